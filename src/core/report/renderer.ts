@@ -1,0 +1,16 @@
+import type { ScanResult } from '../types.js';
+
+export interface RenderContext {
+  /** Tool version, for SARIF `tool.driver.version`. */
+  version: string;
+  /** Display name of the scanned root (folder or owner/repo). */
+  root: string;
+  /** Optional permalink builder (App/Action): file + line → URL. */
+  link?: (file: string, line: number) => string;
+}
+
+/** Every report format is a plugin with this one shape; report/registry.ts lists them. */
+export interface Renderer {
+  format: 'text' | 'json' | 'sarif' | 'markdown' | string;
+  render(result: ScanResult, context: RenderContext): string;
+}

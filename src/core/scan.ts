@@ -1,0 +1,105 @@
+import { minimatch } from 'minimatch';
+import { extractors } from './identities/registry.js';
+import { evaluatePolicy } from './policy/evaluate.js';
+import { scanSecrets } from './secrets/engine.js';
+import type { ExtractError, Finding, IdentityRecord, ScanResult, ScanSettings, Skipped, SourceFile } from './types.js';
+
+export interface ScanOptions {
+  settings: ScanSettings;
+  /** Owners file; when absent, a file at `settings.ownersPath` among the sources is used. */
+  owners?: { path: string; content: string };
+  /** PR mode: ids of NHIs new or changed by the PR. Unchanged NHIs raise no identity findings. */
+  changedIdentities?: ReadonlySet<string>;
+}
+
+export type SourceItem = SourceFile | Skipped;
+
+/**
+ * The one pipeline every mode uses: secrets and identity extraction per file, then policy over the
+ * whole inventory. Inputs are `SourceFile`s (or `Skipped` records, passed through so the report
+ * lists them).
+ */
+export async function scanSources(
+  sources: Iterable<SourceItem> | AsyncIterable<SourceItem>,
+  options: ScanOptions,
+): Promise<ScanResult> {
+  const started = performance.now();
+  const { settings } = options;
+  const findings: Finding[] = [];
+  const skipped: Skipped[] = [];
+  const records: IdentityRecord[] = [];
+  let owners = options.owners;
+  let files = 0;
+  let bytes = 0;
+
+  for await (const item of sources) {
+    if (!('content' in item)) {
+      skipped.push(item);
+      continue;
+    }
+    if (isIgnored(item.path, settings)) continue;
+    files++;
+    bytes += item.content.length;
+    if (!owners && item.path === settings.ownersPath) owners = { path: item.path, content: item.content };
+    findings.push(...scanSecrets(item, settings));
+    const extracted = extractIdentities(item);
+    records.push(...extracted.records);
+    findings.push(...extracted.findings);
+  }
+
+  const policy = evaluatePolicy({ records, owners, settings, changed: options.changedIdentities });
+  findings.push(...policy.findings);
+  const kept = findings.filter((f) => !settings.baseline.has(f.fingerprint));
+  kept.sort(compareFindings);
+  return {
+    findings: kept,
+    skipped,
+    inventory: policy.inventory,
+    stats: {
+      files,
+      bytes,
+      skipped: skipped.length,
+      durationMs: Math.round(performance.now() - started),
+      detectors: 0,
+      identities: policy.inventory.length,
+    },
+  };
+}
+
+export function isIgnored(path: string, settings: Pick<ScanSettings, 'pathsIgnore'>): boolean {
+  return settings.pathsIgnore.some((glob) => minimatch(path, glob, { dot: true }));
+}
+
+/** Runs every extractor that claims the file; a parse error becomes a finding, never a crash. */
+export function extractIdentities(file: SourceFile): { records: IdentityRecord[]; findings: Finding[] } {
+  const records: IdentityRecord[] = [];
+  const findings: Finding[] = [];
+  for (const extractor of extractors) {
+    if (!extractor.matches(file.path, file.content)) continue;
+    try {
+      const result = extractor.extract(file);
+      records.push(...result.records);
+      findings.push(...result.errors.map(parseErrorFinding));
+      if (result.findings) findings.push(...result.findings);
+    } catch (error) {
+      findings.push(parseErrorFinding({ file: file.path, line: 1, column: 1, message: `${extractor.platform} extractor failed: ${(error as Error).message}` }));
+    }
+  }
+  return { records, findings };
+}
+
+function parseErrorFinding(error: ExtractError): Finding {
+  return {
+    rule: 'parse/error',
+    level: 'warning',
+    file: error.file,
+    line: error.line,
+    column: error.column,
+    message: error.message,
+    fingerprint: `parse:${error.file}:${error.line}:${error.message}`,
+  };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+}

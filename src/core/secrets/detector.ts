@@ -1,0 +1,48 @@
+import type { Level } from '../types.js';
+
+/**
+ * One provider detector. Every detector carries its own evidence: `samples.positive` are lines it
+ * must find (with the exact secret it must capture), `samples.negative` are near-misses it must
+ * ignore. test/unit/secrets/catalog.test.ts runs them all (STYLE.md, after gitleaks).
+ */
+export interface Detector {
+  /** Stable, kebab-case; becomes the SARIF ruleId `secret/<id>`. */
+  id: string;
+  title: string;
+  provider: string;
+  /** Default level of a finding; `info` for test-mode keys. */
+  level: Level;
+  /**
+   * Lower-case literals; at least one must occur near a match. The prefilter finds them in one
+   * pass over the file, and the detector regex runs only around hits. Keep them specific
+   * (`ghp_`, `xoxb-`, `akia`), since a common keyword costs speed on every file.
+   */
+  keywords: string[];
+  /**
+   * Must be linear-time (no nested quantifiers over overlapping classes). The secret is the named
+   * group `secret`, or the whole match when there is none. Never use the `g` or `y` flag here;
+   * the engine compiles its own copy.
+   */
+  pattern: RegExp;
+  /** Shannon entropy floor (bits per char) for the captured secret. */
+  entropy?: number;
+  /** Extra validation, e.g. a CRC32 checksum. Return false to drop the match. */
+  validate?: (secret: string) => boolean;
+  /** Only run on files whose POSIX path matches (e.g. `.npmrc`). */
+  pathPattern?: RegExp;
+  /** Characters shown before the last 4 in the redacted form (the documented prefix), e.g. `ghp_`. */
+  redactPrefix?: string;
+  /** Skip the generic false-positive filters (placeholders etc.) — for structured tokens. */
+  skipGenericFilters?: boolean;
+  /**
+   * Paired credentials (AWS key id + secret, Twilio SID + token). When both halves appear in the
+   * same file, the engine reports one finding under the `pair.with` detector… see engine docs.
+   */
+  pair?: { with: string; within?: number; id: string; title: string };
+  samples: {
+    /** Each positive is a line (or block) of text; `secret` is what must be captured. */
+    positive: { text: string; secret: string; path?: string }[];
+    /** Near-misses: text that must produce no finding from this detector. */
+    negative: (string | { text: string; path?: string })[];
+  };
+}

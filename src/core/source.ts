@@ -1,0 +1,29 @@
+import type { ScanSettings, SourceFile, Skipped } from './types.js';
+
+const BINARY_SNIFF_BYTES = 8 * 1024;
+
+/**
+ * Turns raw bytes into a SourceFile, or says why it was skipped (SPEC §2.1): a NUL byte in the
+ * first 8 KiB means binary; files over `maxFileSize` are too large. Invalid UTF-8 is decoded with
+ * replacement characters rather than rejected, so the rest of the file is still scanned.
+ */
+export function toSourceFile(
+  path: string,
+  bytes: Uint8Array,
+  settings: Pick<ScanSettings, 'maxFileSize'>,
+  addedLines?: ReadonlySet<number>,
+): SourceFile | Skipped {
+  if (bytes.length > settings.maxFileSize) {
+    return { path, reason: 'too-large', detail: `${bytes.length} bytes exceeds max-file-size ${settings.maxFileSize}` };
+  }
+  const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
+  if (sniff.indexOf(0) !== -1) {
+    return { path, reason: 'binary', detail: 'NUL byte in the first 8 KiB' };
+  }
+  const content = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return addedLines ? { path, content, addedLines } : { path, content };
+}
+
+export function isSkipped(x: SourceFile | Skipped): x is Skipped {
+  return (x as Skipped).reason !== undefined && (x as SourceFile).content === undefined;
+}

@@ -1,0 +1,232 @@
+/**
+ * The shared vocabulary of the scanning core. Every mode (CLI, App, Action) hands the core
+ * `SourceFile` records and receives a `ScanResult`. Nothing here knows about GitHub, the file
+ * system or process.env.
+ */
+
+/** Finding levels, most severe first. `info` is below `notice` (e.g. Stripe test keys). */
+export const LEVELS = ['error', 'warning', 'notice', 'info'] as const;
+export type Level = (typeof LEVELS)[number];
+/** `fail-on` accepts a level or `none` (never fail). */
+export type FailOn = Level | 'none';
+
+export function levelRank(level: Level): number {
+  return LEVELS.length - LEVELS.indexOf(level); // error=4 … info=1
+}
+
+/** True when `level` is at or above the `failOn` threshold. */
+export function meetsThreshold(level: Level, failOn: FailOn): boolean {
+  if (failOn === 'none') return false;
+  return levelRank(level) >= levelRank(failOn);
+}
+
+/** OWASP Non-Human Identities Top 10 (2025) ids that findings map to. */
+export type OwaspNhi = 'NHI1' | 'NHI2' | 'NHI5' | 'NHI6' | 'NHI7' | 'NHI8' | 'NHI9';
+
+/** One file handed to the core. `path` is POSIX, relative to the scanned root. */
+export interface SourceFile {
+  path: string;
+  /** Decoded text. Use `toSourceFile` to build one from bytes (binary and size checks). */
+  content: string;
+  /** PR mode: 1-based line numbers the PR added. Only these lines raise secret findings. */
+  addedLines?: ReadonlySet<number>;
+}
+
+export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'invalid-path' | 'limit';
+
+/** The core never skips silently: everything not scanned is listed with a reason. */
+export interface Skipped {
+  path: string;
+  reason: SkipReason;
+  detail: string;
+}
+
+/** A location-bearing result of any rule. `rule` is the stable SARIF ruleId. */
+export interface Finding {
+  /** e.g. `secret/github-classic-pat`, `identity/unowned`, `credential/no-rotation`. */
+  rule: string;
+  level: Level;
+  /** POSIX path relative to the scanned root. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  /** Human-readable; never contains a whole secret. */
+  message: string;
+  /** Hex digest stable across moves: for secrets sha256(detector id + secret value). */
+  fingerprint: string;
+  /** Secrets only: detector id and redacted value (prefix + at most 4 chars). */
+  detector?: string;
+  redacted?: string;
+  /** Identity/policy findings: the NHI id (`kubernetes:ServiceAccount/payments/billing`). */
+  identityId?: string;
+  owasp?: OwaspNhi[];
+  /** Extra, rule-specific facts safe to render (never raw secrets). */
+  data?: Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets
+// ---------------------------------------------------------------------------------------------
+
+/** A raw match produced by the secrets engine before it becomes a Finding. */
+export interface SecretMatch {
+  detector: string;
+  /** The captured secret. Never leaves the core unredacted. */
+  secret: string;
+  /** 0-based offsets of the secret inside the file content. */
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  level: Level;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identities (SPEC §2.3)
+// ---------------------------------------------------------------------------------------------
+
+export type IdentityKind = 'identity' | 'credential';
+
+export interface UsedBy {
+  /** e.g. `kubernetes:Deployment/payments/billing-api`, `github-actions:job/deploy.yml/release`. */
+  id: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  file: string;
+  line: number;
+  /** How it is used: `serviceAccountName`, `secretKeyRef`, `envFrom`, `imagePullSecrets`, `volume`, `env`… */
+  via: string;
+}
+
+export interface IdentityRecord {
+  /** `<platform>:<type>/<namespace or module path>/<name>`; stable and readable. */
+  id: string;
+  kind: IdentityKind;
+  platform: string;
+  type: string;
+  name: string;
+  namespace?: string;
+  file: string;
+  line: number;
+  /** Declaration facts safe to render (never secret values). */
+  attributes: Record<string, unknown>;
+  usedBy: UsedBy[];
+  /** Permissions granted to this NHI (role bindings, attached policies, workflow permissions). */
+  permissions?: string[];
+  /** Rotation shown by the code itself, e.g. `aws_secretsmanager_secret_rotation (30 days)`. */
+  rotationEvidence?: string;
+  /** True when part of the declaration could not be determined (Helm templating, count/for_each). */
+  templated?: boolean;
+}
+
+/** A file-level problem found while extracting: malformed YAML/HCL/JSON, a too-deep document… */
+export interface ExtractError {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface ExtractResult {
+  records: IdentityRecord[];
+  errors: ExtractError[];
+  /** Extra findings an extractor raises itself (e.g. `credential/static-ci-key`, compose literals). */
+  findings?: Finding[];
+}
+
+/** Every platform is a plugin with this one shape (STYLE.md). */
+export interface Extractor {
+  platform: string;
+  /** Cheap check on the path (and optionally the first bytes of content). */
+  matches(path: string, content?: string): boolean;
+  extract(file: SourceFile): ExtractResult;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings (parsed once; the core sees only this)
+// ---------------------------------------------------------------------------------------------
+
+export interface ScanSettings {
+  /** minimatch globs over the POSIX relative path. */
+  pathsIgnore: string[];
+  /** Bytes; files above are skipped and reported. Default 5 MiB. */
+  maxFileSize: number;
+  failOn: FailOn;
+  detectors: {
+    /** Detector ids to switch off. */
+    disabled: string[];
+    /** When non-empty, only these detector ids run. */
+    enabled: string[];
+  };
+  /** Fingerprints suppressed by the baseline file. */
+  baseline: ReadonlySet<string>;
+  /** Path of the baseline file (relative to the root), for CLI/App/Action to load. */
+  baselinePath: string;
+  /** Owners file path relative to root. */
+  ownersPath: string;
+  issues: {
+    labels: string[];
+    assigneesFromOwner: boolean;
+  };
+  /** Full-scan interval in milliseconds (App scheduler). Default 24 h. */
+  scheduleMs: number;
+  /** 'pr' judges only added lines and new/changed NHIs; 'full' scans everything. */
+  mode: 'pr' | 'full';
+  /** ISO date used for `review-by` expiry; injected for determinism. */
+  now: Date;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+
+export function defaultSettings(overrides: Partial<ScanSettings> = {}): ScanSettings {
+  return {
+    pathsIgnore: [],
+    maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    failOn: 'error',
+    detectors: { disabled: [], enabled: [] },
+    baseline: new Set(),
+    baselinePath: '.nhi-steward-baseline.json',
+    ownersPath: '.github/nhi-owners.yml',
+    issues: { labels: ['nhi-steward'], assigneesFromOwner: true },
+    scheduleMs: 24 * 60 * 60 * 1000,
+    mode: 'full',
+    now: new Date(),
+    ...overrides,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+// ---------------------------------------------------------------------------------------------
+
+/** An NHI enriched with its owners-file entry and policy state, as `inventory` shows it. */
+export interface InventoryEntry extends IdentityRecord {
+  owner?: string;
+  /** `90d`, `ephemeral`, `managed`, `never`, … from the owners file. */
+  rotation?: string;
+  environment?: string;
+  purpose?: string;
+  /** Rule ids of open gaps for this NHI. */
+  findings: string[];
+}
+
+export interface ScanStats {
+  files: number;
+  bytes: number;
+  skipped: number;
+  durationMs: number;
+  detectors: number;
+  identities: number;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  skipped: Skipped[];
+  inventory: InventoryEntry[];
+  stats: ScanStats;
+}
