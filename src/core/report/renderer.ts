@@ -7,6 +7,10 @@ export interface RenderContext {
   root: string;
   /** Optional permalink builder (App/Action): file + line → URL. */
   link?: (file: string, line: number) => string;
+  /** Text format: ANSI colors. The CLI sets it when stdout is a TTY; the core never reads env. */
+  color?: boolean;
+  /** Markdown format: hard cap on the output length (the Checks API summary limit is 65,535). */
+  maxLength?: number;
 }
 
 /** Every report format is a plugin with this one shape; report/registry.ts lists them. */
