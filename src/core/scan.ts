@@ -1,8 +1,9 @@
 import { minimatch } from 'minimatch';
+import { linkReferences } from './identities/link.js';
 import { extractors } from './identities/registry.js';
 import { evaluatePolicy } from './policy/evaluate.js';
 import { scanSecrets } from './secrets/engine.js';
-import type { ExtractError, Finding, IdentityRecord, ScanResult, ScanSettings, Skipped, SourceFile } from './types.js';
+import type { ExtractError, Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, Skipped, SourceFile } from './types.js';
 
 export interface ScanOptions {
   settings: ScanSettings;
@@ -28,6 +29,7 @@ export async function scanSources(
   const findings: Finding[] = [];
   const skipped: Skipped[] = [];
   const records: IdentityRecord[] = [];
+  const references: IdentityReference[] = [];
   let owners = options.owners;
   let files = 0;
   let bytes = 0;
@@ -44,8 +46,10 @@ export async function scanSources(
     findings.push(...scanSecrets(item, settings));
     const extracted = extractIdentities(item);
     records.push(...extracted.records);
+    references.push(...extracted.references);
     findings.push(...extracted.findings);
   }
+  linkReferences(records, references);
 
   const policy = evaluatePolicy({ records, owners, settings, changed: options.changedIdentities });
   findings.push(...policy.findings);
@@ -71,9 +75,10 @@ export function isIgnored(path: string, settings: Pick<ScanSettings, 'pathsIgnor
 }
 
 /** Runs every extractor that claims the file; a parse error becomes a finding, never a crash. */
-export function extractIdentities(file: SourceFile): { records: IdentityRecord[]; findings: Finding[] } {
+export function extractIdentities(file: SourceFile): { records: IdentityRecord[]; findings: Finding[]; references: IdentityReference[] } {
   const records: IdentityRecord[] = [];
   const findings: Finding[] = [];
+  const references: IdentityReference[] = [];
   for (const extractor of extractors) {
     if (!extractor.matches(file.path, file.content)) continue;
     try {
@@ -81,11 +86,12 @@ export function extractIdentities(file: SourceFile): { records: IdentityRecord[]
       records.push(...result.records);
       findings.push(...result.errors.map(parseErrorFinding));
       if (result.findings) findings.push(...result.findings);
+      if (result.references) references.push(...result.references);
     } catch (error) {
       findings.push(parseErrorFinding({ file: file.path, line: 1, column: 1, message: `${extractor.platform} extractor failed: ${(error as Error).message}` }));
     }
   }
-  return { records, findings };
+  return { records, findings, references };
 }
 
 function parseErrorFinding(error: ExtractError): Finding {

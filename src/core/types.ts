@@ -101,6 +101,8 @@ export interface UsedBy {
   line: number;
   /** How it is used: `serviceAccountName`, `secretKeyRef`, `envFrom`, `imagePullSecrets`, `volume`, `env`… */
   via: string;
+  /** The user's app (`app` / `app.kubernetes.io/name` label, compose service…), so policy can spot sharing. */
+  app?: string;
 }
 
 export interface IdentityRecord {
@@ -132,11 +134,27 @@ export interface ExtractError {
   message: string;
 }
 
+/**
+ * An edge to an NHI that may be declared in another file (a Deployment in one manifest naming a
+ * ServiceAccount declared in another). The pipeline attaches it to the record with id `target`
+ * once every file is read; a reference to an NHI declared nowhere in the scan set is dropped.
+ */
+export interface IdentityReference {
+  target: string;
+  usedBy?: UsedBy;
+  /** Added to the target's `permissions` (e.g. `ClusterRole/cluster-admin`). */
+  permissions?: string[];
+  /** Set on the target when it has none (e.g. a RotationSchedule in another template). */
+  rotationEvidence?: string;
+}
+
 export interface ExtractResult {
   records: IdentityRecord[];
   errors: ExtractError[];
   /** Extra findings an extractor raises itself (e.g. `credential/static-ci-key`, compose literals). */
   findings?: Finding[];
+  /** Cross-file edges, resolved by the pipeline (`linkReferences`). */
+  references?: IdentityReference[];
 }
 
 /** Every platform is a plugin with this one shape (STYLE.md). */
