@@ -1,0 +1,103 @@
+import type { GitHubClient, RepoRef } from './client.js';
+import { canRunCommands, COMMAND_HELP, identityOfIssue, parseCommands, type Command } from './commands.js';
+import { openOwnersPullRequest } from './owners-pr.js';
+
+export type OwnersEdit =
+  | { kind: 'owner'; identityId: string; owner: string }
+  | { kind: 'rotation'; identityId: string; rotation: string }
+  | { kind: 'exempt'; identityId: string; justification: string; reviewBy: string };
+
+export interface CommandContext {
+  client: GitHubClient;
+  repo: RepoRef;
+  defaultBranch: string;
+  ownersPath: string;
+  issue: { number: number; body: string | null; labels: string[] };
+  comment: { id: number; body: string; author: string; authorType?: string };
+  /** Applies an edit to the owners file text, keeping every other line and comment. */
+  applyEdit: (content: string, edit: OwnersEdit) => string;
+  /** Runs a full scan of the default branch and returns a one-line summary. */
+  rescan: () => Promise<string>;
+}
+
+type Reaction = '+1' | '-1' | 'confused' | 'rocket' | 'eyes';
+
+/**
+ * Answers every command with a reaction and a reply: it refuses users without write access,
+ * explains malformed commands, and otherwise opens the owners-file PR or runs the rescan.
+ * Returns the commands it acted on (for tests and logs).
+ */
+export async function handleCommandComment(ctx: CommandContext): Promise<Command[]> {
+  if (ctx.comment.authorType === 'Bot') return [];
+  const commands = parseCommands(ctx.comment.body);
+  if (commands.length === 0) return [];
+  const { data: access } = await ctx.client.request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', { ...ctx.repo, username: ctx.comment.author });
+  if (!canRunCommands(access.permission, access.role_name)) {
+    await react(ctx, '-1');
+    await reply(ctx, `@${ctx.comment.author} nhi-steward commands change the owners file, so they need write access to this repository; yours is \`${access.permission ?? 'none'}\`. Nothing was changed.`);
+    return [];
+  }
+  for (const command of commands) await runCommand(ctx, command);
+  return commands;
+}
+
+async function runCommand(ctx: CommandContext, command: Command): Promise<void> {
+  if (command.kind === 'invalid') {
+    await react(ctx, 'confused');
+    await reply(ctx, `I could not read \`/nhi-steward ${command.input}\`: ${command.reason}.\n\nCommands:\n${COMMAND_HELP}`);
+    return;
+  }
+  if (command.kind === 'rescan') {
+    await react(ctx, 'eyes');
+    const summary = await ctx.rescan();
+    await reply(ctx, `Rescanned \`${ctx.defaultBranch}\`: ${summary}`);
+    return;
+  }
+  const identityId = identityOfIssue(ctx.issue.body);
+  if (!identityId) {
+    await react(ctx, 'confused');
+    await reply(ctx, 'This issue is not about one identity, so there is nothing to record in the owners file. Use the command on an nhi-steward issue for a credential or identity.');
+    return;
+  }
+  const edit = toEdit(command, identityId);
+  const pull = await openOwnersPullRequest(ctx.client, ctx.repo, ctx.defaultBranch, {
+    path: ctx.ownersPath,
+    edit: (content) => ctx.applyEdit(content, edit),
+    issueNumber: ctx.issue.number,
+    title: `nhi-steward: ${describe(edit)}`,
+    body: `Requested by @${ctx.comment.author} in #${ctx.issue.number}.\n\nThis edits \`${ctx.ownersPath}\` only, keeping every existing line and comment. Once it is merged, the next scan of \`${ctx.defaultBranch}\` closes #${ctx.issue.number}.`,
+    commitMessage: `nhi-steward: ${describe(edit)}\n\nRefs #${ctx.issue.number}`,
+  });
+  await react(ctx, '+1');
+  await reply(ctx, pull ? `Opened #${pull.number} to ${describe(edit)}: ${pull.htmlUrl}` : `\`${ctx.ownersPath}\` already says that for \`${identityId}\`: nothing to change.`);
+}
+
+function toEdit(command: Exclude<Command, { kind: 'invalid' } | { kind: 'rescan' }>, identityId: string): OwnersEdit {
+  switch (command.kind) {
+    case 'owner':
+      return { kind: 'owner', identityId, owner: command.owner };
+    case 'rotation':
+      return { kind: 'rotation', identityId, rotation: command.rotation };
+    case 'exempt':
+      return { kind: 'exempt', identityId, justification: command.justification, reviewBy: command.reviewBy };
+  }
+}
+
+function describe(edit: OwnersEdit): string {
+  switch (edit.kind) {
+    case 'owner':
+      return `set the owner of ${edit.identityId} to ${edit.owner}`;
+    case 'rotation':
+      return `set the rotation of ${edit.identityId} to ${edit.rotation}`;
+    case 'exempt':
+      return `exempt ${edit.identityId} from rotation until ${edit.reviewBy}`;
+  }
+}
+
+async function react(ctx: CommandContext, content: Reaction): Promise<void> {
+  await ctx.client.request('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', { ...ctx.repo, comment_id: ctx.comment.id, content });
+}
+
+async function reply(ctx: CommandContext, body: string): Promise<void> {
+  await ctx.client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...ctx.repo, issue_number: ctx.issue.number, body });
+}

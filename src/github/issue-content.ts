@@ -1,0 +1,122 @@
+import type { Finding, InventoryEntry, ScanResult, ScanSettings } from '../core/types.js';
+import { withMarker, type DesiredIssue } from './issue-sync.js';
+
+export interface RepoLinks {
+  /** e.g. https://github.com/acme/payments */
+  htmlUrl: string;
+  /** Commit the scan ran on: permalinks point at it. */
+  sha: string;
+}
+
+const OWASP_TITLES: Record<string, string> = {
+  NHI1: 'Improper Offboarding',
+  NHI2: 'Secret Leakage',
+  NHI5: 'Overprivileged NHI',
+  NHI6: 'Insecure Cloud Deployment Configurations',
+  NHI7: 'Long-Lived Secrets',
+  NHI8: 'Environment Isolation',
+  NHI9: 'NHI Reuse',
+};
+
+/** Rules that get an issue of their own (SPEC §4). Others live on the check run and dashboard. */
+export function wantsIssue(finding: Finding): boolean {
+  return finding.rule === 'credential/no-rotation' || finding.rule.startsWith('secret/') || finding.rule === 'owners/orphaned';
+}
+
+export function permalink(links: RepoLinks, file: string, line: number): string {
+  const path = file.split('/').map(encodeURIComponent).join('/');
+  return `${links.htmlUrl}/blob/${links.sha}/${path}#L${line}`;
+}
+
+/** Mentionable handle of an owner (`@acme/payments`, `@jdoe`); emails are shown, not mentioned. */
+export function mention(owner: string | undefined): string {
+  if (!owner) return '_no owner recorded_';
+  return owner.startsWith('@') ? owner : `\`${owner}\``;
+}
+
+/** A single user login an issue can be assigned to (teams and emails cannot). */
+export function assignableLogin(owner: string | undefined): string | undefined {
+  return owner && /^@[A-Za-z0-9-]+$/.test(owner) ? owner.slice(1) : undefined;
+}
+
+export function desiredIssues(result: ScanResult, links: RepoLinks, settings: Pick<ScanSettings, 'issues'>): DesiredIssue[] {
+  const byId = new Map(result.inventory.map((entry) => [entry.id, entry]));
+  const issues: DesiredIssue[] = [];
+  for (const finding of result.findings) {
+    if (!wantsIssue(finding)) continue;
+    const identity = finding.identityId ? byId.get(finding.identityId) : undefined;
+    const owner = identity?.owner;
+    const login = settings.issues.assigneesFromOwner ? assignableLogin(owner) : undefined;
+    issues.push({
+      fingerprint: finding.fingerprint,
+      title: issueTitle(finding),
+      body: withMarker(finding.fingerprint, issueBody(finding, identity, links)),
+      labels: settings.issues.labels,
+      assignees: login ? [login] : [],
+    });
+  }
+  return issues;
+}
+
+export function issueTitle(finding: Finding): string {
+  if (finding.rule.startsWith('secret/')) return `Embedded secret (${finding.detector ?? finding.rule.slice(7)}) in ${finding.file}`;
+  if (finding.rule === 'credential/no-rotation') return `Credential without a rotation policy: ${finding.identityId}`;
+  if (finding.rule === 'owners/orphaned') return `Orphaned NHI: ${finding.identityId}`;
+  return `${finding.rule}: ${finding.identityId ?? finding.file}`;
+}
+
+function issueBody(finding: Finding, identity: InventoryEntry | undefined, links: RepoLinks): string {
+  const where = `[\`${finding.file}:${finding.line}\`](${permalink(links, finding.file, finding.line)})`;
+  const risks = (finding.owasp ?? []).map((id) => `OWASP ${id} — ${OWASP_TITLES[id] ?? id}`).join('; ');
+  const lines = [
+    identity ? `<!-- nhi-steward:id=${identity.id} -->` : '',
+    `### What`,
+    finding.message,
+    '',
+    `### Where`,
+    where,
+    '',
+    `### Owner`,
+    mention(identity?.owner),
+    '',
+    `### Why it matters`,
+    whyItMatters(finding, risks),
+    '',
+    `### How to fix`,
+    ...fixSteps(finding, identity),
+    '',
+    `<sub>Rule \`${finding.rule}\` · opened and kept current by nhi-steward; it closes this issue when the gap is fixed.</sub>`,
+  ];
+  return lines.filter((line, i) => i > 0 || line !== '').join('\n');
+}
+
+function whyItMatters(finding: Finding, risks: string): string {
+  const base = finding.rule.startsWith('secret/')
+    ? 'A credential in the repository is readable by everyone with access to it, forever: it stays in the git history after the line is deleted.'
+    : finding.rule === 'credential/no-rotation'
+      ? 'A credential that is never rotated stays valid long after the people and systems that used it have moved on.'
+      : 'An identity whose owner has left has nobody to answer for its access, its rotation, or its removal.';
+  return risks ? `${base} (${risks}; NIST CSF 2.0 PR.AA)` : base;
+}
+
+function fixSteps(finding: Finding, identity: InventoryEntry | undefined): string[] {
+  if (finding.rule.startsWith('secret/')) {
+    return [
+      '1. Revoke or rotate the credential at its provider now: treat it as compromised.',
+      '2. Replace it in the code with a reference to a secret store (an environment variable, a CI secret, a secret manager).',
+      '3. If it is a false alarm, add `nhi-steward:allow` to the line, or add its fingerprint to the baseline (`nhi-steward baseline`).',
+    ];
+  }
+  if (finding.rule === 'credential/no-rotation') {
+    return [
+      `1. Give it a rotation policy: comment \`/nhi-steward rotation 90d\` here and nhi-steward opens a pull request that edits \`.github/nhi-owners.yml\`.`,
+      '2. Or show rotation in the code (a Secrets Manager rotation schedule, `time_rotating` keepers, an Azure `end_date_relative`, OIDC instead of a static key).',
+      '3. If it truly cannot rotate: `/nhi-steward exempt "<reason>" until YYYY-MM-DD`.',
+      identity?.owner ? '' : '4. It has no owner either: `/nhi-steward owner @team`.',
+    ].filter(Boolean);
+  }
+  return [
+    '1. Name a new technical owner: comment `/nhi-steward owner @team` here.',
+    '2. Review whether the identity is still needed; remove it if not.',
+  ];
+}

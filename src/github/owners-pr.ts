@@ -1,0 +1,59 @@
+import type { GitHubClient, RepoRef } from './client.js';
+import { getFileText } from './contents.js';
+
+export interface OwnersChange {
+  /** The owners file path (settings.ownersPath). */
+  path: string;
+  /** Turns the current text (empty when the file is absent) into the new text. */
+  edit: (current: string) => string;
+  issueNumber: number;
+  title: string;
+  body: string;
+  commitMessage: string;
+}
+
+export interface OwnersPullRequest {
+  number: number;
+  htmlUrl: string;
+  branch: string;
+  /** False when the edit changed nothing (the file already says it). */
+  changed: boolean;
+}
+
+/**
+ * Opens (or updates) a pull request that edits the owners file, through the Git Data API: a tree
+ * and a commit on top of the default branch, a branch per issue (`nhi-steward/issue-<n>`), and a
+ * PR that refers to the issue. Running the same command twice updates the same branch and PR.
+ */
+export async function openOwnersPullRequest(client: GitHubClient, repo: RepoRef, defaultBranch: string, change: OwnersChange): Promise<OwnersPullRequest | undefined> {
+  const { data: ref } = await client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...repo, ref: `heads/${defaultBranch}` });
+  const baseSha: string = ref.object.sha;
+  const current = (await getFileText(client, repo, change.path, baseSha)) ?? '';
+  const next = change.edit(current);
+  if (next === current) return undefined;
+  const { data: baseCommit } = await client.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { ...repo, commit_sha: baseSha });
+  const { data: tree } = await client.request('POST /repos/{owner}/{repo}/git/trees', {
+    ...repo,
+    base_tree: baseCommit.tree.sha,
+    tree: [{ path: change.path, mode: '100644', type: 'blob', content: next }],
+  });
+  const { data: commit } = await client.request('POST /repos/{owner}/{repo}/git/commits', { ...repo, message: change.commitMessage, tree: tree.sha, parents: [baseSha] });
+  const branch = `nhi-steward/issue-${change.issueNumber}`;
+  await pointBranch(client, repo, branch, commit.sha);
+  const existing = await client.paginate<any>('GET /repos/{owner}/{repo}/pulls', { ...repo, head: `${repo.owner}:${branch}`, state: 'open', per_page: 100 });
+  if (existing.length > 0) {
+    return { number: existing[0].number, htmlUrl: existing[0].html_url, branch, changed: true };
+  }
+  const { data: pull } = await client.request('POST /repos/{owner}/{repo}/pulls', { ...repo, title: change.title, head: branch, base: defaultBranch, body: change.body });
+  return { number: pull.number, htmlUrl: pull.html_url, branch, changed: true };
+}
+
+async function pointBranch(client: GitHubClient, repo: RepoRef, branch: string, sha: string): Promise<void> {
+  try {
+    await client.request('POST /repos/{owner}/{repo}/git/refs', { ...repo, ref: `refs/heads/${branch}`, sha });
+  } catch (error) {
+    if ((error as { status?: number }).status !== 422) throw error;
+    // The branch exists from an earlier command on this issue: move it to the new commit.
+    await client.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { ...repo, ref: `heads/${branch}`, sha, force: true });
+  }
+}

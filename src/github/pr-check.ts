@@ -1,0 +1,121 @@
+import { diffInventories } from '../core/policy/diff.js';
+import { renderMarkdownSummary } from '../core/report/markdown.js';
+import { extractIdentities, scanSources } from '../core/scan.js';
+import { toSourceFile, isSkipped } from '../core/source.js';
+import type { Finding, IdentityRecord, ScanResult, ScanSettings, SourceFile, Skipped } from '../core/types.js';
+import { conclusionFor, toAnnotations, type CheckOutcome } from './check-run.js';
+import type { GitHubClient, RepoRef } from './client.js';
+import { getFileBytes, getFileText } from './contents.js';
+import { readPatch } from './patch.js';
+
+export interface PullRequestRef {
+  number: number;
+  headSha: string;
+  baseSha: string;
+  author?: string;
+}
+
+export interface PullFile {
+  filename: string;
+  status: 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
+  patch?: string;
+  previous_filename?: string;
+}
+
+export interface PullAnalysis {
+  result: ScanResult;
+  /** NHIs the PR adds, changes or removes (base vs head of the changed IaC files). */
+  added: IdentityRecord[];
+  changed: IdentityRecord[];
+  removed: IdentityRecord[];
+  /** API calls made, for the bench. */
+  calls: number;
+}
+
+/** Files whose base and head contents we fetch: those an identity extractor could read. */
+export function isInfrastructureFile(path: string): boolean {
+  return /\.(ya?ml|tf|tf\.json|json|template)$/i.test(path);
+}
+
+/**
+ * Analyses a pull request with the fewest API calls it can: the file list with patches; for secret
+ * scanning the added lines are rebuilt from the patch; only infrastructure files are downloaded, at
+ * base and at head, so that only new or changed NHIs are blamed on the PR.
+ */
+export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pull: PullRequestRef, settings: ScanSettings): Promise<PullAnalysis> {
+  let calls = 0;
+  const counted = <T>(p: Promise<T>): Promise<T> => {
+    calls++;
+    return p;
+  };
+  const files = await counted(client.paginate<PullFile>('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...repo, pull_number: pull.number, per_page: 100 }));
+  const owners = await counted(getFileText(client, repo, settings.ownersPath, pull.headSha));
+
+  const sources: (SourceFile | Skipped)[] = [];
+  const baseRecords: IdentityRecord[] = [];
+  const headRecords: IdentityRecord[] = [];
+  const touchesOwners = files.some((f) => f.filename === settings.ownersPath);
+
+  await Promise.all(
+    files.map(async (file) => {
+      if (file.status === 'removed' || file.filename === settings.ownersPath) {
+        if (file.status === 'removed' && isInfrastructureFile(file.filename)) {
+          const base = await counted(getFileText(client, repo, file.filename, pull.baseSha));
+          if (base !== undefined) baseRecords.push(...extractIdentities({ path: file.filename, content: base }).records);
+        }
+        return;
+      }
+      const view = file.patch !== undefined ? readPatch(file.patch) : undefined;
+      const needsHead = isInfrastructureFile(file.filename) || view === undefined;
+      let source: SourceFile | Skipped;
+      if (needsHead) {
+        const bytes = await counted(getFileBytes(client, repo, file.filename, pull.headSha));
+        if (bytes === undefined) return;
+        // Without a patch (GitHub omits it for very large diffs) every line counts as added.
+        source = toSourceFile(file.filename, bytes, settings, view?.addedLines);
+      } else {
+        source = { path: file.filename, content: view!.sparseContent, addedLines: view!.addedLines };
+      }
+      sources.push(source);
+      if (isSkipped(source) || !isInfrastructureFile(file.filename)) return;
+      headRecords.push(...extractIdentities(source).records);
+      if (file.status !== 'added') {
+        const basePath = file.previous_filename ?? file.filename;
+        const base = await counted(getFileText(client, repo, basePath, pull.baseSha));
+        if (base !== undefined) baseRecords.push(...extractIdentities({ path: basePath, content: base }).records);
+      }
+    }),
+  );
+
+  const diff = diffInventories(baseRecords, headRecords);
+  const changedIds = new Set([...diff.added, ...diff.changed].map((r) => r.id));
+  sources.sort((a, b) => (a.path < b.path ? -1 : 1));
+  const result = await scanSources(sources, {
+    settings: { ...settings, mode: 'pr' },
+    owners: owners === undefined ? undefined : { path: settings.ownersPath, content: owners },
+    changedIdentities: changedIds,
+  });
+  // Entries can look stale against the few files a PR touches; staleness is a full-scan verdict.
+  // Owners-file errors are the PR's business only when the PR edits that file.
+  result.findings = result.findings.filter((f) => keepInPullRequest(f, touchesOwners));
+  return { result, added: diff.added, changed: diff.changed, removed: diff.removed, calls };
+}
+
+function keepInPullRequest(finding: Finding, touchesOwners: boolean): boolean {
+  if (finding.rule === 'owners/stale-entry') return false;
+  if (finding.rule.startsWith('owners/')) return touchesOwners;
+  return true;
+}
+
+export function pullRequestOutcome(analysis: PullAnalysis, settings: ScanSettings): CheckOutcome {
+  const { findings } = analysis.result;
+  const conclusion = conclusionFor(findings, settings.failOn);
+  const secrets = findings.filter((f) => f.rule.startsWith('secret/')).length;
+  const unowned = findings.filter((f) => f.rule === 'identity/unowned').length;
+  const title =
+    findings.length === 0
+      ? 'No NHI hygiene problems in this pull request'
+      : `${secrets} secret${secrets === 1 ? '' : 's'}, ${unowned} unowned NHI${unowned === 1 ? '' : 's'}, ${findings.length} finding${findings.length === 1 ? '' : 's'} in all`;
+  const summary = renderMarkdownSummary(analysis.result, { maxLength: 65_535, title: 'NHI hygiene' });
+  return { conclusion, title, summary, annotations: toAnnotations(findings) };
+}

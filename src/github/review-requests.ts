@@ -1,0 +1,36 @@
+import type { IdentityRecord, InventoryEntry } from '../core/types.js';
+import type { GitHubClient, RepoRef } from './client.js';
+
+export interface ReviewRequest {
+  reviewers: string[];
+  team_reviewers: string[];
+}
+
+/**
+ * When a PR changes an existing NHI (its declaration or what grants it permissions), its owner
+ * should review. Users become reviewers, `@org/team` owners team reviewers; emails cannot be
+ * requested, and the PR's author is never asked to review their own change.
+ */
+export function reviewRequestFor(changed: IdentityRecord[], inventory: InventoryEntry[], author: string | undefined, org: string): ReviewRequest {
+  const owners = new Map(inventory.map((entry) => [entry.id, entry.owner]));
+  const reviewers = new Set<string>();
+  const teams = new Set<string>();
+  for (const record of changed) {
+    const owner = owners.get(record.id);
+    if (!owner?.startsWith('@')) continue;
+    const handle = owner.slice(1);
+    const slash = handle.indexOf('/');
+    if (slash === -1) {
+      if (handle.toLowerCase() !== author?.toLowerCase()) reviewers.add(handle);
+    } else if (handle.slice(0, slash).toLowerCase() === org.toLowerCase()) {
+      teams.add(handle.slice(slash + 1));
+    }
+  }
+  return { reviewers: [...reviewers].sort(), team_reviewers: [...teams].sort() };
+}
+
+export async function requestOwnerReviews(client: GitHubClient, repo: RepoRef, pullNumber: number, request: ReviewRequest): Promise<boolean> {
+  if (request.reviewers.length === 0 && request.team_reviewers.length === 0) return false;
+  await client.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', { ...repo, pull_number: pullNumber, ...request });
+  return true;
+}
