@@ -1,0 +1,188 @@
+import { LEVELS, type Finding, type InventoryEntry, type ScanResult } from '../types.js';
+import type { RenderContext, Renderer } from './renderer.js';
+import { countByLevel, ruleHelp } from './rule-help.js';
+
+/** The Checks API rejects an `output.summary` longer than this. */
+export const CHECK_SUMMARY_LIMIT = 65_535;
+
+export interface MarkdownSummaryOptions {
+  /** Hard cap on the returned length; truncation happens at a row or section boundary. */
+  maxLength?: number;
+  /** Permalink builder: file + line → URL. */
+  link?: (file: string, line: number) => string;
+  /** First heading; default "nhi-steward report". */
+  title?: string;
+  /** PR mode: ids of NHIs new or changed; the NHI section then lists only these. */
+  changedIdentities?: ReadonlySet<string>;
+  /** Display name of the scanned root. */
+  root?: string;
+}
+
+/** A section is a heading plus rows; truncation keeps whole rows and says what it dropped. */
+interface Section {
+  heading: string;
+  /** Printed once before the first row (table header, explanation). */
+  preamble: string;
+  rows: string[];
+  /** Printed after the rows when every row fits (e.g. the owners-file snippet). */
+  trailer?: string;
+}
+
+/** Which findings go in which section, in display order; the first matching group wins. */
+const FINDING_GROUPS: { heading: string; test: (f: Finding) => boolean; kind: 'secret' | 'identity' }[] = [
+  { heading: 'Secrets', test: (f) => f.rule.startsWith('secret/'), kind: 'secret' },
+  { heading: 'Unowned NHIs', test: (f) => f.rule === 'identity/unowned', kind: 'identity' },
+  { heading: 'Credentials without rotation', test: (f) => f.rule === 'credential/no-rotation', kind: 'identity' },
+  { heading: 'Static CI keys (use OIDC)', test: (f) => f.rule === 'credential/static-ci-key', kind: 'identity' },
+  { heading: 'Owners-file problems', test: (f) => f.rule.startsWith('owners/'), kind: 'identity' },
+  { heading: 'Other findings', test: () => true, kind: 'identity' },
+];
+
+/**
+ * THE summary used by every mode: the CLI's `--format markdown`, the App's check run summary and
+ * the Action's job summary. Never longer than `maxLength`.
+ */
+export function renderMarkdownSummary(result: ScanResult, options: MarkdownSummaryOptions = {}): string {
+  const head = headerBlock(result, options);
+  const sections = buildSections(result, options);
+  const limit = options.maxLength ?? Infinity;
+  return fitSections(head, sections, limit);
+}
+
+export const markdownRenderer: Renderer = {
+  format: 'markdown',
+  render(result, context: RenderContext) {
+    return renderMarkdownSummary(result, { maxLength: context.maxLength, link: context.link, root: context.root });
+  },
+};
+
+function headerBlock(result: ScanResult, options: MarkdownSummaryOptions): string {
+  const counts = countByLevel(result.findings);
+  const levels = LEVELS.filter((l) => counts[l] > 0).map((l) => `${counts[l]} ${l}${counts[l] === 1 ? '' : 's'}`);
+  const verdict = result.findings.length === 0 ? '**No findings.**' : `**${result.findings.length} finding(s):** ${levels.join(', ')}.`;
+  const root = options.root ? ` in \`${code(options.root)}\`` : '';
+  const stats = `${result.stats.files} file(s) scanned${root} · ${result.inventory.length} NHI(s) · ${result.skipped.length} skipped`;
+  return `## ${cell(options.title ?? 'nhi-steward report')}\n\n${verdict} ${stats}\n`;
+}
+
+function buildSections(result: ScanResult, options: MarkdownSummaryOptions): Section[] {
+  const groups = FINDING_GROUPS.map(() => [] as Finding[]);
+  for (const f of result.findings) groups[FINDING_GROUPS.findIndex((g) => g.test(f))].push(f);
+  const sections: Section[] = FINDING_GROUPS.flatMap((group, i): Section[] => {
+    const findings = groups[i];
+    if (findings.length === 0) return [];
+    return [group.kind === 'secret' ? secretSection(group.heading, findings, options) : identityFindingSection(group.heading, findings, result.inventory, options)];
+  });
+  // Secrets first (most urgent), then who owns what, then the policy gaps.
+  const secretsFirst = groups[0].length > 0 ? 1 : 0;
+  sections.splice(secretsFirst, 0, ...nhiSection(result.inventory, options));
+  if (result.skipped.length > 0) {
+    sections.push({
+      heading: `Skipped files (${result.skipped.length})`,
+      preamble: '| File | Reason |\n|---|---|\n',
+      rows: result.skipped.map((s) => `| \`${code(s.path)}\` | ${cell(`${s.reason}: ${s.detail}`)} |\n`),
+    });
+  }
+  return sections;
+}
+
+function secretSection(heading: string, findings: Finding[], options: MarkdownSummaryOptions): Section {
+  return {
+    heading: `${heading} (${findings.length})`,
+    preamble: 'Revoke or rotate each one at its provider first: deleting the line does not remove it from git history.\n\n| Level | Where | Detector | Value |\n|---|---|---|---|\n',
+    rows: findings.map((f) => `| ${f.level} | ${where(f, options)} | ${cell(ruleHelp(f.rule).title)} | \`${code(f.redacted ?? '…')}\` |\n`),
+  };
+}
+
+function identityFindingSection(heading: string, findings: Finding[], inventory: InventoryEntry[], options: MarkdownSummaryOptions): Section {
+  const byId = new Map(inventory.map((e) => [e.id, e]));
+  const section: Section = {
+    heading: `${heading} (${findings.length})`,
+    preamble: '| Level | NHI | Where | What to do |\n|---|---|---|---|\n',
+    rows: findings.map((f) => {
+      const nhi = f.identityId ? `\`${code(f.identityId)}\`${ownerSuffix(byId.get(f.identityId))}` : '';
+      return `| ${f.level} | ${nhi} | ${where(f, options)} | ${cell(f.message)} |\n`;
+    }),
+  };
+  if (heading === 'Unowned NHIs') section.trailer = ownersSnippet(findings);
+  return section;
+}
+
+/** New/changed NHIs in PR mode, every NHI otherwise: the "who owns what" table. */
+function nhiSection(inventory: InventoryEntry[], options: MarkdownSummaryOptions): Section[] {
+  const changed = options.changedIdentities;
+  const entries = changed ? inventory.filter((e) => changed.has(e.id)) : inventory;
+  if (entries.length === 0) return [];
+  const heading = changed ? 'New or changed NHIs' : 'Non-human identities';
+  return [
+    {
+      heading: `${heading} (${entries.length})`,
+      preamble: '| NHI | Kind | Declared in | Owner | Rotation |\n|---|---|---|---|---|\n',
+      rows: entries.map((e) => {
+        const rotation = e.rotation ?? e.rotationEvidence ?? (e.kind === 'credential' ? '**none**' : '');
+        return `| \`${code(e.id)}\` | ${cell(e.kind)} | ${where(e, options)} | ${e.owner ? cell(e.owner) : '**unowned**'} | ${cell(rotation)} |\n`;
+      }),
+    },
+  ];
+}
+
+/** One ready-to-paste `identities:` block: the policy engine's snippets, or a minimal entry. */
+function ownersSnippet(findings: Finding[]): string {
+  const entries = findings.map((f) => {
+    const given = typeof f.data?.snippet === 'string' ? f.data.snippet : `- match: "${f.identityId ?? f.file}"\n  owner: "@your-org/your-team"\n`;
+    const body = given.replace(/^identities:\s*\n/, '').replace(/\s+$/, '');
+    const indented = /^\s/.test(body) ? body : body.replace(/^/gm, '  ');
+    return indented.replace(/```/g, "'''");
+  });
+  return `\nAdd to \`.github/nhi-owners.yml\`:\n\n\`\`\`yaml\nidentities:\n${[...new Set(entries)].join('\n')}\n\`\`\`\n`;
+}
+
+function ownerSuffix(entry: InventoryEntry | undefined): string {
+  return entry?.owner ? ` (owner ${cell(entry.owner)})` : '';
+}
+
+function where(x: { file: string; line: number }, options: MarkdownSummaryOptions): string {
+  const label = `\`${code(`${x.file}:${x.line}`)}\``;
+  return options.link ? `[${label}](${options.link(x.file, x.line).replace(/[()\s]/g, encodeURIComponent)})` : label;
+}
+
+/** Table-cell text: no row breaks, no column breaks, no raw HTML. */
+function cell(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Inside a code span: same, and a backtick would end the span. */
+function code(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/`/g, "'");
+}
+
+/**
+ * Appends sections row by row while they fit in `limit`, keeping room for the note that says how
+ * many rows were left out. A section is never cut inside a row or a table header.
+ */
+function fitSections(head: string, sections: Section[], limit: number): string {
+  const full = head + sections.map((s) => `\n### ${s.heading}\n\n${s.preamble}${s.rows.join('')}${s.trailer ?? ''}`).join('');
+  if (full.length <= limit) return full;
+  const total = sections.reduce((n, s) => n + s.rows.length + (s.trailer ? 1 : 0), 0);
+  const note = (left: number): string => `\n_… ${left} more row(s) not shown (summary limit ${limit} characters). Run \`nhi-steward scan --format markdown\` for the full report._\n`;
+  const reserve = note(total).length;
+  let out = head.length + reserve <= limit ? head : '';
+  let shown = 0;
+  for (const s of sections) {
+    const open = `\n### ${s.heading}\n\n${s.preamble}`;
+    let opened = false;
+    for (const row of s.trailer ? [...s.rows, s.trailer] : s.rows) {
+      const add = (opened ? '' : open) + row;
+      if (out.length + add.length + reserve > limit) return capped(out + note(total - shown), limit);
+      out += add;
+      opened = true;
+      shown++;
+    }
+  }
+  return capped(out + note(total - shown), limit);
+}
+
+/** Only a limit too small for the note itself gets a hard cut. */
+function capped(text: string, limit: number): string {
+  return text.length <= limit ? text : text.slice(0, limit);
+}

@@ -1,0 +1,101 @@
+import { allDetectors } from '../secrets/detectors/index.js';
+import type { Finding, Level, OwaspNhi } from '../types.js';
+
+/**
+ * What every report says about a rule: a one-line title and Markdown fix guidance. One table, so
+ * SARIF `help`, the Markdown summary and the text report never disagree.
+ */
+export interface RuleHelp {
+  title: string;
+  /** Markdown: why it matters and how to fix it. */
+  help: string;
+  owasp: OwaspNhi[];
+}
+
+const SECRET_HELP =
+  'A credential is written into the repository. Anyone who can read the code, its history, forks or ' +
+  'build logs can use it.\n\n' +
+  '**Fix:** 1. Revoke or rotate the credential at the provider now — removing it from the code does not ' +
+  'remove it from git history. 2. Load it at run time from a secret store or the CI secret store ' +
+  '(`process.env.X`, `${{ secrets.X }}`). 3. If it is a false positive, add `nhi-steward:allow` on the ' +
+  'line, or record it with `nhi-steward baseline`.';
+
+const RULES: Record<string, RuleHelp> = {
+  'identity/unowned': {
+    title: 'Non-human identity without an owner',
+    help:
+      'Every declared NHI needs a technical owner, so that someone offboards, rotates and reviews it.\n\n' +
+      '**Fix:** add an entry to `.github/nhi-owners.yml` whose `match` (identity id glob) or `path` ' +
+      '(declaring file glob) covers this identity, with an `owner` (`@user`, `@org/team` or an email).',
+    owasp: ['NHI1'],
+  },
+  'credential/no-rotation': {
+    title: 'Credential without a rotation policy',
+    help:
+      'A credential that is never rotated stays valid long after people who saw it have left.\n\n' +
+      '**Fix:** give the matching owners-file entry a `rotation` (`30d`, `90d`, `ephemeral`, `managed`), ' +
+      'or show rotation in code (Secrets Manager rotation, `time_rotating` keepers, Azure ' +
+      '`end_date_relative`), or switch to a workload identity (OIDC) with no long-lived secret.',
+    owasp: ['NHI7'],
+  },
+  'credential/static-ci-key': {
+    title: 'Static cloud key in CI where OIDC fits',
+    help:
+      'Long-lived cloud keys stored as CI secrets leak through logs and forks and are rarely rotated.\n\n' +
+      '**Fix:** grant the workflow `permissions: id-token: write` and use OIDC: `role-to-assume` ' +
+      '(AWS), `workload_identity_provider` (GCP) or `client-id` + federated credentials (Azure); then ' +
+      'delete the static key.',
+    owasp: ['NHI6', 'NHI7'],
+  },
+  'identity/shared': {
+    title: 'One NHI shared by several workloads or environments',
+    help:
+      'An identity used by several applications or environments widens the blast radius of a leak and ' +
+      'hides who needs which permission.\n\n**Fix:** give each workload (and each environment) its ' +
+      'own identity with only the permissions it needs.',
+    owasp: ['NHI9', 'NHI8'],
+  },
+  'owners/invalid': {
+    title: 'Invalid owners file',
+    help: 'The owners file could not be fully understood; entries with errors are ignored.\n\n**Fix:** correct the field named in the message (valid entries still apply).',
+    owasp: ['NHI1'],
+  },
+  'owners/stale-entry': {
+    title: 'Owners-file entry matches nothing',
+    help: 'An entry that matches no declared NHI is dead weight or a typo.\n\n**Fix:** correct its `match`/`path` glob, or delete it.',
+    owasp: ['NHI1'],
+  },
+  'owners/expired-exception': {
+    title: 'Rotation exception past its review date',
+    help: 'A `rotation: never` exception has passed its `review-by` date, so the credential counts as lacking a policy again.\n\n**Fix:** rotate the credential and set a `rotation`, or renew the exception with a new `justification` and `review-by`.',
+    owasp: ['NHI7'],
+  },
+  'owners/orphaned': {
+    title: 'Owner is no longer a member of the organisation',
+    help: 'The NHI has no accountable owner any more.\n\n**Fix:** name a new owner in `.github/nhi-owners.yml`, and review whether the identity is still needed.',
+    owasp: ['NHI1'],
+  },
+  'parse/error': {
+    title: 'File could not be parsed',
+    help: 'The file is malformed, so identities it declares may be missing from the inventory.\n\n**Fix:** correct the syntax error at the given line.',
+    owasp: [],
+  },
+};
+
+/** Guidance for a rule id; unknown rules get a neutral entry rather than an error. */
+export function ruleHelp(rule: string): RuleHelp {
+  const known = RULES[rule];
+  if (known) return known;
+  if (rule.startsWith('secret/')) {
+    const id = rule.slice('secret/'.length);
+    return { title: allDetectors.find((d) => d.id === id)?.title ?? `Embedded secret (${id})`, help: SECRET_HELP, owasp: ['NHI2'] };
+  }
+  return { title: rule, help: 'See the finding message.', owasp: [] };
+}
+
+/** Counts of findings per level, in LEVELS order. */
+export function countByLevel(findings: readonly Finding[]): Record<Level, number> {
+  const counts: Record<Level, number> = { error: 0, warning: 0, notice: 0, info: 0 };
+  for (const f of findings) counts[f.level]++;
+  return counts;
+}
