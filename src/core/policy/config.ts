@@ -1,0 +1,92 @@
+/**
+ * `.github/nhi-steward.yml` → `ScanSettings` (SPEC §2.6). Optional file, every key defaulted.
+ * Problems (unknown keys with a did-you-mean, wrong types, bad sizes or durations) come back as
+ * `config/invalid` findings with line and column; the key in error keeps its default and every
+ * other key still applies. Nothing here throws on bad input.
+ */
+import { defaultSettings, type FailOn, type Finding, type ScanSettings } from '../types.js';
+import { parseDuration, parseSize } from './duration.js';
+import { policyFingerprint } from './rules.js';
+import { configSchema } from './schemas.js';
+import { kindOf, positionOf, readYaml, schemaProblems, type Problem, type YamlPath, type YamlSource } from './yaml-source.js';
+
+export const CONFIG_RULE = 'config/invalid';
+
+export interface ParsedConfig {
+  settings: ScanSettings;
+  errors: Finding[];
+}
+
+type Apply = (value: unknown, settings: ScanSettings) => string | undefined;
+
+/** One row per key: how its (schema-valid) value lands in ScanSettings; a string is an error. */
+const KEYS: Record<string, Apply> = {
+  'paths-ignore': (v, s) => void (s.pathsIgnore = v as string[]),
+  'max-file-size': (v, s) => {
+    const size = typeof v === 'number' ? { ok: true as const, value: v } : parseSize(String(v));
+    if (!size.ok) return `max-file-size ${size.error}`;
+    s.maxFileSize = size.value;
+  },
+  'fail-on': (v, s) => void (s.failOn = v as FailOn),
+  'detectors.disabled': (v, s) => void (s.detectors = { ...s.detectors, disabled: v as string[] }),
+  'detectors.enabled': (v, s) => void (s.detectors = { ...s.detectors, enabled: v as string[] }),
+  'issues.labels': (v, s) => void (s.issues = { ...s.issues, labels: v as string[] }),
+  'issues.assignees-from-owner': (v, s) => void (s.issues = { ...s.issues, assigneesFromOwner: v as boolean }),
+  schedule: (v, s) => {
+    const duration = parseDuration(String(v));
+    if (!duration.ok) return `schedule ${duration.error}`;
+    s.scheduleMs = duration.value;
+  },
+  baseline: (v, s) => void (s.baselinePath = v as string),
+  'owners-file': (v, s) => void (s.ownersPath = v as string),
+};
+
+export function parseConfig(content: string, path: string, base: ScanSettings = defaultSettings()): ParsedConfig {
+  const settings: ScanSettings = { ...base, detectors: { ...base.detectors }, issues: { ...base.issues } };
+  const source = readYaml(content);
+  const problems: Problem[] = [...source.errors];
+  if (problems.length === 0 && source.value !== null && source.value !== undefined) {
+    if (typeof source.value !== 'object' || Array.isArray(source.value)) {
+      problems.push({ ...positionOf(source, []), message: `the config file must be a YAML mapping of settings, not ${kindOf(source.value)}` });
+    } else {
+      problems.push(...schemaProblems(source, configSchema, describe));
+      problems.push(...applyKeys(source, settings, problems));
+    }
+  }
+  problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { settings, errors: problems.map((problem) => toFinding(problem, path)) };
+}
+
+function applyKeys(source: YamlSource, settings: ScanSettings, schemaErrors: readonly Problem[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const [key, apply] of Object.entries(KEYS)) {
+    const yamlPath: YamlPath = key.split('.');
+    const value = yamlPath.reduce<unknown>((node, segment) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[segment as string] : undefined), source.value);
+    if (value === undefined || value === null) continue;
+    // A key the schema already rejected (or whose parent it rejected) keeps its default.
+    if (schemaErrors.some((p) => p.path && isPrefix(p.path, yamlPath))) continue;
+    const error = apply(value, settings);
+    if (error) problems.push({ ...positionOf(source, yamlPath), message: error, path: yamlPath });
+  }
+  return problems;
+}
+
+function isPrefix(prefix: YamlPath, path: YamlPath): boolean {
+  return prefix.length <= path.length && prefix.every((segment, i) => String(segment) === String(path[i]));
+}
+
+function describe(path: YamlPath): string {
+  return path.length === 0 ? 'the config file' : `"${path.join('.')}"`;
+}
+
+function toFinding(problem: Problem, path: string): Finding {
+  return {
+    rule: CONFIG_RULE,
+    level: 'error',
+    file: path,
+    line: problem.line,
+    column: problem.column,
+    message: `${path}: ${problem.message}`,
+    fingerprint: policyFingerprint(CONFIG_RULE, path, problem.message),
+  };
+}

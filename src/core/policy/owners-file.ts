@@ -1,0 +1,177 @@
+/**
+ * The owners file `.github/nhi-owners.yml` (SPEC §2.4): parse, validate, match. Validation never
+ * throws: every problem comes back with line and column, and the entries that are valid still
+ * apply, so one typo does not make every NHI in the repository unowned.
+ */
+import { Minimatch } from 'minimatch';
+import type { IdentityRecord } from '../types.js';
+import { parseDate, parseRotation, type Rotation } from './duration.js';
+import { ownersSchema, OWNER_PATTERN } from './schemas.js';
+import { kindOf, positionOf, readYaml, schemaProblems, type Problem, type YamlPath, type YamlSource } from './yaml-source.js';
+
+export const OWNERS_KEYS = ['match', 'path', 'owner', 'rotation', 'purpose', 'environment', 'justification', 'review-by'] as const;
+
+export interface OwnersEntry {
+  /** 0-based position in `identities`. */
+  index: number;
+  /** Where the entry starts (its first key). */
+  line: number;
+  column: number;
+  match?: string;
+  path?: string;
+  owner: string;
+  rotation?: Rotation;
+  purpose?: string;
+  environment?: string;
+  justification?: string;
+  reviewBy?: Date;
+  /** Where `review-by` sits, for expired-exception findings. */
+  reviewByLine?: number;
+  reviewByColumn?: number;
+}
+
+export interface OwnersFile {
+  /** Valid entries only, in file order. */
+  entries: OwnersEntry[];
+  problems: Problem[];
+}
+
+/** Owners that look valid but are someone's note to self. */
+const PLACEHOLDER_OWNERS = /^@?(todo|tbd|fixme|xxx+|changeme|owner|unknown|none|nobody|someone|team|user)$/i;
+const OWNER_FORM = new RegExp(OWNER_PATTERN);
+
+/** Why `owner` is not an acceptable owner, or undefined when it is. */
+export function ownerError(owner: string): string | undefined {
+  const trimmed = owner.trim();
+  if (PLACEHOLDER_OWNERS.test(trimmed)) return `owner "${owner}" is a placeholder: name the team (@org/team) or person (@user, or an email) who owns this identity`;
+  if (!OWNER_FORM.test(trimmed)) return `owner "${owner}" is not a valid owner: write @user, @org/team or an email address`;
+  return undefined;
+}
+
+export function parseOwnersFile(content: string): OwnersFile {
+  const source = readYaml(content);
+  if (source.errors.length > 0) return { entries: [], problems: source.errors };
+  if (source.value === null || source.value === undefined) return { entries: [], problems: [] };
+  if (typeof source.value !== 'object' || Array.isArray(source.value)) {
+    const message = `the owners file must be a YAML mapping with an "identities" list, not ${kindOf(source.value)}`;
+    return { entries: [], problems: [{ ...positionOf(source, []), message: message.length > 200 ? `${message.slice(0, 200)}…` : message }] };
+  }
+  const problems = schemaProblems(source, ownersSchema, describe);
+  const list = (source.value as { identities?: unknown }).identities;
+  if (!('identities' in (source.value as object))) {
+    problems.push({ line: 1, column: 1, message: 'the owners file has no "identities" list', path: [] });
+  }
+  const entries: OwnersEntry[] = [];
+  if (Array.isArray(list)) {
+    list.forEach((raw, index) => {
+      const own = entryChecks(source, raw, index);
+      problems.push(...own);
+      const rejected = own.length > 0 || problems.some((p) => p.path?.[0] === 'identities' && p.path[1] === index);
+      if (!rejected) entries.push(toEntry(source, raw as Record<string, unknown>, index));
+    });
+  }
+  problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { entries, problems };
+}
+
+function describe(path: YamlPath): string {
+  if (path.length === 0) return 'the owners file';
+  if (path.length === 1) return `"${path[0]}"`;
+  const entry = `entry ${Number(path[1]) + 1}`;
+  return path.length === 2 ? entry : `"${path[2]}" of ${entry}`;
+}
+
+/** The checks JSON Schema cannot phrase well: owner forms, rotation, dates, never's conditions. */
+function entryChecks(source: YamlSource, raw: unknown, index: number): Problem[] {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  const entry = raw as Record<string, unknown>;
+  const problems: Problem[] = [];
+  const at = (key: string, message: string, where: 'key' | 'value' = 'value') =>
+    problems.push({ ...positionOf(source, ['identities', index, key], where), message, path: ['identities', index, key] });
+  const name = `entry ${index + 1}`;
+  if (entry.match === undefined && entry.path === undefined) {
+    problems.push({ ...positionOf(source, ['identities', index]), message: `${name} needs "match" (a glob over identity ids) or "path" (a glob over file paths)`, path: ['identities', index] });
+  }
+  if (typeof entry.owner === 'string') {
+    const error = ownerError(entry.owner);
+    if (error) at('owner', error);
+  }
+  if (typeof entry.rotation === 'string') {
+    const rotation = parseRotation(entry.rotation);
+    if (!rotation.ok) at('rotation', `rotation ${rotation.error}`);
+    else if (rotation.value.kind === 'never') {
+      for (const needed of ['justification', 'review-by']) {
+        if (entry[needed] === undefined) at('rotation', `rotation "never" needs a "${needed}" (${needed === 'justification' ? 'why no rotation is acceptable' : 'YYYY-MM-DD when the exception expires'})`);
+      }
+    }
+  }
+  if (typeof entry['review-by'] === 'string') {
+    const date = parseDate(entry['review-by']);
+    if (!date.ok) at('review-by', `review-by ${date.error}`);
+  }
+  return problems;
+}
+
+function toEntry(source: YamlSource, raw: Record<string, unknown>, index: number): OwnersEntry {
+  const text = (key: string) => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
+  const rotation = text('rotation') === undefined ? undefined : parseRotation(text('rotation')!);
+  const reviewBy = text('review-by') === undefined ? undefined : parseDate(text('review-by')!);
+  const start = positionOf(source, ['identities', index]);
+  const reviewPos = reviewBy ? positionOf(source, ['identities', index, 'review-by']) : undefined;
+  return {
+    index,
+    line: start.line,
+    column: start.column,
+    match: text('match'),
+    path: text('path'),
+    owner: text('owner')!.trim(),
+    rotation: rotation?.ok ? rotation.value : undefined,
+    purpose: text('purpose'),
+    environment: text('environment'),
+    justification: text('justification'),
+    reviewBy: reviewBy?.ok ? reviewBy.value : undefined,
+    reviewByLine: reviewPos?.line,
+    reviewByColumn: reviewPos?.column,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `dot` so that `*` also covers names starting with a dot; no negation or comments, because an id
+ * or path starting with `!` or `#` is literal here. `*` stays within one `/` segment, `**` crosses.
+ */
+const GLOB_OPTIONS = { dot: true, nonegate: true, nocomment: true } as const;
+const compiledGlobs = new Map<string, Minimatch>();
+
+/** Literal equality first, so ids holding glob characters (`[`, `(`) match their exact entry. */
+export function globMatches(value: string, pattern: string): boolean {
+  if (value === pattern) return true;
+  let glob = compiledGlobs.get(pattern);
+  if (!glob) {
+    glob = new Minimatch(pattern, GLOB_OPTIONS);
+    if (compiledGlobs.size > 10_000) compiledGlobs.clear();
+    compiledGlobs.set(pattern, glob);
+  }
+  return glob.match(value);
+}
+
+/** Both `match` and `path` must hold when both are given. */
+export function entryMatches(entry: Pick<OwnersEntry, 'match' | 'path'>, record: Pick<IdentityRecord, 'id' | 'file'>): boolean {
+  if (entry.match !== undefined && !globMatches(record.id, entry.match)) return false;
+  if (entry.path !== undefined && !globMatches(record.file, entry.path)) return false;
+  return entry.match !== undefined || entry.path !== undefined;
+}
+
+/** CODEOWNERS semantics: the last matching entry wins, whole. */
+export function winningEntry(entries: readonly OwnersEntry[], record: Pick<IdentityRecord, 'id' | 'file'>): OwnersEntry | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) if (entryMatches(entries[i], record)) return entries[i];
+  return undefined;
+}
+
+/** An entry that names exactly one identity and nothing else. */
+export function isExactEntry(entry: Pick<OwnersEntry, 'match' | 'path'>, id: string): boolean {
+  return entry.match === id && entry.path === undefined;
+}

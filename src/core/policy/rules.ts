@@ -1,0 +1,146 @@
+/**
+ * The policy rules (SPEC §2.5) as one table. Each row says what the rule is (id = SARIF ruleId,
+ * default level, OWASP NHI ids) and, for per-NHI rules, the check that turns the facts about one
+ * NHI into a finding. File-level owners problems (invalid, stale) are raised by evaluate.ts but
+ * still take their level and OWASP ids from here.
+ */
+import { createHash } from 'node:crypto';
+import type { IdentityRecord, Level, OwaspNhi, ScanSettings, UsedBy } from '../types.js';
+import { isPast } from './duration.js';
+import type { OwnersEntry } from './owners-file.js';
+
+/** What a per-NHI rule sees. */
+export interface RuleFacts {
+  record: IdentityRecord;
+  /** The winning owners-file entry, if any. */
+  entry?: OwnersEntry;
+  ownersPath: string;
+  settings: ScanSettings;
+}
+
+export interface RuleHit {
+  message: string;
+  owasp?: OwaspNhi[];
+  /** Defaults to the NHI's declaration. */
+  location?: { file: string; line: number; column: number };
+  data?: Record<string, unknown>;
+}
+
+export interface PolicyRule {
+  id: string;
+  /** 'identity' rules are blamed only on new or changed NHIs in PR mode; 'owners' rules always fire. */
+  scope: 'identity' | 'owners';
+  owasp: OwaspNhi[];
+  level: (settings: ScanSettings) => Level;
+  check?: (facts: RuleFacts) => RuleHit | undefined;
+}
+
+export const POLICY_RULES: readonly PolicyRule[] = [
+  { id: 'identity/unowned', scope: 'identity', owasp: ['NHI1'], level: (s) => (s.mode === 'pr' ? 'error' : 'warning'), check: unowned },
+  { id: 'credential/no-rotation', scope: 'identity', owasp: ['NHI7'], level: () => 'warning', check: noRotation },
+  { id: 'identity/shared', scope: 'identity', owasp: ['NHI9'], level: () => 'warning', check: shared },
+  { id: 'owners/invalid', scope: 'owners', owasp: [], level: () => 'error' },
+  { id: 'owners/stale-entry', scope: 'owners', owasp: [], level: () => 'notice' },
+  { id: 'owners/expired-exception', scope: 'owners', owasp: ['NHI7'], level: () => 'warning', check: expiredException },
+];
+
+/** Hex digest of rule + key (the identity id for per-NHI rules): stable across moves. */
+export function policyFingerprint(rule: string, ...key: string[]): string {
+  const hash = createHash('sha256').update(rule);
+  for (const part of key) hash.update('\0').update(part);
+  return hash.digest('hex');
+}
+
+export function policyRule(id: string): PolicyRule {
+  const rule = POLICY_RULES.find((r) => r.id === id);
+  if (!rule) throw new Error(`unknown policy rule ${id}`);
+  return rule;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function unowned({ record, entry, ownersPath }: RuleFacts): RuleHit | undefined {
+  if (entry) return undefined;
+  return {
+    message: `${record.id} has no owner: add an entry to ${ownersPath} with match: "${record.id}" and an owner (@user, @org/team or an email)`,
+    data: { snippet: ownersSnippet(record) },
+  };
+}
+
+/** A ready-to-paste entry for the `identities:` list; the @TODO owner fails validation until filled. */
+export function ownersSnippet(record: IdentityRecord): string {
+  const lines = [
+    `  # ${record.file}:${record.line}`,
+    `  - match: ${JSON.stringify(record.id)}`,
+    `    owner: "@TODO"   # @user, @org/team or an email`,
+  ];
+  if (record.kind === 'credential' && !record.rotationEvidence) lines.push(`    # rotation: 90d   # how often it is rotated: 30d, 90d, 1y, ephemeral, managed, or never (+ justification, review-by)`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function exceptionExpired(entry: OwnersEntry | undefined, now: Date): boolean {
+  return entry?.rotation?.kind === 'never' && entry.reviewBy !== undefined && isPast(entry.reviewBy, now);
+}
+
+function noRotation({ record, entry, ownersPath, settings }: RuleFacts): RuleHit | undefined {
+  if (record.kind !== 'credential' || record.rotationEvidence) return undefined;
+  const expired = exceptionExpired(entry, settings.now);
+  if (entry?.rotation && !expired) return undefined;
+  const where = entry ? `its owners entry (${ownersPath}:${entry.line})` : `an owners entry in ${ownersPath}`;
+  const why = expired ? `its "never" exception expired on ${isoDay(entry!.reviewBy!)}` : 'it has no rotation policy';
+  return {
+    message: `${record.id}: ${why}: rotate it and give ${where} a rotation (30d, 90d, ephemeral, managed), or show rotation in code (Secrets Manager rotation, time_rotating, end_date_relative, OIDC)`,
+  };
+}
+
+function expiredException({ record, entry, ownersPath, settings }: RuleFacts): RuleHit | undefined {
+  if (!entry || !exceptionExpired(entry, settings.now)) return undefined;
+  return {
+    message: `The rotation exception for ${record.id} expired on ${isoDay(entry.reviewBy!)}: rotate the credential and set a rotation, or renew the exception with a new review-by date`,
+    location: { file: ownersPath, line: entry.reviewByLine ?? entry.line, column: entry.reviewByColumn ?? entry.column },
+    data: { reviewBy: isoDay(entry.reviewBy!), entryLine: entry.line },
+  };
+}
+
+/** Names of environments, recognised in namespaces and directory names (overlays/prod, ns payments-staging). */
+const ENVIRONMENT_WORDS: ReadonlyArray<[string, RegExp]> = [
+  ['production', /^(prod|production|prd|live)$/i],
+  ['staging', /^(staging|stage|stg|preprod|uat)$/i],
+  ['development', /^(dev|develop|development)$/i],
+  ['test', /^(test|testing|qa|sandbox)$/i],
+];
+
+export function environmentOf(user: UsedBy): string | undefined {
+  const directories = user.file.split('/').slice(0, -1);
+  const words = [user.namespace ?? '', ...directories].flatMap((part) => part.split(/[-_.]/));
+  for (const word of words) {
+    const found = ENVIRONMENT_WORDS.find(([, form]) => form.test(word));
+    if (found) return found[0];
+  }
+  return undefined;
+}
+
+function distinct(values: Array<string | undefined>): string[] {
+  return [...new Set(values.filter((v): v is string => typeof v === 'string' && v !== ''))].sort();
+}
+
+function shared({ record }: RuleFacts): RuleHit | undefined {
+  const spreads = {
+    namespaces: distinct(record.usedBy.map((u) => u.namespace)),
+    apps: distinct(record.usedBy.map((u) => u.app)),
+    environments: distinct(record.usedBy.map(environmentOf)),
+  };
+  const across = Object.entries(spreads).filter(([, values]) => values.length > 1);
+  if (across.length === 0) return undefined;
+  const detail = across.map(([what, values]) => `${what} ${values.join(', ')}`).join('; ');
+  const owasp: OwaspNhi[] = spreads.environments.length > 1 ? ['NHI9', 'NHI8'] : ['NHI9'];
+  return {
+    message: `${record.id} is shared by ${record.usedBy.length} users across ${detail}: give each workload${spreads.environments.length > 1 ? ' and environment' : ''} its own identity with only the permissions it needs`,
+    owasp,
+    data: { ...spreads, usedBy: record.usedBy.map((u) => u.id) },
+  };
+}
+
+function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
