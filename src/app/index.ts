@@ -1,0 +1,98 @@
+import type { ApplicationFunction, Context, Probot } from 'probot';
+import { applyOwnersEdit } from '../core/policy/owners-edit.js';
+import { asClient } from '../github/client.js';
+import { handleCommandComment } from '../github/command-handler.js';
+import { runPullRequestCheck } from '../github/pull-request-job.js';
+import { scanTargets, scanRepository } from './repository-scan.js';
+import { Scheduler } from './scheduler.js';
+import { loadSettings } from './settings.js';
+
+export interface AppOptions {
+  /** Full-scan interval; default 24 h (NHI_SCHEDULE_MS overrides). */
+  intervalMs?: number;
+  jitterMs?: number;
+  concurrency?: number;
+  /** Start the timer (tests drive `scheduler.tick()` themselves). */
+  autoStart?: boolean;
+  /** Receives the scheduler so tests and operators can drive it. */
+  onScheduler?: (scheduler: Scheduler) => void;
+}
+
+const PULL_REQUEST_EVENTS = ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'] as const;
+
+/** The Probot entry: it only wires events to the logic in src/github. */
+export function createApp(options: AppOptions = {}): ApplicationFunction {
+  return (app: Probot) => {
+    app.on([...PULL_REQUEST_EVENTS], (context) => onPullRequest(context));
+    app.on('push', (context) => onPush(context));
+    app.on('issue_comment.created', (context) => onIssueComment(context));
+    app.on('organization.member_removed', (context) => onMemberRemoved(app, context));
+    app.on(['installation.created', 'installation_repositories.added'], (context) => onInstalled(app, context));
+
+    const scheduler = new Scheduler({
+      intervalMs: options.intervalMs ?? 24 * 60 * 60 * 1000,
+      jitterMs: options.jitterMs ?? 60_000,
+      concurrency: options.concurrency ?? 2,
+      listTargets: () => scanTargets(app),
+      onError: (key, error) => app.log.error({ repository: key, err: error }, 'scheduled scan failed'),
+    });
+    if (options.autoStart !== false) scheduler.start();
+    options.onScheduler?.(scheduler);
+  };
+}
+
+async function onPullRequest(context: Context<'pull_request'>): Promise<void> {
+  const { pull_request: pr, repository } = context.payload;
+  const repo = { owner: repository.owner.login, repo: repository.name };
+  const { settings, errors } = await loadSettings(context.octokit, repo);
+  const fromFork = pr.head.repo?.full_name !== pr.base.repo.full_name;
+  const result = await runPullRequestCheck({
+    client: asClient(context.octokit),
+    repo,
+    pull: { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, author: pr.user?.login },
+    settings,
+    configErrors: errors,
+    readOnly: fromFork,
+  });
+  context.log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length }, 'NHI hygiene check completed');
+}
+
+async function onPush(context: Context<'push'>): Promise<void> {
+  const { payload } = context;
+  const defaultRef = `refs/heads/${payload.repository.default_branch}`;
+  if (payload.ref !== defaultRef || payload.deleted || /^0+$/.test(payload.after)) return;
+  await scanRepository(context.octokit, payload.repository as any, payload.after, context.log);
+}
+
+async function onIssueComment(context: Context<'issue_comment.created'>): Promise<void> {
+  const { issue, comment, repository } = context.payload;
+  if (issue.pull_request) return;
+  const repo = { owner: repository.owner.login, repo: repository.name };
+  const { settings } = await loadSettings(context.octokit, repo);
+  await handleCommandComment({
+    client: asClient(context.octokit),
+    repo,
+    defaultBranch: repository.default_branch,
+    ownersPath: settings.ownersPath,
+    issue: { number: issue.number, body: issue.body ?? null, labels: issue.labels?.map((l) => (typeof l === 'string' ? l : l.name ?? '')) ?? [] },
+    comment: { id: comment.id, body: comment.body, author: comment.user?.login ?? '', authorType: comment.user?.type },
+    applyEdit: (content, edit) => applyOwnersEdit(content, edit),
+    rescan: async () => {
+      const { data: branch } = await context.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...repo, ref: `heads/${repository.default_branch}` });
+      const { result, sync } = await scanRepository(context.octokit, repository, branch.object.sha, context.log);
+      return `${result.findings.length} findings; issues opened ${sync?.created.length ?? 0}, updated ${(sync?.updated.length ?? 0) + (sync?.reopened.length ?? 0)}, closed ${sync?.closed.length ?? 0}.`;
+    },
+  });
+}
+
+async function onMemberRemoved(app: Probot, context: Context<'organization.member_removed'>): Promise<void> {
+  const login = context.payload.membership.user?.login;
+  if (!login) return;
+  for (const target of await scanTargets(app, context.payload.installation?.id, [login])) await target.run();
+}
+
+async function onInstalled(app: Probot, context: Context<'installation.created' | 'installation_repositories.added'>): Promise<void> {
+  for (const target of await scanTargets(app, context.payload.installation.id)) await target.run();
+}
+
+export default createApp({ intervalMs: Number(process.env.NHI_SCHEDULE_MS) || undefined });
