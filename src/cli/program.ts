@@ -1,0 +1,89 @@
+import { Command, CommanderError, Option } from 'commander';
+import { reportFormats } from '../core/report/registry.js';
+import { LEVELS } from '../core/types.js';
+import { baselineCommand } from './baseline.js';
+import { UsageError } from './errors.js';
+import { INVENTORY_FORMATS, inventoryCommand } from './inventory.js';
+import { toolVersion, type Io } from './io.js';
+import { ownersInitCommand } from './owners-init.js';
+import { scanCommand } from './scan.js';
+
+/** Exit statuses (README): clean, findings at or above fail-on, usage or config error, internal error. */
+export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 3 } as const;
+
+const configOption = () => new Option('-c, --config <file>', 'config file (default: DIR/.github/nhi-steward.yml when present)');
+const gitignoreOption = () => new Option('--no-gitignore', 'also scan files that .gitignore excludes');
+
+function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('nhi-steward')
+    .description('Finds embedded secrets and governs non-human identities (owners, rotation) in a code base.')
+    .version(toolVersion(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(`nhi-steward: ${text.replace(/^error: /, '')}`) });
+
+  program
+    .command('scan')
+    .description('scan a folder for embedded secrets and NHI governance gaps')
+    .argument('[dir]', 'folder to scan', '.')
+    .addOption(new Option('-f, --format <format>', 'report format').choices(reportFormats).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(configOption())
+    .option('-b, --baseline <file>', 'baseline of accepted findings (default: the config baseline path when present)')
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level (default: config, else error)').choices([...LEVELS, 'none']))
+    .option('--diff <base>', 'only what changed since a git ref: added lines for secrets, new or changed NHIs')
+    .option('--staged', 'only what is staged for commit (for pre-commit hooks)')
+    .addOption(gitignoreOption())
+    .option('--no-color', 'no ANSI colors in the text report')
+    .action(async (dir: string, flags) => setExit(await scanCommand(dir, flags, io)));
+
+  program
+    .command('baseline')
+    .description('record current secret findings so later scans report only new ones')
+    .argument('[dir]', 'folder to scan', '.')
+    .option('-o, --output <file>', 'baseline file (default: DIR/.nhi-steward-baseline.json or the config baseline path)')
+    .addOption(configOption())
+    .addOption(gitignoreOption())
+    .action(async (dir: string, flags) => setExit(await baselineCommand(dir, flags, io)));
+
+  program
+    .command('inventory')
+    .description('list every NHI with owner, rotation, environment, purpose and users')
+    .argument('[dir]', 'folder to scan', '.')
+    .addOption(new Option('-f, --format <format>', 'inventory format').choices(INVENTORY_FORMATS).default('markdown'))
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .addOption(configOption())
+    .addOption(gitignoreOption())
+    .action(async (dir: string, flags) => setExit(await inventoryCommand(dir, flags, io)));
+
+  program
+    .command('owners')
+    .description('owners-file helpers')
+    .command('init')
+    .description('write a starter .github/nhi-owners.yml covering every NHI found')
+    .argument('[dir]', 'folder to scan', '.')
+    .option('-o, --output <file>', 'where to write it ("-" for stdout; default: DIR/.github/nhi-owners.yml)')
+    .option('--force', 'overwrite an existing file')
+    .addOption(configOption())
+    .addOption(gitignoreOption())
+    .action(async (dir: string, flags) => setExit(await ownersInitCommand(dir, flags, io)));
+
+  return program;
+}
+
+/** Runs one command line; returns the exit status and never throws. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  let code: number = EXIT.clean;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.clean : EXIT.usage;
+    if (error instanceof UsageError) {
+      io.stderr(`nhi-steward: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    io.stderr(`nhi-steward: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    return EXIT.internal;
+  }
+}

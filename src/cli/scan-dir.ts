@@ -1,0 +1,90 @@
+import { stat } from 'node:fs/promises';
+import { blamedIds, diffInventories } from '../core/policy/diff.js';
+import { extractIdentities, scanSources, type SourceItem } from '../core/scan.js';
+import { toSourceFile } from '../core/source.js';
+import type { IdentityRecord, ScanResult, ScanSettings } from '../core/types.js';
+import { UsageError } from './errors.js';
+import { changesSince, showFile, stagedChanges, type ChangeSet } from './git.js';
+import { walkTree } from './walk.js';
+
+export interface ScanDirOptions {
+  settings: ScanSettings;
+  /** `--diff BASE`: judge only what changed since BASE. */
+  diff?: string;
+  /** `--staged`: judge the index against HEAD (pre-commit). */
+  staged?: boolean;
+  gitignore?: boolean;
+}
+
+export interface DirScan {
+  result: ScanResult;
+  /** Change modes: NHIs added or changed, the only ones blamed. */
+  changedIdentities?: ReadonlySet<string>;
+}
+
+/**
+ * Scans a folder. In a change mode (`--diff`, `--staged`) the whole tree is still read, so the
+ * inventory, cross-file references and owners-file checks see everything, but secrets are judged
+ * only on added lines of changed files, and identity rules only on NHIs the change added or
+ * changed (base vs head declarations of the changed files).
+ */
+export async function scanDirectory(dir: string, options: ScanDirOptions): Promise<DirScan> {
+  await assertFolder(dir);
+  const changes = options.diff !== undefined ? await changesSince(dir, options.diff) : options.staged ? await stagedChanges(dir) : undefined;
+  const settings: ScanSettings = changes ? { ...options.settings, mode: 'pr' } : options.settings;
+  const walked = walkTree(dir, { settings, gitignore: options.gitignore });
+  if (!changes) return { result: await scanSources(walked, { settings }) };
+
+  const head: SourceItem[] = [];
+  for await (const item of withChanges(dir, walked, changes, settings)) head.push(item);
+  const changedIdentities = await blame(dir, changes, head, settings);
+  const result = await scanSources(head, { settings, changedIdentities });
+  return { result, changedIdentities };
+}
+
+async function assertFolder(dir: string): Promise<void> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) throw new UsageError(`${dir} is not a folder`);
+}
+
+/** Marks every file with the lines the change added (none for untouched files). */
+async function* withChanges(dir: string, items: AsyncIterable<SourceItem>, changes: ChangeSet, settings: ScanSettings): AsyncGenerator<SourceItem> {
+  const seen = new Set<string>();
+  for await (const item of items) {
+    seen.add(item.path);
+    const change = changes.files.get(item.path);
+    if (!('content' in item)) {
+      if (change) yield item; // untouched unreadable files are not this change's business
+      continue;
+    }
+    if (!change) yield { ...item, addedLines: new Set() };
+    else if (changes.head === 'index') yield await fromIndex(dir, item.path, change.addedLines, settings);
+    else yield { ...item, addedLines: change.addedLines };
+  }
+  // Staged files deleted from the working tree (or git-ignored there) are still being committed.
+  if (changes.head !== 'index') return;
+  for (const [path, change] of changes.files) if (!seen.has(path)) yield await fromIndex(dir, path, change.addedLines, settings);
+}
+
+async function fromIndex(dir: string, path: string, addedLines: Set<number>, settings: ScanSettings): Promise<SourceItem> {
+  const bytes = await showFile(dir, '', path);
+  if (!bytes) return { path, reason: 'unreadable', detail: 'not in the git index' };
+  return toSourceFile(path, bytes, settings, addedLines);
+}
+
+/** NHIs the change added or changed: declarations of changed files at base vs at head. */
+async function blame(dir: string, changes: ChangeSet, head: SourceItem[], settings: ScanSettings): Promise<Set<string>> {
+  const baseRecords: IdentityRecord[] = [];
+  const headRecords: IdentityRecord[] = [];
+  for (const path of [...changes.files.keys(), ...changes.deleted]) {
+    const bytes = await showFile(dir, changes.base, path);
+    if (!bytes) continue;
+    const source = toSourceFile(path, bytes, settings);
+    if ('content' in source) baseRecords.push(...extractIdentities(source).records);
+  }
+  for (const item of head) {
+    if ('content' in item && changes.files.has(item.path)) headRecords.push(...extractIdentities(item).records);
+  }
+  return blamedIds(diffInventories(baseRecords, headRecords));
+}
+
