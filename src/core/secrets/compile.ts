@@ -1,0 +1,91 @@
+import type { Detector } from './detector.js';
+import { KeywordAutomaton } from './prefilter.js';
+
+/**
+ * How far past its keyword's line a detector's match may reach, read from the regex source:
+ * - `line`: the pattern cannot cross a line end (the common case: tokens and `key = value`);
+ * - `near`: it may cross through optional whitespace (`\s*`) or a negated class (`[^"]`), so the
+ *   two following lines are searched too (YAML `password:` then the value on the next line);
+ * - `block`: it spans blocks on purpose (`\n`, `[\s\S]`, dotAll, a quantified class containing
+ *   `\s`), e.g. PEM private keys, so up to BLOCK_REACH characters after the keyword are searched.
+ */
+export type Reach = 'line' | 'near' | 'block';
+
+export interface CompiledDetector {
+  detector: Detector;
+  /** Position in the catalog: the tie-break that keeps output deterministic. */
+  order: number;
+  /** Our own copy with the `g` flag (and `d` when there is a `secret` group, for its offsets). */
+  regex: RegExp;
+  /** Same, sticky: re-runs one match on a longer slice when a window cut it short. */
+  sticky: RegExp;
+  hasSecretGroup: boolean;
+  generic: boolean;
+  reach: Reach;
+}
+
+export interface CompiledCatalog {
+  detectors: CompiledDetector[];
+  byId: Map<string, CompiledDetector>;
+  automaton: KeywordAutomaton;
+  /** keyword id → indices into `detectors`. */
+  keywordDetectors: number[][];
+  /** Keyword lengths by keyword id (a hit's start is its end minus this). */
+  keywordLengths: number[];
+  /** Detectors without keywords: searched over the whole file. */
+  unconditional: number[];
+}
+
+export function compileCatalog(detectors: readonly Detector[]): CompiledCatalog {
+  const compiled = detectors.map((detector, order) => compileDetector(detector, order));
+  const keywordIds = new Map<string, number>();
+  const keywordDetectors: number[][] = [];
+  const unconditional: number[] = [];
+  compiled.forEach((c, index) => {
+    const keywords = [...new Set(c.detector.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0))];
+    if (keywords.length === 0) unconditional.push(index);
+    for (const keyword of keywords) {
+      let id = keywordIds.get(keyword);
+      if (id === undefined) {
+        id = keywordIds.size;
+        keywordIds.set(keyword, id);
+        keywordDetectors.push([]);
+      }
+      keywordDetectors[id].push(index);
+    }
+  });
+  const keywords = [...keywordIds.keys()];
+  return {
+    detectors: compiled,
+    byId: new Map(compiled.map((c) => [c.detector.id, c])),
+    automaton: new KeywordAutomaton(keywords),
+    keywordDetectors,
+    keywordLengths: keywords.map((k) => k.length),
+    unconditional,
+  };
+}
+
+function compileDetector(detector: Detector, order: number): CompiledDetector {
+  const { source, flags } = detector.pattern;
+  const hasSecretGroup = /\(\?<secret>/.test(source);
+  const base = flags.replace(/[gyd]/g, '') + (hasSecretGroup ? 'd' : '');
+  return {
+    detector,
+    order,
+    regex: new RegExp(source, base + 'g'),
+    sticky: new RegExp(source, base + 'y'),
+    hasSecretGroup,
+    generic: detector.id.startsWith('generic-'),
+    reach: reachOf(detector.pattern),
+  };
+}
+
+/** A syntactic over-approximation; see `Reach`. Negated classes that exclude `\n` stay on the line. */
+export function reachOf(pattern: RegExp): Reach {
+  if (pattern.flags.includes('s')) return 'block';
+  const source = pattern.source.replace(/\[\^(?:[^\]\\]|\\.)*\\n(?:[^\]\\]|\\.)*\]/g, '_');
+  if (/\\[nr]|\[\\s\\S\]|\[\\S\\s\]|\[\\w\\W\]|\[\\W\\w\]|\[\\d\\D\]|\[\\D\\d\]|\[\^\]/.test(source)) return 'block';
+  if (/\[(?!\^)(?:[^\]\\]|\\.)*\\s(?:[^\]\\]|\\.)*\](?:[+*]|\{\d*,\d{3,}\}|\{\d*,\})/.test(source)) return 'block';
+  if (/\\[sWD]|\[\^/.test(source)) return 'near';
+  return 'line';
+}

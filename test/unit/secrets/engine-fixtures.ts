@@ -1,0 +1,71 @@
+import type { Detector } from '../../../src/core/secrets/detector.js';
+
+/** Small detectors defined here so engine tests never depend on the real catalog. */
+export function detector(partial: Partial<Detector> & Pick<Detector, 'id' | 'keywords' | 'pattern'>): Detector {
+  return {
+    title: `${partial.id} token`,
+    provider: 'Acme',
+    level: 'error',
+    samples: { positive: [], negative: [] },
+    ...partial,
+  };
+}
+
+export const acme = detector({
+  id: 'acme-token',
+  title: 'Acme API token',
+  provider: 'Acme',
+  keywords: ['acme_'],
+  pattern: /(?<![A-Za-z0-9_])(?<secret>acme_[A-Za-z0-9]{24})(?![A-Za-z0-9])/,
+  redactPrefix: 'acme_',
+});
+
+export const generic = detector({
+  id: 'generic-assignment',
+  title: 'Secret-named assignment',
+  provider: 'generic',
+  keywords: ['secret', 'token'],
+  pattern: /(?:secret|token)[A-Za-z_]*\s*[:=]\s*["']?(?<secret>[A-Za-z0-9_\-]{12,})/i,
+  entropy: 3,
+});
+
+export const keyId = detector({
+  id: 'zeta-key-id',
+  title: 'Zeta key id',
+  provider: 'Zeta',
+  keywords: ['zkid'],
+  pattern: /(?<secret>ZKID[A-Z0-9]{12})/,
+  redactPrefix: 'ZKID',
+  pair: { with: 'zeta-secret', id: 'zeta-key-pair', title: 'Zeta key id and secret' },
+});
+
+export const keySecret = detector({
+  id: 'zeta-secret',
+  title: 'Zeta secret key',
+  provider: 'Zeta',
+  level: 'warning',
+  keywords: ['zeta_secret'],
+  pattern: /zeta_secret\s*=\s*(?<secret>[A-Za-z0-9\/+]{32})/,
+});
+
+export const pem = detector({
+  id: 'test-private-key',
+  title: 'Test private key block',
+  provider: 'PEM',
+  keywords: ['-----begin test private key-----'],
+  pattern: /-----BEGIN TEST PRIVATE KEY-----\n(?<secret>[A-Za-z0-9+\/=\n]{40,}?)\n-----END TEST PRIVATE KEY-----/,
+});
+
+/** Random-looking but deterministic token bodies. */
+export function body(seed: number, length = 24): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let x = (Math.imul(seed + 1, 2654435761) ^ 0x9e3779b9) | 1;
+  let out = '';
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out += alphabet[(x >>> 0) % alphabet.length];
+  }
+  return out;
+}
