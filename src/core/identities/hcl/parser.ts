@@ -287,3 +287,8 @@ export function parseHcl(src: string): HclFile {
   const { tokens, errors } = tokenize(src);
   return new Parser(src, tokens, errors).parseFile();
 }
+
+/** Reads one expression (e.g. the argument of `jsonencode(…)`) into a value. */
+export function parseHclExpression(text: string): HclValue | undefined {
+  return parseHcl(`v = ${text}\n`).body.attributes[0]?.value;
+}
