@@ -116,6 +116,6 @@ export function pullRequestOutcome(analysis: PullAnalysis, settings: ScanSetting
     findings.length === 0
       ? 'No NHI hygiene problems in this pull request'
       : `${secrets} secret${secrets === 1 ? '' : 's'}, ${unowned} unowned NHI${unowned === 1 ? '' : 's'}, ${findings.length} finding${findings.length === 1 ? '' : 's'} in all`;
-  const summary = renderMarkdownSummary(analysis.result, { maxLength: 65_535, title: 'NHI hygiene' });
+  const summary = renderMarkdownSummary(analysis.result, { maxLength: 65_535, title: 'NHI hygiene', changedIdentities: new Set([...analysis.added, ...analysis.changed].map((r) => r.id)) });
   return { conclusion, title, summary, annotations: toAnnotations(findings) };
 }

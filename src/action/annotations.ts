@@ -1,0 +1,42 @@
+import { levelRank, type Finding, type Level } from '../core/types.js';
+
+/** GitHub shows at most 10 error and 10 warning annotations per step (and 10 notices). */
+export const SHOWN_PER_LEVEL = 10;
+
+export interface AnnotationCommand {
+  kind: 'error' | 'warning' | 'notice';
+  message: string;
+  properties: { title: string; file: string; startLine: number; endLine?: number; startColumn?: number; endColumn?: number };
+}
+
+const KIND: Record<Level, AnnotationCommand['kind']> = { error: 'error', warning: 'warning', notice: 'notice', info: 'notice' };
+
+/**
+ * The findings worth an annotation, most important first within each kind: secrets before
+ * identity findings, then by file and line. Everything else is in the job summary.
+ */
+export function annotationsFor(findings: Finding[]): AnnotationCommand[] {
+  const sorted = [...findings].sort(
+    (a, b) => levelRank(b.level) - levelRank(a.level) || Number(b.rule.startsWith('secret/')) - Number(a.rule.startsWith('secret/')) || a.file.localeCompare(b.file) || a.line - b.line,
+  );
+  const counts = { error: 0, warning: 0, notice: 0 };
+  const commands: AnnotationCommand[] = [];
+  for (const finding of sorted) {
+    const kind = KIND[finding.level];
+    if (counts[kind] >= SHOWN_PER_LEVEL) continue;
+    counts[kind]++;
+    const singleLine = (finding.endLine ?? finding.line) === finding.line;
+    commands.push({
+      kind,
+      message: finding.message,
+      properties: {
+        title: finding.rule,
+        file: finding.file,
+        startLine: finding.line,
+        endLine: finding.endLine ?? finding.line,
+        ...(singleLine && finding.endColumn ? { startColumn: finding.column, endColumn: finding.endColumn } : {}),
+      },
+    });
+  }
+  return commands;
+}

@@ -1,0 +1,56 @@
+import { LEVELS, type FailOn } from '../core/types.js';
+
+/** The action's inputs, parsed and validated once (STYLE.md, after actions/checkout). */
+export interface ActionInputs {
+  mode: 'auto' | 'pr' | 'scan';
+  token: string;
+  /** Config file path relative to `path`. */
+  config: string;
+  /** Undefined: the config file (or the default, `error`) decides. */
+  failOn?: FailOn;
+  /** Where to write SARIF, relative to the workspace; empty: don't write. */
+  sarifFile: string;
+  issues: boolean;
+  /** Folder to scan, relative to the workspace. */
+  path: string;
+}
+
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+export const DEFAULT_CONFIG = '.github/nhi-steward.yml';
+const MODES = ['auto', 'pr', 'scan'] as const;
+const FAIL_ON = [...LEVELS, 'none'] as const;
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  const normalised = value.trim().toLowerCase();
+  if ((allowed as readonly string[]).includes(normalised)) return normalised as T;
+  throw new InputError(`Input "${name}" must be one of ${allowed.join(', ')}; got "${value}". Fix it in the workflow's "with:" block.`);
+}
+
+function onOff(name: string, value: string): boolean {
+  const normalised = value.trim().toLowerCase();
+  if (['on', 'true', 'yes'].includes(normalised)) return true;
+  if (['off', 'false', 'no', ''].includes(normalised)) return false;
+  throw new InputError(`Input "${name}" must be "on" or "off"; got "${value}".`);
+}
+
+/** `getInput` is `core.getInput` in production, and a plain lookup in tests. */
+export function readInputs(getInput: (name: string) => string): ActionInputs {
+  const failOn = getInput('fail-on');
+  const path = getInput('path') || '.';
+  if (path.split(/[\\/]/).includes('..')) throw new InputError(`Input "path" must stay inside the workspace; got "${path}".`);
+  return {
+    mode: oneOf('mode', getInput('mode') || 'auto', MODES),
+    token: getInput('token'),
+    config: getInput('config') || DEFAULT_CONFIG,
+    failOn: failOn ? oneOf('fail-on', failOn, FAIL_ON) : undefined,
+    sarifFile: getInput('sarif-file'),
+    issues: onOff('issues', getInput('issues') || 'off'),
+    path,
+  };
+}

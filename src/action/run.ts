@@ -1,0 +1,104 @@
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { renderMarkdownSummary } from '../core/report/markdown.js';
+import { rendererFor } from '../core/report/registry.js';
+import { meetsThreshold, type ScanResult, type ScanSettings } from '../core/types.js';
+import { loadSettings } from '../cli/settings.js';
+import { scanDirectory } from '../cli/scan-dir.js';
+import { asClient, type GitHubClient, type RepoRef } from '../github/client.js';
+import { analysePullRequest } from '../github/pr-check.js';
+import { syncScanIssues } from '../github/scan-sync.js';
+import { annotationsFor } from './annotations.js';
+import { DEFAULT_CONFIG, InputError, readInputs, type ActionInputs } from './inputs.js';
+
+const exec = promisify(execFile);
+const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
+/** The job summary file accepts up to 1 MiB; keep well inside it. */
+const SUMMARY_LIMIT = 512 * 1024;
+
+/** The whole Action. `index.ts` only calls this; user errors end in `setFailed` with no stack. */
+export async function run(): Promise<void> {
+  try {
+    const inputs = readInputs((name) => core.getInput(name));
+    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const dir = resolve(workspace, inputs.path);
+    // The default config path may be absent; a path the workflow names must exist.
+    const config = inputs.config === DEFAULT_CONFIG ? undefined : join(dir, inputs.config);
+    const settings = await loadSettings({ dir, config, failOn: inputs.failOn });
+    const mode = inputs.mode === 'auto' ? (PR_EVENTS.has(github.context.eventName) ? 'pr' : 'scan') : inputs.mode;
+    const result = mode === 'pr' ? await pullRequestScan(inputs, dir, settings) : (await scanDirectory(dir, { settings })).result;
+    await report(inputs, workspace, result, settings, mode);
+    if (mode === 'scan' && inputs.issues) await syncIssues(inputs, result, settings);
+    const failing = result.findings.filter((f) => meetsThreshold(f.level, settings.failOn));
+    if (failing.length > 0) core.setFailed(`nhi-steward found ${failing.length} finding${failing.length === 1 ? '' : 's'} at or above fail-on "${settings.failOn}". See the job summary.`);
+  } catch (error) {
+    if (error instanceof InputError || (error as Error).name === 'UsageError') core.setFailed((error as Error).message);
+    else core.setFailed(`nhi-steward stopped on an internal error: ${(error as Error).message}`);
+  }
+}
+
+/** PR events: the checked-out head against the PR base. A shallow clone fetches the base. */
+async function pullRequestScan(inputs: ActionInputs, dir: string, settings: ScanSettings): Promise<ScanResult> {
+  const pull = github.context.payload.pull_request;
+  if (!pull) throw new InputError('mode "pr" needs a pull_request event; use mode "scan" for other events.');
+  const baseSha: string = pull.base.sha;
+  if (await ensureCommit(dir, baseSha)) {
+    return (await scanDirectory(dir, { settings, diff: baseSha })).result;
+  }
+  core.info(`Base commit ${baseSha.slice(0, 12)} is not in the checkout and could not be fetched: using the API's PR files.`);
+  const analysis = await analysePullRequest(client(inputs), repoRef(), { number: pull.number, headSha: pull.head.sha, baseSha }, settings);
+  return analysis.result;
+}
+
+async function ensureCommit(dir: string, sha: string): Promise<boolean> {
+  const has = () => exec('git', ['cat-file', '-e', `${sha}^{commit}`], { cwd: dir }).then(() => true, () => false);
+  if (await has()) return true;
+  await exec('git', ['fetch', '--no-tags', '--depth=1', 'origin', sha], { cwd: dir }).catch(() => undefined);
+  return has();
+}
+
+async function report(inputs: ActionInputs, workspace: string, result: ScanResult, settings: ScanSettings, mode: string): Promise<void> {
+  for (const annotation of annotationsFor(result.findings)) core[annotation.kind](annotation.message, annotation.properties);
+  const { serverUrl } = github.context;
+  const { owner, repo } = repoRef();
+  const sha = github.context.payload.pull_request?.head?.sha ?? github.context.sha;
+  const link = owner ? (file: string, line: number) => `${serverUrl}/${owner}/${repo}/blob/${sha}/${file}#L${line}` : undefined;
+  const summary = renderMarkdownSummary(result, { maxLength: SUMMARY_LIMIT, title: 'NHI hygiene', link });
+  await core.summary.addRaw(summary, true).write();
+  let sarifPath = '';
+  if (inputs.sarifFile) {
+    sarifPath = resolve(workspace, inputs.sarifFile);
+    await mkdir(dirname(sarifPath), { recursive: true });
+    await writeFile(sarifPath, rendererFor('sarif')!.render(result, { version: ACTION_VERSION, root: inputs.path }));
+  }
+  const count = (test: (rule: string) => boolean) => String(result.findings.filter((f) => test(f.rule)).length);
+  core.setOutput('findings', String(result.findings.length));
+  core.setOutput('secrets', count((r) => r.startsWith('secret/')));
+  core.setOutput('unowned', count((r) => r === 'identity/unowned'));
+  core.setOutput('no-rotation', count((r) => r === 'credential/no-rotation'));
+  core.setOutput('sarif-file', sarifPath);
+  core.info(`nhi-steward (${mode}): ${result.findings.length} findings in ${result.stats.files} files; ${result.skipped.length} skipped.`);
+}
+
+async function syncIssues(inputs: ActionInputs, result: ScanResult, settings: ScanSettings): Promise<void> {
+  const repo = repoRef();
+  const htmlUrl = `${github.context.serverUrl}/${repo.owner}/${repo.repo}`;
+  const sync = await syncScanIssues(client(inputs), repo, result, { htmlUrl, sha: github.context.sha }, settings);
+  core.info(`Issues: ${sync.created.length} opened, ${sync.updated.length} updated, ${sync.reopened.length} reopened, ${sync.closed.length} closed.`);
+}
+
+function client(inputs: ActionInputs): GitHubClient {
+  if (!inputs.token) throw new InputError('Input "token" is empty: pass `token: ${{ github.token }}` (the default) or a token with issues: write.');
+  return asClient(github.getOctokit(inputs.token));
+}
+
+function repoRef(): RepoRef {
+  return { owner: github.context.repo.owner, repo: github.context.repo.repo };
+}
+
+declare const __ACTION_VERSION__: string | undefined;
+const ACTION_VERSION = typeof __ACTION_VERSION__ === 'string' ? __ACTION_VERSION__ : '0.0.0-dev';
