@@ -1,3 +1,5 @@
+import { DEFAULT_RETRY_POLICY, resilient, type RetryPolicy } from './resilient-client.js';
+
 /**
  * The port through which all GitHub-side logic talks to GitHub. Probot's Octokit and the Action's
  * `@actions/github` Octokit both satisfy it, so the logic in src/github serves the App and the
@@ -21,9 +23,12 @@ export interface RepoRef {
   repo: string;
 }
 
-/** Narrows any Octokit instance to the port. */
-export function asClient(octokit: unknown): GitHubClient {
-  return octokit as GitHubClient;
+/**
+ * Narrows any Octokit instance to the port, wrapped so that every call is retried on GitHub's
+ * transient faults (5xx, rate limits, timeouts).
+ */
+export function asClient(octokit: unknown, policy: RetryPolicy = DEFAULT_RETRY_POLICY): GitHubClient {
+  return resilient(octokit as GitHubClient, policy);
 }
 
 export function isNotFound(error: unknown): boolean {
