@@ -138,7 +138,7 @@ function markdownRow(row: InventoryRow): string {
   const cells = [
     code(row.id),
     row.kind === 'credential' ? '🔑 credential' : '🪪 identity',
-    row.owner !== null ? markdownCell(row.owner) : '**none**',
+    row.owner !== null ? code(row.owner) : '**none**', // as code: a pasted table must not ping whole teams
     rotation,
     row.environment !== null ? markdownCell(row.environment) : '—',
     row.purpose !== null ? markdownCell(row.purpose) : '—',
