@@ -1,0 +1,61 @@
+/** Injected faults: server errors, rate limits and slow responses, applied before any state change. */
+import type { Reply } from './http.js';
+
+export interface FaultSpec {
+  method?: string;
+  /** An operation template (`/repos/{owner}/{repo}/check-runs`), an exact path, or a RegExp over the path. */
+  path?: string | RegExp;
+  /** Omit for a delay-only fault. 403 is a secondary rate limit unless `rateLimit: 'primary'`. */
+  status?: 500 | 502 | 403 | 429;
+  /** How many matching requests fail (default 1; `Infinity` for all). */
+  times?: number;
+  /** Seconds, sent as `retry-after` (secondary) or used for `x-ratelimit-reset` (primary). */
+  retryAfter?: number;
+  delayMs?: number;
+  rateLimit?: 'secondary' | 'primary';
+}
+
+export interface Fault extends FaultSpec {
+  remaining: number;
+  /** Requests this fault was applied to. */
+  hits: number;
+}
+
+/** GitHub's documented secondary rate limit message; Octokit's throttling plugin keys on it. */
+export const SECONDARY_RATE_LIMIT_MESSAGE =
+  'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.';
+
+export function matchesFault(f: Fault, method: string, path: string, template: string | undefined): boolean {
+  if (f.remaining <= 0) return false;
+  if (f.method && f.method.toUpperCase() !== method) return false;
+  if (f.path === undefined) return true;
+  if (f.path instanceof RegExp) return f.path.test(path);
+  return f.path === path || f.path === template;
+}
+
+/** The error reply for a fault, or undefined for a delay-only fault. */
+export function faultReply(f: Fault): Reply | undefined {
+  const retryAfter = f.retryAfter ?? 1;
+  switch (f.status) {
+    case undefined:
+      return undefined;
+    case 500:
+      return { status: 500, body: { message: 'Server Error' } };
+    case 502:
+      return { status: 502, body: { message: 'Bad Gateway' } };
+    case 403:
+    case 429:
+      if (f.rateLimit === 'primary') {
+        return {
+          status: f.status,
+          body: { message: 'API rate limit exceeded for installation.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' },
+          headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-limit': '5000', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + retryAfter) },
+        };
+      }
+      return {
+        status: f.status,
+        body: { message: SECONDARY_RATE_LIMIT_MESSAGE, documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' },
+        headers: { 'retry-after': String(retryAfter) },
+      };
+  }
+}
