@@ -1,23 +1,56 @@
 import type { IdentityRecord, IdentityReference } from '../types.js';
 
 /**
- * Attaches cross-file references to the records they name. Extractors read one file at a time, so a
- * Deployment naming a ServiceAccount declared in another manifest can only be joined once every
- * file is read. References to NHIs declared nowhere in the scan set are dropped (SPEC §2.3: an
- * undeclared identity is not ours to inventory). Mutates and returns `records`.
+ * Joins what extractors could not join alone, once every file is read. Mutates `records` in place:
+ * 1. Records with the same id are the same NHI declared twice (a workflow secret used by several
+ *    workflows, a ServiceAccount in a Kustomize base and an overlay): they are merged into the
+ *    first, which keeps its file and line and lists the others in `attributes.alsoDeclaredIn`.
+ * 2. Cross-file references are attached to the record they name. References to NHIs declared
+ *    nowhere in the scan set are dropped (SPEC §2.3: an undeclared identity is not inventoried).
  */
 export function linkReferences(records: IdentityRecord[], references: readonly IdentityReference[]): IdentityRecord[] {
-  if (references.length === 0) return records;
-  const byId = new Map<string, IdentityRecord[]>();
-  for (const record of records) {
-    const list = byId.get(record.id);
-    if (list) list.push(record);
-    else byId.set(record.id, [record]);
-  }
+  const byId = mergeDuplicates(records);
   for (const ref of references) {
-    for (const record of byId.get(ref.target) ?? []) applyReference(record, ref);
+    const record = byId.get(ref.target);
+    if (record) applyReference(record, ref);
   }
   return records;
+}
+
+/**
+ * Resolves the references an extractor can satisfy from its own file and returns the rest, which
+ * travel in `ExtractResult.references` for the pipeline to resolve.
+ */
+export function linkLocal(records: IdentityRecord[], references: readonly IdentityReference[]): IdentityReference[] {
+  const byId = new Map<string, IdentityRecord[]>();
+  for (const record of records) byId.set(record.id, [...(byId.get(record.id) ?? []), record]);
+  const unresolved: IdentityReference[] = [];
+  for (const ref of references) {
+    const targets = byId.get(ref.target);
+    if (!targets) unresolved.push(ref);
+    else for (const record of targets) applyReference(record, ref);
+  }
+  return unresolved;
+}
+
+function mergeDuplicates(records: IdentityRecord[]): Map<string, IdentityRecord> {
+  const byId = new Map<string, IdentityRecord>();
+  let kept = 0;
+  for (const record of records) {
+    const first = byId.get(record.id);
+    if (!first) {
+      byId.set(record.id, record);
+      records[kept++] = record;
+      continue;
+    }
+    const also = (first.attributes.alsoDeclaredIn as string[] | undefined) ?? [];
+    first.attributes.alsoDeclaredIn = [...also, `${record.file}:${record.line}`];
+    for (const edge of record.usedBy) applyReference(first, { target: first.id, usedBy: edge });
+    applyReference(first, { target: first.id, permissions: record.permissions, rotationEvidence: record.rotationEvidence });
+    if (record.templated) first.templated = true;
+  }
+  records.length = kept;
+  return byId;
 }
 
 function applyReference(record: IdentityRecord, ref: IdentityReference): void {
