@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
+import { writeBaseline } from '../core/secrets/baseline.js';
 import { emit, type Io } from './io.js';
-import { port } from './core-ports.js';
 import { scanDirectory } from './scan-dir.js';
 import { loadSettings } from './settings.js';
 
@@ -20,7 +20,6 @@ export async function baselineCommand(dirArg: string | undefined, flags: Baselin
   const settings = await loadSettings({ dir, config: flags.config, ignoreBaseline: true });
   const { result } = await scanDirectory(dir, { settings, gitignore: flags.gitignore });
   const secrets = result.findings.filter((f) => f.rule.startsWith('secret/'));
-  const writeBaseline = await port('writeBaseline');
   const output = flags.output ?? join(dir, settings.baselinePath);
   await emit(io, writeBaseline(secrets), output);
   io.stderr(`nhi-steward: baseline of ${secrets.length} secret finding(s) written to ${output}\n`);

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { port } from './core-ports.js';
+import { generateOwnersFile } from '../core/policy/owners-init.js';
 import { UsageError } from './errors.js';
 import { emit, type Io } from './io.js';
 import { scanDirectory } from './scan-dir.js';
@@ -25,7 +25,6 @@ export async function ownersInitCommand(dirArg: string | undefined, flags: Owner
     throw new UsageError(`${output} already exists (use --force to overwrite, or --output - to print it)`);
   }
   const { result } = await scanDirectory(dir, { settings, gitignore: flags.gitignore });
-  const generateOwnersFile = await port('generateOwnersFile');
   await emit(io, generateOwnersFile(result.inventory), output);
   if (output !== undefined) io.stderr(`nhi-steward: owners file for ${result.inventory.length} NHI(s) written to ${output}; replace each @TODO\n`);
   return 0;

@@ -3,7 +3,8 @@ import { reportFormats } from '../core/report/registry.js';
 import { LEVELS } from '../core/types.js';
 import { baselineCommand } from './baseline.js';
 import { UsageError } from './errors.js';
-import { INVENTORY_FORMATS, inventoryCommand } from './inventory.js';
+import { INVENTORY_FORMATS } from '../core/report/inventory.js';
+import { inventoryCommand } from './inventory.js';
 import { toolVersion, type Io } from './io.js';
 import { ownersInitCommand } from './owners-init.js';
 import { scanCommand } from './scan.js';
@@ -49,7 +50,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .command('inventory')
     .description('list every NHI with owner, rotation, environment, purpose and users')
     .argument('[dir]', 'folder to scan', '.')
-    .addOption(new Option('-f, --format <format>', 'inventory format').choices(INVENTORY_FORMATS).default('markdown'))
+    .addOption(new Option('-f, --format <format>', 'inventory format').choices([...INVENTORY_FORMATS]).default('markdown'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .addOption(configOption())
     .addOption(gitignoreOption())

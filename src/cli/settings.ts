@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { parseConfig } from '../core/policy/config.js';
+import { readBaseline } from '../core/secrets/baseline.js';
 import { defaultSettings, type FailOn, type ScanSettings } from '../core/types.js';
-import { port } from './core-ports.js';
 import { UsageError, errnoCode } from './errors.js';
 
 export const DEFAULT_CONFIG_PATH = '.github/nhi-steward.yml';
@@ -31,7 +32,6 @@ export async function loadSettings(input: SettingsInput): Promise<ScanSettings> 
   const configPath = input.config ? resolve(input.config) : join(input.dir, DEFAULT_CONFIG_PATH);
   const configText = await readOptional(configPath, input.config !== undefined, 'config');
   if (configText !== undefined) {
-    const parseConfig = await port('parseConfig');
     const parsed = parseConfig(configText, input.config ?? DEFAULT_CONFIG_PATH, base);
     if (parsed.errors.length > 0) {
       const lines = parsed.errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}`);
@@ -48,7 +48,6 @@ async function loadBaseline(input: SettingsInput, settings: ScanSettings): Promi
   const path = input.baseline ? resolve(input.baseline) : join(input.dir, settings.baselinePath);
   const text = await readOptional(path, input.baseline !== undefined, 'baseline');
   if (text === undefined) return new Set();
-  const readBaseline = await port('readBaseline');
   try {
     return readBaseline(text);
   } catch (error) {
