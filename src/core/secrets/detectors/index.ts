@@ -1,6 +1,11 @@
 import type { Detector } from '../detector.js';
+import { chatDetectors } from './chat.js';
 import { cloudDetectors } from './cloud.js';
+import { codeHostDetectors } from './code-hosts.js';
 import { githubDetectors } from './github.js';
+import { messagingDetectors } from './messaging.js';
+import { paymentDetectors } from './payments.js';
+import { registryDetectors } from './registries.js';
 
 /**
  * The whole catalog. Each provider group lives in its own module beside its samples; adding a
@@ -9,4 +14,9 @@ import { githubDetectors } from './github.js';
 export const allDetectors: Detector[] = [
   ...cloudDetectors,
   ...githubDetectors,
+  ...codeHostDetectors,
+  ...registryDetectors,
+  ...chatDetectors,
+  ...paymentDetectors,
+  ...messagingDetectors,
 ];
