@@ -151,11 +151,28 @@ export function globMatches(value: string, pattern: string): boolean {
   if (value === pattern) return true;
   let glob = compiledGlobs.get(pattern);
   if (!glob) {
-    glob = new Minimatch(pattern, GLOB_OPTIONS);
+    glob = new Minimatch(crossingGlobstars(pattern), GLOB_OPTIONS);
     if (compiledGlobs.size > 10_000) compiledGlobs.clear();
     compiledGlobs.set(pattern, glob);
   }
   return glob.match(value);
+}
+
+/**
+ * minimatch treats `**` as crossing `/` only when it fills a whole segment, yet people write
+ * `terraform:**` to mean every terraform id. So a segment A**B becomes the brace pair
+ * "A*B" (within one segment) or "A*", any segments, "*B" (spanning several).
+ */
+export function crossingGlobstars(pattern: string): string {
+  return pattern
+    .split('/')
+    .map((segment) => {
+      const at = segment.indexOf('**');
+      if (segment === '**' || at === -1 || segment.indexOf('**', at + 2) !== -1) return segment;
+      const [before, after] = [segment.slice(0, at), segment.slice(at + 2)];
+      return `{${before}*${after},${before}*/**/*${after}}`;
+    })
+    .join('/');
 }
 
 /** Both `match` and `path` must hold when both are given. */
