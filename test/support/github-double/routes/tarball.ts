@@ -3,7 +3,7 @@
  * codeload; the download is a gzip'd tar with a `owner-repo-<sha7>/` top folder and a pax global
  * header carrying the commit sha, as GitHub builds it.
  */
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { notFound, repoOf, type Ctx, type Handler } from '../http.js';
@@ -39,9 +39,9 @@ export function buildTarball(repo: RepoState, sha: string): Readable {
   pack.finalize();
   const out = new PassThrough();
   const gzip = createGzip();
-  gzip.pipe(out);
   gzip.write(paxGlobalHeader({ comment: sha }));
-  pack.pipe(gzip);
+  // pipeline() tears every stage down when the client disconnects mid-download.
+  pipeline(pack, gzip, out, () => {});
   return out;
 }
 
