@@ -10,11 +10,258 @@ export interface Candidate {
 }
 
 /**
- * PLACEHOLDER until the false-positive filters land (issue #2). Returns the reason a candidate is
- * not a real secret (placeholder, reference, documented example, hash, UUID, low entropy…), or
- * undefined when it should be reported.
+ * Detectors outside `generic-*` whose captured value is chosen by a human (a password in a URL, in
+ * `.netrc`, in a Kubernetes `stringData`), so the free-form filters (weak words, identifiers,
+ * paths, low entropy) apply to them as to generic matches. Provider tokens never get those filters:
+ * a real `ghp_…` can look like anything.
  */
-export function falsePositiveReason(_candidate: Candidate): string | undefined {
+export const FREE_FORM_DETECTORS: ReadonlySet<string> = new Set([
+  'url-password',
+  'basic-auth-url',
+  'postgres-url-password',
+  'mysql-url-password',
+  'mongodb-url-password',
+  'redis-url-password',
+  'amqp-url-password',
+  'database-url-password',
+  'ftp-url-password',
+  'smtp-url-password',
+  'ldap-url-password',
+  'netrc-inline-password',
+  'netrc-password',
+  'pypirc-password',
+  'git-credentials-password',
+  'kubernetes-secret-string-data',
+]);
+
+/** True for detectors that match a value by the name it is assigned to, not by its shape. */
+export function isGenericDetector(detector: Pick<Detector, 'id'>): boolean {
+  return detector.id.startsWith('generic-');
+}
+
+function isFreeForm(detector: Pick<Detector, 'id'>): boolean {
+  return isGenericDetector(detector) || FREE_FORM_DETECTORS.has(detector.id);
+}
+
+/**
+ * Keys that providers publish in their own documentation. They appear in READMEs, tests and
+ * tutorials everywhere and are never live.
+ */
+export const DOCUMENTED_EXAMPLES: ReadonlySet<string> = new Set([
+  // AWS IAM user guide
+  'AKIAIOSFODNN7EXAMPLE',
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'AKIAI44QH8DHBEXAMPLE',
+  'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
+  // Stripe API reference (test mode)
+  'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
+  'pk_test_TYooMQauvdEDq54NiTphI7jx',
+  'sk_test_BQokikJOvBiI2HlWgH4olfQ2',
+  // jwt.io debugger default token
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+  // Kubernetes "Secrets" concept page (base64 of `admin` and `1f2d1e2e67df`)
+  'YWRtaW4=',
+  'MWYyZDFlMmU2N2Rm',
+  // Slack API docs
+  'xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy',
+  // Twilio docs placeholders
+  'ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
+  // Mailgun docs
+  'key-3ax6xnjp29jd6fds4gc373sgvjxteol0',
+  // SendGrid / generic docs
+  'SG.xxxxxxxxxxxxxxxxxxxxxx.yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy',
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Value shapes
+// ---------------------------------------------------------------------------------------------
+
+/** Templating and interpolation of every common flavour: the value is filled in elsewhere. */
+const TEMPLATE = /^![A-Za-z]\w*|\$\{|\{\{|\}\}|\$\(|<%|%>|\{%|%\}|#\{|%\(\w+\)[sd]|^%[sdv]$|^\{\w*\}$|^__[A-Z0-9_]+__$|^@[\w.-]+@$|^%[A-Za-z_][\w]*%$|^\$[A-Za-z_{(]/;
+
+/** Words that only appear in stand-ins, checked on every detector (long enough to never occur by chance in a random token). */
+const PLACEHOLDER_ANY = /example|x{5,}|changeme|change[_-]me|replace[_-]?me|replace[_-]?with|your[_-]|yourkey|yourtoken|yoursecret|yourpassword|dummy|redacted|placeholder|\*{3,}|\.\.\.|•{3,}|<[^>]*>|^\[.*\]$|^0{8,}$/i;
+
+/** Weak stand-ins for free-form values: `password: test123`, `secret: my-secret`. */
+const PLACEHOLDER_FREE_FORM = /^x+$|test|fake|mock|sample|demo|dummy|lorem|ipsum|(?:^|[^a-z])(?:foo|bar|baz|qux)(?:[^a-z]|$)|secret|passw|p[a@]ssw[o0]rd|token|changeit|letmein|welcome|default|todo|fixme|tbd|insert|enter[_-]?|^(?:none|null|nil|undefined|empty|n\/a|na|string|str|required|optional|admin|root|user|guest|postgres|mysql|redis|pass|pwd|key|value|hunter2|qwerty\w*|asdf\w*)$/i;
+
+const BOOLEAN_OR_NUMBER = /^(?:true|false|yes|no|on|off|enabled?|disabled?|-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|0x[0-9a-f]{1,8})$/i;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Password hashes and KDF outputs: `$2b$12$…`, `$argon2id$…`, `{SSHA}…`, Django `pbkdf2_sha256$…`. */
+const PASSWORD_HASH = /^(?:\$2[abxy]?\$\d{2}\$|\$argon2(?:id|i|d)\$|\$[156]\$|\$y\$|\$scrypt\$|\{(?:SSHA|SHA|SMD5|CRYPT|SSHA256|SSHA512)\}|pbkdf2_sha\d+\$|sha\d+\$|md5\$)/;
+
+/** Subresource-integrity and Nix/npm integrity digests. */
+const SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}$|^sha(?:1|256|384|512):[0-9a-f]{40,128}$/;
+
+/** Hex digest lengths: md5, sha1/git, sha224, sha256, sha384, sha512. */
+const HASH_HEX_LENGTHS = new Set([32, 40, 56, 64, 96, 128]);
+/** Words on the line that say a hex value is a digest, not a key. */
+const HASH_CONTEXT = /hash|sha\d*|md5|digest|checksum|integrity|fingerprint|etag|commit|revision|\brev\b|\bref\b|\bsum\b|crc|blob|tree|version|nonce/i;
+
+/** Values that are names of other things: `process.env.X`, `settings.DB_PASSWORD`, `$DB_PASSWORD`. */
+const REFERENCE = /process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|ENV\[|ENV\.fetch|System\.getenv|Environment\.GetEnvironmentVariable|config\.get|secrets\.|vars\.|env\.|Deno\.env|std::env|viper\.|\.Value\b/;
+/** Secret-manager and vault references: `vault:secret/data/db#password`, `arn:aws:secretsmanager:…`. */
+const SECRET_MANAGER_REFERENCE = /^(?:vault|arn|ssm|secretsmanager|awssm|azurekeyvault|akv|gcpsm|sm|op|ref|env|file|k8s|keyvault)(?::|\+)/i;
+const DOTTED_IDENTIFIER = /^[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+(?:\(\))?$/;
+const CALL = /^[A-Za-z_$][\w$.]*\(.*\)?$/;
+const ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+/** Letters and separators only, no digits: `my-app-credentials`, `dbPassword`, `SECRET_NAME`. */
+const WORDS_ONLY = /^[A-Za-z]+(?:[_.\-][A-Za-z]+)*$/;
+
+const URL_WITHOUT_CREDENTIALS = /^[a-z][a-z0-9+.-]{1,20}:\/\/[^@\s]*$/i;
+const FILE_PATH = /^(?:[A-Za-z]:\\|~\/|\.{1,2}[\/\\]|\/)[\w@.\/\\ -]*$|^[\w.-]+(?:\/[\w.-]+)*\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|pub|gpg|asc|conf|cfg|ini|properties|xml|toml)$/i;
+
+/** Files where a bare word is an identifier, so an unquoted value is a variable, not a literal. */
+const CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kts?|cs|rb|php|swift|rs|scala|groovy|dart|c|cc|cpp|h|hpp|m|mm|lua|exs?|clj|vue|svelte|jl|r|fs|vb)$/i;
+
+/** Paths whose generic values are stand-ins: examples, templates, tests and fixtures. */
+const EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixtures?|__fixtures__|__mocks__|mocks?|examples?|samples?)(?:\/)|\.(?:example|sample|template|tmpl|dist|tpl)(?:\.[\w]+)?$|(?:^|\/)[^/]*(?:[._-](?:test|spec)s?\.[\w]+|_test\.go|^test_[^/]*\.py)$/i;
+
+/** Names of values that look secret-like but are public or bookkeeping. */
+const NON_SECRET_NAME = /(?:csrf|xsrf|page|next|continuation|cancellation|sync|cursor|refresh_?token_?url|token_?url|token_?endpoint|token_?type|token_?uri)[_-]?(?:token|key)?["']?\s*[:=]/i;
+
+// ---------------------------------------------------------------------------------------------
+// Character statistics
+// ---------------------------------------------------------------------------------------------
+
+function entropy(value: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) {
+    const p = n / value.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+/** Share of characters inside runs (≥ 4) of one repeated char or of consecutive codes (`1234`, `abcd`, `dcba`). */
+export function sequentialShare(value: string): number {
+  if (value.length < 4) return 0;
+  const covered = new Uint8Array(value.length);
+  for (const step of [0, 1, -1]) {
+    let start = 0;
+    for (let i = 1; i <= value.length; i++) {
+      const continues = i < value.length && value.charCodeAt(i) - value.charCodeAt(i - 1) === step;
+      if (!continues) {
+        if (i - start >= 4) covered.fill(1, start, i);
+        start = i;
+      }
+    }
+  }
+  return covered.reduce((a, b) => a + b, 0) / value.length;
+}
+
+/** True when the value is one short unit repeated (`abcabcabc`, `1212121212`). */
+function isRepeatedUnit(value: string): boolean {
+  for (let unit = 1; unit <= 4 && unit * 3 <= value.length; unit++) {
+    if (value.slice(0, unit).repeat(Math.ceil(value.length / unit)).slice(0, value.length) === value) return true;
+  }
+  return false;
+}
+
+function classes(value: string): number {
+  return [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;
+}
+
+/** `x = value` with no quotes: in a code file that value is a variable or expression. */
+function isBareAssignedValue(secret: string, line: string): boolean {
+  const at = line.indexOf(secret);
+  return at > 0 && /(?:[=:(,]|:=|=>)\s*$/.test(line.slice(0, at));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The filter table
+// ---------------------------------------------------------------------------------------------
+
+interface Context {
+  secret: string;
+  /** The secret without its documented prefix. */
+  body: string;
+  line: string;
+  path: string;
+  freeForm: boolean;
+  generic: boolean;
+}
+
+interface Filter {
+  reason: string;
+  /** Which detectors the filter applies to. */
+  scope: 'all' | 'free-form' | 'generic';
+  test: (c: Context) => boolean;
+}
+
+const FILTERS: Filter[] = [
+  { reason: 'empty value', scope: 'all', test: (c) => c.secret.trim().length === 0 },
+  { reason: 'documented example key', scope: 'all', test: (c) => DOCUMENTED_EXAMPLES.has(c.secret) },
+  { reason: 'templating placeholder', scope: 'all', test: (c) => TEMPLATE.test(c.secret) },
+  { reason: 'placeholder value', scope: 'all', test: (c) => PLACEHOLDER_ANY.test(c.secret) },
+  { reason: 'password hash', scope: 'all', test: (c) => PASSWORD_HASH.test(c.secret) },
+  { reason: 'integrity digest', scope: 'all', test: (c) => SRI.test(c.secret) },
+  {
+    reason: 'repeated or sequential characters',
+    scope: 'all',
+    test: (c) => isRepeatedUnit(c.body) || sequentialShare(c.body) >= (c.freeForm ? 0.5 : 0.8),
+  },
+  { reason: 'placeholder value', scope: 'free-form', test: (c) => PLACEHOLDER_FREE_FORM.test(c.secret) },
+  { reason: 'boolean or number', scope: 'free-form', test: (c) => BOOLEAN_OR_NUMBER.test(c.secret) },
+  { reason: 'reference to another value', scope: 'free-form', test: (c) => REFERENCE.test(c.secret) || SECRET_MANAGER_REFERENCE.test(c.secret) || DOTTED_IDENTIFIER.test(c.secret) || CALL.test(c.secret) },
+  { reason: 'environment variable name', scope: 'free-form', test: (c) => ENV_NAME.test(c.secret) },
+  { reason: 'URL without credentials', scope: 'free-form', test: (c) => URL_WITHOUT_CREDENTIALS.test(c.secret) },
+  { reason: 'file path', scope: 'free-form', test: (c) => FILE_PATH.test(c.secret) },
+  { reason: 'user name repeated as password', scope: 'free-form', test: (c) => c.line.includes(`/${c.secret}:${c.secret}@`) },
+  { reason: 'low entropy', scope: 'free-form', test: (c) => new Set(c.secret).size < 5 || entropy(c.secret) < 2.3 },
+  { reason: 'UUID', scope: 'generic', test: (c) => UUID.test(c.secret) },
+  {
+    reason: 'hex digest',
+    scope: 'generic',
+    test: (c) => /^[0-9a-f]+$/i.test(c.secret) && HASH_HEX_LENGTHS.has(c.secret.length) && HASH_CONTEXT.test(c.line.replace(c.secret, '')),
+  },
+  { reason: 'identifier, not a value', scope: 'generic', test: (c) => WORDS_ONLY.test(c.secret) && (c.secret.length < 24 || classes(c.secret) < 3) },
+  {
+    reason: 'variable in code, not a literal',
+    scope: 'generic',
+    test: (c) => CODE_FILE.test(c.path) && isBareAssignedValue(c.secret, c.line),
+  },
+  { reason: 'bookkeeping token name', scope: 'generic', test: (c) => NON_SECRET_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
+  { reason: 'example, test or template file', scope: 'generic', test: (c) => EXAMPLE_PATH.test(c.path) },
+];
+
+/**
+ * Returns the reason a candidate is not a real secret (placeholder, reference, documented example,
+ * hash, UUID, low entropy…), or undefined when it should be reported. Filters that would drop a real
+ * structured token ("looks like an identifier", UUIDs, hex digests) apply only to generic and
+ * free-form detectors.
+ */
+export function falsePositiveReason(candidate: Candidate): string | undefined {
+  const { detector, secret, line, path } = candidate;
+  const prefix = detector.redactPrefix;
+  return firstReason({
+    secret,
+    body: prefix && secret.startsWith(prefix) ? secret.slice(prefix.length) : secret,
+    line,
+    path,
+    freeForm: isFreeForm(detector),
+    generic: isGenericDetector(detector),
+  });
+}
+
+/**
+ * The free-form filters on a bare value, for detectors that decode before judging (a base64
+ * Kubernetes `data` value, an `.npmrc` `_password`): is `YWRtaW4=` really just `admin`?
+ */
+export function freeFormValueReason(value: string): string | undefined {
+  return firstReason({ secret: value, body: value, line: value, path: '', freeForm: true, generic: false });
+}
+
+function firstReason(context: Context): string | undefined {
+  for (const filter of FILTERS) {
+    if (filter.scope === 'free-form' && !context.freeForm) continue;
+    if (filter.scope === 'generic' && !context.generic) continue;
+    if (filter.test(context)) return filter.reason;
+  }
   return undefined;
 }
 

@@ -1,9 +1,14 @@
 import type { Detector } from '../detector.js';
+import { aiDetectors } from './ai.js';
 import { chatDetectors } from './chat.js';
 import { cloudDetectors } from './cloud.js';
 import { codeHostDetectors } from './code-hosts.js';
+import { credentialFileDetectors } from './credential-files.js';
+import { formatDetectors } from './formats.js';
+import { genericDetectors } from './generic.js';
 import { githubDetectors } from './github.js';
 import { messagingDetectors } from './messaging.js';
+import { observabilityDetectors } from './observability.js';
 import { paymentDetectors } from './payments.js';
 import { registryDetectors } from './registries.js';
 
@@ -19,4 +24,9 @@ export const allDetectors: Detector[] = [
   ...chatDetectors,
   ...paymentDetectors,
   ...messagingDetectors,
+  ...aiDetectors,
+  ...observabilityDetectors,
+  ...formatDetectors,
+  ...credentialFileDetectors,
+  ...genericDetectors,
 ];

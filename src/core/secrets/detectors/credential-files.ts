@@ -1,0 +1,255 @@
+import type { Detector } from '../detector.js';
+import { freeFormValueReason } from '../false-positives.js';
+import { decodesToUserPass } from './generic.js';
+
+/**
+ * Credentials in the files tools read them from: `.npmrc`, `.yarnrc.yml`, `.netrc`, `.pypirc`,
+ * `.git-credentials`, Docker's `config.json` `auths`, and Kubernetes `Secret` manifests. Where the
+ * file name decides, `pathPattern` keeps the detector off every other file.
+ */
+
+/** Strict base64 decode: undefined unless the text round-trips (so `abcd` words are not "base64"). */
+export function decodeBase64(encoded: string): Buffer | undefined {
+  const decoded = Buffer.from(encoded, 'base64');
+  return decoded.length > 0 && decoded.toString('base64').replace(/=+$/, '') === encoded.replace(/=+$/, '') ? decoded : undefined;
+}
+
+/**
+ * A decoded value worth reporting: printable text that is not a placeholder (`admin`, `changeme`),
+ * or binary of key size (a keystore, a raw key).
+ */
+export function isSecretBytes(decoded: Buffer | undefined): boolean {
+  if (!decoded) return false;
+  const text = decoded.toString('utf8');
+  if (!/^[\x20-\x7e\t\r\n]+$/.test(text)) return decoded.length >= 16;
+  const trimmed = text.trim();
+  return trimmed.length >= 4 && (/\n/.test(trimmed) || freeFormValueReason(trimmed) === undefined);
+}
+
+/** The password half of base64 `user:pass` must itself be a real value. */
+function isUserPass(encoded: string): boolean {
+  if (!decodesToUserPass(encoded)) return false;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  return freeFormValueReason(decoded.slice(decoded.indexOf(':') + 1)) === undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kubernetes Secret manifests
+// ---------------------------------------------------------------------------------------------
+
+/** `kind: Secret` earlier or later in the same YAML document (documents split at `---`). */
+const KIND_SECRET = String.raw`(?:(?<=^kind:[ \t]*["']?Secret["']?[ \t]*\r?\n(?:(?!---)[^\n]*\n){0,300})|(?=[^\n]*(?:\n(?!---)[^\n]*){0,300}\nkind:[ \t]*["']?Secret["']?[ \t]*\r?$))`;
+/** Entries of a top-level `data:` / `stringData:` map: every line between is indented. */
+const IN_SECTION = (section: string): string => String.raw`(?<=^${section}:[ \t]*\r?\n(?:[ \t]+[^\n]*\n){0,200})`;
+/** Keys that name where, not what: connection facts and public certificates. */
+const PUBLIC_KEYS = String.raw`(?!(?:user(?:name)?|user-?id|host(?:name)?|port|database|db(?:-?name)?|namespace|region|email|endpoint|server|schema|ssl-?mode|driver|url|ca\.crt|tls\.crt|ca-bundle\.crt|[\w.-]*\.pub)["']?:)`;
+const ENTRY_KEY = String.raw`[ \t]+${PUBLIC_KEYS}["']?[A-Za-z0-9_.-]{1,253}["']?:[ \t]+`;
+
+const SECRET_MANIFEST = `apiVersion: v1
+kind: Secret
+metadata:
+  name: billing-db
+  namespace: payments
+type: Opaque
+data:
+  username: YmlsbGluZw==
+  password: Wm04cUx4MnZSN2tU
+stringData:
+  api-token: Lq9Xm2Vk7Tn4Wp8Bs1Hd`;
+
+/** kubectl output sorts keys, so `data:` comes before `kind:`. */
+const SORTED_MANIFEST = `apiVersion: v1
+data:
+  DB_PASSWORD: UTdtWjJ4TDlrUjR2
+kind: Secret
+metadata:
+  name: app-env`;
+
+const kubernetesDetectors: Detector[] = [
+  {
+    id: 'kubernetes-secret-data',
+    title: 'Kubernetes Secret data value (base64)',
+    provider: 'Kubernetes',
+    level: 'error',
+    keywords: ['kind: secret', 'kind: "secret"', "kind: 'secret'"],
+    pattern: new RegExp(String.raw`^${IN_SECTION('data')}${KIND_SECRET}${ENTRY_KEY}["']?(?<secret>[A-Za-z0-9+\/]{4,20000}={0,2})["']?[ \t]*\r?$`, 'm'),
+    validate: (value) => isSecretBytes(decodeBase64(value)),
+    samples: {
+      positive: [
+        { text: SECRET_MANIFEST, secret: 'Wm04cUx4MnZSN2tU', path: 'k8s/billing-secret.yaml' },
+        { text: SORTED_MANIFEST, secret: 'UTdtWjJ4TDlrUjR2', path: 'k8s/app-env.yaml' },
+      ],
+      negative: [
+        { text: 'apiVersion: v1\nkind: ConfigMap\ndata:\n  LOG_LEVEL: ZGVidWc=\n  TOKEN_TTL: MzYwMA==', path: 'k8s/config.yaml' },
+        { text: 'apiVersion: v1\nkind: Secret\ndata:\n  password: cGFzc3dvcmQ=\n  username: YWRtaW4=', path: 'k8s/secret.yaml' },
+        { text: 'apiVersion: v1\nkind: Secret\ndata:\n  password: {{ .Values.password | b64enc }}', path: 'templates/secret.yaml' },
+      ],
+    },
+  },
+  {
+    id: 'kubernetes-secret-string-data',
+    title: 'Kubernetes Secret stringData value',
+    provider: 'Kubernetes',
+    level: 'error',
+    keywords: ['kind: secret', 'kind: "secret"', "kind: 'secret'"],
+    pattern: new RegExp(String.raw`^${IN_SECTION('stringData')}${KIND_SECRET}${ENTRY_KEY}(?<q>["']?)(?<secret>[^\s"'#|>{}]{6,1000})\k<q>[ \t]*\r?$`, 'm'),
+    samples: {
+      positive: [{ text: SECRET_MANIFEST, secret: 'Lq9Xm2Vk7Tn4Wp8Bs1Hd', path: 'k8s/billing-secret.yaml' }],
+      negative: [
+        { text: 'kind: Secret\nstringData:\n  password: changeme\n  token: ${TOKEN}', path: 'k8s/secret.yaml' },
+        { text: 'kind: ConfigMap\nstringData:\n  api-token: Lq9Xm2Vk7Tn4Wp8Bs1Hd', path: 'k8s/config.yaml' },
+      ],
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Tool credential files
+// ---------------------------------------------------------------------------------------------
+
+const NPMRC = /(?:^|\/)\.npmrc$/;
+
+const toolFileDetectors: Detector[] = [
+  {
+    id: 'npmrc-auth-token',
+    title: 'npm registry token in .npmrc',
+    provider: 'npm',
+    level: 'error',
+    keywords: ['_authtoken'],
+    pathPattern: NPMRC,
+    pattern: /_authToken[ \t]*=[ \t]*["']?(?<secret>[^\s"'#;]{8,500})/,
+    samples: {
+      positive: [
+        { text: '//npm.pkg.github.com/:_authToken=3f9a1c2e-7b4d-4e8a-9c1f-5d6e7a8b9c0d', secret: '3f9a1c2e-7b4d-4e8a-9c1f-5d6e7a8b9c0d', path: '.npmrc' },
+        { text: 'registry=https://npm.corp.io/\n//npm.corp.io/:_authToken="Lq9Xm2Vk7Tn4Wp8Bs1Hd"', secret: 'Lq9Xm2Vk7Tn4Wp8Bs1Hd', path: 'web/.npmrc' },
+      ],
+      negative: [{ text: '//registry.npmjs.org/:_authToken=${NPM_TOKEN}', path: '.npmrc' }, { text: '//npm.corp.io/:_authToken=Lq9Xm2Vk7Tn4Wp8Bs1Hd', path: 'README.md' }],
+    },
+  },
+  {
+    id: 'npmrc-auth',
+    title: 'npm basic credentials (_auth) in .npmrc',
+    provider: 'npm',
+    level: 'error',
+    keywords: ['_auth'],
+    pathPattern: NPMRC,
+    pattern: /(?<![A-Za-z])_auth[ \t]*=[ \t]*["']?(?<secret>[A-Za-z0-9+\/]{8,1000}={0,2})(?![A-Za-z0-9+\/=])/,
+    validate: isUserPass,
+    samples: {
+      positive: [{ text: '_auth=ZGVwbG95OlRxOUx6MlhtOFZrNA==\nalways-auth=true', secret: 'ZGVwbG95OlRxOUx6MlhtOFZrNA==', path: '.npmrc' }],
+      negative: [{ text: '_auth=${NPM_AUTH}', path: '.npmrc' }, { text: '_auth=dXNlcjpwYXNzd29yZA==', path: '.npmrc' }],
+    },
+  },
+  {
+    id: 'npmrc-password',
+    title: 'npm registry password (_password, base64) in .npmrc',
+    provider: 'npm',
+    level: 'error',
+    keywords: ['_password'],
+    pathPattern: NPMRC,
+    pattern: /_password[ \t]*=[ \t]*["']?(?<secret>[A-Za-z0-9+\/]{4,1000}={0,2})(?![A-Za-z0-9+\/=])/,
+    validate: (value) => isSecretBytes(decodeBase64(value)),
+    samples: {
+      positive: [{ text: '//nexus.corp.io/repository/npm/:username=deploy\n//nexus.corp.io/repository/npm/:_password=VHE5THoyWG04Vms0', secret: 'VHE5THoyWG04Vms0', path: '.npmrc' }],
+      negative: [{ text: '//nexus.corp.io/:_password=cGFzc3dvcmQ=', path: '.npmrc' }, { text: '//nexus.corp.io/:_password=${NEXUS_PASSWORD_B64}', path: '.npmrc' }],
+    },
+  },
+  {
+    id: 'yarnrc-auth-token',
+    title: 'npm registry token in .yarnrc.yml',
+    provider: 'Yarn',
+    level: 'error',
+    keywords: ['npmauthtoken', 'npmauthident'],
+    pathPattern: /(?:^|\/)\.yarnrc\.yml$/,
+    pattern: /npmAuth(?:Token|Ident):[ \t]*["']?(?<secret>[^\s"'#]{8,500})/,
+    samples: {
+      positive: [{ text: 'npmScopes:\n  corp:\n    npmRegistryServer: "https://npm.corp.io"\n    npmAuthToken: "Lq9Xm2Vk7Tn4Wp8Bs1Hd"', secret: 'Lq9Xm2Vk7Tn4Wp8Bs1Hd', path: '.yarnrc.yml' }],
+      negative: [{ text: 'npmAuthToken: "${NPM_TOKEN}"', path: '.yarnrc.yml' }],
+    },
+  },
+  {
+    id: 'netrc-password',
+    title: 'Password in .netrc',
+    provider: 'netrc',
+    level: 'error',
+    keywords: ['machine', 'login'],
+    pathPattern: /(?:^|\/)[._]netrc$/,
+    pattern: /(?:^|\s)password[ \t]+(?<secret>\S{3,500})/,
+    samples: {
+      positive: [
+        { text: 'machine api.heroku.com\n  login ci@acme.io\n  password Zm8qLx2vR7kT', secret: 'Zm8qLx2vR7kT', path: '.netrc' },
+        { text: 'machine nexus.corp.io login deploy password Tq9Lz2Xm8Vk4', secret: 'Tq9Lz2Xm8Vk4', path: 'ci/_netrc' },
+      ],
+      negative: [{ text: 'machine x login y password $NETRC_PASSWORD', path: '.netrc' }, { text: 'machine x login y password Tq9Lz2Xm8Vk4', path: 'notes.txt' }],
+    },
+  },
+  {
+    id: 'netrc-inline-password',
+    title: 'netrc credentials written by a script',
+    provider: 'netrc',
+    level: 'error',
+    keywords: ['machine'],
+    pattern: /\bmachine[ \t]+\S{1,200}[ \t]+login[ \t]+\S{1,200}[ \t]+password[ \t]+(?<secret>[^\s"'>]{3,500})/,
+    samples: {
+      positive: [{ text: 'echo "machine github.com login ci-bot password Tq9Lz2Xm8Vk4" > ~/.netrc', secret: 'Tq9Lz2Xm8Vk4', path: 'ci/setup.sh' }],
+      negative: ['echo "machine github.com login ci-bot password ${GH_TOKEN}" > ~/.netrc', 'machine example.com login user password password'],
+    },
+  },
+  {
+    id: 'pypirc-password',
+    title: 'Password in .pypirc',
+    provider: 'PyPI',
+    level: 'error',
+    keywords: ['username', 'repository', 'index-servers'],
+    pathPattern: /(?:^|\/)\.pypirc$/,
+    pattern: /^[ \t]*password[ \t]*[=:][ \t]*(?<secret>\S{3,500})[ \t]*\r?$/m,
+    samples: {
+      positive: [{ text: '[distutils]\nindex-servers = corp\n\n[corp]\nrepository = https://pypi.corp.io/\nusername = deploy\npassword = Zm8qLx2vR7kT', secret: 'Zm8qLx2vR7kT', path: '.pypirc' }],
+      negative: [{ text: '[pypi]\nusername = __token__\npassword = <your-token>', path: '.pypirc' }],
+    },
+  },
+  {
+    id: 'git-credentials-password',
+    title: 'Password or token in .git-credentials',
+    provider: 'Git',
+    level: 'error',
+    keywords: ['://'],
+    pathPattern: /(?:^|\/)\.?git-credentials$/,
+    pattern: /^[ \t]*[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:\/@]{0,200}:(?<secret>[^\s@\/]{3,500})@/m,
+    samples: {
+      positive: [{ text: 'https://ci-bot:Zm8qLx2vR7kTq9Lz@git.corp.io\n', secret: 'Zm8qLx2vR7kTq9Lz', path: '.git-credentials' }],
+      negative: [{ text: 'https://ci-bot@git.corp.io', path: '.git-credentials' }],
+    },
+  },
+  {
+    id: 'docker-config-auth',
+    title: 'Registry credentials in a Docker config (auths)',
+    provider: 'Docker',
+    level: 'error',
+    keywords: ['"auth"'],
+    pattern: /"auth"[ \t]*:[ \t]*"(?<secret>[A-Za-z0-9+\/]{8,2000}={0,2})"/,
+    validate: isUserPass,
+    samples: {
+      positive: [
+        { text: '{"auths":{"registry.corp.io":{"auth":"ZGVwbG95OlRxOUx6MlhtOFZrNA=="}}}', secret: 'ZGVwbG95OlRxOUx6MlhtOFZrNA==', path: '.docker/config.json' },
+        { text: '  "auths": {\n    "ghcr.io": { "auth": "Y2ktYm90OlpyNExxOVhtMlZrNw==" }\n  }', secret: 'Y2ktYm90OlpyNExxOVhtMlZrNw==', path: 'ci/dockerconfig.json' },
+      ],
+      negative: ['{"auths":{"registry.corp.io":{"auth":"dXNlcm5hbWU6cGFzc3dvcmQ="}}}', '{"auth": "oauth2"}', '{"auths":{"ghcr.io":{}}}'],
+    },
+  },
+  {
+    id: 'docker-config-identity-token',
+    title: 'Registry identity token in a Docker config',
+    provider: 'Docker',
+    level: 'error',
+    keywords: ['identitytoken'],
+    pattern: /"identitytoken"[ \t]*:[ \t]*"(?<secret>[^"\s]{16,4000})"/,
+    entropy: 3,
+    samples: {
+      positive: [{ text: '{"auths":{"acme.azurecr.io":{"identitytoken":"Lq9Xm2Vk7Tn4Wp8Bs1HdZr4Lq9Xm2Vk7"}}}', secret: 'Lq9Xm2Vk7Tn4Wp8Bs1HdZr4Lq9Xm2Vk7', path: '.docker/config.json' }],
+      negative: ['{"identitytoken": "<token>"}'],
+    },
+  },
+];
+
+export const credentialFileDetectors: Detector[] = [...kubernetesDetectors, ...toolFileDetectors];
