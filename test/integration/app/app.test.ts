@@ -1,0 +1,202 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
+import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
+import { BASE_FILES, CONFIG_WITH_SECRET, NEW_SERVICE_ACCOUNT, OWNERS_FILE, RAW_SECRETS, REPO } from './fixtures.js';
+
+let double: GitHubDouble;
+let app: RunningApp;
+
+beforeEach(async () => {
+  double = await startGitHubDouble({
+    seed: {
+      installations: [{ id: 1, account: 'acme', accountType: 'Organization' }],
+      repos: [{ repo: REPO, files: BASE_FILES, installationId: 1, collaborators: { jdoe: 'write', alice: 'admin', outsider: 'read' } }],
+      orgs: { acme: { members: ['jdoe', 'alice', 'octocat'], teams: { payments: ['alice'] } } },
+    },
+  });
+  app = await startApp(double);
+});
+
+afterEach(async () => {
+  await app?.close();
+  await double?.close();
+});
+
+/** Everything the app sent out and logged: no raw fixture secret may appear in any of it. */
+function assertNoLeak(): void {
+  const outgoing = double.requests.map((r) => JSON.stringify(r.body ?? '')).join('\n');
+  const logged = app.logs.join('\n');
+  for (const secret of RAW_SECRETS) {
+    expect(outgoing.includes(secret), 'a raw secret was sent to GitHub').toBe(false);
+    expect(logged.includes(secret), 'a raw secret was logged').toBe(false);
+  }
+}
+
+function openPull(branch: string, files: Record<string, string | null>, user = 'jdoe'): { number: number; payload: any } {
+  const head = double.state.push(REPO, { branch, files, author: user });
+  const issue = double.state.openPull(REPO, { head: branch, title: `Change ${branch}`, user });
+  const repo = double.state.repo(REPO);
+  const payload = retarget(example('pull_request', 'opened'), double, REPO);
+  payload.number = issue.number;
+  payload.pull_request = {
+    ...payload.pull_request,
+    number: issue.number,
+    user: { ...payload.pull_request.user, login: user },
+    head: { ...payload.pull_request.head, sha: head, ref: branch, repo: payload.repository },
+    base: { ...payload.pull_request.base, sha: issue.pull!.baseSha, ref: repo.defaultBranch, repo: payload.repository },
+  };
+  return { number: issue.number, payload };
+}
+
+function checkRuns() {
+  return [...double.state.repo(REPO).checkRuns.values()];
+}
+
+function managedIssues() {
+  return [...double.state.repo(REPO).issues.values()].filter((i) => !i.pull && i.labels.includes('nhi-steward'));
+}
+
+async function scheduledScan(): Promise<void> {
+  await app.scheduler.tick();
+}
+
+describe('the App over real HTTP', () => {
+  it('1. fails a PR that adds a secret and an unowned ServiceAccount, with exact annotations', async () => {
+    const { payload } = openPull('feature/billing', { 'k8s/billing.yaml': NEW_SERVICE_ACCOUNT, 'src/config.js': CONFIG_WITH_SECRET });
+    const response = await app.deliver('pull_request', payload);
+    expect(response.status).toBe(200);
+    const [run] = checkRuns();
+    expect(checkRuns()).toHaveLength(1);
+    expect(run).toMatchObject({ name: 'NHI hygiene', status: 'completed', conclusion: 'failure' });
+    expect(run.annotations.map((a) => [a.path, a.start_line, a.annotation_level, a.title])).toEqual([
+      ['k8s/billing.yaml', 2, 'failure', 'identity/unowned'],
+      ['src/config.js', 3, 'failure', 'secret/github-classic-pat'],
+    ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+    expect(run.output.summary).toContain('billing-worker');
+    expect(run.output.summary).toContain('kubernetes:ServiceAccount/payments/billing-worker');
+    // Only the files of the PR were fetched: the file list, the owners file and the IaC file at head.
+    expect(double.calls('repos/download-tarball-archive')).toHaveLength(0);
+    double.assertNoViolations();
+    assertNoLeak();
+  });
+
+  it('2. passes a PR that adds the NHI together with its owners entry', async () => {
+    const owners = `${OWNERS_FILE}  - match: "kubernetes:ServiceAccount/payments/billing-worker"\n    owner: "@acme/payments"\n`;
+    const { payload } = openPull('feature/billing-owned', { 'k8s/billing.yaml': NEW_SERVICE_ACCOUNT, '.github/nhi-owners.yml': owners });
+    await app.deliver('pull_request', payload);
+    const [run] = checkRuns();
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(run.annotations.filter((a) => a.annotation_level === 'failure')).toEqual([]);
+    double.assertNoViolations();
+  });
+
+  it('3. a scheduled scan opens rotation issues and the pinned dashboard', async () => {
+    await scheduledScan();
+    const issues = managedIssues();
+    const rotation = issues.filter((i) => i.title.startsWith('Credential without a rotation policy'));
+    expect(rotation.map((i) => i.title)).toEqual(['Credential without a rotation policy: terraform:aws_iam_access_key/ci_bot']);
+    expect(rotation[0].body).toContain('<!-- nhi-steward:fp=');
+    expect(rotation[0].body).toContain('infra/iam.tf');
+    const dashboard = issues.filter((i) => i.title === 'NHI inventory');
+    expect(dashboard).toHaveLength(1);
+    expect(dashboard[0].pinned).toBe(true);
+    expect(dashboard[0].body).toContain('```mermaid');
+    expect(dashboard[0].body).toContain('kubernetes:ServiceAccount/payments/payments-api');
+    expect(dashboard[0].body).toContain(`#${rotation[0].number}`);
+    // A second scan changes nothing.
+    const before = double.requests.length;
+    await scheduledScan();
+    const writes = double.requests.slice(before).filter((r) => r.method !== 'GET');
+    expect(writes).toEqual([]);
+    double.assertNoViolations();
+  });
+
+  it('4. `/nhi-steward rotation 90d` opens an owners-file PR; merging it and pushing closes the issue', async () => {
+    await scheduledScan();
+    const [issue] = managedIssues().filter((i) => i.title.startsWith('Credential without'));
+    const comment = retarget(example('issue_comment', 'created'), double, REPO);
+    comment.issue = { ...comment.issue, number: issue.number, body: issue.body, labels: [{ name: 'nhi-steward' }], pull_request: undefined };
+    comment.comment = { ...comment.comment, id: 9001, body: '/nhi-steward rotation 90d', user: { ...comment.comment.user, login: 'jdoe', type: 'User' } };
+    delete comment.issue.pull_request;
+    await app.deliver('issue_comment', comment);
+
+    const pulls = double.state.pulls(REPO).filter((p) => p.pull?.head.startsWith('nhi-steward/'));
+    expect(pulls).toHaveLength(1);
+    const reply = [...double.state.repo(REPO).comments.values()].filter((c) => c.issue === issue.number).at(-1);
+    expect(reply?.body).toContain(`#${pulls[0].number}`);
+    expect(double.state.repo(REPO).reactions.map((r) => r.content)).toContain('+1');
+
+    const mergeSha = double.state.mergePull(REPO, pulls[0].number);
+    const git = double.state.repo(REPO).git;
+    const entry = git.flatten((git.get(mergeSha, 'commit') as any).tree).get('.github/nhi-owners.yml');
+    const owners = entry ? (git.get(entry.sha, 'blob') as any).content as Buffer : undefined;
+    expect(owners?.toString()).toContain(OWNERS_FILE.trimEnd().split('\n').slice(0, -1).join('\n'));
+    expect(owners?.toString()).toMatch(/terraform:aws_iam_access_key\/ci_bot[\s\S]*rotation: 90d/);
+
+    const push = retarget(example('push'), double, REPO);
+    Object.assign(push, { ref: 'refs/heads/main', after: mergeSha, deleted: false, forced: false });
+    await app.deliver('push', push);
+    const after = double.state.repo(REPO).issues.get(issue.number)!;
+    expect(after).toMatchObject({ state: 'closed', state_reason: 'completed' });
+    double.assertNoViolations();
+  });
+
+  it('5. a redelivered webhook and two concurrent deliveries leave one issue each', async () => {
+    const push = retarget(example('push'), double, REPO);
+    const sha = double.state.push(REPO, { files: { 'src/config.js': CONFIG_WITH_SECRET } });
+    Object.assign(push, { ref: 'refs/heads/main', after: sha, deleted: false });
+    await app.deliver('push', push, 'delivery-1');
+    await app.deliver('push', push, 'delivery-1');
+    await Promise.all([app.deliver('push', push, 'delivery-2'), app.deliver('push', push, 'delivery-3')]);
+    const titles = managedIssues().map((i) => i.title).sort();
+    expect(titles).toEqual([...new Set(titles)]);
+    expect(titles.filter((t) => t.startsWith('Embedded secret'))).toHaveLength(1);
+    double.assertNoViolations();
+    assertNoLeak();
+  });
+
+  it('6. under injected 500s and rate limits the check completes and no issue is duplicated', async () => {
+    double.inject({ method: 'POST', path: '/repos/{owner}/{repo}/check-runs', status: 500, times: 1 });
+    double.inject({ method: 'GET', path: '/repos/{owner}/{repo}/pulls/{pull_number}/files', status: 403, retryAfter: 1, times: 1 });
+    double.inject({ method: 'POST', path: '/repos/{owner}/{repo}/issues', status: 429, retryAfter: 1, times: 1 });
+    double.inject({ method: 'PATCH', path: '/repos/{owner}/{repo}/check-runs/{check_run_id}', status: 502, times: 1 });
+    const { payload } = openPull('feature/flaky', { 'src/config.js': CONFIG_WITH_SECRET });
+    await app.deliver('pull_request', payload);
+    expect(checkRuns().map((r) => [r.status, r.conclusion])).toEqual([['completed', 'failure']]);
+    await scheduledScan();
+    await scheduledScan();
+    const titles = managedIssues().map((i) => i.title);
+    expect(titles.length).toBeGreaterThan(0);
+    expect(titles).toEqual([...new Set(titles)]);
+    double.assertNoViolations();
+  });
+
+  it('7. refuses a command from a user without write access, with a reaction and a reply', async () => {
+    await scheduledScan();
+    const [issue] = managedIssues().filter((i) => i.title.startsWith('Credential without'));
+    const comment = retarget(example('issue_comment', 'created'), double, REPO);
+    comment.issue = { ...comment.issue, number: issue.number, body: issue.body, labels: [{ name: 'nhi-steward' }] };
+    delete comment.issue.pull_request;
+    comment.comment = { ...comment.comment, id: 9002, body: '/nhi-steward owner @outsider', user: { ...comment.comment.user, login: 'outsider', type: 'User' } };
+    await app.deliver('issue_comment', comment);
+    expect(double.state.pulls(REPO).filter((p) => p.pull?.head.startsWith('nhi-steward/'))).toEqual([]);
+    expect(double.state.repo(REPO).reactions.map((r) => r.content)).toEqual(['-1']);
+    const reply = [...double.state.repo(REPO).comments.values()].at(-1);
+    expect(reply?.body).toContain('need write access');
+    double.assertNoViolations();
+  });
+
+  it('8. organization.member_removed opens owners/orphaned issues for what the member owned', async () => {
+    double.state.removeOrgMember('acme', 'jdoe');
+    const payload = retarget(example('organization', 'member_added'), double, REPO);
+    payload.action = 'member_removed';
+    payload.membership = { ...payload.membership, user: { ...payload.membership.user, login: 'jdoe' } };
+    payload.organization = { ...payload.organization, login: 'acme' };
+    delete payload.repository;
+    await app.deliver('organization', payload);
+    const orphaned = managedIssues().filter((i) => i.title.startsWith('Orphaned NHI'));
+    expect(orphaned.map((i) => i.title)).toEqual(['Orphaned NHI: terraform:aws_iam_user/ci_bot']);
+    expect(orphaned[0].body).toContain('@jdoe');
+    double.assertNoViolations();
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * Starts the real nhi-steward Probot app on a local port, pointed at the GitHub API double, and
+ * delivers signed webhooks to it over HTTP — as GitHub would. Payloads come from
+ * @octokit/webhooks-examples, adjusted to the test repository.
+ */
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { pino } from 'pino';
+import { Probot, Server } from 'probot';
+import { createApp } from '../../src/app/index.js';
+import type { Scheduler } from '../../src/app/scheduler.js';
+import type { GitHubDouble } from './github-double/index.js';
+
+const require = createRequire(import.meta.url);
+const examples: { name: string; examples: any[] }[] = require('@octokit/webhooks-examples');
+
+export const WEBHOOK_SECRET = 'test-webhook-secret';
+export const APP_ID = 4242;
+
+export interface RunningApp {
+  url: string;
+  logs: string[];
+  scheduler: Scheduler;
+  deliver(event: string, payload: unknown, id?: string): Promise<{ status: number; body: string }>;
+  close(): Promise<void>;
+}
+
+let cachedKey: string | undefined;
+function privateKey(): string {
+  cachedKey ??= generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+  return cachedKey;
+}
+
+export async function startApp(double: GitHubDouble): Promise<RunningApp> {
+  const logs: string[] = [];
+  const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
+  const ProbotWithDefaults = Probot.defaults({ appId: APP_ID, privateKey: privateKey(), secret: WEBHOOK_SECRET, baseUrl: double.url, log });
+  const server = new Server({ Probot: ProbotWithDefaults, port: 0, host: '127.0.0.1', log, webhookPath: '/api/github/webhooks' });
+  let scheduler: Scheduler | undefined;
+  await server.load(createApp({ autoStart: false, jitterMs: 0, concurrency: 2, onScheduler: (s) => (scheduler = s) }));
+  const http = await server.start();
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  return {
+    url,
+    logs,
+    scheduler: scheduler!,
+    async deliver(event, payload, id = randomUUID()) {
+      const body = JSON.stringify(payload);
+      const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
+      const response = await fetch(`${url}/api/github/webhooks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': id, 'x-hub-signature-256': signature },
+        body,
+      });
+      return { status: response.status, body: await response.text() };
+    },
+    close: () => server.stop(),
+  };
+}
+
+/** A real example payload of `event` (and `action`), deep-copied. */
+export function example(event: string, action?: string): any {
+  const group = examples.find((e) => e.name === event);
+  const found = group?.examples.find((x) => action === undefined || x.action === action);
+  if (!found) throw new Error(`no @octokit/webhooks-examples payload for ${event}.${action ?? ''}`);
+  return structuredClone(found);
+}
+
+/** Points a payload's repository, owner and installation at the test repository. */
+export function retarget(payload: any, double: GitHubDouble, fullName: string): any {
+  const repo = double.state.repo(fullName);
+  const [owner, name] = fullName.split('/');
+  const ownerObject = { ...(payload.repository?.owner ?? {}), login: owner, type: 'Organization', html_url: `${double.url}/${owner}` };
+  payload.repository = {
+    ...(payload.repository ?? {}),
+    id: repo.id,
+    name,
+    full_name: fullName,
+    owner: ownerObject,
+    html_url: `https://github.com/${fullName}`,
+    default_branch: repo.defaultBranch,
+    private: repo.private,
+    fork: false,
+    archived: false,
+  };
+  payload.installation = { id: repo.installationId, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' };
+  if (payload.organization) payload.organization = { ...payload.organization, login: owner };
+  return payload;
+}
