@@ -31,7 +31,7 @@ describe('resilient client', () => {
         calls.push(calls.length);
         const failure = failures.shift();
         if (failure) throw failure;
-        return { status: 200, data: { ok: true }, headers: {} };
+        return { status: 200, data: { ok: true } as any, headers: {} };
       },
       paginate: async () => [],
     };
