@@ -3,6 +3,9 @@ import { aiDetectors } from './ai.js';
 import { chatDetectors } from './chat.js';
 import { cloudDetectors } from './cloud.js';
 import { codeHostDetectors } from './code-hosts.js';
+import { credentialFileDetectors } from './credential-files.js';
+import { formatDetectors } from './formats.js';
+import { genericDetectors } from './generic.js';
 import { githubDetectors } from './github.js';
 import { messagingDetectors } from './messaging.js';
 import { observabilityDetectors } from './observability.js';
@@ -23,4 +26,7 @@ export const allDetectors: Detector[] = [
   ...messagingDetectors,
   ...aiDetectors,
   ...observabilityDetectors,
+  ...formatDetectors,
+  ...credentialFileDetectors,
+  ...genericDetectors,
 ];
