@@ -84,13 +84,13 @@ function topFolderOf(name: string): string {
 }
 
 /** Reads an entry fully, or drains it; the size was checked beforehand from the header. */
-async function collect(entry: AsyncIterable<Buffer>): Promise<Buffer> {
+async function collect(entry: AsyncIterable<unknown>): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const c of entry) chunks.push(c);
+  for await (const c of entry) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
 }
 
-async function drain(entry: AsyncIterable<Buffer>): Promise<void> {
+async function drain(entry: AsyncIterable<unknown>): Promise<void> {
   for await (const _ of entry) {
     // discard: the bytes still count against the total budget upstream
   }

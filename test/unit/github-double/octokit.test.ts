@@ -56,7 +56,8 @@ describe('github-double through ProbotOctokit', () => {
   test('rejects a body that breaks the OpenAPI schema, and records the violation', async () => {
     double = await startGitHubDouble({ seed: { repos: [{ repo: 'acme/api' }] } });
     const o = octokit(double);
-    await expect(o.request('POST /repos/{owner}/{repo}/check-runs', { owner: 'acme', repo: 'api', name: 'x' })).rejects.toMatchObject({ status: 422 });
+    // Deliberately wrong: head_sha is required.
+    await expect(o.request('POST /repos/{owner}/{repo}/check-runs', { owner: 'acme', repo: 'api', name: 'x' } as any)).rejects.toMatchObject({ status: 422 });
     expect(double.violations).toEqual([expect.objectContaining({ operationId: 'checks/create', message: expect.stringContaining('head_sha') })]);
     expect(() => double!.assertNoViolations()).toThrow(/checks\/create/);
   });

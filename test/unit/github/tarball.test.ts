@@ -104,8 +104,8 @@ describe('readTarball', () => {
     const entry = pack.entry({ name: `${TOP}/zeros.bin`, size });
     const chunk = Buffer.alloc(1024 * 1024);
     void (async () => {
-      for (let i = 0; i < size / chunk.length; i++) if (!entry.write(chunk)) await new Promise((r) => entry.once('drain', r));
-      entry.end();
+      for (let i = 0; i < size / chunk.length; i++) if (!entry.write(chunk)) await new Promise<void>((r) => entry.once('drain', () => r()));
+      entry.end(undefined);
       pack.finalize();
     })();
     const gz = createGzip({ level: 1 });
