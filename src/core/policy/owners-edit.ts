@@ -104,9 +104,13 @@ function pick(fields: Fields): Fields {
   return kept;
 }
 
-/** YAML text for one value: dates and rotation words plain, everything else double-quoted. */
+/** Words YAML (1.1 or 1.2) would read as something other than a string. */
+const NOT_STRINGS = /^(true|false|null|yes|no|on|off|y|n|~)$/i;
+
+/** YAML text for one value: validated rotations and dates, and plain words, as is; the rest double-quoted. */
 function yamlValue(key: string, value: string): string {
   if ((key === 'rotation' || key === 'review-by') && /^[A-Za-z0-9-]+$/.test(value)) return value;
+  if (/^[A-Za-z][A-Za-z0-9._-]*$/.test(value) && !NOT_STRINGS.test(value)) return value;
   return JSON.stringify(value);
 }
 
