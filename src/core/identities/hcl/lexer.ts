@@ -33,9 +33,12 @@ const enum C {
   LowerE = 101, UpperE = 69, Plus = 43,
 }
 
-/** Two-character operators; `=` must not be confused with `==` or `=>` when finding attributes. */
-const TWO_CHAR_OPS = new Set(['==', '!=', '<=', '>=', '&&', '||', '=>']);
-const ONE_CHAR_PUNCT = new Set('{}[]()=,:.?!<>+-*/%&|');
+/**
+ * Punctuation, keyed by char code(s) so that no substring is cut per token. Two-character
+ * operators matter: `=` must not be confused with `==` or `=>` when finding attributes.
+ */
+const TWO_CHAR_OPS = new Map(['==', '!=', '<=', '>=', '&&', '||', '=>'].map((op) => [op.charCodeAt(0) * 65536 + op.charCodeAt(1), op]));
+const ONE_CHAR_PUNCT = new Map([...'{}[]()=,:.?!<>+-*/%&|'].map((ch) => [ch.charCodeAt(0), ch]));
 
 function isIdentStart(c: number): boolean {
   return (c >= C.Lower && c <= C.LowerZ) || (c >= C.Upper && c <= C.UpperZ) || c === C.Underscore || (c > 127 && isUnicodeLetter(c));
@@ -53,6 +56,9 @@ function isUnicodeLetter(c: number): boolean {
 function isDigit(c: number): boolean {
   return c >= C.Zero && c <= C.Nine;
 }
+
+/** A quoted string with no `\\`, `${`, `%{` or line break before its closing quote. */
+const PLAIN_STRING_END = /((?:[^"\\\n$%]|[$%](?!\{))*)"/y;
 
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
 
@@ -152,13 +158,16 @@ class Lexer {
   }
 
   private punct(): void {
+    const { src } = this;
     const start = this.pos;
-    const two = this.src.slice(start, start + 2);
-    const three = this.src.slice(start, start + 3);
-    const text = three === '...' ? three : TWO_CHAR_OPS.has(two) ? two : this.src[start];
-    if (text.length === 1 && !ONE_CHAR_PUNCT.has(text)) {
+    const c = src.charCodeAt(start);
+    const c2 = src.charCodeAt(start + 1);
+    let text: string | undefined;
+    if (c === C.Dot && c2 === C.Dot && src.charCodeAt(start + 2) === C.Dot) text = '...';
+    else text = TWO_CHAR_OPS.get(c * 65536 + c2) ?? ONE_CHAR_PUNCT.get(c);
+    if (text === undefined) {
       // One code point, so a surrogate pair is reported as one character.
-      const cp = String.fromCodePoint(this.src.codePointAt(start) ?? 0);
+      const cp = String.fromCodePoint(src.codePointAt(start) ?? 0);
       this.pos += cp.length;
       this.tokens.push(this.token('invalid', start, this.pos, cp));
       return;
@@ -174,6 +183,17 @@ class Lexer {
   private quoted(): void {
     const startLine = this.line;
     const token = this.token('string', this.pos, this.pos);
+    PLAIN_STRING_END.lastIndex = this.pos + 1;
+    const plainEnd = PLAIN_STRING_END.exec(this.src);
+    if (plainEnd) {
+      // The common case: no escape, no template, closed on this line. One slice, no loop.
+      token.value = plainEnd[1];
+      token.templated = false;
+      this.pos += plainEnd[0].length + 1;
+      token.end = this.pos;
+      this.tokens.push(token);
+      return;
+    }
     this.pos++;
     let cooked = '';
     let templated = false;
