@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeGithubToken, git, initRepo, runCli, writeTree } from '../support/cli/run-cli.js';
+import { runInProcess } from '../support/cli/run-in-process.js';
+
+const OLD = fakeGithubToken(10);
+const NEW = fakeGithubToken(11);
+const STAGED = fakeGithubToken(12);
+const UNSTAGED = fakeGithubToken(13);
+
+const IAM_BASE = 'resource "aws_iam_user" "ci_bot" {\n  name = "ci-bot"\n}\n';
+const IAM_HEAD = `${IAM_BASE}\nresource "aws_iam_user" "release_bot" {\n  name = "release-bot"\n}\n`;
+
+type Finding = { rule: string; file: string; line: number; identityId?: string };
+const findings = (stdout: string): Finding[] => JSON.parse(stdout).findings;
+
+/** A real repository: base commit, then a head commit, then staged and unstaged edits. */
+describe('scan --diff and --staged on a real git repository', () => {
+  let repo: string;
+  beforeAll(() => {
+    repo = mkdtempSync(join(tmpdir(), 'nhi-git-'));
+    initRepo(repo);
+    writeTree(repo, { 'src/a.ts': `export const old = '${OLD}';\n`, 'infra/iam.tf': IAM_BASE, 'README.md': '# repo\n' });
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'base');
+    git(repo, 'tag', 'base');
+    writeTree(repo, { 'src/a.ts': `export const old = '${OLD}';\n// new line\nexport const fresh = '${NEW}';\n`, 'infra/iam.tf': IAM_HEAD });
+    git(repo, 'commit', '-q', '-am', 'head');
+  });
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  it('a full scan sees every secret and NHI', async () => {
+    const run = await runInProcess(['scan', repo, '-f', 'json', '--fail-on', 'none']);
+    expect(run.code).toBe(0);
+    const lines = findings(run.stdout).filter((f) => f.rule.startsWith('secret/')).map((f) => `${f.file}:${f.line}`);
+    expect(lines).toEqual(['src/a.ts:1', 'src/a.ts:3']);
+    expect(findings(run.stdout).filter((f) => f.rule === 'identity/unowned').map((f) => f.identityId)).toHaveLength(2);
+  });
+
+  it('--diff BASE judges only added lines and only NHIs the change added', async () => {
+    const run = await runInProcess(['scan', repo, '--diff', 'base', '-f', 'json']);
+    expect(run.code).toBe(1);
+    const all = findings(run.stdout);
+    expect(all.filter((f) => f.rule.startsWith('secret/')).map((f) => `${f.file}:${f.line}`)).toEqual(['src/a.ts:3']);
+    const blamed = all.filter((f) => f.rule === 'identity/unowned').map((f) => f.identityId);
+    expect(blamed).toHaveLength(1);
+    expect(blamed[0]).toMatch(/aws_iam_user\/.*release_bot$/);
+    expect(run.stdout).not.toContain(NEW);
+  });
+
+  it('--diff HEAD on a clean work tree finds nothing new', async () => {
+    const run = await runInProcess(['scan', repo, '--diff', 'HEAD']);
+    expect(run.code).toBe(0);
+  });
+
+  it('--diff with an unknown ref is a usage error', async () => {
+    const run = await runInProcess(['scan', repo, '--diff', 'no-such-branch']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('nhi-steward: --diff: unknown git ref "no-such-branch" (try a branch, tag or commit such as origin/main)\n');
+  });
+
+  it('--staged judges the index content, not the working tree (child process, as pre-commit runs it)', async () => {
+    writeTree(repo, { 'config/app.env': `API_TOKEN=placeholder\n` });
+    git(repo, 'add', 'config/app.env');
+    expect((await runCli(['scan', '--staged'], { cwd: repo })).code).toBe(0);
+
+    writeTree(repo, { 'config/app.env': `API_TOKEN=placeholder\nGH=${STAGED}\n` });
+    git(repo, 'add', 'config/app.env');
+    // An unstaged edit after staging: not part of the commit, so not judged.
+    writeTree(repo, { 'config/app.env': `API_TOKEN=placeholder\nGH=${STAGED}\nMORE=${UNSTAGED}\n`, 'src/a.ts': `export const x = '${UNSTAGED}';\n` });
+    const run = await runCli(['scan', '--staged', '-f', 'json'], { cwd: repo });
+    expect(run.code).toBe(1);
+    expect(findings(run.stdout).filter((f) => f.rule.startsWith('secret/')).map((f) => `${f.file}:${f.line}`)).toEqual(['config/app.env:2']);
+    expect(run.stdout + run.stderr).not.toContain(STAGED);
+  });
+
+  it('--staged works in a repository with no commit yet', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'nhi-git-fresh-'));
+    try {
+      initRepo(fresh);
+      writeTree(fresh, { 'a.ts': `const t = '${STAGED}';\n` });
+      git(fresh, 'add', 'a.ts');
+      const run = await runInProcess(['scan', fresh, '--staged', '-f', 'json']);
+      expect(run.code).toBe(1);
+      expect(findings(run.stdout).map((f) => `${f.file}:${f.line}`)).toEqual(['a.ts:1']);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+});
