@@ -11,7 +11,7 @@ import type { Detector } from '../detector.js';
 // ---------------------------------------------------------------------------------------------
 
 /** A PEM body: base64 and line breaks, raw or JSON-escaped (`\n` inside a service-account JSON). */
-const PEM_BODY = String.raw`(?:[A-Za-z0-9+\/=]|\s|\\[rn]){40,20000}`;
+const PEM_BODY = String.raw`[A-Za-z0-9+\/=\s\\]{40,20000}`;
 const LINE_BREAK = String.raw`(?:[ \t]*(?:\r?\n|\\r\\n|\\n))+`;
 
 function pem(label: string): RegExp {
@@ -241,7 +241,7 @@ const privateKeyDetectors: Detector[] = [
     title: 'Encrypted private key (needs its passphrase, still should not be committed)',
     provider: 'Private key',
     level: 'warning',
-    keywords: ['begin encrypted private key', 'proc-type: 4,encrypted', 'begin openssh private key'],
+    keywords: ['begin encrypted private key', 'begin rsa private key', 'begin ec private key', 'begin dsa private key', 'begin openssh private key'],
     pattern: new RegExp(
       String.raw`-----BEGIN ENCRYPTED PRIVATE KEY-----${PEM_BODY}-----END ENCRYPTED PRIVATE KEY-----` +
         String.raw`|-----BEGIN (?<label>RSA|EC|DSA) PRIVATE KEY-----${LINE_BREAK}Proc-Type:[ \t]*4,ENCRYPTED${LINE_BREAK}DEK-Info:[ \t]*[A-Z0-9-]{3,40},[0-9A-Fa-f]{8,64}${PEM_BODY}-----END \k<label> PRIVATE KEY-----` +

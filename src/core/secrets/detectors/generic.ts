@@ -24,10 +24,10 @@ function name(words: string): string {
 
 /**
  * Name → value glue: `=`, `:`, `:=`, `=>`, `??=`, `||=`, a typed declaration (`password: string =`),
- * a call argument (`setPassword("…")`, `define('API_KEY', '…')`), a CLI flag (`--password …`)
+ * a C# auto-property (`ApiKey { get; set; } =`), a call argument (`setPassword("…")`, `define('API_KEY', '…')`), a CLI flag (`--password …`)
  * and Dockerfile's legacy `ENV NAME value`. Never `==`, `!=`, `=~`.
  */
-const ASSIGN = String.raw`(?:["'\x60]\]?|\])?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.<>?]{0,30})?(?:[ \t]{0,5}(?::=|=>|\?\?=|\|\|=|=(?![=~>])|:(?![:\/\\])|\()|(?<=\([ \t]{0,3}["'][A-Za-z0-9_.-]{1,80}["'])[ \t]{0,3},|(?<=(?:^|\s)--[A-Za-z0-9_.-]{1,60})[ \t]|(?<=^[ \t]{0,20}ENV[ \t]{1,10}[A-Za-z0-9_.-]{1,80})[ \t])[ \t]{0,5}`;
+const ASSIGN = String.raw`(?:["'\x60]\]?|\])?(?:[ \t]*\{[ \t]*get;[ \t]*(?:(?:private|protected|internal)[ \t]+)?(?:set|init);[ \t]*\})?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.<>?]{0,30})?(?:[ \t]{0,5}(?::=|=>|\?\?=|\|\|=|=(?![=~>])|:(?![:\/\\])|\()|(?<=\([ \t]{0,3}["'][A-Za-z0-9_.-]{1,80}["'])[ \t]{0,3},|(?<=(?:^|\s)--[A-Za-z0-9_.-]{1,60})[ \t]|(?<=^[ \t]{0,20}ENV[ \t]{1,10}[A-Za-z0-9_.-]{1,80})[ \t])[ \t]{0,5}`;
 
 /** The value: quoted or bare; bare values must end at a delimiter (no partial captures). */
 function value(min: number): string {
