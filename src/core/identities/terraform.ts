@@ -2,7 +2,7 @@ import { HclExpression, attribute, blocksOf, isObject } from './hcl/ast.js';
 import type { HclAttribute, HclBlock, HclValue } from './hcl/ast.js';
 import { parseHcl } from './hcl/parser.js';
 import { allowedActions, readPolicyDocument, trustedPrincipals } from './terraform-policy-documents.js';
-import type { ExtractResult, Extractor, IdentityKind, IdentityRecord, SourceFile } from '../types.js';
+import type { ExtractResult, Extractor, IdentityKind, IdentityRecord, IdentityReference, SourceFile } from '../types.js';
 
 /**
  * Terraform (SPEC §2.3): the identities and credentials a `.tf` file declares, with the links,
@@ -13,8 +13,9 @@ import type { ExtractResult, Extractor, IdentityKind, IdentityRecord, SourceFile
  * `terraform:aws_iam_user/modules/ci-user/ci_bot`. `name` is the resource label, which is what
  * Terraform itself keys state by; the cloud-side name is in `attributes.name`.
  *
- * The extractor sees one file at a time: links and permissions whose two ends sit in different
- * files are kept as ids in attributes (ids are predictable from a reference), not merged.
+ * The extractor sees one file at a time. Ids are predictable from a reference, so a grant or a
+ * rotation whose target is declared in another file of the module travels as an
+ * `IdentityReference` that the pipeline attaches once every file is read.
  */
 
 interface Declaration {
@@ -110,6 +111,8 @@ interface Context {
   data: Map<string, HclBlock>;
   /** `type.label` → the record declared by that resource in this file. */
   records: Map<string, IdentityRecord>;
+  /** Grants and rotations aimed at declarations in other files. */
+  references: IdentityReference[];
 }
 
 export const terraformExtractor: Extractor = {
@@ -122,7 +125,7 @@ export function extractTerraform(file: SourceFile): ExtractResult {
   const parsed = parseHcl(file.content);
   const errors = parsed.errors.map((e) => ({ file: file.path, line: e.line, column: e.column, message: `HCL: ${e.message}` }));
   const slash = file.path.lastIndexOf('/');
-  const ctx: Context = { file: file.path, modulePath: slash === -1 ? '' : file.path.slice(0, slash), resources: new Map(), data: new Map(), records: new Map() };
+  const ctx: Context = { file: file.path, modulePath: slash === -1 ? '' : file.path.slice(0, slash), resources: new Map(), data: new Map(), records: new Map(), references: [] };
   // A block left open cannot be trusted: its `}` may belong to what follows. Its error says so.
   const blocks = parsed.body.blocks.filter((b) => b.closed);
   for (const b of blocks) {
@@ -142,7 +145,7 @@ export function extractTerraform(file: SourceFile): ExtractResult {
   for (const block of ctx.resources.values()) applyLinks(block, ctx);
   for (const record of ctx.records.values()) summariseRole(record, ctx);
   const modules = blocks.filter((b) => b.type === 'module' && b.labels.length === 1).flatMap((b) => moduleRecord(b, ctx));
-  return { records: [...ctx.records.values(), ...modules], errors };
+  return { records: [...ctx.records.values(), ...modules], errors, references: ctx.references };
 }
 
 function identityId(type: string, name: string, ctx: Pick<Context, 'modulePath'>): string {
@@ -268,8 +271,24 @@ function applyLinks(block: HclBlock, ctx: Context): void {
     for (const t of targets(a, link.types, ctx, block)) {
       const target = ctx.records.get(`${t.type}.${t.name}`);
       if (target) link.apply(block, target, ctx, a);
+      else ctx.references.push(...crossFile(t, (stand) => link.apply(block, stand, ctx, a)));
     }
   }
+}
+
+/** Applies a link to a stand-in for a declaration in another file, and returns it as references. */
+function crossFile(t: Reference, apply: (stand: IdentityRecord) => void): IdentityReference[] {
+  const stand: IdentityRecord = { id: t.id, kind: 'identity', platform: 'terraform', type: t.type, name: t.name, file: '', line: 0, attributes: {}, usedBy: [] };
+  apply(stand);
+  const out: IdentityReference[] = [];
+  if (stand.permissions || stand.rotationEvidence) {
+    const ref: IdentityReference = { target: t.id };
+    if (stand.permissions) ref.permissions = stand.permissions;
+    if (stand.rotationEvidence) ref.rotationEvidence = stand.rotationEvidence;
+    out.push(ref);
+  }
+  for (const usedBy of stand.usedBy) out.push({ target: t.id, usedBy });
+  return out;
 }
 
 function googleGrantLink(type: string): Link | undefined {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractTerraform, terraformExtractor } from '../../../src/core/identities/terraform.js';
+import { linkReferences } from '../../../src/core/identities/link.js';
 import { extractIdentities } from '../../../src/core/scan.js';
 import type { IdentityRecord } from '../../../src/core/types.js';
 
@@ -232,5 +233,32 @@ describe('terraform extractor: bad input', () => {
     expect(records.length).toBe(2 * users);
     expect(users).toBeGreaterThan(3000);
     expect(records.find((r) => r.id === 'terraform:aws_iam_user/u100')?.permissions).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+  });
+});
+
+describe('terraform extractor: grants and rotations across files', () => {
+  it('sends grants and rotations aimed at another file as references the pipeline resolves', () => {
+    const users = { path: 'infra/users.tf', content: 'resource "aws_iam_user" "ci" {\n  name = "ci"\n}\nresource "aws_secretsmanager_secret" "db" {\n  name = "db"\n}\n' };
+    const grants = {
+      path: 'infra/grants.tf',
+      content:
+        'resource "aws_iam_user_policy_attachment" "ci" {\n  user = aws_iam_user.ci.name\n  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"\n}\n' +
+        'resource "aws_secretsmanager_secret_rotation" "db" {\n  secret_id = aws_secretsmanager_secret.db.id\n  rotation_rules {\n    automatically_after_days = 7\n  }\n}\n',
+    };
+    expect(extractTerraform(grants).references).toEqual([
+      { target: 'terraform:aws_iam_user/infra/ci', permissions: ['arn:aws:iam::aws:policy/AdministratorAccess'] },
+      { target: 'terraform:aws_secretsmanager_secret/infra/db', rotationEvidence: 'aws_secretsmanager_secret_rotation (7 days)' },
+    ]);
+    const records = [users, grants].flatMap((f) => extractTerraform(f).records);
+    linkReferences(records, [users, grants].flatMap((f) => extractTerraform(f).references ?? []));
+    expect(records.map((r) => [r.id, r.permissions, r.rotationEvidence])).toEqual([
+      ['terraform:aws_iam_user/infra/ci', ['arn:aws:iam::aws:policy/AdministratorAccess'], undefined],
+      ['terraform:aws_secretsmanager_secret/infra/db', undefined, 'aws_secretsmanager_secret_rotation (7 days)'],
+    ]);
+  });
+
+  it('keeps same-file links local', () => {
+    const { references } = extractTerraform({ path: 'aws-iam.tf', content: readFileSync(join(ROOT, 'aws-iam.tf'), 'utf8') });
+    expect(references).toEqual([]);
   });
 });
