@@ -62,3 +62,22 @@ describe('github-double through ProbotOctokit', () => {
     expect(() => double!.assertNoViolations()).toThrow(/checks\/create/);
   });
 });
+
+describe('github-double behind a real Probot', () => {
+  test('App JWT → installation token → installation-scoped calls, all within the contract', async () => {
+    const { Probot } = await import('probot');
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    double = await startGitHubDouble({ seed: { installations: [{ id: 77, account: 'acme' }], repos: [{ repo: 'acme/api' }] } });
+    const probot = new Probot({ appId: 4242, privateKey, baseUrl: double.url, logLevel: 'fatal' } as any);
+    const app = await probot.auth();
+    const installations = await app.rest.apps.listInstallations();
+    expect(installations.data.map((i) => i.id)).toEqual([77]);
+    const inst = await probot.auth(77);
+    const issue = await inst.rest.issues.create({ owner: 'acme', repo: 'api', title: 'from probot' });
+    expect(issue.data.user?.login).toBe('nhi-steward[bot]');
+    expect(double.calls('apps/create-installation-access-token')).toHaveLength(1);
+    expect(double.calls('issues/create')[0].auth).toMatchObject({ kind: 'installation', installationId: 77 });
+    double.assertNoViolations();
+  });
+});

@@ -57,6 +57,37 @@ describe('readTarball', () => {
     }
   });
 
+  test('streams a big generated tarball served by the double (setTarball), straight from the response body', async () => {
+    const { startGitHubDouble } = await import('../../support/github-double/index.js');
+    const double = await startGitHubDouble({ seed: { repos: [{ repo: 'acme/big' }] } });
+    const count = 5000;
+    const line = 'const value = "not a secret at all, just filler text";\n';
+    double.state.setTarball('acme/big', (sha) => {
+      const pack = tar.pack();
+      const gz = createGzip();
+      void (async () => {
+        for (let i = 0; i < count; i++) pack.entry({ name: `acme-big-${sha.slice(0, 7)}/src/m${i}.ts` }, line.repeat(40));
+        pack.finalize();
+      })();
+      return pack.pipe(gz);
+    });
+    try {
+      const res = await fetch(`${double.url}/repos/acme/big/tarball/main`, { headers: { authorization: 'token t' } });
+      const started = Date.now();
+      let files = 0;
+      let bytes = 0;
+      for await (const r of readTarball(Readable.fromWeb(res.body as any))) {
+        files++;
+        if (!isSkipped(r)) bytes += r.content.length;
+      }
+      expect(files).toBe(count);
+      expect(bytes).toBe(count * line.length * 40);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await double.close();
+    }
+  });
+
   test('binary and too-large files are Skipped with reasons, and the rest goes on', async () => {
     const buf = await tarball([
       { name: `${TOP}/logo.png`, body: Buffer.from([0x89, 0x50, 0x00, 0x01]) },
