@@ -7,10 +7,15 @@ import { credentialFileDetectors } from './credential-files.js';
 import { formatDetectors } from './formats.js';
 import { genericDetectors } from './generic.js';
 import { githubDetectors } from './github.js';
+import { hostingDetectors } from './hosting.js';
+import { infrastructureDetectors } from './infrastructure.js';
 import { messagingDetectors } from './messaging.js';
 import { observabilityDetectors } from './observability.js';
 import { paymentDetectors } from './payments.js';
 import { registryDetectors } from './registries.js';
+import { securityDetectors } from './security.js';
+import { socialDetectors } from './social.js';
+import { workToolDetectors } from './work-tools.js';
 
 /**
  * The whole catalog. Each provider group lives in its own module beside its samples; adding a
@@ -26,6 +31,11 @@ export const allDetectors: Detector[] = [
   ...messagingDetectors,
   ...aiDetectors,
   ...observabilityDetectors,
+  ...hostingDetectors,
+  ...infrastructureDetectors,
+  ...workToolDetectors,
+  ...securityDetectors,
+  ...socialDetectors,
   ...formatDetectors,
   ...credentialFileDetectors,
   ...genericDetectors,
