@@ -4,7 +4,7 @@
  * text, time comes in as `settings.now`.
  */
 import type { Finding, IdentityRecord, InventoryEntry, ScanSettings } from '../types.js';
-import { entryMatches, parseOwnersFile, type OwnersEntry } from './owners-file.js';
+import { entryMatcher, parseOwnersFile, type OwnersEntry } from './owners-file.js';
 import { POLICY_RULES, policyFingerprint, policyRule, type PolicyRule, type RuleHit } from './rules.js';
 
 export { policyFingerprint };
@@ -39,8 +39,9 @@ export function evaluatePolicy(input: PolicyInput): PolicyOutput {
 
   const prMode = settings.mode === 'pr' && input.changed !== undefined;
   const used = new Set<OwnersEntry>();
+  const matchers = owners.entries.map((entry) => ({ entry, matches: entryMatcher(entry) }));
   const inventory = input.records.map((record) => {
-    const matching = owners.entries.filter((entry) => entryMatches(entry, record));
+    const matching = matchers.filter((m) => m.matches(record)).map((m) => m.entry);
     matching.forEach((entry) => used.add(entry));
     const entry = matching.at(-1);
     const gaps: string[] = [];

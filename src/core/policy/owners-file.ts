@@ -144,18 +144,23 @@ function toEntry(source: YamlSource, raw: Record<string, unknown>, index: number
  * or path starting with `!` or `#` is literal here. `*` stays within one `/` segment, `**` crosses.
  */
 const GLOB_OPTIONS = { dot: true, nonegate: true, nocomment: true } as const;
-const compiledGlobs = new Map<string, Minimatch>();
+const compiledGlobs = new Map<string, (value: string) => boolean>();
 
 /** Literal equality first, so ids holding glob characters (`[`, `(`) match their exact entry. */
 export function globMatches(value: string, pattern: string): boolean {
-  if (value === pattern) return true;
-  let glob = compiledGlobs.get(pattern);
-  if (!glob) {
-    glob = new Minimatch(crossingGlobstars(pattern), GLOB_OPTIONS);
-    if (compiledGlobs.size > 10_000) compiledGlobs.clear();
-    compiledGlobs.set(pattern, glob);
-  }
-  return glob.match(value);
+  return value === pattern || compiled(pattern)(value);
+}
+
+/** One RegExp per glob: an order of magnitude faster than Minimatch#match, which re-splits each value. */
+function compileGlob(pattern: string): (value: string) => boolean {
+  const glob = new Minimatch(crossingGlobstars(pattern), GLOB_OPTIONS);
+  const regexp = glob.makeRe();
+  const full = regexp ? (value: string) => regexp.test(value) : (value: string) => glob.match(value);
+  // When `*` is the only wildcard, its literal runs must all appear: a cheap test that rejects
+  // nearly every non-matching id before the RegExp runs (owners files are mostly such globs).
+  if (/[?[\]{}()!+@\\]/.test(pattern)) return full;
+  const literals = pattern.split('*').filter((run) => run.length > 0);
+  return (value) => literals.every((run) => value.includes(run)) && full(value);
 }
 
 /**
@@ -177,9 +182,30 @@ export function crossingGlobstars(pattern: string): string {
 
 /** Both `match` and `path` must hold when both are given. */
 export function entryMatches(entry: Pick<OwnersEntry, 'match' | 'path'>, record: Pick<IdentityRecord, 'id' | 'file'>): boolean {
-  if (entry.match !== undefined && !globMatches(record.id, entry.match)) return false;
-  if (entry.path !== undefined && !globMatches(record.file, entry.path)) return false;
-  return entry.match !== undefined || entry.path !== undefined;
+  return entryMatcher(entry)(record);
+}
+
+/** A compiled `entryMatches` for one entry, for loops over many records. */
+export function entryMatcher(entry: Pick<OwnersEntry, 'match' | 'path'>): (record: Pick<IdentityRecord, 'id' | 'file'>) => boolean {
+  const { match, path } = entry;
+  if (match === undefined && path === undefined) return () => false;
+  const id = match === undefined ? () => true : literalOr(match, compiled(match));
+  const file = path === undefined ? () => true : literalOr(path, compiled(path));
+  return (record) => id(record.id) && file(record.file);
+}
+
+function literalOr(pattern: string, test: (value: string) => boolean): (value: string) => boolean {
+  return (value) => value === pattern || test(value);
+}
+
+function compiled(pattern: string): (value: string) => boolean {
+  let test = compiledGlobs.get(pattern);
+  if (!test) {
+    test = compileGlob(pattern);
+    if (compiledGlobs.size > 10_000) compiledGlobs.clear();
+    compiledGlobs.set(pattern, test);
+  }
+  return test;
 }
 
 /** CODEOWNERS semantics: the last matching entry wins, whole. */
