@@ -53,8 +53,14 @@ metadata:
 type: Opaque
 data:
   username: YmlsbGluZw==
-  password: Wm04cUx4MnZSN2tU
+  password: Wm04cUx4MnZSN2tU`;
+
+const STRING_DATA_MANIFEST = `apiVersion: v1
+kind: Secret
+metadata:
+  name: billing-api
 stringData:
+  api-url: https://billing.internal
   api-token: Lq9Xm2Vk7Tn4Wp8Bs1Hd`;
 
 /** kubectl output sorts keys, so `data:` comes before `kind:`. */
@@ -94,7 +100,7 @@ const kubernetesDetectors: Detector[] = [
     keywords: ['kind: secret', 'kind: "secret"', "kind: 'secret'"],
     pattern: new RegExp(String.raw`^${IN_SECTION('stringData')}${KIND_SECRET}${ENTRY_KEY}(?<q>["']?)(?<secret>[^\s"'#|>{}]{6,1000})\k<q>[ \t]*\r?$`, 'm'),
     samples: {
-      positive: [{ text: SECRET_MANIFEST, secret: 'Lq9Xm2Vk7Tn4Wp8Bs1Hd', path: 'k8s/billing-secret.yaml' }],
+      positive: [{ text: STRING_DATA_MANIFEST, secret: 'Lq9Xm2Vk7Tn4Wp8Bs1Hd', path: 'k8s/billing-api.yaml' }],
       negative: [
         { text: 'kind: Secret\nstringData:\n  password: changeme\n  token: ${TOKEN}', path: 'k8s/secret.yaml' },
         { text: 'kind: ConfigMap\nstringData:\n  api-token: Lq9Xm2Vk7Tn4Wp8Bs1Hd', path: 'k8s/config.yaml' },
