@@ -151,6 +151,11 @@ describe('HCL reader: bad input', () => {
     expect(blocks.errors.at(-1)).toMatchObject({ message: 'blocks nested too deeply', line: 65 });
   });
 
+  it('gives up on templates nested past 32 levels instead of recursing', () => {
+    const { errors } = parseHcl(`a = "${'${"'.repeat(50_000)}\nb = 1\n`);
+    expect(errors).toEqual([{ line: 1, column: 5, message: 'unterminated template interpolation in string' }]);
+  });
+
   it('reads 1 MB of resources in bounded time', () => {
     const one = 'resource "aws_iam_user" "u%d" {\n  name = "user-%d"\n  tags = { team = "t" } # c\n  policy = <<-EOF\n    {"a": "${var.x}"}\n  EOF\n}\n';
     let src = '';

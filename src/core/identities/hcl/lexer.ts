@@ -60,6 +60,8 @@ function isDigit(c: number): boolean {
 /** A quoted string with no `\\`, `${`, `%{` or line break before its closing quote. */
 const PLAIN_STRING_END = /((?:[^"\\\n$%]|[$%](?!\{))*)"/y;
 
+const MAX_TEMPLATE_NESTING = 32;
+
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
 
 class Lexer {
@@ -217,6 +219,9 @@ class Lexer {
         this.pos += 2;
         if (!this.skipInterpolation()) {
           this.error(startLine, token.column, 'unterminated template interpolation in string');
+          // Lost inside the template: resume reading at the next line, not mid-string.
+          const nl = src.indexOf('\n', this.pos);
+          this.pos = nl === -1 ? src.length : nl;
           break;
         }
         continue;
@@ -260,13 +265,15 @@ class Lexer {
    * Skips the inside of `${ … }` / `%{ … }` up to its closing brace, following nested braces and
    * nested quoted strings. Returns false when the input ends first.
    */
-  private skipInterpolation(): boolean {
+  private skipInterpolation(nesting = 0): boolean {
     const { src } = this;
+    // Strings inside interpolations inside strings…: past a sane depth, give up rather than recurse.
+    if (nesting > MAX_TEMPLATE_NESTING) return false;
     let depth = 1;
     while (this.pos < src.length) {
       const c = src.charCodeAt(this.pos);
       if (c === C.Quote) {
-        if (!this.skipNestedString()) return false;
+        if (!this.skipNestedString(nesting)) return false;
         continue;
       }
       if (c === C.LBrace) depth++;
@@ -279,7 +286,7 @@ class Lexer {
     return false;
   }
 
-  private skipNestedString(): boolean {
+  private skipNestedString(nesting: number): boolean {
     const { src } = this;
     this.pos++;
     while (this.pos < src.length) {
@@ -291,7 +298,7 @@ class Lexer {
         return true;
       } else if ((c === C.Dollar || c === C.Percent) && src.charCodeAt(this.pos + 1) === C.LBrace) {
         this.pos += 2;
-        if (!this.skipInterpolation()) return false;
+        if (!this.skipInterpolation(nesting + 1)) return false;
       } else this.pos++;
     }
     return false;
