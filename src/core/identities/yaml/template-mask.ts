@@ -61,7 +61,13 @@ function countBreaks(text: string): number {
 
 /** `{{- .Values.x -}}` → `{{ .Values.x }}`: whitespace trimming markers are not part of the meaning. */
 function normalise(action: string): string {
-  return action.replace(/^\{\{-?\s*/, '{{ ').replace(/\s*-?\}\}$/, ' }}').replace(/\s+/g, ' ');
+  // String operations, not an anchored `\s*…$` regex: an unclosed action can be a long line.
+  let inner = action.slice(2);
+  if (inner.endsWith('}}')) inner = inner.slice(0, -2);
+  inner = inner.trim();
+  if (inner.startsWith('-')) inner = inner.slice(1);
+  if (inner.endsWith('-')) inner = inner.slice(0, -1);
+  return `{{ ${inner.trim().replace(/\s+/g, ' ')} }}`;
 }
 
 /** Lines that held only actions (and their `-` trims / whitespace) carry no YAML: blank them. */
