@@ -134,7 +134,7 @@ export function extractTerraform(file: SourceFile): ExtractResult {
     else if (b.type === 'data') ctx.data.set(`${b.labels[0]}.${b.labels[1]}`, b);
   }
   for (const [key, block] of ctx.resources) {
-    const declaration = DECLARATIONS[block.labels[0]];
+    const declaration = own(DECLARATIONS, block.labels[0]);
     if (declaration) ctx.records.set(key, declare(block, declaration, ctx));
   }
   // Owners and links go after every declaration is known: a literal name may name a later one.
@@ -146,6 +146,11 @@ export function extractTerraform(file: SourceFile): ExtractResult {
   for (const record of ctx.records.values()) summariseRole(record, ctx);
   const modules = blocks.filter((b) => b.type === 'module' && b.labels.length === 1).flatMap((b) => moduleRecord(b, ctx));
   return { records: [...ctx.records.values(), ...modules], errors, references: ctx.references };
+}
+
+/** Table lookup by a name from the file: `resource "constructor" "x"` must not find Object's. */
+function own<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 function identityId(type: string, name: string, ctx: Pick<Context, 'modulePath'>): string {
@@ -263,7 +268,7 @@ function linkOwner(block: HclBlock, record: IdentityRecord, owner: NonNullable<D
 
 function applyLinks(block: HclBlock, ctx: Context): void {
   const type = block.labels[0];
-  const link = LINKS[type] ?? googleGrantLink(type);
+  const link = own(LINKS, type) ?? googleGrantLink(type);
   if (!link) return;
   for (const attrName of link.targets) {
     const a = attribute(block, attrName);

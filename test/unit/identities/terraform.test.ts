@@ -58,6 +58,7 @@ const NEAR_MISSES: Array<[string, string]> = [
   ['a resource inside a heredoc', 'locals {\n  doc = <<EOF\nresource "aws_iam_user" "u" {}\nEOF\n}\n'],
   ['a module that is not an IAM module', 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n'],
   ['an unrelated resource', 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n'],
+  ['resource types named like Object members', 'resource "constructor" "a" {}\nresource "__proto__" "b" {}\nresource "toString" "c" {\n  user = aws_iam_user.u.name\n}\n'],
 ];
 
 describe('terraform extractor: samples', () => {
