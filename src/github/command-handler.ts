@@ -1,11 +1,12 @@
 import type { GitHubClient, RepoRef } from './client.js';
-import { canRunCommands, COMMAND_HELP, identityOfIssue, parseCommands, type Command } from './commands.js';
+import { canRunCommands, COMMAND_HELP, fileOfIssue, identityOfIssue, parseCommands, type Command } from './commands.js';
 import { openOwnersPullRequest } from './owners-pr.js';
 
-export type OwnersEdit =
+export type OwnersEdit = (
   | { kind: 'owner'; identityId: string; owner: string }
   | { kind: 'rotation'; identityId: string; rotation: string }
-  | { kind: 'exempt'; identityId: string; justification: string; reviewBy: string };
+  | { kind: 'exempt'; identityId: string; justification: string; reviewBy: string }
+) & { file?: string };
 
 export interface CommandContext {
   client: GitHubClient;
@@ -59,7 +60,7 @@ async function runCommand(ctx: CommandContext, command: Command): Promise<void> 
     await reply(ctx, 'This issue is not about one identity, so there is nothing to record in the owners file. Use the command on an nhi-steward issue for a credential or identity.');
     return;
   }
-  const edit = toEdit(command, identityId);
+  const edit: OwnersEdit = { ...toEdit(command, identityId), file: fileOfIssue(ctx.issue.body) };
   const pull = await openOwnersPullRequest(ctx.client, ctx.repo, ctx.defaultBranch, {
     path: ctx.ownersPath,
     edit: (content) => ctx.applyEdit(content, edit),

@@ -72,3 +72,8 @@ export function canRunCommands(permission: string | undefined, roleName?: string
 export function identityOfIssue(body: string | null | undefined): string | undefined {
   return body ? /<!-- nhi-steward:id=(.+?) -->/.exec(body)?.[1] : undefined;
 }
+
+/** The file that declares the issue's identity, so owners entries with a `path` glob match too. */
+export function fileOfIssue(body: string | null | undefined): string | undefined {
+  return body ? /<!-- nhi-steward:file=(.+?) -->/.exec(body)?.[1] : undefined;
+}

@@ -69,7 +69,7 @@ function issueBody(finding: Finding, identity: InventoryEntry | undefined, links
   const where = `[\`${finding.file}:${finding.line}\`](${permalink(links, finding.file, finding.line)})`;
   const risks = (finding.owasp ?? []).map((id) => `OWASP ${id} — ${OWASP_TITLES[id] ?? id}`).join('; ');
   const lines = [
-    identity ? `<!-- nhi-steward:id=${identity.id} -->` : '',
+    identity ? `<!-- nhi-steward:id=${identity.id} -->\n<!-- nhi-steward:file=${identity.file} -->` : '',
     `### What`,
     finding.message,
     '',

@@ -4,6 +4,7 @@
  * @octokit/webhooks-examples, adjusted to the test repository.
  */
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { pino } from 'pino';
@@ -48,15 +49,25 @@ export async function startApp(double: GitHubDouble): Promise<RunningApp> {
     async deliver(event, payload, id = randomUUID()) {
       const body = JSON.stringify(payload);
       const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
-      const response = await fetch(`${url}/api/github/webhooks`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': id, 'x-hub-signature-256': signature },
-        body,
-      });
-      return { status: response.status, body: await response.text() };
+      // A fresh connection per delivery: a pooled keep-alive socket could point at an earlier
+      // test's server that had the same port.
+      return post(`${url}/api/github/webhooks`, body, { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': id, 'x-hub-signature-256': signature });
     },
     close: () => server.stop(),
   };
+}
+
+function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** A real example payload of `event` (and `action`), deep-copied. */

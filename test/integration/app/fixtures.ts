@@ -17,7 +17,7 @@ identities:
   # The API's identity.
   - match: "kubernetes:ServiceAccount/payments/payments-api"
     owner: "@acme/payments"
-  - match: "terraform:aws_iam_user/ci_bot"
+  - match: "terraform:aws_iam_*/infra/ci_bot"
     owner: "@jdoe"   # keep: jdoe set this up
 `;
 
