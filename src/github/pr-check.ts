@@ -2,7 +2,8 @@ import { diffInventories } from '../core/policy/diff.js';
 import { renderMarkdownSummary } from '../core/report/markdown.js';
 import { extractIdentities, scanSources } from '../core/scan.js';
 import { toSourceFile, isSkipped } from '../core/source.js';
-import type { Finding, IdentityRecord, ScanResult, ScanSettings, SourceFile, Skipped } from '../core/types.js';
+import { linkReferences } from '../core/identities/link.js';
+import type { Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, SourceFile, Skipped } from '../core/types.js';
 import { conclusionFor, toAnnotations, type CheckOutcome } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { getFileBytes, getFileText } from './contents.js';
@@ -28,6 +29,13 @@ export interface PullAnalysis {
   added: IdentityRecord[];
   changed: IdentityRecord[];
   removed: IdentityRecord[];
+  /**
+   * NHIs declared in files the PR does not touch, whose grants or users the PR changes (a new
+   * RoleBinding for an existing ServiceAccount): their owners are asked to review too.
+   */
+  regranted: string[];
+  /** The owners file at head, for review requests. */
+  owners?: string;
   /** API calls made, for the bench. */
   calls: number;
 }
@@ -54,6 +62,13 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
   const sources: (SourceFile | Skipped)[] = [];
   const baseRecords: IdentityRecord[] = [];
   const headRecords: IdentityRecord[] = [];
+  const baseRefs: IdentityReference[] = [];
+  const headRefs: IdentityReference[] = [];
+  const readBase = (path: string, content: string) => {
+    const extracted = extractIdentities({ path, content });
+    baseRecords.push(...extracted.records);
+    baseRefs.push(...extracted.references);
+  };
   const touchesOwners = files.some((f) => f.filename === settings.ownersPath);
 
   await Promise.all(
@@ -61,7 +76,7 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
       if (file.status === 'removed' || file.filename === settings.ownersPath) {
         if (file.status === 'removed' && isInfrastructureFile(file.filename)) {
           const base = await counted(getFileText(client, repo, file.filename, pull.baseSha));
-          if (base !== undefined) baseRecords.push(...extractIdentities({ path: file.filename, content: base }).records);
+          if (base !== undefined) readBase(file.filename, base);
         }
         return;
       }
@@ -78,16 +93,23 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
       }
       sources.push(source);
       if (isSkipped(source) || !isInfrastructureFile(file.filename)) return;
-      headRecords.push(...extractIdentities(source).records);
+      const extracted = extractIdentities(source);
+      headRecords.push(...extracted.records);
+      headRefs.push(...extracted.references);
       if (file.status !== 'added') {
         const basePath = file.previous_filename ?? file.filename;
         const base = await counted(getFileText(client, repo, basePath, pull.baseSha));
-        if (base !== undefined) baseRecords.push(...extractIdentities({ path: basePath, content: base }).records);
+        if (base !== undefined) readBase(basePath, base);
       }
     }),
   );
 
+  // Extractors read one file at a time; join cross-file edges as the full pipeline does.
+  linkReferences(baseRecords, baseRefs);
+  linkReferences(headRecords, headRefs);
   const diff = diffInventories(baseRecords, headRecords);
+  const declared = new Set([...baseRecords, ...headRecords].map((r) => r.id));
+  const regranted = changedTargets(baseRefs, headRefs).filter((id) => !declared.has(id));
   const changedIds = new Set([...diff.added, ...diff.changed].map((r) => r.id));
   sources.sort((a, b) => (a.path < b.path ? -1 : 1));
   const result = await scanSources(sources, {
@@ -98,7 +120,26 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
   // Entries can look stale against the few files a PR touches; staleness is a full-scan verdict.
   // Owners-file errors are the PR's business only when the PR edits that file.
   result.findings = result.findings.filter((f) => keepInPullRequest(f, touchesOwners));
-  return { result, added: diff.added, changed: diff.changed, removed: diff.removed, calls };
+  return { result, added: diff.added, changed: diff.changed, removed: diff.removed, regranted, owners, calls };
+}
+
+/** Targets whose incoming references (users, grants) differ between base and head. */
+export function changedTargets(base: IdentityReference[], head: IdentityReference[]): string[] {
+  const summarise = (refs: IdentityReference[]) => {
+    const byTarget = new Map<string, Set<string>>();
+    for (const ref of refs) {
+      const facts = byTarget.get(ref.target) ?? new Set<string>();
+      if (ref.usedBy) facts.add(`use:${ref.usedBy.id}:${ref.usedBy.via}`);
+      for (const permission of ref.permissions ?? []) facts.add(`grant:${permission}`);
+      byTarget.set(ref.target, facts);
+    }
+    return byTarget;
+  };
+  const before = summarise(base);
+  const after = summarise(head);
+  const targets = new Set([...before.keys(), ...after.keys()]);
+  const same = (a = new Set<string>(), b = new Set<string>()) => a.size === b.size && [...a].every((x) => b.has(x));
+  return [...targets].filter((t) => !same(before.get(t), after.get(t))).sort();
 }
 
 function keepInPullRequest(finding: Finding, touchesOwners: boolean): boolean {

@@ -30,8 +30,8 @@ export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequ
     return pullRequestOutcome(analysis, job.settings);
   });
   let reviewRequested = false;
-  if (!job.readOnly && analysis && analysis.changed.length > 0) {
-    const request = reviewRequestFor(analysis.changed, analysis.result.inventory, job.pull.author, job.repo.owner);
+  if (!job.readOnly && analysis && (analysis.changed.length > 0 || analysis.regranted.length > 0)) {
+    const request = reviewRequestFor(analysis.changed, analysis.result.inventory, job.pull.author, job.repo.owner, analysis.regranted, analysis.owners);
     reviewRequested = await requestOwnerReviews(job.client, job.repo, job.pull.number, request);
   }
   return { outcome, analysis: analysis!, reviewRequested };

@@ -1,3 +1,4 @@
+import { parseOwnersFile, winningEntry } from '../core/policy/owners-file.js';
 import type { IdentityRecord, InventoryEntry } from '../core/types.js';
 import type { GitHubClient, RepoRef } from './client.js';
 
@@ -11,12 +12,15 @@ export interface ReviewRequest {
  * should review. Users become reviewers, `@org/team` owners team reviewers; emails cannot be
  * requested, and the PR's author is never asked to review their own change.
  */
-export function reviewRequestFor(changed: IdentityRecord[], inventory: InventoryEntry[], author: string | undefined, org: string): ReviewRequest {
+export function reviewRequestFor(changed: IdentityRecord[], inventory: InventoryEntry[], author: string | undefined, org: string, regranted: string[] = [], ownersFile?: string): ReviewRequest {
   const owners = new Map(inventory.map((entry) => [entry.id, entry.owner]));
+  // NHIs declared outside the PR are not in its inventory: ask the owners file directly.
+  const entries = ownersFile ? parseOwnersFile(ownersFile).entries : [];
+  for (const id of regranted) owners.set(id, winningEntry(entries, { id, file: '' })?.owner);
   const reviewers = new Set<string>();
   const teams = new Set<string>();
-  for (const record of changed) {
-    const owner = owners.get(record.id);
+  for (const id of [...changed.map((r) => r.id), ...regranted]) {
+    const owner = owners.get(id);
     if (!owner?.startsWith('@')) continue;
     const handle = owner.slice(1);
     const slash = handle.indexOf('/');
