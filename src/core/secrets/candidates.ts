@@ -22,12 +22,13 @@ export interface MatchOptions {
 export const DEFAULT_MATCH_OPTIONS: MatchOptions = { wholeFileBelow: 16 * 1024 };
 
 /** Window bounds (characters). They keep the cost of one hit bounded on a 20 MB minified line. */
-const BACK = 1024; // a keyword may follow its secret (`….apps.googleusercontent.com`)
-const FORWARD = 4096; // a long secret may follow its keyword on the same line
+const BACK = 512; // a keyword may follow its secret (`….apps.googleusercontent.com`)
+const FORWARD = 2048; // a long secret may follow its keyword on the same line
 const BLOCK_REACH = 32 * 1024; // PEM / PGP private key blocks
 const CONTEXT = 64; // characters either side a regex may look at (lookbehind, `\b`)
 const TRUNCATED_REACH = 64 * 1024; // a match cut by its window is re-run on this much text
-const MERGE_GAP = 256; // windows closer than this are searched as one
+const MERGE_GAP = 256; // windows closer than this are searched as one…
+const MAX_MERGED = 4096; // …up to this length: a regex that backtracks per attempt stays linear
 
 /**
  * All matches of the active detectors, found with one keyword pass over the content and regex runs
@@ -37,7 +38,9 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
   const n = content.length;
   const matches: RawMatch[] = [];
   const wanted = catalog.unconditional.filter((d) => active[d] === 1);
-  for (const d of wanted) runWindow(content, catalog.detectors[d], d, 0, n, matches);
+  for (const d of wanted) {
+    for (let from = 0; from < n; from += MAX_MERGED) runWindow(content, catalog.detectors[d], d, from, Math.min(n, from + MAX_MERGED), matches);
+  }
 
   const hits = catalog.automaton.scan(content);
   if (hits.length === 0) return matches;
@@ -115,10 +118,13 @@ function addWindow(windows: Map<number, number[]>, d: number, start: number, end
     windows.set(d, spans);
   }
   const last = spans.length - 1;
-  if (last > 0 && start <= spans[last] + MERGE_GAP) {
-    if (end > spans[last]) spans[last] = end;
-  } else {
+  if (last < 0 || start > spans[last] + MERGE_GAP) {
     spans.push(start, end);
+  } else if (end > spans[last]) {
+    // Grow the last window while it stays short; otherwise continue where it stops, so no text
+    // is searched twice and no single regex run covers more than MAX_MERGED characters.
+    if (end - spans[last - 1] <= MAX_MERGED) spans[last] = end;
+    else spans.push(spans[last], end);
   }
 }
 

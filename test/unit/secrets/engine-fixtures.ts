@@ -25,7 +25,7 @@ export const generic = detector({
   title: 'Secret-named assignment',
   provider: 'generic',
   keywords: ['secret', 'token'],
-  pattern: /(?:secret|token)[A-Za-z_]*\s*[:=]\s*["']?(?<secret>[A-Za-z0-9_\-]{12,})/i,
+  pattern: /(?:secret|token)[A-Za-z_]{0,20}[ \t]{0,4}[:=][ \t]{0,4}["']?(?<secret>[A-Za-z0-9_\-]{12,64})/i,
   entropy: 3,
 });
 
@@ -69,3 +69,13 @@ export function body(seed: number, length = 24): string {
   }
   return out;
 }
+
+/** May cross a line end through `\s` (YAML: the key, then the value on the next line). */
+export const passwd = detector({
+  id: 'test-passwd',
+  title: 'Test password',
+  provider: 'Test',
+  keywords: ['passwd'],
+  pattern: /passwd\s{0,8}[:=]\s{0,8}(?<secret>[A-Za-z0-9]{16,32})(?![A-Za-z0-9])/,
+  skipGenericFilters: true,
+});
