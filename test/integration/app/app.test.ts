@@ -110,6 +110,30 @@ describe('the App over real HTTP', () => {
     double.assertNoViolations();
   });
 
+  it('2b. asks the owner to review a PR that changes an existing NHI', async () => {
+    const changed = BASE_FILES['k8s/api.yaml'].replace('  namespace: payments\n---', '  namespace: payments\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/payments-api\n---');
+    const binding = `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: payments-api-admin
+  namespace: payments
+subjects:
+  - kind: ServiceAccount
+    name: payments-api
+    namespace: payments
+roleRef:
+  kind: ClusterRole
+  name: cluster-admin
+  apiGroup: rbac.authorization.k8s.io
+`;
+    const { number, payload } = openPull('feature/api-admin', { 'k8s/api.yaml': changed, 'k8s/rbac.yaml': binding });
+    await app.deliver('pull_request', payload);
+    const pull = double.state.repo(REPO).issues.get(number)!.pull!;
+    expect(pull.requestedTeams).toEqual(['payments']);
+    expect(pull.requestedReviewers).toEqual([]);
+    double.assertNoViolations();
+  });
+
   it('3. a scheduled scan opens rotation issues and the pinned dashboard', async () => {
     await scheduledScan();
     const issues = managedIssues();
