@@ -369,6 +369,119 @@ function anonJwt(r: Rng): string {
   return `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ iss: 'supabase', role: 'anon', iat: 1700000000 })}.${randomBytesFrom(r, 32).toString('base64url')}`;
 }
 
+/**
+ * Code and config that real repositories are full of, where a naive scanner raises false alarms:
+ * secret-named variables that read, hash, validate, template or type a secret without holding one.
+ */
+const REAL_WORLD_NEGATIVES: [string, string][] = [
+  ['api/src/auth/middleware.ts', [
+    "import jwt from 'jsonwebtoken';",
+    "const token = req.headers.authorization?.split(' ')[1];",
+    'const secret = crypto.randomBytes(32).toString(\'hex\');',
+    "if (!password) throw new Error('password required');",
+    'export const passwordSchema = z.string().min(8).max(128);',
+    'const tokenPattern = /^[a-z0-9]{32}$/;',
+    "localStorage.setItem('token', token);",
+    'headers: { Authorization: `Bearer ${token}` },',
+    'const password = await bcrypt.hash(plain, 10);',
+    'const apiKey = this.configService.get<string>(\'API_KEY\');',
+    "const { accessToken, refreshToken } = await this.authService.login(dto);",
+    'type Credentials = { username: string; password: string };',
+    'export const PASSWORD_RESET_PATH = "/auth/password/reset";',
+    "res.cookie('refresh_token', refreshToken, { httpOnly: true });",
+    'const secretKey = Buffer.from(process.env.SECRET_KEY ?? \'\', \'base64\');',
+  ].join('\n')],
+  ['api/src/models/user.js', [
+    'const UserSchema = new Schema({',
+    '  password: { type: String, required: true, select: false },',
+    '  apiKey: { type: String, index: true },',
+    '  resetToken: String,',
+    '});',
+    "UserSchema.pre('save', async function () { this.password = await hash(this.password); });",
+  ].join('\n')],
+  ['web/src/locales/de.json', JSON.stringify({ login: { password: 'Passwort', passwordConfirm: 'Passwort bestätigen', token: 'Zugangstoken', apiKey: 'API-Schlüssel', secret: 'Geheimnis' } }, null, 2)],
+  ['worker/app/views.py', [
+    'from django.contrib.auth import authenticate',
+    'password = getpass.getpass("Password: ")',
+    'token = Token.objects.get(user=request.user)',
+    'SECRET_KEY = get_random_secret_key()',
+    'api_key = request.args.get("api_key")',
+    'password = forms.CharField(widget=forms.PasswordInput)',
+    'token: str = Field(..., min_length=32, description="API token")',
+    'client_secret = settings.OAUTH["client_secret"]',
+    'auth_token = f"Token {token.key}"',
+    'password_hash = hashlib.sha256(password.encode()).hexdigest()',
+    'db_password = vault_client.secrets.kv.read_secret_version(path="db")["data"]["password"]',
+  ].join('\n')],
+  ['internal/auth/jwt.go', [
+    'package auth',
+    '',
+    'type Config struct {',
+    '\tPassword string `json:"password" yaml:"password"`',
+    '\tAPIKey   string `env:"API_KEY,required"`',
+    '}',
+    '',
+    'func parse(tokenString string) error {',
+    '\ttoken, err := jwt.Parse(tokenString, keyFunc)',
+    '\tsecret := []byte(os.Getenv("JWT_SECRET"))',
+    '\tpassword := viper.GetString("db.password")',
+    '\t_ = token; _ = secret; _ = password',
+    '\treturn err',
+    '}',
+  ].join('\n')],
+  ['src/main/java/com/acme/security/JwtProvider.java', [
+    'package com.acme.security;',
+    '',
+    'public class JwtProvider {',
+    '    @Value("${app.jwt.secret}")',
+    '    private String jwtSecret;',
+    '    private static final String TOKEN_PREFIX = "Bearer ";',
+    '    String token = request.getHeader("Authorization");',
+    '    char[] password = console.readPassword();',
+    '}',
+  ].join('\n')],
+  ['k8s/deployment.yaml', [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: api',
+    '          env:',
+    '            - name: DB_PASSWORD',
+    '              valueFrom:',
+    '                secretKeyRef: { name: db-credentials, key: password }',
+    '            - name: API_TOKEN',
+    '              valueFrom:',
+    '                secretKeyRef:',
+    '                  name: api-token',
+    '                  key: token',
+  ].join('\n')],
+  ['docker-compose.yml', [
+    'services:',
+    '  db:',
+    '    image: postgres:16',
+    '    environment:',
+    '      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-postgres}',
+    '      POSTGRES_USER: app',
+    '  app:',
+    '    environment:',
+    '      - SECRET_KEY_BASE=${SECRET_KEY_BASE}',
+    '      - API_TOKEN',
+  ].join('\n')],
+  ['ansible/group_vars/all.yml', ['ansible_become_password: "{{ vault_become_pass }}"', 'db_password: "{{ lookup(\'env\', \'DB_PASSWORD\') }}"', 'api_token: !vault |', '  $ANSIBLE_VAULT;1.1;AES256'].join('\n')],
+  ['cloudformation/db.yaml', ['Resources:', '  Db:', '    Type: AWS::RDS::DBInstance', '    Properties:', '      MasterUsername: admin', "      MasterUserPassword: !Sub '{{resolve:secretsmanager:${DbSecret}:SecretString:password}}'", '      KmsKeyId: !Ref DbKey'].join('\n')],
+  ['infra/db/main.tf', ['resource "aws_db_instance" "main" {', '  password = random_password.db.result', '}', 'resource "azurerm_linux_web_app" "app" {', '  client_secret = data.azurerm_key_vault_secret.sp.value', '  api_key       = var.api_key', '}'].join('\n')],
+  ['src/main/resources/application.properties', ['spring.datasource.password=${DB_PASSWORD}', 'jwt.secret=${JWT_SECRET:}', 'app.api-key=@api.key@', 'security.oauth2.client.client-secret=${OAUTH_SECRET}'].join('\n')],
+  ['.github/workflows/release.yml', ['jobs:', '  release:', '    steps:', '      - uses: actions/checkout@8e5e7e5ab8b370d6c329ec480221332ada57f0ab', '      - uses: docker/login-action@v3', '        with:', '          password: ${{ secrets.DOCKER_PASSWORD }}', '          token: ${{ github.token }}'].join('\n')],
+  ['web/src/styles/fonts.css', `@font-face { font-family: Inter; src: url(data:font/woff2;base64,d09GMgABAAAAA${'Ab3kQ9'.repeat(60)}) format("woff2"); }`],
+  ['README.md', ['## Configuration', '', '| variable | meaning |', '|---|---|', '| `API_TOKEN` | your token from the dashboard |', '', 'export API_TOKEN=<token from the dashboard>', 'export DB_PASSWORD=...', '', 'The `password` field must be at least 12 characters.'].join('\n')],
+  ['config/database.yml', ['default: &default', '  adapter: postgresql', '  password: <%= ENV["DATABASE_PASSWORD"] %>', 'test:', '  <<: *default', '  password:'].join('\n')],
+  ['app/Config/Services.php', ['<?php', "return ['password' => env('DB_PASSWORD'), 'token' => $request->bearerToken(), 'secret' => config('app.key')];"].join('\n')],
+  ['Assets/Scripts/Net.cs', ['public class Net {', '    public string ApiKey { get; set; }', '    private readonly string _token = Environment.GetEnvironmentVariable("TOKEN");', '    var password = Configuration["Db:Password"];', '}'].join('\n')],
+];
+
 /** Whole negative files: lock files, public material, test fixtures, docs with example values. */
 function negativeFiles(r: Rng): [string, string][] {
   const sri = () => `sha512-${randomBytesFrom(r, 64).toString('base64')}`;
@@ -384,6 +497,7 @@ function negativeFiles(r: Rng): [string, string][] {
     ['.env.example', ['DATABASE_URL=postgres://user:password@localhost:5432/app', 'API_KEY=', 'SECRET_KEY=change-me', 'STRIPE_SECRET_KEY=sk_live_...', 'SENTRY_DSN='].join('\n')],
     ['charts/app/templates/secret.yaml', ['apiVersion: v1', 'kind: Secret', 'metadata:', '  name: {{ include "app.fullname" . }}', 'type: Opaque', 'data:', '  password: {{ .Values.db.password | b64enc | quote }}', 'stringData:', '  token: {{ required "token" .Values.token }}'].join('\n')],
     ['.github/workflows/deploy.yml', ['name: deploy', 'on: push', 'jobs:', '  deploy:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', '      - run: ./deploy.sh', '        env:', '          API_TOKEN: ${{ secrets.API_TOKEN }}', '          DB_PASSWORD: ${{ secrets.DB_PASSWORD }}'].join('\n')],
+    ...REAL_WORLD_NEGATIVES,
     ['web/public/app.min.js', `!function(){var a="${randomBytesFrom(r, 600).toString('base64')}";var tokenizer=function(t){return t.split(" ")};var passwordStrength=function(p){return p.length>8}}();`],
   ];
 }
@@ -396,7 +510,8 @@ function negativeFiles(r: Rng): [string, string][] {
 function nameFromSample(text: string, secret: string, detector: Detector): string {
   const before = text.slice(0, text.indexOf(secret));
   const m = /([A-Za-z_][A-Za-z0-9_.-]{2,60})["'\]]?\s*(?::=|=>|=|:)\s*["'`]?(?:[A-Za-z]+\s+)?$/.exec(before);
-  if (m && !/^(?:https?|url|value|data)$/i.test(m[1])) return m[1];
+  // A usable name: at least two words' worth of letters, not a hex run or a bare `key`/`sig`.
+  if (m && m[1].length >= 6 && /[g-z]{2}/i.test(m[1]) && !/^(?:https?|url|value|data)$/i.test(m[1])) return m[1];
   return `${detector.provider.replace(/[^A-Za-z0-9]+/g, '_')}_token`;
 }
 

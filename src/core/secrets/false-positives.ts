@@ -66,6 +66,24 @@ export const DOCUMENTED_EXAMPLES: ReadonlySet<string> = new Set([
   'xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy',
   // Twilio docs placeholders
   'ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
+  // OAuth 1.0 / 2.0 RFC examples (RFC 5849, RFC 6749, RFC 6750), copied into every OAuth library
+  'czZCaGRSa3F0MzpnWDFmQmF0M2JW',
+  'gX1fBat3bV',
+  '2YotnFZFEjr1zCsicMWpAA',
+  'tGzv3JOkF0XG5Qx2TlKWIA',
+  'mF_9.B5f-4.1JqM',
+  'h480djs93hd8',
+  'ad180jjd733klru7',
+  'SplxlOBeZQQYbYS6WxSbIA',
+  'hh5s93j4hdidpola',
+  'hdk48Djdsa',
+  'kd94hf93k423kf44',
+  'pfkkdhi9sl3r4s00',
+  'nnch734d00sl2jdk',
+  // PyJWT README
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzb21lIjoicGF5bG9hZCJ9.4twFt5NiznN84AWoo1d7KO1T_yoc0Z6XOpOVswacPZg',
+  // Telegram Bot API docs
+  '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11',
   // Mailgun docs
   'key-3ax6xnjp29jd6fds4gc373sgvjxteol0',
   // SendGrid / generic docs
@@ -82,8 +100,19 @@ const TEMPLATE = /^![A-Za-z]\w*|\$\{|\{\{|\}\}|\$\(|<%|%>|\{%|%\}|#\{|%\(\w+\)[s
 /** Words that only appear in stand-ins, checked on every detector (long enough to never occur by chance in a random token). */
 const PLACEHOLDER_ANY = /example|x{5,}|changeme|change[_-]me|replace[_-]?me|replace[_-]?with|your[_-]|yourkey|yourtoken|yoursecret|yourpassword|dummy|redacted|placeholder|\*{3,}|\.\.\.|•{3,}|<[^>]*>|^\[.*\]$|^0{8,}$/i;
 
-/** Weak stand-ins for free-form values: `password: test123`, `secret: my-secret`. */
-const PLACEHOLDER_FREE_FORM = /^x+$|test|fake|mock|sample|demo|dummy|lorem|ipsum|(?:^|[^a-z])(?:foo|bar|baz|qux)(?:[^a-z]|$)|secret|passw|p[a@]ssw[o0]rd|token|changeit|letmein|welcome|default|todo|fixme|tbd|insert|enter[_-]?|^(?:none|null|nil|undefined|empty|n\/a|na|string|str|required|optional|admin|root|user|guest|postgres|mysql|redis|pass|pwd|key|value|hunter2|qwerty\w*|asdf\w*)$/i;
+/** Whole values that are stand-ins or defaults: `password: admin`, `secret: none`. */
+const STAND_IN_VALUE = /^(?:x+|none|null|nil|undefined|empty|n\/a|na|string|str|required|optional|admin|root|user|guest|postgres|mysql|redis|pass|pwd|key|value|hunter2|qwerty\w*|asdf\w*|changeit|letmein|welcome1?|default|secret|password|token)$/i;
+/** Words that mark a made-up value (`test-password-1`, `my-secret-token`), unless much else is left. */
+const STAND_IN_WORDS = /test|fake|mock|sample|demo|dummy|lorem|ipsum|secret|passw(?:or)?d?|p[a@]ssw[o0]rd|token|changeit|letmein|welcome|default|todo|fixme|tbd|insert|enter|personal|access|secure|private|public|generated|random|abc123|xyz|deadbeef|(?<![a-z])(?:foo|bar|baz|qux|my|your|the|api|key|value|here|goes|super|local|dev|string)(?![a-z])/gi;
+
+/** A stand-in word with little left around it: what remains is too short or too plain to be a key. */
+function isStandIn(value: string): boolean {
+  if (STAND_IN_VALUE.test(value)) return true;
+  const rest = value.replace(STAND_IN_WORDS, '');
+  if (rest.length === value.length) return false;
+  const core = rest.replace(/[^A-Za-z0-9]/g, '');
+  return core.length < 12 || entropy(core) < 3.2;
+}
 
 const BOOLEAN_OR_NUMBER = /^(?:true|false|yes|no|on|off|enabled?|disabled?|-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|0x[0-9a-f]{1,8})$/i;
 
@@ -101,14 +130,14 @@ const HASH_HEX_LENGTHS = new Set([32, 40, 56, 64, 96, 128]);
 const HASH_CONTEXT = /hash|sha\d*|md5|digest|checksum|integrity|fingerprint|etag|commit|revision|\brev\b|\bref\b|\bsum\b|crc|blob|tree|version|nonce/i;
 
 /** Values that are names of other things: `process.env.X`, `settings.DB_PASSWORD`, `$DB_PASSWORD`. */
-const REFERENCE = /process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|ENV\[|ENV\.fetch|System\.getenv|Environment\.GetEnvironmentVariable|config\.get|secrets\.|vars\.|env\.|Deno\.env|std::env|viper\.|\.Value\b/;
+const REFERENCE = /aws4_request|process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|ENV\[|ENV\.fetch|System\.getenv|Environment\.GetEnvironmentVariable|config\.get|secrets\.|vars\.|env\.|Deno\.env|std::env|viper\.|\.Value\b/;
 /** Secret-manager and vault references: `vault:secret/data/db#password`, `arn:aws:secretsmanager:…`. */
 const SECRET_MANAGER_REFERENCE = /^(?:vault|arn|ssm|secretsmanager|awssm|azurekeyvault|akv|gcpsm|sm|op|ref|env|file|k8s|keyvault)(?::|\+)/i;
 const DOTTED_IDENTIFIER = /^[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+(?:\(\))?$/;
 const CALL = /^[A-Za-z_$][\w$.]*\(.*\)?$/;
 const ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 /** Letters and separators only, no digits: `my-app-credentials`, `dbPassword`, `SECRET_NAME`. */
-const WORDS_ONLY = /^[A-Za-z]+(?:[_.\-][A-Za-z]+)*$/;
+const WORDS_ONLY = /^\p{L}+(?:[_.\- ]\p{L}+)*$/u;
 
 const URL_WITHOUT_CREDENTIALS = /^[a-z][a-z0-9+.-]{1,20}:\/\/[^@\s]*$/i;
 const FILE_PATH = /^(?:[A-Za-z]:\\|~\/|\.{1,2}[\/\\]|\/)[\w@.\/\\ -]*$|^[\w.-]+(?:\/[\w.-]+)*\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|pub|gpg|asc|conf|cfg|ini|properties|xml|toml)$/i;
@@ -121,6 +150,9 @@ const EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixt
 
 /** Names of values that look secret-like but are public or bookkeeping. */
 const NON_SECRET_NAME = /(?:csrf|xsrf|page|next|continuation|cancellation|sync|cursor|refresh_?token_?url|token_?url|token_?endpoint|token_?type|token_?uri)[_-]?(?:token|key)?["']?\s*[:=]/i;
+
+/** `publicKey`, `PRIMARY_KEY`, `cache_key`: keys that are not credentials. */
+const NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition|sort|cache|routing|idempotency|site|anon|map|hash|lookup|row|object|bucket|i18n|translation|locale|unique|index|ssh|gpg|pgp|verify|verification|recaptcha|registry|group|message|event|node|react|dedup|dedupe)[_.-]?key["']?\s*(?:[:=]|=>)/i;
 
 // ---------------------------------------------------------------------------------------------
 // Character statistics
@@ -163,7 +195,33 @@ function isRepeatedUnit(value: string): boolean {
 }
 
 function classes(value: string): number {
-  return [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;
+  return [/\p{Ll}/u, /\p{Lu}/u, /\d/, /[^\p{L}\d]/u].filter((re) => re.test(value)).length;
+}
+
+/** `${NAME:-value}`: the value is a shell/compose default inside an interpolation. */
+function insideInterpolation(secret: string, line: string): boolean {
+  const at = line.indexOf(secret);
+  const open = line.lastIndexOf('${', at);
+  return open !== -1 && !line.slice(open, at).includes('}') && line.indexOf('}', at) !== -1;
+}
+
+/** `privateKeyPkcs8`, `nextPageToken`: a camelCase name, not a random value (few digits, humps of one capital). */
+const CAMEL_IDENTIFIER = /^[a-z]+(?:[A-Z][a-z0-9]+)+$/;
+
+/** `google_oauth2_credentials`, `x-amz-content-sha256`: lower-case words joined by `_`/`-`, few digits. */
+const SNAKE_IDENTIFIER = /^[a-z]+\d{0,3}(?:[_-][a-z]+\d{0,3})+$/;
+
+/** `set_password('service', 'user', 'pw')`: the first of several call arguments is not the named value. */
+function isFirstOfSeveralArguments(secret: string, line: string): boolean {
+  const at = line.indexOf(secret);
+  return at > 1 && /\(\s*["'`]$/.test(line.slice(0, at)) && /^["'`]\s*,/.test(line.slice(at + secret.length));
+}
+
+/** Mostly letters and no digit at all: `?NonExpressionParenEnd`, `Mot-de-passe`. */
+function isWordy(value: string): boolean {
+  if (/\d/.test(value)) return false;
+  const letters = value.replace(/[^\p{L}]/gu, '').length;
+  return letters / value.length >= 0.8 && letters < 40;
 }
 
 /** `x = value` with no quotes: in a code file that value is a variable or expression. */
@@ -210,21 +268,31 @@ const FILTERS: Filter[] = [
     scope: 'all',
     test: (c) => isRepeatedUnit(c.body) || sequentialShare(c.body) >= (c.freeForm ? 0.5 : 0.8),
   },
-  { reason: 'placeholder value', scope: 'free-form', test: (c) => PLACEHOLDER_FREE_FORM.test(c.secret) },
+  { reason: 'placeholder value', scope: 'free-form', test: (c) => isStandIn(c.secret) },
+  { reason: 'repeated or sequential characters', scope: 'free-form', test: (c) => /(.)\1{5,}/.test(c.secret) },
   { reason: 'user name repeated as password', scope: 'free-form', test: (c) => c.line.includes(`/${c.secret}:${c.secret}@`) },
   { reason: 'low entropy', scope: 'free-form', test: (c) => new Set(c.secret).size < 5 || entropy(c.secret) < 2.3 },
+  { reason: 'templating placeholder', scope: 'free-form', test: (c) => insideInterpolation(c.secret, c.line) },
   { reason: 'UUID', scope: 'generic', test: (c) => UUID.test(c.secret) },
   {
     reason: 'hex digest',
     scope: 'generic',
     test: (c) => /^[0-9a-f]+$/i.test(c.secret) && HASH_HEX_LENGTHS.has(c.secret.length) && HASH_CONTEXT.test(c.line.replace(c.secret, '')),
   },
-  { reason: 'identifier, not a value', scope: 'generic', test: (c) => WORDS_ONLY.test(c.secret) && (c.secret.length < 24 || classes(c.secret) < 3) },
+  { reason: 'identifier, not a value', scope: 'generic', test: (c) => (WORDS_ONLY.test(c.secret) && (c.secret.length < 24 || classes(c.secret) < 3)) || isWordy(c.secret) },
+  { reason: 'identifier, not a value', scope: 'generic', test: (c) => SNAKE_IDENTIFIER.test(c.secret) },
+  { reason: 'argument of a call, not the named value', scope: 'generic', test: (c) => isFirstOfSeveralArguments(c.secret, c.line) },
+  {
+    reason: 'identifier, not a value',
+    scope: 'generic',
+    test: (c) => CAMEL_IDENTIFIER.test(c.secret) && (c.secret.match(/\d/g) ?? []).length <= 2 && isBareAssignedValue(c.secret, c.line),
+  },
   {
     reason: 'variable in code, not a literal',
     scope: 'generic',
     test: (c) => CODE_FILE.test(c.path) && isBareAssignedValue(c.secret, c.line),
   },
+  { reason: 'public or bookkeeping key name', scope: 'generic', test: (c) => c.generic && NON_SECRET_KEY_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
   { reason: 'bookkeeping token name', scope: 'generic', test: (c) => NON_SECRET_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
   { reason: 'example, test or template file', scope: 'generic', test: (c) => EXAMPLE_PATH.test(c.path) },
 ];

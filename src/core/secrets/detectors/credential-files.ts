@@ -1,6 +1,6 @@
 import type { Detector } from '../detector.js';
 import { freeFormValueReason } from '../false-positives.js';
-import { decodesToUserPass } from './generic.js';
+import { isBasicCredential } from './generic.js';
 
 /**
  * Credentials in the files tools read them from: `.npmrc`, `.yarnrc.yml`, `.netrc`, `.pypirc`,
@@ -26,12 +26,6 @@ export function isSecretBytes(decoded: Buffer | undefined): boolean {
   return trimmed.length >= 4 && (/\n/.test(trimmed) || freeFormValueReason(trimmed) === undefined);
 }
 
-/** The password half of base64 `user:pass` must itself be a real value. */
-function isUserPass(encoded: string): boolean {
-  if (!decodesToUserPass(encoded)) return false;
-  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
-  return freeFormValueReason(decoded.slice(decoded.indexOf(':') + 1)) === undefined;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Kubernetes Secret manifests
@@ -140,7 +134,7 @@ const toolFileDetectors: Detector[] = [
     keywords: ['_auth'],
     pathPattern: NPMRC,
     pattern: /(?<![A-Za-z])_auth[ \t]*=[ \t]*["']?(?<secret>[A-Za-z0-9+\/]{8,1000}={0,2})(?![A-Za-z0-9+\/=])/,
-    validate: isUserPass,
+    validate: isBasicCredential,
     samples: {
       positive: [{ text: '_auth=ZGVwbG95OlRxOUx6MlhtOFZrNA==\nalways-auth=true', secret: 'ZGVwbG95OlRxOUx6MlhtOFZrNA==', path: '.npmrc' }],
       negative: [{ text: '_auth=${NPM_AUTH}', path: '.npmrc' }, { text: '_auth=dXNlcjpwYXNzd29yZA==', path: '.npmrc' }],
@@ -234,7 +228,7 @@ const toolFileDetectors: Detector[] = [
     level: 'error',
     keywords: ['"auth"'],
     pattern: /"auth"[ \t]*:[ \t]*"(?<secret>[A-Za-z0-9+\/]{8,2000}={0,2})"/,
-    validate: isUserPass,
+    validate: isBasicCredential,
     samples: {
       positive: [
         { text: '{"auths":{"registry.corp.io":{"auth":"ZGVwbG95OlRxOUx6MlhtOFZrNA=="}}}', secret: 'ZGVwbG95OlRxOUx6MlhtOFZrNA==', path: '.docker/config.json' },

@@ -1,4 +1,5 @@
 import type { Detector } from '../detector.js';
+import { freeFormValueReason } from '../false-positives.js';
 
 /**
  * Generic detection: a literal value assigned to a secret-like name, in every syntax we meet in
@@ -38,10 +39,21 @@ function assignment(words: string, min: number): RegExp {
   return new RegExp(name(words) + ASSIGN + value(min), 'im');
 }
 
-const charClasses = (s: string): number => [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((re) => re.test(s)).length;
+/**
+ * Any `…_KEY` / `…Key` name (`SENTRY_KEY`, `gradlePublishKey`, `STORAGE_ACCOUNT_KEY`). Case matters
+ * here: the `Key` of camelCase must start a word, so `monkey` and `hockey` are not names of keys.
+ */
+const KEY_NAME = String.raw`(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{1,40}?(?:[_.-][Kk][Ee][Yy]|(?<=[a-z0-9])Key)(?![A-Za-z0-9_])`;
 
-/** Machine-made values mix character classes; `mysecretvalue` is a word, not a key. */
-const looksGenerated = (s: string): boolean => charClasses(s) >= 2;
+const charClasses = (s: string): number => [/\p{Ll}/u, /\p{Lu}/u, /\d/, /[^\p{L}\d]/u].filter((re) => re.test(s)).length;
+
+/**
+ * Machine-made values mix character classes (`mysecretvalue` is a word, not a key), and a short
+ * one is mixed-case, hex or punctuated: short lower-case-and-digit strings (`sdf0o9823sjdfsdf`) are
+ * typed by hand, usually in docs.
+ */
+const looksGenerated = (s: string): boolean =>
+  charClasses(s) >= 2 && (s.length >= 20 || (/[a-z]/.test(s) && /[A-Z]/.test(s)) || /^[0-9a-f]+$/i.test(s) || /[^A-Za-z0-9]/.test(s));
 
 /** Human passwords are shorter; two classes (or a long passphrase) are enough. */
 const looksLikePassword = (s: string): boolean => charClasses(s) >= 2 || s.length >= 14;
@@ -54,10 +66,17 @@ export function decodesToUserPass(encoded: string): boolean {
   return colon > 0 && colon < decoded.length - 1 && /^[\x21-\x7e]+$/.test(decoded);
 }
 
+/** Base64 `user:pass` whose password is itself a real value (not `password`, not `1234567890abcdef`). */
+export function isBasicCredential(encoded: string): boolean {
+  if (!decodesToUserPass(encoded)) return false;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  return freeFormValueReason(decoded.slice(decoded.indexOf(':') + 1)) === undefined;
+}
+
 const PASSWORD_WORDS = String.raw`password|passwd|passphrase|pwd|(?<=[_.-])pass`;
 const SECRET_WORDS = String.raw`secret|credentials?|(?:private|encryption|signing|master|hmac|shared|client)[_.-]?key`;
-const API_KEY_WORDS = String.raw`api[_.-]?key|apikey|access[_.-]?key|app[_.-]?key|subscription[_.-]?key`;
-const TOKEN_WORDS = String.raw`token|auth|bearer`;
+const API_KEY_WORDS = String.raw`api[_.-]?key|apikey|access[_.-]?key|app[_.-]?key|account[_.-]?key|subscription[_.-]?key`;
+const TOKEN_WORDS = String.raw`token|auth|authorization|bearer|(?<=[_.-])pat`;
 
 export const genericDetectors: Detector[] = [
   {
@@ -145,7 +164,7 @@ export const genericDetectors: Detector[] = [
     title: 'API key assigned in code or config',
     provider: 'Generic',
     level: 'error',
-    keywords: ['api_key', 'apikey', 'api-key', 'api.key', 'access_key', 'accesskey', 'access-key', 'access.key', 'app_key', 'appkey', 'app-key', 'subscription_key', 'subscriptionkey', 'subscription-key'],
+    keywords: ['api_key', 'apikey', 'api-key', 'api.key', 'access_key', 'accesskey', 'access-key', 'access.key', 'app_key', 'appkey', 'app-key', 'account_key', 'accountkey', 'account-key', 'subscription_key', 'subscriptionkey', 'subscription-key'],
     pattern: assignment(API_KEY_WORDS, 10),
     entropy: 3,
     validate: looksGenerated,
@@ -171,11 +190,38 @@ export const genericDetectors: Detector[] = [
     },
   },
   {
+    id: 'generic-key',
+    title: 'Key value assigned in code or config',
+    provider: 'Generic',
+    level: 'error',
+    keywords: ['key'],
+    // A bare `*_KEY` name says less than `api_key`, so the value must look machine-made: long,
+    // high-entropy, letters and digits. Public keys and bookkeeping keys are filtered by name.
+    pattern: new RegExp(KEY_NAME + ASSIGN + value(20), 'm'),
+    entropy: 3.5,
+    validate: (s) => /\d/.test(s) && /[A-Za-z]/.test(s) && looksGenerated(s),
+    samples: {
+      positive: [
+        { text: 'SENTRY_KEY=9f3k2QzL7mX8vR4tW1nB5cD0', secret: '9f3k2QzL7mX8vR4tW1nB5cD0', path: '.env' },
+        { text: '  "gradlePublishKey": "w8cSPvfuhajGhf30NSKQihdI48ZD4A6m",', secret: 'w8cSPvfuhajGhf30NSKQihdI48ZD4A6m', path: 'gradle.json' },
+        { text: 'storage_account_key = "E+3kzwWnyaSZ/qnJGnCI/LWJryzmO2kwWPl0EJIj3Hq=="', secret: 'E+3kzwWnyaSZ/qnJGnCI/LWJryzmO2kwWPl0EJIj3Hq==', path: 'main.tf' },
+      ],
+      negative: [
+        { text: 'const cacheKey = "user-profile-v2";', path: 'cache.ts' },
+        { text: 'publicKey: "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEoRytQsAAn8DqTsVU03LbSrs60YRH8L8G"', path: 'config.yml' },
+        { text: 'monkey = "a9F3kQ7zL2mX8vR4tW1nB5cD"', path: 'zoo.py' },
+        { text: 'PRIMARY_KEY = "9f3k2QzL7mX8vR4tW1nB5cD0"', path: 'schema.py' },
+        { text: 'idempotencyKey: "9f3k2QzL7mX8vR4tW1nB5cD0"', path: 'payment.ts' },
+        { text: 'SSH_KEY=/home/ci/.ssh/id_ed25519', path: '.env' },
+      ],
+    },
+  },
+  {
     id: 'generic-token',
     title: 'Access token assigned in code or config',
     provider: 'Generic',
     level: 'error',
-    keywords: ['token', 'auth', 'bearer'],
+    keywords: ['token', 'auth', 'bearer', '_pat', '-pat', '.pat'],
     pattern: assignment(TOKEN_WORDS, 12),
     entropy: 3,
     validate: looksGenerated,
@@ -230,7 +276,7 @@ export const genericDetectors: Detector[] = [
     level: 'error',
     keywords: ['basic'],
     pattern: /(?<![A-Za-z0-9])basic\s+(?<secret>[A-Za-z0-9+\/]{8,500}={0,2})(?![A-Za-z0-9+\/=])/i,
-    validate: decodesToUserPass,
+    validate: isBasicCredential,
     samples: {
       positive: [
         { text: 'Authorization: Basic ZGVwbG95OlRxOUx6MlhtOFZrNA==', secret: 'ZGVwbG95OlRxOUx6MlhtOFZrNA==', path: 'requests.http' },
