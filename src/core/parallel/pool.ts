@@ -1,0 +1,170 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { scanSecrets } from '../secrets/engine.js';
+import type { Finding, ScanSettings, SourceFile } from '../types.js';
+import type { WorkerRequest, WorkerResponse } from './protocol.js';
+
+/**
+ * Secrets scanning over all cores. The main thread scans in-thread until the tree proves large
+ * (LARGE_TREE_BYTES), then starts `cores - 1` workers and keeps scanning itself whenever every
+ * worker already has enough queued: both cores stay busy, and small scans (a PR, a test) never pay
+ * for starting a thread. If the worker file cannot be found or a worker dies, its files are
+ * scanned in-thread, so results never depend on whether threads were available.
+ */
+export interface ParallelOptions {
+  /** Worker threads to start for a large tree; default `availableParallelism() - 1` (at least 1). 0 disables. */
+  workers?: number;
+  /** Bytes seen before workers start. */
+  largeTreeBytes?: number;
+  /** Worker entry; default secrets-worker.js (or .ts under the tsx/vitest dev runners) beside this module. */
+  workerUrl?: URL;
+}
+
+export const LARGE_TREE_BYTES = 8 * 1024 * 1024;
+/** Bytes queued on one worker before the main thread scans the next file itself. */
+const MAX_QUEUED_BYTES = 2 * 1024 * 1024;
+
+export interface ParallelSecretScanner {
+  add(file: SourceFile): void;
+  /** All findings, sorted by file, line, column and rule; stops the workers. */
+  finish(): Promise<Finding[]>;
+  /** How many workers were started (0 when the tree stayed small or threads were unavailable). */
+  readonly workersStarted: number;
+  /** Files whose findings came back from a worker (the rest were scanned in-thread). */
+  readonly filesFromWorkers: number;
+}
+
+interface Slot {
+  worker: Worker;
+  queuedBytes: number;
+  pending: Map<number, { file: SourceFile; resolve: (findings: Finding[]) => void }>;
+  dead: boolean;
+}
+
+export function createParallelSecretScanner(settings: ScanSettings, options: ParallelOptions = {}): ParallelSecretScanner {
+  const wanted = options.workers ?? Math.max(1, availableParallelism() - 1);
+  const largeTreeBytes = options.largeTreeBytes ?? LARGE_TREE_BYTES;
+  const results: Finding[][] = [];
+  const waiting: Promise<void>[] = [];
+  let slots: Slot[] | undefined;
+  let seenBytes = 0;
+  let nextId = 0;
+  let workersStarted = 0;
+  let filesFromWorkers = 0;
+
+  const scanHere = (file: SourceFile) => results.push(scanSecrets(file, settings));
+
+  const start = (): Slot[] => {
+    const url = wanted > 0 ? (options.workerUrl ?? defaultWorkerUrl()) : undefined;
+    if (!url) return [];
+    const started: Slot[] = [];
+    for (let i = 0; i < wanted; i++) {
+      const slot = startWorker(url, settings, () => filesFromWorkers++);
+      if (slot) started.push(slot);
+    }
+    workersStarted = started.length;
+    return started;
+  };
+
+  return {
+    get workersStarted() {
+      return workersStarted;
+    },
+    get filesFromWorkers() {
+      return filesFromWorkers;
+    },
+    add(file) {
+      seenBytes += file.content.length;
+      if (!slots && seenBytes >= largeTreeBytes) slots = start();
+      const slot = slots?.filter((s) => !s.dead && s.queuedBytes < MAX_QUEUED_BYTES).sort((a, b) => a.queuedBytes - b.queuedBytes)[0];
+      if (!slot) return scanHere(file);
+      const id = nextId++;
+      const request: WorkerRequest = { id, path: file.path, content: file.content };
+      if (file.addedLines) request.addedLines = [...file.addedLines];
+      slot.queuedBytes += file.content.length;
+      if (slot.pending.size === 0) slot.worker.ref(); // keep the process alive while work is queued
+      waiting.push(
+        new Promise<void>((resolve) => {
+          slot.pending.set(id, {
+            file,
+            resolve: (findings) => {
+              slot.queuedBytes -= file.content.length;
+              if (slot.pending.size === 0) slot.worker.unref();
+              results.push(findings);
+              resolve();
+            },
+          });
+        }),
+      );
+      slot.worker.postMessage(request);
+    },
+    async finish() {
+      await Promise.all(waiting);
+      await Promise.all((slots ?? []).map((s) => s.worker.terminate()));
+      return results.flat().sort(compareFindings);
+    },
+  };
+}
+
+function startWorker(url: URL, settings: ScanSettings, onWorkerResult: () => void): Slot | undefined {
+  let worker: Worker;
+  try {
+    worker = url.pathname.endsWith('.ts')
+      ? new Worker(typescriptBootstrap(url), { eval: true, workerData: { settings } })
+      : new Worker(url, { workerData: { settings } });
+  } catch {
+    return undefined;
+  }
+  const slot: Slot = { worker, queuedBytes: 0, pending: new Map(), dead: false };
+  const rescueAll = () => {
+    slot.dead = true;
+    for (const [id, job] of slot.pending) {
+      slot.pending.delete(id);
+      job.resolve(scanSecrets(job.file, settings));
+    }
+  };
+  worker.on('message', (response: WorkerResponse) => {
+    const job = slot.pending.get(response.id);
+    if (!job) return;
+    slot.pending.delete(response.id);
+    if ('findings' in response) onWorkerResult();
+    job.resolve('findings' in response ? response.findings : scanSecrets(job.file, settings));
+  });
+  worker.on('error', rescueAll);
+  worker.on('exit', rescueAll);
+  worker.unref();
+  return slot;
+}
+
+/**
+ * Under the dev runners (tsx, vitest) the entry is TypeScript. `--import tsx` in a worker's
+ * execArgv does not reach the worker's own entry on Node 20, so a tiny script registers tsx's ESM
+ * hooks first and then imports the entry. Throws (→ no workers) when tsx is not installed.
+ */
+function typescriptBootstrap(entry: URL): string {
+  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
+  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
+}
+
+/** secrets-worker.js beside this module (lib/, or dist/ of the bundle), else the .ts source. */
+export function defaultWorkerUrl(): URL | undefined {
+  let here: string;
+  try {
+    here = import.meta.url;
+  } catch {
+    return undefined;
+  }
+  if (!here) return undefined;
+  for (const name of ['./secrets-worker.js', './secrets-worker.ts']) {
+    const url = new URL(name, here);
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
+  }
+  return undefined;
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+}

@@ -1,0 +1,25 @@
+/**
+ * Worker-thread entry for the secrets pool: scans the files the main thread posts and answers with
+ * their findings. Settings arrive once, in workerData (structured clone keeps the baseline Set and
+ * the Date). Built as its own file next to pool.js (lib/) and as a second esbuild entry point
+ * (dist/secrets-worker.js) so that `new URL('./secrets-worker.js', import.meta.url)` finds it.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { scanSecrets } from '../secrets/engine.js';
+import type { ScanSettings } from '../types.js';
+import type { WorkerRequest, WorkerResponse } from './protocol.js';
+
+const settings = (workerData as { settings: ScanSettings }).settings;
+
+parentPort?.on('message', (request: WorkerRequest) => {
+  let response: WorkerResponse;
+  try {
+    const file = request.addedLines
+      ? { path: request.path, content: request.content, addedLines: new Set(request.addedLines) }
+      : { path: request.path, content: request.content };
+    response = { id: request.id, findings: scanSecrets(file, settings) };
+  } catch (error) {
+    response = { id: request.id, error: (error as Error).message };
+  }
+  parentPort?.postMessage(response);
+});
