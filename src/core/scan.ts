@@ -2,7 +2,8 @@ import { minimatch } from 'minimatch';
 import { linkReferences } from './identities/link.js';
 import { extractors } from './identities/registry.js';
 import { evaluatePolicy } from './policy/evaluate.js';
-import { scanSecrets } from './secrets/engine.js';
+import { createParallelSecretScanner, type ParallelOptions } from './parallel/pool.js';
+import { activeDetectorCount } from './secrets/engine.js';
 import type { ExtractError, Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, Skipped, SourceFile } from './types.js';
 
 export interface ScanOptions {
@@ -11,6 +12,8 @@ export interface ScanOptions {
   owners?: { path: string; content: string };
   /** PR mode: ids of NHIs new or changed by the PR. Unchanged NHIs raise no identity findings. */
   changedIdentities?: ReadonlySet<string>;
+  /** Worker threads for secrets scanning; defaults start `cores - 1` workers for large trees. */
+  parallel?: ParallelOptions;
 }
 
 export type SourceItem = SourceFile | Skipped;
@@ -34,6 +37,8 @@ export async function scanSources(
   let files = 0;
   let bytes = 0;
 
+  // Secrets run in worker threads once the tree is large (both cores); results come back sorted.
+  const secrets = createParallelSecretScanner(settings, options.parallel);
   for await (const item of sources) {
     if (!('content' in item)) {
       skipped.push(item);
@@ -43,12 +48,13 @@ export async function scanSources(
     files++;
     bytes += item.content.length;
     if (!owners && item.path === settings.ownersPath) owners = { path: item.path, content: item.content };
-    findings.push(...scanSecrets(item, settings));
+    secrets.add(item);
     const extracted = extractIdentities(item);
     records.push(...extracted.records);
     references.push(...extracted.references);
     findings.push(...extracted.findings);
   }
+  findings.push(...(await secrets.finish()));
   linkReferences(records, references);
 
   const policy = evaluatePolicy({ records, owners, settings, changed: options.changedIdentities });
@@ -64,7 +70,7 @@ export async function scanSources(
       bytes,
       skipped: skipped.length,
       durationMs: Math.round(performance.now() - started),
-      detectors: 0,
+      detectors: activeDetectorCount(settings),
       identities: policy.inventory.length,
     },
   };
