@@ -1,9 +1,7 @@
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { renderMarkdownSummary } from '../core/report/markdown.js';
 import { rendererFor } from '../core/report/registry.js';
 import { meetsThreshold, type ScanResult, type ScanSettings } from '../core/types.js';
@@ -13,9 +11,10 @@ import { asClient, type GitHubClient, type RepoRef } from '../github/client.js';
 import { analysePullRequest } from '../github/pr-check.js';
 import { syncScanIssues } from '../github/scan-sync.js';
 import { annotationsFor } from './annotations.js';
+import { diffBase } from './checkout.js';
 import { DEFAULT_CONFIG, InputError, readInputs, type ActionInputs } from './inputs.js';
+import { fromRepositoryRoot } from './paths.js';
 
-const exec = promisify(execFile);
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
 /** The job summary file accepts up to 1 MiB; keep well inside it. */
 const SUMMARY_LIMIT = 512 * 1024;
@@ -28,10 +27,11 @@ export async function run(): Promise<void> {
     const dir = resolve(workspace, inputs.path);
     // The default config path may be absent; a path the workflow names must exist.
     const config = inputs.config === DEFAULT_CONFIG ? undefined : join(dir, inputs.config);
-    const settings = await loadSettings({ dir, config, failOn: inputs.failOn });
+    const sarifPath = inputs.sarifFile ? resolve(workspace, inputs.sarifFile) : '';
+    const settings = ignoring(await loadSettings({ dir, config, failOn: inputs.failOn }), dir, sarifPath);
     const mode = inputs.mode === 'auto' ? (PR_EVENTS.has(github.context.eventName) ? 'pr' : 'scan') : inputs.mode;
-    const result = mode === 'pr' ? await pullRequestScan(inputs, dir, settings) : (await scanDirectory(dir, { settings })).result;
-    await report(inputs, workspace, result, settings, mode);
+    const result = mode === 'pr' ? await pullRequestScan(inputs, dir, settings) : fromRepositoryRoot((await scanDirectory(dir, { settings })).result, inputs.path);
+    await report(result, sarifPath, mode);
     if (mode === 'scan' && inputs.issues) await syncIssues(inputs, result, settings);
     const failing = result.findings.filter((f) => meetsThreshold(f.level, settings.failOn));
     if (failing.length > 0) core.setFailed(`nhi-steward found ${failing.length} finding${failing.length === 1 ? '' : 's'} at or above fail-on "${settings.failOn}". See the job summary.`);
@@ -41,27 +41,30 @@ export async function run(): Promise<void> {
   }
 }
 
-/** PR events: the checked-out head against the PR base. A shallow clone fetches the base. */
+/**
+ * PR events: the checked-out tree against the PR's base (see checkout.ts); when the workspace
+ * cannot answer (no base to be had, or not the PR's code), the API's PR files. The API's paths
+ * are already relative to the repository root.
+ */
 async function pullRequestScan(inputs: ActionInputs, dir: string, settings: ScanSettings): Promise<ScanResult> {
   const pull = github.context.payload.pull_request;
   if (!pull) throw new InputError('mode "pr" needs a pull_request event; use mode "scan" for other events.');
-  const baseSha: string = pull.base.sha;
-  if (await ensureCommit(dir, baseSha)) {
-    return (await scanDirectory(dir, { settings, diff: baseSha })).result;
-  }
-  core.info(`Base commit ${baseSha.slice(0, 12)} is not in the checkout and could not be fetched: using the API's PR files.`);
-  const analysis = await analysePullRequest(client(inputs), repoRef(), { number: pull.number, headSha: pull.head.sha, baseSha }, settings);
+  const shas = { headSha: String(pull.head.sha), baseSha: String(pull.base.sha) };
+  const local = await diffBase(dir, shas);
+  if ('base' in local) return fromRepositoryRoot((await scanDirectory(dir, { settings, diff: local.base })).result, inputs.path);
+  core.info(`${local.reason}: using the API's PR files.`);
+  const analysis = await analysePullRequest(client(inputs), repoRef(), { number: pull.number, ...shas }, settings);
   return analysis.result;
 }
 
-async function ensureCommit(dir: string, sha: string): Promise<boolean> {
-  const has = () => exec('git', ['cat-file', '-e', `${sha}^{commit}`], { cwd: dir }).then(() => true, () => false);
-  if (await has()) return true;
-  await exec('git', ['fetch', '--no-tags', '--depth=1', 'origin', sha], { cwd: dir }).catch(() => undefined);
-  return has();
+/** The action's own SARIF file, when written inside the scanned folder, is not the repository's content. */
+function ignoring(settings: ScanSettings, dir: string, sarifPath: string): ScanSettings {
+  const rel = sarifPath ? relative(dir, sarifPath) : '';
+  if (!rel || rel.startsWith('..')) return settings;
+  return { ...settings, pathsIgnore: [...settings.pathsIgnore, rel.split(sep).join('/')] };
 }
 
-async function report(inputs: ActionInputs, workspace: string, result: ScanResult, settings: ScanSettings, mode: string): Promise<void> {
+async function report(result: ScanResult, sarifPath: string, mode: string): Promise<void> {
   for (const annotation of annotationsFor(result.findings)) core[annotation.kind](annotation.message, annotation.properties);
   const { serverUrl } = github.context;
   const { owner, repo } = repoRef();
@@ -69,11 +72,10 @@ async function report(inputs: ActionInputs, workspace: string, result: ScanResul
   const link = owner ? (file: string, line: number) => `${serverUrl}/${owner}/${repo}/blob/${sha}/${file}#L${line}` : undefined;
   const summary = renderMarkdownSummary(result, { maxLength: SUMMARY_LIMIT, title: 'NHI hygiene', link });
   await core.summary.addRaw(summary, true).write();
-  let sarifPath = '';
-  if (inputs.sarifFile) {
-    sarifPath = resolve(workspace, inputs.sarifFile);
+  if (sarifPath) {
     await mkdir(dirname(sarifPath), { recursive: true });
-    await writeFile(sarifPath, rendererFor('sarif')!.render(result, { version: ACTION_VERSION, root: inputs.path }));
+    // Paths are relative to the repository root, which is what code scanning resolves them against.
+    await writeFile(sarifPath, rendererFor('sarif')!.render(result, { version: ACTION_VERSION, root: `${owner}/${repo}` }));
   }
   const count = (test: (rule: string) => boolean) => String(result.findings.filter((f) => test(f.rule)).length);
   core.setOutput('findings', String(result.findings.length));

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
+import { BASE_FILES, CONFIG_WITH_SECRET, RAW_SECRETS, REPO, pullRequestPayload } from './fixtures.js';
+import { makeRepo, type TestRepo } from './git-repo.js';
+import { findNode24, type Node24 } from './node24.js';
+import { buildBundle, runAction } from './runner.js';
+
+let bundle: ReturnType<typeof buildBundle>;
+let node24: Node24;
+let double: GitHubDouble;
+let ws: TestRepo;
+
+beforeAll(async () => {
+  bundle = buildBundle();
+  node24 = await findNode24();
+}, 60_000);
+afterAll(() => bundle?.cleanup());
+beforeEach(async () => {
+  double = await startGitHubDouble({ seed: { repos: [{ repo: REPO, files: BASE_FILES }] } });
+  ws = makeRepo({ base: BASE_FILES, head: { 'src/config.js': CONFIG_WITH_SECRET }, shallow: true });
+});
+afterEach(async () => {
+  await double?.close();
+  ws?.cleanup();
+});
+
+/** Scenario 1 (a PR adding a secret) under one Node binary. */
+async function secretPullRequest(node: string) {
+  const run = await runAction({
+    node, entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'pull_request', repository: REPO, sha: ws.headSha, ref: 'refs/pull/7/merge',
+    payload: pullRequestPayload({ number: 7, headSha: ws.headSha, baseSha: ws.baseSha }),
+  });
+  expect(run.code).toBe(1);
+  expect(run.annotations.map((a) => [a.kind, a.properties.title, a.properties.file, a.properties.line])).toEqual([['error', 'secret/github-classic-pat', 'src/config.js', '3']]);
+  expect(run.outputs).toMatchObject({ findings: '1', secrets: '1' });
+  expect(run.stderr).toBe('');
+  for (const secret of RAW_SECRETS) {
+    expect([run.stdout, run.summary, readFileSync(run.outputs['sarif-file'], 'utf8')].join('\n').includes(secret)).toBe(false);
+  }
+}
+
+describe('the bundle on the Node versions a runner uses', () => {
+  it(`runs on this machine's Node (${process.version})`, async () => {
+    await secretPullRequest(process.execPath);
+  });
+
+  it('runs on Node 24 (runs.using: node24), when npm has node@24 cached', async (ctx) => {
+    if ('missing' in node24) {
+      console.warn(`skipping the Node 24 run: ${node24.missing}`);
+      ctx.skip(node24.missing);
+      return;
+    }
+    await secretPullRequest(node24.path);
+  });
+});
