@@ -3,7 +3,9 @@ import { applyOwnersEdit } from '../core/policy/owners-edit.js';
 import { asClient } from '../github/client.js';
 import { handleCommandComment } from '../github/command-handler.js';
 import { runPullRequestCheck } from '../github/pull-request-job.js';
+import type { ScanQueue } from './queue.js';
 import { scanTargets, scanRepository } from './repository-scan.js';
+import { listScanRequests } from './scan-requests.js';
 import { Scheduler } from './scheduler.js';
 import { loadSettings } from './settings.js';
 
@@ -16,13 +18,20 @@ export interface AppOptions {
   autoStart?: boolean;
   /** Receives the scheduler so tests and operators can drive it. */
   onScheduler?: (scheduler: Scheduler) => void;
+  /** Set (default: REDIS_URL): scheduled full scans become BullMQ jobs shared by every replica. */
+  redisUrl?: string;
+  /** Scan job tries and first backoff (BullMQ `attempts` / exponential `backoff`). */
+  attempts?: number;
+  backoffMs?: number;
+  /** Receives the queue when `redisUrl` is set. */
+  onQueue?: (queue: ScanQueue) => void;
 }
 
 const PULL_REQUEST_EVENTS = ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'] as const;
 
 /** The Probot entry: it only wires events to the logic in src/github. */
 export function createApp(options: AppOptions = {}): ApplicationFunction {
-  return (app: Probot) => {
+  return async (app: Probot) => {
     app.on([...PULL_REQUEST_EVENTS], (context) => onPullRequest(context));
     app.on('push', (context) => onPush(context));
     app.on('issue_comment.created', (context) => onIssueComment(context));
@@ -36,8 +45,30 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       listTargets: () => scanTargets(app),
       onError: (key, error) => app.log.error({ repository: key, err: error }, 'scheduled scan failed'),
     });
-    if (options.autoStart !== false) scheduler.start();
     options.onScheduler?.(scheduler);
+    const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
+    if (!redisUrl) {
+      if (options.autoStart !== false) scheduler.start();
+      return;
+    }
+    // Push events and `/nhi-steward rescan` stay in-process (they answer one delivery); only the
+    // scheduled rounds go through the queue. BullMQ is imported only on this path.
+    const { ScanQueue } = await import('./queue.js');
+    const queue = await ScanQueue.connect({
+      redisUrl,
+      intervalMs: options.intervalMs ?? 24 * 60 * 60 * 1000,
+      jitterMs: options.jitterMs ?? 60_000,
+      concurrency: options.concurrency ?? 2,
+      attempts: options.attempts,
+      backoffMs: options.backoffMs,
+      listRequests: () => listScanRequests(app, (key, error) => app.log.error({ repository: key, err: error }, 'could not list repository for a scheduled scan')),
+      runScan: async (request) => {
+        await scanRepository(await app.auth(request.installationId), request.repository, request.sha, app.log);
+      },
+      onError: (key, error) => app.log.error({ repository: key, err: error }, 'queued scan failed'),
+    });
+    if (options.autoStart !== false) await queue.start();
+    options.onQueue?.(queue);
   };
 }
 

@@ -5,11 +5,12 @@
  */
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { pino } from 'pino';
 import { Probot, Server } from 'probot';
-import { createApp } from '../../src/app/index.js';
+import { createApp, type AppOptions } from '../../src/app/index.js';
+import type { ScanQueue } from '../../src/app/queue.js';
 import type { Scheduler } from '../../src/app/scheduler.js';
 import type { GitHubDouble } from './github-double/index.js';
 
@@ -23,6 +24,8 @@ export interface RunningApp {
   url: string;
   logs: string[];
   scheduler: Scheduler;
+  /** Set when the app was started with `redisUrl`. */
+  queue?: ScanQueue;
   deliver(event: string, payload: unknown, id?: string): Promise<{ status: number; body: string }>;
   close(): Promise<void>;
 }
@@ -33,19 +36,24 @@ function privateKey(): string {
   return cachedKey;
 }
 
-export async function startApp(double: GitHubDouble): Promise<RunningApp> {
+/** `options` are merged over the test defaults (no timer, no jitter, concurrency 2). */
+export async function startApp(double: GitHubDouble, options: AppOptions = {}): Promise<RunningApp> {
   const logs: string[] = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
   const ProbotWithDefaults = Probot.defaults({ appId: APP_ID, privateKey: privateKey(), secret: WEBHOOK_SECRET, baseUrl: double.url, log });
-  const server = new Server({ Probot: ProbotWithDefaults, port: 0, host: '127.0.0.1', log, webhookPath: '/api/github/webhooks' });
+  // Probot's Server reads `port: 0` as "unset" and takes 3000, so two apps (or two test files)
+  // would collide: ask the OS for a free port first.
+  const server = new Server({ Probot: ProbotWithDefaults, port: await freePort(), host: '127.0.0.1', log, webhookPath: '/api/github/webhooks' });
   let scheduler: Scheduler | undefined;
-  await server.load(createApp({ autoStart: false, jitterMs: 0, concurrency: 2, onScheduler: (s) => (scheduler = s) }));
+  let queue: ScanQueue | undefined;
+  await server.load(createApp({ autoStart: false, jitterMs: 0, concurrency: 2, ...options, onScheduler: (s) => (scheduler = s), onQueue: (q) => (queue = q) }));
   const http = await server.start();
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   return {
     url,
     logs,
     scheduler: scheduler!,
+    queue,
     async deliver(event, payload, id = randomUUID()) {
       const body = JSON.stringify(payload);
       const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
@@ -53,8 +61,22 @@ export async function startApp(double: GitHubDouble): Promise<RunningApp> {
       // test's server that had the same port.
       return post(`${url}/api/github/webhooks`, body, { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': id, 'x-hub-signature-256': signature });
     },
-    close: () => server.stop(),
+    async close() {
+      await queue?.close();
+      await server.stop();
+    },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
