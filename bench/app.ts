@@ -1,0 +1,416 @@
+/**
+ * App benchmarks, against the GitHub API double (test/support/github-double) over real HTTP:
+ *
+ * 1. PR check: the real Probot app receives a signed `pull_request.opened` for a 100-file PR
+ *    (real code from the bench corpus, a few IaC files, a few planted fake secrets). Measured: ms
+ *    from delivery to the completed check run, and the API calls it made, by operation.
+ * 2. Full scan: a ~200 MB repository tarball (real code, built once into bench/.work/app) served
+ *    by the double and streamed through `scanRepositoryTarball` in a child process, so its RSS is
+ *    the scan's alone. Measured: MB/s of uncompressed content, and peak RSS (sampled every 50 ms,
+ *    and the kernel's max RSS). Target: peak RSS ≤ 300 MB.
+ *
+ *   npx tsx bench/app.ts                  # both, prints a table
+ *   npx tsx bench/app.ts --mb 50          # a smaller tarball
+ *
+ * `runAppBench()` is what `npm run bench` calls.
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { createGzip } from 'node:zlib';
+import tar from 'tar-stream';
+import { example, retarget, startApp } from '../test/support/app-harness.js';
+import { startGitHubDouble, type GitHubDouble } from '../test/support/github-double/index.js';
+import { BASE_FILES, GITHUB_TOKEN, NPM_TOKEN, REPO } from '../test/integration/app/fixtures.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..');
+const WORK = join(HERE, '.work', 'app');
+const MB = 1024 * 1024;
+const RSS_TARGET_MB = 300;
+
+export interface PullRequestFigures {
+  files: number;
+  ms: number;
+  conclusion: string | null;
+  annotations: number;
+  calls: number;
+  byOperation: Record<string, number>;
+}
+
+export interface FullScanFigures {
+  tarballMB: number;
+  contentMB: number;
+  files: number;
+  skipped: number;
+  findings: number;
+  ms: number;
+  mbPerSecond: number;
+  /** Highest `process.memoryUsage.rss()` seen by the 50 ms sampler. */
+  peakRssMB: number;
+  /** The kernel's figure (`process.resourceUsage().maxRSS`), which sees between samples too. */
+  maxRssMB: number;
+  baselineRssMB: number;
+  /** `process.memoryUsage()` when the RSS peaked, in MB. */
+  atPeak: { heapUsedMB: number; heapTotalMB: number; externalMB: number; arrayBuffersMB: number };
+}
+
+export interface AppBenchResult {
+  pullRequest: PullRequestFigures;
+  fullScan: FullScanFigures;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs: real code from the bench corpus when it is there, else generated code.
+
+interface CodeFile {
+  path: string;
+  absolute?: string;
+  bytes: number;
+}
+
+/** The real-code corpus (bench/corpus.ts installs it); either of its two layouts. */
+function corpusFiles(): CodeFile[] {
+  for (const dir of [join(HERE, '.corpus', 'files'), join(HERE, '.corpus', 'npm', 'node_modules')]) {
+    if (!existsSync(dir)) continue;
+    const out: CodeFile[] = [];
+    const walk = (at: string) => {
+      for (const entry of readdirSync(at, { withFileTypes: true })) {
+        const absolute = join(at, entry.name);
+        if (entry.isDirectory()) walk(absolute);
+        else if (entry.isFile() && entry.name !== '.packages') out.push({ path: relative(dir, absolute).split(sep).join('/'), absolute, bytes: statSync(absolute).size });
+      }
+    };
+    walk(dir);
+    if (out.length > 0) return out.sort((a, b) => (a.path < b.path ? -1 : 1));
+  }
+  return [];
+}
+
+/** Plausible service code, for machines without the corpus. Deterministic. */
+function generatedCode(i: number): string {
+  const name = `handler${i}`;
+  const lines = [`import { createLogger } from '../lib/log.js';`, `import { db } from '../lib/db.js';`, '', `const log = createLogger('${name}');`, ''];
+  for (let f = 0; f < 40; f++) {
+    lines.push(
+      `export async function ${name}Step${f}(request, response) {`,
+      `  const id = request.params.id ?? '${(i * 7919 + f).toString(36)}';`,
+      `  const row = await db.query('SELECT * FROM items_${f} WHERE id = $1', [id]);`,
+      `  if (!row) return response.status(404).json({ error: 'not found', id });`,
+      `  log.info({ id, step: ${f} }, 'loaded');`,
+      `  return response.json({ ...row, step: ${f}, region: process.env.REGION ?? 'eu-west-1' });`,
+      '}',
+      '',
+    );
+  }
+  return lines.join('\n');
+}
+
+function readCode(file: CodeFile, i: number): Buffer {
+  return file.absolute ? readFileSync(file.absolute) : Buffer.from(generatedCode(i));
+}
+
+/** IaC files of the shapes the extractors read: a PR usually carries a few. */
+const IAC_FILES: Record<string, string> = {
+  'k8s/worker.yaml': `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: bench-worker
+  namespace: payments
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: bench-worker
+  namespace: payments
+spec:
+  template:
+    spec:
+      serviceAccountName: bench-worker
+      containers:
+        - name: worker
+          image: ghcr.io/acme/worker:2.0.1
+`,
+  'k8s/rbac.yaml': `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: bench-worker-read
+  namespace: payments
+subjects:
+  - kind: ServiceAccount
+    name: bench-worker
+    namespace: payments
+roleRef:
+  kind: ClusterRole
+  name: view
+  apiGroup: rbac.authorization.k8s.io
+`,
+  'infra/deployer.tf': `resource "aws_iam_user" "deployer" {
+  name = "deployer"
+}
+
+resource "aws_iam_access_key" "deployer" {
+  user = aws_iam_user.deployer.name
+}
+
+resource "aws_iam_user_policy_attachment" "deployer" {
+  user       = aws_iam_user.deployer.name
+  policy_arn = "arn:aws:iam::aws:policy/PowerUserAccess"
+}
+`,
+  '.github/workflows/deploy.yml': `name: deploy
+on: { push: { branches: [main] } }
+permissions: { id-token: write, contents: read }
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          aws-access-key-id: \${{ secrets.AWS_ACCESS_KEY_ID }}
+          aws-secret-access-key: \${{ secrets.AWS_SECRET_ACCESS_KEY }}
+          aws-region: eu-west-1
+`,
+  'docker-compose.yml': `services:
+  api:
+    image: ghcr.io/acme/api:1.0.0
+    environment:
+      DATABASE_URL: postgres://api@db:5432/api
+      API_TOKEN: \${API_TOKEN}
+`,
+};
+
+/** Fake secrets (valid checksums, never real) planted in otherwise ordinary files. */
+const SECRET_FILES: Record<string, string> = {
+  'src/config/github.js': `export const github = {\n  org: 'acme',\n  token: '${GITHUB_TOKEN}',\n};\n`,
+  'src/config/npm.js': `// publish settings\nexport const registry = 'https://registry.npmjs.org/';\nexport const npmToken = '${NPM_TOKEN}';\n`,
+  'scripts/release.sh': `#!/bin/sh\nset -e\nexport GITHUB_TOKEN=${GITHUB_TOKEN}\nnpm publish\n`,
+};
+
+/** A 100-file PR: real code files of 2–30 KB, the IaC files and the secret files. */
+function pullRequestFiles(total = 100): Record<string, string> {
+  const files: Record<string, string> = { ...IAC_FILES, ...SECRET_FILES };
+  const wanted = total - Object.keys(files).length;
+  const code = corpusFiles().filter((f) => /\.(js|ts|mjs|cjs)$/.test(f.path) && f.bytes >= 2048 && f.bytes <= 30_720);
+  const step = Math.max(1, Math.floor(code.length / wanted));
+  for (let i = 0; i < wanted; i++) {
+    const file = code[i * step];
+    const path = file ? `src/vendor/${file.path}` : `src/handlers/handler-${i}.js`;
+    files[path] = file ? readCode(file, i).toString('utf8') : generatedCode(i);
+  }
+  return files;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. The PR check.
+
+function openPull(double: GitHubDouble, branch: string, files: Record<string, string>): any {
+  const head = double.state.push(REPO, { branch, files, author: 'jdoe' });
+  const issue = double.state.openPull(REPO, { head: branch, title: `Bench ${branch}`, user: 'jdoe' });
+  const repo = double.state.repo(REPO);
+  const payload = retarget(example('pull_request', 'opened'), double, REPO);
+  payload.number = issue.number;
+  payload.pull_request = {
+    ...payload.pull_request,
+    number: issue.number,
+    user: { ...payload.pull_request.user, login: 'jdoe' },
+    head: { ...payload.pull_request.head, sha: head, ref: branch, repo: payload.repository },
+    base: { ...payload.pull_request.base, sha: issue.pull!.baseSha, ref: repo.defaultBranch, repo: payload.repository },
+  };
+  return payload;
+}
+
+async function untilCheckCompleted(double: GitHubDouble, headSha: string, timeoutMs = 120_000): Promise<{ conclusion: string | null; annotations: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = [...double.state.repo(REPO).checkRuns.values()].find((r: any) => r.head_sha === headSha && r.status === 'completed') as any;
+    if (run) return { conclusion: run.conclusion ?? null, annotations: run.annotations?.length ?? 0 };
+    if (Date.now() > deadline) throw new Error(`check run for ${headSha} not completed within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export async function benchPullRequest(): Promise<PullRequestFigures> {
+  const double = await startGitHubDouble({
+    seed: {
+      installations: [{ id: 1, account: 'acme', accountType: 'Organization' }],
+      repos: [{ repo: REPO, files: BASE_FILES, installationId: 1, collaborators: { jdoe: 'write' } }],
+      orgs: { acme: { members: ['jdoe', 'alice'], teams: { payments: ['alice'] } } },
+    },
+  });
+  const app = await startApp(double);
+  try {
+    // A first, small PR compiles the double's schemas and warms the app: the figure is steady state.
+    const warm = openPull(double, 'bench/warm-up', { 'src/config/github.js': SECRET_FILES['src/config/github.js'], 'k8s/worker.yaml': IAC_FILES['k8s/worker.yaml'] });
+    await app.deliver('pull_request', warm);
+    await untilCheckCompleted(double, warm.pull_request.head.sha);
+
+    const files = pullRequestFiles(100);
+    const payload = openPull(double, 'bench/hundred-files', files);
+    const before = double.requests.length;
+    const started = performance.now();
+    await app.deliver('pull_request', payload);
+    const { conclusion, annotations } = await untilCheckCompleted(double, payload.pull_request.head.sha);
+    const ms = performance.now() - started;
+    const calls = double.requests.slice(before);
+    const byOperation: Record<string, number> = {};
+    for (const call of calls) byOperation[call.operationId ?? `${call.method} ${call.path}`] = (byOperation[call.operationId ?? `${call.method} ${call.path}`] ?? 0) + 1;
+    double.assertNoViolations();
+    return { files: Object.keys(files).length, ms, conclusion, annotations, calls: calls.length, byOperation };
+  } finally {
+    await app.close();
+    await double.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. The full scan of a big tarball.
+
+const BIG_REPO = 'acme/monorepo';
+
+/**
+ * Builds (once) a gzip'd tarball laid out as GitHub's: one `owner-repo-sha7/` top folder. Content:
+ * the corpus repeated under numbered folders until `targetMB`, plus the IaC and secret files.
+ */
+async function ensureBigTarball(targetMB: number, top: string): Promise<{ path: string; contentBytes: number }> {
+  mkdirSync(WORK, { recursive: true });
+  const path = join(WORK, `monorepo-${targetMB}mb.tar.gz`);
+  const meta = `${path}.json`;
+  if (existsSync(path) && existsSync(meta)) {
+    const known = JSON.parse(readFileSync(meta, 'utf8')) as { top: string; contentBytes: number };
+    if (known.top === top) return { path, contentBytes: known.contentBytes };
+  }
+  const corpus = corpusFiles();
+  const pack = tar.pack();
+  const written = pipeline(pack, createGzip(), createWriteStream(`${path}.part`));
+  let contentBytes = 0;
+  const add = (name: string, content: Buffer) =>
+    new Promise<void>((resolve, reject) => {
+      contentBytes += content.length;
+      pack.entry({ name: `${top}/${name}`, size: content.length, mode: 0o644 }, content, (error) => (error ? reject(error) : resolve()));
+    });
+  for (const [name, content] of Object.entries({ ...IAC_FILES, ...SECRET_FILES })) await add(name, Buffer.from(content));
+  for (let round = 0, i = 0; contentBytes < targetMB * MB; i++) {
+    if (corpus.length > 0 && i === corpus.length) {
+      i = 0;
+      round++;
+    }
+    const file = corpus[i];
+    await add(file ? `packages/copy-${round}/${file.path}` : `src/handlers/handler-${i}.js`, readCode(file ?? { path: '', bytes: 0 }, i));
+  }
+  pack.finalize();
+  await written;
+  renameSync(`${path}.part`, path);
+  writeFileSync(meta, JSON.stringify({ top, contentBytes }));
+  return { path, contentBytes };
+}
+
+/** The child: scans the tarball from the double and reports its own memory. */
+async function fullScanChild(url: string, sha: string): Promise<void> {
+  const baseline = process.memoryUsage.rss();
+  let peak = baseline;
+  let atPeak = process.memoryUsage();
+  const sample = () => {
+    const rss = process.memoryUsage.rss();
+    if (rss <= peak) return;
+    peak = rss;
+    // The breakdown at the peak tells buffering (arrayBuffers, external) from held strings (heap).
+    atPeak = process.memoryUsage();
+  };
+  const sampler = setInterval(sample, 50);
+  // --live-set (diagnostic): a full GC every second, so the figure is what the scan really holds.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  let liveSet = 0;
+  const collector = gc ? setInterval(() => (gc(), (liveSet = Math.max(liveSet, process.memoryUsage().heapUsed))), 1000) : undefined;
+  const { ProbotOctokit } = await import('probot');
+  const { asClient } = await import('../src/github/client.js');
+  const { scanRepositoryTarball } = await import('../src/github/full-scan.js');
+  const { defaultSettings } = await import('../src/core/types.js');
+  const [owner, repo] = BIG_REPO.split('/');
+  const started = performance.now();
+  const result = await scanRepositoryTarball(asClient(new ProbotOctokit({ auth: { token: 'bench' }, baseUrl: url })), { owner, repo }, sha, defaultSettings());
+  const ms = performance.now() - started;
+  clearInterval(sampler);
+  if (collector) clearInterval(collector);
+  sample();
+  if (gc) process.stderr.write(`live set: max heapUsed after a full GC during the scan ${(liveSet / MB).toFixed(0)} MB\n`);
+  const breakdown = { heapUsedMB: atPeak.heapUsed / MB, heapTotalMB: atPeak.heapTotal / MB, externalMB: atPeak.external / MB, arrayBuffersMB: atPeak.arrayBuffers / MB };
+  const out = { breakdown, ms, files: result.stats.files, bytes: result.stats.bytes, skipped: result.stats.skipped, findings: result.findings.length, peak, maxRss: process.resourceUsage().maxRSS * 1024, baseline };
+  process.stdout.write(`\nRESULT ${JSON.stringify(out)}\n`);
+}
+
+export async function benchFullScan(targetMB = 200): Promise<FullScanFigures> {
+  const double = await startGitHubDouble({ seed: { repos: [{ repo: BIG_REPO, files: { 'README.md': '# monorepo\n' } }] } });
+  try {
+    const sha = await headSha(double);
+    const top = `acme-monorepo-${sha.slice(0, 7)}`;
+    const tarball = await ensureBigTarball(targetMB, top);
+    double.state.setTarball(BIG_REPO, () => createReadStream(tarball.path));
+    const diagnostics = process.argv.includes('--live-set') ? ['--expose-gc'] : [];
+    const child = spawn(process.execPath, [...diagnostics, '--import', 'tsx', fileURLToPath(import.meta.url), '--full-scan-child', double.url, sha], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+    if (code !== 0 || !line) throw new Error(`full-scan child failed (exit ${code}): ${stdout.slice(-800)}`);
+    const r = JSON.parse(line.slice('RESULT '.length)) as { breakdown: FullScanFigures['atPeak']; ms: number; files: number; bytes: number; skipped: number; findings: number; peak: number; maxRss: number; baseline: number };
+    double.assertNoViolations();
+    return {
+      tarballMB: statSync(tarball.path).size / MB,
+      contentMB: tarball.contentBytes / MB,
+      files: r.files,
+      skipped: r.skipped,
+      findings: r.findings,
+      ms: r.ms,
+      mbPerSecond: tarball.contentBytes / MB / (r.ms / 1000),
+      peakRssMB: r.peak / MB,
+      maxRssMB: r.maxRss / MB,
+      baselineRssMB: r.baseline / MB,
+      atPeak: r.breakdown,
+    };
+  } finally {
+    await double.close();
+  }
+}
+
+/** The default branch's head, through the double's own API (no state internals needed). */
+async function headSha(double: GitHubDouble): Promise<string> {
+  const response = await fetch(`${double.url}/repos/${BIG_REPO}/branches/main`, { headers: { authorization: 'token bench' } });
+  const body = (await response.json()) as { commit: { sha: string } };
+  return body.commit.sha;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+export async function runAppBench(options: { tarballMB?: number; fullScanOnly?: boolean; log?: (line: string) => void } = {}): Promise<AppBenchResult> {
+  const log = options.log ?? console.log;
+  const pullRequest = options.fullScanOnly ? { files: 0, ms: 0, conclusion: null, annotations: 0, calls: 0, byOperation: {} } : await benchPullRequest();
+  const fullScan = await benchFullScan(options.tarballMB ?? 200);
+  log('| App bench | figure |');
+  log('|---|---|');
+  log(`| PR check, ${pullRequest.files} files: delivery → completed check run | ${fmt(pullRequest.ms, 0)} ms (${pullRequest.conclusion}, ${pullRequest.annotations} annotations) |`);
+  log(`| PR check: API calls | ${pullRequest.calls} |`);
+  for (const [operation, count] of Object.entries(pullRequest.byOperation).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) log(`| &nbsp;&nbsp;${operation} | ${count} |`);
+  log(`| Full scan: tarball | ${fmt(fullScan.tarballMB)} MB gzip'd, ${fmt(fullScan.contentMB)} MB of content, ${fullScan.files} files scanned, ${fullScan.skipped} skipped |`);
+  log(`| Full scan: findings | ${fullScan.findings} |`);
+  log(`| Full scan: at the RSS peak | heap ${fmt(fullScan.atPeak.heapUsedMB, 0)} of ${fmt(fullScan.atPeak.heapTotalMB, 0)} MB, external ${fmt(fullScan.atPeak.externalMB, 0)} MB (array buffers ${fmt(fullScan.atPeak.arrayBuffersMB, 0)} MB) |`);
+  log(`| Full scan: time / throughput | ${fmt(fullScan.ms / 1000)} s / ${fmt(fullScan.mbPerSecond)} MB/s |`);
+  log(`| Full scan: peak RSS (50 ms samples / kernel max) | ${fmt(fullScan.peakRssMB, 0)} MB / ${fmt(fullScan.maxRssMB, 0)} MB (start ${fmt(fullScan.baselineRssMB, 0)} MB; target ≤ ${RSS_TARGET_MB} MB) |`);
+  return { pullRequest, fullScan };
+}
+
+const invoked = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
+if (invoked) {
+  const childAt = process.argv.indexOf('--full-scan-child');
+  if (childAt > -1) {
+    await fullScanChild(process.argv[childAt + 1], process.argv[childAt + 2]);
+  } else {
+    const mbAt = process.argv.indexOf('--mb');
+    await runAppBench({ tarballMB: mbAt > -1 ? Number(process.argv[mbAt + 1]) : undefined, fullScanOnly: process.argv.includes('--full-scan-only') });
+  }
+}
