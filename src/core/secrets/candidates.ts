@@ -19,7 +19,7 @@ export interface MatchOptions {
   wholeFileBelow: number;
 }
 
-export const DEFAULT_MATCH_OPTIONS: MatchOptions = { wholeFileBelow: 16 * 1024 };
+export const DEFAULT_MATCH_OPTIONS: MatchOptions = { wholeFileBelow: 2 * 1024 };
 
 /** Window bounds (characters). They keep the cost of one hit bounded on a 20 MB minified line. */
 const BACK = 512; // a keyword may follow its secret (`….apps.googleusercontent.com`)
@@ -34,7 +34,13 @@ const MAX_MERGED = 4096; // …up to this length: a regex that backtracks per at
  * All matches of the active detectors, found with one keyword pass over the content and regex runs
  * only where keywords occur. `active[i]` is 1 when detector i applies to this file.
  */
-export function findMatches(content: string, catalog: CompiledCatalog, active: Uint8Array, options: MatchOptions = DEFAULT_MATCH_OPTIONS): RawMatch[] {
+export function findMatches(
+  content: string,
+  catalog: CompiledCatalog,
+  active: Uint8Array,
+  options: MatchOptions = DEFAULT_MATCH_OPTIONS,
+  lines: () => LineIndex = () => new LineIndex(content),
+): RawMatch[] {
   const n = content.length;
   const matches: RawMatch[] = [];
   const wanted = catalog.unconditional.filter((d) => active[d] === 1);
@@ -48,7 +54,7 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
     for (const d of detectorsHit(hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches);
     return matches;
   }
-  const windows = planWindows(content, hits, catalog, active);
+  const windows = planWindows(content, hits, catalog, active, lines());
   windows.forEach((spans, d) => {
     for (let i = 0; i < spans.length; i += 2) runWindow(content, catalog.detectors[d], d, spans[i], spans[i + 1], matches);
   });
@@ -79,8 +85,7 @@ function detectorsHit(hits: number[], catalog: CompiledCatalog, active: Uint8Arr
  * hit's line (bounded to BACK/FORWARD characters around the keyword), extended by the detector's
  * reach. Hits arrive in ascending order, so merging only ever looks at the last window.
  */
-function planWindows(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array): Map<number, number[]> {
-  const lines = new LineIndex(content);
+function planWindows(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array, lines: LineIndex): Map<number, number[]> {
   const n = content.length;
   const windows = new Map<number, number[]>();
   let line = 0;

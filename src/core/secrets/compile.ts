@@ -34,6 +34,10 @@ export interface CompiledCatalog {
   keywordLengths: number[];
   /** Detectors without keywords: searched over the whole file. */
   unconditional: number[];
+  /** 1 for every detector without a `pathPattern`; copied per file, then path-scoped ones are set. */
+  activeByDefault: Uint8Array;
+  /** Detectors with a `pathPattern`, tested against each file's path. */
+  pathScoped: number[];
 }
 
 export function compileCatalog(detectors: readonly Detector[]): CompiledCatalog {
@@ -62,6 +66,8 @@ export function compileCatalog(detectors: readonly Detector[]): CompiledCatalog 
     keywordDetectors,
     keywordLengths: keywords.map((k) => k.length),
     unconditional,
+    activeByDefault: Uint8Array.from(compiled, (c) => (c.detector.pathPattern ? 0 : 1)),
+    pathScoped: compiled.flatMap((c, i) => (c.detector.pathPattern ? [i] : [])),
   };
 }
 

@@ -80,14 +80,14 @@ interface Candidate {
 
 function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCatalog, options: MatchOptions): Finding[] {
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
-  const active = new Uint8Array(catalog.detectors.length);
-  catalog.detectors.forEach((c, i) => {
-    active[i] = !c.detector.pathPattern || c.detector.pathPattern.test(file.path) ? 1 : 0;
-  });
-  const raw = findMatches(file.content, catalog, active, options);
+  const active = catalog.activeByDefault.slice();
+  for (const i of catalog.pathScoped) active[i] = catalog.detectors[i].detector.pathPattern!.test(file.path) ? 1 : 0;
+  let index: LineIndex | undefined;
+  const lineIndex = () => (index ??= new LineIndex(file.content)); // built once, only if needed
+  const raw = findMatches(file.content, catalog, active, options, lineIndex);
   if (raw.length === 0) return [];
 
-  const lines = new LineIndex(file.content);
+  const lines = lineIndex();
   const accepted: Candidate[] = [];
   for (const match of raw) {
     const compiled = catalog.detectors[match.detector];

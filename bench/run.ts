@@ -1,0 +1,186 @@
+/**
+ * `npm run bench`: speed figures, as a list of named sections (other areas add theirs).
+ *
+ *   npm run bench                         # every section
+ *   npm run bench -- --only secrets       # sections whose name starts with "secrets"
+ *
+ * Secrets: the real-code corpus of bench/corpus.ts (~140 MB of published npm packages, pinned),
+ * pre-read and decoded, scanned with the full detector catalog on one thread and with the worker
+ * pool; secretlint v11 (recommended preset) as a child process on a fixed subset; the speed ratio;
+ * and the findings count of each. Timing uses performance.now(); nothing here is asserted.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { createParallelSecretScanner } from '../src/core/parallel/pool.js';
+import { scanSources } from '../src/core/scan.js';
+import { activeDetectorCount, scanSecrets } from '../src/core/secrets/engine.js';
+import { toSourceFile } from '../src/core/source.js';
+import { defaultSettings, type Finding, type SourceFile } from '../src/core/types.js';
+import { CORPUS_PACKAGES, ensureCorpus, ensureSecretlint, FILES_DIR, HERE, listFiles, SECRETLINT_BIN, SECRETLINT_SUBSET, SECRETLINT_VERSION } from './corpus.js';
+
+interface Context {
+  /** Figures sections leave for later ones (e.g. MB/s for a ratio). */
+  figures: Map<string, number>;
+  corpus?: { files: SourceFile[]; bytes: number; skipped: number };
+}
+
+export interface Section {
+  name: string;
+  run(ctx: Context): Promise<void> | void;
+}
+
+const MB = 1024 * 1024;
+const settings = defaultSettings();
+const mbps = (bytes: number, ms: number) => bytes / MB / (ms / 1000);
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+function loadCorpus(ctx: Context): NonNullable<Context['corpus']> {
+  if (ctx.corpus) return ctx.corpus;
+  ensureCorpus();
+  const listed = listFiles();
+  const started = performance.now();
+  const files: SourceFile[] = [];
+  let bytes = 0;
+  let skipped = 0;
+  for (const f of listed) {
+    const item = toSourceFile(f.path, readFileSync(f.absolute), settings);
+    if ('content' in item) {
+      files.push(item);
+      bytes += f.bytes;
+    } else skipped++;
+  }
+  const ms = performance.now() - started;
+  console.log(`corpus: ${CORPUS_PACKAGES.join(', ')}`);
+  console.log(`  ${files.length} files, ${fmt(bytes / MB)} MB (${skipped} skipped as binary/too large); read + decode ${fmt(mbps(bytes, ms))} MB/s`);
+  ctx.corpus = { files, bytes, skipped };
+  return ctx.corpus;
+}
+
+function scanAll(files: SourceFile[]): Finding[] {
+  const out: Finding[] = [];
+  for (const f of files) out.push(...scanSecrets(f, settings));
+  return out;
+}
+
+function byRule(findings: Finding[]): string {
+  const counts = new Map<string, number>();
+  for (const f of findings) counts.set(f.rule, (counts.get(f.rule) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([rule, n]) => `${rule} ${n}`).join(', ');
+}
+
+const secretsSingle: Section = {
+  name: 'secrets: single thread',
+  run(ctx) {
+    const corpus = loadCorpus(ctx);
+    scanAll(corpus.files.slice(0, 400)); // JIT warm-up on a slice, as any long scan gets
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const findings = scanAll(corpus.files);
+    const ms = performance.now() - started;
+    const cpuUsed = process.cpuUsage(cpu);
+    const cpuMs = (cpuUsed.user + cpuUsed.system) / 1000;
+    const speed = mbps(corpus.bytes, ms);
+    ctx.figures.set('single', speed);
+    console.log(`  ${activeDetectorCount(settings)} detectors; ${fmt(ms / 1000, 2)} s → ${fmt(speed)} MB/s single-threaded (target ≥ 80)`);
+    // On a shared machine wall time includes waiting for a core; CPU time is the scan's own cost.
+    console.log(`  CPU time ${fmt(cpuMs / 1000, 2)} s → ${fmt(mbps(corpus.bytes, cpuMs))} MB/s of CPU (load average ${loadavg().map((l) => fmt(l, 2)).join(' ')})`);
+    console.log(`  ${findings.length} findings: ${byRule(findings) || 'none'}`);
+  },
+};
+
+const secretsWorkers: Section = {
+  name: 'secrets: worker threads',
+  async run(ctx) {
+    const corpus = loadCorpus(ctx);
+    const started = performance.now();
+    const pool = createParallelSecretScanner(settings, { largeTreeBytes: 0 });
+    for (const f of corpus.files) pool.add(f);
+    const findings = await pool.finish();
+    const ms = performance.now() - started;
+    const speed = mbps(corpus.bytes, ms);
+    ctx.figures.set('workers', speed);
+    console.log(`  ${pool.workersStarted} worker(s) + main thread: ${fmt(ms / 1000, 2)} s → ${fmt(speed)} MB/s; ${pool.filesFromWorkers}/${corpus.files.length} files scanned by workers; ${findings.length} findings`);
+  },
+};
+
+const secretlint: Section = {
+  name: 'secrets: secretlint comparison',
+  run(ctx) {
+    const corpus = loadCorpus(ctx);
+    ensureSecretlint();
+    const inSubset = (p: string) => SECRETLINT_SUBSET.some((dir) => p.startsWith(`${dir}/`));
+    const subset = corpus.files.filter((f) => inSubset(f.path));
+    const subsetBytes = listFiles().filter((f) => inSubset(f.path)).reduce((sum, f) => sum + f.bytes, 0);
+    const rc = join(HERE, '.corpus', 'bench.secretlintrc.json');
+    writeFileSync(rc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
+    const ignore = join(HERE, '.corpus', 'bench.secretlintignore');
+    writeFileSync(ignore, '');
+    const globs = SECRETLINT_SUBSET.map((dir) => `${FILES_DIR}/${dir}/**/*`);
+    const started = performance.now();
+    const result = spawnSync(SECRETLINT_BIN, ['--secretlintrc', rc, '--secretlintignore', ignore, '--format', 'json', '--maskSecrets', ...globs], { encoding: 'utf8', maxBuffer: 256 * MB });
+    const ms = performance.now() - started;
+    if (result.status !== 0 && result.status !== 1) throw new Error(`secretlint failed (exit ${result.status}): ${result.stderr.slice(0, 500)}`);
+    const report = JSON.parse(result.stdout || '[]') as { messages: unknown[] }[];
+    const theirFindings = report.reduce((n, r) => n + r.messages.length, 0);
+    const theirSpeed = mbps(subsetBytes, ms);
+    const ourStart = performance.now();
+    const ours = scanAll(subset);
+    const ourSubsetSpeed = mbps(subsetBytes, performance.now() - ourStart);
+    console.log(`  subset: ${SECRETLINT_SUBSET.join(', ')} — ${subset.length} files, ${fmt(subsetBytes / MB, 2)} MB`);
+    console.log(`  secretlint@${SECRETLINT_VERSION} (recommended preset, child process): ${fmt(ms / 1000, 2)} s → ${fmt(theirSpeed, 2)} MB/s; ${theirFindings} findings`);
+    console.log(`  nhi-steward on the same subset (in-process, single thread): ${fmt(ourSubsetSpeed)} MB/s; ${ours.length} findings`);
+    const single = ctx.figures.get('single');
+    if (single) console.log(`  speed ratio (nhi-steward single-threaded over the corpus / secretlint): ${fmt(single / theirSpeed, 0)}× (target ≥ 100×)`);
+    const workers = ctx.figures.get('workers');
+    if (workers) console.log(`  speed ratio with workers: ${fmt(workers / theirSpeed, 0)}×`);
+  },
+};
+
+const demoRepo: Section = {
+  name: 'scan: fixtures/demo-repo (full scanSources)',
+  async run() {
+    const root = join(HERE, '..', 'fixtures', 'demo-repo');
+    const paths: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(join(dir, e.name));
+        else if (e.isFile()) paths.push(join(dir, e.name));
+      }
+    };
+    try {
+      walk(root);
+    } catch {
+      console.log('  fixtures/demo-repo not found; skipped');
+      return;
+    }
+    const started = performance.now();
+    const sources = paths.map((p) => toSourceFile(relative(root, p).split(sep).join('/'), readFileSync(p), settings));
+    const result = await scanSources(sources, { settings });
+    const ms = performance.now() - started;
+    console.log(`  ${result.stats.files} files, ${result.findings.length} findings, ${result.inventory.length} NHIs: ${fmt(ms)} ms (read + scan + policy)`);
+  },
+};
+
+/** The sections, in order. Add yours here: `{ name, run(ctx) }`. */
+export const sections: Section[] = [secretsSingle, secretsWorkers, secretlint, demoRepo];
+
+async function main(): Promise<void> {
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt > -1 ? process.argv[onlyAt + 1]?.split(',') : undefined;
+  const ctx: Context = { figures: new Map() };
+  console.log(`nhi-steward bench — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}`);
+  for (const section of sections) {
+    if (only && !only.some((prefix) => section.name.startsWith(prefix))) continue;
+    console.log(`\n## ${section.name}`);
+    try {
+      await section.run(ctx);
+    } catch (error) {
+      console.log(`  FAILED: ${(error as Error).message}`);
+      process.exitCode = 1;
+    }
+  }
+}
+
+await main();
