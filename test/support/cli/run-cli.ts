@@ -15,10 +15,11 @@ export interface CliRun {
 }
 
 /** Runs the CLI from source as a child process (no build needed), as users run the bin. */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 99) : 0;
+    execFile(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env }, maxBuffer: 64 << 20, timeout: options.timeoutMs ?? 0 }, (error, stdout, stderr) => {
+      // A child killed by the timeout has no exit code: report 124, as timeout(1) does.
+      const code = error ? (typeof error.code === 'number' ? error.code : error.killed ? 124 : 99) : 0;
       done({ code, stdout, stderr });
     });
   });
