@@ -26,6 +26,14 @@ export interface ParallelOptions {
 export const LARGE_TREE_BYTES = 8 * 1024 * 1024;
 /** Bytes queued on one worker before the main thread scans the next file itself. */
 const MAX_QUEUED_BYTES = 2 * 1024 * 1024;
+/** Work is counted in units of 256 chars (plus one per file) so an Int32 counter never overflows. */
+const COST_UNIT = 256;
+const costOf = (file: SourceFile) => Math.ceil(file.content.length / COST_UNIT) + 1;
+/**
+ * Work still queued on a worker. The worker adds to `done` itself, so this is right even when the
+ * main thread never yields (a synchronous loop over pre-read files delivers no messages).
+ */
+const queued = (slot: Slot) => slot.posted - Atomics.load(slot.done, 0);
 
 export interface ParallelSecretScanner {
   add(file: SourceFile): void;
@@ -39,7 +47,9 @@ export interface ParallelSecretScanner {
 
 interface Slot {
   worker: Worker;
-  queuedBytes: number;
+  /** Work posted, and (shared with the worker, so it is current even while this thread is busy) done, in COST_UNIT chars. */
+  posted: number;
+  done: Int32Array;
   pending: Map<number, { file: SourceFile; resolve: (findings: Finding[]) => void }>;
   dead: boolean;
 }
@@ -79,19 +89,19 @@ export function createParallelSecretScanner(settings: ScanSettings, options: Par
     add(file) {
       seenBytes += file.content.length;
       if (!slots && seenBytes >= largeTreeBytes) slots = start();
-      const slot = slots?.filter((s) => !s.dead && s.queuedBytes < MAX_QUEUED_BYTES).sort((a, b) => a.queuedBytes - b.queuedBytes)[0];
+      const slot = slots?.filter((s) => !s.dead && queued(s) < MAX_QUEUED_BYTES / COST_UNIT).sort((a, b) => queued(a) - queued(b))[0];
       if (!slot) return scanHere(file);
       const id = nextId++;
-      const request: WorkerRequest = { id, path: file.path, content: file.content };
+      const cost = costOf(file);
+      const request: WorkerRequest = { id, path: file.path, content: file.content, cost };
       if (file.addedLines) request.addedLines = [...file.addedLines];
-      slot.queuedBytes += file.content.length;
+      slot.posted += cost;
       if (slot.pending.size === 0) slot.worker.ref(); // keep the process alive while work is queued
       waiting.push(
         new Promise<void>((resolve) => {
           slot.pending.set(id, {
             file,
             resolve: (findings) => {
-              slot.queuedBytes -= file.content.length;
               if (slot.pending.size === 0) slot.worker.unref();
               results.push(findings);
               resolve();
@@ -111,14 +121,16 @@ export function createParallelSecretScanner(settings: ScanSettings, options: Par
 
 function startWorker(url: URL, settings: ScanSettings, onWorkerResult: () => void): Slot | undefined {
   let worker: Worker;
+  const done = new Int32Array(new SharedArrayBuffer(4));
   try {
+    const workerData = { settings, done };
     worker = url.pathname.endsWith('.ts')
-      ? new Worker(typescriptBootstrap(url), { eval: true, workerData: { settings } })
-      : new Worker(url, { workerData: { settings } });
+      ? new Worker(typescriptBootstrap(url), { eval: true, workerData })
+      : new Worker(url, { workerData });
   } catch {
     return undefined;
   }
-  const slot: Slot = { worker, queuedBytes: 0, pending: new Map(), dead: false };
+  const slot: Slot = { worker, posted: 0, done, pending: new Map(), dead: false };
   const rescueAll = () => {
     slot.dead = true;
     for (const [id, job] of slot.pending) {

@@ -6,6 +6,8 @@ export interface WorkerRequest {
   path: string;
   content: string;
   addedLines?: number[];
+  /** Added to the shared `done` counter once scanned (see pool.ts). */
+  cost: number;
 }
 
 /** Worker → main thread: its findings, or why it could not scan (the main thread then does). */

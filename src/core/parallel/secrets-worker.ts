@@ -9,7 +9,7 @@ import { scanSecrets } from '../secrets/engine.js';
 import type { ScanSettings } from '../types.js';
 import type { WorkerRequest, WorkerResponse } from './protocol.js';
 
-const settings = (workerData as { settings: ScanSettings }).settings;
+const { settings, done } = workerData as { settings: ScanSettings; done: Int32Array };
 
 parentPort?.on('message', (request: WorkerRequest) => {
   let response: WorkerResponse;
@@ -21,5 +21,6 @@ parentPort?.on('message', (request: WorkerRequest) => {
   } catch (error) {
     response = { id: request.id, error: (error as Error).message };
   }
+  Atomics.add(done, 0, request.cost);
   parentPort?.postMessage(response);
 });
