@@ -1,14 +1,15 @@
 import { isNotFound, type GitHubClient, type RepoRef } from './client.js';
 
 /** A file's text at a ref, or undefined when it does not exist there. */
-export async function getFileText(client: GitHubClient, repo: RepoRef, path: string, ref: string): Promise<string | undefined> {
+/** `ref` undefined: the default branch. */
+export async function getFileText(client: GitHubClient, repo: RepoRef, path: string, ref?: string): Promise<string | undefined> {
   const bytes = await getFileBytes(client, repo, path, ref);
   return bytes === undefined ? undefined : bytes.toString('utf8');
 }
 
-export async function getFileBytes(client: GitHubClient, repo: RepoRef, path: string, ref: string): Promise<Buffer | undefined> {
+export async function getFileBytes(client: GitHubClient, repo: RepoRef, path: string, ref?: string): Promise<Buffer | undefined> {
   try {
-    const { data } = await client.request('GET /repos/{owner}/{repo}/contents/{path}', { ...repo, path, ref });
+    const { data } = await client.request('GET /repos/{owner}/{repo}/contents/{path}', { ...repo, path, ...(ref ? { ref } : {}) });
     if (Array.isArray(data) || data.type !== 'file') return undefined;
     if (typeof data.content === 'string' && data.encoding === 'base64' && (data.content.length > 0 || data.size === 0)) {
       return Buffer.from(data.content, 'base64');

@@ -134,6 +134,19 @@ roleRef:
     double.assertNoViolations();
   });
 
+  it('2c. reports an invalid config on the check run, with its line, instead of throwing', async () => {
+    double.state.push(REPO, { files: { '.github/nhi-steward.yml': 'fail-on: error\npaths-ignroe:\n  - vendor/**\n' } });
+    const { payload } = openPull('feature/config', { 'src/config.js': CONFIG_WITH_SECRET });
+    await app.deliver('pull_request', payload);
+    const [run] = checkRuns();
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    const config = run.annotations.filter((a) => a.path === '.github/nhi-steward.yml');
+    expect(config).toHaveLength(1);
+    expect(config[0]).toMatchObject({ start_line: 2, annotation_level: 'failure', title: 'config/invalid' });
+    expect(config[0].message).toContain('paths-ignore');
+    double.assertNoViolations();
+  });
+
   it('3. a scheduled scan opens rotation issues and the pinned dashboard', async () => {
     await scheduledScan();
     const issues = managedIssues();
