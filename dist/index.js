@@ -42404,7 +42404,7 @@ function isSecretBytes(decoded) {
   return trimmed.length >= 4 && (/\n/.test(trimmed) || freeFormValueReason(trimmed) === void 0);
 }
 var KIND_SECRET = String.raw`(?:(?<=^kind:[ \t]*["']?Secret["']?[ \t]*\r?\n(?:(?!---)[^\n]*\n){0,300})|(?=[^\n]*(?:\n(?!---)[^\n]*){0,300}\nkind:[ \t]*["']?Secret["']?[ \t]*\r?$))`;
-var IN_SECTION = (section) => String.raw`(?<=^${section}:[ \t]*\r?\n(?:[ \t]+[^\n]*\n){0,200})`;
+var IN_SECTION = (section) => String.raw`(?<=^${section}:[ \t]*\r?\n(?:[ \t][^\n]*\n){0,200})`;
 var PUBLIC_KEYS = String.raw`(?!(?:user(?:name)?|user-?id|host(?:name)?|port|database|db(?:-?name)?|namespace|region|email|endpoint|server|schema|ssl-?mode|driver|url|ca\.crt|tls\.crt|ca-bundle\.crt|[\w.-]*\.pub)["']?:)`;
 var ENTRY_KEY = String.raw`[ \t]+${PUBLIC_KEYS}["']?[A-Za-z0-9_.-]{1,253}["']?:[ \t]+`;
 var SECRET_MANIFEST = `apiVersion: v1
@@ -53848,7 +53848,7 @@ var LineIndex2 = class {
 };
 
 // src/core/secrets/candidates.ts
-var DEFAULT_MATCH_OPTIONS = { wholeFileBelow: 16 * 1024 };
+var DEFAULT_MATCH_OPTIONS = { wholeFileBelow: 2 * 1024 };
 var BACK = 512;
 var FORWARD = 2048;
 var BLOCK_REACH = 32 * 1024;
@@ -53856,7 +53856,7 @@ var CONTEXT = 64;
 var TRUNCATED_REACH = 64 * 1024;
 var MERGE_GAP = 256;
 var MAX_MERGED = 4096;
-function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS) {
+function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, lines = () => new LineIndex2(content)) {
   const n = content.length;
   const matches = [];
   const wanted = catalog.unconditional.filter((d) => active[d] === 1);
@@ -53869,7 +53869,7 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS) 
     for (const d of detectorsHit(hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches);
     return matches;
   }
-  const windows = planWindows(content, hits, catalog, active);
+  const windows = planWindows(content, hits, catalog, active, lines());
   windows.forEach((spans, d) => {
     for (let i = 0; i < spans.length; i += 2) runWindow(content, catalog.detectors[d], d, spans[i], spans[i + 1], matches);
   });
@@ -53892,8 +53892,7 @@ function detectorsHit(hits, catalog, active) {
   });
   return result;
 }
-function planWindows(content, hits, catalog, active) {
-  const lines = new LineIndex2(content);
+function planWindows(content, hits, catalog, active, lines) {
   const n = content.length;
   const windows = /* @__PURE__ */ new Map();
   let line = 0;
@@ -54103,7 +54102,9 @@ function compileCatalog(detectors) {
     automaton: new KeywordAutomaton(keywords),
     keywordDetectors,
     keywordLengths: keywords.map((k) => k.length),
-    unconditional
+    unconditional,
+    activeByDefault: Uint8Array.from(compiled3, (c) => c.detector.pathPattern ? 0 : 1),
+    pathScoped: compiled3.flatMap((c, i) => c.detector.pathPattern ? [i] : [])
   };
 }
 function compileDetector(detector, order) {
@@ -54265,13 +54266,13 @@ function activeDetectorCount(settings) {
 }
 function scanFile(file, settings, catalog, options) {
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
-  const active = new Uint8Array(catalog.detectors.length);
-  catalog.detectors.forEach((c, i) => {
-    active[i] = !c.detector.pathPattern || c.detector.pathPattern.test(file.path) ? 1 : 0;
-  });
-  const raw = findMatches(file.content, catalog, active, options);
+  const active = catalog.activeByDefault.slice();
+  for (const i of catalog.pathScoped) active[i] = catalog.detectors[i].detector.pathPattern.test(file.path) ? 1 : 0;
+  let index;
+  const lineIndex = () => index ??= new LineIndex2(file.content);
+  const raw = findMatches(file.content, catalog, active, options, lineIndex);
   if (raw.length === 0) return [];
-  const lines = new LineIndex2(file.content);
+  const lines = lineIndex();
   const accepted = [];
   for (const match2 of raw) {
     const compiled3 = catalog.detectors[match2.detector];
@@ -54366,6 +54367,9 @@ ${second.secret}`),
 // src/core/parallel/pool.ts
 var LARGE_TREE_BYTES = 8 * 1024 * 1024;
 var MAX_QUEUED_BYTES = 2 * 1024 * 1024;
+var COST_UNIT = 256;
+var costOf = (file) => Math.ceil(file.content.length / COST_UNIT) + 1;
+var queued = (slot) => slot.posted - Atomics.load(slot.done, 0);
 function createParallelSecretScanner(settings, options = {}) {
   const wanted = options.workers ?? Math.max(1, availableParallelism() - 1);
   const largeTreeBytes = options.largeTreeBytes ?? LARGE_TREE_BYTES;
@@ -54398,19 +54402,19 @@ function createParallelSecretScanner(settings, options = {}) {
     add(file) {
       seenBytes += file.content.length;
       if (!slots && seenBytes >= largeTreeBytes) slots = start();
-      const slot = slots?.filter((s) => !s.dead && s.queuedBytes < MAX_QUEUED_BYTES).sort((a, b) => a.queuedBytes - b.queuedBytes)[0];
+      const slot = slots?.filter((s) => !s.dead && queued(s) < MAX_QUEUED_BYTES / COST_UNIT).sort((a, b) => queued(a) - queued(b))[0];
       if (!slot) return scanHere(file);
       const id = nextId++;
-      const request2 = { id, path: file.path, content: file.content };
+      const cost = costOf(file);
+      const request2 = { id, path: file.path, content: file.content, cost };
       if (file.addedLines) request2.addedLines = [...file.addedLines];
-      slot.queuedBytes += file.content.length;
+      slot.posted += cost;
       if (slot.pending.size === 0) slot.worker.ref();
       waiting.push(
         new Promise((resolve4) => {
           slot.pending.set(id, {
             file,
             resolve: (findings) => {
-              slot.queuedBytes -= file.content.length;
               if (slot.pending.size === 0) slot.worker.unref();
               results.push(findings);
               resolve4();
@@ -54429,12 +54433,14 @@ function createParallelSecretScanner(settings, options = {}) {
 }
 function startWorker(url, settings, onWorkerResult) {
   let worker;
+  const done = new Int32Array(new SharedArrayBuffer(4));
   try {
-    worker = url.pathname.endsWith(".ts") ? new Worker(typescriptBootstrap(url), { eval: true, workerData: { settings } }) : new Worker(url, { workerData: { settings } });
+    const workerData = { settings, done };
+    worker = url.pathname.endsWith(".ts") ? new Worker(typescriptBootstrap(url), { eval: true, workerData }) : new Worker(url, { workerData });
   } catch {
     return void 0;
   }
-  const slot = { worker, queuedBytes: 0, pending: /* @__PURE__ */ new Map(), dead: false };
+  const slot = { worker, posted: 0, done, pending: /* @__PURE__ */ new Map(), dead: false };
   const rescueAll = () => {
     slot.dead = true;
     for (const [id, job] of slot.pending) {
@@ -54902,7 +54908,7 @@ async function getFileText(client2, repo, path7, ref) {
 }
 async function getFileBytes(client2, repo, path7, ref) {
   try {
-    const { data } = await client2.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: path7, ref });
+    const { data } = await client2.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: path7, ...ref ? { ref } : {} });
     if (Array.isArray(data) || data.type !== "file") return void 0;
     if (typeof data.content === "string" && data.encoding === "base64" && (data.content.length > 0 || data.size === 0)) {
       return Buffer.from(data.content, "base64");

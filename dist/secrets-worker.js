@@ -62,7 +62,7 @@ var LineIndex = class {
 };
 
 // src/core/secrets/candidates.ts
-var DEFAULT_MATCH_OPTIONS = { wholeFileBelow: 16 * 1024 };
+var DEFAULT_MATCH_OPTIONS = { wholeFileBelow: 2 * 1024 };
 var BACK = 512;
 var FORWARD = 2048;
 var BLOCK_REACH = 32 * 1024;
@@ -70,7 +70,7 @@ var CONTEXT = 64;
 var TRUNCATED_REACH = 64 * 1024;
 var MERGE_GAP = 256;
 var MAX_MERGED = 4096;
-function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS) {
+function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, lines = () => new LineIndex(content)) {
   const n = content.length;
   const matches = [];
   const wanted = catalog.unconditional.filter((d) => active[d] === 1);
@@ -83,7 +83,7 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS) 
     for (const d of detectorsHit(hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches);
     return matches;
   }
-  const windows = planWindows(content, hits, catalog, active);
+  const windows = planWindows(content, hits, catalog, active, lines());
   windows.forEach((spans, d) => {
     for (let i = 0; i < spans.length; i += 2) runWindow(content, catalog.detectors[d], d, spans[i], spans[i + 1], matches);
   });
@@ -106,8 +106,7 @@ function detectorsHit(hits, catalog, active) {
   });
   return result;
 }
-function planWindows(content, hits, catalog, active) {
-  const lines = new LineIndex(content);
+function planWindows(content, hits, catalog, active, lines) {
   const n = content.length;
   const windows = /* @__PURE__ */ new Map();
   let line = 0;
@@ -317,7 +316,9 @@ function compileCatalog(detectors) {
     automaton: new KeywordAutomaton(keywords),
     keywordDetectors,
     keywordLengths: keywords.map((k) => k.length),
-    unconditional
+    unconditional,
+    activeByDefault: Uint8Array.from(compiled, (c) => c.detector.pathPattern ? 0 : 1),
+    pathScoped: compiled.flatMap((c, i) => c.detector.pathPattern ? [i] : [])
   };
 }
 function compileDetector(detector, order) {
@@ -2118,7 +2119,7 @@ function isSecretBytes(decoded) {
   return trimmed.length >= 4 && (/\n/.test(trimmed) || freeFormValueReason(trimmed) === void 0);
 }
 var KIND_SECRET = String.raw`(?:(?<=^kind:[ \t]*["']?Secret["']?[ \t]*\r?\n(?:(?!---)[^\n]*\n){0,300})|(?=[^\n]*(?:\n(?!---)[^\n]*){0,300}\nkind:[ \t]*["']?Secret["']?[ \t]*\r?$))`;
-var IN_SECTION = (section) => String.raw`(?<=^${section}:[ \t]*\r?\n(?:[ \t]+[^\n]*\n){0,200})`;
+var IN_SECTION = (section) => String.raw`(?<=^${section}:[ \t]*\r?\n(?:[ \t][^\n]*\n){0,200})`;
 var PUBLIC_KEYS = String.raw`(?!(?:user(?:name)?|user-?id|host(?:name)?|port|database|db(?:-?name)?|namespace|region|email|endpoint|server|schema|ssl-?mode|driver|url|ca\.crt|tls\.crt|ca-bundle\.crt|[\w.-]*\.pub)["']?:)`;
 var ENTRY_KEY = String.raw`[ \t]+${PUBLIC_KEYS}["']?[A-Za-z0-9_.-]{1,253}["']?:[ \t]+`;
 var SECRET_MANIFEST = `apiVersion: v1
@@ -5269,13 +5270,13 @@ function scanSecrets(file, settings2) {
 }
 function scanFile(file, settings2, catalog, options) {
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
-  const active = new Uint8Array(catalog.detectors.length);
-  catalog.detectors.forEach((c, i) => {
-    active[i] = !c.detector.pathPattern || c.detector.pathPattern.test(file.path) ? 1 : 0;
-  });
-  const raw = findMatches(file.content, catalog, active, options);
+  const active = catalog.activeByDefault.slice();
+  for (const i of catalog.pathScoped) active[i] = catalog.detectors[i].detector.pathPattern.test(file.path) ? 1 : 0;
+  let index;
+  const lineIndex = () => index ??= new LineIndex(file.content);
+  const raw = findMatches(file.content, catalog, active, options, lineIndex);
   if (raw.length === 0) return [];
-  const lines = new LineIndex(file.content);
+  const lines = lineIndex();
   const accepted = [];
   for (const match of raw) {
     const compiled = catalog.detectors[match.detector];
@@ -5368,7 +5369,7 @@ ${second.secret}`),
 }
 
 // src/core/parallel/secrets-worker.ts
-var settings = workerData.settings;
+var { settings, done } = workerData;
 parentPort?.on("message", (request) => {
   let response;
   try {
@@ -5377,5 +5378,6 @@ parentPort?.on("message", (request) => {
   } catch (error) {
     response = { id: request.id, error: error.message };
   }
+  Atomics.add(done, 0, request.cost);
   parentPort?.postMessage(response);
 });
