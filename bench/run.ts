@@ -185,7 +185,7 @@ function childCpuSeconds(): number {
 }
 
 /** The sections, in order. Add yours here: `{ name, run(ctx) }`. */
-export const sections: Section[] = [secretsSingle, secretsWorkers, secretlint, demoRepo];
+export const sections: Section[] = [demoRepo, secretsSingle, secretsWorkers, secretlint];
 
 async function main(): Promise<void> {
   const onlyAt = process.argv.indexOf('--only');
