@@ -31,7 +31,7 @@ export async function findNode24(): Promise<Node24> {
     await exec(npm, ['install', '--offline', '--no-audit', '--no-fund', '--no-save', '--prefix', PREFIX, 'node@24'], { timeout: 45_000 });
   } catch (error) {
     const reason = /ENOTCACHED/.test(String((error as { stderr?: string }).stderr ?? '')) ? 'node@24 is not in the npm cache' : (error as Error).message.split('\n')[0];
-    return { missing: `${reason}. To run this test, fill the cache once: npm cache add node@24 (its preinstall also fetches node-<platform>-<arch>), or npm install --prefix "${PREFIX}" node@24` };
+    return { missing: `${reason}. To run this test, install it once (this fills the cache too): npm install --prefix "${PREFIX}" node@24` };
   }
   const version = await versionOf(BINARY);
   return version ? { path: BINARY, version } : { missing: `npm installed node@24 into ${PREFIX}, but ${BINARY} is not a Node 24 binary` };
