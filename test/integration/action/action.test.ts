@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
-import { BASE_FILES, CONFIG_WITH_SECRET, GAPS_FILES, RAW_SECRETS, REPO, pullRequestPayload, schedulePayload } from './fixtures.js';
+import { BASE_FILES, CONFIG_WITH_SECRET, GAPS_FILES, MANY_TOKENS, RAW_SECRETS, REPO, pullRequestPayload, schedulePayload } from './fixtures.js';
 import { hasCommit, makeRepo, mirrorWithShallowOrigin, type Files, type TestRepo } from './git-repo.js';
 import { buildBundle, runAction, type ActionRun } from './runner.js';
 
@@ -232,6 +232,22 @@ describe('the bundled Action as a child process', () => {
     expect(run.outputs['sarif-file']).toBe(sarifPath);
     const sarif = JSON.parse(readFileSync(sarifPath, 'utf8'));
     expect(sarif.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri)).toEqual(['services/ledger/src/config.js']);
+    assertNoLeak(run, ws);
+  });
+
+  it('1d. more errors than a step shows: ten annotations, the most important first; every finding in the summary', async () => {
+    const tokens = MANY_TOKENS.map((t, i) => `export const token${i} = '${t}';`).join('\n') + '\n';
+    const ws = repo({ base: BASE_FILES, head: { 'src/tokens.js': tokens, 'k8s/worker.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ledger-worker\n  namespace: ledger\n' } });
+    const run = await runPull(ws);
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ findings: '13', secrets: '12', unowned: '1' });
+    const errors = run.annotations.filter((a) => a.kind === 'error');
+    expect(errors.map((a) => [a.properties.title, a.properties.file, a.properties.line])).toEqual(
+      // Secrets outrank identity findings at the same level; then file and line order.
+      Array.from({ length: 10 }, (_, i) => ['secret/github-classic-pat', 'src/tokens.js', String(i + 1)]),
+    );
+    for (let line = 1; line <= 12; line++) expect(run.summary).toContain(`src/tokens.js:${line}\``);
+    expect(run.summary).toContain('kubernetes:ServiceAccount/ledger/ledger-worker');
     assertNoLeak(run, ws);
   });
 

@@ -4,13 +4,30 @@
  * request body the GitHub double received: none may appear.
  */
 import { createRequire } from 'node:module';
+import { crc32 } from 'node:zlib';
 
 export const REPO = 'acme/ledger';
 
 /** GitHub classic tokens with a valid CRC32 checksum (fake). */
 export const PR_TOKEN = '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';
 export const BASE_TOKEN = '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';
-export const RAW_SECRETS = [PR_TOKEN, BASE_TOKEN];
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** A fake classic token: 30 characters, then their CRC32 in 6 base-62 digits, as GitHub's format has it. */
+export function classicToken(seed: number): string {
+  let body = '';
+  for (let i = 0, x = seed * 7919 + 17; i < 30; i++, x = (x * 48271) % 2147483647) body += BASE62[x % 62];
+  let crc = crc32(body);
+  let checksum = '';
+  for (let i = 0; i < 6; i++, crc = Math.floor(crc / 62)) checksum = BASE62[crc % 62] + checksum;
+  return `ghp_${body}${checksum}`;
+}
+
+/** Twelve tokens, one per line: more errors than a step shows as annotations. */
+export const MANY_TOKENS = Array.from({ length: 12 }, (_, i) => classicToken(i + 1));
+
+export const RAW_SECRETS = [PR_TOKEN, BASE_TOKEN, ...MANY_TOKENS];
 
 export const OWNERS_FILE = `identities:
   - match: "kubernetes:ServiceAccount/ledger/ledger-api"
