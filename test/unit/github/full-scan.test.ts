@@ -87,7 +87,7 @@ describe('openTarball', () => {
   });
 
   it('takes a body the client already followed to', async () => {
-    const client: GitHubClient = { request: async () => ({ status: 200, headers: {}, data: Buffer.from('gzip bytes') }), paginate: async () => [] };
+    const client: GitHubClient = { request: async () => ({ status: 200, headers: {}, data: Buffer.from('gzip bytes') as any }), paginate: async () => [] };
     const stream = await openTarball(client, { owner: 'acme', repo: 'api' }, 'abc');
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
