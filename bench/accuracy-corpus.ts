@@ -306,6 +306,13 @@ export const FORMATS: Format[] = [
   { name: 'csharp', path: (n) => `src/Acme.Api/Settings${n}.cs`, head: ['namespace Acme.Api;', '', 'public static class Settings', '{'], tail: ['}'], assign: (k, v) => `    public const string ${k.pascal} = "${v}";`, comment: (s) => `    // ${s}`, reference: (k) => `    public static string ${k.pascal} => Environment.GetEnvironmentVariable("${k.upper}");` },
   { name: 'ruby', path: (n) => `config/initializers/acme_${n}.rb`, head: ['Acme.configure do |config|'], tail: ['end'], assign: (k, v) => `  config.${k.snake} = '${v}'`, comment: (s) => `  # ${s}`, reference: (k) => `  config.${k.snake} = ENV.fetch('${k.upper}')` },
   { name: 'php', path: (n) => `config/services_${n}.php`, head: ['<?php', '', 'return ['], tail: ['];'], assign: (k, v) => `    '${k.snake}' => '${v}',`, comment: slashes, reference: (k) => `    '${k.snake}' => env('${k.upper}'),` },
+  { name: 'k8s-env', path: (n) => `deploy/k8s/app-${n}/deployment.yaml`, head: ['apiVersion: apps/v1', 'kind: Deployment', 'spec:', '  template:', '    spec:', '      containers:', '        - name: app', '          env:'], tail: [], assign: (k, v) => `            - name: ${k.upper}\n              value: "${v}"`, comment: (s) => `            # ${s}` },
+  { name: 'compose', path: (n) => `compose/stack-${n}/docker-compose.yml`, head: ['services:', '  app:', '    image: acme/app:1.4', '    environment:'], tail: [], assign: (k, v) => `      - ${k.upper}=${v}`, comment: (s) => `      # ${s}` },
+  { name: 'ecs-json', path: (n) => `ecs/task-${n}.json`, head: ['{', '  "family": "billing",', '  "environment": ['], tail: ['    { "name": "LOG_LEVEL", "value": "info" }', '  ]', '}'], assign: (k, v) => `    { "name": "${k.upper}", "value": "${v}" },`, comment: () => '    { "name": "REGION", "value": "eu-west-1" },' },
+  { name: 'js-object', path: (n) => `web/src/clients-${n}.mjs`, head: ['export const clients = {'], tail: ['};'], assign: (k, v) => `  ${k.camel}: "${v}",`, comment: slashes, reference: (k) => `  ${k.camel}: process.env.${k.upper},` },
+  { name: 'python-dict', path: (n) => `worker/app/conf_${n}.py`, head: ['CONFIG = {'], tail: ['}'], assign: (k, v) => `    "${k.snake}": "${v}",`, comment: hash, reference: (k) => `    "${k.snake}": os.environ.get("${k.upper}"),` },
+  { name: 'java-setter', path: (n) => `src/main/java/com/acme/Clients${n}.java`, head: ['class Clients {', '  void init(Config config) {'], tail: ['  }', '}'], assign: (k, v) => `    config.set${k.pascal}("${v}");`, comment: (s) => `    // ${s}`, reference: (k) => `    config.set${k.pascal}(System.getenv("${k.upper}"));` },
+  { name: 'xml', path: (n) => `conf/settings-${n}.xml`, head: ['<?xml version="1.0"?>', '<settings>'], tail: ['</settings>'], assign: (k, v) => `  <${k.camel}>${v}</${k.camel}>`, comment: (s) => `  <!-- ${s} -->` },
   { name: 'kotlin', path: (n) => `android/app/src/main/kotlin/Keys${n}.kt`, head: ['object Keys {'], tail: ['}'], assign: (k, v) => `    val ${k.camel} = "${v}"`, comment: slashes, reference: (k) => `    val ${k.camel} = BuildConfig.${k.upper}` },
 ];
 
@@ -560,7 +567,8 @@ export function buildCorpus(detectors: readonly Detector[], seed = 20260101): Co
       const key = names(nameFromSample(fresh.text, fresh.secret, detector));
       for (let k = 0; k < 3; k++) {
         const format = FORMATS[formatCursor++ % FORMATS.length];
-        const planted: Planted = { lines: [format.assign(key, fresh.secret)], offset: 0, span: 1, secret: fresh.secret, detector: detector.id, placement: format.name };
+        const lines = format.assign(key, fresh.secret).split('\n');
+        const planted: Planted = { lines, offset: lines.findIndex((l) => l.includes(fresh.secret)), span: 1, secret: fresh.secret, detector: detector.id, placement: format.name };
         byFormat.set(format.name, [...(byFormat.get(format.name) ?? []), planted]);
       }
     });
@@ -608,7 +616,7 @@ function writeFormatFile(r: Rng, format: Format, index: number, planted: Planted
   }
   for (const item of body) {
     if (typeof item === 'string') {
-      lines.push(item);
+      lines.push(...item.split('\n'));
       continue;
     }
     const line = lines.length + 1 + item.offset;

@@ -31,6 +31,7 @@ export const FREE_FORM_DETECTORS: ReadonlySet<string> = new Set([
   'netrc-password',
   'pypirc-password',
   'git-credentials-password',
+  'pgpass-password',
   'kubernetes-secret-string-data',
 ]);
 
@@ -152,7 +153,7 @@ const EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixt
 const NON_SECRET_NAME = /(?:csrf|xsrf|page|next|continuation|cancellation|sync|cursor|refresh_?token_?url|token_?url|token_?endpoint|token_?type|token_?uri)[_-]?(?:token|key)?["']?\s*[:=]/i;
 
 /** `publicKey`, `PRIMARY_KEY`, `cache_key`: keys that are not credentials. */
-const NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition|sort|cache|routing|idempotency|site|anon|map|hash|lookup|row|object|bucket|i18n|translation|locale|unique|index|ssh|gpg|pgp|verify|verification|recaptcha|registry|group|message|event|node|react|dedup|dedupe)[_.-]?key["']?\s*(?:[:=]|=>)/i;
+const NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition|sort|cache|routing|idempotency|site|anon|map|hash|lookup|row|object|bucket|i18n|translation|locale|unique|index|ssh|gpg|pgp|verify|verification|recaptcha|registry|group|message|event|node|react|dedup|dedupe)[_.-]?key["']?\s*(?:[:=(]|=>)/i;
 
 // ---------------------------------------------------------------------------------------------
 // Character statistics

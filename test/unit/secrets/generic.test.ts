@@ -52,6 +52,13 @@ const POSITIVES: [string, string, string][] = [
   ['settings.xml', '      <password>Xq9Lz2Km8Vr4</password>', 'Xq9Lz2Km8Vr4'],
   ['Web.config', '  <add key="SmtpPassword" value="Xq9Lz2Km8Vr4" />', 'Xq9Lz2Km8Vr4'],
   ['docker-compose.yml', '      - MYSQL_PASSWORD=h7Gk2pQ9zW', 'h7Gk2pQ9zW'],
+  ['mailer.js', "  auth: { user: 'apikey', pass: 'Zt7Rk2Lm9Xq4' },", 'Zt7Rk2Lm9Xq4'],
+  ['k8s/deployment.yaml', '          - name: DB_PASSWORD\n            value: "Xq9Lz2Km8Vr4"', 'Xq9Lz2Km8Vr4'],
+  ['ecs/task.json', '    { "name": "STRIPE_API_KEY", "value": "Lz8Xq3Km9Vr2Tn7Wp4Bs1H" },', 'Lz8Xq3Km9Vr2Tn7Wp4Bs1H'],
+  ['sync.py', 'r = requests.get(url, auth=("deploy", "Xq9Lz2Km8Vr4"))', 'Xq9Lz2Km8Vr4'],
+  ['ci/push.sh', 'docker login -u ci -p Xq9Lz2Km8Vr4 registry.corp.io', 'Xq9Lz2Km8Vr4'],
+  ['hibernate.cfg.xml', '<property name="hibernate.connection.password" value="Pz7Lq2Xm9Vk4"/>', 'Pz7Lq2Xm9Vk4'],
+  ['.env', 'SENTRY_KEY=9f3k2QzL7mX8vR4tW1nB5cD0', '9f3k2QzL7mX8vR4tW1nB5cD0'],
   ['jdbc.properties', 'url=jdbc:mysql://db:3306/app?user=app&password=Zq8Lm3Xv1K&ssl=true', 'Zq8Lm3Xv1K'],
 ];
 
@@ -115,6 +122,14 @@ const NEGATIVES: [string, string][] = [
   ['settings.xml', '<password>${env.NEXUS_PASSWORD}</password>'],
   ['Web.config', '<add key="SmtpPassword" value="" />'],
   ['package.json', '  "author": "Jane Doe <jane@acme.io>",'],
+  ['Clients.java', '    config.setStripePublishableKey("pk_live_YCkpf4nOzt84YdEYsMSxCqIB");'],
+  ['cache.ts', 'const cacheKey = "user-profile-v2-9f3k2QzL7mX8";'],
+  ['backend.py', "        self.set_password('service1', 'user1', 'password1')"],
+  ['compose.yml', '      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-postgres}'],
+  ['k8s/deployment.yaml', '          - name: DB_PASSWORD\n            valueFrom:\n              secretKeyRef: { name: db, key: password }'],
+  ['parser.js', 'nextLastSignificantToken = "?NonExpressionParenEnd";'],
+  ['oauth.py', "    'oauth_token': 'sdf0o9823sjdfsdf',"],
+  ['bypass.py', 'bypass = "route-around-proxy"'],
   ['tokenizer.py', 'tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")'],
 ];
 
@@ -123,7 +138,8 @@ describe('generic detectors', () => {
     const findings = scan(path, `# header\n${line}\n`);
     const hit = findings.filter((f) => f.fingerprint === secretFingerprint(f.detector!, secret));
     expect(hit, JSON.stringify(findings.map((f) => [f.rule, f.redacted]))).toHaveLength(1);
-    expect(hit[0].line).toBe(2);
+    // Line of the value: the header is line 1, the snippet starts on line 2.
+    expect(hit[0].line).toBe(2 + line.slice(0, line.indexOf(secret)).split('\n').length - 1);
     expect(hit[0].rule).toMatch(/^secret\/generic-/);
     expect(hit[0].message).not.toContain(secret);
   });

@@ -209,6 +209,21 @@ const toolFileDetectors: Detector[] = [
     },
   },
   {
+    id: 'pgpass-password',
+    title: 'Password in a PostgreSQL .pgpass file',
+    provider: 'PostgreSQL',
+    level: 'error',
+    // The file name decides; keywords are the usual port fields (and the `*` wildcard) of its lines.
+    keywords: [':5432:', ':5433:', ':6432:', ':25060:', ':26257:', ':*:', 'localhost:'],
+    pathPattern: /(?:^|\/)\.?pgpass(?:\.conf)?$/,
+    // hostname:port:database:username:password, one entry a line; `*` wildcards in the first four.
+    pattern: /^[ \t]*[^:#\s]{1,255}:[^:\s]{1,10}:[^:\s]{1,255}:[^:\s]{1,255}:(?<secret>\S{3,500})[ \t]*\r?$/m,
+    samples: {
+      positive: [{ text: '# ledger\ndb.internal:5432:ledger:ledger_app:Zm8qLx2vR7kT\n', secret: 'Zm8qLx2vR7kT', path: '.pgpass' }],
+      negative: [{ text: 'localhost:5432:*:postgres:postgres', path: '.pgpass' }, { text: 'db.internal:5432:ledger:ledger_app:Zm8qLx2vR7kT', path: 'notes.txt' }],
+    },
+  },
+  {
     id: 'git-credentials-password',
     title: 'Password or token in .git-credentials',
     provider: 'Git',

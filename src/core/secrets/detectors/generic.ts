@@ -73,7 +73,7 @@ export function isBasicCredential(encoded: string): boolean {
   return freeFormValueReason(decoded.slice(decoded.indexOf(':') + 1)) === undefined;
 }
 
-const PASSWORD_WORDS = String.raw`password|passwd|passphrase|pwd|(?<=[_.-])pass`;
+const PASSWORD_WORDS = String.raw`password|passwd|passphrase|pwd|(?<![A-Za-z])pass`;
 const SECRET_WORDS = String.raw`secret|credentials?|(?:private|encryption|signing|master|hmac|shared|client)[_.-]?key`;
 const API_KEY_WORDS = String.raw`api[_.-]?key|apikey|access[_.-]?key|app[_.-]?key|account[_.-]?key|subscription[_.-]?key`;
 const TOKEN_WORDS = String.raw`token|auth|authorization|bearer|(?<=[_.-])pat`;
@@ -302,6 +302,67 @@ export const genericDetectors: Detector[] = [
     },
   },
   {
+    id: 'generic-name-value',
+    title: 'Secret in a name/value pair (Kubernetes env, ECS task, Terraform environment)',
+    provider: 'Generic',
+    level: 'error',
+    keywords: ['password', 'passwd', 'secret', 'token', 'api_key', 'apikey', 'access_key', 'private_key', 'credential'],
+    // `- name: DB_PASSWORD` then `value: "…"` on the next line, or `{"name": "DB_PASSWORD", "value": "…"}`.
+    pattern: new RegExp(
+      String.raw`\bname["']?[ \t]*[:=][ \t]*["']?[A-Za-z0-9_.-]{0,40}?(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)["']?[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?["']?value["']?[ \t]*[:=][ \t]*` + value(6),
+      'i',
+    ),
+    entropy: 2.3,
+    validate: looksLikePassword,
+    samples: {
+      positive: [
+        { text: '        env:\n          - name: DB_PASSWORD\n            value: "Xq9Lz2Km8Vr4"', secret: 'Xq9Lz2Km8Vr4', path: 'k8s/deployment.yaml' },
+        { text: '{ "name": "STRIPE_API_KEY", "value": "Lz8Xq3Km9Vr2Tn7Wp4Bs1H" },', secret: 'Lz8Xq3Km9Vr2Tn7Wp4Bs1H', path: 'ecs/task-definition.json' },
+        { text: '    { name = "SERVICE_TOKEN", value = "Tq9Lz2Xm8Vk4Rn7Wp1Bs3H" },', secret: 'Tq9Lz2Xm8Vk4Rn7Wp1Bs3H', path: 'ecs.tf' },
+      ],
+      negative: [
+        { text: '          - name: DB_PASSWORD\n            valueFrom:\n              secretKeyRef: { name: db, key: password }', path: 'k8s/deployment.yaml' },
+        { text: '          - name: DB_PASSWORD\n            value: "${DB_PASSWORD}"', path: 'k8s/deployment.yaml' },
+        { text: '          - name: DB_PASSWORD_FILE\n            value: /run/secrets/db', path: 'k8s/deployment.yaml' },
+      ],
+    },
+  },
+  {
+    id: 'generic-basic-auth-call',
+    title: 'Password passed as HTTP basic-auth credentials in code',
+    provider: 'Generic',
+    level: 'error',
+    keywords: ['auth'],
+    // requests `auth=("user", "pw")`, `HTTPBasicAuth("user", "pw")`, Java `setBasicAuth("user", "pw")`, axios `auth: { username, password }` is the generic-password case.
+    pattern: /(?:\bauth[ \t]*=[ \t]*\(|\b(?:HTTPBasicAuth|HTTPDigestAuth|BasicAuth|basic_auth|basicAuth|setBasicAuth|withBasicAuth)[ \t]*\(|\bbasic_auth[ \t]*=[ \t]*[(\[])[ \t]*["'][^"'\n]{1,100}["'][ \t]*,[ \t]*["'](?<secret>[^"'\s]{6,200})["']/,
+    validate: looksLikePassword,
+    samples: {
+      positive: [
+        { text: 'r = requests.get(url, auth=("deploy", "Xq9Lz2Km8Vr4"))', secret: 'Xq9Lz2Km8Vr4', path: 'sync.py' },
+        { text: "session.auth = HTTPBasicAuth('api', 'Pz7Lq2Xm9Vk4')", secret: 'Pz7Lq2Xm9Vk4', path: 'client.py' },
+        { text: 'headers.setBasicAuth("svc", "Zt7Rk2Lm9Xq4");', secret: 'Zt7Rk2Lm9Xq4', path: 'Client.java' },
+      ],
+      negative: ['requests.get(url, auth=(user, password))', 'auth=("user", "password")', 'HTTPBasicAuth(os.environ["U"], os.environ["P"])'],
+    },
+  },
+  {
+    id: 'generic-cli-password',
+    title: 'Password on a command line (docker login -p, mysql -p, sshpass -p)',
+    provider: 'Generic',
+    level: 'error',
+    keywords: ['docker', 'mysql', 'sshpass', 'mariadb'],
+    pattern: /\b(?:(?:docker|podman|helm|buildah)[ \t]+(?:registry[ \t]+)?login\b[^\n]{0,200}?[ \t]-p[ \t]+|(?:mysql|mysqldump|mariadb|mysqladmin)\b[^\n]{0,200}?[ \t]-p|sshpass[ \t]+-p[ \t]*)["']?(?<secret>[^\s"'$;|&]{6,200})(?![^\s"';|&])/,
+    validate: looksLikePassword,
+    samples: {
+      positive: [
+        { text: 'docker login -u ci -p Xq9Lz2Km8Vr4 registry.corp.io', secret: 'Xq9Lz2Km8Vr4', path: 'ci/push.sh' },
+        { text: 'mysql -h db -u root -pZt7Rk2Lm9Xq4 shop < dump.sql', secret: 'Zt7Rk2Lm9Xq4', path: 'restore.sh' },
+        { text: "sshpass -p 'Pz7Lq2Xm9Vk4' ssh deploy@10.0.0.5", secret: 'Pz7Lq2Xm9Vk4', path: 'deploy.sh' },
+      ],
+      negative: ['docker login -u ci -p "$REGISTRY_PASSWORD" registry.corp.io', 'mysql -u root -p shop', 'docker login -u ci --password-stdin'],
+    },
+  },
+  {
     id: 'generic-xml-secret',
     title: 'Secret in an XML element or .NET app setting',
     provider: 'Generic',
@@ -320,17 +381,18 @@ export const genericDetectors: Detector[] = [
   },
   {
     id: 'generic-app-setting',
-    title: 'Secret in a .NET appSettings entry',
+    title: 'Secret in an XML key/value setting (.NET appSettings, Spring/Hibernate properties)',
     provider: 'Generic',
     level: 'error',
-    keywords: ['add key='],
-    pattern: /\bkey=["'][A-Za-z0-9_.:-]{0,40}?(?:password|passwd|secret|token|api[_.-]?key|apikey)["']\s+value=["'](?<secret>[^"'\s<>]{6,500})["']/i,
+    keywords: ['key=', 'name='],
+    pattern: /\b(?:key|name)=["'][A-Za-z0-9_.:-]{0,40}?(?:password|passwd|secret|token|api[_.-]?key|apikey)["']\s+value=["'](?<secret>[^"'\s<>]{6,500})["']/i,
     entropy: 2.3,
     validate: looksLikePassword,
     samples: {
       positive: [
         { text: '<add key="SmtpPassword" value="Xq9Lz2Km8Vr4" />', secret: 'Xq9Lz2Km8Vr4', path: 'Web.config' },
         { text: '    <add key="PaymentApiKey" value="Lz8Xq3Km9Vr2Tn7Wp4Bs1H"/>', secret: 'Lz8Xq3Km9Vr2Tn7Wp4Bs1H', path: 'App.config' },
+        { text: '<property name="hibernate.connection.password" value="Pz7Lq2Xm9Vk4"/>', secret: 'Pz7Lq2Xm9Vk4', path: 'hibernate.cfg.xml' },
       ],
       negative: ['<add key="SmtpPassword" value="" />', '<add key="ApiKeyHeader" value="X-Api-Key" />', '<add key="SmtpPassword" value="#{SmtpPassword}#" />'],
     },
