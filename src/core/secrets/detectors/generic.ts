@@ -328,19 +328,46 @@ export const genericDetectors: Detector[] = [
     },
   },
   {
+    id: 'generic-terraform-variable-default',
+    title: 'Secret as the default of a Terraform variable',
+    provider: 'Generic',
+    level: 'error',
+    keywords: ['variable'],
+    // `variable "db_password" { default = "…" }`: the name and the value sit on different lines.
+    pattern: new RegExp(
+      String.raw`\bvariable[ \t]+"[A-Za-z0-9_-]{0,60}?(?:password|passwd|secret|token|api_?key|access_?key|private_?key|credentials?)[A-Za-z0-9_-]{0,20}"[ \t]*\{(?:[^{}"\n]|\n|"[^"\n]{0,200}"){0,600}?\bdefault[ \t]*=[ \t]*"(?<secret>[^"\s\\$]{6,500})"`,
+      'i',
+    ),
+    entropy: 2.3,
+    validate: looksLikePassword,
+    samples: {
+      positive: [
+        { text: 'variable "db_password" {\n  type      = string\n  sensitive = true\n  default   = "Xq9Lz2Km8Vr4"\n}', secret: 'Xq9Lz2Km8Vr4', path: 'variables.tf' },
+        { text: 'variable "datadog_api_key" {\n  description = "Datadog key"\n  default = "Lz8Xq3Km9Vr2Tn7Wp4Bs1H"\n}', secret: 'Lz8Xq3Km9Vr2Tn7Wp4Bs1H', path: 'main.tf' },
+      ],
+      negative: [
+        { text: 'variable "db_password" {\n  type      = string\n  sensitive = true\n}', path: 'variables.tf' },
+        { text: 'variable "db_password" {\n  default = ""\n}', path: 'variables.tf' },
+        { text: 'variable "token_ttl" {\n  default = "3600s"\n}', path: 'variables.tf' },
+      ],
+    },
+  },
+  {
     id: 'generic-basic-auth-call',
     title: 'Password passed as HTTP basic-auth credentials in code',
     provider: 'Generic',
     level: 'error',
-    keywords: ['auth'],
+    keywords: ['auth', 'networkcredential', 'getconnection', 'usernamepasswordcredentials'],
     // requests `auth=("user", "pw")`, `HTTPBasicAuth("user", "pw")`, Java `setBasicAuth("user", "pw")`, axios `auth: { username, password }` is the generic-password case.
-    pattern: /(?:\bauth[ \t]*=[ \t]*\(|\b(?:HTTPBasicAuth|HTTPDigestAuth|BasicAuth|basic_auth|basicAuth|setBasicAuth|withBasicAuth)[ \t]*\(|\bbasic_auth[ \t]*=[ \t]*[(\[])[ \t]*["'][^"'\n]{1,100}["'][ \t]*,[ \t]*["'](?<secret>[^"'\s]{6,200})["']/,
+    pattern: /(?:\bauth[ \t]*=[ \t]*\(|\b(?:HTTPBasicAuth|HTTPDigestAuth|BasicAuth|basic_auth|basicAuth|setBasicAuth|withBasicAuth|NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials)[ \t]*\(|\bbasic_auth[ \t]*=[ \t]*[(\[]|\bgetConnection[ \t]*\([^,()\n]{1,200},)[ \t]*["'][^"'\n]{1,100}["'][ \t]*,[ \t]*["'](?<secret>[^"'\s]{6,200})["']/,
     validate: looksLikePassword,
     samples: {
       positive: [
         { text: 'r = requests.get(url, auth=("deploy", "Xq9Lz2Km8Vr4"))', secret: 'Xq9Lz2Km8Vr4', path: 'sync.py' },
         { text: "session.auth = HTTPBasicAuth('api', 'Pz7Lq2Xm9Vk4')", secret: 'Pz7Lq2Xm9Vk4', path: 'client.py' },
         { text: 'headers.setBasicAuth("svc", "Zt7Rk2Lm9Xq4");', secret: 'Zt7Rk2Lm9Xq4', path: 'Client.java' },
+        { text: 'client.Credentials = new NetworkCredential("svc-mail", "Hk8Lq2Zm9Xr4");', secret: 'Hk8Lq2Zm9Xr4', path: 'Mailer.cs' },
+        { text: 'Connection c = DriverManager.getConnection(url, "app", "Vk4Rn8Wt1Bs3");', secret: 'Vk4Rn8Wt1Bs3', path: 'Db.java' },
       ],
       negative: ['requests.get(url, auth=(user, password))', 'auth=("user", "password")', 'HTTPBasicAuth(os.environ["U"], os.environ["P"])'],
     },
