@@ -22,4 +22,11 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'src/core never reads process.env; pass ScanSettings.' }],
     },
   },
+  {
+    // Dependencies point one way: cli, app and action sit on github, workspace and core.
+    files: ['src/github/**/*.ts', 'src/workspace/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['../cli/*', '../app/*', '../action/*'] }],
+    },
+  },
 );

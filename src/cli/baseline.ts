@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
 import { writeBaseline } from '../core/secrets/baseline.js';
 import { emit, type Io } from './io.js';
-import { scanDirectory } from './scan-dir.js';
-import { loadSettings } from './settings.js';
+import { scanDirectory } from '../workspace/scan-dir.js';
+import { loadSettings } from '../workspace/settings.js';
 
 export interface BaselineFlags {
   output?: string;

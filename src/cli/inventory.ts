@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { renderInventory, type InventoryFormat } from '../core/report/inventory.js';
 import { emit, type Io } from './io.js';
-import { scanDirectory } from './scan-dir.js';
-import { loadSettings } from './settings.js';
+import { scanDirectory } from '../workspace/scan-dir.js';
+import { loadSettings } from '../workspace/settings.js';
 
 export interface InventoryFlags {
   format: InventoryFormat;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { UsageError, errnoCode } from './errors.js';
+import { UsageError, errnoCode } from '../workspace/errors.js';
 
 /** The process edges a command may touch, passed in so commands stay testable. */
 export interface Io {

@@ -1,10 +1,10 @@
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { generateOwnersFile } from '../core/policy/owners-init.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../workspace/errors.js';
 import { emit, type Io } from './io.js';
-import { scanDirectory } from './scan-dir.js';
-import { loadSettings } from './settings.js';
+import { scanDirectory } from '../workspace/scan-dir.js';
+import { loadSettings } from '../workspace/settings.js';
 
 export interface OwnersInitFlags {
   output?: string;

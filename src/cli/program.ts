@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { reportFormats } from '../core/report/registry.js';
 import { LEVELS } from '../core/types.js';
 import { baselineCommand } from './baseline.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../workspace/errors.js';
 import { INVENTORY_FORMATS } from '../core/report/inventory.js';
 import { inventoryCommand } from './inventory.js';
 import { toolVersion, type Io } from './io.js';

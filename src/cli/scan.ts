@@ -2,10 +2,10 @@ import { resolve } from 'node:path';
 import { renderMarkdownSummary } from '../core/report/markdown.js';
 import { rendererFor } from '../core/report/registry.js';
 import { LEVELS, meetsThreshold, type FailOn } from '../core/types.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../workspace/errors.js';
 import { emit, toolVersion, type Io } from './io.js';
-import { scanDirectory } from './scan-dir.js';
-import { loadSettings } from './settings.js';
+import { scanDirectory } from '../workspace/scan-dir.js';
+import { loadSettings } from '../workspace/settings.js';
 
 export interface ScanFlags {
   format: string;

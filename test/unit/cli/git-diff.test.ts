@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUnifiedDiff } from '../../../src/cli/git.js';
+import { parseUnifiedDiff } from '../../../src/workspace/git.js';
 
 const lines = (set: Set<number> | undefined) => [...(set ?? [])].sort((a, b) => a - b);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GitignoreMatcher } from '../../../src/cli/gitignore.js';
+import { GitignoreMatcher } from '../../../src/workspace/gitignore.js';
 
 describe('GitignoreMatcher', () => {
   const m = new GitignoreMatcher();

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { walkTree } from '../../../src/cli/walk.js';
+import { walkTree } from '../../../src/workspace/walk.js';
 import type { SourceItem } from '../../../src/core/scan.js';
 
 const isRoot = process.getuid?.() === 0;
