@@ -18,6 +18,9 @@ import { scanSources } from '../src/core/scan.js';
 import { activeDetectorCount, scanSecrets } from '../src/core/secrets/engine.js';
 import { toSourceFile } from '../src/core/source.js';
 import { defaultSettings, type Finding, type SourceFile } from '../src/core/types.js';
+import { runActionBench } from './action.js';
+import { runAppBench } from './app.js';
+import { compareHclParsers, runIacBench } from './iac.js';
 import { CORPUS_PACKAGES, ensureCorpus, ensureSecretlint, FILES_DIR, HERE, listFiles, SECRETLINT_BIN, SECRETLINT_SUBSET, SECRETLINT_VERSION } from './corpus.js';
 
 interface Context {
@@ -184,8 +187,30 @@ function childCpuSeconds(): number {
   }
 }
 
+const iac: Section = {
+  name: 'iac extraction',
+  async run() {
+    await runIacBench();
+    await compareHclParsers();
+  },
+};
+
+const app: Section = {
+  name: 'app',
+  async run() {
+    await runAppBench();
+  },
+};
+
+const action: Section = {
+  name: 'action',
+  async run() {
+    await runActionBench();
+  },
+};
+
 /** The sections, in order. Add yours here: `{ name, run(ctx) }`. */
-export const sections: Section[] = [demoRepo, secretsSingle, secretsWorkers, secretlint];
+export const sections: Section[] = [demoRepo, secretsSingle, secretsWorkers, secretlint, iac, app, action];
 
 async function main(): Promise<void> {
   const onlyAt = process.argv.indexOf('--only');
