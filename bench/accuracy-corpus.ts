@@ -518,7 +518,10 @@ function nameFromSample(text: string, secret: string, detector: Detector): strin
   const before = text.slice(0, text.indexOf(secret));
   const m = /([A-Za-z_][A-Za-z0-9_.-]{2,60})["'\]]?\s*(?::=|=>|=|:)\s*["'`]?(?:[A-Za-z]+\s+)?$/.exec(before);
   // A usable name: at least two words' worth of letters, not a hex run or a bare `key`/`sig`.
-  if (m && m[1].length >= 6 && /[g-z]{2}/i.test(m[1]) && !/^(?:https?|url|value|data)$/i.test(m[1])) return m[1];
+  if (m && m[1].length >= 6 && /[g-z]{2}/i.test(m[1]) && !/^(?:https?|url|value|data|default)$/i.test(m[1])) return m[1];
+  // `variable "db_password" { default = … }`, `- name: API_TOKEN / value: …`: the name sits elsewhere.
+  const named = /["']([A-Za-z0-9_]*(?:password|secret|token|key)[A-Za-z0-9_]*)["']/i.exec(before);
+  if (named) return named[1];
   return `${detector.provider.replace(/[^A-Za-z0-9]+/g, '_')}_token`;
 }
 

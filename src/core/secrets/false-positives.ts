@@ -274,6 +274,8 @@ const FILTERS: Filter[] = [
   { reason: 'user name repeated as password', scope: 'free-form', test: (c) => c.line.includes(`/${c.secret}:${c.secret}@`) },
   { reason: 'low entropy', scope: 'free-form', test: (c) => new Set(c.secret).size < 5 || entropy(c.secret) < 2.3 },
   { reason: 'templating placeholder', scope: 'free-form', test: (c) => insideInterpolation(c.secret, c.line) },
+  // Bitnami SealedSecrets `encryptedData` (always `Ag…`, hundreds of base64 chars) are safe to commit.
+  { reason: 'encrypted value (SealedSecret)', scope: 'generic', test: (c) => /^Ag[A-D][A-Za-z0-9+/]{200,}={0,2}$/.test(c.secret) },
   { reason: 'UUID', scope: 'generic', test: (c) => UUID.test(c.secret) },
   {
     reason: 'hex digest',

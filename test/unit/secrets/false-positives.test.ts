@@ -85,6 +85,7 @@ const ROWS: Row[] = [
   [generic, 'personal-access-token123', 'auth: "personal-access-token123",', 'README.md', 'placeholder'],
   [generic, 'secret_GnPgIGYFYYjDkY8c4tpEGwrIMPw1PyQ42mOTXeGi0YZ', 'NOTION_TOKEN = "secret_GnPgIGYFYYjDkY8c4tpEGwrIMPw1PyQ42mOTXeGi0YZ"', 'app.py', undefined],
   [detector('generic-key'), 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE', 'publicKey: "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE"', 'config.yml', 'public or bookkeeping key'],
+  [generic, 'AgBy3i4OJSWK' + 'x9Lq2Zm7Vr4Tn8Wp1Bs3H'.repeat(12), `  password: AgBy3i4OJSWK${'x9Lq2Zm7Vr4Tn8Wp1Bs3H'.repeat(12)}`, 'k8s/sealed.yaml', 'SealedSecret'],
   // Real-looking values are kept
   [generic, 'Vt3Lq9Zm2Xk8Rn4Wp7Bs', 'API_KEY=Vt3Lq9Zm2Xk8Rn4Wp7Bs', '.env', undefined],
   [generic, 'Vt3Lq9Zm2Xk8Rn4Wp7Bs', 'const apiKey = "Vt3Lq9Zm2Xk8Rn4Wp7Bs";', 'src/a.ts', undefined],

@@ -309,7 +309,7 @@ export const genericDetectors: Detector[] = [
     keywords: ['password', 'passwd', 'secret', 'token', 'api_key', 'apikey', 'access_key', 'private_key', 'credential'],
     // `- name: DB_PASSWORD` then `value: "…"` on the next line, or `{"name": "DB_PASSWORD", "value": "…"}`.
     pattern: new RegExp(
-      String.raw`\bname["']?[ \t]*[:=][ \t]*["']?[A-Za-z0-9_.-]{0,40}?(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)["']?[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?["']?value["']?[ \t]*[:=][ \t]*` + value(6),
+      String.raw`\bname["']?[ \t]*[:=][ \t]*["']?[A-Za-z0-9_.-]{0,40}?(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|authorization)["']?[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?["']?value["']?[ \t]*[:=][ \t]*` + value(6),
       'i',
     ),
     entropy: 2.3,
@@ -395,7 +395,7 @@ export const genericDetectors: Detector[] = [
     provider: 'Generic',
     level: 'error',
     keywords: ['password>', 'passwd>', 'secret>', 'token>', 'key>'],
-    pattern: /<(?<tag>[A-Za-z0-9_.:-]{0,40}?(?:password|passwd|secret|token|api[_.-]?key|apikey|access[_.-]?key))>(?<secret>[^<>\s]{6,500})<\/\k<tag>>/i,
+    pattern: /<(?<tag>[A-Za-z0-9_.:-]{0,40}?(?:password|passwd|secret|token|(?:api|access|app|account|private)[_.-]?key|apikey))>(?<secret>[^<>\s]{6,500})<\/\k<tag>>/i,
     entropy: 2.3,
     validate: looksLikePassword,
     samples: {
