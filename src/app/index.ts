@@ -18,7 +18,7 @@ export interface AppOptions {
   autoStart?: boolean;
   /** Receives the scheduler so tests and operators can drive it. */
   onScheduler?: (scheduler: Scheduler) => void;
-  /** Set (default: REDIS_URL): scheduled full scans become BullMQ jobs shared by every replica. */
+  /** Set (the entry passes REDIS_URL): scheduled full scans become BullMQ jobs shared by every replica. */
   redisUrl?: string;
   /** Scan job tries and first backoff (BullMQ `attempts` / exponential `backoff`). */
   attempts?: number;
@@ -46,7 +46,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       onError: (key, error) => app.log.error({ repository: key, err: error }, 'scheduled scan failed'),
     });
     options.onScheduler?.(scheduler);
-    const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
+    const { redisUrl } = options;
     if (!redisUrl) {
       if (options.autoStart !== false) scheduler.start();
       return;
@@ -126,4 +126,4 @@ async function onInstalled(app: Probot, context: Context<'installation.created' 
   for (const target of await scanTargets(app, context.payload.installation.id)) await target.run();
 }
 
-export default createApp({ intervalMs: Number(process.env.NHI_SCHEDULE_MS) || undefined });
+export default createApp({ intervalMs: Number(process.env.NHI_SCHEDULE_MS) || undefined, redisUrl: process.env.REDIS_URL || undefined });
