@@ -31,7 +31,7 @@ export interface RunningApp {
 }
 
 let cachedKey: string | undefined;
-function privateKey(): string {
+export function privateKey(): string {
   cachedKey ??= generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
   return cachedKey;
 }
@@ -55,11 +55,7 @@ export async function startApp(double: GitHubDouble, options: AppOptions = {}): 
     scheduler: scheduler!,
     queue,
     async deliver(event, payload, id = randomUUID()) {
-      const body = JSON.stringify(payload);
-      const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
-      // A fresh connection per delivery: a pooled keep-alive socket could point at an earlier
-      // test's server that had the same port.
-      return post(`${url}/api/github/webhooks`, body, { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': id, 'x-hub-signature-256': signature });
+      return deliverSigned(`${url}/api/github/webhooks`, event, payload, id);
     },
     async close() {
       await queue?.close();
@@ -68,7 +64,16 @@ export async function startApp(double: GitHubDouble, options: AppOptions = {}): 
   };
 }
 
-function freePort(): Promise<number> {
+/** POSTs a webhook signed with the test secret, as GitHub delivers it. */
+export function deliverSigned(url: string, event: string, payload: unknown, id: string = randomUUID()): Promise<{ status: number; body: string }> {
+  const body = JSON.stringify(payload);
+  const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
+  // A fresh connection per delivery: a pooled keep-alive socket could point at an earlier
+  // test's server that had the same port.
+  return post(url, body, { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': id, 'x-hub-signature-256': signature });
+}
+
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
