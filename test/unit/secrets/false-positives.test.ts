@@ -71,6 +71,8 @@ const ROWS: Row[] = [
   // Example, test and template paths drop generic matches only
   [generic, 'Vt3Lq9Zm2Xk8Rn4Wp7Bs', 'API_KEY=Vt3Lq9Zm2Xk8Rn4Wp7Bs', '.env.example', 'example'],
   [generic, 'Vt3Lq9Zm2Xk8Rn4Wp7Bs', 'API_KEY = "Vt3Lq9Zm2Xk8Rn4Wp7Bs"', 'tests/test_client.py', 'example'],
+  [generic, 'Vt3Lq9Zm2Xk8Rn4Wp7Bs', 'API_KEY=Vt3Lq9Zm2Xk8Rn4Wp7Bs', 'deploy/example.env', 'example'],
+  [generic, 'Vt3Lq9Zm2Xk8Rn4Wp7Bs', '"apiKey": "Vt3Lq9Zm2Xk8Rn4Wp7Bs"', 'config/settings.sample.json', 'example'],
   [provider, 'acme_Vt3Lq9Zm2Xk8Rn4Wp7Bs', 'ACME=acme_Vt3Lq9Zm2Xk8Rn4Wp7Bs', 'tests/fixtures/.env', undefined],
   // Shapes seen in real code: docs values, identifiers, call arguments, interpolation defaults
   [generic, 'czZCaGRSa3F0MzpnWDFmQmF0M2JW', 'Authorization: Basic czZCaGRSa3F0MzpnWDFmQmF0M2JW', 'oauth/client.py', 'documented example'],
