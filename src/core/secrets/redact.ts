@@ -16,3 +16,23 @@ export function redact(secret: string, prefix?: string): string {
 export function secretFingerprint(detectorId: string, secret: string): string {
   return createHash('sha256').update(detectorId).update('\0').update(secret).digest('hex');
 }
+
+/**
+ * Source text that an error message may quote. A parse error can sit on the very line that holds a
+ * secret (`ghp_… =` with no value, a token pasted where a block label goes), so a message quotes
+ * only what reads as a name — words joined by `_ . - / :` or camelCase, with at most two runs of
+ * digits (`aws_iam_user`, `ci-bot`, `DeployKey`, `aws_s3_bucket`) — and redacts anything else.
+ */
+export function quoteSourceText(text: string): string {
+  return isPlainName(text) ? text : redact(text);
+}
+
+const NAME_CHARS = /^[A-Za-z0-9_.\-/: ]+$/;
+const LONG_RUN = /[A-Za-z0-9]{25}/;
+
+function isPlainName(text: string): boolean {
+  if (text.length === 0 || text.length > 64 || !NAME_CHARS.test(text) || LONG_RUN.test(text)) return false;
+  const digitRuns = text.match(/[0-9]+/g)?.length ?? 0;
+  const humps = text.match(/[a-z][A-Z]/g)?.length ?? 0;
+  return digitRuns <= 2 && humps <= 3;
+}
