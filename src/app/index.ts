@@ -33,7 +33,9 @@ const PULL_REQUEST_EVENTS = ['pull_request.opened', 'pull_request.synchronize', 
 export function createApp(options: AppOptions = {}): ApplicationFunction {
   return async (app: Probot) => {
     app.on([...PULL_REQUEST_EVENTS], (context) => onPullRequest(context));
-    app.on('push', (context) => onPush(context));
+    // Set once the queue is connected (REDIS_URL); push scans then go through it.
+    const live: { queue?: ScanQueue } = {};
+    app.on('push', (context) => onPush(context, live.queue));
     app.on('issue_comment.created', (context) => onIssueComment(context));
     app.on('organization.member_removed', (context) => onMemberRemoved(app, context));
     app.on(['installation.created', 'installation_repositories.added'], (context) => onInstalled(app, context));
@@ -51,8 +53,8 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       if (options.autoStart !== false) scheduler.start();
       return;
     }
-    // Push events and `/nhi-steward rescan` stay in-process (they answer one delivery); only the
-    // scheduled rounds go through the queue. BullMQ is imported only on this path.
+    // Scheduled rounds and push scans go through the queue; `/nhi-steward rescan` stays in-process
+    // (it replies with the result). BullMQ is imported only on this path.
     const { ScanQueue } = await import('./queue.js');
     const queue = await ScanQueue.connect({
       redisUrl,
@@ -67,6 +69,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       },
       onError: (key, error) => app.log.error({ repository: key, err: error }, 'queued scan failed'),
     });
+    live.queue = queue;
     if (options.autoStart !== false) await queue.start();
     options.onQueue?.(queue);
   };
@@ -88,10 +91,15 @@ async function onPullRequest(context: Context<'pull_request'>): Promise<void> {
   context.log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length }, 'NHI hygiene check completed');
 }
 
-async function onPush(context: Context<'push'>): Promise<void> {
+async function onPush(context: Context<'push'>, queue: ScanQueue | undefined): Promise<void> {
   const { payload } = context;
   const defaultRef = `refs/heads/${payload.repository.default_branch}`;
   if (payload.ref !== defaultRef || payload.deleted || /^0+$/.test(payload.after)) return;
+  if (queue && payload.installation) {
+    // One job per pushed commit: a redelivery, or the same push reaching two replicas, is kept once.
+    await queue.enqueuePush({ installationId: payload.installation.id, repository: payload.repository as any, sha: payload.after });
+    return;
+  }
   await scanRepository(context.octokit, payload.repository as any, payload.after, context.log);
 }
 

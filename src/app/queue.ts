@@ -66,8 +66,11 @@ const SCAN_JOB = 'scan';
 /** A scan's BullMQ lock; renewed while it runs. Long, because a big tarball keeps the CPU busy. */
 const JOB_LOCK_MS = 120_000;
 
-/** `scan:<owner>/<repo>:<sha>@<bucket>`: BullMQ allows exactly two `:` in a custom id. */
-export function scanJobId(request: ScanRequest, bucket: number): string {
+/**
+ * `scan:<owner>/<repo>:<sha>@<bucket>` (`@push` for a pushed commit): BullMQ allows exactly two
+ * `:` in a custom id.
+ */
+export function scanJobId(request: ScanRequest, bucket: number | 'push'): string {
   return `scan:${request.repository.full_name}:${request.sha}@${bucket}`;
 }
 
@@ -87,6 +90,12 @@ export function redisConnection(url: string): { host: string; port: number; user
     // Workers block on Redis; BullMQ requires ioredis never to give up on a command.
     maxRetriesPerRequest: null,
   };
+}
+
+/** Only the fields a worker needs: a webhook's repository object is large. */
+function plainRequest(request: ScanRequest): ScanRequest {
+  const { name, full_name, owner, html_url, default_branch } = request.repository;
+  return { installationId: request.installationId, repository: { name, full_name, owner: { login: owner.login, type: owner.type }, html_url, default_branch }, sha: request.sha };
 }
 
 export class ScanQueue {
@@ -135,6 +144,16 @@ export class ScanQueue {
     const jobs = requests.map((request) => ({ name: SCAN_JOB, data: request, opts: this.scanJobOptions(scanJobId(request, bucket), random) }));
     await this.queue.addBulk(jobs);
     return { jobIds: jobs.map((j) => j.opts.jobId!) };
+  }
+
+  /**
+   * A scan of a pushed commit, right away (no jitter). Its id names the commit, so a redelivered
+   * webhook, or the same push handled by two replicas, adds nothing.
+   */
+  async enqueuePush(request: ScanRequest): Promise<string> {
+    const jobId = scanJobId(plainRequest(request), 'push');
+    await this.queue.add(SCAN_JOB, plainRequest(request), { ...this.scanJobOptions(jobId, () => 0) });
+    return jobId;
   }
 
   /** Resolves once no scan is waiting, delayed or running (the repeating schedule aside). */

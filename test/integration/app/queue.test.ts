@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ScanQueue, type ScanRequest } from '../../../src/app/queue.js';
-import { startApp, type RunningApp } from '../../support/app-harness.js';
+import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { REDIS_AVAILABLE, REDIS_SKIP_REASON, startRedis, type RedisServer } from '../../support/redis-server.js';
 import { BASE_FILES, CONFIG_WITH_SECRET, REPO } from './fixtures.js';
@@ -90,6 +90,21 @@ describe.skipIf(!REDIS_AVAILABLE)('scheduled scans through the BullMQ queue (RED
     // The secret is gone from the new commit: its issue closes.
     const secretIssue = managedIssues(LEDGER).find((i) => i.title.startsWith('Embedded secret'));
     expect(secretIssue).toMatchObject({ state: 'closed', state_reason: 'completed' });
+
+    // A push goes through the queue too: the same delivery reaching both replicas, and redelivered,
+    // is one scan; the secret it brings back reopens its issue, once.
+    const sha = double.state.push(LEDGER, { files: { 'src/config.js': CONFIG_WITH_SECRET } });
+    const push = retarget(example('push'), double, LEDGER);
+    Object.assign(push, { ref: 'refs/heads/main', after: sha, deleted: false, forced: false });
+    const [first, second] = replicas;
+    const answers = await Promise.all([first.deliver('push', push, 'push-1'), second.deliver('push', push, 'push-1'), first.deliver('push', push, 'push-2')]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    await a.idle();
+    await b.idle();
+    expect(double.calls('repos/download-tarball-archive')).toHaveLength(4);
+    expect((await a.queue.getJobs(['completed'])).map((j) => j.id)).toContain(`scan:${LEDGER}:${sha}@push`);
+    const secretIssues = managedIssues(LEDGER).filter((i) => i.title.startsWith('Embedded secret'));
+    expect(secretIssues.map((i) => [i.number, i.state])).toEqual([[secretIssue!.number, 'open']]);
     double.assertNoViolations();
   });
 });

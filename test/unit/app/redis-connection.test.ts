@@ -24,5 +24,6 @@ describe('scanJobId', () => {
     const id = scanJobId({ installationId: 1, repository: { name: 'api', full_name: 'acme/api', owner: { login: 'acme' }, html_url: '' }, sha: 'f'.repeat(40) }, 20415);
     expect(id).toBe(`scan:acme/api:${'f'.repeat(40)}@20415`);
     expect(id.split(':')).toHaveLength(3);
+    expect(scanJobId({ installationId: 1, repository: { name: 'api', full_name: 'acme/api', owner: { login: 'acme' }, html_url: '' }, sha: 'e'.repeat(40) }, 'push')).toBe(`scan:acme/api:${'e'.repeat(40)}@push`);
   });
 });
