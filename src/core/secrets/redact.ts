@@ -36,3 +36,13 @@ function isPlainName(text: string): boolean {
   const humps = text.match(/[a-z][A-Z]/g)?.length ?? 0;
   return digitRuns <= 2 && humps <= 3;
 }
+
+/**
+ * An error message from code we do not control (a parser, a library) can quote the input it choked
+ * on, e.g. V8's `Unexpected token 'g', "{"token": "ghp_…"... is not valid JSON`. Keep its first line
+ * and redact every word in it that does not read as a name.
+ */
+export function quoteErrorMessage(message: string): string {
+  const first = message.split('\n')[0].slice(0, 300);
+  return first.replace(/[^\s"'`,;()[\]{}<>]+/g, (word) => (word.length < 8 ? word : quoteSourceText(word)));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quoteSourceText, redact, secretFingerprint } from '../../../src/core/secrets/redact.js';
+import { quoteErrorMessage, quoteSourceText, redact, secretFingerprint } from '../../../src/core/secrets/redact.js';
 
 describe('redact (SPEC §2.2: the prefix plus at most 4 characters)', () => {
   it.each([
@@ -58,5 +58,28 @@ describe('quoteSourceText: what a parse-error message may quote', () => {
     const quoted = quoteSourceText(secret);
     expect(quoted).toBe(redact(secret));
     expect(quoted).not.toContain(secret.slice(0, 8));
+  });
+});
+
+describe('quoteErrorMessage: a foreign error message, made safe to show', () => {
+  it("keeps V8's words and redacts the JSON it quotes", () => {
+    // V8 quotes short input whole.
+    const secret = 'Zx9Lq2Vm7Tn4Wp8B';
+    let message = '';
+    try {
+      JSON.parse(secret);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(secret); // what we guard against
+    const safe = quoteErrorMessage(message);
+    expect(safe).toBe(`Unexpected token 'Z', "…Wp8B" is not valid JSON`);
+  });
+
+  it('keeps only the first line and readable words', () => {
+    expect(quoteErrorMessage("Cannot read properties of undefined (reading 'metadata')\n    at extract (kubernetes.ts:1:1)")).toBe(
+      "Cannot read properties of undefined (reading 'metadata')",
+    );
+    expect(quoteErrorMessage('bad value AKIAZX9LQ2VM7TN4WP8B here')).toBe('bad value …WP8B here');
   });
 });
