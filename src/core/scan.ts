@@ -4,6 +4,7 @@ import { extractors } from './identities/registry.js';
 import { evaluatePolicy } from './policy/evaluate.js';
 import { createParallelSecretScanner, type ParallelOptions } from './parallel/pool.js';
 import { activeDetectorCount } from './secrets/engine.js';
+import { quoteErrorMessage } from './secrets/redact.js';
 import type { ExtractError, Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, Skipped, SourceFile } from './types.js';
 
 export interface ScanOptions {
@@ -94,7 +95,7 @@ export function extractIdentities(file: SourceFile): { records: IdentityRecord[]
       if (result.findings) findings.push(...result.findings);
       if (result.references) references.push(...result.references);
     } catch (error) {
-      findings.push(parseErrorFinding({ file: file.path, line: 1, column: 1, message: `${extractor.platform} extractor failed: ${(error as Error).message}` }));
+      findings.push(parseErrorFinding({ file: file.path, line: 1, column: 1, message: `${extractor.platform} extractor failed: ${quoteErrorMessage(String((error as Error)?.message ?? error))}` }));
     }
   }
   return { records, findings, references };
