@@ -1,5 +1,6 @@
 import { HclExpression } from './ast.js';
 import type { HclAttribute, HclBlock, HclBody, HclError, HclFile, HclObject, HclValue } from './ast.js';
+import { quoteSourceText } from '../../secrets/redact.js';
 import { tokenize } from './lexer.js';
 import type { Token } from './lexer.js';
 
@@ -101,7 +102,7 @@ class Parser {
     const end = this.expressionEnd();
     this.i = end;
     const value = start < end ? this.value(start, end) : new HclExpression('');
-    if (start === end) this.error(name, `attribute ${name.value} has no value`);
+    if (start === end) this.error(name, `attribute ${quoteSourceText(name.value ?? '')} has no value`);
     const raw = start < end ? this.src.slice(this.tokens[start].start, this.tokens[end - 1].end) : '';
     return { name: name.value ?? '', line: name.line, column: name.column, value, raw };
   }
@@ -153,7 +154,7 @@ class Parser {
     }
     const open = this.peek();
     if (!(open.type === 'punct' && open.value === '{')) {
-      this.error(open, `expected '{' after ${head.value}${labels.map((l) => ` "${l}"`).join('')}, found ${describe(open)}`);
+      this.error(open, `expected '{' after ${quoteSourceText(head.value ?? '')}${labels.map((l) => ` "${quoteSourceText(l)}"`).join('')}, found ${describe(open)}`);
       this.skipLine();
       return 'close';
     }
@@ -275,11 +276,13 @@ function describe(t: Token): string {
   if (t.type === 'newline') return 'end of line';
   if (t.type === 'string' || t.type === 'heredoc') return `a ${t.type}`;
   if (t.type === 'invalid') return `invalid character ${JSON.stringify(t.value)}`;
-  return `'${t.value}'`;
+  if (t.type === 'punct') return `'${t.value}'`;
+  // Names and numbers can be a secret pasted in the wrong place: quote them only when they read as names.
+  return `'${quoteSourceText(t.value ?? '')}'`;
 }
 
 function describeBlock(b: HclBlock): string {
-  return [b.type, ...b.labels.map((l) => `"${l}"`)].join(' ');
+  return [quoteSourceText(b.type), ...b.labels.map((l) => `"${quoteSourceText(l)}"`)].join(' ');
 }
 
 /** Reads an HCL file into blocks and attributes; never throws on bad input. */
