@@ -60,3 +60,17 @@ describe('an extractor that crashes', () => {
     expect(JSON.stringify(findings)).not.toContain(secret);
   });
 });
+
+describe('YAML parse errors never quote a secret', () => {
+  // An unquoted value that starts with `!` or `*` is a tag or an alias to YAML; passwords do that.
+  it.each([
+    ['k8s/secret.yaml', `apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData:\n  password: !${LABEL} x\n`, 5, 'malformed YAML: unknown tag !<…6Jg5>'],
+    ['k8s/alias.yaml', `apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData:\n  password: *${LABEL}\n`, 5, 'malformed YAML: unidentified alias "…6Jg5"'],
+    ['.github/workflows/ci.yml', `on: push\njobs:\n  a:\n    steps:\n      - run: !${TOKEN} x\n`, 5, 'malformed YAML: unknown tag !<…2Ue4>'],
+    ['docker-compose.yml', `services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: *${LABEL}\n`, 4, 'malformed YAML: unidentified alias "…6Jg5"'],
+  ])('%s', (path, content, line, message) => {
+    const { findings } = extractIdentities({ path, content });
+    expect(findings.map((f) => [f.rule, f.line, f.message])).toEqual([['parse/error', line, message]]);
+    expect(JSON.stringify(findings)).not.toContain(LABEL);
+  });
+});

@@ -1,4 +1,5 @@
 import yaml from 'js-yaml';
+import { quoteErrorMessage } from '../../secrets/redact.js';
 import type { ExtractError } from '../../types.js';
 import { LineIndex } from './lines.js';
 
@@ -205,8 +206,9 @@ function toExtractError(file: string, content: string, index: LineIndex, from: n
     return { file, line: index.line(error.position), column: index.column(error.position), message: `YAML rejected: ${error.message}` };
   }
   if (error instanceof yaml.YAMLException && error.mark) {
+    // js-yaml names the tag or alias it could not resolve: an unquoted `password: !Xk9…` is a tag.
     const position = Math.min(from + error.mark.position, content.length);
-    return { file, line: index.line(position), column: index.column(position), message: `malformed YAML: ${error.reason}` };
+    return { file, line: index.line(position), column: index.column(position), message: `malformed YAML: ${quoteErrorMessage(error.reason)}` };
   }
   if (error instanceof RangeError) {
     // Stack exhaustion below maxDepth (very long flow lines); report, don't crash.
