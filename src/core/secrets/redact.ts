@@ -20,17 +20,21 @@ export function secretFingerprint(detectorId: string, secret: string): string {
 /**
  * Source text that an error message may quote. A parse error can sit on the very line that holds a
  * secret (`ghp_… =` with no value, a token pasted where a block label goes), so a message quotes
- * only what reads as a name — words joined by `_ . - / :` or camelCase, with at most two runs of
- * digits (`aws_iam_user`, `ci-bot`, `DeployKey`, `aws_s3_bucket`) — and redacts anything else.
+ * only what reads as a name — words joined by `_ . - / : @ *` or camelCase, with at most two runs
+ * of digits (`aws_iam_user`, `ci-bot`, `DeployKey`, `aws_s3_bucket`, `@acme/payments`, `infra/**`)
+ * — and redacts anything else.
  */
 export function quoteSourceText(text: string): string {
   return isPlainName(text) ? text : redact(text);
 }
 
-const NAME_CHARS = /^[A-Za-z0-9_.\-/: ]+$/;
+const NAME_CHARS = /^[A-Za-z0-9_.\-/: *@]+$/;
 const LONG_RUN = /[A-Za-z0-9]{25}/;
+/** Dates, times and versions: short digit groups (`2027-03-31`, `1.2.3`). */
+const DIGIT_GROUPS = /^[0-9]{1,4}(?:[-./:][0-9]{1,4}){0,3}$/;
 
 function isPlainName(text: string): boolean {
+  if (DIGIT_GROUPS.test(text)) return true;
   if (text.length === 0 || text.length > 64 || !NAME_CHARS.test(text) || LONG_RUN.test(text)) return false;
   const digitRuns = text.match(/[0-9]+/g)?.length ?? 0;
   const humps = text.match(/[a-z][A-Z]/g)?.length ?? 0;

@@ -41,7 +41,7 @@ describe('secretFingerprint', () => {
 });
 
 describe('quoteSourceText: what a parse-error message may quote', () => {
-  it.each(['aws_iam_user', 'ci_bot', 'ci-bot', 'DeployKey', 'aws_s3_bucket', 'ec2_role_v2', 'LEGACY_FTP_PASSWORD', 'resource', 'module.iam', 'getServiceAccountName', 'u1'])('quotes the name %s as it is', (name) => {
+  it.each(['aws_iam_user', 'ci_bot', 'ci-bot', 'DeployKey', 'aws_s3_bucket', 'ec2_role_v2', 'LEGACY_FTP_PASSWORD', 'resource', 'module.iam', 'getServiceAccountName', 'u1', '@acme/payments', 'infra/ci/**', '2027-03-31', '1.2.3'])('quotes the name %s as it is', (name) => {
     expect(quoteSourceText(name)).toBe(name);
   });
 
