@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { extractors } from '../../../src/core/identities/registry.js';
-import { defaultSettings } from '../../../src/core/types.js';
-import { renderers } from '../../../src/core/report/registry.js';
-import { extractIdentities, scanSources } from '../../../src/core/scan.js';
+import { extractors } from '../../src/core/identities/registry.js';
+import { defaultSettings } from '../../src/core/types.js';
+import { parseConfig } from '../../src/core/policy/config.js';
+import { parseOwnersFile } from '../../src/core/policy/owners-file.js';
+import { renderers } from '../../src/core/report/registry.js';
+import { extractIdentities, scanSources } from '../../src/core/scan.js';
 
 /**
  * SPEC §2.2/§6: no output carries a whole secret, and a parse error is itself a finding. The two
@@ -72,5 +74,28 @@ describe('YAML parse errors never quote a secret', () => {
     const { findings } = extractIdentities({ path, content });
     expect(findings.map((f) => [f.rule, f.line, f.message])).toEqual([['parse/error', line, message]]);
     expect(JSON.stringify(findings)).not.toContain(LABEL);
+  });
+});
+
+describe('config and owners-file problems never quote a secret pasted into them', () => {
+  it.each([
+    [`fail-on: ${LABEL}\n`, '"fail-on" must be one of error, warning, notice, info, none, not "…6Jg5"'],
+    [`paths-ignore: ${LABEL}\n`, '"paths-ignore" must be a list, not a string ("…6Jg5")'],
+    [`${LABEL}: 1\n`, 'unknown key "…6Jg5" in the config file; known keys: paths-ignore, max-file-size, fail-on, detectors, issues, schedule, baseline, owners-file'],
+    [`fail-on: *${LABEL}\n`, 'cannot read the YAML: Unresolved alias (the anchor must be set before the alias): …6Jg5'],
+  ])('config %j', (content, message) => {
+    const { errors } = parseConfig(content, '.github/nhi-steward.yml');
+    expect(errors.map((e) => e.message)).toEqual([`.github/nhi-steward.yml: ${message}`]);
+    expect(JSON.stringify(errors)).not.toContain(LABEL);
+  });
+
+  it.each([
+    [`identities:\n  - match: "*"\n    owner: ${LABEL}\n`, 'owner "…6Jg5" is not a valid owner: write @user, @org/team or an email address'],
+    [`identities:\n  - match: "*"\n    owner: "@acme/a"\n    rotation: ${LABEL}\n`, 'rotation "…6Jg5" is not a duration: write a whole number and a unit (h, d, w, mo, y), e.g. 90d; or use ephemeral, managed, never'],
+    [`identities:\n  - match: "*"\n    owner: *${LABEL}\n`, 'cannot read the YAML: Unresolved alias (the anchor must be set before the alias): …6Jg5'],
+  ])('owners %j', (content, message) => {
+    const { problems } = parseOwnersFile(content);
+    expect(problems.map((p) => p.message)).toEqual([message]);
+    expect(JSON.stringify(problems)).not.toContain(LABEL);
   });
 });

@@ -5,6 +5,7 @@
  * other key still applies. Nothing here throws on bad input.
  */
 import { defaultSettings, type FailOn, type Finding, type ScanSettings } from '../types.js';
+import { quoteErrorMessage } from '../secrets/redact.js';
 import { parseDuration, parseSize } from './duration.js';
 import { policyFingerprint } from './rules.js';
 import { configSchema } from './schemas.js';
@@ -80,13 +81,15 @@ function describe(path: YamlPath): string {
 }
 
 function toFinding(problem: Problem, path: string): Finding {
+  // Problems quote the values they reject; a secret pasted into the file must not reach a report.
+  const message = quoteErrorMessage(problem.message);
   return {
     rule: CONFIG_RULE,
     level: 'error',
     file: path,
     line: problem.line,
     column: problem.column,
-    message: `${path}: ${problem.message}`,
-    fingerprint: policyFingerprint(CONFIG_RULE, path, problem.message),
+    message: `${path}: ${message}`,
+    fingerprint: policyFingerprint(CONFIG_RULE, path, message),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { Minimatch } from 'minimatch';
 import type { IdentityRecord } from '../types.js';
+import { quoteErrorMessage } from '../secrets/redact.js';
 import { parseDate, parseRotation, type Rotation } from './duration.js';
 import { ownersSchema, OWNER_PATTERN } from './schemas.js';
 import { kindOf, positionOf, readYaml, schemaProblems, type Problem, type YamlPath, type YamlSource } from './yaml-source.js';
@@ -49,6 +50,12 @@ export function ownerError(owner: string): string | undefined {
 }
 
 export function parseOwnersFile(content: string): OwnersFile {
+  const { entries, problems } = readOwnersFile(content);
+  // Problems quote the values they reject; a secret pasted into the file must not reach a report.
+  return { entries, problems: problems.map((p) => ({ ...p, message: quoteErrorMessage(p.message) })) };
+}
+
+function readOwnersFile(content: string): OwnersFile {
   const source = readYaml(content);
   if (source.errors.length > 0) return { entries: [], problems: source.errors };
   if (source.value === null || source.value === undefined) return { entries: [], problems: [] };
