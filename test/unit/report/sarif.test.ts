@@ -48,7 +48,7 @@ describe('sarif report', () => {
     const ids = run.tool.driver.rules.map((r: { id: string }) => r.id);
     expect(ids).toEqual(['credential/no-rotation', 'identity/unowned', 'owners/stale-entry', 'secret/github-classic-pat', 'secret/stripe-test-key']);
     const secret = run.tool.driver.rules[3];
-    expect(secret.shortDescription.text).toBeTruthy();
+    expect(secret.shortDescription.text).toBe('GitHub personal access token (classic)');
     expect(secret.help.markdown).toContain('**Fix:**');
     expect(secret.properties.tags).toEqual(expect.arrayContaining(['security', 'NHI2']));
     expect(secret.properties['security-severity']).toBe('8.0');

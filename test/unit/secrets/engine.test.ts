@@ -82,8 +82,11 @@ describe('secrets engine: findings', () => {
     expect(createSecretScanner([{ ...loose, skipGenericFilters: true }]).scan({ path: 'a.env', content }, settings)).toHaveLength(1);
   });
 
-  it('runs the real catalog without crashing', () => {
-    expect(() => scanSecrets({ path: 'a.env', content: 'TOKEN=abc\n' }, settings)).not.toThrow();
+  it('runs the real catalog: a checksum-valid token is found and redacted, a three-letter value is not', () => {
+    expect(scanSecrets({ path: 'a.env', content: 'TOKEN=abc\n' }, settings)).toEqual([]);
+    const ghp = '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';
+    const found = scanSecrets({ path: 'b.env', content: `TOKEN=abc\nGITHUB_TOKEN=${ghp}\n` }, settings);
+    expect(found.map((f) => [f.rule, f.line, f.redacted, f.fingerprint])).toEqual([['secret/github-classic-pat', 2, 'ghp_…kWP8', secretFingerprint('github-classic-pat', ghp)]]);
   });
 });
 
