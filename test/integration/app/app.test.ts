@@ -209,10 +209,12 @@ roleRef:
   });
 
   it('6. under injected 500s and rate limits the check completes and no issue is duplicated', { timeout: 90_000 }, async () => {
-    double.inject({ method: 'POST', path: '/repos/{owner}/{repo}/check-runs', status: 500, times: 1 });
-    double.inject({ method: 'GET', path: '/repos/{owner}/{repo}/pulls/{pull_number}/files', status: 403, retryAfter: 1, times: 1 });
-    double.inject({ method: 'POST', path: '/repos/{owner}/{repo}/issues', status: 429, retryAfter: 1, times: 1 });
-    double.inject({ method: 'PATCH', path: '/repos/{owner}/{repo}/check-runs/{check_run_id}', status: 502, times: 1 });
+    const faults = [
+      double.inject({ method: 'POST', path: '/repos/{owner}/{repo}/check-runs', status: 500, times: 1 }),
+      double.inject({ method: 'GET', path: '/repos/{owner}/{repo}/pulls/{pull_number}/files', status: 403, retryAfter: 1, times: 1 }),
+      double.inject({ method: 'POST', path: '/repos/{owner}/{repo}/issues', status: 429, retryAfter: 1, times: 1 }),
+      double.inject({ method: 'PATCH', path: '/repos/{owner}/{repo}/check-runs/{check_run_id}', status: 502, times: 1 }),
+    ];
     const { payload } = openPull('feature/flaky', { 'src/config.js': CONFIG_WITH_SECRET });
     const response = await app.deliver('pull_request', payload);
     // Retries can outlast the webhook's response window (Probot answers 202 and carries on).
@@ -224,6 +226,8 @@ roleRef:
     const titles = managedIssues().map((i) => i.title);
     expect(titles.length).toBeGreaterThan(0);
     expect(titles).toEqual([...new Set(titles)]);
+    // Every fault was served: the retries above were exercised, not skipped.
+    expect(faults.map((f) => [f.method, f.path, f.hits])).toEqual(faults.map((f) => [f.method, f.path, 1]));
     double.assertNoViolations();
   });
 
