@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { toSourceFile } from '../../src/core/source.js';
+
+/** SPEC §2.1: binary = a NUL byte in the first 8 KiB; files over max-file-size are skipped; nothing silently. */
+describe('toSourceFile', () => {
+  const settings = { maxFileSize: 5 * 1024 * 1024 };
+
+  it('skips a file with a NUL byte in its first 8 KiB as binary', () => {
+    const bytes = Buffer.alloc(8 * 1024, 'a');
+    bytes[8 * 1024 - 1] = 0;
+    expect(toSourceFile('img.bin', bytes, settings)).toEqual({ path: 'img.bin', reason: 'binary', detail: 'NUL byte in the first 8 KiB' });
+  });
+
+  it('scans a text file whose first NUL byte comes after 8 KiB', () => {
+    const bytes = Buffer.concat([Buffer.alloc(8 * 1024, 'a'), Buffer.from([0]), Buffer.from('\nTOKEN=x\n')]);
+    const file = toSourceFile('log.txt', bytes, settings);
+    expect(file).toMatchObject({ path: 'log.txt' });
+    expect('content' in file && file.content.endsWith('\nTOKEN=x\n')).toBe(true);
+  });
+
+  it('skips a file over max-file-size, saying by how much, and keeps one at the limit', () => {
+    expect(toSourceFile('big.txt', Buffer.alloc(101, 'a'), { maxFileSize: 100 })).toEqual({ path: 'big.txt', reason: 'too-large', detail: '101 bytes exceeds max-file-size 100' });
+    expect(toSourceFile('ok.txt', Buffer.alloc(100, 'a'), { maxFileSize: 100 })).toEqual({ path: 'ok.txt', content: 'a'.repeat(100) });
+  });
+
+  it('decodes invalid UTF-8 with replacement characters instead of skipping, and keeps addedLines', () => {
+    const file = toSourceFile('a.txt', Buffer.from([0x61, 0xff, 0x62]), settings, new Set([1]));
+    expect(file).toEqual({ path: 'a.txt', content: 'a\ufffdb', addedLines: new Set([1]) });
+  });
+});
