@@ -1611,6 +1611,7 @@ var FREE_FORM_DETECTORS = /* @__PURE__ */ new Set([
   "netrc-password",
   "pypirc-password",
   "git-credentials-password",
+  "pgpass-password",
   "kubernetes-secret-string-data"
 ]);
 function isGenericDetector(detector) {
@@ -1687,9 +1688,9 @@ var WORDS_ONLY = new RegExp("^\\p{L}+(?:[_.\\- ]\\p{L}+)*$", "u");
 var URL_WITHOUT_CREDENTIALS = /^[a-z][a-z0-9+.-]{1,20}:\/\/[^@\s]*$/i;
 var FILE_PATH = /^(?:[A-Za-z]:\\|~\/|\.{1,2}[\/\\]|\/)[\w@.\/\\ -]*$|^[\w.-]+(?:\/[\w.-]+)*\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|pub|gpg|asc|conf|cfg|ini|properties|xml|toml)$/i;
 var CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kts?|cs|rb|php|swift|rs|scala|groovy|dart|c|cc|cpp|h|hpp|m|mm|lua|exs?|clj|vue|svelte|jl|r|fs|vb)$/i;
-var EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixtures?|__fixtures__|__mocks__|mocks?|examples?|samples?)(?:\/)|\.(?:example|sample|template|tmpl|dist|tpl)(?:\.[\w]+)?$|(?:^|\/)[^/]*(?:[._-](?:test|spec)s?\.[\w]+|_test\.go|^test_[^/]*\.py)$/i;
+var EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixtures?|__fixtures__|__mocks__|mocks?|examples?|samples?)(?:\/)|(?:^|\/)(?:example|sample|template)[._-][^/]*$|\.(?:example|sample|template|tmpl|dist|tpl)(?:\.[\w]+)?$|(?:^|\/)[^/]*(?:[._-](?:test|spec)s?\.[\w]+|_test\.go|^test_[^/]*\.py)$/i;
 var NON_SECRET_NAME = /(?:csrf|xsrf|page|next|continuation|cancellation|sync|cursor|refresh_?token_?url|token_?url|token_?endpoint|token_?type|token_?uri)[_-]?(?:token|key)?["']?\s*[:=]/i;
-var NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition|sort|cache|routing|idempotency|site|anon|map|hash|lookup|row|object|bucket|i18n|translation|locale|unique|index|ssh|gpg|pgp|verify|verification|recaptcha|registry|group|message|event|node|react|dedup|dedupe)[_.-]?key["']?\s*(?:[:=]|=>)/i;
+var NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition|sort|cache|routing|idempotency|site|anon|map|hash|lookup|row|object|bucket|i18n|translation|locale|unique|index|ssh|gpg|pgp|verify|verification|recaptcha|registry|group|message|event|node|react|dedup|dedupe)[_.-]?key["']?\s*(?:[:=(]|=>)/i;
 function entropy(value2) {
   const counts = /* @__PURE__ */ new Map();
   for (const ch of value2) counts.set(ch, (counts.get(ch) ?? 0) + 1);
@@ -1766,6 +1767,8 @@ var FILTERS = [
   { reason: "user name repeated as password", scope: "free-form", test: (c) => c.line.includes(`/${c.secret}:${c.secret}@`) },
   { reason: "low entropy", scope: "free-form", test: (c) => new Set(c.secret).size < 5 || entropy(c.secret) < 2.3 },
   { reason: "templating placeholder", scope: "free-form", test: (c) => insideInterpolation(c.secret, c.line) },
+  // Bitnami SealedSecrets `encryptedData` (always `Ag…`, hundreds of base64 chars) are safe to commit.
+  { reason: "encrypted value (SealedSecret)", scope: "generic", test: (c) => /^Ag[A-D][A-Za-z0-9+/]{200,}={0,2}$/.test(c.secret) },
   { reason: "UUID", scope: "generic", test: (c) => UUID2.test(c.secret) },
   {
     reason: "hex digest",
@@ -1843,7 +1846,7 @@ function isBasicCredential(encoded) {
   const decoded = Buffer.from(encoded, "base64").toString("utf8");
   return freeFormValueReason(decoded.slice(decoded.indexOf(":") + 1)) === void 0;
 }
-var PASSWORD_WORDS = String.raw`password|passwd|passphrase|pwd|(?<=[_.-])pass`;
+var PASSWORD_WORDS = String.raw`password|passwd|passphrase|pwd|(?<![A-Za-z])pass`;
 var SECRET_WORDS = String.raw`secret|credentials?|(?:private|encryption|signing|master|hmac|shared|client)[_.-]?key`;
 var API_KEY_WORDS = String.raw`api[_.-]?key|apikey|access[_.-]?key|app[_.-]?key|account[_.-]?key|subscription[_.-]?key`;
 var TOKEN_WORDS = String.raw`token|auth|authorization|bearer|(?<=[_.-])pat`;
@@ -2071,12 +2074,100 @@ var genericDetectors = [
     }
   },
   {
+    id: "generic-name-value",
+    title: "Secret in a name/value pair (Kubernetes env, ECS task, Terraform environment)",
+    provider: "Generic",
+    level: "error",
+    keywords: ["password", "passwd", "secret", "token", "api_key", "apikey", "access_key", "private_key", "credential"],
+    // `- name: DB_PASSWORD` then `value: "…"` on the next line, or `{"name": "DB_PASSWORD", "value": "…"}`.
+    pattern: new RegExp(
+      String.raw`\bname["']?[ \t]*[:=][ \t]*["']?[A-Za-z0-9_.-]{0,40}?(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|authorization)["']?[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?["']?value["']?[ \t]*[:=][ \t]*` + value(6),
+      "i"
+    ),
+    entropy: 2.3,
+    validate: looksLikePassword,
+    samples: {
+      positive: [
+        { text: '        env:\n          - name: DB_PASSWORD\n            value: "Xq9Lz2Km8Vr4"', secret: "Xq9Lz2Km8Vr4", path: "k8s/deployment.yaml" },
+        { text: '{ "name": "STRIPE_API_KEY", "value": "Lz8Xq3Km9Vr2Tn7Wp4Bs1H" },', secret: "Lz8Xq3Km9Vr2Tn7Wp4Bs1H", path: "ecs/task-definition.json" },
+        { text: '    { name = "SERVICE_TOKEN", value = "Tq9Lz2Xm8Vk4Rn7Wp1Bs3H" },', secret: "Tq9Lz2Xm8Vk4Rn7Wp1Bs3H", path: "ecs.tf" }
+      ],
+      negative: [
+        { text: "          - name: DB_PASSWORD\n            valueFrom:\n              secretKeyRef: { name: db, key: password }", path: "k8s/deployment.yaml" },
+        { text: '          - name: DB_PASSWORD\n            value: "${DB_PASSWORD}"', path: "k8s/deployment.yaml" },
+        { text: "          - name: DB_PASSWORD_FILE\n            value: /run/secrets/db", path: "k8s/deployment.yaml" }
+      ]
+    }
+  },
+  {
+    id: "generic-terraform-variable-default",
+    title: "Secret as the default of a Terraform variable",
+    provider: "Generic",
+    level: "error",
+    keywords: ["variable"],
+    // `variable "db_password" { default = "…" }`: the name and the value sit on different lines.
+    pattern: new RegExp(
+      String.raw`\bvariable[ \t]+"[A-Za-z0-9_-]{0,60}?(?:password|passwd|secret|token|api_?key|access_?key|private_?key|credentials?)[A-Za-z0-9_-]{0,20}"[ \t]*\{(?:[^{}"\n]|\n|"[^"\n]{0,200}"){0,600}?\bdefault[ \t]*=[ \t]*"(?<secret>[^"\s\\$]{6,500})"`,
+      "i"
+    ),
+    entropy: 2.3,
+    validate: looksLikePassword,
+    samples: {
+      positive: [
+        { text: 'variable "db_password" {\n  type      = string\n  sensitive = true\n  default   = "Xq9Lz2Km8Vr4"\n}', secret: "Xq9Lz2Km8Vr4", path: "variables.tf" },
+        { text: 'variable "datadog_api_key" {\n  description = "Datadog key"\n  default = "Lz8Xq3Km9Vr2Tn7Wp4Bs1H"\n}', secret: "Lz8Xq3Km9Vr2Tn7Wp4Bs1H", path: "main.tf" }
+      ],
+      negative: [
+        { text: 'variable "db_password" {\n  type      = string\n  sensitive = true\n}', path: "variables.tf" },
+        { text: 'variable "db_password" {\n  default = ""\n}', path: "variables.tf" },
+        { text: 'variable "token_ttl" {\n  default = "3600s"\n}', path: "variables.tf" }
+      ]
+    }
+  },
+  {
+    id: "generic-basic-auth-call",
+    title: "Password passed as HTTP basic-auth credentials in code",
+    provider: "Generic",
+    level: "error",
+    keywords: ["auth", "networkcredential", "getconnection", "usernamepasswordcredentials"],
+    // requests `auth=("user", "pw")`, `HTTPBasicAuth("user", "pw")`, Java `setBasicAuth("user", "pw")`, axios `auth: { username, password }` is the generic-password case.
+    pattern: /(?:\bauth[ \t]*=[ \t]*\(|\b(?:HTTPBasicAuth|HTTPDigestAuth|BasicAuth|basic_auth|basicAuth|setBasicAuth|withBasicAuth|NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials)[ \t]*\(|\bbasic_auth[ \t]*=[ \t]*[(\[]|\bgetConnection[ \t]*\([^,()\n]{1,200},)[ \t]*["'][^"'\n]{1,100}["'][ \t]*,[ \t]*["'](?<secret>[^"'\s]{6,200})["']/,
+    validate: looksLikePassword,
+    samples: {
+      positive: [
+        { text: 'r = requests.get(url, auth=("deploy", "Xq9Lz2Km8Vr4"))', secret: "Xq9Lz2Km8Vr4", path: "sync.py" },
+        { text: "session.auth = HTTPBasicAuth('api', 'Pz7Lq2Xm9Vk4')", secret: "Pz7Lq2Xm9Vk4", path: "client.py" },
+        { text: 'headers.setBasicAuth("svc", "Zt7Rk2Lm9Xq4");', secret: "Zt7Rk2Lm9Xq4", path: "Client.java" },
+        { text: 'client.Credentials = new NetworkCredential("svc-mail", "Hk8Lq2Zm9Xr4");', secret: "Hk8Lq2Zm9Xr4", path: "Mailer.cs" },
+        { text: 'Connection c = DriverManager.getConnection(url, "app", "Vk4Rn8Wt1Bs3");', secret: "Vk4Rn8Wt1Bs3", path: "Db.java" }
+      ],
+      negative: ["requests.get(url, auth=(user, password))", 'auth=("user", "password")', 'HTTPBasicAuth(os.environ["U"], os.environ["P"])']
+    }
+  },
+  {
+    id: "generic-cli-password",
+    title: "Password on a command line (docker login -p, mysql -p, sshpass -p)",
+    provider: "Generic",
+    level: "error",
+    keywords: ["docker", "mysql", "sshpass", "mariadb"],
+    pattern: /\b(?:(?:docker|podman|helm|buildah)[ \t]+(?:registry[ \t]+)?login\b[^\n]{0,200}?[ \t]-p[ \t]+|(?:mysql|mysqldump|mariadb|mysqladmin)\b[^\n]{0,200}?[ \t]-p|sshpass[ \t]+-p[ \t]*)["']?(?<secret>[^\s"'$;|&]{6,200})(?![^\s"';|&])/,
+    validate: looksLikePassword,
+    samples: {
+      positive: [
+        { text: "docker login -u ci -p Xq9Lz2Km8Vr4 registry.corp.io", secret: "Xq9Lz2Km8Vr4", path: "ci/push.sh" },
+        { text: "mysql -h db -u root -pZt7Rk2Lm9Xq4 shop < dump.sql", secret: "Zt7Rk2Lm9Xq4", path: "restore.sh" },
+        { text: "sshpass -p 'Pz7Lq2Xm9Vk4' ssh deploy@10.0.0.5", secret: "Pz7Lq2Xm9Vk4", path: "deploy.sh" }
+      ],
+      negative: ['docker login -u ci -p "$REGISTRY_PASSWORD" registry.corp.io', "mysql -u root -p shop", "docker login -u ci --password-stdin"]
+    }
+  },
+  {
     id: "generic-xml-secret",
     title: "Secret in an XML element or .NET app setting",
     provider: "Generic",
     level: "error",
     keywords: ["password>", "passwd>", "secret>", "token>", "key>"],
-    pattern: /<(?<tag>[A-Za-z0-9_.:-]{0,40}?(?:password|passwd|secret|token|api[_.-]?key|apikey|access[_.-]?key))>(?<secret>[^<>\s]{6,500})<\/\k<tag>>/i,
+    pattern: /<(?<tag>[A-Za-z0-9_.:-]{0,40}?(?:password|passwd|secret|token|(?:api|access|app|account|private)[_.-]?key|apikey))>(?<secret>[^<>\s]{6,500})<\/\k<tag>>/i,
     entropy: 2.3,
     validate: looksLikePassword,
     samples: {
@@ -2089,17 +2180,18 @@ var genericDetectors = [
   },
   {
     id: "generic-app-setting",
-    title: "Secret in a .NET appSettings entry",
+    title: "Secret in an XML key/value setting (.NET appSettings, Spring/Hibernate properties)",
     provider: "Generic",
     level: "error",
-    keywords: ["add key="],
-    pattern: /\bkey=["'][A-Za-z0-9_.:-]{0,40}?(?:password|passwd|secret|token|api[_.-]?key|apikey)["']\s+value=["'](?<secret>[^"'\s<>]{6,500})["']/i,
+    keywords: ["key=", "name="],
+    pattern: /\b(?:key|name)=["'][A-Za-z0-9_.:-]{0,40}?(?:password|passwd|secret|token|api[_.-]?key|apikey)["']\s+value=["'](?<secret>[^"'\s<>]{6,500})["']/i,
     entropy: 2.3,
     validate: looksLikePassword,
     samples: {
       positive: [
         { text: '<add key="SmtpPassword" value="Xq9Lz2Km8Vr4" />', secret: "Xq9Lz2Km8Vr4", path: "Web.config" },
-        { text: '    <add key="PaymentApiKey" value="Lz8Xq3Km9Vr2Tn7Wp4Bs1H"/>', secret: "Lz8Xq3Km9Vr2Tn7Wp4Bs1H", path: "App.config" }
+        { text: '    <add key="PaymentApiKey" value="Lz8Xq3Km9Vr2Tn7Wp4Bs1H"/>', secret: "Lz8Xq3Km9Vr2Tn7Wp4Bs1H", path: "App.config" },
+        { text: '<property name="hibernate.connection.password" value="Pz7Lq2Xm9Vk4"/>', secret: "Pz7Lq2Xm9Vk4", path: "hibernate.cfg.xml" }
       ],
       negative: ['<add key="SmtpPassword" value="" />', '<add key="ApiKeyHeader" value="X-Api-Key" />', '<add key="SmtpPassword" value="#{SmtpPassword}#" />']
     }
@@ -2279,6 +2371,21 @@ var toolFileDetectors = [
     samples: {
       positive: [{ text: "[distutils]\nindex-servers = corp\n\n[corp]\nrepository = https://pypi.corp.io/\nusername = deploy\npassword = Zm8qLx2vR7kT", secret: "Zm8qLx2vR7kT", path: ".pypirc" }],
       negative: [{ text: "[pypi]\nusername = __token__\npassword = <your-token>", path: ".pypirc" }]
+    }
+  },
+  {
+    id: "pgpass-password",
+    title: "Password in a PostgreSQL .pgpass file",
+    provider: "PostgreSQL",
+    level: "error",
+    // The file name decides; keywords are the usual port fields (and the `*` wildcard) of its lines.
+    keywords: [":5432:", ":5433:", ":6432:", ":25060:", ":26257:", ":*:", "localhost:"],
+    pathPattern: /(?:^|\/)\.?pgpass(?:\.conf)?$/,
+    // hostname:port:database:username:password, one entry a line; `*` wildcards in the first four.
+    pattern: /^[ \t]*[^:#\s]{1,255}:[^:\s]{1,10}:[^:\s]{1,255}:[^:\s]{1,255}:(?<secret>\S{3,500})[ \t]*\r?$/m,
+    samples: {
+      positive: [{ text: "# ledger\ndb.internal:5432:ledger:ledger_app:Zm8qLx2vR7kT\n", secret: "Zm8qLx2vR7kT", path: ".pgpass" }],
+      negative: [{ text: "localhost:5432:*:postgres:postgres", path: ".pgpass" }, { text: "db.internal:5432:ledger:ledger_app:Zm8qLx2vR7kT", path: "notes.txt" }]
     }
   },
   {
