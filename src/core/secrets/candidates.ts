@@ -1,5 +1,4 @@
 import type { CompiledCatalog, CompiledDetector } from './compile.js';
-import { LineIndex } from './lines.js';
 
 /** A regex match of one detector, before any filtering. Offsets are into the file content. */
 export interface RawMatch {
@@ -34,13 +33,7 @@ const MAX_MERGED = 4096; // …up to this length: a regex that backtracks per at
  * All matches of the active detectors, found with one keyword pass over the content and regex runs
  * only where keywords occur. `active[i]` is 1 when detector i applies to this file.
  */
-export function findMatches(
-  content: string,
-  catalog: CompiledCatalog,
-  active: Uint8Array,
-  options: MatchOptions = DEFAULT_MATCH_OPTIONS,
-  lines: () => LineIndex = () => new LineIndex(content),
-): RawMatch[] {
+export function findMatches(content: string, catalog: CompiledCatalog, active: Uint8Array, options: MatchOptions = DEFAULT_MATCH_OPTIONS): RawMatch[] {
   const n = content.length;
   const matches: RawMatch[] = [];
   const wanted = catalog.unconditional.filter((d) => active[d] === 1);
@@ -50,15 +43,58 @@ export function findMatches(
 
   const hits = catalog.automaton.scan(content);
   if (hits.length === 0) return matches;
+  const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active) : undefined;
   if (n < options.wholeFileBelow) {
-    for (const d of detectorsHit(hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches);
+    for (const d of detectorsHit(hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches, anchors?.get(d));
     return matches;
   }
-  const windows = planWindows(content, hits, catalog, active, lines());
+  const windows = planWindows(content, hits, catalog, active);
   windows.forEach((spans, d) => {
-    for (let i = 0; i < spans.length; i += 2) runWindow(content, catalog.detectors[d], d, spans[i], spans[i + 1], matches);
+    const at = anchors?.get(d);
+    for (let i = 0; i < spans.length; i += 2) runWindow(content, catalog.detectors[d], d, spans[i], spans[i + 1], matches, at);
   });
   return matches;
+}
+
+/**
+ * Per name-anchored detector (see `NameAnchor`), the sorted offsets where one of its matches may
+ * start: for each keyword hit, the start of the run of name characters that leads into it, when
+ * that run is short enough for the pattern's name part. Everywhere else the regex cannot match.
+ */
+function collectAnchors(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array): Map<number, number[]> {
+  const anchors = new Map<number, number[]>();
+  for (let h = 0; h < hits.length; h += 2) {
+    const state = hits[h];
+    const hitEnd = hits[h + 1];
+    for (const keyword of catalog.automaton.keywordsAt(state)) {
+      const list = catalog.keywordAnchored[keyword];
+      if (list.length === 0) continue;
+      const hitStart = hitEnd - catalog.keywordLengths[keyword];
+      for (const d of list) {
+        if (active[d] !== 1) continue;
+        const { maxPrefix, nameChar } = catalog.detectors[d].anchor!;
+        // +1: a keyword may open with the separator that ends the name part (`_pat`, `[_.-]key`).
+        const limit = Math.max(0, hitStart - maxPrefix - 1);
+        let p = hitStart;
+        while (p > limit && nameChar[content.charCodeAt(p - 1)] === 1) p--;
+        if (p > 0 && nameChar[content.charCodeAt(p - 1)] === 1) continue; // the name is too long to match here
+        let starts = anchors.get(d);
+        if (!starts) anchors.set(d, (starts = []));
+        const last = starts.length - 1;
+        if (last < 0 || p > starts[last]) starts.push(p);
+        else if (p < starts[last]) insertSorted(starts, p);
+      }
+    }
+  }
+  return anchors;
+}
+
+/** Inserts `value` into an ascending list without duplicates (hits arrive almost in order). */
+function insertSorted(list: number[], value: number): void {
+  let i = list.length - 1;
+  while (i >= 0 && list[i] > value) i--;
+  if (i >= 0 && list[i] === value) return;
+  list.splice(i + 1, 0, value);
 }
 
 /** Detector indices (ascending) that have at least one keyword hit and apply to this file. */
@@ -85,35 +121,47 @@ function detectorsHit(hits: number[], catalog: CompiledCatalog, active: Uint8Arr
  * hit's line (bounded to BACK/FORWARD characters around the keyword), extended by the detector's
  * reach. Hits arrive in ascending order, so merging only ever looks at the last window.
  */
-function planWindows(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array, lines: LineIndex): Map<number, number[]> {
+function planWindows(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array): Map<number, number[]> {
   const n = content.length;
   const windows = new Map<number, number[]>();
-  let line = 0;
+  // The hit's line, found with indexOf around the hit and reused while hits stay on it: no line
+  // index is built for the many files whose hits lead to no match.
   let lineStart = 0;
   let lineEnd = -1;
+  let nearEnd = -1; // end of the second line after the hit's line, computed when first needed
   for (let h = 0; h < hits.length; h += 2) {
     const state = hits[h];
     const hitEnd = hits[h + 1];
     for (const keyword of catalog.automaton.keywordsAt(state)) {
       const hitStart = hitEnd - catalog.keywordLengths[keyword];
       if (hitStart < lineStart || hitStart > lineEnd) {
-        line = lines.lineOf(hitStart);
-        lineStart = lines.lineStart(line);
-        lineEnd = lines.lineEnd(line);
+        lineStart = hitStart === 0 ? 0 : content.lastIndexOf('\n', hitStart - 1) + 1;
+        lineEnd = lineEndFrom(content, hitStart);
+        nearEnd = -1;
       }
       for (const d of catalog.keywordDetectors[keyword]) {
         if (active[d] !== 1) continue;
         const reach = catalog.detectors[d].reach;
         const start = Math.max(lineStart, hitStart - BACK);
-        const end =
-          reach === 'block'
-            ? Math.min(n, hitEnd + BLOCK_REACH)
-            : Math.min(reach === 'near' ? lines.lineEnd(line + 2) : lineEnd, hitEnd + FORWARD);
+        let end: number;
+        if (reach === 'block') end = Math.min(n, hitEnd + BLOCK_REACH);
+        else if (reach === 'line') end = Math.min(lineEnd, hitEnd + FORWARD);
+        else {
+          if (nearEnd < 0) nearEnd = lineEndFrom(content, lineEndFrom(content, lineEnd + 1) + 1);
+          end = Math.min(nearEnd, hitEnd + FORWARD);
+        }
         addWindow(windows, d, start, end);
       }
     }
   }
   return windows;
+}
+
+/** Offset of the `\n` ending the line that holds `offset`, or the content length on the last line. */
+function lineEndFrom(content: string, offset: number): number {
+  if (offset >= content.length) return content.length;
+  const at = content.indexOf('\n', offset);
+  return at === -1 ? content.length : at;
 }
 
 function addWindow(windows: Map<number, number[]>, d: number, start: number, end: number): void {
@@ -138,11 +186,15 @@ function addWindow(windows: Map<number, number[]>, d: number, start: number, end
  * characters either side so lookarounds and `\b` behave as on the whole file; a match that runs
  * into the end of the slice is re-run (sticky) on a longer slice so that it is never truncated.
  */
-function runWindow(content: string, compiled: CompiledDetector, d: number, from: number, to: number, out: RawMatch[]): void {
+function runWindow(content: string, compiled: CompiledDetector, d: number, from: number, to: number, out: RawMatch[], anchors?: readonly number[]): void {
   const n = content.length;
   const sliceStart = Math.max(0, from - CONTEXT);
   const sliceEnd = Math.min(n, to + CONTEXT);
   const text = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
+  if (anchors) {
+    runAnchored(content, compiled, d, from, to, text, sliceStart, sliceEnd, anchors, out);
+    return;
+  }
   const regex = compiled.regex;
   regex.lastIndex = from - sliceStart;
   let previousStart = -1;
@@ -153,20 +205,71 @@ function runWindow(content: string, compiled: CompiledDetector, d: number, from:
       regex.lastIndex++;
       continue;
     }
-    let match: RegExpExecArray | null = m;
-    let base = sliceStart;
-    if (m.index + m[0].length === text.length && sliceEnd < n) {
-      base = Math.max(0, matchStart - CONTEXT);
-      const longer = content.slice(base, Math.min(n, matchStart + TRUNCATED_REACH));
-      compiled.sticky.lastIndex = matchStart - base;
-      match = compiled.sticky.exec(longer);
-    }
-    if (match && matchStart !== previousStart) {
-      previousStart = matchStart;
-      const raw = toRawMatch(match, base, d, compiled.hasSecretGroup);
-      if (raw) out.push(raw);
-    }
+    if (matchStart !== previousStart && record(content, compiled, d, m, text.length, sliceStart, sliceEnd, out)) previousStart = matchStart;
   }
+}
+
+/**
+ * The same search as the `g` loop above, for a name-anchored detector: the sticky regex runs only
+ * at the anchor offsets inside the window, in order, each at or after the end of the last match —
+ * exactly the matches the `g` loop finds, since no match can start anywhere else.
+ */
+function runAnchored(
+  content: string,
+  compiled: CompiledDetector,
+  d: number,
+  from: number,
+  to: number,
+  text: string,
+  sliceStart: number,
+  sliceEnd: number,
+  anchors: readonly number[],
+  out: RawMatch[],
+): void {
+  const sticky = compiled.sticky;
+  let lo = 0;
+  let hi = anchors.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (anchors[mid] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  let next = from; // where the `g` loop would search from (its lastIndex)
+  for (let i = lo; i < anchors.length; i++) {
+    const at = anchors[i];
+    if (at >= to) break;
+    if (at < next) continue;
+    sticky.lastIndex = at - sliceStart;
+    const m = sticky.exec(text);
+    if (m === null) continue;
+    if (m[0].length === 0) {
+      next = at + 1;
+      continue;
+    }
+    next = at + m[0].length;
+    record(content, compiled, d, m, text.length, sliceStart, sliceEnd, out);
+  }
+}
+
+/**
+ * Keeps one match; a match that runs into the end of its slice is re-run (sticky) on a longer
+ * slice. False when that re-run no longer matches.
+ */
+function record(content: string, compiled: CompiledDetector, d: number, m: RegExpExecArray, textLength: number, sliceStart: number, sliceEnd: number, out: RawMatch[]): boolean {
+  const n = content.length;
+  const matchStart = sliceStart + m.index;
+  let match: RegExpExecArray | null = m;
+  let base = sliceStart;
+  if (m.index + m[0].length === textLength && sliceEnd < n) {
+    base = Math.max(0, matchStart - CONTEXT);
+    const longer = content.slice(base, Math.min(n, matchStart + TRUNCATED_REACH));
+    compiled.sticky.lastIndex = matchStart - base;
+    match = compiled.sticky.exec(longer);
+  }
+  if (!match) return false;
+  const raw = toRawMatch(match, base, d, compiled.hasSecretGroup);
+  if (raw) out.push(raw);
+  return true;
 }
 
 function toRawMatch(m: RegExpExecArray, base: number, d: number, hasSecretGroup: boolean): RawMatch | undefined {

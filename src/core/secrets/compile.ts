@@ -22,6 +22,23 @@ export interface CompiledDetector {
   hasSecretGroup: boolean;
   generic: boolean;
   reach: Reach;
+  /** Set for patterns that open with a name before their keyword; see `nameAnchorOf`. */
+  anchor?: NameAnchor;
+}
+
+/**
+ * A pattern that opens with `(?<![C])[C]{m,n}?` (C a character class, e.g. `[A-Za-z0-9_.-]`) names
+ * a value: the lazy run of name characters leads straight into the detector's keyword
+ * (`DB_PASSWORD = …`, `client_secret: …`). Such a match can only start where a run of C begins,
+ * at most n characters (plus the keyword's own leading separator, `_pat`, `_key`) before a keyword
+ * hit. The engine tries the regex (sticky) only at those starts instead of at every position of a
+ * window, which is what made the `generic-*` assignments the costliest regexes of the catalog.
+ */
+export interface NameAnchor {
+  /** n of `{m,n}?`: the longest name part before the keyword. */
+  maxPrefix: number;
+  /** 1 for every UTF-16 code unit in C. */
+  nameChar: Uint8Array;
 }
 
 export interface CompiledCatalog {
@@ -32,6 +49,10 @@ export interface CompiledCatalog {
   keywordDetectors: number[][];
   /** Keyword lengths by keyword id (a hit's start is its end minus this). */
   keywordLengths: number[];
+  /** keyword id → indices of name-anchored detectors (those with `anchor`) among `keywordDetectors`. */
+  keywordAnchored: number[][];
+  /** Indices of the name-anchored detectors. */
+  anchored: number[];
   /** Detectors without keywords: searched over the whole file. */
   unconditional: number[];
   /** 1 for every detector without a `pathPattern`; copied per file, then path-scoped ones are set. */
@@ -64,6 +85,8 @@ export function compileCatalog(detectors: readonly Detector[]): CompiledCatalog 
     byId: new Map(compiled.map((c) => [c.detector.id, c])),
     automaton: new KeywordAutomaton(keywords),
     keywordDetectors,
+    keywordAnchored: keywordDetectors.map((list) => list.filter((d) => compiled[d].anchor !== undefined)),
+    anchored: compiled.flatMap((c, i) => (c.anchor ? [i] : [])),
     keywordLengths: keywords.map((k) => k.length),
     unconditional,
     activeByDefault: Uint8Array.from(compiled, (c) => (c.detector.pathPattern ? 0 : 1)),
@@ -83,7 +106,29 @@ function compileDetector(detector: Detector, order: number): CompiledDetector {
     hasSecretGroup,
     generic: detector.id.startsWith('generic-'),
     reach: reachOf(detector.pattern),
+    anchor: nameAnchorOf(detector.pattern),
   };
+}
+
+const NAME_PREFIX = /^\(\?<!\[((?:[^\]\\]|\\.)+)\]\)\[((?:[^\]\\]|\\.)+)\]\{(\d+),(\d+)\}\?/;
+const nameTables = new Map<string, Uint8Array>();
+
+/** The leading name part of a pattern (see `NameAnchor`), or undefined when it has none. */
+export function nameAnchorOf(pattern: RegExp): NameAnchor | undefined {
+  const m = NAME_PREFIX.exec(pattern.source);
+  // Under `u`/`v` a class may match a surrogate pair, which a per-code-unit table cannot walk.
+  if (!m || m[1] !== m[2] || /[uv]/.test(pattern.flags)) return undefined;
+  const flags = pattern.flags.replace(/[gydms]/g, '');
+  const key = `${flags}/${m[1]}`;
+  let nameChar = nameTables.get(key);
+  if (!nameChar) {
+    // One pass over the BMP per distinct class (the catalog has one): exact class semantics, flags included.
+    const cls = new RegExp(`[${m[1]}]`, flags);
+    nameChar = new Uint8Array(0x10000);
+    for (let code = 0; code < 0x10000; code++) if (cls.test(String.fromCharCode(code))) nameChar[code] = 1;
+    nameTables.set(key, nameChar);
+  }
+  return { maxPrefix: Number(m[4]), nameChar };
 }
 
 /** A syntactic over-approximation; see `Reach`. Negated classes that exclude `\n` stay on the line. */

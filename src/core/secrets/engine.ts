@@ -82,12 +82,10 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
   const active = catalog.activeByDefault.slice();
   for (const i of catalog.pathScoped) active[i] = catalog.detectors[i].detector.pathPattern!.test(file.path) ? 1 : 0;
-  let index: LineIndex | undefined;
-  const lineIndex = () => (index ??= new LineIndex(file.content)); // built once, only if needed
-  const raw = findMatches(file.content, catalog, active, options, lineIndex);
+  const raw = findMatches(file.content, catalog, active, options);
   if (raw.length === 0) return [];
 
-  const lines = lineIndex();
+  const lines = new LineIndex(file.content); // only files with a match pay for a line index
   const accepted: Candidate[] = [];
   for (const match of raw) {
     const compiled = catalog.detectors[match.detector];
