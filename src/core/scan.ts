@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { minimatch } from 'minimatch';
 import { linkReferences } from './identities/link.js';
 import { extractors } from './identities/registry.js';
@@ -109,7 +110,8 @@ function parseErrorFinding(error: ExtractError): Finding {
     line: error.line,
     column: error.column,
     message: error.message,
-    fingerprint: `parse:${error.file}:${error.line}:${error.message}`,
+    // Keyed by file and problem, not line, so the same broken file keeps one fingerprint.
+    fingerprint: createHash('sha256').update(`parse/error\0${error.file}\0${error.message}`).digest('hex'),
   };
 }
 
