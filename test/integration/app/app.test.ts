@@ -1,7 +1,26 @@
+import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { BASE_FILES, CONFIG_WITH_SECRET, NEW_SERVICE_ACCOUNT, OWNERS_FILE, RAW_SECRETS, REPO } from './fixtures.js';
+
+/** A fake GitHub classic token with a valid CRC32 checksum, different for each seed. */
+function fakeGitHubToken(seed: number): string {
+  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  let body = '';
+  let x = seed * 7919 + 104729;
+  while (body.length < 30) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    body += alphabet[x % 62];
+  }
+  let n = crc32(body) >>> 0;
+  let check = '';
+  while (n > 0) {
+    check = alphabet[n % 62] + check;
+    n = Math.floor(n / 62);
+  }
+  return `ghp_${body}${check.padStart(6, '0')}`;
+}
 
 let double: GitHubDouble;
 let app: RunningApp;
@@ -134,6 +153,38 @@ roleRef:
     double.assertNoViolations();
   });
 
+  it('2d. checks a PR from a fork read-only, and on ready_for_review', async () => {
+    const changed = BASE_FILES['k8s/api.yaml'].replace('  namespace: payments\n---', '  namespace: payments\n  labels:\n    tier: gold\n---');
+    const { number, payload } = openPull('fork/api', { 'k8s/api.yaml': changed, 'src/config.js': CONFIG_WITH_SECRET }, 'outsider');
+    const fork = { ...payload.repository, id: 999, full_name: 'outsider/payments', name: 'payments', owner: { ...payload.repository.owner, login: 'outsider', type: 'User' }, fork: true };
+    payload.pull_request.head = { ...payload.pull_request.head, repo: fork, label: 'outsider:fork/api' };
+    const ready = structuredClone(payload);
+    ready.action = 'ready_for_review';
+    expect(ready.pull_request.number).toBe(number);
+    await app.deliver('pull_request', ready);
+    const runs = checkRuns();
+    expect(runs.map((r) => [r.status, r.conclusion])).toEqual([['completed', 'failure']]);
+    expect(runs[0].annotations.map((a) => a.title)).toContain('secret/github-classic-pat');
+    // Read-only: the owner of the changed ServiceAccount is not asked to review a fork's PR.
+    expect(double.state.repo(REPO).issues.get(number)!.pull!.requestedTeams).toEqual([]);
+    expect(double.calls('pulls/request-reviewers')).toHaveLength(0);
+    double.assertNoViolations();
+  });
+
+  it('1b. sends annotations in batches of 50', async () => {
+    const tokens = Array.from({ length: 61 }, (_, i) => fakeGitHubToken(i));
+    const file = tokens.map((t, i) => `export const token${i} = '${t}';`).join('\n') + '\n';
+    const { payload } = openPull('feature/many', { 'src/tokens.ts': file });
+    await app.deliver('pull_request', payload);
+    const [run] = checkRuns();
+    expect(run.annotations).toHaveLength(61);
+    expect(run.annotationBatches).toEqual([50, 11]);
+    expect(run.annotations.map((a) => a.start_line)).toEqual(Array.from({ length: 61 }, (_, i) => i + 1));
+    const sent = double.requests.map((r) => JSON.stringify(r.body ?? '')).join('\n');
+    for (const token of tokens) expect(sent.includes(token)).toBe(false);
+    double.assertNoViolations();
+  });
+
   it('2c. reports an invalid config on the check run, with its line, instead of throwing', async () => {
     double.state.push(REPO, { files: { '.github/nhi-steward.yml': 'fail-on: error\npaths-ignroe:\n  - vendor/**\n' } });
     const { payload } = openPull('feature/config', { 'src/config.js': CONFIG_WITH_SECRET });
@@ -154,6 +205,9 @@ roleRef:
     expect(rotation.map((i) => i.title)).toEqual(['Credential without a rotation policy: terraform:aws_iam_access_key/infra/ci_bot']);
     expect(rotation[0].body).toContain('<!-- nhi-steward:fp=');
     expect(rotation[0].body).toContain('infra/iam.tf');
+    // assignees-from-owner: the credential's owner is a user, so the issue is theirs.
+    expect(rotation[0].assignees).toEqual(['jdoe']);
+    expect(rotation[0].body).toContain('@jdoe');
     const dashboard = issues.filter((i) => i.title === 'NHI inventory');
     expect(dashboard).toHaveLength(1);
     expect(dashboard[0].pinned).toBe(true);
