@@ -6,7 +6,7 @@ import type { Detector } from './detector.js';
 import { allDetectors } from './detectors/index.js';
 import { shannonEntropy } from './entropy.js';
 import { falsePositiveReason, isLockFile } from './false-positives.js';
-import { LineIndex } from './lines.js';
+import { LineIndex, lineAround } from './lines.js';
 import { resolveOverlaps } from './overlap.js';
 import { pairCandidates, type Pair } from './pairing.js';
 import { redact, secretFingerprint } from './redact.js';
@@ -85,13 +85,15 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   const raw = findMatches(file.content, catalog, active, options);
   if (raw.length === 0) return [];
 
-  const lines = new LineIndex(file.content); // only files with a match pay for a line index
   const accepted: Candidate[] = [];
   for (const match of raw) {
     const compiled = catalog.detectors[match.detector];
-    if (!isRealSecret(compiled.detector, match.secret, file.path, lines.lineAround(match.start, match.end))) continue;
+    if (!isRealSecret(compiled.detector, match.secret, file.path, lineAround(file.content, match.start, match.end))) continue;
     accepted.push({ ...match, detector: compiled.detector, generic: compiled.generic, order: compiled.order, line: 0 });
   }
+  if (accepted.length === 0) return [];
+
+  const lines = new LineIndex(file.content); // only files with a real candidate pay for a line index
   const kept = resolveOverlaps(accepted);
   for (const c of kept) c.line = lines.lineOf(c.start);
   const { pairs, singles } = pairCandidates(kept);

@@ -52,9 +52,20 @@ export class LineIndex {
    * filters on a minified 20 MB line see a bounded excerpt, not the whole line.
    */
   lineAround(offset: number, end: number, radius = 1024): string {
-    const line = this.lineOf(offset);
-    const from = Math.max(this.lineStart(line), offset - radius);
-    const to = Math.min(this.lineEnd(line), end + radius);
-    return this.text.slice(from, to);
+    return lineAround(this.text, offset, end, radius);
   }
+}
+
+/**
+ * `LineIndex.lineAround` without an index: the line breaks are searched only within `radius` of
+ * the match, so judging a match costs the same on a 9 MB bundle as on a 1 KB file.
+ */
+export function lineAround(text: string, offset: number, end: number, radius = 1024): string {
+  const lower = Math.max(0, offset - radius);
+  const back = text.slice(lower, offset).lastIndexOf('\n');
+  const from = back === -1 ? lower : lower + back + 1;
+  const upper = Math.min(text.length, end + radius);
+  const ahead = text.slice(offset, upper).indexOf('\n');
+  const to = ahead === -1 ? upper : offset + ahead;
+  return text.slice(from, to);
 }

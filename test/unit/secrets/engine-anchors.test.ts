@@ -20,7 +20,7 @@ function both(content: string, wholeFileBelow: number) {
   return [findMatches(content, anchored, active, { wholeFileBelow }), findMatches(content, plain, active, { wholeFileBelow })];
 }
 
-const names = ['DB_PASSWORD', 'password', 'db.pass', 'passwd', 'MY-API-KEY', 'apiKey', 'x-api-key', 'client_secret', 'clientSecret', 'jwtSecret', 'AUTH_TOKEN', 'authorization', 'gh_pat', 'SENTRY_KEY', 'publishKey', 'monkey', 'secretName', 'tokenizer', 'a'.repeat(38) + '_token', 'b'.repeat(45) + '_secret', 'private_key', 'signing.key'];
+const names = ['DB_PASSWORD', 'password', 'db.pass', 'passwd', 'MY-API-KEY', 'apiKey', 'x-api-key', 'client_secret', 'clientSecret', 'jwtSecret', 'AUTH_TOKEN', 'authorization', 'gh_pat', 'SENTRY_KEY', 'publishKey', 'monkey', 'secretName', 'tokenizer', 'a'.repeat(38) + '_token', 'b'.repeat(45) + '_secret', 'private_key', 'signing.key', 'encryption.key', 'master-key', 'hmac.key', 'shared-key', 'client.key', 'app.key', 'account.key', 'subscription.key', 'API.KEY'];
 const glue = ['=', ' = ', ': ', ':=', ' => ', '"', "'", '": "', "' => '", '(', "', '", ' { get; set; } = ', ': string = ', ' ', '\t', '--', 'ENV '];
 const value = fc.stringMatching(/^[A-Za-z0-9+\/=_.!#-]{6,40}$/);
 /** A name of 30–50 characters before the keyword straddles the 40-character limit of the name part. */

@@ -73,6 +73,13 @@ export function isBasicCredential(encoded: string): boolean {
   return freeFormValueReason(decoded.slice(decoded.indexOf(':') + 1)) === undefined;
 }
 
+/**
+ * `stem_key`, `stemkey`, `stem-key`, `stem.key`: every spelling of `stem[_.-]?key`. The keywords
+ * must cover every name the regex accepts: the engine runs these regexes only where a name runs
+ * into a keyword hit (compile.ts `NameAnchor`).
+ */
+const keySpellings = (...stems: string[]): string[] => stems.flatMap((stem) => ['_', '', '-', '.'].map((sep) => `${stem}${sep}key`));
+
 const PASSWORD_WORDS = String.raw`password|passwd|passphrase|pwd|(?<![A-Za-z])pass`;
 const SECRET_WORDS = String.raw`secret|credentials?|(?:private|encryption|signing|master|hmac|shared|client)[_.-]?key`;
 const API_KEY_WORDS = String.raw`api[_.-]?key|apikey|access[_.-]?key|app[_.-]?key|account[_.-]?key|subscription[_.-]?key`;
@@ -132,7 +139,7 @@ export const genericDetectors: Detector[] = [
     title: 'Secret or private key value assigned in code or config',
     provider: 'Generic',
     level: 'error',
-    keywords: ['secret', 'credential', 'privatekey', 'private_key', 'private-key', 'private.key', 'encryption_key', 'encryptionkey', 'encryption-key', 'signing_key', 'signingkey', 'signing-key', 'master_key', 'masterkey', 'hmac_key', 'hmackey', 'shared_key', 'sharedkey', 'client_key', 'clientkey'],
+    keywords: ['secret', 'credential', ...keySpellings('private', 'encryption', 'signing', 'master', 'hmac', 'shared', 'client')],
     pattern: assignment(SECRET_WORDS, 10),
     entropy: 3,
     validate: looksGenerated,
@@ -145,6 +152,7 @@ export const genericDetectors: Detector[] = [
         { text: 'encryption_key = "b4Xk9LmQ2zR8vT1wN7pY"', secret: 'b4Xk9LmQ2zR8vT1wN7pY', path: 'config.toml' },
         { text: 'webhook_secret = "whk_8Tq2mZ9xL4rV7nB3"', secret: 'whk_8Tq2mZ9xL4rV7nB3', path: 'main.tf' },
         { text: 'config.secret_key_base = "a9F3kQ7zL2mX8vR4tW1n"', secret: 'a9F3kQ7zL2mX8vR4tW1n', path: 'config/application.rb' },
+        { text: 'jwt.signing.key=Rk8Zq2Lm9Xv4Tn7Wp1Bs', secret: 'Rk8Zq2Lm9Xv4Tn7Wp1Bs', path: 'application.properties' },
       ],
       negative: [
         { text: 'secretName: db-credentials', path: 'deployment.yaml' },
@@ -164,7 +172,7 @@ export const genericDetectors: Detector[] = [
     title: 'API key assigned in code or config',
     provider: 'Generic',
     level: 'error',
-    keywords: ['api_key', 'apikey', 'api-key', 'api.key', 'access_key', 'accesskey', 'access-key', 'access.key', 'app_key', 'appkey', 'app-key', 'account_key', 'accountkey', 'account-key', 'subscription_key', 'subscriptionkey', 'subscription-key'],
+    keywords: keySpellings('api', 'access', 'app', 'account', 'subscription'),
     pattern: assignment(API_KEY_WORDS, 10),
     entropy: 3,
     validate: looksGenerated,
@@ -176,6 +184,7 @@ export const genericDetectors: Detector[] = [
         { text: '"apiKey": "Lm4Xq8Zr2Vk7Tn9Wp1Bs"', secret: 'Lm4Xq8Zr2Vk7Tn9Wp1Bs', path: 'config.json' },
         { text: 'curl -H "X-API-Key: Rk8Zq2Lm9Xv4Tn7Wp1Bs" https://api.acme.io', secret: 'Rk8Zq2Lm9Xv4Tn7Wp1Bs', path: 'scripts/call.sh' },
         { text: "define('API_KEY', 'Vt3Lq9Zm2Xk8Rn4Wp7Bs');", secret: 'Vt3Lq9Zm2Xk8Rn4Wp7Bs', path: 'wp-config.php' },
+        { text: 'maps.app.key: "Hd8Kq2Lm9Zx4Vr7Tn1Wp"', secret: 'Hd8Kq2Lm9Zx4Vr7Tn1Wp', path: 'config.yaml' },
         { text: 'val apiKey = "Pz9Lq2Xm7Vk4Rn8Wt1Bs"', secret: 'Pz9Lq2Xm7Vk4Rn8Wt1Bs', path: 'Config.kt' },
       ],
       negative: [
