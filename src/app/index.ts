@@ -6,12 +6,18 @@ import { runPullRequestCheck } from '../github/pull-request-job.js';
 import type { ScanQueue } from './queue.js';
 import { scanTargets, scanRepository } from './repository-scan.js';
 import { listScanRequests } from './scan-requests.js';
+import { ScheduleClock, type ScheduleGate } from './schedule-clock.js';
 import { Scheduler } from './scheduler.js';
 import { loadSettings } from './settings.js';
 
 export interface AppOptions {
-  /** Full-scan interval; default 24 h (NHI_SCHEDULE_MS overrides). */
+  /**
+   * How often the in-process scheduler wakes up to scan the repositories that are due, each by its
+   * own `schedule` (default 1 h; NHI_SCHEDULE_MS overrides). With REDIS_URL: the queue's round.
+   */
   intervalMs?: number;
+  /** Honour each repository's `schedule` (default true); tests that drive rounds turn it off. */
+  respectSchedule?: boolean;
   jitterMs?: number;
   concurrency?: number;
   /** Start the timer (tests drive `scheduler.tick()` themselves). */
@@ -32,19 +38,22 @@ const PULL_REQUEST_EVENTS = ['pull_request.opened', 'pull_request.synchronize', 
 /** The Probot entry: it only wires events to the logic in src/github. */
 export function createApp(options: AppOptions = {}): ApplicationFunction {
   return async (app: Probot) => {
+    // Every full scan records itself here; scheduled rounds only scan what is due.
+    const clock = new ScheduleClock();
+    const recorded: ScheduleGate = { clock, dueOnly: false };
     app.on([...PULL_REQUEST_EVENTS], (context) => onPullRequest(context));
     // Set once the queue is connected (REDIS_URL); push scans then go through it.
     const live: { queue?: ScanQueue } = {};
-    app.on('push', (context) => onPush(context, live.queue));
-    app.on('issue_comment.created', (context) => onIssueComment(context));
-    app.on('organization.member_removed', (context) => onMemberRemoved(app, context));
-    app.on(['installation.created', 'installation_repositories.added'], (context) => onInstalled(app, context));
+    app.on('push', (context) => onPush(context, live.queue, recorded));
+    app.on('issue_comment.created', (context) => onIssueComment(context, recorded));
+    app.on('organization.member_removed', (context) => onMemberRemoved(app, context, recorded));
+    app.on(['installation.created', 'installation_repositories.added'], (context) => onInstalled(app, context, recorded));
 
     const scheduler = new Scheduler({
-      intervalMs: options.intervalMs ?? 24 * 60 * 60 * 1000,
+      intervalMs: options.intervalMs ?? 60 * 60 * 1000,
       jitterMs: options.jitterMs ?? 60_000,
       concurrency: options.concurrency ?? 2,
-      listTargets: () => scanTargets(app),
+      listTargets: () => scanTargets(app, undefined, [], { clock, dueOnly: options.respectSchedule !== false }),
       onError: (key, error) => app.log.error({ repository: key, err: error }, 'scheduled scan failed'),
     });
     options.onScheduler?.(scheduler);
@@ -91,7 +100,7 @@ async function onPullRequest(context: Context<'pull_request'>): Promise<void> {
   context.log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length }, 'NHI hygiene check completed');
 }
 
-async function onPush(context: Context<'push'>, queue: ScanQueue | undefined): Promise<void> {
+async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, gate: ScheduleGate): Promise<void> {
   const { payload } = context;
   const defaultRef = `refs/heads/${payload.repository.default_branch}`;
   if (payload.ref !== defaultRef || payload.deleted || /^0+$/.test(payload.after)) return;
@@ -100,10 +109,10 @@ async function onPush(context: Context<'push'>, queue: ScanQueue | undefined): P
     await queue.enqueuePush({ installationId: payload.installation.id, repository: payload.repository as any, sha: payload.after });
     return;
   }
-  await scanRepository(context.octokit, payload.repository as any, payload.after, context.log);
+  await scanRepository(context.octokit, payload.repository as any, payload.after, context.log, [], gate);
 }
 
-async function onIssueComment(context: Context<'issue_comment.created'>): Promise<void> {
+async function onIssueComment(context: Context<'issue_comment.created'>, gate: ScheduleGate): Promise<void> {
   const { issue, comment, repository } = context.payload;
   if (issue.pull_request) return;
   const repo = { owner: repository.owner.login, repo: repository.name };
@@ -118,20 +127,21 @@ async function onIssueComment(context: Context<'issue_comment.created'>): Promis
     applyEdit: (content, edit) => applyOwnersEdit(content, edit),
     rescan: async () => {
       const { data: branch } = await context.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...repo, ref: `heads/${repository.default_branch}` });
-      const { result, sync } = await scanRepository(context.octokit, repository, branch.object.sha, context.log);
+      // Not gated: a person asked, so the scan always runs.
+      const { result, sync } = (await scanRepository(context.octokit, repository, branch.object.sha, context.log, [], gate))!;
       return `${result.findings.length} findings; issues opened ${sync?.created.length ?? 0}, updated ${(sync?.updated.length ?? 0) + (sync?.reopened.length ?? 0)}, closed ${sync?.closed.length ?? 0}.`;
     },
   });
 }
 
-async function onMemberRemoved(app: Probot, context: Context<'organization.member_removed'>): Promise<void> {
+async function onMemberRemoved(app: Probot, context: Context<'organization.member_removed'>, gate: ScheduleGate): Promise<void> {
   const login = context.payload.membership.user?.login;
   if (!login) return;
-  for (const target of await scanTargets(app, context.payload.installation?.id, [login])) await target.run();
+  for (const target of await scanTargets(app, context.payload.installation?.id, [login], gate)) await target.run();
 }
 
-async function onInstalled(app: Probot, context: Context<'installation.created' | 'installation_repositories.added'>): Promise<void> {
-  for (const target of await scanTargets(app, context.payload.installation.id)) await target.run();
+async function onInstalled(app: Probot, context: Context<'installation.created' | 'installation_repositories.added'>, gate: ScheduleGate): Promise<void> {
+  for (const target of await scanTargets(app, context.payload.installation.id, [], gate)) await target.run();
 }
 
 export default createApp({ intervalMs: Number(process.env.NHI_SCHEDULE_MS) || undefined, redisUrl: process.env.REDIS_URL || undefined });

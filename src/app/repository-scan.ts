@@ -1,6 +1,7 @@
 import type { Logger, Probot, ProbotOctokit } from 'probot';
 import { asClient } from '../github/client.js';
 import { runRepositoryScan, type ScanJobResult } from '../github/scan-job.js';
+import type { ScheduleGate } from './schedule-clock.js';
 import type { ScheduledTarget } from './scheduler.js';
 import { loadSettings } from './settings.js';
 
@@ -12,10 +13,18 @@ interface RepositoryPayload {
   archived?: boolean;
 }
 
-/** A full scan of one repository at `sha`, with the issue and dashboard sync. */
-export async function scanRepository(octokit: ProbotOctokit, repository: RepositoryPayload, sha: string, log: Logger, departed: string[] = []): Promise<ScanJobResult> {
+/**
+ * A full scan of one repository at `sha`, with the issue and dashboard sync. Under a `dueOnly`
+ * gate the scan is skipped (undefined) while the repository's own `schedule` has not elapsed.
+ */
+export async function scanRepository(octokit: ProbotOctokit, repository: RepositoryPayload, sha: string, log: Logger, departed: string[] = [], gate?: ScheduleGate): Promise<ScanJobResult | undefined> {
   const repo = { owner: repository.owner.login, repo: repository.name };
+  const key = `${repo.owner}/${repo.repo}`;
   const { settings, errors } = await loadSettings(octokit, repo);
+  if (gate?.dueOnly && !gate.clock.isDue(key, settings.scheduleMs)) {
+    log.debug({ repository: key, scheduleMs: settings.scheduleMs }, 'not due for a scheduled scan');
+    return undefined;
+  }
   for (const error of errors) log.warn({ repository: `${repo.owner}/${repo.repo}`, line: error.line }, error.message);
   const job = await runRepositoryScan({
     client: asClient(octokit),
@@ -26,7 +35,8 @@ export async function scanRepository(octokit: ProbotOctokit, repository: Reposit
     org: repository.owner.type === 'Organization' ? repository.owner.login : undefined,
     departed,
   });
-  log.info({ repository: `${repo.owner}/${repo.repo}`, sha, findings: job.result.findings.length, created: job.sync?.created.length, closed: job.sync?.closed.length }, 'full scan completed');
+  gate?.clock.record(key);
+  log.info({ repository: key, sha, findings: job.result.findings.length, created: job.sync?.created.length, closed: job.sync?.closed.length }, 'full scan completed');
   return job;
 }
 
@@ -34,7 +44,7 @@ export async function scanRepository(octokit: ProbotOctokit, repository: Reposit
  * Every repository of every installation (or of one), as scheduler targets. Archived and empty
  * repositories are left out.
  */
-export async function scanTargets(app: Probot, installationId?: number, departed: string[] = []): Promise<ScheduledTarget[]> {
+export async function scanTargets(app: Probot, installationId?: number, departed: string[] = [], gate?: ScheduleGate): Promise<ScheduledTarget[]> {
   const appOctokit = await app.auth();
   const installations: { id: number }[] = installationId ? [{ id: installationId }] : await appOctokit.paginate('GET /app/installations', { per_page: 100 });
   const targets: ScheduledTarget[] = [];
@@ -47,7 +57,7 @@ export async function scanTargets(app: Probot, installationId?: number, departed
         key: repository.full_name,
         run: async () => {
           const { data: ref } = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner: repository.owner.login, repo: repository.name, ref: `heads/${repository.default_branch}` });
-          await scanRepository(octokit, repository, ref.object.sha, app.log, departed);
+          await scanRepository(octokit, repository, ref.object.sha, app.log, departed, gate);
         },
       });
     }

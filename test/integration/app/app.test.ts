@@ -222,6 +222,17 @@ roleRef:
     double.assertNoViolations();
   });
 
+  it('3b. honours each repository\'s own schedule between rounds', async () => {
+    await app.close();
+    app = await startApp(double, { respectSchedule: true });
+    await scheduledScan();
+    expect(double.calls('repos/download-tarball-archive')).toHaveLength(1);
+    // A round an hour later: the default 24 h schedule has not elapsed, so nothing is downloaded.
+    await scheduledScan();
+    expect(double.calls('repos/download-tarball-archive')).toHaveLength(1);
+    double.assertNoViolations();
+  });
+
   it('4. `/nhi-steward rotation 90d` opens an owners-file PR; merging it and pushing closes the issue', async () => {
     await scheduledScan();
     const [issue] = managedIssues().filter((i) => i.title.startsWith('Credential without'));
