@@ -141,13 +141,13 @@ const ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 const WORDS_ONLY = /^\p{L}+(?:[_.\- ]\p{L}+)*$/u;
 
 const URL_WITHOUT_CREDENTIALS = /^[a-z][a-z0-9+.-]{1,20}:\/\/[^@\s]*$/i;
-const FILE_PATH = /^(?:[A-Za-z]:\\|~\/|\.{1,2}[\/\\]|\/)[\w@.\/\\ -]*$|^[\w.-]+(?:\/[\w.-]+)*\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|pub|gpg|asc|conf|cfg|ini|properties|xml|toml)$/i;
+const FILE_PATH = /^(?:[A-Za-z]:\\|~\/|\.{1,2}[\/\\]|\/)[\w@.\/\\ -]*$|^[\w.-]+(?:\/[\w.-]+)*\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|pub|gpg|asc|conf|cfg|ini|properties|xml|toml|war|jar|ear|zip|tgz|gz|tar|bz2|xz|7z|whl|deb|rpm|dmg|exe|dll|so|bin|img|iso|png|jpe?g|gif|svg|ico|webp|pdf|csv|log|sql|md|html?|css|[cm]?js|ts|py|sh)$/i;
 
 /** Files where a bare word is an identifier, so an unquoted value is a variable, not a literal. */
 const CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kts?|cs|rb|php|swift|rs|scala|groovy|dart|c|cc|cpp|h|hpp|m|mm|lua|exs?|clj|vue|svelte|jl|r|fs|vb)$/i;
 
 /** Paths whose generic values are stand-ins: examples, templates, tests and fixtures. */
-const EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixtures?|__fixtures__|__mocks__|mocks?|examples?|samples?)(?:\/)|(?:^|\/)(?:example|sample|template)[._-][^/]*$|\.(?:example|sample|template|tmpl|dist|tpl)(?:\.[\w]+)?$|(?:^|\/)[^/]*(?:[._-](?:test|spec)s?\.[\w]+|_test\.go|^test_[^/]*\.py)$/i;
+const EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixtures?|__fixtures__|__mocks__|mocks?|examples?|samples?)(?:\/)|(?:^|\/)(?:example|sample|template)[._-][^/]*$|\.(?:examples?|samples?|template|tmpl|dist|tpl)(?:\.[\w]+)?$|(?:^|\/)[^/]*(?:[._-](?:test|spec)s?\.[\w]+|_test\.go|^test_[^/]*\.py)$/i;
 
 /** Names of values that look secret-like but are public or bookkeeping. */
 const NON_SECRET_NAME = /(?:csrf|xsrf|page|next|continuation|cancellation|sync|cursor|refresh_?token_?url|token_?url|token_?endpoint|token_?type|token_?uri)[_-]?(?:token|key)?["']?\s*[:=]/i;
@@ -209,8 +209,21 @@ function insideInterpolation(secret: string, line: string): boolean {
 /** `privateKeyPkcs8`, `nextPageToken`: a camelCase name, not a random value (few digits, humps of one capital). */
 const CAMEL_IDENTIFIER = /^[a-z]+(?:[A-Z][a-z0-9]+)+$/;
 
+/**
+ * `Ipv6CidrAssociations`, `NextMarker`: PascalCase words of three or more letters, vowels at an
+ * English rate. Random tokens almost never read so; key names (`result_key`) often hold them.
+ */
+const PASCAL_WORDS = /^(?:[A-Z][a-z]{2,}\d{0,2}){2,}$/;
+
+/** English words are about 40% vowels; random base62 about 16%. */
+function isPascalWords(value: string): boolean {
+  if (!PASCAL_WORDS.test(value)) return false;
+  const letters = value.replace(/[^A-Za-z]/g, '');
+  return (letters.match(/[aeiouy]/gi) ?? []).length / letters.length >= 0.3;
+}
+
 /** `google_oauth2_credentials`, `x-amz-content-sha256`: lower-case words joined by `_`/`-`, few digits. */
-const SNAKE_IDENTIFIER = /^[a-z]+\d{0,3}(?:[_-][a-z]+\d{0,3})+$/;
+const SNAKE_IDENTIFIER = /^[a-z]+\d{0,3}(?:[_-](?:[a-z]+|[A-Z]{1,4})\d{0,3})+$/;
 
 /** `set_password('service', 'user', 'pw')`: the first of several call arguments is not the named value. */
 function isFirstOfSeveralArguments(secret: string, line: string): boolean {
@@ -243,6 +256,8 @@ interface Context {
   path: string;
   freeForm: boolean;
   generic: boolean;
+  /** Detector id ('' for a bare value). */
+  detectorId: string;
 }
 
 interface Filter {
@@ -284,6 +299,7 @@ const FILTERS: Filter[] = [
   },
   { reason: 'identifier, not a value', scope: 'generic', test: (c) => (WORDS_ONLY.test(c.secret) && (c.secret.length < 24 || classes(c.secret) < 3)) || isWordy(c.secret) },
   { reason: 'identifier, not a value', scope: 'generic', test: (c) => SNAKE_IDENTIFIER.test(c.secret) },
+  { reason: 'identifier, not a value', scope: 'generic', test: (c) => c.detectorId === 'generic-key' && isPascalWords(c.secret) },
   { reason: 'argument of a call, not the named value', scope: 'generic', test: (c) => isFirstOfSeveralArguments(c.secret, c.line) },
   {
     reason: 'identifier, not a value',
@@ -316,6 +332,7 @@ export function falsePositiveReason(candidate: Candidate): string | undefined {
     path,
     freeForm: isFreeForm(detector),
     generic: isGenericDetector(detector),
+    detectorId: detector.id,
   });
 }
 
@@ -324,7 +341,7 @@ export function falsePositiveReason(candidate: Candidate): string | undefined {
  * Kubernetes `data` value, an `.npmrc` `_password`): is `YWRtaW4=` really just `admin`?
  */
 export function freeFormValueReason(value: string): string | undefined {
-  return firstReason({ secret: value, body: value, line: value, path: '', freeForm: true, generic: false });
+  return firstReason({ secret: value, body: value, line: value, path: '', freeForm: true, generic: false, detectorId: '' });
 }
 
 function firstReason(context: Context): string | undefined {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Detector } from '../../../src/core/secrets/detector.js';
+import { scanSecrets } from '../../../src/core/secrets/engine.js';
 import { falsePositiveReason, freeFormValueReason, isLockFile, sequentialShare } from '../../../src/core/secrets/false-positives.js';
+import { defaultSettings } from '../../../src/core/types.js';
 
 function detector(id: string, redactPrefix?: string): Detector {
   return { id, title: id, provider: 'Test', level: 'error', keywords: ['x'], pattern: /x/, redactPrefix, samples: { positive: [], negative: [] } };
@@ -146,4 +148,20 @@ describe('isLockFile', () => {
     ['go.sum', true],
     ['src/lock.json', false],
   ])('%s → %s', (path, expected) => expect(isLockFile(path)).toBe(expected));
+});
+
+describe("real-code false alarms (aws-sdk's bundled API models and sources)", () => {
+  it.each([
+    ['key name holding a header name', "      SSECustomerKey: 'x-amz-server-side-encryption-customer-key-MD5',", 'lib/services/s3.js'],
+    ['key name holding a PascalCase member name', '      "result_key": "Ipv6CidrAssociations"', 'apis/ec2-2016-11-15.paginators.json'],
+    ['key holding an artifact path', '                "S3Key": "my-app/5026-stage-150723_224258.war"', 'apis/eb.json'],
+    ['documentation examples file', '          "LocalConsolePassword": "PassWordMustBeAtLeast6Chars."', 'apis/storagegateway-2013-06-30.examples.json'],
+  ])('%s', (_name, line, path) => {
+    expect(scanSecrets({ path, content: `${line}\n` }, defaultSettings())).toEqual([]);
+  });
+
+  it('still finds a random key under the same names', () => {
+    const findings = scanSecrets({ path: 'config/app.json', content: '  "result_key": "Xk9Lq2Vm7Tn4Wp8BzR5sQ1"\n' }, defaultSettings());
+    expect(findings.map((f) => f.rule)).toEqual(['secret/generic-key']);
+  });
 });
