@@ -10,57 +10,6 @@ function levelRank(level) {
 }
 var DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
 
-// src/core/secrets/lines.ts
-var LineIndex = class {
-  constructor(text) {
-    this.text = text;
-    const starts = [0];
-    for (let at2 = text.indexOf("\n"); at2 !== -1; at2 = text.indexOf("\n", at2 + 1)) starts.push(at2 + 1);
-    this.starts = starts;
-  }
-  text;
-  /** starts[i] = offset of the first character of line i + 1 (0-based array, 1-based lines). */
-  starts;
-  get lineCount() {
-    return this.starts.length;
-  }
-  /** 1-based line number holding `offset`. */
-  lineOf(offset) {
-    const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >>> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  }
-  /** Offset of the first character of a 1-based line. */
-  lineStart(line) {
-    return this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1];
-  }
-  /** Offset of the `\n` ending a 1-based line, or the text length for the last line. */
-  lineEnd(line) {
-    return line < this.starts.length ? this.starts[line] - 1 : this.text.length;
-  }
-  /** 1-based line and column (UTF-16 code units, as JavaScript and SARIF count them). */
-  position(offset) {
-    const line = this.lineOf(offset);
-    return { line, column: offset - this.starts[line - 1] + 1 };
-  }
-  /**
-   * The line holding `offset`, clipped to `radius` characters either side of [offset, end) so that
-   * filters on a minified 20 MB line see a bounded excerpt, not the whole line.
-   */
-  lineAround(offset, end, radius = 1024) {
-    const line = this.lineOf(offset);
-    const from = Math.max(this.lineStart(line), offset - radius);
-    const to = Math.min(this.lineEnd(line), end + radius);
-    return this.text.slice(from, to);
-  }
-};
-
 // src/core/secrets/candidates.ts
 var DEFAULT_MATCH_OPTIONS = { wholeFileBelow: 2 * 1024 };
 var BACK = 512;
@@ -70,7 +19,7 @@ var CONTEXT = 64;
 var TRUNCATED_REACH = 64 * 1024;
 var MERGE_GAP = 256;
 var MAX_MERGED = 4096;
-function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, lines = () => new LineIndex(content)) {
+function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS) {
   const n = content.length;
   const matches = [];
   const wanted = catalog.unconditional.filter((d) => active[d] === 1);
@@ -79,15 +28,49 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
   }
   const hits = catalog.automaton.scan(content);
   if (hits.length === 0) return matches;
+  const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active) : void 0;
   if (n < options.wholeFileBelow) {
-    for (const d of detectorsHit(hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches);
+    for (const d of detectorsHit(hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches, anchors?.get(d));
     return matches;
   }
-  const windows = planWindows(content, hits, catalog, active, lines());
+  const windows = planWindows(content, hits, catalog, active);
   windows.forEach((spans, d) => {
-    for (let i = 0; i < spans.length; i += 2) runWindow(content, catalog.detectors[d], d, spans[i], spans[i + 1], matches);
+    const at2 = anchors?.get(d);
+    for (let i = 0; i < spans.length; i += 2) runWindow(content, catalog.detectors[d], d, spans[i], spans[i + 1], matches, at2);
   });
   return matches;
+}
+function collectAnchors(content, hits, catalog, active) {
+  const anchors = /* @__PURE__ */ new Map();
+  for (let h = 0; h < hits.length; h += 2) {
+    const state = hits[h];
+    const hitEnd = hits[h + 1];
+    for (const keyword of catalog.automaton.keywordsAt(state)) {
+      const list = catalog.keywordAnchored[keyword];
+      if (list.length === 0) continue;
+      const hitStart = hitEnd - catalog.keywordLengths[keyword];
+      for (const d of list) {
+        if (active[d] !== 1) continue;
+        const { maxPrefix, nameChar } = catalog.detectors[d].anchor;
+        const limit = Math.max(0, hitStart - maxPrefix - 1);
+        let p = hitStart;
+        while (p > limit && nameChar[content.charCodeAt(p - 1)] === 1) p--;
+        if (p > 0 && nameChar[content.charCodeAt(p - 1)] === 1) continue;
+        let starts = anchors.get(d);
+        if (!starts) anchors.set(d, starts = []);
+        const last = starts.length - 1;
+        if (last < 0 || p > starts[last]) starts.push(p);
+        else if (p < starts[last]) insertSorted(starts, p);
+      }
+    }
+  }
+  return anchors;
+}
+function insertSorted(list, value2) {
+  let i = list.length - 1;
+  while (i >= 0 && list[i] > value2) i--;
+  if (i >= 0 && list[i] === value2) return;
+  list.splice(i + 1, 0, value2);
 }
 function detectorsHit(hits, catalog, active) {
   const seen = new Uint8Array(catalog.detectors.length);
@@ -106,32 +89,43 @@ function detectorsHit(hits, catalog, active) {
   });
   return result;
 }
-function planWindows(content, hits, catalog, active, lines) {
+function planWindows(content, hits, catalog, active) {
   const n = content.length;
   const windows = /* @__PURE__ */ new Map();
-  let line = 0;
   let lineStart = 0;
   let lineEnd = -1;
+  let nearEnd = -1;
   for (let h = 0; h < hits.length; h += 2) {
     const state = hits[h];
     const hitEnd = hits[h + 1];
     for (const keyword of catalog.automaton.keywordsAt(state)) {
       const hitStart = hitEnd - catalog.keywordLengths[keyword];
       if (hitStart < lineStart || hitStart > lineEnd) {
-        line = lines.lineOf(hitStart);
-        lineStart = lines.lineStart(line);
-        lineEnd = lines.lineEnd(line);
+        lineStart = hitStart === 0 ? 0 : content.lastIndexOf("\n", hitStart - 1) + 1;
+        lineEnd = lineEndFrom(content, hitStart);
+        nearEnd = -1;
       }
       for (const d of catalog.keywordDetectors[keyword]) {
         if (active[d] !== 1) continue;
         const reach = catalog.detectors[d].reach;
         const start = Math.max(lineStart, hitStart - BACK);
-        const end = reach === "block" ? Math.min(n, hitEnd + BLOCK_REACH) : Math.min(reach === "near" ? lines.lineEnd(line + 2) : lineEnd, hitEnd + FORWARD);
+        let end;
+        if (reach === "block") end = Math.min(n, hitEnd + BLOCK_REACH);
+        else if (reach === "line") end = Math.min(lineEnd, hitEnd + FORWARD);
+        else {
+          if (nearEnd < 0) nearEnd = lineEndFrom(content, lineEndFrom(content, lineEnd + 1) + 1);
+          end = Math.min(nearEnd, hitEnd + FORWARD);
+        }
         addWindow(windows, d, start, end);
       }
     }
   }
   return windows;
+}
+function lineEndFrom(content, offset) {
+  if (offset >= content.length) return content.length;
+  const at2 = content.indexOf("\n", offset);
+  return at2 === -1 ? content.length : at2;
 }
 function addWindow(windows, d, start, end) {
   let spans = windows.get(d);
@@ -147,11 +141,15 @@ function addWindow(windows, d, start, end) {
     else spans.push(spans[last], end);
   }
 }
-function runWindow(content, compiled, d, from, to, out) {
+function runWindow(content, compiled, d, from, to, out, anchors) {
   const n = content.length;
   const sliceStart = Math.max(0, from - CONTEXT);
   const sliceEnd = Math.min(n, to + CONTEXT);
   const text = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
+  if (anchors) {
+    runAnchored(content, compiled, d, from, to, text, sliceStart, sliceEnd, anchors, out);
+    return;
+  }
   const regex = compiled.regex;
   regex.lastIndex = from - sliceStart;
   let previousStart = -1;
@@ -162,20 +160,49 @@ function runWindow(content, compiled, d, from, to, out) {
       regex.lastIndex++;
       continue;
     }
-    let match = m;
-    let base = sliceStart;
-    if (m.index + m[0].length === text.length && sliceEnd < n) {
-      base = Math.max(0, matchStart - CONTEXT);
-      const longer = content.slice(base, Math.min(n, matchStart + TRUNCATED_REACH));
-      compiled.sticky.lastIndex = matchStart - base;
-      match = compiled.sticky.exec(longer);
-    }
-    if (match && matchStart !== previousStart) {
-      previousStart = matchStart;
-      const raw = toRawMatch(match, base, d, compiled.hasSecretGroup);
-      if (raw) out.push(raw);
-    }
+    if (matchStart !== previousStart && record(content, compiled, d, m, text.length, sliceStart, sliceEnd, out)) previousStart = matchStart;
   }
+}
+function runAnchored(content, compiled, d, from, to, text, sliceStart, sliceEnd, anchors, out) {
+  const sticky = compiled.sticky;
+  let lo = 0;
+  let hi = anchors.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (anchors[mid] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  let next = from;
+  for (let i = lo; i < anchors.length; i++) {
+    const at2 = anchors[i];
+    if (at2 >= to) break;
+    if (at2 < next) continue;
+    sticky.lastIndex = at2 - sliceStart;
+    const m = sticky.exec(text);
+    if (m === null) continue;
+    if (m[0].length === 0) {
+      next = at2 + 1;
+      continue;
+    }
+    next = at2 + m[0].length;
+    record(content, compiled, d, m, text.length, sliceStart, sliceEnd, out);
+  }
+}
+function record(content, compiled, d, m, textLength, sliceStart, sliceEnd, out) {
+  const n = content.length;
+  const matchStart = sliceStart + m.index;
+  let match = m;
+  let base = sliceStart;
+  if (m.index + m[0].length === textLength && sliceEnd < n) {
+    base = Math.max(0, matchStart - CONTEXT);
+    const longer = content.slice(base, Math.min(n, matchStart + TRUNCATED_REACH));
+    compiled.sticky.lastIndex = matchStart - base;
+    match = compiled.sticky.exec(longer);
+  }
+  if (!match) return false;
+  const raw = toRawMatch(match, base, d, compiled.hasSecretGroup);
+  if (raw) out.push(raw);
+  return true;
 }
 function toRawMatch(m, base, d, hasSecretGroup) {
   if (!hasSecretGroup) return { detector: d, secret: m[0], start: base + m.index, end: base + m.index + m[0].length };
@@ -315,6 +342,8 @@ function compileCatalog(detectors) {
     byId: new Map(compiled.map((c) => [c.detector.id, c])),
     automaton: new KeywordAutomaton(keywords),
     keywordDetectors,
+    keywordAnchored: keywordDetectors.map((list) => list.filter((d) => compiled[d].anchor !== void 0)),
+    anchored: compiled.flatMap((c, i) => c.anchor ? [i] : []),
     keywordLengths: keywords.map((k) => k.length),
     unconditional,
     activeByDefault: Uint8Array.from(compiled, (c) => c.detector.pathPattern ? 0 : 1),
@@ -332,8 +361,25 @@ function compileDetector(detector, order) {
     sticky: new RegExp(source, base + "y"),
     hasSecretGroup,
     generic: detector.id.startsWith("generic-"),
-    reach: reachOf(detector.pattern)
+    reach: reachOf(detector.pattern),
+    anchor: nameAnchorOf(detector.pattern)
   };
+}
+var NAME_PREFIX = /^\(\?<!\[((?:[^\]\\]|\\.)+)\]\)\[((?:[^\]\\]|\\.)+)\]\{(\d+),(\d+)\}\?/;
+var nameTables = /* @__PURE__ */ new Map();
+function nameAnchorOf(pattern) {
+  const m = NAME_PREFIX.exec(pattern.source);
+  if (!m || m[1] !== m[2] || /[uv]/.test(pattern.flags)) return void 0;
+  const flags = pattern.flags.replace(/[gydms]/g, "");
+  const key = `${flags}/${m[1]}`;
+  let nameChar = nameTables.get(key);
+  if (!nameChar) {
+    const cls = new RegExp(`[${m[1]}]`, flags);
+    nameChar = new Uint8Array(65536);
+    for (let code = 0; code < 65536; code++) if (cls.test(String.fromCharCode(code))) nameChar[code] = 1;
+    nameTables.set(key, nameChar);
+  }
+  return { maxPrefix: Number(m[4]), nameChar };
 }
 function reachOf(pattern) {
   if (pattern.flags.includes("s")) return "block";
@@ -1686,9 +1732,9 @@ var CALL = /^[A-Za-z_$][\w$.]*\(.*\)?$/;
 var ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 var WORDS_ONLY = new RegExp("^\\p{L}+(?:[_.\\- ]\\p{L}+)*$", "u");
 var URL_WITHOUT_CREDENTIALS = /^[a-z][a-z0-9+.-]{1,20}:\/\/[^@\s]*$/i;
-var FILE_PATH = /^(?:[A-Za-z]:\\|~\/|\.{1,2}[\/\\]|\/)[\w@.\/\\ -]*$|^[\w.-]+(?:\/[\w.-]+)*\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|pub|gpg|asc|conf|cfg|ini|properties|xml|toml)$/i;
+var FILE_PATH = /^(?:[A-Za-z]:\\|~\/|\.{1,2}[\/\\]|\/)[\w@.\/\\ -]*$|^[\w.-]+(?:\/[\w.-]+)*\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|pub|gpg|asc|conf|cfg|ini|properties|xml|toml|war|jar|ear|zip|tgz|gz|tar|bz2|xz|7z|whl|deb|rpm|dmg|exe|dll|so|bin|img|iso|png|jpe?g|gif|svg|ico|webp|pdf|csv|log|sql|md|html?|css|[cm]?js|ts|py|sh)$/i;
 var CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kts?|cs|rb|php|swift|rs|scala|groovy|dart|c|cc|cpp|h|hpp|m|mm|lua|exs?|clj|vue|svelte|jl|r|fs|vb)$/i;
-var EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixtures?|__fixtures__|__mocks__|mocks?|examples?|samples?)(?:\/)|(?:^|\/)(?:example|sample|template)[._-][^/]*$|\.(?:example|sample|template|tmpl|dist|tpl)(?:\.[\w]+)?$|(?:^|\/)[^/]*(?:[._-](?:test|spec)s?\.[\w]+|_test\.go|^test_[^/]*\.py)$/i;
+var EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixtures?|__fixtures__|__mocks__|mocks?|examples?|samples?)(?:\/)|(?:^|\/)(?:example|sample|template)[._-][^/]*$|\.(?:examples?|samples?|template|tmpl|dist|tpl)(?:\.[\w]+)?$|(?:^|\/)[^/]*(?:[._-](?:test|spec)s?\.[\w]+|_test\.go|^test_[^/]*\.py)$/i;
 var NON_SECRET_NAME = /(?:csrf|xsrf|page|next|continuation|cancellation|sync|cursor|refresh_?token_?url|token_?url|token_?endpoint|token_?type|token_?uri)[_-]?(?:token|key)?["']?\s*[:=]/i;
 var NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition|sort|cache|routing|idempotency|site|anon|map|hash|lookup|row|object|bucket|i18n|translation|locale|unique|index|ssh|gpg|pgp|verify|verification|recaptcha|registry|group|message|event|node|react|dedup|dedupe)[_.-]?key["']?\s*(?:[:=(]|=>)/i;
 function entropy(value2) {
@@ -1731,7 +1777,13 @@ function insideInterpolation(secret, line) {
   return open !== -1 && !line.slice(open, at2).includes("}") && line.indexOf("}", at2) !== -1;
 }
 var CAMEL_IDENTIFIER = /^[a-z]+(?:[A-Z][a-z0-9]+)+$/;
-var SNAKE_IDENTIFIER = /^[a-z]+\d{0,3}(?:[_-][a-z]+\d{0,3})+$/;
+var PASCAL_WORDS = /^(?:[A-Z][a-z]{2,}\d{0,2}){2,}$/;
+function isPascalWords(value2) {
+  if (!PASCAL_WORDS.test(value2)) return false;
+  const letters = value2.replace(/[^A-Za-z]/g, "");
+  return (letters.match(/[aeiouy]/gi) ?? []).length / letters.length >= 0.3;
+}
+var SNAKE_IDENTIFIER = /^[a-z]+\d{0,3}(?:[_-](?:[a-z]+|[A-Z]{1,4})\d{0,3})+$/;
 function isFirstOfSeveralArguments(secret, line) {
   const at2 = line.indexOf(secret);
   return at2 > 1 && /\(\s*["'`]$/.test(line.slice(0, at2)) && /^["'`]\s*,/.test(line.slice(at2 + secret.length));
@@ -1777,6 +1829,7 @@ var FILTERS = [
   },
   { reason: "identifier, not a value", scope: "generic", test: (c) => WORDS_ONLY.test(c.secret) && (c.secret.length < 24 || classes(c.secret) < 3) || isWordy(c.secret) },
   { reason: "identifier, not a value", scope: "generic", test: (c) => SNAKE_IDENTIFIER.test(c.secret) },
+  { reason: "identifier, not a value", scope: "generic", test: (c) => c.detectorId === "generic-key" && isPascalWords(c.secret) },
   { reason: "argument of a call, not the named value", scope: "generic", test: (c) => isFirstOfSeveralArguments(c.secret, c.line) },
   {
     reason: "identifier, not a value",
@@ -1801,11 +1854,12 @@ function falsePositiveReason(candidate) {
     line,
     path,
     freeForm: isFreeForm(detector),
-    generic: isGenericDetector(detector)
+    generic: isGenericDetector(detector),
+    detectorId: detector.id
   });
 }
 function freeFormValueReason(value2) {
-  return firstReason({ secret: value2, body: value2, line: value2, path: "", freeForm: true, generic: false });
+  return firstReason({ secret: value2, body: value2, line: value2, path: "", freeForm: true, generic: false, detectorId: "" });
 }
 function firstReason(context) {
   for (const filter of FILTERS) {
@@ -1846,6 +1900,7 @@ function isBasicCredential(encoded) {
   const decoded = Buffer.from(encoded, "base64").toString("utf8");
   return freeFormValueReason(decoded.slice(decoded.indexOf(":") + 1)) === void 0;
 }
+var keySpellings = (...stems) => stems.flatMap((stem) => ["_", "", "-", "."].map((sep) => `${stem}${sep}key`));
 var PASSWORD_WORDS = String.raw`password|passwd|passphrase|pwd|(?<![A-Za-z])pass`;
 var SECRET_WORDS = String.raw`secret|credentials?|(?:private|encryption|signing|master|hmac|shared|client)[_.-]?key`;
 var API_KEY_WORDS = String.raw`api[_.-]?key|apikey|access[_.-]?key|app[_.-]?key|account[_.-]?key|subscription[_.-]?key`;
@@ -1904,7 +1959,7 @@ var genericDetectors = [
     title: "Secret or private key value assigned in code or config",
     provider: "Generic",
     level: "error",
-    keywords: ["secret", "credential", "privatekey", "private_key", "private-key", "private.key", "encryption_key", "encryptionkey", "encryption-key", "signing_key", "signingkey", "signing-key", "master_key", "masterkey", "hmac_key", "hmackey", "shared_key", "sharedkey", "client_key", "clientkey"],
+    keywords: ["secret", "credential", ...keySpellings("private", "encryption", "signing", "master", "hmac", "shared", "client")],
     pattern: assignment(SECRET_WORDS, 10),
     entropy: 3,
     validate: looksGenerated,
@@ -1916,7 +1971,8 @@ var genericDetectors = [
         { text: 'const jwtSecret = "mQ3xL9zR2kV7wN4tB8pH";', secret: "mQ3xL9zR2kV7wN4tB8pH", path: "src/auth.ts" },
         { text: 'encryption_key = "b4Xk9LmQ2zR8vT1wN7pY"', secret: "b4Xk9LmQ2zR8vT1wN7pY", path: "config.toml" },
         { text: 'webhook_secret = "whk_8Tq2mZ9xL4rV7nB3"', secret: "whk_8Tq2mZ9xL4rV7nB3", path: "main.tf" },
-        { text: 'config.secret_key_base = "a9F3kQ7zL2mX8vR4tW1n"', secret: "a9F3kQ7zL2mX8vR4tW1n", path: "config/application.rb" }
+        { text: 'config.secret_key_base = "a9F3kQ7zL2mX8vR4tW1n"', secret: "a9F3kQ7zL2mX8vR4tW1n", path: "config/application.rb" },
+        { text: "jwt.signing.key=Rk8Zq2Lm9Xv4Tn7Wp1Bs", secret: "Rk8Zq2Lm9Xv4Tn7Wp1Bs", path: "application.properties" }
       ],
       negative: [
         { text: "secretName: db-credentials", path: "deployment.yaml" },
@@ -1936,7 +1992,7 @@ var genericDetectors = [
     title: "API key assigned in code or config",
     provider: "Generic",
     level: "error",
-    keywords: ["api_key", "apikey", "api-key", "api.key", "access_key", "accesskey", "access-key", "access.key", "app_key", "appkey", "app-key", "account_key", "accountkey", "account-key", "subscription_key", "subscriptionkey", "subscription-key"],
+    keywords: keySpellings("api", "access", "app", "account", "subscription"),
     pattern: assignment(API_KEY_WORDS, 10),
     entropy: 3,
     validate: looksGenerated,
@@ -1948,6 +2004,7 @@ var genericDetectors = [
         { text: '"apiKey": "Lm4Xq8Zr2Vk7Tn9Wp1Bs"', secret: "Lm4Xq8Zr2Vk7Tn9Wp1Bs", path: "config.json" },
         { text: 'curl -H "X-API-Key: Rk8Zq2Lm9Xv4Tn7Wp1Bs" https://api.acme.io', secret: "Rk8Zq2Lm9Xv4Tn7Wp1Bs", path: "scripts/call.sh" },
         { text: "define('API_KEY', 'Vt3Lq9Zm2Xk8Rn4Wp7Bs');", secret: "Vt3Lq9Zm2Xk8Rn4Wp7Bs", path: "wp-config.php" },
+        { text: 'maps.app.key: "Hd8Kq2Lm9Zx4Vr7Tn1Wp"', secret: "Hd8Kq2Lm9Zx4Vr7Tn1Wp", path: "config.yaml" },
         { text: 'val apiKey = "Pz9Lq2Xm7Vk4Rn8Wt1Bs"', secret: "Pz9Lq2Xm7Vk4Rn8Wt1Bs", path: "Config.kt" }
       ],
       negative: [
@@ -5261,6 +5318,63 @@ function shannonEntropy(value2) {
   return bits;
 }
 
+// src/core/secrets/lines.ts
+var LineIndex = class {
+  constructor(text) {
+    this.text = text;
+    const starts = [0];
+    for (let at2 = text.indexOf("\n"); at2 !== -1; at2 = text.indexOf("\n", at2 + 1)) starts.push(at2 + 1);
+    this.starts = starts;
+  }
+  text;
+  /** starts[i] = offset of the first character of line i + 1 (0-based array, 1-based lines). */
+  starts;
+  get lineCount() {
+    return this.starts.length;
+  }
+  /** 1-based line number holding `offset`. */
+  lineOf(offset) {
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >>> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+  /** Offset of the first character of a 1-based line. */
+  lineStart(line) {
+    return this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1];
+  }
+  /** Offset of the `\n` ending a 1-based line, or the text length for the last line. */
+  lineEnd(line) {
+    return line < this.starts.length ? this.starts[line] - 1 : this.text.length;
+  }
+  /** 1-based line and column (UTF-16 code units, as JavaScript and SARIF count them). */
+  position(offset) {
+    const line = this.lineOf(offset);
+    return { line, column: offset - this.starts[line - 1] + 1 };
+  }
+  /**
+   * The line holding `offset`, clipped to `radius` characters either side of [offset, end) so that
+   * filters on a minified 20 MB line see a bounded excerpt, not the whole line.
+   */
+  lineAround(offset, end, radius = 1024) {
+    return lineAround(this.text, offset, end, radius);
+  }
+};
+function lineAround(text, offset, end, radius = 1024) {
+  const lower2 = Math.max(0, offset - radius);
+  const back = text.slice(lower2, offset).lastIndexOf("\n");
+  const from = back === -1 ? lower2 : lower2 + back + 1;
+  const upper = Math.min(text.length, end + radius);
+  const ahead = text.slice(offset, upper).indexOf("\n");
+  const to = ahead === -1 ? upper : offset + ahead;
+  return text.slice(from, to);
+}
+
 // src/core/secrets/overlap.ts
 function resolveOverlaps(candidates) {
   const sorted = [...candidates].sort((a, b) => a.start - b.start || b.end - a.end || a.order - b.order);
@@ -5379,17 +5493,16 @@ function scanFile(file, settings2, catalog, options) {
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
   const active = catalog.activeByDefault.slice();
   for (const i of catalog.pathScoped) active[i] = catalog.detectors[i].detector.pathPattern.test(file.path) ? 1 : 0;
-  let index;
-  const lineIndex = () => index ??= new LineIndex(file.content);
-  const raw = findMatches(file.content, catalog, active, options, lineIndex);
+  const raw = findMatches(file.content, catalog, active, options);
   if (raw.length === 0) return [];
-  const lines = lineIndex();
   const accepted = [];
   for (const match of raw) {
     const compiled = catalog.detectors[match.detector];
-    if (!isRealSecret(compiled.detector, match.secret, file.path, lines.lineAround(match.start, match.end))) continue;
+    if (!isRealSecret(compiled.detector, match.secret, file.path, lineAround(file.content, match.start, match.end))) continue;
     accepted.push({ ...match, detector: compiled.detector, generic: compiled.generic, order: compiled.order, line: 0 });
   }
+  if (accepted.length === 0) return [];
+  const lines = new LineIndex(file.content);
   const kept = resolveOverlaps(accepted);
   for (const c of kept) c.line = lines.lineOf(c.start);
   const { pairs, singles } = pairCandidates(kept);
