@@ -198,6 +198,21 @@ roleRef:
     double.assertNoViolations();
   });
 
+  it('2e. takes organisation-wide defaults from the .github repository', async () => {
+    double.state.addRepo({ repo: 'acme/.github', files: { '.github/nhi-steward.yml': 'fail-on: warning\n' }, installationId: 1 });
+    // The new access key has an owner but no rotation: its only finding is a warning.
+    const { payload } = openPull('feature/warn-only', { 'infra/extra.tf': 'resource "aws_iam_access_key" "extra" {\n  user = aws_iam_user.ci_bot.name\n}\n' });
+    const owners = OWNERS_FILE + '  - match: "terraform:aws_iam_access_key/infra/extra"\n    owner: "@jdoe"\n';
+    double.state.push(REPO, { branch: 'feature/warn-only', files: { '.github/nhi-owners.yml': owners } });
+    payload.pull_request.head.sha = double.state.repo(REPO).git.refs.get('refs/heads/feature/warn-only');
+    await app.deliver('pull_request', payload);
+    const [run] = checkRuns();
+    expect(run.annotations.map((a) => [a.title, a.annotation_level])).toEqual([['credential/no-rotation', 'warning']]);
+    // With the organisation's fail-on: warning, a warning fails the check.
+    expect(run.conclusion).toBe('failure');
+    double.assertNoViolations();
+  });
+
   it('3. a scheduled scan opens rotation issues and the pinned dashboard', async () => {
     await scheduledScan();
     const issues = managedIssues();
