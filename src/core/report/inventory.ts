@@ -117,7 +117,12 @@ function renderMarkdown(rows: InventoryRow[]): string {
   const unrotated = credentials.filter((r) => r.findings.includes('credential/no-rotation')).length;
   const withGaps = rows.filter((r) => r.findings.length > 0).length;
   const out = ['# NHI inventory', ''];
-  out.push(`**${rows.length}** non-human identities (${rows.length - credentials.length} identities, ${credentials.length} credentials): **${unowned}** without an owner, **${unrotated}** credentials without rotation, **${withGaps}** with open gaps.`, '');
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const identities = rows.length - credentials.length;
+  out.push(
+    `**${rows.length}** ${rows.length === 1 ? 'non-human identity' : 'non-human identities'} (${count(identities, 'identity', 'identities')}, ${count(credentials.length, 'credential', 'credentials')}): **${unowned}** without an owner, **${unrotated}** ${unrotated === 1 ? 'credential' : 'credentials'} without rotation, **${withGaps}** with open gaps.`,
+    '',
+  );
   if (rows.length === 0) return `${out.join('\n')}No NHI declarations found.\n`;
   out.push(LEGEND, '');
   const platforms = [...new Set(rows.map((r) => r.platform))];

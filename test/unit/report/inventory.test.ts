@@ -90,7 +90,7 @@ describe('inventory Markdown', () => {
   const md = renderInventory(ENTRIES, 'markdown');
 
   it('has a summary line, a legend and one section per platform', () => {
-    expect(md).toContain('**3** non-human identities (1 identities, 2 credentials): **1** without an owner, **1** credentials without rotation, **2** with open gaps.');
+    expect(md).toContain('**3** non-human identities (1 identity, 2 credentials): **1** without an owner, **1** credential without rotation, **2** with open gaps.');
     expect(md).toContain('**Legend.**');
     expect(md).toContain('## kubernetes (2)');
     expect(md).toContain('## terraform (1)');
