@@ -36,15 +36,19 @@ export function token(body: string, edge: string = WORD, tail: string = edge): R
 
 /**
  * A secret without a prefix of its own (32 hex chars, a UUID…): taken only when one of the provider
- * `words` precedes it on the same line within `gap` characters. The gap is bounded and lazy, so the
- * regex stays linear.
+ * `words` precedes it on the same line within `gap` characters, or names it on the line before in
+ * a `name:`/`value:` env list. Every gap is bounded and lazy, so the regex stays linear.
  */
 export function near(words: string[], body: string, opts: { gap?: number; edge?: string; tail?: string } = {}): RegExp {
   const gap = opts.gap ?? 40;
   const edge = opts.edge ?? WORD;
   const tail = opts.tail ?? edge;
   const alternatives = words.map(ci).join('|');
-  return new RegExp(`(?:${alternatives})[^\\n]{0,${gap}}?(?<![${edge}])(?<secret>${body})(?![${tail}])`);
+  // Kubernetes/ECS env lists put the name on the line before the value:
+  //   - name: FASTLY_API_TOKEN
+  //     value: "…"
+  const nextLineValue = `[\\w.-]{0,40}["']?[ \\t]*\\s{1,40}?value:[ \\t]*["']?`;
+  return new RegExp(`(?:${alternatives})(?:[^\\n]{0,${gap}}?|${nextLineValue})(?<![${edge}])(?<secret>${body})(?![${tail}])`);
 }
 
 /** The keywords of a `near` detector: its provider words, lower-cased. */
