@@ -40647,7 +40647,8 @@ function near(words, body, opts = {}) {
   const edge2 = opts.edge ?? WORD;
   const tail = opts.tail ?? edge2;
   const alternatives = words.map(ci).join("|");
-  return new RegExp(`(?:${alternatives})[^\\n]{0,${gap}}?(?<![${edge2}])(?<secret>${body})(?![${tail}])`);
+  const nextLineValue = `[\\w.-]{0,40}["']?[ \\t]*\\s{1,40}?value:[ \\t]*["']?`;
+  return new RegExp(`(?:${alternatives})(?:[^\\n]{0,${gap}}?|${nextLineValue})(?<![${edge2}])(?<secret>${body})(?![${tail}])`);
 }
 function lower(words) {
   return words.map((w) => w.toLowerCase());
