@@ -88,7 +88,9 @@ export function ruleHelp(rule: string): RuleHelp {
   if (known) return known;
   if (rule.startsWith('secret/')) {
     const id = rule.slice('secret/'.length);
-    return { title: allDetectors.find((d) => d.id === id)?.title ?? `Embedded secret (${id})`, help: SECRET_HELP, owasp: ['NHI2'] };
+    // A pair (AWS key id + secret) is reported under the id its first half declares.
+    const title = allDetectors.find((d) => d.id === id)?.title ?? allDetectors.find((d) => d.pair?.id === id)?.pair?.title;
+    return { title: title ?? `Embedded secret (${id})`, help: SECRET_HELP, owasp: ['NHI2'] };
   }
   return { title: rule, help: 'See the finding message.', owasp: [] };
 }
