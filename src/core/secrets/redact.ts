@@ -7,10 +7,15 @@ import { createHash } from 'node:crypto';
  */
 export function redact(secret: string, prefix?: string): string {
   const shownPrefix = prefix && secret.startsWith(prefix) && prefix.length < secret.length / 2 ? prefix : '';
-  const rest = secret.slice(shownPrefix.length);
+  // A key block's last characters are its footer (`-----END … KEY-----`), which says nothing:
+  // show the end of the key material instead, still at most 4 characters of the secret.
+  const rest = secret.slice(shownPrefix.length).replace(BLOCK_FOOTER, '');
   const tail = Math.min(4, Math.floor(rest.length / 4));
   return `${shownPrefix}…${tail > 0 ? rest.slice(-tail) : ''}`;
 }
+
+/** A PEM/OpenSSH/PGP footer with the line breaks (real or JSON-escaped) and padding around it. */
+const BLOCK_FOOTER = /(?:\\[nr]|[\s=])*-----END [A-Z0-9 ]+-----(?:\\[nr]|\s)*$/;
 
 /** Hex digest of detector id + secret value: stable across moves and line changes. */
 export function secretFingerprint(detectorId: string, secret: string): string {

@@ -83,3 +83,14 @@ describe('quoteErrorMessage: a foreign error message, made safe to show', () => 
     expect(quoteErrorMessage('bad value AKIAZX9LQ2VM7TN4WP8B here')).toBe('bad value …WP8B here');
   });
 });
+
+describe('redacting key blocks', () => {
+  const body = 'MIIEpAIBAAKCAQEAx7Qv3nT9kLm2Zr8Wc4Yp1Hs6Jd0Fa5Ue';
+  it.each([
+    ['a PEM block', `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----\n`, '-----BEGIN RSA PRIVATE KEY-----', '-----BEGIN RSA PRIVATE KEY-----…a5Ue'],
+    ['a JSON-escaped key', `-----BEGIN PRIVATE KEY-----\\n${body}==\\n-----END PRIVATE KEY-----\\n`, '-----BEGIN PRIVATE KEY-----', '-----BEGIN PRIVATE KEY-----…a5Ue'],
+    ['no prefix', `-----BEGIN OPENSSH PRIVATE KEY-----\n${body}\n-----END OPENSSH PRIVATE KEY-----`, undefined, '…a5Ue'],
+  ])('%s shows the end of the key material, not the footer', (_name, secret, prefix, expected) => {
+    expect(redact(secret, prefix)).toBe(expected);
+  });
+});
