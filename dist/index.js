@@ -45595,7 +45595,8 @@ function ruleHelp(rule) {
   if (known2) return known2;
   if (rule.startsWith("secret/")) {
     const id = rule.slice("secret/".length);
-    return { title: allDetectors.find((d) => d.id === id)?.title ?? `Embedded secret (${id})`, help: SECRET_HELP, owasp: ["NHI2"] };
+    const title = allDetectors.find((d) => d.id === id)?.title ?? allDetectors.find((d) => d.pair?.id === id)?.pair?.title;
+    return { title: title ?? `Embedded secret (${id})`, help: SECRET_HELP, owasp: ["NHI2"] };
   }
   return { title: rule, help: "See the finding message.", owasp: [] };
 }
@@ -45957,10 +45958,11 @@ import { join as join3, resolve as resolve2 } from "node:path";
 import { createHash as createHash2 } from "node:crypto";
 function redact(secret2, prefix) {
   const shownPrefix = prefix && secret2.startsWith(prefix) && prefix.length < secret2.length / 2 ? prefix : "";
-  const rest = secret2.slice(shownPrefix.length);
+  const rest = secret2.slice(shownPrefix.length).replace(BLOCK_FOOTER, "");
   const tail = Math.min(4, Math.floor(rest.length / 4));
   return `${shownPrefix}\u2026${tail > 0 ? rest.slice(-tail) : ""}`;
 }
+var BLOCK_FOOTER = /(?:\\[nr]|[\s=])*-----END [A-Z0-9 ]+-----(?:\\[nr]|\s)*$/;
 function secretFingerprint(detectorId, secret2) {
   return createHash2("sha256").update(detectorId).update("\0").update(secret2).digest("hex");
 }

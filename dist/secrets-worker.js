@@ -5448,10 +5448,11 @@ function nearest(first, seconds, within, used) {
 import { createHash } from "node:crypto";
 function redact(secret, prefix) {
   const shownPrefix = prefix && secret.startsWith(prefix) && prefix.length < secret.length / 2 ? prefix : "";
-  const rest = secret.slice(shownPrefix.length);
+  const rest = secret.slice(shownPrefix.length).replace(BLOCK_FOOTER, "");
   const tail = Math.min(4, Math.floor(rest.length / 4));
   return `${shownPrefix}\u2026${tail > 0 ? rest.slice(-tail) : ""}`;
 }
+var BLOCK_FOOTER = /(?:\\[nr]|[\s=])*-----END [A-Z0-9 ]+-----(?:\\[nr]|\s)*$/;
 function secretFingerprint(detectorId, secret) {
   return createHash("sha256").update(detectorId).update("\0").update(secret).digest("hex");
 }
