@@ -102,13 +102,15 @@ const TEMPLATE = /^![A-Za-z]\w*|\$\{|\{\{|\}\}|\$\(|<%|%>|\{%|%\}|#\{|%\(\w+\)[s
 const PLACEHOLDER_ANY = /example|x{5,}|changeme|change[_-]me|replace[_-]?me|replace[_-]?with|your[_-]|yourkey|yourtoken|yoursecret|yourpassword|dummy|redacted|placeholder|\*{3,}|\.\.\.|•{3,}|<[^>]*>|^\[.*\]$|^0{8,}$/i;
 
 /** Whole values that are stand-ins or defaults: `password: admin`, `secret: none`. */
-const STAND_IN_VALUE = /^(?:x+|none|null|nil|undefined|empty|n\/a|na|string|str|required|optional|admin|root|user|guest|postgres|mysql|redis|pass|pwd|key|value|hunter2|qwerty\w*|asdf\w*|changeit|letmein|welcome1?|default|secret|password|token)$/i;
+const STAND_IN_VALUE = /^(?:x+|none|null|nil|undefined|empty|n\/a|na|string|str|required|optional|admin|root|user|guest|postgres|mysql|redis|pass|pwd|key|value|hunter2|qwerty\w*|asdf\w*|changeit|letmein|welcome1?|default|secret|password|token|tiger|masterkey|scott)$/i;
 /** Words that mark a made-up value (`test-password-1`, `my-secret-token`), unless much else is left. */
 const STAND_IN_WORDS = /test|fake|mock|sample|demo|dummy|lorem|ipsum|secret|passw(?:or)?d?|p[a@]ssw[o0]rd|token|changeit|letmein|welcome|default|todo|fixme|tbd|insert|enter|personal|access|secure|private|public|generated|random|abc123|xyz|deadbeef|(?<![a-z])(?:foo|bar|baz|qux|my|your|the|api|key|value|here|goes|super|local|dev|string)(?![a-z])/gi;
 
 /** A stand-in word with little left around it: what remains is too short or too plain to be a key. */
 function isStandIn(value: string): boolean {
   if (STAND_IN_VALUE.test(value)) return true;
+  // `p%23ssword!`, `p@ssw0rd`: "password" spelt around a URL escape.
+  if (/^p.?ss?w.?rd\W?$/i.test(value.replace(/%[0-9a-f]{2}/gi, '#'))) return true;
   const rest = value.replace(STAND_IN_WORDS, '');
   if (rest.length === value.length) return false;
   const core = rest.replace(/[^A-Za-z0-9]/g, '');
@@ -147,7 +149,7 @@ const FILE_PATH = /^(?:[A-Za-z]:\\|~\/|\.{1,2}[\/\\]|\/)[\w@.\/\\ -]*$|^[\w.-]+(
 const CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kts?|cs|rb|php|swift|rs|scala|groovy|dart|c|cc|cpp|h|hpp|m|mm|lua|exs?|clj|vue|svelte|jl|r|fs|vb)$/i;
 
 /** Paths whose generic values are stand-ins: examples, templates, tests and fixtures. */
-const EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixtures?|__fixtures__|__mocks__|mocks?|examples?|samples?)(?:\/)|(?:^|\/)(?:example|sample|template)[._-][^/]*$|\.(?:examples?|samples?|template|tmpl|dist|tpl)(?:\.[\w]+)?$|(?:^|\/)[^/]*(?:[._-](?:test|spec)s?\.[\w]+|_test\.go|^test_[^/]*\.py)$/i;
+const EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixtures?|__fixtures__|__mocks__|mocks?|examples?|samples?)(?:\/)|(?:^|\/)(?:examples?|samples?|templates?)[._-][^/]*$|\.(?:examples?|samples?|template|tmpl|dist|tpl)(?:\.[\w]+)?$|(?:^|\/)[^/]*(?:[._-](?:test|spec)s?\.[\w]+|_test\.go|^test_[^/]*\.py)$/i;
 
 /** Names of values that look secret-like but are public or bookkeeping. */
 const NON_SECRET_NAME = /(?:csrf|xsrf|page|next|continuation|cancellation|sync|cursor|refresh_?token_?url|token_?url|token_?endpoint|token_?type|token_?uri)[_-]?(?:token|key)?["']?\s*[:=]/i;
@@ -223,7 +225,7 @@ function isPascalWords(value: string): boolean {
 }
 
 /** `google_oauth2_credentials`, `x-amz-content-sha256`: lower-case words joined by `_`/`-`, few digits. */
-const SNAKE_IDENTIFIER = /^[a-z]+\d{0,3}(?:[_-](?:[a-z]+|[A-Z]{1,4})\d{0,3})+$/;
+const SNAKE_IDENTIFIER = /^(?:\d{1,6}_)?[a-z]+\d{0,3}(?:[_-](?:[a-z]+|[A-Z]{1,4})\d{0,3})+$/;
 
 /** `set_password('service', 'user', 'pw')`: the first of several call arguments is not the named value. */
 function isFirstOfSeveralArguments(secret: string, line: string): boolean {
@@ -265,6 +267,40 @@ interface Filter {
   /** Which detectors the filter applies to. */
   scope: 'all' | 'free-form' | 'generic';
   test: (c: Context) => boolean;
+}
+
+/** Documentation, where generic `token: …` text is prose or an example, not configuration. */
+const DOCS_PATH = /(?:^|\/)(?:README|METADATA|PKG-INFO|CHANGELOG|CHANGES|HISTORY|NEWS)(?:\.[\w]+)?$|\.(?:md|mdx|rst|adoc|txt)$/i;
+
+const ASSIGNMENT_DETECTORS = new Set(['generic-password', 'generic-secret', 'generic-api-key', 'generic-key', 'generic-token']);
+
+/** Minified bundles: generic names there are minifier output, not assignments a person wrote. */
+function isMinifiedCode(c: Context): boolean {
+  return c.line.length > 1000 && /\.(?:[cm]?js|css|map)$/i.test(c.path);
+}
+
+/** `arn:aws:secretsmanager:…:secret:MyDbSecret-a1b2c3`: the name of a stored secret, not its value. */
+function isArnName(c: Context): boolean {
+  const at = c.line.indexOf(c.secret);
+  return at > 0 && /arn:aws[\w-]*:[\w-]*:[\w-]*:\d{0,12}:(?:secret|parameter|key)[:/]$/.test(c.line.slice(Math.max(0, at - 120), at));
+}
+
+/** `_parent_`, `__dash_callback__`: dunder- or underscore-wrapped names. */
+const UNDERSCORE_NAME = /^_{1,2}[A-Za-z][\w]*?_{0,2}$/;
+
+/** printf/format placeholders: `__attr_factory_%s`, `Bearer {}`, `token-{0}`. */
+const FORMAT_PLACEHOLDER = /%[-+ #0]*\d*(?:\.\d+)?[sdifxXr]|\{\d*\}|\{[a-z_]+(?:![rsa])?(?::[^}]*)?\}/;
+
+/**
+ * Secret Manager names such as `projects/*` paths, `bach/bwv1007/prelude`, `oauth:token-type:access_token`,
+ * `#user-credentials`: lower-case words, numbers and wildcards joined by separators. Random keys
+ * mix case and rarely split into such words. Not applied to passwords, which people make of words.
+ */
+function isWordPath(value: string): boolean {
+  if (!/^[#*]?[a-z0-9*][a-z0-9*._:/#-]*$/.test(value) || !/[/:#*]/.test(value)) return false;
+  const segments = value.split(/[-_./:#]+/).filter(Boolean);
+  if (segments.length < 2) return false;
+  return segments.every((s) => s === '*' || /^\d+$/.test(s) || (/^[a-z]+\d*$/.test(s) && (/[aeiouy]/.test(s) || s.replace(/\d+$/, '').length <= 4)));
 }
 
 const FILTERS: Filter[] = [
@@ -314,6 +350,13 @@ const FILTERS: Filter[] = [
   { reason: 'public or bookkeeping key name', scope: 'generic', test: (c) => c.generic && NON_SECRET_KEY_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
   { reason: 'bookkeeping token name', scope: 'generic', test: (c) => NON_SECRET_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
   { reason: 'example, test or template file', scope: 'generic', test: (c) => EXAMPLE_PATH.test(c.path) },
+  // Only the loose name-based detectors: an `Authorization: Bearer …` header in a README is a real token.
+  { reason: 'documentation', scope: 'generic', test: (c) => ASSIGNMENT_DETECTORS.has(c.detectorId) && DOCS_PATH.test(c.path) },
+  { reason: 'minified code', scope: 'generic', test: isMinifiedCode },
+  { reason: 'name of a stored secret (ARN)', scope: 'free-form', test: isArnName },
+  { reason: 'identifier, not a value', scope: 'generic', test: (c) => UNDERSCORE_NAME.test(c.secret) },
+  { reason: 'format string', scope: 'free-form', test: (c) => FORMAT_PLACEHOLDER.test(c.secret) },
+  { reason: 'resource path or name, not a value', scope: 'generic', test: (c) => c.detectorId !== 'generic-password' && isWordPath(c.secret) },
 ];
 
 /**

@@ -165,3 +165,29 @@ describe("real-code false alarms (aws-sdk's bundled API models and sources)", ()
     expect(findings.map((f) => f.rule)).toEqual(['secret/generic-key']);
   });
 });
+
+describe('real-code false alarms (Python packages: botocore, django, kombu, google-api-python-client, attrs, jupyter)', () => {
+  const minified = `!function(e){${'var a=e.map(function(t){return t.id});'.repeat(30)}var o={token:"Qm7vT2xWc9LpZr4KsHd1NbYe6Jf"};}`;
+  it.each([
+    ['the name of a stored secret in an ARN', '  "ARN": "arn:aws:secretsmanager:us-west-2:123456789012:secret:MyTestDatabaseSecret-a1b2c3",', 'src/config.json'],
+    ['a Django migration name', '        ("auth", "0002_alter_permission_name_max_length"),', 'django/contrib/auth/migrations/0003_alter_user_email_max_length.py'],
+    ['a minified bundle', minified, 'static/main.9e5855478f2c316b.js'],
+    ['a format string', '_INIT_FACTORY_PAT = "__attr_factory_%s"', 'attr/_make.py'],
+    ['an underscore-wrapped name', 'callback_secret = "__dash_callback_secret__"', 'dash/managers.py'],
+    ['scott/tiger demo credentials', '    sqla+postgresql://scott:tiger@localhost/mydb', 'kombu/transport/sqlalchemy/__init__.py'],
+    ['an URL-escaped stand-in password', '    postgres://user:p%23ssword!@localhost/db', 'dj_database_url/METADATA'],
+    ['a resource name in API prose', '"description": "Specify an encrypted password by using a Secret Manager secret: `projects/*/secrets/*/versions/*`. Warning: x",', 'googleapiclient/discovery_cache/documents/batch.v1.json'],
+    ['an example file with a number', '      "GrantToken": "AQpAM2RhZWE0ZDJiZDI3MjQ1NTk0YzVmNWNhMWNjN2VmODE",', 'botocore/data/kms/2014-11-01/examples-1.json'],
+    ['a generic assignment in a README', 'export API_TOKEN="Qm7vT2xWc9LpZr4KsHd1NbYe6Jf"', 'README.md'],
+  ])('%s', (_name, line, path) => {
+    expect(scanSecrets({ path, content: `${line}\n` }, defaultSettings())).toEqual([]);
+  });
+
+  it.each([
+    ['the same token in a config file', 'export API_TOKEN="Qm7vT2xWc9LpZr4KsHd1NbYe6Jf"', 'deploy/env.sh', 'secret/generic-token'],
+    ['a Bearer header in a README', 'curl -H "Authorization: Bearer Qm7vT2xWc9LpZr4KsHd1NbYe6Jf" https://api.acme.io', 'README.md', 'secret/generic-bearer'],
+    ['a real password in a database URL', '    postgres://billing:Qm7vT2xWc9LpZr4K@db.internal/billing', 'services/billing/settings.py', 'secret/postgres-url-password'],
+  ])('still finds %s', (_name, line, path, rule) => {
+    expect(scanSecrets({ path, content: `${line}\n` }, defaultSettings()).map((f) => f.rule)).toEqual([rule]);
+  });
+});
