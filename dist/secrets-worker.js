@@ -1711,10 +1711,11 @@ var DOCUMENTED_EXAMPLES = /* @__PURE__ */ new Set([
 ]);
 var TEMPLATE = /^![A-Za-z]\w*|\$\{|\{\{|\}\}|\$\(|<%|%>|\{%|%\}|#\{|%\(\w+\)[sd]|^%[sdv]$|^\{\w*\}$|^__[A-Z0-9_]+__$|^@[\w.-]+@$|^%[A-Za-z_][\w]*%$|^\$[A-Za-z_{(]/;
 var PLACEHOLDER_ANY = /example|x{5,}|changeme|change[_-]me|replace[_-]?me|replace[_-]?with|your[_-]|yourkey|yourtoken|yoursecret|yourpassword|dummy|redacted|placeholder|\*{3,}|\.\.\.|•{3,}|<[^>]*>|^\[.*\]$|^0{8,}$/i;
-var STAND_IN_VALUE = /^(?:x+|none|null|nil|undefined|empty|n\/a|na|string|str|required|optional|admin|root|user|guest|postgres|mysql|redis|pass|pwd|key|value|hunter2|qwerty\w*|asdf\w*|changeit|letmein|welcome1?|default|secret|password|token)$/i;
+var STAND_IN_VALUE = /^(?:x+|none|null|nil|undefined|empty|n\/a|na|string|str|required|optional|admin|root|user|guest|postgres|mysql|redis|pass|pwd|key|value|hunter2|qwerty\w*|asdf\w*|changeit|letmein|welcome1?|default|secret|password|token|tiger|masterkey|scott)$/i;
 var STAND_IN_WORDS = /test|fake|mock|sample|demo|dummy|lorem|ipsum|secret|passw(?:or)?d?|p[a@]ssw[o0]rd|token|changeit|letmein|welcome|default|todo|fixme|tbd|insert|enter|personal|access|secure|private|public|generated|random|abc123|xyz|deadbeef|(?<![a-z])(?:foo|bar|baz|qux|my|your|the|api|key|value|here|goes|super|local|dev|string)(?![a-z])/gi;
 function isStandIn(value2) {
   if (STAND_IN_VALUE.test(value2)) return true;
+  if (/^p.?ss?w.?rd\W?$/i.test(value2.replace(/%[0-9a-f]{2}/gi, "#"))) return true;
   const rest = value2.replace(STAND_IN_WORDS, "");
   if (rest.length === value2.length) return false;
   const core = rest.replace(/[^A-Za-z0-9]/g, "");
@@ -1735,7 +1736,7 @@ var WORDS_ONLY = new RegExp("^\\p{L}+(?:[_.\\- ]\\p{L}+)*$", "u");
 var URL_WITHOUT_CREDENTIALS = /^[a-z][a-z0-9+.-]{1,20}:\/\/[^@\s]*$/i;
 var FILE_PATH = /^(?:[A-Za-z]:\\|~\/|\.{1,2}[\/\\]|\/)[\w@.\/\\ -]*$|^[\w.-]+(?:\/[\w.-]+)*\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|pub|gpg|asc|conf|cfg|ini|properties|xml|toml|war|jar|ear|zip|tgz|gz|tar|bz2|xz|7z|whl|deb|rpm|dmg|exe|dll|so|bin|img|iso|png|jpe?g|gif|svg|ico|webp|pdf|csv|log|sql|md|html?|css|[cm]?js|ts|py|sh)$/i;
 var CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kts?|cs|rb|php|swift|rs|scala|groovy|dart|c|cc|cpp|h|hpp|m|mm|lua|exs?|clj|vue|svelte|jl|r|fs|vb)$/i;
-var EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixtures?|__fixtures__|__mocks__|mocks?|examples?|samples?)(?:\/)|(?:^|\/)(?:example|sample|template)[._-][^/]*$|\.(?:examples?|samples?|template|tmpl|dist|tpl)(?:\.[\w]+)?$|(?:^|\/)[^/]*(?:[._-](?:test|spec)s?\.[\w]+|_test\.go|^test_[^/]*\.py)$/i;
+var EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixtures?|__fixtures__|__mocks__|mocks?|examples?|samples?)(?:\/)|(?:^|\/)(?:examples?|samples?|templates?)[._-][^/]*$|\.(?:examples?|samples?|template|tmpl|dist|tpl)(?:\.[\w]+)?$|(?:^|\/)[^/]*(?:[._-](?:test|spec)s?\.[\w]+|_test\.go|^test_[^/]*\.py)$/i;
 var NON_SECRET_NAME = /(?:csrf|xsrf|page|next|continuation|cancellation|sync|cursor|refresh_?token_?url|token_?url|token_?endpoint|token_?type|token_?uri)[_-]?(?:token|key)?["']?\s*[:=]/i;
 var NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition|sort|cache|routing|idempotency|site|anon|map|hash|lookup|row|object|bucket|i18n|translation|locale|unique|index|ssh|gpg|pgp|verify|verification|recaptcha|registry|group|message|event|node|react|dedup|dedupe)[_.-]?key["']?\s*(?:[:=(]|=>)/i;
 function entropy(value2) {
@@ -1784,7 +1785,7 @@ function isPascalWords(value2) {
   const letters = value2.replace(/[^A-Za-z]/g, "");
   return (letters.match(/[aeiouy]/gi) ?? []).length / letters.length >= 0.3;
 }
-var SNAKE_IDENTIFIER = /^[a-z]+\d{0,3}(?:[_-](?:[a-z]+|[A-Z]{1,4})\d{0,3})+$/;
+var SNAKE_IDENTIFIER = /^(?:\d{1,6}_)?[a-z]+\d{0,3}(?:[_-](?:[a-z]+|[A-Z]{1,4})\d{0,3})+$/;
 function isFirstOfSeveralArguments(secret, line) {
   const at2 = line.indexOf(secret);
   return at2 > 1 && /\(\s*["'`]$/.test(line.slice(0, at2)) && /^["'`]\s*,/.test(line.slice(at2 + secret.length));
@@ -1797,6 +1798,23 @@ function isWordy(value2) {
 function isBareAssignedValue(secret, line) {
   const at2 = line.indexOf(secret);
   return at2 > 0 && /(?:[=:(,]|:=|=>)\s*$/.test(line.slice(0, at2));
+}
+var DOCS_PATH = /(?:^|\/)(?:README|METADATA|PKG-INFO|CHANGELOG|CHANGES|HISTORY|NEWS)(?:\.[\w]+)?$|\.(?:md|mdx|rst|adoc|txt)$/i;
+var ASSIGNMENT_DETECTORS = /* @__PURE__ */ new Set(["generic-password", "generic-secret", "generic-api-key", "generic-key", "generic-token"]);
+function isMinifiedCode(c) {
+  return c.line.length > 1e3 && /\.(?:[cm]?js|css|map)$/i.test(c.path);
+}
+function isArnName(c) {
+  const at2 = c.line.indexOf(c.secret);
+  return at2 > 0 && /arn:aws[\w-]*:[\w-]*:[\w-]*:\d{0,12}:(?:secret|parameter|key)[:/]$/.test(c.line.slice(Math.max(0, at2 - 120), at2));
+}
+var UNDERSCORE_NAME = /^_{1,2}[A-Za-z][\w]*?_{0,2}$/;
+var FORMAT_PLACEHOLDER = /%[-+ #0]*\d*(?:\.\d+)?[sdifxXr]|\{\d*\}|\{[a-z_]+(?:![rsa])?(?::[^}]*)?\}/;
+function isWordPath(value2) {
+  if (!/^[#*]?[a-z0-9*][a-z0-9*._:/#-]*$/.test(value2) || !/[/:#*]/.test(value2)) return false;
+  const segments = value2.split(/[-_./:#]+/).filter(Boolean);
+  if (segments.length < 2) return false;
+  return segments.every((s) => s === "*" || /^\d+$/.test(s) || /^[a-z]+\d*$/.test(s) && (/[aeiouy]/.test(s) || s.replace(/\d+$/, "").length <= 4));
 }
 var FILTERS = [
   { reason: "empty value", scope: "all", test: (c) => c.secret.trim().length === 0 },
@@ -1844,7 +1862,14 @@ var FILTERS = [
   },
   { reason: "public or bookkeeping key name", scope: "generic", test: (c) => c.generic && NON_SECRET_KEY_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
   { reason: "bookkeeping token name", scope: "generic", test: (c) => NON_SECRET_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
-  { reason: "example, test or template file", scope: "generic", test: (c) => EXAMPLE_PATH.test(c.path) }
+  { reason: "example, test or template file", scope: "generic", test: (c) => EXAMPLE_PATH.test(c.path) },
+  // Only the loose name-based detectors: an `Authorization: Bearer …` header in a README is a real token.
+  { reason: "documentation", scope: "generic", test: (c) => ASSIGNMENT_DETECTORS.has(c.detectorId) && DOCS_PATH.test(c.path) },
+  { reason: "minified code", scope: "generic", test: isMinifiedCode },
+  { reason: "name of a stored secret (ARN)", scope: "free-form", test: isArnName },
+  { reason: "identifier, not a value", scope: "generic", test: (c) => UNDERSCORE_NAME.test(c.secret) },
+  { reason: "format string", scope: "free-form", test: (c) => FORMAT_PLACEHOLDER.test(c.secret) },
+  { reason: "resource path or name, not a value", scope: "generic", test: (c) => c.detectorId !== "generic-password" && isWordPath(c.secret) }
 ];
 function falsePositiveReason(candidate) {
   const { detector, secret, line, path } = candidate;
