@@ -6,16 +6,19 @@ import { runPullRequestCheck } from '../github/pull-request-job.js';
 import type { ScanQueue } from './queue.js';
 import { scanTargets, scanRepository } from './repository-scan.js';
 import { listScanRequests } from './scan-requests.js';
-import { ScheduleClock, type ScheduleGate } from './schedule-clock.js';
+import { ScheduleClock, writeThrough, type ScheduleGate } from './schedule-clock.js';
 import { Scheduler } from './scheduler.js';
 import { loadSettings } from './settings.js';
 
 export interface AppOptions {
   /**
    * How often the in-process scheduler wakes up to scan the repositories that are due, each by its
-   * own `schedule` (default 1 h; NHI_SCHEDULE_MS overrides). With REDIS_URL: the queue's round.
+   * own `schedule` (default 1 h; NHI_SCHEDULE_MS overrides). With REDIS_URL: the queue's round,
+   * which also scans only what is due.
    */
   intervalMs?: number;
+  /** The time, for the schedule clocks and the queue's job buckets (tests move it). */
+  now?: () => number;
   /** Honour each repository's `schedule` (default true); tests that drive rounds turn it off. */
   respectSchedule?: boolean;
   jitterMs?: number;
@@ -39,11 +42,12 @@ const PULL_REQUEST_EVENTS = ['pull_request.opened', 'pull_request.synchronize', 
 export function createApp(options: AppOptions = {}): ApplicationFunction {
   return async (app: Probot) => {
     // Every full scan records itself here; scheduled rounds only scan what is due.
-    const clock = new ScheduleClock();
+    // With REDIS_URL, the scans that run outside the queue are recorded in its shared clock too.
+    const live: { queue?: ScanQueue } = {};
+    const clock = writeThrough(new ScheduleClock(options.now), () => live.queue?.clock, (key, error) => app.log.error({ repository: key, err: error }, 'could not record a full scan in Redis'));
     const recorded: ScheduleGate = { clock, dueOnly: false };
     app.on([...PULL_REQUEST_EVENTS], (context) => onPullRequest(context));
-    // Set once the queue is connected (REDIS_URL); push scans then go through it.
-    const live: { queue?: ScanQueue } = {};
+    // Push scans go through the queue once it is connected.
     app.on('push', (context) => onPush(context, live.queue, recorded));
     app.on('issue_comment.created', (context) => onIssueComment(context, recorded));
     app.on('organization.member_removed', (context) => onMemberRemoved(app, context, recorded));
@@ -67,14 +71,17 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const { ScanQueue } = await import('./queue.js');
     const queue = await ScanQueue.connect({
       redisUrl,
-      intervalMs: options.intervalMs ?? 24 * 60 * 60 * 1000,
+      // Hourly like the in-process scheduler: each scheduled job scans only if its repository is due.
+      intervalMs: options.intervalMs ?? 60 * 60 * 1000,
       jitterMs: options.jitterMs ?? 60_000,
       concurrency: options.concurrency ?? 2,
       attempts: options.attempts,
       backoffMs: options.backoffMs,
+      respectSchedule: options.respectSchedule,
+      now: options.now,
       listRequests: () => listScanRequests(app, (key, error) => app.log.error({ repository: key, err: error }, 'could not list repository for a scheduled scan')),
-      runScan: async (request) => {
-        await scanRepository(await app.auth(request.installationId), request.repository, request.sha, app.log);
+      runScan: async (request, gate) => {
+        await scanRepository(await app.auth(request.installationId), request.repository, request.sha, app.log, [], gate);
       },
       onError: (key, error) => app.log.error({ repository: key, err: error }, 'queued scan failed'),
     });

@@ -9,13 +9,18 @@
  * - A scan job's id is `scan:<owner>/<repo>:<sha>@<bucket>` (bucket = the interval number), and
  *   finished jobs are kept for one interval: two replicas ticking in the same interval on the same
  *   commit add the same id, which BullMQ keeps once. The next interval is a new bucket, so an
- *   unchanged repository is still rescanned (owners may have left, issues may have drifted).
+ *   unchanged repository gets a job again (owners may have left, issues may have drifted).
+ * - Each repository's own `schedule` decides whether a scheduled job scans: the last full scan of
+ *   every repository, by any replica, is kept in Redis (RedisScheduleClock), and a scheduled job
+ *   skips (after loading the repository's settings) while its schedule has not elapsed. So the
+ *   round may come hourly while most repositories are scanned daily. Push jobs always scan.
  * - One Worker per replica, with bounded concurrency; a failed scan is retried with exponential
  *   backoff (BullMQ `attempts` + `backoff`) after the GitHub client's own retries gave up.
  * - A scan needs the repository to itself across replicas (the issue sync reads, then writes): a
  *   short Redis lock per repository makes a second scan of the same repository wait its turn.
  */
 import type { Job, JobsOptions, Queue, Worker } from 'bullmq';
+import { RedisScheduleClock, type ScheduleGate } from './schedule-clock.js';
 
 /** What a scan job carries: plain data, so any replica can run it. */
 export interface ScanRequest {
@@ -47,8 +52,14 @@ export interface ScanQueueOptions {
   repoLockMs?: number;
   /** How long a scan waits when another replica holds its repository, before it looks again. */
   lockRetryMs?: number;
+  /** Scheduled jobs skip repositories whose own `schedule` has not elapsed (default true). */
+  respectSchedule?: boolean;
   listRequests: () => Promise<ScanRequest[]>;
-  runScan: (request: ScanRequest) => Promise<void>;
+  /**
+   * Runs one full scan under `gate`: a scheduled job's gate is due-only (unless `respectSchedule`
+   * is false), a push's is not; whatever the scan records reaches the shared clock once it returns.
+   */
+  runScan: (request: ScanRequest, gate: ScheduleGate) => Promise<void>;
   onError: (key: string, error: unknown) => void;
   now?: () => number;
   random?: () => number;
@@ -104,6 +115,8 @@ export class ScanQueue {
     readonly queue: Queue,
     private readonly worker: Worker,
     private readonly delayedError: new () => Error,
+    /** The last full scan of each repository, shared by every replica on this Redis. */
+    readonly clock: RedisScheduleClock,
   ) {}
 
   /** Connects to Redis and starts this replica's worker. BullMQ is imported here, and only here. */
@@ -120,12 +133,13 @@ export class ScanQueue {
       lockDuration: JOB_LOCK_MS,
       autorun: false,
     });
-    const self = new ScanQueue(options, queue, worker, DelayedError);
-    ref.self = self;
     worker.on('failed', (job, error) => options.onError(job?.data?.repository?.full_name ?? job?.name ?? 'schedule', error));
     worker.on('error', (error) => options.onError('queue', error));
     queue.on('error', (error) => options.onError('queue', error));
     await Promise.all([queue.waitUntilReady(), worker.waitUntilReady()]);
+    const clock = new RedisScheduleClock(await queue.client, options.now ?? Date.now);
+    const self = new ScanQueue(options, queue, worker, DelayedError, clock);
+    ref.self = self;
     void worker.run();
     return self;
   }
@@ -204,7 +218,10 @@ export class ScanQueue {
       throw new this.delayedError();
     }
     try {
-      await this.options.runScan(request);
+      // Read under the lock: a scan another replica just finished is already recorded.
+      const gate = await this.clock.gate(request.repository.full_name, isScheduled(job) && this.options.respectSchedule !== false);
+      await this.options.runScan(request, gate);
+      await gate.flush();
     } finally {
       await release();
     }
@@ -224,6 +241,11 @@ export class ScanQueue {
       await client.runCommand('nhiStewardUnlock', [key, holder]);
     };
   }
+}
+
+/** Every scan job but a push's (`…@push`, see scanJobId) came from a schedule round. */
+function isScheduled(job: Job): boolean {
+  return !(job.id ?? '').endsWith('@push');
 }
 
 /**

@@ -1,10 +1,12 @@
 /**
  * With REDIS_URL, scheduled full scans are BullMQ jobs shared by every replica. A real
  * redis-server, two real Probot servers and one GitHub double: a schedule round started on both
- * replicas scans each repository once, and the issues exist once.
+ * replicas scans each repository once, and the issues exist once; each repository's own
+ * `schedule` holds across replicas and rounds.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ScanQueue, type ScanRequest } from '../../../src/app/queue.js';
+import type { ScheduleGate } from '../../../src/app/schedule-clock.js';
 import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { REDIS_AVAILABLE, REDIS_SKIP_REASON, startRedis, type RedisServer } from '../../support/redis-server.js';
@@ -13,6 +15,10 @@ import { BASE_FILES, CONFIG_WITH_SECRET, REPO } from './fixtures.js';
 if (!REDIS_AVAILABLE) console.warn(REDIS_SKIP_REASON);
 
 const LEDGER = 'acme/ledger';
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+/** 2025-01-06 09:50 UTC: ten minutes before an hourly round's bucket ends. */
+const T0 = Date.UTC(2025, 0, 6, 9, 50);
 let redis: RedisServer;
 
 beforeAll(async () => {
@@ -42,7 +48,8 @@ describe.skipIf(!REDIS_AVAILABLE)('scheduled scans through the BullMQ queue (RED
         orgs: { acme: { members: ['jdoe', 'alice'], teams: { payments: ['alice'] } } },
       },
     });
-    replicas = await Promise.all([0, 1].map(() => startApp(double, { redisUrl: redis.url, concurrency: 2, jitterMs: 0 })));
+    // A fixed time: the hourly bucket must not roll over in the middle of the test.
+    replicas = await Promise.all([0, 1].map(() => startApp(double, { redisUrl: redis.url, concurrency: 2, jitterMs: 0, now: () => T0 })));
   });
 
   afterEach(async () => {
@@ -105,6 +112,86 @@ describe.skipIf(!REDIS_AVAILABLE)('scheduled scans through the BullMQ queue (RED
     expect((await a.queue.getJobs(['completed'])).map((j) => j.id)).toContain(`scan:${LEDGER}:${sha}@push`);
     const secretIssues = managedIssues(LEDGER).filter((i) => i.title.startsWith('Embedded secret'));
     expect(secretIssues.map((i) => [i.number, i.state])).toEqual([[secretIssue!.number, 'open']]);
+    double.assertNoViolations();
+  });
+});
+
+describe.skipIf(!REDIS_AVAILABLE)("each repository's own schedule, shared by the replicas (REDIS_URL)", () => {
+  let double: GitHubDouble;
+  let replicas: RunningApp[] = [];
+  let now = T0;
+
+  beforeEach(async () => {
+    now = T0;
+    double = await startGitHubDouble({
+      seed: {
+        installations: [{ id: 1, account: 'acme', accountType: 'Organization' }],
+        repos: [
+          // The default schedule, 24 h.
+          { repo: REPO, files: BASE_FILES, installationId: 1 },
+          { repo: LEDGER, files: { 'README.md': '# ledger\n', '.github/nhi-steward.yml': 'schedule: 1h\n', 'src/config.js': CONFIG_WITH_SECRET }, installationId: 1 },
+        ],
+        orgs: { acme: { members: ['jdoe', 'alice'], teams: { payments: ['alice'] } } },
+      },
+    });
+    replicas = await Promise.all([0, 1].map(() => startApp(double, { redisUrl: redis.url, concurrency: 2, jitterMs: 0, respectSchedule: true, now: () => now })));
+  });
+
+  afterEach(async () => {
+    await Promise.all(replicas.map((r) => r.close()));
+    await double?.close();
+  });
+
+  const tarballRepos = () => double.calls('repos/download-tarball-archive').map((r) => r.path.split('/').slice(2, 4).join('/'));
+
+  async function round(...queues: ScanQueue[]): Promise<string[]> {
+    const reports = await Promise.all(queues.map((q) => q.tick()));
+    for (const q of queues) await q.idle();
+    return reports.flatMap((r) => r.jobIds);
+  }
+
+  it('a repository scanned in one round is not rescanned by either replica within its schedule, and is once it elapses; a push scan counts', { timeout: 60_000 }, async () => {
+    const [a, b] = replicas.map((r) => r.queue!);
+    await round(a, b);
+    expect(tarballRepos().sort()).toEqual([REPO, LEDGER].sort());
+    expect(await redis.command('GET', `nhi-steward:last-full-scan:${LEDGER}`)).toContain(String(T0));
+
+    // 20 minutes on: a new hourly bucket, so new jobs, on the other replica, but nothing is due.
+    now = T0 + 20 * MINUTE;
+    const second = await round(b);
+    expect(second).toHaveLength(2);
+    expect(second.every((id) => id.endsWith(`@${Math.floor(now / HOUR)}`))).toBe(true);
+    expect((await a.queue.getJobs(['completed'])).map((j) => j.id)).toEqual(expect.arrayContaining(second));
+    expect(tarballRepos()).toHaveLength(2);
+    const skipped = replicas.flatMap((r) => r.logs).filter((l) => l.includes('not due for a scheduled scan'));
+    expect(skipped).toHaveLength(2);
+
+    // The next bucket, over an hour after the first round: the ledger (`schedule: 1h`) is due,
+    // payments (24 h) is not. (Within the 10:00 bucket its job id was taken by the skipped job.)
+    now = T0 + 75 * MINUTE;
+    await round(a, b);
+    expect(tarballRepos()).toEqual(expect.arrayContaining([REPO, LEDGER]));
+    expect(tarballRepos().slice(2)).toEqual([LEDGER]);
+
+    // A push scans at once, whatever the schedule, and resets the repository's clock.
+    const sha = double.state.push(REPO, { files: { 'README.md': '# payments, v2\n' } });
+    const push = retarget(example('push'), double, REPO);
+    Object.assign(push, { ref: 'refs/heads/main', after: sha, deleted: false, forced: false });
+    expect((await replicas[1].deliver('push', push)).status).toBe(200);
+    await a.idle();
+    await b.idle();
+    expect(tarballRepos().slice(3)).toEqual([REPO]);
+
+    // A day after the first round but less than one after the push: only the ledger is due.
+    now = T0 + 24 * HOUR + 5 * MINUTE;
+    await round(a, b);
+    expect(tarballRepos().slice(4)).toEqual([LEDGER]);
+    // 11:00 the next day: the ledger is due again (its clock moved with each scan); payments, pushed
+    // at 11:05 the day before, still is not.
+    now = T0 + 24 * HOUR + 70 * MINUTE;
+    await round(a);
+    expect(tarballRepos().slice(4)).toEqual([LEDGER, LEDGER]);
+    expect(await a.queue.getJobs(['failed'])).toEqual([]);
     double.assertNoViolations();
   });
 });
@@ -192,5 +279,36 @@ describe.skipIf(!REDIS_AVAILABLE)('ScanQueue against a real Redis', () => {
     now += 3_600_000;
     expect((await b.tick()).jobIds).toEqual([`scan:acme/api:${'c'.repeat(40)}@3`]);
     await a.unschedule();
+  });
+
+  it('gives scheduled jobs a due-only gate and push jobs an open one, and records only scans that ran', async () => {
+    const now = T0;
+    const seen: [string, boolean][] = [];
+    const runScan = async (r: ScanRequest, gate: ScheduleGate): Promise<void> => {
+      seen.push([r.sha, gate.dueOnly]);
+      const key = r.repository.full_name;
+      // What scanRepository does: skip when not due, else scan and record.
+      if (gate.dueOnly && !gate.clock.isDue(key, HOUR)) return;
+      gate.clock.record(key);
+    };
+    const queue = await connect({ now: () => now, runScan, listRequests: async () => [request('Acme/Api', 'd'.repeat(40))] });
+    await queue.tick();
+    await queue.idle(10_000, 20);
+    expect(await queue.clock.lastScan('acme/api')).toBe(T0);
+    expect(await redis.command('GET', 'nhi-steward:last-full-scan:acme/api')).toContain(String(T0));
+    expect(await queue.clock.isDue('ACME/api', HOUR)).toBe(false);
+    await queue.enqueuePush(request('acme/api', 'e'.repeat(40)));
+    await queue.idle(10_000, 20);
+    expect(seen).toEqual([['d'.repeat(40), true], ['e'.repeat(40), false]]);
+
+    // A gate whose scan skipped writes nothing.
+    const gate = await queue.clock.gate('acme/other', true);
+    await gate.flush();
+    expect(await queue.clock.lastScan('acme/other')).toBeUndefined();
+    // Without respectSchedule, scheduled jobs are not gated either.
+    const open = await connect({ name: 'open-queue', respectSchedule: false, runScan, listRequests: async () => [request('acme/api', 'f'.repeat(40))] });
+    await open.tick();
+    await open.idle(10_000, 20);
+    expect(seen.at(-1)).toEqual(['f'.repeat(40), false]);
   });
 });
