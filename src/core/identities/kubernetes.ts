@@ -58,7 +58,7 @@ export const kubernetesExtractor: Extractor = {
     if (content === undefined) return true;
     return content.includes('apiVersion') && content.includes('kind') && !content.includes('AWSTemplateFormatVersion') && !/Type:\s*["']?AWS::/.test(content);
   },
-  extract: extractKubernetes,
+  extract: (file) => extractKubernetes(file),
 };
 
 interface Context {
@@ -70,6 +70,7 @@ interface Context {
   refs: IdentityReference[];
   /** `Role/<ns>/<name>` or `ClusterRole/<name>` → rule summaries, for bindings in the same file. */
   roleRules: Map<string, string[]>;
+  defaultNamespace: string;
 }
 
 interface Resource {
@@ -82,10 +83,15 @@ interface Resource {
   line: number;
 }
 
-export function extractKubernetes(file: SourceFile): ExtractResult {
+export interface KubernetesOptions {
+  /** Namespace of resources that name none (a Kustomize `namespace:`); `default` otherwise. */
+  defaultNamespace?: string;
+}
+
+export function extractKubernetes(file: SourceFile, options: KubernetesOptions = {}): ExtractResult {
   const masked = maskTemplates(file.content);
   const yaml = loadYaml(file.path, masked.text, { allowDuplicateKeys: masked.templated });
-  const ctx: Context = { file: file.path, yaml, unmask: masked.unmask, templated: masked.templated, records: [], refs: [], roleRules: new Map() };
+  const ctx: Context = { file: file.path, yaml, unmask: masked.unmask, templated: masked.templated, records: [], refs: [], roleRules: new Map(), defaultNamespace: options.defaultNamespace ?? 'default' };
   const resources = yaml.documents.flatMap((doc) => resourcesOf(ctx, doc.value, doc.line));
   for (const r of resources) if (r.kind === 'Role' || r.kind === 'ClusterRole') ctx.roleRules.set(roleKey(r.kind, r.namespace, r.name), ruleSummaries(r.body));
   for (const r of resources) HANDLERS[r.kind]?.(ctx, r);
@@ -104,7 +110,7 @@ function resourcesOf(ctx: Context, value: unknown, docLine: number): Resource[] 
   const metadata = asMapping(body.metadata) ?? {};
   const name = text(ctx, metadata.name);
   if (!name) return [];
-  const namespace = CLUSTER_SCOPED.has(kind) ? '' : (text(ctx, metadata.namespace) ?? 'default');
+  const namespace = CLUSTER_SCOPED.has(kind) ? '' : (text(ctx, metadata.namespace) ?? ctx.defaultNamespace);
   return [{ kind, apiVersion: text(ctx, body.apiVersion) ?? '', name, namespace, body, line: ctx.yaml.lineOf(body, docLine) }];
 }
 

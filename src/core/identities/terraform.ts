@@ -1,11 +1,12 @@
 import { HclExpression, attribute, blocksOf, isObject } from './hcl/ast.js';
 import type { HclAttribute, HclBlock, HclValue } from './hcl/ast.js';
+import { parseTerraformJson } from './hcl/json.js';
 import { parseHcl } from './hcl/parser.js';
 import { allowedActions, readPolicyDocument, trustedPrincipals } from './terraform-policy-documents.js';
 import type { ExtractResult, Extractor, IdentityKind, IdentityRecord, IdentityReference, SourceFile } from '../types.js';
 
 /**
- * Terraform (SPEC §2.3): the identities and credentials a `.tf` file declares, with the links,
+ * Terraform (SPEC §2.3): the identities and credentials a `.tf` (or `.tf.json`) file declares, with the links,
  * permissions and rotation evidence the same file shows.
  *
  * Ids are `terraform:<type>/<module path>/<name>`: the module path is the directory of the file
@@ -117,13 +118,15 @@ interface Context {
 
 export const terraformExtractor: Extractor = {
   platform: 'terraform',
-  matches: (path) => path.endsWith('.tf'),
+  matches: (path) => path.endsWith('.tf') || path.endsWith('.tf.json'),
   extract: extractTerraform,
 };
 
 export function extractTerraform(file: SourceFile): ExtractResult {
-  const parsed = parseHcl(file.content);
-  const errors = parsed.errors.map((e) => ({ file: file.path, line: e.line, column: e.column, message: `HCL: ${e.message}` }));
+  // `.tf.json` is Terraform's JSON syntax, read into the same tree (hcl/json.ts).
+  const json = file.path.endsWith('.tf.json');
+  const parsed = json ? parseTerraformJson(file.content) : parseHcl(file.content);
+  const errors = parsed.errors.map((e) => ({ file: file.path, line: e.line, column: e.column, message: json ? `Terraform JSON: ${e.message}` : `HCL: ${e.message}` }));
   const slash = file.path.lastIndexOf('/');
   const ctx: Context = { file: file.path, modulePath: slash === -1 ? '' : file.path.slice(0, slash), resources: new Map(), data: new Map(), records: new Map(), references: [] };
   // A block left open cannot be trusted: its `}` may belong to what follows. Its error says so.

@@ -73,9 +73,9 @@ describe('terraform extractor: samples', () => {
     expect(extractTerraform({ path: 'main.tf', content: src }).records).toEqual([]);
   });
 
-  it('claims .tf files only', () => {
-    expect(['main.tf', 'infra/iam.tf'].every((p) => terraformExtractor.matches(p))).toBe(true);
-    expect(['main.tf.json', 'prod.tfvars', 'tf.yaml', 'README.md'].some((p) => terraformExtractor.matches(p))).toBe(false);
+  it('claims .tf and .tf.json files only', () => {
+    expect(['main.tf', 'infra/iam.tf', 'main.tf.json'].every((p) => terraformExtractor.matches(p))).toBe(true);
+    expect(['prod.tfvars', 'prod.tfvars.json', 'package.json', 'tf.yaml', 'README.md'].some((p) => terraformExtractor.matches(p))).toBe(false);
   });
 });
 
