@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { minimatch } from 'minimatch';
+import { KustomizeNamespaces } from './identities/kustomize.js';
 import { linkReferences } from './identities/link.js';
 import { extractors } from './identities/registry.js';
 import { evaluatePolicy } from './policy/evaluate.js';
@@ -35,6 +36,7 @@ export async function scanSources(
   const skipped: Skipped[] = [];
   const records: IdentityRecord[] = [];
   const references: IdentityReference[] = [];
+  const kustomize = new KustomizeNamespaces();
   let owners = options.owners;
   let files = 0;
   let bytes = 0;
@@ -55,8 +57,10 @@ export async function scanSources(
     records.push(...extracted.records);
     references.push(...extracted.references);
     findings.push(...extracted.findings);
+    findings.push(...kustomize.add(item, extracted).map(parseErrorFinding));
   }
   findings.push(...(await secrets.finish()));
+  kustomize.apply(records, references);
   linkReferences(records, references);
 
   const policy = evaluatePolicy({ records, owners, settings, changed: options.changedIdentities });

@@ -2,6 +2,7 @@ import { diffInventories } from '../core/policy/diff.js';
 import { renderMarkdownSummary } from '../core/report/markdown.js';
 import { extractIdentities, scanSources } from '../core/scan.js';
 import { toSourceFile, isSkipped } from '../core/source.js';
+import { KustomizeNamespaces } from '../core/identities/kustomize.js';
 import { linkReferences } from '../core/identities/link.js';
 import type { Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, SourceFile, Skipped } from '../core/types.js';
 import { conclusionFor, toAnnotations, type CheckOutcome } from './check-run.js';
@@ -64,8 +65,11 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
   const headRecords: IdentityRecord[] = [];
   const baseRefs: IdentityReference[] = [];
   const headRefs: IdentityReference[] = [];
+  const baseKustomize = new KustomizeNamespaces();
+  const headKustomize = new KustomizeNamespaces();
   const readBase = (path: string, content: string) => {
     const extracted = extractIdentities({ path, content });
+    baseKustomize.add({ path, content }, extracted);
     baseRecords.push(...extracted.records);
     baseRefs.push(...extracted.references);
   };
@@ -94,6 +98,7 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
       sources.push(source);
       if (isSkipped(source) || !isInfrastructureFile(file.filename)) return;
       const extracted = extractIdentities(source);
+      headKustomize.add(source, extracted);
       headRecords.push(...extracted.records);
       headRefs.push(...extracted.references);
       if (file.status !== 'added') {
@@ -105,6 +110,8 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
   );
 
   // Extractors read one file at a time; join cross-file edges as the full pipeline does.
+  baseKustomize.apply(baseRecords, baseRefs);
+  headKustomize.apply(headRecords, headRefs);
   linkReferences(baseRecords, baseRefs);
   linkReferences(headRecords, headRefs);
   const diff = diffInventories(baseRecords, headRecords);
