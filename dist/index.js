@@ -25666,7 +25666,7 @@ var require_contains = __commonJS({
           const count = gen.let("count", 0);
           validateItems(schValid, () => gen.if(schValid, () => checkLimits(count)));
         }
-        function validateItems(_valid, block) {
+        function validateItems(_valid, block2) {
           gen.forRange("i", 0, len, (i) => {
             cxt.subschema({
               keyword: "contains",
@@ -25674,7 +25674,7 @@ var require_contains = __commonJS({
               dataPropType: util_1.Type.Num,
               compositeRule: true
             }, _valid);
-            block();
+            block2();
           });
         }
         function checkLimits(count) {
@@ -42761,12 +42761,12 @@ var LINE_BREAK = String.raw`(?:[ \t]*(?:\r?\n|\\r\\n|\\n))+`;
 function pem(label2) {
   return new RegExp(String.raw`-----BEGIN ${label2}-----${PEM_BODY}-----END ${label2}-----`);
 }
-function pemPayload(block) {
-  const body = block.replace(/-----(?:BEGIN|END) [A-Z0-9 ]+-----/g, "").replace(/\\[rn]|\s/g, "");
+function pemPayload(block2) {
+  const body = block2.replace(/-----(?:BEGIN|END) [A-Z0-9 ]+-----/g, "").replace(/\\[rn]|\s/g, "");
   return Buffer.from(body, "base64");
 }
-function opensshCipher(block) {
-  const payload = pemPayload(block);
+function opensshCipher(block2) {
+  const payload = pemPayload(block2);
   const magic = "openssh-key-v1\0";
   if (payload.length < magic.length + 4 || payload.toString("latin1", 0, magic.length) !== magic) return void 0;
   const length = payload.readUInt32BE(magic.length);
@@ -42853,7 +42853,7 @@ C5YEMtSXkkcMEblG+I/n2zWEQ4MgRgFksqsqgvPTnbtLcdgw+bmRfXADPVmNMRkt
 cvWUINe4rhvl0oR8RQgfuroBTwhySTNmpsBrGaBkpUVOdBurEUeixaq2oEt7WGnP
 =Qx8z
 -----END PGP PRIVATE KEY BLOCK-----`;
-var jsonEscaped = (block) => block.replace(/\n/g, "\\n");
+var jsonEscaped = (block2) => block2.replace(/\n/g, "\\n");
 var PUTTY = (encrypted) => new RegExp(
   String.raw`PuTTY-User-Key-File-[23]:[^\n]{1,100}\r?\nEncryption:[ \t]*${encrypted ? String.raw`(?!none\b)[\w-]{2,40}` : "none"}[ \t]*\r?\n(?:[^\n]{0,200}\r?\n){0,40}?Private-Lines:[ \t]*\d{1,4}[ \t]*\r?\n(?<secret>(?:[A-Za-z0-9+\/=]{1,200}\r?\n){0,200}[A-Za-z0-9+\/=]{1,200})(?=[ \t]*(?:\r?\n|$))`
 );
@@ -42928,7 +42928,7 @@ ${SAMPLE_EC.replace(/^/gm, "    ")}`, secret: SAMPLE_EC.replace(/^/gm, "    ").t
     level: "error",
     keywords: ["begin openssh private key"],
     pattern: pem("OPENSSH PRIVATE KEY"),
-    validate: (block) => opensshCipher(block) === "none",
+    validate: (block2) => opensshCipher(block2) === "none",
     samples: {
       positive: [{ text: SAMPLE_OPENSSH, secret: SAMPLE_OPENSSH, path: ".ssh/id_ed25519" }],
       negative: [SAMPLE_OPENSSH_ENCRYPTED, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKvu5zXT48LD/zmtf0tWAi238e4+1n5EyYV7/GFMxFKM deploy@ci"]
@@ -42967,7 +42967,7 @@ ${SAMPLE_EC.replace(/^/gm, "    ")}`, secret: SAMPLE_EC.replace(/^/gm, "    ").t
     pattern: new RegExp(
       String.raw`-----BEGIN ENCRYPTED PRIVATE KEY-----${PEM_BODY}-----END ENCRYPTED PRIVATE KEY-----` + String.raw`|-----BEGIN (?<label>RSA|EC|DSA) PRIVATE KEY-----${LINE_BREAK}Proc-Type:[ \t]*4,ENCRYPTED${LINE_BREAK}DEK-Info:[ \t]*[A-Z0-9-]{3,40},[0-9A-Fa-f]{8,64}${PEM_BODY}-----END \k<label> PRIVATE KEY-----` + String.raw`|-----BEGIN OPENSSH PRIVATE KEY-----${PEM_BODY}-----END OPENSSH PRIVATE KEY-----`
     ),
-    validate: (block) => !block.includes("OPENSSH") || (opensshCipher(block) ?? "none") !== "none",
+    validate: (block2) => !block2.includes("OPENSSH") || (opensshCipher(block2) ?? "none") !== "none",
     samples: {
       positive: [
         { text: SAMPLE_PKCS8_ENCRYPTED, secret: SAMPLE_PKCS8_ENCRYPTED, path: "certs/tls.key" },
@@ -48655,6 +48655,9 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape2;
 minimatch.unescape = unescape;
 
+// src/core/identities/kustomize.ts
+import { posix } from "node:path";
+
 // src/core/identities/link.ts
 function linkReferences(records, references2) {
   const byId2 = mergeDuplicates(records);
@@ -51587,16 +51590,16 @@ function requireDumper() {
     }
     return false;
   }
-  function writeNode(state, level, object, block, compact2, iskey, isblockseq) {
+  function writeNode(state, level, object, block2, compact2, iskey, isblockseq) {
     state.tag = null;
     state.dump = object;
     if (!detectType(state, object, false)) {
       detectType(state, object, true);
     }
     const type2 = _toString.call(state.dump);
-    const inblock = block;
-    if (block) {
-      block = state.flowLevel < 0 || state.flowLevel > level;
+    const inblock = block2;
+    if (block2) {
+      block2 = state.flowLevel < 0 || state.flowLevel > level;
     }
     const objectOrArray = type2 === "[object Object]" || type2 === "[object Array]";
     let duplicateIndex;
@@ -51615,7 +51618,7 @@ function requireDumper() {
         state.usedDuplicates[duplicateIndex] = true;
       }
       if (type2 === "[object Object]") {
-        if (block && Object.keys(state.dump).length !== 0) {
+        if (block2 && Object.keys(state.dump).length !== 0) {
           writeBlockMapping(state, level, state.dump, compact2);
           if (duplicate) {
             state.dump = "&ref_" + duplicateIndex + state.dump;
@@ -51627,7 +51630,7 @@ function requireDumper() {
           }
         }
       } else if (type2 === "[object Array]") {
-        if (block && state.dump.length !== 0) {
+        if (block2 && state.dump.length !== 0) {
           if (state.noArrayIndent && !isblockseq && level > 0) {
             writeBlockSequence(state, level - 1, state.dump, compact2);
           } else {
@@ -51773,128 +51776,6 @@ var {
   safeLoadAll,
   safeDump
 } = yaml;
-
-// src/core/identities/yaml/cloudformation-schema.ts
-var INTRINSICS = {
-  Ref: "Ref",
-  Condition: "Condition",
-  GetAtt: "Fn::GetAtt",
-  Sub: "Fn::Sub",
-  Join: "Fn::Join",
-  If: "Fn::If",
-  Select: "Fn::Select",
-  Split: "Fn::Split",
-  FindInMap: "Fn::FindInMap",
-  GetAZs: "Fn::GetAZs",
-  ImportValue: "Fn::ImportValue",
-  Base64: "Fn::Base64",
-  Cidr: "Fn::Cidr",
-  Equals: "Fn::Equals",
-  And: "Fn::And",
-  Or: "Fn::Or",
-  Not: "Fn::Not",
-  Transform: "Fn::Transform",
-  Length: "Fn::Length",
-  ToJsonString: "Fn::ToJsonString",
-  ForEach: "Fn::ForEach"
-};
-var KINDS = ["scalar", "sequence", "mapping"];
-function construct(key, kind) {
-  return (data) => {
-    if (key === "Fn::GetAtt" && kind === "scalar" && typeof data === "string") {
-      const dot = data.indexOf(".");
-      return { [key]: dot === -1 ? [data] : [data.slice(0, dot), data.slice(dot + 1)] };
-    }
-    return { [key]: data ?? "" };
-  };
-}
-var known = Object.entries(INTRINSICS).flatMap(([tag, key]) => KINDS.map((kind) => new yaml.Type(`!${tag}`, { kind, construct: construct(key, kind) })));
-var unknown = KINDS.map(
-  (kind) => new yaml.Type("!", {
-    kind,
-    multi: true,
-    construct: (data, tag) => ({ [`Fn::${(tag ?? "!").slice(1)}`]: data ?? "" })
-  })
-);
-var CLOUDFORMATION_SCHEMA = yaml.DEFAULT_SCHEMA.extend([...known, ...unknown]);
-var INTRINSIC_TAGS = Object.keys(INTRINSICS);
-
-// src/core/identities/yaml/json-outline.ts
-function outlineJson(text3, topLevelKey, maxDepth) {
-  const keys = /* @__PURE__ */ new Map();
-  let depth = 0;
-  let currentTop = "";
-  let lastString = "";
-  let lastStringStart = -1;
-  for (let i = 0; i < text3.length; i++) {
-    const ch = text3.charCodeAt(i);
-    if (ch === 34) {
-      const start = i;
-      i++;
-      while (i < text3.length) {
-        const c = text3.charCodeAt(i);
-        if (c === 92) i += 2;
-        else if (c === 34) break;
-        else i++;
-      }
-      lastString = depth <= 2 && i - start < 512 ? text3.slice(start + 1, i) : "";
-      lastStringStart = start;
-    } else if (ch === 58) {
-      if (depth === 1) currentTop = lastString;
-      else if (depth === 2 && currentTop === topLevelKey && !keys.has(lastString)) keys.set(lastString, lastStringStart);
-    } else if (ch === 123 || ch === 91) {
-      depth++;
-      if (depth > maxDepth) return { keys, error: { position: i, message: `nesting exceeded maxDepth (${maxDepth})` } };
-    } else if (ch === 125 || ch === 93) {
-      depth--;
-      if (depth === 1 && ch === 125) currentTop = currentTop === topLevelKey ? "" : currentTop;
-    }
-  }
-  return { keys };
-}
-function parseJson(file, text3, index) {
-  try {
-    return { value: JSON.parse(text3) };
-  } catch (error2) {
-    const position = firstBadPosition(text3, error2.message);
-    return { error: { file, line: index.line(position), column: index.column(position), message: `malformed JSON: ${describe2(error2.message)}` } };
-  }
-}
-function describe2(message) {
-  return message.replace(/,\s*(\.\.\.)?".*$/s, "").replace(/\s+in JSON at position \d+.*$/s, "");
-}
-function firstBadPosition(text3, message) {
-  const match2 = /at position (\d+)/.exec(message);
-  if (match2) return Math.min(Number(match2[1]), text3.length);
-  return bisectValidPrefix(text3);
-}
-function bisectValidPrefix(text3) {
-  const ends = [];
-  for (let i2 = text3.indexOf("\n"); i2 !== -1; i2 = text3.indexOf("\n", i2 + 1)) ends.push(i2);
-  ends.push(text3.length);
-  let lo = 0;
-  let hi = ends.length - 1;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if (prefixStillValid(text3.slice(0, ends[mid]))) lo = mid + 1;
-    else hi = mid;
-  }
-  const lineStart = lo === 0 ? 0 : ends[lo - 1] + 1;
-  let i = lineStart;
-  while (i < text3.length && (text3[i] === " " || text3[i] === "	")) i++;
-  return i;
-}
-function prefixStillValid(prefix) {
-  try {
-    JSON.parse(prefix);
-    return true;
-  } catch (error2) {
-    const message = error2.message;
-    if (/Unexpected end|Unterminated string/i.test(message)) return true;
-    const at2 = /at position (\d+)/.exec(message);
-    return at2 !== null && Number(at2[1]) >= prefix.trimEnd().length;
-  }
-}
 
 // src/core/identities/yaml/lines.ts
 var LineIndex = class {
@@ -52081,6 +51962,56 @@ function toExtractError(file, content, index, from, error2) {
   throw error2;
 }
 
+// src/core/identities/yaml/template-mask.ts
+var PLACEHOLDER = /__nhi_tpl_(\d+)__/g;
+function hasTemplateActions(content) {
+  return content.includes("{{");
+}
+function maskTemplates(content) {
+  if (!hasTemplateActions(content)) return { text: content, templated: false, unmask: (v) => v };
+  const actions2 = [];
+  const out = [];
+  let cursor = 0;
+  for (let open2 = content.indexOf("{{", cursor); open2 !== -1; open2 = content.indexOf("{{", cursor)) {
+    const close = content.indexOf("}}", open2 + 2);
+    const end = close === -1 ? lineEnd(content, open2) : close + 2;
+    const action = content.slice(open2, end);
+    out.push(content.slice(cursor, open2));
+    const breaks = countBreaks(action);
+    if (breaks > 0) out.push("\n".repeat(breaks));
+    else out.push(`__nhi_tpl_${actions2.length}__`);
+    actions2.push(normalise(action));
+    cursor = end;
+  }
+  out.push(content.slice(cursor));
+  const text3 = blankActionOnlyLines(out.join(""));
+  return {
+    text: text3,
+    templated: true,
+    unmask: (value2) => value2.includes("__nhi_tpl_") ? value2.replace(PLACEHOLDER, (_, i) => actions2[Number(i)] ?? "{{ }}") : value2
+  };
+}
+function lineEnd(content, from) {
+  const eol = content.indexOf("\n", from);
+  return eol === -1 ? content.length : eol;
+}
+function countBreaks(text3) {
+  let n = 0;
+  for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) n++;
+  return n;
+}
+function normalise(action) {
+  let inner = action.slice(2);
+  if (inner.endsWith("}}")) inner = inner.slice(0, -2);
+  inner = inner.trim();
+  if (inner.startsWith("-")) inner = inner.slice(1);
+  if (inner.endsWith("-")) inner = inner.slice(0, -1);
+  return `{{ ${inner.trim().replace(/\s+/g, " ")} }}`;
+}
+function blankActionOnlyLines(text3) {
+  return text3.split("\n").map((line) => line.includes("__nhi_tpl_") && line.replace(PLACEHOLDER, "").trim() === "" ? "" : line).join("\n");
+}
+
 // src/core/identities/yaml/values.ts
 function asMapping(value2) {
   return value2 !== null && typeof value2 === "object" && !Array.isArray(value2) ? value2 : void 0;
@@ -52103,11 +52034,422 @@ function dig(value2, path7) {
   return current;
 }
 
+// src/core/identities/kubernetes.ts
+var PLATFORM = "kubernetes";
+var POD_SPEC_PATH = {
+  Pod: ["spec"],
+  Deployment: ["spec", "template", "spec"],
+  StatefulSet: ["spec", "template", "spec"],
+  DaemonSet: ["spec", "template", "spec"],
+  ReplicaSet: ["spec", "template", "spec"],
+  ReplicationController: ["spec", "template", "spec"],
+  Job: ["spec", "template", "spec"],
+  CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
+  Rollout: ["spec", "template", "spec"]
+};
+var WORKLOAD_IDENTITY_ANNOTATIONS = ["eks.amazonaws.com/role-arn", "iam.gke.io/gcp-service-account", "azure.workload.identity/client-id"];
+var MANAGED_SECRET_ANNOTATIONS = {
+  "cert-manager.io/certificate-name": "cert-manager Certificate"
+};
+var CLUSTER_SCOPED = /* @__PURE__ */ new Set(["ClusterRole", "ClusterRoleBinding", "Namespace", "PersistentVolume", "StorageClass", "CustomResourceDefinition"]);
+var CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"];
+var APP_LABELS = ["app.kubernetes.io/name", "app", "k8s-app"];
+var NOT_MANIFESTS = [/(^|\/)\.github\/workflows\//, /(^|\/)(docker-)?compose[\w.-]*\.ya?ml$/i, /(^|\/)kustomization\.ya?ml$/i];
+var kubernetesExtractor = {
+  platform: PLATFORM,
+  matches(path7, content) {
+    if (!/\.ya?ml$/i.test(path7) || NOT_MANIFESTS.some((re) => re.test(path7))) return false;
+    if (content === void 0) return true;
+    return content.includes("apiVersion") && content.includes("kind") && !content.includes("AWSTemplateFormatVersion") && !/Type:\s*["']?AWS::/.test(content);
+  },
+  extract: (file) => extractKubernetes(file)
+};
+function extractKubernetes(file, options = {}) {
+  const masked = maskTemplates(file.content);
+  const yaml2 = loadYaml(file.path, masked.text, { allowDuplicateKeys: masked.templated });
+  const ctx = { file: file.path, yaml: yaml2, unmask: masked.unmask, templated: masked.templated, records: [], refs: [], roleRules: /* @__PURE__ */ new Map(), defaultNamespace: options.defaultNamespace ?? "default" };
+  const resources = yaml2.documents.flatMap((doc) => resourcesOf(ctx, doc.value, doc.line));
+  for (const r of resources) if (r.kind === "Role" || r.kind === "ClusterRole") ctx.roleRules.set(roleKey(r.kind, r.namespace, r.name), ruleSummaries(r.body));
+  for (const r of resources) HANDLERS[r.kind]?.(ctx, r);
+  for (const r of resources) if (POD_SPEC_PATH[r.kind]) workloadEdges(ctx, r);
+  const references2 = linkLocal(ctx.records, ctx.refs);
+  return { records: ctx.records, errors: yaml2.errors, references: references2 };
+}
+function resourcesOf(ctx, value2, docLine) {
+  const body = asMapping(value2);
+  if (!body) return [];
+  const kind = text(ctx, body.kind);
+  if (!kind) return [];
+  if (kind === "List" || kind.endsWith("List")) return asList(body.items).flatMap((item) => resourcesOf(ctx, item, ctx.yaml.lineOf(item, docLine)));
+  const metadata = asMapping(body.metadata) ?? {};
+  const name2 = text(ctx, metadata.name);
+  if (!name2) return [];
+  const namespace = CLUSTER_SCOPED.has(kind) ? "" : text(ctx, metadata.namespace) ?? ctx.defaultNamespace;
+  return [{ kind, apiVersion: text(ctx, body.apiVersion) ?? "", name: name2, namespace, body, line: ctx.yaml.lineOf(body, docLine) }];
+}
+var HANDLERS = {
+  ServiceAccount: serviceAccount,
+  Secret: secret,
+  ExternalSecret: externalSecret,
+  SealedSecret: sealedSecret,
+  RoleBinding: binding,
+  ClusterRoleBinding: binding
+};
+function serviceAccount(ctx, r) {
+  const annotations = asMapping(dig(r.body, ["metadata", "annotations"])) ?? {};
+  const workloadIdentity = WORKLOAD_IDENTITY_ANNOTATIONS.find((key) => annotations[key] !== void 0);
+  const attributes = {};
+  if (typeof r.body.automountServiceAccountToken === "boolean") attributes.automountServiceAccountToken = r.body.automountServiceAccountToken;
+  if (workloadIdentity) attributes.workloadIdentity = { [workloadIdentity]: text(ctx, annotations[workloadIdentity]) };
+  const pullSecrets = names(ctx, r.body.imagePullSecrets);
+  if (pullSecrets.length) attributes.imagePullSecrets = pullSecrets;
+  const app = appLabel(ctx, asMapping(dig(r.body, ["metadata", "labels"])));
+  if (app) attributes.app = app;
+  addRecord(ctx, r, "identity", "ServiceAccount", attributes, workloadIdentity ? `workload identity (${workloadIdentity})` : void 0);
+}
+function secret(ctx, r) {
+  const secretType = text(ctx, r.body.type) ?? "Opaque";
+  const keys = [...Object.keys(asMapping(r.body.data) ?? {}), ...Object.keys(asMapping(r.body.stringData) ?? {})].map(ctx.unmask).sort();
+  if (secretType === "Opaque" && keys.length === 0) return;
+  const annotations = asMapping(dig(r.body, ["metadata", "annotations"])) ?? {};
+  const attributes = { secretType, keys };
+  const managedBy = Object.keys(MANAGED_SECRET_ANNOTATIONS).find((key) => annotations[key] !== void 0);
+  const record3 = addRecord(ctx, r, "credential", "Secret", attributes, managedBy ? `managed (${MANAGED_SECRET_ANNOTATIONS[managedBy]} ${text(ctx, annotations[managedBy])})` : void 0);
+  const owner = text(ctx, annotations["kubernetes.io/service-account.name"]);
+  if (secretType === "kubernetes.io/service-account-token" && owner) {
+    attributes.serviceAccount = owner;
+    record3.usedBy.push({ id: `${PLATFORM}:ServiceAccount/${r.namespace}/${owner}`, kind: "ServiceAccount", name: owner, namespace: r.namespace, file: ctx.file, line: ctx.yaml.keyLine(annotations, "kubernetes.io/service-account.name", r.line), via: "service-account-token" });
+  }
+}
+function externalSecret(ctx, r) {
+  const spec = asMapping(r.body.spec) ?? {};
+  const target = text(ctx, dig(spec, ["target", "name"])) ?? r.name;
+  const keys = asList(spec.data).map((d) => text(ctx, asMapping(d)?.secretKey)).filter((k) => !!k).sort();
+  const store = asMapping(spec.secretStoreRef) ?? {};
+  const attributes = { secretType: "Opaque", keys, source: "ExternalSecret", externalSecret: r.name, store: text(ctx, store.name), storeKind: text(ctx, store.kind) ?? "SecretStore" };
+  const refresh = text(ctx, spec.refreshInterval) ?? "1h";
+  addRecord(ctx, { ...r, name: target }, "credential", "Secret", attributes, `managed (ExternalSecret ${r.name}, refresh ${refresh})`);
+}
+function sealedSecret(ctx, r) {
+  const spec = asMapping(r.body.spec) ?? {};
+  const template = asMapping(spec.template) ?? {};
+  const target = text(ctx, dig(template, ["metadata", "name"])) ?? r.name;
+  const keys = Object.keys(asMapping(spec.encryptedData) ?? {}).sort();
+  addRecord(ctx, { ...r, name: target }, "credential", "Secret", { secretType: text(ctx, template.type) ?? "Opaque", keys, source: "SealedSecret" });
+}
+function binding(ctx, r) {
+  const roleRef = asMapping(r.body.roleRef) ?? {};
+  const refKind = text(ctx, roleRef.kind) ?? "ClusterRole";
+  const refName = text(ctx, roleRef.name);
+  if (!refName) return;
+  const scoped = r.kind === "RoleBinding";
+  const key = roleKey(refKind, r.namespace, refName);
+  const grant = refKind === "ClusterRole" && scoped ? `${key} (namespace ${r.namespace})` : key;
+  const permissions = [grant, ...(ctx.roleRules.get(key) ?? []).map((rule) => `${key}: ${rule}`)];
+  for (const subject of asList(r.body.subjects)) {
+    const s = asMapping(subject);
+    if (!s || text(ctx, s.kind) !== "ServiceAccount") continue;
+    const name2 = text(ctx, s.name);
+    if (!name2) continue;
+    const namespace = text(ctx, s.namespace) ?? (scoped ? r.namespace : "default");
+    const usedBy = edge(ctx, r, ctx.yaml.lineOf(s, r.line), "roleRef");
+    ctx.refs.push({ target: `${PLATFORM}:ServiceAccount/${namespace}/${name2}`, usedBy, permissions });
+  }
+}
+function workloadEdges(ctx, r) {
+  const podSpec = asMapping(dig(r.body, POD_SPEC_PATH[r.kind]));
+  if (!podSpec) return;
+  const podLabels = asMapping(dig(r.body, [...POD_SPEC_PATH[r.kind].slice(0, -1), "metadata", "labels"]));
+  const app = appLabel(ctx, podLabels) ?? appLabel(ctx, asMapping(dig(r.body, ["metadata", "labels"])));
+  const use = (target, line, via) => ctx.refs.push({ target, usedBy: { ...edge(ctx, r, line, via), ...app ? { app } : {} } });
+  const secretId = (name2) => `${PLATFORM}:Secret/${r.namespace}/${name2}`;
+  const saKey = podSpec.serviceAccountName !== void 0 ? "serviceAccountName" : podSpec.serviceAccount !== void 0 ? "serviceAccount" : void 0;
+  const sa = saKey ? text(ctx, podSpec[saKey]) : void 0;
+  if (sa) use(`${PLATFORM}:ServiceAccount/${r.namespace}/${sa}`, ctx.yaml.keyLine(podSpec, saKey, r.line), "serviceAccountName");
+  else if (podSpec.automountServiceAccountToken === true) use(`${PLATFORM}:ServiceAccount/${r.namespace}/default`, ctx.yaml.keyLine(podSpec, "automountServiceAccountToken", r.line), "automountServiceAccountToken");
+  for (const item of asList(podSpec.imagePullSecrets)) {
+    const name2 = text(ctx, asMapping(item)?.name);
+    if (name2) use(secretId(name2), ctx.yaml.lineOf(item, r.line), "imagePullSecrets");
+  }
+  for (const volume of asList(podSpec.volumes)) {
+    const secretVolume = asMapping(asMapping(volume)?.secret);
+    const name2 = text(ctx, secretVolume?.secretName);
+    if (name2) use(secretId(name2), ctx.yaml.keyLine(secretVolume, "secretName", r.line), "volume");
+    for (const source of asList(dig(volume, ["projected", "sources"]))) {
+      const projected = asMapping(asMapping(source)?.secret);
+      const projectedName = text(ctx, projected?.name);
+      if (projectedName) use(secretId(projectedName), ctx.yaml.keyLine(projected, "name", r.line), "projected");
+    }
+  }
+  for (const listKey of CONTAINER_LISTS) {
+    for (const container of asList(podSpec[listKey])) {
+      const c = asMapping(container) ?? {};
+      for (const env of asList(c.env)) {
+        const ref = asMapping(dig(env, ["valueFrom", "secretKeyRef"]));
+        const name2 = text(ctx, ref?.name);
+        if (name2) use(secretId(name2), ctx.yaml.lineOf(env, r.line), "secretKeyRef");
+      }
+      for (const from of asList(c.envFrom)) {
+        const ref = asMapping(asMapping(from)?.secretRef);
+        const name2 = text(ctx, ref?.name);
+        if (name2) use(secretId(name2), ctx.yaml.lineOf(from, r.line), "envFrom");
+      }
+    }
+  }
+}
+function addRecord(ctx, r, kind, type2, attributes, rotationEvidence) {
+  const record3 = {
+    id: `${PLATFORM}:${type2}/${r.namespace}/${r.name}`,
+    kind,
+    platform: PLATFORM,
+    type: type2,
+    name: r.name,
+    namespace: r.namespace,
+    file: ctx.file,
+    line: r.line,
+    attributes,
+    usedBy: []
+  };
+  if (rotationEvidence) record3.rotationEvidence = rotationEvidence;
+  if (ctx.templated) record3.templated = true;
+  ctx.records.push(record3);
+  return record3;
+}
+function edge(ctx, r, line, via) {
+  const id = r.namespace ? `${PLATFORM}:${r.kind}/${r.namespace}/${r.name}` : `${PLATFORM}:${r.kind}/${r.name}`;
+  return { id, kind: r.kind, name: r.name, ...r.namespace ? { namespace: r.namespace } : {}, file: ctx.file, line, via };
+}
+function roleKey(kind, namespace, name2) {
+  return kind === "Role" ? `Role/${namespace}/${name2}` : `ClusterRole/${name2}`;
+}
+function ruleSummaries(role) {
+  return asList(role.rules).map((rule) => {
+    const r = asMapping(rule) ?? {};
+    const verbs = asList(r.verbs).map(String).join(",") || "?";
+    const targets2 = [...asList(r.resources), ...asList(r.nonResourceURLs)].map(String).join(",") || "?";
+    return `${verbs} ${targets2}`;
+  });
+}
+function appLabel(ctx, labels) {
+  if (!labels) return void 0;
+  for (const key of APP_LABELS) {
+    const value2 = text(ctx, labels[key]);
+    if (value2) return value2;
+  }
+  return void 0;
+}
+function names(ctx, list) {
+  return asList(list).map((item) => text(ctx, asMapping(item)?.name)).filter((n) => !!n);
+}
+function text(ctx, value2) {
+  const t = asText(value2);
+  return t === void 0 ? void 0 : ctx.unmask(t);
+}
+
+// src/core/identities/kustomize.ts
+var KUSTOMIZATION = /(^|\/)kustomization\.ya?ml$/i;
+function isKustomization(path7) {
+  return KUSTOMIZATION.test(path7);
+}
+function readKustomization(file) {
+  const yaml2 = loadYaml(file.path, file.content);
+  const body = asMapping(yaml2.documents[0]?.value);
+  if (!body) return { errors: yaml2.errors };
+  const dir = posix.dirname(file.path) === "." ? "" : posix.dirname(file.path);
+  const resources = [];
+  for (const entry of asList(body.resources)) {
+    const text3 = asText(entry);
+    if (!text3 || /^[a-z][\w+.-]*:\/\//i.test(text3) || text3.includes("?")) continue;
+    const resolved = posix.normalize(dir ? `${dir}/${text3}` : text3).replace(/\/$/, "");
+    if (resolved === "." || resolved.startsWith("../") || resolved === ".." || dir && !resolved.startsWith(`${dir}/`)) continue;
+    resources.push(resolved);
+  }
+  const namespace = asText(body.namespace);
+  return { kustomization: { file: file.path, dir, ...namespace ? { namespace } : {}, resources }, errors: yaml2.errors };
+}
+var KustomizeNamespaces = class {
+  kustomizations = /* @__PURE__ */ new Map();
+  /** Manifests with at least one resource in the implicit `default` namespace, by path. */
+  candidates = /* @__PURE__ */ new Map();
+  /** Returns the kustomization's own parse errors (other files' errors come from their extractors). */
+  add(file, extracted) {
+    if (isKustomization(file.path)) {
+      const { kustomization, errors } = readKustomization(file);
+      if (kustomization) this.kustomizations.set(kustomization.dir, kustomization);
+      return errors;
+    }
+    const usesDefault = extracted.records.some((r) => r.platform === "kubernetes" && r.namespace === "default") || extracted.references.some((ref) => ref.target.startsWith("kubernetes:") && ref.usedBy?.namespace === "default");
+    if (usesDefault) this.candidates.set(file.path, file);
+    return [];
+  }
+  /** Namespace each candidate manifest gets from the kustomizations listing it. */
+  namespaces() {
+    const out = /* @__PURE__ */ new Map();
+    const visit = (k, namespace, seen) => {
+      for (const resource of k.resources) {
+        const nested = this.kustomizations.get(resource);
+        if (nested && !seen.has(resource)) visit(nested, nested.namespace ?? namespace, /* @__PURE__ */ new Set([...seen, resource]));
+        else if (this.candidates.has(resource) && !out.has(resource)) out.set(resource, namespace);
+      }
+    };
+    const ordered = [...this.kustomizations.values()].sort((a, b) => b.dir.split("/").length - a.dir.split("/").length || (a.dir < b.dir ? -1 : 1));
+    for (const k of ordered) if (k.namespace) visit(k, k.namespace, /* @__PURE__ */ new Set([k.dir]));
+    return out;
+  }
+  /** Replaces, in place, the records and references of every re-namespaced manifest. */
+  apply(records, references2) {
+    const namespaces = this.namespaces();
+    if (namespaces.size === 0) return;
+    const redone = /* @__PURE__ */ new Map();
+    for (const [path7, namespace] of namespaces) {
+      const result = extractKubernetes(this.candidates.get(path7), { defaultNamespace: namespace });
+      redone.set(path7, { records: result.records, references: result.references ?? [] });
+    }
+    const fromRedone = (platform2, file) => platform2 === "kubernetes" && redone.has(file);
+    const keptRecords = [];
+    const placed = /* @__PURE__ */ new Set();
+    for (const record3 of records) {
+      if (!fromRedone(record3.platform, record3.file)) keptRecords.push(record3);
+      else if (!placed.has(record3.file)) {
+        placed.add(record3.file);
+        keptRecords.push(...redone.get(record3.file).records);
+      }
+    }
+    for (const [path7, result] of redone) if (!placed.has(path7)) keptRecords.push(...result.records);
+    records.splice(0, records.length, ...keptRecords);
+    const keptRefs = references2.filter((ref) => !(ref.target.startsWith("kubernetes:") && ref.usedBy && redone.has(ref.usedBy.file)));
+    for (const result of redone.values()) keptRefs.push(...result.references);
+    references2.splice(0, references2.length, ...keptRefs);
+  }
+};
+
+// src/core/identities/yaml/cloudformation-schema.ts
+var INTRINSICS = {
+  Ref: "Ref",
+  Condition: "Condition",
+  GetAtt: "Fn::GetAtt",
+  Sub: "Fn::Sub",
+  Join: "Fn::Join",
+  If: "Fn::If",
+  Select: "Fn::Select",
+  Split: "Fn::Split",
+  FindInMap: "Fn::FindInMap",
+  GetAZs: "Fn::GetAZs",
+  ImportValue: "Fn::ImportValue",
+  Base64: "Fn::Base64",
+  Cidr: "Fn::Cidr",
+  Equals: "Fn::Equals",
+  And: "Fn::And",
+  Or: "Fn::Or",
+  Not: "Fn::Not",
+  Transform: "Fn::Transform",
+  Length: "Fn::Length",
+  ToJsonString: "Fn::ToJsonString",
+  ForEach: "Fn::ForEach"
+};
+var KINDS = ["scalar", "sequence", "mapping"];
+function construct(key, kind) {
+  return (data) => {
+    if (key === "Fn::GetAtt" && kind === "scalar" && typeof data === "string") {
+      const dot = data.indexOf(".");
+      return { [key]: dot === -1 ? [data] : [data.slice(0, dot), data.slice(dot + 1)] };
+    }
+    return { [key]: data ?? "" };
+  };
+}
+var known = Object.entries(INTRINSICS).flatMap(([tag, key]) => KINDS.map((kind) => new yaml.Type(`!${tag}`, { kind, construct: construct(key, kind) })));
+var unknown = KINDS.map(
+  (kind) => new yaml.Type("!", {
+    kind,
+    multi: true,
+    construct: (data, tag) => ({ [`Fn::${(tag ?? "!").slice(1)}`]: data ?? "" })
+  })
+);
+var CLOUDFORMATION_SCHEMA = yaml.DEFAULT_SCHEMA.extend([...known, ...unknown]);
+var INTRINSIC_TAGS = Object.keys(INTRINSICS);
+
+// src/core/identities/yaml/json-outline.ts
+function outlineJson(text3, topLevelKey, maxDepth) {
+  const keys = /* @__PURE__ */ new Map();
+  let depth = 0;
+  let currentTop = "";
+  let lastString = "";
+  let lastStringStart = -1;
+  for (let i = 0; i < text3.length; i++) {
+    const ch = text3.charCodeAt(i);
+    if (ch === 34) {
+      const start = i;
+      i++;
+      while (i < text3.length) {
+        const c = text3.charCodeAt(i);
+        if (c === 92) i += 2;
+        else if (c === 34) break;
+        else i++;
+      }
+      lastString = depth <= 2 && i - start < 512 ? text3.slice(start + 1, i) : "";
+      lastStringStart = start;
+    } else if (ch === 58) {
+      if (depth === 1) currentTop = lastString;
+      else if (depth === 2 && currentTop === topLevelKey && !keys.has(lastString)) keys.set(lastString, lastStringStart);
+    } else if (ch === 123 || ch === 91) {
+      depth++;
+      if (depth > maxDepth) return { keys, error: { position: i, message: `nesting exceeded maxDepth (${maxDepth})` } };
+    } else if (ch === 125 || ch === 93) {
+      depth--;
+      if (depth === 1 && ch === 125) currentTop = currentTop === topLevelKey ? "" : currentTop;
+    }
+  }
+  return { keys };
+}
+function parseJson(file, text3, index) {
+  try {
+    return { value: JSON.parse(text3) };
+  } catch (error2) {
+    const position = firstBadPosition(text3, error2.message);
+    return { error: { file, line: index.line(position), column: index.column(position), message: `malformed JSON: ${describe2(error2.message)}` } };
+  }
+}
+function describe2(message) {
+  return message.replace(/,\s*(\.\.\.)?".*$/s, "").replace(/\s+in JSON at position \d+.*$/s, "");
+}
+function firstBadPosition(text3, message) {
+  const match2 = /at position (\d+)/.exec(message);
+  if (match2) return Math.min(Number(match2[1]), text3.length);
+  return bisectValidPrefix(text3);
+}
+function bisectValidPrefix(text3) {
+  const ends = [];
+  for (let i2 = text3.indexOf("\n"); i2 !== -1; i2 = text3.indexOf("\n", i2 + 1)) ends.push(i2);
+  ends.push(text3.length);
+  let lo = 0;
+  let hi = ends.length - 1;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (prefixStillValid(text3.slice(0, ends[mid]))) lo = mid + 1;
+    else hi = mid;
+  }
+  const lineStart = lo === 0 ? 0 : ends[lo - 1] + 1;
+  let i = lineStart;
+  while (i < text3.length && (text3[i] === " " || text3[i] === "	")) i++;
+  return i;
+}
+function prefixStillValid(prefix) {
+  try {
+    JSON.parse(prefix);
+    return true;
+  } catch (error2) {
+    const message = error2.message;
+    if (/Unexpected end|Unterminated string/i.test(message)) return true;
+    const at2 = /at position (\d+)/.exec(message);
+    return at2 !== null && Number(at2[1]) >= prefix.trimEnd().length;
+  }
+}
+
 // src/core/identities/cloudformation.ts
-var PLATFORM = "cloudformation";
+var PLATFORM2 = "cloudformation";
 var MAX_WALK_DEPTH = 64;
 var cloudformationExtractor = {
-  platform: PLATFORM,
+  platform: PLATFORM2,
   matches(path7, content) {
     if (!/\.(ya?ml|json|template)$/i.test(path7) || /(^|\/)\.github\/workflows\//.test(path7) || content === void 0) return false;
     return content.includes("AWSTemplateFormatVersion") || content.includes("Resources") && content.includes("AWS::");
@@ -52178,7 +52520,7 @@ var DECLARATIONS = {
   "AWS::SecretsManager::Secret": (t, id, props, type2) => record(t, id, type2, "credential", compact({ secretName: render(props.Name), generated: props.GenerateSecretString !== void 0 || void 0, literalValue: typeof props.SecretString === "string" || void 0, kmsKey: props.KmsKeyId !== void 0 || void 0 }))
 };
 function record(t, logicalId, type2, kind, attributes, permissions) {
-  const r = { id: `${PLATFORM}:${type2}/${logicalId}`, kind, platform: PLATFORM, type: type2, name: logicalId, file: t.file, line: t.line(logicalId), attributes, usedBy: [] };
+  const r = { id: `${PLATFORM2}:${type2}/${logicalId}`, kind, platform: PLATFORM2, type: type2, name: logicalId, file: t.file, line: t.line(logicalId), attributes, usedBy: [] };
   if (permissions?.length) r.permissions = permissions;
   return r;
 }
@@ -52221,7 +52563,7 @@ var LINKERS = {
     const key = t.records.get(id);
     const user = referencedIds(t, props.UserName)[0];
     if (!key || !user) return;
-    key.attributes.user = `${PLATFORM}:AWS::IAM::User/${user}`;
+    key.attributes.user = `${PLATFORM2}:AWS::IAM::User/${user}`;
     key.usedBy.push({ id: key.attributes.user, kind: "AWS::IAM::User", name: user, file: t.file, line: t.propertyLine(id, props, "UserName"), via: "UserName" });
   },
   "AWS::SecretsManager::RotationSchedule": (t, id, props) => {
@@ -52249,7 +52591,7 @@ function usedByEdges(t, id, props, type2) {
     for (const target of new Set(referencedIds(t, value2))) {
       const r = t.records.get(target);
       if (!r || target === id) continue;
-      const edge2 = { id: `${PLATFORM}:${type2}/${id}`, kind: type2, name: id, file: t.file, line: t.propertyLine(id, props, key), via: key };
+      const edge2 = { id: `${PLATFORM2}:${type2}/${id}`, kind: type2, name: id, file: t.file, line: t.propertyLine(id, props, key), via: key };
       r.usedBy.push(edge2);
     }
   }
@@ -52308,15 +52650,15 @@ function compact(attributes) {
 }
 
 // src/core/identities/compose.ts
-import { posix } from "node:path";
-var PLATFORM2 = "compose";
+import { posix as posix2 } from "node:path";
+var PLATFORM3 = "compose";
 var CREDENTIAL_NAME = /(^|_)(PASSWORD|PASSWD|PASS|PWD|SECRET|SECRETS|TOKEN|API_?KEY|APIKEY|ACCESS_?KEY|PRIVATE_?KEY|CLIENT_SECRET|CREDENTIALS?|AUTH_KEY|DSN)(_|$)/i;
 var NOT_A_VALUE_NAME = /_(FILE|PATH|DIR|URL_FILE)$/i;
 var NOT_A_SECRET_VALUE = /^(true|false|yes|no|on|off|none|null|\d{1,6})$/i;
 var URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:[^\s@/]+@/i;
 var INTERPOLATED = /(^|[^$])\$(\{|[A-Za-z_])/;
 var composeExtractor = {
-  platform: PLATFORM2,
+  platform: PLATFORM3,
   matches: (path7) => /(^|\/)(docker-)?compose([.-][\w.-]+)?\.ya?ml$/i.test(path7),
   extract: extractCompose
 };
@@ -52326,9 +52668,9 @@ function extractCompose(file) {
   if (!root) return { records: [], errors: yaml2.errors };
   const records = /* @__PURE__ */ new Map();
   const add = (type2, name2, namespace, line, attributes) => {
-    const id = namespace ? `${PLATFORM2}:${type2}/${namespace}/${name2}` : `${PLATFORM2}:${type2}/${name2}`;
+    const id = namespace ? `${PLATFORM3}:${type2}/${namespace}/${name2}` : `${PLATFORM3}:${type2}/${name2}`;
     let r = records.get(id);
-    if (!r) records.set(id, r = { id, kind: "credential", platform: PLATFORM2, type: type2, name: name2, ...namespace ? { namespace } : {}, file: file.path, line, attributes, usedBy: [] });
+    if (!r) records.set(id, r = { id, kind: "credential", platform: PLATFORM3, type: type2, name: name2, ...namespace ? { namespace } : {}, file: file.path, line, attributes, usedBy: [] });
     return r;
   };
   const topSecrets = asMapping(root.secrets) ?? {};
@@ -52337,7 +52679,7 @@ function extractCompose(file) {
   for (const [service, body] of Object.entries(services)) {
     const s = asMapping(body) ?? {};
     const serviceLine = yaml2.keyLine(services, service, 1);
-    const usedBy = (line, via) => ({ id: `${PLATFORM2}:service/${service}`, kind: "service", name: service, file: file.path, line, via, app: service });
+    const usedBy = (line, via) => ({ id: `${PLATFORM3}:service/${service}`, kind: "service", name: service, file: file.path, line, via, app: service });
     for (const v of literalCredentials(yaml2, s.environment, serviceLine)) {
       add("env", v.name, service, v.line, { literal: true, ...v.url ? { urlWithPassword: true } : {} }).usedBy.push(usedBy(v.line, "environment"));
     }
@@ -52346,12 +52688,12 @@ function extractCompose(file) {
       const path7 = asText(entry) ?? asText(asMapping(entry)?.path);
       if (!path7) continue;
       const line = typeof entry === "string" ? yaml2.keyLine(Array.isArray(s.env_file) ? s.env_file : s, Array.isArray(s.env_file) ? path7 : "env_file", serviceLine) : yaml2.lineOf(entry, serviceLine);
-      const resolved = posix.normalize(posix.join(posix.dirname(file.path), path7));
+      const resolved = posix2.normalize(posix2.join(posix2.dirname(file.path), path7));
       add("env_file", resolved, void 0, line, { path: path7 }).usedBy.push(usedBy(line, "env_file"));
     }
     for (const entry of asList(s.secrets)) {
       const name2 = asText(entry) ?? asText(asMapping(entry)?.source);
-      const r = name2 ? records.get(`${PLATFORM2}:secret/${name2}`) : void 0;
+      const r = name2 ? records.get(`${PLATFORM3}:secret/${name2}`) : void 0;
       if (r) r.usedBy.push(usedBy(typeof entry === "string" ? yaml2.keyLine(s.secrets, entry, serviceLine) : yaml2.lineOf(entry, serviceLine), "secrets"));
     }
   }
@@ -52385,268 +52727,6 @@ function literalCredentials(yaml2, environment, fallback) {
   });
 }
 
-// src/core/identities/yaml/template-mask.ts
-var PLACEHOLDER = /__nhi_tpl_(\d+)__/g;
-function hasTemplateActions(content) {
-  return content.includes("{{");
-}
-function maskTemplates(content) {
-  if (!hasTemplateActions(content)) return { text: content, templated: false, unmask: (v) => v };
-  const actions2 = [];
-  const out = [];
-  let cursor = 0;
-  for (let open2 = content.indexOf("{{", cursor); open2 !== -1; open2 = content.indexOf("{{", cursor)) {
-    const close = content.indexOf("}}", open2 + 2);
-    const end = close === -1 ? lineEnd(content, open2) : close + 2;
-    const action = content.slice(open2, end);
-    out.push(content.slice(cursor, open2));
-    const breaks = countBreaks(action);
-    if (breaks > 0) out.push("\n".repeat(breaks));
-    else out.push(`__nhi_tpl_${actions2.length}__`);
-    actions2.push(normalise(action));
-    cursor = end;
-  }
-  out.push(content.slice(cursor));
-  const text3 = blankActionOnlyLines(out.join(""));
-  return {
-    text: text3,
-    templated: true,
-    unmask: (value2) => value2.includes("__nhi_tpl_") ? value2.replace(PLACEHOLDER, (_, i) => actions2[Number(i)] ?? "{{ }}") : value2
-  };
-}
-function lineEnd(content, from) {
-  const eol = content.indexOf("\n", from);
-  return eol === -1 ? content.length : eol;
-}
-function countBreaks(text3) {
-  let n = 0;
-  for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) n++;
-  return n;
-}
-function normalise(action) {
-  let inner = action.slice(2);
-  if (inner.endsWith("}}")) inner = inner.slice(0, -2);
-  inner = inner.trim();
-  if (inner.startsWith("-")) inner = inner.slice(1);
-  if (inner.endsWith("-")) inner = inner.slice(0, -1);
-  return `{{ ${inner.trim().replace(/\s+/g, " ")} }}`;
-}
-function blankActionOnlyLines(text3) {
-  return text3.split("\n").map((line) => line.includes("__nhi_tpl_") && line.replace(PLACEHOLDER, "").trim() === "" ? "" : line).join("\n");
-}
-
-// src/core/identities/kubernetes.ts
-var PLATFORM3 = "kubernetes";
-var POD_SPEC_PATH = {
-  Pod: ["spec"],
-  Deployment: ["spec", "template", "spec"],
-  StatefulSet: ["spec", "template", "spec"],
-  DaemonSet: ["spec", "template", "spec"],
-  ReplicaSet: ["spec", "template", "spec"],
-  ReplicationController: ["spec", "template", "spec"],
-  Job: ["spec", "template", "spec"],
-  CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
-  Rollout: ["spec", "template", "spec"]
-};
-var WORKLOAD_IDENTITY_ANNOTATIONS = ["eks.amazonaws.com/role-arn", "iam.gke.io/gcp-service-account", "azure.workload.identity/client-id"];
-var MANAGED_SECRET_ANNOTATIONS = {
-  "cert-manager.io/certificate-name": "cert-manager Certificate"
-};
-var CLUSTER_SCOPED = /* @__PURE__ */ new Set(["ClusterRole", "ClusterRoleBinding", "Namespace", "PersistentVolume", "StorageClass", "CustomResourceDefinition"]);
-var CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"];
-var APP_LABELS = ["app.kubernetes.io/name", "app", "k8s-app"];
-var NOT_MANIFESTS = [/(^|\/)\.github\/workflows\//, /(^|\/)(docker-)?compose[\w.-]*\.ya?ml$/i, /(^|\/)kustomization\.ya?ml$/i];
-var kubernetesExtractor = {
-  platform: PLATFORM3,
-  matches(path7, content) {
-    if (!/\.ya?ml$/i.test(path7) || NOT_MANIFESTS.some((re) => re.test(path7))) return false;
-    if (content === void 0) return true;
-    return content.includes("apiVersion") && content.includes("kind") && !content.includes("AWSTemplateFormatVersion") && !/Type:\s*["']?AWS::/.test(content);
-  },
-  extract: extractKubernetes
-};
-function extractKubernetes(file) {
-  const masked = maskTemplates(file.content);
-  const yaml2 = loadYaml(file.path, masked.text, { allowDuplicateKeys: masked.templated });
-  const ctx = { file: file.path, yaml: yaml2, unmask: masked.unmask, templated: masked.templated, records: [], refs: [], roleRules: /* @__PURE__ */ new Map() };
-  const resources = yaml2.documents.flatMap((doc) => resourcesOf(ctx, doc.value, doc.line));
-  for (const r of resources) if (r.kind === "Role" || r.kind === "ClusterRole") ctx.roleRules.set(roleKey(r.kind, r.namespace, r.name), ruleSummaries(r.body));
-  for (const r of resources) HANDLERS[r.kind]?.(ctx, r);
-  for (const r of resources) if (POD_SPEC_PATH[r.kind]) workloadEdges(ctx, r);
-  const references2 = linkLocal(ctx.records, ctx.refs);
-  return { records: ctx.records, errors: yaml2.errors, references: references2 };
-}
-function resourcesOf(ctx, value2, docLine) {
-  const body = asMapping(value2);
-  if (!body) return [];
-  const kind = text(ctx, body.kind);
-  if (!kind) return [];
-  if (kind === "List" || kind.endsWith("List")) return asList(body.items).flatMap((item) => resourcesOf(ctx, item, ctx.yaml.lineOf(item, docLine)));
-  const metadata = asMapping(body.metadata) ?? {};
-  const name2 = text(ctx, metadata.name);
-  if (!name2) return [];
-  const namespace = CLUSTER_SCOPED.has(kind) ? "" : text(ctx, metadata.namespace) ?? "default";
-  return [{ kind, apiVersion: text(ctx, body.apiVersion) ?? "", name: name2, namespace, body, line: ctx.yaml.lineOf(body, docLine) }];
-}
-var HANDLERS = {
-  ServiceAccount: serviceAccount,
-  Secret: secret,
-  ExternalSecret: externalSecret,
-  SealedSecret: sealedSecret,
-  RoleBinding: binding,
-  ClusterRoleBinding: binding
-};
-function serviceAccount(ctx, r) {
-  const annotations = asMapping(dig(r.body, ["metadata", "annotations"])) ?? {};
-  const workloadIdentity = WORKLOAD_IDENTITY_ANNOTATIONS.find((key) => annotations[key] !== void 0);
-  const attributes = {};
-  if (typeof r.body.automountServiceAccountToken === "boolean") attributes.automountServiceAccountToken = r.body.automountServiceAccountToken;
-  if (workloadIdentity) attributes.workloadIdentity = { [workloadIdentity]: text(ctx, annotations[workloadIdentity]) };
-  const pullSecrets = names(ctx, r.body.imagePullSecrets);
-  if (pullSecrets.length) attributes.imagePullSecrets = pullSecrets;
-  const app = appLabel(ctx, asMapping(dig(r.body, ["metadata", "labels"])));
-  if (app) attributes.app = app;
-  addRecord(ctx, r, "identity", "ServiceAccount", attributes, workloadIdentity ? `workload identity (${workloadIdentity})` : void 0);
-}
-function secret(ctx, r) {
-  const secretType = text(ctx, r.body.type) ?? "Opaque";
-  const keys = [...Object.keys(asMapping(r.body.data) ?? {}), ...Object.keys(asMapping(r.body.stringData) ?? {})].map(ctx.unmask).sort();
-  if (secretType === "Opaque" && keys.length === 0) return;
-  const annotations = asMapping(dig(r.body, ["metadata", "annotations"])) ?? {};
-  const attributes = { secretType, keys };
-  const managedBy = Object.keys(MANAGED_SECRET_ANNOTATIONS).find((key) => annotations[key] !== void 0);
-  const record3 = addRecord(ctx, r, "credential", "Secret", attributes, managedBy ? `managed (${MANAGED_SECRET_ANNOTATIONS[managedBy]} ${text(ctx, annotations[managedBy])})` : void 0);
-  const owner = text(ctx, annotations["kubernetes.io/service-account.name"]);
-  if (secretType === "kubernetes.io/service-account-token" && owner) {
-    attributes.serviceAccount = owner;
-    record3.usedBy.push({ id: `${PLATFORM3}:ServiceAccount/${r.namespace}/${owner}`, kind: "ServiceAccount", name: owner, namespace: r.namespace, file: ctx.file, line: ctx.yaml.keyLine(annotations, "kubernetes.io/service-account.name", r.line), via: "service-account-token" });
-  }
-}
-function externalSecret(ctx, r) {
-  const spec = asMapping(r.body.spec) ?? {};
-  const target = text(ctx, dig(spec, ["target", "name"])) ?? r.name;
-  const keys = asList(spec.data).map((d) => text(ctx, asMapping(d)?.secretKey)).filter((k) => !!k).sort();
-  const store = asMapping(spec.secretStoreRef) ?? {};
-  const attributes = { secretType: "Opaque", keys, source: "ExternalSecret", externalSecret: r.name, store: text(ctx, store.name), storeKind: text(ctx, store.kind) ?? "SecretStore" };
-  const refresh = text(ctx, spec.refreshInterval) ?? "1h";
-  addRecord(ctx, { ...r, name: target }, "credential", "Secret", attributes, `managed (ExternalSecret ${r.name}, refresh ${refresh})`);
-}
-function sealedSecret(ctx, r) {
-  const spec = asMapping(r.body.spec) ?? {};
-  const template = asMapping(spec.template) ?? {};
-  const target = text(ctx, dig(template, ["metadata", "name"])) ?? r.name;
-  const keys = Object.keys(asMapping(spec.encryptedData) ?? {}).sort();
-  addRecord(ctx, { ...r, name: target }, "credential", "Secret", { secretType: text(ctx, template.type) ?? "Opaque", keys, source: "SealedSecret" });
-}
-function binding(ctx, r) {
-  const roleRef = asMapping(r.body.roleRef) ?? {};
-  const refKind = text(ctx, roleRef.kind) ?? "ClusterRole";
-  const refName = text(ctx, roleRef.name);
-  if (!refName) return;
-  const scoped = r.kind === "RoleBinding";
-  const key = roleKey(refKind, r.namespace, refName);
-  const grant = refKind === "ClusterRole" && scoped ? `${key} (namespace ${r.namespace})` : key;
-  const permissions = [grant, ...(ctx.roleRules.get(key) ?? []).map((rule) => `${key}: ${rule}`)];
-  for (const subject of asList(r.body.subjects)) {
-    const s = asMapping(subject);
-    if (!s || text(ctx, s.kind) !== "ServiceAccount") continue;
-    const name2 = text(ctx, s.name);
-    if (!name2) continue;
-    const namespace = text(ctx, s.namespace) ?? (scoped ? r.namespace : "default");
-    const usedBy = edge(ctx, r, ctx.yaml.lineOf(s, r.line), "roleRef");
-    ctx.refs.push({ target: `${PLATFORM3}:ServiceAccount/${namespace}/${name2}`, usedBy, permissions });
-  }
-}
-function workloadEdges(ctx, r) {
-  const podSpec = asMapping(dig(r.body, POD_SPEC_PATH[r.kind]));
-  if (!podSpec) return;
-  const podLabels = asMapping(dig(r.body, [...POD_SPEC_PATH[r.kind].slice(0, -1), "metadata", "labels"]));
-  const app = appLabel(ctx, podLabels) ?? appLabel(ctx, asMapping(dig(r.body, ["metadata", "labels"])));
-  const use = (target, line, via) => ctx.refs.push({ target, usedBy: { ...edge(ctx, r, line, via), ...app ? { app } : {} } });
-  const secretId = (name2) => `${PLATFORM3}:Secret/${r.namespace}/${name2}`;
-  const saKey = podSpec.serviceAccountName !== void 0 ? "serviceAccountName" : podSpec.serviceAccount !== void 0 ? "serviceAccount" : void 0;
-  const sa = saKey ? text(ctx, podSpec[saKey]) : void 0;
-  if (sa) use(`${PLATFORM3}:ServiceAccount/${r.namespace}/${sa}`, ctx.yaml.keyLine(podSpec, saKey, r.line), "serviceAccountName");
-  else if (podSpec.automountServiceAccountToken === true) use(`${PLATFORM3}:ServiceAccount/${r.namespace}/default`, ctx.yaml.keyLine(podSpec, "automountServiceAccountToken", r.line), "automountServiceAccountToken");
-  for (const item of asList(podSpec.imagePullSecrets)) {
-    const name2 = text(ctx, asMapping(item)?.name);
-    if (name2) use(secretId(name2), ctx.yaml.lineOf(item, r.line), "imagePullSecrets");
-  }
-  for (const volume of asList(podSpec.volumes)) {
-    const secretVolume = asMapping(asMapping(volume)?.secret);
-    const name2 = text(ctx, secretVolume?.secretName);
-    if (name2) use(secretId(name2), ctx.yaml.keyLine(secretVolume, "secretName", r.line), "volume");
-    for (const source of asList(dig(volume, ["projected", "sources"]))) {
-      const projected = asMapping(asMapping(source)?.secret);
-      const projectedName = text(ctx, projected?.name);
-      if (projectedName) use(secretId(projectedName), ctx.yaml.keyLine(projected, "name", r.line), "projected");
-    }
-  }
-  for (const listKey of CONTAINER_LISTS) {
-    for (const container of asList(podSpec[listKey])) {
-      const c = asMapping(container) ?? {};
-      for (const env of asList(c.env)) {
-        const ref = asMapping(dig(env, ["valueFrom", "secretKeyRef"]));
-        const name2 = text(ctx, ref?.name);
-        if (name2) use(secretId(name2), ctx.yaml.lineOf(env, r.line), "secretKeyRef");
-      }
-      for (const from of asList(c.envFrom)) {
-        const ref = asMapping(asMapping(from)?.secretRef);
-        const name2 = text(ctx, ref?.name);
-        if (name2) use(secretId(name2), ctx.yaml.lineOf(from, r.line), "envFrom");
-      }
-    }
-  }
-}
-function addRecord(ctx, r, kind, type2, attributes, rotationEvidence) {
-  const record3 = {
-    id: `${PLATFORM3}:${type2}/${r.namespace}/${r.name}`,
-    kind,
-    platform: PLATFORM3,
-    type: type2,
-    name: r.name,
-    namespace: r.namespace,
-    file: ctx.file,
-    line: r.line,
-    attributes,
-    usedBy: []
-  };
-  if (rotationEvidence) record3.rotationEvidence = rotationEvidence;
-  if (ctx.templated) record3.templated = true;
-  ctx.records.push(record3);
-  return record3;
-}
-function edge(ctx, r, line, via) {
-  const id = r.namespace ? `${PLATFORM3}:${r.kind}/${r.namespace}/${r.name}` : `${PLATFORM3}:${r.kind}/${r.name}`;
-  return { id, kind: r.kind, name: r.name, ...r.namespace ? { namespace: r.namespace } : {}, file: ctx.file, line, via };
-}
-function roleKey(kind, namespace, name2) {
-  return kind === "Role" ? `Role/${namespace}/${name2}` : `ClusterRole/${name2}`;
-}
-function ruleSummaries(role) {
-  return asList(role.rules).map((rule) => {
-    const r = asMapping(rule) ?? {};
-    const verbs = asList(r.verbs).map(String).join(",") || "?";
-    const targets2 = [...asList(r.resources), ...asList(r.nonResourceURLs)].map(String).join(",") || "?";
-    return `${verbs} ${targets2}`;
-  });
-}
-function appLabel(ctx, labels) {
-  if (!labels) return void 0;
-  for (const key of APP_LABELS) {
-    const value2 = text(ctx, labels[key]);
-    if (value2) return value2;
-  }
-  return void 0;
-}
-function names(ctx, list) {
-  return asList(list).map((item) => text(ctx, asMapping(item)?.name)).filter((n) => !!n);
-}
-function text(ctx, value2) {
-  const t = asText(value2);
-  return t === void 0 ? void 0 : ctx.unmask(t);
-}
-
 // src/core/identities/hcl/ast.ts
 var HclExpression = class {
   constructor(raw) {
@@ -52662,6 +52742,134 @@ function attribute(body, name2) {
 }
 function blocksOf(body, type2) {
   return body.blocks.filter((b) => b.type === type2);
+}
+
+// src/core/identities/hcl/json.ts
+var LABELS = { resource: 2, data: 2, module: 1, variable: 1, output: 1, provider: 1, locals: 0, terraform: 0 };
+function parseTerraformJson(text3) {
+  const index = new LineIndex(text3);
+  const parsed = parseJson("", text3, index);
+  if (parsed.error) return { body: { attributes: [], blocks: [] }, errors: [{ line: parsed.error.line, column: parsed.error.column, message: parsed.error.message }] };
+  if (!isPlainObject3(parsed.value)) return { body: { attributes: [], blocks: [] }, errors: [{ line: 1, column: 1, message: "the top level must be an object" }] };
+  const keys = keyOffsets(text3);
+  const at2 = (path7, fallback) => keys.get(pathKey(path7)) ?? fallback;
+  const blocks = [];
+  for (const [type2, value2] of Object.entries(parsed.value)) {
+    const labels = Object.hasOwn(LABELS, type2) ? LABELS[type2] : void 0;
+    if (labels === void 0) continue;
+    collect(value2, [type2], labels, [], (path7, labelValues, body) => {
+      const offset = at2(lastKeyPath(path7), 0);
+      blocks.push(block(type2, labelValues, body, path7, offset, index, at2));
+    });
+  }
+  return { body: { attributes: [], blocks }, errors: [] };
+}
+function collect(value2, path7, labels, labelValues, emit) {
+  if (Array.isArray(value2)) {
+    value2.forEach((item, i) => collect(item, [...path7, i], labels, labelValues, emit));
+    return;
+  }
+  if (!isPlainObject3(value2)) return;
+  if (labels === 0) {
+    emit(path7, labelValues, value2);
+    return;
+  }
+  for (const [key, inner] of Object.entries(value2)) {
+    if (key === "//") continue;
+    collect(inner, [...path7, key], labels - 1, [...labelValues, key], emit);
+  }
+}
+function lastKeyPath(path7) {
+  let end = path7.length;
+  while (end > 0 && typeof path7[end - 1] === "number") end--;
+  return path7.slice(0, end);
+}
+function block(type2, labels, body, path7, offset, index, at2) {
+  const line = index.line(offset);
+  const column = index.column(offset);
+  return { type: type2, labels, line, column, openLine: line, closed: true, ...bodyOf(body, path7, offset, index, at2) };
+}
+function bodyOf(body, path7, fallback, index, at2) {
+  const attributes = [];
+  const blocks = [];
+  for (const [name2, value2] of Object.entries(body)) {
+    if (name2 === "//") continue;
+    const offset = at2([...path7, name2], fallback);
+    attributes.push({ name: name2, line: index.line(offset), column: index.column(offset), value: toValue(value2), raw: rawOf(value2) });
+    const nested = Array.isArray(value2) ? value2.map((v, i) => [v, i]) : [[value2, -1]];
+    for (const [item, i] of nested) {
+      if (!isPlainObject3(item)) continue;
+      const itemPath = i === -1 ? [...path7, name2] : [...path7, name2, i];
+      const itemOffset = offset;
+      const line = index.line(itemOffset);
+      blocks.push({ type: name2, labels: [], line, column: index.column(itemOffset), openLine: line, closed: true, ...bodyOf(item, itemPath, itemOffset, index, at2) });
+    }
+  }
+  return { attributes, blocks };
+}
+var WHOLE_INTERPOLATION = /^\$\{([^{}]*)\}$/;
+function toValue(value2) {
+  if (typeof value2 === "string") {
+    const whole = WHOLE_INTERPOLATION.exec(value2);
+    if (whole) return new HclExpression(whole[1].trim());
+    return value2.includes("${") ? new HclExpression(JSON.stringify(value2)) : value2;
+  }
+  if (Array.isArray(value2)) return value2.map(toValue);
+  if (isPlainObject3(value2)) return Object.fromEntries(Object.entries(value2).filter(([k]) => k !== "//").map(([k, v]) => [k, toValue(v)]));
+  if (typeof value2 === "number" || typeof value2 === "boolean" || value2 === null) return value2;
+  return null;
+}
+function rawOf(value2) {
+  if (typeof value2 === "string") {
+    const whole = WHOLE_INTERPOLATION.exec(value2);
+    return whole ? whole[1].trim() : JSON.stringify(value2);
+  }
+  if (Array.isArray(value2)) return `[${value2.map(rawOf).join(", ")}]`;
+  if (isPlainObject3(value2)) return `{${Object.entries(value2).map(([k, v]) => `${JSON.stringify(k)} = ${rawOf(v)}`).join(", ")}}`;
+  return JSON.stringify(value2) ?? "null";
+}
+function isPlainObject3(value2) {
+  return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
+}
+function pathKey(path7) {
+  return path7.map(String).join("\0");
+}
+function keyOffsets(text3) {
+  const out = /* @__PURE__ */ new Map();
+  const path7 = [];
+  const frames = [];
+  let pendingKey;
+  for (let i = 0; i < text3.length; i++) {
+    const ch = text3[i];
+    const frame = frames[frames.length - 1];
+    if (ch === '"') {
+      const start = i;
+      i++;
+      while (i < text3.length && text3[i] !== '"') i += text3[i] === "\\" ? 2 : 1;
+      if (frame && !frame.array && frame.expectKey) pendingKey = { key: JSON.parse(text3.slice(start, i + 1)), offset: start };
+    } else if (ch === ":") {
+      if (frame && !frame.array && pendingKey) {
+        path7[frames.length - 1] = pendingKey.key;
+        path7.length = frames.length;
+        out.set(pathKey(path7), pendingKey.offset);
+        frame.expectKey = false;
+        pendingKey = void 0;
+      }
+    } else if (ch === "{" || ch === "[") {
+      if (frame?.array) {
+        path7[frames.length - 1] = frame.index;
+        path7.length = frames.length;
+      }
+      frames.push({ array: ch === "[", expectKey: ch === "{", index: 0 });
+    } else if (ch === "}" || ch === "]") {
+      frames.pop();
+      path7.length = frames.length;
+    } else if (ch === ",") {
+      if (frame?.array) frame.index++;
+      else if (frame) frame.expectKey = true;
+    }
+  }
+  return out;
 }
 
 // src/core/identities/hcl/lexer.ts
@@ -53088,15 +53296,15 @@ var Parser = class {
       return "abort";
     }
     this.i++;
-    const block = { type: head.value ?? "", labels, line: head.line, column: head.column, openLine: open2.line, closed: false, attributes: [], blocks: [] };
-    parent.blocks.push(block);
-    const reason = this.parseBody(block, depth + 1);
+    const block2 = { type: head.value ?? "", labels, line: head.line, column: head.column, openLine: open2.line, closed: false, attributes: [], blocks: [] };
+    parent.blocks.push(block2);
+    const reason = this.parseBody(block2, depth + 1);
     if (reason === "close") {
       this.i++;
-      block.closed = true;
+      block2.closed = true;
       return "close";
     }
-    if (reason !== "abort") this.error(open2, `unclosed block ${describeBlock(block)}: no '}' for the '{' on line ${open2.line}`);
+    if (reason !== "abort") this.error(open2, `unclosed block ${describeBlock(block2)}: no '}' for the '{' on line ${open2.line}`);
     return reason === "interrupt" && depth === 0 ? "close" : reason;
   }
   /**
@@ -53335,12 +53543,13 @@ var IAM_MODULES = [
 ];
 var terraformExtractor = {
   platform: "terraform",
-  matches: (path7) => path7.endsWith(".tf"),
+  matches: (path7) => path7.endsWith(".tf") || path7.endsWith(".tf.json"),
   extract: extractTerraform
 };
 function extractTerraform(file) {
-  const parsed = parseHcl(file.content);
-  const errors = parsed.errors.map((e) => ({ file: file.path, line: e.line, column: e.column, message: `HCL: ${e.message}` }));
+  const json2 = file.path.endsWith(".tf.json");
+  const parsed = json2 ? parseTerraformJson(file.content) : parseHcl(file.content);
+  const errors = parsed.errors.map((e) => ({ file: file.path, line: e.line, column: e.column, message: json2 ? `Terraform JSON: ${e.message}` : `HCL: ${e.message}` }));
   const slash = file.path.lastIndexOf("/");
   const ctx = { file: file.path, modulePath: slash === -1 ? "" : file.path.slice(0, slash), resources: /* @__PURE__ */ new Map(), data: /* @__PURE__ */ new Map(), records: /* @__PURE__ */ new Map(), references: [] };
   const blocks = parsed.body.blocks.filter((b) => b.closed);
@@ -53349,15 +53558,15 @@ function extractTerraform(file) {
     if (b.type === "resource") ctx.resources.set(`${b.labels[0]}.${b.labels[1]}`, b);
     else if (b.type === "data") ctx.data.set(`${b.labels[0]}.${b.labels[1]}`, b);
   }
-  for (const [key, block] of ctx.resources) {
-    const declaration = own(DECLARATIONS2, block.labels[0]);
-    if (declaration) ctx.records.set(key, declare(block, declaration, ctx));
+  for (const [key, block2] of ctx.resources) {
+    const declaration = own(DECLARATIONS2, block2.labels[0]);
+    if (declaration) ctx.records.set(key, declare(block2, declaration, ctx));
   }
   for (const [key, record3] of ctx.records) {
     const owner = DECLARATIONS2[record3.type].owner;
     if (owner) linkOwner(ctx.resources.get(key), record3, owner, ctx);
   }
-  for (const block of ctx.resources.values()) applyLinks(block, ctx);
+  for (const block2 of ctx.resources.values()) applyLinks(block2, ctx);
   for (const record3 of ctx.records.values()) summariseRole(record3, ctx);
   const modules = blocks.filter((b) => b.type === "module" && b.labels.length === 1).flatMap((b) => moduleRecord(b, ctx));
   return { records: [...ctx.records.values(), ...modules], errors, references: ctx.references };
@@ -53368,24 +53577,24 @@ function own(table, key) {
 function identityId(type2, name2, ctx) {
   return `terraform:${type2}/${ctx.modulePath ? `${ctx.modulePath}/` : ""}${name2}`;
 }
-function declare(block, declaration, ctx) {
-  const [type2, name2] = block.labels;
+function declare(block2, declaration, ctx) {
+  const [type2, name2] = block2.labels;
   const attributes = {};
   for (const fact of declaration.facts) {
-    const a = attribute(block, fact);
+    const a = attribute(block2, fact);
     if (a) attributes[fact] = factValue(a.value);
   }
-  const record3 = { id: identityId(type2, name2, ctx), kind: declaration.kind, platform: "terraform", type: type2, name: name2, file: ctx.file, line: block.line, attributes, usedBy: [] };
+  const record3 = { id: identityId(type2, name2, ctx), kind: declaration.kind, platform: "terraform", type: type2, name: name2, file: ctx.file, line: block2.line, attributes, usedBy: [] };
   if (ctx.modulePath) record3.namespace = ctx.modulePath;
   for (const meta of ["count", "for_each"]) {
-    const a = attribute(block, meta);
+    const a = attribute(block2, meta);
     if (a) {
       attributes[meta] = a.raw;
       record3.templated = true;
     }
   }
-  addTypeFacts(block, record3, ctx);
-  const rotation = declaration.rotation?.(block, ctx) ?? timeRotatingEvidence(block, ctx);
+  addTypeFacts(block2, record3, ctx);
+  const rotation = declaration.rotation?.(block2, ctx) ?? timeRotatingEvidence(block2, ctx);
   if (rotation) record3.rotationEvidence = rotation;
   return record3;
 }
@@ -53395,29 +53604,29 @@ function factValue(value2) {
   if (isObject2(value2)) return Object.fromEntries(Object.entries(value2).map(([k, v]) => [k, factValue(v)]));
   return value2;
 }
-function addTypeFacts(block, record3, ctx) {
+function addTypeFacts(block2, record3, ctx) {
   const a = record3.attributes;
   switch (record3.type) {
     case "aws_iam_access_key":
-      a.encrypted = attribute(block, "pgp_key") !== void 0;
+      a.encrypted = attribute(block2, "pgp_key") !== void 0;
       break;
     case "github_actions_secret":
     case "github_actions_environment_secret":
     case "github_actions_organization_secret": {
-      a.value = attribute(block, "encrypted_value") ? "encrypted" : valueSource(attribute(block, "plaintext_value"));
+      a.value = attribute(block2, "encrypted_value") ? "encrypted" : valueSource(attribute(block2, "plaintext_value"));
       if (typeof a.secret_name === "string") a.declares = `github-actions:secret/${a.secret_name}`;
       break;
     }
     case "github_repository_deploy_key":
-      record3.permissions = [attribute(block, "read_only")?.value === false ? "contents:write" : "contents:read"];
+      record3.permissions = [attribute(block2, "read_only")?.value === false ? "contents:write" : "contents:read"];
       break;
     case "vault_approle_auth_backend_role": {
-      const policies = attribute(block, "token_policies")?.value;
+      const policies = attribute(block2, "token_policies")?.value;
       if (Array.isArray(policies)) record3.permissions = policies.map((p) => typeof p === "string" ? p : factValue(p));
       break;
     }
     case "azuread_service_principal":
-      for (const ref of references(attribute(block, "client_id") ?? attribute(block, "application_id"), AZURE_APP, ctx)) a.application = ref.id;
+      for (const ref of references(attribute(block2, "client_id") ?? attribute(block2, "application_id"), AZURE_APP, ctx)) a.application = ref.id;
       break;
   }
 }
@@ -53434,10 +53643,10 @@ function references(a, types3, ctx) {
   }
   return out;
 }
-function targets(a, types3, ctx, block) {
+function targets(a, types3, ctx, block2) {
   const refs = references(a, types3, ctx);
   if (refs.length > 0) return refs;
-  const forEach = block && /\beach\.(value|key)\b/.test(a.raw) ? references(attribute(block, "for_each"), types3, ctx) : [];
+  const forEach = block2 && /\beach\.(value|key)\b/.test(a.raw) ? references(attribute(block2, "for_each"), types3, ctx) : [];
   if (forEach.length > 0) return forEach;
   const names2 = (Array.isArray(a.value) ? a.value : [a.value]).filter((v) => typeof v === "string");
   const out = [];
@@ -53446,27 +53655,27 @@ function targets(a, types3, ctx, block) {
   }
   return out;
 }
-function linkOwner(block, record3, owner, ctx) {
+function linkOwner(block2, record3, owner, ctx) {
   for (const attrName of owner.attributes) {
-    const a = attribute(block, attrName);
+    const a = attribute(block2, attrName);
     if (!a) continue;
-    for (const t of targets(a, owner.types, ctx, block)) {
+    for (const t of targets(a, owner.types, ctx, block2)) {
       record3.usedBy.push({ id: t.id, kind: t.type, name: t.name, file: ctx.file, line: a.line, via: attrName });
       record3.attributes.identity = t.id;
     }
   }
 }
-function applyLinks(block, ctx) {
-  const type2 = block.labels[0];
+function applyLinks(block2, ctx) {
+  const type2 = block2.labels[0];
   const link = own(LINKS, type2) ?? googleGrantLink(type2);
   if (!link) return;
   for (const attrName of link.targets) {
-    const a = attribute(block, attrName);
+    const a = attribute(block2, attrName);
     if (!a) continue;
-    for (const t of targets(a, link.types, ctx, block)) {
+    for (const t of targets(a, link.types, ctx, block2)) {
       const target = ctx.records.get(`${t.type}.${t.name}`);
-      if (target) link.apply(block, target, ctx, a);
-      else ctx.references.push(...crossFile(t, (stand) => link.apply(block, stand, ctx, a)));
+      if (target) link.apply(block2, target, ctx, a);
+      else ctx.references.push(...crossFile(t, (stand) => link.apply(block2, stand, ctx, a)));
     }
   }
 }
@@ -53546,22 +53755,22 @@ function dataLookup(ctx) {
 }
 function summariseRole(record3, ctx) {
   if (record3.type !== "aws_iam_role") return;
-  const block = ctx.resources.get(`aws_iam_role.${record3.name}`);
-  if (!block) return;
-  const trust = readPolicyDocument(attribute(block, "assume_role_policy")?.value, dataLookup(ctx));
+  const block2 = ctx.resources.get(`aws_iam_role.${record3.name}`);
+  if (!block2) return;
+  const trust = readPolicyDocument(attribute(block2, "assume_role_policy")?.value, dataLookup(ctx));
   const principals = [...new Set(trustedPrincipals(trust))];
   record3.attributes.assumedBy = principals;
   if (principals.some((p) => p.startsWith("Federated:") && p.includes("token.actions.githubusercontent.com"))) record3.attributes.githubOidc = true;
-  const managed = attribute(block, "managed_policy_arns")?.value;
+  const managed = attribute(block2, "managed_policy_arns")?.value;
   if (Array.isArray(managed)) addPermission(record3, ...managed.map((m) => text2(m) ?? ""));
-  for (const inline of blocksOf(block, "inline_policy")) addPermission(record3, ...allowedActions(readPolicyDocument(attribute(inline, "policy")?.value, dataLookup(ctx))));
+  for (const inline of blocksOf(block2, "inline_policy")) addPermission(record3, ...allowedActions(readPolicyDocument(attribute(inline, "policy")?.value, dataLookup(ctx))));
 }
 var ROTATION_UNITS = [["rotation_days", "days"], ["rotation_months", "months"], ["rotation_years", "years"], ["rotation_hours", "hours"], ["rotation_minutes", "minutes"]];
-function timeRotatingEvidence(block, ctx) {
-  const lifecycle = blocksOf(block, "lifecycle")[0];
+function timeRotatingEvidence(block2, ctx) {
+  const lifecycle = blocksOf(block2, "lifecycle")[0];
   const carriers = [
-    ["keepers", attribute(block, "keepers")],
-    ["rotate_when_changed", attribute(block, "rotate_when_changed")],
+    ["keepers", attribute(block2, "keepers")],
+    ["rotate_when_changed", attribute(block2, "rotate_when_changed")],
     ["replace_triggered_by", lifecycle && attribute(lifecycle, "replace_triggered_by")]
   ];
   for (const [via, a] of carriers) {
@@ -53576,28 +53785,28 @@ function timeRotatingEvidence(block, ctx) {
   }
   return void 0;
 }
-function azurePasswordRotation(block, ctx) {
-  const relative3 = attribute(block, "end_date_relative");
+function azurePasswordRotation(block2, ctx) {
+  const relative3 = attribute(block2, "end_date_relative");
   if (relative3) return `end_date_relative ${text2(relative3.value)}`;
-  const timer = timeRotatingEvidence(block, ctx);
+  const timer = timeRotatingEvidence(block2, ctx);
   if (timer) return timer;
-  const end = attribute(block, "end_date");
+  const end = attribute(block2, "end_date");
   return end ? `end_date ${text2(end.value)}` : void 0;
 }
-function vaultSecretIdRotation(block) {
-  const ttl = attribute(block, "secret_id_ttl")?.value;
+function vaultSecretIdRotation(block2) {
+  const ttl = attribute(block2, "secret_id_ttl")?.value;
   return typeof ttl === "number" && ttl > 0 ? `secret_id_ttl ${ttl}s` : void 0;
 }
-function moduleRecord(block, ctx) {
-  const source = attribute(block, "source")?.value;
+function moduleRecord(block2, ctx) {
+  const source = attribute(block2, "source")?.value;
   if (typeof source !== "string" || !IAM_MODULES.some((re) => re.test(source))) return [];
-  const name2 = block.labels[0];
+  const name2 = block2.labels[0];
   const attributes = { source };
-  const version = attribute(block, "version")?.value;
+  const version = attribute(block2, "version")?.value;
   if (typeof version === "string") attributes.version = version;
-  const record3 = { id: identityId("module", name2, ctx), kind: "identity", platform: "terraform", type: "module", name: name2, file: ctx.file, line: block.line, attributes, usedBy: [], templated: true };
+  const record3 = { id: identityId("module", name2, ctx), kind: "identity", platform: "terraform", type: "module", name: name2, file: ctx.file, line: block2.line, attributes, usedBy: [], templated: true };
   if (ctx.modulePath) record3.namespace = ctx.modulePath;
-  const arns = block.attributes.flatMap((a) => literalStrings(a.value)).filter((s) => s.startsWith("arn:aws:iam::aws:policy/") || s.startsWith("roles/") || /=>roles\//.test(s));
+  const arns = block2.attributes.flatMap((a) => literalStrings(a.value)).filter((s) => s.startsWith("arn:aws:iam::aws:policy/") || s.startsWith("roles/") || /=>roles\//.test(s));
   if (arns.length > 0) record3.permissions = [...new Set(arns)];
   return [record3];
 }
@@ -54764,6 +54973,7 @@ async function scanSources(sources, options) {
   const skipped2 = [];
   const records = [];
   const references2 = [];
+  const kustomize = new KustomizeNamespaces();
   let owners = options.owners;
   let files = 0;
   let bytes = 0;
@@ -54782,8 +54992,10 @@ async function scanSources(sources, options) {
     records.push(...extracted.records);
     references2.push(...extracted.references);
     findings.push(...extracted.findings);
+    findings.push(...kustomize.add(item, extracted).map(parseErrorFinding));
   }
   findings.push(...await secrets.finish());
+  kustomize.apply(records, references2);
   linkReferences(records, references2);
   const policy = evaluatePolicy({ records, owners, settings, changed: options.changedIdentities });
   findings.push(...policy.findings);
@@ -55237,8 +55449,11 @@ async function analysePullRequest(client2, repo, pull, settings) {
   const headRecords = [];
   const baseRefs = [];
   const headRefs = [];
+  const baseKustomize = new KustomizeNamespaces();
+  const headKustomize = new KustomizeNamespaces();
   const readBase = (path7, content) => {
     const extracted = extractIdentities({ path: path7, content });
+    baseKustomize.add({ path: path7, content }, extracted);
     baseRecords.push(...extracted.records);
     baseRefs.push(...extracted.references);
   };
@@ -55265,6 +55480,7 @@ async function analysePullRequest(client2, repo, pull, settings) {
       sources.push(source);
       if (isSkipped(source) || !isInfrastructureFile(file.filename)) return;
       const extracted = extractIdentities(source);
+      headKustomize.add(source, extracted);
       headRecords.push(...extracted.records);
       headRefs.push(...extracted.references);
       if (file.status !== "added") {
@@ -55274,6 +55490,8 @@ async function analysePullRequest(client2, repo, pull, settings) {
       }
     })
   );
+  baseKustomize.apply(baseRecords, baseRefs);
+  headKustomize.apply(headRecords, headRefs);
   linkReferences(baseRecords, baseRefs);
   linkReferences(headRecords, headRefs);
   const diff = diffInventories(baseRecords, headRecords);
@@ -55741,11 +55959,11 @@ function readInputs(getInput2) {
 }
 
 // src/action/paths.ts
-import { posix as posix2 } from "node:path";
+import { posix as posix3 } from "node:path";
 function fromRepositoryRoot(result, folder) {
-  const prefix = posix2.normalize(folder.replace(/\\/g, "/")).replace(/^\.\/?|\/$/g, "");
+  const prefix = posix3.normalize(folder.replace(/\\/g, "/")).replace(/^\.\/?|\/$/g, "");
   if (!prefix || prefix === ".") return result;
-  const at2 = (file) => posix2.join(prefix, file);
+  const at2 = (file) => posix3.join(prefix, file);
   return {
     ...result,
     findings: result.findings.map((f) => ({ ...f, file: at2(f.file) })),
