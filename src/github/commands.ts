@@ -1,3 +1,6 @@
+import { parseDate, parseRotation } from '../core/policy/duration.js';
+import { ownerError } from '../core/policy/owners-file.js';
+
 /**
  * Commands people type in issue comments to fix a gap from the issue itself (SPEC §4):
  *   /nhi-steward owner @team
@@ -13,8 +16,6 @@ export type Command =
   | { kind: 'invalid'; input: string; reason: string };
 
 const PREFIX = /^\/nhi-steward(?:\s+(.*))?$/;
-const OWNER = /^(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^\s@]+@[^\s@]+\.[^\s@]+)$/;
-const ROTATION = /^([1-9]\d{0,5}(h|d|w|mo|y)|ephemeral|managed)$/;
 const EXEMPT = /^"([^"]{3,300})"\s+until\s+(\d{4}-\d{2}-\d{2})$/;
 
 export const COMMAND_HELP = [
@@ -43,13 +44,14 @@ function parseOne(rest: string): Command {
   const args = words.join(' ');
   switch (verb) {
     case 'owner':
-      return OWNER.test(args) ? { kind: 'owner', owner: args } : invalid(rest, 'give one owner: `@user`, `@org/team` or an email');
+      // The owners file's own rules, so a command can never write an entry the file would reject.
+      return args && !/\s/.test(args) && ownerError(args) === undefined ? { kind: 'owner', owner: args } : invalid(rest, 'give one owner: `@user`, `@org/team` or an email');
     case 'rotation':
-      return ROTATION.test(args) ? { kind: 'rotation', rotation: args } : invalid(rest, 'give a rotation such as `90d`, `12h`, `1y`, `ephemeral` or `managed` (for `never`, use `exempt`)');
+      return args !== 'never' && parseRotation(args).ok ? { kind: 'rotation', rotation: args } : invalid(rest, 'give a rotation such as `90d`, `12h`, `1y`, `ephemeral` or `managed` (for `never`, use `exempt`)');
     case 'exempt': {
       const exempt = EXEMPT.exec(args);
       if (!exempt) return invalid(rest, 'write `exempt "<reason>" until YYYY-MM-DD`');
-      if (Number.isNaN(Date.parse(`${exempt[2]}T00:00:00Z`))) return invalid(rest, `${exempt[2]} is not a date`);
+      if (!parseDate(exempt[2]).ok) return invalid(rest, `${exempt[2]} is not a date`);
       return { kind: 'exempt', justification: exempt[1], reviewBy: exempt[2] };
     }
     case 'rescan':

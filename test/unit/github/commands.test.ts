@@ -53,3 +53,18 @@ describe('permissions and markers', () => {
     expect(identityOfIssue('<!-- nhi-steward:fp=x -->\n<!-- nhi-steward:id=terraform:aws_iam_access_key/ci -->\n')).toBe('terraform:aws_iam_access_key/ci');
   });
 });
+
+describe('commands follow the owners file rules', () => {
+  it.each([
+    ['/nhi-steward owner @TODO', 'give one owner'],
+    ['/nhi-steward rotation 3m', 'give a rotation'],
+    ['/nhi-steward exempt "vendor cannot rotate" until 2027-02-30', 'is not a date'],
+  ])('%s is refused', (body, reason) => {
+    const [command] = parseCommands(body);
+    expect(command.kind === 'invalid' && command.reason).toContain(reason);
+  });
+
+  it('accepts the rotation forms the owners file accepts', () => {
+    expect(parseCommands('/nhi-steward rotation 6w\n/nhi-steward rotation 3mo').map((c) => c.kind)).toEqual(['rotation', 'rotation']);
+  });
+});
