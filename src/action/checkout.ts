@@ -63,23 +63,3 @@ async function ensureCommit(dir: string, sha: string): Promise<boolean> {
   return has();
 }
 
-/**
- * Makes `base..head` walkable in the checkout: both commits present and joined by history (a
- * merge base). A shallow clone is deepened from origin step by step, starting from `commitsHint`
- * (the PR's commit count, or the push's), so a full clone is never made shallow and a huge
- * history is not fetched for a small PR. False when the range still cannot be walked.
- */
-export async function ensureRange(dir: string, base: string, head: string, commitsHint: number): Promise<boolean> {
-  const joined = async () => (await git(dir, ['merge-base', base, head])) !== undefined;
-  if ((await git(dir, ['cat-file', '-e', `${head}^{commit}`])) !== undefined && (await git(dir, ['cat-file', '-e', `${base}^{commit}`])) !== undefined && (await joined())) return true;
-  const shallow = (await git(dir, ['rev-parse', '--is-shallow-repository'])) === 'true';
-  if (!shallow) {
-    await git(dir, ['fetch', '--no-tags', '--quiet', 'origin', head, base]);
-    return joined();
-  }
-  for (let depth = Math.max(1, commitsHint) + 1; depth <= 1 << 16; depth *= 8) {
-    await git(dir, ['fetch', '--no-tags', '--quiet', `--depth=${depth}`, 'origin', head, base]);
-    if (await joined()) return true;
-  }
-  return false;
-}

@@ -3,7 +3,7 @@ import type { CommitRef, ScanSettings } from '../core/types.js';
 import { readPatch } from '../github/patch.js';
 import { UsageError } from './errors.js';
 import { unquoteGitPath } from './git.js';
-import { gitLines } from './git-objects.js';
+import { gitLines, gitOutput } from './git-objects.js';
 
 /**
  * Each commit of `base..head`, oldest first, from `git log -p`: every changed text file's hunks
@@ -52,4 +52,27 @@ export async function scanCommitRange(dir: string, range: { base: string; head: 
 
 function stripPrefix(path: string, prefix: string): string {
   return path.startsWith(prefix) ? path.slice(prefix.length) : path;
+}
+
+/**
+ * Makes `base..head` walkable in a clone: both commits present and joined by history (a merge
+ * base). A shallow clone is deepened from `origin` step by step, starting from `commitsHint` (the
+ * PR's or push's commit count), so a full clone is never made shallow and a huge history is not
+ * fetched for a small change. False when the range still cannot be walked. `env` carries the
+ * clone's credentials (git-clone.ts) when origin needs them.
+ */
+export async function ensureRange(dir: string, base: string, head: string, commitsHint: number, env?: NodeJS.ProcessEnv): Promise<boolean> {
+  const ok = (args: string[]) => gitOutput(dir, args, env).then(() => true, () => false);
+  const joined = () => ok(['merge-base', base, head]);
+  if ((await ok(['cat-file', '-e', `${head}^{commit}`])) && (await ok(['cat-file', '-e', `${base}^{commit}`])) && (await joined())) return true;
+  const shallow = (await gitOutput(dir, ['rev-parse', '--is-shallow-repository'], env).catch(() => 'false')).trim() === 'true';
+  if (!shallow) {
+    await ok(['fetch', '--no-tags', '--quiet', 'origin', head, base]);
+    return joined();
+  }
+  for (let depth = Math.max(1, commitsHint) + 1; depth <= 1 << 16; depth *= 8) {
+    await ok(['fetch', '--no-tags', '--quiet', `--depth=${depth}`, 'origin', head, base]);
+    if (await joined()) return true;
+  }
+  return false;
 }

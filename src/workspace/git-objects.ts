@@ -18,8 +18,8 @@ export function gitEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 export const MISSING_GIT = 'git is not installed or not on PATH (history mode runs git)';
 
-function start(dir: string, args: string[], stdin: 'pipe' | 'ignore'): Proc {
-  const child = spawn('git', ['-c', 'core.quotePath=false', ...args], { cwd: dir, env: gitEnv(), stdio: [stdin, 'pipe', 'pipe'] }) as Proc;
+function start(dir: string, args: string[], stdin: 'pipe' | 'ignore', env: NodeJS.ProcessEnv = gitEnv()): Proc {
+  const child = spawn('git', ['-c', 'core.quotePath=false', ...args], { cwd: dir, env, stdio: [stdin, 'pipe', 'pipe'] }) as Proc;
   return child;
 }
 
@@ -40,9 +40,9 @@ function watch(child: Proc): { stderr: () => string; exited: Promise<{ code: num
 }
 
 /** Runs git to completion and returns stdout; rejects with git's first stderr line. */
-export function gitOutput(dir: string, args: string[]): Promise<string> {
+export function gitOutput(dir: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = start(dir, args, 'ignore');
+    const child = start(dir, args, 'ignore', env);
     const { stderr, exited } = watch(child);
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
