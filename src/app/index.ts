@@ -5,7 +5,7 @@ import { handleCommandComment } from '../github/command-handler.js';
 import type { CommitAccess } from '../github/pr-commits.js';
 import { runPullRequestCheck } from '../github/pull-request-job.js';
 import type { ScanQueue } from './queue.js';
-import { scanTargets, scanRepository } from './repository-scan.js';
+import { commitAccess, scanTargets, scanRepository } from './repository-scan.js';
 import { listScanRequests } from './scan-requests.js';
 import { ScheduleClock, writeThrough, type ScheduleGate } from './schedule-clock.js';
 import { Scheduler } from './scheduler.js';
@@ -58,10 +58,10 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const recorded: ScheduleGate = { clock, dueOnly: false };
     app.on([...PULL_REQUEST_EVENTS], (context) => onPullRequest(context, options));
     // Push scans go through the queue once it is connected.
-    app.on('push', (context) => onPush(context, live.queue, recorded));
-    app.on('issue_comment.created', (context) => onIssueComment(context, recorded));
+    app.on('push', (context) => onPush(context, live.queue, recorded, options));
+    app.on('issue_comment.created', (context) => onIssueComment(context, recorded, options));
     app.on('organization.member_removed', (context) => onMemberRemoved(app, context, recorded));
-    app.on(['installation.created', 'installation_repositories.added'], (context) => onInstalled(app, context, recorded));
+    app.on(['installation.created', 'installation_repositories.added'], (context) => onInstalled(app, context, recorded, options));
 
     const scheduler = new Scheduler({
       intervalMs: options.intervalMs ?? 60 * 60 * 1000,
@@ -101,14 +101,6 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
   };
 }
 
-/** How the App reaches a repository's git data: the clone URL and the installation token. */
-export async function commitAccess(octokit: { auth: (options: { type: 'installation' }) => Promise<unknown> }, repository: { full_name: string; clone_url?: string; html_url: string }, options: AppOptions): Promise<CommitAccess | undefined> {
-  const cloneUrl = options.gitBaseUrl ? `${options.gitBaseUrl.replace(/\/$/, '')}/${repository.full_name}.git` : repository.clone_url;
-  if (!cloneUrl) return undefined;
-  const auth = (await octokit.auth({ type: 'installation' }).catch(() => undefined)) as { token?: string } | undefined;
-  return { cloneUrl, token: auth?.token, htmlUrl: repository.html_url, maxBytes: options.cloneMaxBytes, tempRoot: options.cloneDir };
-}
-
 async function onPullRequest(context: Context<'pull_request'>, options: AppOptions): Promise<void> {
   const { pull_request: pr, repository } = context.payload;
   const repo = { owner: repository.owner.login, repo: repository.name };
@@ -132,7 +124,7 @@ async function commitsFor(context: Context<'pull_request'>, count: number | unde
   return access ? { ...access, count } : undefined;
 }
 
-async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, gate: ScheduleGate): Promise<void> {
+async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, gate: ScheduleGate, options: AppOptions): Promise<void> {
   const { payload } = context;
   const defaultRef = `refs/heads/${payload.repository.default_branch}`;
   if (payload.ref !== defaultRef || payload.deleted || /^0+$/.test(payload.after)) return;
@@ -141,10 +133,14 @@ async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, ga
     await queue.enqueuePush({ installationId: payload.installation.id, repository: payload.repository as any, sha: payload.after });
     return;
   }
-  await scanRepository(context.octokit, payload.repository as any, payload.after, context.log, [], gate);
+  // Every pushed commit, not only the tree at `after`: a secret added and removed in the push counts.
+  const before = /^[0-9a-f]{40,64}$/.test(payload.before) && !/^0+$/.test(payload.before) ? payload.before : undefined;
+  const access = before ? await commitAccess(context.octokit as never, payload.repository as any, options) : undefined;
+  const pushed = before && access ? { access, before, count: Math.max(1, payload.commits?.length ?? 1) } : undefined;
+  await scanRepository(context.octokit, payload.repository as any, payload.after, context.log, [], gate, { pushed });
 }
 
-async function onIssueComment(context: Context<'issue_comment.created'>, gate: ScheduleGate): Promise<void> {
+async function onIssueComment(context: Context<'issue_comment.created'>, gate: ScheduleGate, options: AppOptions): Promise<void> {
   const { issue, comment, repository } = context.payload;
   if (issue.pull_request) return;
   const repo = { owner: repository.owner.login, repo: repository.name };
@@ -157,11 +153,13 @@ async function onIssueComment(context: Context<'issue_comment.created'>, gate: S
     issue: { number: issue.number, body: issue.body ?? null, labels: issue.labels?.map((l) => (typeof l === 'string' ? l : l.name ?? '')) ?? [] },
     comment: { id: comment.id, body: comment.body, author: comment.user?.login ?? '', authorType: comment.user?.type },
     applyEdit: (content, edit) => applyOwnersEdit(content, edit),
-    rescan: async () => {
+    rescan: async ({ history }) => {
       const { data: branch } = await context.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...repo, ref: `heads/${repository.default_branch}` });
+      const access = history ? await commitAccess(context.octokit as never, repository, options) : undefined;
       // Not gated: a person asked, so the scan always runs.
-      const { result, sync } = (await scanRepository(context.octokit, repository, branch.object.sha, context.log, [], gate))!;
-      return `${result.findings.length} findings; issues opened ${sync?.created.length ?? 0}, updated ${(sync?.updated.length ?? 0) + (sync?.reopened.length ?? 0)}, closed ${sync?.closed.length ?? 0}.`;
+      const { result, sync, notes } = (await scanRepository(context.octokit, repository, branch.object.sha, context.log, [], gate, { history: access }))!;
+      const extra = notes.length > 0 ? ` ${notes.join('; ')}.` : '';
+      return `${result.findings.length} findings; issues opened ${sync?.created.length ?? 0}, updated ${(sync?.updated.length ?? 0) + (sync?.reopened.length ?? 0)}, closed ${sync?.closed.length ?? 0}.${extra}`;
     },
   });
 }
@@ -172,8 +170,9 @@ async function onMemberRemoved(app: Probot, context: Context<'organization.membe
   for (const target of await scanTargets(app, context.payload.installation?.id, [login], gate)) await target.run();
 }
 
-async function onInstalled(app: Probot, context: Context<'installation.created' | 'installation_repositories.added'>, gate: ScheduleGate): Promise<void> {
-  for (const target of await scanTargets(app, context.payload.installation.id, [], gate)) await target.run();
+async function onInstalled(app: Probot, context: Context<'installation.created' | 'installation_repositories.added'>, gate: ScheduleGate, options: AppOptions): Promise<void> {
+  // The first scan of a repository also reads its history (docs/history.md).
+  for (const target of await scanTargets(app, context.payload.installation.id, [], gate, options)) await target.run();
 }
 
 export default createApp({

@@ -17,8 +17,8 @@ export interface CommandContext {
   comment: { id: number; body: string; author: string; authorType?: string };
   /** Applies an edit to the owners file text, keeping every other line and comment. */
   applyEdit: (content: string, edit: OwnersEdit) => string;
-  /** Runs a full scan of the default branch and returns a one-line summary. */
-  rescan: () => Promise<string>;
+  /** Runs a full scan of the default branch (and with `history`, its history) and returns a one-line summary. */
+  rescan: (options: { history: boolean }) => Promise<string>;
 }
 
 type Reaction = '+1' | '-1' | 'confused' | 'rocket' | 'eyes';
@@ -50,8 +50,8 @@ async function runCommand(ctx: CommandContext, command: Command): Promise<void> 
   }
   if (command.kind === 'rescan') {
     await react(ctx, 'eyes');
-    const summary = await ctx.rescan();
-    await reply(ctx, `Rescanned \`${ctx.defaultBranch}\`: ${summary}`);
+    const summary = await ctx.rescan({ history: command.history === true });
+    await reply(ctx, `Rescanned \`${ctx.defaultBranch}\`${command.history ? ' and its history' : ''}: ${summary}`);
     return;
   }
   const identityId = identityOfIssue(ctx.issue.body);

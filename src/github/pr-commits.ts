@@ -10,7 +10,8 @@ import { withClone } from '../workspace/git-clone.js';
  */
 export interface CommitAccess {
   cloneUrl: string;
-  token?: string;
+  /** The installation token, or how to get it when the clone starts. */
+  token?: string | (() => Promise<string | undefined>);
   /** `https://github.com/owner/repo`, for commit permalinks. */
   htmlUrl: string;
   /** Disk cap of the temporary clone. */
@@ -33,7 +34,7 @@ export interface CommitRangeScan {
  */
 export async function withRangeCommits(net: ScanResult, access: CommitAccess, range: { base: string; head: string; count: number }, scope: 'pull request' | 'push', settings: ScanSettings): Promise<CommitRangeScan> {
   try {
-    return await withClone({ url: access.cloneUrl, token: access.token, refspecs: [range.head, range.base], depth: range.count + 1, maxBytes: access.maxBytes, tempRoot: access.tempRoot }, async (dir, env) => {
+    return await withClone({ url: access.cloneUrl, token: await tokenOf(access), refspecs: [range.head, range.base], depth: range.count + 1, maxBytes: access.maxBytes, tempRoot: access.tempRoot }, async (dir, env) => {
       if (!(await ensureRange(dir, range.base, range.head, range.count, env))) {
         return { result: net, commits: 0, note: `The ${scope}'s commits could not be read from git (no common history between ${range.base.slice(0, 7)} and ${range.head.slice(0, 7)}): only the net change was checked.` };
       }
@@ -44,4 +45,8 @@ export async function withRangeCommits(net: ScanResult, access: CommitAccess, ra
   } catch (error) {
     return { result: net, commits: 0, note: `The ${scope}'s commits could not be read from git (${(error as Error).message}): only the net change was checked.` };
   }
+}
+
+export async function tokenOf(access: CommitAccess): Promise<string | undefined> {
+  return typeof access.token === 'function' ? access.token() : access.token;
 }

@@ -18,6 +18,8 @@ export interface ScanJob {
   departed?: string[];
   /** Sync issues and the dashboard (off for a dry run). */
   issues?: boolean;
+  /** Adds to the tree's result before the sync: pushed commits, or the whole history (docs/history.md). */
+  extend?: (result: ScanResult) => Promise<ScanResult>;
 }
 
 export interface ScanJobResult {
@@ -27,7 +29,8 @@ export interface ScanJobResult {
 
 /** A full scan of one commit, offboarding checks, then the issue and dashboard sync. */
 export async function runRepositoryScan(job: ScanJob): Promise<ScanJobResult> {
-  const result = await scanRepositoryTarball(job.client, job.repo, job.sha, job.settings);
+  let result = await scanRepositoryTarball(job.client, job.repo, job.sha, job.settings);
+  if (job.extend) result = await job.extend(result);
   if (job.org) {
     const gone = await formerMembers(job.client, job.org, userOwners(result.inventory), job.departed);
     const orphans = orphanedFindings(result, gone);
