@@ -1,5 +1,7 @@
-import { mergeCommitSecrets } from '../core/commits.js';
+import { CommitSecrets, mergeCommitSecrets } from '../core/commits.js';
 import type { ScanResult, ScanSettings } from '../core/types.js';
+import type { GitHubClient, RepoRef } from './client.js';
+import { readPatch } from './patch.js';
 import { ensureRange, scanCommitRange } from '../workspace/commits.js';
 import { withClone } from '../workspace/git-clone.js';
 
@@ -49,4 +51,50 @@ export async function withRangeCommits(net: ScanResult, access: CommitAccess, ra
 
 export async function tokenOf(access: CommitAccess): Promise<string | undefined> {
   return typeof access.token === 'function' ? access.token() : access.token;
+}
+
+/** The pulls commits API lists at most this many commits. */
+const PULL_COMMITS_LIMIT = 250;
+/** Commits read one API call each when git is not available; past this, the rest are not checked (and said). */
+export const MAX_API_COMMITS = 100;
+
+interface ApiCommit {
+  sha: string;
+  commit: { author: { name?: string; date?: string } | null };
+  parents: { sha: string }[];
+}
+
+/**
+ * The fallback when git cannot read the PR (no git, clone refused): the PR's commits from the
+ * pulls commits API (up to its 250; past that, the compare API, and the summary says so), then
+ * each commit's patch from the commits API — one call per commit, at most MAX_API_COMMITS.
+ * Merge commits are left out: their diff is what the merge brought in, not the PR's own work.
+ */
+export async function withApiCommits(net: ScanResult, client: GitHubClient, repo: RepoRef, pull: { number: number; baseSha: string; headSha: string; count: number }, htmlUrl: string, settings: ScanSettings): Promise<CommitRangeScan> {
+  const notes: string[] = [];
+  let listed: ApiCommit[];
+  if (pull.count <= PULL_COMMITS_LIMIT) {
+    listed = await client.paginate<ApiCommit>('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', { ...repo, pull_number: pull.number, per_page: 100 });
+  } else {
+    notes.push(`This pull request has ${pull.count} commits, more than the ${PULL_COMMITS_LIMIT} the pulls API lists: they were listed with the compare API.`);
+    const { data } = await client.request('GET /repos/{owner}/{repo}/compare/{basehead}', { ...repo, basehead: `${pull.baseSha}...${pull.headSha}`, per_page: 100 });
+    listed = (data as { commits: ApiCommit[] }).commits;
+  }
+  const own = listed.filter((c) => c.parents.length <= 1);
+  const total = Math.max(own.length, pull.count);
+  if (total > MAX_API_COMMITS) notes.push(`Only the first ${MAX_API_COMMITS} of ${total} commits were checked one by one (git was not available; each commit costs an API call).`);
+  const secrets = new CommitSecrets(settings);
+  for (const item of own.slice(0, MAX_API_COMMITS)) {
+    const { data } = await client.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...repo, ref: item.sha });
+    const detail = data as { files?: { filename: string; status: string; patch?: string }[] };
+    const commit = { sha: item.sha, author: item.commit.author?.name ?? 'unknown', date: item.commit.author?.date ?? '' };
+    secrets.startCommit();
+    for (const file of detail.files ?? []) {
+      if (file.status === 'removed' || file.patch === undefined) continue;
+      const view = readPatch(file.patch);
+      if (view.addedLines.size > 0) secrets.addFile(commit, { path: file.filename, content: view.sparseContent, addedLines: view.addedLines });
+    }
+  }
+  const result = mergeCommitSecrets(net, secrets.findings(), { scope: 'pull request', commitUrl: (sha) => `${htmlUrl}/commit/${sha}` });
+  return { result, commits: secrets.commits, note: [`Each of the ${secrets.commits} commit(s) in this pull request was checked for secrets through the API (git could not read them).`, ...notes].join(' ') };
 }

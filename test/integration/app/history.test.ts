@@ -109,7 +109,7 @@ describe('App: every commit of a pull request, read over git smart HTTP', () => 
     double.assertNoViolations();
   });
 
-  it('a git server that refuses the token leaves the net-diff verdict and says the commits could not be read', async () => {
+  it('when git refuses the clone, the commits are read through the API (pulls commits, then one call per commit) and the check still fails', async () => {
     await git.close();
     git = await startGitHttpServer(() => false);
     await app.close();
@@ -117,10 +117,14 @@ describe('App: every commit of a pull request, read over git smart HTTP', () => 
     const { payload, commits } = openPull('feature/refused', [{ 'src/config.js': CONFIG_WITH_SECRET }, { 'src/config.js': CLEAN_CONFIG }]);
     await app.deliver('pull_request', payload);
     const run = checkRunFor(commits[1]);
-    expect(run).toMatchObject({ status: 'completed', conclusion: 'success' });
-    expect(run.output.summary).toContain("The pull request's commits could not be read from git");
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(run.output.summary).toContain('checked for secrets through the API (git could not read them)');
+    expect(run.annotations.find((a) => a.title === 'secret/github-classic-pat')?.message).toContain(`added in commit ${commits[0].slice(0, 7)}`);
     expect(git.requests.every((r) => r.status === 401)).toBe(true);
+    expect(double.calls('pulls/list-commits')).toHaveLength(1);
+    expect(double.calls('repos/get-commit')).toHaveLength(2);
     expect(readdirSync(cloneDir)).toEqual([]);
+    double.assertNoViolations();
     assertNoLeak();
   });
 });
