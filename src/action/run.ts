@@ -9,6 +9,7 @@ import { loadSettings } from '../workspace/settings.js';
 import { scanDirectory } from '../workspace/scan-dir.js';
 import { asClient, type GitHubClient, type RepoRef } from '../github/client.js';
 import { analysePullRequest } from '../github/pr-check.js';
+import { withApiCommits } from '../github/pr-commits.js';
 import { syncScanIssues } from '../github/scan-sync.js';
 import { annotationsFor } from './annotations.js';
 import { diffBase } from './checkout.js';
@@ -60,8 +61,15 @@ async function pullRequestScan(inputs: ActionInputs, dir: string, settings: Scan
     return fromRepositoryRoot(await withCommits(net, dir, { base: local.base, head: shas.headSha }, commits, 'pull request', settings), inputs.path);
   }
   core.info(`${local.reason}: using the API's PR files.`);
-  const analysis = await analysePullRequest(client(inputs), repoRef(), { number: pull.number, ...shas }, settings);
-  return analysis.result;
+  const api = client(inputs);
+  const analysis = await analysePullRequest(api, repoRef(), { number: pull.number, ...shas }, settings);
+  const count = Number(pull.commits) || 1;
+  if (count <= 1) return analysis.result;
+  // No usable checkout: each commit's patch from the API instead of git log -p.
+  const { owner, repo } = repoRef();
+  const scanned = await withApiCommits(analysis.result, api, repoRef(), { number: pull.number, ...shas, count }, `${github.context.serverUrl}/${owner}/${repo}`, settings);
+  core.info(scanned.note);
+  return scanned.result;
 }
 
 /**
