@@ -91,7 +91,10 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       now: options.now,
       listRequests: () => listScanRequests(app, (key, error) => app.log.error({ repository: key, err: error }, 'could not list repository for a scheduled scan')),
       runScan: async (request, gate) => {
-        await scanRepository(await app.auth(request.installationId), request.repository, request.sha, app.log, [], gate);
+        const octokit = await app.auth(request.installationId);
+        const access = request.before ? await commitAccess(octokit as never, request.repository, options) : undefined;
+        const pushed = request.before && access ? { access, before: request.before, count: Math.max(1, request.commits ?? 1) } : undefined;
+        await scanRepository(octokit, request.repository, request.sha, app.log, [], gate, { pushed });
       },
       onError: (key, error) => app.log.error({ repository: key, err: error }, 'queued scan failed'),
     });
@@ -128,13 +131,13 @@ async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, ga
   const { payload } = context;
   const defaultRef = `refs/heads/${payload.repository.default_branch}`;
   if (payload.ref !== defaultRef || payload.deleted || /^0+$/.test(payload.after)) return;
-  if (queue && payload.installation) {
-    // One job per pushed commit: a redelivery, or the same push reaching two replicas, is kept once.
-    await queue.enqueuePush({ installationId: payload.installation.id, repository: payload.repository as any, sha: payload.after });
-    return;
-  }
   // Every pushed commit, not only the tree at `after`: a secret added and removed in the push counts.
   const before = /^[0-9a-f]{40,64}$/.test(payload.before) && !/^0+$/.test(payload.before) ? payload.before : undefined;
+  if (queue && payload.installation) {
+    // One job per pushed commit: a redelivery, or the same push reaching two replicas, is kept once.
+    await queue.enqueuePush({ installationId: payload.installation.id, repository: payload.repository as any, sha: payload.after, before, commits: payload.commits?.length });
+    return;
+  }
   const access = before ? await commitAccess(context.octokit as never, payload.repository as any, options) : undefined;
   const pushed = before && access ? { access, before, count: Math.max(1, payload.commits?.length ?? 1) } : undefined;
   await scanRepository(context.octokit, payload.repository as any, payload.after, context.log, [], gate, { pushed });

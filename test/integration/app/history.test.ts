@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { startGitHttpServer, type GitHttpServer } from '../../support/git-http-server.js';
+import { REDIS_AVAILABLE, startRedis } from '../../support/redis-server.js';
 import { BASE_FILES, CONFIG_WITH_SECRET, RAW_SECRETS, REPO } from './fixtures.js';
 
 const CLEAN_CONFIG = 'export const config = {\n  region: "eu-west-1",\n  token: process.env.GITHUB_TOKEN,\n};\n';
@@ -204,6 +205,31 @@ describe('App: pushes and history over git smart HTTP', () => {
     expect(git.requests.some((r) => r.path.endsWith('/git-upload-pack'))).toBe(true);
     expect(readdirSync(cloneDir)).toEqual([]);
     assertNoLeak();
+  });
+});
+
+describe.skipIf(!REDIS_AVAILABLE)('App with REDIS_URL: a queued push job checks each pushed commit', () => {
+  it('a push whose first commit adds a token and whose second removes it opens the secret issue through the queue', { timeout: 60_000 }, async () => {
+    const redis = await startRedis();
+    const queued = await startApp(double, { redisUrl: redis.url, gitBaseUrl: git.url, cloneDir });
+    try {
+      const before = double.state.repo(REPO).git.refs.get('refs/heads/main')!;
+      const added = double.state.push(REPO, { files: { 'src/config.js': CONFIG_WITH_SECRET }, author: 'jdoe' });
+      const after = double.state.push(REPO, { files: { 'src/config.js': CLEAN_CONFIG }, author: 'jdoe' });
+      git.sync(REPO, double.state.repo(REPO).git);
+      const push = retarget(example('push'), double, REPO);
+      Object.assign(push, { ref: 'refs/heads/main', before, after, deleted: false, forced: false, commits: [push.head_commit, push.head_commit] });
+      await queued.deliver('push', push);
+      await queued.queue!.idle();
+      const issues = secretIssues();
+      expect(issues.map((i) => i.title)).toEqual(['Embedded secret (github-classic-pat) in src/config.js']);
+      expect(issues[0].body).toContain(`added in commit ${added.slice(0, 7)}`);
+      expect(readdirSync(cloneDir)).toEqual([]);
+      assertNoLeak();
+    } finally {
+      await queued.close();
+      await redis.stop();
+    }
   });
 });
 
