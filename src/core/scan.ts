@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { minimatch } from 'minimatch';
+import { Minimatch } from 'minimatch';
 import { KustomizeNamespaces } from './identities/kustomize.js';
 import { linkReferences } from './identities/link.js';
 import { extractors } from './identities/registry.js';
@@ -83,7 +83,20 @@ export async function scanSources(
 }
 
 export function isIgnored(path: string, settings: Pick<ScanSettings, 'pathsIgnore'>): boolean {
-  return settings.pathsIgnore.some((glob) => minimatch(path, glob, { dot: true }));
+  for (const glob of settings.pathsIgnore) if (compiledGlob(glob).match(path)) return true;
+  return false;
+}
+
+/** Each `paths-ignore` glob is compiled once, not once per path. */
+const globCache = new Map<string, Minimatch>();
+function compiledGlob(glob: string): Minimatch {
+  let compiled = globCache.get(glob);
+  if (!compiled) {
+    if (globCache.size >= 1024) globCache.clear();
+    compiled = new Minimatch(glob, { dot: true });
+    globCache.set(glob, compiled);
+  }
+  return compiled;
 }
 
 /** Runs every extractor that claims the file; a parse error becomes a finding, never a crash. */
