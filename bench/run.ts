@@ -100,7 +100,7 @@ const secretsWorkers: Section = {
   async run(ctx) {
     const corpus = loadCorpus(ctx);
     const started = performance.now();
-    const pool = createParallelSecretScanner(settings, { largeTreeBytes: 0 });
+    const pool = createParallelSecretScanner(settings, { largeTreeBytes: 0, workers: 1 });
     for (const f of corpus.files) pool.add(f);
     const findings = await pool.finish();
     const ms = performance.now() - started;
