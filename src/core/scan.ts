@@ -50,7 +50,7 @@ export async function scanSources(
     }
     if (isIgnored(item.path, settings)) continue;
     files++;
-    bytes += item.size ?? item.content.length; // `size`: without decoding the file
+    bytes += item.content.length;
     if (!owners && item.path === settings.ownersPath) owners = { path: item.path, content: item.content };
     secrets.add(item);
     const extracted = extractIdentities(item);

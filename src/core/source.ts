@@ -20,33 +20,8 @@ export function toSourceFile(
   if (sniff.indexOf(0) !== -1) {
     return { path, reason: 'binary', detail: 'NUL byte in the first 8 KiB' };
   }
-  return lazySourceFile(path, bytes, addedLines);
-}
-
-/**
- * A SourceFile whose `content` is decoded on first read. Until then `bytes` holds the raw bytes
- * (non-enumerable, dropped once decoded, so a file is never held twice); `size` is the byte length.
- * `content` is an own enumerable property, so spreads, `toEqual` and JSON see a plain file.
- */
-function lazySourceFile(path: string, raw: Uint8Array, addedLines?: ReadonlySet<number>): SourceFile {
-  let pending: Uint8Array | undefined = raw;
-  let text: string | undefined;
-  const file = { path } as SourceFile;
-  Object.defineProperty(file, 'content', {
-    enumerable: true,
-    configurable: true,
-    get(): string {
-      if (text === undefined) {
-        text = Buffer.from(pending!.buffer, pending!.byteOffset, pending!.byteLength).toString('utf8');
-        pending = undefined;
-      }
-      return text;
-    },
-  });
-  Object.defineProperty(file, 'bytes', { enumerable: false, get: () => pending });
-  Object.defineProperty(file, 'size', { enumerable: false, value: raw.byteLength });
-  if (addedLines) file.addedLines = addedLines;
-  return file;
+  const content = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return addedLines ? { path, content, addedLines } : { path, content };
 }
 
 export function isSkipped(x: SourceFile | Skipped): x is Skipped {

@@ -30,14 +30,6 @@ export interface SourceFile {
   content: string;
   /** PR mode: 1-based line numbers the PR added. Only these lines raise secret findings. */
   addedLines?: ReadonlySet<number>;
-  /**
-   * Set (non-enumerable) by `toSourceFile` until `content` is first read: the raw bytes, so the
-   * secrets engine can run its keyword pass on them and decode only files with a keyword hit.
-   * Spreads and JSON never carry it; `content` is always the whole decoded text.
-   */
-  readonly bytes?: Uint8Array;
-  /** Set (non-enumerable) by `toSourceFile`: the file's length in bytes. */
-  readonly size?: number;
 }
 
 export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'invalid-path' | 'limit';

@@ -100,7 +100,7 @@ export function createParallelSecretScanner(settings: ScanSettings, options: Par
       return filesFromWorkers;
     },
     add(file) {
-      seenBytes += file.size ?? file.content.length;
+      seenBytes += file.content.length;
       if (!slots && seenBytes >= largeTreeBytes) slots = start();
       const slot = slots?.filter((s) => !s.dead && queued(s) < MAX_QUEUED_BYTES / COST_UNIT).sort((a, b) => queued(a) - queued(b))[0];
       if (!slot) return scanHere(file);

@@ -31,10 +31,9 @@ const MAX_MERGED = 4096; // …up to this length: a regex that backtracks per at
 
 /**
  * All matches of the active detectors, found with one keyword pass over the content and regex runs
- * only where keywords occur. `active[i]` is 1 when detector i applies to this file. `keywordHits`:
- * the keyword pass already run (on the file's bytes, see `findMatchesInBytes`), in character offsets.
+ * only where keywords occur. `active[i]` is 1 when detector i applies to this file.
  */
-export function findMatches(content: string, catalog: CompiledCatalog, active: Uint8Array, options: MatchOptions = DEFAULT_MATCH_OPTIONS, keywordHits?: number[]): RawMatch[] {
+export function findMatches(content: string, catalog: CompiledCatalog, active: Uint8Array, options: MatchOptions = DEFAULT_MATCH_OPTIONS): RawMatch[] {
   const n = content.length;
   const matches: RawMatch[] = [];
   const wanted = catalog.unconditional.filter((d) => active[d] === 1);
@@ -42,7 +41,7 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
     for (let from = 0; from < n; from += MAX_MERGED) runWindow(content, catalog.detectors[d], d, from, Math.min(n, from + MAX_MERGED), matches);
   }
 
-  const hits = keywordHits ?? catalog.automaton.scan(content);
+  const hits = catalog.automaton.scan(content);
   if (hits.length === 0) return matches;
   const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active) : undefined;
   if (n < options.wholeFileBelow) {
@@ -279,19 +278,4 @@ function toRawMatch(m: RegExpExecArray, base: number, d: number, hasSecretGroup:
   const secret = m.groups?.secret;
   if (!span || !secret) return undefined;
   return { detector: d, secret, start: base + span[0], end: base + span[1] };
-}
-
-/**
- * `findMatches` for a file not decoded yet: the keyword pass runs on its raw bytes, and the file is
- * decoded (`decode`) only when a keyword occurs (or a detector without keywords is active). When
- * every byte decodes to one UTF-16 unit (ASCII text, the common case), the byte offsets are the
- * character offsets and the hits are reused; otherwise the pass re-runs on the text. Same matches
- * as `findMatches(decode(), …)`: see `KeywordAutomaton.asciiOnly`.
- */
-export function findMatchesInBytes(bytes: Uint8Array, decode: () => string, catalog: CompiledCatalog, active: Uint8Array, options: MatchOptions = DEFAULT_MATCH_OPTIONS): RawMatch[] {
-  if (!catalog.automaton.asciiOnly || catalog.unconditional.some((d) => active[d] === 1)) return findMatches(decode(), catalog, active, options);
-  const hits = catalog.automaton.scanBytes(bytes);
-  if (hits.length === 0) return [];
-  const content = decode();
-  return findMatches(content, catalog, active, options, content.length === bytes.length ? hits : undefined);
 }

@@ -1,6 +1,6 @@
 import type { Finding, ScanSettings, SourceFile } from '../types.js';
 import { levelRank } from '../types.js';
-import { DEFAULT_MATCH_OPTIONS, findMatches, findMatchesInBytes, type MatchOptions } from './candidates.js';
+import { DEFAULT_MATCH_OPTIONS, findMatches, type MatchOptions } from './candidates.js';
 import { compileCatalog, type CompiledCatalog } from './compile.js';
 import type { Detector } from './detector.js';
 import { allDetectors } from './detectors/index.js';
@@ -82,9 +82,7 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
   const active = catalog.activeByDefault.slice();
   for (const i of catalog.pathScoped) active[i] = catalog.detectors[i].detector.pathPattern!.test(file.path) ? 1 : 0;
-  // Not decoded yet (straight from the walker or a tarball): keyword pass on the bytes first.
-  const bytes = file.bytes;
-  const raw = bytes ? findMatchesInBytes(bytes, () => file.content, catalog, active, options) : findMatches(file.content, catalog, active, options);
+  const raw = findMatches(file.content, catalog, active, options);
   if (raw.length === 0) return [];
 
   const accepted: Candidate[] = [];

@@ -15,15 +15,6 @@ export class KeywordAutomaton {
   private readonly delta: Int32Array;
   /** Keyword ids ending at each state (including those reached through failure links). */
   private readonly outputs: number[][];
-  /** Classes of the 256 byte values: those of ASCII characters, 0 for bytes ≥ 0x80. */
-  private readonly byteClassOf: Uint16Array;
-  /**
-   * True when every keyword character (and its case variants) is ASCII. Then `scanBytes` over UTF-8
-   * bytes reports the same hits, in the same order, as `scan` over the decoded text: ASCII bytes
-   * decode to themselves and any run of other bytes to one or more non-ASCII code units, and both
-   * fall in class 0, which no keyword contains (one or several class-0 steps all lead to the root).
-   */
-  readonly asciiOnly: boolean;
 
   constructor(keywords: readonly string[]) {
     this.keywords = keywords.map((k) => k.toLowerCase());
@@ -33,9 +24,6 @@ export class KeywordAutomaton {
     const { delta, outputs } = buildDfa(this.keywords, classOf, classCount);
     this.delta = delta;
     this.outputs = outputs;
-    this.byteClassOf = classOf.slice(0, 256);
-    this.byteClassOf.fill(0, 0x80);
-    this.asciiOnly = classOf.findIndex((cls, code) => code >= 0x80 && cls !== 0) === -1;
   }
 
   /**
@@ -49,26 +37,6 @@ export class KeywordAutomaton {
     let state = 0;
     for (let i = 0, n = text.length; i < n; i++) {
       let next = delta[state + classOf[text.charCodeAt(i)]];
-      if (next < 0) {
-        next = ~next;
-        hits.push(next / k, i + 1);
-      }
-      state = next;
-    }
-    return hits;
-  }
-
-  /**
-   * `scan` over raw UTF-8 bytes: the same [state, endOffset, …] pairs with byte offsets (equal to
-   * character offsets when every byte decodes to one UTF-16 unit). Exact only when `asciiOnly`.
-   */
-  scanBytes(bytes: Uint8Array): number[] {
-    const hits: number[] = [];
-    const { delta, byteClassOf } = this;
-    const k = this.classCount;
-    let state = 0;
-    for (let i = 0, n = bytes.length; i < n; i++) {
-      let next = delta[state + byteClassOf[bytes[i]]];
       if (next < 0) {
         next = ~next;
         hits.push(next / k, i + 1);
