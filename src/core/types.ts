@@ -66,6 +66,25 @@ export interface Finding {
   owasp?: OwaspNhi[];
   /** Extra, rule-specific facts safe to render (never raw secrets). */
   data?: Record<string, unknown>;
+  /** History mode: the oldest commit that brought this secret in (docs/history.md). */
+  commit?: CommitRef;
+  /** History mode: whether the secret is still in the scanned head's tree. */
+  presentAtHead?: boolean;
+  /** History mode: other places (path, commit) the same secret appears, at most a few. */
+  otherLocations?: HistoryLocation[];
+}
+
+/** A commit as reports show it. `date` is the author date, ISO 8601. */
+export interface CommitRef {
+  sha: string;
+  author: string;
+  date: string;
+}
+
+export interface HistoryLocation {
+  file: string;
+  line: number;
+  commit: string;
 }
 
 // ---------------------------------------------------------------------------------------------
