@@ -89,7 +89,8 @@ export interface SecretMatch {
 // Identities (SPEC §2.3)
 // ---------------------------------------------------------------------------------------------
 
-export type IdentityKind = 'identity' | 'credential';
+/** `config`: a secret that is no credential (a role ARN, a region), said so by code or the owners file. */
+export type IdentityKind = 'identity' | 'credential' | 'config';
 
 export interface UsedBy {
   /** e.g. `kubernetes:Deployment/payments/billing-api`, `github-actions:job/deploy.yml/release`. */
@@ -124,6 +125,18 @@ export interface IdentityRecord {
   rotationEvidence?: string;
   /** True when part of the declaration could not be determined (Helm templating, count/for_each). */
   templated?: boolean;
+  /**
+   * Every place the NHI is declared, first one first (`file`/`line` above repeat the first). Set by
+   * the pipeline when it merges records with the same id (a ServiceAccount in a base and an overlay).
+   */
+  declarations?: Declaration[];
+  /** Older forms of the id that owners files may still use (CloudFormation ids before template scoping). */
+  legacyIds?: string[];
+}
+
+export interface Declaration {
+  file: string;
+  line: number;
 }
 
 /** A file-level problem found while extracting: malformed YAML/HCL/JSON, a too-deep document… */
@@ -231,6 +244,11 @@ export interface InventoryEntry extends IdentityRecord {
   purpose?: string;
   /** Rule ids of open gaps for this NHI. */
   findings: string[];
+  /**
+   * Which owners-file entry gave each field (`owner`, `rotation`, `purpose`, `environment`, `kind`):
+   * 1-based entry number and its line. A later entry inherits fields it does not set.
+   */
+  ownersFields?: Record<string, { entry: number; line: number }>;
 }
 
 export interface ScanStats {

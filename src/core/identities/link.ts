@@ -4,7 +4,7 @@ import type { IdentityRecord, IdentityReference } from '../types.js';
  * Joins what extractors could not join alone, once every file is read. Mutates `records` in place:
  * 1. Records with the same id are the same NHI declared twice (a workflow secret used by several
  *    workflows, a ServiceAccount in a Kustomize base and an overlay): they are merged into the
- *    first, which keeps its file and line and lists the others in `attributes.alsoDeclaredIn`.
+ *    first, which keeps its file and line; `declarations` lists every site, first one first.
  * 2. Cross-file references are attached to the record they name. References to NHIs declared
  *    nowhere in the scan set are dropped (SPEC §2.3: an undeclared identity is not inventoried).
  */
@@ -39,12 +39,15 @@ function mergeDuplicates(records: IdentityRecord[]): Map<string, IdentityRecord>
   for (const record of records) {
     const first = byId.get(record.id);
     if (!first) {
+      record.declarations = [...(record.declarations ?? [{ file: record.file, line: record.line }])];
       byId.set(record.id, record);
       records[kept++] = record;
       continue;
     }
-    const also = (first.attributes.alsoDeclaredIn as string[] | undefined) ?? [];
-    first.attributes.alsoDeclaredIn = [...also, `${record.file}:${record.line}`];
+    const sites = first.declarations!;
+    for (const site of record.declarations ?? [{ file: record.file, line: record.line }]) {
+      if (!sites.some((s) => s.file === site.file && s.line === site.line)) sites.push(site);
+    }
     for (const edge of record.usedBy) applyReference(first, { target: first.id, usedBy: edge });
     applyReference(first, { target: first.id, permissions: record.permissions, rotationEvidence: record.rotationEvidence });
     if (record.templated) first.templated = true;

@@ -41,6 +41,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   { id: 'identity/shared', scope: 'identity', owasp: ['NHI9'], level: () => 'warning', check: shared },
   { id: 'owners/invalid', scope: 'owners', owasp: [], level: () => 'error' },
   { id: 'owners/stale-entry', scope: 'owners', owasp: [], level: () => 'notice' },
+  { id: 'owners/legacy-id', scope: 'owners', owasp: [], level: () => 'notice' },
   { id: 'owners/expired-exception', scope: 'owners', owasp: ['NHI7'], level: () => 'warning', check: expiredException },
 ];
 
@@ -82,8 +83,40 @@ export function exceptionExpired(entry: OwnersEntry | undefined, now: Date): boo
   return entry?.rotation?.kind === 'never' && entry.reviewBy !== undefined && isPast(entry.reviewBy, now);
 }
 
+/**
+ * Credentials that are static keys by construction: nothing rotates them, and no token replaces
+ * them per use, so an owners-file claim of `managed` or `ephemeral` cannot be true of them.
+ */
+const STATIC_KEY_TYPES = new Set([
+  'aws_iam_access_key',
+  'aws_iam_user_login_profile',
+  'aws_iam_service_specific_credential',
+  'AWS::IAM::AccessKey',
+  'google_service_account_key',
+  'azuread_application_password',
+  'azuread_service_principal_password',
+  'github_repository_deploy_key',
+]);
+
+/** Why the owners entry's rotation claim cannot hold for this record, or undefined when it can. */
+export function refusedClaim(record: IdentityRecord, entry: OwnersEntry | undefined): string | undefined {
+  const claim = entry?.rotation?.kind;
+  if (claim !== 'managed' && claim !== 'ephemeral') return undefined;
+  const staticKey = STATIC_KEY_TYPES.has(record.type) || (record.type === 'Secret' && record.attributes.secretType === 'kubernetes.io/service-account-token');
+  if (!staticKey) return undefined;
+  return `the owners entry claims rotation: ${claim}, but ${record.type} is a static key that nothing rotates or expires (the code shows ${record.rotationEvidence ?? 'no rotation'})`;
+}
+
 function noRotation({ record, entry, ownersPath, settings }: RuleFacts): RuleHit | undefined {
   if (record.kind !== 'credential' || record.rotationEvidence) return undefined;
+  if (entry?.kind === 'config') return undefined;
+  const refused = refusedClaim(record, entry);
+  if (refused) {
+    return {
+      message: `${record.id}: ${refused}: give ${ownersPath}:${entry!.line} a period such as 90d and rotate on it, or replace the key with a keyless identity`,
+      data: { refusedClaim: entry!.rotation!.text },
+    };
+  }
   const expired = exceptionExpired(entry, settings.now);
   if (entry?.rotation && !expired) return undefined;
   const where = entry ? `its owners entry (${ownersPath}:${entry.line})` : `an owners entry in ${ownersPath}`;

@@ -65,6 +65,11 @@ export const ownersSchema = {
           type: 'string',
           examples: ['production', 'staging', 'development', 'test'],
         },
+        kind: {
+          description: 'What the matched NHIs are, when the code cannot tell: config marks a secret that is no credential (a region, a role ARN, an audience), so it needs no rotation.',
+          type: 'string',
+          enum: ['identity', 'credential', 'config'],
+        },
         justification: { description: 'Why the exception (rotation: never) is acceptable.', type: 'string', minLength: 1 },
         'review-by': {
           description: 'YYYY-MM-DD. After this date the exception expires and the credential counts as lacking a rotation policy again.',

@@ -65,6 +65,16 @@ const RULES: Record<string, RuleHelp> = {
     help: 'An entry that matches no declared NHI is dead weight or a typo.\n\n**Fix:** correct its `match`/`path` glob, or delete it.',
     owasp: ['NHI1'],
   },
+  'owners/legacy-id': {
+    title: 'Owners-file entry uses the old CloudFormation id form',
+    help:
+      'CloudFormation ids now carry their template path (`cloudformation:AWS::IAM::Role/infra/app/template/AppRole`), ' +
+      'because each template is its own stack and the same logical id in two templates is two roles. ' +
+      'An entry written for the old form (`cloudformation:AWS::IAM::Role/AppRole`) still matches, in every template.\n\n' +
+      '**Fix:** replace the `match` with the one the message gives (`cloudformation:<Type>/**/<LogicalId>` matches the same set), ' +
+      'or name the template to give each stack its own owner.',
+    owasp: ['NHI1'],
+  },
   'owners/expired-exception': {
     title: 'Rotation exception past its review date',
     help: 'A `rotation: never` exception has passed its `review-by` date, so the credential counts as lacking a policy again.\n\n**Fix:** rotate the credential and set a `rotation`, or renew the exception with a new `justification` and `review-by`.',

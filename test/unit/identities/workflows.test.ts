@@ -23,7 +23,7 @@ describe('workflows extractor over fixtures/iac/workflows', () => {
       'expression github-actions:job/reusable-deploy.yml/push-image @reusable-deploy.yml:23',
       'workflow_call github-actions:workflow/reusable-deploy.yml @reusable-deploy.yml:10',
     ]);
-    expect(npm.attributes.alsoDeclaredIn).toEqual(['.github/workflows/reusable-deploy.yml:23']);
+    expect(npm.declarations?.slice(1)).toEqual([{ file: '.github/workflows/reusable-deploy.yml', line: 23 }]);
     expect(npm.attributes.tokenPermissions).toEqual({ 'github-actions:job/release.yml/publish': ['contents: write', 'id-token: write'] });
   });
 
