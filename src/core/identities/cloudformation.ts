@@ -1,4 +1,4 @@
-import type { ExtractError, ExtractResult, Extractor, IdentityRecord, SourceFile, UsedBy } from '../types.js';
+import type { ExtractError, ExtractResult, Extractor, Grant, IdentityRecord, SourceFile, UsedBy } from '../types.js';
 import { CLOUDFORMATION_SCHEMA } from './yaml/cloudformation-schema.js';
 import { outlineJson, parseJson } from './yaml/json-outline.js';
 import { LineIndex } from './yaml/lines.js';
@@ -113,9 +113,9 @@ type Declare = (t: Template, logicalId: string, props: Mapping, type: string) =>
 
 const DECLARATIONS: Record<string, Declare> = {
   'AWS::IAM::User': (t, id, props, type) =>
-    record(t, id, type, 'identity', compact({ userName: render(props.UserName), path: render(props.Path), groups: asList(props.Groups).map(render), consoleAccess: props.LoginProfile !== undefined || undefined }), policyPermissions(props)),
+    withGrants(t, id, props, record(t, id, type, 'identity', compact({ userName: render(props.UserName), path: render(props.Path), groups: asList(props.Groups).map(render), consoleAccess: props.LoginProfile !== undefined || undefined }), policyPermissions(props))),
   'AWS::IAM::Role': (t, id, props, type) =>
-    record(t, id, type, 'identity', compact({ roleName: render(props.RoleName), trust: trustSummary(t, props.AssumeRolePolicyDocument), maxSessionDuration: props.MaxSessionDuration }), policyPermissions(props)),
+    withGrants(t, id, props, record(t, id, type, 'identity', compact({ roleName: render(props.RoleName), trust: trustSummary(t, props.AssumeRolePolicyDocument), maxSessionDuration: props.MaxSessionDuration }), policyPermissions(props))),
   'AWS::IAM::AccessKey': (t, id, props, type) => {
     const r = record(t, id, type, 'credential', compact({ status: render(props.Status) ?? 'Active', serial: render(props.Serial) }));
     if (props.Serial !== undefined) r.rotationEvidence = `AWS::IAM::AccessKey Serial ${render(props.Serial)} (bump to rotate)`;
@@ -154,6 +154,30 @@ function policyPermissions(props: Mapping): string[] {
     return `inline/${render(policy.PolicyName) ?? '?'}: ${actions(policy.PolicyDocument)}`;
   });
   return [...managed, ...inline];
+}
+
+/** Managed policies and inline statements of a user or role, each at the line of its property. */
+function withGrants(t: Template, id: string, props: Mapping, r: IdentityRecord): IdentityRecord {
+  const grants: Grant[] = [];
+  const managedLine = t.propertyLine(id, props, 'ManagedPolicyArns');
+  for (const arn of asList(props.ManagedPolicyArns)) grants.push({ permission: `aws-policy:${render(arn) ?? '?'}`, file: t.file, line: managedLine });
+  const policiesLine = t.propertyLine(id, props, 'Policies');
+  for (const p of asList(props.Policies)) {
+    for (const permission of actionGrants(asMapping(p)?.PolicyDocument)) grants.push({ permission, file: t.file, line: policiesLine });
+  }
+  if (grants.length) r.grants = grants;
+  return r;
+}
+
+/** Allowed actions as `aws-action:<action> on <resources>` (see `Grant`). */
+function actionGrants(document: unknown): string[] {
+  const statement = asMapping(document)?.Statement;
+  return (Array.isArray(statement) ? statement : statement ? [statement] : []).flatMap((s) => {
+    const st = asMapping(s) ?? {};
+    if (st.Effect === 'Deny') return [];
+    const resources = (Array.isArray(st.Resource) ? st.Resource : [st.Resource]).map((r) => render(r) ?? '?').join(',');
+    return (Array.isArray(st.Action) ? st.Action : [st.Action]).map((a) => `aws-action:${render(a) ?? '?'} on ${resources}`);
+  });
 }
 
 function actions(document: unknown): string {
@@ -225,7 +249,16 @@ function samImplicitRole(t: Template, logicalId: string, props: Mapping, type: s
     usedBy: [{ id: cloudformationId(t.stack, type, logicalId), kind: type, name: logicalId, file: t.file, line: t.line(logicalId), via: 'Role (implicit)' }],
     legacyIds: [legacyCloudformationId('AWS::IAM::Role', roleId)],
   };
-  if (permissions.length) r.permissions = permissions;
+  if (permissions.length) {
+    r.permissions = permissions;
+    const line = t.propertyLine(logicalId, props, 'Policies');
+    r.grants = policies.flatMap((p) => {
+      const map = asMapping(p);
+      if (map?.Statement !== undefined) return actionGrants(map).map((permission) => ({ permission, file: t.file, line }));
+      const name = asText(p);
+      return name === undefined ? [] : [{ permission: `aws-policy:${name.startsWith('arn:') ? name : `arn:aws:iam::aws:policy/${name}`}`, file: t.file, line }];
+    });
+  }
   t.records.set(roleId, r);
 }
 
@@ -258,10 +291,16 @@ const LINKERS: Record<string, Link> = {
 function policyAttachment(t: Template, id: string, props: Mapping): void {
   const name = render(props.PolicyName ?? props.ManagedPolicyName) ?? id;
   const grant = `policy/${name}: ${actions(props.PolicyDocument)}`;
+  const line = t.propertyLine(id, props, 'PolicyDocument');
+  const managedLine = t.propertyLine(id, props, 'ManagedPolicyArns');
   for (const key of ['Users', 'Roles']) {
     for (const target of asList(props[key]).flatMap((v) => referencedIds(t, v))) {
       const r = t.records.get(target);
-      if (r) r.permissions = [...new Set([...(r.permissions ?? []), grant])];
+      if (!r) continue;
+      r.permissions = [...new Set([...(r.permissions ?? []), grant])];
+      // The grant lives in the separate policy resource: report it there.
+      r.grants = [...(r.grants ?? []), ...actionGrants(props.PolicyDocument).map((permission) => ({ permission, file: t.file, line }))];
+      for (const arn of asList(props.ManagedPolicyArns)) r.grants.push({ permission: `aws-policy:${render(arn) ?? '?'}`, file: t.file, line: managedLine });
     }
   }
 }

@@ -183,6 +183,10 @@ function binding(ctx: Context, r: Resource): void {
   // A ClusterRole granted by a RoleBinding only applies inside the binding's namespace.
   const grant = refKind === 'ClusterRole' && scoped ? `${key} (namespace ${r.namespace})` : key;
   const permissions = [grant, ...(ctx.roleRules.get(key) ?? []).map((rule) => `${key}: ${rule}`)];
+  // Where the grant is written: the binding's roleRef, reported by identity/overprivileged.
+  const refLine = ctx.yaml.keyLine(r.body, 'roleRef', r.line);
+  const scope = r.kind === 'ClusterRoleBinding' ? 'cluster-wide' : `in namespace ${r.namespace}`;
+  const grants = [`k8s-role:${key} ${scope}`, ...(ctx.roleRules.get(key) ?? []).map((rule) => `k8s-rule:${rule} (${key}) ${scope}`)].map((permission) => ({ permission, file: ctx.file, line: refLine }));
   for (const subject of asList(r.body.subjects)) {
     const s = asMapping(subject);
     if (!s || text(ctx, s.kind) !== 'ServiceAccount') continue;
@@ -190,7 +194,7 @@ function binding(ctx: Context, r: Resource): void {
     if (!name) continue;
     const namespace = text(ctx, s.namespace) ?? (scoped ? r.namespace : 'default');
     const usedBy = edge(ctx, r, ctx.yaml.lineOf(s, r.line), 'roleRef');
-    ctx.refs.push({ target: `${PLATFORM}:ServiceAccount/${namespace}/${name}`, usedBy, permissions });
+    ctx.refs.push({ target: `${PLATFORM}:ServiceAccount/${namespace}/${name}`, usedBy, permissions, grants });
   }
 }
 

@@ -49,11 +49,53 @@ function mergeDuplicates(records: IdentityRecord[]): Map<string, IdentityRecord>
       if (!sites.some((s) => s.file === site.file && s.line === site.line)) sites.push(site);
     }
     for (const edge of record.usedBy) applyReference(first, { target: first.id, usedBy: edge });
-    applyReference(first, { target: first.id, permissions: record.permissions, rotationEvidence: record.rotationEvidence });
+    mergeAttributeLists(first, record);
+    applyReference(first, { target: first.id, permissions: record.permissions, rotationEvidence: record.rotationEvidence, grants: record.grants });
     if (record.templated) first.templated = true;
   }
   records.length = kept;
   return byId;
+}
+
+/** Per-use facts other declarations add (workflow exposures and token permissions per job). */
+function mergeAttributeLists(first: IdentityRecord, other: IdentityRecord): void {
+  const exposures = other.attributes.exposures;
+  if (Array.isArray(exposures)) first.attributes.exposures = [...((first.attributes.exposures as unknown[] | undefined) ?? []), ...exposures];
+  const tokens = other.attributes.tokenPermissions;
+  if (tokens && typeof tokens === 'object' && first.attributes.tokenPermissions && typeof first.attributes.tokenPermissions === 'object') {
+    first.attributes.tokenPermissions = { ...(tokens as object), ...(first.attributes.tokenPermissions as object) };
+  }
+}
+
+/**
+ * References from a workload to an NHI that no file of the scan set declares, for
+ * `identity/dangling-reference`: only edges with a user, and only for kinds of NHI the scan set
+ * does declare somewhere (a repository that declares no Secrets creates them elsewhere). A `default`
+ * ServiceAccount exists in every namespace; templated names (`{{ }}`) are not judged.
+ */
+export function danglingReferences(records: readonly IdentityRecord[], references: readonly IdentityReference[]): IdentityReference[] {
+  const ids = new Set<string>();
+  const types = new Set<string>();
+  for (const r of records) {
+    ids.add(r.id);
+    types.add(typeOf(r.id));
+  }
+  const seen = new Set<string>();
+  return references.filter((ref) => {
+    if (!ref.usedBy || ids.has(ref.target) || !types.has(typeOf(ref.target))) return false;
+    if (/\/default$/.test(ref.target) && ref.target.startsWith('kubernetes:ServiceAccount/')) return false;
+    if (ref.target.includes('{{') || ref.usedBy.via === 'roleRef') return false;
+    const key = `${ref.target}\0${ref.usedBy.file}\0${ref.usedBy.line}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** `kubernetes:ServiceAccount/ns/name` → `kubernetes:ServiceAccount`. */
+function typeOf(id: string): string {
+  const slash = id.indexOf('/');
+  return slash === -1 ? id : id.slice(0, slash);
 }
 
 function applyReference(record: IdentityRecord, ref: IdentityReference): void {
@@ -68,4 +110,8 @@ function applyReference(record: IdentityRecord, ref: IdentityReference): void {
     record.permissions = [...permissions];
   }
   if (ref.rotationEvidence && !record.rotationEvidence) record.rotationEvidence = ref.rotationEvidence;
+  for (const grant of ref.grants ?? []) {
+    const grants = (record.grants ??= []);
+    if (!grants.some((g) => g.permission === grant.permission && g.file === grant.file && g.line === grant.line)) grants.push(grant);
+  }
 }

@@ -3,7 +3,7 @@
  * table, and returns the enriched inventory with the findings. Pure: the owners file comes in as
  * text, time comes in as `settings.now`.
  */
-import type { Finding, IdentityRecord, InventoryEntry, ScanSettings } from '../types.js';
+import type { Finding, IdentityRecord, InventoryEntry, Level, ScanSettings } from '../types.js';
 import { entryMatcher, matchesOnlyByLegacyId, migratedMatch, parseOwnersFile, resolveEntry, type OwnersEntry, type ResolvedEntry } from './owners-file.js';
 import { nearestIds } from './did-you-mean.js';
 import { POLICY_RULES, policyFingerprint, policyRule, type PolicyRule, type RuleHit } from './rules.js';
@@ -51,11 +51,13 @@ export function evaluatePolicy(input: PolicyInput): PolicyOutput {
     const entry = resolveEntry(matching);
     const gaps: string[] = [];
     for (const rule of POLICY_RULES) {
-      const hit = rule.check?.({ record, entry, ownersPath, settings });
-      if (!hit) continue;
+      if (settings.rules?.[rule.id] === 'off') continue;
+      const result = rule.check?.({ record, entry, ownersPath, settings });
+      const hits = result === undefined ? [] : Array.isArray(result) ? result : [result];
+      if (hits.length === 0) continue;
       gaps.push(rule.id);
       const blamed = rule.scope === 'owners' || !prMode || input.changed!.has(record.id);
-      if (blamed) findings.push(toFinding(rule, hit, record, settings));
+      if (blamed) for (const hit of hits) findings.push(toFinding(rule, hit, record, settings));
     }
     return enrich(record, entry, gaps);
   });
@@ -70,10 +72,10 @@ function toFinding(rule: PolicyRule, hit: RuleHit, record: IdentityRecord, setti
   const location = hit.location ?? { file: record.file, line: record.line, column: 1 };
   return {
     rule: rule.id,
-    level: rule.level(settings),
+    level: (settings.rules?.[rule.id] as Level | undefined) ?? rule.level(settings),
     ...location,
     message: hit.message,
-    fingerprint: policyFingerprint(rule.id, record.id),
+    fingerprint: hit.key === undefined ? policyFingerprint(rule.id, record.id) : policyFingerprint(rule.id, record.id, hit.key),
     identityId: record.id,
     owasp: hit.owasp ?? rule.owasp,
     ...(hit.data ? { data: hit.data } : {}),

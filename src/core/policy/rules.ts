@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { IdentityRecord, Level, OwaspNhi, ScanSettings, UsedBy } from '../types.js';
 import { isPast } from './duration.js';
+import { longLivedKey, NHI_RULE_OWASP, overprivileged, secretExposure } from './nhi-rules.js';
 import type { OwnersEntry } from './owners-file.js';
 
 /** What a per-NHI rule sees. */
@@ -23,6 +24,8 @@ export interface RuleHit {
   owasp?: OwaspNhi[];
   /** Defaults to the NHI's declaration. */
   location?: { file: string; line: number; column: number };
+  /** Tells apart several hits of one rule on one NHI (each grant, each exposure) in fingerprints. */
+  key?: string;
   data?: Record<string, unknown>;
 }
 
@@ -32,13 +35,17 @@ export interface PolicyRule {
   scope: 'identity' | 'owners';
   owasp: OwaspNhi[];
   level: (settings: ScanSettings) => Level;
-  check?: (facts: RuleFacts) => RuleHit | undefined;
+  check?: (facts: RuleFacts) => RuleHit | RuleHit[] | undefined;
 }
 
 export const POLICY_RULES: readonly PolicyRule[] = [
   { id: 'identity/unowned', scope: 'identity', owasp: ['NHI1'], level: (s) => (s.mode === 'pr' ? 'error' : 'warning'), check: unowned },
   { id: 'credential/no-rotation', scope: 'identity', owasp: ['NHI7'], level: () => 'warning', check: noRotation },
   { id: 'identity/shared', scope: 'identity', owasp: ['NHI9'], level: () => 'warning', check: shared },
+  { id: 'identity/overprivileged', scope: 'identity', owasp: NHI_RULE_OWASP['identity/overprivileged'], level: () => 'warning', check: overprivileged },
+  { id: 'credential/long-lived-key', scope: 'identity', owasp: NHI_RULE_OWASP['credential/long-lived-key'], level: () => 'notice', check: longLivedKey },
+  { id: 'workflow/secret-exposure', scope: 'identity', owasp: NHI_RULE_OWASP['workflow/secret-exposure'], level: () => 'error', check: secretExposure },
+  { id: 'identity/dangling-reference', scope: 'identity', owasp: NHI_RULE_OWASP['identity/dangling-reference'], level: () => 'notice' },
   { id: 'owners/invalid', scope: 'owners', owasp: [], level: () => 'error' },
   { id: 'owners/stale-entry', scope: 'owners', owasp: [], level: () => 'notice' },
   { id: 'owners/legacy-id', scope: 'owners', owasp: [], level: () => 'notice' },
@@ -50,6 +57,11 @@ export function policyFingerprint(rule: string, ...key: string[]): string {
   const hash = createHash('sha256').update(rule);
   for (const part of key) hash.update('\0').update(part);
   return hash.digest('hex');
+}
+
+/** The level a rule's findings get: the config's `rules:` override, else the rule's default. */
+export function ruleLevel(id: string, settings: ScanSettings): Level | 'off' {
+  return settings.rules?.[id] ?? policyRule(id).level(settings);
 }
 
 export function policyRule(id: string): PolicyRule {

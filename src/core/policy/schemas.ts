@@ -128,6 +128,12 @@ export const configSchema = {
       type: 'string',
       pattern: DURATION_PATTERN,
     },
+    rules: {
+      description: 'Per rule id (identity/overprivileged, credential/long-lived-key, workflow/secret-exposure, identity/dangling-reference, …): a level that replaces its default, or off. See docs/rules.md.',
+      type: 'object',
+      propertyNames: { pattern: '^[a-z0-9-]+/[A-Za-z0-9_.-]+$' },
+      additionalProperties: { type: 'string', enum: ['error', 'warning', 'notice', 'info', 'off'] },
+    },
     baseline: { description: 'Path of the baseline file. Default .nhi-steward-baseline.json.', type: 'string', minLength: 1 },
     'owners-file': { description: 'Path of the owners file. Default .github/nhi-owners.yml.', type: 'string', minLength: 1 },
   },

@@ -24,7 +24,8 @@ describe('workflows extractor over fixtures/iac/workflows', () => {
       'workflow_call github-actions:workflow/reusable-deploy.yml @reusable-deploy.yml:10',
     ]);
     expect(npm.declarations?.slice(1)).toEqual([{ file: '.github/workflows/reusable-deploy.yml', line: 23 }]);
-    expect(npm.attributes.tokenPermissions).toEqual({ 'github-actions:job/release.yml/publish': ['contents: write', 'id-token: write'] });
+    // every declaring workflow's jobs keep their token permissions
+    expect(npm.attributes.tokenPermissions).toEqual({ 'github-actions:job/release.yml/publish': ['contents: write', 'id-token: write'], 'github-actions:job/reusable-deploy.yml/push-image': ['default'] });
   });
 
   it('records workflow-level uses and permissions blocks', () => {
