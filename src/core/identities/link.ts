@@ -10,6 +10,7 @@ import type { IdentityRecord, IdentityReference } from '../types.js';
  */
 export function linkReferences(records: IdentityRecord[], references: readonly IdentityReference[]): IdentityRecord[] {
   const byId = mergeDuplicates(records);
+  pairCredentials(records, byId);
   for (const ref of references) {
     const record = byId.get(ref.target);
     if (record) applyReference(record, ref);
@@ -50,11 +51,52 @@ function mergeDuplicates(records: IdentityRecord[]): Map<string, IdentityRecord>
     }
     for (const edge of record.usedBy) applyReference(first, { target: first.id, usedBy: edge });
     mergeAttributeLists(first, record);
+    // Used as a credential anywhere, it is one (a secret read as a role ARN in one workflow only is config).
+    if (record.kind === 'credential' && first.kind === 'config') {
+      first.kind = 'credential';
+      delete first.attributes.reference;
+    }
     applyReference(first, { target: first.id, permissions: record.permissions, rotationEvidence: record.rotationEvidence, grants: record.grants });
     if (record.templated) first.templated = true;
   }
   records.length = kept;
   return byId;
+}
+
+/** Key-id names and the name of the secret that completes them. */
+const PAIRS: Array<[RegExp, string[]]> = [
+  [/ACCESS_KEY_ID$/, ['SECRET_ACCESS_KEY']],
+  [/CLIENT_ID$/, ['CLIENT_SECRET']],
+  [/APP_ID$/, ['APP_SECRET', 'PRIVATE_KEY']],
+  [/API_KEY_ID$/, ['API_KEY_SECRET', 'API_SECRET']],
+  [/KEY_ID$/, ['SECRET_KEY', 'KEY_SECRET']],
+];
+
+/**
+ * A key id and its secret stored as two CI secrets (`AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY`,
+ * `X_CLIENT_ID` + `X_CLIENT_SECRET`) are one credential with one owner and one rotation: the id
+ * half is folded into the secret half, which lists it in `attributes.pairedWith` and keeps its uses.
+ */
+function pairCredentials(records: IdentityRecord[], byId: Map<string, IdentityRecord>): void {
+  const folded = new Set<IdentityRecord>();
+  for (const record of records) {
+    if (record.platform !== 'github-actions' || record.type !== 'secret') continue;
+    const pair = PAIRS.find(([form]) => form.test(record.name));
+    if (!pair) continue;
+    const stem = record.name.replace(pair[0], '');
+    const partner = pair[1].map((suffix) => byId.get(`github-actions:secret/${stem}${suffix}`)).find((r) => r !== undefined);
+    if (!partner || partner === record) continue;
+    partner.attributes.pairedWith = record.id;
+    if (partner.kind === 'config') partner.kind = 'credential';
+    for (const edge of record.usedBy) applyReference(partner, { target: partner.id, usedBy: edge });
+    for (const site of record.declarations ?? []) if (!partner.declarations?.some((d) => d.file === site.file && d.line === site.line)) partner.declarations?.push(site);
+    folded.add(record);
+    byId.delete(record.id);
+  }
+  if (folded.size === 0) return;
+  let kept = 0;
+  for (const record of records) if (!folded.has(record)) records[kept++] = record;
+  records.length = kept;
 }
 
 /** Per-use facts other declarations add (workflow exposures and token permissions per job). */

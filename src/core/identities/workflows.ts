@@ -124,6 +124,12 @@ export function extractWorkflow(file: SourceFile): ExtractResult {
     secret(name.toUpperCase(), line).usedBy.push(workflowUse(line, 'workflow_call'));
   }
 
+  for (const r of records.values()) {
+    if (r.usedBy.length > 0 && r.usedBy.every((u) => REFERENCE_INPUTS.has(u.via))) {
+      r.kind = 'config';
+      r.attributes.reference = [...new Set(r.usedBy.map((u) => u.via))];
+    }
+  }
   const findings: Finding[] = [];
   for (const job of jobs) cloudLogins(file.path, yaml, job, records, findings);
   for (const job of jobs) exposures(file.path, yaml, root, job, records);
@@ -186,7 +192,8 @@ function cloudLogins(file: string, yaml: LoadedYaml, job: Job, records: Map<stri
         column: 1,
         message: `Job \`${job.id}\` gives ${login.action} long-lived ${login.label} keys (${staticInputs.join(', ')}). Use OIDC instead: ${login.advice}.`,
         fingerprint: createHash('sha256').update(`credential/static-ci-key|${file}|${job.id}|${login.action}`).digest('hex'),
-        ...(secrets[0] ? { identityId: secrets[0] } : {}),
+        // The secret half of a key pair names the credential (see pairCredentials in link.ts).
+        ...(secrets.length ? { identityId: secrets.at(-1) } : {}),
         owasp: ['NHI6'],
         data: { job: job.id, action: login.action, inputs: staticInputs, secrets },
       });
@@ -194,18 +201,44 @@ function cloudLogins(file: string, yaml: LoadedYaml, job: Job, records: Map<stri
     }
     const target = asText(inputs[login.oidcInput]);
     if (!target) continue;
-    const name = target.replace(/^\$\{\{\s*(.*?)\s*\}\}$/, '$1');
+    const full = target.replace(/^\$\{\{\s*(.*?)\s*\}\}$/, '$1');
+    const name = shortOidcName(login.cloud, full);
     const id = `${PLATFORM}:oidc/${login.cloud}/${name}`;
     const line = yaml.keyLine(inputs, login.oidcInput, stepLine);
     let r = records.get(id);
     if (!r) {
       const idTokenWrite = job.permissions.some((p) => p === 'id-token: write' || p === 'write-all');
-      r = { id, kind: 'identity', platform: PLATFORM, type: 'oidc', name, namespace: login.cloud, file, line, attributes: { action: login.action, idTokenWrite }, usedBy: [], permissions: job.permissions, rotationEvidence: 'oidc (short-lived token per workflow run)' };
+      r = { id, kind: 'identity', platform: PLATFORM, type: 'oidc', name, namespace: login.cloud, file, line, attributes: { action: login.action, idTokenWrite, ...(full !== name ? { target: full } : {}) }, usedBy: [], permissions: job.permissions, rotationEvidence: 'oidc (short-lived token per workflow run)' };
       records.set(id, r);
     }
     r.usedBy.push(job.usedBy(line, login.oidcInput));
   }
 }
+
+/**
+ * A short, globbable name for what an OIDC login assumes (the full text stays in `attributes.target`):
+ * `arn:aws:iam::123456789012:role/deploy/docs` → `123456789012/deploy/docs`;
+ * `projects/123/locations/global/workloadIdentityPools/github/providers/acme` → `github/acme`;
+ * expressions (`vars.AWS_ROLE`, `secrets.AZURE_CLIENT_ID`) and plain ids as they are.
+ */
+export function shortOidcName(cloud: string, target: string): string {
+  if (cloud === 'aws') {
+    const arn = /^arn:aws[\w-]*:iam::(\d{12}|\$\{[^}]*\}):role\/(.+)$/.exec(target);
+    if (arn) return `${arn[1]}/${arn[2]}`;
+  }
+  if (cloud === 'gcp') {
+    const provider = /workloadIdentityPools\/([^/]+)\/providers\/([^/]+)$/.exec(target);
+    if (provider) return `${provider[1]}/${provider[2]}`;
+  }
+  return target;
+}
+
+/**
+ * Inputs that name an identity rather than hold a secret: a secret read only through them (a role
+ * ARN, a workload identity provider, a client or tenant id) is configuration, recorded with kind
+ * `config`: it needs an owner, but there is nothing to rotate.
+ */
+const REFERENCE_INPUTS = new Set(['role-to-assume', 'role-session-name', 'aws-region', 'audience', 'service_account', 'workload_identity_provider', 'project_id', 'client-id', 'tenant-id', 'subscription-id']);
 
 /** Owners whose actions run as part of GitHub itself; anything else is third-party code. */
 const FIRST_PARTY = /^(actions|github)\//i;
