@@ -12,10 +12,16 @@ export function linkReferences(records: IdentityRecord[], references: readonly I
   const byId = mergeDuplicates(records);
   pairCredentials(records, byId);
   for (const ref of references) {
-    const record = byId.get(ref.target);
+    const record = byId.get(ref.target) ?? byId.get(untargeted(ref.target));
     if (record) applyReference(record, ref);
   }
   return records;
+}
+
+/** A Kubernetes id without its `@<cluster target>`: an overlay's workload may use its base's ServiceAccount. */
+export function untargeted(id: string): string {
+  const at = id.lastIndexOf('@');
+  return at > id.lastIndexOf('/') && id.startsWith('kubernetes:') ? id.slice(0, at) : id;
 }
 
 /**
@@ -124,8 +130,8 @@ export function danglingReferences(records: readonly IdentityRecord[], reference
   }
   const seen = new Set<string>();
   return references.filter((ref) => {
-    if (!ref.usedBy || ids.has(ref.target) || !types.has(typeOf(ref.target))) return false;
-    if (/\/default$/.test(ref.target) && ref.target.startsWith('kubernetes:ServiceAccount/')) return false;
+    if (!ref.usedBy || ids.has(ref.target) || ids.has(untargeted(ref.target)) || !types.has(typeOf(ref.target))) return false;
+    if (/\/default$/.test(untargeted(ref.target)) && ref.target.startsWith('kubernetes:ServiceAccount/')) return false;
     if (ref.target.includes('{{') || ref.usedBy.via === 'roleRef') return false;
     const key = `${ref.target}\0${ref.usedBy.file}\0${ref.usedBy.line}`;
     if (seen.has(key)) return false;
