@@ -114,3 +114,22 @@ describe('cluster targets: the same name in one namespace is one identity per en
     expect(users('kubernetes:ServiceAccount/shop/api')).toEqual(['kubernetes:Deployment/shop/web@staging']);
   });
 });
+
+describe('Helm charts: readable ids from the chart defaults', () => {
+  const chart = () => fixtureFiles('kubernetes').filter((f) => f.path.startsWith('charts/worker/'));
+
+  it('renders the chart fixture with its Chart.yaml and values.yaml, links the Deployment, keeps the template text', () => {
+    const records = inventory(chart());
+    expect(records.map((r) => r.id)).toEqual(['kubernetes:Secret/helm.worker/worker-queue', 'kubernetes:ServiceAccount/helm.worker/worker']);
+    expect(records.every((r) => !r.id.includes('{{') && r.templated)).toBe(true);
+    const sa = records[1];
+    expect(sa.attributes.helmTemplate).toBe('kubernetes:ServiceAccount/{{ .Release.Namespace }}/{{ include "worker.serviceAccountName" . }}');
+    expect(sa.usedBy.map((u) => [u.id, u.via])).toEqual([['kubernetes:Deployment/helm.worker/worker', 'serviceAccountName']]);
+  });
+
+  it('values.yaml names win: serviceAccount.name, fullnameOverride', () => {
+    const files = chart().map((f) => (f.path.endsWith('values.yaml') ? { ...f, content: `${f.content}fullnameOverride: batch\n` } : f));
+    files.find((f) => f.path.endsWith('values.yaml'))!.content = files.find((f) => f.path.endsWith('values.yaml'))!.content.replace('  create: true\n', '  create: true\n  name: queue-runner\n');
+    expect(inventory(files).map((r) => r.id)).toEqual(['kubernetes:Secret/helm.worker/batch-queue', 'kubernetes:ServiceAccount/helm.worker/queue-runner']);
+  });
+});
