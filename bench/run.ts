@@ -21,6 +21,7 @@ import { runActionBench } from './action.js';
 import { runHistoryBench } from './history.js';
 import { runAppBench } from './app.js';
 import { measureDemoRepo } from './demo-scan.js';
+import { runE2eBench } from './e2e.js';
 import { compareHclParsers, runIacBench } from './iac.js';
 import { CORPUS_PACKAGES, ensureCorpus, ensureSecretlint, FILES_DIR, HERE, listFiles, SECRETLINT_BIN, SECRETLINT_SUBSET, SECRETLINT_VERSION } from './corpus.js';
 
@@ -101,7 +102,7 @@ const secretsWorkers: Section = {
   async run(ctx) {
     const corpus = loadCorpus(ctx);
     const started = performance.now();
-    const pool = createParallelSecretScanner(settings, { largeTreeBytes: 0 });
+    const pool = createParallelSecretScanner(settings, { largeTreeBytes: 0, workers: 1 });
     for (const f of corpus.files) pool.add(f);
     const findings = await pool.finish();
     const ms = performance.now() - started;
@@ -175,6 +176,13 @@ function childCpuSeconds(): number {
   }
 }
 
+const e2e: Section = {
+  name: 'e2e: CLI end to end, process to process',
+  async run() {
+    await runE2eBench();
+  },
+};
+
 const iac: Section = {
   name: 'iac extraction',
   async run() {
@@ -205,7 +213,7 @@ const history: Section = {
 };
 
 /** The sections, in order. Add yours here: `{ name, run(ctx) }`. */
-export const sections: Section[] = [demoRepo, secretsSingle, secretsWorkers, secretlint, iac, app, action, history];
+export const sections: Section[] = [demoRepo, e2e, secretsSingle, secretsWorkers, secretlint, iac, app, action, history];
 
 async function main(): Promise<void> {
   const onlyAt = process.argv.indexOf('--only');
