@@ -6,3 +6,4 @@ export { SecretVault, applyVerdict, safeText, summaryLine, verifyFindings, type 
 export { createVerifier, resolveTarget, type Verifier, type VerifierOptions, type VerifyResult, type VerdictCache } from './engine.js';
 export { VERIFY_SPECS, UNVERIFIABLE } from './specs.js';
 export type { VerifySpec, AnswerRule } from './spec.js';
+export { runVerification, type VerificationRunOptions } from './run.js';

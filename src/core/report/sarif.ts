@@ -81,6 +81,8 @@ function sarifResult(f: Finding, ruleIndex: number, occurrences: Map<string, num
   if (f.redacted) properties.redacted = f.redacted;
   if (f.identityId) properties.identityId = f.identityId;
   if (f.owasp?.length) properties.tags = [...f.owasp];
+  if (f.verification) properties.verification = f.verification;
+  if (f.verificationDetail) properties.verificationDetail = f.verificationDetail;
   return {
     ruleId: f.rule,
     ruleIndex,
