@@ -14,6 +14,7 @@ import { annotationsFor } from './annotations.js';
 import { diffBase } from './checkout.js';
 import { DEFAULT_CONFIG, InputError, readInputs, type ActionInputs } from './inputs.js';
 import { fromRepositoryRoot } from './paths.js';
+import { runVerification, SecretVault, summaryLine } from '../verify/index.js';
 
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
 /** The job summary file accepts up to 1 MiB; keep well inside it. */
@@ -30,7 +31,10 @@ export async function run(): Promise<void> {
     const sarifPath = inputs.sarifFile ? resolve(workspace, inputs.sarifFile) : '';
     const settings = ignoring(await loadSettings({ dir, config, failOn: inputs.failOn }), dir, sarifPath);
     const mode = inputs.mode === 'auto' ? (PR_EVENTS.has(github.context.eventName) ? 'pr' : 'scan') : inputs.mode;
-    const result = mode === 'pr' ? await pullRequestScan(inputs, dir, settings) : fromRepositoryRoot((await scanDirectory(dir, { settings })).result, inputs.path);
+    // `verify: on` in the config: found secrets are checked with their providers (docs/verification.md).
+    const vault = settings.verify?.enabled ? new SecretVault() : undefined;
+    const result = mode === 'pr' ? await pullRequestScan(inputs, dir, settings, vault) : fromRepositoryRoot((await scanDirectory(dir, { settings, revealSecrets: vault?.sink })).result, inputs.path);
+    if (vault) core.info(summaryLine(await runVerification(result.findings, vault, { settings: settings.verify, log: (line) => core.info(line) })).trim());
     await report(result, sarifPath, mode);
     if (mode === 'scan' && inputs.issues) await syncIssues(inputs, result, settings);
     const failing = result.findings.filter((f) => meetsThreshold(f.level, settings.failOn));
@@ -46,14 +50,14 @@ export async function run(): Promise<void> {
  * cannot answer (no base to be had, or not the PR's code), the API's PR files. The API's paths
  * are already relative to the repository root.
  */
-async function pullRequestScan(inputs: ActionInputs, dir: string, settings: ScanSettings): Promise<ScanResult> {
+async function pullRequestScan(inputs: ActionInputs, dir: string, settings: ScanSettings, vault?: SecretVault): Promise<ScanResult> {
   const pull = github.context.payload.pull_request;
   if (!pull) throw new InputError('mode "pr" needs a pull_request event; use mode "scan" for other events.');
   const shas = { headSha: String(pull.head.sha), baseSha: String(pull.base.sha) };
   const local = await diffBase(dir, shas);
-  if ('base' in local) return fromRepositoryRoot((await scanDirectory(dir, { settings, diff: local.base })).result, inputs.path);
+  if ('base' in local) return fromRepositoryRoot((await scanDirectory(dir, { settings, diff: local.base, revealSecrets: vault?.sink })).result, inputs.path);
   core.info(`${local.reason}: using the API's PR files.`);
-  const analysis = await analysePullRequest(client(inputs), repoRef(), { number: pull.number, ...shas }, settings);
+  const analysis = await analysePullRequest(client(inputs), repoRef(), { number: pull.number, ...shas }, settings, vault?.sink);
   return analysis.result;
 }
 
@@ -82,6 +86,7 @@ async function report(result: ScanResult, sarifPath: string, mode: string): Prom
   core.setOutput('secrets', count((r) => r.startsWith('secret/')));
   core.setOutput('unowned', count((r) => r === 'identity/unowned'));
   core.setOutput('no-rotation', count((r) => r === 'credential/no-rotation'));
+  core.setOutput('live', String(result.findings.filter((f) => f.verification === 'live').length));
   core.setOutput('sarif-file', sarifPath);
   core.info(`nhi-steward (${mode}): ${result.findings.length} findings in ${result.stats.files} files; ${result.skipped.length} skipped.`);
 }

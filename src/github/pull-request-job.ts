@@ -3,6 +3,7 @@ import { withCheckRun, type CheckOutcome } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { analysePullRequest, pullRequestOutcome, type PullAnalysis, type PullRequestRef } from './pr-check.js';
 import { requestOwnerReviews, reviewRequestFor } from './review-requests.js';
+import { runVerification, SecretVault, type VerdictCache } from '../verify/index.js';
 
 export interface PullRequestJob {
   client: GitHubClient;
@@ -13,6 +14,8 @@ export interface PullRequestJob {
   configErrors?: Finding[];
   /** Fork PRs are checked read-only: no review requests. */
   readOnly?: boolean;
+  /** With `verify: on` in the config: verdicts kept across checks (the App: one check per secret per day). */
+  verdicts?: VerdictCache;
 }
 
 export interface PullRequestJobResult {
@@ -25,7 +28,9 @@ export interface PullRequestJobResult {
 export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequestJobResult> {
   let analysis: PullAnalysis | undefined;
   const outcome = await withCheckRun(job.client, job.repo, job.pull.headSha, async () => {
-    analysis = await analysePullRequest(job.client, job.repo, job.pull, job.settings);
+    const vault = job.settings.verify?.enabled ? new SecretVault() : undefined;
+    analysis = await analysePullRequest(job.client, job.repo, job.pull, job.settings, vault?.sink);
+    if (vault) await runVerification(analysis.result.findings, vault, { settings: job.settings.verify, cache: job.verdicts });
     if (job.configErrors?.length) analysis.result.findings.unshift(...job.configErrors);
     return pullRequestOutcome(analysis, job.settings);
   });
