@@ -86,7 +86,7 @@ async function report(result: ScanResult, sarifPath: string, mode: string): Prom
   core.setOutput('secrets', count((r) => r.startsWith('secret/')));
   core.setOutput('unowned', count((r) => r === 'identity/unowned'));
   core.setOutput('no-rotation', count((r) => r === 'credential/no-rotation'));
-  core.setOutput('live', String(result.findings.filter((f) => f.verification === 'live').length));
+  if (result.findings.some((f) => f.verification !== undefined)) core.setOutput('live', String(result.findings.filter((f) => f.verification === 'live').length));
   core.setOutput('sarif-file', sarifPath);
   core.info(`nhi-steward (${mode}): ${result.findings.length} findings in ${result.stats.files} files; ${result.skipped.length} skipped.`);
 }

@@ -72,11 +72,13 @@ describe('scan --verify (CLI)', () => {
     const text = await runCli(['scan', dir, '--fail-on', 'none', '--verify']);
     expect(text.stdout).toContain('live: rotate now');
     expect(text.stdout).toContain('revoked (the provider refused it)');
+    const markdown = await runInProcess(['scan', dir, '--format', 'markdown', '--fail-on', 'none', '--verify']);
+    expect(markdown.stdout).toContain('live: rotate now');
     const sarif = JSON.parse((await runCli(['scan', dir, '--format', 'sarif', '--fail-on', 'none', '--verify'])).stdout);
     const results = sarif.runs[0].results as { properties: { verification?: string } }[];
     expect(results.map((r) => r.properties.verification).sort()).toEqual(['live', 'revoked']);
 
-    for (const out of [json.stdout, json.stderr, text.stdout, text.stderr]) {
+    for (const out of [json.stdout, json.stderr, text.stdout, text.stderr, markdown.stdout, JSON.stringify(sarif)]) {
       expect(out).not.toContain(GITHUB.secret);
       expect(out).not.toContain(NPM.secret);
     }

@@ -1,8 +1,13 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
-import { secretFingerprint } from '../../../src/core/secrets/redact.js';
 import { createVerifier, resolveTarget, UNVERIFIABLE, VERIFY_SPECS, type VerifyResult } from '../../../src/verify/index.js';
 import type { VerifySpec } from '../../../src/verify/spec.js';
 import { sampleParts, startStandIn, type Mode, type StandIn } from '../../support/verify/stand-in.js';
@@ -11,7 +16,7 @@ const keys = Object.keys(VERIFY_SPECS);
 const providers = new Set(Object.values(VERIFY_SPECS).map((s) => s.provider));
 const secretOf = (key: string, salt = '') => {
   const parts = sampleParts(key);
-  return { fingerprint: secretFingerprint(key, parts.join('\n') + salt), detector: key, parts };
+  return { fingerprint: createHash('sha256').update(`${key}\0${parts.join('\n')}${salt}`).digest('hex'), detector: key, parts };
 };
 
 let standIn: StandIn;
@@ -212,6 +217,27 @@ describe('safety rules', () => {
     for (const i of [1, 2, 3]) results.push(await limited.verify(secretOf('npm-access-token', `limited${i}`)));
     expect(standIn.requests).toHaveLength(1);
     expect(results[2].detail.reason).toMatch(/rate-limited this run; not retried/);
+  });
+
+  it.skipIf(spawnSync('openssl', ['version']).status !== 0)('checks TLS certificates: an untrusted (self-signed) HTTPS endpoint gets no HTTP request, so no secret', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nhi-verify-tls-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+      let requests = 0;
+      const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => {
+        requests++;
+        res.end('{"username":"x"}');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const result = await createVerifier({ endpoints: { npm: url }, minIntervalMs: 0 }).verify(secretOf('npm-access-token', 'tls'));
+      server.close();
+      expect(result.verification).toBe('unknown');
+      expect(result.detail.reason).toMatch(/unreachable \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\)/);
+      expect(requests).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an unreachable provider is unknown, not an error', async () => {
