@@ -87,12 +87,16 @@ function buildSections(result: ScanResult, options: MarkdownSummaryOptions): Sec
 }
 
 function secretSection(heading: string, findings: Finding[], options: MarkdownSummaryOptions): Section {
+  // Live verification ran (docs/verification.md): one more column with each verdict.
+  const verified = findings.some((f) => f.verification !== undefined);
   return {
     heading: `${heading} (${findings.length})`,
-    preamble: 'Revoke or rotate each one at its provider first: deleting the line does not remove it from git history.\n\n| Level | Where | Detector | Value |\n|---|---|---|---|\n',
-    rows: findings.map((f) => `| ${f.level} | ${where(f, options)} | ${cell(ruleHelp(f.rule).title)} | \`${code(f.redacted ?? '…')}\` |\n`),
+    preamble: `Revoke or rotate each one at its provider first: deleting the line does not remove it from git history.\n\n| Level | Where | Detector | Value |${verified ? ' Verified |' : ''}\n|---|---|---|---|${verified ? '---|' : ''}\n`,
+    rows: findings.map((f) => `| ${f.level} | ${where(f, options)} | ${cell(ruleHelp(f.rule).title)} | \`${code(f.redacted ?? '…')}\` |${verified ? ` ${VERDICT_TEXT[f.verification ?? 'unknown']} |` : ''}\n`),
   };
 }
+
+const VERDICT_TEXT = { live: '**live: rotate now**', revoked: 'revoked', unknown: 'unknown' } as const;
 
 function identityFindingSection(heading: string, findings: Finding[], inventory: InventoryEntry[], options: MarkdownSummaryOptions): Section {
   const byId = new Map(inventory.map((e) => [e.id, e]));
