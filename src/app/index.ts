@@ -106,6 +106,7 @@ async function onPullRequest(context: Context<'pull_request'>): Promise<void> {
     configErrors: errors,
     readOnly: fromFork,
     verdicts: settings.verify?.enabled ? await appVerdictCache() : undefined,
+    log: (line) => context.log.info({ pull: pr.number }, line),
   });
   context.log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length }, 'NHI hygiene check completed');
 }

@@ -36,6 +36,7 @@ export async function scanRepository(octokit: ProbotOctokit, repository: Reposit
     org: repository.owner.type === 'Organization' ? repository.owner.login : undefined,
     departed,
     verdicts: settings.verify?.enabled ? await appVerdictCache() : undefined,
+    log: (line) => log.info({ repository: key }, line),
   });
   gate?.clock.record(key);
   if (job.verification) log.info({ repository: key, ...job.verification }, 'secrets verified');

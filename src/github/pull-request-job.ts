@@ -16,6 +16,8 @@ export interface PullRequestJob {
   readOnly?: boolean;
   /** With `verify: on` in the config: verdicts kept across checks (the App: one check per secret per day). */
   verdicts?: VerdictCache;
+  /** Verification notes (endpoint overrides, by host only); never a secret. */
+  log?: (line: string) => void;
 }
 
 export interface PullRequestJobResult {
@@ -30,7 +32,7 @@ export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequ
   const outcome = await withCheckRun(job.client, job.repo, job.pull.headSha, async () => {
     const vault = job.settings.verify?.enabled ? new SecretVault() : undefined;
     analysis = await analysePullRequest(job.client, job.repo, job.pull, job.settings, vault?.sink);
-    if (vault) await runVerification(analysis.result.findings, vault, { settings: job.settings.verify, cache: job.verdicts });
+    if (vault) await runVerification(analysis.result.findings, vault, { settings: job.settings.verify, cache: job.verdicts, log: job.log });
     if (job.configErrors?.length) analysis.result.findings.unshift(...job.configErrors);
     return pullRequestOutcome(analysis, job.settings);
   });

@@ -21,6 +21,8 @@ export interface ScanJob {
   issues?: boolean;
   /** With `verify: on` in the config: verdicts kept across scans (the App: one check per secret per day). */
   verdicts?: VerdictCache;
+  /** Verification notes (endpoint overrides, by host only); never a secret. */
+  log?: (line: string) => void;
 }
 
 export interface ScanJobResult {
@@ -34,7 +36,7 @@ export interface ScanJobResult {
 export async function runRepositoryScan(job: ScanJob): Promise<ScanJobResult> {
   const vault = job.settings.verify?.enabled ? new SecretVault() : undefined;
   const result = await scanRepositoryTarball(job.client, job.repo, job.sha, job.settings, undefined, vault?.sink);
-  const verification = vault ? await runVerification(result.findings, vault, { settings: job.settings.verify, cache: job.verdicts }) : undefined;
+  const verification = vault ? await runVerification(result.findings, vault, { settings: job.settings.verify, cache: job.verdicts, log: job.log }) : undefined;
   if (job.org) {
     const gone = await formerMembers(job.client, job.org, userOwners(result.inventory), job.departed);
     const orphans = orphanedFindings(result, gone);

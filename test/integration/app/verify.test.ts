@@ -60,6 +60,7 @@ describe('the App with verify: on', () => {
     expect(github.title).toBe('Live secret, rotate now: (github-classic-pat) in deploy/ci.env');
     expect(github.body).toContain('live: rotate now (account fact-account; scopes fact-scopes; expires fact-expires)');
     expect(npm.body).toContain('revoked (the provider refused it)');
+    expect(app.logs.join('\n')).toContain(`verify: github secrets go to the configured endpoint host 127.0.0.1:${standIn.port}`);
 
     // The same day: verdicts come from the cache, nothing is asked again and nothing changes.
     const before = double.requests.length;
