@@ -21,6 +21,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, '.github'));
   writeFileSync(join(dir, 'deploy.env'), `${GITHUB.text}\n`);
   writeFileSync(join(dir, 'publish.env'), `${NPM.text}\n`);
+  writeFileSync(join(dir, 'deploy-copy.env'), `${GITHUB.text}\n`); // the same token twice: verified once
   // Endpoints point at the stand-in; without --verify they must still never be called.
   const endpoints = standIn.endpoints(['github', 'npm']);
   writeFileSync(join(dir, '.github/nhi-steward.yml'), `verify:\n  enabled: on\n  endpoints:\n    github: ${endpoints.github}\n    npm: ${endpoints.npm}\n`);
@@ -42,13 +43,13 @@ describe('scan --verify (CLI)', () => {
     const run = await runInProcess(['scan', dir, '--format', 'json', '--fail-on', 'none']);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
-    expect(report.findings.map((f: { detector: string }) => f.detector).sort()).toEqual(['github-classic-pat', 'npm-access-token']);
+    expect(report.findings.map((f: { detector: string }) => f.detector).sort()).toEqual(['github-classic-pat', 'github-classic-pat', 'npm-access-token']);
     expect(report.findings.every((f: object) => !('verification' in f))).toBe(true);
     expect(connects).not.toHaveBeenCalled();
     expect(fetches).not.toHaveBeenCalled();
     expect(standIn.requests).toHaveLength(0);
 
-    // The same spies see the requests once --verify is given (so the test above can fail).
+    // The same spies see the requests once --verify is given (so the test above can fail): one per unique secret.
     const verified = await runInProcess(['scan', dir, '--format', 'json', '--fail-on', 'none', '--verify']);
     expect(verified.code).toBe(0);
     expect(fetches).toHaveBeenCalledTimes(2);
@@ -61,12 +62,13 @@ describe('scan --verify (CLI)', () => {
     const json = await runCli(['scan', dir, '--format', 'json', '--fail-on', 'none', '--verify']);
     expect(json.code).toBe(0);
     const findings = JSON.parse(json.stdout).findings as { detector: string; level: string; message: string; verification: string; verificationDetail: { provider: string; facts?: Record<string, string> } }[];
+    expect(findings.filter((f) => f.verification === 'live')).toHaveLength(2); // both copies, one request
     const github = findings.find((f) => f.detector === 'github-classic-pat')!;
     const npm = findings.find((f) => f.detector === 'npm-access-token')!;
     expect(github).toMatchObject({ level: 'error', verification: 'live', verificationDetail: { provider: 'github', facts: { account: 'fact-account', scopes: 'fact-scopes' } } });
     expect(github.message).toMatch(/ — live: rotate now \(account fact-account; scopes fact-scopes; expires fact-expires\)$/);
     expect(npm).toMatchObject({ verification: 'revoked', verificationDetail: { provider: 'npm' } });
-    expect(json.stderr).toContain('verified secrets: 1 live, 1 revoked, 0 unknown (2 request(s) sent)');
+    expect(json.stderr).toContain('verified secrets: 2 live, 1 revoked, 0 unknown (2 request(s) sent)');
     expect(json.stderr).toContain(`verify: github secrets go to the configured endpoint host 127.0.0.1:${standIn.port}`);
 
     const text = await runCli(['scan', dir, '--fail-on', 'none', '--verify']);
@@ -76,7 +78,7 @@ describe('scan --verify (CLI)', () => {
     expect(markdown.stdout).toContain('live: rotate now');
     const sarif = JSON.parse((await runCli(['scan', dir, '--format', 'sarif', '--fail-on', 'none', '--verify'])).stdout);
     const results = sarif.runs[0].results as { properties: { verification?: string } }[];
-    expect(results.map((r) => r.properties.verification).sort()).toEqual(['live', 'revoked']);
+    expect(results.map((r) => r.properties.verification).sort()).toEqual(['live', 'live', 'revoked']);
 
     for (const out of [json.stdout, json.stderr, text.stdout, text.stderr, markdown.stdout, JSON.stringify(sarif)]) {
       expect(out).not.toContain(GITHUB.secret);
@@ -88,12 +90,12 @@ describe('scan --verify (CLI)', () => {
     standIn.modes.set('npm', 'revoked');
     const only = await runInProcess(['scan', dir, '--format', 'json', '--only-live']);
     expect(only.code).toBe(1);
-    expect(JSON.parse(only.stdout).findings.map((f: { detector: string }) => f.detector)).toEqual(['github-classic-pat']);
+    expect(JSON.parse(only.stdout).findings.map((f: { detector: string }) => f.detector)).toEqual(['github-classic-pat', 'github-classic-pat']);
 
     standIn.modes.set('github', 'revoked');
     const gate = await runInProcess(['scan', dir, '--format', 'json', '--fail-on', 'live']);
     expect(gate.code).toBe(0);
-    expect(JSON.parse(gate.stdout).findings).toHaveLength(2);
+    expect(JSON.parse(gate.stdout).findings).toHaveLength(3);
 
     standIn.modes.set('github', 'server-error');
     const unknown = await runInProcess(['scan', dir, '--format', 'json', '--fail-on', 'live']);
