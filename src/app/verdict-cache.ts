@@ -39,7 +39,10 @@ export class RedisVerdictCache implements VerdictCache {
     const { redisConnection } = await import('./queue.js');
     const { Redis } = await import('ioredis');
     // A cache must fail fast: a miss costs one request, a hung command would hold up the scan.
-    return new RedisVerdictCache(new Redis({ ...redisConnection(url), maxRetriesPerRequest: 1, commandTimeout: 2000, lazyConnect: false }));
+    const client = new Redis({ ...redisConnection(url), maxRetriesPerRequest: 1, commandTimeout: 2000 });
+    // A lost connection only costs cache misses (each command fails fast); ioredis reconnects by itself.
+    client.on('error', () => undefined);
+    return new RedisVerdictCache(client);
   }
   async get(fingerprint: string): Promise<VerifyResult | undefined> {
     const text = await this.redis.get(KEY_PREFIX + fingerprint);

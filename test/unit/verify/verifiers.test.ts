@@ -255,6 +255,14 @@ describe('safety rules', () => {
     expect(verifier.requests).toBe(0);
   });
 
+  it('a failing cache (Redis down) costs only a cache miss', async () => {
+    standIn.modes.clear();
+    const broken = { get: () => Promise.reject(new Error('ECONNREFUSED')), set: () => Promise.reject(new Error('ECONNREFUSED')) };
+    const verifier = createVerifier({ endpoints: standIn.endpoints(['npm']), cache: broken, minIntervalMs: 0 });
+    expect((await verifier.verify(secretOf('npm-access-token', 'broken-cache'))).verification).toBe('live');
+    expect(verifier.requests).toBe(1);
+  });
+
   it('keeps verdicts in the cache it is given and does not ask again', async () => {
     standIn.requests.length = 0;
     standIn.modes.clear();
