@@ -35,6 +35,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--only-live', 'report only secrets verified live and fail on them (implies --verify)')
     .option('--diff <base>', 'only what changed since a git ref: added lines for secrets, new or changed NHIs')
     .option('--staged', 'only what is staged for commit (for pre-commit hooks)')
+    .option('--history', 'scan every commit of the git history for secrets (all refs; see docs/history.md)')
+    .option('--since <ref>', 'with --history: only commits not reachable from this ref')
+    .option('--branch <ref>', 'with --history: only commits reachable from this ref')
     .addOption(gitignoreOption())
     .option('--no-color', 'no ANSI colors in the text report')
     .action(async (dir: string, flags) => setExit(await scanCommand(dir, flags, io)));

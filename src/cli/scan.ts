@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { renderMarkdownSummary } from '../core/report/markdown.js';
 import { rendererFor } from '../core/report/registry.js';
-import { LEVELS, meetsThreshold, type FailOn } from '../core/types.js';
+import { LEVELS, meetsThreshold, type FailOn, type ScanResult } from '../core/types.js';
 import { UsageError } from '../workspace/errors.js';
 import { emit, toolVersion, type Io } from './io.js';
 import { scanDirectory } from '../workspace/scan-dir.js';
+import { scanHistory } from '../workspace/history.js';
 import { loadSettings } from '../workspace/settings.js';
 import { runVerification, SecretVault, summaryLine } from '../verify/index.js';
 
@@ -21,6 +22,9 @@ export interface ScanFlags {
   onlyLive?: boolean;
   diff?: string;
   staged?: boolean;
+  history?: boolean;
+  since?: string;
+  branch?: string;
   gitignore: boolean;
   color: boolean;
 }
@@ -28,6 +32,8 @@ export interface ScanFlags {
 /** `nhi-steward scan [DIR]`: exit 0 when clean, 1 when a finding is at or above fail-on. */
 export async function scanCommand(dirArg: string | undefined, flags: ScanFlags, io: Io): Promise<number> {
   if (flags.diff !== undefined && flags.staged) throw new UsageError('--diff and --staged cannot be used together');
+  if (flags.history && (flags.diff !== undefined || flags.staged)) throw new UsageError('--history cannot be combined with --diff or --staged (use --since REF)');
+  if (!flags.history && (flags.since !== undefined || flags.branch !== undefined)) throw new UsageError('--since and --branch need --history');
   const renderer = rendererFor(flags.format);
   if (!renderer) throw new UsageError(`unknown --format "${flags.format}"`);
   const dir = resolve(dirArg ?? '.');
@@ -37,7 +43,16 @@ export async function scanCommand(dirArg: string | undefined, flags: ScanFlags, 
   const settings = await loadSettings({ dir, config: flags.config, baseline: flags.baseline, failOn, mode: changeMode ? 'pr' : 'full' });
   // Only an explicit flag sends secrets anywhere: a scanned repository's own config cannot opt the CLI in.
   const vault = flags.verify || gateOnLive ? new SecretVault() : undefined;
-  const { result, changedIdentities } = await scanDirectory(dir, { settings, diff: flags.diff, staged: flags.staged, gitignore: flags.gitignore, revealSecrets: vault?.sink });
+  let scan: { result: ScanResult; changedIdentities?: ReadonlySet<string> };
+  if (flags.history) {
+    const { result, history } = await scanHistory(dir, { settings, since: flags.since, branch: flags.branch, revealSecrets: vault?.sink });
+    const mb = (history.blobBytes / 1e6).toFixed(1);
+    io.stderr(`nhi-steward: history: ${history.commits} commit(s), ${history.blobs} unique blob(s) (${mb} MB) scanned${history.shallow.length > 0 ? ' (shallow clone: older history not available)' : ''}\n`);
+    scan = { result };
+  } else {
+    scan = await scanDirectory(dir, { settings, diff: flags.diff, staged: flags.staged, gitignore: flags.gitignore, revealSecrets: vault?.sink });
+  }
+  const { result, changedIdentities } = scan;
   if (vault) {
     const summary = await runVerification(result.findings, vault, { settings: settings.verify, log: (line) => io.stderr(`nhi-steward: ${line}\n`) });
     io.stderr(summaryLine(summary));
