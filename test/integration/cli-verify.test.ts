@@ -7,6 +7,7 @@ import { allDetectors } from '../../src/core/secrets/detectors/index.js';
 import { VERIFY_SPECS } from '../../src/verify/index.js';
 import { runCli } from '../support/cli/run-cli.js';
 import { runInProcess } from '../support/cli/run-in-process.js';
+import { HistoryRepo } from '../support/history-repo.js';
 import { startStandIn, type StandIn } from '../support/verify/stand-in.js';
 
 const sample = (id: string) => allDetectors.find((d) => d.id === id)!.samples.positive[0];
@@ -101,5 +102,23 @@ describe('scan --verify (CLI)', () => {
     const unknown = await runInProcess(['scan', dir, '--format', 'json', '--fail-on', 'live']);
     expect(unknown.code).toBe(0);
     expect(JSON.parse(unknown.stdout).findings.find((f: { detector: string }) => f.detector === 'github-classic-pat')).toMatchObject({ verification: 'unknown', verificationDetail: { reason: 'GitHub server error (HTTP 503)' } });
+  });
+
+  it('--history --verify verifies a secret that exists only in an old commit', async () => {
+    const history = new HistoryRepo('nhi-verify-history-');
+    try {
+      history.commit('Dev', '2025-01-01T00:00:00Z', { 'ci.env': `${GITHUB.text}\n` });
+      history.commit('Dev', '2025-02-01T00:00:00Z', { 'ci.env': null, 'README.md': '# clean\n' });
+      const config = join(history.dir, '..', `${history.dir.split('/').pop()}-config.yml`);
+      writeFileSync(config, `verify:\n  endpoints:\n    github: ${standIn.endpoints(['github']).github}\n`);
+      const run = await runInProcess(['scan', history.dir, '--history', '--format', 'json', '--fail-on', 'live', '--config', config]);
+      expect(run.code).toBe(1);
+      const [finding] = JSON.parse(run.stdout).findings;
+      expect(finding).toMatchObject({ detector: 'github-classic-pat', presentAtHead: false, verification: 'live', level: 'error' });
+      expect(standIn.requests).toHaveLength(1);
+      rmSync(config, { force: true });
+    } finally {
+      history.cleanup();
+    }
   });
 });
