@@ -116,6 +116,8 @@ describe('scan --verify (CLI)', () => {
       const [finding] = JSON.parse(run.stdout).findings;
       expect(finding).toMatchObject({ detector: 'github-classic-pat', presentAtHead: false, verification: 'live', level: 'error' });
       expect(standIn.requests).toHaveLength(1);
+      const markdown = await runInProcess(['scan', history.dir, '--history', '--format', 'markdown', '--verify', '--config', config]);
+      expect(markdown.stdout).toMatch(/\| no \(removed\) \| .* \| \*\*live: rotate now\*\* \|/);
       rmSync(config, { force: true });
     } finally {
       history.cleanup();
