@@ -2,11 +2,12 @@ import type { Logger, Probot, ProbotOctokit } from 'probot';
 import { asClient } from '../github/client.js';
 import { withRepositoryHistory } from '../github/history-scan.js';
 import { withRangeCommits, type CommitAccess } from '../github/pr-commits.js';
-import type { ScanResult } from '../core/types.js';
+import type { ScanResult, SecretSink } from '../core/types.js';
 import { runRepositoryScan, type ScanJobResult } from '../github/scan-job.js';
 import type { ScheduleGate } from './schedule-clock.js';
 import type { ScheduledTarget } from './scheduler.js';
 import { loadSettings } from './settings.js';
+import { appVerdictCache } from './verdict-cache.js';
 
 interface RepositoryPayload {
   name: string;
@@ -56,15 +57,15 @@ export async function scanRepository(octokit: ProbotOctokit, repository: Reposit
   }
   for (const error of errors) log.warn({ repository: `${repo.owner}/${repo.repo}`, line: error.line }, error.message);
   const notes: string[] = [];
-  const extend = async (tree: ScanResult): Promise<ScanResult> => {
+  const extend = async (tree: ScanResult, reveal?: SecretSink): Promise<ScanResult> => {
     let result = tree;
     if (extras.pushed) {
-      const scanned = await withRangeCommits(result, extras.pushed.access, { base: extras.pushed.before, head: sha, count: extras.pushed.count }, 'push', settings);
+      const scanned = await withRangeCommits(result, extras.pushed.access, { base: extras.pushed.before, head: sha, count: extras.pushed.count }, 'push', settings, reveal);
       notes.push(scanned.note);
       result = scanned.result;
     }
     if (extras.history && repository.default_branch) {
-      const scanned = await withRepositoryHistory(result, asClient(octokit), repo, extras.history, repository.default_branch, settings);
+      const scanned = await withRepositoryHistory(result, asClient(octokit), repo, extras.history, repository.default_branch, settings, reveal);
       notes.push(scanned.note);
       result = scanned.result;
     }
@@ -79,9 +80,12 @@ export async function scanRepository(octokit: ProbotOctokit, repository: Reposit
     org: repository.owner.type === 'Organization' ? repository.owner.login : undefined,
     departed,
     extend: extras.pushed || extras.history ? extend : undefined,
+    verdicts: settings.verify?.enabled ? await appVerdictCache() : undefined,
+    log: (line) => log.info({ repository: key }, line),
   });
   for (const note of notes) log.info({ repository: key }, note);
   gate?.clock.record(key);
+  if (job.verification) log.info({ repository: key, ...job.verification }, 'secrets verified');
   log.info({ repository: key, sha, findings: job.result.findings.length, created: job.sync?.created.length, closed: job.sync?.closed.length }, 'full scan completed');
   return { ...job, notes };
 }

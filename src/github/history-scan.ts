@@ -1,5 +1,5 @@
 import { mergeHistory } from '../core/commits.js';
-import type { ScanResult, ScanSettings } from '../core/types.js';
+import type { ScanResult, ScanSettings, SecretSink } from '../core/types.js';
 import { gitOutput } from '../workspace/git-objects.js';
 import { withClone } from '../workspace/git-clone.js';
 import { scanHistory, type HistoryStats } from '../workspace/history.js';
@@ -23,7 +23,16 @@ const MAX_PULL_HEADS = 100;
  * tree still holds gains its introducing commit, one removed since is added. A clone that fails
  * leaves the tree result and says why.
  */
-export async function withRepositoryHistory(tree: ScanResult, client: GitHubClient, repo: RepoRef, access: CommitAccess, defaultBranch: string, settings: ScanSettings): Promise<RepositoryHistory> {
+export async function withRepositoryHistory(
+  tree: ScanResult,
+  client: GitHubClient,
+  repo: RepoRef,
+  access: CommitAccess,
+  defaultBranch: string,
+  settings: ScanSettings,
+  /** Live verification only (`verify: on`): receives the reported secrets' values. */
+  revealSecrets?: SecretSink,
+): Promise<RepositoryHistory> {
   try {
     const pulls = await client.request('GET /repos/{owner}/{repo}/pulls', { ...repo, state: 'open', per_page: MAX_PULL_HEADS });
     const heads = (pulls.data as { number: number; head: { sha: string } }[]).filter((p) => /^[0-9a-f]{40,64}$/.test(p.head.sha));
@@ -31,7 +40,7 @@ export async function withRepositoryHistory(tree: ScanResult, client: GitHubClie
     const refspecs = [`+refs/heads/${branch}:refs/heads/${branch}`, ...heads.map((p) => `+${p.head.sha}:refs/pull/${p.number}/head`)];
     return await withClone({ url: access.cloneUrl, token: await tokenOf(access), refspecs, maxBytes: access.maxBytes, tempRoot: access.tempRoot }, async (dir) => {
       await gitOutput(dir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
-      const { result, history } = await scanHistory(dir, { settings });
+      const { result, history } = await scanHistory(dir, { settings, revealSecrets });
       const more = heads.length >= MAX_PULL_HEADS ? ` (only the first ${MAX_PULL_HEADS} open pull requests)` : '';
       return {
         result: mergeHistory(tree, result),

@@ -1,5 +1,5 @@
 import { CommitSecrets, mergeCommitSecrets } from '../core/commits.js';
-import type { ScanResult, ScanSettings } from '../core/types.js';
+import type { ScanResult, ScanSettings, SecretSink } from '../core/types.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { readPatch } from './patch.js';
 import { ensureRange, scanCommitRange } from '../workspace/commits.js';
@@ -34,13 +34,21 @@ export interface CommitRangeScan {
  * a secret added and removed within the range is reported, naming the commit. A range that
  * cannot be read leaves the net result as it was and says so in `note`.
  */
-export async function withRangeCommits(net: ScanResult, access: CommitAccess, range: { base: string; head: string; count: number }, scope: 'pull request' | 'push', settings: ScanSettings): Promise<CommitRangeScan> {
+export async function withRangeCommits(
+  net: ScanResult,
+  access: CommitAccess,
+  range: { base: string; head: string; count: number },
+  scope: 'pull request' | 'push',
+  settings: ScanSettings,
+  /** Live verification only (`verify: on`): receives the reported secrets' values. */
+  revealSecrets?: SecretSink,
+): Promise<CommitRangeScan> {
   try {
     return await withClone({ url: access.cloneUrl, token: await tokenOf(access), refspecs: [range.head, range.base], depth: range.count + 1, maxBytes: access.maxBytes, tempRoot: access.tempRoot }, async (dir, env) => {
       if (!(await ensureRange(dir, range.base, range.head, range.count, env))) {
         return { result: net, commits: 0, note: `The ${scope}'s commits could not be read from git (no common history between ${range.base.slice(0, 7)} and ${range.head.slice(0, 7)}): only the net change was checked.` };
       }
-      const secrets = await scanCommitRange(dir, { base: range.base, head: range.head }, settings);
+      const secrets = await scanCommitRange(dir, { base: range.base, head: range.head }, settings, revealSecrets);
       const result = mergeCommitSecrets(net, secrets.findings(), { scope, commitUrl: (sha) => `${access.htmlUrl}/commit/${sha}` });
       return { result, commits: secrets.commits, note: `Each of the ${secrets.commits} commit(s) in this ${scope} was checked for secrets, not only the net change.` };
     });
@@ -70,7 +78,16 @@ interface ApiCommit {
  * each commit's patch from the commits API — one call per commit, at most MAX_API_COMMITS.
  * Merge commits are left out: their diff is what the merge brought in, not the PR's own work.
  */
-export async function withApiCommits(net: ScanResult, client: GitHubClient, repo: RepoRef, pull: { number: number; baseSha: string; headSha: string; count: number }, htmlUrl: string, settings: ScanSettings): Promise<CommitRangeScan> {
+export async function withApiCommits(
+  net: ScanResult,
+  client: GitHubClient,
+  repo: RepoRef,
+  pull: { number: number; baseSha: string; headSha: string; count: number },
+  htmlUrl: string,
+  settings: ScanSettings,
+  /** Live verification only (`verify: on`): receives the reported secrets' values. */
+  revealSecrets?: SecretSink,
+): Promise<CommitRangeScan> {
   const notes: string[] = [];
   let listed: ApiCommit[];
   if (pull.count <= PULL_COMMITS_LIMIT) {
@@ -83,7 +100,7 @@ export async function withApiCommits(net: ScanResult, client: GitHubClient, repo
   const own = listed.filter((c) => c.parents.length <= 1);
   const total = Math.max(own.length, pull.count);
   if (total > MAX_API_COMMITS) notes.push(`Only the first ${MAX_API_COMMITS} of ${total} commits were checked one by one (git was not available; each commit costs an API call).`);
-  const secrets = new CommitSecrets(settings);
+  const secrets = new CommitSecrets(settings, revealSecrets);
   for (const item of own.slice(0, MAX_API_COMMITS)) {
     const { data } = await client.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...repo, ref: item.sha });
     const detail = data as { files?: { filename: string; status: string; patch?: string }[] };
