@@ -30,8 +30,8 @@ export async function run(): Promise<void> {
     const sarifPath = inputs.sarifFile ? resolve(workspace, inputs.sarifFile) : '';
     const settings = ignoring(await loadSettings({ dir, config, failOn: inputs.failOn }), dir, sarifPath);
     const mode = inputs.mode === 'auto' ? (PR_EVENTS.has(github.context.eventName) ? 'pr' : 'scan') : inputs.mode;
-    const result = mode === 'pr' ? await pullRequestScan(inputs, dir, settings) : fromRepositoryRoot((await scanDirectory(dir, { settings })).result, inputs.path);
-    await report(result, sarifPath, mode);
+    const { result, changedIdentities } = mode === 'pr' ? await pullRequestScan(inputs, dir, settings) : { result: fromRepositoryRoot((await scanDirectory(dir, { settings })).result, inputs.path), changedIdentities: undefined };
+    await report(result, sarifPath, mode, changedIdentities);
     if (mode === 'scan' && inputs.issues) await syncIssues(inputs, result, settings);
     const failing = result.findings.filter((f) => meetsThreshold(f.level, settings.failOn));
     if (failing.length > 0) core.setFailed(`nhi-steward found ${failing.length} finding${failing.length === 1 ? '' : 's'} at or above fail-on "${settings.failOn}". See the job summary.`);
@@ -46,15 +46,19 @@ export async function run(): Promise<void> {
  * cannot answer (no base to be had, or not the PR's code), the API's PR files. The API's paths
  * are already relative to the repository root.
  */
-async function pullRequestScan(inputs: ActionInputs, dir: string, settings: ScanSettings): Promise<ScanResult> {
+async function pullRequestScan(inputs: ActionInputs, dir: string, settings: ScanSettings): Promise<{ result: ScanResult; changedIdentities?: ReadonlySet<string> }> {
   const pull = github.context.payload.pull_request;
   if (!pull) throw new InputError('mode "pr" needs a pull_request event; use mode "scan" for other events.');
   const shas = { headSha: String(pull.head.sha), baseSha: String(pull.base.sha) };
   const local = await diffBase(dir, shas);
-  if ('base' in local) return fromRepositoryRoot((await scanDirectory(dir, { settings, diff: local.base })).result, inputs.path);
+  if ('base' in local) {
+    const scan = await scanDirectory(dir, { settings, diff: local.base });
+    return { result: fromRepositoryRoot(scan.result, inputs.path), changedIdentities: scan.changedIdentities };
+  }
   core.info(`${local.reason}: using the API's PR files.`);
   const analysis = await analysePullRequest(client(inputs), repoRef(), { number: pull.number, ...shas }, settings);
-  return analysis.result;
+  // The summary lists the NHIs this PR adds or changes (as the App's check does), not the whole inventory.
+  return { result: analysis.result, changedIdentities: new Set([...analysis.added, ...analysis.changed].map((r) => r.id)) };
 }
 
 /** The action's own SARIF file, when written inside the scanned folder, is not the repository's content. */
@@ -64,13 +68,13 @@ function ignoring(settings: ScanSettings, dir: string, sarifPath: string): ScanS
   return { ...settings, pathsIgnore: [...settings.pathsIgnore, rel.split(sep).join('/')] };
 }
 
-async function report(result: ScanResult, sarifPath: string, mode: string): Promise<void> {
+async function report(result: ScanResult, sarifPath: string, mode: string, changedIdentities?: ReadonlySet<string>): Promise<void> {
   for (const annotation of annotationsFor(result.findings)) core[annotation.kind](annotation.message, annotation.properties);
   const { serverUrl } = github.context;
   const { owner, repo } = repoRef();
   const sha = github.context.payload.pull_request?.head?.sha ?? github.context.sha;
   const link = owner ? (file: string, line: number) => `${serverUrl}/${owner}/${repo}/blob/${sha}/${file}#L${line}` : undefined;
-  const summary = renderMarkdownSummary(result, { maxLength: SUMMARY_LIMIT, title: 'NHI hygiene', link });
+  const summary = renderMarkdownSummary(result, { maxLength: SUMMARY_LIMIT, title: 'NHI hygiene', link, ...(changedIdentities ? { changedIdentities } : {}) });
   await core.summary.addRaw(summary, true).write();
   if (sarifPath) {
     await mkdir(dirname(sarifPath), { recursive: true });
@@ -89,7 +93,8 @@ async function report(result: ScanResult, sarifPath: string, mode: string): Prom
 async function syncIssues(inputs: ActionInputs, result: ScanResult, settings: ScanSettings): Promise<void> {
   const repo = repoRef();
   const htmlUrl = `${github.context.serverUrl}/${repo.owner}/${repo.repo}`;
-  const sync = await syncScanIssues(client(inputs), repo, result, { htmlUrl, sha: github.context.sha }, settings);
+  // The workflow's `issues` input is the opt-in: it does not wait for the owners file as the App does.
+  const sync = await syncScanIssues(client(inputs), repo, result, { htmlUrl, sha: github.context.sha, commands: false }, { ...settings, issues: { ...settings.issues, enabled: settings.issues.enabled ?? true } });
   core.info(`Issues: ${sync.created.length} opened, ${sync.updated.length} updated, ${sync.reopened.length} reopened, ${sync.closed.length} closed.`);
 }
 

@@ -1,7 +1,10 @@
-import type { ApplicationFunction, Context, Probot } from 'probot';
+import type { ApplicationFunction, Context, Logger, Probot, ProbotOctokit } from 'probot';
+import type { ScanSettings } from '../core/types.js';
+import { analysePullRequest } from '../github/pr-check.js';
+import type { RepoRef } from '../github/client.js';
 import { applyOwnersEdit } from '../core/policy/owners-edit.js';
 import { asClient } from '../github/client.js';
-import { handleCommandComment } from '../github/command-handler.js';
+import { handleCommandComment, type PullGaps } from '../github/command-handler.js';
 import { runPullRequestCheck } from '../github/pull-request-job.js';
 import type { ScanQueue } from './queue.js';
 import { scanTargets, scanRepository } from './repository-scan.js';
@@ -50,6 +53,9 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     // Push scans go through the queue once it is connected.
     app.on('push', (context) => onPush(context, live.queue, recorded));
     app.on('issue_comment.created', (context) => onIssueComment(context, recorded));
+    // The Re-run buttons of the check (one run, or the whole suite).
+    app.on('check_run.rerequested', (context) => onRerequested(context, context.payload.check_run.head_sha, context.payload.check_run.pull_requests));
+    app.on('check_suite.rerequested', (context) => onRerequested(context, context.payload.check_suite.head_sha, context.payload.check_suite.pull_requests));
     app.on('organization.member_removed', (context) => onMemberRemoved(app, context, recorded));
     app.on(['installation.created', 'installation_repositories.added'], (context) => onInstalled(app, context, recorded));
 
@@ -91,26 +97,89 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
   };
 }
 
+interface PullPayload {
+  number: number;
+  user?: { login: string } | null;
+  head: { sha: string; repo?: { full_name: string } | null };
+  base: { sha: string; repo: { full_name: string } };
+}
+
 async function onPullRequest(context: Context<'pull_request'>): Promise<void> {
-  const { pull_request: pr, repository } = context.payload;
-  const repo = { owner: repository.owner.login, repo: repository.name };
-  const { settings, errors } = await loadSettings(context.octokit, repo);
+  const { repository } = context.payload;
+  await checkPull(context.octokit, context.log, { owner: repository.owner.login, repo: repository.name }, context.payload.pull_request);
+}
+
+async function checkPull(octokit: ProbotOctokit, log: Logger, repo: RepoRef, pr: PullPayload): Promise<void> {
+  const { settings, errors } = await loadSettings(octokit, repo);
   const fromFork = pr.head.repo?.full_name !== pr.base.repo.full_name;
   const result = await runPullRequestCheck({
-    client: asClient(context.octokit),
+    client: asClient(octokit),
     repo,
     pull: { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, author: pr.user?.login },
     settings,
     configErrors: errors,
     readOnly: fromFork,
   });
-  context.log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length }, 'NHI hygiene check completed');
+  log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length }, 'NHI hygiene check completed');
+}
+
+/**
+ * Re-run: the open pull requests whose head is `headSha` are checked again. The payload lists
+ * them, except for PRs from forks, which are looked up by commit.
+ */
+async function onRerequested(context: Context<'check_run.rerequested' | 'check_suite.rerequested'>, headSha: string, listed: Array<{ number: number }>): Promise<void> {
+  const { repository } = context.payload;
+  const repo = { owner: repository.owner.login, repo: repository.name };
+  const client = asClient(context.octokit);
+  let numbers = listed.map((p) => p.number);
+  if (numbers.length === 0) {
+    const associated = await client.paginate<any>('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', { ...repo, commit_sha: headSha, per_page: 100 });
+    numbers = associated.filter((p) => p.state === 'open').map((p) => p.number);
+  }
+  for (const number of [...new Set(numbers)]) {
+    const { data: pr } = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...repo, pull_number: number });
+    // A re-run of an old commit's check: the PR has moved on, and its head has (or will get) its own check.
+    if (pr.state !== 'open' || pr.head.sha !== headSha) continue;
+    await checkPull(context.octokit, context.log, repo, pr);
+  }
+}
+
+/** At most this many open PRs are re-checked when the owners file changes (most recently updated first). */
+export const MAX_OWNERS_RECHECKS = 20;
+const rechecks = new Map<string, Promise<void>>();
+
+/**
+ * The owners file changed on the default branch: the verdict of open PRs may have changed with
+ * it (an NHI now has an owner), so they are checked again: bounded, and one repository's
+ * re-checks queued behind each other, off the webhook's response path.
+ */
+function recheckOpenPulls(octokit: ProbotOctokit, log: Logger, repo: RepoRef): Promise<void> {
+  const key = `${repo.owner}/${repo.repo}`;
+  const run = async () => {
+    const client = asClient(octokit);
+    const { data: pulls } = await client.request('GET /repos/{owner}/{repo}/pulls', { ...repo, state: 'open', sort: 'updated', direction: 'desc', per_page: MAX_OWNERS_RECHECKS });
+    for (const pr of pulls as PullPayload[]) await checkPull(octokit, log, repo, pr);
+    log.info({ repository: key, pulls: pulls.length }, 'owners file changed: open pull requests re-checked');
+  };
+  const next = (rechecks.get(key) ?? Promise.resolve()).then(run).catch((error) => log.error({ repository: key, err: error }, 'could not re-check open pull requests'));
+  rechecks.set(key, next);
+  void next.finally(() => rechecks.get(key) === next && rechecks.delete(key));
+  return next;
+}
+
+/** Waits for the queued owners-file re-checks (tests, graceful shutdown). */
+export function ownersRechecksSettled(): Promise<void> {
+  return Promise.all([...rechecks.values()]).then(() => undefined);
 }
 
 async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, gate: ScheduleGate): Promise<void> {
   const { payload } = context;
   const defaultRef = `refs/heads/${payload.repository.default_branch}`;
   if (payload.ref !== defaultRef || payload.deleted || /^0+$/.test(payload.after)) return;
+  const repo = { owner: payload.repository.owner?.login ?? payload.repository.full_name.split('/')[0], repo: payload.repository.name };
+  const { settings } = await loadSettings(context.octokit, repo);
+  const touched = payload.commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]);
+  if (touched.includes(settings.ownersPath)) void recheckOpenPulls(context.octokit, context.log, repo);
   if (queue && payload.installation) {
     // One job per pushed commit: a redelivery, or the same push reaching two replicas, is kept once.
     await queue.enqueuePush({ installationId: payload.installation.id, repository: payload.repository as any, sha: payload.after });
@@ -121,10 +190,12 @@ async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, ga
 
 async function onIssueComment(context: Context<'issue_comment.created'>, gate: ScheduleGate): Promise<void> {
   const { issue, comment, repository } = context.payload;
-  if (issue.pull_request) return;
   const repo = { owner: repository.owner.login, repo: repository.name };
   const { settings } = await loadSettings(context.octokit, repo);
+  // On a pull request, commands apply to the NHIs its check found without owner or rotation.
+  const pull = issue.pull_request ? await pullGaps(context.octokit, repo, issue.number, settings) : undefined;
   await handleCommandComment({
+    ...(pull ? { pull } : {}),
     client: asClient(context.octokit),
     repo,
     defaultBranch: repository.default_branch,
@@ -141,6 +212,15 @@ async function onIssueComment(context: Context<'issue_comment.created'>, gate: S
   });
 }
 
+/** The NHIs a pull request's check blames: unowned ones and credentials without rotation. */
+async function pullGaps(octokit: ProbotOctokit, repo: RepoRef, number: number, settings: ScanSettings): Promise<PullGaps> {
+  const client = asClient(octokit);
+  const { data: pr } = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...repo, pull_number: number });
+  const analysis = await analysePullRequest(client, repo, { number, headSha: pr.head.sha, baseSha: pr.base.sha, author: pr.user?.login }, { ...settings, mode: 'pr' });
+  const byRule = (rule: string) => analysis.result.findings.filter((f) => f.rule === rule && f.identityId).map((f) => ({ identityId: f.identityId!, file: f.file }));
+  return { unowned: byRule('identity/unowned'), noRotation: byRule('credential/no-rotation') };
+}
+
 async function onMemberRemoved(app: Probot, context: Context<'organization.member_removed'>, gate: ScheduleGate): Promise<void> {
   const login = context.payload.membership.user?.login;
   if (!login) return;
@@ -148,7 +228,8 @@ async function onMemberRemoved(app: Probot, context: Context<'organization.membe
 }
 
 async function onInstalled(app: Probot, context: Context<'installation.created' | 'installation_repositories.added'>, gate: ScheduleGate): Promise<void> {
-  for (const target of await scanTargets(app, context.payload.installation.id, [], gate)) await target.run();
+  // First contact: one onboarding PR per repository that needs one, no issue storm (onboarding.ts).
+  for (const target of await scanTargets(app, context.payload.installation.id, [], gate, true)) await target.run();
 }
 
 export default createApp({ intervalMs: Number(process.env.NHI_SCHEDULE_MS) || undefined, redisUrl: process.env.REDIS_URL || undefined });

@@ -17,7 +17,7 @@ interface RepositoryPayload {
  * A full scan of one repository at `sha`, with the issue and dashboard sync. Under a `dueOnly`
  * gate the scan is skipped (undefined) while the repository's own `schedule` has not elapsed.
  */
-export async function scanRepository(octokit: ProbotOctokit, repository: RepositoryPayload, sha: string, log: Logger, departed: string[] = [], gate?: ScheduleGate): Promise<ScanJobResult | undefined> {
+export async function scanRepository(octokit: ProbotOctokit, repository: RepositoryPayload, sha: string, log: Logger, departed: string[] = [], gate?: ScheduleGate, onboard = false): Promise<ScanJobResult | undefined> {
   const repo = { owner: repository.owner.login, repo: repository.name };
   const key = `${repo.owner}/${repo.repo}`;
   const { settings, errors } = await loadSettings(octokit, repo);
@@ -34,9 +34,10 @@ export async function scanRepository(octokit: ProbotOctokit, repository: Reposit
     settings,
     org: repository.owner.type === 'Organization' ? repository.owner.login : undefined,
     departed,
+    ...(onboard && repository.default_branch ? { onboard: { defaultBranch: repository.default_branch } } : {}),
   });
   gate?.clock.record(key);
-  log.info({ repository: key, sha, findings: job.result.findings.length, created: job.sync?.created.length, closed: job.sync?.closed.length }, 'full scan completed');
+  log.info({ repository: key, sha, findings: job.result.findings.length, created: job.sync?.created.length, closed: job.sync?.closed.length, onboarding: job.onboarding?.number }, 'full scan completed');
   return job;
 }
 
@@ -44,7 +45,7 @@ export async function scanRepository(octokit: ProbotOctokit, repository: Reposit
  * Every repository of every installation (or of one), as scheduler targets. Archived and empty
  * repositories are left out.
  */
-export async function scanTargets(app: Probot, installationId?: number, departed: string[] = [], gate?: ScheduleGate): Promise<ScheduledTarget[]> {
+export async function scanTargets(app: Probot, installationId?: number, departed: string[] = [], gate?: ScheduleGate, onboard = false): Promise<ScheduledTarget[]> {
   const appOctokit = await app.auth();
   const installations: { id: number }[] = installationId ? [{ id: installationId }] : await appOctokit.paginate('GET /app/installations', { per_page: 100 });
   const targets: ScheduledTarget[] = [];
@@ -57,7 +58,7 @@ export async function scanTargets(app: Probot, installationId?: number, departed
         key: repository.full_name,
         run: async () => {
           const { data: ref } = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner: repository.owner.login, repo: repository.name, ref: `heads/${repository.default_branch}` });
-          await scanRepository(octokit, repository, ref.object.sha, app.log, departed, gate);
+          await scanRepository(octokit, repository, ref.object.sha, app.log, departed, gate, onboard);
         },
       });
     }

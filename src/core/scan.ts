@@ -56,7 +56,8 @@ export async function scanSources(
     const extracted = extractIdentities(item);
     records.push(...extracted.records);
     references.push(...extracted.references);
-    findings.push(...extracted.findings);
+    // Change modes: a rule an extractor raises (credential/static-ci-key…) fires only on lines the change added.
+    findings.push(...(item.addedLines ? extracted.findings.filter((f) => item.addedLines!.has(f.line)) : extracted.findings));
     findings.push(...kustomize.add(item, extracted).map(parseErrorFinding));
   }
   findings.push(...(await secrets.finish()));
@@ -65,7 +66,7 @@ export async function scanSources(
 
   const policy = evaluatePolicy({ records, owners, settings, changed: options.changedIdentities });
   findings.push(...policy.findings);
-  const kept = findings.filter((f) => !settings.baseline.has(f.fingerprint));
+  const kept = withRuleLevels(findings, settings.ruleLevels).filter((f) => !settings.baseline.has(f.fingerprint));
   kept.sort(compareFindings);
   return {
     findings: kept,
@@ -80,6 +81,18 @@ export async function scanSources(
       identities: policy.inventory.length,
     },
   };
+}
+
+/** The config's `rules:` levels: a rule's findings take the given level, or are dropped (`off`). */
+export function withRuleLevels(findings: Finding[], levels: ScanSettings['ruleLevels']): Finding[] {
+  if (!levels || Object.keys(levels).length === 0) return findings;
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const level = Object.hasOwn(levels, f.rule) ? levels[f.rule] : undefined;
+    if (level === 'off') continue;
+    out.push(level ? { ...f, level } : f);
+  }
+  return out;
 }
 
 export function isIgnored(path: string, settings: Pick<ScanSettings, 'pathsIgnore'>): boolean {

@@ -3,6 +3,7 @@ import type { GitHubClient, RepoRef } from './client.js';
 import { scanRepositoryTarball } from './full-scan.js';
 import type { SyncReport } from './issue-adapter.js';
 import { formerMembers, orphanedFindings, userOwners } from './offboarding.js';
+import { openOnboardingPullRequest, type Onboarding } from './onboarding.js';
 import { syncScanIssues } from './scan-sync.js';
 
 export interface ScanJob {
@@ -18,11 +19,14 @@ export interface ScanJob {
   departed?: string[];
   /** Sync issues and the dashboard (off for a dry run). */
   issues?: boolean;
+  /** First contact (installation): open the onboarding PR when the repository needs one. */
+  onboard?: { defaultBranch: string };
 }
 
 export interface ScanJobResult {
   result: ScanResult;
   sync?: SyncReport;
+  onboarding?: Onboarding;
 }
 
 /** A full scan of one commit, offboarding checks, then the issue and dashboard sync. */
@@ -35,6 +39,7 @@ export async function runRepositoryScan(job: ScanJob): Promise<ScanJobResult> {
     for (const finding of orphans) result.inventory.find((e) => e.id === finding.identityId)?.findings.push(finding.rule);
   }
   if (job.issues === false) return { result };
+  const onboarding = job.onboard ? await openOnboardingPullRequest(job.client, job.repo, job.onboard.defaultBranch, job.sha, result, job.settings) : undefined;
   const sync = await syncScanIssues(job.client, job.repo, result, { htmlUrl: job.htmlUrl, sha: job.sha }, job.settings);
-  return { result, sync };
+  return { result, sync, ...(onboarding ? { onboarding } : {}) };
 }

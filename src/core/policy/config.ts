@@ -4,7 +4,7 @@
  * `config/invalid` findings with line and column; the key in error keeps its default and every
  * other key still applies. Nothing here throws on bad input.
  */
-import { defaultSettings, type FailOn, type Finding, type ScanSettings } from '../types.js';
+import { defaultSettings, type FailOn, type Finding, type Level, type ScanSettings } from '../types.js';
 import { quoteErrorMessage } from '../secrets/redact.js';
 import { parseDuration, parseSize } from './duration.js';
 import { policyFingerprint } from './rules.js';
@@ -33,6 +33,10 @@ const KEYS: Record<string, Apply> = {
   'detectors.enabled': (v, s) => void (s.detectors = { ...s.detectors, enabled: v as string[] }),
   'issues.labels': (v, s) => void (s.issues = { ...s.issues, labels: v as string[] }),
   'issues.assignees-from-owner': (v, s) => void (s.issues = { ...s.issues, assigneesFromOwner: v as boolean }),
+  'issues.enabled': (v, s) => void (s.issues = { ...s.issues, enabled: v as boolean }),
+  'issues.min-level': (v, s) => void (s.issues = { ...s.issues, minLevel: v as Level }),
+  dashboard: (v, s) => void (s.dashboard = v as boolean),
+  rules: (v, s) => void (s.ruleLevels = { ...(v as Record<string, Level | 'off'>) }),
   schedule: (v, s) => {
     const duration = parseDuration(String(v));
     if (!duration.ok) return `schedule ${duration.error}`;

@@ -116,7 +116,19 @@ export const configSchema = {
       properties: {
         labels: { description: 'Labels put on every issue. Default [nhi-steward].', ...stringList },
         'assignees-from-owner': { description: 'Assign the NHI owner (when it is a user). Default true.', type: 'boolean' },
+        enabled: {
+          description: 'Open issues (App). Unset: only once the owners file exists on the default branch (a new installation gets one onboarding pull request instead). true: always. false: never.',
+          type: 'boolean',
+        },
+        'min-level': { description: 'The lowest finding level that gets an issue. Default warning.', type: 'string', enum: ['error', 'warning', 'notice', 'info'] },
       },
+    },
+    dashboard: { description: 'Keep the pinned "NHI inventory" issue (App). Default true; there is none while the repository declares no NHI.', type: 'boolean' },
+    rules: {
+      description: 'Per-rule levels: rule id (as in reports, e.g. identity/shared, secret/stripe-test-secret-key) to a level, or off to drop the rule.',
+      type: 'object',
+      propertyNames: { pattern: '^[a-z0-9-]+/[a-z0-9-]+$' },
+      additionalProperties: { type: 'string', enum: ['error', 'warning', 'notice', 'info', 'off'] },
     },
     schedule: {
       description: 'Interval between full scans (App): a duration such as 24h or 7d. Default 24h.',
