@@ -7,7 +7,17 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+RUN npm run build
+
+# Production dependencies of the App: the CLI's own, plus probot and bullmq, which the package
+# declares as optional peers (so `npm install -g nhi-steward` for the CLI stays lean).
+FROM node:24-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm pkg set "dependencies.probot=$(node -p "require('./package.json').peerDependencies.probot")" \
+                "dependencies.bullmq=$(node -p "require('./package.json').peerDependencies.bullmq")" \
+ && npm pkg delete devDependencies.probot devDependencies.bullmq \
+ && npm install --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:24-slim
 # git: history scans run `git` (cat-file, log); ca-certificates: HTTPS to GitHub from git.
@@ -16,7 +26,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
-COPY --from=build /app/node_modules ./node_modules
+COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/lib ./lib
 COPY package.json app.yml ./
 COPY schema ./schema

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { renderMarkdownSummary } from '../core/report/markdown.js';
 import { rendererFor } from '../core/report/registry.js';
@@ -27,7 +28,9 @@ export async function run(): Promise<void> {
     const dir = resolve(workspace, inputs.path);
     // The default config path may be absent; a path the workflow names must exist.
     const config = inputs.config === DEFAULT_CONFIG ? undefined : join(dir, inputs.config);
-    const sarifPath = inputs.sarifFile ? resolve(workspace, inputs.sarifFile) : '';
+    // The default is `${{ runner.temp }}/nhi-steward.sarif`; a runner that leaves it unexpanded gets the same.
+    const sarifFile = inputs.sarifFile.replaceAll('${{ runner.temp }}', process.env.RUNNER_TEMP ?? tmpdir());
+    const sarifPath = sarifFile ? resolve(workspace, sarifFile) : '';
     const settings = ignoring(await loadSettings({ dir, config, failOn: inputs.failOn }), dir, sarifPath);
     const mode = inputs.mode === 'auto' ? (PR_EVENTS.has(github.context.eventName) ? 'pr' : 'scan') : inputs.mode;
     const { result, changedIdentities } = mode === 'pr' ? await pullRequestScan(inputs, dir, settings) : { result: fromRepositoryRoot((await scanDirectory(dir, { settings })).result, inputs.path), changedIdentities: undefined };
