@@ -132,4 +132,28 @@ describe('scan --diff and --staged on a real git repository', () => {
     expect(findings(run.stdout).filter((f) => f.rule === 'owners/stale-entry')).toEqual([]);
     rmSync(join(repo, '.github'), { recursive: true, force: true });
   });
+
+  it('--diff: an extractor rule (credential/static-ci-key) fires only when the change touches its lines', async () => {
+    const repoDir = mkdtempSync(join(tmpdir(), 'nhi-git-static-'));
+    const workflow = (name: string) =>
+      `name: ${name}\non: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n          aws-access-key-id: \${{ secrets.AWS_KEY_ID }}\n          aws-secret-access-key: \${{ secrets.AWS_SECRET }}\n          aws-region: eu-west-1\n`;
+    try {
+      initRepo(repoDir);
+      writeTree(repoDir, { '.github/workflows/deploy.yml': workflow('deploy') });
+      git(repoDir, 'add', '.');
+      git(repoDir, 'commit', '-q', '-m', 'base');
+      const full = await runInProcess(['scan', repoDir, '-f', 'json', '--fail-on', 'none']);
+      expect(findings(full.stdout).map((f) => f.rule)).toContain('credential/static-ci-key');
+      // A rename of the workflow changes line 1 only: the static key is not this change's doing.
+      writeTree(repoDir, { '.github/workflows/deploy.yml': workflow('deploy to prod') });
+      const diff = await runInProcess(['scan', repoDir, '--diff', 'HEAD', '-f', 'json', '--fail-on', 'none']);
+      expect(findings(diff.stdout).map((f) => f.rule)).not.toContain('credential/static-ci-key');
+      // Touching the key's line brings it back.
+      writeTree(repoDir, { '.github/workflows/deploy.yml': workflow('deploy').replace('AWS_KEY_ID', 'AWS_KEY_ID_2') });
+      const touched = await runInProcess(['scan', repoDir, '--diff', 'HEAD', '-f', 'json', '--fail-on', 'none']);
+      expect(findings(touched.stdout).map((f) => f.rule)).toContain('credential/static-ci-key');
+    } finally {
+      rmSync(repoDir, { recursive: true, force: true });
+    }
+  });
 });
