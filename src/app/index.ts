@@ -193,7 +193,8 @@ async function onIssueComment(context: Context<'issue_comment.created'>, gate: S
   const repo = { owner: repository.owner.login, repo: repository.name };
   const { settings } = await loadSettings(context.octokit, repo);
   // On a pull request, commands apply to the NHIs its check found without owner or rotation.
-  const pull = issue.pull_request ? await pullGaps(context.octokit, repo, issue.number, settings) : undefined;
+  let gaps: Promise<PullGaps> | undefined;
+  const pull = issue.pull_request ? () => (gaps ??= pullGaps(context.octokit, repo, issue.number, settings)) : undefined;
   await handleCommandComment({
     ...(pull ? { pull } : {}),
     client: asClient(context.octokit),

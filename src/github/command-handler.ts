@@ -19,8 +19,11 @@ export interface CommandContext {
   applyEdit: (content: string, edit: OwnersEdit) => string;
   /** Runs a full scan of the default branch and returns a one-line summary. */
   rescan: () => Promise<string>;
-  /** Set when the comment is on a pull request: the NHIs its check blames (`issue` is the PR). */
-  pull?: PullGaps;
+  /**
+   * Set when the comment is on a pull request (`issue` is the PR): finds the NHIs its check
+   * blames. Called only for a command that needs them, after the permission check.
+   */
+  pull?: () => Promise<PullGaps>;
 }
 
 /** What a pull request's check found: commands typed on the PR apply to these NHIs. */
@@ -63,7 +66,7 @@ async function runCommand(ctx: CommandContext, command: Command): Promise<void> 
     return;
   }
   if (ctx.pull) {
-    await runPullCommand(ctx, ctx.pull, command);
+    await runPullCommand(ctx, await ctx.pull(), command);
     return;
   }
   const identityId = identityOfIssue(ctx.issue.body);

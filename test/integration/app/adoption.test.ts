@@ -231,9 +231,13 @@ describe('re-runs, PR-comment commands, owners-file changes', { timeout: 180_000
     const head = payload.pull_request.head.sha;
     expect(runsFor(head).at(-1)?.conclusion).toBe('failure');
 
+    // A comment without a command costs no analysis of the PR; a refused command none either.
+    const listed = double.calls('pulls/list-files').length;
+    await app.deliver('issue_comment', prComment(number, 'jdoe', 'LGTM once the owner is set'));
     // Same permission check as in issues.
     await app.deliver('issue_comment', prComment(number, 'outsider', '/nhi-steward owner @outsider'));
     expect(botPulls()).toEqual([]);
+    expect(double.calls('pulls/list-files').length).toBe(listed);
 
     await app.deliver('issue_comment', prComment(number, 'jdoe', '/nhi-steward owner @acme/payments'));
     const [ownersPull] = botPulls();
