@@ -5,6 +5,7 @@ import type { RepoRef } from '../github/client.js';
 import { applyOwnersEdit } from '../core/policy/owners-edit.js';
 import { asClient } from '../github/client.js';
 import { handleCommandComment, type PullGaps } from '../github/command-handler.js';
+import type { CommitAccess } from '../github/pr-commits.js';
 import { runPullRequestCheck } from '../github/pull-request-job.js';
 import type { ScanQueue } from './queue.js';
 import { scanTargets, scanRepository } from './repository-scan.js';
@@ -37,6 +38,15 @@ export interface AppOptions {
   backoffMs?: number;
   /** Receives the queue when `redisUrl` is set. */
   onQueue?: (queue: ScanQueue) => void;
+  /**
+   * Where git clones come from: `<gitBaseUrl>/<owner>/<repo>.git` (NHI_GIT_BASE_URL, e.g. a git
+   * mirror). Default: the repository's `clone_url` from GitHub.
+   */
+  gitBaseUrl?: string;
+  /** Parent folder of temporary clones (NHI_CLONE_DIR; default the OS temp folder). */
+  cloneDir?: string;
+  /** Disk cap of one temporary clone in bytes (NHI_CLONE_MAX_BYTES; default 2 GiB). */
+  cloneMaxBytes?: number;
 }
 
 const PULL_REQUEST_EVENTS = ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'] as const;
@@ -49,13 +59,13 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const live: { queue?: ScanQueue } = {};
     const clock = writeThrough(new ScheduleClock(options.now), () => live.queue?.clock, (key, error) => app.log.error({ repository: key, err: error }, 'could not record a full scan in Redis'));
     const recorded: ScheduleGate = { clock, dueOnly: false };
-    app.on([...PULL_REQUEST_EVENTS], (context) => onPullRequest(context));
+    app.on([...PULL_REQUEST_EVENTS], (context) => onPullRequest(context, options));
     // Push scans go through the queue once it is connected.
-    app.on('push', (context) => onPush(context, live.queue, recorded));
+    app.on('push', (context) => onPush(context, live.queue, recorded, options));
     app.on('issue_comment.created', (context) => onIssueComment(context, recorded));
     // The Re-run buttons of the check (one run, or the whole suite).
-    app.on('check_run.rerequested', (context) => onRerequested(context, context.payload.check_run.head_sha, context.payload.check_run.pull_requests));
-    app.on('check_suite.rerequested', (context) => onRerequested(context, context.payload.check_suite.head_sha, context.payload.check_suite.pull_requests));
+    app.on('check_run.rerequested', (context) => onRerequested(context, context.payload.check_run.head_sha, context.payload.check_run.pull_requests, options));
+    app.on('check_suite.rerequested', (context) => onRerequested(context, context.payload.check_suite.head_sha, context.payload.check_suite.pull_requests, options));
     app.on('organization.member_removed', (context) => onMemberRemoved(app, context, recorded));
     app.on(['installation.created', 'installation_repositories.added'], (context) => onInstalled(app, context, recorded));
 
@@ -97,19 +107,49 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
   };
 }
 
+interface RepositoryPayload {
+  name: string;
+  full_name: string;
+  owner: { login: string } | null;
+  clone_url?: string;
+  html_url: string;
+}
+
 interface PullPayload {
   number: number;
+  commits?: number;
   user?: { login: string } | null;
   head: { sha: string; repo?: { full_name: string } | null };
   base: { sha: string; repo: { full_name: string } };
 }
 
-async function onPullRequest(context: Context<'pull_request'>): Promise<void> {
-  const { repository } = context.payload;
-  await checkPull(context.octokit, context.log, { owner: repository.owner.login, repo: repository.name }, context.payload.pull_request);
+/** What checking a pull request needs, whichever event asked for it. */
+interface PullCheckContext {
+  octokit: ProbotOctokit;
+  log: Logger;
+  repository: RepositoryPayload;
+  options: AppOptions;
 }
 
-async function checkPull(octokit: ProbotOctokit, log: Logger, repo: RepoRef, pr: PullPayload): Promise<void> {
+function repoOf(repository: RepositoryPayload): RepoRef {
+  return { owner: repository.owner?.login ?? repository.full_name.split('/')[0], repo: repository.name };
+}
+
+/** How the App reaches a repository's git data: the clone URL and the installation token. */
+export async function commitAccess(octokit: { auth: (options: { type: 'installation' }) => Promise<unknown> }, repository: { full_name: string; clone_url?: string; html_url: string }, options: AppOptions): Promise<CommitAccess | undefined> {
+  const cloneUrl = options.gitBaseUrl ? `${options.gitBaseUrl.replace(/\/$/, '')}/${repository.full_name}.git` : repository.clone_url;
+  if (!cloneUrl) return undefined;
+  const auth = (await octokit.auth({ type: 'installation' }).catch(() => undefined)) as { token?: string } | undefined;
+  return { cloneUrl, token: auth?.token, htmlUrl: repository.html_url, maxBytes: options.cloneMaxBytes, tempRoot: options.cloneDir };
+}
+
+async function onPullRequest(context: Context<'pull_request'>, options: AppOptions): Promise<void> {
+  await checkPull({ octokit: context.octokit, log: context.log, repository: context.payload.repository, options }, context.payload.pull_request);
+}
+
+async function checkPull(ctx: PullCheckContext, pr: PullPayload): Promise<void> {
+  const { octokit, log } = ctx;
+  const repo = repoOf(ctx.repository);
   const { settings, errors } = await loadSettings(octokit, repo);
   const fromFork = pr.head.repo?.full_name !== pr.base.repo.full_name;
   const result = await runPullRequestCheck({
@@ -119,6 +159,7 @@ async function checkPull(octokit: ProbotOctokit, log: Logger, repo: RepoRef, pr:
     settings,
     configErrors: errors,
     readOnly: fromFork,
+    commits: await commitsFor(ctx, pr.commits),
   });
   log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length }, 'NHI hygiene check completed');
 }
@@ -127,9 +168,9 @@ async function checkPull(octokit: ProbotOctokit, log: Logger, repo: RepoRef, pr:
  * Re-run: the open pull requests whose head is `headSha` are checked again. The payload lists
  * them, except for PRs from forks, which are looked up by commit.
  */
-async function onRerequested(context: Context<'check_run.rerequested' | 'check_suite.rerequested'>, headSha: string, listed: Array<{ number: number }>): Promise<void> {
+async function onRerequested(context: Context<'check_run.rerequested' | 'check_suite.rerequested'>, headSha: string, listed: Array<{ number: number }>, options: AppOptions): Promise<void> {
   const { repository } = context.payload;
-  const repo = { owner: repository.owner.login, repo: repository.name };
+  const repo = repoOf(repository);
   const client = asClient(context.octokit);
   let numbers = listed.map((p) => p.number);
   if (numbers.length === 0) {
@@ -140,7 +181,7 @@ async function onRerequested(context: Context<'check_run.rerequested' | 'check_s
     const { data: pr } = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...repo, pull_number: number });
     // A re-run of an old commit's check: the PR has moved on, and its head has (or will get) its own check.
     if (pr.state !== 'open' || pr.head.sha !== headSha) continue;
-    await checkPull(context.octokit, context.log, repo, pr);
+    await checkPull({ octokit: context.octokit, log: context.log, repository, options }, pr);
   }
 }
 
@@ -153,12 +194,14 @@ const rechecks = new Map<string, Promise<void>>();
  * it (an NHI now has an owner), so they are checked again: bounded, and one repository's
  * re-checks queued behind each other, off the webhook's response path.
  */
-function recheckOpenPulls(octokit: ProbotOctokit, log: Logger, repo: RepoRef): Promise<void> {
+function recheckOpenPulls(ctx: PullCheckContext): Promise<void> {
+  const { octokit, log } = ctx;
+  const repo = repoOf(ctx.repository);
   const key = `${repo.owner}/${repo.repo}`;
   const run = async () => {
     const client = asClient(octokit);
     const { data: pulls } = await client.request('GET /repos/{owner}/{repo}/pulls', { ...repo, state: 'open', sort: 'updated', direction: 'desc', per_page: MAX_OWNERS_RECHECKS });
-    for (const pr of pulls as PullPayload[]) await checkPull(octokit, log, repo, pr);
+    for (const pr of pulls as PullPayload[]) await checkPull(ctx, pr);
     log.info({ repository: key, pulls: pulls.length }, 'owners file changed: open pull requests re-checked');
   };
   const next = (rechecks.get(key) ?? Promise.resolve()).then(run).catch((error) => log.error({ repository: key, err: error }, 'could not re-check open pull requests'));
@@ -172,14 +215,20 @@ export function ownersRechecksSettled(): Promise<void> {
   return Promise.all([...rechecks.values()]).then(() => undefined);
 }
 
-async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, gate: ScheduleGate): Promise<void> {
+async function commitsFor(ctx: PullCheckContext, count: number | undefined): Promise<(CommitAccess & { count: number }) | undefined> {
+  if (!count || count <= 1) return undefined;
+  const access = await commitAccess(ctx.octokit as never, ctx.repository, ctx.options);
+  return access ? { ...access, count } : undefined;
+}
+
+async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, gate: ScheduleGate, options: AppOptions): Promise<void> {
   const { payload } = context;
   const defaultRef = `refs/heads/${payload.repository.default_branch}`;
   if (payload.ref !== defaultRef || payload.deleted || /^0+$/.test(payload.after)) return;
   const repo = { owner: payload.repository.owner?.login ?? payload.repository.full_name.split('/')[0], repo: payload.repository.name };
   const { settings } = await loadSettings(context.octokit, repo);
   const touched = payload.commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]);
-  if (touched.includes(settings.ownersPath)) void recheckOpenPulls(context.octokit, context.log, repo);
+  if (touched.includes(settings.ownersPath)) void recheckOpenPulls({ octokit: context.octokit, log: context.log, repository: payload.repository, options });
   if (queue && payload.installation) {
     // One job per pushed commit: a redelivery, or the same push reaching two replicas, is kept once.
     await queue.enqueuePush({ installationId: payload.installation.id, repository: payload.repository as any, sha: payload.after });
@@ -233,4 +282,10 @@ async function onInstalled(app: Probot, context: Context<'installation.created' 
   for (const target of await scanTargets(app, context.payload.installation.id, [], gate, true)) await target.run();
 }
 
-export default createApp({ intervalMs: Number(process.env.NHI_SCHEDULE_MS) || undefined, redisUrl: process.env.REDIS_URL || undefined });
+export default createApp({
+  intervalMs: Number(process.env.NHI_SCHEDULE_MS) || undefined,
+  redisUrl: process.env.REDIS_URL || undefined,
+  gitBaseUrl: process.env.NHI_GIT_BASE_URL || undefined,
+  cloneDir: process.env.NHI_CLONE_DIR || undefined,
+  cloneMaxBytes: Number(process.env.NHI_CLONE_MAX_BYTES) || undefined,
+});

@@ -7,6 +7,7 @@ import { UsageError } from '../workspace/errors.js';
 import { workTreeOf } from '../workspace/git.js';
 import { scanDirectory } from '../workspace/scan-dir.js';
 import { scanOneFile } from '../workspace/scan-file.js';
+import { scanHistory } from '../workspace/history.js';
 import { loadSettings } from '../workspace/settings.js';
 import { emit, toolVersion, type Io } from './io.js';
 import { createProgress } from './progress.js';
@@ -23,6 +24,9 @@ export interface ScanFlags {
   strict?: boolean;
   /** `scan -`: the path the rules see for standard input. */
   stdinName?: string;
+  history?: boolean;
+  since?: string;
+  branch?: string;
   gitignore: boolean;
   color: boolean;
   verbose?: boolean;
@@ -32,6 +36,8 @@ export interface ScanFlags {
 /** `nhi-steward scan [DIR|FILE|-]`: exit 0 when clean, 1 when a finding is at or above fail-on. */
 export async function scanCommand(target: string | undefined, flags: ScanFlags, io: Io): Promise<number> {
   if (flags.diff !== undefined && flags.staged) throw new UsageError('--diff and --staged cannot be used together');
+  if (flags.history && (flags.diff !== undefined || flags.staged)) throw new UsageError('--history cannot be combined with --diff or --staged (use --since REF)');
+  if (!flags.history && (flags.since !== undefined || flags.branch !== undefined)) throw new UsageError('--since and --branch need --history');
   if (flags.strict && !flags.staged) throw new UsageError('--strict only applies to --staged');
   if (flags.stdinName !== undefined && target !== '-') throw new UsageError('--stdin-name only applies to `scan -` (standard input)');
   const renderer = rendererFor(flags.format);
@@ -68,13 +74,19 @@ interface Scanned {
 async function scanTarget(target: string, flags: ScanFlags, io: Io): Promise<Scanned> {
   const changeMode = flags.diff !== undefined || flags.staged === true;
   if (target === '-' || (await isFile(target))) {
-    if (changeMode) throw new UsageError('--diff and --staged scan a folder, not a single file or standard input');
+    if (changeMode || flags.history) throw new UsageError('--diff, --staged and --history scan a folder, not a single file or standard input');
     const input = target === '-' ? await stdinInput(flags, io) : await fileInput(target);
     const settings = await loadSettings({ dir: input.root, config: flags.config, baseline: flags.baseline, failOn: flags.failOn, mode: 'full' });
     return { result: await scanOneFile(input.root, input.path, input.bytes, settings), settings, prefix: '' };
   }
   const dir = resolve(target);
   const settings = await loadSettings({ dir, config: flags.config, baseline: flags.baseline, failOn: flags.failOn, mode: changeMode ? 'pr' : 'full' });
+  if (flags.history) {
+    const { result, history } = await scanHistory(dir, { settings, since: flags.since, branch: flags.branch });
+    const mb = (history.blobBytes / 1e6).toFixed(1);
+    if (!flags.quiet) io.stderr(`nhi-steward: history: ${history.commits} commit(s), ${history.blobs} unique blob(s) (${mb} MB) scanned${history.shallow.length > 0 ? ' (shallow clone: older history not available)' : ''}\n`);
+    return { result, settings, prefix: '' }; // history paths come from git trees: already repository-relative
+  }
   const progress = io.progress && !flags.quiet ? createProgress(io.stderr) : undefined;
   try {
     const { result, changedIdentities } = await scanDirectory(dir, { settings, diff: flags.diff, staged: flags.staged, gitignore: flags.gitignore, onItem: progress?.onItem });

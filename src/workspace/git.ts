@@ -165,3 +165,6 @@ export async function workTreeOf(dir: string): Promise<{ top: string; prefix: st
   const [top, prefix = ''] = out.toString('utf8').split('\n');
   return top ? { top, prefix } : undefined;
 }
+
+/** git's C-quoted path form (`core.quotePath`), decoded; shared with history mode. */
+export { unquote as unquoteGitPath };

@@ -36,12 +36,12 @@ const KEYS: Record<string, Apply> = {
   'issues.enabled': (v, s) => void (s.issues = { ...s.issues, enabled: v as boolean }),
   'issues.min-level': (v, s) => void (s.issues = { ...s.issues, minLevel: v as Level }),
   dashboard: (v, s) => void (s.dashboard = v as boolean),
-  rules: (v, s) => void (s.ruleLevels = { ...(v as Record<string, Level | 'off'>) }),
   schedule: (v, s) => {
     const duration = parseDuration(String(v));
     if (!duration.ok) return `schedule ${duration.error}`;
     s.scheduleMs = duration.value;
   },
+  rules: (v, s) => void (s.rules = { ...(s.rules ?? {}), ...(v as Record<string, Level | 'off'>) }),
   baseline: (v, s) => void (s.baselinePath = v as string),
   'owners-file': (v, s) => void (s.ownersPath = v as string),
 };
