@@ -9,14 +9,15 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-# Production dependencies of the App: the CLI's own, plus probot and bullmq, which the package
+# Production dependencies of the App: the CLI's own, plus probot, bullmq and ioredis, which the package
 # declares as optional peers (so `npm install -g nhi-steward` for the CLI stays lean).
 FROM node:24-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm pkg set "dependencies.probot=$(node -p "require('./package.json').peerDependencies.probot")" \
                 "dependencies.bullmq=$(node -p "require('./package.json').peerDependencies.bullmq")" \
- && npm pkg delete devDependencies.probot devDependencies.bullmq \
+                "dependencies.ioredis=$(node -p "require('./package.json').peerDependencies.ioredis")" \
+ && npm pkg delete devDependencies.probot devDependencies.bullmq devDependencies.ioredis \
  && npm install --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:24-slim

@@ -13,6 +13,7 @@ import { listScanRequests } from './scan-requests.js';
 import { ScheduleClock, writeThrough, type ScheduleGate } from './schedule-clock.js';
 import { Scheduler } from './scheduler.js';
 import { loadSettings } from './settings.js';
+import { appVerdictCache, configureVerdictCache } from './verdict-cache.js';
 
 export interface AppOptions {
   /**
@@ -54,6 +55,7 @@ const PULL_REQUEST_EVENTS = ['pull_request.opened', 'pull_request.synchronize', 
 /** The Probot entry: it only wires events to the logic in src/github. */
 export function createApp(options: AppOptions = {}): ApplicationFunction {
   return async (app: Probot) => {
+    configureVerdictCache(options.redisUrl);
     // Every full scan records itself here; scheduled rounds only scan what is due.
     // With REDIS_URL, the scans that run outside the queue are recorded in its shared clock too.
     const live: { queue?: ScanQueue } = {};
@@ -159,6 +161,8 @@ async function checkPull(ctx: PullCheckContext, pr: PullPayload): Promise<void> 
     settings,
     configErrors: errors,
     readOnly: fromFork,
+    verdicts: settings.verify?.enabled ? await appVerdictCache() : undefined,
+    log: (line) => log.info({ pull: pr.number }, line),
     commits: await commitsFor(ctx, pr.commits),
   });
   log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length }, 'NHI hygiene check completed');

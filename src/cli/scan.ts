@@ -11,13 +11,19 @@ import { scanHistory } from '../workspace/history.js';
 import { loadSettings } from '../workspace/settings.js';
 import { emit, toolVersion, type Io } from './io.js';
 import { createProgress } from './progress.js';
+import { runVerification, SecretVault, summaryLine } from '../verify/index.js';
 
 export interface ScanFlags {
   format: string;
   output?: string;
   config?: string;
   baseline?: string;
-  failOn?: FailOn;
+  /** A level, or `live` (implies --verify): exit 1 only for a secret verified live. */
+  failOn?: FailOn | 'live';
+  /** Live verification of found secrets (docs/verification.md). */
+  verify?: boolean;
+  /** Report only secrets verified live, and exit 1 when there is one (implies --verify). */
+  onlyLive?: boolean;
   diff?: string;
   staged?: boolean;
   /** With --staged: identity and owners-file findings block the commit too. */
@@ -42,8 +48,16 @@ export async function scanCommand(target: string | undefined, flags: ScanFlags, 
   if (flags.stdinName !== undefined && target !== '-') throw new UsageError('--stdin-name only applies to `scan -` (standard input)');
   const renderer = rendererFor(flags.format);
   if (!renderer) throw new UsageError(`unknown --format "${flags.format}"`);
-  const scanned = await scanTarget(target ?? '.', flags, io);
+  const gateOnLive = flags.failOn === 'live' || flags.onlyLive === true;
+  // Only an explicit flag sends secrets anywhere: a scanned repository's own config cannot opt the CLI in.
+  const vault = flags.verify || gateOnLive ? new SecretVault() : undefined;
+  const scanned = await scanTarget(target ?? '.', flags, io, vault);
   const { result, settings, changedIdentities } = scanned;
+  if (vault) {
+    const summary = await runVerification(result.findings, vault, { settings: settings.verify, log: (line) => io.stderr(`nhi-steward: ${line}\n`) });
+    if (!flags.quiet) io.stderr(summaryLine(summary));
+    if (flags.onlyLive) result.findings = result.findings.filter((f) => f.verification === 'live');
+  }
 
   // SARIF paths are relative to the repository root, so upload-sarif points at the right files.
   const prefix = renderer.format === 'sarif' ? scanned.prefix : '';
@@ -55,7 +69,7 @@ export async function scanCommand(target: string | undefined, flags: ScanFlags, 
 
   // Pre-commit: only secrets block by default; identity rules there are advice, not a gate.
   const gating = flags.staged && !flags.strict ? result.findings.filter(isSecret) : result.findings;
-  const failing = gating.filter((f) => meetsThreshold(f.level, settings.failOn));
+  const failing = gating.filter((f) => (gateOnLive ? f.verification === 'live' : meetsThreshold(f.level, settings.failOn)));
   if (flags.output !== undefined && !flags.quiet) {
     const counts = LEVELS.map((l) => `${result.findings.filter((f) => f.level === l).length} ${l}`).join(', ');
     io.stderr(`nhi-steward: ${result.findings.length} finding(s) (${counts}) written to ${flags.output}\n`);
@@ -71,25 +85,27 @@ interface Scanned {
   prefix: string;
 }
 
-async function scanTarget(target: string, flags: ScanFlags, io: Io): Promise<Scanned> {
+async function scanTarget(target: string, flags: ScanFlags, io: Io, vault: SecretVault | undefined): Promise<Scanned> {
   const changeMode = flags.diff !== undefined || flags.staged === true;
+  const failOn = flags.failOn === 'live' ? undefined : flags.failOn;
+  const revealSecrets = vault?.sink;
   if (target === '-' || (await isFile(target))) {
     if (changeMode || flags.history) throw new UsageError('--diff, --staged and --history scan a folder, not a single file or standard input');
     const input = target === '-' ? await stdinInput(flags, io) : await fileInput(target);
-    const settings = await loadSettings({ dir: input.root, config: flags.config, baseline: flags.baseline, failOn: flags.failOn, mode: 'full' });
-    return { result: await scanOneFile(input.root, input.path, input.bytes, settings), settings, prefix: '' };
+    const settings = await loadSettings({ dir: input.root, config: flags.config, baseline: flags.baseline, failOn, mode: 'full' });
+    return { result: await scanOneFile(input.root, input.path, input.bytes, settings, revealSecrets), settings, prefix: '' };
   }
   const dir = resolve(target);
-  const settings = await loadSettings({ dir, config: flags.config, baseline: flags.baseline, failOn: flags.failOn, mode: changeMode ? 'pr' : 'full' });
+  const settings = await loadSettings({ dir, config: flags.config, baseline: flags.baseline, failOn, mode: changeMode ? 'pr' : 'full' });
   if (flags.history) {
-    const { result, history } = await scanHistory(dir, { settings, since: flags.since, branch: flags.branch });
+    const { result, history } = await scanHistory(dir, { settings, since: flags.since, branch: flags.branch, revealSecrets });
     const mb = (history.blobBytes / 1e6).toFixed(1);
     if (!flags.quiet) io.stderr(`nhi-steward: history: ${history.commits} commit(s), ${history.blobs} unique blob(s) (${mb} MB) scanned${history.shallow.length > 0 ? ' (shallow clone: older history not available)' : ''}\n`);
     return { result, settings, prefix: '' }; // history paths come from git trees: already repository-relative
   }
   const progress = io.progress && !flags.quiet ? createProgress(io.stderr) : undefined;
   try {
-    const { result, changedIdentities } = await scanDirectory(dir, { settings, diff: flags.diff, staged: flags.staged, gitignore: flags.gitignore, onItem: progress?.onItem });
+    const { result, changedIdentities } = await scanDirectory(dir, { settings, diff: flags.diff, staged: flags.staged, gitignore: flags.gitignore, onItem: progress?.onItem, revealSecrets });
     const staged = flags.staged && !flags.strict ? demoteIdentityRules(result) : result;
     const prefix = (await workTreeOf(dir))?.prefix ?? '';
     return { result: staged, settings, changedIdentities, prefix };

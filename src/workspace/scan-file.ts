@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scanSources } from '../core/scan.js';
 import { toSourceFile } from '../core/source.js';
-import type { ScanResult, ScanSettings } from '../core/types.js';
+import type { ScanResult, ScanSettings, SecretSink } from '../core/types.js';
 import { errnoCode } from './errors.js';
 
 /**
@@ -11,10 +11,10 @@ import { errnoCode } from './errors.js';
  * `root` still applies, so an NHI declared in the file is judged as in a full scan; only findings
  * located in the file are reported (an owners entry for NHIs elsewhere is not stale).
  */
-export async function scanOneFile(root: string, path: string, bytes: Uint8Array, settings: ScanSettings): Promise<ScanResult> {
+export async function scanOneFile(root: string, path: string, bytes: Uint8Array, settings: ScanSettings, revealSecrets?: SecretSink): Promise<ScanResult> {
   const owners = path === settings.ownersPath ? undefined : await readOwners(root, settings.ownersPath);
   const item = toSourceFile(path, bytes, settings);
-  const result = await scanSources([item], { settings, ...(owners ? { owners } : {}) });
+  const result = await scanSources([item], { settings, revealSecrets, ...(owners ? { owners } : {}) });
   const findings = result.findings.filter((f) => f.file === path && f.rule !== 'owners/stale-entry');
   return { ...result, findings };
 }
