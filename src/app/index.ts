@@ -1,7 +1,10 @@
-import type { ApplicationFunction, Context, Probot } from 'probot';
+import type { ApplicationFunction, Context, Logger, Probot, ProbotOctokit } from 'probot';
+import type { ScanSettings } from '../core/types.js';
+import { analysePullRequest } from '../github/pr-check.js';
+import type { RepoRef } from '../github/client.js';
 import { applyOwnersEdit } from '../core/policy/owners-edit.js';
 import { asClient } from '../github/client.js';
-import { handleCommandComment } from '../github/command-handler.js';
+import { handleCommandComment, type PullGaps } from '../github/command-handler.js';
 import type { CommitAccess } from '../github/pr-commits.js';
 import { runPullRequestCheck } from '../github/pull-request-job.js';
 import type { ScanQueue } from './queue.js';
@@ -62,6 +65,9 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     // Push scans go through the queue once it is connected.
     app.on('push', (context) => onPush(context, live.queue, recorded, options));
     app.on('issue_comment.created', (context) => onIssueComment(context, recorded, options));
+    // The Re-run buttons of the check (one run, or the whole suite).
+    app.on('check_run.rerequested', (context) => onRerequested(context, context.payload.check_run.head_sha, context.payload.check_run.pull_requests, options));
+    app.on('check_suite.rerequested', (context) => onRerequested(context, context.payload.check_suite.head_sha, context.payload.check_suite.pull_requests, options));
     app.on('organization.member_removed', (context) => onMemberRemoved(app, context, recorded));
     app.on(['installation.created', 'installation_repositories.added'], (context) => onInstalled(app, context, recorded, options));
 
@@ -106,28 +112,111 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
   };
 }
 
+interface RepositoryPayload {
+  name: string;
+  full_name: string;
+  owner: { login: string } | null;
+  clone_url?: string;
+  html_url: string;
+}
+
+interface PullPayload {
+  number: number;
+  commits?: number;
+  user?: { login: string } | null;
+  head: { sha: string; repo?: { full_name: string } | null };
+  base: { sha: string; repo: { full_name: string } };
+}
+
+/** What checking a pull request needs, whichever event asked for it. */
+interface PullCheckContext {
+  octokit: ProbotOctokit;
+  log: Logger;
+  repository: RepositoryPayload;
+  options: AppOptions;
+}
+
+function repoOf(repository: RepositoryPayload): RepoRef {
+  return { owner: repository.owner?.login ?? repository.full_name.split('/')[0], repo: repository.name };
+}
+
 async function onPullRequest(context: Context<'pull_request'>, options: AppOptions): Promise<void> {
-  const { pull_request: pr, repository } = context.payload;
-  const repo = { owner: repository.owner.login, repo: repository.name };
-  const { settings, errors } = await loadSettings(context.octokit, repo);
+  await checkPull({ octokit: context.octokit, log: context.log, repository: context.payload.repository, options }, context.payload.pull_request);
+}
+
+async function checkPull(ctx: PullCheckContext, pr: PullPayload): Promise<void> {
+  const { octokit, log } = ctx;
+  const repo = repoOf(ctx.repository);
+  const { settings, errors } = await loadSettings(octokit, repo);
   const fromFork = pr.head.repo?.full_name !== pr.base.repo.full_name;
   const result = await runPullRequestCheck({
-    client: asClient(context.octokit),
+    client: asClient(octokit),
     repo,
     pull: { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, author: pr.user?.login },
     settings,
     configErrors: errors,
     readOnly: fromFork,
     verdicts: settings.verify?.enabled ? await appVerdictCache() : undefined,
-    log: (line) => context.log.info({ pull: pr.number }, line),
-    commits: await commitsFor(context, pr.commits, options),
+    log: (line) => log.info({ pull: pr.number }, line),
+    commits: await commitsFor(ctx, pr.commits),
   });
-  context.log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length }, 'NHI hygiene check completed');
+  log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length }, 'NHI hygiene check completed');
 }
 
-async function commitsFor(context: Context<'pull_request'>, count: number | undefined, options: AppOptions): Promise<(CommitAccess & { count: number }) | undefined> {
+/**
+ * Re-run: the open pull requests whose head is `headSha` are checked again. The payload lists
+ * them, except for PRs from forks, which are looked up by commit.
+ */
+async function onRerequested(context: Context<'check_run.rerequested' | 'check_suite.rerequested'>, headSha: string, listed: Array<{ number: number }>, options: AppOptions): Promise<void> {
+  const { repository } = context.payload;
+  const repo = repoOf(repository);
+  const client = asClient(context.octokit);
+  let numbers = listed.map((p) => p.number);
+  if (numbers.length === 0) {
+    const associated = await client.paginate<any>('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', { ...repo, commit_sha: headSha, per_page: 100 });
+    numbers = associated.filter((p) => p.state === 'open').map((p) => p.number);
+  }
+  for (const number of [...new Set(numbers)]) {
+    const { data: pr } = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...repo, pull_number: number });
+    // A re-run of an old commit's check: the PR has moved on, and its head has (or will get) its own check.
+    if (pr.state !== 'open' || pr.head.sha !== headSha) continue;
+    await checkPull({ octokit: context.octokit, log: context.log, repository, options }, pr);
+  }
+}
+
+/** At most this many open PRs are re-checked when the owners file changes (most recently updated first). */
+export const MAX_OWNERS_RECHECKS = 20;
+const rechecks = new Map<string, Promise<void>>();
+
+/**
+ * The owners file changed on the default branch: the verdict of open PRs may have changed with
+ * it (an NHI now has an owner), so they are checked again: bounded, and one repository's
+ * re-checks queued behind each other, off the webhook's response path.
+ */
+function recheckOpenPulls(ctx: PullCheckContext): Promise<void> {
+  const { octokit, log } = ctx;
+  const repo = repoOf(ctx.repository);
+  const key = `${repo.owner}/${repo.repo}`;
+  const run = async () => {
+    const client = asClient(octokit);
+    const { data: pulls } = await client.request('GET /repos/{owner}/{repo}/pulls', { ...repo, state: 'open', sort: 'updated', direction: 'desc', per_page: MAX_OWNERS_RECHECKS });
+    for (const pr of pulls as PullPayload[]) await checkPull(ctx, pr);
+    log.info({ repository: key, pulls: pulls.length }, 'owners file changed: open pull requests re-checked');
+  };
+  const next = (rechecks.get(key) ?? Promise.resolve()).then(run).catch((error) => log.error({ repository: key, err: error }, 'could not re-check open pull requests'));
+  rechecks.set(key, next);
+  void next.finally(() => rechecks.get(key) === next && rechecks.delete(key));
+  return next;
+}
+
+/** Waits for the queued owners-file re-checks (tests, graceful shutdown). */
+export function ownersRechecksSettled(): Promise<void> {
+  return Promise.all([...rechecks.values()]).then(() => undefined);
+}
+
+async function commitsFor(ctx: PullCheckContext, count: number | undefined): Promise<(CommitAccess & { count: number }) | undefined> {
   if (!count || count <= 1) return undefined;
-  const access = await commitAccess(context.octokit as never, context.payload.repository, options);
+  const access = await commitAccess(ctx.octokit as never, { ...ctx.repository, owner: { login: repoOf(ctx.repository).owner } }, ctx.options);
   return access ? { ...access, count } : undefined;
 }
 
@@ -137,6 +226,10 @@ async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, ga
   if (payload.ref !== defaultRef || payload.deleted || /^0+$/.test(payload.after)) return;
   // Every pushed commit, not only the tree at `after`: a secret added and removed in the push counts.
   const before = /^[0-9a-f]{40,64}$/.test(payload.before) && !/^0+$/.test(payload.before) ? payload.before : undefined;
+  const repo = repoOf(payload.repository);
+  const { settings } = await loadSettings(context.octokit, repo);
+  const touched = payload.commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]);
+  if (touched.includes(settings.ownersPath)) void recheckOpenPulls({ octokit: context.octokit, log: context.log, repository: payload.repository, options });
   if (queue && payload.installation) {
     // One job per pushed commit: a redelivery, or the same push reaching two replicas, is kept once.
     await queue.enqueuePush({ installationId: payload.installation.id, repository: payload.repository as any, sha: payload.after, before, commits: payload.commits?.length });
@@ -149,10 +242,13 @@ async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, ga
 
 async function onIssueComment(context: Context<'issue_comment.created'>, gate: ScheduleGate, options: AppOptions): Promise<void> {
   const { issue, comment, repository } = context.payload;
-  if (issue.pull_request) return;
   const repo = { owner: repository.owner.login, repo: repository.name };
   const { settings } = await loadSettings(context.octokit, repo);
+  // On a pull request, commands apply to the NHIs its check found without owner or rotation.
+  let gaps: Promise<PullGaps> | undefined;
+  const pull = issue.pull_request ? () => (gaps ??= pullGaps(context.octokit, repo, issue.number, settings)) : undefined;
   await handleCommandComment({
+    ...(pull ? { pull } : {}),
     client: asClient(context.octokit),
     repo,
     defaultBranch: repository.default_branch,
@@ -171,6 +267,15 @@ async function onIssueComment(context: Context<'issue_comment.created'>, gate: S
   });
 }
 
+/** The NHIs a pull request's check blames: unowned ones and credentials without rotation. */
+async function pullGaps(octokit: ProbotOctokit, repo: RepoRef, number: number, settings: ScanSettings): Promise<PullGaps> {
+  const client = asClient(octokit);
+  const { data: pr } = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...repo, pull_number: number });
+  const analysis = await analysePullRequest(client, repo, { number, headSha: pr.head.sha, baseSha: pr.base.sha, author: pr.user?.login }, { ...settings, mode: 'pr' });
+  const byRule = (rule: string) => analysis.result.findings.filter((f) => f.rule === rule && f.identityId).map((f) => ({ identityId: f.identityId!, file: f.file }));
+  return { unowned: byRule('identity/unowned'), noRotation: byRule('credential/no-rotation') };
+}
+
 async function onMemberRemoved(app: Probot, context: Context<'organization.member_removed'>, gate: ScheduleGate): Promise<void> {
   const login = context.payload.membership.user?.login;
   if (!login) return;
@@ -178,8 +283,9 @@ async function onMemberRemoved(app: Probot, context: Context<'organization.membe
 }
 
 async function onInstalled(app: Probot, context: Context<'installation.created' | 'installation_repositories.added'>, gate: ScheduleGate, options: AppOptions): Promise<void> {
-  // The first scan of a repository also reads its history (docs/history.md).
-  for (const target of await scanTargets(app, context.payload.installation.id, [], gate, options)) await target.run();
+  // First contact: one onboarding PR per repository that needs one, no issue storm (onboarding.ts);
+  // the first scan of a repository also reads its history (docs/history.md).
+  for (const target of await scanTargets(app, context.payload.installation.id, [], gate, { history: options, onboard: true })) await target.run();
 }
 
 export default createApp({

@@ -32,6 +32,8 @@ export interface ScanExtras {
   pushed?: { access: CommitAccess; before: string; count: number };
   /** The default branch's history and the open pull requests' heads. */
   history?: CommitAccess;
+  /** First contact (installation): open the onboarding PR when the repository needs one. */
+  onboard?: boolean;
 }
 
 /** How the App reaches a repository's git data: the clone URL and the installation token. */
@@ -82,11 +84,12 @@ export async function scanRepository(octokit: ProbotOctokit, repository: Reposit
     extend: extras.pushed || extras.history ? extend : undefined,
     verdicts: settings.verify?.enabled ? await appVerdictCache() : undefined,
     log: (line) => log.info({ repository: key }, line),
+    ...(extras.onboard && repository.default_branch ? { onboard: { defaultBranch: repository.default_branch } } : {}),
   });
   for (const note of notes) log.info({ repository: key }, note);
   gate?.clock.record(key);
   if (job.verification) log.info({ repository: key, ...job.verification }, 'secrets verified');
-  log.info({ repository: key, sha, findings: job.result.findings.length, created: job.sync?.created.length, closed: job.sync?.closed.length }, 'full scan completed');
+  log.info({ repository: key, sha, findings: job.result.findings.length, created: job.sync?.created.length, closed: job.sync?.closed.length, onboarding: job.onboarding?.number }, 'full scan completed');
   return { ...job, notes };
 }
 
@@ -94,7 +97,7 @@ export async function scanRepository(octokit: ProbotOctokit, repository: Reposit
  * Every repository of every installation (or of one), as scheduler targets. Archived and empty
  * repositories are left out.
  */
-export async function scanTargets(app: Probot, installationId?: number, departed: string[] = [], gate?: ScheduleGate, history?: CloneSettings): Promise<ScheduledTarget[]> {
+export async function scanTargets(app: Probot, installationId?: number, departed: string[] = [], gate?: ScheduleGate, first: { history?: CloneSettings; onboard?: boolean } = {}): Promise<ScheduledTarget[]> {
   const appOctokit = await app.auth();
   const installations: { id: number }[] = installationId ? [{ id: installationId }] : await appOctokit.paginate('GET /app/installations', { per_page: 100 });
   const targets: ScheduledTarget[] = [];
@@ -107,8 +110,8 @@ export async function scanTargets(app: Probot, installationId?: number, departed
         key: repository.full_name,
         run: async () => {
           const { data: ref } = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner: repository.owner.login, repo: repository.name, ref: `heads/${repository.default_branch}` });
-          const access = history ? await commitAccess(octokit, repository, history) : undefined;
-          await scanRepository(octokit, repository, ref.object.sha, app.log, departed, gate, { history: access });
+          const access = first.history ? await commitAccess(octokit, repository, first.history) : undefined;
+          await scanRepository(octokit, repository, ref.object.sha, app.log, departed, gate, { history: access, onboard: first.onboard });
         },
       });
     }

@@ -3,6 +3,7 @@ import type { GitHubClient, RepoRef } from './client.js';
 import { scanRepositoryTarball } from './full-scan.js';
 import type { SyncReport } from './issue-adapter.js';
 import { formerMembers, orphanedFindings, userOwners } from './offboarding.js';
+import { openOnboardingPullRequest, type Onboarding } from './onboarding.js';
 import { syncScanIssues } from './scan-sync.js';
 import { runVerification, SecretVault, type VerdictCache, type VerifySummary } from '../verify/index.js';
 
@@ -24,6 +25,8 @@ export interface ScanJob {
    * history (docs/history.md). `reveal` is the verification sink, when verification is on.
    */
   extend?: (result: ScanResult, reveal?: SecretSink) => Promise<ScanResult>;
+  /** First contact (installation): open the onboarding PR when the repository needs one. */
+  onboard?: { defaultBranch: string };
   /** With `verify: on` in the config: verdicts kept across scans (the App: one check per secret per day). */
   verdicts?: VerdictCache;
   /** Verification notes (endpoint overrides, by host only); never a secret. */
@@ -35,6 +38,7 @@ export interface ScanJobResult {
   /** Set when the repository's config switched live verification on. */
   verification?: VerifySummary;
   sync?: SyncReport;
+  onboarding?: Onboarding;
 }
 
 /** A full scan of one commit, offboarding checks, then the issue and dashboard sync. */
@@ -50,6 +54,7 @@ export async function runRepositoryScan(job: ScanJob): Promise<ScanJobResult> {
     for (const finding of orphans) result.inventory.find((e) => e.id === finding.identityId)?.findings.push(finding.rule);
   }
   if (job.issues === false) return { result, verification };
+  const onboarding = job.onboard ? await openOnboardingPullRequest(job.client, job.repo, job.onboard.defaultBranch, job.sha, result, job.settings) : undefined;
   const sync = await syncScanIssues(job.client, job.repo, result, { htmlUrl: job.htmlUrl, sha: job.sha }, job.settings);
-  return { result, sync, verification };
+  return { result, sync, verification, ...(onboarding ? { onboarding } : {}) };
 }

@@ -30,6 +30,13 @@ export const pullRoutes: Record<string, Handler> = {
     );
     return paginate(ctx, pulls.reverse().map((i) => pullShape(ctx.baseUrl, ctx.state, repo, i)));
   },
+  // Open and closed PRs whose head branch points at the commit (fork heads are not modelled).
+  'repos/list-pull-requests-associated-with-commit': (ctx) => {
+    const repo = repoOf(ctx);
+    const sha = String(ctx.params.commit_sha);
+    const pulls = [...repo.issues.values()].filter((i) => i.pull && repo.git.refs.get(`refs/heads/${i.pull.head}`) === sha);
+    return paginate(ctx, pulls.map((i) => pullShape(ctx.baseUrl, ctx.state, repo, i)));
+  },
   'pulls/list-files': (ctx) => {
     const repo = repoOf(ctx);
     const p = pullOf(ctx, repo).pull!;
