@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { IdentityRecord, Level, OwaspNhi, ScanSettings, UsedBy } from '../types.js';
 import { isPast } from './duration.js';
 import { longLivedKey, NHI_RULE_OWASP, overprivileged, secretExposure } from './nhi-rules.js';
+import { codeownersFor, type Codeowners } from './codeowners.js';
 import type { OwnersEntry } from './owners-file.js';
 
 /** What a per-NHI rule sees. */
@@ -17,6 +18,8 @@ export interface RuleFacts {
   entry?: OwnersEntry;
   ownersPath: string;
   settings: ScanSettings;
+  /** The repository's CODEOWNERS, for owner suggestions. */
+  codeowners?: Codeowners;
 }
 
 export interface RuleHit {
@@ -72,20 +75,28 @@ export function policyRule(id: string): PolicyRule {
 
 // ---------------------------------------------------------------------------------------------
 
-function unowned({ record, entry, ownersPath }: RuleFacts): RuleHit | undefined {
+function unowned({ record, entry, ownersPath, codeowners }: RuleFacts): RuleHit | undefined {
   if (entry) return undefined;
+  const suggestion = codeownersFor(codeowners, record.file);
+  const hint = suggestion ? ` (${codeowners!.path} gives ${record.file} to ${suggestion.owners.join(' ')})` : '';
   return {
-    message: `${record.id} has no owner: add an entry to ${ownersPath} with match: "${record.id}" and an owner (@user, @org/team or an email)`,
-    data: { snippet: ownersSnippet(record) },
+    message: `${record.id} has no owner: add an entry to ${ownersPath} with match: "${record.id}" and an owner (@user, @org/team or an email)${hint}`,
+    data: { snippet: ownersSnippet(record, codeowners), ...(suggestion ? { suggestedOwner: suggestion.owners[0] } : {}) },
   };
 }
 
-/** A ready-to-paste entry for the `identities:` list; the @TODO owner fails validation until filled. */
-export function ownersSnippet(record: IdentityRecord): string {
+/**
+ * A ready-to-paste entry for the `identities:` list. The owner is the CODEOWNERS owner of the
+ * declaring file when there is one (marked as a suggestion), else @TODO, which fails validation until filled.
+ */
+export function ownersSnippet(record: IdentityRecord, codeowners?: Codeowners): string {
+  const suggestion = codeownersFor(codeowners, record.file);
   const lines = [
     `  # ${record.file}:${record.line}`,
     `  - match: ${JSON.stringify(record.id)}`,
-    `    owner: "@TODO"   # @user, @org/team or an email`,
+    suggestion
+      ? `    owner: ${JSON.stringify(suggestion.owners[0])}   # suggested by ${codeowners!.path}:${suggestion.line}: confirm`
+      : `    owner: "@TODO"   # @user, @org/team or an email`,
   ];
   if (record.kind === 'credential' && !record.rotationEvidence) lines.push(`    # rotation: 90d   # how often it is rotated: 30d, 90d, 1y, ephemeral, managed, or never (+ justification, review-by)`);
   return `${lines.join('\n')}\n`;
