@@ -73,11 +73,33 @@ function extractTemplate(t: Template, depth: number): IdentityRecord[] {
   for (const [logicalId, resource] of Object.entries(t.resources)) {
     const type = asText(asMapping(resource)?.Type) ?? '';
     // A stack set or stack whose template is written inline is its own stack: `<template>/<LogicalId>`.
-    const body = asMapping(asMapping(properties(resource).TemplateBody)?.Resources);
-    if (!body || depth >= MAX_NESTING || (type !== 'AWS::CloudFormation::StackSet' && type !== 'AWS::CloudFormation::Stack')) continue;
-    nested.push(...extractTemplate(t.nested(logicalId, body), depth + 1));
+    if (depth >= MAX_NESTING || (type !== 'AWS::CloudFormation::StackSet' && type !== 'AWS::CloudFormation::Stack')) continue;
+    const props = properties(resource);
+    const body = asMapping(asMapping(props.TemplateBody)?.Resources);
+    if (body) nested.push(...extractTemplate(t.nested(logicalId, body), depth + 1));
+    else if (typeof props.TemplateBody === 'string') nested.push(...extractTextBody(t, logicalId, props, props.TemplateBody, depth));
   }
   return [...t.records.values(), ...nested];
+}
+
+/**
+ * A `TemplateBody: |` block holding a template as text: read it as a template of its own, its
+ * lines shifted to where the block starts (exact for YAML block scalars). Its parse errors are
+ * not reported: the text may be a fragment meant for another tool.
+ */
+function extractTextBody(t: Template, logicalId: string, props: Mapping, text: string, depth: number): IdentityRecord[] {
+  if (!text.includes('Resources')) return [];
+  const inner = parseTemplate({ path: t.file, content: text }).template;
+  if (!inner) return [];
+  const offset = t.propertyLine(logicalId, props, 'TemplateBody');
+  const shifted: Template = {
+    ...inner,
+    stack: `${t.stack}/${logicalId}`,
+    line: (id) => inner.line(id) + offset,
+    propertyLine: (id, p, key) => inner.propertyLine(id, p, key) + offset,
+  };
+  shifted.nested = (id, body) => inner.nested(id, body);
+  return extractTemplate(shifted, depth + 1);
 }
 
 function parseTemplate(file: SourceFile): { template?: Template; errors: ExtractError[] } {

@@ -120,3 +120,12 @@ describe('cloudformation nested templates written inline', () => {
     expect(records[2].usedBy.map((u) => u.id)).toEqual(['cloudformation:AWS::IAM::User/org/set/Common/Bot']);
   });
 });
+
+describe('cloudformation nested template as text', () => {
+  it('a TemplateBody block scalar is read as its own stack, lines shifted to the block', () => {
+    const content = 'Resources:\n  Set:\n    Type: AWS::CloudFormation::StackSet\n    Properties:\n      TemplateBody: |\n        AWSTemplateFormatVersion: "2010-09-09"\n        Resources:\n          ReplicationRole:\n            Type: AWS::IAM::Role\n';
+    const { records, errors } = extractCloudFormation({ path: 'org/set.yaml', content });
+    expect(errors).toEqual([]);
+    expect(records.map((r) => [r.id, r.line])).toEqual([['cloudformation:AWS::IAM::Role/org/set/Set/ReplicationRole', 8]]);
+  });
+});
