@@ -75,7 +75,7 @@ function toFinding(rule: PolicyRule, hit: RuleHit, record: IdentityRecord, setti
   const location = hit.location ?? { file: record.file, line: record.line, column: 1 };
   return {
     rule: rule.id,
-    level: (settings.rules?.[rule.id] as Level | undefined) ?? rule.level(settings),
+    level: (settings.rules?.[rule.id] as Level | undefined) ?? hit.level ?? rule.level(settings),
     ...location,
     message: hit.message,
     fingerprint: hit.key === undefined ? policyFingerprint(rule.id, record.id) : policyFingerprint(rule.id, record.id, hit.key),

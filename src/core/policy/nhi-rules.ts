@@ -134,6 +134,8 @@ export function longLivedKey({ record }: RuleFacts): RuleHit | undefined {
 // ---------------------------------------------------------------------------------------------
 
 export function secretExposure({ record }: RuleFacts): RuleHit[] {
+  // A secret read only as a role ARN or provider name (kind config) exposes nothing secret.
+  if (record.kind !== 'credential') return [];
   const exposures = (record.attributes.exposures as Exposure[] | undefined) ?? [];
   return exposures.map((e): RuleHit => {
     const location = { file: e.file, line: e.line, column: 1 };
@@ -151,6 +153,7 @@ export function secretExposure({ record }: RuleFacts): RuleHit[] {
       owasp: ['NHI3', 'NHI2'],
       location,
       key: `${e.file}\0${e.action}`,
+      level: 'warning',
       data: { job: e.job, kind: e.kind, action: e.action },
     };
   });

@@ -29,6 +29,8 @@ export interface RuleHit {
   location?: { file: string; line: number; column: number };
   /** Tells apart several hits of one rule on one NHI (each grant, each exposure) in fingerprints. */
   key?: string;
+  /** A level for this hit instead of the rule's default (the config's `rules:` still wins). */
+  level?: Level;
   data?: Record<string, unknown>;
 }
 
@@ -47,6 +49,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   { id: 'identity/shared', scope: 'identity', owasp: ['NHI9'], level: () => 'warning', check: shared },
   { id: 'identity/overprivileged', scope: 'identity', owasp: NHI_RULE_OWASP['identity/overprivileged'], level: () => 'warning', check: overprivileged },
   { id: 'credential/long-lived-key', scope: 'identity', owasp: NHI_RULE_OWASP['credential/long-lived-key'], level: () => 'notice', check: longLivedKey },
+  // error for pull_request_target runs of PR code; each hit on a tag-pinned action says warning.
   { id: 'workflow/secret-exposure', scope: 'identity', owasp: NHI_RULE_OWASP['workflow/secret-exposure'], level: () => 'error', check: secretExposure },
   { id: 'identity/dangling-reference', scope: 'identity', owasp: NHI_RULE_OWASP['identity/dangling-reference'], level: () => 'notice' },
   { id: 'owners/invalid', scope: 'owners', owasp: [], level: () => 'error' },
