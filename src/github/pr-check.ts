@@ -8,6 +8,7 @@ import type { Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettin
 import { conclusionFor, toAnnotations, type CheckOutcome } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { getFileBytes, getFileText } from './contents.js';
+import { CODEOWNERS_PATHS } from '../core/policy/codeowners.js';
 import { readPatch } from './patch.js';
 
 export interface PullRequestRef {
@@ -59,6 +60,8 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
   };
   const files = await counted(client.paginate<PullFile>('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...repo, pull_number: pull.number, per_page: 100 }));
   const owners = await counted(getFileText(client, repo, settings.ownersPath, pull.headSha));
+  // CODEOWNERS names a suggested owner in the snippet for an unowned NHI (GitHub's first location only).
+  const codeowners = await counted(getFileText(client, repo, CODEOWNERS_PATHS[0], pull.headSha));
 
   const sources: (SourceFile | Skipped)[] = [];
   const baseRecords: IdentityRecord[] = [];
@@ -123,6 +126,7 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
     settings: { ...settings, mode: 'pr' },
     owners: owners === undefined ? undefined : { path: settings.ownersPath, content: owners },
     changedIdentities: changedIds,
+    ...(codeowners !== undefined ? { codeowners: { path: CODEOWNERS_PATHS[0], content: codeowners } } : {}),
   });
   // Entries can look stale against the few files a PR touches; staleness is a full-scan verdict.
   // Owners-file errors are the PR's business only when the PR edits that file.
