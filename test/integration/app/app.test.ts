@@ -119,7 +119,7 @@ describe('the App over real HTTP', () => {
     assertNoLeak();
   });
 
-  it('1b. the snippet for an unowned NHI suggests the CODEOWNERS owner of its file', async () => {
+  it('1c. the snippet for an unowned NHI suggests the CODEOWNERS owner of its file', async () => {
     const { payload } = openPull('feature/billing-codeowners', { 'k8s/billing.yaml': NEW_SERVICE_ACCOUNT, '.github/CODEOWNERS': '*  @acme/platform\nk8s/  @acme/sre\n' });
     await app.deliver('pull_request', payload);
     const run = checkRuns().at(-1)!;
