@@ -60,8 +60,6 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
   };
   const files = await counted(client.paginate<PullFile>('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...repo, pull_number: pull.number, per_page: 100 }));
   const owners = await counted(getFileText(client, repo, settings.ownersPath, pull.headSha));
-  // CODEOWNERS names a suggested owner in the snippet for an unowned NHI (GitHub's first location only).
-  const codeowners = await counted(getFileText(client, repo, CODEOWNERS_PATHS[0], pull.headSha));
 
   const sources: (SourceFile | Skipped)[] = [];
   const baseRecords: IdentityRecord[] = [];
@@ -121,6 +119,9 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
   const declared = new Set([...baseRecords, ...headRecords].map((r) => r.id));
   const regranted = changedTargets(baseRefs, headRefs).filter((id) => !declared.has(id));
   const changedIds = new Set([...diff.added, ...diff.changed].map((r) => r.id));
+  // CODEOWNERS names a suggested owner in the snippet for an unowned NHI (GitHub's first location
+  // only); read only when the PR touches an NHI at all.
+  const codeowners = changedIds.size > 0 ? await counted(getFileText(client, repo, CODEOWNERS_PATHS[0], pull.headSha)) : undefined;
   sources.sort((a, b) => (a.path < b.path ? -1 : 1));
   const result = await scanSources(sources, {
     settings: { ...settings, mode: 'pr' },

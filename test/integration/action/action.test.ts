@@ -118,12 +118,14 @@ describe('the bundled Action as a child process', () => {
     const ws = repo({ base: GAPS_FILES });
     const first = await runSchedule(ws, { issues: 'on' });
     expect(first.code).toBe(1); // the embedded secret is an error; fail-on defaults to error
-    expect(first.outputs).toEqual({ findings: '4', secrets: '1', unowned: '2', 'no-rotation': '1', 'sarif-file': join(ws.workspace, 'nhi-steward.sarif') });
+    // The access key also raises the credential/long-lived-key notice (docs/rules.md).
+    expect(first.outputs).toEqual({ findings: '5', secrets: '1', unowned: '2', 'no-rotation': '1', 'sarif-file': join(ws.workspace, 'nhi-steward.sarif') });
     expect(first.annotations.map((a) => [a.kind, a.properties.title, a.properties.file, a.properties.line])).toEqual([
       ['error', 'secret/github-classic-pat', 'scripts/deploy.sh', '2'],
       ['warning', 'identity/unowned', 'infra/iam.tf', '1'],
       ['warning', 'credential/no-rotation', 'infra/iam.tf', '5'],
       ['warning', 'identity/unowned', 'infra/iam.tf', '5'],
+      ['notice', 'credential/long-lived-key', 'infra/iam.tf', '5'],
     ]);
     expect(first.stdout).toContain('Issues: 3 opened, 0 updated, 0 reopened, 0 closed.');
     const issues = [...double.state.repo(REPO).issues.values()].filter((i) => !i.pull);
