@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { minimatch } from 'minimatch';
+import { Minimatch } from 'minimatch';
 import { KustomizeNamespaces } from './identities/kustomize.js';
 import { danglingReferences, linkReferences } from './identities/link.js';
 import { CODEOWNERS_PATHS, parseCodeowners } from './policy/codeowners.js';
@@ -10,7 +10,7 @@ import { evaluatePolicy } from './policy/evaluate.js';
 import { createParallelSecretScanner, type ParallelOptions } from './parallel/pool.js';
 import { activeDetectorCount } from './secrets/engine.js';
 import { quoteErrorMessage } from './secrets/redact.js';
-import type { ExtractError, Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, Skipped, SourceFile } from './types.js';
+import type { ExtractError, Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, SecretSink, Skipped, SourceFile } from './types.js';
 
 export interface ScanOptions {
   settings: ScanSettings;
@@ -22,6 +22,11 @@ export interface ScanOptions {
   changedIdentities?: ReadonlySet<string>;
   /** Worker threads for secrets scanning; defaults start `cores - 1` workers for large trees. */
   parallel?: ParallelOptions;
+  /**
+   * Live verification only (src/verify): receives each reported secret's value(s). Never set it
+   * unless the user switched verification on; the values must not reach any output.
+   */
+  revealSecrets?: SecretSink;
 }
 
 export type SourceItem = SourceFile | Skipped;
@@ -50,7 +55,7 @@ export async function scanSources(
   let bytes = 0;
 
   // Secrets run in worker threads once the tree is large (both cores); results come back sorted.
-  const secrets = createParallelSecretScanner(settings, options.parallel);
+  const secrets = createParallelSecretScanner(settings, options.revealSecrets ? { ...options.parallel, reveal: options.revealSecrets } : options.parallel);
   for await (const item of sources) {
     if (!('content' in item)) {
       skipped.push(item);
@@ -136,7 +141,20 @@ function danglingFindings(records: IdentityRecord[], references: IdentityReferen
 }
 
 export function isIgnored(path: string, settings: Pick<ScanSettings, 'pathsIgnore'>): boolean {
-  return settings.pathsIgnore.some((glob) => minimatch(path, glob, { dot: true }));
+  for (const glob of settings.pathsIgnore) if (compiledGlob(glob).match(path)) return true;
+  return false;
+}
+
+/** Each `paths-ignore` glob is compiled once, not once per path. */
+const globCache = new Map<string, Minimatch>();
+function compiledGlob(glob: string): Minimatch {
+  let compiled = globCache.get(glob);
+  if (!compiled) {
+    if (globCache.size >= 1024) globCache.clear();
+    compiled = new Minimatch(glob, { dot: true });
+    globCache.set(glob, compiled);
+  }
+  return compiled;
 }
 
 /** Runs every extractor that claims the file; a parse error becomes a finding, never a crash. */
