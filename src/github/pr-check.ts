@@ -9,6 +9,7 @@ import { conclusionFor, toAnnotations, type CheckOutcome } from './check-run.js'
 import type { GitHubClient, RepoRef } from './client.js';
 import { getFileBytes, getFileText } from './contents.js';
 import { CODEOWNERS_PATHS } from '../core/policy/codeowners.js';
+import { ROLE_RULES_PREFIX } from '../core/identities/link.js';
 import { readPatch } from './patch.js';
 
 export interface PullRequestRef {
@@ -152,7 +153,8 @@ export function changedTargets(base: IdentityReference[], head: IdentityReferenc
   const after = summarise(head);
   const targets = new Set([...before.keys(), ...after.keys()]);
   const same = (a = new Set<string>(), b = new Set<string>()) => a.size === b.size && [...a].every((x) => b.has(x));
-  return [...targets].filter((t) => !same(before.get(t), after.get(t))).sort();
+  // Role rules (ROLE_RULES_PREFIX) are no NHI: nobody owns them, so nobody is asked to review.
+  return [...targets].filter((t) => !t.startsWith(ROLE_RULES_PREFIX) && !same(before.get(t), after.get(t))).sort();
 }
 
 function keepInPullRequest(finding: Finding, touchesOwners: boolean): boolean {

@@ -229,6 +229,15 @@ export const samples: Record<string, RuleSample[]> = {
       expect: ['k8s/rbac.yaml:5', 'k8s/rbac.yaml:28'],
     },
     {
+      name: 'Kubernetes: a wildcard ClusterRole in one file, bound in another (a Helm chart split by kind)',
+      files: [
+        { path: 'chart/templates/clusterrole.yaml', content: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: operator\nrules:\n  - apiGroups: ["*"]\n    resources: ["*"]\n    verbs: ["get", "list"]\n' },
+        { path: 'chart/templates/binding.yaml', content: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: operator\nroleRef:\n  kind: ClusterRole\n  name: operator\nsubjects:\n  - kind: ServiceAccount\n    name: operator\n    namespace: ops\n' },
+        { path: 'chart/templates/sa.yaml', content: 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: operator\n  namespace: ops\n' },
+      ],
+      expect: ['chart/templates/binding.yaml:5'],
+    },
+    {
       name: 'Kubernetes control: a Role to read ConfigMaps, the view ClusterRole',
       files: [{ path: 'k8s/app.yaml', content: 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app, namespace: web}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: read-config, namespace: web}\nrules:\n  - apiGroups: [""]\n    resources: [configmaps]\n    verbs: [get, list, watch]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: app-read, namespace: web}\nroleRef: {kind: Role, name: read-config}\nsubjects: [{kind: ServiceAccount, name: app}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: app-view}\nroleRef: {kind: ClusterRole, name: view}\nsubjects: [{kind: ServiceAccount, name: app, namespace: web}]\n' }],
       expect: [],
