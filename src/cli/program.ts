@@ -86,6 +86,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('[dir]', 'folder to scan', '.')
     .option('-o, --output <file>', 'where to write it ("-" for stdout; default: DIR/.github/nhi-owners.yml)')
     .option('--force', 'overwrite an existing file')
+    .option('--update', 'append entries for NHIs the existing file does not cover, leaving the rest of it byte for byte')
     .addOption(configOption())
     .addOption(gitignoreOption())
     .action(async (dir: string, flags) => setExit(await ownersInitCommand(dir, flags, io)));

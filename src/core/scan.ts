@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Minimatch } from 'minimatch';
 import { KustomizeNamespaces } from './identities/kustomize.js';
 import { danglingReferences, linkReferences } from './identities/link.js';
+import { CODEOWNERS_PATHS, parseCodeowners } from './policy/codeowners.js';
 import { nearestIds } from './policy/did-you-mean.js';
 import { policyFingerprint, policyRule } from './policy/rules.js';
 import { extractors } from './identities/registry.js';
@@ -15,6 +16,8 @@ export interface ScanOptions {
   settings: ScanSettings;
   /** Owners file; when absent, a file at `settings.ownersPath` among the sources is used. */
   owners?: { path: string; content: string };
+  /** CODEOWNERS text; when absent, the first of CODEOWNERS_PATHS among the sources is used. */
+  codeowners?: { path: string; content: string };
   /** PR mode: ids of NHIs new or changed by the PR. Unchanged NHIs raise no identity findings. */
   changedIdentities?: ReadonlySet<string>;
   /** Worker threads for secrets scanning; defaults start `cores - 1` workers for large trees. */
@@ -47,6 +50,7 @@ export async function scanSources(
   let owners = options.owners;
   /** PR mode: lines each file adds, so a dangling reference is blamed only where the change wrote it. */
   const added = new Map<string, ReadonlySet<number>>();
+  const codeownersFiles = new Map<string, string>();
   let files = 0;
   let bytes = 0;
 
@@ -62,6 +66,7 @@ export async function scanSources(
     bytes += item.content.length;
     if (!owners && item.path === settings.ownersPath) owners = { path: item.path, content: item.content };
     if (item.addedLines) added.set(item.path, item.addedLines);
+    if ((CODEOWNERS_PATHS as readonly string[]).includes(item.path)) codeownersFiles.set(item.path, item.content);
     secrets.add(item);
     const extracted = extractIdentities(item);
     records.push(...extracted.records);
@@ -75,7 +80,9 @@ export async function scanSources(
   linkReferences(records, references);
   findings.push(...danglingFindings(records, references, settings, added));
 
-  const policy = evaluatePolicy({ records, owners, settings, changed: options.changedIdentities });
+  const codeownersPath = CODEOWNERS_PATHS.find((path) => codeownersFiles.has(path));
+  const codeowners = options.codeowners ?? (codeownersPath ? { path: codeownersPath, content: codeownersFiles.get(codeownersPath)! } : undefined);
+  const policy = evaluatePolicy({ records, owners, settings, changed: options.changedIdentities, codeowners: codeowners && parseCodeowners(codeowners.path, codeowners.content) });
   findings.push(...policy.findings);
   const kept = relevel(findings, settings).filter((f) => !settings.baseline.has(f.fingerprint));
   kept.sort(compareFindings);

@@ -8,6 +8,8 @@ import type { Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettin
 import { conclusionFor, toAnnotations, type CheckOutcome } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { getFileBytes, getFileText } from './contents.js';
+import { CODEOWNERS_PATHS } from '../core/policy/codeowners.js';
+import { ROLE_RULES_PREFIX } from '../core/identities/link.js';
 import { readPatch } from './patch.js';
 
 export interface PullRequestRef {
@@ -118,11 +120,15 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
   const declared = new Set([...baseRecords, ...headRecords].map((r) => r.id));
   const regranted = changedTargets(baseRefs, headRefs).filter((id) => !declared.has(id));
   const changedIds = new Set([...diff.added, ...diff.changed].map((r) => r.id));
+  // CODEOWNERS names a suggested owner in the snippet for an unowned NHI (GitHub's first location
+  // only); read only when the PR touches an NHI at all.
+  const codeowners = changedIds.size > 0 ? await counted(getFileText(client, repo, CODEOWNERS_PATHS[0], pull.headSha)) : undefined;
   sources.sort((a, b) => (a.path < b.path ? -1 : 1));
   const result = await scanSources(sources, {
     settings: { ...settings, mode: 'pr' },
     owners: owners === undefined ? undefined : { path: settings.ownersPath, content: owners },
     changedIdentities: changedIds,
+    ...(codeowners !== undefined ? { codeowners: { path: CODEOWNERS_PATHS[0], content: codeowners } } : {}),
     revealSecrets,
   });
   // Entries can look stale against the few files a PR touches; staleness is a full-scan verdict.
@@ -147,7 +153,8 @@ export function changedTargets(base: IdentityReference[], head: IdentityReferenc
   const after = summarise(head);
   const targets = new Set([...before.keys(), ...after.keys()]);
   const same = (a = new Set<string>(), b = new Set<string>()) => a.size === b.size && [...a].every((x) => b.has(x));
-  return [...targets].filter((t) => !same(before.get(t), after.get(t))).sort();
+  // Role rules (ROLE_RULES_PREFIX) are no NHI: nobody owns them, so nobody is asked to review.
+  return [...targets].filter((t) => !t.startsWith(ROLE_RULES_PREFIX) && !same(before.get(t), after.get(t))).sort();
 }
 
 function keepInPullRequest(finding: Finding, touchesOwners: boolean): boolean {

@@ -33,6 +33,8 @@ interface Template {
   secretNames: Map<string, string>;
   line(logicalId: string): number;
   propertyLine(logicalId: string, properties: Mapping, key: string): number;
+  /** The template written inline in resource `logicalId` (its `TemplateBody`), as a stack of its own. */
+  nested(logicalId: string, resources: Mapping): Template;
 }
 
 export const cloudformationExtractor: Extractor = {
@@ -47,7 +49,13 @@ export const cloudformationExtractor: Extractor = {
 export function extractCloudFormation(file: SourceFile): ExtractResult {
   const parsed = parseTemplate(file);
   if (!parsed.template) return { records: [], errors: parsed.errors };
-  const t = parsed.template;
+  return { records: extractTemplate(parsed.template, 0), errors: parsed.errors };
+}
+
+/** Nested templates written inline (a StackSet's or Stack's `TemplateBody` mapping) deeper than this are not read. */
+const MAX_NESTING = 4;
+
+function extractTemplate(t: Template, depth: number): IdentityRecord[] {
   for (const [logicalId, resource] of Object.entries(t.resources)) {
     const type = asText(asMapping(resource)?.Type);
     const declare = type ? DECLARATIONS[type] : undefined;
@@ -61,7 +69,37 @@ export function extractCloudFormation(file: SourceFile): ExtractResult {
     const type = asText(asMapping(resource)?.Type) ?? '';
     (LINKERS[type] ?? usedByEdges)(t, logicalId, properties(resource), type);
   }
-  return { records: [...t.records.values()], errors: parsed.errors };
+  const nested: IdentityRecord[] = [];
+  for (const [logicalId, resource] of Object.entries(t.resources)) {
+    const type = asText(asMapping(resource)?.Type) ?? '';
+    // A stack set or stack whose template is written inline is its own stack: `<template>/<LogicalId>`.
+    if (depth >= MAX_NESTING || (type !== 'AWS::CloudFormation::StackSet' && type !== 'AWS::CloudFormation::Stack')) continue;
+    const props = properties(resource);
+    const body = asMapping(asMapping(props.TemplateBody)?.Resources);
+    if (body) nested.push(...extractTemplate(t.nested(logicalId, body), depth + 1));
+    else if (typeof props.TemplateBody === 'string') nested.push(...extractTextBody(t, logicalId, props, props.TemplateBody, depth));
+  }
+  return [...t.records.values(), ...nested];
+}
+
+/**
+ * A `TemplateBody: |` block holding a template as text: read it as a template of its own, its
+ * lines shifted to where the block starts (exact for YAML block scalars). Its parse errors are
+ * not reported: the text may be a fragment meant for another tool.
+ */
+function extractTextBody(t: Template, logicalId: string, props: Mapping, text: string, depth: number): IdentityRecord[] {
+  if (!text.includes('Resources')) return [];
+  const inner = parseTemplate({ path: t.file, content: text }).template;
+  if (!inner) return [];
+  const offset = t.propertyLine(logicalId, props, 'TemplateBody');
+  const shifted: Template = {
+    ...inner,
+    stack: `${t.stack}/${logicalId}`,
+    line: (id) => inner.line(id) + offset,
+    propertyLine: (id, p, key) => inner.propertyLine(id, p, key) + offset,
+  };
+  shifted.nested = (id, body) => inner.nested(id, body);
+  return extractTemplate(shifted, depth + 1);
 }
 
 function parseTemplate(file: SourceFile): { template?: Template; errors: ExtractError[] } {
@@ -81,24 +119,36 @@ function parseTemplate(file: SourceFile): { template?: Template; errors: Extract
       const at = outline.keys.get(id);
       return at === undefined ? 1 : index.line(at);
     };
-    return { template: newTemplate(file.path, resources, line, (id) => line(id)), errors: [] };
+    // Nested templates have no outline of their own: their resources are placed at their parent's line.
+    const nest = (parent: Template, id: string, body: Mapping): Template => {
+      const at = parent.line(id);
+      return newTemplate(file.path, body, () => at, () => at, nest, `${parent.stack}/${id}`);
+    };
+    return { template: newTemplate(file.path, resources, line, (id) => line(id), nest), errors: [] };
   }
   const yaml = loadYaml(file.path, text, { schema: CLOUDFORMATION_SCHEMA });
   const root = asMapping(yaml.documents[0]?.value);
   const resources = asMapping(root?.Resources);
   if (!resources) return { errors: yaml.errors };
   const line = (id: string) => yaml.keyLine(resources, id, yaml.lineOf(resources, 1));
-  return { template: newTemplate(file.path, resources, line, (id, props, key) => yaml.keyLine(props, key, line(id))), errors: yaml.errors };
+  const nest = (parent: Template, id: string, body: Mapping): Template => {
+    const at = (child: string) => yaml.keyLine(body, child, yaml.lineOf(body, parent.line(id)));
+    return newTemplate(file.path, body, at, (child, props, key) => yaml.keyLine(props, key, at(child)), nest, `${parent.stack}/${id}`);
+  };
+  return { template: newTemplate(file.path, resources, line, (id, props, key) => yaml.keyLine(props, key, line(id)), nest), errors: yaml.errors };
 }
 
-function newTemplate(file: string, resources: Mapping, line: (id: string) => number, propertyLine: (id: string, props: Mapping, key: string) => number): Template {
+type Nest = (parent: Template, logicalId: string, resources: Mapping) => Template;
+
+function newTemplate(file: string, resources: Mapping, line: (id: string) => number, propertyLine: (id: string, props: Mapping, key: string) => number, nest: Nest, stack = stackOf(file)): Template {
   const secretNames = new Map<string, string>();
   for (const [id, resource] of Object.entries(resources)) {
     const r = asMapping(resource);
     const name = asText(asMapping(r?.Properties)?.Name);
     if (r?.Type === 'AWS::SecretsManager::Secret' && name) secretNames.set(name, id);
   }
-  return { file, stack: stackOf(file), resources, records: new Map(), secretNames, line, propertyLine };
+  const t: Template = { file, stack, resources, records: new Map(), secretNames, line, propertyLine, nested: (id, body) => nest(t, id, body) };
+  return t;
 }
 
 function properties(resource: unknown): Mapping {
@@ -408,6 +458,12 @@ export const samples: Array<{ name: string; path: string; input: string; ids: st
     path: 'teams/orders/template.yaml',
     input: 'Resources:\n  LambdaExecutionRole:\n    Type: AWS::IAM::Role\n',
     ids: ['cloudformation:AWS::IAM::Role/teams/orders/template/LambdaExecutionRole'],
+  },
+  {
+    name: 'a stack set whose template is written inline: its resources are a stack of their own',
+    path: 'org/stackset.yaml',
+    input: 'Resources:\n  Common:\n    Type: AWS::CloudFormation::StackSet\n    Properties:\n      TemplateBody:\n        Resources:\n          ReplicationRole:\n            Type: AWS::IAM::Role\n',
+    ids: ['cloudformation:AWS::IAM::Role/org/stackset/Common/ReplicationRole'],
   },
   {
     name: 'SAM function without Role: SAM creates <Function>Role with its Policies',

@@ -1,5 +1,5 @@
 import type { ExtractResult, Extractor, IdentityRecord, IdentityReference, SourceFile, UsedBy } from '../types.js';
-import { linkLocal } from './link.js';
+import { linkLocal, ROLE_RULES_PREFIX } from './link.js';
 import { loadYaml, type LoadedYaml } from './yaml/load.js';
 import { maskTemplates } from './yaml/template-mask.js';
 import { asList, asMapping, asText, dig, type Mapping } from './yaml/values.js';
@@ -100,6 +100,8 @@ export function extractKubernetes(file: SourceFile, options: KubernetesOptions =
   for (const r of resources) HANDLERS[r.kind]?.(ctx, r);
   for (const r of resources) if (POD_SPEC_PATH[r.kind]) workloadEdges(ctx, r);
   const references = linkLocal(ctx.records, ctx.refs);
+  // Role rules travel to bindings in other files as references to a role pseudo-id (never a record).
+  for (const [key, rules] of ctx.roleRules) references.push({ target: `${ROLE_RULES_PREFIX}${key}`, permissions: rules });
   return { records: ctx.records, errors: yaml.errors, references };
 }
 
@@ -207,7 +209,10 @@ function binding(ctx: Context, r: Resource): void {
   // Where the grant is written: the binding's roleRef, reported by identity/overprivileged.
   const refLine = ctx.yaml.keyLine(r.body, 'roleRef', r.line);
   const scope = r.kind === 'ClusterRoleBinding' ? 'cluster-wide' : `in namespace ${r.namespace}`;
-  const grants = [`k8s-role:${key} ${scope}`, ...(ctx.roleRules.get(key) ?? []).map((rule) => `k8s-rule:${rule} (${key}) ${scope}`)].map((permission) => ({ permission, file: ctx.file, line: refLine }));
+  // A role declared in another file: its rules are filled in by the pipeline (`ROLE_RULES_PREFIX`, link.ts).
+  const rules = ctx.roleRules.get(key);
+  const ruleGrants = rules ? rules.map((rule) => `k8s-rule:${rule} (${key}) ${scope}`) : [`k8s-roleref:${key} ${scope}`];
+  const grants = [`k8s-role:${key} ${scope}`, ...ruleGrants].map((permission) => ({ permission, file: ctx.file, line: refLine }));
   for (const subject of asList(r.body.subjects)) {
     const s = asMapping(subject);
     if (!s || text(ctx, s.kind) !== 'ServiceAccount') continue;

@@ -11,11 +11,36 @@ import type { IdentityRecord, IdentityReference } from '../types.js';
 export function linkReferences(records: IdentityRecord[], references: readonly IdentityReference[]): IdentityRecord[] {
   const byId = mergeDuplicates(records);
   pairCredentials(records, byId);
+  const roleRules = new Map<string, string[]>();
   for (const ref of references) {
+    if (ref.target.startsWith(ROLE_RULES_PREFIX)) {
+      roleRules.set(ref.target.slice(ROLE_RULES_PREFIX.length), ref.permissions ?? []);
+      continue;
+    }
     const record = byId.get(ref.target) ?? byId.get(untargeted(ref.target));
     if (record) applyReference(record, ref);
   }
+  if (roleRules.size > 0) resolveRoleRules(records, roleRules);
   return records;
+}
+
+/**
+ * Kubernetes Roles and ClusterRoles are not NHIs, but what they allow is what a binding grants:
+ * the extractor sends each role's rules as a reference to `kubernetes-role:<key>`.
+ */
+export const ROLE_RULES_PREFIX = 'kubernetes-role:';
+
+/** `k8s-roleref:<key> <scope>` grants (the role was in another file) become that role's `k8s-rule:` grants. */
+function resolveRoleRules(records: IdentityRecord[], roleRules: ReadonlyMap<string, string[]>): void {
+  for (const record of records) {
+    if (!record.grants?.some((g) => g.permission.startsWith('k8s-roleref:'))) continue;
+    record.grants = record.grants.flatMap((grant) => {
+      const m = /^k8s-roleref:(\S+) (.*)$/.exec(grant.permission);
+      if (!m) return [grant];
+      const rules = roleRules.get(m[1]) ?? [];
+      return rules.map((rule) => ({ ...grant, permission: `k8s-rule:${rule} (${m[1]}) ${m[2]}` }));
+    });
+  }
 }
 
 /** A Kubernetes id without its `@<cluster target>`: an overlay's workload may use its base's ServiceAccount. */

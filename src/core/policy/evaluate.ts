@@ -5,6 +5,7 @@
  */
 import type { Finding, IdentityRecord, InventoryEntry, Level, ScanSettings } from '../types.js';
 import { entryMatcher, matchesOnlyByLegacyId, migratedMatch, parseOwnersFile, resolveEntry, type OwnersEntry, type ResolvedEntry } from './owners-file.js';
+import type { Codeowners } from './codeowners.js';
 import { nearestIds } from './did-you-mean.js';
 import { POLICY_RULES, policyFingerprint, policyRule, type PolicyRule, type RuleHit } from './rules.js';
 
@@ -15,6 +16,8 @@ export interface PolicyInput {
   /** The owners file, when the repository has one. */
   owners?: { path: string; content: string };
   settings: ScanSettings;
+  /** The repository's CODEOWNERS, for owner suggestions in unowned findings. */
+  codeowners?: Codeowners;
   /** PR mode: ids of NHIs new or changed in this PR (from diffInventories); others are not blamed. */
   changed?: ReadonlySet<string>;
 }
@@ -52,7 +55,7 @@ export function evaluatePolicy(input: PolicyInput): PolicyOutput {
     const gaps: string[] = [];
     for (const rule of POLICY_RULES) {
       if (settings.rules?.[rule.id] === 'off') continue;
-      const result = rule.check?.({ record, entry, ownersPath, settings });
+      const result = rule.check?.({ record, entry, ownersPath, settings, codeowners: input.codeowners });
       const hits = result === undefined ? [] : Array.isArray(result) ? result : [result];
       if (hits.length === 0) continue;
       gaps.push(rule.id);
@@ -72,7 +75,7 @@ function toFinding(rule: PolicyRule, hit: RuleHit, record: IdentityRecord, setti
   const location = hit.location ?? { file: record.file, line: record.line, column: 1 };
   return {
     rule: rule.id,
-    level: (settings.rules?.[rule.id] as Level | undefined) ?? rule.level(settings),
+    level: (settings.rules?.[rule.id] as Level | undefined) ?? hit.level ?? rule.level(settings),
     ...location,
     message: hit.message,
     fingerprint: hit.key === undefined ? policyFingerprint(rule.id, record.id) : policyFingerprint(rule.id, record.id, hit.key),

@@ -87,7 +87,8 @@ export function overprivileged({ record }: RuleFacts): RuleHit[] {
     hits.push({
       message: `${record.id} is granted ${why}`,
       location: { file: grant.file, line: grant.line, column: 1 },
-      key: grant.permission,
+      // Per declaring file: the same grant in a .json and a .yaml copy of one template is two lines to fix.
+      key: `${grant.permission}\0${grant.file}`,
       data: { grant: grant.permission },
     });
   }
@@ -133,6 +134,8 @@ export function longLivedKey({ record }: RuleFacts): RuleHit | undefined {
 // ---------------------------------------------------------------------------------------------
 
 export function secretExposure({ record }: RuleFacts): RuleHit[] {
+  // A secret read only as a role ARN or provider name (kind config) exposes nothing secret.
+  if (record.kind !== 'credential') return [];
   const exposures = (record.attributes.exposures as Exposure[] | undefined) ?? [];
   return exposures.map((e): RuleHit => {
     const location = { file: e.file, line: e.line, column: 1 };
@@ -150,6 +153,7 @@ export function secretExposure({ record }: RuleFacts): RuleHit[] {
       owasp: ['NHI3', 'NHI2'],
       location,
       key: `${e.file}\0${e.action}`,
+      level: 'warning',
       data: { job: e.job, kind: e.kind, action: e.action },
     };
   });
@@ -223,6 +227,15 @@ export const samples: Record<string, RuleSample[]> = {
         { path: 'k8s/rbac.yaml', content: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: deployer-admin\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n  - kind: ServiceAccount\n    name: deployer\n    namespace: ci\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: everything\nrules:\n  - apiGroups: ["*"]\n    resources: ["*"]\n    verbs: ["*"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: deployer-everything\n  namespace: ci\nroleRef:\n  kind: ClusterRole\n  name: everything\nsubjects:\n  - kind: ServiceAccount\n    name: deployer\n' },
       ],
       expect: ['k8s/rbac.yaml:5', 'k8s/rbac.yaml:28'],
+    },
+    {
+      name: 'Kubernetes: a wildcard ClusterRole in one file, bound in another (a Helm chart split by kind)',
+      files: [
+        { path: 'chart/templates/clusterrole.yaml', content: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: operator\nrules:\n  - apiGroups: ["*"]\n    resources: ["*"]\n    verbs: ["get", "list"]\n' },
+        { path: 'chart/templates/binding.yaml', content: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: operator\nroleRef:\n  kind: ClusterRole\n  name: operator\nsubjects:\n  - kind: ServiceAccount\n    name: operator\n    namespace: ops\n' },
+        { path: 'chart/templates/sa.yaml', content: 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: operator\n  namespace: ops\n' },
+      ],
+      expect: ['chart/templates/binding.yaml:5'],
     },
     {
       name: 'Kubernetes control: a Role to read ConfigMaps, the view ClusterRole',

@@ -6,7 +6,8 @@
  */
 import { escape } from 'minimatch';
 import type { IdentityRecord } from '../types.js';
-import { winningEntry, type OwnersEntry } from './owners-file.js';
+import { codeownersFor, type Codeowners } from './codeowners.js';
+import { entryMatcher, parseOwnersFile, winningEntry, type OwnersEntry } from './owners-file.js';
 import { OWNERS_SCHEMA_URL } from './schemas.js';
 
 export const PLACEHOLDER_OWNER = '@TODO';
@@ -42,11 +43,36 @@ interface Group {
   records: IdentityRecord[];
 }
 
-export function generateOwnersFile(inventory: readonly IdentityRecord[]): string {
+export interface InitOptions {
+  /** The repository's CODEOWNERS: each group's owner is pre-filled from it, marked as a suggestion. */
+  codeowners?: Codeowners;
+}
+
+export function generateOwnersFile(inventory: readonly IdentityRecord[], options: InitOptions = {}): string {
   const records = uniqueById(inventory);
   if (records.length === 0) return `${HEADER}identities: []\n`;
   const groups = groupRecords(records);
-  return `${HEADER}identities:\n${groups.map(groupText).join('\n')}`;
+  return `${HEADER}identities:\n${groups.map((group) => groupText(group, options)).join('\n')}`;
+}
+
+/**
+ * `owners init --update`: the existing file with one exact entry appended for each NHI no entry
+ * covers; every existing byte is kept (only an empty flow list `identities: []` is opened up).
+ * Exact ids, not group globs: an appended glob would win over, and so change, earlier entries.
+ */
+export function updateOwnersFile(existing: string, inventory: readonly IdentityRecord[], options: InitOptions = {}): { text: string; added: number } {
+  const { entries } = parseOwnersFile(existing);
+  const matchers = entries.map(entryMatcher);
+  const uncovered = uniqueById(inventory).filter((record) => !matchers.some((m) => m(record)));
+  if (uncovered.length === 0) return { text: existing, added: 0 };
+  let text = existing;
+  const flow = /^identities:[ \t]*\[\s*\][ \t]*(#.*)?$/m;
+  if (flow.test(text)) text = text.replace(flow, 'identities:');
+  else if (!/^identities:/m.test(text)) text = `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}identities:\n`;
+  const indent = /^( *)- /m.exec(text.slice(text.search(/^identities:/m)))?.[1] ?? '  ';
+  const body = [`  # Added by \`nhi-steward owners init --update\`: NHIs no entry covered (${uncovered.length}).\n`, ...uncovered.map((record) => groupText({ title: record.id, match: record.id, records: [record] }, options))].join('\n');
+  const reindented = indent === '  ' ? body : body.replace(/^ {2}/gm, indent);
+  return { text: `${text}${text.endsWith('\n') ? '' : '\n'}${reindented}`, added: uncovered.length };
 }
 
 function uniqueById(inventory: readonly IdentityRecord[]): IdentityRecord[] {
@@ -91,14 +117,32 @@ function asEntry(group: Group, index: number): OwnersEntry {
   return { index, line: 0, column: 0, match: group.match, path: group.path, owner: PLACEHOLDER_OWNER };
 }
 
-function groupText(group: Group): string {
+/** The CODEOWNERS owner most of the group's declaring files share, with the rule that says so. */
+function suggestedOwner(group: Group, codeowners: Codeowners | undefined): { owner: string; why: string } | undefined {
+  const counts = new Map<string, { n: number; why: string }>();
+  for (const record of group.records) {
+    for (const file of new Set((record.declarations ?? [record]).map((d) => d.file))) {
+      const rule = codeownersFor(codeowners, file);
+      if (!rule) continue;
+      const entry = counts.get(rule.owners[0]) ?? { n: 0, why: `${codeowners!.path}:${rule.line} (${rule.pattern} ${rule.owners.join(' ')})` };
+      entry.n++;
+      counts.set(rule.owners[0], entry);
+    }
+  }
+  const best = [...counts.entries()].sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1))[0];
+  return best ? { owner: best[0], why: best[1].why } : undefined;
+}
+
+function groupText(group: Group, options: InitOptions = {}): string {
   const ids = group.records.map((record) => record.id);
   const listed = ids.slice(0, LISTED_IDS).map((id) => `  #   ${id}\n`).join('');
   const more = ids.length > LISTED_IDS ? `  #   ... and ${ids.length - LISTED_IDS} more\n` : '';
   const lines = [`  # ${group.title} (${ids.length}):\n${listed}${more}`];
   lines.push(group.match !== undefined ? `  - match: ${JSON.stringify(group.match)}\n` : '');
   if (group.path !== undefined) lines.push(`    path: ${JSON.stringify(group.path)}\n`);
-  lines.push(`    owner: "${PLACEHOLDER_OWNER}"\n`);
+  const suggestion = suggestedOwner(group, options.codeowners);
+  if (suggestion) lines.push(`    owner: ${JSON.stringify(suggestion.owner)}   # SUGGESTION from ${suggestion.why}: confirm this team owns these NHIs\n`);
+  else lines.push(`    owner: "${PLACEHOLDER_OWNER}"\n`);
   const unrotated = group.records.filter((record) => record.kind === 'credential' && !record.rotationEvidence);
   if (unrotated.length > 0) {
     lines.push(`    # rotation: 90d   # ${unrotated.length} credential(s) here show no rotation in code: set how often they are rotated\n`);

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { IdentityRecord, Level, OwaspNhi, ScanSettings, UsedBy } from '../types.js';
 import { isPast } from './duration.js';
 import { longLivedKey, NHI_RULE_OWASP, overprivileged, secretExposure } from './nhi-rules.js';
+import { codeownersFor, type Codeowners } from './codeowners.js';
 import type { OwnersEntry } from './owners-file.js';
 
 /** What a per-NHI rule sees. */
@@ -17,6 +18,8 @@ export interface RuleFacts {
   entry?: OwnersEntry;
   ownersPath: string;
   settings: ScanSettings;
+  /** The repository's CODEOWNERS, for owner suggestions. */
+  codeowners?: Codeowners;
 }
 
 export interface RuleHit {
@@ -26,6 +29,8 @@ export interface RuleHit {
   location?: { file: string; line: number; column: number };
   /** Tells apart several hits of one rule on one NHI (each grant, each exposure) in fingerprints. */
   key?: string;
+  /** A level for this hit instead of the rule's default (the config's `rules:` still wins). */
+  level?: Level;
   data?: Record<string, unknown>;
 }
 
@@ -44,6 +49,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   { id: 'identity/shared', scope: 'identity', owasp: ['NHI9'], level: () => 'warning', check: shared },
   { id: 'identity/overprivileged', scope: 'identity', owasp: NHI_RULE_OWASP['identity/overprivileged'], level: () => 'warning', check: overprivileged },
   { id: 'credential/long-lived-key', scope: 'identity', owasp: NHI_RULE_OWASP['credential/long-lived-key'], level: () => 'notice', check: longLivedKey },
+  // error for pull_request_target runs of PR code; each hit on a tag-pinned action says warning.
   { id: 'workflow/secret-exposure', scope: 'identity', owasp: NHI_RULE_OWASP['workflow/secret-exposure'], level: () => 'error', check: secretExposure },
   { id: 'identity/dangling-reference', scope: 'identity', owasp: NHI_RULE_OWASP['identity/dangling-reference'], level: () => 'notice' },
   { id: 'owners/invalid', scope: 'owners', owasp: [], level: () => 'error' },
@@ -72,20 +78,28 @@ export function policyRule(id: string): PolicyRule {
 
 // ---------------------------------------------------------------------------------------------
 
-function unowned({ record, entry, ownersPath }: RuleFacts): RuleHit | undefined {
+function unowned({ record, entry, ownersPath, codeowners }: RuleFacts): RuleHit | undefined {
   if (entry) return undefined;
+  const suggestion = codeownersFor(codeowners, record.file);
+  const hint = suggestion ? ` (${codeowners!.path} gives ${record.file} to ${suggestion.owners.join(' ')})` : '';
   return {
-    message: `${record.id} has no owner: add an entry to ${ownersPath} with match: "${record.id}" and an owner (@user, @org/team or an email)`,
-    data: { snippet: ownersSnippet(record) },
+    message: `${record.id} has no owner: add an entry to ${ownersPath} with match: "${record.id}" and an owner (@user, @org/team or an email)${hint}`,
+    data: { snippet: ownersSnippet(record, codeowners), ...(suggestion ? { suggestedOwner: suggestion.owners[0] } : {}) },
   };
 }
 
-/** A ready-to-paste entry for the `identities:` list; the @TODO owner fails validation until filled. */
-export function ownersSnippet(record: IdentityRecord): string {
+/**
+ * A ready-to-paste entry for the `identities:` list. The owner is the CODEOWNERS owner of the
+ * declaring file when there is one (marked as a suggestion), else @TODO, which fails validation until filled.
+ */
+export function ownersSnippet(record: IdentityRecord, codeowners?: Codeowners): string {
+  const suggestion = codeownersFor(codeowners, record.file);
   const lines = [
     `  # ${record.file}:${record.line}`,
     `  - match: ${JSON.stringify(record.id)}`,
-    `    owner: "@TODO"   # @user, @org/team or an email`,
+    suggestion
+      ? `    owner: ${JSON.stringify(suggestion.owners[0])}   # suggested by ${codeowners!.path}:${suggestion.line}: confirm`
+      : `    owner: "@TODO"   # @user, @org/team or an email`,
   ];
   if (record.kind === 'credential' && !record.rotationEvidence) lines.push(`    # rotation: 90d   # how often it is rotated: 30d, 90d, 1y, ephemeral, managed, or never (+ justification, review-by)`);
   return `${lines.join('\n')}\n`;

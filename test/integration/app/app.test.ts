@@ -119,6 +119,16 @@ describe('the App over real HTTP', () => {
     assertNoLeak();
   });
 
+  it('1c. the snippet for an unowned NHI suggests the CODEOWNERS owner of its file', async () => {
+    const { payload } = openPull('feature/billing-codeowners', { 'k8s/billing.yaml': NEW_SERVICE_ACCOUNT, '.github/CODEOWNERS': '*  @acme/platform\nk8s/  @acme/sre\n' });
+    await app.deliver('pull_request', payload);
+    const run = checkRuns().at(-1)!;
+    const annotation = run.annotations.find((a) => a.title === 'identity/unowned')!;
+    expect(annotation.message).toContain('(.github/CODEOWNERS gives k8s/billing.yaml to @acme/sre)');
+    expect(run.output.summary).toContain('owner: "@acme/sre"   # suggested by .github/CODEOWNERS:2: confirm');
+    double.assertNoViolations();
+  });
+
   it('2. passes a PR that adds the NHI together with its owners entry', async () => {
     const owners = `${OWNERS_FILE}  - match: "kubernetes:ServiceAccount/payments/billing-worker"\n    owner: "@acme/payments"\n`;
     const { payload } = openPull('feature/billing-owned', { 'k8s/billing.yaml': NEW_SERVICE_ACCOUNT, '.github/nhi-owners.yml': owners });
@@ -200,7 +210,7 @@ roleRef:
 
   it('2e. takes organisation-wide defaults from the .github repository', async () => {
     double.state.addRepo({ repo: 'acme/.github', files: { '.github/nhi-steward.yml': 'fail-on: warning\n' }, installationId: 1 });
-    // The new access key has an owner but no rotation: its only finding is a warning.
+    // The new access key has an owner but no rotation: a warning, and the long-lived-key notice.
     const { payload } = openPull('feature/warn-only', { 'infra/extra.tf': 'resource "aws_iam_access_key" "extra" {\n  user = aws_iam_user.ci_bot.name\n}\n' });
     const owners = OWNERS_FILE + '  - match: "terraform:aws_iam_access_key/infra/extra"\n    owner: "@jdoe"\n';
     double.state.push(REPO, { branch: 'feature/warn-only', files: { '.github/nhi-owners.yml': owners } });

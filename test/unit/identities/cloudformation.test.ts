@@ -106,3 +106,26 @@ describe('cloudformation bad input', () => {
     expect(ms).toBeLessThan(8000);
   });
 });
+
+describe('cloudformation nested templates written inline', () => {
+  it('a StackSet TemplateBody is its own stack, each resource at its own line', () => {
+    const content = 'Resources:\n  Common:\n    Type: AWS::CloudFormation::StackSet\n    Properties:\n      TemplateBody:\n        Resources:\n          Role:\n            Type: AWS::IAM::Role\n          Key:\n            Type: AWS::IAM::AccessKey\n            Properties:\n              UserName: !Ref Bot\n          Bot:\n            Type: AWS::IAM::User\n  Role:\n    Type: AWS::IAM::Role\n';
+    const { records } = extractCloudFormation({ path: 'org/set.yaml', content });
+    expect(records.map((r) => [r.id, r.line])).toEqual([
+      ['cloudformation:AWS::IAM::Role/org/set/Role', 15],
+      ['cloudformation:AWS::IAM::Role/org/set/Common/Role', 7],
+      ['cloudformation:AWS::IAM::AccessKey/org/set/Common/Key', 9],
+      ['cloudformation:AWS::IAM::User/org/set/Common/Bot', 13],
+    ]);
+    expect(records[2].usedBy.map((u) => u.id)).toEqual(['cloudformation:AWS::IAM::User/org/set/Common/Bot']);
+  });
+});
+
+describe('cloudformation nested template as text', () => {
+  it('a TemplateBody block scalar is read as its own stack, lines shifted to the block', () => {
+    const content = 'Resources:\n  Set:\n    Type: AWS::CloudFormation::StackSet\n    Properties:\n      TemplateBody: |\n        AWSTemplateFormatVersion: "2010-09-09"\n        Resources:\n          ReplicationRole:\n            Type: AWS::IAM::Role\n';
+    const { records, errors } = extractCloudFormation({ path: 'org/set.yaml', content });
+    expect(errors).toEqual([]);
+    expect(records.map((r) => [r.id, r.line])).toEqual([['cloudformation:AWS::IAM::Role/org/set/Set/ReplicationRole', 8]]);
+  });
+});

@@ -72,3 +72,13 @@ describe('config file: rules', () => {
     expect(bad.errors.map((e) => e.line)).toEqual([2]);
   });
 });
+
+describe('workflow/secret-exposure levels and scope', () => {
+  it('error for pull_request_target on PR code, warning for a tag-pinned action; no finding for a secret that only names an identity', async () => {
+    const [bad] = samples['workflow/secret-exposure'];
+    const levels = (await scan(bad.files)).findings.filter((f) => f.rule === 'workflow/secret-exposure').map((f) => `${f.file}:${f.level}`).sort();
+    expect(levels).toEqual(['.github/workflows/notify.yml:warning', '.github/workflows/pr.yml:error']);
+    const wif = { path: '.github/workflows/auth.yml', content: 'on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: someone/gcp-auth@v3\n        with:\n          workload_identity_provider: ${{ secrets.WIF_PROVIDER }}\n' };
+    expect((await scan([wif])).findings.filter((f) => f.rule === 'workflow/secret-exposure')).toEqual([]);
+  });
+});
