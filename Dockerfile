@@ -18,4 +18,4 @@ COPY package.json app.yml ./
 COPY schema ./schema
 USER node
 EXPOSE 3000
-CMD ["npx", "probot", "run", "./lib/app/index.js"]
+CMD ["node", "lib/app/server.js"]

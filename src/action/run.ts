@@ -7,7 +7,11 @@ import { rendererFor } from '../core/report/registry.js';
 import { meetsThreshold, type ScanResult, type ScanSettings } from '../core/types.js';
 import { loadSettings } from '../workspace/settings.js';
 import { scanDirectory } from '../workspace/scan-dir.js';
-import { asClient, type GitHubClient, type RepoRef } from '../github/client.js';
+import { defaults as actionsDefaults } from '@actions/github/lib/utils';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import type { GitHubClient, RepoRef } from '../github/client.js';
+import { asClient, octokitOptions } from '../github/octokit.js';
 import { analysePullRequest } from '../github/pr-check.js';
 import { syncScanIssues } from '../github/scan-sync.js';
 import { annotationsFor } from './annotations.js';
@@ -95,7 +99,9 @@ async function syncIssues(inputs: ActionInputs, result: ScanResult, settings: Sc
 
 function client(inputs: ActionInputs): GitHubClient {
   if (!inputs.token) throw new InputError('Input "token" is empty: pass `token: ${{ github.token }}` (the default) or a token with issues: write.');
-  return asClient(github.getOctokit(inputs.token));
+  // Octokit's own retry and throttling plugins, configured as the App's are (github/octokit.ts);
+  // the per-request timeout wraps the runner's proxy-aware fetch.
+  return asClient(github.getOctokit(inputs.token, octokitOptions({ request: { ...actionsDefaults.request } }), retry, throttling));
 }
 
 function repoRef(): RepoRef {

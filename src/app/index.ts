@@ -1,6 +1,6 @@
 import type { ApplicationFunction, Context, Probot } from 'probot';
 import { applyOwnersEdit } from '../core/policy/owners-edit.js';
-import { asClient } from '../github/client.js';
+import { asClient } from '../github/octokit.js';
 import { handleCommandComment } from '../github/command-handler.js';
 import { runPullRequestCheck } from '../github/pull-request-job.js';
 import type { ScanQueue } from './queue.js';

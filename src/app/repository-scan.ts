@@ -1,5 +1,5 @@
 import type { Logger, Probot, ProbotOctokit } from 'probot';
-import { asClient } from '../github/client.js';
+import { asClient } from '../github/octokit.js';
 import { runRepositoryScan, type ScanJobResult } from '../github/scan-job.js';
 import type { ScheduleGate } from './schedule-clock.js';
 import type { ScheduledTarget } from './scheduler.js';

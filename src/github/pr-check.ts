@@ -1,5 +1,5 @@
 import { diffInventories } from '../core/policy/diff.js';
-import { renderMarkdownSummary } from '../core/report/markdown.js';
+import { CHECK_SUMMARY_LIMIT, renderMarkdownSummary } from '../core/report/markdown.js';
 import { extractIdentities, scanSources } from '../core/scan.js';
 import { toSourceFile, isSkipped } from '../core/source.js';
 import { KustomizeNamespaces } from '../core/identities/kustomize.js';
@@ -164,6 +164,6 @@ export function pullRequestOutcome(analysis: PullAnalysis, settings: ScanSetting
     findings.length === 0
       ? 'No NHI hygiene problems in this pull request'
       : `${secrets} secret${secrets === 1 ? '' : 's'}, ${unowned} unowned NHI${unowned === 1 ? '' : 's'}, ${findings.length} finding${findings.length === 1 ? '' : 's'} in all`;
-  const summary = renderMarkdownSummary(analysis.result, { maxLength: 65_535, title: 'NHI hygiene', changedIdentities: new Set([...analysis.added, ...analysis.changed].map((r) => r.id)) });
+  const summary = renderMarkdownSummary(analysis.result, { maxLength: CHECK_SUMMARY_LIMIT, title: 'NHI hygiene', changedIdentities: new Set([...analysis.added, ...analysis.changed].map((r) => r.id)) });
   return { conclusion, title, summary, annotations: toAnnotations(findings) };
 }

@@ -1,4 +1,9 @@
-/** Injected faults: server errors, rate limits and slow responses, applied before any state change. */
+/**
+ * Injected faults: server errors, rate limits, slow responses and lost connections. By default a
+ * fault applies before any state change (GitHub refused the request); with `after: true` the
+ * request is applied first and only its answer is delayed, replaced by an error, or lost — the
+ * case that makes a blind retry of a create open a duplicate.
+ */
 import type { Reply } from './http.js';
 
 export interface FaultSpec {
@@ -13,6 +18,10 @@ export interface FaultSpec {
   retryAfter?: number;
   delayMs?: number;
   rateLimit?: 'secondary' | 'primary';
+  /** Apply the request (the write lands), then delay/replace/drop the answer. */
+  after?: boolean;
+  /** Close the connection without an answer (the response is lost). */
+  drop?: boolean;
 }
 
 export interface Fault extends FaultSpec {
@@ -36,6 +45,7 @@ export function matchesFault(f: Fault, method: string, path: string, template: s
 /** The error reply for a fault, or undefined for a delay-only fault. */
 export function faultReply(f: Fault): Reply | undefined {
   const retryAfter = f.retryAfter ?? 1;
+  if (f.drop) return { status: 0, drop: true };
   switch (f.status) {
     case undefined:
       return undefined;

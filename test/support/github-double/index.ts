@@ -127,6 +127,10 @@ function send(res: ServerResponse, reply: Reply, requestId: number): void {
     'x-ratelimit-resource': 'core',
     ...(reply.headers ?? {}),
   };
+  if (reply.drop) {
+    res.socket?.destroy();
+    return;
+  }
   if (reply.raw instanceof Readable) {
     res.writeHead(reply.status, headers);
     reply.raw.on('error', () => res.destroy());
@@ -209,10 +213,21 @@ export async function startGitHubDouble(opts: { seed?: Seed } = {}): Promise<Git
     if (fault) {
       fault.remaining--;
       fault.hits++;
-      if (fault.delayMs) await sleep(fault.delayMs);
-      const reply = faultReply(fault);
-      if (reply) return reply;
+      if (!fault.after) {
+        if (fault.delayMs) await sleep(fault.delayMs);
+        const reply = faultReply(fault);
+        if (reply) return reply;
+      } else {
+        // The request is applied; only its answer is late, wrong or lost.
+        const applied = await serve(rec, ctx, match, isGraphql);
+        if (fault.delayMs) await sleep(fault.delayMs);
+        return faultReply(fault) ?? applied;
+      }
     }
+    return serve(rec, ctx, match, isGraphql);
+  }
+
+  async function serve(rec: RecordedRequest, ctx: Ctx, match: ReturnType<typeof routes.match>, isGraphql: boolean): Promise<Reply> {
     if (isGraphql) {
       const g = handleGraphql(ctx);
       if (!g.ok) violate(rec, g.message!);
