@@ -22,10 +22,14 @@ export interface FaultSpec {
   after?: boolean;
   /** Close the connection without an answer (the response is lost). */
   drop?: boolean;
+  /** Let this many matching requests through first (e.g. `skip: 1` hits the second page). */
+  skip?: number;
 }
 
 export interface Fault extends FaultSpec {
   remaining: number;
+  /** Matching requests let through so far (see `skip`). */
+  skipped: number;
   /** Requests this fault was applied to. */
   hits: number;
 }
@@ -37,9 +41,13 @@ export const SECONDARY_RATE_LIMIT_MESSAGE =
 export function matchesFault(f: Fault, method: string, path: string, template: string | undefined): boolean {
   if (f.remaining <= 0) return false;
   if (f.method && f.method.toUpperCase() !== method) return false;
-  if (f.path === undefined) return true;
-  if (f.path instanceof RegExp) return f.path.test(path);
-  return f.path === path || f.path === template;
+  const matches = f.path === undefined || (f.path instanceof RegExp ? f.path.test(path) : f.path === path || f.path === template);
+  if (!matches) return false;
+  if (f.skipped < (f.skip ?? 0)) {
+    f.skipped++;
+    return false;
+  }
+  return true;
 }
 
 /** The error reply for a fault, or undefined for a delay-only fault. */

@@ -293,7 +293,7 @@ export async function startGitHubDouble(opts: { seed?: Seed } = {}): Promise<Git
     violations,
     faults,
     inject(spec: FaultSpec): Fault {
-      const fault: Fault = { ...spec, remaining: spec.times ?? 1, hits: 0 };
+      const fault: Fault = { ...spec, remaining: spec.times ?? 1, hits: 0, skipped: 0 };
       faults.push(fault);
       return fault;
     },
