@@ -105,6 +105,7 @@ async function onPullRequest(context: Context<'pull_request'>): Promise<void> {
     readOnly: fromFork,
   });
   context.log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length }, 'NHI hygiene check completed');
+  for (const problem of result.reviewProblems) context.log.warn({ pull: pr.number }, problem);
 }
 
 async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, gate: ScheduleGate): Promise<void> {

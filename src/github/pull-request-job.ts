@@ -19,6 +19,8 @@ export interface PullRequestJobResult {
   outcome: CheckOutcome;
   analysis: PullAnalysis;
   reviewRequested: boolean;
+  /** Review requests GitHub refused or that failed (reported, never thrown: the check is done). */
+  reviewProblems: string[];
 }
 
 /** The whole PR check: one "NHI hygiene" check run, owner review requests for changed NHIs. */
@@ -30,9 +32,16 @@ export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequ
     return pullRequestOutcome(analysis, job.settings);
   });
   let reviewRequested = false;
+  const reviewProblems: string[] = [];
   if (!job.readOnly && analysis && (analysis.changed.length > 0 || analysis.regranted.length > 0)) {
-    const request = reviewRequestFor(analysis.changed, analysis.result.inventory, job.pull.author, job.repo.owner, analysis.regranted, analysis.owners);
-    reviewRequested = await requestOwnerReviews(job.client, job.repo, job.pull.number, request);
+    const request = reviewRequestFor(analysis.changed, analysis.result.inventory, job.pull.author, job.repo.owner, analysis.regranted, analysis.owners, analysis.regrantedFiles);
+    try {
+      const reviews = await requestOwnerReviews(job.client, job.repo, job.pull.number, request);
+      reviewRequested = reviews.requested.length > 0;
+      reviewProblems.push(...reviews.refused.map((r) => `review request to ${r.reviewer} refused: ${r.reason}`));
+    } catch (error) {
+      reviewProblems.push(`review requests failed: ${((error as Error).message ?? String(error)).split('\n')[0].slice(0, 200)}`);
+    }
   }
-  return { outcome, analysis: analysis!, reviewRequested };
+  return { outcome, analysis: analysis!, reviewRequested, reviewProblems };
 }

@@ -75,6 +75,9 @@ export const issueRoutes: Record<string, Handler> = {
     const b = ctx.body as { title: string | number; body?: string; labels?: unknown[]; assignees?: string[]; assignee?: string | null };
     enforceIssueLimits(b);
     const assignees = b.assignees ?? (b.assignee ? [b.assignee] : []);
+    // GitHub answers 422 for an assignee who cannot be assigned here (not a collaborator).
+    const invalid = assignees.filter((login) => !repo.collaborators.has(login));
+    if (invalid.length > 0) throw new HttpError(422, 'Validation Failed', invalid.map((value) => ({ value, resource: 'Issue', field: 'assignees', code: 'invalid' })));
     const issue = ctx.state.createIssue(repo, { title: String(b.title), body: b.body ?? null, user: ctx.actor, labels: labelNames(b.labels), assignees });
     return ok(issueShape(ctx.baseUrl, repo, issue), 201);
   },
