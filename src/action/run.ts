@@ -75,7 +75,7 @@ async function report(result: ScanResult, sarifPath: string, mode: string): Prom
   const sha = github.context.payload.pull_request?.head?.sha ?? github.context.sha;
   const link = owner ? (file: string, line: number) => `${serverUrl}/${owner}/${repo}/blob/${sha}/${file}#L${line}` : undefined;
   const summary = renderMarkdownSummary(result, { maxLength: SUMMARY_LIMIT, title: 'NHI hygiene', link });
-  await core.summary.addRaw(summary, true).write();
+  await writeJobSummary(summary);
   if (sarifPath) {
     await mkdir(dirname(sarifPath), { recursive: true });
     // Paths are relative to the repository root, which is what code scanning resolves them against.
@@ -88,6 +88,19 @@ async function report(result: ScanResult, sarifPath: string, mode: string): Prom
   core.setOutput('no-rotation', count((r) => r === 'credential/no-rotation'));
   core.setOutput('sarif-file', sarifPath);
   core.info(`nhi-steward (${mode}): ${result.findings.length} findings in ${result.stats.files} files; ${result.skipped.length} skipped.`);
+}
+
+/**
+ * The job summary, or — where the runner gives no summary file (a local runner such as `act`,
+ * older GitHub Enterprise Server) — the same Markdown in the log, after a notice that says so.
+ */
+async function writeJobSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    core.notice('GITHUB_STEP_SUMMARY is not set (a local runner or an older GitHub Enterprise Server): the report follows in the log instead of the job summary.');
+    core.info(markdown);
+    return;
+  }
+  await core.summary.addRaw(markdown, true).write();
 }
 
 async function syncIssues(inputs: ActionInputs, result: ScanResult, settings: ScanSettings): Promise<void> {
