@@ -86,7 +86,7 @@ export interface SecretMatch {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Identities (SPEC §2.3)
+// Identities (docs/architecture.md, "Identities and credentials")
 // ---------------------------------------------------------------------------------------------
 
 export type IdentityKind = 'identity' | 'credential';
@@ -157,7 +157,7 @@ export interface ExtractResult {
   references?: IdentityReference[];
 }
 
-/** Every platform is a plugin with this one shape (STYLE.md). */
+/** Every platform is a plugin with this one shape (CONTRIBUTING.md, "Adding an extractor"). */
 export interface Extractor {
   platform: string;
   /** Cheap check on the path (and optionally the first bytes of content). */
