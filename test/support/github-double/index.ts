@@ -118,13 +118,34 @@ async function readBody(req: IncomingMessage): Promise<{ body: unknown; present:
   }
 }
 
-function send(res: ServerResponse, reply: Reply, requestId: number): void {
+/**
+ * GitHub's primary rate limit as its headers show it: a budget of 5,000 requests an hour per
+ * token that decreases with every request and resets at a fixed time (`x-ratelimit-reset`, epoch
+ * seconds), with `x-ratelimit-used`.
+ */
+class RateBudget {
+  private readonly windows = new Map<string, { used: number; reset: number }>();
+  headers(token: string | undefined): Record<string, string> {
+    const key = token ?? 'anonymous';
+    const now = Math.floor(Date.now() / 1000);
+    let window = this.windows.get(key);
+    if (!window || window.reset <= now) this.windows.set(key, (window = { used: 0, reset: now + 3600 }));
+    window.used++;
+    const limit = 5000;
+    return {
+      'x-ratelimit-limit': String(limit),
+      'x-ratelimit-remaining': String(Math.max(0, limit - window.used)),
+      'x-ratelimit-used': String(window.used),
+      'x-ratelimit-reset': String(window.reset),
+      'x-ratelimit-resource': 'core',
+    };
+  }
+}
+
+function send(res: ServerResponse, reply: Reply, requestId: number, rate: Record<string, string>): void {
   const headers: Record<string, string> = {
     'x-github-request-id': `DOUBLE:${requestId}`,
-    'x-ratelimit-limit': '5000',
-    'x-ratelimit-remaining': '4999',
-    'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 3600),
-    'x-ratelimit-resource': 'core',
+    ...rate,
     ...(reply.headers ?? {}),
   };
   if (reply.drop) {
@@ -163,6 +184,7 @@ export async function startGitHubDouble(opts: { seed?: Seed } = {}): Promise<Git
   const requests: RecordedRequest[] = [];
   const violations: Violation[] = [];
   const faults: Fault[] = [];
+  const budget = new RateBudget();
   let baseUrl = '';
 
   const violate = (rec: RecordedRequest, message: string) => {
@@ -273,7 +295,7 @@ export async function startGitHubDouble(opts: { seed?: Seed } = {}): Promise<Git
       requests.push(rec);
       const reply = await dispatch(req, rec, parsed);
       rec.status = reply.status;
-      send(res, reply, rec.seq);
+      send(res, reply, rec.seq, budget.headers(rec.auth?.token));
     })().catch((e) => {
       violations.push({ method: req.method ?? '?', path: req.url ?? '?', message: `github-double crashed: ${(e as Error).stack ?? e}` });
       if (!res.headersSent) res.writeHead(500);
