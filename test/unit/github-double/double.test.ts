@@ -75,7 +75,10 @@ describe('contract validation', () => {
 
 describe('git data and pulls', () => {
   test('a bot builds a branch + commit with the Git Data API, opens a PR, and the files show patches', async () => {
-    const d = await start({ repos: [{ repo: 'acme/api', files: { '.github/nhi-owners.yml': 'identities:\n  - match: a\n    owner: "@x"\n', 'keep.txt': 'k\n' } }] });
+    const d = await start({
+      repos: [{ repo: 'acme/api', files: { '.github/nhi-owners.yml': 'identities:\n  - match: a\n    owner: "@x"\n', 'keep.txt': 'k\n' }, collaborators: { alice: 'write' } }],
+      orgs: { acme: { members: ['alice'], teams: { payments: ['alice'] } } },
+    });
     const o = octokit(d);
     const q = { owner: 'acme', repo: 'api' };
     const main = await o.rest.git.getRef({ ...q, ref: 'heads/main' });
@@ -103,6 +106,9 @@ describe('git data and pulls', () => {
     await expect(o.rest.git.updateRef({ ...q, ref: 'heads/main', sha: orphan.data.sha })).rejects.toMatchObject({ status: 422 });
     await o.rest.git.updateRef({ ...q, ref: 'heads/main', sha: commit.data.sha });
     expect((await o.rest.repos.getCommit({ ...q, ref: 'main' })).data.sha).toBe(commit.data.sha);
+    // As on GitHub, one reviewer who is not a collaborator (or a team not in the org) refuses the whole request.
+    await expect(o.rest.pulls.requestReviewers({ ...q, pull_number: pr.data.number, reviewers: ['alice', 'departed'] })).rejects.toMatchObject({ status: 422 });
+    await expect(o.rest.pulls.requestReviewers({ ...q, pull_number: pr.data.number, team_reviewers: ['ghosts'] })).rejects.toMatchObject({ status: 422 });
     await o.rest.pulls.requestReviewers({ ...q, pull_number: pr.data.number, reviewers: ['alice'], team_reviewers: ['payments'] });
     expect(d.state.repo('acme/api').issues.get(pr.data.number)!.pull).toMatchObject({ requestedReviewers: ['alice'], requestedTeams: ['payments'] });
     d.assertNoViolations();
