@@ -215,6 +215,10 @@ export class OpenApiRoutes {
     const { op } = match;
     const paramErrors = this.validateParams(op, match.pathParams, query);
     if (paramErrors) return { ok: false, status: 422, message: paramErrors };
+    // GitHub ignores a query key it does not know; in our code that is a typo that silently does nothing.
+    const known = new Set(op.params.filter((p) => p.in === 'query').map((p) => p.name));
+    const unknownQuery = Object.keys(query).filter((k) => !known.has(k));
+    if (unknownQuery.length) return { ok: false, status: 422, message: `Unknown query parameters for ${op.operationId}: ${unknownQuery.join(', ')}` };
     if (op.rawBody) return { ok: true };
     if (!op.body) {
       if (hasBody && body && typeof body === 'object' && Object.keys(body).length > 0) {
@@ -228,7 +232,7 @@ export class OpenApiRoutes {
     const validate = this.bodyValidator(op);
     if (!validate) return { ok: true };
     if (!validate(body)) return { ok: false, status: 422, message: `Invalid request body: ${formatErrors(validate.errors)}` };
-    const unknown = unknownTopLevelKeys(op.body.schema, body);
+    const unknown = unknownKeys(op.body.schema, body, '');
     if (unknown.length) return { ok: false, status: 422, message: `Unknown body properties for ${op.operationId}: ${unknown.join(', ')}` };
     return { ok: true };
   }
@@ -269,12 +273,20 @@ export class OpenApiRoutes {
 
 /**
  * GitHub ignores unknown body keys, but an unknown key in our own code is nearly always a typo
- * (`conclution`) that would silently do nothing in production; the double flags it.
+ * (`conclution`, an annotation's `start_col`) that would silently do nothing in production; the
+ * double flags it at any depth where the schema lists the properties of an object.
  */
-function unknownTopLevelKeys(schema: Record<string, any>, body: unknown): string[] {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return [];
+function unknownKeys(schema: Record<string, any> | undefined, value: unknown, at: string): string[] {
+  if (!schema || value === null || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return schema.type === 'array' && schema.items ? value.flatMap((item, i) => unknownKeys(schema.items, item, `${at}[${i}]`)) : [];
   if (schema.type !== 'object' || !schema.properties || schema.additionalProperties !== undefined) return [];
-  return Object.keys(body).filter((k) => !(k in schema.properties));
+  const out: string[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    const path = at ? `${at}.${key}` : key;
+    if (!(key in schema.properties)) out.push(path);
+    else out.push(...unknownKeys(schema.properties[key], child, path));
+  }
+  return out;
 }
 
 function formatErrors(errors: ErrorObject[] | null | undefined): string {

@@ -37,6 +37,15 @@ describe('contract validation', () => {
     ['wrong body type', 'POST', '/repos/acme/api/issues', { title: 'x', labels: 'not-an-array' }, 422, '/labels must be array'],
     ['typo in a body key', 'PATCH', '/repos/acme/api/issues/1', { stat: 'closed' }, 422, 'Unknown body properties for issues/update: stat'],
     ['body on a bodiless operation', 'DELETE', '/repos/acme/api/git/refs/heads%2Fmain', { x: 1 }, 422, 'takes no request body'],
+    ['typo in a query key', 'GET', '/repos/acme/api/issues?stat=open', undefined, 422, 'Unknown query parameters for issues/list-for-repo: stat'],
+    [
+      'typo in a nested body key',
+      'PATCH',
+      '/repos/acme/api/check-runs/1',
+      { output: { title: 't', summary: 's', annotations: [{ path: 'a', start_line: 1, end_line: 1, annotation_level: 'notice', message: 'm', start_col: 1 }] } },
+      422,
+      'Unknown body properties for checks/update: output.annotations[0].start_col',
+    ],
   ])('%s is refused and recorded as a violation', async (_label, method, path, body, status, message) => {
     const d = await start();
     const res = await call(d, method, path, body);
@@ -159,6 +168,13 @@ describe('check runs', () => {
     expect((await call(d, 'PATCH', `/repos/acme/api/check-runs/${id}`, { output: { title: 't', summary: 's', annotations: ann(51) } })).status).toBe(422);
     expect((await call(d, 'PATCH', `/repos/acme/api/check-runs/${id}`, { output: { title: 't', summary: 'x'.repeat(65536) } })).status).toBe(422);
     expect((await call(d, 'PATCH', `/repos/acme/api/check-runs/${id}`, { status: 'completed' })).status).toBe(422);
+    // Limits are bytes, as on GitHub: 40,000 'é' are 40,000 characters but 80,000 bytes.
+    expect((await call(d, 'PATCH', `/repos/acme/api/check-runs/${id}`, { output: { title: 't', summary: 'é'.repeat(40_000) } })).status).toBe(422);
+    expect((await call(d, 'PATCH', `/repos/acme/api/check-runs/${id}`, { output: { title: 'x'.repeat(256), summary: 's' } })).status).toBe(422);
+    const multiLine = { path: 'app.env', start_line: 1, end_line: 2, start_column: 1, end_column: 4, annotation_level: 'warning', message: 'm' };
+    expect((await call(d, 'PATCH', `/repos/acme/api/check-runs/${id}`, { output: { title: 't', summary: 's', annotations: [multiLine] } })).status).toBe(422);
+    const issue = await call(d, 'POST', '/repos/acme/api/issues', { title: 't', body: 'é'.repeat(32_769) });
+    expect(issue.status).toBe(422);
     const done = await call(d, 'PATCH', `/repos/acme/api/check-runs/${id}`, { conclusion: 'failure', output: { title: 't', summary: 's', annotations: ann(7) } });
     expect(done.json).toMatchObject({ status: 'completed', conclusion: 'failure', output: { annotations_count: 57 } });
     expect(d.state.repo('acme/api').checkRuns.get(id)!.annotationBatches).toEqual([50, 7]);
