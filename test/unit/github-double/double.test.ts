@@ -207,6 +207,19 @@ describe('issues', () => {
     d.assertNoViolations();
   });
 
+  test('at most 3 pinned issues per repository, as on GitHub', async () => {
+    const d = await start();
+    const o = octokit(d);
+    const q = { owner: 'acme', repo: 'api' };
+    const ids: string[] = [];
+    for (const title of ['a', 'b', 'c', 'd']) ids.push((await o.rest.issues.create({ ...q, title })).data.node_id);
+    const pin = (id: string) => call(d, 'POST', '/graphql', { query: 'mutation($id: ID!) { pinIssue(input: {issueId: $id}) { issue { number } } }', variables: { id } });
+    for (const id of ids.slice(0, 3)) expect((await pin(id)).json.errors).toBeUndefined();
+    const fourth = await pin(ids[3]);
+    expect(fourth.json.errors[0].message).toContain('at most 3 pinned issues');
+    expect([...d.state.repo('acme/api').issues.values()].filter((i) => i.pinned)).toHaveLength(3);
+  });
+
   test('unsupported GraphQL is a violation', async () => {
     const d = await start();
     const res = await call(d, 'POST', '/graphql', { query: '{ viewer { login } }' });
