@@ -33,6 +33,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level (default: config, else error)').choices([...LEVELS, 'none']))
     .option('--diff <base>', 'only what changed since a git ref: added lines for secrets, new or changed NHIs')
     .option('--staged', 'only what is staged for commit (for pre-commit hooks)')
+    .option('--history', 'scan every commit of the git history for secrets (all refs; see docs/history.md)')
+    .option('--since <ref>', 'with --history: only commits not reachable from this ref')
+    .option('--branch <ref>', 'with --history: only commits reachable from this ref')
     .addOption(gitignoreOption())
     .option('--no-color', 'no ANSI colors in the text report')
     .action(async (dir: string, flags) => setExit(await scanCommand(dir, flags, io)));

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { renderMarkdownSummary } from '../core/report/markdown.js';
 import { rendererFor } from '../core/report/registry.js';
-import { LEVELS, meetsThreshold, type FailOn } from '../core/types.js';
+import { LEVELS, meetsThreshold, type FailOn, type ScanResult } from '../core/types.js';
 import { UsageError } from '../workspace/errors.js';
 import { emit, toolVersion, type Io } from './io.js';
 import { scanDirectory } from '../workspace/scan-dir.js';
+import { scanHistory } from '../workspace/history.js';
 import { loadSettings } from '../workspace/settings.js';
 
 export interface ScanFlags {
@@ -15,6 +16,9 @@ export interface ScanFlags {
   failOn?: FailOn;
   diff?: string;
   staged?: boolean;
+  history?: boolean;
+  since?: string;
+  branch?: string;
   gitignore: boolean;
   color: boolean;
 }
@@ -22,12 +26,23 @@ export interface ScanFlags {
 /** `nhi-steward scan [DIR]`: exit 0 when clean, 1 when a finding is at or above fail-on. */
 export async function scanCommand(dirArg: string | undefined, flags: ScanFlags, io: Io): Promise<number> {
   if (flags.diff !== undefined && flags.staged) throw new UsageError('--diff and --staged cannot be used together');
+  if (flags.history && (flags.diff !== undefined || flags.staged)) throw new UsageError('--history cannot be combined with --diff or --staged (use --since REF)');
+  if (!flags.history && (flags.since !== undefined || flags.branch !== undefined)) throw new UsageError('--since and --branch need --history');
   const renderer = rendererFor(flags.format);
   if (!renderer) throw new UsageError(`unknown --format "${flags.format}"`);
   const dir = resolve(dirArg ?? '.');
   const changeMode = flags.diff !== undefined || flags.staged;
   const settings = await loadSettings({ dir, config: flags.config, baseline: flags.baseline, failOn: flags.failOn, mode: changeMode ? 'pr' : 'full' });
-  const { result, changedIdentities } = await scanDirectory(dir, { settings, diff: flags.diff, staged: flags.staged, gitignore: flags.gitignore });
+  let scan: { result: ScanResult; changedIdentities?: ReadonlySet<string> };
+  if (flags.history) {
+    const { result, history } = await scanHistory(dir, { settings, since: flags.since, branch: flags.branch });
+    const mb = (history.blobBytes / 1e6).toFixed(1);
+    io.stderr(`nhi-steward: history: ${history.commits} commit(s), ${history.blobs} unique blob(s) (${mb} MB) scanned${history.shallow.length > 0 ? ' (shallow clone: older history not available)' : ''}\n`);
+    scan = { result };
+  } else {
+    scan = await scanDirectory(dir, { settings, diff: flags.diff, staged: flags.staged, gitignore: flags.gitignore });
+  }
+  const { result, changedIdentities } = scan;
 
   const context = { version: toolVersion(), root: dirArg ?? '.', color: flags.color && io.color && flags.output === undefined };
   const report =

@@ -187,6 +187,8 @@ export function changedTargets(base: IdentityReference[], head: IdentityReferenc
 
 function keepInPullRequest(finding: Finding, touchesOwners: boolean): boolean {
   if (finding.rule === 'owners/stale-entry') return false;
+  // Declarations may sit in files the PR does not touch: whether a name dangles is a full-scan verdict.
+  if (finding.rule === 'identity/dangling-reference') return false;
   if (finding.rule.startsWith('owners/')) return touchesOwners;
   return true;
 }

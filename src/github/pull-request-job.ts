@@ -1,8 +1,15 @@
+import { CHECK_TEXT_LIMIT_BYTES, truncateToBytes } from '../core/report/limits.js';
 import type { Finding, ScanSettings } from '../core/types.js';
 import { withCheckRun, type CheckOutcome } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { analysePullRequest, pullRequestOutcome, type PullAnalysis, type PullRequestRef } from './pr-check.js';
+import { withRangeCommits, type CommitAccess } from './pr-commits.js';
 import { requestOwnerReviews, reviewRequestFor } from './review-requests.js';
+
+/** The summary is capped at 65,535 bytes (core/report/limits.ts): the note goes first so it always survives. */
+function withNote(summary: string, note: string): string {
+  return truncateToBytes(`> ${note}\n\n${summary}`, CHECK_TEXT_LIMIT_BYTES);
+}
 
 export interface PullRequestJob {
   client: GitHubClient;
@@ -13,6 +20,8 @@ export interface PullRequestJob {
   configErrors?: Finding[];
   /** Fork PRs are checked read-only: no review requests. */
   readOnly?: boolean;
+  /** Read the PR's commits over git and check each one (docs/history.md); `count` from the payload. */
+  commits?: CommitAccess & { count: number };
 }
 
 export interface PullRequestJobResult {
@@ -28,8 +37,16 @@ export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequ
   let analysis: PullAnalysis | undefined;
   const outcome = await withCheckRun(job.client, job.repo, job.pull.headSha, async () => {
     analysis = await analysePullRequest(job.client, job.repo, job.pull, job.settings);
+    let note = '';
+    // One commit is its own net diff; more, and a secret could be added and removed in between.
+    if (job.commits && job.commits.count > 1) {
+      const scanned = await withRangeCommits(analysis.result, job.commits, { base: job.pull.baseSha, head: job.pull.headSha, count: job.commits.count }, 'pull request', job.settings);
+      analysis.result = scanned.result;
+      note = scanned.note;
+    }
     if (job.configErrors?.length) analysis.result.findings.unshift(...job.configErrors);
-    return pullRequestOutcome(analysis, job.settings);
+    const outcome = pullRequestOutcome(analysis, job.settings);
+    return note ? { ...outcome, summary: withNote(outcome.summary, note) } : outcome;
   });
   let reviewRequested = false;
   const reviewProblems: string[] = [];

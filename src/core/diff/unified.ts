@@ -35,6 +35,13 @@ export interface FileDiff {
   status: FileStatus;
   binary: boolean;
   hunks: Hunk[];
+  /** Set when the file's hunk lines passed the reader's `maxFileBytes`: its lines were not kept. */
+  oversized?: boolean;
+}
+
+export interface ReaderOptions {
+  /** Keep at most this many bytes of hunk lines per file (streamed history: bounded memory). */
+  maxFileBytes?: number;
 }
 
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
@@ -51,8 +58,12 @@ export class UnifiedDiffReader {
   private newLeft = 0;
   private oldNext = 0;
   private newNext = 0;
+  private fileBytes = 0;
 
-  constructor(private readonly onFile: (file: FileDiff) => void) {}
+  constructor(
+    private readonly onFile: (file: FileDiff) => void,
+    private readonly options: ReaderOptions = {},
+  ) {}
 
   push(line: string): void {
     if (this.hunk && (this.oldLeft > 0 || this.newLeft > 0)) {
@@ -134,6 +145,21 @@ export class UnifiedDiffReader {
     const hunk = this.hunk!;
     const marker = line[0];
     if (marker === '\\') return;
+    this.fileBytes += line.length + 1;
+    if (this.options.maxFileBytes !== undefined && this.fileBytes > this.options.maxFileBytes && !this.file!.oversized) {
+      this.file!.oversized = true;
+      for (const h of this.file!.hunks) h.lines = [];
+    }
+    if (this.file!.oversized) {
+      // Still follow the counts, so the file's end is found; keep nothing.
+      if (marker === '+' && this.newLeft > 0) this.newLeft--;
+      else if (marker === '-' && this.oldLeft > 0) this.oldLeft--;
+      else {
+        this.oldLeft = Math.max(0, this.oldLeft - 1);
+        this.newLeft = Math.max(0, this.newLeft - 1);
+      }
+      return;
+    }
     if (marker === '+' && this.newLeft > 0) {
       hunk.lines.push({ kind: 'add', text: line.slice(1), newLine: this.newNext++ });
       this.newLeft--;
@@ -153,6 +179,7 @@ export class UnifiedDiffReader {
     if (this.file) this.onFile(this.file);
     this.file = undefined;
     this.hunk = undefined;
+    this.fileBytes = 0;
   }
 }
 
@@ -189,7 +216,11 @@ export interface PatchView {
  * patch shows (added and context) at their real line numbers, other lines empty.
  */
 export function readPatch(patch: string): PatchView {
-  const hunks = parseHunks(patch);
+  return patchView(parseHunks(patch));
+}
+
+/** The same view from parsed hunks (e.g. one file of a streamed `git log -p`). */
+export function patchView(hunks: Hunk[]): PatchView {
   const lines: string[] = [];
   for (const hunk of hunks) for (const line of hunk.lines) if (line.newLine !== undefined) lines[line.newLine - 1] = line.text;
   const filled = Array.from({ length: lines.length }, (_, i) => lines[i] ?? '');

@@ -15,7 +15,10 @@ import type { WorkerRequest, WorkerResponse } from './protocol.js';
  * scanned in-thread, so results never depend on whether threads were available.
  */
 export interface ParallelOptions {
-  /** Worker threads to start for a large tree; default `availableParallelism() - 1` (at least 1). 0 disables. */
+  /**
+   * Worker threads to start for a large tree; default `availableParallelism() - 1` on 3 or more
+   * cores, none on 1 or 2 (see DEFAULT_WORKERS). 0 disables.
+   */
   workers?: number;
   /** Bytes seen before workers start. */
   largeTreeBytes?: number;
@@ -24,6 +27,16 @@ export interface ParallelOptions {
 }
 
 export const LARGE_TREE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Measured (docs/performance.md): on 2 cores the main thread is busy reading, decoding and
+ * extracting identities, so one worker only adds the cost of copying every file to it; the same
+ * 146 MB scan used ~20 % more CPU time and twice the memory with a worker than without. A pool pays
+ * once there is a spare core beyond those two.
+ */
+export function defaultWorkerCount(cores = availableParallelism()): number {
+  return cores > 2 ? cores - 1 : 0;
+}
 /** Bytes queued on one worker before the main thread scans the next file itself. */
 const MAX_QUEUED_BYTES = 2 * 1024 * 1024;
 /** Work is counted in units of 256 chars (plus one per file) so an Int32 counter never overflows. */
@@ -55,7 +68,7 @@ interface Slot {
 }
 
 export function createParallelSecretScanner(settings: ScanSettings, options: ParallelOptions = {}): ParallelSecretScanner {
-  const wanted = options.workers ?? Math.max(1, availableParallelism() - 1);
+  const wanted = options.workers ?? defaultWorkerCount();
   const largeTreeBytes = options.largeTreeBytes ?? LARGE_TREE_BYTES;
   const results: Finding[][] = [];
   const waiting: Promise<void>[] = [];

@@ -4,7 +4,7 @@
  * `config/invalid` findings with line and column; the key in error keeps its default and every
  * other key still applies. Nothing here throws on bad input.
  */
-import { defaultSettings, type FailOn, type Finding, type ScanSettings } from '../types.js';
+import { defaultSettings, type FailOn, type Finding, type Level, type ScanSettings } from '../types.js';
 import { quoteErrorMessage } from '../secrets/redact.js';
 import { parseDuration, parseSize } from './duration.js';
 import { policyFingerprint } from './rules.js';
@@ -38,6 +38,7 @@ const KEYS: Record<string, Apply> = {
     if (!duration.ok) return `schedule ${duration.error}`;
     s.scheduleMs = duration.value;
   },
+  rules: (v, s) => void (s.rules = { ...(s.rules ?? {}), ...(v as Record<string, Level | 'off'>) }),
   baseline: (v, s) => void (s.baselinePath = v as string),
   'owners-file': (v, s) => void (s.ownersPath = v as string),
 };

@@ -16,6 +16,10 @@ export interface JsonFinding {
   message: string;
   identityId?: string;
   owasp?: string[];
+  /** History mode (docs/history.md). */
+  commit?: { sha: string; author: string; date: string };
+  presentAtHead?: boolean;
+  otherLocations?: { file: string; line: number; commit: string }[];
 }
 
 export interface JsonReport {
@@ -38,6 +42,9 @@ export function toJsonFinding(f: Finding): JsonFinding {
   if (f.redacted !== undefined) out.redacted = f.redacted;
   if (f.identityId !== undefined) out.identityId = f.identityId;
   if (f.owasp !== undefined) out.owasp = [...f.owasp];
+  if (f.commit !== undefined) out.commit = { sha: f.commit.sha, author: f.commit.author, date: f.commit.date };
+  if (f.presentAtHead !== undefined) out.presentAtHead = f.presentAtHead;
+  if (f.otherLocations !== undefined) out.otherLocations = f.otherLocations.map((l) => ({ file: l.file, line: l.line, commit: l.commit }));
   return out;
 }
 
