@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { faultReply, matchesFault, type Fault, type FaultSpec } from './faults.js';
 import { HttpError, type Ctx, type Handler, type Reply } from './http.js';
-import { openApiRoutes, type Violation } from './openapi.js';
+import { openApiRoutes, ResponseValidator, type Violation } from './openapi.js';
 import { appRoutes } from './routes/apps.js';
 import { checkRoutes } from './routes/checks.js';
 import { gitRoutes } from './routes/git-data.js';
@@ -180,6 +180,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startGitHubDouble(opts: { seed?: Seed } = {}): Promise<GitHubDouble> {
   const routes = openApiRoutes();
+  const responses = new ResponseValidator(Object.keys(HANDLERS));
   const state = new DoubleState(opts.seed);
   const requests: RecordedRequest[] = [];
   const violations: Violation[] = [];
@@ -261,7 +262,13 @@ export async function startGitHubDouble(opts: { seed?: Seed } = {}): Promise<Git
       return errorReply(501, `github-double does not implement ${match!.op.operationId}`);
     }
     try {
-      return await handler(ctx);
+      const reply = await handler(ctx);
+      if (reply.body !== undefined && reply.raw === undefined) {
+        const checked = responses.check(match!.op.operationId, reply.status, reply.body);
+        for (const problem of checked.problems) violate(rec, `github-double answered off-contract: ${problem}`);
+        return { ...reply, body: checked.body };
+      }
+      return reply;
     } catch (e) {
       if (e instanceof HttpError) return errorReply(e.status, e.message, e.errors);
       violate(rec, `github-double crashed: ${(e as Error).stack ?? e}`);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { ProbotOctokit } from 'probot';
 import { SECONDARY_RATE_LIMIT_MESSAGE, startGitHubDouble, type GitHubDouble, type Seed } from '../../support/github-double/index.js';
+import { ResponseValidator } from '../../support/github-double/openapi.js';
 
 let double: GitHubDouble | undefined;
 afterEach(async () => {
@@ -79,6 +80,23 @@ describe('contract validation', () => {
     expect(issueReq.headers.authorization).toBeUndefined();
     expect(d.state.repo('acme/api').issues.get(1)!.user).toBe('nhi-steward[bot]');
     d.assertNoViolations();
+  });
+});
+
+describe('responses are validated too', () => {
+  test('a misspelt or mistyped field in an answer of the double is a violation; missing required fields are filled from the spec', async () => {
+    const d = await start();
+    const sha = d.state.repo('acme/api').git.refs.get('refs/heads/main')!;
+    const created = await call(d, 'POST', '/repos/acme/api/check-runs', { name: 'NHI hygiene', head_sha: sha });
+    expect(d.violations).toEqual([]);
+    // Filled from the spec: fields the double does not model are present, with the right types.
+    expect(created.json).toHaveProperty('check_suite');
+    expect(typeof created.json.url).toBe('string');
+    const validator = new ResponseValidator(['checks/get']);
+    const good = validator.check('checks/get', 200, created.json);
+    expect(good.problems).toEqual([]);
+    expect(validator.check('checks/get', 200, { ...created.json, hed_sha: sha }).problems).toEqual(['unknown response field hed_sha']);
+    expect(validator.check('checks/get', 200, { ...created.json, id: 'seven' }).problems.join('\n')).toContain('/id must be integer');
   });
 });
 

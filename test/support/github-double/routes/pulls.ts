@@ -28,7 +28,7 @@ export const pullRoutes: Record<string, Handler> = {
     const pulls = [...repo.issues.values()].filter(
       (i) => i.pull && (state === 'all' || i.state === state) && (!head || branchName(head) === i.pull.head) && (!base || base === i.pull.base),
     );
-    return paginate(ctx, pulls.reverse().map((i) => pullShape(ctx.baseUrl, ctx.state, repo, i)));
+    return paginate(ctx, pulls.reverse().map((i) => pullShape(ctx.baseUrl, ctx.state, repo, i, false)));
   },
   'pulls/list-files': (ctx) => {
     const repo = repoOf(ctx);
@@ -64,7 +64,7 @@ export const pullRoutes: Record<string, Handler> = {
     }
     p.requestedReviewers = [...new Set([...p.requestedReviewers, ...(b.reviewers ?? [])])];
     p.requestedTeams = [...new Set([...p.requestedTeams, ...(b.team_reviewers ?? [])])];
-    return ok(pullShape(ctx.baseUrl, ctx.state, repo, issue), 201);
+    return ok(pullShape(ctx.baseUrl, ctx.state, repo, issue, false), 201);
   },
   'pulls/merge': (ctx) => {
     const repo = repoOf(ctx);
