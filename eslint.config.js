@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
-const NOT_CORE = ['./src/github', './src/workspace', './src/cli', './src/app', './src/action'];
+const NOT_CORE = ['./src/github', './src/workspace', './src/verify', './src/cli', './src/app', './src/action'];
 const ENTRY_POINTS = ['./src/cli', './src/app', './src/action'];
 
 export default tseslint.config(
@@ -33,6 +33,8 @@ export default tseslint.config(
           zones: [
             { target: './src/core', from: NOT_CORE, message: 'src/core imports nothing else of the project (docs/architecture.md, "Layers").' },
             { target: ['./src/github', './src/workspace'], from: ENTRY_POINTS, message: 'src/github and src/workspace never import the entry points cli, app and action (docs/architecture.md, "Layers").' },
+            // Live verification sits beside github and workspace: it never reaches up into cli, app or action, nor into github.
+            { target: './src/verify', from: [...ENTRY_POINTS, './src/github'], message: 'src/verify never imports cli, app, action or github (docs/architecture.md, "Layers").' },
           ],
         },
       ],

@@ -10,6 +10,7 @@ import { listScanRequests } from './scan-requests.js';
 import { ScheduleClock, writeThrough, type ScheduleGate } from './schedule-clock.js';
 import { Scheduler } from './scheduler.js';
 import { loadSettings } from './settings.js';
+import { appVerdictCache, configureVerdictCache } from './verdict-cache.js';
 
 export interface AppOptions {
   /**
@@ -51,6 +52,7 @@ const PULL_REQUEST_EVENTS = ['pull_request.opened', 'pull_request.synchronize', 
 /** The Probot entry: it only wires events to the logic in src/github. */
 export function createApp(options: AppOptions = {}): ApplicationFunction {
   return async (app: Probot) => {
+    configureVerdictCache(options.redisUrl);
     // Every full scan records itself here; scheduled rounds only scan what is due.
     // With REDIS_URL, the scans that run outside the queue are recorded in its shared clock too.
     const live: { queue?: ScanQueue } = {};
@@ -121,6 +123,8 @@ async function onPullRequest(context: Context<'pull_request'>, options: AppOptio
     settings,
     configErrors: errors,
     readOnly: fromFork,
+    verdicts: settings.verify?.enabled ? await appVerdictCache() : undefined,
+    log: (line) => context.log.info({ pull: pr.number }, line),
     commits: await commitsFor(context, pr.commits, options),
   });
   context.log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length }, 'NHI hygiene check completed');

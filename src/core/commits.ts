@@ -1,6 +1,6 @@
 import { compareFindings, isIgnored } from './scan.js';
 import { scanSecrets } from './secrets/engine.js';
-import type { CommitRef, Finding, ScanResult, ScanSettings, SourceFile } from './types.js';
+import type { CommitRef, Finding, ScanResult, ScanSettings, SecretSink, SourceFile } from './types.js';
 
 /** Secrets remembered per range; past this, later ones are counted but not kept (bounded work). */
 const MAX_COMMIT_SECRETS = 1000;
@@ -17,7 +17,11 @@ export class CommitSecrets {
   /** Secrets past MAX_COMMIT_SECRETS, not kept. */
   dropped = 0;
 
-  constructor(private readonly settings: ScanSettings) {}
+  /** `reveal`: live verification only (see ScanOptions.revealSecrets). */
+  constructor(
+    private readonly settings: ScanSettings,
+    private readonly reveal?: SecretSink,
+  ) {}
 
   /** Counts one commit (call once per commit, even when it changes no text file). */
   startCommit(): void {
@@ -27,7 +31,7 @@ export class CommitSecrets {
   /** One changed file of `commit`: only its added lines can raise findings. */
   addFile(commit: CommitRef, file: SourceFile): void {
     if (isIgnored(file.path, this.settings)) return;
-    for (const finding of scanSecrets(file, this.settings)) {
+    for (const finding of scanSecrets(file, this.settings, this.reveal)) {
       if (this.first.has(finding.fingerprint)) continue;
       if (this.first.size >= MAX_COMMIT_SECRETS) {
         this.dropped++;

@@ -9,7 +9,7 @@ import { evaluatePolicy } from './policy/evaluate.js';
 import { createParallelSecretScanner, type ParallelOptions } from './parallel/pool.js';
 import { activeDetectorCount } from './secrets/engine.js';
 import { quoteErrorMessage } from './secrets/redact.js';
-import type { ExtractError, Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, Skipped, SourceFile } from './types.js';
+import type { ExtractError, Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, SecretSink, Skipped, SourceFile } from './types.js';
 
 export interface ScanOptions {
   settings: ScanSettings;
@@ -19,6 +19,11 @@ export interface ScanOptions {
   changedIdentities?: ReadonlySet<string>;
   /** Worker threads for secrets scanning; defaults start `cores - 1` workers for large trees. */
   parallel?: ParallelOptions;
+  /**
+   * Live verification only (src/verify): receives each reported secret's value(s). Never set it
+   * unless the user switched verification on; the values must not reach any output.
+   */
+  revealSecrets?: SecretSink;
 }
 
 export type SourceItem = SourceFile | Skipped;
@@ -46,7 +51,7 @@ export async function scanSources(
   let bytes = 0;
 
   // Secrets run in worker threads once the tree is large (both cores); results come back sorted.
-  const secrets = createParallelSecretScanner(settings, options.parallel);
+  const secrets = createParallelSecretScanner(settings, options.revealSecrets ? { ...options.parallel, reveal: options.revealSecrets } : options.parallel);
   for await (const item of sources) {
     if (!('content' in item)) {
       skipped.push(item);

@@ -66,6 +66,9 @@ export interface Finding {
   owasp?: OwaspNhi[];
   /** Extra, rule-specific facts safe to render (never raw secrets). */
   data?: Record<string, unknown>;
+  /** Secrets, when live verification ran: is the credential live, revoked, or unknown. */
+  verification?: Verification;
+  verificationDetail?: VerificationDetail;
   /** History mode: the oldest commit that brought this secret in (docs/history.md). */
   commit?: CommitRef;
   /** History mode: whether the secret is still in the scanned head's tree. */
@@ -102,6 +105,35 @@ export interface SecretMatch {
   line: number;
   column: number;
   level: Level;
+}
+
+/**
+ * A reported secret's value, handed out only when live verification is switched on (`scan
+ * --verify`, `verify: on`): `parts` is `[secret]`, or `[first, second]` for a pair (AWS key id,
+ * secret access key). It never reaches a report; src/verify sends it to its provider only.
+ */
+export interface RevealedSecret {
+  fingerprint: string;
+  /** Detector id, or the pair id for a pair (`aws-access-key-pair`). */
+  detector: string;
+  parts: string[];
+}
+
+export type SecretSink = (secret: RevealedSecret) => void;
+
+/** Live verification verdict (docs/verification.md). */
+export type Verification = 'live' | 'revoked' | 'unknown';
+
+/** What the provider said, safe to render: never the secret. */
+export interface VerificationDetail {
+  /** Verifier provider key (`github`, `aws`, …); absent when no verifier covers the detector. */
+  provider?: string;
+  /** Why the verdict is `unknown` (network error, rate limit, unsupported, ambiguous answer). */
+  reason?: string;
+  /** Identity facts the provider returned: account or app name, scopes, expiry. */
+  facts?: Record<string, string>;
+  /** ISO time of the check (a cached verdict keeps its original time). */
+  checkedAt?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,6 +282,14 @@ export interface ScanSettings {
   mode: 'pr' | 'full';
   /** ISO date used for `review-by` expiry; injected for determinism. */
   now: Date;
+  /** Live verification (`verify:` in the config); off unless switched on. */
+  verify?: VerifySettings;
+}
+
+export interface VerifySettings {
+  enabled: boolean;
+  /** Provider key → base URL replacing the provider's default (GHES, sovereign clouds, tests). */
+  endpoints: Record<string, string>;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;

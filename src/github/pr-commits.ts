@@ -1,5 +1,5 @@
 import { mergeCommitSecrets } from '../core/commits.js';
-import type { ScanResult, ScanSettings } from '../core/types.js';
+import type { ScanResult, ScanSettings, SecretSink } from '../core/types.js';
 import { ensureRange, scanCommitRange } from '../workspace/commits.js';
 import { withClone } from '../workspace/git-clone.js';
 
@@ -31,13 +31,21 @@ export interface CommitRangeScan {
  * a secret added and removed within the range is reported, naming the commit. A range that
  * cannot be read leaves the net result as it was and says so in `note`.
  */
-export async function withRangeCommits(net: ScanResult, access: CommitAccess, range: { base: string; head: string; count: number }, scope: 'pull request' | 'push', settings: ScanSettings): Promise<CommitRangeScan> {
+export async function withRangeCommits(
+  net: ScanResult,
+  access: CommitAccess,
+  range: { base: string; head: string; count: number },
+  scope: 'pull request' | 'push',
+  settings: ScanSettings,
+  /** Live verification only (`verify: on`): receives the reported secrets' values. */
+  revealSecrets?: SecretSink,
+): Promise<CommitRangeScan> {
   try {
     return await withClone({ url: access.cloneUrl, token: access.token, refspecs: [range.head, range.base], depth: range.count + 1, maxBytes: access.maxBytes, tempRoot: access.tempRoot }, async (dir, env) => {
       if (!(await ensureRange(dir, range.base, range.head, range.count, env))) {
         return { result: net, commits: 0, note: `The ${scope}'s commits could not be read from git (no common history between ${range.base.slice(0, 7)} and ${range.head.slice(0, 7)}): only the net change was checked.` };
       }
-      const secrets = await scanCommitRange(dir, { base: range.base, head: range.head }, settings);
+      const secrets = await scanCommitRange(dir, { base: range.base, head: range.head }, settings, revealSecrets);
       const result = mergeCommitSecrets(net, secrets.findings(), { scope, commitUrl: (sha) => `${access.htmlUrl}/commit/${sha}` });
       return { result, commits: secrets.commits, note: `Each of the ${secrets.commits} commit(s) in this ${scope} was checked for secrets, not only the net change.` };
     });

@@ -1,5 +1,5 @@
 import { CommitSecrets } from '../core/commits.js';
-import type { CommitRef, ScanSettings } from '../core/types.js';
+import type { CommitRef, ScanSettings, SecretSink } from '../core/types.js';
 import { patchView, UnifiedDiffReader } from '../core/diff/unified.js';
 import { UsageError } from './errors.js';
 import { gitLines, gitOutput } from './git-objects.js';
@@ -11,9 +11,9 @@ import { gitLines, gitOutput } from './git-objects.js';
  * hunks are held at a time, and a file's patch over max-file-size is skipped. Paths are relative to
  * `dir` (`--relative`), and only files under it count, as in a folder scan.
  */
-export async function scanCommitRange(dir: string, range: { base: string; head: string }, settings: ScanSettings): Promise<CommitSecrets> {
+export async function scanCommitRange(dir: string, range: { base: string; head: string }, settings: ScanSettings, revealSecrets?: SecretSink): Promise<CommitSecrets> {
   for (const sha of [range.base, range.head]) if (!/^[0-9a-f]{7,64}$/i.test(sha)) throw new UsageError(`not a commit id: "${sha}"`);
-  const secrets = new CommitSecrets(settings);
+  const secrets = new CommitSecrets(settings, revealSecrets);
   const args = ['log', '--reverse', '-p', '--no-renames', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', '--relative', '--format=%x01%H %aI %an', `${range.base}..${range.head}`, '--'];
   let commit: CommitRef | undefined;
   // The project's one diff parser, streamed: a file is handed over when its hunks end, while

@@ -3,7 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import { isIgnored } from '../core/scan.js';
 import { toSourceFile } from '../core/source.js';
 import { activeDetectorCount, scanSecrets } from '../core/secrets/engine.js';
-import type { CommitRef, Finding, HistoryLocation, ScanResult, ScanSettings, Skipped } from '../core/types.js';
+import type { CommitRef, Finding, HistoryLocation, ScanResult, ScanSettings, SecretSink, Skipped } from '../core/types.js';
 import { UsageError } from './errors.js';
 import { unquoteGitPath } from './git.js';
 import { BlobReader, gitLines, gitOutput, listObjects } from './git-objects.js';
@@ -21,6 +21,8 @@ export interface HistoryOptions {
   since?: string;
   /** Only commits reachable from this ref (default: every ref). */
   branch?: string;
+  /** Live verification only (`--verify`): receives the reported secrets' values. */
+  revealSecrets?: SecretSink;
 }
 
 export interface HistoryStats {
@@ -92,7 +94,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     }
     blobs++;
     blobBytes += blob.bytes.length;
-    const findings = scanSecrets(source, settings);
+    const findings = scanSecrets(source, settings, options.revealSecrets);
     if (findings.length > 0) hits.set(blob.tag.oid, { oid: blob.tag.oid, findings, others: [] });
   });
 

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { scanSecrets } from '../secrets/engine.js';
-import type { Finding, ScanSettings, SourceFile } from '../types.js';
+import type { Finding, ScanSettings, SecretSink, SourceFile } from '../types.js';
 import type { WorkerRequest, WorkerResponse } from './protocol.js';
 
 /**
@@ -24,6 +24,8 @@ export interface ParallelOptions {
   largeTreeBytes?: number;
   /** Worker entry; default secrets-worker.js (or .ts under the tsx/vitest dev runners) beside this module. */
   workerUrl?: URL;
+  /** Live verification only: receives each reported secret's value(s), from this thread or a worker. */
+  reveal?: SecretSink;
 }
 
 export const LARGE_TREE_BYTES = 8 * 1024 * 1024;
@@ -78,14 +80,15 @@ export function createParallelSecretScanner(settings: ScanSettings, options: Par
   let workersStarted = 0;
   let filesFromWorkers = 0;
 
-  const scanHere = (file: SourceFile) => results.push(scanSecrets(file, settings));
+  const reveal = options.reveal;
+  const scanHere = (file: SourceFile) => results.push(scanSecrets(file, settings, reveal));
 
   const start = (): Slot[] => {
     const url = wanted > 0 ? (options.workerUrl ?? defaultWorkerUrl()) : undefined;
     if (!url) return [];
     const started: Slot[] = [];
     for (let i = 0; i < wanted; i++) {
-      const slot = startWorker(url, settings, () => filesFromWorkers++);
+      const slot = startWorker(url, settings, () => filesFromWorkers++, reveal);
       if (slot) started.push(slot);
     }
     workersStarted = started.length;
@@ -108,6 +111,7 @@ export function createParallelSecretScanner(settings: ScanSettings, options: Par
       const cost = costOf(file);
       const request: WorkerRequest = { id, path: file.path, content: file.content, cost };
       if (file.addedLines) request.addedLines = [...file.addedLines];
+      if (reveal) request.reveal = true;
       slot.posted += cost;
       if (slot.pending.size === 0) slot.worker.ref(); // keep the process alive while work is queued
       waiting.push(
@@ -132,7 +136,7 @@ export function createParallelSecretScanner(settings: ScanSettings, options: Par
   };
 }
 
-function startWorker(url: URL, settings: ScanSettings, onWorkerResult: () => void): Slot | undefined {
+function startWorker(url: URL, settings: ScanSettings, onWorkerResult: () => void, reveal?: SecretSink): Slot | undefined {
   let worker: Worker;
   const done = new Int32Array(new SharedArrayBuffer(4));
   try {
@@ -148,15 +152,18 @@ function startWorker(url: URL, settings: ScanSettings, onWorkerResult: () => voi
     slot.dead = true;
     for (const [id, job] of slot.pending) {
       slot.pending.delete(id);
-      job.resolve(scanSecrets(job.file, settings));
+      job.resolve(scanSecrets(job.file, settings, reveal));
     }
   };
   worker.on('message', (response: WorkerResponse) => {
     const job = slot.pending.get(response.id);
     if (!job) return;
     slot.pending.delete(response.id);
-    if ('findings' in response) onWorkerResult();
-    job.resolve('findings' in response ? response.findings : scanSecrets(job.file, settings));
+    if ('findings' in response) {
+      onWorkerResult();
+      if (reveal) for (const secret of response.secrets ?? []) reveal(secret);
+    }
+    job.resolve('findings' in response ? response.findings : scanSecrets(job.file, settings, reveal));
   });
   worker.on('error', rescueAll);
   worker.on('exit', rescueAll);

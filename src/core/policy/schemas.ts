@@ -136,5 +136,21 @@ export const configSchema = {
     },
     baseline: { description: 'Path of the baseline file. Default .nhi-steward-baseline.json.', type: 'string', minLength: 1 },
     'owners-file': { description: 'Path of the owners file. Default .github/nhi-owners.yml.', type: 'string', minLength: 1 },
+    verify: {
+      description:
+        'Live verification of found secrets against their providers (docs/verification.md): on or off (default off), or a mapping with enabled and endpoints (provider key to a base URL replacing the default host, e.g. GitHub Enterprise Server).',
+      anyOf: [
+        { type: 'boolean' },
+        { type: 'string', enum: ['on', 'off'] },
+        {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            enabled: { description: 'Switch verification on. Default off.', anyOf: [{ type: 'boolean' }, { type: 'string', enum: ['on', 'off'] }] },
+            endpoints: { description: 'Provider key (github, gitlab, datadog, shopify…) to an https base URL.', type: 'object', additionalProperties: { type: 'string' } },
+          },
+        },
+      ],
+    },
   },
 } as const;

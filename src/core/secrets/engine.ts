@@ -1,4 +1,4 @@
-import type { Finding, ScanSettings, SourceFile } from '../types.js';
+import type { Finding, ScanSettings, SecretSink, SourceFile } from '../types.js';
 import { levelRank } from '../types.js';
 import { DEFAULT_MATCH_OPTIONS, findMatches, type MatchOptions } from './candidates.js';
 import { compileCatalog, type CompiledCatalog } from './compile.js';
@@ -23,7 +23,8 @@ import { hasAllowMarker } from './suppression.js';
  * Findings carry the redacted value and a fingerprint, never the secret itself.
  */
 export interface SecretScanner {
-  scan(file: SourceFile, settings: ScanSettings): Finding[];
+  /** `reveal` (live verification only) receives each reported finding's secret value(s). */
+  scan(file: SourceFile, settings: ScanSettings, reveal?: SecretSink): Finding[];
   /** How many detectors run under these settings (for ScanStats). */
   detectorCount(settings: Pick<ScanSettings, 'detectors'>): number;
 }
@@ -51,7 +52,7 @@ export function createSecretScanner(detectors: readonly Detector[], options: Sca
     return catalog;
   };
   return {
-    scan: (file, settings) => scanFile(file, settings, catalogFor(settings.detectors), options),
+    scan: (file, settings, reveal) => scanFile(file, settings, catalogFor(settings.detectors), options, reveal),
     detectorCount: (settings) => catalogFor(settings.detectors).detectors.length,
   };
 }
@@ -59,8 +60,8 @@ export function createSecretScanner(detectors: readonly Detector[], options: Sca
 const defaultScanner = createSecretScanner(allDetectors);
 
 /** Secret findings of one file, with the full catalog filtered by `settings.detectors`. */
-export function scanSecrets(file: SourceFile, settings: ScanSettings): Finding[] {
-  return defaultScanner.scan(file, settings);
+export function scanSecrets(file: SourceFile, settings: ScanSettings, reveal?: SecretSink): Finding[] {
+  return defaultScanner.scan(file, settings, reveal);
 }
 
 /** Number of catalog detectors active under `settings`. */
@@ -78,7 +79,7 @@ interface Candidate {
   line: number;
 }
 
-function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCatalog, options: MatchOptions): Finding[] {
+function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCatalog, options: MatchOptions, reveal?: SecretSink): Finding[] {
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
   const active = catalog.activeByDefault.slice();
   for (const i of catalog.pathScoped) active[i] = catalog.detectors[i].detector.pathPattern!.test(file.path) ? 1 : 0;
@@ -101,11 +102,15 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   const findings: Finding[] = [];
   for (const single of singles) {
     if (!reportable([single], file, lines)) continue;
-    findings.push(singleFinding(single, file.path, lines));
+    const finding = singleFinding(single, file.path, lines);
+    findings.push(finding);
+    reveal?.({ fingerprint: finding.fingerprint, detector: single.detector.id, parts: [single.secret] });
   }
   for (const pair of pairs) {
     if (!reportable([pair.first, pair.second], file, lines)) continue;
-    findings.push(pairFinding(pair, file.path, lines));
+    const finding = pairFinding(pair, file.path, lines);
+    findings.push(finding);
+    reveal?.({ fingerprint: finding.fingerprint, detector: finding.detector!, parts: [pair.first.secret, pair.second.secret] });
   }
   return findings
     .filter((f) => !settings.baseline.has(f.fingerprint))
