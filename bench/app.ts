@@ -357,7 +357,7 @@ async function fullScanChild(url: string, sha: string): Promise<void> {
   let liveSet = 0;
   const collector = gc ? setInterval(() => (gc(), (liveSet = Math.max(liveSet, process.memoryUsage().heapUsed))), 1000) : undefined;
   const { ProbotOctokit } = await import('probot');
-  const { asClient } = await import('../src/github/client.js');
+  const { asClient } = await import('../src/github/octokit.js');
   const { scanRepositoryTarball } = await import('../src/github/full-scan.js');
   const { defaultSettings } = await import('../src/core/types.js');
   const [owner, repo] = BIG_REPO.split('/');

@@ -1,6 +1,6 @@
 import { LEVELS, type FailOn } from '../core/types.js';
 
-/** The action's inputs, parsed and validated once (STYLE.md, after actions/checkout). */
+/** The action's inputs, parsed and validated once (docs/architecture.md, "Layers": settings are parsed once). */
 export interface ActionInputs {
   mode: 'auto' | 'pr' | 'scan';
   token: string;

@@ -8,7 +8,11 @@ import { rendererFor } from '../core/report/registry.js';
 import { meetsThreshold, type ScanResult, type ScanSettings } from '../core/types.js';
 import { loadSettings } from '../workspace/settings.js';
 import { scanDirectory } from '../workspace/scan-dir.js';
-import { asClient, type GitHubClient, type RepoRef } from '../github/client.js';
+import { defaults as actionsDefaults } from '@actions/github/lib/utils';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import type { GitHubClient, RepoRef } from '../github/client.js';
+import { asClient, octokitOptions } from '../github/octokit.js';
 import { analysePullRequest } from '../github/pr-check.js';
 import { withApiCommits } from '../github/pr-commits.js';
 import { syncScanIssues } from '../github/scan-sync.js';
@@ -130,7 +134,7 @@ async function report(result: ScanResult, sarifPath: string, mode: string, chang
   const sha = github.context.payload.pull_request?.head?.sha ?? github.context.sha;
   const link = owner ? (file: string, line: number) => `${serverUrl}/${owner}/${repo}/blob/${sha}/${file}#L${line}` : undefined;
   const summary = renderMarkdownSummary(result, { maxLength: SUMMARY_LIMIT, title: 'NHI hygiene', link, ...(changedIdentities ? { changedIdentities } : {}) });
-  await core.summary.addRaw(summary, true).write();
+  await writeJobSummary(summary);
   if (sarifPath) {
     await mkdir(dirname(sarifPath), { recursive: true });
     // Paths are relative to the repository root, which is what code scanning resolves them against.
@@ -146,6 +150,19 @@ async function report(result: ScanResult, sarifPath: string, mode: string, chang
   core.info(`nhi-steward (${mode}): ${result.findings.length} findings in ${result.stats.files} files; ${result.skipped.length} skipped.`);
 }
 
+/**
+ * The job summary, or — where the runner gives no summary file (a local runner such as `act`,
+ * older GitHub Enterprise Server) — the same Markdown in the log, after a notice that says so.
+ */
+async function writeJobSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    core.notice('GITHUB_STEP_SUMMARY is not set (a local runner or an older GitHub Enterprise Server): the report follows in the log instead of the job summary.');
+    core.info(markdown);
+    return;
+  }
+  await core.summary.addRaw(markdown, true).write();
+}
+
 async function syncIssues(inputs: ActionInputs, result: ScanResult, settings: ScanSettings): Promise<void> {
   const repo = repoRef();
   const htmlUrl = `${github.context.serverUrl}/${repo.owner}/${repo.repo}`;
@@ -156,7 +173,9 @@ async function syncIssues(inputs: ActionInputs, result: ScanResult, settings: Sc
 
 function client(inputs: ActionInputs): GitHubClient {
   if (!inputs.token) throw new InputError('Input "token" is empty: pass `token: ${{ github.token }}` (the default) or a token with issues: write.');
-  return asClient(github.getOctokit(inputs.token));
+  // Octokit's own retry and throttling plugins, configured as the App's are (github/octokit.ts);
+  // the per-request timeout wraps the runner's proxy-aware fetch.
+  return asClient(github.getOctokit(inputs.token, octokitOptions({ request: { ...actionsDefaults.request } }), retry, throttling));
 }
 
 function repoRef(): RepoRef {

@@ -3,7 +3,7 @@ import type { ScanSettings } from '../core/types.js';
 import { analysePullRequest } from '../github/pr-check.js';
 import type { RepoRef } from '../github/client.js';
 import { applyOwnersEdit } from '../core/policy/owners-edit.js';
-import { asClient } from '../github/client.js';
+import { asClient } from '../github/octokit.js';
 import { handleCommandComment, type PullGaps } from '../github/command-handler.js';
 import type { CommitAccess } from '../github/pr-commits.js';
 import { runPullRequestCheck } from '../github/pull-request-job.js';
@@ -161,6 +161,7 @@ async function checkPull(ctx: PullCheckContext, pr: PullPayload): Promise<void> 
     commits: await commitsFor(ctx, pr.commits),
   });
   log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length }, 'NHI hygiene check completed');
+  for (const problem of result.reviewProblems) log.warn({ pull: pr.number }, problem);
 }
 
 /**

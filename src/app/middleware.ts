@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createNodeMiddleware, createProbot } from 'probot';
 import { createApp } from './index.js';
+import { AppOctokit } from './octokit.js';
 
 /**
  * The App as a plain Node request handler, for serverless platforms and existing HTTP servers
@@ -13,7 +14,7 @@ import { createApp } from './index.js';
  * a health check at `GET /ping` (200 `PONG`), and every other path gets 404 — or goes to `next`
  * when the host framework passes one — so no request is left hanging.
  */
-const probot = await createNodeMiddleware(createApp({ autoStart: false }), { probot: createProbot() });
+const probot = await createNodeMiddleware(createApp({ autoStart: false }), { probot: createProbot({ overrides: { Octokit: AppOctokit } }) });
 
 export async function middleware(req: IncomingMessage, res: ServerResponse, next?: () => void): Promise<boolean> {
   const path = (req.url ?? '/').split('?')[0];

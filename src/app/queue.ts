@@ -1,6 +1,6 @@
 /**
  * Full scans as BullMQ jobs (REDIS_URL set), so several replicas of the App share the work
- * (SPEC §4 "Scheduled and push scans"). Without REDIS_URL the in-process Scheduler does the same
+ * (docs/architecture.md, "The GitHub App", scheduled and push scans). Without REDIS_URL the in-process Scheduler does the same
  * job; this module is only loaded — and BullMQ with it — when a Redis URL is configured.
  *
  * - A job scheduler (BullMQ's repeatable job, upserted under one fixed id, so every replica

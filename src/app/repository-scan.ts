@@ -1,5 +1,5 @@
 import type { Logger, Probot, ProbotOctokit } from 'probot';
-import { asClient } from '../github/client.js';
+import { asClient } from '../github/octokit.js';
 import { withRepositoryHistory } from '../github/history-scan.js';
 import { withRangeCommits, type CommitAccess } from '../github/pr-commits.js';
 import type { ScanResult, SecretSink } from '../core/types.js';

@@ -1,5 +1,6 @@
 import type { ProbotOctokit } from 'probot';
-import { asClient, type RepoRef } from '../github/client.js';
+import type { RepoRef } from '../github/client.js';
+import { asClient } from '../github/octokit.js';
 import { getFileText } from '../github/contents.js';
 import { CONFIG_PATH, configError, settingsFromConfig, type LoadedSettings } from '../github/settings.js';
 

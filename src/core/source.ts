@@ -3,7 +3,7 @@ import type { ScanSettings, SourceFile, Skipped } from './types.js';
 const BINARY_SNIFF_BYTES = 8 * 1024;
 
 /**
- * Turns raw bytes into a SourceFile, or says why it was skipped (SPEC §2.1): a NUL byte in the
+ * Turns raw bytes into a SourceFile, or says why it was skipped (docs/architecture.md, "Scanning input"): a NUL byte in the
  * first 8 KiB means binary; files over `maxFileSize` are too large. Invalid UTF-8 is decoded with
  * replacement characters rather than rejected, so the rest of the file is still scanned.
  */

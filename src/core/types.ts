@@ -137,7 +137,7 @@ export interface VerificationDetail {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Identities (SPEC §2.3)
+// Identities (docs/architecture.md, "Identities and credentials")
 // ---------------------------------------------------------------------------------------------
 
 /** `config`: a secret that is no credential (a role ARN, a region), said so by code or the owners file. */
@@ -237,7 +237,7 @@ export interface ExtractResult {
   references?: IdentityReference[];
 }
 
-/** Every platform is a plugin with this one shape (STYLE.md). */
+/** Every platform is a plugin with this one shape (CONTRIBUTING.md, "Adding an extractor"). */
 export interface Extractor {
   platform: string;
   /** Cheap check on the path (and optionally the first bytes of content). */

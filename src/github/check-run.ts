@@ -1,11 +1,14 @@
+import { CHECK_TEXT_LIMIT_BYTES, clampBytes, clampTitle } from '../core/report/limits.js';
 import { levelRank, meetsThreshold, type FailOn, type Finding, type Level } from '../core/types.js';
 import type { GitHubClient, RepoRef } from './client.js';
+import { createOnce, NO_BLIND_RETRY } from './idempotent.js';
+import { withRepoLock } from './repo-lock.js';
 
 export const CHECK_NAME = 'NHI hygiene';
 /** The Checks API accepts at most 50 annotations per request. */
 export const ANNOTATIONS_PER_REQUEST = 50;
-/** The Checks API rejects an output.summary longer than this. */
-export const SUMMARY_LIMIT = 65_535;
+/** The Checks API rejects an output.summary (or text, or annotation message) over this many bytes. */
+export const SUMMARY_LIMIT = CHECK_TEXT_LIMIT_BYTES;
 
 export type Conclusion = 'success' | 'failure' | 'neutral';
 
@@ -45,8 +48,8 @@ export function toAnnotations(findings: Finding[]): Annotation[] {
         start_line: finding.line,
         end_line: endLine,
         annotation_level: ANNOTATION_LEVEL[finding.level],
-        title: finding.rule,
-        message: finding.message,
+        title: clampTitle(finding.rule),
+        message: clampBytes(finding.message, CHECK_TEXT_LIMIT_BYTES, '…'),
       };
       // Columns are only allowed when the annotation spans a single line.
       if (endLine === finding.line && finding.endColumn && finding.endColumn >= finding.column) {
@@ -61,44 +64,89 @@ export function conclusionFor(findings: Finding[], failOn: FailOn): Conclusion {
   return findings.some((f) => meetsThreshold(f.level, failOn)) ? 'failure' : 'success';
 }
 
+/** Clamps a summary to the Checks API limit in bytes, saying so when it had to cut. */
 export function clampSummary(summary: string): string {
-  if (summary.length <= SUMMARY_LIMIT) return summary;
-  const note = '\n\n_…summary truncated to fit the Checks API limit._';
-  return summary.slice(0, SUMMARY_LIMIT - note.length) + note;
+  return clampBytes(summary, SUMMARY_LIMIT, '\n\n_…summary truncated to fit the Checks API limit._');
+}
+
+/** The check run's `external_id`: one run per head commit and name, found again on redelivery. */
+export function externalIdFor(headSha: string): string {
+  return `nhi-steward:${headSha}`;
+}
+
+interface OpenedRun {
+  id: number;
+  /** Annotations the run already has (a reused run): GitHub appends annotations, so none are re-sent. */
+  annotations: number;
 }
 
 /**
- * Runs `work` inside one check run: created `in_progress`, then completed with a conclusion and
- * annotations in batches of 50. If `work` throws, the run still completes — as a failure that
- * says the check could not finish — and the error is rethrown for the caller to log.
+ * Runs `work` inside one check run and always concludes it (docs/architecture.md, "Check runs
+ * always conclude"). The run for this head and name is reused when one exists (a redelivered or
+ * concurrent event, a create whose answer was lost), else created `in_progress`. It is then
+ * completed with the outcome; if `work` throws, or completing with the outcome fails (a limit
+ * GitHub enforces, a fault), the run is still completed — as a failure with a short summary — and
+ * the error is rethrown for the caller to log.
  */
 export async function withCheckRun(client: GitHubClient, repo: RepoRef, headSha: string, work: () => Promise<CheckOutcome>): Promise<CheckOutcome> {
-  const { data: created } = await client.request('POST /repos/{owner}/{repo}/check-runs', {
-    ...repo,
-    name: CHECK_NAME,
-    head_sha: headSha,
-    status: 'in_progress',
-    started_at: new Date().toISOString(),
+  // One check per head at a time in this process: a redelivery waits, then reuses the run.
+  return withRepoLock(`${repo.owner}/${repo.repo}#check:${headSha}`, async () => {
+    const run = await openCheckRun(client, repo, headSha);
+    let failure: unknown;
+    try {
+      const outcome = await work();
+      await completeCheckRun(client, repo, run.id, run.annotations > 0 ? { ...outcome, annotations: [] } : outcome);
+      return outcome;
+    } catch (error) {
+      failure = error;
+    }
+    await completeCheckRun(client, repo, run.id, failureOutcome(failure));
+    throw failure;
   });
-  const checkRunId: number = created.id;
-  let outcome: CheckOutcome;
-  try {
-    outcome = await work();
-  } catch (error) {
-    await completeCheckRun(client, repo, checkRunId, {
-      conclusion: 'failure',
-      title: 'nhi-steward could not complete the check',
-      summary: `The check stopped on an internal error: ${safeMessage(error)}\n\nRe-run the check; if it fails again, report it with this message.`,
-      annotations: [],
-    });
-    throw error;
+}
+
+export function failureOutcome(error: unknown): CheckOutcome {
+  return {
+    conclusion: 'failure',
+    title: 'nhi-steward could not complete the check',
+    summary: `The check stopped on an internal error: ${safeMessage(error)}\n\nRe-run the check; if it fails again, report it with this message.`,
+    annotations: [],
+  };
+}
+
+/** The existing run for this head and name (ours, by external id), or a new one. Never two. */
+export async function openCheckRun(client: GitHubClient, repo: RepoRef, headSha: string): Promise<OpenedRun> {
+  const externalId = externalIdFor(headSha);
+  const find = async (): Promise<OpenedRun | undefined> => {
+    const runs = await client.paginate<any>('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...repo, ref: headSha, check_name: CHECK_NAME, filter: 'all', per_page: 100 });
+    const ours = runs.filter((r) => r.external_id === externalId).sort((a, b) => a.id - b.id)[0];
+    return ours ? { id: ours.id, annotations: ours.output?.annotations_count ?? 0 } : undefined;
+  };
+  const existing = await find();
+  if (existing) {
+    await client.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...repo, check_run_id: existing.id, status: 'in_progress' });
+    return existing;
   }
-  await completeCheckRun(client, repo, checkRunId, outcome);
-  return outcome;
+  return createOnce({
+    find,
+    create: async () => {
+      const { data } = await client.request('POST /repos/{owner}/{repo}/check-runs', {
+        ...repo,
+        name: CHECK_NAME,
+        head_sha: headSha,
+        external_id: externalId,
+        status: 'in_progress',
+        started_at: new Date().toISOString(),
+        ...NO_BLIND_RETRY,
+      });
+      return { id: data.id as number, annotations: 0 };
+    },
+  });
 }
 
 export async function completeCheckRun(client: GitHubClient, repo: RepoRef, checkRunId: number, outcome: CheckOutcome): Promise<void> {
   const summary = clampSummary(outcome.summary);
+  const title = clampTitle(outcome.title);
   const batches: Annotation[][] = [];
   for (let i = 0; i < outcome.annotations.length; i += ANNOTATIONS_PER_REQUEST) {
     batches.push(outcome.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
@@ -108,7 +156,7 @@ export async function completeCheckRun(client: GitHubClient, repo: RepoRef, chec
     await client.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
       ...repo,
       check_run_id: checkRunId,
-      output: { title: outcome.title, summary, annotations: batch },
+      output: { title, summary, annotations: batch },
     });
   }
   await client.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
@@ -117,7 +165,7 @@ export async function completeCheckRun(client: GitHubClient, repo: RepoRef, chec
     status: 'completed',
     conclusion: outcome.conclusion,
     completed_at: new Date().toISOString(),
-    output: { title: outcome.title, summary, annotations: batches.at(-1) ?? [] },
+    output: { title, summary, annotations: batches.at(-1) ?? [] },
   });
 }
 

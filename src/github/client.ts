@@ -1,10 +1,10 @@
-import { DEFAULT_RETRY_POLICY, resilient, type RetryPolicy } from './resilient-client.js';
-
 /**
- * The port through which all GitHub-side logic talks to GitHub. Probot's Octokit and the Action's
- * `@actions/github` Octokit both satisfy it, so the logic in src/github serves the App and the
- * Action alike. Requests are typed loosely here; the test double validates every one of them
- * against GitHub's published OpenAPI description.
+ * The port through which all GitHub-side logic talks to GitHub: types only, so nothing here
+ * depends on an adapter (docs/architecture.md, "GitHub is a port"). Probot's Octokit and the
+ * Action's `@actions/github` Octokit both satisfy it (see octokit.ts, the adapter that configures
+ * retries, rate limits and timeouts), so the logic in src/github serves the App and the Action
+ * alike. Requests are typed loosely here; the test double validates every one of them against
+ * GitHub's published OpenAPI description.
  */
 export interface GitHubResponse<T = any> {
   status: number;
@@ -21,16 +21,4 @@ export interface GitHubClient {
 export interface RepoRef {
   owner: string;
   repo: string;
-}
-
-/**
- * Narrows any Octokit instance to the port, wrapped so that every call is retried on GitHub's
- * transient faults (5xx, rate limits, timeouts).
- */
-export function asClient(octokit: unknown, policy: RetryPolicy = DEFAULT_RETRY_POLICY): GitHubClient {
-  return resilient(octokit as GitHubClient, policy);
-}
-
-export function isNotFound(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { status?: number }).status === 404;
 }

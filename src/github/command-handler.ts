@@ -1,6 +1,7 @@
 import type { GitHubClient, RepoRef } from './client.js';
 import { canRunCommands, COMMAND_HELP, fileOfIssue, identityOfIssue, parseCommands, type Command } from './commands.js';
 import { openOwnersPullRequest } from './owners-pr.js';
+import { createComment } from './idempotent.js';
 
 export type OwnersEdit = (
   | { kind: 'owner'; identityId: string; owner: string }
@@ -144,5 +145,5 @@ async function react(ctx: CommandContext, content: Reaction): Promise<void> {
 }
 
 async function reply(ctx: CommandContext, body: string): Promise<void> {
-  await ctx.client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...ctx.repo, issue_number: ctx.issue.number, body });
+  await createComment(ctx.client, ctx.repo, ctx.issue.number, body);
 }

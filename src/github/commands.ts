@@ -2,7 +2,7 @@ import { parseDate, parseRotation } from '../core/policy/duration.js';
 import { ownerError } from '../core/policy/owners-file.js';
 
 /**
- * Commands people type in issue comments to fix a gap from the issue itself (SPEC §4):
+ * Commands people type in issue comments to fix a gap from the issue itself (docs/architecture.md, "The GitHub App"):
  *   /nhi-steward owner @team
  *   /nhi-steward rotation 90d
  *   /nhi-steward exempt "<reason>" until YYYY-MM-DD

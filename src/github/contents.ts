@@ -1,4 +1,8 @@
-import { isNotFound, type GitHubClient, type RepoRef } from './client.js';
+import type { GitHubClient, RepoRef } from './client.js';
+
+export function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { status?: number }).status === 404;
+}
 
 /** A file's text at a ref, or undefined when it does not exist there. */
 /** `ref` undefined: the default branch. */

@@ -1,4 +1,6 @@
 import type { GitHubClient, RepoRef } from './client.js';
+import { ISSUE_BODY_LIMIT_BYTES, clampBytes, clampTitle } from '../core/report/limits.js';
+import { createComment, createOnce, NO_BLIND_RETRY } from './idempotent.js';
 import { fingerprintOf, planIssueSync, type DesiredIssue, type ExistingIssue, type IssueOp, type SyncOptions } from './issue-sync.js';
 import { withRepoLock } from './repo-lock.js';
 
@@ -13,14 +15,21 @@ export interface SyncReport {
   numbers: Map<string, number>;
 }
 
-/** Lists the issues nhi-steward owns in a repository: the label plus the hidden marker. */
+/**
+ * Lists the issues nhi-steward owns in a repository, found by their hidden marker — not only by
+ * the label: a person removing the label must not make the bot open a duplicate. An issue counts
+ * when it carries the marker and either the label or a bot author (ours): a person cannot adopt
+ * an issue into the sync by pasting a marker without the triage rights the label needs.
+ */
 export async function listManagedIssues(client: GitHubClient, repo: RepoRef, label = ISSUE_LABEL): Promise<ExistingIssue[]> {
-  const issues = await client.paginate<any>('GET /repos/{owner}/{repo}/issues', { ...repo, labels: label, state: 'all', per_page: 100 });
+  const issues = await client.paginate<any>('GET /repos/{owner}/{repo}/issues', { ...repo, state: 'all', per_page: 100 });
   const managed: ExistingIssue[] = [];
   for (const issue of issues) {
     if (issue.pull_request) continue;
     const fingerprint = fingerprintOf(issue.body);
     if (!fingerprint) continue;
+    const labelled = (issue.labels ?? []).some((l: string | { name?: string }) => (typeof l === 'string' ? l : l.name) === label);
+    if (!labelled && issue.user?.type !== 'Bot') continue;
     managed.push({ number: issue.number, title: issue.title, body: issue.body ?? '', state: issue.state, stateReason: issue.state_reason, fingerprint });
   }
   return managed;
@@ -51,18 +60,19 @@ async function applyOp(client: GitHubClient, repo: RepoRef, op: IssueOp, report:
       return;
     }
     case 'update': {
+      const text = fitted({ fingerprint: op.fingerprint, title: op.title, body: op.body, labels: [], assignees: [] });
       await client.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
         ...repo,
         issue_number: op.number,
-        title: op.title,
-        body: op.body,
+        title: text.title,
+        body: text.body,
         ...(op.reopen ? { state: 'open' } : {}),
       });
       (op.reopen ? report.reopened : report.updated).push(op.number);
       return;
     }
     case 'close': {
-      await client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: op.number, body: op.comment });
+      await createComment(client, repo, op.number, op.comment);
       await client.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...repo, issue_number: op.number, state: 'closed', state_reason: op.reason });
       report.closed.push(op.number);
       return;
@@ -70,17 +80,26 @@ async function applyOp(client: GitHubClient, repo: RepoRef, op: IssueOp, report:
   }
 }
 
+/** Issue text within GitHub's limits (the marker leads the body, so clamping keeps it). */
+function fitted(issue: DesiredIssue): { title: string; body: string } {
+  return { title: clampTitle(issue.title), body: clampBytes(issue.body, ISSUE_BODY_LIMIT_BYTES, '\n\n_…truncated to fit the GitHub issue size limit._') };
+}
+
+/**
+ * Creates the issue once: a create whose answer is lost may still have opened it, so on such a
+ * fault the issues are re-read and the one carrying this fingerprint's marker is taken.
+ */
 async function createIssue(client: GitHubClient, repo: RepoRef, issue: DesiredIssue): Promise<number> {
-  const params = { ...repo, title: issue.title, body: issue.body, labels: issue.labels };
+  const params = { ...repo, ...fitted(issue), labels: issue.labels, ...NO_BLIND_RETRY };
+  const find = async () => (await listManagedIssues(client, repo, issue.labels[0] ?? ISSUE_LABEL)).filter((i) => i.fingerprint === issue.fingerprint).sort((a, b) => a.number - b.number)[0]?.number;
+  const create = (extra: Record<string, unknown>) => createOnce({ find, create: async () => (await client.request('POST /repos/{owner}/{repo}/issues', { ...params, ...extra })).data.number as number });
   if (issue.assignees.length > 0) {
     try {
-      const { data } = await client.request('POST /repos/{owner}/{repo}/issues', { ...params, assignees: issue.assignees });
-      return data.number;
+      return await create({ assignees: issue.assignees });
     } catch (error) {
       // An owner who cannot be assigned (a team, an outside email) must not block the issue.
       if ((error as { status?: number }).status !== 422) throw error;
     }
   }
-  const { data } = await client.request('POST /repos/{owner}/{repo}/issues', params);
-  return data.number;
+  return create({});
 }

@@ -23,7 +23,7 @@ const OWASP_TITLES: Record<string, string> = {
   NHI9: 'NHI Reuse',
 };
 
-/** Rules that get an issue of their own (SPEC §4). Others live on the check run and dashboard. */
+/** Rules that get an issue of their own (docs/architecture.md, "The GitHub App"). Others live on the check run and dashboard. */
 export function wantsIssue(finding: Finding): boolean {
   return finding.rule === 'credential/no-rotation' || finding.rule.startsWith('secret/') || finding.rule === 'owners/orphaned';
 }

@@ -1,5 +1,5 @@
 /**
- * Issue sync as a pure decision (STYLE.md, "GitHub is a port"): the issues that should exist, and
+ * Issue sync as a pure decision (docs/architecture.md, "GitHub is a port"): the issues that should exist, and
  * the issues that do, go in; the operations that reconcile them come out. The adapter in
  * issue-adapter.ts applies them through the API.
  */

@@ -3,7 +3,7 @@ import type { Finding, InventoryEntry, ScanResult } from '../core/types.js';
 import type { GitHubClient } from './client.js';
 
 /**
- * `owners/orphaned` (SPEC §2.5, App only): an NHI whose owner is a user who is no longer a member
+ * `owners/orphaned` (docs/architecture.md, "Rules", App only): an NHI whose owner is a user who is no longer a member
  * of the organisation. Teams survive a member's departure and emails cannot be resolved, so only
  * direct `@login` owners are checked. Full scans check every owner; `organization.member_removed`
  * triggers full scans, so the issue opens at once and stays open until a new owner is recorded.

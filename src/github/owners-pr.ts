@@ -1,5 +1,6 @@
 import type { GitHubClient, RepoRef } from './client.js';
 import { getFileText } from './contents.js';
+import { createOnce, NO_BLIND_RETRY } from './idempotent.js';
 
 export interface OwnersChange {
   /** The owners file path (settings.ownersPath). */
@@ -40,18 +41,33 @@ export async function openOwnersPullRequest(client: GitHubClient, repo: RepoRef,
   const { data: commit } = await client.request('POST /repos/{owner}/{repo}/git/commits', { ...repo, message: change.commitMessage, tree: tree.sha, parents: [baseSha] });
   const branch = `nhi-steward/issue-${change.issueNumber}`;
   await pointBranch(client, repo, branch, commit.sha);
-  const existing = await client.paginate<any>('GET /repos/{owner}/{repo}/pulls', { ...repo, head: `${repo.owner}:${branch}`, state: 'open', per_page: 100 });
-  if (existing.length > 0) {
-    return { number: existing[0].number, htmlUrl: existing[0].html_url, branch, changed: true };
-  }
-  const { data: pull } = await client.request('POST /repos/{owner}/{repo}/pulls', { ...repo, title: change.title, head: branch, base: defaultBranch, body: change.body });
-  return { number: pull.number, htmlUrl: pull.html_url, branch, changed: true };
+  const find = async () => {
+    const open = await client.paginate<any>('GET /repos/{owner}/{repo}/pulls', { ...repo, head: `${repo.owner}:${branch}`, state: 'open', per_page: 100 });
+    return open.length > 0 ? { number: open[0].number as number, htmlUrl: open[0].html_url as string } : undefined;
+  };
+  // A create whose answer was lost may have opened the PR: look again before opening another.
+  const pull = (await find()) ?? (await createOnce({ find, create: async () => {
+    const { data } = await client.request('POST /repos/{owner}/{repo}/pulls', { ...repo, title: change.title, head: branch, base: defaultBranch, body: change.body, ...NO_BLIND_RETRY });
+    return { number: data.number as number, htmlUrl: data.html_url as string };
+  } }));
+  return { ...pull, branch, changed: true };
 }
 
 /** Creates `branch` at `sha`, or moves it there when it exists. */
 export async function pointBranch(client: GitHubClient, repo: RepoRef, branch: string, sha: string): Promise<void> {
   try {
-    await client.request('POST /repos/{owner}/{repo}/git/refs', { ...repo, ref: `refs/heads/${branch}`, sha });
+    await createOnce({
+      // A branch create whose answer was lost: the branch is there, pointing at our commit.
+      find: async () => {
+        try {
+          const { data } = await client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...repo, ref: `heads/${branch}` });
+          return data.object?.sha === sha ? true : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      create: async () => (await client.request('POST /repos/{owner}/{repo}/git/refs', { ...repo, ref: `refs/heads/${branch}`, sha, ...NO_BLIND_RETRY }), true),
+    });
   } catch (error) {
     if ((error as { status?: number }).status !== 422) throw error;
     // The branch exists from an earlier command on this issue: move it to the new commit.

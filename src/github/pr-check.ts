@@ -1,5 +1,6 @@
 import { diffInventories } from '../core/policy/diff.js';
-import { renderMarkdownSummary } from '../core/report/markdown.js';
+import { entryMatcher, parseOwnersFile } from '../core/policy/owners-file.js';
+import { CHECK_SUMMARY_LIMIT, renderMarkdownSummary } from '../core/report/markdown.js';
 import { extractIdentities, scanSources } from '../core/scan.js';
 import { toSourceFile, isSkipped } from '../core/source.js';
 import { KustomizeNamespaces } from '../core/identities/kustomize.js';
@@ -37,6 +38,11 @@ export interface PullAnalysis {
    * RoleBinding for an existing ServiceAccount): their owners are asked to review too.
    */
   regranted: string[];
+  /**
+   * Where the regranted NHIs are declared (at base), for owners entries given by `path:`; looked
+   * up only when the owners file has such entries.
+   */
+  regrantedFiles: Map<string, string>;
   /** The owners file at head, for review requests. */
   owners?: string;
   /** API calls made, for the bench. */
@@ -79,8 +85,10 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
 
   await Promise.all(
     files.map(async (file) => {
-      if (file.status === 'removed' || file.filename === settings.ownersPath) {
-        if (file.status === 'removed' && isInfrastructureFile(file.filename)) {
+      // The owners file is scanned like any file (a secret pasted into it is still a secret), as
+      // the CLI and the Action do.
+      if (file.status === 'removed') {
+        if (isInfrastructureFile(file.filename)) {
           const base = await counted(getFileText(client, repo, file.filename, pull.baseSha));
           if (base !== undefined) readBase(file.filename, base);
         }
@@ -134,7 +142,35 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
   // Entries can look stale against the few files a PR touches; staleness is a full-scan verdict.
   // Owners-file errors are the PR's business only when the PR edits that file.
   result.findings = result.findings.filter((f) => keepInPullRequest(f, touchesOwners));
-  return { result, added: diff.added, changed: diff.changed, removed: diff.removed, regranted, owners, calls };
+  const regrantedFiles = regranted.length > 0 && owners !== undefined ? await counted(declaringFiles(client, repo, pull.baseSha, regranted, owners)) : new Map<string, string>();
+  return { result, added: diff.added, changed: diff.changed, removed: diff.removed, regranted, regrantedFiles, owners, calls };
+}
+
+/** At most this many files are read to find where regranted NHIs are declared. */
+const DECLARING_FILES_CAP = 30;
+
+/**
+ * Owners entries given by `path:` match the file an NHI is declared in. A regranted NHI is declared
+ * in a file the PR does not touch: find it among the infrastructure files at base that some
+ * `path:` entry covers (the only files whose owner could differ), reading at most 30 of them.
+ */
+export async function declaringFiles(client: GitHubClient, repo: RepoRef, baseSha: string, ids: string[], ownersFile: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const pathEntries = parseOwnersFile(ownersFile).entries.filter((e) => e.path !== undefined).map((e) => entryMatcher({ path: e.path, match: undefined }));
+  if (pathEntries.length === 0) return found;
+  const { data: tree } = await client.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { ...repo, tree_sha: baseSha, recursive: '1' });
+  const candidates = (tree.tree as { path: string; type: string }[])
+    .filter((e) => e.type === 'blob' && isInfrastructureFile(e.path) && pathEntries.some((m) => m({ id: '', file: e.path })))
+    .map((e) => e.path)
+    .slice(0, DECLARING_FILES_CAP);
+  const wanted = new Set(ids);
+  for (const path of candidates) {
+    if (found.size === wanted.size) break;
+    const content = await getFileText(client, repo, path, baseSha);
+    if (content === undefined) continue;
+    for (const record of extractIdentities({ path, content }).records) if (wanted.has(record.id) && !found.has(record.id)) found.set(record.id, path);
+  }
+  return found;
 }
 
 /** Targets whose incoming references (users, grants) differ between base and head. */
@@ -174,6 +210,6 @@ export function pullRequestOutcome(analysis: PullAnalysis, settings: ScanSetting
     findings.length === 0
       ? 'No NHI hygiene problems in this pull request'
       : `${secrets} secret${secrets === 1 ? '' : 's'}, ${unowned} unowned NHI${unowned === 1 ? '' : 's'}, ${findings.length} finding${findings.length === 1 ? '' : 's'} in all`;
-  const summary = renderMarkdownSummary(analysis.result, { maxLength: 65_535, title: 'NHI hygiene', changedIdentities: new Set([...analysis.added, ...analysis.changed].map((r) => r.id)) });
+  const summary = renderMarkdownSummary(analysis.result, { maxLength: CHECK_SUMMARY_LIMIT, title: 'NHI hygiene', changedIdentities: new Set([...analysis.added, ...analysis.changed].map((r) => r.id)) });
   return { conclusion, title, summary, annotations: toAnnotations(findings) };
 }

@@ -1,3 +1,4 @@
+import { CHECK_TEXT_LIMIT_BYTES, truncateToBytes } from '../core/report/limits.js';
 import type { Finding, ScanSettings } from '../core/types.js';
 import { withCheckRun, type CheckOutcome } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
@@ -6,10 +7,9 @@ import { withApiCommits, withRangeCommits, type CommitAccess } from './pr-commit
 import { requestOwnerReviews, reviewRequestFor } from './review-requests.js';
 import { runVerification, SecretVault, type VerdictCache } from '../verify/index.js';
 
-/** The summary is capped at 65,535 characters: the note goes first so it always survives. */
+/** The summary is capped at 65,535 bytes (core/report/limits.ts): the note goes first so it always survives. */
 function withNote(summary: string, note: string): string {
-  const text = `> ${note}\n\n`;
-  return summary.length + text.length <= 65_535 ? text + summary : text + summary.slice(0, 65_535 - text.length);
+  return truncateToBytes(`> ${note}\n\n${summary}`, CHECK_TEXT_LIMIT_BYTES);
 }
 
 export interface PullRequestJob {
@@ -33,6 +33,8 @@ export interface PullRequestJobResult {
   outcome: CheckOutcome;
   analysis: PullAnalysis;
   reviewRequested: boolean;
+  /** Review requests GitHub refused or that failed (reported, never thrown: the check is done). */
+  reviewProblems: string[];
 }
 
 /** The whole PR check: one "NHI hygiene" check run, owner review requests for changed NHIs. */
@@ -59,9 +61,16 @@ export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequ
     return note ? { ...outcome, summary: withNote(outcome.summary, note) } : outcome;
   });
   let reviewRequested = false;
+  const reviewProblems: string[] = [];
   if (!job.readOnly && analysis && (analysis.changed.length > 0 || analysis.regranted.length > 0)) {
-    const request = reviewRequestFor(analysis.changed, analysis.result.inventory, job.pull.author, job.repo.owner, analysis.regranted, analysis.owners);
-    reviewRequested = await requestOwnerReviews(job.client, job.repo, job.pull.number, request);
+    const request = reviewRequestFor(analysis.changed, analysis.result.inventory, job.pull.author, job.repo.owner, analysis.regranted, analysis.owners, analysis.regrantedFiles);
+    try {
+      const reviews = await requestOwnerReviews(job.client, job.repo, job.pull.number, request);
+      reviewRequested = reviews.requested.length > 0;
+      reviewProblems.push(...reviews.refused.map((r) => `review request to ${r.reviewer} refused: ${r.reason}`));
+    } catch (error) {
+      reviewProblems.push(`review requests failed: ${((error as Error).message ?? String(error)).split('\n')[0].slice(0, 200)}`);
+    }
   }
-  return { outcome, analysis: analysis!, reviewRequested };
+  return { outcome, analysis: analysis!, reviewRequested, reviewProblems };
 }

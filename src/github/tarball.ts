@@ -1,7 +1,7 @@
 /**
  * Streams a repository tarball, as `GET /repos/{owner}/{repo}/tarball/{ref}` returns it (gzip'd
  * tar, one `owner-repo-sha/` top folder), into SourceFile records without touching the disk
- * (SPEC §4 full scans: "downloads the tarball in one request and streams it; it never clones").
+ * (docs/architecture.md, "The GitHub App": a full scan streams the tarball from one request and never clones).
  *
  * The archive is untrusted input. Entries that would escape the root (`..`, absolute paths), links
  * and device files are reported as `invalid-path` and never read; files over `maxFileSize` are
@@ -15,7 +15,7 @@ import { toSourceFile } from '../core/source.js';
 import { DEFAULT_MAX_FILE_SIZE, type Skipped, type SourceFile } from '../core/types.js';
 
 export interface TarballLimits {
-  /** Per-file bytes; larger files are skipped as `too-large` (SPEC §2.1, default 5 MiB). */
+  /** Per-file bytes; larger files are skipped as `too-large` (docs/architecture.md, "Scanning input", default 5 MiB). */
   maxFileSize: number;
   /** Total uncompressed bytes of the archive (headers included) before we give up. */
   maxTotalBytes: number;

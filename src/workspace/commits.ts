@@ -1,8 +1,7 @@
 import { CommitSecrets } from '../core/commits.js';
 import type { CommitRef, ScanSettings, SecretSink } from '../core/types.js';
-import { readPatch } from '../github/patch.js';
+import { patchView, UnifiedDiffReader } from '../core/diff/unified.js';
 import { UsageError } from './errors.js';
-import { unquoteGitPath } from './git.js';
 import { gitLines, gitOutput } from './git-objects.js';
 
 /**
@@ -17,42 +16,30 @@ export async function scanCommitRange(dir: string, range: { base: string; head: 
   const secrets = new CommitSecrets(settings, revealSecrets);
   const args = ['log', '--reverse', '-p', '--no-renames', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', '--relative', '--format=%x01%H %aI %an', `${range.base}..${range.head}`, '--'];
   let commit: CommitRef | undefined;
-  let path: string | undefined;
-  let hunks: string[] = [];
-  let bytes = 0;
-  const flush = () => {
-    if (commit && path !== undefined && hunks.length > 0 && bytes <= settings.maxFileSize) {
-      const view = readPatch(hunks.join('\n'));
-      if (view.addedLines.size > 0) secrets.addFile(commit, { path, content: view.sparseContent, addedLines: view.addedLines });
-    }
-    path = undefined;
-    hunks = [];
-    bytes = 0;
-  };
+  // The project's one diff parser, streamed: a file is handed over when its hunks end, while
+  // `commit` is still the commit it belongs to; a file's patch over max-file-size is not kept.
+  const reader = new UnifiedDiffReader(
+    (file) => {
+      if (!commit || file.newPath === undefined || file.binary || file.oversized || file.hunks.length === 0) return;
+      const view = patchView(file.hunks);
+      if (view.addedLines.size > 0) secrets.addFile(commit, { path: file.newPath, content: view.sparseContent, addedLines: view.addedLines });
+    },
+    { maxFileBytes: settings.maxFileSize },
+  );
   let failure: string | undefined;
   for await (const line of gitLines(dir, args, (message) => (failure = message))) {
+    reader.push(line);
     if (line.startsWith('\u0001')) {
-      flush();
       const [sha, date] = line.slice(1).split(' ', 2);
       commit = { sha, date, author: line.slice(1 + sha.length + date.length + 2) };
       secrets.startCommit();
-    } else if (line.startsWith('diff --git ')) {
-      flush();
-    } else if (hunks.length === 0 && line.startsWith('+++ ')) {
-      path = line === '+++ /dev/null' ? undefined : stripPrefix(unquoteGitPath(line.slice(4)), 'b/');
-    } else if (path !== undefined && (hunks.length > 0 || line.startsWith('@@ '))) {
-      bytes += line.length + 1;
-      if (bytes <= settings.maxFileSize) hunks.push(line);
     }
   }
-  flush();
+  reader.end();
   if (failure) throw new UsageError(`git log ${range.base.slice(0, 12)}..${range.head.slice(0, 12)} failed: ${failure}`);
   return secrets;
 }
 
-function stripPrefix(path: string, prefix: string): string {
-  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
-}
 
 /**
  * Makes `base..head` walkable in a clone: both commits present and joined by history (a merge

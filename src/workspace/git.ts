@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { addedLineNumbers, parseGitDiff, unquoteGitPath } from '../core/diff/unified.js';
 import { UsageError } from './errors.js';
 
 /** What a change touched, relative to the scanned folder. */
@@ -68,90 +69,21 @@ export async function showFile(dir: string, rev: string, path: string): Promise<
 }
 
 /**
- * Parses `git diff --unified=0` output into the lines each file added. Hunk headers say
- * `@@ -a,b +c,d @@`: the new side's lines c … c+d-1 are added (d defaults to 1; d = 0 adds none).
+ * Parses `git diff` output into the lines each file added, with the project's one unified-diff
+ * parser (core/diff/unified.ts). Binary changes are kept with no added lines; deleted files (text
+ * or binary) are listed apart.
  */
 export function parseUnifiedDiff(patch: string): { files: Map<string, ChangedFile>; deleted: string[] } {
   const files = new Map<string, ChangedFile>();
   const deleted: string[] = [];
-  let current: ChangedFile | undefined;
-  let oldPath: string | undefined;
-  for (const line of patch.split('\n')) {
-    if (line.startsWith('diff --git ')) {
-      // Until a `+++` line names it, use the header (binary diffs have no `+++`).
-      const path = headerPath(line.slice('diff --git '.length));
-      current = { addedLines: new Set() };
-      oldPath = undefined;
-      if (path !== undefined) files.set(path, current);
-    } else if (line.startsWith('--- ') && current) {
-      oldPath = line === '--- /dev/null' ? undefined : stripPrefix(unquote(line.slice(4)), 'a/');
-    } else if (line.startsWith('+++ ') && current) {
-      for (const [key, value] of files) if (value === current) files.delete(key);
-      if (line === '+++ /dev/null') {
-        if (oldPath !== undefined) deleted.push(oldPath);
-        current = undefined;
-      } else {
-        files.set(stripPrefix(unquote(line.slice(4)), 'b/'), current);
-      }
-    } else if (line.startsWith('@@ ') && current) {
-      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
-      if (!m) continue;
-      const start = Number(m[1]);
-      const count = m[2] === undefined ? 1 : Number(m[2]);
-      for (let n = start; n < start + count; n++) current.addedLines.add(n);
-    } else if (line.startsWith('deleted file mode') && current) {
-      // A deleted binary file has no ---/+++ lines: recover its path from the map.
-      for (const [key, value] of files) {
-        if (value === current) {
-          files.delete(key);
-          deleted.push(key);
-        }
-      }
-      current = undefined;
+  for (const file of parseGitDiff(patch)) {
+    if (file.status === 'deleted') {
+      if (file.oldPath !== undefined) deleted.push(file.oldPath);
+    } else if (file.newPath !== undefined) {
+      files.set(file.newPath, { addedLines: addedLineNumbers(file.hunks) });
     }
   }
   return { files, deleted };
-}
-
-/** `a/P b/P` (no renames, so both sides are the same path), possibly quoted. */
-function headerPath(rest: string): string | undefined {
-  if (rest.startsWith('"')) {
-    const m = /^("(?:[^"\\]|\\.)*")/.exec(rest);
-    return m ? stripPrefix(unquote(m[1]), 'a/') : undefined;
-  }
-  const half = (rest.length - 1) / 2;
-  if (!Number.isInteger(half) || rest[half] !== ' ') return undefined;
-  return stripPrefix(rest.slice(0, half), 'a/');
-}
-
-function stripPrefix(path: string, prefix: string): string {
-  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
-}
-
-const C_ESCAPES: Record<string, string> = { n: '\n', t: '\t', '"': '"', '\\': '\\', a: '\u0007', b: '\b', f: '\f', r: '\r', v: '\v' };
-
-/** git C-quotes paths with unusual characters: "a/tab\there" and octal UTF-8 bytes "\303\251". */
-function unquote(path: string): string {
-  const trimmed = path.replace(/\t$/, '');
-  if (!trimmed.startsWith('"') || !trimmed.endsWith('"')) return trimmed;
-  const bytes: number[] = [];
-  const body = trimmed.slice(1, -1);
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i];
-    if (ch !== '\\') {
-      bytes.push(...Buffer.from(ch, 'utf8'));
-      continue;
-    }
-    const next = body[i + 1];
-    if (/[0-7]/.test(next)) {
-      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
-      i += 3;
-    } else {
-      bytes.push(...Buffer.from(C_ESCAPES[next] ?? next, 'utf8'));
-      i += 1;
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
 }
 
 /**
@@ -167,4 +99,4 @@ export async function workTreeOf(dir: string): Promise<{ top: string; prefix: st
 }
 
 /** git's C-quoted path form (`core.quotePath`), decoded; shared with history mode. */
-export { unquote as unquoteGitPath };
+export { unquoteGitPath };

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { pino } from 'pino';
 import { Probot, Server } from 'probot';
 import { createApp, type AppOptions } from '../../src/app/index.js';
+import { AppOctokit } from '../../src/app/octokit.js';
 import type { ScanQueue } from '../../src/app/queue.js';
 import type { Scheduler } from '../../src/app/scheduler.js';
 import type { GitHubDouble } from './github-double/index.js';
@@ -40,7 +41,7 @@ export function privateKey(): string {
 export async function startApp(double: GitHubDouble, options: AppOptions = {}): Promise<RunningApp> {
   const logs: string[] = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
-  const ProbotWithDefaults = Probot.defaults({ appId: APP_ID, privateKey: privateKey(), secret: WEBHOOK_SECRET, baseUrl: double.url, log });
+  const ProbotWithDefaults = Probot.defaults({ appId: APP_ID, privateKey: privateKey(), secret: WEBHOOK_SECRET, baseUrl: double.url, log, Octokit: AppOctokit });
   // Probot's Server reads `port: 0` as "unset" and takes 3000, so two apps (or two test files)
   // would collide: ask the OS for a free port first.
   const server = new Server({ Probot: ProbotWithDefaults, port: await freePort(), host: '127.0.0.1', log, webhookPath: '/api/github/webhooks' });

@@ -7,7 +7,7 @@ import { renderers } from '../../src/core/report/registry.js';
 import { extractIdentities, scanSources } from '../../src/core/scan.js';
 
 /**
- * SPEC §2.2/§6: no output carries a whole secret, and a parse error is itself a finding. The two
+ * docs/architecture.md, "Secrets" and "What every mode guarantees": no output carries a whole secret, and a parse error is itself a finding. The two
  * meet when a parse error lands on the line that holds the secret: the message names the problem
  * and the place, and redacts the text it would otherwise quote.
  */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 const read = (path: string) => load(readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8')) as Record<string, any>;
 
-describe('app.yml (SPEC §4: the permissions and events the app needs, and no more)', () => {
+describe('app.yml (docs/architecture.md, "The GitHub App": the permissions and events the app needs, and no more)', () => {
   const app = read('app.yml');
 
   it('asks for exactly the permissions the issue lists', () => {
@@ -16,7 +16,7 @@ describe('app.yml (SPEC §4: the permissions and events the app needs, and no mo
   });
 });
 
-describe('action.yml (SPEC §5)', () => {
+describe('action.yml (docs/architecture.md, "The GitHub Action")', () => {
   const action = read('action.yml');
 
   it('runs the committed bundle on node24', () => {

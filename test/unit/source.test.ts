@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toSourceFile } from '../../src/core/source.js';
 
-/** SPEC §2.1: binary = a NUL byte in the first 8 KiB; files over max-file-size are skipped; nothing silently. */
+/** docs/architecture.md, "Scanning input": binary = a NUL byte in the first 8 KiB; files over max-file-size are skipped; nothing silently. */
 describe('toSourceFile', () => {
   const settings = { maxFileSize: 5 * 1024 * 1024 };
 

@@ -5,7 +5,7 @@ import { maskTemplates } from './yaml/template-mask.js';
 import { asList, asMapping, asText, dig, type Mapping } from './yaml/values.js';
 
 /**
- * Kubernetes manifests (SPEC §2.3): ServiceAccounts are identities, Secrets (and the
+ * Kubernetes manifests (docs/architecture.md, "Identities and credentials"): ServiceAccounts are identities, Secrets (and the
  * ExternalSecret / SealedSecret objects that produce them) are credentials; workloads and role
  * bindings become `usedBy` edges and `permissions`. Multi-document files, `kind: List`, Helm
  * templates (masked, records marked `templated`) and Kustomize resources are read as they are.

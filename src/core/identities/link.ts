@@ -6,7 +6,7 @@ import type { IdentityRecord, IdentityReference } from '../types.js';
  *    workflows, a ServiceAccount in a Kustomize base and an overlay): they are merged into the
  *    first, which keeps its file and line; `declarations` lists every site, first one first.
  * 2. Cross-file references are attached to the record they name. References to NHIs declared
- *    nowhere in the scan set are dropped (SPEC §2.3: an undeclared identity is not inventoried).
+ *    nowhere in the scan set are dropped (docs/architecture.md, "Identities and credentials": an undeclared identity is not inventoried).
  */
 export function linkReferences(records: IdentityRecord[], references: readonly IdentityReference[]): IdentityRecord[] {
   const byId = mergeDuplicates(records);

@@ -6,7 +6,7 @@ import { actionGrants, allowedActions, readPolicyDocument, trustedPrincipals } f
 import type { ExtractResult, Extractor, IdentityKind, IdentityRecord, IdentityReference, SourceFile } from '../types.js';
 
 /**
- * Terraform (SPEC §2.3): the identities and credentials a `.tf` (or `.tf.json`) file declares, with the links,
+ * Terraform (docs/architecture.md, "Identities and credentials"): the identities and credentials a `.tf` (or `.tf.json`) file declares, with the links,
  * permissions and rotation evidence the same file shows.
  *
  * Ids are `terraform:<type>/<module path>/<name>`: the module path is the directory of the file

@@ -1,5 +1,5 @@
 /**
- * `.github/nhi-steward.yml` → `ScanSettings` (SPEC §2.6). Optional file, every key defaulted.
+ * `.github/nhi-steward.yml` → `ScanSettings` (docs/architecture.md, "Configuration"). Optional file, every key defaulted.
  * Problems (unknown keys with a did-you-mean, wrong types, bad sizes or durations) come back as
  * `config/invalid` findings with line and column; the key in error keeps its default and every
  * other key still applies. Nothing here throws on bad input.

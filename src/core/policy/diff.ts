@@ -1,6 +1,6 @@
 /**
  * Which NHIs a change adds, changes or removes, comparing the records extracted at base and at
- * head. PR mode blames only added and changed NHIs (SPEC §2.1). A record "changes" when what it
+ * head. PR mode blames only added and changed NHIs (docs/architecture.md, "Scanning input"). A record "changes" when what it
  * is or what it may do changes: its declaration attributes, its users, its permissions or its
  * rotation evidence. Moving it to another line or file is not a change.
  */

@@ -1,5 +1,5 @@
 /**
- * Rotation policies and durations (SPEC §2.4). One table of units serves both the owners file
+ * Rotation policies and durations (docs/architecture.md, "The owners file"). One table of units serves both the owners file
  * (`rotation: 90d`) and the config file (`schedule: 24h`), so the two never disagree.
  */
 

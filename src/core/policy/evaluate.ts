@@ -1,5 +1,5 @@
 /**
- * The policy engine (SPEC §2.4–2.5): matches every NHI to its owners-file entry, runs the rule
+ * The policy engine (docs/architecture.md, "The owners file" and "Rules"): matches every NHI to its owners-file entry, runs the rule
  * table, and returns the enriched inventory with the findings. Pure: the owners file comes in as
  * text, time comes in as `settings.now`.
  */

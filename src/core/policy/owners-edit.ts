@@ -1,5 +1,5 @@
 /**
- * The App's remediation edits to `.github/nhi-owners.yml` (SPEC §4, issue-driven remediation).
+ * The App's remediation edits to `.github/nhi-owners.yml` (docs/architecture.md, "The GitHub App", issue-driven remediation).
  * Edits are text splices at positions the YAML parser reports, so every line the edit does not
  * touch stays byte for byte: comments, blank lines, quoting, ordering, line endings.
  *

@@ -1,5 +1,5 @@
 /**
- * The owners file `.github/nhi-owners.yml` (SPEC §2.4): parse, validate, match. Validation never
+ * The owners file `.github/nhi-owners.yml` (docs/architecture.md, "The owners file"): parse, validate, match. Validation never
  * throws: every problem comes back with line and column, and the entries that are valid still
  * apply, so one typo does not make every NHI in the repository unowned.
  */

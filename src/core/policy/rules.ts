@@ -1,5 +1,5 @@
 /**
- * The policy rules (SPEC §2.5) as one table. Each row says what the rule is (id = SARIF ruleId,
+ * The policy rules (docs/architecture.md, "Rules") as one table. Each row says what the rule is (id = SARIF ruleId,
  * default level, OWASP NHI ids) and, for per-NHI rules, the check that turns the facts about one
  * NHI into a finding. File-level owners problems (invalid, stale) are raised by evaluate.ts but
  * still take their level and OWASP ids from here.

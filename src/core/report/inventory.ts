@@ -89,8 +89,14 @@ const CSV_COLUMNS: ReadonlyArray<[string, (row: InventoryRow) => string | number
   ['declarations', (r) => r.declarations.map((d) => `${d.file}:${d.line}`).join('; ')],
 ];
 
+/**
+ * One CSV cell. A text that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would run
+ * as a formula in a spreadsheet (CSV injection: a purpose like `=HYPERLINK(...)` in an owners
+ * file): it gets a leading `'`, which spreadsheets show as text (OWASP's advice).
+ */
 export function csvField(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
+  let text = value === null ? '' : String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

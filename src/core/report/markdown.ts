@@ -1,12 +1,16 @@
 import { LEVELS, type Finding, type InventoryEntry, type ScanResult } from '../types.js';
 import type { RenderContext, Renderer } from './renderer.js';
+import { byteLength, CHECK_TEXT_LIMIT_BYTES, truncateToBytes } from './limits.js';
 import { countByLevel, ruleHelp } from './rule-help.js';
 
-/** The Checks API rejects an `output.summary` longer than this. */
-export const CHECK_SUMMARY_LIMIT = 65_535;
+/** The Checks API rejects an `output.summary` longer than this many UTF-8 bytes. */
+export const CHECK_SUMMARY_LIMIT = CHECK_TEXT_LIMIT_BYTES;
 
 export interface MarkdownSummaryOptions {
-  /** Hard cap on the returned length; truncation happens at a row or section boundary. */
+  /**
+   * Hard cap on the returned size in UTF-8 bytes (GitHub's limits are bytes); truncation happens
+   * at a row or section boundary.
+   */
   maxLength?: number;
   /** Permalink builder: file + line → URL. */
   link?: (file: string, line: number) => string;
@@ -42,7 +46,7 @@ const FINDING_GROUPS: { heading: string; test: (f: Finding) => boolean; kind: 's
 
 /**
  * THE summary used by every mode: the CLI's `--format markdown`, the App's check run summary and
- * the Action's job summary. Never longer than `maxLength`.
+ * the Action's job summary. Never longer than `maxLength` bytes.
  */
 export function renderMarkdownSummary(result: ScanResult, options: MarkdownSummaryOptions = {}): string {
   const head = headerBlock(result, options);
@@ -188,19 +192,22 @@ function code(text: string): string {
  */
 function fitSections(head: string, sections: Section[], limit: number): string {
   const full = head + sections.map((s) => `\n### ${s.heading}\n\n${s.preamble}${s.rows.join('')}${s.trailer ?? ''}`).join('');
-  if (full.length <= limit) return full;
+  if (limit === Infinity || byteLength(full) <= limit) return full;
   const total = sections.reduce((n, s) => n + s.rows.length + (s.trailer ? 1 : 0), 0);
-  const note = (left: number): string => `\n_… ${left} more row(s) not shown (summary limit ${limit} characters). Run \`nhi-steward scan --format markdown\` for the full report._\n`;
-  const reserve = note(total).length;
-  let out = head.length + reserve <= limit ? head : '';
+  const note = (left: number): string => `\n_… ${left} more row(s) not shown (summary limit ${limit} bytes). Run \`nhi-steward scan --format markdown\` for the full report._\n`;
+  const reserve = byteLength(note(total));
+  let out = byteLength(head) + reserve <= limit ? head : '';
+  let size = byteLength(out);
   let shown = 0;
   for (const s of sections) {
     const open = `\n### ${s.heading}\n\n${s.preamble}`;
     let opened = false;
     for (const row of s.trailer ? [...s.rows, s.trailer] : s.rows) {
       const add = (opened ? '' : open) + row;
-      if (out.length + add.length + reserve > limit) return capped(out + note(total - shown), limit);
+      const addBytes = byteLength(add);
+      if (size + addBytes + reserve > limit) return capped(out + note(total - shown), limit);
       out += add;
+      size += addBytes;
       opened = true;
       shown++;
     }
@@ -208,7 +215,7 @@ function fitSections(head: string, sections: Section[], limit: number): string {
   return capped(out + note(total - shown), limit);
 }
 
-/** Only a limit too small for the note itself gets a hard cut. */
+/** Only a limit too small for the note itself gets a hard cut (on a code point). */
 function capped(text: string, limit: number): string {
-  return text.length <= limit ? text : text.slice(0, limit);
+  return truncateToBytes(text, limit);
 }

@@ -1,7 +1,7 @@
 import type { Finding } from '../types.js';
 
 /**
- * The baseline file (SPEC §2.2): accepted findings keyed by content fingerprint, not by line, so a
+ * The baseline file (docs/architecture.md, "Secrets"): accepted findings keyed by content fingerprint, not by line, so a
  * secret that moves stays suppressed and a new secret on an old line does not.
  *
  *   { "version": 1, "fingerprints": [ { "fingerprint": "…", "rule": "secret/…", "file": "…" } ] }

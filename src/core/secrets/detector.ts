@@ -3,7 +3,7 @@ import type { Level } from '../types.js';
 /**
  * One provider detector. Every detector carries its own evidence: `samples.positive` are lines it
  * must find (with the exact secret it must capture), `samples.negative` are near-misses it must
- * ignore. test/unit/secrets/catalog.test.ts runs them all (STYLE.md, after gitleaks).
+ * ignore. test/unit/secrets/catalog.test.ts runs them all (CONTRIBUTING.md, "Adding a detector").
  */
 export interface Detector {
   /** Stable, kebab-case; becomes the SARIF ruleId `secret/<id>`. */

@@ -13,7 +13,7 @@ import { redact, secretFingerprint } from './redact.js';
 import { hasAllowMarker } from './suppression.js';
 
 /**
- * The secrets engine (SPEC §2.2). Per file:
+ * The secrets engine (docs/architecture.md, "Secrets"). Per file:
  *  1. one keyword pass (Aho-Corasick) picks the detectors worth running and where;
  *  2. each such detector's regex runs only in bounded windows around its keyword hits;
  *  3. each match must pass the entropy floor, `validate`, and the false-positive filters;

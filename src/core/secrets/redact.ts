@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The only way a secret leaves the core (SPEC §2.2): the detector's documented prefix, an ellipsis,
+ * The only way a secret leaves the core (docs/architecture.md, "Secrets"): the detector's documented prefix, an ellipsis,
  * and at most 4 trailing characters — fewer for short secrets, so that no more than a quarter of
  * the value is ever shown. `ghp_…Q7zK`.
  */

@@ -1,5 +1,5 @@
 /**
- * Inline suppression markers (SPEC §2.2). Ours, plus gitleaks' and detect-secrets' markers so that
+ * Inline suppression markers (docs/architecture.md, "Secrets"). Ours, plus gitleaks' and detect-secrets' markers so that
  * teams migrating from those tools keep their existing allow-comments.
  */
 export const INLINE_ALLOW_MARKERS = ['nhi-steward:allow', 'gitleaks:allow', 'pragma: allowlist secret'] as const;

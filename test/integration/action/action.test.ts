@@ -102,6 +102,27 @@ describe('the bundled Action as a child process', () => {
     assertNoLeak(run, ws);
   });
 
+  it('1e. without GITHUB_STEP_SUMMARY (local runner, older GHES) the report goes to the log with a notice, not an internal error', async () => {
+    const ws = repo({ base: BASE_FILES, head: SECRET_PR });
+    const run = await runAction({
+      entry: bundle.entry,
+      workspace: ws.workspace,
+      apiUrl: double.url,
+      event: 'pull_request',
+      payload: pullRequestPayload({ number: 7, headSha: ws.headSha, baseSha: ws.baseSha }),
+      repository: REPO,
+      sha: ws.headSha,
+      ref: 'refs/pull/7/merge',
+      unset: ['GITHUB_STEP_SUMMARY'],
+    });
+    expect(run.failures).toEqual([FAILED_ONE]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::notice::GITHUB_STEP_SUMMARY is not set');
+    expect(run.stdout).toContain('## NHI hygiene');
+    expect(run.summary).toBe('');
+    assertNoLeak(run, ws);
+  });
+
   it('2. passes a clean PR, even on a base that already holds a secret (only added lines are judged)', async () => {
     const base = { ...BASE_FILES, 'scripts/deploy.sh': GAPS_FILES['scripts/deploy.sh'] };
     const ws = repo({ base, head: { 'README.md': '# ledger\n\nDouble-entry bookkeeping.\n', 'src/format.js': 'export const cents = (n) => (n / 100).toFixed(2);\n' } });

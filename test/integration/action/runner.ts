@@ -47,6 +47,8 @@ export interface RunOptions {
   /** Another Node binary (e.g. Node 24); default the one running the tests. */
   node?: string;
   token?: string;
+  /** Variables the runner leaves unset (e.g. GITHUB_STEP_SUMMARY on a local runner). */
+  unset?: string[];
 }
 
 export interface Annotation {
@@ -124,6 +126,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       RUNNER_TEMP: files.runnerTemp,
       ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [inputVariable(name), value])),
     };
+    for (const name of options.unset ?? []) delete env[name];
     const { code, stdout, stderr } = await spawnNode(options.node ?? process.execPath, options.entry, options.workspace, env);
     const commands = parseCommands(stdout);
     const outputs = parseOutputs(readFileSync(files.output, 'utf8'));

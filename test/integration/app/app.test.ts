@@ -1,26 +1,8 @@
-import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
+import { fakeGitHubToken } from '../../support/tokens.js';
 import { BASE_FILES, CONFIG_WITH_SECRET, NEW_SERVICE_ACCOUNT, OWNERS_FILE, RAW_SECRETS, REPO } from './fixtures.js';
-
-/** A fake GitHub classic token with a valid CRC32 checksum, different for each seed. */
-function fakeGitHubToken(seed: number): string {
-  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-  let body = '';
-  let x = seed * 7919 + 104729;
-  while (body.length < 30) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    body += alphabet[x % 62];
-  }
-  let n = crc32(body) >>> 0;
-  let check = '';
-  while (n > 0) {
-    check = alphabet[n % 62] + check;
-    n = Math.floor(n / 62);
-  }
-  return `ghp_${body}${check.padStart(6, '0')}`;
-}
 
 let double: GitHubDouble;
 let app: RunningApp;

@@ -1,4 +1,9 @@
-/** Injected faults: server errors, rate limits and slow responses, applied before any state change. */
+/**
+ * Injected faults: server errors, rate limits, slow responses and lost connections. By default a
+ * fault applies before any state change (GitHub refused the request); with `after: true` the
+ * request is applied first and only its answer is delayed, replaced by an error, or lost — the
+ * case that makes a blind retry of a create open a duplicate.
+ */
 import type { Reply } from './http.js';
 
 export interface FaultSpec {
@@ -13,10 +18,18 @@ export interface FaultSpec {
   retryAfter?: number;
   delayMs?: number;
   rateLimit?: 'secondary' | 'primary';
+  /** Apply the request (the write lands), then delay/replace/drop the answer. */
+  after?: boolean;
+  /** Close the connection without an answer (the response is lost). */
+  drop?: boolean;
+  /** Let this many matching requests through first (e.g. `skip: 1` hits the second page). */
+  skip?: number;
 }
 
 export interface Fault extends FaultSpec {
   remaining: number;
+  /** Matching requests let through so far (see `skip`). */
+  skipped: number;
   /** Requests this fault was applied to. */
   hits: number;
 }
@@ -28,14 +41,19 @@ export const SECONDARY_RATE_LIMIT_MESSAGE =
 export function matchesFault(f: Fault, method: string, path: string, template: string | undefined): boolean {
   if (f.remaining <= 0) return false;
   if (f.method && f.method.toUpperCase() !== method) return false;
-  if (f.path === undefined) return true;
-  if (f.path instanceof RegExp) return f.path.test(path);
-  return f.path === path || f.path === template;
+  const matches = f.path === undefined || (f.path instanceof RegExp ? f.path.test(path) : f.path === path || f.path === template);
+  if (!matches) return false;
+  if (f.skipped < (f.skip ?? 0)) {
+    f.skipped++;
+    return false;
+  }
+  return true;
 }
 
 /** The error reply for a fault, or undefined for a delay-only fault. */
 export function faultReply(f: Fault): Reply | undefined {
   const retryAfter = f.retryAfter ?? 1;
+  if (f.drop) return { status: 0, drop: true };
   switch (f.status) {
     case undefined:
       return undefined;

@@ -23,6 +23,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Non-JSON payload (raw file contents, tarballs). */
   raw?: Buffer | string | Readable;
+  /** Close the connection without answering (an injected lost response). */
+  drop?: boolean;
 }
 
 export type Handler = (ctx: Ctx) => Reply | Promise<Reply>;

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { faultReply, matchesFault, type Fault, type FaultSpec } from './faults.js';
 import { HttpError, type Ctx, type Handler, type Reply } from './http.js';
-import { openApiRoutes, type Violation } from './openapi.js';
+import { openApiRoutes, ResponseValidator, type Violation } from './openapi.js';
 import { appRoutes } from './routes/apps.js';
 import { checkRoutes } from './routes/checks.js';
 import { gitRoutes } from './routes/git-data.js';
@@ -118,15 +118,40 @@ async function readBody(req: IncomingMessage): Promise<{ body: unknown; present:
   }
 }
 
-function send(res: ServerResponse, reply: Reply, requestId: number): void {
+/**
+ * GitHub's primary rate limit as its headers show it: a budget of 5,000 requests an hour per
+ * token that decreases with every request and resets at a fixed time (`x-ratelimit-reset`, epoch
+ * seconds), with `x-ratelimit-used`.
+ */
+class RateBudget {
+  private readonly windows = new Map<string, { used: number; reset: number }>();
+  headers(token: string | undefined): Record<string, string> {
+    const key = token ?? 'anonymous';
+    const now = Math.floor(Date.now() / 1000);
+    let window = this.windows.get(key);
+    if (!window || window.reset <= now) this.windows.set(key, (window = { used: 0, reset: now + 3600 }));
+    window.used++;
+    const limit = 5000;
+    return {
+      'x-ratelimit-limit': String(limit),
+      'x-ratelimit-remaining': String(Math.max(0, limit - window.used)),
+      'x-ratelimit-used': String(window.used),
+      'x-ratelimit-reset': String(window.reset),
+      'x-ratelimit-resource': 'core',
+    };
+  }
+}
+
+function send(res: ServerResponse, reply: Reply, requestId: number, rate: Record<string, string>): void {
   const headers: Record<string, string> = {
     'x-github-request-id': `DOUBLE:${requestId}`,
-    'x-ratelimit-limit': '5000',
-    'x-ratelimit-remaining': '4999',
-    'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 3600),
-    'x-ratelimit-resource': 'core',
+    ...rate,
     ...(reply.headers ?? {}),
   };
+  if (reply.drop) {
+    res.socket?.destroy();
+    return;
+  }
   if (reply.raw instanceof Readable) {
     res.writeHead(reply.status, headers);
     reply.raw.on('error', () => res.destroy());
@@ -155,10 +180,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startGitHubDouble(opts: { seed?: Seed } = {}): Promise<GitHubDouble> {
   const routes = openApiRoutes();
+  const responses = new ResponseValidator(Object.keys(HANDLERS));
   const state = new DoubleState(opts.seed);
   const requests: RecordedRequest[] = [];
   const violations: Violation[] = [];
   const faults: Fault[] = [];
+  const budget = new RateBudget();
   let baseUrl = '';
 
   const violate = (rec: RecordedRequest, message: string) => {
@@ -209,10 +236,21 @@ export async function startGitHubDouble(opts: { seed?: Seed } = {}): Promise<Git
     if (fault) {
       fault.remaining--;
       fault.hits++;
-      if (fault.delayMs) await sleep(fault.delayMs);
-      const reply = faultReply(fault);
-      if (reply) return reply;
+      if (!fault.after) {
+        if (fault.delayMs) await sleep(fault.delayMs);
+        const reply = faultReply(fault);
+        if (reply) return reply;
+      } else {
+        // The request is applied; only its answer is late, wrong or lost.
+        const applied = await serve(rec, ctx, match, isGraphql);
+        if (fault.delayMs) await sleep(fault.delayMs);
+        return faultReply(fault) ?? applied;
+      }
     }
+    return serve(rec, ctx, match, isGraphql);
+  }
+
+  async function serve(rec: RecordedRequest, ctx: Ctx, match: ReturnType<typeof routes.match>, isGraphql: boolean): Promise<Reply> {
     if (isGraphql) {
       const g = handleGraphql(ctx);
       if (!g.ok) violate(rec, g.message!);
@@ -224,7 +262,13 @@ export async function startGitHubDouble(opts: { seed?: Seed } = {}): Promise<Git
       return errorReply(501, `github-double does not implement ${match!.op.operationId}`);
     }
     try {
-      return await handler(ctx);
+      const reply = await handler(ctx);
+      if (reply.body !== undefined && reply.raw === undefined) {
+        const checked = responses.check(match!.op.operationId, reply.status, reply.body);
+        for (const problem of checked.problems) violate(rec, `github-double answered off-contract: ${problem}`);
+        return { ...reply, body: checked.body };
+      }
+      return reply;
     } catch (e) {
       if (e instanceof HttpError) return errorReply(e.status, e.message, e.errors);
       violate(rec, `github-double crashed: ${(e as Error).stack ?? e}`);
@@ -258,7 +302,7 @@ export async function startGitHubDouble(opts: { seed?: Seed } = {}): Promise<Git
       requests.push(rec);
       const reply = await dispatch(req, rec, parsed);
       rec.status = reply.status;
-      send(res, reply, rec.seq);
+      send(res, reply, rec.seq, budget.headers(rec.auth?.token));
     })().catch((e) => {
       violations.push({ method: req.method ?? '?', path: req.url ?? '?', message: `github-double crashed: ${(e as Error).stack ?? e}` });
       if (!res.headersSent) res.writeHead(500);
@@ -278,7 +322,7 @@ export async function startGitHubDouble(opts: { seed?: Seed } = {}): Promise<Git
     violations,
     faults,
     inject(spec: FaultSpec): Fault {
-      const fault: Fault = { ...spec, remaining: spec.times ?? 1, hits: 0 };
+      const fault: Fault = { ...spec, remaining: spec.times ?? 1, hits: 0, skipped: 0 };
       faults.push(fault);
       return fault;
     },

@@ -6,6 +6,7 @@
  * that compact table in the OS temp dir, keyed by the spec file's size and mtime, so every later
  * test process starts in milliseconds. Schemas are compiled lazily, once per operation.
  */
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,7 +52,7 @@ interface CompiledRoute {
 }
 
 /** Bump when the extracted shape changes, so stale caches are ignored. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 const SPEC_FILE = 'generated/api.github.com.deref.json';
 const require = createRequire(import.meta.url);
 
@@ -75,6 +76,12 @@ function normalizeSchema(schema: any): any {
   if (out.nullable === true && out.type === undefined) {
     delete out.nullable;
     return { anyOf: [out, { type: 'null' }] };
+  }
+  // OpenAPI 3.0 `nullable: true` beside a `type` (and an `enum`) also admits null.
+  if (out.nullable === true && typeof out.type === 'string') {
+    delete out.nullable;
+    out.type = [out.type, 'null'];
+    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
   }
   return out;
 }
@@ -215,6 +222,10 @@ export class OpenApiRoutes {
     const { op } = match;
     const paramErrors = this.validateParams(op, match.pathParams, query);
     if (paramErrors) return { ok: false, status: 422, message: paramErrors };
+    // GitHub ignores a query key it does not know; in our code that is a typo that silently does nothing.
+    const known = new Set(op.params.filter((p) => p.in === 'query').map((p) => p.name));
+    const unknownQuery = Object.keys(query).filter((k) => !known.has(k));
+    if (unknownQuery.length) return { ok: false, status: 422, message: `Unknown query parameters for ${op.operationId}: ${unknownQuery.join(', ')}` };
     if (op.rawBody) return { ok: true };
     if (!op.body) {
       if (hasBody && body && typeof body === 'object' && Object.keys(body).length > 0) {
@@ -228,7 +239,7 @@ export class OpenApiRoutes {
     const validate = this.bodyValidator(op);
     if (!validate) return { ok: true };
     if (!validate(body)) return { ok: false, status: 422, message: `Invalid request body: ${formatErrors(validate.errors)}` };
-    const unknown = unknownTopLevelKeys(op.body.schema, body);
+    const unknown = unknownKeys(op.body.schema, body, '');
     if (unknown.length) return { ok: false, status: 422, message: `Unknown body properties for ${op.operationId}: ${unknown.join(', ')}` };
     return { ok: true };
   }
@@ -269,17 +280,29 @@ export class OpenApiRoutes {
 
 /**
  * GitHub ignores unknown body keys, but an unknown key in our own code is nearly always a typo
- * (`conclution`) that would silently do nothing in production; the double flags it.
+ * (`conclution`, an annotation's `start_col`) that would silently do nothing in production; the
+ * double flags it at any depth where the schema lists the properties of an object.
  */
-function unknownTopLevelKeys(schema: Record<string, any>, body: unknown): string[] {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return [];
-  if (schema.type !== 'object' || !schema.properties || schema.additionalProperties !== undefined) return [];
-  return Object.keys(body).filter((k) => !(k in schema.properties));
+function hasType(schema: any, type: string): boolean {
+  return schema?.type === type || (Array.isArray(schema?.type) && schema.type.includes(type));
 }
 
-function formatErrors(errors: ErrorObject[] | null | undefined): string {
+function unknownKeys(schema: Record<string, any> | undefined, value: unknown, at: string): string[] {
+  if (!schema || value === null || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return hasType(schema, 'array') && schema.items ? value.flatMap((item, i) => unknownKeys(schema.items, item, `${at}[${i}]`)) : [];
+  if (!hasType(schema, 'object') || !schema.properties || schema.additionalProperties !== undefined) return [];
+  const out: string[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    const path = at ? `${at}.${key}` : key;
+    if (!(key in schema.properties)) out.push(path);
+    else out.push(...unknownKeys(schema.properties[key], child, path));
+  }
+  return out;
+}
+
+function formatErrors(errors: ErrorObject[] | null | undefined, max = 5): string {
   return (errors ?? [])
-    .slice(0, 5)
+    .slice(0, max)
     .map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` (${(e.params as any).allowedValues.join(', ')})` : ''}`)
     .join('; ');
 }
@@ -298,4 +321,148 @@ let shared: OpenApiRoutes | undefined;
 export function openApiRoutes(): OpenApiRoutes {
   shared ??= new OpenApiRoutes(loadOperations());
   return shared;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses: the double's answers are validated too, against the same description.
+
+export interface ResponseSpec {
+  schema: Record<string, unknown>;
+  /** The spec's first example, used to fill required fields the double does not model. */
+  example?: unknown;
+}
+
+/** operationId → status → JSON response spec, for the operations the double serves. */
+type ResponseTable = Record<string, Record<string, ResponseSpec>>;
+
+const RESPONSE_CACHE_FORMAT = 2;
+
+function loadResponses(operationIds: readonly string[]): ResponseTable {
+  const file = specPath();
+  const st = statSync(file);
+  const key = createHash('sha1').update([...operationIds].sort().join(',')).digest('hex').slice(0, 12);
+  const cache = join(tmpdir(), `nhi-steward-openapi-responses-v${RESPONSE_CACHE_FORMAT}-${st.size}-${Math.floor(st.mtimeMs)}-${key}.json`);
+  try {
+    return JSON.parse(readFileSync(cache, 'utf8')) as ResponseTable;
+  } catch {
+    // build below
+  }
+  const wanted = new Set(operationIds);
+  const spec = JSON.parse(readFileSync(file, 'utf8'));
+  const table: ResponseTable = {};
+  for (const item of Object.values<any>(spec.paths)) {
+    for (const raw of Object.values<any>(item)) {
+      if (!raw || typeof raw !== 'object' || !wanted.has(raw.operationId)) continue;
+      const out: Record<string, ResponseSpec> = {};
+      for (const [status, response] of Object.entries<any>(raw.responses ?? {})) {
+        const json = response?.content?.['application/json'];
+        if (!json?.schema || !/^2\d\d$/.test(status)) continue;
+        const example = json.examples ? (Object.values<any>(json.examples)[0]?.value ?? undefined) : json.example;
+        out[status] = { schema: normalizeSchema(json.schema), example };
+      }
+      table[raw.operationId] = out;
+    }
+  }
+  const tmp = `${cache}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(table));
+  renameSync(tmp, cache);
+  return table;
+}
+
+/**
+ * Checks the double's own answers: required fields the double does not model are filled from the
+ * spec's example (or a typed blank), then the answer must match the response schema, and every key
+ * the double itself wrote must be one the schema knows (a misspelt field fails the test).
+ */
+export class ResponseValidator {
+  private readonly table: ResponseTable;
+  private readonly ajv = addFormats(new Ajv({ strict: false, allErrors: true, validateFormats: false }));
+  private readonly compiled = new Map<string, ValidateFunction | null>();
+
+  constructor(operationIds: readonly string[]) {
+    this.table = loadResponses(operationIds);
+  }
+
+  check(operationId: string, status: number, body: unknown): { body: unknown; problems: string[] } {
+    const spec = this.table[operationId]?.[String(status)];
+    if (!spec || body === undefined) return { body, problems: [] };
+    const problems = unknownKeys(spec.schema, body, '').map((k) => `unknown response field ${k}`);
+    const filled = fill(spec.schema, body, spec.example);
+    const key = `${operationId}:${status}`;
+    if (!this.compiled.has(key)) {
+      try {
+        this.compiled.set(key, this.ajv.compile(spec.schema));
+      } catch {
+        this.compiled.set(key, null);
+      }
+    }
+    const validate = this.compiled.get(key);
+    if (validate && !validate(filled)) problems.push(`response does not match the schema: ${formatErrors(validate.errors, 12)}`);
+    return { body: filled, problems };
+  }
+}
+
+/** Adds the required properties `value` lacks, from `example` when it has them, else a typed blank. */
+function fill(schema: any, value: unknown, example: unknown): unknown {
+  if (!schema || typeof schema !== 'object') return value;
+  if (value === undefined) value = example !== undefined ? structuredClone(example) : blank(schema);
+  if (Array.isArray(value)) {
+    const items = hasType(schema, 'array') ? schema.items : objectBranch(schema) ? undefined : arrayItems(schema);
+    const sample = Array.isArray(example) ? example[0] : undefined;
+    return items ? value.map((v) => fill(items, v, sample)) : value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const object = objectBranch(schema);
+  if (!object?.properties) return value;
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  const ex = example && typeof example === 'object' && !Array.isArray(example) ? (example as Record<string, unknown>) : {};
+  for (const [key, child] of Object.entries<any>(object.properties)) {
+    if (key in out) out[key] = fill(child, out[key], ex[key]);
+    else if ((object.required ?? []).includes(key)) out[key] = fill(child, undefined, ex[key]);
+  }
+  return out;
+}
+
+/**
+ * The object schema of `schema`: itself, the merge of its allOf members (every one must hold), or
+ * the first object branch of anyOf/oneOf.
+ */
+function objectBranch(schema: any): any {
+  if (!schema || typeof schema !== 'object') return undefined;
+  if (schema.properties && !schema.allOf) return schema;
+  if (schema.allOf) {
+    const parts = schema.allOf.map(objectBranch).filter(Boolean);
+    if (schema.properties) parts.unshift({ properties: schema.properties, required: schema.required });
+    if (parts.length) return { type: 'object', properties: Object.assign({}, ...parts.map((p: any) => p.properties)), required: [...new Set(parts.flatMap((p: any) => p.required ?? []))] };
+  }
+  for (const branch of [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])]) {
+    const found = objectBranch(branch);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function arrayItems(schema: any): any {
+  for (const branch of [...(schema?.anyOf ?? []), ...(schema?.oneOf ?? [])]) if (hasType(branch, 'array')) return branch.items;
+  return undefined;
+}
+
+function blank(schema: any): unknown {
+  if (schema.anyOf?.some((s: any) => s?.type === 'null') || hasType(schema, 'null')) return null;
+  const inner = schema.anyOf?.[0] ?? schema.oneOf?.[0] ?? schema.allOf?.[0];
+  switch (Array.isArray(schema.type) ? schema.type[0] : schema.type) {
+    case 'string':
+      return schema.enum?.[0] ?? (schema.format === 'date-time' ? '1970-01-01T00:00:00Z' : schema.format === 'uri' ? 'https://example.invalid/' : '');
+    case 'integer':
+    case 'number':
+      return 0;
+    case 'boolean':
+      return false;
+    case 'array':
+      return [];
+    case 'object':
+      return {};
+    default:
+      return inner ? blank(inner) : null;
+  }
 }

@@ -86,11 +86,13 @@ export function issueShape(base: string, r: RepoState, i: IssueState): Record<st
   return shape;
 }
 
-export function pullShape(base: string, state: DoubleState, r: RepoState, i: IssueState): Record<string, unknown> {
+/** `full`: the `pull-request` shape (get, create); otherwise `pull-request-simple` (lists, review requests). */
+export function pullShape(base: string, state: DoubleState, r: RepoState, i: IssueState, full = true): Record<string, unknown> {
   const p = i.pull!;
   const headSha = r.git.refs.get(`refs/heads/${p.head}`) ?? '';
   const repo = repoShape(base, state, r);
-  const issue = issueShape(base, r, i);
+  // A pull request carries some of its issue's fields, not the issue-only ones.
+  const { state_reason: _reason, repository_url: _repo, pull_request: _pull, labels_url: _labels, events_url: _events, comments: _comments, ...issue } = issueShape(base, r, i);
   return {
     ...issue,
     id: p.id,
@@ -98,8 +100,7 @@ export function pullShape(base: string, state: DoubleState, r: RepoState, i: Iss
     url: `${base}/repos/${r.fullName}/pulls/${i.number}`,
     issue_url: `${base}/repos/${r.fullName}/issues/${i.number}`,
     draft: p.draft,
-    merged: p.merged,
-    mergeable: p.merged ? null : true,
+    ...(full ? { merged: p.merged, mergeable: p.merged ? null : true } : {}),
     head: { label: `${r.owner}:${p.head}`, ref: p.head, sha: headSha, user: userShape(base, r.owner), repo },
     base: { label: `${r.owner}:${p.base}`, ref: p.base, sha: p.baseSha, user: userShape(base, r.owner), repo },
     requested_reviewers: p.requestedReviewers.map((u) => userShape(base, u)),

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { ProbotOctokit } from 'probot';
 import { SECONDARY_RATE_LIMIT_MESSAGE, startGitHubDouble, type GitHubDouble, type Seed } from '../../support/github-double/index.js';
+import { ResponseValidator } from '../../support/github-double/openapi.js';
 
 let double: GitHubDouble | undefined;
 afterEach(async () => {
@@ -37,6 +38,15 @@ describe('contract validation', () => {
     ['wrong body type', 'POST', '/repos/acme/api/issues', { title: 'x', labels: 'not-an-array' }, 422, '/labels must be array'],
     ['typo in a body key', 'PATCH', '/repos/acme/api/issues/1', { stat: 'closed' }, 422, 'Unknown body properties for issues/update: stat'],
     ['body on a bodiless operation', 'DELETE', '/repos/acme/api/git/refs/heads%2Fmain', { x: 1 }, 422, 'takes no request body'],
+    ['typo in a query key', 'GET', '/repos/acme/api/issues?stat=open', undefined, 422, 'Unknown query parameters for issues/list-for-repo: stat'],
+    [
+      'typo in a nested body key',
+      'PATCH',
+      '/repos/acme/api/check-runs/1',
+      { output: { title: 't', summary: 's', annotations: [{ path: 'a', start_line: 1, end_line: 1, annotation_level: 'notice', message: 'm', start_col: 1 }] } },
+      422,
+      'Unknown body properties for checks/update: output.annotations[0].start_col',
+    ],
   ])('%s is refused and recorded as a violation', async (_label, method, path, body, status, message) => {
     const d = await start();
     const res = await call(d, method, path, body);
@@ -73,9 +83,29 @@ describe('contract validation', () => {
   });
 });
 
+describe('responses are validated too', () => {
+  test('a misspelt or mistyped field in an answer of the double is a violation; missing required fields are filled from the spec', async () => {
+    const d = await start();
+    const sha = d.state.repo('acme/api').git.refs.get('refs/heads/main')!;
+    const created = await call(d, 'POST', '/repos/acme/api/check-runs', { name: 'NHI hygiene', head_sha: sha });
+    expect(d.violations).toEqual([]);
+    // Filled from the spec: fields the double does not model are present, with the right types.
+    expect(created.json).toHaveProperty('check_suite');
+    expect(typeof created.json.url).toBe('string');
+    const validator = new ResponseValidator(['checks/get']);
+    const good = validator.check('checks/get', 200, created.json);
+    expect(good.problems).toEqual([]);
+    expect(validator.check('checks/get', 200, { ...created.json, hed_sha: sha }).problems).toEqual(['unknown response field hed_sha']);
+    expect(validator.check('checks/get', 200, { ...created.json, id: 'seven' }).problems.join('\n')).toContain('/id must be integer');
+  });
+});
+
 describe('git data and pulls', () => {
   test('a bot builds a branch + commit with the Git Data API, opens a PR, and the files show patches', async () => {
-    const d = await start({ repos: [{ repo: 'acme/api', files: { '.github/nhi-owners.yml': 'identities:\n  - match: a\n    owner: "@x"\n', 'keep.txt': 'k\n' } }] });
+    const d = await start({
+      repos: [{ repo: 'acme/api', files: { '.github/nhi-owners.yml': 'identities:\n  - match: a\n    owner: "@x"\n', 'keep.txt': 'k\n' }, collaborators: { alice: 'write' } }],
+      orgs: { acme: { members: ['alice'], teams: { payments: ['alice'] } } },
+    });
     const o = octokit(d);
     const q = { owner: 'acme', repo: 'api' };
     const main = await o.rest.git.getRef({ ...q, ref: 'heads/main' });
@@ -103,6 +133,9 @@ describe('git data and pulls', () => {
     await expect(o.rest.git.updateRef({ ...q, ref: 'heads/main', sha: orphan.data.sha })).rejects.toMatchObject({ status: 422 });
     await o.rest.git.updateRef({ ...q, ref: 'heads/main', sha: commit.data.sha });
     expect((await o.rest.repos.getCommit({ ...q, ref: 'main' })).data.sha).toBe(commit.data.sha);
+    // As on GitHub, one reviewer who is not a collaborator (or a team not in the org) refuses the whole request.
+    await expect(o.rest.pulls.requestReviewers({ ...q, pull_number: pr.data.number, reviewers: ['alice', 'departed'] })).rejects.toMatchObject({ status: 422 });
+    await expect(o.rest.pulls.requestReviewers({ ...q, pull_number: pr.data.number, team_reviewers: ['ghosts'] })).rejects.toMatchObject({ status: 422 });
     await o.rest.pulls.requestReviewers({ ...q, pull_number: pr.data.number, reviewers: ['alice'], team_reviewers: ['payments'] });
     expect(d.state.repo('acme/api').issues.get(pr.data.number)!.pull).toMatchObject({ requestedReviewers: ['alice'], requestedTeams: ['payments'] });
     d.assertNoViolations();
@@ -153,6 +186,13 @@ describe('check runs', () => {
     expect((await call(d, 'PATCH', `/repos/acme/api/check-runs/${id}`, { output: { title: 't', summary: 's', annotations: ann(51) } })).status).toBe(422);
     expect((await call(d, 'PATCH', `/repos/acme/api/check-runs/${id}`, { output: { title: 't', summary: 'x'.repeat(65536) } })).status).toBe(422);
     expect((await call(d, 'PATCH', `/repos/acme/api/check-runs/${id}`, { status: 'completed' })).status).toBe(422);
+    // Limits are bytes, as on GitHub: 40,000 'é' are 40,000 characters but 80,000 bytes.
+    expect((await call(d, 'PATCH', `/repos/acme/api/check-runs/${id}`, { output: { title: 't', summary: 'é'.repeat(40_000) } })).status).toBe(422);
+    expect((await call(d, 'PATCH', `/repos/acme/api/check-runs/${id}`, { output: { title: 'x'.repeat(256), summary: 's' } })).status).toBe(422);
+    const multiLine = { path: 'app.env', start_line: 1, end_line: 2, start_column: 1, end_column: 4, annotation_level: 'warning', message: 'm' };
+    expect((await call(d, 'PATCH', `/repos/acme/api/check-runs/${id}`, { output: { title: 't', summary: 's', annotations: [multiLine] } })).status).toBe(422);
+    const issue = await call(d, 'POST', '/repos/acme/api/issues', { title: 't', body: 'é'.repeat(32_769) });
+    expect(issue.status).toBe(422);
     const done = await call(d, 'PATCH', `/repos/acme/api/check-runs/${id}`, { conclusion: 'failure', output: { title: 't', summary: 's', annotations: ann(7) } });
     expect(done.json).toMatchObject({ status: 'completed', conclusion: 'failure', output: { annotations_count: 57 } });
     expect(d.state.repo('acme/api').checkRuns.get(id)!.annotationBatches).toEqual([50, 7]);
@@ -183,6 +223,19 @@ describe('issues', () => {
     await o.rest.reactions.createForIssue({ ...q, issue_number: a.data.number, content: 'eyes' });
     expect(d.state.repo('acme/api').reactions.map((r) => [r.subject, r.content])).toEqual([['comment', '+1'], ['issue', 'eyes']]);
     d.assertNoViolations();
+  });
+
+  test('at most 3 pinned issues per repository, as on GitHub', async () => {
+    const d = await start();
+    const o = octokit(d);
+    const q = { owner: 'acme', repo: 'api' };
+    const ids: string[] = [];
+    for (const title of ['a', 'b', 'c', 'd']) ids.push((await o.rest.issues.create({ ...q, title })).data.node_id);
+    const pin = (id: string) => call(d, 'POST', '/graphql', { query: 'mutation($id: ID!) { pinIssue(input: {issueId: $id}) { issue { number } } }', variables: { id } });
+    for (const id of ids.slice(0, 3)) expect((await pin(id)).json.errors).toBeUndefined();
+    const fourth = await pin(ids[3]);
+    expect(fourth.json.errors[0].message).toContain('at most 3 pinned issues');
+    expect([...d.state.repo('acme/api').issues.values()].filter((i) => i.pinned)).toHaveLength(3);
   });
 
   test('unsupported GraphQL is a violation', async () => {

@@ -5,7 +5,7 @@ import { extractKubernetes } from '../../../src/core/identities/kubernetes.js';
 import { extractWorkflow } from '../../../src/core/identities/workflows.js';
 import type { ExtractResult, SourceFile } from '../../../src/core/types.js';
 
-// SPEC §6: no regex in an extractor can be driven into catastrophic backtracking. Each input is
+// docs/architecture.md, "What every mode guarantees": no regex in an extractor can be driven into catastrophic backtracking. Each input is
 // ~200 KB shaped against one pattern; quadratic behaviour would take minutes, linear takes ms.
 const N = 200_000;
 const cases: Array<[string, (f: SourceFile) => ExtractResult, string, string]> = [

@@ -5,7 +5,7 @@ import { kubernetesExtractor, samples as k8sSamples } from '../../../src/core/id
 import { workflowsExtractor, samples as workflowSamples } from '../../../src/core/identities/workflows.js';
 import { extractSet } from './fixture-set.js';
 
-// Each extractor sits beside its samples (STYLE.md); this one table runs them all.
+// Each extractor sits beside its samples (CONTRIBUTING.md, "Adding an extractor"); this one table runs them all.
 const tables = [
   { extractor: kubernetesExtractor, samples: k8sSamples },
   { extractor: cloudformationExtractor, samples: cfnSamples },

@@ -72,6 +72,13 @@ describe('inventory CSV (RFC 4180)', () => {
     ['two\nlines', '"two\nlines"'],
     ['cr\r\nlf', '"cr\r\nlf"'],
     ['', ''],
+    // Formula injection: a leading ' makes a spreadsheet show the text instead of running it.
+    ['=HYPERLINK("http://x","y")', `"'=HYPERLINK(""http://x"",""y"")"`],
+    ['+1+1', "'+1+1"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\t=1', "'\t=1"],
+    ['a=1', 'a=1'],
   ])('field %j → %j', (value, expected) => {
     expect(csvField(value)).toBe(expected);
   });
@@ -81,8 +88,8 @@ describe('inventory CSV (RFC 4180)', () => {
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe('id,kind,platform,type,name,namespace,file,line,owner,rotation,rotation_evidence,environment,purpose,used_by,findings,declarations');
     expect(lines[1]).toBe('kubernetes:Secret/payments/db,credential,kubernetes,Secret,db,payments,k8s/db.yaml,1,,,external-secrets refresh 1h,,,,identity/unowned,k8s/db.yaml:1');
-    expect(lines[2]).toBe('kubernetes:ServiceAccount/payments/billing,identity,kubernetes,ServiceAccount,billing,payments,k8s/sa.yaml,3,@acme/payments,managed,,production,Billing | invoices,kubernetes:Deployment/payments/api,,k8s/sa.yaml:3');
-    expect(csv).toContain('\r\nterraform:aws_iam_access_key/ci,credential,terraform,aws_iam_access_key,ci,,infra/ci/iam.tf,12,@acme/devex,,,,"Deploys, ""nightly""\nand on release",,credential/no-rotation,infra/ci/iam.tf:12\r\n');
+    expect(lines[2]).toBe('kubernetes:ServiceAccount/payments/billing,identity,kubernetes,ServiceAccount,billing,payments,k8s/sa.yaml,3,\'@acme/payments,managed,,production,Billing | invoices,kubernetes:Deployment/payments/api,,k8s/sa.yaml:3');
+    expect(csv).toContain('\r\nterraform:aws_iam_access_key/ci,credential,terraform,aws_iam_access_key,ci,,infra/ci/iam.tf,12,\'@acme/devex,,,,"Deploys, ""nightly""\nand on release",,credential/no-rotation,infra/ci/iam.tf:12\r\n');
     expect(csv.endsWith('\r\n')).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { redact, secretFingerprint } from '../../../src/core/secrets/redact.js';
 import { defaultSettings } from '../../../src/core/types.js';
 
 /**
- * The catalog carries its own evidence (STYLE.md): every detector's positive samples must be found
+ * The catalog carries its own evidence (CONTRIBUTING.md, "Adding a detector"): every detector's positive samples must be found
  * by the real engine with exactly the documented secret, and its near-misses must not be.
  */
 

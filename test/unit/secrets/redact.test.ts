@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { quoteErrorMessage, quoteSourceText, redact, secretFingerprint } from '../../../src/core/secrets/redact.js';
 
-describe('redact (SPEC §2.2: the prefix plus at most 4 characters)', () => {
+describe('redact (docs/architecture.md, "Secrets": the prefix plus at most 4 characters)', () => {
   it.each([
     ['ghp_Zx9Lq2Vm7Tn4Wp8Bs1Hd3Kf6Jg5Rc0Ya2Q7zK', 'ghp_', 'ghp_…Q7zK'],
     ['AKIAZX9LQ2VM7TN4WP8B', 'AKIA', 'AKIA…WP8B'],

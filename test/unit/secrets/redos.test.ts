@@ -4,7 +4,7 @@ import type { Detector } from '../../../src/core/secrets/detector.js';
 import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
 
 /**
- * No detector regex may be driven into catastrophic backtracking (SPEC §6). Each regex runs (with
+ * No detector regex may be driven into catastrophic backtracking (docs/architecture.md, "What every mode guarantees"). Each regex runs (with
  * the `g` flag, as the engine compiles it) over long adversarial inputs built from what it accepts:
  * runs of its own alphabet, its keyword repeated, and near-misses of its samples repeated. The time
  * bound is a hang detector, not a benchmark: a linear regex needs milliseconds for 100 KB, a

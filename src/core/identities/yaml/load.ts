@@ -8,7 +8,7 @@ import { LineIndex } from './lines.js';
  * keeps IaC extraction above 2,000 files/s) plus a listener that remembers where each mapping and
  * sequence starts and where each of its keys sits, so records can carry 1-based lines.
  *
- * Bounds (SPEC §6, bad input): nesting depth (js-yaml `maxDepth`), and alias expansion: js-yaml
+ * Bounds (docs/architecture.md, "What every mode guarantees", bad input): nesting depth (js-yaml `maxDepth`), and alias expansion: js-yaml
  * shares aliased nodes instead of copying them, so a "billion laughs" document loads cheaply, but
  * any walk over it would not; we count the nodes every alias stands for and stop past a limit.
  *

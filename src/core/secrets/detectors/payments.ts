@@ -6,7 +6,7 @@ const GOCARDLESS_WORDS = ['gocardless'];
 
 /**
  * Stripe API keys (docs: "API keys"): secret `sk_`, restricted `rk_`, each `live`/`test`, + 24–247
- * base62. Live keys move money, so error; test-mode keys are info (SPEC §2.2). Publishable
+ * base62. Live keys move money, so error; test-mode keys are info (docs/architecture.md, "Secrets"). Publishable
  * `pk_live_`/`pk_test_` keys are public by design and are not detectors (they are negatives).
  */
 const stripeKinds: { id: string; prefix: string; title: string; level: Detector['level'] }[] = [

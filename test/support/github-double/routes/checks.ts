@@ -3,8 +3,12 @@ import { HttpError, notFound, ok, paginate, repoOf, type Ctx, type Handler } fro
 import { checkRunShape } from '../shapes.js';
 import type { Annotation, CheckRunState } from '../state.js';
 
-/** Documented limits: https://docs.github.com/en/rest/checks/runs (output.summary/text, annotations). */
-export const CHECKS_LIMITS = { annotationsPerRequest: 50, summaryChars: 65535, textChars: 65535 } as const;
+/**
+ * Documented limits: https://docs.github.com/en/rest/checks/runs. GitHub measures output.summary,
+ * output.text and an annotation's message in bytes (a non-ASCII summary under 65,535 characters can
+ * still be refused); titles are at most 255 characters; columns only on one-line annotations.
+ */
+export const CHECKS_LIMITS = { annotationsPerRequest: 50, summaryBytes: 65535, textBytes: 65535, messageBytes: 65535, titleChars: 255 } as const;
 
 interface CheckBody {
   name?: string;
@@ -18,16 +22,27 @@ interface CheckBody {
   output?: { title?: string; summary?: string; text?: string; annotations?: Annotation[] };
 }
 
+const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+const chars = (text: string) => [...text].length;
+
 function enforceLimits(b: CheckBody): void {
   const out = b.output;
   if (out?.annotations && out.annotations.length > CHECKS_LIMITS.annotationsPerRequest) {
     throw new HttpError(422, `Only ${CHECKS_LIMITS.annotationsPerRequest} annotations are allowed per request (got ${out.annotations.length})`);
   }
-  if (out?.summary && out.summary.length > CHECKS_LIMITS.summaryChars) {
-    throw new HttpError(422, `output.summary is too long (maximum is ${CHECKS_LIMITS.summaryChars} characters, got ${out.summary.length})`);
+  if (out?.summary && bytes(out.summary) > CHECKS_LIMITS.summaryBytes) {
+    throw new HttpError(422, `output.summary is too long (maximum is ${CHECKS_LIMITS.summaryBytes} bytes, got ${bytes(out.summary)})`);
   }
-  if (out?.text && out.text.length > CHECKS_LIMITS.textChars) {
-    throw new HttpError(422, `output.text is too long (maximum is ${CHECKS_LIMITS.textChars} characters)`);
+  if (out?.text && bytes(out.text) > CHECKS_LIMITS.textBytes) {
+    throw new HttpError(422, `output.text is too long (maximum is ${CHECKS_LIMITS.textBytes} bytes)`);
+  }
+  if (out?.title && chars(out.title) > CHECKS_LIMITS.titleChars) throw new HttpError(422, `output.title is too long (maximum is ${CHECKS_LIMITS.titleChars} characters)`);
+  for (const [i, a] of (out?.annotations ?? []).entries()) {
+    if (bytes(a.message ?? '') > CHECKS_LIMITS.messageBytes) throw new HttpError(422, `annotations[${i}].message is too long (maximum is ${CHECKS_LIMITS.messageBytes} bytes)`);
+    if (a.title && chars(a.title) > CHECKS_LIMITS.titleChars) throw new HttpError(422, `annotations[${i}].title is too long (maximum is ${CHECKS_LIMITS.titleChars} characters)`);
+    if ((a.start_column !== undefined || a.end_column !== undefined) && a.start_line !== a.end_line) {
+      throw new HttpError(422, `annotations[${i}]: start_column and end_column may only be given when start_line equals end_line`);
+    }
   }
   if (b.status === 'completed' && !b.conclusion) throw new HttpError(422, 'conclusion is required when status is completed');
 }

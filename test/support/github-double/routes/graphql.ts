@@ -12,6 +12,9 @@ export interface GraphqlResult {
   message?: string;
 }
 
+/** Pinned issues per repository (GitHub's limit). */
+export const PIN_LIMIT = 3;
+
 const MUTATIONS = {
   pinIssue: true,
   unpinIssue: false,
@@ -40,6 +43,11 @@ export function handleGraphql(ctx: Ctx): GraphqlResult {
   const found = findIssueByNodeId(ctx, issueId);
   if (!found) {
     return { ok: true, body: { data: { [name]: null }, errors: [{ type: 'NOT_FOUND', path: [name], message: `Could not resolve to a node with the global id of '${issueId}'.` }] } };
+  }
+  // GitHub pins at most 3 issues per repository; a fourth pin is refused.
+  const pinned = [...found.repo.issues.values()].filter((i) => i.pinned && i !== found.issue).length;
+  if (name === 'pinIssue' && !found.issue.pinned && pinned >= PIN_LIMIT) {
+    return { ok: true, body: { data: { pinIssue: null }, errors: [{ type: 'UNPROCESSABLE', path: ['pinIssue'], message: `A repository can have at most ${PIN_LIMIT} pinned issues.` }] } };
   }
   found.issue.pinned = MUTATIONS[name];
   ctx.state.graphql.push({ name, variables: { issueId } });

@@ -3,6 +3,18 @@ import { HttpError, notFound, ok, paginate, repoOf, type Ctx, type Handler } fro
 import { commentShape, issueShape, userShape } from '../shapes.js';
 import type { IssueState, RepoState } from '../state.js';
 
+/** GitHub's limits on issue and comment text: body ≤ 65,536 bytes, title ≤ 256 characters. */
+export const ISSUE_LIMITS = { bodyBytes: 65536, titleChars: 256 } as const;
+
+function enforceIssueLimits(b: { title?: unknown; body?: unknown }): void {
+  if (typeof b.body === 'string' && Buffer.byteLength(b.body, 'utf8') > ISSUE_LIMITS.bodyBytes) {
+    throw new HttpError(422, 'Validation Failed', [{ resource: 'Issue', field: 'body', code: 'custom', message: `body is too long (maximum is ${ISSUE_LIMITS.bodyBytes} characters)` }]);
+  }
+  if (b.title !== undefined && [...String(b.title)].length > ISSUE_LIMITS.titleChars) {
+    throw new HttpError(422, 'Validation Failed', [{ resource: 'Issue', field: 'title', code: 'custom', message: `title is too long (maximum is ${ISSUE_LIMITS.titleChars} characters)` }]);
+  }
+}
+
 function issueOf(ctx: Ctx, repo: RepoState): IssueState {
   return repo.issues.get(Number(ctx.params.issue_number)) ?? notFound();
 }
@@ -31,6 +43,7 @@ function updateIssue(ctx: Ctx) {
   const repo = repoOf(ctx);
   const issue = issueOf(ctx, repo);
   const b = ctx.body as { title?: string; body?: string | null; state?: 'open' | 'closed'; state_reason?: IssueState['state_reason']; labels?: unknown[]; assignees?: string[] };
+  enforceIssueLimits(b);
   if (b.title !== undefined) issue.title = String(b.title);
   if (b.body !== undefined) issue.body = b.body;
   if (b.labels !== undefined) ctx.state.setLabels(repo, issue, labelNames(b.labels));
@@ -60,7 +73,11 @@ export const issueRoutes: Record<string, Handler> = {
   'issues/create': (ctx) => {
     const repo = repoOf(ctx);
     const b = ctx.body as { title: string | number; body?: string; labels?: unknown[]; assignees?: string[]; assignee?: string | null };
+    enforceIssueLimits(b);
     const assignees = b.assignees ?? (b.assignee ? [b.assignee] : []);
+    // GitHub answers 422 for an assignee who cannot be assigned here (not a collaborator).
+    const invalid = assignees.filter((login) => !repo.collaborators.has(login));
+    if (invalid.length > 0) throw new HttpError(422, 'Validation Failed', invalid.map((value) => ({ value, resource: 'Issue', field: 'assignees', code: 'invalid' })));
     const issue = ctx.state.createIssue(repo, { title: String(b.title), body: b.body ?? null, user: ctx.actor, labels: labelNames(b.labels), assignees });
     return ok(issueShape(ctx.baseUrl, repo, issue), 201);
   },
@@ -73,6 +90,7 @@ export const issueRoutes: Record<string, Handler> = {
   'issues/create-comment': (ctx) => {
     const repo = repoOf(ctx);
     const issue = issueOf(ctx, repo);
+    enforceIssueLimits({ body: ctx.body.body });
     const at = ctx.state.now();
     const c = { id: ctx.state.nextId(), issue: issue.number, body: String(ctx.body.body), user: ctx.actor, created_at: at, updated_at: at };
     repo.comments.set(c.id, c);
@@ -92,6 +110,7 @@ export const issueRoutes: Record<string, Handler> = {
   'issues/update-comment': (ctx) => {
     const repo = repoOf(ctx);
     const c = repo.comments.get(Number(ctx.params.comment_id)) ?? notFound();
+    enforceIssueLimits({ body: ctx.body.body });
     c.body = String(ctx.body.body);
     c.updated_at = ctx.state.now();
     return ok(commentShape(ctx.baseUrl, repo, c));

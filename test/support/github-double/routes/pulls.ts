@@ -28,7 +28,7 @@ export const pullRoutes: Record<string, Handler> = {
     const pulls = [...repo.issues.values()].filter(
       (i) => i.pull && (state === 'all' || i.state === state) && (!head || branchName(head) === i.pull.head) && (!base || base === i.pull.base),
     );
-    return paginate(ctx, pulls.reverse().map((i) => pullShape(ctx.baseUrl, ctx.state, repo, i)));
+    return paginate(ctx, pulls.reverse().map((i) => pullShape(ctx.baseUrl, ctx.state, repo, i, false)));
   },
   // Open and closed PRs whose head branch points at the commit (fork heads are not modelled).
   'repos/list-pull-requests-associated-with-commit': (ctx) => {
@@ -71,9 +71,16 @@ export const pullRoutes: Record<string, Handler> = {
     const b = ctx.body as { reviewers?: string[]; team_reviewers?: string[] };
     const p = issue.pull!;
     if (b.reviewers?.includes(issue.user)) throw new HttpError(422, 'Review cannot be requested from pull request author.');
+    // GitHub refuses the whole request when one user is not a collaborator or one team is not the owner org's.
+    const org = ctx.state.orgs.get(repo.fullName.split('/')[0].toLowerCase());
+    const strangers = (b.reviewers ?? []).filter((login) => !repo.collaborators.has(login));
+    const unknownTeams = (b.team_reviewers ?? []).filter((slug) => !org?.teams.has(slug));
+    if (strangers.length > 0 || unknownTeams.length > 0) {
+      throw new HttpError(422, `Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ${repo.fullName} repository.`);
+    }
     p.requestedReviewers = [...new Set([...p.requestedReviewers, ...(b.reviewers ?? [])])];
     p.requestedTeams = [...new Set([...p.requestedTeams, ...(b.team_reviewers ?? [])])];
-    return ok(pullShape(ctx.baseUrl, ctx.state, repo, issue), 201);
+    return ok(pullShape(ctx.baseUrl, ctx.state, repo, issue, false), 201);
   },
   'pulls/merge': (ctx) => {
     const repo = repoOf(ctx);

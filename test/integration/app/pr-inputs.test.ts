@@ -1,0 +1,118 @@
+/**
+ * Correct inputs in the App's PR check: owners entries given by `path:` decide review requests
+ * for NHIs the PR re-grants; an owner GitHub refuses as reviewer (departed) is reported, not
+ * thrown; the owners file itself is scanned for secrets, as the CLI and the Action do.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
+import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
+import { BASE_FILES, GITHUB_TOKEN, OWNERS_FILE, REPO } from './fixtures.js';
+
+let double: GitHubDouble;
+let app: RunningApp;
+
+beforeEach(async () => {
+  double = await startGitHubDouble({
+    seed: {
+      installations: [{ id: 1, account: 'acme', accountType: 'Organization' }],
+      repos: [{ repo: REPO, files: BASE_FILES, installationId: 1, collaborators: { jdoe: 'write', alice: 'admin' } }],
+      orgs: { acme: { members: ['jdoe', 'alice'], teams: { payments: ['alice'] } } },
+    },
+  });
+  app = await startApp(double);
+});
+
+afterEach(async () => {
+  await app?.close();
+  await double?.close();
+});
+
+function openPull(branch: string, files: Record<string, string | null>, user = 'jdoe') {
+  const head = double.state.push(REPO, { branch, files, author: user });
+  const issue = double.state.openPull(REPO, { head: branch, title: `Change ${branch}`, user });
+  const payload = retarget(example('pull_request', 'opened'), double, REPO);
+  payload.number = issue.number;
+  payload.pull_request = {
+    ...payload.pull_request,
+    number: issue.number,
+    user: { ...payload.pull_request.user, login: user },
+    head: { ...payload.pull_request.head, sha: head, ref: branch, repo: payload.repository },
+    base: { ...payload.pull_request.base, sha: issue.pull!.baseSha, ref: double.state.repo(REPO).defaultBranch, repo: payload.repository },
+  };
+  return { number: issue.number, payload };
+}
+
+/** A RoleBinding in a new file that grants the existing payments-api ServiceAccount cluster-admin. */
+const REGRANT = `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: payments-api-admin
+  namespace: payments
+subjects:
+  - kind: ServiceAccount
+    name: payments-api
+    namespace: payments
+roleRef:
+  kind: ClusterRole
+  name: cluster-admin
+  apiGroup: rbac.authorization.k8s.io
+`;
+
+async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const checkRuns = () => [...double.state.repo(REPO).checkRuns.values()];
+
+describe('PR check inputs', () => {
+  it('a `path:` owners entry decides who reviews a re-granted NHI declared outside the PR', { timeout: 60_000 }, async () => {
+    // Last match wins: the path entry (declared in k8s/api.yaml) overrides the team.
+    double.state.push(REPO, { files: { '.github/nhi-owners.yml': `${OWNERS_FILE}  - path: "k8s/api.yaml"\n    owner: "@alice"\n` } });
+    const { number, payload } = openPull('feature/regrant', { 'k8s/rbac.yaml': REGRANT });
+    await app.deliver('pull_request', payload);
+    const pull = double.state.repo(REPO).issues.get(number)!.pull!;
+    expect(pull.requestedReviewers).toEqual(['alice']);
+    expect(pull.requestedTeams).toEqual([]);
+    double.assertNoViolations();
+  });
+
+  it('an owner GitHub refuses as reviewer (departed) is reported; the others are still asked; nothing throws', { timeout: 60_000 }, async () => {
+    const owners = `${OWNERS_FILE}  - path: "k8s/api.yaml"\n    owner: "@bob"\n  - match: "kubernetes:ServiceAccount/payments/other"\n    owner: "@acme/payments"\n`;
+    double.state.push(REPO, {
+      files: {
+        '.github/nhi-owners.yml': owners,
+        'k8s/other.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: other\n  namespace: payments\n',
+      },
+    });
+    const both = `${REGRANT}---\n${REGRANT.replace('payments-api-admin', 'other-admin').replace('name: payments-api\n', 'name: other\n')}`;
+    const { number, payload } = openPull('feature/departed', { 'k8s/rbac.yaml': both });
+    const response = await app.deliver('pull_request', payload);
+    // Probot answers 202 when the handler outlasts its response window (writes are paced).
+    expect([200, 202]).toContain(response.status);
+    const pull = double.state.repo(REPO).issues.get(number)!.pull!;
+    await waitFor(() => app.logs.some((l) => l.includes('review request to bob refused')));
+    expect(checkRuns().map((r) => r.status)).toEqual(['completed']);
+    // Nothing was thrown: no error was logged (pino level 50).
+    expect(app.logs.filter((l) => JSON.parse(l).level >= 50)).toEqual([]);
+    expect(pull.requestedTeams).toEqual(['payments']);
+    expect(pull.requestedReviewers).toEqual([]);
+    expect(app.logs.join('\n')).toContain('review request to bob refused');
+    // The refused request is GitHub's answer (a 422), not a contract violation of ours.
+    expect(double.violations).toEqual([]);
+  });
+
+  it('a secret pasted into the owners file fails the check, as in the CLI and the Action', { timeout: 60_000 }, async () => {
+    const owners = OWNERS_FILE.replace('# The API\'s identity.', `# The API's identity. token: ${GITHUB_TOKEN}`);
+    const { payload } = openPull('feature/owners-secret', { '.github/nhi-owners.yml': owners });
+    await app.deliver('pull_request', payload);
+    const [run] = checkRuns();
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(run.annotations.filter((a) => a.path === '.github/nhi-owners.yml').map((a) => a.title)).toContain('secret/github-classic-pat');
+    expect(JSON.stringify(double.requests.map((r) => r.body ?? ''))).not.toContain(GITHUB_TOKEN);
+    double.assertNoViolations();
+  });
+});
