@@ -32,6 +32,12 @@ export interface Detector {
   pathPattern?: RegExp;
   /** Characters shown before the last 4 in the redacted form (the documented prefix), e.g. `ghp_`. */
   redactPrefix?: string;
+  /**
+   * The value has no distinctive shape of its own (bare hex, alphanumerics, a UUID): only the
+   * provider's name nearby identifies it. Such values are also checked against identifiers
+   * (`getCloudflareZone`, `CLOUDFLARE_TOKEN_NAME`) by the false-positive filters.
+   */
+  contextual?: boolean;
   /** Skip the generic false-positive filters (placeholders etc.) — for structured tokens. */
   skipGenericFilters?: boolean;
   /**

@@ -1,4 +1,6 @@
 import type { Detector } from './detector.js';
+import { isNearPattern } from './detectors/shapes.js';
+import { isIdentifierLike } from './identifiers.js';
 
 export interface Candidate {
   detector: Detector;
@@ -260,6 +262,8 @@ interface Context {
   generic: boolean;
   /** Detector id ('' for a bare value). */
   detectorId: string;
+  /** The detector knows the value only by a provider name nearby (see `Detector.contextual`). */
+  contextual?: boolean;
 }
 
 interface Filter {
@@ -355,6 +359,8 @@ const FILTERS: Filter[] = [
   { reason: 'minified code', scope: 'generic', test: isMinifiedCode },
   { reason: 'name of a stored secret (ARN)', scope: 'free-form', test: isArnName },
   { reason: 'identifier, not a value', scope: 'generic', test: (c) => UNDERSCORE_NAME.test(c.secret) },
+  // `getCloudflareZone`, `Oauth2ClientSecret`, `Resource$Projects$Credentials`: names, not keys.
+  { reason: 'identifier, not a value', scope: 'all', test: (c) => (c.contextual === true || (c.generic && c.detectorId !== 'generic-password')) && isIdentifierLike(c.secret) },
   { reason: 'format string', scope: 'free-form', test: (c) => FORMAT_PLACEHOLDER.test(c.secret) },
   { reason: 'resource path or name, not a value', scope: 'generic', test: (c) => c.detectorId !== 'generic-password' && isWordPath(c.secret) },
 ];
@@ -376,6 +382,7 @@ export function falsePositiveReason(candidate: Candidate): string | undefined {
     freeForm: isFreeForm(detector),
     generic: isGenericDetector(detector),
     detectorId: detector.id,
+    contextual: detector.contextual ?? isNearPattern(detector.pattern),
   });
 }
 

@@ -9,9 +9,11 @@ import { genericDetectors } from './generic.js';
 import { githubDetectors } from './github.js';
 import { hostingDetectors } from './hosting.js';
 import { infrastructureDetectors } from './infrastructure.js';
+import { keyedDetectors } from './keyed.js';
 import { messagingDetectors } from './messaging.js';
 import { observabilityDetectors } from './observability.js';
 import { paymentDetectors } from './payments.js';
+import { prefixedDetectors } from './prefixed.js';
 import { registryDetectors } from './registries.js';
 import { securityDetectors } from './security.js';
 import { socialDetectors } from './social.js';
@@ -36,6 +38,9 @@ export const allDetectors: Detector[] = [
   ...workToolDetectors,
   ...securityDetectors,
   ...socialDetectors,
+  // Table-built rows (table.ts): distinctive prefixes, then provider-name-anchored keys.
+  ...prefixedDetectors,
+  ...keyedDetectors,
   ...formatDetectors,
   ...credentialFileDetectors,
   ...genericDetectors,
