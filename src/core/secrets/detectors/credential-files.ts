@@ -33,10 +33,10 @@ export function isSecretBytes(decoded: Buffer | undefined): boolean {
 
 /** `kind: Secret` earlier or later in the same YAML document (documents split at `---`). */
 const KIND_SECRET = String.raw`(?:(?<=^kind:[ \t]*["']?Secret["']?[ \t]*\r?\n(?:(?!---)[^\n]*\n){0,300})|(?=[^\n]*(?:\n(?!---)[^\n]*){0,300}\nkind:[ \t]*["']?Secret["']?[ \t]*\r?$))`;
-/** Entries of a top-level `data:` / `stringData:` map: every line between is indented. */
-const IN_SECTION = (section: string): string => String.raw`(?<=^${section}:[ \t]*\r?\n(?:[ \t][^\n]*\n){0,200})`;
+/** Entries of a top-level `data:` / `stringData:` map: every line between is indented, a comment or blank. */
+const IN_SECTION = (section: string): string => String.raw`(?<=^${section}:[ \t]*\r?\n(?:(?:[ \t][^\n]*|#[^\n]*|\r?)\n){0,200})`;
 /** Keys that name where, not what: connection facts and public certificates. */
-const PUBLIC_KEYS = String.raw`(?!(?:user(?:name)?|user-?id|host(?:name)?|port|database|db(?:-?name)?|namespace|region|email|endpoint|server|schema|ssl-?mode|driver|url|ca\.crt|tls\.crt|ca-bundle\.crt|[\w.-]*\.pub)["']?:)`;
+const PUBLIC_KEYS = String.raw`(?!(?:[\w.-]{0,40}?(?:[uU]ser(?:[nN]ame)?|USER(?:NAME)?)|user-?id|host(?:name)?|port|database|db(?:-?name)?|namespace|region|email|endpoint|server|schema|ssl-?mode|driver|url|ca\.crt|tls\.crt|ca-bundle\.crt|[\w.-]*\.pub)["']?:)`;
 const ENTRY_KEY = String.raw`[ \t]+${PUBLIC_KEYS}["']?[A-Za-z0-9_.-]{1,253}["']?:[ \t]+`;
 
 const SECRET_MANIFEST = `apiVersion: v1

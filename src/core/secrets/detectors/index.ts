@@ -5,6 +5,7 @@ import { cloudDetectors } from './cloud.js';
 import { codeHostDetectors } from './code-hosts.js';
 import { credentialFileDetectors } from './credential-files.js';
 import { formatDetectors } from './formats.js';
+import { formDetectors } from './forms.js';
 import { genericDetectors } from './generic.js';
 import { githubDetectors } from './github.js';
 import { hostingDetectors } from './hosting.js';
@@ -42,6 +43,7 @@ export const allDetectors: Detector[] = [
   ...prefixedDetectors,
   ...keyedDetectors,
   ...formatDetectors,
+  ...formDetectors,
   ...credentialFileDetectors,
   ...genericDetectors,
 ];

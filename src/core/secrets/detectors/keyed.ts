@@ -91,6 +91,9 @@ const rows: KeyedRow[] = [
   { id: 'webflow-token', provider: 'Webflow', title: 'Webflow API token', words: ['webflow'], parts: [run('hex', 64)] },
   { id: 'hubspot-api-key', provider: 'HubSpot', title: 'HubSpot API key (legacy)', words: ['hapikey', 'hubapi', 'hubspot'], parts: [uuid()] },
   { id: 'pipedrive-api-token', provider: 'Pipedrive', title: 'Pipedrive API token', words: ['pipedrive'], parts: [run('hex', 40)] },
+  // Social
+  { id: 'facebook-app-access-token', provider: 'Facebook', title: 'Facebook app access token (app id|app secret)', words: ['facebook', 'fb_', 'graph.facebook.com', 'access_token'], parts: [run('digits', 15, 16), lit('|'), run('hex', 32)], credential: false, samples: { contexts: ['FACEBOOK_ACCESS_TOKEN=§', 'https://graph.facebook.com/v19.0/debug_token?access_token=§'] } },
+  { id: 'facebook-app-token', provider: 'Facebook', title: 'Facebook app access token', words: ['facebook', 'fb_', 'graph.facebook.com', 'access_token'], parts: [run('digits', 15, 16), lit('|'), run('b64url', 27)], credential: false, samples: { contexts: ['FB_APP_TOKEN=§', "graph.facebook.com/me?access_token=§"] } },
   // Identity, security
   { id: 'onelogin-client-secret', provider: 'OneLogin', title: 'OneLogin client secret', words: ['onelogin'], parts: [run('hex', 64)] },
   { id: 'jumpcloud-api-key', provider: 'JumpCloud', title: 'JumpCloud API key', words: ['jumpcloud'], parts: [run('base62', 40)] },
