@@ -238,14 +238,17 @@ export function keyed(row: KeyedRow): Detector {
   const words = row.words.map(ci).join('|');
   const CREDENTIAL = `(?:${(row.credentialWords ?? CREDENTIAL_WORDS).map(ci).join('|')})`;
   const body = `(?<![${edge}])(?<secret>${partsSource(row.parts)})(?![${tail}])`;
-  // The name part: on the line (`SHODAN_API_KEY = "…"`, `shodan.Shodan(key='…')`), or a
+  // The name part: before the value (`SHODAN_API_KEY = "…"`, `shodan.Shodan(key='…')`), or a
   // Kubernetes/ECS env list naming it on the line before (`- name: SHODAN_KEY` / `value: …`).
-  const sameLine = credential ? `[^\\n]{0,${gap}}?${CREDENTIAL}[^\\n]{0,${gap}}?` : `[^\\n]{0,${gap}}?`;
+  // `[^\x00]` crosses a line break: the name may sit on the line before (`aha:` then `  api_key: …`);
+  // the gaps stay bounded, so the value is at most a line or two away (the engine's `near` reach).
+  const sameLine = credential ? `[^\\x00]{0,${gap}}?${CREDENTIAL}[^\\n]{0,${gap}}?` : `[^\\x00]{0,${gap}}?`;
   const nextLine = credential ? `[\\w.-]{0,40}?${CREDENTIAL}[\\w.-]{0,40}["']?[ \\t]*\\s{1,40}?value:[ \\t]*["']?` : `[\\w.-]{0,40}["']?[ \\t]*\\s{1,40}?value:[ \\t]*["']?`;
   const pattern = new RegExp(`(?:${words})(?:${sameLine}|${nextLine})${body}`);
-  const word = row.words.find((w) => /^[a-z0-9_-]+$/i.test(w)) ?? row.words[0];
-  const name = word.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/_$/, '');
-  const contexts = row.samples?.contexts ?? [`${name}_API_KEY=§`, `${name.toLowerCase()}_token: "§"`];
+  const plain = row.words.find((w) => /^[a-z0-9_-]+$/i.test(w));
+  const name = (plain ?? row.words[0]).toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/_$/, '');
+  // A host-like name (`aha.io`) is written as is: `aha.io api_key = "…"`.
+  const contexts = row.samples?.contexts ?? (plain ? [`${name}_API_KEY=§`, `${name.toLowerCase()}_token: "§"`] : [`${row.words[0]} api_key = "§"`, `# ${row.words[0]} token: §`]);
   const random = prng(seedOf(row.id));
   const short = truncated(row.parts, random);
   const negatives: Detector['samples']['negative'] = [];
