@@ -119,8 +119,8 @@ const peerRows: KeyedRow[] = peerFacts
   .filter((f) => !rows.some((r) => r.id.startsWith(`${f.name}-`)))
   .map((f) => ({
     id: `${f.name.replace(/[^a-z0-9]+/g, '-')}-api-key`,
-    provider: f.name,
-    title: `${f.name} API key`,
+    provider: f.name[0].toUpperCase() + f.name.slice(1),
+    title: `${f.name[0].toUpperCase() + f.name.slice(1)} API key`,
     words: f.keywords,
     parts: [f.uuid ? uuid(true) : run(f.alphabet, f.min, f.max)],
   }));
