@@ -1,7 +1,8 @@
-import type { Finding, ScanSettings, SourceFile } from '../types.js';
+import type { Finding, Level, ScanSettings, SourceFile } from '../types.js';
 import { levelRank } from '../types.js';
 import { DEFAULT_MATCH_OPTIONS, findMatches, type MatchOptions } from './candidates.js';
 import { compileCatalog, type CompiledCatalog } from './compile.js';
+import { customDetector, customDetectorProblems } from './custom.js';
 import type { Detector } from './detector.js';
 import { allDetectors } from './detectors/index.js';
 import { shannonEntropy } from './entropy.js';
@@ -58,14 +59,38 @@ export function createSecretScanner(detectors: readonly Detector[], options: Sca
 
 const defaultScanner = createSecretScanner(allDetectors);
 
-/** Secret findings of one file, with the full catalog filtered by `settings.detectors`. */
+/** Secret findings of one file, with the full catalog (plus custom detectors) filtered by `settings.detectors`. */
 export function scanSecrets(file: SourceFile, settings: ScanSettings): Finding[] {
-  return defaultScanner.scan(file, settings);
+  return withSeverity(scannerFor(settings).scan(file, settings), settings.detectors.severity);
 }
 
 /** Number of catalog detectors active under `settings`. */
 export function activeDetectorCount(settings: Pick<ScanSettings, 'detectors'>): number {
-  return defaultScanner.detectorCount(settings);
+  return scannerFor(settings).detectorCount(settings);
+}
+
+const customScanners = new Map<string, SecretScanner>();
+
+/** The default scanner, or one whose catalog also holds the user's valid custom detectors. */
+function scannerFor(settings: Pick<ScanSettings, 'detectors'>): SecretScanner {
+  const custom = settings.detectors.custom;
+  if (!custom || custom.length === 0) return defaultScanner;
+  const key = JSON.stringify(custom);
+  let scanner = customScanners.get(key);
+  if (!scanner) {
+    const ids = new Set(allDetectors.map((d) => d.id));
+    const extra = custom.filter((spec) => customDetectorProblems(spec, ids).length === 0).map(customDetector);
+    if (customScanners.size >= 16) customScanners.clear();
+    scanner = createSecretScanner([...allDetectors, ...extra]);
+    customScanners.set(key, scanner);
+  }
+  return scanner;
+}
+
+/** `detectors.severity`: a level per detector id, applied to that detector's findings. */
+function withSeverity(findings: Finding[], severity: Record<string, Level> | undefined): Finding[] {
+  if (!severity) return findings;
+  return findings.map((f) => (f.detector && severity[f.detector] ? { ...f, level: severity[f.detector] } : f));
 }
 
 interface Candidate {
