@@ -38,6 +38,12 @@ export interface Detector {
    * (`getCloudflareZone`, `CLOUDFLARE_TOKEN_NAME`) by the false-positive filters.
    */
   contextual?: boolean;
+  /**
+   * The file itself is a credential store (`.netrc`, `.pgpass`, `.htpasswd`…) that should not be in a
+   * repository: a weak or placeholder-like value is still reported, at `warning`, and says why.
+   * Only values that are not stored at all (templating, references to other values) are dropped.
+   */
+  credentialFile?: boolean;
   /** Skip the generic false-positive filters (placeholders etc.) — for structured tokens. */
   skipGenericFilters?: boolean;
   /**

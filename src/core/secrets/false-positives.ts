@@ -277,8 +277,12 @@ interface Filter {
   test: (c: Context) => boolean;
 }
 
-/** Documentation, where generic `token: …` text is prose or an example, not configuration. */
-const DOCS_PATH = /(?:^|\/)(?:README|METADATA|PKG-INFO|CHANGELOG|CHANGES|HISTORY|NEWS)(?:\.[\w]+)?$|\.(?:md|mdx|rst|adoc|txt)$/i;
+/**
+ * Documentation, where generic `token: …` text is prose or an example, not configuration: by file
+ * name (README, CHANGELOG, LICENSE…) and markup extension, never `.txt` as such (`credentials.txt`
+ * and `notes.txt` hold real leaks; placeholders in them are judged by value).
+ */
+const DOCS_PATH = /(?:^|\/)(?:README|METADATA|PKG-INFO|CHANGELOG|CHANGES|HISTORY|NEWS|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTORS|CONTRIBUTING|COPYING|THIRD[_-]PARTY[\w-]*)(?:\.[\w]+)?$|\.(?:md|mdx|rst|adoc)$/i;
 
 const ASSIGNMENT_DETECTORS = new Set(['generic-password', 'generic-secret', 'generic-api-key', 'generic-key', 'generic-token']);
 

@@ -102,3 +102,27 @@ describe('false-positive classes stay quiet', () => {
     expect(scan(content, path).map((f) => `${f.rule} ${f.redacted}`)).toEqual([]);
   });
 });
+
+describe('credential files are credentials', () => {
+  it('reports weak stored values at warning and says why', () => {
+    const [pg] = scan('localhost:5432:*:postgres:postgres\n', '.pgpass');
+    expect(pg).toMatchObject({ rule: 'secret/pgpass-password', level: 'warning' });
+    expect(pg.message).toMatch(/credential file should not be in the repository; the value looks weak/);
+    const [wp] = scan("define('DB_PASSWORD', 'root');\n", 'site/wp-config.php');
+    expect(wp).toMatchObject({ rule: 'secret/wp-config-db-password', level: 'warning' });
+    const [ht] = scan('admin:$apr1$Zq8Lm2Xv$9Rk4Tw5Nc1Hd7Pq3Lv8Nb0\n', '.htpasswd');
+    expect(ht).toMatchObject({ rule: 'secret/htpasswd-hash', level: 'warning' });
+    expect(ht.message).toMatch(/password hash/);
+  });
+
+  it('reports strong stored values at error and drops templated ones', () => {
+    expect(scan('machine ci.acme.io\n  login deploy\n  password Zq8Lm2Xv9Rk4\n', '.netrc').map((f) => [f.rule, f.level])).toEqual([['secret/netrc-password', 'error']]);
+    expect(scan('localhost:5432:*:postgres:${PGPASSWORD}\n', '.pgpass')).toEqual([]);
+  });
+
+  it('finds generic assignments in .txt files that are not documentation', () => {
+    expect(rules('DB_PASSWORD=Zq8Lm2Xv9Rk4Tw5\n', 'ops/credentials.txt')).toEqual(['secret/generic-password']);
+    expect(rules('DB_PASSWORD=Zq8Lm2Xv9Rk4Tw5\n', 'README.txt')).toEqual([]);
+    expect(rules('DB_PASSWORD=changeme\n', 'notes.txt')).toEqual([]);
+  });
+});

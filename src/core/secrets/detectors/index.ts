@@ -3,7 +3,7 @@ import { aiDetectors } from './ai.js';
 import { chatDetectors } from './chat.js';
 import { cloudDetectors } from './cloud.js';
 import { codeHostDetectors } from './code-hosts.js';
-import { credentialFileDetectors } from './credential-files.js';
+import { credentialFileDetectors, credentialStoreDetectors } from './credential-files.js';
 import { formatDetectors } from './formats.js';
 import { formDetectors } from './forms.js';
 import { genericDetectors } from './generic.js';
@@ -45,5 +45,6 @@ export const allDetectors: Detector[] = [
   ...formatDetectors,
   ...formDetectors,
   ...credentialFileDetectors,
+  ...credentialStoreDetectors,
   ...genericDetectors,
 ];
