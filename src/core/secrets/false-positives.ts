@@ -161,7 +161,7 @@ const EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixt
 const NON_SECRET_NAME = /(?:csrf|xsrf|page|next|continuation|cancellation|sync|cursor|refresh_?token_?url|token_?url|token_?endpoint|token_?type|token_?uri)[_-]?(?:token|key)?["']?\s*[:=]/i;
 
 /** `publicKey`, `PRIMARY_KEY`, `cache_key`: keys that are not credentials. */
-const NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition|sort|cache|routing|idempotency|site|anon|map|hash|lookup|row|object|bucket|i18n|translation|locale|unique|index|ssh|gpg|pgp|verify|verification|recaptcha|registry|group|message|event|node|react|dedup|dedupe|s3|object_?store)[_.-]?key["']?\s*(?:[:=(]|=>)/i;
+const NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition|sort|cache|routing|idempotency|site|anon|map|hash|lookup|row|object|bucket|i18n|translation|locale|unique|index|ssh|gpg|pgp|verify|verification|recaptcha|registry|group|message|event|node|react|dedup|dedupe|s3|object_?store|vapid|default_?vapid)[_.-]?key["']?\s*(?:[:=(]|=>)/i;
 
 // ---------------------------------------------------------------------------------------------
 // Character statistics
@@ -311,7 +311,7 @@ function isDottedIdentifier(value: string): boolean {
 }
 
 /** printf/format placeholders: `__attr_factory_%s`, `Bearer {}`, `token-{0}`. */
-const FORMAT_PLACEHOLDER = /%[-+ #0]*\d*(?:\.\d+)?[sdifxXr]|\{\d*\}|\{[a-z_]+(?:![rsa])?(?::[^}]*)?\}/;
+const FORMAT_PLACEHOLDER = /%[-+ #0]*\d*(?:\.\d+)?[sdifxXr]|\{\d*\}|\{[a-z_]+(?:![rsa])?(?::[^}]*)?\}|\$\d\b/;
 
 /**
  * Secret Manager names such as `projects/*` paths, `bach/bwv1007/prelude`, `oauth:token-type:access_token`,
@@ -336,6 +336,8 @@ function isEncodedStandIn(value: string): boolean {
 
 /** SDK documentation: example JWTs in type declarations' doc comments and `*.examples.json`. */
 function isSdkDocExample(c: Context): boolean {
+  // Generic names in a type declaration's doc comment are prose (`* … encryption key, e.g. SGVs…`).
+  if (c.generic && /\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line)) return true;
   if (c.detectorId !== 'jwt') return false;
   return /\.examples?\.json$/i.test(c.path) || (/\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line));
 }
@@ -399,6 +401,9 @@ const FILTERS: Filter[] = [
   // `adduser --disabled-password --no-create-home`: the next flag is not the value.
   { reason: 'command-line flag, not a value', scope: 'generic', test: (c) => /^--?[a-z][a-z0-9-]*$/.test(c.secret) },
   { reason: 'class definition, not a value', scope: 'generic', test: (c) => /^\s*class\s+\w+\s*\(/.test(c.line) },
+  // `"/v1/accounts:resetPassword"`, `"identitytoolkit#VerifyCustomTokenResponse"`: API paths and type names.
+  { reason: 'API path or type name, not a value', scope: 'generic', test: (c) => /^\/[A-Za-z0-9_./:-]+$/.test(c.secret) && /[A-Za-z]{4}/.test(c.secret) && !/\d{4}/.test(c.secret) },
+  { reason: 'API path or type name, not a value', scope: 'generic', test: (c) => /^[a-z][\w.]*#[A-Za-z]\w+$/.test(c.secret) },
   // Mapbox `pk.eyJ…` tokens are public by design (secret ones are `sk.`).
   { reason: 'public token (Mapbox pk.)', scope: 'generic', test: (c) => /^pk\.eyJ/.test(c.secret) },
   // `getCloudflareZone`, `Oauth2ClientSecret`, `Resource$Projects$Credentials`: names, not keys.

@@ -126,3 +126,15 @@ describe('credential files are credentials', () => {
     expect(rules('DB_PASSWORD=changeme\n', 'notes.txt')).toEqual([]);
   });
 });
+
+describe('false positives seen on published npm packages stay quiet', () => {
+  it.each([
+    ['API path enum', '  RESET_PASSWORD = "/v1/accounts:resetPassword",', 'dist/src/api/index.d.ts'],
+    ['type name enum', '  VerifyCustomToken = "identitytoolkit#VerifyCustomTokenResponse",', 'dist/auth.d.ts'],
+    ['VAPID public key', "const DEFAULT_VAPID_KEY = 'BDOU99-h67HcA6JeFXHbSNMu7e2yNNu3RzoMj8TM4W88jITfq7ZmPvIM1Iv-4_l2LxQcYwhqby2xGpWwzjfAnG4';", 'dist/index.js'],
+    ['regex replacement', '  { token: "keyword.tag-$1" }', 'vb.js'],
+    ['doc comment in a declaration file', '   * Specifies a 256-bit encryption key, encoded in base64, e.g. key: SGVsbG8gZnJvbSBHb29nbGUgQ2xvdWQgUGxhdGZvcm0=', 'apis/compute/v1.d.ts'],
+  ])('%s', (_name, content, path) => {
+    expect(scan(content, path).map((f) => `${f.rule} ${f.redacted}`)).toEqual([]);
+  });
+});
