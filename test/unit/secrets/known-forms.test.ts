@@ -138,3 +138,14 @@ describe('false positives seen on published npm packages stay quiet', () => {
     expect(scan(content, path).map((f) => `${f.rule} ${f.redacted}`)).toEqual([]);
   });
 });
+
+describe('provider-name-anchored keys', () => {
+  it('do not take a digest on the next line for a key', () => {
+    const xml = '  <testingbotApiKey>xbyz8wray9vq81r3r58tw2mpkuabrxah</testingbotApiKey>\n  <passwordHash>0d24cf2f7becdb54156a50fad2c1e49b</passwordHash>\n';
+    expect(scan(xml, 'conf/settings.xml').map((f) => f.rule)).toEqual(['secret/testingbot-secret']);
+  });
+
+  it('find a key whose provider name is on the line before', () => {
+    expect(rules('shodan:\n  api_key: 28tEbDdpkFvftp9XkMzAf7O7uVTYlPYD\n', 'config.yml')).toEqual(['secret/shodan-api-key']);
+  });
+});

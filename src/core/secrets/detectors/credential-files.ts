@@ -316,7 +316,7 @@ export const credentialStoreDetectors: Detector[] = [
     credentialFile: true,
     pattern: /^(?:secret_key|access_token)[ \t]*=[ \t]*(?<secret>\S{3,500})[ \t]*\r?$/m,
     samples: {
-      positive: [{ text: '[default]\naccess_key = AKIAZ7XQ2L4M6N8P0R2S\nsecret_key = Zq8Lm2Xv9Rk4Tw5Nc1Hd7Pq3Lv8Nb0Gk3Vw8Nz1Q', secret: 'Zq8Lm2Xv9Rk4Tw5Nc1Hd7Pq3Lv8Nb0Gk3Vw8Nz1Q', path: '.s3cfg' }],
+      positive: [{ text: '[default]\nsecret_key = Zq8Lm2Xv9Rk4Tw5Nc1Hd7Pq3Lv8Nb0Gk3Vw8Nz1Q', secret: 'Zq8Lm2Xv9Rk4Tw5Nc1Hd7Pq3Lv8Nb0Gk3Vw8Nz1Q', path: '.s3cfg' }],
       negative: [{ text: 'secret_key = ', path: '.s3cfg' }, { text: 'secret_key = ${S3_SECRET}', path: '.s3cfg' }],
     },
   },
