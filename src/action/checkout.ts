@@ -62,3 +62,4 @@ async function ensureCommit(dir: string, sha: string): Promise<boolean> {
   await git(dir, ['fetch', '--no-tags', '--quiet', ...(shallow ? ['--depth=1'] : []), 'origin', sha]);
   return has();
 }
+

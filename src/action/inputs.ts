@@ -13,6 +13,8 @@ export interface ActionInputs {
   issues: boolean;
   /** Folder to scan, relative to the workspace. */
   path: string;
+  /** Scan mode: also scan every commit of the git history (docs/history.md). */
+  history: boolean;
 }
 
 export class InputError extends Error {
@@ -52,5 +54,6 @@ export function readInputs(getInput: (name: string) => string): ActionInputs {
     sarifFile: getInput('sarif-file'),
     issues: onOff('issues', getInput('issues') || 'off'),
     path,
+    history: onOff('history', getInput('history') || 'off'),
   };
 }

@@ -59,7 +59,7 @@ export function desiredIssues(result: ScanResult, links: RepoLinks, settings: Pi
 }
 
 export function issueTitle(finding: Finding): string {
-  if (finding.rule.startsWith('secret/')) return `Embedded secret (${finding.detector ?? finding.rule.slice(7)}) in ${finding.file}`;
+  if (finding.rule.startsWith('secret/')) return `${finding.verification === 'live' ? 'Live secret, rotate now:' : 'Embedded secret'} (${finding.detector ?? finding.rule.slice(7)}) in ${finding.file}`;
   if (finding.rule === 'credential/no-rotation') return `Credential without a rotation policy: ${finding.identityId}`;
   if (finding.rule === 'owners/orphaned') return `Orphaned NHI: ${finding.identityId}`;
   return `${finding.rule}: ${finding.identityId ?? finding.file}`;

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
 import { parseConfig } from '../core/policy/config.js';
 import { readBaseline } from '../core/secrets/baseline.js';
 import { defaultSettings, type FailOn, type ScanSettings } from '../core/types.js';
@@ -30,7 +30,7 @@ export async function loadSettings(input: SettingsInput): Promise<ScanSettings> 
   const base = defaultSettings({ mode: input.mode ?? 'full', now: input.now ?? new Date() });
   let settings = base;
   const configPath = input.config ? resolve(input.config) : join(input.dir, DEFAULT_CONFIG_PATH);
-  const configText = await readOptional(configPath, input.config !== undefined, 'config');
+  const configText = await readOptional(configPath, input.config !== undefined, 'config', input.dir);
   if (configText !== undefined) {
     const parsed = parseConfig(configText, input.config ?? DEFAULT_CONFIG_PATH, base);
     if (parsed.errors.length > 0) {
@@ -46,7 +46,7 @@ export async function loadSettings(input: SettingsInput): Promise<ScanSettings> 
 
 async function loadBaseline(input: SettingsInput, settings: ScanSettings): Promise<ReadonlySet<string>> {
   const path = input.baseline ? resolve(input.baseline) : join(input.dir, settings.baselinePath);
-  const text = await readOptional(path, input.baseline !== undefined, 'baseline');
+  const text = await readOptional(path, input.baseline !== undefined, 'baseline', input.dir);
   if (text === undefined) return new Set();
   try {
     return readBaseline(text);
@@ -55,13 +55,29 @@ async function loadBaseline(input: SettingsInput, settings: ScanSettings): Promi
   }
 }
 
-/** Reads a file; a missing default file is fine, a missing named file is the user's to fix. */
-async function readOptional(path: string, required: boolean, what: string): Promise<string | undefined> {
+/**
+ * Reads a file; a missing default file is fine, a missing named file is the user's to fix. A
+ * default file (one the scanned folder supplies, not the command line) that is a link leading out
+ * of the folder is refused, as the walker refuses such links.
+ */
+async function readOptional(path: string, required: boolean, what: string, dir: string): Promise<string | undefined> {
   try {
+    if (!required && !(await resolvesInside(dir, path))) {
+      throw new UsageError(`${what} file ${path} is a symbolic link leading outside ${dir}; not read`);
+    }
     return await readFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const code = errnoCode(error);
     if (code === 'ENOENT' && !required) return undefined;
     throw new UsageError(`cannot read ${what} file ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? (error as Error).message)}`);
   }
+}
+
+/** True when `path` (which may not exist) does not resolve outside `dir`. */
+async function resolvesInside(dir: string, path: string): Promise<boolean> {
+  const real = await realpath(path).catch(() => undefined);
+  if (real === undefined) return true; // missing or dangling: the read reports it
+  const top = await realpath(dir);
+  return real === top || real.startsWith(top + sep);
 }

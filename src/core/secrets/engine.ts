@@ -1,4 +1,4 @@
-import type { Finding, Level, ScanSettings, SourceFile } from '../types.js';
+import type { Finding, Level, ScanSettings, SecretSink, SourceFile } from '../types.js';
 import { levelRank } from '../types.js';
 import { DEFAULT_MATCH_OPTIONS, findMatches, type MatchOptions } from './candidates.js';
 import { compileCatalog, type CompiledCatalog } from './compile.js';
@@ -24,7 +24,8 @@ import { hasAllowMarker } from './suppression.js';
  * Findings carry the redacted value and a fingerprint, never the secret itself.
  */
 export interface SecretScanner {
-  scan(file: SourceFile, settings: ScanSettings): Finding[];
+  /** `reveal` (live verification only) receives each reported finding's secret value(s). */
+  scan(file: SourceFile, settings: ScanSettings, reveal?: SecretSink): Finding[];
   /** How many detectors run under these settings (for ScanStats). */
   detectorCount(settings: Pick<ScanSettings, 'detectors'>): number;
 }
@@ -52,7 +53,7 @@ export function createSecretScanner(detectors: readonly Detector[], options: Sca
     return catalog;
   };
   return {
-    scan: (file, settings) => scanFile(file, settings, catalogFor(settings.detectors), options),
+    scan: (file, settings, reveal) => scanFile(file, settings, catalogFor(settings.detectors), options, reveal),
     detectorCount: (settings) => catalogFor(settings.detectors).detectors.length,
   };
 }
@@ -60,8 +61,8 @@ export function createSecretScanner(detectors: readonly Detector[], options: Sca
 const defaultScanner = createSecretScanner(allDetectors);
 
 /** Secret findings of one file, with the full catalog (plus custom detectors) filtered by `settings.detectors`. */
-export function scanSecrets(file: SourceFile, settings: ScanSettings): Finding[] {
-  return withSeverity(scannerFor(settings).scan(file, settings), settings.detectors.severity);
+export function scanSecrets(file: SourceFile, settings: ScanSettings, reveal?: SecretSink): Finding[] {
+  return withSeverity(scannerFor(settings).scan(file, settings, reveal), settings.detectors.severity);
 }
 
 /** Number of catalog detectors active under `settings`. */
@@ -105,7 +106,7 @@ interface Candidate {
   weak?: string;
 }
 
-function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCatalog, options: MatchOptions): Finding[] {
+function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCatalog, options: MatchOptions, reveal?: SecretSink): Finding[] {
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
   const active = catalog.activeByDefault.slice();
   for (const i of catalog.pathScoped) active[i] = catalog.detectors[i].detector.pathPattern!.test(file.path) ? 1 : 0;
@@ -135,11 +136,15 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   const findings: Finding[] = [];
   for (const single of singles) {
     if (!reportable([single], file, lines)) continue;
-    findings.push(singleFinding(single, file.path, lines));
+    const finding = singleFinding(single, file.path, lines);
+    findings.push(finding);
+    reveal?.({ fingerprint: finding.fingerprint, detector: single.detector.id, parts: [single.secret] });
   }
   for (const pair of pairs) {
     if (!reportable([pair.first, pair.second], file, lines)) continue;
-    findings.push(pairFinding(pair, file.path, lines));
+    const finding = pairFinding(pair, file.path, lines);
+    findings.push(finding);
+    reveal?.({ fingerprint: finding.fingerprint, detector: finding.detector!, parts: [pair.first.secret, pair.second.secret] });
   }
   return findings
     .filter((f) => !settings.baseline.has(f.fingerprint))
