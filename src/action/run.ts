@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { renderMarkdownSummary } from '../core/report/markdown.js';
 import { rendererFor } from '../core/report/registry.js';
@@ -9,6 +10,7 @@ import { loadSettings } from '../workspace/settings.js';
 import { scanDirectory } from '../workspace/scan-dir.js';
 import { asClient, type GitHubClient, type RepoRef } from '../github/client.js';
 import { analysePullRequest } from '../github/pr-check.js';
+import { withApiCommits } from '../github/pr-commits.js';
 import { syncScanIssues } from '../github/scan-sync.js';
 import { annotationsFor } from './annotations.js';
 import { diffBase } from './checkout.js';
@@ -31,14 +33,16 @@ export async function run(): Promise<void> {
     const dir = resolve(workspace, inputs.path);
     // The default config path may be absent; a path the workflow names must exist.
     const config = inputs.config === DEFAULT_CONFIG ? undefined : join(dir, inputs.config);
-    const sarifPath = inputs.sarifFile ? resolve(workspace, inputs.sarifFile) : '';
+    // The default is `${{ runner.temp }}/nhi-steward.sarif`; a runner that leaves it unexpanded gets the same.
+    const sarifFile = inputs.sarifFile.replaceAll('${{ runner.temp }}', process.env.RUNNER_TEMP ?? tmpdir());
+    const sarifPath = sarifFile ? resolve(workspace, sarifFile) : '';
     const settings = ignoring(await loadSettings({ dir, config, failOn: inputs.failOn }), dir, sarifPath);
     const mode = inputs.mode === 'auto' ? (PR_EVENTS.has(github.context.eventName) ? 'pr' : 'scan') : inputs.mode;
     // `verify: on` in the config: found secrets are checked with their providers (docs/verification.md).
     const vault = settings.verify?.enabled ? new SecretVault() : undefined;
-    const result = mode === 'pr' ? await pullRequestScan(inputs, dir, settings, vault) : await treeScan(inputs, dir, settings, vault);
+    const { result, changedIdentities } = mode === 'pr' ? await pullRequestScan(inputs, dir, settings, vault) : { result: await treeScan(inputs, dir, settings, vault), changedIdentities: undefined };
     if (vault) core.info(summaryLine(await runVerification(result.findings, vault, { settings: settings.verify, log: (line) => core.info(line) })).trim());
-    await report(result, sarifPath, mode);
+    await report(result, sarifPath, mode, changedIdentities);
     if (mode === 'scan' && inputs.issues) await syncIssues(inputs, result, settings);
     const failing = result.findings.filter((f) => meetsThreshold(f.level, settings.failOn));
     if (failing.length > 0) core.setFailed(`nhi-steward found ${failing.length} finding${failing.length === 1 ? '' : 's'} at or above fail-on "${settings.failOn}". See the job summary.`);
@@ -53,19 +57,29 @@ export async function run(): Promise<void> {
  * cannot answer (no base to be had, or not the PR's code), the API's PR files. The API's paths
  * are already relative to the repository root.
  */
-async function pullRequestScan(inputs: ActionInputs, dir: string, settings: ScanSettings, vault?: SecretVault): Promise<ScanResult> {
+async function pullRequestScan(inputs: ActionInputs, dir: string, settings: ScanSettings, vault?: SecretVault): Promise<{ result: ScanResult; changedIdentities?: ReadonlySet<string> }> {
   const pull = github.context.payload.pull_request;
   if (!pull) throw new InputError('mode "pr" needs a pull_request event; use mode "scan" for other events.');
   const shas = { headSha: String(pull.head.sha), baseSha: String(pull.base.sha) };
   const local = await diffBase(dir, shas);
   if ('base' in local) {
-    const net = (await scanDirectory(dir, { settings, diff: local.base, revealSecrets: vault?.sink })).result;
+    const scan = await scanDirectory(dir, { settings, diff: local.base, revealSecrets: vault?.sink });
     const commits = Number(pull.commits) || 1;
-    return fromRepositoryRoot(await withCommits(net, dir, { base: local.base, head: shas.headSha }, commits, 'pull request', settings, vault), inputs.path);
+    const result = fromRepositoryRoot(await withCommits(scan.result, dir, { base: local.base, head: shas.headSha }, commits, 'pull request', settings, vault), inputs.path);
+    return { result, changedIdentities: scan.changedIdentities };
   }
   core.info(`${local.reason}: using the API's PR files.`);
-  const analysis = await analysePullRequest(client(inputs), repoRef(), { number: pull.number, ...shas }, settings, vault?.sink);
-  return analysis.result;
+  const api = client(inputs);
+  const analysis = await analysePullRequest(api, repoRef(), { number: pull.number, ...shas }, settings, vault?.sink);
+  // The summary lists the NHIs this PR adds or changes (as the App's check does), not the whole inventory.
+  const changedIdentities = new Set([...analysis.added, ...analysis.changed].map((r) => r.id));
+  const count = Number(pull.commits) || 1;
+  if (count <= 1) return { result: analysis.result, changedIdentities };
+  // No usable checkout: each commit's patch from the API instead of git log -p.
+  const { owner, repo } = repoRef();
+  const scanned = await withApiCommits(analysis.result, api, repoRef(), { number: pull.number, ...shas, count }, `${github.context.serverUrl}/${owner}/${repo}`, settings, vault?.sink);
+  core.info(scanned.note);
+  return { result: scanned.result, changedIdentities };
 }
 
 /**
@@ -109,13 +123,13 @@ function ignoring(settings: ScanSettings, dir: string, sarifPath: string): ScanS
   return { ...settings, pathsIgnore: [...settings.pathsIgnore, rel.split(sep).join('/')] };
 }
 
-async function report(result: ScanResult, sarifPath: string, mode: string): Promise<void> {
+async function report(result: ScanResult, sarifPath: string, mode: string, changedIdentities?: ReadonlySet<string>): Promise<void> {
   for (const annotation of annotationsFor(result.findings)) core[annotation.kind](annotation.message, annotation.properties);
   const { serverUrl } = github.context;
   const { owner, repo } = repoRef();
   const sha = github.context.payload.pull_request?.head?.sha ?? github.context.sha;
   const link = owner ? (file: string, line: number) => `${serverUrl}/${owner}/${repo}/blob/${sha}/${file}#L${line}` : undefined;
-  const summary = renderMarkdownSummary(result, { maxLength: SUMMARY_LIMIT, title: 'NHI hygiene', link });
+  const summary = renderMarkdownSummary(result, { maxLength: SUMMARY_LIMIT, title: 'NHI hygiene', link, ...(changedIdentities ? { changedIdentities } : {}) });
   await core.summary.addRaw(summary, true).write();
   if (sarifPath) {
     await mkdir(dirname(sarifPath), { recursive: true });
@@ -135,7 +149,8 @@ async function report(result: ScanResult, sarifPath: string, mode: string): Prom
 async function syncIssues(inputs: ActionInputs, result: ScanResult, settings: ScanSettings): Promise<void> {
   const repo = repoRef();
   const htmlUrl = `${github.context.serverUrl}/${repo.owner}/${repo.repo}`;
-  const sync = await syncScanIssues(client(inputs), repo, result, { htmlUrl, sha: github.context.sha }, settings);
+  // The workflow's `issues` input is the opt-in: it does not wait for the owners file as the App does.
+  const sync = await syncScanIssues(client(inputs), repo, result, { htmlUrl, sha: github.context.sha, commands: false }, { ...settings, issues: { ...settings.issues, enabled: settings.issues.enabled ?? true } });
   core.info(`Issues: ${sync.created.length} opened, ${sync.updated.length} updated, ${sync.reopened.length} reopened, ${sync.closed.length} closed.`);
 }
 

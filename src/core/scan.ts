@@ -66,7 +66,8 @@ export async function scanSources(
     const extracted = extractIdentities(item);
     records.push(...extracted.records);
     references.push(...extracted.references);
-    findings.push(...extracted.findings);
+    // Change modes: a rule an extractor raises (credential/static-ci-key…) fires only on lines the change added.
+    findings.push(...(item.addedLines ? extracted.findings.filter((f) => item.addedLines!.has(f.line)) : extracted.findings));
     findings.push(...kustomize.add(item, extracted).map(parseErrorFinding));
   }
   findings.push(...(await secrets.finish()));

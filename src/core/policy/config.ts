@@ -36,6 +36,9 @@ const KEYS: Record<string, Apply> = {
   'detectors.severity': (v, s) => void (s.detectors = { ...s.detectors, severity: v as Record<string, Level> }),
   'issues.labels': (v, s) => void (s.issues = { ...s.issues, labels: v as string[] }),
   'issues.assignees-from-owner': (v, s) => void (s.issues = { ...s.issues, assigneesFromOwner: v as boolean }),
+  'issues.enabled': (v, s) => void (s.issues = { ...s.issues, enabled: v as boolean }),
+  'issues.min-level': (v, s) => void (s.issues = { ...s.issues, minLevel: v as Level }),
+  dashboard: (v, s) => void (s.dashboard = v as boolean),
   schedule: (v, s) => {
     const duration = parseDuration(String(v));
     if (!duration.ok) return `schedule ${duration.error}`;
