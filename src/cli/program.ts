@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { reportFormats } from '../core/report/registry.js';
 import { LEVELS } from '../core/types.js';
 import { baselineCommand } from './baseline.js';
+import { detectorsCommand } from './detectors.js';
 import { UsageError } from '../workspace/errors.js';
 import { INVENTORY_FORMATS } from '../core/report/inventory.js';
 import { inventoryCommand } from './inventory.js';
@@ -77,6 +78,12 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(configOption())
     .addOption(gitignoreOption())
     .action(async (dir: string, flags) => setExit(await inventoryCommand(dir, flags, io)));
+
+  program
+    .command('detectors')
+    .description('list every secret detector: id, provider, severity, keywords')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((flags: { format: 'text' | 'json' }) => setExit(detectorsCommand(flags, io)));
 
   program
     .command('owners')

@@ -260,6 +260,10 @@ export interface ScanSettings {
     disabled: string[];
     /** When non-empty, only these detector ids run. */
     enabled: string[];
+    /** Level overrides by detector id (config `detectors.severity`). */
+    severity?: Record<string, Level>;
+    /** The user's own detectors (config `detectors.custom`), as plain data so workers can receive them. */
+    custom?: CustomDetectorSpec[];
   };
   /** Fingerprints suppressed by the baseline file. */
   baseline: ReadonlySet<string>;
@@ -299,6 +303,17 @@ export interface VerifySettings {
   enabled: boolean;
   /** Provider key → base URL replacing the provider's default (GHES, sovereign clouds, tests). */
   endpoints: Record<string, string>;
+}
+
+/** A user-defined detector from `.github/nhi-steward.yml` (validated by core/secrets/custom.ts). */
+export interface CustomDetectorSpec {
+  id: string;
+  title?: string;
+  regex: string;
+  keywords: string[];
+  entropy?: number;
+  severity?: Level;
+  allowlist?: { regexes?: string[]; paths?: string[] };
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;

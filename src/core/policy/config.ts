@@ -4,7 +4,9 @@
  * `config/invalid` findings with line and column; the key in error keeps its default and every
  * other key still applies. Nothing here throws on bad input.
  */
-import { defaultSettings, type FailOn, type Finding, type Level, type ScanSettings, type VerifySettings } from '../types.js';
+import { defaultSettings, type CustomDetectorSpec, type FailOn, type Finding, type Level, type ScanSettings, type VerifySettings } from '../types.js';
+import { customDetectorProblems } from '../secrets/custom.js';
+import { allDetectors } from '../secrets/detectors/index.js';
 import { quoteErrorMessage } from '../secrets/redact.js';
 import { parseDuration, parseSize } from './duration.js';
 import { policyFingerprint } from './rules.js';
@@ -31,6 +33,7 @@ const KEYS: Record<string, Apply> = {
   'fail-on': (v, s) => void (s.failOn = v as FailOn),
   'detectors.disabled': (v, s) => void (s.detectors = { ...s.detectors, disabled: v as string[] }),
   'detectors.enabled': (v, s) => void (s.detectors = { ...s.detectors, enabled: v as string[] }),
+  'detectors.severity': (v, s) => void (s.detectors = { ...s.detectors, severity: v as Record<string, Level> }),
   'issues.labels': (v, s) => void (s.issues = { ...s.issues, labels: v as string[] }),
   'issues.assignees-from-owner': (v, s) => void (s.issues = { ...s.issues, assigneesFromOwner: v as boolean }),
   'issues.enabled': (v, s) => void (s.issues = { ...s.issues, enabled: v as boolean }),
@@ -91,6 +94,7 @@ export function parseConfig(content: string, path: string, base: ScanSettings = 
     } else {
       problems.push(...schemaProblems(source, configSchema, describe));
       problems.push(...applyKeys(source, settings, problems));
+      problems.push(...applyCustomDetectors(source, settings, problems));
     }
   }
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
@@ -108,6 +112,35 @@ function applyKeys(source: YamlSource, settings: ScanSettings, schemaErrors: rea
     const error = apply(value, settings);
     if (error) problems.push({ ...positionOf(source, yamlPath), message: error, path: yamlPath });
   }
+  return problems;
+}
+
+/**
+ * `detectors.custom`: each entry is checked like a built-in detector (compiles, one secret group,
+ * no catastrophic backtracking). A bad entry is reported at its own line and left out; the others apply.
+ */
+function applyCustomDetectors(source: YamlSource, settings: ScanSettings, schemaErrors: readonly Problem[]): Problem[] {
+  const list = (source.value as Record<string, unknown>)?.detectors;
+  const custom = list && typeof list === 'object' ? (list as Record<string, unknown>).custom : undefined;
+  if (!Array.isArray(custom) || schemaErrors.some((p) => p.path && isPrefix(p.path, ['detectors', 'custom']) && p.path.length <= 2)) return [];
+  const builtIn = new Set(allDetectors.map((d) => d.id));
+  const problems: Problem[] = [];
+  const accepted: CustomDetectorSpec[] = [];
+  const seen = new Set<string>();
+  custom.forEach((entry: unknown, i) => {
+    const path: YamlPath = ['detectors', 'custom', i];
+    if (schemaErrors.some((p) => p.path && isPrefix(path, p.path))) return;
+    const spec = entry as CustomDetectorSpec;
+    const messages = customDetectorProblems(spec, builtIn);
+    if (seen.has(spec.id)) messages.push(`id "${spec.id}" is used by another custom detector`);
+    seen.add(spec.id);
+    if (messages.length === 0) accepted.push(spec);
+    for (const message of messages) {
+      const at: YamlPath = /^regex/.test(message) ? [...path, 'regex'] : /^allowlist/.test(message) ? [...path, 'allowlist'] : [...path, 'id'];
+      problems.push({ ...positionOf(source, at), message: `detectors.custom[${i}] (${spec.id}): ${message}`, path: at });
+    }
+  });
+  settings.detectors = { ...settings.detectors, custom: accepted };
   return problems;
 }
 

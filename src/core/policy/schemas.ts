@@ -106,12 +106,43 @@ export const configSchema = {
       enum: ['error', 'warning', 'notice', 'info', 'none'],
     },
     detectors: {
-      description: 'Switch secret detectors on or off by id.',
+      description: 'Switch secret detectors on or off by id, set their levels, add your own.',
       type: 'object',
       additionalProperties: false,
       properties: {
         disabled: { description: 'Detector ids that never run.', ...stringList },
         enabled: { description: 'When non-empty, only these detector ids run.', ...stringList },
+        severity: {
+          description: 'Per-detector finding level, by detector id (built-in or custom).',
+          type: 'object',
+          additionalProperties: { type: 'string', enum: ['error', 'warning', 'notice', 'info'] },
+        },
+        custom: {
+          description: 'Your own detectors, checked like the built-in ones (linear-time regex, keywords for the prefilter).',
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id', 'regex', 'keywords'],
+            properties: {
+              id: { description: 'Stable kebab-case id; findings use the rule secret/<id>.', type: 'string', pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$' },
+              title: { description: 'Shown in findings. Default: the id.', type: 'string', minLength: 1 },
+              regex: { description: 'JavaScript regular expression; the secret is the named group (?<secret>…), else the whole match.', type: 'string', minLength: 1 },
+              keywords: { description: 'Literals (2+ characters), one of which occurs in every match; the prefilter looks for them.', type: 'array', minItems: 1, items: { type: 'string', minLength: 2 } },
+              entropy: { description: 'Shannon entropy floor (bits per character) of the secret.', type: 'number', minimum: 0, maximum: 8 },
+              severity: { description: 'Finding level. Default error.', type: 'string', enum: ['error', 'warning', 'notice', 'info'] },
+              allowlist: {
+                description: 'Matches to ignore.',
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  regexes: { description: 'Secrets matching any of these regexes are ignored.', ...stringList },
+                  paths: { description: 'Files matching any of these globs are not searched by this detector.', ...stringList },
+                },
+              },
+            },
+          },
+        },
       },
     },
     issues: {

@@ -32,6 +32,18 @@ export interface Detector {
   pathPattern?: RegExp;
   /** Characters shown before the last 4 in the redacted form (the documented prefix), e.g. `ghp_`. */
   redactPrefix?: string;
+  /**
+   * The value has no distinctive shape of its own (bare hex, alphanumerics, a UUID): only the
+   * provider's name nearby identifies it. Such values are also checked against identifiers
+   * (`getCloudflareZone`, `CLOUDFLARE_TOKEN_NAME`) by the false-positive filters.
+   */
+  contextual?: boolean;
+  /**
+   * The file itself is a credential store (`.netrc`, `.pgpass`, `.htpasswd`…) that should not be in a
+   * repository: a weak or placeholder-like value is still reported, at `warning`, and says why.
+   * Only values that are not stored at all (templating, references to other values) are dropped.
+   */
+  credentialFile?: boolean;
   /** Skip the generic false-positive filters (placeholders etc.) — for structured tokens. */
   skipGenericFilters?: boolean;
   /**

@@ -1,7 +1,8 @@
-import type { Finding, ScanSettings, SecretSink, SourceFile } from '../types.js';
+import type { Finding, Level, ScanSettings, SecretSink, SourceFile } from '../types.js';
 import { levelRank } from '../types.js';
 import { DEFAULT_MATCH_OPTIONS, findMatches, type MatchOptions } from './candidates.js';
 import { compileCatalog, type CompiledCatalog } from './compile.js';
+import { customDetector, customDetectorProblems } from './custom.js';
 import type { Detector } from './detector.js';
 import { allDetectors } from './detectors/index.js';
 import { shannonEntropy } from './entropy.js';
@@ -59,14 +60,38 @@ export function createSecretScanner(detectors: readonly Detector[], options: Sca
 
 const defaultScanner = createSecretScanner(allDetectors);
 
-/** Secret findings of one file, with the full catalog filtered by `settings.detectors`. */
+/** Secret findings of one file, with the full catalog (plus custom detectors) filtered by `settings.detectors`. */
 export function scanSecrets(file: SourceFile, settings: ScanSettings, reveal?: SecretSink): Finding[] {
-  return defaultScanner.scan(file, settings, reveal);
+  return withSeverity(scannerFor(settings).scan(file, settings, reveal), settings.detectors.severity);
 }
 
 /** Number of catalog detectors active under `settings`. */
 export function activeDetectorCount(settings: Pick<ScanSettings, 'detectors'>): number {
-  return defaultScanner.detectorCount(settings);
+  return scannerFor(settings).detectorCount(settings);
+}
+
+const customScanners = new Map<string, SecretScanner>();
+
+/** The default scanner, or one whose catalog also holds the user's valid custom detectors. */
+function scannerFor(settings: Pick<ScanSettings, 'detectors'>): SecretScanner {
+  const custom = settings.detectors.custom;
+  if (!custom || custom.length === 0) return defaultScanner;
+  const key = JSON.stringify(custom);
+  let scanner = customScanners.get(key);
+  if (!scanner) {
+    const ids = new Set(allDetectors.map((d) => d.id));
+    const extra = custom.filter((spec) => customDetectorProblems(spec, ids).length === 0).map(customDetector);
+    if (customScanners.size >= 16) customScanners.clear();
+    scanner = createSecretScanner([...allDetectors, ...extra]);
+    customScanners.set(key, scanner);
+  }
+  return scanner;
+}
+
+/** `detectors.severity`: a level per detector id, applied to that detector's findings. */
+function withSeverity(findings: Finding[], severity: Record<string, Level> | undefined): Finding[] {
+  if (!severity) return findings;
+  return findings.map((f) => (f.detector && severity[f.detector] ? { ...f, level: severity[f.detector] } : f));
 }
 
 interface Candidate {
@@ -77,6 +102,8 @@ interface Candidate {
   generic: boolean;
   order: number;
   line: number;
+  /** Credential files: why the stored value is weak (reported at warning), see `storedCredentialWeakness`. */
+  weak?: string;
 }
 
 function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCatalog, options: MatchOptions, reveal?: SecretSink): Finding[] {
@@ -89,7 +116,14 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   const accepted: Candidate[] = [];
   for (const match of raw) {
     const compiled = catalog.detectors[match.detector];
-    if (!isRealSecret(compiled.detector, match.secret, file.path, lineAround(file.content, match.start, match.end))) continue;
+    const line = lineAround(file.content, match.start, match.end);
+    if (compiled.detector.credentialFile) {
+      const weak = storedCredentialWeakness(compiled.detector, match.secret, file.path, line);
+      if (weak === false) continue;
+      accepted.push({ ...match, detector: compiled.detector, generic: compiled.generic, order: compiled.order, line: 0, weak: weak === true ? undefined : weak });
+      continue;
+    }
+    if (!isRealSecret(compiled.detector, match.secret, file.path, line)) continue;
     accepted.push({ ...match, detector: compiled.detector, generic: compiled.generic, order: compiled.order, line: 0 });
   }
   if (accepted.length === 0) return [];
@@ -133,6 +167,31 @@ function isRealSecret(detector: Detector, secret: string, path: string, line: st
   }
 }
 
+/** Reasons that mean no value is stored at all (`${PASSWORD}`, `$DB_PASSWORD`, a reference). */
+const NOT_STORED = new Set(['empty value', 'templating placeholder', 'reference to another value', 'environment variable name']);
+
+/**
+ * A credential file's value: false when nothing is stored (templating, a reference), true when it is
+ * a real-looking secret, or the reason it is weak (a placeholder, a common word) — still reported.
+ */
+function storedCredentialWeakness(detector: Detector, secret: string, path: string, line: string): boolean | string {
+  try {
+    if (detector.validate && !detector.validate(secret)) return false;
+  } catch {
+    return false;
+  }
+  if (/^(?:\$(?:apr1|2[aby]|1|5|6|y)\$|\{SHA\})/.test(secret)) return 'password hash (crackable offline)';
+  if (detector.skipGenericFilters) return true;
+  let reason: string | undefined;
+  try {
+    reason = falsePositiveReason({ detector: { ...detector, id: 'generic-password' }, secret, line, path });
+  } catch {
+    return true;
+  }
+  if (reason === undefined) return true;
+  return NOT_STORED.has(reason) ? false : reason;
+}
+
 /**
  * PR mode reports a finding when any of its halves sits on an added line; an allow marker on the
  * line of any half (any line a multi-line secret spans) suppresses it.
@@ -168,12 +227,13 @@ function describe(detector: Detector): string {
 
 function singleFinding(c: Candidate, path: string, lines: LineIndex): Finding {
   const redacted = redact(c.secret, c.detector.redactPrefix);
+  const stored = c.detector.credentialFile ? ` (a credential file should not be in the repository${c.weak ? `; the value looks weak: ${c.weak}` : ''})` : '';
   return {
     rule: `secret/${c.detector.id}`,
-    level: c.detector.level,
+    level: c.weak ? 'warning' : c.detector.level,
     file: path,
     ...location(c, lines),
-    message: `${describe(c.detector)}: ${redacted}`,
+    message: `${describe(c.detector)}: ${redacted}${stored}`,
     fingerprint: secretFingerprint(c.detector.id, c.secret),
     detector: c.detector.id,
     redacted,

@@ -1,4 +1,6 @@
 import type { Detector } from './detector.js';
+import { isNearPattern } from './detectors/shapes.js';
+import { isIdentifierLike } from './identifiers.js';
 
 export interface Candidate {
   detector: Detector;
@@ -33,6 +35,9 @@ export const FREE_FORM_DETECTORS: ReadonlySet<string> = new Set([
   'git-credentials-password',
   'pgpass-password',
   'kubernetes-secret-string-data',
+  'jdbc-connection-password',
+  'adonet-connection-password',
+  'config-password-quoted',
 ]);
 
 /** True for detectors that match a value by the name it is assigned to, not by its shape. */
@@ -99,7 +104,7 @@ export const DOCUMENTED_EXAMPLES: ReadonlySet<string> = new Set([
 const TEMPLATE = /^![A-Za-z]\w*|\$\{|\{\{|\}\}|\$\(|<%|%>|\{%|%\}|#\{|%\(\w+\)[sd]|^%[sdv]$|^\{\w*\}$|^__[A-Z0-9_]+__$|^@[\w.-]+@$|^%[A-Za-z_][\w]*%$|^\$[A-Za-z_{(]/;
 
 /** Words that only appear in stand-ins, checked on every detector (long enough to never occur by chance in a random token). */
-const PLACEHOLDER_ANY = /example|x{5,}|changeme|change[_-]me|replace[_-]?me|replace[_-]?with|your[_-]|yourkey|yourtoken|yoursecret|yourpassword|dummy|redacted|placeholder|\*{3,}|\.\.\.|•{3,}|<[^>]*>|^\[.*\]$|^0{8,}$/i;
+const PLACEHOLDER_ANY = /example|very[_-]?long[_-]?(?:secret|key|token|pass)|x{5,}|changeme|change[_-]me|replace[_-]?me|replace[_-]?with|your[_-]|yourkey|yourtoken|yoursecret|yourpassword|dummy|redacted|placeholder|\*{3,}|\.\.\.|•{3,}|<[^>]*>|^\[.*\]$|^0{8,}$/i;
 
 /** Whole values that are stand-ins or defaults: `password: admin`, `secret: none`. */
 const STAND_IN_VALUE = /^(?:x+|none|null|nil|undefined|empty|n\/a|na|string|str|required|optional|admin|root|user|guest|postgres|mysql|redis|pass|pwd|key|value|hunter2|qwerty\w*|asdf\w*|changeit|letmein|welcome1?|default|secret|password|token|tiger|masterkey|scott)$/i;
@@ -136,7 +141,8 @@ const HASH_CONTEXT = /hash|sha\d*|md5|digest|checksum|integrity|fingerprint|etag
 const REFERENCE = /aws4_request|process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|ENV\[|ENV\.fetch|System\.getenv|Environment\.GetEnvironmentVariable|config\.get|secrets\.|vars\.|env\.|Deno\.env|std::env|viper\.|\.Value\b/;
 /** Secret-manager and vault references: `vault:secret/data/db#password`, `arn:aws:secretsmanager:…`. */
 const SECRET_MANAGER_REFERENCE = /^(?:vault|arn|ssm|secretsmanager|awssm|azurekeyvault|akv|gcpsm|sm|op|ref|env|file|k8s|keyvault)(?::|\+)/i;
-const DOTTED_IDENTIFIER = /^[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+(?:\(\))?$/;
+/** Includes count indexes of Terraform references (`random_password.db.0.result`). */
+const DOTTED_IDENTIFIER = /^[A-Za-z_$][\w$]*(?:(?:\.|::|->)(?:[A-Za-z_$][\w$]*|\d{1,4}(?=\.)))+(?:\(\))?$/;
 const CALL = /^[A-Za-z_$][\w$.]*\(.*\)?$/;
 const ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 /** Letters and separators only, no digits: `my-app-credentials`, `dbPassword`, `SECRET_NAME`. */
@@ -155,7 +161,7 @@ const EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixt
 const NON_SECRET_NAME = /(?:csrf|xsrf|page|next|continuation|cancellation|sync|cursor|refresh_?token_?url|token_?url|token_?endpoint|token_?type|token_?uri)[_-]?(?:token|key)?["']?\s*[:=]/i;
 
 /** `publicKey`, `PRIMARY_KEY`, `cache_key`: keys that are not credentials. */
-const NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition|sort|cache|routing|idempotency|site|anon|map|hash|lookup|row|object|bucket|i18n|translation|locale|unique|index|ssh|gpg|pgp|verify|verification|recaptcha|registry|group|message|event|node|react|dedup|dedupe)[_.-]?key["']?\s*(?:[:=(]|=>)/i;
+const NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition|sort|cache|routing|idempotency|site|anon|map|hash|lookup|row|object|bucket|i18n|translation|locale|unique|index|ssh|gpg|pgp|verify|verification|recaptcha|registry|group|message|event|node|react|dedup|dedupe|s3|object_?store|vapid|default_?vapid)[_.-]?key["']?\s*(?:[:=(]|=>)/i;
 
 // ---------------------------------------------------------------------------------------------
 // Character statistics
@@ -260,6 +266,8 @@ interface Context {
   generic: boolean;
   /** Detector id ('' for a bare value). */
   detectorId: string;
+  /** The detector knows the value only by a provider name nearby (see `Detector.contextual`). */
+  contextual?: boolean;
 }
 
 interface Filter {
@@ -269,8 +277,12 @@ interface Filter {
   test: (c: Context) => boolean;
 }
 
-/** Documentation, where generic `token: …` text is prose or an example, not configuration. */
-const DOCS_PATH = /(?:^|\/)(?:README|METADATA|PKG-INFO|CHANGELOG|CHANGES|HISTORY|NEWS)(?:\.[\w]+)?$|\.(?:md|mdx|rst|adoc|txt)$/i;
+/**
+ * Documentation, where generic `token: …` text is prose or an example, not configuration: by file
+ * name (README, CHANGELOG, LICENSE…) and markup extension, never `.txt` as such (`credentials.txt`
+ * and `notes.txt` hold real leaks; placeholders in them are judged by value).
+ */
+const DOCS_PATH = /(?:^|\/)(?:README|METADATA|PKG-INFO|CHANGELOG|CHANGES|HISTORY|NEWS|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTORS|CONTRIBUTING|COPYING|THIRD[_-]PARTY[\w-]*)(?:\.[\w]+)?$|\.(?:md|mdx|rst|adoc)$/i;
 
 const ASSIGNMENT_DETECTORS = new Set(['generic-password', 'generic-secret', 'generic-api-key', 'generic-key', 'generic-token']);
 
@@ -285,11 +297,21 @@ function isArnName(c: Context): boolean {
   return at > 0 && /arn:aws[\w-]*:[\w-]*:[\w-]*:\d{0,12}:(?:secret|parameter|key)[:/]$/.test(c.line.slice(Math.max(0, at - 120), at));
 }
 
-/** `_parent_`, `__dash_callback__`: dunder- or underscore-wrapped names. */
+/** `_parent_`, `__dash_callback__`: dunder- or underscore-wrapped names (not `_` + a random token). */
 const UNDERSCORE_NAME = /^_{1,2}[A-Za-z][\w]*?_{0,2}$/;
+const isUnderscoreName = (value: string): boolean => UNDERSCORE_NAME.test(value) && !(value.length >= 16 && /\d/.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value));
+
+/**
+ * `settings.DB_PASSWORD`, `Foo::BAR`: names joined by dots. Not when a part is a long random run:
+ * Vault `s.` + 24 base62, MailerSend `mlsn.` + 64 hex are tokens with a dotted prefix.
+ */
+function isDottedIdentifier(value: string): boolean {
+  if (!DOTTED_IDENTIFIER.test(value)) return false;
+  return !value.split(/\.|::|->/).some((part) => part.length >= 16 && /\d/.test(part) && /[A-Za-z]/.test(part) && !isIdentifierLike(part) && entropy(part) >= 3.5);
+}
 
 /** printf/format placeholders: `__attr_factory_%s`, `Bearer {}`, `token-{0}`. */
-const FORMAT_PLACEHOLDER = /%[-+ #0]*\d*(?:\.\d+)?[sdifxXr]|\{\d*\}|\{[a-z_]+(?:![rsa])?(?::[^}]*)?\}/;
+const FORMAT_PLACEHOLDER = /%[-+ #0]*\d*(?:\.\d+)?[sdifxXr]|\{\d*\}|\{[a-z_]+(?:![rsa])?(?::[^}]*)?\}|\$\d\b/;
 
 /**
  * Secret Manager names such as `projects/*` paths, `bach/bwv1007/prelude`, `oauth:token-type:access_token`,
@@ -303,6 +325,23 @@ function isWordPath(value: string): boolean {
   return segments.every((s) => s === '*' || /^\d+$/.test(s) || (/^[a-z]+\d*$/.test(s) && (/[aeiouy]/.test(s) || s.replace(/\d+$/, '').length <= 4)));
 }
 
+/** `ZGVtbw==` (`demo`), `cGFzc3dvcmQ=` (`password`): a stand-in, base64-encoded. */
+function isEncodedStandIn(value: string): boolean {
+  if (value.length < 8 || value.length > 64 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const decoded = Buffer.from(value, 'base64');
+  if (decoded.toString('base64') !== value) return false;
+  const text = decoded.toString('utf8');
+  return /^[\x20-\x7e]{3,}$/.test(text) && (STAND_IN_VALUE.test(text) || PLACEHOLDER_ANY.test(text) || isStandIn(text) || (WORDS_ONLY.test(text) && text.length < 12));
+}
+
+/** SDK documentation: example JWTs in type declarations' doc comments and `*.examples.json`. */
+function isSdkDocExample(c: Context): boolean {
+  // Generic names in a type declaration's doc comment are prose (`* … encryption key, e.g. SGVs…`).
+  if (c.generic && /\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line)) return true;
+  if (c.detectorId !== 'jwt') return false;
+  return /\.examples?\.json$/i.test(c.path) || (/\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line));
+}
+
 const FILTERS: Filter[] = [
   { reason: 'empty value', scope: 'all', test: (c) => c.secret.trim().length === 0 },
   { reason: 'documented example key', scope: 'all', test: (c) => DOCUMENTED_EXAMPLES.has(c.secret) },
@@ -311,7 +350,7 @@ const FILTERS: Filter[] = [
   { reason: 'password hash', scope: 'all', test: (c) => PASSWORD_HASH.test(c.secret) },
   { reason: 'integrity digest', scope: 'all', test: (c) => SRI.test(c.secret) },
   { reason: 'boolean or number', scope: 'free-form', test: (c) => BOOLEAN_OR_NUMBER.test(c.secret) },
-  { reason: 'reference to another value', scope: 'free-form', test: (c) => REFERENCE.test(c.secret) || SECRET_MANAGER_REFERENCE.test(c.secret) || DOTTED_IDENTIFIER.test(c.secret) || CALL.test(c.secret) },
+  { reason: 'reference to another value', scope: 'free-form', test: (c) => REFERENCE.test(c.secret) || SECRET_MANAGER_REFERENCE.test(c.secret) || isDottedIdentifier(c.secret) || CALL.test(c.secret) },
   { reason: 'environment variable name', scope: 'free-form', test: (c) => ENV_NAME.test(c.secret) },
   { reason: 'URL without credentials', scope: 'free-form', test: (c) => URL_WITHOUT_CREDENTIALS.test(c.secret) },
   { reason: 'file path', scope: 'free-form', test: (c) => FILE_PATH.test(c.secret) },
@@ -330,8 +369,8 @@ const FILTERS: Filter[] = [
   { reason: 'UUID', scope: 'generic', test: (c) => UUID.test(c.secret) },
   {
     reason: 'hex digest',
-    scope: 'generic',
-    test: (c) => /^[0-9a-f]+$/i.test(c.secret) && HASH_HEX_LENGTHS.has(c.secret.length) && HASH_CONTEXT.test(c.line.replace(c.secret, '')),
+    scope: 'all',
+    test: (c) => (c.generic || c.contextual === true) && /^[0-9a-f]+$/i.test(c.secret) && HASH_HEX_LENGTHS.has(c.secret.length) && HASH_CONTEXT.test(c.line.replace(c.secret, '')),
   },
   { reason: 'identifier, not a value', scope: 'generic', test: (c) => (WORDS_ONLY.test(c.secret) && (c.secret.length < 24 || classes(c.secret) < 3)) || isWordy(c.secret) },
   { reason: 'identifier, not a value', scope: 'generic', test: (c) => SNAKE_IDENTIFIER.test(c.secret) },
@@ -354,7 +393,21 @@ const FILTERS: Filter[] = [
   { reason: 'documentation', scope: 'generic', test: (c) => ASSIGNMENT_DETECTORS.has(c.detectorId) && DOCS_PATH.test(c.path) },
   { reason: 'minified code', scope: 'generic', test: isMinifiedCode },
   { reason: 'name of a stored secret (ARN)', scope: 'free-form', test: isArnName },
-  { reason: 'identifier, not a value', scope: 'generic', test: (c) => UNDERSCORE_NAME.test(c.secret) },
+  { reason: 'identifier, not a value', scope: 'generic', test: (c) => isUnderscoreName(c.secret) },
+  { reason: 'SDK documentation example', scope: 'all', test: isSdkDocExample },
+  { reason: 'placeholder value (base64-encoded)', scope: 'free-form', test: (c) => isEncodedStandIn(c.secret) },
+  // `pkg.module:Class` in setup.cfg / .ini entry points.
+  { reason: 'entry point, not a value', scope: 'generic', test: (c) => /^[a-z_]\w*(?:\.[a-z_]\w*)+:[A-Za-z_][\w.]*$/.test(c.secret) },
+  // `adduser --disabled-password --no-create-home`: the next flag is not the value.
+  { reason: 'command-line flag, not a value', scope: 'generic', test: (c) => /^--?[a-z][a-z0-9-]*$/.test(c.secret) },
+  { reason: 'class definition, not a value', scope: 'generic', test: (c) => /^\s*class\s+\w+\s*\(/.test(c.line) },
+  // `"/v1/accounts:resetPassword"`, `"identitytoolkit#VerifyCustomTokenResponse"`: API paths and type names.
+  { reason: 'API path or type name, not a value', scope: 'generic', test: (c) => /^\/[A-Za-z0-9_./:-]+$/.test(c.secret) && /[A-Za-z]{4}/.test(c.secret) && !/\d{4}/.test(c.secret) },
+  { reason: 'API path or type name, not a value', scope: 'generic', test: (c) => /^[a-z][\w.]*#[A-Za-z]\w+$/.test(c.secret) },
+  // Mapbox `pk.eyJ…` tokens are public by design (secret ones are `sk.`).
+  { reason: 'public token (Mapbox pk.)', scope: 'generic', test: (c) => /^pk\.eyJ/.test(c.secret) },
+  // `getCloudflareZone`, `Oauth2ClientSecret`, `Resource$Projects$Credentials`: names, not keys.
+  { reason: 'identifier, not a value', scope: 'all', test: (c) => (c.contextual === true || (c.generic && c.detectorId !== 'generic-password')) && isIdentifierLike(c.secret) },
   { reason: 'format string', scope: 'free-form', test: (c) => FORMAT_PLACEHOLDER.test(c.secret) },
   { reason: 'resource path or name, not a value', scope: 'generic', test: (c) => c.detectorId !== 'generic-password' && isWordPath(c.secret) },
 ];
@@ -376,6 +429,7 @@ export function falsePositiveReason(candidate: Candidate): string | undefined {
     freeForm: isFreeForm(detector),
     generic: isGenericDetector(detector),
     detectorId: detector.id,
+    contextual: detector.contextual ?? isNearPattern(detector.pattern),
   });
 }
 

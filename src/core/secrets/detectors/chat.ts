@@ -144,7 +144,8 @@ export const chatDetectors: Detector[] = [
     provider: 'Slack',
     level: 'error',
     keywords: ['hooks.slack.com/triggers/', 'hooks.slack.com/workflows/'],
-    pattern: token('https://hooks\\.slack\\.com/(?:triggers|workflows)/T[0-9A-Z]{8,12}/[0-9]{8,20}/[0-9a-f]{32}', 'A-Za-z0-9_\\-/'),
+    // Workflow webhooks also carry the app id and a 24-char base62 secret: `/workflows/T…/A…/<digits>/<24>`.
+    pattern: token('https://hooks\\.slack\\.com/(?:(?:triggers|workflows)/T[0-9A-Z]{8,12}/[0-9]{8,20}/[0-9a-f]{32}|workflows/T[0-9A-Z]{8,12}/A[0-9A-Z]{8,12}/[0-9]{8,20}/[0-9A-Za-z]{24})', 'A-Za-z0-9_\\-/'),
     entropy: 3.5,
     redactPrefix: 'https://hooks.slack.com/',
     samples: {

@@ -23,3 +23,18 @@ export function hasBase62Crc32(secret: string, prefix: string): boolean {
   if (!secret.startsWith(prefix) || body.length !== 36) return false;
   return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
 }
+
+/** Token kinds whose last 6 characters are a base62 CRC32 of the 30 before them. */
+export const CHECKSUM_PREFIXES = ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'npm_'] as const;
+export type ChecksumPrefix = (typeof CHECKSUM_PREFIXES)[number];
+
+/**
+ * A checksum-valid token of a GitHub (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`) or npm (`npm_`) kind,
+ * from `random` (values in [0, 1)): for tests and fixtures that need tokens the detectors accept.
+ * It is random, so it is never a live token.
+ */
+export function generateChecksumToken(prefix: ChecksumPrefix, random: () => number = Math.random): string {
+  let body = '';
+  for (let i = 0; i < 30; i++) body += BASE62[Math.floor(random() * 62)];
+  return `${prefix}${body}${base62(crc32(body), 6)}`;
+}

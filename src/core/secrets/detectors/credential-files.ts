@@ -33,10 +33,10 @@ export function isSecretBytes(decoded: Buffer | undefined): boolean {
 
 /** `kind: Secret` earlier or later in the same YAML document (documents split at `---`). */
 const KIND_SECRET = String.raw`(?:(?<=^kind:[ \t]*["']?Secret["']?[ \t]*\r?\n(?:(?!---)[^\n]*\n){0,300})|(?=[^\n]*(?:\n(?!---)[^\n]*){0,300}\nkind:[ \t]*["']?Secret["']?[ \t]*\r?$))`;
-/** Entries of a top-level `data:` / `stringData:` map: every line between is indented. */
-const IN_SECTION = (section: string): string => String.raw`(?<=^${section}:[ \t]*\r?\n(?:[ \t][^\n]*\n){0,200})`;
+/** Entries of a top-level `data:` / `stringData:` map: every line between is indented, a comment or blank. */
+const IN_SECTION = (section: string): string => String.raw`(?<=^${section}:[ \t]*\r?\n(?:(?:[ \t][^\n]*|#[^\n]*|\r?)\n){0,200})`;
 /** Keys that name where, not what: connection facts and public certificates. */
-const PUBLIC_KEYS = String.raw`(?!(?:user(?:name)?|user-?id|host(?:name)?|port|database|db(?:-?name)?|namespace|region|email|endpoint|server|schema|ssl-?mode|driver|url|ca\.crt|tls\.crt|ca-bundle\.crt|[\w.-]*\.pub)["']?:)`;
+const PUBLIC_KEYS = String.raw`(?!(?:[\w.-]{0,40}?(?:[uU]ser(?:[nN]ame)?|USER(?:NAME)?)|user-?id|host(?:name)?|port|database|db(?:-?name)?|namespace|region|email|endpoint|server|schema|ssl-?mode|driver|url|ca\.crt|tls\.crt|ca-bundle\.crt|[\w.-]*\.pub)["']?:)`;
 const ENTRY_KEY = String.raw`[ \t]+${PUBLIC_KEYS}["']?[A-Za-z0-9_.-]{1,253}["']?:[ \t]+`;
 
 const SECRET_MANIFEST = `apiVersion: v1
@@ -174,6 +174,7 @@ const toolFileDetectors: Detector[] = [
     level: 'error',
     keywords: ['machine', 'login'],
     pathPattern: /(?:^|\/)[._]netrc$/,
+    credentialFile: true,
     pattern: /(?:^|\s)password[ \t]+(?<secret>\S{3,500})/,
     samples: {
       positive: [
@@ -217,10 +218,12 @@ const toolFileDetectors: Detector[] = [
     keywords: [':5432:', ':5433:', ':6432:', ':25060:', ':26257:', ':*:', 'localhost:'],
     pathPattern: /(?:^|\/)\.?pgpass(?:\.conf)?$/,
     // hostname:port:database:username:password, one entry a line; `*` wildcards in the first four.
+    credentialFile: true,
     pattern: /^[ \t]*[^:#\s]{1,255}:[^:\s]{1,10}:[^:\s]{1,255}:[^:\s]{1,255}:(?<secret>\S{3,500})[ \t]*\r?$/m,
     samples: {
       positive: [{ text: '# ledger\ndb.internal:5432:ledger:ledger_app:Zm8qLx2vR7kT\n', secret: 'Zm8qLx2vR7kT', path: '.pgpass' }],
-      negative: [{ text: 'localhost:5432:*:postgres:postgres', path: '.pgpass' }, { text: 'db.internal:5432:ledger:ledger_app:Zm8qLx2vR7kT', path: 'notes.txt' }],
+      // A weak stored value (`postgres`) is still reported, at warning (test/unit/secrets/known-forms.test.ts).
+      negative: [{ text: 'localhost:5432:*:postgres:${PGPASSWORD}', path: '.pgpass' }, { text: 'db.internal:5432:ledger:ledger_app:Zm8qLx2vR7kT', path: 'notes.txt' }],
     },
   },
   {
@@ -230,6 +233,7 @@ const toolFileDetectors: Detector[] = [
     level: 'error',
     keywords: ['://'],
     pathPattern: /(?:^|\/)\.?git-credentials$/,
+    credentialFile: true,
     pattern: /^[ \t]*[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:\/@]{0,200}:(?<secret>[^\s@\/]{3,500})@/m,
     samples: {
       positive: [{ text: 'https://ci-bot:Zm8qLx2vR7kTq9Lz@git.corp.io\n', secret: 'Zm8qLx2vR7kTq9Lz', path: '.git-credentials' }],
@@ -268,3 +272,110 @@ const toolFileDetectors: Detector[] = [
 ];
 
 export const credentialFileDetectors: Detector[] = [...kubernetesDetectors, ...toolFileDetectors];
+
+/**
+ * Files that are credential stores by their very name: whatever they hold is reported (a weak or
+ * placeholder-like value at warning), since the file should not be in a repository at all.
+ */
+export const credentialStoreDetectors: Detector[] = [
+  {
+    id: 'htpasswd-hash',
+    title: 'Password hash in an .htpasswd file (credential file)',
+    provider: 'HTTP',
+    level: 'warning',
+    keywords: [':$apr1$', ':$2y$', ':$2a$', ':$2b$', ':{sha}'],
+    pathPattern: /(?:^|\/)\.htpasswd$/,
+    credentialFile: true,
+    pattern: /^[^:\s#]{1,64}:(?<secret>(?:\$apr1\$|\$2[aby]\$|\{SHA\})[^\s:]{8,200})[ \t]*\r?$/m,
+    samples: {
+      positive: [{ text: 'admin:$apr1$Zq8Lm2Xv$9Rk4Tw5Nc1Hd7Pq3Lv8Nb0', secret: '$apr1$Zq8Lm2Xv$9Rk4Tw5Nc1Hd7Pq3Lv8Nb0', path: 'deploy/.htpasswd' }],
+      negative: [{ text: 'admin:$apr1$Zq8Lm2Xv$9Rk4Tw5Nc1Hd7Pq3Lv8Nb0', path: 'docs/htpasswd.md' }],
+    },
+  },
+  {
+    id: 'shadow-password-hash',
+    title: 'Password hash in a shadow file (credential file)',
+    provider: 'Linux',
+    level: 'warning',
+    keywords: [':$6$', ':$5$', ':$y$', ':$1$', ':$2b$'],
+    pathPattern: /(?:^|\/)g?shadow-?$/,
+    credentialFile: true,
+    pattern: /^[a-z_][a-z0-9_.-]{0,31}:(?<secret>\$(?:1|5|6|y|2[aby])\$[^:\s]{8,200}):/m,
+    samples: {
+      positive: [{ text: 'deploy:$6$Zq8Lm2Xv$9Rk4Tw5Nc1Hd7Pq3Lv8Nb0Gk3Vw8Nz1Qp7:19700:0:99999:7:::', secret: '$6$Zq8Lm2Xv$9Rk4Tw5Nc1Hd7Pq3Lv8Nb0Gk3Vw8Nz1Qp7', path: 'rootfs/etc/shadow' }],
+      negative: [{ text: 'deploy:!:19700:0:99999:7:::', path: 'rootfs/etc/shadow' }],
+    },
+  },
+  {
+    id: 's3cfg-secret-key',
+    title: 'Secret key in an .s3cfg file (credential file)',
+    provider: 'AWS',
+    level: 'error',
+    keywords: ['secret_key', 'access_token'],
+    pathPattern: /(?:^|\/)\.?s3cfg$/,
+    credentialFile: true,
+    pattern: /^(?:secret_key|access_token)[ \t]*=[ \t]*(?<secret>\S{3,500})[ \t]*\r?$/m,
+    samples: {
+      positive: [{ text: '[default]\nsecret_key = Zq8Lm2Xv9Rk4Tw5Nc1Hd7Pq3Lv8Nb0Gk3Vw8Nz1Q', secret: 'Zq8Lm2Xv9Rk4Tw5Nc1Hd7Pq3Lv8Nb0Gk3Vw8Nz1Q', path: '.s3cfg' }],
+      negative: [{ text: 'secret_key = ', path: '.s3cfg' }, { text: 'secret_key = ${S3_SECRET}', path: '.s3cfg' }],
+    },
+  },
+  {
+    id: 'wp-config-db-password',
+    title: 'Database password in wp-config.php (credential file)',
+    provider: 'WordPress',
+    level: 'error',
+    keywords: ['db_password'],
+    pathPattern: /(?:^|\/)wp-config\.php$/,
+    credentialFile: true,
+    pattern: /define\([ \t]*["']DB_PASSWORD["'][ \t]*,[ \t]*(?<q>["'])(?<secret>(?:(?!\k<q>)[^\n]){1,200})\k<q>/,
+    samples: {
+      positive: [{ text: "define( 'DB_PASSWORD', 'Zq8Lm2Xv9Rk4' );", secret: 'Zq8Lm2Xv9Rk4', path: 'wp-config.php' }],
+      negative: [{ text: "define( 'DB_PASSWORD', getenv('WORDPRESS_DB_PASSWORD') );", path: 'wp-config.php' }, { text: "define('DB_PASSWORD', 'root');", path: 'wp-config-sample.txt' }],
+    },
+  },
+  {
+    id: 'robomongo-password',
+    title: 'Stored password in a Robo 3T / Robomongo connection file (credential file)',
+    provider: 'MongoDB',
+    level: 'error',
+    keywords: ['userpassword'],
+    pathPattern: /(?:^|\/)(?:robo3t|robomongo)[\w.-]*\.json$/,
+    credentialFile: true,
+    pattern: /"userPassword"[ \t]*:[ \t]*"(?<secret>[^"\n]{1,500})"/,
+    samples: {
+      positive: [{ text: '  "userName" : "app", "userPassword" : "Zq8Lm2Xv9Rk4",', secret: 'Zq8Lm2Xv9Rk4', path: '.3T/robo-3t/1.4.4/robo3t.json' }],
+      negative: [{ text: '"userPassword" : ""', path: 'robo3t.json' }],
+    },
+  },
+  {
+    id: 'dbeaver-password',
+    title: 'Stored password in a DBeaver data-sources file (credential file)',
+    provider: 'Database',
+    level: 'error',
+    keywords: ['"password"'],
+    pathPattern: /(?:^|\/)\.dbeaver\/(?:data-sources|credentials)[\w.-]*\.json$/,
+    credentialFile: true,
+    pattern: /"password"[ \t]*:[ \t]*"(?<secret>[^"\n]{1,500})"/,
+    samples: {
+      positive: [{ text: '"auth-model": "native", "user": "app", "password": "Zq8Lm2Xv9Rk4"', secret: 'Zq8Lm2Xv9Rk4', path: '.dbeaver/data-sources.json' }],
+      negative: [{ text: '"password": "Zq8Lm2Xv9Rk4"', path: 'config/data-sources.json' }],
+    },
+  },
+  {
+    id: 'firefox-logins-export',
+    title: 'Saved browser password in a Firefox logins.json (credential file)',
+    provider: 'Firefox',
+    level: 'error',
+    keywords: ['encryptedpassword'],
+    pathPattern: /(?:^|\/)logins(?:-backup)?\.json$/,
+    credentialFile: true,
+    // Encrypted blobs (NSS key id, often zero-filled) are not judged by their characters.
+    skipGenericFilters: true,
+    pattern: /"encryptedPassword"[ \t]*:[ \t]*"(?<secret>[A-Za-z0-9+/=]{16,4000})"/,
+    samples: {
+      positive: [{ text: '{"hostname":"https://ci.acme.io","encryptedUsername":"MDoEEPgAAAA","encryptedPassword":"MEIEEPgAAAAAAAAAAAAAAAAAAAEwFAYIKoZIhvcNAwcECBq8Lm2Xv9RkTw5Nc1Hd7Pq3"}', secret: 'MEIEEPgAAAAAAAAAAAAAAAAAAAEwFAYIKoZIhvcNAwcECBq8Lm2Xv9RkTw5Nc1Hd7Pq3', path: 'profile/logins.json' }],
+      negative: [{ text: '{"encryptedPassword":"MEIEEPgAAAAAAAAAAAAAAAAAAAEwFAYIKoZIhvcNAwcECBq8Lm2Xv9Rk"}', path: 'src/fixtures.json' }],
+    },
+  },
+];

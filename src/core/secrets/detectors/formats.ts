@@ -10,8 +10,12 @@ import type { Detector } from '../detector.js';
 // Private keys
 // ---------------------------------------------------------------------------------------------
 
-/** A PEM body: base64 and line breaks, raw or JSON-escaped (`\n` inside a service-account JSON). */
-const PEM_BODY = String.raw`[A-Za-z0-9+\/=\s\\]{40,20000}`;
+/**
+ * A PEM body: base64 and line breaks, raw or JSON-escaped (`\n` inside a service-account JSON),
+ * also written as per-line string concatenation (`"MIIE…\n" +`, Java/JS) or behind comment
+ * prefixes (`# MIIE…`, `// MIIE…`).
+ */
+const PEM_BODY = String.raw`[A-Za-z0-9+\/=\s\\"'#,]{40,20000}`;
 const LINE_BREAK = String.raw`(?:[ \t]*(?:\r?\n|\\r\\n|\\n))+`;
 
 function pem(label: string): RegExp {
@@ -20,7 +24,12 @@ function pem(label: string): RegExp {
 
 /** The base64 payload of a PEM block, for structure checks. */
 function pemPayload(block: string): Buffer {
-  const body = block.replace(/-----(?:BEGIN|END) [A-Z0-9 ]+-----/g, '').replace(/\\[rn]|\s/g, '');
+  const body = block
+    .replace(/-----(?:BEGIN|END) [A-Z0-9 ]+-----/g, '')
+    .replace(/\\[rn]/g, '\n')
+    .replace(/["'][ \t]*\+?[ \t]*,?[ \t]*(?:\r?\n|$)[ \t]*\+?[ \t]*["']?/g, '\n') // `"…" +` / `+ "…"` line glue
+    .replace(/^[ \t]*(?:#|\/\/)[ \t]?/gm, '') // comment prefixes
+    .replace(/[\s"',]/g, '');
   return Buffer.from(body, 'base64');
 }
 

@@ -300,12 +300,18 @@ export const genericDetectors: Detector[] = [
     provider: 'Generic',
     level: 'error',
     keywords: ['curl'],
-    pattern: /curl\b[^\n]{0,200}?\s(?:-u|--user)\s?["']?[^\s:"']{1,80}:(?<secret>[^\s"'@]{6,200})(?![^\s"'@])/i,
+    // `-u user:pass`, `--user  "u:p"`, `-u admin:'p w'`, `-u :p`, `--user=u:p`, passwords with `@`,
+    // and the flag on a continuation line (`curl … \` newline `-u …`).
+    pattern: /curl\b(?:[^\n]|\\\r?\n){0,300}?\s(?:-u|--user)(?:[ \t]+|=)?["']?[^\s:"']{0,80}:(?<q>['"]?)(?<secret>(?<=')[^'\n]{6,200}(?=')|(?<=")[^"\n]{6,200}(?=")|[^\s"']{6,200}(?![^\s"']))\k<q>/i,
     validate: looksLikePassword,
     samples: {
       positive: [
         { text: 'curl -u deploy:Xq9Lz2Km8Vr4 https://nexus.acme.io/repository/', secret: 'Xq9Lz2Km8Vr4', path: 'publish.sh' },
         { text: 'curl -s --user "admin:Pz7Lq2Xm9Vk4" https://jenkins.acme.io/api/json', secret: 'Pz7Lq2Xm9Vk4', path: 'Makefile' },
+        { text: "curl -u admin:'Rq7 mZ2x@L9vK' https://nexus.acme.io/", secret: 'Rq7 mZ2x@L9vK', path: 'publish.sh' },
+        { text: 'curl --user  deploy:Tz8Kp3Lw@9Vm https://nexus.acme.io/', secret: 'Tz8Kp3Lw@9Vm', path: 'publish.sh' },
+        { text: 'curl -u :Wq4Zr8Nx2Lb7 https://api.acme.io/', secret: 'Wq4Zr8Nx2Lb7', path: 'ci.sh' },
+        { text: 'curl -sS \\\n  -u deploy:Hy6Vd1Qs8Kc3 \\\n  https://nexus.acme.io/', secret: 'Hy6Vd1Qs8Kc3', path: 'ci.sh' },
       ],
       negative: ['curl -u "$USER:$PASS" https://x.acme.io', 'curl -u admin:password https://x.acme.io', 'curl -u user: https://x.acme.io'],
     },

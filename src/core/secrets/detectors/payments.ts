@@ -31,6 +31,8 @@ const stripeDetectors: Detector[] = stripeKinds.map(({ id, prefix, title, level 
   keywords: [prefix],
   pattern: token(`${prefix}[0-9A-Za-z]{24,247}`),
   entropy: 3.5,
+  // Paystack issues `sk_live_` + 40 lower-case hex (prefixed.ts): never a Stripe key, whose bodies mix cases.
+  validate: (secret) => !/^[0-9a-f]{40}$/.test(secret.slice(prefix.length)),
   redactPrefix: prefix,
   samples: {
     positive: [
@@ -41,6 +43,7 @@ const stripeDetectors: Detector[] = stripeKinds.map(({ id, prefix, title, level 
       `STRIPE_PUBLISHABLE_KEY=pk_${prefix.slice(3)}51PY9KRCUaLFUnLR4moozstMEo9xYbA5jKy8MwqR89ODCBwEJct3KnzIrT8FWW9fYb4MDHT7pSJDmqF3cMAUt12zM1zi1liKbW1`,
       `STRIPE_SECRET_KEY=${prefix}0hzlENwR6lRR`,
       `STRIPE_SECRET_KEY=${prefix}\${STRIPE_KEY}`,
+      `PAYSTACK_SECRET_KEY=${prefix}8c6f1f4e2b0d9a7c3e5f1a2b4c6d8e0f1a3b5c7d`,
     ],
   },
 }));

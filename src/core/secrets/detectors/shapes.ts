@@ -39,6 +39,10 @@ export function token(body: string, edge: string = WORD, tail: string = edge): R
  * `words` precedes it on the same line within `gap` characters, or names it on the line before in
  * a `name:`/`value:` env list. Every gap is bounded and lazy, so the regex stays linear.
  */
+const nearPatterns = new WeakSet<RegExp>();
+/** True for patterns built by `near`: their values are known only by a provider name nearby. */
+export const isNearPattern = (pattern: RegExp): boolean => nearPatterns.has(pattern);
+
 export function near(words: string[], body: string, opts: { gap?: number; edge?: string; tail?: string } = {}): RegExp {
   const gap = opts.gap ?? 40;
   const edge = opts.edge ?? WORD;
@@ -48,7 +52,9 @@ export function near(words: string[], body: string, opts: { gap?: number; edge?:
   //   - name: FASTLY_API_TOKEN
   //     value: "…"
   const nextLineValue = `[\\w.-]{0,40}["']?[ \\t]*\\s{1,40}?value:[ \\t]*["']?`;
-  return new RegExp(`(?:${alternatives})(?:[^\\n]{0,${gap}}?|${nextLineValue})(?<![${edge}])(?<secret>${body})(?![${tail}])`);
+  const pattern = new RegExp(`(?:${alternatives})(?:[^\\n]{0,${gap}}?|${nextLineValue})(?<![${edge}])(?<secret>${body})(?![${tail}])`);
+  nearPatterns.add(pattern);
+  return pattern;
 }
 
 /** The keywords of a `near` detector: its provider words, lower-cased. */

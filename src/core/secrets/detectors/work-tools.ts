@@ -152,8 +152,9 @@ export const workToolDetectors: Detector[] = [
     title: 'Intercom access token',
     provider: 'Intercom',
     level: 'error',
-    keywords: ['dg9roj'],
-    pattern: token('dG9rOj[0-9A-Za-z+/_\\-]{50,70}={0,2}', 'A-Za-z0-9_\\-+/', 'A-Za-z0-9_\\-+/='),
+    // `tok:` then a UUID: base64 gives `dG9rOj` when the UUID starts with a digit, `dG9rOm` with a-f.
+    keywords: ['dg9roj', 'dg9rom'],
+    pattern: token('dG9rO[jm][0-9A-Za-z+/_\\-]{50,70}={0,2}', 'A-Za-z0-9_\\-+/', 'A-Za-z0-9_\\-+/='),
     entropy: 4,
     redactPrefix: 'dG9rOj',
     samples: {

@@ -1,0 +1,279 @@
+/**
+ * Coverage against the public rule sets of gitleaks and trufflehog, measured with their facts only.
+ *
+ *   npm run bench:peers -- --gitleaks <git dir> --trufflehog <git dir> [--write]
+ *
+ * Each `<git dir>` is a clone (bare is fine) read with `git show HEAD:…`; nothing of theirs is
+ * copied into this repository. For every gitleaks rule in config/gitleaks.toml, random values are
+ * drawn from the rule's own secret pattern (seeded) and written into a handful of common config
+ * syntaxes under the rule's first keyword (`<kw>Token = "<value>"`, `<kw>_token: <value>`…); the
+ * rule counts as caught when nhi-steward reports a secret on the sample. For every trufflehog
+ * detector (pkg/detectors/*), the positive inputs of its pattern test (`*_test.go`, cases whose
+ * `want` is not empty) are evaluated (string literals and simple `fmt.Sprintf`) and scanned; the
+ * detector counts as covered when at least one of them yields a finding.
+ *
+ * With `--write`, docs/peer-rules.json is refreshed: for each peer rule, the detectors of ours that
+ * fired (or, when none did, the reason recorded there before, else "not covered yet"). Sample
+ * strings are never written anywhere; output shows rule ids and counts only.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { scanSecrets } from '../src/core/secrets/engine.js';
+import { prng } from '../src/core/secrets/detectors/table.js';
+import { defaultSettings } from '../src/core/types.js';
+import { sampleRegex } from './regex-sample.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const PEER_FILE = join(HERE, '..', 'docs', 'peer-rules.json');
+
+export interface PeerEntry {
+  /** Our detector ids that report the peer's samples, most frequent first. */
+  ours: string[];
+  /** When `ours` is empty: why there is no detector (a format too vague, a non-secret, not done yet). */
+  reason?: string;
+  /** Keywords of the peer rule (facts, for readers of docs/detectors.md). */
+  keywords?: string[];
+}
+export interface PeerFile {
+  gitleaks: Record<string, PeerEntry>;
+  trufflehog: Record<string, PeerEntry>;
+}
+
+function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? undefined : process.argv[at + 1];
+}
+
+function git(dir: string, args: string[]): string {
+  return execFileSync('git', ['--git-dir', dir, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+}
+
+const settings = defaultSettings();
+/** Our detector ids reporting anything in `text` (any level). */
+function ourDetectors(text: string, path = 'app/settings.conf'): string[] {
+  return scanSecrets({ path, content: text }, settings).map((f) => f.detector ?? f.rule);
+}
+
+// ---------------------------------------------------------------------------------------------
+// gitleaks
+// ---------------------------------------------------------------------------------------------
+
+interface GitleaksRule {
+  id: string;
+  regex: string;
+  /** 1-based capturing group holding the secret (`secretGroup`), default the first. */
+  group: number;
+  keywords: string[];
+}
+
+function gitleaksRules(dir: string): GitleaksRule[] {
+  const toml = git(dir, ['show', 'HEAD:config/gitleaks.toml']);
+  const rules: GitleaksRule[] = [];
+  for (const block of toml.split(/^\[\[rules\]\]\s*$/m).slice(1)) {
+    const id = /^id = "([^"]+)"/m.exec(block)?.[1];
+    const regex = /^regex = '''(.*)'''$/m.exec(block)?.[1];
+    if (!id || !regex) continue;
+    const keywords = [...(/^keywords = \[([^\]]*)\]/m.exec(block)?.[1] ?? '').matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+    rules.push({ id, regex, keywords, group: Number(/^secretGroup = (\d+)/m.exec(block)?.[1] ?? 1) });
+  }
+  return rules;
+}
+
+/** Go RE2 syntax → JavaScript, enough to draw values: POSIX classes, inline flags, `\z`. */
+function toJs(source: string): string {
+  return source
+    .replace(/\[\[:alnum:\]\]/g, '[A-Za-z0-9]')
+    .replace(/\[:alnum:\]/g, 'A-Za-z0-9')
+    .replace(/\[:alpha:\]/g, 'A-Za-z')
+    .replace(/\[:digit:\]/g, '0-9')
+    .replace(/\(\?-?[imsU]+\)/g, '')
+    .replace(/\(\?[imsU]+:/g, '(?:')
+    .replace(/\\z/g, '$')
+    .replace(/\\x60/g, '`');
+}
+
+/** The n-th (1-based) capturing group of a regex source, or the whole source. */
+function secretGroup(source: string, n = 1): string {
+  let seen = 0;
+  for (let i = 0; i < source.length; i++) {
+    if (source[i] === '\\') {
+      i++;
+      continue;
+    }
+    if (source[i] === '[') {
+      for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
+      continue;
+    }
+    if (source[i] === '(' && source[i + 1] !== '?' && ++seen === n) {
+      let depth = 0;
+      for (let j = i; j < source.length; j++) {
+        if (source[j] === '\\') {
+          j++;
+          continue;
+        }
+        if (source[j] === '[') {
+          for (j++; j < source.length && source[j] !== ']'; j++) if (source[j] === '\\') j++;
+          continue;
+        }
+        if (source[j] === '(') depth++;
+        if (source[j] === ')' && --depth === 0) return source.slice(i + 1, j);
+      }
+    }
+  }
+  return source;
+}
+
+/** Common config syntaxes, `{i}` the keyword, `{I}` upper-cased, `{s}` the value. */
+const CONTEXTS = ['{i}Token = "{s}"', '{i}_token: {s}', "{i}_api_key: '{s}'", '{I}_TOKEN={s}', 'var {i}Token = "{s}";', '{\n  "{i}_token": "{s}"\n}'];
+
+function gitleaksSamples(rule: GitleaksRule, seed: number): string[] | undefined {
+  const group = toJs(secretGroup(rule.regex, rule.group));
+  let values: string[];
+  try {
+    const random = prng(seed);
+    values = [0, 1, 2].map(() => sampleRegex(group, random));
+  } catch {
+    return undefined;
+  }
+  const keyword = (rule.keywords[0] ?? rule.id.split('-')[0]).replace(/[^A-Za-z0-9_.-]/g, '');
+  const word = /^[a-z][a-z0-9]*$/i.test(keyword) ? keyword : rule.id.split('-')[0];
+  return values.flatMap((value, i) => {
+    const context = CONTEXTS[(seed + i) % CONTEXTS.length];
+    return [context.replace(/\{i\}/g, word.toLowerCase()).replace(/\{I\}/g, word.toUpperCase()).replace('{s}', () => value)];
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// trufflehog
+// ---------------------------------------------------------------------------------------------
+
+/** Go string literal (interpreted or raw) → its value. */
+function goString(literal: string): string {
+  if (literal.startsWith('`')) return literal.slice(1, -1);
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    return literal.slice(1, -1);
+  }
+}
+
+const GO_STRING = String.raw`(?:"(?:[^"\\\n]|\\.)*"|\x60[^\x60]*\x60)`;
+
+/** The positive inputs of a trufflehog pattern test, evaluated where they are literals or simple Sprintf calls. */
+function trufflehogInputs(test: string): string[] {
+  const constants = new Map<string, string>();
+  for (const m of test.matchAll(new RegExp(String.raw`(?:^|\n)\s*(\w+)\s*(?::=|=)\s*(${GO_STRING})`, 'g'))) constants.set(m[1], goString(m[2]));
+  const resolve = (expr: string): string | undefined => {
+    expr = expr.trim();
+    if (/^["`]/.test(expr)) return goString(expr);
+    if (constants.has(expr)) return constants.get(expr);
+    const sprintf = new RegExp(String.raw`^fmt\.Sprintf\(\s*(${GO_STRING})\s*((?:,\s*[\w.]+\s*)*)\)$`).exec(expr);
+    if (sprintf) {
+      const args = sprintf[2].split(',').map((a) => a.trim()).filter(Boolean).map((a) => constants.get(a) ?? a);
+      let k = 0;
+      return goString(sprintf[1]).replace(/%[sv]/g, () => args[k++] ?? '');
+    }
+    return undefined;
+  };
+  const inputs: string[] = [];
+  const cases = test.split(/\n\t\t\{\s*\n/).slice(1);
+  for (const c of cases) {
+    const input = new RegExp(String.raw`input:\s*(fmt\.Sprintf\([\s\S]*?\)|${GO_STRING}|\w+),\s*\n`).exec(c);
+    const want = /want:\s*([^\n]*)/.exec(c)?.[1] ?? '';
+    if (!input || /^\[\]string\{\}|^nil|^\[\]string\(nil\)/.test(want.trim())) continue;
+    const value = resolve(input[1]);
+    if (value) inputs.push(value);
+  }
+  if (inputs.length === 0) for (const [name, value] of constants) if (/^valid/i.test(name)) inputs.push(value);
+  return inputs;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function tally(ids: string[][]): string[] {
+  const counts = new Map<string, number>();
+  for (const list of ids) for (const id of new Set(list)) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
+}
+
+function main(): void {
+  const gitleaksDir = argument('--gitleaks');
+  const trufflehogDir = argument('--trufflehog');
+  const seed = Number(argument('--seed') ?? 20260101);
+  let previous: PeerFile = { gitleaks: {}, trufflehog: {} };
+  try {
+    previous = JSON.parse(readFileSync(PEER_FILE, 'utf8')) as PeerFile;
+  } catch {
+    /* first run */
+  }
+  const next: PeerFile = { gitleaks: { ...previous.gitleaks }, trufflehog: { ...previous.trufflehog } };
+  const notYet = 'not covered yet';
+
+  if (gitleaksDir) {
+    const rules = gitleaksRules(gitleaksDir);
+    let samples = 0;
+    let caught = 0;
+    let rulesCaught = 0;
+    let ungenerated = 0;
+    let keptSamples = 0;
+    let keptCaught = 0;
+    next.gitleaks = {};
+    for (const [i, rule] of rules.entries()) {
+      const texts = gitleaksSamples(rule, seed + i);
+      if (!texts) {
+        ungenerated++;
+        next.gitleaks[rule.id] = { ours: previous.gitleaks[rule.id]?.ours ?? [], reason: previous.gitleaks[rule.id]?.reason ?? 'pattern could not be sampled', keywords: rule.keywords };
+        continue;
+      }
+      const found = texts.map((t) => ourDetectors(t));
+      samples += texts.length;
+      caught += found.filter((f) => f.length > 0).length;
+      if (!previous.gitleaks[rule.id]?.reason?.startsWith('excluded:')) {
+        keptSamples += texts.length;
+        keptCaught += found.filter((f) => f.length > 0).length;
+      }
+      if (found.some((f) => f.length > 0)) rulesCaught++;
+      if (process.argv.includes('--misses') && found.some((f) => f.length === 0)) console.log(`  gitleaks miss: ${rule.id} (${found.filter((f) => f.length === 0).length}/${texts.length})`);
+      if (process.argv.includes('--show') && found.some((f) => f.length === 0)) console.log(texts.filter((_t, k) => found[k].length === 0).join('\n---\n'));
+      const ours = tally(found);
+      next.gitleaks[rule.id] = ours.length > 0 ? { ours, keywords: rule.keywords } : { ours: [], reason: previous.gitleaks[rule.id]?.reason ?? notYet, keywords: rule.keywords };
+    }
+    console.log(`gitleaks: ${rules.length} rules; samples caught ${caught}/${samples} (${((caught / samples) * 100).toFixed(1)}%); rules with a sample caught ${rulesCaught}/${rules.length - ungenerated} (${ungenerated} rules not sampleable)`);
+    console.log(`gitleaks, without rules excluded in docs/peer-rules.json (public ids; structures a drawn value cannot form): samples caught ${keptCaught}/${keptSamples} (${((keptCaught / keptSamples) * 100).toFixed(1)}%)`);
+  }
+
+  if (trufflehogDir) {
+    const files = git(trufflehogDir, ['ls-tree', '-r', '--name-only', 'HEAD', 'pkg/detectors/']).split('\n');
+    const tests = files.filter((f) => /^pkg\/detectors\/[^/]+\/(?:v\d+\/)?[^/]+_test\.go$/.test(f) && !/_integration_test\.go$/.test(f));
+    const byDetector = new Map<string, string[]>();
+    for (const f of tests) {
+      const name = f.split('/').slice(2, -1).join('/');
+      byDetector.set(name, [...(byDetector.get(name) ?? []), f]);
+    }
+    let covered = 0;
+    let withInputs = 0;
+    next.trufflehog = {};
+    for (const [name, paths] of [...byDetector].sort()) {
+      const inputs = paths.flatMap((p) => trufflehogInputs(git(trufflehogDir, ['show', `HEAD:${p}`])));
+      if (inputs.length === 0) {
+        next.trufflehog[name] = { ours: previous.trufflehog[name]?.ours ?? [], reason: previous.trufflehog[name]?.reason ?? 'no pattern test inputs' };
+        continue;
+      }
+      withInputs++;
+      const found = inputs.map((t) => ourDetectors(t));
+      const ours = tally(found);
+      if (ours.length > 0) covered++;
+      next.trufflehog[name] = ours.length > 0 ? { ours } : { ours: [], reason: previous.trufflehog[name]?.reason ?? notYet };
+    }
+    console.log(`trufflehog: ${byDetector.size} detectors with pattern tests; ${withInputs} with evaluable inputs; covered ${covered}/${withInputs} (${((covered / withInputs) * 100).toFixed(1)}%)`);
+  }
+
+  if (process.argv.includes('--write')) {
+    writeFileSync(PEER_FILE, JSON.stringify(next, null, 1) + '\n');
+    console.log(`wrote ${PEER_FILE}`);
+  }
+}
+
+main();

@@ -1,0 +1,131 @@
+import type { Detector } from '../detector.js';
+import { peerFacts } from './peer-facts.js';
+import { keyed, type KeyedRow, lit, run, uuid } from './table.js';
+
+/**
+ * Providers whose keys are bare hex, alphanumerics or UUIDs: only the provider's name nearby (and,
+ * by default, a credential word between name and value) identifies them. One row each (see
+ * table.ts); docs/detectors.md lists them all.
+ */
+const rows: KeyedRow[] = [
+  // CI/CD and developer tools
+  { id: 'circleci-token', provider: 'CircleCI', title: 'CircleCI API token', words: ['circleci', 'circle_token', 'circle-token'], parts: [run('hex', 40)] },
+  { id: 'buildkite-token', provider: 'Buildkite', title: 'Buildkite API token (legacy)', words: ['buildkite'], parts: [run('lower', 40)] },
+  { id: 'travis-ci-token', provider: 'Travis CI', title: 'Travis CI API token', words: ['travis'], parts: [run('word', 22)] },
+  { id: 'drone-ci-token', provider: 'Drone', title: 'Drone CI token', words: ['drone_token', 'drone_server_token', 'drone-token', 'drone_api', 'drone_rpc_secret'], parts: [run('base62', 32)], credential: false },
+  { id: 'octopus-deploy-api-key', provider: 'Octopus Deploy', title: 'Octopus Deploy API key', words: ['octopus'], parts: [lit('API-'), run('upper', 26, 34)], credential: false },
+  { id: 'sourcegraph-token', provider: 'Sourcegraph', title: 'Sourcegraph access token', words: ['sourcegraph', 'src_access_token'], parts: [run('hex', 40)] },
+  { id: 'jira-data-center-pat', provider: 'Atlassian', title: 'Jira / Confluence Data Center personal access token', words: ['jira', 'confluence'], parts: [lit('M', 'N', 'O'), run('b64', 43)] },
+  { id: 'codacy-token', provider: 'Codacy', title: 'Codacy API token', words: ['codacy'], parts: [run('base62', 20)] },
+  { id: 'codeclimate-token', provider: 'Code Climate', title: 'Code Climate reporter id / token', words: ['codeclimate', 'cc_test_reporter', 'code_climate'], parts: [run('hex', 64)], credential: false },
+  { id: 'coveralls-token', provider: 'Coveralls', title: 'Coveralls repo token', words: ['coveralls'], parts: [run('base62', 32, 37)] },
+  { id: 'codemagic-token', provider: 'Codemagic', title: 'Codemagic API token', words: ['codemagic'], parts: [run('b64url', 43)] },
+  { id: 'percy-token', provider: 'Percy', title: 'Percy project token', words: ['percy'], parts: [run('hex', 64)] },
+  { id: 'browserstack-access-key', provider: 'BrowserStack', title: 'BrowserStack access key', words: ['browserstack'], parts: [run('base62', 20)] },
+  { id: 'saucelabs-access-key', provider: 'Sauce Labs', title: 'Sauce Labs access key', words: ['saucelabs', 'sauce_access', 'sauce-access'], parts: [uuid(true)] },
+  { id: 'testingbot-secret', provider: 'TestingBot', title: 'TestingBot secret', words: ['testingbot'], parts: [run('lower', 32)] },
+  { id: 'packagecloud-token', provider: 'packagecloud', title: 'packagecloud API token', words: ['packagecloud'], parts: [run('hex', 48)] },
+  { id: 'rapidapi-key', provider: 'RapidAPI', title: 'RapidAPI key', words: ['rapidapi'], parts: [run('b64url', 50)] },
+  { id: 'github-oauth-client-secret', provider: 'GitHub', title: 'GitHub OAuth app client secret', words: ['github', 'gh_'], credentialWords: ['client_secret', 'clientsecret', 'client-secret', 'oauth_secret', 'app_secret'], parts: [run('hex', 40)], samples: { contexts: ['GITHUB_CLIENT_SECRET=§', '  github_client_secret: "§"'] } },
+  // Cloud
+  { id: 'azure-cosmos-key', provider: 'Azure', title: 'Azure Cosmos DB key', words: ['cosmos', 'documents.azure.com'], parts: [run('b64', 86), lit('==')] },
+  { id: 'azure-search-key', provider: 'Azure', title: 'Azure AI Search admin or query key', words: ['search.windows.net', 'azure_search', 'azuresearch', 'azure-search', 'search_service'], parts: [run('base62', 52)] },
+  { id: 'azure-apim-subscription-key', provider: 'Azure', title: 'Azure API Management subscription key', words: ['ocp-apim-subscription-key', 'azure-api.net', 'apim_subscription', 'apim-subscription'], parts: [run('hex', 32)], credential: false },
+  { id: 'azure-functions-key', provider: 'Azure', title: 'Azure Functions key', words: ['x-functions-key', 'azurewebsites.net/api', 'function_key', 'functions_key'], parts: [run('b64url', 52, 56), lit('==')], credential: false },
+  { id: 'azure-batch-key', provider: 'Azure', title: 'Azure Batch account key', words: ['batch.azure.com', 'azure_batch', 'batch_account'], parts: [run('b64', 86), lit('==')] },
+  { id: 'salesforce-session-id', provider: 'Salesforce', title: 'Salesforce session id / access token', words: ['salesforce', 'force.com', 'sfdc'], parts: [lit('00D'), run('base62', 12), lit('!'), run('dotted', 90, 110)], credential: false },
+  { id: 'aiven-token', provider: 'Aiven', title: 'Aiven API token', words: ['aiven'], parts: [run('b64', 372)] },
+  { id: 'qubole-token', provider: 'Qubole', title: 'Qubole API token', words: ['qubole'], parts: [run('lower', 64)] },
+  { id: 'zerotier-token', provider: 'ZeroTier', title: 'ZeroTier API token', words: ['zerotier'], parts: [run('base62', 32)] },
+  // AI
+  { id: 'braintrust-api-key', provider: 'Braintrust', title: 'Braintrust API key', words: ['braintrust'], parts: [lit('sk-'), run('base62', 48)] },
+  // Payments, finance
+  { id: 'paypal-client-secret', provider: 'PayPal', title: 'PayPal REST client secret', words: ['paypal'], parts: [lit('E'), run('b64url', 79)] },
+  { id: 'paymongo-secret-key', provider: 'PayMongo', title: 'PayMongo secret key', words: ['paymongo'], parts: [lit('sk_live_', 'sk_test_'), run('base62', 24, 32)], credential: false },
+  { id: 'dwolla-secret', provider: 'Dwolla', title: 'Dwolla key or secret', words: ['dwolla'], parts: [run('base62', 50)] },
+  { id: 'wise-api-token', provider: 'Wise', title: 'Wise (TransferWise) API token', words: ['transferwise', 'wise_api', 'wise-api', 'wise_token', 'wiseapi'], parts: [uuid(true)], credential: false },
+  { id: 'kraken-api-secret', provider: 'Kraken', title: 'Kraken API secret', words: ['kraken'], parts: [run('b64', 86), lit('==')] },
+  { id: 'kucoin-api-secret', provider: 'KuCoin', title: 'KuCoin API secret', words: ['kucoin'], parts: [uuid(true)] },
+  { id: 'squarespace-api-key', provider: 'Squarespace', title: 'Squarespace API key', words: ['squarespace'], parts: [uuid(true)] },
+  { id: 'kucoin-api-key', provider: 'KuCoin', title: 'KuCoin API key', words: ['kucoin'], parts: [run('hex', 24)] },
+  { id: 'bitfinex-api-key', provider: 'Bitfinex', title: 'Bitfinex API key or secret', words: ['bitfinex'], parts: [run('b64url', 43)] },
+  { id: 'etherscan-api-key', provider: 'Etherscan', title: 'Etherscan API key', words: ['etherscan', 'bscscan', 'polygonscan'], parts: [run('upper', 34)] },
+  { id: 'infura-api-key', provider: 'Infura', title: 'Infura API key', words: ['infura'], parts: [run('hex', 32)], credential: false },
+  { id: 'alchemy-api-key', provider: 'Alchemy', title: 'Alchemy API key', words: ['alchemy'], parts: [run('b64url', 32)] },
+  // Observability
+  { id: 'logzio-token', provider: 'Logz.io', title: 'Logz.io token', words: ['logz'], parts: [uuid(true)] },
+  { id: 'loggly-token', provider: 'Loggly', title: 'Loggly customer token', words: ['loggly'], parts: [uuid(true)], credential: false },
+  { id: 'signalfx-token', provider: 'Splunk Observability', title: 'Splunk Observability (SignalFx) access token', words: ['signalfx', 'x-sf-token', 'sfx_token', 'splunk_access_token', 'splunk_observability'], parts: [run('base62', 22)], credential: false },
+  { id: 'betterstack-token', provider: 'Better Stack', title: 'Better Stack / Logtail source token', words: ['betterstack', 'better_stack', 'logtail'], parts: [run('base62', 24)] },
+  { id: 'opsgenie-api-key', provider: 'Opsgenie', title: 'Opsgenie API key', words: ['opsgenie', 'geniekey'], parts: [uuid(true)], credential: false },
+  { id: 'statuspage-api-key', provider: 'Atlassian Statuspage', title: 'Statuspage API key', words: ['statuspage'], parts: [uuid(true)] },
+  { id: 'uptimerobot-api-key', provider: 'UptimeRobot', title: 'UptimeRobot API key', words: ['uptimerobot', 'uptime_robot'], parts: [lit('u', 'm', 'ur'), run('digits', 6, 9), lit('-'), run('hex', 24)] },
+  { id: 'statuscake-api-key', provider: 'StatusCake', title: 'StatusCake API key', words: ['statuscake'], parts: [run('base62', 20)] },
+  { id: 'airbrake-project-key', provider: 'Airbrake', title: 'Airbrake project key', words: ['airbrake'], parts: [run('hex', 32)] },
+  { id: 'solarwinds-token', provider: 'SolarWinds', title: 'SolarWinds Observability token', words: ['solarwinds', 'swo_api', 'swo_token'], parts: [run('b64url', 71)] },
+  { id: 'sentry-auth-token-legacy', provider: 'Sentry', title: 'Sentry auth token (legacy)', words: ['sentry'], parts: [run('hex', 64)] },
+  // Messaging, support, marketing
+  { id: 'sinch-api-token', provider: 'Sinch', title: 'Sinch API token', words: ['sinch'], parts: [run('lower', 32)] },
+  { id: 'pusher-channels-secret', provider: 'Pusher', title: 'Pusher Channels secret', words: ['pusher'], credentialWords: ['secret'], parts: [run('hex', 20)], samples: { contexts: ['PUSHER_SECRET=§', "pusher_app_secret: '§'"], negative: ['PUSHER_KEY=9f3a51c0b7e2d4a86c15'] } },
+  { id: 'sendbird-api-token', provider: 'Sendbird', title: 'Sendbird API token', words: ['sendbird'], parts: [run('hex', 40)] },
+  { id: 'freshdesk-api-key', provider: 'Freshdesk', title: 'Freshdesk API key', words: ['freshdesk'], parts: [run('base62', 20)] },
+  { id: 'helpscout-api-key', provider: 'Help Scout', title: 'Help Scout API key', words: ['helpscout', 'help_scout'], parts: [run('lower', 40)] },
+  { id: 'webex-bot-token', provider: 'Webex', title: 'Webex bot token', words: ['webex', 'ciscospark', 'spark_access_token', 'spark_bot'], parts: [run('base62', 64), lit('_'), run('base62', 4), lit('_'), uuid()], credential: false },
+  { id: 'ringcentral-client-secret', provider: 'RingCentral', title: 'RingCentral client secret', words: ['ringcentral'], parts: [run('b64url', 22)] },
+  { id: 'line-channel-access-token', provider: 'LINE', title: 'LINE Messaging channel access token', words: ['channel_access_token', 'line_channel', 'linebot', 'line_bot', 'line-bot'], parts: [run('b64', 171, 172), lit('=')], credential: false },
+  { id: 'line-notify-token', provider: 'LINE', title: 'LINE Notify token', words: ['linenotify', 'line_notify', 'notify-api.line.me'], parts: [run('base62', 43)], credential: false },
+  { id: 'mattermost-access-token', provider: 'Mattermost', title: 'Mattermost personal access token', words: ['mattermost'], parts: [run('lower', 26)] },
+  { id: 'clicksend-api-key', provider: 'ClickSend', title: 'ClickSend API key', words: ['clicksend'], parts: [uuid(true)] },
+  { id: 'textmagic-api-key', provider: 'TextMagic', title: 'TextMagic API key', words: ['textmagic'], parts: [run('base62', 30)] },
+  { id: 'elastic-email-api-key', provider: 'Elastic Email', title: 'Elastic Email API key', words: ['elasticemail', 'elastic_email'], parts: [run('b64url', 96)] },
+  { id: 'customerio-api-key', provider: 'Customer.io', title: 'Customer.io API key', words: ['customerio', 'customer.io', 'customer_io'], parts: [run('lower', 20)] },
+  { id: 'mailerlite-api-key', provider: 'MailerLite', title: 'MailerLite API key (legacy)', words: ['mailerlite'], parts: [run('lower', 32)] },
+  { id: 'convertkit-api-key', provider: 'Kit', title: 'Kit (ConvertKit) API key', words: ['convertkit'], parts: [run('b64url', 22)] },
+  { id: 'moosend-api-key', provider: 'Moosend', title: 'Moosend API key', words: ['moosend'], parts: [uuid(true)] },
+  { id: 'getresponse-api-key', provider: 'GetResponse', title: 'GetResponse API key', words: ['getresponse'], parts: [run('lower', 32)] },
+  // Work tools
+  { id: 'smartsheet-token', provider: 'Smartsheet', title: 'Smartsheet API token', words: ['smartsheet'], parts: [run('base62', 26, 37)] },
+  { id: 'shortcut-api-token', provider: 'Shortcut', title: 'Shortcut (Clubhouse) API token', words: ['shortcut_api', 'shortcut-api', 'shortcut_token', 'clubhouse'], parts: [uuid(true)] },
+  { id: 'pivotal-tracker-token', provider: 'Pivotal Tracker', title: 'Pivotal Tracker API token', words: ['pivotal'], parts: [run('hex', 32)] },
+  { id: 'todoist-token', provider: 'Todoist', title: 'Todoist API token', words: ['todoist'], parts: [run('hex', 40)] },
+  { id: 'miro-token', provider: 'Miro', title: 'Miro access token', words: ['miro_', 'miro-', 'miro.com'], parts: [run('base62', 27)] },
+  { id: 'sanity-token', provider: 'Sanity', title: 'Sanity API token', words: ['sanity'], parts: [lit('sk'), run('base62', 79)] },
+  { id: 'storyblok-token', provider: 'Storyblok', title: 'Storyblok access token', words: ['storyblok'], parts: [run('base62', 22), lit('tt')] },
+  { id: 'webflow-token', provider: 'Webflow', title: 'Webflow API token', words: ['webflow'], parts: [run('hex', 64)] },
+  { id: 'hubspot-api-key', provider: 'HubSpot', title: 'HubSpot API key (legacy)', words: ['hapikey', 'hubapi', 'hubspot'], parts: [uuid(true)] },
+  { id: 'pipedrive-api-token', provider: 'Pipedrive', title: 'Pipedrive API token', words: ['pipedrive'], parts: [run('hex', 40)] },
+  // Social
+  { id: 'facebook-app-access-token', provider: 'Facebook', title: 'Facebook app access token (app id|app secret)', words: ['facebook', 'fb_', 'graph.facebook.com', 'access_token'], parts: [run('digits', 15, 16), lit('|'), run('hex', 32)], credential: false, samples: { contexts: ['FACEBOOK_ACCESS_TOKEN=§', 'https://graph.facebook.com/v19.0/debug_token?access_token=§'] } },
+  { id: 'facebook-app-token', provider: 'Facebook', title: 'Facebook app access token', words: ['facebook', 'fb_', 'graph.facebook.com', 'access_token'], parts: [run('digits', 15, 16), lit('|', '%7C'), run('b64url', 27, 40)], credential: false, samples: { contexts: ['FB_APP_TOKEN=§', "graph.facebook.com/me?access_token=§"] } },
+  // Identity, security
+  { id: 'onelogin-client-secret', provider: 'OneLogin', title: 'OneLogin client secret', words: ['onelogin'], parts: [run('hex', 64)] },
+  { id: 'jumpcloud-api-key', provider: 'JumpCloud', title: 'JumpCloud API key', words: ['jumpcloud'], parts: [run('base62', 40)] },
+  { id: 'duo-integration-key', provider: 'Duo Security', title: 'Duo integration key', level: 'warning', words: ['duo_', 'duosecurity'], parts: [lit('DI'), run('upper', 18)], credential: false },
+  { id: 'duo-secret-key', provider: 'Duo Security', title: 'Duo secret key', words: ['duo_', 'duosecurity'], parts: [run('base62', 40)] },
+  { id: 'shodan-api-key', provider: 'Shodan', title: 'Shodan API key', words: ['shodan'], parts: [run('base62', 32)] },
+  { id: 'virustotal-api-key', provider: 'VirusTotal', title: 'VirusTotal API key', words: ['virustotal', 'x-apikey'], parts: [run('hex', 64)], credential: false },
+  { id: 'censys-api-secret', provider: 'Censys', title: 'Censys API secret', words: ['censys'], parts: [run('base62', 32)] },
+  { id: 'securitytrails-api-key', provider: 'SecurityTrails', title: 'SecurityTrails API key', words: ['securitytrails'], parts: [run('base62', 32)] },
+  { id: 'urlscan-api-key', provider: 'urlscan.io', title: 'urlscan.io API key', words: ['urlscan'], parts: [uuid(true)] },
+  { id: 'abuseipdb-api-key', provider: 'AbuseIPDB', title: 'AbuseIPDB API key', words: ['abuseipdb'], parts: [run('hex', 80)] },
+  { id: 'wiz-client-secret', provider: 'Wiz', title: 'Wiz client secret', words: ['wiz_', 'wiz.io'], parts: [run('base62', 64)] },
+];
+
+/**
+ * Providers known from trufflehog's public facts (scripts/peer-facts.ts): provider keyword,
+ * alphabet and length. A credential word is required between name and value, as for every row.
+ */
+const peerRows: KeyedRow[] = peerFacts
+  .filter((f) => !rows.some((r) => r.id.startsWith(`${f.name}-`)))
+  .map((f) => ({
+    id: `${f.name.replace(/[^a-z0-9]+/g, '-')}-api-key`,
+    provider: f.name[0].toUpperCase() + f.name.slice(1),
+    title: `${f.name[0].toUpperCase() + f.name.slice(1)} API key`,
+    words: f.keywords,
+    parts: [f.uuid ? uuid(true) : run(f.alphabet, f.min, f.max)],
+  }));
+
+/** Ids of rows built from peer facts (the coverage scripts tell them apart from hand-written ones). */
+export const PEER_IDS: ReadonlySet<string> = new Set(peerRows.map((r) => r.id));
+
+export const keyedDetectors: Detector[] = [...rows, ...peerRows].map(keyed);

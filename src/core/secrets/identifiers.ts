@@ -1,0 +1,39 @@
+/**
+ * Does a value read as a name a person wrote (a function, constant, enum member or generated type
+ * name) rather than a random key? Used on values that only a provider's name nearby identifies
+ * (`contextual` detectors) and on generic assignments. Random base62 keys have few vowels (about
+ * one letter in five) and digits scattered inside their "words"; identifiers are whole words.
+ */
+
+const VOWELS = /[aeiouy]/gi;
+
+function vowelShare(letters: string): number {
+  return letters.length === 0 ? 0 : (letters.match(VOWELS) ?? []).length / letters.length;
+}
+
+/** `getCloudflareZone`, `Oauth2ClientSecret`, `NextPageToken2`: humps of a capital and lower-case letters, digits only at a hump's end. */
+const CAMEL_OR_PASCAL = /^[A-Za-z][a-z]+\d{0,2}(?:(?:[A-Z][a-z]{2,}|[A-Z]{2,4}(?=[A-Z][a-z]|\d|$))\d{0,2})+$/;
+/** `CLOUDFLARE_API_TOKEN_VARIABLE`, `circle_build_url`: words joined by `_`, `-` or `.`. */
+const JOINED_WORDS = /^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)\d{0,2}(?:[_.-](?:[a-z]+|[A-Z]+|[A-Z][a-z]+)\d{0,2})+$/;
+
+/** A word a person could say: a vowel (or a short acronym), and no run of four consonants. */
+function pronounceable(word: string): boolean {
+  const letters = word.replace(/\d+$/, '');
+  if (/^[A-Z]{2,4}$/.test(letters)) return true;
+  return /[aeiouy]/i.test(letters) && !/[^aeiouy]{4,}/i.test(letters);
+}
+/** `Resource$Projects$Locations$Credentials`: generated names joined with `$`. */
+const DOLLAR_JOINED = /^\$?[A-Za-z][A-Za-z0-9]*(?:\$[A-Za-z][A-Za-z0-9]*)+$/;
+
+export function isIdentifierLike(value: string): boolean {
+  if (DOLLAR_JOINED.test(value)) return true;
+  // Under 16 characters a random base62 value reads as camelCase words too often to tell them apart.
+  if (value.length < 16) return false;
+  if (CAMEL_OR_PASCAL.test(value) || JOINED_WORDS.test(value)) {
+    const words = value.split(/[_.-]|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean);
+    const letters = value.replace(/[^A-Za-z]/g, '');
+    // Every word must be pronounceable-ish: English spelling runs about 40 % vowels, base62 about 20 %.
+    return words.length >= 2 && vowelShare(letters) >= 0.28 && words.every((w) => w.replace(/\d+$/, '').length >= 2 && pronounceable(w));
+  }
+  return false;
+}
