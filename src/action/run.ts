@@ -132,7 +132,8 @@ async function report(result: ScanResult, sarifPath: string, mode: string, chang
   const { serverUrl } = github.context;
   const { owner, repo } = repoRef();
   const sha = github.context.payload.pull_request?.head?.sha ?? github.context.sha;
-  const link = owner ? (file: string, line: number) => `${serverUrl}/${owner}/${repo}/blob/${sha}/${file}#L${line}` : undefined;
+  // No commit to link to (GITHUB_SHA unset, e.g. a local runner): plain file:line, not blob/undefined.
+  const link = owner && sha ? (file: string, line: number) => `${serverUrl}/${owner}/${repo}/blob/${sha}/${file}#L${line}` : undefined;
   const summary = renderMarkdownSummary(result, { maxLength: SUMMARY_LIMIT, title: 'NHI hygiene', link, ...(changedIdentities ? { changedIdentities } : {}) });
   await writeJobSummary(summary);
   if (sarifPath) {

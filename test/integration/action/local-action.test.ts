@@ -2,7 +2,8 @@
  * The Action under GitHub's own local runner, `@github/local-action` (`local-action run <path>
  * <entrypoint> <dotenv>`): it stubs @actions/core and @actions/github, imports our logic entry
  * (src/action/run.ts) from source and calls its exported run(). Scan mode on a real git repository
- * with a planted fake token, once with a job-summary file and once without (as on a workstation).
+ * with a planted fake token, once as on a runner (job-summary file, GITHUB_SHA) and once as on a
+ * workstation (neither).
  *
  * local-action finds the stubbed packages with `npm ls` in its working directory, so the child runs
  * in the repository root; GITHUB_WORKSPACE points at the temp repository, which is what is scanned.
@@ -76,7 +77,9 @@ function baseEnv(): Record<string, string> {
   return env;
 }
 
-async function runLocalAction(name: string, withSummary: boolean): Promise<LocalRun> {
+/** `workstation`: no job-summary file and no GITHUB_SHA, as when run by hand outside a runner. */
+async function runLocalAction(name: string, workstation: boolean): Promise<LocalRun> {
+  const withSummary = !workstation;
   const dir = join(temp, name);
   const runnerTemp = join(dir, 'tmp');
   mkdirSync(runnerTemp, { recursive: true });
@@ -88,7 +91,7 @@ async function runLocalAction(name: string, withSummary: boolean): Promise<Local
     GITHUB_WORKSPACE: workspace,
     GITHUB_EVENT_NAME: 'workflow_dispatch',
     GITHUB_REPOSITORY: REPO,
-    GITHUB_SHA: sha,
+    ...(workstation ? {} : { GITHUB_SHA: sha }),
     GITHUB_REF: 'refs/heads/main',
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_API_URL: apiUrl,
@@ -165,7 +168,7 @@ function expectFindingsReported(run: LocalRun): void {
 
 describe('the Action under @github/local-action', () => {
   it('with a job-summary file: annotations on stdout, the report in the summary file', { timeout: 120_000 }, async () => {
-    const run = await runLocalAction('with-summary', true);
+    const run = await runLocalAction('with-summary', false);
     expectFindingsReported(run);
     expect(run.summary).toContain('## NHI hygiene');
     expect(run.summary).toContain(`[\`src/config.js:3\`](https://github.com/${REPO}/blob/${sha}/src/config.js#L3)`);
@@ -173,8 +176,8 @@ describe('the Action under @github/local-action', () => {
     expect(run.stdout).not.toContain('GITHUB_STEP_SUMMARY is not set');
   });
 
-  it('without a job-summary file: annotations on stdout, a notice, and the report in the log', { timeout: 120_000 }, async () => {
-    const run = await runLocalAction('without-summary', false);
+  it('without a job-summary file or GITHUB_SHA: annotations on stdout, a notice, and the report in the log', { timeout: 120_000 }, async () => {
+    const run = await runLocalAction('without-summary', true);
     expectFindingsReported(run);
     expect(run.summary).toBe('');
     expect(parseCommands(run.stdout).filter((c) => c.kind === 'notice').map((c) => c.message)).toEqual([
@@ -182,5 +185,8 @@ describe('the Action under @github/local-action', () => {
     ]);
     expect(run.stdout).toContain('## NHI hygiene');
     expect(run.stdout).toContain(`\`ghp_…${TOKEN.slice(-4)}\``);
+    // No commit to link to: the place is plain text, not a link to blob/undefined.
+    expect(run.stdout).toContain('`src/config.js:3`');
+    expect(run.stdout).not.toContain('/blob/');
   });
 });
