@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { realpath } from 'node:fs/promises';
 import { renderMarkdownSummary } from '../core/report/markdown.js';
 import { rendererFor } from '../core/report/registry.js';
 import { meetsThreshold, type ScanResult, type ScanSettings } from '../core/types.js';
@@ -11,7 +12,8 @@ import { asClient, type GitHubClient, type RepoRef } from '../github/client.js';
 import { analysePullRequest } from '../github/pr-check.js';
 import { syncScanIssues } from '../github/scan-sync.js';
 import { annotationsFor } from './annotations.js';
-import { diffBase } from './checkout.js';
+import { commitReader, diffBase, type DiffBase, type PullShas } from './checkout.js';
+import { getFileText } from '../github/contents.js';
 import { DEFAULT_CONFIG, InputError, readInputs, type ActionInputs } from './inputs.js';
 import { fromRepositoryRoot } from './paths.js';
 
@@ -24,13 +26,18 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs((name) => core.getInput(name));
     const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
-    const dir = resolve(workspace, inputs.path);
-    // The default config path may be absent; a path the workflow names must exist.
-    const config = inputs.config === DEFAULT_CONFIG ? undefined : join(dir, inputs.config);
-    const sarifPath = inputs.sarifFile ? resolve(workspace, inputs.sarifFile) : '';
-    const settings = ignoring(await loadSettings({ dir, config, failOn: inputs.failOn }), dir, sarifPath);
+    const dir = await insideWorkspace(workspace, inputs.path, 'path');
+    const sarifPath = inputs.sarifFile ? await insideWorkspace(workspace, inputs.sarifFile, 'sarif-file') : '';
     const mode = inputs.mode === 'auto' ? (PR_EVENTS.has(github.context.eventName) ? 'pr' : 'scan') : inputs.mode;
-    const result = mode === 'pr' ? await pullRequestScan(inputs, dir, settings) : fromRepositoryRoot((await scanDirectory(dir, { settings })).result, inputs.path);
+    // PR mode: the config, baseline and ignore files come from the base commit, so that a pull
+    // request cannot switch off or relax its own check (docs/security.md).
+    const pr = mode === 'pr' ? await pullRequestBase(inputs, dir) : undefined;
+    // The default config path may be absent; a path the workflow names must exist.
+    const named = inputs.config === DEFAULT_CONFIG ? undefined : inputs.config;
+    const config = named && !pr ? join(dir, named) : named;
+    const loaded = await loadSettings({ dir, config, failOn: inputs.failOn, fingerprintKey: inputs.fingerprintKey || undefined, readRepoFile: pr?.read });
+    const settings = ignoring({ ...loaded, legacyFingerprints: mode === 'scan' && inputs.issues }, dir, sarifPath);
+    const result = pr ? await pullRequestScan(inputs, dir, settings, pr) : fromRepositoryRoot((await scanDirectory(dir, { settings })).result, inputs.path);
     await report(result, sarifPath, mode);
     if (mode === 'scan' && inputs.issues) await syncIssues(inputs, result, settings);
     const failing = result.findings.filter((f) => meetsThreshold(f.level, settings.failOn));
@@ -46,15 +53,50 @@ export async function run(): Promise<void> {
  * cannot answer (no base to be had, or not the PR's code), the API's PR files. The API's paths
  * are already relative to the repository root.
  */
-async function pullRequestScan(inputs: ActionInputs, dir: string, settings: ScanSettings): Promise<ScanResult> {
+interface PullRequestBase {
+  number: number;
+  shas: PullShas;
+  local: DiffBase;
+  /** Reads a file (path relative to `dir`) as it is in the base commit. */
+  read: (path: string) => Promise<string | undefined>;
+}
+
+async function pullRequestBase(inputs: ActionInputs, dir: string): Promise<PullRequestBase> {
   const pull = github.context.payload.pull_request;
   if (!pull) throw new InputError('mode "pr" needs a pull_request event; use mode "scan" for other events.');
   const shas = { headSha: String(pull.head.sha), baseSha: String(pull.base.sha) };
   const local = await diffBase(dir, shas);
-  if ('base' in local) return fromRepositoryRoot((await scanDirectory(dir, { settings, diff: local.base })).result, inputs.path);
-  core.info(`${local.reason}: using the API's PR files.`);
-  const analysis = await analysePullRequest(client(inputs), repoRef(), { number: pull.number, ...shas }, settings);
+  if ('base' in local) return { number: pull.number, shas, local, read: commitReader(dir, local.base) };
+  // No base commit in the workspace: read the files at the base through the API.
+  const prefix = inputs.path === '.' ? '' : `${inputs.path.replace(/^\.\/+|\/+$/g, '')}/`;
+  return { number: pull.number, shas, local, read: (path) => getFileText(client(inputs), repoRef(), `${prefix}${path}`, shas.baseSha) };
+}
+
+async function pullRequestScan(inputs: ActionInputs, dir: string, settings: ScanSettings, pr: PullRequestBase): Promise<ScanResult> {
+  if ('base' in pr.local) return fromRepositoryRoot((await scanDirectory(dir, { settings, diff: pr.local.base })).result, inputs.path);
+  core.info(`${pr.local.reason}: using the API's PR files.`);
+  const analysis = await analysePullRequest(client(inputs), repoRef(), { number: pr.number, ...pr.shas }, settings);
   return analysis.result;
+}
+
+/**
+ * `path` and `sarif-file` resolved in the workspace; inputs.ts already refused absolute paths and
+ * `..`, and here a folder link in the checkout cannot lead outside either.
+ */
+async function insideWorkspace(workspace: string, path: string, name: string): Promise<string> {
+  const full = resolve(workspace, path);
+  const root = await realpath(workspace).catch(() => workspace);
+  let existing = full;
+  while (existing !== dirname(existing)) {
+    const real = await realpath(existing).catch(() => undefined);
+    if (real !== undefined) {
+      const rel = relative(root, real);
+      if (rel.startsWith('..') || isAbsolute(rel)) throw new InputError(`Input "${name}" leads outside the workspace (through a symbolic link).`);
+      return full;
+    }
+    existing = dirname(existing);
+  }
+  return full;
 }
 
 /** The action's own SARIF file, when written inside the scanned folder, is not the repository's content. */

@@ -64,8 +64,10 @@ export async function scanSources(
   linkReferences(records, references);
 
   const policy = evaluatePolicy({ records, owners, settings, changed: options.changedIdentities });
-  findings.push(...policy.findings);
-  const kept = findings.filter((f) => !settings.baseline.has(f.fingerprint));
+  for (const f of policy.findings) findings.push(f);
+  for (const f of settings.notices ?? []) findings.push(f);
+  const located = settings.ignoreLocations;
+  const kept = findings.filter((f) => !settings.baseline.has(f.fingerprint) && !(located?.size && f.rule.startsWith('secret/') && located.has(`${f.file}:${f.line}`)));
   kept.sort(compareFindings);
   return {
     findings: kept,

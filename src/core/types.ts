@@ -4,6 +4,8 @@
  * system or process.env.
  */
 
+import type { FingerprintMode, ScryptCost } from './secrets/fingerprint.js';
+
 /** Finding levels, most severe first. `info` is below `notice` (e.g. Stripe test keys). */
 export const LEVELS = ['error', 'warning', 'notice', 'info'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -56,8 +58,18 @@ export interface Finding {
   endColumn?: number;
   /** Human-readable; never contains a whole secret. */
   message: string;
-  /** Hex digest stable across moves: for secrets sha256(detector id + secret value). */
+  /**
+   * Hex digest. Secrets: keyed HMAC or location hash (src/core/secrets/fingerprint.ts), never a
+   * plain hash of the value. Other rules: a hash of rule + what the finding is about.
+   */
   fingerprint: string;
+  /**
+   * INTERNAL, never rendered: the unkeyed fingerprint older versions published, set only when
+   * `settings.legacyFingerprints` asks (to adopt issues opened before keyed fingerprints).
+   */
+  previousFingerprint?: string;
+  /** INTERNAL: salted hash under `settings.hashSalt`, for writing a baseline or ignore entry. */
+  saltedHash?: string;
   /** Secrets only: detector id and redacted value (prefix + at most 4 chars). */
   detector?: string;
   redacted?: string;
@@ -181,8 +193,20 @@ export interface ScanSettings {
     /** When non-empty, only these detector ids run. */
     enabled: string[];
   };
-  /** Fingerprints suppressed by the baseline file. */
+  /** Fingerprints suppressed by the baseline file (published or, from version-1 baselines, legacy ones). */
   baseline: ReadonlySet<string>;
+  /** Salted secret hashes from the baseline and `.nhi-stewardignore` (each file has its own salt). */
+  salted?: SaltedSuppression[];
+  /** How secret fingerprints are made; default keyed with a random per-process key. */
+  fingerprint?: FingerprintMode;
+  /** Also compute `previousFingerprint` on secret findings (issue-marker migration). */
+  legacyFingerprints?: boolean;
+  /** `file:line` of secret findings to drop (mapped `.gitleaksignore` entries). */
+  ignoreLocations?: ReadonlySet<string>;
+  /** Findings about the settings files themselves (expired ignore entries), added to every result. */
+  notices?: Finding[];
+  /** Compute `saltedHash` on secret findings with this salt (baseline and ignore writers). */
+  hashSalt?: { salt: string; cost: ScryptCost };
   /** Path of the baseline file (relative to the root), for CLI/App/Action to load. */
   baselinePath: string;
   /** Owners file path relative to root. */
@@ -197,6 +221,18 @@ export interface ScanSettings {
   mode: 'pr' | 'full';
   /** ISO date used for `review-by` expiry; injected for determinism. */
   now: Date;
+}
+
+/** Salted hashes of accepted secrets from one file (baseline or ignore file). */
+export interface SaltedSuppression {
+  /** The file they come from, for messages. */
+  source: string;
+  salt: string;
+  cost: ScryptCost;
+  /** Hex scrypt hashes of detector id + secret. */
+  hashes: ReadonlySet<string>;
+  /** Rules the entries were recorded for: only findings of these rules pay for a hash. */
+  rules: ReadonlySet<string>;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
