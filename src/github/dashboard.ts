@@ -1,5 +1,5 @@
 import type { InventoryEntry } from '../core/types.js';
-import { withMarker, type DesiredIssue } from './issue-sync.js';
+import { DEFAULT_MAX_CREATES, withMarker, type DesiredIssue } from './issue-sync.js';
 
 export const DASHBOARD_FINGERPRINT = 'dashboard';
 export const DASHBOARD_TITLE = 'NHI inventory';
@@ -15,6 +15,8 @@ export interface DashboardInput {
   gapsByIdentity: Map<string, string[]>;
   sha: string;
   labels: string[];
+  /** Gap issues not opened yet because of the per-scan cap. */
+  waiting?: number;
 }
 
 function cell(value: string | undefined): string {
@@ -58,6 +60,9 @@ export function dashboardIssue(input: DashboardInput): DesiredIssue {
   const header = [
     `Every non-human identity declared in this repository, its owner, its rotation and its open gaps.`,
     `As of \`${input.sha.slice(0, 12)}\`: ${inventory.length} NHIs, ${gaps} with open gaps. nhi-steward keeps this issue current on every full and push scan.`,
+    ...(input.waiting
+      ? [`> [!WARNING]\n> ${input.waiting} more gap issue${input.waiting === 1 ? '' : 's'} not opened yet: nhi-steward opens at most ${DEFAULT_MAX_CREATES} issues per scan and opens the rest on the next scans.`]
+      : []),
     '',
   ];
   const rows = inventory.map((e) => {

@@ -20,7 +20,9 @@ export async function syncScanIssues(client: GitHubClient, repo: RepoRef, result
   // Pass 1: the gap issues (the dashboard is out of scope, so it is neither created nor closed).
   const first = await syncIssues(client, repo, gaps, { label, inScope: (issue) => issue.fingerprint !== DASHBOARD_FINGERPRINT });
   // Pass 2: the dashboard alone, now that every gap has an issue number to link.
-  const dashboard = dashboardIssue({ inventory: result.inventory, gapIssues: first.numbers, gapsByIdentity, sha: links.sha, labels: settings.issues.labels });
+  // Issues the per-sync cap held back open on later scans; the dashboard says how many wait.
+  const waiting = gaps.filter((gap) => !first.numbers.has(gap.fingerprint)).length;
+  const dashboard = dashboardIssue({ inventory: result.inventory, gapIssues: first.numbers, gapsByIdentity, sha: links.sha, labels: settings.issues.labels, waiting });
   const second = await syncIssues(client, repo, [dashboard], { label, inScope: (issue) => issue.fingerprint === DASHBOARD_FINGERPRINT });
   const dashboardNumber = second.numbers.get(DASHBOARD_FINGERPRINT);
   if (dashboardNumber !== undefined && second.created.includes(dashboardNumber)) {
