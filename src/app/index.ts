@@ -49,7 +49,14 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on([...PULL_REQUEST_EVENTS], (context) => onPullRequest(context));
     // Push scans go through the queue once it is connected.
     app.on('push', (context) => onPush(context, live.queue, recorded));
-    app.on('issue_comment.created', (context) => onIssueComment(context, recorded));
+    // The App's own login, asked once: commands act only on issues it opened.
+    let bot: Promise<string> | undefined;
+    const botLogin = () =>
+      (bot ??= app.auth().then(async (octokit) => `${(await octokit.request('GET /app')).data?.slug}[bot]`)).catch((error: unknown) => {
+        bot = undefined;
+        throw error;
+      });
+    app.on('issue_comment.created', (context) => onIssueComment(context, recorded, botLogin));
     app.on('organization.member_removed', (context) => onMemberRemoved(app, context, recorded));
     app.on(['installation.created', 'installation_repositories.added'], (context) => onInstalled(app, context, recorded));
 
@@ -119,7 +126,7 @@ async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, ga
   await scanRepository(context.octokit, payload.repository as any, payload.after, context.log, [], gate);
 }
 
-async function onIssueComment(context: Context<'issue_comment.created'>, gate: ScheduleGate): Promise<void> {
+async function onIssueComment(context: Context<'issue_comment.created'>, gate: ScheduleGate, botLogin: () => Promise<string>): Promise<void> {
   const { issue, comment, repository } = context.payload;
   if (issue.pull_request) return;
   const repo = { owner: repository.owner.login, repo: repository.name };
@@ -129,6 +136,8 @@ async function onIssueComment(context: Context<'issue_comment.created'>, gate: S
     repo,
     defaultBranch: repository.default_branch,
     ownersPath: settings.ownersPath,
+    botLogin,
+    label: settings.issues.labels[0],
     issue: { number: issue.number, body: issue.body ?? null, labels: issue.labels?.map((l) => (typeof l === 'string' ? l : l.name ?? '')) ?? [] },
     comment: { id: comment.id, body: comment.body, author: comment.user?.login ?? '', authorType: comment.user?.type },
     applyEdit: (content, edit) => applyOwnersEdit(content, edit),
