@@ -6,6 +6,7 @@ import { extractors } from './identities/registry.js';
 import { evaluatePolicy } from './policy/evaluate.js';
 import { createParallelSecretScanner, type ParallelOptions } from './parallel/pool.js';
 import { activeDetectorCount } from './secrets/engine.js';
+import { hasControlCharacters, plainText } from './report/escape.js';
 import { quoteErrorMessage } from './secrets/redact.js';
 import type { ExtractError, Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, Skipped, SourceFile } from './types.js';
 
@@ -49,6 +50,11 @@ export async function scanSources(
       continue;
     }
     if (isIgnored(item.path, settings)) continue;
+    if (hasControlCharacters(item.path)) {
+      // A newline in a file name would rewrite the reports and snippets it appears in.
+      skipped.push({ path: plainText(item.path), reason: 'invalid-path', detail: 'control characters in the file name' });
+      continue;
+    }
     files++;
     bytes += item.content.length;
     if (!owners && item.path === settings.ownersPath) owners = { path: item.path, content: item.content };
@@ -97,7 +103,13 @@ export function extractIdentities(file: SourceFile): { records: IdentityRecord[]
     if (!extractor.matches(file.path, file.content)) continue;
     try {
       const result = extractor.extract(file);
-      records.push(...result.records);
+      for (const record of result.records) {
+        if (hasControlCharacters(record.id)) {
+          findings.push(parseErrorFinding({ file: file.path, line: record.line, column: 1, message: `${extractor.platform}: a name with control characters (${plainText(record.id)}) is not an identity; skipped` }));
+        } else {
+          records.push(record);
+        }
+      }
       findings.push(...result.errors.map(parseErrorFinding));
       if (result.findings) findings.push(...result.findings);
       if (result.references) references.push(...result.references);

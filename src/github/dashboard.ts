@@ -1,3 +1,4 @@
+import { code, markdownText } from '../core/report/escape.js';
 import type { InventoryEntry } from '../core/types.js';
 import { DEFAULT_MAX_CREATES, withMarker, type DesiredIssue } from './issue-sync.js';
 
@@ -20,7 +21,7 @@ export interface DashboardInput {
 }
 
 function cell(value: string | undefined): string {
-  return (value ?? '—').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return value === undefined ? '—' : markdownText(value);
 }
 
 /** Mermaid node ids must be plain; labels carry the readable text. */
@@ -71,7 +72,7 @@ export function dashboardIssue(input: DashboardInput): DesiredIssue {
       .filter((n): n is number => n !== undefined)
       .map((n) => `#${n}`);
     const open = e.findings.length ? `${e.findings.join(', ')}${issues.length ? ` (${issues.join(', ')})` : ''}` : '✅';
-    return `| \`${cell(e.id)}\` | ${cell(e.kind)} | ${cell(e.owner)} | ${cell(e.rotation ?? e.rotationEvidence)} | ${cell(e.environment)} | ${cell(`${e.file}:${e.line}`)} | ${open} |`;
+    return `| ${code(e.id, { table: true })} | ${cell(e.kind)} | ${e.owner ? code(e.owner, { table: true }) : '—'} | ${cell(e.rotation ?? e.rotationEvidence)} | ${cell(e.environment)} | ${code(`${e.file}:${e.line}`, { table: true })} | ${open} |`;
   });
   const table = ['| NHI | kind | owner | rotation | environment | declared at | open gaps |', '|---|---|---|---|---|---|---|'];
   const graph = ['', '### Identities → workloads → owners', '', mermaidGraph(inventory)];

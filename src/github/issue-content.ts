@@ -1,6 +1,7 @@
 import type { Finding, InventoryEntry, ScanResult, ScanSettings } from '../core/types.js';
 import { policyFingerprint } from '../core/policy/rules.js';
-import { code, titleText } from '../core/report/escape.js';
+import { code, markdownText, titleText } from '../core/report/escape.js';
+import { isPlainId } from './commands.js';
 import { withMarker, type DesiredIssue } from './issue-sync.js';
 
 export interface RepoLinks {
@@ -33,7 +34,8 @@ export function permalink(links: RepoLinks, file: string, line: number): string 
 /** Mentionable handle of an owner (`@acme/payments`, `@jdoe`); emails are shown, not mentioned. */
 export function mention(owner: string | undefined): string {
   if (!owner) return '_no owner recorded_';
-  return owner.startsWith('@') ? owner : `\`${owner}\``;
+  // Owners come from the owners file on the default branch; only a well-formed handle is mentioned.
+  return /^@[A-Za-z0-9-]+(?:\/[A-Za-z0-9_.-]+)?$/.test(owner) ? owner : code(owner);
 }
 
 /** A single user login an issue can be assigned to (teams and emails cannot). */
@@ -117,12 +119,13 @@ export function issueTitle(finding: Finding): string {
 }
 
 function issueBody(finding: Finding, identity: InventoryEntry | undefined, links: RepoLinks): string {
-  const where = `[\`${finding.file}:${finding.line}\`](${permalink(links, finding.file, finding.line)})`;
+  const where = `[${code(`${finding.file}:${finding.line}`)}](${permalink(links, finding.file, finding.line)})`;
   const risks = (finding.owasp ?? []).map((id) => `OWASP ${id} — ${OWASP_TITLES[id] ?? id}`).join('; ');
   const lines = [
-    identity ? `<!-- nhi-steward:id=${identity.id} -->\n<!-- nhi-steward:file=${identity.file} -->` : '',
+    // Markers only for plain ids (commands refuse anything else): an id holding `-->` must not end the comment.
+    identity && isPlainId(identity.id) ? `<!-- nhi-steward:id=${identity.id} -->${isPlainId(identity.file) ? `\n<!-- nhi-steward:file=${identity.file} -->` : ''}` : '',
     `### What`,
-    finding.message,
+    markdownText(finding.message),
     '',
     `### Where`,
     where,

@@ -5,6 +5,7 @@
  * still take their level and OWASP ids from here.
  */
 import { createHash } from 'node:crypto';
+import { plainText } from '../report/escape.js';
 import type { IdentityRecord, Level, OwaspNhi, ScanSettings, UsedBy } from '../types.js';
 import { isPast } from './duration.js';
 import type { OwnersEntry } from './owners-file.js';
@@ -70,7 +71,7 @@ function unowned({ record, entry, ownersPath }: RuleFacts): RuleHit | undefined 
 /** A ready-to-paste entry for the `identities:` list; the @TODO owner fails validation until filled. */
 export function ownersSnippet(record: IdentityRecord): string {
   const lines = [
-    `  # ${record.file}:${record.line}`,
+    `  # ${plainText(record.file)}:${record.line}`, // a newline in a file name must not add YAML lines
     `  - match: ${JSON.stringify(record.id)}`,
     `    owner: "@TODO"   # @user, @org/team or an email`,
   ];

@@ -28,10 +28,12 @@ export function code(value: string, options: { table?: boolean } = {}): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-/** `value` for an issue title (plain text): one line, control characters shown escaped, bounded. */
-export function titleText(value: string): string {
-  return visible(value);
+/** `value` as plain text (an issue title, a YAML comment): one line, control characters shown escaped, bounded. */
+export function plainText(value: string): string {
+  return visible(value.replace(/\r?\n/g, ' '));
 }
+
+export const titleText = plainText;
 
 /** True when `value` has a control character (ids and paths with one are refused where they are read). */
 export function hasControlCharacters(value: string): boolean {
@@ -41,4 +43,16 @@ export function hasControlCharacters(value: string): boolean {
 function visible(value: string): string {
   const cut = value.length > MAX_LENGTH ? `${value.slice(0, MAX_LENGTH)}…` : value;
   return cut.replace(CONTROL, (ch) => (ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)).replace(BIDI, '');
+}
+
+/**
+ * `value` as Markdown text that renders as written: one line, Markdown punctuation backslash-escaped,
+ * `<` and `>` as entities, and a zero-width space after `@` so no one is mentioned.
+ */
+export function markdownText(value: string): string {
+  return plainText(value)
+    .replace(/[\\`*_{}[\]()#+!|~]/g, '\\$&')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/@/g, '@\u200b');
 }
