@@ -5,10 +5,11 @@ import { linkReferences } from './identities/link.js';
 import { extractors } from './identities/registry.js';
 import { evaluatePolicy } from './policy/evaluate.js';
 import { createParallelSecretScanner, type ParallelOptions } from './parallel/pool.js';
-import { activeDetectorCount } from './secrets/engine.js';
+import { activeDetectorCount, limitFinding, MAX_SECRETS_PER_SCAN } from './secrets/engine.js';
 import { hasControlCharacters, plainText } from './report/escape.js';
 import { quoteErrorMessage } from './secrets/redact.js';
 import type { ExtractError, Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, Skipped, SourceFile } from './types.js';
+import { append } from './append.js';
 
 export interface ScanOptions {
   settings: ScanSettings;
@@ -60,12 +61,18 @@ export async function scanSources(
     if (!owners && item.path === settings.ownersPath) owners = { path: item.path, content: item.content };
     secrets.add(item);
     const extracted = extractIdentities(item);
-    records.push(...extracted.records);
-    references.push(...extracted.references);
-    findings.push(...extracted.findings);
-    findings.push(...kustomize.add(item, extracted).map(parseErrorFinding));
+    append(records, extracted.records);
+    append(references, extracted.references);
+    append(findings, extracted.findings);
+    append(findings, kustomize.add(item, extracted).map(parseErrorFinding));
   }
-  findings.push(...(await secrets.finish()));
+  const secretFindings = await secrets.finish();
+  const scanLimit = settings.limits?.secretsPerScan ?? MAX_SECRETS_PER_SCAN;
+  append(findings, secretFindings.length > scanLimit ? secretFindings.slice(0, scanLimit) : secretFindings);
+  if (secretFindings.length > scanLimit) {
+    const first = secretFindings[scanLimit];
+    findings.push(limitFinding(first.file, first.line, `${secretFindings.length - scanLimit} more secret findings not reported (limit ${scanLimit} per scan), from this file on`));
+  }
   kustomize.apply(records, references);
   linkReferences(records, references);
 
@@ -110,9 +117,9 @@ export function extractIdentities(file: SourceFile): { records: IdentityRecord[]
           records.push(record);
         }
       }
-      findings.push(...result.errors.map(parseErrorFinding));
-      if (result.findings) findings.push(...result.findings);
-      if (result.references) references.push(...result.references);
+      append(findings, result.errors.map(parseErrorFinding));
+      if (result.findings) append(findings, result.findings);
+      if (result.references) append(references, result.references);
     } catch (error) {
       findings.push(parseErrorFinding({ file: file.path, line: 1, column: 1, message: `${extractor.platform} extractor failed: ${quoteErrorMessage(String((error as Error)?.message ?? error))}` }));
     }

@@ -201,6 +201,8 @@ export interface ScanSettings {
   fingerprint?: FingerprintMode;
   /** Also compute `previousFingerprint` on secret findings (issue-marker migration). */
   legacyFingerprints?: boolean;
+  /** Secret findings kept per file and per scan (defaults 500 and 20,000); the rest are counted in a `scan/limit` finding. */
+  limits?: { secretsPerFile?: number; secretsPerScan?: number };
   /** `file:line` of secret findings to drop (mapped `.gitleaksignore` entries). */
   ignoreLocations?: ReadonlySet<string>;
   /** Findings about the settings files themselves (expired ignore entries), added to every result. */

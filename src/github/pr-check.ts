@@ -9,6 +9,7 @@ import { conclusionFor, toAnnotations, type CheckOutcome } from './check-run.js'
 import type { GitHubClient, RepoRef } from './client.js';
 import { getFileBytes, getFileText } from './contents.js';
 import { readPatch } from './patch.js';
+import { append } from '../core/append.js';
 
 export interface PullRequestRef {
   number: number;
@@ -70,8 +71,8 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
   const readBase = (path: string, content: string) => {
     const extracted = extractIdentities({ path, content });
     baseKustomize.add({ path, content }, extracted);
-    baseRecords.push(...extracted.records);
-    baseRefs.push(...extracted.references);
+    append(baseRecords, extracted.records);
+    append(baseRefs, extracted.references);
   };
   const touchesOwners = files.some((f) => f.filename === settings.ownersPath);
 
@@ -99,8 +100,8 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
       if (isSkipped(source) || !isInfrastructureFile(file.filename)) return;
       const extracted = extractIdentities(source);
       headKustomize.add(source, extracted);
-      headRecords.push(...extracted.records);
-      headRefs.push(...extracted.references);
+      append(headRecords, extracted.records);
+      append(headRefs, extracted.references);
       if (file.status !== 'added') {
         const basePath = file.previous_filename ?? file.filename;
         const base = await counted(getFileText(client, repo, basePath, pull.baseSha));

@@ -4,6 +4,7 @@ import { scanRepositoryTarball } from './full-scan.js';
 import type { SyncReport } from './issue-adapter.js';
 import { formerMembers, orphanedFindings, userOwners } from './offboarding.js';
 import { syncScanIssues } from './scan-sync.js';
+import { append } from '../core/append.js';
 
 export interface ScanJob {
   client: GitHubClient;
@@ -31,7 +32,7 @@ export async function runRepositoryScan(job: ScanJob): Promise<ScanJobResult> {
   if (job.org) {
     const gone = await formerMembers(job.client, job.org, userOwners(result.inventory), job.departed);
     const orphans = orphanedFindings(result, gone);
-    result.findings.push(...orphans);
+    append(result.findings, orphans);
     for (const finding of orphans) result.inventory.find((e) => e.id === finding.identityId)?.findings.push(finding.rule);
   }
   if (job.issues === false) return { result };

@@ -6,6 +6,7 @@ import { deriveFingerprintKey } from '../core/secrets/fingerprint.js';
 import { IGNORE_FILE, readGitleaksIgnore, readIgnoreFile } from '../core/secrets/ignore-file.js';
 import { defaultSettings, type FailOn, type SaltedSuppression, type ScanSettings } from '../core/types.js';
 import { UsageError, errnoCode } from './errors.js';
+import { append } from '../core/append.js';
 
 export const DEFAULT_CONFIG_PATH = '.github/nhi-steward.yml';
 
@@ -88,7 +89,7 @@ async function loadSuppressions(input: SettingsInput, settings: ScanSettings): P
       const ignore = readIgnoreFile(ignoreText, IGNORE_FILE, settings.now);
       for (const f of ignore.fingerprints) fingerprints.add(f);
       if (ignore.salted) salted.push(ignore.salted);
-      notices.push(...ignore.expired);
+      append(notices, ignore.expired);
     } catch (error) {
       throw new UsageError(`invalid ignore file ${(error as Error).message}`);
     }

@@ -6,6 +6,7 @@
 import type { Finding, IdentityRecord, InventoryEntry, ScanSettings } from '../types.js';
 import { entryMatcher, parseOwnersFile, type OwnersEntry } from './owners-file.js';
 import { POLICY_RULES, policyFingerprint, policyRule, type PolicyRule, type RuleHit } from './rules.js';
+import { append } from '../append.js';
 
 export { policyFingerprint };
 
@@ -56,7 +57,7 @@ export function evaluatePolicy(input: PolicyInput): PolicyOutput {
   });
 
   // A PR sees only the NHIs of the files it touches, so "matches nothing" is decided on full scans.
-  if (settings.mode !== 'pr') findings.push(...staleEntries(owners.entries, used, ownersPath, settings));
+  if (settings.mode !== 'pr') append(findings, staleEntries(owners.entries, used, ownersPath, settings));
   return { inventory, findings };
 }
 

@@ -111,7 +111,21 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   }
   built.sort((a, b) => a.finding.line - b.finding.line || a.finding.column - b.finding.column || (a.finding.rule < b.finding.rule ? -1 : a.finding.rule > b.finding.rule ? 1 : 0));
   nameFindings(built, file.content, lines, kept, settings);
-  return built.filter((b) => !suppressed(b, settings)).map((b) => b.finding);
+  const reported = built.filter((b) => !suppressed(b, settings)).map((b) => b.finding);
+  const limit = settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
+  if (reported.length <= limit) return reported;
+  // A file of thousands of tokens (a fixture dump) is one problem: report the first ones and the count.
+  const shown = reported.slice(0, limit);
+  shown.push(limitFinding(file.path, reported[limit].line, `${reported.length - limit} more secret findings in this file not reported (limit ${limit} per file)`));
+  return shown;
+}
+
+export const MAX_SECRETS_PER_FILE = 500;
+export const MAX_SECRETS_PER_SCAN = 20_000;
+
+/** A finding that says how many findings a limit held back. */
+export function limitFinding(file: string, line: number, message: string): Finding {
+  return { rule: 'scan/limit', level: 'warning', file, line, column: 1, message, fingerprint: legacyFingerprint('scan/limit', file) };
 }
 
 /** A secret finding with the value it was made from, until it is named and checked. */
