@@ -10,6 +10,10 @@ import type { GitHubClient, RepoRef } from './client.js';
 import { getFileBytes, getFileText } from './contents.js';
 import { readPatch } from './patch.js';
 import { append } from '../core/append.js';
+import { parseOwnersFile, winningEntry } from '../core/policy/owners-file.js';
+import { policyFingerprint } from '../core/policy/rules.js';
+import { openTarball } from './full-scan.js';
+import { readTarball } from './tarball.js';
 
 export interface PullRequestRef {
   number: number;
@@ -38,9 +42,23 @@ export interface PullAnalysis {
   regranted: string[];
   /** The owners file at head, for review requests. */
   owners?: string;
+  /**
+   * Existing NHIs (declared at the base, not added by the PR) whose owner or rotation the PR's
+   * owners-file edit changes, with their owner at the base: those owners are asked to review.
+   */
+  reassigned: Reassigned[];
   /** API calls made, for the bench. */
   calls: number;
 }
+
+export interface Reassigned {
+  id: string;
+  before: { owner?: string; rotation?: string };
+  after: { owner?: string; rotation?: string };
+}
+
+/** At most this many reassigned NHIs are listed one by one in the check; the rest are counted. */
+const REASSIGNED_LISTED = 50;
 
 /** Files whose base and head contents we fetch: those an identity extractor could read. */
 export function isInfrastructureFile(path: string): boolean {
@@ -128,7 +146,51 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
   // Entries can look stale against the few files a PR touches; staleness is a full-scan verdict.
   // Owners-file errors are the PR's business only when the PR edits that file.
   result.findings = result.findings.filter((f) => keepInPullRequest(f, touchesOwners));
-  return { result, added: diff.added, changed: diff.changed, removed: diff.removed, regranted, owners, calls };
+  // An owners-file edit is governed too: a catch-all entry must not quietly take over other NHIs.
+  let reassigned: Reassigned[] = [];
+  if (touchesOwners) {
+    const baseOwners = await counted(getFileText(client, repo, settings.ownersPath, pull.baseSha));
+    calls++;
+    reassigned = await reassignedByOwnersEdit(client, repo, pull.baseSha, settings, baseOwners ?? '', owners ?? '', new Set(diff.added.map((r) => r.id)));
+    for (const [i, r] of reassigned.entries()) {
+      if (i === REASSIGNED_LISTED) {
+        result.findings.push(reassignedFinding(settings.ownersPath, `…and ${reassigned.length - REASSIGNED_LISTED} more existing NHIs whose owner or rotation this change sets`));
+        break;
+      }
+      result.findings.push(reassignedFinding(settings.ownersPath, `${r.id}: owner ${r.before.owner ?? 'none'} → ${r.after.owner ?? 'none'}, rotation ${r.before.rotation ?? 'none'} → ${r.after.rotation ?? 'none'} (an NHI this pull request does not add)`));
+    }
+  }
+  return { result, added: diff.added, changed: diff.changed, removed: diff.removed, regranted, owners, reassigned, calls };
+}
+
+function reassignedFinding(ownersPath: string, message: string): Finding {
+  return { rule: 'owners/reassigned', level: 'warning', file: ownersPath, line: 1, column: 1, message, fingerprint: policyFingerprint('owners/reassigned', ownersPath, message) };
+}
+
+/**
+ * Every NHI declared at the base (read from the base tarball, identities only) whose winning
+ * owners entry gives a different owner or rotation at head than at base, minus those the PR adds.
+ */
+async function reassignedByOwnersEdit(client: GitHubClient, repo: RepoRef, baseSha: string, settings: ScanSettings, baseText: string, headText: string, added: ReadonlySet<string>): Promise<Reassigned[]> {
+  const baseEntries = parseOwnersFile(baseText).entries;
+  const headEntries = parseOwnersFile(headText).entries;
+  const records: IdentityRecord[] = [];
+  for await (const item of readTarball(await openTarball(client, repo, baseSha), { maxFileSize: settings.maxFileSize })) {
+    if (isSkipped(item) || !isInfrastructureFile(item.path)) continue;
+    append(records, extractIdentities(item).records);
+  }
+  const out: Reassigned[] = [];
+  const seen = new Set<string>();
+  for (const record of records) {
+    if (added.has(record.id) || seen.has(record.id)) continue;
+    seen.add(record.id);
+    const b = winningEntry(baseEntries, record);
+    const a = winningEntry(headEntries, record);
+    const before = { owner: b?.owner, rotation: b?.rotation?.text };
+    const after = { owner: a?.owner, rotation: a?.rotation?.text };
+    if (before.owner !== after.owner || before.rotation !== after.rotation) out.push({ id: record.id, before, after });
+  }
+  return out.sort((x, y) => (x.id < y.id ? -1 : 1));
 }
 
 /** Targets whose incoming references (users, grants) differ between base and head. */
