@@ -23,6 +23,13 @@ export default tseslint.config(
     },
   },
   {
+    // Live verification sits beside github and workspace: it never reaches up into cli, app or action.
+    files: ['src/verify/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['../cli/*', '../app/*', '../action/*', '../github/*'] }],
+    },
+  },
+  {
     // Dependencies point one way: cli, app and action sit on github, workspace and core.
     files: ['src/github/**/*.ts', 'src/workspace/**/*.ts'],
     rules: {

@@ -20,6 +20,7 @@ import { defaultSettings, type Finding, type SourceFile } from '../src/core/type
 import { runActionBench } from './action.js';
 import { runAppBench } from './app.js';
 import { measureDemoRepo } from './demo-scan.js';
+import { runE2eBench } from './e2e.js';
 import { compareHclParsers, runIacBench } from './iac.js';
 import { CORPUS_PACKAGES, ensureCorpus, ensureSecretlint, FILES_DIR, HERE, listFiles, SECRETLINT_BIN, SECRETLINT_SUBSET, SECRETLINT_VERSION } from './corpus.js';
 
@@ -100,7 +101,7 @@ const secretsWorkers: Section = {
   async run(ctx) {
     const corpus = loadCorpus(ctx);
     const started = performance.now();
-    const pool = createParallelSecretScanner(settings, { largeTreeBytes: 0 });
+    const pool = createParallelSecretScanner(settings, { largeTreeBytes: 0, workers: 1 });
     for (const f of corpus.files) pool.add(f);
     const findings = await pool.finish();
     const ms = performance.now() - started;
@@ -174,6 +175,13 @@ function childCpuSeconds(): number {
   }
 }
 
+const e2e: Section = {
+  name: 'e2e: CLI end to end, process to process',
+  async run() {
+    await runE2eBench();
+  },
+};
+
 const iac: Section = {
   name: 'iac extraction',
   async run() {
@@ -197,7 +205,7 @@ const action: Section = {
 };
 
 /** The sections, in order. Add yours here: `{ name, run(ctx) }`. */
-export const sections: Section[] = [demoRepo, secretsSingle, secretsWorkers, secretlint, iac, app, action];
+export const sections: Section[] = [demoRepo, e2e, secretsSingle, secretsWorkers, secretlint, iac, app, action];
 
 async function main(): Promise<void> {
   const onlyAt = process.argv.indexOf('--only');

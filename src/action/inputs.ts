@@ -15,6 +15,8 @@ export interface ActionInputs {
   path: string;
   /** Secret keying published fingerprints (a repository secret); empty: location-based fingerprints. */
   fingerprintKey: string;
+  /** Scan mode: also scan every commit of the git history (docs/history.md). */
+  history: boolean;
 }
 
 export class InputError extends Error {
@@ -53,6 +55,7 @@ export function readInputs(getInput: (name: string) => string): ActionInputs {
     issues: onOff('issues', getInput('issues') || 'off'),
     path: relativeInside('path', getInput('path') || '.'),
     fingerprintKey: getInput('fingerprint-key'),
+    history: onOff('history', getInput('history') || 'off'),
   };
 }
 

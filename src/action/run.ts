@@ -14,8 +14,12 @@ import { syncScanIssues } from '../github/scan-sync.js';
 import { annotationsFor } from './annotations.js';
 import { commitReader, diffBase, type DiffBase, type PullShas } from './checkout.js';
 import { getFileText } from '../github/contents.js';
+import { mergeCommitSecrets, mergeHistory } from '../core/commits.js';
+import { ensureRange, scanCommitRange } from '../workspace/commits.js';
+import { scanHistory } from '../workspace/history.js';
 import { DEFAULT_CONFIG, InputError, readInputs, type ActionInputs } from './inputs.js';
 import { fromRepositoryRoot } from './paths.js';
+import { runVerification, SecretVault, summaryLine } from '../verify/index.js';
 
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
 /** The job summary file accepts up to 1 MiB; keep well inside it. */
@@ -37,7 +41,10 @@ export async function run(): Promise<void> {
     const config = named && !pr ? join(dir, named) : named;
     const loaded = await loadSettings({ dir, config, failOn: inputs.failOn, fingerprintKey: inputs.fingerprintKey || undefined, readRepoFile: pr?.read });
     const settings = ignoring({ ...loaded, legacyFingerprints: mode === 'scan' && inputs.issues }, dir, sarifPath);
-    const result = pr ? await pullRequestScan(inputs, dir, settings, pr) : fromRepositoryRoot((await scanDirectory(dir, { settings })).result, inputs.path);
+    // `verify: on` in the config: found secrets are checked with their providers (docs/verification.md).
+    const vault = settings.verify?.enabled ? new SecretVault() : undefined;
+    const result = pr ? await pullRequestScan(inputs, dir, settings, pr, vault) : await treeScan(inputs, dir, settings, vault);
+    if (vault) core.info(summaryLine(await runVerification(result.findings, vault, { settings: settings.verify, log: (line) => core.info(line) })).trim());
     await report(result, sarifPath, mode);
     if (mode === 'scan' && inputs.issues) await syncIssues(inputs, result, settings);
     const failing = result.findings.filter((f) => meetsThreshold(f.level, settings.failOn));
@@ -55,6 +62,7 @@ export async function run(): Promise<void> {
  */
 interface PullRequestBase {
   number: number;
+  commits: number;
   shas: PullShas;
   local: DiffBase;
   /** Reads a file (path relative to `dir`) as it is in the base commit. */
@@ -66,16 +74,20 @@ async function pullRequestBase(inputs: ActionInputs, dir: string): Promise<PullR
   if (!pull) throw new InputError('mode "pr" needs a pull_request event; use mode "scan" for other events.');
   const shas = { headSha: String(pull.head.sha), baseSha: String(pull.base.sha) };
   const local = await diffBase(dir, shas);
-  if ('base' in local) return { number: pull.number, shas, local, read: commitReader(dir, local.base) };
+  const commits = Number(pull.commits) || 1;
+  if ('base' in local) return { number: pull.number, commits, shas, local, read: commitReader(dir, local.base) };
   // No base commit in the workspace: read the files at the base through the API.
   const prefix = inputs.path === '.' ? '' : `${inputs.path.replace(/^\.\/+|\/+$/g, '')}/`;
-  return { number: pull.number, shas, local, read: (path) => getFileText(client(inputs), repoRef(), `${prefix}${path}`, shas.baseSha) };
+  return { number: pull.number, commits, shas, local, read: (path) => getFileText(client(inputs), repoRef(), `${prefix}${path}`, shas.baseSha) };
 }
 
-async function pullRequestScan(inputs: ActionInputs, dir: string, settings: ScanSettings, pr: PullRequestBase): Promise<ScanResult> {
-  if ('base' in pr.local) return fromRepositoryRoot((await scanDirectory(dir, { settings, diff: pr.local.base })).result, inputs.path);
+async function pullRequestScan(inputs: ActionInputs, dir: string, settings: ScanSettings, pr: PullRequestBase, vault?: SecretVault): Promise<ScanResult> {
+  if ('base' in pr.local) {
+    const net = (await scanDirectory(dir, { settings, diff: pr.local.base, revealSecrets: vault?.sink })).result;
+    return fromRepositoryRoot(await withCommits(net, dir, { base: pr.local.base, head: pr.shas.headSha }, pr.commits, 'pull request', settings, vault), inputs.path);
+  }
   core.info(`${pr.local.reason}: using the API's PR files.`);
-  const analysis = await analysePullRequest(client(inputs), repoRef(), { number: pr.number, ...pr.shas }, settings);
+  const analysis = await analysePullRequest(client(inputs), repoRef(), { number: pr.number, ...pr.shas }, settings, vault?.sink);
   return analysis.result;
 }
 
@@ -97,6 +109,40 @@ async function insideWorkspace(workspace: string, path: string, name: string): P
     existing = dirname(existing);
   }
   return full;
+}
+
+/**
+ * Scan mode: the tree at HEAD; on a push, also every pushed commit (before..after), so a secret
+ * added and removed within the push is still reported; with `history: on`, the whole history.
+ */
+async function treeScan(inputs: ActionInputs, dir: string, settings: ScanSettings, vault?: SecretVault): Promise<ScanResult> {
+  let result = (await scanDirectory(dir, { settings, revealSecrets: vault?.sink })).result;
+  const { payload, eventName } = github.context;
+  const before = typeof payload.before === 'string' ? payload.before : '';
+  const after = typeof payload.after === 'string' ? payload.after : '';
+  if (eventName === 'push' && /^[0-9a-f]{40,64}$/.test(before) && !/^0+$/.test(before) && /^[0-9a-f]{40,64}$/.test(after) && !inputs.history) {
+    const pushed = Array.isArray(payload.commits) ? payload.commits.length : 1;
+    result = await withCommits(result, dir, { base: before, head: after }, pushed, 'push', settings, vault);
+  }
+  result = fromRepositoryRoot(result, inputs.path);
+  if (!inputs.history) return result;
+  const { result: history, history: stats } = await scanHistory(dir, { settings, revealSecrets: vault?.sink });
+  if (stats.shallow.length > 0) core.warning('history: on, but the checkout is shallow: only the fetched commits were scanned. Use actions/checkout with fetch-depth: 0.');
+  core.info(`History: ${stats.commits} commit(s), ${stats.blobs} unique blob(s) (${(stats.blobBytes / 1e6).toFixed(1)} MB) scanned.`);
+  return mergeHistory(result, history);
+}
+
+/** Adds the secrets of each commit in `range` to the net result (see src/core/commits.ts). */
+async function withCommits(net: ScanResult, dir: string, range: { base: string; head: string }, commitsHint: number, scope: 'pull request' | 'push', settings: ScanSettings, vault?: SecretVault): Promise<ScanResult> {
+  if (!(await ensureRange(dir, range.base, range.head, commitsHint))) {
+    core.warning(`Could not read the commits ${range.base.slice(0, 12)}..${range.head.slice(0, 12)} from the checkout or origin: only the net change was scanned.`);
+    return net;
+  }
+  const secrets = await scanCommitRange(dir, range, settings, vault?.sink);
+  core.info(`Commits: ${secrets.commits} commit(s) in the ${scope} scanned one by one.`);
+  const { serverUrl } = github.context;
+  const { owner, repo } = repoRef();
+  return mergeCommitSecrets(net, secrets.findings(), { scope, commitUrl: owner ? (sha) => `${serverUrl}/${owner}/${repo}/commit/${sha}` : undefined });
 }
 
 /** The action's own SARIF file, when written inside the scanned folder, is not the repository's content. */
@@ -124,6 +170,7 @@ async function report(result: ScanResult, sarifPath: string, mode: string): Prom
   core.setOutput('secrets', count((r) => r.startsWith('secret/')));
   core.setOutput('unowned', count((r) => r === 'identity/unowned'));
   core.setOutput('no-rotation', count((r) => r === 'credential/no-rotation'));
+  if (result.findings.some((f) => f.verification !== undefined)) core.setOutput('live', String(result.findings.filter((f) => f.verification === 'live').length));
   core.setOutput('sarif-file', sarifPath);
   core.info(`nhi-steward (${mode}): ${result.findings.length} findings in ${result.stats.files} files; ${result.skipped.length} skipped.`);
 }

@@ -2,6 +2,7 @@ import type { ApplicationFunction, Context, Probot } from 'probot';
 import { applyOwnersEdit } from '../core/policy/owners-edit.js';
 import { asClient } from '../github/client.js';
 import { handleCommandComment } from '../github/command-handler.js';
+import type { CommitAccess } from '../github/pr-commits.js';
 import { runPullRequestCheck } from '../github/pull-request-job.js';
 import type { ScanQueue } from './queue.js';
 import { scanTargets, scanRepository } from './repository-scan.js';
@@ -9,6 +10,7 @@ import { listScanRequests } from './scan-requests.js';
 import { ScheduleClock, writeThrough, type ScheduleGate } from './schedule-clock.js';
 import { Scheduler } from './scheduler.js';
 import { loadSettings } from './settings.js';
+import { appVerdictCache, configureVerdictCache } from './verdict-cache.js';
 
 export interface AppOptions {
   /**
@@ -34,6 +36,15 @@ export interface AppOptions {
   backoffMs?: number;
   /** Receives the queue when `redisUrl` is set. */
   onQueue?: (queue: ScanQueue) => void;
+  /**
+   * Where git clones come from: `<gitBaseUrl>/<owner>/<repo>.git` (NHI_GIT_BASE_URL, e.g. a git
+   * mirror). Default: the repository's `clone_url` from GitHub.
+   */
+  gitBaseUrl?: string;
+  /** Parent folder of temporary clones (NHI_CLONE_DIR; default the OS temp folder). */
+  cloneDir?: string;
+  /** Disk cap of one temporary clone in bytes (NHI_CLONE_MAX_BYTES; default 2 GiB). */
+  cloneMaxBytes?: number;
 }
 
 const PULL_REQUEST_EVENTS = ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'] as const;
@@ -41,12 +52,13 @@ const PULL_REQUEST_EVENTS = ['pull_request.opened', 'pull_request.synchronize', 
 /** The Probot entry: it only wires events to the logic in src/github. */
 export function createApp(options: AppOptions = {}): ApplicationFunction {
   return async (app: Probot) => {
+    configureVerdictCache(options.redisUrl);
     // Every full scan records itself here; scheduled rounds only scan what is due.
     // With REDIS_URL, the scans that run outside the queue are recorded in its shared clock too.
     const live: { queue?: ScanQueue } = {};
     const clock = writeThrough(new ScheduleClock(options.now), () => live.queue?.clock, (key, error) => app.log.error({ repository: key, err: error }, 'could not record a full scan in Redis'));
     const recorded: ScheduleGate = { clock, dueOnly: false };
-    app.on([...PULL_REQUEST_EVENTS], (context) => onPullRequest(context));
+    app.on([...PULL_REQUEST_EVENTS], (context) => onPullRequest(context, options));
     // Push scans go through the queue once it is connected.
     app.on('push', (context) => onPush(context, live.queue, recorded));
     // The App's own login, asked once: commands act only on issues it opened.
@@ -98,7 +110,15 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
   };
 }
 
-async function onPullRequest(context: Context<'pull_request'>): Promise<void> {
+/** How the App reaches a repository's git data: the clone URL and the installation token. */
+export async function commitAccess(octokit: { auth: (options: { type: 'installation' }) => Promise<unknown> }, repository: { full_name: string; clone_url?: string; html_url: string }, options: AppOptions): Promise<CommitAccess | undefined> {
+  const cloneUrl = options.gitBaseUrl ? `${options.gitBaseUrl.replace(/\/$/, '')}/${repository.full_name}.git` : repository.clone_url;
+  if (!cloneUrl) return undefined;
+  const auth = (await octokit.auth({ type: 'installation' }).catch(() => undefined)) as { token?: string } | undefined;
+  return { cloneUrl, token: auth?.token, htmlUrl: repository.html_url, maxBytes: options.cloneMaxBytes, tempRoot: options.cloneDir };
+}
+
+async function onPullRequest(context: Context<'pull_request'>, options: AppOptions): Promise<void> {
   const { pull_request: pr, repository } = context.payload;
   const repo = { owner: repository.owner.login, repo: repository.name };
   const { settings, errors } = await loadSettings(context.octokit, repo);
@@ -110,8 +130,17 @@ async function onPullRequest(context: Context<'pull_request'>): Promise<void> {
     settings,
     configErrors: errors,
     readOnly: fromFork,
+    verdicts: settings.verify?.enabled ? await appVerdictCache() : undefined,
+    log: (line) => context.log.info({ pull: pr.number }, line),
+    commits: await commitsFor(context, pr.commits, options),
   });
   context.log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length }, 'NHI hygiene check completed');
+}
+
+async function commitsFor(context: Context<'pull_request'>, count: number | undefined, options: AppOptions): Promise<(CommitAccess & { count: number }) | undefined> {
+  if (!count || count <= 1) return undefined;
+  const access = await commitAccess(context.octokit as never, context.payload.repository, options);
+  return access ? { ...access, count } : undefined;
 }
 
 async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, gate: ScheduleGate): Promise<void> {
@@ -160,4 +189,10 @@ async function onInstalled(app: Probot, context: Context<'installation.created' 
   for (const target of await scanTargets(app, context.payload.installation.id, [], gate)) await target.run();
 }
 
-export default createApp({ intervalMs: Number(process.env.NHI_SCHEDULE_MS) || undefined, redisUrl: process.env.REDIS_URL || undefined });
+export default createApp({
+  intervalMs: Number(process.env.NHI_SCHEDULE_MS) || undefined,
+  redisUrl: process.env.REDIS_URL || undefined,
+  gitBaseUrl: process.env.NHI_GIT_BASE_URL || undefined,
+  cloneDir: process.env.NHI_CLONE_DIR || undefined,
+  cloneMaxBytes: Number(process.env.NHI_CLONE_MAX_BYTES) || undefined,
+});

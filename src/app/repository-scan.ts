@@ -4,6 +4,7 @@ import { runRepositoryScan, type ScanJobResult } from '../github/scan-job.js';
 import type { ScheduleGate } from './schedule-clock.js';
 import type { ScheduledTarget } from './scheduler.js';
 import { loadSettings } from './settings.js';
+import { appVerdictCache } from './verdict-cache.js';
 
 interface RepositoryPayload {
   name: string;
@@ -34,8 +35,11 @@ export async function scanRepository(octokit: ProbotOctokit, repository: Reposit
     settings,
     org: repository.owner.type === 'Organization' ? repository.owner.login : undefined,
     departed,
+    verdicts: settings.verify?.enabled ? await appVerdictCache() : undefined,
+    log: (line) => log.info({ repository: key }, line),
   });
   gate?.clock.record(key);
+  if (job.verification) log.info({ repository: key, ...job.verification }, 'secrets verified');
   log.info({ repository: key, sha, findings: job.result.findings.length, created: job.sync?.created.length, closed: job.sync?.closed.length }, 'full scan completed');
   return job;
 }

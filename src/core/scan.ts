@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
-import { minimatch } from 'minimatch';
+import { Minimatch } from 'minimatch';
 import { KustomizeNamespaces } from './identities/kustomize.js';
-import { linkReferences } from './identities/link.js';
+import { danglingReferences, linkReferences } from './identities/link.js';
+import { nearestIds } from './policy/did-you-mean.js';
+import { policyFingerprint, policyRule } from './policy/rules.js';
 import { extractors } from './identities/registry.js';
 import { evaluatePolicy } from './policy/evaluate.js';
 import { createParallelSecretScanner, type ParallelOptions } from './parallel/pool.js';
 import { activeDetectorCount, limitFinding, MAX_SECRETS_PER_SCAN } from './secrets/engine.js';
 import { hasControlCharacters, plainText } from './report/escape.js';
 import { quoteErrorMessage } from './secrets/redact.js';
-import type { ExtractError, Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, Skipped, SourceFile } from './types.js';
+import type { ExtractError, Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, SecretSink, Skipped, SourceFile } from './types.js';
 import { append } from './append.js';
 
 export interface ScanOptions {
@@ -19,6 +21,11 @@ export interface ScanOptions {
   changedIdentities?: ReadonlySet<string>;
   /** Worker threads for secrets scanning; defaults start `cores - 1` workers for large trees. */
   parallel?: ParallelOptions;
+  /**
+   * Live verification only (src/verify): receives each reported secret's value(s). Never set it
+   * unless the user switched verification on; the values must not reach any output.
+   */
+  revealSecrets?: SecretSink;
 }
 
 export type SourceItem = SourceFile | Skipped;
@@ -40,11 +47,13 @@ export async function scanSources(
   const references: IdentityReference[] = [];
   const kustomize = new KustomizeNamespaces();
   let owners = options.owners;
+  /** PR mode: lines each file adds, so a dangling reference is blamed only where the change wrote it. */
+  const added = new Map<string, ReadonlySet<number>>();
   let files = 0;
   let bytes = 0;
 
   // Secrets run in worker threads once the tree is large (both cores); results come back sorted.
-  const secrets = createParallelSecretScanner(settings, options.parallel);
+  const secrets = createParallelSecretScanner(settings, options.revealSecrets ? { ...options.parallel, reveal: options.revealSecrets } : options.parallel);
   for await (const item of sources) {
     if (!('content' in item)) {
       skipped.push(item);
@@ -59,6 +68,7 @@ export async function scanSources(
     files++;
     bytes += item.content.length;
     if (!owners && item.path === settings.ownersPath) owners = { path: item.path, content: item.content };
+    if (item.addedLines) added.set(item.path, item.addedLines);
     secrets.add(item);
     const extracted = extractIdentities(item);
     append(records, extracted.records);
@@ -75,12 +85,13 @@ export async function scanSources(
   }
   kustomize.apply(records, references);
   linkReferences(records, references);
+  append(findings, danglingFindings(records, references, settings, added));
 
   const policy = evaluatePolicy({ records, owners, settings, changed: options.changedIdentities });
-  for (const f of policy.findings) findings.push(f);
-  for (const f of settings.notices ?? []) findings.push(f);
+  append(findings, policy.findings);
+  append(findings, settings.notices ?? []);
   const located = settings.ignoreLocations;
-  const kept = findings.filter((f) => !settings.baseline.has(f.fingerprint) && !(located?.size && f.rule.startsWith('secret/') && located.has(`${f.file}:${f.line}`)));
+  const kept = relevel(findings, settings).filter((f) => !settings.baseline.has(f.fingerprint) && !(located?.size && f.rule.startsWith('secret/') && located.has(`${f.file}:${f.line}`)));
   kept.sort(compareFindings);
   return {
     findings: kept,
@@ -97,8 +108,61 @@ export async function scanSources(
   };
 }
 
+/** The config's `rules:` map: a level replaces the rule's default, `off` drops its findings. */
+function relevel(findings: Finding[], settings: ScanSettings): Finding[] {
+  const overrides = settings.rules;
+  if (!overrides || Object.keys(overrides).length === 0) return findings;
+  const out: Finding[] = [];
+  for (const finding of findings) {
+    const level = overrides[finding.rule];
+    if (level === 'off') continue;
+    out.push(level ? { ...finding, level } : finding);
+  }
+  return out;
+}
+
+/** `identity/dangling-reference`: a workload naming an NHI no scanned file declares. */
+function danglingFindings(records: IdentityRecord[], references: IdentityReference[], settings: ScanSettings, added: ReadonlyMap<string, ReadonlySet<number>>): Finding[] {
+  const rule = policyRule('identity/dangling-reference');
+  const level = settings.rules?.[rule.id] ?? rule.level(settings);
+  if (level === 'off') return [];
+  const out: Finding[] = [];
+  for (const ref of danglingReferences(records, references)) {
+    const user = ref.usedBy!;
+    if (settings.mode === 'pr' && !added.get(user.file)?.has(user.line)) continue;
+    const type = ref.target.slice(0, ref.target.indexOf('/'));
+    const near = nearestIds(ref.target, records.filter((r) => r.id.startsWith(`${type}/`)).map((r) => r.id), 1);
+    out.push({
+      rule: rule.id,
+      level,
+      file: user.file,
+      line: user.line,
+      column: 1,
+      message: `${user.id} names ${ref.target} (${user.via}), which no file declares${near.length ? `; did you mean ${near[0]}?` : ''}: fix the name, or declare it in the repository so it has an owner`,
+      fingerprint: policyFingerprint(rule.id, ref.target, user.id),
+      identityId: ref.target,
+      owasp: rule.owasp,
+      data: { via: user.via, ...(near.length ? { didYouMean: near[0] } : {}) },
+    });
+  }
+  return out;
+}
+
 export function isIgnored(path: string, settings: Pick<ScanSettings, 'pathsIgnore'>): boolean {
-  return settings.pathsIgnore.some((glob) => minimatch(path, glob, { dot: true }));
+  for (const glob of settings.pathsIgnore) if (compiledGlob(glob).match(path)) return true;
+  return false;
+}
+
+/** Each `paths-ignore` glob is compiled once, not once per path. */
+const globCache = new Map<string, Minimatch>();
+function compiledGlob(glob: string): Minimatch {
+  let compiled = globCache.get(glob);
+  if (!compiled) {
+    if (globCache.size >= 1024) globCache.clear();
+    compiled = new Minimatch(glob, { dot: true });
+    globCache.set(glob, compiled);
+  }
+  return compiled;
 }
 
 /** Runs every extractor that claims the file; a parse error becomes a finding, never a crash. */

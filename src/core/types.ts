@@ -23,7 +23,7 @@ export function meetsThreshold(level: Level, failOn: FailOn): boolean {
 }
 
 /** OWASP Non-Human Identities Top 10 (2025) ids that findings map to. */
-export type OwaspNhi = 'NHI1' | 'NHI2' | 'NHI5' | 'NHI6' | 'NHI7' | 'NHI8' | 'NHI9';
+export type OwaspNhi = 'NHI1' | 'NHI2' | 'NHI3' | 'NHI4' | 'NHI5' | 'NHI6' | 'NHI7' | 'NHI8' | 'NHI9' | 'NHI10';
 
 /** One file handed to the core. `path` is POSIX, relative to the scanned root. */
 export interface SourceFile {
@@ -70,6 +70,12 @@ export interface Finding {
   previousFingerprint?: string;
   /** INTERNAL: salted hash under `settings.hashSalt`, for writing a baseline or ignore entry. */
   saltedHash?: string;
+  /**
+   * INTERNAL: the same secret gets the same id within one run, whatever its file or line (an HMAC
+   * under `settings.contentKey`, a per-process key): history and commit scans join findings on it
+   * when published fingerprints are location-based.
+   */
+  contentId?: string;
   /** Secrets only: detector id and redacted value (prefix + at most 4 chars). */
   detector?: string;
   redacted?: string;
@@ -78,6 +84,28 @@ export interface Finding {
   owasp?: OwaspNhi[];
   /** Extra, rule-specific facts safe to render (never raw secrets). */
   data?: Record<string, unknown>;
+  /** Secrets, when live verification ran: is the credential live, revoked, or unknown. */
+  verification?: Verification;
+  verificationDetail?: VerificationDetail;
+  /** History mode: the oldest commit that brought this secret in (docs/history.md). */
+  commit?: CommitRef;
+  /** History mode: whether the secret is still in the scanned head's tree. */
+  presentAtHead?: boolean;
+  /** History mode: other places (path, commit) the same secret appears, at most a few. */
+  otherLocations?: HistoryLocation[];
+}
+
+/** A commit as reports show it. `date` is the author date, ISO 8601. */
+export interface CommitRef {
+  sha: string;
+  author: string;
+  date: string;
+}
+
+export interface HistoryLocation {
+  file: string;
+  line: number;
+  commit: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -97,11 +125,43 @@ export interface SecretMatch {
   level: Level;
 }
 
+/**
+ * A reported secret's value, handed out only when live verification is switched on (`scan
+ * --verify`, `verify: on`): `parts` is `[secret]`, or `[first, second]` for a pair (AWS key id,
+ * secret access key). It never reaches a report; src/verify sends it to its provider only.
+ */
+export interface RevealedSecret {
+  fingerprint: string;
+  /** The same secret's id within this run whatever its file (Finding.contentId): one request per secret. */
+  contentId?: string;
+  /** Detector id, or the pair id for a pair (`aws-access-key-pair`). */
+  detector: string;
+  parts: string[];
+}
+
+export type SecretSink = (secret: RevealedSecret) => void;
+
+/** Live verification verdict (docs/verification.md). */
+export type Verification = 'live' | 'revoked' | 'unknown';
+
+/** What the provider said, safe to render: never the secret. */
+export interface VerificationDetail {
+  /** Verifier provider key (`github`, `aws`, …); absent when no verifier covers the detector. */
+  provider?: string;
+  /** Why the verdict is `unknown` (network error, rate limit, unsupported, ambiguous answer). */
+  reason?: string;
+  /** Identity facts the provider returned: account or app name, scopes, expiry. */
+  facts?: Record<string, string>;
+  /** ISO time of the check (a cached verdict keeps its original time). */
+  checkedAt?: string;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Identities (SPEC §2.3)
 // ---------------------------------------------------------------------------------------------
 
-export type IdentityKind = 'identity' | 'credential';
+/** `config`: a secret that is no credential (a role ARN, a region), said so by code or the owners file. */
+export type IdentityKind = 'identity' | 'credential' | 'config';
 
 export interface UsedBy {
   /** e.g. `kubernetes:Deployment/payments/billing-api`, `github-actions:job/deploy.yml/release`. */
@@ -132,10 +192,36 @@ export interface IdentityRecord {
   usedBy: UsedBy[];
   /** Permissions granted to this NHI (role bindings, attached policies, workflow permissions). */
   permissions?: string[];
+  /** The same grants with where they are written, for rules that report on the grant's line. */
+  grants?: Grant[];
   /** Rotation shown by the code itself, e.g. `aws_secretsmanager_secret_rotation (30 days)`. */
   rotationEvidence?: string;
   /** True when part of the declaration could not be determined (Helm templating, count/for_each). */
   templated?: boolean;
+  /**
+   * Every place the NHI is declared, first one first (`file`/`line` above repeat the first). Set by
+   * the pipeline when it merges records with the same id (a ServiceAccount in a base and an overlay).
+   */
+  declarations?: Declaration[];
+  /** Older forms of the id that owners files may still use (CloudFormation ids before template scoping). */
+  legacyIds?: string[];
+}
+
+/**
+ * One grant as written: `permission` is normalised for the rules — `aws-policy:<arn>`,
+ * `aws-action:<action> on <resources>`, `gcp-role:<role> on <project|folder|organization|…>`,
+ * `azure-role:<role> on <scope>`, `k8s-role:<ClusterRole/name or Role/ns/name>` (+ ` cluster-wide`),
+ * `k8s-rule:<verbs> <resources>`, `github-token:<permissions>`.
+ */
+export interface Grant {
+  permission: string;
+  file: string;
+  line: number;
+}
+
+export interface Declaration {
+  file: string;
+  line: number;
 }
 
 /** A file-level problem found while extracting: malformed YAML/HCL/JSON, a too-deep document… */
@@ -158,6 +244,8 @@ export interface IdentityReference {
   permissions?: string[];
   /** Set on the target when it has none (e.g. a RotationSchedule in another template). */
   rotationEvidence?: string;
+  /** Added to the target's `grants`. */
+  grants?: Grant[];
 }
 
 export interface ExtractResult {
@@ -199,6 +287,8 @@ export interface ScanSettings {
   salted?: SaltedSuppression[];
   /** How secret fingerprints are made; default keyed with a random per-process key. */
   fingerprint?: FingerprintMode;
+  /** Key of `Finding.contentId` (default per process; the worker pool passes the main thread's). */
+  contentKey?: string;
   /** Also compute `previousFingerprint` on secret findings (issue-marker migration). */
   legacyFingerprints?: boolean;
   /** Secret findings kept per file and per scan (defaults 500 and 20,000); the rest are counted in a `scan/limit` finding. */
@@ -219,10 +309,23 @@ export interface ScanSettings {
   };
   /** Full-scan interval in milliseconds (App scheduler). Default 24 h. */
   scheduleMs: number;
+  /**
+   * Rule id → level, or `off` to switch the rule off (config `rules:`). Applies to every finding
+   * of that rule id, whichever part of the scan raised it.
+   */
+  rules?: Record<string, Level | 'off'>;
   /** 'pr' judges only added lines and new/changed NHIs; 'full' scans everything. */
   mode: 'pr' | 'full';
   /** ISO date used for `review-by` expiry; injected for determinism. */
   now: Date;
+  /** Live verification (`verify:` in the config); off unless switched on. */
+  verify?: VerifySettings;
+}
+
+export interface VerifySettings {
+  enabled: boolean;
+  /** Provider key → base URL replacing the provider's default (GHES, sovereign clouds, tests). */
+  endpoints: Record<string, string>;
 }
 
 /** Salted hashes of accepted secrets from one file (baseline or ignore file). */
@@ -269,6 +372,11 @@ export interface InventoryEntry extends IdentityRecord {
   purpose?: string;
   /** Rule ids of open gaps for this NHI. */
   findings: string[];
+  /**
+   * Which owners-file entry gave each field (`owner`, `rotation`, `purpose`, `environment`, `kind`):
+   * 1-based entry number and its line. A later entry inherits fields it does not set.
+   */
+  ownersFields?: Record<string, { entry: number; line: number }>;
 }
 
 export interface ScanStats {

@@ -3,7 +3,7 @@ import { get as httpsGet } from 'node:https';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { scanSources } from '../core/scan.js';
-import type { ScanResult, ScanSettings } from '../core/types.js';
+import type { ScanResult, ScanSettings, SecretSink } from '../core/types.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { readTarball } from './tarball.js';
 
@@ -18,9 +18,17 @@ const MAX_DOWNLOAD_REDIRECTS = 3;
  * A full scan of one commit: the repository tarball in one request, streamed through gunzip and
  * the tar reader into the scanner. Nothing is written to disk and nothing is cloned.
  */
-export async function scanRepositoryTarball(client: GitHubClient, repo: RepoRef, ref: string, settings: ScanSettings, maxTotalBytes = DEFAULT_MAX_TARBALL_BYTES): Promise<ScanResult> {
+export async function scanRepositoryTarball(
+  client: GitHubClient,
+  repo: RepoRef,
+  ref: string,
+  settings: ScanSettings,
+  maxTotalBytes = DEFAULT_MAX_TARBALL_BYTES,
+  /** Live verification only (`verify: on`): receives the reported secrets' values. */
+  revealSecrets?: SecretSink,
+): Promise<ScanResult> {
   const stream = await openTarball(client, repo, ref);
-  return scanSources(readTarball(stream, { maxFileSize: settings.maxFileSize, maxTotalBytes }), { settings: { ...settings, mode: 'full' } });
+  return scanSources(readTarball(stream, { maxFileSize: settings.maxFileSize, maxTotalBytes }), { settings: { ...settings, mode: 'full' }, revealSecrets });
 }
 
 /**

@@ -81,7 +81,11 @@ function secretIssue(group: Finding[], links: RepoLinks, settings: Pick<ScanSett
   const [first] = group;
   const fingerprint = secretIssueFingerprint(first.rule, first.file);
   const shown = group.slice(0, SECRETS_LISTED);
-  const where = shown.map((f) => `- [${code(`${f.file}:${f.line}`)}](${permalink(links, f.file, f.line)}) ${code(f.redacted ?? '…')}`);
+  // Each occurrence with its message (redacted value, and the live-verification verdict when there is one).
+  const where = shown.map((f) => {
+    const note = f.message.includes(' — ') ? ` — ${markdownText(f.message.slice(f.message.indexOf(' — ') + 3))}` : '';
+    return `- [${code(`${f.file}:${f.line}`)}](${permalink(links, f.file, f.line)}) ${code(f.redacted ?? '…')}${note}`;
+  });
   if (group.length > shown.length) where.push(`- …and ${group.length - shown.length} more in this file`);
   const risks = (first.owasp ?? []).map((id) => `OWASP ${id} — ${OWASP_TITLES[id] ?? id}`).join('; ');
   const count = group.length === 1 ? 'A secret' : `${group.length} secrets`;
@@ -101,7 +105,8 @@ function secretIssue(group: Finding[], links: RepoLinks, settings: Pick<ScanSett
     `<sub>Rule ${code(first.rule)} · opened and kept current by nhi-steward; it closes this issue when the gap is fixed.</sub>`,
   ].join('\n');
   const previous = group.flatMap((f) => [f.previousFingerprint, f.fingerprint]).filter((fp): fp is string => fp !== undefined);
-  return { fingerprint, title: issueTitle(first), body: withMarker(fingerprint, body), labels: settings.issues.labels, assignees: [], previous };
+  const lead = group.find((f) => f.verification === 'live') ?? first;
+  return { fingerprint, title: issueTitle(lead), body: withMarker(fingerprint, body), labels: settings.issues.labels, assignees: [], previous };
 }
 
 /** At most this many occurrences are listed in one secret issue (GitHub caps bodies at 65,536 characters). */
@@ -112,7 +117,7 @@ export function secretIssueFingerprint(rule: string, file: string): string {
 }
 
 export function issueTitle(finding: Finding): string {
-  if (finding.rule.startsWith('secret/')) return `Embedded secret (${titleText(finding.detector ?? finding.rule.slice(7))}) in ${titleText(finding.file)}`;
+  if (finding.rule.startsWith('secret/')) return `${finding.verification === 'live' ? 'Live secret, rotate now:' : 'Embedded secret'} (${titleText(finding.detector ?? finding.rule.slice(7))}) in ${titleText(finding.file)}`;
   if (finding.rule === 'credential/no-rotation') return `Credential without a rotation policy: ${titleText(finding.identityId ?? '')}`;
   if (finding.rule === 'owners/orphaned') return `Orphaned NHI: ${titleText(finding.identityId ?? '')}`;
   return `${finding.rule}: ${titleText(finding.identityId ?? finding.file)}`;

@@ -4,7 +4,7 @@ import { extractIdentities, scanSources } from '../core/scan.js';
 import { toSourceFile, isSkipped } from '../core/source.js';
 import { KustomizeNamespaces } from '../core/identities/kustomize.js';
 import { linkReferences } from '../core/identities/link.js';
-import type { Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, SourceFile, Skipped } from '../core/types.js';
+import type { Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, SecretSink, SourceFile, Skipped } from '../core/types.js';
 import { conclusionFor, toAnnotations, type CheckOutcome } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { getFileBytes, getFileText } from './contents.js';
@@ -70,7 +70,7 @@ export function isInfrastructureFile(path: string): boolean {
  * scanning the added lines are rebuilt from the patch; only infrastructure files are downloaded, at
  * base and at head, so that only new or changed NHIs are blamed on the PR.
  */
-export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pull: PullRequestRef, settings: ScanSettings): Promise<PullAnalysis> {
+export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pull: PullRequestRef, settings: ScanSettings, revealSecrets?: SecretSink): Promise<PullAnalysis> {
   let calls = 0;
   const counted = <T>(p: Promise<T>): Promise<T> => {
     calls++;
@@ -142,6 +142,7 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
     settings: { ...settings, mode: 'pr' },
     owners: owners === undefined ? undefined : { path: settings.ownersPath, content: owners },
     changedIdentities: changedIds,
+    revealSecrets,
   });
   // Entries can look stale against the few files a PR touches; staleness is a full-scan verdict.
   // Owners-file errors are the PR's business only when the PR edits that file.
@@ -214,6 +215,8 @@ export function changedTargets(base: IdentityReference[], head: IdentityReferenc
 
 function keepInPullRequest(finding: Finding, touchesOwners: boolean): boolean {
   if (finding.rule === 'owners/stale-entry') return false;
+  // Declarations may sit in files the PR does not touch: whether a name dangles is a full-scan verdict.
+  if (finding.rule === 'identity/dangling-reference') return false;
   if (finding.rule.startsWith('owners/')) return touchesOwners;
   return true;
 }

@@ -2,7 +2,15 @@ import type { Finding, IdentityRecord, InventoryEntry, ScanSettings } from '../c
 import { withCheckRun, type CheckOutcome } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { analysePullRequest, pullRequestOutcome, type PullAnalysis, type PullRequestRef } from './pr-check.js';
+import { withRangeCommits, type CommitAccess } from './pr-commits.js';
 import { requestOwnerReviews, reviewRequestFor } from './review-requests.js';
+import { runVerification, SecretVault, type VerdictCache } from '../verify/index.js';
+
+/** The summary is capped at 65,535 characters: the note goes first so it always survives. */
+function withNote(summary: string, note: string): string {
+  const text = `> ${note}\n\n`;
+  return summary.length + text.length <= 65_535 ? text + summary : text + summary.slice(0, 65_535 - text.length);
+}
 
 export interface PullRequestJob {
   client: GitHubClient;
@@ -13,6 +21,12 @@ export interface PullRequestJob {
   configErrors?: Finding[];
   /** Fork PRs are checked read-only: no review requests. */
   readOnly?: boolean;
+  /** With `verify: on` in the config: verdicts kept across checks (the App: one check per secret per day). */
+  verdicts?: VerdictCache;
+  /** Verification notes (endpoint overrides, by host only); never a secret. */
+  log?: (line: string) => void;
+  /** Read the PR's commits over git and check each one (docs/history.md); `count` from the payload. */
+  commits?: CommitAccess & { count: number };
 }
 
 export interface PullRequestJobResult {
@@ -25,9 +39,19 @@ export interface PullRequestJobResult {
 export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequestJobResult> {
   let analysis: PullAnalysis | undefined;
   const outcome = await withCheckRun(job.client, job.repo, job.pull.headSha, async () => {
-    analysis = await analysePullRequest(job.client, job.repo, job.pull, job.settings);
+    const vault = job.settings.verify?.enabled ? new SecretVault() : undefined;
+    analysis = await analysePullRequest(job.client, job.repo, job.pull, job.settings, vault?.sink);
+    let note = '';
+    // One commit is its own net diff; more, and a secret could be added and removed in between.
+    if (job.commits && job.commits.count > 1) {
+      const scanned = await withRangeCommits(analysis.result, job.commits, { base: job.pull.baseSha, head: job.pull.headSha, count: job.commits.count }, 'pull request', job.settings, vault?.sink);
+      analysis.result = scanned.result;
+      note = scanned.note;
+    }
+    if (vault) await runVerification(analysis.result.findings, vault, { settings: job.settings.verify, cache: job.verdicts, log: job.log });
     if (job.configErrors?.length) analysis.result.findings.unshift(...job.configErrors);
-    return pullRequestOutcome(analysis, job.settings);
+    const outcome = pullRequestOutcome(analysis, job.settings);
+    return note ? { ...outcome, summary: withNote(outcome.summary, note) } : outcome;
   });
   let reviewRequested = false;
   if (!job.readOnly && analysis && (analysis.changed.length > 0 || analysis.regranted.length > 0 || analysis.reassigned.length > 0)) {

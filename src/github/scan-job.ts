@@ -5,6 +5,7 @@ import type { SyncReport } from './issue-adapter.js';
 import { formerMembers, orphanedFindings, userOwners } from './offboarding.js';
 import { syncScanIssues } from './scan-sync.js';
 import { append } from '../core/append.js';
+import { runVerification, SecretVault, type VerdictCache, type VerifySummary } from '../verify/index.js';
 
 export interface ScanJob {
   client: GitHubClient;
@@ -19,23 +20,31 @@ export interface ScanJob {
   departed?: string[];
   /** Sync issues and the dashboard (off for a dry run). */
   issues?: boolean;
+  /** With `verify: on` in the config: verdicts kept across scans (the App: one check per secret per day). */
+  verdicts?: VerdictCache;
+  /** Verification notes (endpoint overrides, by host only); never a secret. */
+  log?: (line: string) => void;
 }
 
 export interface ScanJobResult {
   result: ScanResult;
+  /** Set when the repository's config switched live verification on. */
+  verification?: VerifySummary;
   sync?: SyncReport;
 }
 
 /** A full scan of one commit, offboarding checks, then the issue and dashboard sync. */
 export async function runRepositoryScan(job: ScanJob): Promise<ScanJobResult> {
-  const result = await scanRepositoryTarball(job.client, job.repo, job.sha, job.settings);
+  const vault = job.settings.verify?.enabled ? new SecretVault() : undefined;
+  const result = await scanRepositoryTarball(job.client, job.repo, job.sha, job.settings, undefined, vault?.sink);
+  const verification = vault ? await runVerification(result.findings, vault, { settings: job.settings.verify, cache: job.verdicts, log: job.log }) : undefined;
   if (job.org) {
     const gone = await formerMembers(job.client, job.org, userOwners(result.inventory), job.departed);
     const orphans = orphanedFindings(result, gone);
     append(result.findings, orphans);
     for (const finding of orphans) result.inventory.find((e) => e.id === finding.identityId)?.findings.push(finding.rule);
   }
-  if (job.issues === false) return { result };
+  if (job.issues === false) return { result, verification };
   const sync = await syncScanIssues(job.client, job.repo, result, { htmlUrl: job.htmlUrl, sha: job.sha }, job.settings);
-  return { result, sync };
+  return { result, sync, verification };
 }

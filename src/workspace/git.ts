@@ -153,3 +153,6 @@ function unquote(path: string): string {
   }
   return Buffer.from(bytes).toString('utf8');
 }
+
+/** git's C-quoted path form (`core.quotePath`), decoded; shared with history mode. */
+export { unquote as unquoteGitPath };

@@ -1,52 +1,44 @@
-import { minimatch } from 'minimatch';
+import createIgnore, { type Ignore } from 'ignore';
 
-interface Rule {
-  /** Folder holding the .gitignore, POSIX, '' for the root. */
+interface Level {
+  /** Folder holding the rules, POSIX, '' for the root. */
   base: string;
-  glob: string;
-  negate: boolean;
-  dirOnly: boolean;
+  rules: Ignore;
 }
 
 /**
- * The subset of gitignore semantics a scanner needs: `#` comments, `!` negation, trailing `/` for
- * folders only, a leading or inner `/` anchoring to the .gitignore's folder, other patterns
- * matching at any depth, last match wins. Nested .gitignore files add rules for their subtree.
- * (The walker never descends into an ignored folder, so "cannot re-include inside an excluded
- * folder" holds as in git.)
+ * git's ignore rules, parsed by the `ignore` package (the one eslint and prettier use: `[!…]`
+ * classes, escaped trailing spaces, `**` forms, `\#`/`\!`). Each .gitignore applies to its own
+ * folder's subtree; rules of a deeper file take precedence over a shallower one, and within one
+ * file the last matching rule wins, as in git. `.git/info/exclude` is added first, at the root, so
+ * every .gitignore overrides it. (The walker never descends into an ignored folder, so "a file
+ * cannot be re-included inside an excluded folder" holds as in git.)
  */
 export class GitignoreMatcher {
-  private readonly rules: Rule[] = [];
+  /** Shallowest first. */
+  private readonly levels: Level[] = [];
 
   add(base: string, content: string): void {
-    for (const raw of content.split(/\r?\n/)) {
-      const rule = parseLine(base, raw);
-      if (rule) this.rules.push(rule);
+    const existing = this.levels.find((l) => l.base === base);
+    if (existing) {
+      existing.rules.add(content);
+      return;
     }
+    this.levels.push({ base, rules: createIgnore({ allowRelativePaths: false }).add(content) });
+    this.levels.sort((a, b) => depth(a.base) - depth(b.base));
   }
 
   ignores(path: string, isDir: boolean): boolean {
     let ignored = false;
-    for (const rule of this.rules) {
-      if (rule.dirOnly && !isDir) continue;
-      if (rule.base && !path.startsWith(`${rule.base}/`)) continue;
-      const sub = rule.base ? path.slice(rule.base.length + 1) : path;
-      if (minimatch(sub, rule.glob, { dot: true })) ignored = !rule.negate;
+    for (const level of this.levels) {
+      if (level.base && !path.startsWith(`${level.base}/`)) continue;
+      const sub = level.base ? path.slice(level.base.length + 1) : path;
+      const verdict = level.rules.test(isDir ? `${sub}/` : sub);
+      if (verdict.ignored) ignored = true;
+      else if (verdict.unignored) ignored = false;
     }
     return ignored;
   }
 }
 
-function parseLine(base: string, raw: string): Rule | undefined {
-  let line = raw.replace(/(?<!\\)\s+$/, '');
-  if (line === '' || line.startsWith('#')) return undefined;
-  const negate = line.startsWith('!');
-  if (negate) line = line.slice(1);
-  if (line.startsWith('\\#') || line.startsWith('\\!')) line = line.slice(1);
-  const dirOnly = line.endsWith('/');
-  if (dirOnly) line = line.replace(/\/+$/, '');
-  const anchored = line.includes('/');
-  line = line.replace(/^\/+/, '');
-  if (line === '') return undefined;
-  return { base, glob: anchored ? line : `**/${line}`, negate, dirOnly };
-}
+const depth = (base: string) => (base === '' ? 0 : base.split('/').length);

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { blamedIds, diffInventories } from '../core/policy/diff.js';
 import { extractIdentities, scanSources, type SourceItem } from '../core/scan.js';
 import { toSourceFile } from '../core/source.js';
-import type { IdentityRecord, ScanResult, ScanSettings } from '../core/types.js';
+import type { IdentityRecord, ScanResult, ScanSettings, SecretSink } from '../core/types.js';
 import { UsageError } from './errors.js';
 import { changesSince, showFile, stagedChanges, type ChangeSet } from './git.js';
 import { walkTree } from './walk.js';
@@ -15,6 +15,8 @@ export interface ScanDirOptions {
   /** `--staged`: judge the index against HEAD (pre-commit). */
   staged?: boolean;
   gitignore?: boolean;
+  /** Live verification only (`--verify`): receives the reported secrets' values. */
+  revealSecrets?: SecretSink;
 }
 
 export interface DirScan {
@@ -34,12 +36,13 @@ export async function scanDirectory(dir: string, options: ScanDirOptions): Promi
   const changes = options.diff !== undefined ? await changesSince(dir, options.diff) : options.staged ? await stagedChanges(dir) : undefined;
   const settings: ScanSettings = changes ? { ...options.settings, mode: 'pr' } : options.settings;
   const walked = walkTree(dir, { settings, gitignore: options.gitignore });
-  if (!changes) return { result: await scanSources(walked, { settings }) };
+  const revealSecrets = options.revealSecrets;
+  if (!changes) return { result: await scanSources(walked, { settings, revealSecrets }) };
 
   const head: SourceItem[] = [];
   for await (const item of withChanges(dir, walked, changes, settings)) head.push(item);
   const changedIdentities = await blame(dir, changes, head, settings);
-  const result = await scanSources(head, { settings, changedIdentities });
+  const result = await scanSources(head, { settings, changedIdentities, revealSecrets });
   return { result, changedIdentities };
 }
 

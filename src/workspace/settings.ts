@@ -1,5 +1,5 @@
-import { lstat, readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseConfig } from '../core/policy/config.js';
 import { readBaseline } from '../core/secrets/baseline.js';
 import { deriveFingerprintKey } from '../core/secrets/fingerprint.js';
@@ -46,7 +46,7 @@ export async function loadSettings(input: SettingsInput): Promise<ScanSettings> 
   const configPath = input.config ? (input.readRepoFile ? input.config : resolve(input.config)) : join(input.dir, DEFAULT_CONFIG_PATH);
   const configText = input.readRepoFile
     ? await readFromRepo(input.readRepoFile, input.config ?? DEFAULT_CONFIG_PATH, input.config !== undefined, 'config')
-    : await readOptional(configPath, input.config !== undefined, 'config', within(input.dir));
+    : await readOptional(configPath, input.config !== undefined, 'config', input.dir);
   if (configText !== undefined) {
     const parsed = parseConfig(configText, input.config ?? DEFAULT_CONFIG_PATH, base);
     if (parsed.errors.length > 0) {
@@ -70,7 +70,7 @@ async function loadSuppressions(input: SettingsInput, settings: ScanSettings): P
   const read = (rel: string, named: string | undefined, what: string) =>
     input.readRepoFile && !named
       ? readFromRepo(input.readRepoFile, rel, false, what)
-      : readOptional(named ? resolve(named) : join(input.dir, rel), named !== undefined, what, within(input.dir));
+      : readOptional(named ? resolve(named) : join(input.dir, rel), named !== undefined, what, input.dir);
 
   const baselinePath = input.baseline ?? settings.baselinePath;
   const baselineText = await read(settings.baselinePath, input.baseline, 'baseline');
@@ -116,10 +116,12 @@ async function readFromRepo(read: (path: string) => Promise<string | undefined>,
 }
 
 /** Reads a file; a missing default file is fine, a missing named file is the user's to fix. */
-async function readOptional(path: string, required: boolean, what: string, insideRepo: (path: string) => boolean = () => true): Promise<string | undefined> {
+async function readOptional(path: string, required: boolean, what: string, dir: string): Promise<string | undefined> {
   try {
-    // A settings file that is a symbolic link could point anywhere on the machine (docs/security.md).
-    if (insideRepo(path) && (await lstat(path)).isSymbolicLink()) throw new UsageError(`refusing ${what} file ${path}: it is a symbolic link`);
+    // A settings file the scanned folder supplies must not lead outside it through a link (docs/security.md).
+    if (!required && !(await resolvesInside(dir, path))) {
+      throw new UsageError(`${what} file ${path} is a symbolic link leading outside ${dir}; not read`);
+    }
     return await readFile(path, 'utf8');
   } catch (error) {
     if (error instanceof UsageError) throw error;
@@ -127,4 +129,12 @@ async function readOptional(path: string, required: boolean, what: string, insid
     if (code === 'ENOENT' && !required) return undefined;
     throw new UsageError(`cannot read ${what} file ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? (error as Error).message)}`);
   }
+}
+
+/** True when `path` (which may not exist) does not resolve outside `dir`. */
+async function resolvesInside(dir: string, path: string): Promise<boolean> {
+  const real = await realpath(path).catch(() => undefined);
+  if (real === undefined) return true; // missing or dangling: the read reports it
+  const top = await realpath(dir);
+  return real === top || real.startsWith(top + sep);
 }

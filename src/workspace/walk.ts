@@ -1,6 +1,5 @@
-import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, lstatSync, type Dirent } from 'node:fs';
+import { join, sep } from 'node:path';
 import { isIgnored } from '../core/scan.js';
 import type { SourceItem } from '../core/scan.js';
 import { toSourceFile } from '../core/source.js';
@@ -13,81 +12,159 @@ export const DEFAULT_SKIPPED_FOLDERS = ['.git', 'node_modules'];
 
 export interface WalkOptions {
   settings: Pick<ScanSettings, 'maxFileSize' | 'pathsIgnore'>;
-  /** Honour .gitignore files (default true). */
+  /** Honour .gitignore files and .git/info/exclude (default true). */
   gitignore?: boolean;
 }
 
+/** O_NOFOLLOW: a file swapped for a link after it was listed fails to open instead of being followed. */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
 /**
  * Yields every file under `root` as a SourceFile, or a Skipped record saying why not: too large,
- * binary, unreadable, not a regular file, or a symlink loop. Never throws for a single bad entry.
- * Paths are POSIX and relative to `root`; the order is sorted, so reports are deterministic.
- * Symlinks are followed; a folder whose real path is already on the current branch is a loop.
+ * binary, unreadable, not a regular file, a symlink loop, or a link leaving the root. Never throws
+ * for a single bad entry. Paths are POSIX and relative to `root`; the order is sorted, so reports
+ * are deterministic.
+ *
+ * Symbolic links: a link whose real path is outside the root is never read and is listed as
+ * `invalid-path` (a committed link must not make us report files elsewhere on the machine, nor
+ * walk `/proc/self`). A link to a file inside the root is read; a link to a folder is not
+ * followed (its files are scanned at their real path), and a link to one of its own parent
+ * folders is listed as `symlink-loop`.
+ *
+ * Reads are synchronous (open, fstat, read, close per file): on one core they keep the CPU busy,
+ * where an async stat then readFile per file costs several thread-pool round trips each.
  */
 export async function* walkTree(root: string, options: WalkOptions): AsyncGenerator<SourceItem> {
+  const top = realpathSync(root);
   const ignore = options.gitignore === false ? undefined : new GitignoreMatcher();
-  yield* walkFolder(root, '', new Set([await realpath(root)]), ignore, options);
+  if (ignore) {
+    const exclude = readText(join(root, '.git', 'info', 'exclude'));
+    if (exclude) ignore.add('', exclude);
+  }
+  yield* walkFolder({ root, top, ignore, options }, '');
 }
 
-async function* walkFolder(root: string, rel: string, ancestors: Set<string>, ignore: GitignoreMatcher | undefined, options: WalkOptions): AsyncGenerator<SourceItem> {
-  const abs = rel ? join(root, rel) : root;
-  let names: string[];
+interface Walk {
+  root: string;
+  /** Real path of the root: links must resolve inside it. */
+  top: string;
+  ignore: GitignoreMatcher | undefined;
+  options: WalkOptions;
+}
+
+function* walkFolder(walk: Walk, rel: string): Generator<SourceItem> {
+  const abs = rel ? join(walk.root, rel) : walk.root;
+  let entries: Dirent[];
   try {
-    names = (await readdir(abs)).sort();
+    entries = readdirSync(abs, { withFileTypes: true });
   } catch (error) {
     yield skipped(rel || '.', 'unreadable', `cannot list folder: ${errnoCode(error) ?? (error as Error).message}`);
     return;
   }
-  if (ignore && names.includes('.gitignore')) {
-    const content = await readFile(join(abs, '.gitignore'), 'utf8').catch(() => '');
-    ignore.add(rel, content);
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (walk.ignore && entries.some((e) => e.name === '.gitignore')) {
+    walk.ignore.add(rel, readText(join(abs, '.gitignore')));
   }
-  for (const name of names) {
-    const path = rel ? `${rel}/${name}` : name;
-    yield* walkEntry(root, path, name, ancestors, ignore, options);
+  for (const entry of entries) {
+    const path = rel ? `${rel}/${entry.name}` : entry.name;
+    const kind = kindOf(entry, join(abs, entry.name));
+    if (kind === 'dir') {
+      if (DEFAULT_SKIPPED_FOLDERS.includes(entry.name) || excluded(walk, path, true)) continue;
+      yield* walkFolder(walk, path);
+    } else if (kind === 'link') {
+      const item = followLink(walk, path);
+      if (item) yield item;
+    } else {
+      if (excluded(walk, path, false)) continue;
+      // Reading a FIFO or a device would block or never end.
+      yield kind === 'file' ? readRegular(path, join(abs, entry.name), walk.options.settings.maxFileSize) : skipped(path, 'unreadable', 'not a regular file');
+    }
   }
 }
 
-async function* walkEntry(root: string, path: string, name: string, ancestors: Set<string>, ignore: GitignoreMatcher | undefined, options: WalkOptions): AsyncGenerator<SourceItem> {
-  const abs = join(root, path);
-  let info: Stats;
+type Kind = 'file' | 'dir' | 'link' | 'other';
+
+function kindOf(entry: Dirent, abs: string): Kind {
+  if (entry.isFile()) return 'file';
+  if (entry.isDirectory()) return 'dir';
+  if (entry.isSymbolicLink()) return 'link';
+  if (entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice()) return 'other';
+  // Some file systems do not report types in the listing: ask.
   try {
-    info = await stat(abs);
+    const info = lstatSync(abs);
+    return info.isFile() ? 'file' : info.isDirectory() ? 'dir' : info.isSymbolicLink() ? 'link' : 'other';
+  } catch {
+    return 'file'; // gone or unreadable: the read below reports why
+  }
+}
+
+function followLink(walk: Walk, path: string): SourceItem | undefined {
+  const abs = join(walk.root, path);
+  let real: string;
+  try {
+    real = realpathSync(abs);
   } catch (error) {
     const code = errnoCode(error);
-    if (code === 'ELOOP') yield skipped(path, 'symlink-loop', 'symbolic link loop (ELOOP)');
-    else if (code === 'ENOENT' && (await isSymlink(abs))) yield skipped(path, 'unreadable', 'dangling symbolic link');
-    else yield skipped(path, 'unreadable', code ?? (error as Error).message);
-    return;
+    if (excluded(walk, path, false)) return undefined;
+    if (code === 'ELOOP') return skipped(path, 'symlink-loop', 'symbolic link loop (ELOOP)');
+    if (code === 'ENOENT') return skipped(path, 'unreadable', 'dangling symbolic link');
+    return skipped(path, 'unreadable', code ?? (error as Error).message);
   }
-  if (info.isDirectory()) {
-    if (DEFAULT_SKIPPED_FOLDERS.includes(name) || isIgnored(path, options.settings) || ignore?.ignores(path, true)) return;
-    const real = await realpath(abs).catch(() => abs);
-    if (ancestors.has(real)) {
-      yield skipped(path, 'symlink-loop', 'symbolic link to one of its own parent folders');
-      return;
-    }
-    yield* walkFolder(root, path, new Set([...ancestors, real]), ignore, options);
-    return;
+  let isDir = false;
+  try {
+    isDir = statSync(real).isDirectory();
+  } catch {
+    // unreadable target: reported below, by its location or by the read
   }
-  if (isIgnored(path, options.settings) || ignore?.ignores(path, false)) return;
-  if (!info.isFile()) {
-    // Reading a FIFO or a device would block or never end.
-    yield skipped(path, 'unreadable', 'not a regular file');
-    return;
+  if (excluded(walk, path, isDir)) return undefined;
+  if (real !== walk.top && !real.startsWith(walk.top + sep)) {
+    return skipped(path, 'invalid-path', 'symbolic link to a path outside the scanned folder is not followed');
   }
-  if (info.size > options.settings.maxFileSize) {
-    yield skipped(path, 'too-large', `${info.size} bytes exceeds max-file-size ${options.settings.maxFileSize}`);
-    return;
+  if (isDir) {
+    const folder = join(walk.top, path, '..');
+    if (folder === real || folder.startsWith(real + sep)) return skipped(path, 'symlink-loop', 'symbolic link to one of its own parent folders');
+    return undefined; // its files are scanned at their real path, inside the root
+  }
+  return readRegular(path, real, walk.options.settings.maxFileSize);
+}
+
+function excluded(walk: Walk, path: string, isDir: boolean): boolean {
+  return isIgnored(path, walk.options.settings) || (walk.ignore?.ignores(path, isDir) ?? false);
+}
+
+/** One file's bytes, never following a link, never blocking on a FIFO, never reading past the size limit. */
+function readRegular(path: string, abs: string, maxFileSize: number): SourceItem {
+  let fd: number;
+  try {
+    fd = openSync(abs, OPEN_FLAGS);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ELOOP') return skipped(path, 'invalid-path', 'replaced by a symbolic link while scanning');
+    return skipped(path, 'unreadable', code ?? (error as Error).message);
   }
   try {
-    yield toSourceFile(path, await readFile(abs), options.settings);
+    const info = fstatSync(fd);
+    if (!info.isFile()) return skipped(path, 'unreadable', 'not a regular file');
+    if (info.size > maxFileSize) return skipped(path, 'too-large', `${info.size} bytes exceeds max-file-size ${maxFileSize}`);
+    const bytes = Buffer.allocUnsafe(info.size);
+    let got = 0;
+    while (got < bytes.length) {
+      const n = readSync(fd, bytes, got, bytes.length - got, null);
+      if (n === 0) break; // shrank since fstat
+      got += n;
+    }
+    return toSourceFile(path, bytes.subarray(0, got), { maxFileSize });
   } catch (error) {
-    yield skipped(path, 'unreadable', errnoCode(error) ?? (error as Error).message);
+    return skipped(path, 'unreadable', errnoCode(error) ?? (error as Error).message);
+  } finally {
+    closeSync(fd);
   }
 }
 
-async function isSymlink(abs: string): Promise<boolean> {
-  return lstat(abs).then((s) => s.isSymbolicLink(), () => false);
+/** An ignore file's text ('' when absent, not a regular file, a link, or over 1 MiB). */
+function readText(abs: string): string {
+  const item = readRegular('', abs, 1024 * 1024);
+  return 'content' in item ? item.content : '';
 }
 
 function skipped(path: string, reason: Skipped['reason'], detail: string): Skipped {

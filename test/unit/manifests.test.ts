@@ -24,8 +24,8 @@ describe('action.yml (SPEC §5)', () => {
   });
 
   it('declares the inputs and outputs of issue 5', () => {
-    expect(Object.keys(action.inputs).sort()).toEqual(['config', 'fail-on', 'issues', 'mode', 'path', 'sarif-file', 'token'].sort());
+    expect(Object.keys(action.inputs).sort()).toEqual(['config', 'fail-on', 'fingerprint-key', 'history', 'issues', 'mode', 'path', 'sarif-file', 'token'].sort());
     expect(action.inputs.token.default).toBe('${{ github.token }}');
-    expect(Object.keys(action.outputs).sort()).toEqual(['findings', 'no-rotation', 'sarif-file', 'secrets', 'unowned']);
+    expect(Object.keys(action.outputs).sort()).toEqual(['findings', 'live', 'no-rotation', 'sarif-file', 'secrets', 'unowned']);
   });
 });

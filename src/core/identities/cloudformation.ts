@@ -1,4 +1,4 @@
-import type { ExtractError, ExtractResult, Extractor, IdentityRecord, SourceFile, UsedBy } from '../types.js';
+import type { ExtractError, ExtractResult, Extractor, Grant, IdentityRecord, SourceFile, UsedBy } from '../types.js';
 import { CLOUDFORMATION_SCHEMA } from './yaml/cloudformation-schema.js';
 import { outlineJson, parseJson } from './yaml/json-outline.js';
 import { LineIndex } from './yaml/lines.js';
@@ -25,6 +25,8 @@ type Kind = IdentityRecord['kind'];
 
 interface Template {
   file: string;
+  /** The template path without its extension: each template is its own stack, so ids carry it. */
+  stack: string;
   resources: Mapping;
   records: Map<string, IdentityRecord>;
   /** Secret `Name` → logical id, for `{{resolve:secretsmanager:NAME}}` dynamic references. */
@@ -50,6 +52,10 @@ export function extractCloudFormation(file: SourceFile): ExtractResult {
     const type = asText(asMapping(resource)?.Type);
     const declare = type ? DECLARATIONS[type] : undefined;
     if (declare) t.records.set(logicalId, declare(t, logicalId, properties(resource), type!));
+  }
+  for (const [logicalId, resource] of Object.entries(t.resources)) {
+    const type = asText(asMapping(resource)?.Type) ?? '';
+    if (SAM_IMPLICIT_ROLE[type]) samImplicitRole(t, logicalId, properties(resource), type);
   }
   for (const [logicalId, resource] of Object.entries(t.resources)) {
     const type = asText(asMapping(resource)?.Type) ?? '';
@@ -92,7 +98,7 @@ function newTemplate(file: string, resources: Mapping, line: (id: string) => num
     const name = asText(asMapping(r?.Properties)?.Name);
     if (r?.Type === 'AWS::SecretsManager::Secret' && name) secretNames.set(name, id);
   }
-  return { file, resources, records: new Map(), secretNames, line, propertyLine };
+  return { file, stack: stackOf(file), resources, records: new Map(), secretNames, line, propertyLine };
 }
 
 function properties(resource: unknown): Mapping {
@@ -107,9 +113,9 @@ type Declare = (t: Template, logicalId: string, props: Mapping, type: string) =>
 
 const DECLARATIONS: Record<string, Declare> = {
   'AWS::IAM::User': (t, id, props, type) =>
-    record(t, id, type, 'identity', compact({ userName: render(props.UserName), path: render(props.Path), groups: asList(props.Groups).map(render), consoleAccess: props.LoginProfile !== undefined || undefined }), policyPermissions(props)),
+    withGrants(t, id, props, record(t, id, type, 'identity', compact({ userName: render(props.UserName), path: render(props.Path), groups: asList(props.Groups).map(render), consoleAccess: props.LoginProfile !== undefined || undefined }), policyPermissions(props))),
   'AWS::IAM::Role': (t, id, props, type) =>
-    record(t, id, type, 'identity', compact({ roleName: render(props.RoleName), trust: trustSummary(t, props.AssumeRolePolicyDocument), maxSessionDuration: props.MaxSessionDuration }), policyPermissions(props)),
+    withGrants(t, id, props, record(t, id, type, 'identity', compact({ roleName: render(props.RoleName), trust: trustSummary(t, props.AssumeRolePolicyDocument), maxSessionDuration: props.MaxSessionDuration }), policyPermissions(props))),
   'AWS::IAM::AccessKey': (t, id, props, type) => {
     const r = record(t, id, type, 'credential', compact({ status: render(props.Status) ?? 'Active', serial: render(props.Serial) }));
     if (props.Serial !== undefined) r.rotationEvidence = `AWS::IAM::AccessKey Serial ${render(props.Serial)} (bump to rotate)`;
@@ -119,8 +125,23 @@ const DECLARATIONS: Record<string, Declare> = {
     record(t, id, type, 'credential', compact({ secretName: render(props.Name), generated: props.GenerateSecretString !== undefined || undefined, literalValue: typeof props.SecretString === 'string' || undefined, kmsKey: props.KmsKeyId !== undefined || undefined })),
 };
 
+/** `infra/app/template.yaml` → `infra/app/template`. */
+export function stackOf(file: string): string {
+  return file.replace(/\.(ya?ml|json|template)$/i, '');
+}
+
+/** `cloudformation:<Type>/<template path without extension>/<LogicalId>`. */
+export function cloudformationId(stack: string, type: string, logicalId: string): string {
+  return `${PLATFORM}:${type}/${stack}/${logicalId}`;
+}
+
+/** The id form before ids were scoped to their template, kept so old owners globs still match. */
+export function legacyCloudformationId(type: string, logicalId: string): string {
+  return `${PLATFORM}:${type}/${logicalId}`;
+}
+
 function record(t: Template, logicalId: string, type: string, kind: Kind, attributes: Mapping, permissions?: string[]): IdentityRecord {
-  const r: IdentityRecord = { id: `${PLATFORM}:${type}/${logicalId}`, kind, platform: PLATFORM, type, name: logicalId, file: t.file, line: t.line(logicalId), attributes, usedBy: [] };
+  const r: IdentityRecord = { id: cloudformationId(t.stack, type, logicalId), kind, platform: PLATFORM, type, name: logicalId, namespace: t.stack, file: t.file, line: t.line(logicalId), attributes, usedBy: [], legacyIds: [legacyCloudformationId(type, logicalId)] };
   if (permissions?.length) r.permissions = permissions;
   return r;
 }
@@ -133,6 +154,30 @@ function policyPermissions(props: Mapping): string[] {
     return `inline/${render(policy.PolicyName) ?? '?'}: ${actions(policy.PolicyDocument)}`;
   });
   return [...managed, ...inline];
+}
+
+/** Managed policies and inline statements of a user or role, each at the line of its property. */
+function withGrants(t: Template, id: string, props: Mapping, r: IdentityRecord): IdentityRecord {
+  const grants: Grant[] = [];
+  const managedLine = t.propertyLine(id, props, 'ManagedPolicyArns');
+  for (const arn of asList(props.ManagedPolicyArns)) grants.push({ permission: `aws-policy:${render(arn) ?? '?'}`, file: t.file, line: managedLine });
+  const policiesLine = t.propertyLine(id, props, 'Policies');
+  for (const p of asList(props.Policies)) {
+    for (const permission of actionGrants(asMapping(p)?.PolicyDocument)) grants.push({ permission, file: t.file, line: policiesLine });
+  }
+  if (grants.length) r.grants = grants;
+  return r;
+}
+
+/** Allowed actions as `aws-action:<action> on <resources>` (see `Grant`). */
+function actionGrants(document: unknown): string[] {
+  const statement = asMapping(document)?.Statement;
+  return (Array.isArray(statement) ? statement : statement ? [statement] : []).flatMap((s) => {
+    const st = asMapping(s) ?? {};
+    if (st.Effect === 'Deny') return [];
+    const resources = (Array.isArray(st.Resource) ? st.Resource : [st.Resource]).map((r) => render(r) ?? '?').join(',');
+    return (Array.isArray(st.Action) ? st.Action : [st.Action]).map((a) => `aws-action:${render(a) ?? '?'} on ${resources}`);
+  });
 }
 
 function actions(document: unknown): string {
@@ -168,6 +213,55 @@ function oidcProviderUrl(t: Template, value: unknown): string | undefined {
   return provider?.Type === 'AWS::IAM::OIDCProvider' ? render(properties(provider).Url) : undefined;
 }
 
+/**
+ * SAM creates a role `<LogicalId>Role` for a function or state machine that names no `Role`, with
+ * the `Policies` it lists (managed policy names or ARNs, SAM policy templates, inline statements).
+ * It is an NHI like any declared role, so it gets a record (`attributes.samImplicit`).
+ */
+const SAM_IMPLICIT_ROLE: Record<string, string> = {
+  'AWS::Serverless::Function': 'lambda.amazonaws.com',
+  'AWS::Serverless::StateMachine': 'states.amazonaws.com',
+};
+
+function samImplicitRole(t: Template, logicalId: string, props: Mapping, type: string): void {
+  if (props.Role !== undefined) return;
+  const roleId = `${logicalId}Role`;
+  if (t.resources[roleId] !== undefined || t.records.has(roleId)) return;
+  const policies = Array.isArray(props.Policies) ? props.Policies : props.Policies === undefined ? [] : [props.Policies];
+  const permissions = policies.map((p) => {
+    const name = asText(p);
+    if (name !== undefined) return name.startsWith('arn:') ? name : `arn:aws:iam::aws:policy/${name}`;
+    const map = asMapping(p) ?? {};
+    if (map.Statement !== undefined) return `inline: ${actions(map)}`;
+    const [template] = Object.keys(map);
+    return template ? `sam/${template}` : (render(p) ?? '?');
+  });
+  const r: IdentityRecord = {
+    id: cloudformationId(t.stack, 'AWS::IAM::Role', roleId),
+    kind: 'identity',
+    platform: PLATFORM,
+    type: 'AWS::IAM::Role',
+    name: roleId,
+    namespace: t.stack,
+    file: t.file,
+    line: t.line(logicalId),
+    attributes: { samImplicit: `${type} ${logicalId}`, trust: [`Service:${SAM_IMPLICIT_ROLE[type]}`] },
+    usedBy: [{ id: cloudformationId(t.stack, type, logicalId), kind: type, name: logicalId, file: t.file, line: t.line(logicalId), via: 'Role (implicit)' }],
+    legacyIds: [legacyCloudformationId('AWS::IAM::Role', roleId)],
+  };
+  if (permissions.length) {
+    r.permissions = permissions;
+    const line = t.propertyLine(logicalId, props, 'Policies');
+    r.grants = policies.flatMap((p) => {
+      const map = asMapping(p);
+      if (map?.Statement !== undefined) return actionGrants(map).map((permission) => ({ permission, file: t.file, line }));
+      const name = asText(p);
+      return name === undefined ? [] : [{ permission: `aws-policy:${name.startsWith('arn:') ? name : `arn:aws:iam::aws:policy/${name}`}`, file: t.file, line }];
+    });
+  }
+  t.records.set(roleId, r);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Links: edges between resources
 // ---------------------------------------------------------------------------------------------
@@ -179,7 +273,7 @@ const LINKERS: Record<string, Link> = {
     const key = t.records.get(id);
     const user = referencedIds(t, props.UserName)[0];
     if (!key || !user) return;
-    key.attributes.user = `${PLATFORM}:AWS::IAM::User/${user}`;
+    key.attributes.user = cloudformationId(t.stack, 'AWS::IAM::User', user);
     // The user holds the key: it is the key's user.
     key.usedBy.push({ id: key.attributes.user as string, kind: 'AWS::IAM::User', name: user, file: t.file, line: t.propertyLine(id, props, 'UserName'), via: 'UserName' });
   },
@@ -197,10 +291,16 @@ const LINKERS: Record<string, Link> = {
 function policyAttachment(t: Template, id: string, props: Mapping): void {
   const name = render(props.PolicyName ?? props.ManagedPolicyName) ?? id;
   const grant = `policy/${name}: ${actions(props.PolicyDocument)}`;
+  const line = t.propertyLine(id, props, 'PolicyDocument');
+  const managedLine = t.propertyLine(id, props, 'ManagedPolicyArns');
   for (const key of ['Users', 'Roles']) {
     for (const target of asList(props[key]).flatMap((v) => referencedIds(t, v))) {
       const r = t.records.get(target);
-      if (r) r.permissions = [...new Set([...(r.permissions ?? []), grant])];
+      if (!r) continue;
+      r.permissions = [...new Set([...(r.permissions ?? []), grant])];
+      // The grant lives in the separate policy resource: report it there.
+      r.grants = [...(r.grants ?? []), ...actionGrants(props.PolicyDocument).map((permission) => ({ permission, file: t.file, line }))];
+      for (const arn of asList(props.ManagedPolicyArns)) r.grants.push({ permission: `aws-policy:${render(arn) ?? '?'}`, file: t.file, line: managedLine });
     }
   }
 }
@@ -211,7 +311,7 @@ function usedByEdges(t: Template, id: string, props: Mapping, type: string): voi
     for (const target of new Set(referencedIds(t, value))) {
       const r = t.records.get(target);
       if (!r || target === id) continue;
-      const edge: UsedBy = { id: `${PLATFORM}:${type}/${id}`, kind: type, name: id, file: t.file, line: t.propertyLine(id, props, key), via: key };
+      const edge: UsedBy = { id: cloudformationId(t.stack, type, id), kind: type, name: id, file: t.file, line: t.propertyLine(id, props, key), via: key };
       r.usedBy.push(edge);
     }
   }
@@ -281,14 +381,14 @@ export const samples: Array<{ name: string; path: string; input: string; ids: st
     name: 'access key for a user, short-form Ref',
     path: 'cfn/user.yaml',
     input: 'Resources:\n  Bot:\n    Type: AWS::IAM::User\n  BotKey:\n    Type: AWS::IAM::AccessKey\n    Properties:\n      UserName: !Ref Bot\n',
-    ids: ['cloudformation:AWS::IAM::User/Bot', 'cloudformation:AWS::IAM::AccessKey/BotKey'],
-    edges: [['cloudformation:AWS::IAM::AccessKey/BotKey', 'cloudformation:AWS::IAM::User/Bot', 'UserName']],
+    ids: ['cloudformation:AWS::IAM::User/cfn/user/Bot', 'cloudformation:AWS::IAM::AccessKey/cfn/user/BotKey'],
+    edges: [['cloudformation:AWS::IAM::AccessKey/cfn/user/BotKey', 'cloudformation:AWS::IAM::User/cfn/user/Bot', 'UserName']],
   },
   {
     name: 'JSON template',
     path: 'cfn/secret.json',
     input: '{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Db": {"Type": "AWS::SecretsManager::Secret", "Properties": {"GenerateSecretString": {}}}}}',
-    ids: ['cloudformation:AWS::SecretsManager::Secret/Db'],
+    ids: ['cloudformation:AWS::SecretsManager::Secret/cfn/secret/Db'],
   },
   {
     name: 'a bucket is no NHI',
@@ -300,7 +400,20 @@ export const samples: Array<{ name: string; path: string; input: string; ids: st
     name: 'SAM function role via GetAtt',
     path: 'sam/template.yaml',
     input: 'Transform: AWS::Serverless-2016-10-31\nResources:\n  FnRole:\n    Type: AWS::IAM::Role\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Role: !GetAtt FnRole.Arn\n',
-    ids: ['cloudformation:AWS::IAM::Role/FnRole'],
-    edges: [['cloudformation:AWS::IAM::Role/FnRole', 'cloudformation:AWS::Serverless::Function/Fn', 'Role']],
+    ids: ['cloudformation:AWS::IAM::Role/sam/template/FnRole'],
+    edges: [['cloudformation:AWS::IAM::Role/sam/template/FnRole', 'cloudformation:AWS::Serverless::Function/sam/template/Fn', 'Role']],
+  },
+  {
+    name: 'the same logical id in two templates is two identities (each template is its own stack)',
+    path: 'teams/orders/template.yaml',
+    input: 'Resources:\n  LambdaExecutionRole:\n    Type: AWS::IAM::Role\n',
+    ids: ['cloudformation:AWS::IAM::Role/teams/orders/template/LambdaExecutionRole'],
+  },
+  {
+    name: 'SAM function without Role: SAM creates <Function>Role with its Policies',
+    path: 'sam/app.yaml',
+    input: 'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties:\n      Policies:\n        - AmazonDynamoDBReadOnlyAccess\n        - S3ReadPolicy: {BucketName: b}\n',
+    ids: ['cloudformation:AWS::IAM::Role/sam/app/ApiRole'],
+    edges: [['cloudformation:AWS::IAM::Role/sam/app/ApiRole', 'cloudformation:AWS::Serverless::Function/sam/app/Api', 'Role (implicit)']],
   },
 ];

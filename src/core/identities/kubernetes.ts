@@ -71,6 +71,8 @@ interface Context {
   /** `Role/<ns>/<name>` or `ClusterRole/<name>` → rule summaries, for bindings in the same file. */
   roleRules: Map<string, string[]>;
   defaultNamespace: string;
+  /** `@<cluster target>` for manifests of one environment or cluster (see `clusterTarget`), else empty. */
+  suffix: string;
 }
 
 interface Resource {
@@ -91,13 +93,32 @@ export interface KubernetesOptions {
 export function extractKubernetes(file: SourceFile, options: KubernetesOptions = {}): ExtractResult {
   const masked = maskTemplates(file.content);
   const yaml = loadYaml(file.path, masked.text, { allowDuplicateKeys: masked.templated });
-  const ctx: Context = { file: file.path, yaml, unmask: masked.unmask, templated: masked.templated, records: [], refs: [], roleRules: new Map(), defaultNamespace: options.defaultNamespace ?? 'default' };
+  const target = clusterTarget(file.path);
+  const ctx: Context = { file: file.path, yaml, unmask: masked.unmask, templated: masked.templated, records: [], refs: [], roleRules: new Map(), defaultNamespace: options.defaultNamespace ?? 'default', suffix: target ? `@${target}` : '' };
   const resources = yaml.documents.flatMap((doc) => resourcesOf(ctx, doc.value, doc.line));
   for (const r of resources) if (r.kind === 'Role' || r.kind === 'ClusterRole') ctx.roleRules.set(roleKey(r.kind, r.namespace, r.name), ruleSummaries(r.body));
   for (const r of resources) HANDLERS[r.kind]?.(ctx, r);
   for (const r of resources) if (POD_SPEC_PATH[r.kind]) workloadEdges(ctx, r);
   const references = linkLocal(ctx.records, ctx.refs);
   return { records: ctx.records, errors: yaml.errors, references };
+}
+
+/** Directories whose child names a cluster or environment (`overlays/prod`, Flux `clusters/eu-1`). */
+const TARGET_PARENTS = new Set(['overlays', 'overlay', 'clusters', 'cluster', 'envs', 'env', 'environments']);
+const ENVIRONMENT_WORD = /^(prod|production|prd|live|staging|stage|stg|preprod|uat|dev|develop|development|qa|sandbox)$/i;
+
+/**
+ * The cluster target a manifest deploys to, from its path: the child of an `overlays/`,
+ * `clusters/` or `envs/` directory, else a directory named for an environment (`prod`, `k8s-staging`).
+ * The same ServiceAccount name in one namespace is one identity per target: `…/payments/api@prod`
+ * and `…/payments/api@staging` have their own owners. Manifests outside any target (a Kustomize
+ * base) keep plain ids, and a reference from a target falls back to them (see link.ts).
+ */
+export function clusterTarget(path: string): string | undefined {
+  const dirs = path.split('/').slice(0, -1);
+  for (let i = 0; i < dirs.length - 1; i++) if (TARGET_PARENTS.has(dirs[i].toLowerCase())) return dirs[i + 1].toLowerCase();
+  for (let i = dirs.length - 1; i >= 0; i--) if (dirs[i].split(/[-_.]/).some((word) => ENVIRONMENT_WORD.test(word))) return dirs[i].toLowerCase();
+  return undefined;
 }
 
 /** A document is one resource, or a `kind: List` of them (kubectl get -o yaml). */
@@ -151,7 +172,7 @@ function secret(ctx: Context, r: Resource): void {
   if (secretType === 'kubernetes.io/service-account-token' && owner) {
     attributes.serviceAccount = owner;
     // The token is the ServiceAccount's long-lived credential: the SA is its user.
-    record.usedBy.push({ id: `${PLATFORM}:ServiceAccount/${r.namespace}/${owner}`, kind: 'ServiceAccount', name: owner, namespace: r.namespace, file: ctx.file, line: ctx.yaml.keyLine(annotations, 'kubernetes.io/service-account.name', r.line), via: 'service-account-token' });
+    record.usedBy.push({ id: `${PLATFORM}:ServiceAccount/${r.namespace}/${owner}${ctx.suffix}`, kind: 'ServiceAccount', name: owner, namespace: r.namespace, file: ctx.file, line: ctx.yaml.keyLine(annotations, 'kubernetes.io/service-account.name', r.line), via: 'service-account-token' });
   }
 }
 
@@ -183,6 +204,10 @@ function binding(ctx: Context, r: Resource): void {
   // A ClusterRole granted by a RoleBinding only applies inside the binding's namespace.
   const grant = refKind === 'ClusterRole' && scoped ? `${key} (namespace ${r.namespace})` : key;
   const permissions = [grant, ...(ctx.roleRules.get(key) ?? []).map((rule) => `${key}: ${rule}`)];
+  // Where the grant is written: the binding's roleRef, reported by identity/overprivileged.
+  const refLine = ctx.yaml.keyLine(r.body, 'roleRef', r.line);
+  const scope = r.kind === 'ClusterRoleBinding' ? 'cluster-wide' : `in namespace ${r.namespace}`;
+  const grants = [`k8s-role:${key} ${scope}`, ...(ctx.roleRules.get(key) ?? []).map((rule) => `k8s-rule:${rule} (${key}) ${scope}`)].map((permission) => ({ permission, file: ctx.file, line: refLine }));
   for (const subject of asList(r.body.subjects)) {
     const s = asMapping(subject);
     if (!s || text(ctx, s.kind) !== 'ServiceAccount') continue;
@@ -190,7 +215,7 @@ function binding(ctx: Context, r: Resource): void {
     if (!name) continue;
     const namespace = text(ctx, s.namespace) ?? (scoped ? r.namespace : 'default');
     const usedBy = edge(ctx, r, ctx.yaml.lineOf(s, r.line), 'roleRef');
-    ctx.refs.push({ target: `${PLATFORM}:ServiceAccount/${namespace}/${name}`, usedBy, permissions });
+    ctx.refs.push({ target: `${PLATFORM}:ServiceAccount/${namespace}/${name}${ctx.suffix}`, usedBy, permissions, grants });
   }
 }
 
@@ -201,13 +226,13 @@ function workloadEdges(ctx: Context, r: Resource): void {
   const podLabels = asMapping(dig(r.body, [...POD_SPEC_PATH[r.kind].slice(0, -1), 'metadata', 'labels']));
   const app = appLabel(ctx, podLabels) ?? appLabel(ctx, asMapping(dig(r.body, ['metadata', 'labels'])));
   const use = (target: string, line: number, via: string) => ctx.refs.push({ target, usedBy: { ...edge(ctx, r, line, via), ...(app ? { app } : {}) } });
-  const secretId = (name: string) => `${PLATFORM}:Secret/${r.namespace}/${name}`;
+  const secretId = (name: string) => `${PLATFORM}:Secret/${r.namespace}/${name}${ctx.suffix}`;
 
   const saKey = podSpec.serviceAccountName !== undefined ? 'serviceAccountName' : podSpec.serviceAccount !== undefined ? 'serviceAccount' : undefined;
   const sa = saKey ? text(ctx, podSpec[saKey]) : undefined;
-  if (sa) use(`${PLATFORM}:ServiceAccount/${r.namespace}/${sa}`, ctx.yaml.keyLine(podSpec, saKey!, r.line), 'serviceAccountName');
+  if (sa) use(`${PLATFORM}:ServiceAccount/${r.namespace}/${sa}${ctx.suffix}`, ctx.yaml.keyLine(podSpec, saKey!, r.line), 'serviceAccountName');
   // Without a name the pod runs as `default`; record that only when it explicitly mounts the token.
-  else if (podSpec.automountServiceAccountToken === true) use(`${PLATFORM}:ServiceAccount/${r.namespace}/default`, ctx.yaml.keyLine(podSpec, 'automountServiceAccountToken', r.line), 'automountServiceAccountToken');
+  else if (podSpec.automountServiceAccountToken === true) use(`${PLATFORM}:ServiceAccount/${r.namespace}/default${ctx.suffix}`, ctx.yaml.keyLine(podSpec, 'automountServiceAccountToken', r.line), 'automountServiceAccountToken');
 
   for (const item of asList(podSpec.imagePullSecrets)) {
     const name = text(ctx, asMapping(item)?.name);
@@ -242,7 +267,7 @@ function workloadEdges(ctx: Context, r: Resource): void {
 
 function addRecord(ctx: Context, r: Resource, kind: IdentityRecord['kind'], type: string, attributes: Mapping, rotationEvidence?: string): IdentityRecord {
   const record: IdentityRecord = {
-    id: `${PLATFORM}:${type}/${r.namespace}/${r.name}`,
+    id: `${PLATFORM}:${type}/${r.namespace}/${r.name}${ctx.suffix}`,
     kind,
     platform: PLATFORM,
     type,
@@ -255,12 +280,13 @@ function addRecord(ctx: Context, r: Resource, kind: IdentityRecord['kind'], type
   };
   if (rotationEvidence) record.rotationEvidence = rotationEvidence;
   if (ctx.templated) record.templated = true;
+  if (ctx.suffix) record.attributes.clusterTarget = ctx.suffix.slice(1);
   ctx.records.push(record);
   return record;
 }
 
 function edge(ctx: Context, r: Resource, line: number, via: string): UsedBy {
-  const id = r.namespace ? `${PLATFORM}:${r.kind}/${r.namespace}/${r.name}` : `${PLATFORM}:${r.kind}/${r.name}`;
+  const id = (r.namespace ? `${PLATFORM}:${r.kind}/${r.namespace}/${r.name}` : `${PLATFORM}:${r.kind}/${r.name}`) + ctx.suffix;
   return { id, kind: r.kind, name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}), file: ctx.file, line, via };
 }
 

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { HelmCharts } from './helm.js';
 import type { ExtractError, IdentityRecord, IdentityReference, SourceFile } from '../types.js';
 import { extractKubernetes } from './kubernetes.js';
 import { loadYaml } from './yaml/load.js';
@@ -49,14 +50,20 @@ export function readKustomization(file: SourceFile): { kustomization?: Kustomiza
   return { kustomization: { file: file.path, dir, ...(namespace ? { namespace } : {}), resources }, errors: yaml.errors };
 }
 
-/** The post-pass: feed it every file with what was extracted from it, then `apply` before linking. */
+/**
+ * The post-pass: feed it every file with what was extracted from it, then `apply` before linking.
+ * It also renders Helm template names with their chart's defaults (helm.ts), so that every caller
+ * of this one post-pass (scan, PR check) sees the same ids.
+ */
 export class KustomizeNamespaces {
+  private readonly helm = new HelmCharts();
   private readonly kustomizations = new Map<string, Kustomization>();
   /** Manifests with at least one resource in the implicit `default` namespace, by path. */
   private readonly candidates = new Map<string, SourceFile>();
 
   /** Returns the kustomization's own parse errors (other files' errors come from their extractors). */
   add(file: SourceFile, extracted: { records: readonly IdentityRecord[]; references: readonly IdentityReference[] }): ExtractError[] {
+    this.helm.add(file);
     if (isKustomization(file.path)) {
       const { kustomization, errors } = readKustomization(file);
       if (kustomization) this.kustomizations.set(kustomization.dir, kustomization);
@@ -88,6 +95,11 @@ export class KustomizeNamespaces {
 
   /** Replaces, in place, the records and references of every re-namespaced manifest. */
   apply(records: IdentityRecord[], references: IdentityReference[]): void {
+    this.applyNamespaces(records, references);
+    this.helm.apply(records, references);
+  }
+
+  private applyNamespaces(records: IdentityRecord[], references: IdentityReference[]): void {
     const namespaces = this.namespaces();
     if (namespaces.size === 0) return;
     const redone = new Map<string, { records: IdentityRecord[]; references: IdentityReference[] }>();

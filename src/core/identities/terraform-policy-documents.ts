@@ -11,6 +11,8 @@ import { parseHclExpression } from './hcl/parser.js';
 export interface PolicyStatement {
   effect: string;
   actions: string[];
+  /** `*`, ARNs or expressions as written. */
+  resources: string[];
   /** `Service:lambda.amazonaws.com`, `Federated:arn:…`, `AWS:arn:…`, `*`. */
   principals: string[];
 }
@@ -60,6 +62,7 @@ function fromJsonValue(doc: HclValue | undefined): PolicyStatement[] {
   return list.filter(isObject).map((s) => ({
     effect: typeof s.Effect === 'string' ? s.Effect : 'Allow',
     actions: strings(s.Action),
+    resources: strings(s.Resource),
     principals: principalsOf(s.Principal),
   }));
 }
@@ -78,6 +81,7 @@ function fromPolicyDocumentBlock(doc: HclBlock): PolicyStatement[] {
     return {
       effect: typeof effect === 'string' ? effect : 'Allow',
       actions: strings(attribute(s, 'actions')?.value),
+      resources: strings(attribute(s, 'resources')?.value),
       principals: blocksOf(s, 'principals').flatMap((p) => {
         const type = attribute(p, 'type')?.value;
         return strings(attribute(p, 'identifiers')?.value).map((id) => (type === '*' && id === '*' ? '*' : `${String(type)}:${id}`));
@@ -88,6 +92,11 @@ function fromPolicyDocumentBlock(doc: HclBlock): PolicyStatement[] {
 
 export function allowedActions(statements: PolicyStatement[]): string[] {
   return statements.filter((s) => s.effect === 'Allow').flatMap((s) => s.actions);
+}
+
+/** Allowed actions as grants: `aws-action:<action> on <resources>` (see `Grant`). */
+export function actionGrants(statements: PolicyStatement[]): string[] {
+  return statements.filter((s) => s.effect === 'Allow').flatMap((s) => s.actions.map((a) => `aws-action:${a} on ${s.resources.join(',') || '?'}`));
 }
 
 export function trustedPrincipals(statements: PolicyStatement[]): string[] {

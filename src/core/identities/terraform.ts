@@ -2,7 +2,7 @@ import { HclExpression, attribute, blocksOf, isObject } from './hcl/ast.js';
 import type { HclAttribute, HclBlock, HclValue } from './hcl/ast.js';
 import { parseTerraformJson } from './hcl/json.js';
 import { parseHcl } from './hcl/parser.js';
-import { allowedActions, readPolicyDocument, trustedPrincipals } from './terraform-policy-documents.js';
+import { actionGrants, allowedActions, readPolicyDocument, trustedPrincipals } from './terraform-policy-documents.js';
 import type { ExtractResult, Extractor, IdentityKind, IdentityRecord, IdentityReference, SourceFile } from '../types.js';
 
 /**
@@ -292,6 +292,7 @@ function crossFile(t: Reference, apply: (stand: IdentityRecord) => void): Identi
   if (stand.permissions || stand.rotationEvidence) {
     const ref: IdentityReference = { target: t.id };
     if (stand.permissions) ref.permissions = stand.permissions;
+    if (stand.grants) ref.grants = stand.grants;
     if (stand.rotationEvidence) ref.rotationEvidence = stand.rotationEvidence;
     out.push(ref);
   }
@@ -310,6 +311,12 @@ function addPermission(record: IdentityRecord, ...permissions: string[]): void {
   for (const p of permissions) if (!list.includes(p)) list.push(p);
 }
 
+/** Records where a grant is written, for rules that report on its line. */
+function addGrant(record: IdentityRecord, ctx: Pick<Context, 'file'>, line: number, ...permissions: string[]): void {
+  const grants = (record.grants ??= []);
+  for (const permission of permissions) if (!grants.some((g) => g.permission === permission && g.line === line)) grants.push({ permission, file: ctx.file, line });
+}
+
 function text(value: HclValue | undefined): string | undefined {
   if (value === undefined || value === null) return undefined;
   return value instanceof HclExpression ? value.raw : typeof value === 'string' ? value : JSON.stringify(value);
@@ -321,12 +328,18 @@ function grantPolicyArn(link: HclBlock, target: IdentityRecord, ctx: Context): v
   if (!arn) return;
   const local = references(arn, ['aws_iam_policy'], ctx)[0];
   const policy = local && ctx.resources.get(`aws_iam_policy.${local.name}`);
-  const actions = policy ? allowedActions(readPolicyDocument(attribute(policy, 'policy')?.value, dataLookup(ctx))) : [];
+  const statements = policy ? readPolicyDocument(attribute(policy, 'policy')?.value, dataLookup(ctx)) : [];
+  const actions = allowedActions(statements);
   addPermission(target, ...(actions.length > 0 ? actions : [arn.raw.replace(/^"|"$/g, '')]));
+  // The grant is the attachment's line; a policy declared here is judged by what it allows.
+  addGrant(target, ctx, arn.line, ...(actions.length > 0 ? actionGrants(statements) : [`aws-policy:${arn.raw.replace(/^"|"$/g, '')}`]));
 }
 
 function grantInlinePolicy(link: HclBlock, target: IdentityRecord, ctx: Context): void {
-  addPermission(target, ...allowedActions(readPolicyDocument(attribute(link, 'policy')?.value, dataLookup(ctx))));
+  const policy = attribute(link, 'policy');
+  const statements = readPolicyDocument(policy?.value, dataLookup(ctx));
+  addPermission(target, ...allowedActions(statements));
+  addGrant(target, ctx, policy?.line ?? link.line, ...actionGrants(statements));
 }
 
 function secretRotation(link: HclBlock, target: IdentityRecord): void {
@@ -338,16 +351,20 @@ function secretRotation(link: HclBlock, target: IdentityRecord): void {
   if (typeof days === 'number') target.attributes.rotationDays = days;
 }
 
-function grantAzureRole(link: HclBlock, target: IdentityRecord): void {
-  const role = text(attribute(link, 'role_definition_name')?.value) ?? text(attribute(link, 'role_definition_id')?.value) ?? 'role';
+function grantAzureRole(link: HclBlock, target: IdentityRecord, ctx: Context): void {
+  const roleAttr = attribute(link, 'role_definition_name') ?? attribute(link, 'role_definition_id');
+  const role = text(roleAttr?.value) ?? 'role';
   const scope = text(attribute(link, 'scope')?.value);
   addPermission(target, scope ? `${role} on ${scope}` : role);
+  addGrant(target, ctx, roleAttr?.line ?? link.line, `azure-role:${role} on ${scope ?? '?'}`);
 }
 
-function grantGoogleRole(link: HclBlock, target: IdentityRecord): void {
-  const role = text(attribute(link, 'role')?.value) ?? 'role';
+function grantGoogleRole(link: HclBlock, target: IdentityRecord, ctx: Context): void {
+  const roleAttr = attribute(link, 'role');
+  const role = text(roleAttr?.value) ?? 'role';
   const scopeType = GOOGLE_GRANT.exec(link.labels[0])?.[1] ?? 'resource';
   addPermission(target, `${role} on ${scopeType}`);
+  addGrant(target, ctx, roleAttr?.line ?? link.line, `gcp-role:${role} on ${scopeType}`);
 }
 
 /** Who may act as a Google service account: usedBy, e.g. a Kubernetes SA via Workload Identity. */
@@ -384,9 +401,17 @@ function summariseRole(record: IdentityRecord, ctx: Context): void {
   const principals = [...new Set(trustedPrincipals(trust))];
   record.attributes.assumedBy = principals;
   if (principals.some((p) => p.startsWith('Federated:') && p.includes('token.actions.githubusercontent.com'))) record.attributes.githubOidc = true;
-  const managed = attribute(block, 'managed_policy_arns')?.value;
-  if (Array.isArray(managed)) addPermission(record, ...managed.map((m) => text(m) ?? ''));
-  for (const inline of blocksOf(block, 'inline_policy')) addPermission(record, ...allowedActions(readPolicyDocument(attribute(inline, 'policy')?.value, dataLookup(ctx))));
+  const managedAttr = attribute(block, 'managed_policy_arns');
+  const managed = managedAttr?.value;
+  if (Array.isArray(managed)) {
+    addPermission(record, ...managed.map((m) => text(m) ?? ''));
+    addGrant(record, ctx, managedAttr!.line, ...managed.map((m) => `aws-policy:${text(m) ?? ''}`));
+  }
+  for (const inline of blocksOf(block, 'inline_policy')) {
+    const statements = readPolicyDocument(attribute(inline, 'policy')?.value, dataLookup(ctx));
+    addPermission(record, ...allowedActions(statements));
+    addGrant(record, ctx, attribute(inline, 'policy')?.line ?? inline.line, ...actionGrants(statements));
+  }
 }
 
 const ROTATION_UNITS: Array<[string, string]> = [['rotation_days', 'days'], ['rotation_months', 'months'], ['rotation_years', 'years'], ['rotation_hours', 'hours'], ['rotation_minutes', 'minutes']];
@@ -437,8 +462,50 @@ function moduleRecord(block: HclBlock, ctx: Context): IdentityRecord[] {
   const record: IdentityRecord = { id: identityId('module', name, ctx), kind: 'identity', platform: 'terraform', type: 'module', name, file: ctx.file, line: block.line, attributes, usedBy: [], templated: true };
   if (ctx.modulePath) record.namespace = ctx.modulePath;
   const arns = block.attributes.flatMap((a) => literalStrings(a.value)).filter((s) => s.startsWith('arn:aws:iam::aws:policy/') || s.startsWith('roles/') || /=>roles\//.test(s));
-  if (arns.length > 0) record.permissions = [...new Set(arns)];
-  return [record];
+  if (arns.length > 0) {
+    record.permissions = [...new Set(arns)];
+    for (const a of block.attributes) {
+      for (const s of literalStrings(a.value)) {
+        if (s.startsWith('arn:aws:iam::aws:policy/')) addGrant(record, ctx, a.line, `aws-policy:${s}`);
+        else if (s.startsWith('roles/')) addGrant(record, ctx, a.line, `gcp-role:${s} on ${/project/.test(a.name) || a.name === 'project_roles' ? 'project' : 'resource'}`);
+      }
+    }
+  }
+  return [record, ...mintedCredentials(block, record, ctx)];
+}
+
+/**
+ * Well-known registry modules that create a long-lived key when a flag is set: the key is a
+ * credential like the resource it wraps (`terraform:aws_iam_access_key/<dir>/module.<name>`), so
+ * the rotation rule and the long-lived-key rule apply to it.
+ */
+const MINTING_FLAGS: Array<{ source: RegExp; flag: string; type: string }> = [
+  { source: /^terraform-aws-modules\/iam\/aws(\/\/modules\/iam-user)?$/, flag: 'create_iam_access_key', type: 'aws_iam_access_key' },
+  { source: /^terraform-aws-modules\/iam\/aws(\/\/modules\/iam-user)?$/, flag: 'create_iam_user_login_profile', type: 'aws_iam_user_login_profile' },
+  { source: /^terraform-google-modules\/service-accounts\/google(\/\/modules\/[\w-]+)?$/, flag: 'generate_keys', type: 'google_service_account_key' },
+];
+
+/** Whether a module flag is on: `true` as written (a variable may be; it is not judged). */
+function flagOn(block: HclBlock, name: string): HclAttribute | undefined {
+  const a = attribute(block, name);
+  return a && a.value === true ? a : undefined;
+}
+
+function mintedCredentials(block: HclBlock, module: IdentityRecord, ctx: Context): IdentityRecord[] {
+  const source = module.attributes.source as string;
+  const out: IdentityRecord[] = [];
+  for (const minting of MINTING_FLAGS) {
+    // iam-user's login profile defaults to on; only an explicit `true` is judged here.
+    const flag = minting.source.test(source) ? flagOn(block, minting.flag) : undefined;
+    if (!flag) continue;
+    const name = `module.${module.name}`;
+    const record: IdentityRecord = { id: identityId(minting.type, name, ctx), kind: 'credential', platform: 'terraform', type: minting.type, name, file: ctx.file, line: flag.line, attributes: { module: module.id, [minting.flag]: true }, usedBy: [{ id: module.id, kind: 'module', name: module.name, file: ctx.file, line: flag.line, via: minting.flag }] };
+    if (ctx.modulePath) record.namespace = ctx.modulePath;
+    const rotation = timeRotatingEvidence(block, ctx);
+    if (rotation) record.rotationEvidence = rotation;
+    out.push(record);
+  }
+  return out;
 }
 
 function literalStrings(value: HclValue): string[] {

@@ -69,6 +69,8 @@ interface Job {
   line: number;
   body: Mapping;
   permissions: string[];
+  /** Line of the `permissions` block that applies (job's, else workflow's); undefined when none does. */
+  permissionsLine?: number;
   usedBy: (line: number, via: string) => UsedBy;
 }
 
@@ -87,6 +89,7 @@ export function extractWorkflow(file: SourceFile): ExtractResult {
       line,
       body: job,
       permissions: job.permissions !== undefined ? renderPermissions(job.permissions) : workflowPermissions,
+      permissionsLine: job.permissions !== undefined ? yaml.keyLine(job, 'permissions', line) : root.permissions !== undefined ? yaml.keyLine(root, 'permissions', 1) : undefined,
       usedBy: (useLine, via) => ({ id: `${PLATFORM}:job/${workflow}/${id}`, kind: 'job', name: id, file: file.path, line: useLine, via }),
     };
   });
@@ -107,6 +110,13 @@ export function extractWorkflow(file: SourceFile): ExtractResult {
     const usedBy = job ? job.usedBy(use.line, use.via) : workflowUse(use.line, use.via);
     r.usedBy.push(usedBy);
     (r.attributes.tokenPermissions as Record<string, string[]>)[usedBy.id] = job ? job.permissions : workflowPermissions;
+    // A secret in a job whose GITHUB_TOKEN may write everything: one leak away from the repository.
+    const permissions = job ? job.permissions : workflowPermissions;
+    const permissionsLine = job ? job.permissionsLine : root.permissions !== undefined ? yaml.keyLine(root, 'permissions', 1) : undefined;
+    if (permissions.includes('write-all') && permissionsLine !== undefined) {
+      const grants = (r.grants ??= []);
+      if (!grants.some((g) => g.file === file.path && g.line === permissionsLine)) grants.push({ permission: `github-token:write-all (${job ? `job ${job.id}` : 'workflow'})`, file: file.path, line: permissionsLine });
+    }
   }
   const callSecrets = asMapping(asMapping(asMapping(root.on)?.workflow_call)?.secrets) ?? {};
   for (const name of Object.keys(callSecrets)) {
@@ -114,8 +124,15 @@ export function extractWorkflow(file: SourceFile): ExtractResult {
     secret(name.toUpperCase(), line).usedBy.push(workflowUse(line, 'workflow_call'));
   }
 
+  for (const r of records.values()) {
+    if (r.usedBy.length > 0 && r.usedBy.every((u) => REFERENCE_INPUTS.has(u.via))) {
+      r.kind = 'config';
+      r.attributes.reference = [...new Set(r.usedBy.map((u) => u.via))];
+    }
+  }
   const findings: Finding[] = [];
   for (const job of jobs) cloudLogins(file.path, yaml, job, records, findings);
+  for (const job of jobs) exposures(file.path, yaml, root, job, records);
   const all = [...records.values()];
   return { records: all, errors: yaml.errors, findings };
 }
@@ -175,7 +192,8 @@ function cloudLogins(file: string, yaml: LoadedYaml, job: Job, records: Map<stri
         column: 1,
         message: `Job \`${job.id}\` gives ${login.action} long-lived ${login.label} keys (${staticInputs.join(', ')}). Use OIDC instead: ${login.advice}.`,
         fingerprint: createHash('sha256').update(`credential/static-ci-key|${file}|${job.id}|${login.action}`).digest('hex'),
-        ...(secrets[0] ? { identityId: secrets[0] } : {}),
+        // The secret half of a key pair names the credential (see pairCredentials in link.ts).
+        ...(secrets.length ? { identityId: secrets.at(-1) } : {}),
         owasp: ['NHI6'],
         data: { job: job.id, action: login.action, inputs: staticInputs, secrets },
       });
@@ -183,16 +201,120 @@ function cloudLogins(file: string, yaml: LoadedYaml, job: Job, records: Map<stri
     }
     const target = asText(inputs[login.oidcInput]);
     if (!target) continue;
-    const name = target.replace(/^\$\{\{\s*(.*?)\s*\}\}$/, '$1');
+    const full = target.replace(/^\$\{\{\s*(.*?)\s*\}\}$/, '$1');
+    const name = shortOidcName(login.cloud, full);
     const id = `${PLATFORM}:oidc/${login.cloud}/${name}`;
     const line = yaml.keyLine(inputs, login.oidcInput, stepLine);
     let r = records.get(id);
     if (!r) {
       const idTokenWrite = job.permissions.some((p) => p === 'id-token: write' || p === 'write-all');
-      r = { id, kind: 'identity', platform: PLATFORM, type: 'oidc', name, namespace: login.cloud, file, line, attributes: { action: login.action, idTokenWrite }, usedBy: [], permissions: job.permissions, rotationEvidence: 'oidc (short-lived token per workflow run)' };
+      r = { id, kind: 'identity', platform: PLATFORM, type: 'oidc', name, namespace: login.cloud, file, line, attributes: { action: login.action, idTokenWrite, ...(full !== name ? { target: full } : {}) }, usedBy: [], permissions: job.permissions, rotationEvidence: 'oidc (short-lived token per workflow run)' };
       records.set(id, r);
     }
     r.usedBy.push(job.usedBy(line, login.oidcInput));
+  }
+}
+
+/**
+ * A short, globbable name for what an OIDC login assumes (the full text stays in `attributes.target`):
+ * `arn:aws:iam::123456789012:role/deploy/docs` → `123456789012/deploy/docs`;
+ * `projects/123/locations/global/workloadIdentityPools/github/providers/acme` → `github/acme`;
+ * expressions (`vars.AWS_ROLE`, `secrets.AZURE_CLIENT_ID`) and plain ids as they are.
+ */
+export function shortOidcName(cloud: string, target: string): string {
+  if (cloud === 'aws') {
+    const arn = /^arn:aws[\w-]*:iam::(\d{12}|\$\{[^}]*\}):role\/(.+)$/.exec(target);
+    if (arn) return `${arn[1]}/${arn[2]}`;
+  }
+  if (cloud === 'gcp') {
+    const provider = /workloadIdentityPools\/([^/]+)\/providers\/([^/]+)$/.exec(target);
+    if (provider) return `${provider[1]}/${provider[2]}`;
+  }
+  return target;
+}
+
+/**
+ * Inputs that name an identity rather than hold a secret: a secret read only through them (a role
+ * ARN, a workload identity provider, a client or tenant id) is configuration, recorded with kind
+ * `config`: it needs an owner, but there is nothing to rotate.
+ */
+const REFERENCE_INPUTS = new Set(['role-to-assume', 'role-session-name', 'aws-region', 'audience', 'service_account', 'workload_identity_provider', 'project_id', 'client-id', 'tenant-id', 'subscription-id']);
+
+/** Owners whose actions run as part of GitHub itself; anything else is third-party code. */
+const FIRST_PARTY = /^(actions|github)\//i;
+const FULL_SHA = /^[0-9a-f]{40}$/i;
+/** A checkout of the pull request's own code rather than the base branch. */
+const PR_HEAD = /github\.event\.pull_request\.head\.|github\.head_ref|refs\/pull\/|github\.event\.pull_request\.merge_commit_sha/;
+const PR_HEAD_RUN = /\bgh\s+pr\s+checkout\b|\bgit\s+fetch\b[^\n]*\bpull\/|\bgit\s+checkout\b[^\n]*\$\{\{\s*github\.(event\.pull_request\.head|head_ref)/;
+
+export interface Exposure {
+  kind: 'pull_request_target' | 'unpinned-action';
+  file: string;
+  line: number;
+  job: string;
+  action?: string;
+}
+
+function triggers(root: Mapping): string[] {
+  const on = root.on ?? root[true as unknown as string];
+  const text = asText(on);
+  if (text !== undefined) return [text];
+  if (Array.isArray(on)) return on.map((t) => asText(t) ?? '');
+  return Object.keys(asMapping(on) ?? {});
+}
+
+function secretNames(value: unknown): string[] {
+  const texts: string[] = [];
+  const walk = (v: unknown, depth: number) => {
+    if (depth > 8) return;
+    const t = asText(v);
+    if (t !== undefined) texts.push(t);
+    else for (const child of Array.isArray(v) ? v : Object.values(asMapping(v) ?? {})) walk(child, depth + 1);
+  };
+  walk(value, 0);
+  return texts.flatMap((t) => [...t.matchAll(SECRET_REF)].map((m) => (m[1] ?? m[2]).toUpperCase())).filter((n) => !BUILT_IN.has(n));
+}
+
+/**
+ * Where a job hands secrets to code the repository does not control (`workflow/secret-exposure`):
+ * a `pull_request_target` job that checks out the pull request's head runs the PR author's code
+ * with the base repository's secrets; a third-party action pinned by a tag (which its owner can
+ * move) receives the secrets given to its step. Recorded on the secret as `attributes.exposures`.
+ */
+function exposures(file: string, yaml: LoadedYaml, root: Mapping, job: Job, records: Map<string, IdentityRecord>): void {
+  const add = (name: string, exposure: Exposure) => {
+    const r = records.get(`${PLATFORM}:secret/${name}`);
+    if (!r) return;
+    const list = ((r.attributes.exposures ??= []) as Exposure[]);
+    if (!list.some((e) => e.kind === exposure.kind && e.line === exposure.line && e.file === exposure.file)) list.push(exposure);
+  };
+  const steps = asList(job.body.steps);
+  if (triggers(root).includes('pull_request_target')) {
+    let headLine: number | undefined;
+    for (const step of steps) {
+      const s = asMapping(step) ?? {};
+      const stepLine = yaml.lineOf(step, job.line);
+      const uses = asText(s.uses)?.split('@')[0].toLowerCase();
+      const ref = asText(asMapping(s.with)?.ref);
+      if (uses === 'actions/checkout' && ref && PR_HEAD.test(ref)) headLine ??= yaml.keyLine(asMapping(s.with), 'ref', stepLine);
+      const run = asText(s.run);
+      if (run && PR_HEAD_RUN.test(run)) headLine ??= yaml.keyLine(s, 'run', stepLine);
+    }
+    if (headLine !== undefined) {
+      const jobId = job.usedBy(0, '').id;
+      for (const r of records.values()) {
+        if (r.type === 'secret' && r.usedBy.some((u) => u.id === jobId)) add(r.name, { kind: 'pull_request_target', file, line: headLine, job: job.id });
+      }
+    }
+  }
+  for (const step of steps) {
+    const s = asMapping(step) ?? {};
+    const uses = asText(s.uses);
+    if (!uses || uses.startsWith('./') || uses.startsWith('docker://')) continue;
+    const [action, ref = ''] = uses.split('@');
+    if (FIRST_PARTY.test(action) || FULL_SHA.test(ref)) continue;
+    const line = yaml.keyLine(s, 'uses', yaml.lineOf(step, job.line));
+    for (const name of new Set(secretNames([s.with, s.env]))) add(name, { kind: 'unpinned-action', file, line, job: job.id, action: uses });
   }
 }
 

@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { scanSecrets } from '../secrets/engine.js';
 import { EPHEMERAL_KEY } from '../secrets/fingerprint.js';
-import type { Finding, ScanSettings, SourceFile } from '../types.js';
+import type { Finding, ScanSettings, SecretSink, SourceFile } from '../types.js';
 import type { WorkerRequest, WorkerResponse } from './protocol.js';
 
 /**
@@ -16,15 +16,30 @@ import type { WorkerRequest, WorkerResponse } from './protocol.js';
  * scanned in-thread, so results never depend on whether threads were available.
  */
 export interface ParallelOptions {
-  /** Worker threads to start for a large tree; default `availableParallelism() - 1` (at least 1). 0 disables. */
+  /**
+   * Worker threads to start for a large tree; default `availableParallelism() - 1` on 3 or more
+   * cores, none on 1 or 2 (see DEFAULT_WORKERS). 0 disables.
+   */
   workers?: number;
   /** Bytes seen before workers start. */
   largeTreeBytes?: number;
   /** Worker entry; default secrets-worker.js (or .ts under the tsx/vitest dev runners) beside this module. */
   workerUrl?: URL;
+  /** Live verification only: receives each reported secret's value(s), from this thread or a worker. */
+  reveal?: SecretSink;
 }
 
 export const LARGE_TREE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Measured (docs/performance.md): on 2 cores the main thread is busy reading, decoding and
+ * extracting identities, so one worker only adds the cost of copying every file to it; the same
+ * 146 MB scan used ~20 % more CPU time and twice the memory with a worker than without. A pool pays
+ * once there is a spare core beyond those two.
+ */
+export function defaultWorkerCount(cores = availableParallelism()): number {
+  return cores > 2 ? cores - 1 : 0;
+}
 /** Bytes queued on one worker before the main thread scans the next file itself. */
 const MAX_QUEUED_BYTES = 2 * 1024 * 1024;
 /** Work is counted in units of 256 chars (plus one per file) so an Int32 counter never overflows. */
@@ -57,8 +72,8 @@ interface Slot {
 
 export function createParallelSecretScanner(given: ScanSettings, options: ParallelOptions = {}): ParallelSecretScanner {
   // Workers have their own per-process default key: hand them this thread's, so fingerprints agree.
-  const settings: ScanSettings = { ...given, fingerprint: given.fingerprint ?? { kind: 'keyed', key: EPHEMERAL_KEY } };
-  const wanted = options.workers ?? Math.max(1, availableParallelism() - 1);
+  const settings: ScanSettings = { ...given, fingerprint: given.fingerprint ?? { kind: 'keyed', key: EPHEMERAL_KEY }, contentKey: given.contentKey ?? EPHEMERAL_KEY };
+  const wanted = options.workers ?? defaultWorkerCount();
   const largeTreeBytes = options.largeTreeBytes ?? LARGE_TREE_BYTES;
   const results: Finding[][] = [];
   const waiting: Promise<void>[] = [];
@@ -68,14 +83,15 @@ export function createParallelSecretScanner(given: ScanSettings, options: Parall
   let workersStarted = 0;
   let filesFromWorkers = 0;
 
-  const scanHere = (file: SourceFile) => results.push(scanSecrets(file, settings));
+  const reveal = options.reveal;
+  const scanHere = (file: SourceFile) => results.push(scanSecrets(file, settings, reveal));
 
   const start = (): Slot[] => {
     const url = wanted > 0 ? (options.workerUrl ?? defaultWorkerUrl()) : undefined;
     if (!url) return [];
     const started: Slot[] = [];
     for (let i = 0; i < wanted; i++) {
-      const slot = startWorker(url, settings, () => filesFromWorkers++);
+      const slot = startWorker(url, settings, () => filesFromWorkers++, reveal);
       if (slot) started.push(slot);
     }
     workersStarted = started.length;
@@ -98,6 +114,7 @@ export function createParallelSecretScanner(given: ScanSettings, options: Parall
       const cost = costOf(file);
       const request: WorkerRequest = { id, path: file.path, content: file.content, cost };
       if (file.addedLines) request.addedLines = [...file.addedLines];
+      if (reveal) request.reveal = true;
       slot.posted += cost;
       if (slot.pending.size === 0) slot.worker.ref(); // keep the process alive while work is queued
       waiting.push(
@@ -122,7 +139,7 @@ export function createParallelSecretScanner(given: ScanSettings, options: Parall
   };
 }
 
-function startWorker(url: URL, settings: ScanSettings, onWorkerResult: () => void): Slot | undefined {
+function startWorker(url: URL, settings: ScanSettings, onWorkerResult: () => void, reveal?: SecretSink): Slot | undefined {
   let worker: Worker;
   const done = new Int32Array(new SharedArrayBuffer(4));
   try {
@@ -138,15 +155,18 @@ function startWorker(url: URL, settings: ScanSettings, onWorkerResult: () => voi
     slot.dead = true;
     for (const [id, job] of slot.pending) {
       slot.pending.delete(id);
-      job.resolve(scanSecrets(job.file, settings));
+      job.resolve(scanSecrets(job.file, settings, reveal));
     }
   };
   worker.on('message', (response: WorkerResponse) => {
     const job = slot.pending.get(response.id);
     if (!job) return;
     slot.pending.delete(response.id);
-    if ('findings' in response) onWorkerResult();
-    job.resolve('findings' in response ? response.findings : scanSecrets(job.file, settings));
+    if ('findings' in response) {
+      onWorkerResult();
+      if (reveal) for (const secret of response.secrets ?? []) reveal(secret);
+    }
+    job.resolve('findings' in response ? response.findings : scanSecrets(job.file, settings, reveal));
   });
   worker.on('error', rescueAll);
   worker.on('exit', rescueAll);

@@ -1,4 +1,4 @@
-import type { Finding } from '../types.js';
+import type { Finding, RevealedSecret } from '../types.js';
 
 /** Main thread → worker: one file to scan. */
 export interface WorkerRequest {
@@ -8,7 +8,9 @@ export interface WorkerRequest {
   addedLines?: number[];
   /** Added to the shared `done` counter once scanned (see pool.ts). */
   cost: number;
+  /** Live verification is on: answer with the reported secrets' values too. */
+  reveal?: boolean;
 }
 
 /** Worker → main thread: its findings, or why it could not scan (the main thread then does). */
-export type WorkerResponse = { id: number; findings: Finding[] } | { id: number; error: string };
+export type WorkerResponse = { id: number; findings: Finding[]; secrets?: RevealedSecret[] } | { id: number; error: string };

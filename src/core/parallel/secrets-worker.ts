@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanSecrets } from '../secrets/engine.js';
-import type { ScanSettings } from '../types.js';
+import type { RevealedSecret, ScanSettings } from '../types.js';
 import type { WorkerRequest, WorkerResponse } from './protocol.js';
 
 const { settings, done } = workerData as { settings: ScanSettings; done: Int32Array };
@@ -17,7 +17,12 @@ parentPort?.on('message', (request: WorkerRequest) => {
     const file = request.addedLines
       ? { path: request.path, content: request.content, addedLines: new Set(request.addedLines) }
       : { path: request.path, content: request.content };
-    response = { id: request.id, findings: scanSecrets(file, settings) };
+    if (request.reveal) {
+      const secrets: RevealedSecret[] = [];
+      response = { id: request.id, findings: scanSecrets(file, settings, (s) => secrets.push(s)), secrets };
+    } else {
+      response = { id: request.id, findings: scanSecrets(file, settings) };
+    }
   } catch (error) {
     response = { id: request.id, error: (error as Error).message };
   }

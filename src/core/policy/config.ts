@@ -4,7 +4,7 @@
  * `config/invalid` findings with line and column; the key in error keeps its default and every
  * other key still applies. Nothing here throws on bad input.
  */
-import { defaultSettings, type FailOn, type Finding, type ScanSettings } from '../types.js';
+import { defaultSettings, type FailOn, type Finding, type Level, type ScanSettings, type VerifySettings } from '../types.js';
 import { quoteErrorMessage } from '../secrets/redact.js';
 import { parseDuration, parseSize } from './duration.js';
 import { policyFingerprint } from './rules.js';
@@ -38,9 +38,45 @@ const KEYS: Record<string, Apply> = {
     if (!duration.ok) return `schedule ${duration.error}`;
     s.scheduleMs = duration.value;
   },
+  rules: (v, s) => void (s.rules = { ...(s.rules ?? {}), ...(v as Record<string, Level | 'off'>) }),
   baseline: (v, s) => void (s.baselinePath = v as string),
   'owners-file': (v, s) => void (s.ownersPath = v as string),
+  verify: (v, s) => {
+    const verify = parseVerify(v);
+    if (typeof verify === 'string') return verify;
+    s.verify = verify;
+  },
 };
+
+const onOff = (v: unknown): boolean | undefined => (v === true || v === 'on' ? true : v === false || v === 'off' ? false : undefined);
+
+/** `verify: on|off`, or `{ enabled: on|off, endpoints: { <provider>: <https base URL> } }`. */
+function parseVerify(value: unknown): VerifySettings | string {
+  const flag = onOff(value);
+  if (flag !== undefined) return { enabled: flag, endpoints: {} };
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return `verify must be on, off or a mapping with enabled and endpoints, not ${kindOf(value)}`;
+  const { enabled, endpoints, ...rest } = value as Record<string, unknown>;
+  const unknownKey = Object.keys(rest)[0];
+  if (unknownKey !== undefined) return `verify has no key "${unknownKey}" (known: enabled, endpoints)`;
+  const on = enabled === undefined ? false : onOff(enabled);
+  if (on === undefined) return `verify.enabled must be on or off, not ${kindOf(enabled)}`;
+  const urls: Record<string, string> = {};
+  if (endpoints !== undefined) {
+    if (!endpoints || typeof endpoints !== 'object' || Array.isArray(endpoints)) return `verify.endpoints must be a mapping of provider to base URL, not ${kindOf(endpoints)}`;
+    for (const [provider, url] of Object.entries(endpoints)) {
+      let parsed: URL | undefined;
+      try {
+        parsed = typeof url === 'string' ? new URL(url) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      const loopback = parsed && ['127.0.0.1', '[::1]', 'localhost'].includes(parsed.hostname);
+      if (!parsed || !(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && loopback))) return `verify.endpoints.${provider} must be an https:// base URL (http:// only to a loopback host)`;
+      urls[provider] = url as string;
+    }
+  }
+  return { enabled: on, endpoints: urls };
+}
 
 export function parseConfig(content: string, path: string, base: ScanSettings = defaultSettings()): ParsedConfig {
   const settings: ScanSettings = { ...base, detectors: { ...base.detectors }, issues: { ...base.issues } };

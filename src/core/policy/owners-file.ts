@@ -10,7 +10,11 @@ import { parseDate, parseRotation, type Rotation } from './duration.js';
 import { ownersSchema, OWNER_PATTERN } from './schemas.js';
 import { kindOf, positionOf, readYaml, schemaProblems, type Problem, type YamlPath, type YamlSource } from './yaml-source.js';
 
-export const OWNERS_KEYS = ['match', 'path', 'owner', 'rotation', 'purpose', 'environment', 'justification', 'review-by'] as const;
+export const OWNERS_KEYS = ['match', 'path', 'owner', 'rotation', 'purpose', 'environment', 'kind', 'justification', 'review-by'] as const;
+
+/** What an entry may say an NHI is: `config` marks a secret that is no credential (a region, a role ARN). */
+export const ENTRY_KINDS = ['identity', 'credential', 'config'] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 export interface OwnersEntry {
   /** 0-based position in `identities`. */
@@ -24,6 +28,7 @@ export interface OwnersEntry {
   rotation?: Rotation;
   purpose?: string;
   environment?: string;
+  kind?: EntryKind;
   justification?: string;
   reviewBy?: Date;
   /** Where `review-by` sits, for expired-exception findings. */
@@ -112,6 +117,10 @@ function entryChecks(source: YamlSource, raw: unknown, index: number): Problem[]
       }
     }
   }
+  for (const key of ['match', 'path']) {
+    const error = typeof entry[key] === 'string' ? globError(entry[key] as string) : undefined;
+    if (error) at(key, `${key} "${entry[key] as string}" is not a valid glob: ${error}`);
+  }
   if (typeof entry['review-by'] === 'string') {
     const date = parseDate(entry['review-by']);
     if (!date.ok) at('review-by', `review-by ${date.error}`);
@@ -135,6 +144,7 @@ function toEntry(source: YamlSource, raw: Record<string, unknown>, index: number
     rotation: rotation?.ok ? rotation.value : undefined,
     purpose: text('purpose'),
     environment: text('environment'),
+    kind: text('kind') as EntryKind | undefined,
     justification: text('justification'),
     reviewBy: reviewBy?.ok ? reviewBy.value : undefined,
     reviewByLine: reviewPos?.line,
@@ -187,18 +197,64 @@ export function crossingGlobstars(pattern: string): string {
     .join('/');
 }
 
+/**
+ * Why a glob can never mean what its author wants: unbalanced brackets, braces or parentheses
+ * (minimatch would quietly read them as literal characters), or three stars in a row.
+ */
+export function globError(pattern: string): string | undefined {
+  const pairs: Record<string, string> = { '[': ']', '{': '}', '(': ')' };
+  const open: string[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (pairs[c]) open.push(pairs[c]);
+    else if (c === ']' || c === '}' || c === ')') {
+      if (open.pop() !== c) return `"${c}" at position ${i + 1} closes nothing (escape it as \\${c} to mean the character)`;
+    }
+  }
+  if (open.length > 0) return `"${open.at(-1)}" is missing (escape the opening character with \\ to mean it literally)`;
+  if (/\*\*\*/.test(pattern)) return '"***" is not a glob: use * (one segment) or ** (any segments)';
+  return undefined;
+}
+
+/** What matching needs from a record: its id (and older id forms), and every file declaring it. */
+export type MatchTarget = Pick<IdentityRecord, 'id' | 'file'> & Partial<Pick<IdentityRecord, 'declarations' | 'legacyIds'>>;
+
 /** Both `match` and `path` must hold when both are given. */
-export function entryMatches(entry: Pick<OwnersEntry, 'match' | 'path'>, record: Pick<IdentityRecord, 'id' | 'file'>): boolean {
+export function entryMatches(entry: Pick<OwnersEntry, 'match' | 'path'>, record: MatchTarget): boolean {
   return entryMatcher(entry)(record);
 }
 
-/** A compiled `entryMatches` for one entry, for loops over many records. */
-export function entryMatcher(entry: Pick<OwnersEntry, 'match' | 'path'>): (record: Pick<IdentityRecord, 'id' | 'file'>) => boolean {
+/**
+ * A compiled `entryMatches` for one entry, for loops over many records. `path` holds when any
+ * declaring file matches; `match` holds on the id or, failing that, on an older id form the
+ * record still answers to (see `matchesOnlyByLegacyId`).
+ */
+export function entryMatcher(entry: Pick<OwnersEntry, 'match' | 'path'>): (record: MatchTarget) => boolean {
   const { match, path } = entry;
   if (match === undefined && path === undefined) return () => false;
   const id = match === undefined ? () => true : literalOr(match, compiled(match));
   const file = path === undefined ? () => true : literalOr(path, compiled(path));
-  return (record) => id(record.id) && file(record.file);
+  return (record) =>
+    (id(record.id) || (record.legacyIds?.some(id) ?? false)) && (file(record.file) || (record.declarations?.some((d) => file(d.file)) ?? false));
+}
+
+/** True when the entry's `match` holds only on an older id form: it should be rewritten. */
+export function matchesOnlyByLegacyId(entry: Pick<OwnersEntry, 'match'>, record: MatchTarget): boolean {
+  if (entry.match === undefined || !record.legacyIds?.length) return false;
+  return !globMatches(record.id, entry.match) && record.legacyIds.some((legacy) => globMatches(legacy, entry.match!));
+}
+
+/**
+ * The same glob over template-scoped CloudFormation ids: `cloudformation:<Type>/<rest>` becomes
+ * `cloudformation:<Type>/**\/<rest>`, which matches exactly the ids the old form matched.
+ */
+export function migratedMatch(match: string): string {
+  const m = /^(cloudformation:[^/]*)\/(.*)$/.exec(match);
+  return m ? `${m[1]}/**/${m[2]}` : match;
 }
 
 function literalOr(pattern: string, test: (value: string) => boolean): (value: string) => boolean {
@@ -215,10 +271,50 @@ function compiled(pattern: string): (value: string) => boolean {
   return test;
 }
 
-/** CODEOWNERS semantics: the last matching entry wins, whole. */
-export function winningEntry(entries: readonly OwnersEntry[], record: Pick<IdentityRecord, 'id' | 'file'>): OwnersEntry | undefined {
+/** The last matching entry (CODEOWNERS), as written. Fields it leaves out come from earlier ones: see `effectiveEntry`. */
+export function winningEntry(entries: readonly OwnersEntry[], record: MatchTarget): OwnersEntry | undefined {
   for (let i = entries.length - 1; i >= 0; i--) if (entryMatches(entries[i], record)) return entries[i];
   return undefined;
+}
+
+/** The entry that applies to a record, with fields inherited from earlier matches (`resolveEntry`). */
+export function effectiveEntry(entries: readonly OwnersEntry[], record: MatchTarget): ResolvedEntry | undefined {
+  return resolveEntry(entries.filter((entry) => entryMatches(entry, record)));
+}
+
+/** Fields that travel together: `rotation: never` brings its justification and review-by. */
+const FIELD_GROUPS = {
+  owner: ['owner'],
+  rotation: ['rotation', 'justification', 'reviewBy', 'reviewByLine', 'reviewByColumn'],
+  purpose: ['purpose'],
+  environment: ['environment'],
+  kind: ['kind'],
+} as const satisfies Record<string, ReadonlyArray<keyof OwnersEntry>>;
+export type EntryField = keyof typeof FIELD_GROUPS;
+
+/** Which entry (0-based index and line) gave each field. */
+export type FieldSources = Partial<Record<EntryField, { entry: number; line: number }>>;
+
+export interface ResolvedEntry extends OwnersEntry {
+  sources: FieldSources;
+}
+
+/**
+ * The effective entry for an NHI from the entries that match it, in file order: the last one wins
+ * each field it sets, and a field it leaves out keeps the value of the last earlier match that set
+ * it. So a later, narrower entry that names only a new `purpose` (or owner) does not silently drop
+ * the rotation policy of the broad entry before it. Location fields are the last match's.
+ */
+export function resolveEntry(matching: readonly OwnersEntry[]): ResolvedEntry | undefined {
+  const last = matching.at(-1);
+  if (!last) return undefined;
+  const resolved: ResolvedEntry = { ...last, sources: {} };
+  for (const [field, keys] of Object.entries(FIELD_GROUPS) as Array<[EntryField, ReadonlyArray<keyof OwnersEntry>]>) {
+    const from = [...matching].reverse().find((entry) => entry[keys[0]] !== undefined);
+    for (const key of keys) (resolved as unknown as Record<string, unknown>)[key] = from?.[key];
+    if (from) resolved.sources[field] = { entry: from.index, line: from.line };
+  }
+  return resolved;
 }
 
 /** An entry that names exactly one identity and nothing else. */

@@ -19,7 +19,8 @@ const HEADER = `# yaml-language-server: $schema=${OWNERS_SCHEMA_URL}
 # replace each "${PLACEHOLDER_OWNER}" with the real owner (the file fails validation until you do), and
 # split or narrow the groups as you see fit.
 #
-# The last matching entry wins, as in CODEOWNERS. Each entry has:
+# The last matching entry wins, as in CODEOWNERS; a field it leaves out (rotation, purpose,
+# environment, kind) keeps the value of the last earlier entry that matched. Each entry has:
 #   match          glob over identity ids, e.g. "kubernetes:ServiceAccount/payments/*"
 #                  (* stays within one /-separated segment, ** crosses segments)
 #   path           glob over the path of the file that declares the NHI, e.g. "infra/ci/**"
@@ -29,6 +30,7 @@ const HEADER = `# yaml-language-server: $schema=${OWNERS_SCHEMA_URL}
 #                  ephemeral (short-lived tokens), managed (the platform rotates it) or never
 #   purpose        what the NHI is for
 #   environment    where it is used: production, staging, development, ...
+#   kind           config for a secret that is no credential (a role ARN, a region): no rotation needed
 #   justification  with rotation: never, why no rotation is acceptable
 #   review-by      with rotation: never, the date (YYYY-MM-DD) the exception expires
 `;

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { plainText } from '../report/escape.js';
 import type { IdentityRecord, Level, OwaspNhi, ScanSettings, UsedBy } from '../types.js';
 import { isPast } from './duration.js';
+import { longLivedKey, NHI_RULE_OWASP, overprivileged, secretExposure } from './nhi-rules.js';
 import type { OwnersEntry } from './owners-file.js';
 
 /** What a per-NHI rule sees. */
@@ -24,6 +25,8 @@ export interface RuleHit {
   owasp?: OwaspNhi[];
   /** Defaults to the NHI's declaration. */
   location?: { file: string; line: number; column: number };
+  /** Tells apart several hits of one rule on one NHI (each grant, each exposure) in fingerprints. */
+  key?: string;
   data?: Record<string, unknown>;
 }
 
@@ -33,15 +36,20 @@ export interface PolicyRule {
   scope: 'identity' | 'owners';
   owasp: OwaspNhi[];
   level: (settings: ScanSettings) => Level;
-  check?: (facts: RuleFacts) => RuleHit | undefined;
+  check?: (facts: RuleFacts) => RuleHit | RuleHit[] | undefined;
 }
 
 export const POLICY_RULES: readonly PolicyRule[] = [
   { id: 'identity/unowned', scope: 'identity', owasp: ['NHI1'], level: (s) => (s.mode === 'pr' ? 'error' : 'warning'), check: unowned },
   { id: 'credential/no-rotation', scope: 'identity', owasp: ['NHI7'], level: () => 'warning', check: noRotation },
   { id: 'identity/shared', scope: 'identity', owasp: ['NHI9'], level: () => 'warning', check: shared },
+  { id: 'identity/overprivileged', scope: 'identity', owasp: NHI_RULE_OWASP['identity/overprivileged'], level: () => 'warning', check: overprivileged },
+  { id: 'credential/long-lived-key', scope: 'identity', owasp: NHI_RULE_OWASP['credential/long-lived-key'], level: () => 'notice', check: longLivedKey },
+  { id: 'workflow/secret-exposure', scope: 'identity', owasp: NHI_RULE_OWASP['workflow/secret-exposure'], level: () => 'error', check: secretExposure },
+  { id: 'identity/dangling-reference', scope: 'identity', owasp: NHI_RULE_OWASP['identity/dangling-reference'], level: () => 'notice' },
   { id: 'owners/invalid', scope: 'owners', owasp: [], level: () => 'error' },
   { id: 'owners/stale-entry', scope: 'owners', owasp: [], level: () => 'notice' },
+  { id: 'owners/legacy-id', scope: 'owners', owasp: [], level: () => 'notice' },
   { id: 'owners/expired-exception', scope: 'owners', owasp: ['NHI7'], level: () => 'warning', check: expiredException },
 ];
 
@@ -50,6 +58,11 @@ export function policyFingerprint(rule: string, ...key: string[]): string {
   const hash = createHash('sha256').update(rule);
   for (const part of key) hash.update('\0').update(part);
   return hash.digest('hex');
+}
+
+/** The level a rule's findings get: the config's `rules:` override, else the rule's default. */
+export function ruleLevel(id: string, settings: ScanSettings): Level | 'off' {
+  return settings.rules?.[id] ?? policyRule(id).level(settings);
 }
 
 export function policyRule(id: string): PolicyRule {
@@ -83,8 +96,40 @@ export function exceptionExpired(entry: OwnersEntry | undefined, now: Date): boo
   return entry?.rotation?.kind === 'never' && entry.reviewBy !== undefined && isPast(entry.reviewBy, now);
 }
 
+/**
+ * Credentials that are static keys by construction: nothing rotates them, and no token replaces
+ * them per use, so an owners-file claim of `managed` or `ephemeral` cannot be true of them.
+ */
+const STATIC_KEY_TYPES = new Set([
+  'aws_iam_access_key',
+  'aws_iam_user_login_profile',
+  'aws_iam_service_specific_credential',
+  'AWS::IAM::AccessKey',
+  'google_service_account_key',
+  'azuread_application_password',
+  'azuread_service_principal_password',
+  'github_repository_deploy_key',
+]);
+
+/** Why the owners entry's rotation claim cannot hold for this record, or undefined when it can. */
+export function refusedClaim(record: IdentityRecord, entry: OwnersEntry | undefined): string | undefined {
+  const claim = entry?.rotation?.kind;
+  if (claim !== 'managed' && claim !== 'ephemeral') return undefined;
+  const staticKey = STATIC_KEY_TYPES.has(record.type) || (record.type === 'Secret' && record.attributes.secretType === 'kubernetes.io/service-account-token');
+  if (!staticKey) return undefined;
+  return `the owners entry claims rotation: ${claim}, but ${record.type} is a static key that nothing rotates or expires (the code shows ${record.rotationEvidence ?? 'no rotation'})`;
+}
+
 function noRotation({ record, entry, ownersPath, settings }: RuleFacts): RuleHit | undefined {
   if (record.kind !== 'credential' || record.rotationEvidence) return undefined;
+  if (entry?.kind === 'config') return undefined;
+  const refused = refusedClaim(record, entry);
+  if (refused) {
+    return {
+      message: `${record.id}: ${refused}: give ${ownersPath}:${entry!.line} a period such as 90d and rotate on it, or replace the key with a keyless identity`,
+      data: { refusedClaim: entry!.rotation!.text },
+    };
+  }
   const expired = exceptionExpired(entry, settings.now);
   if (entry?.rotation && !expired) return undefined;
   const where = entry ? `its owners entry (${ownersPath}:${entry.line})` : `an owners entry in ${ownersPath}`;

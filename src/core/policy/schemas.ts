@@ -65,6 +65,11 @@ export const ownersSchema = {
           type: 'string',
           examples: ['production', 'staging', 'development', 'test'],
         },
+        kind: {
+          description: 'What the matched NHIs are, when the code cannot tell: config marks a secret that is no credential (a region, a role ARN, an audience), so it needs no rotation.',
+          type: 'string',
+          enum: ['identity', 'credential', 'config'],
+        },
         justification: { description: 'Why the exception (rotation: never) is acceptable.', type: 'string', minLength: 1 },
         'review-by': {
           description: 'YYYY-MM-DD. After this date the exception expires and the credential counts as lacking a rotation policy again.',
@@ -123,7 +128,29 @@ export const configSchema = {
       type: 'string',
       pattern: DURATION_PATTERN,
     },
+    rules: {
+      description: 'Per rule id (identity/overprivileged, credential/long-lived-key, workflow/secret-exposure, identity/dangling-reference, …): a level that replaces its default, or off. See docs/rules.md.',
+      type: 'object',
+      propertyNames: { pattern: '^[a-z0-9-]+/[A-Za-z0-9_.-]+$' },
+      additionalProperties: { type: 'string', enum: ['error', 'warning', 'notice', 'info', 'off'] },
+    },
     baseline: { description: 'Path of the baseline file. Default .nhi-steward-baseline.json.', type: 'string', minLength: 1 },
     'owners-file': { description: 'Path of the owners file. Default .github/nhi-owners.yml.', type: 'string', minLength: 1 },
+    verify: {
+      description:
+        'Live verification of found secrets against their providers (docs/verification.md): on or off (default off), or a mapping with enabled and endpoints (provider key to a base URL replacing the default host, e.g. GitHub Enterprise Server).',
+      anyOf: [
+        { type: 'boolean' },
+        { type: 'string', enum: ['on', 'off'] },
+        {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            enabled: { description: 'Switch verification on. Default off.', anyOf: [{ type: 'boolean' }, { type: 'string', enum: ['on', 'off'] }] },
+            endpoints: { description: 'Provider key (github, gitlab, datadog, shopify…) to an https base URL.', type: 'object', additionalProperties: { type: 'string' } },
+          },
+        },
+      ],
+    },
   },
 } as const;

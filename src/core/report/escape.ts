@@ -51,7 +51,7 @@ function visible(value: string): string {
  */
 export function markdownText(value: string): string {
   return plainText(value)
-    .replace(/[\\`*_{}[\]()#+!|~]/g, '\\$&')
+    .replace(/[\\`*_{}[\]#+!|~]/g, '\\$&') // ( ) are harmless once [ ] are escaped
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/@/g, '@\u200b');

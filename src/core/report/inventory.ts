@@ -17,6 +17,8 @@ export interface InventoryRow {
   namespace: string | null;
   file: string;
   line: number;
+  /** Every declaration site, the first being `file`/`line`. */
+  declarations: Array<{ file: string; line: number }>;
   owner: string | null;
   rotation: string | null;
   rotationEvidence: string | null;
@@ -24,6 +26,8 @@ export interface InventoryRow {
   purpose: string | null;
   usedBy: Array<Pick<UsedBy, 'id' | 'kind' | 'name' | 'file' | 'line' | 'via'> & { namespace: string | null }>;
   findings: string[];
+  /** Which owners-file entry (1-based) gave each field, when fields were inherited. */
+  ownersFields: Record<string, { entry: number; line: number }> | null;
 }
 
 export function inventoryRows(inventory: readonly InventoryEntry[]): InventoryRow[] {
@@ -38,6 +42,7 @@ export function inventoryRows(inventory: readonly InventoryEntry[]): InventoryRo
       namespace: entry.namespace ?? null,
       file: entry.file,
       line: entry.line,
+      declarations: (entry.declarations ?? [{ file: entry.file, line: entry.line }]).map((d) => ({ file: d.file, line: d.line })),
       owner: entry.owner ?? null,
       rotation: entry.rotation ?? null,
       rotationEvidence: entry.rotationEvidence ?? null,
@@ -45,6 +50,7 @@ export function inventoryRows(inventory: readonly InventoryEntry[]): InventoryRo
       purpose: entry.purpose ?? null,
       usedBy: entry.usedBy.map((u) => ({ id: u.id, kind: u.kind, name: u.name, namespace: u.namespace ?? null, file: u.file, line: u.line, via: u.via })),
       findings: [...entry.findings],
+      ownersFields: entry.ownersFields ?? null,
     }));
 }
 
@@ -80,6 +86,7 @@ const CSV_COLUMNS: ReadonlyArray<[string, (row: InventoryRow) => string | number
   ['purpose', (r) => r.purpose],
   ['used_by', (r) => r.usedBy.map((u) => u.id).join('; ')],
   ['findings', (r) => r.findings.join('; ')],
+  ['declarations', (r) => r.declarations.map((d) => `${d.file}:${d.line}`).join('; ')],
 ];
 
 export function csvField(value: string | number | null): string {
@@ -138,17 +145,20 @@ function renderMarkdown(rows: InventoryRow[]): string {
 }
 
 function markdownRow(row: InventoryRow): string {
-  const rotation = row.rotation !== null ? markdownCell(row.rotation) : row.rotationEvidence !== null ? `✔ ${markdownCell(row.rotationEvidence)}` : '—';
+  // The owners-file claim and the code's evidence side by side, so a reviewer can weigh one against the other.
+  const claim = row.rotation !== null ? `${markdownCell(row.rotation)}${row.ownersFields?.rotation ? ` (entry ${row.ownersFields.rotation.entry})` : ''}` : undefined;
+  const evidence = row.rotationEvidence !== null ? `✔ ${markdownCell(row.rotationEvidence)}` : undefined;
+  const rotation = claim && evidence ? `${claim}<br>code: ${evidence}` : (claim ?? evidence ?? '—');
   const users = row.usedBy.length === 0 ? '—' : row.usedBy.map((u) => markdownCell(u.id)).join('<br>');
   const cells = [
     code(row.id),
-    row.kind === 'credential' ? '🔑 credential' : '🪪 identity',
+    row.kind === 'credential' ? '🔑 credential' : row.kind === 'config' ? '⚙️ config' : '🪪 identity',
     row.owner !== null ? code(row.owner) : '**none**', // as code: a pasted table must not ping whole teams
     rotation,
     row.environment !== null ? markdownCell(row.environment) : '—',
     row.purpose !== null ? markdownCell(row.purpose) : '—',
     users,
-    code(`${row.file}:${row.line}`),
+    row.declarations.map((d) => code(`${d.file}:${d.line}`)).join('<br>'),
     row.findings.length === 0 ? '✅' : row.findings.map(code).join(' '),
   ];
   return `| ${cells.join(' | ')} |`;

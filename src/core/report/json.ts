@@ -16,6 +16,13 @@ export interface JsonFinding {
   message: string;
   identityId?: string;
   owasp?: string[];
+  /** History mode (docs/history.md). */
+  commit?: { sha: string; author: string; date: string };
+  presentAtHead?: boolean;
+  otherLocations?: { file: string; line: number; commit: string }[];
+  /** Secrets, when live verification ran (docs/verification.md). */
+  verification?: Finding['verification'];
+  verificationDetail?: Finding['verificationDetail'];
 }
 
 export interface JsonReport {
@@ -38,6 +45,20 @@ export function toJsonFinding(f: Finding): JsonFinding {
   if (f.redacted !== undefined) out.redacted = f.redacted;
   if (f.identityId !== undefined) out.identityId = f.identityId;
   if (f.owasp !== undefined) out.owasp = [...f.owasp];
+  if (f.commit !== undefined) out.commit = { sha: f.commit.sha, author: f.commit.author, date: f.commit.date };
+  if (f.presentAtHead !== undefined) out.presentAtHead = f.presentAtHead;
+  if (f.otherLocations !== undefined) out.otherLocations = f.otherLocations.map((l) => ({ file: l.file, line: l.line, commit: l.commit }));
+  if (f.verification !== undefined) out.verification = f.verification;
+  if (f.verificationDetail !== undefined) out.verificationDetail = verificationDetail(f.verificationDetail);
+  return out;
+}
+
+function verificationDetail(d: NonNullable<Finding['verificationDetail']>): NonNullable<Finding['verificationDetail']> {
+  const out: NonNullable<Finding['verificationDetail']> = {};
+  if (d.provider !== undefined) out.provider = d.provider;
+  if (d.reason !== undefined) out.reason = d.reason;
+  if (d.facts !== undefined) out.facts = { ...d.facts };
+  if (d.checkedAt !== undefined) out.checkedAt = d.checkedAt;
   return out;
 }
 

@@ -11,6 +11,8 @@ export interface MarkdownSummaryOptions {
   maxLength?: number;
   /** Permalink builder: file + line → URL. */
   link?: (file: string, line: number) => string;
+  /** History findings: permalink to a file at the commit that introduced the secret. */
+  commitLink?: (sha: string, file: string, line: number) => string;
   /** First heading; default "nhi-steward report". */
   title?: string;
   /** PR mode: ids of NHIs new or changed; the NHI section then lists only these. */
@@ -88,11 +90,35 @@ function buildSections(result: ScanResult, options: MarkdownSummaryOptions): Sec
 }
 
 function secretSection(heading: string, findings: Finding[], options: MarkdownSummaryOptions): Section {
+  if (findings.some((f) => f.commit)) return historySecretSection(heading, findings, options);
+  // Live verification ran (docs/verification.md): one more column with each verdict.
+  const verified = findings.some((f) => f.verification !== undefined);
   return {
     heading: `${heading} (${findings.length})`,
-    preamble: 'Revoke or rotate each one at its provider first: deleting the line does not remove it from git history.\n\n| Level | Where | Detector | Value |\n|---|---|---|---|\n',
-    rows: findings.map((f) => `| ${f.level} | ${where(f, options)} | ${cell(ruleHelp(f.rule).title)} | ${code(f.redacted ?? '…', { table: true })} |\n`),
+    preamble: `Revoke or rotate each one at its provider first: deleting the line does not remove it from git history.\n\n| Level | Where | Detector | Value |${verified ? ' Verified |' : ''}\n|---|---|---|---|${verified ? '---|' : ''}\n`,
+    rows: findings.map((f) => `| ${f.level} | ${where(f, options)} | ${cell(ruleHelp(f.rule).title)} | ${code(f.redacted ?? '…', { table: true })} |${verified ? ` ${VERDICT_TEXT[f.verification ?? 'unknown']} |` : ''}\n`),
   };
+}
+
+const VERDICT_TEXT = { live: '**live: rotate now**', revoked: 'revoked', unknown: 'unknown' } as const;
+
+/** History mode: where, and which commit (short sha, author, date) brought it in; still at HEAD? */
+function historySecretSection(heading: string, findings: Finding[], options: MarkdownSummaryOptions): Section {
+  const verified = findings.some((f) => f.verification !== undefined);
+  return {
+    heading: `${heading} (${findings.length})`,
+    preamble: `Found in git history. Revoke or rotate each one at its provider: removing it from the code does not remove it from the commits.\n\n| Level | Where | Commit | At HEAD | Detector | Value |${verified ? ' Verified |' : ''}\n|---|---|---|---|---|---|${verified ? '---|' : ''}\n`,
+    rows: findings.map((f) => {
+      const place = f.commit && options.commitLink ? linked(f, options.commitLink(f.commit.sha, f.file, f.line)) : where(f, options);
+      const commit = f.commit ? `\`${f.commit.sha.slice(0, 7)}\` ${cell(f.commit.author)}, ${cell(f.commit.date.slice(0, 10))}` : 'unknown';
+      const atHead = f.presentAtHead === undefined ? '' : f.presentAtHead ? 'yes' : 'no (removed)';
+      return `| ${f.level} | ${place} | ${commit} | ${atHead} | ${cell(ruleHelp(f.rule).title)} | ${code(f.redacted ?? '…', { table: true })} |${verified ? ` ${VERDICT_TEXT[f.verification ?? 'unknown']} |` : ''}\n`;
+    }),
+  };
+}
+
+function linked(x: { file: string; line: number }, url: string): string {
+  return `[${code(`${x.file}:${x.line}`, { table: true })}](${url.replace(/[()\s]/g, encodeURIComponent)})`;
 }
 
 function identityFindingSection(heading: string, findings: Finding[], inventory: InventoryEntry[], options: MarkdownSummaryOptions): Section {

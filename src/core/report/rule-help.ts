@@ -55,6 +55,58 @@ const RULES: Record<string, RuleHelp> = {
       'own identity with only the permissions it needs.',
     owasp: ['NHI9', 'NHI8'],
   },
+  'identity/overprivileged': {
+    title: 'Non-human identity with admin or wildcard rights',
+    help:
+      'An NHI holds rights far beyond what it does: AWS `Action: "*"` (or `service:*` on every resource), ' +
+      '`AdministratorAccess`, `PowerUserAccess` or `IAMFullAccess`; GCP `roles/owner`, `roles/editor` or an ' +
+      '`*Admin` role on a project, folder or organisation; Azure `Owner`, `Contributor` or `User Access ' +
+      'Administrator` on a subscription or management group; Kubernetes `cluster-admin` or `*` verbs/resources ' +
+      'bound to a ServiceAccount; a workflow job with `permissions: write-all` that reads secrets. Whoever ' +
+      'steals its credential owns the account, project or cluster. The finding sits on the line that grants ' +
+      'the rights (the attachment, role assignment or binding), wherever it is written.\n\n' +
+      '**Fix:** grant the actions and resources the workload uses and nothing more: a customer-managed ' +
+      'policy listing actions (IAM Access Analyzer can generate one from CloudTrail), a predefined role on ' +
+      'the resource rather than the project, a role assignment at resource-group scope, a namespaced Role ' +
+      'with explicit verbs, `permissions:` with the scopes the job needs.',
+    owasp: ['NHI5'],
+  },
+  'credential/long-lived-key': {
+    title: 'Long-lived static key where a keyless identity exists',
+    help:
+      'A user-managed key (`google_service_account_key`, an Entra ID application or service-principal ' +
+      'password, an IAM user access key) stays valid until someone deletes it, and is copied into CI ' +
+      'secrets, laptops and logs. Each of these platforms can issue short-lived credentials instead.\n\n' +
+      '**Fix:** GCP: Workload Identity Federation (GitHub OIDC, AWS, Azure, any OIDC issuer) or attach the ' +
+      'service account to the workload. Azure: a federated identity credential on the application, or a ' +
+      'managed identity. AWS: an IAM role for workloads on AWS (instance profile, task role, IRSA / EKS Pod ' +
+      'Identity), OIDC from CI, IAM Roles Anywhere elsewhere. Then delete the key. Until then, rotate it in ' +
+      'code (`time_rotating` keepers, `end_date_relative`, an AccessKey `Serial`), which also silences this notice.',
+    owasp: ['NHI7', 'NHI4'],
+  },
+  'workflow/secret-exposure': {
+    title: 'Workflow secret exposed to untrusted code',
+    help:
+      'A `pull_request_target` job runs with the base repository\'s secrets; when it checks out the pull ' +
+      'request\'s head (or runs `gh pr checkout`), any fork can run code that reads them. A third-party ' +
+      'action pinned by a tag runs whatever commit the tag points to today, which its owner (or whoever ' +
+      'compromises it) can move, and receives the secrets given to its step.\n\n' +
+      '**Fix:** test untrusted code in a `pull_request` workflow, which gets no secrets, and keep ' +
+      '`pull_request_target` jobs to the base code. Pin third-party actions to a full commit SHA ' +
+      '(`uses: owner/action@<40-hex sha> # v2`) and let Dependabot update it.',
+    owasp: ['NHI3', 'NHI2'],
+  },
+  'identity/dangling-reference': {
+    title: 'Workload names an NHI no file declares',
+    help:
+      'A workload names a ServiceAccount or Secret (or a binding names a role) that no scanned file ' +
+      'declares, while the repository declares others of that kind: usually a typo ' +
+      '(`serviceAccountName: cartservice-v2`), or an identity created by hand with no owner and no review. ' +
+      'Kubernetes then runs the pod as another identity or fails it at start-up.\n\n' +
+      '**Fix:** correct the name (the message suggests the nearest declared one), or declare the identity ' +
+      'in the repository so that it is inventoried and owned. The `default` ServiceAccount is never reported.',
+    owasp: ['NHI1'],
+  },
   'owners/invalid': {
     title: 'Invalid owners file',
     help: 'The owners file could not be fully understood; entries with errors are ignored.\n\n**Fix:** correct the field named in the message (valid entries still apply).',
@@ -63,6 +115,16 @@ const RULES: Record<string, RuleHelp> = {
   'owners/stale-entry': {
     title: 'Owners-file entry matches nothing',
     help: 'An entry that matches no declared NHI is dead weight or a typo.\n\n**Fix:** correct its `match`/`path` glob, or delete it.',
+    owasp: ['NHI1'],
+  },
+  'owners/legacy-id': {
+    title: 'Owners-file entry uses the old CloudFormation id form',
+    help:
+      'CloudFormation ids now carry their template path (`cloudformation:AWS::IAM::Role/infra/app/template/AppRole`), ' +
+      'because each template is its own stack and the same logical id in two templates is two roles. ' +
+      'An entry written for the old form (`cloudformation:AWS::IAM::Role/AppRole`) still matches, in every template.\n\n' +
+      '**Fix:** replace the `match` with the one the message gives (`cloudformation:<Type>/**/<LogicalId>` matches the same set), ' +
+      'or name the template to give each stack its own owner.',
     owasp: ['NHI1'],
   },
   'owners/expired-exception': {

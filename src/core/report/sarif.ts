@@ -81,6 +81,11 @@ function sarifResult(f: Finding, ruleIndex: number, occurrences: Map<string, num
   if (f.redacted) properties.redacted = f.redacted;
   if (f.identityId) properties.identityId = f.identityId;
   if (f.owasp?.length) properties.tags = [...f.owasp];
+  if (f.verification) properties.verification = f.verification;
+  if (f.verificationDetail) properties.verificationDetail = f.verificationDetail;
+  if (f.commit) properties.commit = { sha: f.commit.sha, author: f.commit.author, date: f.commit.date };
+  if (f.presentAtHead !== undefined) properties.presentAtHead = f.presentAtHead;
+  if (f.otherLocations?.length) properties.otherLocations = f.otherLocations.map((l) => ({ file: l.file, line: l.line, commit: l.commit }));
   return {
     ruleId: f.rule,
     ruleIndex,

@@ -1,4 +1,4 @@
-import type { Finding, ScanSettings, SourceFile } from '../types.js';
+import type { Finding, ScanSettings, SecretSink, SourceFile } from '../types.js';
 import { levelRank } from '../types.js';
 import { DEFAULT_MATCH_OPTIONS, findMatches, type MatchOptions } from './candidates.js';
 import { compileCatalog, type CompiledCatalog } from './compile.js';
@@ -24,7 +24,8 @@ import { hasAllowMarker } from './suppression.js';
  * Findings carry the redacted value and a fingerprint, never the secret itself.
  */
 export interface SecretScanner {
-  scan(file: SourceFile, settings: ScanSettings): Finding[];
+  /** `reveal` (live verification only) receives each reported finding's secret value(s). */
+  scan(file: SourceFile, settings: ScanSettings, reveal?: SecretSink): Finding[];
   /** How many detectors run under these settings (for ScanStats). */
   detectorCount(settings: Pick<ScanSettings, 'detectors'>): number;
 }
@@ -52,7 +53,7 @@ export function createSecretScanner(detectors: readonly Detector[], options: Sca
     return catalog;
   };
   return {
-    scan: (file, settings) => scanFile(file, settings, catalogFor(settings.detectors), options),
+    scan: (file, settings, reveal) => scanFile(file, settings, catalogFor(settings.detectors), options, reveal),
     detectorCount: (settings) => catalogFor(settings.detectors).detectors.length,
   };
 }
@@ -60,8 +61,8 @@ export function createSecretScanner(detectors: readonly Detector[], options: Sca
 const defaultScanner = createSecretScanner(allDetectors);
 
 /** Secret findings of one file, with the full catalog filtered by `settings.detectors`. */
-export function scanSecrets(file: SourceFile, settings: ScanSettings): Finding[] {
-  return defaultScanner.scan(file, settings);
+export function scanSecrets(file: SourceFile, settings: ScanSettings, reveal?: SecretSink): Finding[] {
+  return defaultScanner.scan(file, settings, reveal);
 }
 
 /** Number of catalog detectors active under `settings`. */
@@ -79,7 +80,7 @@ interface Candidate {
   line: number;
 }
 
-function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCatalog, options: MatchOptions): Finding[] {
+function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCatalog, options: MatchOptions, reveal?: SecretSink): Finding[] {
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
   const active = catalog.activeByDefault.slice();
   for (const i of catalog.pathScoped) active[i] = catalog.detectors[i].detector.pathPattern!.test(file.path) ? 1 : 0;
@@ -111,8 +112,11 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   }
   built.sort((a, b) => a.finding.line - b.finding.line || a.finding.column - b.finding.column || (a.finding.rule < b.finding.rule ? -1 : a.finding.rule > b.finding.rule ? 1 : 0));
   nameFindings(built, file.content, lines, kept, settings);
-  const reported = built.filter((b) => !suppressed(b, settings)).map((b) => b.finding);
+  const unsuppressed = built.filter((b) => !suppressed(b, settings));
   const limit = settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
+  // Live verification (opt-in) sees the values of what is reported, named by its published fingerprint.
+  if (reveal) for (const b of unsuppressed.slice(0, limit)) reveal({ fingerprint: b.finding.fingerprint, contentId: b.finding.contentId, detector: b.detector, parts: b.parts.map((p) => p.secret) });
+  const reported = unsuppressed.map((b) => b.finding);
   if (reported.length <= limit) return reported;
   // A file of thousands of tokens (a fixture dump) is one problem: report the first ones and the count.
   const shown = reported.slice(0, limit);
@@ -150,6 +154,7 @@ function nameFindings(built: Built[], content: string, lines: LineIndex, candida
       occurrences.set(key, occurrence);
       b.finding.fingerprint = locationFingerprint(b.finding.rule, b.finding.file, context, occurrence);
     }
+    b.finding.contentId = keyedFingerprint(settings.contentKey ?? EPHEMERAL_KEY, b.detector, b.secret);
     if (settings.legacyFingerprints) b.finding.previousFingerprint = legacyFingerprint(b.detector, b.secret);
     if (settings.hashSalt) b.finding.saltedHash = saltedSecretHash(settings.hashSalt.salt, settings.hashSalt.cost, b.detector, b.secret);
   }

@@ -70,3 +70,78 @@ describe('walkTree', () => {
     expect(items.find((i) => i.path === 'locked.txt')).toMatchObject({ reason: 'unreadable', detail: 'EACCES' });
   });
 });
+
+describe('walkTree: symbolic links (issue 10: links must not leave the scanned root)', () => {
+  let base: string;
+  let root: string;
+  beforeAll(() => {
+    base = mkdtempSync(join(tmpdir(), 'nhi-walk-links-'));
+    root = join(base, 'repo');
+    const outside = join(base, 'elsewhere');
+    mkdirSync(join(root, 'src'), { recursive: true });
+    mkdirSync(join(outside, 'secrets'), { recursive: true });
+    writeFileSync(join(outside, 'secrets', 'token.txt'), 'ghp_outsideoutsideoutsideoutsideoutside');
+    writeFileSync(join(outside, 'one.txt'), 'outside file');
+    writeFileSync(join(root, 'src', 'real.txt'), 'inside');
+    symlinkSync(outside, join(root, 'runner')); // a committed link to a folder outside the workspace
+    symlinkSync('../../elsewhere/one.txt', join(root, 'src', 'up.txt')); // a file link leaving the root
+    symlinkSync('/etc/hostname', join(root, 'hostname'));
+    symlinkSync('src', join(root, 'src-alias')); // a folder link inside the root: not followed
+    symlinkSync('real.txt', join(root, 'src', 'alias.txt')); // a file link inside the root: read
+  });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it('never reads a file outside the root; links leaving it are listed as invalid-path', async () => {
+    const items = await collect(root);
+    const files = items.filter((i) => 'content' in i);
+    expect(files.map((f) => f.path).sort()).toEqual(['src/alias.txt', 'src/real.txt']);
+    for (const f of files) expect('content' in f && f.content).toBe('inside');
+    const skipped = Object.fromEntries(items.filter((i) => !('content' in i)).map((i) => [i.path, 'reason' in i ? i.reason : '']));
+    expect(skipped).toEqual({ runner: 'invalid-path', 'src/up.txt': 'invalid-path', hostname: 'invalid-path' });
+  });
+
+  it('finishes on a link to /proc/self (it is not followed)', async () => {
+    const procRoot = join(base, 'proc-repo');
+    mkdirSync(procRoot);
+    writeFileSync(join(procRoot, 'a.txt'), 'a');
+    symlinkSync('/proc/self', join(procRoot, 'proc')); // followed, the walk never ends
+    const items = await collect(procRoot);
+    expect(items.map((i) => [i.path, 'reason' in i ? i.reason : 'read'])).toEqual([
+      ['a.txt', 'read'],
+      ['proc', 'invalid-path'],
+    ]);
+  });
+
+  it('does not read a .gitignore that is a FIFO or a link leaving the root', async () => {
+    const odd = join(base, 'odd-repo');
+    mkdirSync(join(odd, 'sub'), { recursive: true });
+    execFileSync('mkfifo', [join(odd, '.gitignore')]);
+    symlinkSync(join(base, 'elsewhere', 'one.txt'), join(odd, 'sub', '.gitignore'));
+    writeFileSync(join(odd, 'sub', 'x.txt'), 'x');
+    const paths = (await collect(odd)).map((i) => [i.path, 'reason' in i ? i.reason : 'read']);
+    expect(paths).toEqual([
+      ['.gitignore', 'unreadable'],
+      ['sub/.gitignore', 'invalid-path'],
+      ['sub/x.txt', 'read'],
+    ]);
+  });
+});
+
+describe('walkTree: .git/info/exclude', () => {
+  it('honours .git/info/exclude under the .gitignore files, and neither with gitignore: false', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'nhi-walk-exclude-'));
+    try {
+      mkdirSync(join(root, '.git', 'info'), { recursive: true });
+      writeFileSync(join(root, '.git', 'info', 'exclude'), 'scratch/\n*.draft\n');
+      writeFileSync(join(root, '.gitignore'), '!kept.draft\n');
+      mkdirSync(join(root, 'scratch'));
+      for (const f of ['scratch/a.txt', 'notes.draft', 'kept.draft', 'app.ts']) writeFileSync(join(root, f), 'x');
+      const paths = (await collect(root)).map((i) => i.path);
+      expect(paths).toEqual(['.gitignore', 'app.ts', 'kept.draft']);
+      const all = (await collect(root, { gitignore: false })).map((i) => i.path);
+      expect(all).toEqual(['.gitignore', 'app.ts', 'kept.draft', 'notes.draft', 'scratch/a.txt']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

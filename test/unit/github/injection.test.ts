@@ -27,8 +27,9 @@ function assertInert(md: string, allowedMentions: string[] = []): void {
   const text = outsideCode(md).replace(/<!--[\s\S]*?-->/g, '');
   const mentions = (text.match(/(?<![\w\u200b])@[A-Za-z0-9][\w/-]*/g) ?? []).filter((m) => !allowedMentions.includes(m));
   expect(mentions, md).toEqual([]);
-  expect(text).not.toMatch(/!\[[^\]]*\]\(/);
-  expect(text).not.toMatch(/\]\(https:\/\/evil/);
+  // Link and image syntax only counts when its brackets are not backslash-escaped.
+  expect(text).not.toMatch(/(?<!\\)!(?<!\\)\[[^\]]*(?<!\\)\]\(/);
+  expect(text).not.toMatch(/(?<!\\)\]\(https:\/\/evil/);
   expect(text).not.toContain('<img');
 }
 

@@ -11,7 +11,7 @@ describe('cloudformation extractor over fixtures/iac/cloudformation', () => {
     expect(set.errors).toEqual([]);
     expect(countBy(set.records, (r) => `${r.kind} ${r.type}`)).toEqual({
       'identity AWS::IAM::User': 2,
-      'identity AWS::IAM::Role': 2,
+      'identity AWS::IAM::Role': 3,
       'credential AWS::IAM::AccessKey': 2,
       'credential AWS::SecretsManager::Secret': 3,
     });
@@ -19,37 +19,37 @@ describe('cloudformation extractor over fixtures/iac/cloudformation', () => {
   });
 
   it('links an access key to its user; Serial is rotation evidence, its absence is not', () => {
-    const key = set.byId('cloudformation:AWS::IAM::AccessKey/DeployUserKey');
+    const key = set.byId('cloudformation:AWS::IAM::AccessKey/ci/deploy-user/DeployUserKey');
     expect([key.file, key.line, key.rotationEvidence]).toEqual(['ci/deploy-user.yaml', 32, 'AWS::IAM::AccessKey Serial !Ref KeySerial (bump to rotate)']);
-    expect(key.attributes.user).toBe('cloudformation:AWS::IAM::User/DeployUser');
-    expect(edges(key.id)).toEqual(['SecretString cloudformation:AWS::SecretsManager::Secret/DeployUserKeySecret @51', 'UserName cloudformation:AWS::IAM::User/DeployUser @35']);
-    const legacy = set.byId('cloudformation:AWS::IAM::AccessKey/LegacyRunnerKey');
-    expect([legacy.line, legacy.rotationEvidence, edges(legacy.id)]).toEqual([40, undefined, ['UserName cloudformation:AWS::IAM::User/DeployUser @43']]);
+    expect(key.attributes.user).toBe('cloudformation:AWS::IAM::User/ci/deploy-user/DeployUser');
+    expect(edges(key.id)).toEqual(['SecretString cloudformation:AWS::SecretsManager::Secret/ci/deploy-user/DeployUserKeySecret @51', 'UserName cloudformation:AWS::IAM::User/ci/deploy-user/DeployUser @35']);
+    const legacy = set.byId('cloudformation:AWS::IAM::AccessKey/ci/deploy-user/LegacyRunnerKey');
+    expect([legacy.line, legacy.rotationEvidence, edges(legacy.id)]).toEqual([40, undefined, ['UserName cloudformation:AWS::IAM::User/ci/deploy-user/DeployUser @43']]);
   });
 
   it('collects managed, inline and attached policies as permissions', () => {
-    expect(set.byId('cloudformation:AWS::IAM::User/DeployUser').permissions).toEqual([
+    expect(set.byId('cloudformation:AWS::IAM::User/ci/deploy-user/DeployUser').permissions).toEqual([
       '!Sub arn:${AWS::Partition}:iam::aws:policy/AWSCloudFormationFullAccess',
       'inline/artifacts: s3:GetObject,s3:PutObject',
       'policy/deploy-ecr-push: ecr:PutImage,ecr:InitiateLayerUpload',
     ]);
-    const role = set.byId('cloudformation:AWS::IAM::Role/GitHubDeployRole');
+    const role = set.byId('cloudformation:AWS::IAM::Role/oidc/github-deploy-role/GitHubDeployRole');
     expect([role.file, role.line]).toEqual(['oidc/github-deploy-role.json', 16]);
     expect(role.permissions).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess', 'policy/deploy-boundary: !iam:CreateUser']);
     expect(role.attributes.trust).toEqual(['Federated:https://token.actions.githubusercontent.com']);
   });
 
   it('rotation schedules, SAM functions, dynamic references', () => {
-    const db = set.byId('cloudformation:AWS::SecretsManager::Secret/OrdersDbSecret');
+    const db = set.byId('cloudformation:AWS::SecretsManager::Secret/sam/template/OrdersDbSecret');
     expect(db.rotationEvidence).toBe('AWS::SecretsManager::RotationSchedule OrdersDbSecretRotation (every !FindInMap [StageConfig, !Ref Stage, RotationDays] days)');
-    expect(edges(db.id)).toEqual(['Environment cloudformation:AWS::Serverless::Function/OrdersFunction @91', 'Policies cloudformation:AWS::IAM::Role/OrdersFunctionRole @77']);
-    expect(set.byId('cloudformation:AWS::SecretsManager::Secret/PaymentsApiKey').rotationEvidence).toBeUndefined();
-    expect(edges('cloudformation:AWS::SecretsManager::Secret/PaymentsApiKey')).toEqual([
-      'Environment cloudformation:AWS::Serverless::Function/OrdersFunction @91',
-      'Environment cloudformation:AWS::Serverless::Function/ReportsFunction @118',
-      'Policies cloudformation:AWS::Serverless::Function/ReportsFunction @113',
+    expect(edges(db.id)).toEqual(['Environment cloudformation:AWS::Serverless::Function/sam/template/OrdersFunction @91', 'Policies cloudformation:AWS::IAM::Role/sam/template/OrdersFunctionRole @77']);
+    expect(set.byId('cloudformation:AWS::SecretsManager::Secret/sam/template/PaymentsApiKey').rotationEvidence).toBeUndefined();
+    expect(edges('cloudformation:AWS::SecretsManager::Secret/sam/template/PaymentsApiKey')).toEqual([
+      'Environment cloudformation:AWS::Serverless::Function/sam/template/OrdersFunction @91',
+      'Environment cloudformation:AWS::Serverless::Function/sam/template/ReportsFunction @118',
+      'Policies cloudformation:AWS::Serverless::Function/sam/template/ReportsFunction @113',
     ]);
-    expect(edges('cloudformation:AWS::IAM::Role/OrdersFunctionRole')).toEqual(['Role cloudformation:AWS::Serverless::Function/OrdersFunction @90']);
+    expect(edges('cloudformation:AWS::IAM::Role/sam/template/OrdersFunctionRole')).toEqual(['Role cloudformation:AWS::Serverless::Function/sam/template/OrdersFunction @90']);
   });
 });
 
@@ -58,7 +58,7 @@ describe('cloudformation YAML intrinsics', () => {
     const content = `Resources:\n  Bot:\n    Type: AWS::IAM::User\n    Metadata:\n      X: ${expression}\n`;
     const result = extractCloudFormation({ path: 't.yaml', content });
     expect(result.errors).toEqual([]);
-    expect(result.records.map((r) => r.id)).toEqual(['cloudformation:AWS::IAM::User/Bot']);
+    expect(result.records.map((r) => r.id)).toEqual(['cloudformation:AWS::IAM::User/t/Bot']);
   });
 
   it('an unknown tag loads as its long form instead of failing the file', () => {
@@ -101,7 +101,7 @@ describe('cloudformation bad input', () => {
     const ms = performance.now() - started;
     expect(result.errors).toEqual([]);
     expect(result.records).toHaveLength(1000);
-    expect(result.records.find((r) => r.id === 'cloudformation:AWS::IAM::AccessKey/Key499')?.usedBy[0].id).toBe('cloudformation:AWS::IAM::User/User499');
+    expect(result.records.find((r) => r.id === 'cloudformation:AWS::IAM::AccessKey/big/Key499')?.usedBy[0].id).toBe('cloudformation:AWS::IAM::User/big/User499');
     // ~1.5 s on an idle core (JSON.parse 0.25 s, outline 0.4 s); the bound leaves room for a loaded CI machine.
     expect(ms).toBeLessThan(8000);
   });

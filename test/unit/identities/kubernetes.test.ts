@@ -70,7 +70,7 @@ describe('kubernetes extractor over fixtures/iac/kubernetes', () => {
     const token = set.byId('kubernetes:Secret/platform/ci-deployer-token');
     expect(token.rotationEvidence).toBeUndefined();
     expect(token.usedBy.map((u) => [u.id, u.via])).toEqual([['kubernetes:ServiceAccount/platform/ci-deployer', 'service-account-token']]);
-    const sealed = set.byId('kubernetes:Secret/search-prod/indexer-opensearch');
+    const sealed = set.byId('kubernetes:Secret/search-prod/indexer-opensearch@prod');
     expect([sealed.rotationEvidence, sealed.attributes.source, sealed.attributes.keys]).toEqual([undefined, 'SealedSecret', ['OPENSEARCH_PASSWORD', 'OPENSEARCH_USER']]);
   });
 

@@ -25,7 +25,7 @@ describe('Kustomize namespaces', () => {
     const records = inventory(fixtureFiles('kubernetes').filter((f) => f.path.startsWith('kustomize/')));
     expect(records.map((r) => [r.id, r.file, r.line])).toEqual([
       ['kubernetes:ServiceAccount/search/indexer', 'kustomize/base/serviceaccount.yaml', 1],
-      ['kubernetes:Secret/search-prod/indexer-opensearch', 'kustomize/overlays/prod/sealed-opensearch.yaml', 1],
+      ['kubernetes:Secret/search-prod/indexer-opensearch@prod', 'kustomize/overlays/prod/sealed-opensearch.yaml', 1],
     ]);
     expect(records[0].namespace).toBe('search');
     expect(records[0].usedBy).toEqual([
@@ -78,5 +78,58 @@ describe('Kustomize namespaces', () => {
     expect(result.inventory.map((r) => r.id)).toEqual(['kubernetes:ServiceAccount/shop/api']);
     const parse = result.findings.filter((f) => f.rule === 'parse/error');
     expect(parse.map((f) => [f.file, f.line])).toEqual([['j/kustomization.yaml', 2]]);
+  });
+});
+
+describe('cluster targets: the same name in one namespace is one identity per environment', () => {
+  const sa = 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api, namespace: shop}\n';
+  const deploy = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    spec:\n      serviceAccountName: api\n';
+
+  it('overlays and environment directories give their own ids; a base keeps the plain id', () => {
+    const records = inventory([
+      { path: 'deploy/base/sa.yaml', content: sa },
+      { path: 'deploy/overlays/prod/sa.yaml', content: sa },
+      { path: 'deploy/overlays/staging/sa.yaml', content: sa },
+      { path: 'k8s-dev/sa.yaml', content: sa },
+      { path: 'clusters/eu-1/apps/sa.yaml', content: sa },
+    ]);
+    expect(records.map((r) => r.id)).toEqual([
+      'kubernetes:ServiceAccount/shop/api',
+      'kubernetes:ServiceAccount/shop/api@prod',
+      'kubernetes:ServiceAccount/shop/api@staging',
+      'kubernetes:ServiceAccount/shop/api@k8s-dev',
+      'kubernetes:ServiceAccount/shop/api@eu-1',
+    ]);
+  });
+
+  it('a workload in an overlay uses the overlay ServiceAccount, or the base one when the overlay has none', () => {
+    const records = inventory([
+      { path: 'deploy/base/sa.yaml', content: sa },
+      { path: 'deploy/overlays/prod/sa.yaml', content: sa },
+      { path: 'deploy/overlays/prod/deploy.yaml', content: deploy },
+      { path: 'deploy/overlays/staging/deploy.yaml', content: deploy },
+    ]);
+    const users = (id: string) => records.find((r) => r.id === id)!.usedBy.map((u) => u.id);
+    expect(users('kubernetes:ServiceAccount/shop/api@prod')).toEqual(['kubernetes:Deployment/shop/web@prod']);
+    expect(users('kubernetes:ServiceAccount/shop/api')).toEqual(['kubernetes:Deployment/shop/web@staging']);
+  });
+});
+
+describe('Helm charts: readable ids from the chart defaults', () => {
+  const chart = () => fixtureFiles('kubernetes').filter((f) => f.path.startsWith('charts/worker/'));
+
+  it('renders the chart fixture with its Chart.yaml and values.yaml, links the Deployment, keeps the template text', () => {
+    const records = inventory(chart());
+    expect(records.map((r) => r.id)).toEqual(['kubernetes:Secret/helm.worker/worker-queue', 'kubernetes:ServiceAccount/helm.worker/worker']);
+    expect(records.every((r) => !r.id.includes('{{') && r.templated)).toBe(true);
+    const sa = records[1];
+    expect(sa.attributes.helmTemplate).toBe('kubernetes:ServiceAccount/{{ .Release.Namespace }}/{{ include "worker.serviceAccountName" . }}');
+    expect(sa.usedBy.map((u) => [u.id, u.via])).toEqual([['kubernetes:Deployment/helm.worker/worker', 'serviceAccountName']]);
+  });
+
+  it('values.yaml names win: serviceAccount.name, fullnameOverride', () => {
+    const files = chart().map((f) => (f.path.endsWith('values.yaml') ? { ...f, content: `${f.content}fullnameOverride: batch\n` } : f));
+    files.find((f) => f.path.endsWith('values.yaml'))!.content = files.find((f) => f.path.endsWith('values.yaml'))!.content.replace('  create: true\n', '  create: true\n  name: queue-runner\n');
+    expect(inventory(files).map((r) => r.id)).toEqual(['kubernetes:Secret/helm.worker/batch-queue', 'kubernetes:ServiceAccount/helm.worker/queue-runner']);
   });
 });

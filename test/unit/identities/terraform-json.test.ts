@@ -56,6 +56,7 @@ describe('terraform extractor: .tf.json (Terraform JSON syntax)', () => {
     const hcl = extractTerraform({ path: 'a.tf', content: 'resource "aws_iam_user" "deployer" {\n  name = "json-deployer"\n  path = "/ci/"\n}\n' });
     const json = extractTerraform({ path: 'a.tf.json', content: read('ci.tf.json') });
     const user = json.records.find((r) => r.type === 'aws_iam_user')!;
-    expect({ ...user, file: '', line: 0, permissions: undefined }).toEqual({ ...hcl.records[0], file: '', line: 0, permissions: undefined });
+    expect({ ...user, file: '', line: 0, permissions: undefined, grants: undefined }).toEqual({ ...hcl.records[0], file: '', line: 0, permissions: undefined, grants: undefined });
+    expect(user.grants).toEqual([{ permission: 'aws-policy:arn:aws:iam::aws:policy/ReadOnlyAccess', file: 'a.tf.json', line: 18 }]);
   });
 });

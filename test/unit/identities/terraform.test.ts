@@ -247,7 +247,7 @@ describe('terraform extractor: grants and rotations across files', () => {
         'resource "aws_secretsmanager_secret_rotation" "db" {\n  secret_id = aws_secretsmanager_secret.db.id\n  rotation_rules {\n    automatically_after_days = 7\n  }\n}\n',
     };
     expect(extractTerraform(grants).references).toEqual([
-      { target: 'terraform:aws_iam_user/infra/ci', permissions: ['arn:aws:iam::aws:policy/AdministratorAccess'] },
+      { target: 'terraform:aws_iam_user/infra/ci', permissions: ['arn:aws:iam::aws:policy/AdministratorAccess'], grants: [{ permission: 'aws-policy:arn:aws:iam::aws:policy/AdministratorAccess', file: 'infra/grants.tf', line: 3 }] },
       { target: 'terraform:aws_secretsmanager_secret/infra/db', rotationEvidence: 'aws_secretsmanager_secret_rotation (7 days)' },
     ]);
     const records = [users, grants].flatMap((f) => extractTerraform(f).records);

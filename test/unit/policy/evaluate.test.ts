@@ -20,7 +20,8 @@ function run(records: IdentityRecord[], owners?: string, options: { mode?: 'pr' 
   return evaluatePolicy({
     records,
     owners: owners === undefined ? undefined : { path: OWNERS, content: owners },
-    settings: defaultSettings({ now: NOW, mode: options.mode ?? 'full' }),
+    // This file is about ownership and rotation; the OWASP rules' own table is test/unit/policy/nhi-rules.test.ts.
+    settings: defaultSettings({ now: NOW, mode: options.mode ?? 'full', rules: { 'credential/long-lived-key': 'off' } }),
     changed: options.changed ? new Set(options.changed) : undefined,
   });
 }
@@ -36,8 +37,8 @@ describe('rotation forms: which owners entries satisfy credential/no-rotation', 
     ['1y', '    rotation: 1y\n', []],
     ['6w', '    rotation: 6w\n', []],
     ['3mo', '    rotation: 3mo\n', []],
-    ['ephemeral', '    rotation: ephemeral\n', []],
-    ['managed', '    rotation: managed\n', []],
+    ['ephemeral on a static key is refused', '    rotation: ephemeral\n', ['credential/no-rotation']],
+    ['managed on a static key is refused', '    rotation: managed\n', ['credential/no-rotation']],
     ['never + justification + review-by (future)', '    rotation: never\n    justification: "Vendor"\n    review-by: 2026-12-31\n', []],
     ['never, review-by today (still valid all day)', '    rotation: never\n    justification: "Vendor"\n    review-by: 2026-06-15\n', []],
     ['never, review-by passed', '    rotation: never\n    justification: "Vendor"\n    review-by: 2026-06-14\n', ['credential/no-rotation', 'owners/expired-exception']],
@@ -45,6 +46,18 @@ describe('rotation forms: which owners entries satisfy credential/no-rotation', 
     ['an invalid rotation (the entry does not apply)', '    rotation: 30days\n', ['credential/no-rotation', 'identity/unowned', 'owners/invalid']],
   ])('%s', (_name, extra, expected) => {
     expect(rules(run([record(id)], entry(id, extra)))).toEqual(expected);
+  });
+
+  it.each(['ephemeral', 'managed'])('%s is accepted for credentials that are not static keys', (claim) => {
+    const secret = 'terraform:aws_secretsmanager_secret/db';
+    expect(rules(run([record(secret)], entry(secret, `    rotation: ${claim}\n`)))).toEqual([]);
+  });
+
+  it('a refused claim names the claim, the key type and the entry line', () => {
+    const [finding] = run([record(id)], entry(id, '    rotation: managed\n')).findings;
+    expect(finding.message).toBe(
+      'terraform:aws_iam_access_key/ci: the owners entry claims rotation: managed, but aws_iam_access_key is a static key that nothing rotates or expires (the code shows no rotation): give .github/nhi-owners.yml:2 a period such as 90d and rotate on it, or replace the key with a keyless identity',
+    );
   });
 
   it('rotation evidence in code satisfies the policy without an entry rotation', () => {

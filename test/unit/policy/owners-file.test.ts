@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { entryMatches, globMatches, ownerError, parseOwnersFile, winningEntry } from '../../../src/core/policy/owners-file.js';
 
 const fixture = (name: string) => readFileSync(`fixtures/owners/${name}`, 'utf8');
-const KNOWN = 'match, path, owner, rotation, purpose, environment, justification, review-by';
+const KNOWN = 'match, path, owner, rotation, purpose, environment, kind, justification, review-by';
 
 describe('owners file validation: every problem has its exact message, line and column', () => {
   it.each([

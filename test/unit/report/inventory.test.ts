@@ -57,7 +57,8 @@ describe('inventory JSON', () => {
     expect(parsed.identities.map((i: { id: string }) => i.id)).toEqual(['kubernetes:Secret/payments/db', 'kubernetes:ServiceAccount/payments/billing', 'terraform:aws_iam_access_key/ci']);
     expect(parsed.identities[0]).toEqual({
       id: 'kubernetes:Secret/payments/db', kind: 'credential', platform: 'kubernetes', type: 'Secret', name: 'db', namespace: 'payments', file: 'k8s/db.yaml', line: 1,
-      owner: null, rotation: null, rotationEvidence: 'external-secrets refresh 1h', environment: null, purpose: null, usedBy: [], findings: ['identity/unowned'],
+      declarations: [{ file: 'k8s/db.yaml', line: 1 }],
+      owner: null, rotation: null, rotationEvidence: 'external-secrets refresh 1h', environment: null, purpose: null, usedBy: [], findings: ['identity/unowned'], ownersFields: null,
     });
     expect(parsed.identities[1].usedBy[0]).toEqual({ id: 'kubernetes:Deployment/payments/api', kind: 'Deployment', name: 'api', namespace: 'payments', file: 'k8s/api.yaml', line: 9, via: 'serviceAccountName' });
   });
@@ -78,10 +79,10 @@ describe('inventory CSV (RFC 4180)', () => {
   it('header, CRLF rows, quoted fields, one record per NHI', () => {
     const csv = renderInventory(ENTRIES, 'csv');
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('id,kind,platform,type,name,namespace,file,line,owner,rotation,rotation_evidence,environment,purpose,used_by,findings');
-    expect(lines[1]).toBe('kubernetes:Secret/payments/db,credential,kubernetes,Secret,db,payments,k8s/db.yaml,1,,,external-secrets refresh 1h,,,,identity/unowned');
-    expect(lines[2]).toBe('kubernetes:ServiceAccount/payments/billing,identity,kubernetes,ServiceAccount,billing,payments,k8s/sa.yaml,3,@acme/payments,managed,,production,Billing | invoices,kubernetes:Deployment/payments/api,');
-    expect(csv).toContain('\r\nterraform:aws_iam_access_key/ci,credential,terraform,aws_iam_access_key,ci,,infra/ci/iam.tf,12,@acme/devex,,,,"Deploys, ""nightly""\nand on release",,credential/no-rotation\r\n');
+    expect(lines[0]).toBe('id,kind,platform,type,name,namespace,file,line,owner,rotation,rotation_evidence,environment,purpose,used_by,findings,declarations');
+    expect(lines[1]).toBe('kubernetes:Secret/payments/db,credential,kubernetes,Secret,db,payments,k8s/db.yaml,1,,,external-secrets refresh 1h,,,,identity/unowned,k8s/db.yaml:1');
+    expect(lines[2]).toBe('kubernetes:ServiceAccount/payments/billing,identity,kubernetes,ServiceAccount,billing,payments,k8s/sa.yaml,3,@acme/payments,managed,,production,Billing | invoices,kubernetes:Deployment/payments/api,,k8s/sa.yaml:3');
+    expect(csv).toContain('\r\nterraform:aws_iam_access_key/ci,credential,terraform,aws_iam_access_key,ci,,infra/ci/iam.tf,12,@acme/devex,,,,"Deploys, ""nightly""\nand on release",,credential/no-rotation,infra/ci/iam.tf:12\r\n');
     expect(csv.endsWith('\r\n')).toBe(true);
   });
 });
@@ -107,7 +108,7 @@ describe('inventory Markdown', () => {
 
   it('an empty inventory says so', () => {
     expect(renderInventory([], 'markdown')).toContain('No NHI declarations found.');
-    expect(renderInventory([], 'csv')).toBe('id,kind,platform,type,name,namespace,file,line,owner,rotation,rotation_evidence,environment,purpose,used_by,findings\r\n');
+    expect(renderInventory([], 'csv')).toBe('id,kind,platform,type,name,namespace,file,line,owner,rotation,rotation_evidence,environment,purpose,used_by,findings,declarations\r\n');
     expect(JSON.parse(renderInventory([], 'json'))).toEqual({ identities: [] });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createParallelSecretScanner } from '../../../src/core/parallel/pool.js';
+import { createParallelSecretScanner, defaultWorkerCount } from '../../../src/core/parallel/pool.js';
 import { scanSecrets } from '../../../src/core/secrets/engine.js';
 import { defaultSettings, type SourceFile } from '../../../src/core/types.js';
 import { body } from './engine-fixtures.js';
@@ -27,6 +27,10 @@ describe('parallel secrets scanning', () => {
     expect(found).toEqual(expected);
   });
 
+  it('starts no pool on 1 or 2 cores, cores - 1 workers from 3 cores', () => {
+    expect([1, 2, 3, 4, 8].map((cores) => defaultWorkerCount(cores))).toEqual([0, 0, 2, 3, 7]);
+  });
+
   it('stays in-thread for small trees', async () => {
     const pool = createParallelSecretScanner(settings);
     for (const f of input.slice(0, 3)) pool.add(f);
@@ -35,7 +39,7 @@ describe('parallel secrets scanning', () => {
   });
 
   it('falls back to in-thread scanning when the worker file is missing or broken', async () => {
-    const missing = createParallelSecretScanner(settings, { largeTreeBytes: 0, workerUrl: new URL('file:///nonexistent/secrets-worker.js') });
+    const missing = createParallelSecretScanner(settings, { largeTreeBytes: 0, workers: 1, workerUrl: new URL('file:///nonexistent/secrets-worker.js') });
     for (const f of input) missing.add(f);
     expect(await missing.finish()).toEqual(expected);
     expect(missing.filesFromWorkers).toBe(0);

@@ -1,0 +1,137 @@
+/**
+ * `npm run bench -- --only e2e`: the CLI end to end, process to process, as a user runs it.
+ *
+ * - `nhi-steward scan` (built `bin/nhi-steward.js`, JSON report to a file) over the whole corpus
+ *   folder: MB/s of folder bytes, CPU time, peak RSS (the kernel's, via `/usr/bin/time`).
+ * - The physical limit on this machine: a child `node` process that walks the same folder and
+ *   reads and decodes every file (readdir, readFileSync, UTF-8 decode), nothing else; the ratio.
+ * - secretlint (recommended preset) and nhi-steward on the same subset folder, both as child
+ *   processes in the same run: the throughput ratio, by wall and by CPU time.
+ * - Many small files: 20,000 files of 1 KiB, files per second.
+ * The machine may be shared: CPU time is reported beside wall time, and every ratio compares
+ * figures of the same run. Nothing here is asserted.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { ensureCorpus, ensureSecretlint, FILES_DIR, HERE, listFiles, SECRETLINT_BIN, SECRETLINT_SUBSET, SECRETLINT_VERSION } from './corpus.js';
+
+const MB = 1024 * 1024;
+const ROOT = join(HERE, '..');
+const WORK = join(HERE, '.work', 'e2e');
+const BIN = join(ROOT, 'bin', 'nhi-steward.js');
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+export interface Run {
+  wallS: number;
+  cpuS: number;
+  maxRssMB: number;
+  status: number | null;
+  stderr: string;
+}
+
+/** Runs a command under GNU time: wall, user + sys CPU and peak RSS of the process tree's largest process. */
+export function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Run {
+  const stats = join(WORK, 'time.txt');
+  mkdirSync(WORK, { recursive: true });
+  const started = performance.now();
+  const result = spawnSync('/usr/bin/time', ['-o', stats, '-f', '%U %S %M', command, ...args], { encoding: 'utf8', env, maxBuffer: 256 * MB });
+  const wallS = (performance.now() - started) / 1000;
+  const [user, sys, rssKB] = readFileSync(stats, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  return { wallS, cpuS: user + sys, maxRssMB: rssKB / 1024, status: result.status, stderr: result.stderr };
+}
+
+function folderBytes(dir: string): { files: number; bytes: number } {
+  const files = listFiles(dir);
+  return { files: files.length, bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
+}
+
+function ensureBuilt(): void {
+  const stamp = join(ROOT, 'lib', 'cli', 'main.js');
+  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0 || !existsSync(stamp)) throw new Error(`npm run build failed: ${result.stdout.slice(-500)}`);
+}
+
+/** Our CLI over `dir`, every file scanned (max-file-size 64 MiB), JSON report to a file. */
+function scanWithCli(dir: string, label: string): Run & { findings: number } {
+  const config = join(WORK, 'bench-config.yml');
+  writeFileSync(config, 'max-file-size: 67108864\n');
+  const output = join(WORK, `${label}.json`);
+  const run = timed(process.execPath, [BIN, 'scan', dir, '--config', config, '--format', 'json', '--output', output, '--fail-on', 'none']);
+  if (run.status !== 0) throw new Error(`nhi-steward scan ${dir} exited ${run.status}: ${run.stderr.slice(0, 500)}`);
+  const report = JSON.parse(readFileSync(output, 'utf8')) as { findings: unknown[] };
+  return { ...run, findings: report.findings.length };
+}
+
+const READ_AND_DECODE = `
+const { readdirSync, readFileSync } = require('node:fs');
+const { join } = require('node:path');
+let chars = 0;
+const walk = (dir) => { for (const e of readdirSync(dir, { withFileTypes: true })) { const p = join(dir, e.name); if (e.isDirectory()) walk(p); else if (e.isFile()) chars += readFileSync(p).toString('utf8').length; } };
+walk(process.argv[1]);
+`;
+
+export async function runE2eBench(): Promise<void> {
+  ensureCorpus();
+  ensureBuilt();
+  console.log(`  ${availableParallelism()} cores; load average ${loadavg().map((l) => fmt(l, 2)).join(' ')} (shared machine: compare CPU time and same-run ratios)`);
+
+  // 1. The whole corpus folder, and the read-and-decode limit.
+  const corpus = folderBytes(FILES_DIR);
+  const limit = timed(process.execPath, ['-e', READ_AND_DECODE, FILES_DIR]);
+  const ours = scanWithCli(FILES_DIR, 'corpus');
+  const oursMBs = corpus.bytes / MB / ours.wallS;
+  const limitMBs = corpus.bytes / MB / limit.wallS;
+  console.log(`  corpus folder: ${corpus.files} files, ${fmt(corpus.bytes / MB)} MB`);
+  console.log(`  read + decode limit (child node, readdir + readFileSync + utf8): ${fmt(limit.wallS, 2)} s wall, ${fmt(limit.cpuS, 2)} s CPU → ${fmt(limitMBs)} MB/s`);
+  console.log(`  nhi-steward scan (CLI, JSON): ${fmt(ours.wallS, 2)} s wall, ${fmt(ours.cpuS, 2)} s CPU, peak RSS ${fmt(ours.maxRssMB, 0)} MB → ${fmt(oursMBs)} MB/s of folder bytes (${fmt(corpus.bytes / MB / ours.cpuS)} MB/s of CPU); ${ours.findings} findings`);
+  console.log(`  ratio to the read + decode limit: ${fmt(oursMBs / limitMBs, 2)} by wall, ${fmt(limit.cpuS / ours.cpuS, 2)} by CPU (target: within 2×)`);
+  console.log(`  targets: ≥ 150 MB/s of folder bytes, peak RSS ≤ 150 MB`);
+
+  // 2. secretlint and nhi-steward on the same subset folder, process to process.
+  ensureSecretlint();
+  const subsetDir = join(WORK, 'subset');
+  rmSync(subsetDir, { recursive: true, force: true });
+  for (const dir of SECRETLINT_SUBSET) cpSync(join(FILES_DIR, dir), join(subsetDir, dir), { recursive: true });
+  const subset = folderBytes(subsetDir);
+  const rc = join(WORK, 'secretlintrc.json');
+  writeFileSync(rc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
+  const ignore = join(WORK, 'secretlintignore');
+  writeFileSync(ignore, '');
+  const theirOutput = join(WORK, 'secretlint.json');
+  const theirs = timed(SECRETLINT_BIN, ['--secretlintrc', rc, '--secretlintignore', ignore, '--format', 'json', '--output', theirOutput, `${subsetDir}/**/*`]);
+  if (theirs.status !== 0 && theirs.status !== 1) throw new Error(`secretlint exited ${theirs.status}: ${theirs.stderr.slice(0, 500)}`);
+  const theirFindings = (JSON.parse(readFileSync(theirOutput, 'utf8')) as { messages: unknown[] }[]).reduce((n, r) => n + r.messages.length, 0);
+  const oursSubset = scanWithCli(subsetDir, 'subset');
+  const speed = (run: Run) => subset.bytes / MB / run.wallS;
+  console.log(`  same subset (${SECRETLINT_SUBSET.join(', ')}): ${subset.files} files, ${fmt(subset.bytes / MB, 2)} MB, both tools as child processes`);
+  console.log(`    secretlint@${SECRETLINT_VERSION}: ${fmt(theirs.wallS, 2)} s wall, ${fmt(theirs.cpuS, 2)} s CPU, peak RSS ${fmt(theirs.maxRssMB, 0)} MB → ${fmt(speed(theirs), 2)} MB/s; ${theirFindings} findings`);
+  console.log(`    nhi-steward: ${fmt(oursSubset.wallS, 2)} s wall, ${fmt(oursSubset.cpuS, 2)} s CPU, peak RSS ${fmt(oursSubset.maxRssMB, 0)} MB → ${fmt(speed(oursSubset), 2)} MB/s; ${oursSubset.findings} findings`);
+  console.log(`    ratio on the subset (start-up included for both): ${fmt(theirs.wallS / oursSubset.wallS, 0)}× by wall, ${fmt(theirs.cpuS / oursSubset.cpuS, 0)}× by CPU`);
+  console.log(`    ratio, nhi-steward on the whole corpus / secretlint on the subset: ${fmt(oursMBs / speed(theirs), 0)}× by wall, ${fmt(corpus.bytes / ours.cpuS / (subset.bytes / theirs.cpuS), 0)}× by CPU (target ≥ 200×)`);
+
+  // 3. Many small files.
+  const small = join(WORK, 'small');
+  const count = 20_000;
+  if (!existsSync(join(small, 'ready'))) {
+    rmSync(small, { recursive: true, force: true });
+    for (let i = 0; i < count; i++) {
+      const dir = join(small, `d${Math.floor(i / 200)}`);
+      if (i % 200 === 0) mkdirSync(dir, { recursive: true });
+      const line = `export const value${i} = ${JSON.stringify('x'.repeat(40))}; // module ${i}\n`;
+      writeFileSync(join(dir, `f${i}.ts`), line.repeat(Math.ceil(1024 / line.length)).slice(0, 1024));
+    }
+    writeFileSync(join(small, 'ready'), '');
+  }
+  const smallRun = scanWithCli(small, 'small');
+  console.log(`  ${count} files of 1 KiB: ${fmt(smallRun.wallS, 2)} s wall, ${fmt(smallRun.cpuS, 2)} s CPU → ${fmt(count / smallRun.wallS, 0)} files/s (${fmt(count / smallRun.cpuS, 0)} per CPU second; target ≥ 20,000)`);
+
+  // 4. Start-up: `--version` and a scan of an empty folder, against bare node.
+  const empty = join(WORK, 'empty');
+  mkdirSync(empty, { recursive: true });
+  const best = (make: () => Run) => Math.min(...Array.from({ length: 5 }, () => make().wallS));
+  const bare = best(() => timed(process.execPath, ['-e', '0']));
+  const emptyScan = best(() => timed(process.execPath, [BIN, 'scan', empty, '--format', 'json', '--output', join(WORK, 'empty.json')]));
+  console.log(`  start-up (best of 5): bare node ${fmt(bare * 1000, 0)} ms; scan of an empty folder ${fmt(emptyScan * 1000, 0)} ms (+${fmt((emptyScan - bare) * 1000, 0)} ms)`);
+}

@@ -1,0 +1,109 @@
+import { compareFindings, isIgnored } from './scan.js';
+import { scanSecrets } from './secrets/engine.js';
+import type { CommitRef, Finding, ScanResult, ScanSettings, SecretSink, SourceFile } from './types.js';
+
+/** Secrets remembered per range; past this, later ones are counted but not kept (bounded work). */
+const MAX_COMMIT_SECRETS = 1000;
+
+/**
+ * Secrets in each commit of a pull request or a push (docs/history.md): feed every commit's
+ * changed files, oldest commit first, each with the lines that commit added (`addedLines`), and
+ * each secret is kept once, with the first commit that added it. The CLI, the Action (from
+ * `git log -p`) and the App (from the commits API) all use this.
+ */
+export class CommitSecrets {
+  private readonly first = new Map<string, Finding>();
+  commits = 0;
+  /** Secrets past MAX_COMMIT_SECRETS, not kept. */
+  dropped = 0;
+
+  /** `reveal`: live verification only (see ScanOptions.revealSecrets). */
+  constructor(
+    private readonly settings: ScanSettings,
+    private readonly reveal?: SecretSink,
+  ) {}
+
+  /** Counts one commit (call once per commit, even when it changes no text file). */
+  startCommit(): void {
+    this.commits++;
+  }
+
+  /** One changed file of `commit`: only its added lines can raise findings. */
+  addFile(commit: CommitRef, file: SourceFile): void {
+    if (isIgnored(file.path, this.settings)) return;
+    for (const finding of scanSecrets(file, this.settings, this.reveal)) {
+      if (this.first.has(sameSecret(finding))) continue;
+      if (this.settings.ignoreLocations?.has(`${finding.file}:${finding.line}`)) continue; // mapped .gitleaksignore entries
+      if (this.first.size >= MAX_COMMIT_SECRETS) {
+        this.dropped++;
+        continue;
+      }
+      this.first.set(sameSecret(finding), { ...finding, commit });
+    }
+  }
+
+  findings(): Finding[] {
+    return [...this.first.values()];
+  }
+}
+
+export interface CommitMergeOptions {
+  /** Where the commits came from, for the message: "pull request" or "push". */
+  scope: 'pull request' | 'push';
+  /** Permalink to a commit, when the caller knows the web URL. */
+  commitUrl?: (sha: string) => string;
+}
+
+/**
+ * Joins the per-commit secrets with the net-change result: a secret still in the net change gets
+ * its commit; one the net change no longer holds was added and later removed inside the range. It
+ * is reported anyway, naming the commit, because the commit still carries it: the fix is rotation.
+ */
+export function mergeCommitSecrets(result: ScanResult, commitFindings: readonly Finding[], options: CommitMergeOptions): ScanResult {
+  if (commitFindings.length === 0) return result;
+  const byFingerprint = new Map(commitFindings.map((f) => [sameSecret(f), f]));
+  const netFingerprints = new Set<string>();
+  const findings = result.findings.map((f) => {
+    const fromCommit = f.rule.startsWith('secret/') ? byFingerprint.get(sameSecret(f)) : undefined;
+    if (!fromCommit?.commit) return f;
+    netFingerprints.add(sameSecret(f));
+    return { ...f, commit: fromCommit.commit, presentAtHead: true };
+  });
+  for (const f of commitFindings) {
+    if (netFingerprints.has(sameSecret(f)) || !f.commit) continue;
+    findings.push({ ...f, presentAtHead: false, message: `${f.message} — ${removedNote(f.commit, options)}` });
+  }
+  findings.sort(compareFindings);
+  return { ...result, findings };
+}
+
+function removedNote(commit: CommitRef, options: CommitMergeOptions): string {
+  const url = options.commitUrl ? ` (${options.commitUrl(commit.sha)})` : '';
+  return `added in commit ${commit.sha.slice(0, 7)}${url} by ${commit.author} and removed later in this ${options.scope}; it is still in the ${options.scope}'s commits, so removing the line is not enough: rotate the credential`;
+}
+
+/**
+ * Joins a history scan with a tree scan: a secret both hold keeps the tree's finding and gains
+ * the commit that introduced it; one only the history holds (removed since) is added as is.
+ */
+export function mergeHistory(tree: ScanResult, history: ScanResult): ScanResult {
+  const byFingerprint = new Map(history.findings.map((f) => [sameSecret(f), f]));
+  const seen = new Set<string>();
+  const findings = tree.findings.map((f) => {
+    const old = f.rule.startsWith('secret/') ? byFingerprint.get(sameSecret(f)) : undefined;
+    if (!old) return f;
+    seen.add(sameSecret(f));
+    return { ...f, commit: old.commit, presentAtHead: true, ...(old.otherLocations ? { otherLocations: old.otherLocations } : {}) };
+  });
+  for (const f of history.findings) if (!seen.has(sameSecret(f))) findings.push(f);
+  findings.sort(compareFindings);
+  return { ...tree, findings, skipped: [...tree.skipped, ...history.skipped] };
+}
+
+/**
+ * What identifies one secret across files, lines and commits within a run: the content id (the
+ * published fingerprint may be location-based, docs/security.md), else the fingerprint.
+ */
+export function sameSecret(f: Finding): string {
+  return f.contentId ?? f.fingerprint;
+}

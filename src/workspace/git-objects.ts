@@ -1,0 +1,307 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { UsageError } from './errors.js';
+
+/**
+ * Streaming access to a repository's objects through long-lived git processes (docs/history.md):
+ * `git rev-list --objects` names every reachable object once, `git cat-file --batch-check` says
+ * which are blobs and how big, and ONE `git cat-file --batch` process streams the blob bytes. No
+ * stage holds more than a pipe's worth of work: each waits for the next to drain.
+ */
+
+type Proc = ChildProcessByStdio<Writable | null, Readable, Readable>;
+
+/** Environment for every git we start: never prompt, never fetch a missing object behind our back. */
+export function gitEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_NO_LAZY_FETCH: '1', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', ...extra };
+}
+
+export const MISSING_GIT = 'git is not installed or not on PATH (history mode runs git)';
+
+function start(dir: string, args: string[], stdin: 'pipe' | 'ignore', env: NodeJS.ProcessEnv = gitEnv()): Proc {
+  const child = spawn('git', ['-c', 'core.quotePath=false', ...args], { cwd: dir, env, stdio: [stdin, 'pipe', 'pipe'] }) as Proc;
+  return child;
+}
+
+/** Collects stderr (first 4 KiB) and the exit of a child; `error` is ENOENT when git is missing. */
+function watch(child: Proc): { stderr: () => string; exited: Promise<{ code: number | null; missingGit: boolean }> } {
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (stderr.length < 4096) stderr += chunk.toString('utf8');
+  });
+  const exited = new Promise<{ code: number | null; missingGit: boolean }>((resolve) => {
+    let missingGit = false;
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') missingGit = true;
+    });
+    child.on('close', (code) => resolve({ code, missingGit }));
+  });
+  return { stderr: () => stderr.trim().split('\n')[0] ?? '', exited };
+}
+
+/** Runs git to completion and returns stdout; rejects with git's first stderr line. */
+export function gitOutput(dir: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = start(dir, args, 'ignore', env);
+    const { stderr, exited } = watch(child);
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    void exited.then(({ code, missingGit }) => {
+      if (missingGit) reject(new UsageError(MISSING_GIT));
+      else if (code !== 0) reject(new Error(stderr() || `git ${args[0]} exited with ${code}`));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+  });
+}
+
+/** Line-by-line stdout of a long-running git, without holding it all. */
+export async function* gitLines(dir: string, args: string[], onError: (message: string) => void): AsyncGenerator<string> {
+  const child = start(dir, args, 'ignore');
+  const { stderr, exited } = watch(child);
+  yield* splitLines(child.stdout);
+  const { code, missingGit } = await exited;
+  if (missingGit) throw new UsageError(MISSING_GIT);
+  if (code !== 0) onError(stderr() || `git ${args[0]} exited with ${code}`);
+}
+
+async function* splitLines(stream: Readable): AsyncGenerator<string> {
+  let rest = '';
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const text = rest + chunk.toString('utf8');
+    const lines = text.split('\n');
+    rest = lines.pop() ?? '';
+    yield* lines;
+  }
+  if (rest) yield rest;
+}
+
+/** One object `git rev-list --objects` named: its id, type, size and (for trees/blobs) a path. */
+export interface ListedObject {
+  oid: string;
+  type: string;
+  size: number;
+  path: string;
+}
+
+/**
+ * Every object reachable from `revisions` (rev-list syntax: refs, `--all`, `^REF`), each once,
+ * with type and size from `cat-file --batch-check`. `missing` objects come back with type
+ * `missing`. `onError` hears why rev-list stopped early (a corrupt tree, a missing commit).
+ */
+export async function* listObjects(dir: string, revisions: string[], onError: (message: string) => void): AsyncGenerator<ListedObject> {
+  const revList = start(dir, ['rev-list', '--objects', '--in-commit-order', ...revisions, '--'], 'ignore');
+  const revWatch = watch(revList);
+  const check = start(dir, ['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)', '--buffer'], 'pipe');
+  const checkWatch = watch(check);
+  check.stdin!.on('error', () => undefined); // EPIPE when batch-check dies; reported from its exit
+  revList.stdout.pipe(check.stdin!);
+  try {
+    for await (const line of splitLines(check.stdout)) {
+      const first = line.indexOf(' ');
+      const second = line.indexOf(' ', first + 1);
+      if (first < 0) continue;
+      if (second < 0) {
+        yield { oid: line.slice(0, first), type: line.slice(first + 1), size: 0, path: '' };
+        continue;
+      }
+      const third = line.indexOf(' ', second + 1);
+      const type = line.slice(first + 1, second);
+      if (type === 'missing' || type === 'ambiguous') {
+        yield { oid: line.slice(0, first), type: 'missing', size: 0, path: line.slice(second + 1) };
+        continue;
+      }
+      const size = Number(line.slice(second + 1, third < 0 ? undefined : third));
+      yield { oid: line.slice(0, first), type, size, path: third < 0 ? '' : line.slice(third + 1) };
+    }
+  } finally {
+    revList.kill();
+    check.kill();
+  }
+  const [rev, chk] = await Promise.all([revWatch.exited, checkWatch.exited]);
+  if (rev.missingGit || chk.missingGit) throw new UsageError(MISSING_GIT);
+  if (rev.code !== 0 && rev.code !== null) onError(`git rev-list stopped: ${revWatch.stderr() || `exit ${rev.code}`}`);
+  if (chk.code !== 0 && chk.code !== null) onError(`git cat-file --batch-check stopped: ${checkWatch.stderr() || `exit ${chk.code}`}`);
+}
+
+/** What the blob reader hands back for each requested id, in request order. */
+export type BlobResult<T> = { ok: true; tag: T; bytes: Buffer } | { ok: false; tag: T; reason: string };
+
+/**
+ * ONE long-lived `git cat-file --batch` process, fed ids and read as a stream. Results arrive in
+ * request order through `onBlob`, synchronously while the output is parsed, so a slow consumer
+ * slows git down instead of filling memory. A corrupt object makes git die: that object is
+ * reported as unreadable and a fresh process picks up the remaining requests.
+ */
+export class BlobReader<T> {
+  private proc!: Proc;
+  private watcher!: ReturnType<typeof watch>;
+  private readonly pending: { oid: string; tag: T }[] = [];
+  private head = 0;
+  private ended = false;
+  private readonly done: Promise<void>;
+  private failure: Error | undefined;
+  /** The request whose bytes are being read (git may die half-way through them). */
+  private inFlight: { oid: string; tag: T } | undefined;
+  /** Wakes `request` when git's stdin drains. */
+  private drained: (() => void) | undefined;
+
+  constructor(
+    private readonly dir: string,
+    private readonly onBlob: (result: BlobResult<T>) => void,
+  ) {
+    this.spawn();
+    this.done = this.readAll().catch((error: unknown) => {
+      this.failure = error instanceof Error ? error : new Error(String(error));
+    });
+  }
+
+  private spawn(): void {
+    this.proc = start(this.dir, ['cat-file', '--batch'], 'pipe');
+    this.watcher = watch(this.proc);
+    const stdin = this.proc.stdin!;
+    stdin.on('error', () => undefined); // the process died; readAll restarts it and resends
+    stdin.on('drain', () => this.wake());
+  }
+
+  private wake(): void {
+    const drained = this.drained;
+    this.drained = undefined;
+    drained?.();
+  }
+
+  /** Queues one id; resolves once git can take more (back-pressure). */
+  async request(oid: string, tag: T): Promise<void> {
+    if (this.failure) throw this.failure;
+    this.pending.push({ oid, tag });
+    if (!this.proc.stdin!.write(`${oid}\n`)) await new Promise<void>((resolve) => (this.drained = resolve));
+  }
+
+  /** No more requests: waits for every result. */
+  async finish(): Promise<void> {
+    this.ended = true;
+    this.proc.stdin!.end();
+    await this.done;
+    if (this.failure) throw this.failure;
+  }
+
+  private next(): { oid: string; tag: T } | undefined {
+    const item = this.pending[this.head];
+    if (item === undefined) return undefined;
+    this.head++;
+    if (this.head > 4096) {
+      this.pending.splice(0, this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+
+  private async readAll(): Promise<void> {
+    for (;;) {
+      let culprit: { oid: string; tag: T } | undefined;
+      let reason = '';
+      try {
+        await this.parse(this.proc.stdout);
+      } catch (error) {
+        if (!(error instanceof Desync)) throw error;
+        // git wrote something other than what it announced (a truncated object): stop trusting
+        // this process, name the object, and resume after it.
+        culprit = this.inFlight;
+        reason = `object ${culprit?.oid.slice(0, 12)} is corrupt: ${error.message}`;
+        this.proc.kill();
+      }
+      const { code, missingGit } = await this.watcher.exited;
+      if (missingGit) throw new UsageError(MISSING_GIT);
+      if (!culprit) {
+        // git died on an object (corrupt, unreadable): name it, then carry on with a new process.
+        culprit = this.inFlight ?? this.next();
+        reason = `git could not read object ${culprit?.oid.slice(0, 12)}: ${this.watcher.stderr() || `exit ${code}`}`;
+      }
+      this.inFlight = undefined;
+      if (!culprit) {
+        if (code === 0 || this.ended) return;
+        throw new Error(`git cat-file --batch exited: ${this.watcher.stderr() || `exit ${code}`}`);
+      }
+      this.onBlob({ ok: false, tag: culprit.tag, reason });
+      this.spawn();
+      const rest = this.pending.slice(this.head).map((p) => `${p.oid}\n`).join('');
+      if (rest) this.proc.stdin!.write(rest);
+      if (this.ended) this.proc.stdin!.end();
+      this.wake();
+    }
+  }
+
+  /**
+   * Parses `<oid> <type> <size>\n<bytes>\n` records (or `<oid> missing\n`) from the stream. Each
+   * object is handed on only once the LF after its bytes is seen, so a short object (git writes
+   * fewer bytes than it announced for some corrupt objects) is caught, not misread.
+   */
+  private async parse(stdout: Readable): Promise<void> {
+    let header = '';
+    let body: Buffer | undefined;
+    let filled = 0;
+    let complete: Buffer | undefined;
+    for await (const chunk of stdout as AsyncIterable<Buffer>) {
+      let at = 0;
+      while (at < chunk.length) {
+        if (complete) {
+          if (chunk[at] !== 10) throw new Desync('git returned fewer bytes than its size');
+          at++;
+          const item = this.inFlight!;
+          this.inFlight = undefined;
+          const bytes = complete;
+          complete = undefined;
+          this.onBlob({ ok: true, tag: item.tag, bytes });
+          continue;
+        }
+        if (body) {
+          const take = Math.min(body.length - filled, chunk.length - at);
+          chunk.copy(body, filled, at, at + take);
+          filled += take;
+          at += take;
+          if (filled === body.length) {
+            complete = body;
+            body = undefined;
+          }
+          continue;
+        }
+        const nl = chunk.indexOf(10, at);
+        if (nl < 0) {
+          header += chunk.toString('latin1', at);
+          if (header.length > 512) throw new Desync('unexpected output');
+          break;
+        }
+        header += chunk.toString('latin1', at, nl);
+        at = nl + 1;
+        const parts = header.split(' ');
+        header = '';
+        const current = this.next();
+        if (!current) throw new Error('git cat-file --batch answered an object nobody asked for');
+        this.inFlight = current;
+        if (parts[0] !== current.oid) throw new Desync('answer out of step with the request');
+        if (parts.length < 3) {
+          this.inFlight = undefined;
+          this.onBlob({ ok: false, tag: current.tag, reason: parts[1] === 'missing' ? `object ${current.oid.slice(0, 12)} missing (partial or damaged clone)` : `unexpected answer from git: ${parts.slice(1).join(' ').slice(0, 80)}` });
+          continue;
+        }
+        const size = Number(parts[2]);
+        if (chunk.length - at > size) {
+          // The common case: the whole object and its LF are in this chunk; no copy.
+          if (chunk[at + size] !== 10) throw new Desync('git returned fewer bytes than its size');
+          const bytes = chunk.subarray(at, at + size);
+          at += size + 1;
+          this.inFlight = undefined;
+          this.onBlob({ ok: true, tag: current.tag, bytes });
+        } else {
+          body = Buffer.allocUnsafe(size);
+          filled = 0;
+          if (size === 0) {
+            complete = body;
+            body = undefined;
+          }
+        }
+      }
+    }
+  }
+}
+
+class Desync extends Error {}

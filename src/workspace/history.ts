@@ -1,0 +1,308 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { isIgnored } from '../core/scan.js';
+import { sameSecret } from '../core/commits.js';
+import { toSourceFile } from '../core/source.js';
+import { activeDetectorCount, scanSecrets } from '../core/secrets/engine.js';
+import type { CommitRef, Finding, HistoryLocation, ScanResult, ScanSettings, SecretSink, Skipped } from '../core/types.js';
+import { UsageError } from './errors.js';
+import { unquoteGitPath } from './git.js';
+import { BlobReader, gitLines, gitOutput, listObjects } from './git-objects.js';
+import { DEFAULT_SKIPPED_FOLDERS } from './walk.js';
+
+/**
+ * History mode (docs/history.md): every blob reachable from the chosen commits is read once, with
+ * one streamed `git cat-file --batch`, and scanned by the same secrets engine as a working tree.
+ * Only blobs with findings are then traced through `git log --raw` to the oldest commit that
+ * brought them in. One secret is one finding, however many commits and files carry it.
+ */
+export interface HistoryOptions {
+  settings: ScanSettings;
+  /** Only commits not reachable from this ref. */
+  since?: string;
+  /** Only commits reachable from this ref (default: every ref). */
+  branch?: string;
+  /** Live verification only (`--verify`): receives the reported secrets' values. */
+  revealSecrets?: SecretSink;
+}
+
+export interface HistoryStats {
+  commits: number;
+  /** Unique blobs read and scanned, and their bytes. */
+  blobs: number;
+  blobBytes: number;
+  /** The commit `presentAtHead` is judged against (HEAD, or the --branch tip). */
+  head?: string;
+  /** Shallow clone: commits whose parents were not fetched (history before them is not scanned). */
+  shallow: string[];
+}
+
+export interface HistoryScan {
+  result: ScanResult;
+  history: HistoryStats;
+}
+
+/** Skipped blobs listed one by one; past this, one summary entry says how many more. */
+const MAX_SKIPPED_LISTED = 200;
+/** Other places a secret appears, listed with the finding. */
+const MAX_OTHER_LOCATIONS = 10;
+
+interface Intro {
+  commit: CommitRef;
+  /** Committer time (seconds) and position in the log, to pick the oldest. */
+  time: number;
+  order: number;
+  path: string;
+}
+
+interface BlobHit {
+  oid: string;
+  findings: Finding[];
+  /** Oldest introduction, and a few more for `otherLocations`. */
+  first?: Intro;
+  others: Intro[];
+}
+
+export async function scanHistory(dir: string, options: HistoryOptions): Promise<HistoryScan> {
+  const started = performance.now();
+  const { settings } = options;
+  await assertRepository(dir);
+  const branch = options.branch !== undefined ? await resolveRef(dir, options.branch, '--branch') : undefined;
+  const since = options.since !== undefined ? await resolveRef(dir, options.since, '--since') : undefined;
+  const revisions = [...(branch ? [branch] : ['--all']), ...(since ? [`^${since}`] : [])];
+  const head = branch ?? (await commitOf(dir, 'HEAD'));
+  const shallow = await shallowCommits(dir);
+
+  const skipped = new SkipList();
+  for (const commit of shallow) {
+    skipped.add({ path: `commit ${commit.slice(0, 12)}`, reason: 'unreadable', detail: 'shallow clone: its parents were not fetched, so older history was not scanned (fetch with --unshallow, or fetch-depth: 0)' });
+  }
+  const hits = new Map<string, BlobHit>();
+  const missing = new Set<string>();
+  let commits = 0;
+  let blobs = 0;
+  let blobBytes = 0;
+
+  const reader = new BlobReader<{ path: string; oid: string }>(dir, (blob) => {
+    if (!blob.ok) {
+      skipped.add({ path: blob.tag.path, reason: 'unreadable', detail: blob.reason });
+      return;
+    }
+    const source = toSourceFile(blob.tag.path, blob.bytes, settings);
+    if (!('content' in source)) {
+      skipped.add(source);
+      return;
+    }
+    blobs++;
+    blobBytes += blob.bytes.length;
+    const findings = scanSecrets(source, settings, options.revealSecrets);
+    if (findings.length > 0) hits.set(blob.tag.oid, { oid: blob.tag.oid, findings, others: [] });
+  });
+
+  const stopped = (message: string) => skipped.add({ path: '(history)', reason: 'unreadable', detail: `${message}; objects after this point were not scanned` }, true);
+  try {
+    for await (const object of listObjects(dir, revisions, stopped)) {
+      if (object.type === 'commit') {
+        commits++;
+        continue;
+      }
+      if (object.type === 'missing') {
+        if (missing.size < MAX_SKIPPED_LISTED) missing.add(object.oid);
+        continue;
+      }
+      if (object.type !== 'blob' || excluded(object.path, settings)) continue;
+      if (object.size > settings.maxFileSize) {
+        skipped.add({ path: object.path, reason: 'too-large', detail: `blob ${object.oid.slice(0, 12)}: ${object.size} bytes exceeds max-file-size ${settings.maxFileSize}` });
+        continue;
+      }
+      await reader.request(object.oid, { path: object.path, oid: object.oid });
+    }
+  } finally {
+    await reader.finish();
+  }
+
+  // batch-check does not echo the path of a missing object: one more listing names them (rare).
+  for (const [oid, path] of await pathsOf(dir, revisions, missing)) {
+    skipped.add({ path: path || `object ${oid.slice(0, 12)}`, reason: 'unreadable', detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
+  }
+
+  let findings: Finding[] = [];
+  if (hits.size > 0) {
+    await attribute(dir, revisions, hits, stopped);
+    const atHead = head ? await blobsAt(dir, head) : new Set<string>();
+    findings = mergeByFingerprint([...hits.values()], atHead, head !== undefined);
+  }
+  findings.sort((a, b) => (a.commit?.date ?? '') < (b.commit?.date ?? '') ? -1 : (a.commit?.date ?? '') > (b.commit?.date ?? '') ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+  const skippedList = skipped.list();
+  return {
+    result: {
+      findings,
+      skipped: skippedList,
+      inventory: [],
+      stats: {
+        files: blobs,
+        bytes: blobBytes,
+        skipped: skippedList.length,
+        durationMs: Math.round(performance.now() - started),
+        detectors: activeDetectorCount(settings),
+        identities: 0,
+      },
+    },
+    history: { commits, blobs, blobBytes, head, shallow },
+  };
+}
+
+function excluded(path: string, settings: ScanSettings): boolean {
+  if (isIgnored(path, settings)) return true;
+  const segments = path.split('/');
+  return segments.slice(0, -1).some((s) => DEFAULT_SKIPPED_FOLDERS.includes(s));
+}
+
+async function assertRepository(dir: string): Promise<void> {
+  await gitOutput(dir, ['rev-parse', '--git-dir']).catch((error: unknown) => {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${dir} is not a git repository (needed by --history)`);
+  });
+}
+
+async function commitOf(dir: string, ref: string): Promise<string | undefined> {
+  const out = await gitOutput(dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]).catch(() => '');
+  return out.trim() || undefined;
+}
+
+async function resolveRef(dir: string, ref: string, flag: string): Promise<string> {
+  if (ref.startsWith('-')) throw new UsageError(`${flag}: "${ref}" is not a git ref`);
+  const sha = await commitOf(dir, ref);
+  if (!sha) throw new UsageError(`${flag}: unknown git ref "${ref}" (try a branch, tag or commit such as origin/main)`);
+  return sha;
+}
+
+/** Commits a shallow clone cut the history at (`$GIT_DIR/shallow`). */
+async function shallowCommits(dir: string): Promise<string[]> {
+  const isShallow = (await gitOutput(dir, ['rev-parse', '--is-shallow-repository']).catch(() => 'false')).trim();
+  if (isShallow !== 'true') return [];
+  const file = (await gitOutput(dir, ['rev-parse', '--git-path', 'shallow'])).trim();
+  const text = await readFile(isAbsolute(file) ? file : join(dir, file), 'utf8').catch(() => '');
+  return text.split('\n').filter((l) => /^[0-9a-f]{40,64}$/.test(l));
+}
+
+/**
+ * Walks `git log --raw` over the same commits and records, for each blob with findings, the
+ * commits (and paths) that brought it in. Merges are diffed against each parent (`-m`), so a
+ * blob a merge resolution created is attributed to the merge, and one that came from a branch to
+ * that branch's (older) commit.
+ */
+async function attribute(dir: string, revisions: string[], hits: Map<string, BlobHit>, onError: (message: string) => void): Promise<void> {
+  const args = ['log', ...revisions, '--raw', '--no-abbrev', '--no-renames', '-m', '--root', '--format=%x01%H %ct %aI %an', '--'];
+  let commit: CommitRef | undefined;
+  let time = 0;
+  let order = 0;
+  for await (const line of gitLines(dir, args, (m) => onError(`git log stopped: ${m}`))) {
+    if (line.startsWith('\u0001')) {
+      const [sha, ct, date] = line.slice(1).split(' ', 3);
+      const author = line.slice(1 + sha.length + ct.length + date.length + 3);
+      commit = { sha, author, date };
+      time = Number(ct);
+      order++;
+      continue;
+    }
+    if (!commit || !line.startsWith(':')) continue;
+    const tab = line.indexOf('\t');
+    const meta = line.slice(0, tab).split(' ');
+    const hit = hits.get(meta[3]);
+    if (!hit || meta[4] === 'D') continue;
+    const intro: Intro = { commit, time, order, path: unquoteGitPath(line.slice(tab + 1)) };
+    // git log lists newest first: at equal times the later line is the older commit.
+    if (!hit.first || time < hit.first.time || (time === hit.first.time && order >= hit.first.order)) {
+      if (hit.first && hit.first.commit.sha !== commit.sha) keepOther(hit, hit.first);
+      hit.first = intro;
+    } else if (hit.first.commit.sha !== commit.sha || hit.first.path !== intro.path) {
+      keepOther(hit, intro);
+    }
+  }
+}
+
+function keepOther(hit: BlobHit, intro: Intro): void {
+  if (hit.others.length < MAX_OTHER_LOCATIONS * 2) hit.others.push(intro);
+}
+
+async function pathsOf(dir: string, revisions: string[], oids: Set<string>): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (oids.size === 0) return found;
+  for (const oid of oids) found.set(oid, '');
+  for await (const line of gitLines(dir, ['rev-list', '--objects', ...revisions, '--'], () => undefined)) {
+    const oid = line.slice(0, line.indexOf(' '));
+    if (found.get(oid) === '') found.set(oid, line.slice(oid.length + 1));
+  }
+  return found;
+}
+
+async function blobsAt(dir: string, commit: string): Promise<Set<string>> {
+  const set = new Set<string>();
+  for await (const line of gitLines(dir, ['ls-tree', '-r', '--full-tree', commit], () => undefined)) {
+    const tab = line.indexOf('\t');
+    const meta = line.slice(0, tab).split(' ');
+    if (meta[1] === 'blob') set.add(meta[2]);
+  }
+  return set;
+}
+
+/** One finding per fingerprint: the oldest introduction is the location; the rest are listed. */
+function mergeByFingerprint(hits: BlobHit[], atHead: Set<string>, haveHead: boolean): Finding[] {
+  const groups = new Map<string, { hit: BlobHit; finding: Finding }[]>();
+  for (const hit of hits) {
+    for (const finding of hit.findings) {
+      const group = groups.get(sameSecret(finding)) ?? [];
+      group.push({ hit, finding });
+      groups.set(sameSecret(finding), group);
+    }
+  }
+  const out: Finding[] = [];
+  for (const group of groups.values()) {
+    group.sort((a, b) => {
+      const x = a.hit.first;
+      const y = b.hit.first;
+      if (!x || !y) return x ? -1 : y ? 1 : 0;
+      return x.time - y.time || y.order - x.order;
+    });
+    const { hit, finding } = group[0];
+    const present = haveHead ? group.some((g) => atHead.has(g.hit.oid)) : undefined;
+    const others: HistoryLocation[] = [];
+    let total = 0;
+    for (const g of group) {
+      const intros = g === group[0] ? g.hit.others : [...(g.hit.first ? [g.hit.first] : []), ...g.hit.others];
+      for (const intro of intros) {
+        total++;
+        if (others.length < MAX_OTHER_LOCATIONS) others.push({ file: intro.path, line: g.finding.line, commit: intro.commit.sha });
+      }
+    }
+    const merged: Finding = { ...finding, file: hit.first?.path ?? finding.file };
+    if (hit.first) merged.commit = hit.first.commit;
+    if (present !== undefined) merged.presentAtHead = present;
+    if (others.length > 0) merged.otherLocations = others;
+    merged.message = `${finding.message} — ${historyNote(merged, total)}`;
+    out.push(merged);
+  }
+  return out;
+}
+
+function historyNote(f: Finding, others: number): string {
+  const where = f.commit ? `introduced in commit ${f.commit.sha.slice(0, 7)} by ${f.commit.author} on ${f.commit.date.slice(0, 10)}` : 'introducing commit unknown (not reachable through commits)';
+  const state = f.presentAtHead === false ? 'removed before HEAD but still in git history: rotate it' : f.presentAtHead ? 'still present at HEAD: rotate it and remove it' : 'rotate it';
+  const more = others > 0 ? ` (also in ${others} other place(s))` : '';
+  return `${where}; ${state}${more}`;
+}
+
+/** Skipped blobs, listed up to a limit and then counted, so a history of images stays readable. */
+class SkipList {
+  private readonly items: Skipped[] = [];
+  private extra = 0;
+  add(item: Skipped, always = false): void {
+    if (always || this.items.length < MAX_SKIPPED_LISTED) this.items.push(item);
+    else this.extra++;
+  }
+  list(): Skipped[] {
+    if (this.extra === 0) return this.items;
+    return [...this.items, { path: '(history)', reason: 'limit', detail: `${this.extra} more skipped blob(s) not listed` }];
+  }
+}

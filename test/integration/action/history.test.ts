@@ -1,0 +1,165 @@
+/**
+ * Every commit counts in the Action: a PR or push whose first commit adds a token and whose second
+ * removes it fails, naming the commit; `history: on` scans the whole history. Real git throughout
+ * (a bare origin, shallow and full clones), the bundled Action as a child process.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
+import { BASE_FILES, CONFIG_WITH_SECRET, RAW_SECRETS, REPO, pullRequestPayload, schedulePayload } from './fixtures.js';
+import { git, hasCommit } from './git-repo.js';
+import { buildBundle, runAction, type ActionRun } from './runner.js';
+
+const examples: any[] = createRequire(import.meta.url)('@octokit/webhooks-examples');
+
+let bundle: ReturnType<typeof buildBundle>;
+let double: GitHubDouble;
+const roots: string[] = [];
+
+beforeAll(() => {
+  bundle = buildBundle();
+});
+afterAll(() => bundle?.cleanup());
+beforeEach(async () => {
+  double = await startGitHubDouble({ seed: { repos: [{ repo: REPO, files: BASE_FILES }] } });
+});
+afterEach(async () => {
+  double.assertNoViolations();
+  await double?.close();
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+interface Built {
+  workspace: string;
+  base: string;
+  added: string;
+  removed: string;
+}
+
+/**
+ * origin: main = base; feature = base → "add config" (the token) → "remove the token". The
+ * workspace is a clone of feature (shallow unless `full`), as actions/checkout makes it.
+ */
+function build(options: { full?: boolean } = {}): Built {
+  const root = mkdtempSync(join(tmpdir(), 'nhi-action-history-'));
+  roots.push(root);
+  const origin = join(root, 'origin.git');
+  const author = join(root, 'author');
+  git(root, ['init', '-q', '--bare', '-b', 'main', origin]);
+  git(root, ['init', '-q', '-b', 'main', author]);
+  const write = (files: Record<string, string>) => {
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(author, path)), { recursive: true });
+      writeFileSync(join(author, path), content);
+    }
+  };
+  write(BASE_FILES);
+  git(author, ['add', '-A']);
+  git(author, ['commit', '-q', '-m', 'base']);
+  const base = git(author, ['rev-parse', 'HEAD']);
+  git(author, ['checkout', '-q', '-b', 'feature']);
+  write({ 'src/config.js': CONFIG_WITH_SECRET });
+  git(author, ['add', '-A']);
+  git(author, ['commit', '-q', '-m', 'add config']);
+  const added = git(author, ['rev-parse', 'HEAD']);
+  write({ 'src/config.js': 'export const config = {\n  region: "eu-west-1",\n  token: process.env.GITHUB_TOKEN,\n};\n' });
+  git(author, ['commit', '-q', '-am', 'remove the token']);
+  const removed = git(author, ['rev-parse', 'HEAD']);
+  git(author, ['push', '-q', origin, 'main', 'feature']);
+  const workspace = join(root, 'workspace');
+  git(root, ['clone', '-q', ...(options.full ? [] : ['--depth', '1']), '--branch', 'feature', `file://${origin}`, workspace]);
+  return { workspace, base, added, removed };
+}
+
+/** The push webhook example, pointed at this repository and these commits. */
+function examplePush(before: string, after: string, count: number): unknown {
+  const payload = structuredClone(examples.find((e) => e.name === 'push')!.examples[0]);
+  const [owner, name] = REPO.split('/');
+  return {
+    ...payload,
+    before,
+    after,
+    ref: 'refs/heads/feature',
+    commits: Array.from({ length: count }, () => payload.head_commit ?? {}),
+    repository: { ...payload.repository, name, full_name: REPO, owner: { ...payload.repository.owner, login: owner, name: owner } },
+  };
+}
+
+function assertNoLeak(run: ActionRun): void {
+  const written = [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)].join('\n');
+  const sent = double.requests.map((r) => JSON.stringify(r.body ?? '')).join('\n');
+  for (const secret of RAW_SECRETS) {
+    expect(written.includes(secret)).toBe(false);
+    expect(sent.includes(secret)).toBe(false);
+  }
+}
+
+describe('Action: every commit of a PR or push', () => {
+  it('a PR whose first commit adds a token and whose second removes it fails, naming the commit and saying rotate', async () => {
+    const ws = build();
+    expect(hasCommit(ws.workspace, ws.added)).toBe(false); // --depth 1: the PR's first commit is not there yet
+    const run = await runAction({
+      entry: bundle.entry,
+      workspace: ws.workspace,
+      apiUrl: double.url,
+      event: 'pull_request',
+      payload: { ...pullRequestPayload({ number: 7, headSha: ws.removed, baseSha: ws.base }), pull_request: { ...pullRequestPayload({ number: 7, headSha: ws.removed, baseSha: ws.base }).pull_request, commits: 2 } },
+      repository: REPO,
+      sha: ws.removed,
+      ref: 'refs/pull/7/merge',
+      inputs: { 'sarif-file': '' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.annotations).toHaveLength(1);
+    const [annotation] = run.annotations;
+    expect(annotation.properties).toMatchObject({ title: 'secret/github-classic-pat', file: 'src/config.js', line: '3' });
+    expect(annotation.message).toContain(`added in commit ${ws.added.slice(0, 7)} (https://github.com/${REPO}/commit/${ws.added}) by Test and removed later in this pull request`);
+    expect(annotation.message).toContain('rotate the credential');
+    expect(run.summary).toContain(`\`${ws.added.slice(0, 7)}\` Test`);
+    expect(hasCommit(ws.workspace, ws.added)).toBe(true);
+    expect(double.requests).toEqual([]);
+    assertNoLeak(run);
+  });
+
+  it('a push of the same two commits fails the same way (before..after)', async () => {
+    const ws = build({ full: true });
+    const run = await runAction({
+      entry: bundle.entry,
+      workspace: ws.workspace,
+      apiUrl: double.url,
+      event: 'push',
+      payload: examplePush(ws.base, ws.removed, 2),
+      repository: REPO,
+      sha: ws.removed,
+      ref: 'refs/heads/feature',
+      inputs: { 'sarif-file': '' },
+    });
+    expect(run.code).toBe(1);
+    const secrets = run.annotations.filter((a) => a.properties.title === 'secret/github-classic-pat');
+    expect(secrets).toHaveLength(1);
+    expect(secrets[0].message).toContain(`added in commit ${ws.added.slice(0, 7)}`);
+    expect(secrets[0].message).toContain('removed later in this push');
+    assertNoLeak(run);
+  });
+
+  it('history: on in a scheduled scan finds a token removed long ago, with its commit', async () => {
+    const ws = build({ full: true });
+    const run = await runAction({ entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'schedule', payload: schedulePayload(), repository: REPO, sha: ws.removed, ref: 'refs/heads/feature', inputs: { history: 'on', 'sarif-file': '' } });
+    expect(run.code).toBe(1);
+    const secrets = run.annotations.filter((a) => a.properties.title === 'secret/github-classic-pat');
+    expect(secrets).toHaveLength(1);
+    expect(secrets[0].message).toContain(`introduced in commit ${ws.added.slice(0, 7)} by Test`);
+    expect(secrets[0].message).toContain('removed before HEAD');
+    expect(run.stdout).toMatch(/History: 3 commit\(s\)/);
+    assertNoLeak(run);
+  });
+
+  it('history: off (the default) keeps the scheduled scan to the tree: the removed token is not reported', async () => {
+    const ws = build({ full: true });
+    const run = await runAction({ entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'schedule', payload: schedulePayload(), repository: REPO, sha: ws.removed, ref: 'refs/heads/feature', inputs: { 'sarif-file': '' } });
+    expect(run.annotations.filter((a) => a.properties.title === 'secret/github-classic-pat')).toEqual([]);
+  });
+});

@@ -1,0 +1,87 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeGithubToken, runCli } from '../support/cli/run-cli.js';
+import { runInProcess } from '../support/cli/run-in-process.js';
+import { HistoryRepo } from '../support/history-repo.js';
+
+const REMOVED = fakeGithubToken(201);
+const AT_HEAD = fakeGithubToken(202);
+const BRANCH_ONLY = fakeGithubToken(203);
+const LAST = fakeGithubToken(204);
+const ALLOWED = fakeGithubToken(205);
+const ALL = [REMOVED, AT_HEAD, BRANCH_ONLY, LAST, ALLOWED];
+
+type JsonFinding = { rule: string; file: string; line: number; fingerprint: string; message: string; commit?: { sha: string; author: string; date: string }; presentAtHead?: boolean };
+
+describe('nhi-steward scan --history', () => {
+  const repo = new HistoryRepo('nhi-cli-history-');
+  const shas: Record<string, string> = {};
+  beforeAll(() => {
+    shas.c1 = repo.commit('Alice', '2024-01-01T10:00:00Z', { '.env': `GITHUB_TOKEN=${REMOVED}\n` });
+    shas.c2 = repo.commit('Bob', '2024-01-02T10:00:00Z', { '.env': 'GITHUB_TOKEN=\n', 'src/app.ts': `export const t = '${AT_HEAD}';\nexport const ok = '${ALLOWED}'; // gitleaks:allow\n` });
+    repo.git('checkout', '-q', '-b', 'wip');
+    shas.c3 = repo.commit('Carol', '2024-01-03T10:00:00Z', { 'wip.ts': `const k = '${BRANCH_ONLY}';\n` });
+    repo.git('checkout', '-q', 'main');
+    shas.c4 = repo.commit('Dave', '2024-01-04T10:00:00Z', { 'last.ts': `const z = '${LAST}';\n` });
+  });
+  afterAll(() => repo.cleanup());
+
+  it('JSON: each secret with its introducing commit and presentAtHead; exit 1', async () => {
+    const run = await runInProcess(['scan', repo.dir, '--history', '-f', 'json']);
+    expect(run.code).toBe(1);
+    const findings: JsonFinding[] = JSON.parse(run.stdout).findings;
+    expect(findings.map((f) => [f.file, f.commit?.sha, f.commit?.author, f.presentAtHead])).toEqual([
+      ['.env', shas.c1, 'Alice', false],
+      ['src/app.ts', shas.c2, 'Bob', true],
+      ['wip.ts', shas.c3, 'Carol', false],
+      ['last.ts', shas.c4, 'Dave', true],
+    ]);
+    expect(run.stderr).toMatch(/history: 4 commit\(s\), \d+ unique blob\(s\)/);
+    for (const secret of ALL) expect(run.stdout + run.stderr).not.toContain(secret);
+  });
+
+  it('SARIF: the commit is in properties and in the message', async () => {
+    const run = await runInProcess(['scan', repo.dir, '--history', '-f', 'sarif', '--branch', 'main']);
+    expect(run.code).toBe(1);
+    const results = JSON.parse(run.stdout).runs[0].results as { message: { text: string }; properties: { commit?: { sha: string }; presentAtHead?: boolean } }[];
+    expect(results.map((r) => r.properties.commit?.sha)).toEqual([shas.c1, shas.c2, shas.c4]);
+    expect(results[0].message.text).toContain(`commit ${shas.c1.slice(0, 7)} by Alice`);
+    expect(results[0].properties.presentAtHead).toBe(false);
+    for (const secret of ALL) expect(run.stdout).not.toContain(secret);
+  });
+
+  it('Markdown and text show the commit and whether it is still at HEAD', async () => {
+    const md = await runInProcess(['scan', repo.dir, '--history', '-f', 'markdown']);
+    expect(md.stdout).toContain('| Level | Where | Commit | At HEAD |');
+    expect(md.stdout).toContain(`\`${shas.c1.slice(0, 7)}\` Alice, 2024-01-01 | no (removed)`);
+    const text = await runInProcess(['scan', repo.dir, '--history']);
+    expect(text.stdout).toContain(`introduced in commit ${shas.c4.slice(0, 7)} by Dave on 2024-01-04; still present at HEAD`);
+    for (const secret of ALL) expect(md.stdout + text.stdout).not.toContain(secret);
+  });
+
+  it('--since narrows to new commits; a baseline file suppresses across history; exit 0 when clean', async () => {
+    const since = await runInProcess(['scan', repo.dir, '--history', '--since', shas.c2, '--branch', 'main', '-f', 'json']);
+    expect(JSON.parse(since.stdout).findings.map((f: JsonFinding) => f.file)).toEqual(['last.ts']);
+    const all: JsonFinding[] = JSON.parse((await runInProcess(['scan', repo.dir, '--history', '-f', 'json'])).stdout).findings;
+    const baseline = join(repo.dir, '..', `${repo.dir.split('/').pop()}-baseline.json`);
+    writeFileSync(baseline, JSON.stringify({ version: 1, fingerprints: all.map((f) => ({ fingerprint: f.fingerprint, rule: f.rule, file: f.file })) }));
+    const clean = await runInProcess(['scan', repo.dir, '--history', '-b', baseline]);
+    expect(clean.stdout).toContain('No findings');
+    expect(clean.code).toBe(0);
+  });
+
+  it('usage errors exit 2: --since without --history, --history with --diff, unknown ref', async () => {
+    expect((await runInProcess(['scan', repo.dir, '--since', 'main'])).code).toBe(2);
+    expect((await runInProcess(['scan', repo.dir, '--history', '--diff', 'main'])).code).toBe(2);
+    const unknown = await runInProcess(['scan', repo.dir, '--history', '--branch', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--branch: unknown git ref "nope"');
+  });
+
+  it('a missing git exits 2 with a clear message (real child process, empty PATH)', async () => {
+    const run = await runCli(['scan', repo.dir, '--history'], { env: { PATH: '/nonexistent' } });
+    expect(run.stderr).toContain('git is not installed or not on PATH');
+    expect(run.code).toBe(2);
+  });
+});

@@ -1,0 +1,182 @@
+import { readdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSettings } from '../../src/core/types.js';
+import { scanHistory } from '../../src/workspace/history.js';
+import { fakeGithubToken } from '../support/cli/run-cli.js';
+import { HistoryRepo, runGit } from '../support/history-repo.js';
+
+const REMOVED = fakeGithubToken(101);
+const AT_HEAD = fakeGithubToken(102);
+const BRANCH_ONLY = fakeGithubToken(103);
+const LAST = fakeGithubToken(104);
+const ALLOWED = fakeGithubToken(105);
+
+describe('scanHistory on a real repository', () => {
+  const repo = new HistoryRepo();
+  const shas: Record<string, string> = {};
+  beforeAll(() => {
+    shas.c1 = repo.commit('Alice', '2024-01-01T10:00:00Z', { 'config.env': `TOKEN=${REMOVED}\n`, 'README.md': '# demo\n' });
+    shas.c2 = repo.commit('Bob', '2024-01-02T10:00:00Z', { 'config.env': 'TOKEN=\n', 'src/app.ts': `export const t = '${AT_HEAD}';\n` });
+    repo.git('checkout', '-q', '-b', 'feature');
+    shas.c3 = repo.commit('Carol', '2024-01-03T10:00:00Z', { 'feature.ts': `const k = '${BRANCH_ONLY}';\n` });
+    repo.git('checkout', '-q', 'main');
+    shas.c4 = repo.commit('Dave', '2024-01-04T10:00:00Z', { 'src/app.ts': `// moved\nexport const t = '${AT_HEAD}';\n`, 'ok.ts': `const a = '${ALLOWED}'; // nhi-steward:allow\n`, 'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]) });
+    shas.c5 = repo.commit('Eve', '2024-01-05T10:00:00Z', { 'last.ts': `const z = '${LAST}';\n` });
+  });
+  afterAll(() => repo.cleanup());
+
+  it('finds a removed secret, one at HEAD, one on an unmerged branch and one in the last commit, each with its introducing commit', async () => {
+    const { result, history } = await scanHistory(repo.dir, { settings: defaultSettings() });
+    const secrets = result.findings.filter((f) => f.rule.startsWith('secret/'));
+    expect(secrets).toHaveLength(4);
+    const summary = secrets.map((f) => ({ file: f.file, line: f.line, sha: f.commit?.sha, author: f.commit?.author, date: f.commit?.date.slice(0, 10), presentAtHead: f.presentAtHead }));
+    expect(summary).toEqual([
+      { file: 'config.env', line: 1, sha: shas.c1, author: 'Alice', date: '2024-01-01', presentAtHead: false },
+      { file: 'src/app.ts', line: 1, sha: shas.c2, author: 'Bob', date: '2024-01-02', presentAtHead: true },
+      { file: 'feature.ts', line: 1, sha: shas.c3, author: 'Carol', date: '2024-01-03', presentAtHead: false },
+      { file: 'last.ts', line: 1, sha: shas.c5, author: 'Eve', date: '2024-01-05', presentAtHead: true },
+    ]);
+    // The HEAD secret lives in two blobs (two versions of src/app.ts): one finding, the other listed.
+    const atHead = secrets.find((f) => f.file === 'src/app.ts')!;
+    expect(atHead.otherLocations).toEqual([{ file: 'src/app.ts', line: 2, commit: shas.c4 }]);
+    expect(secrets[0].message).toContain(`introduced in commit ${shas.c1.slice(0, 7)} by Alice on 2024-01-01`);
+    expect(secrets[0].message).toContain('removed before HEAD');
+    expect(history.commits).toBe(5);
+    expect(history.head).toBe(shas.c5);
+    expect(result.skipped.map((s) => `${s.path}:${s.reason}`)).toEqual(['logo.png:binary']);
+    for (const secret of [REMOVED, AT_HEAD, BRANCH_ONLY, LAST, ALLOWED]) expect(JSON.stringify(result)).not.toContain(secret);
+  });
+
+  it('--branch narrows to one ref; presentAtHead is judged at its tip', async () => {
+    const { result } = await scanHistory(repo.dir, { settings: defaultSettings(), branch: 'feature' });
+    expect(result.findings.map((f) => [f.file, f.commit?.sha, f.presentAtHead])).toEqual([
+      ['config.env', shas.c1, false],
+      ['src/app.ts', shas.c2, true],
+      ['feature.ts', shas.c3, true],
+    ]);
+  });
+
+  it('--since REF scans only commits not reachable from REF', async () => {
+    const { result, history } = await scanHistory(repo.dir, { settings: defaultSettings(), since: shas.c4, branch: 'main' });
+    expect(result.findings.map((f) => [f.file, f.commit?.sha])).toEqual([['last.ts', shas.c5]]);
+    expect(history.commits).toBe(1);
+  });
+
+  it('the baseline suppresses a secret across history by its usual fingerprint', async () => {
+    const first = await scanHistory(repo.dir, { settings: defaultSettings() });
+    const removed = first.result.findings.find((f) => f.file === 'config.env')!;
+    const { result } = await scanHistory(repo.dir, { settings: defaultSettings({ baseline: new Set([removed.fingerprint]) }) });
+    expect(result.findings.map((f) => f.file)).toEqual(['src/app.ts', 'feature.ts', 'last.ts']);
+  });
+
+  it('an unknown ref is a usage error naming the flag', async () => {
+    await expect(scanHistory(repo.dir, { settings: defaultSettings(), since: 'no-such-ref' })).rejects.toThrow(/--since: unknown git ref "no-such-ref"/);
+    await expect(scanHistory(repo.dir, { settings: defaultSettings(), branch: '--all' })).rejects.toThrow(/--branch/);
+  });
+
+  it('a folder that is not a repository is a usage error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nhi-not-repo-'));
+    try {
+      await expect(scanHistory(dir, { settings: defaultSettings() })).rejects.toThrow(/is not a git repository/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('scanHistory on bad input', () => {
+  it('a blob over max-file-size is a named skip', async () => {
+    const repo = new HistoryRepo();
+    try {
+      repo.commit('A', '2024-01-01T00:00:00Z', { 'big.txt': 'x'.repeat(2048), 'small.ts': `const t = '${REMOVED}';\n` });
+      const { result } = await scanHistory(repo.dir, { settings: defaultSettings({ maxFileSize: 1024 }) });
+      expect(result.skipped).toEqual([expect.objectContaining({ path: 'big.txt', reason: 'too-large' })]);
+      expect(result.findings.map((f) => f.file)).toEqual(['small.ts']);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('a corrupt object is named and the rest of the history is still scanned', async () => {
+    const repo = new HistoryRepo();
+    try {
+      repo.commit('A', '2024-01-01T00:00:00Z', { 'a.ts': `const t = '${REMOVED}';\n`, 'b.ts': 'const harmless = 1;\n', 'c.ts': `const u = '${LAST}';\n` });
+      const blob = repo.git('rev-parse', 'HEAD:b.ts');
+      const file = join(repo.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2));
+      chmodSync(file, 0o644);
+      writeFileSync(file, Buffer.from('this is not zlib data at all'));
+      const { result } = await scanHistory(repo.dir, { settings: defaultSettings() });
+      expect(result.findings.map((f) => f.file).sort()).toEqual(['a.ts', 'c.ts']);
+      expect(result.skipped).toEqual([expect.objectContaining({ path: 'b.ts', reason: 'unreadable', detail: expect.stringContaining(blob.slice(0, 12)) })]);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('a truncated object (git announces more bytes than it sends) is named, and the objects after it are read right', async () => {
+    const repo = new HistoryRepo();
+    try {
+      repo.commit('A', '2024-01-01T00:00:00Z', { 'a.ts': `const t = '${REMOVED}';\n`, 'b.ts': 'const harmless = 1;\n', 'c.ts': `const u = '${LAST}';\n` });
+      const blob = repo.git('rev-parse', 'HEAD:b.ts');
+      const file = join(repo.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2));
+      chmodSync(file, 0o644);
+      writeFileSync(file, deflateSync(Buffer.from('blob 20\0const harm')));
+      const { result } = await scanHistory(repo.dir, { settings: defaultSettings() });
+      expect(result.findings.map((f) => f.file).sort()).toEqual(['a.ts', 'c.ts']);
+      expect(result.skipped).toEqual([expect.objectContaining({ path: 'b.ts', reason: 'unreadable', detail: expect.stringMatching(new RegExp(`object ${blob.slice(0, 12)} is corrupt`)) })]);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('a shallow clone says which commits cut the history', async () => {
+    const repo = new HistoryRepo();
+    const clone = mkdtempSync(join(tmpdir(), 'nhi-shallow-'));
+    try {
+      repo.commit('A', '2024-01-01T00:00:00Z', { 'old.ts': `const t = '${REMOVED}';\n` });
+      repo.commit('B', '2024-01-02T00:00:00Z', { 'old.ts': null, 'new.ts': 'const x = 1;\n' });
+      const tip = repo.commit('C', '2024-01-03T00:00:00Z', { 'last.ts': `const z = '${LAST}';\n` });
+      runGit(clone, ['clone', '-q', '--depth', '1', `file://${repo.dir}`, 'c']);
+      const { result, history } = await scanHistory(join(clone, 'c'), { settings: defaultSettings() });
+      expect(history.shallow).toEqual([tip]);
+      expect(result.skipped).toEqual([expect.objectContaining({ path: `commit ${tip.slice(0, 12)}`, detail: expect.stringContaining('shallow clone') })]);
+      expect(result.findings.map((f) => [f.file, f.commit?.sha])).toEqual([['last.ts', tip]]);
+    } finally {
+      repo.cleanup();
+      rmSync(clone, { recursive: true, force: true });
+    }
+  });
+
+  it('a missing git is a clear usage error', async () => {
+    const repo = new HistoryRepo();
+    const path = process.env.PATH;
+    try {
+      process.env.PATH = mkdtempSync(join(tmpdir(), 'nhi-empty-path-'));
+      expect(readdirSync(process.env.PATH)).toEqual([]);
+      await expect(scanHistory(repo.dir, { settings: defaultSettings() })).rejects.toThrow(/git is not installed or not on PATH/);
+    } finally {
+      process.env.PATH = path;
+      repo.cleanup();
+    }
+  });
+
+  it('a history with 100k refs and a binary blob on every ref scans each blob once', async () => {
+    const repo = new HistoryRepo();
+    try {
+      const sha = repo.commit('A', '2024-01-01T00:00:00Z', { 'a.ts': `const t = '${REMOVED}';\n`, 'img.bin': Buffer.from([0, 1, 2, 3]) });
+      const refs = Array.from({ length: 100_000 }, (_, i) => `refs/tags/t${String(i).padStart(6, '0')}`);
+      writeFileSync(join(repo.dir, '.git', 'packed-refs'), `# pack-refs with: peeled fully-peeled sorted \n${refs.map((r) => `${sha} ${r}\n`).join('')}`);
+      expect(repo.git('for-each-ref', '--count=2', '--format=%(refname)', 'refs/tags')).toBe('refs/tags/t000000\nrefs/tags/t000001');
+      const { result, history } = await scanHistory(repo.dir, { settings: defaultSettings() });
+      expect(history.blobs).toBe(1);
+      expect(result.findings).toHaveLength(1);
+      expect(result.skipped).toHaveLength(1);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
