@@ -1,5 +1,5 @@
 import { readFile, realpath } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { parseConfig } from '../core/policy/config.js';
 import { readBaseline } from '../core/secrets/baseline.js';
 import { deriveFingerprintKey } from '../core/secrets/fingerprint.js';
@@ -97,15 +97,6 @@ async function loadSuppressions(input: SettingsInput, settings: ScanSettings): P
   const gitleaksText = await read('.gitleaksignore', undefined, 'gitleaks ignore');
   const ignoreLocations = gitleaksText === undefined ? undefined : readGitleaksIgnore(gitleaksText).locations;
   return { ...settings, baseline: fingerprints, salted, notices, ignoreLocations };
-}
-
-/** True for paths inside the scanned folder: files the repository supplies, so never followed as links. */
-function within(dir: string): (path: string) => boolean {
-  const root = resolve(dir);
-  return (path) => {
-    const rel = relative(root, resolve(path));
-    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-  };
 }
 
 /** A repository file through `read`; a missing default file is fine, a missing named one is not. */
