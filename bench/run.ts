@@ -18,6 +18,7 @@ import { activeDetectorCount, scanSecrets } from '../src/core/secrets/engine.js'
 import { toSourceFile } from '../src/core/source.js';
 import { defaultSettings, type Finding, type SourceFile } from '../src/core/types.js';
 import { runActionBench } from './action.js';
+import { runHistoryBench } from './history.js';
 import { runAppBench } from './app.js';
 import { measureDemoRepo } from './demo-scan.js';
 import { runE2eBench } from './e2e.js';
@@ -204,8 +205,15 @@ const action: Section = {
   },
 };
 
+const history: Section = {
+  name: 'history',
+  async run() {
+    await runHistoryBench();
+  },
+};
+
 /** The sections, in order. Add yours here: `{ name, run(ctx) }`. */
-export const sections: Section[] = [demoRepo, e2e, secretsSingle, secretsWorkers, secretlint, iac, app, action];
+export const sections: Section[] = [demoRepo, e2e, secretsSingle, secretsWorkers, secretlint, iac, app, action, history];
 
 async function main(): Promise<void> {
   const onlyAt = process.argv.indexOf('--only');

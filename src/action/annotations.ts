@@ -16,7 +16,7 @@ const KIND: Record<Level, AnnotationCommand['kind']> = { error: 'error', warning
  * identity findings, then by file and line. Everything else is in the job summary.
  */
 export function annotationsFor(findings: Finding[]): AnnotationCommand[] {
-  const sorted = [...findings].sort(
+  const sorted = mergePerIdentityAndLine(findings).sort(
     (a, b) => levelRank(b.level) - levelRank(a.level) || Number(b.rule.startsWith('secret/')) - Number(a.rule.startsWith('secret/')) || a.file.localeCompare(b.file) || a.line - b.line,
   );
   const counts = { error: 0, warning: 0, notice: 0 };
@@ -30,7 +30,7 @@ export function annotationsFor(findings: Finding[]): AnnotationCommand[] {
       kind,
       message: finding.message,
       properties: {
-        title: finding.rule,
+        title: finding.rule, // merged: "credential/no-rotation, identity/unowned"
         file: finding.file,
         startLine: finding.line,
         endLine: finding.endLine ?? finding.line,
@@ -39,4 +39,21 @@ export function annotationsFor(findings: Finding[]): AnnotationCommand[] {
     });
   }
   return commands;
+}
+
+/**
+ * One annotation per identity and line: an NHI without owner and without rotation is one
+ * annotation listing both rules (at the higher level), not two of GitHub's 10 per step.
+ */
+function mergePerIdentityAndLine(findings: Finding[]): Finding[] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = f.identityId ? `${f.file}\0${f.line}\0${f.identityId}` : `\0${f.fingerprint}\0${f.file}\0${f.line}\0${f.column}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  return [...groups.values()].map((group) => {
+    if (group.length === 1) return group[0];
+    const top = group.reduce((a, b) => (levelRank(b.level) > levelRank(a.level) ? b : a));
+    return { ...top, rule: group.map((f) => f.rule).join(', '), message: group.map((f) => f.message).join('\n') };
+  });
 }

@@ -1,8 +1,9 @@
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { tmpdir } from 'node:os';
 import { realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { renderMarkdownSummary } from '../core/report/markdown.js';
 import { rendererFor } from '../core/report/registry.js';
 import { meetsThreshold, type ScanResult, type ScanSettings } from '../core/types.js';
@@ -10,6 +11,7 @@ import { loadSettings } from '../workspace/settings.js';
 import { scanDirectory } from '../workspace/scan-dir.js';
 import { asClient, type GitHubClient, type RepoRef } from '../github/client.js';
 import { analysePullRequest } from '../github/pr-check.js';
+import { withApiCommits } from '../github/pr-commits.js';
 import { syncScanIssues } from '../github/scan-sync.js';
 import { annotationsFor } from './annotations.js';
 import { commitReader, diffBase, type DiffBase, type PullShas } from './checkout.js';
@@ -31,7 +33,12 @@ export async function run(): Promise<void> {
     const inputs = readInputs((name) => core.getInput(name));
     const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
     const dir = await insideWorkspace(workspace, inputs.path, 'path');
-    const sarifPath = inputs.sarifFile ? await insideWorkspace(workspace, inputs.sarifFile, 'sarif-file') : '';
+    // The default is `${{ runner.temp }}/nhi-steward.sarif`; a runner that leaves it unexpanded gets the same.
+    // Anything else must stay inside the workspace (docs/security.md).
+    const runnerTemp = process.env.RUNNER_TEMP ?? tmpdir();
+    const inTemp = inputs.sarifFile.startsWith('${{ runner.temp }}/');
+    const sarifFile = inputs.sarifFile.replaceAll('${{ runner.temp }}', runnerTemp);
+    const sarifPath = !sarifFile ? '' : inTemp ? resolve(sarifFile) : await insideWorkspace(workspace, sarifFile, 'sarif-file');
     const mode = inputs.mode === 'auto' ? (PR_EVENTS.has(github.context.eventName) ? 'pr' : 'scan') : inputs.mode;
     // PR mode: the config, baseline and ignore files come from the base commit, so that a pull
     // request cannot switch off or relax its own check (docs/security.md).
@@ -43,9 +50,9 @@ export async function run(): Promise<void> {
     const settings = ignoring({ ...loaded, legacyFingerprints: mode === 'scan' && inputs.issues }, dir, sarifPath);
     // `verify: on` in the config: found secrets are checked with their providers (docs/verification.md).
     const vault = settings.verify?.enabled ? new SecretVault() : undefined;
-    const result = pr ? await pullRequestScan(inputs, dir, settings, pr, vault) : await treeScan(inputs, dir, settings, vault);
+    const { result, changedIdentities } = pr ? await pullRequestScan(inputs, dir, settings, pr, vault) : { result: await treeScan(inputs, dir, settings, vault), changedIdentities: undefined };
     if (vault) core.info(summaryLine(await runVerification(result.findings, vault, { settings: settings.verify, log: (line) => core.info(line) })).trim());
-    await report(result, sarifPath, mode);
+    await report(result, sarifPath, mode, changedIdentities);
     if (mode === 'scan' && inputs.issues) await syncIssues(inputs, result, settings);
     const failing = result.findings.filter((f) => meetsThreshold(f.level, settings.failOn));
     if (failing.length > 0) core.setFailed(`nhi-steward found ${failing.length} finding${failing.length === 1 ? '' : 's'} at or above fail-on "${settings.failOn}". See the job summary.`);
@@ -81,14 +88,25 @@ async function pullRequestBase(inputs: ActionInputs, dir: string): Promise<PullR
   return { number: pull.number, commits, shas, local, read: (path) => getFileText(client(inputs), repoRef(), `${prefix}${path}`, shas.baseSha) };
 }
 
-async function pullRequestScan(inputs: ActionInputs, dir: string, settings: ScanSettings, pr: PullRequestBase, vault?: SecretVault): Promise<ScanResult> {
-  if ('base' in pr.local) {
-    const net = (await scanDirectory(dir, { settings, diff: pr.local.base, revealSecrets: vault?.sink })).result;
-    return fromRepositoryRoot(await withCommits(net, dir, { base: pr.local.base, head: pr.shas.headSha }, pr.commits, 'pull request', settings, vault), inputs.path);
+async function pullRequestScan(inputs: ActionInputs, dir: string, settings: ScanSettings, pr: PullRequestBase, vault?: SecretVault): Promise<{ result: ScanResult; changedIdentities?: ReadonlySet<string> }> {
+  const { local, shas } = pr;
+  if ('base' in local) {
+    const scan = await scanDirectory(dir, { settings, diff: local.base, revealSecrets: vault?.sink });
+    const result = fromRepositoryRoot(await withCommits(scan.result, dir, { base: local.base, head: shas.headSha }, pr.commits, 'pull request', settings, vault), inputs.path);
+    return { result, changedIdentities: scan.changedIdentities };
   }
-  core.info(`${pr.local.reason}: using the API's PR files.`);
-  const analysis = await analysePullRequest(client(inputs), repoRef(), { number: pr.number, ...pr.shas }, settings, vault?.sink);
-  return analysis.result;
+  core.info(`${local.reason}: using the API's PR files.`);
+  const api = client(inputs);
+  const analysis = await analysePullRequest(api, repoRef(), { number: pr.number, ...shas }, settings, vault?.sink);
+  // The summary lists the NHIs this PR adds or changes (as the App's check does), not the whole inventory.
+  const changedIdentities = new Set([...analysis.added, ...analysis.changed].map((r) => r.id));
+  const count = pr.commits;
+  if (count <= 1) return { result: analysis.result, changedIdentities };
+  // No usable checkout: each commit's patch from the API instead of git log -p.
+  const { owner, repo } = repoRef();
+  const scanned = await withApiCommits(analysis.result, api, repoRef(), { number: pr.number, ...shas, count }, `${github.context.serverUrl}/${owner}/${repo}`, settings, vault?.sink);
+  core.info(scanned.note);
+  return { result: scanned.result, changedIdentities };
 }
 
 /**
@@ -152,13 +170,13 @@ function ignoring(settings: ScanSettings, dir: string, sarifPath: string): ScanS
   return { ...settings, pathsIgnore: [...settings.pathsIgnore, rel.split(sep).join('/')] };
 }
 
-async function report(result: ScanResult, sarifPath: string, mode: string): Promise<void> {
+async function report(result: ScanResult, sarifPath: string, mode: string, changedIdentities?: ReadonlySet<string>): Promise<void> {
   for (const annotation of annotationsFor(result.findings)) core[annotation.kind](annotation.message, annotation.properties);
   const { serverUrl } = github.context;
   const { owner, repo } = repoRef();
   const sha = github.context.payload.pull_request?.head?.sha ?? github.context.sha;
   const link = owner ? (file: string, line: number) => `${serverUrl}/${owner}/${repo}/blob/${sha}/${file}#L${line}` : undefined;
-  const summary = renderMarkdownSummary(result, { maxLength: SUMMARY_LIMIT, title: 'NHI hygiene', link });
+  const summary = renderMarkdownSummary(result, { maxLength: SUMMARY_LIMIT, title: 'NHI hygiene', link, ...(changedIdentities ? { changedIdentities } : {}) });
   await core.summary.addRaw(summary, true).write();
   if (sarifPath) {
     await mkdir(dirname(sarifPath), { recursive: true });
@@ -178,7 +196,8 @@ async function report(result: ScanResult, sarifPath: string, mode: string): Prom
 async function syncIssues(inputs: ActionInputs, result: ScanResult, settings: ScanSettings): Promise<void> {
   const repo = repoRef();
   const htmlUrl = `${github.context.serverUrl}/${repo.owner}/${repo.repo}`;
-  const sync = await syncScanIssues(client(inputs), repo, result, { htmlUrl, sha: github.context.sha }, settings);
+  // The workflow's `issues` input is the opt-in: it does not wait for the owners file as the App does.
+  const sync = await syncScanIssues(client(inputs), repo, result, { htmlUrl, sha: github.context.sha, commands: false }, { ...settings, issues: { ...settings.issues, enabled: settings.issues.enabled ?? true } });
   core.info(`Issues: ${sync.created.length} opened, ${sync.updated.length} updated, ${sync.reopened.length} reopened, ${sync.closed.length} closed.`);
 }
 

@@ -1,11 +1,14 @@
-import type { ApplicationFunction, Context, Probot } from 'probot';
+import type { ApplicationFunction, Context, Logger, Probot, ProbotOctokit } from 'probot';
+import type { ScanSettings } from '../core/types.js';
+import { analysePullRequest } from '../github/pr-check.js';
+import type { RepoRef } from '../github/client.js';
 import { applyOwnersEdit } from '../core/policy/owners-edit.js';
 import { asClient } from '../github/client.js';
-import { handleCommandComment } from '../github/command-handler.js';
+import { handleCommandComment, type PullGaps } from '../github/command-handler.js';
 import type { CommitAccess } from '../github/pr-commits.js';
 import { runPullRequestCheck } from '../github/pull-request-job.js';
 import type { ScanQueue } from './queue.js';
-import { scanTargets, scanRepository } from './repository-scan.js';
+import { commitAccess, scanTargets, scanRepository } from './repository-scan.js';
 import { listScanRequests } from './scan-requests.js';
 import { ScheduleClock, writeThrough, type ScheduleGate } from './schedule-clock.js';
 import { Scheduler } from './scheduler.js';
@@ -60,7 +63,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const recorded: ScheduleGate = { clock, dueOnly: false };
     app.on([...PULL_REQUEST_EVENTS], (context) => onPullRequest(context, options));
     // Push scans go through the queue once it is connected.
-    app.on('push', (context) => onPush(context, live.queue, recorded));
+    app.on('push', (context) => onPush(context, live.queue, recorded, options));
     // The App's own login, asked once: commands act only on issues it opened.
     let bot: Promise<string> | undefined;
     const botLogin = () =>
@@ -68,9 +71,12 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         bot = undefined;
         throw error;
       });
-    app.on('issue_comment.created', (context) => onIssueComment(context, recorded, botLogin));
+    app.on('issue_comment.created', (context) => onIssueComment(context, recorded, options, botLogin));
+    // The Re-run buttons of the check (one run, or the whole suite).
+    app.on('check_run.rerequested', (context) => onRerequested(context, context.payload.check_run.head_sha, context.payload.check_run.pull_requests, options));
+    app.on('check_suite.rerequested', (context) => onRerequested(context, context.payload.check_suite.head_sha, context.payload.check_suite.pull_requests, options));
     app.on('organization.member_removed', (context) => onMemberRemoved(app, context, recorded));
-    app.on(['installation.created', 'installation_repositories.added'], (context) => onInstalled(app, context, recorded));
+    app.on(['installation.created', 'installation_repositories.added'], (context) => onInstalled(app, context, recorded, options));
 
     const scheduler = new Scheduler({
       intervalMs: options.intervalMs ?? 60 * 60 * 1000,
@@ -100,7 +106,10 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       now: options.now,
       listRequests: () => listScanRequests(app, (key, error) => app.log.error({ repository: key, err: error }, 'could not list repository for a scheduled scan')),
       runScan: async (request, gate) => {
-        await scanRepository(await app.auth(request.installationId), request.repository, request.sha, app.log, [], gate);
+        const octokit = await app.auth(request.installationId);
+        const access = request.before ? await commitAccess(octokit as never, request.repository, options) : undefined;
+        const pushed = request.before && access ? { access, before: request.before, count: Math.max(1, request.commits ?? 1) } : undefined;
+        await scanRepository(octokit, request.repository, request.sha, app.log, [], gate, { pushed });
       },
       onError: (key, error) => app.log.error({ repository: key, err: error }, 'queued scan failed'),
     });
@@ -110,57 +119,143 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
   };
 }
 
-/** How the App reaches a repository's git data: the clone URL and the installation token. */
-export async function commitAccess(octokit: { auth: (options: { type: 'installation' }) => Promise<unknown> }, repository: { full_name: string; clone_url?: string; html_url: string }, options: AppOptions): Promise<CommitAccess | undefined> {
-  const cloneUrl = options.gitBaseUrl ? `${options.gitBaseUrl.replace(/\/$/, '')}/${repository.full_name}.git` : repository.clone_url;
-  if (!cloneUrl) return undefined;
-  const auth = (await octokit.auth({ type: 'installation' }).catch(() => undefined)) as { token?: string } | undefined;
-  return { cloneUrl, token: auth?.token, htmlUrl: repository.html_url, maxBytes: options.cloneMaxBytes, tempRoot: options.cloneDir };
+interface RepositoryPayload {
+  name: string;
+  full_name: string;
+  owner: { login: string } | null;
+  clone_url?: string;
+  html_url: string;
+}
+
+interface PullPayload {
+  number: number;
+  commits?: number;
+  user?: { login: string } | null;
+  head: { sha: string; repo?: { full_name: string } | null };
+  base: { sha: string; repo: { full_name: string } };
+}
+
+/** What checking a pull request needs, whichever event asked for it. */
+interface PullCheckContext {
+  octokit: ProbotOctokit;
+  log: Logger;
+  repository: RepositoryPayload;
+  options: AppOptions;
+}
+
+function repoOf(repository: RepositoryPayload): RepoRef {
+  return { owner: repository.owner?.login ?? repository.full_name.split('/')[0], repo: repository.name };
 }
 
 async function onPullRequest(context: Context<'pull_request'>, options: AppOptions): Promise<void> {
-  const { pull_request: pr, repository } = context.payload;
-  const repo = { owner: repository.owner.login, repo: repository.name };
-  const { settings, errors } = await loadSettings(context.octokit, repo);
+  await checkPull({ octokit: context.octokit, log: context.log, repository: context.payload.repository, options }, context.payload.pull_request);
+}
+
+async function checkPull(ctx: PullCheckContext, pr: PullPayload): Promise<void> {
+  const { octokit, log } = ctx;
+  const repo = repoOf(ctx.repository);
+  const { settings, errors } = await loadSettings(octokit, repo);
   const fromFork = pr.head.repo?.full_name !== pr.base.repo.full_name;
   const result = await runPullRequestCheck({
-    client: asClient(context.octokit),
+    client: asClient(octokit),
     repo,
     pull: { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, author: pr.user?.login },
     settings,
     configErrors: errors,
     readOnly: fromFork,
     verdicts: settings.verify?.enabled ? await appVerdictCache() : undefined,
-    log: (line) => context.log.info({ pull: pr.number }, line),
-    commits: await commitsFor(context, pr.commits, options),
+    log: (line) => log.info({ pull: pr.number }, line),
+    commits: await commitsFor(ctx, pr.commits),
   });
-  context.log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length }, 'NHI hygiene check completed');
+  log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length }, 'NHI hygiene check completed');
 }
 
-async function commitsFor(context: Context<'pull_request'>, count: number | undefined, options: AppOptions): Promise<(CommitAccess & { count: number }) | undefined> {
+/**
+ * Re-run: the open pull requests whose head is `headSha` are checked again. The payload lists
+ * them, except for PRs from forks, which are looked up by commit.
+ */
+async function onRerequested(context: Context<'check_run.rerequested' | 'check_suite.rerequested'>, headSha: string, listed: Array<{ number: number }>, options: AppOptions): Promise<void> {
+  const { repository } = context.payload;
+  const repo = repoOf(repository);
+  const client = asClient(context.octokit);
+  let numbers = listed.map((p) => p.number);
+  if (numbers.length === 0) {
+    const associated = await client.paginate<any>('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', { ...repo, commit_sha: headSha, per_page: 100 });
+    numbers = associated.filter((p) => p.state === 'open').map((p) => p.number);
+  }
+  for (const number of [...new Set(numbers)]) {
+    const { data: pr } = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...repo, pull_number: number });
+    // A re-run of an old commit's check: the PR has moved on, and its head has (or will get) its own check.
+    if (pr.state !== 'open' || pr.head.sha !== headSha) continue;
+    await checkPull({ octokit: context.octokit, log: context.log, repository, options }, pr);
+  }
+}
+
+/** At most this many open PRs are re-checked when the owners file changes (most recently updated first). */
+export const MAX_OWNERS_RECHECKS = 20;
+const rechecks = new Map<string, Promise<void>>();
+
+/**
+ * The owners file changed on the default branch: the verdict of open PRs may have changed with
+ * it (an NHI now has an owner), so they are checked again: bounded, and one repository's
+ * re-checks queued behind each other, off the webhook's response path.
+ */
+function recheckOpenPulls(ctx: PullCheckContext): Promise<void> {
+  const { octokit, log } = ctx;
+  const repo = repoOf(ctx.repository);
+  const key = `${repo.owner}/${repo.repo}`;
+  const run = async () => {
+    const client = asClient(octokit);
+    const { data: pulls } = await client.request('GET /repos/{owner}/{repo}/pulls', { ...repo, state: 'open', sort: 'updated', direction: 'desc', per_page: MAX_OWNERS_RECHECKS });
+    for (const pr of pulls as PullPayload[]) await checkPull(ctx, pr);
+    log.info({ repository: key, pulls: pulls.length }, 'owners file changed: open pull requests re-checked');
+  };
+  const next = (rechecks.get(key) ?? Promise.resolve()).then(run).catch((error) => log.error({ repository: key, err: error }, 'could not re-check open pull requests'));
+  rechecks.set(key, next);
+  void next.finally(() => rechecks.get(key) === next && rechecks.delete(key));
+  return next;
+}
+
+/** Waits for the queued owners-file re-checks (tests, graceful shutdown). */
+export function ownersRechecksSettled(): Promise<void> {
+  return Promise.all([...rechecks.values()]).then(() => undefined);
+}
+
+async function commitsFor(ctx: PullCheckContext, count: number | undefined): Promise<(CommitAccess & { count: number }) | undefined> {
   if (!count || count <= 1) return undefined;
-  const access = await commitAccess(context.octokit as never, context.payload.repository, options);
+  const access = await commitAccess(ctx.octokit as never, { ...ctx.repository, owner: { login: repoOf(ctx.repository).owner } }, ctx.options);
   return access ? { ...access, count } : undefined;
 }
 
-async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, gate: ScheduleGate): Promise<void> {
+async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, gate: ScheduleGate, options: AppOptions): Promise<void> {
   const { payload } = context;
   const defaultRef = `refs/heads/${payload.repository.default_branch}`;
   if (payload.ref !== defaultRef || payload.deleted || /^0+$/.test(payload.after)) return;
+  // Every pushed commit, not only the tree at `after`: a secret added and removed in the push counts.
+  const before = /^[0-9a-f]{40,64}$/.test(payload.before) && !/^0+$/.test(payload.before) ? payload.before : undefined;
+  const repo = repoOf(payload.repository);
+  const { settings } = await loadSettings(context.octokit, repo);
+  const touched = payload.commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]);
+  if (touched.includes(settings.ownersPath)) void recheckOpenPulls({ octokit: context.octokit, log: context.log, repository: payload.repository, options });
   if (queue && payload.installation) {
     // One job per pushed commit: a redelivery, or the same push reaching two replicas, is kept once.
-    await queue.enqueuePush({ installationId: payload.installation.id, repository: payload.repository as any, sha: payload.after });
+    await queue.enqueuePush({ installationId: payload.installation.id, repository: payload.repository as any, sha: payload.after, before, commits: payload.commits?.length });
     return;
   }
-  await scanRepository(context.octokit, payload.repository as any, payload.after, context.log, [], gate);
+  const access = before ? await commitAccess(context.octokit as never, payload.repository as any, options) : undefined;
+  const pushed = before && access ? { access, before, count: Math.max(1, payload.commits?.length ?? 1) } : undefined;
+  await scanRepository(context.octokit, payload.repository as any, payload.after, context.log, [], gate, { pushed });
 }
 
-async function onIssueComment(context: Context<'issue_comment.created'>, gate: ScheduleGate, botLogin: () => Promise<string>): Promise<void> {
+async function onIssueComment(context: Context<'issue_comment.created'>, gate: ScheduleGate, options: AppOptions, botLogin: () => Promise<string>): Promise<void> {
   const { issue, comment, repository } = context.payload;
-  if (issue.pull_request) return;
   const repo = { owner: repository.owner.login, repo: repository.name };
   const { settings } = await loadSettings(context.octokit, repo);
+  // On a pull request, commands apply to the NHIs its check found without owner or rotation.
+  let gaps: Promise<PullGaps> | undefined;
+  const pull = issue.pull_request ? () => (gaps ??= pullGaps(context.octokit, repo, issue.number, settings)) : undefined;
   await handleCommandComment({
+    ...(pull ? { pull } : {}),
     client: asClient(context.octokit),
     repo,
     defaultBranch: repository.default_branch,
@@ -170,13 +265,24 @@ async function onIssueComment(context: Context<'issue_comment.created'>, gate: S
     issue: { number: issue.number, body: issue.body ?? null, labels: issue.labels?.map((l) => (typeof l === 'string' ? l : l.name ?? '')) ?? [] },
     comment: { id: comment.id, body: comment.body, author: comment.user?.login ?? '', authorType: comment.user?.type },
     applyEdit: (content, edit) => applyOwnersEdit(content, edit),
-    rescan: async () => {
+    rescan: async ({ history }) => {
       const { data: branch } = await context.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...repo, ref: `heads/${repository.default_branch}` });
+      const access = history ? await commitAccess(context.octokit as never, repository, options) : undefined;
       // Not gated: a person asked, so the scan always runs.
-      const { result, sync } = (await scanRepository(context.octokit, repository, branch.object.sha, context.log, [], gate))!;
-      return `${result.findings.length} findings; issues opened ${sync?.created.length ?? 0}, updated ${(sync?.updated.length ?? 0) + (sync?.reopened.length ?? 0)}, closed ${sync?.closed.length ?? 0}.`;
+      const { result, sync, notes } = (await scanRepository(context.octokit, repository, branch.object.sha, context.log, [], gate, { history: access }))!;
+      const extra = notes.length > 0 ? ` ${notes.join('; ')}.` : '';
+      return `${result.findings.length} findings; issues opened ${sync?.created.length ?? 0}, updated ${(sync?.updated.length ?? 0) + (sync?.reopened.length ?? 0)}, closed ${sync?.closed.length ?? 0}.${extra}`;
     },
   });
+}
+
+/** The NHIs a pull request's check blames: unowned ones and credentials without rotation. */
+async function pullGaps(octokit: ProbotOctokit, repo: RepoRef, number: number, settings: ScanSettings): Promise<PullGaps> {
+  const client = asClient(octokit);
+  const { data: pr } = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...repo, pull_number: number });
+  const analysis = await analysePullRequest(client, repo, { number, headSha: pr.head.sha, baseSha: pr.base.sha, author: pr.user?.login }, { ...settings, mode: 'pr' });
+  const byRule = (rule: string) => analysis.result.findings.filter((f) => f.rule === rule && f.identityId).map((f) => ({ identityId: f.identityId!, file: f.file }));
+  return { unowned: byRule('identity/unowned'), noRotation: byRule('credential/no-rotation') };
 }
 
 async function onMemberRemoved(app: Probot, context: Context<'organization.member_removed'>, gate: ScheduleGate): Promise<void> {
@@ -185,8 +291,10 @@ async function onMemberRemoved(app: Probot, context: Context<'organization.membe
   for (const target of await scanTargets(app, context.payload.installation?.id, [login], gate)) await target.run();
 }
 
-async function onInstalled(app: Probot, context: Context<'installation.created' | 'installation_repositories.added'>, gate: ScheduleGate): Promise<void> {
-  for (const target of await scanTargets(app, context.payload.installation.id, [], gate)) await target.run();
+async function onInstalled(app: Probot, context: Context<'installation.created' | 'installation_repositories.added'>, gate: ScheduleGate, options: AppOptions): Promise<void> {
+  // First contact: one onboarding PR per repository that needs one, no issue storm (onboarding.ts);
+  // the first scan of a repository also reads its history (docs/history.md).
+  for (const target of await scanTargets(app, context.payload.installation.id, [], gate, { history: options, onboard: true })) await target.run();
 }
 
 export default createApp({

@@ -33,6 +33,9 @@ export interface ScanRequest {
     default_branch?: string;
   };
   sha: string;
+  /** Push jobs: the commit before the push and how many were pushed, so each pushed commit is checked (docs/history.md). */
+  before?: string;
+  commits?: number;
 }
 
 export interface ScanQueueOptions {
@@ -106,7 +109,10 @@ export function redisConnection(url: string): { host: string; port: number; user
 /** Only the fields a worker needs: a webhook's repository object is large. */
 function plainRequest(request: ScanRequest): ScanRequest {
   const { name, full_name, owner, html_url, default_branch } = request.repository;
-  return { installationId: request.installationId, repository: { name, full_name, owner: { login: owner.login, type: owner.type }, html_url, default_branch }, sha: request.sha };
+  const plain: ScanRequest = { installationId: request.installationId, repository: { name, full_name, owner: { login: owner.login, type: owner.type }, html_url, default_branch }, sha: request.sha };
+  if (request.before) plain.before = request.before;
+  if (request.commits) plain.commits = request.commits;
+  return plain;
 }
 
 export class ScanQueue {

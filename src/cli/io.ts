@@ -9,12 +9,23 @@ export interface Io {
   stderr: (text: string) => void;
   /** stdout is a terminal that takes ANSI colors (and NO_COLOR is not set). */
   color: boolean;
+  /** stderr is a terminal and this is not CI: long scans may draw a progress line there. */
+  progress?: boolean;
+  /** Reads all of standard input (`scan -`). */
+  readStdin?: () => Promise<Buffer>;
 }
 
 export function processIo(): Io {
   const env = process.env;
   const color = env.FORCE_COLOR ? env.FORCE_COLOR !== '0' : Boolean(process.stdout.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
-  return { stdout: (t) => void process.stdout.write(t), stderr: (t) => void process.stderr.write(t), color };
+  const progress = Boolean(process.stderr.isTTY) && !env.CI && env.TERM !== 'dumb';
+  return { stdout: (t) => void process.stdout.write(t), stderr: (t) => void process.stderr.write(t), color, progress, readStdin };
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 /** Writes a report to `--output FILE` (creating folders), or to stdout. */

@@ -8,6 +8,7 @@ import { INVENTORY_FORMATS } from '../core/report/inventory.js';
 import { inventoryCommand } from './inventory.js';
 import { toolVersion, type Io } from './io.js';
 import { ownersInitCommand } from './owners-init.js';
+import { explainCommand, schemaCommand } from './explain.js';
 import { scanCommand } from './scan.js';
 
 /** Exit statuses (README): clean, findings at or above fail-on, usage or config error, internal error. */
@@ -25,8 +26,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('scan')
-    .description('scan a folder for embedded secrets and NHI governance gaps')
-    .argument('[dir]', 'folder to scan', '.')
+    .description('scan a folder, one file or standard input (-) for embedded secrets and NHI governance gaps')
+    .argument('[target]', 'folder or file to scan, or - for standard input', '.')
+    .option('--stdin-name <path>', 'with -: the repository path the input stands for (rules look at paths)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(reportFormats).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(configOption())
@@ -35,13 +37,28 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--verify', 'ask each found secret\'s provider whether it is live (network; docs/verification.md)')
     .option('--only-live', 'report only secrets verified live and fail on them (implies --verify)')
     .option('--diff <base>', 'only what changed since a git ref: added lines for secrets, new or changed NHIs')
-    .option('--staged', 'only what is staged for commit (for pre-commit hooks)')
+    .option('--staged', 'only what is staged for commit (pre-commit): blocks on secrets; identity findings are warnings')
+    .option('--strict', 'with --staged: identity and owners-file findings block the commit too')
     .option('--history', 'scan every commit of the git history for secrets (all refs; see docs/history.md)')
     .option('--since <ref>', 'with --history: only commits not reachable from this ref')
     .option('--branch <ref>', 'with --history: only commits reachable from this ref')
     .addOption(gitignoreOption())
     .option('--no-color', 'no ANSI colors in the text report')
-    .action(async (dir: string, flags) => setExit(await scanCommand(dir, flags, io)));
+    .option('-v, --verbose', 'full messages, and list binary and oversized files skipped')
+    .option('-q, --quiet', 'print findings only (nothing when clean); no progress line')
+    .action(async (target: string, flags) => setExit(await scanCommand(target, flags, io)));
+
+  program
+    .command('explain')
+    .description('what a rule finds, why it matters, how to fix it, OWASP NHI ids')
+    .argument('<rule>', 'rule id as printed in reports (identity/unowned, secret/github-classic-pat…)')
+    .action((rule: string) => setExit(explainCommand(rule, io)));
+
+  program
+    .command('schema')
+    .description('JSON Schemas of the owners file and the config (URLs and local copies; or print one)')
+    .argument('[name]', 'owners or config: print that schema')
+    .action((name: string | undefined) => setExit(schemaCommand(name, io)));
 
   program
     .command('baseline')

@@ -1,12 +1,16 @@
-import { resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { renderMarkdownSummary } from '../core/report/markdown.js';
 import { rendererFor } from '../core/report/registry.js';
-import { LEVELS, meetsThreshold, type FailOn, type ScanResult } from '../core/types.js';
+import { LEVELS, meetsThreshold, type FailOn, type Finding, type ScanResult } from '../core/types.js';
 import { UsageError } from '../workspace/errors.js';
-import { emit, toolVersion, type Io } from './io.js';
+import { workTreeOf } from '../workspace/git.js';
 import { scanDirectory } from '../workspace/scan-dir.js';
+import { scanOneFile } from '../workspace/scan-file.js';
 import { scanHistory } from '../workspace/history.js';
 import { loadSettings } from '../workspace/settings.js';
+import { emit, toolVersion, type Io } from './io.js';
+import { createProgress } from './progress.js';
 import { runVerification, SecretVault, summaryLine } from '../verify/index.js';
 
 export interface ScanFlags {
@@ -22,52 +26,134 @@ export interface ScanFlags {
   onlyLive?: boolean;
   diff?: string;
   staged?: boolean;
+  /** With --staged: identity and owners-file findings block the commit too. */
+  strict?: boolean;
+  /** `scan -`: the path the rules see for standard input. */
+  stdinName?: string;
   history?: boolean;
   since?: string;
   branch?: string;
   gitignore: boolean;
   color: boolean;
+  verbose?: boolean;
+  quiet?: boolean;
 }
 
-/** `nhi-steward scan [DIR]`: exit 0 when clean, 1 when a finding is at or above fail-on. */
-export async function scanCommand(dirArg: string | undefined, flags: ScanFlags, io: Io): Promise<number> {
+/** `nhi-steward scan [DIR|FILE|-]`: exit 0 when clean, 1 when a finding is at or above fail-on. */
+export async function scanCommand(target: string | undefined, flags: ScanFlags, io: Io): Promise<number> {
   if (flags.diff !== undefined && flags.staged) throw new UsageError('--diff and --staged cannot be used together');
   if (flags.history && (flags.diff !== undefined || flags.staged)) throw new UsageError('--history cannot be combined with --diff or --staged (use --since REF)');
   if (!flags.history && (flags.since !== undefined || flags.branch !== undefined)) throw new UsageError('--since and --branch need --history');
+  if (flags.strict && !flags.staged) throw new UsageError('--strict only applies to --staged');
+  if (flags.stdinName !== undefined && target !== '-') throw new UsageError('--stdin-name only applies to `scan -` (standard input)');
   const renderer = rendererFor(flags.format);
   if (!renderer) throw new UsageError(`unknown --format "${flags.format}"`);
-  const dir = resolve(dirArg ?? '.');
-  const changeMode = flags.diff !== undefined || flags.staged;
   const gateOnLive = flags.failOn === 'live' || flags.onlyLive === true;
-  const failOn = flags.failOn === 'live' ? undefined : flags.failOn;
-  const settings = await loadSettings({ dir, config: flags.config, baseline: flags.baseline, failOn, mode: changeMode ? 'pr' : 'full' });
   // Only an explicit flag sends secrets anywhere: a scanned repository's own config cannot opt the CLI in.
   const vault = flags.verify || gateOnLive ? new SecretVault() : undefined;
-  let scan: { result: ScanResult; changedIdentities?: ReadonlySet<string> };
-  if (flags.history) {
-    const { result, history } = await scanHistory(dir, { settings, since: flags.since, branch: flags.branch, revealSecrets: vault?.sink });
-    const mb = (history.blobBytes / 1e6).toFixed(1);
-    io.stderr(`nhi-steward: history: ${history.commits} commit(s), ${history.blobs} unique blob(s) (${mb} MB) scanned${history.shallow.length > 0 ? ' (shallow clone: older history not available)' : ''}\n`);
-    scan = { result };
-  } else {
-    scan = await scanDirectory(dir, { settings, diff: flags.diff, staged: flags.staged, gitignore: flags.gitignore, revealSecrets: vault?.sink });
-  }
-  const { result, changedIdentities } = scan;
+  const scanned = await scanTarget(target ?? '.', flags, io, vault);
+  const { result, settings, changedIdentities } = scanned;
   if (vault) {
     const summary = await runVerification(result.findings, vault, { settings: settings.verify, log: (line) => io.stderr(`nhi-steward: ${line}\n`) });
-    io.stderr(summaryLine(summary));
+    if (!flags.quiet) io.stderr(summaryLine(summary));
     if (flags.onlyLive) result.findings = result.findings.filter((f) => f.verification === 'live');
   }
 
-  const context = { version: toolVersion(), root: dirArg ?? '.', color: flags.color && io.color && flags.output === undefined };
-  const report =
-    renderer.format === 'markdown' ? renderMarkdownSummary(result, { root: context.root, changedIdentities }) : renderer.render(result, context);
-  await emit(io, report, flags.output);
+  // SARIF paths are relative to the repository root, so upload-sarif points at the right files.
+  const prefix = renderer.format === 'sarif' ? scanned.prefix : '';
+  const rendered = prefix ? withPrefix(result, prefix) : result;
+  const root = target === '-' ? (flags.stdinName ?? 'standard input') : (target ?? '.');
+  const context = { version: toolVersion(), root, color: flags.color && io.color && flags.output === undefined, verbose: flags.verbose, quiet: flags.quiet };
+  const report = renderer.format === 'markdown' ? renderMarkdownSummary(rendered, { root, changedIdentities }) : renderer.render(rendered, context);
+  if (!(flags.quiet && renderer.format === 'text' && result.findings.length === 0)) await emit(io, report, flags.output);
 
-  const failing = result.findings.filter((f) => (gateOnLive ? f.verification === 'live' : meetsThreshold(f.level, settings.failOn)));
-  if (flags.output !== undefined) {
+  // Pre-commit: only secrets block by default; identity rules there are advice, not a gate.
+  const gating = flags.staged && !flags.strict ? result.findings.filter(isSecret) : result.findings;
+  const failing = gating.filter((f) => (gateOnLive ? f.verification === 'live' : meetsThreshold(f.level, settings.failOn)));
+  if (flags.output !== undefined && !flags.quiet) {
     const counts = LEVELS.map((l) => `${result.findings.filter((f) => f.level === l).length} ${l}`).join(', ');
     io.stderr(`nhi-steward: ${result.findings.length} finding(s) (${counts}) written to ${flags.output}\n`);
   }
   return failing.length > 0 ? 1 : 0;
+}
+
+interface Scanned {
+  result: ScanResult;
+  settings: Awaited<ReturnType<typeof loadSettings>>;
+  changedIdentities?: ReadonlySet<string>;
+  /** Path of the scanned root inside its git work tree ('' at the top or outside git). */
+  prefix: string;
+}
+
+async function scanTarget(target: string, flags: ScanFlags, io: Io, vault: SecretVault | undefined): Promise<Scanned> {
+  const changeMode = flags.diff !== undefined || flags.staged === true;
+  const failOn = flags.failOn === 'live' ? undefined : flags.failOn;
+  const revealSecrets = vault?.sink;
+  if (target === '-' || (await isFile(target))) {
+    if (changeMode || flags.history) throw new UsageError('--diff, --staged and --history scan a folder, not a single file or standard input');
+    const input = target === '-' ? await stdinInput(flags, io) : await fileInput(target);
+    const settings = await loadSettings({ dir: input.root, config: flags.config, baseline: flags.baseline, failOn, mode: 'full' });
+    return { result: await scanOneFile(input.root, input.path, input.bytes, settings, revealSecrets), settings, prefix: '' };
+  }
+  const dir = resolve(target);
+  const settings = await loadSettings({ dir, config: flags.config, baseline: flags.baseline, failOn, mode: changeMode ? 'pr' : 'full' });
+  if (flags.history) {
+    const { result, history } = await scanHistory(dir, { settings, since: flags.since, branch: flags.branch, revealSecrets });
+    const mb = (history.blobBytes / 1e6).toFixed(1);
+    if (!flags.quiet) io.stderr(`nhi-steward: history: ${history.commits} commit(s), ${history.blobs} unique blob(s) (${mb} MB) scanned${history.shallow.length > 0 ? ' (shallow clone: older history not available)' : ''}\n`);
+    return { result, settings, prefix: '' }; // history paths come from git trees: already repository-relative
+  }
+  const progress = io.progress && !flags.quiet ? createProgress(io.stderr) : undefined;
+  try {
+    const { result, changedIdentities } = await scanDirectory(dir, { settings, diff: flags.diff, staged: flags.staged, gitignore: flags.gitignore, onItem: progress?.onItem, revealSecrets });
+    const staged = flags.staged && !flags.strict ? demoteIdentityRules(result) : result;
+    const prefix = (await workTreeOf(dir))?.prefix ?? '';
+    return { result: staged, settings, changedIdentities, prefix };
+  } finally {
+    progress?.done();
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() === true;
+}
+
+interface FileInput {
+  /** The folder whose config and owners file apply: the file's git work tree, else its folder. */
+  root: string;
+  /** POSIX path relative to root. */
+  path: string;
+  bytes: Buffer;
+}
+
+async function fileInput(target: string): Promise<FileInput> {
+  const file = resolve(target);
+  const root = (await workTreeOf(dirname(file)))?.top ?? dirname(file);
+  return { root, path: relative(root, file).split(sep).join('/'), bytes: await readFile(file) };
+}
+
+async function stdinInput(flags: ScanFlags, io: Io): Promise<FileInput> {
+  const name = flags.stdinName ?? 'stdin';
+  if (name === '' || name.startsWith('/') || name.split(/[\\/]/).includes('..')) throw new UsageError(`--stdin-name "${name}" must be a relative path inside the repository`);
+  if (!io.readStdin) throw new UsageError('standard input is not available');
+  const root = (await workTreeOf(process.cwd()))?.top ?? process.cwd();
+  return { root, path: name.replace(/\\/g, '/').replace(/^\.\//, ''), bytes: await io.readStdin() };
+}
+
+function isSecret(f: Finding): boolean {
+  return f.rule.startsWith('secret/');
+}
+
+/** --staged: identity and owners-file findings are reported as warnings at most. */
+function demoteIdentityRules(result: ScanResult): ScanResult {
+  const findings = result.findings.map((f) => (!isSecret(f) && f.level === 'error' ? { ...f, level: 'warning' as const } : f));
+  return { ...result, findings };
+}
+
+function withPrefix(result: ScanResult, prefix: string): ScanResult {
+  return {
+    ...result,
+    findings: result.findings.map((f) => ({ ...f, file: prefix + f.file })),
+    skipped: result.skipped.map((s) => ({ ...s, path: prefix + s.path })),
+  };
 }

@@ -73,7 +73,8 @@ export async function scanSources(
     const extracted = extractIdentities(item);
     append(records, extracted.records);
     append(references, extracted.references);
-    append(findings, extracted.findings);
+    // Change modes: a rule an extractor raises (credential/static-ci-key…) fires only on lines the change added.
+    append(findings, item.addedLines ? extracted.findings.filter((f) => item.addedLines!.has(f.line)) : extracted.findings);
     append(findings, kustomize.add(item, extracted).map(parseErrorFinding));
   }
   const secretFindings = await secrets.finish();

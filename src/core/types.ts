@@ -306,7 +306,16 @@ export interface ScanSettings {
   issues: {
     labels: string[];
     assigneesFromOwner: boolean;
+    /**
+     * App issues: true always, false never; unset (the default) once the owners file exists on
+     * the default branch, so a fresh installation onboards with one PR instead of many issues.
+     */
+    enabled?: boolean;
+    /** The lowest level that gets an issue. Default warning (info-level test keys get none). */
+    minLevel?: Level;
   };
+  /** The pinned NHI inventory issue (App). Default true; never pinned when there is nothing to list. */
+  dashboard?: boolean;
   /** Full-scan interval in milliseconds (App scheduler). Default 24 h. */
   scheduleMs: number;
   /**

@@ -29,8 +29,19 @@ export interface CommandContext {
   comment: { id: number; body: string; author: string; authorType?: string };
   /** Applies an edit to the owners file text, keeping every other line and comment. */
   applyEdit: (content: string, edit: OwnersEdit) => string;
-  /** Runs a full scan of the default branch and returns a one-line summary. */
-  rescan: () => Promise<string>;
+  /** Runs a full scan of the default branch (and with `history`, its history) and returns a one-line summary. */
+  rescan: (options: { history: boolean }) => Promise<string>;
+  /**
+   * Set when the comment is on a pull request (`issue` is the PR): finds the NHIs its check
+   * blames. Called only for a command that needs them, after the permission check.
+   */
+  pull?: () => Promise<PullGaps>;
+}
+
+/** What a pull request's check found: commands typed on the PR apply to these NHIs. */
+export interface PullGaps {
+  unowned: Array<{ identityId: string; file: string }>;
+  noRotation: Array<{ identityId: string; file: string }>;
 }
 
 type Reaction = '+1' | '-1' | 'confused' | 'rocket' | 'eyes';
@@ -60,7 +71,8 @@ export async function handleCommandComment(ctx: CommandContext): Promise<Command
   // One command of each kind per comment: 25 `rescan` lines are one rescan.
   const seen = new Set<string>();
   const unique = commands.filter((c) => !seen.has(c.kind) && seen.add(c.kind));
-  const needsIssue = unique.some((c) => c.kind !== 'invalid' && c.kind !== 'rescan');
+  // On a pull request the check (not an issue marker) names the NHIs, so there is no issue to vouch for.
+  const needsIssue = !ctx.pull && unique.some((c) => c.kind !== 'invalid' && c.kind !== 'rescan');
   if (needsIssue && !(await isOwnIssue(ctx))) {
     await react(ctx, 'confused');
     await reply(ctx, 'nhi-steward commands that edit the owners file work only on issues nhi-steward itself opened. Nothing was changed.');
@@ -93,8 +105,12 @@ async function runCommand(ctx: CommandContext, command: Command): Promise<void> 
   }
   if (command.kind === 'rescan') {
     await react(ctx, 'eyes');
-    const summary = await ctx.rescan();
-    await reply(ctx, `Rescanned \`${ctx.defaultBranch}\`: ${summary}`);
+    const summary = await ctx.rescan({ history: command.history === true });
+    await reply(ctx, `Rescanned \`${ctx.defaultBranch}\`${command.history ? ' and its history' : ''}: ${summary}`);
+    return;
+  }
+  if (ctx.pull) {
+    await runPullCommand(ctx, await ctx.pull(), command);
     return;
   }
   const identityId = identityOfIssue(ctx.issue.body);
@@ -124,6 +140,35 @@ async function runCommand(ctx: CommandContext, command: Command): Promise<void> 
   }
   await react(ctx, '+1');
   await reply(ctx, pull ? `${pull.updated ? 'Updated' : 'Opened'} #${pull.number} to ${describe(edit, true)}: ${pull.htmlUrl}` : `${code(ctx.ownersPath)} already says that for ${code(identityId)}: nothing to change.`);
+}
+
+/**
+ * A command on a pull request: `owner` names the owner of every NHI the PR's check found unowned,
+ * `rotation`/`exempt` apply to every credential it found without rotation; one owners-file PR
+ * records them (the same permission check ran first). Once that PR is merged, the owners-file
+ * change re-checks this PR.
+ */
+async function runPullCommand(ctx: CommandContext, gaps: PullGaps, command: Exclude<Command, { kind: 'invalid' } | { kind: 'rescan' }>): Promise<void> {
+  const targets = command.kind === 'owner' ? gaps.unowned : gaps.noRotation;
+  if (targets.length === 0) {
+    await react(ctx, 'confused');
+    const what = command.kind === 'owner' ? 'non-human identity without an owner' : 'credential without a rotation policy';
+    await reply(ctx, `The check of this pull request found no ${what}, so there is nothing to record in \`${ctx.ownersPath}\`.`);
+    return;
+  }
+  const edits: OwnersEdit[] = [...new Map(targets.map((t) => [t.identityId, t])).values()].map((t) => ({ ...toEdit(command, t.identityId), file: t.file }));
+  const summary = edits.length === 1 ? describe(edits[0]) : `${describe(edits[0]).replace(edits[0].identityId, `${edits.length} identities`)}`;
+  const list = edits.map((e) => `- ${code(e.identityId)}`).join('\n');
+  const pull = await openOwnersPullRequest(ctx.client, ctx.repo, ctx.defaultBranch, {
+    path: ctx.ownersPath,
+    edit: (content) => edits.reduce((text, edit) => ctx.applyEdit(text, edit), content),
+    issueNumber: ctx.issue.number,
+    title: `nhi-steward: ${summary}`,
+    body: `Requested by @${ctx.comment.author} in #${ctx.issue.number}, for the identities its check found:\n\n${list}\n\nThis edits \`${ctx.ownersPath}\` only, keeping every existing line and comment. Once it is merged, #${ctx.issue.number} is checked again.`,
+    commitMessage: `nhi-steward: ${summary}\n\nRefs #${ctx.issue.number}`,
+  });
+  await react(ctx, '+1');
+  await reply(ctx, pull ? `Opened #${pull.number} to ${summary}:\n\n${list}\n\n${pull.htmlUrl}` : `\`${ctx.ownersPath}\` already says that: nothing to change.`);
 }
 
 function toEdit(command: Exclude<Command, { kind: 'invalid' } | { kind: 'rescan' }>, identityId: string): OwnersEdit {

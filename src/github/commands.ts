@@ -6,13 +6,13 @@ import { ownerError } from '../core/policy/owners-file.js';
  *   /nhi-steward owner @team
  *   /nhi-steward rotation 90d
  *   /nhi-steward exempt "<reason>" until YYYY-MM-DD
- *   /nhi-steward rescan
+ *   /nhi-steward rescan [--history]
  */
 export type Command =
   | { kind: 'owner'; owner: string }
   | { kind: 'rotation'; rotation: string }
   | { kind: 'exempt'; justification: string; reviewBy: string }
-  | { kind: 'rescan' }
+  | { kind: 'rescan'; history?: boolean }
   | { kind: 'invalid'; input: string; reason: string };
 
 const PREFIX = /^\/nhi-steward(?:\s+(.*))?$/;
@@ -22,7 +22,7 @@ export const COMMAND_HELP = [
   '`/nhi-steward owner @org/team` — record the technical owner',
   '`/nhi-steward rotation 90d` — record a rotation policy (`12h`, `30d`, `1y`, `ephemeral`, `managed`)',
   '`/nhi-steward exempt "<reason>" until YYYY-MM-DD` — a time-boxed exception (`rotation: never`)',
-  '`/nhi-steward rescan` — scan the default branch again now',
+  '`/nhi-steward rescan` — scan the default branch again now (`rescan --history`: and every commit of its history)',
 ].join('\n');
 
 /**
@@ -80,7 +80,8 @@ function parseOne(rest: string): Command {
       return { kind: 'exempt', justification: exempt[1], reviewBy: exempt[2] };
     }
     case 'rescan':
-      return args ? invalid(rest, '`rescan` takes no arguments') : { kind: 'rescan' };
+      if (args === '--history') return { kind: 'rescan', history: true };
+      return args ? invalid(rest, '`rescan` takes no arguments but `--history`') : { kind: 'rescan' };
     default:
       return invalid(rest, verb ? `unknown command \`${verb}\`` : 'no command given');
   }

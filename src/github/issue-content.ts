@@ -9,6 +9,11 @@ export interface RepoLinks {
   htmlUrl: string;
   /** Commit the scan ran on: permalinks point at it. */
   sha: string;
+  /**
+   * `/nhi-steward` commands are answered (the App). The Action does not read issue comments, so
+   * its issues say which owners-file entry to add instead.
+   */
+  commands?: boolean;
 }
 
 const OWASP_TITLES: Record<string, string> = {
@@ -142,7 +147,7 @@ function issueBody(finding: Finding, identity: InventoryEntry | undefined, links
     whyItMatters(finding, risks),
     '',
     `### How to fix`,
-    ...fixSteps(finding, identity),
+    ...(links.commands === false ? editSteps(finding, identity) : fixSteps(finding, identity)),
     '',
     `<sub>Rule \`${finding.rule}\` · opened and kept current by nhi-steward; it closes this issue when the gap is fixed.</sub>`,
   ];
@@ -156,6 +161,35 @@ function whyItMatters(finding: Finding, risks: string): string {
       ? 'A credential that is never rotated stays valid long after the people and systems that used it have moved on.'
       : 'An identity whose owner has left has nobody to answer for its access, its rotation, or its removal.';
   return risks ? `${base} (${risks}; NIST CSF 2.0 PR.AA)` : base;
+}
+
+/** The Action's fix steps: the owners-file entry to paste, no command that nothing would answer. */
+function editSteps(finding: Finding, identity: InventoryEntry | undefined): string[] {
+  if (finding.rule.startsWith('secret/') || !finding.identityId) return fixSteps(finding, identity);
+  const id = JSON.stringify(finding.identityId);
+  if (finding.rule === 'credential/no-rotation') {
+    return [
+      '1. Give it a rotation policy: edit `.github/nhi-owners.yml` (in a pull request) and set `rotation` on its entry, or add this one:',
+      '',
+      '   ```yaml',
+      `   - match: ${id}`,
+      `     owner: ${JSON.stringify(identity?.owner ?? '@TODO')}`,
+      '     rotation: 90d   # or 30d, 1y, ephemeral, managed',
+      '   ```',
+      '2. Or show rotation in the code (a Secrets Manager rotation schedule, `time_rotating` keepers, an Azure `end_date_relative`, OIDC instead of a static key).',
+      '3. If it truly cannot rotate, a time-boxed exception: `rotation: never` with `justification: "<reason>"` and `review-by: YYYY-MM-DD`.',
+      'The next scheduled scan closes this issue once the change is on the default branch.',
+    ];
+  }
+  return [
+    '1. Name a new technical owner: edit `.github/nhi-owners.yml` (in a pull request) and set `owner` on its entry, or add this one:',
+    '',
+    '   ```yaml',
+    `   - match: ${id}`,
+    '     owner: "@org/team"   # @user, @org/team or an email',
+    '   ```',
+    '2. Review whether the identity is still needed; remove it if not.',
+  ];
 }
 
 function fixSteps(finding: Finding, identity: InventoryEntry | undefined): string[] {

@@ -59,7 +59,8 @@ export async function openOwnersPullRequest(client: GitHubClient, repo: RepoRef,
   return { number: pull.number, htmlUrl: pull.html_url, branch, changed: true };
 }
 
-async function pointBranch(client: GitHubClient, repo: RepoRef, branch: string, sha: string): Promise<void> {
+/** Creates `branch` at `sha`, or moves it there when it exists. */
+export async function pointBranch(client: GitHubClient, repo: RepoRef, branch: string, sha: string): Promise<void> {
   try {
     await client.request('POST /repos/{owner}/{repo}/git/refs', { ...repo, ref: `refs/heads/${branch}`, sha });
   } catch (error) {

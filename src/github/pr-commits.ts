@@ -1,5 +1,7 @@
-import { mergeCommitSecrets } from '../core/commits.js';
+import { CommitSecrets, mergeCommitSecrets } from '../core/commits.js';
 import type { ScanResult, ScanSettings, SecretSink } from '../core/types.js';
+import type { GitHubClient, RepoRef } from './client.js';
+import { readPatch } from './patch.js';
 import { ensureRange, scanCommitRange } from '../workspace/commits.js';
 import { withClone } from '../workspace/git-clone.js';
 
@@ -10,7 +12,8 @@ import { withClone } from '../workspace/git-clone.js';
  */
 export interface CommitAccess {
   cloneUrl: string;
-  token?: string;
+  /** The installation token, or how to get it when the clone starts. */
+  token?: string | (() => Promise<string | undefined>);
   /** `https://github.com/owner/repo`, for commit permalinks. */
   htmlUrl: string;
   /** Disk cap of the temporary clone. */
@@ -41,7 +44,7 @@ export async function withRangeCommits(
   revealSecrets?: SecretSink,
 ): Promise<CommitRangeScan> {
   try {
-    return await withClone({ url: access.cloneUrl, token: access.token, refspecs: [range.head, range.base], depth: range.count + 1, maxBytes: access.maxBytes, tempRoot: access.tempRoot }, async (dir, env) => {
+    return await withClone({ url: access.cloneUrl, token: await tokenOf(access), refspecs: [range.head, range.base], depth: range.count + 1, maxBytes: access.maxBytes, tempRoot: access.tempRoot }, async (dir, env) => {
       if (!(await ensureRange(dir, range.base, range.head, range.count, env))) {
         return { result: net, commits: 0, note: `The ${scope}'s commits could not be read from git (no common history between ${range.base.slice(0, 7)} and ${range.head.slice(0, 7)}): only the net change was checked.` };
       }
@@ -52,4 +55,63 @@ export async function withRangeCommits(
   } catch (error) {
     return { result: net, commits: 0, note: `The ${scope}'s commits could not be read from git (${(error as Error).message}): only the net change was checked.` };
   }
+}
+
+export async function tokenOf(access: CommitAccess): Promise<string | undefined> {
+  return typeof access.token === 'function' ? access.token() : access.token;
+}
+
+/** The pulls commits API lists at most this many commits. */
+const PULL_COMMITS_LIMIT = 250;
+/** Commits read one API call each when git is not available; past this, the rest are not checked (and said). */
+export const MAX_API_COMMITS = 100;
+
+interface ApiCommit {
+  sha: string;
+  commit: { author: { name?: string; date?: string } | null };
+  parents: { sha: string }[];
+}
+
+/**
+ * The fallback when git cannot read the PR (no git, clone refused): the PR's commits from the
+ * pulls commits API (up to its 250; past that, the compare API, and the summary says so), then
+ * each commit's patch from the commits API — one call per commit, at most MAX_API_COMMITS.
+ * Merge commits are left out: their diff is what the merge brought in, not the PR's own work.
+ */
+export async function withApiCommits(
+  net: ScanResult,
+  client: GitHubClient,
+  repo: RepoRef,
+  pull: { number: number; baseSha: string; headSha: string; count: number },
+  htmlUrl: string,
+  settings: ScanSettings,
+  /** Live verification only (`verify: on`): receives the reported secrets' values. */
+  revealSecrets?: SecretSink,
+): Promise<CommitRangeScan> {
+  const notes: string[] = [];
+  let listed: ApiCommit[];
+  if (pull.count <= PULL_COMMITS_LIMIT) {
+    listed = await client.paginate<ApiCommit>('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', { ...repo, pull_number: pull.number, per_page: 100 });
+  } else {
+    notes.push(`This pull request has ${pull.count} commits, more than the ${PULL_COMMITS_LIMIT} the pulls API lists: they were listed with the compare API.`);
+    const { data } = await client.request('GET /repos/{owner}/{repo}/compare/{basehead}', { ...repo, basehead: `${pull.baseSha}...${pull.headSha}`, per_page: 100 });
+    listed = (data as { commits: ApiCommit[] }).commits;
+  }
+  const own = listed.filter((c) => c.parents.length <= 1);
+  const total = Math.max(own.length, pull.count);
+  if (total > MAX_API_COMMITS) notes.push(`Only the first ${MAX_API_COMMITS} of ${total} commits were checked one by one (git was not available; each commit costs an API call).`);
+  const secrets = new CommitSecrets(settings, revealSecrets);
+  for (const item of own.slice(0, MAX_API_COMMITS)) {
+    const { data } = await client.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...repo, ref: item.sha });
+    const detail = data as { files?: { filename: string; status: string; patch?: string }[] };
+    const commit = { sha: item.sha, author: item.commit.author?.name ?? 'unknown', date: item.commit.author?.date ?? '' };
+    secrets.startCommit();
+    for (const file of detail.files ?? []) {
+      if (file.status === 'removed' || file.patch === undefined) continue;
+      const view = readPatch(file.patch);
+      if (view.addedLines.size > 0) secrets.addFile(commit, { path: file.filename, content: view.sparseContent, addedLines: view.addedLines });
+    }
+  }
+  const result = mergeCommitSecrets(net, secrets.findings(), { scope: 'pull request', commitUrl: (sha) => `${htmlUrl}/commit/${sha}` });
+  return { result, commits: secrets.commits, note: [`Each of the ${secrets.commits} commit(s) in this pull request was checked for secrets through the API (git could not read them).`, ...notes].join(' ') };
 }

@@ -2,7 +2,7 @@ import type { Finding, IdentityRecord, InventoryEntry, ScanSettings } from '../c
 import { withCheckRun, type CheckOutcome } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { analysePullRequest, pullRequestOutcome, type PullAnalysis, type PullRequestRef } from './pr-check.js';
-import { withRangeCommits, type CommitAccess } from './pr-commits.js';
+import { withApiCommits, withRangeCommits, type CommitAccess } from './pr-commits.js';
 import { requestOwnerReviews, reviewRequestFor } from './review-requests.js';
 import { runVerification, SecretVault, type VerdictCache } from '../verify/index.js';
 
@@ -44,7 +44,12 @@ export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequ
     let note = '';
     // One commit is its own net diff; more, and a secret could be added and removed in between.
     if (job.commits && job.commits.count > 1) {
-      const scanned = await withRangeCommits(analysis.result, job.commits, { base: job.pull.baseSha, head: job.pull.headSha, count: job.commits.count }, 'pull request', job.settings, vault?.sink);
+      let scanned = await withRangeCommits(analysis.result, job.commits, { base: job.pull.baseSha, head: job.pull.headSha, count: job.commits.count }, 'pull request', job.settings, vault?.sink);
+      if (scanned.commits === 0) {
+        // git could not read them: the API can, one call per commit.
+        const gitNote = scanned.note;
+        scanned = await withApiCommits(analysis.result, job.client, job.repo, { ...job.pull, count: job.commits.count }, job.commits.htmlUrl, job.settings, vault?.sink).catch((error: unknown) => ({ ...scanned, note: `${gitNote} The API could not list them either (${(error as Error).message}).` }));
+      }
       analysis.result = scanned.result;
       note = scanned.note;
     }

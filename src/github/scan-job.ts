@@ -1,8 +1,9 @@
-import type { ScanResult, ScanSettings } from '../core/types.js';
+import type { ScanResult, ScanSettings, SecretSink } from '../core/types.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { scanRepositoryTarball } from './full-scan.js';
 import type { SyncReport } from './issue-adapter.js';
 import { formerMembers, orphanedFindings, userOwners } from './offboarding.js';
+import { openOnboardingPullRequest, type Onboarding } from './onboarding.js';
 import { syncScanIssues } from './scan-sync.js';
 import { append } from '../core/append.js';
 import { runVerification, SecretVault, type VerdictCache, type VerifySummary } from '../verify/index.js';
@@ -20,6 +21,13 @@ export interface ScanJob {
   departed?: string[];
   /** Sync issues and the dashboard (off for a dry run). */
   issues?: boolean;
+  /**
+   * Adds to the tree's result before verification and the sync: pushed commits, or the whole
+   * history (docs/history.md). `reveal` is the verification sink, when verification is on.
+   */
+  extend?: (result: ScanResult, reveal?: SecretSink) => Promise<ScanResult>;
+  /** First contact (installation): open the onboarding PR when the repository needs one. */
+  onboard?: { defaultBranch: string };
   /** With `verify: on` in the config: verdicts kept across scans (the App: one check per secret per day). */
   verdicts?: VerdictCache;
   /** Verification notes (endpoint overrides, by host only); never a secret. */
@@ -31,12 +39,14 @@ export interface ScanJobResult {
   /** Set when the repository's config switched live verification on. */
   verification?: VerifySummary;
   sync?: SyncReport;
+  onboarding?: Onboarding;
 }
 
 /** A full scan of one commit, offboarding checks, then the issue and dashboard sync. */
 export async function runRepositoryScan(job: ScanJob): Promise<ScanJobResult> {
   const vault = job.settings.verify?.enabled ? new SecretVault() : undefined;
-  const result = await scanRepositoryTarball(job.client, job.repo, job.sha, job.settings, undefined, vault?.sink);
+  let result = await scanRepositoryTarball(job.client, job.repo, job.sha, job.settings, undefined, vault?.sink);
+  if (job.extend) result = await job.extend(result, vault?.sink);
   const verification = vault ? await runVerification(result.findings, vault, { settings: job.settings.verify, cache: job.verdicts, log: job.log }) : undefined;
   if (job.org) {
     const gone = await formerMembers(job.client, job.org, userOwners(result.inventory), job.departed);
@@ -45,6 +55,7 @@ export async function runRepositoryScan(job: ScanJob): Promise<ScanJobResult> {
     for (const finding of orphans) result.inventory.find((e) => e.id === finding.identityId)?.findings.push(finding.rule);
   }
   if (job.issues === false) return { result, verification };
+  const onboarding = job.onboard ? await openOnboardingPullRequest(job.client, job.repo, job.onboard.defaultBranch, job.sha, result, job.settings) : undefined;
   const sync = await syncScanIssues(job.client, job.repo, result, { htmlUrl: job.htmlUrl, sha: job.sha }, job.settings);
-  return { result, sync, verification };
+  return { result, sync, verification, ...(onboarding ? { onboarding } : {}) };
 }

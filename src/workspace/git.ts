@@ -154,5 +154,17 @@ function unquote(path: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
+/**
+ * Where `dir` sits in its git work tree: the top-level folder and `dir`'s path from it (POSIX,
+ * '' at the top, else ending in '/'); undefined outside a work tree. SARIF uses it so a sub-folder
+ * scan still reports paths relative to the repository root, as code scanning expects.
+ */
+export async function workTreeOf(dir: string): Promise<{ top: string; prefix: string } | undefined> {
+  const out = await git(dir, ['rev-parse', '--show-toplevel', '--show-prefix']).catch(() => undefined);
+  if (!out) return undefined;
+  const [top, prefix = ''] = out.toString('utf8').split('\n');
+  return top ? { top, prefix } : undefined;
+}
+
 /** git's C-quoted path form (`core.quotePath`), decoded; shared with history mode. */
 export { unquote as unquoteGitPath };

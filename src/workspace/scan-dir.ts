@@ -15,6 +15,8 @@ export interface ScanDirOptions {
   /** `--staged`: judge the index against HEAD (pre-commit). */
   staged?: boolean;
   gitignore?: boolean;
+  /** Called for every file read (or skipped) as the walk goes: the CLI's progress line. */
+  onItem?: (item: SourceItem) => void;
   /** Live verification only (`--verify`): receives the reported secrets' values. */
   revealSecrets?: SecretSink;
 }
@@ -35,7 +37,8 @@ export async function scanDirectory(dir: string, options: ScanDirOptions): Promi
   await assertFolder(dir);
   const changes = options.diff !== undefined ? await changesSince(dir, options.diff) : options.staged ? await stagedChanges(dir) : undefined;
   const settings: ScanSettings = changes ? { ...options.settings, mode: 'pr' } : options.settings;
-  const walked = walkTree(dir, { settings, gitignore: options.gitignore });
+  const tree = walkTree(dir, { settings, gitignore: options.gitignore });
+  const walked = options.onItem ? observed(tree, options.onItem) : tree;
   const revealSecrets = options.revealSecrets;
   if (!changes) return { result: await scanSources(walked, { settings, revealSecrets }) };
 
@@ -44,6 +47,13 @@ export async function scanDirectory(dir: string, options: ScanDirOptions): Promi
   const changedIdentities = await blame(dir, changes, head, settings);
   const result = await scanSources(head, { settings, changedIdentities, revealSecrets });
   return { result, changedIdentities };
+}
+
+async function* observed(items: AsyncIterable<SourceItem>, onItem: (item: SourceItem) => void): AsyncGenerator<SourceItem> {
+  for await (const item of items) {
+    onItem(item);
+    yield item;
+  }
 }
 
 async function assertFolder(dir: string): Promise<void> {

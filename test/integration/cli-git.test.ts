@@ -89,4 +89,71 @@ describe('scan --diff and --staged on a real git repository', () => {
       rmSync(fresh, { recursive: true, force: true });
     }
   });
+
+  it('--staged blocks on secrets only; identity findings are warnings there unless --strict', async () => {
+    const hook = mkdtempSync(join(tmpdir(), 'nhi-git-hook-'));
+    try {
+      initRepo(hook);
+      writeTree(hook, { 'README.md': '# hook\n' });
+      git(hook, 'add', '.');
+      git(hook, 'commit', '-q', '-m', 'base');
+      writeTree(hook, { 'infra/iam.tf': IAM_BASE });
+      git(hook, 'add', 'infra/iam.tf');
+      const advisory = await runInProcess(['scan', hook, '--staged', '-f', 'json']);
+      expect(advisory.code).toBe(0);
+      expect(findings(advisory.stdout).map((f) => [f.rule, (f as Finding & { level: string }).level])).toEqual([['identity/unowned', 'warning']]);
+      const strict = await runInProcess(['scan', hook, '--staged', '--strict', '-f', 'json']);
+      expect(strict.code).toBe(1);
+      expect(findings(strict.stdout).map((f) => (f as Finding & { level: string }).level)).toEqual(['error']);
+      writeTree(hook, { 'deploy.sh': `export GH=${STAGED}\n` });
+      git(hook, 'add', 'deploy.sh');
+      expect((await runInProcess(['scan', hook, '--staged'])).code).toBe(1);
+    } finally {
+      rmSync(hook, { recursive: true, force: true });
+    }
+  });
+
+  it('SARIF of a sub-folder scan carries paths relative to the repository root; text stays relative to the folder', async () => {
+    const sarif = await runInProcess(['scan', join(repo, 'src'), '-f', 'sarif', '--fail-on', 'none']);
+    const uris = JSON.parse(sarif.stdout).runs[0].results.map((r: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => r.locations[0].physicalLocation.artifactLocation.uri);
+    expect(uris.length).toBeGreaterThan(0);
+    expect(new Set(uris)).toEqual(new Set(['src/a.ts']));
+    const json = await runInProcess(['scan', join(repo, 'src'), '-f', 'json', '--fail-on', 'none']);
+    expect(new Set(findings(json.stdout).map((f) => f.file))).toEqual(new Set(['a.ts']));
+  });
+
+  it('scan FILE inside a repository uses its root-relative path and the repository owners file', async () => {
+    writeTree(repo, { '.github/nhi-owners.yml': 'identities:\n  - match: "terraform:aws_iam_user/infra/ci_bot"\n    owner: "@acme/platform"\n' });
+    const run = await runInProcess(['scan', join(repo, 'infra', 'iam.tf'), '-f', 'json']);
+    const unowned = findings(run.stdout).filter((f) => f.rule === 'identity/unowned');
+    expect(unowned.map((f) => f.file)).toEqual(['infra/iam.tf']);
+    expect(unowned.map((f) => f.identityId)).toEqual([expect.stringMatching(/release_bot$/)]);
+    // The owners entry names an NHI of this file, and entries for NHIs elsewhere are not stale.
+    expect(findings(run.stdout).filter((f) => f.rule === 'owners/stale-entry')).toEqual([]);
+    rmSync(join(repo, '.github'), { recursive: true, force: true });
+  });
+
+  it('--diff: an extractor rule (credential/static-ci-key) fires only when the change touches its lines', async () => {
+    const repoDir = mkdtempSync(join(tmpdir(), 'nhi-git-static-'));
+    const workflow = (name: string) =>
+      `name: ${name}\non: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n          aws-access-key-id: \${{ secrets.AWS_KEY_ID }}\n          aws-secret-access-key: \${{ secrets.AWS_SECRET }}\n          aws-region: eu-west-1\n`;
+    try {
+      initRepo(repoDir);
+      writeTree(repoDir, { '.github/workflows/deploy.yml': workflow('deploy') });
+      git(repoDir, 'add', '.');
+      git(repoDir, 'commit', '-q', '-m', 'base');
+      const full = await runInProcess(['scan', repoDir, '-f', 'json', '--fail-on', 'none']);
+      expect(findings(full.stdout).map((f) => f.rule)).toContain('credential/static-ci-key');
+      // A rename of the workflow changes line 1 only: the static key is not this change's doing.
+      writeTree(repoDir, { '.github/workflows/deploy.yml': workflow('deploy to prod') });
+      const diff = await runInProcess(['scan', repoDir, '--diff', 'HEAD', '-f', 'json', '--fail-on', 'none']);
+      expect(findings(diff.stdout).map((f) => f.rule)).not.toContain('credential/static-ci-key');
+      // Touching the key's line brings it back.
+      writeTree(repoDir, { '.github/workflows/deploy.yml': workflow('deploy').replace('AWS_KEY_ID', 'AWS_KEY_ID_2') });
+      const touched = await runInProcess(['scan', repoDir, '--diff', 'HEAD', '-f', 'json', '--fail-on', 'none']);
+      expect(findings(touched.stdout).map((f) => f.rule)).toContain('credential/static-ci-key');
+    } finally {
+      rmSync(repoDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -46,7 +46,9 @@ export async function startApp(double: GitHubDouble, options: AppOptions = {}): 
   const server = new Server({ Probot: ProbotWithDefaults, port: await freePort(), host: '127.0.0.1', log, webhookPath: '/api/github/webhooks' });
   let scheduler: Scheduler | undefined;
   let queue: ScanQueue | undefined;
-  await server.load(createApp({ autoStart: false, jitterMs: 0, concurrency: 2, respectSchedule: false, ...options, onScheduler: (s) => (scheduler = s), onQueue: (q) => (queue = q) }));
+  // git clones (history, PR and push commits) go to loopback: a port nothing listens on, unless a test serves git.
+  const gitBaseUrl = `http://127.0.0.1:${await freePort()}`;
+  await server.load(createApp({ autoStart: false, jitterMs: 0, concurrency: 2, respectSchedule: false, gitBaseUrl, ...options, onScheduler: (s) => (scheduler = s), onQueue: (q) => (queue = q) }));
   const http = await server.start();
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   return {

@@ -81,7 +81,7 @@ describe('config and owners-file problems never quote a secret pasted into them'
   it.each([
     [`fail-on: ${LABEL}\n`, '"fail-on" must be one of error, warning, notice, info, none, not "…6Jg5"'],
     [`paths-ignore: ${LABEL}\n`, '"paths-ignore" must be a list, not a string ("…6Jg5")'],
-    [`${LABEL}: 1\n`, 'unknown key "…6Jg5" in the config file; known keys: paths-ignore, max-file-size, fail-on, detectors, issues, schedule, rules, baseline, owners-file, verify'],
+    [`${LABEL}: 1\n`, 'unknown key "…6Jg5" in the config file; known keys: paths-ignore, max-file-size, fail-on, detectors, issues, dashboard, schedule, rules, baseline, owners-file, verify'],
     [`fail-on: *${LABEL}\n`, 'cannot read the YAML: Unresolved alias (the anchor must be set before the alias): …6Jg5'],
   ])('config %j', (content, message) => {
     const { errors } = parseConfig(content, '.github/nhi-steward.yml');

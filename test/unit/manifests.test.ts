@@ -12,7 +12,7 @@ describe('app.yml (SPEC §4: the permissions and events the app needs, and no mo
   });
 
   it('subscribes to the events the handlers serve (installation events are always delivered)', () => {
-    expect([...app.default_events].sort()).toEqual(['issue_comment', 'organization', 'pull_request', 'push']);
+    expect([...app.default_events].sort()).toEqual(['check_run', 'check_suite', 'issue_comment', 'organization', 'pull_request', 'push']);
   });
 });
 

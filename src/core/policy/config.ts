@@ -33,6 +33,9 @@ const KEYS: Record<string, Apply> = {
   'detectors.enabled': (v, s) => void (s.detectors = { ...s.detectors, enabled: v as string[] }),
   'issues.labels': (v, s) => void (s.issues = { ...s.issues, labels: v as string[] }),
   'issues.assignees-from-owner': (v, s) => void (s.issues = { ...s.issues, assigneesFromOwner: v as boolean }),
+  'issues.enabled': (v, s) => void (s.issues = { ...s.issues, enabled: v as boolean }),
+  'issues.min-level': (v, s) => void (s.issues = { ...s.issues, minLevel: v as Level }),
+  dashboard: (v, s) => void (s.dashboard = v as boolean),
   schedule: (v, s) => {
     const duration = parseDuration(String(v));
     if (!duration.ok) return `schedule ${duration.error}`;

@@ -121,8 +121,14 @@ export const configSchema = {
       properties: {
         labels: { description: 'Labels put on every issue. Default [nhi-steward].', ...stringList },
         'assignees-from-owner': { description: 'Assign the NHI owner (when it is a user). Default true.', type: 'boolean' },
+        enabled: {
+          description: 'Open issues (App). Unset: only once the owners file exists on the default branch (a new installation gets one onboarding pull request instead). true: always. false: never.',
+          type: 'boolean',
+        },
+        'min-level': { description: 'The lowest finding level that gets an issue. Default warning.', type: 'string', enum: ['error', 'warning', 'notice', 'info'] },
       },
     },
+    dashboard: { description: 'Keep the pinned "NHI inventory" issue (App). Default true; there is none while the repository declares no NHI.', type: 'boolean' },
     schedule: {
       description: 'Interval between full scans (App): a duration such as 24h or 7d. Default 24h.',
       type: 'string',

@@ -3,7 +3,8 @@
  * schema errors and our own checks all end up as `{ line, column, message }` pointing at the
  * offending key or value, so a person can jump straight to it.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvInstance, ErrorObject, ValidateFunction } from 'ajv';
 import { Document, isMap, isPair, isScalar, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 
 export interface Problem {
@@ -108,9 +109,28 @@ export function unknownKeyMessage(key: string, known: readonly string[], where: 
   return `unknown key "${key}" in ${where}${hint}`;
 }
 
-// validateSchema: false — our schemas are constants checked by the tests; validating them against
-// the JSON Schema meta-schema compiled it on every start (~190 ms of CLI start-up with a config file).
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false });
+let ajvInstance: AjvInstance | undefined;
+
+/**
+ * ajv, loaded on the first schema check: loading it (about 100 CommonJS files) was ~190 ms of every
+ * CLI start, also for scans with no config or owners file (docs/performance.md). A plain
+ * `require('ajv')` call is what esbuild bundles for the Action (dist/ has no node_modules); under
+ * Node's ESM loader (lib/, tests) there is no `require`, so one is created for this module.
+ * validateSchema: false — our schemas are constants checked by the tests; validating them against
+ * the JSON Schema meta-schema compiled that on every start.
+ */
+function ajv(): AjvInstance {
+  if (!ajvInstance) {
+    const loaded = (
+      typeof require === 'function'
+        ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+          require('ajv')
+        : createRequire(import.meta.url)('ajv')
+    ) as typeof import('ajv');
+    ajvInstance = new loaded.Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false });
+  }
+  return ajvInstance;
+}
 const compiled = new WeakMap<object, ValidateFunction>();
 
 /** Keywords whose ajv messages we translate; the rest (patterns, if/then) get hand-written checks. */
@@ -123,7 +143,7 @@ const STRUCTURAL = new Set(['type', 'additionalProperties', 'required', 'enum', 
 export function schemaProblems(source: YamlSource, schema: object, describe: (path: YamlPath) => string): Problem[] {
   let validate = compiled.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = ajv().compile(schema);
     compiled.set(schema, validate);
   }
   if (validate(source.value)) return [];

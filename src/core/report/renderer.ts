@@ -11,6 +11,10 @@ export interface RenderContext {
   color?: boolean;
   /** Markdown format: hard cap on the output length (the Checks API summary limit is 65,535). */
   maxLength?: number;
+  /** Text format: full messages and every skipped file (binary and oversized ones are only counted otherwise). */
+  verbose?: boolean;
+  /** Text format: the findings only (no summary, skipped files or hints). */
+  quiet?: boolean;
 }
 
 /** Every report format is a plugin with this one shape; report/registry.ts lists them. */

@@ -56,8 +56,7 @@ function runSchedule(ws: TestRepo, inputs: Record<string, string> = {}): Promise
 
 /** Nothing the action wrote or sent may hold a raw fixture secret. */
 function assertNoLeak(run: ActionRun, ws?: TestRepo): void {
-  const sarif = ws && run.outputs['sarif-file'] ? readFileSync(run.outputs['sarif-file'], 'utf8') : '';
-  const written = [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs), sarif].join('\n');
+  const written = [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs), ws ? run.sarif : ''].join('\n');
   const sent = double.requests.map((r) => JSON.stringify(r.body ?? '')).join('\n');
   for (const secret of RAW_SECRETS) {
     expect(written.includes(secret), 'a raw secret in the action output').toBe(false);
@@ -79,6 +78,7 @@ const SECRET_ANNOTATION = {
   properties: { title: 'secret/github-classic-pat', file: 'src/config.js', line: '3', endLine: '3', col: '17', endColumn: '57' },
   message: 'GitHub personal access token (classic): ghp_…hEf4',
 };
+const IN_RUNNER_TEMP = expect.stringMatching(/nhi-action-runner-[^/]+\/tmp\/nhi-steward\.sarif$/);
 const FAILED_ONE = 'nhi-steward found 1 finding at or above fail-on "error". See the job summary.';
 
 describe('the bundled Action as a child process', () => {
@@ -88,12 +88,13 @@ describe('the bundled Action as a child process', () => {
     expect(run.code).toBe(1);
     expect(run.annotations).toEqual([SECRET_ANNOTATION]);
     expect(run.failures).toEqual([FAILED_ONE]);
-    const sarifPath = join(ws.workspace, 'nhi-steward.sarif');
-    expect(run.outputs).toEqual({ findings: '1', secrets: '1', unowned: '0', 'no-rotation': '0', 'sarif-file': sarifPath });
+    // The default SARIF file is under RUNNER_TEMP, not in the workspace (where a later step could commit or scan it).
+    expect(run.outputs).toEqual({ findings: '1', secrets: '1', unowned: '0', 'no-rotation': '0', 'sarif-file': IN_RUNNER_TEMP });
+    expect(existsSync(join(ws.workspace, 'nhi-steward.sarif'))).toBe(false);
     expect(run.summary).toContain('## NHI hygiene');
     expect(run.summary).toContain(`[\`src/config.js:3\`](https://github.com/${REPO}/blob/${ws.headSha}/src/config.js#L3)`);
     expect(run.summary).toContain('`ghp_…hEf4`');
-    const sarif = JSON.parse(readFileSync(sarifPath, 'utf8'));
+    const sarif = JSON.parse(run.sarif);
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0].results.map((r: any) => [r.ruleId, r.locations[0].physicalLocation.artifactLocation.uri, r.locations[0].physicalLocation.region.startLine])).toEqual([['secret/github-classic-pat', 'src/config.js', 3]]);
     // The full clone had the base: git answered everything, the API was not needed.
@@ -111,6 +112,8 @@ describe('the bundled Action as a child process', () => {
     expect(run.outputs).toEqual({ findings: '0', secrets: '0', unowned: '0', 'no-rotation': '0', 'sarif-file': '' });
     expect(existsSync(join(ws.workspace, 'nhi-steward.sarif'))).toBe(false);
     expect(run.summary).toContain('## NHI hygiene');
+    // Only what the PR adds or changes: the base's ServiceAccount is not listed again.
+    expect(run.summary).not.toContain('ledger-api');
     assertNoLeak(run, ws);
   });
 
@@ -118,12 +121,12 @@ describe('the bundled Action as a child process', () => {
     const ws = repo({ base: GAPS_FILES });
     const first = await runSchedule(ws, { issues: 'on' });
     expect(first.code).toBe(1); // the embedded secret is an error; fail-on defaults to error
-    expect(first.outputs).toEqual({ findings: '4', secrets: '1', unowned: '2', 'no-rotation': '1', 'sarif-file': join(ws.workspace, 'nhi-steward.sarif') });
+    expect(first.outputs).toEqual({ findings: '5', secrets: '1', unowned: '2', 'no-rotation': '1', 'sarif-file': IN_RUNNER_TEMP });
     expect(first.annotations.map((a) => [a.kind, a.properties.title, a.properties.file, a.properties.line])).toEqual([
       ['error', 'secret/github-classic-pat', 'scripts/deploy.sh', '2'],
       ['warning', 'identity/unowned', 'infra/iam.tf', '1'],
-      ['warning', 'credential/no-rotation', 'infra/iam.tf', '5'],
-      ['warning', 'identity/unowned', 'infra/iam.tf', '5'],
+      // One annotation per identity and line: both rules of the access key share one.
+      ['warning', 'credential/long-lived-key, credential/no-rotation, identity/unowned', 'infra/iam.tf', '5'],
     ]);
     expect(first.stdout).toContain('Issues: 3 opened, 0 updated, 0 reopened, 0 closed.');
     const issues = [...double.state.repo(REPO).issues.values()].filter((i) => !i.pull);
@@ -133,6 +136,10 @@ describe('the bundled Action as a child process', () => {
       ['NHI inventory', ['nhi-steward'], 'open'],
     ]);
     expect(issues[1].body).toContain('ghp_…xM5j');
+    // The Action answers no issue comment, so its issues name the owners-file entry to add, not a command.
+    expect(issues.map((i) => i.body ?? '').join('\n')).not.toContain('/nhi-steward');
+    expect(issues[0].body).toContain('edit `.github/nhi-owners.yml`');
+    expect(issues[0].body).toContain('- match: "terraform:aws_iam_access_key/infra/ci_bot"');
     // The dashboard is linked to the gap issues and pinned, through GITHUB_TOKEN (a plain token).
     expect(issues[2].body).toContain(`#${issues[0].number}`);
     expect(double.calls('issues/create').every((r) => r.auth?.kind === 'token')).toBe(true);
@@ -145,7 +152,7 @@ describe('the bundled Action as a child process', () => {
     expect(second.stdout).toContain('Issues: 0 opened, 0 updated, 0 reopened, 0 closed.');
     // The first run's SARIF file in the workspace is not scanned as repository content.
     expect(second.summary).toBe(first.summary);
-    expect(second.outputs).toEqual(first.outputs);
+    expect({ ...second.outputs, 'sarif-file': 'runner temp' }).toEqual({ ...first.outputs, 'sarif-file': 'runner temp' });
     assertNoLeak(first, ws);
     assertNoLeak(second, ws);
   });
@@ -185,7 +192,7 @@ describe('the bundled Action as a child process', () => {
     expect(hasCommit(ws.workspace, ws.baseSha)).toBe(false);
     expect(run.code).toBe(1);
     expect(run.annotations).toEqual([SECRET_ANNOTATION]);
-    expect(run.outputs).toEqual({ findings: '1', secrets: '1', unowned: '0', 'no-rotation': '0', 'sarif-file': join(ws.workspace, 'nhi-steward.sarif') });
+    expect(run.outputs).toEqual({ findings: '1', secrets: '1', unowned: '0', 'no-rotation': '0', 'sarif-file': IN_RUNNER_TEMP });
     expect(double.calls('pulls/list-files')).toHaveLength(1);
     // The settings files are read at the base commit through the API too (absent here: 404).
     const settingsReads = double.calls('repos/get-content').filter((r) => /nhi-steward\.yml|baseline|ignore/.test(decodeURIComponent(r.path)));

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { BASE_FILES, CONFIG_WITH_SECRET, RAW_SECRETS, REPO, pullRequestPayload, schedulePayload } from './fixtures.js';
-import { git, hasCommit } from './git-repo.js';
+import { git, hasCommit, mirrorWithShallowOrigin } from './git-repo.js';
 import { buildBundle, runAction, type ActionRun } from './runner.js';
 
 const examples: any[] = createRequire(import.meta.url)('@octokit/webhooks-examples');
@@ -121,6 +121,25 @@ describe('Action: every commit of a PR or push', () => {
     expect(run.summary).toContain(`\`${ws.added.slice(0, 7)}\` Test`);
     expect(hasCommit(ws.workspace, ws.added)).toBe(true);
     expect(double.requests).toEqual([]);
+    assertNoLeak(run);
+  });
+
+  it('without a usable checkout (origin lacks the base), the commits come from the API: still fails, naming the commit', async () => {
+    const added = double.state.push(REPO, { branch: 'feature', files: { 'src/config.js': CONFIG_WITH_SECRET } });
+    const removed = double.state.push(REPO, { branch: 'feature', files: { 'src/config.js': 'export const config = {};\n' } });
+    const pull = double.state.openPull(REPO, { head: 'feature', title: 'Add config' });
+    const ws = mirrorWithShallowOrigin(double.state.repo(REPO).git.objects, 'feature', removed);
+    roots.push(join(ws.workspace, '..'));
+    const payload = pullRequestPayload({ number: pull.number, headSha: removed, baseSha: pull.pull!.baseSha });
+    payload.pull_request.commits = 2;
+    const run = await runAction({ entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'pull_request', payload, repository: REPO, sha: removed, ref: `refs/pull/${pull.number}/merge`, inputs: { 'sarif-file': '' } });
+    expect(run.stdout).toContain("using the API's PR files");
+    expect(run.code).toBe(1);
+    const secrets = run.annotations.filter((a) => a.properties.title === 'secret/github-classic-pat');
+    expect(secrets).toHaveLength(1);
+    expect(secrets[0].message).toContain(`added in commit ${added.slice(0, 7)}`);
+    expect(double.calls('pulls/list-commits')).toHaveLength(1);
+    expect(double.calls('repos/get-commit')).toHaveLength(2);
     assertNoLeak(run);
   });
 

@@ -5,7 +5,7 @@
  * commands on stdout, the outputs file and the job summary.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -65,6 +65,8 @@ export interface ActionRun {
   annotations: Annotation[];
   /** `::error::message` without properties (core.setFailed). */
   failures: string[];
+  /** The SARIF file the run wrote (read before RUNNER_TEMP is removed), or ''. */
+  sarif: string;
   env: Record<string, string>;
 }
 
@@ -90,7 +92,9 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     writeFileSync(files.event, JSON.stringify(options.payload));
     writeFileSync(files.output, '');
     writeFileSync(files.summary, '');
-    const inputs = { ...actionDefaults(), token: options.token ?? RUNNER_TOKEN, ...options.inputs };
+    // The runner expands `${{ runner.temp }}` in input defaults (the default sarif-file lives there).
+    const defaults = Object.fromEntries(Object.entries(actionDefaults()).map(([name, value]) => [name, value.replaceAll('${{ runner.temp }}', files.runnerTemp)]));
+    const inputs = { ...defaults, token: options.token ?? RUNNER_TOKEN, ...options.inputs };
     const [owner] = options.repository.split('/');
     const env: Record<string, string> = {
       ...baseEnv(),
@@ -122,11 +126,14 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     };
     const { code, stdout, stderr } = await spawnNode(options.node ?? process.execPath, options.entry, options.workspace, env);
     const commands = parseCommands(stdout);
+    const outputs = parseOutputs(readFileSync(files.output, 'utf8'));
+    const sarifFile = outputs['sarif-file'];
     return {
       code,
       stdout,
       stderr,
-      outputs: parseOutputs(readFileSync(files.output, 'utf8')),
+      outputs,
+      sarif: sarifFile && existsSync(sarifFile) ? readFileSync(sarifFile, 'utf8') : '',
       summary: readFileSync(files.summary, 'utf8'),
       annotations: commands.filter((c) => Object.keys(c.properties).length > 0),
       failures: commands.filter((c) => c.kind === 'error' && Object.keys(c.properties).length === 0).map((c) => c.message),

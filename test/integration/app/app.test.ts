@@ -207,7 +207,7 @@ roleRef:
     payload.pull_request.head.sha = double.state.repo(REPO).git.refs.get('refs/heads/feature/warn-only');
     await app.deliver('pull_request', payload);
     const [run] = checkRuns();
-    expect(run.annotations.map((a) => [a.title, a.annotation_level])).toEqual([['credential/no-rotation', 'warning']]);
+    expect(run.annotations.map((a) => [a.title, a.annotation_level]).sort()).toEqual([['credential/long-lived-key', 'notice'], ['credential/no-rotation', 'warning']]);
     // With the organisation's fail-on: warning, a warning fails the check.
     expect(run.conclusion).toBe('failure');
     double.assertNoViolations();

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { startGitHttpServer, type GitHttpServer } from '../../support/git-http-server.js';
+import { REDIS_AVAILABLE, startRedis } from '../../support/redis-server.js';
 import { BASE_FILES, CONFIG_WITH_SECRET, RAW_SECRETS, REPO } from './fixtures.js';
 
 const CLEAN_CONFIG = 'export const config = {\n  region: "eu-west-1",\n  token: process.env.GITHUB_TOKEN,\n};\n';
@@ -109,7 +110,7 @@ describe('App: every commit of a pull request, read over git smart HTTP', () => 
     double.assertNoViolations();
   });
 
-  it('a git server that refuses the token leaves the net-diff verdict and says the commits could not be read', async () => {
+  it('when git refuses the clone, the commits are read through the API (pulls commits, then one call per commit) and the check still fails', async () => {
     await git.close();
     git = await startGitHttpServer(() => false);
     await app.close();
@@ -117,10 +118,118 @@ describe('App: every commit of a pull request, read over git smart HTTP', () => 
     const { payload, commits } = openPull('feature/refused', [{ 'src/config.js': CONFIG_WITH_SECRET }, { 'src/config.js': CLEAN_CONFIG }]);
     await app.deliver('pull_request', payload);
     const run = checkRunFor(commits[1]);
-    expect(run).toMatchObject({ status: 'completed', conclusion: 'success' });
-    expect(run.output.summary).toContain("The pull request's commits could not be read from git");
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(run.output.summary).toContain('checked for secrets through the API (git could not read them)');
+    expect(run.annotations.find((a) => a.title === 'secret/github-classic-pat')?.message).toContain(`added in commit ${commits[0].slice(0, 7)}`);
     expect(git.requests.every((r) => r.status === 401)).toBe(true);
+    expect(double.calls('pulls/list-commits')).toHaveLength(1);
+    expect(double.calls('repos/get-commit')).toHaveLength(2);
+    expect(readdirSync(cloneDir)).toEqual([]);
+    double.assertNoViolations();
+    assertNoLeak();
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function secretIssues() {
+  return [...double.state.repo(REPO).issues.values()].filter((i) => !i.pull && i.title.startsWith('Embedded secret'));
+}
+
+/** A person posts a comment on an issue: it exists in GitHub's state, then the webhook arrives. */
+function commentPayload(issueNumber: number, login: string, body: string): any {
+  const repo = double.state.repo(REPO);
+  const id = double.state.nextId();
+  repo.comments.set(id, { id, issue: issueNumber, body, user: login, created_at: double.state.now(), updated_at: double.state.now() });
+  const payload = retarget(example('issue_comment', 'created'), double, REPO);
+  payload.issue = { ...payload.issue, number: issueNumber, body: 'Questions about this repository', labels: [] };
+  delete payload.issue.pull_request;
+  payload.comment = { ...payload.comment, id, body, user: { ...payload.comment.user, login, type: 'User' } };
+  return payload;
+}
+
+describe('App: pushes and history over git smart HTTP', () => {
+  it('a push whose first commit adds a token and whose second removes it opens a secret issue naming the commit', async () => {
+    const before = double.state.repo(REPO).git.refs.get('refs/heads/main')!;
+    const added = double.state.push(REPO, { files: { 'src/config.js': CONFIG_WITH_SECRET }, author: 'jdoe' });
+    const after = double.state.push(REPO, { files: { 'src/config.js': CLEAN_CONFIG }, author: 'jdoe' });
+    git.sync(REPO, double.state.repo(REPO).git);
+    const push = retarget(example('push'), double, REPO);
+    Object.assign(push, { ref: 'refs/heads/main', before, after, deleted: false, forced: false, commits: [push.head_commit, push.head_commit] });
+    expect((await app.deliver('push', push)).status).toBe(200);
+    const issues = secretIssues();
+    expect(issues.map((i) => i.title)).toEqual(['Embedded secret (github-classic-pat) in src/config.js']);
+    expect(issues[0].body).toContain(`added in commit ${added.slice(0, 7)}`);
+    expect(app.logs.join('\n')).toContain('Each of the 2 commit(s) in this push was checked');
+    expect(readdirSync(cloneDir)).toEqual([]);
+    double.assertNoViolations();
+    assertNoLeak();
+  });
+
+  it('/nhi-steward rescan --history clones the default branch and open PR heads and reports a token removed long ago', { timeout: 120_000 }, async () => {
+    const added = double.state.push(REPO, { files: { 'src/config.js': CONFIG_WITH_SECRET }, author: 'jdoe' });
+    double.state.push(REPO, { files: { 'src/config.js': CLEAN_CONFIG }, author: 'jdoe' });
+    const { commits: prCommits } = openPull('feature/wip', [{ 'src/wip.js': `export const npm = '${RAW_SECRETS[1]}';\n` }]);
+    const question = double.state.createIssue(double.state.repo(REPO), { title: 'Questions', body: 'Questions about this repository', user: 'jdoe' });
+    const replies = () => [...double.state.repo(REPO).comments.values()].filter((c) => c.issue === question.number && c.body.startsWith('Rescanned')).map((c) => c.body);
+    // The webhook may be answered (202) before a slow scan ends: wait for the reply comment.
+    await app.deliver('issue_comment', commentPayload(question.number, 'jdoe', '/nhi-steward rescan'));
+    await waitFor(() => replies().length === 1, 60_000);
+    expect(secretIssues()).toEqual([]); // the tree at HEAD is clean
+    await app.deliver('issue_comment', commentPayload(question.number, 'jdoe', '/nhi-steward rescan --history'));
+    await waitFor(() => replies().length === 2, 60_000);
+    expect(replies().at(-1)).toMatch(/^Rescanned `main` and its history: .*history: 4 commit\(s\) \(`main` and 1 open pull request head\(s\)\).*2 secret\(s\) found in history/);
+    const issues = secretIssues();
+    expect(issues.map((i) => i.title).sort()).toEqual(['Embedded secret (github-classic-pat) in src/config.js', 'Embedded secret (npm-access-token) in src/wip.js']);
+    expect(issues.find((i) => i.title.includes('config.js'))!.body).toContain(`introduced in commit ${added.slice(0, 7)} by jdoe`);
+    expect(issues.find((i) => i.title.includes('wip.js'))!.body).toContain(`introduced in commit ${prCommits[0].slice(0, 7)}`);
+    expect(readdirSync(cloneDir)).toEqual([]);
+    double.assertNoViolations();
+    assertNoLeak();
+  });
+
+  it('a new installation scans each repository with its history', async () => {
+    double.state.push(REPO, { files: { 'src/config.js': CONFIG_WITH_SECRET }, author: 'jdoe' });
+    double.state.push(REPO, { files: { 'src/config.js': CLEAN_CONFIG }, author: 'jdoe' });
+    git.sync(REPO, double.state.repo(REPO).git);
+    const payload = example('installation', 'created');
+    payload.installation = { ...payload.installation, id: 1, account: { ...payload.installation.account, login: 'acme' } };
+    expect((await app.deliver('installation', payload)).status).toBe(200);
+    expect(secretIssues().map((i) => i.title)).toEqual(['Embedded secret (github-classic-pat) in src/config.js']);
+    expect(git.requests.some((r) => r.path.endsWith('/git-upload-pack'))).toBe(true);
     expect(readdirSync(cloneDir)).toEqual([]);
     assertNoLeak();
   });
 });
+
+describe.skipIf(!REDIS_AVAILABLE)('App with REDIS_URL: a queued push job checks each pushed commit', () => {
+  it('a push whose first commit adds a token and whose second removes it opens the secret issue through the queue', { timeout: 60_000 }, async () => {
+    const redis = await startRedis();
+    const queued = await startApp(double, { redisUrl: redis.url, gitBaseUrl: git.url, cloneDir });
+    try {
+      const before = double.state.repo(REPO).git.refs.get('refs/heads/main')!;
+      const added = double.state.push(REPO, { files: { 'src/config.js': CONFIG_WITH_SECRET }, author: 'jdoe' });
+      const after = double.state.push(REPO, { files: { 'src/config.js': CLEAN_CONFIG }, author: 'jdoe' });
+      git.sync(REPO, double.state.repo(REPO).git);
+      const push = retarget(example('push'), double, REPO);
+      Object.assign(push, { ref: 'refs/heads/main', before, after, deleted: false, forced: false, commits: [push.head_commit, push.head_commit] });
+      await queued.deliver('push', push);
+      await queued.queue!.idle();
+      const issues = secretIssues();
+      expect(issues.map((i) => i.title)).toEqual(['Embedded secret (github-classic-pat) in src/config.js']);
+      expect(issues[0].body).toContain(`added in commit ${added.slice(0, 7)}`);
+      expect(readdirSync(cloneDir)).toEqual([]);
+      assertNoLeak();
+    } finally {
+      await queued.close();
+      await redis.stop();
+    }
+  });
+});
+

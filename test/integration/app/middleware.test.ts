@@ -25,11 +25,8 @@ beforeAll(async () => {
     LOG_LEVEL: 'warn',
   });
   const { middleware } = await import('../../../src/app/middleware.js');
-  server = createServer((req, res) => {
-    void middleware(req, res, () => {
-      res.writeHead(404).end();
-    });
-  });
+  // As a function platform calls it: no `next`.
+  server = createServer((req, res) => void middleware(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -62,4 +59,24 @@ it('rejects a delivery with a bad signature, and calls GitHub for nothing', asyn
   });
   expect(response.status).toBeGreaterThanOrEqual(400);
   expect(double.requests.length).toBe(before);
+});
+
+it('answers 200 on /ping and 404 on unknown paths (no request left hanging)', async () => {
+  const ping = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(5000) });
+  expect([ping.status, await ping.text()]).toEqual([200, 'PONG']);
+  for (const path of ['/', '/nope', '/api/github/webhooks/extra']) {
+    const response = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(5000) });
+    expect(response.status, path).toBe(404);
+  }
+  // A host framework's `next` still gets unknown paths.
+  const { middleware } = await import('../../../src/app/middleware.js');
+  let passed = false;
+  const express = createServer((req, res) => void middleware(req, res, () => ((passed = true), res.writeHead(418).end())));
+  await new Promise<void>((resolve) => express.listen(0, '127.0.0.1', resolve));
+  try {
+    const response = await fetch(`http://127.0.0.1:${(express.address() as AddressInfo).port}/elsewhere`, { signal: AbortSignal.timeout(5000) });
+    expect([response.status, passed]).toEqual([418, true]);
+  } finally {
+    await new Promise((resolve) => express.close(resolve));
+  }
 });

@@ -131,4 +131,86 @@ describe('nhi-steward commands (in process, same code path as the bin)', () => {
     expectUsageError(await runCli(['owners', 'init', dir]), /already exists \(use --force/);
     expect((await runCli(['owners', 'init', dir, '--force'])).code).toBe(0);
   });
+
+  it('scan FILE scans one file; scan - reads standard input under --stdin-name', async () => {
+    const file = await runCli(['scan', join(dirty, 'src', 'app.ts'), '-f', 'json']);
+    expect(file.code).toBe(1);
+    expect(JSON.parse(file.stdout).findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual(['app.ts:2']);
+    expect(JSON.parse(file.stdout).stats.files).toBe(1);
+
+    const stdin = await runCli(['scan', '-', '--stdin-name', 'deploy/run.sh', '-f', 'json'], { stdin: `export GH=${TOKEN}\n` });
+    expect(stdin.code).toBe(1);
+    expect(JSON.parse(stdin.stdout).findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual(['deploy/run.sh:1']);
+    expect(stdin.stdout).not.toContain(TOKEN);
+    // Rules that look at the path see the name: a workflow given on stdin is read as one.
+    const workflow = 'on: push\njobs:\n  ci:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n        env:\n          TOKEN: ${{ secrets.DEPLOY_TOKEN }}\n';
+    const named = await runCli(['scan', '-', '--stdin-name', '.github/workflows/ci.yml', '-f', 'json', '--fail-on', 'none'], { stdin: workflow });
+    expect(JSON.parse(named.stdout).inventory.map((e: { id: string }) => e.id)).toContain('github-actions:secret/DEPLOY_TOKEN');
+    const unnamed = await runCli(['scan', '-', '-f', 'json', '--fail-on', 'none'], { stdin: workflow });
+    expect(JSON.parse(unnamed.stdout).inventory ?? []).toEqual([]);
+
+    expectUsageError(await runCli(['scan', '-', '--stdin-name', '../x']), /--stdin-name "\.\.\/x" must be a relative path/);
+    expectUsageError(await runCli(['scan', dirty, '--stdin-name', 'x']), /--stdin-name only applies/);
+  });
+
+  it('text: one summary line first, secrets before identity findings, short messages, explain hint', async () => {
+    const dir = join(tmp, 'mixed');
+    writeTree(dir, {
+      'a.tf': 'resource "aws_iam_user" "ci_bot" {\n  name = "ci-bot"\n}\n',
+      'z.ts': `const t = '${TOKEN}';\n`,
+      'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]).toString('latin1'),
+    });
+    const run = await runCli(['scan', dir]);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toMatch(/^2 finding\(s\) \(1 secret\(s\), 1 identity\/owners\): 1 error, 1 warning in 2 file\(s\)\. 2 file\(s\) scanned in .*, 1 NHI\(s\), 1 skipped\.$/);
+    expect(run.stdout.indexOf('Secrets (1)')).toBeLessThan(run.stdout.indexOf('Identities and owners file (1)'));
+    expect(run.stdout.indexOf('z.ts')).toBeLessThan(run.stdout.indexOf('a.tf'));
+    expect(run.stdout).toMatch(/1:1 {2}warning {2}terraform:aws_iam_user\/\S*ci_bot has no owner {2}identity\/unowned\n/);
+    expect(run.stdout).not.toContain('add an entry');
+    expect(run.stdout).toContain('nhi-steward explain identity/unowned');
+    // A binary file is counted, listed only with --verbose (which also prints full messages).
+    expect(run.stdout).toContain('1 binary or oversized file(s) skipped (--verbose lists them).');
+    expect(run.stdout).not.toContain('logo.png');
+    const verbose = await runCli(['scan', dir, '--verbose']);
+    expect(verbose.stdout).toContain('logo.png  binary');
+    expect(verbose.stdout).toContain('has no owner: add an entry');
+  });
+
+  it('--quiet prints the findings only, and nothing on a clean tree', async () => {
+    const quiet = await runCli(['scan', dirty, '--quiet']);
+    expect(quiet.code).toBe(1);
+    expect(quiet.stdout).toBe(`Secrets (1)\n\nsrc/app.ts\n  2:15  error    GitHub personal access token (classic): ghp_…${TOKEN.slice(-4)}  secret/github-classic-pat\n`);
+    const clean2 = await runCli(['scan', clean, '-q']);
+    expect(clean2).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('draws a progress line on stderr only when asked for a terminal, and never with --quiet', async () => {
+    const big = join(tmp, 'many');
+    writeTree(big, Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`f${i}.txt`, 'x'.repeat(4000) + '\n'])));
+    const plain = await runCli(['scan', big]);
+    expect(plain.stderr).toBe('');
+    const tty = await runCli(['scan', big], { progress: true });
+    expect(tty.stdout).toBe(plain.stdout);
+    // Erased at the end either way; drawn when the walk takes longer than one redraw interval.
+    if (tty.stderr !== '') expect(tty.stderr).toMatch(/^(\r\u001b\[2Kscanning: \d+ file\(s\), [\d.]+ MB, \d+ skipped, [\d.]+ MB\/s, \d+s)+\r\u001b\[2K$/);
+    expect((await runCli(['scan', big, '--quiet'], { progress: true })).stderr).toBe('');
+  });
+
+  it('explain prints what, why, fix and OWASP ids; schema prints the JSON Schemas', async () => {
+    const unowned = await runCli(['explain', 'identity/unowned']);
+    expect(unowned.code).toBe(0);
+    expect(unowned.stdout).toMatch(/^identity\/unowned: Non-human identity without an owner\n\nWhy: .+\n\nFix: .*nhi-owners\.yml.*\n\nOWASP Non-Human Identities Top 10: NHI1 /);
+    const secret = await runCli(['explain', 'github-classic-pat']);
+    expect(secret.stdout).toMatch(/^secret\/github-classic-pat: GitHub personal access token/);
+    expect(secret.stdout).toContain('NHI2');
+    expectUsageError(await runCli(['explain', 'unowned']), /unknown rule "unowned": did you mean identity\/unowned\?/);
+
+    const schema = await runCli(['schema', 'owners']);
+    expect(JSON.parse(schema.stdout).$id).toBe('https://unpkg.com/nhi-steward/schema/nhi-owners.schema.json');
+    const list = await runCli(['schema']);
+    expect(list.stdout).toContain('# yaml-language-server: $schema=https://unpkg.com/nhi-steward/schema/nhi-steward.schema.json');
+    const local = /local: (.*nhi-owners\.schema\.json)/.exec(list.stdout)![1];
+    expect(JSON.parse(readFileSync(local, 'utf8'))).toEqual(JSON.parse(schema.stdout));
+    expectUsageError(await runCli(['schema', 'nope']), /unknown schema "nope"/);
+  });
 });

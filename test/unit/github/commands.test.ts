@@ -11,6 +11,7 @@ describe('parseCommands', () => {
     ['/nhi-steward rotation managed', { kind: 'rotation', rotation: 'managed' }],
     ['/nhi-steward exempt "Vendor cannot rotate" until 2027-03-31', { kind: 'exempt', justification: 'Vendor cannot rotate', reviewBy: '2027-03-31' }],
     ['/nhi-steward rescan', { kind: 'rescan' }],
+    ['/nhi-steward rescan --history', { kind: 'rescan', history: true }],
   ])('%s', (body, expected) => {
     expect(parseCommands(body)).toEqual([expected]);
   });
@@ -23,6 +24,7 @@ describe('parseCommands', () => {
     ['/nhi-steward exempt because until tomorrow', 'write `exempt'],
     ['/nhi-steward exempt "ok reason" until 2027-13-45', 'is not a date'],
     ['/nhi-steward frobnicate', 'unknown command `frobnicate`'],
+    ['/nhi-steward rescan now', 'takes no arguments but `--history`'],
   ])('explains a malformed %s', (body, reason) => {
     const [command] = parseCommands(body);
     expect(command.kind).toBe('invalid');

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { textRenderer } from '../../../src/core/report/text.js';
+import { shortMessage, textRenderer } from '../../../src/core/report/text.js';
 import { RAW_SECRET, context, sampleResult } from './sample-result.js';
 
 describe('text report', () => {
   const result = sampleResult();
 
-  it('groups findings by file with line:col, level, rule and redacted value', () => {
+  it('groups findings by file with line:col, level, rule and redacted value, secrets first', () => {
     const out = textRenderer.render(result, context);
     const lines = out.split('\n');
+    expect(out.indexOf('Secrets (2)')).toBeLessThan(out.indexOf('services/api/config.ts'));
+    expect(out.indexOf('services/api/config.ts')).toBeLessThan(out.indexOf('Identities and owners file (3)'));
+    expect(out.indexOf('Identities and owners file (3)')).toBeLessThan(out.indexOf('.github/nhi-owners.yml'));
     const header = lines.indexOf('services/api/config.ts');
     expect(header).toBeGreaterThanOrEqual(0);
     expect(lines[header + 1]).toMatch(/^ {2}12:7 {2}error {4}GitHub personal access token ghp_…1234 {2}secret\/github-classic-pat$/);
@@ -15,10 +18,30 @@ describe('text report', () => {
     expect(out).toContain('k8s/billing.yaml\n  3:1  warning');
   });
 
-  it('ends with counts by level and lists skipped files with reasons', () => {
+  it('starts with counts by level; counts binary skips and lists them only when verbose', () => {
     const out = textRenderer.render(result, context);
-    expect(out).toContain('Skipped 1 file(s):\n  assets/logo.png  binary: NUL byte in the first 8 KiB');
-    expect(out.trimEnd().split('\n').at(-1)).toBe('5 finding(s): 1 error, 2 warnings, 1 notice, 1 info in 4 file(s). 12 file(s) scanned in demo, 2 NHI(s), 1 skipped.');
+    expect(out.split('\n')[0]).toBe('5 finding(s) (2 secret(s), 3 identity/owners): 1 error, 2 warnings, 1 notice, 1 info in 4 file(s). 12 file(s) scanned in demo, 2 NHI(s), 1 skipped.');
+    expect(out).not.toContain('assets/logo.png');
+    expect(out).toContain('1 binary or oversized file(s) skipped (--verbose lists them).');
+    expect(textRenderer.render(result, { ...context, verbose: true })).toContain('Skipped 1 file(s):\n  assets/logo.png  binary: NUL byte in the first 8 KiB');
+    const loop = { ...result, skipped: [{ path: 'src/up', reason: 'symlink-loop' as const, detail: 'points at an ancestor' }] };
+    expect(textRenderer.render(loop, context)).toContain('Skipped 1 file(s):\n  src/up  symlink-loop');
+  });
+
+  it('keeps the headline of a message and leaves the fix to `explain`', () => {
+    const out = textRenderer.render(result, context);
+    expect(out).toContain('  3:1  warning  kubernetes:ServiceAccount/payments/billing-worker has no owner  identity/unowned');
+    expect(out).toContain('What each rule means and how to fix it: nhi-steward explain RULE (e.g. nhi-steward explain owners/stale-entry).');
+    expect(shortMessage('x:secret/A: it has no rotation policy: rotate it and give …')).toBe('x:secret/A: it has no rotation policy');
+    expect(shortMessage('Job `a` gives aws-actions/configure-aws-credentials long-lived AWS keys (k). Use OIDC instead: role')).toBe('Job `a` gives aws-actions/configure-aws-credentials long-lived AWS keys (k)');
+    expect(shortMessage('malformed YAML: bad indentation of a mapping entry')).toBe('malformed YAML: bad indentation of a mapping entry');
+  });
+
+  it('quiet: findings only', () => {
+    const out = textRenderer.render(result, { ...context, quiet: true });
+    expect(out.startsWith('Secrets (2)\n')).toBe(true);
+    expect(out).not.toMatch(/finding\(s\)|skipped|explain/);
+    expect(textRenderer.render({ ...result, findings: [] }, { ...context, quiet: true })).toBe('');
   });
 
   it('uses ANSI colors only when asked', () => {

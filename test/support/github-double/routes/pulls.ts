@@ -2,7 +2,7 @@
 import { HttpError, notFound, ok, paginate, repoOf, type Ctx, type Handler } from '../http.js';
 import { pullShape } from '../shapes.js';
 import type { IssueState, RepoState } from '../state.js';
-import { changedFiles } from './repos.js';
+import { changedFiles, commitShape } from './repos.js';
 
 /** GitHub lists at most 3000 files for a pull request. */
 const MAX_PULL_FILES = 3000;
@@ -30,6 +30,13 @@ export const pullRoutes: Record<string, Handler> = {
     );
     return paginate(ctx, pulls.reverse().map((i) => pullShape(ctx.baseUrl, ctx.state, repo, i)));
   },
+  // Open and closed PRs whose head branch points at the commit (fork heads are not modelled).
+  'repos/list-pull-requests-associated-with-commit': (ctx) => {
+    const repo = repoOf(ctx);
+    const sha = String(ctx.params.commit_sha);
+    const pulls = [...repo.issues.values()].filter((i) => i.pull && repo.git.refs.get(`refs/heads/${i.pull.head}`) === sha);
+    return paginate(ctx, pulls.map((i) => pullShape(ctx.baseUrl, ctx.state, repo, i)));
+  },
   'pulls/list-files': (ctx) => {
     const repo = repoOf(ctx);
     const p = pullOf(ctx, repo).pull!;
@@ -37,6 +44,15 @@ export const pullRoutes: Record<string, Handler> = {
     const baseTip = repo.git.refs.get(`refs/heads/${p.base}`) ?? p.baseSha;
     const mergeBase = repo.git.mergeBase(baseTip, headSha) ?? p.baseSha;
     return paginate(ctx, changedFiles(ctx, repo, mergeBase, headSha).slice(0, MAX_PULL_FILES));
+  },
+  'pulls/list-commits': (ctx) => {
+    // GitHub lists at most 250 commits, oldest first.
+    const repo = repoOf(ctx);
+    const p = pullOf(ctx, repo).pull!;
+    const headSha = repo.git.refs.get(`refs/heads/${p.head}`) ?? notFound();
+    const inBase = repo.git.ancestors(p.baseSha);
+    const ahead = [...repo.git.ancestors(headSha)].filter((s) => !inBase.has(s)).reverse();
+    return paginate(ctx, ahead.slice(0, 250).map((sha) => commitShape(ctx, repo, sha)));
   },
   'pulls/create': (ctx) => {
     const repo = repoOf(ctx);

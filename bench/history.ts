@@ -1,0 +1,172 @@
+/**
+ * History bench (docs/history.md): unique-blob MB/s of `scanHistory` on a synthetic history
+ * (5,000 commits, built with `git fast-import` under bench/.work/history, git-ignored) and on a
+ * real repository's history (this repository's own .git by default; `--history-repo PATH` or
+ * NHI_BENCH_HISTORY_REPO for another), each next to `git cat-file --batch-all-objects --batch >
+ * /dev/null` on the same repository in the same run. A read-only pass (the same git plumbing,
+ * no secret scanning) separates our pipeline's cost from the engine's. Nothing is asserted.
+ *
+ *   npm run bench -- --only history
+ */
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
+import { defaultSettings } from '../src/core/types.js';
+import { BlobReader, listObjects } from '../src/workspace/git-objects.js';
+import { scanHistory } from '../src/workspace/history.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const WORK = join(HERE, '.work', 'history');
+const MB = 1024 * 1024;
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+/** A deterministic generator, so every run benches the same history. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const WORDS = ['account', 'billing', 'client', 'config', 'deploy', 'event', 'handler', 'ledger', 'order', 'payment', 'queue', 'record', 'request', 'service', 'session', 'state', 'total', 'user', 'value', 'worker'];
+
+function codeLine(next: () => number, n: number): string {
+  const w = () => WORDS[Math.floor(next() * WORDS.length)];
+  const kind = Math.floor(next() * 5);
+  if (kind === 0) return `export function ${w()}${n}(${w()}, ${w()}) { return ${w()} * ${n} + ${Math.floor(next() * 1000)}; }`;
+  if (kind === 1) return `  const ${w()}${n} = await ${w()}.${w()}({ id: "${w()}-${n}", limit: ${Math.floor(next() * 100)} });`;
+  if (kind === 2) return `// ${w()} the ${w()} before the ${w()} is ${w()}ed (see ${w()}/${w()}.md)`;
+  if (kind === 3) return `${w()}:\n  ${w()}: ${w()}-${n}\n  replicas: ${1 + Math.floor(next() * 5)}`;
+  return `  if (${w()}.${w()} > ${n}) throw new Error("${w()} ${w()} ${w()} out of range");`;
+}
+
+/**
+ * `commits` commits over `files` files: each commit rewrites 2 files (a few lines changed, a few
+ * added), so most blobs are unique versions, as in a real code base. A fake token lands in one
+ * commit and leaves in the next, every 1,000 commits.
+ */
+export async function buildSyntheticHistory(dir: string, commits = 5000, files = 300): Promise<void> {
+  if (existsSync(join(dir, '.done'))) return;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  execFileSync('git', ['init', '-q', '--bare', dir]);
+  const next = rng(42);
+  const contents: string[][] = Array.from({ length: files }, (_, f) => Array.from({ length: 60 + Math.floor(next() * 120) }, (_, i) => codeLine(next, f * 1000 + i)));
+  const importer = spawn('git', ['fast-import', '--quiet'], { cwd: dir, stdio: ['pipe', 'ignore', 'inherit'] });
+  const done = new Promise<void>((resolveDone, reject) => importer.on('close', (code) => (code === 0 ? resolveDone() : reject(new Error(`git fast-import exited ${code}`)))));
+  const chunks: Buffer[] = [];
+  const flush = async () => {
+    if (!importer.stdin.write(Buffer.concat(chunks.splice(0)))) await new Promise((r) => importer.stdin.once('drain', r));
+  };
+  let mark = 0;
+  for (let c = 0; c < commits; c++) {
+    const touched = [Math.floor(next() * files), Math.floor(next() * files)];
+    const lines: string[] = [];
+    for (const f of touched) {
+      const body = contents[f];
+      for (let k = 0; k < 3; k++) body[Math.floor(next() * body.length)] = codeLine(next, c * 10 + k);
+      body.push(codeLine(next, c));
+      if (c % 1000 === 500) body.push(`const token = "ghp_${'A1b2C3d4E5f6G7h8I9j0'.repeat(2).slice(0, 36)}";`);
+      if (c % 1000 === 501) contents[f] = body.filter((l) => !l.includes('ghp_'));
+      const data = Buffer.from(`${contents[f].join('\n')}\n`);
+      mark++;
+      chunks.push(Buffer.from(`blob\nmark :${mark}\ndata ${data.length}\n`), data, Buffer.from('\n'));
+      lines.push(`M 100644 :${mark} src/module${f % 20}/file${f}.ts`);
+    }
+    const when = 1_600_000_000 + c * 3600;
+    const message = `change ${c}`;
+    chunks.push(Buffer.from(`commit refs/heads/main\ncommitter Bench <bench@example.test> ${when} +0000\ndata ${message.length}\n${message}\n${lines.join('\n')}\n\n`));
+    await flush();
+  }
+  importer.stdin.end();
+  await done;
+  execFileSync('git', ['symbolic-ref', 'HEAD', 'refs/heads/main'], { cwd: dir });
+  execFileSync('git', ['repack', '-adq', '--window=10'], { cwd: dir });
+  execFileSync('touch', [join(dir, '.done')]);
+}
+
+/** Wall seconds of `git cat-file --batch-all-objects --batch > /dev/null`, and the bytes it printed. */
+function gitDump(dir: string): { seconds: number; bytes: number } {
+  const sizes = execFileSync('git', ['cat-file', '--batch-all-objects', '--batch-check=%(objectsize)'], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * MB });
+  const bytes = sizes.split('\n').reduce((sum, s) => sum + (Number(s) || 0), 0);
+  const devNull = openSync('/dev/null', 'w');
+  try {
+    const started = performance.now();
+    spawnSync('git', ['cat-file', '--batch-all-objects', '--batch'], { cwd: dir, stdio: ['ignore', devNull, 'ignore'] });
+    return { seconds: (performance.now() - started) / 1000, bytes };
+  } finally {
+    closeSync(devNull);
+  }
+}
+
+/** The same rev-list + cat-file plumbing as scanHistory, bytes only: our pipeline without the engine. */
+async function readOnly(dir: string): Promise<{ seconds: number; bytes: number; cpu: number }> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let bytes = 0;
+  const reader = new BlobReader<null>(dir, (blob) => {
+    if (blob.ok) bytes += blob.bytes.length;
+  });
+  for await (const object of listObjects(dir, ['--all'], () => undefined)) {
+    if (object.type === 'blob' && object.size <= 5 * MB) await reader.request(object.oid, null);
+  }
+  await reader.finish();
+  const used = process.cpuUsage(cpu);
+  return { seconds: (performance.now() - started) / 1000, bytes, cpu: (used.user + used.system) / 1e6 };
+}
+
+/** CPU seconds of reaped child processes (Linux /proc; 0 elsewhere). */
+function childCpuSeconds(): number {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+async function measure(label: string, dir: string): Promise<void> {
+  const dump = gitDump(dir);
+  const plumbing = await readOnly(dir);
+  const cpu = process.cpuUsage();
+  const childBefore = childCpuSeconds();
+  const started = performance.now();
+  const { result, history } = await scanHistory(dir, { settings: defaultSettings() });
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const ourCpu = (used.user + used.system) / 1e6;
+  const gitCpu = childCpuSeconds() - childBefore;
+  const blobMb = history.blobBytes / MB;
+  const speed = blobMb / seconds;
+  const dumpSpeed = dump.bytes / MB / dump.seconds;
+  console.log(`  ${label}: ${history.commits} commits, ${history.blobs} unique blobs, ${fmt(blobMb)} MB of unique blob bytes; ${result.findings.length} secret finding(s), ${result.skipped.length} skipped`);
+  console.log(`    scanHistory: ${fmt(seconds, 2)} s → ${fmt(speed)} MB/s of unique blobs (target ≥ 100); Node CPU ${fmt(ourCpu, 2)} s → ${fmt(blobMb / ourCpu)} MB/s of CPU; git CPU ${fmt(gitCpu, 2)} s`);
+  console.log(`    read only (same plumbing, no scan): ${fmt(plumbing.seconds, 2)} s → ${fmt(plumbing.bytes / MB / plumbing.seconds)} MB/s; Node CPU ${fmt(plumbing.cpu, 2)} s`);
+  console.log(`    git cat-file --batch-all-objects --batch > /dev/null: ${fmt(dump.seconds, 2)} s for ${fmt(dump.bytes / MB)} MB (every object) → ${fmt(dumpSpeed)} MB/s`);
+  console.log(`    ratio scanHistory / git dump (wall): ${fmt(seconds / dump.seconds)}× (target ≤ 3×); read-only / git dump: ${fmt(plumbing.seconds / dump.seconds)}×; peak RSS ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
+}
+
+export async function runHistoryBench(): Promise<void> {
+  console.log(`  load average ${loadavg().map((l) => fmt(l, 2)).join(' ')} (shared machine: compare ratios within one run)`);
+  const synthetic = join(WORK, 'synthetic.git');
+  const started = performance.now();
+  await buildSyntheticHistory(synthetic);
+  console.log(`  synthetic history ready in ${fmt((performance.now() - started) / 1000, 1)} s (${synthetic})`);
+  inChild('synthetic (5,000 commits)', synthetic);
+  const at = process.argv.indexOf('--history-repo');
+  const real = resolve(at > -1 ? process.argv[at + 1] : (process.env.NHI_BENCH_HISTORY_REPO ?? execFileSync('git', ['rev-parse', '--git-common-dir'], { cwd: HERE, encoding: 'utf8' }).trim()));
+  inChild(`real: ${real}`, real);
+}
+
+/** Each repository is measured in its own process, so peak RSS is the scan's alone. */
+function inChild(label: string, dir: string): void {
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--measure', dir, label], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (child.status !== 0) throw new Error(`measuring ${label} failed (exit ${child.status})`);
+}
+
+const measureAt = process.argv.indexOf('--measure');
+if (measureAt > -1) await measure(process.argv[measureAt + 2], process.argv[measureAt + 1]);
+else if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await runHistoryBench();
