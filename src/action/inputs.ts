@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve } from 'node:path';
 import { LEVELS, type FailOn } from '../core/types.js';
 
 /** The action's inputs, parsed and validated once (STYLE.md, after actions/checkout). */
@@ -51,12 +52,21 @@ export function readInputs(getInput: (name: string) => string): ActionInputs {
     token: getInput('token'),
     config: relativeInside('config', getInput('config') || DEFAULT_CONFIG),
     failOn: failOn ? oneOf('fail-on', failOn, FAIL_ON) : undefined,
-    sarifFile: getInput('sarif-file') ? relativeInside('sarif-file', getInput('sarif-file')) : '',
+    sarifFile: getInput('sarif-file') ? (inRunnerTemp(getInput('sarif-file')) ? getInput('sarif-file') : relativeInside('sarif-file', getInput('sarif-file'))) : '',
     issues: onOff('issues', getInput('issues') || 'off'),
     path: relativeInside('path', getInput('path') || '.'),
     fingerprintKey: getInput('fingerprint-key'),
     history: onOff('history', getInput('history') || 'off'),
   };
+}
+
+/** The runner's temporary folder (the default `sarif-file` lives there), named or already expanded. */
+function inRunnerTemp(value: string): boolean {
+  if (value.startsWith('${{ runner.temp }}/')) return !value.split(/[\\/]/).includes('..');
+  const temp = process.env.RUNNER_TEMP;
+  if (!temp || /[\u0000-\u001f\u007f]/.test(value)) return false;
+  const rel = relative(resolve(temp), resolve(value));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 /**

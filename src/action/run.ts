@@ -36,7 +36,7 @@ export async function run(): Promise<void> {
     // The default is `${{ runner.temp }}/nhi-steward.sarif`; a runner that leaves it unexpanded gets the same.
     // Anything else must stay inside the workspace (docs/security.md).
     const runnerTemp = process.env.RUNNER_TEMP ?? tmpdir();
-    const inTemp = inputs.sarifFile.startsWith('${{ runner.temp }}/');
+    const inTemp = inputs.sarifFile.startsWith('${{ runner.temp }}/') || (isAbsolute(inputs.sarifFile) && !relative(resolve(runnerTemp), inputs.sarifFile).startsWith('..'));
     const sarifFile = inputs.sarifFile.replaceAll('${{ runner.temp }}', runnerTemp);
     const sarifPath = !sarifFile ? '' : inTemp ? resolve(sarifFile) : await insideWorkspace(workspace, sarifFile, 'sarif-file');
     const mode = inputs.mode === 'auto' ? (PR_EVENTS.has(github.context.eventName) ? 'pr' : 'scan') : inputs.mode;

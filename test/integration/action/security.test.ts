@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { legacyFingerprint } from '../../../src/core/secrets/fingerprint.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
@@ -97,7 +96,7 @@ describe('path inputs stay inside the workspace', () => {
     const ws = repo({ base: { ...BASE_FILES, 'src/config.js': CONFIG_WITH_SECRET, '.gitleaksignore': 'src/config.js:github-pat:3\n' } });
     const run = await runAction({ entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'workflow_dispatch', payload: {}, repository: REPO, sha: ws.headSha, ref: 'refs/heads/main' });
     expect(run.annotations).toEqual([]);
-    const sarif = readFileSync(join(ws.workspace, 'nhi-steward.sarif'), 'utf8');
+    const sarif = readFileSync(run.outputs['sarif-file'], 'utf8');
     expect(JSON.parse(sarif).runs[0].results).toEqual([]);
   });
 });
