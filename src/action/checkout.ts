@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { UsageError } from '../workspace/errors.js';
 
 const exec = promisify(execFile);
 
@@ -63,3 +64,21 @@ async function ensureCommit(dir: string, sha: string): Promise<boolean> {
   return has();
 }
 
+/**
+ * Reads repository files as they are in commit `rev` (paths relative to `dir`), for the settings a
+ * pull request must not change: its config, baseline and ignore files come from the base commit
+ * (docs/security.md). A file that is a symbolic link there is refused, not followed.
+ */
+export function commitReader(dir: string, rev: string): (path: string) => Promise<string | undefined> {
+  return async (path) => {
+    const entry = await git(dir, ['ls-tree', rev, '--', `./${path}`]);
+    if (!entry) return undefined;
+    if (entry.startsWith('120000 ')) throw new UsageError(`refusing ${path} in the base commit: it is a symbolic link`);
+    if (!/^100(?:644|755) blob /.test(entry)) return undefined;
+    const text = await exec('git', ['show', `${rev}:./${path}`], { cwd: dir, maxBuffer: 64 * 1024 * 1024 }).then(
+      (r) => r.stdout,
+      () => undefined,
+    );
+    return text;
+  };
+}

@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve } from 'node:path';
 import { LEVELS, type FailOn } from '../core/types.js';
 
 /** The action's inputs, parsed and validated once (docs/architecture.md, "Layers": settings are parsed once). */
@@ -13,6 +14,8 @@ export interface ActionInputs {
   issues: boolean;
   /** Folder to scan, relative to the workspace. */
   path: string;
+  /** Secret keying published fingerprints (a repository secret); empty: location-based fingerprints. */
+  fingerprintKey: string;
   /** Scan mode: also scan every commit of the git history (docs/history.md). */
   history: boolean;
 }
@@ -44,16 +47,39 @@ function onOff(name: string, value: string): boolean {
 /** `getInput` is `core.getInput` in production, and a plain lookup in tests. */
 export function readInputs(getInput: (name: string) => string): ActionInputs {
   const failOn = getInput('fail-on');
-  const path = getInput('path') || '.';
-  if (path.split(/[\\/]/).includes('..')) throw new InputError(`Input "path" must stay inside the workspace; got "${path}".`);
   return {
     mode: oneOf('mode', getInput('mode') || 'auto', MODES),
     token: getInput('token'),
-    config: getInput('config') || DEFAULT_CONFIG,
+    config: relativeInside('config', getInput('config') || DEFAULT_CONFIG),
     failOn: failOn ? oneOf('fail-on', failOn, FAIL_ON) : undefined,
-    sarifFile: getInput('sarif-file'),
+    sarifFile: getInput('sarif-file') ? (inRunnerTemp(getInput('sarif-file')) ? getInput('sarif-file') : relativeInside('sarif-file', getInput('sarif-file'))) : '',
     issues: onOff('issues', getInput('issues') || 'off'),
-    path,
+    path: relativeInside('path', getInput('path') || '.'),
+    fingerprintKey: getInput('fingerprint-key'),
     history: onOff('history', getInput('history') || 'off'),
   };
+}
+
+/** The runner's temporary folder (the default `sarif-file` lives there), named or already expanded. */
+function inRunnerTemp(value: string): boolean {
+  if (value.startsWith('${{ runner.temp }}/')) return !value.split(/[\\/]/).includes('..');
+  const temp = process.env.RUNNER_TEMP;
+  if (!temp || /[\u0000-\u001f\u007f]/.test(value)) return false;
+  const rel = relative(resolve(temp), resolve(value));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/**
+ * A path input must be relative and stay inside the workspace: an absolute `config` or `path` would
+ * read (and publish findings about) files elsewhere on the runner, an absolute `sarif-file` would
+ * overwrite them (docs/security.md). The value is not echoed past 200 characters.
+ */
+function relativeInside(name: string, value: string): string {
+  const shown = JSON.stringify(value.slice(0, 200));
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new InputError(`Input "${name}" must not contain control characters.`);
+  if (value.startsWith('/') || value.startsWith('\\') || value.startsWith('~') || /^[A-Za-z]:/.test(value)) {
+    throw new InputError(`Input "${name}" must be a path relative to the workspace; got ${shown}.`);
+  }
+  if (value.split(/[\\/]/).includes('..')) throw new InputError(`Input "${name}" must stay inside the workspace; got ${shown}.`);
+  return value;
 }

@@ -2,7 +2,8 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { renderMarkdownSummary } from '../core/report/markdown.js';
 import { rendererFor } from '../core/report/registry.js';
 import { meetsThreshold, type ScanResult, type ScanSettings } from '../core/types.js';
@@ -17,7 +18,8 @@ import { analysePullRequest } from '../github/pr-check.js';
 import { withApiCommits } from '../github/pr-commits.js';
 import { syncScanIssues } from '../github/scan-sync.js';
 import { annotationsFor } from './annotations.js';
-import { diffBase } from './checkout.js';
+import { commitReader, diffBase, type DiffBase, type PullShas } from './checkout.js';
+import { getFileText } from '../github/contents.js';
 import { mergeCommitSecrets, mergeHistory } from '../core/commits.js';
 import { ensureRange, scanCommitRange } from '../workspace/commits.js';
 import { scanHistory } from '../workspace/history.js';
@@ -34,17 +36,25 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs((name) => core.getInput(name));
     const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
-    const dir = resolve(workspace, inputs.path);
-    // The default config path may be absent; a path the workflow names must exist.
-    const config = inputs.config === DEFAULT_CONFIG ? undefined : join(dir, inputs.config);
+    const dir = await insideWorkspace(workspace, inputs.path, 'path');
     // The default is `${{ runner.temp }}/nhi-steward.sarif`; a runner that leaves it unexpanded gets the same.
-    const sarifFile = inputs.sarifFile.replaceAll('${{ runner.temp }}', process.env.RUNNER_TEMP ?? tmpdir());
-    const sarifPath = sarifFile ? resolve(workspace, sarifFile) : '';
-    const settings = ignoring(await loadSettings({ dir, config, failOn: inputs.failOn }), dir, sarifPath);
+    // Anything else must stay inside the workspace (docs/security.md).
+    const runnerTemp = process.env.RUNNER_TEMP ?? tmpdir();
+    const inTemp = inputs.sarifFile.startsWith('${{ runner.temp }}/') || (isAbsolute(inputs.sarifFile) && !relative(resolve(runnerTemp), inputs.sarifFile).startsWith('..'));
+    const sarifFile = inputs.sarifFile.replaceAll('${{ runner.temp }}', runnerTemp);
+    const sarifPath = !sarifFile ? '' : inTemp ? resolve(sarifFile) : await insideWorkspace(workspace, sarifFile, 'sarif-file');
     const mode = inputs.mode === 'auto' ? (PR_EVENTS.has(github.context.eventName) ? 'pr' : 'scan') : inputs.mode;
+    // PR mode: the config, baseline and ignore files come from the base commit, so that a pull
+    // request cannot switch off or relax its own check (docs/security.md).
+    const pr = mode === 'pr' ? await pullRequestBase(inputs, dir) : undefined;
+    // The default config path may be absent; a path the workflow names must exist.
+    const named = inputs.config === DEFAULT_CONFIG ? undefined : inputs.config;
+    const config = named && !pr ? join(dir, named) : named;
+    const loaded = await loadSettings({ dir, config, failOn: inputs.failOn, fingerprintKey: inputs.fingerprintKey || undefined, readRepoFile: pr?.read });
+    const settings = ignoring({ ...loaded, legacyFingerprints: mode === 'scan' && inputs.issues }, dir, sarifPath);
     // `verify: on` in the config: found secrets are checked with their providers (docs/verification.md).
     const vault = settings.verify?.enabled ? new SecretVault() : undefined;
-    const { result, changedIdentities } = mode === 'pr' ? await pullRequestScan(inputs, dir, settings, vault) : { result: await treeScan(inputs, dir, settings, vault), changedIdentities: undefined };
+    const { result, changedIdentities } = pr ? await pullRequestScan(inputs, dir, settings, pr, vault) : { result: await treeScan(inputs, dir, settings, vault), changedIdentities: undefined };
     if (vault) core.info(summaryLine(await runVerification(result.findings, vault, { settings: settings.verify, log: (line) => core.info(line) })).trim());
     await report(result, sarifPath, mode, changedIdentities);
     if (mode === 'scan' && inputs.issues) await syncIssues(inputs, result, settings);
@@ -61,29 +71,66 @@ export async function run(): Promise<void> {
  * cannot answer (no base to be had, or not the PR's code), the API's PR files. The API's paths
  * are already relative to the repository root.
  */
-async function pullRequestScan(inputs: ActionInputs, dir: string, settings: ScanSettings, vault?: SecretVault): Promise<{ result: ScanResult; changedIdentities?: ReadonlySet<string> }> {
+interface PullRequestBase {
+  number: number;
+  commits: number;
+  shas: PullShas;
+  local: DiffBase;
+  /** Reads a file (path relative to `dir`) as it is in the base commit. */
+  read: (path: string) => Promise<string | undefined>;
+}
+
+async function pullRequestBase(inputs: ActionInputs, dir: string): Promise<PullRequestBase> {
   const pull = github.context.payload.pull_request;
   if (!pull) throw new InputError('mode "pr" needs a pull_request event; use mode "scan" for other events.');
   const shas = { headSha: String(pull.head.sha), baseSha: String(pull.base.sha) };
   const local = await diffBase(dir, shas);
+  const commits = Number(pull.commits) || 1;
+  if ('base' in local) return { number: pull.number, commits, shas, local, read: commitReader(dir, local.base) };
+  // No base commit in the workspace: read the files at the base through the API.
+  const prefix = inputs.path === '.' ? '' : `${inputs.path.replace(/^\.\/+|\/+$/g, '')}/`;
+  return { number: pull.number, commits, shas, local, read: (path) => getFileText(client(inputs), repoRef(), `${prefix}${path}`, shas.baseSha) };
+}
+
+async function pullRequestScan(inputs: ActionInputs, dir: string, settings: ScanSettings, pr: PullRequestBase, vault?: SecretVault): Promise<{ result: ScanResult; changedIdentities?: ReadonlySet<string> }> {
+  const { local, shas } = pr;
   if ('base' in local) {
     const scan = await scanDirectory(dir, { settings, diff: local.base, revealSecrets: vault?.sink });
-    const commits = Number(pull.commits) || 1;
-    const result = fromRepositoryRoot(await withCommits(scan.result, dir, { base: local.base, head: shas.headSha }, commits, 'pull request', settings, vault), inputs.path);
+    const result = fromRepositoryRoot(await withCommits(scan.result, dir, { base: local.base, head: shas.headSha }, pr.commits, 'pull request', settings, vault), inputs.path);
     return { result, changedIdentities: scan.changedIdentities };
   }
   core.info(`${local.reason}: using the API's PR files.`);
   const api = client(inputs);
-  const analysis = await analysePullRequest(api, repoRef(), { number: pull.number, ...shas }, settings, vault?.sink);
+  const analysis = await analysePullRequest(api, repoRef(), { number: pr.number, ...shas }, settings, vault?.sink);
   // The summary lists the NHIs this PR adds or changes (as the App's check does), not the whole inventory.
   const changedIdentities = new Set([...analysis.added, ...analysis.changed].map((r) => r.id));
-  const count = Number(pull.commits) || 1;
+  const count = pr.commits;
   if (count <= 1) return { result: analysis.result, changedIdentities };
   // No usable checkout: each commit's patch from the API instead of git log -p.
   const { owner, repo } = repoRef();
-  const scanned = await withApiCommits(analysis.result, api, repoRef(), { number: pull.number, ...shas, count }, `${github.context.serverUrl}/${owner}/${repo}`, settings, vault?.sink);
+  const scanned = await withApiCommits(analysis.result, api, repoRef(), { number: pr.number, ...shas, count }, `${github.context.serverUrl}/${owner}/${repo}`, settings, vault?.sink);
   core.info(scanned.note);
   return { result: scanned.result, changedIdentities };
+}
+
+/**
+ * `path` and `sarif-file` resolved in the workspace; inputs.ts already refused absolute paths and
+ * `..`, and here a folder link in the checkout cannot lead outside either.
+ */
+async function insideWorkspace(workspace: string, path: string, name: string): Promise<string> {
+  const full = resolve(workspace, path);
+  const root = await realpath(workspace).catch(() => workspace);
+  let existing = full;
+  while (existing !== dirname(existing)) {
+    const real = await realpath(existing).catch(() => undefined);
+    if (real !== undefined) {
+      const rel = relative(root, real);
+      if (rel.startsWith('..') || isAbsolute(rel)) throw new InputError(`Input "${name}" leads outside the workspace (through a symbolic link).`);
+      return full;
+    }
+    existing = dirname(existing);
+  }
+  return full;
 }
 
 /**

@@ -64,7 +64,14 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on([...PULL_REQUEST_EVENTS], (context) => onPullRequest(context, options));
     // Push scans go through the queue once it is connected.
     app.on('push', (context) => onPush(context, live.queue, recorded, options));
-    app.on('issue_comment.created', (context) => onIssueComment(context, recorded, options));
+    // The App's own login, asked once: commands act only on issues it opened.
+    let bot: Promise<string> | undefined;
+    const botLogin = () =>
+      (bot ??= app.auth().then(async (octokit) => `${(await octokit.request('GET /app')).data?.slug}[bot]`)).catch((error: unknown) => {
+        bot = undefined;
+        throw error;
+      });
+    app.on('issue_comment.created', (context) => onIssueComment(context, recorded, options, botLogin));
     // The Re-run buttons of the check (one run, or the whole suite).
     app.on('check_run.rerequested', (context) => onRerequested(context, context.payload.check_run.head_sha, context.payload.check_run.pull_requests, options));
     app.on('check_suite.rerequested', (context) => onRerequested(context, context.payload.check_suite.head_sha, context.payload.check_suite.pull_requests, options));
@@ -241,7 +248,7 @@ async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, ga
   await scanRepository(context.octokit, payload.repository as any, payload.after, context.log, [], gate, { pushed });
 }
 
-async function onIssueComment(context: Context<'issue_comment.created'>, gate: ScheduleGate, options: AppOptions): Promise<void> {
+async function onIssueComment(context: Context<'issue_comment.created'>, gate: ScheduleGate, options: AppOptions, botLogin: () => Promise<string>): Promise<void> {
   const { issue, comment, repository } = context.payload;
   const repo = { owner: repository.owner.login, repo: repository.name };
   const { settings } = await loadSettings(context.octokit, repo);
@@ -254,6 +261,8 @@ async function onIssueComment(context: Context<'issue_comment.created'>, gate: S
     repo,
     defaultBranch: repository.default_branch,
     ownersPath: settings.ownersPath,
+    botLogin,
+    label: settings.issues.labels[0],
     issue: { number: issue.number, body: issue.body ?? null, labels: issue.labels?.map((l) => (typeof l === 'string' ? l : l.name ?? '')) ?? [] },
     comment: { id: comment.id, body: comment.body, author: comment.user?.login ?? '', authorType: comment.user?.type },
     applyEdit: (content, edit) => applyOwnersEdit(content, edit),

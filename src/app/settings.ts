@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { ProbotOctokit } from 'probot';
+import { deriveFingerprintKey, type FingerprintMode } from '../core/secrets/fingerprint.js';
 import type { RepoRef } from '../github/client.js';
 import { asClient } from '../github/octokit.js';
 import { getFileText } from '../github/contents.js';
@@ -14,6 +16,32 @@ const EXTENDS = /^_extends\s*:/m;
  * the check run), never thrown.
  */
 export async function loadSettings(octokit: ProbotOctokit, repo: RepoRef): Promise<LoadedSettings> {
+  const loaded = await loadConfig(octokit, repo);
+  // Keyed fingerprints (docs/security.md); issues opened by earlier releases are adopted by their old marker.
+  loaded.settings = { ...loaded.settings, fingerprint: appFingerprintMode(), legacyFingerprints: true };
+  return loaded;
+}
+
+/**
+ * The App's fingerprint key: NHI_STEWARD_FINGERPRINT_KEY when set (survives a private-key
+ * rotation), else derived from the App's private key (PRIVATE_KEY or PRIVATE_KEY_PATH, as Probot
+ * reads them). Neither: location-based fingerprints.
+ */
+export function appFingerprintMode(env: NodeJS.ProcessEnv = process.env): FingerprintMode {
+  const dedicated = env.NHI_STEWARD_FINGERPRINT_KEY;
+  if (dedicated) return { kind: 'keyed', key: deriveFingerprintKey(dedicated) };
+  let privateKey = env.PRIVATE_KEY;
+  if (!privateKey && env.PRIVATE_KEY_PATH) {
+    try {
+      privateKey = readFileSync(env.PRIVATE_KEY_PATH, 'utf8');
+    } catch {
+      privateKey = undefined; // Probot itself reports an unreadable key
+    }
+  }
+  return privateKey ? { kind: 'keyed', key: deriveFingerprintKey(`private-key\0${privateKey.replace(/\\n/g, '\n')}`) } : { kind: 'location' };
+}
+
+async function loadConfig(octokit: ProbotOctokit, repo: RepoRef): Promise<LoadedSettings> {
   try {
     const client = asClient(octokit);
     // Always the default branch: a pull request must not be able to relax its own check.

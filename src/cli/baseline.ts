@@ -1,5 +1,7 @@
 import { join, resolve } from 'node:path';
-import { writeBaseline } from '../core/secrets/baseline.js';
+import { readFile } from 'node:fs/promises';
+import { readBaseline, writeBaseline, type BaselineKdf } from '../core/secrets/baseline.js';
+import { DEFAULT_SCRYPT, newSalt } from '../core/secrets/fingerprint.js';
 import { emit, type Io } from './io.js';
 import { scanDirectory } from '../workspace/scan-dir.js';
 import { loadSettings } from '../workspace/settings.js';
@@ -17,11 +19,22 @@ export interface BaselineFlags {
  */
 export async function baselineCommand(dirArg: string | undefined, flags: BaselineFlags, io: Io): Promise<number> {
   const dir = resolve(dirArg ?? '.');
-  const settings = await loadSettings({ dir, config: flags.config, ignoreBaseline: true });
+  const loaded = await loadSettings({ dir, config: flags.config, ignoreBaseline: true });
+  const output = flags.output ?? join(dir, loaded.baselinePath);
+  // Keep the existing file's salt (small diffs); a version-1 or missing baseline gets a new one.
+  const kdf = (await existingKdf(output)) ?? { salt: newSalt(), cost: DEFAULT_SCRYPT };
+  const settings = { ...loaded, hashSalt: kdf };
   const { result } = await scanDirectory(dir, { settings, gitignore: flags.gitignore });
   const secrets = result.findings.filter((f) => f.rule.startsWith('secret/'));
-  const output = flags.output ?? join(dir, settings.baselinePath);
-  await emit(io, writeBaseline(secrets), output);
+  await emit(io, writeBaseline(secrets, kdf), output);
   io.stderr(`nhi-steward: baseline of ${secrets.length} secret finding(s) written to ${output}\n`);
   return 0;
+}
+
+async function existingKdf(path: string): Promise<BaselineKdf | undefined> {
+  try {
+    return readBaseline(await readFile(path, 'utf8')).kdf;
+  } catch {
+    return undefined; // absent or unreadable: the new file gets a fresh salt
+  }
 }

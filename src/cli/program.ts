@@ -3,6 +3,7 @@ import { reportFormats } from '../core/report/registry.js';
 import { LEVELS } from '../core/types.js';
 import { baselineCommand } from './baseline.js';
 import { detectorsCommand } from './detectors.js';
+import { ignoreCommand } from './ignore.js';
 import { UsageError } from '../workspace/errors.js';
 import { INVENTORY_FORMATS } from '../core/report/inventory.js';
 import { inventoryCommand } from './inventory.js';
@@ -68,6 +69,17 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(configOption())
     .addOption(gitignoreOption())
     .action(async (dir: string, flags) => setExit(await baselineCommand(dir, flags, io)));
+
+  program
+    .command('ignore')
+    .description('accept findings by fingerprint in .nhi-stewardignore, with a reason (secrets are stored as salted hashes)')
+    .argument('<fingerprint...>', 'fingerprints as issues, SARIF and JSON reports show them')
+    .option('-d, --dir <dir>', 'folder to scan', '.')
+    .requiredOption('-r, --reason <text>', 'why the finding is accepted')
+    .option('--expires <date>', 'YYYY-MM-DD: after this date the entry stops suppressing and is reported')
+    .addOption(configOption())
+    .addOption(gitignoreOption())
+    .action(async (fingerprints: string[], flags) => setExit(await ignoreCommand(flags.dir, fingerprints, flags, io)));
 
   program
     .command('inventory')

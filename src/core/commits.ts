@@ -32,12 +32,13 @@ export class CommitSecrets {
   addFile(commit: CommitRef, file: SourceFile): void {
     if (isIgnored(file.path, this.settings)) return;
     for (const finding of scanSecrets(file, this.settings, this.reveal)) {
-      if (this.first.has(finding.fingerprint)) continue;
+      if (this.first.has(sameSecret(finding))) continue;
+      if (this.settings.ignoreLocations?.has(`${finding.file}:${finding.line}`)) continue; // mapped .gitleaksignore entries
       if (this.first.size >= MAX_COMMIT_SECRETS) {
         this.dropped++;
         continue;
       }
-      this.first.set(finding.fingerprint, { ...finding, commit });
+      this.first.set(sameSecret(finding), { ...finding, commit });
     }
   }
 
@@ -60,16 +61,16 @@ export interface CommitMergeOptions {
  */
 export function mergeCommitSecrets(result: ScanResult, commitFindings: readonly Finding[], options: CommitMergeOptions): ScanResult {
   if (commitFindings.length === 0) return result;
-  const byFingerprint = new Map(commitFindings.map((f) => [f.fingerprint, f]));
+  const byFingerprint = new Map(commitFindings.map((f) => [sameSecret(f), f]));
   const netFingerprints = new Set<string>();
   const findings = result.findings.map((f) => {
-    const fromCommit = f.rule.startsWith('secret/') ? byFingerprint.get(f.fingerprint) : undefined;
+    const fromCommit = f.rule.startsWith('secret/') ? byFingerprint.get(sameSecret(f)) : undefined;
     if (!fromCommit?.commit) return f;
-    netFingerprints.add(f.fingerprint);
+    netFingerprints.add(sameSecret(f));
     return { ...f, commit: fromCommit.commit, presentAtHead: true };
   });
   for (const f of commitFindings) {
-    if (netFingerprints.has(f.fingerprint) || !f.commit) continue;
+    if (netFingerprints.has(sameSecret(f)) || !f.commit) continue;
     findings.push({ ...f, presentAtHead: false, message: `${f.message} — ${removedNote(f.commit, options)}` });
   }
   findings.sort(compareFindings);
@@ -86,15 +87,23 @@ function removedNote(commit: CommitRef, options: CommitMergeOptions): string {
  * the commit that introduced it; one only the history holds (removed since) is added as is.
  */
 export function mergeHistory(tree: ScanResult, history: ScanResult): ScanResult {
-  const byFingerprint = new Map(history.findings.map((f) => [f.fingerprint, f]));
+  const byFingerprint = new Map(history.findings.map((f) => [sameSecret(f), f]));
   const seen = new Set<string>();
   const findings = tree.findings.map((f) => {
-    const old = f.rule.startsWith('secret/') ? byFingerprint.get(f.fingerprint) : undefined;
+    const old = f.rule.startsWith('secret/') ? byFingerprint.get(sameSecret(f)) : undefined;
     if (!old) return f;
-    seen.add(f.fingerprint);
+    seen.add(sameSecret(f));
     return { ...f, commit: old.commit, presentAtHead: true, ...(old.otherLocations ? { otherLocations: old.otherLocations } : {}) };
   });
-  for (const f of history.findings) if (!seen.has(f.fingerprint)) findings.push(f);
+  for (const f of history.findings) if (!seen.has(sameSecret(f))) findings.push(f);
   findings.sort(compareFindings);
   return { ...tree, findings, skipped: [...tree.skipped, ...history.skipped] };
+}
+
+/**
+ * What identifies one secret across files, lines and commits within a run: the content id (the
+ * published fingerprint may be location-based, docs/security.md), else the fingerprint.
+ */
+export function sameSecret(f: Finding): string {
+  return f.contentId ?? f.fingerprint;
 }

@@ -8,9 +8,11 @@ import { policyFingerprint, policyRule } from './policy/rules.js';
 import { extractors } from './identities/registry.js';
 import { evaluatePolicy } from './policy/evaluate.js';
 import { createParallelSecretScanner, type ParallelOptions } from './parallel/pool.js';
-import { activeDetectorCount } from './secrets/engine.js';
+import { activeDetectorCount, limitFinding, MAX_SECRETS_PER_SCAN } from './secrets/engine.js';
+import { hasControlCharacters, plainText } from './report/escape.js';
 import { quoteErrorMessage } from './secrets/redact.js';
 import type { ExtractError, Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, SecretSink, Skipped, SourceFile } from './types.js';
+import { append } from './append.js';
 
 export interface ScanOptions {
   settings: ScanSettings;
@@ -62,6 +64,11 @@ export async function scanSources(
       continue;
     }
     if (isIgnored(item.path, settings)) continue;
+    if (hasControlCharacters(item.path)) {
+      // A newline in a file name would rewrite the reports and snippets it appears in.
+      skipped.push({ path: plainText(item.path), reason: 'invalid-path', detail: 'control characters in the file name' });
+      continue;
+    }
     files++;
     bytes += item.content.length;
     if (!owners && item.path === settings.ownersPath) owners = { path: item.path, content: item.content };
@@ -69,22 +76,30 @@ export async function scanSources(
     if ((CODEOWNERS_PATHS as readonly string[]).includes(item.path)) codeownersFiles.set(item.path, item.content);
     secrets.add(item);
     const extracted = extractIdentities(item);
-    records.push(...extracted.records);
-    references.push(...extracted.references);
+    append(records, extracted.records);
+    append(references, extracted.references);
     // Change modes: a rule an extractor raises (credential/static-ci-key…) fires only on lines the change added.
-    findings.push(...(item.addedLines ? extracted.findings.filter((f) => item.addedLines!.has(f.line)) : extracted.findings));
-    findings.push(...kustomize.add(item, extracted).map(parseErrorFinding));
+    append(findings, item.addedLines ? extracted.findings.filter((f) => item.addedLines!.has(f.line)) : extracted.findings);
+    append(findings, kustomize.add(item, extracted).map(parseErrorFinding));
   }
-  findings.push(...(await secrets.finish()));
+  const secretFindings = await secrets.finish();
+  const scanLimit = settings.limits?.secretsPerScan ?? MAX_SECRETS_PER_SCAN;
+  append(findings, secretFindings.length > scanLimit ? secretFindings.slice(0, scanLimit) : secretFindings);
+  if (secretFindings.length > scanLimit) {
+    const first = secretFindings[scanLimit];
+    findings.push(limitFinding(first.file, first.line, `${secretFindings.length - scanLimit} more secret findings not reported (limit ${scanLimit} per scan), from this file on`));
+  }
   kustomize.apply(records, references);
   linkReferences(records, references);
-  findings.push(...danglingFindings(records, references, settings, added));
+  append(findings, danglingFindings(records, references, settings, added));
 
   const codeownersPath = CODEOWNERS_PATHS.find((path) => codeownersFiles.has(path));
   const codeowners = options.codeowners ?? (codeownersPath ? { path: codeownersPath, content: codeownersFiles.get(codeownersPath)! } : undefined);
   const policy = evaluatePolicy({ records, owners, settings, changed: options.changedIdentities, codeowners: codeowners && parseCodeowners(codeowners.path, codeowners.content) });
-  findings.push(...policy.findings);
-  const kept = relevel(findings, settings).filter((f) => !settings.baseline.has(f.fingerprint));
+  append(findings, policy.findings);
+  append(findings, settings.notices ?? []);
+  const located = settings.ignoreLocations;
+  const kept = relevel(findings, settings).filter((f) => !settings.baseline.has(f.fingerprint) && !(located?.size && f.rule.startsWith('secret/') && located.has(`${f.file}:${f.line}`)));
   kept.sort(compareFindings);
   return {
     findings: kept,
@@ -167,10 +182,16 @@ export function extractIdentities(file: SourceFile): { records: IdentityRecord[]
     if (!extractor.matches(file.path, file.content)) continue;
     try {
       const result = extractor.extract(file);
-      records.push(...result.records);
-      findings.push(...result.errors.map(parseErrorFinding));
-      if (result.findings) findings.push(...result.findings);
-      if (result.references) references.push(...result.references);
+      for (const record of result.records) {
+        if (hasControlCharacters(record.id)) {
+          findings.push(parseErrorFinding({ file: file.path, line: record.line, column: 1, message: `${extractor.platform}: a name with control characters (${plainText(record.id)}) is not an identity; skipped` }));
+        } else {
+          records.push(record);
+        }
+      }
+      append(findings, result.errors.map(parseErrorFinding));
+      if (result.findings) append(findings, result.findings);
+      if (result.references) append(references, result.references);
     } catch (error) {
       findings.push(parseErrorFinding({ file: file.path, line: 1, column: 1, message: `${extractor.platform} extractor failed: ${quoteErrorMessage(String((error as Error)?.message ?? error))}` }));
     }

@@ -4,6 +4,8 @@
  * system or process.env.
  */
 
+import type { FingerprintMode, ScryptCost } from './secrets/fingerprint.js';
+
 /** Finding levels, most severe first. `info` is below `notice` (e.g. Stripe test keys). */
 export const LEVELS = ['error', 'warning', 'notice', 'info'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -56,8 +58,24 @@ export interface Finding {
   endColumn?: number;
   /** Human-readable; never contains a whole secret. */
   message: string;
-  /** Hex digest stable across moves: for secrets sha256(detector id + secret value). */
+  /**
+   * Hex digest. Secrets: keyed HMAC or location hash (src/core/secrets/fingerprint.ts), never a
+   * plain hash of the value. Other rules: a hash of rule + what the finding is about.
+   */
   fingerprint: string;
+  /**
+   * INTERNAL, never rendered: the unkeyed fingerprint older versions published, set only when
+   * `settings.legacyFingerprints` asks (to adopt issues opened before keyed fingerprints).
+   */
+  previousFingerprint?: string;
+  /** INTERNAL: salted hash under `settings.hashSalt`, for writing a baseline or ignore entry. */
+  saltedHash?: string;
+  /**
+   * INTERNAL: the same secret gets the same id within one run, whatever its file or line (an HMAC
+   * under `settings.contentKey`, a per-process key): history and commit scans join findings on it
+   * when published fingerprints are location-based.
+   */
+  contentId?: string;
   /** Secrets only: detector id and redacted value (prefix + at most 4 chars). */
   detector?: string;
   redacted?: string;
@@ -114,6 +132,8 @@ export interface SecretMatch {
  */
 export interface RevealedSecret {
   fingerprint: string;
+  /** The same secret's id within this run whatever its file (Finding.contentId): one request per secret. */
+  contentId?: string;
   /** Detector id, or the pair id for a pair (`aws-access-key-pair`). */
   detector: string;
   parts: string[];
@@ -265,8 +285,24 @@ export interface ScanSettings {
     /** The user's own detectors (config `detectors.custom`), as plain data so workers can receive them. */
     custom?: CustomDetectorSpec[];
   };
-  /** Fingerprints suppressed by the baseline file. */
+  /** Fingerprints suppressed by the baseline file (published or, from version-1 baselines, legacy ones). */
   baseline: ReadonlySet<string>;
+  /** Salted secret hashes from the baseline and `.nhi-stewardignore` (each file has its own salt). */
+  salted?: SaltedSuppression[];
+  /** How secret fingerprints are made; default keyed with a random per-process key. */
+  fingerprint?: FingerprintMode;
+  /** Key of `Finding.contentId` (default per process; the worker pool passes the main thread's). */
+  contentKey?: string;
+  /** Also compute `previousFingerprint` on secret findings (issue-marker migration). */
+  legacyFingerprints?: boolean;
+  /** Secret findings kept per file and per scan (defaults 500 and 20,000); the rest are counted in a `scan/limit` finding. */
+  limits?: { secretsPerFile?: number; secretsPerScan?: number };
+  /** `file:line` of secret findings to drop (mapped `.gitleaksignore` entries). */
+  ignoreLocations?: ReadonlySet<string>;
+  /** Findings about the settings files themselves (expired ignore entries), added to every result. */
+  notices?: Finding[];
+  /** Compute `saltedHash` on secret findings with this salt (baseline and ignore writers). */
+  hashSalt?: { salt: string; cost: ScryptCost };
   /** Path of the baseline file (relative to the root), for CLI/App/Action to load. */
   baselinePath: string;
   /** Owners file path relative to root. */
@@ -314,6 +350,18 @@ export interface CustomDetectorSpec {
   entropy?: number;
   severity?: Level;
   allowlist?: { regexes?: string[]; paths?: string[] };
+}
+
+/** Salted hashes of accepted secrets from one file (baseline or ignore file). */
+export interface SaltedSuppression {
+  /** The file they come from, for messages. */
+  source: string;
+  salt: string;
+  cost: ScryptCost;
+  /** Hex scrypt hashes of detector id + secret. */
+  hashes: ReadonlySet<string>;
+  /** Rules the entries were recorded for: only findings of these rules pay for a hash. */
+  rules: ReadonlySet<string>;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;

@@ -1,7 +1,12 @@
+import { OwnersEditError } from '../core/policy/owners-edit.js';
+import { code } from '../core/report/escape.js';
+import { scanSecrets } from '../core/secrets/engine.js';
+import { defaultSettings } from '../core/types.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { canRunCommands, COMMAND_HELP, fileOfIssue, identityOfIssue, parseCommands, type Command } from './commands.js';
 import { openOwnersPullRequest } from './owners-pr.js';
 import { createComment } from './idempotent.js';
+import { withRepoLock } from './repo-lock.js';
 
 export type OwnersEdit = (
   | { kind: 'owner'; identityId: string; owner: string }
@@ -15,6 +20,13 @@ export interface CommandContext {
   defaultBranch: string;
   ownersPath: string;
   issue: { number: number; body: string | null; labels: string[] };
+  /**
+   * The App's own login (`<slug>[bot]`). Commands act only on issues it opened (and that carry its
+   * label): anyone can open an issue with a marker in its body (docs/security.md).
+   */
+  botLogin?: () => Promise<string>;
+  /** The label nhi-steward's issues carry (default `nhi-steward`). */
+  label?: string;
   comment: { id: number; body: string; author: string; authorType?: string };
   /** Applies an edit to the owners file text, keeping every other line and comment. */
   applyEdit: (content: string, edit: OwnersEdit) => string;
@@ -50,14 +62,46 @@ export async function handleCommandComment(ctx: CommandContext): Promise<Command
     await reply(ctx, `@${ctx.comment.author} nhi-steward commands change the owners file, so they need write access to this repository; yours is \`${access.permission ?? 'none'}\`. Nothing was changed.`);
     return [];
   }
-  for (const command of commands) await runCommand(ctx, command);
-  return commands;
+  // A secret pasted into a command would land in a reply, a commit or a PR: refuse, quote nothing.
+  const secrets = scanSecrets({ path: 'comment.md', content: ctx.comment.body }, defaultSettings({ mode: 'full' }));
+  if (secrets.length > 0) {
+    await react(ctx, '-1');
+    await reply(ctx, `@${ctx.comment.author} this comment contains what looks like a secret (${secrets.map((f) => code(f.redacted ?? '…')).join(', ')}), so nhi-steward did not run it and will not copy it anywhere. Revoke it, and edit it out of the comment.`);
+    return [];
+  }
+  // One command of each kind per comment: 25 `rescan` lines are one rescan.
+  const seen = new Set<string>();
+  const unique = commands.filter((c) => !seen.has(c.kind) && seen.add(c.kind));
+  // On a pull request the check (not an issue marker) names the NHIs, so there is no issue to vouch for.
+  const needsIssue = !ctx.pull && unique.some((c) => c.kind !== 'invalid' && c.kind !== 'rescan');
+  if (needsIssue && !(await isOwnIssue(ctx))) {
+    await react(ctx, 'confused');
+    await reply(ctx, 'nhi-steward commands that edit the owners file work only on issues nhi-steward itself opened. Nothing was changed.');
+    return [];
+  }
+  // Commands on one issue run one after the other, each building on the last one's branch.
+  await withRepoLock(`${ctx.repo.owner}/${ctx.repo.repo}#issue-${ctx.issue.number}`, async () => {
+    for (const command of unique) await runCommand(ctx, command);
+  });
+  if (unique.length < commands.length) await reply(ctx, `Ran one command of each kind; ${commands.length - unique.length} repeated command${commands.length - unique.length === 1 ? '' : 's'} ignored.`);
+  return unique;
+}
+
+/** The issue as GitHub has it now: opened by the App and labelled by it. */
+async function isOwnIssue(ctx: CommandContext): Promise<boolean> {
+  if (!ctx.botLogin) return true; // callers without an App identity (tests of the parsing) opt out
+  const [{ data: issue }, bot] = await Promise.all([ctx.client.request('GET /repos/{owner}/{repo}/issues/{issue_number}', { ...ctx.repo, issue_number: ctx.issue.number }), ctx.botLogin()]);
+  const label = ctx.label ?? 'nhi-steward';
+  const labels: string[] = (issue.labels ?? []).map((l: string | { name?: string }) => (typeof l === 'string' ? l : (l.name ?? '')));
+  if (issue.user?.login !== bot || !labels.includes(label)) return false;
+  ctx.issue = { ...ctx.issue, body: issue.body ?? null }; // act on the body GitHub holds, not the payload's copy
+  return true;
 }
 
 async function runCommand(ctx: CommandContext, command: Command): Promise<void> {
   if (command.kind === 'invalid') {
     await react(ctx, 'confused');
-    await reply(ctx, `I could not read \`/nhi-steward ${command.input}\`: ${command.reason}.\n\nCommands:\n${COMMAND_HELP}`);
+    await reply(ctx, `I could not read ${code(`/nhi-steward ${command.input}`)}: ${command.reason}.\n\nCommands:\n${COMMAND_HELP}`);
     return;
   }
   if (command.kind === 'rescan') {
@@ -77,16 +121,26 @@ async function runCommand(ctx: CommandContext, command: Command): Promise<void> 
     return;
   }
   const edit: OwnersEdit = { ...toEdit(command, identityId), file: fileOfIssue(ctx.issue.body) };
-  const pull = await openOwnersPullRequest(ctx.client, ctx.repo, ctx.defaultBranch, {
-    path: ctx.ownersPath,
-    edit: (content) => ctx.applyEdit(content, edit),
-    issueNumber: ctx.issue.number,
-    title: `nhi-steward: ${describe(edit)}`,
-    body: `Requested by @${ctx.comment.author} in #${ctx.issue.number}.\n\nThis edits \`${ctx.ownersPath}\` only, keeping every existing line and comment. Once it is merged, the next scan of \`${ctx.defaultBranch}\` closes #${ctx.issue.number}.`,
-    commitMessage: `nhi-steward: ${describe(edit)}\n\nRefs #${ctx.issue.number}`,
-  });
+  let pull;
+  try {
+    pull = await openOwnersPullRequest(ctx.client, ctx.repo, ctx.defaultBranch, {
+      path: ctx.ownersPath,
+      edit: (content) => ctx.applyEdit(content, edit),
+      issueNumber: ctx.issue.number,
+      title: `nhi-steward: ${describe(edit)}`,
+      body: `Requested by @${ctx.comment.author} in #${ctx.issue.number}.\n\nThis edits ${code(ctx.ownersPath)} only, keeping every existing line and comment. Once it is merged, the next scan of ${code(ctx.defaultBranch)} closes #${ctx.issue.number}.\n\nChanges:\n- ${describe(edit, true)}`,
+      commitMessage: `nhi-steward: ${describe(edit)}\n\nRefs #${ctx.issue.number}`,
+      change: describe(edit, true),
+    });
+  } catch (error) {
+    // The owners file on the default branch cannot be edited (invalid YAML, not a list…): say why.
+    if (!(error instanceof OwnersEditError)) throw error;
+    await react(ctx, 'confused');
+    await reply(ctx, `I could not edit ${code(ctx.ownersPath)} on ${code(ctx.defaultBranch)}: ${(error as Error).message}. Nothing was changed.`);
+    return;
+  }
   await react(ctx, '+1');
-  await reply(ctx, pull ? `Opened #${pull.number} to ${describe(edit)}: ${pull.htmlUrl}` : `\`${ctx.ownersPath}\` already says that for \`${identityId}\`: nothing to change.`);
+  await reply(ctx, pull ? `${pull.updated ? 'Updated' : 'Opened'} #${pull.number} to ${describe(edit, true)}: ${pull.htmlUrl}` : `${code(ctx.ownersPath)} already says that for ${code(identityId)}: nothing to change.`);
 }
 
 /**
@@ -105,7 +159,7 @@ async function runPullCommand(ctx: CommandContext, gaps: PullGaps, command: Excl
   }
   const edits: OwnersEdit[] = [...new Map(targets.map((t) => [t.identityId, t])).values()].map((t) => ({ ...toEdit(command, t.identityId), file: t.file }));
   const summary = edits.length === 1 ? describe(edits[0]) : `${describe(edits[0]).replace(edits[0].identityId, `${edits.length} identities`)}`;
-  const list = edits.map((e) => `- \`${e.identityId}\``).join('\n');
+  const list = edits.map((e) => `- ${code(e.identityId)}`).join('\n');
   const pull = await openOwnersPullRequest(ctx.client, ctx.repo, ctx.defaultBranch, {
     path: ctx.ownersPath,
     edit: (content) => edits.reduce((text, edit) => ctx.applyEdit(text, edit), content),
@@ -129,14 +183,16 @@ function toEdit(command: Exclude<Command, { kind: 'invalid' } | { kind: 'rescan'
   }
 }
 
-function describe(edit: OwnersEdit): string {
+/** What an edit does, in plain text (titles, commit messages) or with every value escaped (Markdown). */
+function describe(edit: OwnersEdit, markdown = false): string {
+  const v = (value: string) => (markdown ? code(value) : value);
   switch (edit.kind) {
     case 'owner':
-      return `set the owner of ${edit.identityId} to ${edit.owner}`;
+      return `set the owner of ${v(edit.identityId)} to ${v(edit.owner)}`;
     case 'rotation':
-      return `set the rotation of ${edit.identityId} to ${edit.rotation}`;
+      return `set the rotation of ${v(edit.identityId)} to ${v(edit.rotation)}`;
     case 'exempt':
-      return `exempt ${edit.identityId} from rotation until ${edit.reviewBy}`;
+      return `exempt ${v(edit.identityId)} from rotation until ${v(edit.reviewBy)}`;
   }
 }
 

@@ -25,18 +25,43 @@ export const COMMAND_HELP = [
   '`/nhi-steward rescan` — scan the default branch again now (`rescan --history`: and every commit of its history)',
 ].join('\n');
 
-/** Every command in a comment body, one per line; lines that are not commands are ignored. */
+/**
+ * Every command in a comment body, one per line; lines that are not commands are ignored, and so
+ * is everything GitHub does not render as plain text a reader sees: HTML comments, `<details>`
+ * blocks, fenced and indented code, quotes (docs/security.md: a command hidden from the reader
+ * must not run).
+ */
 export function parseCommands(body: string): Command[] {
   const commands: Command[] = [];
-  let inFence = false;
-  for (const raw of body.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line.startsWith('```')) inFence = !inFence;
-    if (inFence || line.startsWith('>')) continue; // quoted or fenced text is not a command
-    const match = PREFIX.exec(line);
+  for (const line of visibleLines(body)) {
+    const match = PREFIX.exec(line.trim());
     if (match) commands.push(parseOne((match[1] ?? '').trim()));
   }
   return commands;
+}
+
+/** The lines of a comment a reader sees as text (not code, not hidden, not quoted). */
+export function visibleLines(body: string): string[] {
+  const text = body
+    .replace(/<!--[\s\S]*?(?:-->|$)/g, '') // an unclosed comment hides the rest, as on GitHub
+    .replace(/<details\b[\s\S]*?(?:<\/details\s*>|$)/gi, '');
+  const lines: string[] = [];
+  let fence: string | undefined;
+  for (const raw of text.split(/\r?\n/)) {
+    const opener = /^ {0,3}(`{3,}|~{3,})/.exec(raw);
+    if (fence) {
+      if (opener && opener[1][0] === fence[0] && opener[1].length >= fence.length && raw.trim() === opener[1]) fence = undefined;
+      continue;
+    }
+    if (opener) {
+      fence = opener[1];
+      continue;
+    }
+    if (/^(?: {4}|\t)/.test(raw)) continue; // indented code
+    if (raw.trim().startsWith('>')) continue; // quoted text
+    lines.push(raw);
+  }
+  return lines;
 }
 
 function parseOne(rest: string): Command {
@@ -71,12 +96,23 @@ export function canRunCommands(permission: string | undefined, roleName?: string
   return permission === 'admin' || permission === 'write' || roleName === 'maintain' || roleName === 'admin' || roleName === 'write';
 }
 
-/** The identity an nhi-steward issue is about, from its hidden marker. */
+/**
+ * The identity an nhi-steward issue is about, from its hidden marker. An id goes into the owners
+ * file as a `match` pattern, so one with glob characters (`**`), white space, markdown or control
+ * characters is refused: only nhi-steward writes these markers, and it never writes such ids.
+ */
 export function identityOfIssue(body: string | null | undefined): string | undefined {
-  return body ? /<!-- nhi-steward:id=(.+?) -->/.exec(body)?.[1] : undefined;
+  const id = body ? /<!-- nhi-steward:id=(.+?) -->/.exec(body)?.[1] : undefined;
+  return id !== undefined && isPlainId(id) ? id : undefined;
 }
 
 /** The file that declares the issue's identity, so owners entries with a `path` glob match too. */
 export function fileOfIssue(body: string | null | undefined): string | undefined {
-  return body ? /<!-- nhi-steward:file=(.+?) -->/.exec(body)?.[1] : undefined;
+  const file = body ? /<!-- nhi-steward:file=(.+?) -->/.exec(body)?.[1] : undefined;
+  return file !== undefined && isPlainId(file) ? file : undefined;
+}
+
+/** Letters, digits and `: . _ / @ -` only, no `..` segment, at most 300 characters. */
+export function isPlainId(value: string): boolean {
+  return value.length <= 300 && /^[A-Za-z0-9][A-Za-z0-9:._/@-]*$/.test(value) && !value.split('/').includes('..');
 }

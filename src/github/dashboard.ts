@@ -1,5 +1,6 @@
+import { code, markdownText } from '../core/report/escape.js';
 import type { InventoryEntry } from '../core/types.js';
-import { withMarker, type DesiredIssue } from './issue-sync.js';
+import { DEFAULT_MAX_CREATES, withMarker, type DesiredIssue } from './issue-sync.js';
 
 export const DASHBOARD_FINGERPRINT = 'dashboard';
 export const DASHBOARD_TITLE = 'NHI inventory';
@@ -15,10 +16,12 @@ export interface DashboardInput {
   gapsByIdentity: Map<string, string[]>;
   sha: string;
   labels: string[];
+  /** Gap issues not opened yet because of the per-scan cap. */
+  waiting?: number;
 }
 
 function cell(value: string | undefined): string {
-  return (value ?? '—').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return value === undefined ? '—' : markdownText(value);
 }
 
 /** Mermaid node ids must be plain; labels carry the readable text. */
@@ -58,6 +61,9 @@ export function dashboardIssue(input: DashboardInput): DesiredIssue {
   const header = [
     `Every non-human identity declared in this repository, its owner, its rotation and its open gaps.`,
     `As of \`${input.sha.slice(0, 12)}\`: ${inventory.length} NHIs, ${gaps} with open gaps. nhi-steward keeps this issue current on every full and push scan.`,
+    ...(input.waiting
+      ? [`> [!WARNING]\n> ${input.waiting} more gap issue${input.waiting === 1 ? '' : 's'} not opened yet: nhi-steward opens at most ${DEFAULT_MAX_CREATES} issues per scan and opens the rest on the next scans.`]
+      : []),
     '',
   ];
   const rows = inventory.map((e) => {
@@ -66,7 +72,7 @@ export function dashboardIssue(input: DashboardInput): DesiredIssue {
       .filter((n): n is number => n !== undefined)
       .map((n) => `#${n}`);
     const open = e.findings.length ? `${e.findings.join(', ')}${issues.length ? ` (${issues.join(', ')})` : ''}` : '✅';
-    return `| \`${cell(e.id)}\` | ${cell(e.kind)} | ${cell(e.owner)} | ${cell(e.rotation ?? e.rotationEvidence)} | ${cell(e.environment)} | ${cell(`${e.file}:${e.line}`)} | ${open} |`;
+    return `| ${code(e.id, { table: true })} | ${cell(e.kind)} | ${e.owner ? code(e.owner, { table: true }) : '—'} | ${cell(e.rotation ?? e.rotationEvidence)} | ${cell(e.environment)} | ${code(`${e.file}:${e.line}`, { table: true })} | ${open} |`;
   });
   const table = ['| NHI | kind | owner | rotation | environment | declared at | open gaps |', '|---|---|---|---|---|---|---|'];
   const graph = ['', '### Identities → workloads → owners', '', mermaidGraph(inventory)];

@@ -69,6 +69,7 @@ async function applyOp(client: GitHubClient, repo: RepoRef, op: IssueOp, report:
         ...(op.reopen ? { state: 'open' } : {}),
       });
       (op.reopen ? report.reopened : report.updated).push(op.number);
+      report.numbers.set(op.fingerprint, op.number);
       return;
     }
     case 'close': {

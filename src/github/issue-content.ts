@@ -1,4 +1,7 @@
 import type { Finding, InventoryEntry, ScanResult, ScanSettings } from '../core/types.js';
+import { policyFingerprint } from '../core/policy/rules.js';
+import { code, markdownText, titleText } from '../core/report/escape.js';
+import { isPlainId } from './commands.js';
 import { withMarker, type DesiredIssue } from './issue-sync.js';
 
 export interface RepoLinks {
@@ -36,7 +39,8 @@ export function permalink(links: RepoLinks, file: string, line: number): string 
 /** Mentionable handle of an owner (`@acme/payments`, `@jdoe`); emails are shown, not mentioned. */
 export function mention(owner: string | undefined): string {
   if (!owner) return '_no owner recorded_';
-  return owner.startsWith('@') ? owner : `\`${owner}\``;
+  // Owners come from the owners file on the default branch; only a well-formed handle is mentioned.
+  return /^@[A-Za-z0-9-]+(?:\/[A-Za-z0-9_.-]+)?$/.test(owner) ? owner : code(owner);
 }
 
 /** A single user login an issue can be assigned to (teams and emails cannot). */
@@ -47,8 +51,17 @@ export function assignableLogin(owner: string | undefined): string | undefined {
 export function desiredIssues(result: ScanResult, links: RepoLinks, settings: Pick<ScanSettings, 'issues'>): DesiredIssue[] {
   const byId = new Map(result.inventory.map((entry) => [entry.id, entry]));
   const issues: DesiredIssue[] = [];
+  const secretGroups = new Map<string, Finding[]>();
   for (const finding of result.findings) {
     if (!wantsIssue(finding)) continue;
+    if (finding.rule.startsWith('secret/')) {
+      // One issue per file and detector: 300 test tokens in one file are one issue, not 300.
+      const key = `${finding.rule}\0${finding.file}`;
+      const group = secretGroups.get(key);
+      if (group) group.push(finding);
+      else secretGroups.set(key, [finding]);
+      continue;
+    }
     const identity = finding.identityId ? byId.get(finding.identityId) : undefined;
     const owner = identity?.owner;
     const login = settings.issues.assigneesFromOwner ? assignableLogin(owner) : undefined;
@@ -60,23 +73,69 @@ export function desiredIssues(result: ScanResult, links: RepoLinks, settings: Pi
       assignees: login ? [login] : [],
     });
   }
+  for (const group of secretGroups.values()) issues.push(secretIssue(group, links, settings));
   return issues;
 }
 
+/**
+ * The issue for one file's secrets of one detector. Its fingerprint is a hash of rule and file, so
+ * the public marker says nothing about any secret value; `previous` carries the per-secret markers
+ * of earlier releases so their issues are adopted, not duplicated.
+ */
+function secretIssue(group: Finding[], links: RepoLinks, settings: Pick<ScanSettings, 'issues'>): DesiredIssue {
+  const [first] = group;
+  const fingerprint = secretIssueFingerprint(first.rule, first.file);
+  const shown = group.slice(0, SECRETS_LISTED);
+  // Each occurrence with its message (redacted value, and the live-verification verdict when there is one).
+  const where = shown.map((f) => {
+    const note = f.message.includes(' — ') ? ` — ${markdownText(f.message.slice(f.message.indexOf(' — ') + 3))}` : '';
+    return `- [${code(`${f.file}:${f.line}`)}](${permalink(links, f.file, f.line)}) ${code(f.redacted ?? '…')}${note}`;
+  });
+  if (group.length > shown.length) where.push(`- …and ${group.length - shown.length} more in this file`);
+  const risks = (first.owasp ?? []).map((id) => `OWASP ${id} — ${OWASP_TITLES[id] ?? id}`).join('; ');
+  const count = group.length === 1 ? 'A secret' : `${group.length} secrets`;
+  const body = [
+    '### What',
+    `${count} of the kind ${code(first.detector ?? first.rule.slice(7))} in ${code(first.file)}.`,
+    '',
+    '### Where',
+    ...where,
+    '',
+    '### Why it matters',
+    whyItMatters(first, risks),
+    '',
+    '### How to fix',
+    ...fixSteps(first, undefined),
+    '',
+    `<sub>Rule ${code(first.rule)} · opened and kept current by nhi-steward; it closes this issue when the gap is fixed.</sub>`,
+  ].join('\n');
+  const previous = group.flatMap((f) => [f.previousFingerprint, f.fingerprint]).filter((fp): fp is string => fp !== undefined);
+  const lead = group.find((f) => f.verification === 'live') ?? first;
+  return { fingerprint, title: issueTitle(lead), body: withMarker(fingerprint, body), labels: settings.issues.labels, assignees: [], previous };
+}
+
+/** At most this many occurrences are listed in one secret issue (GitHub caps bodies at 65,536 characters). */
+const SECRETS_LISTED = 100;
+
+export function secretIssueFingerprint(rule: string, file: string): string {
+  return policyFingerprint('issue/secret', rule, file);
+}
+
 export function issueTitle(finding: Finding): string {
-  if (finding.rule.startsWith('secret/')) return `${finding.verification === 'live' ? 'Live secret, rotate now:' : 'Embedded secret'} (${finding.detector ?? finding.rule.slice(7)}) in ${finding.file}`;
-  if (finding.rule === 'credential/no-rotation') return `Credential without a rotation policy: ${finding.identityId}`;
-  if (finding.rule === 'owners/orphaned') return `Orphaned NHI: ${finding.identityId}`;
-  return `${finding.rule}: ${finding.identityId ?? finding.file}`;
+  if (finding.rule.startsWith('secret/')) return `${finding.verification === 'live' ? 'Live secret, rotate now:' : 'Embedded secret'} (${titleText(finding.detector ?? finding.rule.slice(7))}) in ${titleText(finding.file)}`;
+  if (finding.rule === 'credential/no-rotation') return `Credential without a rotation policy: ${titleText(finding.identityId ?? '')}`;
+  if (finding.rule === 'owners/orphaned') return `Orphaned NHI: ${titleText(finding.identityId ?? '')}`;
+  return `${finding.rule}: ${titleText(finding.identityId ?? finding.file)}`;
 }
 
 function issueBody(finding: Finding, identity: InventoryEntry | undefined, links: RepoLinks): string {
-  const where = `[\`${finding.file}:${finding.line}\`](${permalink(links, finding.file, finding.line)})`;
+  const where = `[${code(`${finding.file}:${finding.line}`)}](${permalink(links, finding.file, finding.line)})`;
   const risks = (finding.owasp ?? []).map((id) => `OWASP ${id} — ${OWASP_TITLES[id] ?? id}`).join('; ');
   const lines = [
-    identity ? `<!-- nhi-steward:id=${identity.id} -->\n<!-- nhi-steward:file=${identity.file} -->` : '',
+    // Markers only for plain ids (commands refuse anything else): an id holding `-->` must not end the comment.
+    identity && isPlainId(identity.id) ? `<!-- nhi-steward:id=${identity.id} -->${isPlainId(identity.file) ? `\n<!-- nhi-steward:file=${identity.file} -->` : ''}` : '',
     `### What`,
-    finding.message,
+    markdownText(finding.message),
     '',
     `### Where`,
     where,
@@ -138,7 +197,7 @@ function fixSteps(finding: Finding, identity: InventoryEntry | undefined): strin
     return [
       '1. Revoke or rotate the credential at its provider now: treat it as compromised.',
       '2. Replace it in the code with a reference to a secret store (an environment variable, a CI secret, a secret manager).',
-      '3. If it is a false alarm, add `nhi-steward:allow` to the line, or add its fingerprint to the baseline (`nhi-steward baseline`).',
+      '3. If it is a false alarm, add `nhi-steward:allow` to the line, record it in the baseline (`nhi-steward baseline`) or in `.nhi-stewardignore` with a reason.',
     ];
   }
   if (finding.rule === 'credential/no-rotation') {

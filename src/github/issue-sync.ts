@@ -10,6 +10,11 @@ export interface DesiredIssue {
   body: string;
   labels: string[];
   assignees: string[];
+  /**
+   * Fingerprints an existing issue for the same thing may carry from an earlier release (one issue
+   * per secret, marked with an unkeyed hash): such an issue is adopted and its marker rewritten.
+   */
+  previous?: string[];
 }
 
 export interface ExistingIssue {
@@ -46,7 +51,14 @@ export interface SyncOptions {
    * a push scan only re-evaluates what the push changed.
    */
   inScope?: (issue: ExistingIssue) => boolean;
+  /**
+   * At most this many new issues per sync (default 50): a repository full of test tokens must not
+   * spend hours opening issues. The rest open on later scans; the dashboard says how many wait.
+   */
+  maxCreates?: number;
 }
+
+export const DEFAULT_MAX_CREATES = 50;
 
 /**
  * Decides the operations:
@@ -70,12 +82,14 @@ export function planIssueSync(desired: DesiredIssue[], existing: ExistingIssue[]
     }
   }
   const wanted = new Set<string>();
+  let creates = 0;
+  const maxCreates = options.maxCreates ?? DEFAULT_MAX_CREATES;
   for (const want of desired) {
     if (wanted.has(want.fingerprint)) continue;
     wanted.add(want.fingerprint);
-    const have = byFingerprint.get(want.fingerprint);
+    const have = byFingerprint.get(want.fingerprint) ?? adopt(want, byFingerprint, wanted, ops);
     if (!have) {
-      ops.push({ kind: 'create', issue: want });
+      if (creates++ < maxCreates) ops.push({ kind: 'create', issue: want });
     } else if (have.state === 'closed') {
       if (have.stateReason !== 'not_planned') {
         ops.push({ kind: 'update', number: have.number, fingerprint: want.fingerprint, title: want.title, body: want.body, reopen: true });
@@ -90,6 +104,26 @@ export function planIssueSync(desired: DesiredIssue[], existing: ExistingIssue[]
     }
   }
   return ops;
+}
+
+/**
+ * An issue from an earlier release for this desired issue (matched by `previous` fingerprints): the
+ * oldest one is kept (and rewritten by the caller), the other open ones close as merged into it.
+ */
+function adopt(want: DesiredIssue, byFingerprint: Map<string, ExistingIssue>, wanted: Set<string>, ops: IssueOp[]): ExistingIssue | undefined {
+  const found = [...new Set(want.previous ?? [])]
+    .map((fp) => byFingerprint.get(fp))
+    .filter((issue): issue is ExistingIssue => issue !== undefined && !wanted.has(issue.fingerprint))
+    .sort((a, b) => a.number - b.number);
+  if (found.length === 0) return undefined;
+  const [kept, ...rest] = found;
+  for (const issue of [kept, ...rest]) wanted.add(issue.fingerprint);
+  for (const issue of rest) {
+    if (issue.state === 'open') {
+      ops.push({ kind: 'close', number: issue.number, fingerprint: issue.fingerprint, reason: 'not_planned', comment: `Now tracked in #${kept.number} (one issue per file and detector).` });
+    }
+  }
+  return { ...kept, body: '' }; // always rewritten: the marker changes
 }
 
 function normalise(body: string): string {

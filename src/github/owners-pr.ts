@@ -11,6 +11,8 @@ export interface OwnersChange {
   title: string;
   body: string;
   commitMessage: string;
+  /** One line for the PR body's list of changes when an open PR is updated (Markdown, escaped). */
+  change?: string;
 }
 
 export interface OwnersPullRequest {
@@ -19,19 +21,26 @@ export interface OwnersPullRequest {
   branch: string;
   /** False when the edit changed nothing (the file already says it). */
   changed: boolean;
+  /** True when an open PR from an earlier command was updated rather than a new one opened. */
+  updated?: boolean;
 }
 
 /**
  * Opens (or updates) a pull request that edits the owners file, through the Git Data API: a tree
  * and a commit on top of the default branch, a branch per issue (`nhi-steward/issue-<n>`), and a
- * PR that refers to the issue. Running the same command twice updates the same branch and PR.
+ * PR that refers to the issue. A second command on the same issue builds on the open PR's branch
+ * (keeping the first command's edit) and updates that PR's title and body; callers serialise
+ * commands per issue.
  */
 export async function openOwnersPullRequest(client: GitHubClient, repo: RepoRef, defaultBranch: string, change: OwnersChange): Promise<OwnersPullRequest | undefined> {
-  const { data: ref } = await client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...repo, ref: `heads/${defaultBranch}` });
+  const branch = `nhi-steward/issue-${change.issueNumber}`;
+  const open = await client.paginate<any>('GET /repos/{owner}/{repo}/pulls', { ...repo, head: `${repo.owner}:${branch}`, state: 'open', per_page: 100 });
+  // With an open PR, the edit goes on top of its branch; otherwise on the default branch.
+  const { data: ref } = await client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...repo, ref: `heads/${open.length > 0 ? branch : defaultBranch}` });
   const baseSha: string = ref.object.sha;
   const current = (await getFileText(client, repo, change.path, baseSha)) ?? '';
   const next = change.edit(current);
-  if (next === current) return undefined;
+  if (next === current) return open.length > 0 ? { number: open[0].number, htmlUrl: open[0].html_url, branch, changed: false, updated: true } : undefined;
   const { data: baseCommit } = await client.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { ...repo, commit_sha: baseSha });
   const { data: tree } = await client.request('POST /repos/{owner}/{repo}/git/trees', {
     ...repo,
@@ -39,8 +48,14 @@ export async function openOwnersPullRequest(client: GitHubClient, repo: RepoRef,
     tree: [{ path: change.path, mode: '100644', type: 'blob', content: next }],
   });
   const { data: commit } = await client.request('POST /repos/{owner}/{repo}/git/commits', { ...repo, message: change.commitMessage, tree: tree.sha, parents: [baseSha] });
-  const branch = `nhi-steward/issue-${change.issueNumber}`;
   await pointBranch(client, repo, branch, commit.sha);
+  if (open.length > 0) {
+    const pr = open[0];
+    const body = `${pr.body ?? ''}${change.change ? `\n- ${change.change}` : ''}`;
+    // A pull request is an issue: the issues endpoint updates its title and body.
+    await client.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...repo, issue_number: pr.number, title: `nhi-steward: owners-file changes for #${change.issueNumber}`, body });
+    return { number: pr.number, htmlUrl: pr.html_url, branch, changed: true, updated: true };
+  }
   const find = async () => {
     const open = await client.paginate<any>('GET /repos/{owner}/{repo}/pulls', { ...repo, head: `${repo.owner}:${branch}`, state: 'open', per_page: 100 });
     return open.length > 0 ? { number: open[0].number as number, htmlUrl: open[0].html_url as string } : undefined;

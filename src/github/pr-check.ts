@@ -12,6 +12,11 @@ import { getFileBytes, getFileText } from './contents.js';
 import { CODEOWNERS_PATHS } from '../core/policy/codeowners.js';
 import { ROLE_RULES_PREFIX } from '../core/identities/link.js';
 import { readPatch } from './patch.js';
+import { append } from '../core/append.js';
+import { winningEntry } from '../core/policy/owners-file.js';
+import { policyFingerprint } from '../core/policy/rules.js';
+import { openTarball } from './full-scan.js';
+import { readTarball } from './tarball.js';
 
 export interface PullRequestRef {
   number: number;
@@ -45,9 +50,23 @@ export interface PullAnalysis {
   regrantedFiles: Map<string, string>;
   /** The owners file at head, for review requests. */
   owners?: string;
+  /**
+   * Existing NHIs (declared at the base, not added by the PR) whose owner or rotation the PR's
+   * owners-file edit changes, with their owner at the base: those owners are asked to review.
+   */
+  reassigned: Reassigned[];
   /** API calls made, for the bench. */
   calls: number;
 }
+
+export interface Reassigned {
+  id: string;
+  before: { owner?: string; rotation?: string };
+  after: { owner?: string; rotation?: string };
+}
+
+/** At most this many reassigned NHIs are listed one by one in the check; the rest are counted. */
+const REASSIGNED_LISTED = 50;
 
 /** Files whose base and head contents we fetch: those an identity extractor could read. */
 export function isInfrastructureFile(path: string): boolean {
@@ -78,8 +97,8 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
   const readBase = (path: string, content: string) => {
     const extracted = extractIdentities({ path, content });
     baseKustomize.add({ path, content }, extracted);
-    baseRecords.push(...extracted.records);
-    baseRefs.push(...extracted.references);
+    append(baseRecords, extracted.records);
+    append(baseRefs, extracted.references);
   };
   const touchesOwners = files.some((f) => f.filename === settings.ownersPath);
 
@@ -109,8 +128,8 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
       if (isSkipped(source) || !isInfrastructureFile(file.filename)) return;
       const extracted = extractIdentities(source);
       headKustomize.add(source, extracted);
-      headRecords.push(...extracted.records);
-      headRefs.push(...extracted.references);
+      append(headRecords, extracted.records);
+      append(headRefs, extracted.references);
       if (file.status !== 'added') {
         const basePath = file.previous_filename ?? file.filename;
         const base = await counted(getFileText(client, repo, basePath, pull.baseSha));
@@ -142,8 +161,52 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
   // Entries can look stale against the few files a PR touches; staleness is a full-scan verdict.
   // Owners-file errors are the PR's business only when the PR edits that file.
   result.findings = result.findings.filter((f) => keepInPullRequest(f, touchesOwners));
+  // An owners-file edit is governed too: a catch-all entry must not quietly take over other NHIs.
+  let reassigned: Reassigned[] = [];
+  if (touchesOwners) {
+    const baseOwners = await counted(getFileText(client, repo, settings.ownersPath, pull.baseSha));
+    calls++;
+    reassigned = await reassignedByOwnersEdit(client, repo, pull.baseSha, settings, baseOwners ?? '', owners ?? '', new Set(diff.added.map((r) => r.id)));
+    for (const [i, r] of reassigned.entries()) {
+      if (i === REASSIGNED_LISTED) {
+        result.findings.push(reassignedFinding(settings.ownersPath, `…and ${reassigned.length - REASSIGNED_LISTED} more existing NHIs whose owner or rotation this change sets`));
+        break;
+      }
+      result.findings.push(reassignedFinding(settings.ownersPath, `${r.id}: owner ${r.before.owner ?? 'none'} → ${r.after.owner ?? 'none'}, rotation ${r.before.rotation ?? 'none'} → ${r.after.rotation ?? 'none'} (an NHI this pull request does not add)`));
+    }
+  }
   const regrantedFiles = regranted.length > 0 && owners !== undefined ? await counted(declaringFiles(client, repo, pull.baseSha, regranted, owners)) : new Map<string, string>();
-  return { result, added: diff.added, changed: diff.changed, removed: diff.removed, regranted, regrantedFiles, owners, calls };
+  return { result, added: diff.added, changed: diff.changed, removed: diff.removed, regranted, regrantedFiles, owners, reassigned, calls };
+}
+
+function reassignedFinding(ownersPath: string, message: string): Finding {
+  return { rule: 'owners/reassigned', level: 'warning', file: ownersPath, line: 1, column: 1, message, fingerprint: policyFingerprint('owners/reassigned', ownersPath, message) };
+}
+
+/**
+ * Every NHI declared at the base (read from the base tarball, identities only) whose winning
+ * owners entry gives a different owner or rotation at head than at base, minus those the PR adds.
+ */
+async function reassignedByOwnersEdit(client: GitHubClient, repo: RepoRef, baseSha: string, settings: ScanSettings, baseText: string, headText: string, added: ReadonlySet<string>): Promise<Reassigned[]> {
+  const baseEntries = parseOwnersFile(baseText).entries;
+  const headEntries = parseOwnersFile(headText).entries;
+  const records: IdentityRecord[] = [];
+  for await (const item of readTarball(await openTarball(client, repo, baseSha), { maxFileSize: settings.maxFileSize })) {
+    if (isSkipped(item) || !isInfrastructureFile(item.path)) continue;
+    append(records, extractIdentities(item).records);
+  }
+  const out: Reassigned[] = [];
+  const seen = new Set<string>();
+  for (const record of records) {
+    if (added.has(record.id) || seen.has(record.id)) continue;
+    seen.add(record.id);
+    const b = winningEntry(baseEntries, record);
+    const a = winningEntry(headEntries, record);
+    const before = { owner: b?.owner, rotation: b?.rotation?.text };
+    const after = { owner: a?.owner, rotation: a?.rotation?.text };
+    if (before.owner !== after.owner || before.rotation !== after.rotation) out.push({ id: record.id, before, after });
+  }
+  return out.sort((x, y) => (x.id < y.id ? -1 : 1));
 }
 
 /** At most this many files are read to find where regranted NHIs are declared. */

@@ -1,5 +1,5 @@
 import { CHECK_TEXT_LIMIT_BYTES, truncateToBytes } from '../core/report/limits.js';
-import type { Finding, ScanSettings } from '../core/types.js';
+import type { Finding, IdentityRecord, InventoryEntry, ScanSettings } from '../core/types.js';
 import { withCheckRun, type CheckOutcome } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { analysePullRequest, pullRequestOutcome, type PullAnalysis, type PullRequestRef } from './pr-check.js';
@@ -62,10 +62,18 @@ export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequ
   });
   let reviewRequested = false;
   const reviewProblems: string[] = [];
-  if (!job.readOnly && analysis && (analysis.changed.length > 0 || analysis.regranted.length > 0)) {
+  if (!job.readOnly && analysis && (analysis.changed.length > 0 || analysis.regranted.length > 0 || analysis.reassigned.length > 0)) {
     const request = reviewRequestFor(analysis.changed, analysis.result.inventory, job.pull.author, job.repo.owner, analysis.regranted, analysis.owners, analysis.regrantedFiles);
+    // NHIs an owners-file edit reassigns: their owners at the base review it.
+    const extra = reviewRequestFor(
+      analysis.reassigned.map((r) => ({ id: r.id }) as IdentityRecord),
+      analysis.reassigned.map((r) => ({ id: r.id, owner: r.before.owner }) as InventoryEntry),
+      job.pull.author,
+      job.repo.owner,
+    );
+    const merged = { reviewers: [...new Set([...request.reviewers, ...extra.reviewers])].sort(), team_reviewers: [...new Set([...request.team_reviewers, ...extra.team_reviewers])].sort() };
     try {
-      const reviews = await requestOwnerReviews(job.client, job.repo, job.pull.number, request);
+      const reviews = await requestOwnerReviews(job.client, job.repo, job.pull.number, merged);
       reviewRequested = reviews.requested.length > 0;
       reviewProblems.push(...reviews.refused.map((r) => `review request to ${r.reviewer} refused: ${r.reason}`));
     } catch (error) {

@@ -5,6 +5,7 @@ import type { SyncReport } from './issue-adapter.js';
 import { formerMembers, orphanedFindings, userOwners } from './offboarding.js';
 import { openOnboardingPullRequest, type Onboarding } from './onboarding.js';
 import { syncScanIssues } from './scan-sync.js';
+import { append } from '../core/append.js';
 import { runVerification, SecretVault, type VerdictCache, type VerifySummary } from '../verify/index.js';
 
 export interface ScanJob {
@@ -50,7 +51,7 @@ export async function runRepositoryScan(job: ScanJob): Promise<ScanJobResult> {
   if (job.org) {
     const gone = await formerMembers(job.client, job.org, userOwners(result.inventory), job.departed);
     const orphans = orphanedFindings(result, gone);
-    result.findings.push(...orphans);
+    append(result.findings, orphans);
     for (const finding of orphans) result.inventory.find((e) => e.id === finding.identityId)?.findings.push(finding.rule);
   }
   if (job.issues === false) return { result, verification };

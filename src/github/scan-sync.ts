@@ -56,7 +56,9 @@ export async function syncScanIssues(
   // Pass 2: the dashboard alone, now that every gap has an issue number to link.
   // No dashboard when it is switched off, before onboarding, or with nothing to list (an open one is closed).
   const wanted = plan === 'all' && settings.dashboard !== false && result.inventory.length > 0;
-  const dashboard = wanted ? [dashboardIssue({ inventory: result.inventory, gapIssues: first.numbers, gapsByIdentity, sha: links.sha, labels: settings.issues.labels })] : [];
+  // Issues the per-sync cap held back open on later scans; the dashboard says how many wait.
+  const waiting = gaps.filter((gap) => !first.numbers.has(gap.fingerprint)).length;
+  const dashboard = wanted ? [dashboardIssue({ inventory: result.inventory, gapIssues: first.numbers, gapsByIdentity, sha: links.sha, labels: settings.issues.labels, waiting })] : [];
   const second = await syncIssues(client, repo, dashboard, { label, inScope: (issue) => issue.fingerprint === DASHBOARD_FINGERPRINT });
   const dashboardNumber = second.numbers.get(DASHBOARD_FINGERPRINT);
   if (dashboardNumber !== undefined && second.created.includes(dashboardNumber)) {

@@ -6,7 +6,8 @@
  * The archive is untrusted input. Entries that would escape the root (`..`, absolute paths), links
  * and device files are reported as `invalid-path` and never read; files over `maxFileSize` are
  * drained without buffering and reported as `too-large`; and the whole stream stops with a
- * TarballLimitError once the uncompressed bytes pass `maxTotalBytes` (a tar/gzip bomb).
+ * TarballLimitError once the uncompressed bytes pass `maxTotalBytes` (a tar/gzip bomb). An archive
+ * without its end-of-archive marker is an error, never a complete repository.
  */
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -46,14 +47,22 @@ const LINK_OR_SPECIAL = new Set(['symlink', 'link', 'character-device', 'block-d
 /** Entry types we pass over silently: they describe structure, not files. */
 const STRUCTURAL = new Set(['directory', 'pax-header', 'pax-global-header', 'gnu-long-path', 'gnu-long-link-path']);
 
+/** Two 512-byte zero blocks end every tar archive. */
+const END_OF_ARCHIVE = 1024;
+
 /** Counts decompressed bytes and fails the stream the moment the total passes the limit. */
 class ByteBudget extends Transform {
   total = 0;
+  /** Length of the run of zero bytes the stream ends with so far (the end-of-archive marker is 1,024). */
+  trailingZeros = 0;
   constructor(private readonly limit: number) {
     super();
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.total += chunk.length;
+    let last = chunk.length - 1;
+    while (last >= 0 && chunk[last] === 0) last--;
+    this.trailingZeros = last < 0 ? this.trailingZeros + chunk.length : chunk.length - 1 - last;
     if (this.total > this.limit) {
       cb(new TarballLimitError(`tarball exceeds the limit of ${this.limit} uncompressed bytes (possible tar bomb); scan stopped`));
       return;
@@ -70,6 +79,7 @@ export type PathCheck = { ok: true; path: string } | { ok: false; detail: string
  */
 export function checkEntryPath(name: string, top: string): PathCheck {
   if (name.includes('\0')) return { ok: false, detail: 'NUL byte in entry name' };
+  if (/[\u0001-\u001f\u007f]/.test(name)) return { ok: false, detail: 'control characters in entry name' };
   if (name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name) || name.startsWith('\\')) return { ok: false, detail: 'absolute path' };
   const parts = name.split('/').filter((p) => p !== '' && p !== '.');
   if (parts.some((p) => p === '..' || p.includes('\\'))) return { ok: false, detail: 'path escapes the archive root' };
@@ -139,6 +149,12 @@ export async function* readTarball(stream: Readable, limits: Partial<TarballLimi
         continue;
       }
       yield toSourceFile(checked.path, await collect(entry), { maxFileSize: lim.maxFileSize });
+    }
+    // A tar ends with two zero blocks. Without them the archive was cut short (a truncated
+    // download, a broken proxy): reading it as the whole repository would close the issues of the
+    // files that are missing.
+    if (budget.total % 512 !== 0 || budget.trailingZeros < END_OF_ARCHIVE) {
+      throw new TarballError('tarball ended without its end-of-archive marker (truncated); scan stopped');
     }
   } catch (e) {
     if (e instanceof TarballError) throw e;

@@ -144,10 +144,11 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
       return requests;
     },
     verify(secret) {
-      let pending = inRun.get(secret.fingerprint);
+      const key = secret.contentId ?? secret.fingerprint;
+      let pending = inRun.get(key);
       if (!pending) {
         pending = check(secret).catch((error) => unknown(`verification failed: ${(error as Error)?.message ?? String(error)}`));
-        inRun.set(secret.fingerprint, pending);
+        inRun.set(key, pending);
       }
       return pending;
     },

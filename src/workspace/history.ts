@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { isIgnored } from '../core/scan.js';
+import { sameSecret } from '../core/commits.js';
 import { toSourceFile } from '../core/source.js';
 import { activeDetectorCount, scanSecrets } from '../core/secrets/engine.js';
 import type { CommitRef, Finding, HistoryLocation, ScanResult, ScanSettings, SecretSink, Skipped } from '../core/types.js';
@@ -251,9 +252,9 @@ function mergeByFingerprint(hits: BlobHit[], atHead: Set<string>, haveHead: bool
   const groups = new Map<string, { hit: BlobHit; finding: Finding }[]>();
   for (const hit of hits) {
     for (const finding of hit.findings) {
-      const group = groups.get(finding.fingerprint) ?? [];
+      const group = groups.get(sameSecret(finding)) ?? [];
       group.push({ hit, finding });
-      groups.set(finding.fingerprint, group);
+      groups.set(sameSecret(finding), group);
     }
   }
   const out: Finding[] = [];

@@ -6,6 +6,7 @@ import type { IdentityRecord, ScanResult, ScanSettings, SecretSink } from '../co
 import { UsageError } from './errors.js';
 import { changesSince, showFile, stagedChanges, type ChangeSet } from './git.js';
 import { walkTree } from './walk.js';
+import { append } from '../core/append.js';
 
 export interface ScanDirOptions {
   settings: ScanSettings;
@@ -93,10 +94,10 @@ async function blame(dir: string, changes: ChangeSet, head: SourceItem[], settin
     const bytes = await showFile(dir, changes.base, path);
     if (!bytes) continue;
     const source = toSourceFile(path, bytes, settings);
-    if ('content' in source) baseRecords.push(...extractIdentities(source).records);
+    if ('content' in source) append(baseRecords, extractIdentities(source).records);
   }
   for (const item of head) {
-    if ('content' in item && changes.files.has(item.path)) headRecords.push(...extractIdentities(item).records);
+    if ('content' in item && changes.files.has(item.path)) append(headRecords, extractIdentities(item).records);
   }
   return blamedIds(diffInventories(baseRecords, headRecords));
 }

@@ -24,7 +24,7 @@ describe('action.yml (docs/architecture.md, "The GitHub Action")', () => {
   });
 
   it('declares the inputs and outputs of issue 5', () => {
-    expect(Object.keys(action.inputs).sort()).toEqual(['config', 'fail-on', 'history', 'issues', 'mode', 'path', 'sarif-file', 'token'].sort());
+    expect(Object.keys(action.inputs).sort()).toEqual(['config', 'fail-on', 'fingerprint-key', 'history', 'issues', 'mode', 'path', 'sarif-file', 'token'].sort());
     expect(action.inputs.token.default).toBe('${{ github.token }}');
     expect(Object.keys(action.outputs).sort()).toEqual(['findings', 'live', 'no-rotation', 'sarif-file', 'secrets', 'unowned']);
   });

@@ -4,6 +4,7 @@ import type { ExtractError, IdentityRecord, IdentityReference, SourceFile } from
 import { extractKubernetes } from './kubernetes.js';
 import { loadYaml } from './yaml/load.js';
 import { asList, asMapping, asText } from './yaml/values.js';
+import { append } from '../append.js';
 
 /**
  * Kustomize namespaces, joined across files: a `kustomization.yaml` with `namespace: X` puts the
@@ -114,13 +115,13 @@ export class KustomizeNamespaces {
       if (!fromRedone(record.platform, record.file)) keptRecords.push(record);
       else if (!placed.has(record.file)) {
         placed.add(record.file);
-        keptRecords.push(...redone.get(record.file)!.records);
+        append(keptRecords, redone.get(record.file)!.records);
       }
     }
-    for (const [path, result] of redone) if (!placed.has(path)) keptRecords.push(...result.records);
+    for (const [path, result] of redone) if (!placed.has(path)) append(keptRecords, result.records);
     records.splice(0, records.length, ...keptRecords);
     const keptRefs = references.filter((ref) => !(ref.target.startsWith('kubernetes:') && ref.usedBy && redone.has(ref.usedBy.file)));
-    for (const result of redone.values()) keptRefs.push(...result.references);
+    for (const result of redone.values()) append(keptRefs, result.references);
     references.splice(0, references.length, ...keptRefs);
   }
 }

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { scanSecrets } from '../secrets/engine.js';
+import { EPHEMERAL_KEY } from '../secrets/fingerprint.js';
 import type { Finding, ScanSettings, SecretSink, SourceFile } from '../types.js';
 import type { WorkerRequest, WorkerResponse } from './protocol.js';
 
@@ -69,7 +70,9 @@ interface Slot {
   dead: boolean;
 }
 
-export function createParallelSecretScanner(settings: ScanSettings, options: ParallelOptions = {}): ParallelSecretScanner {
+export function createParallelSecretScanner(given: ScanSettings, options: ParallelOptions = {}): ParallelSecretScanner {
+  // Workers have their own per-process default key: hand them this thread's, so fingerprints agree.
+  const settings: ScanSettings = { ...given, fingerprint: given.fingerprint ?? { kind: 'keyed', key: EPHEMERAL_KEY }, contentKey: given.contentKey ?? EPHEMERAL_KEY };
   const wanted = options.workers ?? defaultWorkerCount();
   const largeTreeBytes = options.largeTreeBytes ?? LARGE_TREE_BYTES;
   const results: Finding[][] = [];

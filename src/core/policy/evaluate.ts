@@ -8,6 +8,7 @@ import { entryMatcher, matchesOnlyByLegacyId, migratedMatch, parseOwnersFile, re
 import type { Codeowners } from './codeowners.js';
 import { nearestIds } from './did-you-mean.js';
 import { POLICY_RULES, policyFingerprint, policyRule, type PolicyRule, type RuleHit } from './rules.js';
+import { append } from '../append.js';
 
 export { policyFingerprint };
 
@@ -66,8 +67,8 @@ export function evaluatePolicy(input: PolicyInput): PolicyOutput {
   });
 
   // A PR sees only the NHIs of the files it touches, so "matches nothing" is decided on full scans.
-  if (settings.mode !== 'pr') findings.push(...staleEntries(owners.entries, used, ownersPath, settings, input.records));
-  findings.push(...legacyEntries(legacy, ownersPath, settings));
+  if (settings.mode !== 'pr') append(findings, staleEntries(owners.entries, used, ownersPath, settings, input.records));
+  append(findings, legacyEntries(legacy, ownersPath, settings));
   return { inventory, findings };
 }
 

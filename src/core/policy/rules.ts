@@ -5,6 +5,7 @@
  * still take their level and OWASP ids from here.
  */
 import { createHash } from 'node:crypto';
+import { plainText } from '../report/escape.js';
 import type { IdentityRecord, Level, OwaspNhi, ScanSettings, UsedBy } from '../types.js';
 import { isPast } from './duration.js';
 import { longLivedKey, NHI_RULE_OWASP, overprivileged, secretExposure } from './nhi-rules.js';
@@ -95,7 +96,7 @@ function unowned({ record, entry, ownersPath, codeowners }: RuleFacts): RuleHit 
 export function ownersSnippet(record: IdentityRecord, codeowners?: Codeowners): string {
   const suggestion = codeownersFor(codeowners, record.file);
   const lines = [
-    `  # ${record.file}:${record.line}`,
+    `  # ${plainText(record.file)}:${record.line}`, // a newline in a file name must not add YAML lines
     `  - match: ${JSON.stringify(record.id)}`,
     suggestion
       ? `    owner: ${JSON.stringify(suggestion.owners[0])}   # suggested by ${codeowners!.path}:${suggestion.line}: confirm`

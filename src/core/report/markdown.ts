@@ -1,4 +1,5 @@
 import { LEVELS, type Finding, type InventoryEntry, type ScanResult } from '../types.js';
+import { code, markdownText } from './escape.js';
 import type { RenderContext, Renderer } from './renderer.js';
 import { byteLength, CHECK_TEXT_LIMIT_BYTES, truncateToBytes } from './limits.js';
 import { countByLevel, ruleHelp } from './rule-help.js';
@@ -66,7 +67,7 @@ function headerBlock(result: ScanResult, options: MarkdownSummaryOptions): strin
   const counts = countByLevel(result.findings);
   const levels = LEVELS.filter((l) => counts[l] > 0).map((l) => `${counts[l]} ${l}${counts[l] === 1 ? '' : 's'}`);
   const verdict = result.findings.length === 0 ? '**No findings.**' : `**${result.findings.length} finding(s):** ${levels.join(', ')}.`;
-  const root = options.root ? ` in \`${code(options.root)}\`` : '';
+  const root = options.root ? ` in ${code(options.root)}` : '';
   const stats = `${result.stats.files} file(s) scanned${root} · ${result.inventory.length} NHI(s) · ${result.skipped.length} skipped`;
   return `## ${cell(options.title ?? 'nhi-steward report')}\n\n${verdict} ${stats}\n`;
 }
@@ -86,7 +87,7 @@ function buildSections(result: ScanResult, options: MarkdownSummaryOptions): Sec
     sections.push({
       heading: `Skipped files (${result.skipped.length})`,
       preamble: '| File | Reason |\n|---|---|\n',
-      rows: result.skipped.map((s) => `| \`${code(s.path)}\` | ${cell(`${s.reason}: ${s.detail}`)} |\n`),
+      rows: result.skipped.map((s) => `| ${code(s.path, { table: true })} | ${cell(`${s.reason}: ${s.detail}`)} |\n`),
     });
   }
   return sections;
@@ -99,7 +100,7 @@ function secretSection(heading: string, findings: Finding[], options: MarkdownSu
   return {
     heading: `${heading} (${findings.length})`,
     preamble: `Revoke or rotate each one at its provider first: deleting the line does not remove it from git history.\n\n| Level | Where | Detector | Value |${verified ? ' Verified |' : ''}\n|---|---|---|---|${verified ? '---|' : ''}\n`,
-    rows: findings.map((f) => `| ${f.level} | ${where(f, options)} | ${cell(ruleHelp(f.rule).title)} | \`${code(f.redacted ?? '…')}\` |${verified ? ` ${VERDICT_TEXT[f.verification ?? 'unknown']} |` : ''}\n`),
+    rows: findings.map((f) => `| ${f.level} | ${where(f, options)} | ${cell(ruleHelp(f.rule).title)} | ${code(f.redacted ?? '…', { table: true })} |${verified ? ` ${VERDICT_TEXT[f.verification ?? 'unknown']} |` : ''}\n`),
   };
 }
 
@@ -115,13 +116,13 @@ function historySecretSection(heading: string, findings: Finding[], options: Mar
       const place = f.commit && options.commitLink ? linked(f, options.commitLink(f.commit.sha, f.file, f.line)) : where(f, options);
       const commit = f.commit ? `\`${f.commit.sha.slice(0, 7)}\` ${cell(f.commit.author)}, ${cell(f.commit.date.slice(0, 10))}` : 'unknown';
       const atHead = f.presentAtHead === undefined ? '' : f.presentAtHead ? 'yes' : 'no (removed)';
-      return `| ${f.level} | ${place} | ${commit} | ${atHead} | ${cell(ruleHelp(f.rule).title)} | \`${code(f.redacted ?? '…')}\` |${verified ? ` ${VERDICT_TEXT[f.verification ?? 'unknown']} |` : ''}\n`;
+      return `| ${f.level} | ${place} | ${commit} | ${atHead} | ${cell(ruleHelp(f.rule).title)} | ${code(f.redacted ?? '…', { table: true })} |${verified ? ` ${VERDICT_TEXT[f.verification ?? 'unknown']} |` : ''}\n`;
     }),
   };
 }
 
 function linked(x: { file: string; line: number }, url: string): string {
-  return `[\`${code(`${x.file}:${x.line}`)}\`](${url.replace(/[()\s]/g, encodeURIComponent)})`;
+  return `[${code(`${x.file}:${x.line}`, { table: true })}](${url.replace(/[()\s]/g, encodeURIComponent)})`;
 }
 
 function identityFindingSection(heading: string, findings: Finding[], inventory: InventoryEntry[], options: MarkdownSummaryOptions): Section {
@@ -130,7 +131,7 @@ function identityFindingSection(heading: string, findings: Finding[], inventory:
     heading: `${heading} (${findings.length})`,
     preamble: '| Level | NHI | Where | What to do |\n|---|---|---|---|\n',
     rows: findings.map((f) => {
-      const nhi = f.identityId ? `\`${code(f.identityId)}\`${ownerSuffix(byId.get(f.identityId))}` : '';
+      const nhi = f.identityId ? `${code(f.identityId, { table: true })}${ownerSuffix(byId.get(f.identityId))}` : '';
       return `| ${f.level} | ${nhi} | ${where(f, options)} | ${cell(f.message)} |\n`;
     }),
   };
@@ -149,8 +150,9 @@ function nhiSection(inventory: InventoryEntry[], options: MarkdownSummaryOptions
       heading: `${heading} (${entries.length})`,
       preamble: '| NHI | Kind | Declared in | Owner | Rotation |\n|---|---|---|---|---|\n',
       rows: entries.map((e) => {
-        const rotation = e.rotation ?? e.rotationEvidence ?? (e.kind === 'credential' ? '**none**' : '');
-        return `| \`${code(e.id)}\` | ${cell(e.kind)} | ${where(e, options)} | ${e.owner ? cell(e.owner) : '**unowned**'} | ${cell(rotation)} |\n`;
+        const given = e.rotation ?? e.rotationEvidence;
+        const rotation = given !== undefined ? cell(given) : e.kind === 'credential' ? '**none**' : '';
+        return `| ${code(e.id, { table: true })} | ${cell(e.kind)} | ${where(e, options)} | ${e.owner ? code(e.owner, { table: true }) : '**unowned**'} | ${rotation} |\n`;
       }),
     },
   ];
@@ -168,22 +170,17 @@ function ownersSnippet(findings: Finding[]): string {
 }
 
 function ownerSuffix(entry: InventoryEntry | undefined): string {
-  return entry?.owner ? ` (owner ${cell(entry.owner)})` : '';
+  return entry?.owner ? ` (owner ${code(entry.owner, { table: true })})` : '';
 }
 
 function where(x: { file: string; line: number }, options: MarkdownSummaryOptions): string {
-  const label = `\`${code(`${x.file}:${x.line}`)}\``;
+  const label = `${code(`${x.file}:${x.line}`, { table: true })}`;
   return options.link ? `[${label}](${options.link(x.file, x.line).replace(/[()\s]/g, encodeURIComponent)})` : label;
 }
 
-/** Table-cell text: no row breaks, no column breaks, no raw HTML. */
+/** Table-cell text of our own wording (rule titles, kinds): no row breaks, no column breaks, no raw HTML. */
 function cell(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** Inside a code span: same, and a backtick would end the span. */
-function code(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/`/g, "'");
+  return markdownText(text);
 }
 
 /**

@@ -132,6 +132,16 @@ const RULES: Record<string, RuleHelp> = {
     help: 'A `rotation: never` exception has passed its `review-by` date, so the credential counts as lacking a policy again.\n\n**Fix:** rotate the credential and set a `rotation`, or renew the exception with a new `justification` and `review-by`.',
     owasp: ['NHI7'],
   },
+  'owners/reassigned': {
+    title: 'Owners-file change reassigns existing NHIs',
+    help: 'This pull request changes the owners file so that NHIs it does not add get a different owner or rotation. Their current owners are asked to review.\n\n**Fix:** narrow the entry (`match`/`path`) to the NHIs the PR adds, or have the current owners approve the change.',
+    owasp: ['NHI1'],
+  },
+  'scan/limit': {
+    title: 'Findings beyond a limit',
+    help: 'A file or a scan had more secret findings than nhi-steward reports; the rest are counted here.\n\n**Fix:** remove or accept (baseline, `.nhi-stewardignore`) the findings shown, then scan again.',
+    owasp: ['NHI2'],
+  },
   'owners/orphaned': {
     title: 'Owner is no longer a member of the organisation',
     help: 'The NHI has no accountable owner any more.\n\n**Fix:** name a new owner in `.github/nhi-owners.yml`, and review whether the identity is still needed.',

@@ -1,56 +1,112 @@
-import type { Finding } from '../types.js';
+import type { Finding, SaltedSuppression } from '../types.js';
+import { checkScryptCost, type ScryptCost } from './fingerprint.js';
 
 /**
- * The baseline file (docs/architecture.md, "Secrets"): accepted findings keyed by content fingerprint, not by line, so a
- * secret that moves stays suppressed and a new secret on an old line does not.
+ * The baseline file (docs/architecture.md, "Secrets"): accepted secrets, matched by content, not by line, so a secret that
+ * moves stays suppressed and a new secret on an old line does not. Version 2 (docs/security.md):
  *
- *   { "version": 1, "fingerprints": [ { "fingerprint": "…", "rule": "secret/…", "file": "…" } ] }
+ *   { "version": 2,
+ *     "kdf": { "name": "scrypt", "N": 32768, "r": 8, "p": 1, "salt": "<base64, random per file>" },
+ *     "fingerprints": [ { "hash": "<hex scrypt(detector + secret)>", "rule": "secret/…", "file": "…" } ] }
  *
- * `rule` and `file` are there for the reviewer of the baseline diff; only `fingerprint` matches.
+ * so that checking one guessed secret against the file costs a full scrypt run. `rule` and `file`
+ * are there for the reviewer of the baseline diff (and `rule` limits which findings pay for a hash).
+ * Version 1 files (`{ "fingerprint": "<sha256>" }` entries, an unsalted hash) are still read, so
+ * existing baselines keep working; `nhi-steward baseline` rewrites them as version 2.
  */
 export interface BaselineEntry {
-  fingerprint: string;
+  hash?: string;
+  fingerprint?: string;
   rule: string;
   file: string;
 }
 
+export interface BaselineKdf {
+  salt: string;
+  cost: ScryptCost;
+}
+
 export interface BaselineFile {
-  version: 1;
+  version: 2;
+  kdf: { name: 'scrypt'; N: number; r: number; p: number; salt: string };
   fingerprints: BaselineEntry[];
 }
 
-/** Fingerprints of a baseline file. Throws an Error naming the line and column of what is wrong. */
-export function readBaseline(json: string): Set<string> {
+export interface LoadedBaseline {
+  /** Published fingerprints (and version 1's unsalted ones), matched as they are. */
+  fingerprints: Set<string>;
+  /** Salted hashes (version 2). */
+  salted?: SaltedSuppression;
+  /** The file's salt and cost, reused when the baseline is rewritten (small diffs). */
+  kdf?: BaselineKdf;
+  version: 1 | 2;
+}
+
+const HEX = /^[0-9a-f]{16,}$/i;
+
+/** A baseline file's entries. Throws an Error naming the line and column of what is wrong. */
+export function readBaseline(json: string, source = 'baseline'): LoadedBaseline {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new Error(`not valid JSON${positionOf(json, (error as Error).message)}: ${(error as Error).message}`);
   }
-  if (!isObject(parsed)) throw new Error('expected an object { "version": 1, "fingerprints": [...] }');
-  if (parsed.version !== 1) throw new Error(`unsupported version ${JSON.stringify(parsed.version)} (expected 1)`);
+  if (!isObject(parsed)) throw new Error('expected an object { "version": 2, "kdf": {...}, "fingerprints": [...] }');
+  if (parsed.version !== 1 && parsed.version !== 2) throw new Error(`unsupported version ${JSON.stringify(parsed.version)} (expected 1 or 2)`);
+  const version = parsed.version;
+  let kdf: BaselineKdf | undefined;
+  if (version === 2) {
+    const k = parsed.kdf;
+    if (!isObject(k) || k.name !== 'scrypt' || typeof k.salt !== 'string' || k.salt.length < 8) {
+      throw new Error('"kdf" must be { "name": "scrypt", "N": …, "r": …, "p": …, "salt": "<base64>" }');
+    }
+    const cost = { N: Number(k.N), r: Number(k.r), p: Number(k.p) };
+    const problem = checkScryptCost(cost);
+    if (problem) throw new Error(`"kdf": ${problem}`);
+    kdf = { salt: k.salt, cost };
+  }
   if (!Array.isArray(parsed.fingerprints)) throw new Error('"fingerprints" must be an array');
   const fingerprints = new Set<string>();
+  const hashes = new Set<string>();
+  const rules = new Set<string>();
+  let anyRule = false;
   parsed.fingerprints.forEach((entry: unknown, index: number) => {
-    const fingerprint = isObject(entry) ? entry.fingerprint : entry;
-    if (typeof fingerprint !== 'string' || !/^[0-9a-f]{16,}$/i.test(fingerprint)) {
-      throw new Error(`fingerprints[${index}]${entryLine(json, index)}: expected { "fingerprint": "<hex digest>", … }`);
+    const hash = version === 2 && isObject(entry) ? entry.hash : undefined;
+    const fingerprint = isObject(entry) ? entry.fingerprint : version === 1 ? entry : undefined;
+    if (typeof hash === 'string' && HEX.test(hash)) {
+      hashes.add(hash.toLowerCase());
+      if (isObject(entry) && typeof entry.rule === 'string') rules.add(entry.rule);
+      else anyRule = true;
+      return;
+    }
+    if (typeof fingerprint !== 'string' || !HEX.test(fingerprint)) {
+      const shape = version === 2 ? '{ "hash": "<hex digest>", … }' : '{ "fingerprint": "<hex digest>", … }';
+      throw new Error(`fingerprints[${index}]${entryLine(json, index)}: expected ${shape}`);
     }
     fingerprints.add(fingerprint.toLowerCase());
   });
-  return fingerprints;
+  const salted = kdf && hashes.size > 0 ? { source, salt: kdf.salt, cost: kdf.cost, hashes, rules: anyRule ? new Set<string>() : rules } : undefined;
+  return { fingerprints, salted, kdf, version };
 }
 
-/** A baseline of these findings: one entry per fingerprint, sorted so that diffs stay small. */
-export function writeBaseline(findings: readonly Finding[]): string {
-  const byFingerprint = new Map<string, BaselineEntry>();
+/**
+ * A baseline of these findings: one entry per secret, sorted so that diffs stay small. Secret
+ * findings must carry `saltedHash` under `kdf` (scan with `settings.hashSalt`); others keep their
+ * published fingerprint, which is not derived from a secret.
+ */
+export function writeBaseline(findings: readonly Finding[], kdf: BaselineKdf): string {
+  const byKey = new Map<string, BaselineEntry>();
   for (const f of findings) {
-    if (!byFingerprint.has(f.fingerprint)) byFingerprint.set(f.fingerprint, { fingerprint: f.fingerprint, rule: f.rule, file: f.file });
+    if (f.rule.startsWith('secret/') && !f.saltedHash) throw new Error(`writeBaseline: ${f.rule} in ${f.file} has no salted hash (scan with settings.hashSalt)`);
+    const entry: BaselineEntry = f.saltedHash ? { hash: f.saltedHash, rule: f.rule, file: f.file } : { fingerprint: f.fingerprint, rule: f.rule, file: f.file };
+    const key = entry.hash ?? entry.fingerprint!;
+    if (!byKey.has(key)) byKey.set(key, entry);
   }
-  const fingerprints = [...byFingerprint.values()].sort(
-    (a, b) => compare(a.file, b.file) || compare(a.rule, b.rule) || compare(a.fingerprint, b.fingerprint),
+  const fingerprints = [...byKey.values()].sort(
+    (a, b) => compare(a.file, b.file) || compare(a.rule, b.rule) || compare(a.hash ?? a.fingerprint ?? '', b.hash ?? b.fingerprint ?? ''),
   );
-  const file: BaselineFile = { version: 1, fingerprints };
+  const file: BaselineFile = { version: 2, kdf: { name: 'scrypt', ...kdf.cost, salt: kdf.salt }, fingerprints };
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 

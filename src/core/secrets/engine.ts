@@ -10,7 +10,8 @@ import { falsePositiveReason, isLockFile } from './false-positives.js';
 import { LineIndex, lineAround } from './lines.js';
 import { resolveOverlaps } from './overlap.js';
 import { pairCandidates, type Pair } from './pairing.js';
-import { redact, secretFingerprint } from './redact.js';
+import { EPHEMERAL_KEY, keyedFingerprint, legacyFingerprint, locationFingerprint, saltedSecretHash } from './fingerprint.js';
+import { redact } from './redact.js';
 import { hasAllowMarker } from './suppression.js';
 
 /**
@@ -133,22 +134,100 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   for (const c of kept) c.line = lines.lineOf(c.start);
   const { pairs, singles } = pairCandidates(kept);
 
-  const findings: Finding[] = [];
+  const built: Built[] = [];
   for (const single of singles) {
     if (!reportable([single], file, lines)) continue;
-    const finding = singleFinding(single, file.path, lines);
-    findings.push(finding);
-    reveal?.({ fingerprint: finding.fingerprint, detector: single.detector.id, parts: [single.secret] });
+    built.push({ finding: singleFinding(single, file.path, lines), detector: single.detector.id, secret: single.secret, parts: [single] });
   }
   for (const pair of pairs) {
     if (!reportable([pair.first, pair.second], file, lines)) continue;
-    const finding = pairFinding(pair, file.path, lines);
-    findings.push(finding);
-    reveal?.({ fingerprint: finding.fingerprint, detector: finding.detector!, parts: [pair.first.secret, pair.second.secret] });
+    const secret = `${pair.first.secret}\n${pair.second.secret}`;
+    built.push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair!.id, secret, parts: [pair.first, pair.second] });
   }
-  return findings
-    .filter((f) => !settings.baseline.has(f.fingerprint))
-    .sort((a, b) => a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  built.sort((a, b) => a.finding.line - b.finding.line || a.finding.column - b.finding.column || (a.finding.rule < b.finding.rule ? -1 : a.finding.rule > b.finding.rule ? 1 : 0));
+  nameFindings(built, file.content, lines, kept, settings);
+  const unsuppressed = built.filter((b) => !suppressed(b, settings));
+  const limit = settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
+  // Live verification (opt-in) sees the values of what is reported, named by its published fingerprint.
+  if (reveal) for (const b of unsuppressed.slice(0, limit)) reveal({ fingerprint: b.finding.fingerprint, contentId: b.finding.contentId, detector: b.detector, parts: b.parts.map((p) => p.secret) });
+  const reported = unsuppressed.map((b) => b.finding);
+  if (reported.length <= limit) return reported;
+  // A file of thousands of tokens (a fixture dump) is one problem: report the first ones and the count.
+  const shown = reported.slice(0, limit);
+  shown.push(limitFinding(file.path, reported[limit].line, `${reported.length - limit} more secret findings in this file not reported (limit ${limit} per file)`));
+  return shown;
+}
+
+export const MAX_SECRETS_PER_FILE = 500;
+export const MAX_SECRETS_PER_SCAN = 20_000;
+
+/** A finding that says how many findings a limit held back. */
+export function limitFinding(file: string, line: number, message: string): Finding {
+  return { rule: 'scan/limit', level: 'warning', file, line, column: 1, message, fingerprint: legacyFingerprint('scan/limit', file) };
+}
+
+/** A secret finding with the value it was made from, until it is named and checked. */
+interface Built {
+  finding: Finding;
+  detector: string;
+  secret: string;
+  parts: Candidate[];
+}
+
+/** Sets each finding's published fingerprint (and, when asked, its legacy and salted hashes). */
+function nameFindings(built: Built[], content: string, lines: LineIndex, candidates: readonly Candidate[], settings: ScanSettings): void {
+  const mode = settings.fingerprint ?? { kind: 'keyed', key: EPHEMERAL_KEY };
+  const occurrences = new Map<string, number>();
+  for (const b of built) {
+    if (mode.kind === 'keyed') {
+      b.finding.fingerprint = keyedFingerprint(mode.key, b.detector, b.secret);
+    } else {
+      const context = lineContext(content, lines, b.parts[0].line, candidates);
+      const key = `${b.finding.rule}\0${context}`;
+      const occurrence = (occurrences.get(key) ?? 0) + 1;
+      occurrences.set(key, occurrence);
+      b.finding.fingerprint = locationFingerprint(b.finding.rule, b.finding.file, context, occurrence);
+    }
+    b.finding.contentId = keyedFingerprint(settings.contentKey ?? EPHEMERAL_KEY, b.detector, b.secret);
+    if (settings.legacyFingerprints) b.finding.previousFingerprint = legacyFingerprint(b.detector, b.secret);
+    if (settings.hashSalt) b.finding.saltedHash = saltedSecretHash(settings.hashSalt.salt, settings.hashSalt.cost, b.detector, b.secret);
+  }
+}
+
+/** Longest line context that goes into a location fingerprint (minified files). */
+const CONTEXT_LIMIT = 4096;
+
+/**
+ * The finding's first line with every accepted secret on it cut out and runs of white space
+ * collapsed: what the location fingerprint hashes instead of the value.
+ */
+function lineContext(content: string, lines: LineIndex, line: number, candidates: readonly Candidate[]): string {
+  const start = lines.lineStart(line);
+  const end = lines.lineEnd(line);
+  const cuts = candidates.filter((c) => c.start < end && c.end > start).sort((a, b) => a.start - b.start);
+  let text = '';
+  let at = start;
+  for (const cut of cuts) {
+    if (cut.start > at) text += content.slice(at, Math.min(cut.start, at + CONTEXT_LIMIT));
+    text += '\u0000';
+    at = Math.max(at, cut.end);
+    if (text.length > CONTEXT_LIMIT) return text.slice(0, CONTEXT_LIMIT);
+  }
+  if (at < end) text += content.slice(at, Math.min(end, at + CONTEXT_LIMIT));
+  return text.replace(/\s+/g, ' ').trim().slice(0, CONTEXT_LIMIT);
+}
+
+/** Baseline and ignore file: published fingerprints, legacy (version-1) fingerprints, salted hashes. */
+function suppressed(b: Built, settings: ScanSettings): boolean {
+  if (settings.baseline.size > 0) {
+    if (settings.baseline.has(b.finding.fingerprint)) return true;
+    if (settings.baseline.has(legacyFingerprint(b.detector, b.secret))) return true;
+  }
+  for (const set of settings.salted ?? []) {
+    if (set.hashes.size === 0 || (set.rules.size > 0 && !set.rules.has(b.finding.rule))) continue;
+    if (set.hashes.has(saltedSecretHash(set.salt, set.cost, b.detector, b.secret))) return true;
+  }
+  return false;
 }
 
 /** Entropy floor, then the detector's own validation, then the shared false-positive filters. */
@@ -234,7 +313,7 @@ function singleFinding(c: Candidate, path: string, lines: LineIndex): Finding {
     file: path,
     ...location(c, lines),
     message: `${describe(c.detector)}: ${redacted}${stored}`,
-    fingerprint: secretFingerprint(c.detector.id, c.secret),
+    fingerprint: '', // set by nameFindings
     detector: c.detector.id,
     redacted,
     owasp: ['NHI2'],
@@ -252,7 +331,7 @@ function pairFinding({ first, second }: Pair<Candidate>, path: string, lines: Li
     file: path,
     ...location(first, lines),
     message: `${pair.title}: ${redacted} with ${second.detector.title} ${secondRedacted} on line ${second.line}`,
-    fingerprint: secretFingerprint(pair.id, `${first.secret}\n${second.secret}`),
+    fingerprint: '', // set by nameFindings
     detector: pair.id,
     redacted,
     owasp: ['NHI2'],

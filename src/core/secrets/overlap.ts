@@ -1,3 +1,4 @@
+import { append } from '../append.js';
 /** What the overlap resolution needs to know about a candidate. */
 export interface Span {
   start: number;
@@ -21,13 +22,13 @@ export function resolveOverlaps<T extends Span>(candidates: readonly T[]): T[] {
   let clusterEnd = -1;
   for (const candidate of sorted) {
     if (candidate.start >= clusterEnd && cluster.length > 0) {
-      kept.push(...pickWithin(cluster));
+      append(kept, pickWithin(cluster));
       cluster = [];
     }
     cluster.push(candidate);
     clusterEnd = Math.max(clusterEnd, candidate.end);
   }
-  kept.push(...pickWithin(cluster));
+  append(kept, pickWithin(cluster));
   return kept.sort((a, b) => a.start - b.start || a.order - b.order);
 }
 

@@ -1,25 +1,33 @@
-import { createHash } from 'node:crypto';
+import { EPHEMERAL_KEY, keyedFingerprint } from './fingerprint.js';
 
 /**
  * The only way a secret leaves the core (docs/architecture.md, "Secrets"): the detector's documented prefix, an ellipsis,
  * and at most 4 trailing characters — fewer for short secrets, so that no more than a quarter of
- * the value is ever shown. `ghp_…Q7zK`.
+ * the value is ever shown, and none at all when fewer than 12 characters follow the prefix (a
+ * short password's last characters narrow a guess too much). `ghp_…Q7zK`.
  */
 export function redact(secret: string, prefix?: string): string {
   const shownPrefix = prefix && secret.startsWith(prefix) && prefix.length < secret.length / 2 ? prefix : '';
   // A key block's last characters are its footer (`-----END … KEY-----`), which says nothing:
   // show the end of the key material instead, still at most 4 characters of the secret.
   const rest = secret.slice(shownPrefix.length).replace(BLOCK_FOOTER, '');
-  const tail = Math.min(4, Math.floor(rest.length / 4));
+  const tail = rest.length < MIN_TAIL_LENGTH ? 0 : Math.min(4, Math.floor(rest.length / 4));
   return `${shownPrefix}…${tail > 0 ? rest.slice(-tail) : ''}`;
 }
+
+/** Values shorter than this (after the prefix) show no tail at all. */
+const MIN_TAIL_LENGTH = 12;
 
 /** A PEM/OpenSSH/PGP footer with the line breaks (real or JSON-escaped) and padding around it. */
 const BLOCK_FOOTER = /(?:\\[nr]|[\s=])*-----END [A-Z0-9 ]+-----(?:\\[nr]|\s)*$/;
 
-/** Hex digest of detector id + secret value: stable across moves and line changes. */
-export function secretFingerprint(detectorId: string, secret: string): string {
-  return createHash('sha256').update(detectorId).update('\0').update(secret).digest('hex');
+/**
+ * Keyed digest of detector id + secret value: stable across moves and line changes, and no oracle
+ * for a guessed secret without the key (src/core/secrets/fingerprint.ts). The default key is the
+ * per-process one that `ScanSettings` without a `fingerprint` mode use.
+ */
+export function secretFingerprint(detectorId: string, secret: string, key: string = EPHEMERAL_KEY): string {
+  return keyedFingerprint(key, detectorId, secret);
 }
 
 /**

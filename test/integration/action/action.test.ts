@@ -215,7 +215,11 @@ describe('the bundled Action as a child process', () => {
     expect(run.annotations).toEqual([SECRET_ANNOTATION]);
     expect(run.outputs).toEqual({ findings: '1', secrets: '1', unowned: '0', 'no-rotation': '0', 'sarif-file': IN_RUNNER_TEMP });
     expect(double.calls('pulls/list-files')).toHaveLength(1);
-    expect(double.requests.every((r) => r.auth?.kind === 'token' && r.status === 200)).toBe(true);
+    // The settings files are read at the base commit through the API too (absent here: 404).
+    const settingsReads = double.calls('repos/get-content').filter((r) => /nhi-steward\.yml|baseline|ignore/.test(decodeURIComponent(r.path)));
+    expect(settingsReads.length).toBeGreaterThan(0);
+    expect(settingsReads.every((r) => r.query.ref === ws.baseSha)).toBe(true);
+    expect(double.requests.every((r) => r.auth?.kind === 'token' && (r.status === 200 || (r.status === 404 && r.operationId === 'repos/get-content')))).toBe(true);
     assertNoLeak(run, ws);
   });
 

@@ -196,4 +196,19 @@ describe('checkEntryPath', () => {
   ])('%j → %j', (name, expected) => {
     expect(checkEntryPath(name, TOP)).toEqual(expected);
   });
+
+  test('a gzip\'d tar cut off before its end-of-archive marker is an error, not a complete repository', async () => {
+    const pack = tar.pack();
+    pack.entry({ name: `${TOP}/a.txt` }, 'first file\n');
+    pack.entry({ name: `${TOP}/b.txt` }, 'second file\n');
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of pack) chunks.push(c as Buffer);
+    const whole = Buffer.concat(chunks);
+    // Cut after the first entry (header + one data block): a valid gzip of a tar missing the rest.
+    const cut = gzipSync(whole.subarray(0, 1024));
+    await expect(readAll(cut)).rejects.toThrow(/end-of-archive marker/);
+    // The same archive whole reads fine.
+    expect((await readAll(gzipSync(whole))).map((r) => r.path)).toEqual(['a.txt', 'b.txt']);
+  });
 });

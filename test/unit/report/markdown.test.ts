@@ -21,7 +21,7 @@ describe('markdown summary', () => {
     ]);
     // The detector column shows the catalog title, which the catalog owns; match any title.
     expect(md).toMatch(/\| error \| `services\/api\/config\.ts:12` \| [^|\n]+ \| `ghp_…1234` \|\n/);
-    expect(md).toContain('| `terraform:aws_iam_access_key/ci` | credential | `infra/iam.tf:20` | @acme/devex | **none** |');
+    expect(md).toContain('| `terraform:aws_iam_access_key/ci` | credential | `infra/iam.tf:20` | `@acme/devex` | **none** |');
     expect(md).toContain('| `kubernetes:ServiceAccount/payments/billing-worker` | identity | `k8s/billing.yaml:3` | **unowned** |');
   });
 

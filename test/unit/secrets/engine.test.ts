@@ -24,6 +24,8 @@ describe('secrets engine: findings', () => {
       endColumn: content.split('\n')[1].indexOf(token) + token.length + 1,
       message: `Acme API token: ${redact(token, 'acme_')}`,
       fingerprint: secretFingerprint('acme-token', token),
+      // Internal: the same secret's id within this run (an HMAC under a per-process key).
+      contentId: secretFingerprint('acme-token', token),
       detector: 'acme-token',
       redacted: redact(token, 'acme_'),
       owasp: ['NHI2'],

@@ -8,11 +8,14 @@ describe('redact (docs/architecture.md, "Secrets": the prefix plus at most 4 cha
     // No prefix given, or the secret does not start with it: the tail only.
     ['Zx9Lq2Vm7Tn4Wp8Bs1Hd', undefined, '…s1Hd'],
     ['Zx9Lq2Vm7Tn4Wp8Bs1Hd', 'ghp_', '…s1Hd'],
-    // Short secrets show at most a quarter of what follows the prefix.
-    ['hunter2x', undefined, '…2x'],
+    // Short secrets show at most a quarter of what follows the prefix, and under 12 characters nothing.
+    ['hunter2x', undefined, '…'],
+    ['Tr0ub4dor', undefined, '…'],
+    ['Summer2024!', undefined, '…'],
+    ['Summer2024!A', undefined, '…4!A'],
     ['abc', undefined, '…'],
     // A prefix that would be half the value or more is not shown; the quarter rule then covers it all.
-    ['xoxb-12', 'xoxb-', '…2'],
+    ['xoxb-12', 'xoxb-', '…'],
   ])('%s (prefix %s) → %s', (secret, prefix, expected) => {
     expect(redact(secret, prefix)).toBe(expected);
   });
@@ -26,6 +29,7 @@ describe('redact (docs/architecture.md, "Secrets": the prefix plus at most 4 cha
       const hidden = shownPrefix ? rest : secret;
       expect(hidden.endsWith(tail), `length ${length}`).toBe(true);
       expect(tail.length, `length ${length}`).toBeLessThanOrEqual(Math.min(4, Math.floor(hidden.length / 4)));
+      if (hidden.length < 12) expect(tail, `length ${length}: no tail under 12 characters`).toBe('');
     }
   });
 });
