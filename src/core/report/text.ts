@@ -75,7 +75,8 @@ function groupByFile(findings: readonly Finding[]): Map<string, Finding[]> {
  * the fix is what `explain` prints, so the line keeps only the first part.
  */
 export function shortMessage(message: string): string {
-  const cut = /(?::|\.)\s+(?:add|rotate|give|remove|use|correct|renew|fix|delete|name)\b/i.exec(message);
+  // "live: rotate now" is a verification verdict (src/verify/apply.ts), not fix advice: it stays.
+  const cut = /(?::|\.)\s+(?:add|rotate(?!\s+now\b)|give|remove|use|correct|renew|fix|delete|name)\b/i.exec(message);
   return cut && cut.index > 0 ? message.slice(0, cut.index) : message;
 }
 

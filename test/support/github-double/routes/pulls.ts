@@ -35,7 +35,7 @@ export const pullRoutes: Record<string, Handler> = {
     const repo = repoOf(ctx);
     const sha = String(ctx.params.commit_sha);
     const pulls = [...repo.issues.values()].filter((i) => i.pull && repo.git.refs.get(`refs/heads/${i.pull.head}`) === sha);
-    return paginate(ctx, pulls.map((i) => pullShape(ctx.baseUrl, ctx.state, repo, i)));
+    return paginate(ctx, pulls.map((i) => pullShape(ctx.baseUrl, ctx.state, repo, i, false)));
   },
   'pulls/list-files': (ctx) => {
     const repo = repoOf(ctx);
