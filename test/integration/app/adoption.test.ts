@@ -153,6 +153,21 @@ describe('first contact: onboarding, not an issue storm', { timeout: 180_000 }, 
   });
 });
 
+describe('first contact with a CODEOWNERS file', { timeout: 180_000 }, () => {
+  it('pre-fills the onboarding owners file from CODEOWNERS, each owner marked as a suggestion', async () => {
+    await start({ ...WITHOUT_OWNERS, '.github/CODEOWNERS': '* @acme/fallback\n/infra/ @acme/platform\n' });
+    await install();
+    const [pull] = botPulls();
+    expect(pull.body).toContain('unless CODEOWNERS names one');
+    const owners = fileAt(branchSha('nhi-steward/onboarding'), '.github/nhi-owners.yml');
+    // The Terraform NHIs live under infra/: CODEOWNERS' last matching rule names @acme/platform.
+    expect(owners).toMatch(/owner: "@acme\/platform" {3}# SUGGESTION from /);
+    // The Kubernetes NHIs live elsewhere: only the catch-all rule covers them.
+    expect(owners).toMatch(/owner: "@acme\/fallback" {3}# SUGGESTION from /);
+    double.assertNoViolations();
+  });
+});
+
 describe('config opt-outs and levels (.github/nhi-steward.yml)', { timeout: 180_000 }, () => {
   it('issues.enabled: true opens gap issues without an owners file; false opens none', async () => {
     await start({ ...WITHOUT_OWNERS, '.github/nhi-steward.yml': 'issues:\n  enabled: true\n' });
