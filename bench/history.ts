@@ -157,7 +157,8 @@ export async function runHistoryBench(): Promise<void> {
   console.log(`  synthetic history ready in ${fmt((performance.now() - started) / 1000, 1)} s (${synthetic})`);
   inChild('synthetic (5,000 commits)', synthetic);
   const at = process.argv.indexOf('--history-repo');
-  const real = resolve(at > -1 ? process.argv[at + 1] : (process.env.NHI_BENCH_HISTORY_REPO ?? execFileSync('git', ['rev-parse', '--git-common-dir'], { cwd: HERE, encoding: 'utf8' }).trim()));
+  // git prints the common dir relative to its cwd (bench/), so resolve it from there.
+  const real = at > -1 || process.env.NHI_BENCH_HISTORY_REPO ? resolve(at > -1 ? process.argv[at + 1] : process.env.NHI_BENCH_HISTORY_REPO!) : resolve(HERE, execFileSync('git', ['rev-parse', '--git-common-dir'], { cwd: HERE, encoding: 'utf8' }).trim());
   inChild(`real: ${real}`, real);
 }
 
