@@ -254,6 +254,8 @@ function main(): void {
     }
     let covered = 0;
     let withInputs = 0;
+    // `--only a,b`: print those detectors' inputs and what we report on each (local diagnosis only).
+    const only = argument('--only')?.split(',');
     next.trufflehog = {};
     for (const [name, paths] of [...byDetector].sort()) {
       const inputs = paths.flatMap((p) => trufflehogInputs(git(trufflehogDir, ['show', `HEAD:${p}`])));
@@ -265,6 +267,8 @@ function main(): void {
       const found = inputs.map((t) => ourDetectors(t));
       const ours = tally(found);
       if (ours.length > 0) covered++;
+      if (process.argv.includes('--misses') && ours.length === 0) console.log(`  trufflehog miss: ${name}`);
+      if (only?.includes(name)) for (const [k, t] of inputs.entries()) console.log(`--- ${name} #${k} -> ${found[k].join(',') || '(none)'}\n${t.slice(0, 600)}`);
       next.trufflehog[name] = ours.length > 0 ? { ours } : { ours: [], reason: previous.trufflehog[name]?.reason ?? notYet };
     }
     console.log(`trufflehog: ${byDetector.size} detectors with pattern tests; ${withInputs} with evaluable inputs; covered ${covered}/${withInputs} (${((covered / withInputs) * 100).toFixed(1)}%)`);

@@ -1,5 +1,5 @@
 import type { Detector } from '../detector.js';
-import { at, lower, near, token, UUID, WORD } from './shapes.js';
+import { at, lower, near, token, UUID, UUID_ANY_CASE, WORD } from './shapes.js';
 
 const HEROKU_WORDS = ['heroku'];
 const CLOUDFLARE_WORDS = ['cloudflare', 'cf_api_token', 'cf_api_key'];
@@ -32,7 +32,7 @@ export const hostingDetectors: Detector[] = [
     provider: 'Heroku',
     level: 'error',
     keywords: lower(HEROKU_WORDS),
-    pattern: near(HEROKU_WORDS, UUID),
+    pattern: near(HEROKU_WORDS, UUID_ANY_CASE),
     samples: {
       positive: [at('HEROKU_API_KEY=§', 'c8fc20cd-9c25-9695-b6ff-e8e3e5cfea01'), at('      heroku_api_key: "§"', 'd68c78ee-c197-a0c4-50dc-42a28e1d5b2b', '.github/workflows/deploy.yml')],
       negative: ['HEROKU_API_KEY=95e059b3-69db', 'HEROKU_APP_NAME=acme-prod'],

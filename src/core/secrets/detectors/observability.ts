@@ -74,13 +74,13 @@ export const observabilityDetectors: Detector[] = [
     },
   },
   {
-    // New Relic Insights insert key: `NRII-` + 32 base64url.
+    // New Relic Insights insert key: `NRII-` + 32 base64url (older keys: 25).
     id: 'new-relic-insert-key',
     title: 'New Relic Insights insert key',
     provider: 'New Relic',
     level: 'error',
     keywords: ['nrii-'],
-    pattern: token('NRII-[0-9A-Za-z_\\-]{32}'),
+    pattern: token('NRII-[0-9A-Za-z_\\-]{25,32}'),
     entropy: 3.5,
     redactPrefix: 'NRII-',
     samples: {
@@ -89,16 +89,17 @@ export const observabilityDetectors: Detector[] = [
     },
   },
   {
-    // New Relic ingest license key: 36 hex + `NRAL`.
+    // New Relic ingest license key: 40 characters ending `NRAL`: 36 hex, or 32 hex (`eu01xx` + 26 for
+    // EU accounts) + `FFFF`.
     id: 'new-relic-license-key',
     title: 'New Relic ingest license key',
     provider: 'New Relic',
     level: 'error',
     keywords: ['nral'],
-    pattern: token('[0-9a-f]{36}NRAL'),
+    pattern: token('(?:[0-9a-f]{36}|[0-9a-f]{32}FFFF|eu01xx[0-9a-f]{26}FFFF|eu01xx[0-9a-f]{30})NRAL'),
     entropy: 3.2,
     samples: {
-      positive: [at('NEW_RELIC_LICENSE_KEY=§', 'd42de45d20d51a0f959248e68934f8b127a1NRAL'), at("license_key: '§'", '8b0664560314f28db4d745b667e3e9d38939NRAL', 'newrelic.yml')],
+      positive: [at('NEW_RELIC_LICENSE_KEY=§', 'd42de45d20d51a0f959248e68934f8b127a1NRAL'), at("license_key: '§'", '8b0664560314f28db4d745b667e3e9d38939NRAL', 'newrelic.yml'), at('NEW_RELIC_LICENSE_KEY=§', 'eu01xx5c0e9a7d41b8f2c63e90d1a4b7FFFFNRAL'), at('license_key: §', '4f1e8c02b9d7a3e65c10f8b2d94e7a31FFFFNRAL', 'newrelic.yml')],
       negative: ['NEW_RELIC_LICENSE_KEY=b3e369e1f4757b08033fNRAL', 'NEW_RELIC_LICENSE_KEY=0df311c42dfcb158844764d5c390ef653de195e6'],
     },
   },

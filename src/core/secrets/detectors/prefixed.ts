@@ -74,6 +74,25 @@ const rows: PrefixedRow[] = [
   // Work tools, devtools
   { id: 'zoho-oauth-token', provider: 'Zoho', title: 'Zoho OAuth token', parts: [lit('1000.'), run('hex', 32), lit('.'), run('hex', 32)] },
   { id: 'adafruit-io-key', provider: 'Adafruit', title: 'Adafruit IO key', parts: [lit('aio_'), run('base62', 28)] },
+  { id: 'photoroom-api-key', provider: 'PhotoRoom', title: 'PhotoRoom API key', parts: [lit('sk_pr_'), run('base62', 1, 64), lit('_'), run('hex', 40)] },
+  {
+    id: 'recharge-api-token',
+    provider: 'Recharge',
+    title: 'Recharge Payments API token',
+    parts: [lit('sk_1x1_', 'sk_1x3_', 'sk_2x1_', 'sk_2x2_', 'sk_3x3_', 'sk_5x3_', 'sk_10x3_'), run('hexAny', 64)],
+    samples: { contexts: ['RECHARGE_API_TOKEN=§', "headers: { 'X-Recharge-Access-Token': '§' }"] },
+  },
+  { id: 'recharge-test-api-token', provider: 'Recharge', title: 'Recharge Payments test API token', level: 'info', parts: [lit('sk_test_1x1_', 'sk_test_1x3_', 'sk_test_2x1_', 'sk_test_2x2_', 'sk_test_3x3_', 'sk_test_5x3_', 'sk_test_10x3_'), run('hexAny', 64)], keywords: ['sk_test_'] },
+  { id: 'trufflehog-enterprise-key', provider: 'Truffle Security', title: 'TruffleHog Enterprise API key id', level: 'warning', parts: [lit('thog-key-'), run('hex', 16)] },
+  { id: 'trufflehog-enterprise-secret', provider: 'Truffle Security', title: 'TruffleHog Enterprise API secret', parts: [lit('thog-secret-'), run('hex', 32)] },
+  {
+    id: 'tines-webhook',
+    provider: 'Tines',
+    title: 'Tines webhook URL',
+    parts: [lit('https://'), run('alnumDash', 1, 40), lit('.tines.com/webhook/'), run('lower', 32), lit('/'), run('lower', 32)],
+    keywords: ['.tines.com/webhook/'],
+    samples: { contexts: ['TINES_WEBHOOK_URL=§', "fetch('§', { method: 'POST' })"] },
+  },
   { id: 'maxmind-license-key', provider: 'MaxMind', title: 'MaxMind license key', parts: [run('base62', 6), lit('_'), run('base62', 29), lit('_mmk')], keywords: ['_mmk'] },
 ];
 

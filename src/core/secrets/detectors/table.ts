@@ -32,6 +32,11 @@ export const ALPHABETS = {
   dotted: '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._',
   b64dot: '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._+/',
   bbdc: '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/@_-',
+  hexAny: '0123456789abcdefABCDEF',
+  alpha: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
+  lowerDash: '0123456789abcdefghijklmnopqrstuvwxyz-',
+  alnumDash: '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-',
+  jwt: '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._-',
 } as const;
 export type Alphabet = keyof typeof ALPHABETS;
 
@@ -48,6 +53,11 @@ const CLASS: Record<Alphabet, string> = {
   dotted: '0-9A-Za-z._',
   b64dot: '0-9A-Za-z._+/',
   bbdc: '0-9A-Za-z+/@_\\-',
+  hexAny: '0-9a-fA-F',
+  alpha: 'A-Za-z',
+  lowerDash: '0-9a-z\\-',
+  alnumDash: '0-9A-Za-z\\-',
+  jwt: '0-9A-Za-z._\\-',
 };
 
 export type Part =
@@ -137,7 +147,7 @@ function defaultEntropy(parts: readonly Part[]): number {
   const body = parts.filter((p) => p.kind !== 'lit');
   const length = body.reduce((n, p) => n + (p.kind === 'uuid' ? 32 : p.kind === 'run' ? p.min : 0), 0);
   if (length < 8) return 0;
-  const small = body.every((p) => p.kind === 'uuid' || (p.kind === 'run' && (p.alphabet === 'hex' || p.alphabet === 'HEX' || p.alphabet === 'digits')));
+  const small = body.every((p) => p.kind === 'uuid' || (p.kind === 'run' && (p.alphabet === 'hex' || p.alphabet === 'HEX' || p.alphabet === 'hexAny' || p.alphabet === 'digits')));
   // Several standard deviations under the mean entropy of random values of that length, so the
   // random-sample tests (thousands of draws per run) never trip on an unlucky draw.
   if (small) return length < 24 ? 2.3 : 2.5;

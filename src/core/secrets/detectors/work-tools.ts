@@ -192,13 +192,13 @@ export const workToolDetectors: Detector[] = [
     },
   },
   {
-    // Dropbox long-lived token: 11 base62 + `AAAAAAAAAA` + 43 base64url, next to a Dropbox name.
+    // Dropbox long-lived token: 11 base62 + `AAAAAAAAAA` + 43 base64url (`=` allowed), next to a Dropbox name.
     id: 'dropbox-long-lived-token',
     title: 'Dropbox long-lived access token',
     provider: 'Dropbox',
     level: 'error',
     keywords: lower(DROPBOX_WORDS),
-    pattern: near(DROPBOX_WORDS, '[0-9A-Za-z]{11}AAAAAAAAAA[0-9A-Za-z_\\-]{43}'),
+    pattern: near(DROPBOX_WORDS, '[0-9A-Za-z]{11}AAAAAAAAAA[0-9A-Za-z_\\-=]{43}', { tail: 'A-Za-z0-9_\\-=' }),
     entropy: 3.5,
     samples: {
       positive: [at('DROPBOX_TOKEN=§', 'bDPeGZH9s4aAAAAAAAAAAvkK7qtO6tra4753hKB74KJJvIEgjSr8iMhIWkLhU9kc'), at("dropbox_token: '§'", 'XRjMSkw9B7mAAAAAAAAAAw6x0p7tGKIQI3OAMq7Y_rHrGVvfBGOzLgbGPayCaIbD', 'sync.yml')],
