@@ -94,7 +94,11 @@ function toJs(source: string): string {
     .replace(/\\x60/g, '`');
 }
 
-/** The n-th (1-based) capturing group of a regex source, or the whole source. */
+/**
+ * The n-th (1-based) capturing group of a regex source, or the whole source. A group that is
+ * itself repeated (`([a-z0-9]{4}-){3}` in a URL rule without `secretGroup`) is a piece of the
+ * structure, not the secret: then the whole pattern is drawn, as gitleaks reports the whole match.
+ */
 function secretGroup(source: string, n = 1): string {
   let seen = 0;
   for (let i = 0; i < source.length; i++) {
@@ -118,7 +122,7 @@ function secretGroup(source: string, n = 1): string {
           continue;
         }
         if (source[j] === '(') depth++;
-        if (source[j] === ')' && --depth === 0) return source.slice(i + 1, j);
+        if (source[j] === ')' && --depth === 0) return /^[{*+?]/.test(source.slice(j + 1)) ? source : source.slice(i + 1, j);
       }
     }
   }
@@ -133,12 +137,14 @@ function gitleaksSamples(rule: GitleaksRule, seed: number): string[] | undefined
   let values: string[];
   try {
     const random = prng(seed);
-    values = [0, 1, 2].map(() => sampleRegex(group, random));
+    // A group that includes its delimiting quotes (`("[a-z0-9]{8,20}")`): the contexts add their own.
+    values = [0, 1, 2].map(() => sampleRegex(group, random).replace(/^(["'])(.*)\1$/s, '$2'));
   } catch {
     return undefined;
   }
-  const keyword = (rule.keywords[0] ?? rule.id.split('-')[0]).replace(/[^A-Za-z0-9_.-]/g, '');
-  const word = /^[a-z][a-z0-9]*$/i.test(keyword) ? keyword : rule.id.split('-')[0];
+  // The rule's first keyword that can name a variable (`password`, not `administrator_login_password`'s
+  // neighbours or `-----begin`), else the first word of its id.
+  const word = rule.keywords.find((k) => /^[a-z][a-z0-9]*$/i.test(k)) ?? rule.id.split('-')[0];
   return values.flatMap((value, i) => {
     const context = CONTEXTS[(seed + i) % CONTEXTS.length];
     return [context.replace(/\{i\}/g, word.toLowerCase()).replace(/\{I\}/g, word.toUpperCase()).replace('{s}', () => value)];

@@ -216,8 +216,6 @@ const rows: KeyedRow[] = [
   { id: 'portainer-api-token', provider: 'Portainer', title: 'Portainer JWT', words: ['portainer'], parts: jwt('eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.', [50, 310], [43, 43]) },
   { id: 'tallyfy-api-token', provider: 'Tallyfy', title: 'Tallyfy API token', words: ['tallyfy'], parts: [run('base62', 36), lit('.'), run('base62', 264), lit('.'), run('b64url', 683)] },
   { id: 'viewneo-api-token', provider: 'viewneo', title: 'viewneo API token', words: ['viewneo'], parts: [run('base62', 120, 300), lit('.'), run('base62', 150, 300), lit('.'), run('b64url', 600, 800)] },
-  { id: 'paperform-api-key', provider: 'Paperform', title: 'Paperform API key', words: ['paperform'], parts: [run('base62', 1), run('jwt', 848, 998), run('base62', 1)] },
-  { id: 'storychief-api-key', provider: 'StoryChief', title: 'StoryChief API key', words: ['storychief'], parts: [run('base62', 1), run('jwt', 938, 998), run('base62', 1)] },
 ];
 
 /**

@@ -74,6 +74,16 @@ const rows: PrefixedRow[] = [
   // Work tools, devtools
   { id: 'zoho-oauth-token', provider: 'Zoho', title: 'Zoho OAuth token', parts: [lit('1000.'), run('hex', 32), lit('.'), run('hex', 32)] },
   { id: 'adafruit-io-key', provider: 'Adafruit', title: 'Adafruit IO key', parts: [lit('aio_'), run('base62', 28)] },
+  {
+    // Any Slack hook path (incoming webhook, workflow or trigger URL): 43–56 characters after the kind.
+    // slack-webhook (chat.ts) names the classic `T…/B…/…` shape; this row catches the other layouts.
+    id: 'slack-hook-url',
+    provider: 'Slack',
+    title: 'Slack webhook, workflow or trigger URL',
+    parts: [lit('hooks.slack.com/'), lit('services/', 'workflows/', 'triggers/'), run('b64', 43, 56)],
+    keywords: ['hooks.slack.com/'],
+    samples: { contexts: ['SLACK_WEBHOOK_URL=https://§', "  url: 'https://§'"] },
+  },
   { id: 'photoroom-api-key', provider: 'PhotoRoom', title: 'PhotoRoom API key', parts: [lit('sk_pr_'), run('base62', 1, 64), lit('_'), run('hex', 40)] },
   {
     id: 'recharge-api-token',

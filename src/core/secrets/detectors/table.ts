@@ -36,7 +36,6 @@ export const ALPHABETS = {
   alpha: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
   lowerDash: '0123456789abcdefghijklmnopqrstuvwxyz-',
   alnumDash: '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-',
-  jwt: '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._-',
 } as const;
 export type Alphabet = keyof typeof ALPHABETS;
 
@@ -57,7 +56,6 @@ const CLASS: Record<Alphabet, string> = {
   alpha: 'A-Za-z',
   lowerDash: '0-9a-z\\-',
   alnumDash: '0-9A-Za-z\\-',
-  jwt: '0-9A-Za-z._\\-',
 };
 
 export type Part =
