@@ -3,6 +3,12 @@ import { at, lower, near, token } from './shapes.js';
 
 const DISCORD_WORDS = ['discord'];
 
+/** The first part of a Discord token is a user id (17–20 digits) in base64url. */
+function isSnowflakeToken(secret: string): boolean {
+  const id = Buffer.from(secret.slice(0, secret.indexOf('.')), 'base64url').toString('latin1');
+  return /^[1-9][0-9]{16,19}$/.test(id);
+}
+
 /** Chat: Slack, Discord, Telegram, Microsoft Teams, Mattermost, Zulip. */
 export const chatDetectors: Detector[] = [
   {
@@ -172,6 +178,32 @@ export const chatDetectors: Detector[] = [
         at("discordClient.login('§');", 'ODk0Ug5ymFeJCzIg9gtbmPINHa.YBISSg.14DV_XyJ81XmDVFOAZIogn67-gJ', 'bot.js'),
       ],
       negative: ['DISCORD_TOKEN=MTlnfBTVTEeLIAFr7T1gounWVe.GGGciz', 'DISCORD_TOKEN=xTvfYVYJJb3rrvFP6mAFqDuVCU.GUyOzT.a3W9XNET3vLRZNV8zT_mZy895aco46Ctmqd0iV'],
+    },
+  },
+  {
+    // The same token with no Discord name nearby (`TOKEN=…` in a bot's .env). Its first part is the
+    // bot's user id in base64; ids issued since 2022 have 19 digits starting with 1, so the part
+    // opens with `MT` + one of ten letters (the keywords, rare in code). The part must decode to
+    // the digits of an id, which no random base64 or identifier does.
+    id: 'discord-bot-token-bare',
+    title: 'Discord bot token',
+    provider: 'Discord',
+    level: 'error',
+    keywords: ['mta', 'mte', 'mti', 'mtm', 'mtq', 'mtu', 'mty', 'mtc', 'mtg', 'mtk'],
+    pattern: token('MT[AEIMQUYcgk][0-9A-Za-z_\\-]{21,23}\\.[0-9A-Za-z_\\-]{6}\\.[0-9A-Za-z_\\-]{27,38}', 'A-Za-z0-9_\\-.'),
+    entropy: 4,
+    validate: isSnowflakeToken,
+    samples: {
+      positive: [
+        at('TOKEN=§', 'MTYxMTU2MDQ5MTk1NjA2MjExNA.qjWvQn.kqDQLL_g_Yz9Eo0JQD6-hLxmd9ioAskYZ9FXaf'),
+        at("client.login('§');", 'MTIyODcwMzQzMzA4MjE2NDYyNg.9Vv9pP.lzC2qbF_7y-Z8QQozfW8EycHVrzCLb3I3AEGJL', 'index.js'),
+        at('  bot_token: "§"', 'MTE4NjI2OTIwODM3NzQxMDUwMQ.m72SRa.0_-980w9-nXaOk13cO-VLEjnoKn7K8nX9ooDHP', 'config.yml'),
+      ],
+      negative: [
+        // First part is base64 of letters, not of an id; and a two-part string.
+        'TOKEN=MTAxYWJjZGVmZ2hpamtsbW5vcA.qjWvQn.kqDQLL_g_Yz9Eo0JQD6-hLxmd9ioAskYZ9FXaf',
+        'TOKEN=MTYxMTU2MDQ5MTk1NjA2MjExNA.qjWvQn',
+      ],
     },
   },
   {

@@ -266,6 +266,30 @@ export const cloudDetectors: Detector[] = [
     },
   },
   {
+    // Entra ID (Azure AD) refresh token: `0.A` / `1.A` + 50+ url-safe (client and tenant), an optional
+    // `.<digit>`, then `.Ag` + 250+ url-safe, sometimes a third `.A…` part. Long-lived (90 days,
+    // sliding): it mints access tokens for the user. Found in MSAL/az CLI token caches and logs.
+    id: 'azure-entra-refresh-token',
+    title: 'Azure Entra ID (Azure AD) refresh token',
+    provider: 'Azure',
+    level: 'error',
+    keywords: ['0.a', '1.a'],
+    pattern: token('[01]\\.A[0-9A-Za-z_\\-]{50,2000}(?:\\.[0-9])?\\.Ag[0-9A-Za-z_\\-]{250,6000}(?:\\.A[0-9A-Za-z_\\-]{200,4000})?', 'A-Za-z0-9_\\-.'),
+    entropy: 4.5,
+    redactPrefix: '0.A',
+    samples: {
+      positive: [
+        at('"secret": "§",', '0.AV74OWBhhkKrpGbSUtzE00K9VjUUAgIofREO23S_9ldMZNONZjjs7lQCVLvcgnN0ME5FnQh.AgABAAEAAAD02UjTVt-Z_U1m9GTnPc8Y0_lme_9jXS8Z6UNoGtaCgrFE_4Ja-ArGRnwwjUMMLxVHRlnXYBCVDRghEFyNTQDHnD798Lyl1Sa_SdlGLiOHICoiCGXpSRHepnv__hiYPqcNZWF2JYfuzU7vrij-YTPnXQkPfrxoZLQn1S9J2V85MFL3bcru7DoQnM09Kf1-7xz2tX6brWsX0BUuwvx_VdiHYusc-gPjfpUGQDEoXymHHptpWC3pYN4Ey2NMMGg094QJYnfOO97IJ8d19WTRY3hp_I9vTkBGHSAnGM7tdPbDx47fWKDhheAl2TJ1rqygoE8', '.azure/msal_token_cache.json'),
+        at('refresh_token=§&grant_type=refresh_token', '1.Ac7MJ2xECGGyM_k7ixKwNZkGd6iBU_p8MpQ-PDEWEGASDaPTw_jDt4nlgaMIrTxxYayOrRV.AgABAAEAAADvoAshmADlYLpyYOqLCKU11kCupFmtRArRkh9U2Ss6pBwlTdUP63O2ewCvGos-CBdYpZolPabJlIHiGW1WrlNW8As_8MOwPg9uOh35SbDkHbrvzR3QJkI3UzOT8FczIGB-406R73UTMq7mj_JEiXoVhtWDY_mBbvyloQ2bsJttYfa1yZL4pL-hAZWNZYQIdIyrtfxP5zXHXyWs1jZX_7e8ydgG5WYROHHUYs_MRfFs6UaSo9v-KIG3E9vB8XHfHifE2QDE2pkIDalUD8dHZQm3_I7ugSIZmIjWgPp4LEyHgTB0iOkRm2CakzN4avlDm_B'),
+      ],
+      negative: [
+        // Too short after `.Ag` (a truncated paste), and a version string that starts alike.
+        'REFRESH_TOKEN=0.AV74OWBhhkKrpGbSUtzE00K9VjUUAgIofREO23S_9ldMZNONZjjs7lQCVLvcgnN0ME5FnQh.AgABAAEAAAD02UjTVt-Z_U1m9GTnPc8Y0',
+        'version: 1.A.0-beta',
+      ],
+    },
+  },
+  {
     // Shared access signature: a URL query with SAS parameters (sv, sp, se, sr…) and `sig=`, the
     // base64 HMAC-SHA256 (44 chars, often URL-encoded). The signature is the secret.
     id: 'azure-sas-token',

@@ -227,6 +227,26 @@ const toolFileDetectors: Detector[] = [
     },
   },
   {
+    // Rails encrypted credentials: config/master.key (or config/credentials/<env>.key) holds the
+    // 32-hex key that decrypts credentials.yml.enc — committing it publishes every credential in
+    // the encrypted file. The file name decides; the file holds nothing but the key.
+    id: 'rails-master-key',
+    title: 'Rails master key (decrypts credentials.yml.enc)',
+    provider: 'Ruby on Rails',
+    level: 'error',
+    keywords: [],
+    pathPattern: /(?:^|\/)config\/(?:master|credentials\/[\w.-]+)\.key$/,
+    credentialFile: true,
+    pattern: /^\s*(?<secret>[0-9a-f]{32})\s*$/,
+    samples: {
+      positive: [
+        { text: 'fc366e33335e726c46004168016780d9\n', secret: 'fc366e33335e726c46004168016780d9', path: 'config/master.key' },
+        { text: '73b5dab4895ec5fe84c093c4a187f8d2', secret: '73b5dab4895ec5fe84c093c4a187f8d2', path: 'apps/shop/config/credentials/production.key' },
+      ],
+      negative: [{ text: 'fc366e33335e726c46004168016780d9', path: 'config/secrets.yml' }, { text: '# put the key here\n', path: 'config/master.key' }],
+    },
+  },
+  {
     id: 'git-credentials-password',
     title: 'Password or token in .git-credentials',
     provider: 'Git',

@@ -209,6 +209,7 @@ const rows: KeyedRow[] = [
   { id: 'airtable-api-key-17', provider: 'Airtable', title: 'Airtable API key (legacy, 17 characters without the `key` prefix)', words: ['airtable'], parts: [run('base62', 17)] },
   { id: 'confluent-api-key', provider: 'Confluent', title: 'Confluent Cloud API key id', level: 'warning', words: ['confluent'], parts: [run('base62', 16)] },
   { id: 'dropbox-app-key-or-secret', provider: 'Dropbox', title: 'Dropbox app key or app secret', level: 'warning', words: ['dropbox'], parts: [run('lower', 15)] },
+  { id: 'rails-master-key-env', provider: 'Ruby on Rails', title: 'Rails master key (RAILS_MASTER_KEY)', words: ['rails_master_key', 'rails-master-key', 'railsmasterkey'], parts: [run('hex', 32)], credential: false, samples: { contexts: ['RAILS_MASTER_KEY=§', '      RAILS_MASTER_KEY: "§"'] } },
   // Provider-issued JWTs and long opaque tokens, anchored by the provider's name.
   { id: 'appfollow-api-token', provider: 'AppFollow', title: 'AppFollow API token', words: ['appfollow'], parts: jwt('eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.', [74, 74], [43, 43]) },
   { id: 'lemonsqueezy-api-key', provider: 'Lemon Squeezy', title: 'Lemon Squeezy API key', words: ['lemonsqueezy', 'lemon_squeezy'], parts: jwt('eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.', [314, 314], [512, 512]) },

@@ -23,13 +23,18 @@ const stripeSamples: Record<string, string[]> = {
   'stripe-test-restricted-key': ['rk_test_51A6pUu643N5hpOviS504yY2IPg39lZ075skddi9XOP0HHPJqlfXa1j0cvD2WfSB6hXrLavAf3eS6bZINez7yjTdWTKaEo1cIwl', 'rk_test_b9DFCzsx6JHiLMPw1RAua0tU'],
 };
 
+/** No Clerk name earlier on the line (`CLERK_SECRET_KEY=sk_live_…`, `clerk: { secretKey: 'sk_…' }`). */
+const NOT_AFTER_CLERK = '(?<![Cc][Ll][Ee][Rr][Kk][^\\n]{0,80})';
+
 const stripeDetectors: Detector[] = stripeKinds.map(({ id, prefix, title, level }) => ({
   id,
   title,
   provider: 'Stripe',
   level,
   keywords: [prefix],
-  pattern: token(`${prefix}[0-9A-Za-z]{24,247}`),
+  // Clerk issues `sk_live_`/`sk_test_` keys too: with a Clerk name before the key on its line, the
+  // key is Clerk's (clerk-secret-key below), not Stripe's.
+  pattern: token(`${NOT_AFTER_CLERK}${prefix}[0-9A-Za-z]{24,247}`),
   entropy: 3.5,
   // Paystack issues `sk_live_` + 40 lower-case hex (prefixed.ts): never a Stripe key, whose bodies mix cases.
   validate: (secret) => !/^[0-9a-f]{40}$/.test(secret.slice(prefix.length)),
@@ -50,6 +55,28 @@ const stripeDetectors: Detector[] = stripeKinds.map(({ id, prefix, title, level 
 
 export const paymentDetectors: Detector[] = [
   ...stripeDetectors,
+  ...(['live', 'test'] as const).map(
+    (mode): Detector => ({
+      // Clerk secret key: `sk_live_` / `sk_test_` + base62, the same prefixes as Stripe's. Told apart
+      // by the Clerk name on the line (or the `name:` line before it) so that rotation advice goes
+      // to the right provider.
+      id: mode === 'live' ? 'clerk-secret-key' : 'clerk-test-secret-key',
+      title: mode === 'live' ? 'Clerk secret key (production instance)' : 'Clerk secret key (development instance)',
+      provider: 'Clerk',
+      level: mode === 'live' ? 'error' : 'warning',
+      keywords: ['clerk'],
+      pattern: near(['clerk'], `sk_${mode}_[0-9A-Za-z]{30,80}`, { gap: 80 }),
+      entropy: 3.5,
+      redactPrefix: `sk_${mode}_`,
+      samples: {
+        positive: [
+          at('CLERK_SECRET_KEY=§', `sk_${mode}_JXsI8q6fsX6T4QktWblXM2hyJZTZUPAcAJ7bBwc54F`),
+          at("clerkClient = createClerkClient({ secretKey: '§' });", `sk_${mode}_Mc3hYYqxDKvNtsSDX9LlSC5fzPYNtO9OGJ1KoW8NUR`, 'server.ts'),
+        ],
+        negative: [`STRIPE_SECRET_KEY=sk_${mode}_vHbxW1efky4wqBHVDcDY48YUcqipLVqpgxxn6JHuEi`, `CLERK_SECRET_KEY=sk_${mode}_your_secret_key_here`],
+      },
+    }),
+  ),
   {
     // Webhook signing secret: `whsec_` + 32+ base64ish characters.
     id: 'stripe-webhook-secret',
