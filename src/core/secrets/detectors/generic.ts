@@ -12,8 +12,13 @@ import { freeFormValueReason } from '../false-positives.js';
  * engine lets a provider detector win on the same span.
  */
 
-/** Characters of a value: no whitespace, quotes, escapes, brackets or list/URL separators. */
-const VALUE_CHAR = String.raw`[^\s"'\x60\\<>;,(){}\[\]&|]`;
+/**
+ * Characters of a value: no whitespace, quotes, escapes, brackets or list separators. `&` belongs to
+ * the value (`p4ss&w0rd`) unless it separates URL query parameters (`&user=`) or opens an HTML
+ * entity (`&amp;`) or is a shell operator (`&&`, `cmd &`), so query strings still end a value where the
+ * next parameter starts.
+ */
+const VALUE_CHAR = String.raw`(?:[^\s"'\x60\\<>;,(){}\[\]&|]|&(?![&\s]|$|[\w.\-\[\]]{1,80}=|#?\w{1,10};))`;
 
 /**
  * The name must end in a secret word (an optional `_key`-like suffix aside), so `password_hash`,

@@ -84,6 +84,16 @@ const rows: PrefixedRow[] = [
     keywords: ['hooks.slack.com/'],
     samples: { contexts: ['SLACK_WEBHOOK_URL=https://§', "  url: 'https://§'"] },
   },
+  {
+    // JFrog access / identity token: a JWT whose header opens with JFrog's own `{"ver":"2","typ":"JWT",
+    // "alg":"RS256","kid":…}` (other issuers put `alg` or `typ` first).
+    id: 'jfrog-access-token',
+    provider: 'JFrog',
+    title: 'JFrog access or identity token (JWT)',
+    parts: [lit('eyJ2ZXIiOiIyIiwidHlwIjoiSldUIiwiYWxnIjoiUlMyNTYiLCJraWQiOi'), run('b64url', 20, 200), lit('.'), run('b64url', 100, 1200), lit('.'), run('b64url', 300, 700)],
+    keywords: ['eyj2zxiioiiyiiwidhlwijoisldu'],
+    samples: { contexts: ['JFROG_ACCESS_TOKEN=§', '  password: §'] },
+  },
   { id: 'photoroom-api-key', provider: 'PhotoRoom', title: 'PhotoRoom API key', parts: [lit('sk_pr_'), run('base62', 1, 64), lit('_'), run('hex', 40)] },
   {
     id: 'recharge-api-token',

@@ -103,6 +103,21 @@ export const workToolDetectors: Detector[] = [
     },
   },
   {
+    // The same token with no Asana name nearby: `1/<gid>:<32 hex>` (legacy) or `2/<gid>/<gid>:<32 hex>`,
+    // Asana ids being 16 digits that start with 1 — distinctive enough on its own.
+    id: 'asana-pat-bare',
+    title: 'Asana personal access token',
+    provider: 'Asana',
+    level: 'error',
+    keywords: ['1/1', '2/1'],
+    pattern: token('(?:1/1[0-9]{15}|2/1[0-9]{15}/1[0-9]{15}):[0-9a-f]{32}', 'A-Za-z0-9_\\-/:', 'A-Za-z0-9_\\-'),
+    entropy: 3,
+    samples: {
+      positive: [at('ACCESS_TOKEN=§', '2/1207483920156734/1208837465102938:9f2c4e6a8b0d1f3a5c7e9b2d4f6a8c0e'), at("headers: { Authorization: 'Bearer §' }", '1/1199384756102934:3e5a7c9f1b2d4e6a8c0f2b4d6e8a1c3f', 'client.ts')],
+      negative: ['ratio = 1/1207483920156734', 'TOKEN=2/1207483920156734/1208837465102938:9f2c4e6a'],
+    },
+  },
+  {
     // Asana personal access token: `<0|1|2>/<digits>(/<digits>)?:<32 hex>`, next to an Asana name.
     id: 'asana-pat',
     title: 'Asana personal access token',
