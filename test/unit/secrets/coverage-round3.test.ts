@@ -89,3 +89,12 @@ describe('tokens with no provider name of their own', () => {
     expect(ids('ratio = 1/1207483920156734', 'src/math.ts')).toEqual([]);
   });
 });
+
+describe('false alarms found on the rebuilt npm corpus (2026-12-03)', () => {
+  it('does not take a 24-letter camelCase function of Vercel’s SDK for a Vercel token', () => {
+    expect(ids('const s=getTokenFromOptionsOrEnv(t);const vercelToken=s;', 'next/dist/compiled/@vercel/blob/index.cjs')).toEqual([]);
+  });
+  it('does not take code quoted in a comment about a compiler pass for a password', () => {
+    expect(ids('\t * one pass: `d===t?a:b`, or `x=d===t?a:b`, where each case runs one', 'webpack/lib/javascript/syntax-printer.js')).toEqual([]);
+  });
+});

@@ -61,7 +61,9 @@ const looksGenerated = (s: string): boolean =>
   charClasses(s) >= 2 && (s.length >= 20 || (/[a-z]/.test(s) && /[A-Z]/.test(s)) || /^[0-9a-f]+$/i.test(s) || /[^A-Za-z0-9]/.test(s));
 
 /** Human passwords are shorter; two classes (or a long passphrase) are enough. */
-const looksLikePassword = (s: string): boolean => charClasses(s) >= 2 || s.length >= 14;
+/** Code, not a password: a strict comparison (`d===t?a:b` quoted in a comment about a compiler pass). */
+const CODE_EXPRESSION = /[=!]==/;
+const looksLikePassword = (s: string): boolean => !CODE_EXPRESSION.test(s) && (charClasses(s) >= 2 || s.length >= 14);
 
 /** `user:pass` inside base64, the shape of HTTP Basic credentials. */
 export function decodesToUserPass(encoded: string): boolean {

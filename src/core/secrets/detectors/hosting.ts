@@ -155,9 +155,11 @@ export const hostingDetectors: Detector[] = [
     keywords: lower(VERCEL_WORDS),
     pattern: near(VERCEL_WORDS, '(?:vc[pkai]_[0-9A-Za-z]{40,60}|[0-9A-Za-z]{24})'),
     entropy: 3.8,
+    // A function name of exactly 24 letters in Vercel's own SDK (`getTokenFromOptionsOrEnv`) is not a token.
+    validate: (s) => !/^[a-z]+(?:[A-Z][a-z]+)+$/.test(s),
     samples: {
       positive: [at('VERCEL_TOKEN=§', 'EBHvbugnLlHu5GrRfspY8m8M'), at('      - run: npx vercel deploy --prod --token=§', 'YhnH7ZUvrLa3C8IOtOshWJND', '.github/workflows/deploy.yml')],
-      negative: ['VERCEL_TOKEN=4D24enDrv4avsDWd', 'VERCEL_ORG_ID=team_XreyPWCu909VNP2dHWqvbPcpx'],
+      negative: ['VERCEL_TOKEN=4D24enDrv4avsDWd', 'VERCEL_ORG_ID=team_XreyPWCu909VNP2dHWqvbPcpx', 'const vercelToken = getTokenFromOptionsOrEnv(options);'],
     },
   },
   {
