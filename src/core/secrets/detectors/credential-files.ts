@@ -237,7 +237,7 @@ const toolFileDetectors: Detector[] = [
     keywords: [],
     pathPattern: /(?:^|\/)config\/(?:master|credentials\/[\w.-]+)\.key$/,
     credentialFile: true,
-    pattern: /^\s*(?<secret>[0-9a-f]{32})\s*$/,
+    pattern: /^[ \t]*(?<secret>[0-9a-f]{32})[ \t]*\r?$/m,
     samples: {
       positive: [
         { text: 'fc366e33335e726c46004168016780d9\n', secret: 'fc366e33335e726c46004168016780d9', path: 'config/master.key' },
