@@ -248,6 +248,27 @@ function main(): void {
     }
     console.log(`gitleaks: ${rules.length} rules; samples caught ${caught}/${samples} (${((caught / samples) * 100).toFixed(1)}%); rules with a sample caught ${rulesCaught}/${rules.length - ungenerated} (${ungenerated} rules not sampleable)`);
     console.log(`gitleaks, without rules excluded in docs/peer-rules.json (public ids; structures a drawn value cannot form): samples caught ${keptCaught}/${keptSamples} (${((keptCaught / keptSamples) * 100).toFixed(1)}%)`);
+
+    // gitleaks' must-not samples: the literal strings of each rule generator's `fps` list
+    // (cmd/generate/config/rules/*.go). Any finding of ours on one counts as a false alarm here,
+    // though some are true secrets of another kind (the listing names them for judging).
+    const ruleFiles = git(gitleaksDir, ['ls-tree', '--name-only', 'HEAD', 'cmd/generate/config/rules/']).split('\n').filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'));
+    let negatives = 0;
+    const alarms: string[] = [];
+    for (const path of ruleFiles) {
+      const source = git(gitleaksDir, ['show', `HEAD:${path}`]);
+      for (const block of source.matchAll(/\bfps\s*:?=\s*\[\]string\{([\s\S]*?)\n\t\}/g)) {
+        for (const literal of block[1].matchAll(new RegExp(`^\\s*(${GO_STRING})\\s*,?\\s*(?://.*)?$`, 'gm'))) {
+          const text = goString(literal[1]);
+          negatives++;
+          const found = ourDetectors(text);
+          if (found.length > 0) alarms.push(`${path.split('/').pop()}: ${[...new Set(found)].join(',')}`);
+          if (found.length > 0 && process.argv.includes("--show")) console.log(`    ${text.slice(0, 160)}`);
+        }
+      }
+    }
+    console.log(`gitleaks must-not samples (literal fps of cmd/generate/config/rules): ${alarms.length}/${negatives} with a finding of ours (${((alarms.length / Math.max(1, negatives)) * 100).toFixed(1)}%)`);
+    if (process.argv.includes('--misses')) for (const a of alarms) console.log(`  must-not finding: ${a}`);
   }
 
   if (trufflehogDir) {

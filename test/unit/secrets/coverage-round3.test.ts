@@ -98,3 +98,20 @@ describe('false alarms found on the rebuilt npm corpus (2026-12-03)', () => {
     expect(ids('\t * one pass: `d===t?a:b`, or `x=d===t?a:b`, where each case runs one', 'webpack/lib/javascript/syntax-printer.js')).toEqual([]);
   });
 });
+
+describe('gitleaks must-not samples we used to report', () => {
+  it('reads provider names only where they start a name', () => {
+    expect(ids('rookTable = 0023452Lllk2KqjLBvaxANWEgTd7bqjsxjo8aZj0wd', 'src/chess.ts')).toEqual([]);
+    expect(ids('const myOktaToken = "00m7dm0EPHRNuS6kpxSwTC8aaHM90xX62J3kOoTipV";', 'src/sso.ts')).toEqual(['okta-api-token']);
+    expect(ids('sumOfExposures = 3Kof2VffNQ0QgYIhXUPJosVlCaQKm2hfpWE6F1fT9YGY74blQBIPsrkCcf1TwKE5;', 'src/stats.ts')).toEqual([]);
+    expect(ids('sumoToken = "suC7kljyw3IRZ7"', 'src/logs.ts')).toEqual(['sumologic-access-id']);
+  });
+  it('does not take asset names, CSRF tokens, package versions, public tokens or spelled-out stand-ins for keys', () => {
+    expect(ids('http://assets.acme.io/media/video_box.ico-7a388b69018576d24b59331fd60aab0c.png', 'src/assets.ts')).toEqual([]);
+    expect(ids('<input type="hidden" name="authenticity_token" value="7SWa-Fo1_hsC6oovfBsJFLGPUl2EhkSWPbJhWANwgaJWBDl1vxd9VNqXTNAefsJq" />', 'app/views/form.html')).toEqual([]);
+    expect(ids('notes = "Maven - io.jsonwebtoken:jjwt-jackson-0.11.2"', 'build.tf')).toEqual([]);
+    expect(ids('publicToken = "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"', 'src/embed.ts')).toEqual([]);
+    // (Assigned to a key name, the generic detector still has its say; it is not called an Anthropic key.)
+    expect(ids('ANTHROPIC_API_KEY=sk-ant-api03-abc123xyz-456def789ghij-klmnopqrstuvwx-3456yza789bcde-1234fghijklmnopby56aaaogaopaaaabc123xyzAA')).not.toContain('anthropic-api-key');
+  });
+});

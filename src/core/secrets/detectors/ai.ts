@@ -1,4 +1,5 @@
 import type { Detector } from '../detector.js';
+import { sequentialShare } from '../false-positives.js';
 import { at, lower, near, token, UUID } from './shapes.js';
 
 const COHERE_WORDS = ['cohere', 'co_api_key'];
@@ -22,6 +23,8 @@ function aiKey(d: { id: string; title: string; provider: string; prefix: string;
     keywords: [d.prefix.toLowerCase()],
     pattern: token(d.body),
     entropy: d.entropy ?? 4,
+    // Documentation stand-ins spell the alphabet (`…abc123xyz-456def789ghij-klmnop…`); issued keys never do.
+    validate: (secret) => sequentialShare(secret.slice(d.prefix.length)) < 0.3,
     redactPrefix: d.prefix,
     samples: {
       positive: [at(`${d.id.split('-')[0].toUpperCase()}_API_KEY=§`, d.good[0]), at("  api_key: '§'", d.good[1], 'config/llm.yml')],

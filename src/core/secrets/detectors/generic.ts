@@ -25,7 +25,9 @@ const VALUE_CHAR = String.raw`(?:[^\s"'\x60\\<>;,(){}\[\]&|]|&(?![&\s]|$|[\w.\-\
  * `tokenizer`, `author`, `secretName` and `PASSWORD_FILE` are not secret names.
  */
 function name(words: string): string {
-  return String.raw`(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{0,40}?(?:${words})(?:[_.-]?(?:key|value|str|string|base|text|b64|base64)){0,2}(?![A-Za-z0-9_])`;
+  // The name may not say the value is public (`publicToken`, `PUBLISHABLE_KEY`): those are meant to be
+  // shipped. (A lookbehind after the words, so the leading name part keeps the shape compile.ts anchors on.)
+  return String.raw`(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{0,40}?(?:${words})(?<!publi(?:c|shable)[A-Za-z0-9_.-]{0,40})(?:[_.-]?(?:key|value|str|string|base|text|b64|base64)){0,2}(?![A-Za-z0-9_])`;
 }
 
 /**
@@ -57,8 +59,10 @@ const charClasses = (s: string): number => [/\p{Ll}/u, /\p{Lu}/u, /\d/, /[^\p{L}
  * one is mixed-case, hex or punctuated: short lower-case-and-digit strings (`sdf0o9823sjdfsdf`) are
  * typed by hand, usually in docs.
  */
+/** A package and its version (`jjwt-jackson-0.11.2` after `io.jsonwebtoken:` in a Maven coordinate). */
+const PACKAGE_VERSION = /^[a-z][a-z0-9]*(?:[-_.][a-z][a-z0-9]*)*[-@]v?\d+\.\d+(?:\.\d+)?(?:[-.+][0-9A-Za-z.]+)?$/;
 const looksGenerated = (s: string): boolean =>
-  charClasses(s) >= 2 && (s.length >= 20 || (/[a-z]/.test(s) && /[A-Z]/.test(s)) || /^[0-9a-f]+$/i.test(s) || /[^A-Za-z0-9]/.test(s));
+  !PACKAGE_VERSION.test(s) && charClasses(s) >= 2 && (s.length >= 20 || (/[a-z]/.test(s) && /[A-Z]/.test(s)) || /^[0-9a-f]+$/i.test(s) || /[^A-Za-z0-9]/.test(s));
 
 /** Human passwords are shorter; two classes (or a long passphrase) are enough. */
 /** Code, not a password: a strict comparison (`d===t?a:b` quoted in a comment about a compiler pass). */
@@ -331,7 +335,8 @@ export const genericDetectors: Detector[] = [
     keywords: ['password', 'passwd', 'secret', 'token', 'api_key', 'apikey', 'access_key', 'private_key', 'credential'],
     // `- name: DB_PASSWORD` then `value: "…"` on the next line, or `{"name": "DB_PASSWORD", "value": "…"}`.
     pattern: new RegExp(
-      String.raw`\bname["']?[ \t]*[:=][ \t]*["']?[A-Za-z0-9_.-]{0,40}?(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|authorization)["']?[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?["']?value["']?[ \t]*[:=][ \t]*` + value(6),
+      // Not a form's CSRF token (`name="authenticity_token" value="…"`): it is per-session and public in the page.
+      String.raw`\bname["']?[ \t]*[:=][ \t]*["']?(?![A-Za-z0-9_.-]{0,40}?(?:authenticity|csrf|xsrf))[A-Za-z0-9_.-]{0,40}?(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|authorization)["']?[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?["']?value["']?[ \t]*[:=][ \t]*` + value(6),
       'i',
     ),
     entropy: 2.3,
@@ -434,7 +439,7 @@ export const genericDetectors: Detector[] = [
     provider: 'Generic',
     level: 'error',
     keywords: ['key=', 'name='],
-    pattern: /\b(?:key|name)=["'][A-Za-z0-9_.:-]{0,40}?(?:password|passwd|secret|token|api[_.-]?key|apikey)["']\s+value=["'](?<secret>[^"'\s<>]{6,500})["']/i,
+    pattern: /\b(?:key|name)=["'](?![A-Za-z0-9_.:-]{0,40}?(?:authenticity|csrf|xsrf))[A-Za-z0-9_.:-]{0,40}?(?:password|passwd|secret|token|api[_.-]?key|apikey)["']\s+value=["'](?<secret>[^"'\s<>]{6,500})["']/i,
     entropy: 2.3,
     validate: looksLikePassword,
     samples: {

@@ -11,6 +11,8 @@ const HONEYCOMB_WORDS = ['honeycomb'];
 const ROLLBAR_WORDS = ['rollbar'];
 const BUGSNAG_WORDS = ['bugsnag'];
 const SUMO_WORDS = ['sumo'];
+/** `sumo` inside `sumOf…` is a sum: the name goes on with `logic`, a separator or a capital (`sumoToken`). */
+const SUMO_TAIL = '[Ll][Oo][Gg][Ii][Cc]|[_.\\-A-Z]';
 const SPLUNK_WORDS = ['splunk'];
 
 /** Observability and data platforms: Databricks, Datadog, New Relic, Sentry, Grafana, Dynatrace… */
@@ -292,7 +294,7 @@ export const observabilityDetectors: Detector[] = [
     provider: 'Sumo Logic',
     level: 'warning',
     keywords: lower(SUMO_WORDS),
-    pattern: near(SUMO_WORDS, 'su[0-9A-Za-z]{12}'),
+    pattern: near(SUMO_WORDS, 'su[0-9A-Za-z]{12}', { wordTail: SUMO_TAIL }),
     entropy: 3,
     pair: { with: 'sumologic-access-key', id: 'sumologic-access-pair', title: 'Sumo Logic access ID + key' },
     samples: {
@@ -307,7 +309,7 @@ export const observabilityDetectors: Detector[] = [
     provider: 'Sumo Logic',
     level: 'error',
     keywords: lower(SUMO_WORDS),
-    pattern: near(SUMO_WORDS, '[0-9A-Za-z]{64}'),
+    pattern: near(SUMO_WORDS, '[0-9A-Za-z]{64}', { wordTail: SUMO_TAIL }),
     entropy: 4,
     samples: {
       positive: [at('SUMOLOGIC_ACCESSKEY=§', 'HkNGT8pJK4mbeKt2y4nsKEtLzoPWuAucgk4utT5RfwDsvIUJOHHl5hruGe56rd6C'), at('sumo_access_key: "§"', 'vNFOaG4ahGqS14NwqkMecQMZv26rfpBrZBJ5XUGLgiFAgcr7gPwqjk2ccDnKjpRQ', 'sumo.yml')],

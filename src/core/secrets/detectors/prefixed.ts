@@ -18,7 +18,8 @@ const rows: PrefixedRow[] = [
   { id: 'figma-pat-figp', provider: 'Figma', title: 'Figma personal access token', parts: [lit('figp_'), run('b64url', 40, 54)] },
   { id: 'deno-deploy-token', provider: 'Deno', title: 'Deno Deploy access token', parts: [lit('ddp_', 'ddw_'), run('base62', 36)] },
   { id: 'prefect-api-key', provider: 'Prefect', title: 'Prefect Cloud API key', parts: [lit('pnu_'), run('base62', 36)] },
-  { id: 'infracost-api-key', provider: 'Infracost', title: 'Infracost API key', parts: [lit('ico-'), run('base62', 32)] },
+  // `.ico-<hash>.png` asset names: a `.` or `/` before `ico-` means a file name, not a key.
+  { id: 'infracost-api-key', provider: 'Infracost', title: 'Infracost API key', parts: [lit('ico-'), run('base62', 32)], edge: 'A-Za-z0-9_\\-./' },
   { id: 'scalingo-api-token', provider: 'Scalingo', title: 'Scalingo API token', parts: [lit('tk-us-'), run('b64url', 48)] },
   { id: 'settlemint-token', provider: 'SettleMint', title: 'SettleMint access token', parts: [lit('sm_pat_', 'sm_aat_', 'sm_sat_'), run('base62', 16)] },
   { id: 'defined-networking-api-key', provider: 'Defined Networking', title: 'Defined Networking API key', parts: [lit('dnkey-'), run('upper', 26), lit('-'), run('upper', 52)] },

@@ -83,7 +83,8 @@ export const securityDetectors: Detector[] = [
     provider: 'Okta',
     level: 'error',
     keywords: lower(OKTA_WORDS),
-    pattern: near(OKTA_WORDS, '00[0-9A-Za-z_\\-]{40}', { gap: 60 }),
+    // `okta` must start a word (`OKTA_`, `oktaToken`, `acme.okta.com`), not sit inside one (`rookTable`).
+    pattern: near(OKTA_WORDS, '00[0-9A-Za-z_\\-]{40}', { gap: 60, nameBoundary: true }),
     entropy: 4,
     samples: {
       positive: [at('OKTA_API_TOKEN=§', '00m7dm0EPHRNuS6kpxSwTC8aaHM90xX62J3kOoTipV'), at("okta_token: '§'", '00RiGENOPMHl-hdPtPItTpkEE7GIkX_EckCM4bGvRL', 'sso.yml')],

@@ -43,11 +43,15 @@ const nearPatterns = new WeakSet<RegExp>();
 /** True for patterns built by `near`: their values are known only by a provider name nearby. */
 export const isNearPattern = (pattern: RegExp): boolean => nearPatterns.has(pattern);
 
-export function near(words: string[], body: string, opts: { gap?: number; edge?: string; tail?: string } = {}): RegExp {
+export function near(words: string[], body: string, opts: { gap?: number; edge?: string; tail?: string; nameBoundary?: boolean; wordTail?: string } = {}): RegExp {
   const gap = opts.gap ?? 40;
   const edge = opts.edge ?? WORD;
   const tail = opts.tail ?? edge;
-  const alternatives = words.map(ci).join('|');
+  // `nameBoundary`: the word starts a name part — after a non-letter, or capitalised after a lower-case
+  // letter (`myOktaToken`) — never inside another word (`rookTable` holds `okTa`).
+  // `wordTail`: what must follow the word (`sumo` then `logic`, a separator or a capital, not `sumOf`).
+  const names = words.map((w) => (opts.nameBoundary ? `(?<![A-Za-z])${ci(w)}|(?<=[a-z])${w[0].toUpperCase()}${ci(w.slice(1))}` : ci(w))).join('|');
+  const alternatives = opts.wordTail ? `(?:${names})(?=${opts.wordTail})` : names;
   // Kubernetes/ECS env lists put the name on the line before the value:
   //   - name: FASTLY_API_TOKEN
   //     value: "…"
