@@ -25,11 +25,15 @@ export interface TreeRequest {
   reveal?: boolean;
 }
 
-/** What became of one file: skipped (why), dropped by paths-ignore (neither), or scanned. */
+/**
+ * What became of one file: skipped (why), dropped by paths-ignore (nothing), or scanned. A worker
+ * sends a file that contributes nothing (most files) as its length alone, to keep the answer small.
+ */
 export interface FileOutcome {
   index: number;
   skipped?: Skipped;
   file?: FileContribution;
+  chars?: number;
 }
 
 /** Worker → main thread: the batch's outcomes, or why it could not (the main thread then scans it). */

@@ -9,7 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanSecrets } from '../secrets/engine.js';
 import type { RevealedSecret, ScanSettings } from '../types.js';
-import type { TreeRequest, TreeResponse, WorkerRequest, WorkerResponse } from './protocol.js';
+import type { FileOutcome, TreeRequest, TreeResponse, WorkerRequest, WorkerResponse } from './protocol.js';
 import { scanOne } from './tree-pool.js';
 
 const { settings, done } = workerData as { settings: ScanSettings; done: Int32Array };
@@ -38,11 +38,18 @@ function scanBatch(request: TreeRequest): TreeResponse {
   let response: TreeResponse;
   try {
     const secrets: RevealedSecret[] = [];
-    const outcomes = request.files.map((job) => scanOne(job, settings, request.reveal ? (s) => secrets.push(s) : undefined));
+    const outcomes = request.files.map((job) => compact(scanOne(job, settings, request.reveal ? (s) => secrets.push(s) : undefined)));
     response = request.reveal ? { id: request.id, outcomes, secrets } : { id: request.id, outcomes };
   } catch (error) {
     response = { id: request.id, error: (error as Error).message };
   }
   Atomics.add(done, 0, 1);
   return response;
+}
+
+/** A file with nothing to report travels as its length (the main thread knows its path). */
+function compact(outcome: FileOutcome): FileOutcome {
+  const file = outcome.file;
+  if (!file || file.content !== undefined || file.secrets.length || file.extracted.records.length || file.extracted.findings.length || file.extracted.references.length) return outcome;
+  return { index: outcome.index, chars: file.chars };
 }

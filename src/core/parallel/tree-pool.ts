@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { admitted, compareFindings, contributionOf, createScanTotals, type ScanOptions } from '../scan.js';
+import { admitted, compareFindings, contributionOf, createScanTotals, type FileContribution, type ScanOptions } from '../scan.js';
 import { EPHEMERAL_KEY } from '../secrets/fingerprint.js';
 import type { Finding, ScanResult, ScanSettings, SecretSink, Skipped } from '../types.js';
 import { append } from '../append.js';
@@ -17,9 +17,9 @@ import { readSourceFile } from './read-file.js';
  * worker is that busy, so every core stays at work and the queue stays bounded.
  *
  * Results are the single-thread path's exactly: outcomes are kept by walk position and fed to the
- * whole-tree steps in walk order once all are in. Workers start only once the main thread has read
- * TREE_POOL_BYTES itself (small trees never pay for a thread); a worker that cannot start or
- * dies has its batches scanned here.
+ * whole-tree steps in walk order once all are in. Workers start only once the tree proves large
+ * (TREE_POOL_BYTES read or TREE_POOL_FILES listed: small trees never pay for a thread); a worker
+ * that cannot start or dies has its batches scanned here.
  */
 
 /** A file the walker listed: the path reported, and the path to open (a link's real path). */
@@ -34,6 +34,8 @@ export interface TreeScanOptions extends Pick<ScanOptions, 'owners' | 'codeowner
   workers?: number;
   /** Bytes this thread reads before workers start. */
   largeTreeBytes?: number;
+  /** Entries listed before workers start (whichever of the two limits comes first). */
+  largeTreeFiles?: number;
   /** Worker entry (tests); default secrets-worker.js beside pool.js. */
   workerUrl?: URL;
   /** Files per batch handed to a worker. */
@@ -66,8 +68,13 @@ const QUEUED_BATCHES = 3;
  * CPU cost (docs/performance.md).
  */
 const YOUNG_GENERATION_MB = 4;
-/** Bytes this thread reads before starting workers: a tree this small is done before a worker would be ready. */
+/**
+ * Workers start once this thread has read TREE_POOL_BYTES or the walk has listed TREE_POOL_FILES
+ * entries: a smaller tree is done before a worker would be ready (~0.2 s to load the pipeline and
+ * compile the detector catalog), and a tree of many small files gains most from an early start.
+ */
 export const TREE_POOL_BYTES = 2 * 1024 * 1024;
+export const TREE_POOL_FILES = 512;
 
 interface Job {
   index: number;
@@ -92,12 +99,15 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
   const wanted = options.workers ?? defaultTreeWorkerCount();
   const largeTreeBytes = options.largeTreeBytes ?? TREE_POOL_BYTES;
   const batchFiles = options.batchFiles ?? BATCH_FILES;
+  const largeTreeFiles = options.largeTreeFiles ?? TREE_POOL_FILES;
   const reveal = options.revealSecrets;
   const onItem = options.onItem;
   const outcomes: (FileOutcome | undefined)[] = [];
   const waiting: Promise<void>[] = [];
   let slots: Slot[] | undefined;
   let readHere = 0;
+  /** Entries the walk has listed so far (the next one's walk position). */
+  let index = 0;
   let nextId = 0;
   let filesFromWorkers = 0;
 
@@ -126,7 +136,7 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
   };
   /** A worker with room in its queue (the least busy), if any. */
   const free = (): Slot | undefined => {
-    if (!slots && readHere >= largeTreeBytes) slots = start();
+    if (!slots && (readHere >= largeTreeBytes || index >= largeTreeFiles)) slots = start();
     let slot: Slot | undefined;
     for (const s of slots ?? []) if (!s.dead && queued(s) < QUEUED_BATCHES && (!slot || queued(s) < queued(slot))) slot = s;
     return slot;
@@ -138,13 +148,17 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
     if (target.pending.size === 0) target.worker.ref(); // keep the process alive while work is queued
     target.posted++;
     target.pending.set(id, jobs);
+    const paths = new Map(jobs.map((job) => [job.index, job.path]));
     waiting.push(
       new Promise<void>((resolve) => {
         target.onDone.set(id, (response) => {
           if ('outcomes' in response) {
-            filesFromWorkers += response.outcomes.filter((o) => o.file).length;
             if (reveal) for (const secret of response.secrets ?? []) reveal(secret);
-            for (const outcome of response.outcomes) record(outcome);
+            for (const outcome of response.outcomes) {
+              if (outcome.chars !== undefined) outcome.file = nothingFound(paths.get(outcome.index)!, outcome.chars);
+              if (outcome.file) filesFromWorkers++;
+              record(outcome);
+            }
           } else scanHere(jobs);
           if (target.pending.size === 0) target.worker.unref();
           resolve();
@@ -167,7 +181,6 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
   };
 
   const listed: Job[] = [];
-  let index = 0;
   let sinceYield = 0;
   for (const entry of entries) {
     if (!('abs' in entry)) {
@@ -198,6 +211,10 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
     }
   }
   return { result: totals.finish(secrets.sort(compareFindings)), workersStarted: slots?.length ?? 0, filesFromWorkers };
+}
+
+function nothingFound(path: string, chars: number): FileContribution {
+  return { path, chars, extracted: { records: [], findings: [], references: [] }, secrets: [] };
 }
 
 /** Reads and scans one file: what the worker does for each file of a batch. */
