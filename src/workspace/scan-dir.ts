@@ -18,8 +18,10 @@ export interface ScanDirOptions {
   gitignore?: boolean;
   /** Called for every file read (or skipped) as the scan goes, not always in walk order: the CLI's progress line. */
   onItem?: (item: ScannedItem) => void;
-  /** Worker threads reading and scanning files beside this thread (tests); default by core count (src/core/parallel/tree-pool.ts). */
+  /** Worker threads reading and scanning files beside this thread; default by core count (src/core/parallel/tree-pool.ts). */
   workers?: number;
+  /** Tests: bytes read before workers start (default TREE_POOL_BYTES). */
+  largeTreeBytes?: number;
   /** Live verification only (`--verify`): receives the reported secrets' values. */
   revealSecrets?: SecretSink;
 }
@@ -47,7 +49,7 @@ export async function scanDirectory(dir: string, options: ScanDirOptions): Promi
   if (!changes) {
     // Full scans hand paths to the tree pool, whose workers read their own files.
     const entries = walkEntries(dir, { settings, gitignore: options.gitignore });
-    return { result: (await scanFileTree(entries, { settings, revealSecrets, onItem: options.onItem, workers: options.workers })).result };
+    return { result: (await scanFileTree(entries, { settings, revealSecrets, onItem: options.onItem, workers: options.workers, largeTreeBytes: options.largeTreeBytes })).result };
   }
   const tree = walkTree(dir, { settings, gitignore: options.gitignore });
   const walked = options.onItem ? observed(tree, options.onItem) : tree;

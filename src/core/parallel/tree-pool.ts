@@ -18,7 +18,7 @@ import { readSourceFile } from './read-file.js';
  *
  * Results are the single-thread path's exactly: outcomes are kept by walk position and fed to the
  * whole-tree steps in walk order once all are in. Workers start only once the tree proves large
- * (TREE_POOL_BYTES read or TREE_POOL_FILES listed: small trees never pay for a thread); a worker
+ * (TREE_POOL_BYTES read here: small trees never pay for a thread); a worker
  * that cannot start or dies has its batches scanned here.
  */
 
@@ -34,8 +34,6 @@ export interface TreeScanOptions extends Pick<ScanOptions, 'owners' | 'codeowner
   workers?: number;
   /** Bytes this thread reads before workers start. */
   largeTreeBytes?: number;
-  /** Entries listed before workers start (whichever of the two limits comes first). */
-  largeTreeFiles?: number;
   /** Worker entry (tests); default secrets-worker.js beside pool.js. */
   workerUrl?: URL;
   /** Files per batch handed to a worker. */
@@ -69,12 +67,14 @@ const QUEUED_BATCHES = 3;
  */
 const YOUNG_GENERATION_MB = 4;
 /**
- * Workers start once this thread has read TREE_POOL_BYTES or the walk has listed TREE_POOL_FILES
- * entries: a smaller tree is done before a worker would be ready (~0.2 s to load the pipeline and
- * compile the detector catalog), and a tree of many small files gains most from an early start.
+ * Workers start once this thread has read TREE_POOL_BYTES: a smaller tree is done, or nearly,
+ * before a worker would be ready (~0.25 s to load the pipeline and compile the detector catalog).
+ * Measured (docs/performance.md): a trigger at 512 listed files started a worker for secretlint's
+ * 2.4 MB subset (1,438 files), 0.92 s of CPU and 112 MB instead of ~0.7 s and ~93 MB, no faster;
+ * on a tree of 1 KiB files the main thread's per-file work stays the bottleneck, so a worker
+ * started early gains nothing there either.
  */
-export const TREE_POOL_BYTES = 2 * 1024 * 1024;
-export const TREE_POOL_FILES = 512;
+export const TREE_POOL_BYTES = 8 * 1024 * 1024;
 
 interface Job {
   index: number;
@@ -99,7 +99,6 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
   const wanted = options.workers ?? defaultTreeWorkerCount();
   const largeTreeBytes = options.largeTreeBytes ?? TREE_POOL_BYTES;
   const batchFiles = options.batchFiles ?? BATCH_FILES;
-  const largeTreeFiles = options.largeTreeFiles ?? TREE_POOL_FILES;
   const reveal = options.revealSecrets;
   const onItem = options.onItem;
   const outcomes: (FileOutcome | undefined)[] = [];
@@ -136,7 +135,7 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
   };
   /** A worker with room in its queue (the least busy), if any. */
   const free = (): Slot | undefined => {
-    if (!slots && (readHere >= largeTreeBytes || index >= largeTreeFiles)) slots = start();
+    if (!slots && readHere >= largeTreeBytes) slots = start();
     let slot: Slot | undefined;
     for (const s of slots ?? []) if (!s.dead && queued(s) < QUEUED_BATCHES && (!slot || queued(s) < queued(slot))) slot = s;
     return slot;
