@@ -1,4 +1,4 @@
-import type { CompiledCatalog, CompiledDetector, LeadingLiteral } from './compile.js';
+import type { CompiledCatalog, CompiledDetector } from './compile.js';
 
 /** A regex match of one detector, before any filtering. Offsets are into the file content. */
 export interface RawMatch {
@@ -191,10 +191,6 @@ function runWindow(content: string, compiled: CompiledDetector, d: number, from:
   const sliceStart = Math.max(0, from - CONTEXT);
   const sliceEnd = Math.min(n, to + CONTEXT);
   const text = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
-  // Every match lies inside `text` (a truncated one is only re-run once found here), so text
-  // without one of the pattern's literals holds none.
-  for (const test of compiled.required) if (!test(text)) return;
-  if (!anchors && compiled.lead) anchors = leadOffsets(text, sliceStart, from, to, compiled.lead);
   if (anchors) {
     runAnchored(content, compiled, d, from, to, text, sliceStart, sliceEnd, anchors, out);
     return;
@@ -211,26 +207,6 @@ function runWindow(content: string, compiled: CompiledDetector, d: number, from:
     }
     if (matchStart !== previousStart && record(content, compiled, d, m, text.length, sliceStart, sliceEnd, out)) previousStart = matchStart;
   }
-}
-
-/**
- * Absolute offsets in [from, to) where the detector's leading literal occurs in `text` (which
- * starts at `sliceStart`), overlapping occurrences included: the only places a match can start.
- */
-function leadOffsets(text: string, sliceStart: number, from: number, to: number, lead: LeadingLiteral): number[] {
-  const offsets: number[] = [];
-  const end = to - sliceStart;
-  const finder = lead.finder;
-  if (finder) {
-    finder.lastIndex = from - sliceStart;
-    for (let m = finder.exec(text); m !== null && m.index < end; m = finder.exec(text)) {
-      offsets.push(sliceStart + m.index);
-      finder.lastIndex = m.index + 1;
-    }
-  } else {
-    for (let at = text.indexOf(lead.literal, from - sliceStart); at !== -1 && at < end; at = text.indexOf(lead.literal, at + 1)) offsets.push(sliceStart + at);
-  }
-  return offsets;
 }
 
 /**
