@@ -40,8 +40,8 @@ export class KeywordAutomaton {
    */
   scan(text: string): number[] {
     if (text.length >= WASM_FROM) {
-      if (this.wasm === undefined) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta);
-      if (this.wasm) return this.wasm.scan(text, this.classCount);
+      if (this.wasm === undefined) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, Math.max(0, ...this.keywords.map((k) => k.length)));
+      if (this.wasm) return this.wasm.scan(text);
     }
     return this.scanJs(text);
   }

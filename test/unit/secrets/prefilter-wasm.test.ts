@@ -21,7 +21,7 @@ function same(automaton: KeywordAutomaton, text: string): void {
 describe('WebAssembly keyword scan', () => {
   it('is available here, so the comparisons below exercise it', () => {
     const a = new KeywordAutomaton(['ghp_', 'xoxb-']) as unknown as { classOf: Uint16Array; classCount: number; delta: Int32Array };
-    expect(WasmKeywordScanner.create(a.classOf, a.classCount, a.delta)).not.toBeNull();
+    expect(WasmKeywordScanner.create(a.classOf, a.classCount, a.delta, 5)).not.toBeNull();
   });
 
   it('finds what the JavaScript loop finds on text made of keywords, noise and any code units (fast-check)', () => {
@@ -47,6 +47,20 @@ describe('WebAssembly keyword scan', () => {
         const text = 'x'.repeat(CHUNK - cut) + keyword + 'y'.repeat(CHUNK - keyword.length) + keyword + 'z'.repeat(17);
         same(catalog, text);
         expect(catalog.scan(text).length).toBeGreaterThanOrEqual(4);
+      }
+    }
+  });
+
+  it('splits each chunk into two streams without losing or doubling a keyword across the middle', () => {
+    const longest = keywords.reduce((a, b) => (b.length > a.length ? b : a));
+    for (const length of [4 * longest.length + 256, 5000, 5001]) {
+      const middle = length >> 1;
+      for (const keyword of ['ghp_', 'password', longest]) {
+        for (let cut = -2; cut <= keyword.length + 2; cut++) {
+          const text = ('x'.repeat(middle - cut) + keyword).padEnd(length, 'q');
+          same(catalog, text);
+          expect(catalog.scan(text).length, `${keyword} cut ${cut}`).toBeGreaterThanOrEqual(2);
+        }
       }
     }
   });
