@@ -14,7 +14,7 @@
  * class count, keyword-ending states bit-inverted, exactly the JavaScript table). Each keyword end
  * is written at `h` as (state, address of the code unit); it returns early when the hit buffer is
  * full. The state reached is stored at address 0 and the hit write pointer at address 4.
- * `scan2` (below) does the same for two streams at once.
+ * `scanN` (below) does the same for STREAMS streams at once.
  */
 
 const I32 = 0x7f;
@@ -91,17 +91,22 @@ const code = [
 ];
 
 /**
- * scan2(pA, endA, pB, endB, stateA, stateB, hA, hB, hEndA, hEndB, cls, delta): two independent
- * streams stepped in one loop, so that each one's table reads overlap the other's (a DFA step
- * waits on the previous step's read; two chains keep the CPU busy). It stops when either stream
- * ends or fills its hit buffer, and stores pA, pB, stateA, stateB, hA, hB at addresses 0…20.
+ * scanN(p₀, end₀, state₀, h₀, hEnd₀, …, p₃, end₃, state₃, h₃, hEnd₃, cls, delta): STREAMS
+ * independent streams stepped in one loop, so that their table reads overlap (a DFA step waits
+ * on the previous step's read; several chains keep the CPU busy). It stops when any stream ends
+ * or fills its hit buffer, and stores each stream's p, state and h at addresses 0, 4·STREAMS and
+ * 8·STREAMS (4 bytes per stream).
  */
-const [PA, END_A, PB, END_B, SA, SB, HA, HB, H_END_A, H_END_B, CLS2, DELTA2, NEXT_A, NEXT_B] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+export const STREAMS = 3;
+const stream = (s: number) => ({ p: 5 * s, end: 5 * s + 1, state: 5 * s + 2, h: 5 * s + 3, hEnd: 5 * s + 4, next: 5 * STREAMS + 2 + s });
+const CLS_N = 5 * STREAMS;
+const DELTA_N = 5 * STREAMS + 1;
 
 /** One DFA step of a stream, inside `block $exit (loop …)`, at if-depth 0. */
-function step(p: number, state: number, h: number, hEnd: number, next: number): number[] {
+function step(s: number): number[] {
+  const { p, state, h, hEnd, next } = stream(s);
   return [
-    ...get(DELTA2), ...get(state), ...get(CLS2), ...get(p), ...LOAD16_U, ADD, ...LOAD8_U, ADD, ...i32(2), SHL, ADD, ...LOAD,
+    ...get(DELTA_N), ...get(state), ...get(CLS_N), ...get(p), ...LOAD16_U, ADD, ...LOAD8_U, ADD, ...i32(2), SHL, ADD, ...LOAD,
     ...tee(next), ...i32(0), LT_S,
     IF, VOID,
     ...get(h), ...get(next), ...i32(-1), XOR, ...tee(next), ...store(0),
@@ -115,33 +120,32 @@ function step(p: number, state: number, h: number, hEnd: number, next: number): 
   ];
 }
 
-const code2 = [
-  ...vector([[2, I32]]), // locals nextA, nextB
+const streams = Array.from({ length: STREAMS }, (_, s) => s);
+const codeN = [
+  ...vector([[STREAMS, I32]]), // one `next` local per stream
   BLOCK, VOID,
   LOOP, VOID,
-  ...get(PA), ...get(END_A), GE_U, BR_IF, 1,
-  ...get(PB), ...get(END_B), GE_U, BR_IF, 1,
-  ...step(PA, SA, HA, H_END_A, NEXT_A),
-  ...step(PB, SB, HB, H_END_B, NEXT_B),
+  ...streams.flatMap((s) => [...get(stream(s).p), ...get(stream(s).end), GE_U, BR_IF, 1]),
+  ...streams.flatMap(step),
   BR, 0,
   END_,
   END_,
-  ...[PA, PB, SA, SB, HA, HB].flatMap((local, i) => [...i32(i * 4), ...get(local), ...store(0)]),
+  ...streams.flatMap((s) => [...i32(4 * s), ...get(stream(s).p), ...store(0), ...i32(4 * (STREAMS + s)), ...get(stream(s).state), ...store(0), ...i32(4 * (2 * STREAMS + s)), ...get(stream(s).h), ...store(0)]),
   ...i32(0),
   END_,
 ];
 
 const MODULE_BYTES = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  ...section(1, vector([[0x60, 7, ...Array<number>(7).fill(I32), 1, I32], [0x60, 12, ...Array<number>(12).fill(I32), 1, I32]])), // (i32 ×7) → i32, (i32 ×12) → i32
+  ...section(1, vector([[0x60, 7, ...Array<number>(7).fill(I32), 1, I32], [0x60, ...uleb(CLS_N + 2), ...Array<number>(CLS_N + 2).fill(I32), 1, I32]])),
   ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])), // imported memory, min 1 page
   ...section(3, vector([[0], [1]])),
-  ...section(7, vector([[...name('scan'), 0x00, 0], [...name('scan2'), 0x00, 1]])),
-  ...section(10, vector([[...uleb(code.length), ...code], [...uleb(code2.length), ...code2]])),
+  ...section(7, vector([[...name('scan'), 0x00, 0], [...name('scanN'), 0x00, 1]])),
+  ...section(10, vector([[...uleb(code.length), ...code], [...uleb(codeN.length), ...codeN]])),
 ]);
 
 type ScanFn = (p: number, end: number, state: number, h: number, hEnd: number, cls: number, delta: number) => number;
-type Scan2Fn = (pA: number, endA: number, pB: number, endB: number, sA: number, sB: number, hA: number, hB: number, hEndA: number, hEndB: number, cls: number, delta: number) => number;
+type ScanNFn = (...args: number[]) => number;
 
 /** The part of the WebAssembly API used here (the project's TypeScript libs do not declare it). */
 interface WasmMemory {
@@ -174,37 +178,36 @@ export const HIT_SLOTS = 4096;
 
 /**
  * A DFA scanner over WebAssembly memory holding the automaton's tables; see the file comment.
- * Each chunk of text is split in two halves scanned as two interleaved streams: the second starts
- * `warmUp` code units (the longest keyword) before the middle from the start state, which brings
- * it to the exact state the first stream would have there (a state never depends on more than the
- * last `warmUp` code units), and its keyword ends before the middle are dropped (the first stream
- * reports them).
+ * Each chunk of text is split into STREAMS parts scanned as interleaved streams: every part but
+ * the first starts `warmUp` code units (the longest keyword) before its own start from the start
+ * state, which brings it to the exact state the previous part's stream would have there (a state
+ * never depends on more than the last `warmUp` code units), and its keyword ends before its own
+ * start are dropped (the previous stream reports them).
  */
 export class WasmKeywordScanner {
   private readonly scanFn: ScanFn;
-  private readonly scan2Fn: Scan2Fn;
+  private readonly scanNFn: ScanNFn;
   private readonly words: Int32Array;
   private readonly bytes: Buffer;
-  private readonly clsAt = 32;
+  private readonly clsAt = 16 * STREAMS;
   private readonly deltaAt: number;
+  /** Hit buffer of stream s at hitsAt + s × HIT_SLOTS × 8 (stream 0's also serves `scan`). */
   private readonly hitsAt: number;
-  private readonly hitsBAt: number;
   private readonly textAt: number;
 
   private constructor(
     exports: Record<string, unknown>,
     memory: WasmMemory,
-    layout: { deltaAt: number; hitsAt: number; hitsBAt: number; textAt: number },
+    layout: { deltaAt: number; hitsAt: number; textAt: number },
     private readonly classCount: number,
     private readonly warmUp: number,
   ) {
     this.scanFn = exports.scan as ScanFn;
-    this.scan2Fn = exports.scan2 as Scan2Fn;
+    this.scanNFn = exports.scanN as ScanNFn;
     this.words = new Int32Array(memory.buffer);
     this.bytes = Buffer.from(memory.buffer);
     this.deltaAt = layout.deltaAt;
     this.hitsAt = layout.hitsAt;
-    this.hitsBAt = layout.hitsBAt;
     this.textAt = layout.textAt;
   }
 
@@ -216,16 +219,15 @@ export class WasmKeywordScanner {
     if (classCount > 256) return null; // classes are stored as one byte per code unit
     const module = wasmModule();
     if (!module || !wasmApi) return null;
-    const clsAt = 32;
+    const clsAt = 16 * STREAMS;
     const deltaAt = clsAt + 0x10000;
     const hitsAt = deltaAt + delta.length * 4;
-    const hitsBAt = hitsAt + HIT_SLOTS * 8;
-    const textAt = hitsBAt + HIT_SLOTS * 8;
+    const textAt = hitsAt + STREAMS * HIT_SLOTS * 8;
     const size = textAt + CHUNK * 2;
     try {
       const memory = new wasmApi.Memory({ initial: Math.ceil(size / 0x10000) });
       const instance = new wasmApi.Instance(module, { env: { memory } });
-      const scanner = new WasmKeywordScanner(instance.exports, memory, { deltaAt, hitsAt, hitsBAt, textAt }, classCount, Math.max(1, warmUp));
+      const scanner = new WasmKeywordScanner(instance.exports, memory, { deltaAt, hitsAt, textAt }, classCount, Math.max(1, warmUp));
       const bytes = new Uint8Array(memory.buffer);
       for (let code = 0; code < 0x10000; code++) bytes[clsAt + code] = classOf[code];
       scanner.words.set(delta, deltaAt / 4);
@@ -242,7 +244,7 @@ export class WasmKeywordScanner {
     for (let base = 0; base < text.length; base += CHUNK) {
       const n = Math.min(CHUNK, text.length - base);
       this.bytes.write(n === text.length ? text : text.substring(base, base + n), this.textAt, n * 2, 'utf16le');
-      state = n >= 4 * this.warmUp + 256 ? this.twoStreams(n, base, state, hits) : this.oneStream(this.textAt, this.textAt + n * 2, state, base, 0, hits);
+      state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base, state, hits) : this.oneStream(this.textAt, this.textAt + n * 2, state, base, 0, hits);
     }
     return hits;
   }
@@ -258,26 +260,38 @@ export class WasmKeywordScanner {
     return state;
   }
 
-  private twoStreams(n: number, base: number, state: number, out: number[]): number {
-    const { words, hitsAt, hitsBAt, textAt } = this;
-    const mid = textAt + 2 * (n >> 1);
-    const end = textAt + n * 2;
-    const second: number[] = [];
-    let pA = textAt;
-    let pB = mid - 2 * this.warmUp;
-    let sA = state;
-    let sB = 0;
-    while (pA < mid && pB < end) {
-      this.scan2Fn(pA, mid, pB, end, sA, sB, hitsAt, hitsBAt, hitsAt + HIT_SLOTS * 8, hitsBAt + HIT_SLOTS * 8, this.clsAt, this.deltaAt);
-      [pA, pB, sA, sB] = [words[0], words[1], words[2], words[3]];
-      const [filledA, filledB] = [words[4], words[5]];
-      this.collect(hitsAt, filledA, base, 0, out);
-      this.collect(hitsBAt, filledB, base, mid, second);
+  private streams(n: number, base: number, state: number, out: number[]): number {
+    const { words, hitsAt, textAt } = this;
+    const part = n / STREAMS >> 0;
+    const starts = streams.map((s) => textAt + 2 * s * part); // where each stream's own hits begin
+    const ends = streams.map((s) => (s === STREAMS - 1 ? textAt + 2 * n : starts[s + 1]));
+    const p = streams.map((s) => (s === 0 ? starts[0] : starts[s] - 2 * this.warmUp));
+    const states = streams.map((s) => (s === 0 ? state : 0));
+    const found = streams.map((): number[] => []);
+    const args = new Array<number>(5 * STREAMS + 2);
+    while (streams.every((s) => p[s] < ends[s])) {
+      for (const s of streams) {
+        args[5 * s] = p[s];
+        args[5 * s + 1] = ends[s];
+        args[5 * s + 2] = states[s];
+        args[5 * s + 3] = hitsAt + s * HIT_SLOTS * 8;
+        args[5 * s + 4] = hitsAt + (s + 1) * HIT_SLOTS * 8;
+      }
+      args[5 * STREAMS] = this.clsAt;
+      args[5 * STREAMS + 1] = this.deltaAt;
+      this.scanNFn(...args);
+      for (const s of streams) {
+        p[s] = words[s];
+        states[s] = words[STREAMS + s];
+        this.collect(hitsAt + s * HIT_SLOTS * 8, words[2 * STREAMS + s], base, starts[s], found[s]);
+      }
     }
-    this.oneStream(pA, mid, sA, base, 0, out);
-    sB = this.oneStream(pB, end, sB, base, mid, second);
-    for (const value of second) out.push(value);
-    return sB;
+    let last = 0;
+    for (const s of streams) {
+      last = this.oneStream(p[s], ends[s], states[s], base, starts[s], found[s]);
+      for (const value of found[s]) out.push(value);
+    }
+    return last;
   }
 
   /** Appends the buffered keyword ends in [at, filled) whose code unit lies at or after byte address `from`. */

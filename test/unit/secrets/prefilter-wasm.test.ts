@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compileCatalog } from '../../../src/core/secrets/compile.js';
 import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
 import { KeywordAutomaton, WASM_FROM } from '../../../src/core/secrets/prefilter.js';
-import { CHUNK, HIT_SLOTS, WasmKeywordScanner } from '../../../src/core/secrets/prefilter-wasm.js';
+import { CHUNK, HIT_SLOTS, STREAMS, WasmKeywordScanner } from '../../../src/core/secrets/prefilter-wasm.js';
 
 /**
  * The WebAssembly keyword loop (prefilter-wasm.ts) is the JavaScript loop compiled ahead of time:
@@ -51,24 +51,26 @@ describe('WebAssembly keyword scan', () => {
     }
   });
 
-  it('splits each chunk into two streams without losing or doubling a keyword across the middle', () => {
+  it('splits each chunk into streams without losing or doubling a keyword across their borders', () => {
     const longest = keywords.reduce((a, b) => (b.length > a.length ? b : a));
-    for (const length of [4 * longest.length + 256, 5000, 5001]) {
-      const middle = length >> 1;
-      for (const keyword of ['ghp_', 'password', longest]) {
-        for (let cut = -2; cut <= keyword.length + 2; cut++) {
-          const text = ('x'.repeat(middle - cut) + keyword).padEnd(length, 'q');
-          same(catalog, text);
-          expect(catalog.scan(text).length, `${keyword} cut ${cut}`).toBeGreaterThanOrEqual(2);
+    for (const length of [STREAMS * (2 * longest.length + 256), 5000, 5003]) {
+      const part = Math.floor(length / STREAMS);
+      for (let s = 1; s < STREAMS; s++) {
+        for (const keyword of ['ghp_', 'password', longest]) {
+          for (let cut = -2; cut <= keyword.length + 2; cut++) {
+            const text = ('x'.repeat(s * part - cut) + keyword).padEnd(length, 'q');
+            same(catalog, text);
+            expect(catalog.scan(text).length, `${keyword} cut ${cut} at border ${s}`).toBeGreaterThanOrEqual(2);
+          }
         }
       }
     }
   });
 
   it('collects every hit when one chunk holds more keyword ends than its buffer', () => {
-    const text = 'ghp_ token=key '.repeat(HIT_SLOTS);
+    const text = 'ghp_ token=key '.repeat(HIT_SLOTS * 3); // more than a chunk; each stream overflows its buffer
     const hits = catalog.scan(text);
-    expect(hits.length / 2).toBeGreaterThan(HIT_SLOTS * 2);
+    expect(hits.length / 2).toBeGreaterThan(HIT_SLOTS * STREAMS * 2);
     same(catalog, text);
   });
 
