@@ -2,10 +2,10 @@
  * The keyword automaton's inner loop as two tiny WebAssembly functions (prefilter.ts). In
  * JavaScript the loop costs what `charCodeAt` and two typed-array reads cost per character, and
  * each step waits on the previous step's table read. Compiled ahead of time as WebAssembly, and
- * stepping two halves of the text as independent streams in one loop (so their table reads
+ * stepping STREAMS parts of the text as independent streams in one loop (so their table reads
  * overlap), the same DFA tables run the keyword pass at about twice the JavaScript speed on the
  * bench corpus (bench/run.ts "secrets: single thread"). The module is assembled here byte by byte
- * (two functions of ~100 bytes each), so there is no build step and no binary in the repository.
+ * (two small functions), so there is no build step and no binary in the repository.
  *
  *   scan(p, end, state, h, hEnd, cls, delta) → p
  *
