@@ -91,7 +91,7 @@ const code = [
 ];
 
 /**
- * scanN(p₀, end₀, state₀, h₀, hEnd₀, …, p₃, end₃, state₃, h₃, hEnd₃, cls, delta): STREAMS
+ * scanN(p₀, end₀, state₀, h₀, hEnd₀, p₁, …, hEnd_(STREAMS−1), cls, delta): STREAMS
  * independent streams stepped in one loop, so that their table reads overlap (a DFA step waits
  * on the previous step's read; several chains keep the CPU busy). It stops when any stream ends
  * or fills its hit buffer, and stores each stream's p, state and h at addresses 0, 4·STREAMS and

@@ -1,5 +1,8 @@
 import { WasmKeywordScanner } from './prefilter-wasm.js';
 
+/** Texts shorter than this stay in JavaScript: copying them out would cost more than it saves. */
+export const WASM_FROM = 1024;
+
 /**
  * The keyword prefilter: one Aho-Corasick pass over the file finds every occurrence of every
  * detector keyword, case-insensitively, at a cost per character that does not depend on how many
@@ -11,9 +14,6 @@ import { WasmKeywordScanner } from './prefilter-wasm.js';
  * so the inner loop is one table lookup, one array read and one sign test per character. Texts of
  * WASM_FROM characters or more run that same loop as WebAssembly (prefilter-wasm.ts), same tables.
  */
-/** Texts shorter than this stay in JavaScript: copying them out would cost more than it saves. */
-export const WASM_FROM = 1024;
-
 export class KeywordAutomaton {
   readonly keywords: readonly string[];
   private readonly classOf: Uint16Array;
