@@ -163,7 +163,7 @@ async function checkPull(ctx: PullCheckContext, pr: PullPayload): Promise<void> 
     log: (line) => log.info({ pull: pr.number }, line),
     commits: await commitsFor(ctx, pr.commits),
   });
-  log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length }, 'NHI hygiene check completed');
+  log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length, downloads: result.analysis?.downloads }, 'NHI hygiene check completed');
   for (const problem of result.reviewProblems) log.warn({ pull: pr.number }, problem);
 }
 
