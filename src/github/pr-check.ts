@@ -78,6 +78,35 @@ export interface DownloadStats {
 export const PULL_DOWNLOAD_CONCURRENCY = 4;
 /** Bytes downloaded and not yet scanned in a PR check (at least max-file-size, so one file always fits). */
 export const PULL_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
+/** Bytes downloaded and not yet scanned across every PR check in this process. */
+export const PROCESS_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
+
+/** A byte budget shared by concurrent PR checks (a waiter holds nothing, so there is no deadlock). */
+export class ByteBudget {
+  used = 0;
+  peak = 0;
+  private waiters: (() => void)[] = [];
+  constructor(readonly limit: number) {}
+  /** Takes `n` bytes when they fit, or when nothing is taken at all (one file always gets through). */
+  tryTake(n: number): boolean {
+    if (this.used > 0 && this.used + n > this.limit) return false;
+    this.used += n;
+    this.peak = Math.max(this.peak, this.used);
+    return true;
+  }
+  give(n: number): void {
+    this.used -= n;
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+  /** Resolves at the next `give`. */
+  released(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+/** The process-wide budget every PR check draws from. */
+export const processBudget = new ByteBudget(PROCESS_BYTES_IN_FLIGHT);
+
 /** At most this many directories are listed for sizes when GitHub truncates the tree. */
 const SIZE_LISTINGS_CAP = 50;
 
@@ -231,10 +260,13 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
     const window: { loaded: Promise<Loaded>; cost: number }[] = [];
     let next = 0;
     let inFlight = 0;
+    let held = 0;
     const fill = () => {
       while (next < plan.length && window.length < PULL_DOWNLOAD_CONCURRENCY) {
         const task = plan[next];
         if (window.length > 0 && inFlight + task.cost > budget) break;
+        // Every PR check in the process shares one budget too: concurrent large PRs cannot add up.
+        if (!processBudget.tryTake(task.cost)) break;
         next++;
         inFlight += task.cost;
         const loaded = load(task);
@@ -244,26 +276,42 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
         downloads.peakConcurrent = Math.max(downloads.peakConcurrent, window.length);
       }
     };
-    fill();
-    while (window.length > 0) {
-      const { loaded, cost } = window.shift()!;
-      const { source, base } = await loaded;
-      if (base) readBase(base.path, base.content);
-      if (source) {
-        if (isSkipped(source) && source.reason === 'too-large') downloads.tooLarge.push(source.path);
-        if (!isSkipped(source) && isInfrastructureFile(source.path)) {
-          const extracted = extractIdentities(source);
-          headKustomize.add(source, extracted);
-          append(headRecords, extracted.records);
-          append(headRefs, extracted.references);
-        }
-        // The owners file is scanned like any file (a secret pasted into it is still a secret), as
-        // the CLI and the Action do.
-        yield source;
-      }
+    const release = (cost: number) => {
       inFlight -= cost;
-      fill();
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      processBudget.give(cost);
+    };
+    try {
+      for (;;) {
+        fill();
+        if (window.length === 0) {
+          if (next >= plan.length) break;
+          await processBudget.released(); // other checks hold the process's budget: wait for some back
+          continue;
+        }
+        const entry = window.shift()!;
+        held = entry.cost;
+        const { source, base } = await entry.loaded;
+        if (base) readBase(base.path, base.content);
+        if (source) {
+          if (isSkipped(source) && source.reason === 'too-large') downloads.tooLarge.push(source.path);
+          if (!isSkipped(source) && isInfrastructureFile(source.path)) {
+            const extracted = extractIdentities(source);
+            headKustomize.add(source, extracted);
+            append(headRecords, extracted.records);
+            append(headRefs, extracted.references);
+          }
+          // The owners file is scanned like any file (a secret pasted into it is still a secret), as
+          // the CLI and the Action do.
+          yield source;
+        }
+        release(held);
+        held = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      // A check that fails half-way gives back what it reserved.
+      if (held > 0) release(held);
+      for (const entry of window.splice(0)) release(entry.cost);
     }
     // Extractors read one file at a time; join cross-file edges as the full pipeline does.
     baseKustomize.apply(baseRecords, baseRefs);
