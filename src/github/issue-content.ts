@@ -125,7 +125,9 @@ function secretIssue(group: Finding[], links: RepoLinks, settings: Pick<ScanSett
  * pull request adding them.
  */
 function acceptSteps(shown: Finding[], total: number, links: RepoLinks): string[] {
-  const lines = shown.map((f) => ignoreLine(f.fingerprint, f.rule));
+  // Only what the ignore file accepts (hex fingerprints); nhi-steward's are always hex.
+  const lines = shown.filter((f) => /^[0-9a-f]{16,128}$/i.test(f.fingerprint)).map((f) => ignoreLine(f.fingerprint, f.rule));
+  if (lines.length === 0) return [];
   return [
     '### If it is not a secret, or you accept the risk',
     links.commands === false
