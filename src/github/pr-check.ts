@@ -189,7 +189,8 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
     return p;
   };
   const files = await counted(client.paginate<PullFile>('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...repo, pull_number: pull.number, per_page: 100 }));
-  const owners = await counted(getFileText(client, repo, settings.ownersPath, pull.headSha));
+  // Every read is bounded by max-file-size: an owners file over it reads as absent (every NHI unowned).
+  const owners = await counted(getFileText(client, repo, settings.ownersPath, pull.headSha, { maxBytes: settings.maxFileSize }));
 
   const baseRecords: IdentityRecord[] = [];
   const headRecords: IdentityRecord[] = [];
@@ -324,7 +325,7 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
     for (const r of [...diff.added, ...diff.changed]) changedIds.add(r.id);
     // CODEOWNERS names a suggested owner in the snippet for an unowned NHI (GitHub's first location
     // only); read only when the PR touches an NHI at all.
-    const codeowners = changedIds.size > 0 ? await counted(getFileText(client, repo, CODEOWNERS_PATHS[0], pull.headSha)) : undefined;
+    const codeowners = changedIds.size > 0 ? await counted(getFileText(client, repo, CODEOWNERS_PATHS[0], pull.headSha, { maxBytes: settings.maxFileSize })) : undefined;
     if (codeowners !== undefined) scanOptions.codeowners = { path: CODEOWNERS_PATHS[0], content: codeowners };
   }
 
@@ -336,7 +337,7 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
   // An owners-file edit is governed too: a catch-all entry must not quietly take over other NHIs.
   let reassigned: Reassigned[] = [];
   if (touchesOwners) {
-    const baseOwners = await counted(getFileText(client, repo, settings.ownersPath, pull.baseSha));
+    const baseOwners = await counted(getFileText(client, repo, settings.ownersPath, pull.baseSha, { maxBytes: settings.maxFileSize }));
     calls++;
     reassigned = await reassignedByOwnersEdit(client, repo, pull.baseSha, settings, baseOwners ?? '', owners ?? '', new Set(diff.added.map((r) => r.id)));
     for (const [i, r] of reassigned.entries()) {
