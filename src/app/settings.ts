@@ -11,6 +11,9 @@ import type { SaltedSuppression } from '../core/types.js';
 
 const EXTENDS = /^_extends\s*:/m;
 
+/** The largest max-file-size the App honours (16 MiB; the default is 5 MB). */
+export const APP_MAX_FILE_SIZE = 16 * 1024 * 1024;
+
 /**
  * `.github/nhi-steward.yml`: the repository's own file, else the organisation-wide default in its
  * `.github` repository (as Probot's config plugin would find it), parsed from its text so errors
@@ -21,7 +24,9 @@ const EXTENDS = /^_extends\s*:/m;
 export async function loadSettings(octokit: ProbotOctokit, repo: RepoRef, options: { suppressions?: boolean } = {}): Promise<LoadedSettings> {
   const loaded = await loadConfig(octokit, repo);
   // Keyed fingerprints (docs/security.md); issues opened by earlier releases are adopted by their old marker.
-  loaded.settings = { ...loaded.settings, fingerprint: appFingerprintMode(), legacyFingerprints: true };
+  // A repository's max-file-size is capped in the App, which scans many repositories in one process
+  // with a small heap (docs/security.md, "Large pull requests"): bigger files are skipped and listed.
+  loaded.settings = { ...loaded.settings, fingerprint: appFingerprintMode(), legacyFingerprints: true, maxFileSize: Math.min(loaded.settings.maxFileSize, APP_MAX_FILE_SIZE) };
   if (options.suppressions) await loadSuppressions(asClient(octokit), repo, loaded);
   return loaded;
 }

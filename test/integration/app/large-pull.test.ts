@@ -9,6 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { processBudget, PROCESS_BYTES_IN_FLIGHT, PULL_BYTES_IN_FLIGHT, PULL_DOWNLOAD_CONCURRENCY } from '../../../src/github/pr-check.js';
+import { AppOctokit } from '../../../src/app/octokit.js';
+import { APP_MAX_FILE_SIZE, loadSettings } from '../../../src/app/settings.js';
 import { BASE_FILES, GITHUB_TOKEN, REPO } from './fixtures.js';
 
 const MAX_FILE_SIZE = 100_000;
@@ -141,5 +143,13 @@ describe('a pull request with large files', () => {
     expect(run()?.status).toBe('completed');
     expect(run()?.conclusion).not.toBe('success');
     expect(processBudget.used).toBe(0);
+  });
+
+  it('a repository cannot raise max-file-size past the App\'s cap (16 MiB)', async () => {
+    double.state.push(REPO, { files: { '.github/nhi-steward.yml': 'max-file-size: 1GB\n' } });
+    const octokit = new AppOctokit({ auth: { token: 'ghs_test' }, baseUrl: double.url });
+    const { settings, errors } = await loadSettings(octokit as never, { owner: 'acme', repo: 'payments' });
+    expect(errors).toEqual([]);
+    expect(settings.maxFileSize).toBe(APP_MAX_FILE_SIZE);
   });
 });
