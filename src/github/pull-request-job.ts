@@ -1,4 +1,5 @@
 import { CHECK_TEXT_LIMIT_BYTES, truncateToBytes } from '../core/report/limits.js';
+import { code } from '../core/report/escape.js';
 import type { Finding, IdentityRecord, InventoryEntry, ScanSettings } from '../core/types.js';
 import { withCheckRun, type CheckOutcome } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
@@ -54,6 +55,13 @@ export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequ
       }
       analysis.result = scanned.result;
       note = scanned.note;
+    }
+    const large = analysis.downloads.tooLarge;
+    if (large.length > 0) {
+      // Named up front so nobody reads the verdict as covering them (docs/security.md, "Large pull requests").
+      const listed = large.slice(0, 10).map((path) => code(path)).join(', ');
+      const skippedNote = `${large.length} file${large.length === 1 ? '' : 's'} over max-file-size (${job.settings.maxFileSize} bytes) ${large.length === 1 ? 'was' : 'were'} not downloaded or scanned: ${listed}${large.length > 10 ? `, and ${large.length - 10} more (listed under Skipped files)` : ''}.`;
+      note = note ? `${skippedNote} ${note}` : skippedNote;
     }
     if (vault) await runVerification(analysis.result.findings, vault, { settings: job.settings.verify, cache: job.verdicts, log: job.log });
     if (job.configErrors?.length) analysis.result.findings.unshift(...job.configErrors);
