@@ -118,9 +118,9 @@ export function failureOutcome(error: unknown): CheckOutcome {
 export async function openCheckRun(client: GitHubClient, repo: RepoRef, headSha: string): Promise<OpenedRun> {
   const externalId = externalIdFor(headSha);
   const find = async (): Promise<OpenedRun | undefined> => {
-    const runs = await client.paginate<any>('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...repo, ref: headSha, check_name: CHECK_NAME, filter: 'all', per_page: 100 });
-    const ours = runs.filter((r) => r.external_id === externalId).sort((a, b) => a.id - b.id)[0];
-    return ours ? { id: ours.id, annotations: ours.output?.annotations_count ?? 0 } : undefined;
+    const runs = await client.paginate('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...repo, ref: headSha, check_name: CHECK_NAME, filter: 'all', per_page: 100 });
+    const ours = runs.filter((r) => r.external_id === externalId).sort((a, b) => Number(a.id) - Number(b.id))[0];
+    return ours ? { id: Number(ours.id), annotations: ours.output?.annotations_count ?? 0 } : undefined;
   };
   const existing = await find();
   if (existing) {
