@@ -34,6 +34,7 @@ export const MUTATIONS: Mutation[] = [
   { id: 'pair-distance-before', what: 'pair-distance boundary (second half before the first)', file: 'src/core/secrets/pairing.ts', from: 'if (seconds[mid].line < first.line - within) lo = mid + 1;', to: 'if (seconds[mid].line <= first.line - within) lo = mid + 1;', tests: ['test/unit/github/mutation-killers.test.ts'] },
   { id: 'summary-limit-boundary', what: 'summary-limit boundary (<= vs <)', file: 'src/core/report/limits.ts', from: 'if (byteLength(text) <= limit) return text;', to: 'if (byteLength(text) < limit) return text;', tests: ['test/unit/github/mutation-killers.test.ts'] },
   { id: 'summary-limit-bytes', what: 'summary limit counts bytes, not characters', file: 'src/core/report/limits.ts', from: 'if (byteLength(text) <= limit) return text;', to: 'if (text.length <= limit) return text;', tests: ['test/unit/github/mutation-killers.test.ts', 'test/integration/reliability/check-run-limits.test.ts'] },
+  { id: 'replica-check-lock', what: 'one check run per head across App replicas', file: 'src/github/pull-request-job.ts', from: '}, { lock: job.checkLock });', to: '}, {});', tests: ['test/integration/reliability/replicas.test.ts'] },
   { id: 'ratelimit-reset-wait', what: 'x-ratelimit-reset: give up when the reset is further than the wait allowed', file: 'src/github/octokit.ts', from: 'retryCount < reliability.retries && retryAfter <= reliability.maxRateLimitWaitSeconds', to: 'retryCount < reliability.retries', tests: ['test/unit/github/octokit-adapter.test.ts'] },
 ];
 

@@ -9,7 +9,9 @@
  * exists only in GraphQL (`pinIssue` / `unpinIssue`), at most 3 per repository as on GitHub.
  * Any other valid operation is a violation too, so a new GraphQL use shows up in tests.
  */
-import { schema as published } from '@octokit/graphql-schema';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import {
   buildSchema,
   getArgumentValues,
@@ -42,10 +44,18 @@ const MUTATIONS = {
 type MutationName = keyof typeof MUTATIONS;
 
 let schema: GraphQLSchema | undefined;
-/** GitHub's public GraphQL schema (SDL), built once per process (~0.4 s). */
+/**
+ * GitHub's public GraphQL schema, built from the package's SDL file once per process (~0.4 s), on
+ * the first GraphQL request: importing the package would parse its 5 MB JSON in every test file
+ * that starts a double. Its `exports` hide the file from `require.resolve`, so it is looked up
+ * along Node's module paths.
+ */
 export function githubSchema(): GraphQLSchema {
   if (!schema) {
-    schema = buildSchema(published.idl, { assumeValidSDL: true });
+    const paths = createRequire(import.meta.url).resolve.paths('@octokit/graphql-schema') ?? [];
+    const file = paths.map((dir) => join(dir, '@octokit', 'graphql-schema', 'schema.graphql')).find((candidate) => existsSync(candidate));
+    if (!file) throw new Error('@octokit/graphql-schema is not installed (npm ci)');
+    schema = buildSchema(readFileSync(file, 'utf8'), { assumeValidSDL: true });
   }
   return schema;
 }
