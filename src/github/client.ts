@@ -47,7 +47,11 @@ export interface GitHubResponse<T = any> {
 
 export interface GitHubClient {
   request<R extends Route>(route: R, params?: Params<R>): Promise<Response<R>>;
-  paginate<R extends Route>(route: R, params?: Params<R>): Promise<PageItem<R>[]>;
+  /**
+   * Without a type argument the items are typed by the route. `paginate<Item>(…)` names the item
+   * type instead (an explicit, visible assertion, as Octokit allows); prefer the route's types.
+   */
+  paginate<Item = never, R extends Route = Route>(route: R, params?: Params<R>): Promise<([Item] extends [never] ? PageItem<R> : Item)[]>;
   graphql?: <T = any>(query: string, variables?: Record<string, unknown>) => Promise<T>;
 }
 

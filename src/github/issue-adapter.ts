@@ -22,7 +22,7 @@ export interface SyncReport {
  * an issue into the sync by pasting a marker without the triage rights the label needs.
  */
 export async function listManagedIssues(client: GitHubClient, repo: RepoRef, label = ISSUE_LABEL): Promise<ExistingIssue[]> {
-  const issues = await client.paginate('GET /repos/{owner}/{repo}/issues', { ...repo, state: 'all', per_page: 100 });
+  const issues = await client.paginate<any>('GET /repos/{owner}/{repo}/issues', { ...repo, state: 'all', per_page: 100 });
   const managed: ExistingIssue[] = [];
   for (const issue of issues) {
     if (issue.pull_request) continue;
@@ -30,7 +30,7 @@ export async function listManagedIssues(client: GitHubClient, repo: RepoRef, lab
     if (!fingerprint) continue;
     const labelled = (issue.labels ?? []).some((l: string | { name?: string }) => (typeof l === 'string' ? l : l.name) === label);
     if (!labelled && issue.user?.type !== 'Bot') continue;
-    managed.push({ number: issue.number, title: issue.title, body: issue.body ?? '', state: issue.state === 'closed' ? 'closed' : 'open', stateReason: issue.state_reason, fingerprint });
+    managed.push({ number: issue.number, title: issue.title, body: issue.body ?? '', state: issue.state, stateReason: issue.state_reason, fingerprint });
   }
   return managed;
 }

@@ -84,7 +84,7 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
     calls++;
     return p;
   };
-  const files = await counted(client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...repo, pull_number: pull.number, per_page: 100 }));
+  const files = await counted(client.paginate<PullFile>('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...repo, pull_number: pull.number, per_page: 100 }));
   const owners = await counted(getFileText(client, repo, settings.ownersPath, pull.headSha));
 
   const sources: (SourceFile | Skipped)[] = [];

@@ -38,11 +38,21 @@ export async function misspeltResponseFields(client: GitHubClient): Promise<stri
   return [head, ...paths, ...ids];
 }
 
+export const named = (client: GitHubClient) => client.paginate<{ filename: string }>('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...repo, pull_number: 1 });
+export const byRoute = (client: GitHubClient) => client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...repo, pull_number: 1 });
+
 describe('the port is typed by @octokit/types Endpoints', () => {
   it('unwraps paginated lists, plain and wrapped', () => {
     expectTypeOf<PageItem<'GET /repos/{owner}/{repo}/pulls/{pull_number}/files'>>().toHaveProperty('filename').toEqualTypeOf<string>();
     expectTypeOf<PageItem<'GET /repos/{owner}/{repo}/commits/{ref}/check-runs'>>().toHaveProperty('external_id').toEqualTypeOf<string | null>();
     expectTypeOf<PageItem<'GET /repos/{owner}/{repo}/issues'>>().toHaveProperty('number').toEqualTypeOf<number>();
+  });
+
+  it('paginate<Item>(…) is an explicit assertion of the item type; without it the route types the items', () => {
+    type Named = Awaited<ReturnType<typeof named>>;
+    expectTypeOf<Named>().toEqualTypeOf<{ filename: string }[]>();
+    type ByRoute = Awaited<ReturnType<typeof byRoute>>;
+    expectTypeOf<ByRoute>().toEqualTypeOf<PageItem<'GET /repos/{owner}/{repo}/pulls/{pull_number}/files'>[]>();
   });
 
   it('types a response by its route', () => {
