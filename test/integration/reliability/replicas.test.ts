@@ -65,10 +65,11 @@ describe.skipIf(!REDIS_AVAILABLE)('two App replicas, one head SHA', () => {
     await double?.close();
   });
 
-  it('opened on one replica and synchronize on the other at once: one check run, concluded', { timeout: 120_000 }, async () => {
+  /** A PR whose head adds a secret; `event(action)` is its pull_request payload. */
+  function openPull() {
     const head = double.state.push(REPO, { branch: 'feature/config', files: { 'src/config.js': CONFIG_WITH_SECRET }, author: 'jdoe' });
     const issue = double.state.openPull(REPO, { head: 'feature/config', title: 'Config', user: 'jdoe' });
-    const payload = (action: string) => {
+    const event = (action: string) => {
       const p = retarget(example('pull_request', 'opened'), double, REPO);
       p.action = action;
       p.number = issue.number;
@@ -81,15 +82,11 @@ describe.skipIf(!REDIS_AVAILABLE)('two App replicas, one head SHA', () => {
       };
       return p;
     };
-    // Both creates are held for a moment: without a shared lock, each replica has looked up the
-    // head's runs (none yet) before either run exists, and each opens one.
-    double.inject({ method: 'POST', path: '/repos/{owner}/{repo}/check-runs', delayMs: 1_500, times: 2 });
-    const answers = await Promise.all([
-      first.deliver('pull_request', payload('opened'), 'delivery-a'),
-      deliverSigned(`${second.url}/api/github/webhooks`, 'pull_request', payload('synchronize'), 'delivery-b'),
-    ]);
-    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    return { head, number: issue.number, baseSha: issue.pull!.baseSha, event };
+  }
 
+  /** One check run for the head, completed as a failure with the secret, made once and completed by each replica. */
+  function expectOneConcludedRun(head: string): void {
     const runs = [...double.state.repo(REPO).checkRuns.values()].filter((r) => r.head_sha === head && r.name === 'NHI hygiene');
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ status: 'completed', conclusion: 'failure', external_id: `nhi-steward:${head}` });
@@ -98,5 +95,33 @@ describe.skipIf(!REDIS_AVAILABLE)('two App replicas, one head SHA', () => {
     expect(double.calls('checks/create')).toHaveLength(1);
     expect(double.calls('checks/update').filter((r) => (r.body as { status?: string })?.status === 'completed')).toHaveLength(2);
     double.assertNoViolations();
+  }
+
+  // Both creates are held for a moment: without a shared lock, each replica has looked up the
+  // head's runs (none yet) before either run exists, and each opens one.
+  const holdCreates = () => double.inject({ method: 'POST', path: '/repos/{owner}/{repo}/check-runs', delayMs: 1_500, times: 2 });
+
+  it('opened on one replica and synchronize on the other at once: one check run, concluded', { timeout: 120_000 }, async () => {
+    const pr = openPull();
+    holdCreates();
+    const answers = await Promise.all([
+      first.deliver('pull_request', pr.event('opened'), 'delivery-a'),
+      deliverSigned(`${second.url}/api/github/webhooks`, 'pull_request', pr.event('synchronize'), 'delivery-b'),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expectOneConcludedRun(pr.head);
+  });
+
+  it('pull_request on one replica and check_suite (re-run) on the other at once: one check run, concluded', { timeout: 120_000 }, async () => {
+    const pr = openPull();
+    const suite = retarget(example('check_suite', 'rerequested'), double, REPO);
+    suite.check_suite = { ...suite.check_suite, head_sha: pr.head, pull_requests: [{ number: pr.number, head: { sha: pr.head }, base: { sha: pr.baseSha } }] };
+    holdCreates();
+    const answers = await Promise.all([
+      deliverSigned(`${second.url}/api/github/webhooks`, 'check_suite', suite, 'delivery-c'),
+      first.deliver('pull_request', pr.event('opened'), 'delivery-d'),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expectOneConcludedRun(pr.head);
   });
 });
