@@ -2,6 +2,7 @@ import type { ApplicationFunction, Context, Logger, Probot, ProbotOctokit } from
 import type { ScanSettings } from '../core/types.js';
 import { analysePullRequest } from '../github/pr-check.js';
 import type { RepoRef } from '../github/client.js';
+import type { SharedLock } from '../github/check-run.js';
 import { applyOwnersEdit } from '../core/policy/owners-edit.js';
 import { asClient } from '../github/octokit.js';
 import { handleCommandComment, type PullGaps } from '../github/command-handler.js';
@@ -16,6 +17,8 @@ import { loadSettings } from './settings.js';
 import { appVerdictCache, configureVerdictCache } from './verdict-cache.js';
 
 export interface AppOptions {
+  /** Set by createApp: with REDIS_URL, a lock shared by the replicas (one PR check per head). */
+  checkLock?: SharedLock;
   /**
    * How often the in-process scheduler wakes up to scan the repositories that are due, each by its
    * own `schedule` (default 1 h; NHI_SCHEDULE_MS overrides). With REDIS_URL: the queue's round,
@@ -53,12 +56,14 @@ export interface AppOptions {
 const PULL_REQUEST_EVENTS = ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'] as const;
 
 /** The Probot entry: it only wires events to the logic in src/github. */
-export function createApp(options: AppOptions = {}): ApplicationFunction {
+export function createApp(appOptions: AppOptions = {}): ApplicationFunction {
   return async (app: Probot) => {
+    const live: { queue?: ScanQueue } = {};
+    // Several replicas (REDIS_URL): one PR check per head across all of them, by a Redis lock.
+    const options: AppOptions = { ...appOptions, checkLock: (key, work) => (live.queue ? live.queue.withLock(key, work) : work()) };
     configureVerdictCache(options.redisUrl);
     // Every full scan records itself here; scheduled rounds only scan what is due.
     // With REDIS_URL, the scans that run outside the queue are recorded in its shared clock too.
-    const live: { queue?: ScanQueue } = {};
     const clock = writeThrough(new ScheduleClock(options.now), () => live.queue?.clock, (key, error) => app.log.error({ repository: key, err: error }, 'could not record a full scan in Redis'));
     const recorded: ScheduleGate = { clock, dueOnly: false };
     app.on([...PULL_REQUEST_EVENTS], (context) => onPullRequest(context, options));
@@ -162,6 +167,7 @@ async function checkPull(ctx: PullCheckContext, pr: PullPayload): Promise<void> 
     verdicts: settings.verify?.enabled ? await appVerdictCache() : undefined,
     log: (line) => log.info({ pull: pr.number }, line),
     commits: await commitsFor(ctx, pr.commits),
+    checkLock: ctx.options.checkLock,
   });
   log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length, downloads: result.analysis?.downloads }, 'NHI hygiene check completed');
   for (const problem of result.reviewProblems) log.warn({ pull: pr.number }, problem);

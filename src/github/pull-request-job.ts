@@ -1,7 +1,7 @@
 import { CHECK_TEXT_LIMIT_BYTES, truncateToBytes } from '../core/report/limits.js';
 import { code } from '../core/report/escape.js';
 import type { Finding, IdentityRecord, InventoryEntry, ScanSettings } from '../core/types.js';
-import { withCheckRun, type CheckOutcome } from './check-run.js';
+import { withCheckRun, type CheckOutcome, type SharedLock } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { analysePullRequest, pullRequestOutcome, type PullAnalysis, type PullRequestRef } from './pr-check.js';
 import { withApiCommits, withRangeCommits, type CommitAccess } from './pr-commits.js';
@@ -28,6 +28,8 @@ export interface PullRequestJob {
   log?: (line: string) => void;
   /** Read the PR's commits over git and check each one (docs/history.md); `count` from the payload. */
   commits?: CommitAccess & { count: number };
+  /** Several App replicas: one check per head across all of them (docs/architecture.md, "Check runs always conclude"). */
+  checkLock?: SharedLock;
 }
 
 export interface PullRequestJobResult {
@@ -67,7 +69,7 @@ export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequ
     if (job.configErrors?.length) analysis.result.findings.unshift(...job.configErrors);
     const outcome = pullRequestOutcome(analysis, job.settings);
     return note ? { ...outcome, summary: withNote(outcome.summary, note) } : outcome;
-  });
+  }, { lock: job.checkLock });
   let reviewRequested = false;
   const reviewProblems: string[] = [];
   if (!job.readOnly && analysis && (analysis.changed.length > 0 || analysis.regranted.length > 0 || analysis.reassigned.length > 0)) {
