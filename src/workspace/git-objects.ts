@@ -144,6 +144,12 @@ export class BlobReader<T> {
   private inFlight: { oid: string; tag: T } | undefined;
   /** Wakes `request` when git's stdin drains. */
   private drained: (() => void) | undefined;
+  /** Objects git died on once (tried again in a new process before being named unreadable). */
+  private readonly retried = new Set<string>();
+  /** Objects handed on, and how many times git died since the last one. */
+  private delivered = 0;
+  private deliveredAtDeath = -1;
+  private deaths = 0;
 
   constructor(
     private readonly dir: string,
@@ -152,6 +158,7 @@ export class BlobReader<T> {
     this.spawn();
     this.done = this.readAll().catch((error: unknown) => {
       this.failure = error instanceof Error ? error : new Error(String(error));
+      this.wake(); // a request waiting for git's stdin to drain would wait forever
     });
   }
 
@@ -174,6 +181,7 @@ export class BlobReader<T> {
     if (this.failure) throw this.failure;
     this.pending.push({ oid, tag });
     if (!this.proc.stdin!.write(`${oid}\n`)) await new Promise<void>((resolve) => (this.drained = resolve));
+    if (this.failure) throw this.failure;
   }
 
   /** No more requests: waits for every result. */
@@ -199,6 +207,7 @@ export class BlobReader<T> {
     for (;;) {
       let culprit: { oid: string; tag: T } | undefined;
       let reason = '';
+      let retry = false;
       try {
         await this.parse(this.proc.stdout);
       } catch (error) {
@@ -212,16 +221,26 @@ export class BlobReader<T> {
       const { code, missingGit } = await this.watcher.exited;
       if (missingGit) throw new UsageError(MISSING_GIT);
       if (!culprit) {
-        // git died on an object (corrupt, unreadable): name it, then carry on with a new process.
-        culprit = this.inFlight ?? this.next();
-        reason = `git could not read object ${culprit?.oid.slice(0, 12)}: ${this.watcher.stderr() || `exit ${code}`}`;
+        // git died (on a corrupt object, or killed from outside) while reading this object or
+        // before it: the first time, a new process tries it again; the second time it is named.
+        culprit = this.inFlight ?? this.pending[this.head];
+        if (!culprit) {
+          if (code === 0 || this.ended) return;
+          throw new Error(`git cat-file --batch exited: ${this.watcher.stderr() || `exit ${code}`}`);
+        }
+        if (this.inFlight) this.pending.splice(this.head, 0, culprit); // back in the queue, in order
+        retry = !this.retried.has(culprit.oid);
+        this.retried.add(culprit.oid);
+        if (!retry) this.next();
+        reason = `git could not read object ${culprit.oid.slice(0, 12)}: ${this.watcher.stderr() || (code === null ? 'git was killed' : `exit ${code}`)}`;
       }
       this.inFlight = undefined;
-      if (!culprit) {
-        if (code === 0 || this.ended) return;
-        throw new Error(`git cat-file --batch exited: ${this.watcher.stderr() || `exit ${code}`}`);
-      }
-      this.onBlob({ ok: false, tag: culprit.tag, reason });
+      // A git that dies again and again without reading anything (repository gone, out of
+      // memory) is an error, not a loop.
+      this.deaths = this.delivered === this.deliveredAtDeath ? this.deaths + 1 : 1;
+      this.deliveredAtDeath = this.delivered;
+      if (this.deaths > MAX_DEATHS_WITHOUT_PROGRESS) throw new Error(`git cat-file --batch failed ${this.deaths} times in a row without reading an object: ${this.watcher.stderr() || `exit ${code}`}`);
+      if (!retry) this.onBlob({ ok: false, tag: culprit.tag, reason });
       this.spawn();
       const rest = this.pending.slice(this.head).map((p) => `${p.oid}\n`).join('');
       if (rest) this.proc.stdin!.write(rest);
@@ -250,6 +269,7 @@ export class BlobReader<T> {
           this.inFlight = undefined;
           const bytes = complete;
           complete = undefined;
+          this.delivered++;
           this.onBlob({ ok: true, tag: item.tag, bytes });
           continue;
         }
@@ -290,6 +310,7 @@ export class BlobReader<T> {
           const bytes = chunk.subarray(at, at + size);
           at += size + 1;
           this.inFlight = undefined;
+          this.delivered++;
           this.onBlob({ ok: true, tag: current.tag, bytes });
         } else {
           body = Buffer.allocUnsafe(size);
@@ -305,3 +326,6 @@ export class BlobReader<T> {
 }
 
 class Desync extends Error {}
+
+/** Consecutive deaths of `git cat-file --batch` with no object read in between, before giving up. */
+const MAX_DEATHS_WITHOUT_PROGRESS = 8;
