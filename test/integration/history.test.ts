@@ -1,4 +1,5 @@
-import { readdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -219,6 +220,28 @@ describe('scanHistory on bad input', () => {
       await expect(scanHistory(repo.dir, { settings: defaultSettings() })).rejects.toThrow(/git is not installed or not on PATH/);
     } finally {
       process.env.PATH = path;
+      repo.cleanup();
+    }
+  });
+
+  it('5k loose refs created with update-ref --stdin, each on its own commit: every commit is counted, each blob read once (100k packed refs: below)', { timeout: 240_000 }, async () => {
+    const repo = new HistoryRepo();
+    try {
+      const base = repo.commit('A', '2024-01-01T00:00:00Z', { 'a.ts': `const t = '${REMOVED}';\n` });
+      const tree = repo.git('rev-parse', 'HEAD^{tree}');
+      // 5,000 commits (same tree, distinct messages) through fast-import, one loose ref each
+      // (100k loose ref files take minutes to write on a loaded CI machine; git reads packed and
+      // loose refs through the same `--all`).
+      const stream = Array.from({ length: 5_000 }, (_, i) => `commit refs/heads/tmp\nmark :${i + 1}\ncommitter A <a@example.test> 1704067200 +0000\ndata 6\nc${String(i).padStart(5, '0')}\nfrom ${base}\nM 040000 ${tree} \n\n`).join('');
+      execFileSync('git', ['fast-import', '--quiet', `--export-marks=${join(repo.dir, '.git', 'marks')}`], { cwd: repo.dir, input: stream, maxBuffer: 64 * 1024 * 1024 });
+      const marks = readFileSync(join(repo.dir, '.git', 'marks'), 'utf8').trim().split('\n').map((l) => l.split(' ')[1]);
+      execFileSync('git', ['update-ref', '--stdin'], { cwd: repo.dir, input: marks.map((sha, i) => `create refs/heads/b/${i} ${sha}\n`).join('') + 'delete refs/heads/tmp\n' });
+      expect(readdirSync(join(repo.dir, '.git', 'refs', 'heads', 'b'))).toHaveLength(5_000);
+      const { result, history } = await scanHistory(repo.dir, { settings: defaultSettings() });
+      expect(history.commits).toBe(5_001);
+      expect(history.blobs).toBe(1);
+      expect(result.findings.map((f) => [f.file, f.commit?.sha])).toEqual([['a.ts', base]]);
+    } finally {
       repo.cleanup();
     }
   });
