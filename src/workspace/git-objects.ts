@@ -18,8 +18,8 @@ export function gitEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 export const MISSING_GIT = 'git is not installed or not on PATH (history mode runs git)';
 
-function start(dir: string, args: string[], stdin: 'pipe' | 'ignore', env: NodeJS.ProcessEnv = gitEnv()): Proc {
-  const child = spawn('git', ['-c', 'core.quotePath=false', ...args], { cwd: dir, env, stdio: [stdin, 'pipe', 'pipe'] }) as Proc;
+function start(dir: string, args: string[], stdin: 'pipe' | 'ignore', env: NodeJS.ProcessEnv = gitEnv(), stdout: 'pipe' | Writable = 'pipe'): Proc {
+  const child = spawn('git', ['-c', 'core.quotePath=false', ...args], { cwd: dir, env, stdio: [stdin, stdout, 'pipe'] }) as Proc;
   return child;
 }
 
@@ -89,12 +89,14 @@ export interface ListedObject {
  * `missing`. `onError` hears why rev-list stopped early (a corrupt tree, a missing commit).
  */
 export async function* listObjects(dir: string, revisions: string[], onError: (message: string) => void): AsyncGenerator<ListedObject> {
-  const revList = start(dir, ['rev-list', '--objects', '--in-commit-order', ...revisions, '--'], 'ignore');
-  const revWatch = watch(revList);
+  // rev-list writes straight into batch-check's stdin: the object names go from git to git, not
+  // through Node. Our copy of that pipe end is closed once rev-list has it, so batch-check sees
+  // EOF when rev-list exits.
   const check = start(dir, ['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)', '--buffer'], 'pipe');
   const checkWatch = watch(check);
-  check.stdin!.on('error', () => undefined); // EPIPE when batch-check dies; reported from its exit
-  revList.stdout.pipe(check.stdin!);
+  const revList = start(dir, ['rev-list', '--objects', '--in-commit-order', ...revisions, '--'], 'ignore', gitEnv(), check.stdin!);
+  const revWatch = watch(revList);
+  check.stdin!.destroy();
   try {
     for await (const line of splitLines(check.stdout)) {
       const first = line.indexOf(' ');
@@ -163,7 +165,8 @@ export class BlobReader<T> {
   }
 
   private spawn(): void {
-    this.proc = start(this.dir, ['cat-file', '--batch'], 'pipe');
+    // --buffer: git writes its output in blocks rather than flushing after every object.
+    this.proc = start(this.dir, ['cat-file', '--batch', '--buffer'], 'pipe');
     this.watcher = watch(this.proc);
     const stdin = this.proc.stdin!;
     stdin.on('error', () => undefined); // the process died; readAll restarts it and resends
