@@ -140,7 +140,7 @@ async function runLargeBench(sizes: number[]): Promise<void> {
     process.stdout.write(child.stdout);
     const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr)?.[1];
     if (child.status !== 0) throw new Error(`scanning ${dir} failed: ${child.stderr.slice(-2000)}`);
-    console.log(`    peak RSS (/usr/bin/time -v): ${rss ? `${fmt(Number(rss) / 1024)} MB` : 'n/a'}; load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+    console.log(`    peak RSS of the largest process, Node or one of its git children (/usr/bin/time -v): ${rss ? `${fmt(Number(rss) / 1024)} MB` : 'n/a'}; load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
   }
 }
 
@@ -152,7 +152,7 @@ async function scanOnly(dir: string, label: string): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   const blobMb = history.blobBytes / MB;
-  console.log(`  ${label}: ${history.commits} commits, ${history.blobs} unique blobs, ${fmt(blobMb)} MB; ${result.findings.length} finding(s); ${fmt(seconds, 1)} s wall → ${fmt(blobMb / seconds)} MB/s; Node CPU ${fmt((used.user + used.system) / 1e6, 1)} s → ${fmt(blobMb / ((used.user + used.system) / 1e6))} MB/s of CPU`);
+  console.log(`  ${label}: ${history.commits} commits, ${history.blobs} unique blobs, ${fmt(blobMb)} MB; ${result.findings.length} finding(s); ${fmt(seconds, 1)} s wall → ${fmt(blobMb / seconds)} MB/s; Node CPU ${fmt((used.user + used.system) / 1e6, 1)} s → ${fmt(blobMb / ((used.user + used.system) / 1e6))} MB/s of CPU; Node's own peak RSS ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
 }
 
 /** Wall seconds of `git cat-file --batch-all-objects --batch > /dev/null`, and the bytes it printed. */

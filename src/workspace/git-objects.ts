@@ -131,7 +131,8 @@ export type BlobResult<T> = { ok: true; tag: T; bytes: Buffer } | { ok: false; t
 /**
  * ONE long-lived `git cat-file --batch` process, fed ids and read as a stream. Results arrive in
  * request order through `onBlob`, synchronously while the output is parsed, so a slow consumer
- * slows git down instead of filling memory. A corrupt object makes git die: that object is
+ * slows git down instead of filling memory. `bytes` is only valid during the call (its memory is
+ * reused): copy what must outlive it. A corrupt object makes git die: that object is
  * reported as unreadable and a fresh process picks up the remaining requests.
  */
 export class BlobReader<T> {
@@ -146,6 +147,8 @@ export class BlobReader<T> {
   private inFlight: { oid: string; tag: T } | undefined;
   /** Wakes `request` when git's stdin drains. */
   private drained: (() => void) | undefined;
+  /** Reused for objects that span output chunks (see `parse`). */
+  private scratch = Buffer.alloc(0);
   /** Objects git died on once (tried again in a new process before being named unreadable). */
   private readonly retried = new Set<string>();
   /** Objects handed on, and how many times git died since the last one. */
@@ -316,7 +319,11 @@ export class BlobReader<T> {
           this.delivered++;
           this.onBlob({ ok: true, tag: current.tag, bytes });
         } else {
-          body = Buffer.allocUnsafe(size);
+          // One buffer, reused for every object that spans chunks (the bytes are valid only during
+          // `onBlob`): a fresh allocation per large blob fragmented the C heap, and RSS grew with
+          // the history's size.
+          if (this.scratch.length < size) this.scratch = Buffer.allocUnsafe(size);
+          body = this.scratch.subarray(0, size);
           filled = 0;
           if (size === 0) {
             complete = body;

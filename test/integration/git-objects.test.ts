@@ -27,7 +27,8 @@ describe('BlobReader when git cat-file dies mid-stream', () => {
     const results: BlobResult<number>[] = [];
     const kills = new Set(killAt);
     const reader: BlobReader<number> = new BlobReader<number>(repo.dir, (blob) => {
-      results.push(blob);
+      // `bytes` is only valid during the call: keep its object id instead.
+      results.push(blob.ok ? { ...blob, bytes: Buffer.from(sha(blob.bytes)) } : blob);
       // Kill the live process (the real git) after this many results.
       if (kills.delete(results.length)) (reader as unknown as { proc: { kill: (s: string) => void } }).proc.kill('SIGKILL');
     });
@@ -41,7 +42,7 @@ describe('BlobReader when git cat-file dies mid-stream', () => {
     expect(results.map((r) => r.tag)).toEqual(blobs.map((_, i) => i));
     for (const r of results) {
       expect(r.ok).toBe(true);
-      if (r.ok) expect(sha(r.bytes)).toBe(blobs[r.tag]);
+      if (r.ok) expect(r.bytes.toString()).toBe(blobs[r.tag]);
     }
   });
 
