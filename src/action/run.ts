@@ -215,8 +215,25 @@ async function syncIssues(inputs: ActionInputs, result: ScanResult, settings: Sc
   const repo = repoRef();
   const htmlUrl = `${github.context.serverUrl}/${repo.owner}/${repo.repo}`;
   // The workflow's `issues` input is the opt-in: it does not wait for the owners file as the App does.
-  const sync = await syncScanIssues(client(inputs), repo, result, { htmlUrl, sha: github.context.sha, commands: false }, { ...settings, issues: { ...settings.issues, enabled: settings.issues.enabled ?? true } });
+  const api = client(inputs);
+  const author = await tokenIdentity(api);
+  const sync = await syncScanIssues(api, repo, result, { htmlUrl, sha: github.context.sha, commands: false }, { ...settings, issues: { ...settings.issues, enabled: settings.issues.enabled ?? true } }, { author });
   core.info(`Issues: ${sync.created.length} opened, ${sync.updated.length} updated, ${sync.reopened.length} reopened, ${sync.closed.length} closed.`);
+}
+
+/**
+ * Whose issues the sync manages (docs/security.md, "Forged issues"): the token's own user for a
+ * personal access token (`GET /user`), else the workflow token's `github-actions[bot]` (installation
+ * tokens cannot call `GET /user`). Issues anyone else opened are never updated, closed or adopted.
+ */
+async function tokenIdentity(api: GitHubClient): Promise<string> {
+  try {
+    const { data } = await api.request('GET /user');
+    if (typeof data?.login === 'string' && data.login) return data.login;
+  } catch {
+    // 403 "Resource not accessible by integration": the workflow's GITHUB_TOKEN.
+  }
+  return 'github-actions[bot]';
 }
 
 function client(inputs: ActionInputs): GitHubClient {

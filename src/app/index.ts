@@ -2,13 +2,14 @@ import type { ApplicationFunction, Context, Logger, Probot, ProbotOctokit } from
 import type { ScanSettings } from '../core/types.js';
 import { analysePullRequest } from '../github/pr-check.js';
 import type { RepoRef } from '../github/client.js';
+import type { SharedLock } from '../github/check-run.js';
 import { applyOwnersEdit } from '../core/policy/owners-edit.js';
 import { asClient } from '../github/octokit.js';
 import { handleCommandComment, type PullGaps } from '../github/command-handler.js';
 import type { CommitAccess } from '../github/pr-commits.js';
 import { runPullRequestCheck } from '../github/pull-request-job.js';
 import type { ScanQueue } from './queue.js';
-import { commitAccess, scanTargets, scanRepository } from './repository-scan.js';
+import { botLoginOf, commitAccess, scanTargets, scanRepository } from './repository-scan.js';
 import { listScanRequests } from './scan-requests.js';
 import { ScheduleClock, writeThrough, type ScheduleGate } from './schedule-clock.js';
 import { Scheduler } from './scheduler.js';
@@ -16,6 +17,8 @@ import { loadSettings } from './settings.js';
 import { appVerdictCache, configureVerdictCache } from './verdict-cache.js';
 
 export interface AppOptions {
+  /** Set by createApp: with REDIS_URL, a lock shared by the replicas (one PR check per head). */
+  checkLock?: SharedLock;
   /**
    * How often the in-process scheduler wakes up to scan the repositories that are due, each by its
    * own `schedule` (default 1 h; NHI_SCHEDULE_MS overrides). With REDIS_URL: the queue's round,
@@ -53,24 +56,21 @@ export interface AppOptions {
 const PULL_REQUEST_EVENTS = ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'] as const;
 
 /** The Probot entry: it only wires events to the logic in src/github. */
-export function createApp(options: AppOptions = {}): ApplicationFunction {
+export function createApp(appOptions: AppOptions = {}): ApplicationFunction {
   return async (app: Probot) => {
+    const live: { queue?: ScanQueue } = {};
+    // Several replicas (REDIS_URL): one PR check per head across all of them, by a Redis lock.
+    const options: AppOptions = { ...appOptions, checkLock: (key, work) => (live.queue ? live.queue.withLock(key, work) : work()) };
     configureVerdictCache(options.redisUrl);
     // Every full scan records itself here; scheduled rounds only scan what is due.
     // With REDIS_URL, the scans that run outside the queue are recorded in its shared clock too.
-    const live: { queue?: ScanQueue } = {};
     const clock = writeThrough(new ScheduleClock(options.now), () => live.queue?.clock, (key, error) => app.log.error({ repository: key, err: error }, 'could not record a full scan in Redis'));
     const recorded: ScheduleGate = { clock, dueOnly: false };
     app.on([...PULL_REQUEST_EVENTS], (context) => onPullRequest(context, options));
     // Push scans go through the queue once it is connected.
-    app.on('push', (context) => onPush(context, live.queue, recorded, options));
-    // The App's own login, asked once: commands act only on issues it opened.
-    let bot: Promise<string> | undefined;
-    const botLogin = () =>
-      (bot ??= app.auth().then(async (octokit) => `${(await octokit.request('GET /app')).data?.slug}[bot]`)).catch((error: unknown) => {
-        bot = undefined;
-        throw error;
-      });
+    // The App's own login, asked once: the issue sync and commands act only on issues it opened.
+    const botLogin = () => botLoginOf(app);
+    app.on('push', (context) => onPush(context, live.queue, recorded, options, botLogin));
     app.on('issue_comment.created', (context) => onIssueComment(context, recorded, options, botLogin));
     // The Re-run buttons of the check (one run, or the whole suite).
     app.on('check_run.rerequested', (context) => onRerequested(context, context.payload.check_run.head_sha, context.payload.check_run.pull_requests, options));
@@ -109,7 +109,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         const octokit = await app.auth(request.installationId);
         const access = request.before ? await commitAccess(octokit as never, request.repository, options) : undefined;
         const pushed = request.before && access ? { access, before: request.before, count: Math.max(1, request.commits ?? 1) } : undefined;
-        await scanRepository(octokit, request.repository, request.sha, app.log, [], gate, { pushed });
+        await scanRepository(octokit, request.repository, request.sha, app.log, [], gate, { pushed, botLogin });
       },
       onError: (key, error) => app.log.error({ repository: key, err: error }, 'queued scan failed'),
     });
@@ -154,7 +154,8 @@ async function onPullRequest(context: Context<'pull_request'>, options: AppOptio
 async function checkPull(ctx: PullCheckContext, pr: PullPayload): Promise<void> {
   const { octokit, log } = ctx;
   const repo = repoOf(ctx.repository);
-  const { settings, errors } = await loadSettings(octokit, repo);
+  // The baseline and ignore files come from the default branch, never from the PR's head.
+  const { settings, errors } = await loadSettings(octokit, repo, { suppressions: true });
   const fromFork = pr.head.repo?.full_name !== pr.base.repo.full_name;
   const result = await runPullRequestCheck({
     client: asClient(octokit),
@@ -166,8 +167,9 @@ async function checkPull(ctx: PullCheckContext, pr: PullPayload): Promise<void> 
     verdicts: settings.verify?.enabled ? await appVerdictCache() : undefined,
     log: (line) => log.info({ pull: pr.number }, line),
     commits: await commitsFor(ctx, pr.commits),
+    checkLock: ctx.options.checkLock,
   });
-  log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length }, 'NHI hygiene check completed');
+  log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length, downloads: result.analysis?.downloads }, 'NHI hygiene check completed');
   for (const problem of result.reviewProblems) log.warn({ pull: pr.number }, problem);
 }
 
@@ -228,7 +230,7 @@ async function commitsFor(ctx: PullCheckContext, count: number | undefined): Pro
   return access ? { ...access, count } : undefined;
 }
 
-async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, gate: ScheduleGate, options: AppOptions): Promise<void> {
+async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, gate: ScheduleGate, options: AppOptions, botLogin: () => Promise<string>): Promise<void> {
   const { payload } = context;
   const defaultRef = `refs/heads/${payload.repository.default_branch}`;
   if (payload.ref !== defaultRef || payload.deleted || /^0+$/.test(payload.after)) return;
@@ -245,7 +247,7 @@ async function onPush(context: Context<'push'>, queue: ScanQueue | undefined, ga
   }
   const access = before ? await commitAccess(context.octokit as never, payload.repository as any, options) : undefined;
   const pushed = before && access ? { access, before, count: Math.max(1, payload.commits?.length ?? 1) } : undefined;
-  await scanRepository(context.octokit, payload.repository as any, payload.after, context.log, [], gate, { pushed });
+  await scanRepository(context.octokit, payload.repository as any, payload.after, context.log, [], gate, { pushed, botLogin });
 }
 
 async function onIssueComment(context: Context<'issue_comment.created'>, gate: ScheduleGate, options: AppOptions, botLogin: () => Promise<string>): Promise<void> {
@@ -270,7 +272,7 @@ async function onIssueComment(context: Context<'issue_comment.created'>, gate: S
       const { data: branch } = await context.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...repo, ref: `heads/${repository.default_branch}` });
       const access = history ? await commitAccess(context.octokit as never, repository, options) : undefined;
       // Not gated: a person asked, so the scan always runs.
-      const { result, sync, notes } = (await scanRepository(context.octokit, repository, branch.object.sha, context.log, [], gate, { history: access }))!;
+      const { result, sync, notes } = (await scanRepository(context.octokit, repository, branch.object.sha, context.log, [], gate, { history: access, botLogin }))!;
       const extra = notes.length > 0 ? ` ${notes.join('; ')}.` : '';
       return `${result.findings.length} findings; issues opened ${sync?.created.length ?? 0}, updated ${(sync?.updated.length ?? 0) + (sync?.reopened.length ?? 0)}, closed ${sync?.closed.length ?? 0}.${extra}`;
     },

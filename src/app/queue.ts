@@ -19,6 +19,7 @@
  * - A scan needs the repository to itself across replicas (the issue sync reads, then writes): a
  *   short Redis lock per repository makes a second scan of the same repository wait its turn.
  */
+import { randomUUID } from 'node:crypto';
 import type { Job, JobsOptions, Queue, Worker } from 'bullmq';
 import { RedisScheduleClock, type ScheduleGate } from './schedule-clock.js';
 
@@ -234,14 +235,41 @@ export class ScanQueue {
   }
 
   /** One holder per repository, with an expiry; released only by its holder. */
-  private async lockRepository(fullName: string, holder: string): Promise<(() => Promise<void>) | undefined> {
+  private lockRepository(fullName: string, holder: string): Promise<(() => Promise<void>) | undefined> {
+    return this.takeLock(`repo-lock:${fullName}`, holder, this.options.repoLockMs ?? 30 * 60_000);
+  }
+
+  /**
+   * Runs `work` while holding `key` against every replica on this Redis (one PR check per head:
+   * github/check-run.ts); waits its turn, polling. The lock expires after `ttlMs` should its
+   * holder die; a check that outlives it only loses the exclusion, never its result.
+   */
+  async withLock<T>(key: string, work: () => Promise<T>, ttlMs = 15 * 60_000, pollMs = 200): Promise<T> {
+    const holder = randomUUID();
+    const deadline = Date.now() + ttlMs;
+    for (;;) {
+      const release = await this.takeLock(`lock:${key}`, holder, ttlMs);
+      if (release) {
+        try {
+          return await work();
+        } finally {
+          await release();
+        }
+      }
+      // The holder died without releasing: the lock has expired by now, so this cannot spin forever.
+      if (Date.now() > deadline + ttlMs) throw new Error(`could not take the lock ${key} within ${2 * ttlMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  private async takeLock(name: string, holder: string, ttlMs: number): Promise<(() => Promise<void>) | undefined> {
     const client = await this.queue.client;
     if (!lockCommandsDefined.has(client)) {
       for (const [name, lua] of Object.entries(LOCK_SCRIPTS)) client.defineCommand(name, { numberOfKeys: 1, lua });
       lockCommandsDefined.add(client);
     }
-    const key = `${this.queue.opts.prefix ?? 'bull'}:${this.queue.name}:repo-lock:${fullName}`;
-    const taken = await client.runCommand('nhiStewardLock', [key, holder, this.options.repoLockMs ?? 30 * 60_000]);
+    const key = `${this.queue.opts.prefix ?? 'bull'}:${this.queue.name}:${name}`;
+    const taken = await client.runCommand('nhiStewardLock', [key, holder, ttlMs]);
     if (Number(taken) !== 1) return undefined;
     return async () => {
       await client.runCommand('nhiStewardUnlock', [key, holder]);

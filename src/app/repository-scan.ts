@@ -6,7 +6,7 @@ import type { ScanResult, SecretSink } from '../core/types.js';
 import { runRepositoryScan, type ScanJobResult } from '../github/scan-job.js';
 import type { ScheduleGate } from './schedule-clock.js';
 import type { ScheduledTarget } from './scheduler.js';
-import { loadSettings } from './settings.js';
+import { loadSettings, loadSuppressions } from './settings.js';
 import { appVerdictCache } from './verdict-cache.js';
 
 interface RepositoryPayload {
@@ -34,6 +34,25 @@ export interface ScanExtras {
   history?: CommitAccess;
   /** First contact (installation): open the onboarding PR when the repository needs one. */
   onboard?: boolean;
+  /** The App's bot login (`<slug>[bot]`): the issue sync acts only on issues it opened. */
+  botLogin?: () => Promise<string>;
+}
+
+const botLogins = new WeakMap<Probot, Promise<string>>();
+
+/**
+ * The App's own login, `<slug>[bot]`, asked once per App (`GET /app` takes the App's JWT). Issues
+ * and commands act only on issues this user opened (docs/security.md, "Forged issues").
+ */
+export function botLoginOf(app: Probot): Promise<string> {
+  let login = botLogins.get(app);
+  if (!login) {
+    login = app.auth().then(async (octokit) => `${(await octokit.request('GET /app')).data?.slug}[bot]`);
+    botLogins.set(app, login);
+    // A failed look-up is asked again next time.
+    void login.catch(() => botLogins.get(app) === login && botLogins.delete(app));
+  }
+  return login;
 }
 
 /** How the App reaches a repository's git data: the clone URL and the installation token. */
@@ -52,11 +71,14 @@ export async function commitAccess(octokit: { auth: (options: { type: 'installat
 export async function scanRepository(octokit: ProbotOctokit, repository: RepositoryPayload, sha: string, log: Logger, departed: string[] = [], gate?: ScheduleGate, extras: ScanExtras = {}): Promise<(ScanJobResult & { notes: string[] }) | undefined> {
   const repo = { owner: repository.owner.login, repo: repository.name };
   const key = `${repo.owner}/${repo.repo}`;
-  const { settings, errors } = await loadSettings(octokit, repo);
-  if (gate?.dueOnly && !gate.clock.isDue(key, settings.scheduleMs)) {
-    log.debug({ repository: key, scheduleMs: settings.scheduleMs }, 'not due for a scheduled scan');
+  const loaded = await loadSettings(octokit, repo);
+  if (gate?.dueOnly && !gate.clock.isDue(key, loaded.settings.scheduleMs)) {
+    log.debug({ repository: key, scheduleMs: loaded.settings.scheduleMs }, 'not due for a scheduled scan');
     return undefined;
   }
+  // The baseline and ignore files on the default branch (docs/security.md).
+  await loadSuppressions(asClient(octokit), repo, loaded);
+  const { settings, errors } = loaded;
   for (const error of errors) log.warn({ repository: `${repo.owner}/${repo.repo}`, line: error.line }, error.message);
   const notes: string[] = [];
   const extend = async (tree: ScanResult, reveal?: SecretSink): Promise<ScanResult> => {
@@ -84,6 +106,7 @@ export async function scanRepository(octokit: ProbotOctokit, repository: Reposit
     extend: extras.pushed || extras.history ? extend : undefined,
     verdicts: settings.verify?.enabled ? await appVerdictCache() : undefined,
     log: (line) => log.info({ repository: key }, line),
+    ...(extras.botLogin ? { author: await extras.botLogin() } : {}),
     ...(extras.onboard && repository.default_branch ? { onboard: { defaultBranch: repository.default_branch } } : {}),
   });
   for (const note of notes) log.info({ repository: key }, note);
@@ -111,7 +134,7 @@ export async function scanTargets(app: Probot, installationId?: number, departed
         run: async () => {
           const { data: ref } = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner: repository.owner.login, repo: repository.name, ref: `heads/${repository.default_branch}` });
           const access = first.history ? await commitAccess(octokit, repository, first.history) : undefined;
-          await scanRepository(octokit, repository, ref.object.sha, app.log, departed, gate, { history: access, onboard: first.onboard });
+          await scanRepository(octokit, repository, ref.object.sha, app.log, departed, gate, { history: access, onboard: first.onboard, botLogin: () => botLoginOf(app) });
         },
       });
     }

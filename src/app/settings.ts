@@ -5,8 +5,14 @@ import type { RepoRef } from '../github/client.js';
 import { asClient } from '../github/octokit.js';
 import { getFileText } from '../github/contents.js';
 import { CONFIG_PATH, configError, settingsFromConfig, type LoadedSettings } from '../github/settings.js';
+import { readBaseline } from '../core/secrets/baseline.js';
+import { IGNORE_FILE, readGitleaksIgnore, readIgnoreFile } from '../core/secrets/ignore-file.js';
+import type { SaltedSuppression } from '../core/types.js';
 
 const EXTENDS = /^_extends\s*:/m;
+
+/** The largest max-file-size the App honours (16 MiB; the default is 5 MB). */
+export const APP_MAX_FILE_SIZE = 16 * 1024 * 1024;
 
 /**
  * `.github/nhi-steward.yml`: the repository's own file, else the organisation-wide default in its
@@ -15,11 +21,57 @@ const EXTENDS = /^_extends\s*:/m;
  * config plugin, which resolves the chain. A config that cannot be read or parsed is reported (on
  * the check run), never thrown.
  */
-export async function loadSettings(octokit: ProbotOctokit, repo: RepoRef): Promise<LoadedSettings> {
+export async function loadSettings(octokit: ProbotOctokit, repo: RepoRef, options: { suppressions?: boolean } = {}): Promise<LoadedSettings> {
   const loaded = await loadConfig(octokit, repo);
   // Keyed fingerprints (docs/security.md); issues opened by earlier releases are adopted by their old marker.
-  loaded.settings = { ...loaded.settings, fingerprint: appFingerprintMode(), legacyFingerprints: true };
+  // A repository's max-file-size is capped in the App, which scans many repositories in one process
+  // with a small heap (docs/security.md, "Large pull requests"): bigger files are skipped and listed.
+  loaded.settings = { ...loaded.settings, fingerprint: appFingerprintMode(), legacyFingerprints: true, maxFileSize: Math.min(loaded.settings.maxFileSize, APP_MAX_FILE_SIZE) };
+  if (options.suppressions) await loadSuppressions(asClient(octokit), repo, loaded);
   return loaded;
+}
+
+/**
+ * The baseline, `.nhi-stewardignore` and `.gitleaksignore` (docs/security.md), merged into the
+ * settings. Read from the default branch only, for pull-request checks too: a pull request must
+ * not be able to suppress its own findings by adding an entry for them. A file that cannot be read
+ * or parsed is reported as a config error (naming file and line) and suppresses nothing.
+ */
+export async function loadSuppressions(client: ReturnType<typeof asClient>, repo: RepoRef, loaded: LoadedSettings): Promise<void> {
+  const { settings } = loaded;
+  const fingerprints = new Set<string>(settings.baseline);
+  const salted: SaltedSuppression[] = [...(settings.salted ?? [])];
+  const notices = [...(settings.notices ?? [])];
+  const read = async (path: string): Promise<string | undefined> => {
+    try {
+      return await getFileText(client, repo, path);
+    } catch (error) {
+      loaded.errors.push(configError(path, `could not read ${path} from the default branch: ${(error as Error).message.split('\n')[0]}`));
+      return undefined;
+    }
+  };
+  const [baselineText, ignoreText, gitleaksText] = await Promise.all([read(settings.baselinePath), read(IGNORE_FILE), read('.gitleaksignore')]);
+  if (baselineText !== undefined) {
+    try {
+      const baseline = readBaseline(baselineText, settings.baselinePath);
+      for (const f of baseline.fingerprints) fingerprints.add(f);
+      if (baseline.salted) salted.push(baseline.salted);
+    } catch (error) {
+      loaded.errors.push(configError(settings.baselinePath, `invalid baseline: ${(error as Error).message}`));
+    }
+  }
+  if (ignoreText !== undefined) {
+    try {
+      const ignore = readIgnoreFile(ignoreText, IGNORE_FILE, settings.now);
+      for (const f of ignore.fingerprints) fingerprints.add(f);
+      if (ignore.salted) salted.push(ignore.salted);
+      notices.push(...ignore.expired);
+    } catch (error) {
+      loaded.errors.push(configError(IGNORE_FILE, `invalid ignore file ${(error as Error).message}`));
+    }
+  }
+  const ignoreLocations = gitleaksText === undefined ? settings.ignoreLocations : readGitleaksIgnore(gitleaksText).locations;
+  loaded.settings = { ...settings, baseline: fingerprints, salted, notices, ignoreLocations };
 }
 
 /**

@@ -1,10 +1,10 @@
-import type { SourceItem } from '../core/scan.js';
+import type { ScannedItem } from '../workspace/scan-dir.js';
 
 /** Redraws at most this often, so a fast scan of many small files costs nothing noticeable. */
 const INTERVAL_MS = 200;
 
 export interface Progress {
-  onItem: (item: SourceItem) => void;
+  onItem: (item: ScannedItem) => void;
   /** Erases the line; call before anything else is written to stderr. */
   done: () => void;
 }
@@ -23,9 +23,9 @@ export function createProgress(write: (text: string) => void, now: () => number 
   let drawn = false;
   return {
     onItem(item) {
-      if ('content' in item) {
+      if ('chars' in item) {
         files++;
-        bytes += item.content.length;
+        bytes += item.chars;
       } else skipped++;
       const t = now();
       if (t - last < INTERVAL_MS) return;

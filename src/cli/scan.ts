@@ -105,13 +105,27 @@ async function scanTarget(target: string, flags: ScanFlags, io: Io, vault: Secre
   }
   const progress = io.progress && !flags.quiet ? createProgress(io.stderr) : undefined;
   try {
-    const { result, changedIdentities } = await scanDirectory(dir, { settings, diff: flags.diff, staged: flags.staged, gitignore: flags.gitignore, onItem: progress?.onItem, revealSecrets });
+    const workers = workersFromEnv();
+    const { result, changedIdentities } = await scanDirectory(dir, { settings, diff: flags.diff, staged: flags.staged, gitignore: flags.gitignore, onItem: progress?.onItem, revealSecrets, ...(workers === undefined ? {} : { workers }) });
     const staged = flags.staged && !flags.strict ? demoteIdentityRules(result) : result;
     const prefix = (await workTreeOf(dir))?.prefix ?? '';
     return { result: staged, settings, changedIdentities, prefix };
   } finally {
     progress?.done();
   }
+}
+
+/**
+ * `NHI_STEWARD_WORKERS=N`: worker threads beside the main thread for a folder scan (0: none),
+ * instead of the core-count default; for measuring (docs/performance.md) and for hosts that
+ * report more cores than the process may use.
+ */
+function workersFromEnv(): number | undefined {
+  const raw = process.env.NHI_STEWARD_WORKERS;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 256) throw new UsageError(`NHI_STEWARD_WORKERS must be a whole number from 0 to 256, not "${raw}"`);
+  return n;
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -8,7 +8,7 @@ import { policyFingerprint, policyRule } from './policy/rules.js';
 import { extractors } from './identities/registry.js';
 import { evaluatePolicy } from './policy/evaluate.js';
 import { createParallelSecretScanner, type ParallelOptions } from './parallel/pool.js';
-import { activeDetectorCount, limitFinding, MAX_SECRETS_PER_SCAN } from './secrets/engine.js';
+import { activeDetectorCount, limitFinding, MAX_SECRETS_PER_SCAN, scanSecrets } from './secrets/engine.js';
 import { hasControlCharacters, plainText } from './report/escape.js';
 import { quoteErrorMessage } from './secrets/redact.js';
 import type { ExtractError, Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, SecretSink, Skipped, SourceFile } from './types.js';
@@ -42,6 +42,70 @@ export async function scanSources(
   sources: Iterable<SourceItem> | AsyncIterable<SourceItem>,
   options: ScanOptions,
 ): Promise<ScanResult> {
+  const { settings } = options;
+  const total = createScanTotals(options);
+  // Secrets run in worker threads once the tree is large (both cores); results come back sorted.
+  const secrets = createParallelSecretScanner(settings, options.revealSecrets ? { ...options.parallel, reveal: options.revealSecrets } : options.parallel);
+  for await (const source of sources) {
+    const item = admitted(source, settings);
+    if (!item) continue;
+    if (!('content' in item)) {
+      total.skip(item);
+      continue;
+    }
+    secrets.add(item);
+    total.file(item, extractIdentities(item));
+  }
+  return total.finish(await secrets.finish());
+}
+
+/**
+ * What the pipeline does with an item before scanning it: files under `paths-ignore` are dropped,
+ * a file name with control characters becomes a skip (a newline in a name would rewrite the
+ * reports and snippets it appears in), anything else passes as is.
+ */
+export function admitted(item: SourceItem, settings: Pick<ScanSettings, 'pathsIgnore'>): SourceItem | undefined {
+  if (!('content' in item)) return item;
+  if (isIgnored(item.path, settings)) return undefined;
+  if (hasControlCharacters(item.path)) return { path: plainText(item.path), reason: 'invalid-path', detail: 'control characters in the file name' };
+  return item;
+}
+
+/**
+ * One file's share of a scan, computed wherever the file was read (this thread or a worker of
+ * src/core/parallel/tree-pool.ts): its identities and their findings, and its secret findings.
+ * `content` is kept only when a whole-tree step needs the text after the file (see keepsText).
+ */
+export interface FileContribution {
+  path: string;
+  /** Length of the decoded text (the report's byte count adds these up). */
+  chars: number;
+  extracted: Extracted;
+  secrets: Finding[];
+  content?: string;
+}
+
+export type Extracted = ReturnType<typeof extractIdentities>;
+
+export function contributionOf(item: SourceFile, settings: ScanSettings, reveal?: SecretSink): FileContribution {
+  const extracted = extractIdentities(item);
+  const secrets = scanSecrets(item, settings, reveal);
+  const out: FileContribution = { path: item.path, chars: item.content.length, extracted, secrets };
+  if (keepsText(item.path, extracted, settings)) out.content = item.content;
+  return out;
+}
+
+/** Files whose text a whole-tree step reads after the file itself: the owners file, CODEOWNERS, Kustomize/Helm inputs. */
+export function keepsText(path: string, extracted: Extracted, settings: Pick<ScanSettings, 'ownersPath'>): boolean {
+  return path === settings.ownersPath || (CODEOWNERS_PATHS as readonly string[]).includes(path) || KustomizeNamespaces.keepsFile(path, extracted);
+}
+
+/**
+ * The whole-tree half of the pipeline: fed each file's extraction (in walk order) and skip, then
+ * the secret findings of all files; links references, runs the Kustomize/Helm post-pass and the
+ * policy, and builds the result.
+ */
+export function createScanTotals(options: ScanOptions) {
   const started = performance.now();
   const { settings } = options;
   const findings: Finding[] = [];
@@ -55,63 +119,56 @@ export async function scanSources(
   const codeownersFiles = new Map<string, string>();
   let files = 0;
   let bytes = 0;
-
-  // Secrets run in worker threads once the tree is large (both cores); results come back sorted.
-  const secrets = createParallelSecretScanner(settings, options.revealSecrets ? { ...options.parallel, reveal: options.revealSecrets } : options.parallel);
-  for await (const item of sources) {
-    if (!('content' in item)) {
-      skipped.push(item);
-      continue;
-    }
-    if (isIgnored(item.path, settings)) continue;
-    if (hasControlCharacters(item.path)) {
-      // A newline in a file name would rewrite the reports and snippets it appears in.
-      skipped.push({ path: plainText(item.path), reason: 'invalid-path', detail: 'control characters in the file name' });
-      continue;
-    }
-    files++;
-    bytes += item.content.length;
-    if (!owners && item.path === settings.ownersPath) owners = { path: item.path, content: item.content };
-    if (item.addedLines) added.set(item.path, item.addedLines);
-    if ((CODEOWNERS_PATHS as readonly string[]).includes(item.path)) codeownersFiles.set(item.path, item.content);
-    secrets.add(item);
-    const extracted = extractIdentities(item);
-    append(records, extracted.records);
-    append(references, extracted.references);
-    // Change modes: a rule an extractor raises (credential/static-ci-key…) fires only on lines the change added.
-    append(findings, item.addedLines ? extracted.findings.filter((f) => item.addedLines!.has(f.line)) : extracted.findings);
-    append(findings, kustomize.add(item, extracted).map(parseErrorFinding));
-  }
-  const secretFindings = await secrets.finish();
-  const scanLimit = settings.limits?.secretsPerScan ?? MAX_SECRETS_PER_SCAN;
-  append(findings, secretFindings.length > scanLimit ? secretFindings.slice(0, scanLimit) : secretFindings);
-  if (secretFindings.length > scanLimit) {
-    const first = secretFindings[scanLimit];
-    findings.push(limitFinding(first.file, first.line, `${secretFindings.length - scanLimit} more secret findings not reported (limit ${scanLimit} per scan), from this file on`));
-  }
-  kustomize.apply(records, references);
-  linkReferences(records, references);
-  append(findings, danglingFindings(records, references, settings, added));
-
-  const codeownersPath = CODEOWNERS_PATHS.find((path) => codeownersFiles.has(path));
-  const codeowners = options.codeowners ?? (codeownersPath ? { path: codeownersPath, content: codeownersFiles.get(codeownersPath)! } : undefined);
-  const policy = evaluatePolicy({ records, owners, settings, changed: options.changedIdentities, codeowners: codeowners && parseCodeowners(codeowners.path, codeowners.content) });
-  append(findings, policy.findings);
-  append(findings, settings.notices ?? []);
-  const located = settings.ignoreLocations;
-  const kept = relevel(findings, settings).filter((f) => !settings.baseline.has(f.fingerprint) && !(located?.size && f.rule.startsWith('secret/') && located.has(`${f.file}:${f.line}`)));
-  kept.sort(compareFindings);
   return {
-    findings: kept,
-    skipped,
-    inventory: policy.inventory,
-    stats: {
-      files,
-      bytes,
-      skipped: skipped.length,
-      durationMs: Math.round(performance.now() - started),
-      detectors: activeDetectorCount(settings),
-      identities: policy.inventory.length,
+    skip(item: Skipped): void {
+      skipped.push(item);
+    },
+    /** `item.content` may be '' when keepsText said the text is not needed (a worker's file). */
+    file(item: SourceFile, extracted: Extracted, chars = item.content.length): void {
+      files++;
+      bytes += chars;
+      if (!owners && item.path === settings.ownersPath) owners = { path: item.path, content: item.content };
+      if (item.addedLines) added.set(item.path, item.addedLines);
+      if ((CODEOWNERS_PATHS as readonly string[]).includes(item.path)) codeownersFiles.set(item.path, item.content);
+      append(records, extracted.records);
+      append(references, extracted.references);
+      // Change modes: a rule an extractor raises (credential/static-ci-key…) fires only on lines the change added.
+      append(findings, item.addedLines ? extracted.findings.filter((f) => item.addedLines!.has(f.line)) : extracted.findings);
+      append(findings, kustomize.add(item, extracted).map(parseErrorFinding));
+    },
+    /** `secretFindings`: every file's, sorted by compareFindings. */
+    finish(secretFindings: Finding[]): ScanResult {
+      const scanLimit = settings.limits?.secretsPerScan ?? MAX_SECRETS_PER_SCAN;
+      append(findings, secretFindings.length > scanLimit ? secretFindings.slice(0, scanLimit) : secretFindings);
+      if (secretFindings.length > scanLimit) {
+        const first = secretFindings[scanLimit];
+        findings.push(limitFinding(first.file, first.line, `${secretFindings.length - scanLimit} more secret findings not reported (limit ${scanLimit} per scan), from this file on`));
+      }
+      kustomize.apply(records, references);
+      linkReferences(records, references);
+      append(findings, danglingFindings(records, references, settings, added));
+
+      const codeownersPath = CODEOWNERS_PATHS.find((path) => codeownersFiles.has(path));
+      const codeowners = options.codeowners ?? (codeownersPath ? { path: codeownersPath, content: codeownersFiles.get(codeownersPath)! } : undefined);
+      const policy = evaluatePolicy({ records, owners, settings, changed: options.changedIdentities, codeowners: codeowners && parseCodeowners(codeowners.path, codeowners.content) });
+      append(findings, policy.findings);
+      append(findings, settings.notices ?? []);
+      const located = settings.ignoreLocations;
+      const kept = relevel(findings, settings).filter((f) => !settings.baseline.has(f.fingerprint) && !(located?.size && f.rule.startsWith('secret/') && located.has(`${f.file}:${f.line}`)));
+      kept.sort(compareFindings);
+      return {
+        findings: kept,
+        skipped,
+        inventory: policy.inventory,
+        stats: {
+          files,
+          bytes,
+          skipped: skipped.length,
+          durationMs: Math.round(performance.now() - started),
+          detectors: activeDetectorCount(settings),
+          identities: policy.inventory.length,
+        },
+      };
     },
   };
 }

@@ -74,6 +74,13 @@ export function externalIdFor(headSha: string): string {
   return `nhi-steward:${headSha}`;
 }
 
+/**
+ * A lock shared by every replica of the App (Redis, with REDIS_URL: app/queue.ts): `work` runs
+ * while no other replica runs work under the same key. GitHub has no unique check-run create, so
+ * two replicas checking one head at once would otherwise each open a run.
+ */
+export type SharedLock = <T>(key: string, work: () => Promise<T>) => Promise<T>;
+
 interface OpenedRun {
   id: number;
   /** Annotations the run already has (a reused run): GitHub appends annotations, so none are re-sent. */
@@ -88,9 +95,12 @@ interface OpenedRun {
  * GitHub enforces, a fault), the run is still completed — as a failure with a short summary — and
  * the error is rethrown for the caller to log.
  */
-export async function withCheckRun(client: GitHubClient, repo: RepoRef, headSha: string, work: () => Promise<CheckOutcome>): Promise<CheckOutcome> {
-  // One check per head at a time in this process: a redelivery waits, then reuses the run.
-  return withRepoLock(`${repo.owner}/${repo.repo}#check:${headSha}`, async () => {
+export async function withCheckRun(client: GitHubClient, repo: RepoRef, headSha: string, work: () => Promise<CheckOutcome>, options: { lock?: SharedLock } = {}): Promise<CheckOutcome> {
+  // One check per head at a time in this process, and across replicas with a shared lock: a
+  // redelivery or a concurrent event waits, then reuses the run (found by its external id).
+  const key = `${repo.owner}/${repo.repo}#check:${headSha}`;
+  const shared: SharedLock = options.lock ?? ((_key, inner) => inner());
+  return withRepoLock(key, () => shared(key, async () => {
     const run = await openCheckRun(client, repo, headSha);
     let failure: unknown;
     try {
@@ -102,7 +112,7 @@ export async function withCheckRun(client: GitHubClient, repo: RepoRef, headSha:
     }
     await completeCheckRun(client, repo, run.id, failureOutcome(failure));
     throw failure;
-  });
+  }));
 }
 
 export function failureOutcome(error: unknown): CheckOutcome {
@@ -118,9 +128,9 @@ export function failureOutcome(error: unknown): CheckOutcome {
 export async function openCheckRun(client: GitHubClient, repo: RepoRef, headSha: string): Promise<OpenedRun> {
   const externalId = externalIdFor(headSha);
   const find = async (): Promise<OpenedRun | undefined> => {
-    const runs = await client.paginate<any>('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...repo, ref: headSha, check_name: CHECK_NAME, filter: 'all', per_page: 100 });
-    const ours = runs.filter((r) => r.external_id === externalId).sort((a, b) => a.id - b.id)[0];
-    return ours ? { id: ours.id, annotations: ours.output?.annotations_count ?? 0 } : undefined;
+    const runs = await client.paginate('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...repo, ref: headSha, check_name: CHECK_NAME, filter: 'all', per_page: 100 });
+    const ours = runs.filter((r) => r.external_id === externalId).sort((a, b) => Number(a.id) - Number(b.id))[0];
+    return ours ? { id: Number(ours.id), annotations: ours.output?.annotations_count ?? 0 } : undefined;
   };
   const existing = await find();
   if (existing) {

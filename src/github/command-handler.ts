@@ -1,5 +1,7 @@
 import { OwnersEditError } from '../core/policy/owners-edit.js';
-import { code } from '../core/report/escape.js';
+import { code, markdownText } from '../core/report/escape.js';
+import { IGNORE_FILE, readIgnoreFile } from '../core/secrets/ignore-file.js';
+import { ignoreEntriesOfIssue, ignoreLine } from './issue-content.js';
 import { scanSecrets } from '../core/secrets/engine.js';
 import { defaultSettings } from '../core/types.js';
 import type { GitHubClient, RepoRef } from './client.js';
@@ -110,6 +112,10 @@ async function runCommand(ctx: CommandContext, command: Command): Promise<void> 
     await reply(ctx, `Rescanned \`${ctx.defaultBranch}\`${command.history ? ' and its history' : ''}: ${summary}`);
     return;
   }
+  if (command.kind === 'ignore') {
+    await runIgnoreCommand(ctx, command);
+    return;
+  }
   if (ctx.pull) {
     await runPullCommand(ctx, await ctx.pull(), command);
     return;
@@ -144,12 +150,55 @@ async function runCommand(ctx: CommandContext, command: Command): Promise<void> 
 }
 
 /**
+ * `/nhi-steward ignore "<reason>" [until DATE]` on a secret issue (docs/security.md, "Accepting a
+ * finding from an issue"): a pull request adding the issue's findings to `.nhi-stewardignore`, by
+ * the published fingerprints the issue lists (keyed, never a plain hash of the secret). The entries
+ * are read from the issue as GitHub holds it, which nhi-steward itself wrote (isOwnIssue).
+ */
+async function runIgnoreCommand(ctx: CommandContext, command: Extract<Command, { kind: 'ignore' }>): Promise<void> {
+  const entries = ctx.pull ? [] : ignoreEntriesOfIssue(ctx.issue.body);
+  if (entries.length === 0) {
+    await react(ctx, 'confused');
+    await reply(ctx, `\`ignore\` accepts the findings of an nhi-steward issue about embedded secrets; this ${ctx.pull ? 'pull request' : 'issue'} lists none. Nothing was changed.`);
+    return;
+  }
+  const reason = `${command.reason} (accepted by @${ctx.comment.author} in #${ctx.issue.number})`;
+  const edit = (current: string): string => {
+    const present = new Set(current.split(/\r?\n/).map((line) => line.trim().split(/\s+/)[0]?.toLowerCase()));
+    const added = entries.filter((e) => !present.has(e.fingerprint)).map((e) => ignoreLine(e.fingerprint, `${e.rule}${command.expires ? ` expires=${command.expires}` : ''}`, reason));
+    if (added.length === 0) return current;
+    const next = `${current}${current === '' || current.endsWith('\n') ? '' : '\n'}${added.join('\n')}\n`;
+    readIgnoreFile(next, IGNORE_FILE, new Date(0)); // throws, naming the line, if the result would not load
+    return next;
+  };
+  const what = `accept ${entries.length} finding${entries.length === 1 ? '' : 's'} of #${ctx.issue.number} in ${IGNORE_FILE}${command.expires ? ` until ${command.expires}` : ''}`;
+  let pull;
+  try {
+    pull = await openOwnersPullRequest(ctx.client, ctx.repo, ctx.defaultBranch, {
+      path: IGNORE_FILE,
+      edit,
+      issueNumber: ctx.issue.number,
+      title: `nhi-steward: ${what}`,
+      body: `Requested by @${ctx.comment.author} in #${ctx.issue.number}: ${markdownText(command.reason)}.\n\nThis adds ${entries.length} line${entries.length === 1 ? '' : 's'} to ${code(IGNORE_FILE)}, each naming a finding by its published fingerprint (keyed: it does not reveal the secret). Once it is merged, the next scan of ${code(ctx.defaultBranch)} stops reporting them and closes #${ctx.issue.number}. Revoke the credential anyway if it was ever real.`,
+      commitMessage: `nhi-steward: ${what}\n\nRefs #${ctx.issue.number}`,
+      change: markdownText(what),
+    });
+  } catch (error) {
+    await react(ctx, 'confused');
+    await reply(ctx, `I could not edit ${code(IGNORE_FILE)} on ${code(ctx.defaultBranch)}: ${markdownText((error as Error).message.split('\n')[0])}. Nothing was changed.`);
+    return;
+  }
+  await react(ctx, '+1');
+  await reply(ctx, pull ? `${pull.updated ? 'Updated' : 'Opened'} #${pull.number} to ${markdownText(what)}: ${pull.htmlUrl}` : `${code(IGNORE_FILE)} already accepts these findings: nothing to change.`);
+}
+
+/**
  * A command on a pull request: `owner` names the owner of every NHI the PR's check found unowned,
  * `rotation`/`exempt` apply to every credential it found without rotation; one owners-file PR
  * records them (the same permission check ran first). Once that PR is merged, the owners-file
  * change re-checks this PR.
  */
-async function runPullCommand(ctx: CommandContext, gaps: PullGaps, command: Exclude<Command, { kind: 'invalid' } | { kind: 'rescan' }>): Promise<void> {
+async function runPullCommand(ctx: CommandContext, gaps: PullGaps, command: Exclude<Command, { kind: 'invalid' } | { kind: 'rescan' } | { kind: 'ignore' }>): Promise<void> {
   const targets = command.kind === 'owner' ? gaps.unowned : gaps.noRotation;
   if (targets.length === 0) {
     await react(ctx, 'confused');
@@ -172,7 +221,7 @@ async function runPullCommand(ctx: CommandContext, gaps: PullGaps, command: Excl
   await reply(ctx, pull ? `Opened #${pull.number} to ${summary}:\n\n${list}\n\n${pull.htmlUrl}` : `\`${ctx.ownersPath}\` already says that: nothing to change.`);
 }
 
-function toEdit(command: Exclude<Command, { kind: 'invalid' } | { kind: 'rescan' }>, identityId: string): OwnersEdit {
+function toEdit(command: Exclude<Command, { kind: 'invalid' } | { kind: 'rescan' } | { kind: 'ignore' }>, identityId: string): OwnersEdit {
   switch (command.kind) {
     case 'owner':
       return { kind: 'owner', identityId, owner: command.owner };

@@ -6,22 +6,26 @@ import { ownerError } from '../core/policy/owners-file.js';
  *   /nhi-steward owner @team
  *   /nhi-steward rotation 90d
  *   /nhi-steward exempt "<reason>" until YYYY-MM-DD
+ *   /nhi-steward ignore "<reason>" [until YYYY-MM-DD]   (a secret issue: accept its findings)
  *   /nhi-steward rescan [--history]
  */
 export type Command =
   | { kind: 'owner'; owner: string }
   | { kind: 'rotation'; rotation: string }
   | { kind: 'exempt'; justification: string; reviewBy: string }
+  | { kind: 'ignore'; reason: string; expires?: string }
   | { kind: 'rescan'; history?: boolean }
   | { kind: 'invalid'; input: string; reason: string };
 
 const PREFIX = /^\/nhi-steward(?:\s+(.*))?$/;
 const EXEMPT = /^"([^"]{3,300})"\s+until\s+(\d{4}-\d{2}-\d{2})$/;
+const IGNORE = /^(?:"([^"]{3,300})"|([^"\s][^"]{2,299}?))(?:\s+until\s+(\d{4}-\d{2}-\d{2}))?$/;
 
 export const COMMAND_HELP = [
   '`/nhi-steward owner @org/team` — record the technical owner',
   '`/nhi-steward rotation 90d` — record a rotation policy (`12h`, `30d`, `1y`, `ephemeral`, `managed`)',
   '`/nhi-steward exempt "<reason>" until YYYY-MM-DD` — a time-boxed exception (`rotation: never`)',
+  '`/nhi-steward ignore "<reason>" until YYYY-MM-DD` — on a secret issue: accept its findings in `.nhi-stewardignore` (`until` is optional)',
   '`/nhi-steward rescan` — scan the default branch again now (`rescan --history`: and every commit of its history)',
 ].join('\n');
 
@@ -78,6 +82,14 @@ function parseOne(rest: string): Command {
       if (!exempt) return invalid(rest, 'write `exempt "<reason>" until YYYY-MM-DD`');
       if (!parseDate(exempt[2]).ok) return invalid(rest, `${exempt[2]} is not a date`);
       return { kind: 'exempt', justification: exempt[1], reviewBy: exempt[2] };
+    }
+    case 'ignore': {
+      const ignore = IGNORE.exec(args);
+      if (!ignore) return invalid(rest, 'write `ignore "<reason>"` or `ignore "<reason>" until YYYY-MM-DD`');
+      const reason = (ignore[1] ?? ignore[2]).trim();
+      if (reason.includes('#') || reason.length < 3) return invalid(rest, 'give a reason of 3 to 300 characters, without `#`');
+      if (ignore[3] !== undefined && !parseDate(ignore[3]).ok) return invalid(rest, `${ignore[3]} is not a date`);
+      return ignore[3] !== undefined ? { kind: 'ignore', reason, expires: ignore[3] } : { kind: 'ignore', reason };
     }
     case 'rescan':
       if (args === '--history') return { kind: 'rescan', history: true };

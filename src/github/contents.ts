@@ -4,17 +4,25 @@ export function isNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { status?: number }).status === 404;
 }
 
-/** A file's text at a ref, or undefined when it does not exist there. */
-/** `ref` undefined: the default branch. */
-export async function getFileText(client: GitHubClient, repo: RepoRef, path: string, ref?: string): Promise<string | undefined> {
-  const bytes = await getFileBytes(client, repo, path, ref);
-  return bytes === undefined ? undefined : bytes.toString('utf8');
+/**
+ * A file's text at a ref, or undefined when it does not exist there (or, with `maxBytes`, when it
+ * is larger). `ref` undefined: the default branch.
+ */
+export async function getFileText(client: GitHubClient, repo: RepoRef, path: string, ref?: string, limits: { maxBytes?: number } = {}): Promise<string | undefined> {
+  const bytes = await getFileBytes(client, repo, path, ref, limits);
+  return bytes === undefined || typeof bytes === 'number' ? undefined : bytes.toString('utf8');
 }
 
-export async function getFileBytes(client: GitHubClient, repo: RepoRef, path: string, ref?: string): Promise<Buffer | undefined> {
+/**
+ * A file's bytes at a ref; undefined when it does not exist there. With `maxBytes`, a larger file
+ * is not downloaded: its size (a number) comes back instead. GitHub's contents answer carries the
+ * size, and inlines the content only up to 1 MB; a larger file is fetched as a blob only if it fits.
+ */
+export async function getFileBytes(client: GitHubClient, repo: RepoRef, path: string, ref?: string, limits: { maxBytes?: number } = {}): Promise<Buffer | number | undefined> {
   try {
     const { data } = await client.request('GET /repos/{owner}/{repo}/contents/{path}', { ...repo, path, ...(ref ? { ref } : {}) });
     if (Array.isArray(data) || data.type !== 'file') return undefined;
+    if (limits.maxBytes !== undefined && typeof data.size === 'number' && data.size > limits.maxBytes) return data.size;
     if (typeof data.content === 'string' && data.encoding === 'base64' && (data.content.length > 0 || data.size === 0)) {
       return Buffer.from(data.content, 'base64');
     }

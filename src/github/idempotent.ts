@@ -55,7 +55,7 @@ export async function createComment(client: GitHubClient, repo: RepoRef, issueNu
   const since = new Date(Date.now() - 5 * 60_000).toISOString();
   return createOnce({
     find: async () => {
-      const comments = await client.paginate<any>('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, since, per_page: 100 });
+      const comments = await client.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, since, per_page: 100 });
       return comments.find((c) => c.body === body && c.user?.type === 'Bot')?.id as number | undefined;
     },
     create: async () => (await client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, body, ...NO_BLIND_RETRY })).data.id as number,

@@ -4,6 +4,7 @@ import { code, markdownText, titleText } from '../core/report/escape.js';
 import { isPlainId } from './commands.js';
 import { withMarker, type DesiredIssue } from './issue-sync.js';
 import { historyMarker } from './history-issues.js';
+import { IGNORE_FILE } from '../core/secrets/ignore-file.js';
 
 export interface RepoLinks {
   /** e.g. https://github.com/acme/payments */
@@ -109,6 +110,8 @@ function secretIssue(group: Finding[], links: RepoLinks, settings: Pick<ScanSett
     '### How to fix',
     ...fixSteps(first, undefined),
     '',
+    ...acceptSteps(shown, group.length, links),
+    '',
     history
       ? `<sub>Rule ${code(first.rule)} · opened and kept current by nhi-steward. The secret is in git history, so this issue stays open until you close it once the credential is rotated (or list it in the baseline).</sub>`
       : `<sub>Rule ${code(first.rule)} · opened and kept current by nhi-steward; it closes this issue when the gap is fixed.</sub>`,
@@ -117,6 +120,43 @@ function secretIssue(group: Finding[], links: RepoLinks, settings: Pick<ScanSett
   const previous = group.flatMap((f) => [f.previousFingerprint, f.fingerprint]).filter((fp): fp is string => fp !== undefined);
   const lead = group.find((f) => f.verification === 'live') ?? first;
   return { fingerprint, title: issueTitle(lead), body: withMarker(fingerprint, body), labels: settings.issues.labels, assignees: [], previous };
+}
+
+/**
+ * How to accept these findings (docs/security.md, "Accepting a finding from an issue"): the
+ * `.nhi-stewardignore` lines nhi-steward honours, ready to paste. Each names a finding by its
+ * published fingerprint, which is keyed (HMAC) or location-based, never a plain hash of the secret,
+ * so the lines confirm no guess offline. The App also takes `/nhi-steward ignore`, which opens a
+ * pull request adding them.
+ */
+function acceptSteps(shown: Finding[], total: number, links: RepoLinks): string[] {
+  // Only what the ignore file accepts (hex fingerprints); nhi-steward's are always hex.
+  const lines = shown.filter((f) => /^[0-9a-f]{16,128}$/i.test(f.fingerprint)).map((f) => ignoreLine(f.fingerprint, f.rule));
+  if (lines.length === 0) return [];
+  return [
+    '### If it is not a secret, or you accept the risk',
+    links.commands === false
+      ? `Add these lines to \`${IGNORE_FILE}\` on the default branch (in a pull request), with your reason after \`#\` and, if you like, \`expires=YYYY-MM-DD\` before it:`
+      : `Comment \`/nhi-steward ignore "<reason>"\` (optionally \`until YYYY-MM-DD\`) and nhi-steward opens a pull request adding these lines to \`${IGNORE_FILE}\`; or add them yourself, with your reason after \`#\`:`,
+    '',
+    '```',
+    ...lines,
+    '```',
+    ...(total > shown.length ? [`The other ${total - shown.length} are listed once these are resolved.`] : []),
+    'nhi-steward reads this file from the default branch only: a pull request cannot accept its own findings.',
+  ];
+}
+
+/** One `.nhi-stewardignore` entry for a published fingerprint (the reason goes after `#`). */
+export function ignoreLine(fingerprint: string, rule: string, reason = 'REASON'): string {
+  return `${fingerprint} ${rule} # ${reason}`;
+}
+
+/** The ignore entries a secret issue lists (its body was written by nhi-steward). */
+export function ignoreEntriesOfIssue(body: string | null | undefined): { fingerprint: string; rule: string }[] {
+  const out: { fingerprint: string; rule: string }[] = [];
+  for (const m of (body ?? '').matchAll(/^([0-9a-f]{16,128}) (secret\/[a-z0-9./-]+) # REASON$/gim)) out.push({ fingerprint: m[1].toLowerCase(), rule: m[2] });
+  return out;
 }
 
 /** At most this many occurrences are listed in one secret issue (GitHub caps bodies at 65,536 characters). */

@@ -8,7 +8,7 @@ import { linkReferences } from '../core/identities/link.js';
 import type { Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, SecretSink, SourceFile, Skipped } from '../core/types.js';
 import { conclusionFor, toAnnotations, type CheckOutcome } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
-import { getFileBytes, getFileText } from './contents.js';
+import { getFileBytes, getFileText, isNotFound } from './contents.js';
 import { CODEOWNERS_PATHS } from '../core/policy/codeowners.js';
 import { ROLE_RULES_PREFIX } from '../core/identities/link.js';
 import { readPatch } from './patch.js';
@@ -57,6 +57,110 @@ export interface PullAnalysis {
   reassigned: Reassigned[];
   /** API calls made, for the bench. */
   calls: number;
+  /** What was downloaded, and the bounds it stayed within. */
+  downloads: DownloadStats;
+}
+
+/** The PR's downloads (docs/security.md, "Large pull requests"). */
+export interface DownloadStats {
+  /** Head files downloaded, and their bytes. */
+  files: number;
+  bytes: number;
+  /** Most bytes reserved at once for files downloaded but not yet scanned (≤ the budget). */
+  peakBytesInFlight: number;
+  /** Most files loading or waiting to be scanned at once (≤ PULL_DOWNLOAD_CONCURRENCY). */
+  peakConcurrent: number;
+  /** Files over max-file-size: skipped by name, never downloaded. */
+  tooLarge: string[];
+}
+
+/** Files loading at once in a PR check. */
+export const PULL_DOWNLOAD_CONCURRENCY = 4;
+/** Bytes downloaded and not yet scanned in a PR check (at least max-file-size, so one file always fits). */
+export const PULL_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
+/** Bytes downloaded and not yet scanned across every PR check in this process. */
+export const PROCESS_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
+
+/** A byte budget shared by concurrent PR checks (a waiter holds nothing, so there is no deadlock). */
+export class ByteBudget {
+  used = 0;
+  peak = 0;
+  private waiters: (() => void)[] = [];
+  constructor(readonly limit: number) {}
+  /** Takes `n` bytes when they fit, or when nothing is taken at all (one file always gets through). */
+  tryTake(n: number): boolean {
+    if (this.used > 0 && this.used + n > this.limit) return false;
+    this.used += n;
+    this.peak = Math.max(this.peak, this.used);
+    return true;
+  }
+  give(n: number): void {
+    this.used -= n;
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+  /** Resolves at the next `give`. */
+  released(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+/** The process-wide budget every PR check draws from. */
+export const processBudget = new ByteBudget(PROCESS_BYTES_IN_FLIGHT);
+
+/** At most this many directories are listed for sizes when GitHub truncates the tree. */
+const SIZE_LISTINGS_CAP = 50;
+
+interface PlannedFile {
+  file: PullFile;
+  needsHead: boolean;
+  /** Bytes this file may hold in memory (head and, for infrastructure files, base). */
+  cost: number;
+  tooLarge?: Skipped;
+}
+
+interface Loaded {
+  source?: SourceFile | Skipped;
+  base?: { path: string; content: string };
+}
+
+function tooLargeSkip(path: string, size: number, max: number): Skipped {
+  return { path, reason: 'too-large', detail: `${size} bytes exceeds max-file-size ${max}; not downloaded` };
+}
+
+function planFile(file: PullFile, size: number | undefined, maxFileSize: number): PlannedFile {
+  const infra = isInfrastructureFile(file.filename);
+  if (file.status === 'removed') return { file, needsHead: false, cost: infra ? maxFileSize : 0 };
+  if (size !== undefined && size > maxFileSize) return { file, needsHead: false, cost: 0, tooLarge: tooLargeSkip(file.filename, size, maxFileSize) };
+  const needsHead = infra || file.patch === undefined;
+  const head = needsHead ? (size ?? maxFileSize) : Math.min(file.patch!.length, size ?? file.patch!.length);
+  const base = infra && file.status !== 'added' ? (size ?? maxFileSize) : 0;
+  return { file, needsHead, cost: head + base };
+}
+
+/**
+ * Blob sizes at `ref` for `paths`, without downloading any of them: the recursive git tree (one
+ * call); when GitHub truncates it, the folder listings of the paths it left out. A path whose size
+ * stays unknown is still bounded when read (getFileBytes with maxBytes).
+ */
+export async function blobSizes(client: GitHubClient, repo: RepoRef, ref: string, paths: string[]): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  if (paths.length === 0) return sizes;
+  const { data: tree } = await client.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { ...repo, tree_sha: ref, recursive: '1' });
+  const wanted = new Set(paths);
+  for (const entry of tree.tree as { path: string; type: string; size?: number }[]) {
+    if (entry.type === 'blob' && typeof entry.size === 'number' && wanted.has(entry.path)) sizes.set(entry.path, entry.size);
+  }
+  if (!tree.truncated) return sizes;
+  const folders = [...new Set(paths.filter((p) => !sizes.has(p)).map((p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')))].slice(0, SIZE_LISTINGS_CAP);
+  for (const folder of folders) {
+    try {
+      const { data } = await client.request('GET /repos/{owner}/{repo}/contents/{path}', { ...repo, path: folder, ref });
+      for (const entry of Array.isArray(data) ? data : []) if (entry.type === 'file' && wanted.has(entry.path)) sizes.set(entry.path, entry.size);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+  return sizes;
 }
 
 export interface Reassigned {
@@ -85,9 +189,9 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
     return p;
   };
   const files = await counted(client.paginate<PullFile>('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...repo, pull_number: pull.number, per_page: 100 }));
-  const owners = await counted(getFileText(client, repo, settings.ownersPath, pull.headSha));
+  // Every read is bounded by max-file-size: an owners file over it reads as absent (every NHI unowned).
+  const owners = await counted(getFileText(client, repo, settings.ownersPath, pull.headSha, { maxBytes: settings.maxFileSize }));
 
-  const sources: (SourceFile | Skipped)[] = [];
   const baseRecords: IdentityRecord[] = [];
   const headRecords: IdentityRecord[] = [];
   const baseRefs: IdentityReference[] = [];
@@ -102,69 +206,138 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
   };
   const touchesOwners = files.some((f) => f.filename === settings.ownersPath);
 
-  await Promise.all(
-    files.map(async (file) => {
-      // The owners file is scanned like any file (a secret pasted into it is still a secret), as
-      // the CLI and the Action do.
-      if (file.status === 'removed') {
-        if (isInfrastructureFile(file.filename)) {
-          const base = await counted(getFileText(client, repo, file.filename, pull.baseSha));
-          if (base !== undefined) readBase(file.filename, base);
-        }
-        return;
-      }
-      const view = file.patch !== undefined ? readPatch(file.patch) : undefined;
-      const needsHead = isInfrastructureFile(file.filename) || view === undefined;
-      let source: SourceFile | Skipped;
-      if (needsHead) {
-        const bytes = await counted(getFileBytes(client, repo, file.filename, pull.headSha));
-        if (bytes === undefined) return;
-        // Without a patch (GitHub omits it for very large diffs) every line counts as added.
-        source = toSourceFile(file.filename, bytes, settings, view?.addedLines);
-      } else {
-        source = { path: file.filename, content: view!.sparseContent, addedLines: view!.addedLines };
-      }
-      sources.push(source);
-      if (isSkipped(source) || !isInfrastructureFile(file.filename)) return;
-      const extracted = extractIdentities(source);
-      headKustomize.add(source, extracted);
-      append(headRecords, extracted.records);
-      append(headRefs, extracted.references);
-      if (file.status !== 'added') {
-        const basePath = file.previous_filename ?? file.filename;
-        const base = await counted(getFileText(client, repo, basePath, pull.baseSha));
-        if (base !== undefined) readBase(basePath, base);
-      }
-    }),
-  );
+  // Sizes first (docs/security.md, "Large pull requests"): a file over max-file-size is skipped by
+  // name and never downloaded; the rest are downloaded a few at a time, within a byte budget.
+  const sizes = await counted(blobSizes(client, repo, pull.headSha, files.filter((f) => f.status !== 'removed').map((f) => f.filename)));
+  const downloads: DownloadStats = { files: 0, bytes: 0, peakBytesInFlight: 0, peakConcurrent: 0, tooLarge: [] };
+  const budget = Math.max(PULL_BYTES_IN_FLIGHT, settings.maxFileSize);
+  const plan = [...files].sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0)).map((file) => planFile(file, sizes.get(file.filename), settings.maxFileSize));
 
-  // Extractors read one file at a time; join cross-file edges as the full pipeline does.
-  baseKustomize.apply(baseRecords, baseRefs);
-  headKustomize.apply(headRecords, headRefs);
-  linkReferences(baseRecords, baseRefs);
-  linkReferences(headRecords, headRefs);
-  const diff = diffInventories(baseRecords, headRecords);
-  const declared = new Set([...baseRecords, ...headRecords].map((r) => r.id));
-  const regranted = changedTargets(baseRefs, headRefs).filter((id) => !declared.has(id));
-  const changedIds = new Set([...diff.added, ...diff.changed].map((r) => r.id));
-  // CODEOWNERS names a suggested owner in the snippet for an unowned NHI (GitHub's first location
-  // only); read only when the PR touches an NHI at all.
-  const codeowners = changedIds.size > 0 ? await counted(getFileText(client, repo, CODEOWNERS_PATHS[0], pull.headSha)) : undefined;
-  sources.sort((a, b) => (a.path < b.path ? -1 : 1));
-  const result = await scanSources(sources, {
+  /** One file's download (head, and base for an infrastructure file); no identity work yet. */
+  const load = async (task: PlannedFile): Promise<Loaded> => {
+    const { file } = task;
+    const bounded = { maxBytes: settings.maxFileSize };
+    if (file.status === 'removed') {
+      if (!isInfrastructureFile(file.filename)) return {};
+      const base = await counted(getFileText(client, repo, file.filename, pull.baseSha, bounded));
+      return base === undefined ? {} : { base: { path: file.filename, content: base } };
+    }
+    if (task.tooLarge) return { source: task.tooLarge };
+    const view = file.patch !== undefined ? readPatch(file.patch) : undefined;
+    let source: SourceFile | Skipped;
+    if (task.needsHead) {
+      const bytes = await counted(getFileBytes(client, repo, file.filename, pull.headSha, bounded));
+      if (bytes === undefined) return {};
+      if (typeof bytes === 'number') return { source: tooLargeSkip(file.filename, bytes, settings.maxFileSize) };
+      downloads.files++;
+      downloads.bytes += bytes.length;
+      // Without a patch (GitHub omits it for very large diffs) every line counts as added.
+      source = toSourceFile(file.filename, bytes, settings, view?.addedLines);
+    } else {
+      source = { path: file.filename, content: view!.sparseContent, addedLines: view!.addedLines };
+    }
+    if (isSkipped(source) || !isInfrastructureFile(file.filename) || file.status === 'added') return { source };
+    const basePath = file.previous_filename ?? file.filename;
+    const base = await counted(getFileText(client, repo, basePath, pull.baseSha, bounded));
+    return { source, ...(base === undefined ? {} : { base: { path: basePath, content: base } }) };
+  };
+
+  // Filled in once every file has gone by (the scan reads them only after its last file).
+  const changedIds = new Set<string>();
+  const scanOptions: Parameters<typeof scanSources>[1] = {
     settings: { ...settings, mode: 'pr' },
     owners: owners === undefined ? undefined : { path: settings.ownersPath, content: owners },
     changedIdentities: changedIds,
-    ...(codeowners !== undefined ? { codeowners: { path: CODEOWNERS_PATHS[0], content: codeowners } } : {}),
     revealSecrets,
-  });
+  };
+  let diff: ReturnType<typeof diffInventories> | undefined;
+  let regranted: string[] = [];
+  /**
+   * The PR's files in path order, for the scan: at most PULL_DOWNLOAD_CONCURRENCY downloads at once
+   * and PULL_BYTES_IN_FLIGHT bytes downloaded but not yet scanned, and the event loop gets a turn
+   * between files, so webhooks and health checks are answered while a large PR is checked.
+   */
+  async function* pullSources(): AsyncGenerator<SourceFile | Skipped> {
+    const window: { loaded: Promise<Loaded>; cost: number }[] = [];
+    let next = 0;
+    let inFlight = 0;
+    let held = 0;
+    const fill = () => {
+      while (next < plan.length && window.length < PULL_DOWNLOAD_CONCURRENCY) {
+        const task = plan[next];
+        if (window.length > 0 && inFlight + task.cost > budget) break;
+        // Every PR check in the process shares one budget too: concurrent large PRs cannot add up.
+        if (!processBudget.tryTake(task.cost)) break;
+        next++;
+        inFlight += task.cost;
+        const loaded = load(task);
+        loaded.catch(() => undefined); // awaited in order below; no unhandled rejection meanwhile
+        window.push({ loaded, cost: task.cost });
+        downloads.peakBytesInFlight = Math.max(downloads.peakBytesInFlight, inFlight);
+        downloads.peakConcurrent = Math.max(downloads.peakConcurrent, window.length);
+      }
+    };
+    const release = (cost: number) => {
+      inFlight -= cost;
+      processBudget.give(cost);
+    };
+    try {
+      for (;;) {
+        fill();
+        if (window.length === 0) {
+          if (next >= plan.length) break;
+          await processBudget.released(); // other checks hold the process's budget: wait for some back
+          continue;
+        }
+        const entry = window.shift()!;
+        held = entry.cost;
+        const { source, base } = await entry.loaded;
+        if (base) readBase(base.path, base.content);
+        if (source) {
+          if (isSkipped(source) && source.reason === 'too-large') downloads.tooLarge.push(source.path);
+          if (!isSkipped(source) && isInfrastructureFile(source.path)) {
+            const extracted = extractIdentities(source);
+            headKustomize.add(source, extracted);
+            append(headRecords, extracted.records);
+            append(headRefs, extracted.references);
+          }
+          // The owners file is scanned like any file (a secret pasted into it is still a secret), as
+          // the CLI and the Action do.
+          yield source;
+        }
+        release(held);
+        held = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      // A check that fails half-way gives back what it reserved.
+      if (held > 0) release(held);
+      for (const entry of window.splice(0)) release(entry.cost);
+    }
+    // Extractors read one file at a time; join cross-file edges as the full pipeline does.
+    baseKustomize.apply(baseRecords, baseRefs);
+    headKustomize.apply(headRecords, headRefs);
+    linkReferences(baseRecords, baseRefs);
+    linkReferences(headRecords, headRefs);
+    diff = diffInventories(baseRecords, headRecords);
+    const declared = new Set([...baseRecords, ...headRecords].map((r) => r.id));
+    regranted = changedTargets(baseRefs, headRefs).filter((id) => !declared.has(id));
+    for (const r of [...diff.added, ...diff.changed]) changedIds.add(r.id);
+    // CODEOWNERS names a suggested owner in the snippet for an unowned NHI (GitHub's first location
+    // only); read only when the PR touches an NHI at all.
+    const codeowners = changedIds.size > 0 ? await counted(getFileText(client, repo, CODEOWNERS_PATHS[0], pull.headSha, { maxBytes: settings.maxFileSize })) : undefined;
+    if (codeowners !== undefined) scanOptions.codeowners = { path: CODEOWNERS_PATHS[0], content: codeowners };
+  }
+
+  const result = await scanSources(pullSources(), scanOptions);
+  if (!diff) throw new Error('pull request files were not all read');
   // Entries can look stale against the few files a PR touches; staleness is a full-scan verdict.
   // Owners-file errors are the PR's business only when the PR edits that file.
   result.findings = result.findings.filter((f) => keepInPullRequest(f, touchesOwners));
   // An owners-file edit is governed too: a catch-all entry must not quietly take over other NHIs.
   let reassigned: Reassigned[] = [];
   if (touchesOwners) {
-    const baseOwners = await counted(getFileText(client, repo, settings.ownersPath, pull.baseSha));
+    const baseOwners = await counted(getFileText(client, repo, settings.ownersPath, pull.baseSha, { maxBytes: settings.maxFileSize }));
     calls++;
     reassigned = await reassignedByOwnersEdit(client, repo, pull.baseSha, settings, baseOwners ?? '', owners ?? '', new Set(diff.added.map((r) => r.id)));
     for (const [i, r] of reassigned.entries()) {
@@ -176,7 +349,7 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
     }
   }
   const regrantedFiles = regranted.length > 0 && owners !== undefined ? await counted(declaringFiles(client, repo, pull.baseSha, regranted, owners)) : new Map<string, string>();
-  return { result, added: diff.added, changed: diff.changed, removed: diff.removed, regranted, regrantedFiles, owners, reassigned, calls };
+  return { result, added: diff.added, changed: diff.changed, removed: diff.removed, regranted, regrantedFiles, owners, reassigned, calls, downloads };
 }
 
 function reassignedFinding(ownersPath: string, message: string): Finding {

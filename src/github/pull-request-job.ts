@@ -1,6 +1,7 @@
 import { CHECK_TEXT_LIMIT_BYTES, truncateToBytes } from '../core/report/limits.js';
+import { code } from '../core/report/escape.js';
 import type { Finding, IdentityRecord, InventoryEntry, ScanSettings } from '../core/types.js';
-import { withCheckRun, type CheckOutcome } from './check-run.js';
+import { withCheckRun, type CheckOutcome, type SharedLock } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { analysePullRequest, pullRequestOutcome, type PullAnalysis, type PullRequestRef } from './pr-check.js';
 import { withApiCommits, withRangeCommits, type CommitAccess } from './pr-commits.js';
@@ -27,6 +28,8 @@ export interface PullRequestJob {
   log?: (line: string) => void;
   /** Read the PR's commits over git and check each one (docs/history.md); `count` from the payload. */
   commits?: CommitAccess & { count: number };
+  /** Several App replicas: one check per head across all of them (docs/architecture.md, "Check runs always conclude"). */
+  checkLock?: SharedLock;
 }
 
 export interface PullRequestJobResult {
@@ -55,11 +58,18 @@ export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequ
       analysis.result = scanned.result;
       note = scanned.note;
     }
+    const large = analysis.downloads.tooLarge;
+    if (large.length > 0) {
+      // Named up front so nobody reads the verdict as covering them (docs/security.md, "Large pull requests").
+      const listed = large.slice(0, 10).map((path) => code(path)).join(', ');
+      const skippedNote = `${large.length} file${large.length === 1 ? '' : 's'} over max-file-size (${job.settings.maxFileSize} bytes) ${large.length === 1 ? 'was' : 'were'} not downloaded or scanned: ${listed}${large.length > 10 ? `, and ${large.length - 10} more (listed under Skipped files)` : ''}.`;
+      note = note ? `${skippedNote} ${note}` : skippedNote;
+    }
     if (vault) await runVerification(analysis.result.findings, vault, { settings: job.settings.verify, cache: job.verdicts, log: job.log });
     if (job.configErrors?.length) analysis.result.findings.unshift(...job.configErrors);
     const outcome = pullRequestOutcome(analysis, job.settings);
     return note ? { ...outcome, summary: withNote(outcome.summary, note) } : outcome;
-  });
+  }, { lock: job.checkLock });
   let reviewRequested = false;
   const reviewProblems: string[] = [];
   if (!job.readOnly && analysis && (analysis.changed.length > 0 || analysis.regranted.length > 0 || analysis.reassigned.length > 0)) {

@@ -32,6 +32,8 @@ export interface ScanJob {
   verdicts?: VerdictCache;
   /** Verification notes (endpoint overrides, by host only); never a secret. */
   log?: (line: string) => void;
+  /** The App's bot login: only issues it opened are synced (docs/security.md). */
+  author?: string;
 }
 
 export interface ScanJobResult {
@@ -56,6 +58,6 @@ export async function runRepositoryScan(job: ScanJob): Promise<ScanJobResult> {
   }
   if (job.issues === false) return { result, verification };
   const onboarding = job.onboard ? await openOnboardingPullRequest(job.client, job.repo, job.onboard.defaultBranch, job.sha, result, job.settings) : undefined;
-  const sync = await syncScanIssues(job.client, job.repo, result, { htmlUrl: job.htmlUrl, sha: job.sha }, job.settings);
+  const sync = await syncScanIssues(job.client, job.repo, result, { htmlUrl: job.htmlUrl, sha: job.sha }, job.settings, { author: job.author });
   return { result, sync, verification, ...(onboarding ? { onboarding } : {}) };
 }

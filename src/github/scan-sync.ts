@@ -10,6 +10,8 @@ import { keepsHistoryIssue } from './history-issues.js';
 export interface IssueSyncOptions {
   /** Whether the owners file exists at the scanned commit, when the caller already knows. */
   ownersFileExists?: boolean;
+  /** Who opens nhi-steward's issues (the App's `<slug>[bot]`, the Action token's login): only their issues are synced. */
+  author?: string | readonly string[];
 }
 
 /**
@@ -53,7 +55,7 @@ export async function syncScanIssues(
   // Before onboarding only secret issues are managed: gap issues from an earlier owners file stay as they are.
   const inScope = plan === 'all' ? (issue: ExistingIssue) => issue.fingerprint !== DASHBOARD_FINGERPRINT : (issue: ExistingIssue) => issue.fingerprint !== DASHBOARD_FINGERPRINT && issue.title.startsWith('Embedded secret');
   // A secret found only in commits stays open until a person closes it, or it is ignored/baselined (history-issues.ts).
-  const first = await syncIssues(client, repo, gaps, { label, inScope: (issue) => inScope(issue) && !keepsHistoryIssue(issue, settings) });
+  const first = await syncIssues(client, repo, gaps, { label, inScope: (issue) => inScope(issue) && !keepsHistoryIssue(issue, settings), author: options.author });
   if (plan === 'secrets') return first;
   // Pass 2: the dashboard alone, now that every gap has an issue number to link.
   // No dashboard when it is switched off, before onboarding, or with nothing to list (an open one is closed).
@@ -61,7 +63,7 @@ export async function syncScanIssues(
   // Issues the per-sync cap held back open on later scans; the dashboard says how many wait.
   const waiting = gaps.filter((gap) => !first.numbers.has(gap.fingerprint)).length;
   const dashboard = wanted ? [dashboardIssue({ inventory: result.inventory, gapIssues: first.numbers, gapsByIdentity, sha: links.sha, labels: settings.issues.labels, waiting })] : [];
-  const second = await syncIssues(client, repo, dashboard, { label, inScope: (issue) => issue.fingerprint === DASHBOARD_FINGERPRINT });
+  const second = await syncIssues(client, repo, dashboard, { label, inScope: (issue) => issue.fingerprint === DASHBOARD_FINGERPRINT, author: options.author });
   const dashboardNumber = second.numbers.get(DASHBOARD_FINGERPRINT);
   if (dashboardNumber !== undefined && second.created.includes(dashboardNumber)) {
     const { data } = await client.request('GET /repos/{owner}/{repo}/issues/{issue_number}', { ...repo, issue_number: dashboardNumber });

@@ -2,10 +2,11 @@ import { stat } from 'node:fs/promises';
 import { blamedIds, diffInventories } from '../core/policy/diff.js';
 import { extractIdentities, scanSources, type SourceItem } from '../core/scan.js';
 import { toSourceFile } from '../core/source.js';
-import type { IdentityRecord, ScanResult, ScanSettings, SecretSink } from '../core/types.js';
+import type { IdentityRecord, ScanResult, ScanSettings, SecretSink, Skipped } from '../core/types.js';
 import { UsageError } from './errors.js';
 import { changesSince, showFile, stagedChanges, type ChangeSet } from './git.js';
-import { walkTree } from './walk.js';
+import { walkEntries, walkTree } from './walk.js';
+import { scanFileTree } from '../core/parallel/tree-pool.js';
 import { append } from '../core/append.js';
 
 export interface ScanDirOptions {
@@ -15,11 +16,18 @@ export interface ScanDirOptions {
   /** `--staged`: judge the index against HEAD (pre-commit). */
   staged?: boolean;
   gitignore?: boolean;
-  /** Called for every file read (or skipped) as the walk goes: the CLI's progress line. */
-  onItem?: (item: SourceItem) => void;
+  /** Called for every file read (or skipped) as the scan goes, not always in walk order: the CLI's progress line. */
+  onItem?: (item: ScannedItem) => void;
+  /** Worker threads reading and scanning files beside this thread; default by core count (src/core/parallel/tree-pool.ts). */
+  workers?: number;
+  /** Tests: bytes read before workers start (default TREE_POOL_BYTES). */
+  largeTreeBytes?: number;
   /** Live verification only (`--verify`): receives the reported secrets' values. */
   revealSecrets?: SecretSink;
 }
+
+/** A file read (with its decoded length) or skipped. */
+export type ScannedItem = Skipped | { path: string; chars: number };
 
 export interface DirScan {
   result: ScanResult;
@@ -37,10 +45,14 @@ export async function scanDirectory(dir: string, options: ScanDirOptions): Promi
   await assertFolder(dir);
   const changes = options.diff !== undefined ? await changesSince(dir, options.diff) : options.staged ? await stagedChanges(dir) : undefined;
   const settings: ScanSettings = changes ? { ...options.settings, mode: 'pr' } : options.settings;
+  const revealSecrets = options.revealSecrets;
+  if (!changes) {
+    // Full scans hand paths to the tree pool, whose workers read their own files.
+    const entries = walkEntries(dir, { settings, gitignore: options.gitignore });
+    return { result: (await scanFileTree(entries, { settings, revealSecrets, onItem: options.onItem, workers: options.workers, largeTreeBytes: options.largeTreeBytes })).result };
+  }
   const tree = walkTree(dir, { settings, gitignore: options.gitignore });
   const walked = options.onItem ? observed(tree, options.onItem) : tree;
-  const revealSecrets = options.revealSecrets;
-  if (!changes) return { result: await scanSources(walked, { settings, revealSecrets }) };
 
   const head: SourceItem[] = [];
   for await (const item of withChanges(dir, walked, changes, settings)) head.push(item);
@@ -49,9 +61,9 @@ export async function scanDirectory(dir: string, options: ScanDirOptions): Promi
   return { result, changedIdentities };
 }
 
-async function* observed(items: AsyncIterable<SourceItem>, onItem: (item: SourceItem) => void): AsyncGenerator<SourceItem> {
+async function* observed(items: AsyncIterable<SourceItem>, onItem: (item: ScannedItem) => void): AsyncGenerator<SourceItem> {
   for await (const item of items) {
-    onItem(item);
+    onItem('content' in item ? { path: item.path, chars: item.content.length } : item);
     yield item;
   }
 }

@@ -1,8 +1,9 @@
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, lstatSync, type Dirent } from 'node:fs';
+import { readdirSync, realpathSync, statSync, lstatSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
 import { isIgnored } from '../core/scan.js';
 import type { SourceItem } from '../core/scan.js';
-import { toSourceFile } from '../core/source.js';
+import { readSourceFile } from '../core/parallel/read-file.js';
+import type { FileRef } from '../core/parallel/tree-pool.js';
 import type { ScanSettings, Skipped } from '../core/types.js';
 import { errnoCode } from './errors.js';
 import { GitignoreMatcher } from './gitignore.js';
@@ -16,9 +17,6 @@ export interface WalkOptions {
   gitignore?: boolean;
 }
 
-/** O_NOFOLLOW: a file swapped for a link after it was listed fails to open instead of being followed. */
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
-
 /**
  * Yields every file under `root` as a SourceFile, or a Skipped record saying why not: too large,
  * binary, unreadable, not a regular file, a symlink loop, or a link leaving the root. Never throws
@@ -31,10 +29,21 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
  * followed (its files are scanned at their real path), and a link to one of its own parent
  * folders is listed as `symlink-loop`.
  *
- * Reads are synchronous (open, fstat, read, close per file): on one core they keep the CPU busy,
- * where an async stat then readFile per file costs several thread-pool round trips each.
+ * Reads are synchronous (src/core/parallel/read-file.ts: open, fstat, read, close per file): on
+ * one core they keep the CPU busy, where an async stat then readFile per file costs several
+ * thread-pool round trips each.
  */
 export async function* walkTree(root: string, options: WalkOptions): AsyncGenerator<SourceItem> {
+  const maxFileSize = options.settings.maxFileSize;
+  for (const entry of walkEntries(root, options)) yield 'abs' in entry ? readSourceFile(entry.path, entry.abs, maxFileSize) : entry;
+}
+
+/**
+ * The same walk without the reads: each file to read (its reported path and the path to open,
+ * the real path for a link) or a Skipped record, in walkTree's order. The tree pool
+ * (src/core/parallel/tree-pool.ts) hands these out so that worker threads read their own files.
+ */
+export function* walkEntries(root: string, options: WalkOptions): Generator<FileRef | Skipped> {
   const top = realpathSync(root);
   const ignore = options.gitignore === false ? undefined : new GitignoreMatcher();
   if (ignore) {
@@ -52,7 +61,7 @@ interface Walk {
   options: WalkOptions;
 }
 
-function* walkFolder(walk: Walk, rel: string): Generator<SourceItem> {
+function* walkFolder(walk: Walk, rel: string): Generator<FileRef | Skipped> {
   const abs = rel ? join(walk.root, rel) : walk.root;
   let entries: Dirent[];
   try {
@@ -77,7 +86,7 @@ function* walkFolder(walk: Walk, rel: string): Generator<SourceItem> {
     } else {
       if (excluded(walk, path, false)) continue;
       // Reading a FIFO or a device would block or never end.
-      yield kind === 'file' ? readRegular(path, join(abs, entry.name), walk.options.settings.maxFileSize) : skipped(path, 'unreadable', 'not a regular file');
+      yield kind === 'file' ? { path, abs: join(abs, entry.name) } : skipped(path, 'unreadable', 'not a regular file');
     }
   }
 }
@@ -98,7 +107,7 @@ function kindOf(entry: Dirent, abs: string): Kind {
   }
 }
 
-function followLink(walk: Walk, path: string): SourceItem | undefined {
+function followLink(walk: Walk, path: string): FileRef | Skipped | undefined {
   const abs = join(walk.root, path);
   let real: string;
   try {
@@ -125,45 +134,16 @@ function followLink(walk: Walk, path: string): SourceItem | undefined {
     if (folder === real || folder.startsWith(real + sep)) return skipped(path, 'symlink-loop', 'symbolic link to one of its own parent folders');
     return undefined; // its files are scanned at their real path, inside the root
   }
-  return readRegular(path, real, walk.options.settings.maxFileSize);
+  return { path, abs: real };
 }
 
 function excluded(walk: Walk, path: string, isDir: boolean): boolean {
   return isIgnored(path, walk.options.settings) || (walk.ignore?.ignores(path, isDir) ?? false);
 }
 
-/** One file's bytes, never following a link, never blocking on a FIFO, never reading past the size limit. */
-function readRegular(path: string, abs: string, maxFileSize: number): SourceItem {
-  let fd: number;
-  try {
-    fd = openSync(abs, OPEN_FLAGS);
-  } catch (error) {
-    const code = errnoCode(error);
-    if (code === 'ELOOP') return skipped(path, 'invalid-path', 'replaced by a symbolic link while scanning');
-    return skipped(path, 'unreadable', code ?? (error as Error).message);
-  }
-  try {
-    const info = fstatSync(fd);
-    if (!info.isFile()) return skipped(path, 'unreadable', 'not a regular file');
-    if (info.size > maxFileSize) return skipped(path, 'too-large', `${info.size} bytes exceeds max-file-size ${maxFileSize}`);
-    const bytes = Buffer.allocUnsafe(info.size);
-    let got = 0;
-    while (got < bytes.length) {
-      const n = readSync(fd, bytes, got, bytes.length - got, null);
-      if (n === 0) break; // shrank since fstat
-      got += n;
-    }
-    return toSourceFile(path, bytes.subarray(0, got), { maxFileSize });
-  } catch (error) {
-    return skipped(path, 'unreadable', errnoCode(error) ?? (error as Error).message);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** An ignore file's text ('' when absent, not a regular file, a link, or over 1 MiB). */
 function readText(abs: string): string {
-  const item = readRegular('', abs, 1024 * 1024);
+  const item = readSourceFile('', abs, 1024 * 1024);
   return 'content' in item ? item.content : '';
 }
 

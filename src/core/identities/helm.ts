@@ -16,11 +16,18 @@ import { asMapping, asText, type Mapping } from './yaml/values.js';
  * - anything else → the last word of the template (`include "x.y"` → `y`), so no `{{ }}` is left.
  * The original template text stays in `attributes.helmTemplate`.
  */
+const CHART_FILE = /^(?:(.*)\/)?(Chart|values)\.ya?ml$/;
+
 export class HelmCharts {
   private readonly charts = new Map<string, { name?: string; values: Mapping }>();
 
+  /** Whether `add` reads this file (a chart's Chart.yaml or values.yaml). */
+  static reads(path: string): boolean {
+    return CHART_FILE.test(path);
+  }
+
   add(file: SourceFile): void {
-    const m = /^(?:(.*)\/)?(Chart|values)\.ya?ml$/.exec(file.path);
+    const m = CHART_FILE.exec(file.path);
     if (!m) return;
     const dir = m[1] ?? '';
     const chart = this.charts.get(dir) ?? { values: {} };

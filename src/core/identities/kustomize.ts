@@ -55,11 +55,26 @@ export function readKustomization(file: SourceFile): { kustomization?: Kustomiza
  * It also renders Helm template names with their chart's defaults (helm.ts), so that every caller
  * of this one post-pass (scan, PR check) sees the same ids.
  */
+function usesDefault(extracted: { records: readonly IdentityRecord[]; references: readonly IdentityReference[] }): boolean {
+  return (
+    extracted.records.some((r) => r.platform === 'kubernetes' && r.namespace === 'default') ||
+    extracted.references.some((ref) => ref.target.startsWith('kubernetes:') && ref.usedBy?.namespace === 'default')
+  );
+}
+
 export class KustomizeNamespaces {
   private readonly helm = new HelmCharts();
   private readonly kustomizations = new Map<string, Kustomization>();
   /** Manifests with at least one resource in the implicit `default` namespace, by path. */
   private readonly candidates = new Map<string, SourceFile>();
+
+  /**
+   * Whether `add` reads this file's text (a file scanned in a worker thread sends its text back
+   * only then): a kustomization, a Helm chart's Chart/values file, a manifest using `default`.
+   */
+  static keepsFile(path: string, extracted: { records: readonly IdentityRecord[]; references: readonly IdentityReference[] }): boolean {
+    return HelmCharts.reads(path) || isKustomization(path) || usesDefault(extracted);
+  }
 
   /** Returns the kustomization's own parse errors (other files' errors come from their extractors). */
   add(file: SourceFile, extracted: { records: readonly IdentityRecord[]; references: readonly IdentityReference[] }): ExtractError[] {
@@ -69,10 +84,7 @@ export class KustomizeNamespaces {
       if (kustomization) this.kustomizations.set(kustomization.dir, kustomization);
       return errors;
     }
-    const usesDefault =
-      extracted.records.some((r) => r.platform === 'kubernetes' && r.namespace === 'default') ||
-      extracted.references.some((ref) => ref.target.startsWith('kubernetes:') && ref.usedBy?.namespace === 'default');
-    if (usesDefault) this.candidates.set(file.path, file);
+    if (usesDefault(extracted)) this.candidates.set(file.path, file);
     return [];
   }
 

@@ -179,7 +179,7 @@ function startWorker(url: URL, settings: ScanSettings, onWorkerResult: () => voi
  * execArgv does not reach the worker's own entry on Node 20, so a tiny script registers tsx's ESM
  * hooks first and then imports the entry. Throws (→ no workers) when tsx is not installed.
  */
-function typescriptBootstrap(entry: URL): string {
+export function typescriptBootstrap(entry: URL): string {
   const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
   return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
 }

@@ -3,14 +3,14 @@
  * Edits are text splices at positions the YAML parser reports, so every line the edit does not
  * touch stays byte for byte: comments, blank lines, quoting, ordering, line endings.
  *
- * Where: the last entry matching the identity, when it is an exact `match` entry (it names only
+ * Where: the last valid entry matching the identity, when it is an exact `match` entry (it names only
  * this identity), is updated in place. Otherwise a new exact entry goes at the end of
  * `identities:` (the last match wins), carrying over the fields of the entry that won before, so
  * setting a rotation does not drop the owner.
  */
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Pair, type YAMLMap } from 'yaml';
 import { parseDate, parseRotation } from './duration.js';
-import { entryMatches, isExactEntry, ownerError } from './owners-file.js';
+import { entryMatches, isExactEntry, ownerError, parseOwnersFile } from './owners-file.js';
 import { OWNERS_SCHEMA_URL } from './schemas.js';
 
 export type OwnersEdit = (
@@ -45,9 +45,12 @@ export function applyOwnersEdit(content: string, edit: OwnersEdit): string {
   }
   const items = isSeq(list) ? list.items : [];
   const record = { id: edit.identityId, file: edit.file ?? '' };
+  // Only the entries the loader accepts can win (owners-file.ts drops invalid ones), so an edit
+  // lands where it takes effect, never on an entry that is ignored.
+  const valid = new Set(parseOwnersFile(content).entries.map((entry) => entry.index));
   let winner: { map: YAMLMap; fields: Fields } | undefined;
-  for (const item of items) {
-    if (!isMap(item)) continue;
+  for (const [index, item] of items.entries()) {
+    if (!isMap(item) || !valid.has(index)) continue;
     const fields = plainFields(item);
     if (fields.path !== undefined && edit.file === undefined) continue; // cannot tell: not ours to edit
     if (entryMatches(fields, record)) winner = { map: item, fields };

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Ajv as AjvInstance, ErrorObject, ValidateFunction } from 'ajv';
-import { Document, isMap, isPair, isScalar, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import type { Document, LineCounter, Node, Pair } from 'yaml';
 
 export interface Problem {
   line: number;
@@ -29,7 +29,24 @@ export type YamlPath = (string | number)[];
 
 const ALIAS_LIMIT = 100;
 
+let yamlModule: typeof import('yaml') | undefined;
+
+/**
+ * The `yaml` package, loaded on the first document (~40 ms of CPU): a scan of a folder with no
+ * config or owners file never needs it (docs/performance.md, "Start-up"). Loaded as ajv is, below.
+ */
+function yaml(): typeof import('yaml') {
+  yamlModule ??= (
+    typeof require === 'function'
+      ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require('yaml')
+      : createRequire(import.meta.url)('yaml')
+  ) as typeof import('yaml');
+  return yamlModule;
+}
+
 export function readYaml(content: string): YamlSource {
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(content, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const errors = doc.errors.map((error) => {
@@ -56,6 +73,7 @@ function yamlMessage(code: string, message: string): string {
 
 /** Position (1-based) of the node at `path`: its key when `at` is 'key', else its value. */
 export function positionOf(source: YamlSource, path: YamlPath, at: 'key' | 'value' = 'value'): { line: number; column: number } {
+  const { isMap, isPair, isScalar } = yaml();
   let node: unknown = source.doc.contents;
   let pair: Pair | undefined;
   for (const segment of path) {
@@ -201,4 +219,4 @@ export function kindOf(value: unknown): string {
   return `a ${typeof value} (${JSON.stringify(value)})`;
 }
 
-export { Document };
+export type { Document };

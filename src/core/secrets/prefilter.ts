@@ -1,3 +1,8 @@
+import { WasmKeywordScanner } from './prefilter-wasm.js';
+
+/** Texts shorter than this stay in JavaScript: copying them out would cost more than it saves. */
+export const WASM_FROM = 1024;
+
 /**
  * The keyword prefilter: one Aho-Corasick pass over the file finds every occurrence of every
  * detector keyword, case-insensitively, at a cost per character that does not depend on how many
@@ -6,7 +11,8 @@
  * The automaton is a full DFA over character classes: every character that occurs in a keyword
  * gets a class (upper- and lower-case share one), all other characters share class 0. Transitions
  * are pre-multiplied by the class count, and states that end a keyword are stored bit-inverted,
- * so the inner loop is one table lookup, one array read and one sign test per character.
+ * so the inner loop is one table lookup, one array read and one sign test per character. Texts of
+ * WASM_FROM characters or more run that same loop as WebAssembly (prefilter-wasm.ts), same tables.
  */
 export class KeywordAutomaton {
   readonly keywords: readonly string[];
@@ -15,6 +21,8 @@ export class KeywordAutomaton {
   private readonly delta: Int32Array;
   /** Keyword ids ending at each state (including those reached through failure links). */
   private readonly outputs: number[][];
+  /** Created on the first long text; null when WebAssembly cannot be used. */
+  private wasm: WasmKeywordScanner | null | undefined;
 
   constructor(keywords: readonly string[]) {
     this.keywords = keywords.map((k) => k.toLowerCase());
@@ -31,6 +39,15 @@ export class KeywordAutomaton {
    * is exclusive. Resolve a state to its keyword ids with `keywordsAt`.
    */
   scan(text: string): number[] {
+    if (text.length >= WASM_FROM) {
+      if (this.wasm === undefined) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, Math.max(0, ...this.keywords.map((k) => k.length)));
+      if (this.wasm) return this.wasm.scan(text);
+    }
+    return this.scanJs(text);
+  }
+
+  /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
+  scanJs(text: string): number[] {
     const hits: number[] = [];
     const { delta, classOf } = this;
     const k = this.classCount;

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { legacyFingerprint } from '../../../src/core/secrets/fingerprint.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
-import { BASE_FILES, CONFIG_WITH_SECRET, PR_TOKEN, REPO, pullRequestPayload } from './fixtures.js';
+import { BASE_FILES, CONFIG_WITH_SECRET, GAPS_FILES, PR_TOKEN, REPO, pullRequestPayload, schedulePayload } from './fixtures.js';
 import { makeRepo, type Files, type TestRepo } from './git-repo.js';
 import { buildBundle, runAction, type ActionRun } from './runner.js';
 
@@ -96,5 +96,26 @@ describe('path inputs stay inside the workspace', () => {
     const run = await runAction({ entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'workflow_dispatch', payload: {}, repository: REPO, sha: ws.headSha, ref: 'refs/heads/main' });
     expect(run.annotations).toEqual([]);
     expect(run.outputs.secrets).toBe('0');
+  });
+});
+
+describe('forged issues and the Action\'s issue sync', () => {
+  it('an outsider issue with the label and a marker is never updated, closed or adopted; the workflow token opens its own', async () => {
+    const state = double.state.repo(REPO);
+    double.state.ensureLabel(state, 'nhi-steward');
+    const stray = double.state.createIssue(state, { title: 'Embedded secret (github-classic-pat) in gone.js', body: `<!-- nhi-steward:fp=${'f'.repeat(64)} -->\nplanted`, user: 'outsider', labels: ['nhi-steward'] });
+    const fakeDashboard = double.state.createIssue(state, { title: 'NHI inventory', body: '<!-- nhi-steward:fp=dashboard -->\nplanted', user: 'outsider', labels: ['nhi-steward'] });
+    const ws = repo({ base: GAPS_FILES });
+    const run = await runAction({ entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'schedule', payload: schedulePayload(), repository: REPO, sha: ws.headSha, ref: 'refs/heads/main', inputs: { issues: 'on' } });
+    expect(run.code).toBe(1);
+    for (const forged of [stray, fakeDashboard]) {
+      const now = state.issues.get(forged.number)!;
+      expect(now.state).toBe('open');
+      expect(now.body).toContain('planted');
+    }
+    const touched = double.requests.filter((r) => r.method !== 'GET' && [stray, fakeDashboard].some((i) => r.path.endsWith(`/issues/${i.number}`) || r.path.includes(`/issues/${i.number}/`)));
+    expect(touched).toEqual([]);
+    const own = [...state.issues.values()].filter((i) => !i.pull && i.user === 'github-actions[bot]');
+    expect(own.map((i) => i.title)).toContain('NHI inventory');
   });
 });

@@ -2,7 +2,8 @@
  * The attack from docs/security.md, run offline against every artifact nhi-steward writes: take a
  * dictionary of guesses (the real secrets among them) and check each guess against every hex digest
  * and every salt in the JSON, SARIF and Markdown reports, the baseline, `.nhi-stewardignore`, and
- * everything the App sent to GitHub (issue bodies and markers, the dashboard, check runs).
+ * everything the App sent to GitHub (issue bodies and markers with their ready-to-paste ignore lines,
+ * the dashboard, check runs, the `.nhi-stewardignore` a `/nhi-steward ignore` pull request commits).
  * Nothing may confirm a guess: no unkeyed or unsalted hash of a secret value anywhere. The same
  * attack against the digests earlier releases published does confirm the secrets (so the attacker
  * below is not toothless).
@@ -201,6 +202,22 @@ describe('offline dictionary attack on what the App publishes', () => {
     expect(adopted.body).not.toContain(legacyFingerprint('github-classic-pat', TOKEN));
     expect(adopted.body).toContain('`ghp_…hEf4`');
     expect(secretIssues.filter((i) => i.title.includes('github-classic-pat'))).toHaveLength(1);
+
+    // Each secret issue shows the ignore lines to accept it; accept one with the command, so the
+    // pull request's `.nhi-stewardignore` is attacked too.
+    for (const issue of secretIssues) expect(issue.body).toMatch(/^[0-9a-f]{64} secret\/[a-z0-9-]+ # REASON$/m);
+    const target = secretIssues.find((i) => i.title.includes('config.yml'))!;
+    const commentId = double.state.nextId();
+    repo.comments.set(commentId, { id: commentId, issue: target.number, body: '/nhi-steward ignore "rotated test fixture"', user: 'jdoe', created_at: double.state.now(), updated_at: double.state.now() });
+    const command = retarget(example('issue_comment', 'created'), double, REPO);
+    command.issue = { ...command.issue, number: target.number, body: target.body, labels: [{ name: 'nhi-steward' }] };
+    delete command.issue.pull_request;
+    command.comment = { ...command.comment, id: commentId, body: '/nhi-steward ignore "rotated test fixture"', user: { ...command.comment.user, login: 'jdoe', type: 'User' } };
+    expect((await app.deliver('issue_comment', command)).status).toBe(200);
+    const ignorePr = double.state.pulls(REPO).find((p) => p.pull?.head === `nhi-steward/issue-${target.number}`);
+    expect(ignorePr).toBeDefined();
+    const ignoreTree = double.requests.find((r) => r.operationId === 'git/create-tree' && JSON.stringify(r.body).includes('.nhi-stewardignore'));
+    expect(JSON.stringify(ignoreTree?.body)).toMatch(/[0-9a-f]{64} secret\/generic-password # rotated test fixture/);
 
     const checkRuns = [...repo.checkRuns.values()];
     expect(checkRuns.length).toBeGreaterThan(0);

@@ -238,6 +238,33 @@ describe('issues', () => {
     expect([...d.state.repo('acme/api').issues.values()].filter((i) => i.pinned)).toHaveLength(3);
   });
 
+  test.each([
+    ['an unknown field', 'mutation($id: ID!) { pinIssue(input: {issueId: $id}) { issue { numbr } } }', { id: 'I_1' }, 'Cannot query field "numbr" on type "Issue"'],
+    ['an unknown input key', 'mutation($id: ID!) { pinIssue(input: {issueId: $id, pinned: true}) { issue { number } } }', { id: 'I_1' }, 'Field "pinned" is not defined by type "PinIssueInput"'],
+    ['an unknown argument', 'mutation($id: ID!) { pinIssue(input: {issueId: $id}, force: true) { issue { number } } }', { id: 'I_1' }, 'Unknown argument "force" on field "Mutation.pinIssue"'],
+    ['a misspelt mutation', 'mutation($id: ID!) { pinIsue(input: {issueId: $id}) { issue { number } } }', { id: 'I_1' }, 'Cannot query field "pinIsue" on type "Mutation"'],
+    ['a missing variable', 'mutation($id: ID!) { pinIssue(input: {issueId: $id}) { issue { number } } }', {}, 'Variable "$id" of required type "ID!" was not provided'],
+    ['a syntax error', 'mutation($id: ID!) { pinIssue(input: {issueId: $id}) { issue { number } }', { id: 'I_1' }, 'Syntax Error'],
+  ])("a GraphQL document GitHub's schema refuses (%s) is answered with errors and is a violation", async (_name, query, variables, message) => {
+    const d = await start();
+    const issue = d.state.createIssue(d.state.repo('acme/api'), { title: 'a', body: null, user: 'octocat' });
+    const res = await call(d, 'POST', '/graphql', { query, variables });
+    expect(res.status).toBe(200);
+    expect(res.json.errors[0].message).toContain(message);
+    expect(res.json.data).toBeUndefined();
+    expect(d.violations.map((v) => v.message).join('\n')).toContain(message);
+    expect(issue.pinned).toBe(false);
+  });
+
+  test('a valid pin answers what the selection asks for, under its alias', async () => {
+    const d = await start();
+    const o = octokit(d);
+    const { data } = await o.rest.issues.create({ owner: 'acme', repo: 'api', title: 'a' });
+    const res = await o.graphql<any>('mutation Pin($id: ID!) { pinned: pinIssue(input: {issueId: $id}) { issue { number isPinned } } }', { id: data.node_id });
+    expect(res).toEqual({ pinned: { issue: { number: data.number, isPinned: true } } });
+    d.assertNoViolations();
+  });
+
   test('unsupported GraphQL is a violation', async () => {
     const d = await start();
     const res = await call(d, 'POST', '/graphql', { query: '{ viewer { login } }' });

@@ -49,7 +49,7 @@ function redirectingClient(location: string, calls: unknown[] = []): GitHubClien
   return {
     request: async (route, params) => {
       calls.push({ route, params });
-      return { status: 302, headers: { location }, data: undefined as any };
+      return { status: 302, headers: { location }, data: undefined } as any;
     },
     paginate: async () => [],
   };
@@ -87,7 +87,7 @@ describe('openTarball', () => {
   });
 
   it('takes a body the client already followed to', async () => {
-    const client: GitHubClient = { request: async () => ({ status: 200, headers: {}, data: Buffer.from('gzip bytes') as any }), paginate: async () => [] };
+    const client: GitHubClient = { request: async () => ({ status: 200, headers: {}, data: Buffer.from('gzip bytes') }) as any, paginate: async () => [] };
     const stream = await openTarball(client, { owner: 'acme', repo: 'api' }, 'abc');
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);

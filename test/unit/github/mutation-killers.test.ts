@@ -21,7 +21,7 @@ describe('review requests', () => {
   });
 
   it("asks teams only from the PR's organisation (kills: dropping the org check)", () => {
-    const request = reviewRequestFor([record('a'), record('b'), record('c')], [owned('a', '@acme/payments'), owned('b', '@other/payments'), owned('c', '@ACME/devex')], 'x', 'acme');
+    const request = reviewRequestFor([record('a'), record('b'), record('c'), record('d')], [owned('a', '@acme/payments'), owned('b', '@other/payments'), owned('c', '@ACME/devex'), owned('d', '@other/security')], 'x', 'acme');
     expect(request).toEqual({ reviewers: [], team_reviewers: ['devex', 'payments'] });
   });
 

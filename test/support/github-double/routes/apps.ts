@@ -39,6 +39,10 @@ function orgInstallation(ctx: Ctx, account: string) {
 }
 
 export const appRoutes: Record<string, Handler> = {
+  // Installation and workflow tokens (the only kinds the double issues) cannot read a user: GitHub answers 403.
+  'users/get-authenticated': () => {
+    throw new HttpError(403, 'Resource not accessible by integration');
+  },
   'apps/get-authenticated': (ctx) =>
     ok({
       id: ctx.state.app.id,

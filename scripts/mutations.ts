@@ -1,0 +1,74 @@
+/**
+ * Hand mutations that once survived the suite (docs/testing.md, "Mutations the suite kills"):
+ * each is applied to the source, the tests named for it are run, and at least one must fail;
+ * the source is restored afterwards whatever happens. Run: `npx tsx scripts/mutations.ts [id...]`.
+ * Slow (it runs vitest once per mutation); not part of `npm test`.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+interface Mutation {
+  id: string;
+  what: string;
+  file: string;
+  from: string;
+  to: string;
+  tests: string[];
+  /** vitest -t filter, to run only the tests that matter in a slow file. */
+  filter?: string;
+}
+
+export const MUTATIONS: Mutation[] = [
+  { id: 'fork-read-only', what: 'fork PRs are checked read-only', file: 'src/app/index.ts', from: 'readOnly: fromFork,', to: 'readOnly: false,', tests: ['test/integration/app/fork-read-only.test.ts'] },
+  { id: 'author-not-reviewer', what: 'the PR author is never asked to review', file: 'src/github/review-requests.ts', from: 'if (handle.toLowerCase() !== author?.toLowerCase()) reviewers.add(handle);', to: 'reviewers.add(handle);', tests: ['test/unit/github/mutation-killers.test.ts'] },
+  { id: 'author-case', what: 'author compare is case-insensitive', file: 'src/github/review-requests.ts', from: 'if (handle.toLowerCase() !== author?.toLowerCase())', to: 'if (handle !== author)', tests: ['test/unit/github/mutation-killers.test.ts'] },
+  { id: 'team-org', what: "team reviewers only from the PR's org", file: 'src/github/review-requests.ts', from: '} else if (handle.slice(0, slash).toLowerCase() === org.toLowerCase()) {', to: '} else if (handle.length > 0) {', tests: ['test/unit/github/mutation-killers.test.ts'] },
+  { id: 'allow-later-line', what: 'an allow marker on a later line of a multi-line secret', file: 'src/core/secrets/engine.ts', from: 'for (let line = part.line; line <= last; line++)', to: 'for (let line = part.line; line <= part.line; line++)', tests: ['test/unit/secrets/allow-multiline.test.ts', 'test/unit/secrets/engine.test.ts'] },
+  { id: 'owners-last-match', what: 'last match wins in owners-file edits', file: 'src/core/policy/owners-edit.ts', from: 'if (entryMatches(fields, record)) winner = { map: item, fields };', to: 'if (entryMatches(fields, record)) winner ??= { map: item, fields };', tests: ['test/unit/policy/owners-edit-winner.test.ts', 'test/unit/policy/owners-edit.test.ts'] },
+  { id: 'owners-valid-only', what: 'owners-file edits pick only valid entries', file: 'src/core/policy/owners-edit.ts', from: 'if (!isMap(item) || !valid.has(index)) continue;', to: 'if (!isMap(item) || index < 0) continue;', tests: ['test/unit/policy/owners-edit-winner.test.ts', 'test/unit/policy/owners-edit.test.ts'] },
+  { id: 'never-close-closed', what: 'never close an already-closed issue', file: 'src/github/issue-sync.ts', from: "if (have.state === 'open' && !wanted.has(have.fingerprint) && inScope(have)) {", to: 'if (!wanted.has(have.fingerprint) && inScope(have)) {', tests: ['test/unit/github/mutation-killers.test.ts'] },
+  { id: 'body-normalise', what: 'body comparison normalises CRLF/whitespace', file: 'src/github/issue-sync.ts', from: "return body.replace(/\\r\\n/g, '\\n').trim();", to: 'return body;', tests: ['test/unit/github/mutation-killers.test.ts'] },
+  { id: 'pair-distance-after', what: 'pair-distance boundary (second half after the first)', file: 'src/core/secrets/pairing.ts', from: 'seconds[i].line <= first.line + within', to: 'seconds[i].line < first.line + within', tests: ['test/unit/github/mutation-killers.test.ts'] },
+  { id: 'pair-distance-before', what: 'pair-distance boundary (second half before the first)', file: 'src/core/secrets/pairing.ts', from: 'if (seconds[mid].line < first.line - within) lo = mid + 1;', to: 'if (seconds[mid].line <= first.line - within) lo = mid + 1;', tests: ['test/unit/github/mutation-killers.test.ts'] },
+  { id: 'summary-limit-boundary', what: 'summary-limit boundary (<= vs <)', file: 'src/core/report/limits.ts', from: 'if (byteLength(text) <= limit) return text;', to: 'if (byteLength(text) < limit) return text;', tests: ['test/unit/github/mutation-killers.test.ts'] },
+  { id: 'summary-limit-bytes', what: 'summary limit counts bytes, not characters', file: 'src/core/report/limits.ts', from: 'if (byteLength(text) <= limit) return text;', to: 'if (text.length <= limit) return text;', tests: ['test/unit/github/mutation-killers.test.ts', 'test/integration/reliability/check-run-limits.test.ts'] },
+  { id: 'replica-check-lock', what: 'one check run per head across App replicas', file: 'src/github/pull-request-job.ts', from: '}, { lock: job.checkLock });', to: '}, {});', tests: ['test/integration/reliability/replicas.test.ts'] },
+  { id: 'ratelimit-reset-wait', what: 'x-ratelimit-reset: give up when the reset is further than the wait allowed', file: 'src/github/octokit.ts', from: 'retryCount < reliability.retries && retryAfter <= reliability.maxRateLimitWaitSeconds', to: 'retryCount < reliability.retries', tests: ['test/unit/github/octokit-adapter.test.ts'] },
+];
+
+interface Outcome {
+  id: string;
+  killed: boolean;
+  failing: string[];
+}
+
+function run(m: Mutation): Outcome {
+  const original = readFileSync(m.file, 'utf8');
+  const count = original.split(m.from).length - 1;
+  if (count !== 1) throw new Error(`${m.id}: expected the text once in ${m.file}, found ${count} times: ${m.from}`);
+  const dir = mkdtempSync(join(tmpdir(), 'mutation-'));
+  const report = join(dir, 'report.json');
+  writeFileSync(m.file, original.replace(m.from, m.to));
+  try {
+    const args = ['vitest', 'run', ...m.tests, '--reporter=json', `--outputFile=${report}`, ...(m.filter ? ['-t', m.filter] : [])];
+    spawnSync('npx', args, { stdio: 'ignore', env: { ...process.env, CI: '1' } });
+    const json = JSON.parse(readFileSync(report, 'utf8')) as { testResults: Array<{ name: string; assertionResults: Array<{ fullName: string; status: string }> }> };
+    const failing = json.testResults.flatMap((file) => file.assertionResults.filter((a) => a.status === 'failed').map((a) => `${file.name.replace(`${process.cwd()}/`, '')} > ${a.fullName}`));
+    return { id: m.id, killed: failing.length > 0, failing };
+  } finally {
+    writeFileSync(m.file, original);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const wanted = process.argv.slice(2);
+let survived = 0;
+for (const m of MUTATIONS.filter((x) => wanted.length === 0 || wanted.includes(x.id))) {
+  const outcome = run(m);
+  if (!outcome.killed) survived++;
+  console.log(`${outcome.killed ? 'KILLED  ' : 'SURVIVED'} ${m.id} (${m.what})`);
+  for (const name of outcome.failing) console.log(`         ${name}`);
+}
+process.exitCode = survived > 0 ? 1 : 0;

@@ -1,0 +1,305 @@
+/**
+ * The keyword automaton's inner loop as two tiny WebAssembly functions (prefilter.ts). In
+ * JavaScript the loop costs what `charCodeAt` and two typed-array reads cost per character, and
+ * each step waits on the previous step's table read. Compiled ahead of time as WebAssembly, and
+ * stepping STREAMS parts of the text as independent streams in one loop (so their table reads
+ * overlap), the same DFA tables run the keyword pass at about twice the JavaScript speed on the
+ * bench corpus (bench/run.ts "secrets: single thread"). The module is assembled here byte by byte
+ * (two small functions), so there is no build step and no binary in the repository.
+ *
+ *   scan(p, end, state, h, hEnd, cls, delta) → p
+ *
+ * reads UTF-16 code units at byte addresses [p, end), maps each to its class (`cls`: one byte per
+ * code unit) and steps the DFA (`delta`: i32 per state × class, targets pre-multiplied by the
+ * class count, keyword-ending states bit-inverted, exactly the JavaScript table). Each keyword end
+ * is written at `h` as (state, address of the code unit); it returns early when the hit buffer is
+ * full. The state reached is stored at address 0 and the hit write pointer at address 4.
+ * `scanN` (below) does the same for STREAMS streams at once.
+ */
+
+const I32 = 0x7f;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+const vector = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+// Locals: the seven parameters, then `next`.
+const [P, END, STATE, H, H_END, CLS, DELTA, NEXT] = [0, 1, 2, 3, 4, 5, 6, 7];
+const get = (l: number) => [0x20, l];
+const set = (l: number) => [0x21, l];
+const tee = (l: number) => [0x22, l];
+const i32 = (n: number) => [0x41, ...sleb(n)];
+const ADD = 0x6a;
+const SHL = 0x74;
+const XOR = 0x73;
+const LT_S = 0x48;
+const GE_U = 0x4f;
+const LOAD = [0x28, 0x02, 0x00]; // i32.load align=4 offset=0
+const LOAD8_U = [0x2d, 0x00, 0x00];
+const LOAD16_U = [0x2f, 0x01, 0x00];
+const store = (offset: number) => [0x36, 0x02, offset];
+const [BLOCK, LOOP, IF, END_, BR, BR_IF, VOID] = [0x02, 0x03, 0x04, 0x0b, 0x0c, 0x0d, 0x40];
+
+const code = [
+  ...vector([[1, I32]]), // local `next`
+  BLOCK, VOID,
+  LOOP, VOID,
+  ...get(P), ...get(END), GE_U, BR_IF, 1, // done when p >= end
+  // next = delta[state + cls[text[p]]]
+  ...get(DELTA), ...get(STATE), ...get(CLS), ...get(P), ...LOAD16_U, ADD, ...LOAD8_U, ADD, ...i32(2), SHL, ADD, ...LOAD,
+  ...tee(NEXT), ...i32(0), LT_S,
+  IF, VOID, // a keyword ends here
+  ...get(H), ...get(NEXT), ...i32(-1), XOR, ...tee(NEXT), ...store(0),
+  ...get(H), ...get(P), ...store(4),
+  ...get(H), ...i32(8), ADD, ...tee(H), ...get(H_END), GE_U,
+  IF, VOID, // hit buffer full: stop after this code unit
+  ...get(NEXT), ...set(STATE), ...get(P), ...i32(2), ADD, ...set(P), BR, 3,
+  END_,
+  END_,
+  ...get(NEXT), ...set(STATE), ...get(P), ...i32(2), ADD, ...set(P),
+  BR, 0,
+  END_,
+  END_,
+  ...i32(0), ...get(STATE), ...store(0),
+  ...i32(4), ...get(H), ...store(0),
+  ...get(P),
+  END_,
+];
+
+/**
+ * scanN(p₀, end₀, state₀, h₀, hEnd₀, p₁, …, hEnd_(STREAMS−1), cls, delta): STREAMS
+ * independent streams stepped in one loop, so that their table reads overlap (a DFA step waits
+ * on the previous step's read; several chains keep the CPU busy). It stops when any stream ends
+ * or fills its hit buffer, and stores each stream's p, state and h at addresses 0, 4·STREAMS and
+ * 8·STREAMS (4 bytes per stream).
+ */
+export const STREAMS = 3;
+const stream = (s: number) => ({ p: 5 * s, end: 5 * s + 1, state: 5 * s + 2, h: 5 * s + 3, hEnd: 5 * s + 4, next: 5 * STREAMS + 2 + s });
+const CLS_N = 5 * STREAMS;
+const DELTA_N = 5 * STREAMS + 1;
+
+/** One DFA step of a stream, inside `block $exit (loop …)`, at if-depth 0. */
+function step(s: number): number[] {
+  const { p, state, h, hEnd, next } = stream(s);
+  return [
+    ...get(DELTA_N), ...get(state), ...get(CLS_N), ...get(p), ...LOAD16_U, ADD, ...LOAD8_U, ADD, ...i32(2), SHL, ADD, ...LOAD,
+    ...tee(next), ...i32(0), LT_S,
+    IF, VOID,
+    ...get(h), ...get(next), ...i32(-1), XOR, ...tee(next), ...store(0),
+    ...get(h), ...get(p), ...store(4),
+    ...get(h), ...i32(8), ADD, ...tee(h), ...get(hEnd), GE_U,
+    IF, VOID,
+    ...get(next), ...set(state), ...get(p), ...i32(2), ADD, ...set(p), BR, 3,
+    END_,
+    END_,
+    ...get(next), ...set(state), ...get(p), ...i32(2), ADD, ...set(p),
+  ];
+}
+
+const streams = Array.from({ length: STREAMS }, (_, s) => s);
+const codeN = [
+  ...vector([[STREAMS, I32]]), // one `next` local per stream
+  BLOCK, VOID,
+  LOOP, VOID,
+  ...streams.flatMap((s) => [...get(stream(s).p), ...get(stream(s).end), GE_U, BR_IF, 1]),
+  ...streams.flatMap(step),
+  BR, 0,
+  END_,
+  END_,
+  ...streams.flatMap((s) => [...i32(4 * s), ...get(stream(s).p), ...store(0), ...i32(4 * (STREAMS + s)), ...get(stream(s).state), ...store(0), ...i32(4 * (2 * STREAMS + s)), ...get(stream(s).h), ...store(0)]),
+  ...i32(0),
+  END_,
+];
+
+const MODULE_BYTES = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  ...section(1, vector([[0x60, 7, ...Array<number>(7).fill(I32), 1, I32], [0x60, ...uleb(CLS_N + 2), ...Array<number>(CLS_N + 2).fill(I32), 1, I32]])),
+  ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])), // imported memory, min 1 page
+  ...section(3, vector([[0], [1]])),
+  ...section(7, vector([[...name('scan'), 0x00, 0], [...name('scanN'), 0x00, 1]])),
+  ...section(10, vector([[...uleb(code.length), ...code], [...uleb(codeN.length), ...codeN]])),
+]);
+
+type ScanFn = (p: number, end: number, state: number, h: number, hEnd: number, cls: number, delta: number) => number;
+type ScanNFn = (...args: number[]) => number;
+
+/** The part of the WebAssembly API used here (the project's TypeScript libs do not declare it). */
+interface WasmMemory {
+  buffer: ArrayBuffer;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+let compiled: object | null | undefined;
+
+function wasmModule(): object | null {
+  if (compiled === undefined) {
+    try {
+      compiled = wasmApi ? new wasmApi.Module(MODULE_BYTES) : null;
+    } catch {
+      compiled = null; // no WebAssembly here (e.g. --jitless): the JavaScript loop is used
+    }
+  }
+  return compiled;
+}
+
+/** Code units copied into WebAssembly memory per call (256 KiB of UTF-16). */
+export const CHUNK = 128 * 1024;
+/** Keyword ends buffered before the loop returns to JavaScript to collect them. */
+export const HIT_SLOTS = 4096;
+
+/**
+ * A DFA scanner over WebAssembly memory holding the automaton's tables; see the file comment.
+ * Each chunk of text is split into STREAMS parts scanned as interleaved streams: every part but
+ * the first starts `warmUp` code units (the longest keyword) before its own start from the start
+ * state, which brings it to the exact state the previous part's stream would have there (a state
+ * never depends on more than the last `warmUp` code units), and its keyword ends before its own
+ * start are dropped (the previous stream reports them).
+ */
+export class WasmKeywordScanner {
+  private readonly scanFn: ScanFn;
+  private readonly scanNFn: ScanNFn;
+  private readonly words: Int32Array;
+  private readonly bytes: Buffer;
+  private readonly clsAt = 16 * STREAMS;
+  private readonly deltaAt: number;
+  /** Hit buffer of stream s at hitsAt + s × HIT_SLOTS × 8 (stream 0's also serves `scan`). */
+  private readonly hitsAt: number;
+  private readonly textAt: number;
+
+  private constructor(
+    exports: Record<string, unknown>,
+    memory: WasmMemory,
+    layout: { deltaAt: number; hitsAt: number; textAt: number },
+    private readonly classCount: number,
+    private readonly warmUp: number,
+  ) {
+    this.scanFn = exports.scan as ScanFn;
+    this.scanNFn = exports.scanN as ScanNFn;
+    this.words = new Int32Array(memory.buffer);
+    this.bytes = Buffer.from(memory.buffer);
+    this.deltaAt = layout.deltaAt;
+    this.hitsAt = layout.hitsAt;
+    this.textAt = layout.textAt;
+  }
+
+  /**
+   * A scanner for these tables (`warmUp`: the longest keyword's length), or null when WebAssembly
+   * is unavailable or the tables do not fit.
+   */
+  static create(classOf: Uint16Array, classCount: number, delta: Int32Array, warmUp: number): WasmKeywordScanner | null {
+    if (classCount > 256) return null; // classes are stored as one byte per code unit
+    const module = wasmModule();
+    if (!module || !wasmApi) return null;
+    const clsAt = 16 * STREAMS;
+    const deltaAt = clsAt + 0x10000;
+    const hitsAt = deltaAt + delta.length * 4;
+    const textAt = hitsAt + STREAMS * HIT_SLOTS * 8;
+    const size = textAt + CHUNK * 2;
+    try {
+      const memory = new wasmApi.Memory({ initial: Math.ceil(size / 0x10000) });
+      const instance = new wasmApi.Instance(module, { env: { memory } });
+      const scanner = new WasmKeywordScanner(instance.exports, memory, { deltaAt, hitsAt, textAt }, classCount, Math.max(1, warmUp));
+      const bytes = new Uint8Array(memory.buffer);
+      for (let code = 0; code < 0x10000; code++) bytes[clsAt + code] = classOf[code];
+      scanner.words.set(delta, deltaAt / 4);
+      return scanner;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Same result as `KeywordAutomaton.scan`: flat [state, endOffset, …] with states not pre-multiplied. */
+  scan(text: string): number[] {
+    const hits: number[] = [];
+    let state = 0;
+    for (let base = 0; base < text.length; base += CHUNK) {
+      const n = Math.min(CHUNK, text.length - base);
+      this.bytes.write(n === text.length ? text : text.substring(base, base + n), this.textAt, n * 2, 'utf16le');
+      state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base, state, hits) : this.oneStream(this.textAt, this.textAt + n * 2, state, base, 0, hits);
+    }
+    return hits;
+  }
+
+  /** Scans [p, end) of the chunk from `state`, appending keyword ends at or after byte address `from`; returns the final state. */
+  private oneStream(p: number, end: number, state: number, base: number, from: number, out: number[]): number {
+    const { words, hitsAt } = this;
+    while (p < end) {
+      p = this.scanFn(p, end, state, hitsAt, hitsAt + HIT_SLOTS * 8, this.clsAt, this.deltaAt);
+      state = words[0];
+      this.collect(hitsAt, words[1], base, from, out);
+    }
+    return state;
+  }
+
+  private streams(n: number, base: number, state: number, out: number[]): number {
+    const { words, hitsAt, textAt } = this;
+    const part = n / STREAMS >> 0;
+    const starts = streams.map((s) => textAt + 2 * s * part); // where each stream's own hits begin
+    const ends = streams.map((s) => (s === STREAMS - 1 ? textAt + 2 * n : starts[s + 1]));
+    const p = streams.map((s) => (s === 0 ? starts[0] : starts[s] - 2 * this.warmUp));
+    const states = streams.map((s) => (s === 0 ? state : 0));
+    const found = streams.map((): number[] => []);
+    const args = new Array<number>(5 * STREAMS + 2);
+    while (streams.every((s) => p[s] < ends[s])) {
+      for (const s of streams) {
+        args[5 * s] = p[s];
+        args[5 * s + 1] = ends[s];
+        args[5 * s + 2] = states[s];
+        args[5 * s + 3] = hitsAt + s * HIT_SLOTS * 8;
+        args[5 * s + 4] = hitsAt + (s + 1) * HIT_SLOTS * 8;
+      }
+      args[5 * STREAMS] = this.clsAt;
+      args[5 * STREAMS + 1] = this.deltaAt;
+      this.scanNFn(...args);
+      for (const s of streams) {
+        p[s] = words[s];
+        states[s] = words[STREAMS + s];
+        this.collect(hitsAt + s * HIT_SLOTS * 8, words[2 * STREAMS + s], base, starts[s], found[s]);
+      }
+    }
+    let last = 0;
+    for (const s of streams) {
+      last = this.oneStream(p[s], ends[s], states[s], base, starts[s], found[s]);
+      for (const value of found[s]) out.push(value);
+    }
+    return last;
+  }
+
+  /** Appends the buffered keyword ends in [at, filled) whose code unit lies at or after byte address `from`. */
+  private collect(at: number, filled: number, base: number, from: number, out: number[]): void {
+    const { words, textAt, classCount } = this;
+    for (let h = at; h < filled; h += 8) {
+      const address = words[(h >> 2) + 1];
+      if (address >= from) out.push(words[h >> 2] / classCount, base + ((address - textAt) >> 1) + 1);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, writeTree } from '../support/cli/run-cli.js';
+
+/**
+ * Start-up (docs/performance.md, "Start-up"): a scan loads nothing it does not use. A recorder
+ * preloaded into the CLI process logs every module the ESM loader resolves (a resolve hook) and
+ * every CommonJS file in require's cache at exit (ajv and yaml are loaded with require, on demand).
+ */
+const HOOKS = `
+import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(process.env.NHI_MODULE_LOG, resolved.url + '\\n');
+  return resolved;
+}`;
+const RECORDER = `
+import { register, createRequire } from 'node:module';
+import { appendFileSync } from 'node:fs';
+register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOKS)}));
+const cache = createRequire(import.meta.url).cache;
+process.on('exit', () => appendFileSync(process.env.NHI_MODULE_LOG, Object.keys(cache).join('\\n') + '\\n'));
+`;
+
+/** Packages a folder scan must not load: the App's, Octokit, the queue, and (without a config or owners file) the YAML editor and the schema checker. */
+const APP_ONLY = [/\/node_modules\/probot\//, /\/node_modules\/@octokit\//, /\/node_modules\/bullmq\//, /\/node_modules\/ioredis\//];
+const ON_DEMAND = [/\/node_modules\/ajv\//, /\/node_modules\/yaml\//];
+
+describe('CLI start-up: lazy loading', () => {
+  let tmp: string;
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'nhi-startup-'));
+    writeFileSync(join(tmp, 'recorder.mjs'), RECORDER);
+    writeTree(join(tmp, 'plain'), { 'src/app.ts': 'export const answer = 42;\n' });
+    writeTree(join(tmp, 'configured'), { 'src/app.ts': 'export const answer = 42;\n', '.github/nhi-steward.yml': 'fail-on: error\n' });
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  async function modulesOf(folder: string, log: string): Promise<string[]> {
+    const run = await runCli(['scan', join(tmp, folder), '--format', 'json'], { env: { NHI_MODULE_LOG: join(tmp, log), NODE_OPTIONS: `--import ${join(tmp, 'recorder.mjs')}` } });
+    expect(run.code, run.stderr).toBe(0);
+    return readFileSync(join(tmp, log), 'utf8').split('\n').filter(Boolean);
+  }
+
+  it('a folder scan loads no App, Octokit or queue module, nor yaml and ajv without a config file', async () => {
+    const loaded = await modulesOf('plain', 'plain.log');
+    expect(loaded.some((m) => m.includes('/src/cli/main.ts'))).toBe(true);
+    expect(loaded.some((m) => m.includes('/node_modules/js-yaml/'))).toBe(true); // the recorder sees packages
+    for (const pattern of [...APP_ONLY, ...ON_DEMAND]) expect(loaded.filter((m) => pattern.test(m))).toEqual([]);
+  });
+
+  it('loads yaml and ajv once there is a config file to read (the recorder sees CommonJS loads)', async () => {
+    const loaded = await modulesOf('configured', 'configured.log');
+    for (const pattern of ON_DEMAND) expect(loaded.some((m) => pattern.test(m))).toBe(true);
+    for (const pattern of APP_ONLY) expect(loaded.filter((m) => pattern.test(m))).toEqual([]);
+  });
+});
