@@ -7,6 +7,7 @@
  * no secret scanning) separates our pipeline's cost from the engine's. Nothing is asserted.
  *
  *   npm run bench -- --only history
+ *   npx tsx bench/history.ts --large 250,1000     # peak RSS on 250 MB and 1 GB of unique blobs
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
@@ -86,6 +87,72 @@ export async function buildSyntheticHistory(dir: string, commits = 5000, files =
   execFileSync('git', ['symbolic-ref', 'HEAD', 'refs/heads/main'], { cwd: dir });
   execFileSync('git', ['repack', '-adq', '--window=10'], { cwd: dir });
   execFileSync('touch', [join(dir, '.done')]);
+}
+
+/**
+ * A large history for the memory bench: `megabytes` MB of unique blob bytes, one 256 KiB blob per
+ * commit, each a fresh version of one of 64 files (source-like text from a pool of chunks, with a
+ * unique line so every blob is distinct). Built with `git fast-import` (no repack).
+ */
+export async function buildLargeHistory(dir: string, megabytes: number): Promise<void> {
+  if (existsSync(join(dir, '.done'))) return;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  execFileSync('git', ['init', '-q', '--bare', dir]);
+  const next = rng(7);
+  const pool = Array.from({ length: 64 }, (_, p) => Buffer.from(`${Array.from({ length: 400 }, (_, i) => codeLine(next, p * 1000 + i)).join('\n')}\n`));
+  const importer = spawn('git', ['fast-import', '--quiet', '--depth=0'], { cwd: dir, stdio: ['pipe', 'ignore', 'inherit'] });
+  const done = new Promise<void>((resolveDone, reject) => importer.on('close', (code) => (code === 0 ? resolveDone() : reject(new Error(`git fast-import exited ${code}`)))));
+  const write = async (chunk: Buffer) => {
+    if (!importer.stdin.write(chunk)) await new Promise((r) => importer.stdin.once('drain', r));
+  };
+  const target = megabytes * MB;
+  let bytes = 0;
+  for (let c = 0; bytes < target; c++) {
+    const parts: Buffer[] = [Buffer.from(`// version ${c} ${next().toString(36)}\n`)];
+    let size = parts[0].length;
+    while (size < 256 * 1024) {
+      const chunk = pool[Math.floor(next() * pool.length)];
+      parts.push(chunk);
+      size += chunk.length;
+    }
+    const data = Buffer.concat(parts);
+    bytes += data.length;
+    const message = `version ${c}`;
+    await write(Buffer.concat([Buffer.from(`blob\nmark :${c + 1}\ndata ${data.length}\n`), data, Buffer.from(`\ncommit refs/heads/main\ncommitter Bench <bench@example.test> ${1_600_000_000 + c * 60} +0000\ndata ${message.length}\n${message}\nM 100644 :${c + 1} data/file${c % 64}.txt\n\n`)]));
+  }
+  importer.stdin.end();
+  await done;
+  execFileSync('git', ['symbolic-ref', 'HEAD', 'refs/heads/main'], { cwd: dir });
+  execFileSync('touch', [join(dir, '.done')]);
+}
+
+/** `--large MB[,MB…]`: peak RSS of scanHistory on large histories, each in its own process under /usr/bin/time -v. */
+async function runLargeBench(sizes: number[]): Promise<void> {
+  console.log(`  load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+  for (const size of sizes) {
+    const dir = join(WORK, `large-${size}mb.git`);
+    const started = performance.now();
+    await buildLargeHistory(dir, size);
+    console.log(`  large history of ${size} MB ready in ${fmt((performance.now() - started) / 1000, 1)} s (${dir})`);
+    const time = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-v'] : [];
+    const child = spawnSync(time[0] ?? process.execPath, [...time.slice(1), ...(time.length ? [process.execPath] : []), ...process.execArgv, fileURLToPath(import.meta.url), '--scan-only', dir, `${size} MB`], { encoding: 'utf8', maxBuffer: 16 * MB });
+    process.stdout.write(child.stdout);
+    const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr)?.[1];
+    if (child.status !== 0) throw new Error(`scanning ${dir} failed: ${child.stderr.slice(-2000)}`);
+    console.log(`    peak RSS of the largest process, Node or one of its git children (/usr/bin/time -v): ${rss ? `${fmt(Number(rss) / 1024)} MB` : 'n/a'}; load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+  }
+}
+
+/** scanHistory alone (no git dump, no read-only pass): for the large histories. */
+async function scanOnly(dir: string, label: string): Promise<void> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const { result, history } = await scanHistory(dir, { settings: defaultSettings() });
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const blobMb = history.blobBytes / MB;
+  console.log(`  ${label}: ${history.commits} commits, ${history.blobs} unique blobs, ${fmt(blobMb)} MB; ${result.findings.length} finding(s); ${fmt(seconds, 1)} s wall → ${fmt(blobMb / seconds)} MB/s; Node CPU ${fmt((used.user + used.system) / 1e6, 1)} s → ${fmt(blobMb / ((used.user + used.system) / 1e6))} MB/s of CPU; Node's own peak RSS ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
 }
 
 /** Wall seconds of `git cat-file --batch-all-objects --batch > /dev/null`, and the bytes it printed. */
@@ -169,5 +236,9 @@ function inChild(label: string, dir: string): void {
 }
 
 const measureAt = process.argv.indexOf('--measure');
+const scanOnlyAt = process.argv.indexOf('--scan-only');
+const largeAt = process.argv.indexOf('--large');
 if (measureAt > -1) await measure(process.argv[measureAt + 2], process.argv[measureAt + 1]);
+else if (scanOnlyAt > -1) await scanOnly(process.argv[scanOnlyAt + 1], process.argv[scanOnlyAt + 2]);
+else if (largeAt > -1) await runLargeBench(process.argv[largeAt + 1].split(',').map(Number));
 else if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await runHistoryBench();

@@ -3,6 +3,7 @@ import { policyFingerprint } from '../core/policy/rules.js';
 import { code, markdownText, titleText } from '../core/report/escape.js';
 import { isPlainId } from './commands.js';
 import { withMarker, type DesiredIssue } from './issue-sync.js';
+import { historyMarker } from './history-issues.js';
 import { IGNORE_FILE } from '../core/secrets/ignore-file.js';
 
 export interface RepoLinks {
@@ -95,6 +96,7 @@ function secretIssue(group: Finding[], links: RepoLinks, settings: Pick<ScanSett
   if (group.length > shown.length) where.push(`- …and ${group.length - shown.length} more in this file`);
   const risks = (first.owasp ?? []).map((id) => `OWASP ${id} — ${OWASP_TITLES[id] ?? id}`).join('; ');
   const count = group.length === 1 ? 'A secret' : `${group.length} secrets`;
+  const history = historyMarker(group);
   const body = [
     '### What',
     `${count} of the kind ${code(first.detector ?? first.rule.slice(7))} in ${code(first.file)}.`,
@@ -110,7 +112,10 @@ function secretIssue(group: Finding[], links: RepoLinks, settings: Pick<ScanSett
     '',
     ...acceptSteps(shown, group.length, links),
     '',
-    `<sub>Rule ${code(first.rule)} · opened and kept current by nhi-steward; it closes this issue when the gap is fixed.</sub>`,
+    history
+      ? `<sub>Rule ${code(first.rule)} · opened and kept current by nhi-steward. The secret is in git history, so this issue stays open until you close it once the credential is rotated (or list it in the baseline).</sub>`
+      : `<sub>Rule ${code(first.rule)} · opened and kept current by nhi-steward; it closes this issue when the gap is fixed.</sub>`,
+    ...(history ? [history] : []),
   ].join('\n');
   const previous = group.flatMap((f) => [f.previousFingerprint, f.fingerprint]).filter((fp): fp is string => fp !== undefined);
   const lead = group.find((f) => f.verification === 'live') ?? first;

@@ -5,6 +5,7 @@ import { DASHBOARD_FINGERPRINT, dashboardIssue, pinIssue } from './dashboard.js'
 import { syncIssues, type SyncReport } from './issue-adapter.js';
 import type { ExistingIssue } from './issue-sync.js';
 import { desiredIssues, wantsIssue, type RepoLinks } from './issue-content.js';
+import { keepsHistoryIssue } from './history-issues.js';
 
 export interface IssueSyncOptions {
   /** Whether the owners file exists at the scanned commit, when the caller already knows. */
@@ -36,7 +37,7 @@ export async function syncScanIssues(
   repo: RepoRef,
   result: ScanResult,
   links: RepoLinks,
-  settings: Pick<ScanSettings, 'issues' | 'ownersPath' | 'dashboard'>,
+  settings: Pick<ScanSettings, 'issues' | 'ownersPath' | 'dashboard'> & Partial<Pick<ScanSettings, 'baseline' | 'pathsIgnore'>>,
   options: IssueSyncOptions = {},
 ): Promise<SyncReport> {
   const plan = await issuePlan(client, repo, links.sha, settings, options);
@@ -53,7 +54,8 @@ export async function syncScanIssues(
   // Pass 1: the gap issues (the dashboard is out of scope, so it is neither created nor closed).
   // Before onboarding only secret issues are managed: gap issues from an earlier owners file stay as they are.
   const inScope = plan === 'all' ? (issue: ExistingIssue) => issue.fingerprint !== DASHBOARD_FINGERPRINT : (issue: ExistingIssue) => issue.fingerprint !== DASHBOARD_FINGERPRINT && issue.title.startsWith('Embedded secret');
-  const first = await syncIssues(client, repo, gaps, { label, inScope, author: options.author });
+  // A secret found only in commits stays open until a person closes it, or it is ignored/baselined (history-issues.ts).
+  const first = await syncIssues(client, repo, gaps, { label, inScope: (issue) => inScope(issue) && !keepsHistoryIssue(issue, settings), author: options.author });
   if (plan === 'secrets') return first;
   // Pass 2: the dashboard alone, now that every gap has an issue number to link.
   // No dashboard when it is switched off, before onboarding, or with nothing to list (an open one is closed).

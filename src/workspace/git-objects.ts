@@ -9,6 +9,13 @@ import { UsageError } from './errors.js';
  * stage holds more than a pipe's worth of work: each waits for the next to drain.
  */
 
+/**
+ * git maps pack files into memory in windows (by default up to 1 GiB each and 8 GiB in all on
+ * 64-bit), and mapped pages count in its RSS: reading a 2 GB history, `git cat-file` peaked at
+ * 417 MB while Node stayed at 151 MB (bench/history.ts --large). Smaller windows bound it.
+ */
+const PACK_WINDOWS = ['-c', 'core.packedGitWindowSize=32m', '-c', 'core.packedGitLimit=128m'];
+
 type Proc = ChildProcessByStdio<Writable | null, Readable, Readable>;
 
 /** Environment for every git we start: never prompt, never fetch a missing object behind our back. */
@@ -18,8 +25,8 @@ export function gitEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 export const MISSING_GIT = 'git is not installed or not on PATH (history mode runs git)';
 
-function start(dir: string, args: string[], stdin: 'pipe' | 'ignore', env: NodeJS.ProcessEnv = gitEnv()): Proc {
-  const child = spawn('git', ['-c', 'core.quotePath=false', ...args], { cwd: dir, env, stdio: [stdin, 'pipe', 'pipe'] }) as Proc;
+function start(dir: string, args: string[], stdin: 'pipe' | 'ignore', env: NodeJS.ProcessEnv = gitEnv(), stdout: 'pipe' | Writable = 'pipe'): Proc {
+  const child = spawn('git', ['-c', 'core.quotePath=false', ...PACK_WINDOWS, ...args], { cwd: dir, env, stdio: [stdin, stdout, 'pipe'] }) as Proc;
   return child;
 }
 
@@ -89,12 +96,14 @@ export interface ListedObject {
  * `missing`. `onError` hears why rev-list stopped early (a corrupt tree, a missing commit).
  */
 export async function* listObjects(dir: string, revisions: string[], onError: (message: string) => void): AsyncGenerator<ListedObject> {
-  const revList = start(dir, ['rev-list', '--objects', '--in-commit-order', ...revisions, '--'], 'ignore');
-  const revWatch = watch(revList);
+  // rev-list writes straight into batch-check's stdin: the object names go from git to git, not
+  // through Node. Our copy of that pipe end is closed once rev-list has it, so batch-check sees
+  // EOF when rev-list exits.
   const check = start(dir, ['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)', '--buffer'], 'pipe');
   const checkWatch = watch(check);
-  check.stdin!.on('error', () => undefined); // EPIPE when batch-check dies; reported from its exit
-  revList.stdout.pipe(check.stdin!);
+  const revList = start(dir, ['rev-list', '--objects', '--in-commit-order', ...revisions, '--'], 'ignore', gitEnv(), check.stdin!);
+  const revWatch = watch(revList);
+  check.stdin!.destroy();
   try {
     for await (const line of splitLines(check.stdout)) {
       const first = line.indexOf(' ');
@@ -129,7 +138,8 @@ export type BlobResult<T> = { ok: true; tag: T; bytes: Buffer } | { ok: false; t
 /**
  * ONE long-lived `git cat-file --batch` process, fed ids and read as a stream. Results arrive in
  * request order through `onBlob`, synchronously while the output is parsed, so a slow consumer
- * slows git down instead of filling memory. A corrupt object makes git die: that object is
+ * slows git down instead of filling memory. `bytes` is only valid during the call (its memory is
+ * reused): copy what must outlive it. A corrupt object makes git die: that object is
  * reported as unreadable and a fresh process picks up the remaining requests.
  */
 export class BlobReader<T> {
@@ -144,6 +154,14 @@ export class BlobReader<T> {
   private inFlight: { oid: string; tag: T } | undefined;
   /** Wakes `request` when git's stdin drains. */
   private drained: (() => void) | undefined;
+  /** Reused for objects that span output chunks (see `parse`). */
+  private scratch = Buffer.alloc(0);
+  /** Objects git died on once (tried again in a new process before being named unreadable). */
+  private readonly retried = new Set<string>();
+  /** Objects handed on, and how many times git died since the last one. */
+  private delivered = 0;
+  private deliveredAtDeath = -1;
+  private deaths = 0;
 
   constructor(
     private readonly dir: string,
@@ -152,11 +170,13 @@ export class BlobReader<T> {
     this.spawn();
     this.done = this.readAll().catch((error: unknown) => {
       this.failure = error instanceof Error ? error : new Error(String(error));
+      this.wake(); // a request waiting for git's stdin to drain would wait forever
     });
   }
 
   private spawn(): void {
-    this.proc = start(this.dir, ['cat-file', '--batch'], 'pipe');
+    // --buffer: git writes its output in blocks rather than flushing after every object.
+    this.proc = start(this.dir, ['cat-file', '--batch', '--buffer'], 'pipe');
     this.watcher = watch(this.proc);
     const stdin = this.proc.stdin!;
     stdin.on('error', () => undefined); // the process died; readAll restarts it and resends
@@ -174,6 +194,7 @@ export class BlobReader<T> {
     if (this.failure) throw this.failure;
     this.pending.push({ oid, tag });
     if (!this.proc.stdin!.write(`${oid}\n`)) await new Promise<void>((resolve) => (this.drained = resolve));
+    if (this.failure) throw this.failure;
   }
 
   /** No more requests: waits for every result. */
@@ -199,6 +220,7 @@ export class BlobReader<T> {
     for (;;) {
       let culprit: { oid: string; tag: T } | undefined;
       let reason = '';
+      let retry = false;
       try {
         await this.parse(this.proc.stdout);
       } catch (error) {
@@ -212,16 +234,26 @@ export class BlobReader<T> {
       const { code, missingGit } = await this.watcher.exited;
       if (missingGit) throw new UsageError(MISSING_GIT);
       if (!culprit) {
-        // git died on an object (corrupt, unreadable): name it, then carry on with a new process.
-        culprit = this.inFlight ?? this.next();
-        reason = `git could not read object ${culprit?.oid.slice(0, 12)}: ${this.watcher.stderr() || `exit ${code}`}`;
+        // git died (on a corrupt object, or killed from outside) while reading this object or
+        // before it: the first time, a new process tries it again; the second time it is named.
+        culprit = this.inFlight ?? this.pending[this.head];
+        if (!culprit) {
+          if (code === 0 || this.ended) return;
+          throw new Error(`git cat-file --batch exited: ${this.watcher.stderr() || `exit ${code}`}`);
+        }
+        if (this.inFlight) this.pending.splice(this.head, 0, culprit); // back in the queue, in order
+        retry = !this.retried.has(culprit.oid);
+        this.retried.add(culprit.oid);
+        if (!retry) this.next();
+        reason = `git could not read object ${culprit.oid.slice(0, 12)}: ${this.watcher.stderr() || (code === null ? 'git was killed' : `exit ${code}`)}`;
       }
       this.inFlight = undefined;
-      if (!culprit) {
-        if (code === 0 || this.ended) return;
-        throw new Error(`git cat-file --batch exited: ${this.watcher.stderr() || `exit ${code}`}`);
-      }
-      this.onBlob({ ok: false, tag: culprit.tag, reason });
+      // A git that dies again and again without reading anything (repository gone, out of
+      // memory) is an error, not a loop.
+      this.deaths = this.delivered === this.deliveredAtDeath ? this.deaths + 1 : 1;
+      this.deliveredAtDeath = this.delivered;
+      if (this.deaths > MAX_DEATHS_WITHOUT_PROGRESS) throw new Error(`git cat-file --batch failed ${this.deaths} times in a row without reading an object: ${this.watcher.stderr() || `exit ${code}`}`);
+      if (!retry) this.onBlob({ ok: false, tag: culprit.tag, reason });
       this.spawn();
       const rest = this.pending.slice(this.head).map((p) => `${p.oid}\n`).join('');
       if (rest) this.proc.stdin!.write(rest);
@@ -250,6 +282,7 @@ export class BlobReader<T> {
           this.inFlight = undefined;
           const bytes = complete;
           complete = undefined;
+          this.delivered++;
           this.onBlob({ ok: true, tag: item.tag, bytes });
           continue;
         }
@@ -290,9 +323,14 @@ export class BlobReader<T> {
           const bytes = chunk.subarray(at, at + size);
           at += size + 1;
           this.inFlight = undefined;
+          this.delivered++;
           this.onBlob({ ok: true, tag: current.tag, bytes });
         } else {
-          body = Buffer.allocUnsafe(size);
+          // One buffer, reused for every object that spans chunks (the bytes are valid only during
+          // `onBlob`): a fresh allocation per large blob fragmented the C heap, and RSS grew with
+          // the history's size.
+          if (this.scratch.length < size) this.scratch = Buffer.allocUnsafe(size);
+          body = this.scratch.subarray(0, size);
           filled = 0;
           if (size === 0) {
             complete = body;
@@ -305,3 +343,6 @@ export class BlobReader<T> {
 }
 
 class Desync extends Error {}
+
+/** Consecutive deaths of `git cat-file --batch` with no object read in between, before giving up. */
+const MAX_DEATHS_WITHOUT_PROGRESS = 8;

@@ -1,14 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { isIgnored } from '../core/scan.js';
 import { sameSecret } from '../core/commits.js';
 import { toSourceFile } from '../core/source.js';
 import { activeDetectorCount, scanSecrets } from '../core/secrets/engine.js';
 import type { CommitRef, Finding, HistoryLocation, ScanResult, ScanSettings, SecretSink, Skipped } from '../core/types.js';
 import { UsageError } from './errors.js';
 import { unquoteGitPath } from './git.js';
-import { BlobReader, gitLines, gitOutput, listObjects } from './git-objects.js';
-import { DEFAULT_SKIPPED_FOLDERS } from './walk.js';
+import { BlobReader, gitLines, gitOutput, listObjects, type BlobResult } from './git-objects.js';
+import { pathProfiles, type PathProfiles } from './path-profile.js';
 
 /**
  * History mode (docs/history.md): every blob reachable from the chosen commits is read once, with
@@ -42,6 +41,19 @@ export interface HistoryScan {
   history: HistoryStats;
 }
 
+/** `scannedAs` value of a blob no path can make scannable (binary, too large, unreadable). */
+const SKIPPED_BLOB = -1;
+
+interface BlobTag {
+  oid: string;
+  path: string;
+  profile: number;
+  /** Scanned again under another path profile (not counted as a unique blob). */
+  again?: boolean;
+}
+
+const hitKey = (oid: string, profile: number): string => `${oid}:${profile}`;
+
 /** Skipped blobs listed one by one; past this, one summary entry says how many more. */
 const MAX_SKIPPED_LISTED = 200;
 /** Other places a secret appears, listed with the finding. */
@@ -57,6 +69,8 @@ interface Intro {
 
 interface BlobHit {
   oid: string;
+  /** The path profile the blob was scanned under (path-profile.ts). */
+  profile: number;
   findings: Finding[];
   /** Oldest introduction, and a few more for `otherLocations`. */
   first?: Intro;
@@ -77,27 +91,43 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   for (const commit of shallow) {
     skipped.add({ path: `commit ${commit.slice(0, 12)}`, reason: 'unreadable', detail: 'shallow clone: its parents were not fetched, so older history was not scanned (fetch with --unshallow, or fetch-depth: 0)' });
   }
+  const profiles = pathProfiles(settings);
+  /** Findings per (blob, path profile). */
   const hits = new Map<string, BlobHit>();
+  /** Blobs NOT scanned under the ordinary profile 0: the profile they were scanned under, or SKIPPED_BLOB. */
+  const scannedAs = new Map<string, number>();
   const missing = new Set<string>();
   let commits = 0;
   let blobs = 0;
   let blobBytes = 0;
 
-  const reader = new BlobReader<{ path: string; oid: string }>(dir, (blob) => {
+  const scanBlob = (blob: BlobResult<BlobTag>): void => {
+    const { oid, path, profile } = blob.tag;
     if (!blob.ok) {
-      skipped.add({ path: blob.tag.path, reason: 'unreadable', detail: blob.reason });
+      scannedAs.set(oid, SKIPPED_BLOB);
+      skipped.add({ path, reason: 'unreadable', detail: blob.reason });
       return;
     }
-    const source = toSourceFile(blob.tag.path, blob.bytes, settings);
+    const source = toSourceFile(path, blob.bytes, settings);
     if (!('content' in source)) {
+      // Binary or too large: the same under any path.
+      scannedAs.set(oid, SKIPPED_BLOB);
       skipped.add(source);
       return;
     }
-    blobs++;
-    blobBytes += blob.bytes.length;
+    if (!blob.tag.again) {
+      blobs++;
+      blobBytes += blob.bytes.length;
+    }
     const findings = scanSecrets(source, settings, options.revealSecrets);
-    if (findings.length > 0) hits.set(blob.tag.oid, { oid: blob.tag.oid, findings, others: [] });
-  });
+    if (findings.length > 0) {
+      const key = hitKey(oid, profile);
+      const hit = hits.get(key);
+      if (hit) hit.findings = findings;
+      else hits.set(key, { oid, profile, findings, others: [] });
+    }
+  };
+  const reader = new BlobReader<BlobTag>(dir, scanBlob);
 
   const stopped = (message: string) => skipped.add({ path: '(history)', reason: 'unreadable', detail: `${message}; objects after this point were not scanned` }, true);
   try {
@@ -107,15 +137,20 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
         continue;
       }
       if (object.type === 'missing') {
+        scannedAs.set(object.oid, SKIPPED_BLOB);
         if (missing.size < MAX_SKIPPED_LISTED) missing.add(object.oid);
         continue;
       }
-      if (object.type !== 'blob' || excluded(object.path, settings)) continue;
+      if (object.type !== 'blob') continue;
+      const profile = profiles.of(object.path);
+      if (profile !== 0) scannedAs.set(object.oid, profile);
+      if (profiles.skipped(profile)) continue;
       if (object.size > settings.maxFileSize) {
+        scannedAs.set(object.oid, SKIPPED_BLOB);
         skipped.add({ path: object.path, reason: 'too-large', detail: `blob ${object.oid.slice(0, 12)}: ${object.size} bytes exceeds max-file-size ${settings.maxFileSize}` });
         continue;
       }
-      await reader.request(object.oid, { path: object.path, oid: object.oid });
+      await reader.request(object.oid, { path: object.path, oid: object.oid, profile });
     }
   } finally {
     await reader.finish();
@@ -126,9 +161,24 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     skipped.add({ path: path || `object ${oid.slice(0, 12)}`, reason: 'unreadable', detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
   }
 
+  // One walk of the commits: attributes each finding to the commit that introduced its blob, and
+  // finds blobs that also live under a path of another profile, which are scanned again under it.
+  const again = await attribute(dir, revisions, hits, profiles, scannedAs, stopped);
+  if (again.length > 0) {
+    const rescan = new BlobReader<BlobTag>(dir, scanBlob);
+    try {
+      for (const tag of again) await rescan.request(tag.oid, tag);
+    } finally {
+      await rescan.finish();
+    }
+    for (const tag of again) {
+      const hit = hits.get(hitKey(tag.oid, tag.profile));
+      if (hit && hit.findings.length === 0) hits.delete(hitKey(tag.oid, tag.profile));
+    }
+  }
+
   let findings: Finding[] = [];
   if (hits.size > 0) {
-    await attribute(dir, revisions, hits, stopped);
     const atHead = head ? await blobsAt(dir, head) : new Set<string>();
     findings = mergeByFingerprint([...hits.values()], atHead, head !== undefined);
   }
@@ -150,12 +200,6 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     },
     history: { commits, blobs, blobBytes, head, shallow },
   };
-}
-
-function excluded(path: string, settings: ScanSettings): boolean {
-  if (isIgnored(path, settings)) return true;
-  const segments = path.split('/');
-  return segments.slice(0, -1).some((s) => DEFAULT_SKIPPED_FOLDERS.includes(s));
 }
 
 async function assertRepository(dir: string): Promise<void> {
@@ -187,13 +231,16 @@ async function shallowCommits(dir: string): Promise<string[]> {
 }
 
 /**
- * Walks `git log --raw` over the same commits and records, for each blob with findings, the
- * commits (and paths) that brought it in. Merges are diffed against each parent (`-m`), so a
- * blob a merge resolution created is attributed to the merge, and one that came from a branch to
- * that branch's (older) commit.
+ * Walks `git log --raw` over the same commits: for each blob with findings, the commits (and
+ * paths) that brought it in under the profile it was scanned with; and every (blob, profile) pair
+ * not scanned yet, returned to be scanned (a blob first listed under an ignored path, or renamed
+ * to `.netrc`). Merges are diffed against each parent (`-m`), so a blob a merge resolution
+ * created is attributed to the merge, and one that came from a branch to that branch's (older)
+ * commit.
  */
-async function attribute(dir: string, revisions: string[], hits: Map<string, BlobHit>, onError: (message: string) => void): Promise<void> {
+async function attribute(dir: string, revisions: string[], hits: Map<string, BlobHit>, profiles: PathProfiles, scannedAs: Map<string, number>, onError: (message: string) => void): Promise<BlobTag[]> {
   const args = ['log', ...revisions, '--raw', '--no-abbrev', '--no-renames', '-m', '--root', '--format=%x01%H %ct %aI %an', '--'];
+  const again: BlobTag[] = [];
   let commit: CommitRef | undefined;
   let time = 0;
   let order = 0;
@@ -209,9 +256,22 @@ async function attribute(dir: string, revisions: string[], hits: Map<string, Blo
     if (!commit || !line.startsWith(':')) continue;
     const tab = line.indexOf('\t');
     const meta = line.slice(0, tab).split(' ');
-    const hit = hits.get(meta[3]);
-    if (!hit || meta[4] === 'D') continue;
-    const intro: Intro = { commit, time, order, path: unquoteGitPath(line.slice(tab + 1)) };
+    const oid = meta[3];
+    if (meta[4] === 'D' || meta[1] === '160000') continue; // a deletion, or a submodule commit
+    const path = unquoteGitPath(line.slice(tab + 1));
+    const profile = profiles.of(path);
+    const scanned = scannedAs.get(oid) ?? 0;
+    if (scanned === SKIPPED_BLOB || profiles.skipped(profile)) continue;
+    const key = hitKey(oid, profile);
+    let hit = hits.get(key);
+    if (!hit) {
+      if (profile === scanned) continue;
+      // Not scanned under this path's profile yet: scan it again (its intros are gathered meanwhile).
+      hit = { oid, profile, findings: [], others: [] };
+      hits.set(key, hit);
+      again.push({ oid, path, profile, again: true });
+    }
+    const intro: Intro = { commit, time, order, path };
     // git log lists newest first: at equal times the later line is the older commit.
     if (!hit.first || time < hit.first.time || (time === hit.first.time && order >= hit.first.order)) {
       if (hit.first && hit.first.commit.sha !== commit.sha) keepOther(hit, hit.first);
@@ -220,6 +280,7 @@ async function attribute(dir: string, revisions: string[], hits: Map<string, Blo
       keepOther(hit, intro);
     }
   }
+  return again;
 }
 
 function keepOther(hit: BlobHit, intro: Intro): void {

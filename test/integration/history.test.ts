@@ -1,4 +1,5 @@
-import { readdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +89,65 @@ describe('scanHistory on a real repository', () => {
   });
 });
 
+describe('scanHistory: one blob under several paths', () => {
+  it('a blob first listed under an ignored path is still scanned under its other, non-ignored path', async () => {
+    const repo = new HistoryRepo();
+    try {
+      const c1 = repo.commit('Alice', '2024-01-01T00:00:00Z', { 'fixtures/token.txt': `token=${REMOVED}\n` });
+      const c2 = repo.commit('Bob', '2024-01-02T00:00:00Z', { 'src/token.txt': `token=${REMOVED}\n` });
+      const { result } = await scanHistory(repo.dir, { settings: defaultSettings({ pathsIgnore: ['fixtures/**'] }) });
+      expect(result.findings.map((f) => [f.file, f.commit?.sha])).toEqual([['src/token.txt', c2]]);
+      expect(result.findings[0].otherLocations).toBeUndefined();
+      // Without the ignore, the same blob is one finding at its oldest place, the other listed.
+      const all = await scanHistory(repo.dir, { settings: defaultSettings() });
+      expect(all.result.findings.map((f) => [f.file, f.commit?.sha])).toEqual([['fixtures/token.txt', c1]]);
+      expect(all.result.findings[0].otherLocations).toEqual([{ file: 'src/token.txt', line: 1, commit: c2 }]);
+      expect(all.history.blobs).toBe(1);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('a blob only ever under an ignored path is not reported, and an ignored path is never named as its origin', async () => {
+    const repo = new HistoryRepo();
+    try {
+      repo.commit('Alice', '2024-01-01T00:00:00Z', { 'fixtures/token.txt': `token=${REMOVED}\n`, 'vendor/node_modules/x/k.txt': `token=${LAST}\n` });
+      const { result } = await scanHistory(repo.dir, { settings: defaultSettings({ pathsIgnore: ['fixtures/**'] }) });
+      expect(result.findings).toEqual([]);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('a credential file (.pgpass) whose bytes were first committed under another name is reported under the credential name', async () => {
+    const repo = new HistoryRepo();
+    try {
+      const pgpass = 'db.internal.example.com:5432:orders:orders_app:Vq7#mZ2p!Lk9sR4w\n';
+      repo.commit('Alice', '2024-01-01T00:00:00Z', { 'a-backup.txt': pgpass });
+      const c2 = repo.commit('Bob', '2024-01-02T00:00:00Z', { 'z/.pgpass': pgpass });
+      const { result, history } = await scanHistory(repo.dir, { settings: defaultSettings() });
+      expect(result.findings.map((f) => [f.file, f.detector, f.commit?.sha])).toEqual([['z/.pgpass', expect.stringMatching(/pgpass/), c2]]);
+      expect(history.blobs).toBe(1);
+      expect(JSON.stringify(result)).not.toContain('Vq7#mZ2p!Lk9sR4w');
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('a generic password in a README (documentation) is reported where the same bytes are a config file', async () => {
+    const repo = new HistoryRepo();
+    try {
+      const text = 'password: "Hq4vB9xT2mW7kZ3r"\n';
+      repo.commit('Alice', '2024-01-01T00:00:00Z', { 'README.md': text });
+      const c2 = repo.commit('Bob', '2024-01-02T00:00:00Z', { 'settings.yml': text });
+      const tree = await scanHistory(repo.dir, { settings: defaultSettings() });
+      expect(tree.result.findings.map((f) => [f.file, f.commit?.sha])).toEqual([['settings.yml', c2]]);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
+
 describe('scanHistory on bad input', () => {
   it('a blob over max-file-size is a named skip', async () => {
     const repo = new HistoryRepo();
@@ -160,6 +220,28 @@ describe('scanHistory on bad input', () => {
       await expect(scanHistory(repo.dir, { settings: defaultSettings() })).rejects.toThrow(/git is not installed or not on PATH/);
     } finally {
       process.env.PATH = path;
+      repo.cleanup();
+    }
+  });
+
+  it('5k loose refs created with update-ref --stdin, each on its own commit: every commit is counted, each blob read once (100k packed refs: below)', { timeout: 240_000 }, async () => {
+    const repo = new HistoryRepo();
+    try {
+      const base = repo.commit('A', '2024-01-01T00:00:00Z', { 'a.ts': `const t = '${REMOVED}';\n` });
+      const tree = repo.git('rev-parse', 'HEAD^{tree}');
+      // 5,000 commits (same tree, distinct messages) through fast-import, one loose ref each
+      // (100k loose ref files take minutes to write on a loaded CI machine; git reads packed and
+      // loose refs through the same `--all`).
+      const stream = Array.from({ length: 5_000 }, (_, i) => `commit refs/heads/tmp\nmark :${i + 1}\ncommitter A <a@example.test> 1704067200 +0000\ndata 6\nc${String(i).padStart(5, '0')}\nfrom ${base}\nM 040000 ${tree} \n\n`).join('');
+      execFileSync('git', ['fast-import', '--quiet', `--export-marks=${join(repo.dir, '.git', 'marks')}`], { cwd: repo.dir, input: stream, maxBuffer: 64 * 1024 * 1024 });
+      const marks = readFileSync(join(repo.dir, '.git', 'marks'), 'utf8').trim().split('\n').map((l) => l.split(' ')[1]);
+      execFileSync('git', ['update-ref', '--stdin'], { cwd: repo.dir, input: marks.map((sha, i) => `create refs/heads/b/${i} ${sha}\n`).join('') + 'delete refs/heads/tmp\n' });
+      expect(readdirSync(join(repo.dir, '.git', 'refs', 'heads', 'b'))).toHaveLength(5_000);
+      const { result, history } = await scanHistory(repo.dir, { settings: defaultSettings() });
+      expect(history.commits).toBe(5_001);
+      expect(history.blobs).toBe(1);
+      expect(result.findings.map((f) => [f.file, f.commit?.sha])).toEqual([['a.ts', base]]);
+    } finally {
       repo.cleanup();
     }
   });

@@ -172,6 +172,39 @@ describe('App: pushes and history over git smart HTTP', () => {
     assertNoLeak();
   });
 
+  it('an issue for a secret pushed and removed in one push stays open on later pushes (it needs rotation), and closes once its file is ignored', { timeout: 180_000 }, async () => {
+    const deliverPush = async (before: string, after: string) => {
+      git.sync(REPO, double.state.repo(REPO).git);
+      const push = retarget(example('push'), double, REPO);
+      Object.assign(push, { ref: 'refs/heads/main', before, after, deleted: false, forced: false, commits: [push.head_commit] });
+      const done = () => app.logs.filter((l) => l.includes('full scan completed')).length;
+      const scans = done();
+      // The webhook may be answered (202) before a slow scan ends: wait for the scan's log line.
+      expect([200, 202]).toContain((await app.deliver('push', push)).status);
+      await waitFor(() => done() > scans, 60_000);
+    };
+    const start = double.state.repo(REPO).git.refs.get('refs/heads/main')!;
+    const added = double.state.push(REPO, { files: { 'src/config.js': CONFIG_WITH_SECRET }, author: 'jdoe' });
+    const removed = double.state.push(REPO, { files: { 'src/config.js': CLEAN_CONFIG }, author: 'jdoe' });
+    await deliverPush(start, removed);
+    const [issue] = secretIssues();
+    expect(issue).toMatchObject({ state: 'open', title: 'Embedded secret (github-classic-pat) in src/config.js' });
+    expect(issue.body).toContain(`added in commit ${added.slice(0, 7)}`);
+    expect(issue.body).toContain('stays open until you close it once the credential is rotated');
+
+    // The next push neither adds nor removes anything about it: HEAD is clean, but the secret is in history.
+    const unrelated = double.state.push(REPO, { files: { 'docs/notes.md': '# Notes\n' }, author: 'jdoe' });
+    await deliverPush(removed, unrelated);
+    expect(secretIssues().map((i) => [i.number, i.state])).toEqual([[issue.number, 'open']]);
+
+    // Suppressed by the repository's config (paths-ignore): the scan may close it now.
+    const ignored = double.state.push(REPO, { files: { '.github/nhi-steward.yml': 'paths-ignore:\n  - src/config.js\n' }, author: 'jdoe' });
+    await deliverPush(unrelated, ignored);
+    expect(secretIssues().map((i) => [i.number, i.state])).toEqual([[issue.number, 'closed']]);
+    double.assertNoViolations();
+    assertNoLeak();
+  });
+
   it('/nhi-steward rescan --history clones the default branch and open PR heads and reports a token removed long ago', { timeout: 120_000 }, async () => {
     const added = double.state.push(REPO, { files: { 'src/config.js': CONFIG_WITH_SECRET }, author: 'jdoe' });
     double.state.push(REPO, { files: { 'src/config.js': CLEAN_CONFIG }, author: 'jdoe' });
@@ -194,13 +227,15 @@ describe('App: pushes and history over git smart HTTP', () => {
     assertNoLeak();
   });
 
-  it('a new installation scans each repository with its history', async () => {
+  it('a new installation scans each repository with its history', { timeout: 120_000 }, async () => {
     double.state.push(REPO, { files: { 'src/config.js': CONFIG_WITH_SECRET }, author: 'jdoe' });
     double.state.push(REPO, { files: { 'src/config.js': CLEAN_CONFIG }, author: 'jdoe' });
     git.sync(REPO, double.state.repo(REPO).git);
     const payload = example('installation', 'created');
     payload.installation = { ...payload.installation, id: 1, account: { ...payload.installation.account, login: 'acme' } };
-    expect((await app.deliver('installation', payload)).status).toBe(200);
+    // The webhook may be answered (202) before a slow scan ends: wait for the issue.
+    expect([200, 202]).toContain((await app.deliver('installation', payload)).status);
+    await waitFor(() => secretIssues().length > 0 && app.logs.some((l) => l.includes('full scan completed')), 60_000);
     expect(secretIssues().map((i) => i.title)).toEqual(['Embedded secret (github-classic-pat) in src/config.js']);
     expect(git.requests.some((r) => r.path.endsWith('/git-upload-pack'))).toBe(true);
     expect(readdirSync(cloneDir)).toEqual([]);

@@ -1,0 +1,66 @@
+/**
+ * The blob reader against a real `git cat-file --batch` that dies mid-stream (killed from outside,
+ * as the OOM killer or an operator would): a new process picks up where it stopped, every blob
+ * arrives once with the right bytes, and nothing hangs.
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BlobReader, listObjects, type BlobResult } from '../../src/workspace/git-objects.js';
+import { HistoryRepo } from '../support/history-repo.js';
+
+const sha = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
+
+describe('BlobReader when git cat-file dies mid-stream', () => {
+  const repo = new HistoryRepo();
+  const blobs: string[] = [];
+  beforeAll(async () => {
+    const files: Record<string, string> = {};
+    // 300 blobs of 20-60 KB: far more than one pipe buffer, so git is killed while it writes.
+    for (let i = 0; i < 300; i++) files[`f${String(i).padStart(3, '0')}.txt`] = `${i}:`.padEnd(20_000 + (i % 5) * 10_000, String.fromCharCode(97 + (i % 26)));
+    repo.commit('A', '2024-01-01T00:00:00Z', files);
+    for await (const o of listObjects(repo.dir, ['--all'], () => undefined)) if (o.type === 'blob') blobs.push(o.oid);
+    expect(blobs).toHaveLength(300);
+  });
+  afterAll(() => repo.cleanup());
+
+  async function readAll(killAt: number[]): Promise<BlobResult<number>[]> {
+    const results: BlobResult<number>[] = [];
+    const kills = new Set(killAt);
+    const reader: BlobReader<number> = new BlobReader<number>(repo.dir, (blob) => {
+      // `bytes` is only valid during the call: keep its object id instead.
+      results.push(blob.ok ? { ...blob, bytes: Buffer.from(sha(blob.bytes)) } : blob);
+      // Kill the live process (the real git) after this many results.
+      if (kills.delete(results.length)) (reader as unknown as { proc: { kill: (s: string) => void } }).proc.kill('SIGKILL');
+    });
+    for (const [i, oid] of blobs.entries()) await reader.request(oid, i);
+    await reader.finish();
+    return results;
+  }
+
+  it('a killed process is replaced: every blob arrives once, in order, with its exact bytes', async () => {
+    const results = await readAll([10, 120, 121, 250]);
+    expect(results.map((r) => r.tag)).toEqual(blobs.map((_, i) => i));
+    for (const r of results) {
+      expect(r.ok).toBe(true);
+      if (r.ok) expect(r.bytes.toString()).toBe(blobs[r.tag]);
+    }
+  });
+
+  it('a process that keeps dying without reading anything is a clear error, not a loop', async () => {
+    const results: BlobResult<number>[] = [];
+    const reader: BlobReader<number> = new BlobReader<number>(repo.dir, (blob) => results.push(blob));
+    const internals = reader as unknown as { spawn: () => void; proc: { kill: (s: string) => void } };
+    const spawn = internals.spawn.bind(reader);
+    // Every new git process is killed as soon as it starts (the real git, killed by a signal).
+    internals.spawn = () => {
+      spawn();
+      internals.proc.kill('SIGKILL');
+    };
+    internals.proc.kill('SIGKILL');
+    const run = (async () => {
+      for (const [i, oid] of blobs.entries()) await reader.request(oid, i);
+      await reader.finish();
+    })();
+    await expect(run).rejects.toThrow(/git cat-file --batch failed \d+ times in a row without reading an object/);
+  });
+});
