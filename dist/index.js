@@ -19,8 +19,8 @@ var __commonJS = (cb, mod) => function __require2() {
   }
 };
 var __export = (target, all) => {
-  for (var name2 in all)
-    __defProp(target, name2, { get: all[name2], enumerable: true });
+  for (var name3 in all)
+    __defProp(target, name3, { get: all[name3], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -593,10 +593,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code2, data) {
+      constructor(message, code3, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code2 ? `HPE_${code2}` : void 0;
+        this.code = code3 ? `HPE_${code3}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -619,12 +619,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code2, { headers, data }) {
+      constructor(message, code3, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code2;
+        this.statusCode = code3;
         this.data = data;
         this.headers = headers;
       }
@@ -635,12 +635,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code2, { headers, data }) {
+      constructor(message, code3, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code2;
+        this.statusCode = code3;
         this.data = data;
         this.headers = headers;
       }
@@ -850,8 +850,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code2 = this.code = key.charCodeAt(index);
-        if (code2 > 127) {
+        const code3 = this.code = key.charCodeAt(index);
+        if (code3 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -872,11 +872,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (true) {
-          const code2 = key.charCodeAt(index);
-          if (code2 > 127) {
+          const code3 = key.charCodeAt(index);
+          if (code3 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node.code === code2) {
+          if (node.code === code3) {
             if (length === ++index) {
               node.value = value2;
               break;
@@ -886,7 +886,7 @@ var require_tree = __commonJS({
               node.middle = new _TstNode(key, value2, index);
               break;
             }
-          } else if (node.code < code2) {
+          } else if (node.code < code3) {
             if (node.left !== null) {
               node = node.left;
             } else {
@@ -910,19 +910,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code2 = key[index];
-          if (code2 <= 90 && code2 >= 65) {
-            code2 |= 32;
+          let code3 = key[index];
+          if (code3 <= 90 && code3 >= 65) {
+            code3 |= 32;
           }
           while (node !== null) {
-            if (code2 === node.code) {
+            if (code3 === node.code) {
               if (keylength === ++index) {
                 return node;
               }
               node = node.middle;
               break;
             }
-            node = node.code < code2 ? node.left : node.right;
+            node = node.code < code3 ? node.left : node.right;
           }
         }
         return null;
@@ -969,7 +969,7 @@ var require_util = __commonJS({
     var assert = __require("node:assert");
     var { kDestroyed, kBodyUsed, kListeners, kBody } = require_symbols();
     var { IncomingMessage } = __require("node:http");
-    var stream = __require("node:stream");
+    var stream2 = __require("node:stream");
     var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
@@ -1143,24 +1143,24 @@ var require_util = __commonJS({
       return null;
     }
     function isDestroyed(body) {
-      return body && !!(body.destroyed || body[kDestroyed] || stream.isDestroyed?.(body));
+      return body && !!(body.destroyed || body[kDestroyed] || stream2.isDestroyed?.(body));
     }
-    function destroy(stream2, err) {
-      if (stream2 == null || !isStream(stream2) || isDestroyed(stream2)) {
+    function destroy(stream3, err) {
+      if (stream3 == null || !isStream(stream3) || isDestroyed(stream3)) {
         return;
       }
-      if (typeof stream2.destroy === "function") {
-        if (Object.getPrototypeOf(stream2).constructor === IncomingMessage) {
-          stream2.socket = null;
+      if (typeof stream3.destroy === "function") {
+        if (Object.getPrototypeOf(stream3).constructor === IncomingMessage) {
+          stream3.socket = null;
         }
-        stream2.destroy(err);
+        stream3.destroy(err);
       } else if (err) {
         queueMicrotask(() => {
-          stream2.emit("error", err);
+          stream3.emit("error", err);
         });
       }
-      if (stream2.destroyed !== true) {
-        stream2[kDestroyed] = true;
+      if (stream3.destroyed !== true) {
+        stream3[kDestroyed] = true;
       }
     }
     var KEEPALIVE_TIMEOUT_EXPR = /timeout=(\d+)/;
@@ -1259,13 +1259,13 @@ var require_util = __commonJS({
       }
     }
     function isDisturbed(body) {
-      return !!(body && (stream.isDisturbed(body) || body[kBodyUsed]));
+      return !!(body && (stream2.isDisturbed(body) || body[kBodyUsed]));
     }
     function isErrored(body) {
-      return !!(body && stream.isErrored(body));
+      return !!(body && stream2.isErrored(body));
     }
     function isReadable(body) {
-      return !!(body && stream.isReadable(body));
+      return !!(body && stream2.isReadable(body));
     }
     function getSocketInfo(socket) {
       return {
@@ -1375,15 +1375,15 @@ var require_util = __commonJS({
         size: m[3] ? parseInt(m[3]) : null
       } : null;
     }
-    function addListener(obj, name2, listener) {
+    function addListener(obj, name3, listener) {
       const listeners = obj[kListeners] ??= [];
-      listeners.push([name2, listener]);
-      obj.on(name2, listener);
+      listeners.push([name3, listener]);
+      obj.on(name3, listener);
       return obj;
     }
     function removeAllListeners(obj) {
-      for (const [name2, listener] of obj[kListeners] ?? []) {
-        obj.removeListener(name2, listener);
+      for (const [name3, listener] of obj[kListeners] ?? []) {
+        obj.removeListener(name3, listener);
       }
       obj[kListeners] = null;
     }
@@ -1629,11 +1629,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code: code2, reason } = evt;
+        const { websocket, code: code3, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code2,
+          code3,
           reason
         );
       });
@@ -3551,9 +3551,9 @@ var require_data_url = __commonJS({
       assert(mimeType !== "failure");
       const { parameters, essence } = mimeType;
       let serialization = essence;
-      for (let [name2, value2] of parameters.entries()) {
+      for (let [name3, value2] of parameters.entries()) {
         serialization += ";";
-        serialization += name2;
+        serialization += name3;
         serialization += "=";
         if (!HTTP_TOKEN_CODEPOINTS.test(value2)) {
           value2 = value2.replace(/(\\|")/g, "\\$1");
@@ -4001,11 +4001,11 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.TypedArray = function(V, T, prefix, name2, opts) {
+    webidl.converters.TypedArray = function(V, T, prefix, name3, opts) {
       if (webidl.util.Type(V) !== "Object" || !types3.isTypedArray(V) || V.constructor.name !== T.name) {
         throw webidl.errors.conversionFailed({
           prefix,
-          argument: `${name2} ("${webidl.util.Stringify(V)}")`,
+          argument: `${name3} ("${webidl.util.Stringify(V)}")`,
           types: [T.name]
         });
       }
@@ -4023,11 +4023,11 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.DataView = function(V, prefix, name2, opts) {
+    webidl.converters.DataView = function(V, prefix, name3, opts) {
       if (webidl.util.Type(V) !== "Object" || !types3.isDataView(V)) {
         throw webidl.errors.exception({
           header: prefix,
-          message: `${name2} is not a DataView.`
+          message: `${name3} is not a DataView.`
         });
       }
       if (opts?.allowShared === false && types3.isSharedArrayBuffer(V.buffer)) {
@@ -4044,19 +4044,19 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.BufferSource = function(V, prefix, name2, opts) {
+    webidl.converters.BufferSource = function(V, prefix, name3, opts) {
       if (types3.isAnyArrayBuffer(V)) {
-        return webidl.converters.ArrayBuffer(V, prefix, name2, { ...opts, allowShared: false });
+        return webidl.converters.ArrayBuffer(V, prefix, name3, { ...opts, allowShared: false });
       }
       if (types3.isTypedArray(V)) {
-        return webidl.converters.TypedArray(V, V.constructor, prefix, name2, { ...opts, allowShared: false });
+        return webidl.converters.TypedArray(V, V.constructor, prefix, name3, { ...opts, allowShared: false });
       }
       if (types3.isDataView(V)) {
-        return webidl.converters.DataView(V, prefix, name2, { ...opts, allowShared: false });
+        return webidl.converters.DataView(V, prefix, name3, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
         prefix,
-        argument: `${name2} ("${webidl.util.Stringify(V)}")`,
+        argument: `${name3} ("${webidl.util.Stringify(V)}")`,
         types: ["BufferSource"]
       });
     };
@@ -4121,9 +4121,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url) {
       for (let i = 0; i < url.length; ++i) {
-        const code2 = url.charCodeAt(i);
-        if (code2 > 126 || // Non-US-ASCII + DEL
-        code2 < 32) {
+        const code3 = url.charCodeAt(i);
+        if (code3 > 126 || // Non-US-ASCII + DEL
+        code3 < 32) {
           return false;
         }
       }
@@ -4500,7 +4500,7 @@ var require_util2 = __commonJS({
       return result;
     }
     var esIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
-    function createIterator(name2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+    function createIterator(name3, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       class FastIterableIterator {
         /** @type {any} */
         #target;
@@ -4521,7 +4521,7 @@ var require_util2 = __commonJS({
         next() {
           if (typeof this !== "object" || this === null || !(#target in this)) {
             throw new TypeError(
-              `'next' called on an object that does not implement interface ${name2} Iterator.`
+              `'next' called on an object that does not implement interface ${name3} Iterator.`
             );
           }
           const index = this.#index;
@@ -4560,7 +4560,7 @@ var require_util2 = __commonJS({
           writable: false,
           enumerable: false,
           configurable: true,
-          value: `${name2} Iterator`
+          value: `${name3} Iterator`
         },
         next: { writable: true, enumerable: true, configurable: true }
       });
@@ -4568,8 +4568,8 @@ var require_util2 = __commonJS({
         return new FastIterableIterator(target, kind);
       };
     }
-    function iteratorMixin(name2, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
-      const makeIterator = createIterator(name2, kInternalIterator, keyIndex, valueIndex);
+    function iteratorMixin(name3, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+      const makeIterator = createIterator(name3, kInternalIterator, keyIndex, valueIndex);
       const properties2 = {
         keys: {
           writable: true,
@@ -4604,10 +4604,10 @@ var require_util2 = __commonJS({
           configurable: true,
           value: function forEach(callbackfn, thisArg = globalThis) {
             webidl.brandCheck(this, object);
-            webidl.argumentLengthCheck(arguments, 1, `${name2}.forEach`);
+            webidl.argumentLengthCheck(arguments, 1, `${name3}.forEach`);
             if (typeof callbackfn !== "function") {
               throw new TypeError(
-                `Failed to execute 'forEach' on '${name2}': parameter 1 is not of type 'Function'.`
+                `Failed to execute 'forEach' on '${name3}': parameter 1 is not of type 'Function'.`
               );
             }
             for (const { 0: key, 1: value2 } of makeIterator(this, "key+value")) {
@@ -4642,8 +4642,8 @@ var require_util2 = __commonJS({
         errorSteps(e);
       }
     }
-    function isReadableStreamLike(stream) {
-      return stream instanceof ReadableStream || stream[Symbol.toStringTag] === "ReadableStream" && typeof stream.tee === "function";
+    function isReadableStreamLike(stream2) {
+      return stream2 instanceof ReadableStream || stream2[Symbol.toStringTag] === "ReadableStream" && typeof stream2.tee === "function";
     }
     function readableStreamClose(controller) {
       try {
@@ -4714,8 +4714,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart2 = collectASequenceOfCodePoints(
         (char) => {
-          const code2 = char.charCodeAt(0);
-          return code2 >= 48 && code2 <= 57;
+          const code3 = char.charCodeAt(0);
+          return code3 >= 48 && code3 <= 57;
         },
         data,
         position
@@ -4741,8 +4741,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code2 = char.charCodeAt(0);
-          return code2 >= 48 && code2 <= 57;
+          const code3 = char.charCodeAt(0);
+          return code3 >= 48 && code3 <= 57;
         },
         data,
         position
@@ -4859,8 +4859,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name2, list) {
-      const value2 = list.get(name2, true);
+    function getDecodeSplit(name3, list) {
+      const value2 = list.get(name3, true);
       if (value2 === null) {
         return null;
       }
@@ -5047,7 +5047,7 @@ var require_formdata = __commonJS({
         }
         this[kState] = [];
       }
-      append(name2, value2, filename = void 0) {
+      append(name3, value2, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.append";
         webidl.argumentLengthCheck(arguments, 2, prefix);
@@ -5056,45 +5056,45 @@ var require_formdata = __commonJS({
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name2 = webidl.converters.USVString(name2, prefix, "name");
+        name3 = webidl.converters.USVString(name3, prefix, "name");
         value2 = isBlobLike(value2) ? webidl.converters.Blob(value2, prefix, "value", { strict: false }) : webidl.converters.USVString(value2, prefix, "value");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
-        const entry = makeEntry(name2, value2, filename);
+        const entry = makeEntry(name3, value2, filename);
         this[kState].push(entry);
       }
-      delete(name2) {
+      delete(name3) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name2 = webidl.converters.USVString(name2, prefix, "name");
-        this[kState] = this[kState].filter((entry) => entry.name !== name2);
+        name3 = webidl.converters.USVString(name3, prefix, "name");
+        this[kState] = this[kState].filter((entry) => entry.name !== name3);
       }
-      get(name2) {
+      get(name3) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.get";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name2 = webidl.converters.USVString(name2, prefix, "name");
-        const idx = this[kState].findIndex((entry) => entry.name === name2);
+        name3 = webidl.converters.USVString(name3, prefix, "name");
+        const idx = this[kState].findIndex((entry) => entry.name === name3);
         if (idx === -1) {
           return null;
         }
         return this[kState][idx].value;
       }
-      getAll(name2) {
+      getAll(name3) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.getAll";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name2 = webidl.converters.USVString(name2, prefix, "name");
-        return this[kState].filter((entry) => entry.name === name2).map((entry) => entry.value);
+        name3 = webidl.converters.USVString(name3, prefix, "name");
+        return this[kState].filter((entry) => entry.name === name3).map((entry) => entry.value);
       }
-      has(name2) {
+      has(name3) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.has";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name2 = webidl.converters.USVString(name2, prefix, "name");
-        return this[kState].findIndex((entry) => entry.name === name2) !== -1;
+        name3 = webidl.converters.USVString(name3, prefix, "name");
+        return this[kState].findIndex((entry) => entry.name === name3) !== -1;
       }
-      set(name2, value2, filename = void 0) {
+      set(name3, value2, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.set";
         webidl.argumentLengthCheck(arguments, 2, prefix);
@@ -5103,16 +5103,16 @@ var require_formdata = __commonJS({
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name2 = webidl.converters.USVString(name2, prefix, "name");
+        name3 = webidl.converters.USVString(name3, prefix, "name");
         value2 = isBlobLike(value2) ? webidl.converters.Blob(value2, prefix, "name", { strict: false }) : webidl.converters.USVString(value2, prefix, "name");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
-        const entry = makeEntry(name2, value2, filename);
-        const idx = this[kState].findIndex((entry2) => entry2.name === name2);
+        const entry = makeEntry(name3, value2, filename);
+        const idx = this[kState].findIndex((entry2) => entry2.name === name3);
         if (idx !== -1) {
           this[kState] = [
             ...this[kState].slice(0, idx),
             entry,
-            ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name2)
+            ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name3)
           ];
         } else {
           this[kState].push(entry);
@@ -5150,7 +5150,7 @@ var require_formdata = __commonJS({
         configurable: true
       }
     });
-    function makeEntry(name2, value2, filename) {
+    function makeEntry(name3, value2, filename) {
       if (typeof value2 === "string") {
       } else {
         if (!isFileLike(value2)) {
@@ -5164,7 +5164,7 @@ var require_formdata = __commonJS({
           value2 = value2 instanceof NativeFile ? new File([value2], filename, options) : new FileLike(value2, filename, options);
         }
       }
-      return { name: name2, value: value2 };
+      return { name: name3, value: value2 };
     }
     module.exports = { FormData, makeEntry };
   }
@@ -5243,7 +5243,7 @@ var require_formdata_parser = __commonJS({
         if (result === "failure") {
           return "failure";
         }
-        let { name: name2, filename, contentType, encoding } = result;
+        let { name: name3, filename, contentType, encoding } = result;
         position.position += 2;
         let body;
         {
@@ -5272,22 +5272,22 @@ var require_formdata_parser = __commonJS({
         } else {
           value2 = utf8DecodeBytes(Buffer.from(body));
         }
-        assert(isUSVString(name2));
+        assert(isUSVString(name3));
         assert(typeof value2 === "string" && isUSVString(value2) || isFileLike(value2));
-        entryList.push(makeEntry(name2, value2, filename));
+        entryList.push(makeEntry(name3, value2, filename));
       }
     }
     function parseMultipartFormDataHeaders(input, position) {
-      let name2 = null;
+      let name3 = null;
       let filename = null;
       let contentType = null;
       let encoding = null;
       while (true) {
         if (input[position.position] === 13 && input[position.position + 1] === 10) {
-          if (name2 === null) {
+          if (name3 === null) {
             return "failure";
           }
-          return { name: name2, filename, contentType, encoding };
+          return { name: name3, filename, contentType, encoding };
         }
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
@@ -5309,13 +5309,13 @@ var require_formdata_parser = __commonJS({
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
-            name2 = filename = null;
+            name3 = filename = null;
             if (!bufferStartsWith(input, formDataNameBuffer, position)) {
               return "failure";
             }
             position.position += 17;
-            name2 = parseMultipartFormDataName(input, position);
-            if (name2 === null) {
+            name3 = parseMultipartFormDataName(input, position);
+            if (name3 === null) {
               return "failure";
             }
             if (bufferStartsWith(input, filenameBuffer, position)) {
@@ -5372,7 +5372,7 @@ var require_formdata_parser = __commonJS({
     }
     function parseMultipartFormDataName(input, position) {
       assert(input[position.position - 1] === 34);
-      let name2 = collectASequenceOfBytes(
+      let name3 = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
         input,
         position
@@ -5382,8 +5382,8 @@ var require_formdata_parser = __commonJS({
       } else {
         position.position++;
       }
-      name2 = new TextDecoder().decode(name2).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
-      return name2;
+      name3 = new TextDecoder().decode(name3).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
+      return name3;
     }
     function collectASequenceOfBytes(condition, input, position) {
       let start2 = position.position;
@@ -5459,20 +5459,20 @@ var require_body = __commonJS({
     var streamRegistry;
     if (hasFinalizationRegistry) {
       streamRegistry = new FinalizationRegistry((weakRef) => {
-        const stream = weakRef.deref();
-        if (stream && !stream.locked && !isDisturbed(stream) && !isErrored(stream)) {
-          stream.cancel("Response object has been garbage collected").catch(noop4);
+        const stream2 = weakRef.deref();
+        if (stream2 && !stream2.locked && !isDisturbed(stream2) && !isErrored(stream2)) {
+          stream2.cancel("Response object has been garbage collected").catch(noop4);
         }
       });
     }
     function extractBody(object, keepalive = false) {
-      let stream = null;
+      let stream2 = null;
       if (object instanceof ReadableStream) {
-        stream = object;
+        stream2 = object;
       } else if (isBlobLike(object)) {
-        stream = object.stream();
+        stream2 = object.stream();
       } else {
-        stream = new ReadableStream({
+        stream2 = new ReadableStream({
           async pull(controller) {
             const buffer = typeof source === "string" ? textEncoder.encode(source) : source;
             if (buffer.byteLength) {
@@ -5485,7 +5485,7 @@ var require_body = __commonJS({
           type: "bytes"
         });
       }
-      assert(isReadableStreamLike(stream));
+      assert(isReadableStreamLike(stream2));
       let action = null;
       let source = null;
       let length = null;
@@ -5510,16 +5510,16 @@ Content-Disposition: form-data`;
         const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name2, value2] of object) {
+        for (const [name3, value2] of object) {
           if (typeof value2 === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape4(normalizeLinefeeds(name2))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape4(normalizeLinefeeds(name3))}"\r
 \r
 ${normalizeLinefeeds(value2)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape4(normalizeLinefeeds(name2))}"` + (value2.name ? `; filename="${escape4(value2.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape4(normalizeLinefeeds(name3))}"` + (value2.name ? `; filename="${escape4(value2.name)}"` : "") + `\r
 Content-Type: ${value2.type || "application/octet-stream"}\r
 \r
 `);
@@ -5564,14 +5564,14 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
             "Response body object should not be disturbed or locked"
           );
         }
-        stream = object instanceof ReadableStream ? object : ReadableStreamFrom(object);
+        stream2 = object instanceof ReadableStream ? object : ReadableStreamFrom(object);
       }
       if (typeof source === "string" || util.isBuffer(source)) {
         length = Buffer.byteLength(source);
       }
       if (action != null) {
         let iterator2;
-        stream = new ReadableStream({
+        stream2 = new ReadableStream({
           async start() {
             iterator2 = action(object)[Symbol.asyncIterator]();
           },
@@ -5583,7 +5583,7 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
                 controller.byobRequest?.respond(0);
               });
             } else {
-              if (!isErrored(stream)) {
+              if (!isErrored(stream2)) {
                 const buffer = new Uint8Array(value2);
                 if (buffer.byteLength) {
                   controller.enqueue(buffer);
@@ -5598,7 +5598,7 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
           type: "bytes"
         });
       }
-      const body = { stream, source, length };
+      const body = { stream: stream2, source, length };
       return [body, type2];
     }
     function safelyExtractBody(object, keepalive = false) {
@@ -5663,8 +5663,8 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
                 case "application/x-www-form-urlencoded": {
                   const entries = new URLSearchParams(value2.toString());
                   const fd = new FormData();
-                  for (const [name2, value3] of entries) {
-                    fd.append(name2, value3);
+                  for (const [name3, value3] of entries) {
+                    fd.append(name3, value3);
                   }
                   return fd;
                 }
@@ -6920,13 +6920,13 @@ var require_client_h2 = __commonJS({
     } = http2;
     function parseH2Headers(headers) {
       const result = [];
-      for (const [name2, value2] of Object.entries(headers)) {
+      for (const [name3, value2] of Object.entries(headers)) {
         if (Array.isArray(value2)) {
           for (const subvalue of value2) {
-            result.push(Buffer.from(name2), Buffer.from(subvalue));
+            result.push(Buffer.from(name3), Buffer.from(subvalue));
           }
         } else {
-          result.push(Buffer.from(name2), Buffer.from(value2));
+          result.push(Buffer.from(name3), Buffer.from(value2));
         }
       }
       return result;
@@ -7033,9 +7033,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type2, code2, id) {
+    function onHttp2FrameError(type2, code3, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type2}, code ${code2}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type2}, code ${code3}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7045,8 +7045,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code2) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code3) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code3}`, util.getSocketInfo(this));
       const client2 = this[kClient];
       client2[kSocket] = null;
       client2[kHTTPContext] = null;
@@ -7092,7 +7092,7 @@ var require_client_h2 = __commonJS({
           headers[key] = val;
         }
       }
-      let stream;
+      let stream2;
       const { hostname, port } = client2[kUrl];
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
@@ -7101,15 +7101,15 @@ var require_client_h2 = __commonJS({
           return;
         }
         if (request2.completed) {
-          if (method === "CONNECT" && stream != null) {
-            util.destroy(stream, error2 || new RequestAbortedError());
+          if (method === "CONNECT" && stream2 != null) {
+            util.destroy(stream2, error2 || new RequestAbortedError());
           }
           return;
         }
         error2 = error2 || new RequestAbortedError();
         util.errorRequest(client2, request2, error2);
-        if (stream != null) {
-          util.destroy(stream, error2);
+        if (stream2 != null) {
+          util.destroy(stream2, error2);
         }
         util.destroy(body, error2);
         client2[kQueue][client2[kRunningIdx]++] = null;
@@ -7125,42 +7125,42 @@ var require_client_h2 = __commonJS({
       }
       if (method === "CONNECT") {
         session.ref();
-        stream = session.request(headers, { endStream: false, signal });
+        stream2 = session.request(headers, { endStream: false, signal });
         let upgradeResponseFinished = false;
         const onResponse = (headers2) => {
           upgradeResponseFinished = true;
-          stream.off(errorMonitor, onUpgradeError);
+          stream2.off(errorMonitor, onUpgradeError);
           request2.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
         };
         const onUpgradeError = (error2) => {
           upgradeResponseFinished = true;
-          stream.off("response", onResponse);
+          stream2.off("response", onResponse);
           request2.onUpgradeError(error2);
         };
         const onReady = () => {
           try {
-            request2.onUpgrade(null, null, stream);
+            request2.onUpgrade(null, null, stream2);
           } catch (error2) {
-            stream.off("response", onResponse);
+            stream2.off("response", onResponse);
             abort(error2);
             return;
           }
           if (request2.aborted) {
             return;
           }
-          stream.off("error", abort);
-          stream.once(errorMonitor, onUpgradeError);
+          stream2.off("error", abort);
+          stream2.once(errorMonitor, onUpgradeError);
           client2[kQueue][client2[kRunningIdx]++] = null;
         };
-        stream.once("response", onResponse);
-        stream.once("error", abort);
+        stream2.once("response", onResponse);
+        stream2.once("error", abort);
         ++session[kOpenStreams];
         onReady();
-        stream.once("close", () => {
+        stream2.once("close", () => {
           if (!upgradeResponseFinished && request2.completed) {
-            stream.off("response", onResponse);
-            stream.off(errorMonitor, onUpgradeError);
-            request2.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
+            stream2.off("response", onResponse);
+            stream2.off(errorMonitor, onUpgradeError);
+            request2.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream2.rstCode}`));
           }
           session[kOpenStreams] -= 1;
           if (session[kOpenStreams] === 0) session.unref();
@@ -7202,36 +7202,36 @@ var require_client_h2 = __commonJS({
       const shouldEndStream = method === "GET" || method === "HEAD" || body === null;
       if (expectContinue) {
         headers[HTTP2_HEADER_EXPECT] = "100-continue";
-        stream = session.request(headers, { endStream: shouldEndStream, signal });
-        stream.once("continue", writeBodyH2);
+        stream2 = session.request(headers, { endStream: shouldEndStream, signal });
+        stream2.once("continue", writeBodyH2);
       } else {
-        stream = session.request(headers, {
+        stream2 = session.request(headers, {
           endStream: shouldEndStream,
           signal
         });
         writeBodyH2();
       }
       ++session[kOpenStreams];
-      stream.once("response", (headers2) => {
+      stream2.once("response", (headers2) => {
         const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
         request2.onResponseStarted();
         if (request2.aborted) {
           const err = new RequestAbortedError();
           util.errorRequest(client2, request2, err);
-          util.destroy(stream, err);
+          util.destroy(stream2, err);
           return;
         }
-        if (request2.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
-          stream.pause();
+        if (request2.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream2.resume.bind(stream2), "") === false) {
+          stream2.pause();
         }
-        stream.on("data", (chunk) => {
+        stream2.on("data", (chunk) => {
           if (request2.onData(chunk) === false) {
-            stream.pause();
+            stream2.pause();
           }
         });
       });
-      stream.once("end", () => {
-        if (stream.state?.state == null || stream.state.state < 6) {
+      stream2.once("end", () => {
+        if (stream2.state?.state == null || stream2.state.state < 6) {
           request2.onComplete([]);
         }
         if (session[kOpenStreams] === 0) {
@@ -7242,24 +7242,24 @@ var require_client_h2 = __commonJS({
         client2[kPendingIdx] = client2[kRunningIdx];
         client2[kResume]();
       });
-      stream.once("close", () => {
+      stream2.once("close", () => {
         session[kOpenStreams] -= 1;
         if (session[kOpenStreams] === 0) {
           session.unref();
         }
       });
-      stream.once("error", function(err) {
+      stream2.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type2, code2) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type2}, code ${code2}`));
+      stream2.once("frameError", (type2, code3) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type2}, code ${code3}`));
       });
       return true;
       function writeBodyH2() {
         if (!body || contentLength === 0) {
           writeBuffer(
             abort,
-            stream,
+            stream2,
             null,
             client2,
             request2,
@@ -7270,7 +7270,7 @@ var require_client_h2 = __commonJS({
         } else if (util.isBuffer(body)) {
           writeBuffer(
             abort,
-            stream,
+            stream2,
             body,
             client2,
             request2,
@@ -7282,7 +7282,7 @@ var require_client_h2 = __commonJS({
           if (typeof body.stream === "function") {
             writeIterable(
               abort,
-              stream,
+              stream2,
               body.stream(),
               client2,
               request2,
@@ -7293,7 +7293,7 @@ var require_client_h2 = __commonJS({
           } else {
             writeBlob(
               abort,
-              stream,
+              stream2,
               body,
               client2,
               request2,
@@ -7307,7 +7307,7 @@ var require_client_h2 = __commonJS({
             abort,
             client2[kSocket],
             expectsPayload,
-            stream,
+            stream2,
             body,
             client2,
             request2,
@@ -7316,7 +7316,7 @@ var require_client_h2 = __commonJS({
         } else if (util.isIterable(body)) {
           writeIterable(
             abort,
-            stream,
+            stream2,
             body,
             client2,
             request2,
@@ -7570,8 +7570,8 @@ var require_redirect_handler = __commonJS({
         return true;
       }
       if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name2 = util.headerNameToString(header);
-        return name2 === "authorization" || name2 === "cookie" || name2 === "proxy-authorization";
+        const name3 = util.headerNameToString(header);
+        return name3 === "authorization" || name3 === "cookie" || name3 === "proxy-authorization";
       }
       return false;
     }
@@ -9190,7 +9190,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code: code2, headers } = err;
+        const { statusCode, code: code3, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9202,7 +9202,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
+        if (code3 && code3 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code3)) {
           cb(err);
           return;
         }
@@ -9606,13 +9606,13 @@ var require_readable = __commonJS({
     function isUnusable(self2) {
       return util.isDisturbed(self2) || isLocked(self2);
     }
-    async function consume(stream, type2) {
-      assert(!stream[kConsume]);
+    async function consume(stream2, type2) {
+      assert(!stream2[kConsume]);
       return new Promise((resolve5, reject) => {
-        if (isUnusable(stream)) {
-          const rState = stream._readableState;
+        if (isUnusable(stream2)) {
+          const rState = stream2._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
-            stream.on("error", (err) => {
+            stream2.on("error", (err) => {
               reject(err);
             }).on("close", () => {
               reject(new TypeError("unusable"));
@@ -9622,22 +9622,22 @@ var require_readable = __commonJS({
           }
         } else {
           queueMicrotask(() => {
-            stream[kConsume] = {
+            stream2[kConsume] = {
               type: type2,
-              stream,
+              stream: stream2,
               resolve: resolve5,
               reject,
               length: 0,
               body: []
             };
-            stream.on("error", function(err) {
+            stream2.on("error", function(err) {
               consumeFinish(this[kConsume], err);
             }).on("close", function() {
               if (this[kConsume].body !== null) {
                 consumeFinish(this[kConsume], new RequestAbortedError());
               }
             });
-            consumeStart(stream[kConsume]);
+            consumeStart(stream2[kConsume]);
           });
         }
       });
@@ -9695,7 +9695,7 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve5, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve5, stream: stream2, length } = consume2;
       try {
         if (type2 === "text") {
           resolve5(chunksDecode(body, length));
@@ -9704,13 +9704,13 @@ var require_readable = __commonJS({
         } else if (type2 === "arrayBuffer") {
           resolve5(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve5(new Blob(body, { type: stream[kContentType] }));
+          resolve5(new Blob(body, { type: stream2[kContentType] }));
         } else if (type2 === "bytes") {
           resolve5(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
-        stream.destroy(err);
+        stream2.destroy(err);
       }
     }
     function consumePush(consume2, chunk) {
@@ -10186,10 +10186,10 @@ var require_api_stream = __commonJS({
         }
       }
     };
-    function stream(opts, factory, callback) {
+    function stream2(opts, factory, callback) {
       if (callback === void 0) {
         return new Promise((resolve5, reject) => {
-          stream.call(this, opts, factory, (err, data) => {
+          stream2.call(this, opts, factory, (err, data) => {
             return err ? reject(err) : resolve5(data);
           });
         });
@@ -10204,7 +10204,7 @@ var require_api_stream = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = stream;
+    module.exports = stream2;
   }
 });
 
@@ -10824,13 +10824,13 @@ var require_mock_utils = __commonJS({
       for (let i = 0; i < keys.length; ++i) {
         const key = keys[i];
         const value2 = data[key];
-        const name2 = Buffer.from(`${key}`);
+        const name3 = Buffer.from(`${key}`);
         if (Array.isArray(value2)) {
           for (let j = 0; j < value2.length; ++j) {
-            result.push(name2, Buffer.from(`${value2[j]}`));
+            result.push(name3, Buffer.from(`${value2[j]}`));
           }
         } else {
-          result.push(name2, Buffer.from(`${value2}`));
+          result.push(name3, Buffer.from(`${value2}`));
         }
       }
       return result;
@@ -11945,8 +11945,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code2) {
-      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
+    function isHTTPWhiteSpaceCharCode(code3) {
+      return code3 === 10 || code3 === 13 || code3 === 9 || code3 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -11980,12 +11980,12 @@ var require_headers = __commonJS({
         });
       }
     }
-    function appendHeader(headers, name2, value2) {
+    function appendHeader(headers, name3, value2) {
       value2 = headerValueNormalize(value2);
-      if (!isValidHeaderName(name2)) {
+      if (!isValidHeaderName(name3)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
-          value: name2,
+          value: name3,
           type: "header name"
         });
       } else if (!isValidHeaderValue(value2)) {
@@ -11998,7 +11998,7 @@ var require_headers = __commonJS({
       if (getHeadersGuard(headers) === "immutable") {
         throw new TypeError("immutable");
       }
-      return getHeadersList(headers).append(name2, value2, false);
+      return getHeadersList(headers).append(name3, value2, false);
     }
     function compareHeaderName(a, b) {
       return a[0] < b[0] ? -1 : 1;
@@ -12021,8 +12021,8 @@ var require_headers = __commonJS({
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      contains(name2, isLowerCase) {
-        return this[kHeadersMap].has(isLowerCase ? name2 : name2.toLowerCase());
+      contains(name3, isLowerCase) {
+        return this[kHeadersMap].has(isLowerCase ? name3 : name3.toLowerCase());
       }
       clear() {
         this[kHeadersMap].clear();
@@ -12035,9 +12035,9 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      append(name2, value2, isLowerCase) {
+      append(name3, value2, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
+        const lowercaseName = isLowerCase ? name3 : name3.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
           const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
@@ -12046,7 +12046,7 @@ var require_headers = __commonJS({
             value: `${exists2.value}${delimiter3}${value2}`
           });
         } else {
-          this[kHeadersMap].set(lowercaseName, { name: name2, value: value2 });
+          this[kHeadersMap].set(lowercaseName, { name: name3, value: value2 });
         }
         if (lowercaseName === "set-cookie") {
           (this.cookies ??= []).push(value2);
@@ -12058,26 +12058,26 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      set(name2, value2, isLowerCase) {
+      set(name3, value2, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
+        const lowercaseName = isLowerCase ? name3 : name3.toLowerCase();
         if (lowercaseName === "set-cookie") {
           this.cookies = [value2];
         }
-        this[kHeadersMap].set(lowercaseName, { name: name2, value: value2 });
+        this[kHeadersMap].set(lowercaseName, { name: name3, value: value2 });
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-delete
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      delete(name2, isLowerCase) {
+      delete(name3, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        if (!isLowerCase) name2 = name2.toLowerCase();
-        if (name2 === "set-cookie") {
+        if (!isLowerCase) name3 = name3.toLowerCase();
+        if (name3 === "set-cookie") {
           this.cookies = null;
         }
-        this[kHeadersMap].delete(name2);
+        this[kHeadersMap].delete(name3);
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-get
@@ -12085,19 +12085,19 @@ var require_headers = __commonJS({
        * @param {boolean} isLowerCase
        * @returns {string | null}
        */
-      get(name2, isLowerCase) {
-        return this[kHeadersMap].get(isLowerCase ? name2 : name2.toLowerCase())?.value ?? null;
+      get(name3, isLowerCase) {
+        return this[kHeadersMap].get(isLowerCase ? name3 : name3.toLowerCase())?.value ?? null;
       }
       *[Symbol.iterator]() {
-        for (const { 0: name2, 1: { value: value2 } } of this[kHeadersMap]) {
-          yield [name2, value2];
+        for (const { 0: name3, 1: { value: value2 } } of this[kHeadersMap]) {
+          yield [name3, value2];
         }
       }
       get entries() {
         const headers = {};
         if (this[kHeadersMap].size !== 0) {
-          for (const { name: name2, value: value2 } of this[kHeadersMap].values()) {
-            headers[name2] = value2;
+          for (const { name: name3, value: value2 } of this[kHeadersMap].values()) {
+            headers[name3] = value2;
           }
         }
         return headers;
@@ -12108,13 +12108,13 @@ var require_headers = __commonJS({
       get entriesList() {
         const headers = [];
         if (this[kHeadersMap].size !== 0) {
-          for (const { 0: lowerName, 1: { name: name2, value: value2 } } of this[kHeadersMap]) {
+          for (const { 0: lowerName, 1: { name: name3, value: value2 } } of this[kHeadersMap]) {
             if (lowerName === "set-cookie") {
               for (const cookie of this.cookies) {
-                headers.push([name2, cookie]);
+                headers.push([name3, cookie]);
               }
             } else {
-              headers.push([name2, value2]);
+              headers.push([name3, value2]);
             }
           }
         }
@@ -12160,8 +12160,8 @@ var require_headers = __commonJS({
           return array;
         } else {
           let i = 0;
-          for (const { 0: name2, 1: { value: value2 } } of this[kHeadersMap]) {
-            array[i++] = [name2, value2];
+          for (const { 0: name3, 1: { value: value2 } } of this[kHeadersMap]) {
+            array[i++] = [name3, value2];
             assert(value2 !== null);
           }
           return array.sort(compareHeaderName);
@@ -12184,77 +12184,77 @@ var require_headers = __commonJS({
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
-      append(name2, value2) {
+      append(name3, value2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
         const prefix = "Headers.append";
-        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        name3 = webidl.converters.ByteString(name3, prefix, "name");
         value2 = webidl.converters.ByteString(value2, prefix, "value");
-        return appendHeader(this, name2, value2);
+        return appendHeader(this, name3, value2);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
-      delete(name2) {
+      delete(name3) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.delete");
         const prefix = "Headers.delete";
-        name2 = webidl.converters.ByteString(name2, prefix, "name");
-        if (!isValidHeaderName(name2)) {
+        name3 = webidl.converters.ByteString(name3, prefix, "name");
+        if (!isValidHeaderName(name3)) {
           throw webidl.errors.invalidArgument({
             prefix: "Headers.delete",
-            value: name2,
+            value: name3,
             type: "header name"
           });
         }
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        if (!this.#headersList.contains(name2, false)) {
+        if (!this.#headersList.contains(name3, false)) {
           return;
         }
-        this.#headersList.delete(name2, false);
+        this.#headersList.delete(name3, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-get
-      get(name2) {
+      get(name3) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.get");
         const prefix = "Headers.get";
-        name2 = webidl.converters.ByteString(name2, prefix, "name");
-        if (!isValidHeaderName(name2)) {
+        name3 = webidl.converters.ByteString(name3, prefix, "name");
+        if (!isValidHeaderName(name3)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name2,
+            value: name3,
             type: "header name"
           });
         }
-        return this.#headersList.get(name2, false);
+        return this.#headersList.get(name3, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-has
-      has(name2) {
+      has(name3) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.has");
         const prefix = "Headers.has";
-        name2 = webidl.converters.ByteString(name2, prefix, "name");
-        if (!isValidHeaderName(name2)) {
+        name3 = webidl.converters.ByteString(name3, prefix, "name");
+        if (!isValidHeaderName(name3)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name2,
+            value: name3,
             type: "header name"
           });
         }
-        return this.#headersList.contains(name2, false);
+        return this.#headersList.contains(name3, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-set
-      set(name2, value2) {
+      set(name3, value2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
         const prefix = "Headers.set";
-        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        name3 = webidl.converters.ByteString(name3, prefix, "name");
         value2 = webidl.converters.ByteString(value2, prefix, "value");
         value2 = headerValueNormalize(value2);
-        if (!isValidHeaderName(name2)) {
+        if (!isValidHeaderName(name3)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name2,
+            value: name3,
             type: "header name"
           });
         } else if (!isValidHeaderValue(value2)) {
@@ -12267,7 +12267,7 @@ var require_headers = __commonJS({
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        this.#headersList.set(name2, value2, false);
+        this.#headersList.set(name3, value2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
@@ -12290,13 +12290,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap] = names2;
         }
         for (let i = 0; i < names2.length; ++i) {
-          const { 0: name2, 1: value2 } = names2[i];
-          if (name2 === "set-cookie") {
+          const { 0: name3, 1: value2 } = names2[i];
+          if (name3 === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
-              headers.push([name2, cookies[j]]);
+              headers.push([name3, cookies[j]]);
             }
           } else {
-            headers.push([name2, value2]);
+            headers.push([name3, value2]);
           }
         }
         return this.#headersList[kHeadersSortedMap] = headers;
@@ -12716,23 +12716,23 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name2) {
+    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name3) {
       if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix, name2);
+        return webidl.converters.USVString(V, prefix, name3);
       }
       if (isBlobLike(V)) {
-        return webidl.converters.Blob(V, prefix, name2, { strict: false });
+        return webidl.converters.Blob(V, prefix, name3, { strict: false });
       }
       if (ArrayBuffer.isView(V) || types3.isArrayBuffer(V)) {
-        return webidl.converters.BufferSource(V, prefix, name2);
+        return webidl.converters.BufferSource(V, prefix, name3);
       }
       if (util.isFormDataLike(V)) {
-        return webidl.converters.FormData(V, prefix, name2, { strict: false });
+        return webidl.converters.FormData(V, prefix, name3, { strict: false });
       }
       if (V instanceof URLSearchParams) {
-        return webidl.converters.URLSearchParams(V, prefix, name2);
+        return webidl.converters.URLSearchParams(V, prefix, name3);
       }
-      return webidl.converters.DOMString(V, prefix, name2);
+      return webidl.converters.DOMString(V, prefix, name3);
     };
     webidl.converters.BodyInit = function(V, prefix, argument) {
       if (V instanceof ReadableStream) {
@@ -13103,8 +13103,8 @@ var require_request2 = __commonJS({
           const headers = init.headers !== void 0 ? init.headers : new HeadersList(headersList);
           headersList.clear();
           if (headers instanceof HeadersList) {
-            for (const { name: name2, value: value2 } of headers.rawValues()) {
-              headersList.append(name2, value2, false);
+            for (const { name: name3, value: value2 } of headers.rawValues()) {
+              headersList.append(name3, value2, false);
             }
             headersList.cookies = headers.cookies;
           } else {
@@ -14354,7 +14354,7 @@ var require_fetch = __commonJS({
           fetchParams.controller.abort(reason);
         }
       };
-      const stream = new ReadableStream(
+      const stream2 = new ReadableStream(
         {
           async start(controller) {
             fetchParams.controller.controller = controller;
@@ -14368,7 +14368,7 @@ var require_fetch = __commonJS({
           type: "bytes"
         }
       );
-      response.body = { stream, source: null, length: null };
+      response.body = { stream: stream2, source: null, length: null };
       if (!fetchParams.controller.resume) {
         fetchParams.controller.on("terminated", onAborted);
       }
@@ -14404,7 +14404,7 @@ var require_fetch = __commonJS({
           if (buffer.byteLength) {
             fetchParams.controller.controller.enqueue(buffer);
           }
-          if (isErrored(stream)) {
+          if (isErrored(stream2)) {
             fetchParams.controller.terminate();
             return;
           }
@@ -14416,13 +14416,13 @@ var require_fetch = __commonJS({
       function onAborted(reason) {
         if (isAborted(fetchParams)) {
           response.aborted = true;
-          if (isReadable(stream)) {
+          if (isReadable(stream2)) {
             fetchParams.controller.controller.error(
               fetchParams.controller.serializedAbortReason
             );
           }
         } else {
-          if (isReadable(stream)) {
+          if (isReadable(stream2)) {
             fetchParams.controller.controller.error(new TypeError("terminated", {
               cause: isErrorLike(reason) ? reason : void 0
             }));
@@ -14972,8 +14972,8 @@ var require_util4 = __commonJS({
       fr[kState] = "loading";
       fr[kResult] = null;
       fr[kError] = null;
-      const stream = blob.stream();
-      const reader = stream.getReader();
+      const stream2 = blob.stream();
+      const reader = stream2.getReader();
       const bytes = [];
       let chunkPromise = reader.read();
       let isFirstChunk = true;
@@ -15632,8 +15632,8 @@ var require_cache = __commonJS({
         const clonedResponse = cloneResponse(innerResponse);
         const bodyReadPromise = createDeferredPromise();
         if (innerResponse.body != null) {
-          const stream = innerResponse.body.stream;
-          const reader = stream.getReader();
+          const stream2 = innerResponse.body.stream;
+          const reader = stream2.getReader();
           readAllBytes(reader).then(bodyReadPromise.resolve, bodyReadPromise.reject);
         } else {
           bodyReadPromise.resolve(void 0);
@@ -16101,35 +16101,35 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value2) {
       for (let i = 0; i < value2.length; ++i) {
-        const code2 = value2.charCodeAt(i);
-        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
+        const code3 = value2.charCodeAt(i);
+        if (code3 >= 0 && code3 <= 8 || code3 >= 10 && code3 <= 31 || code3 === 127) {
           return true;
         }
       }
       return false;
     }
-    function validateCookieName(name2) {
-      for (let i = 0; i < name2.length; ++i) {
-        const code2 = name2.charCodeAt(i);
-        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
-        code2 > 126 || // exclude non-ascii and DEL
-        code2 === 34 || // "
-        code2 === 40 || // (
-        code2 === 41 || // )
-        code2 === 60 || // <
-        code2 === 62 || // >
-        code2 === 64 || // @
-        code2 === 44 || // ,
-        code2 === 59 || // ;
-        code2 === 58 || // :
-        code2 === 92 || // \
-        code2 === 47 || // /
-        code2 === 91 || // [
-        code2 === 93 || // ]
-        code2 === 63 || // ?
-        code2 === 61 || // =
-        code2 === 123 || // {
-        code2 === 125) {
+    function validateCookieName(name3) {
+      for (let i = 0; i < name3.length; ++i) {
+        const code3 = name3.charCodeAt(i);
+        if (code3 < 33 || // exclude CTLs (0-31), SP and HT
+        code3 > 126 || // exclude non-ascii and DEL
+        code3 === 34 || // "
+        code3 === 40 || // (
+        code3 === 41 || // )
+        code3 === 60 || // <
+        code3 === 62 || // >
+        code3 === 64 || // @
+        code3 === 44 || // ,
+        code3 === 59 || // ;
+        code3 === 58 || // :
+        code3 === 92 || // \
+        code3 === 47 || // /
+        code3 === 91 || // [
+        code3 === 93 || // ]
+        code3 === 63 || // ?
+        code3 === 61 || // =
+        code3 === 123 || // {
+        code3 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16145,31 +16145,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code2 = value2.charCodeAt(i++);
-        if (code2 < 33 || // exclude CTLs (0-31)
-        code2 > 126 || // non-ascii and DEL (127)
-        code2 === 34 || // "
-        code2 === 44 || // ,
-        code2 === 59 || // ;
-        code2 === 92) {
+        const code3 = value2.charCodeAt(i++);
+        if (code3 < 33 || // exclude CTLs (0-31)
+        code3 > 126 || // non-ascii and DEL (127)
+        code3 === 34 || // "
+        code3 === 44 || // ,
+        code3 === 59 || // ;
+        code3 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path7) {
       for (let i = 0; i < path7.length; ++i) {
-        const code2 = path7.charCodeAt(i);
-        if (code2 < 32 || // exclude CTLs (0-31)
-        code2 > 126 || // exclude DEL and non-ascii
-        code2 === 59) {
+        const code3 = path7.charCodeAt(i);
+        if (code3 < 32 || // exclude CTLs (0-31)
+        code3 > 126 || // exclude DEL and non-ascii
+        code3 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code2) {
-      return code2 >= 48 && code2 <= 57 || // 0-9
-      code2 >= 65 && code2 <= 90 || // A-Z
-      code2 >= 97 && code2 <= 122;
+    function isLetterOrDigit(code3) {
+      return code3 >= 48 && code3 <= 57 || // 0-9
+      code3 >= 65 && code3 <= 90 || // A-Z
+      code3 >= 97 && code3 <= 122;
     }
     function validateCookieDomain(domain) {
       if (domain === " ") {
@@ -16180,8 +16180,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain.length; ++i) {
-        const code2 = domain.charCodeAt(i);
-        if (code2 === 46) {
+        const code3 = domain.charCodeAt(i);
+        if (code3 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16191,10 +16191,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code2)) {
+        if (labelLength === 0 && !isLetterOrDigit(code3)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code2) && code2 !== 45) {
+        if (!isLetterOrDigit(code3) && code3 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16317,7 +16317,7 @@ var require_parse = __commonJS({
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
-      let name2 = "";
+      let name3 = "";
       let value2 = "";
       if (header.includes(";")) {
         const position = { position: 0 };
@@ -16330,20 +16330,20 @@ var require_parse = __commonJS({
         value2 = nameValuePair;
       } else {
         const position = { position: 0 };
-        name2 = collectASequenceOfCodePointsFast(
+        name3 = collectASequenceOfCodePointsFast(
           "=",
           nameValuePair,
           position
         );
         value2 = nameValuePair.slice(position.position + 1);
       }
-      name2 = name2.trim();
+      name3 = name3.trim();
       value2 = value2.trim();
-      if (name2.length + value2.length > maxNameValuePairSize) {
+      if (name3.length + value2.length > maxNameValuePairSize) {
         return null;
       }
       return {
-        name: name2,
+        name: name3,
         value: value2,
         ...parseUnparsedAttributes(unparsedAttributes)
       };
@@ -16456,19 +16456,19 @@ var require_cookies = __commonJS({
         return out;
       }
       for (const piece of cookie.split(";")) {
-        const [name2, ...value2] = piece.split("=");
-        out[name2.trim()] = value2.join("=");
+        const [name3, ...value2] = piece.split("=");
+        out[name3.trim()] = value2.join("=");
       }
       return out;
     }
-    function deleteCookie(headers, name2, attributes) {
+    function deleteCookie(headers, name3, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: false });
       const prefix = "deleteCookie";
       webidl.argumentLengthCheck(arguments, 2, prefix);
-      name2 = webidl.converters.DOMString(name2, prefix, "name");
+      name3 = webidl.converters.DOMString(name3, prefix, "name");
       attributes = webidl.converters.DeleteCookieAttributes(attributes);
       setCookie(headers, {
-        name: name2,
+        name: name3,
         value: "",
         expires: /* @__PURE__ */ new Date(0),
         ...attributes
@@ -16968,37 +16968,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code2 = protocol.charCodeAt(i);
-        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code2 > 126 || code2 === 34 || // "
-        code2 === 40 || // (
-        code2 === 41 || // )
-        code2 === 44 || // ,
-        code2 === 47 || // /
-        code2 === 58 || // :
-        code2 === 59 || // ;
-        code2 === 60 || // <
-        code2 === 61 || // =
-        code2 === 62 || // >
-        code2 === 63 || // ?
-        code2 === 64 || // @
-        code2 === 91 || // [
-        code2 === 92 || // \
-        code2 === 93 || // ]
-        code2 === 123 || // {
-        code2 === 125) {
+        const code3 = protocol.charCodeAt(i);
+        if (code3 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code3 > 126 || code3 === 34 || // "
+        code3 === 40 || // (
+        code3 === 41 || // )
+        code3 === 44 || // ,
+        code3 === 47 || // /
+        code3 === 58 || // :
+        code3 === 59 || // ;
+        code3 === 60 || // <
+        code3 === 61 || // =
+        code3 === 62 || // >
+        code3 === 63 || // ?
+        code3 === 64 || // @
+        code3 === 91 || // [
+        code3 === 92 || // \
+        code3 === 93 || // ]
+        code3 === 123 || // {
+        code3 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code2) {
-      if (code2 >= 1e3 && code2 < 1015) {
-        return code2 !== 1004 && // reserved
-        code2 !== 1005 && // "MUST NOT be set as a status code"
-        code2 !== 1006;
+    function isValidStatusCode(code3) {
+      if (code3 >= 1e3 && code3 < 1015) {
+        return code3 !== 1004 && // reserved
+        code3 !== 1005 && // "MUST NOT be set as a status code"
+        code3 !== 1006;
       }
-      return code2 >= 3e3 && code2 <= 4999;
+      return code3 >= 3e3 && code3 <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17030,9 +17030,9 @@ var require_util7 = __commonJS({
       const extensionList = /* @__PURE__ */ new Map();
       while (position.position < extensions.length) {
         const pair = collectASequenceOfCodePointsFast(";", extensions, position);
-        const [name2, value2 = ""] = pair.split("=");
+        const [name3, value2 = ""] = pair.split("=");
         extensionList.set(
-          removeHTTPWhitespace(name2, true, false),
+          removeHTTPWhitespace(name3, true, false),
           removeHTTPWhitespace(value2, false, true)
         );
         position.position++;
@@ -17267,7 +17267,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code3, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17275,12 +17275,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code2 !== void 0 && reason === void 0) {
+        if (code3 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code2, 0);
-        } else if (code2 !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code3, 0);
+        } else if (code3 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code2, 0);
+          frame.frameData.writeUInt16BE(code3, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17305,25 +17305,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code2 = 1005;
+      let code3 = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code2 = result.code ?? 1005;
+        code3 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code2 = 1006;
+        code3 = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type2, init) => new CloseEvent(type2, init), {
         wasClean,
-        code: code2,
+        code: code3,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code: code2,
+          code: code3,
           reason
         });
       }
@@ -17448,8 +17448,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code2, reason) {
-      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code3, reason) {
+      closeWebSocketConnection(ws, code3, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17636,8 +17636,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
-                      const code2 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code2, error2.message);
+                      const code3 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code3, error2.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17723,11 +17723,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert(data.length !== 1);
-        let code2;
+        let code3;
         if (data.length >= 2) {
-          code2 = data.readUInt16BE(0);
+          code3 = data.readUInt16BE(0);
         }
-        if (code2 !== void 0 && !isValidStatusCode(code2)) {
+        if (code3 !== void 0 && !isValidStatusCode(code3)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17739,7 +17739,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code: code2, reason, error: false };
+        return { code: code3, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17754,8 +17754,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code: code2, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code2, reason, reason.length);
+            const { code: code3, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code3, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -17993,17 +17993,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code2 = void 0, reason = void 0) {
+      close(code3 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
-        if (code2 !== void 0) {
-          code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
+        if (code3 !== void 0) {
+          code3 = webidl.converters["unsigned short"](code3, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix, "reason");
         }
-        if (code2 !== void 0) {
-          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
+        if (code3 !== void 0) {
+          if (code3 !== 1e3 && (code3 < 3e3 || code3 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18017,7 +18017,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code2, reason, reasonByteLength);
+        closeWebSocketConnection(this, code3, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18263,15 +18263,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code2;
+      let code3;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code2 = err.code;
+        code3 = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code2);
+      closeWebSocketConnection(this, code3);
     }
     module.exports = {
       WebSocket
@@ -19275,31 +19275,31 @@ var require_lib = __commonJS({
         return result;
       };
     })();
-    var __awaiter12 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
+    var __awaiter12 = exports && exports.__awaiter || function(thisArg, _arguments, P2, generator) {
       function adopt2(value2) {
-        return value2 instanceof P ? value2 : new P(function(resolve5) {
+        return value2 instanceof P2 ? value2 : new P2(function(resolve5) {
           resolve5(value2);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve5, reject) {
         function fulfilled(value2) {
           try {
-            step(generator.next(value2));
+            step2(generator.next(value2));
           } catch (e) {
             reject(e);
           }
         }
         function rejected(value2) {
           try {
-            step(generator["throw"](value2));
+            step2(generator["throw"](value2));
           } catch (e) {
             reject(e);
           }
         }
-        function step(result) {
+        function step2(result) {
           result.done ? resolve5(result.value) : adopt2(result.value).then(fulfilled, rejected);
         }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
+        step2((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -19487,9 +19487,9 @@ var require_lib = __commonJS({
           return this.request("HEAD", requestUrl, null, additionalHeaders || {});
         });
       }
-      sendStream(verb, requestUrl, stream, additionalHeaders) {
+      sendStream(verb, requestUrl, stream2, additionalHeaders) {
         return __awaiter12(this, void 0, void 0, function* () {
-          return this.request(verb, requestUrl, stream, additionalHeaders);
+          return this.request(verb, requestUrl, stream2, additionalHeaders);
         });
       }
       /**
@@ -19986,12 +19986,12 @@ var require_dist = __commonJS({
         index = skipOWS(header, index + 1, len);
         const keyStart = index;
         while (index < len) {
-          const code2 = header.charCodeAt(index);
-          if (code2 === stopChar)
+          const code3 = header.charCodeAt(index);
+          if (code3 === stopChar)
             break parameter;
-          if (code2 === SEMI)
+          if (code3 === SEMI)
             continue parameter;
-          if (code2 === EQ) {
+          if (code3 === EQ) {
             const keyEnd = trailingOWS(header, keyStart, index);
             const key = header.slice(keyStart, keyEnd).toLowerCase();
             index = skipOWS(header, index + 1, len);
@@ -19999,18 +19999,18 @@ var require_dist = __commonJS({
               index++;
               let value2 = "";
               while (index < len) {
-                const code3 = header.charCodeAt(index++);
-                if (code3 === DQUOTE) {
+                const code4 = header.charCodeAt(index++);
+                if (code4 === DQUOTE) {
                   index = skipValue(header, index, len, stopChar);
                   if (parameters[key] === void 0)
                     parameters[key] = value2;
                   break;
                 }
-                if (code3 === BSLASH && index < len) {
+                if (code4 === BSLASH && index < len) {
                   value2 += header[index++];
                   continue;
                 }
-                value2 += String.fromCharCode(code3);
+                value2 += String.fromCharCode(code4);
               }
               continue parameter;
             }
@@ -20029,8 +20029,8 @@ var require_dist = __commonJS({
     }
     function skipValue(str2, index, len, stopChar) {
       while (index < len) {
-        const code2 = str2.charCodeAt(index);
-        if (code2 === SEMI || code2 === stopChar)
+        const code3 = str2.charCodeAt(index);
+        if (code3 === SEMI || code3 === stopChar)
           break;
         index++;
       }
@@ -20077,9 +20077,9 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isMap = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -20101,7 +20101,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -20113,10 +20113,10 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
+    exports.isMap = isMap;
     exports.isNode = isNode;
-    exports.isPair = isPair2;
-    exports.isScalar = isScalar2;
+    exports.isPair = isPair;
+    exports.isScalar = isScalar;
     exports.isSeq = isSeq;
   }
 });
@@ -20295,10 +20295,10 @@ var require_directives = __commonJS({
     };
     var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
     var Directives = class _Directives {
-      constructor(yaml2, tags) {
+      constructor(yaml3, tags) {
         this.docStart = null;
         this.docEnd = false;
-        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml2);
+        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml3);
         this.tags = Object.assign({}, _Directives.defaultTags, tags);
       }
       clone() {
@@ -20338,8 +20338,8 @@ var require_directives = __commonJS({
           this.atNextDocument = false;
         }
         const parts = line.trim().split(/[ \t]+/);
-        const name2 = parts.shift();
-        switch (name2) {
+        const name3 = parts.shift();
+        switch (name3) {
           case "%TAG": {
             if (parts.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
@@ -20367,7 +20367,7 @@ var require_directives = __commonJS({
             }
           }
           default:
-            onError(0, `Unknown directive ${name2}`, true);
+            onError(0, `Unknown directive ${name3}`, true);
             return false;
         }
       }
@@ -20476,9 +20476,9 @@ var require_anchors = __commonJS({
     }
     function findNewAnchor(prefix, exclude) {
       for (let i = 1; true; ++i) {
-        const name2 = `${prefix}${i}`;
-        if (!exclude.has(name2))
-          return name2;
+        const name3 = `${prefix}${i}`;
+        if (!exclude.has(name3))
+          return name3;
       }
     }
     function createNodeAnchors(doc, prefix) {
@@ -21211,8 +21211,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str2 += json3.slice(start2, i);
-                const code2 = json3.substr(i + 2, 4);
-                switch (code2) {
+                const code3 = json3.substr(i + 2, 4);
+                switch (code3) {
                   case "0000":
                     str2 += "\\0";
                     break;
@@ -21238,8 +21238,8 @@ var require_stringifyString = __commonJS({
                     str2 += "\\P";
                     break;
                   default:
-                    if (code2.substr(0, 2) === "00")
-                      str2 += "\\x" + code2.substr(2);
+                    if (code3.substr(0, 2) === "00")
+                      str2 += "\\x" + code3.substr(2);
                     else
                       str2 += json3.substr(i, 6);
                 }
@@ -21515,8 +21515,8 @@ var require_stringify = __commonJS({
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
-        const name2 = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
-        throw new Error(`Tag not resolved for ${name2} value`);
+        const name3 = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        throw new Error(`Tag not resolved for ${name3} value`);
       }
       return tagObj;
     }
@@ -23052,18 +23052,18 @@ var require_set = __commonJS({
       }
       static from(schema2, iterable, ctx) {
         const { replacer } = ctx;
-        const set3 = new this(schema2);
+        const set4 = new this(schema2);
         if (iterable && Symbol.iterator in Object(iterable))
           for (let value2 of iterable) {
             if (typeof replacer === "function")
               value2 = replacer.call(iterable, value2, value2);
-            set3.items.push(Pair.createPair(value2, null, ctx));
+            set4.items.push(Pair.createPair(value2, null, ctx));
           }
-        return set3;
+        return set4;
       }
     };
     YAMLSet.tag = "tag:yaml.org,2002:set";
-    var set2 = {
+    var set3 = {
       collection: "map",
       identify: (value2) => value2 instanceof Set,
       nodeClass: YAMLSet,
@@ -23082,7 +23082,7 @@ var require_set = __commonJS({
       }
     };
     exports.YAMLSet = YAMLSet;
-    exports.set = set2;
+    exports.set = set3;
   }
 });
 
@@ -23189,7 +23189,7 @@ var require_schema3 = __commonJS({
     var merge3 = require_merge();
     var omap2 = require_omap();
     var pairs2 = require_pairs();
-    var set2 = require_set();
+    var set3 = require_set();
     var timestamp2 = require_timestamp();
     var schema2 = [
       map2.map,
@@ -23209,7 +23209,7 @@ var require_schema3 = __commonJS({
       merge3.merge,
       omap2.omap,
       pairs2.pairs,
-      set2.set,
+      set3.set,
       timestamp2.intTime,
       timestamp2.floatTime,
       timestamp2.timestamp
@@ -23236,7 +23236,7 @@ var require_tags = __commonJS({
     var omap2 = require_omap();
     var pairs2 = require_pairs();
     var schema$2 = require_schema3();
-    var set2 = require_set();
+    var set3 = require_set();
     var timestamp2 = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
       ["core", schema2.schema],
@@ -23262,7 +23262,7 @@ var require_tags = __commonJS({
       omap: omap2.omap,
       pairs: pairs2.pairs,
       seq: seq2.seq,
-      set: set2.set,
+      set: set3.set,
       timestamp: timestamp2.timestamp
     };
     var coreKnownTags = {
@@ -23270,7 +23270,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:merge": merge3.merge,
       "tag:yaml.org,2002:omap": omap2.omap,
       "tag:yaml.org,2002:pairs": pairs2.pairs,
-      "tag:yaml.org,2002:set": set2.set,
+      "tag:yaml.org,2002:set": set3.set,
       "tag:yaml.org,2002:timestamp": timestamp2.timestamp
     };
     function getTags(customTags, schemaName, addMergeTag) {
@@ -23439,7 +23439,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document2 = class _Document {
+    var Document = class _Document {
       constructor(value2, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -23515,11 +23515,11 @@ var require_Document = __commonJS({
        * `name` will be used as a prefix for a new unique anchor.
        * If `name` is undefined, the generated anchor will use 'a' as a prefix.
        */
-      createAlias(node, name2) {
+      createAlias(node, name3) {
         if (!node.anchor) {
           const prev = anchors.anchorNames(this);
           node.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          !name2 || prev.has(name2) ? anchors.findNewAnchor(name2 || "a", prev) : name2;
+          !name3 || prev.has(name3) ? anchors.findNewAnchor(name3 || "a", prev) : name3;
         }
         return new Alias.Alias(node.anchor);
       }
@@ -23729,7 +23729,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document2;
+    exports.Document = Document;
   }
 });
 
@@ -23738,22 +23738,22 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name2, pos, code2, message) {
+      constructor(name3, pos, code3, message) {
         super();
-        this.name = name2;
-        this.code = code2;
+        this.name = name3;
+        this.code = code3;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code2, message) {
-        super("YAMLParseError", pos, code2, message);
+      constructor(pos, code3, message) {
+        super("YAMLParseError", pos, code3, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code2, message) {
-        super("YAMLWarning", pos, code2, message);
+      constructor(pos, code3, message) {
+        super("YAMLWarning", pos, code3, message);
       }
     };
     var prettifyError = (src, lc) => (error2) => {
@@ -24225,9 +24225,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token2) => token2 && (token2.type === "block-map" || token2.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap = fc.start.source === "{";
+      const fcName = isMap ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -24263,7 +24263,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -24303,7 +24303,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep8 && !props.found) {
+        if (!isMap && !sep8 && !props.found) {
           const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep8, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -24326,7 +24326,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap && !props.found && ctx.options.strict) {
               if (sep8)
                 for (const st of sep8) {
                   if (st === valueProps.found)
@@ -24358,7 +24358,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -24374,14 +24374,14 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
       else {
-        const name2 = fcName[0].toUpperCase() + fcName.substring(1);
-        const msg = atRoot ? `${name2} must end with a ${expectedEnd}` : `${name2} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        const name3 = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot ? `${name3} must end with a ${expectedEnd}` : `${name3} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
           ee.unshift(ce);
@@ -24662,7 +24662,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type: type2, source, end } = scalar;
       let _type;
       let value2;
-      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
+      const _onError = (rel, code3, msg) => onError(offset + rel, code3, msg);
       switch (type2) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -24860,9 +24860,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code2 = ok ? parseInt(cc, 16) : NaN;
+      const code3 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code2);
+        return String.fromCodePoint(code3);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -25094,13 +25094,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
-    var Document2 = require_Document();
+    var Document = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start: start2, value: value2, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document2.Document(void 0, opts);
+      const doc = new Document.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -25139,7 +25139,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var errors = require_errors2();
     var identity = require_identity();
     var composeDoc = require_compose_doc();
@@ -25184,12 +25184,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code2, message, warning2) => {
+        this.onError = (source, code3, message, warning2) => {
           const pos = getErrorPos(source);
           if (warning2)
-            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code3, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code2, message));
+            this.errors.push(new errors.YAMLParseError(pos, code3, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -25328,7 +25328,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document2.Document(void 0, opts);
+          const doc = new Document.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -25351,12 +25351,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token2, strict = true, onError) {
       if (token2) {
-        const _onError = (pos, code2, message) => {
+        const _onError = (pos, code3, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code2, message);
+            onError(offset, code3, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code3, message);
         };
         switch (token2.type) {
           case "scalar":
@@ -25661,7 +25661,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token2) => !!token2 && "items" in token2;
-    var isScalar2 = (token2) => !!token2 && (token2.type === "scalar" || token2.type === "single-quoted-scalar" || token2.type === "double-quoted-scalar" || token2.type === "block-scalar");
+    var isScalar = (token2) => !!token2 && (token2.type === "scalar" || token2.type === "single-quoted-scalar" || token2.type === "double-quoted-scalar" || token2.type === "block-scalar");
     function prettyToken(token2) {
       switch (token2) {
         case BOM:
@@ -25745,7 +25745,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -26344,7 +26344,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -26367,7 +26367,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter2;
+    exports.LineCounter = LineCounter;
   }
 });
 
@@ -27250,7 +27250,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var errors = require_errors2();
     var log = require_log();
     var identity = require_identity();
@@ -27275,7 +27275,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -27301,7 +27301,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -27333,11 +27333,11 @@ var require_public_api = __commonJS({
       }
       if (identity.isDocument(value2) && !_replacer)
         return value2.toString(options);
-      return new Document2.Document(value2, _replacer, options).toString(options);
+      return new Document.Document(value2, _replacer, options).toString(options);
     }
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument;
     exports.stringify = stringify;
   }
 });
@@ -27347,7 +27347,7 @@ var require_dist2 = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var Schema2 = require_Schema();
     var errors = require_errors2();
     var Alias = require_Alias();
@@ -27363,7 +27363,7 @@ var require_dist2 = __commonJS({
     var publicApi = require_public_api();
     var visit = require_visit();
     exports.Composer = composer.Composer;
-    exports.Document = Document2.Document;
+    exports.Document = Document.Document;
     exports.Schema = Schema2.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
@@ -27423,9 +27423,9 @@ var require_code = __commonJS({
     };
     exports.Name = Name;
     var _Code = class extends _CodeOrName {
-      constructor(code2) {
+      constructor(code3) {
         super();
-        this._items = typeof code2 === "string" ? [code2] : code2;
+        this._items = typeof code3 === "string" ? [code3] : code3;
       }
       toString() {
         return this.str;
@@ -27452,13 +27452,13 @@ var require_code = __commonJS({
     exports._Code = _Code;
     exports.nil = new _Code("");
     function _(strs, ...args) {
-      const code2 = [strs[0]];
+      const code3 = [strs[0]];
       let i = 0;
       while (i < args.length) {
-        addCodeArg(code2, args[i]);
-        code2.push(strs[++i]);
+        addCodeArg(code3, args[i]);
+        code3.push(strs[++i]);
       }
-      return new _Code(code2);
+      return new _Code(code3);
     }
     exports._ = _;
     var plus = new _Code("+");
@@ -27474,13 +27474,13 @@ var require_code = __commonJS({
       return new _Code(expr);
     }
     exports.str = str2;
-    function addCodeArg(code2, arg) {
+    function addCodeArg(code3, arg) {
       if (arg instanceof _Code)
-        code2.push(...arg._items);
+        code3.push(...arg._items);
       else if (arg instanceof Name)
-        code2.push(arg);
+        code3.push(arg);
       else
-        code2.push(interpolate(arg));
+        code3.push(interpolate(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -27556,9 +27556,9 @@ var require_scope = __commonJS({
     exports.ValueScope = exports.ValueScopeName = exports.Scope = exports.varKinds = exports.UsedValueState = void 0;
     var code_1 = require_code();
     var ValueError = class extends Error {
-      constructor(name2) {
-        super(`CodeGen: "code" for ${name2} not defined`);
-        this.value = name2.value;
+      constructor(name3) {
+        super(`CodeGen: "code" for ${name3} not defined`);
+        this.value = name3.value;
       }
     };
     var UsedValueState;
@@ -27625,8 +27625,8 @@ var require_scope = __commonJS({
         var _a2;
         if (value2.ref === void 0)
           throw new Error("CodeGen: ref must be passed in value");
-        const name2 = this.toName(nameOrPrefix);
-        const { prefix } = name2;
+        const name3 = this.toName(nameOrPrefix);
+        const { prefix } = name3;
         const valueKey = (_a2 = value2.key) !== null && _a2 !== void 0 ? _a2 : value2.ref;
         let vs = this._values[prefix];
         if (vs) {
@@ -27636,12 +27636,12 @@ var require_scope = __commonJS({
         } else {
           vs = this._values[prefix] = /* @__PURE__ */ new Map();
         }
-        vs.set(valueKey, name2);
+        vs.set(valueKey, name3);
         const s = this._scope[prefix] || (this._scope[prefix] = []);
         const itemIndex = s.length;
         s[itemIndex] = value2.ref;
-        name2.setValue(value2, { property: prefix, itemIndex });
-        return name2;
+        name3.setValue(value2, { property: prefix, itemIndex });
+        return name3;
       }
       getValue(prefix, keyOrRef) {
         const vs = this._values[prefix];
@@ -27650,43 +27650,43 @@ var require_scope = __commonJS({
         return vs.get(keyOrRef);
       }
       scopeRefs(scopeName, values = this._values) {
-        return this._reduceValues(values, (name2) => {
-          if (name2.scopePath === void 0)
-            throw new Error(`CodeGen: name "${name2}" has no value`);
-          return (0, code_1._)`${scopeName}${name2.scopePath}`;
+        return this._reduceValues(values, (name3) => {
+          if (name3.scopePath === void 0)
+            throw new Error(`CodeGen: name "${name3}" has no value`);
+          return (0, code_1._)`${scopeName}${name3.scopePath}`;
         });
       }
       scopeCode(values = this._values, usedValues, getCode) {
-        return this._reduceValues(values, (name2) => {
-          if (name2.value === void 0)
-            throw new Error(`CodeGen: name "${name2}" has no value`);
-          return name2.value.code;
+        return this._reduceValues(values, (name3) => {
+          if (name3.value === void 0)
+            throw new Error(`CodeGen: name "${name3}" has no value`);
+          return name3.value.code;
         }, usedValues, getCode);
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
-        let code2 = code_1.nil;
+        let code3 = code_1.nil;
         for (const prefix in values) {
           const vs = values[prefix];
           if (!vs)
             continue;
           const nameSet = usedValues[prefix] = usedValues[prefix] || /* @__PURE__ */ new Map();
-          vs.forEach((name2) => {
-            if (nameSet.has(name2))
+          vs.forEach((name3) => {
+            if (nameSet.has(name3))
               return;
-            nameSet.set(name2, UsedValueState.Started);
-            let c = valueCode(name2);
+            nameSet.set(name3, UsedValueState.Started);
+            let c = valueCode(name3);
             if (c) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code2 = (0, code_1._)`${code2}${def} ${name2} = ${c};${this.opts._n}`;
-            } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name2)) {
-              code2 = (0, code_1._)`${code2}${c}${this.opts._n}`;
+              code3 = (0, code_1._)`${code3}${def} ${name3} = ${c};${this.opts._n}`;
+            } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name3)) {
+              code3 = (0, code_1._)`${code3}${c}${this.opts._n}`;
             } else {
-              throw new ValueError(name2);
+              throw new ValueError(name3);
             }
-            nameSet.set(name2, UsedValueState.Completed);
+            nameSet.set(name3, UsedValueState.Completed);
           });
         }
-        return code2;
+        return code3;
       }
     };
     exports.ValueScope = ValueScope;
@@ -27760,10 +27760,10 @@ var require_codegen = __commonJS({
       }
     };
     var Def = class extends Node {
-      constructor(varKind, name2, rhs) {
+      constructor(varKind, name3, rhs) {
         super();
         this.varKind = varKind;
-        this.name = name2;
+        this.name = name3;
         this.rhs = rhs;
       }
       render({ es5, _n }) {
@@ -27846,9 +27846,9 @@ var require_codegen = __commonJS({
       }
     };
     var AnyCode = class extends Node {
-      constructor(code2) {
+      constructor(code3) {
         super();
-        this.code = code2;
+        this.code = code3;
       }
       render({ _n }) {
         return `${this.code};` + _n;
@@ -27870,7 +27870,7 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code2, n) => code2 + n.render(opts), "");
+        return this.nodes.reduce((code3, n) => code3 + n.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
@@ -27918,10 +27918,10 @@ var require_codegen = __commonJS({
         this.condition = condition;
       }
       render(opts) {
-        let code2 = `if(${this.condition})` + super.render(opts);
+        let code3 = `if(${this.condition})` + super.render(opts);
         if (this.else)
-          code2 += "else " + this.else.render(opts);
-        return code2;
+          code3 += "else " + this.else.render(opts);
+        return code3;
       }
       optimizeNodes() {
         super.optimizeNodes();
@@ -27983,17 +27983,17 @@ var require_codegen = __commonJS({
       }
     };
     var ForRange = class extends For {
-      constructor(varKind, name2, from, to) {
+      constructor(varKind, name3, from, to) {
         super();
         this.varKind = varKind;
-        this.name = name2;
+        this.name = name3;
         this.from = from;
         this.to = to;
       }
       render(opts) {
         const varKind = opts.es5 ? scope_1.varKinds.var : this.varKind;
-        const { name: name2, from, to } = this;
-        return `for(${varKind} ${name2}=${from}; ${name2}<${to}; ${name2}++)` + super.render(opts);
+        const { name: name3, from, to } = this;
+        return `for(${varKind} ${name3}=${from}; ${name3}<${to}; ${name3}++)` + super.render(opts);
       }
       get names() {
         const names2 = addExprNames(super.names, this.from);
@@ -28001,11 +28001,11 @@ var require_codegen = __commonJS({
       }
     };
     var ForIter = class extends For {
-      constructor(loop, varKind, name2, iterable) {
+      constructor(loop, varKind, name3, iterable) {
         super();
         this.loop = loop;
         this.varKind = varKind;
-        this.name = name2;
+        this.name = name3;
         this.iterable = iterable;
       }
       render(opts) {
@@ -28022,9 +28022,9 @@ var require_codegen = __commonJS({
       }
     };
     var Func = class extends BlockNode {
-      constructor(name2, args, async) {
+      constructor(name3, args, async) {
         super();
-        this.name = name2;
+        this.name = name3;
         this.args = args;
         this.async = async;
       }
@@ -28042,12 +28042,12 @@ var require_codegen = __commonJS({
     Return.kind = "return";
     var Try = class extends BlockNode {
       render(opts) {
-        let code2 = "try" + super.render(opts);
+        let code3 = "try" + super.render(opts);
         if (this.catch)
-          code2 += this.catch.render(opts);
+          code3 += this.catch.render(opts);
         if (this.finally)
-          code2 += this.finally.render(opts);
-        return code2;
+          code3 += this.finally.render(opts);
+        return code3;
       }
       optimizeNodes() {
         var _a2, _b;
@@ -28111,10 +28111,10 @@ var require_codegen = __commonJS({
       }
       // reserves unique name in the external scope and assigns value to it
       scopeValue(prefixOrName, value2) {
-        const name2 = this._extScope.value(prefixOrName, value2);
-        const vs = this._values[name2.prefix] || (this._values[name2.prefix] = /* @__PURE__ */ new Set());
-        vs.add(name2);
-        return name2;
+        const name3 = this._extScope.value(prefixOrName, value2);
+        const vs = this._values[name3.prefix] || (this._values[name3.prefix] = /* @__PURE__ */ new Set());
+        vs.add(name3);
+        return name3;
       }
       getScopeValue(prefix, keyOrRef) {
         return this._extScope.getValue(prefix, keyOrRef);
@@ -28128,11 +28128,11 @@ var require_codegen = __commonJS({
         return this._extScope.scopeCode(this._values);
       }
       _def(varKind, nameOrPrefix, rhs, constant) {
-        const name2 = this._scope.toName(nameOrPrefix);
+        const name3 = this._scope.toName(nameOrPrefix);
         if (rhs !== void 0 && constant)
-          this._constants[name2.str] = rhs;
-        this._leafNode(new Def(varKind, name2, rhs));
-        return name2;
+          this._constants[name3.str] = rhs;
+        this._leafNode(new Def(varKind, name3, rhs));
+        return name3;
       }
       // `const` declaration (`var` in es5 mode)
       const(nameOrPrefix, rhs, _constant) {
@@ -28164,18 +28164,18 @@ var require_codegen = __commonJS({
       }
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
-        const code2 = ["{"];
+        const code3 = ["{"];
         for (const [key, value2] of keyValues) {
-          if (code2.length > 1)
-            code2.push(",");
-          code2.push(key);
+          if (code3.length > 1)
+            code3.push(",");
+          code3.push(key);
           if (key !== value2 || this.opts.es5) {
-            code2.push(":");
-            (0, code_1.addCodeArg)(code2, value2);
+            code3.push(":");
+            (0, code_1.addCodeArg)(code3, value2);
           }
         }
-        code2.push("}");
-        return new code_1._Code(code2);
+        code3.push("}");
+        return new code_1._Code(code3);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
       if(condition, thenBody, elseBody) {
@@ -28213,20 +28213,20 @@ var require_codegen = __commonJS({
       }
       // `for` statement for a range of values
       forRange(nameOrPrefix, from, to, forBody, varKind = this.opts.es5 ? scope_1.varKinds.var : scope_1.varKinds.let) {
-        const name2 = this._scope.toName(nameOrPrefix);
-        return this._for(new ForRange(varKind, name2, from, to), () => forBody(name2));
+        const name3 = this._scope.toName(nameOrPrefix);
+        return this._for(new ForRange(varKind, name3, from, to), () => forBody(name3));
       }
       // `for-of` statement (in es5 mode replace with a normal for loop)
       forOf(nameOrPrefix, iterable, forBody, varKind = scope_1.varKinds.const) {
-        const name2 = this._scope.toName(nameOrPrefix);
+        const name3 = this._scope.toName(nameOrPrefix);
         if (this.opts.es5) {
           const arr = iterable instanceof code_1.Name ? iterable : this.var("_arr", iterable);
           return this.forRange("_i", 0, (0, code_1._)`${arr}.length`, (i) => {
-            this.var(name2, (0, code_1._)`${arr}[${i}]`);
-            forBody(name2);
+            this.var(name3, (0, code_1._)`${arr}[${i}]`);
+            forBody(name3);
           });
         }
-        return this._for(new ForIter("of", varKind, name2, iterable), () => forBody(name2));
+        return this._for(new ForIter("of", varKind, name3, iterable), () => forBody(name3));
       }
       // `for-in` statement.
       // With option `ownProperties` replaced with a `for-of` loop for object keys
@@ -28234,8 +28234,8 @@ var require_codegen = __commonJS({
         if (this.opts.ownProperties) {
           return this.forOf(nameOrPrefix, (0, code_1._)`Object.keys(${obj})`, forBody);
         }
-        const name2 = this._scope.toName(nameOrPrefix);
-        return this._for(new ForIter("in", varKind, name2, obj), () => forBody(name2));
+        const name3 = this._scope.toName(nameOrPrefix);
+        return this._for(new ForIter("in", varKind, name3, obj), () => forBody(name3));
       }
       // end `for` loop
       endFor() {
@@ -28300,8 +28300,8 @@ var require_codegen = __commonJS({
         return this;
       }
       // `function` heading (or definition if funcBody is passed)
-      func(name2, args = code_1.nil, async, funcBody) {
-        this._blockNode(new Func(name2, args, async));
+      func(name3, args = code_1.nil, async, funcBody) {
+        this._blockNode(new Func(name3, args, async));
         if (funcBody)
           this.code(funcBody).endFunc();
         return this;
@@ -30494,22 +30494,22 @@ var require_utils2 = __commonJS({
     }
     function stringArrayToHexStripped(input) {
       let acc = "";
-      let code2 = 0;
+      let code3 = 0;
       let i = 0;
       for (i = 0; i < input.length; i++) {
-        code2 = input[i].charCodeAt(0);
-        if (code2 === 48) {
+        code3 = input[i].charCodeAt(0);
+        if (code3 === 48) {
           continue;
         }
-        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
+        if (!(code3 >= 48 && code3 <= 57 || code3 >= 65 && code3 <= 70 || code3 >= 97 && code3 <= 102)) {
           return "";
         }
         acc += input[i];
         break;
       }
       for (i += 1; i < input.length; i++) {
-        code2 = input[i].charCodeAt(0);
-        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
+        code3 = input[i].charCodeAt(0);
+        if (!(code3 >= 48 && code3 <= 57 || code3 >= 65 && code3 <= 70 || code3 >= 97 && code3 <= 102)) {
           return "";
         }
         acc += input[i];
@@ -30782,15 +30782,15 @@ var require_utils2 = __commonJS({
         if (isPathCharacter(ch)) {
           output += ch;
         } else {
-          const code2 = input.charCodeAt(i);
-          if (code2 < 128) {
-            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i + 1 < input.length) {
+          const code3 = input.charCodeAt(i);
+          if (code3 < 128) {
+            output += isEscapeSafe(code3) ? ch : BYTE_HEX[code3];
+          } else if (code3 < 55296 || code3 > 57343) {
+            output += percentEncodeNonAscii(code3);
+          } else if (code3 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code3 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -30821,15 +30821,15 @@ var require_utils2 = __commonJS({
         if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
           output += ch;
         } else {
-          const code2 = input.charCodeAt(i);
-          if (code2 < 128) {
-            output += BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i + 1 < input.length) {
+          const code3 = input.charCodeAt(i);
+          if (code3 < 128) {
+            output += BYTE_HEX[code3];
+          } else if (code3 < 55296 || code3 > 57343) {
+            output += percentEncodeNonAscii(code3);
+          } else if (code3 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code3 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -30856,15 +30856,15 @@ var require_utils2 = __commonJS({
         if (isAllowed(ch)) {
           output += ch;
         } else {
-          const code2 = input.charCodeAt(i);
-          if (code2 < 128) {
-            output += BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i + 1 < input.length) {
+          const code3 = input.charCodeAt(i);
+          if (code3 < 128) {
+            output += BYTE_HEX[code3];
+          } else if (code3 < 55296 || code3 > 57343) {
+            output += percentEncodeNonAscii(code3);
+          } else if (code3 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code3 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -30909,15 +30909,15 @@ var require_utils2 = __commonJS({
         if (isQueryFragmentCharacter(ch)) {
           output += ch;
         } else {
-          const code2 = input.charCodeAt(i);
-          if (code2 < 128) {
-            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i + 1 < input.length) {
+          const code3 = input.charCodeAt(i);
+          if (code3 < 128) {
+            output += isEscapeSafe(code3) ? ch : BYTE_HEX[code3];
+          } else if (code3 < 55296 || code3 > 57343) {
+            output += percentEncodeNonAscii(code3);
+          } else if (code3 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code3 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -31015,10 +31015,10 @@ var require_schemes = __commonJS({
         "urn:uuid"
       ]
     );
-    function isValidSchemeName(name2) {
+    function isValidSchemeName(name3) {
       return supportedSchemeNames.indexOf(
         /** @type {*} */
-        name2
+        name3
       ) !== -1;
     }
     function wsIsSecure(wsComponent) {
@@ -32033,10 +32033,10 @@ var require_core = __commonJS({
         return this;
       }
       // Add format
-      addFormat(name2, format) {
+      addFormat(name3, format) {
         if (typeof format == "string")
           format = new RegExp(format);
-        this.formats[name2] = format;
+        this.formats[name3] = format;
         return this;
       }
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
@@ -32153,10 +32153,10 @@ var require_core = __commonJS({
           this.addSchema(optsSchemas[key], key);
     }
     function addInitialFormats() {
-      for (const name2 in this.opts.formats) {
-        const format = this.opts.formats[name2];
+      for (const name3 in this.opts.formats) {
+        const format = this.opts.formats[name3];
         if (format)
-          this.addFormat(name2, format);
+          this.addFormat(name3, format);
       }
     }
     function addInitialKeywords(defs) {
@@ -33875,8 +33875,8 @@ var require_format = __commonJS({
             }
           }
           function getFormat(fmtDef) {
-            const code2 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema2)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema2, ref: fmtDef, code: code2 });
+            const code3 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema2)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema2, ref: fmtDef, code: code3 });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -34395,11 +34395,11 @@ var require_ignore = __commonJS({
             return null;
           }
           if (end > nameStart && pattern[end - 1] === ":") {
-            const name2 = pattern.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name2)) {
+            const name3 = pattern.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name3)) {
               return null;
             }
-            body += POSIX_CLASSES[name2];
+            body += POSIX_CLASSES[name3];
             prev = EMPTY;
             index = end;
           } else {
@@ -35288,48 +35288,48 @@ var require_light = __commonJS({
           if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
             throw new Error("An Emitter already exists for this object");
           }
-          this.instance.on = (name2, cb) => {
-            return this._addListener(name2, "many", cb);
+          this.instance.on = (name3, cb) => {
+            return this._addListener(name3, "many", cb);
           };
-          this.instance.once = (name2, cb) => {
-            return this._addListener(name2, "once", cb);
+          this.instance.once = (name3, cb) => {
+            return this._addListener(name3, "once", cb);
           };
-          this.instance.removeAllListeners = (name2 = null) => {
-            if (name2 != null) {
-              return delete this._events[name2];
+          this.instance.removeAllListeners = (name3 = null) => {
+            if (name3 != null) {
+              return delete this._events[name3];
             } else {
               return this._events = {};
             }
           };
         }
-        _addListener(name2, status, cb) {
+        _addListener(name3, status, cb) {
           var base;
-          if ((base = this._events)[name2] == null) {
-            base[name2] = [];
+          if ((base = this._events)[name3] == null) {
+            base[name3] = [];
           }
-          this._events[name2].push({ cb, status });
+          this._events[name3].push({ cb, status });
           return this.instance;
         }
-        listenerCount(name2) {
-          if (this._events[name2] != null) {
-            return this._events[name2].length;
+        listenerCount(name3) {
+          if (this._events[name3] != null) {
+            return this._events[name3].length;
           } else {
             return 0;
           }
         }
-        async trigger(name2, ...args) {
+        async trigger(name3, ...args) {
           var e, promises3;
           try {
-            if (name2 !== "debug") {
-              this.trigger("debug", `Event triggered: ${name2}`, args);
+            if (name3 !== "debug") {
+              this.trigger("debug", `Event triggered: ${name3}`, args);
             }
-            if (this._events[name2] == null) {
+            if (this._events[name3] == null) {
               return;
             }
-            this._events[name2] = this._events[name2].filter(function(listener) {
+            this._events[name3] = this._events[name3].filter(function(listener) {
               return listener.status !== "none";
             });
-            promises3 = this._events[name2].map(async (listener) => {
+            promises3 = this._events[name3].map(async (listener) => {
               var e2, returned;
               if (listener.status === "none") {
                 return;
@@ -35818,9 +35818,9 @@ var require_light = __commonJS({
       var DLList$2, Sync;
       DLList$2 = DLList_1;
       Sync = class Sync {
-        constructor(name2, Promise2) {
+        constructor(name3, Promise2) {
           this.schedule = this.schedule.bind(this);
-          this.name = name2;
+          this.name = name3;
           this.Promise = Promise2;
           this._running = 0;
           this._queue = new DLList$2();
@@ -36972,9 +36972,9 @@ var require_text_decoder = __commonJS({
 var require_errors4 = __commonJS({
   "node_modules/streamx/lib/errors.js"(exports, module) {
     module.exports = class StreamError extends Error {
-      constructor(msg, code2, fn = StreamError) {
+      constructor(msg, code3, fn = StreamError) {
         super(msg);
-        this.code = code2;
+        this.code = code3;
         if (Error.captureStackTrace) {
           Error.captureStackTrace(this, fn);
         }
@@ -37106,8 +37106,8 @@ var require_streamx = __commonJS({
     var WRITE_DROP_DATA = WRITE_FINISHING | WRITE_DONE | DESTROY_STATUS;
     var asyncIterator = Symbol.asyncIterator || /* @__PURE__ */ Symbol("asyncIterator");
     var WritableState = class {
-      constructor(stream, { highWaterMark = 16384, map: map2 = null, mapWritable, byteLength: byteLength2, byteLengthWritable } = {}) {
-        this.stream = stream;
+      constructor(stream2, { highWaterMark = 16384, map: map2 = null, mapWritable, byteLength: byteLength2, byteLengthWritable } = {}) {
+        this.stream = stream2;
         this.queue = new FIFO();
         this.highWaterMark = highWaterMark;
         this.buffered = 0;
@@ -37153,44 +37153,44 @@ var require_streamx = __commonJS({
       }
       autoBatch(data, cb) {
         const buffer = [];
-        const stream = this.stream;
+        const stream2 = this.stream;
         buffer.push(data);
-        while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED_AND_ACTIVE) {
-          buffer.push(stream._writableState.shift());
+        while ((stream2._duplexState & WRITE_STATUS) === WRITE_QUEUED_AND_ACTIVE) {
+          buffer.push(stream2._writableState.shift());
         }
-        if ((stream._duplexState & OPEN_STATUS) !== 0) return cb(null);
-        stream._writev(buffer, cb);
+        if ((stream2._duplexState & OPEN_STATUS) !== 0) return cb(null);
+        stream2._writev(buffer, cb);
       }
       update() {
-        const stream = this.stream;
-        stream._duplexState |= WRITE_UPDATING;
+        const stream2 = this.stream;
+        stream2._duplexState |= WRITE_UPDATING;
         do {
-          while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED) {
+          while ((stream2._duplexState & WRITE_STATUS) === WRITE_QUEUED) {
             const data = this.shift();
-            stream._duplexState |= WRITE_ACTIVE_AND_WRITING;
-            stream._write(data, this.afterWrite);
+            stream2._duplexState |= WRITE_ACTIVE_AND_WRITING;
+            stream2._write(data, this.afterWrite);
           }
-          if ((stream._duplexState & WRITE_PRIMARY_AND_ACTIVE) === 0) this.updateNonPrimary();
+          if ((stream2._duplexState & WRITE_PRIMARY_AND_ACTIVE) === 0) this.updateNonPrimary();
         } while (this.continueUpdate() === true);
-        stream._duplexState &= WRITE_NOT_UPDATING;
+        stream2._duplexState &= WRITE_NOT_UPDATING;
       }
       updateNonPrimary() {
-        const stream = this.stream;
-        if ((stream._duplexState & WRITE_FINISHING_STATUS) === WRITE_FINISHING) {
-          stream._duplexState = stream._duplexState | WRITE_ACTIVE;
-          stream._final(afterFinal.bind(this));
+        const stream2 = this.stream;
+        if ((stream2._duplexState & WRITE_FINISHING_STATUS) === WRITE_FINISHING) {
+          stream2._duplexState = stream2._duplexState | WRITE_ACTIVE;
+          stream2._final(afterFinal.bind(this));
           return;
         }
-        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
-          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
-            stream._duplexState |= ACTIVE;
-            stream._destroy(afterDestroy.bind(this));
+        if ((stream2._duplexState & DESTROY_STATUS) === DESTROYING) {
+          if ((stream2._duplexState & ACTIVE_OR_TICKING) === 0) {
+            stream2._duplexState |= ACTIVE;
+            stream2._destroy(afterDestroy.bind(this));
           }
           return;
         }
-        if ((stream._duplexState & IS_OPENING) === OPENING) {
-          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
-          stream._open(afterOpen.bind(this));
+        if ((stream2._duplexState & IS_OPENING) === OPENING) {
+          stream2._duplexState = (stream2._duplexState | ACTIVE) & NOT_OPENING;
+          stream2._open(afterOpen.bind(this));
         }
       }
       continueUpdate() {
@@ -37212,8 +37212,8 @@ var require_streamx = __commonJS({
       }
     };
     var ReadableState = class {
-      constructor(stream, { highWaterMark = 16384, map: map2 = null, mapReadable, byteLength: byteLength2, byteLengthReadable } = {}) {
-        this.stream = stream;
+      constructor(stream2, { highWaterMark = 16384, map: map2 = null, mapReadable, byteLength: byteLength2, byteLengthReadable } = {}) {
+        this.stream = stream2;
         this.queue = new FIFO();
         this.highWaterMark = highWaterMark === 0 ? 1 : highWaterMark;
         this.buffered = 0;
@@ -37255,22 +37255,22 @@ var require_streamx = __commonJS({
         pipeTo.emit("pipe", this.stream);
       }
       push(data) {
-        const stream = this.stream;
+        const stream2 = this.stream;
         if (data === null) {
           this.highWaterMark = 0;
-          stream._duplexState = (stream._duplexState | READ_ENDING) & READ_NON_PRIMARY_AND_PUSHED;
+          stream2._duplexState = (stream2._duplexState | READ_ENDING) & READ_NON_PRIMARY_AND_PUSHED;
           return false;
         }
         if (this.map !== null) {
           data = this.map(data);
           if (data === null) {
-            stream._duplexState &= READ_PUSHED;
+            stream2._duplexState &= READ_PUSHED;
             return this.buffered < this.highWaterMark;
           }
         }
         this.buffered += this.byteLength(data);
         this.queue.push(data);
-        stream._duplexState = (stream._duplexState | READ_QUEUED) & READ_PUSHED;
+        stream2._duplexState = (stream2._duplexState | READ_QUEUED) & READ_PUSHED;
         return this.buffered < this.highWaterMark;
       }
       shift() {
@@ -37292,77 +37292,77 @@ var require_streamx = __commonJS({
         this.push(pending[pending.length - 1]);
       }
       read() {
-        const stream = this.stream;
-        if ((stream._duplexState & READ_STATUS) === READ_QUEUED) {
+        const stream2 = this.stream;
+        if ((stream2._duplexState & READ_STATUS) === READ_QUEUED) {
           const data = this.shift();
           if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
-            stream._duplexState &= READ_PIPE_NOT_DRAINED;
+            stream2._duplexState &= READ_PIPE_NOT_DRAINED;
           }
-          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
-            stream.emit("data", data);
+          if ((stream2._duplexState & READ_EMIT_DATA) !== 0) {
+            stream2.emit("data", data);
           }
           return data;
         }
         if (this.readAhead === false) {
-          stream._duplexState |= READ_READ_AHEAD;
+          stream2._duplexState |= READ_READ_AHEAD;
           this.updateNextTick();
         }
         return null;
       }
       drain() {
-        const stream = this.stream;
-        while ((stream._duplexState & READ_STATUS) === READ_QUEUED && (stream._duplexState & READ_FLOWING) !== 0) {
+        const stream2 = this.stream;
+        while ((stream2._duplexState & READ_STATUS) === READ_QUEUED && (stream2._duplexState & READ_FLOWING) !== 0) {
           const data = this.shift();
           if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
-            stream._duplexState &= READ_PIPE_NOT_DRAINED;
+            stream2._duplexState &= READ_PIPE_NOT_DRAINED;
           }
-          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
-            stream.emit("data", data);
+          if ((stream2._duplexState & READ_EMIT_DATA) !== 0) {
+            stream2.emit("data", data);
           }
         }
       }
       update() {
-        const stream = this.stream;
-        stream._duplexState |= READ_UPDATING;
+        const stream2 = this.stream;
+        stream2._duplexState |= READ_UPDATING;
         do {
           this.drain();
-          while (this.buffered < this.highWaterMark && (stream._duplexState & SHOULD_NOT_READ) === READ_READ_AHEAD) {
-            stream._duplexState |= READ_ACTIVE_AND_NEEDS_PUSH;
-            stream._read(this.afterRead);
+          while (this.buffered < this.highWaterMark && (stream2._duplexState & SHOULD_NOT_READ) === READ_READ_AHEAD) {
+            stream2._duplexState |= READ_ACTIVE_AND_NEEDS_PUSH;
+            stream2._read(this.afterRead);
             this.drain();
           }
-          if ((stream._duplexState & READ_READABLE_STATUS) === READ_EMIT_READABLE_AND_QUEUED) {
-            stream._duplexState |= READ_EMITTED_READABLE;
-            stream.emit("readable");
+          if ((stream2._duplexState & READ_READABLE_STATUS) === READ_EMIT_READABLE_AND_QUEUED) {
+            stream2._duplexState |= READ_EMITTED_READABLE;
+            stream2.emit("readable");
           }
-          if ((stream._duplexState & READ_PRIMARY_AND_ACTIVE) === 0) {
+          if ((stream2._duplexState & READ_PRIMARY_AND_ACTIVE) === 0) {
             this.updateNonPrimary();
           }
         } while (this.continueUpdate() === true);
-        stream._duplexState &= READ_NOT_UPDATING;
+        stream2._duplexState &= READ_NOT_UPDATING;
       }
       updateNonPrimary() {
-        const stream = this.stream;
-        if ((stream._duplexState & READ_ENDING_STATUS) === READ_ENDING) {
-          stream._duplexState = (stream._duplexState | READ_DONE) & READ_NOT_ENDING;
-          stream.emit("end");
-          if ((stream._duplexState & AUTO_DESTROY) === DONE) {
-            stream._duplexState |= DESTROYING;
+        const stream2 = this.stream;
+        if ((stream2._duplexState & READ_ENDING_STATUS) === READ_ENDING) {
+          stream2._duplexState = (stream2._duplexState | READ_DONE) & READ_NOT_ENDING;
+          stream2.emit("end");
+          if ((stream2._duplexState & AUTO_DESTROY) === DONE) {
+            stream2._duplexState |= DESTROYING;
           }
           if (this.pipeTo !== null) {
             this.pipeTo.end();
           }
         }
-        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
-          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
-            stream._duplexState |= ACTIVE;
-            stream._destroy(afterDestroy.bind(this));
+        if ((stream2._duplexState & DESTROY_STATUS) === DESTROYING) {
+          if ((stream2._duplexState & ACTIVE_OR_TICKING) === 0) {
+            stream2._duplexState |= ACTIVE;
+            stream2._destroy(afterDestroy.bind(this));
           }
           return;
         }
-        if ((stream._duplexState & IS_OPENING) === OPENING) {
-          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
-          stream._open(afterOpen.bind(this));
+        if ((stream2._duplexState & IS_OPENING) === OPENING) {
+          stream2._duplexState = (stream2._duplexState | ACTIVE) & NOT_OPENING;
+          stream2._open(afterOpen.bind(this));
         }
       }
       continueUpdate() {
@@ -37389,9 +37389,9 @@ var require_streamx = __commonJS({
       }
     };
     var TransformState = class {
-      constructor(stream) {
+      constructor(stream2) {
         this.data = null;
-        this.afterTransform = afterTransform.bind(stream);
+        this.afterTransform = afterTransform.bind(stream2);
         this.afterFinal = null;
       }
     };
@@ -37406,9 +37406,9 @@ var require_streamx = __commonJS({
       finished() {
         this.pipeToFinished = true;
       }
-      done(stream, err) {
+      done(stream2, err) {
         if (err) this.error = err;
-        if (stream === this.to) {
+        if (stream2 === this.to) {
           this.to = null;
           if (this.from !== null) {
             if ((this.from._duplexState & READ_DONE) === 0 || !this.pipeToFinished) {
@@ -37417,10 +37417,10 @@ var require_streamx = __commonJS({
             return;
           }
         }
-        if (stream === this.from) {
+        if (stream2 === this.from) {
           this.from = null;
           if (this.to !== null) {
-            if ((stream._duplexState & READ_DONE) === 0) {
+            if ((stream2._duplexState & READ_DONE) === 0) {
               this.to.destroy(this.error || StreamError.PREMATURE_CLOSE("Readable stream closed"));
             }
             return;
@@ -37435,51 +37435,51 @@ var require_streamx = __commonJS({
       this.updateCallback();
     }
     function afterFinal(err) {
-      const stream = this.stream;
-      if (err) stream.destroy(err);
-      if ((stream._duplexState & DESTROY_STATUS) === 0) {
-        stream._duplexState |= WRITE_DONE;
-        stream.emit("finish");
+      const stream2 = this.stream;
+      if (err) stream2.destroy(err);
+      if ((stream2._duplexState & DESTROY_STATUS) === 0) {
+        stream2._duplexState |= WRITE_DONE;
+        stream2.emit("finish");
       }
-      if ((stream._duplexState & AUTO_DESTROY) === DONE) {
-        stream._duplexState |= DESTROYING;
+      if ((stream2._duplexState & AUTO_DESTROY) === DONE) {
+        stream2._duplexState |= DESTROYING;
       }
-      stream._duplexState &= WRITE_NOT_FINISHING;
-      if ((stream._duplexState & WRITE_UPDATING) === 0) {
+      stream2._duplexState &= WRITE_NOT_FINISHING;
+      if ((stream2._duplexState & WRITE_UPDATING) === 0) {
         this.update();
       } else {
         this.updateNextTick();
       }
     }
     function afterDestroy(err) {
-      const stream = this.stream;
+      const stream2 = this.stream;
       if (!err && !StreamError.isStreamDestroyed(this.error)) err = this.error;
-      if (err) stream.emit("error", err);
-      stream._duplexState |= DESTROYED;
-      stream.emit("close");
-      const rs = stream._readableState;
-      const ws = stream._writableState;
+      if (err) stream2.emit("error", err);
+      stream2._duplexState |= DESTROYED;
+      stream2.emit("close");
+      const rs = stream2._readableState;
+      const ws = stream2._writableState;
       if (rs !== null && rs.pipeline !== null) {
-        rs.pipeline.done(stream, err);
+        rs.pipeline.done(stream2, err);
       }
       if (ws !== null) {
         while (ws.drains !== null && ws.drains.length > 0) {
           ws.drains.shift().resolve(false);
         }
         if (ws.pipeline !== null) {
-          ws.pipeline.done(stream, err);
+          ws.pipeline.done(stream2, err);
         }
       }
     }
     function afterWrite(err) {
-      const stream = this.stream;
-      if (err) stream.destroy(err);
-      stream._duplexState &= WRITE_NOT_ACTIVE;
+      const stream2 = this.stream;
+      if (err) stream2.destroy(err);
+      stream2._duplexState &= WRITE_NOT_ACTIVE;
       if (this.drains !== null) tickDrains(this.drains);
-      if ((stream._duplexState & WRITE_DRAIN_STATUS) === WRITE_UNDRAINED) {
-        stream._duplexState &= WRITE_DRAINED;
-        if ((stream._duplexState & WRITE_EMIT_DRAIN) === WRITE_EMIT_DRAIN) {
-          stream.emit("drain");
+      if ((stream2._duplexState & WRITE_DRAIN_STATUS) === WRITE_UNDRAINED) {
+        stream2._duplexState &= WRITE_DRAINED;
+        if ((stream2._duplexState & WRITE_EMIT_DRAIN) === WRITE_EMIT_DRAIN) {
+          stream2.emit("drain");
         }
       }
       this.updateCallback();
@@ -37513,42 +37513,42 @@ var require_streamx = __commonJS({
       }
     }
     function afterOpen(err) {
-      const stream = this.stream;
-      if (err) stream.destroy(err);
-      if ((stream._duplexState & DESTROYING) === 0) {
-        if ((stream._duplexState & READ_PRIMARY_STATUS) === 0) {
-          stream._duplexState |= READ_PRIMARY;
+      const stream2 = this.stream;
+      if (err) stream2.destroy(err);
+      if ((stream2._duplexState & DESTROYING) === 0) {
+        if ((stream2._duplexState & READ_PRIMARY_STATUS) === 0) {
+          stream2._duplexState |= READ_PRIMARY;
         }
-        if ((stream._duplexState & WRITE_PRIMARY_STATUS) === 0) {
-          stream._duplexState |= WRITE_PRIMARY;
+        if ((stream2._duplexState & WRITE_PRIMARY_STATUS) === 0) {
+          stream2._duplexState |= WRITE_PRIMARY;
         }
-        stream.emit("open");
+        stream2.emit("open");
       }
-      stream._duplexState &= NOT_ACTIVE;
-      if (stream._writableState !== null) {
-        stream._writableState.updateCallback();
+      stream2._duplexState &= NOT_ACTIVE;
+      if (stream2._writableState !== null) {
+        stream2._writableState.updateCallback();
       }
-      if (stream._readableState !== null) {
-        stream._readableState.updateCallback();
+      if (stream2._readableState !== null) {
+        stream2._readableState.updateCallback();
       }
     }
     function afterTransform(err, data) {
       if (data !== void 0 && data !== null) this.push(data);
       this._writableState.afterWrite(err);
     }
-    function newListener(name2) {
+    function newListener(name3) {
       if (this._readableState !== null) {
-        if (name2 === "data") {
+        if (name3 === "data") {
           this._duplexState |= READ_EMIT_DATA | READ_RESUMED_READ_AHEAD;
           this._readableState.updateNextTick();
         }
-        if (name2 === "readable") {
+        if (name3 === "readable") {
           this._duplexState |= READ_EMIT_READABLE;
           this._readableState.updateNextTick();
         }
       }
       if (this._writableState !== null) {
-        if (name2 === "drain") {
+        if (name3 === "drain") {
           this._duplexState |= WRITE_EMIT_DRAIN;
           this._writableState.updateNextTick();
         }
@@ -37713,7 +37713,7 @@ var require_streamx = __commonJS({
         return (rs._duplexState & READ_RESUMED) === 0;
       }
       [asyncIterator]() {
-        const stream = this;
+        const stream2 = this;
         let error2 = null;
         let promiseResolve = null;
         let promiseReject = null;
@@ -37730,9 +37730,9 @@ var require_streamx = __commonJS({
             return new Promise(function(resolve5, reject) {
               promiseResolve = resolve5;
               promiseReject = reject;
-              const data = stream.read();
+              const data = stream2.read();
               if (data !== null) ondata(data);
-              else if ((stream._duplexState & DESTROYED) !== 0) ondata(null);
+              else if ((stream2._duplexState & DESTROYED) !== 0) ondata(null);
             });
           },
           return() {
@@ -37743,7 +37743,7 @@ var require_streamx = __commonJS({
           }
         };
         function onreadable() {
-          if (promiseResolve !== null) ondata(stream.read());
+          if (promiseResolve !== null) ondata(stream2.read());
         }
         function onclose() {
           if (promiseResolve !== null) ondata(null);
@@ -37752,7 +37752,7 @@ var require_streamx = __commonJS({
           if (promiseReject === null) return;
           if (error2) {
             promiseReject(error2);
-          } else if (data === null && (stream._duplexState & READ_DONE) === 0) {
+          } else if (data === null && (stream2._duplexState & READ_DONE) === 0) {
             promiseReject(StreamError.STREAM_DESTROYED());
           } else {
             promiseResolve({ value: data, done: data === null });
@@ -37760,10 +37760,10 @@ var require_streamx = __commonJS({
           promiseReject = promiseResolve = null;
         }
         function destroy(err) {
-          stream.destroy(err);
+          stream2.destroy(err);
           return new Promise((resolve5, reject) => {
-            if (stream._duplexState & DESTROYED) return resolve5({ value: void 0, done: true });
-            stream.once("close", function() {
+            if (stream2._duplexState & DESTROYED) return resolve5({ value: void 0, done: true });
+            stream2.once("close", function() {
               if (err) reject(err);
               else resolve5({ value: void 0, done: true });
             });
@@ -37914,16 +37914,16 @@ var require_streamx = __commonJS({
       this.push(null);
       cb(null);
     }
-    function pipelinePromise(...streams) {
+    function pipelinePromise(...streams2) {
       return new Promise((resolve5, reject) => {
-        return pipeline(...streams, (err) => {
+        return pipeline(...streams2, (err) => {
           if (err) return reject(err);
           resolve5();
         });
       });
     }
-    function pipeline(stream, ...streams) {
-      const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
+    function pipeline(stream2, ...streams2) {
+      const all = Array.isArray(stream2) ? [...stream2, ...streams2] : [stream2, ...streams2];
       const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
       if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
       let src = all[0];
@@ -37977,33 +37977,33 @@ var require_streamx = __commonJS({
     function echo(s) {
       return s;
     }
-    function isStream(stream) {
-      return !!stream._readableState || !!stream._writableState;
+    function isStream(stream2) {
+      return !!stream2._readableState || !!stream2._writableState;
     }
-    function isStreamx(stream) {
-      return typeof stream._duplexState === "number" && isStream(stream);
+    function isStreamx(stream2) {
+      return typeof stream2._duplexState === "number" && isStream(stream2);
     }
-    function isEnding(stream) {
-      return !!stream._readableState && stream._readableState.ending;
+    function isEnding(stream2) {
+      return !!stream2._readableState && stream2._readableState.ending;
     }
-    function isEnded(stream) {
-      return !!stream._readableState && stream._readableState.ended;
+    function isEnded(stream2) {
+      return !!stream2._readableState && stream2._readableState.ended;
     }
-    function isFinishing(stream) {
-      return !!stream._writableState && stream._writableState.ending;
+    function isFinishing(stream2) {
+      return !!stream2._writableState && stream2._writableState.ending;
     }
-    function isFinished(stream) {
-      return !!stream._writableState && stream._writableState.ended;
+    function isFinished(stream2) {
+      return !!stream2._writableState && stream2._writableState.ended;
     }
-    function getStreamError(stream, opts = {}) {
-      const err = stream._readableState && stream._readableState.error || stream._writableState && stream._writableState.error;
+    function getStreamError(stream2, opts = {}) {
+      const err = stream2._readableState && stream2._readableState.error || stream2._writableState && stream2._writableState.error;
       return !opts.all && StreamError.isStreamDestroyed(err) ? null : err;
     }
-    function isReadStreamx(stream) {
-      return isStreamx(stream) && stream.readable;
+    function isReadStreamx(stream2) {
+      return isStreamx(stream2) && stream2.readable;
     }
-    function isDisturbed(stream) {
-      return (stream._duplexState & OPENING) !== OPENING || (stream._duplexState & DESTROYING) === DESTROYING || (stream._duplexState & ACTIVE_OR_TICKING) !== 0;
+    function isDisturbed(stream2) {
+      return (stream2._duplexState & OPENING) !== OPENING || (stream2._duplexState & DESTROYING) === DESTROYING || (stream2._duplexState & ACTIVE_OR_TICKING) !== 0;
     }
     function isTypedArray(data) {
       return typeof data === "object" && data !== null && typeof data.byteLength === "number";
@@ -38087,19 +38087,19 @@ var require_headers2 = __commonJS({
     };
     exports.encode = function encode(opts) {
       const buf = b4a.alloc(512);
-      let name2 = opts.name;
+      let name3 = opts.name;
       let prefix = "";
-      if (opts.typeflag === 5 && name2[name2.length - 1] !== "/") name2 += "/";
-      if (b4a.byteLength(name2) !== name2.length) return null;
-      while (b4a.byteLength(name2) > 100) {
-        const i = name2.indexOf("/");
+      if (opts.typeflag === 5 && name3[name3.length - 1] !== "/") name3 += "/";
+      if (b4a.byteLength(name3) !== name3.length) return null;
+      while (b4a.byteLength(name3) > 100) {
+        const i = name3.indexOf("/");
         if (i === -1) return null;
-        prefix += prefix ? "/" + name2.slice(0, i) : name2.slice(0, i);
-        name2 = name2.slice(i + 1);
+        prefix += prefix ? "/" + name3.slice(0, i) : name3.slice(0, i);
+        name3 = name3.slice(i + 1);
       }
-      if (b4a.byteLength(name2) > 100 || b4a.byteLength(prefix) > 155) return null;
+      if (b4a.byteLength(name3) > 100 || b4a.byteLength(prefix) > 155) return null;
       if (opts.linkname && b4a.byteLength(opts.linkname) > 100) return null;
-      b4a.write(buf, name2);
+      b4a.write(buf, name3);
       b4a.write(buf, encodeOct(opts.mode & MASK, 6), 100);
       b4a.write(buf, encodeOct(opts.uid, 6), 108);
       b4a.write(buf, encodeOct(opts.gid, 6), 116);
@@ -38119,7 +38119,7 @@ var require_headers2 = __commonJS({
     };
     exports.decode = function decode(buf, filenameEncoding, allowUnknownFormat) {
       let typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET;
-      let name2 = decodeStr(buf, 0, 100, filenameEncoding);
+      let name3 = decodeStr(buf, 0, 100, filenameEncoding);
       const mode = decodeOct(buf, 100, 8);
       const uid = decodeOct(buf, 108, 8);
       const gid = decodeOct(buf, 116, 8);
@@ -38135,16 +38135,16 @@ var require_headers2 = __commonJS({
       if (c === 8 * 32) return null;
       if (c !== decodeOct(buf, 148, 8)) throw new Error("Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?");
       if (isUSTAR(buf)) {
-        if (buf[345]) name2 = decodeStr(buf, 345, 155, filenameEncoding) + "/" + name2;
+        if (buf[345]) name3 = decodeStr(buf, 345, 155, filenameEncoding) + "/" + name3;
       } else if (isGNU(buf)) {
       } else {
         if (!allowUnknownFormat) {
           throw new Error("Invalid tar header: unknown format.");
         }
       }
-      if (typeflag === 0 && name2 && name2[name2.length - 1] === "/") typeflag = 5;
+      if (typeflag === 0 && name3 && name3[name3.length - 1] === "/") typeflag = 5;
       return {
-        name: name2,
+        name: name3,
         mode,
         uid,
         gid,
@@ -38605,14 +38605,14 @@ var require_extract = __commonJS({
             promiseResolve = promiseReject = null;
           }
         }
-        function onentry(header, stream, callback) {
+        function onentry(header, stream2, callback) {
           entryCallback = callback;
-          stream.on("error", noop4);
+          stream2.on("error", noop4);
           if (promiseResolve) {
-            promiseResolve({ value: stream, done: false });
+            promiseResolve({ value: stream2, done: false });
             promiseResolve = promiseReject = null;
           } else {
-            entryStream = stream;
+            entryStream = stream2;
           }
         }
         function onclose() {
@@ -38808,8 +38808,8 @@ var require_pack = __commonJS({
         this.push(END_OF_TAR);
         this.push(null);
       }
-      _done(stream) {
-        if (stream !== this._stream) return;
+      _done(stream2) {
+        if (stream2 !== this._stream) return;
         this._stream = null;
         if (this._finalizing) this.finalize();
         if (this._pending.length) this._pending.shift()._continueOpen();
@@ -38860,9 +38860,9 @@ var require_pack = __commonJS({
         const err = getStreamError(this);
         if (this._stream) this._stream.destroy(err);
         while (this._pending.length) {
-          const stream = this._pending.shift();
-          stream.destroy(err);
-          stream._continueOpen();
+          const stream2 = this._pending.shift();
+          stream2.destroy(err);
+          stream2._continueOpen();
         }
         this._doDrain();
       }
@@ -39340,8 +39340,8 @@ function issueCommand(command, properties2, message) {
   const cmd = new Command(command, properties2, message);
   process.stdout.write(cmd.toString() + os.EOL);
 }
-function issue(name2, message = "") {
-  issueCommand(name2, {}, message);
+function issue(name3, message = "") {
+  issueCommand(name3, {}, message);
 }
 var CMD_STRING = "::";
 var Command = class {
@@ -39495,31 +39495,31 @@ var DecodedURL = class extends URL {
 // node_modules/@actions/http-client/lib/index.js
 var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
-var __awaiter = function(thisArg, _arguments, P, generator) {
+var __awaiter = function(thisArg, _arguments, P2, generator) {
   function adopt2(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve5) {
+    return value2 instanceof P2 ? value2 : new P2(function(resolve5) {
       resolve5(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve5, reject) {
     function fulfilled(value2) {
       try {
-        step(generator.next(value2));
+        step2(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value2) {
       try {
-        step(generator["throw"](value2));
+        step2(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
+    function step2(result) {
       result.done ? resolve5(result.value) : adopt2(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var HttpCodes;
@@ -39688,9 +39688,9 @@ var HttpClient = class {
       return this.request("HEAD", requestUrl, null, additionalHeaders || {});
     });
   }
-  sendStream(verb, requestUrl, stream, additionalHeaders) {
+  sendStream(verb, requestUrl, stream2, additionalHeaders) {
     return __awaiter(this, void 0, void 0, function* () {
-      return this.request(verb, requestUrl, stream, additionalHeaders);
+      return this.request(verb, requestUrl, stream2, additionalHeaders);
     });
   }
   /**
@@ -40124,31 +40124,31 @@ var HttpClient = class {
 var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase()] = obj[k], c), {});
 
 // node_modules/@actions/http-client/lib/auth.js
-var __awaiter2 = function(thisArg, _arguments, P, generator) {
+var __awaiter2 = function(thisArg, _arguments, P2, generator) {
   function adopt2(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve5) {
+    return value2 instanceof P2 ? value2 : new P2(function(resolve5) {
       resolve5(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve5, reject) {
     function fulfilled(value2) {
       try {
-        step(generator.next(value2));
+        step2(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value2) {
       try {
-        step(generator["throw"](value2));
+        step2(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
+    function step2(result) {
       result.done ? resolve5(result.value) : adopt2(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var BearerCredentialHandler = class {
@@ -40175,31 +40175,31 @@ var BearerCredentialHandler = class {
 };
 
 // node_modules/@actions/core/lib/oidc-utils.js
-var __awaiter3 = function(thisArg, _arguments, P, generator) {
+var __awaiter3 = function(thisArg, _arguments, P2, generator) {
   function adopt2(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve5) {
+    return value2 instanceof P2 ? value2 : new P2(function(resolve5) {
       resolve5(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve5, reject) {
     function fulfilled(value2) {
       try {
-        step(generator.next(value2));
+        step2(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value2) {
       try {
-        step(generator["throw"](value2));
+        step2(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
+    function step2(result) {
       result.done ? resolve5(result.value) : adopt2(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var OidcClient = class _OidcClient {
@@ -40264,31 +40264,31 @@ var OidcClient = class _OidcClient {
 // node_modules/@actions/core/lib/summary.js
 import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
-var __awaiter4 = function(thisArg, _arguments, P, generator) {
+var __awaiter4 = function(thisArg, _arguments, P2, generator) {
   function adopt2(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve5) {
+    return value2 instanceof P2 ? value2 : new P2(function(resolve5) {
       resolve5(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve5, reject) {
     function fulfilled(value2) {
       try {
-        step(generator.next(value2));
+        step2(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value2) {
       try {
-        step(generator["throw"](value2));
+        step2(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
+    function step2(result) {
       result.done ? resolve5(result.value) : adopt2(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var { access, appendFile, writeFile } = promises;
@@ -40416,9 +40416,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code2, lang) {
+  addCodeBlock(code3, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code2), attrs);
+    const element = this.wrap("pre", this.wrap("code", code3), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -40586,31 +40586,31 @@ import * as path3 from "path";
 // node_modules/@actions/io/lib/io-util.js
 import * as fs2 from "fs";
 import * as path2 from "path";
-var __awaiter5 = function(thisArg, _arguments, P, generator) {
+var __awaiter5 = function(thisArg, _arguments, P2, generator) {
   function adopt2(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve5) {
+    return value2 instanceof P2 ? value2 : new P2(function(resolve5) {
       resolve5(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve5, reject) {
     function fulfilled(value2) {
       try {
-        step(generator.next(value2));
+        step2(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value2) {
       try {
-        step(generator["throw"](value2));
+        step2(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
+    function step2(result) {
       result.done ? resolve5(result.value) : adopt2(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
@@ -40710,31 +40710,31 @@ function isUnixExecutable(stats) {
 }
 
 // node_modules/@actions/io/lib/io.js
-var __awaiter6 = function(thisArg, _arguments, P, generator) {
+var __awaiter6 = function(thisArg, _arguments, P2, generator) {
   function adopt2(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve5) {
+    return value2 instanceof P2 ? value2 : new P2(function(resolve5) {
       resolve5(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve5, reject) {
     function fulfilled(value2) {
       try {
-        step(generator.next(value2));
+        step2(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value2) {
       try {
-        step(generator["throw"](value2));
+        step2(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
+    function step2(result) {
       result.done ? resolve5(result.value) : adopt2(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 function which(tool, check) {
@@ -40804,31 +40804,31 @@ function findInPath(tool) {
 
 // node_modules/@actions/exec/lib/toolrunner.js
 import { setTimeout as setTimeout2 } from "timers";
-var __awaiter7 = function(thisArg, _arguments, P, generator) {
+var __awaiter7 = function(thisArg, _arguments, P2, generator) {
   function adopt2(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve5) {
+    return value2 instanceof P2 ? value2 : new P2(function(resolve5) {
       resolve5(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve5, reject) {
     function fulfilled(value2) {
       try {
-        step(generator.next(value2));
+        step2(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value2) {
       try {
-        step(generator["throw"](value2));
+        step2(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
+    function step2(result) {
       result.done ? resolve5(result.value) : adopt2(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var IS_WINDOWS2 = process.platform === "win32";
@@ -41104,14 +41104,14 @@ var ToolRunner = class extends events.EventEmitter {
           state.processClosed = true;
           state.CheckComplete();
         });
-        cp.on("exit", (code2) => {
-          state.processExitCode = code2;
+        cp.on("exit", (code3) => {
+          state.processExitCode = code3;
           state.processExited = true;
-          this._debug(`Exit code ${code2} received from tool '${this.toolPath}'`);
+          this._debug(`Exit code ${code3} received from tool '${this.toolPath}'`);
           state.CheckComplete();
         });
-        cp.on("close", (code2) => {
-          state.processExitCode = code2;
+        cp.on("close", (code3) => {
+          state.processExitCode = code3;
           state.processExited = true;
           state.processClosed = true;
           this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
@@ -41249,31 +41249,31 @@ var ExecState = class _ExecState extends events.EventEmitter {
 };
 
 // node_modules/@actions/exec/lib/exec.js
-var __awaiter8 = function(thisArg, _arguments, P, generator) {
+var __awaiter8 = function(thisArg, _arguments, P2, generator) {
   function adopt2(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve5) {
+    return value2 instanceof P2 ? value2 : new P2(function(resolve5) {
       resolve5(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve5, reject) {
     function fulfilled(value2) {
       try {
-        step(generator.next(value2));
+        step2(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value2) {
       try {
-        step(generator["throw"](value2));
+        step2(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
+    function step2(result) {
       result.done ? resolve5(result.value) : adopt2(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 function exec(commandLine, args, options) {
@@ -41322,42 +41322,42 @@ function getExecOutput(commandLine, args, options) {
 }
 
 // node_modules/@actions/core/lib/platform.js
-var __awaiter9 = function(thisArg, _arguments, P, generator) {
+var __awaiter9 = function(thisArg, _arguments, P2, generator) {
   function adopt2(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve5) {
+    return value2 instanceof P2 ? value2 : new P2(function(resolve5) {
       resolve5(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve5, reject) {
     function fulfilled(value2) {
       try {
-        step(generator.next(value2));
+        step2(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value2) {
       try {
-        step(generator["throw"](value2));
+        step2(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
+    function step2(result) {
       result.done ? resolve5(result.value) : adopt2(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var getWindowsInfo = () => __awaiter9(void 0, void 0, void 0, function* () {
   const { stdout: version } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', void 0, {
     silent: true
   });
-  const { stdout: name2 } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', void 0, {
+  const { stdout: name3 } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', void 0, {
     silent: true
   });
   return {
-    name: name2.trim(),
+    name: name3.trim(),
     version: version.trim()
   };
 });
@@ -41367,9 +41367,9 @@ var getMacOsInfo = () => __awaiter9(void 0, void 0, void 0, function* () {
     silent: true
   });
   const version = (_b = (_a2 = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a2 === void 0 ? void 0 : _a2[1]) !== null && _b !== void 0 ? _b : "";
-  const name2 = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : "";
+  const name3 = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : "";
   return {
-    name: name2,
+    name: name3,
     version
   };
 });
@@ -41377,9 +41377,9 @@ var getLinuxInfo = () => __awaiter9(void 0, void 0, void 0, function* () {
   const { stdout } = yield getExecOutput("lsb_release", ["-i", "-r", "-s"], {
     silent: true
   });
-  const [name2, version] = stdout.trim().split("\n");
+  const [name3, version] = stdout.trim().split("\n");
   return {
-    name: name2,
+    name: name3,
     version
   };
 });
@@ -41401,31 +41401,31 @@ function getDetails() {
 }
 
 // node_modules/@actions/core/lib/core.js
-var __awaiter10 = function(thisArg, _arguments, P, generator) {
+var __awaiter10 = function(thisArg, _arguments, P2, generator) {
   function adopt2(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve5) {
+    return value2 instanceof P2 ? value2 : new P2(function(resolve5) {
       resolve5(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve5, reject) {
     function fulfilled(value2) {
       try {
-        step(generator.next(value2));
+        step2(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value2) {
       try {
-        step(generator["throw"](value2));
+        step2(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
+    function step2(result) {
       result.done ? resolve5(result.value) : adopt2(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var ExitCode;
@@ -41433,14 +41433,14 @@ var ExitCode;
   ExitCode2[ExitCode2["Success"] = 0] = "Success";
   ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
 })(ExitCode || (ExitCode = {}));
-function exportVariable(name2, val) {
+function exportVariable(name3, val) {
   const convertedVal = toCommandValue(val);
-  process.env[name2] = convertedVal;
+  process.env[name3] = convertedVal;
   const filePath = process.env["GITHUB_ENV"] || "";
   if (filePath) {
-    return issueFileCommand("ENV", prepareKeyValueMessage(name2, val));
+    return issueFileCommand("ENV", prepareKeyValueMessage(name3, val));
   }
-  issueCommand("set-env", { name: name2 }, convertedVal);
+  issueCommand("set-env", { name: name3 }, convertedVal);
 }
 function setSecret(secret2) {
   issueCommand("add-mask", {}, secret2);
@@ -41454,41 +41454,41 @@ function addPath(inputPath) {
   }
   process.env["PATH"] = `${inputPath}${path5.delimiter}${process.env["PATH"]}`;
 }
-function getInput(name2, options) {
-  const val = process.env[`INPUT_${name2.replace(/ /g, "_").toUpperCase()}`] || "";
+function getInput(name3, options) {
+  const val = process.env[`INPUT_${name3.replace(/ /g, "_").toUpperCase()}`] || "";
   if (options && options.required && !val) {
-    throw new Error(`Input required and not supplied: ${name2}`);
+    throw new Error(`Input required and not supplied: ${name3}`);
   }
   if (options && options.trimWhitespace === false) {
     return val;
   }
   return val.trim();
 }
-function getMultilineInput(name2, options) {
-  const inputs = getInput(name2, options).split("\n").filter((x) => x !== "");
+function getMultilineInput(name3, options) {
+  const inputs = getInput(name3, options).split("\n").filter((x) => x !== "");
   if (options && options.trimWhitespace === false) {
     return inputs;
   }
   return inputs.map((input) => input.trim());
 }
-function getBooleanInput(name2, options) {
+function getBooleanInput(name3, options) {
   const trueValue = ["true", "True", "TRUE"];
   const falseValue = ["false", "False", "FALSE"];
-  const val = getInput(name2, options);
+  const val = getInput(name3, options);
   if (trueValue.includes(val))
     return true;
   if (falseValue.includes(val))
     return false;
-  throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name2}
+  throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name3}
 Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
 }
-function setOutput(name2, value2) {
+function setOutput(name3, value2) {
   const filePath = process.env["GITHUB_OUTPUT"] || "";
   if (filePath) {
-    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name2, value2));
+    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name3, value2));
   }
   process.stdout.write(os5.EOL);
-  issueCommand("set-output", { name: name2 }, toCommandValue(value2));
+  issueCommand("set-output", { name: name3 }, toCommandValue(value2));
 }
 function setCommandEcho(enabled) {
   issue("echo", enabled ? "on" : "off");
@@ -41515,15 +41515,15 @@ function notice(message, properties2 = {}) {
 function info(message) {
   process.stdout.write(message + os5.EOL);
 }
-function startGroup(name2) {
-  issue("group", name2);
+function startGroup(name3) {
+  issue("group", name3);
 }
 function endGroup() {
   issue("endgroup");
 }
-function group(name2, fn) {
+function group(name3, fn) {
   return __awaiter10(this, void 0, void 0, function* () {
-    startGroup(name2);
+    startGroup(name3);
     let result;
     try {
       result = yield fn();
@@ -41533,15 +41533,15 @@ function group(name2, fn) {
     return result;
   });
 }
-function saveState(name2, value2) {
+function saveState(name3, value2) {
   const filePath = process.env["GITHUB_STATE"] || "";
   if (filePath) {
-    return issueFileCommand("STATE", prepareKeyValueMessage(name2, value2));
+    return issueFileCommand("STATE", prepareKeyValueMessage(name3, value2));
   }
-  issueCommand("save-state", { name: name2 }, toCommandValue(value2));
+  issueCommand("save-state", { name: name3 }, toCommandValue(value2));
 }
-function getState(name2) {
-  return process.env[`STATE_${name2}`] || "";
+function getState(name3) {
+  return process.env[`STATE_${name3}`] || "";
 }
 function getIDToken(aud) {
   return __awaiter10(this, void 0, void 0, function* () {
@@ -41603,31 +41603,31 @@ var Context = class {
 // node_modules/@actions/github/lib/internal/utils.js
 var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
-var __awaiter11 = function(thisArg, _arguments, P, generator) {
+var __awaiter11 = function(thisArg, _arguments, P2, generator) {
   function adopt2(value2) {
-    return value2 instanceof P ? value2 : new P(function(resolve5) {
+    return value2 instanceof P2 ? value2 : new P2(function(resolve5) {
       resolve5(value2);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve5, reject) {
     function fulfilled(value2) {
       try {
-        step(generator.next(value2));
+        step2(generator.next(value2));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value2) {
       try {
-        step(generator["throw"](value2));
+        step2(generator["throw"](value2));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
+    function step2(result) {
       result.done ? resolve5(result.value) : adopt2(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 function getAuthString(token2, options) {
@@ -41682,33 +41682,33 @@ function getUserAgent() {
 }
 
 // node_modules/before-after-hook/lib/register.js
-function register(state, name2, method, options) {
+function register(state, name3, method, options) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
   }
   if (!options) {
     options = {};
   }
-  if (Array.isArray(name2)) {
-    return name2.reverse().reduce((callback, name3) => {
-      return register.bind(null, state, name3, callback, options);
+  if (Array.isArray(name3)) {
+    return name3.reverse().reduce((callback, name4) => {
+      return register.bind(null, state, name4, callback, options);
     }, method)();
   }
   return Promise.resolve().then(() => {
-    if (!state.registry[name2]) {
+    if (!state.registry[name3]) {
       return method(options);
     }
-    return state.registry[name2].reduce((method2, registered) => {
+    return state.registry[name3].reduce((method2, registered) => {
       return registered.hook.bind(null, method2, options);
     }, method)();
   });
 }
 
 // node_modules/before-after-hook/lib/add.js
-function addHook(state, kind, name2, hook2) {
+function addHook(state, kind, name3, hook2) {
   const orig = hook2;
-  if (!state.registry[name2]) {
-    state.registry[name2] = [];
+  if (!state.registry[name3]) {
+    state.registry[name3] = [];
   }
   if (kind === "before") {
     hook2 = (method, options) => {
@@ -41733,38 +41733,38 @@ function addHook(state, kind, name2, hook2) {
       });
     };
   }
-  state.registry[name2].push({
+  state.registry[name3].push({
     hook: hook2,
     orig
   });
 }
 
 // node_modules/before-after-hook/lib/remove.js
-function removeHook(state, name2, method) {
-  if (!state.registry[name2]) {
+function removeHook(state, name3, method) {
+  if (!state.registry[name3]) {
     return;
   }
-  const index = state.registry[name2].map((registered) => {
+  const index = state.registry[name3].map((registered) => {
     return registered.orig;
   }).indexOf(method);
   if (index === -1) {
     return;
   }
-  state.registry[name2].splice(index, 1);
+  state.registry[name3].splice(index, 1);
 }
 
 // node_modules/before-after-hook/index.js
 var bind = Function.bind;
 var bindable = bind.bind(bind);
-function bindApi(hook2, state, name2) {
+function bindApi(hook2, state, name3) {
   const removeHookRef = bindable(removeHook, null).apply(
     null,
-    name2 ? [state, name2] : [state]
+    name3 ? [state, name3] : [state]
   );
   hook2.api = { remove: removeHookRef };
   hook2.remove = removeHookRef;
   ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name2 ? [state, kind, name2] : [state, kind];
+    const args = name3 ? [state, kind, name3] : [state, kind];
     hook2[kind] = hook2.api[kind] = bindable(addHook, null).apply(null, args);
   });
 }
@@ -41865,11 +41865,11 @@ function addQueryParameters(url, parameters) {
   if (names2.length === 0) {
     return url;
   }
-  return url + separator + names2.map((name2) => {
-    if (name2 === "q") {
+  return url + separator + names2.map((name3) => {
+    if (name3 === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
-    return `${name2}=${encodeURIComponent(parameters[name2])}`;
+    return `${name3}=${encodeURIComponent(parameters[name3])}`;
   }).join("&");
 }
 var urlVariableRegex = /\{[^{}}]+\}/g;
@@ -42504,8 +42504,8 @@ async function fetchWrapper(requestOptions) {
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
   const body = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name2, value2]) => [
-      name2,
+    Object.entries(requestOptions.headers).map(([name3, value2]) => [
+      name3,
       String(value2)
     ])
   );
@@ -45349,17 +45349,17 @@ function decorate(octokit, scope, methodName, defaults3, decorations) {
     }
     if (decorations.renamedParameters) {
       const options2 = requestWithDefaults.endpoint.merge(...args);
-      for (const [name2, alias] of Object.entries(
+      for (const [name3, alias] of Object.entries(
         decorations.renamedParameters
       )) {
-        if (name2 in options2) {
+        if (name3 in options2) {
           octokit.log.warn(
-            `"${name2}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+            `"${name3}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
           );
           if (!(alias in options2)) {
-            options2[alias] = options2[name2];
+            options2[alias] = options2[name3];
           }
-          delete options2[name2];
+          delete options2[name3];
         }
       }
       return requestWithDefaults(options2);
@@ -45639,7 +45639,8 @@ function near(words, body, opts = {}) {
   const gap = opts.gap ?? 40;
   const edge2 = opts.edge ?? WORD;
   const tail = opts.tail ?? edge2;
-  const alternatives = words.map(ci).join("|");
+  const names2 = words.map((w) => opts.nameBoundary ? `(?<![A-Za-z])${ci(w)}|(?<=[a-z])${w[0].toUpperCase()}${ci(w.slice(1))}` : ci(w)).join("|");
+  const alternatives = opts.wordTail ? `(?:${names2})(?=${opts.wordTail})` : names2;
   const nextLineValue = `[\\w.-]{0,40}["']?[ \\t]*\\s{1,40}?value:[ \\t]*["']?`;
   const pattern = new RegExp(`(?:${alternatives})(?:[^\\n]{0,${gap}}?|${nextLineValue})(?<![${edge2}])(?<secret>${body})(?![${tail}])`);
   nearPatterns.add(pattern);
@@ -45654,6 +45655,323 @@ function at(context3, secret2, path7) {
 }
 var UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 var UUID_ANY_CASE = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+
+// src/core/secrets/identifiers.ts
+var VOWELS = /[aeiouy]/gi;
+function vowelShare(letters) {
+  return letters.length === 0 ? 0 : (letters.match(VOWELS) ?? []).length / letters.length;
+}
+var CAMEL_OR_PASCAL = /^[A-Za-z][a-z]+\d{0,2}(?:(?:[A-Z][a-z]{2,}|[A-Z]{2,4}(?=[A-Z][a-z]|\d|$))\d{0,2})+$/;
+var JOINED_WORDS = /^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)\d{0,2}(?:[_.-](?:[a-z]+|[A-Z]+|[A-Z][a-z]+)\d{0,2})+$/;
+function pronounceable(word) {
+  const letters = word.replace(/\d+$/, "");
+  if (/^[A-Z]{2,4}$/.test(letters)) return true;
+  return /[aeiouy]/i.test(letters) && !/[^aeiouy]{4,}/i.test(letters);
+}
+var DOLLAR_JOINED = /^\$?[A-Za-z][A-Za-z0-9]*(?:\$[A-Za-z][A-Za-z0-9]*)+$/;
+function isIdentifierLike(value2) {
+  if (DOLLAR_JOINED.test(value2)) return true;
+  if (value2.length < 16) return false;
+  if (CAMEL_OR_PASCAL.test(value2) || JOINED_WORDS.test(value2)) {
+    const words = value2.split(/[_.-]|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean);
+    const letters = value2.replace(/[^A-Za-z]/g, "");
+    return words.length >= 2 && vowelShare(letters) >= 0.28 && words.every((w) => w.replace(/\d+$/, "").length >= 2 && pronounceable(w));
+  }
+  return false;
+}
+
+// src/core/secrets/false-positives.ts
+var FREE_FORM_DETECTORS = /* @__PURE__ */ new Set([
+  "url-password",
+  "basic-auth-url",
+  "postgres-url-password",
+  "mysql-url-password",
+  "mongodb-url-password",
+  "redis-url-password",
+  "amqp-url-password",
+  "database-url-password",
+  "ftp-url-password",
+  "smtp-url-password",
+  "ldap-url-password",
+  "netrc-inline-password",
+  "netrc-password",
+  "pypirc-password",
+  "git-credentials-password",
+  "pgpass-password",
+  "kubernetes-secret-string-data",
+  "jdbc-connection-password",
+  "adonet-connection-password",
+  "config-password-quoted"
+]);
+function isGenericDetector(detector) {
+  return detector.id.startsWith("generic-");
+}
+function isFreeForm(detector) {
+  return isGenericDetector(detector) || FREE_FORM_DETECTORS.has(detector.id);
+}
+var DOCUMENTED_EXAMPLES = /* @__PURE__ */ new Set([
+  // AWS IAM user guide
+  "AKIAIOSFODNN7EXAMPLE",
+  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+  "AKIAI44QH8DHBEXAMPLE",
+  "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+  // Stripe API reference (test mode)
+  "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+  "pk_test_TYooMQauvdEDq54NiTphI7jx",
+  "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+  // jwt.io debugger default token
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+  // Kubernetes "Secrets" concept page (base64 of `admin` and `1f2d1e2e67df`)
+  "YWRtaW4=",
+  "MWYyZDFlMmU2N2Rm",
+  // Slack API docs
+  "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
+  // Twilio docs placeholders
+  "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+  // OAuth 1.0 / 2.0 RFC examples (RFC 5849, RFC 6749, RFC 6750), copied into every OAuth library
+  "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+  "gX1fBat3bV",
+  "2YotnFZFEjr1zCsicMWpAA",
+  "tGzv3JOkF0XG5Qx2TlKWIA",
+  "mF_9.B5f-4.1JqM",
+  "h480djs93hd8",
+  "ad180jjd733klru7",
+  "SplxlOBeZQQYbYS6WxSbIA",
+  "hh5s93j4hdidpola",
+  "hdk48Djdsa",
+  "kd94hf93k423kf44",
+  "pfkkdhi9sl3r4s00",
+  "nnch734d00sl2jdk",
+  // PyJWT README
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzb21lIjoicGF5bG9hZCJ9.4twFt5NiznN84AWoo1d7KO1T_yoc0Z6XOpOVswacPZg",
+  // Telegram Bot API docs
+  "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
+  // Mailgun docs
+  "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
+  // SendGrid / generic docs
+  "SG.xxxxxxxxxxxxxxxxxxxxxx.yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+]);
+var TEMPLATE = /^![A-Za-z]\w*|\$\{|\{\{|\}\}|\$\(|<%|%>|\{%|%\}|#\{|%\(\w+\)[sd]|^%[sdv]$|^\{\w*\}$|^__[A-Z0-9_]+__$|^@[\w.-]+@$|^%[A-Za-z_][\w]*%$|^\$[A-Za-z_{(]/;
+var PLACEHOLDER_ANY = /example|very[_-]?long[_-]?(?:secret|key|token|pass)|x{5,}|changeme|change[_-]me|replace[_-]?me|replace[_-]?with|your[_-]|yourkey|yourtoken|yoursecret|yourpassword|dummy|redacted|placeholder|\*{3,}|\.\.\.|•{3,}|<[^>]*>|^\[.*\]$|^0{8,}$/i;
+var STAND_IN_VALUE = /^(?:x+|none|null|nil|undefined|empty|n\/a|na|string|str|required|optional|admin|root|user|guest|postgres|mysql|redis|pass|pwd|key|value|hunter2|qwerty\w*|asdf\w*|changeit|letmein|welcome1?|default|secret|password|token|tiger|masterkey|scott)$/i;
+var STAND_IN_WORDS = /test|fake|mock|sample|demo|dummy|lorem|ipsum|secret|passw(?:or)?d?|p[a@]ssw[o0]rd|token|changeit|letmein|welcome|default|todo|fixme|tbd|insert|enter|personal|access|secure|private|public|generated|random|abc123|xyz|deadbeef|(?<![a-z])(?:foo|bar|baz|qux|my|your|the|api|key|value|here|goes|super|local|dev|string)(?![a-z])/gi;
+function isStandIn(value2) {
+  if (STAND_IN_VALUE.test(value2)) return true;
+  if (/^p.?ss?w.?rd\W?$/i.test(value2.replace(/%[0-9a-f]{2}/gi, "#"))) return true;
+  const rest = value2.replace(STAND_IN_WORDS, "");
+  if (rest.length === value2.length) return false;
+  const core2 = rest.replace(/[^A-Za-z0-9]/g, "");
+  return core2.length < 12 || entropy(core2) < 3.2;
+}
+var BOOLEAN_OR_NUMBER = /^(?:true|false|yes|no|on|off|enabled?|disabled?|-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|0x[0-9a-f]{1,8})$/i;
+var UUID2 = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+var PASSWORD_HASH = /^(?:\$2[abxy]?\$\d{2}\$|\$argon2(?:id|i|d)\$|\$[156]\$|\$y\$|\$scrypt\$|\{(?:SSHA|SHA|SMD5|CRYPT|SSHA256|SSHA512)\}|pbkdf2_sha\d+\$|sha\d+\$|md5\$)/;
+var SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}$|^sha(?:1|256|384|512):[0-9a-f]{40,128}$/;
+var HASH_HEX_LENGTHS = /* @__PURE__ */ new Set([32, 40, 56, 64, 96, 128]);
+var HASH_CONTEXT = /hash|sha\d*|md5|digest|checksum|integrity|fingerprint|etag|commit|revision|\brev\b|\bref\b|\bsum\b|crc|blob|tree|version|nonce/i;
+var REFERENCE = /aws4_request|process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|ENV\[|ENV\.fetch|System\.getenv|Environment\.GetEnvironmentVariable|config\.get|secrets\.|vars\.|env\.|Deno\.env|std::env|viper\.|\.Value\b/;
+var SECRET_MANAGER_REFERENCE = /^(?:vault|arn|ssm|secretsmanager|awssm|azurekeyvault|akv|gcpsm|sm|op|ref|env|file|k8s|keyvault)(?::|\+)/i;
+var DOTTED_IDENTIFIER = /^[A-Za-z_$][\w$]*(?:(?:\.|::|->)(?:[A-Za-z_$][\w$]*|\d{1,4}(?=\.)))+(?:\(\))?$/;
+var CALL = /^[A-Za-z_$][\w$.]*\(.*\)?$/;
+var ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+var WORDS_ONLY = new RegExp("^\\p{L}+(?:[_.\\- ]\\p{L}+)*$", "u");
+var URL_WITHOUT_CREDENTIALS = /^[a-z][a-z0-9+.-]{1,20}:\/\/[^@\s]*$/i;
+var FILE_PATH = /^(?:[A-Za-z]:\\|~\/|\.{1,2}[\/\\]|\/)[\w@.\/\\ -]*$|^[\w.-]+(?:\/[\w.-]+)*\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|pub|gpg|asc|conf|cfg|ini|properties|xml|toml|war|jar|ear|zip|tgz|gz|tar|bz2|xz|7z|whl|deb|rpm|dmg|exe|dll|so|bin|img|iso|png|jpe?g|gif|svg|ico|webp|pdf|csv|log|sql|md|html?|css|[cm]?js|ts|py|sh)$/i;
+var CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kts?|cs|rb|php|swift|rs|scala|groovy|dart|c|cc|cpp|h|hpp|m|mm|lua|exs?|clj|vue|svelte|jl|r|fs|vb)$/i;
+var EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixtures?|__fixtures__|__mocks__|mocks?|examples?|samples?)(?:\/)|(?:^|\/)(?:examples?|samples?|templates?)[._-][^/]*$|\.(?:examples?|samples?|template|tmpl|dist|tpl)(?:\.[\w]+)?$|(?:^|\/)[^/]*(?:[._-](?:test|spec)s?\.[\w]+|_test\.go|^test_[^/]*\.py)$/i;
+var NON_SECRET_NAME = /(?:csrf|xsrf|page|next|continuation|cancellation|sync|cursor|refresh_?token_?url|token_?url|token_?endpoint|token_?type|token_?uri)[_-]?(?:token|key)?["']?\s*[:=]/i;
+var NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition|sort|cache|routing|idempotency|site|anon|map|hash|lookup|row|object|bucket|i18n|translation|locale|unique|index|ssh|gpg|pgp|verify|verification|recaptcha|registry|group|message|event|node|react|dedup|dedupe|s3|object_?store|vapid|default_?vapid)[_.-]?key["']?\s*(?:[:=(]|=>)/i;
+function entropy(value2) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const ch of value2) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) {
+    const p = n / value2.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+function sequentialShare(value2) {
+  if (value2.length < 4) return 0;
+  const covered = new Uint8Array(value2.length);
+  for (const step2 of [0, 1, -1]) {
+    let start2 = 0;
+    for (let i = 1; i <= value2.length; i++) {
+      const continues = i < value2.length && value2.charCodeAt(i) - value2.charCodeAt(i - 1) === step2;
+      if (!continues) {
+        if (i - start2 >= 4) covered.fill(1, start2, i);
+        start2 = i;
+      }
+    }
+  }
+  return covered.reduce((a, b) => a + b, 0) / value2.length;
+}
+function isRepeatedUnit(value2) {
+  for (let unit = 1; unit <= 4 && unit * 3 <= value2.length; unit++) {
+    if (value2.slice(0, unit).repeat(Math.ceil(value2.length / unit)).slice(0, value2.length) === value2) return true;
+  }
+  return false;
+}
+function classes(value2) {
+  return [new RegExp("\\p{Ll}", "u"), new RegExp("\\p{Lu}", "u"), /\d/, /[^\p{L}\d]/u].filter((re) => re.test(value2)).length;
+}
+function insideInterpolation(secret2, line) {
+  const at3 = line.indexOf(secret2);
+  const open2 = line.lastIndexOf("${", at3);
+  return open2 !== -1 && !line.slice(open2, at3).includes("}") && line.indexOf("}", at3) !== -1;
+}
+var CAMEL_IDENTIFIER = /^[a-z]+(?:[A-Z][a-z0-9]+)+$/;
+var PASCAL_WORDS = /^(?:[A-Z][a-z]{2,}\d{0,2}){2,}$/;
+function isPascalWords(value2) {
+  if (!PASCAL_WORDS.test(value2)) return false;
+  const letters = value2.replace(/[^A-Za-z]/g, "");
+  return (letters.match(/[aeiouy]/gi) ?? []).length / letters.length >= 0.3;
+}
+var SNAKE_IDENTIFIER = /^(?:\d{1,6}_)?[a-z]+\d{0,3}(?:[_-](?:[a-z]+|[A-Z]{1,4})\d{0,3})+$/;
+function isFirstOfSeveralArguments(secret2, line) {
+  const at3 = line.indexOf(secret2);
+  return at3 > 1 && /\(\s*["'`]$/.test(line.slice(0, at3)) && /^["'`]\s*,/.test(line.slice(at3 + secret2.length));
+}
+function isWordy(value2) {
+  if (/\d/.test(value2)) return false;
+  const letters = value2.replace(/[^\p{L}]/gu, "").length;
+  return letters / value2.length >= 0.8 && letters < 40;
+}
+function isBareAssignedValue(secret2, line) {
+  const at3 = line.indexOf(secret2);
+  return at3 > 0 && /(?:[=:(,]|:=|=>)\s*$/.test(line.slice(0, at3));
+}
+var DOCS_PATH = /(?:^|\/)(?:README|METADATA|PKG-INFO|CHANGELOG|CHANGES|HISTORY|NEWS|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTORS|CONTRIBUTING|COPYING|THIRD[_-]PARTY[\w-]*)(?:\.[\w]+)?$|\.(?:md|mdx|rst|adoc)$/i;
+var ASSIGNMENT_DETECTORS = /* @__PURE__ */ new Set(["generic-password", "generic-secret", "generic-api-key", "generic-key", "generic-token"]);
+function isMinifiedCode(c) {
+  return c.line.length > 1e3 && /\.(?:[cm]?js|css|map)$/i.test(c.path);
+}
+function isArnName(c) {
+  const at3 = c.line.indexOf(c.secret);
+  return at3 > 0 && /arn:aws[\w-]*:[\w-]*:[\w-]*:\d{0,12}:(?:secret|parameter|key)[:/]$/.test(c.line.slice(Math.max(0, at3 - 120), at3));
+}
+var UNDERSCORE_NAME = /^_{1,2}[A-Za-z][\w]*?_{0,2}$/;
+var isUnderscoreName = (value2) => UNDERSCORE_NAME.test(value2) && !(value2.length >= 16 && /\d/.test(value2) && /[A-Z]/.test(value2) && /[a-z]/.test(value2));
+function isDottedIdentifier(value2) {
+  if (!DOTTED_IDENTIFIER.test(value2)) return false;
+  return !value2.split(/\.|::|->/).some((part) => part.length >= 16 && /\d/.test(part) && /[A-Za-z]/.test(part) && !isIdentifierLike(part) && entropy(part) >= 3.5);
+}
+var FORMAT_PLACEHOLDER = /%[-+ #0]*\d*(?:\.\d+)?[sdifxXr]|\{\d*\}|\{[a-z_]+(?:![rsa])?(?::[^}]*)?\}|\$\d\b/;
+function isWordPath(value2) {
+  if (!/^[#*]?[a-z0-9*][a-z0-9*._:/#-]*$/.test(value2) || !/[/:#*]/.test(value2)) return false;
+  const segments = value2.split(/[-_./:#]+/).filter(Boolean);
+  if (segments.length < 2) return false;
+  return segments.every((s) => s === "*" || /^\d+$/.test(s) || /^[a-z]+\d*$/.test(s) && (/[aeiouy]/.test(s) || s.replace(/\d+$/, "").length <= 4));
+}
+function isEncodedStandIn(value2) {
+  if (value2.length < 8 || value2.length > 64 || value2.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value2)) return false;
+  const decoded = Buffer.from(value2, "base64");
+  if (decoded.toString("base64") !== value2) return false;
+  const text3 = decoded.toString("utf8");
+  return /^[\x20-\x7e]{3,}$/.test(text3) && (STAND_IN_VALUE.test(text3) || PLACEHOLDER_ANY.test(text3) || isStandIn(text3) || WORDS_ONLY.test(text3) && text3.length < 12);
+}
+function isSdkDocExample(c) {
+  if (c.generic && /\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line)) return true;
+  if (c.detectorId !== "jwt") return false;
+  return /\.examples?\.json$/i.test(c.path) || /\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line);
+}
+var FILTERS = [
+  { reason: "empty value", scope: "all", test: (c) => c.secret.trim().length === 0 },
+  { reason: "documented example key", scope: "all", test: (c) => DOCUMENTED_EXAMPLES.has(c.secret) },
+  { reason: "templating placeholder", scope: "all", test: (c) => TEMPLATE.test(c.secret) },
+  { reason: "placeholder value", scope: "all", test: (c) => PLACEHOLDER_ANY.test(c.secret) },
+  { reason: "password hash", scope: "all", test: (c) => PASSWORD_HASH.test(c.secret) },
+  { reason: "integrity digest", scope: "all", test: (c) => SRI.test(c.secret) },
+  { reason: "boolean or number", scope: "free-form", test: (c) => BOOLEAN_OR_NUMBER.test(c.secret) },
+  { reason: "reference to another value", scope: "free-form", test: (c) => REFERENCE.test(c.secret) || SECRET_MANAGER_REFERENCE.test(c.secret) || isDottedIdentifier(c.secret) || CALL.test(c.secret) },
+  { reason: "environment variable name", scope: "free-form", test: (c) => ENV_NAME.test(c.secret) },
+  { reason: "URL without credentials", scope: "free-form", test: (c) => URL_WITHOUT_CREDENTIALS.test(c.secret) },
+  { reason: "file path", scope: "free-form", test: (c) => FILE_PATH.test(c.secret) },
+  {
+    reason: "repeated or sequential characters",
+    scope: "all",
+    test: (c) => isRepeatedUnit(c.body) || sequentialShare(c.body) >= (c.freeForm ? 0.5 : 0.8)
+  },
+  { reason: "placeholder value", scope: "free-form", test: (c) => isStandIn(c.secret) },
+  { reason: "repeated or sequential characters", scope: "free-form", test: (c) => /(.)\1{5,}/.test(c.secret) },
+  { reason: "user name repeated as password", scope: "free-form", test: (c) => c.line.includes(`/${c.secret}:${c.secret}@`) },
+  { reason: "low entropy", scope: "free-form", test: (c) => new Set(c.secret).size < 5 || entropy(c.secret) < 2.3 },
+  { reason: "templating placeholder", scope: "free-form", test: (c) => insideInterpolation(c.secret, c.line) },
+  // Bitnami SealedSecrets `encryptedData` (always `Ag…`, hundreds of base64 chars) are safe to commit.
+  { reason: "encrypted value (SealedSecret)", scope: "generic", test: (c) => /^Ag[A-D][A-Za-z0-9+/]{200,}={0,2}$/.test(c.secret) },
+  { reason: "UUID", scope: "generic", test: (c) => UUID2.test(c.secret) },
+  {
+    reason: "hex digest",
+    scope: "all",
+    test: (c) => (c.generic || c.contextual === true) && /^[0-9a-f]+$/i.test(c.secret) && HASH_HEX_LENGTHS.has(c.secret.length) && HASH_CONTEXT.test(c.line.replace(c.secret, ""))
+  },
+  { reason: "identifier, not a value", scope: "generic", test: (c) => WORDS_ONLY.test(c.secret) && (c.secret.length < 24 || classes(c.secret) < 3) || isWordy(c.secret) },
+  { reason: "identifier, not a value", scope: "generic", test: (c) => SNAKE_IDENTIFIER.test(c.secret) },
+  { reason: "identifier, not a value", scope: "generic", test: (c) => c.detectorId === "generic-key" && isPascalWords(c.secret) },
+  { reason: "argument of a call, not the named value", scope: "generic", test: (c) => isFirstOfSeveralArguments(c.secret, c.line) },
+  {
+    reason: "identifier, not a value",
+    scope: "generic",
+    test: (c) => CAMEL_IDENTIFIER.test(c.secret) && (c.secret.match(/\d/g) ?? []).length <= 2 && isBareAssignedValue(c.secret, c.line)
+  },
+  {
+    reason: "variable in code, not a literal",
+    scope: "generic",
+    test: (c) => CODE_FILE.test(c.path) && isBareAssignedValue(c.secret, c.line)
+  },
+  { reason: "public or bookkeeping key name", scope: "generic", test: (c) => c.generic && NON_SECRET_KEY_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
+  { reason: "bookkeeping token name", scope: "generic", test: (c) => NON_SECRET_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
+  { reason: "example, test or template file", scope: "generic", test: (c) => EXAMPLE_PATH.test(c.path) },
+  // Only the loose name-based detectors: an `Authorization: Bearer …` header in a README is a real token.
+  { reason: "documentation", scope: "generic", test: (c) => ASSIGNMENT_DETECTORS.has(c.detectorId) && DOCS_PATH.test(c.path) },
+  { reason: "minified code", scope: "generic", test: isMinifiedCode },
+  { reason: "name of a stored secret (ARN)", scope: "free-form", test: isArnName },
+  { reason: "identifier, not a value", scope: "generic", test: (c) => isUnderscoreName(c.secret) },
+  { reason: "SDK documentation example", scope: "all", test: isSdkDocExample },
+  { reason: "placeholder value (base64-encoded)", scope: "free-form", test: (c) => isEncodedStandIn(c.secret) },
+  // `pkg.module:Class` in setup.cfg / .ini entry points.
+  { reason: "entry point, not a value", scope: "generic", test: (c) => /^[a-z_]\w*(?:\.[a-z_]\w*)+:[A-Za-z_][\w.]*$/.test(c.secret) },
+  // `adduser --disabled-password --no-create-home`: the next flag is not the value.
+  { reason: "command-line flag, not a value", scope: "generic", test: (c) => /^--?[a-z][a-z0-9-]*$/.test(c.secret) },
+  { reason: "class definition, not a value", scope: "generic", test: (c) => /^\s*class\s+\w+\s*\(/.test(c.line) },
+  // `"/v1/accounts:resetPassword"`, `"identitytoolkit#VerifyCustomTokenResponse"`: API paths and type names.
+  { reason: "API path or type name, not a value", scope: "generic", test: (c) => /^\/[A-Za-z0-9_./:-]+$/.test(c.secret) && /[A-Za-z]{4}/.test(c.secret) && !/\d{4}/.test(c.secret) },
+  { reason: "API path or type name, not a value", scope: "generic", test: (c) => /^[a-z][\w.]*#[A-Za-z]\w+$/.test(c.secret) },
+  // Mapbox `pk.eyJ…` tokens are public by design (secret ones are `sk.`).
+  { reason: "public token (Mapbox pk.)", scope: "generic", test: (c) => /^pk\.eyJ/.test(c.secret) },
+  // `getCloudflareZone`, `Oauth2ClientSecret`, `Resource$Projects$Credentials`: names, not keys.
+  { reason: "identifier, not a value", scope: "all", test: (c) => (c.contextual === true || c.generic && c.detectorId !== "generic-password") && isIdentifierLike(c.secret) },
+  { reason: "format string", scope: "free-form", test: (c) => FORMAT_PLACEHOLDER.test(c.secret) },
+  { reason: "resource path or name, not a value", scope: "generic", test: (c) => c.detectorId !== "generic-password" && isWordPath(c.secret) }
+];
+function falsePositiveReason(candidate) {
+  const { detector, secret: secret2, line, path: path7 } = candidate;
+  const prefix = detector.redactPrefix;
+  return firstReason({
+    secret: secret2,
+    body: prefix && secret2.startsWith(prefix) ? secret2.slice(prefix.length) : secret2,
+    line,
+    path: path7,
+    freeForm: isFreeForm(detector),
+    generic: isGenericDetector(detector),
+    detectorId: detector.id,
+    contextual: detector.contextual ?? isNearPattern(detector.pattern)
+  });
+}
+function freeFormValueReason(value2) {
+  return firstReason({ secret: value2, body: value2, line: value2, path: "", freeForm: true, generic: false, detectorId: "" });
+}
+function firstReason(context3) {
+  for (const filter2 of FILTERS) {
+    if (filter2.scope === "free-form" && !context3.freeForm) continue;
+    if (filter2.scope === "generic" && !context3.generic) continue;
+    if (filter2.test(context3)) return filter2.reason;
+  }
+  return void 0;
+}
+function isLockFile(path7) {
+  return /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.lock|go\.sum|poetry\.lock|Pipfile\.lock|Gemfile\.lock|composer\.lock|packages\.lock\.json|gradle\.lockfile|bun\.lockb?|uv\.lock)$/.test(path7);
+}
 
 // src/core/secrets/detectors/ai.ts
 var COHERE_WORDS = ["cohere", "co_api_key"];
@@ -45675,6 +45993,8 @@ function aiKey(d) {
     keywords: [d.prefix.toLowerCase()],
     pattern: token(d.body),
     entropy: d.entropy ?? 4,
+    // Documentation stand-ins spell the alphabet (`…abc123xyz-456def789ghij-klmnop…`); issued keys never do.
+    validate: (secret2) => sequentialShare(secret2.slice(d.prefix.length)) < 0.3,
     redactPrefix: d.prefix,
     samples: {
       positive: [at(`${d.id.split("-")[0].toUpperCase()}_API_KEY=\xA7`, d.good[0]), at("  api_key: '\xA7'", d.good[1], "config/llm.yml")],
@@ -46017,6 +46337,10 @@ var aiDetectors = [
 
 // src/core/secrets/detectors/chat.ts
 var DISCORD_WORDS = ["discord"];
+function isSnowflakeToken(secret2) {
+  const id = Buffer.from(secret2.slice(0, secret2.indexOf(".")), "base64url").toString("latin1");
+  return /^[1-9][0-9]{16,19}$/.test(id);
+}
 var chatDetectors = [
   {
     // Slack bot token: `xoxb-` + team id digits + `-` + bot id digits + `-` + 24 base62.
@@ -46185,6 +46509,32 @@ var chatDetectors = [
         at("discordClient.login('\xA7');", "ODk0Ug5ymFeJCzIg9gtbmPINHa.YBISSg.14DV_XyJ81XmDVFOAZIogn67-gJ", "bot.js")
       ],
       negative: ["DISCORD_TOKEN=MTlnfBTVTEeLIAFr7T1gounWVe.GGGciz", "DISCORD_TOKEN=xTvfYVYJJb3rrvFP6mAFqDuVCU.GUyOzT.a3W9XNET3vLRZNV8zT_mZy895aco46Ctmqd0iV"]
+    }
+  },
+  {
+    // The same token with no Discord name nearby (`TOKEN=…` in a bot's .env). Its first part is the
+    // bot's user id in base64; ids issued since 2022 have 19 digits starting with 1, so the part
+    // opens with `MT` + one of ten letters (the keywords, rare in code). The part must decode to
+    // the digits of an id, which no random base64 or identifier does.
+    id: "discord-bot-token-bare",
+    title: "Discord bot token",
+    provider: "Discord",
+    level: "error",
+    keywords: ["mta", "mte", "mti", "mtm", "mtq", "mtu", "mty", "mtc", "mtg", "mtk"],
+    pattern: token("MT[AEIMQUYcgk][0-9A-Za-z_\\-]{21,23}\\.[0-9A-Za-z_\\-]{6}\\.[0-9A-Za-z_\\-]{27,38}", "A-Za-z0-9_\\-."),
+    entropy: 4,
+    validate: isSnowflakeToken,
+    samples: {
+      positive: [
+        at("TOKEN=\xA7", "MTYxMTU2MDQ5MTk1NjA2MjExNA.qjWvQn.kqDQLL_g_Yz9Eo0JQD6-hLxmd9ioAskYZ9FXaf"),
+        at("client.login('\xA7');", "MTIyODcwMzQzMzA4MjE2NDYyNg.9Vv9pP.lzC2qbF_7y-Z8QQozfW8EycHVrzCLb3I3AEGJL", "index.js"),
+        at('  bot_token: "\xA7"', "MTE4NjI2OTIwODM3NzQxMDUwMQ.m72SRa.0_-980w9-nXaOk13cO-VLEjnoKn7K8nX9ooDHP", "config.yml")
+      ],
+      negative: [
+        // First part is base64 of letters, not of an id; and a two-part string.
+        "TOKEN=MTAxYWJjZGVmZ2hpamtsbW5vcA.qjWvQn.kqDQLL_g_Yz9Eo0JQD6-hLxmd9ioAskYZ9FXaf",
+        "TOKEN=MTYxMTU2MDQ5MTk1NjA2MjExNA.qjWvQn"
+      ]
     }
   },
   {
@@ -46536,6 +46886,30 @@ var cloudDetectors = [
     }
   },
   {
+    // Entra ID (Azure AD) refresh token: `0.A` / `1.A` + 50+ url-safe (client and tenant), an optional
+    // `.<digit>`, then `.Ag` + 250+ url-safe, sometimes a third `.A…` part. Long-lived (90 days,
+    // sliding): it mints access tokens for the user. Found in MSAL/az CLI token caches and logs.
+    id: "azure-entra-refresh-token",
+    title: "Azure Entra ID (Azure AD) refresh token",
+    provider: "Azure",
+    level: "error",
+    keywords: ["0.a", "1.a"],
+    pattern: token("[01]\\.A[0-9A-Za-z_\\-]{50,2000}(?:\\.[0-9])?\\.Ag[0-9A-Za-z_\\-]{250,6000}(?:\\.A[0-9A-Za-z_\\-]{200,4000})?", "A-Za-z0-9_\\-."),
+    entropy: 4.5,
+    redactPrefix: "0.A",
+    samples: {
+      positive: [
+        at('"secret": "\xA7",', "0.AV74OWBhhkKrpGbSUtzE00K9VjUUAgIofREO23S_9ldMZNONZjjs7lQCVLvcgnN0ME5FnQh.AgABAAEAAAD02UjTVt-Z_U1m9GTnPc8Y0_lme_9jXS8Z6UNoGtaCgrFE_4Ja-ArGRnwwjUMMLxVHRlnXYBCVDRghEFyNTQDHnD798Lyl1Sa_SdlGLiOHICoiCGXpSRHepnv__hiYPqcNZWF2JYfuzU7vrij-YTPnXQkPfrxoZLQn1S9J2V85MFL3bcru7DoQnM09Kf1-7xz2tX6brWsX0BUuwvx_VdiHYusc-gPjfpUGQDEoXymHHptpWC3pYN4Ey2NMMGg094QJYnfOO97IJ8d19WTRY3hp_I9vTkBGHSAnGM7tdPbDx47fWKDhheAl2TJ1rqygoE8", ".azure/msal_token_cache.json"),
+        at("refresh_token=\xA7&grant_type=refresh_token", "1.Ac7MJ2xECGGyM_k7ixKwNZkGd6iBU_p8MpQ-PDEWEGASDaPTw_jDt4nlgaMIrTxxYayOrRV.AgABAAEAAADvoAshmADlYLpyYOqLCKU11kCupFmtRArRkh9U2Ss6pBwlTdUP63O2ewCvGos-CBdYpZolPabJlIHiGW1WrlNW8As_8MOwPg9uOh35SbDkHbrvzR3QJkI3UzOT8FczIGB-406R73UTMq7mj_JEiXoVhtWDY_mBbvyloQ2bsJttYfa1yZL4pL-hAZWNZYQIdIyrtfxP5zXHXyWs1jZX_7e8ydgG5WYROHHUYs_MRfFs6UaSo9v-KIG3E9vB8XHfHifE2QDE2pkIDalUD8dHZQm3_I7ugSIZmIjWgPp4LEyHgTB0iOkRm2CakzN4avlDm_B")
+      ],
+      negative: [
+        // Too short after `.Ag` (a truncated paste), and a version string that starts alike.
+        "REFRESH_TOKEN=0.AV74OWBhhkKrpGbSUtzE00K9VjUUAgIofREO23S_9ldMZNONZjjs7lQCVLvcgnN0ME5FnQh.AgABAAEAAAD02UjTVt-Z_U1m9GTnPc8Y0",
+        "version: 1.A.0-beta"
+      ]
+    }
+  },
+  {
     // Shared access signature: a URL query with SAS parameters (sv, sp, se, sr…) and `sig=`, the
     // base64 HMAC-SHA256 (44 chars, often URL-encoded). The signature is the secret.
     id: "azure-sas-token",
@@ -46876,327 +47250,10 @@ var codeHostDetectors = [
   }
 ];
 
-// src/core/secrets/identifiers.ts
-var VOWELS = /[aeiouy]/gi;
-function vowelShare(letters) {
-  return letters.length === 0 ? 0 : (letters.match(VOWELS) ?? []).length / letters.length;
-}
-var CAMEL_OR_PASCAL = /^[A-Za-z][a-z]+\d{0,2}(?:(?:[A-Z][a-z]{2,}|[A-Z]{2,4}(?=[A-Z][a-z]|\d|$))\d{0,2})+$/;
-var JOINED_WORDS = /^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)\d{0,2}(?:[_.-](?:[a-z]+|[A-Z]+|[A-Z][a-z]+)\d{0,2})+$/;
-function pronounceable(word) {
-  const letters = word.replace(/\d+$/, "");
-  if (/^[A-Z]{2,4}$/.test(letters)) return true;
-  return /[aeiouy]/i.test(letters) && !/[^aeiouy]{4,}/i.test(letters);
-}
-var DOLLAR_JOINED = /^\$?[A-Za-z][A-Za-z0-9]*(?:\$[A-Za-z][A-Za-z0-9]*)+$/;
-function isIdentifierLike(value2) {
-  if (DOLLAR_JOINED.test(value2)) return true;
-  if (value2.length < 16) return false;
-  if (CAMEL_OR_PASCAL.test(value2) || JOINED_WORDS.test(value2)) {
-    const words = value2.split(/[_.-]|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean);
-    const letters = value2.replace(/[^A-Za-z]/g, "");
-    return words.length >= 2 && vowelShare(letters) >= 0.28 && words.every((w) => w.replace(/\d+$/, "").length >= 2 && pronounceable(w));
-  }
-  return false;
-}
-
-// src/core/secrets/false-positives.ts
-var FREE_FORM_DETECTORS = /* @__PURE__ */ new Set([
-  "url-password",
-  "basic-auth-url",
-  "postgres-url-password",
-  "mysql-url-password",
-  "mongodb-url-password",
-  "redis-url-password",
-  "amqp-url-password",
-  "database-url-password",
-  "ftp-url-password",
-  "smtp-url-password",
-  "ldap-url-password",
-  "netrc-inline-password",
-  "netrc-password",
-  "pypirc-password",
-  "git-credentials-password",
-  "pgpass-password",
-  "kubernetes-secret-string-data",
-  "jdbc-connection-password",
-  "adonet-connection-password",
-  "config-password-quoted"
-]);
-function isGenericDetector(detector) {
-  return detector.id.startsWith("generic-");
-}
-function isFreeForm(detector) {
-  return isGenericDetector(detector) || FREE_FORM_DETECTORS.has(detector.id);
-}
-var DOCUMENTED_EXAMPLES = /* @__PURE__ */ new Set([
-  // AWS IAM user guide
-  "AKIAIOSFODNN7EXAMPLE",
-  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-  "AKIAI44QH8DHBEXAMPLE",
-  "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
-  // Stripe API reference (test mode)
-  "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
-  "pk_test_TYooMQauvdEDq54NiTphI7jx",
-  "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
-  // jwt.io debugger default token
-  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
-  // Kubernetes "Secrets" concept page (base64 of `admin` and `1f2d1e2e67df`)
-  "YWRtaW4=",
-  "MWYyZDFlMmU2N2Rm",
-  // Slack API docs
-  "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
-  // Twilio docs placeholders
-  "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
-  // OAuth 1.0 / 2.0 RFC examples (RFC 5849, RFC 6749, RFC 6750), copied into every OAuth library
-  "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
-  "gX1fBat3bV",
-  "2YotnFZFEjr1zCsicMWpAA",
-  "tGzv3JOkF0XG5Qx2TlKWIA",
-  "mF_9.B5f-4.1JqM",
-  "h480djs93hd8",
-  "ad180jjd733klru7",
-  "SplxlOBeZQQYbYS6WxSbIA",
-  "hh5s93j4hdidpola",
-  "hdk48Djdsa",
-  "kd94hf93k423kf44",
-  "pfkkdhi9sl3r4s00",
-  "nnch734d00sl2jdk",
-  // PyJWT README
-  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzb21lIjoicGF5bG9hZCJ9.4twFt5NiznN84AWoo1d7KO1T_yoc0Z6XOpOVswacPZg",
-  // Telegram Bot API docs
-  "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
-  // Mailgun docs
-  "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
-  // SendGrid / generic docs
-  "SG.xxxxxxxxxxxxxxxxxxxxxx.yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
-]);
-var TEMPLATE = /^![A-Za-z]\w*|\$\{|\{\{|\}\}|\$\(|<%|%>|\{%|%\}|#\{|%\(\w+\)[sd]|^%[sdv]$|^\{\w*\}$|^__[A-Z0-9_]+__$|^@[\w.-]+@$|^%[A-Za-z_][\w]*%$|^\$[A-Za-z_{(]/;
-var PLACEHOLDER_ANY = /example|very[_-]?long[_-]?(?:secret|key|token|pass)|x{5,}|changeme|change[_-]me|replace[_-]?me|replace[_-]?with|your[_-]|yourkey|yourtoken|yoursecret|yourpassword|dummy|redacted|placeholder|\*{3,}|\.\.\.|•{3,}|<[^>]*>|^\[.*\]$|^0{8,}$/i;
-var STAND_IN_VALUE = /^(?:x+|none|null|nil|undefined|empty|n\/a|na|string|str|required|optional|admin|root|user|guest|postgres|mysql|redis|pass|pwd|key|value|hunter2|qwerty\w*|asdf\w*|changeit|letmein|welcome1?|default|secret|password|token|tiger|masterkey|scott)$/i;
-var STAND_IN_WORDS = /test|fake|mock|sample|demo|dummy|lorem|ipsum|secret|passw(?:or)?d?|p[a@]ssw[o0]rd|token|changeit|letmein|welcome|default|todo|fixme|tbd|insert|enter|personal|access|secure|private|public|generated|random|abc123|xyz|deadbeef|(?<![a-z])(?:foo|bar|baz|qux|my|your|the|api|key|value|here|goes|super|local|dev|string)(?![a-z])/gi;
-function isStandIn(value2) {
-  if (STAND_IN_VALUE.test(value2)) return true;
-  if (/^p.?ss?w.?rd\W?$/i.test(value2.replace(/%[0-9a-f]{2}/gi, "#"))) return true;
-  const rest = value2.replace(STAND_IN_WORDS, "");
-  if (rest.length === value2.length) return false;
-  const core2 = rest.replace(/[^A-Za-z0-9]/g, "");
-  return core2.length < 12 || entropy(core2) < 3.2;
-}
-var BOOLEAN_OR_NUMBER = /^(?:true|false|yes|no|on|off|enabled?|disabled?|-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|0x[0-9a-f]{1,8})$/i;
-var UUID2 = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-var PASSWORD_HASH = /^(?:\$2[abxy]?\$\d{2}\$|\$argon2(?:id|i|d)\$|\$[156]\$|\$y\$|\$scrypt\$|\{(?:SSHA|SHA|SMD5|CRYPT|SSHA256|SSHA512)\}|pbkdf2_sha\d+\$|sha\d+\$|md5\$)/;
-var SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}$|^sha(?:1|256|384|512):[0-9a-f]{40,128}$/;
-var HASH_HEX_LENGTHS = /* @__PURE__ */ new Set([32, 40, 56, 64, 96, 128]);
-var HASH_CONTEXT = /hash|sha\d*|md5|digest|checksum|integrity|fingerprint|etag|commit|revision|\brev\b|\bref\b|\bsum\b|crc|blob|tree|version|nonce/i;
-var REFERENCE = /aws4_request|process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|ENV\[|ENV\.fetch|System\.getenv|Environment\.GetEnvironmentVariable|config\.get|secrets\.|vars\.|env\.|Deno\.env|std::env|viper\.|\.Value\b/;
-var SECRET_MANAGER_REFERENCE = /^(?:vault|arn|ssm|secretsmanager|awssm|azurekeyvault|akv|gcpsm|sm|op|ref|env|file|k8s|keyvault)(?::|\+)/i;
-var DOTTED_IDENTIFIER = /^[A-Za-z_$][\w$]*(?:(?:\.|::|->)(?:[A-Za-z_$][\w$]*|\d{1,4}(?=\.)))+(?:\(\))?$/;
-var CALL = /^[A-Za-z_$][\w$.]*\(.*\)?$/;
-var ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
-var WORDS_ONLY = new RegExp("^\\p{L}+(?:[_.\\- ]\\p{L}+)*$", "u");
-var URL_WITHOUT_CREDENTIALS = /^[a-z][a-z0-9+.-]{1,20}:\/\/[^@\s]*$/i;
-var FILE_PATH = /^(?:[A-Za-z]:\\|~\/|\.{1,2}[\/\\]|\/)[\w@.\/\\ -]*$|^[\w.-]+(?:\/[\w.-]+)*\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|pub|gpg|asc|conf|cfg|ini|properties|xml|toml|war|jar|ear|zip|tgz|gz|tar|bz2|xz|7z|whl|deb|rpm|dmg|exe|dll|so|bin|img|iso|png|jpe?g|gif|svg|ico|webp|pdf|csv|log|sql|md|html?|css|[cm]?js|ts|py|sh)$/i;
-var CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kts?|cs|rb|php|swift|rs|scala|groovy|dart|c|cc|cpp|h|hpp|m|mm|lua|exs?|clj|vue|svelte|jl|r|fs|vb)$/i;
-var EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixtures?|__fixtures__|__mocks__|mocks?|examples?|samples?)(?:\/)|(?:^|\/)(?:examples?|samples?|templates?)[._-][^/]*$|\.(?:examples?|samples?|template|tmpl|dist|tpl)(?:\.[\w]+)?$|(?:^|\/)[^/]*(?:[._-](?:test|spec)s?\.[\w]+|_test\.go|^test_[^/]*\.py)$/i;
-var NON_SECRET_NAME = /(?:csrf|xsrf|page|next|continuation|cancellation|sync|cursor|refresh_?token_?url|token_?url|token_?endpoint|token_?type|token_?uri)[_-]?(?:token|key)?["']?\s*[:=]/i;
-var NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition|sort|cache|routing|idempotency|site|anon|map|hash|lookup|row|object|bucket|i18n|translation|locale|unique|index|ssh|gpg|pgp|verify|verification|recaptcha|registry|group|message|event|node|react|dedup|dedupe|s3|object_?store|vapid|default_?vapid)[_.-]?key["']?\s*(?:[:=(]|=>)/i;
-function entropy(value2) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const ch of value2) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) {
-    const p = n / value2.length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
-}
-function sequentialShare(value2) {
-  if (value2.length < 4) return 0;
-  const covered = new Uint8Array(value2.length);
-  for (const step of [0, 1, -1]) {
-    let start2 = 0;
-    for (let i = 1; i <= value2.length; i++) {
-      const continues = i < value2.length && value2.charCodeAt(i) - value2.charCodeAt(i - 1) === step;
-      if (!continues) {
-        if (i - start2 >= 4) covered.fill(1, start2, i);
-        start2 = i;
-      }
-    }
-  }
-  return covered.reduce((a, b) => a + b, 0) / value2.length;
-}
-function isRepeatedUnit(value2) {
-  for (let unit = 1; unit <= 4 && unit * 3 <= value2.length; unit++) {
-    if (value2.slice(0, unit).repeat(Math.ceil(value2.length / unit)).slice(0, value2.length) === value2) return true;
-  }
-  return false;
-}
-function classes(value2) {
-  return [new RegExp("\\p{Ll}", "u"), new RegExp("\\p{Lu}", "u"), /\d/, /[^\p{L}\d]/u].filter((re) => re.test(value2)).length;
-}
-function insideInterpolation(secret2, line) {
-  const at3 = line.indexOf(secret2);
-  const open2 = line.lastIndexOf("${", at3);
-  return open2 !== -1 && !line.slice(open2, at3).includes("}") && line.indexOf("}", at3) !== -1;
-}
-var CAMEL_IDENTIFIER = /^[a-z]+(?:[A-Z][a-z0-9]+)+$/;
-var PASCAL_WORDS = /^(?:[A-Z][a-z]{2,}\d{0,2}){2,}$/;
-function isPascalWords(value2) {
-  if (!PASCAL_WORDS.test(value2)) return false;
-  const letters = value2.replace(/[^A-Za-z]/g, "");
-  return (letters.match(/[aeiouy]/gi) ?? []).length / letters.length >= 0.3;
-}
-var SNAKE_IDENTIFIER = /^(?:\d{1,6}_)?[a-z]+\d{0,3}(?:[_-](?:[a-z]+|[A-Z]{1,4})\d{0,3})+$/;
-function isFirstOfSeveralArguments(secret2, line) {
-  const at3 = line.indexOf(secret2);
-  return at3 > 1 && /\(\s*["'`]$/.test(line.slice(0, at3)) && /^["'`]\s*,/.test(line.slice(at3 + secret2.length));
-}
-function isWordy(value2) {
-  if (/\d/.test(value2)) return false;
-  const letters = value2.replace(/[^\p{L}]/gu, "").length;
-  return letters / value2.length >= 0.8 && letters < 40;
-}
-function isBareAssignedValue(secret2, line) {
-  const at3 = line.indexOf(secret2);
-  return at3 > 0 && /(?:[=:(,]|:=|=>)\s*$/.test(line.slice(0, at3));
-}
-var DOCS_PATH = /(?:^|\/)(?:README|METADATA|PKG-INFO|CHANGELOG|CHANGES|HISTORY|NEWS|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTORS|CONTRIBUTING|COPYING|THIRD[_-]PARTY[\w-]*)(?:\.[\w]+)?$|\.(?:md|mdx|rst|adoc)$/i;
-var ASSIGNMENT_DETECTORS = /* @__PURE__ */ new Set(["generic-password", "generic-secret", "generic-api-key", "generic-key", "generic-token"]);
-function isMinifiedCode(c) {
-  return c.line.length > 1e3 && /\.(?:[cm]?js|css|map)$/i.test(c.path);
-}
-function isArnName(c) {
-  const at3 = c.line.indexOf(c.secret);
-  return at3 > 0 && /arn:aws[\w-]*:[\w-]*:[\w-]*:\d{0,12}:(?:secret|parameter|key)[:/]$/.test(c.line.slice(Math.max(0, at3 - 120), at3));
-}
-var UNDERSCORE_NAME = /^_{1,2}[A-Za-z][\w]*?_{0,2}$/;
-var isUnderscoreName = (value2) => UNDERSCORE_NAME.test(value2) && !(value2.length >= 16 && /\d/.test(value2) && /[A-Z]/.test(value2) && /[a-z]/.test(value2));
-function isDottedIdentifier(value2) {
-  if (!DOTTED_IDENTIFIER.test(value2)) return false;
-  return !value2.split(/\.|::|->/).some((part) => part.length >= 16 && /\d/.test(part) && /[A-Za-z]/.test(part) && !isIdentifierLike(part) && entropy(part) >= 3.5);
-}
-var FORMAT_PLACEHOLDER = /%[-+ #0]*\d*(?:\.\d+)?[sdifxXr]|\{\d*\}|\{[a-z_]+(?:![rsa])?(?::[^}]*)?\}|\$\d\b/;
-function isWordPath(value2) {
-  if (!/^[#*]?[a-z0-9*][a-z0-9*._:/#-]*$/.test(value2) || !/[/:#*]/.test(value2)) return false;
-  const segments = value2.split(/[-_./:#]+/).filter(Boolean);
-  if (segments.length < 2) return false;
-  return segments.every((s) => s === "*" || /^\d+$/.test(s) || /^[a-z]+\d*$/.test(s) && (/[aeiouy]/.test(s) || s.replace(/\d+$/, "").length <= 4));
-}
-function isEncodedStandIn(value2) {
-  if (value2.length < 8 || value2.length > 64 || value2.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value2)) return false;
-  const decoded = Buffer.from(value2, "base64");
-  if (decoded.toString("base64") !== value2) return false;
-  const text3 = decoded.toString("utf8");
-  return /^[\x20-\x7e]{3,}$/.test(text3) && (STAND_IN_VALUE.test(text3) || PLACEHOLDER_ANY.test(text3) || isStandIn(text3) || WORDS_ONLY.test(text3) && text3.length < 12);
-}
-function isSdkDocExample(c) {
-  if (c.generic && /\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line)) return true;
-  if (c.detectorId !== "jwt") return false;
-  return /\.examples?\.json$/i.test(c.path) || /\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line);
-}
-var FILTERS = [
-  { reason: "empty value", scope: "all", test: (c) => c.secret.trim().length === 0 },
-  { reason: "documented example key", scope: "all", test: (c) => DOCUMENTED_EXAMPLES.has(c.secret) },
-  { reason: "templating placeholder", scope: "all", test: (c) => TEMPLATE.test(c.secret) },
-  { reason: "placeholder value", scope: "all", test: (c) => PLACEHOLDER_ANY.test(c.secret) },
-  { reason: "password hash", scope: "all", test: (c) => PASSWORD_HASH.test(c.secret) },
-  { reason: "integrity digest", scope: "all", test: (c) => SRI.test(c.secret) },
-  { reason: "boolean or number", scope: "free-form", test: (c) => BOOLEAN_OR_NUMBER.test(c.secret) },
-  { reason: "reference to another value", scope: "free-form", test: (c) => REFERENCE.test(c.secret) || SECRET_MANAGER_REFERENCE.test(c.secret) || isDottedIdentifier(c.secret) || CALL.test(c.secret) },
-  { reason: "environment variable name", scope: "free-form", test: (c) => ENV_NAME.test(c.secret) },
-  { reason: "URL without credentials", scope: "free-form", test: (c) => URL_WITHOUT_CREDENTIALS.test(c.secret) },
-  { reason: "file path", scope: "free-form", test: (c) => FILE_PATH.test(c.secret) },
-  {
-    reason: "repeated or sequential characters",
-    scope: "all",
-    test: (c) => isRepeatedUnit(c.body) || sequentialShare(c.body) >= (c.freeForm ? 0.5 : 0.8)
-  },
-  { reason: "placeholder value", scope: "free-form", test: (c) => isStandIn(c.secret) },
-  { reason: "repeated or sequential characters", scope: "free-form", test: (c) => /(.)\1{5,}/.test(c.secret) },
-  { reason: "user name repeated as password", scope: "free-form", test: (c) => c.line.includes(`/${c.secret}:${c.secret}@`) },
-  { reason: "low entropy", scope: "free-form", test: (c) => new Set(c.secret).size < 5 || entropy(c.secret) < 2.3 },
-  { reason: "templating placeholder", scope: "free-form", test: (c) => insideInterpolation(c.secret, c.line) },
-  // Bitnami SealedSecrets `encryptedData` (always `Ag…`, hundreds of base64 chars) are safe to commit.
-  { reason: "encrypted value (SealedSecret)", scope: "generic", test: (c) => /^Ag[A-D][A-Za-z0-9+/]{200,}={0,2}$/.test(c.secret) },
-  { reason: "UUID", scope: "generic", test: (c) => UUID2.test(c.secret) },
-  {
-    reason: "hex digest",
-    scope: "all",
-    test: (c) => (c.generic || c.contextual === true) && /^[0-9a-f]+$/i.test(c.secret) && HASH_HEX_LENGTHS.has(c.secret.length) && HASH_CONTEXT.test(c.line.replace(c.secret, ""))
-  },
-  { reason: "identifier, not a value", scope: "generic", test: (c) => WORDS_ONLY.test(c.secret) && (c.secret.length < 24 || classes(c.secret) < 3) || isWordy(c.secret) },
-  { reason: "identifier, not a value", scope: "generic", test: (c) => SNAKE_IDENTIFIER.test(c.secret) },
-  { reason: "identifier, not a value", scope: "generic", test: (c) => c.detectorId === "generic-key" && isPascalWords(c.secret) },
-  { reason: "argument of a call, not the named value", scope: "generic", test: (c) => isFirstOfSeveralArguments(c.secret, c.line) },
-  {
-    reason: "identifier, not a value",
-    scope: "generic",
-    test: (c) => CAMEL_IDENTIFIER.test(c.secret) && (c.secret.match(/\d/g) ?? []).length <= 2 && isBareAssignedValue(c.secret, c.line)
-  },
-  {
-    reason: "variable in code, not a literal",
-    scope: "generic",
-    test: (c) => CODE_FILE.test(c.path) && isBareAssignedValue(c.secret, c.line)
-  },
-  { reason: "public or bookkeeping key name", scope: "generic", test: (c) => c.generic && NON_SECRET_KEY_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
-  { reason: "bookkeeping token name", scope: "generic", test: (c) => NON_SECRET_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
-  { reason: "example, test or template file", scope: "generic", test: (c) => EXAMPLE_PATH.test(c.path) },
-  // Only the loose name-based detectors: an `Authorization: Bearer …` header in a README is a real token.
-  { reason: "documentation", scope: "generic", test: (c) => ASSIGNMENT_DETECTORS.has(c.detectorId) && DOCS_PATH.test(c.path) },
-  { reason: "minified code", scope: "generic", test: isMinifiedCode },
-  { reason: "name of a stored secret (ARN)", scope: "free-form", test: isArnName },
-  { reason: "identifier, not a value", scope: "generic", test: (c) => isUnderscoreName(c.secret) },
-  { reason: "SDK documentation example", scope: "all", test: isSdkDocExample },
-  { reason: "placeholder value (base64-encoded)", scope: "free-form", test: (c) => isEncodedStandIn(c.secret) },
-  // `pkg.module:Class` in setup.cfg / .ini entry points.
-  { reason: "entry point, not a value", scope: "generic", test: (c) => /^[a-z_]\w*(?:\.[a-z_]\w*)+:[A-Za-z_][\w.]*$/.test(c.secret) },
-  // `adduser --disabled-password --no-create-home`: the next flag is not the value.
-  { reason: "command-line flag, not a value", scope: "generic", test: (c) => /^--?[a-z][a-z0-9-]*$/.test(c.secret) },
-  { reason: "class definition, not a value", scope: "generic", test: (c) => /^\s*class\s+\w+\s*\(/.test(c.line) },
-  // `"/v1/accounts:resetPassword"`, `"identitytoolkit#VerifyCustomTokenResponse"`: API paths and type names.
-  { reason: "API path or type name, not a value", scope: "generic", test: (c) => /^\/[A-Za-z0-9_./:-]+$/.test(c.secret) && /[A-Za-z]{4}/.test(c.secret) && !/\d{4}/.test(c.secret) },
-  { reason: "API path or type name, not a value", scope: "generic", test: (c) => /^[a-z][\w.]*#[A-Za-z]\w+$/.test(c.secret) },
-  // Mapbox `pk.eyJ…` tokens are public by design (secret ones are `sk.`).
-  { reason: "public token (Mapbox pk.)", scope: "generic", test: (c) => /^pk\.eyJ/.test(c.secret) },
-  // `getCloudflareZone`, `Oauth2ClientSecret`, `Resource$Projects$Credentials`: names, not keys.
-  { reason: "identifier, not a value", scope: "all", test: (c) => (c.contextual === true || c.generic && c.detectorId !== "generic-password") && isIdentifierLike(c.secret) },
-  { reason: "format string", scope: "free-form", test: (c) => FORMAT_PLACEHOLDER.test(c.secret) },
-  { reason: "resource path or name, not a value", scope: "generic", test: (c) => c.detectorId !== "generic-password" && isWordPath(c.secret) }
-];
-function falsePositiveReason(candidate) {
-  const { detector, secret: secret2, line, path: path7 } = candidate;
-  const prefix = detector.redactPrefix;
-  return firstReason({
-    secret: secret2,
-    body: prefix && secret2.startsWith(prefix) ? secret2.slice(prefix.length) : secret2,
-    line,
-    path: path7,
-    freeForm: isFreeForm(detector),
-    generic: isGenericDetector(detector),
-    detectorId: detector.id,
-    contextual: detector.contextual ?? isNearPattern(detector.pattern)
-  });
-}
-function freeFormValueReason(value2) {
-  return firstReason({ secret: value2, body: value2, line: value2, path: "", freeForm: true, generic: false, detectorId: "" });
-}
-function firstReason(context3) {
-  for (const filter2 of FILTERS) {
-    if (filter2.scope === "free-form" && !context3.freeForm) continue;
-    if (filter2.scope === "generic" && !context3.generic) continue;
-    if (filter2.test(context3)) return filter2.reason;
-  }
-  return void 0;
-}
-function isLockFile(path7) {
-  return /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.lock|go\.sum|poetry\.lock|Pipfile\.lock|Gemfile\.lock|composer\.lock|packages\.lock\.json|gradle\.lockfile|bun\.lockb?|uv\.lock)$/.test(path7);
-}
-
 // src/core/secrets/detectors/generic.ts
-var VALUE_CHAR = String.raw`[^\s"'\x60\\<>;,(){}\[\]&|]`;
+var VALUE_CHAR = String.raw`(?:[^\s"'\x60\\<>;,(){}\[\]&|]|&(?![&\s]|$|[\w.\-\[\]]{1,80}=|#?\w{1,10};))`;
 function name(words) {
-  return String.raw`(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{0,40}?(?:${words})(?:[_.-]?(?:key|value|str|string|base|text|b64|base64)){0,2}(?![A-Za-z0-9_])`;
+  return String.raw`(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{0,40}?(?:${words})(?<!publi(?:c|shable)[A-Za-z0-9_.-]{0,40})(?:[_.-]?(?:key|value|str|string|base|text|b64|base64)){0,2}(?![A-Za-z0-9_])`;
 }
 var ASSIGN = String.raw`(?:["'\x60]\]?|\])?(?:[ \t]*\{[ \t]*get;[ \t]*(?:(?:private|protected|internal)[ \t]+)?(?:set|init);[ \t]*\})?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.<>?]{0,30})?(?:[ \t]{0,5}(?::=|=>|\?\?=|\|\|=|=(?![=~>])|:(?![:\/\\])|\()|(?<=\([ \t]{0,3}["'][A-Za-z0-9_.-]{1,80}["'])[ \t]{0,3},|(?<=(?:^|\s)--[A-Za-z0-9_.-]{1,60})[ \t]|(?<=^[ \t]{0,20}ENV[ \t]{1,10}[A-Za-z0-9_.-]{1,80})[ \t])[ \t]{0,5}`;
 function value(min) {
@@ -47207,8 +47264,10 @@ function assignment(words, min) {
 }
 var KEY_NAME = String.raw`(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{1,40}?(?:[_.-][Kk][Ee][Yy]|(?<=[a-z0-9])Key)(?![A-Za-z0-9_])`;
 var charClasses = (s) => [new RegExp("\\p{Ll}", "u"), new RegExp("\\p{Lu}", "u"), /\d/, /[^\p{L}\d]/u].filter((re) => re.test(s)).length;
-var looksGenerated = (s) => charClasses(s) >= 2 && (s.length >= 20 || /[a-z]/.test(s) && /[A-Z]/.test(s) || /^[0-9a-f]+$/i.test(s) || /[^A-Za-z0-9]/.test(s));
-var looksLikePassword = (s) => charClasses(s) >= 2 || s.length >= 14;
+var PACKAGE_VERSION = /^[a-z][a-z0-9]*(?:[-_.][a-z][a-z0-9]*)*[-@]v?\d+\.\d+(?:\.\d+)?(?:[-.+][0-9A-Za-z.]+)?$/;
+var looksGenerated = (s) => !PACKAGE_VERSION.test(s) && charClasses(s) >= 2 && (s.length >= 20 || /[a-z]/.test(s) && /[A-Z]/.test(s) || /^[0-9a-f]+$/i.test(s) || /[^A-Za-z0-9]/.test(s));
+var CODE_EXPRESSION = /[=!]==/;
+var looksLikePassword = (s) => !CODE_EXPRESSION.test(s) && (charClasses(s) >= 2 || s.length >= 14);
 function decodesToUserPass(encoded) {
   const decoded = Buffer.from(encoded, "base64").toString("utf8");
   if (Buffer.from(decoded, "utf8").toString("base64").replace(/=+$/, "") !== encoded.replace(/=+$/, "")) return false;
@@ -47464,7 +47523,8 @@ var genericDetectors = [
     keywords: ["password", "passwd", "secret", "token", "api_key", "apikey", "access_key", "private_key", "credential"],
     // `- name: DB_PASSWORD` then `value: "…"` on the next line, or `{"name": "DB_PASSWORD", "value": "…"}`.
     pattern: new RegExp(
-      String.raw`\bname["']?[ \t]*[:=][ \t]*["']?[A-Za-z0-9_.-]{0,40}?(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|authorization)["']?[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?["']?value["']?[ \t]*[:=][ \t]*` + value(6),
+      // Not a form's CSRF token (`name="authenticity_token" value="…"`): it is per-session and public in the page.
+      String.raw`\bname["']?[ \t]*[:=][ \t]*["']?(?![A-Za-z0-9_.-]{0,40}?(?:authenticity|csrf|xsrf))[A-Za-z0-9_.-]{0,40}?(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|authorization)["']?[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?["']?value["']?[ \t]*[:=][ \t]*` + value(6),
       "i"
     ),
     entropy: 2.3,
@@ -47567,7 +47627,7 @@ var genericDetectors = [
     provider: "Generic",
     level: "error",
     keywords: ["key=", "name="],
-    pattern: /\b(?:key|name)=["'][A-Za-z0-9_.:-]{0,40}?(?:password|passwd|secret|token|api[_.-]?key|apikey)["']\s+value=["'](?<secret>[^"'\s<>]{6,500})["']/i,
+    pattern: /\b(?:key|name)=["'](?![A-Za-z0-9_.:-]{0,40}?(?:authenticity|csrf|xsrf))[A-Za-z0-9_.:-]{0,40}?(?:password|passwd|secret|token|api[_.-]?key|apikey)["']\s+value=["'](?<secret>[^"'\s<>]{6,500})["']/i,
     entropy: 2.3,
     validate: looksLikePassword,
     samples: {
@@ -47594,7 +47654,7 @@ function isSecretBytes(decoded) {
   return trimmed.length >= 4 && (/\n/.test(trimmed) || freeFormValueReason(trimmed) === void 0);
 }
 var KIND_SECRET = String.raw`(?:(?<=^kind:[ \t]*["']?Secret["']?[ \t]*\r?\n(?:(?!---)[^\n]*\n){0,300})|(?=[^\n]*(?:\n(?!---)[^\n]*){0,300}\nkind:[ \t]*["']?Secret["']?[ \t]*\r?$))`;
-var IN_SECTION = (section) => String.raw`(?<=^${section}:[ \t]*\r?\n(?:(?:[ \t][^\n]*|#[^\n]*|\r?)\n){0,200})`;
+var IN_SECTION = (section2) => String.raw`(?<=^${section2}:[ \t]*\r?\n(?:(?:[ \t][^\n]*|#[^\n]*|\r?)\n){0,200})`;
 var PUBLIC_KEYS = String.raw`(?!(?:[\w.-]{0,40}?(?:[uU]ser(?:[nN]ame)?|USER(?:NAME)?)|user-?id|host(?:name)?|port|database|db(?:-?name)?|namespace|region|email|endpoint|server|schema|ssl-?mode|driver|url|ca\.crt|tls\.crt|ca-bundle\.crt|[\w.-]*\.pub)["']?:)`;
 var ENTRY_KEY = String.raw`[ \t]+${PUBLIC_KEYS}["']?[A-Za-z0-9_.-]{1,253}["']?:[ \t]+`;
 var SECRET_MANIFEST = `apiVersion: v1
@@ -47772,6 +47832,26 @@ var toolFileDetectors = [
       positive: [{ text: "# ledger\ndb.internal:5432:ledger:ledger_app:Zm8qLx2vR7kT\n", secret: "Zm8qLx2vR7kT", path: ".pgpass" }],
       // A weak stored value (`postgres`) is still reported, at warning (test/unit/secrets/known-forms.test.ts).
       negative: [{ text: "localhost:5432:*:postgres:${PGPASSWORD}", path: ".pgpass" }, { text: "db.internal:5432:ledger:ledger_app:Zm8qLx2vR7kT", path: "notes.txt" }]
+    }
+  },
+  {
+    // Rails encrypted credentials: config/master.key (or config/credentials/<env>.key) holds the
+    // 32-hex key that decrypts credentials.yml.enc — committing it publishes every credential in
+    // the encrypted file. The file name decides; the file holds nothing but the key.
+    id: "rails-master-key",
+    title: "Rails master key (decrypts credentials.yml.enc)",
+    provider: "Ruby on Rails",
+    level: "error",
+    keywords: [],
+    pathPattern: /(?:^|\/)config\/(?:master|credentials\/[\w.-]+)\.key$/,
+    credentialFile: true,
+    pattern: /^[ \t]*(?<secret>[0-9a-f]{32})[ \t]*\r?$/m,
+    samples: {
+      positive: [
+        { text: "fc366e33335e726c46004168016780d9\n", secret: "fc366e33335e726c46004168016780d9", path: "config/master.key" },
+        { text: "73b5dab4895ec5fe84c093c4a187f8d2", secret: "73b5dab4895ec5fe84c093c4a187f8d2", path: "apps/shop/config/credentials/production.key" }
+      ],
+      negative: [{ text: "fc366e33335e726c46004168016780d9", path: "config/secrets.yml" }, { text: "# put the key here\n", path: "config/master.key" }]
     }
   },
   {
@@ -48622,7 +48702,7 @@ var hostingDetectors = [
     provider: "Heroku",
     level: "error",
     keywords: lower(HEROKU_WORDS),
-    pattern: near(HEROKU_WORDS, UUID),
+    pattern: near(HEROKU_WORDS, UUID_ANY_CASE),
     samples: {
       positive: [at("HEROKU_API_KEY=\xA7", "c8fc20cd-9c25-9695-b6ff-e8e3e5cfea01"), at('      heroku_api_key: "\xA7"', "d68c78ee-c197-a0c4-50dc-42a28e1d5b2b", ".github/workflows/deploy.yml")],
       negative: ["HEROKU_API_KEY=95e059b3-69db", "HEROKU_APP_NAME=acme-prod"]
@@ -48743,9 +48823,11 @@ var hostingDetectors = [
     keywords: lower(VERCEL_WORDS),
     pattern: near(VERCEL_WORDS, "(?:vc[pkai]_[0-9A-Za-z]{40,60}|[0-9A-Za-z]{24})"),
     entropy: 3.8,
+    // A function name of exactly 24 letters in Vercel's own SDK (`getTokenFromOptionsOrEnv`) is not a token.
+    validate: (s) => !/^[a-z]+(?:[A-Z][a-z]+)+$/.test(s),
     samples: {
       positive: [at("VERCEL_TOKEN=\xA7", "EBHvbugnLlHu5GrRfspY8m8M"), at("      - run: npx vercel deploy --prod --token=\xA7", "YhnH7ZUvrLa3C8IOtOshWJND", ".github/workflows/deploy.yml")],
-      negative: ["VERCEL_TOKEN=4D24enDrv4avsDWd", "VERCEL_ORG_ID=team_XreyPWCu909VNP2dHWqvbPcpx"]
+      negative: ["VERCEL_TOKEN=4D24enDrv4avsDWd", "VERCEL_ORG_ID=team_XreyPWCu909VNP2dHWqvbPcpx", "const vercelToken = getTokenFromOptionsOrEnv(options);"]
     }
   },
   {
@@ -49341,7 +49423,11 @@ var ALPHABETS = {
   word: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_",
   dotted: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._",
   b64dot: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._+/",
-  bbdc: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/@_-"
+  bbdc: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/@_-",
+  hexAny: "0123456789abcdefABCDEF",
+  alpha: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+  lowerDash: "0123456789abcdefghijklmnopqrstuvwxyz-",
+  alnumDash: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-"
 };
 var CLASS = {
   hex: "0-9a-f",
@@ -49355,7 +49441,11 @@ var CLASS = {
   word: "0-9A-Za-z_",
   dotted: "0-9A-Za-z._",
   b64dot: "0-9A-Za-z._+/",
-  bbdc: "0-9A-Za-z+/@_\\-"
+  bbdc: "0-9A-Za-z+/@_\\-",
+  hexAny: "0-9a-fA-F",
+  alpha: "A-Za-z",
+  lowerDash: "0-9a-z\\-",
+  alnumDash: "0-9A-Za-z\\-"
 };
 var lit = (...options) => ({ kind: "lit", options });
 var run = (alphabet, min, max = min) => ({ kind: "run", alphabet, min, max });
@@ -49416,7 +49506,7 @@ function defaultEntropy(parts) {
   const body = parts.filter((p) => p.kind !== "lit");
   const length = body.reduce((n, p) => n + (p.kind === "uuid" ? 32 : p.kind === "run" ? p.min : 0), 0);
   if (length < 8) return 0;
-  const small = body.every((p) => p.kind === "uuid" || p.kind === "run" && (p.alphabet === "hex" || p.alphabet === "HEX" || p.alphabet === "digits"));
+  const small = body.every((p) => p.kind === "uuid" || p.kind === "run" && (p.alphabet === "hex" || p.alphabet === "HEX" || p.alphabet === "hexAny" || p.alphabet === "digits"));
   if (small) return length < 24 ? 2.3 : 2.5;
   return length < 20 ? 2.5 : length < 28 ? 2.8 : 3.1;
 }
@@ -49468,14 +49558,14 @@ function keyed(row) {
   const nextLine = credential ? `[\\w.-]{0,40}?${CREDENTIAL}[\\w.-]{0,40}["']?[ \\t]*\\s{1,40}?value:[ \\t]*["']?` : `[\\w.-]{0,40}["']?[ \\t]*\\s{1,40}?value:[ \\t]*["']?`;
   const pattern = new RegExp(`(?:${words})(?:${sameLine}|${nextLine})${body}`);
   const plain = row.words.find((w) => /^[a-z0-9_-]+$/i.test(w));
-  const name2 = (plain ?? row.words[0]).toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/_$/, "");
-  const contexts = row.samples?.contexts ?? (plain ? [`${name2}_API_KEY=\xA7`, `${name2.toLowerCase()}_token: "\xA7"`] : [`${row.words[0]} api_key = "\xA7"`, `# ${row.words[0]} token: \xA7`]);
+  const name3 = (plain ?? row.words[0]).toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/_$/, "");
+  const contexts = row.samples?.contexts ?? (plain ? [`${name3}_API_KEY=\xA7`, `${name3.toLowerCase()}_token: "\xA7"`] : [`${row.words[0]} api_key = "\xA7"`, `# ${row.words[0]} token: \xA7`]);
   const random = prng(seedOf(row.id));
   const short = truncated(row.parts, random);
   const negatives = [];
   negatives.push(contexts[0].replace("\xA7", () => short));
   negatives.push(`BUILD_ID=${generate(row.parts, random)}`);
-  if (credential) negatives.push(`${name2}_BUILD_NUMBER=${generate(row.parts, random)}`);
+  if (credential) negatives.push(`${name3}_BUILD_NUMBER=${generate(row.parts, random)}`);
   const detector = {
     id: row.id,
     title: row.title,
@@ -49496,6 +49586,16 @@ function keyed(row) {
 }
 
 // src/core/secrets/detectors/keyed.ts
+function uuidShaped(alphabet) {
+  return [run(alphabet, 8), lit("-"), run(alphabet, 4), lit("-"), run(alphabet, 4), lit("-"), run(alphabet, 4), lit("-"), run(alphabet, 12)];
+}
+function dashed(alphabet, n) {
+  const ends = alphabet === "lowerDash" ? "lower" : "base62";
+  return [run(ends, 1), run(alphabet, n - 2), run(ends, 1)];
+}
+function jwt(header, payload, signature2) {
+  return [lit(header), run("base62", payload[0], payload[1]), lit("."), run("b64url", signature2[0], signature2[1])];
+}
 var rows = [
   // CI/CD and developer tools
   { id: "circleci-token", provider: "CircleCI", title: "CircleCI API token", words: ["circleci", "circle_token", "circle-token"], parts: [run("hex", 40)] },
@@ -49511,7 +49611,7 @@ var rows = [
   { id: "codemagic-token", provider: "Codemagic", title: "Codemagic API token", words: ["codemagic"], parts: [run("b64url", 43)] },
   { id: "percy-token", provider: "Percy", title: "Percy project token", words: ["percy"], parts: [run("hex", 64)] },
   { id: "browserstack-access-key", provider: "BrowserStack", title: "BrowserStack access key", words: ["browserstack"], parts: [run("base62", 20)] },
-  { id: "saucelabs-access-key", provider: "Sauce Labs", title: "Sauce Labs access key", words: ["saucelabs", "sauce_access", "sauce-access"], parts: [uuid(true)] },
+  { id: "saucelabs-access-key", provider: "Sauce Labs", title: "Sauce Labs access key", words: ["saucelabs", "sauce_access", "sauce-access"], parts: uuidShaped("lower") },
   { id: "testingbot-secret", provider: "TestingBot", title: "TestingBot secret", words: ["testingbot"], parts: [run("lower", 32)] },
   { id: "packagecloud-token", provider: "packagecloud", title: "packagecloud API token", words: ["packagecloud"], parts: [run("hex", 48)] },
   { id: "rapidapi-key", provider: "RapidAPI", title: "RapidAPI key", words: ["rapidapi"], parts: [run("b64url", 50)] },
@@ -49522,7 +49622,7 @@ var rows = [
   { id: "azure-apim-subscription-key", provider: "Azure", title: "Azure API Management subscription key", words: ["ocp-apim-subscription-key", "azure-api.net", "apim_subscription", "apim-subscription"], parts: [run("hex", 32)], credential: false },
   { id: "azure-functions-key", provider: "Azure", title: "Azure Functions key", words: ["x-functions-key", "azurewebsites.net/api", "function_key", "functions_key"], parts: [run("b64url", 52, 56), lit("==")], credential: false },
   { id: "azure-batch-key", provider: "Azure", title: "Azure Batch account key", words: ["batch.azure.com", "azure_batch", "batch_account"], parts: [run("b64", 86), lit("==")] },
-  { id: "salesforce-session-id", provider: "Salesforce", title: "Salesforce session id / access token", words: ["salesforce", "force.com", "sfdc"], parts: [lit("00D"), run("base62", 12), lit("!"), run("dotted", 90, 110)], credential: false },
+  { id: "salesforce-session-id", provider: "Salesforce", title: "Salesforce session id / access token", words: ["salesforce", "force.com", "sfdc"], parts: [lit("00"), run("base62", 13), lit("!"), run("dotted", 90, 110)], credential: false },
   { id: "aiven-token", provider: "Aiven", title: "Aiven API token", words: ["aiven"], parts: [run("b64", 372)] },
   { id: "qubole-token", provider: "Qubole", title: "Qubole API token", words: ["qubole"], parts: [run("lower", 64)] },
   { id: "zerotier-token", provider: "ZeroTier", title: "ZeroTier API token", words: ["zerotier"], parts: [run("base62", 32)] },
@@ -49534,23 +49634,24 @@ var rows = [
   { id: "dwolla-secret", provider: "Dwolla", title: "Dwolla key or secret", words: ["dwolla"], parts: [run("base62", 50)] },
   { id: "wise-api-token", provider: "Wise", title: "Wise (TransferWise) API token", words: ["transferwise", "wise_api", "wise-api", "wise_token", "wiseapi"], parts: [uuid(true)], credential: false },
   { id: "kraken-api-secret", provider: "Kraken", title: "Kraken API secret", words: ["kraken"], parts: [run("b64", 86), lit("==")] },
-  { id: "kucoin-api-secret", provider: "KuCoin", title: "KuCoin API secret", words: ["kucoin"], parts: [uuid(true)] },
+  { id: "kucoin-api-secret", provider: "KuCoin", title: "KuCoin API secret", words: ["kucoin"], parts: [uuid(true)], credential: false },
   { id: "squarespace-api-key", provider: "Squarespace", title: "Squarespace API key", words: ["squarespace"], parts: [uuid(true)] },
-  { id: "kucoin-api-key", provider: "KuCoin", title: "KuCoin API key", words: ["kucoin"], parts: [run("hex", 24)] },
+  { id: "kucoin-api-key", provider: "KuCoin", title: "KuCoin API key", words: ["kucoin"], parts: [run("hex", 24)], credential: false },
   { id: "bitfinex-api-key", provider: "Bitfinex", title: "Bitfinex API key or secret", words: ["bitfinex"], parts: [run("b64url", 43)] },
   { id: "etherscan-api-key", provider: "Etherscan", title: "Etherscan API key", words: ["etherscan", "bscscan", "polygonscan"], parts: [run("upper", 34)] },
   { id: "infura-api-key", provider: "Infura", title: "Infura API key", words: ["infura"], parts: [run("hex", 32)], credential: false },
   { id: "alchemy-api-key", provider: "Alchemy", title: "Alchemy API key", words: ["alchemy"], parts: [run("b64url", 32)] },
   // Observability
   { id: "logzio-token", provider: "Logz.io", title: "Logz.io token", words: ["logz"], parts: [uuid(true)] },
-  { id: "loggly-token", provider: "Loggly", title: "Loggly customer token", words: ["loggly"], parts: [uuid(true)], credential: false },
+  { id: "loggly-token", provider: "Loggly", title: "Loggly customer token", words: ["loggly"], parts: uuidShaped("lower"), credential: false },
   { id: "signalfx-token", provider: "Splunk Observability", title: "Splunk Observability (SignalFx) access token", words: ["signalfx", "x-sf-token", "sfx_token", "splunk_access_token", "splunk_observability"], parts: [run("base62", 22)], credential: false },
   { id: "betterstack-token", provider: "Better Stack", title: "Better Stack / Logtail source token", words: ["betterstack", "better_stack", "logtail"], parts: [run("base62", 24)] },
   { id: "opsgenie-api-key", provider: "Opsgenie", title: "Opsgenie API key", words: ["opsgenie", "geniekey"], parts: [uuid(true)], credential: false },
   { id: "statuspage-api-key", provider: "Atlassian Statuspage", title: "Statuspage API key", words: ["statuspage"], parts: [uuid(true)] },
   { id: "uptimerobot-api-key", provider: "UptimeRobot", title: "UptimeRobot API key", words: ["uptimerobot", "uptime_robot"], parts: [lit("u", "m", "ur"), run("digits", 6, 9), lit("-"), run("hex", 24)] },
   { id: "statuscake-api-key", provider: "StatusCake", title: "StatusCake API key", words: ["statuscake"], parts: [run("base62", 20)] },
-  { id: "airbrake-project-key", provider: "Airbrake", title: "Airbrake project key", words: ["airbrake"], parts: [run("hex", 32)] },
+  { id: "airbrake-project-key", provider: "Airbrake", title: "Airbrake project key", words: ["airbrake"], parts: dashed("alnumDash", 32) },
+  { id: "airbrake-user-key", provider: "Airbrake", title: "Airbrake user key", words: ["airbrake"], parts: dashed("alnumDash", 40) },
   { id: "solarwinds-token", provider: "SolarWinds", title: "SolarWinds Observability token", words: ["solarwinds", "swo_api", "swo_token"], parts: [run("b64url", 71)] },
   { id: "sentry-auth-token-legacy", provider: "Sentry", title: "Sentry auth token (legacy)", words: ["sentry"], parts: [run("hex", 64)] },
   // Messaging, support, marketing
@@ -49565,7 +49666,7 @@ var rows = [
   { id: "line-notify-token", provider: "LINE", title: "LINE Notify token", words: ["linenotify", "line_notify", "notify-api.line.me"], parts: [run("base62", 43)], credential: false },
   { id: "mattermost-access-token", provider: "Mattermost", title: "Mattermost personal access token", words: ["mattermost"], parts: [run("lower", 26)] },
   { id: "clicksend-api-key", provider: "ClickSend", title: "ClickSend API key", words: ["clicksend"], parts: [uuid(true)] },
-  { id: "textmagic-api-key", provider: "TextMagic", title: "TextMagic API key", words: ["textmagic"], parts: [run("base62", 30)] },
+  { id: "textmagic-api-key", provider: "TextMagic", title: "TextMagic API key", words: ["textmagic"], parts: [run("base62", 30)], credential: false },
   { id: "elastic-email-api-key", provider: "Elastic Email", title: "Elastic Email API key", words: ["elasticemail", "elastic_email"], parts: [run("b64url", 96)] },
   { id: "customerio-api-key", provider: "Customer.io", title: "Customer.io API key", words: ["customerio", "customer.io", "customer_io"], parts: [run("lower", 20)] },
   { id: "mailerlite-api-key", provider: "MailerLite", title: "MailerLite API key (legacy)", words: ["mailerlite"], parts: [run("lower", 32)] },
@@ -49597,7 +49698,98 @@ var rows = [
   { id: "securitytrails-api-key", provider: "SecurityTrails", title: "SecurityTrails API key", words: ["securitytrails"], parts: [run("base62", 32)] },
   { id: "urlscan-api-key", provider: "urlscan.io", title: "urlscan.io API key", words: ["urlscan"], parts: [uuid(true)] },
   { id: "abuseipdb-api-key", provider: "AbuseIPDB", title: "AbuseIPDB API key", words: ["abuseipdb"], parts: [run("hex", 80)] },
-  { id: "wiz-client-secret", provider: "Wiz", title: "Wiz client secret", words: ["wiz_", "wiz.io"], parts: [run("base62", 64)] }
+  { id: "wiz-client-secret", provider: "Wiz", title: "Wiz client secret", words: ["wiz_", "wiz.io"], parts: [run("base62", 64)] },
+  // Providers from trufflehog's public detector facts (keyword, alphabet, length), written by hand
+  // with the credential-word setting each provider's usual config form needs (issue 9, round 3).
+  { id: "adobe-io-client-secret", provider: "Adobe", title: "Adobe I/O client secret (legacy)", words: ["adobe"], parts: [run("lower", 32)] },
+  { id: "airship-api-key", provider: "Airship", title: "Airship (Urban Airship) API key", words: ["airship"], parts: [run("base62", 91)] },
+  { id: "airvisual-api-key", provider: "IQAir AirVisual", title: "AirVisual API key", words: ["airvisual"], parts: dashed("lowerDash", 36) },
+  { id: "alconost-api-key", provider: "Alconost", title: "Alconost API key", words: ["alconost"], parts: [run("lower", 32)] },
+  { id: "alegra-api-token", provider: "Alegra", title: "Alegra API token", words: ["alegra"], parts: dashed("lowerDash", 20) },
+  { id: "ambee-api-key", provider: "Ambee", title: "Ambee API key", words: ["ambee"], parts: [run("hex", 64)] },
+  { id: "apacta-api-key", provider: "Apacta", title: "Apacta API key", words: ["apacta"], parts: dashed("lowerDash", 36) },
+  { id: "apifonica-api-key", provider: "Apifonica", title: "Apifonica API key", words: ["apifonica"], parts: [run("lower", 11), lit("-"), run("lower", 4), lit("-"), run("lower", 4), lit("-"), run("lower", 4), lit("-"), run("lower", 12)] },
+  { id: "appcues-api-key", provider: "Appcues", title: "Appcues API key", words: ["appcues"], parts: dashed("lowerDash", 36) },
+  { id: "apptivo-api-key", provider: "Apptivo", title: "Apptivo API key", words: ["apptivo"], parts: dashed("lowerDash", 36) },
+  { id: "artsy-client-secret", provider: "Artsy", title: "Artsy API client secret", words: ["artsy"], parts: [run("base62", 32)] },
+  { id: "atera-api-key", provider: "Atera", title: "Atera API key", words: ["atera"], parts: [run("lower", 32)] },
+  { id: "atlassian-api-token-legacy", provider: "Atlassian", title: "Atlassian API token (legacy, 24 characters)", words: ["atlassian"], parts: [run("base62", 24)] },
+  { id: "audd-api-token", provider: "AudD", title: "AudD API token", words: ["audd"], parts: dashed("lowerDash", 32) },
+  { id: "autoklose-api-key", provider: "Autoklose", title: "Autoklose API key", words: ["autoklose"], parts: dashed("alnumDash", 32) },
+  { id: "autopilot-api-key", provider: "Autopilot", title: "Autopilot API key", words: ["autopilot"], parts: [run("hex", 32)] },
+  { id: "avaza-pat", provider: "Avaza", title: "Avaza personal access token", words: ["avaza"], parts: [run("digits", 1, 30), lit("-"), run("hex", 40)] },
+  { id: "ayrshare-api-key", provider: "Ayrshare", title: "Ayrshare API key", words: ["ayrshare"], parts: [run("upper", 8), lit("-"), run("upper", 8), lit("-"), run("upper", 8), lit("-"), run("upper", 8)] },
+  { id: "bannerbear-api-key", provider: "Bannerbear", title: "Bannerbear API key", words: ["bannerbear"], parts: [run("base62", 22), lit("tt")] },
+  { id: "besttime-private-key", provider: "BestTime", title: "BestTime private API key", words: ["besttime"], parts: [lit("pri_"), run("hex", 32)], credential: false },
+  { id: "bitmex-api-key", provider: "BitMEX", title: "BitMEX API key id", words: ["bitmex"], parts: [run("b64url", 24)] },
+  { id: "bitmex-api-secret", provider: "BitMEX", title: "BitMEX API secret", words: ["bitmex"], parts: [run("b64url", 48)] },
+  { id: "blocknative-api-key", provider: "Blocknative", title: "Blocknative API key", words: ["blocknative"], parts: [uuid(true)] },
+  { id: "browshot-api-key", provider: "Browshot", title: "Browshot API key", words: ["browshot"], parts: dashed("alnumDash", 28) },
+  { id: "bulbul-api-key", provider: "Bulbul", title: "Bulbul API key", words: ["bulbul"], parts: [run("lower", 32)] },
+  { id: "cashboard-api-key", provider: "Cashboard", title: "Cashboard API key", words: ["cashboard"], parts: [run("upper", 3), lit("-"), run("upper", 3), lit("-"), run("upper", 3), lit("-"), run("upper", 3)] },
+  { id: "checio-api-key", provider: "Chec", title: "Chec (Commerce.js) secret key", words: ["checio", "chec.io"], parts: [lit("pk_"), run("lower", 45)] },
+  { id: "checkvist-api-key", provider: "Checkvist", title: "Checkvist API key", words: ["checkvist"], parts: [run("base62", 14)], credential: false },
+  { id: "cicero-api-key", provider: "Cicero", title: "Cicero API key", words: ["cicero"], parts: [run("lower", 40)] },
+  { id: "cliengo-api-key", provider: "Cliengo", title: "Cliengo API key", words: ["cliengo"], parts: [uuid(true)] },
+  { id: "cloudimage-api-key", provider: "Cloudimage", title: "Cloudimage API key", words: ["cloudimage"], parts: [run("lower", 1), run("word", 28), run("lower", 1)], credential: false },
+  { id: "cloudmersive-api-key", provider: "Cloudmersive", title: "Cloudmersive API key", words: ["cloudmersive"], parts: dashed("lowerDash", 36), credential: false },
+  { id: "cloze-api-key", provider: "Cloze", title: "Cloze API key", words: ["cloze"], parts: [run("hex", 32)], credential: false },
+  { id: "collect2-api-key", provider: "Collect2", title: "Collect2 API key", words: ["collect2"], parts: [uuid(true)] },
+  { id: "convier-api-key", provider: "Convier", title: "Convier API key", words: ["convier"], parts: [run("digits", 2), lit("|"), run("base62", 40)] },
+  { id: "currencycloud-api-key", provider: "Currencycloud", title: "Currencycloud API key", words: ["currencycloud"], parts: [run("lower", 64)], credential: false },
+  { id: "docusign-secret-key", provider: "DocuSign", title: "DocuSign integration secret key", words: ["docusign"], parts: [uuid(true)] },
+  { id: "duply-api-key", provider: "Duply", title: "Duply API key", words: ["duply"], parts: [uuid(true)] },
+  { id: "gocanvas-api-key", provider: "GoCanvas", title: "GoCanvas API key", words: ["gocanvas"], parts: [run("b64", 43), lit("=")], credential: false },
+  { id: "hashicorp-vault-approle-secret-id", provider: "HashiCorp", title: "HashiCorp Vault AppRole secret id", words: ["hashicorp", "approle"], credentialWords: ["secret_id", "secret-id", "secretid"], gap: 80, parts: [uuid(true)], samples: { contexts: ["VAULT_APPROLE_SECRET_ID=\xA7", 'hashicorp vault:\n  role_id: 5e9f1f0a-2c3b-4d5e-8f70-1a2b3c4d5e6f\n  secret_id: "\xA7"'] } },
+  { id: "instamojo-api-key", provider: "Instamojo", title: "Instamojo API key or client secret", words: ["instamojo"], parts: [run("base62", 40)], credential: false },
+  { id: "instamojo-auth-token", provider: "Instamojo", title: "Instamojo auth token", words: ["instamojo"], parts: [run("base62", 128)], credential: false },
+  { id: "invoiceocean-api-token", provider: "InvoiceOcean", title: "InvoiceOcean API token", words: ["invoiceocean"], parts: [run("base62", 20)], credential: false },
+  { id: "ipinfo-token", provider: "IPinfo", title: "IPinfo access token", words: ["ipinfo"], parts: [run("hex", 14)] },
+  { id: "kanbantool-api-token", provider: "Kanban Tool", title: "Kanban Tool API token", words: ["kanbantool"], parts: [run("upper", 12)], credential: false },
+  { id: "keenio-api-key", provider: "Keen", title: "Keen (keen.io) master or write key", words: ["keenio", "keen_io", "keen.io", "keen_master", "keen_write"], parts: [run("upper", 64)], credential: false },
+  { id: "luno-api-secret", provider: "Luno", title: "Luno API secret", words: ["luno"], parts: [run("b64url", 43)], credential: false },
+  { id: "metaapi-token", provider: "MetaApi", title: "MetaApi token", words: ["metaapi", "meta-api"], parts: [run("hex", 64)], credential: false },
+  { id: "freshworks-api-key", provider: "Freshworks", title: "Freshworks (myfreshworks) API key", words: ["freshworks"], parts: [run("b64url", 22)], credential: false },
+  { id: "myintervals-api-token", provider: "Intervals", title: "Intervals (myintervals) API token", words: ["myintervals"], parts: [run("lower", 11)] },
+  { id: "nozbe-api-token", provider: "Nozbe", title: "Nozbe Teams API token", words: ["nozbe"], parts: [run("base62", 16), lit("_"), run("b64url", 64)] },
+  { id: "npm-legacy-token", provider: "npm", title: "npm access token (legacy UUID)", words: ["npmtoken", "npm_token", "npm-token", "npm_auth_token"], parts: [uuid(true)], credential: false },
+  { id: "pandascore-api-token", provider: "PandaScore", title: "PandaScore API token", words: ["pandascore"], parts: [run("b64url", 51)] },
+  { id: "poloniex-api-key", provider: "Poloniex", title: "Poloniex API key", words: ["poloniex"], parts: [run("upper", 8), lit("-"), run("upper", 8), lit("-"), run("upper", 8), lit("-"), run("upper", 8)] },
+  { id: "poloniex-api-secret", provider: "Poloniex", title: "Poloniex API secret", words: ["poloniex"], parts: [run("hex", 128)] },
+  { id: "refiner-api-key", provider: "Refiner", title: "Refiner API key", words: ["refiner"], parts: [uuid(true)] },
+  { id: "repairshopr-api-key", provider: "RepairShopr", title: "RepairShopr API key", words: ["repairshopr"], parts: dashed("alnumDash", 51) },
+  { id: "revampcrm-api-key", provider: "Revamp CRM", title: "Revamp CRM API key", words: ["revampcrm"], parts: [run("base62", 40)] },
+  { id: "roaring-client-secret", provider: "Roaring", title: "Roaring client id / secret", words: ["roaring"], parts: [run("b64url", 28)] },
+  { id: "rownd-app-key", provider: "Rownd", title: "Rownd app key", words: ["rownd"], parts: uuidShaped("lower") },
+  { id: "rownd-app-secret", provider: "Rownd", title: "Rownd app secret", words: ["rownd"], parts: [run("lower", 48)] },
+  { id: "salesmate-api-key", provider: "Salesmate", title: "Salesmate session token", words: ["salesmate"], parts: [uuid(true)] },
+  { id: "scalr-api-token", provider: "Scalr", title: "Scalr API token", words: ["scalr"], parts: [run("base62", 1), run("dotted", 135)] },
+  { id: "siteleaf-api-key", provider: "Siteleaf", title: "Siteleaf API key or secret", words: ["siteleaf"], parts: [run("lower", 32)] },
+  { id: "smooch-key-id", provider: "Sunshine Conversations", title: "Smooch (Sunshine Conversations) key id", level: "warning", words: ["smooch"], parts: [lit("act_"), run("lower", 24)] },
+  { id: "smooch-secret", provider: "Sunshine Conversations", title: "Smooch (Sunshine Conversations) secret", words: ["smooch"], parts: [run("b64url", 86)] },
+  { id: "strava-client-secret", provider: "Strava", title: "Strava client secret or token", words: ["strava"], parts: [run("lower", 40)] },
+  { id: "stytch-secret", provider: "Stytch", title: "Stytch secret", words: ["stytch"], parts: [run("b64url", 47), lit("=")] },
+  { id: "supernotes-api-key", provider: "Supernotes", title: "Supernotes API key", words: ["supernotes"], parts: [run("b64url", 43)] },
+  { id: "surveyanyplace-api-key", provider: "Survey Anyplace", title: "Survey Anyplace API key", words: ["surveyanyplace"], parts: [run("base62", 32)] },
+  { id: "swell-secret-key", provider: "Swell", title: "Swell secret key", words: ["swell"], parts: [run("base62", 32)] },
+  { id: "timezoneapi-key", provider: "TimezoneAPI", title: "TimezoneAPI key", words: ["timezoneapi"], parts: [run("alpha", 20)] },
+  { id: "vbout-api-key", provider: "VBOUT", title: "VBOUT API key", words: ["vbout"], parts: [run("digits", 25)] },
+  { id: "vouchery-api-key", provider: "Vouchery", title: "Vouchery API key", words: ["vouchery"], parts: dashed("lowerDash", 36), credential: false },
+  { id: "webex-client-secret", provider: "Webex", title: "Webex integration client secret", words: ["webex"], parts: [run("hex", 64)] },
+  { id: "webex-client-id", provider: "Webex", title: "Webex integration client id", level: "warning", words: ["webex"], parts: [lit("C"), run("hex", 64)] },
+  { id: "websitepulse-api-key", provider: "WebSitePulse", title: "WebSitePulse API key", words: ["websitepulse"], parts: [run("hex", 32)], credential: false },
+  { id: "airtable-api-key-17", provider: "Airtable", title: "Airtable API key (legacy, 17 characters without the `key` prefix)", words: ["airtable"], parts: [run("base62", 17)] },
+  { id: "confluent-api-key", provider: "Confluent", title: "Confluent Cloud API key id", level: "warning", words: ["confluent"], parts: [run("base62", 16)] },
+  { id: "dropbox-app-key-or-secret", provider: "Dropbox", title: "Dropbox app key or app secret", level: "warning", words: ["dropbox"], parts: [run("lower", 15)] },
+  { id: "rails-master-key-env", provider: "Ruby on Rails", title: "Rails master key (RAILS_MASTER_KEY)", words: ["rails_master_key", "rails-master-key", "railsmasterkey"], parts: [run("hex", 32)], credential: false, samples: { contexts: ["RAILS_MASTER_KEY=\xA7", '      RAILS_MASTER_KEY: "\xA7"'] } },
+  // Provider-issued JWTs and long opaque tokens, anchored by the provider's name.
+  { id: "snowflake-jwt", provider: "Snowflake", title: "Snowflake programmatic access token or key-pair JWT", words: ["snowflake"], credentialWords: ["pat", "token", "passw", "pwd", "secret", "jwt", "auth", "bearer", "key"], parts: [lit("eyJ"), run("b64url", 15, 300), lit(".eyJ"), run("b64url", 20, 1200), lit("."), run("b64url", 40, 700)], samples: { contexts: ["SNOWFLAKE_PAT=\xA7", '  snowflake_password: "\xA7"'] } },
+  { id: "appfollow-api-token", provider: "AppFollow", title: "AppFollow API token", words: ["appfollow"], parts: jwt("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.", [74, 74], [43, 43]) },
+  { id: "lemonsqueezy-api-key", provider: "Lemon Squeezy", title: "Lemon Squeezy API key", words: ["lemonsqueezy", "lemon_squeezy"], parts: jwt("eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.", [314, 314], [512, 512]) },
+  { id: "livestorm-api-token", provider: "Livestorm", title: "Livestorm API token", words: ["livestorm"], parts: jwt("eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJhcGkubGl2ZXN0b3JtLmNvIiwianRpIjoi", [134, 134], [43, 43]) },
+  { id: "portainer-api-token", provider: "Portainer", title: "Portainer JWT", words: ["portainer"], parts: jwt("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.", [50, 310], [43, 43]) },
+  { id: "tallyfy-api-token", provider: "Tallyfy", title: "Tallyfy API token", words: ["tallyfy"], parts: [run("base62", 36), lit("."), run("base62", 264), lit("."), run("b64url", 683)] },
+  { id: "viewneo-api-token", provider: "viewneo", title: "viewneo API token", words: ["viewneo"], parts: [run("base62", 120, 300), lit("."), run("base62", 150, 300), lit("."), run("b64url", 600, 800)] }
 ];
 var peerRows = peerFacts.filter((f) => !rows.some((r) => r.id.startsWith(`${f.name}-`))).map((f) => ({
   id: `${f.name.replace(/[^a-z0-9]+/g, "-")}-api-key`,
@@ -49862,6 +50054,7 @@ var HONEYCOMB_WORDS = ["honeycomb"];
 var ROLLBAR_WORDS = ["rollbar"];
 var BUGSNAG_WORDS = ["bugsnag"];
 var SUMO_WORDS = ["sumo"];
+var SUMO_TAIL = "[Ll][Oo][Gg][Ii][Cc]|[_.\\-A-Z]";
 var SPLUNK_WORDS = ["splunk"];
 var observabilityDetectors = [
   {
@@ -49923,13 +50116,13 @@ var observabilityDetectors = [
     }
   },
   {
-    // New Relic Insights insert key: `NRII-` + 32 base64url.
+    // New Relic Insights insert key: `NRII-` + 32 base64url (older keys: 25).
     id: "new-relic-insert-key",
     title: "New Relic Insights insert key",
     provider: "New Relic",
     level: "error",
     keywords: ["nrii-"],
-    pattern: token("NRII-[0-9A-Za-z_\\-]{32}"),
+    pattern: token("NRII-[0-9A-Za-z_\\-]{25,32}"),
     entropy: 3.5,
     redactPrefix: "NRII-",
     samples: {
@@ -49938,16 +50131,17 @@ var observabilityDetectors = [
     }
   },
   {
-    // New Relic ingest license key: 36 hex + `NRAL`.
+    // New Relic ingest license key: 40 characters ending `NRAL`: 36 hex, or 32 hex (`eu01xx` + 26 for
+    // EU accounts) + `FFFF`.
     id: "new-relic-license-key",
     title: "New Relic ingest license key",
     provider: "New Relic",
     level: "error",
     keywords: ["nral"],
-    pattern: token("[0-9a-f]{36}NRAL"),
+    pattern: token("(?:[0-9a-f]{36}|[0-9a-f]{32}FFFF|eu01xx[0-9a-f]{26}FFFF|eu01xx[0-9a-f]{30})NRAL"),
     entropy: 3.2,
     samples: {
-      positive: [at("NEW_RELIC_LICENSE_KEY=\xA7", "d42de45d20d51a0f959248e68934f8b127a1NRAL"), at("license_key: '\xA7'", "8b0664560314f28db4d745b667e3e9d38939NRAL", "newrelic.yml")],
+      positive: [at("NEW_RELIC_LICENSE_KEY=\xA7", "d42de45d20d51a0f959248e68934f8b127a1NRAL"), at("license_key: '\xA7'", "8b0664560314f28db4d745b667e3e9d38939NRAL", "newrelic.yml"), at("NEW_RELIC_LICENSE_KEY=\xA7", "eu01xx5c0e9a7d41b8f2c63e90d1a4b7FFFFNRAL"), at("license_key: \xA7", "4f1e8c02b9d7a3e65c10f8b2d94e7a31FFFFNRAL", "newrelic.yml")],
       negative: ["NEW_RELIC_LICENSE_KEY=b3e369e1f4757b08033fNRAL", "NEW_RELIC_LICENSE_KEY=0df311c42dfcb158844764d5c390ef653de195e6"]
     }
   },
@@ -50140,7 +50334,7 @@ var observabilityDetectors = [
     provider: "Sumo Logic",
     level: "warning",
     keywords: lower(SUMO_WORDS),
-    pattern: near(SUMO_WORDS, "su[0-9A-Za-z]{12}"),
+    pattern: near(SUMO_WORDS, "su[0-9A-Za-z]{12}", { wordTail: SUMO_TAIL }),
     entropy: 3,
     pair: { with: "sumologic-access-key", id: "sumologic-access-pair", title: "Sumo Logic access ID + key" },
     samples: {
@@ -50155,7 +50349,7 @@ var observabilityDetectors = [
     provider: "Sumo Logic",
     level: "error",
     keywords: lower(SUMO_WORDS),
-    pattern: near(SUMO_WORDS, "[0-9A-Za-z]{64}"),
+    pattern: near(SUMO_WORDS, "[0-9A-Za-z]{64}", { wordTail: SUMO_TAIL }),
     entropy: 4,
     samples: {
       positive: [at("SUMOLOGIC_ACCESSKEY=\xA7", "HkNGT8pJK4mbeKt2y4nsKEtLzoPWuAucgk4utT5RfwDsvIUJOHHl5hruGe56rd6C"), at('sumo_access_key: "\xA7"', "vNFOaG4ahGqS14NwqkMecQMZv26rfpBrZBJ5XUGLgiFAgcr7gPwqjk2ccDnKjpRQ", "sumo.yml")],
@@ -50207,13 +50401,16 @@ var stripeSamples = {
   "stripe-test-secret-key": ["sk_test_512APfSeoStwHueMlnXWSpBsMofbF4a1pISHva6d91AnbHqrDdCUPdxmXJ2uCHOY7RAKFuJgyCx558ZkRy9SHvqJMo8m0ru1SR4", "sk_test_eoqNhIHKujWkIEYlajPKNEuM"],
   "stripe-test-restricted-key": ["rk_test_51A6pUu643N5hpOviS504yY2IPg39lZ075skddi9XOP0HHPJqlfXa1j0cvD2WfSB6hXrLavAf3eS6bZINez7yjTdWTKaEo1cIwl", "rk_test_b9DFCzsx6JHiLMPw1RAua0tU"]
 };
+var NOT_AFTER_CLERK = "(?<![Cc][Ll][Ee][Rr][Kk][^\\n]{0,80})";
 var stripeDetectors = stripeKinds.map(({ id, prefix, title, level }) => ({
   id,
   title,
   provider: "Stripe",
   level,
   keywords: [prefix],
-  pattern: token(`${prefix}[0-9A-Za-z]{24,247}`),
+  // Clerk issues `sk_live_`/`sk_test_` keys too: with a Clerk name before the key on its line, the
+  // key is Clerk's (clerk-secret-key below), not Stripe's.
+  pattern: token(`${NOT_AFTER_CLERK}${prefix}[0-9A-Za-z]{24,247}`),
   entropy: 3.5,
   // Paystack issues `sk_live_` + 40 lower-case hex (prefixed.ts): never a Stripe key, whose bodies mix cases.
   validate: (secret2) => !/^[0-9a-f]{40}$/.test(secret2.slice(prefix.length)),
@@ -50233,6 +50430,28 @@ var stripeDetectors = stripeKinds.map(({ id, prefix, title, level }) => ({
 }));
 var paymentDetectors = [
   ...stripeDetectors,
+  ...["live", "test"].map(
+    (mode) => ({
+      // Clerk secret key: `sk_live_` / `sk_test_` + base62, the same prefixes as Stripe's. Told apart
+      // by the Clerk name on the line (or the `name:` line before it) so that rotation advice goes
+      // to the right provider.
+      id: mode === "live" ? "clerk-secret-key" : "clerk-test-secret-key",
+      title: mode === "live" ? "Clerk secret key (production instance)" : "Clerk secret key (development instance)",
+      provider: "Clerk",
+      level: mode === "live" ? "error" : "warning",
+      keywords: ["clerk"],
+      pattern: near(["clerk"], `sk_${mode}_[0-9A-Za-z]{30,80}`, { gap: 80 }),
+      entropy: 3.5,
+      redactPrefix: `sk_${mode}_`,
+      samples: {
+        positive: [
+          at("CLERK_SECRET_KEY=\xA7", `sk_${mode}_JXsI8q6fsX6T4QktWblXM2hyJZTZUPAcAJ7bBwc54F`),
+          at("clerkClient = createClerkClient({ secretKey: '\xA7' });", `sk_${mode}_Mc3hYYqxDKvNtsSDX9LlSC5fzPYNtO9OGJ1KoW8NUR`, "server.ts")
+        ],
+        negative: [`STRIPE_SECRET_KEY=sk_${mode}_vHbxW1efky4wqBHVDcDY48YUcqipLVqpgxxn6JHuEi`, `CLERK_SECRET_KEY=sk_${mode}_your_secret_key_here`]
+      }
+    })
+  ),
   {
     // Webhook signing secret: `whsec_` + 32+ base64ish characters.
     id: "stripe-webhook-secret",
@@ -50547,7 +50766,8 @@ var rows2 = [
   { id: "figma-pat-figp", provider: "Figma", title: "Figma personal access token", parts: [lit("figp_"), run("b64url", 40, 54)] },
   { id: "deno-deploy-token", provider: "Deno", title: "Deno Deploy access token", parts: [lit("ddp_", "ddw_"), run("base62", 36)] },
   { id: "prefect-api-key", provider: "Prefect", title: "Prefect Cloud API key", parts: [lit("pnu_"), run("base62", 36)] },
-  { id: "infracost-api-key", provider: "Infracost", title: "Infracost API key", parts: [lit("ico-"), run("base62", 32)] },
+  // `.ico-<hash>.png` asset names: a `.` or `/` before `ico-` means a file name, not a key.
+  { id: "infracost-api-key", provider: "Infracost", title: "Infracost API key", parts: [lit("ico-"), run("base62", 32)], edge: "A-Za-z0-9_\\-./" },
   { id: "scalingo-api-token", provider: "Scalingo", title: "Scalingo API token", parts: [lit("tk-us-"), run("b64url", 48)] },
   { id: "settlemint-token", provider: "SettleMint", title: "SettleMint access token", parts: [lit("sm_pat_", "sm_aat_", "sm_sat_"), run("base62", 16)] },
   { id: "defined-networking-api-key", provider: "Defined Networking", title: "Defined Networking API key", parts: [lit("dnkey-"), run("upper", 26), lit("-"), run("upper", 52)] },
@@ -50603,6 +50823,45 @@ var rows2 = [
   // Work tools, devtools
   { id: "zoho-oauth-token", provider: "Zoho", title: "Zoho OAuth token", parts: [lit("1000."), run("hex", 32), lit("."), run("hex", 32)] },
   { id: "adafruit-io-key", provider: "Adafruit", title: "Adafruit IO key", parts: [lit("aio_"), run("base62", 28)] },
+  {
+    // Any Slack hook path (incoming webhook, workflow or trigger URL): 43–56 characters after the kind.
+    // slack-webhook (chat.ts) names the classic `T…/B…/…` shape; this row catches the other layouts.
+    id: "slack-hook-url",
+    provider: "Slack",
+    title: "Slack webhook, workflow or trigger URL",
+    parts: [lit("hooks.slack.com/"), lit("services/", "workflows/", "triggers/"), run("b64", 43, 56)],
+    keywords: ["hooks.slack.com/"],
+    samples: { contexts: ["SLACK_WEBHOOK_URL=https://\xA7", "  url: 'https://\xA7'"] }
+  },
+  {
+    // JFrog access / identity token: a JWT whose header opens with JFrog's own `{"ver":"2","typ":"JWT",
+    // "alg":"RS256","kid":…}` (other issuers put `alg` or `typ` first).
+    id: "jfrog-access-token",
+    provider: "JFrog",
+    title: "JFrog access or identity token (JWT)",
+    parts: [lit("eyJ2ZXIiOiIyIiwidHlwIjoiSldUIiwiYWxnIjoiUlMyNTYiLCJraWQiOi"), run("b64url", 20, 200), lit("."), run("b64url", 100, 1200), lit("."), run("b64url", 300, 700)],
+    keywords: ["eyj2zxiioiiyiiwidhlwijoisldu"],
+    samples: { contexts: ["JFROG_ACCESS_TOKEN=\xA7", "  password: \xA7"] }
+  },
+  { id: "photoroom-api-key", provider: "PhotoRoom", title: "PhotoRoom API key", parts: [lit("sk_pr_"), run("base62", 1, 64), lit("_"), run("hex", 40)] },
+  {
+    id: "recharge-api-token",
+    provider: "Recharge",
+    title: "Recharge Payments API token",
+    parts: [lit("sk_1x1_", "sk_1x3_", "sk_2x1_", "sk_2x2_", "sk_3x3_", "sk_5x3_", "sk_10x3_"), run("hexAny", 64)],
+    samples: { contexts: ["RECHARGE_API_TOKEN=\xA7", "headers: { 'X-Recharge-Access-Token': '\xA7' }"] }
+  },
+  { id: "recharge-test-api-token", provider: "Recharge", title: "Recharge Payments test API token", level: "info", parts: [lit("sk_test_1x1_", "sk_test_1x3_", "sk_test_2x1_", "sk_test_2x2_", "sk_test_3x3_", "sk_test_5x3_", "sk_test_10x3_"), run("hexAny", 64)], keywords: ["sk_test_"] },
+  { id: "trufflehog-enterprise-key", provider: "Truffle Security", title: "TruffleHog Enterprise API key id", level: "warning", parts: [lit("thog-key-"), run("hex", 16)] },
+  { id: "trufflehog-enterprise-secret", provider: "Truffle Security", title: "TruffleHog Enterprise API secret", parts: [lit("thog-secret-"), run("hex", 32)] },
+  {
+    id: "tines-webhook",
+    provider: "Tines",
+    title: "Tines webhook URL",
+    parts: [lit("https://"), run("alnumDash", 1, 40), lit(".tines.com/webhook/"), run("lower", 32), lit("/"), run("lower", 32)],
+    keywords: [".tines.com/webhook/"],
+    samples: { contexts: ["TINES_WEBHOOK_URL=\xA7", "fetch('\xA7', { method: 'POST' })"] }
+  },
   { id: "maxmind-license-key", provider: "MaxMind", title: "MaxMind license key", parts: [run("base62", 6), lit("_"), run("base62", 29), lit("_mmk")], keywords: ["_mmk"] }
 ];
 var prefixedDetectors = rows2.map(prefixed);
@@ -50882,7 +51141,8 @@ var securityDetectors = [
     provider: "Okta",
     level: "error",
     keywords: lower(OKTA_WORDS),
-    pattern: near(OKTA_WORDS, "00[0-9A-Za-z_\\-]{40}", { gap: 60 }),
+    // `okta` must start a word (`OKTA_`, `oktaToken`, `acme.okta.com`), not sit inside one (`rookTable`).
+    pattern: near(OKTA_WORDS, "00[0-9A-Za-z_\\-]{40}", { gap: 60, nameBoundary: true }),
     entropy: 4,
     samples: {
       positive: [at("OKTA_API_TOKEN=\xA7", "00m7dm0EPHRNuS6kpxSwTC8aaHM90xX62J3kOoTipV"), at("okta_token: '\xA7'", "00RiGENOPMHl-hdPtPItTpkEE7GIkX_EckCM4bGvRL", "sso.yml")],
@@ -51329,6 +51589,21 @@ var workToolDetectors = [
     }
   },
   {
+    // The same token with no Asana name nearby: `1/<gid>:<32 hex>` (legacy) or `2/<gid>/<gid>:<32 hex>`,
+    // Asana ids being 16 digits that start with 1 — distinctive enough on its own.
+    id: "asana-pat-bare",
+    title: "Asana personal access token",
+    provider: "Asana",
+    level: "error",
+    keywords: ["1/1", "2/1"],
+    pattern: token("(?:1/1[0-9]{15}|2/1[0-9]{15}/1[0-9]{15}):[0-9a-f]{32}", "A-Za-z0-9_\\-/:", "A-Za-z0-9_\\-"),
+    entropy: 3,
+    samples: {
+      positive: [at("ACCESS_TOKEN=\xA7", "2/1207483920156734/1208837465102938:9f2c4e6a8b0d1f3a5c7e9b2d4f6a8c0e"), at("headers: { Authorization: 'Bearer \xA7' }", "1/1199384756102934:3e5a7c9f1b2d4e6a8c0f2b4d6e8a1c3f", "client.ts")],
+      negative: ["ratio = 1/1207483920156734", "TOKEN=2/1207483920156734/1208837465102938:9f2c4e6a"]
+    }
+  },
+  {
     // Asana personal access token: `<0|1|2>/<digits>(/<digits>)?:<32 hex>`, next to an Asana name.
     id: "asana-pat",
     title: "Asana personal access token",
@@ -51418,13 +51693,13 @@ var workToolDetectors = [
     }
   },
   {
-    // Dropbox long-lived token: 11 base62 + `AAAAAAAAAA` + 43 base64url, next to a Dropbox name.
+    // Dropbox long-lived token: 11 base62 + `AAAAAAAAAA` + 43 base64url (`=` allowed), next to a Dropbox name.
     id: "dropbox-long-lived-token",
     title: "Dropbox long-lived access token",
     provider: "Dropbox",
     level: "error",
     keywords: lower(DROPBOX_WORDS),
-    pattern: near(DROPBOX_WORDS, "[0-9A-Za-z]{11}AAAAAAAAAA[0-9A-Za-z_\\-]{43}"),
+    pattern: near(DROPBOX_WORDS, "[0-9A-Za-z]{11}AAAAAAAAAA[0-9A-Za-z_\\-=]{43}", { tail: "A-Za-z0-9_\\-=" }),
     entropy: 3.5,
     samples: {
       positive: [at("DROPBOX_TOKEN=\xA7", "bDPeGZH9s4aAAAAAAAAAAvkK7qtO6tra4753hKB74KJJvIEgjSr8iMhIWkLhU9kc"), at("dropbox_token: '\xA7'", "XRjMSkw9B7mAAAAAAAAAAw6x0p7tGKIQI3OAMq7Y_rHrGVvfBGOzLgbGPayCaIbD", "sync.yml")],
@@ -51737,7 +52012,7 @@ function linked(x, url) {
 }
 function identityFindingSection(heading, findings, inventory, options) {
   const byId2 = new Map(inventory.map((e) => [e.id, e]));
-  const section = {
+  const section2 = {
     heading: `${heading} (${findings.length})`,
     preamble: "| Level | NHI | Where | What to do |\n|---|---|---|---|\n",
     rows: findings.map((f) => {
@@ -51746,8 +52021,8 @@ function identityFindingSection(heading, findings, inventory, options) {
 `;
     })
   };
-  if (heading === "Unowned NHIs") section.trailer = ownersSnippet(findings);
-  return section;
+  if (heading === "Unowned NHIs") section2.trailer = ownersSnippet(findings);
+  return section2;
 }
 function nhiSection(inventory, options) {
   const changed = options.changedIdentities;
@@ -51980,7 +52255,7 @@ function stripMarkdown(md) {
 
 // src/core/report/text.ts
 var LEVEL_STYLE = { error: "31", warning: "33", notice: "36", info: "2" };
-var painter = (color) => color ? (code2, text3) => `\x1B[${code2}m${text3}\x1B[0m` : (_code, text3) => text3;
+var painter = (color) => color ? (code3, text3) => `\x1B[${code3}m${text3}\x1B[0m` : (_code, text3) => text3;
 var ROUTINE_SKIPS = /* @__PURE__ */ new Set(["binary", "too-large"]);
 var textRenderer = {
   format: "text",
@@ -53437,7 +53712,7 @@ var Minimatch = class {
     const rawGlobParts = this.globSet.map((s) => this.slashSplit(s));
     this.globParts = this.preprocess(rawGlobParts);
     this.debug(this.pattern, this.globParts);
-    let set2 = this.globParts.map((s, _, __) => {
+    let set3 = this.globParts.map((s, _, __) => {
       if (this.isWindows && this.windowsNoMagicRoot) {
         const isUNC = s[0] === "" && s[1] === "" && (s[2] === "?" || !globMagic.test(s[2])) && !globMagic.test(s[3]);
         const isDrive = /^[a-z]:/i.test(s[0]);
@@ -53452,8 +53727,8 @@ var Minimatch = class {
       }
       return s.map((ss) => this.parse(ss));
     });
-    this.debug(this.pattern, set2);
-    this.set = set2.filter((s) => s.indexOf(false) === -1);
+    this.debug(this.pattern, set3);
+    this.set = set3.filter((s) => s.indexOf(false) === -1);
     if (this.isWindows) {
       for (let i = 0; i < this.set.length; i++) {
         const p = this.set[i];
@@ -53509,19 +53784,19 @@ var Minimatch = class {
   // get rid of adjascent ** and resolve .. portions
   levelOneOptimize(globParts) {
     return globParts.map((parts) => {
-      parts = parts.reduce((set2, part) => {
-        const prev = set2[set2.length - 1];
+      parts = parts.reduce((set3, part) => {
+        const prev = set3[set3.length - 1];
         if (part === "**" && prev === "**") {
-          return set2;
+          return set3;
         }
         if (part === "..") {
           if (prev && prev !== ".." && prev !== "." && prev !== "**") {
-            set2.pop();
-            return set2;
+            set3.pop();
+            return set3;
           }
         }
-        set2.push(part);
-        return set2;
+        set3.push(part);
+        return set3;
       }, []);
       return parts.length === 0 ? [""] : parts;
     });
@@ -53914,15 +54189,15 @@ var Minimatch = class {
   makeRe() {
     if (this.regexp || this.regexp === false)
       return this.regexp;
-    const set2 = this.set;
-    if (!set2.length) {
+    const set3 = this.set;
+    if (!set3.length) {
       this.regexp = false;
       return this.regexp;
     }
     const options = this.options;
     const twoStar = options.noglobstar ? star2 : options.dot ? twoStarDot : twoStarNoDot;
     const flags = new Set(options.nocase ? ["i"] : []);
-    let re = set2.map((pattern) => {
+    let re = set3.map((pattern) => {
       const pp = pattern.map((p) => {
         if (p instanceof RegExp) {
           for (const f of p.flags.split(""))
@@ -53959,7 +54234,7 @@ var Minimatch = class {
       }
       return filtered.join("/");
     }).join("|");
-    const [open2, close] = set2.length > 1 ? ["(?:", ")"] : ["", ""];
+    const [open2, close] = set3.length > 1 ? ["(?:", ")"] : ["", ""];
     re = "^" + open2 + re + close + "$";
     if (this.partial) {
       re = "^(?:\\/|" + open2 + re.slice(1, -1) + close + ")$";
@@ -53999,15 +54274,15 @@ var Minimatch = class {
     }
     const ff = this.slashSplit(f);
     this.debug(this.pattern, "split", ff);
-    const set2 = this.set;
-    this.debug(this.pattern, "set", set2);
+    const set3 = this.set;
+    this.debug(this.pattern, "set", set3);
     let filename = ff[ff.length - 1];
     if (!filename) {
       for (let i = ff.length - 2; !filename && i >= 0; i--) {
         filename = ff[i];
       }
     }
-    for (const pattern of set2) {
+    for (const pattern of set3) {
       let file = ff;
       if (options.matchBase && pattern.length === 1) {
         file = [filename];
@@ -54060,12 +54335,12 @@ function backtrackingProbe(regex2, keywords) {
     ["a run of symbols", (n) => run2(`"'=:;,.-_/+\\ `, n)]
   ];
   const sizes = [8, 12, 16, 20, 24, 28, 32, 48, 64, 128, 512, 2048, 8192, PROBE_SIZE];
-  for (const [name2, make] of shapes) {
+  for (const [name3, make] of shapes) {
     for (const size of sizes) {
       const input = make(size);
       const started = performance.now();
       for (const m of input.matchAll(global2)) void m;
-      if (performance.now() - started > HANG_MS) return name2;
+      if (performance.now() - started > HANG_MS) return name3;
     }
   }
   return void 0;
@@ -54715,12 +54990,20 @@ var configSchema = {
 };
 
 // src/core/policy/yaml-source.ts
-var import_yaml = __toESM(require_dist2(), 1);
 import { createRequire } from "node:module";
 var ALIAS_LIMIT = 100;
+var yamlModule;
+function yaml() {
+  yamlModule ??= typeof __require === "function" ? (
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require_dist2()
+  ) : createRequire(import.meta.url)("yaml");
+  return yamlModule;
+}
 function readYaml(content) {
-  const lines = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(content, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  const { LineCounter, parseDocument } = yaml();
+  const lines = new LineCounter();
+  const doc = parseDocument(content, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const errors = doc.errors.map((error2) => {
     const [line, column] = error2.linePos ? [error2.linePos[0].line, error2.linePos[0].col] : [1, 1];
     return { line, column, message: yamlMessage(error2.code, error2.message) };
@@ -54735,18 +55018,19 @@ function readYaml(content) {
   }
   return { doc, lines, value: value2, errors };
 }
-function yamlMessage(code2, message) {
+function yamlMessage(code3, message) {
   const first = message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-  if (code2 === "BAD_SCALAR_START" && /@/.test(message)) return `${first}: quote values that start with @, e.g. owner: "@acme/payments"`;
+  if (code3 === "BAD_SCALAR_START" && /@/.test(message)) return `${first}: quote values that start with @, e.g. owner: "@acme/payments"`;
   return `invalid YAML: ${first}`;
 }
 function positionOf(source, path7, at3 = "value") {
+  const { isMap, isPair, isScalar } = yaml();
   let node = source.doc.contents;
   let pair;
   for (const segment of path7) {
     pair = void 0;
-    if ((0, import_yaml.isMap)(node)) {
-      pair = node.items.find((item) => (0, import_yaml.isPair)(item) && (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(segment));
+    if (isMap(node)) {
+      pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
       node = pair?.value;
     } else if (node && typeof node === "object" && "items" in node && Array.isArray(node.items)) {
       node = node.items[Number(segment)];
@@ -54755,7 +55039,7 @@ function positionOf(source, path7, at3 = "value") {
     }
     if (node === void 0 || node === null) break;
   }
-  const target = at3 === "key" && pair && (0, import_yaml.isScalar)(pair.key) ? pair.key : node ?? pair?.key;
+  const target = at3 === "key" && pair && isScalar(pair.key) ? pair.key : node ?? pair?.key;
   const offset = target?.range?.[0] ?? rangeStart(source.doc.contents) ?? 0;
   const pos = source.lines.linePos(offset);
   return { line: pos.line, column: pos.col };
@@ -55289,9 +55573,9 @@ async function readOptional(path7, required, what, dir) {
     return await readFile(path7, "utf8");
   } catch (error2) {
     if (error2 instanceof UsageError) throw error2;
-    const code2 = errnoCode(error2);
-    if (code2 === "ENOENT" && !required) return void 0;
-    throw new UsageError(`cannot read ${what} file ${path7}: ${code2 === "ENOENT" ? "no such file" : code2 ?? error2.message}`);
+    const code3 = errnoCode(error2);
+    if (code3 === "ENOENT" && !required) return void 0;
+    throw new UsageError(`cannot read ${what} file ${path7}: ${code3 === "ENOENT" ? "no such file" : code3 ?? error2.message}`);
   }
 }
 async function resolvesInside(dir, path7) {
@@ -55555,9 +55839,9 @@ function requireType() {
   }
   function Type2(tag, options) {
     options = options || {};
-    Object.keys(options).forEach(function(name2) {
-      if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name2) === -1) {
-        throw new YAMLException2('Unknown option "' + name2 + '" is met in definition of "' + tag + '" YAML type.');
+    Object.keys(options).forEach(function(name3) {
+      if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name3) === -1) {
+        throw new YAMLException2('Unknown option "' + name3 + '" is met in definition of "' + tag + '" YAML type.');
       }
     });
     this.options = options;
@@ -55590,9 +55874,9 @@ function requireSchema() {
   hasRequiredSchema = 1;
   const YAMLException2 = requireException();
   const Type2 = requireType();
-  function compileList(schema2, name2) {
+  function compileList(schema2, name3) {
     const result = [];
-    schema2[name2].forEach(function(currentType) {
+    schema2[name3].forEach(function(currentType) {
       let newIndex = result.length;
       result.forEach(function(previousType, previousIndex) {
         if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
@@ -56123,9 +56407,9 @@ function requireBinary() {
     const max = data.length;
     const map2 = BASE64_MAP;
     for (let idx = 0; idx < max; idx++) {
-      const code2 = map2.indexOf(data.charAt(idx));
-      if (code2 > 64) continue;
-      if (code2 < 0) return false;
+      const code3 = map2.indexOf(data.charAt(idx));
+      if (code3 > 64) continue;
+      if (code3 < 0) return false;
       bitlen += 6;
     }
     return bitlen % 8 === 0;
@@ -56501,18 +56785,18 @@ function requireLoader() {
       state.onWarning.call(null, generateError(state, message));
     }
   }
-  function storeAnchor(state, name2, value2) {
+  function storeAnchor(state, name3, value2) {
     const transactions = state.anchorMapTransactions;
     if (transactions.length !== 0) {
       const transaction = transactions[transactions.length - 1];
-      if (!_hasOwnProperty.call(transaction, name2)) {
-        transaction[name2] = {
-          existed: _hasOwnProperty.call(state.anchorMap, name2),
-          value: state.anchorMap[name2]
+      if (!_hasOwnProperty.call(transaction, name3)) {
+        transaction[name3] = {
+          existed: _hasOwnProperty.call(state.anchorMap, name3),
+          value: state.anchorMap[name3]
         };
       }
     }
-    state.anchorMap[name2] = value2;
+    state.anchorMap[name3] = value2;
   }
   function beginAnchorTransaction(state) {
     state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
@@ -56524,9 +56808,9 @@ function requireLoader() {
     const parent = transactions[transactions.length - 1];
     const names2 = Object.keys(transaction);
     for (let index = 0, length = names2.length; index < length; index += 1) {
-      const name2 = names2[index];
-      if (!_hasOwnProperty.call(parent, name2)) {
-        parent[name2] = transaction[name2];
+      const name3 = names2[index];
+      if (!_hasOwnProperty.call(parent, name3)) {
+        parent[name3] = transaction[name3];
       }
     }
   }
@@ -56567,7 +56851,7 @@ function requireLoader() {
     state.result = snapshot.result;
   }
   const directiveHandlers = {
-    YAML: function handleYamlDirective(state, name2, args) {
+    YAML: function handleYamlDirective(state, name3, args) {
       if (state.version !== null) {
         throwError(state, "duplication of %YAML directive");
       }
@@ -56589,7 +56873,7 @@ function requireLoader() {
         throwWarning(state, "unsupported YAML version of the document");
       }
     },
-    TAG: function handleTagDirective(state, name2, args) {
+    TAG: function handleTagDirective(state, name3, args) {
       let prefix;
       if (args.length !== 2) {
         throwError(state, "TAG directive accepts exactly two arguments");
@@ -56935,7 +57219,7 @@ function requireLoader() {
     let _result;
     const _anchor = state.anchor;
     let terminator;
-    let isPair2;
+    let isPair;
     let isExplicitPair;
     let isMapping;
     const overridableKeys = /* @__PURE__ */ Object.create(null);
@@ -56974,11 +57258,11 @@ function requireLoader() {
         throwError(state, "expected the node content, but found ','");
       }
       keyTag = keyNode = valueNode = null;
-      isPair2 = isExplicitPair = false;
+      isPair = isExplicitPair = false;
       if (ch === 63) {
         const following = state.input.charCodeAt(state.position + 1);
         if (isWsOrEol(following)) {
-          isPair2 = isExplicitPair = true;
+          isPair = isExplicitPair = true;
           state.position++;
           skipSeparationSpace(state, true, nodeIndent);
         }
@@ -56992,7 +57276,7 @@ function requireLoader() {
       skipSeparationSpace(state, true, nodeIndent);
       ch = state.input.charCodeAt(state.position);
       if ((isExplicitPair || state.line === _line) && ch === 58) {
-        isPair2 = true;
+        isPair = true;
         ch = state.input.charCodeAt(++state.position);
         skipSeparationSpace(state, true, nodeIndent);
         composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
@@ -57000,7 +57284,7 @@ function requireLoader() {
       }
       if (isMapping) {
         storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
-      } else if (isPair2) {
+      } else if (isPair) {
         _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
       } else {
         _result.push(keyNode);
@@ -58399,7 +58683,7 @@ function requireJsYaml() {
   return jsYaml;
 }
 var jsYamlExports = requireJsYaml();
-var yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
+var yaml2 = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
 var {
   Type,
   Schema,
@@ -58415,7 +58699,7 @@ var {
   safeLoad,
   safeLoadAll,
   safeDump
-} = yaml;
+} = yaml2;
 
 // src/core/identities/yaml/lines.ts
 var LineIndex = class {
@@ -58469,7 +58753,7 @@ function loadYaml(file, content, options = {}) {
     const chunk = from === 0 && to === content.length ? content : content.slice(from, to);
     const recorder = new PositionRecorder(from, starts, keys, chunk.includes("*") ? options.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES : -1);
     try {
-      yaml.loadAll(
+      yaml2.loadAll(
         chunk,
         (value2) => {
           if (value2 !== void 0 && value2 !== null) documents.push({ value: value2, line: index.line(skipBlank(content, from)) });
@@ -58592,7 +58876,7 @@ function toExtractError(file, content, index, from, error2) {
   if (error2 instanceof YamlLimitError) {
     return { file, line: index.line(error2.position), column: index.column(error2.position), message: `YAML rejected: ${error2.message}` };
   }
-  if (error2 instanceof yaml.YAMLException && error2.mark) {
+  if (error2 instanceof yaml2.YAMLException && error2.mark) {
     const position = Math.min(from + error2.mark.position, content.length);
     return { file, line: index.line(position), column: index.column(position), message: `malformed YAML: ${quoteErrorMessage(error2.reason)}` };
   }
@@ -58625,10 +58909,15 @@ function dig(value2, path7) {
 }
 
 // src/core/identities/helm.ts
+var CHART_FILE = /^(?:(.*)\/)?(Chart|values)\.ya?ml$/;
 var HelmCharts = class {
   charts = /* @__PURE__ */ new Map();
+  /** Whether `add` reads this file (a chart's Chart.yaml or values.yaml). */
+  static reads(path7) {
+    return CHART_FILE.test(path7);
+  }
   add(file) {
-    const m = /^(?:(.*)\/)?(Chart|values)\.ya?ml$/.exec(file.path);
+    const m = CHART_FILE.exec(file.path);
     if (!m) return;
     const dir = m[1] ?? "";
     const chart = this.charts.get(dir) ?? { values: {} };
@@ -58644,8 +58933,8 @@ var HelmCharts = class {
       if (at3 === -1 && !file.startsWith("templates/")) return void 0;
       const dir = at3 === -1 ? "" : file.slice(0, at3);
       const chart = this.charts.get(dir);
-      const name2 = chart?.name ?? (dir.split("/").pop() || "chart");
-      return (text3) => renderHelm(text3, name2, chart?.values ?? {});
+      const name3 = chart?.name ?? (dir.split("/").pop() || "chart");
+      return (text3) => renderHelm(text3, name3, chart?.values ?? {});
     };
     const fixUser = (user) => {
       const render2 = renderer(user.file);
@@ -58678,8 +58967,8 @@ function renderHelm(text3, chart, values) {
     const t = asText(node);
     return t === void 0 || t === "" ? void 0 : t;
   };
-  const name2 = value2("nameOverride") ?? chart;
-  const fullname = value2("fullnameOverride") ?? name2;
+  const name3 = value2("nameOverride") ?? chart;
+  const fullname = value2("fullnameOverride") ?? name3;
   return text3.replace(ACTION, (_match, body) => {
     if (/^\.Release\.Namespace\b/.test(body)) return value2("namespaceOverride") ?? `helm.${chart}`;
     if (/^\.(Release|Chart)\.Name\b/.test(body)) return chart;
@@ -58687,7 +58976,7 @@ function renderHelm(text3, chart, values) {
     if (include) {
       const helper = include[1].split(".").pop() ?? "";
       if (helper === "fullname") return fullname;
-      if (helper === "name" || helper === "chart") return name2;
+      if (helper === "name" || helper === "chart") return name3;
       if (helper === "serviceAccountName") return value2("serviceAccount.name") ?? (values.serviceAccount && asMapping(values.serviceAccount)?.create === false ? "default" : fullname);
       return helper || "_";
     }
@@ -58926,16 +59215,16 @@ var kubernetesExtractor = {
 };
 function extractKubernetes(file, options = {}) {
   const masked = maskTemplates(file.content);
-  const yaml2 = loadYaml(file.path, masked.text, { allowDuplicateKeys: masked.templated });
+  const yaml3 = loadYaml(file.path, masked.text, { allowDuplicateKeys: masked.templated });
   const target = clusterTarget(file.path);
-  const ctx = { file: file.path, yaml: yaml2, unmask: masked.unmask, templated: masked.templated, records: [], refs: [], roleRules: /* @__PURE__ */ new Map(), defaultNamespace: options.defaultNamespace ?? "default", suffix: target ? `@${target}` : "" };
-  const resources = yaml2.documents.flatMap((doc) => resourcesOf(ctx, doc.value, doc.line));
+  const ctx = { file: file.path, yaml: yaml3, unmask: masked.unmask, templated: masked.templated, records: [], refs: [], roleRules: /* @__PURE__ */ new Map(), defaultNamespace: options.defaultNamespace ?? "default", suffix: target ? `@${target}` : "" };
+  const resources = yaml3.documents.flatMap((doc) => resourcesOf(ctx, doc.value, doc.line));
   for (const r of resources) if (r.kind === "Role" || r.kind === "ClusterRole") ctx.roleRules.set(roleKey(r.kind, r.namespace, r.name), ruleSummaries(r.body));
   for (const r of resources) HANDLERS[r.kind]?.(ctx, r);
   for (const r of resources) if (POD_SPEC_PATH[r.kind]) workloadEdges(ctx, r);
   const references2 = linkLocal(ctx.records, ctx.refs);
   for (const [key, rules] of ctx.roleRules) references2.push({ target: `${ROLE_RULES_PREFIX}${key}`, permissions: rules });
-  return { records: ctx.records, errors: yaml2.errors, references: references2 };
+  return { records: ctx.records, errors: yaml3.errors, references: references2 };
 }
 var TARGET_PARENTS = /* @__PURE__ */ new Set(["overlays", "overlay", "clusters", "cluster", "envs", "env", "environments"]);
 var ENVIRONMENT_WORD = /^(prod|production|prd|live|staging|stage|stg|preprod|uat|dev|develop|development|qa|sandbox)$/i;
@@ -58952,10 +59241,10 @@ function resourcesOf(ctx, value2, docLine) {
   if (!kind) return [];
   if (kind === "List" || kind.endsWith("List")) return asList(body.items).flatMap((item) => resourcesOf(ctx, item, ctx.yaml.lineOf(item, docLine)));
   const metadata = asMapping(body.metadata) ?? {};
-  const name2 = text(ctx, metadata.name);
-  if (!name2) return [];
+  const name3 = text(ctx, metadata.name);
+  if (!name3) return [];
   const namespace = CLUSTER_SCOPED.has(kind) ? "" : text(ctx, metadata.namespace) ?? ctx.defaultNamespace;
-  return [{ kind, apiVersion: text(ctx, body.apiVersion) ?? "", name: name2, namespace, body, line: ctx.yaml.lineOf(body, docLine) }];
+  return [{ kind, apiVersion: text(ctx, body.apiVersion) ?? "", name: name3, namespace, body, line: ctx.yaml.lineOf(body, docLine) }];
 }
 var HANDLERS = {
   ServiceAccount: serviceAccount,
@@ -58995,8 +59284,8 @@ function externalSecret(ctx, r) {
   const spec = asMapping(r.body.spec) ?? {};
   const target = text(ctx, dig(spec, ["target", "name"])) ?? r.name;
   const keys = asList(spec.data).map((d) => text(ctx, asMapping(d)?.secretKey)).filter((k) => !!k).sort();
-  const store = asMapping(spec.secretStoreRef) ?? {};
-  const attributes = { secretType: "Opaque", keys, source: "ExternalSecret", externalSecret: r.name, store: text(ctx, store.name), storeKind: text(ctx, store.kind) ?? "SecretStore" };
+  const store2 = asMapping(spec.secretStoreRef) ?? {};
+  const attributes = { secretType: "Opaque", keys, source: "ExternalSecret", externalSecret: r.name, store: text(ctx, store2.name), storeKind: text(ctx, store2.kind) ?? "SecretStore" };
   const refresh = text(ctx, spec.refreshInterval) ?? "1h";
   addRecord(ctx, { ...r, name: target }, "credential", "Secret", attributes, `managed (ExternalSecret ${r.name}, refresh ${refresh})`);
 }
@@ -59024,11 +59313,11 @@ function binding(ctx, r) {
   for (const subject of asList(r.body.subjects)) {
     const s = asMapping(subject);
     if (!s || text(ctx, s.kind) !== "ServiceAccount") continue;
-    const name2 = text(ctx, s.name);
-    if (!name2) continue;
+    const name3 = text(ctx, s.name);
+    if (!name3) continue;
     const namespace = text(ctx, s.namespace) ?? (scoped ? r.namespace : "default");
     const usedBy = edge(ctx, r, ctx.yaml.lineOf(s, r.line), "roleRef");
-    ctx.refs.push({ target: `${PLATFORM}:ServiceAccount/${namespace}/${name2}${ctx.suffix}`, usedBy, permissions, grants });
+    ctx.refs.push({ target: `${PLATFORM}:ServiceAccount/${namespace}/${name3}${ctx.suffix}`, usedBy, permissions, grants });
   }
 }
 function workloadEdges(ctx, r) {
@@ -59037,19 +59326,19 @@ function workloadEdges(ctx, r) {
   const podLabels = asMapping(dig(r.body, [...POD_SPEC_PATH[r.kind].slice(0, -1), "metadata", "labels"]));
   const app = appLabel(ctx, podLabels) ?? appLabel(ctx, asMapping(dig(r.body, ["metadata", "labels"])));
   const use = (target, line, via) => ctx.refs.push({ target, usedBy: { ...edge(ctx, r, line, via), ...app ? { app } : {} } });
-  const secretId = (name2) => `${PLATFORM}:Secret/${r.namespace}/${name2}${ctx.suffix}`;
+  const secretId = (name3) => `${PLATFORM}:Secret/${r.namespace}/${name3}${ctx.suffix}`;
   const saKey = podSpec.serviceAccountName !== void 0 ? "serviceAccountName" : podSpec.serviceAccount !== void 0 ? "serviceAccount" : void 0;
   const sa = saKey ? text(ctx, podSpec[saKey]) : void 0;
   if (sa) use(`${PLATFORM}:ServiceAccount/${r.namespace}/${sa}${ctx.suffix}`, ctx.yaml.keyLine(podSpec, saKey, r.line), "serviceAccountName");
   else if (podSpec.automountServiceAccountToken === true) use(`${PLATFORM}:ServiceAccount/${r.namespace}/default${ctx.suffix}`, ctx.yaml.keyLine(podSpec, "automountServiceAccountToken", r.line), "automountServiceAccountToken");
   for (const item of asList(podSpec.imagePullSecrets)) {
-    const name2 = text(ctx, asMapping(item)?.name);
-    if (name2) use(secretId(name2), ctx.yaml.lineOf(item, r.line), "imagePullSecrets");
+    const name3 = text(ctx, asMapping(item)?.name);
+    if (name3) use(secretId(name3), ctx.yaml.lineOf(item, r.line), "imagePullSecrets");
   }
   for (const volume of asList(podSpec.volumes)) {
     const secretVolume = asMapping(asMapping(volume)?.secret);
-    const name2 = text(ctx, secretVolume?.secretName);
-    if (name2) use(secretId(name2), ctx.yaml.keyLine(secretVolume, "secretName", r.line), "volume");
+    const name3 = text(ctx, secretVolume?.secretName);
+    if (name3) use(secretId(name3), ctx.yaml.keyLine(secretVolume, "secretName", r.line), "volume");
     for (const source of asList(dig(volume, ["projected", "sources"]))) {
       const projected = asMapping(asMapping(source)?.secret);
       const projectedName = text(ctx, projected?.name);
@@ -59061,13 +59350,13 @@ function workloadEdges(ctx, r) {
       const c = asMapping(container) ?? {};
       for (const env of asList(c.env)) {
         const ref = asMapping(dig(env, ["valueFrom", "secretKeyRef"]));
-        const name2 = text(ctx, ref?.name);
-        if (name2) use(secretId(name2), ctx.yaml.lineOf(env, r.line), "secretKeyRef");
+        const name3 = text(ctx, ref?.name);
+        if (name3) use(secretId(name3), ctx.yaml.lineOf(env, r.line), "secretKeyRef");
       }
       for (const from of asList(c.envFrom)) {
         const ref = asMapping(asMapping(from)?.secretRef);
-        const name2 = text(ctx, ref?.name);
-        if (name2) use(secretId(name2), ctx.yaml.lineOf(from, r.line), "envFrom");
+        const name3 = text(ctx, ref?.name);
+        if (name3) use(secretId(name3), ctx.yaml.lineOf(from, r.line), "envFrom");
       }
     }
   }
@@ -59095,8 +59384,8 @@ function edge(ctx, r, line, via) {
   const id = (r.namespace ? `${PLATFORM}:${r.kind}/${r.namespace}/${r.name}` : `${PLATFORM}:${r.kind}/${r.name}`) + ctx.suffix;
   return { id, kind: r.kind, name: r.name, ...r.namespace ? { namespace: r.namespace } : {}, file: ctx.file, line, via };
 }
-function roleKey(kind, namespace, name2) {
-  return kind === "Role" ? `Role/${namespace}/${name2}` : `ClusterRole/${name2}`;
+function roleKey(kind, namespace, name3) {
+  return kind === "Role" ? `Role/${namespace}/${name3}` : `ClusterRole/${name3}`;
 }
 function ruleSummaries(role) {
   return asList(role.rules).map((rule) => {
@@ -59128,9 +59417,9 @@ function isKustomization(path7) {
   return KUSTOMIZATION.test(path7);
 }
 function readKustomization(file) {
-  const yaml2 = loadYaml(file.path, file.content);
-  const body = asMapping(yaml2.documents[0]?.value);
-  if (!body) return { errors: yaml2.errors };
+  const yaml3 = loadYaml(file.path, file.content);
+  const body = asMapping(yaml3.documents[0]?.value);
+  if (!body) return { errors: yaml3.errors };
   const dir = posix.dirname(file.path) === "." ? "" : posix.dirname(file.path);
   const resources = [];
   for (const entry of asList(body.resources)) {
@@ -59141,13 +59430,23 @@ function readKustomization(file) {
     resources.push(resolved);
   }
   const namespace = asText(body.namespace);
-  return { kustomization: { file: file.path, dir, ...namespace ? { namespace } : {}, resources }, errors: yaml2.errors };
+  return { kustomization: { file: file.path, dir, ...namespace ? { namespace } : {}, resources }, errors: yaml3.errors };
+}
+function usesDefault(extracted) {
+  return extracted.records.some((r) => r.platform === "kubernetes" && r.namespace === "default") || extracted.references.some((ref) => ref.target.startsWith("kubernetes:") && ref.usedBy?.namespace === "default");
 }
 var KustomizeNamespaces = class {
   helm = new HelmCharts();
   kustomizations = /* @__PURE__ */ new Map();
   /** Manifests with at least one resource in the implicit `default` namespace, by path. */
   candidates = /* @__PURE__ */ new Map();
+  /**
+   * Whether `add` reads this file's text (a file scanned in a worker thread sends its text back
+   * only then): a kustomization, a Helm chart's Chart/values file, a manifest using `default`.
+   */
+  static keepsFile(path7, extracted) {
+    return HelmCharts.reads(path7) || isKustomization(path7) || usesDefault(extracted);
+  }
   /** Returns the kustomization's own parse errors (other files' errors come from their extractors). */
   add(file, extracted) {
     this.helm.add(file);
@@ -59156,8 +59455,7 @@ var KustomizeNamespaces = class {
       if (kustomization) this.kustomizations.set(kustomization.dir, kustomization);
       return errors;
     }
-    const usesDefault = extracted.records.some((r) => r.platform === "kubernetes" && r.namespace === "default") || extracted.references.some((ref) => ref.target.startsWith("kubernetes:") && ref.usedBy?.namespace === "default");
-    if (usesDefault) this.candidates.set(file.path, file);
+    if (usesDefault(extracted)) this.candidates.set(file.path, file);
     return [];
   }
   /** Namespace each candidate manifest gets from the kustomizations listing it. */
@@ -59254,9 +59552,9 @@ function entryChecks(source, raw, index) {
   const entry = raw;
   const problems = [];
   const at3 = (key, message, where2 = "value") => problems.push({ ...positionOf(source, ["identities", index, key], where2), message, path: ["identities", index, key] });
-  const name2 = `entry ${index + 1}`;
+  const name3 = `entry ${index + 1}`;
   if (entry.match === void 0 && entry.path === void 0) {
-    problems.push({ ...positionOf(source, ["identities", index]), message: `${name2} needs "match" (a glob over identity ids) or "path" (a glob over file paths)`, path: ["identities", index] });
+    problems.push({ ...positionOf(source, ["identities", index]), message: `${name3} needs "match" (a glob over identity ids) or "path" (a glob over file paths)`, path: ["identities", index] });
   }
   if (typeof entry.owner === "string") {
     const error2 = ownerError(entry.owner);
@@ -59459,15 +59757,15 @@ function construct(key, kind) {
     return { [key]: data ?? "" };
   };
 }
-var known = Object.entries(INTRINSICS).flatMap(([tag, key]) => KINDS.map((kind) => new yaml.Type(`!${tag}`, { kind, construct: construct(key, kind) })));
+var known = Object.entries(INTRINSICS).flatMap(([tag, key]) => KINDS.map((kind) => new yaml2.Type(`!${tag}`, { kind, construct: construct(key, kind) })));
 var unknown = KINDS.map(
-  (kind) => new yaml.Type("!", {
+  (kind) => new yaml2.Type("!", {
     kind,
     multi: true,
     construct: (data, tag) => ({ [`Fn::${(tag ?? "!").slice(1)}`]: data ?? "" })
   })
 );
-var CLOUDFORMATION_SCHEMA = yaml.DEFAULT_SCHEMA.extend([...known, ...unknown]);
+var CLOUDFORMATION_SCHEMA = yaml2.DEFAULT_SCHEMA.extend([...known, ...unknown]);
 var INTRINSIC_TAGS = Object.keys(INTRINSICS);
 
 // src/core/identities/yaml/json-outline.ts
@@ -59626,23 +59924,23 @@ function parseTemplate(file) {
     };
     return { template: newTemplate(file.path, resources2, line2, (id) => line2(id), nest2), errors: [] };
   }
-  const yaml2 = loadYaml(file.path, text3, { schema: CLOUDFORMATION_SCHEMA });
-  const root = asMapping(yaml2.documents[0]?.value);
+  const yaml3 = loadYaml(file.path, text3, { schema: CLOUDFORMATION_SCHEMA });
+  const root = asMapping(yaml3.documents[0]?.value);
   const resources = asMapping(root?.Resources);
-  if (!resources) return { errors: yaml2.errors };
-  const line = (id) => yaml2.keyLine(resources, id, yaml2.lineOf(resources, 1));
+  if (!resources) return { errors: yaml3.errors };
+  const line = (id) => yaml3.keyLine(resources, id, yaml3.lineOf(resources, 1));
   const nest = (parent, id, body) => {
-    const at3 = (child2) => yaml2.keyLine(body, child2, yaml2.lineOf(body, parent.line(id)));
-    return newTemplate(file.path, body, at3, (child2, props, key) => yaml2.keyLine(props, key, at3(child2)), nest, `${parent.stack}/${id}`);
+    const at3 = (child2) => yaml3.keyLine(body, child2, yaml3.lineOf(body, parent.line(id)));
+    return newTemplate(file.path, body, at3, (child2, props, key) => yaml3.keyLine(props, key, at3(child2)), nest, `${parent.stack}/${id}`);
   };
-  return { template: newTemplate(file.path, resources, line, (id, props, key) => yaml2.keyLine(props, key, line(id)), nest), errors: yaml2.errors };
+  return { template: newTemplate(file.path, resources, line, (id, props, key) => yaml3.keyLine(props, key, line(id)), nest), errors: yaml3.errors };
 }
 function newTemplate(file, resources, line, propertyLine, nest, stack = stackOf(file)) {
   const secretNames2 = /* @__PURE__ */ new Map();
   for (const [id, resource] of Object.entries(resources)) {
     const r = asMapping(resource);
-    const name2 = asText(asMapping(r?.Properties)?.Name);
-    if (r?.Type === "AWS::SecretsManager::Secret" && name2) secretNames2.set(name2, id);
+    const name3 = asText(asMapping(r?.Properties)?.Name);
+    if (r?.Type === "AWS::SecretsManager::Secret" && name3) secretNames2.set(name3, id);
   }
   const t = { file, stack, resources, records: /* @__PURE__ */ new Map(), secretNames: secretNames2, line, propertyLine, nested: (id, body) => nest(t, id, body) };
   return t;
@@ -59738,8 +60036,8 @@ function samImplicitRole(t, logicalId, props, type2) {
   if (t.resources[roleId] !== void 0 || t.records.has(roleId)) return;
   const policies = Array.isArray(props.Policies) ? props.Policies : props.Policies === void 0 ? [] : [props.Policies];
   const permissions = policies.map((p) => {
-    const name2 = asText(p);
-    if (name2 !== void 0) return name2.startsWith("arn:") ? name2 : `arn:aws:iam::aws:policy/${name2}`;
+    const name3 = asText(p);
+    if (name3 !== void 0) return name3.startsWith("arn:") ? name3 : `arn:aws:iam::aws:policy/${name3}`;
     const map2 = asMapping(p) ?? {};
     if (map2.Statement !== void 0) return `inline: ${actions(map2)}`;
     const [template] = Object.keys(map2);
@@ -59764,8 +60062,8 @@ function samImplicitRole(t, logicalId, props, type2) {
     r.grants = policies.flatMap((p) => {
       const map2 = asMapping(p);
       if (map2?.Statement !== void 0) return actionGrants(map2).map((permission) => ({ permission, file: t.file, line }));
-      const name2 = asText(p);
-      return name2 === void 0 ? [] : [{ permission: `aws-policy:${name2.startsWith("arn:") ? name2 : `arn:aws:iam::aws:policy/${name2}`}`, file: t.file, line }];
+      const name3 = asText(p);
+      return name3 === void 0 ? [] : [{ permission: `aws-policy:${name3.startsWith("arn:") ? name3 : `arn:aws:iam::aws:policy/${name3}`}`, file: t.file, line }];
     });
   }
   t.records.set(roleId, r);
@@ -59789,8 +60087,8 @@ var LINKERS = {
   "AWS::IAM::ManagedPolicy": policyAttachment
 };
 function policyAttachment(t, id, props) {
-  const name2 = render(props.PolicyName ?? props.ManagedPolicyName) ?? id;
-  const grant = `policy/${name2}: ${actions(props.PolicyDocument)}`;
+  const name3 = render(props.PolicyName ?? props.ManagedPolicyName) ?? id;
+  const grant = `policy/${name3}: ${actions(props.PolicyDocument)}`;
   const line = t.propertyLine(id, props, "PolicyDocument");
   const managedLine = t.propertyLine(id, props, "ManagedPolicyArns");
   for (const key of ["Users", "Roles"]) {
@@ -59880,41 +60178,41 @@ var composeExtractor = {
   extract: extractCompose
 };
 function extractCompose(file) {
-  const yaml2 = loadYaml(file.path, file.content);
-  const root = asMapping(yaml2.documents[0]?.value);
-  if (!root) return { records: [], errors: yaml2.errors };
+  const yaml3 = loadYaml(file.path, file.content);
+  const root = asMapping(yaml3.documents[0]?.value);
+  if (!root) return { records: [], errors: yaml3.errors };
   const records = /* @__PURE__ */ new Map();
-  const add = (type2, name2, namespace, line, attributes) => {
-    const id = namespace ? `${PLATFORM3}:${type2}/${namespace}/${name2}` : `${PLATFORM3}:${type2}/${name2}`;
+  const add = (type2, name3, namespace, line, attributes) => {
+    const id = namespace ? `${PLATFORM3}:${type2}/${namespace}/${name3}` : `${PLATFORM3}:${type2}/${name3}`;
     let r = records.get(id);
-    if (!r) records.set(id, r = { id, kind: "credential", platform: PLATFORM3, type: type2, name: name2, ...namespace ? { namespace } : {}, file: file.path, line, attributes, usedBy: [] });
+    if (!r) records.set(id, r = { id, kind: "credential", platform: PLATFORM3, type: type2, name: name3, ...namespace ? { namespace } : {}, file: file.path, line, attributes, usedBy: [] });
     return r;
   };
   const topSecrets = asMapping(root.secrets) ?? {};
-  for (const [name2, spec] of Object.entries(topSecrets)) add("secret", name2, void 0, yaml2.keyLine(topSecrets, name2, 1), secretSource(asMapping(spec) ?? {}));
+  for (const [name3, spec] of Object.entries(topSecrets)) add("secret", name3, void 0, yaml3.keyLine(topSecrets, name3, 1), secretSource(asMapping(spec) ?? {}));
   const services = asMapping(root.services) ?? {};
   for (const [service, body] of Object.entries(services)) {
     const s = asMapping(body) ?? {};
-    const serviceLine = yaml2.keyLine(services, service, 1);
+    const serviceLine = yaml3.keyLine(services, service, 1);
     const usedBy = (line, via) => ({ id: `${PLATFORM3}:service/${service}`, kind: "service", name: service, file: file.path, line, via, app: service });
-    for (const v of literalCredentials(yaml2, s.environment, serviceLine)) {
+    for (const v of literalCredentials(yaml3, s.environment, serviceLine)) {
       add("env", v.name, service, v.line, { literal: true, ...v.url ? { urlWithPassword: true } : {} }).usedBy.push(usedBy(v.line, "environment"));
     }
     const envFiles = Array.isArray(s.env_file) ? s.env_file : s.env_file === void 0 ? [] : [s.env_file];
     for (const entry of envFiles) {
       const path7 = asText(entry) ?? asText(asMapping(entry)?.path);
       if (!path7) continue;
-      const line = typeof entry === "string" ? yaml2.keyLine(Array.isArray(s.env_file) ? s.env_file : s, Array.isArray(s.env_file) ? path7 : "env_file", serviceLine) : yaml2.lineOf(entry, serviceLine);
+      const line = typeof entry === "string" ? yaml3.keyLine(Array.isArray(s.env_file) ? s.env_file : s, Array.isArray(s.env_file) ? path7 : "env_file", serviceLine) : yaml3.lineOf(entry, serviceLine);
       const resolved = posix2.normalize(posix2.join(posix2.dirname(file.path), path7));
       add("env_file", resolved, void 0, line, { path: path7 }).usedBy.push(usedBy(line, "env_file"));
     }
     for (const entry of asList(s.secrets)) {
-      const name2 = asText(entry) ?? asText(asMapping(entry)?.source);
-      const r = name2 ? records.get(`${PLATFORM3}:secret/${name2}`) : void 0;
-      if (r) r.usedBy.push(usedBy(typeof entry === "string" ? yaml2.keyLine(s.secrets, entry, serviceLine) : yaml2.lineOf(entry, serviceLine), "secrets"));
+      const name3 = asText(entry) ?? asText(asMapping(entry)?.source);
+      const r = name3 ? records.get(`${PLATFORM3}:secret/${name3}`) : void 0;
+      if (r) r.usedBy.push(usedBy(typeof entry === "string" ? yaml3.keyLine(s.secrets, entry, serviceLine) : yaml3.lineOf(entry, serviceLine), "secrets"));
     }
   }
-  return { records: [...records.values()], errors: yaml2.errors };
+  return { records: [...records.values()], errors: yaml3.errors };
 }
 function secretSource(spec) {
   if (spec.external === true || asMapping(spec.external)) return { source: "external", ...asText(spec.name) ? { externalName: asText(spec.name) } : {} };
@@ -59923,24 +60221,24 @@ function secretSource(spec) {
   if (spec.content !== void 0) return { source: "content", literal: true };
   return { source: "unknown" };
 }
-function literalCredentials(yaml2, environment, fallback) {
+function literalCredentials(yaml3, environment, fallback) {
   const entries = [];
   if (Array.isArray(environment)) {
     for (const item of environment) {
       const text3 = asText(item);
       if (!text3) continue;
       const eq = text3.indexOf("=");
-      entries.push([eq === -1 ? text3 : text3.slice(0, eq), eq === -1 ? void 0 : text3.slice(eq + 1), yaml2.keyLine(environment, text3, fallback)]);
+      entries.push([eq === -1 ? text3 : text3.slice(0, eq), eq === -1 ? void 0 : text3.slice(eq + 1), yaml3.keyLine(environment, text3, fallback)]);
     }
   } else {
     const map2 = asMapping(environment) ?? {};
-    for (const [name2, value2] of Object.entries(map2)) entries.push([name2, asText(value2), yaml2.keyLine(map2, name2, fallback)]);
+    for (const [name3, value2] of Object.entries(map2)) entries.push([name3, asText(value2), yaml3.keyLine(map2, name3, fallback)]);
   }
-  return entries.flatMap(([name2, value2, line]) => {
+  return entries.flatMap(([name3, value2, line]) => {
     if (value2 === void 0 || value2.trim() === "" || INTERPOLATED.test(value2)) return [];
     const url = URL_WITH_PASSWORD.test(value2);
-    const named = CREDENTIAL_NAME.test(name2) && !NOT_A_VALUE_NAME.test(name2) && !NOT_A_SECRET_VALUE.test(value2.trim());
-    return named || url ? [{ name: name2, line, url }] : [];
+    const named = CREDENTIAL_NAME.test(name3) && !NOT_A_VALUE_NAME.test(name3) && !NOT_A_SECRET_VALUE.test(value2.trim());
+    return named || url ? [{ name: name3, line, url }] : [];
   });
 }
 
@@ -59954,8 +60252,8 @@ var HclExpression = class {
 function isObject2(value2) {
   return typeof value2 === "object" && value2 !== null && !Array.isArray(value2) && !(value2 instanceof HclExpression);
 }
-function attribute(body, name2) {
-  return body.attributes.find((a) => a.name === name2);
+function attribute(body, name3) {
+  return body.attributes.find((a) => a.name === name3);
 }
 function blocksOf(body, type2) {
   return body.blocks.filter((b) => b.type === type2);
@@ -60009,17 +60307,17 @@ function block(type2, labels, body, path7, offset, index, at3) {
 function bodyOf(body, path7, fallback, index, at3) {
   const attributes = [];
   const blocks = [];
-  for (const [name2, value2] of Object.entries(body)) {
-    if (name2 === "//") continue;
-    const offset = at3([...path7, name2], fallback);
-    attributes.push({ name: name2, line: index.line(offset), column: index.column(offset), value: toValue(value2), raw: rawOf(value2) });
+  for (const [name3, value2] of Object.entries(body)) {
+    if (name3 === "//") continue;
+    const offset = at3([...path7, name3], fallback);
+    attributes.push({ name: name3, line: index.line(offset), column: index.column(offset), value: toValue(value2), raw: rawOf(value2) });
     const nested = Array.isArray(value2) ? value2.map((v, i) => [v, i]) : [[value2, -1]];
     for (const [item, i] of nested) {
       if (!isPlainObject3(item)) continue;
-      const itemPath = i === -1 ? [...path7, name2] : [...path7, name2, i];
+      const itemPath = i === -1 ? [...path7, name3] : [...path7, name3, i];
       const itemOffset = offset;
       const line = index.line(itemOffset);
-      blocks.push({ type: name2, labels: [], line, column: index.column(itemOffset), openLine: line, closed: true, ...bodyOf(item, itemPath, itemOffset, index, at3) });
+      blocks.push({ type: name3, labels: [], line, column: index.column(itemOffset), openLine: line, closed: true, ...bodyOf(item, itemPath, itemOffset, index, at3) });
     }
   }
   return { attributes, blocks };
@@ -60449,15 +60747,15 @@ var Parser = class {
     }
   }
   parseAttribute() {
-    const name2 = this.tokens[this.i];
+    const name3 = this.tokens[this.i];
     this.i += 2;
     const start2 = this.i;
     const end = this.expressionEnd();
     this.i = end;
     const value2 = start2 < end ? this.value(start2, end) : new HclExpression("");
-    if (start2 === end) this.error(name2, `attribute ${quoteSourceText(name2.value ?? "")} has no value`);
+    if (start2 === end) this.error(name3, `attribute ${quoteSourceText(name3.value ?? "")} has no value`);
     const raw = start2 < end ? this.src.slice(this.tokens[start2].start, this.tokens[end - 1].end) : "";
-    return { name: name2.value ?? "", line: name2.line, column: name2.column, value: value2, raw };
+    return { name: name3.value ?? "", line: name3.line, column: name3.column, value: value2, raw };
   }
   /**
    * The index just past an expression: the first newline (or `}` closing the enclosing block, as
@@ -60603,9 +60901,9 @@ var Parser = class {
       const key = this.tokens[s];
       const sep8 = this.tokens[s + 1];
       if (!(sep8 && sep8.type === "punct" && (sep8.value === "=" || sep8.value === ":"))) return this.raw(start2 - 1, end + 1);
-      const name2 = key.type === "ident" ? key.value : key.type === "string" && !key.templated ? key.value : void 0;
-      if (name2 === void 0) return this.raw(start2 - 1, end + 1);
-      out[name2] = this.value(s + 2, e);
+      const name3 = key.type === "ident" ? key.value : key.type === "string" && !key.templated ? key.value : void 0;
+      if (name3 === void 0) return this.raw(start2 - 1, end + 1);
+      out[name3] = this.value(s + 2, e);
     }
     return out;
   }
@@ -60796,17 +61094,17 @@ function extractTerraform(file) {
 function own(table, key) {
   return Object.hasOwn(table, key) ? table[key] : void 0;
 }
-function identityId(type2, name2, ctx) {
-  return `terraform:${type2}/${ctx.modulePath ? `${ctx.modulePath}/` : ""}${name2}`;
+function identityId(type2, name3, ctx) {
+  return `terraform:${type2}/${ctx.modulePath ? `${ctx.modulePath}/` : ""}${name3}`;
 }
 function declare(block2, declaration, ctx) {
-  const [type2, name2] = block2.labels;
+  const [type2, name3] = block2.labels;
   const attributes = {};
   for (const fact of declaration.facts) {
     const a = attribute(block2, fact);
     if (a) attributes[fact] = factValue(a.value);
   }
-  const record3 = { id: identityId(type2, name2, ctx), kind: declaration.kind, platform: "terraform", type: type2, name: name2, file: ctx.file, line: block2.line, attributes, usedBy: [] };
+  const record3 = { id: identityId(type2, name3, ctx), kind: declaration.kind, platform: "terraform", type: type2, name: name3, file: ctx.file, line: block2.line, attributes, usedBy: [] };
   if (ctx.modulePath) record3.namespace = ctx.modulePath;
   for (const meta of ["count", "for_each"]) {
     const a = attribute(block2, meta);
@@ -60987,7 +61285,7 @@ function bindServiceAccountUser(link, target, ctx) {
   }
 }
 function dataLookup(ctx) {
-  return (type2, name2) => ctx.data.get(`${type2}.${name2}`);
+  return (type2, name3) => ctx.data.get(`${type2}.${name3}`);
 }
 function summariseRole(record3, ctx) {
   if (record3.type !== "aws_iam_role") return;
@@ -61044,11 +61342,11 @@ function vaultSecretIdRotation(block2) {
 function moduleRecord(block2, ctx) {
   const source = attribute(block2, "source")?.value;
   if (typeof source !== "string" || !IAM_MODULES.some((re) => re.test(source))) return [];
-  const name2 = block2.labels[0];
+  const name3 = block2.labels[0];
   const attributes = { source };
   const version = attribute(block2, "version")?.value;
   if (typeof version === "string") attributes.version = version;
-  const record3 = { id: identityId("module", name2, ctx), kind: "identity", platform: "terraform", type: "module", name: name2, file: ctx.file, line: block2.line, attributes, usedBy: [], templated: true };
+  const record3 = { id: identityId("module", name3, ctx), kind: "identity", platform: "terraform", type: "module", name: name3, file: ctx.file, line: block2.line, attributes, usedBy: [], templated: true };
   if (ctx.modulePath) record3.namespace = ctx.modulePath;
   const arns = block2.attributes.flatMap((a) => literalStrings(a.value)).filter((s) => s.startsWith("arn:aws:iam::aws:policy/") || s.startsWith("roles/") || /=>roles\//.test(s));
   if (arns.length > 0) {
@@ -61067,8 +61365,8 @@ var MINTING_FLAGS = [
   { source: /^terraform-aws-modules\/iam\/aws(\/\/modules\/iam-user)?$/, flag: "create_iam_user_login_profile", type: "aws_iam_user_login_profile" },
   { source: /^terraform-google-modules\/service-accounts\/google(\/\/modules\/[\w-]+)?$/, flag: "generate_keys", type: "google_service_account_key" }
 ];
-function flagOn(block2, name2) {
-  const a = attribute(block2, name2);
+function flagOn(block2, name3) {
+  const a = attribute(block2, name3);
   return a && a.value === true ? a : void 0;
 }
 function mintedCredentials(block2, module, ctx) {
@@ -61077,8 +61375,8 @@ function mintedCredentials(block2, module, ctx) {
   for (const minting of MINTING_FLAGS) {
     const flag = minting.source.test(source) ? flagOn(block2, minting.flag) : void 0;
     if (!flag) continue;
-    const name2 = `module.${module.name}`;
-    const record3 = { id: identityId(minting.type, name2, ctx), kind: "credential", platform: "terraform", type: minting.type, name: name2, file: ctx.file, line: flag.line, attributes: { module: module.id, [minting.flag]: true }, usedBy: [{ id: module.id, kind: "module", name: module.name, file: ctx.file, line: flag.line, via: minting.flag }] };
+    const name3 = `module.${module.name}`;
+    const record3 = { id: identityId(minting.type, name3, ctx), kind: "credential", platform: "terraform", type: minting.type, name: name3, file: ctx.file, line: flag.line, attributes: { module: module.id, [minting.flag]: true }, usedBy: [{ id: module.id, kind: "module", name: module.name, file: ctx.file, line: flag.line, via: minting.flag }] };
     if (ctx.modulePath) record3.namespace = ctx.modulePath;
     const rotation = timeRotatingEvidence(block2, ctx);
     if (rotation) record3.rotationEvidence = rotation;
@@ -61130,31 +61428,31 @@ var workflowsExtractor = {
   extract: extractWorkflow
 };
 function extractWorkflow(file) {
-  const yaml2 = loadYaml(file.path, file.content);
-  const root = asMapping(yaml2.documents[0]?.value);
-  if (!root) return { records: [], errors: yaml2.errors };
+  const yaml3 = loadYaml(file.path, file.content);
+  const root = asMapping(yaml3.documents[0]?.value);
+  if (!root) return { records: [], errors: yaml3.errors };
   const workflow = file.path.split("/").pop() ?? file.path;
   const workflowPermissions = renderPermissions(root.permissions);
   const jobsMap = asMapping(root.jobs) ?? {};
   const jobs = Object.entries(jobsMap).map(([id, body]) => {
-    const line = yaml2.keyLine(jobsMap, id, 1);
+    const line = yaml3.keyLine(jobsMap, id, 1);
     const job = asMapping(body) ?? {};
     return {
       id,
       line,
       body: job,
       permissions: job.permissions !== void 0 ? renderPermissions(job.permissions) : workflowPermissions,
-      permissionsLine: job.permissions !== void 0 ? yaml2.keyLine(job, "permissions", line) : root.permissions !== void 0 ? yaml2.keyLine(root, "permissions", 1) : void 0,
+      permissionsLine: job.permissions !== void 0 ? yaml3.keyLine(job, "permissions", line) : root.permissions !== void 0 ? yaml3.keyLine(root, "permissions", 1) : void 0,
       usedBy: (useLine, via) => ({ id: `${PLATFORM4}:job/${workflow}/${id}`, kind: "job", name: id, file: file.path, line: useLine, via })
     };
   });
   jobs.sort((a, b) => a.line - b.line);
   const workflowUse = (line, via) => ({ id: `${PLATFORM4}:workflow/${workflow}`, kind: "workflow", name: workflow, file: file.path, line, via });
   const records = /* @__PURE__ */ new Map();
-  const secret2 = (name2, line) => {
-    const id = `${PLATFORM4}:secret/${name2}`;
+  const secret2 = (name3, line) => {
+    const id = `${PLATFORM4}:secret/${name3}`;
     let r = records.get(id);
-    if (!r) records.set(id, r = { id, kind: "credential", platform: PLATFORM4, type: "secret", name: name2, file: file.path, line, attributes: { tokenPermissions: {} }, usedBy: [] });
+    if (!r) records.set(id, r = { id, kind: "credential", platform: PLATFORM4, type: "secret", name: name3, file: file.path, line, attributes: { tokenPermissions: {} }, usedBy: [] });
     return r;
   };
   for (const use of secretUses(file.content)) {
@@ -61164,16 +61462,16 @@ function extractWorkflow(file) {
     r.usedBy.push(usedBy);
     r.attributes.tokenPermissions[usedBy.id] = job ? job.permissions : workflowPermissions;
     const permissions = job ? job.permissions : workflowPermissions;
-    const permissionsLine = job ? job.permissionsLine : root.permissions !== void 0 ? yaml2.keyLine(root, "permissions", 1) : void 0;
+    const permissionsLine = job ? job.permissionsLine : root.permissions !== void 0 ? yaml3.keyLine(root, "permissions", 1) : void 0;
     if (permissions.includes("write-all") && permissionsLine !== void 0) {
       const grants = r.grants ??= [];
       if (!grants.some((g) => g.file === file.path && g.line === permissionsLine)) grants.push({ permission: `github-token:write-all (${job ? `job ${job.id}` : "workflow"})`, file: file.path, line: permissionsLine });
     }
   }
   const callSecrets = asMapping(asMapping(asMapping(root.on)?.workflow_call)?.secrets) ?? {};
-  for (const name2 of Object.keys(callSecrets)) {
-    const line = yaml2.keyLine(callSecrets, name2, 1);
-    secret2(name2.toUpperCase(), line).usedBy.push(workflowUse(line, "workflow_call"));
+  for (const name3 of Object.keys(callSecrets)) {
+    const line = yaml3.keyLine(callSecrets, name3, 1);
+    secret2(name3.toUpperCase(), line).usedBy.push(workflowUse(line, "workflow_call"));
   }
   for (const r of records.values()) {
     if (r.usedBy.length > 0 && r.usedBy.every((u) => REFERENCE_INPUTS.has(u.via))) {
@@ -61182,10 +61480,10 @@ function extractWorkflow(file) {
     }
   }
   const findings = [];
-  for (const job of jobs) cloudLogins(file.path, yaml2, job, records, findings);
-  for (const job of jobs) exposures(file.path, yaml2, root, job, records);
+  for (const job of jobs) cloudLogins(file.path, yaml3, job, records, findings);
+  for (const job of jobs) exposures(file.path, yaml3, root, job, records);
   const all = [...records.values()];
-  return { records: all, errors: yaml2.errors, findings };
+  return { records: all, errors: yaml3.errors, findings };
 }
 function secretUses(content) {
   const out = [];
@@ -61197,8 +61495,8 @@ function secretUses(content) {
     if (!line.includes("${{") && !/^\s*(-\s+)?if:/.test(line)) continue;
     const via = /^\s*(?:-\s+)?([\w.-]+):/.exec(line)?.[1] ?? "expression";
     for (const m of line.matchAll(SECRET_REF)) {
-      const name2 = (m[1] ?? m[2]).toUpperCase();
-      if (!BUILT_IN.has(name2)) out.push({ name: name2, line: i + 1, via });
+      const name3 = (m[1] ?? m[2]).toUpperCase();
+      if (!BUILT_IN.has(name3)) out.push({ name: name3, line: i + 1, via });
     }
   }
   return out;
@@ -61216,17 +61514,17 @@ function renderPermissions(value2) {
   const scopes = Object.entries(map2).map(([scope, level]) => `${scope}: ${asText(level) ?? "?"}`);
   return scopes.length ? scopes : ["none"];
 }
-function cloudLogins(file, yaml2, job, records, findings) {
-  for (const step of asList(job.body.steps)) {
-    const s = asMapping(step) ?? {};
+function cloudLogins(file, yaml3, job, records, findings) {
+  for (const step2 of asList(job.body.steps)) {
+    const s = asMapping(step2) ?? {};
     const uses = asText(s.uses)?.split("@")[0].toLowerCase();
     const login = CLOUD_LOGINS.find((l) => l.action === uses);
     if (!login) continue;
     const inputs = asMapping(s.with) ?? {};
-    const stepLine = yaml2.lineOf(step, job.line);
+    const stepLine = yaml3.lineOf(step2, job.line);
     const staticInputs = login.staticInputs.filter((input) => inputs[input] !== void 0);
     if (staticInputs.length > 0) {
-      const line2 = yaml2.keyLine(inputs, staticInputs[0], stepLine);
+      const line2 = yaml3.keyLine(inputs, staticInputs[0], stepLine);
       const secrets = staticInputs.flatMap((input) => [...(asText(inputs[input]) ?? "").matchAll(SECRET_REF)].map((m) => `${PLATFORM4}:secret/${(m[1] ?? m[2]).toUpperCase()}`));
       findings.push({
         rule: "credential/static-ci-key",
@@ -61246,13 +61544,13 @@ function cloudLogins(file, yaml2, job, records, findings) {
     const target = asText(inputs[login.oidcInput]);
     if (!target) continue;
     const full = target.replace(/^\$\{\{\s*(.*?)\s*\}\}$/, "$1");
-    const name2 = shortOidcName(login.cloud, full);
-    const id = `${PLATFORM4}:oidc/${login.cloud}/${name2}`;
-    const line = yaml2.keyLine(inputs, login.oidcInput, stepLine);
+    const name3 = shortOidcName(login.cloud, full);
+    const id = `${PLATFORM4}:oidc/${login.cloud}/${name3}`;
+    const line = yaml3.keyLine(inputs, login.oidcInput, stepLine);
     let r = records.get(id);
     if (!r) {
       const idTokenWrite = job.permissions.some((p) => p === "id-token: write" || p === "write-all");
-      r = { id, kind: "identity", platform: PLATFORM4, type: "oidc", name: name2, namespace: login.cloud, file, line, attributes: { action: login.action, idTokenWrite, ...full !== name2 ? { target: full } : {} }, usedBy: [], permissions: job.permissions, rotationEvidence: "oidc (short-lived token per workflow run)" };
+      r = { id, kind: "identity", platform: PLATFORM4, type: "oidc", name: name3, namespace: login.cloud, file, line, attributes: { action: login.action, idTokenWrite, ...full !== name3 ? { target: full } : {} }, usedBy: [], permissions: job.permissions, rotationEvidence: "oidc (short-lived token per workflow run)" };
       records.set(id, r);
     }
     r.usedBy.push(job.usedBy(line, login.oidcInput));
@@ -61292,9 +61590,9 @@ function secretNames(value2) {
   walk(value2, 0);
   return texts.flatMap((t) => [...t.matchAll(SECRET_REF)].map((m) => (m[1] ?? m[2]).toUpperCase())).filter((n) => !BUILT_IN.has(n));
 }
-function exposures(file, yaml2, root, job, records) {
-  const add = (name2, exposure) => {
-    const r = records.get(`${PLATFORM4}:secret/${name2}`);
+function exposures(file, yaml3, root, job, records) {
+  const add = (name3, exposure) => {
+    const r = records.get(`${PLATFORM4}:secret/${name3}`);
     if (!r) return;
     const list = r.attributes.exposures ??= [];
     if (!list.some((e) => e.kind === exposure.kind && e.line === exposure.line && e.file === exposure.file)) list.push(exposure);
@@ -61302,14 +61600,14 @@ function exposures(file, yaml2, root, job, records) {
   const steps = asList(job.body.steps);
   if (triggers(root).includes("pull_request_target")) {
     let headLine;
-    for (const step of steps) {
-      const s = asMapping(step) ?? {};
-      const stepLine = yaml2.lineOf(step, job.line);
+    for (const step2 of steps) {
+      const s = asMapping(step2) ?? {};
+      const stepLine = yaml3.lineOf(step2, job.line);
       const uses = asText(s.uses)?.split("@")[0].toLowerCase();
       const ref = asText(asMapping(s.with)?.ref);
-      if (uses === "actions/checkout" && ref && PR_HEAD.test(ref)) headLine ??= yaml2.keyLine(asMapping(s.with), "ref", stepLine);
+      if (uses === "actions/checkout" && ref && PR_HEAD.test(ref)) headLine ??= yaml3.keyLine(asMapping(s.with), "ref", stepLine);
       const run4 = asText(s.run);
-      if (run4 && PR_HEAD_RUN.test(run4)) headLine ??= yaml2.keyLine(s, "run", stepLine);
+      if (run4 && PR_HEAD_RUN.test(run4)) headLine ??= yaml3.keyLine(s, "run", stepLine);
     }
     if (headLine !== void 0) {
       const jobId = job.usedBy(0, "").id;
@@ -61318,14 +61616,14 @@ function exposures(file, yaml2, root, job, records) {
       }
     }
   }
-  for (const step of steps) {
-    const s = asMapping(step) ?? {};
+  for (const step2 of steps) {
+    const s = asMapping(step2) ?? {};
     const uses = asText(s.uses);
     if (!uses || uses.startsWith("./") || uses.startsWith("docker://")) continue;
     const [action, ref = ""] = uses.split("@");
     if (FIRST_PARTY.test(action) || FULL_SHA.test(ref)) continue;
-    const line = yaml2.keyLine(s, "uses", yaml2.lineOf(step, job.line));
-    for (const name2 of new Set(secretNames([s.with, s.env]))) add(name2, { kind: "unpinned-action", file, line, job: job.id, action: uses });
+    const line = yaml3.keyLine(s, "uses", yaml3.lineOf(step2, job.line));
+    for (const name3 of new Set(secretNames([s.with, s.env]))) add(name3, { kind: "unpinned-action", file, line, job: job.id, action: uses });
   }
 }
 
@@ -61576,16 +61874,16 @@ function addWindow(windows, d, start2, end) {
     else spans.push(spans[last], end);
   }
 }
-function runWindow(content, compiled3, d, from, to, out, anchors) {
+function runWindow(content, compiled4, d, from, to, out, anchors) {
   const n = content.length;
   const sliceStart = Math.max(0, from - CONTEXT);
   const sliceEnd = Math.min(n, to + CONTEXT);
   const text3 = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
   if (anchors) {
-    runAnchored(content, compiled3, d, from, to, text3, sliceStart, sliceEnd, anchors, out);
+    runAnchored(content, compiled4, d, from, to, text3, sliceStart, sliceEnd, anchors, out);
     return;
   }
-  const regex2 = compiled3.regex;
+  const regex2 = compiled4.regex;
   regex2.lastIndex = from - sliceStart;
   let previousStart = -1;
   for (let m = regex2.exec(text3); m !== null; m = regex2.exec(text3)) {
@@ -61595,11 +61893,11 @@ function runWindow(content, compiled3, d, from, to, out, anchors) {
       regex2.lastIndex++;
       continue;
     }
-    if (matchStart !== previousStart && record2(content, compiled3, d, m, text3.length, sliceStart, sliceEnd, out)) previousStart = matchStart;
+    if (matchStart !== previousStart && record2(content, compiled4, d, m, text3.length, sliceStart, sliceEnd, out)) previousStart = matchStart;
   }
 }
-function runAnchored(content, compiled3, d, from, to, text3, sliceStart, sliceEnd, anchors, out) {
-  const sticky = compiled3.sticky;
+function runAnchored(content, compiled4, d, from, to, text3, sliceStart, sliceEnd, anchors, out) {
+  const sticky = compiled4.sticky;
   let lo = 0;
   let hi = anchors.length;
   while (lo < hi) {
@@ -61620,10 +61918,10 @@ function runAnchored(content, compiled3, d, from, to, text3, sliceStart, sliceEn
       continue;
     }
     next = at3 + m[0].length;
-    record2(content, compiled3, d, m, text3.length, sliceStart, sliceEnd, out);
+    record2(content, compiled4, d, m, text3.length, sliceStart, sliceEnd, out);
   }
 }
-function record2(content, compiled3, d, m, textLength, sliceStart, sliceEnd, out) {
+function record2(content, compiled4, d, m, textLength, sliceStart, sliceEnd, out) {
   const n = content.length;
   const matchStart = sliceStart + m.index;
   let match2 = m;
@@ -61631,11 +61929,11 @@ function record2(content, compiled3, d, m, textLength, sliceStart, sliceEnd, out
   if (m.index + m[0].length === textLength && sliceEnd < n) {
     base = Math.max(0, matchStart - CONTEXT);
     const longer = content.slice(base, Math.min(n, matchStart + TRUNCATED_REACH));
-    compiled3.sticky.lastIndex = matchStart - base;
-    match2 = compiled3.sticky.exec(longer);
+    compiled4.sticky.lastIndex = matchStart - base;
+    match2 = compiled4.sticky.exec(longer);
   }
   if (!match2) return false;
-  const raw = toRawMatch(match2, base, d, compiled3.hasSecretGroup);
+  const raw = toRawMatch(match2, base, d, compiled4.hasSecretGroup);
   if (raw) out.push(raw);
   return true;
 }
@@ -61647,7 +61945,348 @@ function toRawMatch(m, base, d, hasSecretGroup) {
   return { detector: d, secret: secret2, start: base + span[0], end: base + span[1] };
 }
 
+// src/core/secrets/prefilter-wasm.ts
+var I32 = 127;
+function uleb(n) {
+  const out = [];
+  do {
+    let byte = n & 127;
+    n >>>= 7;
+    if (n !== 0) byte |= 128;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+function sleb(n) {
+  const out = [];
+  for (; ; ) {
+    const byte = n & 127;
+    n >>= 7;
+    if (n === 0 && (byte & 64) === 0 || n === -1 && (byte & 64) !== 0) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 128);
+  }
+}
+var section = (id, body) => [id, ...uleb(body.length), ...body];
+var vector = (items) => [...uleb(items.length), ...items.flat()];
+var name2 = (s) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+var [P, END, STATE, H, H_END, CLS, DELTA, NEXT] = [0, 1, 2, 3, 4, 5, 6, 7];
+var get = (l) => [32, l];
+var set2 = (l) => [33, l];
+var tee = (l) => [34, l];
+var i32 = (n) => [65, ...sleb(n)];
+var ADD = 106;
+var SHL = 116;
+var XOR = 115;
+var LT_S = 72;
+var GE_U = 79;
+var LOAD = [40, 2, 0];
+var LOAD8_U = [45, 0, 0];
+var LOAD16_U = [47, 1, 0];
+var store = (offset) => [54, 2, offset];
+var [BLOCK, LOOP, IF, END_, BR, BR_IF, VOID] = [2, 3, 4, 11, 12, 13, 64];
+var code2 = [
+  ...vector([[1, I32]]),
+  // local `next`
+  BLOCK,
+  VOID,
+  LOOP,
+  VOID,
+  ...get(P),
+  ...get(END),
+  GE_U,
+  BR_IF,
+  1,
+  // done when p >= end
+  // next = delta[state + cls[text[p]]]
+  ...get(DELTA),
+  ...get(STATE),
+  ...get(CLS),
+  ...get(P),
+  ...LOAD16_U,
+  ADD,
+  ...LOAD8_U,
+  ADD,
+  ...i32(2),
+  SHL,
+  ADD,
+  ...LOAD,
+  ...tee(NEXT),
+  ...i32(0),
+  LT_S,
+  IF,
+  VOID,
+  // a keyword ends here
+  ...get(H),
+  ...get(NEXT),
+  ...i32(-1),
+  XOR,
+  ...tee(NEXT),
+  ...store(0),
+  ...get(H),
+  ...get(P),
+  ...store(4),
+  ...get(H),
+  ...i32(8),
+  ADD,
+  ...tee(H),
+  ...get(H_END),
+  GE_U,
+  IF,
+  VOID,
+  // hit buffer full: stop after this code unit
+  ...get(NEXT),
+  ...set2(STATE),
+  ...get(P),
+  ...i32(2),
+  ADD,
+  ...set2(P),
+  BR,
+  3,
+  END_,
+  END_,
+  ...get(NEXT),
+  ...set2(STATE),
+  ...get(P),
+  ...i32(2),
+  ADD,
+  ...set2(P),
+  BR,
+  0,
+  END_,
+  END_,
+  ...i32(0),
+  ...get(STATE),
+  ...store(0),
+  ...i32(4),
+  ...get(H),
+  ...store(0),
+  ...get(P),
+  END_
+];
+var STREAMS = 3;
+var stream = (s) => ({ p: 5 * s, end: 5 * s + 1, state: 5 * s + 2, h: 5 * s + 3, hEnd: 5 * s + 4, next: 5 * STREAMS + 2 + s });
+var CLS_N = 5 * STREAMS;
+var DELTA_N = 5 * STREAMS + 1;
+function step(s) {
+  const { p, state, h, hEnd, next } = stream(s);
+  return [
+    ...get(DELTA_N),
+    ...get(state),
+    ...get(CLS_N),
+    ...get(p),
+    ...LOAD16_U,
+    ADD,
+    ...LOAD8_U,
+    ADD,
+    ...i32(2),
+    SHL,
+    ADD,
+    ...LOAD,
+    ...tee(next),
+    ...i32(0),
+    LT_S,
+    IF,
+    VOID,
+    ...get(h),
+    ...get(next),
+    ...i32(-1),
+    XOR,
+    ...tee(next),
+    ...store(0),
+    ...get(h),
+    ...get(p),
+    ...store(4),
+    ...get(h),
+    ...i32(8),
+    ADD,
+    ...tee(h),
+    ...get(hEnd),
+    GE_U,
+    IF,
+    VOID,
+    ...get(next),
+    ...set2(state),
+    ...get(p),
+    ...i32(2),
+    ADD,
+    ...set2(p),
+    BR,
+    3,
+    END_,
+    END_,
+    ...get(next),
+    ...set2(state),
+    ...get(p),
+    ...i32(2),
+    ADD,
+    ...set2(p)
+  ];
+}
+var streams = Array.from({ length: STREAMS }, (_, s) => s);
+var codeN = [
+  ...vector([[STREAMS, I32]]),
+  // one `next` local per stream
+  BLOCK,
+  VOID,
+  LOOP,
+  VOID,
+  ...streams.flatMap((s) => [...get(stream(s).p), ...get(stream(s).end), GE_U, BR_IF, 1]),
+  ...streams.flatMap(step),
+  BR,
+  0,
+  END_,
+  END_,
+  ...streams.flatMap((s) => [...i32(4 * s), ...get(stream(s).p), ...store(0), ...i32(4 * (STREAMS + s)), ...get(stream(s).state), ...store(0), ...i32(4 * (2 * STREAMS + s)), ...get(stream(s).h), ...store(0)]),
+  ...i32(0),
+  END_
+];
+var MODULE_BYTES = new Uint8Array([
+  0,
+  97,
+  115,
+  109,
+  1,
+  0,
+  0,
+  0,
+  ...section(1, vector([[96, 7, ...Array(7).fill(I32), 1, I32], [96, ...uleb(CLS_N + 2), ...Array(CLS_N + 2).fill(I32), 1, I32]])),
+  ...section(2, vector([[...name2("env"), ...name2("memory"), 2, 0, 1]])),
+  // imported memory, min 1 page
+  ...section(3, vector([[0], [1]])),
+  ...section(7, vector([[...name2("scan"), 0, 0], [...name2("scanN"), 0, 1]])),
+  ...section(10, vector([[...uleb(code2.length), ...code2], [...uleb(codeN.length), ...codeN]]))
+]);
+var wasmApi = globalThis.WebAssembly;
+var compiled3;
+function wasmModule() {
+  if (compiled3 === void 0) {
+    try {
+      compiled3 = wasmApi ? new wasmApi.Module(MODULE_BYTES) : null;
+    } catch {
+      compiled3 = null;
+    }
+  }
+  return compiled3;
+}
+var CHUNK = 128 * 1024;
+var HIT_SLOTS = 4096;
+var WasmKeywordScanner = class _WasmKeywordScanner {
+  constructor(exports, memory, layout, classCount, warmUp) {
+    this.classCount = classCount;
+    this.warmUp = warmUp;
+    this.scanFn = exports.scan;
+    this.scanNFn = exports.scanN;
+    this.words = new Int32Array(memory.buffer);
+    this.bytes = Buffer.from(memory.buffer);
+    this.deltaAt = layout.deltaAt;
+    this.hitsAt = layout.hitsAt;
+    this.textAt = layout.textAt;
+  }
+  classCount;
+  warmUp;
+  scanFn;
+  scanNFn;
+  words;
+  bytes;
+  clsAt = 16 * STREAMS;
+  deltaAt;
+  /** Hit buffer of stream s at hitsAt + s × HIT_SLOTS × 8 (stream 0's also serves `scan`). */
+  hitsAt;
+  textAt;
+  /**
+   * A scanner for these tables (`warmUp`: the longest keyword's length), or null when WebAssembly
+   * is unavailable or the tables do not fit.
+   */
+  static create(classOf, classCount, delta, warmUp) {
+    if (classCount > 256) return null;
+    const module = wasmModule();
+    if (!module || !wasmApi) return null;
+    const clsAt = 16 * STREAMS;
+    const deltaAt = clsAt + 65536;
+    const hitsAt = deltaAt + delta.length * 4;
+    const textAt = hitsAt + STREAMS * HIT_SLOTS * 8;
+    const size = textAt + CHUNK * 2;
+    try {
+      const memory = new wasmApi.Memory({ initial: Math.ceil(size / 65536) });
+      const instance = new wasmApi.Instance(module, { env: { memory } });
+      const scanner = new _WasmKeywordScanner(instance.exports, memory, { deltaAt, hitsAt, textAt }, classCount, Math.max(1, warmUp));
+      const bytes = new Uint8Array(memory.buffer);
+      for (let code3 = 0; code3 < 65536; code3++) bytes[clsAt + code3] = classOf[code3];
+      scanner.words.set(delta, deltaAt / 4);
+      return scanner;
+    } catch {
+      return null;
+    }
+  }
+  /** Same result as `KeywordAutomaton.scan`: flat [state, endOffset, …] with states not pre-multiplied. */
+  scan(text3) {
+    const hits = [];
+    let state = 0;
+    for (let base = 0; base < text3.length; base += CHUNK) {
+      const n = Math.min(CHUNK, text3.length - base);
+      this.bytes.write(n === text3.length ? text3 : text3.substring(base, base + n), this.textAt, n * 2, "utf16le");
+      state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base, state, hits) : this.oneStream(this.textAt, this.textAt + n * 2, state, base, 0, hits);
+    }
+    return hits;
+  }
+  /** Scans [p, end) of the chunk from `state`, appending keyword ends at or after byte address `from`; returns the final state. */
+  oneStream(p, end, state, base, from, out) {
+    const { words, hitsAt } = this;
+    while (p < end) {
+      p = this.scanFn(p, end, state, hitsAt, hitsAt + HIT_SLOTS * 8, this.clsAt, this.deltaAt);
+      state = words[0];
+      this.collect(hitsAt, words[1], base, from, out);
+    }
+    return state;
+  }
+  streams(n, base, state, out) {
+    const { words, hitsAt, textAt } = this;
+    const part = n / STREAMS >> 0;
+    const starts = streams.map((s) => textAt + 2 * s * part);
+    const ends = streams.map((s) => s === STREAMS - 1 ? textAt + 2 * n : starts[s + 1]);
+    const p = streams.map((s) => s === 0 ? starts[0] : starts[s] - 2 * this.warmUp);
+    const states = streams.map((s) => s === 0 ? state : 0);
+    const found = streams.map(() => []);
+    const args = new Array(5 * STREAMS + 2);
+    while (streams.every((s) => p[s] < ends[s])) {
+      for (const s of streams) {
+        args[5 * s] = p[s];
+        args[5 * s + 1] = ends[s];
+        args[5 * s + 2] = states[s];
+        args[5 * s + 3] = hitsAt + s * HIT_SLOTS * 8;
+        args[5 * s + 4] = hitsAt + (s + 1) * HIT_SLOTS * 8;
+      }
+      args[5 * STREAMS] = this.clsAt;
+      args[5 * STREAMS + 1] = this.deltaAt;
+      this.scanNFn(...args);
+      for (const s of streams) {
+        p[s] = words[s];
+        states[s] = words[STREAMS + s];
+        this.collect(hitsAt + s * HIT_SLOTS * 8, words[2 * STREAMS + s], base, starts[s], found[s]);
+      }
+    }
+    let last = 0;
+    for (const s of streams) {
+      last = this.oneStream(p[s], ends[s], states[s], base, starts[s], found[s]);
+      for (const value2 of found[s]) out.push(value2);
+    }
+    return last;
+  }
+  /** Appends the buffered keyword ends in [at, filled) whose code unit lies at or after byte address `from`. */
+  collect(at3, filled, base, from, out) {
+    const { words, textAt, classCount } = this;
+    for (let h = at3; h < filled; h += 8) {
+      const address = words[(h >> 2) + 1];
+      if (address >= from) out.push(words[h >> 2] / classCount, base + (address - textAt >> 1) + 1);
+    }
+  }
+};
+
 // src/core/secrets/prefilter.ts
+var WASM_FROM = 1024;
 var KeywordAutomaton = class {
   keywords;
   classOf;
@@ -61655,6 +62294,8 @@ var KeywordAutomaton = class {
   delta;
   /** Keyword ids ending at each state (including those reached through failure links). */
   outputs;
+  /** Created on the first long text; null when WebAssembly cannot be used. */
+  wasm;
   constructor(keywords) {
     this.keywords = keywords.map((k) => k.toLowerCase());
     const { classOf, classCount } = buildClasses(this.keywords);
@@ -61669,6 +62310,14 @@ var KeywordAutomaton = class {
    * is exclusive. Resolve a state to its keyword ids with `keywordsAt`.
    */
   scan(text3) {
+    if (text3.length >= WASM_FROM) {
+      if (this.wasm === void 0) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, Math.max(0, ...this.keywords.map((k) => k.length)));
+      if (this.wasm) return this.wasm.scan(text3);
+    }
+    return this.scanJs(text3);
+  }
+  /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
+  scanJs(text3) {
     const hits = [];
     const { delta, classOf } = this;
     const k = this.classCount;
@@ -61692,8 +62341,8 @@ function buildClasses(keywords) {
   let classCount = 1;
   for (const keyword of keywords) {
     for (const ch of keyword) {
-      const code2 = ch.charCodeAt(0);
-      if (ch.length !== 1 || classOf[code2] !== 0) continue;
+      const code3 = ch.charCodeAt(0);
+      if (ch.length !== 1 || classOf[code3] !== 0) continue;
       const cls = classCount++;
       for (const variant of /* @__PURE__ */ new Set([ch, ch.toLowerCase(), ch.toUpperCase()])) {
         if (variant.length === 1) classOf[variant.charCodeAt(0)] = cls;
@@ -61754,11 +62403,11 @@ function buildDfa(keywords, classOf, k) {
 
 // src/core/secrets/compile.ts
 function compileCatalog(detectors) {
-  const compiled3 = detectors.map((detector, order) => compileDetector(detector, order));
+  const compiled4 = detectors.map((detector, order) => compileDetector(detector, order));
   const keywordIds = /* @__PURE__ */ new Map();
   const keywordDetectors = [];
   const unconditional = [];
-  compiled3.forEach((c, index) => {
+  compiled4.forEach((c, index) => {
     const keywords2 = [...new Set(c.detector.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0))];
     if (keywords2.length === 0) unconditional.push(index);
     for (const keyword of keywords2) {
@@ -61773,16 +62422,16 @@ function compileCatalog(detectors) {
   });
   const keywords = [...keywordIds.keys()];
   return {
-    detectors: compiled3,
-    byId: new Map(compiled3.map((c) => [c.detector.id, c])),
+    detectors: compiled4,
+    byId: new Map(compiled4.map((c) => [c.detector.id, c])),
     automaton: new KeywordAutomaton(keywords),
     keywordDetectors,
-    keywordAnchored: keywordDetectors.map((list) => list.filter((d) => compiled3[d].anchor !== void 0)),
-    anchored: compiled3.flatMap((c, i) => c.anchor ? [i] : []),
+    keywordAnchored: keywordDetectors.map((list) => list.filter((d) => compiled4[d].anchor !== void 0)),
+    anchored: compiled4.flatMap((c, i) => c.anchor ? [i] : []),
     keywordLengths: keywords.map((k) => k.length),
     unconditional,
-    activeByDefault: Uint8Array.from(compiled3, (c) => c.detector.pathPattern ? 0 : 1),
-    pathScoped: compiled3.flatMap((c, i) => c.detector.pathPattern ? [i] : [])
+    activeByDefault: Uint8Array.from(compiled4, (c) => c.detector.pathPattern ? 0 : 1),
+    pathScoped: compiled4.flatMap((c, i) => c.detector.pathPattern ? [i] : [])
   };
 }
 function compileDetector(detector, order) {
@@ -61811,7 +62460,7 @@ function nameAnchorOf(pattern) {
   if (!nameChar) {
     const cls = new RegExp(`[${m[1]}]`, flags);
     nameChar = new Uint8Array(65536);
-    for (let code2 = 0; code2 < 65536; code2++) if (cls.test(String.fromCharCode(code2))) nameChar[code2] = 1;
+    for (let code3 = 0; code3 < 65536; code3++) if (cls.test(String.fromCharCode(code3))) nameChar[code3] = 1;
     nameTables.set(key, nameChar);
   }
   return { maxPrefix: Number(m[4]), nameChar };
@@ -61831,8 +62480,8 @@ function shannonEntropy(value2) {
   if (length === 0) return 0;
   const counts = /* @__PURE__ */ new Map();
   for (let i = 0; i < length; i++) {
-    const code2 = value2.charCodeAt(i);
-    counts.set(code2, (counts.get(code2) ?? 0) + 1);
+    const code3 = value2.charCodeAt(i);
+    counts.set(code3, (counts.get(code3) ?? 0) + 1);
   }
   let bits = 0;
   for (const count of counts.values()) {
@@ -62031,16 +62680,16 @@ function scanFile(file, settings, catalog, options, reveal) {
   if (raw.length === 0) return [];
   const accepted = [];
   for (const match2 of raw) {
-    const compiled3 = catalog.detectors[match2.detector];
+    const compiled4 = catalog.detectors[match2.detector];
     const line = lineAround(file.content, match2.start, match2.end);
-    if (compiled3.detector.credentialFile) {
-      const weak = storedCredentialWeakness(compiled3.detector, match2.secret, file.path, line);
+    if (compiled4.detector.credentialFile) {
+      const weak = storedCredentialWeakness(compiled4.detector, match2.secret, file.path, line);
       if (weak === false) continue;
-      accepted.push({ ...match2, detector: compiled3.detector, generic: compiled3.generic, order: compiled3.order, line: 0, weak: weak === true ? void 0 : weak });
+      accepted.push({ ...match2, detector: compiled4.detector, generic: compiled4.generic, order: compiled4.order, line: 0, weak: weak === true ? void 0 : weak });
       continue;
     }
-    if (!isRealSecret(compiled3.detector, match2.secret, file.path, line)) continue;
-    accepted.push({ ...match2, detector: compiled3.detector, generic: compiled3.generic, order: compiled3.order, line: 0 });
+    if (!isRealSecret(compiled4.detector, match2.secret, file.path, line)) continue;
+    accepted.push({ ...match2, detector: compiled4.detector, generic: compiled4.generic, order: compiled4.order, line: 0 });
   }
   if (accepted.length === 0) return [];
   const lines = new LineIndex2(file.content);
@@ -62113,9 +62762,9 @@ function suppressed(b, settings) {
     if (settings.baseline.has(b.finding.fingerprint)) return true;
     if (settings.baseline.has(legacyFingerprint(b.detector, b.secret))) return true;
   }
-  for (const set2 of settings.salted ?? []) {
-    if (set2.hashes.size === 0 || set2.rules.size > 0 && !set2.rules.has(b.finding.rule)) continue;
-    if (set2.hashes.has(saltedSecretHash(set2.salt, set2.cost, b.detector, b.secret))) return true;
+  for (const set3 of settings.salted ?? []) {
+    if (set3.hashes.size === 0 || set3.rules.size > 0 && !set3.rules.has(b.finding.rule)) continue;
+    if (set3.hashes.has(saltedSecretHash(set3.salt, set3.cost, b.detector, b.secret))) return true;
   }
   return false;
 }
@@ -62327,8 +62976,8 @@ function defaultWorkerUrl() {
     return void 0;
   }
   if (!here) return void 0;
-  for (const name2 of ["./secrets-worker.js", "./secrets-worker.ts"]) {
-    const url = new URL(name2, here);
+  for (const name3 of ["./secrets-worker.js", "./secrets-worker.ts"]) {
+    const url = new URL(name3, here);
     if (url.protocol === "file:" && existsSync3(fileURLToPath(url))) return url;
   }
   return void 0;
@@ -62339,10 +62988,42 @@ function compareFindings(a, b) {
 
 // src/core/scan.ts
 async function scanSources(sources, options) {
+  const { settings } = options;
+  const total = createScanTotals(options);
+  const secrets = createParallelSecretScanner(settings, options.revealSecrets ? { ...options.parallel, reveal: options.revealSecrets } : options.parallel);
+  for await (const source of sources) {
+    const item = admitted(source, settings);
+    if (!item) continue;
+    if (!("content" in item)) {
+      total.skip(item);
+      continue;
+    }
+    secrets.add(item);
+    total.file(item, extractIdentities(item));
+  }
+  return total.finish(await secrets.finish());
+}
+function admitted(item, settings) {
+  if (!("content" in item)) return item;
+  if (isIgnored(item.path, settings)) return void 0;
+  if (hasControlCharacters(item.path)) return { path: plainText(item.path), reason: "invalid-path", detail: "control characters in the file name" };
+  return item;
+}
+function contributionOf(item, settings, reveal) {
+  const extracted = extractIdentities(item);
+  const secrets = scanSecrets(item, settings, reveal);
+  const out = { path: item.path, chars: item.content.length, extracted, secrets };
+  if (keepsText(item.path, extracted, settings)) out.content = item.content;
+  return out;
+}
+function keepsText(path7, extracted, settings) {
+  return path7 === settings.ownersPath || CODEOWNERS_PATHS.includes(path7) || KustomizeNamespaces.keepsFile(path7, extracted);
+}
+function createScanTotals(options) {
   const started = performance.now();
   const { settings } = options;
   const findings = [];
-  const skipped2 = [];
+  const skipped3 = [];
   const records = [];
   const references2 = [];
   const kustomize = new KustomizeNamespaces();
@@ -62351,58 +63032,54 @@ async function scanSources(sources, options) {
   const codeownersFiles = /* @__PURE__ */ new Map();
   let files = 0;
   let bytes = 0;
-  const secrets = createParallelSecretScanner(settings, options.revealSecrets ? { ...options.parallel, reveal: options.revealSecrets } : options.parallel);
-  for await (const item of sources) {
-    if (!("content" in item)) {
-      skipped2.push(item);
-      continue;
-    }
-    if (isIgnored(item.path, settings)) continue;
-    if (hasControlCharacters(item.path)) {
-      skipped2.push({ path: plainText(item.path), reason: "invalid-path", detail: "control characters in the file name" });
-      continue;
-    }
-    files++;
-    bytes += item.content.length;
-    if (!owners && item.path === settings.ownersPath) owners = { path: item.path, content: item.content };
-    if (item.addedLines) added.set(item.path, item.addedLines);
-    if (CODEOWNERS_PATHS.includes(item.path)) codeownersFiles.set(item.path, item.content);
-    secrets.add(item);
-    const extracted = extractIdentities(item);
-    append(records, extracted.records);
-    append(references2, extracted.references);
-    append(findings, item.addedLines ? extracted.findings.filter((f) => item.addedLines.has(f.line)) : extracted.findings);
-    append(findings, kustomize.add(item, extracted).map(parseErrorFinding));
-  }
-  const secretFindings = await secrets.finish();
-  const scanLimit = settings.limits?.secretsPerScan ?? MAX_SECRETS_PER_SCAN;
-  append(findings, secretFindings.length > scanLimit ? secretFindings.slice(0, scanLimit) : secretFindings);
-  if (secretFindings.length > scanLimit) {
-    const first = secretFindings[scanLimit];
-    findings.push(limitFinding(first.file, first.line, `${secretFindings.length - scanLimit} more secret findings not reported (limit ${scanLimit} per scan), from this file on`));
-  }
-  kustomize.apply(records, references2);
-  linkReferences(records, references2);
-  append(findings, danglingFindings(records, references2, settings, added));
-  const codeownersPath = CODEOWNERS_PATHS.find((path7) => codeownersFiles.has(path7));
-  const codeowners = options.codeowners ?? (codeownersPath ? { path: codeownersPath, content: codeownersFiles.get(codeownersPath) } : void 0);
-  const policy = evaluatePolicy({ records, owners, settings, changed: options.changedIdentities, codeowners: codeowners && parseCodeowners(codeowners.path, codeowners.content) });
-  append(findings, policy.findings);
-  append(findings, settings.notices ?? []);
-  const located = settings.ignoreLocations;
-  const kept = relevel(findings, settings).filter((f) => !settings.baseline.has(f.fingerprint) && !(located?.size && f.rule.startsWith("secret/") && located.has(`${f.file}:${f.line}`)));
-  kept.sort(compareFindings2);
   return {
-    findings: kept,
-    skipped: skipped2,
-    inventory: policy.inventory,
-    stats: {
-      files,
-      bytes,
-      skipped: skipped2.length,
-      durationMs: Math.round(performance.now() - started),
-      detectors: activeDetectorCount(settings),
-      identities: policy.inventory.length
+    skip(item) {
+      skipped3.push(item);
+    },
+    /** `item.content` may be '' when keepsText said the text is not needed (a worker's file). */
+    file(item, extracted, chars = item.content.length) {
+      files++;
+      bytes += chars;
+      if (!owners && item.path === settings.ownersPath) owners = { path: item.path, content: item.content };
+      if (item.addedLines) added.set(item.path, item.addedLines);
+      if (CODEOWNERS_PATHS.includes(item.path)) codeownersFiles.set(item.path, item.content);
+      append(records, extracted.records);
+      append(references2, extracted.references);
+      append(findings, item.addedLines ? extracted.findings.filter((f) => item.addedLines.has(f.line)) : extracted.findings);
+      append(findings, kustomize.add(item, extracted).map(parseErrorFinding));
+    },
+    /** `secretFindings`: every file's, sorted by compareFindings. */
+    finish(secretFindings) {
+      const scanLimit = settings.limits?.secretsPerScan ?? MAX_SECRETS_PER_SCAN;
+      append(findings, secretFindings.length > scanLimit ? secretFindings.slice(0, scanLimit) : secretFindings);
+      if (secretFindings.length > scanLimit) {
+        const first = secretFindings[scanLimit];
+        findings.push(limitFinding(first.file, first.line, `${secretFindings.length - scanLimit} more secret findings not reported (limit ${scanLimit} per scan), from this file on`));
+      }
+      kustomize.apply(records, references2);
+      linkReferences(records, references2);
+      append(findings, danglingFindings(records, references2, settings, added));
+      const codeownersPath = CODEOWNERS_PATHS.find((path7) => codeownersFiles.has(path7));
+      const codeowners = options.codeowners ?? (codeownersPath ? { path: codeownersPath, content: codeownersFiles.get(codeownersPath) } : void 0);
+      const policy = evaluatePolicy({ records, owners, settings, changed: options.changedIdentities, codeowners: codeowners && parseCodeowners(codeowners.path, codeowners.content) });
+      append(findings, policy.findings);
+      append(findings, settings.notices ?? []);
+      const located = settings.ignoreLocations;
+      const kept = relevel(findings, settings).filter((f) => !settings.baseline.has(f.fingerprint) && !(located?.size && f.rule.startsWith("secret/") && located.has(`${f.file}:${f.line}`)));
+      kept.sort(compareFindings2);
+      return {
+        findings: kept,
+        skipped: skipped3,
+        inventory: policy.inventory,
+        stats: {
+          files,
+          bytes,
+          skipped: skipped3.length,
+          durationMs: Math.round(performance.now() - started),
+          detectors: activeDetectorCount(settings),
+          identities: policy.inventory.length
+        }
+      };
     }
   };
 }
@@ -62448,13 +63125,13 @@ function isIgnored(path7, settings) {
 }
 var globCache = /* @__PURE__ */ new Map();
 function compiledGlob(glob) {
-  let compiled3 = globCache.get(glob);
-  if (!compiled3) {
+  let compiled4 = globCache.get(glob);
+  if (!compiled4) {
     if (globCache.size >= 1024) globCache.clear();
-    compiled3 = new Minimatch(glob, { dot: true });
-    globCache.set(glob, compiled3);
+    compiled4 = new Minimatch(glob, { dot: true });
+    globCache.set(glob, compiled4);
   }
-  return compiled3;
+  return compiled4;
 }
 function extractIdentities(file) {
   const records = [];
@@ -62769,8 +63446,47 @@ function parseUnifiedDiff(patch) {
 }
 
 // src/workspace/walk.ts
-import { closeSync, constants as constants3, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, lstatSync } from "node:fs";
+import { readdirSync, realpathSync, statSync, lstatSync } from "node:fs";
 import { join as join4, sep as sep6 } from "node:path";
+
+// src/core/parallel/read-file.ts
+import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
+var OPEN_FLAGS = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0);
+var REUSED_BYTES = 1024 * 1024;
+var reused;
+function readSourceFile(path7, abs, maxFileSize) {
+  let fd;
+  try {
+    fd = openSync(abs, OPEN_FLAGS);
+  } catch (error2) {
+    const code3 = errnoCode2(error2);
+    if (code3 === "ELOOP") return skipped(path7, "invalid-path", "replaced by a symbolic link while scanning");
+    return skipped(path7, "unreadable", code3 ?? error2.message);
+  }
+  try {
+    const info3 = fstatSync(fd);
+    if (!info3.isFile()) return skipped(path7, "unreadable", "not a regular file");
+    if (info3.size > maxFileSize) return skipped(path7, "too-large", `${info3.size} bytes exceeds max-file-size ${maxFileSize}`);
+    const bytes = info3.size <= REUSED_BYTES ? reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES) : Buffer.allocUnsafe(info3.size);
+    let got = 0;
+    while (got < info3.size) {
+      const n = readSync(fd, bytes, got, info3.size - got, null);
+      if (n === 0) break;
+      got += n;
+    }
+    return toSourceFile(path7, bytes.subarray(0, got), { maxFileSize });
+  } catch (error2) {
+    return skipped(path7, "unreadable", errnoCode2(error2) ?? error2.message);
+  } finally {
+    closeSync(fd);
+  }
+}
+function skipped(path7, reason, detail) {
+  return { path: path7, reason, detail };
+}
+function errnoCode2(error2) {
+  return typeof error2 === "object" && error2 !== null && "code" in error2 ? String(error2.code) : void 0;
+}
 
 // src/workspace/gitignore.ts
 var import_ignore = __toESM(require_ignore(), 1);
@@ -62802,8 +63518,11 @@ var depth = (base) => base === "" ? 0 : base.split("/").length;
 
 // src/workspace/walk.ts
 var DEFAULT_SKIPPED_FOLDERS = [".git", "node_modules"];
-var OPEN_FLAGS = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0);
 async function* walkTree(root, options) {
+  const maxFileSize = options.settings.maxFileSize;
+  for (const entry of walkEntries(root, options)) yield "abs" in entry ? readSourceFile(entry.path, entry.abs, maxFileSize) : entry;
+}
+function* walkEntries(root, options) {
   const top = realpathSync(root);
   const ignore = options.gitignore === false ? void 0 : new GitignoreMatcher();
   if (ignore) {
@@ -62818,7 +63537,7 @@ function* walkFolder(walk, rel) {
   try {
     entries = readdirSync(abs, { withFileTypes: true });
   } catch (error2) {
-    yield skipped(rel || ".", "unreadable", `cannot list folder: ${errnoCode(error2) ?? error2.message}`);
+    yield skipped2(rel || ".", "unreadable", `cannot list folder: ${errnoCode(error2) ?? error2.message}`);
     return;
   }
   entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -62836,7 +63555,7 @@ function* walkFolder(walk, rel) {
       if (item) yield item;
     } else {
       if (excluded(walk, path7, false)) continue;
-      yield kind === "file" ? readRegular(path7, join4(abs, entry.name), walk.options.settings.maxFileSize) : skipped(path7, "unreadable", "not a regular file");
+      yield kind === "file" ? { path: path7, abs: join4(abs, entry.name) } : skipped2(path7, "unreadable", "not a regular file");
     }
   }
 }
@@ -62858,11 +63577,11 @@ function followLink(walk, path7) {
   try {
     real = realpathSync(abs);
   } catch (error2) {
-    const code2 = errnoCode(error2);
+    const code3 = errnoCode(error2);
     if (excluded(walk, path7, false)) return void 0;
-    if (code2 === "ELOOP") return skipped(path7, "symlink-loop", "symbolic link loop (ELOOP)");
-    if (code2 === "ENOENT") return skipped(path7, "unreadable", "dangling symbolic link");
-    return skipped(path7, "unreadable", code2 ?? error2.message);
+    if (code3 === "ELOOP") return skipped2(path7, "symlink-loop", "symbolic link loop (ELOOP)");
+    if (code3 === "ENOENT") return skipped2(path7, "unreadable", "dangling symbolic link");
+    return skipped2(path7, "unreadable", code3 ?? error2.message);
   }
   let isDir = false;
   try {
@@ -62871,51 +63590,185 @@ function followLink(walk, path7) {
   }
   if (excluded(walk, path7, isDir)) return void 0;
   if (real !== walk.top && !real.startsWith(walk.top + sep6)) {
-    return skipped(path7, "invalid-path", "symbolic link to a path outside the scanned folder is not followed");
+    return skipped2(path7, "invalid-path", "symbolic link to a path outside the scanned folder is not followed");
   }
   if (isDir) {
     const folder = join4(walk.top, path7, "..");
-    if (folder === real || folder.startsWith(real + sep6)) return skipped(path7, "symlink-loop", "symbolic link to one of its own parent folders");
+    if (folder === real || folder.startsWith(real + sep6)) return skipped2(path7, "symlink-loop", "symbolic link to one of its own parent folders");
     return void 0;
   }
-  return readRegular(path7, real, walk.options.settings.maxFileSize);
+  return { path: path7, abs: real };
 }
 function excluded(walk, path7, isDir) {
   return isIgnored(path7, walk.options.settings) || (walk.ignore?.ignores(path7, isDir) ?? false);
 }
-function readRegular(path7, abs, maxFileSize) {
-  let fd;
-  try {
-    fd = openSync(abs, OPEN_FLAGS);
-  } catch (error2) {
-    const code2 = errnoCode(error2);
-    if (code2 === "ELOOP") return skipped(path7, "invalid-path", "replaced by a symbolic link while scanning");
-    return skipped(path7, "unreadable", code2 ?? error2.message);
-  }
-  try {
-    const info3 = fstatSync(fd);
-    if (!info3.isFile()) return skipped(path7, "unreadable", "not a regular file");
-    if (info3.size > maxFileSize) return skipped(path7, "too-large", `${info3.size} bytes exceeds max-file-size ${maxFileSize}`);
-    const bytes = Buffer.allocUnsafe(info3.size);
-    let got = 0;
-    while (got < bytes.length) {
-      const n = readSync(fd, bytes, got, bytes.length - got, null);
-      if (n === 0) break;
-      got += n;
-    }
-    return toSourceFile(path7, bytes.subarray(0, got), { maxFileSize });
-  } catch (error2) {
-    return skipped(path7, "unreadable", errnoCode(error2) ?? error2.message);
-  } finally {
-    closeSync(fd);
-  }
-}
 function readText(abs) {
-  const item = readRegular("", abs, 1024 * 1024);
+  const item = readSourceFile("", abs, 1024 * 1024);
   return "content" in item ? item.content : "";
 }
-function skipped(path7, reason, detail) {
+function skipped2(path7, reason, detail) {
   return { path: path7, reason, detail };
+}
+
+// src/core/parallel/tree-pool.ts
+import { availableParallelism as availableParallelism2 } from "node:os";
+import { Worker as Worker2 } from "node:worker_threads";
+function defaultTreeWorkerCount(cores = availableParallelism2()) {
+  return Math.max(0, cores - 1);
+}
+var BATCH_FILES = 16;
+var QUEUED_BATCHES = 3;
+var YOUNG_GENERATION_MB = 4;
+var TREE_POOL_BYTES = 8 * 1024 * 1024;
+async function scanFileTree(entries, options) {
+  const given = options.settings;
+  const settings = { ...given, fingerprint: given.fingerprint ?? { kind: "keyed", key: EPHEMERAL_KEY }, contentKey: given.contentKey ?? EPHEMERAL_KEY };
+  const wanted = options.workers ?? defaultTreeWorkerCount();
+  const largeTreeBytes = options.largeTreeBytes ?? TREE_POOL_BYTES;
+  const batchFiles = options.batchFiles ?? BATCH_FILES;
+  const reveal = options.revealSecrets;
+  const onItem = options.onItem;
+  const outcomes = [];
+  const waiting = [];
+  let slots;
+  let readHere = 0;
+  let index = 0;
+  let nextId = 0;
+  let filesFromWorkers = 0;
+  const record3 = (outcome) => {
+    outcomes[outcome.index] = outcome;
+    if (onItem) {
+      if (outcome.skipped) onItem(outcome.skipped);
+      else if (outcome.file) onItem({ path: outcome.file.path, chars: outcome.file.chars });
+    }
+  };
+  const scanHere = (jobs) => {
+    for (const job of jobs) {
+      const outcome = scanOne(job, settings, reveal);
+      readHere += outcome.file?.chars ?? 0;
+      record3(outcome);
+    }
+  };
+  const start2 = () => {
+    const url = wanted > 0 ? options.workerUrl ?? defaultWorkerUrl() : void 0;
+    const started = [];
+    for (let i = 0; url && i < wanted; i++) {
+      const slot = startWorker2(url, settings, (jobs) => scanHere(jobs));
+      if (slot) started.push(slot);
+    }
+    return started;
+  };
+  const free = () => {
+    if (!slots && readHere >= largeTreeBytes) slots = start2();
+    let slot;
+    for (const s of slots ?? []) if (!s.dead && queued2(s) < QUEUED_BATCHES && (!slot || queued2(s) < queued2(slot))) slot = s;
+    return slot;
+  };
+  const post = (target, jobs) => {
+    const id = nextId++;
+    const request2 = { kind: "files", id, files: jobs };
+    if (reveal) request2.reveal = true;
+    if (target.pending.size === 0) target.worker.ref();
+    target.posted++;
+    target.pending.set(id, jobs);
+    const paths = new Map(jobs.map((job) => [job.index, job.path]));
+    waiting.push(
+      new Promise((resolve5) => {
+        target.onDone.set(id, (response) => {
+          if ("outcomes" in response) {
+            if (reveal) for (const secret2 of response.secrets ?? []) reveal(secret2);
+            for (const outcome of response.outcomes) {
+              if (outcome.chars !== void 0) outcome.file = nothingFound(paths.get(outcome.index), outcome.chars);
+              if (outcome.file) filesFromWorkers++;
+              record3(outcome);
+            }
+          } else scanHere(jobs);
+          if (target.pending.size === 0) target.worker.unref();
+          resolve5();
+        });
+      })
+    );
+    target.worker.postMessage(request2);
+  };
+  const drain2 = (listed2, whole) => {
+    while (listed2.length >= whole && listed2.length > 0) {
+      const slot = free();
+      if (slot) post(slot, listed2.splice(0, batchFiles));
+      else scanHere(listed2.splice(0, 1));
+    }
+  };
+  const listed = [];
+  let sinceYield = 0;
+  for (const entry of entries) {
+    if (!("abs" in entry)) {
+      record3({ index: index++, skipped: entry });
+      continue;
+    }
+    listed.push({ index: index++, path: entry.path, abs: entry.abs });
+    drain2(listed, batchFiles);
+    if (onItem && slots?.length && ++sinceYield >= batchFiles) {
+      sinceYield = 0;
+      await new Promise((resolve5) => setImmediate(resolve5));
+    }
+  }
+  drain2(listed, 1);
+  await Promise.all(waiting);
+  await Promise.all((slots ?? []).map((s) => s.worker.terminate()));
+  const totals = createScanTotals({ ...options, settings: given });
+  const secrets = [];
+  for (const outcome of outcomes) {
+    if (outcome?.skipped) totals.skip(outcome.skipped);
+    else if (outcome?.file) {
+      const { file } = outcome;
+      totals.file({ path: file.path, content: file.content ?? "" }, file.extracted, file.chars);
+      append(secrets, file.secrets);
+    }
+  }
+  return { result: totals.finish(secrets.sort(compareFindings2)), workersStarted: slots?.length ?? 0, filesFromWorkers };
+}
+function nothingFound(path7, chars) {
+  return { path: path7, chars, extracted: { records: [], findings: [], references: [] }, secrets: [] };
+}
+function scanOne(job, settings, reveal) {
+  const item = admitted(readSourceFile(job.path, job.abs, settings.maxFileSize), settings);
+  if (!item) return { index: job.index };
+  if (!("content" in item)) return { index: job.index, skipped: item };
+  return { index: job.index, file: contributionOf(item, settings, reveal) };
+}
+var queued2 = (slot) => slot.posted - Atomics.load(slot.done, 0);
+function startWorker2(url, settings, rescue) {
+  let worker;
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  try {
+    const workerData = { settings, done };
+    const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
+    worker = url.pathname.endsWith(".ts") ? new Worker2(typescriptBootstrap(url), { eval: true, workerData, resourceLimits }) : new Worker2(url, { workerData, resourceLimits });
+  } catch {
+    return void 0;
+  }
+  const onDone = /* @__PURE__ */ new Map();
+  const slot = { worker, posted: 0, done, pending: /* @__PURE__ */ new Map(), onDone, dead: false };
+  const rescueAll = () => {
+    slot.dead = true;
+    for (const [id, jobs] of slot.pending) {
+      slot.pending.delete(id);
+      const finish = onDone.get(id);
+      onDone.delete(id);
+      rescue(jobs);
+      finish?.({ id, outcomes: [] });
+    }
+  };
+  worker.on("message", (response) => {
+    const finish = onDone.get(response.id);
+    if (!finish) return;
+    slot.pending.delete(response.id);
+    onDone.delete(response.id);
+    finish(response);
+  });
+  worker.on("error", rescueAll);
+  worker.on("exit", rescueAll);
+  worker.unref();
+  return slot;
 }
 
 // src/workspace/scan-dir.ts
@@ -62923,10 +63776,13 @@ async function scanDirectory(dir, options) {
   await assertFolder(dir);
   const changes = options.diff !== void 0 ? await changesSince(dir, options.diff) : options.staged ? await stagedChanges(dir) : void 0;
   const settings = changes ? { ...options.settings, mode: "pr" } : options.settings;
+  const revealSecrets = options.revealSecrets;
+  if (!changes) {
+    const entries = walkEntries(dir, { settings, gitignore: options.gitignore });
+    return { result: (await scanFileTree(entries, { settings, revealSecrets, onItem: options.onItem, workers: options.workers, largeTreeBytes: options.largeTreeBytes })).result };
+  }
   const tree = walkTree(dir, { settings, gitignore: options.gitignore });
   const walked = options.onItem ? observed(tree, options.onItem) : tree;
-  const revealSecrets = options.revealSecrets;
-  if (!changes) return { result: await scanSources(walked, { settings, revealSecrets }) };
   const head = [];
   for await (const item of withChanges(dir, walked, changes, settings)) head.push(item);
   const changedIdentities = await blame(dir, changes, head, settings);
@@ -62935,7 +63791,7 @@ async function scanDirectory(dir, options) {
 }
 async function* observed(items, onItem) {
   for await (const item of items) {
-    onItem(item);
+    onItem("content" in item ? { path: item.path, chars: item.content.length } : item);
     yield item;
   }
 }
@@ -63382,14 +64238,15 @@ async function withRepoLock(key, work) {
 function isNotFound(error2) {
   return typeof error2 === "object" && error2 !== null && error2.status === 404;
 }
-async function getFileText(client2, repo, path7, ref) {
-  const bytes = await getFileBytes(client2, repo, path7, ref);
-  return bytes === void 0 ? void 0 : bytes.toString("utf8");
+async function getFileText(client2, repo, path7, ref, limits = {}) {
+  const bytes = await getFileBytes(client2, repo, path7, ref, limits);
+  return bytes === void 0 || typeof bytes === "number" ? void 0 : bytes.toString("utf8");
 }
-async function getFileBytes(client2, repo, path7, ref) {
+async function getFileBytes(client2, repo, path7, ref, limits = {}) {
   try {
     const { data } = await client2.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: path7, ...ref ? { ref } : {} });
     if (Array.isArray(data) || data.type !== "file") return void 0;
+    if (limits.maxBytes !== void 0 && typeof data.size === "number" && data.size > limits.maxBytes) return data.size;
     if (typeof data.content === "string" && data.encoding === "base64" && (data.content.length > 0 || data.size === 0)) {
       return Buffer.from(data.content, "base64");
     }
@@ -63448,19 +64305,19 @@ var ByteBudget = class extends Transform {
     cb(null, chunk);
   }
 };
-function checkEntryPath(name2, top) {
-  if (name2.includes("\0")) return { ok: false, detail: "NUL byte in entry name" };
-  if (/[\u0001-\u001f\u007f]/.test(name2)) return { ok: false, detail: "control characters in entry name" };
-  if (name2.startsWith("/") || /^[A-Za-z]:[\\/]/.test(name2) || name2.startsWith("\\")) return { ok: false, detail: "absolute path" };
-  const parts = name2.split("/").filter((p) => p !== "" && p !== ".");
+function checkEntryPath(name3, top) {
+  if (name3.includes("\0")) return { ok: false, detail: "NUL byte in entry name" };
+  if (/[\u0001-\u001f\u007f]/.test(name3)) return { ok: false, detail: "control characters in entry name" };
+  if (name3.startsWith("/") || /^[A-Za-z]:[\\/]/.test(name3) || name3.startsWith("\\")) return { ok: false, detail: "absolute path" };
+  const parts = name3.split("/").filter((p) => p !== "" && p !== ".");
   if (parts.some((p) => p === ".." || p.includes("\\"))) return { ok: false, detail: "path escapes the archive root" };
   if (parts[0] !== top) return { ok: false, detail: `entry outside the top folder ${top}/` };
   const path7 = parts.slice(1).join("/");
   if (path7 === "") return { ok: false, detail: "entry is the top folder itself" };
   return { ok: true, path: path7 };
 }
-function topFolderOf(name2) {
-  return name2.split("/").filter((p) => p !== "" && p !== ".")[0] ?? "";
+function topFolderOf(name3) {
+  return name3.split("/").filter((p) => p !== "" && p !== ".")[0] ?? "";
 }
 async function collect2(entry) {
   const chunks = [];
@@ -63471,32 +64328,32 @@ async function drain(entry) {
   for await (const _ of entry) {
   }
 }
-async function* readTarball(stream, limits = {}) {
+async function* readTarball(stream2, limits = {}) {
   const lim = { ...DEFAULT_TARBALL_LIMITS, ...limits };
   const gunzip = createGunzip();
   const budget = new ByteBudget(lim.maxTotalBytes);
   const extract = import_tar_stream.default.extract();
   const fail = (e) => extract.destroy(e instanceof TarballError ? e : new TarballError(`tarball could not be read: ${e.message}`, { cause: e }));
-  stream.on("error", fail);
+  stream2.on("error", fail);
   gunzip.on("error", fail);
   budget.on("error", fail);
-  stream.pipe(gunzip).pipe(budget).pipe(extract);
+  stream2.pipe(gunzip).pipe(budget).pipe(extract);
   let top;
   let entries = 0;
   try {
     for await (const entry of extract) {
-      const { name: name2, type: type2, size = 0 } = entry.header;
+      const { name: name3, type: type2, size = 0 } = entry.header;
       if (++entries > lim.maxEntries) throw new TarballLimitError(`tarball has more than ${lim.maxEntries} entries; scan stopped`);
-      top ??= topFolderOf(name2);
+      top ??= topFolderOf(name3);
       const kind = type2 ?? "file";
       if (STRUCTURAL2.has(kind)) {
         await drain(entry);
         continue;
       }
-      const checked = checkEntryPath(name2, top);
+      const checked = checkEntryPath(name3, top);
       if (!checked.ok || LINK_OR_SPECIAL.has(kind) || kind !== "file" && kind !== "contiguous-file") {
         await drain(entry);
-        const shown = checked.ok ? checked.path : name2;
+        const shown = checked.ok ? checked.path : name3;
         const detail = checked.ok ? `${kind} entries are not followed` : checked.detail;
         yield { path: shown, reason: "invalid-path", detail };
         continue;
@@ -63515,9 +64372,9 @@ async function* readTarball(stream, limits = {}) {
     if (e instanceof TarballError) throw e;
     throw new TarballError(`tarball could not be read: ${e.message}`, { cause: e });
   } finally {
-    stream.unpipe?.(gunzip);
+    stream2.unpipe?.(gunzip);
     for (const s of [extract, budget, gunzip]) s.destroy();
-    if (!stream.destroyed) stream.destroy();
+    if (!stream2.destroyed) stream2.destroy();
   }
 }
 
@@ -63536,9 +64393,9 @@ async function openTarball(client2, repo, ref) {
   return body instanceof Buffer || body instanceof ArrayBuffer ? Readable.from([Buffer.from(body)]) : Readable.fromWeb(body);
 }
 function download(url, redirectsLeft) {
-  const get = new URL(url).protocol === "https:" ? httpsGet : httpGet;
+  const get2 = new URL(url).protocol === "https:" ? httpsGet : httpGet;
   return new Promise((resolve5, reject) => {
-    const request2 = get(url, { headers: { "user-agent": "nhi-steward", accept: "application/x-gzip, application/octet-stream" } }, (res) => {
+    const request2 = get2(url, { headers: { "user-agent": "nhi-steward", accept: "application/x-gzip, application/octet-stream" } }, (res) => {
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location && redirectsLeft > 0) {
         res.resume();
@@ -63558,6 +64415,67 @@ function download(url, redirectsLeft) {
 }
 
 // src/github/pr-check.ts
+var PULL_DOWNLOAD_CONCURRENCY = 4;
+var PULL_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
+var PROCESS_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
+var ByteBudget2 = class {
+  constructor(limit) {
+    this.limit = limit;
+  }
+  limit;
+  used = 0;
+  peak = 0;
+  waiters = [];
+  /** Takes `n` bytes when they fit, or when nothing is taken at all (one file always gets through). */
+  tryTake(n) {
+    if (this.used > 0 && this.used + n > this.limit) return false;
+    this.used += n;
+    this.peak = Math.max(this.peak, this.used);
+    return true;
+  }
+  give(n) {
+    this.used -= n;
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+  /** Resolves at the next `give`. */
+  released() {
+    return new Promise((resolve5) => this.waiters.push(resolve5));
+  }
+};
+var processBudget = new ByteBudget2(PROCESS_BYTES_IN_FLIGHT);
+var SIZE_LISTINGS_CAP = 50;
+function tooLargeSkip(path7, size, max) {
+  return { path: path7, reason: "too-large", detail: `${size} bytes exceeds max-file-size ${max}; not downloaded` };
+}
+function planFile(file, size, maxFileSize) {
+  const infra = isInfrastructureFile(file.filename);
+  if (file.status === "removed") return { file, needsHead: false, cost: infra ? maxFileSize : 0 };
+  if (size !== void 0 && size > maxFileSize) return { file, needsHead: false, cost: 0, tooLarge: tooLargeSkip(file.filename, size, maxFileSize) };
+  const needsHead = infra || file.patch === void 0;
+  const head = needsHead ? size ?? maxFileSize : Math.min(file.patch.length, size ?? file.patch.length);
+  const base = infra && file.status !== "added" ? size ?? maxFileSize : 0;
+  return { file, needsHead, cost: head + base };
+}
+async function blobSizes(client2, repo, ref, paths) {
+  const sizes = /* @__PURE__ */ new Map();
+  if (paths.length === 0) return sizes;
+  const { data: tree } = await client2.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...repo, tree_sha: ref, recursive: "1" });
+  const wanted = new Set(paths);
+  for (const entry of tree.tree) {
+    if (entry.type === "blob" && typeof entry.size === "number" && wanted.has(entry.path)) sizes.set(entry.path, entry.size);
+  }
+  if (!tree.truncated) return sizes;
+  const folders = [...new Set(paths.filter((p) => !sizes.has(p)).map((p) => p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : ""))].slice(0, SIZE_LISTINGS_CAP);
+  for (const folder of folders) {
+    try {
+      const { data } = await client2.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: folder, ref });
+      for (const entry of Array.isArray(data) ? data : []) if (entry.type === "file" && wanted.has(entry.path)) sizes.set(entry.path, entry.size);
+    } catch (error2) {
+      if (!isNotFound(error2)) throw error2;
+    }
+  }
+  return sizes;
+}
 var REASSIGNED_LISTED = 50;
 function isInfrastructureFile(path7) {
   return /\.(ya?ml|tf|tf\.json|json|template)$/i.test(path7);
@@ -63569,8 +64487,7 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets) 
     return p;
   };
   const files = await counted(client2.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { ...repo, pull_number: pull.number, per_page: 100 }));
-  const owners = await counted(getFileText(client2, repo, settings.ownersPath, pull.headSha));
-  const sources = [];
+  const owners = await counted(getFileText(client2, repo, settings.ownersPath, pull.headSha, { maxBytes: settings.maxFileSize }));
   const baseRecords = [];
   const headRecords = [];
   const baseRefs = [];
@@ -63584,59 +64501,115 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets) 
     append(baseRefs, extracted.references);
   };
   const touchesOwners = files.some((f) => f.filename === settings.ownersPath);
-  await Promise.all(
-    files.map(async (file) => {
-      if (file.status === "removed") {
-        if (isInfrastructureFile(file.filename)) {
-          const base = await counted(getFileText(client2, repo, file.filename, pull.baseSha));
-          if (base !== void 0) readBase(file.filename, base);
-        }
-        return;
-      }
-      const view = file.patch !== void 0 ? readPatch(file.patch) : void 0;
-      const needsHead = isInfrastructureFile(file.filename) || view === void 0;
-      let source;
-      if (needsHead) {
-        const bytes = await counted(getFileBytes(client2, repo, file.filename, pull.headSha));
-        if (bytes === void 0) return;
-        source = toSourceFile(file.filename, bytes, settings, view?.addedLines);
-      } else {
-        source = { path: file.filename, content: view.sparseContent, addedLines: view.addedLines };
-      }
-      sources.push(source);
-      if (isSkipped(source) || !isInfrastructureFile(file.filename)) return;
-      const extracted = extractIdentities(source);
-      headKustomize.add(source, extracted);
-      append(headRecords, extracted.records);
-      append(headRefs, extracted.references);
-      if (file.status !== "added") {
-        const basePath = file.previous_filename ?? file.filename;
-        const base = await counted(getFileText(client2, repo, basePath, pull.baseSha));
-        if (base !== void 0) readBase(basePath, base);
-      }
-    })
-  );
-  baseKustomize.apply(baseRecords, baseRefs);
-  headKustomize.apply(headRecords, headRefs);
-  linkReferences(baseRecords, baseRefs);
-  linkReferences(headRecords, headRefs);
-  const diff = diffInventories(baseRecords, headRecords);
-  const declared = new Set([...baseRecords, ...headRecords].map((r) => r.id));
-  const regranted = changedTargets(baseRefs, headRefs).filter((id) => !declared.has(id));
-  const changedIds = new Set([...diff.added, ...diff.changed].map((r) => r.id));
-  const codeowners = changedIds.size > 0 ? await counted(getFileText(client2, repo, CODEOWNERS_PATHS[0], pull.headSha)) : void 0;
-  sources.sort((a, b) => a.path < b.path ? -1 : 1);
-  const result = await scanSources(sources, {
+  const sizes = await counted(blobSizes(client2, repo, pull.headSha, files.filter((f) => f.status !== "removed").map((f) => f.filename)));
+  const downloads = { files: 0, bytes: 0, peakBytesInFlight: 0, peakConcurrent: 0, tooLarge: [] };
+  const budget = Math.max(PULL_BYTES_IN_FLIGHT, settings.maxFileSize);
+  const plan = [...files].sort((a, b) => a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0).map((file) => planFile(file, sizes.get(file.filename), settings.maxFileSize));
+  const load2 = async (task) => {
+    const { file } = task;
+    const bounded = { maxBytes: settings.maxFileSize };
+    if (file.status === "removed") {
+      if (!isInfrastructureFile(file.filename)) return {};
+      const base2 = await counted(getFileText(client2, repo, file.filename, pull.baseSha, bounded));
+      return base2 === void 0 ? {} : { base: { path: file.filename, content: base2 } };
+    }
+    if (task.tooLarge) return { source: task.tooLarge };
+    const view = file.patch !== void 0 ? readPatch(file.patch) : void 0;
+    let source;
+    if (task.needsHead) {
+      const bytes = await counted(getFileBytes(client2, repo, file.filename, pull.headSha, bounded));
+      if (bytes === void 0) return {};
+      if (typeof bytes === "number") return { source: tooLargeSkip(file.filename, bytes, settings.maxFileSize) };
+      downloads.files++;
+      downloads.bytes += bytes.length;
+      source = toSourceFile(file.filename, bytes, settings, view?.addedLines);
+    } else {
+      source = { path: file.filename, content: view.sparseContent, addedLines: view.addedLines };
+    }
+    if (isSkipped(source) || !isInfrastructureFile(file.filename) || file.status === "added") return { source };
+    const basePath = file.previous_filename ?? file.filename;
+    const base = await counted(getFileText(client2, repo, basePath, pull.baseSha, bounded));
+    return { source, ...base === void 0 ? {} : { base: { path: basePath, content: base } } };
+  };
+  const changedIds = /* @__PURE__ */ new Set();
+  const scanOptions = {
     settings: { ...settings, mode: "pr" },
     owners: owners === void 0 ? void 0 : { path: settings.ownersPath, content: owners },
     changedIdentities: changedIds,
-    ...codeowners !== void 0 ? { codeowners: { path: CODEOWNERS_PATHS[0], content: codeowners } } : {},
     revealSecrets
-  });
+  };
+  let diff;
+  let regranted = [];
+  async function* pullSources() {
+    const window2 = [];
+    let next = 0;
+    let inFlight = 0;
+    let held = 0;
+    const fill2 = () => {
+      while (next < plan.length && window2.length < PULL_DOWNLOAD_CONCURRENCY) {
+        const task = plan[next];
+        if (window2.length > 0 && inFlight + task.cost > budget) break;
+        if (!processBudget.tryTake(task.cost)) break;
+        next++;
+        inFlight += task.cost;
+        const loaded = load2(task);
+        loaded.catch(() => void 0);
+        window2.push({ loaded, cost: task.cost });
+        downloads.peakBytesInFlight = Math.max(downloads.peakBytesInFlight, inFlight);
+        downloads.peakConcurrent = Math.max(downloads.peakConcurrent, window2.length);
+      }
+    };
+    const release = (cost2) => {
+      inFlight -= cost2;
+      processBudget.give(cost2);
+    };
+    try {
+      for (; ; ) {
+        fill2();
+        if (window2.length === 0) {
+          if (next >= plan.length) break;
+          await processBudget.released();
+          continue;
+        }
+        const entry = window2.shift();
+        held = entry.cost;
+        const { source, base } = await entry.loaded;
+        if (base) readBase(base.path, base.content);
+        if (source) {
+          if (isSkipped(source) && source.reason === "too-large") downloads.tooLarge.push(source.path);
+          if (!isSkipped(source) && isInfrastructureFile(source.path)) {
+            const extracted = extractIdentities(source);
+            headKustomize.add(source, extracted);
+            append(headRecords, extracted.records);
+            append(headRefs, extracted.references);
+          }
+          yield source;
+        }
+        release(held);
+        held = 0;
+        await new Promise((resolve5) => setImmediate(resolve5));
+      }
+    } finally {
+      if (held > 0) release(held);
+      for (const entry of window2.splice(0)) release(entry.cost);
+    }
+    baseKustomize.apply(baseRecords, baseRefs);
+    headKustomize.apply(headRecords, headRefs);
+    linkReferences(baseRecords, baseRefs);
+    linkReferences(headRecords, headRefs);
+    diff = diffInventories(baseRecords, headRecords);
+    const declared = new Set([...baseRecords, ...headRecords].map((r) => r.id));
+    regranted = changedTargets(baseRefs, headRefs).filter((id) => !declared.has(id));
+    for (const r of [...diff.added, ...diff.changed]) changedIds.add(r.id);
+    const codeowners = changedIds.size > 0 ? await counted(getFileText(client2, repo, CODEOWNERS_PATHS[0], pull.headSha, { maxBytes: settings.maxFileSize })) : void 0;
+    if (codeowners !== void 0) scanOptions.codeowners = { path: CODEOWNERS_PATHS[0], content: codeowners };
+  }
+  const result = await scanSources(pullSources(), scanOptions);
+  if (!diff) throw new Error("pull request files were not all read");
   result.findings = result.findings.filter((f) => keepInPullRequest(f, touchesOwners));
   let reassigned = [];
   if (touchesOwners) {
-    const baseOwners = await counted(getFileText(client2, repo, settings.ownersPath, pull.baseSha));
+    const baseOwners = await counted(getFileText(client2, repo, settings.ownersPath, pull.baseSha, { maxBytes: settings.maxFileSize }));
     calls++;
     reassigned = await reassignedByOwnersEdit(client2, repo, pull.baseSha, settings, baseOwners ?? "", owners ?? "", new Set(diff.added.map((r) => r.id)));
     for (const [i, r] of reassigned.entries()) {
@@ -63648,7 +64621,7 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets) 
     }
   }
   const regrantedFiles = regranted.length > 0 && owners !== void 0 ? await counted(declaringFiles(client2, repo, pull.baseSha, regranted, owners)) : /* @__PURE__ */ new Map();
-  return { result, added: diff.added, changed: diff.changed, removed: diff.removed, regranted, regrantedFiles, owners, reassigned, calls };
+  return { result, added: diff.added, changed: diff.changed, removed: diff.removed, regranted, regrantedFiles, owners, reassigned, calls, downloads };
 }
 function reassignedFinding(ownersPath, message) {
   return { rule: "owners/reassigned", level: "warning", file: ownersPath, line: 1, column: 1, message, fingerprint: policyFingerprint("owners/reassigned", ownersPath, message) };
@@ -63789,12 +64762,13 @@ function sameSecret(f) {
 
 // src/workspace/git-objects.ts
 import { spawn as spawn2 } from "node:child_process";
+var PACK_WINDOWS = ["-c", "core.packedGitWindowSize=32m", "-c", "core.packedGitLimit=128m"];
 function gitEnv(extra = {}) {
   return { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_NO_LAZY_FETCH: "1", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C", ...extra };
 }
 var MISSING_GIT = "git is not installed or not on PATH (history mode runs git)";
-function start(dir, args, stdin, env = gitEnv()) {
-  const child2 = spawn2("git", ["-c", "core.quotePath=false", ...args], { cwd: dir, env, stdio: [stdin, "pipe", "pipe"] });
+function start(dir, args, stdin, env = gitEnv(), stdout = "pipe") {
+  const child2 = spawn2("git", ["-c", "core.quotePath=false", ...PACK_WINDOWS, ...args], { cwd: dir, env, stdio: [stdin, stdout, "pipe"] });
   return child2;
 }
 function watch(child2) {
@@ -63807,7 +64781,7 @@ function watch(child2) {
     child2.on("error", (error2) => {
       if (error2.code === "ENOENT") missingGit = true;
     });
-    child2.on("close", (code2) => resolve5({ code: code2, missingGit }));
+    child2.on("close", (code3) => resolve5({ code: code3, missingGit }));
   });
   return { stderr: () => stderr.trim().split("\n")[0] ?? "", exited };
 }
@@ -63817,9 +64791,9 @@ function gitOutput(dir, args, env) {
     const { stderr, exited } = watch(child2);
     const chunks = [];
     child2.stdout.on("data", (c) => chunks.push(c));
-    void exited.then(({ code: code2, missingGit }) => {
+    void exited.then(({ code: code3, missingGit }) => {
       if (missingGit) reject(new UsageError(MISSING_GIT));
-      else if (code2 !== 0) reject(new Error(stderr() || `git ${args[0]} exited with ${code2}`));
+      else if (code3 !== 0) reject(new Error(stderr() || `git ${args[0]} exited with ${code3}`));
       else resolve5(Buffer.concat(chunks).toString("utf8"));
     });
   });
@@ -63828,13 +64802,13 @@ async function* gitLines(dir, args, onError) {
   const child2 = start(dir, args, "ignore");
   const { stderr, exited } = watch(child2);
   yield* splitLines2(child2.stdout);
-  const { code: code2, missingGit } = await exited;
+  const { code: code3, missingGit } = await exited;
   if (missingGit) throw new UsageError(MISSING_GIT);
-  if (code2 !== 0) onError(stderr() || `git ${args[0]} exited with ${code2}`);
+  if (code3 !== 0) onError(stderr() || `git ${args[0]} exited with ${code3}`);
 }
-async function* splitLines2(stream) {
+async function* splitLines2(stream2) {
   let rest = "";
-  for await (const chunk of stream) {
+  for await (const chunk of stream2) {
     const text3 = rest + chunk.toString("utf8");
     const lines = text3.split("\n");
     rest = lines.pop() ?? "";
@@ -63843,12 +64817,11 @@ async function* splitLines2(stream) {
   if (rest) yield rest;
 }
 async function* listObjects(dir, revisions, onError) {
-  const revList = start(dir, ["rev-list", "--objects", "--in-commit-order", ...revisions, "--"], "ignore");
-  const revWatch = watch(revList);
   const check = start(dir, ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)", "--buffer"], "pipe");
   const checkWatch = watch(check);
-  check.stdin.on("error", () => void 0);
-  revList.stdout.pipe(check.stdin);
+  const revList = start(dir, ["rev-list", "--objects", "--in-commit-order", ...revisions, "--"], "ignore", gitEnv(), check.stdin);
+  const revWatch = watch(revList);
+  check.stdin.destroy();
   try {
     for await (const line of splitLines2(check.stdout)) {
       const first = line.indexOf(" ");
@@ -63883,6 +64856,7 @@ var BlobReader = class {
     this.spawn();
     this.done = this.readAll().catch((error2) => {
       this.failure = error2 instanceof Error ? error2 : new Error(String(error2));
+      this.wake();
     });
   }
   dir;
@@ -63898,8 +64872,16 @@ var BlobReader = class {
   inFlight;
   /** Wakes `request` when git's stdin drains. */
   drained;
+  /** Reused for objects that span output chunks (see `parse`). */
+  scratch = Buffer.alloc(0);
+  /** Objects git died on once (tried again in a new process before being named unreadable). */
+  retried = /* @__PURE__ */ new Set();
+  /** Objects handed on, and how many times git died since the last one. */
+  delivered = 0;
+  deliveredAtDeath = -1;
+  deaths = 0;
   spawn() {
-    this.proc = start(this.dir, ["cat-file", "--batch"], "pipe");
+    this.proc = start(this.dir, ["cat-file", "--batch", "--buffer"], "pipe");
     this.watcher = watch(this.proc);
     const stdin = this.proc.stdin;
     stdin.on("error", () => void 0);
@@ -63916,6 +64898,7 @@ var BlobReader = class {
     this.pending.push({ oid, tag });
     if (!this.proc.stdin.write(`${oid}
 `)) await new Promise((resolve5) => this.drained = resolve5);
+    if (this.failure) throw this.failure;
   }
   /** No more requests: waits for every result. */
   async finish() {
@@ -63938,6 +64921,7 @@ var BlobReader = class {
     for (; ; ) {
       let culprit;
       let reason = "";
+      let retry2 = false;
       try {
         await this.parse(this.proc.stdout);
       } catch (error2) {
@@ -63946,18 +64930,25 @@ var BlobReader = class {
         reason = `object ${culprit?.oid.slice(0, 12)} is corrupt: ${error2.message}`;
         this.proc.kill();
       }
-      const { code: code2, missingGit } = await this.watcher.exited;
+      const { code: code3, missingGit } = await this.watcher.exited;
       if (missingGit) throw new UsageError(MISSING_GIT);
       if (!culprit) {
-        culprit = this.inFlight ?? this.next();
-        reason = `git could not read object ${culprit?.oid.slice(0, 12)}: ${this.watcher.stderr() || `exit ${code2}`}`;
+        culprit = this.inFlight ?? this.pending[this.head];
+        if (!culprit) {
+          if (code3 === 0 || this.ended) return;
+          throw new Error(`git cat-file --batch exited: ${this.watcher.stderr() || `exit ${code3}`}`);
+        }
+        if (this.inFlight) this.pending.splice(this.head, 0, culprit);
+        retry2 = !this.retried.has(culprit.oid);
+        this.retried.add(culprit.oid);
+        if (!retry2) this.next();
+        reason = `git could not read object ${culprit.oid.slice(0, 12)}: ${this.watcher.stderr() || (code3 === null ? "git was killed" : `exit ${code3}`)}`;
       }
       this.inFlight = void 0;
-      if (!culprit) {
-        if (code2 === 0 || this.ended) return;
-        throw new Error(`git cat-file --batch exited: ${this.watcher.stderr() || `exit ${code2}`}`);
-      }
-      this.onBlob({ ok: false, tag: culprit.tag, reason });
+      this.deaths = this.delivered === this.deliveredAtDeath ? this.deaths + 1 : 1;
+      this.deliveredAtDeath = this.delivered;
+      if (this.deaths > MAX_DEATHS_WITHOUT_PROGRESS) throw new Error(`git cat-file --batch failed ${this.deaths} times in a row without reading an object: ${this.watcher.stderr() || `exit ${code3}`}`);
+      if (!retry2) this.onBlob({ ok: false, tag: culprit.tag, reason });
       this.spawn();
       const rest = this.pending.slice(this.head).map((p) => `${p.oid}
 `).join("");
@@ -63986,6 +64977,7 @@ var BlobReader = class {
           this.inFlight = void 0;
           const bytes = complete;
           complete = void 0;
+          this.delivered++;
           this.onBlob({ ok: true, tag: item.tag, bytes });
           continue;
         }
@@ -64025,9 +65017,11 @@ var BlobReader = class {
           const bytes = chunk.subarray(at3, at3 + size);
           at3 += size + 1;
           this.inFlight = void 0;
+          this.delivered++;
           this.onBlob({ ok: true, tag: current.tag, bytes });
         } else {
-          body = Buffer.allocUnsafe(size);
+          if (this.scratch.length < size) this.scratch = Buffer.allocUnsafe(size);
+          body = this.scratch.subarray(0, size);
           filled = 0;
           if (size === 0) {
             complete = body;
@@ -64040,6 +65034,7 @@ var BlobReader = class {
 };
 var Desync = class extends Error {
 };
+var MAX_DEATHS_WITHOUT_PROGRESS = 8;
 
 // src/workspace/commits.ts
 async function scanCommitRange(dir, range2, settings, revealSecrets) {
@@ -64262,33 +65257,39 @@ async function pinIssue(graphql3, issueNodeId) {
 
 // src/github/issue-adapter.ts
 var ISSUE_LABEL = "nhi-steward";
-async function listManagedIssues(client2, repo, label2 = ISSUE_LABEL) {
+async function listManagedIssues(client2, repo, label2 = ISSUE_LABEL, author) {
+  void label2;
+  const authors = author === void 0 ? void 0 : new Set((typeof author === "string" ? [author] : author).map((a) => a.toLowerCase()));
   const issues = await client2.paginate("GET /repos/{owner}/{repo}/issues", { ...repo, state: "all", per_page: 100 });
   const managed = [];
   for (const issue2 of issues) {
     if (issue2.pull_request) continue;
     const fingerprint = fingerprintOf(issue2.body);
     if (!fingerprint) continue;
-    const labelled = (issue2.labels ?? []).some((l) => (typeof l === "string" ? l : l.name) === label2);
-    if (!labelled && issue2.user?.type !== "Bot") continue;
+    if (!isOpenedBy(issue2, authors)) continue;
     managed.push({ number: issue2.number, title: issue2.title, body: issue2.body ?? "", state: issue2.state, stateReason: issue2.state_reason, fingerprint });
   }
   return managed;
 }
+function isOpenedBy(issue2, authors) {
+  const login = issue2.user?.login?.toLowerCase();
+  if (!login) return false;
+  return authors ? authors.has(login) : issue2.user?.type === "Bot";
+}
 async function syncIssues(client2, repo, desired, options = {}) {
   return withRepoLock(`${repo.owner}/${repo.repo}#issues`, async () => {
-    const existing = await listManagedIssues(client2, repo, options.label);
+    const existing = await listManagedIssues(client2, repo, options.label, options.author);
     const ops = planIssueSync(desired, existing, options);
     const report2 = { created: [], updated: [], reopened: [], closed: [], numbers: /* @__PURE__ */ new Map() };
     for (const issue2 of existing) report2.numbers.set(issue2.fingerprint, issue2.number);
-    for (const op of ops) await applyOp(client2, repo, op, report2);
+    for (const op of ops) await applyOp(client2, repo, op, report2, options.author);
     return report2;
   });
 }
-async function applyOp(client2, repo, op, report2) {
+async function applyOp(client2, repo, op, report2, author) {
   switch (op.kind) {
     case "create": {
-      const number = await createIssue(client2, repo, op.issue);
+      const number = await createIssue(client2, repo, op.issue, author);
       report2.created.push(number);
       report2.numbers.set(op.issue.fingerprint, number);
       return;
@@ -64317,9 +65318,9 @@ async function applyOp(client2, repo, op, report2) {
 function fitted(issue2) {
   return { title: clampTitle(issue2.title), body: clampBytes(issue2.body, ISSUE_BODY_LIMIT_BYTES, "\n\n_\u2026truncated to fit the GitHub issue size limit._") };
 }
-async function createIssue(client2, repo, issue2) {
+async function createIssue(client2, repo, issue2, author) {
   const params = { ...repo, ...fitted(issue2), labels: issue2.labels, ...NO_BLIND_RETRY };
-  const find = async () => (await listManagedIssues(client2, repo, issue2.labels[0] ?? ISSUE_LABEL)).filter((i) => i.fingerprint === issue2.fingerprint).sort((a, b) => a.number - b.number)[0]?.number;
+  const find = async () => (await listManagedIssues(client2, repo, issue2.labels[0] ?? ISSUE_LABEL, author)).filter((i) => i.fingerprint === issue2.fingerprint).sort((a, b) => a.number - b.number)[0]?.number;
   const create = (extra) => createOnce({ find, create: async () => (await client2.request("POST /repos/{owner}/{repo}/issues", { ...params, ...extra })).data.number });
   if (issue2.assignees.length > 0) {
     try {
@@ -64336,10 +65337,34 @@ var COMMAND_HELP = [
   "`/nhi-steward owner @org/team` \u2014 record the technical owner",
   "`/nhi-steward rotation 90d` \u2014 record a rotation policy (`12h`, `30d`, `1y`, `ephemeral`, `managed`)",
   '`/nhi-steward exempt "<reason>" until YYYY-MM-DD` \u2014 a time-boxed exception (`rotation: never`)',
+  '`/nhi-steward ignore "<reason>" until YYYY-MM-DD` \u2014 on a secret issue: accept its findings in `.nhi-stewardignore` (`until` is optional)',
   "`/nhi-steward rescan` \u2014 scan the default branch again now (`rescan --history`: and every commit of its history)"
 ].join("\n");
 function isPlainId(value2) {
   return value2.length <= 300 && /^[A-Za-z0-9][A-Za-z0-9:._/@-]*$/.test(value2) && !value2.split("/").includes("..");
+}
+
+// src/github/history-issues.ts
+var HISTORY = /<!-- nhi-steward:history file=(\S*) fp=([0-9a-zA-Z:_,.-]*) -->/;
+function historyMarker(findings) {
+  const past = findings.filter((f) => f.commit && f.presentAtHead === false);
+  if (past.length === 0) return "";
+  const fingerprints = [...new Set(past.map((f) => f.fingerprint))].filter((fp) => /^[0-9a-zA-Z:_.-]+$/.test(fp));
+  return `<!-- nhi-steward:history file=${encodeURIComponent(past[0].file)} fp=${fingerprints.join(",")} -->`;
+}
+function keepsHistoryIssue(issue2, settings) {
+  const match2 = HISTORY.exec(issue2.body ?? "");
+  if (!match2) return false;
+  let file;
+  try {
+    file = decodeURIComponent(match2[1]);
+  } catch {
+    return true;
+  }
+  if (settings.pathsIgnore && isIgnored(file, { pathsIgnore: settings.pathsIgnore })) return false;
+  const fingerprints = match2[2].split(",").filter(Boolean);
+  const baseline = settings.baseline;
+  return !(baseline && fingerprints.length > 0 && fingerprints.every((fp) => baseline.has(fp)));
 }
 
 // src/github/issue-content.ts
@@ -64404,6 +65429,7 @@ function secretIssue(group2, links, settings) {
   if (group2.length > shown.length) where2.push(`- \u2026and ${group2.length - shown.length} more in this file`);
   const risks = (first.owasp ?? []).map((id) => `OWASP ${id} \u2014 ${OWASP_TITLES[id] ?? id}`).join("; ");
   const count = group2.length === 1 ? "A secret" : `${group2.length} secrets`;
+  const history = historyMarker(group2);
   const body = [
     "### What",
     `${count} of the kind ${code(first.detector ?? first.rule.slice(7))} in ${code(first.file)}.`,
@@ -64417,11 +65443,31 @@ function secretIssue(group2, links, settings) {
     "### How to fix",
     ...fixSteps(first, void 0),
     "",
-    `<sub>Rule ${code(first.rule)} \xB7 opened and kept current by nhi-steward; it closes this issue when the gap is fixed.</sub>`
+    ...acceptSteps(shown, group2.length, links),
+    "",
+    history ? `<sub>Rule ${code(first.rule)} \xB7 opened and kept current by nhi-steward. The secret is in git history, so this issue stays open until you close it once the credential is rotated (or list it in the baseline).</sub>` : `<sub>Rule ${code(first.rule)} \xB7 opened and kept current by nhi-steward; it closes this issue when the gap is fixed.</sub>`,
+    ...history ? [history] : []
   ].join("\n");
   const previous = group2.flatMap((f) => [f.previousFingerprint, f.fingerprint]).filter((fp) => fp !== void 0);
   const lead = group2.find((f) => f.verification === "live") ?? first;
   return { fingerprint, title: issueTitle(lead), body: withMarker(fingerprint, body), labels: settings.issues.labels, assignees: [], previous };
+}
+function acceptSteps(shown, total, links) {
+  const lines = shown.filter((f) => /^[0-9a-f]{16,128}$/i.test(f.fingerprint)).map((f) => ignoreLine(f.fingerprint, f.rule));
+  if (lines.length === 0) return [];
+  return [
+    "### If it is not a secret, or you accept the risk",
+    links.commands === false ? `Add these lines to \`${IGNORE_FILE}\` on the default branch (in a pull request), with your reason after \`#\` and, if you like, \`expires=YYYY-MM-DD\` before it:` : `Comment \`/nhi-steward ignore "<reason>"\` (optionally \`until YYYY-MM-DD\`) and nhi-steward opens a pull request adding these lines to \`${IGNORE_FILE}\`; or add them yourself, with your reason after \`#\`:`,
+    "",
+    "```",
+    ...lines,
+    "```",
+    ...total > shown.length ? [`The other ${total - shown.length} are listed once these are resolved.`] : [],
+    "nhi-steward reads this file from the default branch only: a pull request cannot accept its own findings."
+  ];
+}
+function ignoreLine(fingerprint, rule, reason = "REASON") {
+  return `${fingerprint} ${rule} # ${reason}`;
 }
 var SECRETS_LISTED = 100;
 function secretIssueFingerprint(rule, file) {
@@ -64532,12 +65578,12 @@ async function syncScanIssues(client2, repo, result, links, settings, options = 
   }
   const label2 = settings.issues.labels[0];
   const inScope = plan === "all" ? (issue2) => issue2.fingerprint !== DASHBOARD_FINGERPRINT : (issue2) => issue2.fingerprint !== DASHBOARD_FINGERPRINT && issue2.title.startsWith("Embedded secret");
-  const first = await syncIssues(client2, repo, gaps, { label: label2, inScope });
+  const first = await syncIssues(client2, repo, gaps, { label: label2, inScope: (issue2) => inScope(issue2) && !keepsHistoryIssue(issue2, settings), author: options.author });
   if (plan === "secrets") return first;
   const wanted = plan === "all" && settings.dashboard !== false && result.inventory.length > 0;
   const waiting = gaps.filter((gap) => !first.numbers.has(gap.fingerprint)).length;
   const dashboard = wanted ? [dashboardIssue({ inventory: result.inventory, gapIssues: first.numbers, gapsByIdentity, sha: links.sha, labels: settings.issues.labels, waiting })] : [];
-  const second = await syncIssues(client2, repo, dashboard, { label: label2, inScope: (issue2) => issue2.fingerprint === DASHBOARD_FINGERPRINT });
+  const second = await syncIssues(client2, repo, dashboard, { label: label2, inScope: (issue2) => issue2.fingerprint === DASHBOARD_FINGERPRINT, author: options.author });
   const dashboardNumber = second.numbers.get(DASHBOARD_FINGERPRINT);
   if (dashboardNumber !== void 0 && second.created.includes(dashboardNumber)) {
     const { data } = await client2.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...repo, issue_number: dashboardNumber });
@@ -64648,6 +65694,75 @@ function commitReader(dir, rev) {
 // src/workspace/history.ts
 import { readFile as readFile2 } from "node:fs/promises";
 import { isAbsolute, join as join5 } from "node:path";
+
+// src/workspace/path-profile.ts
+var PROBE_SECRET = "Qz8vX2mK7pR4tY9wLb3N";
+var PROBE_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJxN2JmM2QxYSJ9.Xb7dK2qLm9RtV4wYz8Hc1PfGj6SnA3eU0oIuT5rBkMa";
+var PATH_PROBES = [
+  // Examples, tests and fixtures; documentation (both judge generic `password: "…"` lines).
+  { detector: "generic-password", line: `password: "${PROBE_SECRET}"`, secret: PROBE_SECRET },
+  // Code files: an unquoted value is a variable.
+  { detector: "generic-password", line: `password = ${PROBE_SECRET}`, secret: PROBE_SECRET },
+  // Minified bundles: a line over 1,000 characters.
+  { detector: "generic-password", line: `${"x".repeat(1e3)};password: "${PROBE_SECRET}"`, secret: PROBE_SECRET },
+  // Type declarations' doc comments.
+  { detector: "generic-password", line: ` * password: "${PROBE_SECRET}"`, secret: PROBE_SECRET },
+  // SDK example files for JWTs.
+  { detector: "jwt", line: `"token": "${PROBE_JWT}"`, secret: PROBE_JWT }
+];
+var NEUTRAL_PATH = "src/profile/neutral.txt";
+function pathProfiles(settings) {
+  const scoped = pathScopedDetectors(settings);
+  const probes = PATH_PROBES.flatMap((p) => {
+    const detector = allDetectors.find((d) => d.id === p.detector);
+    return detector ? [{ ...p, detector }] : [];
+  });
+  const ids = /* @__PURE__ */ new Map();
+  const skippedIds = /* @__PURE__ */ new Set();
+  const cache2 = /* @__PURE__ */ new Map();
+  const keyOf = (path7) => {
+    const skip = isIgnored(path7, settings) || path7.split("/").slice(0, -1).some((s) => DEFAULT_SKIPPED_FOLDERS.includes(s)) || isLockFile(path7);
+    if (skip) return { key: "skip", skip };
+    let key = "";
+    for (const d of scoped) key += d.pathPattern.test(path7) ? "1" : "0";
+    key += "|";
+    for (const p of probes) key += `${falsePositiveReason({ detector: p.detector, secret: p.secret, line: p.line, path: path7 }) ?? ""}|`;
+    return { key, skip };
+  };
+  const intern = (path7) => {
+    const { key, skip } = keyOf(path7);
+    let id = ids.get(key);
+    if (id === void 0) {
+      id = ids.size;
+      ids.set(key, id);
+      if (skip) skippedIds.add(id);
+    }
+    return id;
+  };
+  intern(NEUTRAL_PATH);
+  return {
+    of(path7) {
+      let id = cache2.get(path7);
+      if (id === void 0) {
+        if (cache2.size >= 5e4) cache2.clear();
+        id = intern(path7);
+        cache2.set(path7, id);
+      }
+      return id;
+    },
+    skipped: (id) => skippedIds.has(id)
+  };
+}
+function pathScopedDetectors(settings) {
+  const builtIn = allDetectors.filter((d) => d.pathPattern);
+  const ids = new Set(allDetectors.map((d) => d.id));
+  const custom = (settings.detectors.custom ?? []).filter((spec) => customDetectorProblems(spec, ids).length === 0).map(customDetector).filter((d) => d.pathPattern);
+  return [...builtIn, ...custom];
+}
+
+// src/workspace/history.ts
+var SKIPPED_BLOB = -1;
+var hitKey = (oid, profile) => `${oid}:${profile}`;
 var MAX_SKIPPED_LISTED = 200;
 var MAX_OTHER_LOCATIONS = 10;
 async function scanHistory(dir, options) {
@@ -64659,31 +65774,44 @@ async function scanHistory(dir, options) {
   const revisions = [...branch ? [branch] : ["--all"], ...since ? [`^${since}`] : []];
   const head = branch ?? await commitOf(dir, "HEAD");
   const shallow = await shallowCommits(dir);
-  const skipped2 = new SkipList();
+  const skipped3 = new SkipList();
   for (const commit of shallow) {
-    skipped2.add({ path: `commit ${commit.slice(0, 12)}`, reason: "unreadable", detail: "shallow clone: its parents were not fetched, so older history was not scanned (fetch with --unshallow, or fetch-depth: 0)" });
+    skipped3.add({ path: `commit ${commit.slice(0, 12)}`, reason: "unreadable", detail: "shallow clone: its parents were not fetched, so older history was not scanned (fetch with --unshallow, or fetch-depth: 0)" });
   }
+  const profiles = pathProfiles(settings);
   const hits = /* @__PURE__ */ new Map();
+  const scannedAs = /* @__PURE__ */ new Map();
   const missing = /* @__PURE__ */ new Set();
   let commits = 0;
   let blobs = 0;
   let blobBytes = 0;
-  const reader = new BlobReader(dir, (blob) => {
+  const scanBlob = (blob) => {
+    const { oid, path: path7, profile } = blob.tag;
     if (!blob.ok) {
-      skipped2.add({ path: blob.tag.path, reason: "unreadable", detail: blob.reason });
+      scannedAs.set(oid, SKIPPED_BLOB);
+      skipped3.add({ path: path7, reason: "unreadable", detail: blob.reason });
       return;
     }
-    const source = toSourceFile(blob.tag.path, blob.bytes, settings);
+    const source = toSourceFile(path7, blob.bytes, settings);
     if (!("content" in source)) {
-      skipped2.add(source);
+      scannedAs.set(oid, SKIPPED_BLOB);
+      skipped3.add(source);
       return;
     }
-    blobs++;
-    blobBytes += blob.bytes.length;
+    if (!blob.tag.again) {
+      blobs++;
+      blobBytes += blob.bytes.length;
+    }
     const findings2 = scanSecrets(source, settings, options.revealSecrets);
-    if (findings2.length > 0) hits.set(blob.tag.oid, { oid: blob.tag.oid, findings: findings2, others: [] });
-  });
-  const stopped = (message) => skipped2.add({ path: "(history)", reason: "unreadable", detail: `${message}; objects after this point were not scanned` }, true);
+    if (findings2.length > 0) {
+      const key = hitKey(oid, profile);
+      const hit = hits.get(key);
+      if (hit) hit.findings = findings2;
+      else hits.set(key, { oid, profile, findings: findings2, others: [] });
+    }
+  };
+  const reader = new BlobReader(dir, scanBlob);
+  const stopped = (message) => skipped3.add({ path: "(history)", reason: "unreadable", detail: `${message}; objects after this point were not scanned` }, true);
   try {
     for await (const object of listObjects(dir, revisions, stopped)) {
       if (object.type === "commit") {
@@ -64691,30 +65819,47 @@ async function scanHistory(dir, options) {
         continue;
       }
       if (object.type === "missing") {
+        scannedAs.set(object.oid, SKIPPED_BLOB);
         if (missing.size < MAX_SKIPPED_LISTED) missing.add(object.oid);
         continue;
       }
-      if (object.type !== "blob" || excluded2(object.path, settings)) continue;
+      if (object.type !== "blob") continue;
+      const profile = profiles.of(object.path);
+      if (profile !== 0) scannedAs.set(object.oid, profile);
+      if (profiles.skipped(profile)) continue;
       if (object.size > settings.maxFileSize) {
-        skipped2.add({ path: object.path, reason: "too-large", detail: `blob ${object.oid.slice(0, 12)}: ${object.size} bytes exceeds max-file-size ${settings.maxFileSize}` });
+        scannedAs.set(object.oid, SKIPPED_BLOB);
+        skipped3.add({ path: object.path, reason: "too-large", detail: `blob ${object.oid.slice(0, 12)}: ${object.size} bytes exceeds max-file-size ${settings.maxFileSize}` });
         continue;
       }
-      await reader.request(object.oid, { path: object.path, oid: object.oid });
+      await reader.request(object.oid, { path: object.path, oid: object.oid, profile });
     }
   } finally {
     await reader.finish();
   }
   for (const [oid, path7] of await pathsOf(dir, revisions, missing)) {
-    skipped2.add({ path: path7 || `object ${oid.slice(0, 12)}`, reason: "unreadable", detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
+    skipped3.add({ path: path7 || `object ${oid.slice(0, 12)}`, reason: "unreadable", detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
+  }
+  const again = await attribute2(dir, revisions, hits, profiles, scannedAs, stopped);
+  if (again.length > 0) {
+    const rescan = new BlobReader(dir, scanBlob);
+    try {
+      for (const tag of again) await rescan.request(tag.oid, tag);
+    } finally {
+      await rescan.finish();
+    }
+    for (const tag of again) {
+      const hit = hits.get(hitKey(tag.oid, tag.profile));
+      if (hit && hit.findings.length === 0) hits.delete(hitKey(tag.oid, tag.profile));
+    }
   }
   let findings = [];
   if (hits.size > 0) {
-    await attribute2(dir, revisions, hits, stopped);
     const atHead = head ? await blobsAt(dir, head) : /* @__PURE__ */ new Set();
     findings = mergeByFingerprint([...hits.values()], atHead, head !== void 0);
   }
   findings.sort((a, b) => (a.commit?.date ?? "") < (b.commit?.date ?? "") ? -1 : (a.commit?.date ?? "") > (b.commit?.date ?? "") ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
-  const skippedList = skipped2.list();
+  const skippedList = skipped3.list();
   return {
     result: {
       findings,
@@ -64731,11 +65876,6 @@ async function scanHistory(dir, options) {
     },
     history: { commits, blobs, blobBytes, head, shallow }
   };
-}
-function excluded2(path7, settings) {
-  if (isIgnored(path7, settings)) return true;
-  const segments = path7.split("/");
-  return segments.slice(0, -1).some((s) => DEFAULT_SKIPPED_FOLDERS.includes(s));
 }
 async function assertRepository2(dir) {
   await gitOutput(dir, ["rev-parse", "--git-dir"]).catch((error2) => {
@@ -64760,8 +65900,9 @@ async function shallowCommits(dir) {
   const text3 = await readFile2(isAbsolute(file) ? file : join5(dir, file), "utf8").catch(() => "");
   return text3.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l));
 }
-async function attribute2(dir, revisions, hits, onError) {
+async function attribute2(dir, revisions, hits, profiles, scannedAs, onError) {
   const args = ["log", ...revisions, "--raw", "--no-abbrev", "--no-renames", "-m", "--root", "--format=%x01%H %ct %aI %an", "--"];
+  const again = [];
   let commit;
   let time = 0;
   let order = 0;
@@ -64777,9 +65918,21 @@ async function attribute2(dir, revisions, hits, onError) {
     if (!commit || !line.startsWith(":")) continue;
     const tab = line.indexOf("	");
     const meta = line.slice(0, tab).split(" ");
-    const hit = hits.get(meta[3]);
-    if (!hit || meta[4] === "D") continue;
-    const intro = { commit, time, order, path: unquoteGitPath(line.slice(tab + 1)) };
+    const oid = meta[3];
+    if (meta[4] === "D" || meta[1] === "160000") continue;
+    const path7 = unquoteGitPath(line.slice(tab + 1));
+    const profile = profiles.of(path7);
+    const scanned = scannedAs.get(oid) ?? 0;
+    if (scanned === SKIPPED_BLOB || profiles.skipped(profile)) continue;
+    const key = hitKey(oid, profile);
+    let hit = hits.get(key);
+    if (!hit) {
+      if (profile === scanned) continue;
+      hit = { oid, profile, findings: [], others: [] };
+      hits.set(key, hit);
+      again.push({ oid, path: path7, profile, again: true });
+    }
+    const intro = { commit, time, order, path: path7 };
     if (!hit.first || time < hit.first.time || time === hit.first.time && order >= hit.first.order) {
       if (hit.first && hit.first.commit.sha !== commit.sha) keepOther(hit, hit.first);
       hit.first = intro;
@@ -64787,6 +65940,7 @@ async function attribute2(dir, revisions, hits, onError) {
       keepOther(hit, intro);
     }
   }
+  return again;
 }
 function keepOther(hit, intro) {
   if (hit.others.length < MAX_OTHER_LOCATIONS * 2) hit.others.push(intro);
@@ -64802,13 +65956,13 @@ async function pathsOf(dir, revisions, oids) {
   return found;
 }
 async function blobsAt(dir, commit) {
-  const set2 = /* @__PURE__ */ new Set();
+  const set3 = /* @__PURE__ */ new Set();
   for await (const line of gitLines(dir, ["ls-tree", "-r", "--full-tree", commit], () => void 0)) {
     const tab = line.indexOf("	");
     const meta = line.slice(0, tab).split(" ");
-    if (meta[1] === "blob") set2.add(meta[2]);
+    if (meta[1] === "blob") set3.add(meta[2]);
   }
-  return set2;
+  return set3;
 }
 function mergeByFingerprint(hits, atHead, haveHead) {
   const groups2 = /* @__PURE__ */ new Map();
@@ -64877,16 +66031,16 @@ var InputError = class extends Error {
 var DEFAULT_CONFIG = ".github/nhi-steward.yml";
 var MODES = ["auto", "pr", "scan"];
 var FAIL_ON = [...LEVELS, "none"];
-function oneOf(name2, value2, allowed) {
+function oneOf(name3, value2, allowed) {
   const normalised = value2.trim().toLowerCase();
   if (allowed.includes(normalised)) return normalised;
-  throw new InputError(`Input "${name2}" must be one of ${allowed.join(", ")}; got "${value2}". Fix it in the workflow's "with:" block.`);
+  throw new InputError(`Input "${name3}" must be one of ${allowed.join(", ")}; got "${value2}". Fix it in the workflow's "with:" block.`);
 }
-function onOff2(name2, value2) {
+function onOff2(name3, value2) {
   const normalised = value2.trim().toLowerCase();
   if (["on", "true", "yes"].includes(normalised)) return true;
   if (["off", "false", "no", ""].includes(normalised)) return false;
-  throw new InputError(`Input "${name2}" must be "on" or "off"; got "${value2}".`);
+  throw new InputError(`Input "${name3}" must be "on" or "off"; got "${value2}".`);
 }
 function readInputs(getInput2) {
   const failOn = getInput2("fail-on");
@@ -64909,13 +66063,13 @@ function inRunnerTemp(value2) {
   const rel = relative2(resolve3(temp), resolve3(value2));
   return rel !== "" && !rel.startsWith("..") && !isAbsolute2(rel);
 }
-function relativeInside(name2, value2) {
+function relativeInside(name3, value2) {
   const shown = JSON.stringify(value2.slice(0, 200));
-  if (/[\u0000-\u001f\u007f]/.test(value2)) throw new InputError(`Input "${name2}" must not contain control characters.`);
+  if (/[\u0000-\u001f\u007f]/.test(value2)) throw new InputError(`Input "${name3}" must not contain control characters.`);
   if (value2.startsWith("/") || value2.startsWith("\\") || value2.startsWith("~") || /^[A-Za-z]:/.test(value2)) {
-    throw new InputError(`Input "${name2}" must be a path relative to the workspace; got ${shown}.`);
+    throw new InputError(`Input "${name3}" must be a path relative to the workspace; got ${shown}.`);
   }
-  if (value2.split(/[\\/]/).includes("..")) throw new InputError(`Input "${name2}" must stay inside the workspace; got ${shown}.`);
+  if (value2.split(/[\\/]/).includes("..")) throw new InputError(`Input "${name3}" must stay inside the workspace; got ${shown}.`);
   return value2;
 }
 
@@ -65408,8 +66562,8 @@ function createVerifier(options = {}) {
       });
       body = await readCapped(response);
     } catch (error2) {
-      const name2 = error2?.name;
-      return unknown2(name2 === "TimeoutError" || name2 === "AbortError" ? `${spec.title} did not answer within ${timeoutMs} ms` : `${spec.title} unreachable (${networkReason(error2)})`, spec.provider);
+      const name3 = error2?.name;
+      return unknown2(name3 === "TimeoutError" || name3 === "AbortError" ? `${spec.title} did not answer within ${timeoutMs} ms` : `${spec.title} unreachable (${networkReason(error2)})`, spec.provider);
     }
     const status = response.status;
     if (status === 429) {
@@ -65470,7 +66624,7 @@ function buildRequest(spec, base, parts, userAgent2) {
   const url = new URL(base.href.replace(/\/+$/, "") + path7);
   if (url.host !== base.host || url.protocol !== base.protocol) throw new Error(`${spec.title} verifier refused: the request left ${base.host}`);
   const headers = { "User-Agent": userAgent2 };
-  for (const [name2, value2] of Object.entries(spec.request.headers ?? {})) headers[name2] = fill(value2, parts);
+  for (const [name3, value2] of Object.entries(spec.request.headers ?? {})) headers[name3] = fill(value2, parts);
   if (spec.request.basic) {
     const [user, password] = spec.request.basic.map((t) => fill(t, parts));
     headers.Authorization = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
@@ -65483,7 +66637,7 @@ function buildRequest(spec, base, parts, userAgent2) {
       { host: url.host, path: url.pathname + url.search, method: spec.request.method, service: spec.request.sigv4.service, region: spec.request.sigv4.region, headers: { ...headers }, body },
       { accessKeyId, secretAccessKey }
     );
-    for (const [name2, value2] of Object.entries(signed.headers ?? {})) if (name2.toLowerCase() !== "host" && name2.toLowerCase() !== "content-length") headers[name2] = String(value2);
+    for (const [name3, value2] of Object.entries(signed.headers ?? {})) if (name3.toLowerCase() !== "host" && name3.toLowerCase() !== "content-length") headers[name3] = String(value2);
   }
   return { url, headers, body };
 }
@@ -65585,7 +66739,7 @@ var PR_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"])
 var SUMMARY_LIMIT = 512 * 1024;
 async function run3() {
   try {
-    const inputs = readInputs((name2) => getInput(name2));
+    const inputs = readInputs((name3) => getInput(name3));
     const workspace = resolve4(process.env.GITHUB_WORKSPACE ?? process.cwd());
     const dir = await insideWorkspace(workspace, inputs.path, "path");
     const runnerTemp = process.env.RUNNER_TEMP ?? tmpdir();
@@ -65638,7 +66792,7 @@ async function pullRequestScan(inputs, dir, settings, pr, vault) {
   info(scanned.note);
   return { result: scanned.result, changedIdentities };
 }
-async function insideWorkspace(workspace, path7, name2) {
+async function insideWorkspace(workspace, path7, name3) {
   const full = resolve4(workspace, path7);
   const root = await realpath2(workspace).catch(() => workspace);
   let existing = full;
@@ -65646,7 +66800,7 @@ async function insideWorkspace(workspace, path7, name2) {
     const real = await realpath2(existing).catch(() => void 0);
     if (real !== void 0) {
       const rel = relative3(root, real);
-      if (rel.startsWith("..") || isAbsolute3(rel)) throw new InputError(`Input "${name2}" leads outside the workspace (through a symbolic link).`);
+      if (rel.startsWith("..") || isAbsolute3(rel)) throw new InputError(`Input "${name3}" leads outside the workspace (through a symbolic link).`);
       return full;
     }
     existing = dirname3(existing);
@@ -65717,8 +66871,18 @@ async function writeJobSummary(markdown) {
 async function syncIssues2(inputs, result, settings) {
   const repo = repoRef();
   const htmlUrl = `${context2.serverUrl}/${repo.owner}/${repo.repo}`;
-  const sync = await syncScanIssues(client(inputs), repo, result, { htmlUrl, sha: context2.sha, commands: false }, { ...settings, issues: { ...settings.issues, enabled: settings.issues.enabled ?? true } });
+  const api = client(inputs);
+  const author = await tokenIdentity(api);
+  const sync = await syncScanIssues(api, repo, result, { htmlUrl, sha: context2.sha, commands: false }, { ...settings, issues: { ...settings.issues, enabled: settings.issues.enabled ?? true } }, { author });
   info(`Issues: ${sync.created.length} opened, ${sync.updated.length} updated, ${sync.reopened.length} reopened, ${sync.closed.length} closed.`);
+}
+async function tokenIdentity(api) {
+  try {
+    const { data } = await api.request("GET /user");
+    if (typeof data?.login === "string" && data.login) return data.login;
+  } catch {
+  }
+  return "github-actions[bot]";
 }
 function client(inputs) {
   if (!inputs.token) throw new InputError('Input "token" is empty: pass `token: ${{ github.token }}` (the default) or a token with issues: write.');

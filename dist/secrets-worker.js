@@ -93,16 +93,16 @@ function planWindows(content, hits, catalog, active) {
   const n = content.length;
   const windows = /* @__PURE__ */ new Map();
   let lineStart = 0;
-  let lineEnd = -1;
+  let lineEnd2 = -1;
   let nearEnd = -1;
   for (let h = 0; h < hits.length; h += 2) {
     const state = hits[h];
     const hitEnd = hits[h + 1];
     for (const keyword of catalog.automaton.keywordsAt(state)) {
       const hitStart = hitEnd - catalog.keywordLengths[keyword];
-      if (hitStart < lineStart || hitStart > lineEnd) {
+      if (hitStart < lineStart || hitStart > lineEnd2) {
         lineStart = hitStart === 0 ? 0 : content.lastIndexOf("\n", hitStart - 1) + 1;
-        lineEnd = lineEndFrom(content, hitStart);
+        lineEnd2 = lineEndFrom(content, hitStart);
         nearEnd = -1;
       }
       for (const d of catalog.keywordDetectors[keyword]) {
@@ -111,9 +111,9 @@ function planWindows(content, hits, catalog, active) {
         const start = Math.max(lineStart, hitStart - BACK);
         let end;
         if (reach === "block") end = Math.min(n, hitEnd + BLOCK_REACH);
-        else if (reach === "line") end = Math.min(lineEnd, hitEnd + FORWARD);
+        else if (reach === "line") end = Math.min(lineEnd2, hitEnd + FORWARD);
         else {
-          if (nearEnd < 0) nearEnd = lineEndFrom(content, lineEndFrom(content, lineEnd + 1) + 1);
+          if (nearEnd < 0) nearEnd = lineEndFrom(content, lineEndFrom(content, lineEnd2 + 1) + 1);
           end = Math.min(nearEnd, hitEnd + FORWARD);
         }
         addWindow(windows, d, start, end);
@@ -141,30 +141,30 @@ function addWindow(windows, d, start, end) {
     else spans.push(spans[last], end);
   }
 }
-function runWindow(content, compiled, d, from, to, out, anchors) {
+function runWindow(content, compiled2, d, from, to, out, anchors) {
   const n = content.length;
   const sliceStart = Math.max(0, from - CONTEXT);
   const sliceEnd = Math.min(n, to + CONTEXT);
-  const text = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
+  const text3 = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
   if (anchors) {
-    runAnchored(content, compiled, d, from, to, text, sliceStart, sliceEnd, anchors, out);
+    runAnchored(content, compiled2, d, from, to, text3, sliceStart, sliceEnd, anchors, out);
     return;
   }
-  const regex = compiled.regex;
+  const regex = compiled2.regex;
   regex.lastIndex = from - sliceStart;
   let previousStart = -1;
-  for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
+  for (let m = regex.exec(text3); m !== null; m = regex.exec(text3)) {
     const matchStart = sliceStart + m.index;
     if (matchStart >= to) break;
     if (m[0].length === 0) {
       regex.lastIndex++;
       continue;
     }
-    if (matchStart !== previousStart && record(content, compiled, d, m, text.length, sliceStart, sliceEnd, out)) previousStart = matchStart;
+    if (matchStart !== previousStart && record(content, compiled2, d, m, text3.length, sliceStart, sliceEnd, out)) previousStart = matchStart;
   }
 }
-function runAnchored(content, compiled, d, from, to, text, sliceStart, sliceEnd, anchors, out) {
-  const sticky = compiled.sticky;
+function runAnchored(content, compiled2, d, from, to, text3, sliceStart, sliceEnd, anchors, out) {
+  const sticky = compiled2.sticky;
   let lo = 0;
   let hi = anchors.length;
   while (lo < hi) {
@@ -178,17 +178,17 @@ function runAnchored(content, compiled, d, from, to, text, sliceStart, sliceEnd,
     if (at2 >= to) break;
     if (at2 < next) continue;
     sticky.lastIndex = at2 - sliceStart;
-    const m = sticky.exec(text);
+    const m = sticky.exec(text3);
     if (m === null) continue;
     if (m[0].length === 0) {
       next = at2 + 1;
       continue;
     }
     next = at2 + m[0].length;
-    record(content, compiled, d, m, text.length, sliceStart, sliceEnd, out);
+    record(content, compiled2, d, m, text3.length, sliceStart, sliceEnd, out);
   }
 }
-function record(content, compiled, d, m, textLength, sliceStart, sliceEnd, out) {
+function record(content, compiled2, d, m, textLength, sliceStart, sliceEnd, out) {
   const n = content.length;
   const matchStart = sliceStart + m.index;
   let match2 = m;
@@ -196,23 +196,364 @@ function record(content, compiled, d, m, textLength, sliceStart, sliceEnd, out) 
   if (m.index + m[0].length === textLength && sliceEnd < n) {
     base = Math.max(0, matchStart - CONTEXT);
     const longer = content.slice(base, Math.min(n, matchStart + TRUNCATED_REACH));
-    compiled.sticky.lastIndex = matchStart - base;
-    match2 = compiled.sticky.exec(longer);
+    compiled2.sticky.lastIndex = matchStart - base;
+    match2 = compiled2.sticky.exec(longer);
   }
   if (!match2) return false;
-  const raw = toRawMatch(match2, base, d, compiled.hasSecretGroup);
+  const raw = toRawMatch(match2, base, d, compiled2.hasSecretGroup);
   if (raw) out.push(raw);
   return true;
 }
 function toRawMatch(m, base, d, hasSecretGroup) {
   if (!hasSecretGroup) return { detector: d, secret: m[0], start: base + m.index, end: base + m.index + m[0].length };
   const span = m.indices?.groups?.secret;
-  const secret = m.groups?.secret;
-  if (!span || !secret) return void 0;
-  return { detector: d, secret, start: base + span[0], end: base + span[1] };
+  const secret2 = m.groups?.secret;
+  if (!span || !secret2) return void 0;
+  return { detector: d, secret: secret2, start: base + span[0], end: base + span[1] };
 }
 
+// src/core/secrets/prefilter-wasm.ts
+var I32 = 127;
+function uleb(n) {
+  const out = [];
+  do {
+    let byte = n & 127;
+    n >>>= 7;
+    if (n !== 0) byte |= 128;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+function sleb(n) {
+  const out = [];
+  for (; ; ) {
+    const byte = n & 127;
+    n >>= 7;
+    if (n === 0 && (byte & 64) === 0 || n === -1 && (byte & 64) !== 0) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 128);
+  }
+}
+var section = (id, body) => [id, ...uleb(body.length), ...body];
+var vector = (items) => [...uleb(items.length), ...items.flat()];
+var name = (s) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+var [P, END, STATE, H, H_END, CLS, DELTA, NEXT] = [0, 1, 2, 3, 4, 5, 6, 7];
+var get = (l) => [32, l];
+var set = (l) => [33, l];
+var tee = (l) => [34, l];
+var i32 = (n) => [65, ...sleb(n)];
+var ADD = 106;
+var SHL = 116;
+var XOR = 115;
+var LT_S = 72;
+var GE_U = 79;
+var LOAD = [40, 2, 0];
+var LOAD8_U = [45, 0, 0];
+var LOAD16_U = [47, 1, 0];
+var store = (offset) => [54, 2, offset];
+var [BLOCK, LOOP, IF, END_, BR, BR_IF, VOID] = [2, 3, 4, 11, 12, 13, 64];
+var code = [
+  ...vector([[1, I32]]),
+  // local `next`
+  BLOCK,
+  VOID,
+  LOOP,
+  VOID,
+  ...get(P),
+  ...get(END),
+  GE_U,
+  BR_IF,
+  1,
+  // done when p >= end
+  // next = delta[state + cls[text[p]]]
+  ...get(DELTA),
+  ...get(STATE),
+  ...get(CLS),
+  ...get(P),
+  ...LOAD16_U,
+  ADD,
+  ...LOAD8_U,
+  ADD,
+  ...i32(2),
+  SHL,
+  ADD,
+  ...LOAD,
+  ...tee(NEXT),
+  ...i32(0),
+  LT_S,
+  IF,
+  VOID,
+  // a keyword ends here
+  ...get(H),
+  ...get(NEXT),
+  ...i32(-1),
+  XOR,
+  ...tee(NEXT),
+  ...store(0),
+  ...get(H),
+  ...get(P),
+  ...store(4),
+  ...get(H),
+  ...i32(8),
+  ADD,
+  ...tee(H),
+  ...get(H_END),
+  GE_U,
+  IF,
+  VOID,
+  // hit buffer full: stop after this code unit
+  ...get(NEXT),
+  ...set(STATE),
+  ...get(P),
+  ...i32(2),
+  ADD,
+  ...set(P),
+  BR,
+  3,
+  END_,
+  END_,
+  ...get(NEXT),
+  ...set(STATE),
+  ...get(P),
+  ...i32(2),
+  ADD,
+  ...set(P),
+  BR,
+  0,
+  END_,
+  END_,
+  ...i32(0),
+  ...get(STATE),
+  ...store(0),
+  ...i32(4),
+  ...get(H),
+  ...store(0),
+  ...get(P),
+  END_
+];
+var STREAMS = 3;
+var stream = (s) => ({ p: 5 * s, end: 5 * s + 1, state: 5 * s + 2, h: 5 * s + 3, hEnd: 5 * s + 4, next: 5 * STREAMS + 2 + s });
+var CLS_N = 5 * STREAMS;
+var DELTA_N = 5 * STREAMS + 1;
+function step(s) {
+  const { p, state, h, hEnd, next } = stream(s);
+  return [
+    ...get(DELTA_N),
+    ...get(state),
+    ...get(CLS_N),
+    ...get(p),
+    ...LOAD16_U,
+    ADD,
+    ...LOAD8_U,
+    ADD,
+    ...i32(2),
+    SHL,
+    ADD,
+    ...LOAD,
+    ...tee(next),
+    ...i32(0),
+    LT_S,
+    IF,
+    VOID,
+    ...get(h),
+    ...get(next),
+    ...i32(-1),
+    XOR,
+    ...tee(next),
+    ...store(0),
+    ...get(h),
+    ...get(p),
+    ...store(4),
+    ...get(h),
+    ...i32(8),
+    ADD,
+    ...tee(h),
+    ...get(hEnd),
+    GE_U,
+    IF,
+    VOID,
+    ...get(next),
+    ...set(state),
+    ...get(p),
+    ...i32(2),
+    ADD,
+    ...set(p),
+    BR,
+    3,
+    END_,
+    END_,
+    ...get(next),
+    ...set(state),
+    ...get(p),
+    ...i32(2),
+    ADD,
+    ...set(p)
+  ];
+}
+var streams = Array.from({ length: STREAMS }, (_, s) => s);
+var codeN = [
+  ...vector([[STREAMS, I32]]),
+  // one `next` local per stream
+  BLOCK,
+  VOID,
+  LOOP,
+  VOID,
+  ...streams.flatMap((s) => [...get(stream(s).p), ...get(stream(s).end), GE_U, BR_IF, 1]),
+  ...streams.flatMap(step),
+  BR,
+  0,
+  END_,
+  END_,
+  ...streams.flatMap((s) => [...i32(4 * s), ...get(stream(s).p), ...store(0), ...i32(4 * (STREAMS + s)), ...get(stream(s).state), ...store(0), ...i32(4 * (2 * STREAMS + s)), ...get(stream(s).h), ...store(0)]),
+  ...i32(0),
+  END_
+];
+var MODULE_BYTES = new Uint8Array([
+  0,
+  97,
+  115,
+  109,
+  1,
+  0,
+  0,
+  0,
+  ...section(1, vector([[96, 7, ...Array(7).fill(I32), 1, I32], [96, ...uleb(CLS_N + 2), ...Array(CLS_N + 2).fill(I32), 1, I32]])),
+  ...section(2, vector([[...name("env"), ...name("memory"), 2, 0, 1]])),
+  // imported memory, min 1 page
+  ...section(3, vector([[0], [1]])),
+  ...section(7, vector([[...name("scan"), 0, 0], [...name("scanN"), 0, 1]])),
+  ...section(10, vector([[...uleb(code.length), ...code], [...uleb(codeN.length), ...codeN]]))
+]);
+var wasmApi = globalThis.WebAssembly;
+var compiled;
+function wasmModule() {
+  if (compiled === void 0) {
+    try {
+      compiled = wasmApi ? new wasmApi.Module(MODULE_BYTES) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+var CHUNK = 128 * 1024;
+var HIT_SLOTS = 4096;
+var WasmKeywordScanner = class _WasmKeywordScanner {
+  constructor(exports, memory, layout, classCount, warmUp) {
+    this.classCount = classCount;
+    this.warmUp = warmUp;
+    this.scanFn = exports.scan;
+    this.scanNFn = exports.scanN;
+    this.words = new Int32Array(memory.buffer);
+    this.bytes = Buffer.from(memory.buffer);
+    this.deltaAt = layout.deltaAt;
+    this.hitsAt = layout.hitsAt;
+    this.textAt = layout.textAt;
+  }
+  classCount;
+  warmUp;
+  scanFn;
+  scanNFn;
+  words;
+  bytes;
+  clsAt = 16 * STREAMS;
+  deltaAt;
+  /** Hit buffer of stream s at hitsAt + s × HIT_SLOTS × 8 (stream 0's also serves `scan`). */
+  hitsAt;
+  textAt;
+  /**
+   * A scanner for these tables (`warmUp`: the longest keyword's length), or null when WebAssembly
+   * is unavailable or the tables do not fit.
+   */
+  static create(classOf, classCount, delta, warmUp) {
+    if (classCount > 256) return null;
+    const module = wasmModule();
+    if (!module || !wasmApi) return null;
+    const clsAt = 16 * STREAMS;
+    const deltaAt = clsAt + 65536;
+    const hitsAt = deltaAt + delta.length * 4;
+    const textAt = hitsAt + STREAMS * HIT_SLOTS * 8;
+    const size = textAt + CHUNK * 2;
+    try {
+      const memory = new wasmApi.Memory({ initial: Math.ceil(size / 65536) });
+      const instance = new wasmApi.Instance(module, { env: { memory } });
+      const scanner = new _WasmKeywordScanner(instance.exports, memory, { deltaAt, hitsAt, textAt }, classCount, Math.max(1, warmUp));
+      const bytes = new Uint8Array(memory.buffer);
+      for (let code2 = 0; code2 < 65536; code2++) bytes[clsAt + code2] = classOf[code2];
+      scanner.words.set(delta, deltaAt / 4);
+      return scanner;
+    } catch {
+      return null;
+    }
+  }
+  /** Same result as `KeywordAutomaton.scan`: flat [state, endOffset, …] with states not pre-multiplied. */
+  scan(text3) {
+    const hits = [];
+    let state = 0;
+    for (let base = 0; base < text3.length; base += CHUNK) {
+      const n = Math.min(CHUNK, text3.length - base);
+      this.bytes.write(n === text3.length ? text3 : text3.substring(base, base + n), this.textAt, n * 2, "utf16le");
+      state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base, state, hits) : this.oneStream(this.textAt, this.textAt + n * 2, state, base, 0, hits);
+    }
+    return hits;
+  }
+  /** Scans [p, end) of the chunk from `state`, appending keyword ends at or after byte address `from`; returns the final state. */
+  oneStream(p, end, state, base, from, out) {
+    const { words, hitsAt } = this;
+    while (p < end) {
+      p = this.scanFn(p, end, state, hitsAt, hitsAt + HIT_SLOTS * 8, this.clsAt, this.deltaAt);
+      state = words[0];
+      this.collect(hitsAt, words[1], base, from, out);
+    }
+    return state;
+  }
+  streams(n, base, state, out) {
+    const { words, hitsAt, textAt } = this;
+    const part = n / STREAMS >> 0;
+    const starts = streams.map((s) => textAt + 2 * s * part);
+    const ends = streams.map((s) => s === STREAMS - 1 ? textAt + 2 * n : starts[s + 1]);
+    const p = streams.map((s) => s === 0 ? starts[0] : starts[s] - 2 * this.warmUp);
+    const states = streams.map((s) => s === 0 ? state : 0);
+    const found = streams.map(() => []);
+    const args = new Array(5 * STREAMS + 2);
+    while (streams.every((s) => p[s] < ends[s])) {
+      for (const s of streams) {
+        args[5 * s] = p[s];
+        args[5 * s + 1] = ends[s];
+        args[5 * s + 2] = states[s];
+        args[5 * s + 3] = hitsAt + s * HIT_SLOTS * 8;
+        args[5 * s + 4] = hitsAt + (s + 1) * HIT_SLOTS * 8;
+      }
+      args[5 * STREAMS] = this.clsAt;
+      args[5 * STREAMS + 1] = this.deltaAt;
+      this.scanNFn(...args);
+      for (const s of streams) {
+        p[s] = words[s];
+        states[s] = words[STREAMS + s];
+        this.collect(hitsAt + s * HIT_SLOTS * 8, words[2 * STREAMS + s], base, starts[s], found[s]);
+      }
+    }
+    let last = 0;
+    for (const s of streams) {
+      last = this.oneStream(p[s], ends[s], states[s], base, starts[s], found[s]);
+      for (const value2 of found[s]) out.push(value2);
+    }
+    return last;
+  }
+  /** Appends the buffered keyword ends in [at, filled) whose code unit lies at or after byte address `from`. */
+  collect(at2, filled, base, from, out) {
+    const { words, textAt, classCount } = this;
+    for (let h = at2; h < filled; h += 8) {
+      const address = words[(h >> 2) + 1];
+      if (address >= from) out.push(words[h >> 2] / classCount, base + (address - textAt >> 1) + 1);
+    }
+  }
+};
+
 // src/core/secrets/prefilter.ts
+var WASM_FROM = 1024;
 var KeywordAutomaton = class {
   keywords;
   classOf;
@@ -220,6 +561,8 @@ var KeywordAutomaton = class {
   delta;
   /** Keyword ids ending at each state (including those reached through failure links). */
   outputs;
+  /** Created on the first long text; null when WebAssembly cannot be used. */
+  wasm;
   constructor(keywords) {
     this.keywords = keywords.map((k) => k.toLowerCase());
     const { classOf, classCount } = buildClasses(this.keywords);
@@ -233,13 +576,21 @@ var KeywordAutomaton = class {
    * Every keyword occurrence, as flat pairs [state, endOffset, state, endOffset, …] where endOffset
    * is exclusive. Resolve a state to its keyword ids with `keywordsAt`.
    */
-  scan(text) {
+  scan(text3) {
+    if (text3.length >= WASM_FROM) {
+      if (this.wasm === void 0) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, Math.max(0, ...this.keywords.map((k) => k.length)));
+      if (this.wasm) return this.wasm.scan(text3);
+    }
+    return this.scanJs(text3);
+  }
+  /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
+  scanJs(text3) {
     const hits = [];
     const { delta, classOf } = this;
     const k = this.classCount;
     let state = 0;
-    for (let i = 0, n = text.length; i < n; i++) {
-      let next = delta[state + classOf[text.charCodeAt(i)]];
+    for (let i = 0, n = text3.length; i < n; i++) {
+      let next = delta[state + classOf[text3.charCodeAt(i)]];
       if (next < 0) {
         next = ~next;
         hits.push(next / k, i + 1);
@@ -257,8 +608,8 @@ function buildClasses(keywords) {
   let classCount = 1;
   for (const keyword of keywords) {
     for (const ch of keyword) {
-      const code = ch.charCodeAt(0);
-      if (ch.length !== 1 || classOf[code] !== 0) continue;
+      const code2 = ch.charCodeAt(0);
+      if (ch.length !== 1 || classOf[code2] !== 0) continue;
       const cls = classCount++;
       for (const variant of /* @__PURE__ */ new Set([ch, ch.toLowerCase(), ch.toUpperCase()])) {
         if (variant.length === 1) classOf[variant.charCodeAt(0)] = cls;
@@ -319,11 +670,11 @@ function buildDfa(keywords, classOf, k) {
 
 // src/core/secrets/compile.ts
 function compileCatalog(detectors) {
-  const compiled = detectors.map((detector, order) => compileDetector(detector, order));
+  const compiled2 = detectors.map((detector, order) => compileDetector(detector, order));
   const keywordIds = /* @__PURE__ */ new Map();
   const keywordDetectors = [];
   const unconditional = [];
-  compiled.forEach((c, index) => {
+  compiled2.forEach((c, index) => {
     const keywords2 = [...new Set(c.detector.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0))];
     if (keywords2.length === 0) unconditional.push(index);
     for (const keyword of keywords2) {
@@ -338,16 +689,16 @@ function compileCatalog(detectors) {
   });
   const keywords = [...keywordIds.keys()];
   return {
-    detectors: compiled,
-    byId: new Map(compiled.map((c) => [c.detector.id, c])),
+    detectors: compiled2,
+    byId: new Map(compiled2.map((c) => [c.detector.id, c])),
     automaton: new KeywordAutomaton(keywords),
     keywordDetectors,
-    keywordAnchored: keywordDetectors.map((list) => list.filter((d) => compiled[d].anchor !== void 0)),
-    anchored: compiled.flatMap((c, i) => c.anchor ? [i] : []),
+    keywordAnchored: keywordDetectors.map((list) => list.filter((d) => compiled2[d].anchor !== void 0)),
+    anchored: compiled2.flatMap((c, i) => c.anchor ? [i] : []),
     keywordLengths: keywords.map((k) => k.length),
     unconditional,
-    activeByDefault: Uint8Array.from(compiled, (c) => c.detector.pathPattern ? 0 : 1),
-    pathScoped: compiled.flatMap((c, i) => c.detector.pathPattern ? [i] : [])
+    activeByDefault: Uint8Array.from(compiled2, (c) => c.detector.pathPattern ? 0 : 1),
+    pathScoped: compiled2.flatMap((c, i) => c.detector.pathPattern ? [i] : [])
   };
 }
 function compileDetector(detector, order) {
@@ -376,7 +727,7 @@ function nameAnchorOf(pattern) {
   if (!nameChar) {
     const cls = new RegExp(`[${m[1]}]`, flags);
     nameChar = new Uint8Array(65536);
-    for (let code = 0; code < 65536; code++) if (cls.test(String.fromCharCode(code))) nameChar[code] = 1;
+    for (let code2 = 0; code2 < 65536; code2++) if (cls.test(String.fromCharCode(code2))) nameChar[code2] = 1;
     nameTables.set(key, nameChar);
   }
   return { maxPrefix: Number(m[4]), nameChar };
@@ -391,21 +742,21 @@ function reachOf(pattern) {
 }
 
 // node_modules/balanced-match/dist/esm/index.js
-var range = (a, b, str) => {
+var range = (a, b, str2) => {
   let begs, beg, left, right = void 0, result;
-  let ai = str.indexOf(a);
-  let bi = str.indexOf(b, ai + 1);
+  let ai = str2.indexOf(a);
+  let bi = str2.indexOf(b, ai + 1);
   let i = ai;
   if (ai >= 0 && bi > 0) {
     if (a === b) {
       return [ai, bi];
     }
     begs = [];
-    left = str.length;
+    left = str2.length;
     while (i >= 0 && !result) {
       if (i === ai) {
         begs.push(i);
-        ai = str.indexOf(a, i + 1);
+        ai = str2.indexOf(a, i + 1);
       } else if (begs.length === 1) {
         const r = begs.pop();
         if (r !== void 0)
@@ -416,7 +767,7 @@ var range = (a, b, str) => {
           left = beg;
           right = bi;
         }
-        bi = str.indexOf(b, i + 1);
+        bi = str2.indexOf(b, i + 1);
       }
       i = ai < bi && ai >= 0 ? ai : bi;
     }
@@ -449,35 +800,35 @@ var EXPANSION_MAX_DEPTH = 1e3;
 var EXPANSION_MAX_REWRITES = 1e3;
 var EXPANSION_MAX_STEPS = 2e7;
 var CALL_STEPS = 16;
-function numeric(str) {
-  return !isNaN(str) ? parseInt(str, 10) : str.charCodeAt(0);
+function numeric(str2) {
+  return !isNaN(str2) ? parseInt(str2, 10) : str2.charCodeAt(0);
 }
-function escapeBraces(str) {
-  return str.replace(slashPattern, escSlash).replace(openPattern, escOpen).replace(closePattern, escClose).replace(commaPattern, escComma).replace(periodPattern, escPeriod);
+function escapeBraces(str2) {
+  return str2.replace(slashPattern, escSlash).replace(openPattern, escOpen).replace(closePattern, escClose).replace(commaPattern, escComma).replace(periodPattern, escPeriod);
 }
-function unescapeBraces(str) {
-  return str.replace(escSlashPattern, "\\").replace(escOpenPattern, "{").replace(escClosePattern, "}").replace(escCommaPattern, ",").replace(escPeriodPattern, ".");
+function unescapeBraces(str2) {
+  return str2.replace(escSlashPattern, "\\").replace(escOpenPattern, "{").replace(escClosePattern, "}").replace(escCommaPattern, ",").replace(escPeriodPattern, ".");
 }
 function pushAll(target, items) {
   for (let i = 0; i < items.length; i++) {
     target.push(items[i]);
   }
 }
-function balancedWithBudget(str, masked, budget) {
+function balancedWithBudget(str2, masked, budget) {
   if (budget.remaining < 0) {
     return void 0;
   }
   const r = range("{", "}", masked);
   const unmatched = r !== void 0 && masked.indexOf("{") < r[0];
-  budget.remaining -= r && !unmatched ? r[1] + 1 : str.length;
+  budget.remaining -= r && !unmatched ? r[1] + 1 : str2.length;
   if (!r || budget.remaining < 0) {
     return void 0;
   }
   return {
     end: r[1],
-    pre: str.slice(0, r[0]),
-    body: str.slice(r[0] + 1, r[1]),
-    post: str.slice(r[1] + 1),
+    pre: str2.slice(0, r[0]),
+    body: str2.slice(r[0] + 1, r[1]),
+    post: str2.slice(r[1] + 1),
     unmatched
   };
 }
@@ -501,34 +852,34 @@ function maskUnmatchedOpens(masked, budget) {
   }
   return out + masked.slice(last);
 }
-function commaSetFollows(str, budget) {
-  budget.remaining -= str.length;
+function commaSetFollows(str2, budget) {
+  budget.remaining -= str2.length;
   if (budget.remaining < 0) {
     return false;
   }
   let close = false;
-  for (let i = str.length - 1; i >= 0; i--) {
-    const c = str.charCodeAt(i);
+  for (let i = str2.length - 1; i >= 0; i--) {
+    const c = str2.charCodeAt(i);
     if (c === 125) {
       close = true;
     } else if (c === 10 || c === 13 || c === 8232 || c === 8233) {
       close = false;
-    } else if (c === 44 && close && str.charCodeAt(i + 1) !== 44) {
+    } else if (c === 44 && close && str2.charCodeAt(i + 1) !== 44) {
       return true;
     }
   }
   return false;
 }
-function parseCommaParts(str, budget) {
+function parseCommaParts(str2, budget) {
   const parts = [];
   let carry = "";
   for (; ; ) {
-    const m = balancedWithBudget(str, str, budget);
+    const m = balancedWithBudget(str2, str2, budget);
     if (budget.remaining < 0) {
       return void 0;
     }
     if (!m) {
-      const tail = str.split(",");
+      const tail = str2.split(",");
       tail[0] = carry + tail[0];
       pushAll(parts, tail);
       return parts;
@@ -543,14 +894,14 @@ function parseCommaParts(str, budget) {
     }
     carry = p.pop();
     pushAll(parts, p);
-    str = post;
+    str2 = post;
   }
 }
 function bound(value2, fallback) {
   return value2 === void 0 || isNaN(value2) ? fallback : value2;
 }
-function expand(str, options = {}) {
-  if (!str) {
+function expand(str2, options = {}) {
+  if (!str2) {
     return [];
   }
   const max = bound(options.max, EXPANSION_MAX);
@@ -558,13 +909,13 @@ function expand(str, options = {}) {
   const maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
   const maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
   const maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
-  if (str.slice(0, 2) === "{}") {
-    str = "\\{\\}" + str.slice(2);
+  if (str2.slice(0, 2) === "{}") {
+    str2 = "\\{\\}" + str2.slice(2);
   }
-  return expand_(escapeBraces(str), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
+  return expand_(escapeBraces(str2), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
 }
-function embrace(str) {
-  return "{" + str + "}";
+function embrace(str2) {
+  return "{" + str2 + "}";
 }
 function isPadded(el) {
   return /^-?0\d/.test(el);
@@ -651,20 +1002,20 @@ function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
   }
   return N;
 }
-function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
+function expand_(str2, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
   budget.remaining -= CALL_STEPS;
   if (depth > maxDepth) {
-    return [str];
+    return [str2];
   }
   let acc = [""];
   let rewrites = 0;
   let dropEmpties = false;
   let firstGroup = true;
-  let masked = str;
+  let masked = str2;
   for (; ; ) {
-    const m = balancedWithBudget(str, masked, budget);
+    const m = balancedWithBudget(str2, masked, budget);
     if (!m) {
-      return combine(acc, str, [""], max, maxLength, dropEmpties, budget);
+      return combine(acc, str2, [""], max, maxLength, dropEmpties, budget);
     }
     if (m.unmatched) {
       masked = maskUnmatchedOpens(masked, budget);
@@ -676,7 +1027,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
       firstGroup = false;
       if (!m.post.length)
         break;
-      str = m.post;
+      str2 = m.post;
       masked = masked.slice(m.end + 1);
       continue;
     }
@@ -687,7 +1038,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
     if (!isSequence && !isOptions) {
       if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
         rewrites++;
-        str = m.pre + "{" + m.body + escClose + m.post;
+        str2 = m.pre + "{" + m.body + escClose + m.post;
         masked = masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
         isTop = true;
         continue;
@@ -722,7 +1073,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
           acc = next2;
           if (!m.post.length)
             break;
-          str = m.post;
+          str2 = m.post;
           masked = masked.slice(m.end + 1);
           continue;
         }
@@ -759,7 +1110,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
     acc = next;
     if (!m.post.length)
       break;
-    str = m.post;
+    str2 = m.post;
     masked = masked.slice(m.end + 1);
   }
   return acc;
@@ -985,15 +1336,15 @@ var AST = class {
       parts: this.#parts
     };
   }
-  constructor(type, parent, options = {}) {
-    this.type = type;
-    if (type)
+  constructor(type2, parent, options = {}) {
+    this.type = type2;
+    if (type2)
       this.#hasMagic = true;
     this.#parent = parent;
     this.#root = this.#parent ? this.#parent.#root : this;
     this.#options = this.#root === this ? options : this.#root.#options;
     this.#negs = this.#root === this ? [] : this.#root.#negs;
-    if (type === "!" && !this.#root.#filledNegs)
+    if (type2 === "!" && !this.#root.#filledNegs)
       this.#negs.push(this);
     this.#parentIndex = this.#parent ? this.#parent.#parts.length : 0;
   }
@@ -1100,7 +1451,7 @@ var AST = class {
     }
     return c;
   }
-  static #parseAST(str, ast, pos, opt, extDepth) {
+  static #parseAST(str2, ast, pos, opt, extDepth) {
     const maxDepth = opt.maxExtglobRecursion ?? 2;
     let escaping = false;
     let inBrace = false;
@@ -1109,8 +1460,8 @@ var AST = class {
     if (ast.type === null) {
       let i2 = pos;
       let acc2 = "";
-      while (i2 < str.length) {
-        const c = str.charAt(i2++);
+      while (i2 < str2.length) {
+        const c = str2.charAt(i2++);
         if (escaping || c === "\\") {
           escaping = !escaping;
           acc2 += c;
@@ -1133,12 +1484,12 @@ var AST = class {
           acc2 += c;
           continue;
         }
-        const doRecurse = !opt.noext && isExtglobType(c) && str.charAt(i2) === "(" && extDepth <= maxDepth;
+        const doRecurse = !opt.noext && isExtglobType(c) && str2.charAt(i2) === "(" && extDepth <= maxDepth;
         if (doRecurse) {
           ast.push(acc2);
           acc2 = "";
           const ext2 = new _a(c, ast);
-          i2 = _a.#parseAST(str, ext2, i2, opt, extDepth + 1);
+          i2 = _a.#parseAST(str2, ext2, i2, opt, extDepth + 1);
           ast.push(ext2);
           continue;
         }
@@ -1151,8 +1502,8 @@ var AST = class {
     let part = new _a(null, ast);
     const parts = [];
     let acc = "";
-    while (i < str.length) {
-      const c = str.charAt(i++);
+    while (i < str2.length) {
+      const c = str2.charAt(i++);
       if (escaping || c === "\\") {
         escaping = !escaping;
         acc += c;
@@ -1175,7 +1526,7 @@ var AST = class {
         acc += c;
         continue;
       }
-      const doRecurse = !opt.noext && isExtglobType(c) && str.charAt(i) === "(" && /* c8 ignore start - the maxDepth is sufficient here */
+      const doRecurse = !opt.noext && isExtglobType(c) && str2.charAt(i) === "(" && /* c8 ignore start - the maxDepth is sufficient here */
       (extDepth <= maxDepth || ast && ast.#canAdoptType(c));
       if (doRecurse) {
         const depthAdd = ast && ast.#canAdoptType(c) ? 0 : 1;
@@ -1183,7 +1534,7 @@ var AST = class {
         acc = "";
         const ext2 = new _a(c, part);
         part.push(ext2);
-        i = _a.#parseAST(str, ext2, i, opt, extDepth + depthAdd);
+        i = _a.#parseAST(str2, ext2, i, opt, extDepth + depthAdd);
         continue;
       }
       if (c === "|") {
@@ -1206,13 +1557,13 @@ var AST = class {
     }
     ast.type = null;
     ast.#hasMagic = void 0;
-    ast.#parts = [str.substring(pos - 1)];
+    ast.#parts = [str2.substring(pos - 1)];
     return i;
   }
   #canAdoptWithSpace(child) {
     return this.#canAdopt(child, adoptionWithSpaceMap);
   }
-  #canAdopt(child, map = adoptionMap) {
+  #canAdopt(child, map2 = adoptionMap) {
     if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null) {
       return false;
     }
@@ -1220,10 +1571,10 @@ var AST = class {
     if (!gc || typeof gc !== "object" || gc.type === null) {
       return false;
     }
-    return this.#canAdoptType(gc.type, map);
+    return this.#canAdoptType(gc.type, map2);
   }
-  #canAdoptType(c, map = adoptionAnyMap) {
-    return !!map.get(this.type)?.includes(c);
+  #canAdoptType(c, map2 = adoptionAnyMap) {
+    return !!map2.get(this.type)?.includes(c);
   }
   #adoptWithSpace(child, index) {
     const gc = child.#parts[0];
@@ -1636,8 +1987,8 @@ var defaults = (def) => {
     },
     AST: class AST extends orig.AST {
       /* c8 ignore start */
-      constructor(type, parent, options = {}) {
-        super(type, parent, ext(def, options));
+      constructor(type2, parent, options = {}) {
+        super(type2, parent, ext(def, options));
       }
       /* c8 ignore stop */
       static fromGlob(pattern, options = {}) {
@@ -1757,7 +2108,7 @@ var Minimatch = class {
     const rawGlobParts = this.globSet.map((s) => this.slashSplit(s));
     this.globParts = this.preprocess(rawGlobParts);
     this.debug(this.pattern, this.globParts);
-    let set = this.globParts.map((s, _, __) => {
+    let set3 = this.globParts.map((s, _, __) => {
       if (this.isWindows && this.windowsNoMagicRoot) {
         const isUNC = s[0] === "" && s[1] === "" && (s[2] === "?" || !globMagic.test(s[2])) && !globMagic.test(s[3]);
         const isDrive = /^[a-z]:/i.test(s[0]);
@@ -1772,8 +2123,8 @@ var Minimatch = class {
       }
       return s.map((ss) => this.parse(ss));
     });
-    this.debug(this.pattern, set);
-    this.set = set.filter((s) => s.indexOf(false) === -1);
+    this.debug(this.pattern, set3);
+    this.set = set3.filter((s) => s.indexOf(false) === -1);
     if (this.isWindows) {
       for (let i = 0; i < this.set.length; i++) {
         const p = this.set[i];
@@ -1829,19 +2180,19 @@ var Minimatch = class {
   // get rid of adjascent ** and resolve .. portions
   levelOneOptimize(globParts) {
     return globParts.map((parts) => {
-      parts = parts.reduce((set, part) => {
-        const prev = set[set.length - 1];
+      parts = parts.reduce((set3, part) => {
+        const prev = set3[set3.length - 1];
         if (part === "**" && prev === "**") {
-          return set;
+          return set3;
         }
         if (part === "..") {
           if (prev && prev !== ".." && prev !== "." && prev !== "**") {
-            set.pop();
-            return set;
+            set3.pop();
+            return set3;
           }
         }
-        set.push(part);
-        return set;
+        set3.push(part);
+        return set3;
       }, []);
       return parts.length === 0 ? [""] : parts;
     });
@@ -2234,15 +2585,15 @@ var Minimatch = class {
   makeRe() {
     if (this.regexp || this.regexp === false)
       return this.regexp;
-    const set = this.set;
-    if (!set.length) {
+    const set3 = this.set;
+    if (!set3.length) {
       this.regexp = false;
       return this.regexp;
     }
     const options = this.options;
     const twoStar = options.noglobstar ? star2 : options.dot ? twoStarDot : twoStarNoDot;
     const flags = new Set(options.nocase ? ["i"] : []);
-    let re = set.map((pattern) => {
+    let re = set3.map((pattern) => {
       const pp = pattern.map((p) => {
         if (p instanceof RegExp) {
           for (const f of p.flags.split(""))
@@ -2279,7 +2630,7 @@ var Minimatch = class {
       }
       return filtered.join("/");
     }).join("|");
-    const [open, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
+    const [open, close] = set3.length > 1 ? ["(?:", ")"] : ["", ""];
     re = "^" + open + re + close + "$";
     if (this.partial) {
       re = "^(?:\\/|" + open + re.slice(1, -1) + close + ")$";
@@ -2319,15 +2670,15 @@ var Minimatch = class {
     }
     const ff = this.slashSplit(f);
     this.debug(this.pattern, "split", ff);
-    const set = this.set;
-    this.debug(this.pattern, "set", set);
+    const set3 = this.set;
+    this.debug(this.pattern, "set", set3);
     let filename = ff[ff.length - 1];
     if (!filename) {
       for (let i = ff.length - 2; !filename && i >= 0; i--) {
         filename = ff[i];
       }
     }
-    for (const pattern of set) {
+    for (const pattern of set3) {
       let file = ff;
       if (options.matchBase && pattern.length === 1) {
         file = [filename];
@@ -2380,12 +2731,12 @@ function backtrackingProbe(regex, keywords) {
     ["a run of symbols", (n) => run(`"'=:;,.-_/+\\ `, n)]
   ];
   const sizes = [8, 12, 16, 20, 24, 28, 32, 48, 64, 128, 512, 2048, 8192, PROBE_SIZE];
-  for (const [name2, make] of shapes) {
+  for (const [name3, make] of shapes) {
     for (const size of sizes) {
       const input = make(size);
       const started = performance.now();
       for (const m of input.matchAll(global)) void m;
-      if (performance.now() - started > HANG_MS) return name2;
+      if (performance.now() - started > HANG_MS) return name3;
     }
   }
   return void 0;
@@ -2430,7 +2781,7 @@ function customDetector(spec) {
     keywords: [...new Set(spec.keywords.map((k) => k.toLowerCase()))],
     pattern: new RegExp(spec.regex),
     entropy: spec.entropy,
-    validate: allow.length > 0 ? (secret) => !allow.some((re) => re.test(secret)) : void 0,
+    validate: allow.length > 0 ? (secret2) => !allow.some((re) => re.test(secret2)) : void 0,
     pathPattern: paths.length > 0 ? outsideGlobs(paths) : void 0,
     samples: { positive: [], negative: [] }
   };
@@ -2440,36 +2791,354 @@ function customDetector(spec) {
 var WORD = "A-Za-z0-9_\\-";
 var BASE64 = "A-Za-z0-9+/";
 var BASE64_TAIL = "A-Za-z0-9+/=";
-function escapeRegex(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function escapeRegex(text3) {
+  return text3.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 function ci(word) {
   return [...word].map((ch) => /[a-z]/i.test(ch) ? `[${ch.toLowerCase()}${ch.toUpperCase()}]` : escapeRegex(ch)).join("");
 }
-function token(body, edge = WORD, tail = edge) {
-  return new RegExp(`(?<![${edge}])(?<secret>${body})(?![${tail}])`);
+function token(body, edge2 = WORD, tail = edge2) {
+  return new RegExp(`(?<![${edge2}])(?<secret>${body})(?![${tail}])`);
 }
 var nearPatterns = /* @__PURE__ */ new WeakSet();
 var isNearPattern = (pattern) => nearPatterns.has(pattern);
 function near(words, body, opts = {}) {
   const gap = opts.gap ?? 40;
-  const edge = opts.edge ?? WORD;
-  const tail = opts.tail ?? edge;
-  const alternatives = words.map(ci).join("|");
+  const edge2 = opts.edge ?? WORD;
+  const tail = opts.tail ?? edge2;
+  const names2 = words.map((w) => opts.nameBoundary ? `(?<![A-Za-z])${ci(w)}|(?<=[a-z])${w[0].toUpperCase()}${ci(w.slice(1))}` : ci(w)).join("|");
+  const alternatives = opts.wordTail ? `(?:${names2})(?=${opts.wordTail})` : names2;
   const nextLineValue = `[\\w.-]{0,40}["']?[ \\t]*\\s{1,40}?value:[ \\t]*["']?`;
-  const pattern = new RegExp(`(?:${alternatives})(?:[^\\n]{0,${gap}}?|${nextLineValue})(?<![${edge}])(?<secret>${body})(?![${tail}])`);
+  const pattern = new RegExp(`(?:${alternatives})(?:[^\\n]{0,${gap}}?|${nextLineValue})(?<![${edge2}])(?<secret>${body})(?![${tail}])`);
   nearPatterns.add(pattern);
   return pattern;
 }
 function lower(words) {
   return words.map((w) => w.toLowerCase());
 }
-function at(context, secret, path2) {
+function at(context, secret2, path2) {
   if (!context.includes("\xA7")) throw new Error(`sample context has no \xA7 placeholder: ${context}`);
-  return path2 === void 0 ? { text: context.replace("\xA7", () => secret), secret } : { text: context.replace("\xA7", () => secret), secret, path: path2 };
+  return path2 === void 0 ? { text: context.replace("\xA7", () => secret2), secret: secret2 } : { text: context.replace("\xA7", () => secret2), secret: secret2, path: path2 };
 }
 var UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 var UUID_ANY_CASE = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+
+// src/core/secrets/identifiers.ts
+var VOWELS = /[aeiouy]/gi;
+function vowelShare(letters) {
+  return letters.length === 0 ? 0 : (letters.match(VOWELS) ?? []).length / letters.length;
+}
+var CAMEL_OR_PASCAL = /^[A-Za-z][a-z]+\d{0,2}(?:(?:[A-Z][a-z]{2,}|[A-Z]{2,4}(?=[A-Z][a-z]|\d|$))\d{0,2})+$/;
+var JOINED_WORDS = /^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)\d{0,2}(?:[_.-](?:[a-z]+|[A-Z]+|[A-Z][a-z]+)\d{0,2})+$/;
+function pronounceable(word) {
+  const letters = word.replace(/\d+$/, "");
+  if (/^[A-Z]{2,4}$/.test(letters)) return true;
+  return /[aeiouy]/i.test(letters) && !/[^aeiouy]{4,}/i.test(letters);
+}
+var DOLLAR_JOINED = /^\$?[A-Za-z][A-Za-z0-9]*(?:\$[A-Za-z][A-Za-z0-9]*)+$/;
+function isIdentifierLike(value2) {
+  if (DOLLAR_JOINED.test(value2)) return true;
+  if (value2.length < 16) return false;
+  if (CAMEL_OR_PASCAL.test(value2) || JOINED_WORDS.test(value2)) {
+    const words = value2.split(/[_.-]|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean);
+    const letters = value2.replace(/[^A-Za-z]/g, "");
+    return words.length >= 2 && vowelShare(letters) >= 0.28 && words.every((w) => w.replace(/\d+$/, "").length >= 2 && pronounceable(w));
+  }
+  return false;
+}
+
+// src/core/secrets/false-positives.ts
+var FREE_FORM_DETECTORS = /* @__PURE__ */ new Set([
+  "url-password",
+  "basic-auth-url",
+  "postgres-url-password",
+  "mysql-url-password",
+  "mongodb-url-password",
+  "redis-url-password",
+  "amqp-url-password",
+  "database-url-password",
+  "ftp-url-password",
+  "smtp-url-password",
+  "ldap-url-password",
+  "netrc-inline-password",
+  "netrc-password",
+  "pypirc-password",
+  "git-credentials-password",
+  "pgpass-password",
+  "kubernetes-secret-string-data",
+  "jdbc-connection-password",
+  "adonet-connection-password",
+  "config-password-quoted"
+]);
+function isGenericDetector(detector) {
+  return detector.id.startsWith("generic-");
+}
+function isFreeForm(detector) {
+  return isGenericDetector(detector) || FREE_FORM_DETECTORS.has(detector.id);
+}
+var DOCUMENTED_EXAMPLES = /* @__PURE__ */ new Set([
+  // AWS IAM user guide
+  "AKIAIOSFODNN7EXAMPLE",
+  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+  "AKIAI44QH8DHBEXAMPLE",
+  "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+  // Stripe API reference (test mode)
+  "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+  "pk_test_TYooMQauvdEDq54NiTphI7jx",
+  "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+  // jwt.io debugger default token
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+  // Kubernetes "Secrets" concept page (base64 of `admin` and `1f2d1e2e67df`)
+  "YWRtaW4=",
+  "MWYyZDFlMmU2N2Rm",
+  // Slack API docs
+  "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
+  // Twilio docs placeholders
+  "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+  // OAuth 1.0 / 2.0 RFC examples (RFC 5849, RFC 6749, RFC 6750), copied into every OAuth library
+  "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+  "gX1fBat3bV",
+  "2YotnFZFEjr1zCsicMWpAA",
+  "tGzv3JOkF0XG5Qx2TlKWIA",
+  "mF_9.B5f-4.1JqM",
+  "h480djs93hd8",
+  "ad180jjd733klru7",
+  "SplxlOBeZQQYbYS6WxSbIA",
+  "hh5s93j4hdidpola",
+  "hdk48Djdsa",
+  "kd94hf93k423kf44",
+  "pfkkdhi9sl3r4s00",
+  "nnch734d00sl2jdk",
+  // PyJWT README
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzb21lIjoicGF5bG9hZCJ9.4twFt5NiznN84AWoo1d7KO1T_yoc0Z6XOpOVswacPZg",
+  // Telegram Bot API docs
+  "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
+  // Mailgun docs
+  "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
+  // SendGrid / generic docs
+  "SG.xxxxxxxxxxxxxxxxxxxxxx.yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+]);
+var TEMPLATE = /^![A-Za-z]\w*|\$\{|\{\{|\}\}|\$\(|<%|%>|\{%|%\}|#\{|%\(\w+\)[sd]|^%[sdv]$|^\{\w*\}$|^__[A-Z0-9_]+__$|^@[\w.-]+@$|^%[A-Za-z_][\w]*%$|^\$[A-Za-z_{(]/;
+var PLACEHOLDER_ANY = /example|very[_-]?long[_-]?(?:secret|key|token|pass)|x{5,}|changeme|change[_-]me|replace[_-]?me|replace[_-]?with|your[_-]|yourkey|yourtoken|yoursecret|yourpassword|dummy|redacted|placeholder|\*{3,}|\.\.\.|•{3,}|<[^>]*>|^\[.*\]$|^0{8,}$/i;
+var STAND_IN_VALUE = /^(?:x+|none|null|nil|undefined|empty|n\/a|na|string|str|required|optional|admin|root|user|guest|postgres|mysql|redis|pass|pwd|key|value|hunter2|qwerty\w*|asdf\w*|changeit|letmein|welcome1?|default|secret|password|token|tiger|masterkey|scott)$/i;
+var STAND_IN_WORDS = /test|fake|mock|sample|demo|dummy|lorem|ipsum|secret|passw(?:or)?d?|p[a@]ssw[o0]rd|token|changeit|letmein|welcome|default|todo|fixme|tbd|insert|enter|personal|access|secure|private|public|generated|random|abc123|xyz|deadbeef|(?<![a-z])(?:foo|bar|baz|qux|my|your|the|api|key|value|here|goes|super|local|dev|string)(?![a-z])/gi;
+function isStandIn(value2) {
+  if (STAND_IN_VALUE.test(value2)) return true;
+  if (/^p.?ss?w.?rd\W?$/i.test(value2.replace(/%[0-9a-f]{2}/gi, "#"))) return true;
+  const rest = value2.replace(STAND_IN_WORDS, "");
+  if (rest.length === value2.length) return false;
+  const core2 = rest.replace(/[^A-Za-z0-9]/g, "");
+  return core2.length < 12 || entropy(core2) < 3.2;
+}
+var BOOLEAN_OR_NUMBER = /^(?:true|false|yes|no|on|off|enabled?|disabled?|-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|0x[0-9a-f]{1,8})$/i;
+var UUID2 = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+var PASSWORD_HASH = /^(?:\$2[abxy]?\$\d{2}\$|\$argon2(?:id|i|d)\$|\$[156]\$|\$y\$|\$scrypt\$|\{(?:SSHA|SHA|SMD5|CRYPT|SSHA256|SSHA512)\}|pbkdf2_sha\d+\$|sha\d+\$|md5\$)/;
+var SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}$|^sha(?:1|256|384|512):[0-9a-f]{40,128}$/;
+var HASH_HEX_LENGTHS = /* @__PURE__ */ new Set([32, 40, 56, 64, 96, 128]);
+var HASH_CONTEXT = /hash|sha\d*|md5|digest|checksum|integrity|fingerprint|etag|commit|revision|\brev\b|\bref\b|\bsum\b|crc|blob|tree|version|nonce/i;
+var REFERENCE = /aws4_request|process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|ENV\[|ENV\.fetch|System\.getenv|Environment\.GetEnvironmentVariable|config\.get|secrets\.|vars\.|env\.|Deno\.env|std::env|viper\.|\.Value\b/;
+var SECRET_MANAGER_REFERENCE = /^(?:vault|arn|ssm|secretsmanager|awssm|azurekeyvault|akv|gcpsm|sm|op|ref|env|file|k8s|keyvault)(?::|\+)/i;
+var DOTTED_IDENTIFIER = /^[A-Za-z_$][\w$]*(?:(?:\.|::|->)(?:[A-Za-z_$][\w$]*|\d{1,4}(?=\.)))+(?:\(\))?$/;
+var CALL = /^[A-Za-z_$][\w$.]*\(.*\)?$/;
+var ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+var WORDS_ONLY = new RegExp("^\\p{L}+(?:[_.\\- ]\\p{L}+)*$", "u");
+var URL_WITHOUT_CREDENTIALS = /^[a-z][a-z0-9+.-]{1,20}:\/\/[^@\s]*$/i;
+var FILE_PATH = /^(?:[A-Za-z]:\\|~\/|\.{1,2}[\/\\]|\/)[\w@.\/\\ -]*$|^[\w.-]+(?:\/[\w.-]+)*\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|pub|gpg|asc|conf|cfg|ini|properties|xml|toml|war|jar|ear|zip|tgz|gz|tar|bz2|xz|7z|whl|deb|rpm|dmg|exe|dll|so|bin|img|iso|png|jpe?g|gif|svg|ico|webp|pdf|csv|log|sql|md|html?|css|[cm]?js|ts|py|sh)$/i;
+var CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kts?|cs|rb|php|swift|rs|scala|groovy|dart|c|cc|cpp|h|hpp|m|mm|lua|exs?|clj|vue|svelte|jl|r|fs|vb)$/i;
+var EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixtures?|__fixtures__|__mocks__|mocks?|examples?|samples?)(?:\/)|(?:^|\/)(?:examples?|samples?|templates?)[._-][^/]*$|\.(?:examples?|samples?|template|tmpl|dist|tpl)(?:\.[\w]+)?$|(?:^|\/)[^/]*(?:[._-](?:test|spec)s?\.[\w]+|_test\.go|^test_[^/]*\.py)$/i;
+var NON_SECRET_NAME = /(?:csrf|xsrf|page|next|continuation|cancellation|sync|cursor|refresh_?token_?url|token_?url|token_?endpoint|token_?type|token_?uri)[_-]?(?:token|key)?["']?\s*[:=]/i;
+var NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition|sort|cache|routing|idempotency|site|anon|map|hash|lookup|row|object|bucket|i18n|translation|locale|unique|index|ssh|gpg|pgp|verify|verification|recaptcha|registry|group|message|event|node|react|dedup|dedupe|s3|object_?store|vapid|default_?vapid)[_.-]?key["']?\s*(?:[:=(]|=>)/i;
+function entropy(value2) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const ch of value2) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) {
+    const p = n / value2.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+function sequentialShare(value2) {
+  if (value2.length < 4) return 0;
+  const covered = new Uint8Array(value2.length);
+  for (const step2 of [0, 1, -1]) {
+    let start = 0;
+    for (let i = 1; i <= value2.length; i++) {
+      const continues = i < value2.length && value2.charCodeAt(i) - value2.charCodeAt(i - 1) === step2;
+      if (!continues) {
+        if (i - start >= 4) covered.fill(1, start, i);
+        start = i;
+      }
+    }
+  }
+  return covered.reduce((a, b) => a + b, 0) / value2.length;
+}
+function isRepeatedUnit(value2) {
+  for (let unit = 1; unit <= 4 && unit * 3 <= value2.length; unit++) {
+    if (value2.slice(0, unit).repeat(Math.ceil(value2.length / unit)).slice(0, value2.length) === value2) return true;
+  }
+  return false;
+}
+function classes(value2) {
+  return [new RegExp("\\p{Ll}", "u"), new RegExp("\\p{Lu}", "u"), /\d/, /[^\p{L}\d]/u].filter((re) => re.test(value2)).length;
+}
+function insideInterpolation(secret2, line) {
+  const at2 = line.indexOf(secret2);
+  const open = line.lastIndexOf("${", at2);
+  return open !== -1 && !line.slice(open, at2).includes("}") && line.indexOf("}", at2) !== -1;
+}
+var CAMEL_IDENTIFIER = /^[a-z]+(?:[A-Z][a-z0-9]+)+$/;
+var PASCAL_WORDS = /^(?:[A-Z][a-z]{2,}\d{0,2}){2,}$/;
+function isPascalWords(value2) {
+  if (!PASCAL_WORDS.test(value2)) return false;
+  const letters = value2.replace(/[^A-Za-z]/g, "");
+  return (letters.match(/[aeiouy]/gi) ?? []).length / letters.length >= 0.3;
+}
+var SNAKE_IDENTIFIER = /^(?:\d{1,6}_)?[a-z]+\d{0,3}(?:[_-](?:[a-z]+|[A-Z]{1,4})\d{0,3})+$/;
+function isFirstOfSeveralArguments(secret2, line) {
+  const at2 = line.indexOf(secret2);
+  return at2 > 1 && /\(\s*["'`]$/.test(line.slice(0, at2)) && /^["'`]\s*,/.test(line.slice(at2 + secret2.length));
+}
+function isWordy(value2) {
+  if (/\d/.test(value2)) return false;
+  const letters = value2.replace(/[^\p{L}]/gu, "").length;
+  return letters / value2.length >= 0.8 && letters < 40;
+}
+function isBareAssignedValue(secret2, line) {
+  const at2 = line.indexOf(secret2);
+  return at2 > 0 && /(?:[=:(,]|:=|=>)\s*$/.test(line.slice(0, at2));
+}
+var DOCS_PATH = /(?:^|\/)(?:README|METADATA|PKG-INFO|CHANGELOG|CHANGES|HISTORY|NEWS|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTORS|CONTRIBUTING|COPYING|THIRD[_-]PARTY[\w-]*)(?:\.[\w]+)?$|\.(?:md|mdx|rst|adoc)$/i;
+var ASSIGNMENT_DETECTORS = /* @__PURE__ */ new Set(["generic-password", "generic-secret", "generic-api-key", "generic-key", "generic-token"]);
+function isMinifiedCode(c) {
+  return c.line.length > 1e3 && /\.(?:[cm]?js|css|map)$/i.test(c.path);
+}
+function isArnName(c) {
+  const at2 = c.line.indexOf(c.secret);
+  return at2 > 0 && /arn:aws[\w-]*:[\w-]*:[\w-]*:\d{0,12}:(?:secret|parameter|key)[:/]$/.test(c.line.slice(Math.max(0, at2 - 120), at2));
+}
+var UNDERSCORE_NAME = /^_{1,2}[A-Za-z][\w]*?_{0,2}$/;
+var isUnderscoreName = (value2) => UNDERSCORE_NAME.test(value2) && !(value2.length >= 16 && /\d/.test(value2) && /[A-Z]/.test(value2) && /[a-z]/.test(value2));
+function isDottedIdentifier(value2) {
+  if (!DOTTED_IDENTIFIER.test(value2)) return false;
+  return !value2.split(/\.|::|->/).some((part) => part.length >= 16 && /\d/.test(part) && /[A-Za-z]/.test(part) && !isIdentifierLike(part) && entropy(part) >= 3.5);
+}
+var FORMAT_PLACEHOLDER = /%[-+ #0]*\d*(?:\.\d+)?[sdifxXr]|\{\d*\}|\{[a-z_]+(?:![rsa])?(?::[^}]*)?\}|\$\d\b/;
+function isWordPath(value2) {
+  if (!/^[#*]?[a-z0-9*][a-z0-9*._:/#-]*$/.test(value2) || !/[/:#*]/.test(value2)) return false;
+  const segments = value2.split(/[-_./:#]+/).filter(Boolean);
+  if (segments.length < 2) return false;
+  return segments.every((s) => s === "*" || /^\d+$/.test(s) || /^[a-z]+\d*$/.test(s) && (/[aeiouy]/.test(s) || s.replace(/\d+$/, "").length <= 4));
+}
+function isEncodedStandIn(value2) {
+  if (value2.length < 8 || value2.length > 64 || value2.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value2)) return false;
+  const decoded = Buffer.from(value2, "base64");
+  if (decoded.toString("base64") !== value2) return false;
+  const text3 = decoded.toString("utf8");
+  return /^[\x20-\x7e]{3,}$/.test(text3) && (STAND_IN_VALUE.test(text3) || PLACEHOLDER_ANY.test(text3) || isStandIn(text3) || WORDS_ONLY.test(text3) && text3.length < 12);
+}
+function isSdkDocExample(c) {
+  if (c.generic && /\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line)) return true;
+  if (c.detectorId !== "jwt") return false;
+  return /\.examples?\.json$/i.test(c.path) || /\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line);
+}
+var FILTERS = [
+  { reason: "empty value", scope: "all", test: (c) => c.secret.trim().length === 0 },
+  { reason: "documented example key", scope: "all", test: (c) => DOCUMENTED_EXAMPLES.has(c.secret) },
+  { reason: "templating placeholder", scope: "all", test: (c) => TEMPLATE.test(c.secret) },
+  { reason: "placeholder value", scope: "all", test: (c) => PLACEHOLDER_ANY.test(c.secret) },
+  { reason: "password hash", scope: "all", test: (c) => PASSWORD_HASH.test(c.secret) },
+  { reason: "integrity digest", scope: "all", test: (c) => SRI.test(c.secret) },
+  { reason: "boolean or number", scope: "free-form", test: (c) => BOOLEAN_OR_NUMBER.test(c.secret) },
+  { reason: "reference to another value", scope: "free-form", test: (c) => REFERENCE.test(c.secret) || SECRET_MANAGER_REFERENCE.test(c.secret) || isDottedIdentifier(c.secret) || CALL.test(c.secret) },
+  { reason: "environment variable name", scope: "free-form", test: (c) => ENV_NAME.test(c.secret) },
+  { reason: "URL without credentials", scope: "free-form", test: (c) => URL_WITHOUT_CREDENTIALS.test(c.secret) },
+  { reason: "file path", scope: "free-form", test: (c) => FILE_PATH.test(c.secret) },
+  {
+    reason: "repeated or sequential characters",
+    scope: "all",
+    test: (c) => isRepeatedUnit(c.body) || sequentialShare(c.body) >= (c.freeForm ? 0.5 : 0.8)
+  },
+  { reason: "placeholder value", scope: "free-form", test: (c) => isStandIn(c.secret) },
+  { reason: "repeated or sequential characters", scope: "free-form", test: (c) => /(.)\1{5,}/.test(c.secret) },
+  { reason: "user name repeated as password", scope: "free-form", test: (c) => c.line.includes(`/${c.secret}:${c.secret}@`) },
+  { reason: "low entropy", scope: "free-form", test: (c) => new Set(c.secret).size < 5 || entropy(c.secret) < 2.3 },
+  { reason: "templating placeholder", scope: "free-form", test: (c) => insideInterpolation(c.secret, c.line) },
+  // Bitnami SealedSecrets `encryptedData` (always `Ag…`, hundreds of base64 chars) are safe to commit.
+  { reason: "encrypted value (SealedSecret)", scope: "generic", test: (c) => /^Ag[A-D][A-Za-z0-9+/]{200,}={0,2}$/.test(c.secret) },
+  { reason: "UUID", scope: "generic", test: (c) => UUID2.test(c.secret) },
+  {
+    reason: "hex digest",
+    scope: "all",
+    test: (c) => (c.generic || c.contextual === true) && /^[0-9a-f]+$/i.test(c.secret) && HASH_HEX_LENGTHS.has(c.secret.length) && HASH_CONTEXT.test(c.line.replace(c.secret, ""))
+  },
+  { reason: "identifier, not a value", scope: "generic", test: (c) => WORDS_ONLY.test(c.secret) && (c.secret.length < 24 || classes(c.secret) < 3) || isWordy(c.secret) },
+  { reason: "identifier, not a value", scope: "generic", test: (c) => SNAKE_IDENTIFIER.test(c.secret) },
+  { reason: "identifier, not a value", scope: "generic", test: (c) => c.detectorId === "generic-key" && isPascalWords(c.secret) },
+  { reason: "argument of a call, not the named value", scope: "generic", test: (c) => isFirstOfSeveralArguments(c.secret, c.line) },
+  {
+    reason: "identifier, not a value",
+    scope: "generic",
+    test: (c) => CAMEL_IDENTIFIER.test(c.secret) && (c.secret.match(/\d/g) ?? []).length <= 2 && isBareAssignedValue(c.secret, c.line)
+  },
+  {
+    reason: "variable in code, not a literal",
+    scope: "generic",
+    test: (c) => CODE_FILE.test(c.path) && isBareAssignedValue(c.secret, c.line)
+  },
+  { reason: "public or bookkeeping key name", scope: "generic", test: (c) => c.generic && NON_SECRET_KEY_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
+  { reason: "bookkeeping token name", scope: "generic", test: (c) => NON_SECRET_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
+  { reason: "example, test or template file", scope: "generic", test: (c) => EXAMPLE_PATH.test(c.path) },
+  // Only the loose name-based detectors: an `Authorization: Bearer …` header in a README is a real token.
+  { reason: "documentation", scope: "generic", test: (c) => ASSIGNMENT_DETECTORS.has(c.detectorId) && DOCS_PATH.test(c.path) },
+  { reason: "minified code", scope: "generic", test: isMinifiedCode },
+  { reason: "name of a stored secret (ARN)", scope: "free-form", test: isArnName },
+  { reason: "identifier, not a value", scope: "generic", test: (c) => isUnderscoreName(c.secret) },
+  { reason: "SDK documentation example", scope: "all", test: isSdkDocExample },
+  { reason: "placeholder value (base64-encoded)", scope: "free-form", test: (c) => isEncodedStandIn(c.secret) },
+  // `pkg.module:Class` in setup.cfg / .ini entry points.
+  { reason: "entry point, not a value", scope: "generic", test: (c) => /^[a-z_]\w*(?:\.[a-z_]\w*)+:[A-Za-z_][\w.]*$/.test(c.secret) },
+  // `adduser --disabled-password --no-create-home`: the next flag is not the value.
+  { reason: "command-line flag, not a value", scope: "generic", test: (c) => /^--?[a-z][a-z0-9-]*$/.test(c.secret) },
+  { reason: "class definition, not a value", scope: "generic", test: (c) => /^\s*class\s+\w+\s*\(/.test(c.line) },
+  // `"/v1/accounts:resetPassword"`, `"identitytoolkit#VerifyCustomTokenResponse"`: API paths and type names.
+  { reason: "API path or type name, not a value", scope: "generic", test: (c) => /^\/[A-Za-z0-9_./:-]+$/.test(c.secret) && /[A-Za-z]{4}/.test(c.secret) && !/\d{4}/.test(c.secret) },
+  { reason: "API path or type name, not a value", scope: "generic", test: (c) => /^[a-z][\w.]*#[A-Za-z]\w+$/.test(c.secret) },
+  // Mapbox `pk.eyJ…` tokens are public by design (secret ones are `sk.`).
+  { reason: "public token (Mapbox pk.)", scope: "generic", test: (c) => /^pk\.eyJ/.test(c.secret) },
+  // `getCloudflareZone`, `Oauth2ClientSecret`, `Resource$Projects$Credentials`: names, not keys.
+  { reason: "identifier, not a value", scope: "all", test: (c) => (c.contextual === true || c.generic && c.detectorId !== "generic-password") && isIdentifierLike(c.secret) },
+  { reason: "format string", scope: "free-form", test: (c) => FORMAT_PLACEHOLDER.test(c.secret) },
+  { reason: "resource path or name, not a value", scope: "generic", test: (c) => c.detectorId !== "generic-password" && isWordPath(c.secret) }
+];
+function falsePositiveReason(candidate) {
+  const { detector, secret: secret2, line, path: path2 } = candidate;
+  const prefix = detector.redactPrefix;
+  return firstReason({
+    secret: secret2,
+    body: prefix && secret2.startsWith(prefix) ? secret2.slice(prefix.length) : secret2,
+    line,
+    path: path2,
+    freeForm: isFreeForm(detector),
+    generic: isGenericDetector(detector),
+    detectorId: detector.id,
+    contextual: detector.contextual ?? isNearPattern(detector.pattern)
+  });
+}
+function freeFormValueReason(value2) {
+  return firstReason({ secret: value2, body: value2, line: value2, path: "", freeForm: true, generic: false, detectorId: "" });
+}
+function firstReason(context) {
+  for (const filter2 of FILTERS) {
+    if (filter2.scope === "free-form" && !context.freeForm) continue;
+    if (filter2.scope === "generic" && !context.generic) continue;
+    if (filter2.test(context)) return filter2.reason;
+  }
+  return void 0;
+}
+function isLockFile(path2) {
+  return /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.lock|go\.sum|poetry\.lock|Pipfile\.lock|Gemfile\.lock|composer\.lock|packages\.lock\.json|gradle\.lockfile|bun\.lockb?|uv\.lock)$/.test(path2);
+}
 
 // src/core/secrets/detectors/ai.ts
 var COHERE_WORDS = ["cohere", "co_api_key"];
@@ -2491,6 +3160,8 @@ function aiKey(d) {
     keywords: [d.prefix.toLowerCase()],
     pattern: token(d.body),
     entropy: d.entropy ?? 4,
+    // Documentation stand-ins spell the alphabet (`…abc123xyz-456def789ghij-klmnop…`); issued keys never do.
+    validate: (secret2) => sequentialShare(secret2.slice(d.prefix.length)) < 0.3,
     redactPrefix: d.prefix,
     samples: {
       positive: [at(`${d.id.split("-")[0].toUpperCase()}_API_KEY=\xA7`, d.good[0]), at("  api_key: '\xA7'", d.good[1], "config/llm.yml")],
@@ -2833,6 +3504,10 @@ var aiDetectors = [
 
 // src/core/secrets/detectors/chat.ts
 var DISCORD_WORDS = ["discord"];
+function isSnowflakeToken(secret2) {
+  const id = Buffer.from(secret2.slice(0, secret2.indexOf(".")), "base64url").toString("latin1");
+  return /^[1-9][0-9]{16,19}$/.test(id);
+}
 var chatDetectors = [
   {
     // Slack bot token: `xoxb-` + team id digits + `-` + bot id digits + `-` + 24 base62.
@@ -3004,6 +3679,32 @@ var chatDetectors = [
     }
   },
   {
+    // The same token with no Discord name nearby (`TOKEN=…` in a bot's .env). Its first part is the
+    // bot's user id in base64; ids issued since 2022 have 19 digits starting with 1, so the part
+    // opens with `MT` + one of ten letters (the keywords, rare in code). The part must decode to
+    // the digits of an id, which no random base64 or identifier does.
+    id: "discord-bot-token-bare",
+    title: "Discord bot token",
+    provider: "Discord",
+    level: "error",
+    keywords: ["mta", "mte", "mti", "mtm", "mtq", "mtu", "mty", "mtc", "mtg", "mtk"],
+    pattern: token("MT[AEIMQUYcgk][0-9A-Za-z_\\-]{21,23}\\.[0-9A-Za-z_\\-]{6}\\.[0-9A-Za-z_\\-]{27,38}", "A-Za-z0-9_\\-."),
+    entropy: 4,
+    validate: isSnowflakeToken,
+    samples: {
+      positive: [
+        at("TOKEN=\xA7", "MTYxMTU2MDQ5MTk1NjA2MjExNA.qjWvQn.kqDQLL_g_Yz9Eo0JQD6-hLxmd9ioAskYZ9FXaf"),
+        at("client.login('\xA7');", "MTIyODcwMzQzMzA4MjE2NDYyNg.9Vv9pP.lzC2qbF_7y-Z8QQozfW8EycHVrzCLb3I3AEGJL", "index.js"),
+        at('  bot_token: "\xA7"', "MTE4NjI2OTIwODM3NzQxMDUwMQ.m72SRa.0_-980w9-nXaOk13cO-VLEjnoKn7K8nX9ooDHP", "config.yml")
+      ],
+      negative: [
+        // First part is base64 of letters, not of an id; and a two-part string.
+        "TOKEN=MTAxYWJjZGVmZ2hpamtsbW5vcA.qjWvQn.kqDQLL_g_Yz9Eo0JQD6-hLxmd9ioAskYZ9FXaf",
+        "TOKEN=MTYxMTU2MDQ5MTk1NjA2MjExNA.qjWvQn"
+      ]
+    }
+  },
+  {
     // Discord webhook: `discord.com/api/webhooks/<snowflake id>/<68-char token>`.
     id: "discord-webhook",
     title: "Discord webhook URL",
@@ -3107,7 +3808,7 @@ var cloudDetectors = [
     keywords: ["akia", "asia", "abia", "acca"],
     pattern: token("(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}"),
     entropy: 3,
-    validate: (secret) => !AWS_DOC_EXAMPLES.test(secret),
+    validate: (secret2) => !AWS_DOC_EXAMPLES.test(secret2),
     redactPrefix: "AKIA",
     pair: { with: "aws-secret-access-key", id: "aws-access-key-pair", title: "AWS access key pair (key id + secret access key)" },
     samples: {
@@ -3134,7 +3835,7 @@ var cloudDetectors = [
     keywords: lower(AWS_SECRET_WORDS),
     pattern: near(AWS_SECRET_WORDS, "[A-Za-z0-9/+]{40}", { gap: 25, edge: BASE64, tail: BASE64_TAIL }),
     entropy: 4,
-    validate: (secret) => !AWS_DOC_EXAMPLES.test(secret),
+    validate: (secret2) => !AWS_DOC_EXAMPLES.test(secret2),
     samples: {
       positive: [
         at("AWS_SECRET_ACCESS_KEY=\xA7", "QTR9esqImcGsFyq2DsdNYMSs82eFsXHadGQJMMvk"),
@@ -3349,6 +4050,30 @@ var cloudDetectors = [
         at('  "clientSecret": "\xA7",', "ZYc6Q~diOSZWj3DuWh7cYcIwMe.OaNHn3uLyaV", "appsettings.Production.json")
       ],
       negative: ["AZURE_CLIENT_SECRET=ET36Q~PjmHhU0uBiczULFRfddM", "AZURE_CLIENT_SECRET=CfH7Q-XihaHkIYq64tifNqh0rXWwbKUbEdTrY0cZ"]
+    }
+  },
+  {
+    // Entra ID (Azure AD) refresh token: `0.A` / `1.A` + 50+ url-safe (client and tenant), an optional
+    // `.<digit>`, then `.Ag` + 250+ url-safe, sometimes a third `.A…` part. Long-lived (90 days,
+    // sliding): it mints access tokens for the user. Found in MSAL/az CLI token caches and logs.
+    id: "azure-entra-refresh-token",
+    title: "Azure Entra ID (Azure AD) refresh token",
+    provider: "Azure",
+    level: "error",
+    keywords: ["0.a", "1.a"],
+    pattern: token("[01]\\.A[0-9A-Za-z_\\-]{50,2000}(?:\\.[0-9])?\\.Ag[0-9A-Za-z_\\-]{250,6000}(?:\\.A[0-9A-Za-z_\\-]{200,4000})?", "A-Za-z0-9_\\-."),
+    entropy: 4.5,
+    redactPrefix: "0.A",
+    samples: {
+      positive: [
+        at('"secret": "\xA7",', "0.AV74OWBhhkKrpGbSUtzE00K9VjUUAgIofREO23S_9ldMZNONZjjs7lQCVLvcgnN0ME5FnQh.AgABAAEAAAD02UjTVt-Z_U1m9GTnPc8Y0_lme_9jXS8Z6UNoGtaCgrFE_4Ja-ArGRnwwjUMMLxVHRlnXYBCVDRghEFyNTQDHnD798Lyl1Sa_SdlGLiOHICoiCGXpSRHepnv__hiYPqcNZWF2JYfuzU7vrij-YTPnXQkPfrxoZLQn1S9J2V85MFL3bcru7DoQnM09Kf1-7xz2tX6brWsX0BUuwvx_VdiHYusc-gPjfpUGQDEoXymHHptpWC3pYN4Ey2NMMGg094QJYnfOO97IJ8d19WTRY3hp_I9vTkBGHSAnGM7tdPbDx47fWKDhheAl2TJ1rqygoE8", ".azure/msal_token_cache.json"),
+        at("refresh_token=\xA7&grant_type=refresh_token", "1.Ac7MJ2xECGGyM_k7ixKwNZkGd6iBU_p8MpQ-PDEWEGASDaPTw_jDt4nlgaMIrTxxYayOrRV.AgABAAEAAADvoAshmADlYLpyYOqLCKU11kCupFmtRArRkh9U2Ss6pBwlTdUP63O2ewCvGos-CBdYpZolPabJlIHiGW1WrlNW8As_8MOwPg9uOh35SbDkHbrvzR3QJkI3UzOT8FczIGB-406R73UTMq7mj_JEiXoVhtWDY_mBbvyloQ2bsJttYfa1yZL4pL-hAZWNZYQIdIyrtfxP5zXHXyWs1jZX_7e8ydgG5WYROHHUYs_MRfFs6UaSo9v-KIG3E9vB8XHfHifE2QDE2pkIDalUD8dHZQm3_I7ugSIZmIjWgPp4LEyHgTB0iOkRm2CakzN4avlDm_B")
+      ],
+      negative: [
+        // Too short after `.Ag` (a truncated paste), and a version string that starts alike.
+        "REFRESH_TOKEN=0.AV74OWBhhkKrpGbSUtzE00K9VjUUAgIofREO23S_9ldMZNONZjjs7lQCVLvcgnN0ME5FnQh.AgABAAEAAAD02UjTVt-Z_U1m9GTnPc8Y0",
+        "version: 1.A.0-beta"
+      ]
     }
   },
   {
@@ -3692,339 +4417,24 @@ var codeHostDetectors = [
   }
 ];
 
-// src/core/secrets/identifiers.ts
-var VOWELS = /[aeiouy]/gi;
-function vowelShare(letters) {
-  return letters.length === 0 ? 0 : (letters.match(VOWELS) ?? []).length / letters.length;
-}
-var CAMEL_OR_PASCAL = /^[A-Za-z][a-z]+\d{0,2}(?:(?:[A-Z][a-z]{2,}|[A-Z]{2,4}(?=[A-Z][a-z]|\d|$))\d{0,2})+$/;
-var JOINED_WORDS = /^(?:[a-z]+|[A-Z]+|[A-Z][a-z]+)\d{0,2}(?:[_.-](?:[a-z]+|[A-Z]+|[A-Z][a-z]+)\d{0,2})+$/;
-function pronounceable(word) {
-  const letters = word.replace(/\d+$/, "");
-  if (/^[A-Z]{2,4}$/.test(letters)) return true;
-  return /[aeiouy]/i.test(letters) && !/[^aeiouy]{4,}/i.test(letters);
-}
-var DOLLAR_JOINED = /^\$?[A-Za-z][A-Za-z0-9]*(?:\$[A-Za-z][A-Za-z0-9]*)+$/;
-function isIdentifierLike(value2) {
-  if (DOLLAR_JOINED.test(value2)) return true;
-  if (value2.length < 16) return false;
-  if (CAMEL_OR_PASCAL.test(value2) || JOINED_WORDS.test(value2)) {
-    const words = value2.split(/[_.-]|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean);
-    const letters = value2.replace(/[^A-Za-z]/g, "");
-    return words.length >= 2 && vowelShare(letters) >= 0.28 && words.every((w) => w.replace(/\d+$/, "").length >= 2 && pronounceable(w));
-  }
-  return false;
-}
-
-// src/core/secrets/false-positives.ts
-var FREE_FORM_DETECTORS = /* @__PURE__ */ new Set([
-  "url-password",
-  "basic-auth-url",
-  "postgres-url-password",
-  "mysql-url-password",
-  "mongodb-url-password",
-  "redis-url-password",
-  "amqp-url-password",
-  "database-url-password",
-  "ftp-url-password",
-  "smtp-url-password",
-  "ldap-url-password",
-  "netrc-inline-password",
-  "netrc-password",
-  "pypirc-password",
-  "git-credentials-password",
-  "pgpass-password",
-  "kubernetes-secret-string-data",
-  "jdbc-connection-password",
-  "adonet-connection-password",
-  "config-password-quoted"
-]);
-function isGenericDetector(detector) {
-  return detector.id.startsWith("generic-");
-}
-function isFreeForm(detector) {
-  return isGenericDetector(detector) || FREE_FORM_DETECTORS.has(detector.id);
-}
-var DOCUMENTED_EXAMPLES = /* @__PURE__ */ new Set([
-  // AWS IAM user guide
-  "AKIAIOSFODNN7EXAMPLE",
-  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-  "AKIAI44QH8DHBEXAMPLE",
-  "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
-  // Stripe API reference (test mode)
-  "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
-  "pk_test_TYooMQauvdEDq54NiTphI7jx",
-  "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
-  // jwt.io debugger default token
-  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
-  // Kubernetes "Secrets" concept page (base64 of `admin` and `1f2d1e2e67df`)
-  "YWRtaW4=",
-  "MWYyZDFlMmU2N2Rm",
-  // Slack API docs
-  "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
-  // Twilio docs placeholders
-  "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
-  // OAuth 1.0 / 2.0 RFC examples (RFC 5849, RFC 6749, RFC 6750), copied into every OAuth library
-  "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
-  "gX1fBat3bV",
-  "2YotnFZFEjr1zCsicMWpAA",
-  "tGzv3JOkF0XG5Qx2TlKWIA",
-  "mF_9.B5f-4.1JqM",
-  "h480djs93hd8",
-  "ad180jjd733klru7",
-  "SplxlOBeZQQYbYS6WxSbIA",
-  "hh5s93j4hdidpola",
-  "hdk48Djdsa",
-  "kd94hf93k423kf44",
-  "pfkkdhi9sl3r4s00",
-  "nnch734d00sl2jdk",
-  // PyJWT README
-  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzb21lIjoicGF5bG9hZCJ9.4twFt5NiznN84AWoo1d7KO1T_yoc0Z6XOpOVswacPZg",
-  // Telegram Bot API docs
-  "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
-  // Mailgun docs
-  "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
-  // SendGrid / generic docs
-  "SG.xxxxxxxxxxxxxxxxxxxxxx.yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
-]);
-var TEMPLATE = /^![A-Za-z]\w*|\$\{|\{\{|\}\}|\$\(|<%|%>|\{%|%\}|#\{|%\(\w+\)[sd]|^%[sdv]$|^\{\w*\}$|^__[A-Z0-9_]+__$|^@[\w.-]+@$|^%[A-Za-z_][\w]*%$|^\$[A-Za-z_{(]/;
-var PLACEHOLDER_ANY = /example|very[_-]?long[_-]?(?:secret|key|token|pass)|x{5,}|changeme|change[_-]me|replace[_-]?me|replace[_-]?with|your[_-]|yourkey|yourtoken|yoursecret|yourpassword|dummy|redacted|placeholder|\*{3,}|\.\.\.|•{3,}|<[^>]*>|^\[.*\]$|^0{8,}$/i;
-var STAND_IN_VALUE = /^(?:x+|none|null|nil|undefined|empty|n\/a|na|string|str|required|optional|admin|root|user|guest|postgres|mysql|redis|pass|pwd|key|value|hunter2|qwerty\w*|asdf\w*|changeit|letmein|welcome1?|default|secret|password|token|tiger|masterkey|scott)$/i;
-var STAND_IN_WORDS = /test|fake|mock|sample|demo|dummy|lorem|ipsum|secret|passw(?:or)?d?|p[a@]ssw[o0]rd|token|changeit|letmein|welcome|default|todo|fixme|tbd|insert|enter|personal|access|secure|private|public|generated|random|abc123|xyz|deadbeef|(?<![a-z])(?:foo|bar|baz|qux|my|your|the|api|key|value|here|goes|super|local|dev|string)(?![a-z])/gi;
-function isStandIn(value2) {
-  if (STAND_IN_VALUE.test(value2)) return true;
-  if (/^p.?ss?w.?rd\W?$/i.test(value2.replace(/%[0-9a-f]{2}/gi, "#"))) return true;
-  const rest = value2.replace(STAND_IN_WORDS, "");
-  if (rest.length === value2.length) return false;
-  const core = rest.replace(/[^A-Za-z0-9]/g, "");
-  return core.length < 12 || entropy(core) < 3.2;
-}
-var BOOLEAN_OR_NUMBER = /^(?:true|false|yes|no|on|off|enabled?|disabled?|-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|0x[0-9a-f]{1,8})$/i;
-var UUID2 = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-var PASSWORD_HASH = /^(?:\$2[abxy]?\$\d{2}\$|\$argon2(?:id|i|d)\$|\$[156]\$|\$y\$|\$scrypt\$|\{(?:SSHA|SHA|SMD5|CRYPT|SSHA256|SSHA512)\}|pbkdf2_sha\d+\$|sha\d+\$|md5\$)/;
-var SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}$|^sha(?:1|256|384|512):[0-9a-f]{40,128}$/;
-var HASH_HEX_LENGTHS = /* @__PURE__ */ new Set([32, 40, 56, 64, 96, 128]);
-var HASH_CONTEXT = /hash|sha\d*|md5|digest|checksum|integrity|fingerprint|etag|commit|revision|\brev\b|\bref\b|\bsum\b|crc|blob|tree|version|nonce/i;
-var REFERENCE = /aws4_request|process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|ENV\[|ENV\.fetch|System\.getenv|Environment\.GetEnvironmentVariable|config\.get|secrets\.|vars\.|env\.|Deno\.env|std::env|viper\.|\.Value\b/;
-var SECRET_MANAGER_REFERENCE = /^(?:vault|arn|ssm|secretsmanager|awssm|azurekeyvault|akv|gcpsm|sm|op|ref|env|file|k8s|keyvault)(?::|\+)/i;
-var DOTTED_IDENTIFIER = /^[A-Za-z_$][\w$]*(?:(?:\.|::|->)(?:[A-Za-z_$][\w$]*|\d{1,4}(?=\.)))+(?:\(\))?$/;
-var CALL = /^[A-Za-z_$][\w$.]*\(.*\)?$/;
-var ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
-var WORDS_ONLY = new RegExp("^\\p{L}+(?:[_.\\- ]\\p{L}+)*$", "u");
-var URL_WITHOUT_CREDENTIALS = /^[a-z][a-z0-9+.-]{1,20}:\/\/[^@\s]*$/i;
-var FILE_PATH = /^(?:[A-Za-z]:\\|~\/|\.{1,2}[\/\\]|\/)[\w@.\/\\ -]*$|^[\w.-]+(?:\/[\w.-]+)*\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|pub|gpg|asc|conf|cfg|ini|properties|xml|toml|war|jar|ear|zip|tgz|gz|tar|bz2|xz|7z|whl|deb|rpm|dmg|exe|dll|so|bin|img|iso|png|jpe?g|gif|svg|ico|webp|pdf|csv|log|sql|md|html?|css|[cm]?js|ts|py|sh)$/i;
-var CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|java|kts?|cs|rb|php|swift|rs|scala|groovy|dart|c|cc|cpp|h|hpp|m|mm|lua|exs?|clj|vue|svelte|jl|r|fs|vb)$/i;
-var EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixtures?|__fixtures__|__mocks__|mocks?|examples?|samples?)(?:\/)|(?:^|\/)(?:examples?|samples?|templates?)[._-][^/]*$|\.(?:examples?|samples?|template|tmpl|dist|tpl)(?:\.[\w]+)?$|(?:^|\/)[^/]*(?:[._-](?:test|spec)s?\.[\w]+|_test\.go|^test_[^/]*\.py)$/i;
-var NON_SECRET_NAME = /(?:csrf|xsrf|page|next|continuation|cancellation|sync|cursor|refresh_?token_?url|token_?url|token_?endpoint|token_?type|token_?uri)[_-]?(?:token|key)?["']?\s*[:=]/i;
-var NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition|sort|cache|routing|idempotency|site|anon|map|hash|lookup|row|object|bucket|i18n|translation|locale|unique|index|ssh|gpg|pgp|verify|verification|recaptcha|registry|group|message|event|node|react|dedup|dedupe|s3|object_?store|vapid|default_?vapid)[_.-]?key["']?\s*(?:[:=(]|=>)/i;
-function entropy(value2) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const ch of value2) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) {
-    const p = n / value2.length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
-}
-function sequentialShare(value2) {
-  if (value2.length < 4) return 0;
-  const covered = new Uint8Array(value2.length);
-  for (const step of [0, 1, -1]) {
-    let start = 0;
-    for (let i = 1; i <= value2.length; i++) {
-      const continues = i < value2.length && value2.charCodeAt(i) - value2.charCodeAt(i - 1) === step;
-      if (!continues) {
-        if (i - start >= 4) covered.fill(1, start, i);
-        start = i;
-      }
-    }
-  }
-  return covered.reduce((a, b) => a + b, 0) / value2.length;
-}
-function isRepeatedUnit(value2) {
-  for (let unit = 1; unit <= 4 && unit * 3 <= value2.length; unit++) {
-    if (value2.slice(0, unit).repeat(Math.ceil(value2.length / unit)).slice(0, value2.length) === value2) return true;
-  }
-  return false;
-}
-function classes(value2) {
-  return [new RegExp("\\p{Ll}", "u"), new RegExp("\\p{Lu}", "u"), /\d/, /[^\p{L}\d]/u].filter((re) => re.test(value2)).length;
-}
-function insideInterpolation(secret, line) {
-  const at2 = line.indexOf(secret);
-  const open = line.lastIndexOf("${", at2);
-  return open !== -1 && !line.slice(open, at2).includes("}") && line.indexOf("}", at2) !== -1;
-}
-var CAMEL_IDENTIFIER = /^[a-z]+(?:[A-Z][a-z0-9]+)+$/;
-var PASCAL_WORDS = /^(?:[A-Z][a-z]{2,}\d{0,2}){2,}$/;
-function isPascalWords(value2) {
-  if (!PASCAL_WORDS.test(value2)) return false;
-  const letters = value2.replace(/[^A-Za-z]/g, "");
-  return (letters.match(/[aeiouy]/gi) ?? []).length / letters.length >= 0.3;
-}
-var SNAKE_IDENTIFIER = /^(?:\d{1,6}_)?[a-z]+\d{0,3}(?:[_-](?:[a-z]+|[A-Z]{1,4})\d{0,3})+$/;
-function isFirstOfSeveralArguments(secret, line) {
-  const at2 = line.indexOf(secret);
-  return at2 > 1 && /\(\s*["'`]$/.test(line.slice(0, at2)) && /^["'`]\s*,/.test(line.slice(at2 + secret.length));
-}
-function isWordy(value2) {
-  if (/\d/.test(value2)) return false;
-  const letters = value2.replace(/[^\p{L}]/gu, "").length;
-  return letters / value2.length >= 0.8 && letters < 40;
-}
-function isBareAssignedValue(secret, line) {
-  const at2 = line.indexOf(secret);
-  return at2 > 0 && /(?:[=:(,]|:=|=>)\s*$/.test(line.slice(0, at2));
-}
-var DOCS_PATH = /(?:^|\/)(?:README|METADATA|PKG-INFO|CHANGELOG|CHANGES|HISTORY|NEWS|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTORS|CONTRIBUTING|COPYING|THIRD[_-]PARTY[\w-]*)(?:\.[\w]+)?$|\.(?:md|mdx|rst|adoc)$/i;
-var ASSIGNMENT_DETECTORS = /* @__PURE__ */ new Set(["generic-password", "generic-secret", "generic-api-key", "generic-key", "generic-token"]);
-function isMinifiedCode(c) {
-  return c.line.length > 1e3 && /\.(?:[cm]?js|css|map)$/i.test(c.path);
-}
-function isArnName(c) {
-  const at2 = c.line.indexOf(c.secret);
-  return at2 > 0 && /arn:aws[\w-]*:[\w-]*:[\w-]*:\d{0,12}:(?:secret|parameter|key)[:/]$/.test(c.line.slice(Math.max(0, at2 - 120), at2));
-}
-var UNDERSCORE_NAME = /^_{1,2}[A-Za-z][\w]*?_{0,2}$/;
-var isUnderscoreName = (value2) => UNDERSCORE_NAME.test(value2) && !(value2.length >= 16 && /\d/.test(value2) && /[A-Z]/.test(value2) && /[a-z]/.test(value2));
-function isDottedIdentifier(value2) {
-  if (!DOTTED_IDENTIFIER.test(value2)) return false;
-  return !value2.split(/\.|::|->/).some((part) => part.length >= 16 && /\d/.test(part) && /[A-Za-z]/.test(part) && !isIdentifierLike(part) && entropy(part) >= 3.5);
-}
-var FORMAT_PLACEHOLDER = /%[-+ #0]*\d*(?:\.\d+)?[sdifxXr]|\{\d*\}|\{[a-z_]+(?:![rsa])?(?::[^}]*)?\}|\$\d\b/;
-function isWordPath(value2) {
-  if (!/^[#*]?[a-z0-9*][a-z0-9*._:/#-]*$/.test(value2) || !/[/:#*]/.test(value2)) return false;
-  const segments = value2.split(/[-_./:#]+/).filter(Boolean);
-  if (segments.length < 2) return false;
-  return segments.every((s) => s === "*" || /^\d+$/.test(s) || /^[a-z]+\d*$/.test(s) && (/[aeiouy]/.test(s) || s.replace(/\d+$/, "").length <= 4));
-}
-function isEncodedStandIn(value2) {
-  if (value2.length < 8 || value2.length > 64 || value2.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value2)) return false;
-  const decoded = Buffer.from(value2, "base64");
-  if (decoded.toString("base64") !== value2) return false;
-  const text = decoded.toString("utf8");
-  return /^[\x20-\x7e]{3,}$/.test(text) && (STAND_IN_VALUE.test(text) || PLACEHOLDER_ANY.test(text) || isStandIn(text) || WORDS_ONLY.test(text) && text.length < 12);
-}
-function isSdkDocExample(c) {
-  if (c.generic && /\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line)) return true;
-  if (c.detectorId !== "jwt") return false;
-  return /\.examples?\.json$/i.test(c.path) || /\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line);
-}
-var FILTERS = [
-  { reason: "empty value", scope: "all", test: (c) => c.secret.trim().length === 0 },
-  { reason: "documented example key", scope: "all", test: (c) => DOCUMENTED_EXAMPLES.has(c.secret) },
-  { reason: "templating placeholder", scope: "all", test: (c) => TEMPLATE.test(c.secret) },
-  { reason: "placeholder value", scope: "all", test: (c) => PLACEHOLDER_ANY.test(c.secret) },
-  { reason: "password hash", scope: "all", test: (c) => PASSWORD_HASH.test(c.secret) },
-  { reason: "integrity digest", scope: "all", test: (c) => SRI.test(c.secret) },
-  { reason: "boolean or number", scope: "free-form", test: (c) => BOOLEAN_OR_NUMBER.test(c.secret) },
-  { reason: "reference to another value", scope: "free-form", test: (c) => REFERENCE.test(c.secret) || SECRET_MANAGER_REFERENCE.test(c.secret) || isDottedIdentifier(c.secret) || CALL.test(c.secret) },
-  { reason: "environment variable name", scope: "free-form", test: (c) => ENV_NAME.test(c.secret) },
-  { reason: "URL without credentials", scope: "free-form", test: (c) => URL_WITHOUT_CREDENTIALS.test(c.secret) },
-  { reason: "file path", scope: "free-form", test: (c) => FILE_PATH.test(c.secret) },
-  {
-    reason: "repeated or sequential characters",
-    scope: "all",
-    test: (c) => isRepeatedUnit(c.body) || sequentialShare(c.body) >= (c.freeForm ? 0.5 : 0.8)
-  },
-  { reason: "placeholder value", scope: "free-form", test: (c) => isStandIn(c.secret) },
-  { reason: "repeated or sequential characters", scope: "free-form", test: (c) => /(.)\1{5,}/.test(c.secret) },
-  { reason: "user name repeated as password", scope: "free-form", test: (c) => c.line.includes(`/${c.secret}:${c.secret}@`) },
-  { reason: "low entropy", scope: "free-form", test: (c) => new Set(c.secret).size < 5 || entropy(c.secret) < 2.3 },
-  { reason: "templating placeholder", scope: "free-form", test: (c) => insideInterpolation(c.secret, c.line) },
-  // Bitnami SealedSecrets `encryptedData` (always `Ag…`, hundreds of base64 chars) are safe to commit.
-  { reason: "encrypted value (SealedSecret)", scope: "generic", test: (c) => /^Ag[A-D][A-Za-z0-9+/]{200,}={0,2}$/.test(c.secret) },
-  { reason: "UUID", scope: "generic", test: (c) => UUID2.test(c.secret) },
-  {
-    reason: "hex digest",
-    scope: "all",
-    test: (c) => (c.generic || c.contextual === true) && /^[0-9a-f]+$/i.test(c.secret) && HASH_HEX_LENGTHS.has(c.secret.length) && HASH_CONTEXT.test(c.line.replace(c.secret, ""))
-  },
-  { reason: "identifier, not a value", scope: "generic", test: (c) => WORDS_ONLY.test(c.secret) && (c.secret.length < 24 || classes(c.secret) < 3) || isWordy(c.secret) },
-  { reason: "identifier, not a value", scope: "generic", test: (c) => SNAKE_IDENTIFIER.test(c.secret) },
-  { reason: "identifier, not a value", scope: "generic", test: (c) => c.detectorId === "generic-key" && isPascalWords(c.secret) },
-  { reason: "argument of a call, not the named value", scope: "generic", test: (c) => isFirstOfSeveralArguments(c.secret, c.line) },
-  {
-    reason: "identifier, not a value",
-    scope: "generic",
-    test: (c) => CAMEL_IDENTIFIER.test(c.secret) && (c.secret.match(/\d/g) ?? []).length <= 2 && isBareAssignedValue(c.secret, c.line)
-  },
-  {
-    reason: "variable in code, not a literal",
-    scope: "generic",
-    test: (c) => CODE_FILE.test(c.path) && isBareAssignedValue(c.secret, c.line)
-  },
-  { reason: "public or bookkeeping key name", scope: "generic", test: (c) => c.generic && NON_SECRET_KEY_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
-  { reason: "bookkeeping token name", scope: "generic", test: (c) => NON_SECRET_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
-  { reason: "example, test or template file", scope: "generic", test: (c) => EXAMPLE_PATH.test(c.path) },
-  // Only the loose name-based detectors: an `Authorization: Bearer …` header in a README is a real token.
-  { reason: "documentation", scope: "generic", test: (c) => ASSIGNMENT_DETECTORS.has(c.detectorId) && DOCS_PATH.test(c.path) },
-  { reason: "minified code", scope: "generic", test: isMinifiedCode },
-  { reason: "name of a stored secret (ARN)", scope: "free-form", test: isArnName },
-  { reason: "identifier, not a value", scope: "generic", test: (c) => isUnderscoreName(c.secret) },
-  { reason: "SDK documentation example", scope: "all", test: isSdkDocExample },
-  { reason: "placeholder value (base64-encoded)", scope: "free-form", test: (c) => isEncodedStandIn(c.secret) },
-  // `pkg.module:Class` in setup.cfg / .ini entry points.
-  { reason: "entry point, not a value", scope: "generic", test: (c) => /^[a-z_]\w*(?:\.[a-z_]\w*)+:[A-Za-z_][\w.]*$/.test(c.secret) },
-  // `adduser --disabled-password --no-create-home`: the next flag is not the value.
-  { reason: "command-line flag, not a value", scope: "generic", test: (c) => /^--?[a-z][a-z0-9-]*$/.test(c.secret) },
-  { reason: "class definition, not a value", scope: "generic", test: (c) => /^\s*class\s+\w+\s*\(/.test(c.line) },
-  // `"/v1/accounts:resetPassword"`, `"identitytoolkit#VerifyCustomTokenResponse"`: API paths and type names.
-  { reason: "API path or type name, not a value", scope: "generic", test: (c) => /^\/[A-Za-z0-9_./:-]+$/.test(c.secret) && /[A-Za-z]{4}/.test(c.secret) && !/\d{4}/.test(c.secret) },
-  { reason: "API path or type name, not a value", scope: "generic", test: (c) => /^[a-z][\w.]*#[A-Za-z]\w+$/.test(c.secret) },
-  // Mapbox `pk.eyJ…` tokens are public by design (secret ones are `sk.`).
-  { reason: "public token (Mapbox pk.)", scope: "generic", test: (c) => /^pk\.eyJ/.test(c.secret) },
-  // `getCloudflareZone`, `Oauth2ClientSecret`, `Resource$Projects$Credentials`: names, not keys.
-  { reason: "identifier, not a value", scope: "all", test: (c) => (c.contextual === true || c.generic && c.detectorId !== "generic-password") && isIdentifierLike(c.secret) },
-  { reason: "format string", scope: "free-form", test: (c) => FORMAT_PLACEHOLDER.test(c.secret) },
-  { reason: "resource path or name, not a value", scope: "generic", test: (c) => c.detectorId !== "generic-password" && isWordPath(c.secret) }
-];
-function falsePositiveReason(candidate) {
-  const { detector, secret, line, path: path2 } = candidate;
-  const prefix = detector.redactPrefix;
-  return firstReason({
-    secret,
-    body: prefix && secret.startsWith(prefix) ? secret.slice(prefix.length) : secret,
-    line,
-    path: path2,
-    freeForm: isFreeForm(detector),
-    generic: isGenericDetector(detector),
-    detectorId: detector.id,
-    contextual: detector.contextual ?? isNearPattern(detector.pattern)
-  });
-}
-function freeFormValueReason(value2) {
-  return firstReason({ secret: value2, body: value2, line: value2, path: "", freeForm: true, generic: false, detectorId: "" });
-}
-function firstReason(context) {
-  for (const filter2 of FILTERS) {
-    if (filter2.scope === "free-form" && !context.freeForm) continue;
-    if (filter2.scope === "generic" && !context.generic) continue;
-    if (filter2.test(context)) return filter2.reason;
-  }
-  return void 0;
-}
-function isLockFile(path2) {
-  return /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.lock|go\.sum|poetry\.lock|Pipfile\.lock|Gemfile\.lock|composer\.lock|packages\.lock\.json|gradle\.lockfile|bun\.lockb?|uv\.lock)$/.test(path2);
-}
-
 // src/core/secrets/detectors/generic.ts
-var VALUE_CHAR = String.raw`[^\s"'\x60\\<>;,(){}\[\]&|]`;
-function name(words) {
-  return String.raw`(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{0,40}?(?:${words})(?:[_.-]?(?:key|value|str|string|base|text|b64|base64)){0,2}(?![A-Za-z0-9_])`;
+var VALUE_CHAR = String.raw`(?:[^\s"'\x60\\<>;,(){}\[\]&|]|&(?![&\s]|$|[\w.\-\[\]]{1,80}=|#?\w{1,10};))`;
+function name2(words) {
+  return String.raw`(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{0,40}?(?:${words})(?<!publi(?:c|shable)[A-Za-z0-9_.-]{0,40})(?:[_.-]?(?:key|value|str|string|base|text|b64|base64)){0,2}(?![A-Za-z0-9_])`;
 }
 var ASSIGN = String.raw`(?:["'\x60]\]?|\])?(?:[ \t]*\{[ \t]*get;[ \t]*(?:(?:private|protected|internal)[ \t]+)?(?:set|init);[ \t]*\})?(?:[ \t]{0,3}:[ \t]{0,3}[A-Za-z_][\w.<>?]{0,30})?(?:[ \t]{0,5}(?::=|=>|\?\?=|\|\|=|=(?![=~>])|:(?![:\/\\])|\()|(?<=\([ \t]{0,3}["'][A-Za-z0-9_.-]{1,80}["'])[ \t]{0,3},|(?<=(?:^|\s)--[A-Za-z0-9_.-]{1,60})[ \t]|(?<=^[ \t]{0,20}ENV[ \t]{1,10}[A-Za-z0-9_.-]{1,80})[ \t])[ \t]{0,5}`;
 function value(min) {
   return String.raw`(?:[bruf@]{1,2}(?=["']))?(?<q>["'\x60]?)(?:(?:bearer|token)[ \t]+)?(?<secret>${VALUE_CHAR}{${min},500})(?!${VALUE_CHAR})\k<q>(?![\\(<{\[])`;
 }
 function assignment(words, min) {
-  return new RegExp(name(words) + ASSIGN + value(min), "im");
+  return new RegExp(name2(words) + ASSIGN + value(min), "im");
 }
 var KEY_NAME = String.raw`(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{1,40}?(?:[_.-][Kk][Ee][Yy]|(?<=[a-z0-9])Key)(?![A-Za-z0-9_])`;
 var charClasses = (s) => [new RegExp("\\p{Ll}", "u"), new RegExp("\\p{Lu}", "u"), /\d/, /[^\p{L}\d]/u].filter((re) => re.test(s)).length;
-var looksGenerated = (s) => charClasses(s) >= 2 && (s.length >= 20 || /[a-z]/.test(s) && /[A-Z]/.test(s) || /^[0-9a-f]+$/i.test(s) || /[^A-Za-z0-9]/.test(s));
-var looksLikePassword = (s) => charClasses(s) >= 2 || s.length >= 14;
+var PACKAGE_VERSION = /^[a-z][a-z0-9]*(?:[-_.][a-z][a-z0-9]*)*[-@]v?\d+\.\d+(?:\.\d+)?(?:[-.+][0-9A-Za-z.]+)?$/;
+var looksGenerated = (s) => !PACKAGE_VERSION.test(s) && charClasses(s) >= 2 && (s.length >= 20 || /[a-z]/.test(s) && /[A-Z]/.test(s) || /^[0-9a-f]+$/i.test(s) || /[^A-Za-z0-9]/.test(s));
+var CODE_EXPRESSION = /[=!]==/;
+var looksLikePassword = (s) => !CODE_EXPRESSION.test(s) && (charClasses(s) >= 2 || s.length >= 14);
 function decodesToUserPass(encoded) {
   const decoded = Buffer.from(encoded, "base64").toString("utf8");
   if (Buffer.from(decoded, "utf8").toString("base64").replace(/=+$/, "") !== encoded.replace(/=+$/, "")) return false;
@@ -4280,7 +4690,8 @@ var genericDetectors = [
     keywords: ["password", "passwd", "secret", "token", "api_key", "apikey", "access_key", "private_key", "credential"],
     // `- name: DB_PASSWORD` then `value: "…"` on the next line, or `{"name": "DB_PASSWORD", "value": "…"}`.
     pattern: new RegExp(
-      String.raw`\bname["']?[ \t]*[:=][ \t]*["']?[A-Za-z0-9_.-]{0,40}?(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|authorization)["']?[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?["']?value["']?[ \t]*[:=][ \t]*` + value(6),
+      // Not a form's CSRF token (`name="authenticity_token" value="…"`): it is per-session and public in the page.
+      String.raw`\bname["']?[ \t]*[:=][ \t]*["']?(?![A-Za-z0-9_.-]{0,40}?(?:authenticity|csrf|xsrf))[A-Za-z0-9_.-]{0,40}?(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|authorization)["']?[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?["']?value["']?[ \t]*[:=][ \t]*` + value(6),
       "i"
     ),
     entropy: 2.3,
@@ -4383,7 +4794,7 @@ var genericDetectors = [
     provider: "Generic",
     level: "error",
     keywords: ["key=", "name="],
-    pattern: /\b(?:key|name)=["'][A-Za-z0-9_.:-]{0,40}?(?:password|passwd|secret|token|api[_.-]?key|apikey)["']\s+value=["'](?<secret>[^"'\s<>]{6,500})["']/i,
+    pattern: /\b(?:key|name)=["'](?![A-Za-z0-9_.:-]{0,40}?(?:authenticity|csrf|xsrf))[A-Za-z0-9_.:-]{0,40}?(?:password|passwd|secret|token|api[_.-]?key|apikey)["']\s+value=["'](?<secret>[^"'\s<>]{6,500})["']/i,
     entropy: 2.3,
     validate: looksLikePassword,
     samples: {
@@ -4404,13 +4815,13 @@ function decodeBase64(encoded) {
 }
 function isSecretBytes(decoded) {
   if (!decoded) return false;
-  const text = decoded.toString("utf8");
-  if (!/^[\x20-\x7e\t\r\n]+$/.test(text)) return decoded.length >= 16;
-  const trimmed = text.trim();
+  const text3 = decoded.toString("utf8");
+  if (!/^[\x20-\x7e\t\r\n]+$/.test(text3)) return decoded.length >= 16;
+  const trimmed = text3.trim();
   return trimmed.length >= 4 && (/\n/.test(trimmed) || freeFormValueReason(trimmed) === void 0);
 }
 var KIND_SECRET = String.raw`(?:(?<=^kind:[ \t]*["']?Secret["']?[ \t]*\r?\n(?:(?!---)[^\n]*\n){0,300})|(?=[^\n]*(?:\n(?!---)[^\n]*){0,300}\nkind:[ \t]*["']?Secret["']?[ \t]*\r?$))`;
-var IN_SECTION = (section) => String.raw`(?<=^${section}:[ \t]*\r?\n(?:(?:[ \t][^\n]*|#[^\n]*|\r?)\n){0,200})`;
+var IN_SECTION = (section2) => String.raw`(?<=^${section2}:[ \t]*\r?\n(?:(?:[ \t][^\n]*|#[^\n]*|\r?)\n){0,200})`;
 var PUBLIC_KEYS = String.raw`(?!(?:[\w.-]{0,40}?(?:[uU]ser(?:[nN]ame)?|USER(?:NAME)?)|user-?id|host(?:name)?|port|database|db(?:-?name)?|namespace|region|email|endpoint|server|schema|ssl-?mode|driver|url|ca\.crt|tls\.crt|ca-bundle\.crt|[\w.-]*\.pub)["']?:)`;
 var ENTRY_KEY = String.raw`[ \t]+${PUBLIC_KEYS}["']?[A-Za-z0-9_.-]{1,253}["']?:[ \t]+`;
 var SECRET_MANIFEST = `apiVersion: v1
@@ -4591,6 +5002,26 @@ var toolFileDetectors = [
     }
   },
   {
+    // Rails encrypted credentials: config/master.key (or config/credentials/<env>.key) holds the
+    // 32-hex key that decrypts credentials.yml.enc — committing it publishes every credential in
+    // the encrypted file. The file name decides; the file holds nothing but the key.
+    id: "rails-master-key",
+    title: "Rails master key (decrypts credentials.yml.enc)",
+    provider: "Ruby on Rails",
+    level: "error",
+    keywords: [],
+    pathPattern: /(?:^|\/)config\/(?:master|credentials\/[\w.-]+)\.key$/,
+    credentialFile: true,
+    pattern: /^[ \t]*(?<secret>[0-9a-f]{32})[ \t]*\r?$/m,
+    samples: {
+      positive: [
+        { text: "fc366e33335e726c46004168016780d9\n", secret: "fc366e33335e726c46004168016780d9", path: "config/master.key" },
+        { text: "73b5dab4895ec5fe84c093c4a187f8d2", secret: "73b5dab4895ec5fe84c093c4a187f8d2", path: "apps/shop/config/credentials/production.key" }
+      ],
+      negative: [{ text: "fc366e33335e726c46004168016780d9", path: "config/secrets.yml" }, { text: "# put the key here\n", path: "config/master.key" }]
+    }
+  },
+  {
     id: "git-credentials-password",
     title: "Password or token in .git-credentials",
     provider: "Git",
@@ -4744,12 +5175,12 @@ var LINE_BREAK = String.raw`(?:[ \t]*(?:\r?\n|\\r\\n|\\n))+`;
 function pem(label) {
   return new RegExp(String.raw`-----BEGIN ${label}-----${PEM_BODY}-----END ${label}-----`);
 }
-function pemPayload(block) {
-  const body = block.replace(/-----(?:BEGIN|END) [A-Z0-9 ]+-----/g, "").replace(/\\[rn]/g, "\n").replace(/["'][ \t]*\+?[ \t]*,?[ \t]*(?:\r?\n|$)[ \t]*\+?[ \t]*["']?/g, "\n").replace(/^[ \t]*(?:#|\/\/)[ \t]?/gm, "").replace(/[\s"',]/g, "");
+function pemPayload(block2) {
+  const body = block2.replace(/-----(?:BEGIN|END) [A-Z0-9 ]+-----/g, "").replace(/\\[rn]/g, "\n").replace(/["'][ \t]*\+?[ \t]*,?[ \t]*(?:\r?\n|$)[ \t]*\+?[ \t]*["']?/g, "\n").replace(/^[ \t]*(?:#|\/\/)[ \t]?/gm, "").replace(/[\s"',]/g, "");
   return Buffer.from(body, "base64");
 }
-function opensshCipher(block) {
-  const payload = pemPayload(block);
+function opensshCipher(block2) {
+  const payload = pemPayload(block2);
   const magic = "openssh-key-v1\0";
   if (payload.length < magic.length + 4 || payload.toString("latin1", 0, magic.length) !== magic) return void 0;
   const length = payload.readUInt32BE(magic.length);
@@ -4836,7 +5267,7 @@ C5YEMtSXkkcMEblG+I/n2zWEQ4MgRgFksqsqgvPTnbtLcdgw+bmRfXADPVmNMRkt
 cvWUINe4rhvl0oR8RQgfuroBTwhySTNmpsBrGaBkpUVOdBurEUeixaq2oEt7WGnP
 =Qx8z
 -----END PGP PRIVATE KEY BLOCK-----`;
-var jsonEscaped = (block) => block.replace(/\n/g, "\\n");
+var jsonEscaped = (block2) => block2.replace(/\n/g, "\\n");
 var PUTTY = (encrypted) => new RegExp(
   String.raw`PuTTY-User-Key-File-[23]:[^\n]{1,100}\r?\nEncryption:[ \t]*${encrypted ? String.raw`(?!none\b)[\w-]{2,40}` : "none"}[ \t]*\r?\n(?:[^\n]{0,200}\r?\n){0,40}?Private-Lines:[ \t]*\d{1,4}[ \t]*\r?\n(?<secret>(?:[A-Za-z0-9+\/=]{1,200}\r?\n){0,200}[A-Za-z0-9+\/=]{1,200})(?=[ \t]*(?:\r?\n|$))`
 );
@@ -4911,7 +5342,7 @@ ${SAMPLE_EC.replace(/^/gm, "    ")}`, secret: SAMPLE_EC.replace(/^/gm, "    ").t
     level: "error",
     keywords: ["begin openssh private key"],
     pattern: pem("OPENSSH PRIVATE KEY"),
-    validate: (block) => opensshCipher(block) === "none",
+    validate: (block2) => opensshCipher(block2) === "none",
     samples: {
       positive: [{ text: SAMPLE_OPENSSH, secret: SAMPLE_OPENSSH, path: ".ssh/id_ed25519" }],
       negative: [SAMPLE_OPENSSH_ENCRYPTED, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKvu5zXT48LD/zmtf0tWAi238e4+1n5EyYV7/GFMxFKM deploy@ci"]
@@ -4950,7 +5381,7 @@ ${SAMPLE_EC.replace(/^/gm, "    ")}`, secret: SAMPLE_EC.replace(/^/gm, "    ").t
     pattern: new RegExp(
       String.raw`-----BEGIN ENCRYPTED PRIVATE KEY-----${PEM_BODY}-----END ENCRYPTED PRIVATE KEY-----` + String.raw`|-----BEGIN (?<label>RSA|EC|DSA) PRIVATE KEY-----${LINE_BREAK}Proc-Type:[ \t]*4,ENCRYPTED${LINE_BREAK}DEK-Info:[ \t]*[A-Z0-9-]{3,40},[0-9A-Fa-f]{8,64}${PEM_BODY}-----END \k<label> PRIVATE KEY-----` + String.raw`|-----BEGIN OPENSSH PRIVATE KEY-----${PEM_BODY}-----END OPENSSH PRIVATE KEY-----`
     ),
-    validate: (block) => !block.includes("OPENSSH") || (opensshCipher(block) ?? "none") !== "none",
+    validate: (block2) => !block2.includes("OPENSSH") || (opensshCipher(block2) ?? "none") !== "none",
     samples: {
       positive: [
         { text: SAMPLE_PKCS8_ENCRYPTED, secret: SAMPLE_PKCS8_ENCRYPTED, path: "certs/tls.key" },
@@ -5199,7 +5630,7 @@ var formDetectors = [
     pattern: new RegExp(String.raw`define\([ \t]*["'](?:${WORDPRESS_NAMES.join("|")})["'][ \t]*,[ \t]*(?<q>["'])(?<secret>(?:(?!\k<q>)[\x20-\x7e]){32,100})\k<q>[ \t]*\)`),
     entropy: 4,
     // Salts are any printable characters (`<…>`, `{…}` included), so the generic placeholder filters would misread them.
-    validate: (secret) => !/unique phrase|put your|^\s|\s$|\$\{|\{\{/i.test(secret),
+    validate: (secret2) => !/unique phrase|put your|^\s|\s$|\$\{|\{\{/i.test(secret2),
     skipGenericFilters: true,
     samples: {
       positive: [
@@ -5234,7 +5665,7 @@ var formDetectors = [
     level: "error",
     keywords: ["<pass>", "<pass "],
     pattern: /<Pass(?:[ \t]+encoding="base64")?>(?<secret>[^<\s]{1,500})<\/Pass>/,
-    validate: (secret) => !/\$\{|\{\{|%\w+%/.test(secret),
+    validate: (secret2) => !/\$\{|\{\{|%\w+%/.test(secret2),
     skipGenericFilters: true,
     samples: {
       positive: [at('      <Pass encoding="base64">\xA7</Pass>', "UXo4TG0yWHY5Ums0", "sitemanager.xml"), at("<Pass>\xA7</Pass>", "ftpuser2024", "recentservers.xml")],
@@ -5289,9 +5720,9 @@ function base62(value2, width) {
   }
   return out.padStart(width, "0");
 }
-function hasBase62Crc32(secret, prefix) {
-  const body = secret.slice(prefix.length);
-  if (!secret.startsWith(prefix) || body.length !== 36) return false;
+function hasBase62Crc32(secret2, prefix) {
+  const body = secret2.slice(prefix.length);
+  if (!secret2.startsWith(prefix) || body.length !== 36) return false;
   return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
 }
 
@@ -5360,7 +5791,7 @@ var classicDetectors = classic.map(({ id, prefix, title, samples }) => ({
   level: "error",
   keywords: [prefix],
   pattern: token(`${prefix}[0-9A-Za-z]{36}`),
-  validate: (secret) => hasBase62Crc32(secret, prefix),
+  validate: (secret2) => hasBase62Crc32(secret2, prefix),
   redactPrefix: prefix,
   samples
 }));
@@ -5438,7 +5869,7 @@ var hostingDetectors = [
     provider: "Heroku",
     level: "error",
     keywords: lower(HEROKU_WORDS),
-    pattern: near(HEROKU_WORDS, UUID),
+    pattern: near(HEROKU_WORDS, UUID_ANY_CASE),
     samples: {
       positive: [at("HEROKU_API_KEY=\xA7", "c8fc20cd-9c25-9695-b6ff-e8e3e5cfea01"), at('      heroku_api_key: "\xA7"', "d68c78ee-c197-a0c4-50dc-42a28e1d5b2b", ".github/workflows/deploy.yml")],
       negative: ["HEROKU_API_KEY=95e059b3-69db", "HEROKU_APP_NAME=acme-prod"]
@@ -5559,9 +5990,11 @@ var hostingDetectors = [
     keywords: lower(VERCEL_WORDS),
     pattern: near(VERCEL_WORDS, "(?:vc[pkai]_[0-9A-Za-z]{40,60}|[0-9A-Za-z]{24})"),
     entropy: 3.8,
+    // A function name of exactly 24 letters in Vercel's own SDK (`getTokenFromOptionsOrEnv`) is not a token.
+    validate: (s) => !/^[a-z]+(?:[A-Z][a-z]+)+$/.test(s),
     samples: {
       positive: [at("VERCEL_TOKEN=\xA7", "EBHvbugnLlHu5GrRfspY8m8M"), at("      - run: npx vercel deploy --prod --token=\xA7", "YhnH7ZUvrLa3C8IOtOshWJND", ".github/workflows/deploy.yml")],
-      negative: ["VERCEL_TOKEN=4D24enDrv4avsDWd", "VERCEL_ORG_ID=team_XreyPWCu909VNP2dHWqvbPcpx"]
+      negative: ["VERCEL_TOKEN=4D24enDrv4avsDWd", "VERCEL_ORG_ID=team_XreyPWCu909VNP2dHWqvbPcpx", "const vercelToken = getTokenFromOptionsOrEnv(options);"]
     }
   },
   {
@@ -6157,7 +6590,11 @@ var ALPHABETS = {
   word: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_",
   dotted: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._",
   b64dot: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._+/",
-  bbdc: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/@_-"
+  bbdc: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/@_-",
+  hexAny: "0123456789abcdefABCDEF",
+  alpha: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+  lowerDash: "0123456789abcdefghijklmnopqrstuvwxyz-",
+  alnumDash: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-"
 };
 var CLASS = {
   hex: "0-9a-f",
@@ -6171,7 +6608,11 @@ var CLASS = {
   word: "0-9A-Za-z_",
   dotted: "0-9A-Za-z._",
   b64dot: "0-9A-Za-z._+/",
-  bbdc: "0-9A-Za-z+/@_\\-"
+  bbdc: "0-9A-Za-z+/@_\\-",
+  hexAny: "0-9a-fA-F",
+  alpha: "A-Za-z",
+  lowerDash: "0-9a-z\\-",
+  alnumDash: "0-9A-Za-z\\-"
 };
 var lit = (...options) => ({ kind: "lit", options });
 var run2 = (alphabet, min, max = min) => ({ kind: "run", alphabet, min, max });
@@ -6199,9 +6640,9 @@ function prng(seed) {
     return ((t ^ t >>> 14) >>> 0) / 4294967296;
   };
 }
-function seedOf(text) {
+function seedOf(text3) {
   let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  for (let i = 0; i < text3.length; i++) h = Math.imul(h ^ text3.charCodeAt(i), 16777619);
   return h >>> 0;
 }
 function draw(alphabet, n, random) {
@@ -6232,7 +6673,7 @@ function defaultEntropy(parts) {
   const body = parts.filter((p) => p.kind !== "lit");
   const length = body.reduce((n, p) => n + (p.kind === "uuid" ? 32 : p.kind === "run" ? p.min : 0), 0);
   if (length < 8) return 0;
-  const small = body.every((p) => p.kind === "uuid" || p.kind === "run" && (p.alphabet === "hex" || p.alphabet === "HEX" || p.alphabet === "digits"));
+  const small = body.every((p) => p.kind === "uuid" || p.kind === "run" && (p.alphabet === "hex" || p.alphabet === "HEX" || p.alphabet === "hexAny" || p.alphabet === "digits"));
   if (small) return length < 24 ? 2.3 : 2.5;
   return length < 20 ? 2.5 : length < 28 ? 2.8 : 3.1;
 }
@@ -6251,7 +6692,7 @@ function prefixed(row) {
   if (first.kind !== "lit" && !row.keywords) throw new Error(`${row.id}: a row without a leading literal names its keywords`);
   const prefix = first.kind === "lit" && first.options.length === 1 ? first.options[0] : void 0;
   const edges = edgesOf(row.parts);
-  const edge = row.edge ?? edges.edge;
+  const edge2 = row.edge ?? edges.edge;
   const tail = row.tail ?? edges.tail;
   const contexts = row.samples?.contexts ?? [`${row.provider.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_TOKEN=\xA7`, `  token: "\xA7"`];
   const random = prng(seedOf(row.id));
@@ -6262,7 +6703,7 @@ function prefixed(row) {
     provider: row.provider,
     level: row.level ?? "error",
     keywords: row.keywords ?? (first.kind === "lit" ? [...new Set(first.options.map((o) => o.toLowerCase()))] : []),
-    pattern: new RegExp(`(?<![${edge}])(?<secret>${partsSource(row.parts)})(?![${tail}])`),
+    pattern: new RegExp(`(?<![${edge2}])(?<secret>${partsSource(row.parts)})(?![${tail}])`),
     entropy: row.entropy ?? defaultEntropy(row.parts),
     redactPrefix: prefix,
     samples: {
@@ -6274,24 +6715,24 @@ function prefixed(row) {
   return detector;
 }
 function keyed(row) {
-  const { edge, tail } = edgesOf(row.parts);
+  const { edge: edge2, tail } = edgesOf(row.parts);
   const gap = row.gap ?? 40;
   const credential = row.credential ?? true;
   const words = row.words.map(ci).join("|");
   const CREDENTIAL = `(?:${(row.credentialWords ?? CREDENTIAL_WORDS).map(ci).join("|")})`;
-  const body = `(?<![${edge}])(?<secret>${partsSource(row.parts)})(?![${tail}])`;
+  const body = `(?<![${edge2}])(?<secret>${partsSource(row.parts)})(?![${tail}])`;
   const sameLine = credential ? `[^\\x00]{0,${gap}}?${CREDENTIAL}[^\\n]{0,${gap}}?` : `[^\\x00]{0,${gap}}?`;
   const nextLine = credential ? `[\\w.-]{0,40}?${CREDENTIAL}[\\w.-]{0,40}["']?[ \\t]*\\s{1,40}?value:[ \\t]*["']?` : `[\\w.-]{0,40}["']?[ \\t]*\\s{1,40}?value:[ \\t]*["']?`;
   const pattern = new RegExp(`(?:${words})(?:${sameLine}|${nextLine})${body}`);
   const plain = row.words.find((w) => /^[a-z0-9_-]+$/i.test(w));
-  const name2 = (plain ?? row.words[0]).toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/_$/, "");
-  const contexts = row.samples?.contexts ?? (plain ? [`${name2}_API_KEY=\xA7`, `${name2.toLowerCase()}_token: "\xA7"`] : [`${row.words[0]} api_key = "\xA7"`, `# ${row.words[0]} token: \xA7`]);
+  const name3 = (plain ?? row.words[0]).toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/_$/, "");
+  const contexts = row.samples?.contexts ?? (plain ? [`${name3}_API_KEY=\xA7`, `${name3.toLowerCase()}_token: "\xA7"`] : [`${row.words[0]} api_key = "\xA7"`, `# ${row.words[0]} token: \xA7`]);
   const random = prng(seedOf(row.id));
   const short = truncated(row.parts, random);
   const negatives = [];
   negatives.push(contexts[0].replace("\xA7", () => short));
   negatives.push(`BUILD_ID=${generate(row.parts, random)}`);
-  if (credential) negatives.push(`${name2}_BUILD_NUMBER=${generate(row.parts, random)}`);
+  if (credential) negatives.push(`${name3}_BUILD_NUMBER=${generate(row.parts, random)}`);
   const detector = {
     id: row.id,
     title: row.title,
@@ -6300,7 +6741,7 @@ function keyed(row) {
     keywords: [...new Set(row.words.map((w) => w.toLowerCase()))],
     pattern,
     entropy: row.entropy ?? defaultEntropy(row.parts),
-    validate: (secret) => !isIdentifierLike(secret),
+    validate: (secret2) => !isIdentifierLike(secret2),
     contextual: true,
     samples: {
       positive: [...contexts.map((c) => at(c, generate(row.parts, random))), ...row.samples?.positive ?? []],
@@ -6312,6 +6753,16 @@ function keyed(row) {
 }
 
 // src/core/secrets/detectors/keyed.ts
+function uuidShaped(alphabet) {
+  return [run2(alphabet, 8), lit("-"), run2(alphabet, 4), lit("-"), run2(alphabet, 4), lit("-"), run2(alphabet, 4), lit("-"), run2(alphabet, 12)];
+}
+function dashed(alphabet, n) {
+  const ends = alphabet === "lowerDash" ? "lower" : "base62";
+  return [run2(ends, 1), run2(alphabet, n - 2), run2(ends, 1)];
+}
+function jwt(header, payload, signature) {
+  return [lit(header), run2("base62", payload[0], payload[1]), lit("."), run2("b64url", signature[0], signature[1])];
+}
 var rows = [
   // CI/CD and developer tools
   { id: "circleci-token", provider: "CircleCI", title: "CircleCI API token", words: ["circleci", "circle_token", "circle-token"], parts: [run2("hex", 40)] },
@@ -6327,7 +6778,7 @@ var rows = [
   { id: "codemagic-token", provider: "Codemagic", title: "Codemagic API token", words: ["codemagic"], parts: [run2("b64url", 43)] },
   { id: "percy-token", provider: "Percy", title: "Percy project token", words: ["percy"], parts: [run2("hex", 64)] },
   { id: "browserstack-access-key", provider: "BrowserStack", title: "BrowserStack access key", words: ["browserstack"], parts: [run2("base62", 20)] },
-  { id: "saucelabs-access-key", provider: "Sauce Labs", title: "Sauce Labs access key", words: ["saucelabs", "sauce_access", "sauce-access"], parts: [uuid(true)] },
+  { id: "saucelabs-access-key", provider: "Sauce Labs", title: "Sauce Labs access key", words: ["saucelabs", "sauce_access", "sauce-access"], parts: uuidShaped("lower") },
   { id: "testingbot-secret", provider: "TestingBot", title: "TestingBot secret", words: ["testingbot"], parts: [run2("lower", 32)] },
   { id: "packagecloud-token", provider: "packagecloud", title: "packagecloud API token", words: ["packagecloud"], parts: [run2("hex", 48)] },
   { id: "rapidapi-key", provider: "RapidAPI", title: "RapidAPI key", words: ["rapidapi"], parts: [run2("b64url", 50)] },
@@ -6338,7 +6789,7 @@ var rows = [
   { id: "azure-apim-subscription-key", provider: "Azure", title: "Azure API Management subscription key", words: ["ocp-apim-subscription-key", "azure-api.net", "apim_subscription", "apim-subscription"], parts: [run2("hex", 32)], credential: false },
   { id: "azure-functions-key", provider: "Azure", title: "Azure Functions key", words: ["x-functions-key", "azurewebsites.net/api", "function_key", "functions_key"], parts: [run2("b64url", 52, 56), lit("==")], credential: false },
   { id: "azure-batch-key", provider: "Azure", title: "Azure Batch account key", words: ["batch.azure.com", "azure_batch", "batch_account"], parts: [run2("b64", 86), lit("==")] },
-  { id: "salesforce-session-id", provider: "Salesforce", title: "Salesforce session id / access token", words: ["salesforce", "force.com", "sfdc"], parts: [lit("00D"), run2("base62", 12), lit("!"), run2("dotted", 90, 110)], credential: false },
+  { id: "salesforce-session-id", provider: "Salesforce", title: "Salesforce session id / access token", words: ["salesforce", "force.com", "sfdc"], parts: [lit("00"), run2("base62", 13), lit("!"), run2("dotted", 90, 110)], credential: false },
   { id: "aiven-token", provider: "Aiven", title: "Aiven API token", words: ["aiven"], parts: [run2("b64", 372)] },
   { id: "qubole-token", provider: "Qubole", title: "Qubole API token", words: ["qubole"], parts: [run2("lower", 64)] },
   { id: "zerotier-token", provider: "ZeroTier", title: "ZeroTier API token", words: ["zerotier"], parts: [run2("base62", 32)] },
@@ -6350,23 +6801,24 @@ var rows = [
   { id: "dwolla-secret", provider: "Dwolla", title: "Dwolla key or secret", words: ["dwolla"], parts: [run2("base62", 50)] },
   { id: "wise-api-token", provider: "Wise", title: "Wise (TransferWise) API token", words: ["transferwise", "wise_api", "wise-api", "wise_token", "wiseapi"], parts: [uuid(true)], credential: false },
   { id: "kraken-api-secret", provider: "Kraken", title: "Kraken API secret", words: ["kraken"], parts: [run2("b64", 86), lit("==")] },
-  { id: "kucoin-api-secret", provider: "KuCoin", title: "KuCoin API secret", words: ["kucoin"], parts: [uuid(true)] },
+  { id: "kucoin-api-secret", provider: "KuCoin", title: "KuCoin API secret", words: ["kucoin"], parts: [uuid(true)], credential: false },
   { id: "squarespace-api-key", provider: "Squarespace", title: "Squarespace API key", words: ["squarespace"], parts: [uuid(true)] },
-  { id: "kucoin-api-key", provider: "KuCoin", title: "KuCoin API key", words: ["kucoin"], parts: [run2("hex", 24)] },
+  { id: "kucoin-api-key", provider: "KuCoin", title: "KuCoin API key", words: ["kucoin"], parts: [run2("hex", 24)], credential: false },
   { id: "bitfinex-api-key", provider: "Bitfinex", title: "Bitfinex API key or secret", words: ["bitfinex"], parts: [run2("b64url", 43)] },
   { id: "etherscan-api-key", provider: "Etherscan", title: "Etherscan API key", words: ["etherscan", "bscscan", "polygonscan"], parts: [run2("upper", 34)] },
   { id: "infura-api-key", provider: "Infura", title: "Infura API key", words: ["infura"], parts: [run2("hex", 32)], credential: false },
   { id: "alchemy-api-key", provider: "Alchemy", title: "Alchemy API key", words: ["alchemy"], parts: [run2("b64url", 32)] },
   // Observability
   { id: "logzio-token", provider: "Logz.io", title: "Logz.io token", words: ["logz"], parts: [uuid(true)] },
-  { id: "loggly-token", provider: "Loggly", title: "Loggly customer token", words: ["loggly"], parts: [uuid(true)], credential: false },
+  { id: "loggly-token", provider: "Loggly", title: "Loggly customer token", words: ["loggly"], parts: uuidShaped("lower"), credential: false },
   { id: "signalfx-token", provider: "Splunk Observability", title: "Splunk Observability (SignalFx) access token", words: ["signalfx", "x-sf-token", "sfx_token", "splunk_access_token", "splunk_observability"], parts: [run2("base62", 22)], credential: false },
   { id: "betterstack-token", provider: "Better Stack", title: "Better Stack / Logtail source token", words: ["betterstack", "better_stack", "logtail"], parts: [run2("base62", 24)] },
   { id: "opsgenie-api-key", provider: "Opsgenie", title: "Opsgenie API key", words: ["opsgenie", "geniekey"], parts: [uuid(true)], credential: false },
   { id: "statuspage-api-key", provider: "Atlassian Statuspage", title: "Statuspage API key", words: ["statuspage"], parts: [uuid(true)] },
   { id: "uptimerobot-api-key", provider: "UptimeRobot", title: "UptimeRobot API key", words: ["uptimerobot", "uptime_robot"], parts: [lit("u", "m", "ur"), run2("digits", 6, 9), lit("-"), run2("hex", 24)] },
   { id: "statuscake-api-key", provider: "StatusCake", title: "StatusCake API key", words: ["statuscake"], parts: [run2("base62", 20)] },
-  { id: "airbrake-project-key", provider: "Airbrake", title: "Airbrake project key", words: ["airbrake"], parts: [run2("hex", 32)] },
+  { id: "airbrake-project-key", provider: "Airbrake", title: "Airbrake project key", words: ["airbrake"], parts: dashed("alnumDash", 32) },
+  { id: "airbrake-user-key", provider: "Airbrake", title: "Airbrake user key", words: ["airbrake"], parts: dashed("alnumDash", 40) },
   { id: "solarwinds-token", provider: "SolarWinds", title: "SolarWinds Observability token", words: ["solarwinds", "swo_api", "swo_token"], parts: [run2("b64url", 71)] },
   { id: "sentry-auth-token-legacy", provider: "Sentry", title: "Sentry auth token (legacy)", words: ["sentry"], parts: [run2("hex", 64)] },
   // Messaging, support, marketing
@@ -6381,7 +6833,7 @@ var rows = [
   { id: "line-notify-token", provider: "LINE", title: "LINE Notify token", words: ["linenotify", "line_notify", "notify-api.line.me"], parts: [run2("base62", 43)], credential: false },
   { id: "mattermost-access-token", provider: "Mattermost", title: "Mattermost personal access token", words: ["mattermost"], parts: [run2("lower", 26)] },
   { id: "clicksend-api-key", provider: "ClickSend", title: "ClickSend API key", words: ["clicksend"], parts: [uuid(true)] },
-  { id: "textmagic-api-key", provider: "TextMagic", title: "TextMagic API key", words: ["textmagic"], parts: [run2("base62", 30)] },
+  { id: "textmagic-api-key", provider: "TextMagic", title: "TextMagic API key", words: ["textmagic"], parts: [run2("base62", 30)], credential: false },
   { id: "elastic-email-api-key", provider: "Elastic Email", title: "Elastic Email API key", words: ["elasticemail", "elastic_email"], parts: [run2("b64url", 96)] },
   { id: "customerio-api-key", provider: "Customer.io", title: "Customer.io API key", words: ["customerio", "customer.io", "customer_io"], parts: [run2("lower", 20)] },
   { id: "mailerlite-api-key", provider: "MailerLite", title: "MailerLite API key (legacy)", words: ["mailerlite"], parts: [run2("lower", 32)] },
@@ -6413,7 +6865,98 @@ var rows = [
   { id: "securitytrails-api-key", provider: "SecurityTrails", title: "SecurityTrails API key", words: ["securitytrails"], parts: [run2("base62", 32)] },
   { id: "urlscan-api-key", provider: "urlscan.io", title: "urlscan.io API key", words: ["urlscan"], parts: [uuid(true)] },
   { id: "abuseipdb-api-key", provider: "AbuseIPDB", title: "AbuseIPDB API key", words: ["abuseipdb"], parts: [run2("hex", 80)] },
-  { id: "wiz-client-secret", provider: "Wiz", title: "Wiz client secret", words: ["wiz_", "wiz.io"], parts: [run2("base62", 64)] }
+  { id: "wiz-client-secret", provider: "Wiz", title: "Wiz client secret", words: ["wiz_", "wiz.io"], parts: [run2("base62", 64)] },
+  // Providers from trufflehog's public detector facts (keyword, alphabet, length), written by hand
+  // with the credential-word setting each provider's usual config form needs (issue 9, round 3).
+  { id: "adobe-io-client-secret", provider: "Adobe", title: "Adobe I/O client secret (legacy)", words: ["adobe"], parts: [run2("lower", 32)] },
+  { id: "airship-api-key", provider: "Airship", title: "Airship (Urban Airship) API key", words: ["airship"], parts: [run2("base62", 91)] },
+  { id: "airvisual-api-key", provider: "IQAir AirVisual", title: "AirVisual API key", words: ["airvisual"], parts: dashed("lowerDash", 36) },
+  { id: "alconost-api-key", provider: "Alconost", title: "Alconost API key", words: ["alconost"], parts: [run2("lower", 32)] },
+  { id: "alegra-api-token", provider: "Alegra", title: "Alegra API token", words: ["alegra"], parts: dashed("lowerDash", 20) },
+  { id: "ambee-api-key", provider: "Ambee", title: "Ambee API key", words: ["ambee"], parts: [run2("hex", 64)] },
+  { id: "apacta-api-key", provider: "Apacta", title: "Apacta API key", words: ["apacta"], parts: dashed("lowerDash", 36) },
+  { id: "apifonica-api-key", provider: "Apifonica", title: "Apifonica API key", words: ["apifonica"], parts: [run2("lower", 11), lit("-"), run2("lower", 4), lit("-"), run2("lower", 4), lit("-"), run2("lower", 4), lit("-"), run2("lower", 12)] },
+  { id: "appcues-api-key", provider: "Appcues", title: "Appcues API key", words: ["appcues"], parts: dashed("lowerDash", 36) },
+  { id: "apptivo-api-key", provider: "Apptivo", title: "Apptivo API key", words: ["apptivo"], parts: dashed("lowerDash", 36) },
+  { id: "artsy-client-secret", provider: "Artsy", title: "Artsy API client secret", words: ["artsy"], parts: [run2("base62", 32)] },
+  { id: "atera-api-key", provider: "Atera", title: "Atera API key", words: ["atera"], parts: [run2("lower", 32)] },
+  { id: "atlassian-api-token-legacy", provider: "Atlassian", title: "Atlassian API token (legacy, 24 characters)", words: ["atlassian"], parts: [run2("base62", 24)] },
+  { id: "audd-api-token", provider: "AudD", title: "AudD API token", words: ["audd"], parts: dashed("lowerDash", 32) },
+  { id: "autoklose-api-key", provider: "Autoklose", title: "Autoklose API key", words: ["autoklose"], parts: dashed("alnumDash", 32) },
+  { id: "autopilot-api-key", provider: "Autopilot", title: "Autopilot API key", words: ["autopilot"], parts: [run2("hex", 32)] },
+  { id: "avaza-pat", provider: "Avaza", title: "Avaza personal access token", words: ["avaza"], parts: [run2("digits", 1, 30), lit("-"), run2("hex", 40)] },
+  { id: "ayrshare-api-key", provider: "Ayrshare", title: "Ayrshare API key", words: ["ayrshare"], parts: [run2("upper", 8), lit("-"), run2("upper", 8), lit("-"), run2("upper", 8), lit("-"), run2("upper", 8)] },
+  { id: "bannerbear-api-key", provider: "Bannerbear", title: "Bannerbear API key", words: ["bannerbear"], parts: [run2("base62", 22), lit("tt")] },
+  { id: "besttime-private-key", provider: "BestTime", title: "BestTime private API key", words: ["besttime"], parts: [lit("pri_"), run2("hex", 32)], credential: false },
+  { id: "bitmex-api-key", provider: "BitMEX", title: "BitMEX API key id", words: ["bitmex"], parts: [run2("b64url", 24)] },
+  { id: "bitmex-api-secret", provider: "BitMEX", title: "BitMEX API secret", words: ["bitmex"], parts: [run2("b64url", 48)] },
+  { id: "blocknative-api-key", provider: "Blocknative", title: "Blocknative API key", words: ["blocknative"], parts: [uuid(true)] },
+  { id: "browshot-api-key", provider: "Browshot", title: "Browshot API key", words: ["browshot"], parts: dashed("alnumDash", 28) },
+  { id: "bulbul-api-key", provider: "Bulbul", title: "Bulbul API key", words: ["bulbul"], parts: [run2("lower", 32)] },
+  { id: "cashboard-api-key", provider: "Cashboard", title: "Cashboard API key", words: ["cashboard"], parts: [run2("upper", 3), lit("-"), run2("upper", 3), lit("-"), run2("upper", 3), lit("-"), run2("upper", 3)] },
+  { id: "checio-api-key", provider: "Chec", title: "Chec (Commerce.js) secret key", words: ["checio", "chec.io"], parts: [lit("pk_"), run2("lower", 45)] },
+  { id: "checkvist-api-key", provider: "Checkvist", title: "Checkvist API key", words: ["checkvist"], parts: [run2("base62", 14)], credential: false },
+  { id: "cicero-api-key", provider: "Cicero", title: "Cicero API key", words: ["cicero"], parts: [run2("lower", 40)] },
+  { id: "cliengo-api-key", provider: "Cliengo", title: "Cliengo API key", words: ["cliengo"], parts: [uuid(true)] },
+  { id: "cloudimage-api-key", provider: "Cloudimage", title: "Cloudimage API key", words: ["cloudimage"], parts: [run2("lower", 1), run2("word", 28), run2("lower", 1)], credential: false },
+  { id: "cloudmersive-api-key", provider: "Cloudmersive", title: "Cloudmersive API key", words: ["cloudmersive"], parts: dashed("lowerDash", 36), credential: false },
+  { id: "cloze-api-key", provider: "Cloze", title: "Cloze API key", words: ["cloze"], parts: [run2("hex", 32)], credential: false },
+  { id: "collect2-api-key", provider: "Collect2", title: "Collect2 API key", words: ["collect2"], parts: [uuid(true)] },
+  { id: "convier-api-key", provider: "Convier", title: "Convier API key", words: ["convier"], parts: [run2("digits", 2), lit("|"), run2("base62", 40)] },
+  { id: "currencycloud-api-key", provider: "Currencycloud", title: "Currencycloud API key", words: ["currencycloud"], parts: [run2("lower", 64)], credential: false },
+  { id: "docusign-secret-key", provider: "DocuSign", title: "DocuSign integration secret key", words: ["docusign"], parts: [uuid(true)] },
+  { id: "duply-api-key", provider: "Duply", title: "Duply API key", words: ["duply"], parts: [uuid(true)] },
+  { id: "gocanvas-api-key", provider: "GoCanvas", title: "GoCanvas API key", words: ["gocanvas"], parts: [run2("b64", 43), lit("=")], credential: false },
+  { id: "hashicorp-vault-approle-secret-id", provider: "HashiCorp", title: "HashiCorp Vault AppRole secret id", words: ["hashicorp", "approle"], credentialWords: ["secret_id", "secret-id", "secretid"], gap: 80, parts: [uuid(true)], samples: { contexts: ["VAULT_APPROLE_SECRET_ID=\xA7", 'hashicorp vault:\n  role_id: 5e9f1f0a-2c3b-4d5e-8f70-1a2b3c4d5e6f\n  secret_id: "\xA7"'] } },
+  { id: "instamojo-api-key", provider: "Instamojo", title: "Instamojo API key or client secret", words: ["instamojo"], parts: [run2("base62", 40)], credential: false },
+  { id: "instamojo-auth-token", provider: "Instamojo", title: "Instamojo auth token", words: ["instamojo"], parts: [run2("base62", 128)], credential: false },
+  { id: "invoiceocean-api-token", provider: "InvoiceOcean", title: "InvoiceOcean API token", words: ["invoiceocean"], parts: [run2("base62", 20)], credential: false },
+  { id: "ipinfo-token", provider: "IPinfo", title: "IPinfo access token", words: ["ipinfo"], parts: [run2("hex", 14)] },
+  { id: "kanbantool-api-token", provider: "Kanban Tool", title: "Kanban Tool API token", words: ["kanbantool"], parts: [run2("upper", 12)], credential: false },
+  { id: "keenio-api-key", provider: "Keen", title: "Keen (keen.io) master or write key", words: ["keenio", "keen_io", "keen.io", "keen_master", "keen_write"], parts: [run2("upper", 64)], credential: false },
+  { id: "luno-api-secret", provider: "Luno", title: "Luno API secret", words: ["luno"], parts: [run2("b64url", 43)], credential: false },
+  { id: "metaapi-token", provider: "MetaApi", title: "MetaApi token", words: ["metaapi", "meta-api"], parts: [run2("hex", 64)], credential: false },
+  { id: "freshworks-api-key", provider: "Freshworks", title: "Freshworks (myfreshworks) API key", words: ["freshworks"], parts: [run2("b64url", 22)], credential: false },
+  { id: "myintervals-api-token", provider: "Intervals", title: "Intervals (myintervals) API token", words: ["myintervals"], parts: [run2("lower", 11)] },
+  { id: "nozbe-api-token", provider: "Nozbe", title: "Nozbe Teams API token", words: ["nozbe"], parts: [run2("base62", 16), lit("_"), run2("b64url", 64)] },
+  { id: "npm-legacy-token", provider: "npm", title: "npm access token (legacy UUID)", words: ["npmtoken", "npm_token", "npm-token", "npm_auth_token"], parts: [uuid(true)], credential: false },
+  { id: "pandascore-api-token", provider: "PandaScore", title: "PandaScore API token", words: ["pandascore"], parts: [run2("b64url", 51)] },
+  { id: "poloniex-api-key", provider: "Poloniex", title: "Poloniex API key", words: ["poloniex"], parts: [run2("upper", 8), lit("-"), run2("upper", 8), lit("-"), run2("upper", 8), lit("-"), run2("upper", 8)] },
+  { id: "poloniex-api-secret", provider: "Poloniex", title: "Poloniex API secret", words: ["poloniex"], parts: [run2("hex", 128)] },
+  { id: "refiner-api-key", provider: "Refiner", title: "Refiner API key", words: ["refiner"], parts: [uuid(true)] },
+  { id: "repairshopr-api-key", provider: "RepairShopr", title: "RepairShopr API key", words: ["repairshopr"], parts: dashed("alnumDash", 51) },
+  { id: "revampcrm-api-key", provider: "Revamp CRM", title: "Revamp CRM API key", words: ["revampcrm"], parts: [run2("base62", 40)] },
+  { id: "roaring-client-secret", provider: "Roaring", title: "Roaring client id / secret", words: ["roaring"], parts: [run2("b64url", 28)] },
+  { id: "rownd-app-key", provider: "Rownd", title: "Rownd app key", words: ["rownd"], parts: uuidShaped("lower") },
+  { id: "rownd-app-secret", provider: "Rownd", title: "Rownd app secret", words: ["rownd"], parts: [run2("lower", 48)] },
+  { id: "salesmate-api-key", provider: "Salesmate", title: "Salesmate session token", words: ["salesmate"], parts: [uuid(true)] },
+  { id: "scalr-api-token", provider: "Scalr", title: "Scalr API token", words: ["scalr"], parts: [run2("base62", 1), run2("dotted", 135)] },
+  { id: "siteleaf-api-key", provider: "Siteleaf", title: "Siteleaf API key or secret", words: ["siteleaf"], parts: [run2("lower", 32)] },
+  { id: "smooch-key-id", provider: "Sunshine Conversations", title: "Smooch (Sunshine Conversations) key id", level: "warning", words: ["smooch"], parts: [lit("act_"), run2("lower", 24)] },
+  { id: "smooch-secret", provider: "Sunshine Conversations", title: "Smooch (Sunshine Conversations) secret", words: ["smooch"], parts: [run2("b64url", 86)] },
+  { id: "strava-client-secret", provider: "Strava", title: "Strava client secret or token", words: ["strava"], parts: [run2("lower", 40)] },
+  { id: "stytch-secret", provider: "Stytch", title: "Stytch secret", words: ["stytch"], parts: [run2("b64url", 47), lit("=")] },
+  { id: "supernotes-api-key", provider: "Supernotes", title: "Supernotes API key", words: ["supernotes"], parts: [run2("b64url", 43)] },
+  { id: "surveyanyplace-api-key", provider: "Survey Anyplace", title: "Survey Anyplace API key", words: ["surveyanyplace"], parts: [run2("base62", 32)] },
+  { id: "swell-secret-key", provider: "Swell", title: "Swell secret key", words: ["swell"], parts: [run2("base62", 32)] },
+  { id: "timezoneapi-key", provider: "TimezoneAPI", title: "TimezoneAPI key", words: ["timezoneapi"], parts: [run2("alpha", 20)] },
+  { id: "vbout-api-key", provider: "VBOUT", title: "VBOUT API key", words: ["vbout"], parts: [run2("digits", 25)] },
+  { id: "vouchery-api-key", provider: "Vouchery", title: "Vouchery API key", words: ["vouchery"], parts: dashed("lowerDash", 36), credential: false },
+  { id: "webex-client-secret", provider: "Webex", title: "Webex integration client secret", words: ["webex"], parts: [run2("hex", 64)] },
+  { id: "webex-client-id", provider: "Webex", title: "Webex integration client id", level: "warning", words: ["webex"], parts: [lit("C"), run2("hex", 64)] },
+  { id: "websitepulse-api-key", provider: "WebSitePulse", title: "WebSitePulse API key", words: ["websitepulse"], parts: [run2("hex", 32)], credential: false },
+  { id: "airtable-api-key-17", provider: "Airtable", title: "Airtable API key (legacy, 17 characters without the `key` prefix)", words: ["airtable"], parts: [run2("base62", 17)] },
+  { id: "confluent-api-key", provider: "Confluent", title: "Confluent Cloud API key id", level: "warning", words: ["confluent"], parts: [run2("base62", 16)] },
+  { id: "dropbox-app-key-or-secret", provider: "Dropbox", title: "Dropbox app key or app secret", level: "warning", words: ["dropbox"], parts: [run2("lower", 15)] },
+  { id: "rails-master-key-env", provider: "Ruby on Rails", title: "Rails master key (RAILS_MASTER_KEY)", words: ["rails_master_key", "rails-master-key", "railsmasterkey"], parts: [run2("hex", 32)], credential: false, samples: { contexts: ["RAILS_MASTER_KEY=\xA7", '      RAILS_MASTER_KEY: "\xA7"'] } },
+  // Provider-issued JWTs and long opaque tokens, anchored by the provider's name.
+  { id: "snowflake-jwt", provider: "Snowflake", title: "Snowflake programmatic access token or key-pair JWT", words: ["snowflake"], credentialWords: ["pat", "token", "passw", "pwd", "secret", "jwt", "auth", "bearer", "key"], parts: [lit("eyJ"), run2("b64url", 15, 300), lit(".eyJ"), run2("b64url", 20, 1200), lit("."), run2("b64url", 40, 700)], samples: { contexts: ["SNOWFLAKE_PAT=\xA7", '  snowflake_password: "\xA7"'] } },
+  { id: "appfollow-api-token", provider: "AppFollow", title: "AppFollow API token", words: ["appfollow"], parts: jwt("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.", [74, 74], [43, 43]) },
+  { id: "lemonsqueezy-api-key", provider: "Lemon Squeezy", title: "Lemon Squeezy API key", words: ["lemonsqueezy", "lemon_squeezy"], parts: jwt("eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.", [314, 314], [512, 512]) },
+  { id: "livestorm-api-token", provider: "Livestorm", title: "Livestorm API token", words: ["livestorm"], parts: jwt("eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJhcGkubGl2ZXN0b3JtLmNvIiwianRpIjoi", [134, 134], [43, 43]) },
+  { id: "portainer-api-token", provider: "Portainer", title: "Portainer JWT", words: ["portainer"], parts: jwt("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.", [50, 310], [43, 43]) },
+  { id: "tallyfy-api-token", provider: "Tallyfy", title: "Tallyfy API token", words: ["tallyfy"], parts: [run2("base62", 36), lit("."), run2("base62", 264), lit("."), run2("b64url", 683)] },
+  { id: "viewneo-api-token", provider: "viewneo", title: "viewneo API token", words: ["viewneo"], parts: [run2("base62", 120, 300), lit("."), run2("base62", 150, 300), lit("."), run2("b64url", 600, 800)] }
 ];
 var peerRows = peerFacts.filter((f) => !rows.some((r) => r.id.startsWith(`${f.name}-`))).map((f) => ({
   id: `${f.name.replace(/[^a-z0-9]+/g, "-")}-api-key`,
@@ -6678,6 +7221,7 @@ var HONEYCOMB_WORDS = ["honeycomb"];
 var ROLLBAR_WORDS = ["rollbar"];
 var BUGSNAG_WORDS = ["bugsnag"];
 var SUMO_WORDS = ["sumo"];
+var SUMO_TAIL = "[Ll][Oo][Gg][Ii][Cc]|[_.\\-A-Z]";
 var SPLUNK_WORDS = ["splunk"];
 var observabilityDetectors = [
   {
@@ -6739,13 +7283,13 @@ var observabilityDetectors = [
     }
   },
   {
-    // New Relic Insights insert key: `NRII-` + 32 base64url.
+    // New Relic Insights insert key: `NRII-` + 32 base64url (older keys: 25).
     id: "new-relic-insert-key",
     title: "New Relic Insights insert key",
     provider: "New Relic",
     level: "error",
     keywords: ["nrii-"],
-    pattern: token("NRII-[0-9A-Za-z_\\-]{32}"),
+    pattern: token("NRII-[0-9A-Za-z_\\-]{25,32}"),
     entropy: 3.5,
     redactPrefix: "NRII-",
     samples: {
@@ -6754,16 +7298,17 @@ var observabilityDetectors = [
     }
   },
   {
-    // New Relic ingest license key: 36 hex + `NRAL`.
+    // New Relic ingest license key: 40 characters ending `NRAL`: 36 hex, or 32 hex (`eu01xx` + 26 for
+    // EU accounts) + `FFFF`.
     id: "new-relic-license-key",
     title: "New Relic ingest license key",
     provider: "New Relic",
     level: "error",
     keywords: ["nral"],
-    pattern: token("[0-9a-f]{36}NRAL"),
+    pattern: token("(?:[0-9a-f]{36}|[0-9a-f]{32}FFFF|eu01xx[0-9a-f]{26}FFFF|eu01xx[0-9a-f]{30})NRAL"),
     entropy: 3.2,
     samples: {
-      positive: [at("NEW_RELIC_LICENSE_KEY=\xA7", "d42de45d20d51a0f959248e68934f8b127a1NRAL"), at("license_key: '\xA7'", "8b0664560314f28db4d745b667e3e9d38939NRAL", "newrelic.yml")],
+      positive: [at("NEW_RELIC_LICENSE_KEY=\xA7", "d42de45d20d51a0f959248e68934f8b127a1NRAL"), at("license_key: '\xA7'", "8b0664560314f28db4d745b667e3e9d38939NRAL", "newrelic.yml"), at("NEW_RELIC_LICENSE_KEY=\xA7", "eu01xx5c0e9a7d41b8f2c63e90d1a4b7FFFFNRAL"), at("license_key: \xA7", "4f1e8c02b9d7a3e65c10f8b2d94e7a31FFFFNRAL", "newrelic.yml")],
       negative: ["NEW_RELIC_LICENSE_KEY=b3e369e1f4757b08033fNRAL", "NEW_RELIC_LICENSE_KEY=0df311c42dfcb158844764d5c390ef653de195e6"]
     }
   },
@@ -6956,7 +7501,7 @@ var observabilityDetectors = [
     provider: "Sumo Logic",
     level: "warning",
     keywords: lower(SUMO_WORDS),
-    pattern: near(SUMO_WORDS, "su[0-9A-Za-z]{12}"),
+    pattern: near(SUMO_WORDS, "su[0-9A-Za-z]{12}", { wordTail: SUMO_TAIL }),
     entropy: 3,
     pair: { with: "sumologic-access-key", id: "sumologic-access-pair", title: "Sumo Logic access ID + key" },
     samples: {
@@ -6971,7 +7516,7 @@ var observabilityDetectors = [
     provider: "Sumo Logic",
     level: "error",
     keywords: lower(SUMO_WORDS),
-    pattern: near(SUMO_WORDS, "[0-9A-Za-z]{64}"),
+    pattern: near(SUMO_WORDS, "[0-9A-Za-z]{64}", { wordTail: SUMO_TAIL }),
     entropy: 4,
     samples: {
       positive: [at("SUMOLOGIC_ACCESSKEY=\xA7", "HkNGT8pJK4mbeKt2y4nsKEtLzoPWuAucgk4utT5RfwDsvIUJOHHl5hruGe56rd6C"), at('sumo_access_key: "\xA7"', "vNFOaG4ahGqS14NwqkMecQMZv26rfpBrZBJ5XUGLgiFAgcr7gPwqjk2ccDnKjpRQ", "sumo.yml")],
@@ -7023,16 +7568,19 @@ var stripeSamples = {
   "stripe-test-secret-key": ["sk_test_512APfSeoStwHueMlnXWSpBsMofbF4a1pISHva6d91AnbHqrDdCUPdxmXJ2uCHOY7RAKFuJgyCx558ZkRy9SHvqJMo8m0ru1SR4", "sk_test_eoqNhIHKujWkIEYlajPKNEuM"],
   "stripe-test-restricted-key": ["rk_test_51A6pUu643N5hpOviS504yY2IPg39lZ075skddi9XOP0HHPJqlfXa1j0cvD2WfSB6hXrLavAf3eS6bZINez7yjTdWTKaEo1cIwl", "rk_test_b9DFCzsx6JHiLMPw1RAua0tU"]
 };
+var NOT_AFTER_CLERK = "(?<![Cc][Ll][Ee][Rr][Kk][^\\n]{0,80})";
 var stripeDetectors = stripeKinds.map(({ id, prefix, title, level }) => ({
   id,
   title,
   provider: "Stripe",
   level,
   keywords: [prefix],
-  pattern: token(`${prefix}[0-9A-Za-z]{24,247}`),
+  // Clerk issues `sk_live_`/`sk_test_` keys too: with a Clerk name before the key on its line, the
+  // key is Clerk's (clerk-secret-key below), not Stripe's.
+  pattern: token(`${NOT_AFTER_CLERK}${prefix}[0-9A-Za-z]{24,247}`),
   entropy: 3.5,
   // Paystack issues `sk_live_` + 40 lower-case hex (prefixed.ts): never a Stripe key, whose bodies mix cases.
-  validate: (secret) => !/^[0-9a-f]{40}$/.test(secret.slice(prefix.length)),
+  validate: (secret2) => !/^[0-9a-f]{40}$/.test(secret2.slice(prefix.length)),
   redactPrefix: prefix,
   samples: {
     positive: [
@@ -7049,6 +7597,28 @@ var stripeDetectors = stripeKinds.map(({ id, prefix, title, level }) => ({
 }));
 var paymentDetectors = [
   ...stripeDetectors,
+  ...["live", "test"].map(
+    (mode) => ({
+      // Clerk secret key: `sk_live_` / `sk_test_` + base62, the same prefixes as Stripe's. Told apart
+      // by the Clerk name on the line (or the `name:` line before it) so that rotation advice goes
+      // to the right provider.
+      id: mode === "live" ? "clerk-secret-key" : "clerk-test-secret-key",
+      title: mode === "live" ? "Clerk secret key (production instance)" : "Clerk secret key (development instance)",
+      provider: "Clerk",
+      level: mode === "live" ? "error" : "warning",
+      keywords: ["clerk"],
+      pattern: near(["clerk"], `sk_${mode}_[0-9A-Za-z]{30,80}`, { gap: 80 }),
+      entropy: 3.5,
+      redactPrefix: `sk_${mode}_`,
+      samples: {
+        positive: [
+          at("CLERK_SECRET_KEY=\xA7", `sk_${mode}_JXsI8q6fsX6T4QktWblXM2hyJZTZUPAcAJ7bBwc54F`),
+          at("clerkClient = createClerkClient({ secretKey: '\xA7' });", `sk_${mode}_Mc3hYYqxDKvNtsSDX9LlSC5fzPYNtO9OGJ1KoW8NUR`, "server.ts")
+        ],
+        negative: [`STRIPE_SECRET_KEY=sk_${mode}_vHbxW1efky4wqBHVDcDY48YUcqipLVqpgxxn6JHuEi`, `CLERK_SECRET_KEY=sk_${mode}_your_secret_key_here`]
+      }
+    })
+  ),
   {
     // Webhook signing secret: `whsec_` + 32+ base64ish characters.
     id: "stripe-webhook-secret",
@@ -7363,7 +7933,8 @@ var rows2 = [
   { id: "figma-pat-figp", provider: "Figma", title: "Figma personal access token", parts: [lit("figp_"), run2("b64url", 40, 54)] },
   { id: "deno-deploy-token", provider: "Deno", title: "Deno Deploy access token", parts: [lit("ddp_", "ddw_"), run2("base62", 36)] },
   { id: "prefect-api-key", provider: "Prefect", title: "Prefect Cloud API key", parts: [lit("pnu_"), run2("base62", 36)] },
-  { id: "infracost-api-key", provider: "Infracost", title: "Infracost API key", parts: [lit("ico-"), run2("base62", 32)] },
+  // `.ico-<hash>.png` asset names: a `.` or `/` before `ico-` means a file name, not a key.
+  { id: "infracost-api-key", provider: "Infracost", title: "Infracost API key", parts: [lit("ico-"), run2("base62", 32)], edge: "A-Za-z0-9_\\-./" },
   { id: "scalingo-api-token", provider: "Scalingo", title: "Scalingo API token", parts: [lit("tk-us-"), run2("b64url", 48)] },
   { id: "settlemint-token", provider: "SettleMint", title: "SettleMint access token", parts: [lit("sm_pat_", "sm_aat_", "sm_sat_"), run2("base62", 16)] },
   { id: "defined-networking-api-key", provider: "Defined Networking", title: "Defined Networking API key", parts: [lit("dnkey-"), run2("upper", 26), lit("-"), run2("upper", 52)] },
@@ -7419,6 +7990,45 @@ var rows2 = [
   // Work tools, devtools
   { id: "zoho-oauth-token", provider: "Zoho", title: "Zoho OAuth token", parts: [lit("1000."), run2("hex", 32), lit("."), run2("hex", 32)] },
   { id: "adafruit-io-key", provider: "Adafruit", title: "Adafruit IO key", parts: [lit("aio_"), run2("base62", 28)] },
+  {
+    // Any Slack hook path (incoming webhook, workflow or trigger URL): 43–56 characters after the kind.
+    // slack-webhook (chat.ts) names the classic `T…/B…/…` shape; this row catches the other layouts.
+    id: "slack-hook-url",
+    provider: "Slack",
+    title: "Slack webhook, workflow or trigger URL",
+    parts: [lit("hooks.slack.com/"), lit("services/", "workflows/", "triggers/"), run2("b64", 43, 56)],
+    keywords: ["hooks.slack.com/"],
+    samples: { contexts: ["SLACK_WEBHOOK_URL=https://\xA7", "  url: 'https://\xA7'"] }
+  },
+  {
+    // JFrog access / identity token: a JWT whose header opens with JFrog's own `{"ver":"2","typ":"JWT",
+    // "alg":"RS256","kid":…}` (other issuers put `alg` or `typ` first).
+    id: "jfrog-access-token",
+    provider: "JFrog",
+    title: "JFrog access or identity token (JWT)",
+    parts: [lit("eyJ2ZXIiOiIyIiwidHlwIjoiSldUIiwiYWxnIjoiUlMyNTYiLCJraWQiOi"), run2("b64url", 20, 200), lit("."), run2("b64url", 100, 1200), lit("."), run2("b64url", 300, 700)],
+    keywords: ["eyj2zxiioiiyiiwidhlwijoisldu"],
+    samples: { contexts: ["JFROG_ACCESS_TOKEN=\xA7", "  password: \xA7"] }
+  },
+  { id: "photoroom-api-key", provider: "PhotoRoom", title: "PhotoRoom API key", parts: [lit("sk_pr_"), run2("base62", 1, 64), lit("_"), run2("hex", 40)] },
+  {
+    id: "recharge-api-token",
+    provider: "Recharge",
+    title: "Recharge Payments API token",
+    parts: [lit("sk_1x1_", "sk_1x3_", "sk_2x1_", "sk_2x2_", "sk_3x3_", "sk_5x3_", "sk_10x3_"), run2("hexAny", 64)],
+    samples: { contexts: ["RECHARGE_API_TOKEN=\xA7", "headers: { 'X-Recharge-Access-Token': '\xA7' }"] }
+  },
+  { id: "recharge-test-api-token", provider: "Recharge", title: "Recharge Payments test API token", level: "info", parts: [lit("sk_test_1x1_", "sk_test_1x3_", "sk_test_2x1_", "sk_test_2x2_", "sk_test_3x3_", "sk_test_5x3_", "sk_test_10x3_"), run2("hexAny", 64)], keywords: ["sk_test_"] },
+  { id: "trufflehog-enterprise-key", provider: "Truffle Security", title: "TruffleHog Enterprise API key id", level: "warning", parts: [lit("thog-key-"), run2("hex", 16)] },
+  { id: "trufflehog-enterprise-secret", provider: "Truffle Security", title: "TruffleHog Enterprise API secret", parts: [lit("thog-secret-"), run2("hex", 32)] },
+  {
+    id: "tines-webhook",
+    provider: "Tines",
+    title: "Tines webhook URL",
+    parts: [lit("https://"), run2("alnumDash", 1, 40), lit(".tines.com/webhook/"), run2("lower", 32), lit("/"), run2("lower", 32)],
+    keywords: [".tines.com/webhook/"],
+    samples: { contexts: ["TINES_WEBHOOK_URL=\xA7", "fetch('\xA7', { method: 'POST' })"] }
+  },
   { id: "maxmind-license-key", provider: "MaxMind", title: "MaxMind license key", parts: [run2("base62", 6), lit("_"), run2("base62", 29), lit("_mmk")], keywords: ["_mmk"] }
 ];
 var prefixedDetectors = rows2.map(prefixed);
@@ -7435,7 +8045,7 @@ var registryDetectors = [
     level: "error",
     keywords: ["npm_"],
     pattern: token("npm_[0-9A-Za-z]{36}"),
-    validate: (secret) => hasBase62Crc32(secret, "npm_"),
+    validate: (secret2) => hasBase62Crc32(secret2, "npm_"),
     redactPrefix: "npm_",
     samples: {
       positive: [
@@ -7698,7 +8308,8 @@ var securityDetectors = [
     provider: "Okta",
     level: "error",
     keywords: lower(OKTA_WORDS),
-    pattern: near(OKTA_WORDS, "00[0-9A-Za-z_\\-]{40}", { gap: 60 }),
+    // `okta` must start a word (`OKTA_`, `oktaToken`, `acme.okta.com`), not sit inside one (`rookTable`).
+    pattern: near(OKTA_WORDS, "00[0-9A-Za-z_\\-]{40}", { gap: 60, nameBoundary: true }),
     entropy: 4,
     samples: {
       positive: [at("OKTA_API_TOKEN=\xA7", "00m7dm0EPHRNuS6kpxSwTC8aaHM90xX62J3kOoTipV"), at("okta_token: '\xA7'", "00RiGENOPMHl-hdPtPItTpkEE7GIkX_EckCM4bGvRL", "sso.yml")],
@@ -8145,6 +8756,21 @@ var workToolDetectors = [
     }
   },
   {
+    // The same token with no Asana name nearby: `1/<gid>:<32 hex>` (legacy) or `2/<gid>/<gid>:<32 hex>`,
+    // Asana ids being 16 digits that start with 1 — distinctive enough on its own.
+    id: "asana-pat-bare",
+    title: "Asana personal access token",
+    provider: "Asana",
+    level: "error",
+    keywords: ["1/1", "2/1"],
+    pattern: token("(?:1/1[0-9]{15}|2/1[0-9]{15}/1[0-9]{15}):[0-9a-f]{32}", "A-Za-z0-9_\\-/:", "A-Za-z0-9_\\-"),
+    entropy: 3,
+    samples: {
+      positive: [at("ACCESS_TOKEN=\xA7", "2/1207483920156734/1208837465102938:9f2c4e6a8b0d1f3a5c7e9b2d4f6a8c0e"), at("headers: { Authorization: 'Bearer \xA7' }", "1/1199384756102934:3e5a7c9f1b2d4e6a8c0f2b4d6e8a1c3f", "client.ts")],
+      negative: ["ratio = 1/1207483920156734", "TOKEN=2/1207483920156734/1208837465102938:9f2c4e6a"]
+    }
+  },
+  {
     // Asana personal access token: `<0|1|2>/<digits>(/<digits>)?:<32 hex>`, next to an Asana name.
     id: "asana-pat",
     title: "Asana personal access token",
@@ -8234,13 +8860,13 @@ var workToolDetectors = [
     }
   },
   {
-    // Dropbox long-lived token: 11 base62 + `AAAAAAAAAA` + 43 base64url, next to a Dropbox name.
+    // Dropbox long-lived token: 11 base62 + `AAAAAAAAAA` + 43 base64url (`=` allowed), next to a Dropbox name.
     id: "dropbox-long-lived-token",
     title: "Dropbox long-lived access token",
     provider: "Dropbox",
     level: "error",
     keywords: lower(DROPBOX_WORDS),
-    pattern: near(DROPBOX_WORDS, "[0-9A-Za-z]{11}AAAAAAAAAA[0-9A-Za-z_\\-]{43}"),
+    pattern: near(DROPBOX_WORDS, "[0-9A-Za-z]{11}AAAAAAAAAA[0-9A-Za-z_\\-=]{43}", { tail: "A-Za-z0-9_\\-=" }),
     entropy: 3.5,
     samples: {
       positive: [at("DROPBOX_TOKEN=\xA7", "bDPeGZH9s4aAAAAAAAAAAvkK7qtO6tra4753hKB74KJJvIEgjSr8iMhIWkLhU9kc"), at("dropbox_token: '\xA7'", "XRjMSkw9B7mAAAAAAAAAAw6x0p7tGKIQI3OAMq7Y_rHrGVvfBGOzLgbGPayCaIbD", "sync.yml")],
@@ -8369,8 +8995,8 @@ function shannonEntropy(value2) {
   if (length === 0) return 0;
   const counts = /* @__PURE__ */ new Map();
   for (let i = 0; i < length; i++) {
-    const code = value2.charCodeAt(i);
-    counts.set(code, (counts.get(code) ?? 0) + 1);
+    const code2 = value2.charCodeAt(i);
+    counts.set(code2, (counts.get(code2) ?? 0) + 1);
   }
   let bits = 0;
   for (const count of counts.values()) {
@@ -8382,10 +9008,10 @@ function shannonEntropy(value2) {
 
 // src/core/secrets/lines.ts
 var LineIndex = class {
-  constructor(text) {
-    this.text = text;
+  constructor(text3) {
+    this.text = text3;
     const starts = [0];
-    for (let at2 = text.indexOf("\n"); at2 !== -1; at2 = text.indexOf("\n", at2 + 1)) starts.push(at2 + 1);
+    for (let at2 = text3.indexOf("\n"); at2 !== -1; at2 = text3.indexOf("\n", at2 + 1)) starts.push(at2 + 1);
     this.starts = starts;
   }
   text;
@@ -8427,14 +9053,14 @@ var LineIndex = class {
     return lineAround(this.text, offset, end, radius);
   }
 };
-function lineAround(text, offset, end, radius = 1024) {
+function lineAround(text3, offset, end, radius = 1024) {
   const lower2 = Math.max(0, offset - radius);
-  const back = text.slice(lower2, offset).lastIndexOf("\n");
+  const back = text3.slice(lower2, offset).lastIndexOf("\n");
   const from = back === -1 ? lower2 : lower2 + back + 1;
-  const upper = Math.min(text.length, end + radius);
-  const ahead = text.slice(offset, upper).indexOf("\n");
+  const upper = Math.min(text3.length, end + radius);
+  const ahead = text3.slice(offset, upper).indexOf("\n");
   const to = ahead === -1 ? upper : offset + ahead;
-  return text.slice(from, to);
+  return text3.slice(from, to);
 }
 
 // src/core/append.ts
@@ -8474,7 +9100,7 @@ function pickWithin(cluster) {
 var DEFAULT_PAIR_WITHIN = 5;
 function pairCandidates(candidates) {
   const used = /* @__PURE__ */ new Set();
-  const pairs = [];
+  const pairs2 = [];
   const byDetector = /* @__PURE__ */ new Map();
   for (const c of candidates) {
     const list = byDetector.get(c.detector.id);
@@ -8487,10 +9113,10 @@ function pairCandidates(candidates) {
     const best = nearest(first, byDetector.get(pair.with) ?? [], pair.within ?? DEFAULT_PAIR_WITHIN, used);
     if (best) {
       used.add(first).add(best);
-      pairs.push({ first, second: best });
+      pairs2.push({ first, second: best });
     }
   }
-  return { pairs, singles: candidates.filter((c) => !used.has(c)) };
+  return { pairs: pairs2, singles: candidates.filter((c) => !used.has(c)) };
 }
 var MAX_LOOK = 64;
 function nearest(first, seconds, within, used) {
@@ -8514,36 +9140,53 @@ function nearest(first, seconds, within, used) {
 // src/core/secrets/fingerprint.ts
 import { createHash, createHmac, randomBytes, scryptSync } from "node:crypto";
 var EPHEMERAL_KEY = randomBytes(32).toString("hex");
-function keyedFingerprint(key, detectorId, secret) {
-  return createHmac("sha256", key).update("nhi-steward/secret/v2\0").update(detectorId).update("\0").update(secret).digest("hex");
+function keyedFingerprint(key, detectorId, secret2) {
+  return createHmac("sha256", key).update("nhi-steward/secret/v2\0").update(detectorId).update("\0").update(secret2).digest("hex");
 }
 function locationFingerprint(rule, file, context, occurrence) {
   return createHash("sha256").update(`nhi-steward/location/v1\0${rule}\0${file}\0${context}\0${occurrence}`).digest("hex");
 }
-function legacyFingerprint(detectorId, secret) {
-  return createHash("sha256").update(detectorId).update("\0").update(secret).digest("hex");
+function legacyFingerprint(detectorId, secret2) {
+  return createHash("sha256").update(detectorId).update("\0").update(secret2).digest("hex");
 }
 var DEFAULT_SCRYPT = { N: 1 << 15, r: 8, p: 1 };
 var MAX_N = 1 << 17;
-function saltedSecretHash(salt, cost, detectorId, secret) {
-  const cached = cache.get(`${salt}\0${cost.N}\0${cost.r}\0${cost.p}\0${detectorId}\0${secret}`);
+function saltedSecretHash(salt, cost, detectorId, secret2) {
+  const cached = cache.get(`${salt}\0${cost.N}\0${cost.r}\0${cost.p}\0${detectorId}\0${secret2}`);
   if (cached) return cached;
-  const hash = scryptSync(`${detectorId}\0${secret}`, salt, 32, { ...cost, maxmem: 256 * cost.N * cost.r + 1024 * 1024 }).toString("hex");
+  const hash = scryptSync(`${detectorId}\0${secret2}`, salt, 32, { ...cost, maxmem: 256 * cost.N * cost.r + 1024 * 1024 }).toString("hex");
   if (cache.size >= 4096) cache.clear();
-  cache.set(`${salt}\0${cost.N}\0${cost.r}\0${cost.p}\0${detectorId}\0${secret}`, hash);
+  cache.set(`${salt}\0${cost.N}\0${cost.r}\0${cost.p}\0${detectorId}\0${secret2}`, hash);
   return hash;
 }
 var cache = /* @__PURE__ */ new Map();
 
 // src/core/secrets/redact.ts
-function redact(secret, prefix) {
-  const shownPrefix = prefix && secret.startsWith(prefix) && prefix.length < secret.length / 2 ? prefix : "";
-  const rest = secret.slice(shownPrefix.length).replace(BLOCK_FOOTER, "");
+function redact(secret2, prefix) {
+  const shownPrefix = prefix && secret2.startsWith(prefix) && prefix.length < secret2.length / 2 ? prefix : "";
+  const rest = secret2.slice(shownPrefix.length).replace(BLOCK_FOOTER, "");
   const tail = rest.length < MIN_TAIL_LENGTH ? 0 : Math.min(4, Math.floor(rest.length / 4));
   return `${shownPrefix}\u2026${tail > 0 ? rest.slice(-tail) : ""}`;
 }
 var MIN_TAIL_LENGTH = 12;
 var BLOCK_FOOTER = /(?:\\[nr]|[\s=])*-----END [A-Z0-9 ]+-----(?:\\[nr]|\s)*$/;
+function quoteSourceText(text3) {
+  return isPlainName(text3) ? text3 : redact(text3);
+}
+var NAME_CHARS = /^[A-Za-z0-9_.\-/: *@]+$/;
+var LONG_RUN = /[A-Za-z0-9]{25}/;
+var DIGIT_GROUPS = /^[0-9]{1,4}(?:[-./:][0-9]{1,4}){0,3}$/;
+function isPlainName(text3) {
+  if (DIGIT_GROUPS.test(text3)) return true;
+  if (text3.length === 0 || text3.length > 64 || !NAME_CHARS.test(text3) || LONG_RUN.test(text3)) return false;
+  const digitRuns = text3.match(/[0-9]+/g)?.length ?? 0;
+  const humps = text3.match(/[a-z][A-Z]/g)?.length ?? 0;
+  return digitRuns <= 2 && humps <= 3;
+}
+function quoteErrorMessage(message) {
+  const first = message.split("\n")[0].slice(0, 300);
+  return first.replace(/[^\s"'`,;()[\]{}<>]+/g, (word) => word.length < 8 ? word : quoteSourceText(word));
+}
 
 // src/core/secrets/suppression.ts
 var INLINE_ALLOW_MARKERS = ["nhi-steward:allow", "gitleaks:allow", "pragma: allowlist secret"];
@@ -8606,32 +9249,32 @@ function scanFile(file, settings2, catalog, options, reveal) {
   if (raw.length === 0) return [];
   const accepted = [];
   for (const match2 of raw) {
-    const compiled = catalog.detectors[match2.detector];
+    const compiled2 = catalog.detectors[match2.detector];
     const line = lineAround(file.content, match2.start, match2.end);
-    if (compiled.detector.credentialFile) {
-      const weak = storedCredentialWeakness(compiled.detector, match2.secret, file.path, line);
+    if (compiled2.detector.credentialFile) {
+      const weak = storedCredentialWeakness(compiled2.detector, match2.secret, file.path, line);
       if (weak === false) continue;
-      accepted.push({ ...match2, detector: compiled.detector, generic: compiled.generic, order: compiled.order, line: 0, weak: weak === true ? void 0 : weak });
+      accepted.push({ ...match2, detector: compiled2.detector, generic: compiled2.generic, order: compiled2.order, line: 0, weak: weak === true ? void 0 : weak });
       continue;
     }
-    if (!isRealSecret(compiled.detector, match2.secret, file.path, line)) continue;
-    accepted.push({ ...match2, detector: compiled.detector, generic: compiled.generic, order: compiled.order, line: 0 });
+    if (!isRealSecret(compiled2.detector, match2.secret, file.path, line)) continue;
+    accepted.push({ ...match2, detector: compiled2.detector, generic: compiled2.generic, order: compiled2.order, line: 0 });
   }
   if (accepted.length === 0) return [];
   const lines = new LineIndex(file.content);
   const kept = resolveOverlaps(accepted);
   for (const c of kept) c.line = lines.lineOf(c.start);
-  const { pairs, singles } = pairCandidates(kept);
+  const { pairs: pairs2, singles } = pairCandidates(kept);
   const built = [];
   for (const single of singles) {
     if (!reportable([single], file, lines)) continue;
     built.push({ finding: singleFinding(single, file.path, lines), detector: single.detector.id, secret: single.secret, parts: [single] });
   }
-  for (const pair of pairs) {
+  for (const pair of pairs2) {
     if (!reportable([pair.first, pair.second], file, lines)) continue;
-    const secret = `${pair.first.secret}
+    const secret2 = `${pair.first.secret}
 ${pair.second.secret}`;
-    built.push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair.id, secret, parts: [pair.first, pair.second] });
+    built.push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair.id, secret: secret2, parts: [pair.first, pair.second] });
   }
   built.sort((a, b) => a.finding.line - b.finding.line || a.finding.column - b.finding.column || (a.finding.rule < b.finding.rule ? -1 : a.finding.rule > b.finding.rule ? 1 : 0));
   nameFindings(built, file.content, lines, kept, settings2);
@@ -8671,54 +9314,54 @@ function lineContext(content, lines, line, candidates) {
   const start = lines.lineStart(line);
   const end = lines.lineEnd(line);
   const cuts = candidates.filter((c) => c.start < end && c.end > start).sort((a, b) => a.start - b.start);
-  let text = "";
+  let text3 = "";
   let at2 = start;
   for (const cut of cuts) {
-    if (cut.start > at2) text += content.slice(at2, Math.min(cut.start, at2 + CONTEXT_LIMIT));
-    text += "\0";
+    if (cut.start > at2) text3 += content.slice(at2, Math.min(cut.start, at2 + CONTEXT_LIMIT));
+    text3 += "\0";
     at2 = Math.max(at2, cut.end);
-    if (text.length > CONTEXT_LIMIT) return text.slice(0, CONTEXT_LIMIT);
+    if (text3.length > CONTEXT_LIMIT) return text3.slice(0, CONTEXT_LIMIT);
   }
-  if (at2 < end) text += content.slice(at2, Math.min(end, at2 + CONTEXT_LIMIT));
-  return text.replace(/\s+/g, " ").trim().slice(0, CONTEXT_LIMIT);
+  if (at2 < end) text3 += content.slice(at2, Math.min(end, at2 + CONTEXT_LIMIT));
+  return text3.replace(/\s+/g, " ").trim().slice(0, CONTEXT_LIMIT);
 }
 function suppressed(b, settings2) {
   if (settings2.baseline.size > 0) {
     if (settings2.baseline.has(b.finding.fingerprint)) return true;
     if (settings2.baseline.has(legacyFingerprint(b.detector, b.secret))) return true;
   }
-  for (const set of settings2.salted ?? []) {
-    if (set.hashes.size === 0 || set.rules.size > 0 && !set.rules.has(b.finding.rule)) continue;
-    if (set.hashes.has(saltedSecretHash(set.salt, set.cost, b.detector, b.secret))) return true;
+  for (const set3 of settings2.salted ?? []) {
+    if (set3.hashes.size === 0 || set3.rules.size > 0 && !set3.rules.has(b.finding.rule)) continue;
+    if (set3.hashes.has(saltedSecretHash(set3.salt, set3.cost, b.detector, b.secret))) return true;
   }
   return false;
 }
-function isRealSecret(detector, secret, path2, line) {
-  if (detector.entropy !== void 0 && shannonEntropy(secret) < detector.entropy) return false;
+function isRealSecret(detector, secret2, path2, line) {
+  if (detector.entropy !== void 0 && shannonEntropy(secret2) < detector.entropy) return false;
   try {
-    if (detector.validate && !detector.validate(secret)) return false;
+    if (detector.validate && !detector.validate(secret2)) return false;
   } catch {
     return false;
   }
   if (detector.skipGenericFilters) return true;
   try {
-    return falsePositiveReason({ detector, secret, line, path: path2 }) === void 0;
+    return falsePositiveReason({ detector, secret: secret2, line, path: path2 }) === void 0;
   } catch {
     return true;
   }
 }
 var NOT_STORED = /* @__PURE__ */ new Set(["empty value", "templating placeholder", "reference to another value", "environment variable name"]);
-function storedCredentialWeakness(detector, secret, path2, line) {
+function storedCredentialWeakness(detector, secret2, path2, line) {
   try {
-    if (detector.validate && !detector.validate(secret)) return false;
+    if (detector.validate && !detector.validate(secret2)) return false;
   } catch {
     return false;
   }
-  if (/^(?:\$(?:apr1|2[aby]|1|5|6|y)\$|\{SHA\})/.test(secret)) return "password hash (crackable offline)";
+  if (/^(?:\$(?:apr1|2[aby]|1|5|6|y)\$|\{SHA\})/.test(secret2)) return "password hash (crackable offline)";
   if (detector.skipGenericFilters) return true;
   let reason;
   try {
-    reason = falsePositiveReason({ detector: { ...detector, id: "generic-password" }, secret, line, path: path2 });
+    reason = falsePositiveReason({ detector: { ...detector, id: "generic-password" }, secret: secret2, line, path: path2 });
   } catch {
     return true;
   }
@@ -8784,9 +9427,6233 @@ function pairFinding({ first, second }, path2, lines) {
   };
 }
 
+// src/core/scan.ts
+import { createHash as createHash3 } from "node:crypto";
+
+// src/core/identities/kustomize.ts
+import { posix } from "node:path";
+
+// node_modules/js-yaml/dist/js-yaml.mjs
+function getDefaultExportFromCjs(x) {
+  return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
+}
+var jsYaml = {};
+var loader = {};
+var common = {};
+var hasRequiredCommon;
+function requireCommon() {
+  if (hasRequiredCommon) return common;
+  hasRequiredCommon = 1;
+  function isNothing(subject) {
+    return typeof subject === "undefined" || subject === null;
+  }
+  function isObject2(subject) {
+    return typeof subject === "object" && subject !== null;
+  }
+  function toArray(sequence) {
+    if (Array.isArray(sequence)) return sequence;
+    else if (isNothing(sequence)) return [];
+    return [sequence];
+  }
+  function extend(target, source) {
+    if (source) {
+      const sourceKeys = Object.keys(source);
+      for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
+        const key = sourceKeys[index];
+        target[key] = source[key];
+      }
+    }
+    return target;
+  }
+  function repeat(string, count) {
+    let result = "";
+    for (let cycle = 0; cycle < count; cycle += 1) {
+      result += string;
+    }
+    return result;
+  }
+  function isNegativeZero(number) {
+    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
+  }
+  common.isNothing = isNothing;
+  common.isObject = isObject2;
+  common.toArray = toArray;
+  common.repeat = repeat;
+  common.isNegativeZero = isNegativeZero;
+  common.extend = extend;
+  return common;
+}
+var exception;
+var hasRequiredException;
+function requireException() {
+  if (hasRequiredException) return exception;
+  hasRequiredException = 1;
+  function formatError(exception2, compact3) {
+    let where = "";
+    const message = exception2.reason || "(unknown reason)";
+    if (!exception2.mark) return message;
+    if (exception2.mark.name) {
+      where += 'in "' + exception2.mark.name + '" ';
+    }
+    where += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
+    if (!compact3 && exception2.mark.snippet) {
+      where += "\n\n" + exception2.mark.snippet;
+    }
+    return message + " " + where;
+  }
+  function YAMLException2(reason, mark) {
+    Error.call(this);
+    this.name = "YAMLException";
+    this.reason = reason;
+    this.mark = mark;
+    this.message = formatError(this, false);
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    } else {
+      this.stack = new Error().stack || "";
+    }
+  }
+  YAMLException2.prototype = Object.create(Error.prototype);
+  YAMLException2.prototype.constructor = YAMLException2;
+  YAMLException2.prototype.toString = function toString(compact3) {
+    return this.name + ": " + formatError(this, compact3);
+  };
+  exception = YAMLException2;
+  return exception;
+}
+var snippet;
+var hasRequiredSnippet;
+function requireSnippet() {
+  if (hasRequiredSnippet) return snippet;
+  hasRequiredSnippet = 1;
+  const common2 = requireCommon();
+  function getLine(buffer, lineStart, lineEnd2, position, maxLineLength) {
+    let head = "";
+    let tail = "";
+    const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
+    if (position - lineStart > maxHalfLength) {
+      head = " ... ";
+      lineStart = position - maxHalfLength + head.length;
+    }
+    if (lineEnd2 - position > maxHalfLength) {
+      tail = " ...";
+      lineEnd2 = position + maxHalfLength - tail.length;
+    }
+    return {
+      str: head + buffer.slice(lineStart, lineEnd2).replace(/\t/g, "\u2192") + tail,
+      pos: position - lineStart + head.length
+      // relative position
+    };
+  }
+  function padStart(string, max) {
+    return common2.repeat(" ", max - string.length) + string;
+  }
+  function makeSnippet(mark, options) {
+    options = Object.create(options || null);
+    if (!mark.buffer) return null;
+    if (!options.maxLength) options.maxLength = 79;
+    if (typeof options.indent !== "number") options.indent = 1;
+    if (typeof options.linesBefore !== "number") options.linesBefore = 3;
+    if (typeof options.linesAfter !== "number") options.linesAfter = 2;
+    const re = /\r?\n|\r|\0/g;
+    const lineStarts = [0];
+    const lineEnds = [];
+    let match2;
+    let foundLineNo = -1;
+    while (match2 = re.exec(mark.buffer)) {
+      lineEnds.push(match2.index);
+      lineStarts.push(match2.index + match2[0].length);
+      if (mark.position <= match2.index && foundLineNo < 0) {
+        foundLineNo = lineStarts.length - 2;
+      }
+    }
+    if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
+    let result = "";
+    const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
+    const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
+    for (let i = 1; i <= options.linesBefore; i++) {
+      if (foundLineNo - i < 0) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo - i],
+        lineEnds[foundLineNo - i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
+        maxLineLength
+      );
+      result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
+    }
+    const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
+    result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+    result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
+    for (let i = 1; i <= options.linesAfter; i++) {
+      if (foundLineNo + i >= lineEnds.length) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo + i],
+        lineEnds[foundLineNo + i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
+        maxLineLength
+      );
+      result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
+    }
+    return result.replace(/\n$/, "");
+  }
+  snippet = makeSnippet;
+  return snippet;
+}
+var type;
+var hasRequiredType;
+function requireType() {
+  if (hasRequiredType) return type;
+  hasRequiredType = 1;
+  const YAMLException2 = requireException();
+  const TYPE_CONSTRUCTOR_OPTIONS = [
+    "kind",
+    "multi",
+    "resolve",
+    "construct",
+    "instanceOf",
+    "predicate",
+    "represent",
+    "representName",
+    "defaultStyle",
+    "styleAliases"
+  ];
+  const YAML_NODE_KINDS = [
+    "scalar",
+    "sequence",
+    "mapping"
+  ];
+  function compileStyleAliases(map2) {
+    const result = {};
+    if (map2 !== null) {
+      Object.keys(map2).forEach(function(style) {
+        map2[style].forEach(function(alias) {
+          result[String(alias)] = style;
+        });
+      });
+    }
+    return result;
+  }
+  function Type2(tag, options) {
+    options = options || {};
+    Object.keys(options).forEach(function(name3) {
+      if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name3) === -1) {
+        throw new YAMLException2('Unknown option "' + name3 + '" is met in definition of "' + tag + '" YAML type.');
+      }
+    });
+    this.options = options;
+    this.tag = tag;
+    this.kind = options["kind"] || null;
+    this.resolve = options["resolve"] || function() {
+      return true;
+    };
+    this.construct = options["construct"] || function(data) {
+      return data;
+    };
+    this.instanceOf = options["instanceOf"] || null;
+    this.predicate = options["predicate"] || null;
+    this.represent = options["represent"] || null;
+    this.representName = options["representName"] || null;
+    this.defaultStyle = options["defaultStyle"] || null;
+    this.multi = options["multi"] || false;
+    this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
+    if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
+      throw new YAMLException2('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
+    }
+  }
+  type = Type2;
+  return type;
+}
+var schema;
+var hasRequiredSchema;
+function requireSchema() {
+  if (hasRequiredSchema) return schema;
+  hasRequiredSchema = 1;
+  const YAMLException2 = requireException();
+  const Type2 = requireType();
+  function compileList(schema2, name3) {
+    const result = [];
+    schema2[name3].forEach(function(currentType) {
+      let newIndex = result.length;
+      result.forEach(function(previousType, previousIndex) {
+        if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
+          newIndex = previousIndex;
+        }
+      });
+      result[newIndex] = currentType;
+    });
+    return result;
+  }
+  function compileMap() {
+    const result = {
+      scalar: {},
+      sequence: {},
+      mapping: {},
+      fallback: {},
+      multi: {
+        scalar: [],
+        sequence: [],
+        mapping: [],
+        fallback: []
+      }
+    };
+    function collectType(type2) {
+      if (type2.multi) {
+        result.multi[type2.kind].push(type2);
+        result.multi["fallback"].push(type2);
+      } else {
+        result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
+      }
+    }
+    for (let index = 0, length = arguments.length; index < length; index += 1) {
+      arguments[index].forEach(collectType);
+    }
+    return result;
+  }
+  function Schema2(definition) {
+    return this.extend(definition);
+  }
+  Schema2.prototype.extend = function extend(definition) {
+    let implicit = [];
+    let explicit = [];
+    if (definition instanceof Type2) {
+      explicit.push(definition);
+    } else if (Array.isArray(definition)) {
+      explicit = explicit.concat(definition);
+    } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
+      if (definition.implicit) implicit = implicit.concat(definition.implicit);
+      if (definition.explicit) explicit = explicit.concat(definition.explicit);
+    } else {
+      throw new YAMLException2("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
+    }
+    implicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+      if (type2.loadKind && type2.loadKind !== "scalar") {
+        throw new YAMLException2("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
+      }
+      if (type2.multi) {
+        throw new YAMLException2("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
+      }
+    });
+    explicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+    });
+    const result = Object.create(Schema2.prototype);
+    result.implicit = (this.implicit || []).concat(implicit);
+    result.explicit = (this.explicit || []).concat(explicit);
+    result.compiledImplicit = compileList(result, "implicit");
+    result.compiledExplicit = compileList(result, "explicit");
+    result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
+    return result;
+  };
+  schema = Schema2;
+  return schema;
+}
+var str;
+var hasRequiredStr;
+function requireStr() {
+  if (hasRequiredStr) return str;
+  hasRequiredStr = 1;
+  const Type2 = requireType();
+  str = new Type2("tag:yaml.org,2002:str", {
+    kind: "scalar",
+    construct: function(data) {
+      return data !== null ? data : "";
+    }
+  });
+  return str;
+}
+var seq;
+var hasRequiredSeq;
+function requireSeq() {
+  if (hasRequiredSeq) return seq;
+  hasRequiredSeq = 1;
+  const Type2 = requireType();
+  seq = new Type2("tag:yaml.org,2002:seq", {
+    kind: "sequence",
+    construct: function(data) {
+      return data !== null ? data : [];
+    }
+  });
+  return seq;
+}
+var map;
+var hasRequiredMap;
+function requireMap() {
+  if (hasRequiredMap) return map;
+  hasRequiredMap = 1;
+  const Type2 = requireType();
+  map = new Type2("tag:yaml.org,2002:map", {
+    kind: "mapping",
+    construct: function(data) {
+      return data !== null ? data : {};
+    }
+  });
+  return map;
+}
+var failsafe;
+var hasRequiredFailsafe;
+function requireFailsafe() {
+  if (hasRequiredFailsafe) return failsafe;
+  hasRequiredFailsafe = 1;
+  const Schema2 = requireSchema();
+  failsafe = new Schema2({
+    explicit: [
+      requireStr(),
+      requireSeq(),
+      requireMap()
+    ]
+  });
+  return failsafe;
+}
+var _null;
+var hasRequired_null;
+function require_null() {
+  if (hasRequired_null) return _null;
+  hasRequired_null = 1;
+  const Type2 = requireType();
+  function resolveYamlNull(data) {
+    if (data === null) return true;
+    const max = data.length;
+    return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
+  }
+  function constructYamlNull() {
+    return null;
+  }
+  function isNull(object) {
+    return object === null;
+  }
+  _null = new Type2("tag:yaml.org,2002:null", {
+    kind: "scalar",
+    resolve: resolveYamlNull,
+    construct: constructYamlNull,
+    predicate: isNull,
+    represent: {
+      canonical: function() {
+        return "~";
+      },
+      lowercase: function() {
+        return "null";
+      },
+      uppercase: function() {
+        return "NULL";
+      },
+      camelcase: function() {
+        return "Null";
+      },
+      empty: function() {
+        return "";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return _null;
+}
+var bool;
+var hasRequiredBool;
+function requireBool() {
+  if (hasRequiredBool) return bool;
+  hasRequiredBool = 1;
+  const Type2 = requireType();
+  function resolveYamlBoolean(data) {
+    if (data === null) return false;
+    const max = data.length;
+    return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
+  }
+  function constructYamlBoolean(data) {
+    return data === "true" || data === "True" || data === "TRUE";
+  }
+  function isBoolean(object) {
+    return Object.prototype.toString.call(object) === "[object Boolean]";
+  }
+  bool = new Type2("tag:yaml.org,2002:bool", {
+    kind: "scalar",
+    resolve: resolveYamlBoolean,
+    construct: constructYamlBoolean,
+    predicate: isBoolean,
+    represent: {
+      lowercase: function(object) {
+        return object ? "true" : "false";
+      },
+      uppercase: function(object) {
+        return object ? "TRUE" : "FALSE";
+      },
+      camelcase: function(object) {
+        return object ? "True" : "False";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return bool;
+}
+var int;
+var hasRequiredInt;
+function requireInt() {
+  if (hasRequiredInt) return int;
+  hasRequiredInt = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  function isHexCode(c) {
+    return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
+  }
+  function isOctCode(c) {
+    return c >= 48 && c <= 55;
+  }
+  function isDecCode(c) {
+    return c >= 48 && c <= 57;
+  }
+  function resolveYamlInteger(data) {
+    if (data === null) return false;
+    const max = data.length;
+    let index = 0;
+    let hasDigits = false;
+    if (!max) return false;
+    let ch = data[index];
+    if (ch === "-" || ch === "+") {
+      ch = data[++index];
+    }
+    if (ch === "0") {
+      if (index + 1 === max) return true;
+      ch = data[++index];
+      if (ch === "b") {
+        index++;
+        for (; index < max; index++) {
+          ch = data[index];
+          if (ch !== "0" && ch !== "1") return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "x") {
+        index++;
+        for (; index < max; index++) {
+          if (!isHexCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "o") {
+        index++;
+        for (; index < max; index++) {
+          if (!isOctCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+    }
+    for (; index < max; index++) {
+      if (!isDecCode(data.charCodeAt(index))) {
+        return false;
+      }
+      hasDigits = true;
+    }
+    if (!hasDigits) return false;
+    return isFinite(parseYamlInteger(data));
+  }
+  function parseYamlInteger(data) {
+    let value2 = data;
+    let sign = 1;
+    let ch = value2[0];
+    if (ch === "-" || ch === "+") {
+      if (ch === "-") sign = -1;
+      value2 = value2.slice(1);
+      ch = value2[0];
+    }
+    if (value2 === "0") return 0;
+    if (ch === "0") {
+      if (value2[1] === "b") return sign * parseInt(value2.slice(2), 2);
+      if (value2[1] === "x") return sign * parseInt(value2.slice(2), 16);
+      if (value2[1] === "o") return sign * parseInt(value2.slice(2), 8);
+    }
+    return sign * parseInt(value2, 10);
+  }
+  function constructYamlInteger(data) {
+    return parseYamlInteger(data);
+  }
+  function isInteger(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
+  }
+  int = new Type2("tag:yaml.org,2002:int", {
+    kind: "scalar",
+    resolve: resolveYamlInteger,
+    construct: constructYamlInteger,
+    predicate: isInteger,
+    represent: {
+      binary: function(obj) {
+        return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
+      },
+      octal: function(obj) {
+        return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
+      },
+      decimal: function(obj) {
+        return obj.toString(10);
+      },
+      hexadecimal: function(obj) {
+        return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
+      }
+    },
+    defaultStyle: "decimal",
+    styleAliases: {
+      binary: [2, "bin"],
+      octal: [8, "oct"],
+      decimal: [10, "dec"],
+      hexadecimal: [16, "hex"]
+    }
+  });
+  return int;
+}
+var float;
+var hasRequiredFloat;
+function requireFloat() {
+  if (hasRequiredFloat) return float;
+  hasRequiredFloat = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  const YAML_FLOAT_PATTERN = new RegExp(
+    // 2.5e4, 2.5 and integers
+    "^(?:[-+]?(?:[0-9]+)(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  const YAML_FLOAT_SPECIAL_PATTERN = new RegExp(
+    "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  function resolveYamlFloat(data) {
+    if (data === null) return false;
+    if (!YAML_FLOAT_PATTERN.test(data)) {
+      return false;
+    }
+    if (isFinite(parseFloat(data, 10))) {
+      return true;
+    }
+    return YAML_FLOAT_SPECIAL_PATTERN.test(data);
+  }
+  function constructYamlFloat(data) {
+    let value2 = data.toLowerCase();
+    const sign = value2[0] === "-" ? -1 : 1;
+    if ("+-".indexOf(value2[0]) >= 0) {
+      value2 = value2.slice(1);
+    }
+    if (value2 === ".inf") {
+      return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    } else if (value2 === ".nan") {
+      return NaN;
+    }
+    return sign * parseFloat(value2, 10);
+  }
+  const SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
+  function representYamlFloat(object, style) {
+    if (isNaN(object)) {
+      switch (style) {
+        case "lowercase":
+          return ".nan";
+        case "uppercase":
+          return ".NAN";
+        case "camelcase":
+          return ".NaN";
+      }
+    } else if (Number.POSITIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return ".inf";
+        case "uppercase":
+          return ".INF";
+        case "camelcase":
+          return ".Inf";
+      }
+    } else if (Number.NEGATIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return "-.inf";
+        case "uppercase":
+          return "-.INF";
+        case "camelcase":
+          return "-.Inf";
+      }
+    } else if (common2.isNegativeZero(object)) {
+      return "-0.0";
+    }
+    const res = object.toString(10);
+    return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
+  }
+  function isFloat(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common2.isNegativeZero(object));
+  }
+  float = new Type2("tag:yaml.org,2002:float", {
+    kind: "scalar",
+    resolve: resolveYamlFloat,
+    construct: constructYamlFloat,
+    predicate: isFloat,
+    represent: representYamlFloat,
+    defaultStyle: "lowercase"
+  });
+  return float;
+}
+var json;
+var hasRequiredJson;
+function requireJson() {
+  if (hasRequiredJson) return json;
+  hasRequiredJson = 1;
+  json = requireFailsafe().extend({
+    implicit: [
+      require_null(),
+      requireBool(),
+      requireInt(),
+      requireFloat()
+    ]
+  });
+  return json;
+}
+var core;
+var hasRequiredCore;
+function requireCore() {
+  if (hasRequiredCore) return core;
+  hasRequiredCore = 1;
+  core = requireJson();
+  return core;
+}
+var timestamp;
+var hasRequiredTimestamp;
+function requireTimestamp() {
+  if (hasRequiredTimestamp) return timestamp;
+  hasRequiredTimestamp = 1;
+  const Type2 = requireType();
+  const YAML_DATE_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
+  );
+  const YAML_TIMESTAMP_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
+  );
+  function resolveYamlTimestamp(data) {
+    if (data === null) return false;
+    if (YAML_DATE_REGEXP.exec(data) !== null) return true;
+    if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
+    return false;
+  }
+  function constructYamlTimestamp(data) {
+    let fraction = 0;
+    let delta = null;
+    let match2 = YAML_DATE_REGEXP.exec(data);
+    if (match2 === null) match2 = YAML_TIMESTAMP_REGEXP.exec(data);
+    if (match2 === null) throw new Error("Date resolve error");
+    const year = +match2[1];
+    const month = +match2[2] - 1;
+    const day = +match2[3];
+    if (!match2[4]) {
+      return new Date(Date.UTC(year, month, day));
+    }
+    const hour = +match2[4];
+    const minute = +match2[5];
+    const second = +match2[6];
+    if (match2[7]) {
+      fraction = match2[7].slice(0, 3);
+      while (fraction.length < 3) {
+        fraction += "0";
+      }
+      fraction = +fraction;
+    }
+    if (match2[9]) {
+      const tzHour = +match2[10];
+      const tzMinute = +(match2[11] || 0);
+      delta = (tzHour * 60 + tzMinute) * 6e4;
+      if (match2[9] === "-") delta = -delta;
+    }
+    const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
+    if (delta) date.setTime(date.getTime() - delta);
+    return date;
+  }
+  function representYamlTimestamp(object) {
+    return object.toISOString();
+  }
+  timestamp = new Type2("tag:yaml.org,2002:timestamp", {
+    kind: "scalar",
+    resolve: resolveYamlTimestamp,
+    construct: constructYamlTimestamp,
+    instanceOf: Date,
+    represent: representYamlTimestamp
+  });
+  return timestamp;
+}
+var merge;
+var hasRequiredMerge;
+function requireMerge() {
+  if (hasRequiredMerge) return merge;
+  hasRequiredMerge = 1;
+  const Type2 = requireType();
+  function resolveYamlMerge(data) {
+    return data === "<<" || data === null;
+  }
+  merge = new Type2("tag:yaml.org,2002:merge", {
+    kind: "scalar",
+    resolve: resolveYamlMerge
+  });
+  return merge;
+}
+var binary;
+var hasRequiredBinary;
+function requireBinary() {
+  if (hasRequiredBinary) return binary;
+  hasRequiredBinary = 1;
+  const Type2 = requireType();
+  const BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
+  function resolveYamlBinary(data) {
+    if (data === null) return false;
+    let bitlen = 0;
+    const max = data.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      const code2 = map2.indexOf(data.charAt(idx));
+      if (code2 > 64) continue;
+      if (code2 < 0) return false;
+      bitlen += 6;
+    }
+    return bitlen % 8 === 0;
+  }
+  function constructYamlBinary(data) {
+    const input = data.replace(/[\r\n=]/g, "");
+    const max = input.length;
+    const map2 = BASE64_MAP;
+    let bits = 0;
+    const result = [];
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 4 === 0 && idx) {
+        result.push(bits >> 16 & 255);
+        result.push(bits >> 8 & 255);
+        result.push(bits & 255);
+      }
+      bits = bits << 6 | map2.indexOf(input.charAt(idx));
+    }
+    const tailbits = max % 4 * 6;
+    if (tailbits === 0) {
+      result.push(bits >> 16 & 255);
+      result.push(bits >> 8 & 255);
+      result.push(bits & 255);
+    } else if (tailbits === 18) {
+      result.push(bits >> 10 & 255);
+      result.push(bits >> 2 & 255);
+    } else if (tailbits === 12) {
+      result.push(bits >> 4 & 255);
+    }
+    return new Uint8Array(result);
+  }
+  function representYamlBinary(object) {
+    let result = "";
+    let bits = 0;
+    const max = object.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 3 === 0 && idx) {
+        result += map2[bits >> 18 & 63];
+        result += map2[bits >> 12 & 63];
+        result += map2[bits >> 6 & 63];
+        result += map2[bits & 63];
+      }
+      bits = (bits << 8) + object[idx];
+    }
+    const tail = max % 3;
+    if (tail === 0) {
+      result += map2[bits >> 18 & 63];
+      result += map2[bits >> 12 & 63];
+      result += map2[bits >> 6 & 63];
+      result += map2[bits & 63];
+    } else if (tail === 2) {
+      result += map2[bits >> 10 & 63];
+      result += map2[bits >> 4 & 63];
+      result += map2[bits << 2 & 63];
+      result += map2[64];
+    } else if (tail === 1) {
+      result += map2[bits >> 2 & 63];
+      result += map2[bits << 4 & 63];
+      result += map2[64];
+      result += map2[64];
+    }
+    return result;
+  }
+  function isBinary(obj) {
+    return Object.prototype.toString.call(obj) === "[object Uint8Array]";
+  }
+  binary = new Type2("tag:yaml.org,2002:binary", {
+    kind: "scalar",
+    resolve: resolveYamlBinary,
+    construct: constructYamlBinary,
+    predicate: isBinary,
+    represent: representYamlBinary
+  });
+  return binary;
+}
+var omap;
+var hasRequiredOmap;
+function requireOmap() {
+  if (hasRequiredOmap) return omap;
+  hasRequiredOmap = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const _toString = Object.prototype.toString;
+  function resolveYamlOmap(data) {
+    if (data === null) return true;
+    const objectKeys = {};
+    const object = data;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      let pairHasKey = false;
+      if (_toString.call(pair) !== "[object Object]") return false;
+      let pairKey;
+      for (pairKey in pair) {
+        if (_hasOwnProperty.call(pair, pairKey)) {
+          if (!pairHasKey) pairHasKey = true;
+          else return false;
+        }
+      }
+      if (!pairHasKey) return false;
+      if (_hasOwnProperty.call(objectKeys, pairKey)) return false;
+      Object.defineProperty(objectKeys, pairKey, { value: true });
+    }
+    return true;
+  }
+  function constructYamlOmap(data) {
+    return data !== null ? data : [];
+  }
+  omap = new Type2("tag:yaml.org,2002:omap", {
+    kind: "sequence",
+    resolve: resolveYamlOmap,
+    construct: constructYamlOmap
+  });
+  return omap;
+}
+var pairs;
+var hasRequiredPairs;
+function requirePairs() {
+  if (hasRequiredPairs) return pairs;
+  hasRequiredPairs = 1;
+  const Type2 = requireType();
+  const _toString = Object.prototype.toString;
+  function resolveYamlPairs(data) {
+    if (data === null) return true;
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      if (_toString.call(pair) !== "[object Object]") return false;
+      const keys = Object.keys(pair);
+      if (keys.length !== 1) return false;
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return true;
+  }
+  function constructYamlPairs(data) {
+    if (data === null) return [];
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      const keys = Object.keys(pair);
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return result;
+  }
+  pairs = new Type2("tag:yaml.org,2002:pairs", {
+    kind: "sequence",
+    resolve: resolveYamlPairs,
+    construct: constructYamlPairs
+  });
+  return pairs;
+}
+var set2;
+var hasRequiredSet;
+function requireSet() {
+  if (hasRequiredSet) return set2;
+  hasRequiredSet = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  function resolveYamlSet(data) {
+    if (data === null) return true;
+    const object = data;
+    for (const key in object) {
+      if (_hasOwnProperty.call(object, key)) {
+        if (object[key] !== null) return false;
+      }
+    }
+    return true;
+  }
+  function constructYamlSet(data) {
+    return data !== null ? data : {};
+  }
+  set2 = new Type2("tag:yaml.org,2002:set", {
+    kind: "mapping",
+    resolve: resolveYamlSet,
+    construct: constructYamlSet
+  });
+  return set2;
+}
+var _default;
+var hasRequired_default;
+function require_default() {
+  if (hasRequired_default) return _default;
+  hasRequired_default = 1;
+  _default = requireCore().extend({
+    implicit: [
+      requireTimestamp(),
+      requireMerge()
+    ],
+    explicit: [
+      requireBinary(),
+      requireOmap(),
+      requirePairs(),
+      requireSet()
+    ]
+  });
+  return _default;
+}
+var hasRequiredLoader;
+function requireLoader() {
+  if (hasRequiredLoader) return loader;
+  hasRequiredLoader = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const makeSnippet = requireSnippet();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CONTEXT_FLOW_IN = 1;
+  const CONTEXT_FLOW_OUT = 2;
+  const CONTEXT_BLOCK_IN = 3;
+  const CONTEXT_BLOCK_OUT = 4;
+  const CHOMPING_CLIP = 1;
+  const CHOMPING_STRIP = 2;
+  const CHOMPING_KEEP = 3;
+  const PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+  const PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
+  const PATTERN_FLOW_INDICATORS = /[,\[\]{}]/;
+  const PATTERN_TAG_HANDLE = /^(?:!|!!|![0-9A-Za-z-]+!)$/;
+  const PATTERN_TAG_URI = /^(?:!|[^,\[\]{}])(?:%[0-9a-f]{2}|[0-9a-z\-#;/?:@&=+$,_.!~*'()\[\]])*$/i;
+  function _class(obj) {
+    return Object.prototype.toString.call(obj);
+  }
+  function isEol(c) {
+    return c === 10 || c === 13;
+  }
+  function isWhiteSpace(c) {
+    return c === 9 || c === 32;
+  }
+  function isWsOrEol(c) {
+    return c === 9 || c === 32 || c === 10 || c === 13;
+  }
+  function isFlowIndicator(c) {
+    return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+  }
+  function fromHexCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    const lc = c | 32;
+    if (lc >= 97 && lc <= 102) {
+      return lc - 97 + 10;
+    }
+    return -1;
+  }
+  function escapedHexLen(c) {
+    if (c === 120) {
+      return 2;
+    }
+    if (c === 117) {
+      return 4;
+    }
+    if (c === 85) {
+      return 8;
+    }
+    return 0;
+  }
+  function fromDecimalCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    return -1;
+  }
+  function simpleEscapeSequence(c) {
+    switch (c) {
+      case 48:
+        return "\0";
+      case 97:
+        return "\x07";
+      case 98:
+        return "\b";
+      case 116:
+        return "	";
+      case 9:
+        return "	";
+      case 110:
+        return "\n";
+      case 118:
+        return "\v";
+      case 102:
+        return "\f";
+      case 114:
+        return "\r";
+      case 101:
+        return "\x1B";
+      case 32:
+        return " ";
+      case 34:
+        return '"';
+      case 47:
+        return "/";
+      case 92:
+        return "\\";
+      case 78:
+        return "\x85";
+      case 95:
+        return "\xA0";
+      case 76:
+        return "\u2028";
+      case 80:
+        return "\u2029";
+      default:
+        return "";
+    }
+  }
+  function charFromCodepoint(c) {
+    if (c <= 65535) {
+      return String.fromCharCode(c);
+    }
+    return String.fromCharCode(
+      (c - 65536 >> 10) + 55296,
+      (c - 65536 & 1023) + 56320
+    );
+  }
+  function setProperty(object, key, value2) {
+    if (key === "__proto__") {
+      Object.defineProperty(object, key, {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value: value2
+      });
+    } else {
+      object[key] = value2;
+    }
+  }
+  const simpleEscapeCheck = new Array(256);
+  const simpleEscapeMap = new Array(256);
+  for (let i = 0; i < 256; i++) {
+    simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
+    simpleEscapeMap[i] = simpleEscapeSequence(i);
+  }
+  function State(input, options) {
+    this.input = input;
+    this.filename = options["filename"] || null;
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.onWarning = options["onWarning"] || null;
+    this.legacy = options["legacy"] || false;
+    this.json = options["json"] || false;
+    this.listener = options["listener"] || null;
+    this.maxDepth = typeof options["maxDepth"] === "number" ? options["maxDepth"] : 100;
+    this.maxTotalMergeKeys = typeof options["maxTotalMergeKeys"] === "number" ? options["maxTotalMergeKeys"] : 1e4;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.typeMap = this.schema.compiledTypeMap;
+    this.length = input.length;
+    this.position = 0;
+    this.line = 0;
+    this.lineStart = 0;
+    this.lineIndent = 0;
+    this.depth = 0;
+    this.totalMergeKeys = 0;
+    this.firstTabInLine = -1;
+    this.documents = [];
+    this.anchorMapTransactions = [];
+  }
+  function generateError(state, message) {
+    const mark = {
+      name: state.filename,
+      buffer: state.input.slice(0, -1),
+      // omit trailing \0
+      position: state.position,
+      line: state.line,
+      column: state.position - state.lineStart
+    };
+    mark.snippet = makeSnippet(mark);
+    return new YAMLException2(message, mark);
+  }
+  function throwError(state, message) {
+    throw generateError(state, message);
+  }
+  function throwWarning(state, message) {
+    if (state.onWarning) {
+      state.onWarning.call(null, generateError(state, message));
+    }
+  }
+  function storeAnchor(state, name3, value2) {
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length !== 0) {
+      const transaction = transactions[transactions.length - 1];
+      if (!_hasOwnProperty.call(transaction, name3)) {
+        transaction[name3] = {
+          existed: _hasOwnProperty.call(state.anchorMap, name3),
+          value: state.anchorMap[name3]
+        };
+      }
+    }
+    state.anchorMap[name3] = value2;
+  }
+  function beginAnchorTransaction(state) {
+    state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
+  }
+  function commitAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length === 0) return;
+    const parent = transactions[transactions.length - 1];
+    const names2 = Object.keys(transaction);
+    for (let index = 0, length = names2.length; index < length; index += 1) {
+      const name3 = names2[index];
+      if (!_hasOwnProperty.call(parent, name3)) {
+        parent[name3] = transaction[name3];
+      }
+    }
+  }
+  function rollbackAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const names2 = Object.keys(transaction);
+    for (let index = names2.length - 1; index >= 0; index -= 1) {
+      const entry = transaction[names2[index]];
+      if (entry.existed) {
+        state.anchorMap[names2[index]] = entry.value;
+      } else {
+        delete state.anchorMap[names2[index]];
+      }
+    }
+  }
+  function snapshotState(state) {
+    return {
+      position: state.position,
+      line: state.line,
+      lineStart: state.lineStart,
+      lineIndent: state.lineIndent,
+      firstTabInLine: state.firstTabInLine,
+      tag: state.tag,
+      anchor: state.anchor,
+      kind: state.kind,
+      result: state.result
+    };
+  }
+  function restoreState(state, snapshot) {
+    state.position = snapshot.position;
+    state.line = snapshot.line;
+    state.lineStart = snapshot.lineStart;
+    state.lineIndent = snapshot.lineIndent;
+    state.firstTabInLine = snapshot.firstTabInLine;
+    state.tag = snapshot.tag;
+    state.anchor = snapshot.anchor;
+    state.kind = snapshot.kind;
+    state.result = snapshot.result;
+  }
+  const directiveHandlers = {
+    YAML: function handleYamlDirective(state, name3, args) {
+      if (state.version !== null) {
+        throwError(state, "duplication of %YAML directive");
+      }
+      if (args.length !== 1) {
+        throwError(state, "YAML directive accepts exactly one argument");
+      }
+      const match2 = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+      if (match2 === null) {
+        throwError(state, "ill-formed argument of the YAML directive");
+      }
+      const major = parseInt(match2[1], 10);
+      const minor = parseInt(match2[2], 10);
+      if (major !== 1) {
+        throwError(state, "unacceptable YAML version of the document");
+      }
+      state.version = args[0];
+      state.checkLineBreaks = minor < 2;
+      if (minor !== 1 && minor !== 2) {
+        throwWarning(state, "unsupported YAML version of the document");
+      }
+    },
+    TAG: function handleTagDirective(state, name3, args) {
+      let prefix;
+      if (args.length !== 2) {
+        throwError(state, "TAG directive accepts exactly two arguments");
+      }
+      const handle = args[0];
+      prefix = args[1];
+      if (!PATTERN_TAG_HANDLE.test(handle)) {
+        throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
+      }
+      if (_hasOwnProperty.call(state.tagMap, handle)) {
+        throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
+      }
+      if (!PATTERN_TAG_URI.test(prefix)) {
+        throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
+      }
+      try {
+        prefix = decodeURIComponent(prefix);
+      } catch (err) {
+        throwError(state, "tag prefix is malformed: " + prefix);
+      }
+      state.tagMap[handle] = prefix;
+    }
+  };
+  function captureSegment(state, start, end, checkJson) {
+    if (start < end) {
+      const _result = state.input.slice(start, end);
+      if (checkJson) {
+        for (let _position = 0, _length = _result.length; _position < _length; _position += 1) {
+          const _character = _result.charCodeAt(_position);
+          if (!(_character === 9 || _character >= 32 && _character <= 1114111)) {
+            throwError(state, "expected valid JSON character");
+          }
+        }
+      } else if (PATTERN_NON_PRINTABLE.test(_result)) {
+        throwError(state, "the stream contains non-printable characters");
+      }
+      state.result += _result;
+    }
+  }
+  function chargeMergeWork(state) {
+    state.totalMergeKeys++;
+    if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) {
+      throwError(state, "merge keys exceeded maxTotalMergeKeys (" + state.maxTotalMergeKeys + ")");
+    }
+  }
+  function mergeMappings(state, destination, source, overridableKeys) {
+    if (!common2.isObject(source)) {
+      throwError(state, "cannot merge mappings; the provided source object is unacceptable");
+    }
+    chargeMergeWork(state);
+    const sourceKeys = Object.keys(source);
+    for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
+      const key = sourceKeys[index];
+      chargeMergeWork(state);
+      if (!_hasOwnProperty.call(destination, key)) {
+        setProperty(destination, key, source[key]);
+        overridableKeys[key] = true;
+      }
+    }
+  }
+  function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
+    if (Array.isArray(keyNode)) {
+      keyNode = Array.prototype.slice.call(keyNode);
+      for (let index = 0, quantity = keyNode.length; index < quantity; index += 1) {
+        if (Array.isArray(keyNode[index])) {
+          throwError(state, "nested arrays are not supported inside keys");
+        }
+        if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
+          keyNode[index] = "[object Object]";
+        }
+      }
+    }
+    if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
+      keyNode = "[object Object]";
+    }
+    keyNode = String(keyNode);
+    if (_result === null) {
+      _result = {};
+    }
+    if (keyTag === "tag:yaml.org,2002:merge") {
+      if (Array.isArray(valueNode)) {
+        if (valueNode.length > 100) {
+          throwError(state, "abnormal merge sequence size");
+        }
+        for (let index = 0, quantity = valueNode.length; index < quantity; index += 1) {
+          mergeMappings(state, _result, valueNode[index], overridableKeys);
+        }
+      } else {
+        mergeMappings(state, _result, valueNode, overridableKeys);
+      }
+    } else {
+      if (!state.json && !_hasOwnProperty.call(overridableKeys, keyNode) && _hasOwnProperty.call(_result, keyNode)) {
+        state.line = startLine || state.line;
+        state.lineStart = startLineStart || state.lineStart;
+        state.position = startPos || state.position;
+        throwError(state, "duplicated mapping key");
+      }
+      setProperty(_result, keyNode, valueNode);
+      delete overridableKeys[keyNode];
+    }
+    return _result;
+  }
+  function readLineBreak(state) {
+    const ch = state.input.charCodeAt(state.position);
+    if (ch === 10) {
+      state.position++;
+    } else if (ch === 13) {
+      state.position++;
+      if (state.input.charCodeAt(state.position) === 10) {
+        state.position++;
+      }
+    } else {
+      throwError(state, "a line break is expected");
+    }
+    state.line += 1;
+    state.lineStart = state.position;
+    state.firstTabInLine = -1;
+  }
+  function skipSeparationSpace(state, allowComments, checkIndent) {
+    let lineBreaks = 0;
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      while (isWhiteSpace(ch)) {
+        if (ch === 9 && state.firstTabInLine === -1) {
+          state.firstTabInLine = state.position;
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (allowComments && ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (ch !== 10 && ch !== 13 && ch !== 0);
+      }
+      if (isEol(ch)) {
+        readLineBreak(state);
+        ch = state.input.charCodeAt(state.position);
+        lineBreaks++;
+        state.lineIndent = 0;
+        while (ch === 32) {
+          state.lineIndent++;
+          ch = state.input.charCodeAt(++state.position);
+        }
+      } else {
+        break;
+      }
+    }
+    if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
+      throwWarning(state, "deficient indentation");
+    }
+    return lineBreaks;
+  }
+  function testDocumentSeparator(state) {
+    let _position = state.position;
+    let ch = state.input.charCodeAt(_position);
+    if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
+      _position += 3;
+      ch = state.input.charCodeAt(_position);
+      if (ch === 0 || isWsOrEol(ch)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeFoldedLines(state, count) {
+    if (count === 1) {
+      state.result += " ";
+    } else if (count > 1) {
+      state.result += common2.repeat("\n", count - 1);
+    }
+  }
+  function readPlainScalar(state, nodeIndent, withinFlowCollection) {
+    let captureStart;
+    let captureEnd;
+    let hasPendingContent;
+    let _line;
+    let _lineStart;
+    let _lineIndent;
+    const _kind = state.kind;
+    const _result = state.result;
+    let ch = state.input.charCodeAt(state.position);
+    if (isWsOrEol(ch) || isFlowIndicator(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
+      return false;
+    }
+    if (ch === 63 || ch === 45) {
+      const following = state.input.charCodeAt(state.position + 1);
+      if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+        return false;
+      }
+    }
+    state.kind = "scalar";
+    state.result = "";
+    captureStart = captureEnd = state.position;
+    hasPendingContent = false;
+    while (ch !== 0) {
+      if (ch === 58) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+          break;
+        }
+      } else if (ch === 35) {
+        const preceding = state.input.charCodeAt(state.position - 1);
+        if (isWsOrEol(preceding)) {
+          break;
+        }
+      } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && isFlowIndicator(ch)) {
+        break;
+      } else if (isEol(ch)) {
+        _line = state.line;
+        _lineStart = state.lineStart;
+        _lineIndent = state.lineIndent;
+        skipSeparationSpace(state, false, -1);
+        if (state.lineIndent >= nodeIndent) {
+          hasPendingContent = true;
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        } else {
+          state.position = captureEnd;
+          state.line = _line;
+          state.lineStart = _lineStart;
+          state.lineIndent = _lineIndent;
+          break;
+        }
+      }
+      if (hasPendingContent) {
+        captureSegment(state, captureStart, captureEnd, false);
+        writeFoldedLines(state, state.line - _line);
+        captureStart = captureEnd = state.position;
+        hasPendingContent = false;
+      }
+      if (!isWhiteSpace(ch)) {
+        captureEnd = state.position + 1;
+      }
+      ch = state.input.charCodeAt(++state.position);
+    }
+    captureSegment(state, captureStart, captureEnd, false);
+    if (state.result) {
+      return true;
+    }
+    state.kind = _kind;
+    state.result = _result;
+    return false;
+  }
+  function readSingleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 39) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 39) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (ch === 39) {
+          captureStart = state.position;
+          state.position++;
+          captureEnd = state.position;
+        } else {
+          return true;
+        }
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a single quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a single quoted scalar");
+  }
+  function readDoubleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 34) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 34) {
+        captureSegment(state, captureStart, state.position, true);
+        state.position++;
+        return true;
+      } else if (ch === 92) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (isEol(ch)) {
+          skipSeparationSpace(state, false, nodeIndent);
+        } else if (ch < 256 && simpleEscapeCheck[ch]) {
+          state.result += simpleEscapeMap[ch];
+          state.position++;
+        } else if ((tmp = escapedHexLen(ch)) > 0) {
+          let hexLength = tmp;
+          let hexResult = 0;
+          for (; hexLength > 0; hexLength--) {
+            ch = state.input.charCodeAt(++state.position);
+            if ((tmp = fromHexCode(ch)) >= 0) {
+              hexResult = (hexResult << 4) + tmp;
+            } else {
+              throwError(state, "expected hexadecimal character");
+            }
+          }
+          state.result += charFromCodepoint(hexResult);
+          state.position++;
+        } else {
+          throwError(state, "unknown escape sequence");
+        }
+        captureStart = captureEnd = state.position;
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a double quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a double quoted scalar");
+  }
+  function readFlowCollection(state, nodeIndent) {
+    let readNext = true;
+    let _line;
+    let _lineStart;
+    let _pos;
+    const _tag = state.tag;
+    let _result;
+    const _anchor = state.anchor;
+    let terminator;
+    let isPair;
+    let isExplicitPair;
+    let isMapping;
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyNode;
+    let keyTag;
+    let valueNode;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 91) {
+      terminator = 93;
+      isMapping = false;
+      _result = [];
+    } else if (ch === 123) {
+      terminator = 125;
+      isMapping = true;
+      _result = {};
+    } else {
+      return false;
+    }
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    ch = state.input.charCodeAt(++state.position);
+    while (ch !== 0) {
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === terminator) {
+        state.position++;
+        state.tag = _tag;
+        state.anchor = _anchor;
+        state.kind = isMapping ? "mapping" : "sequence";
+        state.result = _result;
+        return true;
+      } else if (!readNext) {
+        throwError(state, "missed comma between flow collection entries");
+      } else if (ch === 44) {
+        throwError(state, "expected the node content, but found ','");
+      }
+      keyTag = keyNode = valueNode = null;
+      isPair = isExplicitPair = false;
+      if (ch === 63) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following)) {
+          isPair = isExplicitPair = true;
+          state.position++;
+          skipSeparationSpace(state, true, nodeIndent);
+        }
+      }
+      _line = state.line;
+      _lineStart = state.lineStart;
+      _pos = state.position;
+      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+      keyTag = state.tag;
+      keyNode = state.result;
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if ((isExplicitPair || state.line === _line) && ch === 58) {
+        isPair = true;
+        ch = state.input.charCodeAt(++state.position);
+        skipSeparationSpace(state, true, nodeIndent);
+        composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+        valueNode = state.result;
+      }
+      if (isMapping) {
+        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
+      } else if (isPair) {
+        _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
+      } else {
+        _result.push(keyNode);
+      }
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === 44) {
+        readNext = true;
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        readNext = false;
+      }
+    }
+    throwError(state, "unexpected end of the stream within a flow collection");
+  }
+  function readBlockScalar(state, nodeIndent) {
+    let folding;
+    let chomping = CHOMPING_CLIP;
+    let didReadContent = false;
+    let detectedIndent = false;
+    let textIndent = nodeIndent;
+    let emptyLines = 0;
+    let atMoreIndented = false;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 124) {
+      folding = false;
+    } else if (ch === 62) {
+      folding = true;
+    } else {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    while (ch !== 0) {
+      ch = state.input.charCodeAt(++state.position);
+      if (ch === 43 || ch === 45) {
+        if (CHOMPING_CLIP === chomping) {
+          chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
+        } else {
+          throwError(state, "repeat of a chomping mode identifier");
+        }
+      } else if ((tmp = fromDecimalCode(ch)) >= 0) {
+        if (tmp === 0) {
+          throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
+        } else if (!detectedIndent) {
+          textIndent = nodeIndent + tmp - 1;
+          detectedIndent = true;
+        } else {
+          throwError(state, "repeat of an indentation width identifier");
+        }
+      } else {
+        break;
+      }
+    }
+    if (isWhiteSpace(ch)) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (isWhiteSpace(ch));
+      if (ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (!isEol(ch) && ch !== 0);
+      }
+    }
+    while (ch !== 0) {
+      readLineBreak(state);
+      state.lineIndent = 0;
+      ch = state.input.charCodeAt(state.position);
+      while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
+        state.lineIndent++;
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (!detectedIndent && state.lineIndent > textIndent) {
+        textIndent = state.lineIndent;
+      }
+      if (isEol(ch)) {
+        emptyLines++;
+        continue;
+      }
+      if (!detectedIndent && textIndent === 0) {
+        throwError(state, "missing indentation for block scalar");
+      }
+      if (state.lineIndent < textIndent) {
+        if (chomping === CHOMPING_KEEP) {
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (chomping === CHOMPING_CLIP) {
+          if (didReadContent) {
+            state.result += "\n";
+          }
+        }
+        break;
+      }
+      if (folding) {
+        if (isWhiteSpace(ch)) {
+          atMoreIndented = true;
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (atMoreIndented) {
+          atMoreIndented = false;
+          state.result += common2.repeat("\n", emptyLines + 1);
+        } else if (emptyLines === 0) {
+          if (didReadContent) {
+            state.result += " ";
+          }
+        } else {
+          state.result += common2.repeat("\n", emptyLines);
+        }
+      } else {
+        state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+      }
+      didReadContent = true;
+      detectedIndent = true;
+      emptyLines = 0;
+      const captureStart = state.position;
+      while (!isEol(ch) && ch !== 0) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      captureSegment(state, captureStart, state.position, false);
+    }
+    return true;
+  }
+  function readBlockSequence(state, nodeIndent) {
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = [];
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      if (ch !== 45) {
+        break;
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      if (!isWsOrEol(following)) {
+        break;
+      }
+      detected = true;
+      state.position++;
+      if (skipSeparationSpace(state, true, -1)) {
+        if (state.lineIndent <= nodeIndent) {
+          _result.push(null);
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        }
+      }
+      const _line = state.line;
+      composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
+      _result.push(state.result);
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a sequence entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "sequence";
+      state.result = _result;
+      return true;
+    }
+    return false;
+  }
+  function readBlockMapping(state, nodeIndent, flowIndent) {
+    let allowCompact;
+    let _keyLine;
+    let _keyLineStart;
+    let _keyPos;
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = {};
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyTag = null;
+    let keyNode = null;
+    let valueNode = null;
+    let atExplicitKey = false;
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (!atExplicitKey && state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      const _line = state.line;
+      if ((ch === 63 || ch === 58) && isWsOrEol(following)) {
+        if (ch === 63) {
+          if (atExplicitKey) {
+            storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+            keyTag = keyNode = valueNode = null;
+          }
+          detected = true;
+          atExplicitKey = true;
+          allowCompact = true;
+        } else if (atExplicitKey) {
+          atExplicitKey = false;
+          allowCompact = true;
+        } else {
+          throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
+        }
+        state.position += 1;
+        ch = following;
+      } else {
+        _keyLine = state.line;
+        _keyLineStart = state.lineStart;
+        _keyPos = state.position;
+        if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
+          break;
+        }
+        if (state.line === _line) {
+          ch = state.input.charCodeAt(state.position);
+          while (isWhiteSpace(ch)) {
+            ch = state.input.charCodeAt(++state.position);
+          }
+          if (ch === 58) {
+            ch = state.input.charCodeAt(++state.position);
+            if (!isWsOrEol(ch)) {
+              throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
+            }
+            if (atExplicitKey) {
+              storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+              keyTag = keyNode = valueNode = null;
+            }
+            detected = true;
+            atExplicitKey = false;
+            allowCompact = false;
+            keyTag = state.tag;
+            keyNode = state.result;
+          } else if (detected) {
+            throwError(state, "can not read an implicit mapping pair; a colon is missed");
+          } else {
+            state.tag = _tag;
+            state.anchor = _anchor;
+            return true;
+          }
+        } else if (detected) {
+          throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
+        } else {
+          state.tag = _tag;
+          state.anchor = _anchor;
+          return true;
+        }
+      }
+      if (state.line === _line || state.lineIndent > nodeIndent) {
+        if (atExplicitKey) {
+          _keyLine = state.line;
+          _keyLineStart = state.lineStart;
+          _keyPos = state.position;
+        }
+        if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
+          if (atExplicitKey) {
+            keyNode = state.result;
+          } else {
+            valueNode = state.result;
+          }
+        }
+        if (!atExplicitKey) {
+          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
+          keyTag = keyNode = valueNode = null;
+        }
+        skipSeparationSpace(state, true, -1);
+        ch = state.input.charCodeAt(state.position);
+      }
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a mapping entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (atExplicitKey) {
+      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "mapping";
+      state.result = _result;
+    }
+    return detected;
+  }
+  function readTagProperty(state) {
+    let isVerbatim = false;
+    let isNamed = false;
+    let tagHandle;
+    let tagName;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 33) return false;
+    if (state.tag !== null) {
+      throwError(state, "duplication of a tag property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    if (ch === 60) {
+      isVerbatim = true;
+      ch = state.input.charCodeAt(++state.position);
+    } else if (ch === 33) {
+      isNamed = true;
+      tagHandle = "!!";
+      ch = state.input.charCodeAt(++state.position);
+    } else {
+      tagHandle = "!";
+    }
+    let _position = state.position;
+    if (isVerbatim) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (ch !== 0 && ch !== 62);
+      if (state.position < state.length) {
+        tagName = state.input.slice(_position, state.position);
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        throwError(state, "unexpected end of the stream within a verbatim tag");
+      }
+    } else {
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        if (ch === 33) {
+          if (!isNamed) {
+            tagHandle = state.input.slice(_position - 1, state.position + 1);
+            if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
+              throwError(state, "named tag handle cannot contain such characters");
+            }
+            isNamed = true;
+            _position = state.position + 1;
+          } else {
+            throwError(state, "tag suffix cannot contain exclamation marks");
+          }
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      tagName = state.input.slice(_position, state.position);
+      if (PATTERN_FLOW_INDICATORS.test(tagName)) {
+        throwError(state, "tag suffix cannot contain flow indicator characters");
+      }
+    }
+    if (tagName && !PATTERN_TAG_URI.test(tagName)) {
+      throwError(state, "tag name cannot contain such characters: " + tagName);
+    }
+    try {
+      tagName = decodeURIComponent(tagName);
+    } catch (err) {
+      throwError(state, "tag name is malformed: " + tagName);
+    }
+    if (isVerbatim) {
+      state.tag = tagName;
+    } else if (_hasOwnProperty.call(state.tagMap, tagHandle)) {
+      state.tag = state.tagMap[tagHandle] + tagName;
+    } else if (tagHandle === "!") {
+      state.tag = "!" + tagName;
+    } else if (tagHandle === "!!") {
+      state.tag = "tag:yaml.org,2002:" + tagName;
+    } else {
+      throwError(state, 'undeclared tag handle "' + tagHandle + '"');
+    }
+    return true;
+  }
+  function readAnchorProperty(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 38) return false;
+    if (state.anchor !== null) {
+      throwError(state, "duplication of an anchor property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an anchor node must contain at least one character");
+    }
+    state.anchor = state.input.slice(_position, state.position);
+    return true;
+  }
+  function readAlias(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 42) return false;
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an alias node must contain at least one character");
+    }
+    const alias = state.input.slice(_position, state.position);
+    if (!_hasOwnProperty.call(state.anchorMap, alias)) {
+      throwError(state, 'unidentified alias "' + alias + '"');
+    }
+    state.result = state.anchorMap[alias];
+    skipSeparationSpace(state, true, -1);
+    return true;
+  }
+  function tryReadBlockMappingFromProperty(state, propertyStart, nodeIndent, flowIndent) {
+    const fallbackState = snapshotState(state);
+    beginAnchorTransaction(state);
+    restoreState(state, propertyStart);
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    if (readBlockMapping(state, nodeIndent, flowIndent) && state.kind === "mapping") {
+      commitAnchorTransaction(state);
+      return true;
+    }
+    rollbackAnchorTransaction(state);
+    restoreState(state, fallbackState);
+    return false;
+  }
+  function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
+    let allowBlockScalars;
+    let allowBlockCollections;
+    let indentStatus = 1;
+    let atNewLine = false;
+    let hasContent = false;
+    let propertyStart = null;
+    let type2;
+    let flowIndent;
+    let blockIndent;
+    if (state.depth >= state.maxDepth) {
+      throwError(state, "nesting exceeded maxDepth (" + state.maxDepth + ")");
+    }
+    state.depth += 1;
+    if (state.listener !== null) {
+      state.listener("open", state);
+    }
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    const allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
+    if (allowToSeek) {
+      if (skipSeparationSpace(state, true, -1)) {
+        atNewLine = true;
+        if (state.lineIndent > parentIndent) {
+          indentStatus = 1;
+        } else if (state.lineIndent === parentIndent) {
+          indentStatus = 0;
+        } else if (state.lineIndent < parentIndent) {
+          indentStatus = -1;
+        }
+      }
+    }
+    if (indentStatus === 1) {
+      while (true) {
+        const ch = state.input.charCodeAt(state.position);
+        const propertyState = snapshotState(state);
+        if (atNewLine && (ch === 33 && state.tag !== null || ch === 38 && state.anchor !== null)) {
+          break;
+        }
+        if (!readTagProperty(state) && !readAnchorProperty(state)) {
+          break;
+        }
+        if (propertyStart === null) {
+          propertyStart = propertyState;
+        }
+        if (skipSeparationSpace(state, true, -1)) {
+          atNewLine = true;
+          allowBlockCollections = allowBlockStyles;
+          if (state.lineIndent > parentIndent) {
+            indentStatus = 1;
+          } else if (state.lineIndent === parentIndent) {
+            indentStatus = 0;
+          } else if (state.lineIndent < parentIndent) {
+            indentStatus = -1;
+          }
+        } else {
+          allowBlockCollections = false;
+        }
+      }
+    }
+    if (allowBlockCollections) {
+      allowBlockCollections = atNewLine || allowCompact;
+    }
+    if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
+      if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
+        flowIndent = parentIndent;
+      } else {
+        flowIndent = parentIndent + 1;
+      }
+      blockIndent = state.position - state.lineStart;
+      if (indentStatus === 1) {
+        if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
+          hasContent = true;
+        } else {
+          const ch = state.input.charCodeAt(state.position);
+          if (propertyStart !== null && allowBlockStyles && !allowBlockCollections && ch !== 124 && ch !== 62 && tryReadBlockMappingFromProperty(
+            state,
+            propertyStart,
+            propertyStart.position - propertyStart.lineStart,
+            flowIndent
+          )) {
+            hasContent = true;
+          } else if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
+            hasContent = true;
+          } else if (readAlias(state)) {
+            hasContent = true;
+            if (state.tag !== null || state.anchor !== null) {
+              throwError(state, "alias node should not have any properties");
+            }
+          } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
+            hasContent = true;
+            if (state.tag === null) {
+              state.tag = "?";
+            }
+          }
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+        }
+      } else if (indentStatus === 0) {
+        hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
+      }
+    }
+    if (state.tag === null) {
+      if (state.anchor !== null) {
+        storeAnchor(state, state.anchor, state.result);
+      }
+    } else if (state.tag === "?") {
+      if (state.result !== null && state.kind !== "scalar") {
+        throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
+      }
+      for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
+        type2 = state.implicitTypes[typeIndex];
+        if (type2.resolve(state.result)) {
+          state.result = type2.construct(state.result);
+          state.tag = type2.tag;
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+          break;
+        }
+      }
+    } else if (state.tag !== "!") {
+      if (_hasOwnProperty.call(state.typeMap[state.kind || "fallback"], state.tag)) {
+        type2 = state.typeMap[state.kind || "fallback"][state.tag];
+      } else {
+        type2 = null;
+        const typeList = state.typeMap.multi[state.kind || "fallback"];
+        for (let typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
+          if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
+            type2 = typeList[typeIndex];
+            break;
+          }
+        }
+      }
+      if (!type2) {
+        throwError(state, "unknown tag !<" + state.tag + ">");
+      }
+      if (state.result !== null && type2.kind !== state.kind) {
+        throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
+      }
+      if (!type2.resolve(state.result, state.tag)) {
+        throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
+      } else {
+        state.result = type2.construct(state.result, state.tag);
+        if (state.anchor !== null) {
+          storeAnchor(state, state.anchor, state.result);
+        }
+      }
+    }
+    if (state.listener !== null) {
+      state.listener("close", state);
+    }
+    state.depth -= 1;
+    return state.tag !== null || state.anchor !== null || hasContent;
+  }
+  function readDocument(state) {
+    const documentStart = state.position;
+    let hasDirectives = false;
+    let ch;
+    state.version = null;
+    state.checkLineBreaks = state.legacy;
+    state.tagMap = /* @__PURE__ */ Object.create(null);
+    state.anchorMap = /* @__PURE__ */ Object.create(null);
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if (state.lineIndent > 0 || ch !== 37) {
+        break;
+      }
+      hasDirectives = true;
+      ch = state.input.charCodeAt(++state.position);
+      let _position = state.position;
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      const directiveName = state.input.slice(_position, state.position);
+      const directiveArgs = [];
+      if (directiveName.length < 1) {
+        throwError(state, "directive name must not be less than one character in length");
+      }
+      while (ch !== 0) {
+        while (isWhiteSpace(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        if (ch === 35) {
+          do {
+            ch = state.input.charCodeAt(++state.position);
+          } while (ch !== 0 && !isEol(ch));
+          break;
+        }
+        if (isEol(ch)) break;
+        _position = state.position;
+        while (ch !== 0 && !isWsOrEol(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        directiveArgs.push(state.input.slice(_position, state.position));
+      }
+      if (ch !== 0) readLineBreak(state);
+      if (_hasOwnProperty.call(directiveHandlers, directiveName)) {
+        directiveHandlers[directiveName](state, directiveName, directiveArgs);
+      } else {
+        throwWarning(state, 'unknown document directive "' + directiveName + '"');
+      }
+    }
+    skipSeparationSpace(state, true, -1);
+    if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
+      state.position += 3;
+      skipSeparationSpace(state, true, -1);
+    } else if (hasDirectives) {
+      throwError(state, "directives end mark is expected");
+    }
+    composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
+    skipSeparationSpace(state, true, -1);
+    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
+      throwWarning(state, "non-ASCII line breaks are interpreted as content");
+    }
+    state.documents.push(state.result);
+    if (state.position === state.lineStart && testDocumentSeparator(state)) {
+      if (state.input.charCodeAt(state.position) === 46) {
+        state.position += 3;
+        skipSeparationSpace(state, true, -1);
+      }
+      return;
+    }
+    if (state.position < state.length - 1) {
+      throwError(state, "end of the stream or a document separator is expected");
+    }
+  }
+  function loadDocuments(input, options) {
+    input = String(input);
+    options = options || {};
+    if (input.length !== 0) {
+      if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
+        input += "\n";
+      }
+      if (input.charCodeAt(0) === 65279) {
+        input = input.slice(1);
+      }
+    }
+    const state = new State(input, options);
+    const nullpos = input.indexOf("\0");
+    if (nullpos !== -1) {
+      state.position = nullpos;
+      throwError(state, "null byte is not allowed in input");
+    }
+    state.input += "\0";
+    while (state.input.charCodeAt(state.position) === 32) {
+      state.lineIndent += 1;
+      state.position += 1;
+    }
+    while (state.position < state.length - 1) {
+      readDocument(state);
+    }
+    return state.documents;
+  }
+  function loadAll2(input, iterator, options) {
+    if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
+      options = iterator;
+      iterator = null;
+    }
+    const documents = loadDocuments(input, options);
+    if (typeof iterator !== "function") {
+      return documents;
+    }
+    for (let index = 0, length = documents.length; index < length; index += 1) {
+      iterator(documents[index]);
+    }
+  }
+  function load2(input, options) {
+    const documents = loadDocuments(input, options);
+    if (documents.length === 0) {
+      return void 0;
+    } else if (documents.length === 1) {
+      return documents[0];
+    }
+    throw new YAMLException2("expected a single document in the stream, but found more");
+  }
+  loader.loadAll = loadAll2;
+  loader.load = load2;
+  return loader;
+}
+var dumper = {};
+var hasRequiredDumper;
+function requireDumper() {
+  if (hasRequiredDumper) return dumper;
+  hasRequiredDumper = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _toString = Object.prototype.toString;
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CHAR_BOM = 65279;
+  const CHAR_TAB = 9;
+  const CHAR_LINE_FEED = 10;
+  const CHAR_CARRIAGE_RETURN = 13;
+  const CHAR_SPACE = 32;
+  const CHAR_EXCLAMATION = 33;
+  const CHAR_DOUBLE_QUOTE = 34;
+  const CHAR_SHARP = 35;
+  const CHAR_PERCENT = 37;
+  const CHAR_AMPERSAND = 38;
+  const CHAR_SINGLE_QUOTE = 39;
+  const CHAR_ASTERISK = 42;
+  const CHAR_COMMA = 44;
+  const CHAR_MINUS = 45;
+  const CHAR_COLON = 58;
+  const CHAR_EQUALS = 61;
+  const CHAR_GREATER_THAN = 62;
+  const CHAR_QUESTION = 63;
+  const CHAR_COMMERCIAL_AT = 64;
+  const CHAR_LEFT_SQUARE_BRACKET = 91;
+  const CHAR_RIGHT_SQUARE_BRACKET = 93;
+  const CHAR_GRAVE_ACCENT = 96;
+  const CHAR_LEFT_CURLY_BRACKET = 123;
+  const CHAR_VERTICAL_LINE = 124;
+  const CHAR_RIGHT_CURLY_BRACKET = 125;
+  const ESCAPE_SEQUENCES = {};
+  ESCAPE_SEQUENCES[0] = "\\0";
+  ESCAPE_SEQUENCES[7] = "\\a";
+  ESCAPE_SEQUENCES[8] = "\\b";
+  ESCAPE_SEQUENCES[9] = "\\t";
+  ESCAPE_SEQUENCES[10] = "\\n";
+  ESCAPE_SEQUENCES[11] = "\\v";
+  ESCAPE_SEQUENCES[12] = "\\f";
+  ESCAPE_SEQUENCES[13] = "\\r";
+  ESCAPE_SEQUENCES[27] = "\\e";
+  ESCAPE_SEQUENCES[34] = '\\"';
+  ESCAPE_SEQUENCES[92] = "\\\\";
+  ESCAPE_SEQUENCES[133] = "\\N";
+  ESCAPE_SEQUENCES[160] = "\\_";
+  ESCAPE_SEQUENCES[8232] = "\\L";
+  ESCAPE_SEQUENCES[8233] = "\\P";
+  const DEPRECATED_BOOLEANS_SYNTAX = [
+    "y",
+    "Y",
+    "yes",
+    "Yes",
+    "YES",
+    "on",
+    "On",
+    "ON",
+    "n",
+    "N",
+    "no",
+    "No",
+    "NO",
+    "off",
+    "Off",
+    "OFF"
+  ];
+  const DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
+  function compileStyleMap(schema2, map2) {
+    if (map2 === null) return {};
+    const result = {};
+    const keys = Object.keys(map2);
+    for (let index = 0, length = keys.length; index < length; index += 1) {
+      let tag = keys[index];
+      let style = String(map2[tag]);
+      if (tag.slice(0, 2) === "!!") {
+        tag = "tag:yaml.org,2002:" + tag.slice(2);
+      }
+      const type2 = schema2.compiledTypeMap["fallback"][tag];
+      if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
+        style = type2.styleAliases[style];
+      }
+      result[tag] = style;
+    }
+    return result;
+  }
+  function encodeHex(character) {
+    let handle;
+    let length;
+    const string = character.toString(16).toUpperCase();
+    if (character <= 255) {
+      handle = "x";
+      length = 2;
+    } else if (character <= 65535) {
+      handle = "u";
+      length = 4;
+    } else if (character <= 4294967295) {
+      handle = "U";
+      length = 8;
+    } else {
+      throw new YAMLException2("code point within a string may not be greater than 0xFFFFFFFF");
+    }
+    return "\\" + handle + common2.repeat("0", length - string.length) + string;
+  }
+  const QUOTING_TYPE_SINGLE = 1;
+  const QUOTING_TYPE_DOUBLE = 2;
+  function State(options) {
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.indent = Math.max(1, options["indent"] || 2);
+    this.noArrayIndent = options["noArrayIndent"] || false;
+    this.skipInvalid = options["skipInvalid"] || false;
+    this.flowLevel = common2.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
+    this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
+    this.sortKeys = options["sortKeys"] || false;
+    this.lineWidth = options["lineWidth"] || 80;
+    this.noRefs = options["noRefs"] || false;
+    this.noCompatMode = options["noCompatMode"] || false;
+    this.condenseFlow = options["condenseFlow"] || false;
+    this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
+    this.forceQuotes = options["forceQuotes"] || false;
+    this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.explicitTypes = this.schema.compiledExplicit;
+    this.tag = null;
+    this.result = "";
+    this.duplicates = [];
+    this.usedDuplicates = null;
+  }
+  function indentString(string, spaces) {
+    const ind = common2.repeat(" ", spaces);
+    let position = 0;
+    let result = "";
+    const length = string.length;
+    while (position < length) {
+      let line;
+      const next = string.indexOf("\n", position);
+      if (next === -1) {
+        line = string.slice(position);
+        position = length;
+      } else {
+        line = string.slice(position, next + 1);
+        position = next + 1;
+      }
+      if (line.length && line !== "\n") result += ind;
+      result += line;
+    }
+    return result;
+  }
+  function generateNextLine(state, level) {
+    return "\n" + common2.repeat(" ", state.indent * level);
+  }
+  function testImplicitResolving(state, str2) {
+    for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
+      const type2 = state.implicitTypes[index];
+      if (type2.resolve(str2)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function isWhitespace(c) {
+    return c === CHAR_SPACE || c === CHAR_TAB;
+  }
+  function isPrintable(c) {
+    return c >= 32 && c <= 126 || c >= 161 && c <= 55295 && c !== 8232 && c !== 8233 || c >= 57344 && c <= 65533 && c !== CHAR_BOM || c >= 65536 && c <= 1114111;
+  }
+  function isNsCharOrWhitespace(c) {
+    return isPrintable(c) && c !== CHAR_BOM && // - b-char
+    c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
+  }
+  function isPlainSafe(c, prev, inblock) {
+    const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
+    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
+    return (
+      // ns-plain-safe
+      (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
+      c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
+      c !== CHAR_SHARP && // false on '#'
+      !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
+      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
+      prev === CHAR_COLON && cIsNsChar
+    );
+  }
+  function isPlainSafeFirst(c) {
+    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
+    // - (c-indicator ::=
+    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
+    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
+    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
+    c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
+  }
+  function isPlainSafeLast(c) {
+    return !isWhitespace(c) && c !== CHAR_COLON;
+  }
+  function codePointAt(string, pos) {
+    const first = string.charCodeAt(pos);
+    let second;
+    if (first >= 55296 && first <= 56319 && pos + 1 < string.length) {
+      second = string.charCodeAt(pos + 1);
+      if (second >= 56320 && second <= 57343) {
+        return (first - 55296) * 1024 + second - 56320 + 65536;
+      }
+    }
+    return first;
+  }
+  function needIndentIndicator(string) {
+    const leadingSpaceRe = /^\n* /;
+    return leadingSpaceRe.test(string);
+  }
+  const STYLE_PLAIN = 1;
+  const STYLE_SINGLE = 2;
+  const STYLE_LITERAL = 3;
+  const STYLE_FOLDED = 4;
+  const STYLE_DOUBLE = 5;
+  function chooseScalarStyle(string, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
+    let i;
+    let char = 0;
+    let prevChar = null;
+    let hasLineBreak = false;
+    let hasFoldableLine = false;
+    const shouldTrackWidth = lineWidth !== -1;
+    let previousLineBreak = -1;
+    let plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
+    if (singleLineOnly || forceQuotes) {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+    } else {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (char === CHAR_LINE_FEED) {
+          hasLineBreak = true;
+          if (shouldTrackWidth) {
+            hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
+            i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ";
+            previousLineBreak = i;
+          }
+        } else if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+      hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
+    }
+    if (!hasLineBreak && !hasFoldableLine) {
+      if (plain && !forceQuotes && !testAmbiguousType(string)) {
+        return STYLE_PLAIN;
+      }
+      return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+    }
+    if (indentPerLevel > 9 && needIndentIndicator(string)) {
+      return STYLE_DOUBLE;
+    }
+    if (!forceQuotes) {
+      return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
+    }
+    return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+  }
+  function writeScalar(state, string, level, iskey, inblock) {
+    state.dump = (function() {
+      if (string.length === 0) {
+        return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
+      }
+      if (!state.noCompatMode) {
+        if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string)) {
+          return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
+        }
+      }
+      const indent = state.indent * Math.max(1, level);
+      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
+      const singleLineOnly = iskey || // No block styles in flow mode.
+      state.flowLevel > -1 && level >= state.flowLevel;
+      function testAmbiguity(string2) {
+        return testImplicitResolving(state, string2);
+      }
+      switch (chooseScalarStyle(
+        string,
+        singleLineOnly,
+        state.indent,
+        lineWidth,
+        testAmbiguity,
+        state.quotingType,
+        state.forceQuotes && !iskey,
+        inblock
+      )) {
+        case STYLE_PLAIN:
+          return string;
+        case STYLE_SINGLE:
+          return "'" + string.replace(/'/g, "''") + "'";
+        case STYLE_LITERAL:
+          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
+        case STYLE_FOLDED:
+          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
+        case STYLE_DOUBLE:
+          return '"' + escapeString(string) + '"';
+        default:
+          throw new YAMLException2("impossible error: invalid scalar style");
+      }
+    })();
+  }
+  function blockHeader(string, indentPerLevel) {
+    const indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
+    const clip = string[string.length - 1] === "\n";
+    const keep = clip && (string[string.length - 2] === "\n" || string === "\n");
+    const chomp = keep ? "+" : clip ? "" : "-";
+    return indentIndicator + chomp + "\n";
+  }
+  function dropEndingNewline(string) {
+    return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
+  }
+  function foldString(string, width) {
+    const lineRe = /(\n+)([^\n]*)/g;
+    let result = (function() {
+      let nextLF = string.indexOf("\n");
+      nextLF = nextLF !== -1 ? nextLF : string.length;
+      lineRe.lastIndex = nextLF;
+      return foldLine(string.slice(0, nextLF), width);
+    })();
+    let prevMoreIndented = string[0] === "\n" || string[0] === " ";
+    let moreIndented;
+    let match2;
+    while (match2 = lineRe.exec(string)) {
+      const prefix = match2[1];
+      const line = match2[2];
+      moreIndented = line[0] === " ";
+      result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+      prevMoreIndented = moreIndented;
+    }
+    return result;
+  }
+  function foldLine(line, width) {
+    if (line === "" || line[0] === " ") return line;
+    const breakRe = / [^ ]/g;
+    let match2;
+    let start = 0;
+    let end;
+    let curr = 0;
+    let next = 0;
+    let result = "";
+    while (match2 = breakRe.exec(line)) {
+      next = match2.index;
+      if (next - start > width) {
+        end = curr > start ? curr : next;
+        result += "\n" + line.slice(start, end);
+        start = end + 1;
+      }
+      curr = next;
+    }
+    result += "\n";
+    if (line.length - start > width && curr > start) {
+      result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
+    } else {
+      result += line.slice(start);
+    }
+    return result.slice(1);
+  }
+  function escapeString(string) {
+    let result = "";
+    let char = 0;
+    for (let i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+      char = codePointAt(string, i);
+      const escapeSeq = ESCAPE_SEQUENCES[char];
+      if (!escapeSeq && isPrintable(char)) {
+        result += string[i];
+        if (char >= 65536) result += string[i + 1];
+      } else {
+        result += escapeSeq || encodeHex(char);
+      }
+    }
+    return result;
+  }
+  function writeFlowSequence(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value2 = object[index];
+      if (state.replacer) {
+        value2 = state.replacer.call(object, String(index), value2);
+      }
+      if (writeNode(state, level, value2, false, false) || typeof value2 === "undefined" && writeNode(state, level, null, false, false)) {
+        if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = "[" + _result + "]";
+  }
+  function writeBlockSequence(state, level, object, compact3) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value2 = object[index];
+      if (state.replacer) {
+        value2 = state.replacer.call(object, String(index), value2);
+      }
+      if (writeNode(state, level + 1, value2, true, true, false, true) || typeof value2 === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+        if (!compact3 || _result !== "") {
+          _result += generateNextLine(state, level);
+        }
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          _result += "-";
+        } else {
+          _result += "- ";
+        }
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = _result || "[]";
+  }
+  function writeFlowMapping(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (_result !== "") pairBuffer += ", ";
+      if (state.condenseFlow) pairBuffer += '"';
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level, objectKey, false, false)) {
+        continue;
+      }
+      if (state.dump.length > 1024) pairBuffer += "? ";
+      pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
+      if (!writeNode(state, level, objectValue, false, false)) {
+        continue;
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = "{" + _result + "}";
+  }
+  function writeBlockMapping(state, level, object, compact3) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    if (state.sortKeys === true) {
+      objectKeyList.sort();
+    } else if (typeof state.sortKeys === "function") {
+      objectKeyList.sort(state.sortKeys);
+    } else if (state.sortKeys) {
+      throw new YAMLException2("sortKeys must be a boolean or a function");
+    }
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (!compact3 || _result !== "") {
+        pairBuffer += generateNextLine(state, level);
+      }
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level + 1, objectKey, true, true, true)) {
+        continue;
+      }
+      const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
+      if (explicitPair) {
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          pairBuffer += "?";
+        } else {
+          pairBuffer += "? ";
+        }
+      }
+      pairBuffer += state.dump;
+      if (explicitPair) {
+        pairBuffer += generateNextLine(state, level);
+      }
+      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
+        continue;
+      }
+      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+        pairBuffer += ":";
+      } else {
+        pairBuffer += ": ";
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = _result || "{}";
+  }
+  function detectType(state, object, explicit) {
+    const typeList = explicit ? state.explicitTypes : state.implicitTypes;
+    for (let index = 0, length = typeList.length; index < length; index += 1) {
+      const type2 = typeList[index];
+      if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
+        if (explicit) {
+          if (type2.multi && type2.representName) {
+            state.tag = type2.representName(object);
+          } else {
+            state.tag = type2.tag;
+          }
+        } else {
+          state.tag = "?";
+        }
+        if (type2.represent) {
+          const style = state.styleMap[type2.tag] || type2.defaultStyle;
+          let _result;
+          if (_toString.call(type2.represent) === "[object Function]") {
+            _result = type2.represent(object, style);
+          } else if (_hasOwnProperty.call(type2.represent, style)) {
+            _result = type2.represent[style](object, style);
+          } else {
+            throw new YAMLException2("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
+          }
+          state.dump = _result;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeNode(state, level, object, block2, compact3, iskey, isblockseq) {
+    state.tag = null;
+    state.dump = object;
+    if (!detectType(state, object, false)) {
+      detectType(state, object, true);
+    }
+    const type2 = _toString.call(state.dump);
+    const inblock = block2;
+    if (block2) {
+      block2 = state.flowLevel < 0 || state.flowLevel > level;
+    }
+    const objectOrArray = type2 === "[object Object]" || type2 === "[object Array]";
+    let duplicateIndex;
+    let duplicate;
+    if (objectOrArray) {
+      duplicateIndex = state.duplicates.indexOf(object);
+      duplicate = duplicateIndex !== -1;
+    }
+    if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
+      compact3 = false;
+    }
+    if (duplicate && state.usedDuplicates[duplicateIndex]) {
+      state.dump = "*ref_" + duplicateIndex;
+    } else {
+      if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
+        state.usedDuplicates[duplicateIndex] = true;
+      }
+      if (type2 === "[object Object]") {
+        if (block2 && Object.keys(state.dump).length !== 0) {
+          writeBlockMapping(state, level, state.dump, compact3);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowMapping(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object Array]") {
+        if (block2 && state.dump.length !== 0) {
+          if (state.noArrayIndent && !isblockseq && level > 0) {
+            writeBlockSequence(state, level - 1, state.dump, compact3);
+          } else {
+            writeBlockSequence(state, level, state.dump, compact3);
+          }
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowSequence(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object String]") {
+        if (state.tag !== "?") {
+          writeScalar(state, state.dump, level, iskey, inblock);
+        }
+      } else if (type2 === "[object Undefined]") {
+        return false;
+      } else {
+        if (state.skipInvalid) return false;
+        throw new YAMLException2("unacceptable kind of an object to dump " + type2);
+      }
+      if (state.tag !== null && state.tag !== "?") {
+        let tagStr = encodeURI(
+          state.tag[0] === "!" ? state.tag.slice(1) : state.tag
+        ).replace(/!/g, "%21");
+        if (state.tag[0] === "!") {
+          tagStr = "!" + tagStr;
+        } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
+          tagStr = "!!" + tagStr.slice(18);
+        } else {
+          tagStr = "!<" + tagStr + ">";
+        }
+        state.dump = tagStr + " " + state.dump;
+      }
+    }
+    return true;
+  }
+  function getDuplicateReferences(object, state) {
+    const objects = [];
+    const duplicatesIndexes = [];
+    inspectNode(object, objects, duplicatesIndexes);
+    const length = duplicatesIndexes.length;
+    for (let index = 0; index < length; index += 1) {
+      state.duplicates.push(objects[duplicatesIndexes[index]]);
+    }
+    state.usedDuplicates = new Array(length);
+  }
+  function inspectNode(object, objects, duplicatesIndexes) {
+    if (object !== null && typeof object === "object") {
+      const index = objects.indexOf(object);
+      if (index !== -1) {
+        if (duplicatesIndexes.indexOf(index) === -1) {
+          duplicatesIndexes.push(index);
+        }
+      } else {
+        objects.push(object);
+        if (Array.isArray(object)) {
+          for (let i = 0, length = object.length; i < length; i += 1) {
+            inspectNode(object[i], objects, duplicatesIndexes);
+          }
+        } else {
+          const objectKeyList = Object.keys(object);
+          for (let i = 0, length = objectKeyList.length; i < length; i += 1) {
+            inspectNode(object[objectKeyList[i]], objects, duplicatesIndexes);
+          }
+        }
+      }
+    }
+  }
+  function dump2(input, options) {
+    options = options || {};
+    const state = new State(options);
+    if (!state.noRefs) getDuplicateReferences(input, state);
+    let value2 = input;
+    if (state.replacer) {
+      value2 = state.replacer.call({ "": value2 }, "", value2);
+    }
+    if (writeNode(state, 0, value2, true, true)) return state.dump + "\n";
+    return "";
+  }
+  dumper.dump = dump2;
+  return dumper;
+}
+var hasRequiredJsYaml;
+function requireJsYaml() {
+  if (hasRequiredJsYaml) return jsYaml;
+  hasRequiredJsYaml = 1;
+  const loader2 = requireLoader();
+  const dumper2 = requireDumper();
+  function renamed(from, to) {
+    return function() {
+      throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
+    };
+  }
+  jsYaml.Type = requireType();
+  jsYaml.Schema = requireSchema();
+  jsYaml.FAILSAFE_SCHEMA = requireFailsafe();
+  jsYaml.JSON_SCHEMA = requireJson();
+  jsYaml.CORE_SCHEMA = requireCore();
+  jsYaml.DEFAULT_SCHEMA = require_default();
+  jsYaml.load = loader2.load;
+  jsYaml.loadAll = loader2.loadAll;
+  jsYaml.dump = dumper2.dump;
+  jsYaml.YAMLException = requireException();
+  jsYaml.types = {
+    binary: requireBinary(),
+    float: requireFloat(),
+    map: requireMap(),
+    null: require_null(),
+    pairs: requirePairs(),
+    set: requireSet(),
+    timestamp: requireTimestamp(),
+    bool: requireBool(),
+    int: requireInt(),
+    merge: requireMerge(),
+    omap: requireOmap(),
+    seq: requireSeq(),
+    str: requireStr()
+  };
+  jsYaml.safeLoad = renamed("safeLoad", "load");
+  jsYaml.safeLoadAll = renamed("safeLoadAll", "loadAll");
+  jsYaml.safeDump = renamed("safeDump", "dump");
+  return jsYaml;
+}
+var jsYamlExports = requireJsYaml();
+var yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
+var {
+  Type,
+  Schema,
+  FAILSAFE_SCHEMA,
+  JSON_SCHEMA,
+  CORE_SCHEMA,
+  DEFAULT_SCHEMA,
+  load,
+  loadAll,
+  dump,
+  YAMLException,
+  types: types2,
+  safeLoad,
+  safeLoadAll,
+  safeDump
+} = yaml;
+
+// src/core/identities/yaml/lines.ts
+var LineIndex2 = class {
+  constructor(text3) {
+    this.text = text3;
+  }
+  text;
+  starts;
+  /** 1-based line of a 0-based offset. */
+  line(offset) {
+    const starts = this.lineStarts();
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+  /** 1-based column of a 0-based offset. */
+  column(offset) {
+    return offset - this.lineStarts()[this.line(offset) - 1] + 1;
+  }
+  lineStarts() {
+    if (this.starts) return this.starts;
+    const starts = [0];
+    for (let i = this.text.indexOf("\n"); i !== -1; i = this.text.indexOf("\n", i + 1)) starts.push(i + 1);
+    this.starts = starts;
+    return starts;
+  }
+};
+
+// src/core/identities/yaml/load.ts
+var DEFAULT_MAX_DEPTH = 256;
+var DEFAULT_MAX_ALIAS_NODES = 1e5;
+var YamlLimitError = class extends Error {
+  constructor(message, position) {
+    super(message);
+    this.position = position;
+  }
+  position;
+};
+function loadYaml(file, content, options = {}) {
+  const index = new LineIndex2(content);
+  const starts = /* @__PURE__ */ new WeakMap();
+  const keys = /* @__PURE__ */ new WeakMap();
+  const documents = [];
+  const errors = [];
+  for (const [from, to] of documentChunks(content)) {
+    const chunk = from === 0 && to === content.length ? content : content.slice(from, to);
+    const recorder = new PositionRecorder(from, starts, keys, chunk.includes("*") ? options.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES : -1);
+    try {
+      yaml.loadAll(
+        chunk,
+        (value2) => {
+          if (value2 !== void 0 && value2 !== null) documents.push({ value: value2, line: index.line(skipBlank(content, from)) });
+        },
+        {
+          schema: options.schema,
+          json: options.allowDuplicateKeys === true,
+          maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+          listener: recorder.listener
+        }
+      );
+    } catch (error) {
+      errors.push(toExtractError(file, content, index, from, error));
+    }
+  }
+  const lineAt = (position) => index.line(skipBlank(content, position));
+  return {
+    documents,
+    errors,
+    lineOf(node, fallback) {
+      if (node === null || typeof node !== "object") return fallback;
+      const position = starts.get(node);
+      return position === void 0 ? fallback : lineAt(position);
+    },
+    keyLine(node, key, fallback) {
+      if (node === null || typeof node !== "object") return fallback;
+      const position = keys.get(node)?.get(key);
+      if (position !== void 0) return lineAt(position);
+      const own2 = starts.get(node);
+      return own2 === void 0 ? fallback : lineAt(own2);
+    }
+  };
+}
+function documentChunks(content) {
+  const chunks = [];
+  let from = 0;
+  let search = 0;
+  for (; ; ) {
+    const at2 = content.indexOf("\n---", search);
+    if (at2 === -1) break;
+    const after = content.charCodeAt(at2 + 4);
+    search = at2 + 4;
+    if (!(Number.isNaN(after) || after === 32 || after === 9 || after === 10 || after === 13)) continue;
+    if (at2 + 1 > from) chunks.push([from, at2 + 1]);
+    from = at2 + 1;
+  }
+  chunks.push([from, content.length]);
+  return chunks;
+}
+function skipBlank(content, position) {
+  let i = position;
+  for (; ; ) {
+    const ch = content.charCodeAt(i);
+    if (ch === 32 || ch === 9 || ch === 10 || ch === 13) i++;
+    else if (ch === 35) {
+      const eol = content.indexOf("\n", i);
+      if (eol === -1) return content.length;
+      i = eol + 1;
+    } else if (ch === 45 && content.startsWith("---", i) && (i === 0 || content.charCodeAt(i - 1) === 10)) i += 3;
+    else return i;
+  }
+}
+var PositionRecorder = class {
+  constructor(offset, starts, keys, maxAliasNodes) {
+    this.offset = offset;
+    this.starts = starts;
+    this.keys = keys;
+    this.maxAliasNodes = maxAliasNodes;
+  }
+  offset;
+  starts;
+  keys;
+  maxAliasNodes;
+  opened = [];
+  childKeys = [];
+  counts = [];
+  anchored = /* @__PURE__ */ new WeakMap();
+  aliasNodes = 0;
+  listener = (event, state) => {
+    if (event === "open") {
+      this.opened.push(state.position);
+      this.childKeys.push(void 0);
+      if (this.maxAliasNodes >= 0) this.counts.push(0);
+      return;
+    }
+    const position = this.offset + (this.opened.pop() ?? 0);
+    const own2 = this.childKeys.pop();
+    const result = state.result;
+    const isAlias = state.kind === null && result !== null && result !== void 0;
+    if (this.maxAliasNodes >= 0) this.countNodes(state, isAlias);
+    if (isAlias) return;
+    if (result !== null && typeof result === "object") {
+      if (!this.starts.has(result)) this.starts.set(result, position);
+      if (own2) this.keys.set(result, own2);
+    } else if (typeof result === "string" && this.childKeys.length > 0) {
+      const top = this.childKeys.length - 1;
+      let parent = this.childKeys[top];
+      if (!parent) this.childKeys[top] = parent = /* @__PURE__ */ new Map();
+      if (!parent.has(result)) parent.set(result, position);
+    }
+  };
+  /** Expanded node count: an alias counts as every node its anchor holds. */
+  countNodes(state, isAlias) {
+    const inner = this.counts.pop() ?? 0;
+    const result = state.result;
+    let size = inner + 1;
+    if (isAlias) {
+      size = (typeof result === "object" && result !== null ? this.anchored.get(result) : void 0) ?? 1;
+      this.aliasNodes += size;
+      if (this.aliasNodes > this.maxAliasNodes) {
+        throw new YamlLimitError(`aliases expand to more than ${this.maxAliasNodes} nodes (possible "billion laughs" alias bomb)`, this.offset + state.position);
+      }
+    } else if (state.anchor !== null && typeof result === "object" && result !== null) {
+      this.anchored.set(result, size);
+    }
+    if (this.counts.length > 0) this.counts[this.counts.length - 1] += size;
+  }
+};
+function toExtractError(file, content, index, from, error) {
+  if (error instanceof YamlLimitError) {
+    return { file, line: index.line(error.position), column: index.column(error.position), message: `YAML rejected: ${error.message}` };
+  }
+  if (error instanceof yaml.YAMLException && error.mark) {
+    const position = Math.min(from + error.mark.position, content.length);
+    return { file, line: index.line(position), column: index.column(position), message: `malformed YAML: ${quoteErrorMessage(error.reason)}` };
+  }
+  if (error instanceof RangeError) {
+    return { file, line: index.line(from), column: 1, message: `YAML rejected: ${error.message}` };
+  }
+  throw error;
+}
+
+// src/core/identities/yaml/values.ts
+function asMapping(value2) {
+  return value2 !== null && typeof value2 === "object" && !Array.isArray(value2) ? value2 : void 0;
+}
+function asList(value2) {
+  return Array.isArray(value2) ? value2 : [];
+}
+function asText(value2) {
+  if (typeof value2 === "string") return value2;
+  if (typeof value2 === "number" || typeof value2 === "boolean") return String(value2);
+  return void 0;
+}
+function dig(value2, path2) {
+  let current = value2;
+  for (const key of path2) {
+    const map2 = asMapping(current);
+    if (!map2) return void 0;
+    current = map2[key];
+  }
+  return current;
+}
+
+// src/core/identities/helm.ts
+var CHART_FILE = /^(?:(.*)\/)?(Chart|values)\.ya?ml$/;
+var HelmCharts = class {
+  charts = /* @__PURE__ */ new Map();
+  /** Whether `add` reads this file (a chart's Chart.yaml or values.yaml). */
+  static reads(path2) {
+    return CHART_FILE.test(path2);
+  }
+  add(file) {
+    const m = CHART_FILE.exec(file.path);
+    if (!m) return;
+    const dir = m[1] ?? "";
+    const chart = this.charts.get(dir) ?? { values: {} };
+    const value2 = asMapping(loadYaml(file.path, file.content).documents[0]?.value) ?? {};
+    if (m[2] === "Chart") chart.name = asText(value2.name);
+    else chart.values = value2;
+    this.charts.set(dir, chart);
+  }
+  /** Rewrites, in place, ids and names holding template text in files under `<chart>/templates/`. */
+  apply(records, references2) {
+    const renderer = (file) => {
+      const at2 = file.lastIndexOf("/templates/");
+      if (at2 === -1 && !file.startsWith("templates/")) return void 0;
+      const dir = at2 === -1 ? "" : file.slice(0, at2);
+      const chart = this.charts.get(dir);
+      const name3 = chart?.name ?? (dir.split("/").pop() || "chart");
+      return (text3) => renderHelm(text3, name3, chart?.values ?? {});
+    };
+    const fixUser = (user) => {
+      const render2 = renderer(user.file);
+      if (!render2 || !user.id.includes("{{")) return user;
+      return { ...user, id: render2(user.id), name: render2(user.name), ...user.namespace !== void 0 ? { namespace: render2(user.namespace) } : {} };
+    };
+    for (const record3 of records) {
+      const render2 = record3.platform === "kubernetes" ? renderer(record3.file) : void 0;
+      if (render2 && record3.id.includes("{{")) {
+        record3.attributes.helmTemplate = record3.id;
+        record3.id = render2(record3.id);
+        record3.name = render2(record3.name);
+        if (record3.namespace !== void 0) record3.namespace = render2(record3.namespace);
+      }
+      record3.usedBy = record3.usedBy.map(fixUser);
+    }
+    for (const ref of references2) {
+      if (!ref.usedBy || !ref.target.startsWith("kubernetes:")) continue;
+      const render2 = renderer(ref.usedBy.file);
+      if (render2 && ref.target.includes("{{")) ref.target = render2(ref.target);
+      ref.usedBy = fixUser(ref.usedBy);
+    }
+  }
+};
+var ACTION = /\{\{-?\s*([\s\S]*?)\s*-?\}\}/g;
+function renderHelm(text3, chart, values) {
+  const value2 = (path2) => {
+    let node = values;
+    for (const key of path2.split(".")) node = asMapping(node)?.[key];
+    const t = asText(node);
+    return t === void 0 || t === "" ? void 0 : t;
+  };
+  const name3 = value2("nameOverride") ?? chart;
+  const fullname = value2("fullnameOverride") ?? name3;
+  return text3.replace(ACTION, (_match, body) => {
+    if (/^\.Release\.Namespace\b/.test(body)) return value2("namespaceOverride") ?? `helm.${chart}`;
+    if (/^\.(Release|Chart)\.Name\b/.test(body)) return chart;
+    const include = /^(?:include|template)\s+"([^"]+)"/.exec(body);
+    if (include) {
+      const helper = include[1].split(".").pop() ?? "";
+      if (helper === "fullname") return fullname;
+      if (helper === "name" || helper === "chart") return name3;
+      if (helper === "serviceAccountName") return value2("serviceAccount.name") ?? (values.serviceAccount && asMapping(values.serviceAccount)?.create === false ? "default" : fullname);
+      return helper || "_";
+    }
+    const ref = /^\.Values\.([\w.]+)(?:\s*\|\s*default\s+"([^"]*)")?/.exec(body);
+    if (ref) return value2(ref[1]) ?? ref[2] ?? ref[1].split(".").pop();
+    const words = body.match(/[\w-]+/g);
+    return words?.at(-1) ?? "_";
+  });
+}
+
+// src/core/identities/link.ts
+var ROLE_RULES_PREFIX = "kubernetes-role:";
+function linkLocal(records, references2) {
+  const byId = /* @__PURE__ */ new Map();
+  for (const record3 of records) byId.set(record3.id, [...byId.get(record3.id) ?? [], record3]);
+  const unresolved = [];
+  for (const ref of references2) {
+    const targets2 = byId.get(ref.target);
+    if (!targets2) unresolved.push(ref);
+    else for (const record3 of targets2) applyReference(record3, ref);
+  }
+  return unresolved;
+}
+function applyReference(record3, ref) {
+  if (ref.usedBy) {
+    const edge2 = ref.usedBy;
+    const seen = record3.usedBy.some((u) => u.id === edge2.id && u.via === edge2.via && u.file === edge2.file && u.line === edge2.line);
+    if (!seen) record3.usedBy.push(edge2);
+  }
+  if (ref.permissions?.length) {
+    const permissions = new Set(record3.permissions ?? []);
+    for (const p of ref.permissions) permissions.add(p);
+    record3.permissions = [...permissions];
+  }
+  if (ref.rotationEvidence && !record3.rotationEvidence) record3.rotationEvidence = ref.rotationEvidence;
+  for (const grant of ref.grants ?? []) {
+    const grants = record3.grants ??= [];
+    if (!grants.some((g) => g.permission === grant.permission && g.file === grant.file && g.line === grant.line)) grants.push(grant);
+  }
+}
+
+// src/core/identities/yaml/template-mask.ts
+var PLACEHOLDER = /__nhi_tpl_(\d+)__/g;
+function hasTemplateActions(content) {
+  return content.includes("{{");
+}
+function maskTemplates(content) {
+  if (!hasTemplateActions(content)) return { text: content, templated: false, unmask: (v) => v };
+  const actions2 = [];
+  const out = [];
+  let cursor = 0;
+  for (let open = content.indexOf("{{", cursor); open !== -1; open = content.indexOf("{{", cursor)) {
+    const close = content.indexOf("}}", open + 2);
+    const end = close === -1 ? lineEnd(content, open) : close + 2;
+    const action = content.slice(open, end);
+    out.push(content.slice(cursor, open));
+    const breaks = countBreaks(action);
+    if (breaks > 0) out.push("\n".repeat(breaks));
+    else out.push(`__nhi_tpl_${actions2.length}__`);
+    actions2.push(normalise(action));
+    cursor = end;
+  }
+  out.push(content.slice(cursor));
+  const text3 = blankActionOnlyLines(out.join(""));
+  return {
+    text: text3,
+    templated: true,
+    unmask: (value2) => value2.includes("__nhi_tpl_") ? value2.replace(PLACEHOLDER, (_, i) => actions2[Number(i)] ?? "{{ }}") : value2
+  };
+}
+function lineEnd(content, from) {
+  const eol = content.indexOf("\n", from);
+  return eol === -1 ? content.length : eol;
+}
+function countBreaks(text3) {
+  let n = 0;
+  for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) n++;
+  return n;
+}
+function normalise(action) {
+  let inner = action.slice(2);
+  if (inner.endsWith("}}")) inner = inner.slice(0, -2);
+  inner = inner.trim();
+  if (inner.startsWith("-")) inner = inner.slice(1);
+  if (inner.endsWith("-")) inner = inner.slice(0, -1);
+  return `{{ ${inner.trim().replace(/\s+/g, " ")} }}`;
+}
+function blankActionOnlyLines(text3) {
+  return text3.split("\n").map((line) => line.includes("__nhi_tpl_") && line.replace(PLACEHOLDER, "").trim() === "" ? "" : line).join("\n");
+}
+
+// src/core/identities/kubernetes.ts
+var PLATFORM = "kubernetes";
+var POD_SPEC_PATH = {
+  Pod: ["spec"],
+  Deployment: ["spec", "template", "spec"],
+  StatefulSet: ["spec", "template", "spec"],
+  DaemonSet: ["spec", "template", "spec"],
+  ReplicaSet: ["spec", "template", "spec"],
+  ReplicationController: ["spec", "template", "spec"],
+  Job: ["spec", "template", "spec"],
+  CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
+  Rollout: ["spec", "template", "spec"]
+};
+var WORKLOAD_IDENTITY_ANNOTATIONS = ["eks.amazonaws.com/role-arn", "iam.gke.io/gcp-service-account", "azure.workload.identity/client-id"];
+var MANAGED_SECRET_ANNOTATIONS = {
+  "cert-manager.io/certificate-name": "cert-manager Certificate"
+};
+var CLUSTER_SCOPED = /* @__PURE__ */ new Set(["ClusterRole", "ClusterRoleBinding", "Namespace", "PersistentVolume", "StorageClass", "CustomResourceDefinition"]);
+var CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"];
+var APP_LABELS = ["app.kubernetes.io/name", "app", "k8s-app"];
+var NOT_MANIFESTS = [/(^|\/)\.github\/workflows\//, /(^|\/)(docker-)?compose[\w.-]*\.ya?ml$/i, /(^|\/)kustomization\.ya?ml$/i];
+var kubernetesExtractor = {
+  platform: PLATFORM,
+  matches(path2, content) {
+    if (!/\.ya?ml$/i.test(path2) || NOT_MANIFESTS.some((re) => re.test(path2))) return false;
+    if (content === void 0) return true;
+    return content.includes("apiVersion") && content.includes("kind") && !content.includes("AWSTemplateFormatVersion") && !/Type:\s*["']?AWS::/.test(content);
+  },
+  extract: (file) => extractKubernetes(file)
+};
+function extractKubernetes(file, options = {}) {
+  const masked = maskTemplates(file.content);
+  const yaml2 = loadYaml(file.path, masked.text, { allowDuplicateKeys: masked.templated });
+  const target = clusterTarget(file.path);
+  const ctx = { file: file.path, yaml: yaml2, unmask: masked.unmask, templated: masked.templated, records: [], refs: [], roleRules: /* @__PURE__ */ new Map(), defaultNamespace: options.defaultNamespace ?? "default", suffix: target ? `@${target}` : "" };
+  const resources = yaml2.documents.flatMap((doc) => resourcesOf(ctx, doc.value, doc.line));
+  for (const r of resources) if (r.kind === "Role" || r.kind === "ClusterRole") ctx.roleRules.set(roleKey(r.kind, r.namespace, r.name), ruleSummaries(r.body));
+  for (const r of resources) HANDLERS[r.kind]?.(ctx, r);
+  for (const r of resources) if (POD_SPEC_PATH[r.kind]) workloadEdges(ctx, r);
+  const references2 = linkLocal(ctx.records, ctx.refs);
+  for (const [key, rules] of ctx.roleRules) references2.push({ target: `${ROLE_RULES_PREFIX}${key}`, permissions: rules });
+  return { records: ctx.records, errors: yaml2.errors, references: references2 };
+}
+var TARGET_PARENTS = /* @__PURE__ */ new Set(["overlays", "overlay", "clusters", "cluster", "envs", "env", "environments"]);
+var ENVIRONMENT_WORD = /^(prod|production|prd|live|staging|stage|stg|preprod|uat|dev|develop|development|qa|sandbox)$/i;
+function clusterTarget(path2) {
+  const dirs = path2.split("/").slice(0, -1);
+  for (let i = 0; i < dirs.length - 1; i++) if (TARGET_PARENTS.has(dirs[i].toLowerCase())) return dirs[i + 1].toLowerCase();
+  for (let i = dirs.length - 1; i >= 0; i--) if (dirs[i].split(/[-_.]/).some((word) => ENVIRONMENT_WORD.test(word))) return dirs[i].toLowerCase();
+  return void 0;
+}
+function resourcesOf(ctx, value2, docLine) {
+  const body = asMapping(value2);
+  if (!body) return [];
+  const kind = text(ctx, body.kind);
+  if (!kind) return [];
+  if (kind === "List" || kind.endsWith("List")) return asList(body.items).flatMap((item) => resourcesOf(ctx, item, ctx.yaml.lineOf(item, docLine)));
+  const metadata = asMapping(body.metadata) ?? {};
+  const name3 = text(ctx, metadata.name);
+  if (!name3) return [];
+  const namespace = CLUSTER_SCOPED.has(kind) ? "" : text(ctx, metadata.namespace) ?? ctx.defaultNamespace;
+  return [{ kind, apiVersion: text(ctx, body.apiVersion) ?? "", name: name3, namespace, body, line: ctx.yaml.lineOf(body, docLine) }];
+}
+var HANDLERS = {
+  ServiceAccount: serviceAccount,
+  Secret: secret,
+  ExternalSecret: externalSecret,
+  SealedSecret: sealedSecret,
+  RoleBinding: binding,
+  ClusterRoleBinding: binding
+};
+function serviceAccount(ctx, r) {
+  const annotations = asMapping(dig(r.body, ["metadata", "annotations"])) ?? {};
+  const workloadIdentity = WORKLOAD_IDENTITY_ANNOTATIONS.find((key) => annotations[key] !== void 0);
+  const attributes = {};
+  if (typeof r.body.automountServiceAccountToken === "boolean") attributes.automountServiceAccountToken = r.body.automountServiceAccountToken;
+  if (workloadIdentity) attributes.workloadIdentity = { [workloadIdentity]: text(ctx, annotations[workloadIdentity]) };
+  const pullSecrets = names(ctx, r.body.imagePullSecrets);
+  if (pullSecrets.length) attributes.imagePullSecrets = pullSecrets;
+  const app = appLabel(ctx, asMapping(dig(r.body, ["metadata", "labels"])));
+  if (app) attributes.app = app;
+  addRecord(ctx, r, "identity", "ServiceAccount", attributes, workloadIdentity ? `workload identity (${workloadIdentity})` : void 0);
+}
+function secret(ctx, r) {
+  const secretType = text(ctx, r.body.type) ?? "Opaque";
+  const keys = [...Object.keys(asMapping(r.body.data) ?? {}), ...Object.keys(asMapping(r.body.stringData) ?? {})].map(ctx.unmask).sort();
+  if (secretType === "Opaque" && keys.length === 0) return;
+  const annotations = asMapping(dig(r.body, ["metadata", "annotations"])) ?? {};
+  const attributes = { secretType, keys };
+  const managedBy = Object.keys(MANAGED_SECRET_ANNOTATIONS).find((key) => annotations[key] !== void 0);
+  const record3 = addRecord(ctx, r, "credential", "Secret", attributes, managedBy ? `managed (${MANAGED_SECRET_ANNOTATIONS[managedBy]} ${text(ctx, annotations[managedBy])})` : void 0);
+  const owner = text(ctx, annotations["kubernetes.io/service-account.name"]);
+  if (secretType === "kubernetes.io/service-account-token" && owner) {
+    attributes.serviceAccount = owner;
+    record3.usedBy.push({ id: `${PLATFORM}:ServiceAccount/${r.namespace}/${owner}${ctx.suffix}`, kind: "ServiceAccount", name: owner, namespace: r.namespace, file: ctx.file, line: ctx.yaml.keyLine(annotations, "kubernetes.io/service-account.name", r.line), via: "service-account-token" });
+  }
+}
+function externalSecret(ctx, r) {
+  const spec = asMapping(r.body.spec) ?? {};
+  const target = text(ctx, dig(spec, ["target", "name"])) ?? r.name;
+  const keys = asList(spec.data).map((d) => text(ctx, asMapping(d)?.secretKey)).filter((k) => !!k).sort();
+  const store2 = asMapping(spec.secretStoreRef) ?? {};
+  const attributes = { secretType: "Opaque", keys, source: "ExternalSecret", externalSecret: r.name, store: text(ctx, store2.name), storeKind: text(ctx, store2.kind) ?? "SecretStore" };
+  const refresh = text(ctx, spec.refreshInterval) ?? "1h";
+  addRecord(ctx, { ...r, name: target }, "credential", "Secret", attributes, `managed (ExternalSecret ${r.name}, refresh ${refresh})`);
+}
+function sealedSecret(ctx, r) {
+  const spec = asMapping(r.body.spec) ?? {};
+  const template = asMapping(spec.template) ?? {};
+  const target = text(ctx, dig(template, ["metadata", "name"])) ?? r.name;
+  const keys = Object.keys(asMapping(spec.encryptedData) ?? {}).sort();
+  addRecord(ctx, { ...r, name: target }, "credential", "Secret", { secretType: text(ctx, template.type) ?? "Opaque", keys, source: "SealedSecret" });
+}
+function binding(ctx, r) {
+  const roleRef = asMapping(r.body.roleRef) ?? {};
+  const refKind = text(ctx, roleRef.kind) ?? "ClusterRole";
+  const refName = text(ctx, roleRef.name);
+  if (!refName) return;
+  const scoped = r.kind === "RoleBinding";
+  const key = roleKey(refKind, r.namespace, refName);
+  const grant = refKind === "ClusterRole" && scoped ? `${key} (namespace ${r.namespace})` : key;
+  const permissions = [grant, ...(ctx.roleRules.get(key) ?? []).map((rule) => `${key}: ${rule}`)];
+  const refLine = ctx.yaml.keyLine(r.body, "roleRef", r.line);
+  const scope = r.kind === "ClusterRoleBinding" ? "cluster-wide" : `in namespace ${r.namespace}`;
+  const rules = ctx.roleRules.get(key);
+  const ruleGrants = rules ? rules.map((rule) => `k8s-rule:${rule} (${key}) ${scope}`) : [`k8s-roleref:${key} ${scope}`];
+  const grants = [`k8s-role:${key} ${scope}`, ...ruleGrants].map((permission) => ({ permission, file: ctx.file, line: refLine }));
+  for (const subject of asList(r.body.subjects)) {
+    const s = asMapping(subject);
+    if (!s || text(ctx, s.kind) !== "ServiceAccount") continue;
+    const name3 = text(ctx, s.name);
+    if (!name3) continue;
+    const namespace = text(ctx, s.namespace) ?? (scoped ? r.namespace : "default");
+    const usedBy = edge(ctx, r, ctx.yaml.lineOf(s, r.line), "roleRef");
+    ctx.refs.push({ target: `${PLATFORM}:ServiceAccount/${namespace}/${name3}${ctx.suffix}`, usedBy, permissions, grants });
+  }
+}
+function workloadEdges(ctx, r) {
+  const podSpec = asMapping(dig(r.body, POD_SPEC_PATH[r.kind]));
+  if (!podSpec) return;
+  const podLabels = asMapping(dig(r.body, [...POD_SPEC_PATH[r.kind].slice(0, -1), "metadata", "labels"]));
+  const app = appLabel(ctx, podLabels) ?? appLabel(ctx, asMapping(dig(r.body, ["metadata", "labels"])));
+  const use = (target, line, via) => ctx.refs.push({ target, usedBy: { ...edge(ctx, r, line, via), ...app ? { app } : {} } });
+  const secretId = (name3) => `${PLATFORM}:Secret/${r.namespace}/${name3}${ctx.suffix}`;
+  const saKey = podSpec.serviceAccountName !== void 0 ? "serviceAccountName" : podSpec.serviceAccount !== void 0 ? "serviceAccount" : void 0;
+  const sa = saKey ? text(ctx, podSpec[saKey]) : void 0;
+  if (sa) use(`${PLATFORM}:ServiceAccount/${r.namespace}/${sa}${ctx.suffix}`, ctx.yaml.keyLine(podSpec, saKey, r.line), "serviceAccountName");
+  else if (podSpec.automountServiceAccountToken === true) use(`${PLATFORM}:ServiceAccount/${r.namespace}/default${ctx.suffix}`, ctx.yaml.keyLine(podSpec, "automountServiceAccountToken", r.line), "automountServiceAccountToken");
+  for (const item of asList(podSpec.imagePullSecrets)) {
+    const name3 = text(ctx, asMapping(item)?.name);
+    if (name3) use(secretId(name3), ctx.yaml.lineOf(item, r.line), "imagePullSecrets");
+  }
+  for (const volume of asList(podSpec.volumes)) {
+    const secretVolume = asMapping(asMapping(volume)?.secret);
+    const name3 = text(ctx, secretVolume?.secretName);
+    if (name3) use(secretId(name3), ctx.yaml.keyLine(secretVolume, "secretName", r.line), "volume");
+    for (const source of asList(dig(volume, ["projected", "sources"]))) {
+      const projected = asMapping(asMapping(source)?.secret);
+      const projectedName = text(ctx, projected?.name);
+      if (projectedName) use(secretId(projectedName), ctx.yaml.keyLine(projected, "name", r.line), "projected");
+    }
+  }
+  for (const listKey of CONTAINER_LISTS) {
+    for (const container of asList(podSpec[listKey])) {
+      const c = asMapping(container) ?? {};
+      for (const env of asList(c.env)) {
+        const ref = asMapping(dig(env, ["valueFrom", "secretKeyRef"]));
+        const name3 = text(ctx, ref?.name);
+        if (name3) use(secretId(name3), ctx.yaml.lineOf(env, r.line), "secretKeyRef");
+      }
+      for (const from of asList(c.envFrom)) {
+        const ref = asMapping(asMapping(from)?.secretRef);
+        const name3 = text(ctx, ref?.name);
+        if (name3) use(secretId(name3), ctx.yaml.lineOf(from, r.line), "envFrom");
+      }
+    }
+  }
+}
+function addRecord(ctx, r, kind, type2, attributes, rotationEvidence) {
+  const record3 = {
+    id: `${PLATFORM}:${type2}/${r.namespace}/${r.name}${ctx.suffix}`,
+    kind,
+    platform: PLATFORM,
+    type: type2,
+    name: r.name,
+    namespace: r.namespace,
+    file: ctx.file,
+    line: r.line,
+    attributes,
+    usedBy: []
+  };
+  if (rotationEvidence) record3.rotationEvidence = rotationEvidence;
+  if (ctx.templated) record3.templated = true;
+  if (ctx.suffix) record3.attributes.clusterTarget = ctx.suffix.slice(1);
+  ctx.records.push(record3);
+  return record3;
+}
+function edge(ctx, r, line, via) {
+  const id = (r.namespace ? `${PLATFORM}:${r.kind}/${r.namespace}/${r.name}` : `${PLATFORM}:${r.kind}/${r.name}`) + ctx.suffix;
+  return { id, kind: r.kind, name: r.name, ...r.namespace ? { namespace: r.namespace } : {}, file: ctx.file, line, via };
+}
+function roleKey(kind, namespace, name3) {
+  return kind === "Role" ? `Role/${namespace}/${name3}` : `ClusterRole/${name3}`;
+}
+function ruleSummaries(role) {
+  return asList(role.rules).map((rule) => {
+    const r = asMapping(rule) ?? {};
+    const verbs = asList(r.verbs).map(String).join(",") || "?";
+    const targets2 = [...asList(r.resources), ...asList(r.nonResourceURLs)].map(String).join(",") || "?";
+    return `${verbs} ${targets2}`;
+  });
+}
+function appLabel(ctx, labels) {
+  if (!labels) return void 0;
+  for (const key of APP_LABELS) {
+    const value2 = text(ctx, labels[key]);
+    if (value2) return value2;
+  }
+  return void 0;
+}
+function names(ctx, list) {
+  return asList(list).map((item) => text(ctx, asMapping(item)?.name)).filter((n) => !!n);
+}
+function text(ctx, value2) {
+  const t = asText(value2);
+  return t === void 0 ? void 0 : ctx.unmask(t);
+}
+
+// src/core/identities/kustomize.ts
+var KUSTOMIZATION = /(^|\/)kustomization\.ya?ml$/i;
+function isKustomization(path2) {
+  return KUSTOMIZATION.test(path2);
+}
+function readKustomization(file) {
+  const yaml2 = loadYaml(file.path, file.content);
+  const body = asMapping(yaml2.documents[0]?.value);
+  if (!body) return { errors: yaml2.errors };
+  const dir = posix.dirname(file.path) === "." ? "" : posix.dirname(file.path);
+  const resources = [];
+  for (const entry of asList(body.resources)) {
+    const text3 = asText(entry);
+    if (!text3 || /^[a-z][\w+.-]*:\/\//i.test(text3) || text3.includes("?")) continue;
+    const resolved = posix.normalize(dir ? `${dir}/${text3}` : text3).replace(/\/$/, "");
+    if (resolved === "." || resolved.startsWith("../") || resolved === ".." || dir && !resolved.startsWith(`${dir}/`)) continue;
+    resources.push(resolved);
+  }
+  const namespace = asText(body.namespace);
+  return { kustomization: { file: file.path, dir, ...namespace ? { namespace } : {}, resources }, errors: yaml2.errors };
+}
+function usesDefault(extracted) {
+  return extracted.records.some((r) => r.platform === "kubernetes" && r.namespace === "default") || extracted.references.some((ref) => ref.target.startsWith("kubernetes:") && ref.usedBy?.namespace === "default");
+}
+var KustomizeNamespaces = class {
+  helm = new HelmCharts();
+  kustomizations = /* @__PURE__ */ new Map();
+  /** Manifests with at least one resource in the implicit `default` namespace, by path. */
+  candidates = /* @__PURE__ */ new Map();
+  /**
+   * Whether `add` reads this file's text (a file scanned in a worker thread sends its text back
+   * only then): a kustomization, a Helm chart's Chart/values file, a manifest using `default`.
+   */
+  static keepsFile(path2, extracted) {
+    return HelmCharts.reads(path2) || isKustomization(path2) || usesDefault(extracted);
+  }
+  /** Returns the kustomization's own parse errors (other files' errors come from their extractors). */
+  add(file, extracted) {
+    this.helm.add(file);
+    if (isKustomization(file.path)) {
+      const { kustomization, errors } = readKustomization(file);
+      if (kustomization) this.kustomizations.set(kustomization.dir, kustomization);
+      return errors;
+    }
+    if (usesDefault(extracted)) this.candidates.set(file.path, file);
+    return [];
+  }
+  /** Namespace each candidate manifest gets from the kustomizations listing it. */
+  namespaces() {
+    const out = /* @__PURE__ */ new Map();
+    const visit = (k, namespace, seen) => {
+      for (const resource of k.resources) {
+        const nested = this.kustomizations.get(resource);
+        if (nested && !seen.has(resource)) visit(nested, nested.namespace ?? namespace, /* @__PURE__ */ new Set([...seen, resource]));
+        else if (this.candidates.has(resource) && !out.has(resource)) out.set(resource, namespace);
+      }
+    };
+    const ordered = [...this.kustomizations.values()].sort((a, b) => b.dir.split("/").length - a.dir.split("/").length || (a.dir < b.dir ? -1 : 1));
+    for (const k of ordered) if (k.namespace) visit(k, k.namespace, /* @__PURE__ */ new Set([k.dir]));
+    return out;
+  }
+  /** Replaces, in place, the records and references of every re-namespaced manifest. */
+  apply(records, references2) {
+    this.applyNamespaces(records, references2);
+    this.helm.apply(records, references2);
+  }
+  applyNamespaces(records, references2) {
+    const namespaces = this.namespaces();
+    if (namespaces.size === 0) return;
+    const redone = /* @__PURE__ */ new Map();
+    for (const [path2, namespace] of namespaces) {
+      const result = extractKubernetes(this.candidates.get(path2), { defaultNamespace: namespace });
+      redone.set(path2, { records: result.records, references: result.references ?? [] });
+    }
+    const fromRedone = (platform, file) => platform === "kubernetes" && redone.has(file);
+    const keptRecords = [];
+    const placed = /* @__PURE__ */ new Set();
+    for (const record3 of records) {
+      if (!fromRedone(record3.platform, record3.file)) keptRecords.push(record3);
+      else if (!placed.has(record3.file)) {
+        placed.add(record3.file);
+        append(keptRecords, redone.get(record3.file).records);
+      }
+    }
+    for (const [path2, result] of redone) if (!placed.has(path2)) append(keptRecords, result.records);
+    records.splice(0, records.length, ...keptRecords);
+    const keptRefs = references2.filter((ref) => !(ref.target.startsWith("kubernetes:") && ref.usedBy && redone.has(ref.usedBy.file)));
+    for (const result of redone.values()) append(keptRefs, result.references);
+    references2.splice(0, references2.length, ...keptRefs);
+  }
+};
+
+// src/core/policy/codeowners.ts
+var CODEOWNERS_PATHS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
+function globsOf(pattern) {
+  let p = pattern;
+  const anchored = p.startsWith("/");
+  if (anchored) p = p.slice(1);
+  const directory = p.endsWith("/");
+  if (directory) p = p.slice(0, -1);
+  if (!anchored && !p.includes("/")) p = `**/${p}`;
+  return directory ? [`${p}/**`] : [p, `${p}/**`];
+}
+function codeownersFor(codeowners, file) {
+  if (!codeowners) return void 0;
+  for (let i = codeowners.rules.length - 1; i >= 0; i--) {
+    const rule = codeowners.rules[i];
+    if (globsOf(rule.pattern).some((glob) => minimatch(file, glob, { dot: true }))) return rule.owners.length > 0 ? rule : void 0;
+  }
+  return void 0;
+}
+
+// src/core/policy/duration.ts
+var HOUR = 60 * 60 * 1e3;
+var DAY = 24 * HOUR;
+var DURATION_UNITS = {
+  h: { ms: HOUR, name: "hours" },
+  d: { ms: DAY, name: "days" },
+  w: { ms: 7 * DAY, name: "weeks" },
+  mo: { ms: 30 * DAY, name: "months (30 days)" },
+  y: { ms: 365 * DAY, name: "years (365 days)" }
+};
+function isPast(reviewBy, now) {
+  return now.getTime() >= reviewBy.getTime() + DAY;
+}
+var SIZE_UNITS = { b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2, gb: 1024 ** 3, gib: 1024 ** 3 };
+
+// src/core/policy/schemas.ts
+var SCHEMA_BASE_URL = "https://unpkg.com/nhi-steward/schema";
+var OWNERS_SCHEMA_URL = `${SCHEMA_BASE_URL}/nhi-owners.schema.json`;
+var CONFIG_SCHEMA_URL = `${SCHEMA_BASE_URL}/nhi-steward.schema.json`;
+var OWNER_PATTERN = "^(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?|[^@\\s]+@[^@\\s]+\\.[^@\\s]+)$";
+var DURATION_PATTERN = "^[1-9][0-9]{0,5}(h|d|w|mo|y)$";
+var SIZE_PATTERN = "^[0-9]+(\\.[0-9]+)?\\s*([KMG]i?B|B)?$";
+var stringList = { type: "array", items: { type: "string" } };
+var configSchema = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  $id: CONFIG_SCHEMA_URL,
+  title: "nhi-steward configuration (.github/nhi-steward.yml)",
+  description: "Optional. Every key has a default.",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    "paths-ignore": { description: "Globs (minimatch) over repository paths that are never scanned.", ...stringList },
+    "max-file-size": {
+      description: "Files above this size are skipped and reported: bytes, or a number with B, KB, MB, GB (binary units). Default 5MB.",
+      type: ["integer", "string"],
+      minimum: 1,
+      pattern: SIZE_PATTERN
+    },
+    "fail-on": {
+      description: "The lowest finding level that fails the check. Default error.",
+      type: "string",
+      enum: ["error", "warning", "notice", "info", "none"]
+    },
+    detectors: {
+      description: "Switch secret detectors on or off by id, set their levels, add your own.",
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        disabled: { description: "Detector ids that never run.", ...stringList },
+        enabled: { description: "When non-empty, only these detector ids run.", ...stringList },
+        severity: {
+          description: "Per-detector finding level, by detector id (built-in or custom).",
+          type: "object",
+          additionalProperties: { type: "string", enum: ["error", "warning", "notice", "info"] }
+        },
+        custom: {
+          description: "Your own detectors, checked like the built-in ones (linear-time regex, keywords for the prefilter).",
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["id", "regex", "keywords"],
+            properties: {
+              id: { description: "Stable kebab-case id; findings use the rule secret/<id>.", type: "string", pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$" },
+              title: { description: "Shown in findings. Default: the id.", type: "string", minLength: 1 },
+              regex: { description: "JavaScript regular expression; the secret is the named group (?<secret>\u2026), else the whole match.", type: "string", minLength: 1 },
+              keywords: { description: "Literals (2+ characters), one of which occurs in every match; the prefilter looks for them.", type: "array", minItems: 1, items: { type: "string", minLength: 2 } },
+              entropy: { description: "Shannon entropy floor (bits per character) of the secret.", type: "number", minimum: 0, maximum: 8 },
+              severity: { description: "Finding level. Default error.", type: "string", enum: ["error", "warning", "notice", "info"] },
+              allowlist: {
+                description: "Matches to ignore.",
+                type: "object",
+                additionalProperties: false,
+                properties: {
+                  regexes: { description: "Secrets matching any of these regexes are ignored.", ...stringList },
+                  paths: { description: "Files matching any of these globs are not searched by this detector.", ...stringList }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    issues: {
+      description: "Issues opened for credentials without rotation and secrets on the default branch.",
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        labels: { description: "Labels put on every issue. Default [nhi-steward].", ...stringList },
+        "assignees-from-owner": { description: "Assign the NHI owner (when it is a user). Default true.", type: "boolean" },
+        enabled: {
+          description: "Open issues (App). Unset: only once the owners file exists on the default branch (a new installation gets one onboarding pull request instead). true: always. false: never.",
+          type: "boolean"
+        },
+        "min-level": { description: "The lowest finding level that gets an issue. Default warning.", type: "string", enum: ["error", "warning", "notice", "info"] }
+      }
+    },
+    dashboard: { description: 'Keep the pinned "NHI inventory" issue (App). Default true; there is none while the repository declares no NHI.', type: "boolean" },
+    schedule: {
+      description: "Interval between full scans (App): a duration such as 24h or 7d. Default 24h.",
+      type: "string",
+      pattern: DURATION_PATTERN
+    },
+    rules: {
+      description: "Per rule id (identity/overprivileged, credential/long-lived-key, workflow/secret-exposure, identity/dangling-reference, \u2026): a level that replaces its default, or off. See docs/rules.md.",
+      type: "object",
+      propertyNames: { pattern: "^[a-z0-9-]+/[A-Za-z0-9_.-]+$" },
+      additionalProperties: { type: "string", enum: ["error", "warning", "notice", "info", "off"] }
+    },
+    baseline: { description: "Path of the baseline file. Default .nhi-steward-baseline.json.", type: "string", minLength: 1 },
+    "owners-file": { description: "Path of the owners file. Default .github/nhi-owners.yml.", type: "string", minLength: 1 },
+    verify: {
+      description: "Live verification of found secrets against their providers (docs/verification.md): on or off (default off), or a mapping with enabled and endpoints (provider key to a base URL replacing the default host, e.g. GitHub Enterprise Server).",
+      anyOf: [
+        { type: "boolean" },
+        { type: "string", enum: ["on", "off"] },
+        {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            enabled: { description: "Switch verification on. Default off.", anyOf: [{ type: "boolean" }, { type: "string", enum: ["on", "off"] }] },
+            endpoints: { description: "Provider key (github, gitlab, datadog, shopify\u2026) to an https base URL.", type: "object", additionalProperties: { type: "string" } }
+          }
+        }
+      ]
+    }
+  }
+};
+
+// src/core/policy/owners-file.ts
+var OWNER_FORM = new RegExp(OWNER_PATTERN);
+
+// src/core/report/escape.ts
+var CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+var BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
+var MAX_LENGTH = 300;
+function plainText(value2) {
+  return visible(value2.replace(/\r?\n/g, " "));
+}
+function hasControlCharacters(value2) {
+  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value2);
+}
+function visible(value2) {
+  const cut = value2.length > MAX_LENGTH ? `${value2.slice(0, MAX_LENGTH)}\u2026` : value2;
+  return cut.replace(CONTROL, (ch) => ch === "\n" ? "\\n" : ch === "\r" ? "\\r" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`).replace(BIDI, "");
+}
+
+// src/core/policy/nhi-rules.ts
+var AWS_ADMIN_POLICIES = /(?:^|[/:])(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
+var GCP_BROAD_ROLE = /^roles\/(owner|editor|[\w.]*[aA]dmin)$/;
+var GCP_HIGH_SCOPES = /* @__PURE__ */ new Set(["project", "folder", "organization"]);
+var AZURE_BROAD_ROLE = /^(Owner|Contributor|User Access Administrator)$/;
+function overprivilege(permission) {
+  const [kind, rest] = splitOnce(permission, ":");
+  switch (kind) {
+    case "aws-policy": {
+      const m = AWS_ADMIN_POLICIES.exec(rest.trim());
+      return m ? `the AWS managed policy ${m[1]} (${m[1] === "IAMFullAccess" ? "can grant itself anything" : "near-full account access"}): attach a customer-managed policy listing only the actions and resources it uses` : void 0;
+    }
+    case "aws-action": {
+      const [action, resources] = splitOnce(rest, " on ");
+      const anyResource = resources.split(",").some((r) => r.trim() === "*");
+      if (action === "*") return `Action "*" (every AWS action${anyResource ? " on every resource" : ""}): list the actions it calls (IAM Access Analyzer can generate them from CloudTrail)`;
+      if (/^[\w-]+:\*$/.test(action) && anyResource) return `Action "${action}" on Resource "*" (every ${action.split(":")[0]} action on every resource): list the actions it calls and scope Resource to the ARNs it uses`;
+      return void 0;
+    }
+    case "gcp-role": {
+      const [role, scope] = splitOnce(rest, " on ");
+      return GCP_BROAD_ROLE.test(role) && GCP_HIGH_SCOPES.has(scope) ? `${role} on the whole ${scope}: grant a predefined role for the service it uses (e.g. roles/storage.objectViewer) on the resource, not the ${scope}` : void 0;
+    }
+    case "azure-role": {
+      const [role, scope] = splitOnce(rest, " on ");
+      const where = azureScope(scope);
+      return AZURE_BROAD_ROLE.test(role) && where ? `${role} at ${where} scope: assign a narrower built-in role (e.g. Storage Blob Data Reader) at the resource group or resource it uses` : void 0;
+    }
+    case "k8s-role": {
+      const clusterAdmin = /^ClusterRole\/cluster-admin\b/.test(rest);
+      return clusterAdmin ? `cluster-admin ${/cluster-wide/.test(rest) ? "across the cluster" : "in its namespace"}: bind a Role listing only the verbs and resources it uses` : void 0;
+    }
+    case "k8s-rule": {
+      const m = /^(\S+) (\S+) \((.*?)\) (.*)$/.exec(rest);
+      if (!m) return void 0;
+      const [, verbs, resources, role, scope] = m;
+      const wildVerbs = verbs.split(",").includes("*");
+      const wildResources = resources.split(",").includes("*");
+      return wildVerbs || wildResources ? `${role} allows ${wildVerbs ? "every verb" : verbs} on ${wildResources ? "every resource" : resources} ${scope}: list the verbs and resources it uses` : void 0;
+    }
+    case "github-token":
+      return `GITHUB_TOKEN ${rest.trim()} in a job that reads secrets: set \`permissions:\` to the scopes the job uses (e.g. contents: read)`;
+    default:
+      return void 0;
+  }
+}
+function azureScope(scope) {
+  if (/managementGroups|management_group/i.test(scope)) return "management-group";
+  if (/resourceGroups|resource_group|\/providers\//i.test(scope)) return void 0;
+  return /subscription/i.test(scope) ? "subscription" : void 0;
+}
+function splitOnce(text3, separator) {
+  const at2 = text3.indexOf(separator);
+  return at2 === -1 ? [text3, ""] : [text3.slice(0, at2), text3.slice(at2 + separator.length)];
+}
+function overprivileged({ record: record3 }) {
+  const hits = [];
+  for (const grant of record3.grants ?? []) {
+    const why = overprivilege(grant.permission);
+    if (!why) continue;
+    hits.push({
+      message: `${record3.id} is granted ${why}`,
+      location: { file: grant.file, line: grant.line, column: 1 },
+      // Per declaring file: the same grant in a .json and a .yaml copy of one template is two lines to fix.
+      key: `${grant.permission}\0${grant.file}`,
+      data: { grant: grant.permission }
+    });
+  }
+  return hits;
+}
+var KEYLESS = {
+  google_service_account_key: {
+    what: "a Google service-account key (valid until deleted)",
+    recipe: "use Workload Identity Federation (GitHub OIDC, AWS, Azure, any OIDC issuer) or attach the service account to the workload (GKE Workload Identity, Cloud Run), then delete the key"
+  },
+  azuread_application_password: {
+    what: "an Entra ID application client secret",
+    recipe: "add a federated identity credential (azuread_application_federated_identity_credential) for GitHub, Kubernetes or another OIDC issuer, or use a managed identity, then delete the password"
+  },
+  azuread_service_principal_password: {
+    what: "a service-principal password",
+    recipe: "add a federated identity credential to the application, or use a managed identity for workloads on Azure, then delete the password"
+  },
+  aws_iam_access_key: {
+    what: "an IAM user access key",
+    recipe: "for workloads on AWS use an IAM role (instance profile, ECS task role, IRSA / EKS Pod Identity, Lambda execution role); from CI use OIDC (role-to-assume); from elsewhere use IAM Roles Anywhere; then delete the user key"
+  },
+  "AWS::IAM::AccessKey": {
+    what: "an IAM user access key",
+    recipe: "for workloads on AWS use an IAM role (instance profile, ECS task role, IRSA / EKS Pod Identity, Lambda execution role); from CI use OIDC; from elsewhere use IAM Roles Anywhere; then delete the user key"
+  }
+};
+function longLivedKey({ record: record3 }) {
+  const keyless = KEYLESS[record3.type];
+  if (!keyless || record3.rotationEvidence) return void 0;
+  return { message: `${record3.id} is ${keyless.what}, a long-lived secret where a keyless option exists: ${keyless.recipe}`, data: { type: record3.type } };
+}
+function secretExposure({ record: record3 }) {
+  if (record3.kind !== "credential") return [];
+  const exposures2 = record3.attributes.exposures ?? [];
+  return exposures2.map((e) => {
+    const location2 = { file: e.file, line: e.line, column: 1 };
+    if (e.kind === "pull_request_target") {
+      return {
+        message: `${record3.id} is available to job \`${e.job}\`, which runs on pull_request_target and checks out the pull request's code: anyone who opens a PR can read it. Run untrusted code in a \`pull_request\` workflow without secrets, or do not check out the PR head in this job`,
+        owasp: ["NHI3", "NHI2"],
+        location: location2,
+        key: `${e.file}\0${e.job}\0prt`,
+        data: { job: e.job, kind: e.kind }
+      };
+    }
+    return {
+      message: `${record3.id} is passed to the third-party action ${e.action}, pinned by a tag its owner can move to other code: pin it to a full commit SHA (uses: owner/action@<40-hex sha> # ${e.action?.split("@")[1] ?? "tag"})`,
+      owasp: ["NHI3", "NHI2"],
+      location: location2,
+      key: `${e.file}\0${e.action}`,
+      level: "warning",
+      data: { job: e.job, kind: e.kind, action: e.action }
+    };
+  });
+}
+var NHI_RULE_OWASP = {
+  "identity/overprivileged": ["NHI5"],
+  "credential/long-lived-key": ["NHI7", "NHI4"],
+  "workflow/secret-exposure": ["NHI3", "NHI2"],
+  "identity/dangling-reference": ["NHI1"]
+};
+
+// src/core/policy/rules.ts
+var POLICY_RULES = [
+  { id: "identity/unowned", scope: "identity", owasp: ["NHI1"], level: (s) => s.mode === "pr" ? "error" : "warning", check: unowned },
+  { id: "credential/no-rotation", scope: "identity", owasp: ["NHI7"], level: () => "warning", check: noRotation },
+  { id: "identity/shared", scope: "identity", owasp: ["NHI9"], level: () => "warning", check: shared },
+  { id: "identity/overprivileged", scope: "identity", owasp: NHI_RULE_OWASP["identity/overprivileged"], level: () => "warning", check: overprivileged },
+  { id: "credential/long-lived-key", scope: "identity", owasp: NHI_RULE_OWASP["credential/long-lived-key"], level: () => "notice", check: longLivedKey },
+  // error for pull_request_target runs of PR code; each hit on a tag-pinned action says warning.
+  { id: "workflow/secret-exposure", scope: "identity", owasp: NHI_RULE_OWASP["workflow/secret-exposure"], level: () => "error", check: secretExposure },
+  { id: "identity/dangling-reference", scope: "identity", owasp: NHI_RULE_OWASP["identity/dangling-reference"], level: () => "notice" },
+  { id: "owners/invalid", scope: "owners", owasp: [], level: () => "error" },
+  { id: "owners/stale-entry", scope: "owners", owasp: [], level: () => "notice" },
+  { id: "owners/legacy-id", scope: "owners", owasp: [], level: () => "notice" },
+  { id: "owners/expired-exception", scope: "owners", owasp: ["NHI7"], level: () => "warning", check: expiredException }
+];
+function unowned({ record: record3, entry, ownersPath, codeowners }) {
+  if (entry) return void 0;
+  const suggestion = codeownersFor(codeowners, record3.file);
+  const hint = suggestion ? ` (${codeowners.path} gives ${record3.file} to ${suggestion.owners.join(" ")})` : "";
+  return {
+    message: `${record3.id} has no owner: add an entry to ${ownersPath} with match: "${record3.id}" and an owner (@user, @org/team or an email)${hint}`,
+    data: { snippet: ownersSnippet(record3, codeowners), ...suggestion ? { suggestedOwner: suggestion.owners[0] } : {} }
+  };
+}
+function ownersSnippet(record3, codeowners) {
+  const suggestion = codeownersFor(codeowners, record3.file);
+  const lines = [
+    `  # ${plainText(record3.file)}:${record3.line}`,
+    // a newline in a file name must not add YAML lines
+    `  - match: ${JSON.stringify(record3.id)}`,
+    suggestion ? `    owner: ${JSON.stringify(suggestion.owners[0])}   # suggested by ${codeowners.path}:${suggestion.line}: confirm` : `    owner: "@TODO"   # @user, @org/team or an email`
+  ];
+  if (record3.kind === "credential" && !record3.rotationEvidence) lines.push(`    # rotation: 90d   # how often it is rotated: 30d, 90d, 1y, ephemeral, managed, or never (+ justification, review-by)`);
+  return `${lines.join("\n")}
+`;
+}
+function exceptionExpired(entry, now) {
+  return entry?.rotation?.kind === "never" && entry.reviewBy !== void 0 && isPast(entry.reviewBy, now);
+}
+var STATIC_KEY_TYPES = /* @__PURE__ */ new Set([
+  "aws_iam_access_key",
+  "aws_iam_user_login_profile",
+  "aws_iam_service_specific_credential",
+  "AWS::IAM::AccessKey",
+  "google_service_account_key",
+  "azuread_application_password",
+  "azuread_service_principal_password",
+  "github_repository_deploy_key"
+]);
+function refusedClaim(record3, entry) {
+  const claim = entry?.rotation?.kind;
+  if (claim !== "managed" && claim !== "ephemeral") return void 0;
+  const staticKey = STATIC_KEY_TYPES.has(record3.type) || record3.type === "Secret" && record3.attributes.secretType === "kubernetes.io/service-account-token";
+  if (!staticKey) return void 0;
+  return `the owners entry claims rotation: ${claim}, but ${record3.type} is a static key that nothing rotates or expires (the code shows ${record3.rotationEvidence ?? "no rotation"})`;
+}
+function noRotation({ record: record3, entry, ownersPath, settings: settings2 }) {
+  if (record3.kind !== "credential" || record3.rotationEvidence) return void 0;
+  if (entry?.kind === "config") return void 0;
+  const refused = refusedClaim(record3, entry);
+  if (refused) {
+    return {
+      message: `${record3.id}: ${refused}: give ${ownersPath}:${entry.line} a period such as 90d and rotate on it, or replace the key with a keyless identity`,
+      data: { refusedClaim: entry.rotation.text }
+    };
+  }
+  const expired = exceptionExpired(entry, settings2.now);
+  if (entry?.rotation && !expired) return void 0;
+  const where = entry ? `its owners entry (${ownersPath}:${entry.line})` : `an owners entry in ${ownersPath}`;
+  const why = expired ? `its "never" exception expired on ${isoDay(entry.reviewBy)}` : "it has no rotation policy";
+  return {
+    message: `${record3.id}: ${why}: rotate it and give ${where} a rotation (30d, 90d, ephemeral, managed), or show rotation in code (Secrets Manager rotation, time_rotating, end_date_relative, OIDC)`
+  };
+}
+function expiredException({ record: record3, entry, ownersPath, settings: settings2 }) {
+  if (!entry || !exceptionExpired(entry, settings2.now)) return void 0;
+  return {
+    message: `The rotation exception for ${record3.id} expired on ${isoDay(entry.reviewBy)}: rotate the credential and set a rotation, or renew the exception with a new review-by date`,
+    location: { file: ownersPath, line: entry.reviewByLine ?? entry.line, column: entry.reviewByColumn ?? entry.column },
+    data: { reviewBy: isoDay(entry.reviewBy), entryLine: entry.line }
+  };
+}
+var ENVIRONMENT_WORDS = [
+  ["production", /^(prod|production|prd|live)$/i],
+  ["staging", /^(staging|stage|stg|preprod|uat)$/i],
+  ["development", /^(dev|develop|development)$/i],
+  ["test", /^(test|testing|qa|sandbox)$/i]
+];
+function environmentOf(user) {
+  const directories = user.file.split("/").slice(0, -1);
+  const words = [user.namespace ?? "", ...directories].flatMap((part) => part.split(/[-_.]/));
+  for (const word of words) {
+    const found = ENVIRONMENT_WORDS.find(([, form]) => form.test(word));
+    if (found) return found[0];
+  }
+  return void 0;
+}
+function distinct(values) {
+  return [...new Set(values.filter((v) => typeof v === "string" && v !== ""))].sort();
+}
+function shared({ record: record3 }) {
+  const spreads = {
+    namespaces: distinct(record3.usedBy.map((u) => u.namespace)),
+    apps: distinct(record3.usedBy.map((u) => u.app)),
+    environments: distinct(record3.usedBy.map(environmentOf))
+  };
+  const across = Object.entries(spreads).filter(([, values]) => values.length > 1);
+  if (across.length === 0) return void 0;
+  const detail = across.map(([what, values]) => `${what} ${values.join(", ")}`).join("; ");
+  const owasp = spreads.environments.length > 1 ? ["NHI9", "NHI8"] : ["NHI9"];
+  return {
+    message: `${record3.id} is shared by ${record3.usedBy.length} users across ${detail}: give each workload${spreads.environments.length > 1 ? " and environment" : ""} its own identity with only the permissions it needs`,
+    owasp,
+    data: { ...spreads, usedBy: record3.usedBy.map((u) => u.id) }
+  };
+}
+function isoDay(date) {
+  return date.toISOString().slice(0, 10);
+}
+
+// src/core/identities/yaml/cloudformation-schema.ts
+var INTRINSICS = {
+  Ref: "Ref",
+  Condition: "Condition",
+  GetAtt: "Fn::GetAtt",
+  Sub: "Fn::Sub",
+  Join: "Fn::Join",
+  If: "Fn::If",
+  Select: "Fn::Select",
+  Split: "Fn::Split",
+  FindInMap: "Fn::FindInMap",
+  GetAZs: "Fn::GetAZs",
+  ImportValue: "Fn::ImportValue",
+  Base64: "Fn::Base64",
+  Cidr: "Fn::Cidr",
+  Equals: "Fn::Equals",
+  And: "Fn::And",
+  Or: "Fn::Or",
+  Not: "Fn::Not",
+  Transform: "Fn::Transform",
+  Length: "Fn::Length",
+  ToJsonString: "Fn::ToJsonString",
+  ForEach: "Fn::ForEach"
+};
+var KINDS = ["scalar", "sequence", "mapping"];
+function construct(key, kind) {
+  return (data) => {
+    if (key === "Fn::GetAtt" && kind === "scalar" && typeof data === "string") {
+      const dot = data.indexOf(".");
+      return { [key]: dot === -1 ? [data] : [data.slice(0, dot), data.slice(dot + 1)] };
+    }
+    return { [key]: data ?? "" };
+  };
+}
+var known = Object.entries(INTRINSICS).flatMap(([tag, key]) => KINDS.map((kind) => new yaml.Type(`!${tag}`, { kind, construct: construct(key, kind) })));
+var unknown = KINDS.map(
+  (kind) => new yaml.Type("!", {
+    kind,
+    multi: true,
+    construct: (data, tag) => ({ [`Fn::${(tag ?? "!").slice(1)}`]: data ?? "" })
+  })
+);
+var CLOUDFORMATION_SCHEMA = yaml.DEFAULT_SCHEMA.extend([...known, ...unknown]);
+var INTRINSIC_TAGS = Object.keys(INTRINSICS);
+
+// src/core/identities/yaml/json-outline.ts
+function outlineJson(text3, topLevelKey, maxDepth) {
+  const keys = /* @__PURE__ */ new Map();
+  let depth = 0;
+  let currentTop = "";
+  let lastString = "";
+  let lastStringStart = -1;
+  for (let i = 0; i < text3.length; i++) {
+    const ch = text3.charCodeAt(i);
+    if (ch === 34) {
+      const start = i;
+      i++;
+      while (i < text3.length) {
+        const c = text3.charCodeAt(i);
+        if (c === 92) i += 2;
+        else if (c === 34) break;
+        else i++;
+      }
+      lastString = depth <= 2 && i - start < 512 ? text3.slice(start + 1, i) : "";
+      lastStringStart = start;
+    } else if (ch === 58) {
+      if (depth === 1) currentTop = lastString;
+      else if (depth === 2 && currentTop === topLevelKey && !keys.has(lastString)) keys.set(lastString, lastStringStart);
+    } else if (ch === 123 || ch === 91) {
+      depth++;
+      if (depth > maxDepth) return { keys, error: { position: i, message: `nesting exceeded maxDepth (${maxDepth})` } };
+    } else if (ch === 125 || ch === 93) {
+      depth--;
+      if (depth === 1 && ch === 125) currentTop = currentTop === topLevelKey ? "" : currentTop;
+    }
+  }
+  return { keys };
+}
+function parseJson(file, text3, index) {
+  try {
+    return { value: JSON.parse(text3) };
+  } catch (error) {
+    const position = firstBadPosition(text3, error.message);
+    return { error: { file, line: index.line(position), column: index.column(position), message: `malformed JSON: ${describe2(error.message)}` } };
+  }
+}
+function describe2(message) {
+  return message.replace(/,\s*(\.\.\.)?".*$/s, "").replace(/\s+in JSON at position \d+.*$/s, "");
+}
+function firstBadPosition(text3, message) {
+  const match2 = /at position (\d+)/.exec(message);
+  if (match2) return Math.min(Number(match2[1]), text3.length);
+  return bisectValidPrefix(text3);
+}
+function bisectValidPrefix(text3) {
+  const ends = [];
+  for (let i2 = text3.indexOf("\n"); i2 !== -1; i2 = text3.indexOf("\n", i2 + 1)) ends.push(i2);
+  ends.push(text3.length);
+  let lo = 0;
+  let hi = ends.length - 1;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (prefixStillValid(text3.slice(0, ends[mid]))) lo = mid + 1;
+    else hi = mid;
+  }
+  const lineStart = lo === 0 ? 0 : ends[lo - 1] + 1;
+  let i = lineStart;
+  while (i < text3.length && (text3[i] === " " || text3[i] === "	")) i++;
+  return i;
+}
+function prefixStillValid(prefix) {
+  try {
+    JSON.parse(prefix);
+    return true;
+  } catch (error) {
+    const message = error.message;
+    if (/Unexpected end|Unterminated string/i.test(message)) return true;
+    const at2 = /at position (\d+)/.exec(message);
+    return at2 !== null && Number(at2[1]) >= prefix.trimEnd().length;
+  }
+}
+
+// src/core/identities/cloudformation.ts
+var PLATFORM2 = "cloudformation";
+var MAX_WALK_DEPTH = 64;
+var cloudformationExtractor = {
+  platform: PLATFORM2,
+  matches(path2, content) {
+    if (!/\.(ya?ml|json|template)$/i.test(path2) || /(^|\/)\.github\/workflows\//.test(path2) || content === void 0) return false;
+    return content.includes("AWSTemplateFormatVersion") || content.includes("Resources") && content.includes("AWS::");
+  },
+  extract: extractCloudFormation
+};
+function extractCloudFormation(file) {
+  const parsed = parseTemplate(file);
+  if (!parsed.template) return { records: [], errors: parsed.errors };
+  return { records: extractTemplate(parsed.template, 0), errors: parsed.errors };
+}
+var MAX_NESTING = 4;
+function extractTemplate(t, depth) {
+  for (const [logicalId, resource] of Object.entries(t.resources)) {
+    const type2 = asText(asMapping(resource)?.Type);
+    const declare2 = type2 ? DECLARATIONS[type2] : void 0;
+    if (declare2) t.records.set(logicalId, declare2(t, logicalId, properties(resource), type2));
+  }
+  for (const [logicalId, resource] of Object.entries(t.resources)) {
+    const type2 = asText(asMapping(resource)?.Type) ?? "";
+    if (SAM_IMPLICIT_ROLE[type2]) samImplicitRole(t, logicalId, properties(resource), type2);
+  }
+  for (const [logicalId, resource] of Object.entries(t.resources)) {
+    const type2 = asText(asMapping(resource)?.Type) ?? "";
+    (LINKERS[type2] ?? usedByEdges)(t, logicalId, properties(resource), type2);
+  }
+  const nested = [];
+  for (const [logicalId, resource] of Object.entries(t.resources)) {
+    const type2 = asText(asMapping(resource)?.Type) ?? "";
+    if (depth >= MAX_NESTING || type2 !== "AWS::CloudFormation::StackSet" && type2 !== "AWS::CloudFormation::Stack") continue;
+    const props = properties(resource);
+    const body = asMapping(asMapping(props.TemplateBody)?.Resources);
+    if (body) nested.push(...extractTemplate(t.nested(logicalId, body), depth + 1));
+    else if (typeof props.TemplateBody === "string") nested.push(...extractTextBody(t, logicalId, props, props.TemplateBody, depth));
+  }
+  return [...t.records.values(), ...nested];
+}
+function extractTextBody(t, logicalId, props, text3, depth) {
+  if (!text3.includes("Resources")) return [];
+  const inner = parseTemplate({ path: t.file, content: text3 }).template;
+  if (!inner) return [];
+  const offset = t.propertyLine(logicalId, props, "TemplateBody");
+  const shifted = {
+    ...inner,
+    stack: `${t.stack}/${logicalId}`,
+    line: (id) => inner.line(id) + offset,
+    propertyLine: (id, p, key) => inner.propertyLine(id, p, key) + offset
+  };
+  shifted.nested = (id, body) => inner.nested(id, body);
+  return extractTemplate(shifted, depth + 1);
+}
+function parseTemplate(file) {
+  const text3 = file.content;
+  if (/^\s*\{/.test(text3.slice(0, 256))) {
+    const index = new LineIndex2(text3);
+    const outline = outlineJson(text3, "Resources", DEFAULT_MAX_DEPTH);
+    if (outline.error) {
+      const { position, message } = outline.error;
+      return { errors: [{ file: file.path, line: index.line(position), column: index.column(position), message: `malformed JSON: ${message}` }] };
+    }
+    const json2 = parseJson(file.path, text3, index);
+    if (json2.error) return { errors: [json2.error] };
+    const resources2 = asMapping(asMapping(json2.value)?.Resources);
+    if (!resources2) return { errors: [] };
+    const line2 = (id) => {
+      const at2 = outline.keys.get(id);
+      return at2 === void 0 ? 1 : index.line(at2);
+    };
+    const nest2 = (parent, id, body) => {
+      const at2 = parent.line(id);
+      return newTemplate(file.path, body, () => at2, () => at2, nest2, `${parent.stack}/${id}`);
+    };
+    return { template: newTemplate(file.path, resources2, line2, (id) => line2(id), nest2), errors: [] };
+  }
+  const yaml2 = loadYaml(file.path, text3, { schema: CLOUDFORMATION_SCHEMA });
+  const root = asMapping(yaml2.documents[0]?.value);
+  const resources = asMapping(root?.Resources);
+  if (!resources) return { errors: yaml2.errors };
+  const line = (id) => yaml2.keyLine(resources, id, yaml2.lineOf(resources, 1));
+  const nest = (parent, id, body) => {
+    const at2 = (child) => yaml2.keyLine(body, child, yaml2.lineOf(body, parent.line(id)));
+    return newTemplate(file.path, body, at2, (child, props, key) => yaml2.keyLine(props, key, at2(child)), nest, `${parent.stack}/${id}`);
+  };
+  return { template: newTemplate(file.path, resources, line, (id, props, key) => yaml2.keyLine(props, key, line(id)), nest), errors: yaml2.errors };
+}
+function newTemplate(file, resources, line, propertyLine, nest, stack = stackOf(file)) {
+  const secretNames2 = /* @__PURE__ */ new Map();
+  for (const [id, resource] of Object.entries(resources)) {
+    const r = asMapping(resource);
+    const name3 = asText(asMapping(r?.Properties)?.Name);
+    if (r?.Type === "AWS::SecretsManager::Secret" && name3) secretNames2.set(name3, id);
+  }
+  const t = { file, stack, resources, records: /* @__PURE__ */ new Map(), secretNames: secretNames2, line, propertyLine, nested: (id, body) => nest(t, id, body) };
+  return t;
+}
+function properties(resource) {
+  return asMapping(asMapping(resource)?.Properties) ?? {};
+}
+var DECLARATIONS = {
+  "AWS::IAM::User": (t, id, props, type2) => withGrants(t, id, props, record2(t, id, type2, "identity", compact({ userName: render(props.UserName), path: render(props.Path), groups: asList(props.Groups).map(render), consoleAccess: props.LoginProfile !== void 0 || void 0 }), policyPermissions(props))),
+  "AWS::IAM::Role": (t, id, props, type2) => withGrants(t, id, props, record2(t, id, type2, "identity", compact({ roleName: render(props.RoleName), trust: trustSummary(t, props.AssumeRolePolicyDocument), maxSessionDuration: props.MaxSessionDuration }), policyPermissions(props))),
+  "AWS::IAM::AccessKey": (t, id, props, type2) => {
+    const r = record2(t, id, type2, "credential", compact({ status: render(props.Status) ?? "Active", serial: render(props.Serial) }));
+    if (props.Serial !== void 0) r.rotationEvidence = `AWS::IAM::AccessKey Serial ${render(props.Serial)} (bump to rotate)`;
+    return r;
+  },
+  "AWS::SecretsManager::Secret": (t, id, props, type2) => record2(t, id, type2, "credential", compact({ secretName: render(props.Name), generated: props.GenerateSecretString !== void 0 || void 0, literalValue: typeof props.SecretString === "string" || void 0, kmsKey: props.KmsKeyId !== void 0 || void 0 }))
+};
+function stackOf(file) {
+  return file.replace(/\.(ya?ml|json|template)$/i, "");
+}
+function cloudformationId(stack, type2, logicalId) {
+  return `${PLATFORM2}:${type2}/${stack}/${logicalId}`;
+}
+function legacyCloudformationId(type2, logicalId) {
+  return `${PLATFORM2}:${type2}/${logicalId}`;
+}
+function record2(t, logicalId, type2, kind, attributes, permissions) {
+  const r = { id: cloudformationId(t.stack, type2, logicalId), kind, platform: PLATFORM2, type: type2, name: logicalId, namespace: t.stack, file: t.file, line: t.line(logicalId), attributes, usedBy: [], legacyIds: [legacyCloudformationId(type2, logicalId)] };
+  if (permissions?.length) r.permissions = permissions;
+  return r;
+}
+function policyPermissions(props) {
+  const managed = asList(props.ManagedPolicyArns).map((arn) => render(arn) ?? "?");
+  const inline = asList(props.Policies).map((p) => {
+    const policy = asMapping(p) ?? {};
+    return `inline/${render(policy.PolicyName) ?? "?"}: ${actions(policy.PolicyDocument)}`;
+  });
+  return [...managed, ...inline];
+}
+function withGrants(t, id, props, r) {
+  const grants = [];
+  const managedLine = t.propertyLine(id, props, "ManagedPolicyArns");
+  for (const arn of asList(props.ManagedPolicyArns)) grants.push({ permission: `aws-policy:${render(arn) ?? "?"}`, file: t.file, line: managedLine });
+  const policiesLine = t.propertyLine(id, props, "Policies");
+  for (const p of asList(props.Policies)) {
+    for (const permission of actionGrants(asMapping(p)?.PolicyDocument)) grants.push({ permission, file: t.file, line: policiesLine });
+  }
+  if (grants.length) r.grants = grants;
+  return r;
+}
+function actionGrants(document) {
+  const statement = asMapping(document)?.Statement;
+  return (Array.isArray(statement) ? statement : statement ? [statement] : []).flatMap((s) => {
+    const st = asMapping(s) ?? {};
+    if (st.Effect === "Deny") return [];
+    const resources = (Array.isArray(st.Resource) ? st.Resource : [st.Resource]).map((r) => render(r) ?? "?").join(",");
+    return (Array.isArray(st.Action) ? st.Action : [st.Action]).map((a) => `aws-action:${render(a) ?? "?"} on ${resources}`);
+  });
+}
+function actions(document) {
+  const statement = asMapping(document)?.Statement;
+  const list = (Array.isArray(statement) ? statement : statement ? [statement] : []).flatMap((s) => {
+    const st = asMapping(s) ?? {};
+    const acts = Array.isArray(st.Action) ? st.Action : [st.Action];
+    return acts.map((a) => `${st.Effect === "Deny" ? "!" : ""}${render(a) ?? "?"}`);
+  });
+  return [...new Set(list)].join(",");
+}
+function trustSummary(t, document) {
+  const statements = asList(asMapping(document)?.Statement);
+  const out = /* @__PURE__ */ new Set();
+  for (const s of statements) {
+    const principal = asMapping(s)?.Principal;
+    if (principal === "*") out.add("*");
+    for (const [kind, value2] of Object.entries(asMapping(principal) ?? {})) {
+      for (const v of Array.isArray(value2) ? value2 : [value2]) out.add(`${kind}:${oidcProviderUrl(t, v) ?? render(v) ?? "?"}`);
+    }
+  }
+  return [...out];
+}
+function oidcProviderUrl(t, value2) {
+  const ref = asText(asMapping(value2)?.Ref);
+  const provider = ref ? asMapping(t.resources[ref]) : void 0;
+  return provider?.Type === "AWS::IAM::OIDCProvider" ? render(properties(provider).Url) : void 0;
+}
+var SAM_IMPLICIT_ROLE = {
+  "AWS::Serverless::Function": "lambda.amazonaws.com",
+  "AWS::Serverless::StateMachine": "states.amazonaws.com"
+};
+function samImplicitRole(t, logicalId, props, type2) {
+  if (props.Role !== void 0) return;
+  const roleId = `${logicalId}Role`;
+  if (t.resources[roleId] !== void 0 || t.records.has(roleId)) return;
+  const policies = Array.isArray(props.Policies) ? props.Policies : props.Policies === void 0 ? [] : [props.Policies];
+  const permissions = policies.map((p) => {
+    const name3 = asText(p);
+    if (name3 !== void 0) return name3.startsWith("arn:") ? name3 : `arn:aws:iam::aws:policy/${name3}`;
+    const map2 = asMapping(p) ?? {};
+    if (map2.Statement !== void 0) return `inline: ${actions(map2)}`;
+    const [template] = Object.keys(map2);
+    return template ? `sam/${template}` : render(p) ?? "?";
+  });
+  const r = {
+    id: cloudformationId(t.stack, "AWS::IAM::Role", roleId),
+    kind: "identity",
+    platform: PLATFORM2,
+    type: "AWS::IAM::Role",
+    name: roleId,
+    namespace: t.stack,
+    file: t.file,
+    line: t.line(logicalId),
+    attributes: { samImplicit: `${type2} ${logicalId}`, trust: [`Service:${SAM_IMPLICIT_ROLE[type2]}`] },
+    usedBy: [{ id: cloudformationId(t.stack, type2, logicalId), kind: type2, name: logicalId, file: t.file, line: t.line(logicalId), via: "Role (implicit)" }],
+    legacyIds: [legacyCloudformationId("AWS::IAM::Role", roleId)]
+  };
+  if (permissions.length) {
+    r.permissions = permissions;
+    const line = t.propertyLine(logicalId, props, "Policies");
+    r.grants = policies.flatMap((p) => {
+      const map2 = asMapping(p);
+      if (map2?.Statement !== void 0) return actionGrants(map2).map((permission) => ({ permission, file: t.file, line }));
+      const name3 = asText(p);
+      return name3 === void 0 ? [] : [{ permission: `aws-policy:${name3.startsWith("arn:") ? name3 : `arn:aws:iam::aws:policy/${name3}`}`, file: t.file, line }];
+    });
+  }
+  t.records.set(roleId, r);
+}
+var LINKERS = {
+  "AWS::IAM::AccessKey": (t, id, props) => {
+    const key = t.records.get(id);
+    const user = referencedIds(t, props.UserName)[0];
+    if (!key || !user) return;
+    key.attributes.user = cloudformationId(t.stack, "AWS::IAM::User", user);
+    key.usedBy.push({ id: key.attributes.user, kind: "AWS::IAM::User", name: user, file: t.file, line: t.propertyLine(id, props, "UserName"), via: "UserName" });
+  },
+  "AWS::SecretsManager::RotationSchedule": (t, id, props) => {
+    const target = t.records.get(referencedIds(t, props.SecretId)[0] ?? "");
+    if (!target) return;
+    const rules = asMapping(props.RotationRules) ?? {};
+    const every = rules.AutomaticallyAfterDays !== void 0 ? `every ${render(rules.AutomaticallyAfterDays)} days` : render(rules.ScheduleExpression);
+    target.rotationEvidence = `AWS::SecretsManager::RotationSchedule ${id}${every ? ` (${every})` : ""}`;
+  },
+  "AWS::IAM::Policy": policyAttachment,
+  "AWS::IAM::ManagedPolicy": policyAttachment
+};
+function policyAttachment(t, id, props) {
+  const name3 = render(props.PolicyName ?? props.ManagedPolicyName) ?? id;
+  const grant = `policy/${name3}: ${actions(props.PolicyDocument)}`;
+  const line = t.propertyLine(id, props, "PolicyDocument");
+  const managedLine = t.propertyLine(id, props, "ManagedPolicyArns");
+  for (const key of ["Users", "Roles"]) {
+    for (const target of asList(props[key]).flatMap((v) => referencedIds(t, v))) {
+      const r = t.records.get(target);
+      if (!r) continue;
+      r.permissions = [.../* @__PURE__ */ new Set([...r.permissions ?? [], grant])];
+      r.grants = [...r.grants ?? [], ...actionGrants(props.PolicyDocument).map((permission) => ({ permission, file: t.file, line }))];
+      for (const arn of asList(props.ManagedPolicyArns)) r.grants.push({ permission: `aws-policy:${render(arn) ?? "?"}`, file: t.file, line: managedLine });
+    }
+  }
+}
+function usedByEdges(t, id, props, type2) {
+  for (const [key, value2] of Object.entries(props)) {
+    for (const target of new Set(referencedIds(t, value2))) {
+      const r = t.records.get(target);
+      if (!r || target === id) continue;
+      const edge2 = { id: cloudformationId(t.stack, type2, id), kind: type2, name: id, file: t.file, line: t.propertyLine(id, props, key), via: key };
+      r.usedBy.push(edge2);
+    }
+  }
+}
+function referencedIds(t, value2) {
+  const out = [];
+  const stack = [[value2, 0]];
+  let budget = 1e4;
+  while (stack.length > 0 && budget-- > 0) {
+    const [v, depth] = stack.pop();
+    if (depth > MAX_WALK_DEPTH) continue;
+    if (typeof v === "string") {
+      collectStringRefs(t, v, out);
+      continue;
+    }
+    if (Array.isArray(v)) {
+      for (const item of v) stack.push([item, depth + 1]);
+      continue;
+    }
+    const map2 = asMapping(v);
+    if (!map2) continue;
+    if (typeof map2.Ref === "string") out.push(map2.Ref);
+    const getAtt = map2["Fn::GetAtt"];
+    if (Array.isArray(getAtt) && typeof getAtt[0] === "string") out.push(getAtt[0]);
+    else if (typeof getAtt === "string") out.push(getAtt.split(".")[0]);
+    for (const child of Object.values(map2)) stack.push([child, depth + 1]);
+  }
+  return out.filter((id) => t.resources[id] !== void 0);
+}
+function collectStringRefs(t, s, out) {
+  if (s.includes("${")) {
+    for (const m of s.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}/g)) out.push(m[1]);
+  }
+  if (s.includes("{{resolve:secretsmanager:")) {
+    for (const m of s.matchAll(/\{\{resolve:secretsmanager:([^:}]+)/g)) {
+      const id = t.secretNames.get(m[1]);
+      if (id) out.push(id);
+    }
+  }
+}
+function render(value2) {
+  if (value2 === void 0 || value2 === null) return void 0;
+  const text3 = asText(value2);
+  if (text3 !== void 0) return text3;
+  const map2 = asMapping(value2);
+  if (!map2) return Array.isArray(value2) ? `[${value2.map(render).join(", ")}]` : void 0;
+  const [key, arg] = Object.entries(map2)[0] ?? [];
+  if (key === "Ref") return `!Ref ${asText(arg) ?? "?"}`;
+  if (key === "Fn::GetAtt") return `!GetAtt ${Array.isArray(arg) ? arg.map(render).join(".") : asText(arg)}`;
+  if (key === "Fn::Sub") return `!Sub ${asText(Array.isArray(arg) ? arg[0] : arg) ?? "?"}`;
+  if (key?.startsWith("Fn::")) return `!${key.slice(4)} ${render(arg) ?? ""}`.trim();
+  return JSON.stringify(map2).slice(0, 120);
+}
+function compact(attributes) {
+  return Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== void 0 && !(Array.isArray(v) && v.length === 0)));
+}
+
+// src/core/identities/compose.ts
+import { posix as posix2 } from "node:path";
+var PLATFORM3 = "compose";
+var CREDENTIAL_NAME = /(^|_)(PASSWORD|PASSWD|PASS|PWD|SECRET|SECRETS|TOKEN|API_?KEY|APIKEY|ACCESS_?KEY|PRIVATE_?KEY|CLIENT_SECRET|CREDENTIALS?|AUTH_KEY|DSN)(_|$)/i;
+var NOT_A_VALUE_NAME = /_(FILE|PATH|DIR|URL_FILE)$/i;
+var NOT_A_SECRET_VALUE = /^(true|false|yes|no|on|off|none|null|\d{1,6})$/i;
+var URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:[^\s@/]+@/i;
+var INTERPOLATED = /(^|[^$])\$(\{|[A-Za-z_])/;
+var composeExtractor = {
+  platform: PLATFORM3,
+  matches: (path2) => /(^|\/)(docker-)?compose([.-][\w.-]+)?\.ya?ml$/i.test(path2),
+  extract: extractCompose
+};
+function extractCompose(file) {
+  const yaml2 = loadYaml(file.path, file.content);
+  const root = asMapping(yaml2.documents[0]?.value);
+  if (!root) return { records: [], errors: yaml2.errors };
+  const records = /* @__PURE__ */ new Map();
+  const add = (type2, name3, namespace, line, attributes) => {
+    const id = namespace ? `${PLATFORM3}:${type2}/${namespace}/${name3}` : `${PLATFORM3}:${type2}/${name3}`;
+    let r = records.get(id);
+    if (!r) records.set(id, r = { id, kind: "credential", platform: PLATFORM3, type: type2, name: name3, ...namespace ? { namespace } : {}, file: file.path, line, attributes, usedBy: [] });
+    return r;
+  };
+  const topSecrets = asMapping(root.secrets) ?? {};
+  for (const [name3, spec] of Object.entries(topSecrets)) add("secret", name3, void 0, yaml2.keyLine(topSecrets, name3, 1), secretSource(asMapping(spec) ?? {}));
+  const services = asMapping(root.services) ?? {};
+  for (const [service, body] of Object.entries(services)) {
+    const s = asMapping(body) ?? {};
+    const serviceLine = yaml2.keyLine(services, service, 1);
+    const usedBy = (line, via) => ({ id: `${PLATFORM3}:service/${service}`, kind: "service", name: service, file: file.path, line, via, app: service });
+    for (const v of literalCredentials(yaml2, s.environment, serviceLine)) {
+      add("env", v.name, service, v.line, { literal: true, ...v.url ? { urlWithPassword: true } : {} }).usedBy.push(usedBy(v.line, "environment"));
+    }
+    const envFiles = Array.isArray(s.env_file) ? s.env_file : s.env_file === void 0 ? [] : [s.env_file];
+    for (const entry of envFiles) {
+      const path2 = asText(entry) ?? asText(asMapping(entry)?.path);
+      if (!path2) continue;
+      const line = typeof entry === "string" ? yaml2.keyLine(Array.isArray(s.env_file) ? s.env_file : s, Array.isArray(s.env_file) ? path2 : "env_file", serviceLine) : yaml2.lineOf(entry, serviceLine);
+      const resolved = posix2.normalize(posix2.join(posix2.dirname(file.path), path2));
+      add("env_file", resolved, void 0, line, { path: path2 }).usedBy.push(usedBy(line, "env_file"));
+    }
+    for (const entry of asList(s.secrets)) {
+      const name3 = asText(entry) ?? asText(asMapping(entry)?.source);
+      const r = name3 ? records.get(`${PLATFORM3}:secret/${name3}`) : void 0;
+      if (r) r.usedBy.push(usedBy(typeof entry === "string" ? yaml2.keyLine(s.secrets, entry, serviceLine) : yaml2.lineOf(entry, serviceLine), "secrets"));
+    }
+  }
+  return { records: [...records.values()], errors: yaml2.errors };
+}
+function secretSource(spec) {
+  if (spec.external === true || asMapping(spec.external)) return { source: "external", ...asText(spec.name) ? { externalName: asText(spec.name) } : {} };
+  if (asText(spec.file)) return { source: "file", path: asText(spec.file) };
+  if (asText(spec.environment)) return { source: "environment", variable: asText(spec.environment) };
+  if (spec.content !== void 0) return { source: "content", literal: true };
+  return { source: "unknown" };
+}
+function literalCredentials(yaml2, environment, fallback) {
+  const entries = [];
+  if (Array.isArray(environment)) {
+    for (const item of environment) {
+      const text3 = asText(item);
+      if (!text3) continue;
+      const eq = text3.indexOf("=");
+      entries.push([eq === -1 ? text3 : text3.slice(0, eq), eq === -1 ? void 0 : text3.slice(eq + 1), yaml2.keyLine(environment, text3, fallback)]);
+    }
+  } else {
+    const map2 = asMapping(environment) ?? {};
+    for (const [name3, value2] of Object.entries(map2)) entries.push([name3, asText(value2), yaml2.keyLine(map2, name3, fallback)]);
+  }
+  return entries.flatMap(([name3, value2, line]) => {
+    if (value2 === void 0 || value2.trim() === "" || INTERPOLATED.test(value2)) return [];
+    const url = URL_WITH_PASSWORD.test(value2);
+    const named = CREDENTIAL_NAME.test(name3) && !NOT_A_VALUE_NAME.test(name3) && !NOT_A_SECRET_VALUE.test(value2.trim());
+    return named || url ? [{ name: name3, line, url }] : [];
+  });
+}
+
+// src/core/identities/hcl/ast.ts
+var HclExpression = class {
+  constructor(raw) {
+    this.raw = raw;
+  }
+  raw;
+};
+function isObject(value2) {
+  return typeof value2 === "object" && value2 !== null && !Array.isArray(value2) && !(value2 instanceof HclExpression);
+}
+function attribute(body, name3) {
+  return body.attributes.find((a) => a.name === name3);
+}
+function blocksOf(body, type2) {
+  return body.blocks.filter((b) => b.type === type2);
+}
+
+// src/core/identities/hcl/json.ts
+var LABELS = { resource: 2, data: 2, module: 1, variable: 1, output: 1, provider: 1, locals: 0, terraform: 0 };
+function parseTerraformJson(text3) {
+  const index = new LineIndex2(text3);
+  const parsed = parseJson("", text3, index);
+  if (parsed.error) return { body: { attributes: [], blocks: [] }, errors: [{ line: parsed.error.line, column: parsed.error.column, message: parsed.error.message }] };
+  if (!isPlainObject(parsed.value)) return { body: { attributes: [], blocks: [] }, errors: [{ line: 1, column: 1, message: "the top level must be an object" }] };
+  const keys = keyOffsets(text3);
+  const at2 = (path2, fallback) => keys.get(pathKey(path2)) ?? fallback;
+  const blocks = [];
+  for (const [type2, value2] of Object.entries(parsed.value)) {
+    const labels = Object.hasOwn(LABELS, type2) ? LABELS[type2] : void 0;
+    if (labels === void 0) continue;
+    collect(value2, [type2], labels, [], (path2, labelValues, body) => {
+      const offset = at2(lastKeyPath(path2), 0);
+      blocks.push(block(type2, labelValues, body, path2, offset, index, at2));
+    });
+  }
+  return { body: { attributes: [], blocks }, errors: [] };
+}
+function collect(value2, path2, labels, labelValues, emit) {
+  if (Array.isArray(value2)) {
+    value2.forEach((item, i) => collect(item, [...path2, i], labels, labelValues, emit));
+    return;
+  }
+  if (!isPlainObject(value2)) return;
+  if (labels === 0) {
+    emit(path2, labelValues, value2);
+    return;
+  }
+  for (const [key, inner] of Object.entries(value2)) {
+    if (key === "//") continue;
+    collect(inner, [...path2, key], labels - 1, [...labelValues, key], emit);
+  }
+}
+function lastKeyPath(path2) {
+  let end = path2.length;
+  while (end > 0 && typeof path2[end - 1] === "number") end--;
+  return path2.slice(0, end);
+}
+function block(type2, labels, body, path2, offset, index, at2) {
+  const line = index.line(offset);
+  const column = index.column(offset);
+  return { type: type2, labels, line, column, openLine: line, closed: true, ...bodyOf(body, path2, offset, index, at2) };
+}
+function bodyOf(body, path2, fallback, index, at2) {
+  const attributes = [];
+  const blocks = [];
+  for (const [name3, value2] of Object.entries(body)) {
+    if (name3 === "//") continue;
+    const offset = at2([...path2, name3], fallback);
+    attributes.push({ name: name3, line: index.line(offset), column: index.column(offset), value: toValue(value2), raw: rawOf(value2) });
+    const nested = Array.isArray(value2) ? value2.map((v, i) => [v, i]) : [[value2, -1]];
+    for (const [item, i] of nested) {
+      if (!isPlainObject(item)) continue;
+      const itemPath = i === -1 ? [...path2, name3] : [...path2, name3, i];
+      const itemOffset = offset;
+      const line = index.line(itemOffset);
+      blocks.push({ type: name3, labels: [], line, column: index.column(itemOffset), openLine: line, closed: true, ...bodyOf(item, itemPath, itemOffset, index, at2) });
+    }
+  }
+  return { attributes, blocks };
+}
+var WHOLE_INTERPOLATION = /^\$\{([^{}]*)\}$/;
+function toValue(value2) {
+  if (typeof value2 === "string") {
+    const whole = WHOLE_INTERPOLATION.exec(value2);
+    if (whole) return new HclExpression(whole[1].trim());
+    return value2.includes("${") ? new HclExpression(JSON.stringify(value2)) : value2;
+  }
+  if (Array.isArray(value2)) return value2.map(toValue);
+  if (isPlainObject(value2)) return Object.fromEntries(Object.entries(value2).filter(([k]) => k !== "//").map(([k, v]) => [k, toValue(v)]));
+  if (typeof value2 === "number" || typeof value2 === "boolean" || value2 === null) return value2;
+  return null;
+}
+function rawOf(value2) {
+  if (typeof value2 === "string") {
+    const whole = WHOLE_INTERPOLATION.exec(value2);
+    return whole ? whole[1].trim() : JSON.stringify(value2);
+  }
+  if (Array.isArray(value2)) return `[${value2.map(rawOf).join(", ")}]`;
+  if (isPlainObject(value2)) return `{${Object.entries(value2).map(([k, v]) => `${JSON.stringify(k)} = ${rawOf(v)}`).join(", ")}}`;
+  return JSON.stringify(value2) ?? "null";
+}
+function isPlainObject(value2) {
+  return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
+}
+function pathKey(path2) {
+  return path2.map(String).join("\0");
+}
+function keyOffsets(text3) {
+  const out = /* @__PURE__ */ new Map();
+  const path2 = [];
+  const frames = [];
+  let pendingKey;
+  for (let i = 0; i < text3.length; i++) {
+    const ch = text3[i];
+    const frame = frames[frames.length - 1];
+    if (ch === '"') {
+      const start = i;
+      i++;
+      while (i < text3.length && text3[i] !== '"') i += text3[i] === "\\" ? 2 : 1;
+      if (frame && !frame.array && frame.expectKey) pendingKey = { key: JSON.parse(text3.slice(start, i + 1)), offset: start };
+    } else if (ch === ":") {
+      if (frame && !frame.array && pendingKey) {
+        path2[frames.length - 1] = pendingKey.key;
+        path2.length = frames.length;
+        out.set(pathKey(path2), pendingKey.offset);
+        frame.expectKey = false;
+        pendingKey = void 0;
+      }
+    } else if (ch === "{" || ch === "[") {
+      if (frame?.array) {
+        path2[frames.length - 1] = frame.index;
+        path2.length = frames.length;
+      }
+      frames.push({ array: ch === "[", expectKey: ch === "{", index: 0 });
+    } else if (ch === "}" || ch === "]") {
+      frames.pop();
+      path2.length = frames.length;
+    } else if (ch === ",") {
+      if (frame?.array) frame.index++;
+      else if (frame) frame.expectKey = true;
+    }
+  }
+  return out;
+}
+
+// src/core/identities/hcl/lexer.ts
+var TWO_CHAR_OPS = new Map(["==", "!=", "<=", ">=", "&&", "||", "=>"].map((op) => [op.charCodeAt(0) * 65536 + op.charCodeAt(1), op]));
+var ONE_CHAR_PUNCT = new Map([..."{}[]()=,:.?!<>+-*/%&|"].map((ch) => [ch.charCodeAt(0), ch]));
+function isIdentStart(c) {
+  return c >= 97 /* Lower */ && c <= 122 /* LowerZ */ || c >= 65 /* Upper */ && c <= 90 /* UpperZ */ || c === 95 /* Underscore */ || c > 127 && isUnicodeLetter(c);
+}
+function isIdentPart(c) {
+  return isIdentStart(c) || c >= 48 /* Zero */ && c <= 57 /* Nine */ || c === 45 /* Minus */;
+}
+var LETTER = new RegExp("\\p{L}", "u");
+function isUnicodeLetter(c) {
+  return LETTER.test(String.fromCharCode(c));
+}
+function isDigit(c) {
+  return c >= 48 /* Zero */ && c <= 57 /* Nine */;
+}
+var PLAIN_STRING_END = /((?:[^"\\\n$%]|[$%](?!\{))*)"/y;
+var MAX_TEMPLATE_NESTING = 32;
+var SIMPLE_ESCAPES = { n: "\n", r: "\r", t: "	", '"': '"', "\\": "\\" };
+var Lexer = class {
+  constructor(src) {
+    this.src = src;
+  }
+  src;
+  pos = 0;
+  line = 1;
+  lineStart = 0;
+  tokens = [];
+  errors = [];
+  run() {
+    const { src } = this;
+    while (this.pos < src.length) {
+      const c = src.charCodeAt(this.pos);
+      if (c === 32 /* Space */ || c === 9 /* Tab */ || c === 13 /* CR */ || c === 65279) this.pos++;
+      else if (c === 10 /* LF */) this.newline();
+      else if (c === 35 /* Hash */ || c === 47 /* Slash */ && src.charCodeAt(this.pos + 1) === 47 /* Slash */) this.skipLineComment();
+      else if (c === 47 /* Slash */ && src.charCodeAt(this.pos + 1) === 42 /* Star */) this.skipBlockComment();
+      else if (isIdentStart(c)) this.ident();
+      else if (isDigit(c)) this.number();
+      else if (c === 34 /* Quote */) this.quoted();
+      else if (c === 60 /* Lt */ && src.charCodeAt(this.pos + 1) === 60 /* Lt */ && this.heredocAhead()) this.heredoc();
+      else this.punct();
+    }
+    this.tokens.push(this.token("eof", this.pos, this.pos));
+    return { tokens: this.tokens, errors: this.errors };
+  }
+  token(type2, start, end, value2) {
+    return { type: type2, start, end, line: this.line, column: start - this.lineStart + 1, value: value2, templated: false };
+  }
+  newline() {
+    if (this.tokens.length === 0 || this.tokens[this.tokens.length - 1].type !== "newline") this.tokens.push(this.token("newline", this.pos, this.pos + 1));
+    this.pos++;
+    this.line++;
+    this.lineStart = this.pos;
+  }
+  /** Advances over one character inside a multi-line construct, keeping line numbers right. */
+  step() {
+    if (this.src.charCodeAt(this.pos) === 10 /* LF */) {
+      this.line++;
+      this.lineStart = this.pos + 1;
+    }
+    this.pos++;
+  }
+  error(line, column, message) {
+    this.errors.push({ line, column, message });
+  }
+  skipLineComment() {
+    const nl = this.src.indexOf("\n", this.pos);
+    this.pos = nl === -1 ? this.src.length : nl;
+  }
+  skipBlockComment() {
+    const line = this.line;
+    const column = this.pos - this.lineStart + 1;
+    const close = this.src.indexOf("*/", this.pos + 2);
+    const end = close === -1 ? this.src.length : close + 2;
+    while (this.pos < end) this.step();
+    if (close === -1) this.error(line, column, "unterminated /* comment");
+  }
+  ident() {
+    const start = this.pos;
+    this.pos++;
+    while (this.pos < this.src.length && isIdentPart(this.src.charCodeAt(this.pos))) this.pos++;
+    this.tokens.push(this.token("ident", start, this.pos, this.src.slice(start, this.pos)));
+  }
+  number() {
+    const { src } = this;
+    const start = this.pos;
+    while (isDigit(src.charCodeAt(this.pos))) this.pos++;
+    if (src.charCodeAt(this.pos) === 46 /* Dot */ && isDigit(src.charCodeAt(this.pos + 1))) {
+      this.pos++;
+      while (isDigit(src.charCodeAt(this.pos))) this.pos++;
+    }
+    const e = src.charCodeAt(this.pos);
+    if (e === 101 /* LowerE */ || e === 69 /* UpperE */) {
+      let p = this.pos + 1;
+      const sign = src.charCodeAt(p);
+      if (sign === 43 /* Plus */ || sign === 45 /* Minus */) p++;
+      if (isDigit(src.charCodeAt(p))) {
+        while (isDigit(src.charCodeAt(p))) p++;
+        this.pos = p;
+      }
+    }
+    this.tokens.push(this.token("number", start, this.pos, src.slice(start, this.pos)));
+  }
+  punct() {
+    const { src } = this;
+    const start = this.pos;
+    const c = src.charCodeAt(start);
+    const c2 = src.charCodeAt(start + 1);
+    let text3;
+    if (c === 46 /* Dot */ && c2 === 46 /* Dot */ && src.charCodeAt(start + 2) === 46 /* Dot */) text3 = "...";
+    else text3 = TWO_CHAR_OPS.get(c * 65536 + c2) ?? ONE_CHAR_PUNCT.get(c);
+    if (text3 === void 0) {
+      const cp = String.fromCodePoint(src.codePointAt(start) ?? 0);
+      this.pos += cp.length;
+      this.tokens.push(this.token("invalid", start, this.pos, cp));
+      return;
+    }
+    this.pos += text3.length;
+    this.tokens.push(this.token("punct", start, this.pos, text3));
+  }
+  /**
+   * A quoted template: `"…"` with escapes, `${…}` interpolations and `%{…}` directives. A quoted
+   * string may not span lines outside an interpolation; an unterminated one ends at the line end.
+   */
+  quoted() {
+    const startLine = this.line;
+    const token2 = this.token("string", this.pos, this.pos);
+    PLAIN_STRING_END.lastIndex = this.pos + 1;
+    const plainEnd = PLAIN_STRING_END.exec(this.src);
+    if (plainEnd) {
+      token2.value = plainEnd[1];
+      token2.templated = false;
+      this.pos += plainEnd[0].length + 1;
+      token2.end = this.pos;
+      this.tokens.push(token2);
+      return;
+    }
+    this.pos++;
+    let cooked = "";
+    let templated = false;
+    const { src } = this;
+    for (; ; ) {
+      if (this.pos >= src.length || src.charCodeAt(this.pos) === 10 /* LF */) {
+        this.error(startLine, token2.column, "unterminated string");
+        break;
+      }
+      const c = src.charCodeAt(this.pos);
+      if (c === 34 /* Quote */) {
+        this.pos++;
+        break;
+      }
+      if (c === 92 /* Backslash */) {
+        cooked += this.escape();
+        continue;
+      }
+      if ((c === 36 /* Dollar */ || c === 37 /* Percent */) && src.charCodeAt(this.pos + 1) === 123 /* LBrace */) {
+        templated = true;
+        this.pos += 2;
+        if (!this.skipInterpolation()) {
+          this.error(startLine, token2.column, "unterminated template interpolation in string");
+          const nl = src.indexOf("\n", this.pos);
+          this.pos = nl === -1 ? src.length : nl;
+          break;
+        }
+        continue;
+      }
+      if ((c === 36 /* Dollar */ || c === 37 /* Percent */) && src.charCodeAt(this.pos + 1) === c && src.charCodeAt(this.pos + 2) === 123 /* LBrace */) {
+        cooked += src[this.pos] + "{";
+        this.pos += 3;
+        continue;
+      }
+      cooked += src[this.pos];
+      this.pos++;
+    }
+    token2.end = this.pos;
+    token2.templated = templated;
+    if (!templated) token2.value = cooked;
+    this.tokens.push(token2);
+  }
+  escape() {
+    const { src } = this;
+    const next = src[this.pos + 1] ?? "";
+    const simple = SIMPLE_ESCAPES[next];
+    if (simple !== void 0) {
+      this.pos += 2;
+      return simple;
+    }
+    const hexLength = next === "u" ? 4 : next === "U" ? 8 : 0;
+    const hex = src.slice(this.pos + 2, this.pos + 2 + hexLength);
+    if (hexLength > 0 && /^[0-9a-fA-F]+$/.test(hex) && hex.length === hexLength) {
+      this.pos += 2 + hexLength;
+      const cp = parseInt(hex, 16);
+      return cp <= 1114111 ? String.fromCodePoint(cp) : "\uFFFD";
+    }
+    this.pos += next === "\n" || next === "" ? 1 : 2;
+    return "\\" + (next === "\n" ? "" : next);
+  }
+  /**
+   * Skips the inside of `${ … }` / `%{ … }` up to its closing brace, following nested braces and
+   * nested quoted strings. Returns false when the input ends first.
+   */
+  skipInterpolation(nesting = 0) {
+    const { src } = this;
+    if (nesting > MAX_TEMPLATE_NESTING) return false;
+    let depth = 1;
+    while (this.pos < src.length) {
+      const c = src.charCodeAt(this.pos);
+      if (c === 34 /* Quote */) {
+        if (!this.skipNestedString(nesting)) return false;
+        continue;
+      }
+      if (c === 123 /* LBrace */) depth++;
+      else if (c === 125 /* RBrace */ && --depth === 0) {
+        this.pos++;
+        return true;
+      }
+      this.step();
+    }
+    return false;
+  }
+  skipNestedString(nesting) {
+    const { src } = this;
+    this.pos++;
+    while (this.pos < src.length) {
+      const c = src.charCodeAt(this.pos);
+      if (c === 10 /* LF */) return false;
+      if (c === 92 /* Backslash */) this.pos += 2;
+      else if (c === 34 /* Quote */) {
+        this.pos++;
+        return true;
+      } else if ((c === 36 /* Dollar */ || c === 37 /* Percent */) && src.charCodeAt(this.pos + 1) === 123 /* LBrace */) {
+        this.pos += 2;
+        if (!this.skipInterpolation(nesting + 1)) return false;
+      } else this.pos++;
+    }
+    return false;
+  }
+  heredocAhead() {
+    return /^<<-?[A-Za-z_][\w-]*[ \t]*\r?\n/.test(this.src.slice(this.pos, this.pos + 260));
+  }
+  /**
+   * `<<MARKER` / `<<-MARKER` up to a line holding only the marker (leading blanks allowed, as in
+   * HCL). `<<-` strips the common leading whitespace of the body lines.
+   */
+  heredoc() {
+    const { src } = this;
+    const token2 = this.token("heredoc", this.pos, this.pos);
+    const header = /^<<(-?)([A-Za-z_][\w-]*)[ \t]*\r?\n/.exec(src.slice(this.pos, this.pos + 260));
+    if (!header) return this.punct();
+    const indent = header[1] === "-";
+    const marker = header[2];
+    while (this.pos < token2.start + header[0].length) this.step();
+    const lines = [];
+    let closed = false;
+    while (this.pos < src.length) {
+      const nl = src.indexOf("\n", this.pos);
+      const lineEnd2 = nl === -1 ? src.length : nl;
+      const text3 = src.slice(this.pos, lineEnd2).replace(/\r$/, "");
+      if (text3.trim() === marker) {
+        this.pos = lineEnd2;
+        closed = true;
+        break;
+      }
+      lines.push(text3);
+      this.pos = lineEnd2;
+      if (nl !== -1) this.step();
+    }
+    if (!closed) this.error(token2.line, token2.column, `unterminated heredoc: no closing ${marker} line`);
+    token2.end = this.pos;
+    const body = dedent(lines, indent).join("\n") + (lines.length > 0 ? "\n" : "");
+    token2.templated = /(^|[^$])\$\{|(^|[^%])%\{/.test(body);
+    if (!token2.templated) token2.value = body.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+    this.tokens.push(token2);
+  }
+};
+function dedent(lines, indent) {
+  if (!indent) return lines;
+  let common2 = Infinity;
+  for (const l of lines) {
+    if (l.trim() === "") continue;
+    common2 = Math.min(common2, l.length - l.trimStart().length);
+  }
+  return common2 === Infinity ? lines : lines.map((l) => l.slice(common2));
+}
+function tokenize(src) {
+  return new Lexer(src).run();
+}
+
+// src/core/identities/hcl/parser.ts
+var MAX_DEPTH = 64;
+var MAX_ERRORS = 20;
+var TOP_LEVEL_KEYWORDS = /* @__PURE__ */ new Set(["resource", "data", "module", "variable", "output", "locals", "provider", "terraform", "moved", "import", "check", "removed"]);
+var OPENERS = { "{": "}", "[": "]", "(": ")" };
+var Parser = class {
+  constructor(src, tokens, lexErrors) {
+    this.src = src;
+    this.tokens = tokens;
+    this.errors = lexErrors.slice(0, MAX_ERRORS);
+  }
+  src;
+  tokens;
+  i = 0;
+  errors;
+  parseFile() {
+    const body = { attributes: [], blocks: [] };
+    let reason;
+    do
+      reason = this.parseBody(body, 0);
+    while (reason === "close" && this.recoverStrayClose());
+    this.errors.sort((a, b) => a.line - b.line || a.column - b.column);
+    return { body, errors: this.errors };
+  }
+  /** A `}` at the top level has no block to close: report it and read on. */
+  recoverStrayClose() {
+    const t = this.tokens[this.i];
+    this.error(t, "unexpected '}' with no open block");
+    this.i++;
+    return !this.aborted();
+  }
+  peek(offset = 0) {
+    return this.tokens[Math.min(this.i + offset, this.tokens.length - 1)];
+  }
+  aborted() {
+    return this.errors.length >= MAX_ERRORS;
+  }
+  error(t, message) {
+    if (this.errors.length === MAX_ERRORS - 1) {
+      this.errors.push({ line: t.line, column: t.column, message: `too many errors; stopped reading at ${message}` });
+    } else if (this.errors.length < MAX_ERRORS) {
+      this.errors.push({ line: t.line, column: t.column, message });
+    }
+  }
+  /** Reads attributes and blocks until `}` (left for the caller), the end, or an interruption. */
+  parseBody(body, depth) {
+    for (; ; ) {
+      if (this.aborted()) return "abort";
+      const t = this.peek();
+      if (t.type === "newline") {
+        this.i++;
+        continue;
+      }
+      if (t.type === "eof") return "eof";
+      if (t.type === "punct" && t.value === "}") return "close";
+      if (t.type !== "ident") {
+        this.error(t, `expected an attribute or block, found ${describe3(t)}`);
+        this.skipLine();
+        continue;
+      }
+      const next = this.peek(1);
+      if (next.type === "punct" && next.value === "=") {
+        body.attributes.push(this.parseAttribute());
+        continue;
+      }
+      if (depth > 0 && t.column === 1 && TOP_LEVEL_KEYWORDS.has(t.value ?? "")) return "interrupt";
+      const reason = this.parseBlock(body, depth);
+      if (reason !== "close") return reason;
+    }
+  }
+  parseAttribute() {
+    const name3 = this.tokens[this.i];
+    this.i += 2;
+    const start = this.i;
+    const end = this.expressionEnd();
+    this.i = end;
+    const value2 = start < end ? this.value(start, end) : new HclExpression("");
+    if (start === end) this.error(name3, `attribute ${quoteSourceText(name3.value ?? "")} has no value`);
+    const raw = start < end ? this.src.slice(this.tokens[start].start, this.tokens[end - 1].end) : "";
+    return { name: name3.value ?? "", line: name3.line, column: name3.column, value: value2, raw };
+  }
+  /**
+   * The index just past an expression: the first newline (or `}` closing the enclosing block, as
+   * in `content { a = 1 }`) outside brackets. Mismatched closers are tolerated.
+   */
+  expressionEnd() {
+    const stack = [];
+    let j = this.i;
+    for (; ; j++) {
+      const t = this.tokens[j];
+      if (t.type === "eof") return j;
+      if (t.type === "newline" && stack.length === 0) return j;
+      if (t.type !== "punct") continue;
+      const v = t.value;
+      if (OPENERS[v]) {
+        if (stack.length >= MAX_DEPTH) {
+          this.error(t, "expression nested too deeply");
+          return this.lineEnd(j);
+        }
+        stack.push(OPENERS[v]);
+      } else if (v === "}" || v === "]" || v === ")") {
+        if (stack.length === 0) {
+          if (v === "}") return j;
+          continue;
+        }
+        stack.pop();
+      }
+    }
+  }
+  lineEnd(j) {
+    while (this.tokens[j].type !== "newline" && this.tokens[j].type !== "eof") j++;
+    return j;
+  }
+  /** `type label… {` body `}`. Returns 'close' when the block was closed normally. */
+  parseBlock(parent, depth) {
+    const head = this.tokens[this.i++];
+    const labels = [];
+    for (; ; ) {
+      const t = this.peek();
+      if (t.type === "string" && !t.templated) labels.push(t.value ?? "");
+      else if (t.type === "ident") labels.push(t.value ?? "");
+      else break;
+      this.i++;
+    }
+    const open = this.peek();
+    if (!(open.type === "punct" && open.value === "{")) {
+      this.error(open, `expected '{' after ${quoteSourceText(head.value ?? "")}${labels.map((l) => ` "${quoteSourceText(l)}"`).join("")}, found ${describe3(open)}`);
+      this.skipLine();
+      return "close";
+    }
+    if (depth + 1 > MAX_DEPTH) {
+      this.error(open, "blocks nested too deeply");
+      return "abort";
+    }
+    this.i++;
+    const block2 = { type: head.value ?? "", labels, line: head.line, column: head.column, openLine: open.line, closed: false, attributes: [], blocks: [] };
+    parent.blocks.push(block2);
+    const reason = this.parseBody(block2, depth + 1);
+    if (reason === "close") {
+      this.i++;
+      block2.closed = true;
+      return "close";
+    }
+    if (reason !== "abort") this.error(open, `unclosed block ${describeBlock(block2)}: no '}' for the '{' on line ${open.line}`);
+    return reason === "interrupt" && depth === 0 ? "close" : reason;
+  }
+  /**
+   * Skips to the end of the line, stepping over bracketed groups; stops before a newline, the end
+   * or a `}` closing the enclosing block, which the body loop then consumes (so it always advances).
+   */
+  skipLine() {
+    this.i = this.expressionEnd();
+  }
+  // ---------------------------------------------------------------------------------------------
+  // Values: literals, lists and maps of them; everything else stays raw text.
+  // ---------------------------------------------------------------------------------------------
+  raw(start, end) {
+    return new HclExpression(this.src.slice(this.tokens[start].start, this.tokens[end - 1].end));
+  }
+  value(start, end) {
+    while (start < end && this.tokens[start].type === "newline") start++;
+    while (end > start && this.tokens[end - 1].type === "newline") end--;
+    if (start >= end) return new HclExpression("");
+    const first = this.tokens[start];
+    if (end - start === 1) return this.single(first);
+    if (end - start === 2 && first.value === "-" && this.tokens[start + 1].type === "number") return -Number(this.tokens[start + 1].value);
+    const isFor = this.tokens[start + 1].type === "ident" && this.tokens[start + 1].value === "for";
+    if (first.type === "punct" && (first.value === "[" || first.value === "{") && !isFor && this.matching(start) === end - 1) {
+      return first.value === "[" ? this.list(start + 1, end - 1) : this.object(start + 1, end - 1);
+    }
+    return this.raw(start, end);
+  }
+  single(t) {
+    if ((t.type === "string" || t.type === "heredoc") && !t.templated) return t.value ?? "";
+    if (t.type === "number") return Number(t.value);
+    if (t.type === "ident" && t.value === "true") return true;
+    if (t.type === "ident" && t.value === "false") return false;
+    if (t.type === "ident" && t.value === "null") return null;
+    return new HclExpression(this.src.slice(t.start, t.end));
+  }
+  /** Index of the bracket closing the one at `start`, or -1. */
+  matching(start) {
+    let depth = 0;
+    for (let j = start; j < this.tokens.length; j++) {
+      const t = this.tokens[j];
+      if (t.type === "eof") return -1;
+      if (t.type !== "punct") continue;
+      if (OPENERS[t.value]) depth++;
+      else if (t.value === "}" || t.value === "]" || t.value === ")") {
+        if (--depth === 0) return j;
+      }
+    }
+    return -1;
+  }
+  /** Splits [start, end) at commas (and, for maps, newlines) outside nested brackets. */
+  items(start, end, newlineSeparates) {
+    const out = [];
+    let depth = 0;
+    let itemStart = start;
+    for (let j = start; j < end; j++) {
+      const t = this.tokens[j];
+      if (t.type === "punct") {
+        if (OPENERS[t.value]) depth++;
+        else if (t.value === "}" || t.value === "]" || t.value === ")") depth--;
+      }
+      const separates = depth === 0 && (t.type === "punct" && t.value === "," || newlineSeparates && t.type === "newline");
+      if (separates) {
+        out.push([itemStart, j]);
+        itemStart = j + 1;
+      }
+    }
+    out.push([itemStart, end]);
+    return out.filter(([s, e]) => this.tokens.slice(s, e).some((t) => t.type !== "newline"));
+  }
+  list(start, end) {
+    return this.items(start, end, false).map(([s, e]) => this.value(s, e));
+  }
+  object(start, end) {
+    const out = /* @__PURE__ */ Object.create(null);
+    for (const [s0, e] of this.items(start, end, true)) {
+      let s = s0;
+      while (this.tokens[s].type === "newline") s++;
+      const key = this.tokens[s];
+      const sep2 = this.tokens[s + 1];
+      if (!(sep2 && sep2.type === "punct" && (sep2.value === "=" || sep2.value === ":"))) return this.raw(start - 1, end + 1);
+      const name3 = key.type === "ident" ? key.value : key.type === "string" && !key.templated ? key.value : void 0;
+      if (name3 === void 0) return this.raw(start - 1, end + 1);
+      out[name3] = this.value(s + 2, e);
+    }
+    return out;
+  }
+};
+function describe3(t) {
+  if (t.type === "eof") return "end of file";
+  if (t.type === "newline") return "end of line";
+  if (t.type === "string" || t.type === "heredoc") return `a ${t.type}`;
+  if (t.type === "invalid") return `invalid character ${JSON.stringify(t.value)}`;
+  if (t.type === "punct") return `'${t.value}'`;
+  return `'${quoteSourceText(t.value ?? "")}'`;
+}
+function describeBlock(b) {
+  return [quoteSourceText(b.type), ...b.labels.map((l) => `"${quoteSourceText(l)}"`)].join(" ");
+}
+function parseHcl(src) {
+  const { tokens, errors } = tokenize(src);
+  return new Parser(src, tokens, errors).parseFile();
+}
+function parseHclExpression(text3) {
+  return parseHcl(`v = ${text3}
+`).body.attributes[0]?.value;
+}
+
+// src/core/identities/terraform-policy-documents.ts
+var DATA_POLICY_REF = /^data\.aws_iam_policy_document\.([A-Za-z_][\w-]*)\.(?:json|minified_json)$/;
+var JSONENCODE = /^jsonencode\(([\s\S]*)\)$/;
+function readPolicyDocument(value2, data) {
+  if (value2 === void 0) return [];
+  if (typeof value2 === "string") return fromJsonText(value2);
+  if (!(value2 instanceof HclExpression)) return [];
+  const raw = value2.raw.trim();
+  const ref = DATA_POLICY_REF.exec(raw);
+  if (ref) {
+    const doc = data("aws_iam_policy_document", ref[1]);
+    return doc ? fromPolicyDocumentBlock(doc) : [];
+  }
+  const encoded = JSONENCODE.exec(raw);
+  if (encoded) return fromJsonValue(parseHclExpression(encoded[1]));
+  if (raw.startsWith("<<")) return fromJsonText(raw.replace(/^<<-?\w+\s*\n/, "").replace(/\n\s*\w+\s*$/, "").replace(/\$\{[^}]*\}/g, "TEMPLATE"));
+  return [];
+}
+function fromJsonText(text3) {
+  try {
+    return fromJsonValue(JSON.parse(text3));
+  } catch {
+    return [];
+  }
+}
+function strings(value2) {
+  if (typeof value2 === "string") return [value2];
+  if (Array.isArray(value2)) return value2.flatMap(strings);
+  if (value2 instanceof HclExpression) return [value2.raw];
+  return [];
+}
+function fromJsonValue(doc) {
+  if (!isObject(doc)) return [];
+  const statements = doc.Statement;
+  const list = Array.isArray(statements) ? statements : statements === void 0 ? [] : [statements];
+  return list.filter(isObject).map((s) => ({
+    effect: typeof s.Effect === "string" ? s.Effect : "Allow",
+    actions: strings(s.Action),
+    resources: strings(s.Resource),
+    principals: principalsOf(s.Principal)
+  }));
+}
+function principalsOf(principal) {
+  if (principal === "*") return ["*"];
+  if (!isObject(principal)) return [];
+  return Object.entries(principal).flatMap(([kind, ids]) => strings(ids).map((id) => `${kind}:${id}`));
+}
+function fromPolicyDocumentBlock(doc) {
+  const dynamic = blocksOf(doc, "dynamic").filter((d) => d.labels[0] === "statement").flatMap((d) => blocksOf(d, "content"));
+  return [...blocksOf(doc, "statement"), ...dynamic].map((s) => {
+    const effect = attribute(s, "effect")?.value;
+    return {
+      effect: typeof effect === "string" ? effect : "Allow",
+      actions: strings(attribute(s, "actions")?.value),
+      resources: strings(attribute(s, "resources")?.value),
+      principals: blocksOf(s, "principals").flatMap((p) => {
+        const type2 = attribute(p, "type")?.value;
+        return strings(attribute(p, "identifiers")?.value).map((id) => type2 === "*" && id === "*" ? "*" : `${String(type2)}:${id}`);
+      })
+    };
+  });
+}
+function allowedActions(statements) {
+  return statements.filter((s) => s.effect === "Allow").flatMap((s) => s.actions);
+}
+function actionGrants2(statements) {
+  return statements.filter((s) => s.effect === "Allow").flatMap((s) => s.actions.map((a) => `aws-action:${a} on ${s.resources.join(",") || "?"}`));
+}
+function trustedPrincipals(statements) {
+  return statements.filter((s) => s.effect === "Allow").flatMap((s) => s.principals);
+}
+
+// src/core/identities/terraform.ts
+var AWS_USER = ["aws_iam_user"];
+var AZURE_APP = ["azuread_application"];
+var DECLARATIONS2 = {
+  aws_iam_user: { kind: "identity", facts: ["name", "path", "permissions_boundary", "tags"] },
+  aws_iam_role: { kind: "identity", facts: ["name", "path", "max_session_duration", "permissions_boundary"] },
+  aws_iam_access_key: { kind: "credential", facts: ["user", "status"], owner: { attributes: ["user"], types: AWS_USER } },
+  aws_iam_user_login_profile: { kind: "credential", facts: ["user", "password_reset_required", "password_length"], owner: { attributes: ["user"], types: AWS_USER } },
+  aws_iam_service_specific_credential: { kind: "credential", facts: ["service_name", "user_name", "status"], owner: { attributes: ["user_name"], types: AWS_USER } },
+  aws_secretsmanager_secret: { kind: "credential", facts: ["name", "name_prefix", "description", "kms_key_id", "recovery_window_in_days"] },
+  google_service_account: { kind: "identity", facts: ["account_id", "display_name", "description", "project", "disabled"] },
+  google_service_account_key: {
+    kind: "credential",
+    facts: ["service_account_id", "key_algorithm", "public_key_type"],
+    owner: { attributes: ["service_account_id"], types: ["google_service_account"] }
+  },
+  azuread_application: { kind: "identity", facts: ["display_name", "sign_in_audience"] },
+  azuread_service_principal: { kind: "identity", facts: ["client_id", "application_id", "app_role_assignment_required"] },
+  azuread_application_password: {
+    kind: "credential",
+    facts: ["application_id", "application_object_id", "display_name", "end_date", "end_date_relative"],
+    owner: { attributes: ["application_id", "application_object_id"], types: AZURE_APP },
+    rotation: azurePasswordRotation
+  },
+  azuread_service_principal_password: {
+    kind: "credential",
+    facts: ["service_principal_id", "display_name", "end_date", "end_date_relative"],
+    owner: { attributes: ["service_principal_id"], types: ["azuread_service_principal"] },
+    rotation: azurePasswordRotation
+  },
+  // Azure rotates a managed identity's credentials itself.
+  azurerm_user_assigned_identity: { kind: "identity", facts: ["name", "resource_group_name", "location"], rotation: () => "managed" },
+  github_actions_secret: { kind: "credential", facts: ["repository", "secret_name"] },
+  github_actions_environment_secret: { kind: "credential", facts: ["repository", "environment", "secret_name"] },
+  github_actions_organization_secret: { kind: "credential", facts: ["secret_name", "visibility"] },
+  github_repository_deploy_key: { kind: "credential", facts: ["title", "repository", "read_only"] },
+  vault_approle_auth_backend_role: {
+    kind: "identity",
+    facts: ["role_name", "backend", "token_policies", "token_ttl", "token_max_ttl", "secret_id_ttl", "secret_id_num_uses", "token_type"],
+    rotation: vaultSecretIdRotation
+  }
+};
+var AWS_PRINCIPALS = ["aws_iam_user", "aws_iam_role"];
+var AZURE_PRINCIPALS = ["azurerm_user_assigned_identity", "azuread_service_principal", "azuread_application"];
+var LINKS = {
+  aws_iam_user_policy_attachment: { targets: ["user"], types: AWS_USER, apply: grantPolicyArn },
+  aws_iam_role_policy_attachment: { targets: ["role"], types: ["aws_iam_role"], apply: grantPolicyArn },
+  aws_iam_policy_attachment: { targets: ["users", "roles"], types: AWS_PRINCIPALS, apply: grantPolicyArn },
+  aws_iam_user_policy: { targets: ["user"], types: AWS_USER, apply: grantInlinePolicy },
+  aws_iam_role_policy: { targets: ["role"], types: ["aws_iam_role"], apply: grantInlinePolicy },
+  aws_secretsmanager_secret_rotation: { targets: ["secret_id"], types: ["aws_secretsmanager_secret"], apply: secretRotation },
+  azurerm_role_assignment: { targets: ["principal_id"], types: AZURE_PRINCIPALS, apply: grantAzureRole },
+  google_service_account_iam_member: { targets: ["service_account_id"], types: ["google_service_account"], apply: bindServiceAccountUser },
+  google_service_account_iam_binding: { targets: ["service_account_id"], types: ["google_service_account"], apply: bindServiceAccountUser }
+};
+var GOOGLE_GRANT = /^google_([a-z0-9_]+?)_iam_(member|binding)$/;
+var IAM_MODULES = [
+  /^terraform-aws-modules\/iam\/aws(\/\/modules\/[\w-]+)?$/,
+  /^terraform-google-modules\/service-accounts\/google(\/\/modules\/[\w-]+)?$/,
+  /^terraform-google-modules\/github-actions-runners\/google\/\/modules\/gh-oidc$/
+];
+var terraformExtractor = {
+  platform: "terraform",
+  matches: (path2) => path2.endsWith(".tf") || path2.endsWith(".tf.json"),
+  extract: extractTerraform
+};
+function extractTerraform(file) {
+  const json2 = file.path.endsWith(".tf.json");
+  const parsed = json2 ? parseTerraformJson(file.content) : parseHcl(file.content);
+  const errors = parsed.errors.map((e) => ({ file: file.path, line: e.line, column: e.column, message: json2 ? `Terraform JSON: ${e.message}` : `HCL: ${e.message}` }));
+  const slash = file.path.lastIndexOf("/");
+  const ctx = { file: file.path, modulePath: slash === -1 ? "" : file.path.slice(0, slash), resources: /* @__PURE__ */ new Map(), data: /* @__PURE__ */ new Map(), records: /* @__PURE__ */ new Map(), references: [] };
+  const blocks = parsed.body.blocks.filter((b) => b.closed);
+  for (const b of blocks) {
+    if (b.labels.length !== 2) continue;
+    if (b.type === "resource") ctx.resources.set(`${b.labels[0]}.${b.labels[1]}`, b);
+    else if (b.type === "data") ctx.data.set(`${b.labels[0]}.${b.labels[1]}`, b);
+  }
+  for (const [key, block2] of ctx.resources) {
+    const declaration = own(DECLARATIONS2, block2.labels[0]);
+    if (declaration) ctx.records.set(key, declare(block2, declaration, ctx));
+  }
+  for (const [key, record3] of ctx.records) {
+    const owner = DECLARATIONS2[record3.type].owner;
+    if (owner) linkOwner(ctx.resources.get(key), record3, owner, ctx);
+  }
+  for (const block2 of ctx.resources.values()) applyLinks(block2, ctx);
+  for (const record3 of ctx.records.values()) summariseRole(record3, ctx);
+  const modules = blocks.filter((b) => b.type === "module" && b.labels.length === 1).flatMap((b) => moduleRecord(b, ctx));
+  return { records: [...ctx.records.values(), ...modules], errors, references: ctx.references };
+}
+function own(table, key) {
+  return Object.hasOwn(table, key) ? table[key] : void 0;
+}
+function identityId(type2, name3, ctx) {
+  return `terraform:${type2}/${ctx.modulePath ? `${ctx.modulePath}/` : ""}${name3}`;
+}
+function declare(block2, declaration, ctx) {
+  const [type2, name3] = block2.labels;
+  const attributes = {};
+  for (const fact of declaration.facts) {
+    const a = attribute(block2, fact);
+    if (a) attributes[fact] = factValue(a.value);
+  }
+  const record3 = { id: identityId(type2, name3, ctx), kind: declaration.kind, platform: "terraform", type: type2, name: name3, file: ctx.file, line: block2.line, attributes, usedBy: [] };
+  if (ctx.modulePath) record3.namespace = ctx.modulePath;
+  for (const meta of ["count", "for_each"]) {
+    const a = attribute(block2, meta);
+    if (a) {
+      attributes[meta] = a.raw;
+      record3.templated = true;
+    }
+  }
+  addTypeFacts(block2, record3, ctx);
+  const rotation = declaration.rotation?.(block2, ctx) ?? timeRotatingEvidence(block2, ctx);
+  if (rotation) record3.rotationEvidence = rotation;
+  return record3;
+}
+function factValue(value2) {
+  if (value2 instanceof HclExpression) return value2.raw.length > 200 ? `${value2.raw.slice(0, 200)}\u2026` : value2.raw;
+  if (Array.isArray(value2)) return value2.map(factValue);
+  if (isObject(value2)) return Object.fromEntries(Object.entries(value2).map(([k, v]) => [k, factValue(v)]));
+  return value2;
+}
+function addTypeFacts(block2, record3, ctx) {
+  const a = record3.attributes;
+  switch (record3.type) {
+    case "aws_iam_access_key":
+      a.encrypted = attribute(block2, "pgp_key") !== void 0;
+      break;
+    case "github_actions_secret":
+    case "github_actions_environment_secret":
+    case "github_actions_organization_secret": {
+      a.value = attribute(block2, "encrypted_value") ? "encrypted" : valueSource(attribute(block2, "plaintext_value"));
+      if (typeof a.secret_name === "string") a.declares = `github-actions:secret/${a.secret_name}`;
+      break;
+    }
+    case "github_repository_deploy_key":
+      record3.permissions = [attribute(block2, "read_only")?.value === false ? "contents:write" : "contents:read"];
+      break;
+    case "vault_approle_auth_backend_role": {
+      const policies = attribute(block2, "token_policies")?.value;
+      if (Array.isArray(policies)) record3.permissions = policies.map((p) => typeof p === "string" ? p : factValue(p));
+      break;
+    }
+    case "azuread_service_principal":
+      for (const ref of references(attribute(block2, "client_id") ?? attribute(block2, "application_id"), AZURE_APP, ctx)) a.application = ref.id;
+      break;
+  }
+}
+function valueSource(a) {
+  if (!a) return void 0;
+  return typeof a.value === "string" ? "literal" : "reference";
+}
+var REFERENCE2 = /(?<![\w.])([a-z][a-z0-9_]*)\.([A-Za-z_][\w-]*)/g;
+function references(a, types3, ctx) {
+  if (!a) return [];
+  const out = [];
+  for (const m of a.raw.matchAll(REFERENCE2)) {
+    if (types3.includes(m[1])) out.push({ type: m[1], name: m[2], id: identityId(m[1], m[2], ctx) });
+  }
+  return out;
+}
+function targets(a, types3, ctx, block2) {
+  const refs = references(a, types3, ctx);
+  if (refs.length > 0) return refs;
+  const forEach = block2 && /\beach\.(value|key)\b/.test(a.raw) ? references(attribute(block2, "for_each"), types3, ctx) : [];
+  if (forEach.length > 0) return forEach;
+  const names2 = (Array.isArray(a.value) ? a.value : [a.value]).filter((v) => typeof v === "string");
+  const out = [];
+  for (const [key, record3] of ctx.records) {
+    if (types3.includes(record3.type) && names2.includes(record3.attributes.name)) out.push({ type: record3.type, name: key.split(".")[1], id: record3.id });
+  }
+  return out;
+}
+function linkOwner(block2, record3, owner, ctx) {
+  for (const attrName of owner.attributes) {
+    const a = attribute(block2, attrName);
+    if (!a) continue;
+    for (const t of targets(a, owner.types, ctx, block2)) {
+      record3.usedBy.push({ id: t.id, kind: t.type, name: t.name, file: ctx.file, line: a.line, via: attrName });
+      record3.attributes.identity = t.id;
+    }
+  }
+}
+function applyLinks(block2, ctx) {
+  const type2 = block2.labels[0];
+  const link = own(LINKS, type2) ?? googleGrantLink(type2);
+  if (!link) return;
+  for (const attrName of link.targets) {
+    const a = attribute(block2, attrName);
+    if (!a) continue;
+    for (const t of targets(a, link.types, ctx, block2)) {
+      const target = ctx.records.get(`${t.type}.${t.name}`);
+      if (target) link.apply(block2, target, ctx, a);
+      else ctx.references.push(...crossFile(t, (stand) => link.apply(block2, stand, ctx, a)));
+    }
+  }
+}
+function crossFile(t, apply) {
+  const stand = { id: t.id, kind: "identity", platform: "terraform", type: t.type, name: t.name, file: "", line: 0, attributes: {}, usedBy: [] };
+  apply(stand);
+  const out = [];
+  if (stand.permissions || stand.rotationEvidence) {
+    const ref = { target: t.id };
+    if (stand.permissions) ref.permissions = stand.permissions;
+    if (stand.grants) ref.grants = stand.grants;
+    if (stand.rotationEvidence) ref.rotationEvidence = stand.rotationEvidence;
+    out.push(ref);
+  }
+  for (const usedBy of stand.usedBy) out.push({ target: t.id, usedBy });
+  return out;
+}
+function googleGrantLink(type2) {
+  const m = GOOGLE_GRANT.exec(type2);
+  if (!m || m[1] === "service_account") return void 0;
+  return { targets: [m[2] === "member" ? "member" : "members"], types: ["google_service_account"], apply: grantGoogleRole };
+}
+function addPermission(record3, ...permissions) {
+  const list = record3.permissions ??= [];
+  for (const p of permissions) if (!list.includes(p)) list.push(p);
+}
+function addGrant(record3, ctx, line, ...permissions) {
+  const grants = record3.grants ??= [];
+  for (const permission of permissions) if (!grants.some((g) => g.permission === permission && g.line === line)) grants.push({ permission, file: ctx.file, line });
+}
+function text2(value2) {
+  if (value2 === void 0 || value2 === null) return void 0;
+  return value2 instanceof HclExpression ? value2.raw : typeof value2 === "string" ? value2 : JSON.stringify(value2);
+}
+function grantPolicyArn(link, target, ctx) {
+  const arn = attribute(link, "policy_arn");
+  if (!arn) return;
+  const local = references(arn, ["aws_iam_policy"], ctx)[0];
+  const policy = local && ctx.resources.get(`aws_iam_policy.${local.name}`);
+  const statements = policy ? readPolicyDocument(attribute(policy, "policy")?.value, dataLookup(ctx)) : [];
+  const actions2 = allowedActions(statements);
+  addPermission(target, ...actions2.length > 0 ? actions2 : [arn.raw.replace(/^"|"$/g, "")]);
+  addGrant(target, ctx, arn.line, ...actions2.length > 0 ? actionGrants2(statements) : [`aws-policy:${arn.raw.replace(/^"|"$/g, "")}`]);
+}
+function grantInlinePolicy(link, target, ctx) {
+  const policy = attribute(link, "policy");
+  const statements = readPolicyDocument(policy?.value, dataLookup(ctx));
+  addPermission(target, ...allowedActions(statements));
+  addGrant(target, ctx, policy?.line ?? link.line, ...actionGrants2(statements));
+}
+function secretRotation(link, target) {
+  const rules = blocksOf(link, "rotation_rules")[0];
+  const days = rules && attribute(rules, "automatically_after_days")?.value;
+  const schedule = rules && text2(attribute(rules, "schedule_expression")?.value);
+  const every = typeof days === "number" ? `${days} days` : schedule ?? "schedule not given";
+  target.rotationEvidence = `aws_secretsmanager_secret_rotation (${every})`;
+  if (typeof days === "number") target.attributes.rotationDays = days;
+}
+function grantAzureRole(link, target, ctx) {
+  const roleAttr = attribute(link, "role_definition_name") ?? attribute(link, "role_definition_id");
+  const role = text2(roleAttr?.value) ?? "role";
+  const scope = text2(attribute(link, "scope")?.value);
+  addPermission(target, scope ? `${role} on ${scope}` : role);
+  addGrant(target, ctx, roleAttr?.line ?? link.line, `azure-role:${role} on ${scope ?? "?"}`);
+}
+function grantGoogleRole(link, target, ctx) {
+  const roleAttr = attribute(link, "role");
+  const role = text2(roleAttr?.value) ?? "role";
+  const scopeType = GOOGLE_GRANT.exec(link.labels[0])?.[1] ?? "resource";
+  addPermission(target, `${role} on ${scopeType}`);
+  addGrant(target, ctx, roleAttr?.line ?? link.line, `gcp-role:${role} on ${scopeType}`);
+}
+function bindServiceAccountUser(link, target, ctx) {
+  const role = text2(attribute(link, "role")?.value) ?? "role";
+  const memberAttr = attribute(link, "member") ?? attribute(link, "members");
+  if (!memberAttr) return;
+  const members = Array.isArray(memberAttr.value) ? memberAttr.value : [memberAttr.value];
+  for (const member of members) {
+    if (typeof member !== "string") {
+      (target.attributes.boundMembers ??= []).push(text2(member) ?? "");
+      continue;
+    }
+    const m = member;
+    const ksa = /\.svc\.id\.goog\[([^/\]]+)\/([^\]]+)\]/.exec(m);
+    const usedBy = ksa ? { id: `kubernetes:ServiceAccount/${ksa[1]}/${ksa[2]}`, kind: "ServiceAccount", name: ksa[2], namespace: ksa[1] } : { id: m, kind: m.startsWith("principalSet://") || m.startsWith("principal://") ? "workload-identity-pool" : "member", name: m };
+    target.usedBy.push({ ...usedBy, file: ctx.file, line: memberAttr.line, via: role });
+  }
+}
+function dataLookup(ctx) {
+  return (type2, name3) => ctx.data.get(`${type2}.${name3}`);
+}
+function summariseRole(record3, ctx) {
+  if (record3.type !== "aws_iam_role") return;
+  const block2 = ctx.resources.get(`aws_iam_role.${record3.name}`);
+  if (!block2) return;
+  const trust = readPolicyDocument(attribute(block2, "assume_role_policy")?.value, dataLookup(ctx));
+  const principals = [...new Set(trustedPrincipals(trust))];
+  record3.attributes.assumedBy = principals;
+  if (principals.some((p) => p.startsWith("Federated:") && p.includes("token.actions.githubusercontent.com"))) record3.attributes.githubOidc = true;
+  const managedAttr = attribute(block2, "managed_policy_arns");
+  const managed = managedAttr?.value;
+  if (Array.isArray(managed)) {
+    addPermission(record3, ...managed.map((m) => text2(m) ?? ""));
+    addGrant(record3, ctx, managedAttr.line, ...managed.map((m) => `aws-policy:${text2(m) ?? ""}`));
+  }
+  for (const inline of blocksOf(block2, "inline_policy")) {
+    const statements = readPolicyDocument(attribute(inline, "policy")?.value, dataLookup(ctx));
+    addPermission(record3, ...allowedActions(statements));
+    addGrant(record3, ctx, attribute(inline, "policy")?.line ?? inline.line, ...actionGrants2(statements));
+  }
+}
+var ROTATION_UNITS = [["rotation_days", "days"], ["rotation_months", "months"], ["rotation_years", "years"], ["rotation_hours", "hours"], ["rotation_minutes", "minutes"]];
+function timeRotatingEvidence(block2, ctx) {
+  const lifecycle = blocksOf(block2, "lifecycle")[0];
+  const carriers = [
+    ["keepers", attribute(block2, "keepers")],
+    ["rotate_when_changed", attribute(block2, "rotate_when_changed")],
+    ["replace_triggered_by", lifecycle && attribute(lifecycle, "replace_triggered_by")]
+  ];
+  for (const [via, a] of carriers) {
+    const ref = references(a, ["time_rotating"], ctx)[0];
+    if (!ref) continue;
+    const timer = ctx.resources.get(`time_rotating.${ref.name}`);
+    const period = ROTATION_UNITS.map(([attr, unit]) => {
+      const v = timer && attribute(timer, attr)?.value;
+      return v === void 0 ? void 0 : typeof v === "number" ? `${v} ${unit}` : `${attr} ${text2(v)}`;
+    }).find((p) => p !== void 0);
+    return `${via} time_rotating.${ref.name}${period ? ` (${period})` : ""}`;
+  }
+  return void 0;
+}
+function azurePasswordRotation(block2, ctx) {
+  const relative = attribute(block2, "end_date_relative");
+  if (relative) return `end_date_relative ${text2(relative.value)}`;
+  const timer = timeRotatingEvidence(block2, ctx);
+  if (timer) return timer;
+  const end = attribute(block2, "end_date");
+  return end ? `end_date ${text2(end.value)}` : void 0;
+}
+function vaultSecretIdRotation(block2) {
+  const ttl = attribute(block2, "secret_id_ttl")?.value;
+  return typeof ttl === "number" && ttl > 0 ? `secret_id_ttl ${ttl}s` : void 0;
+}
+function moduleRecord(block2, ctx) {
+  const source = attribute(block2, "source")?.value;
+  if (typeof source !== "string" || !IAM_MODULES.some((re) => re.test(source))) return [];
+  const name3 = block2.labels[0];
+  const attributes = { source };
+  const version = attribute(block2, "version")?.value;
+  if (typeof version === "string") attributes.version = version;
+  const record3 = { id: identityId("module", name3, ctx), kind: "identity", platform: "terraform", type: "module", name: name3, file: ctx.file, line: block2.line, attributes, usedBy: [], templated: true };
+  if (ctx.modulePath) record3.namespace = ctx.modulePath;
+  const arns = block2.attributes.flatMap((a) => literalStrings(a.value)).filter((s) => s.startsWith("arn:aws:iam::aws:policy/") || s.startsWith("roles/") || /=>roles\//.test(s));
+  if (arns.length > 0) {
+    record3.permissions = [...new Set(arns)];
+    for (const a of block2.attributes) {
+      for (const s of literalStrings(a.value)) {
+        if (s.startsWith("arn:aws:iam::aws:policy/")) addGrant(record3, ctx, a.line, `aws-policy:${s}`);
+        else if (s.startsWith("roles/")) addGrant(record3, ctx, a.line, `gcp-role:${s} on ${/project/.test(a.name) || a.name === "project_roles" ? "project" : "resource"}`);
+      }
+    }
+  }
+  return [record3, ...mintedCredentials(block2, record3, ctx)];
+}
+var MINTING_FLAGS = [
+  { source: /^terraform-aws-modules\/iam\/aws(\/\/modules\/iam-user)?$/, flag: "create_iam_access_key", type: "aws_iam_access_key" },
+  { source: /^terraform-aws-modules\/iam\/aws(\/\/modules\/iam-user)?$/, flag: "create_iam_user_login_profile", type: "aws_iam_user_login_profile" },
+  { source: /^terraform-google-modules\/service-accounts\/google(\/\/modules\/[\w-]+)?$/, flag: "generate_keys", type: "google_service_account_key" }
+];
+function flagOn(block2, name3) {
+  const a = attribute(block2, name3);
+  return a && a.value === true ? a : void 0;
+}
+function mintedCredentials(block2, module, ctx) {
+  const source = module.attributes.source;
+  const out = [];
+  for (const minting of MINTING_FLAGS) {
+    const flag = minting.source.test(source) ? flagOn(block2, minting.flag) : void 0;
+    if (!flag) continue;
+    const name3 = `module.${module.name}`;
+    const record3 = { id: identityId(minting.type, name3, ctx), kind: "credential", platform: "terraform", type: minting.type, name: name3, file: ctx.file, line: flag.line, attributes: { module: module.id, [minting.flag]: true }, usedBy: [{ id: module.id, kind: "module", name: module.name, file: ctx.file, line: flag.line, via: minting.flag }] };
+    if (ctx.modulePath) record3.namespace = ctx.modulePath;
+    const rotation = timeRotatingEvidence(block2, ctx);
+    if (rotation) record3.rotationEvidence = rotation;
+    out.push(record3);
+  }
+  return out;
+}
+function literalStrings(value2) {
+  if (typeof value2 === "string") return [value2];
+  if (Array.isArray(value2)) return value2.flatMap(literalStrings);
+  if (isObject(value2)) return Object.values(value2).flatMap(literalStrings);
+  return [];
+}
+
+// src/core/identities/workflows.ts
+import { createHash as createHash2 } from "node:crypto";
+var PLATFORM4 = "github-actions";
+var CLOUD_LOGINS = [
+  {
+    action: "aws-actions/configure-aws-credentials",
+    cloud: "aws",
+    label: "AWS",
+    staticInputs: ["aws-access-key-id", "aws-secret-access-key"],
+    oidcInput: "role-to-assume",
+    advice: "grant the job `permissions: id-token: write`, create an IAM role trusting token.actions.githubusercontent.com for this repository, pass it as `role-to-assume`, then delete the access key and its secrets"
+  },
+  {
+    action: "google-github-actions/auth",
+    cloud: "gcp",
+    label: "Google Cloud",
+    staticInputs: ["credentials_json"],
+    oidcInput: "workload_identity_provider",
+    advice: "grant the job `permissions: id-token: write`, set up Workload Identity Federation for GitHub, pass `workload_identity_provider` (and `service_account`), then delete the service-account key"
+  },
+  {
+    action: "azure/login",
+    cloud: "azure",
+    label: "Azure",
+    staticInputs: ["creds"],
+    oidcInput: "client-id",
+    advice: "grant the job `permissions: id-token: write`, add a federated credential for this repository to the app registration, pass `client-id`, `tenant-id` and `subscription-id` instead of `creds`, then delete the client secret"
+  }
+];
+var SECRET_REF = /(?<![\w.-])secrets\.([A-Za-z_][A-Za-z0-9_]*)|(?<![\w.-])secrets\[\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*\]/g;
+var BUILT_IN = /* @__PURE__ */ new Set(["GITHUB_TOKEN"]);
+var workflowsExtractor = {
+  platform: PLATFORM4,
+  matches: (path2) => /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(path2),
+  extract: extractWorkflow
+};
+function extractWorkflow(file) {
+  const yaml2 = loadYaml(file.path, file.content);
+  const root = asMapping(yaml2.documents[0]?.value);
+  if (!root) return { records: [], errors: yaml2.errors };
+  const workflow = file.path.split("/").pop() ?? file.path;
+  const workflowPermissions = renderPermissions(root.permissions);
+  const jobsMap = asMapping(root.jobs) ?? {};
+  const jobs = Object.entries(jobsMap).map(([id, body]) => {
+    const line = yaml2.keyLine(jobsMap, id, 1);
+    const job = asMapping(body) ?? {};
+    return {
+      id,
+      line,
+      body: job,
+      permissions: job.permissions !== void 0 ? renderPermissions(job.permissions) : workflowPermissions,
+      permissionsLine: job.permissions !== void 0 ? yaml2.keyLine(job, "permissions", line) : root.permissions !== void 0 ? yaml2.keyLine(root, "permissions", 1) : void 0,
+      usedBy: (useLine, via) => ({ id: `${PLATFORM4}:job/${workflow}/${id}`, kind: "job", name: id, file: file.path, line: useLine, via })
+    };
+  });
+  jobs.sort((a, b) => a.line - b.line);
+  const workflowUse = (line, via) => ({ id: `${PLATFORM4}:workflow/${workflow}`, kind: "workflow", name: workflow, file: file.path, line, via });
+  const records = /* @__PURE__ */ new Map();
+  const secret2 = (name3, line) => {
+    const id = `${PLATFORM4}:secret/${name3}`;
+    let r = records.get(id);
+    if (!r) records.set(id, r = { id, kind: "credential", platform: PLATFORM4, type: "secret", name: name3, file: file.path, line, attributes: { tokenPermissions: {} }, usedBy: [] });
+    return r;
+  };
+  for (const use of secretUses(file.content)) {
+    const job = jobAt(jobs, use.line);
+    const r = secret2(use.name, use.line);
+    const usedBy = job ? job.usedBy(use.line, use.via) : workflowUse(use.line, use.via);
+    r.usedBy.push(usedBy);
+    r.attributes.tokenPermissions[usedBy.id] = job ? job.permissions : workflowPermissions;
+    const permissions = job ? job.permissions : workflowPermissions;
+    const permissionsLine = job ? job.permissionsLine : root.permissions !== void 0 ? yaml2.keyLine(root, "permissions", 1) : void 0;
+    if (permissions.includes("write-all") && permissionsLine !== void 0) {
+      const grants = r.grants ??= [];
+      if (!grants.some((g) => g.file === file.path && g.line === permissionsLine)) grants.push({ permission: `github-token:write-all (${job ? `job ${job.id}` : "workflow"})`, file: file.path, line: permissionsLine });
+    }
+  }
+  const callSecrets = asMapping(asMapping(asMapping(root.on)?.workflow_call)?.secrets) ?? {};
+  for (const name3 of Object.keys(callSecrets)) {
+    const line = yaml2.keyLine(callSecrets, name3, 1);
+    secret2(name3.toUpperCase(), line).usedBy.push(workflowUse(line, "workflow_call"));
+  }
+  for (const r of records.values()) {
+    if (r.usedBy.length > 0 && r.usedBy.every((u) => REFERENCE_INPUTS.has(u.via))) {
+      r.kind = "config";
+      r.attributes.reference = [...new Set(r.usedBy.map((u) => u.via))];
+    }
+  }
+  const findings = [];
+  for (const job of jobs) cloudLogins(file.path, yaml2, job, records, findings);
+  for (const job of jobs) exposures(file.path, yaml2, root, job, records);
+  const all = [...records.values()];
+  return { records: all, errors: yaml2.errors, findings };
+}
+function secretUses(content) {
+  const out = [];
+  if (!content.includes("secrets")) return out;
+  const lines = content.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line.includes("secrets") || /^\s*#/.test(line)) continue;
+    if (!line.includes("${{") && !/^\s*(-\s+)?if:/.test(line)) continue;
+    const via = /^\s*(?:-\s+)?([\w.-]+):/.exec(line)?.[1] ?? "expression";
+    for (const m of line.matchAll(SECRET_REF)) {
+      const name3 = (m[1] ?? m[2]).toUpperCase();
+      if (!BUILT_IN.has(name3)) out.push({ name: name3, line: i + 1, via });
+    }
+  }
+  return out;
+}
+function jobAt(jobs, line) {
+  let found;
+  for (const job of jobs) if (job.line <= line) found = job;
+  return found;
+}
+function renderPermissions(value2) {
+  if (value2 === void 0 || value2 === null) return ["default"];
+  const text3 = asText(value2);
+  if (text3 !== void 0) return [text3];
+  const map2 = asMapping(value2) ?? {};
+  const scopes = Object.entries(map2).map(([scope, level]) => `${scope}: ${asText(level) ?? "?"}`);
+  return scopes.length ? scopes : ["none"];
+}
+function cloudLogins(file, yaml2, job, records, findings) {
+  for (const step2 of asList(job.body.steps)) {
+    const s = asMapping(step2) ?? {};
+    const uses = asText(s.uses)?.split("@")[0].toLowerCase();
+    const login = CLOUD_LOGINS.find((l) => l.action === uses);
+    if (!login) continue;
+    const inputs = asMapping(s.with) ?? {};
+    const stepLine = yaml2.lineOf(step2, job.line);
+    const staticInputs = login.staticInputs.filter((input) => inputs[input] !== void 0);
+    if (staticInputs.length > 0) {
+      const line2 = yaml2.keyLine(inputs, staticInputs[0], stepLine);
+      const secrets = staticInputs.flatMap((input) => [...(asText(inputs[input]) ?? "").matchAll(SECRET_REF)].map((m) => `${PLATFORM4}:secret/${(m[1] ?? m[2]).toUpperCase()}`));
+      findings.push({
+        rule: "credential/static-ci-key",
+        level: "warning",
+        file,
+        line: line2,
+        column: 1,
+        message: `Job \`${job.id}\` gives ${login.action} long-lived ${login.label} keys (${staticInputs.join(", ")}). Use OIDC instead: ${login.advice}.`,
+        fingerprint: createHash2("sha256").update(`credential/static-ci-key|${file}|${job.id}|${login.action}`).digest("hex"),
+        // The secret half of a key pair names the credential (see pairCredentials in link.ts).
+        ...secrets.length ? { identityId: secrets.at(-1) } : {},
+        owasp: ["NHI6"],
+        data: { job: job.id, action: login.action, inputs: staticInputs, secrets }
+      });
+      continue;
+    }
+    const target = asText(inputs[login.oidcInput]);
+    if (!target) continue;
+    const full = target.replace(/^\$\{\{\s*(.*?)\s*\}\}$/, "$1");
+    const name3 = shortOidcName(login.cloud, full);
+    const id = `${PLATFORM4}:oidc/${login.cloud}/${name3}`;
+    const line = yaml2.keyLine(inputs, login.oidcInput, stepLine);
+    let r = records.get(id);
+    if (!r) {
+      const idTokenWrite = job.permissions.some((p) => p === "id-token: write" || p === "write-all");
+      r = { id, kind: "identity", platform: PLATFORM4, type: "oidc", name: name3, namespace: login.cloud, file, line, attributes: { action: login.action, idTokenWrite, ...full !== name3 ? { target: full } : {} }, usedBy: [], permissions: job.permissions, rotationEvidence: "oidc (short-lived token per workflow run)" };
+      records.set(id, r);
+    }
+    r.usedBy.push(job.usedBy(line, login.oidcInput));
+  }
+}
+function shortOidcName(cloud, target) {
+  if (cloud === "aws") {
+    const arn = /^arn:aws[\w-]*:iam::(\d{12}|\$\{[^}]*\}):role\/(.+)$/.exec(target);
+    if (arn) return `${arn[1]}/${arn[2]}`;
+  }
+  if (cloud === "gcp") {
+    const provider = /workloadIdentityPools\/([^/]+)\/providers\/([^/]+)$/.exec(target);
+    if (provider) return `${provider[1]}/${provider[2]}`;
+  }
+  return target;
+}
+var REFERENCE_INPUTS = /* @__PURE__ */ new Set(["role-to-assume", "role-session-name", "aws-region", "audience", "service_account", "workload_identity_provider", "project_id", "client-id", "tenant-id", "subscription-id"]);
+var FIRST_PARTY = /^(actions|github)\//i;
+var FULL_SHA = /^[0-9a-f]{40}$/i;
+var PR_HEAD = /github\.event\.pull_request\.head\.|github\.head_ref|refs\/pull\/|github\.event\.pull_request\.merge_commit_sha/;
+var PR_HEAD_RUN = /\bgh\s+pr\s+checkout\b|\bgit\s+fetch\b[^\n]*\bpull\/|\bgit\s+checkout\b[^\n]*\$\{\{\s*github\.(event\.pull_request\.head|head_ref)/;
+function triggers(root) {
+  const on = root.on ?? root[true];
+  const text3 = asText(on);
+  if (text3 !== void 0) return [text3];
+  if (Array.isArray(on)) return on.map((t) => asText(t) ?? "");
+  return Object.keys(asMapping(on) ?? {});
+}
+function secretNames(value2) {
+  const texts = [];
+  const walk = (v, depth) => {
+    if (depth > 8) return;
+    const t = asText(v);
+    if (t !== void 0) texts.push(t);
+    else for (const child of Array.isArray(v) ? v : Object.values(asMapping(v) ?? {})) walk(child, depth + 1);
+  };
+  walk(value2, 0);
+  return texts.flatMap((t) => [...t.matchAll(SECRET_REF)].map((m) => (m[1] ?? m[2]).toUpperCase())).filter((n) => !BUILT_IN.has(n));
+}
+function exposures(file, yaml2, root, job, records) {
+  const add = (name3, exposure) => {
+    const r = records.get(`${PLATFORM4}:secret/${name3}`);
+    if (!r) return;
+    const list = r.attributes.exposures ??= [];
+    if (!list.some((e) => e.kind === exposure.kind && e.line === exposure.line && e.file === exposure.file)) list.push(exposure);
+  };
+  const steps = asList(job.body.steps);
+  if (triggers(root).includes("pull_request_target")) {
+    let headLine;
+    for (const step2 of steps) {
+      const s = asMapping(step2) ?? {};
+      const stepLine = yaml2.lineOf(step2, job.line);
+      const uses = asText(s.uses)?.split("@")[0].toLowerCase();
+      const ref = asText(asMapping(s.with)?.ref);
+      if (uses === "actions/checkout" && ref && PR_HEAD.test(ref)) headLine ??= yaml2.keyLine(asMapping(s.with), "ref", stepLine);
+      const run3 = asText(s.run);
+      if (run3 && PR_HEAD_RUN.test(run3)) headLine ??= yaml2.keyLine(s, "run", stepLine);
+    }
+    if (headLine !== void 0) {
+      const jobId = job.usedBy(0, "").id;
+      for (const r of records.values()) {
+        if (r.type === "secret" && r.usedBy.some((u) => u.id === jobId)) add(r.name, { kind: "pull_request_target", file, line: headLine, job: job.id });
+      }
+    }
+  }
+  for (const step2 of steps) {
+    const s = asMapping(step2) ?? {};
+    const uses = asText(s.uses);
+    if (!uses || uses.startsWith("./") || uses.startsWith("docker://")) continue;
+    const [action, ref = ""] = uses.split("@");
+    if (FIRST_PARTY.test(action) || FULL_SHA.test(ref)) continue;
+    const line = yaml2.keyLine(s, "uses", yaml2.lineOf(step2, job.line));
+    for (const name3 of new Set(secretNames([s.with, s.env]))) add(name3, { kind: "unpinned-action", file, line, job: job.id, action: uses });
+  }
+}
+
+// src/core/identities/registry.ts
+var extractors = [
+  terraformExtractor,
+  kubernetesExtractor,
+  cloudformationExtractor,
+  workflowsExtractor,
+  composeExtractor
+];
+
+// src/core/parallel/pool.ts
+var LARGE_TREE_BYTES = 8 * 1024 * 1024;
+var MAX_QUEUED_BYTES = 2 * 1024 * 1024;
+
+// src/core/scan.ts
+function admitted(item, settings2) {
+  if (!("content" in item)) return item;
+  if (isIgnored(item.path, settings2)) return void 0;
+  if (hasControlCharacters(item.path)) return { path: plainText(item.path), reason: "invalid-path", detail: "control characters in the file name" };
+  return item;
+}
+function contributionOf(item, settings2, reveal) {
+  const extracted = extractIdentities(item);
+  const secrets = scanSecrets(item, settings2, reveal);
+  const out = { path: item.path, chars: item.content.length, extracted, secrets };
+  if (keepsText(item.path, extracted, settings2)) out.content = item.content;
+  return out;
+}
+function keepsText(path2, extracted, settings2) {
+  return path2 === settings2.ownersPath || CODEOWNERS_PATHS.includes(path2) || KustomizeNamespaces.keepsFile(path2, extracted);
+}
+function isIgnored(path2, settings2) {
+  for (const glob of settings2.pathsIgnore) if (compiledGlob(glob).match(path2)) return true;
+  return false;
+}
+var globCache = /* @__PURE__ */ new Map();
+function compiledGlob(glob) {
+  let compiled2 = globCache.get(glob);
+  if (!compiled2) {
+    if (globCache.size >= 1024) globCache.clear();
+    compiled2 = new Minimatch(glob, { dot: true });
+    globCache.set(glob, compiled2);
+  }
+  return compiled2;
+}
+function extractIdentities(file) {
+  const records = [];
+  const findings = [];
+  const references2 = [];
+  for (const extractor of extractors) {
+    if (!extractor.matches(file.path, file.content)) continue;
+    try {
+      const result = extractor.extract(file);
+      for (const record3 of result.records) {
+        if (hasControlCharacters(record3.id)) {
+          findings.push(parseErrorFinding({ file: file.path, line: record3.line, column: 1, message: `${extractor.platform}: a name with control characters (${plainText(record3.id)}) is not an identity; skipped` }));
+        } else {
+          records.push(record3);
+        }
+      }
+      append(findings, result.errors.map(parseErrorFinding));
+      if (result.findings) append(findings, result.findings);
+      if (result.references) append(references2, result.references);
+    } catch (error) {
+      findings.push(parseErrorFinding({ file: file.path, line: 1, column: 1, message: `${extractor.platform} extractor failed: ${quoteErrorMessage(String(error?.message ?? error))}` }));
+    }
+  }
+  return { records, findings, references: references2 };
+}
+function parseErrorFinding(error) {
+  return {
+    rule: "parse/error",
+    level: "warning",
+    file: error.file,
+    line: error.line,
+    column: error.column,
+    message: error.message,
+    // Keyed by file and problem, not line, so the same broken file keeps one fingerprint.
+    fingerprint: createHash3("sha256").update(`parse/error\0${error.file}\0${error.message}`).digest("hex")
+  };
+}
+
+// src/core/parallel/read-file.ts
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+
+// src/core/source.ts
+var BINARY_SNIFF_BYTES = 8 * 1024;
+function toSourceFile(path2, bytes, settings2, addedLines) {
+  if (bytes.length > settings2.maxFileSize) {
+    return { path: path2, reason: "too-large", detail: `${bytes.length} bytes exceeds max-file-size ${settings2.maxFileSize}` };
+  }
+  const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
+  if (sniff.indexOf(0) !== -1) {
+    return { path: path2, reason: "binary", detail: "NUL byte in the first 8 KiB" };
+  }
+  const content = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  return addedLines ? { path: path2, content, addedLines } : { path: path2, content };
+}
+
+// src/core/parallel/read-file.ts
+var OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+var REUSED_BYTES = 1024 * 1024;
+var reused;
+function readSourceFile(path2, abs, maxFileSize) {
+  let fd;
+  try {
+    fd = openSync(abs, OPEN_FLAGS);
+  } catch (error) {
+    const code2 = errnoCode(error);
+    if (code2 === "ELOOP") return skipped(path2, "invalid-path", "replaced by a symbolic link while scanning");
+    return skipped(path2, "unreadable", code2 ?? error.message);
+  }
+  try {
+    const info2 = fstatSync(fd);
+    if (!info2.isFile()) return skipped(path2, "unreadable", "not a regular file");
+    if (info2.size > maxFileSize) return skipped(path2, "too-large", `${info2.size} bytes exceeds max-file-size ${maxFileSize}`);
+    const bytes = info2.size <= REUSED_BYTES ? reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES) : Buffer.allocUnsafe(info2.size);
+    let got = 0;
+    while (got < info2.size) {
+      const n = readSync(fd, bytes, got, info2.size - got, null);
+      if (n === 0) break;
+      got += n;
+    }
+    return toSourceFile(path2, bytes.subarray(0, got), { maxFileSize });
+  } catch (error) {
+    return skipped(path2, "unreadable", errnoCode(error) ?? error.message);
+  } finally {
+    closeSync(fd);
+  }
+}
+function skipped(path2, reason, detail) {
+  return { path: path2, reason, detail };
+}
+function errnoCode(error) {
+  return typeof error === "object" && error !== null && "code" in error ? String(error.code) : void 0;
+}
+
+// src/core/parallel/tree-pool.ts
+var TREE_POOL_BYTES = 8 * 1024 * 1024;
+function scanOne(job, settings2, reveal) {
+  const item = admitted(readSourceFile(job.path, job.abs, settings2.maxFileSize), settings2);
+  if (!item) return { index: job.index };
+  if (!("content" in item)) return { index: job.index, skipped: item };
+  return { index: job.index, file: contributionOf(item, settings2, reveal) };
+}
+
 // src/core/parallel/secrets-worker.ts
 var { settings, done } = workerData;
 parentPort?.on("message", (request) => {
+  if ("kind" in request) return parentPort?.postMessage(scanBatch(request));
   let response;
   try {
     const file = request.addedLines ? { path: request.path, content: request.content, addedLines: new Set(request.addedLines) } : { path: request.path, content: request.content };
@@ -8802,3 +15669,20 @@ parentPort?.on("message", (request) => {
   Atomics.add(done, 0, request.cost);
   parentPort?.postMessage(response);
 });
+function scanBatch(request) {
+  let response;
+  try {
+    const secrets = [];
+    const outcomes = request.files.map((job) => compact2(scanOne(job, settings, request.reveal ? (s) => secrets.push(s) : void 0)));
+    response = request.reveal ? { id: request.id, outcomes, secrets } : { id: request.id, outcomes };
+  } catch (error) {
+    response = { id: request.id, error: error.message };
+  }
+  Atomics.add(done, 0, 1);
+  return response;
+}
+function compact2(outcome) {
+  const file = outcome.file;
+  if (!file || file.content !== void 0 || file.secrets.length || file.extracted.records.length || file.extracted.findings.length || file.extracted.references.length) return outcome;
+  return { index: outcome.index, chars: file.chars };
+}
