@@ -106,6 +106,25 @@ const TEMPLATE = /^![A-Za-z]\w*|\$\{|\{\{|\}\}|\$\(|<%|%>|\{%|%\}|#\{|%\(\w+\)[s
 /** Words that only appear in stand-ins, checked on every detector (long enough to never occur by chance in a random token). */
 const PLACEHOLDER_ANY = /example|very[_-]?long[_-]?(?:secret|key|token|pass)|x{5,}|changeme|change[_-]me|replace[_-]?me|replace[_-]?with|your[_-]|yourkey|yourtoken|yoursecret|yourpassword|dummy|redacted|placeholder|\*{3,}|\.\.\.|•{3,}|<[^>]*>|^\[.*\]$|^0{8,}$/i;
 
+const PLACEHOLDER_SCAN = new RegExp(PLACEHOLDER_ANY.source, 'gi');
+
+/**
+ * A stand-in word written as people write it: lower case, upper case or camel humps (`dummy`,
+ * `DUMMY`, `changeMe`). The same letters in noisy mixed case (`DuMMY` inside
+ * `…ieaDuMMY2H…`) are chance in a random token, not a placeholder: a real key that happens to
+ * contain them must still be reported.
+ */
+export function hasPlaceholderWord(value: string): boolean {
+  PLACEHOLDER_SCAN.lastIndex = 0;
+  for (let m = PLACEHOLDER_SCAN.exec(value); m !== null; m = PLACEHOLDER_SCAN.exec(value)) {
+    // Structural stand-ins (`<…>`, `[…]`, `***`, `...`, zeros) count whatever their case.
+    if (/[^A-Za-z_-]/.test(m[0]) || m[0].length === 0) return true;
+    const letters = m[0].replace(/[^A-Za-z]/g, '');
+    if (letters === letters.toLowerCase() || letters === letters.toUpperCase() || /^[A-Z]?[a-z]+(?:[A-Z][a-z]+)*$/.test(letters)) return true;
+  }
+  return false;
+}
+
 /** Whole values that are stand-ins or defaults: `password: admin`, `secret: none`. */
 const STAND_IN_VALUE = /^(?:x+|none|null|nil|undefined|empty|n\/a|na|string|str|required|optional|admin|root|user|guest|postgres|mysql|redis|pass|pwd|key|value|hunter2|qwerty\w*|asdf\w*|changeit|letmein|welcome1?|default|secret|password|token|tiger|masterkey|scott)$/i;
 /** Words that mark a made-up value (`test-password-1`, `my-secret-token`), unless much else is left. */
@@ -331,7 +350,7 @@ function isEncodedStandIn(value: string): boolean {
   const decoded = Buffer.from(value, 'base64');
   if (decoded.toString('base64') !== value) return false;
   const text = decoded.toString('utf8');
-  return /^[\x20-\x7e]{3,}$/.test(text) && (STAND_IN_VALUE.test(text) || PLACEHOLDER_ANY.test(text) || isStandIn(text) || (WORDS_ONLY.test(text) && text.length < 12));
+  return /^[\x20-\x7e]{3,}$/.test(text) && (STAND_IN_VALUE.test(text) || hasPlaceholderWord(text) || isStandIn(text) || (WORDS_ONLY.test(text) && text.length < 12));
 }
 
 /** SDK documentation: example JWTs in type declarations' doc comments and `*.examples.json`. */
@@ -346,7 +365,7 @@ const FILTERS: Filter[] = [
   { reason: 'empty value', scope: 'all', test: (c) => c.secret.trim().length === 0 },
   { reason: 'documented example key', scope: 'all', test: (c) => DOCUMENTED_EXAMPLES.has(c.secret) },
   { reason: 'templating placeholder', scope: 'all', test: (c) => TEMPLATE.test(c.secret) },
-  { reason: 'placeholder value', scope: 'all', test: (c) => PLACEHOLDER_ANY.test(c.secret) },
+  { reason: 'placeholder value', scope: 'all', test: (c) => hasPlaceholderWord(c.secret) },
   { reason: 'password hash', scope: 'all', test: (c) => PASSWORD_HASH.test(c.secret) },
   { reason: 'integrity digest', scope: 'all', test: (c) => SRI.test(c.secret) },
   { reason: 'boolean or number', scope: 'free-form', test: (c) => BOOLEAN_OR_NUMBER.test(c.secret) },
