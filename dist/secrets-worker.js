@@ -2920,6 +2920,16 @@ var DOCUMENTED_EXAMPLES = /* @__PURE__ */ new Set([
 ]);
 var TEMPLATE = /^![A-Za-z]\w*|\$\{|\{\{|\}\}|\$\(|<%|%>|\{%|%\}|#\{|%\(\w+\)[sd]|^%[sdv]$|^\{\w*\}$|^__[A-Z0-9_]+__$|^@[\w.-]+@$|^%[A-Za-z_][\w]*%$|^\$[A-Za-z_{(]/;
 var PLACEHOLDER_ANY = /example|very[_-]?long[_-]?(?:secret|key|token|pass)|x{5,}|changeme|change[_-]me|replace[_-]?me|replace[_-]?with|your[_-]|yourkey|yourtoken|yoursecret|yourpassword|dummy|redacted|placeholder|\*{3,}|\.\.\.|•{3,}|<[^>]*>|^\[.*\]$|^0{8,}$/i;
+var PLACEHOLDER_SCAN = new RegExp(PLACEHOLDER_ANY.source, "gi");
+function hasPlaceholderWord(value2) {
+  PLACEHOLDER_SCAN.lastIndex = 0;
+  for (let m = PLACEHOLDER_SCAN.exec(value2); m !== null; m = PLACEHOLDER_SCAN.exec(value2)) {
+    if (/[^A-Za-z_-]/.test(m[0]) || m[0].length === 0) return true;
+    const letters = m[0].replace(/[^A-Za-z]/g, "");
+    if (letters === letters.toLowerCase() || letters === letters.toUpperCase() || /^[A-Z]?[a-z]+(?:[A-Z][a-z]+)*$/.test(letters)) return true;
+  }
+  return false;
+}
 var STAND_IN_VALUE = /^(?:x+|none|null|nil|undefined|empty|n\/a|na|string|str|required|optional|admin|root|user|guest|postgres|mysql|redis|pass|pwd|key|value|hunter2|qwerty\w*|asdf\w*|changeit|letmein|welcome1?|default|secret|password|token|tiger|masterkey|scott)$/i;
 var STAND_IN_WORDS = /test|fake|mock|sample|demo|dummy|lorem|ipsum|secret|passw(?:or)?d?|p[a@]ssw[o0]rd|token|changeit|letmein|welcome|default|todo|fixme|tbd|insert|enter|personal|access|secure|private|public|generated|random|abc123|xyz|deadbeef|(?<![a-z])(?:foo|bar|baz|qux|my|your|the|api|key|value|here|goes|super|local|dev|string)(?![a-z])/gi;
 function isStandIn(value2) {
@@ -3035,7 +3045,7 @@ function isEncodedStandIn(value2) {
   const decoded = Buffer.from(value2, "base64");
   if (decoded.toString("base64") !== value2) return false;
   const text3 = decoded.toString("utf8");
-  return /^[\x20-\x7e]{3,}$/.test(text3) && (STAND_IN_VALUE.test(text3) || PLACEHOLDER_ANY.test(text3) || isStandIn(text3) || WORDS_ONLY.test(text3) && text3.length < 12);
+  return /^[\x20-\x7e]{3,}$/.test(text3) && (STAND_IN_VALUE.test(text3) || hasPlaceholderWord(text3) || isStandIn(text3) || WORDS_ONLY.test(text3) && text3.length < 12);
 }
 function isSdkDocExample(c) {
   if (c.generic && /\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line)) return true;
@@ -3046,7 +3056,7 @@ var FILTERS = [
   { reason: "empty value", scope: "all", test: (c) => c.secret.trim().length === 0 },
   { reason: "documented example key", scope: "all", test: (c) => DOCUMENTED_EXAMPLES.has(c.secret) },
   { reason: "templating placeholder", scope: "all", test: (c) => TEMPLATE.test(c.secret) },
-  { reason: "placeholder value", scope: "all", test: (c) => PLACEHOLDER_ANY.test(c.secret) },
+  { reason: "placeholder value", scope: "all", test: (c) => hasPlaceholderWord(c.secret) },
   { reason: "password hash", scope: "all", test: (c) => PASSWORD_HASH.test(c.secret) },
   { reason: "integrity digest", scope: "all", test: (c) => SRI.test(c.secret) },
   { reason: "boolean or number", scope: "free-form", test: (c) => BOOLEAN_OR_NUMBER.test(c.secret) },
