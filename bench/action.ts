@@ -45,6 +45,8 @@ function outputsOf(text: string): Record<string, string> {
   return outputs;
 }
 
+const BENCH_SARIF = '.nhi-steward-bench.sarif';
+
 function runnerEnv(temp: string, workspace: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !/^(GITHUB_|INPUT_|RUNNER_|ACTIONS_)/.test(key)) env[key] = value;
@@ -68,7 +70,8 @@ function runnerEnv(temp: string, workspace: string): Record<string, string> {
     INPUT_TOKEN: 'bench-token',
     INPUT_CONFIG: '.github/nhi-steward.yml',
     'INPUT_FAIL-ON': 'none',
-    'INPUT_SARIF-FILE': join(temp, 'out.sarif'),
+    // The Action accepts only a path inside the workspace (docs/security.md); removed after each run.
+    'INPUT_SARIF-FILE': BENCH_SARIF,
     INPUT_ISSUES: 'off',
     INPUT_PATH: '.',
   };
@@ -87,6 +90,7 @@ function timeOnce(entry: string, workspace: string, timeoutMs: number): Promise<
       const ms = performance.now() - started;
       const outputs = outputsOf(readFileSync(join(temp, 'output'), 'utf8'));
       rmSync(temp, { recursive: true, force: true });
+      rmSync(join(workspace, BENCH_SARIF), { force: true });
       if (code === null) reject(new Error(`the action did not finish within ${timeoutMs / 1000} s on ${workspace} (killed)`));
       else if (code !== 0) reject(new Error(`the action exited ${code} on ${workspace}: ${stderr.trim().split('\n')[0] ?? ''}`));
       else resolvePromise({ ms, code, outputs });
