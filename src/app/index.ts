@@ -183,7 +183,7 @@ async function onRerequested(context: Context<'check_run.rerequested' | 'check_s
   const client = asClient(context.octokit);
   let numbers = listed.map((p) => p.number);
   if (numbers.length === 0) {
-    const associated = await client.paginate<any>('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', { ...repo, commit_sha: headSha, per_page: 100 });
+    const associated = await client.paginate('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', { ...repo, commit_sha: headSha, per_page: 100 });
     numbers = associated.filter((p) => p.state === 'open').map((p) => p.number);
   }
   for (const number of [...new Set(numbers)]) {

@@ -28,14 +28,14 @@ export interface SyncReport {
 export async function listManagedIssues(client: GitHubClient, repo: RepoRef, label = ISSUE_LABEL, author?: string | readonly string[]): Promise<ExistingIssue[]> {
   void label; // the label is what issues are opened with; who opened them is what counts
   const authors = author === undefined ? undefined : new Set((typeof author === 'string' ? [author] : author).map((a) => a.toLowerCase()));
-  const issues = await client.paginate<any>('GET /repos/{owner}/{repo}/issues', { ...repo, state: 'all', per_page: 100 });
+  const issues = await client.paginate('GET /repos/{owner}/{repo}/issues', { ...repo, state: 'all', per_page: 100 });
   const managed: ExistingIssue[] = [];
   for (const issue of issues) {
     if (issue.pull_request) continue;
     const fingerprint = fingerprintOf(issue.body);
     if (!fingerprint) continue;
     if (!isOpenedBy(issue, authors)) continue;
-    managed.push({ number: issue.number, title: issue.title, body: issue.body ?? '', state: issue.state, stateReason: issue.state_reason, fingerprint });
+    managed.push({ number: issue.number, title: issue.title, body: issue.body ?? '', state: issue.state === 'closed' ? 'closed' : 'open', stateReason: issue.state_reason, fingerprint });
   }
   return managed;
 }

@@ -30,7 +30,7 @@ export async function openOnboardingPullRequest(
 ): Promise<Onboarding | undefined> {
   if (result.inventory.length === 0 || settings.issues.enabled === false) return undefined;
   if ((await getFileText(client, repo, settings.ownersPath, sha)) !== undefined) return undefined;
-  const earlier = await client.paginate<any>('GET /repos/{owner}/{repo}/pulls', { ...repo, head: `${repo.owner}:${ONBOARDING_BRANCH}`, state: 'all', per_page: 100 });
+  const earlier = await client.paginate('GET /repos/{owner}/{repo}/pulls', { ...repo, head: `${repo.owner}:${ONBOARDING_BRANCH}`, state: 'all', per_page: 100 });
   if (earlier.length > 0) return undefined;
 
   const codeowners = await readCodeowners(client, repo, sha);

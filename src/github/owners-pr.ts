@@ -34,7 +34,7 @@ export interface OwnersPullRequest {
  */
 export async function openOwnersPullRequest(client: GitHubClient, repo: RepoRef, defaultBranch: string, change: OwnersChange): Promise<OwnersPullRequest | undefined> {
   const branch = `nhi-steward/issue-${change.issueNumber}`;
-  const open = await client.paginate<any>('GET /repos/{owner}/{repo}/pulls', { ...repo, head: `${repo.owner}:${branch}`, state: 'open', per_page: 100 });
+  const open = await client.paginate('GET /repos/{owner}/{repo}/pulls', { ...repo, head: `${repo.owner}:${branch}`, state: 'open', per_page: 100 });
   // With an open PR, the edit goes on top of its branch; otherwise on the default branch.
   const { data: ref } = await client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...repo, ref: `heads/${open.length > 0 ? branch : defaultBranch}` });
   const baseSha: string = ref.object.sha;
@@ -57,7 +57,7 @@ export async function openOwnersPullRequest(client: GitHubClient, repo: RepoRef,
     return { number: pr.number, htmlUrl: pr.html_url, branch, changed: true, updated: true };
   }
   const find = async () => {
-    const open = await client.paginate<any>('GET /repos/{owner}/{repo}/pulls', { ...repo, head: `${repo.owner}:${branch}`, state: 'open', per_page: 100 });
+    const open = await client.paginate('GET /repos/{owner}/{repo}/pulls', { ...repo, head: `${repo.owner}:${branch}`, state: 'open', per_page: 100 });
     return open.length > 0 ? { number: open[0].number as number, htmlUrl: open[0].html_url as string } : undefined;
   };
   // A create whose answer was lost may have opened the PR: look again before opening another.

@@ -188,7 +188,7 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
     calls++;
     return p;
   };
-  const files = await counted(client.paginate<PullFile>('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...repo, pull_number: pull.number, per_page: 100 }));
+  const files = await counted(client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...repo, pull_number: pull.number, per_page: 100 }));
   // Every read is bounded by max-file-size: an owners file over it reads as absent (every NHI unowned).
   const owners = await counted(getFileText(client, repo, settings.ownersPath, pull.headSha, { maxBytes: settings.maxFileSize }));
 

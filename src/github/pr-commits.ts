@@ -91,7 +91,7 @@ export async function withApiCommits(
   const notes: string[] = [];
   let listed: ApiCommit[];
   if (pull.count <= PULL_COMMITS_LIMIT) {
-    listed = await client.paginate<ApiCommit>('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', { ...repo, pull_number: pull.number, per_page: 100 });
+    listed = await client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', { ...repo, pull_number: pull.number, per_page: 100 });
   } else {
     notes.push(`This pull request has ${pull.count} commits, more than the ${PULL_COMMITS_LIMIT} the pulls API lists: they were listed with the compare API.`);
     const { data } = await client.request('GET /repos/{owner}/{repo}/compare/{basehead}', { ...repo, basehead: `${pull.baseSha}...${pull.headSha}`, per_page: 100 });
