@@ -65277,7 +65277,7 @@ async function listManagedIssues(client2, repo, label2 = ISSUE_LABEL, author) {
     const fingerprint = fingerprintOf(issue2.body);
     if (!fingerprint) continue;
     if (!isOpenedBy(issue2, authors)) continue;
-    managed.push({ number: issue2.number, title: issue2.title, body: issue2.body ?? "", state: issue2.state, stateReason: issue2.state_reason, fingerprint });
+    managed.push({ number: issue2.number, title: issue2.title, body: issue2.body ?? "", state: issue2.state === "closed" ? "closed" : "open", stateReason: issue2.state_reason, fingerprint });
   }
   return managed;
 }
