@@ -55503,13 +55503,68 @@ function readGitleaksIgnore(text3) {
   return { locations, unmapped };
 }
 
+// src/core/parallel/read-file.ts
+import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
+
+// src/core/source.ts
+var BINARY_SNIFF_BYTES = 8 * 1024;
+function toSourceFile(path7, bytes, settings, addedLines) {
+  if (bytes.length > settings.maxFileSize) {
+    return { path: path7, reason: "too-large", detail: `${bytes.length} bytes exceeds max-file-size ${settings.maxFileSize}` };
+  }
+  const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
+  if (sniff.indexOf(0) !== -1) {
+    return { path: path7, reason: "binary", detail: "NUL byte in the first 8 KiB" };
+  }
+  const content = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  return addedLines ? { path: path7, content, addedLines } : { path: path7, content };
+}
+function isSkipped(x) {
+  return x.reason !== void 0 && x.content === void 0;
+}
+
+// src/core/parallel/read-file.ts
+var OPEN_FLAGS = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0);
+var REUSED_BYTES = 1024 * 1024;
+var reused;
+function readSourceFile(path7, abs, maxFileSize) {
+  let fd;
+  try {
+    fd = openSync(abs, OPEN_FLAGS);
+  } catch (error2) {
+    const code3 = errnoCode(error2);
+    if (code3 === "ELOOP") return skipped(path7, "invalid-path", "replaced by a symbolic link while scanning");
+    return skipped(path7, "unreadable", code3 ?? error2.message);
+  }
+  try {
+    const info3 = fstatSync(fd);
+    if (!info3.isFile()) return skipped(path7, "unreadable", "not a regular file");
+    if (info3.size > maxFileSize) return skipped(path7, "too-large", `${info3.size} bytes exceeds max-file-size ${maxFileSize}`);
+    const bytes = info3.size <= REUSED_BYTES ? reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES) : Buffer.allocUnsafe(info3.size);
+    let got = 0;
+    while (got < info3.size) {
+      const n = readSync(fd, bytes, got, info3.size - got, null);
+      if (n === 0) break;
+      got += n;
+    }
+    return toSourceFile(path7, bytes.subarray(0, got), { maxFileSize });
+  } catch (error2) {
+    return skipped(path7, "unreadable", errnoCode(error2) ?? error2.message);
+  } finally {
+    closeSync(fd);
+  }
+}
+function skipped(path7, reason, detail) {
+  return { path: path7, reason, detail };
+}
+function errnoCode(error2) {
+  return typeof error2 === "object" && error2 !== null && "code" in error2 ? String(error2.code) : void 0;
+}
+
 // src/workspace/errors.ts
 var UsageError = class extends Error {
   name = "UsageError";
 };
-function errnoCode(error2) {
-  return typeof error2 === "object" && error2 !== null && "code" in error2 ? String(error2.code) : void 0;
-}
 
 // src/core/append.ts
 function append(target, items) {
@@ -63033,7 +63088,7 @@ function createScanTotals(options) {
   const started = performance.now();
   const { settings } = options;
   const findings = [];
-  const skipped3 = [];
+  const skipped2 = [];
   const records = [];
   const references2 = [];
   const kustomize = new KustomizeNamespaces();
@@ -63044,7 +63099,7 @@ function createScanTotals(options) {
   let bytes = 0;
   return {
     skip(item) {
-      skipped3.push(item);
+      skipped2.push(item);
     },
     /** `item.content` may be '' when keepsText said the text is not needed (a worker's file). */
     file(item, extracted, chars = item.content.length) {
@@ -63079,12 +63134,12 @@ function createScanTotals(options) {
       kept.sort(compareFindings2);
       return {
         findings: kept,
-        skipped: skipped3,
+        skipped: skipped2,
         inventory: policy.inventory,
         stats: {
           files,
           bytes,
-          skipped: skipped3.length,
+          skipped: skipped2.length,
           durationMs: Math.round(performance.now() - started),
           detectors: activeDetectorCount(settings),
           identities: policy.inventory.length
@@ -63181,23 +63236,6 @@ function parseErrorFinding(error2) {
 }
 function compareFindings2(a, b) {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
-}
-
-// src/core/source.ts
-var BINARY_SNIFF_BYTES = 8 * 1024;
-function toSourceFile(path7, bytes, settings, addedLines) {
-  if (bytes.length > settings.maxFileSize) {
-    return { path: path7, reason: "too-large", detail: `${bytes.length} bytes exceeds max-file-size ${settings.maxFileSize}` };
-  }
-  const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
-  if (sniff.indexOf(0) !== -1) {
-    return { path: path7, reason: "binary", detail: "NUL byte in the first 8 KiB" };
-  }
-  const content = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-  return addedLines ? { path: path7, content, addedLines } : { path: path7, content };
-}
-function isSkipped(x) {
-  return x.reason !== void 0 && x.content === void 0;
 }
 
 // src/workspace/git.ts
@@ -63459,45 +63497,6 @@ function parseUnifiedDiff(patch) {
 import { readdirSync, realpathSync, statSync, lstatSync } from "node:fs";
 import { join as join4, sep as sep6 } from "node:path";
 
-// src/core/parallel/read-file.ts
-import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
-var OPEN_FLAGS = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0);
-var REUSED_BYTES = 1024 * 1024;
-var reused;
-function readSourceFile(path7, abs, maxFileSize) {
-  let fd;
-  try {
-    fd = openSync(abs, OPEN_FLAGS);
-  } catch (error2) {
-    const code3 = errnoCode2(error2);
-    if (code3 === "ELOOP") return skipped(path7, "invalid-path", "replaced by a symbolic link while scanning");
-    return skipped(path7, "unreadable", code3 ?? error2.message);
-  }
-  try {
-    const info3 = fstatSync(fd);
-    if (!info3.isFile()) return skipped(path7, "unreadable", "not a regular file");
-    if (info3.size > maxFileSize) return skipped(path7, "too-large", `${info3.size} bytes exceeds max-file-size ${maxFileSize}`);
-    const bytes = info3.size <= REUSED_BYTES ? reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES) : Buffer.allocUnsafe(info3.size);
-    let got = 0;
-    while (got < info3.size) {
-      const n = readSync(fd, bytes, got, info3.size - got, null);
-      if (n === 0) break;
-      got += n;
-    }
-    return toSourceFile(path7, bytes.subarray(0, got), { maxFileSize });
-  } catch (error2) {
-    return skipped(path7, "unreadable", errnoCode2(error2) ?? error2.message);
-  } finally {
-    closeSync(fd);
-  }
-}
-function skipped(path7, reason, detail) {
-  return { path: path7, reason, detail };
-}
-function errnoCode2(error2) {
-  return typeof error2 === "object" && error2 !== null && "code" in error2 ? String(error2.code) : void 0;
-}
-
 // src/workspace/gitignore.ts
 var import_ignore = __toESM(require_ignore(), 1);
 var GitignoreMatcher = class {
@@ -63547,7 +63546,7 @@ function* walkFolder(walk, rel) {
   try {
     entries = readdirSync(abs, { withFileTypes: true });
   } catch (error2) {
-    yield skipped2(rel || ".", "unreadable", `cannot list folder: ${errnoCode(error2) ?? error2.message}`);
+    yield skipped(rel || ".", "unreadable", `cannot list folder: ${errnoCode(error2) ?? error2.message}`);
     return;
   }
   entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -63565,7 +63564,7 @@ function* walkFolder(walk, rel) {
       if (item) yield item;
     } else {
       if (excluded(walk, path7, false)) continue;
-      yield kind === "file" ? { path: path7, abs: join4(abs, entry.name) } : skipped2(path7, "unreadable", "not a regular file");
+      yield kind === "file" ? { path: path7, abs: join4(abs, entry.name) } : skipped(path7, "unreadable", "not a regular file");
     }
   }
 }
@@ -63589,9 +63588,9 @@ function followLink(walk, path7) {
   } catch (error2) {
     const code3 = errnoCode(error2);
     if (excluded(walk, path7, false)) return void 0;
-    if (code3 === "ELOOP") return skipped2(path7, "symlink-loop", "symbolic link loop (ELOOP)");
-    if (code3 === "ENOENT") return skipped2(path7, "unreadable", "dangling symbolic link");
-    return skipped2(path7, "unreadable", code3 ?? error2.message);
+    if (code3 === "ELOOP") return skipped(path7, "symlink-loop", "symbolic link loop (ELOOP)");
+    if (code3 === "ENOENT") return skipped(path7, "unreadable", "dangling symbolic link");
+    return skipped(path7, "unreadable", code3 ?? error2.message);
   }
   let isDir = false;
   try {
@@ -63600,11 +63599,11 @@ function followLink(walk, path7) {
   }
   if (excluded(walk, path7, isDir)) return void 0;
   if (real !== walk.top && !real.startsWith(walk.top + sep6)) {
-    return skipped2(path7, "invalid-path", "symbolic link to a path outside the scanned folder is not followed");
+    return skipped(path7, "invalid-path", "symbolic link to a path outside the scanned folder is not followed");
   }
   if (isDir) {
     const folder = join4(walk.top, path7, "..");
-    if (folder === real || folder.startsWith(real + sep6)) return skipped2(path7, "symlink-loop", "symbolic link to one of its own parent folders");
+    if (folder === real || folder.startsWith(real + sep6)) return skipped(path7, "symlink-loop", "symbolic link to one of its own parent folders");
     return void 0;
   }
   return { path: path7, abs: real };
@@ -63615,9 +63614,6 @@ function excluded(walk, path7, isDir) {
 function readText(abs) {
   const item = readSourceFile("", abs, 1024 * 1024);
   return "content" in item ? item.content : "";
-}
-function skipped2(path7, reason, detail) {
-  return { path: path7, reason, detail };
 }
 
 // src/core/parallel/tree-pool.ts
@@ -65784,9 +65780,9 @@ async function scanHistory(dir, options) {
   const revisions = [...branch ? [branch] : ["--all"], ...since ? [`^${since}`] : []];
   const head = branch ?? await commitOf(dir, "HEAD");
   const shallow = await shallowCommits(dir);
-  const skipped3 = new SkipList();
+  const skipped2 = new SkipList();
   for (const commit of shallow) {
-    skipped3.add({ path: `commit ${commit.slice(0, 12)}`, reason: "unreadable", detail: "shallow clone: its parents were not fetched, so older history was not scanned (fetch with --unshallow, or fetch-depth: 0)" });
+    skipped2.add({ path: `commit ${commit.slice(0, 12)}`, reason: "unreadable", detail: "shallow clone: its parents were not fetched, so older history was not scanned (fetch with --unshallow, or fetch-depth: 0)" });
   }
   const profiles = pathProfiles(settings);
   const hits = /* @__PURE__ */ new Map();
@@ -65799,13 +65795,13 @@ async function scanHistory(dir, options) {
     const { oid, path: path7, profile } = blob.tag;
     if (!blob.ok) {
       scannedAs.set(oid, SKIPPED_BLOB);
-      skipped3.add({ path: path7, reason: "unreadable", detail: blob.reason });
+      skipped2.add({ path: path7, reason: "unreadable", detail: blob.reason });
       return;
     }
     const source = toSourceFile(path7, blob.bytes, settings);
     if (!("content" in source)) {
       scannedAs.set(oid, SKIPPED_BLOB);
-      skipped3.add(source);
+      skipped2.add(source);
       return;
     }
     if (!blob.tag.again) {
@@ -65821,7 +65817,7 @@ async function scanHistory(dir, options) {
     }
   };
   const reader = new BlobReader(dir, scanBlob);
-  const stopped = (message) => skipped3.add({ path: "(history)", reason: "unreadable", detail: `${message}; objects after this point were not scanned` }, true);
+  const stopped = (message) => skipped2.add({ path: "(history)", reason: "unreadable", detail: `${message}; objects after this point were not scanned` }, true);
   try {
     for await (const object of listObjects(dir, revisions, stopped)) {
       if (object.type === "commit") {
@@ -65839,7 +65835,7 @@ async function scanHistory(dir, options) {
       if (profiles.skipped(profile)) continue;
       if (object.size > settings.maxFileSize) {
         scannedAs.set(object.oid, SKIPPED_BLOB);
-        skipped3.add({ path: object.path, reason: "too-large", detail: `blob ${object.oid.slice(0, 12)}: ${object.size} bytes exceeds max-file-size ${settings.maxFileSize}` });
+        skipped2.add({ path: object.path, reason: "too-large", detail: `blob ${object.oid.slice(0, 12)}: ${object.size} bytes exceeds max-file-size ${settings.maxFileSize}` });
         continue;
       }
       await reader.request(object.oid, { path: object.path, oid: object.oid, profile });
@@ -65848,7 +65844,7 @@ async function scanHistory(dir, options) {
     await reader.finish();
   }
   for (const [oid, path7] of await pathsOf(dir, revisions, missing)) {
-    skipped3.add({ path: path7 || `object ${oid.slice(0, 12)}`, reason: "unreadable", detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
+    skipped2.add({ path: path7 || `object ${oid.slice(0, 12)}`, reason: "unreadable", detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
   }
   const again = await attribute2(dir, revisions, hits, profiles, scannedAs, stopped);
   if (again.length > 0) {
@@ -65869,7 +65865,7 @@ async function scanHistory(dir, options) {
     findings = mergeByFingerprint([...hits.values()], atHead, head !== void 0);
   }
   findings.sort((a, b) => (a.commit?.date ?? "") < (b.commit?.date ?? "") ? -1 : (a.commit?.date ?? "") > (b.commit?.date ?? "") ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
-  const skippedList = skipped3.list();
+  const skippedList = skipped2.list();
   return {
     result: {
       findings,

@@ -6,7 +6,5 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** `error.code` of a Node system error, when there is one. */
-export function errnoCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
-}
+/** `error.code` of a Node system error, when there is one (one definition, beside the file reader in core). */
+export { errnoCode } from '../core/parallel/read-file.js';

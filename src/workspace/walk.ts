@@ -2,7 +2,7 @@ import { readdirSync, realpathSync, statSync, lstatSync, type Dirent } from 'nod
 import { join, sep } from 'node:path';
 import { isIgnored } from '../core/scan.js';
 import type { SourceItem } from '../core/scan.js';
-import { readSourceFile } from '../core/parallel/read-file.js';
+import { readSourceFile, skipped } from '../core/parallel/read-file.js';
 import type { FileRef } from '../core/parallel/tree-pool.js';
 import type { ScanSettings, Skipped } from '../core/types.js';
 import { errnoCode } from './errors.js';
@@ -145,8 +145,4 @@ function excluded(walk: Walk, path: string, isDir: boolean): boolean {
 function readText(abs: string): string {
   const item = readSourceFile('', abs, 1024 * 1024);
   return 'content' in item ? item.content : '';
-}
-
-function skipped(path: string, reason: Skipped['reason'], detail: string): Skipped {
-  return { path, reason, detail };
 }

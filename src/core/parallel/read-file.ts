@@ -47,10 +47,12 @@ export function readSourceFile(path: string, abs: string, maxFileSize: number): 
   }
 }
 
-function skipped(path: string, reason: Skipped['reason'], detail: string): Skipped {
+/** A file that was not scanned, and why. */
+export function skipped(path: string, reason: Skipped['reason'], detail: string): Skipped {
   return { path, reason, detail };
 }
 
-function errnoCode(error: unknown): string | undefined {
+/** `error.code` of a Node system error, when there is one. */
+export function errnoCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
 }
