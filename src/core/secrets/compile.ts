@@ -135,8 +135,119 @@ export function nameAnchorOf(pattern: RegExp): NameAnchor | undefined {
 export function reachOf(pattern: RegExp): Reach {
   if (pattern.flags.includes('s')) return 'block';
   const source = pattern.source.replace(/\[\^(?:[^\]\\]|\\.)*\\n(?:[^\]\\]|\\.)*\]/g, '_');
-  if (/\\[nr]|\[\\s\\S\]|\[\\S\\s\]|\[\\w\\W\]|\[\\W\\w\]|\[\\d\\D\]|\[\\D\\d\]|\[\^\]/.test(source)) return 'block';
+  if (/\[\\s\\S\]|\[\\S\\s\]|\[\\w\\W\]|\[\\W\\w\]|\[\\d\\D\]|\[\\D\\d\]|\[\^\]/.test(source)) return 'block';
   if (/\[(?!\^)(?:[^\]\\]|\\.)*\\s(?:[^\]\\]|\\.)*\](?:[+*]|\{\d*,\d{3,}\}|\{\d*,\})/.test(source)) return 'block';
-  if (/\\[sWD]|\[\^/.test(source)) return 'near';
+  // A literal line break crosses one line; a pattern that crosses at most two (`\r?\n`, YAML's
+  // `(?:\r?\n[ \t]*)?` before a value) is covered by the two lines `near` searches after the
+  // hit's. Repeated ones (`(?:…\n){0,40}`) may cross any number: `block`.
+  // `\r` elsewhere (`\r?$`) keeps the older, wider reading: such line-based patterns often sit
+  // lines away from their keyword (`.pypirc` sections).
+  const joined = source.replace(/\\r\??(?=\\n)/g, '');
+  if (/\\r/.test(joined)) return 'block';
+  const breaks = joined.includes('\\n') ? lineBreaks(joined) : 0;
+  if (breaks > 2) return 'block';
+  if (breaks > 0 || /\\[sWD]|\[\^/.test(source)) return 'near';
   return 'line';
+}
+
+const QUANTIFIER = /(?:([*+])|\?|\{(\d+)(?:(,)(\d*))?\})\??/y;
+const GROUP_NAME = /\?<([A-Za-z_$][\w$]*)>/y;
+
+/**
+ * The most `\n` a match of `source` can contain through `\n` escapes and classes holding `\n`
+ * (Infinity when one is repeated), lookarounds and back-references included. An escaped `\\n`
+ * counts too: it is a multi-line value written on one line. `\r` never ends a
+ * line (lines end at `\n` only), and negated classes are left to the callers' own test.
+ */
+export function lineBreaks(source: string): number {
+  interface Group {
+    /** Crossings of the alternatives closed so far (their maximum) and of the current one. */
+    best: number;
+    current: number;
+    /** Capture index and name, to size back-references. */
+    index?: number;
+    name?: string;
+  }
+  const captured = new Map<string, number>();
+  const stack: Group[] = [{ best: 0, current: 0 }];
+  let captures = 0;
+  let i = 0;
+  /** Adds an atom of `count` crossings, multiplied by the quantifier that follows it, if any. */
+  const atom = (count: number) => {
+    if (count === 0) return; // its quantifier, if any, is read as more atoms of no crossing
+    QUANTIFIER.lastIndex = i;
+    const q = QUANTIFIER.exec(source);
+    let times = 1;
+    if (q && q[0].length > 0) {
+      i += q[0].length;
+      if (q[1]) times = Infinity;
+      else if (q[2] !== undefined) times = q[3] === undefined ? Number(q[2]) : q[4] === '' ? Infinity : Number(q[4]);
+    }
+    stack[stack.length - 1].current += count * times;
+  };
+  while (i < source.length) {
+    const ch = source[i];
+    if (ch === '\\') {
+      const next = source[i + 1] ?? '';
+      i += 2;
+      if (next === 'n') atom(1);
+      else if (next === '\\' && source[i] === 'n') {
+        i += 1; // `\\n`, a JSON-escaped line break: the value spans lines of its own (PEM in JSON)
+        atom(1);
+      } else if (next === 'k' && source[i] === '<') {
+        const end = source.indexOf('>', i);
+        const name = source.slice(i + 1, end);
+        i = end + 1;
+        atom(captured.get(name) ?? Infinity);
+      } else if (/[1-9]/.test(next)) {
+        let digits = next;
+        while (/\d/.test(source[i] ?? '')) digits += source[i++];
+        atom(captured.get(digits) ?? Infinity);
+      } else atom(0);
+    } else if (ch === '[') {
+      let j = i + 1;
+      const negated = source[j] === '^';
+      let breaks = false;
+      for (; j < source.length && source[j] !== ']'; j++) {
+        if (source[j] === '\\') {
+          if (source[j + 1] === 'n') breaks = true;
+          j++;
+        }
+      }
+      i = j + 1;
+      atom(breaks && !negated ? 1 : 0);
+    } else if (ch === '(') {
+      const group: Group = { best: 0, current: 0 };
+      if (source[i + 1] === '?') {
+        GROUP_NAME.lastIndex = i + 1;
+        const named = GROUP_NAME.exec(source);
+        if (named) {
+          group.index = ++captures;
+          group.name = named[1];
+          i += 1 + named[0].length;
+        } else i += source[i + 2] === '<' ? 4 : 3; // (?: (?= (?! (?<= (?<!
+      } else {
+        group.index = ++captures;
+        i += 1;
+      }
+      stack.push(group);
+    } else if (ch === '|') {
+      const top = stack[stack.length - 1];
+      top.best = Math.max(top.best, top.current);
+      top.current = 0;
+      i += 1;
+    } else if (ch === ')' && stack.length > 1) {
+      const group = stack.pop()!;
+      const count = Math.max(group.best, group.current);
+      if (group.index !== undefined) captured.set(String(group.index), count);
+      if (group.name !== undefined) captured.set(group.name, count);
+      i += 1;
+      atom(count);
+    } else {
+      i += 1;
+      atom(0);
+    }
+  }
+  const top = stack[0];
+  return stack.length === 1 ? Math.max(top.best, top.current) : Infinity;
 }

@@ -55,7 +55,9 @@ export function createSecretScanner(detectors: readonly Detector[], options: Sca
   };
   return {
     scan: (file, settings, reveal) => scanFile(file, settings, catalogFor(settings.detectors), options, reveal),
-    detectorCount: (settings) => catalogFor(settings.detectors).detectors.length,
+    // Counted without compiling: a scan that finds nothing to read (an empty folder) never pays
+    // for the catalog's regexes and keyword automaton.
+    detectorCount: (settings) => selectDetectors(detectors, settings.detectors).length,
   };
 }
 

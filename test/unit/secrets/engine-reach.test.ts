@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { lineBreaks, reachOf } from '../../../src/core/secrets/compile.js';
+import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
+import { createSecretScanner } from '../../../src/core/secrets/engine.js';
+import { defaultSettings } from '../../../src/core/types.js';
+
+/**
+ * How far past its keyword's line a detector's windows reach (compile.ts `Reach`): a pattern that
+ * crosses at most two line ends through literal `\n` is `near`, not `block` (32 KiB after every
+ * hit); anything that may cross more stays `block`.
+ */
+describe('lineBreaks', () => {
+  it.each([
+    ['abc', 0],
+    ['a\\nb', 1],
+    ['(?:[ \\t]*\\n[ \\t]*)?value', 1],
+    ['a\\n|\\n\\n\\nb', 3],
+    ['(?:x\\n){0,40}', 40],
+    ['(?:x\\n)+', Infinity],
+    ['(?:x\\n){2,}', Infinity],
+    ['\\n*', Infinity],
+    ['[\\r\\n]+', Infinity],
+    ['[\\t\\n]?', 1],
+    ['[^\\n]*', 0],
+    ['(?=[^\\n]*\\nkind:)', 1], // lookarounds count: the keyword may sit in what they read
+    ['(?<q>\\n)x\\k<q>', 2],
+    ['(\\n)x\\1', 2],
+    ['x\\k<later>(?<later>a)', Infinity],
+    ['"(?:\\\\n[A-Za-z0-9+/=]{1,100}){4,300}\\\\n"', 301], // JSON-escaped PEM lines
+    ['\\\\t', 0], // a JSON-escaped tab
+    ['(?:a', Infinity], // unbalanced: assume the worst
+  ])('%s → %s', (source, expected) => {
+    expect(lineBreaks(source)).toBe(expected);
+  });
+});
+
+describe('reachOf', () => {
+  it.each([
+    [/ghp_[A-Za-z0-9]{36}/, 'line'],
+    [/password[ \t]*=[ \t]*"[^"]{6,}"/, 'near'],
+    [/name: *\w+(?:\r?\n[ \t]*)?value: *(?<secret>\S+)/, 'near'],
+    [/a\nb\nc\nd/, 'block'],
+    [/-----BEGIN KEY-----[A-Za-z0-9+/=\s]{40,2000}-----END KEY-----/, 'block'],
+    [/^[ \t]*password[ \t]*=[ \t]*(?<secret>\S{3,500})[ \t]*\r?$/m, 'block'], // `\r?$`: keyword lines away
+    [/"private_key":"(?:\\n[A-Za-z0-9+/=]{1,100}){4,300}\\n"/, 'block'],
+    [/x[\s\S]{0,40}y/, 'block'],
+    [/x.{0,40}y/s, 'block'],
+  ])('%s → %s', (pattern, expected) => {
+    expect(reachOf(pattern)).toBe(expected);
+  });
+
+  it('keeps every catalog pattern that crosses more than two line ends at block', () => {
+    for (const d of allDetectors) {
+      if (lineBreaks(d.pattern.source.replace(/\\r\??(?=\\n)/g, '')) > 2) expect(reachOf(d.pattern), d.id).toBe('block');
+    }
+  });
+
+  it('finds a name/value pair whose value is on the next line, far into a large file', () => {
+    const scanner = createSecretScanner(allDetectors.filter((d) => d.id === 'generic-name-value'));
+    const secret = 'Zq8vN2pL6xR4tY9w';
+    const pad = `${'// token handling, no values here\n'.repeat(400)}`;
+    const content = `${pad}env:\n  - name: "DB_PASSWORD",\n    "value": "${secret}"\n${pad}`;
+    const findings = scanner.scan({ path: 'deploy/values.js', content }, defaultSettings());
+    expect(findings.map((f) => [f.rule, f.line])).toEqual([['secret/generic-name-value', 403]]);
+  });
+});
