@@ -1,4 +1,4 @@
-import type { CompiledCatalog, CompiledDetector } from './compile.js';
+import { leadFits, type CompiledCatalog, type CompiledDetector } from './compile.js';
 
 /** A regex match of one detector, before any filtering. Offsets are into the file content. */
 export interface RawMatch {
@@ -45,14 +45,15 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
   if (hits.length === 0) return matches;
   const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active) : undefined;
   if (n < options.wholeFileBelow) {
-    for (const d of detectorsHit(hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches, anchors?.get(d));
+    for (const d of detectorsHit(content, hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches, anchors?.get(d));
     return matches;
   }
-  const windows = planWindows(content, hits, catalog, active);
-  windows.forEach((spans, d) => {
+  const { order, spans } = planWindows(content, hits, catalog, active);
+  for (const d of order) {
     const at = anchors?.get(d);
-    for (let i = 0; i < spans.length; i += 2) runWindow(content, catalog.detectors[d], d, spans[i], spans[i + 1], matches, at);
-  });
+    const list = spans[d]!;
+    for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at);
+  }
   return matches;
 }
 
@@ -97,16 +98,18 @@ function insertSorted(list: number[], value: number): void {
   list.splice(i + 1, 0, value);
 }
 
-/** Detector indices (ascending) that have at least one keyword hit and apply to this file. */
-function detectorsHit(hits: number[], catalog: CompiledCatalog, active: Uint8Array): number[] {
+/** Detector indices (ascending) that have at least one keyword hit (that fits its `lead`) and apply to this file. */
+function detectorsHit(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array): number[] {
   const seen = new Uint8Array(catalog.detectors.length);
-  const seenState = new Set<number>();
   for (let i = 0; i < hits.length; i += 2) {
     const state = hits[i];
-    if (seenState.has(state)) continue;
-    seenState.add(state);
     for (const keyword of catalog.automaton.keywordsAt(state)) {
-      for (const d of catalog.keywordDetectors[keyword]) if (active[d] === 1) seen[d] = 1;
+      const hitStart = hits[i + 1] - catalog.keywordLengths[keyword];
+      for (const d of catalog.keywordDetectors[keyword]) {
+        if (active[d] !== 1 || seen[d] === 1) continue;
+        const lead = catalog.detectors[d].lead;
+        if (lead === undefined || leadFits(content, hitStart, lead)) seen[d] = 1;
+      }
     }
   }
   const result: number[] = [];
@@ -119,29 +122,38 @@ function detectorsHit(hits: number[], catalog: CompiledCatalog, active: Uint8Arr
 /**
  * Per detector, sorted disjoint windows [start, end, start, end, …] around its keyword hits: the
  * hit's line (bounded to BACK/FORWARD characters around the keyword), extended by the detector's
- * reach. Hits arrive in ascending order, so merging only ever looks at the last window.
+ * reach. Hits arrive in ascending order, so merging only ever looks at the last window. A hit that
+ * cannot start a match of a detector with a `lead` opens no window for it. `spans` is indexed by
+ * detector; `order` lists the detectors with windows, in the order they got their first one.
  */
-function planWindows(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array): Map<number, number[]> {
+function planWindows(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array): { order: number[]; spans: (number[] | undefined)[] } {
   const n = content.length;
-  const windows = new Map<number, number[]>();
+  const order: number[] = [];
+  const spans: (number[] | undefined)[] = new Array<number[] | undefined>(catalog.detectors.length);
+  const { detectors, keywordDetectors, keywordLengths, automaton } = catalog;
   // The hit's line, found with indexOf around the hit and reused while hits stay on it: no line
   // index is built for the many files whose hits lead to no match.
   let lineStart = 0;
   let lineEnd = -1;
   let nearEnd = -1; // end of the second line after the hit's line, computed when first needed
   for (let h = 0; h < hits.length; h += 2) {
-    const state = hits[h];
     const hitEnd = hits[h + 1];
-    for (const keyword of catalog.automaton.keywordsAt(state)) {
-      const hitStart = hitEnd - catalog.keywordLengths[keyword];
-      if (hitStart < lineStart || hitStart > lineEnd) {
-        lineStart = hitStart === 0 ? 0 : content.lastIndexOf('\n', hitStart - 1) + 1;
-        lineEnd = lineEndFrom(content, hitStart);
-        nearEnd = -1;
-      }
-      for (const d of catalog.keywordDetectors[keyword]) {
+    const keywords = automaton.keywordsAt(hits[h]);
+    for (let k = 0; k < keywords.length; k++) {
+      const keyword = keywords[k];
+      const hitStart = hitEnd - keywordLengths[keyword];
+      const list = keywordDetectors[keyword];
+      for (let i = 0; i < list.length; i++) {
+        const d = list[i];
         if (active[d] !== 1) continue;
-        const reach = catalog.detectors[d].reach;
+        const compiled = detectors[d];
+        if (compiled.lead !== undefined && !leadFits(content, hitStart, compiled.lead)) continue;
+        if (hitStart < lineStart || hitStart > lineEnd) {
+          lineStart = hitStart === 0 ? 0 : content.lastIndexOf('\n', hitStart - 1) + 1;
+          lineEnd = lineEndFrom(content, hitStart);
+          nearEnd = -1;
+        }
+        const reach = compiled.reach;
         const start = Math.max(lineStart, hitStart - BACK);
         let end: number;
         if (reach === 'block') end = Math.min(n, hitEnd + BLOCK_REACH);
@@ -150,11 +162,16 @@ function planWindows(content: string, hits: number[], catalog: CompiledCatalog, 
           if (nearEnd < 0) nearEnd = lineEndFrom(content, lineEndFrom(content, lineEnd + 1) + 1);
           end = Math.min(nearEnd, hitEnd + FORWARD);
         }
-        addWindow(windows, d, start, end);
+        let windows = spans[d];
+        if (windows === undefined) {
+          spans[d] = windows = [];
+          order.push(d);
+        }
+        addWindow(windows, start, end);
       }
     }
   }
-  return windows;
+  return { order, spans };
 }
 
 /** Offset of the `\n` ending the line that holds `offset`, or the content length on the last line. */
@@ -164,12 +181,7 @@ function lineEndFrom(content: string, offset: number): number {
   return at === -1 ? content.length : at;
 }
 
-function addWindow(windows: Map<number, number[]>, d: number, start: number, end: number): void {
-  let spans = windows.get(d);
-  if (!spans) {
-    spans = [];
-    windows.set(d, spans);
-  }
+function addWindow(spans: number[], start: number, end: number): void {
   const last = spans.length - 1;
   if (last < 0 || start > spans[last] + MERGE_GAP) {
     spans.push(start, end);

@@ -24,7 +24,30 @@ export interface CompiledDetector {
   reach: Reach;
   /** Set for patterns that open with a name before their keyword; see `nameAnchorOf`. */
   anchor?: NameAnchor;
+  /** Set for patterns that open with a literal their keywords start (`EAA`, `re_`); see `leadOf`. */
+  lead?: Lead;
 }
+
+/**
+ * A pattern that opens with a fixed, case-sensitive literal and a run of one character class,
+ * optionally after a one-class lookbehind: `(?<![A-Za-z0-9_-])(?<secret>EAA[0-9A-Za-z]{90,400})`.
+ * When the literal starts with every keyword of the detector, every match starts at a keyword hit,
+ * so a hit not followed by the literal and the class run cannot start a match: the engine drops
+ * it before any window or regex work (`eaa` occurs in every base64 blob, `re_` in every `re_match`).
+ */
+export interface Lead {
+  /** The literal, as UTF-16 code units. */
+  literal: number[];
+  /** 1 for ASCII code units in the class; code units from 128 up are never checked (they pass). */
+  run: Uint8Array;
+  /** Class characters the engine checks after the literal (the class's minimum, at most LEAD_CHECK). */
+  min: number;
+  /** 1 for ASCII code units the lookbehind rejects before the literal, when there is one. */
+  before?: Uint8Array;
+}
+
+/** At most this many run characters are checked per hit: enough to tell `EAAx…` from prose. */
+export const LEAD_CHECK = 16;
 
 /**
  * A pattern that opens with `(?<![C])[C]{m,n}?` (C a character class, e.g. `[A-Za-z0-9_.-]`) names
@@ -107,7 +130,51 @@ function compileDetector(detector: Detector, order: number): CompiledDetector {
     generic: detector.id.startsWith('generic-'),
     reach: reachOf(detector.pattern),
     anchor: nameAnchorOf(detector.pattern),
+    lead: leadOf(detector.pattern, detector.keywords),
   };
+}
+
+const LEAD_PREFIX = /^(?:\(\?<!\[((?:[^\]\\]|\\.)+)\]\))?(?:\(\?<secret>)?((?:[A-Za-z0-9_]|\\[.\-_/:])+)\[((?:[^\]\\]|\\.)+)\]\{(\d+)(?:,\d*)?\}/;
+
+/** The leading literal and class run of a pattern (see `Lead`), or undefined when it has none. */
+export function leadOf(pattern: RegExp, keywords: readonly string[]): Lead | undefined {
+  // Case-insensitive and Unicode patterns are left alone: the literal check below is exact code units.
+  if (/[iuv]/.test(pattern.flags)) return undefined;
+  const m = LEAD_PREFIX.exec(pattern.source);
+  if (!m) return undefined;
+  const literal = m[2].replace(/\\(.)/g, '$1');
+  const lower = literal.toLowerCase();
+  const words = keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
+  if (words.length === 0 || !words.every((k) => lower.startsWith(k))) return undefined;
+  const flags = pattern.flags.replace(/[gydms]/g, '');
+  const ascii = (cls: string) => {
+    const re = new RegExp(`[${cls}]`, flags);
+    return Uint8Array.from({ length: 128 }, (_, code) => (re.test(String.fromCharCode(code)) ? 1 : 0));
+  };
+  return {
+    literal: Array.from(literal, (c) => c.charCodeAt(0)),
+    run: ascii(m[3]),
+    min: Math.min(Number(m[4]), LEAD_CHECK),
+    before: m[1] === undefined ? undefined : ascii(m[1]),
+  };
+}
+
+/** False when no match of a detector with this `lead` can start at `start` (see `Lead`). */
+export function leadFits(content: string, start: number, lead: Lead): boolean {
+  if (lead.before && start > 0) {
+    const c = content.charCodeAt(start - 1);
+    if (c < 128 && lead.before[c] === 1) return false;
+  }
+  const { literal, run, min } = lead;
+  const n = literal.length;
+  if (start + n + min > content.length) return false;
+  for (let i = 0; i < n; i++) if (content.charCodeAt(start + i) !== literal[i]) return false;
+  for (let i = start + n, end = start + n + min; i < end; i++) {
+    const c = content.charCodeAt(i);
+    if (c >= 128) return true; // not tabled: the regex decides
+    if (run[c] !== 1) return false;
+  }
+  return true;
 }
 
 const NAME_PREFIX = /^\(\?<!\[((?:[^\]\\]|\\.)+)\]\)\[((?:[^\]\\]|\\.)+)\]\{(\d+),(\d+)\}\?/;

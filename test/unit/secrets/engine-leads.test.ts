@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { findMatches, type RawMatch } from '../../../src/core/secrets/candidates.js';
+import { compileCatalog, leadFits, leadOf, type CompiledCatalog } from '../../../src/core/secrets/compile.js';
+import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
+
+/**
+ * Lead checks (compile.ts `Lead`) are an optimisation, never a change of meaning: dropping the
+ * keyword hits where no match can start must leave exactly the raw matches that the search over
+ * every hit's window finds.
+ */
+const led = allDetectors.filter((d) => leadOf(d.pattern, d.keywords));
+const checked = compileCatalog(led);
+const unchecked: CompiledCatalog = { ...checked, detectors: checked.detectors.map((c) => ({ ...c, lead: undefined })) };
+
+/** Raw matches in a fixed order: windows are searched detector by detector in the order they first
+ * got one, which dropped hits may change; the engine sorts candidates before using them (overlap.ts). */
+const sorted = (matches: RawMatch[]) => [...matches].sort((a, b) => a.start - b.start || a.end - b.end || a.detector - b.detector);
+
+function both(content: string, wholeFileBelow: number) {
+  const active = checked.activeByDefault.slice();
+  for (const i of checked.pathScoped) active[i] = checked.detectors[i].detector.pathPattern!.test('x.env') ? 1 : 0;
+  return [sorted(findMatches(content, checked, active, { wholeFileBelow })), sorted(findMatches(content, unchecked, active, { wholeFileBelow }))];
+}
+
+const positives = led.flatMap((d) => d.samples.positive.map((s) => s.text));
+const keywords = [...new Set(led.flatMap((d) => d.keywords))];
+const fragment = fc.oneof(
+  fc.constantFrom(...positives),
+  fc.constantFrom(...keywords),
+  fc.constantFrom(...keywords).map((k) => k.toUpperCase()),
+  fc.constantFrom('\n', ' ', '"', '_', '-', '.', '=', 'é', '\u{1F600}', 'EAA', 're_', 'x'),
+  fc.stringMatching(/^[A-Za-z0-9_-]{1,120}$/),
+  fc.integer({ min: 1, max: 3000 }).map((n) => 'k'.repeat(n)),
+  fc.string({ maxLength: 20 }),
+);
+
+describe('lead checks', () => {
+  it('apply to provider tokens whose literal starts with every keyword', () => {
+    const ids = led.map((d) => d.id);
+    expect(ids).toContain('facebook-access-token');
+    expect(ids).toContain('resend-api-key');
+    expect(ids.length).toBeGreaterThan(50);
+    // Not to case-insensitive patterns, nor when a keyword is not a prefix of the literal.
+    expect(leadOf(/EAA[0-9A-Za-z]{90,400}/i, ['eaa'])).toBeUndefined();
+    expect(leadOf(/MT[AEIMQUYcgk][0-9A-Za-z_-]{21,23}/, ['mty'])).toBeUndefined();
+    expect(leadOf(/(?<![A-Za-z0-9_-])(?<secret>re_[0-9A-Za-z]{8}_[0-9A-Za-z]{24})/, ['re_', 'resend'])).toBeUndefined();
+  });
+
+  it('reject only what cannot start a match', () => {
+    const lead = leadOf(/(?<![A-Za-z0-9_\-])(?<secret>re_[0-9A-Za-z]{8}_[0-9A-Za-z]{24})/, ['re_'])!;
+    expect(leadFits('x re_abcdefgh_', 2, lead)).toBe(true);
+    expect(leadFits('re_abcdefgh', 0, lead)).toBe(true);
+    expect(leadFits('re_abcdefg', 0, lead)).toBe(false); // too short for the literal and 8 run characters
+    expect(leadFits('RE_abcdefgh', 0, lead)).toBe(false); // case-sensitive literal
+    expect(leadFits('are_abcdefgh', 1, lead)).toBe(false); // the lookbehind
+    expect(leadFits('re_abc_efgh', 0, lead)).toBe(false);
+    expect(leadFits('re_abcéefgh', 0, lead)).toBe(true); // beyond ASCII: left to the regex
+  });
+
+  it('find what the unchecked search finds, whole-file and windowed (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.array(fragment, { maxLength: 60 }), (parts) => {
+        const content = parts.join('');
+        for (const mode of [Number.POSITIVE_INFINITY, 0]) {
+          const [a, b] = both(content, mode);
+          expect(a).toEqual(b);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('find every positive sample, alone and inside a long minified line', () => {
+    for (const d of led) {
+      for (const sample of d.samples.positive) {
+        for (const content of [sample.text, `${'x=1;'.repeat(900)}${sample.text}${';y=2'.repeat(900)}`]) {
+          for (const mode of [Number.POSITIVE_INFINITY, 0]) {
+            const [a, b] = both(content, mode);
+            expect(a, d.id).toEqual(b);
+            expect(a.some((m) => m.secret === sample.secret), `${d.id}: ${sample.secret}`).toBe(true);
+          }
+        }
+      }
+    }
+  });
+});
