@@ -45,12 +45,12 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
   if (hits.length === 0) return matches;
   const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active) : undefined;
   if (n < options.wholeFileBelow) {
-    for (const d of detectorsHit(content, hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches, anchors?.get(d));
+    for (const d of detectorsHit(content, hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches, anchors?.[d]);
     return matches;
   }
   const { order, spans } = planWindows(content, hits, catalog, active);
   for (const d of order) {
-    const at = anchors?.get(d);
+    const at = anchors?.[d];
     const list = spans[d]!;
     for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at);
   }
@@ -62,25 +62,27 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
  * start: for each keyword hit, the start of the run of name characters that leads into it, when
  * that run is short enough for the pattern's name part. Everywhere else the regex cannot match.
  */
-function collectAnchors(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array): Map<number, number[]> {
-  const anchors = new Map<number, number[]>();
+function collectAnchors(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array): (number[] | undefined)[] {
+  const anchors: (number[] | undefined)[] = new Array<number[] | undefined>(catalog.detectors.length);
+  const { detectors, keywordAnchored, keywordLengths, automaton } = catalog;
   for (let h = 0; h < hits.length; h += 2) {
-    const state = hits[h];
     const hitEnd = hits[h + 1];
-    for (const keyword of catalog.automaton.keywordsAt(state)) {
-      const list = catalog.keywordAnchored[keyword];
+    const keywords = automaton.keywordsAt(hits[h]);
+    for (let k = 0; k < keywords.length; k++) {
+      const list = keywordAnchored[keywords[k]];
       if (list.length === 0) continue;
-      const hitStart = hitEnd - catalog.keywordLengths[keyword];
-      for (const d of list) {
+      const hitStart = hitEnd - keywordLengths[keywords[k]];
+      for (let i = 0; i < list.length; i++) {
+        const d = list[i];
         if (active[d] !== 1) continue;
-        const { maxPrefix, nameChar } = catalog.detectors[d].anchor!;
+        const { maxPrefix, nameChar } = detectors[d].anchor!;
         // +1: a keyword may open with the separator that ends the name part (`_pat`, `[_.-]key`).
         const limit = Math.max(0, hitStart - maxPrefix - 1);
         let p = hitStart;
         while (p > limit && nameChar[content.charCodeAt(p - 1)] === 1) p--;
         if (p > 0 && nameChar[content.charCodeAt(p - 1)] === 1) continue; // the name is too long to match here
-        let starts = anchors.get(d);
-        if (!starts) anchors.set(d, (starts = []));
+        let starts = anchors[d];
+        if (starts === undefined) anchors[d] = starts = [];
         const last = starts.length - 1;
         if (last < 0 || p > starts[last]) starts.push(p);
         else if (p < starts[last]) insertSorted(starts, p);
