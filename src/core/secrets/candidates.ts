@@ -145,16 +145,16 @@ function planWindows(content: string, hits: number[], catalog: CompiledCatalog, 
       const keyword = keywords[k];
       const hitStart = hitEnd - keywordLengths[keyword];
       const list = keywordDetectors[keyword];
+      if (hitStart < lineStart || hitStart > lineEnd) {
+        lineStart = hitStart === 0 ? 0 : content.lastIndexOf('\n', hitStart - 1) + 1;
+        lineEnd = lineEndFrom(content, hitStart);
+        nearEnd = -1;
+      }
       for (let i = 0; i < list.length; i++) {
         const d = list[i];
         if (active[d] !== 1) continue;
         const compiled = detectors[d];
         if (compiled.lead !== undefined && !leadFits(content, hitStart, compiled.lead)) continue;
-        if (hitStart < lineStart || hitStart > lineEnd) {
-          lineStart = hitStart === 0 ? 0 : content.lastIndexOf('\n', hitStart - 1) + 1;
-          lineEnd = lineEndFrom(content, hitStart);
-          nearEnd = -1;
-        }
         const reach = compiled.reach;
         const start = Math.max(lineStart, hitStart - BACK);
         let end: number;
