@@ -43,18 +43,53 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
 
   const hits = catalog.automaton.scan(content);
   if (hits.length === 0) return matches;
-  const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active) : undefined;
-  if (n < options.wholeFileBelow) {
-    for (const d of detectorsHit(content, hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches, anchors?.[d]);
+  const scratch = takeScratch(catalog);
+  try {
+    const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active, scratch.anchors) : undefined;
+    if (n < options.wholeFileBelow) {
+      for (const d of detectorsHit(content, hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches, anchors?.[d]);
+      return matches;
+    }
+    const { spans } = scratch;
+    const order = planWindows(content, hits, catalog, active, scratch);
+    for (const d of order) {
+      const at = anchors?.[d];
+      const list = spans[d]!;
+      for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at);
+    }
     return matches;
+  } finally {
+    releaseScratch(catalog, scratch);
   }
-  const { order, spans } = planWindows(content, hits, catalog, active);
-  for (const d of order) {
-    const at = anchors?.[d];
-    const list = spans[d]!;
-    for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at);
+}
+
+/**
+ * Windows and anchors per detector, in arrays indexed by detector that are reused file after file
+ * (allocating them per file cost more in garbage collection than the lookups they save).
+ */
+interface Scratch {
+  spans: (number[] | undefined)[];
+  anchors: (number[] | undefined)[];
+  /** Detectors with windows in `spans`, in the order they got their first one. */
+  order: number[];
+}
+const idle = new WeakMap<CompiledCatalog, Scratch>();
+
+function takeScratch(catalog: CompiledCatalog): Scratch {
+  const kept = idle.get(catalog);
+  if (kept) {
+    idle.delete(catalog); // a nested scan of the same catalog (none today) would get its own
+    return kept;
   }
-  return matches;
+  const size = catalog.detectors.length;
+  return { spans: new Array<number[] | undefined>(size).fill(undefined), anchors: new Array<number[] | undefined>(size).fill(undefined), order: [] };
+}
+
+function releaseScratch(catalog: CompiledCatalog, scratch: Scratch): void {
+  for (const d of scratch.order) scratch.spans[d] = undefined;
+  scratch.order.length = 0;
+  for (const d of catalog.anchored) scratch.anchors[d] = undefined;
+  idle.set(catalog, scratch);
 }
 
 /**
@@ -62,8 +97,7 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
  * start: for each keyword hit, the start of the run of name characters that leads into it, when
  * that run is short enough for the pattern's name part. Everywhere else the regex cannot match.
  */
-function collectAnchors(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array): (number[] | undefined)[] {
-  const anchors: (number[] | undefined)[] = new Array<number[] | undefined>(catalog.detectors.length);
+function collectAnchors(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array, anchors: (number[] | undefined)[]): (number[] | undefined)[] {
   const { detectors, keywordAnchored, keywordLengths, automaton } = catalog;
   for (let h = 0; h < hits.length; h += 2) {
     const hitEnd = hits[h + 1];
@@ -125,13 +159,11 @@ function detectorsHit(content: string, hits: number[], catalog: CompiledCatalog,
  * Per detector, sorted disjoint windows [start, end, start, end, …] around its keyword hits: the
  * hit's line (bounded to BACK/FORWARD characters around the keyword), extended by the detector's
  * reach. Hits arrive in ascending order, so merging only ever looks at the last window. A hit that
- * cannot start a match of a detector with a `lead` opens no window for it. `spans` is indexed by
- * detector; `order` lists the detectors with windows, in the order they got their first one.
+ * cannot start a match of a detector with a `lead` opens no window for it. Fills `spans` (indexed
+ * by detector) and returns `order`, the detectors with windows.
  */
-function planWindows(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array): { order: number[]; spans: (number[] | undefined)[] } {
+function planWindows(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array, { spans, order }: Scratch): number[] {
   const n = content.length;
-  const order: number[] = [];
-  const spans: (number[] | undefined)[] = new Array<number[] | undefined>(catalog.detectors.length);
   const { detectors, keywordDetectors, keywordLengths, automaton } = catalog;
   // The hit's line, found with indexOf around the hit and reused while hits stay on it: no line
   // index is built for the many files whose hits lead to no match.
@@ -173,7 +205,7 @@ function planWindows(content: string, hits: number[], catalog: CompiledCatalog, 
       }
     }
   }
-  return { order, spans };
+  return order;
 }
 
 /** Offset of the `\n` ending the line that holds `offset`, or the content length on the last line. */
