@@ -1,4 +1,4 @@
-import { leadFits, type CompiledCatalog, type CompiledDetector } from './compile.js';
+import { leadFits, trailFits, type CompiledCatalog, type CompiledDetector } from './compile.js';
 
 /** A regex match of one detector, before any filtering. Offsets are into the file content. */
 export interface RawMatch {
@@ -134,7 +134,7 @@ function insertSorted(list: number[], value: number): void {
   list.splice(i + 1, 0, value);
 }
 
-/** Detector indices (ascending) that have at least one keyword hit (that fits its `lead`) and apply to this file. */
+/** Detector indices (ascending) that have at least one keyword hit (fitting its `lead` and `trail`) and apply to this file. */
 function detectorsHit(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array): number[] {
   const seen = new Uint8Array(catalog.detectors.length);
   for (let i = 0; i < hits.length; i += 2) {
@@ -143,8 +143,10 @@ function detectorsHit(content: string, hits: number[], catalog: CompiledCatalog,
       const hitStart = hits[i + 1] - catalog.keywordLengths[keyword];
       for (const d of catalog.keywordDetectors[keyword]) {
         if (active[d] !== 1 || seen[d] === 1) continue;
-        const lead = catalog.detectors[d].lead;
-        if (lead === undefined || leadFits(content, hitStart, lead)) seen[d] = 1;
+        const { lead, trail } = catalog.detectors[d];
+        if (lead !== undefined && !leadFits(content, hitStart, lead)) continue;
+        if (trail !== undefined && trail.keyword === keyword && !trailFits(content, hits[i + 1], trail)) continue;
+        seen[d] = 1;
       }
     }
   }
@@ -159,7 +161,8 @@ function detectorsHit(content: string, hits: number[], catalog: CompiledCatalog,
  * Per detector, sorted disjoint windows [start, end, start, end, …] around its keyword hits: the
  * hit's line (bounded to BACK/FORWARD characters around the keyword), extended by the detector's
  * reach. Hits arrive in ascending order, so merging only ever looks at the last window. A hit that
- * cannot start a match of a detector with a `lead` opens no window for it. Fills `spans` (indexed
+ * cannot start a match of a detector with a `lead`, or be the keyword of one with a `trail`, opens
+ * no window for it. Fills `spans` (indexed
  * by detector) and returns `order`, the detectors with windows.
  */
 function planWindows(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array, { spans, order }: Scratch): number[] {
@@ -187,6 +190,7 @@ function planWindows(content: string, hits: number[], catalog: CompiledCatalog, 
         if (active[d] !== 1) continue;
         const compiled = detectors[d];
         if (compiled.lead !== undefined && !leadFits(content, hitStart, compiled.lead)) continue;
+        if (compiled.trail !== undefined && compiled.trail.keyword === keyword && !trailFits(content, hitEnd, compiled.trail)) continue;
         const reach = compiled.reach;
         const start = Math.max(lineStart, hitStart - BACK);
         let end: number;

@@ -26,7 +26,31 @@ export interface CompiledDetector {
   anchor?: NameAnchor;
   /** Set for patterns that open with a literal their keywords start (`EAA`, `re_`); see `leadOf`. */
   lead?: Lead;
+  /** Set for patterns whose keyword is followed by a bounded run and a stop character (`://…:`); see `trailOf`. */
+  trail?: Trail;
 }
+
+/**
+ * A pattern that holds its keyword as a literal at its top level (outside any group or
+ * alternative, so every match contains it there), followed by a run of a negated class up to
+ * `max` characters and then a character `stop` outside that class, e.g. `:\/\/[^\s:@\/…]{0,200}:`
+ * (a URL's user name, then `:` before a password). The run must end at its first character
+ * outside the class, and that character must be `stop`: a hit where it is not (`https://host/`)
+ * cannot be the keyword of a match, and opens no window for the detector.
+ */
+export interface Trail {
+  /** Id of the keyword (in `CompiledCatalog.keywordLengths`), set by `compileCatalog`. */
+  keyword: number;
+  /** The keyword, lower-case. */
+  word: string;
+  /** 1 for ASCII code units the run may hold; code units from 128 up end the check (they pass). */
+  run: Uint8Array;
+  max: number;
+  stop: number;
+}
+
+/** Run characters a trail check looks at, at most (longer runs pass unchecked). */
+export const TRAIL_CHECK = 256;
 
 /**
  * A pattern that opens with a fixed, case-sensitive literal and a run of one character class,
@@ -103,6 +127,13 @@ export function compileCatalog(detectors: readonly Detector[]): CompiledCatalog 
     }
   });
   const keywords = [...keywordIds.keys()];
+  for (const c of compiled) {
+    if (c.trail) {
+      const id = keywordIds.get(c.trail.word);
+      if (id === undefined) c.trail = undefined;
+      else c.trail.keyword = id;
+    }
+  }
   return {
     detectors: compiled,
     byId: new Map(compiled.map((c) => [c.detector.id, c])),
@@ -131,7 +162,94 @@ function compileDetector(detector: Detector, order: number): CompiledDetector {
     reach: reachOf(detector.pattern),
     anchor: nameAnchorOf(detector.pattern),
     lead: leadOf(detector.pattern, detector.keywords),
+    trail: trailOf(detector.pattern, detector.keywords),
   };
+}
+
+/** The keyword-then-run-then-stop shape of a pattern (see `Trail`; `keyword` is -1 until `compileCatalog` sets it), or undefined. */
+export function trailOf(pattern: RegExp, keywords: readonly string[]): Trail | undefined {
+  if (/[uv]/.test(pattern.flags)) return undefined;
+  const source = pattern.source;
+  // Literal runs at the top level: [text, end offset in source]. Any top-level `|` disqualifies.
+  const runs: { text: string; end: number }[] = [];
+  let text = '';
+  let depth = 0;
+  for (let i = 0; i < source.length; ) {
+    const ch = source[i];
+    if (ch === '\\') {
+      const next = source[i + 1] ?? '';
+      if (depth === 0 && /[^A-Za-z0-9]/.test(next) && next !== '') text += next;
+      else if (depth === 0) {
+        if (text) runs.push({ text, end: i });
+        text = '';
+      }
+      // `\x41`, `\u0041`, `\cJ`, `\k<name>`: their tails are no literal text of their own.
+      const tail = next === 'x' ? 2 : next === 'u' ? 4 : next === 'c' ? 1 : next === 'k' ? source.indexOf('>', i) - i - 1 : 0;
+      i += 2 + Math.max(0, tail);
+      continue;
+    }
+    if (ch === '[') {
+      if (depth === 0 && text) runs.push({ text, end: i });
+      text = '';
+      i += 1;
+      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+      i += 1;
+      continue;
+    }
+    if (ch === '(' || ch === ')') {
+      if (depth === 0 && text) runs.push({ text, end: i });
+      text = '';
+      depth += ch === '(' ? 1 : -1;
+      i += 1;
+      continue;
+    }
+    if (depth === 0) {
+      if (ch === '|') return undefined;
+      if ('*+?{}^$.'.includes(ch)) {
+        // A quantifier makes the run's last character optional or repeated: no literal ends here.
+        if (text && !'*+?{'.includes(ch)) runs.push({ text, end: i });
+        text = '';
+      } else text += ch;
+    }
+    if (ch === '{') {
+      const close = source.indexOf('}', i);
+      i = close === -1 ? source.length : close + 1;
+      continue;
+    }
+    i += 1;
+  }
+  const flags = pattern.flags.replace(/[gydms]/g, '');
+  for (const run of runs) {
+    const after = /^\[\^((?:[^\]\\]|\\.)+)\](?:\{\d+,(\d+)\}|\*)(\\[^A-Za-z0-9]|[^\\()[\]{}|*+?.^$])(?![?*+{])/.exec(source.slice(run.end));
+    if (!after) continue;
+    const word = keywords.map((k) => k.toLowerCase()).find((k) => k.length > 0 && run.text.toLowerCase().endsWith(k));
+    if (word === undefined) continue;
+    const stop = after[3].length === 2 ? after[3][1] : after[3];
+    const cls = new RegExp(`[^${after[1]}]`, flags);
+    if (cls.test(stop)) continue; // the run could pass over its stop character
+    return {
+      keyword: -1,
+      word,
+      run: Uint8Array.from({ length: 128 }, (_, code) => (cls.test(String.fromCharCode(code)) ? 1 : 0)),
+      max: after[2] === undefined ? Number.POSITIVE_INFINITY : Number(after[2]),
+      stop: stop.charCodeAt(0),
+    };
+  }
+  return undefined;
+}
+
+/** False when a keyword hit ending at `end` cannot be the keyword of a match (see `Trail`). */
+export function trailFits(content: string, end: number, trail: Trail): boolean {
+  const limit = Math.min(content.length, end + Math.min(trail.max, TRAIL_CHECK));
+  let i = end;
+  for (; i < limit; i++) {
+    const c = content.charCodeAt(i);
+    if (c >= 128) return true; // not tabled: the regex decides
+    if (trail.run[c] !== 1) return c === trail.stop;
+  }
+  if (i === content.length) return false; // no stop character
+  if (i - end >= trail.max) return content.charCodeAt(i) === trail.stop; // the run is full: the stop must follow
+  return true; // checked TRAIL_CHECK characters of a longer run: undecided
 }
 
 const LEAD_PREFIX = /^(?:\(\?<!\[((?:[^\]\\]|\\.)+)\]\))?(?:\(\?<secret>)?((?:[A-Za-z0-9_]|\\[.\-_/:])+)\[((?:[^\]\\]|\\.)+)\]\{(\d+)(?:,\d*)?\}/;

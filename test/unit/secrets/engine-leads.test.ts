@@ -1,17 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findMatches, type RawMatch } from '../../../src/core/secrets/candidates.js';
-import { compileCatalog, leadFits, leadOf, type CompiledCatalog } from '../../../src/core/secrets/compile.js';
+import { compileCatalog, leadFits, leadOf, trailFits, trailOf, type CompiledCatalog } from '../../../src/core/secrets/compile.js';
 import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
 
 /**
- * Lead checks (compile.ts `Lead`) are an optimisation, never a change of meaning: dropping the
- * keyword hits where no match can start must leave exactly the raw matches that the search over
- * every hit's window finds.
+ * Lead and trail checks (compile.ts `Lead`, `Trail`) are an optimisation, never a change of
+ * meaning: dropping the keyword hits where no match can start (or no match can hold its keyword)
+ * must leave exactly the raw matches that the search over every hit's window finds.
  */
-const led = allDetectors.filter((d) => leadOf(d.pattern, d.keywords));
+const led = allDetectors.filter((d) => leadOf(d.pattern, d.keywords) || trailOf(d.pattern, d.keywords));
 const checked = compileCatalog(led);
-const unchecked: CompiledCatalog = { ...checked, detectors: checked.detectors.map((c) => ({ ...c, lead: undefined })) };
+const unchecked: CompiledCatalog = { ...checked, detectors: checked.detectors.map((c) => ({ ...c, lead: undefined, trail: undefined })) };
 
 /** Raw matches in a fixed order: windows are searched detector by detector in the order they first
  * got one, which dropped hits may change; the engine sorts candidates before using them (overlap.ts). */
@@ -29,13 +29,14 @@ const fragment = fc.oneof(
   fc.constantFrom(...positives),
   fc.constantFrom(...keywords),
   fc.constantFrom(...keywords).map((k) => k.toUpperCase()),
-  fc.constantFrom('\n', ' ', '"', '_', '-', '.', '=', 'é', '\u{1F600}', 'EAA', 're_', 'x'),
+  fc.constantFrom('\n', ' ', '"', '_', '-', '.', '=', 'é', '\u{1F600}', 'EAA', 're_', 'x', '://', ':', '@', '/', 'https://', 'git+https://', 'redis://'),
+  fc.tuple(fc.constantFrom('https', 'ftp', 'myapp+ws', 'x'), fc.stringMatching(/^[A-Za-z0-9._%-]{0,12}$/), fc.stringMatching(/^[A-Za-z0-9._%!$-]{0,12}$/), fc.constantFrom('@', '@host', '/', '')).map(([s, u, p, h]) => `${s}://${u}:${p}${h}`),
   fc.stringMatching(/^[A-Za-z0-9_-]{1,120}$/),
   fc.integer({ min: 1, max: 3000 }).map((n) => 'k'.repeat(n)),
   fc.string({ maxLength: 20 }),
 );
 
-describe('lead checks', () => {
+describe('lead and trail checks', () => {
   it('apply to provider tokens whose literal starts with every keyword', () => {
     const ids = led.map((d) => d.id);
     expect(ids).toContain('facebook-access-token');
@@ -56,6 +57,25 @@ describe('lead checks', () => {
     expect(leadFits('are_abcdefgh', 1, lead)).toBe(false); // the lookbehind
     expect(leadFits('re_abc_efgh', 0, lead)).toBe(false);
     expect(leadFits('re_abcéefgh', 0, lead)).toBe(true); // beyond ASCII: left to the regex
+  });
+
+  it('trail: a URL keyword counts only when its user name ends at a colon', () => {
+    const urls = allDetectors.filter((d) => trailOf(d.pattern, d.keywords)).map((d) => d.id);
+    expect(urls.sort()).toEqual(['basic-auth-url', 'git-credentials-password', 'url-password']);
+    const trail = { ...trailOf(/https?:\/\/[^\s:@\/]{0,200}:(?<secret>[^\s@\/]{3,200})@/i, ['://'])!, keyword: 0 };
+    expect(trail.word).toBe('://');
+    expect(trailFits('https://user:pw@h', 8, trail)).toBe(true);
+    expect(trailFits('https://:pw@h', 8, trail)).toBe(true);
+    expect(trailFits('https://example.com/path', 8, trail)).toBe(false);
+    expect(trailFits('https://example.com', 8, trail)).toBe(false); // no stop character before the end
+    expect(trailFits(`https://${'u'.repeat(200)}:pw@h`, 8, trail)).toBe(true);
+    expect(trailFits(`https://${'u'.repeat(201)}:pw@h`, 8, trail)).toBe(false); // run longer than 200
+    expect(trailFits('https://usér:pw@h', 8, trail)).toBe(true); // beyond ASCII: left to the regex
+    // Not when the keyword sits in a group or an alternative, nor when the run may hold the stop.
+    expect(trailOf(/(?:a|https?:\/\/)[^\s:@]{0,200}:x/, ['://'])).toBeUndefined();
+    expect(trailOf(/a|https?:\/\/[^\s:@]{0,200}:x/, ['://'])).toBeUndefined();
+    expect(trailOf(/https?:\/\/[^\s@]{0,200}:x/, ['://'])).toBeUndefined();
+    expect(trailOf(/https?:\/\/[^\s:@]{0,200}:?x/, ['://'])).toBeUndefined();
   });
 
   it('find what the unchecked search finds, whole-file and windowed (fast-check)', () => {
