@@ -54,14 +54,17 @@ export const TRAIL_CHECK = 256;
 
 /**
  * A pattern that opens with a fixed, case-sensitive literal and a run of one character class,
- * optionally after a one-class lookbehind: `(?<![A-Za-z0-9_-])(?<secret>EAA[0-9A-Za-z]{90,400})`.
+ * optionally after a one-class lookbehind or `\b`: `(?<![A-Za-z0-9_-])(?<secret>EAA[0-9A-Za-z]{90,400})`,
+ * `\bvariable[ \t]+"`.
  * When the literal starts with every keyword of the detector, every match starts at a keyword hit,
  * so a hit not followed by the literal and the class run cannot start a match: the engine drops
  * it before any window or regex work (`eaa` occurs in every base64 blob, `re_` in every `re_match`).
  */
 export interface Lead {
-  /** The literal, as UTF-16 code units. */
+  /** The literal, as UTF-16 code units (lower-case when `caseless`). */
   literal: number[];
+  /** The pattern has the `i` flag: ASCII letters match either case (never a non-ASCII one, without `u`). */
+  caseless: boolean;
   /** 1 for ASCII code units in the class; code units from 128 up are never checked (they pass). */
   run: Uint8Array;
   /** Class characters the engine checks after the literal (the class's minimum, at most LEAD_CHECK). */
@@ -252,28 +255,33 @@ export function trailFits(content: string, end: number, trail: Trail): boolean {
   return true; // checked TRAIL_CHECK characters of a longer run: undecided
 }
 
-const LEAD_PREFIX = /^(?:\(\?<!\[((?:[^\]\\]|\\.)+)\]\))?(?:\(\?<secret>)?((?:[A-Za-z0-9_]|\\[.\-_/:])+)\[((?:[^\]\\]|\\.)+)\]\{(\d+)(?:,\d*)?\}/;
+const LEAD_PREFIX = /^(?:\(\?<!\[((?:[^\]\\]|\\.)+)\]\)|(\\b))?(?:\(\?<secret>)?((?:[A-Za-z0-9_]|\\[.\-_/:])+)\[((?:[^\]\\]|\\.)+)\](?:\{(\d+)(?:,\d*)?\}|(\+)|\*)/;
 
 /** The leading literal and class run of a pattern (see `Lead`), or undefined when it has none. */
 export function leadOf(pattern: RegExp, keywords: readonly string[]): Lead | undefined {
-  // Case-insensitive and Unicode patterns are left alone: the literal check below is exact code units.
-  if (/[iuv]/.test(pattern.flags)) return undefined;
+  // Unicode patterns are left alone: the checks below are per code unit.
+  if (/[uv]/.test(pattern.flags)) return undefined;
   const m = LEAD_PREFIX.exec(pattern.source);
   if (!m) return undefined;
-  const literal = m[2].replace(/\\(.)/g, '$1');
+  const literal = m[3].replace(/\\(.)/g, '$1');
   const lower = literal.toLowerCase();
   const words = keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
   if (words.length === 0 || !words.every((k) => lower.startsWith(k))) return undefined;
+  // `\b` before a word character: the character before must not be one (ASCII `\w` without `u`).
+  if (m[2] !== undefined && !/\w/.test(literal[0])) return undefined;
   const flags = pattern.flags.replace(/[gydms]/g, '');
   const ascii = (cls: string) => {
     const re = new RegExp(`[${cls}]`, flags);
     return Uint8Array.from({ length: 128 }, (_, code) => (re.test(String.fromCharCode(code)) ? 1 : 0));
   };
+  const min = m[5] !== undefined ? Number(m[5]) : m[6] !== undefined ? 1 : 0;
+  const caseless = pattern.flags.includes('i');
   return {
-    literal: Array.from(literal, (c) => c.charCodeAt(0)),
-    run: ascii(m[3]),
-    min: Math.min(Number(m[4]), LEAD_CHECK),
-    before: m[1] === undefined ? undefined : ascii(m[1]),
+    literal: Array.from(caseless ? lower : literal, (c) => c.charCodeAt(0)),
+    caseless,
+    run: ascii(m[4]),
+    min: Math.min(min, LEAD_CHECK),
+    before: m[1] !== undefined ? ascii(m[1]) : m[2] !== undefined ? ascii('\\w') : undefined,
   };
 }
 
@@ -286,7 +294,14 @@ export function leadFits(content: string, start: number, lead: Lead): boolean {
   const { literal, run, min } = lead;
   const n = literal.length;
   if (start + n + min > content.length) return false;
-  for (let i = 0; i < n; i++) if (content.charCodeAt(start + i) !== literal[i]) return false;
+  if (lead.caseless) {
+    for (let i = 0; i < n; i++) {
+      const c = content.charCodeAt(start + i);
+      if ((c >= 65 && c <= 90 ? c + 32 : c) !== literal[i]) return false;
+    }
+  } else {
+    for (let i = 0; i < n; i++) if (content.charCodeAt(start + i) !== literal[i]) return false;
+  }
   for (let i = start + n, end = start + n + min; i < end; i++) {
     const c = content.charCodeAt(i);
     if (c >= 128) return true; // not tabled: the regex decides

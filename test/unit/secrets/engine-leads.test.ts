@@ -17,9 +17,9 @@ const unchecked: CompiledCatalog = { ...checked, detectors: checked.detectors.ma
  * got one, which dropped hits may change; the engine sorts candidates before using them (overlap.ts). */
 const sorted = (matches: RawMatch[]) => [...matches].sort((a, b) => a.start - b.start || a.end - b.end || a.detector - b.detector);
 
-function both(content: string, wholeFileBelow: number) {
+function both(content: string, wholeFileBelow: number, path = 'settings.py') {
   const active = checked.activeByDefault.slice();
-  for (const i of checked.pathScoped) active[i] = checked.detectors[i].detector.pathPattern!.test('x.env') ? 1 : 0;
+  for (const i of checked.pathScoped) active[i] = checked.detectors[i].detector.pathPattern!.test(path) ? 1 : 0;
   return [sorted(findMatches(content, checked, active, { wholeFileBelow })), sorted(findMatches(content, unchecked, active, { wholeFileBelow }))];
 }
 
@@ -29,7 +29,7 @@ const fragment = fc.oneof(
   fc.constantFrom(...positives),
   fc.constantFrom(...keywords),
   fc.constantFrom(...keywords).map((k) => k.toUpperCase()),
-  fc.constantFrom('\n', ' ', '"', '_', '-', '.', '=', 'é', '\u{1F600}', 'EAA', 're_', 'x', '://', ':', '@', '/', 'https://', 'git+https://', 'redis://'),
+  fc.constantFrom('\n', ' ', '"', '_', '-', '.', '=', 'é', '\u{1F600}', 'EAA', 're_', 'x', '://', ':', '@', '/', 'https://', 'git+https://', 'redis://', 'ſ', 'K', '{\n  default = "', '"', '\t'),
   fc.tuple(fc.constantFrom('https', 'ftp', 'myapp+ws', 'x'), fc.stringMatching(/^[A-Za-z0-9._%-]{0,12}$/), fc.stringMatching(/^[A-Za-z0-9._%!$-]{0,12}$/), fc.constantFrom('@', '@host', '/', '')).map(([s, u, p, h]) => `${s}://${u}:${p}${h}`),
   fc.stringMatching(/^[A-Za-z0-9_-]{1,120}$/),
   fc.integer({ min: 1, max: 3000 }).map((n) => 'k'.repeat(n)),
@@ -42,8 +42,9 @@ describe('lead and trail checks', () => {
     expect(ids).toContain('facebook-access-token');
     expect(ids).toContain('resend-api-key');
     expect(ids.length).toBeGreaterThan(50);
-    // Not to case-insensitive patterns, nor when a keyword is not a prefix of the literal.
-    expect(leadOf(/EAA[0-9A-Za-z]{90,400}/i, ['eaa'])).toBeUndefined();
+    expect(ids).toContain('generic-terraform-variable-default'); // `\bvariable[ \t]+"`, with the i flag
+    // Not to Unicode patterns, nor when a keyword is not a prefix of the literal.
+    expect(leadOf(/EAA[0-9A-Za-z]{90,400}/u, ['eaa'])).toBeUndefined();
     expect(leadOf(/MT[AEIMQUYcgk][0-9A-Za-z_-]{21,23}/, ['mty'])).toBeUndefined();
     expect(leadOf(/(?<![A-Za-z0-9_-])(?<secret>re_[0-9A-Za-z]{8}_[0-9A-Za-z]{24})/, ['re_', 'resend'])).toBeUndefined();
   });
@@ -57,6 +58,13 @@ describe('lead and trail checks', () => {
     expect(leadFits('are_abcdefgh', 1, lead)).toBe(false); // the lookbehind
     expect(leadFits('re_abc_efgh', 0, lead)).toBe(false);
     expect(leadFits('re_abcéefgh', 0, lead)).toBe(true); // beyond ASCII: left to the regex
+    const word = leadOf(/\bvariable[ \t]+"x"/i, ['variable'])!;
+    expect(leadFits('VARIABLE "x"', 0, word)).toBe(true);
+    expect(leadFits('a = Variable\t"x"', 4, word)).toBe(true);
+    expect(leadFits('variables "x"', 0, word)).toBe(false);
+    expect(leadFits('myvariable "x"', 2, word)).toBe(false); // `\b`
+    expect(leadFits('é variable "x"', 2, word)).toBe(true);
+    expect(leadFits('varİable "x"', 0, word)).toBe(false); // no ASCII letter matches a non-ASCII one without `u`
   });
 
   it('trail: a URL keyword counts only when its user name ends at a colon', () => {
@@ -96,7 +104,7 @@ describe('lead and trail checks', () => {
       for (const sample of d.samples.positive) {
         for (const content of [sample.text, `${'x=1;'.repeat(900)}${sample.text}${';y=2'.repeat(900)}`]) {
           for (const mode of [Number.POSITIVE_INFINITY, 0]) {
-            const [a, b] = both(content, mode);
+            const [a, b] = both(content, mode, sample.path);
             expect(a, d.id).toEqual(b);
             expect(a.some((m) => m.secret === sample.secret), `${d.id}: ${sample.secret}`).toBe(true);
           }
