@@ -111,8 +111,13 @@ interface Candidate {
 
 function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCatalog, options: MatchOptions, reveal?: SecretSink): Finding[] {
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
-  const active = catalog.activeByDefault.slice();
-  for (const i of catalog.pathScoped) active[i] = catalog.detectors[i].detector.pathPattern!.test(file.path) ? 1 : 0;
+  // Most files switch on no path-scoped detector: they share the catalog's (read-only) default.
+  let active = catalog.activeByDefault;
+  for (const i of catalog.pathScoped) {
+    if (!catalog.detectors[i].detector.pathPattern!.test(file.path)) continue;
+    if (active === catalog.activeByDefault) active = active.slice();
+    active[i] = 1;
+  }
   const raw = findMatches(file.content, catalog, active, options);
   if (raw.length === 0) return [];
 
