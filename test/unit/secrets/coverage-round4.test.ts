@@ -37,3 +37,19 @@ describe('a `#` inside a quoted key', () => {
     expect(ids("token = 'com.acme.TokenService#refreshToken2'", 'src/main.py')).toEqual([]);
   });
 });
+
+describe('formats added this round', () => {
+  it('Discord bot tokens passed to client.login() whatever the id length, when the first part decodes to an id', () => {
+    // 18-digit id (a bot made before 2022): its base64 opens with `Nz`, not the `MT` of 19-digit ids.
+    expect(ids("client.login('Nzk4MjE2NDYyNjEyMzQ1Njc4.qjWvQn.kqDQLL_g_Yz9Eo0JQD6-hLxmd9ioAskYZ9FXaf');", 'bot.js')).toEqual(['discord-bot-token-login']);
+    expect(ids("client.login('TXlCb3ROYW1lSXNOb3RBbklkWFg.qjWvQn.kqDQLL_g_Yz9Eo0JQD6-hLxmd9ioAskYZ9FXaf');", 'bot.js')).toEqual([]);
+  });
+
+  it('Klaviyo private keys, Honeycomb ingest keys and Mollie API keys', () => {
+    expect(ids('KLAVIYO_API_KEY=pk_3f9a0c1e7b2d4f6a8c0e1b3d5f7a9c2e4b')).toEqual(['klaviyo-private-key']);
+    expect(ids('KEY=pk_Ab3xY9_3f9a0c1e7b2d4f6a8c0e1b3d5f7a9c2e4b')).toEqual(['klaviyo-private-key-v2']);
+    expect(ids('STRIPE_PUBLISHABLE_KEY=pk_live_51H8xYzAbCdEfGhIjKlMnOpQr')).toEqual([]);
+    expect(ids('OTEL_EXPORTER_OTLP_HEADERS=x-honeycomb-team=hcxik_01jd3k8v9q2w5r7t0y4u6i8o1p0123456789abcdefghijklmnopqrstuv')).toEqual(['honeycomb-ingest-key']);
+    expect(ids("$mollie->setApiKey('live_9Hq2Lx7Vk4Tn8Wp3Bs1Hd6Nc5Fy0Jg');", 'app/pay.php')).toEqual(['mollie-api-key']);
+  });
+});

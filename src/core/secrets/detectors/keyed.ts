@@ -58,6 +58,8 @@ const rows: KeyedRow[] = [
   // Payments, finance
   { id: 'paypal-client-secret', provider: 'PayPal', title: 'PayPal REST client secret', words: ['paypal'], parts: [lit('E'), run('b64url', 79)] },
   { id: 'braintree-private-key', provider: 'PayPal Braintree', title: 'Braintree API private key', words: ['braintree'], credentialWords: ['private', 'secret', 'key'], parts: [run('hex', 32)], samples: { contexts: ['BRAINTREE_PRIVATE_KEY=§', '  braintree_private_key: "§"'] } },
+  // Mollie's own API clients accept `live_`/`test_` + at least 30 word characters (issued keys have 30 alphanumerics).
+  { id: 'mollie-api-key', provider: 'Mollie', title: 'Mollie API key', words: ['mollie'], parts: [lit('live_', 'test_'), run('base62', 30)], credential: false, samples: { contexts: ['MOLLIE_API_KEY=§', "  $mollie->setApiKey('§');"] } },
   { id: 'paymongo-secret-key', provider: 'PayMongo', title: 'PayMongo secret key', words: ['paymongo'], parts: [lit('sk_live_', 'sk_test_'), run('base62', 24, 32)], credential: false },
   { id: 'dwolla-secret', provider: 'Dwolla', title: 'Dwolla key or secret', words: ['dwolla'], parts: [run('base62', 50)] },
   { id: 'wise-api-token', provider: 'Wise', title: 'Wise (TransferWise) API token', words: ['transferwise', 'wise_api', 'wise-api', 'wise_token', 'wiseapi'], parts: [uuid(true)], credential: false },
