@@ -7,7 +7,9 @@
  * copied into this repository. For every gitleaks rule in config/gitleaks.toml, random values are
  * drawn from the rule's own secret pattern (seeded) and written into a handful of common config
  * syntaxes under the rule's first keyword (`<kw>Token = "<value>"`, `<kw>_token: <value>`…); the
- * rule counts as caught when nhi-steward reports a secret on the sample. For every trufflehog
+ * rule counts as caught when nhi-steward reports a secret on the sample. Rules that describe a
+ * structure rather than a value (PEM blocks, Kubernetes Secret manifests, nuget.config, JWTs, curl
+ * command lines, or a file type of their `path`) get that structure, written fresh (see STRUCTURED). For every trufflehog
  * detector (pkg/detectors/*), the positive inputs of its pattern test (`*_test.go`, cases whose
  * `want` is not empty) are evaluated (string literals and simple `fmt.Sprintf`) and scanned; the
  * detector counts as covered when at least one of them yields a finding.
@@ -331,7 +333,7 @@ function main(): void {
       next.gitleaks[rule.id] = ours.length > 0 ? { ours, keywords: rule.keywords } : { ours: [], reason: previous.gitleaks[rule.id]?.reason ?? notYet, keywords: rule.keywords };
     }
     console.log(`gitleaks: ${rules.length} rules; samples caught ${caught}/${samples} (${((caught / samples) * 100).toFixed(1)}%); rules with a sample caught ${rulesCaught}/${rules.length - ungenerated} (${ungenerated} rules not sampleable)`);
-    console.log(`gitleaks, without rules excluded in docs/peer-rules.json (public ids; structures a drawn value cannot form): samples caught ${keptCaught}/${keptSamples} (${((keptCaught / keptSamples) * 100).toFixed(1)}%)`);
+    console.log(`gitleaks, without rules excluded in docs/peer-rules.json (public client ids): samples caught ${keptCaught}/${keptSamples} (${((keptCaught / keptSamples) * 100).toFixed(1)}%)`);
 
     // gitleaks' must-not samples: the literal strings of each rule generator's `fps` list
     // (cmd/generate/config/rules/*.go). Any finding of ours on one counts as a false alarm here,

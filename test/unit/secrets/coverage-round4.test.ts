@@ -52,4 +52,14 @@ describe('formats added this round', () => {
     expect(ids('OTEL_EXPORTER_OTLP_HEADERS=x-honeycomb-team=hcxik_01jd3k8v9q2w5r7t0y4u6i8o1p0123456789abcdefghijklmnopqrstuv')).toEqual(['honeycomb-ingest-key']);
     expect(ids("$mollie->setApiKey('live_9Hq2Lx7Vk4Tn8Wp3Bs1Hd6Nc5Fy0Jg');", 'app/pay.php')).toEqual(['mollie-api-key']);
   });
+
+  it('a JWT wrapped in base64 is reported as a JWT when it decodes to a signed token', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzdmMtcmVwb3J0cyIsImlhdCI6MTc2NTAwMDAwMH0.Q2m9Zx4Lk7vR2tW8nB5pY3sH1dJ6fG0cA9eK4uI7oXw';
+    const wrapped = Buffer.from(jwt).toString('base64');
+    const findings = scan(`  REPORTS_AUTH: ${wrapped}`, 'deploy/values.yaml');
+    expect(findings.map((f) => f.detector)).toEqual(['jwt-base64']);
+    expect(JSON.stringify(findings)).not.toContain(wrapped);
+    const unsigned = Buffer.from('eyJhbGciOiJub25lIn0.eyJzdWIiOiJzdmMtcmVwb3J0cyJ9.c2lnbmF0dXJlLW5vdC11c2Vk').toString('base64');
+    expect(ids(`  REPORTS_DATA: ${unsigned}`, 'deploy/values.yaml')).toEqual([]);
+  });
 });
