@@ -408,7 +408,13 @@ const FILTERS: Filter[] = [
     scope: 'all',
     test: (c) => (c.generic || c.contextual === true) && /^[0-9a-f]+$/i.test(c.secret) && HASH_HEX_LENGTHS.has(c.secret.length) && hashContext(c.line.replace(c.secret, '')),
   },
-  { reason: 'identifier, not a value', scope: 'generic', test: (c) => (WORDS_ONLY.test(c.secret) && (c.secret.length < 24 || classes(c.secret) < 3)) || isWordy(c.secret) },
+  // After `curl -u user:` the value is a password typed on a command line, never an identifier: a digit-less
+  // `CC!qqyMKTG!-AdMWxW` is still a password there (placeholders and words are caught by the filters above).
+  {
+    reason: 'identifier, not a value',
+    scope: 'generic',
+    test: (c) => (WORDS_ONLY.test(c.secret) && (c.secret.length < 24 || classes(c.secret) < 3)) || (isWordy(c.secret) && !(c.detectorId === 'generic-curl-user' && classes(c.secret) >= 3)),
+  },
   { reason: 'identifier, not a value', scope: 'generic', test: (c) => SNAKE_IDENTIFIER.test(c.secret) },
   { reason: 'identifier, not a value', scope: 'generic', test: (c) => c.detectorId === 'generic-key' && isPascalWords(c.secret) },
   { reason: 'argument of a call, not the named value', scope: 'generic', test: (c) => isFirstOfSeveralArguments(c.secret, c.line) },

@@ -63,3 +63,11 @@ describe('formats added this round', () => {
     expect(ids(`  REPORTS_DATA: ${unsigned}`, 'deploy/values.yaml')).toEqual([]);
   });
 });
+
+describe('curl -u passwords without a digit', () => {
+  it('are passwords when they mix cases and symbols; placeholders and words stay quiet', () => {
+    expect(ids('curl --user "svc-deploy:CC!qqyMKTG!-AdMWxW" -X POST https://api.acme.io/v1/items', 'scripts/deploy.sh')).toEqual(['generic-curl-user']);
+    const quiet = ['curl -u user:password https://x.io', 'curl -u apikey:YourApiKey https://x.io', 'curl -u user:My-Password https://x.io', 'curl -u USER:PASSWORD https://x.io', 'curl -u elastic:changeme https://x.io'];
+    for (const line of quiet) expect(ids(line, 'scripts/deploy.sh'), line).toEqual([]);
+  });
+});
