@@ -335,7 +335,10 @@ function isArnName(c: Context): boolean {
 
 /** `_parent_`, `__dash_callback__`: dunder- or underscore-wrapped names (not `_` + a random token). */
 const UNDERSCORE_NAME = /^_{1,2}[A-Za-z][\w]*?_{0,2}$/;
-const isUnderscoreName = (value: string): boolean => UNDERSCORE_NAME.test(value) && !(value.length >= 16 && /\d/.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value));
+// A random token may start with `_` too: mixed case with digits, or digits scattered in three or more runs
+// (`_rriz…v9gm…s6lv0he_l3me8t5…`), which names (`_es2015_helpers`, `__v2_cache__`) do not have.
+const isUnderscoreName = (value: string): boolean =>
+  UNDERSCORE_NAME.test(value) && !(value.length >= 16 && /\d/.test(value) && ((/[A-Z]/.test(value) && /[a-z]/.test(value)) || (value.match(/\d+/g) ?? []).length >= 3));
 
 /**
  * `settings.DB_PASSWORD`, `Foo::BAR`: names joined by dots. Not when a part is a long random run:

@@ -71,3 +71,11 @@ describe('curl -u passwords without a digit', () => {
     for (const line of quiet) expect(ids(line, 'scripts/deploy.sh'), line).toEqual([]);
   });
 });
+
+describe('tokens that start with an underscore', () => {
+  it('are values when digits are scattered through them; underscore-wrapped names stay quiet', () => {
+    expect(ids('COINBASE_TOKEN="_rrizayrcndyv9gmhtapvgfss6lv0he_l3me8t5fu3buhmtujf6k3oj9vmu53jgc"')).toEqual(['generic-token']);
+    expect(ids('api_token = "_babel_runtime_helpers_es2015_class"', 'app/config.py')).toEqual([]);
+    expect(ids('secret: "__webpack_chunk_v2_cache__"', 'app/config.yml')).toEqual([]);
+  });
+});
