@@ -45,12 +45,13 @@ describe('formats added this round', () => {
     expect(ids("client.login('TXlCb3ROYW1lSXNOb3RBbklkWFg.qjWvQn.kqDQLL_g_Yz9Eo0JQD6-hLxmd9ioAskYZ9FXaf');", 'bot.js')).toEqual([]);
   });
 
-  it('Klaviyo private keys, Honeycomb ingest keys and Mollie API keys', () => {
+  it('Klaviyo private keys, Honeycomb ingest keys, Mollie API keys and InfluxDB tokens', () => {
     expect(ids('KLAVIYO_API_KEY=pk_3f9a0c1e7b2d4f6a8c0e1b3d5f7a9c2e4b')).toEqual(['klaviyo-private-key']);
     expect(ids('KEY=pk_Ab3xY9_3f9a0c1e7b2d4f6a8c0e1b3d5f7a9c2e4b')).toEqual(['klaviyo-private-key-v2']);
     expect(ids('STRIPE_PUBLISHABLE_KEY=pk_live_51H8xYzAbCdEfGhIjKlMnOpQr')).toEqual([]);
     expect(ids('OTEL_EXPORTER_OTLP_HEADERS=x-honeycomb-team=hcxik_01jd3k8v9q2w5r7t0y4u6i8o1p0123456789abcdefghijklmnopqrstuv')).toEqual(['honeycomb-ingest-key']);
     expect(ids("$mollie->setApiKey('live_9Hq2Lx7Vk4Tn8Wp3Bs1Hd6Nc5Fy0Jg');", 'app/pay.php')).toEqual(['mollie-api-key']);
+    expect(ids('INFLUX_TOKEN=3XhEpIKTLTRU899iz-rDekx5X2EFF16SYylRRIMR_sDZPkR0Nx4kgAK1dj0Ln5u8Jd0tIf4ca43o2X9uxW7qlw==')).toEqual(['influxdb-token']);
   });
 
   it('a JWT wrapped in base64 is reported as a JWT when it decodes to a signed token', () => {

@@ -72,6 +72,8 @@ const rows: KeyedRow[] = [
   { id: 'infura-api-key', provider: 'Infura', title: 'Infura API key', words: ['infura'], parts: [run('hex', 32)], credential: false },
   { id: 'alchemy-api-key', provider: 'Alchemy', title: 'Alchemy API key', words: ['alchemy'], parts: [run('b64url', 32)] },
   // Observability
+  // InfluxDB 2.x API token: 64 random bytes in URL-safe base64 (InfluxDB's token generator), 86 characters + `==`.
+  { id: 'influxdb-token', provider: 'InfluxDB', title: 'InfluxDB API token', words: ['influx'], parts: [run('b64url', 86), lit('==')], samples: { contexts: ['INFLUX_TOKEN=§', '  influxdb_token: "§"'] } },
   { id: 'logzio-token', provider: 'Logz.io', title: 'Logz.io token', words: ['logz'], parts: [uuid(true)] },
   { id: 'loggly-token', provider: 'Loggly', title: 'Loggly customer token', words: ['loggly'], parts: uuidShaped('lower'), credential: false },
   { id: 'signalfx-token', provider: 'Splunk Observability', title: 'Splunk Observability (SignalFx) access token', words: ['signalfx', 'x-sf-token', 'sfx_token', 'splunk_access_token', 'splunk_observability'], parts: [run('base62', 22)], credential: false },
