@@ -28,6 +28,12 @@ describe('published Firebase SDK example API keys', () => {
     expect(ids('  .setApiKey("AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE")', 'app/src/test/java/OptionsTest.java')).toEqual([]);
     expect(ids('GOOGLE_API_KEY=AIzaSyQk7Vx2Lm9Rt4Wp8Bs1Hd6Nc3Fy5Jg0Ze2')).toEqual(['gcp-api-key']);
   });
+
+  it('a Firebase web config key is reported at info level (public by design), the same key elsewhere at error', () => {
+    const config = 'const firebaseConfig = {\n  apiKey: "AIzaSyQk7Vx2Lm9Rt4Wp8Bs1Hd6Nc3Fy5Jg0Ze2",\n  authDomain: "acme-prod.firebaseapp.com",\n  projectId: "acme-prod",\n};';
+    expect(scan(config, 'web/src/firebase.js').map((f) => [f.detector, f.level])).toEqual([['firebase-web-api-key', 'info']]);
+    expect(scan('const maps = new Client({ apiKey: "AIzaSyQk7Vx2Lm9Rt4Wp8Bs1Hd6Nc3Fy5Jg0Ze2" });', 'src/maps.ts').map((f) => [f.detector, f.level])).toEqual([['gcp-api-key', 'error']]);
+  });
 });
 
 describe('a `#` inside a quoted key', () => {
