@@ -86,3 +86,12 @@ describe('tokens that start with an underscore', () => {
     expect(ids('secret: "__webpack_chunk_v2_cache__"', 'app/config.yml')).toEqual([]);
   });
 });
+
+describe('Algolia DocSearch configs', () => {
+  it('report the search-only key at info level; the same key without an index stays an error', () => {
+    const docusaurus = "    algolia: {\n      appId: 'X1Z85QJPUV',\n      apiKey: 'bf7211c161e8205da2f933a02534105a',\n      indexName: 'acme-docs',\n    },";
+    expect(scan(docusaurus, 'docusaurus.config.js').map((f) => [f.detector, f.level])).toEqual([['algolia-docsearch-search-key', 'info']]);
+    const client = "const client = { appId: 'X1Z85QJPUV', apiKey: 'bf7211c161e8205da2f933a02534105a' };";
+    expect(scan(client, 'scripts/index.js').map((f) => f.level)).toEqual(['error']);
+  });
+});
