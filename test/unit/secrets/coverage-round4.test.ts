@@ -33,6 +33,8 @@ describe('published Firebase SDK example API keys', () => {
     const config = 'const firebaseConfig = {\n  apiKey: "AIzaSyQk7Vx2Lm9Rt4Wp8Bs1Hd6Nc3Fy5Jg0Ze2",\n  authDomain: "acme-prod.firebaseapp.com",\n  projectId: "acme-prod",\n};';
     expect(scan(config, 'web/src/firebase.js').map((f) => [f.detector, f.level])).toEqual([['firebase-web-api-key', 'info']]);
     expect(scan('const maps = new Client({ apiKey: "AIzaSyQk7Vx2Lm9Rt4Wp8Bs1Hd6Nc3Fy5Jg0Ze2" });', 'src/maps.ts').map((f) => [f.detector, f.level])).toEqual([['gcp-api-key', 'error']]);
+    const android = '{\n  "client": [{\n    "api_key": [\n      { "current_key": "AIzaSyQk7Vx2Lm9Rt4Wp8Bs1Hd6Nc3Fy5Jg0Ze2" }\n    ]\n  }]\n}';
+    expect(scan(android, 'app/google-services.json').map((f) => [f.detector, f.level])).toEqual([['firebase-android-api-key', 'info']]);
   });
 });
 

@@ -137,6 +137,22 @@ export const cloudDetectors: Detector[] = [
     },
   },
   {
+    // The Android counterpart: `google-services.json` ("api_key": [{ "current_key": "AIza…" }]), which
+    // Firebase asks apps to ship inside the APK. Info level, as above.
+    id: 'firebase-android-api-key',
+    title: 'Firebase Android API key in google-services.json (a public project identifier)',
+    provider: 'Google Cloud',
+    level: 'info',
+    keywords: ['"current_key"'],
+    pattern: /"current_key"\s{0,3}:\s{0,3}"(?<secret>AIza[0-9A-Za-z_\-]{35})"/,
+    entropy: 3.5,
+    redactPrefix: 'AIza',
+    samples: {
+      positive: [at('      "api_key": [\n        {\n          "current_key": "§"\n        }\n      ],', 'AIzaSyQ4mV8xL2kT9wR7nB3pY6sH1dJ0fG5cA2e', 'app/google-services.json')],
+      negative: ['"server_key": "AIzaSyQ4mV8xL2kT9wR7nB3pY6sH1dJ0fG5cA2e"'],
+    },
+  },
+  {
     // Google API key: `AIza` + 35 characters of base64url. Used by Maps, Firebase, Gemini…
     id: 'gcp-api-key',
     title: 'Google Cloud API key',
