@@ -18,8 +18,8 @@ import { readSourceFile } from './read-file.js';
  *
  * Results are the single-thread path's exactly: outcomes are kept by walk position and fed to the
  * whole-tree steps in walk order once all are in. Workers start only once the tree proves large
- * (TREE_POOL_BYTES read here: small trees never pay for a thread); a worker
- * that cannot start or dies has its batches scanned here.
+ * (TREE_POOL_FILES listed ahead before the first read, or TREE_POOL_BYTES read here: small trees
+ * never pay for a thread); a worker that cannot start or dies has its batches scanned here.
  */
 
 /** A file the walker listed: the path reported, and the path to open (a link's real path). */
@@ -34,6 +34,8 @@ export interface TreeScanOptions extends Pick<ScanOptions, 'owners' | 'codeowner
   workers?: number;
   /** Bytes this thread reads before workers start. */
   largeTreeBytes?: number;
+  /** Files listed ahead of the first read that start workers at once. */
+  largeTreeFiles?: number;
   /** Worker entry (tests); default secrets-worker.js beside pool.js. */
   workerUrl?: URL;
   /** Files per batch handed to a worker. */
@@ -75,6 +77,13 @@ const YOUNG_GENERATION_MB = 4;
  * started early gains nothing there either.
  */
 export const TREE_POOL_BYTES = 8 * 1024 * 1024;
+/**
+ * Before reading anything, the walk lists up to TREE_POOL_FILES files (listings only, no reads);
+ * a tree that has that many starts its workers at once, so a worker loads and compiles while this
+ * thread compiles its own catalog and scans the first files, instead of after TREE_POOL_BYTES
+ * (docs/performance.md, "Worker threads"). Secretlint's 1,438-file subset stays below it.
+ */
+export const TREE_POOL_FILES = 2000;
 
 interface Job {
   index: number;
@@ -98,6 +107,7 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
   const settings: ScanSettings = { ...given, fingerprint: given.fingerprint ?? { kind: 'keyed', key: EPHEMERAL_KEY }, contentKey: given.contentKey ?? EPHEMERAL_KEY };
   const wanted = options.workers ?? defaultTreeWorkerCount();
   const largeTreeBytes = options.largeTreeBytes ?? TREE_POOL_BYTES;
+  const largeTreeFiles = options.largeTreeFiles ?? TREE_POOL_FILES;
   const batchFiles = options.batchFiles ?? BATCH_FILES;
   const reveal = options.revealSecrets;
   const onItem = options.onItem;
@@ -179,9 +189,23 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
     }
   };
 
+  // Lists ahead: a tree with many files starts its workers before the first read.
+  const walk = entries[Symbol.iterator]();
+  const ahead: (FileRef | Skipped)[] = [];
+  if (wanted > 0) {
+    let files = 0;
+    while (files < largeTreeFiles) {
+      const next = walk.next();
+      if (next.done) break;
+      ahead.push(next.value);
+      if ('abs' in next.value) files++;
+    }
+    if (files >= largeTreeFiles) slots = start();
+  }
+
   const listed: Job[] = [];
   let sinceYield = 0;
-  for (const entry of entries) {
+  for (const entry of chain(ahead, walk)) {
     if (!('abs' in entry)) {
       record({ index: index++, skipped: entry });
       continue;
@@ -210,6 +234,11 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
     }
   }
   return { result: totals.finish(secrets.sort(compareFindings)), workersStarted: slots?.length ?? 0, filesFromWorkers };
+}
+
+function* chain<T>(first: T[], rest: Iterator<T>): Generator<T> {
+  yield* first;
+  for (let next = rest.next(); !next.done; next = rest.next()) yield next.value;
 }
 
 function nothingFound(path: string, chars: number): FileContribution {

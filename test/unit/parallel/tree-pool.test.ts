@@ -95,6 +95,19 @@ describe('tree pool: workers read and scan their own files', () => {
     expect(comparable(none.result)).toEqual(comparable(await singleThread()));
   });
 
+  it('starts its workers before the first read when the walk lists enough files ahead', async () => {
+    const expected = comparable(await singleThread());
+    // Bytes alone would never start one here: only the files listed ahead do.
+    const early = await scanFileTree(walkEntries(root, { settings }), { settings, workers: 1, largeTreeBytes: Number.POSITIVE_INFINITY, largeTreeFiles: 100 });
+    expect(early.workersStarted).toBe(1);
+    expect(early.filesFromWorkers).toBeGreaterThan(0);
+    expect(comparable(early.result)).toEqual(expected);
+    // The tree has fewer files than the threshold: none is started.
+    const few = await scanFileTree(walkEntries(root, { settings }), { settings, workers: 1, largeTreeBytes: Number.POSITIVE_INFINITY, largeTreeFiles: 100_000 });
+    expect(few.workersStarted).toBe(0);
+    expect(comparable(few.result)).toEqual(expected);
+  });
+
   it('scans a batch here when the worker file is missing or the worker dies', async () => {
     const expected = comparable(await singleThread());
     const missing = await scanFileTree(walkEntries(root, { settings }), { settings, workers: 1, largeTreeBytes: 0, workerUrl: new URL('file:///nonexistent/secrets-worker.js') });
