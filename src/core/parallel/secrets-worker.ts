@@ -10,12 +10,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { scanSecrets } from '../secrets/engine.js';
 import type { RevealedSecret, ScanSettings } from '../types.js';
 import type { FileOutcome, TreeRequest, TreeResponse, WorkerRequest, WorkerResponse } from './protocol.js';
-import { scanOne } from './tree-pool.js';
+import { claim, scanOne } from './tree-pool.js';
 
-const { settings, done } = workerData as { settings: ScanSettings; done: Int32Array };
+const { settings, done, next, reveal } = workerData as { settings: ScanSettings; done: Int32Array; next?: Int32Array; reveal?: boolean };
 
 parentPort?.on('message', (request: WorkerRequest | TreeRequest) => {
-  if ('kind' in request) return parentPort?.postMessage(scanBatch(request));
+  if ('kind' in request) return scanClaimed(request);
   let response: WorkerResponse;
   try {
     const file = request.addedLines
@@ -34,17 +34,34 @@ parentPort?.on('message', (request: WorkerRequest | TreeRequest) => {
   parentPort?.postMessage(response);
 });
 
-function scanBatch(request: TreeRequest): TreeResponse {
-  let response: TreeResponse;
-  try {
-    const secrets: RevealedSecret[] = [];
-    const outcomes = request.files.map((job) => compact(scanOne(job, settings, request.reveal ? (s) => secrets.push(s) : undefined)));
-    response = request.reveal ? { id: request.id, outcomes, secrets } : { id: request.id, outcomes };
-  } catch (error) {
-    response = { id: request.id, error: (error as Error).message };
+/** Tree pool: the walk's files received so far, by position from `base` on. */
+let base = -1;
+const received: TreeRequest['files'] = [];
+/** Outcomes go back in batches of this many files (progress shows; memory stays bounded). */
+const FLUSH_FILES = 16;
+
+/** Adds the files to those received, then scans every position it can claim among them. */
+function scanClaimed(request: TreeRequest): void {
+  if (base < 0) base = request.start;
+  for (const file of request.files) received.push(file);
+  let outcomes: FileOutcome[] = [];
+  let secrets: RevealedSecret[] = [];
+  const flush = () => {
+    const response: TreeResponse = reveal ? { outcomes, secrets } : { outcomes };
+    parentPort?.postMessage(response);
+    outcomes = [];
+    secrets = [];
+  };
+  for (let p = claim(next!, base + received.length); p >= 0; p = claim(next!, base + received.length)) {
+    const job = received[p - base];
+    try {
+      outcomes.push(compact(scanOne(job, settings, reveal ? (s) => secrets.push(s) : undefined)));
+    } catch {
+      outcomes.push({ index: job.index, retry: p });
+    }
+    if (outcomes.length >= FLUSH_FILES) flush();
   }
-  Atomics.add(done, 0, 1);
-  return response;
+  if (outcomes.length) flush();
 }
 
 /** A file with nothing to report travels as its length (the main thread knows its path). */
