@@ -1,9 +1,10 @@
 /**
  * Worker-thread entry for both pools: the secrets pool (pool.ts) posts files' text to scan for
- * secrets; the tree pool (tree-pool.ts) posts batches of paths, which the worker reads, decodes
- * and scans (secrets and identities) itself. Settings arrive once, in workerData (structured clone
- * keeps the baseline Set and the Date). Built as its own file next to pool.js (lib/) and as a
- * second esbuild entry point (dist/secrets-worker.js) so that
+ * secrets; the tree pool (tree-pool.ts) posts the walk's paths, and the worker reads, decodes and
+ * scans (secrets and identities) each file it claims on the shared counter. Settings arrive once,
+ * in workerData (structured clone keeps the baseline Set and the Date). Built as its own file next
+ * to pool.js (lib/) and as a second esbuild entry point (dist/secrets-worker.js, and
+ * lib/bundle/secrets-worker.js beside the CLI bundle) so that
  * `new URL('./secrets-worker.js', import.meta.url)` finds it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
