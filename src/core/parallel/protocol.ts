@@ -28,20 +28,23 @@ export interface TreeRequest {
 }
 
 /**
- * What became of one file: skipped (why), dropped by paths-ignore (nothing), or scanned. A worker
- * sends a file that contributes nothing (most files) as its length alone, to keep the answer small.
- * `retry`: the worker failed on the file at that position; the main thread scans it.
+ * What became of one file: skipped (why), dropped by paths-ignore (nothing), or scanned.
+ * `retry`: the worker failed on the file at that walk position; the main thread scans it.
  */
 export interface FileOutcome {
   index: number;
   skipped?: Skipped;
   file?: FileContribution;
-  chars?: number;
   retry?: number;
 }
 
-/** Worker → main thread: outcomes of the files it claimed (and their secrets' values when revealing). */
+/**
+ * Worker → main thread: outcomes of the files it claimed (and their secrets' values when
+ * revealing). A file that contributes nothing (most files) travels in `empty` as two numbers, its
+ * walk position and its decoded length, to keep the answer small and cheap to clone.
+ */
 export interface TreeResponse {
   outcomes: FileOutcome[];
+  empty: number[];
   secrets?: RevealedSecret[];
 }

@@ -10,6 +10,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanSecrets } from '../secrets/engine.js';
 import type { RevealedSecret, ScanSettings } from '../types.js';
+import type { FileContribution } from '../scan.js';
 import type { FileOutcome, TreeRequest, TreeResponse, WorkerRequest, WorkerResponse } from './protocol.js';
 import { claim, scanOne } from './tree-pool.js';
 
@@ -46,28 +47,32 @@ function scanClaimed(request: TreeRequest): void {
   if (base < 0) base = request.start;
   for (const file of request.files) received.push(file);
   let outcomes: FileOutcome[] = [];
+  let empty: number[] = [];
   let secrets: RevealedSecret[] = [];
+  let files = 0;
   const flush = () => {
-    const response: TreeResponse = reveal ? { outcomes, secrets } : { outcomes };
+    const response: TreeResponse = reveal ? { outcomes, empty, secrets } : { outcomes, empty };
     parentPort?.postMessage(response);
     outcomes = [];
+    empty = [];
     secrets = [];
+    files = 0;
   };
   for (let p = claim(next!, base + received.length); p >= 0; p = claim(next!, base + received.length)) {
     const job = received[p - base];
     try {
-      outcomes.push(compact(scanOne(job, settings, reveal ? (s) => secrets.push(s) : undefined)));
+      const outcome = scanOne(job, settings, reveal ? (s) => secrets.push(s) : undefined);
+      if (outcome.file && reportsNothing(outcome.file)) empty.push(p, outcome.file.chars);
+      else outcomes.push(outcome);
     } catch {
       outcomes.push({ index: job.index, retry: p });
     }
-    if (outcomes.length >= FLUSH_FILES) flush();
+    if (++files >= FLUSH_FILES) flush();
   }
-  if (outcomes.length) flush();
+  if (files) flush();
 }
 
-/** A file with nothing to report travels as its length (the main thread knows its path). */
-function compact(outcome: FileOutcome): FileOutcome {
-  const file = outcome.file;
-  if (!file || file.content !== undefined || file.secrets.length || file.extracted.records.length || file.extracted.findings.length || file.extracted.references.length) return outcome;
-  return { index: outcome.index, chars: file.chars };
+/** A file whose contribution is its length alone: no text kept, no finding, record or reference. */
+function reportsNothing(file: FileContribution): boolean {
+  return file.content === undefined && !file.secrets.length && !file.extracted.records.length && !file.extracted.findings.length && !file.extracted.references.length;
 }

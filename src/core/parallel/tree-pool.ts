@@ -168,12 +168,18 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
   };
   const onResponse = (response: TreeResponse) => {
     if (reveal) for (const secret of response.secrets ?? []) reveal(secret);
+    const empty = response.empty;
+    for (let i = 0; i < empty.length; i += 2) {
+      const job = jobs[empty[i]];
+      record({ index: job.index, file: nothingFound(job.path, empty[i + 1]) });
+    }
+    filesFromWorkers += empty.length / 2;
+    finished += empty.length / 2;
     for (const outcome of response.outcomes) {
       if (outcome.retry !== undefined) {
         finished++; // scanned here once the workers are done (an error then surfaces in this thread)
         continue;
       }
-      if (outcome.chars !== undefined) outcome.file = nothingFound(jobs[positionOf(jobs, outcome.index)].path, outcome.chars);
       if (outcome.file) filesFromWorkers++;
       record(outcome);
       finished++;
@@ -256,25 +262,19 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
   return { result: totals.finish(secrets.sort(compareFindings)), workersStarted: slots?.length ?? 0, filesFromWorkers };
 }
 
-/** Position of the job with this walk index (jobs are in walk order). */
-function positionOf(jobs: Job[], index: number): number {
-  let lo = 0;
-  let hi = jobs.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (jobs[mid].index < index) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 function* chain<T>(first: T[], rest: Iterator<T>): Generator<T> {
   yield* first;
   for (let next = rest.next(); !next.done; next = rest.next()) yield next.value;
 }
 
+/** Shared by every file with nothing to report (the whole-tree steps only read them). */
+const NOTHING: Pick<FileContribution, 'extracted' | 'secrets'> = Object.freeze({
+  extracted: Object.freeze({ records: Object.freeze([]) as never[], findings: Object.freeze([]) as never[], references: Object.freeze([]) as never[] }),
+  secrets: Object.freeze([]) as never[],
+});
+
 function nothingFound(path: string, chars: number): FileContribution {
-  return { path, chars, extracted: { records: [], findings: [], references: [] }, secrets: [] };
+  return { path, chars, extracted: NOTHING.extracted, secrets: NOTHING.secrets };
 }
 
 /** Reads and scans one file: what the worker does for each file of a batch. */
