@@ -148,12 +148,27 @@ async function runLargeBench(sizes: number[]): Promise<void> {
 async function scanOnly(dir: string, label: string): Promise<void> {
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const { result, history } = await scanHistory(dir, { settings: defaultSettings() });
+  const childBefore = childCpuSeconds();
+  const { result, history, workers } = await timedScan(dir);
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
+  const gitCpu = childCpuSeconds() - childBefore;
   const blobMb = history.blobBytes / MB;
-  console.log(`  ${label}: ${history.commits} commits, ${history.blobs} unique blobs, ${fmt(blobMb)} MB; ${result.findings.length} finding(s); ${fmt(seconds, 1)} s wall → ${fmt(blobMb / seconds)} MB/s; Node CPU ${fmt((used.user + used.system) / 1e6, 1)} s → ${fmt(blobMb / ((used.user + used.system) / 1e6))} MB/s of CPU; Node's own peak RSS ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
+  console.log(`  ${label} (${workers}): ${history.commits} commits, ${history.blobs} unique blobs, ${fmt(blobMb)} MB; ${result.findings.length} finding(s); ${fmt(seconds, 1)} s wall → ${fmt(blobMb / seconds)} MB/s; Node CPU (all threads) ${fmt((used.user + used.system) / 1e6, 1)} s → ${fmt(blobMb / ((used.user + used.system) / 1e6))} MB/s of CPU; git CPU ${fmt(gitCpu, 1)} s; Node's own peak RSS ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
 }
+
+/** `--workers N` (0: this thread only) overrides the default worker count. */
+function workersFlag(): number | undefined {
+  const at = process.argv.indexOf('--workers');
+  return at > -1 ? Number(process.argv[at + 1]) : undefined;
+}
+
+async function timedScan(dir: string): Promise<{ result: Awaited<ReturnType<typeof scanHistory>>['result']; history: Awaited<ReturnType<typeof scanHistory>>['history']; workers: string }> {
+  const workers = workersFlag();
+  const { result, history } = await scanHistory(dir, { settings: defaultSettings(), ...(workers !== undefined ? { parallel: { workers } } : {}) });
+  return { result, history, workers: `${history.workers} worker thread(s), ${history.blobsFromWorkers} of ${history.blobs} blobs scanned by them` };
+}
+
 
 /** Wall seconds of `git cat-file --batch-all-objects --batch > /dev/null`, and the bytes it printed. */
 function gitDump(dir: string): { seconds: number; bytes: number } {

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { sameSecret } from '../core/commits.js';
-import { toSourceFile } from '../core/source.js';
-import { activeDetectorCount, scanSecrets } from '../core/secrets/engine.js';
+import { activeDetectorCount } from '../core/secrets/engine.js';
 import type { CommitRef, Finding, HistoryLocation, ScanResult, ScanSettings, SecretSink, Skipped } from '../core/types.js';
 import { UsageError } from './errors.js';
 import { unquoteGitPath } from './git.js';
 import { BlobReader, gitLines, gitOutput, listObjects, type BlobResult } from './git-objects.js';
+import { HistoryBlobPool, type HistoryPoolOptions, type PoolOutcome } from './history-pool.js';
 import { pathProfiles, type PathProfiles } from './path-profile.js';
 
 /**
@@ -23,6 +23,8 @@ export interface HistoryOptions {
   branch?: string;
   /** Live verification only (`--verify`): receives the reported secrets' values. */
   revealSecrets?: SecretSink;
+  /** Worker threads that scan blobs while this thread reads git (history-pool.ts). */
+  parallel?: HistoryPoolOptions;
 }
 
 export interface HistoryStats {
@@ -34,6 +36,9 @@ export interface HistoryStats {
   head?: string;
   /** Shallow clone: commits whose parents were not fetched (history before them is not scanned). */
   shallow: string[];
+  /** Worker threads started, and the blobs they scanned (the rest were scanned in the main thread). */
+  workers: number;
+  blobsFromWorkers: number;
 }
 
 export interface HistoryScan {
@@ -50,6 +55,8 @@ interface BlobTag {
   profile: number;
   /** Scanned again under another path profile (not counted as a unique blob). */
   again?: boolean;
+  /** Place in the order outcomes are applied (history-pool.ts). */
+  seq: number;
 }
 
 const hitKey = (oid: string, profile: number): string => `${oid}:${profile}`;
@@ -101,33 +108,28 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   let blobs = 0;
   let blobBytes = 0;
 
-  const scanBlob = (blob: BlobResult<BlobTag>): void => {
-    const { oid, path, profile } = blob.tag;
-    if (!blob.ok) {
+  const apply = (tag: BlobTag, size: number, outcome: PoolOutcome): void => {
+    const { oid, path, profile } = tag;
+    if (!outcome.scanned) {
+      // Unreadable, binary or too large: the same under any path.
       scannedAs.set(oid, SKIPPED_BLOB);
-      skipped.add({ path, reason: 'unreadable', detail: blob.reason });
+      skipped.add('unreadable' in outcome ? { path, reason: 'unreadable', detail: outcome.unreadable } : outcome.skipped);
       return;
     }
-    const source = toSourceFile(path, blob.bytes, settings);
-    if (!('content' in source)) {
-      // Binary or too large: the same under any path.
-      scannedAs.set(oid, SKIPPED_BLOB);
-      skipped.add(source);
-      return;
-    }
-    if (!blob.tag.again) {
+    if (!tag.again) {
       blobs++;
-      blobBytes += blob.bytes.length;
+      blobBytes += size;
     }
-    const findings = scanSecrets(source, settings, options.revealSecrets);
-    if (findings.length > 0) {
+    if (outcome.findings) {
       const key = hitKey(oid, profile);
       const hit = hits.get(key);
-      if (hit) hit.findings = findings;
-      else hits.set(key, { oid, profile, findings, others: [] });
+      if (hit) hit.findings = outcome.findings;
+      else hits.set(key, { oid, profile, findings: outcome.findings, others: [] });
     }
   };
-  const reader = new BlobReader<BlobTag>(dir, scanBlob);
+  const pool = new HistoryBlobPool<BlobTag>(dir, settings, apply, options.revealSecrets, options.parallel);
+  const toPool = (blob: BlobResult<BlobTag>): void => (blob.ok ? pool.add(blob.tag.seq, blob.tag, blob.bytes) : pool.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason }));
+  const reader = new BlobReader<BlobTag>(dir, toPool);
 
   const stopped = (message: string) => skipped.add({ path: '(history)', reason: 'unreadable', detail: `${message}; objects after this point were not scanned` }, true);
   try {
@@ -145,15 +147,18 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
       const profile = profiles.of(object.path);
       if (profile !== 0) scannedAs.set(object.oid, profile);
       if (profiles.skipped(profile)) continue;
+      const tag: BlobTag = { path: object.path, oid: object.oid, profile, seq: pool.reserve() };
       if (object.size > settings.maxFileSize) {
-        scannedAs.set(object.oid, SKIPPED_BLOB);
-        skipped.add({ path: object.path, reason: 'too-large', detail: `blob ${object.oid.slice(0, 12)}: ${object.size} bytes exceeds max-file-size ${settings.maxFileSize}` });
+        pool.settle(tag.seq, tag, { scanned: false, skipped: { path: object.path, reason: 'too-large', detail: `blob ${object.oid.slice(0, 12)}: ${object.size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
         continue;
       }
-      await reader.request(object.oid, { path: object.path, oid: object.oid, profile });
+      await reader.request(object.oid, tag);
     }
-  } finally {
     await reader.finish();
+    await pool.finish();
+  } finally {
+    await reader.finish().catch(() => undefined);
+    await pool.close();
   }
 
   // batch-check does not echo the path of a missing object: one more listing names them (rare).
@@ -165,12 +170,15 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   // finds blobs that also live under a path of another profile, which are scanned again under it.
   const again = await attribute(dir, revisions, hits, profiles, scannedAs, stopped);
   if (again.length > 0) {
-    const rescan = new BlobReader<BlobTag>(dir, scanBlob);
+    // Few and small: scanned in this thread.
+    const inThread = new HistoryBlobPool<BlobTag>(dir, settings, apply, options.revealSecrets, { workers: 0 });
+    const rescan = new BlobReader<BlobTag>(dir, (blob) => (blob.ok ? inThread.add(blob.tag.seq, blob.tag, blob.bytes) : inThread.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason })));
     try {
-      for (const tag of again) await rescan.request(tag.oid, tag);
+      for (const tag of again) await rescan.request(tag.oid, { ...tag, seq: inThread.reserve() });
     } finally {
       await rescan.finish();
     }
+    await inThread.finish();
     for (const tag of again) {
       const hit = hits.get(hitKey(tag.oid, tag.profile));
       if (hit && hit.findings.length === 0) hits.delete(hitKey(tag.oid, tag.profile));
@@ -198,7 +206,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
         identities: 0,
       },
     },
-    history: { commits, blobs, blobBytes, head, shallow },
+    history: { commits, blobs, blobBytes, head, shallow, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers },
   };
 }
 
@@ -269,7 +277,7 @@ async function attribute(dir: string, revisions: string[], hits: Map<string, Blo
       // Not scanned under this path's profile yet: scan it again (its intros are gathered meanwhile).
       hit = { oid, profile, findings: [], others: [] };
       hits.set(key, hit);
-      again.push({ oid, path, profile, again: true });
+      again.push({ oid, path, profile, again: true, seq: -1 });
     }
     const intro: Intro = { commit, time, order, path };
     // git log lists newest first: at equal times the later line is the older commit.
