@@ -187,7 +187,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
 
   let findings: Finding[] = [];
   if (hits.size > 0) {
-    const atHead = head ? await blobsAt(dir, head) : new Set<string>();
+    const atHead = head ? await blobsAt(dir, head, profiles) : new Map<string, Set<number>>();
     findings = mergeByFingerprint([...hits.values()], atHead, head !== undefined);
   }
   findings.sort((a, b) => (a.commit?.date ?? '') < (b.commit?.date ?? '') ? -1 : (a.commit?.date ?? '') > (b.commit?.date ?? '') ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
@@ -306,18 +306,28 @@ async function pathsOf(dir: string, revisions: string[], oids: Set<string>): Pro
   return found;
 }
 
-async function blobsAt(dir: string, commit: string): Promise<Set<string>> {
-  const set = new Set<string>();
+/**
+ * The blobs in the tree of `commit`, each with the path profiles it has there: a secret is still
+ * present only where its blob sits under a path that reports it (a copy left under an ignored
+ * path does not count).
+ */
+async function blobsAt(dir: string, commit: string, profiles: PathProfiles): Promise<Map<string, Set<number>>> {
+  const map = new Map<string, Set<number>>();
   for await (const line of gitLines(dir, ['ls-tree', '-r', '--full-tree', commit], () => undefined)) {
     const tab = line.indexOf('\t');
     const meta = line.slice(0, tab).split(' ');
-    if (meta[1] === 'blob') set.add(meta[2]);
+    if (meta[1] !== 'blob') continue;
+    const profile = profiles.of(unquoteGitPath(line.slice(tab + 1)));
+    if (profiles.skipped(profile)) continue;
+    const set = map.get(meta[2]) ?? new Set<number>();
+    set.add(profile);
+    map.set(meta[2], set);
   }
-  return set;
+  return map;
 }
 
 /** One finding per fingerprint: the oldest introduction is the location; the rest are listed. */
-function mergeByFingerprint(hits: BlobHit[], atHead: Set<string>, haveHead: boolean): Finding[] {
+function mergeByFingerprint(hits: BlobHit[], atHead: Map<string, Set<number>>, haveHead: boolean): Finding[] {
   const groups = new Map<string, { hit: BlobHit; finding: Finding }[]>();
   for (const hit of hits) {
     for (const finding of hit.findings) {
@@ -335,7 +345,7 @@ function mergeByFingerprint(hits: BlobHit[], atHead: Set<string>, haveHead: bool
       return x.time - y.time || y.order - x.order;
     });
     const { hit, finding } = group[0];
-    const present = haveHead ? group.some((g) => atHead.has(g.hit.oid)) : undefined;
+    const present = haveHead ? group.some((g) => atHead.get(g.hit.oid)?.has(g.hit.profile) === true) : undefined;
     const others: HistoryLocation[] = [];
     let total = 0;
     for (const g of group) {
