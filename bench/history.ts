@@ -136,7 +136,7 @@ async function runLargeBench(sizes: number[]): Promise<void> {
     await buildLargeHistory(dir, size);
     console.log(`  large history of ${size} MB ready in ${fmt((performance.now() - started) / 1000, 1)} s (${dir})`);
     const time = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-v'] : [];
-    const child = spawnSync(time[0] ?? process.execPath, [...time.slice(1), ...(time.length ? [process.execPath] : []), ...process.execArgv, fileURLToPath(import.meta.url), '--scan-only', dir, `${size} MB`], { encoding: 'utf8', maxBuffer: 16 * MB });
+    const child = spawnSync(time[0] ?? process.execPath, [...time.slice(1), ...(time.length ? [process.execPath] : []), ...process.execArgv, fileURLToPath(import.meta.url), '--scan-only', dir, `${size} MB`, ...(workersFlag() !== undefined ? ['--workers', String(workersFlag())] : [])], { encoding: 'utf8', maxBuffer: 16 * MB });
     process.stdout.write(child.stdout);
     const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr)?.[1];
     if (child.status !== 0) throw new Error(`scanning ${dir} failed: ${child.stderr.slice(-2000)}`);

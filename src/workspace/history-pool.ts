@@ -18,7 +18,7 @@ import { scanBlobBytes, type BlobOutcome, type HistoryBatch, type HistoryBatchAn
  * or fails: its unanswered blobs are read again from git and scanned in this thread.
  */
 export interface HistoryPoolOptions {
-  /** Worker threads; default one per core beyond the first, at most 3. 0: scan in this thread only. */
+  /** Worker threads; default one per core beyond the first two (defaultHistoryWorkers), at most 3. 0: scan in this thread only. */
   workers?: number;
   /** Unique blob bytes added before the workers start (small histories never pay for a thread). */
   startAfterBytes?: number;
@@ -42,8 +42,14 @@ const MAX_IN_FLIGHT = 3;
 
 const CLEAN: BlobOutcome = { scanned: true };
 
+/**
+ * Measured (docs/history.md, "Speed"): git itself is busy on a second core (inflating objects:
+ * 1.5 s of git CPU beside 1.8 s of Node CPU on the 93 MB synthetic history), so on 2 cores a
+ * worker only adds its start-up and copies (+0.6-0.9 s of CPU) and was slower in wall time too.
+ * Workers start when there is a core beyond those two.
+ */
 export function defaultHistoryWorkers(cores = availableParallelism()): number {
-  return Math.max(0, Math.min(3, cores - 1));
+  return Math.max(0, Math.min(3, cores - 2));
 }
 
 interface Item<T> {
