@@ -27,4 +27,7 @@ export interface HistoryBatch {
  * Worker → main thread: one outcome per item, in order (`null`: scanned, nothing found — most
  * blobs, kept small on the wire), or why the batch failed (then the main thread scans it).
  */
-export type HistoryBatchAnswer = { id: number; results: (BlobOutcome | null)[]; secrets?: RevealedSecret[] } | { id: number; error: string };
+export type HistoryBatchAnswer = ({ id: number; results: (BlobOutcome | null)[]; secrets?: RevealedSecret[] } | { id: number; error: string }) & {
+  /** The batch's buffer, handed back for reuse. */
+  buffer?: ArrayBuffer;
+};

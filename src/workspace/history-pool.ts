@@ -35,7 +35,7 @@ export type PoolOutcome = BlobOutcome | { scanned: false; unreadable: string };
  */
 export const HISTORY_WORKER_START_BYTES = 4 * 1024 * 1024;
 /** A batch is posted once it holds this many bytes (or at once when its worker is idle). */
-const BATCH_BYTES = 256 * 1024;
+const BATCH_BYTES = 1024 * 1024;
 const BATCH_ITEMS = 512;
 /** Batches queued on one worker before the main thread scans blobs itself. */
 const MAX_IN_FLIGHT = 3;
@@ -65,8 +65,8 @@ interface Slot<T> {
 }
 
 interface OpenBatch<T> {
-  /** The reused staging buffer; a batch is copied out of it at its exact size when posted. */
-  buffer: Buffer;
+  /** Blobs are copied straight into it; it travels to the worker and back (transferred, never copied). */
+  buffer: Uint8Array<ArrayBuffer>;
   used: number;
   items: Item<T>[];
   placed: { path: string; start: number; length: number }[];
@@ -78,7 +78,8 @@ export class HistoryBlobPool<T extends { oid: string; path: string }> {
   private readonly startAfter: number;
   private slots: Slot<T>[] | undefined;
   private open: OpenBatch<T> | undefined;
-  private stage = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  /** Batch buffers the workers handed back, reused: no allocation (and no page faults) per batch. */
+  private readonly spare: ArrayBuffer[] = [];
   private nextSeq = 0;
   private applied = 0;
   private readonly ready = new Map<number, { tag: T; size: number; outcome: PoolOutcome }>();
@@ -120,8 +121,7 @@ export class HistoryBlobPool<T extends { oid: string; path: string }> {
     if (!this.open) {
       // Every worker saturated and nothing to fill: this thread scans (and so keeps the queue bounded).
       if (!this.freeSlot()) return this.scanHere(item, bytes);
-      if (this.stage.length < bytes.length) this.stage = Buffer.allocUnsafeSlow(bytes.length);
-      this.open = { buffer: this.stage, used: 0, items: [], placed: [] };
+      this.open = { buffer: new Uint8Array(this.bufferFor(bytes.length)), used: 0, items: [], placed: [] };
     }
     const open = this.open;
     open.buffer.set(bytes, open.used);
@@ -169,6 +169,12 @@ export class HistoryBlobPool<T extends { oid: string; path: string }> {
     }
   }
 
+  /** A batch buffer: a spare one, or a new one (a blob larger than a batch gets its own). */
+  private bufferFor(size: number): ArrayBuffer {
+    if (size > BATCH_BYTES) return new ArrayBuffer(size);
+    return this.spare.pop() ?? new ArrayBuffer(BATCH_BYTES);
+  }
+
   private freeSlot(force = false): Slot<T> | undefined {
     let best: Slot<T> | undefined;
     for (const s of this.slots ?? []) {
@@ -190,8 +196,7 @@ export class HistoryBlobPool<T extends { oid: string; path: string }> {
     }
     this.open = undefined;
     const id = this.nextBatch++;
-    // Exactly the bytes used, in an ArrayBuffer of their own (transferred: the staging buffer stays).
-    const buffer = (open.buffer.buffer as ArrayBuffer).slice(open.buffer.byteOffset, open.buffer.byteOffset + open.used);
+    const buffer = open.buffer.buffer;
     const batch: HistoryBatch = { id, buffer, items: open.placed };
     let settle!: () => void;
     const done = new Promise<void>((resolve) => (settle = resolve));
@@ -236,6 +241,7 @@ export class HistoryBlobPool<T extends { oid: string; path: string }> {
       const batch = slot.inFlight.get(answer.id);
       if (!batch) return;
       slot.inFlight.delete(answer.id);
+      if (answer.buffer && answer.buffer.byteLength === BATCH_BYTES && this.spare.length < MAX_IN_FLIGHT * this.wanted + 1) this.spare.push(answer.buffer);
       if ('error' in answer) {
         this.recover(batch.items);
       } else {

@@ -24,5 +24,6 @@ parentPort?.on('message', (batch: HistoryBatch) => {
   } catch (error) {
     answer = { id: batch.id, error: (error as Error).message };
   }
-  parentPort?.postMessage(answer);
+  // The buffer goes back (transferred) for the next batch.
+  parentPort?.postMessage({ ...answer, buffer: batch.buffer }, [batch.buffer]);
 });
