@@ -30,8 +30,9 @@ export interface HistoryPoolOptions {
 export type PoolOutcome = BlobOutcome | { scanned: false; unreadable: string };
 
 /**
- * Measured with bench/history.ts: starting a worker costs ~0.3 s of CPU (loading and compiling
- * the detector catalog) and pays back after a few MB.
+ * Starting a worker costs about 0.6 s of CPU (a second isolate loads the code and compiles the
+ * detector catalog; bench/history.ts --workers 1, docs/history.md): a history smaller than this is
+ * scanned in this thread alone, so a PR's commits or a test never start one.
  */
 export const HISTORY_WORKER_START_BYTES = 4 * 1024 * 1024;
 /** A batch is posted once it holds this many bytes (or at once when its worker is idle). */
