@@ -7,7 +7,9 @@
  * copied into this repository. For every gitleaks rule in config/gitleaks.toml, random values are
  * drawn from the rule's own secret pattern (seeded) and written into a handful of common config
  * syntaxes under the rule's first keyword (`<kw>Token = "<value>"`, `<kw>_token: <value>`…); the
- * rule counts as caught when nhi-steward reports a secret on the sample. For every trufflehog
+ * rule counts as caught when nhi-steward reports a secret on the sample. Rules that describe a
+ * structure rather than a value (PEM blocks, Kubernetes Secret manifests, nuget.config, JWTs, curl
+ * command lines, or a file type of their `path`) get that structure, written fresh (see STRUCTURED). For every trufflehog
  * detector (pkg/detectors/*), the positive inputs of its pattern test (`*_test.go`, cases whose
  * `want` is not empty) are evaluated (string literals and simple `fmt.Sprintf`) and scanned; the
  * detector counts as covered when at least one of them yields a finding.
@@ -17,6 +19,7 @@
  * strings are never written anywhere; output shows rule ids and counts only.
  */
 import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -132,7 +135,90 @@ function secretGroup(source: string, n = 1): string {
 /** Common config syntaxes, `{i}` the keyword, `{I}` upper-cased, `{s}` the value. */
 const CONTEXTS = ['{i}Token = "{s}"', '{i}_token: {s}', "{i}_api_key: '{s}'", '{I}_TOKEN={s}', 'var {i}Token = "{s}";', '{\n  "{i}_token": "{s}"\n}'];
 
-function gitleaksSamples(rule: GitleaksRule, seed: number): string[] | undefined {
+/** A sample to scan: its text and the path it is scanned under. */
+interface Sample {
+  text: string;
+  path: string;
+}
+
+const PASSWORD_CHARS = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!#%*+-_';
+function randomText(random: () => number, n: number, alphabet = PASSWORD_CHARS): string {
+  let out = '';
+  for (let i = 0; i < n; i++) out += alphabet[Math.floor(random() * alphabet.length)];
+  return out;
+}
+const b64url = (text: string): string => Buffer.from(text).toString('base64url');
+/** A signed JWT as issued: base64url JSON header and claims, a random 32-byte signature. */
+function realJwt(random: () => number): string {
+  const claims = { sub: `svc-${randomText(random, 8, 'abcdefghijklmnopqrstuvwxyz')}`, scope: 'read write', iat: 1_760_000_000 + Math.floor(random() * 5_000_000) };
+  const signature = Buffer.from(Array.from({ length: 32 }, () => Math.floor(random() * 256))).toString('base64url');
+  return `${b64url('{"alg":"HS256","typ":"JWT"}')}.${b64url(JSON.stringify(claims))}.${signature}`;
+}
+
+/**
+ * Rules whose pattern describes a structure, not a value: a key block, a manifest, an XML element, a
+ * (base64-wrapped) signed token, a command line, or a file type the rule is limited to (its `path`).
+ * A value drawn from such a pattern cannot form the structure, so the bench writes the structure
+ * itself, as the rule describes it, with fresh random content, in a file of the rule's path.
+ */
+const STRUCTURED: Record<string, (random: () => number, i: number) => Sample> = {
+  'private-key': (_random, i) => {
+    const key =
+      i === 0
+        ? generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' })
+        : i === 1
+          ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'sec1', format: 'pem' })
+          : generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' });
+    return { text: String(key), path: ['deploy/id_rsa', 'certs/server.key', 'config/signing.pem'][i] };
+  },
+  'kubernetes-secret-yaml': (random, i) => {
+    const value = Buffer.from(randomText(random, 20)).toString('base64');
+    const manifest = ['apiVersion: v1', 'kind: Secret', 'metadata:', '  name: billing-api', 'type: Opaque', 'data:', `  api-token: ${value}`];
+    // kubectl sorts keys: `data:` before `kind:` (the rule's second alternative).
+    const sorted = ['apiVersion: v1', 'data:', `  DB_PASSWORD: ${value}`, 'kind: Secret', 'metadata:', '  name: app-env'];
+    return { text: (i === 1 ? sorted : manifest).join('\n') + '\n', path: `k8s/secret-${i}.yaml` };
+  },
+  'nuget-config-password': (random, i) => ({
+    text: [
+      '<?xml version="1.0" encoding="utf-8"?>',
+      '<configuration>',
+      '  <packageSourceCredentials>',
+      '    <internal>',
+      '      <add key="Username" value="build-bot" />',
+      `      <add key="${i === 1 ? 'Password' : 'ClearTextPassword'}" value="${randomText(random, 16 + i)}" />`,
+      '    </internal>',
+      '  </packageSourceCredentials>',
+      '</configuration>',
+    ].join('\n'),
+    path: i === 2 ? 'src/NuGet.Config' : 'nuget.config',
+  }),
+  'jwt-base64': (random, i) => {
+    const wrapped = Buffer.from(realJwt(random)).toString('base64');
+    return { text: CONTEXTS[i].replace(/\{i\}/g, 'auth').replace(/\{I\}/g, 'AUTH').replace('{s}', wrapped), path: 'app/settings.conf' };
+  },
+  jwt: (random, i) => ({ text: CONTEXTS[(i + 2) % CONTEXTS.length].replace(/\{i\}/g, 'session').replace(/\{I\}/g, 'SESSION').replace('{s}', realJwt(random)), path: 'app/settings.conf' }),
+  'curl-auth-user': (random, i) => {
+    const user = `svc-${randomText(random, 6, 'abcdefghijklmnopqrstuvwxyz')}`;
+    const password = randomText(random, 18);
+    const forms = [`curl -u ${user}:${password} https://api.acme.io/v1/items`, `curl --user "${user}:${password}" -X POST https://api.acme.io/v1/items`, `curl -s \\\n  -u '${user}:${password}' \\\n  https://api.acme.io/v1/items`];
+    return { text: forms[i], path: 'scripts/deploy.sh' };
+  },
+  'freemius-secret-key': (random, i) => ({
+    text: `<?php\n$fs = fs_dynamic_init( array(\n    'id' => '${1000 + i}',\n    'public_key' => 'pk_${randomText(random, 29, 'abcdef0123456789')}',\n    'secret_key' => 'sk_${randomText(random, 29, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#%*+-_')}',\n) );\n`,
+    path: `wp-content/plugins/acme/init-${i}.php`,
+  }),
+  'hashicorp-tf-password': (random, i) => ({
+    text: `resource "azurerm_mssql_server" "main" {\n  name                         = "acme-sql-${i}"\n  administrator_login          = "sqladmin"\n  ${i === 0 ? 'administrator_login_password' : 'password'} = "${randomText(random, 16, 'abcdefghijklmnopqrstuvwxyz0123456789_-')}"\n}\n`,
+    path: i === 2 ? 'infra/db.hcl' : 'infra/db.tf',
+  }),
+};
+
+function gitleaksSamples(rule: GitleaksRule, seed: number): Sample[] | undefined {
+  const structured = STRUCTURED[rule.id];
+  if (structured) {
+    const random = prng(seed);
+    return [0, 1, 2].map((i) => structured(random, i));
+  }
   const group = toJs(secretGroup(rule.regex, rule.group));
   let values: string[];
   try {
@@ -147,7 +233,7 @@ function gitleaksSamples(rule: GitleaksRule, seed: number): string[] | undefined
   const word = rule.keywords.find((k) => /^[a-z][a-z0-9]*$/i.test(k)) ?? rule.id.split('-')[0];
   return values.flatMap((value, i) => {
     const context = CONTEXTS[(seed + i) % CONTEXTS.length];
-    return [context.replace(/\{i\}/g, word.toLowerCase()).replace(/\{I\}/g, word.toUpperCase()).replace('{s}', () => value)];
+    return [{ text: context.replace(/\{i\}/g, word.toLowerCase()).replace(/\{I\}/g, word.toUpperCase()).replace('{s}', () => value), path: 'app/settings.conf' }];
   });
 }
 
@@ -233,7 +319,7 @@ function main(): void {
         next.gitleaks[rule.id] = { ours: previous.gitleaks[rule.id]?.ours ?? [], reason: previous.gitleaks[rule.id]?.reason ?? 'pattern could not be sampled', keywords: rule.keywords };
         continue;
       }
-      const found = texts.map((t) => ourDetectors(t));
+      const found = texts.map((t) => ourDetectors(t.text, t.path));
       samples += texts.length;
       caught += found.filter((f) => f.length > 0).length;
       if (!previous.gitleaks[rule.id]?.reason?.startsWith('excluded:')) {
@@ -242,12 +328,12 @@ function main(): void {
       }
       if (found.some((f) => f.length > 0)) rulesCaught++;
       if (process.argv.includes('--misses') && found.some((f) => f.length === 0)) console.log(`  gitleaks miss: ${rule.id} (${found.filter((f) => f.length === 0).length}/${texts.length})`);
-      if (process.argv.includes('--show') && found.some((f) => f.length === 0)) console.log(texts.filter((_t, k) => found[k].length === 0).join('\n---\n'));
+      if (process.argv.includes('--show') && found.some((f) => f.length === 0)) console.log(texts.filter((_t, k) => found[k].length === 0).map((t) => `[${t.path}]\n${t.text}`).join('\n---\n'));
       const ours = tally(found);
       next.gitleaks[rule.id] = ours.length > 0 ? { ours, keywords: rule.keywords } : { ours: [], reason: previous.gitleaks[rule.id]?.reason ?? notYet, keywords: rule.keywords };
     }
     console.log(`gitleaks: ${rules.length} rules; samples caught ${caught}/${samples} (${((caught / samples) * 100).toFixed(1)}%); rules with a sample caught ${rulesCaught}/${rules.length - ungenerated} (${ungenerated} rules not sampleable)`);
-    console.log(`gitleaks, without rules excluded in docs/peer-rules.json (public ids; structures a drawn value cannot form): samples caught ${keptCaught}/${keptSamples} (${((keptCaught / keptSamples) * 100).toFixed(1)}%)`);
+    console.log(`gitleaks, without rules excluded in docs/peer-rules.json (public client ids): samples caught ${keptCaught}/${keptSamples} (${((keptCaught / keptSamples) * 100).toFixed(1)}%)`);
 
     // gitleaks' must-not samples: the literal strings of each rule generator's `fps` list
     // (cmd/generate/config/rules/*.go). Any finding of ours on one counts as a false alarm here,

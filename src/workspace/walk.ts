@@ -71,12 +71,14 @@ function* walkFolder(walk: Walk, rel: string): Generator<FileRef | Skipped> {
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // `abs` is normalized: a file's path is a concatenation, not a join per file (a tree of small files spends measurably on join).
+  const prefix = abs.endsWith(sep) ? abs : abs + sep;
   if (walk.ignore && entries.some((e) => e.name === '.gitignore')) {
     walk.ignore.add(rel, readText(join(abs, '.gitignore')));
   }
   for (const entry of entries) {
     const path = rel ? `${rel}/${entry.name}` : entry.name;
-    const kind = kindOf(entry, join(abs, entry.name));
+    const kind = kindOf(entry, prefix);
     if (kind === 'dir') {
       if (DEFAULT_SKIPPED_FOLDERS.includes(entry.name) || excluded(walk, path, true)) continue;
       yield* walkFolder(walk, path);
@@ -86,21 +88,21 @@ function* walkFolder(walk: Walk, rel: string): Generator<FileRef | Skipped> {
     } else {
       if (excluded(walk, path, false)) continue;
       // Reading a FIFO or a device would block or never end.
-      yield kind === 'file' ? { path, abs: join(abs, entry.name) } : skipped(path, 'unreadable', 'not a regular file');
+      yield kind === 'file' ? { path, abs: prefix + entry.name } : skipped(path, 'unreadable', 'not a regular file');
     }
   }
 }
 
 type Kind = 'file' | 'dir' | 'link' | 'other';
 
-function kindOf(entry: Dirent, abs: string): Kind {
+function kindOf(entry: Dirent, folder: string): Kind {
   if (entry.isFile()) return 'file';
   if (entry.isDirectory()) return 'dir';
   if (entry.isSymbolicLink()) return 'link';
   if (entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice()) return 'other';
   // Some file systems do not report types in the listing: ask.
   try {
-    const info = lstatSync(abs);
+    const info = lstatSync(folder + entry.name);
     return info.isFile() ? 'file' : info.isDirectory() ? 'dir' : info.isSymbolicLink() ? 'link' : 'other';
   } catch {
     return 'file'; // gone or unreadable: the read below reports why

@@ -16,25 +16,35 @@ export interface WorkerRequest {
 /** Worker → main thread: its findings, or why it could not scan (the main thread then does). */
 export type WorkerResponse = { id: number; findings: Finding[]; secrets?: RevealedSecret[] } | { id: number; error: string };
 
-/** Tree pool (tree-pool.ts), main thread → worker: files to read and scan, by path. */
+/**
+ * Tree pool (tree-pool.ts), main thread → worker: the next files of the walk, by path, from walk
+ * position `start` on. Every worker receives every file; a thread scans a position only after
+ * claiming it on the shared counter, so each file is scanned once.
+ */
 export interface TreeRequest {
   kind: 'files';
-  id: number;
+  start: number;
   files: { index: number; path: string; abs: string }[];
-  /** Live verification is on: answer with the reported secrets' values too. */
-  reveal?: boolean;
 }
 
 /**
- * What became of one file: skipped (why), dropped by paths-ignore (nothing), or scanned. A worker
- * sends a file that contributes nothing (most files) as its length alone, to keep the answer small.
+ * What became of one file: skipped (why), dropped by paths-ignore (nothing), or scanned.
+ * `retry`: the worker failed on the file at that walk position; the main thread scans it.
  */
 export interface FileOutcome {
   index: number;
   skipped?: Skipped;
   file?: FileContribution;
-  chars?: number;
+  retry?: number;
 }
 
-/** Worker → main thread: the batch's outcomes, or why it could not (the main thread then scans it). */
-export type TreeResponse = { id: number; outcomes: FileOutcome[]; secrets?: RevealedSecret[] } | { id: number; error: string };
+/**
+ * Worker → main thread: outcomes of the files it claimed (and their secrets' values when
+ * revealing). A file that contributes nothing (most files) travels in `empty` as two numbers, its
+ * walk position and its decoded length, to keep the answer small and cheap to clone.
+ */
+export interface TreeResponse {
+  outcomes: FileOutcome[];
+  empty: number[];
+  secrets?: RevealedSecret[];
+}

@@ -1,21 +1,23 @@
 /**
  * Worker-thread entry for both pools: the secrets pool (pool.ts) posts files' text to scan for
- * secrets; the tree pool (tree-pool.ts) posts batches of paths, which the worker reads, decodes
- * and scans (secrets and identities) itself. Settings arrive once, in workerData (structured clone
- * keeps the baseline Set and the Date). Built as its own file next to pool.js (lib/) and as a
- * second esbuild entry point (dist/secrets-worker.js) so that
+ * secrets; the tree pool (tree-pool.ts) posts the walk's paths, and the worker reads, decodes and
+ * scans (secrets and identities) each file it claims on the shared counter. Settings arrive once,
+ * in workerData (structured clone keeps the baseline Set and the Date). Built as its own file next
+ * to pool.js (lib/) and as a second esbuild entry point (dist/secrets-worker.js, and
+ * lib/bundle/secrets-worker.js beside the CLI bundle) so that
  * `new URL('./secrets-worker.js', import.meta.url)` finds it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanSecrets } from '../secrets/engine.js';
 import type { RevealedSecret, ScanSettings } from '../types.js';
+import type { FileContribution } from '../scan.js';
 import type { FileOutcome, TreeRequest, TreeResponse, WorkerRequest, WorkerResponse } from './protocol.js';
-import { scanOne } from './tree-pool.js';
+import { claim, scanOne } from './tree-pool.js';
 
-const { settings, done } = workerData as { settings: ScanSettings; done: Int32Array };
+const { settings, done, next, reveal } = workerData as { settings: ScanSettings; done: Int32Array; next?: Int32Array; reveal?: boolean };
 
 parentPort?.on('message', (request: WorkerRequest | TreeRequest) => {
-  if ('kind' in request) return parentPort?.postMessage(scanBatch(request));
+  if ('kind' in request) return scanClaimed(request);
   let response: WorkerResponse;
   try {
     const file = request.addedLines
@@ -34,22 +36,43 @@ parentPort?.on('message', (request: WorkerRequest | TreeRequest) => {
   parentPort?.postMessage(response);
 });
 
-function scanBatch(request: TreeRequest): TreeResponse {
-  let response: TreeResponse;
-  try {
-    const secrets: RevealedSecret[] = [];
-    const outcomes = request.files.map((job) => compact(scanOne(job, settings, request.reveal ? (s) => secrets.push(s) : undefined)));
-    response = request.reveal ? { id: request.id, outcomes, secrets } : { id: request.id, outcomes };
-  } catch (error) {
-    response = { id: request.id, error: (error as Error).message };
+/** Tree pool: the walk's files received so far, by position from `base` on. */
+let base = -1;
+const received: TreeRequest['files'] = [];
+/** Outcomes go back in batches of this many files (progress shows; memory stays bounded). */
+const FLUSH_FILES = 16;
+
+/** Adds the files to those received, then scans every position it can claim among them. */
+function scanClaimed(request: TreeRequest): void {
+  if (base < 0) base = request.start;
+  for (const file of request.files) received.push(file);
+  let outcomes: FileOutcome[] = [];
+  let empty: number[] = [];
+  let secrets: RevealedSecret[] = [];
+  let files = 0;
+  const flush = () => {
+    const response: TreeResponse = reveal ? { outcomes, empty, secrets } : { outcomes, empty };
+    parentPort?.postMessage(response);
+    outcomes = [];
+    empty = [];
+    secrets = [];
+    files = 0;
+  };
+  for (let p = claim(next!, base + received.length); p >= 0; p = claim(next!, base + received.length)) {
+    const job = received[p - base];
+    try {
+      const outcome = scanOne(job, settings, reveal ? (s) => secrets.push(s) : undefined);
+      if (outcome.file && reportsNothing(outcome.file)) empty.push(p, outcome.file.chars);
+      else outcomes.push(outcome);
+    } catch {
+      outcomes.push({ index: job.index, retry: p });
+    }
+    if (++files >= FLUSH_FILES) flush();
   }
-  Atomics.add(done, 0, 1);
-  return response;
+  if (files) flush();
 }
 
-/** A file with nothing to report travels as its length (the main thread knows its path). */
-function compact(outcome: FileOutcome): FileOutcome {
-  const file = outcome.file;
-  if (!file || file.content !== undefined || file.secrets.length || file.extracted.records.length || file.extracted.findings.length || file.extracted.references.length) return outcome;
-  return { index: outcome.index, chars: file.chars };
+/** A file whose contribution is its length alone: no text kept, no finding, record or reference. */
+function reportsNothing(file: FileContribution): boolean {
+  return file.content === undefined && !file.secrets.length && !file.extracted.records.length && !file.extracted.findings.length && !file.extracted.references.length;
 }

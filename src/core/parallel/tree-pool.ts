@@ -10,16 +10,19 @@ import { readSourceFile } from './read-file.js';
 
 /**
  * A folder scan over all cores, where each thread reads its own files (docs/performance.md,
- * "Worker threads"). The main thread walks the tree and hands out batches of paths; a worker
- * opens, reads, decodes and scans the files of a batch (secrets and identities) and answers with
- * what each file contributes, never its text unless a whole-tree step needs it. The main thread
- * keeps at most QUEUED_BATCHES batches queued per worker and scans a batch itself when every
- * worker is that busy, so every core stays at work and the queue stays bounded.
+ * "Worker threads"). The main thread walks the tree and posts every listed path to every worker,
+ * 16 at a time; all threads then claim walk positions from one shared counter (`claim`), so each
+ * file is read, decoded and scanned (secrets and identities) by exactly one thread, and a worker
+ * answers with what each file contributes, never its text unless a whole-tree step needs it.
+ * The main thread scans only while more than LEFT_FOR_WORKERS listed files are unclaimed, so a
+ * worker never waits on the walk; when the walk ends every thread claims what is left, so no
+ * thread sits idle behind another's queue.
  *
  * Results are the single-thread path's exactly: outcomes are kept by walk position and fed to the
  * whole-tree steps in walk order once all are in. Workers start only once the tree proves large
- * (TREE_POOL_BYTES read here: small trees never pay for a thread); a worker
- * that cannot start or dies has its batches scanned here.
+ * (TREE_POOL_FILES listed ahead before the first read, or TREE_POOL_BYTES read here: small trees
+ * never pay for a thread); files a worker claimed and never answered for (it could not start, or
+ * died) are scanned here.
  */
 
 /** A file the walker listed: the path reported, and the path to open (a link's real path). */
@@ -34,10 +37,12 @@ export interface TreeScanOptions extends Pick<ScanOptions, 'owners' | 'codeowner
   workers?: number;
   /** Bytes this thread reads before workers start. */
   largeTreeBytes?: number;
+  /** Files listed ahead of the first read that start workers at once. */
+  largeTreeFiles?: number;
+  /** Tests: false leaves every file to the workers while one lives (default true: this thread scans its share). */
+  scanHere?: boolean;
   /** Worker entry (tests); default secrets-worker.js beside pool.js. */
   workerUrl?: URL;
-  /** Files per batch handed to a worker. */
-  batchFiles?: number;
   /** Called for each file read or skipped, in no particular order (progress display). */
   onItem?: (item: Skipped | { path: string; chars: number }) => void;
 }
@@ -57,9 +62,14 @@ export function defaultTreeWorkerCount(cores = availableParallelism()): number {
   return Math.max(0, cores - 1);
 }
 
-const BATCH_FILES = 16;
-/** Batches queued on one worker before the main thread scans the next batch itself. */
-const QUEUED_BATCHES = 3;
+/** Files posted to the workers at a time. */
+const CHUNK_FILES = 16;
+/**
+ * Files the walk has listed that this thread leaves unclaimed, for the workers: this thread scans
+ * a file only when more than this many are waiting, so a worker never runs dry while the walk
+ * goes on; once the walk ends, every thread claims what is left.
+ */
+const LEFT_FOR_WORKERS = 64;
 /**
  * A worker's young generation (V8 defaults to tens of MB): a scan allocates short-lived strings at
  * a high rate, and a small nursery cut the worker's share of peak RSS by ~20 MB at no measurable
@@ -75,6 +85,13 @@ const YOUNG_GENERATION_MB = 4;
  * started early gains nothing there either.
  */
 export const TREE_POOL_BYTES = 8 * 1024 * 1024;
+/**
+ * Before reading anything, the walk lists up to TREE_POOL_FILES files (listings only, no reads);
+ * a tree that has that many starts its workers at once, so a worker loads and compiles while this
+ * thread compiles its own catalog and scans the first files, instead of after TREE_POOL_BYTES
+ * (docs/performance.md, "Worker threads"). Secretlint's 1,438-file subset stays below it.
+ */
+export const TREE_POOL_FILES = 2000;
 
 interface Job {
   index: number;
@@ -84,12 +101,19 @@ interface Job {
 
 interface Slot {
   worker: Worker;
-  posted: number;
-  /** Batches done, written by the worker: current even while this thread never yields. */
-  done: Int32Array;
-  pending: Map<number, Job[]>;
-  onDone: Map<number, (response: TreeResponse) => void>;
   dead: boolean;
+}
+
+/**
+ * Claims the next unclaimed walk position below `bound` on the shared counter (every thread
+ * claims from it, so each file is scanned by exactly one), or -1 when none is left.
+ */
+export function claim(next: Int32Array, bound: number): number {
+  for (;;) {
+    const position = Atomics.load(next, 0);
+    if (position >= bound) return -1;
+    if (Atomics.compareExchange(next, 0, position, position + 1) === position) return position;
+  }
 }
 
 export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options: TreeScanOptions): Promise<TreeScan> {
@@ -98,17 +122,24 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
   const settings: ScanSettings = { ...given, fingerprint: given.fingerprint ?? { kind: 'keyed', key: EPHEMERAL_KEY }, contentKey: given.contentKey ?? EPHEMERAL_KEY };
   const wanted = options.workers ?? defaultTreeWorkerCount();
   const largeTreeBytes = options.largeTreeBytes ?? TREE_POOL_BYTES;
-  const batchFiles = options.batchFiles ?? BATCH_FILES;
+  const largeTreeFiles = options.largeTreeFiles ?? TREE_POOL_FILES;
   const reveal = options.revealSecrets;
   const onItem = options.onItem;
+  const shares = options.scanHere ?? true;
   const outcomes: (FileOutcome | undefined)[] = [];
-  const waiting: Promise<void>[] = [];
+  /** The walk's files, by position; `next` is the first position no thread has claimed. */
+  const jobs: Job[] = [];
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  /** Positions posted to the workers. */
+  let published = 0;
+  /** Files whose outcome is in (from any thread). */
+  let finished = 0;
   let slots: Slot[] | undefined;
   let readHere = 0;
   /** Entries the walk has listed so far (the next one's walk position). */
   let index = 0;
-  let nextId = 0;
   let filesFromWorkers = 0;
+  let wake: (() => void) | undefined;
 
   const record = (outcome: FileOutcome) => {
     outcomes[outcome.index] = outcome;
@@ -117,86 +148,105 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
       else if (outcome.file) onItem({ path: outcome.file.path, chars: outcome.file.chars });
     }
   };
-  const scanHere = (jobs: Job[]) => {
-    for (const job of jobs) {
-      const outcome = scanOne(job, settings, reveal);
-      readHere += outcome.file?.chars ?? 0;
-      record(outcome);
+  const scanHere = (job: Job) => {
+    const outcome = scanOne(job, settings, reveal);
+    readHere += outcome.file?.chars ?? 0;
+    record(outcome);
+    finished++;
+  };
+  /** Scans positions here while more than `leave` listed files are unclaimed. */
+  const scanClaimed = (bound: number, leave: number) => {
+    while (bound - Atomics.load(next, 0) > leave) {
+      const position = claim(next, bound);
+      if (position < 0) break;
+      scanHere(jobs[position]);
     }
   };
-  const start = (): Slot[] => {
+  const live = () => slots?.some((s) => !s.dead) ?? false;
+  const settle = () => {
+    if (wake && (finished === jobs.length || !live())) wake();
+  };
+  const onResponse = (response: TreeResponse) => {
+    if (reveal) for (const secret of response.secrets ?? []) reveal(secret);
+    const empty = response.empty;
+    for (let i = 0; i < empty.length; i += 2) {
+      const job = jobs[empty[i]];
+      record({ index: job.index, file: nothingFound(job.path, empty[i + 1]) });
+    }
+    filesFromWorkers += empty.length / 2;
+    finished += empty.length / 2;
+    for (const outcome of response.outcomes) {
+      if (outcome.retry !== undefined) {
+        finished++; // scanned here once the workers are done (an error then surfaces in this thread)
+        continue;
+      }
+      if (outcome.file) filesFromWorkers++;
+      record(outcome);
+      finished++;
+    }
+    settle();
+  };
+  const start = () => {
     const url = wanted > 0 ? (options.workerUrl ?? defaultWorkerUrl()) : undefined;
     const started: Slot[] = [];
     for (let i = 0; url && i < wanted; i++) {
-      const slot = startWorker(url, settings, (jobs) => scanHere(jobs));
+      const slot = startWorker(url, { settings, next, reveal: reveal !== undefined }, onResponse, settle);
       if (slot) started.push(slot);
     }
-    return started;
+    slots = started;
+    published = Atomics.load(next, 0); // what is listed beyond the files scanned here is posted next
   };
-  /** A worker with room in its queue (the least busy), if any. */
-  const free = (): Slot | undefined => {
-    if (!slots && readHere >= largeTreeBytes) slots = start();
-    let slot: Slot | undefined;
-    for (const s of slots ?? []) if (!s.dead && queued(s) < QUEUED_BATCHES && (!slot || queued(s) < queued(slot))) slot = s;
-    return slot;
-  };
-  const post = (target: Slot, jobs: Job[]) => {
-    const id = nextId++;
-    const request: TreeRequest = { kind: 'files', id, files: jobs };
-    if (reveal) request.reveal = true;
-    if (target.pending.size === 0) target.worker.ref(); // keep the process alive while work is queued
-    target.posted++;
-    target.pending.set(id, jobs);
-    const paths = new Map(jobs.map((job) => [job.index, job.path]));
-    waiting.push(
-      new Promise<void>((resolve) => {
-        target.onDone.set(id, (response) => {
-          if ('outcomes' in response) {
-            if (reveal) for (const secret of response.secrets ?? []) reveal(secret);
-            for (const outcome of response.outcomes) {
-              if (outcome.chars !== undefined) outcome.file = nothingFound(paths.get(outcome.index)!, outcome.chars);
-              if (outcome.file) filesFromWorkers++;
-              record(outcome);
-            }
-          } else scanHere(jobs);
-          if (target.pending.size === 0) target.worker.unref();
-          resolve();
-        });
-      }),
-    );
-    target.worker.postMessage(request);
-  };
-  /**
-   * Hands out the listed files: a full batch goes to a worker with room; while none has room,
-   * this thread scans the oldest listed file itself, one at a time, so it comes back to feed the
-   * workers before their queues run dry (a batch with a 12 MB file would keep it away ~100 ms).
-   */
-  const drain = (listed: Job[], whole: number) => {
-    while (listed.length >= whole && listed.length > 0) {
-      const slot = free();
-      if (slot) post(slot, listed.splice(0, batchFiles));
-      else scanHere(listed.splice(0, 1));
-    }
+  const publish = () => {
+    if (published === jobs.length) return;
+    const request: TreeRequest = { kind: 'files', start: published, files: jobs.slice(published) };
+    for (const slot of slots ?? []) if (!slot.dead) slot.worker.postMessage(request);
+    published = jobs.length;
   };
 
-  const listed: Job[] = [];
-  let sinceYield = 0;
-  for (const entry of entries) {
-    if (!('abs' in entry)) {
-      record({ index: index++, skipped: entry });
-      continue;
+  try {
+    // Lists ahead: a tree with many files starts its workers before the first read.
+    const walk = entries[Symbol.iterator]();
+    const ahead: (FileRef | Skipped)[] = [];
+    if (wanted > 0) {
+      let files = 0;
+      while (files < largeTreeFiles) {
+        const entry = walk.next();
+        if (entry.done) break;
+        ahead.push(entry.value);
+        if ('abs' in entry.value) files++;
+      }
+      if (files >= largeTreeFiles) start();
     }
-    listed.push({ index: index++, path: entry.path, abs: entry.abs });
-    drain(listed, batchFiles);
-    // Lets worker answers in, so a progress display moves; a scan without one need not yield.
-    if (onItem && slots?.length && ++sinceYield >= batchFiles) {
-      sinceYield = 0;
-      await new Promise((resolve) => setImmediate(resolve));
+
+    let sinceYield = 0;
+    for (const entry of chain(ahead, walk)) {
+      if (!('abs' in entry)) {
+        record({ index: index++, skipped: entry });
+        continue;
+      }
+      jobs.push({ index: index++, path: entry.path, abs: entry.abs });
+      if (!slots && wanted > 0 && readHere >= largeTreeBytes) start();
+      if (live()) {
+        if (jobs.length - published >= CHUNK_FILES) publish();
+        if (shares) scanClaimed(published, LEFT_FOR_WORKERS);
+        // Lets worker answers in, so a progress display moves; a scan without one need not yield.
+        if (onItem && ++sinceYield >= CHUNK_FILES) {
+          sinceYield = 0;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      } else {
+        scanClaimed(jobs.length, 0);
+      }
     }
+    // The walk is over: every thread claims what is left, then this one waits for the workers'
+    // answers. Files a dead worker claimed but never answered for are scanned here.
+    if (live()) publish();
+    if (shares || !live()) scanClaimed(jobs.length, 0);
+    if (finished < jobs.length && live()) await new Promise<void>((resolve) => ((wake = resolve), settle()));
+    for (const job of jobs) if (!outcomes[job.index]) scanHere(job);
+  } finally {
+    await Promise.all((slots ?? []).map((s) => s.worker.terminate()));
   }
-  drain(listed, 1);
-  await Promise.all(waiting);
-  await Promise.all((slots ?? []).map((s) => s.worker.terminate()));
 
   // The whole-tree steps, in walk order, as the single-thread pipeline runs them.
   const totals = createScanTotals({ ...options, settings: given });
@@ -212,8 +262,19 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
   return { result: totals.finish(secrets.sort(compareFindings)), workersStarted: slots?.length ?? 0, filesFromWorkers };
 }
 
+function* chain<T>(first: T[], rest: Iterator<T>): Generator<T> {
+  yield* first;
+  for (let next = rest.next(); !next.done; next = rest.next()) yield next.value;
+}
+
+/** Shared by every file with nothing to report (the whole-tree steps only read them). */
+const NOTHING: Pick<FileContribution, 'extracted' | 'secrets'> = Object.freeze({
+  extracted: Object.freeze({ records: Object.freeze([]) as never[], findings: Object.freeze([]) as never[], references: Object.freeze([]) as never[] }),
+  secrets: Object.freeze([]) as never[],
+});
+
 function nothingFound(path: string, chars: number): FileContribution {
-  return { path, chars, extracted: { records: [], findings: [], references: [] }, secrets: [] };
+  return { path, chars, extracted: NOTHING.extracted, secrets: NOTHING.secrets };
 }
 
 /** Reads and scans one file: what the worker does for each file of a batch. */
@@ -224,40 +285,23 @@ export function scanOne(job: Job, settings: ScanSettings, reveal?: SecretSink): 
   return { index: job.index, file: contributionOf(item, settings, reveal) };
 }
 
-const queued = (slot: Slot) => slot.posted - Atomics.load(slot.done, 0);
-
-function startWorker(url: URL, settings: ScanSettings, rescue: (jobs: Job[]) => void): Slot | undefined {
+function startWorker(url: URL, data: { settings: ScanSettings; next: Int32Array; reveal: boolean }, onResponse: (response: TreeResponse) => void, onExit: () => void): Slot | undefined {
   let worker: Worker;
-  const done = new Int32Array(new SharedArrayBuffer(4));
   try {
-    const workerData = { settings, done };
+    // `done` is the secrets pool's counter (pool.ts); this pool counts claims on `next`.
+    const workerData = { ...data, done: new Int32Array(new SharedArrayBuffer(4)) };
     const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
     worker = url.pathname.endsWith('.ts') ? new Worker(typescriptBootstrap(url), { eval: true, workerData, resourceLimits }) : new Worker(url, { workerData, resourceLimits });
   } catch {
     return undefined;
   }
-  const onDone = new Map<number, (response: TreeResponse) => void>();
-  const slot: Slot = { worker, posted: 0, done, pending: new Map(), onDone, dead: false };
-  const rescueAll = () => {
+  const slot: Slot = { worker, dead: false };
+  const died = () => {
     slot.dead = true;
-    for (const [id, jobs] of slot.pending) {
-      slot.pending.delete(id);
-      const finish = onDone.get(id);
-      onDone.delete(id);
-      rescue(jobs);
-      finish?.({ id, outcomes: [] });
-    }
+    onExit();
   };
-  worker.on('message', (response: TreeResponse) => {
-    const finish = onDone.get(response.id);
-    if (!finish) return;
-    slot.pending.delete(response.id);
-    onDone.delete(response.id);
-    finish(response);
-  });
-  worker.on('error', rescueAll);
-  worker.on('exit', rescueAll);
-  worker.unref();
+  worker.on('message', onResponse);
+  worker.on('error', died);
+  worker.on('exit', died);
   return slot;
 }
-

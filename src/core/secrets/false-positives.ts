@@ -92,6 +92,17 @@ export const DOCUMENTED_EXAMPLES: ReadonlySet<string> = new Set([
   '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11',
   // Mailgun docs
   'key-3ax6xnjp29jd6fds4gc373sgvjxteol0',
+  // Firebase SDKs' tests and samples (firebase-android-sdk, firebase-js-sdk: API key format checks,
+  // FirebaseOptions fixtures), copied with the SDKs into many repositories; Firebase web API keys are
+  // public identifiers by design.
+  'AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs', 'AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM',
+  'AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU', 'AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0',
+  'AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A', 'AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c',
+  'AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4', 'AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY',
+  'AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM', 'AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ',
+  'AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g', 'AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU',
+  'AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw', 'AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE',
+  'AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY',
   // SendGrid / generic docs
   'SG.xxxxxxxxxxxxxxxxxxxxxx.yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy',
 ]);
@@ -154,7 +165,13 @@ const SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}$|^sha(?:1|256|384|51
 /** Hex digest lengths: md5, sha1/git, sha224, sha256, sha384, sha512. */
 const HASH_HEX_LENGTHS = new Set([32, 40, 56, 64, 96, 128]);
 /** Words on the line that say a hex value is a digest, not a key. */
-const HASH_CONTEXT = /hash|sha\d*|md5|digest|checksum|integrity|fingerprint|etag|commit|revision|\brev\b|\bref\b|\bsum\b|crc|blob|tree|version|nonce/i;
+const HASH_CONTEXT = /hash|sha\d*|md5|digest|checksum|integrity|fingerprint|etag|commit|revision|\brev\b|\bref\b|\bsum\b|crc|blob|version|nonce/i;
+/**
+ * A git tree (`tree 3f2a…`, `tree_sha`, `treeHash`, `TREE_ID`) as a word of its own: `tree` inside a
+ * longer word is something else (`braintree_private_key` is Braintree's 32-hex key, not a digest).
+ */
+const TREE_CONTEXT = /(?<![A-Za-z])(?:tree|Tree|TREE)|(?<=[a-z])Tree/;
+const hashContext = (text: string): boolean => HASH_CONTEXT.test(text) || TREE_CONTEXT.test(text);
 
 /** Values that are names of other things: `process.env.X`, `settings.DB_PASSWORD`, `$DB_PASSWORD`. */
 const REFERENCE = /aws4_request|process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|ENV\[|ENV\.fetch|System\.getenv|Environment\.GetEnvironmentVariable|config\.get|secrets\.|vars\.|env\.|Deno\.env|std::env|viper\.|\.Value\b/;
@@ -318,7 +335,10 @@ function isArnName(c: Context): boolean {
 
 /** `_parent_`, `__dash_callback__`: dunder- or underscore-wrapped names (not `_` + a random token). */
 const UNDERSCORE_NAME = /^_{1,2}[A-Za-z][\w]*?_{0,2}$/;
-const isUnderscoreName = (value: string): boolean => UNDERSCORE_NAME.test(value) && !(value.length >= 16 && /\d/.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value));
+// A random token may start with `_` too: mixed case with digits, or digits scattered in three or more runs
+// (`_rriz…v9gm…s6lv0he_l3me8t5…`), which names (`_es2015_helpers`, `__v2_cache__`) do not have.
+const isUnderscoreName = (value: string): boolean =>
+  UNDERSCORE_NAME.test(value) && !(value.length >= 16 && /\d/.test(value) && ((/[A-Z]/.test(value) && /[a-z]/.test(value)) || (value.match(/\d+/g) ?? []).length >= 3));
 
 /**
  * `settings.DB_PASSWORD`, `Foo::BAR`: names joined by dots. Not when a part is a long random run:
@@ -389,9 +409,15 @@ const FILTERS: Filter[] = [
   {
     reason: 'hex digest',
     scope: 'all',
-    test: (c) => (c.generic || c.contextual === true) && /^[0-9a-f]+$/i.test(c.secret) && HASH_HEX_LENGTHS.has(c.secret.length) && HASH_CONTEXT.test(c.line.replace(c.secret, '')),
+    test: (c) => (c.generic || c.contextual === true) && /^[0-9a-f]+$/i.test(c.secret) && HASH_HEX_LENGTHS.has(c.secret.length) && hashContext(c.line.replace(c.secret, '')),
   },
-  { reason: 'identifier, not a value', scope: 'generic', test: (c) => (WORDS_ONLY.test(c.secret) && (c.secret.length < 24 || classes(c.secret) < 3)) || isWordy(c.secret) },
+  // After `curl -u user:` the value is a password typed on a command line, never an identifier: a digit-less
+  // `CC!qqyMKTG!-AdMWxW` is still a password there (placeholders and words are caught by the filters above).
+  {
+    reason: 'identifier, not a value',
+    scope: 'generic',
+    test: (c) => (WORDS_ONLY.test(c.secret) && (c.secret.length < 24 || classes(c.secret) < 3)) || (isWordy(c.secret) && !(c.detectorId === 'generic-curl-user' && classes(c.secret) >= 3)),
+  },
   { reason: 'identifier, not a value', scope: 'generic', test: (c) => SNAKE_IDENTIFIER.test(c.secret) },
   { reason: 'identifier, not a value', scope: 'generic', test: (c) => c.detectorId === 'generic-key' && isPascalWords(c.secret) },
   { reason: 'argument of a call, not the named value', scope: 'generic', test: (c) => isFirstOfSeveralArguments(c.secret, c.line) },
@@ -422,7 +448,8 @@ const FILTERS: Filter[] = [
   { reason: 'class definition, not a value', scope: 'generic', test: (c) => /^\s*class\s+\w+\s*\(/.test(c.line) },
   // `"/v1/accounts:resetPassword"`, `"identitytoolkit#VerifyCustomTokenResponse"`: API paths and type names.
   { reason: 'API path or type name, not a value', scope: 'generic', test: (c) => /^\/[A-Za-z0-9_./:-]+$/.test(c.secret) && /[A-Za-z]{4}/.test(c.secret) && !/\d{4}/.test(c.secret) },
-  { reason: 'API path or type name, not a value', scope: 'generic', test: (c) => /^[a-z][\w.]*#[A-Za-z]\w+$/.test(c.secret) },
+  // `java.util.List#add`, `Foo.bar#Baz2`: names carry few digits; `sk_4gXnZgDedtS9F0#I0ATNhnySU_9e1` is a key with a `#` in it.
+  { reason: 'API path or type name, not a value', scope: 'generic', test: (c) => /^[a-z][\w.]*#[A-Za-z]\w+$/.test(c.secret) && c.secret.replace(/\D/g, '').length <= 2 },
   // Mapbox `pk.eyJ…` tokens are public by design (secret ones are `sk.`).
   { reason: 'public token (Mapbox pk.)', scope: 'generic', test: (c) => /^pk\.eyJ/.test(c.secret) },
   // `getCloudflareZone`, `Oauth2ClientSecret`, `Resource$Projects$Credentials`: names, not keys.

@@ -66,7 +66,7 @@ async function singleThread(dir = root): Promise<ScanResult> {
 describe('tree pool: workers read and scan their own files', () => {
   it('gives the single-thread result exactly, with a worker scanning files', async () => {
     const expected = await singleThread();
-    const pooled = await scanFileTree(walkEntries(root, { settings }), { settings, workers: 1, largeTreeBytes: 0 });
+    const pooled = await scanFileTree(walkEntries(root, { settings }), { settings, workers: 1, largeTreeBytes: 0, scanHere: false });
     expect(pooled.workersStarted).toBe(1);
     expect(pooled.filesFromWorkers).toBeGreaterThan(0);
     expect(comparable(pooled.result)).toEqual(comparable(expected));
@@ -95,6 +95,19 @@ describe('tree pool: workers read and scan their own files', () => {
     expect(comparable(none.result)).toEqual(comparable(await singleThread()));
   });
 
+  it('starts its workers before the first read when the walk lists enough files ahead', async () => {
+    const expected = comparable(await singleThread());
+    // Bytes alone would never start one here: only the files listed ahead do.
+    const early = await scanFileTree(walkEntries(root, { settings }), { settings, workers: 1, largeTreeBytes: Number.POSITIVE_INFINITY, largeTreeFiles: 100, scanHere: false });
+    expect(early.workersStarted).toBe(1);
+    expect(early.filesFromWorkers).toBeGreaterThan(0);
+    expect(comparable(early.result)).toEqual(expected);
+    // The tree has fewer files than the threshold: none is started.
+    const few = await scanFileTree(walkEntries(root, { settings }), { settings, workers: 1, largeTreeBytes: Number.POSITIVE_INFINITY, largeTreeFiles: 100_000 });
+    expect(few.workersStarted).toBe(0);
+    expect(comparable(few.result)).toEqual(expected);
+  });
+
   it('scans a batch here when the worker file is missing or the worker dies', async () => {
     const expected = comparable(await singleThread());
     const missing = await scanFileTree(walkEntries(root, { settings }), { settings, workers: 1, largeTreeBytes: 0, workerUrl: new URL('file:///nonexistent/secrets-worker.js') });
@@ -105,6 +118,12 @@ describe('tree pool: workers read and scan their own files', () => {
     const died = await scanFileTree(walkEntries(root, { settings }), { settings, workers: 1, largeTreeBytes: 0, workerUrl: new URL(`file://${dying}`) });
     expect(died.filesFromWorkers).toBe(0);
     expect(comparable(died.result)).toEqual(expected);
+    // A worker that claims files on the shared counter and dies before answering: they are scanned here.
+    const claimer = join(outside, 'claiming-worker.mjs');
+    writeFileSync(claimer, "import { parentPort, workerData } from 'node:worker_threads';\nparentPort.once('message', () => { Atomics.add(workerData.next, 0, 10); process.exit(3); });\n");
+    const claimed = await scanFileTree(walkEntries(root, { settings }), { settings, workers: 1, largeTreeBytes: 0, scanHere: false, workerUrl: new URL(`file://${claimer}`) });
+    expect([claimed.workersStarted, claimed.filesFromWorkers]).toEqual([1, 0]);
+    expect(comparable(claimed.result)).toEqual(expected);
   });
 
   it('scanDirectory gives the same report with and without a worker', async () => {
@@ -118,7 +137,7 @@ describe('tree pool: workers read and scan their own files', () => {
     const here: string[] = [];
     const there: string[] = [];
     await scanFileTree(walkEntries(root, { settings }), { settings, workers: 0, revealSecrets: (s) => here.push(JSON.stringify(s)) });
-    const pooled = await scanFileTree(walkEntries(root, { settings }), { settings, workers: 1, largeTreeBytes: 0, revealSecrets: (s) => there.push(JSON.stringify(s)) });
+    const pooled = await scanFileTree(walkEntries(root, { settings }), { settings, workers: 1, largeTreeBytes: 0, scanHere: false, revealSecrets: (s) => there.push(JSON.stringify(s)) });
     expect(pooled.filesFromWorkers).toBeGreaterThan(0);
     expect(there.sort()).toEqual(here.sort());
     expect(here.length).toBeGreaterThan(250);

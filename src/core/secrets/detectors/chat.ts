@@ -207,6 +207,31 @@ export const chatDetectors: Detector[] = [
     },
   },
   {
+    // A bot token handed to discord.js's `client.login('…')`, for ids of any length: ids of 17–18
+    // digits (bots made before 2022) encode to a first part opening with M, N or O and any letter,
+    // too common a start for a keyword of its own; the call names what the value is. The first part
+    // must still decode to the digits of an id.
+    id: 'discord-bot-token-login',
+    title: 'Discord bot token',
+    provider: 'Discord',
+    level: 'error',
+    keywords: ['.login('],
+    pattern: /\.login\(\s{0,5}["'\x60](?<secret>[MNO][0-9A-Za-z_-]{22,26}\.[0-9A-Za-z_-]{6}\.[0-9A-Za-z_-]{27,38})["'\x60]/,
+    entropy: 4,
+    validate: isSnowflakeToken,
+    samples: {
+      positive: [
+        at("client.login('§');", 'Nzk4MjE2NDYyNjEyMzQ1Njc4.qjWvQn.kqDQLL_g_Yz9Eo0JQD6-hLxmd9ioAskYZ9FXaf', 'bot.js'),
+        at('await bot.login("§")', 'NDcyMzE5ODA1NTI3NjQ4MjU3.Xm2k9Q.Rk4v7Lq2Zx8Wn3Tp6Jd1Hs5Bc0Fg9Ma', 'src/index.ts'),
+      ],
+      negative: [
+        // First part decodes to letters, not an id; a user name and password.
+        "client.login('TXlCb3ROYW1lSXNOb3RBbklkWFg.qjWvQn.kqDQLL_g_Yz9Eo0JQD6-hLxmd9ioAskYZ9FXaf');",
+        "auth.login('admin', 'Xq9Lz2Km8Vr4');",
+      ],
+    },
+  },
+  {
     // Discord webhook: `discord.com/api/webhooks/<snowflake id>/<68-char token>`.
     id: 'discord-webhook',
     title: 'Discord webhook URL',

@@ -114,6 +114,45 @@ export const cloudDetectors: Detector[] = [
     },
   },
   {
+    // The same key as the `apiKey` of a Firebase web config (`apiKey` then `authDomain`, `projectId`…):
+    // Firebase web API keys identify the project and ship in every web app by design (Firebase docs,
+    // "API keys for Firebase"); access is governed by Security Rules and App Check. Reported at info
+    // level, so it shows in listings without failing a check. Listed before gcp-api-key, which it
+    // wins against on the same span.
+    id: 'firebase-web-api-key',
+    title: 'Firebase web API key (a public project identifier)',
+    provider: 'Google Cloud',
+    level: 'info',
+    keywords: ['aiza'],
+    pattern:
+      /apiKey["']?\s{0,3}[:=]\s{0,3}["'](?<secret>AIza[0-9A-Za-z_\-]{35})["']\s{0,3},?\s{0,40}["']?(?:authDomain|projectId|databaseURL|storageBucket|messagingSenderId|appId|measurementId)["']?\s{0,3}[:=]/,
+    entropy: 3.5,
+    redactPrefix: 'AIza',
+    samples: {
+      positive: [
+        at('const firebaseConfig = { apiKey: "§", authDomain: "acme.firebaseapp.com" };', 'AIzanoLfIhwT-x_VaTScVz0oknjOxbW9ucjOvgt', 'src/firebase.ts'),
+        at('const firebaseConfig = {\n  apiKey: "§",\n  authDomain: "acme-prod.firebaseapp.com",\n  projectId: "acme-prod",\n};', 'AIzaSyQ4mV8xL2kT9wR7nB3pY6sH1dJ0fG5cA2e', 'web/src/firebase.js'),
+      ],
+      negative: ['GOOGLE_MAPS_KEY=AIzaSyQ4mV8xL2kT9wR7nB3pY6sH1dJ0fG5cA2e', 'const config = { apiKey: "AIzaSyQ4mV8xL2kT9wR7nB3pY6sH1dJ0fG5cA2e", region: "us" };'],
+    },
+  },
+  {
+    // The Android counterpart: `google-services.json` ("api_key": [{ "current_key": "AIza…" }]), which
+    // Firebase asks apps to ship inside the APK. Info level, as above.
+    id: 'firebase-android-api-key',
+    title: 'Firebase Android API key in google-services.json (a public project identifier)',
+    provider: 'Google Cloud',
+    level: 'info',
+    keywords: ['"current_key"'],
+    pattern: /"current_key"\s{0,3}:\s{0,3}"(?<secret>AIza[0-9A-Za-z_\-]{35})"/,
+    entropy: 3.5,
+    redactPrefix: 'AIza',
+    samples: {
+      positive: [at('      "api_key": [\n        {\n          "current_key": "§"\n        }\n      ],', 'AIzaSyQ4mV8xL2kT9wR7nB3pY6sH1dJ0fG5cA2e', 'app/google-services.json')],
+      negative: ['"server_key": "AIzaSyQ4mV8xL2kT9wR7nB3pY6sH1dJ0fG5cA2e"'],
+    },
+  },
+  {
     // Google API key: `AIza` + 35 characters of base64url. Used by Maps, Firebase, Gemini…
     id: 'gcp-api-key',
     title: 'Google Cloud API key',
@@ -126,7 +165,7 @@ export const cloudDetectors: Detector[] = [
     samples: {
       positive: [
         at('GOOGLE_API_KEY=§', 'AIzakFNEgctefR8GQLVDv3YRMcsILpdCBgjJsDM'),
-        at('const firebaseConfig = { apiKey: "§", authDomain: "acme.firebaseapp.com" };', 'AIzanoLfIhwT-x_VaTScVz0oknjOxbW9ucjOvgt', 'src/firebase.ts'),
+        at('const mapsClient = new Client({ apiKey: "§" });', 'AIzanoLfIhwT-x_VaTScVz0oknjOxbW9ucjOvgt', 'src/maps.ts'),
       ],
       negative: ['GOOGLE_API_KEY=AIzalOetx5LNh8vV2XnMMaz5LlZczRhzLM', 'GOOGLE_API_KEY=AIza8qMDIOlVUZG1DT76rRfvcExGeLyiHIGMlvf1gbA0', 'val = "xAIzafUSJo_HuDhLdN_P1lRnIm_8vrod1rIs53nC"'],
     },

@@ -334,6 +334,29 @@ const tokenDetectors: Detector[] = [
     },
   },
   {
+    // A JWT wrapped in standard base64 (Kubernetes Secret values, Basic-auth-like headers, CI
+    // variables): `eyJ` encodes to `ZXlK`. Reported when the decoded text is a signed JWT.
+    id: 'jwt-base64',
+    title: 'JSON Web Token (base64-encoded)',
+    provider: 'JWT',
+    level: 'error',
+    keywords: ['zxlk'],
+    pattern: /(?<![A-Za-z0-9+/])(?<secret>ZXlK[A-Za-z0-9+/]{60,16000}={0,2})(?![A-Za-z0-9+/=])/,
+    validate: (value) => isSignedJwt(Buffer.from(value, 'base64').toString('latin1').trim()),
+    redactPrefix: 'ZXlK',
+    samples: {
+      positive: [
+        { text: `SERVICE_AUTH=${Buffer.from(SAMPLE_JWT).toString('base64')}`, secret: Buffer.from(SAMPLE_JWT).toString('base64'), path: '.env' },
+        { text: `  token: ${Buffer.from(SAMPLE_JWT).toString('base64')}`, secret: Buffer.from(SAMPLE_JWT).toString('base64'), path: 'k8s/values.yaml' },
+      ],
+      negative: [
+        // Base64 of an unsigned token and of JSON that is not a token.
+        `TOKEN=${Buffer.from('eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0LXVzZXIifQ.c2lnbmF0dXJlLW5vdC11c2Vk').toString('base64')}`,
+        `DATA=${Buffer.from('eyJuYW1lIjoiYWNtZSIsInBsYW4iOiJwcm8iLCJzZWF0cyI6MTB9 and some more text to be long').toString('base64')}`,
+      ],
+    },
+  },
+  {
     id: 'age-secret-key',
     title: 'age encryption secret key',
     provider: 'age',

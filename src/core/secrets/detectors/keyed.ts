@@ -57,6 +57,9 @@ const rows: KeyedRow[] = [
   { id: 'braintrust-api-key', provider: 'Braintrust', title: 'Braintrust API key', words: ['braintrust'], parts: [lit('sk-'), run('base62', 48)] },
   // Payments, finance
   { id: 'paypal-client-secret', provider: 'PayPal', title: 'PayPal REST client secret', words: ['paypal'], parts: [lit('E'), run('b64url', 79)] },
+  { id: 'braintree-private-key', provider: 'PayPal Braintree', title: 'Braintree API private key', words: ['braintree'], credentialWords: ['private', 'secret', 'key'], parts: [run('hex', 32)], samples: { contexts: ['BRAINTREE_PRIVATE_KEY=§', '  braintree_private_key: "§"'] } },
+  // Mollie's own API clients accept `live_`/`test_` + at least 30 word characters (issued keys have 30 alphanumerics).
+  { id: 'mollie-api-key', provider: 'Mollie', title: 'Mollie API key', words: ['mollie'], parts: [lit('live_', 'test_'), run('base62', 30)], credential: false, samples: { contexts: ['MOLLIE_API_KEY=§', "  $mollie->setApiKey('§');"] } },
   { id: 'paymongo-secret-key', provider: 'PayMongo', title: 'PayMongo secret key', words: ['paymongo'], parts: [lit('sk_live_', 'sk_test_'), run('base62', 24, 32)], credential: false },
   { id: 'dwolla-secret', provider: 'Dwolla', title: 'Dwolla key or secret', words: ['dwolla'], parts: [run('base62', 50)] },
   { id: 'wise-api-token', provider: 'Wise', title: 'Wise (TransferWise) API token', words: ['transferwise', 'wise_api', 'wise-api', 'wise_token', 'wiseapi'], parts: [uuid(true)], credential: false },
@@ -69,6 +72,8 @@ const rows: KeyedRow[] = [
   { id: 'infura-api-key', provider: 'Infura', title: 'Infura API key', words: ['infura'], parts: [run('hex', 32)], credential: false },
   { id: 'alchemy-api-key', provider: 'Alchemy', title: 'Alchemy API key', words: ['alchemy'], parts: [run('b64url', 32)] },
   // Observability
+  // InfluxDB 2.x API token: 64 random bytes in URL-safe base64 (InfluxDB's token generator), 86 characters + `==`.
+  { id: 'influxdb-token', provider: 'InfluxDB', title: 'InfluxDB API token', words: ['influx'], parts: [run('b64url', 86), lit('==')], samples: { contexts: ['INFLUX_TOKEN=§', '  influxdb_token: "§"'] } },
   { id: 'logzio-token', provider: 'Logz.io', title: 'Logz.io token', words: ['logz'], parts: [uuid(true)] },
   { id: 'loggly-token', provider: 'Loggly', title: 'Loggly customer token', words: ['loggly'], parts: uuidShaped('lower'), credential: false },
   { id: 'signalfx-token', provider: 'Splunk Observability', title: 'Splunk Observability (SignalFx) access token', words: ['signalfx', 'x-sf-token', 'sfx_token', 'splunk_access_token', 'splunk_observability'], parts: [run('base62', 22)], credential: false },

@@ -63,12 +63,19 @@ const rows: PrefixedRow[] = [
   { id: 'ramp-client-id', provider: 'Ramp', title: 'Ramp client id', level: 'warning', parts: [lit('ramp_id_'), run('base62', 40)] },
   { id: 'ramp-client-secret', provider: 'Ramp', title: 'Ramp client secret', parts: [lit('ramp_sec_'), run('base62', 48)] },
   { id: 'pagarme-api-key', provider: 'Pagar.me', title: 'Pagar.me API key', parts: [lit('ak_live_'), run('base62', 30)] },
+  // Klaviyo private API key: `pk_` + 34 hex (newer keys: `pk_` + 6 alphanumerics + `_` + 34 hex). The public
+  // key is a 6-character site id, and Stripe's `pk_live_`/`pk_test_` are not hex, so the shape is Klaviyo's.
+  { id: 'klaviyo-private-key', provider: 'Klaviyo', title: 'Klaviyo private API key', parts: [lit('pk_'), run('hex', 34)], samples: { contexts: ['KLAVIYO_API_KEY=§', "  private_key: '§'"] } },
+  { id: 'klaviyo-private-key-v2', provider: 'Klaviyo', title: 'Klaviyo private API key', parts: [lit('pk_'), run('base62', 6), lit('_'), run('hex', 34)], samples: { contexts: ['KLAVIYO_API_KEY=§', "  private_key: '§'"] } },
   // Observability
   { id: 'new-relic-browser-key', provider: 'New Relic', title: 'New Relic browser key', level: 'warning', parts: [lit('NRJS-', 'NRBR-'), run('hex', 19)] },
   { id: 'new-relic-insights-query-key', provider: 'New Relic', title: 'New Relic Insights query key', parts: [lit('NRIQ-'), run('b64url', 25, 32)] },
   { id: 'new-relic-mobile-token', provider: 'New Relic', title: 'New Relic mobile app token', level: 'warning', parts: [lit('AA'), run('hex', 40), lit('-NRMA')], keywords: ['-nrma'] },
   { id: 'fullstory-api-key', provider: 'FullStory', title: 'FullStory server API key', parts: [lit('na1.', 'eu1.'), run('b64', 100)] },
   { id: 'launchdarkly-key', provider: 'LaunchDarkly', title: 'LaunchDarkly API, SDK or mobile key', parts: [lit('api-', 'sdk-', 'mob-'), uuid4()], keywords: ['api-', 'sdk-', 'mob-'] },
+  // Honeycomb ingest key: key id `hc<letter>ik_` + 26, then its 32-character secret, concatenated (docs.honeycomb.io,
+  // "API Key Format"; the letter varies per key). Management key ids (`hc<letter>mk_`) are labels; their secret is separate.
+  { id: 'honeycomb-ingest-key', provider: 'Honeycomb', title: 'Honeycomb ingest key', parts: [lit(...'abcdefghijklmnopqrstuvwxyz'.split('').map((c) => `hc${c}ik_`)), run('lower', 58)], samples: { contexts: ['HONEYCOMB_API_KEY=§', 'OTEL_EXPORTER_OTLP_HEADERS=x-honeycomb-team=§'] } },
   // Messaging
   { id: 'mailersend-api-token', provider: 'MailerSend', title: 'MailerSend API token', parts: [lit('mlsn.'), run('hex', 64)] },
   { id: 'pubnub-secret-key', provider: 'PubNub', title: 'PubNub secret key', parts: [lit('sec-c-'), run('base62', 44)] },

@@ -235,6 +235,31 @@ export const securityDetectors: Detector[] = [
     },
   },
   {
+    // The search-only key of a DocSearch / InstantSearch front-end config (Docusaurus, VitePress,
+    // `docsearch({…})`): `appId` (10 upper-case alphanumerics), then `apiKey` with 32 hex, and an
+    // `indexName` in the same object. Algolia documents search-only keys as safe to ship to browsers;
+    // reported at info level (an admin key pasted there would still be listed), so a docs site's
+    // config does not fail a check as `generic-api-key` would.
+    id: 'algolia-docsearch-search-key',
+    title: 'Algolia search-only API key in a DocSearch config (public by design)',
+    provider: 'Algolia',
+    level: 'info',
+    keywords: ['appid'],
+    pattern:
+      /appId["']?\s{0,3}:\s{0,3}["'][A-Z0-9]{10}["'](?=[\s\S]{0,300}?\bindexName\b)[\s\S]{0,160}?\bapiKey["']?\s{0,3}:\s{0,3}["'](?<secret>[0-9a-f]{32})["']/,
+    entropy: 3,
+    samples: {
+      positive: [
+        at("    algolia: {\n      appId: 'X1Z85QJPUV',\n      apiKey: '§',\n      indexName: 'acme-docs',\n    },", 'bf7211c161e8205da2f933a02534105a', 'docusaurus.config.js'),
+        at("docsearch({ container: '#search', appId: 'R2IYF7ETH7', indexName: 'acme', apiKey: '§' });", '599cec31baffa4868cae4e79f180729b', 'docs/.vitepress/theme/search.ts'),
+      ],
+      negative: [
+        // No index: an API client set up with what may be an admin key.
+        "const client = { appId: 'X1Z85QJPUV', apiKey: 'bf7211c161e8205da2f933a02534105a' };",
+      ],
+    },
+  },
+  {
     // Contentful personal access token `CFPAT-` + 43, or a 43-char delivery/management token next to a Contentful name.
     id: 'contentful-token',
     title: 'Contentful access token',

@@ -1,0 +1,34 @@
+// Bundles the CLI into lib/bundle/ (run by `npm run build`, after tsc): one ESM file for the
+// command line and one for the worker thread beside it, so that start-up reads and links two
+// files instead of ~130 modules (docs/performance.md, "Start-up"). bin/nhi-steward.js runs the
+// bundle when it is there, else lib/cli/main.js. lib/bundle/ sits two levels below the package
+// root as lib/cli/ does, so `new URL('../../package.json', import.meta.url)` and the schema
+// paths resolve the same from both. Dependencies are bundled too; nothing of the App
+// (probot, Octokit, BullMQ) is reachable from the CLI's imports.
+import { build } from 'esbuild';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(root, 'lib', 'bundle');
+mkdirSync(outdir, { recursive: true });
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  legalComments: 'none',
+  logLevel: 'warning',
+  absWorkingDir: root,
+  // Loaded on demand only (a config or owners file to read): left in node_modules, so a scan
+  // without one does not even compile them.
+  external: ['yaml', 'ajv', 'ajv-formats'],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  // Some CommonJS dependencies call require() for Node built-ins; yaml and ajv are required on demand.
+  banner: { js: "import { createRequire as __nhiCreateRequire } from 'node:module'; const require = __nhiCreateRequire(import.meta.url);" },
+};
+// The worker is started from ./secrets-worker.js beside the module that starts it (src/core/parallel/pool.ts).
+await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: join(outdir, 'nhi-steward.js') });
+await build({ ...common, entryPoints: ['src/core/parallel/secrets-worker.ts'], outfile: join(outdir, 'secrets-worker.js') });
