@@ -7,10 +7,10 @@
  * no secret scanning) separates our pipeline's cost from the engine's. Nothing is asserted.
  *
  *   npm run bench -- --only history
- *   npx tsx bench/history.ts --large 250,1000     # peak RSS on 250 MB and 1 GB of unique blobs
+ *   npx tsx bench/history.ts --large 250,1000     # peak RSS (each process and the tree's sum) on 250 MB and 1 GB
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
@@ -136,11 +136,84 @@ async function runLargeBench(sizes: number[]): Promise<void> {
     await buildLargeHistory(dir, size);
     console.log(`  large history of ${size} MB ready in ${fmt((performance.now() - started) / 1000, 1)} s (${dir})`);
     const time = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-v'] : [];
-    const child = spawnSync(time[0] ?? process.execPath, [...time.slice(1), ...(time.length ? [process.execPath] : []), ...process.execArgv, fileURLToPath(import.meta.url), '--scan-only', dir, `${size} MB`], { encoding: 'utf8', maxBuffer: 16 * MB });
-    process.stdout.write(child.stdout);
-    const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr)?.[1];
-    if (child.status !== 0) throw new Error(`scanning ${dir} failed: ${child.stderr.slice(-2000)}`);
+    const child = spawn(time[0] ?? process.execPath, [...time.slice(1), ...(time.length ? [process.execPath] : []), ...process.execArgv, fileURLToPath(import.meta.url), '--scan-only', dir, `${size} MB`, ...(workersFlag() !== undefined ? ['--workers', String(workersFlag())] : [])], { stdio: ['ignore', 'inherit', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-16_000)));
+    const tree = new TreeMemory(child.pid!);
+    const timer = setInterval(() => tree.sample(), 500);
+    const status = await new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
+    clearInterval(timer);
+    const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1];
+    if (status !== 0) throw new Error(`scanning ${dir} failed: ${stderr.slice(-2000)}`);
     console.log(`    peak RSS of the largest process, Node or one of its git children (/usr/bin/time -v): ${rss ? `${fmt(Number(rss) / 1024)} MB` : 'n/a'}; load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+    console.log(`    sampled every 0.5 s (/proc): ${tree.report()}`);
+  }
+}
+
+/**
+ * Memory of a process tree, sampled from /proc (Linux; nothing elsewhere): each command's peak
+ * RSS, and the peak of the tree's summed RSS and PSS (PSS counts pages shared between processes,
+ * such as the pack files every git maps, once).
+ */
+class TreeMemory {
+  private readonly peaks = new Map<string, number>();
+  private sumRss = 0;
+  private sumPss = 0;
+  constructor(private readonly root: number) {}
+  sample(): void {
+    let rss = 0;
+    let pss = 0;
+    for (const pid of this.descendants()) {
+      const kb = (file: string, field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(readFileSync(`/proc/${pid}/${file}`, 'utf8'))?.[1] ?? 0);
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        const name = args[0].endsWith('git') ? `git ${args.find((a) => /^(cat-file|rev-list|log|ls-tree)$/.test(a)) ?? args.at(-2)}${args.some((a) => a.startsWith('--batch-check')) ? ' --batch-check' : ''}` : args[0].endsWith('node') ? 'node' : '';
+        if (!name) continue;
+        const r = kb('status', 'VmRSS');
+        rss += r;
+        pss += kb('smaps_rollup', 'Pss');
+        this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, r));
+      } catch {
+        // the process ended between listing and reading
+      }
+    }
+    this.sumRss = Math.max(this.sumRss, rss);
+    this.sumPss = Math.max(this.sumPss, pss);
+  }
+  report(): string {
+    if (this.peaks.size === 0) return 'n/a';
+    const each = [...this.peaks].map(([name, kb]) => `${name} ${fmt(kb / 1024)} MB`).join(', ');
+    return `peak RSS per process: ${each}; whole tree at most ${fmt(this.sumRss / 1024)} MB RSS, ${fmt(this.sumPss / 1024)} MB PSS`;
+  }
+  private descendants(): number[] {
+    const parents = new Map<number, number>();
+    try {
+      for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+          const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+          parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+        } catch {
+          // gone
+        }
+      }
+    } catch {
+      return [];
+    }
+    const out: number[] = [];
+    const wanted = new Set([this.root]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const [pid, parent] of parents) {
+        if (wanted.has(parent) && !wanted.has(pid)) {
+          wanted.add(pid);
+          out.push(pid);
+          grew = true;
+        }
+      }
+    }
+    return out;
   }
 }
 
@@ -148,12 +221,27 @@ async function runLargeBench(sizes: number[]): Promise<void> {
 async function scanOnly(dir: string, label: string): Promise<void> {
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const { result, history } = await scanHistory(dir, { settings: defaultSettings() });
+  const childBefore = childCpuSeconds();
+  const { result, history, workers } = await timedScan(dir);
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
+  const gitCpu = childCpuSeconds() - childBefore;
   const blobMb = history.blobBytes / MB;
-  console.log(`  ${label}: ${history.commits} commits, ${history.blobs} unique blobs, ${fmt(blobMb)} MB; ${result.findings.length} finding(s); ${fmt(seconds, 1)} s wall → ${fmt(blobMb / seconds)} MB/s; Node CPU ${fmt((used.user + used.system) / 1e6, 1)} s → ${fmt(blobMb / ((used.user + used.system) / 1e6))} MB/s of CPU; Node's own peak RSS ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
+  console.log(`  ${label} (${workers}): ${history.commits} commits, ${history.blobs} unique blobs, ${fmt(blobMb)} MB; ${result.findings.length} finding(s); ${fmt(seconds, 1)} s wall → ${fmt(blobMb / seconds)} MB/s; Node CPU (all threads) ${fmt((used.user + used.system) / 1e6, 1)} s → ${fmt(blobMb / ((used.user + used.system) / 1e6))} MB/s of CPU; git CPU ${fmt(gitCpu, 1)} s; Node's own peak RSS ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
 }
+
+/** `--workers N` (0: this thread only) overrides the default worker count. */
+function workersFlag(): number | undefined {
+  const at = process.argv.indexOf('--workers');
+  return at > -1 ? Number(process.argv[at + 1]) : undefined;
+}
+
+async function timedScan(dir: string): Promise<{ result: Awaited<ReturnType<typeof scanHistory>>['result']; history: Awaited<ReturnType<typeof scanHistory>>['history']; workers: string }> {
+  const workers = workersFlag();
+  const { result, history } = await scanHistory(dir, { settings: defaultSettings(), ...(workers !== undefined ? { parallel: { workers } } : {}) });
+  return { result, history, workers: `${history.workers} worker thread(s), ${history.blobsFromWorkers} of ${history.blobs} blobs scanned by them` };
+}
+
 
 /** Wall seconds of `git cat-file --batch-all-objects --batch > /dev/null`, and the bytes it printed. */
 function gitDump(dir: string): { seconds: number; bytes: number } {

@@ -35,6 +35,8 @@ mkdirSync(outdir, { recursive: true });
 const ENTRIES = [
   { entry: 'src/action/index.ts', out: 'index.js', required: true },
   { entry: 'src/core/parallel/secrets-worker.ts', out: 'secrets-worker.js', required: false },
+  // History mode's worker (src/workspace/history-pool.ts looks for ./history-worker.js the same way).
+  { entry: 'src/workspace/history-worker.ts', out: 'history-worker.js', required: false },
 ];
 for (const { entry, out, required } of ENTRIES) {
   if (!required && !existsSync(entry)) continue;

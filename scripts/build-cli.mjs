@@ -32,3 +32,5 @@ const common = {
 // The worker is started from ./secrets-worker.js beside the module that starts it (src/core/parallel/pool.ts).
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: join(outdir, 'nhi-steward.js') });
 await build({ ...common, entryPoints: ['src/core/parallel/secrets-worker.ts'], outfile: join(outdir, 'secrets-worker.js') });
+// History mode's worker, started from ./history-worker.js beside it the same way (src/workspace/history-pool.ts).
+await build({ ...common, entryPoints: ['src/workspace/history-worker.ts'], outfile: join(outdir, 'history-worker.js') });

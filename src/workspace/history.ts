@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { sameSecret } from '../core/commits.js';
-import { toSourceFile } from '../core/source.js';
-import { activeDetectorCount, scanSecrets } from '../core/secrets/engine.js';
+import { activeDetectorCount } from '../core/secrets/engine.js';
 import type { CommitRef, Finding, HistoryLocation, ScanResult, ScanSettings, SecretSink, Skipped } from '../core/types.js';
 import { UsageError } from './errors.js';
 import { unquoteGitPath } from './git.js';
 import { BlobReader, gitLines, gitOutput, listObjects, type BlobResult } from './git-objects.js';
+import { HistoryBlobPool, type HistoryPoolOptions, type PoolOutcome } from './history-pool.js';
 import { pathProfiles, type PathProfiles } from './path-profile.js';
 
 /**
@@ -23,6 +23,8 @@ export interface HistoryOptions {
   branch?: string;
   /** Live verification only (`--verify`): receives the reported secrets' values. */
   revealSecrets?: SecretSink;
+  /** Worker threads that scan blobs while this thread reads git (history-pool.ts). */
+  parallel?: HistoryPoolOptions;
 }
 
 export interface HistoryStats {
@@ -34,6 +36,9 @@ export interface HistoryStats {
   head?: string;
   /** Shallow clone: commits whose parents were not fetched (history before them is not scanned). */
   shallow: string[];
+  /** Worker threads started, and the blobs they scanned (the rest were scanned in the main thread). */
+  workers: number;
+  blobsFromWorkers: number;
 }
 
 export interface HistoryScan {
@@ -50,6 +55,8 @@ interface BlobTag {
   profile: number;
   /** Scanned again under another path profile (not counted as a unique blob). */
   again?: boolean;
+  /** Place in the order outcomes are applied (history-pool.ts). */
+  seq: number;
 }
 
 const hitKey = (oid: string, profile: number): string => `${oid}:${profile}`;
@@ -101,33 +108,28 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   let blobs = 0;
   let blobBytes = 0;
 
-  const scanBlob = (blob: BlobResult<BlobTag>): void => {
-    const { oid, path, profile } = blob.tag;
-    if (!blob.ok) {
+  const apply = (tag: BlobTag, size: number, outcome: PoolOutcome): void => {
+    const { oid, path, profile } = tag;
+    if (!outcome.scanned) {
+      // Unreadable, binary or too large: the same under any path.
       scannedAs.set(oid, SKIPPED_BLOB);
-      skipped.add({ path, reason: 'unreadable', detail: blob.reason });
+      skipped.add('unreadable' in outcome ? { path, reason: 'unreadable', detail: outcome.unreadable } : outcome.skipped);
       return;
     }
-    const source = toSourceFile(path, blob.bytes, settings);
-    if (!('content' in source)) {
-      // Binary or too large: the same under any path.
-      scannedAs.set(oid, SKIPPED_BLOB);
-      skipped.add(source);
-      return;
-    }
-    if (!blob.tag.again) {
+    if (!tag.again) {
       blobs++;
-      blobBytes += blob.bytes.length;
+      blobBytes += size;
     }
-    const findings = scanSecrets(source, settings, options.revealSecrets);
-    if (findings.length > 0) {
+    if (outcome.findings) {
       const key = hitKey(oid, profile);
       const hit = hits.get(key);
-      if (hit) hit.findings = findings;
-      else hits.set(key, { oid, profile, findings, others: [] });
+      if (hit) hit.findings = outcome.findings;
+      else hits.set(key, { oid, profile, findings: outcome.findings, others: [] });
     }
   };
-  const reader = new BlobReader<BlobTag>(dir, scanBlob);
+  const pool = new HistoryBlobPool<BlobTag>(dir, settings, apply, options.revealSecrets, options.parallel);
+  const toPool = (blob: BlobResult<BlobTag>): void => (blob.ok ? pool.add(blob.tag.seq, blob.tag, blob.bytes) : pool.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason }));
+  const reader = new BlobReader<BlobTag>(dir, toPool);
 
   const stopped = (message: string) => skipped.add({ path: '(history)', reason: 'unreadable', detail: `${message}; objects after this point were not scanned` }, true);
   try {
@@ -145,15 +147,18 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
       const profile = profiles.of(object.path);
       if (profile !== 0) scannedAs.set(object.oid, profile);
       if (profiles.skipped(profile)) continue;
+      const tag: BlobTag = { path: object.path, oid: object.oid, profile, seq: pool.reserve() };
       if (object.size > settings.maxFileSize) {
-        scannedAs.set(object.oid, SKIPPED_BLOB);
-        skipped.add({ path: object.path, reason: 'too-large', detail: `blob ${object.oid.slice(0, 12)}: ${object.size} bytes exceeds max-file-size ${settings.maxFileSize}` });
+        pool.settle(tag.seq, tag, { scanned: false, skipped: { path: object.path, reason: 'too-large', detail: `blob ${object.oid.slice(0, 12)}: ${object.size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
         continue;
       }
-      await reader.request(object.oid, { path: object.path, oid: object.oid, profile });
+      await reader.request(object.oid, tag);
     }
-  } finally {
     await reader.finish();
+    await pool.finish();
+  } finally {
+    await reader.finish().catch(() => undefined);
+    await pool.close();
   }
 
   // batch-check does not echo the path of a missing object: one more listing names them (rare).
@@ -165,12 +170,15 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   // finds blobs that also live under a path of another profile, which are scanned again under it.
   const again = await attribute(dir, revisions, hits, profiles, scannedAs, stopped);
   if (again.length > 0) {
-    const rescan = new BlobReader<BlobTag>(dir, scanBlob);
+    // Few and small: scanned in this thread.
+    const inThread = new HistoryBlobPool<BlobTag>(dir, settings, apply, options.revealSecrets, { workers: 0 });
+    const rescan = new BlobReader<BlobTag>(dir, (blob) => (blob.ok ? inThread.add(blob.tag.seq, blob.tag, blob.bytes) : inThread.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason })));
     try {
-      for (const tag of again) await rescan.request(tag.oid, tag);
+      for (const tag of again) await rescan.request(tag.oid, { ...tag, seq: inThread.reserve() });
     } finally {
       await rescan.finish();
     }
+    await inThread.finish();
     for (const tag of again) {
       const hit = hits.get(hitKey(tag.oid, tag.profile));
       if (hit && hit.findings.length === 0) hits.delete(hitKey(tag.oid, tag.profile));
@@ -179,7 +187,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
 
   let findings: Finding[] = [];
   if (hits.size > 0) {
-    const atHead = head ? await blobsAt(dir, head) : new Set<string>();
+    const atHead = head ? await blobsAt(dir, head, profiles) : new Map<string, Set<number>>();
     findings = mergeByFingerprint([...hits.values()], atHead, head !== undefined);
   }
   findings.sort((a, b) => (a.commit?.date ?? '') < (b.commit?.date ?? '') ? -1 : (a.commit?.date ?? '') > (b.commit?.date ?? '') ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
@@ -198,7 +206,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
         identities: 0,
       },
     },
-    history: { commits, blobs, blobBytes, head, shallow },
+    history: { commits, blobs, blobBytes, head, shallow, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers },
   };
 }
 
@@ -269,7 +277,7 @@ async function attribute(dir: string, revisions: string[], hits: Map<string, Blo
       // Not scanned under this path's profile yet: scan it again (its intros are gathered meanwhile).
       hit = { oid, profile, findings: [], others: [] };
       hits.set(key, hit);
-      again.push({ oid, path, profile, again: true });
+      again.push({ oid, path, profile, again: true, seq: -1 });
     }
     const intro: Intro = { commit, time, order, path };
     // git log lists newest first: at equal times the later line is the older commit.
@@ -298,18 +306,28 @@ async function pathsOf(dir: string, revisions: string[], oids: Set<string>): Pro
   return found;
 }
 
-async function blobsAt(dir: string, commit: string): Promise<Set<string>> {
-  const set = new Set<string>();
+/**
+ * The blobs in the tree of `commit`, each with the path profiles it has there: a secret is still
+ * present only where its blob sits under a path that reports it (a copy left under an ignored
+ * path does not count).
+ */
+async function blobsAt(dir: string, commit: string, profiles: PathProfiles): Promise<Map<string, Set<number>>> {
+  const map = new Map<string, Set<number>>();
   for await (const line of gitLines(dir, ['ls-tree', '-r', '--full-tree', commit], () => undefined)) {
     const tab = line.indexOf('\t');
     const meta = line.slice(0, tab).split(' ');
-    if (meta[1] === 'blob') set.add(meta[2]);
+    if (meta[1] !== 'blob') continue;
+    const profile = profiles.of(unquoteGitPath(line.slice(tab + 1)));
+    if (profiles.skipped(profile)) continue;
+    const set = map.get(meta[2]) ?? new Set<number>();
+    set.add(profile);
+    map.set(meta[2], set);
   }
-  return set;
+  return map;
 }
 
 /** One finding per fingerprint: the oldest introduction is the location; the rest are listed. */
-function mergeByFingerprint(hits: BlobHit[], atHead: Set<string>, haveHead: boolean): Finding[] {
+function mergeByFingerprint(hits: BlobHit[], atHead: Map<string, Set<number>>, haveHead: boolean): Finding[] {
   const groups = new Map<string, { hit: BlobHit; finding: Finding }[]>();
   for (const hit of hits) {
     for (const finding of hit.findings) {
@@ -327,7 +345,7 @@ function mergeByFingerprint(hits: BlobHit[], atHead: Set<string>, haveHead: bool
       return x.time - y.time || y.order - x.order;
     });
     const { hit, finding } = group[0];
-    const present = haveHead ? group.some((g) => atHead.has(g.hit.oid)) : undefined;
+    const present = haveHead ? group.some((g) => atHead.get(g.hit.oid)?.has(g.hit.profile) === true) : undefined;
     const others: HistoryLocation[] = [];
     let total = 0;
     for (const g of group) {

@@ -108,6 +108,23 @@ describe('scanHistory: one blob under several paths', () => {
     }
   });
 
+  it('presentAtHead: a secret whose only copy at HEAD is under an ignored path is not present there', async () => {
+    const repo = new HistoryRepo();
+    try {
+      const c1 = repo.commit('Alice', '2024-01-01T00:00:00Z', { 'src/token.txt': `token=${REMOVED}\n` });
+      // The same bytes move to an ignored folder: the blob is at HEAD, but only where nothing is reported.
+      repo.commit('Bob', '2024-01-02T00:00:00Z', { 'src/token.txt': null, 'fixtures/token.txt': `token=${REMOVED}\n` });
+      const { result } = await scanHistory(repo.dir, { settings: defaultSettings({ pathsIgnore: ['fixtures/**'] }) });
+      expect(result.findings.map((f) => [f.file, f.commit?.sha, f.presentAtHead])).toEqual([['src/token.txt', c1, false]]);
+      expect(result.findings[0].message).toContain('removed before HEAD');
+      // Not ignored, the copy at HEAD counts.
+      const all = await scanHistory(repo.dir, { settings: defaultSettings() });
+      expect(all.result.findings.map((f) => [f.file, f.commit?.sha, f.presentAtHead])).toEqual([['src/token.txt', c1, true]]);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   it('a blob only ever under an ignored path is not reported, and an ignored path is never named as its origin', async () => {
     const repo = new HistoryRepo();
     try {
