@@ -33,7 +33,16 @@ export function isIdentifierLike(value: string): boolean {
     const words = value.split(/[_.-]|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean);
     const letters = value.replace(/[^A-Za-z]/g, '');
     // Every word must be pronounceable-ish: English spelling runs about 40 % vowels, base62 about 20 %.
-    return words.length >= 2 && vowelShare(letters) >= 0.28 && words.every((w) => w.replace(/\d+$/, '').length >= 2 && pronounceable(w));
+    if (!(words.length >= 2 && vowelShare(letters) >= 0.28 && words.every((w) => w.replace(/\d+$/, '').length >= 2 && pronounceable(w)))) return false;
+    // Humps only (no `_.-`): a person's name has at most one number, mostly lower-case letters and
+    // few acronyms (`getURLForID`); a random base62 value that happens to parse as humps
+    // (`OaCA84TJ9LM5ISK2`, `WulxIW6LLYitreusUYKZ`) has half its letters upper-case and digits in
+    // several places. Without this, about 1 random 16-character key in 2,000 read as a name.
+    if (/[_.-]/.test(value)) return true;
+    const digitGroups = value.match(/\d+/g)?.length ?? 0;
+    const upper = letters.replace(/[^A-Z]/g, '').length;
+    const acronyms = value.match(/[A-Z]{2,}/g)?.length ?? 0;
+    return digitGroups <= 1 && upper * 2 <= letters.length && acronyms <= 2;
   }
   return false;
 }
