@@ -45675,7 +45675,12 @@ function isIdentifierLike(value2) {
   if (CAMEL_OR_PASCAL.test(value2) || JOINED_WORDS.test(value2)) {
     const words = value2.split(/[_.-]|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean);
     const letters = value2.replace(/[^A-Za-z]/g, "");
-    return words.length >= 2 && vowelShare(letters) >= 0.28 && words.every((w) => w.replace(/\d+$/, "").length >= 2 && pronounceable(w));
+    if (!(words.length >= 2 && vowelShare(letters) >= 0.28 && words.every((w) => w.replace(/\d+$/, "").length >= 2 && pronounceable(w)))) return false;
+    if (/[_.-]/.test(value2)) return true;
+    const digitGroups = value2.match(/\d+/g)?.length ?? 0;
+    const upper = letters.replace(/[^A-Z]/g, "").length;
+    const acronyms = value2.match(/[A-Z]{2,}/g)?.length ?? 0;
+    return digitGroups <= 1 && upper * 2 <= letters.length && acronyms <= 2;
   }
   return false;
 }
@@ -45748,6 +45753,24 @@ var DOCUMENTED_EXAMPLES = /* @__PURE__ */ new Set([
   "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
   // Mailgun docs
   "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
+  // Firebase SDKs' tests and samples (firebase-android-sdk, firebase-js-sdk: API key format checks,
+  // FirebaseOptions fixtures), copied with the SDKs into many repositories; Firebase web API keys are
+  // public identifiers by design.
+  "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
+  "AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM",
+  "AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU",
+  "AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0",
+  "AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A",
+  "AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c",
+  "AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4",
+  "AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY",
+  "AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM",
+  "AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ",
+  "AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g",
+  "AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU",
+  "AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw",
+  "AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE",
+  "AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY",
   // SendGrid / generic docs
   "SG.xxxxxxxxxxxxxxxxxxxxxx.yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
 ]);
@@ -45778,7 +45801,9 @@ var UUID2 = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 var PASSWORD_HASH = /^(?:\$2[abxy]?\$\d{2}\$|\$argon2(?:id|i|d)\$|\$[156]\$|\$y\$|\$scrypt\$|\{(?:SSHA|SHA|SMD5|CRYPT|SSHA256|SSHA512)\}|pbkdf2_sha\d+\$|sha\d+\$|md5\$)/;
 var SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}$|^sha(?:1|256|384|512):[0-9a-f]{40,128}$/;
 var HASH_HEX_LENGTHS = /* @__PURE__ */ new Set([32, 40, 56, 64, 96, 128]);
-var HASH_CONTEXT = /hash|sha\d*|md5|digest|checksum|integrity|fingerprint|etag|commit|revision|\brev\b|\bref\b|\bsum\b|crc|blob|tree|version|nonce/i;
+var HASH_CONTEXT = /hash|sha\d*|md5|digest|checksum|integrity|fingerprint|etag|commit|revision|\brev\b|\bref\b|\bsum\b|crc|blob|version|nonce/i;
+var TREE_CONTEXT = /(?<![A-Za-z])(?:tree|Tree|TREE)|(?<=[a-z])Tree/;
+var hashContext = (text3) => HASH_CONTEXT.test(text3) || TREE_CONTEXT.test(text3);
 var REFERENCE = /aws4_request|process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|ENV\[|ENV\.fetch|System\.getenv|Environment\.GetEnvironmentVariable|config\.get|secrets\.|vars\.|env\.|Deno\.env|std::env|viper\.|\.Value\b/;
 var SECRET_MANAGER_REFERENCE = /^(?:vault|arn|ssm|secretsmanager|awssm|azurekeyvault|akv|gcpsm|sm|op|ref|env|file|k8s|keyvault)(?::|\+)/i;
 var DOTTED_IDENTIFIER = /^[A-Za-z_$][\w$]*(?:(?:\.|::|->)(?:[A-Za-z_$][\w$]*|\d{1,4}(?=\.)))+(?:\(\))?$/;
@@ -45861,7 +45886,7 @@ function isArnName(c) {
   return at3 > 0 && /arn:aws[\w-]*:[\w-]*:[\w-]*:\d{0,12}:(?:secret|parameter|key)[:/]$/.test(c.line.slice(Math.max(0, at3 - 120), at3));
 }
 var UNDERSCORE_NAME = /^_{1,2}[A-Za-z][\w]*?_{0,2}$/;
-var isUnderscoreName = (value2) => UNDERSCORE_NAME.test(value2) && !(value2.length >= 16 && /\d/.test(value2) && /[A-Z]/.test(value2) && /[a-z]/.test(value2));
+var isUnderscoreName = (value2) => UNDERSCORE_NAME.test(value2) && !(value2.length >= 16 && /\d/.test(value2) && (/[A-Z]/.test(value2) && /[a-z]/.test(value2) || (value2.match(/\d+/g) ?? []).length >= 3));
 function isDottedIdentifier(value2) {
   if (!DOTTED_IDENTIFIER.test(value2)) return false;
   return !value2.split(/\.|::|->/).some((part) => part.length >= 16 && /\d/.test(part) && /[A-Za-z]/.test(part) && !isIdentifierLike(part) && entropy(part) >= 3.5);
@@ -45913,9 +45938,15 @@ var FILTERS = [
   {
     reason: "hex digest",
     scope: "all",
-    test: (c) => (c.generic || c.contextual === true) && /^[0-9a-f]+$/i.test(c.secret) && HASH_HEX_LENGTHS.has(c.secret.length) && HASH_CONTEXT.test(c.line.replace(c.secret, ""))
+    test: (c) => (c.generic || c.contextual === true) && /^[0-9a-f]+$/i.test(c.secret) && HASH_HEX_LENGTHS.has(c.secret.length) && hashContext(c.line.replace(c.secret, ""))
   },
-  { reason: "identifier, not a value", scope: "generic", test: (c) => WORDS_ONLY.test(c.secret) && (c.secret.length < 24 || classes(c.secret) < 3) || isWordy(c.secret) },
+  // After `curl -u user:` the value is a password typed on a command line, never an identifier: a digit-less
+  // `CC!qqyMKTG!-AdMWxW` is still a password there (placeholders and words are caught by the filters above).
+  {
+    reason: "identifier, not a value",
+    scope: "generic",
+    test: (c) => WORDS_ONLY.test(c.secret) && (c.secret.length < 24 || classes(c.secret) < 3) || isWordy(c.secret) && !(c.detectorId === "generic-curl-user" && classes(c.secret) >= 3)
+  },
   { reason: "identifier, not a value", scope: "generic", test: (c) => SNAKE_IDENTIFIER.test(c.secret) },
   { reason: "identifier, not a value", scope: "generic", test: (c) => c.detectorId === "generic-key" && isPascalWords(c.secret) },
   { reason: "argument of a call, not the named value", scope: "generic", test: (c) => isFirstOfSeveralArguments(c.secret, c.line) },
@@ -45946,7 +45977,8 @@ var FILTERS = [
   { reason: "class definition, not a value", scope: "generic", test: (c) => /^\s*class\s+\w+\s*\(/.test(c.line) },
   // `"/v1/accounts:resetPassword"`, `"identitytoolkit#VerifyCustomTokenResponse"`: API paths and type names.
   { reason: "API path or type name, not a value", scope: "generic", test: (c) => /^\/[A-Za-z0-9_./:-]+$/.test(c.secret) && /[A-Za-z]{4}/.test(c.secret) && !/\d{4}/.test(c.secret) },
-  { reason: "API path or type name, not a value", scope: "generic", test: (c) => /^[a-z][\w.]*#[A-Za-z]\w+$/.test(c.secret) },
+  // `java.util.List#add`, `Foo.bar#Baz2`: names carry few digits; `sk_4gXnZgDedtS9F0#I0ATNhnySU_9e1` is a key with a `#` in it.
+  { reason: "API path or type name, not a value", scope: "generic", test: (c) => /^[a-z][\w.]*#[A-Za-z]\w+$/.test(c.secret) && c.secret.replace(/\D/g, "").length <= 2 },
   // Mapbox `pk.eyJ…` tokens are public by design (secret ones are `sk.`).
   { reason: "public token (Mapbox pk.)", scope: "generic", test: (c) => /^pk\.eyJ/.test(c.secret) },
   // `getCloudflareZone`, `Oauth2ClientSecret`, `Resource$Projects$Credentials`: names, not keys.
@@ -46548,6 +46580,31 @@ var chatDetectors = [
     }
   },
   {
+    // A bot token handed to discord.js's `client.login('…')`, for ids of any length: ids of 17–18
+    // digits (bots made before 2022) encode to a first part opening with M, N or O and any letter,
+    // too common a start for a keyword of its own; the call names what the value is. The first part
+    // must still decode to the digits of an id.
+    id: "discord-bot-token-login",
+    title: "Discord bot token",
+    provider: "Discord",
+    level: "error",
+    keywords: [".login("],
+    pattern: /\.login\(\s{0,5}["'\x60](?<secret>[MNO][0-9A-Za-z_-]{22,26}\.[0-9A-Za-z_-]{6}\.[0-9A-Za-z_-]{27,38})["'\x60]/,
+    entropy: 4,
+    validate: isSnowflakeToken,
+    samples: {
+      positive: [
+        at("client.login('\xA7');", "Nzk4MjE2NDYyNjEyMzQ1Njc4.qjWvQn.kqDQLL_g_Yz9Eo0JQD6-hLxmd9ioAskYZ9FXaf", "bot.js"),
+        at('await bot.login("\xA7")', "NDcyMzE5ODA1NTI3NjQ4MjU3.Xm2k9Q.Rk4v7Lq2Zx8Wn3Tp6Jd1Hs5Bc0Fg9Ma", "src/index.ts")
+      ],
+      negative: [
+        // First part decodes to letters, not an id; a user name and password.
+        "client.login('TXlCb3ROYW1lSXNOb3RBbklkWFg.qjWvQn.kqDQLL_g_Yz9Eo0JQD6-hLxmd9ioAskYZ9FXaf');",
+        "auth.login('admin', 'Xq9Lz2Km8Vr4');"
+      ]
+    }
+  },
+  {
     // Discord webhook: `discord.com/api/webhooks/<snowflake id>/<68-char token>`.
     id: "discord-webhook",
     title: "Discord webhook URL",
@@ -46745,6 +46802,44 @@ var cloudDetectors = [
     }
   },
   {
+    // The same key as the `apiKey` of a Firebase web config (`apiKey` then `authDomain`, `projectId`…):
+    // Firebase web API keys identify the project and ship in every web app by design (Firebase docs,
+    // "API keys for Firebase"); access is governed by Security Rules and App Check. Reported at info
+    // level, so it shows in listings without failing a check. Listed before gcp-api-key, which it
+    // wins against on the same span.
+    id: "firebase-web-api-key",
+    title: "Firebase web API key (a public project identifier)",
+    provider: "Google Cloud",
+    level: "info",
+    keywords: ["aiza"],
+    pattern: /apiKey["']?\s{0,3}[:=]\s{0,3}["'](?<secret>AIza[0-9A-Za-z_\-]{35})["']\s{0,3},?\s{0,40}["']?(?:authDomain|projectId|databaseURL|storageBucket|messagingSenderId|appId|measurementId)["']?\s{0,3}[:=]/,
+    entropy: 3.5,
+    redactPrefix: "AIza",
+    samples: {
+      positive: [
+        at('const firebaseConfig = { apiKey: "\xA7", authDomain: "acme.firebaseapp.com" };', "AIzanoLfIhwT-x_VaTScVz0oknjOxbW9ucjOvgt", "src/firebase.ts"),
+        at('const firebaseConfig = {\n  apiKey: "\xA7",\n  authDomain: "acme-prod.firebaseapp.com",\n  projectId: "acme-prod",\n};', "AIzaSyQ4mV8xL2kT9wR7nB3pY6sH1dJ0fG5cA2e", "web/src/firebase.js")
+      ],
+      negative: ["GOOGLE_MAPS_KEY=AIzaSyQ4mV8xL2kT9wR7nB3pY6sH1dJ0fG5cA2e", 'const config = { apiKey: "AIzaSyQ4mV8xL2kT9wR7nB3pY6sH1dJ0fG5cA2e", region: "us" };']
+    }
+  },
+  {
+    // The Android counterpart: `google-services.json` ("api_key": [{ "current_key": "AIza…" }]), which
+    // Firebase asks apps to ship inside the APK. Info level, as above.
+    id: "firebase-android-api-key",
+    title: "Firebase Android API key in google-services.json (a public project identifier)",
+    provider: "Google Cloud",
+    level: "info",
+    keywords: ['"current_key"'],
+    pattern: /"current_key"\s{0,3}:\s{0,3}"(?<secret>AIza[0-9A-Za-z_\-]{35})"/,
+    entropy: 3.5,
+    redactPrefix: "AIza",
+    samples: {
+      positive: [at('      "api_key": [\n        {\n          "current_key": "\xA7"\n        }\n      ],', "AIzaSyQ4mV8xL2kT9wR7nB3pY6sH1dJ0fG5cA2e", "app/google-services.json")],
+      negative: ['"server_key": "AIzaSyQ4mV8xL2kT9wR7nB3pY6sH1dJ0fG5cA2e"']
+    }
+  },
+  {
     // Google API key: `AIza` + 35 characters of base64url. Used by Maps, Firebase, Gemini…
     id: "gcp-api-key",
     title: "Google Cloud API key",
@@ -46757,7 +46852,7 @@ var cloudDetectors = [
     samples: {
       positive: [
         at("GOOGLE_API_KEY=\xA7", "AIzakFNEgctefR8GQLVDv3YRMcsILpdCBgjJsDM"),
-        at('const firebaseConfig = { apiKey: "\xA7", authDomain: "acme.firebaseapp.com" };', "AIzanoLfIhwT-x_VaTScVz0oknjOxbW9ucjOvgt", "src/firebase.ts")
+        at('const mapsClient = new Client({ apiKey: "\xA7" });', "AIzanoLfIhwT-x_VaTScVz0oknjOxbW9ucjOvgt", "src/maps.ts")
       ],
       negative: ["GOOGLE_API_KEY=AIzalOetx5LNh8vV2XnMMaz5LlZczRhzLM", "GOOGLE_API_KEY=AIza8qMDIOlVUZG1DT76rRfvcExGeLyiHIGMlvf1gbA0", 'val = "xAIzafUSJo_HuDhLdN_P1lRnIm_8vrod1rIs53nC"']
     }
@@ -48288,6 +48383,29 @@ var tokenDetectors = [
     }
   },
   {
+    // A JWT wrapped in standard base64 (Kubernetes Secret values, Basic-auth-like headers, CI
+    // variables): `eyJ` encodes to `ZXlK`. Reported when the decoded text is a signed JWT.
+    id: "jwt-base64",
+    title: "JSON Web Token (base64-encoded)",
+    provider: "JWT",
+    level: "error",
+    keywords: ["zxlk"],
+    pattern: /(?<![A-Za-z0-9+/])(?<secret>ZXlK[A-Za-z0-9+/]{60,16000}={0,2})(?![A-Za-z0-9+/=])/,
+    validate: (value2) => isSignedJwt(Buffer.from(value2, "base64").toString("latin1").trim()),
+    redactPrefix: "ZXlK",
+    samples: {
+      positive: [
+        { text: `SERVICE_AUTH=${Buffer.from(SAMPLE_JWT).toString("base64")}`, secret: Buffer.from(SAMPLE_JWT).toString("base64"), path: ".env" },
+        { text: `  token: ${Buffer.from(SAMPLE_JWT).toString("base64")}`, secret: Buffer.from(SAMPLE_JWT).toString("base64"), path: "k8s/values.yaml" }
+      ],
+      negative: [
+        // Base64 of an unsigned token and of JSON that is not a token.
+        `TOKEN=${Buffer.from("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0LXVzZXIifQ.c2lnbmF0dXJlLW5vdC11c2Vk").toString("base64")}`,
+        `DATA=${Buffer.from("eyJuYW1lIjoiYWNtZSIsInBsYW4iOiJwcm8iLCJzZWF0cyI6MTB9 and some more text to be long").toString("base64")}`
+      ]
+    }
+  },
+  {
     id: "age-secret-key",
     title: "age encryption secret key",
     provider: "age",
@@ -49640,6 +49758,9 @@ var rows = [
   { id: "braintrust-api-key", provider: "Braintrust", title: "Braintrust API key", words: ["braintrust"], parts: [lit("sk-"), run("base62", 48)] },
   // Payments, finance
   { id: "paypal-client-secret", provider: "PayPal", title: "PayPal REST client secret", words: ["paypal"], parts: [lit("E"), run("b64url", 79)] },
+  { id: "braintree-private-key", provider: "PayPal Braintree", title: "Braintree API private key", words: ["braintree"], credentialWords: ["private", "secret", "key"], parts: [run("hex", 32)], samples: { contexts: ["BRAINTREE_PRIVATE_KEY=\xA7", '  braintree_private_key: "\xA7"'] } },
+  // Mollie's own API clients accept `live_`/`test_` + at least 30 word characters (issued keys have 30 alphanumerics).
+  { id: "mollie-api-key", provider: "Mollie", title: "Mollie API key", words: ["mollie"], parts: [lit("live_", "test_"), run("base62", 30)], credential: false, samples: { contexts: ["MOLLIE_API_KEY=\xA7", "  $mollie->setApiKey('\xA7');"] } },
   { id: "paymongo-secret-key", provider: "PayMongo", title: "PayMongo secret key", words: ["paymongo"], parts: [lit("sk_live_", "sk_test_"), run("base62", 24, 32)], credential: false },
   { id: "dwolla-secret", provider: "Dwolla", title: "Dwolla key or secret", words: ["dwolla"], parts: [run("base62", 50)] },
   { id: "wise-api-token", provider: "Wise", title: "Wise (TransferWise) API token", words: ["transferwise", "wise_api", "wise-api", "wise_token", "wiseapi"], parts: [uuid(true)], credential: false },
@@ -49652,6 +49773,8 @@ var rows = [
   { id: "infura-api-key", provider: "Infura", title: "Infura API key", words: ["infura"], parts: [run("hex", 32)], credential: false },
   { id: "alchemy-api-key", provider: "Alchemy", title: "Alchemy API key", words: ["alchemy"], parts: [run("b64url", 32)] },
   // Observability
+  // InfluxDB 2.x API token: 64 random bytes in URL-safe base64 (InfluxDB's token generator), 86 characters + `==`.
+  { id: "influxdb-token", provider: "InfluxDB", title: "InfluxDB API token", words: ["influx"], parts: [run("b64url", 86), lit("==")], samples: { contexts: ["INFLUX_TOKEN=\xA7", '  influxdb_token: "\xA7"'] } },
   { id: "logzio-token", provider: "Logz.io", title: "Logz.io token", words: ["logz"], parts: [uuid(true)] },
   { id: "loggly-token", provider: "Loggly", title: "Loggly customer token", words: ["loggly"], parts: uuidShaped("lower"), credential: false },
   { id: "signalfx-token", provider: "Splunk Observability", title: "Splunk Observability (SignalFx) access token", words: ["signalfx", "x-sf-token", "sfx_token", "splunk_access_token", "splunk_observability"], parts: [run("base62", 22)], credential: false },
@@ -50821,12 +50944,19 @@ var rows2 = [
   { id: "ramp-client-id", provider: "Ramp", title: "Ramp client id", level: "warning", parts: [lit("ramp_id_"), run("base62", 40)] },
   { id: "ramp-client-secret", provider: "Ramp", title: "Ramp client secret", parts: [lit("ramp_sec_"), run("base62", 48)] },
   { id: "pagarme-api-key", provider: "Pagar.me", title: "Pagar.me API key", parts: [lit("ak_live_"), run("base62", 30)] },
+  // Klaviyo private API key: `pk_` + 34 hex (newer keys: `pk_` + 6 alphanumerics + `_` + 34 hex). The public
+  // key is a 6-character site id, and Stripe's `pk_live_`/`pk_test_` are not hex, so the shape is Klaviyo's.
+  { id: "klaviyo-private-key", provider: "Klaviyo", title: "Klaviyo private API key", parts: [lit("pk_"), run("hex", 34)], samples: { contexts: ["KLAVIYO_API_KEY=\xA7", "  private_key: '\xA7'"] } },
+  { id: "klaviyo-private-key-v2", provider: "Klaviyo", title: "Klaviyo private API key", parts: [lit("pk_"), run("base62", 6), lit("_"), run("hex", 34)], samples: { contexts: ["KLAVIYO_API_KEY=\xA7", "  private_key: '\xA7'"] } },
   // Observability
   { id: "new-relic-browser-key", provider: "New Relic", title: "New Relic browser key", level: "warning", parts: [lit("NRJS-", "NRBR-"), run("hex", 19)] },
   { id: "new-relic-insights-query-key", provider: "New Relic", title: "New Relic Insights query key", parts: [lit("NRIQ-"), run("b64url", 25, 32)] },
   { id: "new-relic-mobile-token", provider: "New Relic", title: "New Relic mobile app token", level: "warning", parts: [lit("AA"), run("hex", 40), lit("-NRMA")], keywords: ["-nrma"] },
   { id: "fullstory-api-key", provider: "FullStory", title: "FullStory server API key", parts: [lit("na1.", "eu1."), run("b64", 100)] },
   { id: "launchdarkly-key", provider: "LaunchDarkly", title: "LaunchDarkly API, SDK or mobile key", parts: [lit("api-", "sdk-", "mob-"), uuid4()], keywords: ["api-", "sdk-", "mob-"] },
+  // Honeycomb ingest key: key id `hc<letter>ik_` + 26, then its 32-character secret, concatenated (docs.honeycomb.io,
+  // "API Key Format"; the letter varies per key). Management key ids (`hc<letter>mk_`) are labels; their secret is separate.
+  { id: "honeycomb-ingest-key", provider: "Honeycomb", title: "Honeycomb ingest key", parts: [lit(..."abcdefghijklmnopqrstuvwxyz".split("").map((c) => `hc${c}ik_`)), run("lower", 58)], samples: { contexts: ["HONEYCOMB_API_KEY=\xA7", "OTEL_EXPORTER_OTLP_HEADERS=x-honeycomb-team=\xA7"] } },
   // Messaging
   { id: "mailersend-api-token", provider: "MailerSend", title: "MailerSend API token", parts: [lit("mlsn."), run("hex", 64)] },
   { id: "pubnub-secret-key", provider: "PubNub", title: "PubNub secret key", parts: [lit("sec-c-"), run("base62", 44)] },
@@ -51300,6 +51430,30 @@ var securityDetectors = [
     samples: {
       positive: [at("ALGOLIA_ADMIN_KEY=\xA7", "b1eaebcbc134afbd032b28a188bb1791"), at("algolia_api_key: '\xA7'", "6c4172d4132a689e5f4853aa314942d3", "search.yml")],
       negative: ["ALGOLIA_SEARCH_KEY=bcd97dfbe42bab337d490f45e739919d", "ALGOLIA_ADMIN_KEY=80d502ef6b84fb15"]
+    }
+  },
+  {
+    // The search-only key of a DocSearch / InstantSearch front-end config (Docusaurus, VitePress,
+    // `docsearch({…})`): `appId` (10 upper-case alphanumerics), then `apiKey` with 32 hex, and an
+    // `indexName` in the same object. Algolia documents search-only keys as safe to ship to browsers;
+    // reported at info level (an admin key pasted there would still be listed), so a docs site's
+    // config does not fail a check as `generic-api-key` would.
+    id: "algolia-docsearch-search-key",
+    title: "Algolia search-only API key in a DocSearch config (public by design)",
+    provider: "Algolia",
+    level: "info",
+    keywords: ["appid"],
+    pattern: /appId["']?\s{0,3}:\s{0,3}["'][A-Z0-9]{10}["'](?=[\s\S]{0,300}?\bindexName\b)[\s\S]{0,160}?\bapiKey["']?\s{0,3}:\s{0,3}["'](?<secret>[0-9a-f]{32})["']/,
+    entropy: 3,
+    samples: {
+      positive: [
+        at("    algolia: {\n      appId: 'X1Z85QJPUV',\n      apiKey: '\xA7',\n      indexName: 'acme-docs',\n    },", "bf7211c161e8205da2f933a02534105a", "docusaurus.config.js"),
+        at("docsearch({ container: '#search', appId: 'R2IYF7ETH7', indexName: 'acme', apiKey: '\xA7' });", "599cec31baffa4868cae4e79f180729b", "docs/.vitepress/theme/search.ts")
+      ],
+      negative: [
+        // No index: an API client set up with what may be an admin key.
+        "const client = { appId: 'X1Z85QJPUV', apiKey: 'bf7211c161e8205da2f933a02534105a' };"
+      ]
     }
   },
   {
@@ -54748,11 +54902,11 @@ var STATIC_KEY_TYPES = /* @__PURE__ */ new Set([
   "github_repository_deploy_key"
 ]);
 function refusedClaim(record3, entry) {
-  const claim = entry?.rotation?.kind;
-  if (claim !== "managed" && claim !== "ephemeral") return void 0;
+  const claim2 = entry?.rotation?.kind;
+  if (claim2 !== "managed" && claim2 !== "ephemeral") return void 0;
   const staticKey = STATIC_KEY_TYPES.has(record3.type) || record3.type === "Secret" && record3.attributes.secretType === "kubernetes.io/service-account-token";
   if (!staticKey) return void 0;
-  return `the owners entry claims rotation: ${claim}, but ${record3.type} is a static key that nothing rotates or expires (the code shows ${record3.rotationEvidence ?? "no rotation"})`;
+  return `the owners entry claims rotation: ${claim2}, but ${record3.type} is a static key that nothing rotates or expires (the code shows ${record3.rotationEvidence ?? "no rotation"})`;
 }
 function noRotation({ record: record3, entry, ownersPath, settings }) {
   if (record3.kind !== "credential" || record3.rotationEvidence) return void 0;
@@ -57058,7 +57212,7 @@ function requireLoader() {
     state.firstTabInLine = -1;
   }
   function skipSeparationSpace(state, allowComments, checkIndent) {
-    let lineBreaks = 0;
+    let lineBreaks2 = 0;
     let ch = state.input.charCodeAt(state.position);
     while (ch !== 0) {
       while (isWhiteSpace(ch)) {
@@ -57075,7 +57229,7 @@ function requireLoader() {
       if (isEol(ch)) {
         readLineBreak(state);
         ch = state.input.charCodeAt(state.position);
-        lineBreaks++;
+        lineBreaks2++;
         state.lineIndent = 0;
         while (ch === 32) {
           state.lineIndent++;
@@ -57085,10 +57239,10 @@ function requireLoader() {
         break;
       }
     }
-    if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
+    if (checkIndent !== -1 && lineBreaks2 !== 0 && state.lineIndent < checkIndent) {
       throwWarning(state, "deficient indentation");
     }
-    return lineBreaks;
+    return lineBreaks2;
   }
   function testDocumentSeparator(state) {
     let _position = state.position;
@@ -61808,208 +61962,6 @@ import { createRequire as createRequire2 } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 
-// src/core/secrets/candidates.ts
-var DEFAULT_MATCH_OPTIONS = { wholeFileBelow: 2 * 1024 };
-var BACK = 512;
-var FORWARD = 2048;
-var BLOCK_REACH = 32 * 1024;
-var CONTEXT = 64;
-var TRUNCATED_REACH = 64 * 1024;
-var MERGE_GAP = 256;
-var MAX_MERGED = 4096;
-function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS) {
-  const n = content.length;
-  const matches2 = [];
-  const wanted = catalog.unconditional.filter((d) => active[d] === 1);
-  for (const d of wanted) {
-    for (let from = 0; from < n; from += MAX_MERGED) runWindow(content, catalog.detectors[d], d, from, Math.min(n, from + MAX_MERGED), matches2);
-  }
-  const hits = catalog.automaton.scan(content);
-  if (hits.length === 0) return matches2;
-  const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active) : void 0;
-  if (n < options.wholeFileBelow) {
-    for (const d of detectorsHit(hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches2, anchors?.get(d));
-    return matches2;
-  }
-  const windows = planWindows(content, hits, catalog, active);
-  windows.forEach((spans, d) => {
-    const at3 = anchors?.get(d);
-    for (let i = 0; i < spans.length; i += 2) runWindow(content, catalog.detectors[d], d, spans[i], spans[i + 1], matches2, at3);
-  });
-  return matches2;
-}
-function collectAnchors(content, hits, catalog, active) {
-  const anchors = /* @__PURE__ */ new Map();
-  for (let h = 0; h < hits.length; h += 2) {
-    const state = hits[h];
-    const hitEnd = hits[h + 1];
-    for (const keyword of catalog.automaton.keywordsAt(state)) {
-      const list = catalog.keywordAnchored[keyword];
-      if (list.length === 0) continue;
-      const hitStart = hitEnd - catalog.keywordLengths[keyword];
-      for (const d of list) {
-        if (active[d] !== 1) continue;
-        const { maxPrefix, nameChar } = catalog.detectors[d].anchor;
-        const limit = Math.max(0, hitStart - maxPrefix - 1);
-        let p = hitStart;
-        while (p > limit && nameChar[content.charCodeAt(p - 1)] === 1) p--;
-        if (p > 0 && nameChar[content.charCodeAt(p - 1)] === 1) continue;
-        let starts = anchors.get(d);
-        if (!starts) anchors.set(d, starts = []);
-        const last = starts.length - 1;
-        if (last < 0 || p > starts[last]) starts.push(p);
-        else if (p < starts[last]) insertSorted(starts, p);
-      }
-    }
-  }
-  return anchors;
-}
-function insertSorted(list, value2) {
-  let i = list.length - 1;
-  while (i >= 0 && list[i] > value2) i--;
-  if (i >= 0 && list[i] === value2) return;
-  list.splice(i + 1, 0, value2);
-}
-function detectorsHit(hits, catalog, active) {
-  const seen = new Uint8Array(catalog.detectors.length);
-  const seenState = /* @__PURE__ */ new Set();
-  for (let i = 0; i < hits.length; i += 2) {
-    const state = hits[i];
-    if (seenState.has(state)) continue;
-    seenState.add(state);
-    for (const keyword of catalog.automaton.keywordsAt(state)) {
-      for (const d of catalog.keywordDetectors[keyword]) if (active[d] === 1) seen[d] = 1;
-    }
-  }
-  const result = [];
-  seen.forEach((flag, d) => {
-    if (flag === 1 && !catalog.unconditional.includes(d)) result.push(d);
-  });
-  return result;
-}
-function planWindows(content, hits, catalog, active) {
-  const n = content.length;
-  const windows = /* @__PURE__ */ new Map();
-  let lineStart = 0;
-  let lineEnd2 = -1;
-  let nearEnd = -1;
-  for (let h = 0; h < hits.length; h += 2) {
-    const state = hits[h];
-    const hitEnd = hits[h + 1];
-    for (const keyword of catalog.automaton.keywordsAt(state)) {
-      const hitStart = hitEnd - catalog.keywordLengths[keyword];
-      if (hitStart < lineStart || hitStart > lineEnd2) {
-        lineStart = hitStart === 0 ? 0 : content.lastIndexOf("\n", hitStart - 1) + 1;
-        lineEnd2 = lineEndFrom(content, hitStart);
-        nearEnd = -1;
-      }
-      for (const d of catalog.keywordDetectors[keyword]) {
-        if (active[d] !== 1) continue;
-        const reach = catalog.detectors[d].reach;
-        const start2 = Math.max(lineStart, hitStart - BACK);
-        let end;
-        if (reach === "block") end = Math.min(n, hitEnd + BLOCK_REACH);
-        else if (reach === "line") end = Math.min(lineEnd2, hitEnd + FORWARD);
-        else {
-          if (nearEnd < 0) nearEnd = lineEndFrom(content, lineEndFrom(content, lineEnd2 + 1) + 1);
-          end = Math.min(nearEnd, hitEnd + FORWARD);
-        }
-        addWindow(windows, d, start2, end);
-      }
-    }
-  }
-  return windows;
-}
-function lineEndFrom(content, offset) {
-  if (offset >= content.length) return content.length;
-  const at3 = content.indexOf("\n", offset);
-  return at3 === -1 ? content.length : at3;
-}
-function addWindow(windows, d, start2, end) {
-  let spans = windows.get(d);
-  if (!spans) {
-    spans = [];
-    windows.set(d, spans);
-  }
-  const last = spans.length - 1;
-  if (last < 0 || start2 > spans[last] + MERGE_GAP) {
-    spans.push(start2, end);
-  } else if (end > spans[last]) {
-    if (end - spans[last - 1] <= MAX_MERGED) spans[last] = end;
-    else spans.push(spans[last], end);
-  }
-}
-function runWindow(content, compiled4, d, from, to, out, anchors) {
-  const n = content.length;
-  const sliceStart = Math.max(0, from - CONTEXT);
-  const sliceEnd = Math.min(n, to + CONTEXT);
-  const text3 = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
-  if (anchors) {
-    runAnchored(content, compiled4, d, from, to, text3, sliceStart, sliceEnd, anchors, out);
-    return;
-  }
-  const regex2 = compiled4.regex;
-  regex2.lastIndex = from - sliceStart;
-  let previousStart = -1;
-  for (let m = regex2.exec(text3); m !== null; m = regex2.exec(text3)) {
-    const matchStart = sliceStart + m.index;
-    if (matchStart >= to) break;
-    if (m[0].length === 0) {
-      regex2.lastIndex++;
-      continue;
-    }
-    if (matchStart !== previousStart && record2(content, compiled4, d, m, text3.length, sliceStart, sliceEnd, out)) previousStart = matchStart;
-  }
-}
-function runAnchored(content, compiled4, d, from, to, text3, sliceStart, sliceEnd, anchors, out) {
-  const sticky = compiled4.sticky;
-  let lo = 0;
-  let hi = anchors.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (anchors[mid] < from) lo = mid + 1;
-    else hi = mid;
-  }
-  let next = from;
-  for (let i = lo; i < anchors.length; i++) {
-    const at3 = anchors[i];
-    if (at3 >= to) break;
-    if (at3 < next) continue;
-    sticky.lastIndex = at3 - sliceStart;
-    const m = sticky.exec(text3);
-    if (m === null) continue;
-    if (m[0].length === 0) {
-      next = at3 + 1;
-      continue;
-    }
-    next = at3 + m[0].length;
-    record2(content, compiled4, d, m, text3.length, sliceStart, sliceEnd, out);
-  }
-}
-function record2(content, compiled4, d, m, textLength, sliceStart, sliceEnd, out) {
-  const n = content.length;
-  const matchStart = sliceStart + m.index;
-  let match2 = m;
-  let base = sliceStart;
-  if (m.index + m[0].length === textLength && sliceEnd < n) {
-    base = Math.max(0, matchStart - CONTEXT);
-    const longer = content.slice(base, Math.min(n, matchStart + TRUNCATED_REACH));
-    compiled4.sticky.lastIndex = matchStart - base;
-    match2 = compiled4.sticky.exec(longer);
-  }
-  if (!match2) return false;
-  const raw = toRawMatch(match2, base, d, compiled4.hasSecretGroup);
-  if (raw) out.push(raw);
-  return true;
-}
-function toRawMatch(m, base, d, hasSecretGroup) {
-  if (!hasSecretGroup) return { detector: d, secret: m[0], start: base + m.index, end: base + m.index + m[0].length };
-  const span = m.indices?.groups?.secret;
-  const secret2 = m.groups?.secret;
-  if (!span || !secret2) return void 0;
-  return { detector: d, secret: secret2, start: base + span[0], end: base + span[1] };
-}
-
 // src/core/secrets/prefilter-wasm.ts
 var I32 = 127;
 function uleb(n) {
@@ -62467,6 +62419,8 @@ function buildDfa(keywords, classOf, k) {
 }
 
 // src/core/secrets/compile.ts
+var TRAIL_CHECK = 256;
+var LEAD_CHECK = 16;
 function compileCatalog(detectors) {
   const compiled4 = detectors.map((detector, order) => compileDetector(detector, order));
   const keywordIds = /* @__PURE__ */ new Map();
@@ -62486,6 +62440,13 @@ function compileCatalog(detectors) {
     }
   });
   const keywords = [...keywordIds.keys()];
+  for (const c of compiled4) {
+    if (c.trail) {
+      const id = keywordIds.get(c.trail.word);
+      if (id === void 0) c.trail = void 0;
+      else c.trail.keyword = id;
+    }
+  }
   return {
     detectors: compiled4,
     byId: new Map(compiled4.map((c) => [c.detector.id, c])),
@@ -62511,8 +62472,137 @@ function compileDetector(detector, order) {
     hasSecretGroup,
     generic: detector.id.startsWith("generic-"),
     reach: reachOf(detector.pattern),
-    anchor: nameAnchorOf(detector.pattern)
+    anchor: nameAnchorOf(detector.pattern),
+    lead: leadOf(detector.pattern, detector.keywords),
+    trail: trailOf(detector.pattern, detector.keywords)
   };
+}
+function trailOf(pattern, keywords) {
+  if (/[uv]/.test(pattern.flags)) return void 0;
+  const source = pattern.source;
+  const runs = [];
+  let text3 = "";
+  let depth2 = 0;
+  for (let i = 0; i < source.length; ) {
+    const ch = source[i];
+    if (ch === "\\") {
+      const next = source[i + 1] ?? "";
+      if (depth2 === 0 && /[^A-Za-z0-9]/.test(next) && next !== "") text3 += next;
+      else if (depth2 === 0) {
+        if (text3) runs.push({ text: text3, end: i });
+        text3 = "";
+      }
+      const tail = next === "x" ? 2 : next === "u" ? 4 : next === "c" ? 1 : next === "k" ? source.indexOf(">", i) - i - 1 : 0;
+      i += 2 + Math.max(0, tail);
+      continue;
+    }
+    if (ch === "[") {
+      if (depth2 === 0 && text3) runs.push({ text: text3, end: i });
+      text3 = "";
+      i += 1;
+      while (i < source.length && source[i] !== "]") i += source[i] === "\\" ? 2 : 1;
+      i += 1;
+      continue;
+    }
+    if (ch === "(" || ch === ")") {
+      if (depth2 === 0 && text3) runs.push({ text: text3, end: i });
+      text3 = "";
+      depth2 += ch === "(" ? 1 : -1;
+      i += 1;
+      continue;
+    }
+    if (depth2 === 0) {
+      if (ch === "|") return void 0;
+      if ("*+?{}^$.".includes(ch)) {
+        if (text3 && !"*+?{".includes(ch)) runs.push({ text: text3, end: i });
+        text3 = "";
+      } else text3 += ch;
+    }
+    if (ch === "{") {
+      const close = source.indexOf("}", i);
+      i = close === -1 ? source.length : close + 1;
+      continue;
+    }
+    i += 1;
+  }
+  const flags = pattern.flags.replace(/[gydms]/g, "");
+  for (const run4 of runs) {
+    const after = /^\[\^((?:[^\]\\]|\\.)+)\](?:\{\d+,(\d+)\}|\*)(\\[^A-Za-z0-9]|[^\\()[\]{}|*+?.^$])(?![?*+{])/.exec(source.slice(run4.end));
+    if (!after) continue;
+    const word = keywords.map((k) => k.toLowerCase()).find((k) => k.length > 0 && run4.text.toLowerCase().endsWith(k));
+    if (word === void 0) continue;
+    const stop = after[3].length === 2 ? after[3][1] : after[3];
+    const cls = new RegExp(`[^${after[1]}]`, flags);
+    if (cls.test(stop)) continue;
+    return {
+      keyword: -1,
+      word,
+      run: Uint8Array.from({ length: 128 }, (_, code3) => cls.test(String.fromCharCode(code3)) ? 1 : 0),
+      max: after[2] === void 0 ? Number.POSITIVE_INFINITY : Number(after[2]),
+      stop: stop.charCodeAt(0)
+    };
+  }
+  return void 0;
+}
+function trailFits(content, end, trail) {
+  const limit = Math.min(content.length, end + Math.min(trail.max, TRAIL_CHECK));
+  let i = end;
+  for (; i < limit; i++) {
+    const c = content.charCodeAt(i);
+    if (c >= 128) return true;
+    if (trail.run[c] !== 1) return c === trail.stop;
+  }
+  if (i === content.length) return false;
+  if (i - end >= trail.max) return content.charCodeAt(i) === trail.stop;
+  return true;
+}
+var LEAD_PREFIX = /^(?:\(\?<!\[((?:[^\]\\]|\\.)+)\]\)|(\\b))?(?:\(\?<secret>)?((?:[A-Za-z0-9_]|\\[.\-_/:])+)\[((?:[^\]\\]|\\.)+)\](?:\{(\d+)(?:,\d*)?\}|(\+)|\*)/;
+function leadOf(pattern, keywords) {
+  if (/[uv]/.test(pattern.flags)) return void 0;
+  const m = LEAD_PREFIX.exec(pattern.source);
+  if (!m) return void 0;
+  const literal = m[3].replace(/\\(.)/g, "$1");
+  const lower2 = literal.toLowerCase();
+  const words = keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
+  if (words.length === 0 || !words.every((k) => lower2.startsWith(k))) return void 0;
+  if (m[2] !== void 0 && !/\w/.test(literal[0])) return void 0;
+  const flags = pattern.flags.replace(/[gydms]/g, "");
+  const ascii = (cls) => {
+    const re = new RegExp(`[${cls}]`, flags);
+    return Uint8Array.from({ length: 128 }, (_, code3) => re.test(String.fromCharCode(code3)) ? 1 : 0);
+  };
+  const min = m[5] !== void 0 ? Number(m[5]) : m[6] !== void 0 ? 1 : 0;
+  const caseless = pattern.flags.includes("i");
+  return {
+    literal: Array.from(caseless ? lower2 : literal, (c) => c.charCodeAt(0)),
+    caseless,
+    run: ascii(m[4]),
+    min: Math.min(min, LEAD_CHECK),
+    before: m[1] !== void 0 ? ascii(m[1]) : m[2] !== void 0 ? ascii("\\w") : void 0
+  };
+}
+function leadFits(content, start2, lead) {
+  if (lead.before && start2 > 0) {
+    const c = content.charCodeAt(start2 - 1);
+    if (c < 128 && lead.before[c] === 1) return false;
+  }
+  const { literal, run: run4, min } = lead;
+  const n = literal.length;
+  if (start2 + n + min > content.length) return false;
+  if (lead.caseless) {
+    for (let i = 0; i < n; i++) {
+      const c = content.charCodeAt(start2 + i);
+      if ((c >= 65 && c <= 90 ? c + 32 : c) !== literal[i]) return false;
+    }
+  } else {
+    for (let i = 0; i < n; i++) if (content.charCodeAt(start2 + i) !== literal[i]) return false;
+  }
+  for (let i = start2 + n, end = start2 + n + min; i < end; i++) {
+    const c = content.charCodeAt(i);
+    if (c >= 128) return true;
+    if (run4[c] !== 1) return false;
+  }
+  return true;
 }
 var NAME_PREFIX = /^\(\?<!\[((?:[^\]\\]|\\.)+)\]\)\[((?:[^\]\\]|\\.)+)\]\{(\d+),(\d+)\}\?/;
 var nameTables = /* @__PURE__ */ new Map();
@@ -62533,10 +62623,335 @@ function nameAnchorOf(pattern) {
 function reachOf(pattern) {
   if (pattern.flags.includes("s")) return "block";
   const source = pattern.source.replace(/\[\^(?:[^\]\\]|\\.)*\\n(?:[^\]\\]|\\.)*\]/g, "_");
-  if (/\\[nr]|\[\\s\\S\]|\[\\S\\s\]|\[\\w\\W\]|\[\\W\\w\]|\[\\d\\D\]|\[\\D\\d\]|\[\^\]/.test(source)) return "block";
+  if (/\[\\s\\S\]|\[\\S\\s\]|\[\\w\\W\]|\[\\W\\w\]|\[\\d\\D\]|\[\\D\\d\]|\[\^\]/.test(source)) return "block";
   if (/\[(?!\^)(?:[^\]\\]|\\.)*\\s(?:[^\]\\]|\\.)*\](?:[+*]|\{\d*,\d{3,}\}|\{\d*,\})/.test(source)) return "block";
-  if (/\\[sWD]|\[\^/.test(source)) return "near";
+  const joined = source.replace(/\\r\??(?=\\n)/g, "");
+  if (/\\r/.test(joined)) return "block";
+  const breaks = joined.includes("\\n") ? lineBreaks(joined) : 0;
+  if (breaks > 2) return "block";
+  if (breaks > 0 || /\\[sWD]|\[\^/.test(source)) return "near";
   return "line";
+}
+var QUANTIFIER = /(?:([*+])|\?|\{(\d+)(?:(,)(\d*))?\})\??/y;
+var GROUP_NAME = /\?<([A-Za-z_$][\w$]*)>/y;
+function lineBreaks(source) {
+  const captured = /* @__PURE__ */ new Map();
+  const stack = [{ best: 0, current: 0 }];
+  let captures = 0;
+  let i = 0;
+  const atom = (count) => {
+    if (count === 0) return;
+    QUANTIFIER.lastIndex = i;
+    const q = QUANTIFIER.exec(source);
+    let times = 1;
+    if (q && q[0].length > 0) {
+      i += q[0].length;
+      if (q[1]) times = Infinity;
+      else if (q[2] !== void 0) times = q[3] === void 0 ? Number(q[2]) : q[4] === "" ? Infinity : Number(q[4]);
+    }
+    stack[stack.length - 1].current += count * times;
+  };
+  while (i < source.length) {
+    const ch = source[i];
+    if (ch === "\\") {
+      const next = source[i + 1] ?? "";
+      i += 2;
+      if (next === "n") atom(1);
+      else if (next === "\\" && source[i] === "n") {
+        i += 1;
+        atom(1);
+      } else if (next === "k" && source[i] === "<") {
+        const end = source.indexOf(">", i);
+        const name3 = source.slice(i + 1, end);
+        i = end + 1;
+        atom(captured.get(name3) ?? Infinity);
+      } else if (/[1-9]/.test(next)) {
+        let digits = next;
+        while (/\d/.test(source[i] ?? "")) digits += source[i++];
+        atom(captured.get(digits) ?? Infinity);
+      } else atom(0);
+    } else if (ch === "[") {
+      let j = i + 1;
+      const negated = source[j] === "^";
+      let breaks = false;
+      for (; j < source.length && source[j] !== "]"; j++) {
+        if (source[j] === "\\") {
+          if (source[j + 1] === "n") breaks = true;
+          j++;
+        }
+      }
+      i = j + 1;
+      atom(breaks && !negated ? 1 : 0);
+    } else if (ch === "(") {
+      const group2 = { best: 0, current: 0 };
+      if (source[i + 1] === "?") {
+        GROUP_NAME.lastIndex = i + 1;
+        const named = GROUP_NAME.exec(source);
+        if (named) {
+          group2.index = ++captures;
+          group2.name = named[1];
+          i += 1 + named[0].length;
+        } else i += source[i + 2] === "<" ? 4 : 3;
+      } else {
+        group2.index = ++captures;
+        i += 1;
+      }
+      stack.push(group2);
+    } else if (ch === "|") {
+      const top2 = stack[stack.length - 1];
+      top2.best = Math.max(top2.best, top2.current);
+      top2.current = 0;
+      i += 1;
+    } else if (ch === ")" && stack.length > 1) {
+      const group2 = stack.pop();
+      const count = Math.max(group2.best, group2.current);
+      if (group2.index !== void 0) captured.set(String(group2.index), count);
+      if (group2.name !== void 0) captured.set(group2.name, count);
+      i += 1;
+      atom(count);
+    } else {
+      i += 1;
+      atom(0);
+    }
+  }
+  const top = stack[0];
+  return stack.length === 1 ? Math.max(top.best, top.current) : Infinity;
+}
+
+// src/core/secrets/candidates.ts
+var DEFAULT_MATCH_OPTIONS = { wholeFileBelow: 2 * 1024 };
+var BACK = 512;
+var FORWARD = 2048;
+var BLOCK_REACH = 32 * 1024;
+var CONTEXT = 64;
+var TRUNCATED_REACH = 64 * 1024;
+var MERGE_GAP = 256;
+var MAX_MERGED = 4096;
+function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS) {
+  const n = content.length;
+  const matches2 = [];
+  const wanted = catalog.unconditional.filter((d) => active[d] === 1);
+  for (const d of wanted) {
+    for (let from = 0; from < n; from += MAX_MERGED) runWindow(content, catalog.detectors[d], d, from, Math.min(n, from + MAX_MERGED), matches2);
+  }
+  const hits = catalog.automaton.scan(content);
+  if (hits.length === 0) return matches2;
+  const scratch = takeScratch(catalog);
+  try {
+    const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active, scratch.anchors) : void 0;
+    if (n < options.wholeFileBelow) {
+      for (const d of detectorsHit(content, hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches2, anchors?.[d]);
+      return matches2;
+    }
+    const { spans } = scratch;
+    const order = planWindows(content, hits, catalog, active, scratch);
+    for (const d of order) {
+      const at3 = anchors?.[d];
+      const list = spans[d];
+      for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches2, at3);
+    }
+    return matches2;
+  } finally {
+    releaseScratch(catalog, scratch);
+  }
+}
+var idle = /* @__PURE__ */ new WeakMap();
+function takeScratch(catalog) {
+  const kept = idle.get(catalog);
+  if (kept) {
+    idle.delete(catalog);
+    return kept;
+  }
+  const size = catalog.detectors.length;
+  return { spans: new Array(size).fill(void 0), anchors: new Array(size).fill(void 0), order: [] };
+}
+function releaseScratch(catalog, scratch) {
+  for (const d of scratch.order) scratch.spans[d] = void 0;
+  scratch.order.length = 0;
+  for (const d of catalog.anchored) scratch.anchors[d] = void 0;
+  idle.set(catalog, scratch);
+}
+function collectAnchors(content, hits, catalog, active, anchors) {
+  const { detectors, keywordAnchored, keywordLengths, automaton } = catalog;
+  for (let h = 0; h < hits.length; h += 2) {
+    const hitEnd = hits[h + 1];
+    const keywords = automaton.keywordsAt(hits[h]);
+    for (let k = 0; k < keywords.length; k++) {
+      const list = keywordAnchored[keywords[k]];
+      if (list.length === 0) continue;
+      const hitStart = hitEnd - keywordLengths[keywords[k]];
+      for (let i = 0; i < list.length; i++) {
+        const d = list[i];
+        if (active[d] !== 1) continue;
+        const { maxPrefix, nameChar } = detectors[d].anchor;
+        const limit = Math.max(0, hitStart - maxPrefix - 1);
+        let p = hitStart;
+        while (p > limit && nameChar[content.charCodeAt(p - 1)] === 1) p--;
+        if (p > 0 && nameChar[content.charCodeAt(p - 1)] === 1) continue;
+        let starts = anchors[d];
+        if (starts === void 0) anchors[d] = starts = [];
+        const last = starts.length - 1;
+        if (last < 0 || p > starts[last]) starts.push(p);
+        else if (p < starts[last]) insertSorted(starts, p);
+      }
+    }
+  }
+  return anchors;
+}
+function insertSorted(list, value2) {
+  let i = list.length - 1;
+  while (i >= 0 && list[i] > value2) i--;
+  if (i >= 0 && list[i] === value2) return;
+  list.splice(i + 1, 0, value2);
+}
+function detectorsHit(content, hits, catalog, active) {
+  const seen = new Uint8Array(catalog.detectors.length);
+  for (let i = 0; i < hits.length; i += 2) {
+    const state = hits[i];
+    for (const keyword of catalog.automaton.keywordsAt(state)) {
+      const hitStart = hits[i + 1] - catalog.keywordLengths[keyword];
+      for (const d of catalog.keywordDetectors[keyword]) {
+        if (active[d] !== 1 || seen[d] === 1) continue;
+        const { lead, trail } = catalog.detectors[d];
+        if (lead !== void 0 && !leadFits(content, hitStart, lead)) continue;
+        if (trail !== void 0 && trail.keyword === keyword && !trailFits(content, hits[i + 1], trail)) continue;
+        seen[d] = 1;
+      }
+    }
+  }
+  const result = [];
+  seen.forEach((flag, d) => {
+    if (flag === 1 && !catalog.unconditional.includes(d)) result.push(d);
+  });
+  return result;
+}
+function planWindows(content, hits, catalog, active, { spans, order }) {
+  const n = content.length;
+  const { detectors, keywordDetectors, keywordLengths, automaton } = catalog;
+  let lineStart = 0;
+  let lineEnd2 = -1;
+  let nearEnd = -1;
+  for (let h = 0; h < hits.length; h += 2) {
+    const hitEnd = hits[h + 1];
+    const keywords = automaton.keywordsAt(hits[h]);
+    for (let k = 0; k < keywords.length; k++) {
+      const keyword = keywords[k];
+      const hitStart = hitEnd - keywordLengths[keyword];
+      const list = keywordDetectors[keyword];
+      if (hitStart < lineStart || hitStart > lineEnd2) {
+        lineStart = hitStart === 0 ? 0 : content.lastIndexOf("\n", hitStart - 1) + 1;
+        lineEnd2 = lineEndFrom(content, hitStart);
+        nearEnd = -1;
+      }
+      for (let i = 0; i < list.length; i++) {
+        const d = list[i];
+        if (active[d] !== 1) continue;
+        const compiled4 = detectors[d];
+        if (compiled4.lead !== void 0 && !leadFits(content, hitStart, compiled4.lead)) continue;
+        if (compiled4.trail !== void 0 && compiled4.trail.keyword === keyword && !trailFits(content, hitEnd, compiled4.trail)) continue;
+        const reach = compiled4.reach;
+        const start2 = Math.max(lineStart, hitStart - BACK);
+        let end;
+        if (reach === "block") end = Math.min(n, hitEnd + BLOCK_REACH);
+        else if (reach === "line") end = Math.min(lineEnd2, hitEnd + FORWARD);
+        else {
+          if (nearEnd < 0) nearEnd = lineEndFrom(content, lineEndFrom(content, lineEnd2 + 1) + 1);
+          end = Math.min(nearEnd, hitEnd + FORWARD);
+        }
+        let windows = spans[d];
+        if (windows === void 0) {
+          spans[d] = windows = [];
+          order.push(d);
+        }
+        addWindow(windows, start2, end);
+      }
+    }
+  }
+  return order;
+}
+function lineEndFrom(content, offset) {
+  if (offset >= content.length) return content.length;
+  const at3 = content.indexOf("\n", offset);
+  return at3 === -1 ? content.length : at3;
+}
+function addWindow(spans, start2, end) {
+  const last = spans.length - 1;
+  if (last < 0 || start2 > spans[last] + MERGE_GAP) {
+    spans.push(start2, end);
+  } else if (end > spans[last]) {
+    if (end - spans[last - 1] <= MAX_MERGED) spans[last] = end;
+    else spans.push(spans[last], end);
+  }
+}
+function runWindow(content, compiled4, d, from, to, out, anchors) {
+  const n = content.length;
+  const sliceStart = Math.max(0, from - CONTEXT);
+  const sliceEnd = Math.min(n, to + CONTEXT);
+  const text3 = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
+  if (anchors) {
+    runAnchored(content, compiled4, d, from, to, text3, sliceStart, sliceEnd, anchors, out);
+    return;
+  }
+  const regex2 = compiled4.regex;
+  regex2.lastIndex = from - sliceStart;
+  let previousStart = -1;
+  for (let m = regex2.exec(text3); m !== null; m = regex2.exec(text3)) {
+    const matchStart = sliceStart + m.index;
+    if (matchStart >= to) break;
+    if (m[0].length === 0) {
+      regex2.lastIndex++;
+      continue;
+    }
+    if (matchStart !== previousStart && record2(content, compiled4, d, m, text3.length, sliceStart, sliceEnd, out)) previousStart = matchStart;
+  }
+}
+function runAnchored(content, compiled4, d, from, to, text3, sliceStart, sliceEnd, anchors, out) {
+  const sticky = compiled4.sticky;
+  let lo = 0;
+  let hi = anchors.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (anchors[mid] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  let next = from;
+  for (let i = lo; i < anchors.length; i++) {
+    const at3 = anchors[i];
+    if (at3 >= to) break;
+    if (at3 < next) continue;
+    sticky.lastIndex = at3 - sliceStart;
+    const m = sticky.exec(text3);
+    if (m === null) continue;
+    if (m[0].length === 0) {
+      next = at3 + 1;
+      continue;
+    }
+    next = at3 + m[0].length;
+    record2(content, compiled4, d, m, text3.length, sliceStart, sliceEnd, out);
+  }
+}
+function record2(content, compiled4, d, m, textLength, sliceStart, sliceEnd, out) {
+  const n = content.length;
+  const matchStart = sliceStart + m.index;
+  let match2 = m;
+  let base = sliceStart;
+  if (m.index + m[0].length === textLength && sliceEnd < n) {
+    base = Math.max(0, matchStart - CONTEXT);
+    const longer = content.slice(base, Math.min(n, matchStart + TRUNCATED_REACH));
+    compiled4.sticky.lastIndex = matchStart - base;
+    match2 = compiled4.sticky.exec(longer);
+  }
+  if (!match2) return false;
+  const raw = toRawMatch(match2, base, d, compiled4.hasSecretGroup);
+  if (raw) out.push(raw);
+  return true;
+}
+function toRawMatch(m, base, d, hasSecretGroup) {
+  if (!hasSecretGroup) return { detector: d, secret: m[0], start: base + m.index, end: base + m.index + m[0].length };
+  const span = m.indices?.groups?.secret;
+  const secret2 = m.groups?.secret;
+  if (!span || !secret2) return void 0;
+  return { detector: d, secret: secret2, start: base + span[0], end: base + span[1] };
 }
 
 // src/core/secrets/entropy.ts
@@ -62708,7 +63123,9 @@ function createSecretScanner(detectors, options = DEFAULT_MATCH_OPTIONS) {
   };
   return {
     scan: (file, settings, reveal) => scanFile(file, settings, catalogFor(settings.detectors), options, reveal),
-    detectorCount: (settings) => catalogFor(settings.detectors).detectors.length
+    // Counted without compiling: a scan that finds nothing to read (an empty folder) never pays
+    // for the catalog's regexes and keyword automaton.
+    detectorCount: (settings) => selectDetectors(detectors, settings.detectors).length
   };
 }
 var defaultScanner = createSecretScanner(allDetectors);
@@ -62739,8 +63156,12 @@ function withSeverity(findings, severity) {
 }
 function scanFile(file, settings, catalog, options, reveal) {
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
-  const active = catalog.activeByDefault.slice();
-  for (const i of catalog.pathScoped) active[i] = catalog.detectors[i].detector.pathPattern.test(file.path) ? 1 : 0;
+  let active = catalog.activeByDefault;
+  for (const i of catalog.pathScoped) {
+    if (!catalog.detectors[i].detector.pathPattern.test(file.path)) continue;
+    if (active === catalog.activeByDefault) active = active.slice();
+    active[i] = 1;
+  }
   const raw = findMatches(file.content, catalog, active, options);
   if (raw.length === 0) return [];
   const accepted = [];
@@ -63550,12 +63971,13 @@ function* walkFolder(walk, rel) {
     return;
   }
   entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const prefix = abs.endsWith(sep6) ? abs : abs + sep6;
   if (walk.ignore && entries.some((e) => e.name === ".gitignore")) {
     walk.ignore.add(rel, readText(join4(abs, ".gitignore")));
   }
   for (const entry of entries) {
     const path7 = rel ? `${rel}/${entry.name}` : entry.name;
-    const kind = kindOf2(entry, join4(abs, entry.name));
+    const kind = kindOf2(entry, prefix);
     if (kind === "dir") {
       if (DEFAULT_SKIPPED_FOLDERS.includes(entry.name) || excluded(walk, path7, true)) continue;
       yield* walkFolder(walk, path7);
@@ -63564,17 +63986,17 @@ function* walkFolder(walk, rel) {
       if (item) yield item;
     } else {
       if (excluded(walk, path7, false)) continue;
-      yield kind === "file" ? { path: path7, abs: join4(abs, entry.name) } : skipped(path7, "unreadable", "not a regular file");
+      yield kind === "file" ? { path: path7, abs: prefix + entry.name } : skipped(path7, "unreadable", "not a regular file");
     }
   }
 }
-function kindOf2(entry, abs) {
+function kindOf2(entry, folder) {
   if (entry.isFile()) return "file";
   if (entry.isDirectory()) return "dir";
   if (entry.isSymbolicLink()) return "link";
   if (entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice()) return "other";
   try {
-    const info3 = lstatSync(abs);
+    const info3 = lstatSync(folder + entry.name);
     return info3.isFile() ? "file" : info3.isDirectory() ? "dir" : info3.isSymbolicLink() ? "link" : "other";
   } catch {
     return "file";
@@ -63622,25 +64044,37 @@ import { Worker as Worker2 } from "node:worker_threads";
 function defaultTreeWorkerCount(cores = availableParallelism2()) {
   return Math.max(0, cores - 1);
 }
-var BATCH_FILES = 16;
-var QUEUED_BATCHES = 3;
+var CHUNK_FILES = 16;
+var LEFT_FOR_WORKERS = 64;
 var YOUNG_GENERATION_MB = 4;
 var TREE_POOL_BYTES = 8 * 1024 * 1024;
+var TREE_POOL_FILES = 2e3;
+function claim(next, bound2) {
+  for (; ; ) {
+    const position = Atomics.load(next, 0);
+    if (position >= bound2) return -1;
+    if (Atomics.compareExchange(next, 0, position, position + 1) === position) return position;
+  }
+}
 async function scanFileTree(entries, options) {
   const given = options.settings;
   const settings = { ...given, fingerprint: given.fingerprint ?? { kind: "keyed", key: EPHEMERAL_KEY }, contentKey: given.contentKey ?? EPHEMERAL_KEY };
   const wanted = options.workers ?? defaultTreeWorkerCount();
   const largeTreeBytes = options.largeTreeBytes ?? TREE_POOL_BYTES;
-  const batchFiles = options.batchFiles ?? BATCH_FILES;
+  const largeTreeFiles = options.largeTreeFiles ?? TREE_POOL_FILES;
   const reveal = options.revealSecrets;
   const onItem = options.onItem;
+  const shares = options.scanHere ?? true;
   const outcomes = [];
-  const waiting = [];
+  const jobs = [];
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  let published = 0;
+  let finished = 0;
   let slots;
   let readHere = 0;
   let index = 0;
-  let nextId = 0;
   let filesFromWorkers = 0;
+  let wake;
   const record3 = (outcome) => {
     outcomes[outcome.index] = outcome;
     if (onItem) {
@@ -63648,78 +64082,98 @@ async function scanFileTree(entries, options) {
       else if (outcome.file) onItem({ path: outcome.file.path, chars: outcome.file.chars });
     }
   };
-  const scanHere = (jobs) => {
-    for (const job of jobs) {
-      const outcome = scanOne(job, settings, reveal);
-      readHere += outcome.file?.chars ?? 0;
-      record3(outcome);
+  const scanHere = (job) => {
+    const outcome = scanOne(job, settings, reveal);
+    readHere += outcome.file?.chars ?? 0;
+    record3(outcome);
+    finished++;
+  };
+  const scanClaimed = (bound2, leave) => {
+    while (bound2 - Atomics.load(next, 0) > leave) {
+      const position = claim(next, bound2);
+      if (position < 0) break;
+      scanHere(jobs[position]);
     }
+  };
+  const live = () => slots?.some((s) => !s.dead) ?? false;
+  const settle = () => {
+    if (wake && (finished === jobs.length || !live())) wake();
+  };
+  const onResponse = (response) => {
+    if (reveal) for (const secret2 of response.secrets ?? []) reveal(secret2);
+    const empty = response.empty;
+    for (let i = 0; i < empty.length; i += 2) {
+      const job = jobs[empty[i]];
+      record3({ index: job.index, file: nothingFound(job.path, empty[i + 1]) });
+    }
+    filesFromWorkers += empty.length / 2;
+    finished += empty.length / 2;
+    for (const outcome of response.outcomes) {
+      if (outcome.retry !== void 0) {
+        finished++;
+        continue;
+      }
+      if (outcome.file) filesFromWorkers++;
+      record3(outcome);
+      finished++;
+    }
+    settle();
   };
   const start2 = () => {
     const url = wanted > 0 ? options.workerUrl ?? defaultWorkerUrl() : void 0;
     const started = [];
     for (let i = 0; url && i < wanted; i++) {
-      const slot = startWorker2(url, settings, (jobs) => scanHere(jobs));
+      const slot = startWorker2(url, { settings, next, reveal: reveal !== void 0 }, onResponse, settle);
       if (slot) started.push(slot);
     }
-    return started;
+    slots = started;
+    published = Atomics.load(next, 0);
   };
-  const free = () => {
-    if (!slots && readHere >= largeTreeBytes) slots = start2();
-    let slot;
-    for (const s of slots ?? []) if (!s.dead && queued2(s) < QUEUED_BATCHES && (!slot || queued2(s) < queued2(slot))) slot = s;
-    return slot;
+  const publish = () => {
+    if (published === jobs.length) return;
+    const request2 = { kind: "files", start: published, files: jobs.slice(published) };
+    for (const slot of slots ?? []) if (!slot.dead) slot.worker.postMessage(request2);
+    published = jobs.length;
   };
-  const post = (target, jobs) => {
-    const id = nextId++;
-    const request2 = { kind: "files", id, files: jobs };
-    if (reveal) request2.reveal = true;
-    if (target.pending.size === 0) target.worker.ref();
-    target.posted++;
-    target.pending.set(id, jobs);
-    const paths = new Map(jobs.map((job) => [job.index, job.path]));
-    waiting.push(
-      new Promise((resolve5) => {
-        target.onDone.set(id, (response) => {
-          if ("outcomes" in response) {
-            if (reveal) for (const secret2 of response.secrets ?? []) reveal(secret2);
-            for (const outcome of response.outcomes) {
-              if (outcome.chars !== void 0) outcome.file = nothingFound(paths.get(outcome.index), outcome.chars);
-              if (outcome.file) filesFromWorkers++;
-              record3(outcome);
-            }
-          } else scanHere(jobs);
-          if (target.pending.size === 0) target.worker.unref();
-          resolve5();
-        });
-      })
-    );
-    target.worker.postMessage(request2);
-  };
-  const drain2 = (listed2, whole) => {
-    while (listed2.length >= whole && listed2.length > 0) {
-      const slot = free();
-      if (slot) post(slot, listed2.splice(0, batchFiles));
-      else scanHere(listed2.splice(0, 1));
+  try {
+    const walk = entries[Symbol.iterator]();
+    const ahead = [];
+    if (wanted > 0) {
+      let files = 0;
+      while (files < largeTreeFiles) {
+        const entry = walk.next();
+        if (entry.done) break;
+        ahead.push(entry.value);
+        if ("abs" in entry.value) files++;
+      }
+      if (files >= largeTreeFiles) start2();
     }
-  };
-  const listed = [];
-  let sinceYield = 0;
-  for (const entry of entries) {
-    if (!("abs" in entry)) {
-      record3({ index: index++, skipped: entry });
-      continue;
+    let sinceYield = 0;
+    for (const entry of chain(ahead, walk)) {
+      if (!("abs" in entry)) {
+        record3({ index: index++, skipped: entry });
+        continue;
+      }
+      jobs.push({ index: index++, path: entry.path, abs: entry.abs });
+      if (!slots && wanted > 0 && readHere >= largeTreeBytes) start2();
+      if (live()) {
+        if (jobs.length - published >= CHUNK_FILES) publish();
+        if (shares) scanClaimed(published, LEFT_FOR_WORKERS);
+        if (onItem && ++sinceYield >= CHUNK_FILES) {
+          sinceYield = 0;
+          await new Promise((resolve5) => setImmediate(resolve5));
+        }
+      } else {
+        scanClaimed(jobs.length, 0);
+      }
     }
-    listed.push({ index: index++, path: entry.path, abs: entry.abs });
-    drain2(listed, batchFiles);
-    if (onItem && slots?.length && ++sinceYield >= batchFiles) {
-      sinceYield = 0;
-      await new Promise((resolve5) => setImmediate(resolve5));
-    }
+    if (live()) publish();
+    if (shares || !live()) scanClaimed(jobs.length, 0);
+    if (finished < jobs.length && live()) await new Promise((resolve5) => (wake = resolve5, settle()));
+    for (const job of jobs) if (!outcomes[job.index]) scanHere(job);
+  } finally {
+    await Promise.all((slots ?? []).map((s) => s.worker.terminate()));
   }
-  drain2(listed, 1);
-  await Promise.all(waiting);
-  await Promise.all((slots ?? []).map((s) => s.worker.terminate()));
   const totals = createScanTotals({ ...options, settings: given });
   const secrets = [];
   for (const outcome of outcomes) {
@@ -63732,8 +64186,16 @@ async function scanFileTree(entries, options) {
   }
   return { result: totals.finish(secrets.sort(compareFindings2)), workersStarted: slots?.length ?? 0, filesFromWorkers };
 }
+function* chain(first, rest) {
+  yield* first;
+  for (let next = rest.next(); !next.done; next = rest.next()) yield next.value;
+}
+var NOTHING = Object.freeze({
+  extracted: Object.freeze({ records: Object.freeze([]), findings: Object.freeze([]), references: Object.freeze([]) }),
+  secrets: Object.freeze([])
+});
 function nothingFound(path7, chars) {
-  return { path: path7, chars, extracted: { records: [], findings: [], references: [] }, secrets: [] };
+  return { path: path7, chars, extracted: NOTHING.extracted, secrets: NOTHING.secrets };
 }
 function scanOne(job, settings, reveal) {
   const item = admitted(readSourceFile(job.path, job.abs, settings.maxFileSize), settings);
@@ -63741,39 +64203,23 @@ function scanOne(job, settings, reveal) {
   if (!("content" in item)) return { index: job.index, skipped: item };
   return { index: job.index, file: contributionOf(item, settings, reveal) };
 }
-var queued2 = (slot) => slot.posted - Atomics.load(slot.done, 0);
-function startWorker2(url, settings, rescue) {
+function startWorker2(url, data, onResponse, onExit) {
   let worker;
-  const done = new Int32Array(new SharedArrayBuffer(4));
   try {
-    const workerData = { settings, done };
+    const workerData = { ...data, done: new Int32Array(new SharedArrayBuffer(4)) };
     const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
     worker = url.pathname.endsWith(".ts") ? new Worker2(typescriptBootstrap(url), { eval: true, workerData, resourceLimits }) : new Worker2(url, { workerData, resourceLimits });
   } catch {
     return void 0;
   }
-  const onDone = /* @__PURE__ */ new Map();
-  const slot = { worker, posted: 0, done, pending: /* @__PURE__ */ new Map(), onDone, dead: false };
-  const rescueAll = () => {
+  const slot = { worker, dead: false };
+  const died = () => {
     slot.dead = true;
-    for (const [id, jobs] of slot.pending) {
-      slot.pending.delete(id);
-      const finish = onDone.get(id);
-      onDone.delete(id);
-      rescue(jobs);
-      finish?.({ id, outcomes: [] });
-    }
+    onExit();
   };
-  worker.on("message", (response) => {
-    const finish = onDone.get(response.id);
-    if (!finish) return;
-    slot.pending.delete(response.id);
-    onDone.delete(response.id);
-    finish(response);
-  });
-  worker.on("error", rescueAll);
-  worker.on("exit", rescueAll);
-  worker.unref();
+  worker.on("message", onResponse);
+  worker.on("error", died);
+  worker.on("exit", died);
   return slot;
 }
 
@@ -65701,6 +66147,230 @@ function commitReader(dir, rev) {
 import { readFile as readFile2 } from "node:fs/promises";
 import { isAbsolute, join as join5 } from "node:path";
 
+// src/workspace/history-pool.ts
+import { existsSync as existsSync4 } from "node:fs";
+import { availableParallelism as availableParallelism3 } from "node:os";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+import { Worker as Worker3 } from "node:worker_threads";
+
+// src/workspace/history-blob.ts
+function scanBlobBytes(path7, bytes, settings, reveal) {
+  const source = toSourceFile(path7, bytes, settings);
+  if (!("content" in source)) return { scanned: false, skipped: source };
+  const findings = scanSecrets(source, settings, reveal);
+  return findings.length > 0 ? { scanned: true, findings } : { scanned: true };
+}
+
+// src/workspace/history-pool.ts
+var HISTORY_WORKER_START_BYTES = 4 * 1024 * 1024;
+var BATCH_BYTES = 1024 * 1024;
+var BATCH_ITEMS = 512;
+var MAX_IN_FLIGHT = 3;
+var CLEAN = { scanned: true };
+function defaultHistoryWorkers(cores = availableParallelism3()) {
+  return Math.max(0, Math.min(3, cores - 2));
+}
+var HistoryBlobPool = class {
+  constructor(dir, given, onOutcome, reveal, options = {}) {
+    this.dir = dir;
+    this.onOutcome = onOutcome;
+    this.reveal = reveal;
+    this.options = options;
+    this.settings = { ...given, fingerprint: given.fingerprint ?? { kind: "keyed", key: EPHEMERAL_KEY }, contentKey: given.contentKey ?? EPHEMERAL_KEY };
+    this.wanted = options.workers ?? defaultHistoryWorkers();
+    this.startAfter = options.startAfterBytes ?? HISTORY_WORKER_START_BYTES;
+  }
+  dir;
+  onOutcome;
+  reveal;
+  options;
+  settings;
+  wanted;
+  startAfter;
+  slots;
+  open;
+  /** Batch buffers the workers handed back, reused: no allocation (and no page faults) per batch. */
+  spare = [];
+  nextSeq = 0;
+  applied = 0;
+  ready = /* @__PURE__ */ new Map();
+  waiting = /* @__PURE__ */ new Set();
+  nextBatch = 0;
+  seen = 0;
+  /** Blobs whose outcome came from a worker (for the bench and the tests). */
+  blobsFromWorkers = 0;
+  workersStarted = 0;
+  /**
+   * A place in the order outcomes are handed on, taken when a blob is requested from git (so the
+   * order is the listing's, whatever the timing).
+   */
+  reserve() {
+    return this.nextSeq++;
+  }
+  /** One blob's bytes (valid only during the call: they are copied if a worker scans them). */
+  add(seq2, tag, bytes) {
+    const item = { seq: seq2, tag, size: bytes.length };
+    this.seen += bytes.length;
+    if (this.slots === void 0 && this.wanted > 0 && this.seen >= this.startAfter) this.slots = this.startWorkers();
+    if (!this.slots?.some((s) => !s.dead)) return this.scanHere(item, bytes);
+    if (this.open && this.open.used + bytes.length > this.open.buffer.length && !this.post()) return this.scanHere(item, bytes);
+    if (!this.open) {
+      if (!this.freeSlot()) return this.scanHere(item, bytes);
+      this.open = { buffer: new Uint8Array(this.bufferFor(bytes.length)), used: 0, items: [], placed: [] };
+    }
+    const open2 = this.open;
+    open2.buffer.set(bytes, open2.used);
+    open2.items.push(item);
+    open2.placed.push({ path: tag.path, start: open2.used, length: bytes.length });
+    open2.used += bytes.length;
+    const idle2 = this.slots.some((s) => !s.dead && s.inFlight.size === 0);
+    if (open2.used >= BATCH_BYTES || open2.items.length >= BATCH_ITEMS || idle2) this.post();
+  }
+  /** A blob with a known outcome (git could not read it, it is too large): handed on in order with the others. */
+  settle(seq2, tag, outcome) {
+    this.place({ seq: seq2, tag, size: 0 }, outcome);
+  }
+  /** Stops the workers at once (after an error; `finish` is the normal end). */
+  async close() {
+    await Promise.all((this.slots ?? []).map((s) => s.worker.terminate()));
+  }
+  /** Waits for every outcome, then stops the workers. */
+  async finish() {
+    if (this.open) this.post(true);
+    while (this.waiting.size > 0) await Promise.all([...this.waiting]);
+    await Promise.all((this.slots ?? []).map((s) => s.worker.terminate()));
+    if (this.applied !== this.nextSeq) throw new Error(`history scan lost ${this.nextSeq - this.applied} blob outcome(s)`);
+  }
+  scanHere(item, bytes) {
+    this.place(item, scanBlobBytes(item.tag.path, bytes, this.settings, this.reveal));
+  }
+  /** Outcomes are applied in `add` order, whoever scanned them. */
+  place(item, outcome) {
+    if (item.seq !== this.applied) {
+      this.ready.set(item.seq, { tag: item.tag, size: item.size, outcome });
+      return;
+    }
+    this.applied++;
+    this.onOutcome(item.tag, item.size, outcome);
+    for (let next = this.ready.get(this.applied); next; next = this.ready.get(this.applied)) {
+      this.ready.delete(this.applied);
+      this.applied++;
+      this.onOutcome(next.tag, next.size, next.outcome);
+    }
+  }
+  /** A batch buffer: a spare one, or a new one (a blob larger than a batch gets its own). */
+  bufferFor(size) {
+    if (size > BATCH_BYTES) return new ArrayBuffer(size);
+    return this.spare.pop() ?? new ArrayBuffer(BATCH_BYTES);
+  }
+  freeSlot(force = false) {
+    let best;
+    for (const s of this.slots ?? []) {
+      if (s.dead || !force && s.inFlight.size >= MAX_IN_FLIGHT) continue;
+      if (!best || s.inFlight.size < best.inFlight.size) best = s;
+    }
+    return best;
+  }
+  /** Posts the open batch to the least busy worker; false when all are saturated (or gone). */
+  post(force = false) {
+    const open2 = this.open;
+    if (!open2) return true;
+    const slot = this.freeSlot(force);
+    if (!slot) {
+      if (force) this.recover(open2.items);
+      if (force) this.open = void 0;
+      return false;
+    }
+    this.open = void 0;
+    const id = this.nextBatch++;
+    const buffer = open2.buffer.buffer;
+    const batch = { id, buffer, items: open2.placed };
+    let settle;
+    const done = new Promise((resolve5) => settle = resolve5);
+    this.waiting.add(done);
+    void done.then(() => this.waiting.delete(done));
+    slot.inFlight.set(id, { items: open2.items, settle });
+    slot.worker.postMessage(batch, [buffer]);
+    return true;
+  }
+  startWorkers() {
+    const url = this.options.workerUrl ?? defaultHistoryWorkerUrl();
+    if (!url) return [];
+    const slots = [];
+    for (let i = 0; i < this.wanted; i++) {
+      const slot = this.startWorker(url);
+      if (slot) slots.push(slot);
+    }
+    this.workersStarted = slots.length;
+    return slots;
+  }
+  startWorker(url) {
+    let worker;
+    const workerData = { settings: this.settings, reveal: this.reveal !== void 0 };
+    try {
+      worker = url.pathname.endsWith(".ts") ? new Worker3(typescriptBootstrap(url), { eval: true, workerData }) : new Worker3(url, { workerData });
+    } catch {
+      return void 0;
+    }
+    const slot = { worker, inFlight: /* @__PURE__ */ new Map(), dead: false };
+    const lose = () => {
+      if (slot.dead) return;
+      slot.dead = true;
+      for (const [id, batch] of slot.inFlight) {
+        slot.inFlight.delete(id);
+        this.recover(batch.items);
+        batch.settle();
+      }
+    };
+    worker.on("message", (answer) => {
+      const batch = slot.inFlight.get(answer.id);
+      if (!batch) return;
+      slot.inFlight.delete(answer.id);
+      if (answer.buffer && answer.buffer.byteLength === BATCH_BYTES && this.spare.length < MAX_IN_FLIGHT * this.wanted + 1) this.spare.push(answer.buffer);
+      if ("error" in answer) {
+        this.recover(batch.items);
+      } else {
+        if (this.reveal) for (const secret2 of answer.secrets ?? []) this.reveal(secret2);
+        this.blobsFromWorkers += batch.items.length;
+        batch.items.forEach((item, i) => this.place(item, answer.results[i] ?? CLEAN));
+      }
+      batch.settle();
+      if (this.open) this.post();
+    });
+    worker.on("error", lose);
+    worker.on("exit", lose);
+    return slot;
+  }
+  /** A worker's blobs that never came back: read again from git and scanned in this thread. */
+  recover(items) {
+    if (items.length === 0) return;
+    const reader = new BlobReader(this.dir, (blob) => {
+      if (blob.ok) this.scanHere(blob.tag, blob.bytes);
+      else this.place(blob.tag, { scanned: false, unreadable: blob.reason });
+    });
+    const done = (async () => {
+      try {
+        for (const item of items) await reader.request(item.tag.oid, item);
+      } finally {
+        await reader.finish();
+      }
+    })();
+    const settled = done.catch((error2) => {
+      const reason = `could not read the object again after a worker thread failed: ${error2.message}`;
+      for (const item of items) if (item.seq >= this.applied && !this.ready.has(item.seq)) this.place(item, { scanned: false, unreadable: reason });
+    });
+    this.waiting.add(settled);
+    void settled.then(() => this.waiting.delete(settled));
+  }
+};
+function defaultHistoryWorkerUrl() {
+  for (const name3 of ["./history-worker.js", "./history-worker.ts"]) {
+    const url = new URL(name3, import.meta.url);
+    if (url.protocol === "file:" && existsSync4(fileURLToPath2(url))) return url;
+  }
+  return void 0;
+}
+
 // src/workspace/path-profile.ts
 var PROBE_SECRET = "Qz8vX2mK7pR4tY9wLb3N";
 var PROBE_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJxN2JmM2QxYSJ9.Xb7dK2qLm9RtV4wYz8Hc1PfGj6SnA3eU0oIuT5rBkMa";
@@ -65791,32 +66461,27 @@ async function scanHistory(dir, options) {
   let commits = 0;
   let blobs = 0;
   let blobBytes = 0;
-  const scanBlob = (blob) => {
-    const { oid, path: path7, profile } = blob.tag;
-    if (!blob.ok) {
+  const apply = (tag, size, outcome) => {
+    const { oid, path: path7, profile } = tag;
+    if (!outcome.scanned) {
       scannedAs.set(oid, SKIPPED_BLOB);
-      skipped2.add({ path: path7, reason: "unreadable", detail: blob.reason });
+      skipped2.add("unreadable" in outcome ? { path: path7, reason: "unreadable", detail: outcome.unreadable } : outcome.skipped);
       return;
     }
-    const source = toSourceFile(path7, blob.bytes, settings);
-    if (!("content" in source)) {
-      scannedAs.set(oid, SKIPPED_BLOB);
-      skipped2.add(source);
-      return;
-    }
-    if (!blob.tag.again) {
+    if (!tag.again) {
       blobs++;
-      blobBytes += blob.bytes.length;
+      blobBytes += size;
     }
-    const findings2 = scanSecrets(source, settings, options.revealSecrets);
-    if (findings2.length > 0) {
+    if (outcome.findings) {
       const key = hitKey(oid, profile);
       const hit = hits.get(key);
-      if (hit) hit.findings = findings2;
-      else hits.set(key, { oid, profile, findings: findings2, others: [] });
+      if (hit) hit.findings = outcome.findings;
+      else hits.set(key, { oid, profile, findings: outcome.findings, others: [] });
     }
   };
-  const reader = new BlobReader(dir, scanBlob);
+  const pool = new HistoryBlobPool(dir, settings, apply, options.revealSecrets, options.parallel);
+  const toPool = (blob) => blob.ok ? pool.add(blob.tag.seq, blob.tag, blob.bytes) : pool.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason });
+  const reader = new BlobReader(dir, toPool);
   const stopped = (message) => skipped2.add({ path: "(history)", reason: "unreadable", detail: `${message}; objects after this point were not scanned` }, true);
   try {
     for await (const object of listObjects(dir, revisions, stopped)) {
@@ -65833,27 +66498,32 @@ async function scanHistory(dir, options) {
       const profile = profiles.of(object.path);
       if (profile !== 0) scannedAs.set(object.oid, profile);
       if (profiles.skipped(profile)) continue;
+      const tag = { path: object.path, oid: object.oid, profile, seq: pool.reserve() };
       if (object.size > settings.maxFileSize) {
-        scannedAs.set(object.oid, SKIPPED_BLOB);
-        skipped2.add({ path: object.path, reason: "too-large", detail: `blob ${object.oid.slice(0, 12)}: ${object.size} bytes exceeds max-file-size ${settings.maxFileSize}` });
+        pool.settle(tag.seq, tag, { scanned: false, skipped: { path: object.path, reason: "too-large", detail: `blob ${object.oid.slice(0, 12)}: ${object.size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
         continue;
       }
-      await reader.request(object.oid, { path: object.path, oid: object.oid, profile });
+      await reader.request(object.oid, tag);
     }
-  } finally {
     await reader.finish();
+    await pool.finish();
+  } finally {
+    await reader.finish().catch(() => void 0);
+    await pool.close();
   }
   for (const [oid, path7] of await pathsOf(dir, revisions, missing)) {
     skipped2.add({ path: path7 || `object ${oid.slice(0, 12)}`, reason: "unreadable", detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
   }
   const again = await attribute2(dir, revisions, hits, profiles, scannedAs, stopped);
   if (again.length > 0) {
-    const rescan = new BlobReader(dir, scanBlob);
+    const inThread = new HistoryBlobPool(dir, settings, apply, options.revealSecrets, { workers: 0 });
+    const rescan = new BlobReader(dir, (blob) => blob.ok ? inThread.add(blob.tag.seq, blob.tag, blob.bytes) : inThread.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason }));
     try {
-      for (const tag of again) await rescan.request(tag.oid, tag);
+      for (const tag of again) await rescan.request(tag.oid, { ...tag, seq: inThread.reserve() });
     } finally {
       await rescan.finish();
     }
+    await inThread.finish();
     for (const tag of again) {
       const hit = hits.get(hitKey(tag.oid, tag.profile));
       if (hit && hit.findings.length === 0) hits.delete(hitKey(tag.oid, tag.profile));
@@ -65861,7 +66531,7 @@ async function scanHistory(dir, options) {
   }
   let findings = [];
   if (hits.size > 0) {
-    const atHead = head ? await blobsAt(dir, head) : /* @__PURE__ */ new Set();
+    const atHead = head ? await blobsAt(dir, head, profiles) : /* @__PURE__ */ new Map();
     findings = mergeByFingerprint([...hits.values()], atHead, head !== void 0);
   }
   findings.sort((a, b) => (a.commit?.date ?? "") < (b.commit?.date ?? "") ? -1 : (a.commit?.date ?? "") > (b.commit?.date ?? "") ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
@@ -65880,7 +66550,7 @@ async function scanHistory(dir, options) {
         identities: 0
       }
     },
-    history: { commits, blobs, blobBytes, head, shallow }
+    history: { commits, blobs, blobBytes, head, shallow, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers }
   };
 }
 async function assertRepository2(dir) {
@@ -65936,7 +66606,7 @@ async function attribute2(dir, revisions, hits, profiles, scannedAs, onError) {
       if (profile === scanned) continue;
       hit = { oid, profile, findings: [], others: [] };
       hits.set(key, hit);
-      again.push({ oid, path: path7, profile, again: true });
+      again.push({ oid, path: path7, profile, again: true, seq: -1 });
     }
     const intro = { commit, time, order, path: path7 };
     if (!hit.first || time < hit.first.time || time === hit.first.time && order >= hit.first.order) {
@@ -65961,14 +66631,19 @@ async function pathsOf(dir, revisions, oids) {
   }
   return found;
 }
-async function blobsAt(dir, commit) {
-  const set3 = /* @__PURE__ */ new Set();
+async function blobsAt(dir, commit, profiles) {
+  const map2 = /* @__PURE__ */ new Map();
   for await (const line of gitLines(dir, ["ls-tree", "-r", "--full-tree", commit], () => void 0)) {
     const tab = line.indexOf("	");
     const meta = line.slice(0, tab).split(" ");
-    if (meta[1] === "blob") set3.add(meta[2]);
+    if (meta[1] !== "blob") continue;
+    const profile = profiles.of(unquoteGitPath(line.slice(tab + 1)));
+    if (profiles.skipped(profile)) continue;
+    const set3 = map2.get(meta[2]) ?? /* @__PURE__ */ new Set();
+    set3.add(profile);
+    map2.set(meta[2], set3);
   }
-  return set3;
+  return map2;
 }
 function mergeByFingerprint(hits, atHead, haveHead) {
   const groups2 = /* @__PURE__ */ new Map();
@@ -65988,7 +66663,7 @@ function mergeByFingerprint(hits, atHead, haveHead) {
       return x.time - y.time || y.order - x.order;
     });
     const { hit, finding } = group2[0];
-    const present = haveHead ? group2.some((g) => atHead.has(g.hit.oid)) : void 0;
+    const present = haveHead ? group2.some((g) => atHead.get(g.hit.oid)?.has(g.hit.profile) === true) : void 0;
     const others = [];
     let total = 0;
     for (const g of group2) {

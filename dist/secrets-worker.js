@@ -10,208 +10,6 @@ function levelRank(level) {
 }
 var DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
 
-// src/core/secrets/candidates.ts
-var DEFAULT_MATCH_OPTIONS = { wholeFileBelow: 2 * 1024 };
-var BACK = 512;
-var FORWARD = 2048;
-var BLOCK_REACH = 32 * 1024;
-var CONTEXT = 64;
-var TRUNCATED_REACH = 64 * 1024;
-var MERGE_GAP = 256;
-var MAX_MERGED = 4096;
-function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS) {
-  const n = content.length;
-  const matches = [];
-  const wanted = catalog.unconditional.filter((d) => active[d] === 1);
-  for (const d of wanted) {
-    for (let from = 0; from < n; from += MAX_MERGED) runWindow(content, catalog.detectors[d], d, from, Math.min(n, from + MAX_MERGED), matches);
-  }
-  const hits = catalog.automaton.scan(content);
-  if (hits.length === 0) return matches;
-  const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active) : void 0;
-  if (n < options.wholeFileBelow) {
-    for (const d of detectorsHit(hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches, anchors?.get(d));
-    return matches;
-  }
-  const windows = planWindows(content, hits, catalog, active);
-  windows.forEach((spans, d) => {
-    const at2 = anchors?.get(d);
-    for (let i = 0; i < spans.length; i += 2) runWindow(content, catalog.detectors[d], d, spans[i], spans[i + 1], matches, at2);
-  });
-  return matches;
-}
-function collectAnchors(content, hits, catalog, active) {
-  const anchors = /* @__PURE__ */ new Map();
-  for (let h = 0; h < hits.length; h += 2) {
-    const state = hits[h];
-    const hitEnd = hits[h + 1];
-    for (const keyword of catalog.automaton.keywordsAt(state)) {
-      const list = catalog.keywordAnchored[keyword];
-      if (list.length === 0) continue;
-      const hitStart = hitEnd - catalog.keywordLengths[keyword];
-      for (const d of list) {
-        if (active[d] !== 1) continue;
-        const { maxPrefix, nameChar } = catalog.detectors[d].anchor;
-        const limit = Math.max(0, hitStart - maxPrefix - 1);
-        let p = hitStart;
-        while (p > limit && nameChar[content.charCodeAt(p - 1)] === 1) p--;
-        if (p > 0 && nameChar[content.charCodeAt(p - 1)] === 1) continue;
-        let starts = anchors.get(d);
-        if (!starts) anchors.set(d, starts = []);
-        const last = starts.length - 1;
-        if (last < 0 || p > starts[last]) starts.push(p);
-        else if (p < starts[last]) insertSorted(starts, p);
-      }
-    }
-  }
-  return anchors;
-}
-function insertSorted(list, value2) {
-  let i = list.length - 1;
-  while (i >= 0 && list[i] > value2) i--;
-  if (i >= 0 && list[i] === value2) return;
-  list.splice(i + 1, 0, value2);
-}
-function detectorsHit(hits, catalog, active) {
-  const seen = new Uint8Array(catalog.detectors.length);
-  const seenState = /* @__PURE__ */ new Set();
-  for (let i = 0; i < hits.length; i += 2) {
-    const state = hits[i];
-    if (seenState.has(state)) continue;
-    seenState.add(state);
-    for (const keyword of catalog.automaton.keywordsAt(state)) {
-      for (const d of catalog.keywordDetectors[keyword]) if (active[d] === 1) seen[d] = 1;
-    }
-  }
-  const result = [];
-  seen.forEach((flag, d) => {
-    if (flag === 1 && !catalog.unconditional.includes(d)) result.push(d);
-  });
-  return result;
-}
-function planWindows(content, hits, catalog, active) {
-  const n = content.length;
-  const windows = /* @__PURE__ */ new Map();
-  let lineStart = 0;
-  let lineEnd2 = -1;
-  let nearEnd = -1;
-  for (let h = 0; h < hits.length; h += 2) {
-    const state = hits[h];
-    const hitEnd = hits[h + 1];
-    for (const keyword of catalog.automaton.keywordsAt(state)) {
-      const hitStart = hitEnd - catalog.keywordLengths[keyword];
-      if (hitStart < lineStart || hitStart > lineEnd2) {
-        lineStart = hitStart === 0 ? 0 : content.lastIndexOf("\n", hitStart - 1) + 1;
-        lineEnd2 = lineEndFrom(content, hitStart);
-        nearEnd = -1;
-      }
-      for (const d of catalog.keywordDetectors[keyword]) {
-        if (active[d] !== 1) continue;
-        const reach = catalog.detectors[d].reach;
-        const start = Math.max(lineStart, hitStart - BACK);
-        let end;
-        if (reach === "block") end = Math.min(n, hitEnd + BLOCK_REACH);
-        else if (reach === "line") end = Math.min(lineEnd2, hitEnd + FORWARD);
-        else {
-          if (nearEnd < 0) nearEnd = lineEndFrom(content, lineEndFrom(content, lineEnd2 + 1) + 1);
-          end = Math.min(nearEnd, hitEnd + FORWARD);
-        }
-        addWindow(windows, d, start, end);
-      }
-    }
-  }
-  return windows;
-}
-function lineEndFrom(content, offset) {
-  if (offset >= content.length) return content.length;
-  const at2 = content.indexOf("\n", offset);
-  return at2 === -1 ? content.length : at2;
-}
-function addWindow(windows, d, start, end) {
-  let spans = windows.get(d);
-  if (!spans) {
-    spans = [];
-    windows.set(d, spans);
-  }
-  const last = spans.length - 1;
-  if (last < 0 || start > spans[last] + MERGE_GAP) {
-    spans.push(start, end);
-  } else if (end > spans[last]) {
-    if (end - spans[last - 1] <= MAX_MERGED) spans[last] = end;
-    else spans.push(spans[last], end);
-  }
-}
-function runWindow(content, compiled2, d, from, to, out, anchors) {
-  const n = content.length;
-  const sliceStart = Math.max(0, from - CONTEXT);
-  const sliceEnd = Math.min(n, to + CONTEXT);
-  const text3 = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
-  if (anchors) {
-    runAnchored(content, compiled2, d, from, to, text3, sliceStart, sliceEnd, anchors, out);
-    return;
-  }
-  const regex = compiled2.regex;
-  regex.lastIndex = from - sliceStart;
-  let previousStart = -1;
-  for (let m = regex.exec(text3); m !== null; m = regex.exec(text3)) {
-    const matchStart = sliceStart + m.index;
-    if (matchStart >= to) break;
-    if (m[0].length === 0) {
-      regex.lastIndex++;
-      continue;
-    }
-    if (matchStart !== previousStart && record(content, compiled2, d, m, text3.length, sliceStart, sliceEnd, out)) previousStart = matchStart;
-  }
-}
-function runAnchored(content, compiled2, d, from, to, text3, sliceStart, sliceEnd, anchors, out) {
-  const sticky = compiled2.sticky;
-  let lo = 0;
-  let hi = anchors.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (anchors[mid] < from) lo = mid + 1;
-    else hi = mid;
-  }
-  let next = from;
-  for (let i = lo; i < anchors.length; i++) {
-    const at2 = anchors[i];
-    if (at2 >= to) break;
-    if (at2 < next) continue;
-    sticky.lastIndex = at2 - sliceStart;
-    const m = sticky.exec(text3);
-    if (m === null) continue;
-    if (m[0].length === 0) {
-      next = at2 + 1;
-      continue;
-    }
-    next = at2 + m[0].length;
-    record(content, compiled2, d, m, text3.length, sliceStart, sliceEnd, out);
-  }
-}
-function record(content, compiled2, d, m, textLength, sliceStart, sliceEnd, out) {
-  const n = content.length;
-  const matchStart = sliceStart + m.index;
-  let match2 = m;
-  let base = sliceStart;
-  if (m.index + m[0].length === textLength && sliceEnd < n) {
-    base = Math.max(0, matchStart - CONTEXT);
-    const longer = content.slice(base, Math.min(n, matchStart + TRUNCATED_REACH));
-    compiled2.sticky.lastIndex = matchStart - base;
-    match2 = compiled2.sticky.exec(longer);
-  }
-  if (!match2) return false;
-  const raw = toRawMatch(match2, base, d, compiled2.hasSecretGroup);
-  if (raw) out.push(raw);
-  return true;
-}
-function toRawMatch(m, base, d, hasSecretGroup) {
-  if (!hasSecretGroup) return { detector: d, secret: m[0], start: base + m.index, end: base + m.index + m[0].length };
-  const span = m.indices?.groups?.secret;
-  const secret2 = m.groups?.secret;
-  if (!span || !secret2) return void 0;
-  return { detector: d, secret: secret2, start: base + span[0], end: base + span[1] };
-}
-
 // src/core/secrets/prefilter-wasm.ts
 var I32 = 127;
 function uleb(n) {
@@ -338,7 +136,7 @@ var stream = (s) => ({ p: 5 * s, end: 5 * s + 1, state: 5 * s + 2, h: 5 * s + 3,
 var CLS_N = 5 * STREAMS;
 var DELTA_N = 5 * STREAMS + 1;
 function step(s) {
-  const { p, state, h, hEnd, next } = stream(s);
+  const { p, state, h, hEnd, next: next2 } = stream(s);
   return [
     ...get(DELTA_N),
     ...get(state),
@@ -352,16 +150,16 @@ function step(s) {
     SHL,
     ADD,
     ...LOAD,
-    ...tee(next),
+    ...tee(next2),
     ...i32(0),
     LT_S,
     IF,
     VOID,
     ...get(h),
-    ...get(next),
+    ...get(next2),
     ...i32(-1),
     XOR,
-    ...tee(next),
+    ...tee(next2),
     ...store(0),
     ...get(h),
     ...get(p),
@@ -374,7 +172,7 @@ function step(s) {
     GE_U,
     IF,
     VOID,
-    ...get(next),
+    ...get(next2),
     ...set(state),
     ...get(p),
     ...i32(2),
@@ -384,7 +182,7 @@ function step(s) {
     3,
     END_,
     END_,
-    ...get(next),
+    ...get(next2),
     ...set(state),
     ...get(p),
     ...i32(2),
@@ -492,24 +290,24 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
   scan(text3) {
     const hits = [];
     let state = 0;
-    for (let base = 0; base < text3.length; base += CHUNK) {
-      const n = Math.min(CHUNK, text3.length - base);
-      this.bytes.write(n === text3.length ? text3 : text3.substring(base, base + n), this.textAt, n * 2, "utf16le");
-      state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base, state, hits) : this.oneStream(this.textAt, this.textAt + n * 2, state, base, 0, hits);
+    for (let base2 = 0; base2 < text3.length; base2 += CHUNK) {
+      const n = Math.min(CHUNK, text3.length - base2);
+      this.bytes.write(n === text3.length ? text3 : text3.substring(base2, base2 + n), this.textAt, n * 2, "utf16le");
+      state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base2, state, hits) : this.oneStream(this.textAt, this.textAt + n * 2, state, base2, 0, hits);
     }
     return hits;
   }
   /** Scans [p, end) of the chunk from `state`, appending keyword ends at or after byte address `from`; returns the final state. */
-  oneStream(p, end, state, base, from, out) {
+  oneStream(p, end, state, base2, from, out) {
     const { words, hitsAt } = this;
     while (p < end) {
       p = this.scanFn(p, end, state, hitsAt, hitsAt + HIT_SLOTS * 8, this.clsAt, this.deltaAt);
       state = words[0];
-      this.collect(hitsAt, words[1], base, from, out);
+      this.collect(hitsAt, words[1], base2, from, out);
     }
     return state;
   }
-  streams(n, base, state, out) {
+  streams(n, base2, state, out) {
     const { words, hitsAt, textAt } = this;
     const part = n / STREAMS >> 0;
     const starts = streams.map((s) => textAt + 2 * s * part);
@@ -532,22 +330,22 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
       for (const s of streams) {
         p[s] = words[s];
         states[s] = words[STREAMS + s];
-        this.collect(hitsAt + s * HIT_SLOTS * 8, words[2 * STREAMS + s], base, starts[s], found[s]);
+        this.collect(hitsAt + s * HIT_SLOTS * 8, words[2 * STREAMS + s], base2, starts[s], found[s]);
       }
     }
     let last = 0;
     for (const s of streams) {
-      last = this.oneStream(p[s], ends[s], states[s], base, starts[s], found[s]);
+      last = this.oneStream(p[s], ends[s], states[s], base2, starts[s], found[s]);
       for (const value2 of found[s]) out.push(value2);
     }
     return last;
   }
   /** Appends the buffered keyword ends in [at, filled) whose code unit lies at or after byte address `from`. */
-  collect(at2, filled, base, from, out) {
+  collect(at2, filled, base2, from, out) {
     const { words, textAt, classCount } = this;
     for (let h = at2; h < filled; h += 8) {
       const address = words[(h >> 2) + 1];
-      if (address >= from) out.push(words[h >> 2] / classCount, base + (address - textAt >> 1) + 1);
+      if (address >= from) out.push(words[h >> 2] / classCount, base2 + (address - textAt >> 1) + 1);
     }
   }
 };
@@ -590,12 +388,12 @@ var KeywordAutomaton = class {
     const k = this.classCount;
     let state = 0;
     for (let i = 0, n = text3.length; i < n; i++) {
-      let next = delta[state + classOf[text3.charCodeAt(i)]];
-      if (next < 0) {
-        next = ~next;
-        hits.push(next / k, i + 1);
+      let next2 = delta[state + classOf[text3.charCodeAt(i)]];
+      if (next2 < 0) {
+        next2 = ~next2;
+        hits.push(next2 / k, i + 1);
       }
-      state = next;
+      state = next2;
     }
     return hits;
   }
@@ -628,13 +426,13 @@ function buildDfa(keywords, classOf, k) {
     let state = 0;
     for (let i = 0; i < keyword.length; i++) {
       const cls = classOf[keyword.charCodeAt(i)];
-      let next = trie[state * k + cls];
-      if (next === -1) {
-        next = states++;
-        trie[state * k + cls] = next;
+      let next2 = trie[state * k + cls];
+      if (next2 === -1) {
+        next2 = states++;
+        trie[state * k + cls] = next2;
         outputs.push([]);
       }
-      state = next;
+      state = next2;
     }
     if (!outputs[state].includes(id)) outputs[state].push(id);
   });
@@ -642,22 +440,22 @@ function buildDfa(keywords, classOf, k) {
   const fail = new Int32Array(states);
   const queue = [];
   for (let c = 0; c < k; c++) {
-    const next = trie[c];
-    delta[c] = next === -1 ? 0 : next;
-    if (next > 0) queue.push(next);
+    const next2 = trie[c];
+    delta[c] = next2 === -1 ? 0 : next2;
+    if (next2 > 0) queue.push(next2);
   }
   for (let head = 0; head < queue.length; head++) {
     const state = queue[head];
     const merged = outputs[fail[state]];
     if (merged.length > 0) outputs[state] = [.../* @__PURE__ */ new Set([...outputs[state], ...merged])];
     for (let c = 0; c < k; c++) {
-      const next = trie[state * k + c];
-      if (next === -1) {
+      const next2 = trie[state * k + c];
+      if (next2 === -1) {
         delta[state * k + c] = delta[fail[state] * k + c];
       } else {
-        fail[next] = delta[fail[state] * k + c];
-        delta[state * k + c] = next;
-        queue.push(next);
+        fail[next2] = delta[fail[state] * k + c];
+        delta[state * k + c] = next2;
+        queue.push(next2);
       }
     }
   }
@@ -669,6 +467,8 @@ function buildDfa(keywords, classOf, k) {
 }
 
 // src/core/secrets/compile.ts
+var TRAIL_CHECK = 256;
+var LEAD_CHECK = 16;
 function compileCatalog(detectors) {
   const compiled2 = detectors.map((detector, order) => compileDetector(detector, order));
   const keywordIds = /* @__PURE__ */ new Map();
@@ -688,6 +488,13 @@ function compileCatalog(detectors) {
     }
   });
   const keywords = [...keywordIds.keys()];
+  for (const c of compiled2) {
+    if (c.trail) {
+      const id = keywordIds.get(c.trail.word);
+      if (id === void 0) c.trail = void 0;
+      else c.trail.keyword = id;
+    }
+  }
   return {
     detectors: compiled2,
     byId: new Map(compiled2.map((c) => [c.detector.id, c])),
@@ -704,17 +511,146 @@ function compileCatalog(detectors) {
 function compileDetector(detector, order) {
   const { source, flags } = detector.pattern;
   const hasSecretGroup = /\(\?<secret>/.test(source);
-  const base = flags.replace(/[gyd]/g, "") + (hasSecretGroup ? "d" : "");
+  const base2 = flags.replace(/[gyd]/g, "") + (hasSecretGroup ? "d" : "");
   return {
     detector,
     order,
-    regex: new RegExp(source, base + "g"),
-    sticky: new RegExp(source, base + "y"),
+    regex: new RegExp(source, base2 + "g"),
+    sticky: new RegExp(source, base2 + "y"),
     hasSecretGroup,
     generic: detector.id.startsWith("generic-"),
     reach: reachOf(detector.pattern),
-    anchor: nameAnchorOf(detector.pattern)
+    anchor: nameAnchorOf(detector.pattern),
+    lead: leadOf(detector.pattern, detector.keywords),
+    trail: trailOf(detector.pattern, detector.keywords)
   };
+}
+function trailOf(pattern, keywords) {
+  if (/[uv]/.test(pattern.flags)) return void 0;
+  const source = pattern.source;
+  const runs = [];
+  let text3 = "";
+  let depth = 0;
+  for (let i = 0; i < source.length; ) {
+    const ch = source[i];
+    if (ch === "\\") {
+      const next2 = source[i + 1] ?? "";
+      if (depth === 0 && /[^A-Za-z0-9]/.test(next2) && next2 !== "") text3 += next2;
+      else if (depth === 0) {
+        if (text3) runs.push({ text: text3, end: i });
+        text3 = "";
+      }
+      const tail = next2 === "x" ? 2 : next2 === "u" ? 4 : next2 === "c" ? 1 : next2 === "k" ? source.indexOf(">", i) - i - 1 : 0;
+      i += 2 + Math.max(0, tail);
+      continue;
+    }
+    if (ch === "[") {
+      if (depth === 0 && text3) runs.push({ text: text3, end: i });
+      text3 = "";
+      i += 1;
+      while (i < source.length && source[i] !== "]") i += source[i] === "\\" ? 2 : 1;
+      i += 1;
+      continue;
+    }
+    if (ch === "(" || ch === ")") {
+      if (depth === 0 && text3) runs.push({ text: text3, end: i });
+      text3 = "";
+      depth += ch === "(" ? 1 : -1;
+      i += 1;
+      continue;
+    }
+    if (depth === 0) {
+      if (ch === "|") return void 0;
+      if ("*+?{}^$.".includes(ch)) {
+        if (text3 && !"*+?{".includes(ch)) runs.push({ text: text3, end: i });
+        text3 = "";
+      } else text3 += ch;
+    }
+    if (ch === "{") {
+      const close = source.indexOf("}", i);
+      i = close === -1 ? source.length : close + 1;
+      continue;
+    }
+    i += 1;
+  }
+  const flags = pattern.flags.replace(/[gydms]/g, "");
+  for (const run3 of runs) {
+    const after = /^\[\^((?:[^\]\\]|\\.)+)\](?:\{\d+,(\d+)\}|\*)(\\[^A-Za-z0-9]|[^\\()[\]{}|*+?.^$])(?![?*+{])/.exec(source.slice(run3.end));
+    if (!after) continue;
+    const word = keywords.map((k) => k.toLowerCase()).find((k) => k.length > 0 && run3.text.toLowerCase().endsWith(k));
+    if (word === void 0) continue;
+    const stop = after[3].length === 2 ? after[3][1] : after[3];
+    const cls = new RegExp(`[^${after[1]}]`, flags);
+    if (cls.test(stop)) continue;
+    return {
+      keyword: -1,
+      word,
+      run: Uint8Array.from({ length: 128 }, (_, code2) => cls.test(String.fromCharCode(code2)) ? 1 : 0),
+      max: after[2] === void 0 ? Number.POSITIVE_INFINITY : Number(after[2]),
+      stop: stop.charCodeAt(0)
+    };
+  }
+  return void 0;
+}
+function trailFits(content, end, trail) {
+  const limit = Math.min(content.length, end + Math.min(trail.max, TRAIL_CHECK));
+  let i = end;
+  for (; i < limit; i++) {
+    const c = content.charCodeAt(i);
+    if (c >= 128) return true;
+    if (trail.run[c] !== 1) return c === trail.stop;
+  }
+  if (i === content.length) return false;
+  if (i - end >= trail.max) return content.charCodeAt(i) === trail.stop;
+  return true;
+}
+var LEAD_PREFIX = /^(?:\(\?<!\[((?:[^\]\\]|\\.)+)\]\)|(\\b))?(?:\(\?<secret>)?((?:[A-Za-z0-9_]|\\[.\-_/:])+)\[((?:[^\]\\]|\\.)+)\](?:\{(\d+)(?:,\d*)?\}|(\+)|\*)/;
+function leadOf(pattern, keywords) {
+  if (/[uv]/.test(pattern.flags)) return void 0;
+  const m = LEAD_PREFIX.exec(pattern.source);
+  if (!m) return void 0;
+  const literal = m[3].replace(/\\(.)/g, "$1");
+  const lower2 = literal.toLowerCase();
+  const words = keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
+  if (words.length === 0 || !words.every((k) => lower2.startsWith(k))) return void 0;
+  if (m[2] !== void 0 && !/\w/.test(literal[0])) return void 0;
+  const flags = pattern.flags.replace(/[gydms]/g, "");
+  const ascii = (cls) => {
+    const re = new RegExp(`[${cls}]`, flags);
+    return Uint8Array.from({ length: 128 }, (_, code2) => re.test(String.fromCharCode(code2)) ? 1 : 0);
+  };
+  const min = m[5] !== void 0 ? Number(m[5]) : m[6] !== void 0 ? 1 : 0;
+  const caseless = pattern.flags.includes("i");
+  return {
+    literal: Array.from(caseless ? lower2 : literal, (c) => c.charCodeAt(0)),
+    caseless,
+    run: ascii(m[4]),
+    min: Math.min(min, LEAD_CHECK),
+    before: m[1] !== void 0 ? ascii(m[1]) : m[2] !== void 0 ? ascii("\\w") : void 0
+  };
+}
+function leadFits(content, start, lead) {
+  if (lead.before && start > 0) {
+    const c = content.charCodeAt(start - 1);
+    if (c < 128 && lead.before[c] === 1) return false;
+  }
+  const { literal, run: run3, min } = lead;
+  const n = literal.length;
+  if (start + n + min > content.length) return false;
+  if (lead.caseless) {
+    for (let i = 0; i < n; i++) {
+      const c = content.charCodeAt(start + i);
+      if ((c >= 65 && c <= 90 ? c + 32 : c) !== literal[i]) return false;
+    }
+  } else {
+    for (let i = 0; i < n; i++) if (content.charCodeAt(start + i) !== literal[i]) return false;
+  }
+  for (let i = start + n, end = start + n + min; i < end; i++) {
+    const c = content.charCodeAt(i);
+    if (c >= 128) return true;
+    if (run3[c] !== 1) return false;
+  }
+  return true;
 }
 var NAME_PREFIX = /^\(\?<!\[((?:[^\]\\]|\\.)+)\]\)\[((?:[^\]\\]|\\.)+)\]\{(\d+),(\d+)\}\?/;
 var nameTables = /* @__PURE__ */ new Map();
@@ -735,10 +671,335 @@ function nameAnchorOf(pattern) {
 function reachOf(pattern) {
   if (pattern.flags.includes("s")) return "block";
   const source = pattern.source.replace(/\[\^(?:[^\]\\]|\\.)*\\n(?:[^\]\\]|\\.)*\]/g, "_");
-  if (/\\[nr]|\[\\s\\S\]|\[\\S\\s\]|\[\\w\\W\]|\[\\W\\w\]|\[\\d\\D\]|\[\\D\\d\]|\[\^\]/.test(source)) return "block";
+  if (/\[\\s\\S\]|\[\\S\\s\]|\[\\w\\W\]|\[\\W\\w\]|\[\\d\\D\]|\[\\D\\d\]|\[\^\]/.test(source)) return "block";
   if (/\[(?!\^)(?:[^\]\\]|\\.)*\\s(?:[^\]\\]|\\.)*\](?:[+*]|\{\d*,\d{3,}\}|\{\d*,\})/.test(source)) return "block";
-  if (/\\[sWD]|\[\^/.test(source)) return "near";
+  const joined = source.replace(/\\r\??(?=\\n)/g, "");
+  if (/\\r/.test(joined)) return "block";
+  const breaks = joined.includes("\\n") ? lineBreaks(joined) : 0;
+  if (breaks > 2) return "block";
+  if (breaks > 0 || /\\[sWD]|\[\^/.test(source)) return "near";
   return "line";
+}
+var QUANTIFIER = /(?:([*+])|\?|\{(\d+)(?:(,)(\d*))?\})\??/y;
+var GROUP_NAME = /\?<([A-Za-z_$][\w$]*)>/y;
+function lineBreaks(source) {
+  const captured = /* @__PURE__ */ new Map();
+  const stack = [{ best: 0, current: 0 }];
+  let captures = 0;
+  let i = 0;
+  const atom = (count) => {
+    if (count === 0) return;
+    QUANTIFIER.lastIndex = i;
+    const q = QUANTIFIER.exec(source);
+    let times = 1;
+    if (q && q[0].length > 0) {
+      i += q[0].length;
+      if (q[1]) times = Infinity;
+      else if (q[2] !== void 0) times = q[3] === void 0 ? Number(q[2]) : q[4] === "" ? Infinity : Number(q[4]);
+    }
+    stack[stack.length - 1].current += count * times;
+  };
+  while (i < source.length) {
+    const ch = source[i];
+    if (ch === "\\") {
+      const next2 = source[i + 1] ?? "";
+      i += 2;
+      if (next2 === "n") atom(1);
+      else if (next2 === "\\" && source[i] === "n") {
+        i += 1;
+        atom(1);
+      } else if (next2 === "k" && source[i] === "<") {
+        const end = source.indexOf(">", i);
+        const name3 = source.slice(i + 1, end);
+        i = end + 1;
+        atom(captured.get(name3) ?? Infinity);
+      } else if (/[1-9]/.test(next2)) {
+        let digits = next2;
+        while (/\d/.test(source[i] ?? "")) digits += source[i++];
+        atom(captured.get(digits) ?? Infinity);
+      } else atom(0);
+    } else if (ch === "[") {
+      let j = i + 1;
+      const negated = source[j] === "^";
+      let breaks = false;
+      for (; j < source.length && source[j] !== "]"; j++) {
+        if (source[j] === "\\") {
+          if (source[j + 1] === "n") breaks = true;
+          j++;
+        }
+      }
+      i = j + 1;
+      atom(breaks && !negated ? 1 : 0);
+    } else if (ch === "(") {
+      const group = { best: 0, current: 0 };
+      if (source[i + 1] === "?") {
+        GROUP_NAME.lastIndex = i + 1;
+        const named = GROUP_NAME.exec(source);
+        if (named) {
+          group.index = ++captures;
+          group.name = named[1];
+          i += 1 + named[0].length;
+        } else i += source[i + 2] === "<" ? 4 : 3;
+      } else {
+        group.index = ++captures;
+        i += 1;
+      }
+      stack.push(group);
+    } else if (ch === "|") {
+      const top2 = stack[stack.length - 1];
+      top2.best = Math.max(top2.best, top2.current);
+      top2.current = 0;
+      i += 1;
+    } else if (ch === ")" && stack.length > 1) {
+      const group = stack.pop();
+      const count = Math.max(group.best, group.current);
+      if (group.index !== void 0) captured.set(String(group.index), count);
+      if (group.name !== void 0) captured.set(group.name, count);
+      i += 1;
+      atom(count);
+    } else {
+      i += 1;
+      atom(0);
+    }
+  }
+  const top = stack[0];
+  return stack.length === 1 ? Math.max(top.best, top.current) : Infinity;
+}
+
+// src/core/secrets/candidates.ts
+var DEFAULT_MATCH_OPTIONS = { wholeFileBelow: 2 * 1024 };
+var BACK = 512;
+var FORWARD = 2048;
+var BLOCK_REACH = 32 * 1024;
+var CONTEXT = 64;
+var TRUNCATED_REACH = 64 * 1024;
+var MERGE_GAP = 256;
+var MAX_MERGED = 4096;
+function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS) {
+  const n = content.length;
+  const matches = [];
+  const wanted = catalog.unconditional.filter((d) => active[d] === 1);
+  for (const d of wanted) {
+    for (let from = 0; from < n; from += MAX_MERGED) runWindow(content, catalog.detectors[d], d, from, Math.min(n, from + MAX_MERGED), matches);
+  }
+  const hits = catalog.automaton.scan(content);
+  if (hits.length === 0) return matches;
+  const scratch = takeScratch(catalog);
+  try {
+    const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active, scratch.anchors) : void 0;
+    if (n < options.wholeFileBelow) {
+      for (const d of detectorsHit(content, hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches, anchors?.[d]);
+      return matches;
+    }
+    const { spans } = scratch;
+    const order = planWindows(content, hits, catalog, active, scratch);
+    for (const d of order) {
+      const at2 = anchors?.[d];
+      const list = spans[d];
+      for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at2);
+    }
+    return matches;
+  } finally {
+    releaseScratch(catalog, scratch);
+  }
+}
+var idle = /* @__PURE__ */ new WeakMap();
+function takeScratch(catalog) {
+  const kept = idle.get(catalog);
+  if (kept) {
+    idle.delete(catalog);
+    return kept;
+  }
+  const size = catalog.detectors.length;
+  return { spans: new Array(size).fill(void 0), anchors: new Array(size).fill(void 0), order: [] };
+}
+function releaseScratch(catalog, scratch) {
+  for (const d of scratch.order) scratch.spans[d] = void 0;
+  scratch.order.length = 0;
+  for (const d of catalog.anchored) scratch.anchors[d] = void 0;
+  idle.set(catalog, scratch);
+}
+function collectAnchors(content, hits, catalog, active, anchors) {
+  const { detectors, keywordAnchored, keywordLengths, automaton } = catalog;
+  for (let h = 0; h < hits.length; h += 2) {
+    const hitEnd = hits[h + 1];
+    const keywords = automaton.keywordsAt(hits[h]);
+    for (let k = 0; k < keywords.length; k++) {
+      const list = keywordAnchored[keywords[k]];
+      if (list.length === 0) continue;
+      const hitStart = hitEnd - keywordLengths[keywords[k]];
+      for (let i = 0; i < list.length; i++) {
+        const d = list[i];
+        if (active[d] !== 1) continue;
+        const { maxPrefix, nameChar } = detectors[d].anchor;
+        const limit = Math.max(0, hitStart - maxPrefix - 1);
+        let p = hitStart;
+        while (p > limit && nameChar[content.charCodeAt(p - 1)] === 1) p--;
+        if (p > 0 && nameChar[content.charCodeAt(p - 1)] === 1) continue;
+        let starts = anchors[d];
+        if (starts === void 0) anchors[d] = starts = [];
+        const last = starts.length - 1;
+        if (last < 0 || p > starts[last]) starts.push(p);
+        else if (p < starts[last]) insertSorted(starts, p);
+      }
+    }
+  }
+  return anchors;
+}
+function insertSorted(list, value2) {
+  let i = list.length - 1;
+  while (i >= 0 && list[i] > value2) i--;
+  if (i >= 0 && list[i] === value2) return;
+  list.splice(i + 1, 0, value2);
+}
+function detectorsHit(content, hits, catalog, active) {
+  const seen = new Uint8Array(catalog.detectors.length);
+  for (let i = 0; i < hits.length; i += 2) {
+    const state = hits[i];
+    for (const keyword of catalog.automaton.keywordsAt(state)) {
+      const hitStart = hits[i + 1] - catalog.keywordLengths[keyword];
+      for (const d of catalog.keywordDetectors[keyword]) {
+        if (active[d] !== 1 || seen[d] === 1) continue;
+        const { lead, trail } = catalog.detectors[d];
+        if (lead !== void 0 && !leadFits(content, hitStart, lead)) continue;
+        if (trail !== void 0 && trail.keyword === keyword && !trailFits(content, hits[i + 1], trail)) continue;
+        seen[d] = 1;
+      }
+    }
+  }
+  const result = [];
+  seen.forEach((flag, d) => {
+    if (flag === 1 && !catalog.unconditional.includes(d)) result.push(d);
+  });
+  return result;
+}
+function planWindows(content, hits, catalog, active, { spans, order }) {
+  const n = content.length;
+  const { detectors, keywordDetectors, keywordLengths, automaton } = catalog;
+  let lineStart = 0;
+  let lineEnd2 = -1;
+  let nearEnd = -1;
+  for (let h = 0; h < hits.length; h += 2) {
+    const hitEnd = hits[h + 1];
+    const keywords = automaton.keywordsAt(hits[h]);
+    for (let k = 0; k < keywords.length; k++) {
+      const keyword = keywords[k];
+      const hitStart = hitEnd - keywordLengths[keyword];
+      const list = keywordDetectors[keyword];
+      if (hitStart < lineStart || hitStart > lineEnd2) {
+        lineStart = hitStart === 0 ? 0 : content.lastIndexOf("\n", hitStart - 1) + 1;
+        lineEnd2 = lineEndFrom(content, hitStart);
+        nearEnd = -1;
+      }
+      for (let i = 0; i < list.length; i++) {
+        const d = list[i];
+        if (active[d] !== 1) continue;
+        const compiled2 = detectors[d];
+        if (compiled2.lead !== void 0 && !leadFits(content, hitStart, compiled2.lead)) continue;
+        if (compiled2.trail !== void 0 && compiled2.trail.keyword === keyword && !trailFits(content, hitEnd, compiled2.trail)) continue;
+        const reach = compiled2.reach;
+        const start = Math.max(lineStart, hitStart - BACK);
+        let end;
+        if (reach === "block") end = Math.min(n, hitEnd + BLOCK_REACH);
+        else if (reach === "line") end = Math.min(lineEnd2, hitEnd + FORWARD);
+        else {
+          if (nearEnd < 0) nearEnd = lineEndFrom(content, lineEndFrom(content, lineEnd2 + 1) + 1);
+          end = Math.min(nearEnd, hitEnd + FORWARD);
+        }
+        let windows = spans[d];
+        if (windows === void 0) {
+          spans[d] = windows = [];
+          order.push(d);
+        }
+        addWindow(windows, start, end);
+      }
+    }
+  }
+  return order;
+}
+function lineEndFrom(content, offset) {
+  if (offset >= content.length) return content.length;
+  const at2 = content.indexOf("\n", offset);
+  return at2 === -1 ? content.length : at2;
+}
+function addWindow(spans, start, end) {
+  const last = spans.length - 1;
+  if (last < 0 || start > spans[last] + MERGE_GAP) {
+    spans.push(start, end);
+  } else if (end > spans[last]) {
+    if (end - spans[last - 1] <= MAX_MERGED) spans[last] = end;
+    else spans.push(spans[last], end);
+  }
+}
+function runWindow(content, compiled2, d, from, to, out, anchors) {
+  const n = content.length;
+  const sliceStart = Math.max(0, from - CONTEXT);
+  const sliceEnd = Math.min(n, to + CONTEXT);
+  const text3 = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
+  if (anchors) {
+    runAnchored(content, compiled2, d, from, to, text3, sliceStart, sliceEnd, anchors, out);
+    return;
+  }
+  const regex = compiled2.regex;
+  regex.lastIndex = from - sliceStart;
+  let previousStart = -1;
+  for (let m = regex.exec(text3); m !== null; m = regex.exec(text3)) {
+    const matchStart = sliceStart + m.index;
+    if (matchStart >= to) break;
+    if (m[0].length === 0) {
+      regex.lastIndex++;
+      continue;
+    }
+    if (matchStart !== previousStart && record(content, compiled2, d, m, text3.length, sliceStart, sliceEnd, out)) previousStart = matchStart;
+  }
+}
+function runAnchored(content, compiled2, d, from, to, text3, sliceStart, sliceEnd, anchors, out) {
+  const sticky = compiled2.sticky;
+  let lo = 0;
+  let hi = anchors.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (anchors[mid] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  let next2 = from;
+  for (let i = lo; i < anchors.length; i++) {
+    const at2 = anchors[i];
+    if (at2 >= to) break;
+    if (at2 < next2) continue;
+    sticky.lastIndex = at2 - sliceStart;
+    const m = sticky.exec(text3);
+    if (m === null) continue;
+    if (m[0].length === 0) {
+      next2 = at2 + 1;
+      continue;
+    }
+    next2 = at2 + m[0].length;
+    record(content, compiled2, d, m, text3.length, sliceStart, sliceEnd, out);
+  }
+}
+function record(content, compiled2, d, m, textLength, sliceStart, sliceEnd, out) {
+  const n = content.length;
+  const matchStart = sliceStart + m.index;
+  let match2 = m;
+  let base2 = sliceStart;
+  if (m.index + m[0].length === textLength && sliceEnd < n) {
+    base2 = Math.max(0, matchStart - CONTEXT);
+    const longer = content.slice(base2, Math.min(n, matchStart + TRUNCATED_REACH));
+    compiled2.sticky.lastIndex = matchStart - base2;
+    match2 = compiled2.sticky.exec(longer);
+  }
+  if (!match2) return false;
+  const raw = toRawMatch(match2, base2, d, compiled2.hasSecretGroup);
+  if (raw) out.push(raw);
+  return true;
+}
+function toRawMatch(m, base2, d, hasSecretGroup) {
+  if (!hasSecretGroup) return { detector: d, secret: m[0], start: base2 + m.index, end: base2 + m.index + m[0].length };
+  const span = m.indices?.groups?.secret;
+  const secret2 = m.groups?.secret;
+  if (!span || !secret2) return void 0;
+  return { detector: d, secret: secret2, start: base2 + span[0], end: base2 + span[1] };
 }
 
 // node_modules/balanced-match/dist/esm/index.js
@@ -1066,11 +1327,11 @@ function expand_(str2, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
           return literal();
         }
         if (n.length === 1) {
-          const next2 = combine(acc, pre + n[0], [""], max, maxLength, dropEmpties && !m.post.length, budget);
+          const next3 = combine(acc, pre + n[0], [""], max, maxLength, dropEmpties && !m.post.length, budget);
           if (budget.remaining < 0) {
             return literal();
           }
-          acc = next2;
+          acc = next3;
           if (!m.post.length)
             break;
           str2 = m.post;
@@ -1103,11 +1364,11 @@ function expand_(str2, max, maxLength, maxDepth, depth, maxRewrites, budget, isT
         }
       }
     }
-    const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
+    const next2 = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
     if (budget.remaining < 0) {
       return literal();
     }
-    acc = next;
+    acc = next2;
     if (!m.post.length)
       break;
     str2 = m.post;
@@ -2264,10 +2525,10 @@ var Minimatch = class {
           if (gss > gs) {
             parts.splice(gs + 1, gss - gs);
           }
-          let next = parts[gs + 1];
+          let next2 = parts[gs + 1];
           const p = parts[gs + 2];
           const p2 = parts[gs + 3];
-          if (next !== "..")
+          if (next2 !== "..")
             continue;
           if (!p || p === "." || p === ".." || !p2 || p2 === "." || p2 === "..") {
             continue;
@@ -2602,21 +2863,21 @@ var Minimatch = class {
         return typeof p === "string" ? regExpEscape2(p) : p === GLOBSTAR ? GLOBSTAR : p._src;
       });
       pp.forEach((p, i) => {
-        const next = pp[i + 1];
+        const next2 = pp[i + 1];
         const prev = pp[i - 1];
         if (p !== GLOBSTAR || prev === GLOBSTAR) {
           return;
         }
         if (prev === void 0) {
-          if (next !== void 0 && next !== GLOBSTAR) {
-            pp[i + 1] = "(?:\\/|" + twoStar + "\\/)?" + next;
+          if (next2 !== void 0 && next2 !== GLOBSTAR) {
+            pp[i + 1] = "(?:\\/|" + twoStar + "\\/)?" + next2;
           } else {
             pp[i] = twoStar;
           }
-        } else if (next === void 0) {
+        } else if (next2 === void 0) {
           pp[i - 1] = prev + "(?:\\/|\\/" + twoStar + ")?";
-        } else if (next !== GLOBSTAR) {
-          pp[i - 1] = prev + "(?:\\/|\\/" + twoStar + "\\/)" + next;
+        } else if (next2 !== GLOBSTAR) {
+          pp[i - 1] = prev + "(?:\\/|\\/" + twoStar + "\\/)" + next2;
           pp[i + 1] = GLOBSTAR;
         }
       });
@@ -2842,7 +3103,12 @@ function isIdentifierLike(value2) {
   if (CAMEL_OR_PASCAL.test(value2) || JOINED_WORDS.test(value2)) {
     const words = value2.split(/[_.-]|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean);
     const letters = value2.replace(/[^A-Za-z]/g, "");
-    return words.length >= 2 && vowelShare(letters) >= 0.28 && words.every((w) => w.replace(/\d+$/, "").length >= 2 && pronounceable(w));
+    if (!(words.length >= 2 && vowelShare(letters) >= 0.28 && words.every((w) => w.replace(/\d+$/, "").length >= 2 && pronounceable(w)))) return false;
+    if (/[_.-]/.test(value2)) return true;
+    const digitGroups = value2.match(/\d+/g)?.length ?? 0;
+    const upper = letters.replace(/[^A-Z]/g, "").length;
+    const acronyms = value2.match(/[A-Z]{2,}/g)?.length ?? 0;
+    return digitGroups <= 1 && upper * 2 <= letters.length && acronyms <= 2;
   }
   return false;
 }
@@ -2915,6 +3181,24 @@ var DOCUMENTED_EXAMPLES = /* @__PURE__ */ new Set([
   "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
   // Mailgun docs
   "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
+  // Firebase SDKs' tests and samples (firebase-android-sdk, firebase-js-sdk: API key format checks,
+  // FirebaseOptions fixtures), copied with the SDKs into many repositories; Firebase web API keys are
+  // public identifiers by design.
+  "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
+  "AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM",
+  "AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU",
+  "AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0",
+  "AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A",
+  "AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c",
+  "AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4",
+  "AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY",
+  "AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM",
+  "AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ",
+  "AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g",
+  "AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU",
+  "AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw",
+  "AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE",
+  "AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY",
   // SendGrid / generic docs
   "SG.xxxxxxxxxxxxxxxxxxxxxx.yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
 ]);
@@ -2945,7 +3229,9 @@ var UUID2 = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 var PASSWORD_HASH = /^(?:\$2[abxy]?\$\d{2}\$|\$argon2(?:id|i|d)\$|\$[156]\$|\$y\$|\$scrypt\$|\{(?:SSHA|SHA|SMD5|CRYPT|SSHA256|SSHA512)\}|pbkdf2_sha\d+\$|sha\d+\$|md5\$)/;
 var SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/]{20,}={0,2}$|^sha(?:1|256|384|512):[0-9a-f]{40,128}$/;
 var HASH_HEX_LENGTHS = /* @__PURE__ */ new Set([32, 40, 56, 64, 96, 128]);
-var HASH_CONTEXT = /hash|sha\d*|md5|digest|checksum|integrity|fingerprint|etag|commit|revision|\brev\b|\bref\b|\bsum\b|crc|blob|tree|version|nonce/i;
+var HASH_CONTEXT = /hash|sha\d*|md5|digest|checksum|integrity|fingerprint|etag|commit|revision|\brev\b|\bref\b|\bsum\b|crc|blob|version|nonce/i;
+var TREE_CONTEXT = /(?<![A-Za-z])(?:tree|Tree|TREE)|(?<=[a-z])Tree/;
+var hashContext = (text3) => HASH_CONTEXT.test(text3) || TREE_CONTEXT.test(text3);
 var REFERENCE = /aws4_request|process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|ENV\[|ENV\.fetch|System\.getenv|Environment\.GetEnvironmentVariable|config\.get|secrets\.|vars\.|env\.|Deno\.env|std::env|viper\.|\.Value\b/;
 var SECRET_MANAGER_REFERENCE = /^(?:vault|arn|ssm|secretsmanager|awssm|azurekeyvault|akv|gcpsm|sm|op|ref|env|file|k8s|keyvault)(?::|\+)/i;
 var DOTTED_IDENTIFIER = /^[A-Za-z_$][\w$]*(?:(?:\.|::|->)(?:[A-Za-z_$][\w$]*|\d{1,4}(?=\.)))+(?:\(\))?$/;
@@ -3028,7 +3314,7 @@ function isArnName(c) {
   return at2 > 0 && /arn:aws[\w-]*:[\w-]*:[\w-]*:\d{0,12}:(?:secret|parameter|key)[:/]$/.test(c.line.slice(Math.max(0, at2 - 120), at2));
 }
 var UNDERSCORE_NAME = /^_{1,2}[A-Za-z][\w]*?_{0,2}$/;
-var isUnderscoreName = (value2) => UNDERSCORE_NAME.test(value2) && !(value2.length >= 16 && /\d/.test(value2) && /[A-Z]/.test(value2) && /[a-z]/.test(value2));
+var isUnderscoreName = (value2) => UNDERSCORE_NAME.test(value2) && !(value2.length >= 16 && /\d/.test(value2) && (/[A-Z]/.test(value2) && /[a-z]/.test(value2) || (value2.match(/\d+/g) ?? []).length >= 3));
 function isDottedIdentifier(value2) {
   if (!DOTTED_IDENTIFIER.test(value2)) return false;
   return !value2.split(/\.|::|->/).some((part) => part.length >= 16 && /\d/.test(part) && /[A-Za-z]/.test(part) && !isIdentifierLike(part) && entropy(part) >= 3.5);
@@ -3080,9 +3366,15 @@ var FILTERS = [
   {
     reason: "hex digest",
     scope: "all",
-    test: (c) => (c.generic || c.contextual === true) && /^[0-9a-f]+$/i.test(c.secret) && HASH_HEX_LENGTHS.has(c.secret.length) && HASH_CONTEXT.test(c.line.replace(c.secret, ""))
+    test: (c) => (c.generic || c.contextual === true) && /^[0-9a-f]+$/i.test(c.secret) && HASH_HEX_LENGTHS.has(c.secret.length) && hashContext(c.line.replace(c.secret, ""))
   },
-  { reason: "identifier, not a value", scope: "generic", test: (c) => WORDS_ONLY.test(c.secret) && (c.secret.length < 24 || classes(c.secret) < 3) || isWordy(c.secret) },
+  // After `curl -u user:` the value is a password typed on a command line, never an identifier: a digit-less
+  // `CC!qqyMKTG!-AdMWxW` is still a password there (placeholders and words are caught by the filters above).
+  {
+    reason: "identifier, not a value",
+    scope: "generic",
+    test: (c) => WORDS_ONLY.test(c.secret) && (c.secret.length < 24 || classes(c.secret) < 3) || isWordy(c.secret) && !(c.detectorId === "generic-curl-user" && classes(c.secret) >= 3)
+  },
   { reason: "identifier, not a value", scope: "generic", test: (c) => SNAKE_IDENTIFIER.test(c.secret) },
   { reason: "identifier, not a value", scope: "generic", test: (c) => c.detectorId === "generic-key" && isPascalWords(c.secret) },
   { reason: "argument of a call, not the named value", scope: "generic", test: (c) => isFirstOfSeveralArguments(c.secret, c.line) },
@@ -3113,7 +3405,8 @@ var FILTERS = [
   { reason: "class definition, not a value", scope: "generic", test: (c) => /^\s*class\s+\w+\s*\(/.test(c.line) },
   // `"/v1/accounts:resetPassword"`, `"identitytoolkit#VerifyCustomTokenResponse"`: API paths and type names.
   { reason: "API path or type name, not a value", scope: "generic", test: (c) => /^\/[A-Za-z0-9_./:-]+$/.test(c.secret) && /[A-Za-z]{4}/.test(c.secret) && !/\d{4}/.test(c.secret) },
-  { reason: "API path or type name, not a value", scope: "generic", test: (c) => /^[a-z][\w.]*#[A-Za-z]\w+$/.test(c.secret) },
+  // `java.util.List#add`, `Foo.bar#Baz2`: names carry few digits; `sk_4gXnZgDedtS9F0#I0ATNhnySU_9e1` is a key with a `#` in it.
+  { reason: "API path or type name, not a value", scope: "generic", test: (c) => /^[a-z][\w.]*#[A-Za-z]\w+$/.test(c.secret) && c.secret.replace(/\D/g, "").length <= 2 },
   // Mapbox `pk.eyJ…` tokens are public by design (secret ones are `sk.`).
   { reason: "public token (Mapbox pk.)", scope: "generic", test: (c) => /^pk\.eyJ/.test(c.secret) },
   // `getCloudflareZone`, `Oauth2ClientSecret`, `Resource$Projects$Credentials`: names, not keys.
@@ -3715,6 +4008,31 @@ var chatDetectors = [
     }
   },
   {
+    // A bot token handed to discord.js's `client.login('…')`, for ids of any length: ids of 17–18
+    // digits (bots made before 2022) encode to a first part opening with M, N or O and any letter,
+    // too common a start for a keyword of its own; the call names what the value is. The first part
+    // must still decode to the digits of an id.
+    id: "discord-bot-token-login",
+    title: "Discord bot token",
+    provider: "Discord",
+    level: "error",
+    keywords: [".login("],
+    pattern: /\.login\(\s{0,5}["'\x60](?<secret>[MNO][0-9A-Za-z_-]{22,26}\.[0-9A-Za-z_-]{6}\.[0-9A-Za-z_-]{27,38})["'\x60]/,
+    entropy: 4,
+    validate: isSnowflakeToken,
+    samples: {
+      positive: [
+        at("client.login('\xA7');", "Nzk4MjE2NDYyNjEyMzQ1Njc4.qjWvQn.kqDQLL_g_Yz9Eo0JQD6-hLxmd9ioAskYZ9FXaf", "bot.js"),
+        at('await bot.login("\xA7")', "NDcyMzE5ODA1NTI3NjQ4MjU3.Xm2k9Q.Rk4v7Lq2Zx8Wn3Tp6Jd1Hs5Bc0Fg9Ma", "src/index.ts")
+      ],
+      negative: [
+        // First part decodes to letters, not an id; a user name and password.
+        "client.login('TXlCb3ROYW1lSXNOb3RBbklkWFg.qjWvQn.kqDQLL_g_Yz9Eo0JQD6-hLxmd9ioAskYZ9FXaf');",
+        "auth.login('admin', 'Xq9Lz2Km8Vr4');"
+      ]
+    }
+  },
+  {
     // Discord webhook: `discord.com/api/webhooks/<snowflake id>/<68-char token>`.
     id: "discord-webhook",
     title: "Discord webhook URL",
@@ -3912,6 +4230,44 @@ var cloudDetectors = [
     }
   },
   {
+    // The same key as the `apiKey` of a Firebase web config (`apiKey` then `authDomain`, `projectId`…):
+    // Firebase web API keys identify the project and ship in every web app by design (Firebase docs,
+    // "API keys for Firebase"); access is governed by Security Rules and App Check. Reported at info
+    // level, so it shows in listings without failing a check. Listed before gcp-api-key, which it
+    // wins against on the same span.
+    id: "firebase-web-api-key",
+    title: "Firebase web API key (a public project identifier)",
+    provider: "Google Cloud",
+    level: "info",
+    keywords: ["aiza"],
+    pattern: /apiKey["']?\s{0,3}[:=]\s{0,3}["'](?<secret>AIza[0-9A-Za-z_\-]{35})["']\s{0,3},?\s{0,40}["']?(?:authDomain|projectId|databaseURL|storageBucket|messagingSenderId|appId|measurementId)["']?\s{0,3}[:=]/,
+    entropy: 3.5,
+    redactPrefix: "AIza",
+    samples: {
+      positive: [
+        at('const firebaseConfig = { apiKey: "\xA7", authDomain: "acme.firebaseapp.com" };', "AIzanoLfIhwT-x_VaTScVz0oknjOxbW9ucjOvgt", "src/firebase.ts"),
+        at('const firebaseConfig = {\n  apiKey: "\xA7",\n  authDomain: "acme-prod.firebaseapp.com",\n  projectId: "acme-prod",\n};', "AIzaSyQ4mV8xL2kT9wR7nB3pY6sH1dJ0fG5cA2e", "web/src/firebase.js")
+      ],
+      negative: ["GOOGLE_MAPS_KEY=AIzaSyQ4mV8xL2kT9wR7nB3pY6sH1dJ0fG5cA2e", 'const config = { apiKey: "AIzaSyQ4mV8xL2kT9wR7nB3pY6sH1dJ0fG5cA2e", region: "us" };']
+    }
+  },
+  {
+    // The Android counterpart: `google-services.json` ("api_key": [{ "current_key": "AIza…" }]), which
+    // Firebase asks apps to ship inside the APK. Info level, as above.
+    id: "firebase-android-api-key",
+    title: "Firebase Android API key in google-services.json (a public project identifier)",
+    provider: "Google Cloud",
+    level: "info",
+    keywords: ['"current_key"'],
+    pattern: /"current_key"\s{0,3}:\s{0,3}"(?<secret>AIza[0-9A-Za-z_\-]{35})"/,
+    entropy: 3.5,
+    redactPrefix: "AIza",
+    samples: {
+      positive: [at('      "api_key": [\n        {\n          "current_key": "\xA7"\n        }\n      ],', "AIzaSyQ4mV8xL2kT9wR7nB3pY6sH1dJ0fG5cA2e", "app/google-services.json")],
+      negative: ['"server_key": "AIzaSyQ4mV8xL2kT9wR7nB3pY6sH1dJ0fG5cA2e"']
+    }
+  },
+  {
     // Google API key: `AIza` + 35 characters of base64url. Used by Maps, Firebase, Gemini…
     id: "gcp-api-key",
     title: "Google Cloud API key",
@@ -3924,7 +4280,7 @@ var cloudDetectors = [
     samples: {
       positive: [
         at("GOOGLE_API_KEY=\xA7", "AIzakFNEgctefR8GQLVDv3YRMcsILpdCBgjJsDM"),
-        at('const firebaseConfig = { apiKey: "\xA7", authDomain: "acme.firebaseapp.com" };', "AIzanoLfIhwT-x_VaTScVz0oknjOxbW9ucjOvgt", "src/firebase.ts")
+        at('const mapsClient = new Client({ apiKey: "\xA7" });', "AIzanoLfIhwT-x_VaTScVz0oknjOxbW9ucjOvgt", "src/maps.ts")
       ],
       negative: ["GOOGLE_API_KEY=AIzalOetx5LNh8vV2XnMMaz5LlZczRhzLM", "GOOGLE_API_KEY=AIza8qMDIOlVUZG1DT76rRfvcExGeLyiHIGMlvf1gbA0", 'val = "xAIzafUSJo_HuDhLdN_P1lRnIm_8vrod1rIs53nC"']
     }
@@ -5455,6 +5811,29 @@ var tokenDetectors = [
     }
   },
   {
+    // A JWT wrapped in standard base64 (Kubernetes Secret values, Basic-auth-like headers, CI
+    // variables): `eyJ` encodes to `ZXlK`. Reported when the decoded text is a signed JWT.
+    id: "jwt-base64",
+    title: "JSON Web Token (base64-encoded)",
+    provider: "JWT",
+    level: "error",
+    keywords: ["zxlk"],
+    pattern: /(?<![A-Za-z0-9+/])(?<secret>ZXlK[A-Za-z0-9+/]{60,16000}={0,2})(?![A-Za-z0-9+/=])/,
+    validate: (value2) => isSignedJwt(Buffer.from(value2, "base64").toString("latin1").trim()),
+    redactPrefix: "ZXlK",
+    samples: {
+      positive: [
+        { text: `SERVICE_AUTH=${Buffer.from(SAMPLE_JWT).toString("base64")}`, secret: Buffer.from(SAMPLE_JWT).toString("base64"), path: ".env" },
+        { text: `  token: ${Buffer.from(SAMPLE_JWT).toString("base64")}`, secret: Buffer.from(SAMPLE_JWT).toString("base64"), path: "k8s/values.yaml" }
+      ],
+      negative: [
+        // Base64 of an unsigned token and of JSON that is not a token.
+        `TOKEN=${Buffer.from("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0LXVzZXIifQ.c2lnbmF0dXJlLW5vdC11c2Vk").toString("base64")}`,
+        `DATA=${Buffer.from("eyJuYW1lIjoiYWNtZSIsInBsYW4iOiJwcm8iLCJzZWF0cyI6MTB9 and some more text to be long").toString("base64")}`
+      ]
+    }
+  },
+  {
     id: "age-secret-key",
     title: "age encryption secret key",
     provider: "age",
@@ -6807,6 +7186,9 @@ var rows = [
   { id: "braintrust-api-key", provider: "Braintrust", title: "Braintrust API key", words: ["braintrust"], parts: [lit("sk-"), run2("base62", 48)] },
   // Payments, finance
   { id: "paypal-client-secret", provider: "PayPal", title: "PayPal REST client secret", words: ["paypal"], parts: [lit("E"), run2("b64url", 79)] },
+  { id: "braintree-private-key", provider: "PayPal Braintree", title: "Braintree API private key", words: ["braintree"], credentialWords: ["private", "secret", "key"], parts: [run2("hex", 32)], samples: { contexts: ["BRAINTREE_PRIVATE_KEY=\xA7", '  braintree_private_key: "\xA7"'] } },
+  // Mollie's own API clients accept `live_`/`test_` + at least 30 word characters (issued keys have 30 alphanumerics).
+  { id: "mollie-api-key", provider: "Mollie", title: "Mollie API key", words: ["mollie"], parts: [lit("live_", "test_"), run2("base62", 30)], credential: false, samples: { contexts: ["MOLLIE_API_KEY=\xA7", "  $mollie->setApiKey('\xA7');"] } },
   { id: "paymongo-secret-key", provider: "PayMongo", title: "PayMongo secret key", words: ["paymongo"], parts: [lit("sk_live_", "sk_test_"), run2("base62", 24, 32)], credential: false },
   { id: "dwolla-secret", provider: "Dwolla", title: "Dwolla key or secret", words: ["dwolla"], parts: [run2("base62", 50)] },
   { id: "wise-api-token", provider: "Wise", title: "Wise (TransferWise) API token", words: ["transferwise", "wise_api", "wise-api", "wise_token", "wiseapi"], parts: [uuid(true)], credential: false },
@@ -6819,6 +7201,8 @@ var rows = [
   { id: "infura-api-key", provider: "Infura", title: "Infura API key", words: ["infura"], parts: [run2("hex", 32)], credential: false },
   { id: "alchemy-api-key", provider: "Alchemy", title: "Alchemy API key", words: ["alchemy"], parts: [run2("b64url", 32)] },
   // Observability
+  // InfluxDB 2.x API token: 64 random bytes in URL-safe base64 (InfluxDB's token generator), 86 characters + `==`.
+  { id: "influxdb-token", provider: "InfluxDB", title: "InfluxDB API token", words: ["influx"], parts: [run2("b64url", 86), lit("==")], samples: { contexts: ["INFLUX_TOKEN=\xA7", '  influxdb_token: "\xA7"'] } },
   { id: "logzio-token", provider: "Logz.io", title: "Logz.io token", words: ["logz"], parts: [uuid(true)] },
   { id: "loggly-token", provider: "Loggly", title: "Loggly customer token", words: ["loggly"], parts: uuidShaped("lower"), credential: false },
   { id: "signalfx-token", provider: "Splunk Observability", title: "Splunk Observability (SignalFx) access token", words: ["signalfx", "x-sf-token", "sfx_token", "splunk_access_token", "splunk_observability"], parts: [run2("base62", 22)], credential: false },
@@ -7988,12 +8372,19 @@ var rows2 = [
   { id: "ramp-client-id", provider: "Ramp", title: "Ramp client id", level: "warning", parts: [lit("ramp_id_"), run2("base62", 40)] },
   { id: "ramp-client-secret", provider: "Ramp", title: "Ramp client secret", parts: [lit("ramp_sec_"), run2("base62", 48)] },
   { id: "pagarme-api-key", provider: "Pagar.me", title: "Pagar.me API key", parts: [lit("ak_live_"), run2("base62", 30)] },
+  // Klaviyo private API key: `pk_` + 34 hex (newer keys: `pk_` + 6 alphanumerics + `_` + 34 hex). The public
+  // key is a 6-character site id, and Stripe's `pk_live_`/`pk_test_` are not hex, so the shape is Klaviyo's.
+  { id: "klaviyo-private-key", provider: "Klaviyo", title: "Klaviyo private API key", parts: [lit("pk_"), run2("hex", 34)], samples: { contexts: ["KLAVIYO_API_KEY=\xA7", "  private_key: '\xA7'"] } },
+  { id: "klaviyo-private-key-v2", provider: "Klaviyo", title: "Klaviyo private API key", parts: [lit("pk_"), run2("base62", 6), lit("_"), run2("hex", 34)], samples: { contexts: ["KLAVIYO_API_KEY=\xA7", "  private_key: '\xA7'"] } },
   // Observability
   { id: "new-relic-browser-key", provider: "New Relic", title: "New Relic browser key", level: "warning", parts: [lit("NRJS-", "NRBR-"), run2("hex", 19)] },
   { id: "new-relic-insights-query-key", provider: "New Relic", title: "New Relic Insights query key", parts: [lit("NRIQ-"), run2("b64url", 25, 32)] },
   { id: "new-relic-mobile-token", provider: "New Relic", title: "New Relic mobile app token", level: "warning", parts: [lit("AA"), run2("hex", 40), lit("-NRMA")], keywords: ["-nrma"] },
   { id: "fullstory-api-key", provider: "FullStory", title: "FullStory server API key", parts: [lit("na1.", "eu1."), run2("b64", 100)] },
   { id: "launchdarkly-key", provider: "LaunchDarkly", title: "LaunchDarkly API, SDK or mobile key", parts: [lit("api-", "sdk-", "mob-"), uuid4()], keywords: ["api-", "sdk-", "mob-"] },
+  // Honeycomb ingest key: key id `hc<letter>ik_` + 26, then its 32-character secret, concatenated (docs.honeycomb.io,
+  // "API Key Format"; the letter varies per key). Management key ids (`hc<letter>mk_`) are labels; their secret is separate.
+  { id: "honeycomb-ingest-key", provider: "Honeycomb", title: "Honeycomb ingest key", parts: [lit(..."abcdefghijklmnopqrstuvwxyz".split("").map((c) => `hc${c}ik_`)), run2("lower", 58)], samples: { contexts: ["HONEYCOMB_API_KEY=\xA7", "OTEL_EXPORTER_OTLP_HEADERS=x-honeycomb-team=\xA7"] } },
   // Messaging
   { id: "mailersend-api-token", provider: "MailerSend", title: "MailerSend API token", parts: [lit("mlsn."), run2("hex", 64)] },
   { id: "pubnub-secret-key", provider: "PubNub", title: "PubNub secret key", parts: [lit("sec-c-"), run2("base62", 44)] },
@@ -8467,6 +8858,30 @@ var securityDetectors = [
     samples: {
       positive: [at("ALGOLIA_ADMIN_KEY=\xA7", "b1eaebcbc134afbd032b28a188bb1791"), at("algolia_api_key: '\xA7'", "6c4172d4132a689e5f4853aa314942d3", "search.yml")],
       negative: ["ALGOLIA_SEARCH_KEY=bcd97dfbe42bab337d490f45e739919d", "ALGOLIA_ADMIN_KEY=80d502ef6b84fb15"]
+    }
+  },
+  {
+    // The search-only key of a DocSearch / InstantSearch front-end config (Docusaurus, VitePress,
+    // `docsearch({…})`): `appId` (10 upper-case alphanumerics), then `apiKey` with 32 hex, and an
+    // `indexName` in the same object. Algolia documents search-only keys as safe to ship to browsers;
+    // reported at info level (an admin key pasted there would still be listed), so a docs site's
+    // config does not fail a check as `generic-api-key` would.
+    id: "algolia-docsearch-search-key",
+    title: "Algolia search-only API key in a DocSearch config (public by design)",
+    provider: "Algolia",
+    level: "info",
+    keywords: ["appid"],
+    pattern: /appId["']?\s{0,3}:\s{0,3}["'][A-Z0-9]{10}["'](?=[\s\S]{0,300}?\bindexName\b)[\s\S]{0,160}?\bapiKey["']?\s{0,3}:\s{0,3}["'](?<secret>[0-9a-f]{32})["']/,
+    entropy: 3,
+    samples: {
+      positive: [
+        at("    algolia: {\n      appId: 'X1Z85QJPUV',\n      apiKey: '\xA7',\n      indexName: 'acme-docs',\n    },", "bf7211c161e8205da2f933a02534105a", "docusaurus.config.js"),
+        at("docsearch({ container: '#search', appId: 'R2IYF7ETH7', indexName: 'acme', apiKey: '\xA7' });", "599cec31baffa4868cae4e79f180729b", "docs/.vitepress/theme/search.ts")
+      ],
+      negative: [
+        // No index: an API client set up with what may be an admin key.
+        "const client = { appId: 'X1Z85QJPUV', apiKey: 'bf7211c161e8205da2f933a02534105a' };"
+      ]
     }
   },
   {
@@ -9224,13 +9639,15 @@ function createSecretScanner(detectors, options = DEFAULT_MATCH_OPTIONS) {
     return catalog;
   };
   return {
-    scan: (file, settings2, reveal) => scanFile(file, settings2, catalogFor(settings2.detectors), options, reveal),
-    detectorCount: (settings2) => catalogFor(settings2.detectors).detectors.length
+    scan: (file, settings2, reveal2) => scanFile(file, settings2, catalogFor(settings2.detectors), options, reveal2),
+    // Counted without compiling: a scan that finds nothing to read (an empty folder) never pays
+    // for the catalog's regexes and keyword automaton.
+    detectorCount: (settings2) => selectDetectors(detectors, settings2.detectors).length
   };
 }
 var defaultScanner = createSecretScanner(allDetectors);
-function scanSecrets(file, settings2, reveal) {
-  return withSeverity(scannerFor(settings2).scan(file, settings2, reveal), settings2.detectors.severity);
+function scanSecrets(file, settings2, reveal2) {
+  return withSeverity(scannerFor(settings2).scan(file, settings2, reveal2), settings2.detectors.severity);
 }
 var customScanners = /* @__PURE__ */ new Map();
 function scannerFor(settings2) {
@@ -9251,10 +9668,14 @@ function withSeverity(findings, severity) {
   if (!severity) return findings;
   return findings.map((f) => f.detector && severity[f.detector] ? { ...f, level: severity[f.detector] } : f);
 }
-function scanFile(file, settings2, catalog, options, reveal) {
+function scanFile(file, settings2, catalog, options, reveal2) {
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
-  const active = catalog.activeByDefault.slice();
-  for (const i of catalog.pathScoped) active[i] = catalog.detectors[i].detector.pathPattern.test(file.path) ? 1 : 0;
+  let active = catalog.activeByDefault;
+  for (const i of catalog.pathScoped) {
+    if (!catalog.detectors[i].detector.pathPattern.test(file.path)) continue;
+    if (active === catalog.activeByDefault) active = active.slice();
+    active[i] = 1;
+  }
   const raw = findMatches(file.content, catalog, active, options);
   if (raw.length === 0) return [];
   const accepted = [];
@@ -9290,7 +9711,7 @@ ${pair.second.secret}`;
   nameFindings(built, file.content, lines, kept, settings2);
   const unsuppressed = built.filter((b) => !suppressed(b, settings2));
   const limit = settings2.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
-  if (reveal) for (const b of unsuppressed.slice(0, limit)) reveal({ fingerprint: b.finding.fingerprint, contentId: b.finding.contentId, detector: b.detector, parts: b.parts.map((p) => p.secret) });
+  if (reveal2) for (const b of unsuppressed.slice(0, limit)) reveal2({ fingerprint: b.finding.fingerprint, contentId: b.finding.contentId, detector: b.detector, parts: b.parts.map((p) => p.secret) });
   const reported = unsuppressed.map((b) => b.finding);
   if (reported.length <= limit) return reported;
   const shown = reported.slice(0, limit);
@@ -9498,7 +9919,7 @@ var hasRequiredException;
 function requireException() {
   if (hasRequiredException) return exception;
   hasRequiredException = 1;
-  function formatError(exception2, compact3) {
+  function formatError(exception2, compact2) {
     let where = "";
     const message = exception2.reason || "(unknown reason)";
     if (!exception2.mark) return message;
@@ -9506,7 +9927,7 @@ function requireException() {
       where += 'in "' + exception2.mark.name + '" ';
     }
     where += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
-    if (!compact3 && exception2.mark.snippet) {
+    if (!compact2 && exception2.mark.snippet) {
       where += "\n\n" + exception2.mark.snippet;
     }
     return message + " " + where;
@@ -9525,8 +9946,8 @@ function requireException() {
   }
   YAMLException2.prototype = Object.create(Error.prototype);
   YAMLException2.prototype.constructor = YAMLException2;
-  YAMLException2.prototype.toString = function toString(compact3) {
-    return this.name + ": " + formatError(this, compact3);
+  YAMLException2.prototype.toString = function toString(compact2) {
+    return this.name + ": " + formatError(this, compact2);
   };
   exception = YAMLException2;
   return exception;
@@ -10801,7 +11222,7 @@ function requireLoader() {
     state.firstTabInLine = -1;
   }
   function skipSeparationSpace(state, allowComments, checkIndent) {
-    let lineBreaks = 0;
+    let lineBreaks2 = 0;
     let ch = state.input.charCodeAt(state.position);
     while (ch !== 0) {
       while (isWhiteSpace(ch)) {
@@ -10818,7 +11239,7 @@ function requireLoader() {
       if (isEol(ch)) {
         readLineBreak(state);
         ch = state.input.charCodeAt(state.position);
-        lineBreaks++;
+        lineBreaks2++;
         state.lineIndent = 0;
         while (ch === 32) {
           state.lineIndent++;
@@ -10828,10 +11249,10 @@ function requireLoader() {
         break;
       }
     }
-    if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
+    if (checkIndent !== -1 && lineBreaks2 !== 0 && state.lineIndent < checkIndent) {
       throwWarning(state, "deficient indentation");
     }
-    return lineBreaks;
+    return lineBreaks2;
   }
   function testDocumentSeparator(state) {
     let _position = state.position;
@@ -11933,13 +12354,13 @@ function requireDumper() {
     const length = string.length;
     while (position < length) {
       let line;
-      const next = string.indexOf("\n", position);
-      if (next === -1) {
+      const next2 = string.indexOf("\n", position);
+      if (next2 === -1) {
         line = string.slice(position);
         position = length;
       } else {
-        line = string.slice(position, next + 1);
-        position = next + 1;
+        line = string.slice(position, next2 + 1);
+        position = next2 + 1;
       }
       if (line.length && line !== "\n") result += ind;
       result += line;
@@ -12141,16 +12562,16 @@ function requireDumper() {
     let start = 0;
     let end;
     let curr = 0;
-    let next = 0;
+    let next2 = 0;
     let result = "";
     while (match2 = breakRe.exec(line)) {
-      next = match2.index;
-      if (next - start > width) {
-        end = curr > start ? curr : next;
+      next2 = match2.index;
+      if (next2 - start > width) {
+        end = curr > start ? curr : next2;
         result += "\n" + line.slice(start, end);
         start = end + 1;
       }
-      curr = next;
+      curr = next2;
     }
     result += "\n";
     if (line.length - start > width && curr > start) {
@@ -12191,7 +12612,7 @@ function requireDumper() {
     state.tag = _tag;
     state.dump = "[" + _result + "]";
   }
-  function writeBlockSequence(state, level, object, compact3) {
+  function writeBlockSequence(state, level, object, compact2) {
     let _result = "";
     const _tag = state.tag;
     for (let index = 0, length = object.length; index < length; index += 1) {
@@ -12200,7 +12621,7 @@ function requireDumper() {
         value2 = state.replacer.call(object, String(index), value2);
       }
       if (writeNode(state, level + 1, value2, true, true, false, true) || typeof value2 === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
-        if (!compact3 || _result !== "") {
+        if (!compact2 || _result !== "") {
           _result += generateNextLine(state, level);
         }
         if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
@@ -12241,7 +12662,7 @@ function requireDumper() {
     state.tag = _tag;
     state.dump = "{" + _result + "}";
   }
-  function writeBlockMapping(state, level, object, compact3) {
+  function writeBlockMapping(state, level, object, compact2) {
     let _result = "";
     const _tag = state.tag;
     const objectKeyList = Object.keys(object);
@@ -12254,7 +12675,7 @@ function requireDumper() {
     }
     for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
       let pairBuffer = "";
-      if (!compact3 || _result !== "") {
+      if (!compact2 || _result !== "") {
         pairBuffer += generateNextLine(state, level);
       }
       const objectKey = objectKeyList[index];
@@ -12322,7 +12743,7 @@ function requireDumper() {
     }
     return false;
   }
-  function writeNode(state, level, object, block2, compact3, iskey, isblockseq) {
+  function writeNode(state, level, object, block2, compact2, iskey, isblockseq) {
     state.tag = null;
     state.dump = object;
     if (!detectType(state, object, false)) {
@@ -12341,7 +12762,7 @@ function requireDumper() {
       duplicate = duplicateIndex !== -1;
     }
     if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
-      compact3 = false;
+      compact2 = false;
     }
     if (duplicate && state.usedDuplicates[duplicateIndex]) {
       state.dump = "*ref_" + duplicateIndex;
@@ -12351,7 +12772,7 @@ function requireDumper() {
       }
       if (type2 === "[object Object]") {
         if (block2 && Object.keys(state.dump).length !== 0) {
-          writeBlockMapping(state, level, state.dump, compact3);
+          writeBlockMapping(state, level, state.dump, compact2);
           if (duplicate) {
             state.dump = "&ref_" + duplicateIndex + state.dump;
           }
@@ -12364,9 +12785,9 @@ function requireDumper() {
       } else if (type2 === "[object Array]") {
         if (block2 && state.dump.length !== 0) {
           if (state.noArrayIndent && !isblockseq && level > 0) {
-            writeBlockSequence(state, level - 1, state.dump, compact3);
+            writeBlockSequence(state, level - 1, state.dump, compact2);
           } else {
-            writeBlockSequence(state, level, state.dump, compact3);
+            writeBlockSequence(state, level, state.dump, compact2);
           }
           if (duplicate) {
             state.dump = "&ref_" + duplicateIndex + state.dump;
@@ -13541,11 +13962,11 @@ var STATIC_KEY_TYPES = /* @__PURE__ */ new Set([
   "github_repository_deploy_key"
 ]);
 function refusedClaim(record3, entry) {
-  const claim = entry?.rotation?.kind;
-  if (claim !== "managed" && claim !== "ephemeral") return void 0;
+  const claim2 = entry?.rotation?.kind;
+  if (claim2 !== "managed" && claim2 !== "ephemeral") return void 0;
   const staticKey = STATIC_KEY_TYPES.has(record3.type) || record3.type === "Secret" && record3.attributes.secretType === "kubernetes.io/service-account-token";
   if (!staticKey) return void 0;
-  return `the owners entry claims rotation: ${claim}, but ${record3.type} is a static key that nothing rotates or expires (the code shows ${record3.rotationEvidence ?? "no rotation"})`;
+  return `the owners entry claims rotation: ${claim2}, but ${record3.type} is a static key that nothing rotates or expires (the code shows ${record3.rotationEvidence ?? "no rotation"})`;
 }
 function noRotation({ record: record3, entry, ownersPath, settings: settings2 }) {
   if (record3.kind !== "credential" || record3.rotationEvidence) return void 0;
@@ -14457,21 +14878,21 @@ var Lexer = class {
   }
   escape() {
     const { src } = this;
-    const next = src[this.pos + 1] ?? "";
-    const simple = SIMPLE_ESCAPES[next];
+    const next2 = src[this.pos + 1] ?? "";
+    const simple = SIMPLE_ESCAPES[next2];
     if (simple !== void 0) {
       this.pos += 2;
       return simple;
     }
-    const hexLength = next === "u" ? 4 : next === "U" ? 8 : 0;
+    const hexLength = next2 === "u" ? 4 : next2 === "U" ? 8 : 0;
     const hex = src.slice(this.pos + 2, this.pos + 2 + hexLength);
     if (hexLength > 0 && /^[0-9a-fA-F]+$/.test(hex) && hex.length === hexLength) {
       this.pos += 2 + hexLength;
       const cp = parseInt(hex, 16);
       return cp <= 1114111 ? String.fromCodePoint(cp) : "\uFFFD";
     }
-    this.pos += next === "\n" || next === "" ? 1 : 2;
-    return "\\" + (next === "\n" ? "" : next);
+    this.pos += next2 === "\n" || next2 === "" ? 1 : 2;
+    return "\\" + (next2 === "\n" ? "" : next2);
   }
   /**
    * Skips the inside of `${ … }` / `%{ … }` up to its closing brace, following nested braces and
@@ -14624,8 +15045,8 @@ var Parser = class {
         this.skipLine();
         continue;
       }
-      const next = this.peek(1);
-      if (next.type === "punct" && next.value === "=") {
+      const next2 = this.peek(1);
+      if (next2.type === "punct" && next2.value === "=") {
         body.attributes.push(this.parseAttribute());
         continue;
       }
@@ -15535,9 +15956,9 @@ function admitted(item, settings2) {
   if (hasControlCharacters(item.path)) return { path: plainText(item.path), reason: "invalid-path", detail: "control characters in the file name" };
   return item;
 }
-function contributionOf(item, settings2, reveal) {
+function contributionOf(item, settings2, reveal2) {
   const extracted = extractIdentities(item);
-  const secrets = scanSecrets(item, settings2, reveal);
+  const secrets = scanSecrets(item, settings2, reveal2);
   const out = { path: item.path, chars: item.content.length, extracted, secrets };
   if (keepsText(item.path, extracted, settings2)) out.content = item.content;
   return out;
@@ -15653,17 +16074,28 @@ function errnoCode(error) {
 
 // src/core/parallel/tree-pool.ts
 var TREE_POOL_BYTES = 8 * 1024 * 1024;
-function scanOne(job, settings2, reveal) {
+function claim(next2, bound2) {
+  for (; ; ) {
+    const position = Atomics.load(next2, 0);
+    if (position >= bound2) return -1;
+    if (Atomics.compareExchange(next2, 0, position, position + 1) === position) return position;
+  }
+}
+var NOTHING = Object.freeze({
+  extracted: Object.freeze({ records: Object.freeze([]), findings: Object.freeze([]), references: Object.freeze([]) }),
+  secrets: Object.freeze([])
+});
+function scanOne(job, settings2, reveal2) {
   const item = admitted(readSourceFile(job.path, job.abs, settings2.maxFileSize), settings2);
   if (!item) return { index: job.index };
   if (!("content" in item)) return { index: job.index, skipped: item };
-  return { index: job.index, file: contributionOf(item, settings2, reveal) };
+  return { index: job.index, file: contributionOf(item, settings2, reveal2) };
 }
 
 // src/core/parallel/secrets-worker.ts
-var { settings, done } = workerData;
+var { settings, done, next, reveal } = workerData;
 parentPort?.on("message", (request) => {
-  if ("kind" in request) return parentPort?.postMessage(scanBatch(request));
+  if ("kind" in request) return scanClaimed(request);
   let response;
   try {
     const file = request.addedLines ? { path: request.path, content: request.content, addedLines: new Set(request.addedLines) } : { path: request.path, content: request.content };
@@ -15679,20 +16111,37 @@ parentPort?.on("message", (request) => {
   Atomics.add(done, 0, request.cost);
   parentPort?.postMessage(response);
 });
-function scanBatch(request) {
-  let response;
-  try {
-    const secrets = [];
-    const outcomes = request.files.map((job) => compact2(scanOne(job, settings, request.reveal ? (s) => secrets.push(s) : void 0)));
-    response = request.reveal ? { id: request.id, outcomes, secrets } : { id: request.id, outcomes };
-  } catch (error) {
-    response = { id: request.id, error: error.message };
+var base = -1;
+var received = [];
+var FLUSH_FILES = 16;
+function scanClaimed(request) {
+  if (base < 0) base = request.start;
+  for (const file of request.files) received.push(file);
+  let outcomes = [];
+  let empty = [];
+  let secrets = [];
+  let files = 0;
+  const flush = () => {
+    const response = reveal ? { outcomes, empty, secrets } : { outcomes, empty };
+    parentPort?.postMessage(response);
+    outcomes = [];
+    empty = [];
+    secrets = [];
+    files = 0;
+  };
+  for (let p = claim(next, base + received.length); p >= 0; p = claim(next, base + received.length)) {
+    const job = received[p - base];
+    try {
+      const outcome = scanOne(job, settings, reveal ? (s) => secrets.push(s) : void 0);
+      if (outcome.file && reportsNothing(outcome.file)) empty.push(p, outcome.file.chars);
+      else outcomes.push(outcome);
+    } catch {
+      outcomes.push({ index: job.index, retry: p });
+    }
+    if (++files >= FLUSH_FILES) flush();
   }
-  Atomics.add(done, 0, 1);
-  return response;
+  if (files) flush();
 }
-function compact2(outcome) {
-  const file = outcome.file;
-  if (!file || file.content !== void 0 || file.secrets.length || file.extracted.records.length || file.extracted.findings.length || file.extracted.references.length) return outcome;
-  return { index: outcome.index, chars: file.chars };
+function reportsNothing(file) {
+  return file.content === void 0 && !file.secrets.length && !file.extracted.records.length && !file.extracted.findings.length && !file.extracted.references.length;
 }
