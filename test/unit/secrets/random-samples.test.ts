@@ -58,7 +58,7 @@ describe(`random true positives (seed ${SEED}; replay with NHI_SAMPLE_SEED=${SEE
     for (const word of ['dummy', 'DUMMY', 'Dummy', 'changeMe', 'YOUR_KEY', '<Enter YOUR token>', '...', 'xxxxx']) expect(hasPlaceholderWord(word), word).toBe(true);
   });
 
-  it('random base62 keys rarely read as names (the identifier filter costs < 1 in 2,500 at 16 characters, none from 32)', () => {
+  it('random base62 keys rarely read as names (the identifier filter costs < 1 in 2,000 at 16 characters, none from 32)', () => {
     const random = prng(SEED);
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
     const draw = (length: number): string => Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
@@ -70,8 +70,9 @@ describe(`random true positives (seed ${SEED}; replay with NHI_SAMPLE_SEED=${SEE
     // Measured with 10^6 draws each: 3.0e-4 at 16, 4.9e-5 at 20, 6e-6 at 24, 0 at 32 (5.4e-4 and
     // 1.1e-4 before humps with several digit groups, mostly upper-case letters or 3+ acronyms
     // stopped reading as names).
-    expect(rate(16, 100_000), `seed ${SEED}`).toBeLessThan(1 / 2_500);
-    expect(rate(20, 100_000), `seed ${SEED}`).toBeLessThan(1 / 10_000);
+    // Bounds about 4 standard deviations above the measured rates, so a seed does not decide.
+    expect(rate(16, 100_000), `seed ${SEED}`).toBeLessThan(1 / 2_000);
+    expect(rate(20, 100_000), `seed ${SEED}`).toBeLessThan(1 / 5_000);
     expect(rate(32, 50_000), `seed ${SEED}`).toBe(0);
   });
 
