@@ -213,6 +213,21 @@ function edgesOf(parts: readonly Part[]): { edge: string; tail: string } {
   return { edge: WORD + classAt(parts[0], false), tail: WORD + classAt(parts[parts.length - 1], true) };
 }
 
+/**
+ * A row's detector with its samples drawn on first use: they are evidence for the tests and
+ * `nhi-steward detectors`, and drawing them for ~800 rows at every start-up (in every worker
+ * thread too) cost ~60-100 ms of a scan's start (docs/performance.md, "Start-up"). The draw is
+ * seeded by the row's id, so the samples are the same whenever they are first read.
+ */
+function withSamples(fields: Omit<Detector, 'samples'>, draw: () => Detector['samples']): Detector {
+  let samples: Detector['samples'] | undefined;
+  return Object.defineProperty(fields, 'samples', {
+    enumerable: true,
+    configurable: true,
+    get: () => (samples ??= draw()),
+  }) as Detector;
+}
+
 export function prefixed(row: PrefixedRow): Detector {
   const first = row.parts[0];
   if (first.kind !== 'lit' && !row.keywords) throw new Error(`${row.id}: a row without a leading literal names its keywords`);
@@ -221,22 +236,26 @@ export function prefixed(row: PrefixedRow): Detector {
   const edge = row.edge ?? edges.edge;
   const tail = row.tail ?? edges.tail;
   const contexts = row.samples?.contexts ?? [`${row.provider.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_TOKEN=§`, `  token: "§"`];
-  const random = prng(seedOf(row.id));
-  const short = truncated(row.parts, random);
-  const detector: Detector = {
-    id: row.id,
-    title: row.title,
-    provider: row.provider,
-    level: row.level ?? 'error',
-    keywords: row.keywords ?? (first.kind === 'lit' ? [...new Set(first.options.map((o) => o.toLowerCase()))] : []),
-    pattern: new RegExp(`(?<![${edge}])(?<secret>${partsSource(row.parts)})(?![${tail}])`),
-    entropy: row.entropy ?? defaultEntropy(row.parts),
-    redactPrefix: prefix,
-    samples: {
-      positive: [...contexts.map((c) => at(c, generate(row.parts, random))), ...(row.samples?.positive ?? [])],
-      negative: [contexts[0].replace('§', () => short), ...(row.samples?.negative ?? [])],
+  const detector = withSamples(
+    {
+      id: row.id,
+      title: row.title,
+      provider: row.provider,
+      level: row.level ?? 'error',
+      keywords: row.keywords ?? (first.kind === 'lit' ? [...new Set(first.options.map((o) => o.toLowerCase()))] : []),
+      pattern: new RegExp(`(?<![${edge}])(?<secret>${partsSource(row.parts)})(?![${tail}])`),
+      entropy: row.entropy ?? defaultEntropy(row.parts),
+      redactPrefix: prefix,
     },
-  };
+    () => {
+      const random = prng(seedOf(row.id));
+      const short = truncated(row.parts, random);
+      return {
+        positive: [...contexts.map((c) => at(c, generate(row.parts, random))), ...(row.samples?.positive ?? [])],
+        negative: [contexts[0].replace('§', () => short), ...(row.samples?.negative ?? [])],
+      };
+    },
+  );
   info.set(detector, { kind: 'prefixed', parts: row.parts, contexts });
   return detector;
 }
@@ -259,28 +278,32 @@ export function keyed(row: KeyedRow): Detector {
   const name = (plain ?? row.words[0]).toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/_$/, '');
   // A host-like name (`aha.io`) is written as is: `aha.io api_key = "…"`.
   const contexts = row.samples?.contexts ?? (plain ? [`${name}_API_KEY=§`, `${name.toLowerCase()}_token: "§"`] : [`${row.words[0]} api_key = "§"`, `# ${row.words[0]} token: §`]);
-  const random = prng(seedOf(row.id));
-  const short = truncated(row.parts, random);
-  const negatives: Detector['samples']['negative'] = [];
-  negatives.push(contexts[0].replace('§', () => short));
-  // A value without the provider's name, and (for credential rows) the name without a credential word.
-  negatives.push(`BUILD_ID=${generate(row.parts, random)}`);
-  if (credential) negatives.push(`${name}_BUILD_NUMBER=${generate(row.parts, random)}`);
-  const detector: Detector = {
-    id: row.id,
-    title: row.title,
-    provider: row.provider,
-    level: row.level ?? 'error',
-    keywords: [...new Set(row.words.map((w) => w.toLowerCase()))],
-    pattern,
-    entropy: row.entropy ?? defaultEntropy(row.parts),
-    validate: (secret) => !isIdentifierLike(secret),
-    contextual: true,
-    samples: {
-      positive: [...contexts.map((c) => at(c, generate(row.parts, random))), ...(row.samples?.positive ?? [])],
-      negative: [...negatives, ...(row.samples?.negative ?? [])],
+  const detector = withSamples(
+    {
+      id: row.id,
+      title: row.title,
+      provider: row.provider,
+      level: row.level ?? 'error',
+      keywords: [...new Set(row.words.map((w) => w.toLowerCase()))],
+      pattern,
+      entropy: row.entropy ?? defaultEntropy(row.parts),
+      validate: (secret) => !isIdentifierLike(secret),
+      contextual: true,
     },
-  };
+    () => {
+      const random = prng(seedOf(row.id));
+      const short = truncated(row.parts, random);
+      const negatives: Detector['samples']['negative'] = [];
+      negatives.push(contexts[0].replace('§', () => short));
+      // A value without the provider's name, and (for credential rows) the name without a credential word.
+      negatives.push(`BUILD_ID=${generate(row.parts, random)}`);
+      if (credential) negatives.push(`${name}_BUILD_NUMBER=${generate(row.parts, random)}`);
+      return {
+        positive: [...contexts.map((c) => at(c, generate(row.parts, random))), ...(row.samples?.positive ?? [])],
+        negative: [...negatives, ...(row.samples?.negative ?? [])],
+      };
+    },
+  );
   info.set(detector, { kind: 'keyed', parts: row.parts, contexts });
   return detector;
 }
