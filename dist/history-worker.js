@@ -7076,6 +7076,14 @@ function edgesOf(parts) {
   };
   return { edge: WORD + classAt(parts[0], false), tail: WORD + classAt(parts[parts.length - 1], true) };
 }
+function withSamples(fields, draw2) {
+  let samples;
+  return Object.defineProperty(fields, "samples", {
+    enumerable: true,
+    configurable: true,
+    get: () => samples ??= draw2()
+  });
+}
 function prefixed(row) {
   const first = row.parts[0];
   if (first.kind !== "lit" && !row.keywords) throw new Error(`${row.id}: a row without a leading literal names its keywords`);
@@ -7084,22 +7092,26 @@ function prefixed(row) {
   const edge = row.edge ?? edges.edge;
   const tail = row.tail ?? edges.tail;
   const contexts = row.samples?.contexts ?? [`${row.provider.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_TOKEN=\xA7`, `  token: "\xA7"`];
-  const random = prng(seedOf(row.id));
-  const short = truncated(row.parts, random);
-  const detector = {
-    id: row.id,
-    title: row.title,
-    provider: row.provider,
-    level: row.level ?? "error",
-    keywords: row.keywords ?? (first.kind === "lit" ? [...new Set(first.options.map((o) => o.toLowerCase()))] : []),
-    pattern: new RegExp(`(?<![${edge}])(?<secret>${partsSource(row.parts)})(?![${tail}])`),
-    entropy: row.entropy ?? defaultEntropy(row.parts),
-    redactPrefix: prefix,
-    samples: {
-      positive: [...contexts.map((c) => at(c, generate(row.parts, random))), ...row.samples?.positive ?? []],
-      negative: [contexts[0].replace("\xA7", () => short), ...row.samples?.negative ?? []]
+  const detector = withSamples(
+    {
+      id: row.id,
+      title: row.title,
+      provider: row.provider,
+      level: row.level ?? "error",
+      keywords: row.keywords ?? (first.kind === "lit" ? [...new Set(first.options.map((o) => o.toLowerCase()))] : []),
+      pattern: new RegExp(`(?<![${edge}])(?<secret>${partsSource(row.parts)})(?![${tail}])`),
+      entropy: row.entropy ?? defaultEntropy(row.parts),
+      redactPrefix: prefix
+    },
+    () => {
+      const random = prng(seedOf(row.id));
+      const short = truncated(row.parts, random);
+      return {
+        positive: [...contexts.map((c) => at(c, generate(row.parts, random))), ...row.samples?.positive ?? []],
+        negative: [contexts[0].replace("\xA7", () => short), ...row.samples?.negative ?? []]
+      };
     }
-  };
+  );
   info.set(detector, { kind: "prefixed", parts: row.parts, contexts });
   return detector;
 }
@@ -7116,27 +7128,31 @@ function keyed(row) {
   const plain = row.words.find((w) => /^[a-z0-9_-]+$/i.test(w));
   const name3 = (plain ?? row.words[0]).toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/_$/, "");
   const contexts = row.samples?.contexts ?? (plain ? [`${name3}_API_KEY=\xA7`, `${name3.toLowerCase()}_token: "\xA7"`] : [`${row.words[0]} api_key = "\xA7"`, `# ${row.words[0]} token: \xA7`]);
-  const random = prng(seedOf(row.id));
-  const short = truncated(row.parts, random);
-  const negatives = [];
-  negatives.push(contexts[0].replace("\xA7", () => short));
-  negatives.push(`BUILD_ID=${generate(row.parts, random)}`);
-  if (credential) negatives.push(`${name3}_BUILD_NUMBER=${generate(row.parts, random)}`);
-  const detector = {
-    id: row.id,
-    title: row.title,
-    provider: row.provider,
-    level: row.level ?? "error",
-    keywords: [...new Set(row.words.map((w) => w.toLowerCase()))],
-    pattern,
-    entropy: row.entropy ?? defaultEntropy(row.parts),
-    validate: (secret) => !isIdentifierLike(secret),
-    contextual: true,
-    samples: {
-      positive: [...contexts.map((c) => at(c, generate(row.parts, random))), ...row.samples?.positive ?? []],
-      negative: [...negatives, ...row.samples?.negative ?? []]
+  const detector = withSamples(
+    {
+      id: row.id,
+      title: row.title,
+      provider: row.provider,
+      level: row.level ?? "error",
+      keywords: [...new Set(row.words.map((w) => w.toLowerCase()))],
+      pattern,
+      entropy: row.entropy ?? defaultEntropy(row.parts),
+      validate: (secret) => !isIdentifierLike(secret),
+      contextual: true
+    },
+    () => {
+      const random = prng(seedOf(row.id));
+      const short = truncated(row.parts, random);
+      const negatives = [];
+      negatives.push(contexts[0].replace("\xA7", () => short));
+      negatives.push(`BUILD_ID=${generate(row.parts, random)}`);
+      if (credential) negatives.push(`${name3}_BUILD_NUMBER=${generate(row.parts, random)}`);
+      return {
+        positive: [...contexts.map((c) => at(c, generate(row.parts, random))), ...row.samples?.positive ?? []],
+        negative: [...negatives, ...row.samples?.negative ?? []]
+      };
     }
-  };
+  );
   info.set(detector, { kind: "keyed", parts: row.parts, contexts });
   return detector;
 }
