@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { typescriptBootstrap } from '../core/parallel/pool.js';
+import type { Worker } from 'node:worker_threads';
+import { newWorker, workerEntryBeside } from '../core/parallel/pool.js';
 import { EPHEMERAL_KEY } from '../core/secrets/fingerprint.js';
 import type { ScanSettings, SecretSink } from '../core/types.js';
 import { BlobReader } from './git-objects.js';
@@ -224,7 +222,7 @@ export class HistoryBlobPool<T extends { oid: string; path: string }> {
     let worker: Worker;
     const workerData = { settings: this.settings, reveal: this.reveal !== undefined };
     try {
-      worker = url.pathname.endsWith('.ts') ? new Worker(typescriptBootstrap(url), { eval: true, workerData }) : new Worker(url, { workerData });
+      worker = newWorker(url, { workerData });
     } catch {
       return undefined;
     }
@@ -284,9 +282,5 @@ export class HistoryBlobPool<T extends { oid: string; path: string }> {
 
 /** history-worker.js beside this module (lib/, or dist/ of the bundle), else the .ts source. */
 export function defaultHistoryWorkerUrl(): URL | undefined {
-  for (const name of ['./history-worker.js', './history-worker.ts']) {
-    const url = new URL(name, import.meta.url);
-    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
-  }
-  return undefined;
+  return workerEntryBeside(import.meta.url, 'history-worker');
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { scanSecrets } from '../secrets/engine.js';
 import { EPHEMERAL_KEY } from '../secrets/fingerprint.js';
 import type { Finding, ScanSettings, SecretSink, SourceFile } from '../types.js';
@@ -143,10 +143,7 @@ function startWorker(url: URL, settings: ScanSettings, onWorkerResult: () => voi
   let worker: Worker;
   const done = new Int32Array(new SharedArrayBuffer(4));
   try {
-    const workerData = { settings, done };
-    worker = url.pathname.endsWith('.ts')
-      ? new Worker(typescriptBootstrap(url), { eval: true, workerData })
-      : new Worker(url, { workerData });
+    worker = newWorker(url, { workerData: { settings, done } });
   } catch {
     return undefined;
   }
@@ -184,6 +181,24 @@ export function typescriptBootstrap(entry: URL): string {
   return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
 }
 
+/** A worker thread on `url`: the built `.js` entry as is, a `.ts` one through `typescriptBootstrap`. Throws when it cannot start. */
+export function newWorker(url: URL, options: WorkerOptions): Worker {
+  return url.pathname.endsWith('.ts') ? new Worker(typescriptBootstrap(url), { ...options, eval: true }) : new Worker(url, options);
+}
+
+/**
+ * The worker entry `name` beside the module at `moduleUrl` (lib/, or dist/ and lib/bundle/ of
+ * the bundles): `name.js`, else the `.ts` source under the dev runners; undefined when neither exists.
+ */
+export function workerEntryBeside(moduleUrl: string | undefined, name: string): URL | undefined {
+  if (!moduleUrl) return undefined;
+  for (const file of [`./${name}.js`, `./${name}.ts`]) {
+    const url = new URL(file, moduleUrl);
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
+  }
+  return undefined;
+}
+
 /** secrets-worker.js beside this module (lib/, or dist/ of the bundle), else the .ts source. */
 export function defaultWorkerUrl(): URL | undefined {
   let here: string;
@@ -192,12 +207,7 @@ export function defaultWorkerUrl(): URL | undefined {
   } catch {
     return undefined;
   }
-  if (!here) return undefined;
-  for (const name of ['./secrets-worker.js', './secrets-worker.ts']) {
-    const url = new URL(name, here);
-    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
-  }
-  return undefined;
+  return workerEntryBeside(here, 'secrets-worker');
 }
 
 function compareFindings(a: Finding, b: Finding): number {

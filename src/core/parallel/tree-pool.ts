@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { admitted, compareFindings, contributionOf, createScanTotals, type FileContribution, type ScanOptions } from '../scan.js';
 import { EPHEMERAL_KEY } from '../secrets/fingerprint.js';
 import type { Finding, ScanResult, ScanSettings, SecretSink, Skipped } from '../types.js';
 import { append } from '../append.js';
-import { defaultWorkerUrl, typescriptBootstrap } from './pool.js';
+import { defaultWorkerUrl, newWorker } from './pool.js';
 import type { FileOutcome, TreeRequest, TreeResponse } from './protocol.js';
 import { readSourceFile } from './read-file.js';
 
@@ -291,7 +291,7 @@ function startWorker(url: URL, data: { settings: ScanSettings; next: Int32Array;
     // `done` is the secrets pool's counter (pool.ts); this pool counts claims on `next`.
     const workerData = { ...data, done: new Int32Array(new SharedArrayBuffer(4)) };
     const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
-    worker = url.pathname.endsWith('.ts') ? new Worker(typescriptBootstrap(url), { eval: true, workerData, resourceLimits }) : new Worker(url, { workerData, resourceLimits });
+    worker = newWorker(url, { workerData, resourceLimits });
   } catch {
     return undefined;
   }
