@@ -143,10 +143,7 @@ function detectorsHit(content: string, hits: number[], catalog: CompiledCatalog,
       const hitStart = hits[i + 1] - catalog.keywordLengths[keyword];
       for (const d of catalog.keywordDetectors[keyword]) {
         if (active[d] !== 1 || seen[d] === 1) continue;
-        const { lead, trail } = catalog.detectors[d];
-        if (lead !== undefined && !leadFits(content, hitStart, lead)) continue;
-        if (trail !== undefined && trail.keyword === keyword && !trailFits(content, hits[i + 1], trail)) continue;
-        seen[d] = 1;
+        if (hitOpens(content, catalog.detectors[d], keyword, hitStart, hits[i + 1])) seen[d] = 1;
       }
     }
   }
@@ -189,8 +186,7 @@ function planWindows(content: string, hits: number[], catalog: CompiledCatalog, 
         const d = list[i];
         if (active[d] !== 1) continue;
         const compiled = detectors[d];
-        if (compiled.lead !== undefined && !leadFits(content, hitStart, compiled.lead)) continue;
-        if (compiled.trail !== undefined && compiled.trail.keyword === keyword && !trailFits(content, hitEnd, compiled.trail)) continue;
+        if (!hitOpens(content, compiled, keyword, hitStart, hitEnd)) continue;
         const reach = compiled.reach;
         const start = Math.max(lineStart, hitStart - BACK);
         let end: number;
@@ -210,6 +206,13 @@ function planWindows(content: string, hits: number[], catalog: CompiledCatalog, 
     }
   }
   return order;
+}
+
+/** Whether a hit of `keyword` at [hitStart, hitEnd) can be part of a match of `compiled` (its `lead` and `trail` checks). */
+function hitOpens(content: string, compiled: CompiledDetector, keyword: number, hitStart: number, hitEnd: number): boolean {
+  const { lead, trail } = compiled;
+  if (lead !== undefined && !leadFits(content, hitStart, lead)) return false;
+  return trail === undefined || trail.keyword !== keyword || trailFits(content, hitEnd, trail);
 }
 
 /** Offset of the `\n` ending the line that holds `offset`, or the content length on the last line. */

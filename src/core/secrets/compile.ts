@@ -228,12 +228,11 @@ export function trailOf(pattern: RegExp, keywords: readonly string[]): Trail | u
     const word = keywords.map((k) => k.toLowerCase()).find((k) => k.length > 0 && run.text.toLowerCase().endsWith(k));
     if (word === undefined) continue;
     const stop = after[3].length === 2 ? after[3][1] : after[3];
-    const cls = new RegExp(`[^${after[1]}]`, flags);
-    if (cls.test(stop)) continue; // the run could pass over its stop character
+    if (new RegExp(`[^${after[1]}]`, flags).test(stop)) continue; // the run could pass over its stop character
     return {
       keyword: -1,
       word,
-      run: Uint8Array.from({ length: 128 }, (_, code) => (cls.test(String.fromCharCode(code)) ? 1 : 0)),
+      run: asciiTable(`^${after[1]}`, flags),
       max: after[2] === undefined ? Number.POSITIVE_INFINITY : Number(after[2]),
       stop: stop.charCodeAt(0),
     };
@@ -270,10 +269,7 @@ export function leadOf(pattern: RegExp, keywords: readonly string[]): Lead | und
   // `\b` before a word character: the character before must not be one (ASCII `\w` without `u`).
   if (m[2] !== undefined && !/\w/.test(literal[0])) return undefined;
   const flags = pattern.flags.replace(/[gydms]/g, '');
-  const ascii = (cls: string) => {
-    const re = new RegExp(`[${cls}]`, flags);
-    return Uint8Array.from({ length: 128 }, (_, code) => (re.test(String.fromCharCode(code)) ? 1 : 0));
-  };
+  const ascii = (cls: string) => asciiTable(cls, flags);
   const min = m[5] !== undefined ? Number(m[5]) : m[6] !== undefined ? 1 : 0;
   const caseless = pattern.flags.includes('i');
   return {
@@ -283,6 +279,12 @@ export function leadOf(pattern: RegExp, keywords: readonly string[]): Lead | und
     min: Math.min(min, LEAD_CHECK),
     before: m[1] !== undefined ? ascii(m[1]) : m[2] !== undefined ? ascii('\\w') : undefined,
   };
+}
+
+/** 1 for each ASCII code unit the class `[cls]` matches under `flags`. */
+function asciiTable(cls: string, flags: string): Uint8Array {
+  const re = new RegExp(`[${cls}]`, flags);
+  return Uint8Array.from({ length: 128 }, (_, code) => (re.test(String.fromCharCode(code)) ? 1 : 0));
 }
 
 /** False when no match of a detector with this `lead` can start at `start` (see `Lead`). */
