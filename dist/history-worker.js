@@ -580,12 +580,11 @@ function trailOf(pattern, keywords) {
     const word = keywords.map((k) => k.toLowerCase()).find((k) => k.length > 0 && run3.text.toLowerCase().endsWith(k));
     if (word === void 0) continue;
     const stop = after[3].length === 2 ? after[3][1] : after[3];
-    const cls = new RegExp(`[^${after[1]}]`, flags);
-    if (cls.test(stop)) continue;
+    if (new RegExp(`[^${after[1]}]`, flags).test(stop)) continue;
     return {
       keyword: -1,
       word,
-      run: Uint8Array.from({ length: 128 }, (_, code2) => cls.test(String.fromCharCode(code2)) ? 1 : 0),
+      run: asciiTable(`^${after[1]}`, flags),
       max: after[2] === void 0 ? Number.POSITIVE_INFINITY : Number(after[2]),
       stop: stop.charCodeAt(0)
     };
@@ -615,10 +614,7 @@ function leadOf(pattern, keywords) {
   if (words.length === 0 || !words.every((k) => lower2.startsWith(k))) return void 0;
   if (m[2] !== void 0 && !/\w/.test(literal[0])) return void 0;
   const flags = pattern.flags.replace(/[gydms]/g, "");
-  const ascii = (cls) => {
-    const re = new RegExp(`[${cls}]`, flags);
-    return Uint8Array.from({ length: 128 }, (_, code2) => re.test(String.fromCharCode(code2)) ? 1 : 0);
-  };
+  const ascii = (cls) => asciiTable(cls, flags);
   const min = m[5] !== void 0 ? Number(m[5]) : m[6] !== void 0 ? 1 : 0;
   const caseless = pattern.flags.includes("i");
   return {
@@ -628,6 +624,10 @@ function leadOf(pattern, keywords) {
     min: Math.min(min, LEAD_CHECK),
     before: m[1] !== void 0 ? ascii(m[1]) : m[2] !== void 0 ? ascii("\\w") : void 0
   };
+}
+function asciiTable(cls, flags) {
+  const re = new RegExp(`[${cls}]`, flags);
+  return Uint8Array.from({ length: 128 }, (_, code2) => re.test(String.fromCharCode(code2)) ? 1 : 0);
 }
 function leadFits(content, start, lead) {
   if (lead.before && start > 0) {
@@ -860,10 +860,7 @@ function detectorsHit(content, hits, catalog, active) {
       const hitStart = hits[i + 1] - catalog.keywordLengths[keyword];
       for (const d of catalog.keywordDetectors[keyword]) {
         if (active[d] !== 1 || seen[d] === 1) continue;
-        const { lead, trail } = catalog.detectors[d];
-        if (lead !== void 0 && !leadFits(content, hitStart, lead)) continue;
-        if (trail !== void 0 && trail.keyword === keyword && !trailFits(content, hits[i + 1], trail)) continue;
-        seen[d] = 1;
+        if (hitOpens(content, catalog.detectors[d], keyword, hitStart, hits[i + 1])) seen[d] = 1;
       }
     }
   }
@@ -895,8 +892,7 @@ function planWindows(content, hits, catalog, active, { spans, order }) {
         const d = list[i];
         if (active[d] !== 1) continue;
         const compiled2 = detectors[d];
-        if (compiled2.lead !== void 0 && !leadFits(content, hitStart, compiled2.lead)) continue;
-        if (compiled2.trail !== void 0 && compiled2.trail.keyword === keyword && !trailFits(content, hitEnd, compiled2.trail)) continue;
+        if (!hitOpens(content, compiled2, keyword, hitStart, hitEnd)) continue;
         const reach = compiled2.reach;
         const start = Math.max(lineStart, hitStart - BACK);
         let end;
@@ -916,6 +912,11 @@ function planWindows(content, hits, catalog, active, { spans, order }) {
     }
   }
   return order;
+}
+function hitOpens(content, compiled2, keyword, hitStart, hitEnd) {
+  const { lead, trail } = compiled2;
+  if (lead !== void 0 && !leadFits(content, hitStart, lead)) return false;
+  return trail === void 0 || trail.keyword !== keyword || trailFits(content, hitEnd, trail);
 }
 function lineEndFrom(content, offset) {
   if (offset >= content.length) return content.length;

@@ -62548,12 +62548,11 @@ function trailOf(pattern, keywords) {
     const word = keywords.map((k) => k.toLowerCase()).find((k) => k.length > 0 && run4.text.toLowerCase().endsWith(k));
     if (word === void 0) continue;
     const stop = after[3].length === 2 ? after[3][1] : after[3];
-    const cls = new RegExp(`[^${after[1]}]`, flags);
-    if (cls.test(stop)) continue;
+    if (new RegExp(`[^${after[1]}]`, flags).test(stop)) continue;
     return {
       keyword: -1,
       word,
-      run: Uint8Array.from({ length: 128 }, (_, code3) => cls.test(String.fromCharCode(code3)) ? 1 : 0),
+      run: asciiTable(`^${after[1]}`, flags),
       max: after[2] === void 0 ? Number.POSITIVE_INFINITY : Number(after[2]),
       stop: stop.charCodeAt(0)
     };
@@ -62583,10 +62582,7 @@ function leadOf(pattern, keywords) {
   if (words.length === 0 || !words.every((k) => lower2.startsWith(k))) return void 0;
   if (m[2] !== void 0 && !/\w/.test(literal[0])) return void 0;
   const flags = pattern.flags.replace(/[gydms]/g, "");
-  const ascii = (cls) => {
-    const re = new RegExp(`[${cls}]`, flags);
-    return Uint8Array.from({ length: 128 }, (_, code3) => re.test(String.fromCharCode(code3)) ? 1 : 0);
-  };
+  const ascii = (cls) => asciiTable(cls, flags);
   const min = m[5] !== void 0 ? Number(m[5]) : m[6] !== void 0 ? 1 : 0;
   const caseless = pattern.flags.includes("i");
   return {
@@ -62596,6 +62592,10 @@ function leadOf(pattern, keywords) {
     min: Math.min(min, LEAD_CHECK),
     before: m[1] !== void 0 ? ascii(m[1]) : m[2] !== void 0 ? ascii("\\w") : void 0
   };
+}
+function asciiTable(cls, flags) {
+  const re = new RegExp(`[${cls}]`, flags);
+  return Uint8Array.from({ length: 128 }, (_, code3) => re.test(String.fromCharCode(code3)) ? 1 : 0);
 }
 function leadFits(content, start2, lead) {
   if (lead.before && start2 > 0) {
@@ -62828,10 +62828,7 @@ function detectorsHit(content, hits, catalog, active) {
       const hitStart = hits[i + 1] - catalog.keywordLengths[keyword];
       for (const d of catalog.keywordDetectors[keyword]) {
         if (active[d] !== 1 || seen[d] === 1) continue;
-        const { lead, trail } = catalog.detectors[d];
-        if (lead !== void 0 && !leadFits(content, hitStart, lead)) continue;
-        if (trail !== void 0 && trail.keyword === keyword && !trailFits(content, hits[i + 1], trail)) continue;
-        seen[d] = 1;
+        if (hitOpens(content, catalog.detectors[d], keyword, hitStart, hits[i + 1])) seen[d] = 1;
       }
     }
   }
@@ -62863,8 +62860,7 @@ function planWindows(content, hits, catalog, active, { spans, order }) {
         const d = list[i];
         if (active[d] !== 1) continue;
         const compiled4 = detectors[d];
-        if (compiled4.lead !== void 0 && !leadFits(content, hitStart, compiled4.lead)) continue;
-        if (compiled4.trail !== void 0 && compiled4.trail.keyword === keyword && !trailFits(content, hitEnd, compiled4.trail)) continue;
+        if (!hitOpens(content, compiled4, keyword, hitStart, hitEnd)) continue;
         const reach = compiled4.reach;
         const start2 = Math.max(lineStart, hitStart - BACK);
         let end;
@@ -62884,6 +62880,11 @@ function planWindows(content, hits, catalog, active, { spans, order }) {
     }
   }
   return order;
+}
+function hitOpens(content, compiled4, keyword, hitStart, hitEnd) {
+  const { lead, trail } = compiled4;
+  if (lead !== void 0 && !leadFits(content, hitStart, lead)) return false;
+  return trail === void 0 || trail.keyword !== keyword || trailFits(content, hitEnd, trail);
 }
 function lineEndFrom(content, offset) {
   if (offset >= content.length) return content.length;
@@ -63438,8 +63439,7 @@ function startWorker(url, settings, onWorkerResult, reveal) {
   let worker;
   const done = new Int32Array(new SharedArrayBuffer(4));
   try {
-    const workerData = { settings, done };
-    worker = url.pathname.endsWith(".ts") ? new Worker(typescriptBootstrap(url), { eval: true, workerData }) : new Worker(url, { workerData });
+    worker = newWorker(url, { workerData: { settings, done } });
   } catch {
     return void 0;
   }
@@ -63470,6 +63470,17 @@ function typescriptBootstrap(entry) {
   const api = pathToFileURL(createRequire2(import.meta.url).resolve("tsx/esm/api")).href.replace(/\.cjs$/, ".mjs");
   return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
 }
+function newWorker(url, options) {
+  return url.pathname.endsWith(".ts") ? new Worker(typescriptBootstrap(url), { ...options, eval: true }) : new Worker(url, options);
+}
+function workerEntryBeside(moduleUrl, name3) {
+  if (!moduleUrl) return void 0;
+  for (const file of [`./${name3}.js`, `./${name3}.ts`]) {
+    const url = new URL(file, moduleUrl);
+    if (url.protocol === "file:" && existsSync3(fileURLToPath(url))) return url;
+  }
+  return void 0;
+}
 function defaultWorkerUrl() {
   let here;
   try {
@@ -63477,12 +63488,7 @@ function defaultWorkerUrl() {
   } catch {
     return void 0;
   }
-  if (!here) return void 0;
-  for (const name3 of ["./secrets-worker.js", "./secrets-worker.ts"]) {
-    const url = new URL(name3, here);
-    if (url.protocol === "file:" && existsSync3(fileURLToPath(url))) return url;
-  }
-  return void 0;
+  return workerEntryBeside(here, "secrets-worker");
 }
 function compareFindings(a, b) {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
@@ -64056,7 +64062,6 @@ function readText(abs) {
 
 // src/core/parallel/tree-pool.ts
 import { availableParallelism as availableParallelism2 } from "node:os";
-import { Worker as Worker2 } from "node:worker_threads";
 function defaultTreeWorkerCount(cores = availableParallelism2()) {
   return Math.max(0, cores - 1);
 }
@@ -64224,7 +64229,7 @@ function startWorker2(url, data, onResponse, onExit) {
   try {
     const workerData = { ...data, done: new Int32Array(new SharedArrayBuffer(4)) };
     const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
-    worker = url.pathname.endsWith(".ts") ? new Worker2(typescriptBootstrap(url), { eval: true, workerData, resourceLimits }) : new Worker2(url, { workerData, resourceLimits });
+    worker = newWorker(url, { workerData, resourceLimits });
   } catch {
     return void 0;
   }
@@ -66164,10 +66169,7 @@ import { readFile as readFile2 } from "node:fs/promises";
 import { isAbsolute, join as join5 } from "node:path";
 
 // src/workspace/history-pool.ts
-import { existsSync as existsSync4 } from "node:fs";
 import { availableParallelism as availableParallelism3 } from "node:os";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-import { Worker as Worker3 } from "node:worker_threads";
 
 // src/workspace/history-blob.ts
 function scanBlobBytes(path7, bytes, settings, reveal) {
@@ -66324,7 +66326,7 @@ var HistoryBlobPool = class {
     let worker;
     const workerData = { settings: this.settings, reveal: this.reveal !== void 0 };
     try {
-      worker = url.pathname.endsWith(".ts") ? new Worker3(typescriptBootstrap(url), { eval: true, workerData }) : new Worker3(url, { workerData });
+      worker = newWorker(url, { workerData });
     } catch {
       return void 0;
     }
@@ -66380,11 +66382,7 @@ var HistoryBlobPool = class {
   }
 };
 function defaultHistoryWorkerUrl() {
-  for (const name3 of ["./history-worker.js", "./history-worker.ts"]) {
-    const url = new URL(name3, import.meta.url);
-    if (url.protocol === "file:" && existsSync4(fileURLToPath2(url))) return url;
-  }
-  return void 0;
+  return workerEntryBeside(import.meta.url, "history-worker");
 }
 
 // src/workspace/path-profile.ts
