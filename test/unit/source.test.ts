@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toSourceFile } from '../../src/core/source.js';
+import { decodeText, toSourceFile } from '../../src/core/source.js';
 
 /** docs/architecture.md, "Scanning input": binary = a NUL byte in the first 8 KiB; files over max-file-size are skipped; nothing silently. */
 describe('toSourceFile', () => {
@@ -26,5 +26,17 @@ describe('toSourceFile', () => {
   it('decodes invalid UTF-8 with replacement characters instead of skipping, and keeps addedLines', () => {
     const file = toSourceFile('a.txt', Buffer.from([0x61, 0xff, 0x62]), settings, new Set([1]));
     expect(file).toEqual({ path: 'a.txt', content: 'a\ufffdb', addedLines: new Set([1]) });
+  });
+
+  it('decodes ASCII through the Latin-1 fast path and anything else as UTF-8, the same string either way', () => {
+    const ascii = Buffer.from('key = "AKIA' + 'x'.repeat(200) + '"\n');
+    expect(decodeText(ascii)).toBe(new TextDecoder().decode(ascii));
+    // 0xC3 0xA9 is é in UTF-8 but Ã© in Latin-1: the non-ASCII file must take the UTF-8 path.
+    const utf8 = Buffer.from('caf\u00e9 = "s3cr3t"\n', 'utf8');
+    expect(decodeText(utf8)).toBe('caf\u00e9 = "s3cr3t"\n');
+    // A view into a larger buffer decodes only its own bytes.
+    const big = Buffer.from('xxxhello\u00e9yyy', 'utf8');
+    expect(decodeText(big.subarray(3, 8))).toBe('hello');
+    expect(decodeText(big.subarray(3, 10))).toBe('hello\u00e9');
   });
 });
