@@ -63,23 +63,36 @@ export function gitOutput(dir: string, args: string[], env?: NodeJS.ProcessEnv):
 
 /** Line-by-line stdout of a long-running git, without holding it all. */
 export async function* gitLines(dir: string, args: string[], onError: (message: string) => void): AsyncGenerator<string> {
+  for await (const lines of gitLineBatches(dir, args, onError)) yield* lines;
+}
+
+/** `gitLines`, one array per chunk of output (no promise per line). */
+export async function* gitLineBatches(dir: string, args: string[], onError: (message: string) => void): AsyncGenerator<string[]> {
   const child = start(dir, args, 'ignore');
   const { stderr, exited } = watch(child);
-  yield* splitLines(child.stdout);
+  yield* lineBatches(child.stdout);
   const { code, missingGit } = await exited;
   if (missingGit) throw new UsageError(MISSING_GIT);
   if (code !== 0) onError(stderr() || `git ${args[0]} exited with ${code}`);
 }
 
-async function* splitLines(stream: Readable): AsyncGenerator<string> {
-  let rest = '';
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const text = rest + chunk.toString('utf8');
-    const lines = text.split('\n');
-    rest = lines.pop() ?? '';
-    yield* lines;
+/**
+ * The lines of a stream, one array per chunk read (no promise per line). Only whole lines are
+ * decoded: a UTF-8 character split between two chunks is never cut in half.
+ */
+async function* lineBatches(stream: Readable): AsyncGenerator<string[]> {
+  let rest: Buffer | undefined;
+  for await (const read of stream as AsyncIterable<Buffer>) {
+    const chunk = rest ? Buffer.concat([rest, read]) : read;
+    const end = chunk.lastIndexOf(10);
+    if (end < 0) {
+      rest = chunk;
+      continue;
+    }
+    rest = end + 1 < chunk.length ? chunk.subarray(end + 1) : undefined;
+    yield chunk.toString('utf8', 0, end).split('\n');
   }
-  if (rest) yield rest;
+  if (rest && rest.length > 0) yield [rest.toString('utf8')];
 }
 
 /** One object `git rev-list --objects` named: its id, type, size and (for trees/blobs) a path. */
@@ -96,6 +109,11 @@ export interface ListedObject {
  * `missing`. `onError` hears why rev-list stopped early (a corrupt tree, a missing commit).
  */
 export async function* listObjects(dir: string, revisions: string[], onError: (message: string) => void): AsyncGenerator<ListedObject> {
+  for await (const batch of listObjectBatches(dir, revisions, onError)) yield* batch;
+}
+
+/** `listObjects`, one array per chunk of git's output: no promise per object. */
+export async function* listObjectBatches(dir: string, revisions: string[], onError: (message: string) => void): AsyncGenerator<ListedObject[]> {
   // rev-list writes straight into batch-check's stdin: the object names go from git to git, not
   // through Node. Our copy of that pipe end is closed once rev-list has it, so batch-check sees
   // EOF when rev-list exits.
@@ -105,22 +123,26 @@ export async function* listObjects(dir: string, revisions: string[], onError: (m
   const revWatch = watch(revList);
   check.stdin!.destroy();
   try {
-    for await (const line of splitLines(check.stdout)) {
-      const first = line.indexOf(' ');
-      const second = line.indexOf(' ', first + 1);
-      if (first < 0) continue;
-      if (second < 0) {
-        yield { oid: line.slice(0, first), type: line.slice(first + 1), size: 0, path: '' };
-        continue;
+    for await (const lines of lineBatches(check.stdout)) {
+      const batch: ListedObject[] = [];
+      for (const line of lines) {
+        const first = line.indexOf(' ');
+        if (first < 0) continue;
+        const second = line.indexOf(' ', first + 1);
+        if (second < 0) {
+          batch.push({ oid: line.slice(0, first), type: line.slice(first + 1), size: 0, path: '' });
+          continue;
+        }
+        const third = line.indexOf(' ', second + 1);
+        const type = line.slice(first + 1, second);
+        if (type === 'missing' || type === 'ambiguous') {
+          batch.push({ oid: line.slice(0, first), type: 'missing', size: 0, path: line.slice(second + 1) });
+          continue;
+        }
+        const size = Number(line.slice(second + 1, third < 0 ? undefined : third));
+        batch.push({ oid: line.slice(0, first), type, size, path: third < 0 ? '' : line.slice(third + 1) });
       }
-      const third = line.indexOf(' ', second + 1);
-      const type = line.slice(first + 1, second);
-      if (type === 'missing' || type === 'ambiguous') {
-        yield { oid: line.slice(0, first), type: 'missing', size: 0, path: line.slice(second + 1) };
-        continue;
-      }
-      const size = Number(line.slice(second + 1, third < 0 ? undefined : third));
-      yield { oid: line.slice(0, first), type, size, path: third < 0 ? '' : line.slice(third + 1) };
+      if (batch.length > 0) yield batch;
     }
   } finally {
     revList.kill();
@@ -194,6 +216,19 @@ export class BlobReader<T> {
     if (this.failure) throw this.failure;
     this.pending.push({ oid, tag });
     if (!this.proc.stdin!.write(`${oid}\n`)) await new Promise<void>((resolve) => (this.drained = resolve));
+    if (this.failure) throw this.failure;
+  }
+
+  /** Queues several ids in one write; resolves once git can take more (back-pressure). */
+  async requestMany(items: readonly { oid: string; tag: T }[]): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (items.length === 0) return;
+    let text = '';
+    for (const item of items) {
+      this.pending.push(item);
+      text += `${item.oid}\n`;
+    }
+    if (!this.proc.stdin!.write(text)) await new Promise<void>((resolve) => (this.drained = resolve));
     if (this.failure) throw this.failure;
   }
 

@@ -5,7 +5,7 @@ import { activeDetectorCount } from '../core/secrets/engine.js';
 import type { CommitRef, Finding, HistoryLocation, ScanResult, ScanSettings, SecretSink, Skipped } from '../core/types.js';
 import { UsageError } from './errors.js';
 import { unquoteGitPath } from './git.js';
-import { BlobReader, gitLines, gitOutput, listObjects, type BlobResult } from './git-objects.js';
+import { BlobReader, gitLineBatches, gitOutput, listObjectBatches, type BlobResult } from './git-objects.js';
 import { HistoryBlobPool, type HistoryPoolOptions, type PoolOutcome } from './history-pool.js';
 import { pathProfiles, type PathProfiles } from './path-profile.js';
 
@@ -87,12 +87,16 @@ interface BlobHit {
 export async function scanHistory(dir: string, options: HistoryOptions): Promise<HistoryScan> {
   const started = performance.now();
   const { settings } = options;
-  await assertRepository(dir);
-  const branch = options.branch !== undefined ? await resolveRef(dir, options.branch, '--branch') : undefined;
-  const since = options.since !== undefined ? await resolveRef(dir, options.since, '--since') : undefined;
+  // The set-up questions to git are asked at once (each is a process to start).
+  const shallowAsked = shallowCommits(dir);
+  const [shallow, branch, since, headCommit] = await Promise.all([
+    shallowAsked,
+    options.branch !== undefined ? shallowAsked.then(() => resolveRef(dir, options.branch!, '--branch')) : undefined,
+    options.since !== undefined ? shallowAsked.then(() => resolveRef(dir, options.since!, '--since')) : undefined,
+    options.branch === undefined ? commitOf(dir, 'HEAD') : undefined,
+  ]);
   const revisions = [...(branch ? [branch] : ['--all']), ...(since ? [`^${since}`] : [])];
-  const head = branch ?? (await commitOf(dir, 'HEAD'));
-  const shallow = await shallowCommits(dir);
+  const head = branch ?? headCommit;
 
   const skipped = new SkipList();
   for (const commit of shallow) {
@@ -133,26 +137,30 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
 
   const stopped = (message: string) => skipped.add({ path: '(history)', reason: 'unreadable', detail: `${message}; objects after this point were not scanned` }, true);
   try {
-    for await (const object of listObjects(dir, revisions, stopped)) {
-      if (object.type === 'commit') {
-        commits++;
-        continue;
+    for await (const batch of listObjectBatches(dir, revisions, stopped)) {
+      const wanted: { oid: string; tag: BlobTag }[] = [];
+      for (const object of batch) {
+        if (object.type === 'commit') {
+          commits++;
+          continue;
+        }
+        if (object.type === 'missing') {
+          scannedAs.set(object.oid, SKIPPED_BLOB);
+          if (missing.size < MAX_SKIPPED_LISTED) missing.add(object.oid);
+          continue;
+        }
+        if (object.type !== 'blob') continue;
+        const profile = profiles.of(object.path);
+        if (profile !== 0) scannedAs.set(object.oid, profile);
+        if (profiles.skipped(profile)) continue;
+        const tag: BlobTag = { path: object.path, oid: object.oid, profile, seq: pool.reserve() };
+        if (object.size > settings.maxFileSize) {
+          pool.settle(tag.seq, tag, { scanned: false, skipped: { path: object.path, reason: 'too-large', detail: `blob ${object.oid.slice(0, 12)}: ${object.size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
+          continue;
+        }
+        wanted.push({ oid: object.oid, tag });
       }
-      if (object.type === 'missing') {
-        scannedAs.set(object.oid, SKIPPED_BLOB);
-        if (missing.size < MAX_SKIPPED_LISTED) missing.add(object.oid);
-        continue;
-      }
-      if (object.type !== 'blob') continue;
-      const profile = profiles.of(object.path);
-      if (profile !== 0) scannedAs.set(object.oid, profile);
-      if (profiles.skipped(profile)) continue;
-      const tag: BlobTag = { path: object.path, oid: object.oid, profile, seq: pool.reserve() };
-      if (object.size > settings.maxFileSize) {
-        pool.settle(tag.seq, tag, { scanned: false, skipped: { path: object.path, reason: 'too-large', detail: `blob ${object.oid.slice(0, 12)}: ${object.size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
-        continue;
-      }
-      await reader.request(object.oid, tag);
+      await reader.requestMany(wanted);
     }
     await reader.finish();
     await pool.finish();
@@ -210,13 +218,6 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   };
 }
 
-async function assertRepository(dir: string): Promise<void> {
-  await gitOutput(dir, ['rev-parse', '--git-dir']).catch((error: unknown) => {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`${dir} is not a git repository (needed by --history)`);
-  });
-}
-
 async function commitOf(dir: string, ref: string): Promise<string | undefined> {
   const out = await gitOutput(dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]).catch(() => '');
   return out.trim() || undefined;
@@ -229,11 +230,17 @@ async function resolveRef(dir: string, ref: string, flag: string): Promise<strin
   return sha;
 }
 
-/** Commits a shallow clone cut the history at (`$GIT_DIR/shallow`). */
+/**
+ * Commits a shallow clone cut the history at (`$GIT_DIR/shallow`). The same question says whether
+ * `dir` is a repository at all.
+ */
 async function shallowCommits(dir: string): Promise<string[]> {
-  const isShallow = (await gitOutput(dir, ['rev-parse', '--is-shallow-repository']).catch(() => 'false')).trim();
-  if (isShallow !== 'true') return [];
-  const file = (await gitOutput(dir, ['rev-parse', '--git-path', 'shallow'])).trim();
+  const answer = await gitOutput(dir, ['rev-parse', '--is-shallow-repository', '--git-path', 'shallow']).catch((error: unknown) => {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${dir} is not a git repository (needed by --history)`);
+  });
+  const [isShallow, file] = answer.split('\n');
+  if (isShallow !== 'true' || !file) return [];
   const text = await readFile(isAbsolute(file) ? file : join(dir, file), 'utf8').catch(() => '');
   return text.split('\n').filter((l) => /^[0-9a-f]{40,64}$/.test(l));
 }
@@ -252,7 +259,7 @@ async function attribute(dir: string, revisions: string[], hits: Map<string, Blo
   let commit: CommitRef | undefined;
   let time = 0;
   let order = 0;
-  for await (const line of gitLines(dir, args, (m) => onError(`git log stopped: ${m}`))) {
+  for await (const lines of gitLineBatches(dir, args, (m) => onError(`git log stopped: ${m}`))) for (const line of lines) {
     if (line.startsWith('\u0001')) {
       const [sha, ct, date] = line.slice(1).split(' ', 3);
       const author = line.slice(1 + sha.length + ct.length + date.length + 3);
@@ -299,7 +306,7 @@ async function pathsOf(dir: string, revisions: string[], oids: Set<string>): Pro
   const found = new Map<string, string>();
   if (oids.size === 0) return found;
   for (const oid of oids) found.set(oid, '');
-  for await (const line of gitLines(dir, ['rev-list', '--objects', ...revisions, '--'], () => undefined)) {
+  for await (const lines of gitLineBatches(dir, ['rev-list', '--objects', ...revisions, '--'], () => undefined)) for (const line of lines) {
     const oid = line.slice(0, line.indexOf(' '));
     if (found.get(oid) === '') found.set(oid, line.slice(oid.length + 1));
   }
@@ -313,7 +320,7 @@ async function pathsOf(dir: string, revisions: string[], oids: Set<string>): Pro
  */
 async function blobsAt(dir: string, commit: string, profiles: PathProfiles): Promise<Map<string, Set<number>>> {
   const map = new Map<string, Set<number>>();
-  for await (const line of gitLines(dir, ['ls-tree', '-r', '--full-tree', commit], () => undefined)) {
+  for await (const lines of gitLineBatches(dir, ['ls-tree', '-r', '--full-tree', commit], () => undefined)) for (const line of lines) {
     const tab = line.indexOf('\t');
     const meta = line.slice(0, tab).split(' ');
     if (meta[1] !== 'blob') continue;
