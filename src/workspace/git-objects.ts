@@ -80,7 +80,7 @@ export async function* gitLineBatches(dir: string, args: string[], onError: (mes
  * The lines of a stream, one array per chunk read (no promise per line). Only whole lines are
  * decoded: a UTF-8 character split between two chunks is never cut in half.
  */
-async function* lineBatches(stream: Readable): AsyncGenerator<string[]> {
+export async function* lineBatches(stream: Readable): AsyncGenerator<string[]> {
   let rest: Buffer | undefined;
   for await (const read of stream as AsyncIterable<Buffer>) {
     const chunk = rest ? Buffer.concat([rest, read]) : read;
