@@ -40,6 +40,8 @@ const BATCH_ITEMS = 512;
 const MAX_IN_FLIGHT = 3;
 
 const CLEAN: BlobOutcome = { scanned: true };
+/** Scanned by `prepare`: a line with no secret. */
+const WARM_UP = new TextEncoder().encode('prepare\n');
 
 /**
  * Measured (docs/history.md, "Speed"): git itself is busy on a second core (inflating objects:
@@ -100,6 +102,14 @@ export class HistoryBlobPool<T extends { oid: string; path: string }> {
     this.settings = { ...given, fingerprint: given.fingerprint ?? { kind: 'keyed', key: EPHEMERAL_KEY }, contentKey: given.contentKey ?? EPHEMERAL_KEY };
     this.wanted = options.workers ?? defaultHistoryWorkers();
     this.startAfter = options.startAfterBytes ?? HISTORY_WORKER_START_BYTES;
+  }
+
+  /**
+   * Compiles the detector catalog now, while git starts up, if this thread will scan blobs (it
+   * would otherwise be compiled on the first blob). With workers, they compile their own.
+   */
+  prepare(): void {
+    if (this.wanted === 0) scanBlobBytes('prepare.txt', WARM_UP, this.settings);
   }
 
   /**

@@ -136,8 +136,14 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   const reader = new BlobReader<BlobTag>(dir, toPool);
 
   const stopped = (message: string) => skipped.add({ path: '(history)', reason: 'unreadable', detail: `${message}; objects after this point were not scanned` }, true);
+  const listing = listObjectBatches(dir, revisions, stopped);
   try {
-    for await (const batch of listObjectBatches(dir, revisions, stopped)) {
+    // The first step starts `git rev-list` and `git cat-file --batch-check`; while they start up,
+    // this thread compiles the detector catalog (otherwise done on the first blob, with git idle).
+    const first = listing.next();
+    pool.prepare();
+    for (let step = await first; !step.done; step = await listing.next()) {
+      const batch = step.value;
       const wanted: { oid: string; tag: BlobTag }[] = [];
       for (const object of batch) {
         if (object.type === 'commit') {
@@ -165,6 +171,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     await reader.finish();
     await pool.finish();
   } finally {
+    await listing.return(undefined).catch(() => undefined);
     await reader.finish().catch(() => undefined);
     await pool.close();
   }
