@@ -97,7 +97,8 @@ export function mergeHistory(tree: ScanResult, history: ScanResult): ScanResult 
   });
   for (const f of history.findings) if (!seen.has(sameSecret(f))) findings.push(f);
   findings.sort(compareFindings);
-  return { ...tree, findings, skipped: [...tree.skipped, ...history.skipped] };
+  const baselined = [...new Set([...(tree.baselined ?? []), ...(history.baselined ?? [])])];
+  return { ...tree, findings, skipped: [...tree.skipped, ...history.skipped], ...(baselined.length > 0 ? { baselined } : {}) };
 }
 
 /**

@@ -417,4 +417,9 @@ export interface ScanResult {
   skipped: Skipped[];
   inventory: InventoryEntry[];
   stats: ScanStats;
+  /**
+   * History mode: published fingerprints of secrets this scan saw accepted by a salted baseline or
+   * ignore entry (docs/history.md, "Issues for secrets in history"); never a value.
+   */
+  baselined?: string[];
 }

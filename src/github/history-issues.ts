@@ -21,8 +21,12 @@ export function historyMarker(findings: readonly Finding[]): string {
   return `<!-- nhi-steward:history file=${encodeURIComponent(past[0].file)} fp=${fingerprints.join(',')} -->`;
 }
 
-/** Whether an open issue is for secrets in history that are neither ignored nor baselined: it stays open. */
-export function keepsHistoryIssue(issue: Pick<ExistingIssue, 'body'>, settings: Partial<Pick<ScanSettings, 'baseline' | 'pathsIgnore'>>): boolean {
+/**
+ * Whether an open issue is for secrets in history that are neither ignored nor baselined: it stays
+ * open. `baselined`: published fingerprints a salted baseline entry accepted in this scan
+ * (`ScanResult.baselined`, from a history scan that saw the secrets).
+ */
+export function keepsHistoryIssue(issue: Pick<ExistingIssue, 'body'>, settings: Partial<Pick<ScanSettings, 'baseline' | 'pathsIgnore'>>, baselined: readonly string[] = []): boolean {
   const match = HISTORY.exec(issue.body ?? '');
   if (!match) return false;
   let file: string;
@@ -33,6 +37,6 @@ export function keepsHistoryIssue(issue: Pick<ExistingIssue, 'body'>, settings: 
   }
   if (settings.pathsIgnore && isIgnored(file, { pathsIgnore: settings.pathsIgnore })) return false;
   const fingerprints = match[2].split(',').filter(Boolean);
-  const baseline = settings.baseline;
-  return !(baseline && fingerprints.length > 0 && fingerprints.every((fp) => baseline.has(fp)));
+  const accepted = (fp: string) => settings.baseline?.has(fp) === true || baselined.includes(fp);
+  return !(fingerprints.length > 0 && fingerprints.every(accepted));
 }

@@ -55,7 +55,7 @@ export async function syncScanIssues(
   // Before onboarding only secret issues are managed: gap issues from an earlier owners file stay as they are.
   const inScope = plan === 'all' ? (issue: ExistingIssue) => issue.fingerprint !== DASHBOARD_FINGERPRINT : (issue: ExistingIssue) => issue.fingerprint !== DASHBOARD_FINGERPRINT && issue.title.startsWith('Embedded secret');
   // A secret found only in commits stays open until a person closes it, or it is ignored/baselined (history-issues.ts).
-  const first = await syncIssues(client, repo, gaps, { label, inScope: (issue) => inScope(issue) && !keepsHistoryIssue(issue, settings), author: options.author });
+  const first = await syncIssues(client, repo, gaps, { label, inScope: (issue) => inScope(issue) && !keepsHistoryIssue(issue, settings, result.baselined), author: options.author });
   if (plan === 'secrets') return first;
   // Pass 2: the dashboard alone, now that every gap has an issue number to link.
   // No dashboard when it is switched off, before onboarding, or with nothing to list (an open one is closed).

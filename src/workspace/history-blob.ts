@@ -1,19 +1,91 @@
 import { scanSecrets } from '../core/secrets/engine.js';
 import { toSourceFile } from '../core/source.js';
-import type { Finding, RevealedSecret, ScanSettings, SecretSink, Skipped } from '../core/types.js';
+import type { Finding, RevealedSecret, ScanSettings, SecretSink, Skipped, SourceFile } from '../core/types.js';
 
 /**
  * One blob of history mode, scanned: the same steps whether the main thread or a worker
  * (history-worker.ts) does it, so the results cannot differ. `scanned: false` is a blob no path
  * can make scannable (binary, too large).
  */
-export type BlobOutcome = { scanned: false; skipped: Skipped } | { scanned: true; findings?: Finding[] };
+export type BlobOutcome = { scanned: false; skipped: Skipped } | { scanned: true; findings?: Finding[]; baselined?: string[] };
 
 export function scanBlobBytes(path: string, bytes: Uint8Array, settings: ScanSettings, reveal?: SecretSink): BlobOutcome {
   const source = toSourceFile(path, bytes, settings);
   if (!('content' in source)) return { scanned: false, skipped: source };
-  const findings = scanSecrets(source, settings, reveal);
-  return findings.length > 0 ? { scanned: true, findings } : { scanned: true };
+  const salted = settings.salted ?? [];
+  if (salted.length === 0) {
+    const findings = scanSecrets(source, settings, reveal);
+    return findings.length > 0 ? { scanned: true, findings } : { scanned: true };
+  }
+  const recording = recordingSalted(settings);
+  recording.matched = 0;
+  const findings = scanSecrets(source, recording.settings, reveal);
+  const outcome: BlobOutcome = findings.length > 0 ? { scanned: true, findings } : { scanned: true };
+  if (recording.matched > 0) outcome.baselined = baselinedFingerprints(source, settings, findings);
+  return outcome;
+}
+
+/**
+ * Salted baseline and ignore entries (docs/history.md, "Issues for secrets in history"): a salted
+ * hash cannot be compared with a published fingerprint without the secret, so the issue of a
+ * secret removed from the tree could not close when the secret was baselined. While a blob is
+ * scanned (and its secrets are in hand), each salted set counts its matches; a blob where one
+ * matched is scanned again without the salted sets, and the published fingerprints that appear
+ * only then are the secrets those entries accepted. Only those blobs pay for the second scan.
+ */
+function baselinedFingerprints(source: SourceFile, settings: ScanSettings, reported: readonly Finding[]): string[] {
+  const shown = new Set(reported.map((f) => f.fingerprint));
+  const all = scanSecrets(source, { ...settings, salted: [] });
+  return [...new Set(all.filter((f) => f.rule.startsWith('secret/') && !shown.has(f.fingerprint)).map((f) => f.fingerprint))];
+}
+
+interface Recording {
+  settings: ScanSettings;
+  /** Salted matches since the counter was last reset. */
+  matched: number;
+}
+
+/** The settings with each salted set's `hashes` counting its matches (one wrapper per settings object). */
+const recordings = new WeakMap<ScanSettings, Recording>();
+
+function recordingSalted(settings: ScanSettings): Recording {
+  const known = recordings.get(settings);
+  if (known) return known;
+  const made: Recording = { settings, matched: 0 };
+  made.settings = { ...settings, salted: (settings.salted ?? []).map((set) => ({ ...set, hashes: new CountingSet(set.hashes, () => made.matched++) })) };
+  recordings.set(settings, made);
+  return made;
+}
+
+/** A read-only set that reports each successful `has`. */
+class CountingSet implements ReadonlySet<string> {
+  constructor(
+    private readonly inner: ReadonlySet<string>,
+    private readonly onMatch: () => void,
+  ) {}
+  get size(): number {
+    return this.inner.size;
+  }
+  has(value: string): boolean {
+    const found = this.inner.has(value);
+    if (found) this.onMatch();
+    return found;
+  }
+  forEach(callback: (value: string, key: string, set: ReadonlySet<string>) => void): void {
+    this.inner.forEach((value) => callback(value, value, this));
+  }
+  entries(): SetIterator<[string, string]> {
+    return this.inner.entries();
+  }
+  keys(): SetIterator<string> {
+    return this.inner.keys();
+  }
+  values(): SetIterator<string> {
+    return this.inner.values();
+  }
+  [Symbol.iterator](): SetIterator<string> {
+    return this.inner[Symbol.iterator]();
+  }
 }
 
 /** Main thread → worker: blobs packed in one transferred buffer. */

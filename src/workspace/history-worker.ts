@@ -18,7 +18,7 @@ parentPort?.on('message', (batch: HistoryBatch) => {
     const sink = reveal ? (s: RevealedSecret) => secrets.push(s) : undefined;
     const results = batch.items.map((item) => {
       const outcome = scanBlobBytes(item.path, Buffer.from(batch.buffer, item.start, item.length), settings, sink);
-      return outcome.scanned && !outcome.findings ? null : outcome;
+      return outcome.scanned && !outcome.findings && !outcome.baselined ? null : outcome;
     });
     answer = reveal ? { id: batch.id, results, secrets } : { id: batch.id, results };
   } catch (error) {

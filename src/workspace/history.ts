@@ -63,6 +63,8 @@ const hitKey = (oid: string, profile: number): string => `${oid}:${profile}`;
 
 /** Skipped blobs listed one by one; past this, one summary entry says how many more. */
 const MAX_SKIPPED_LISTED = 200;
+/** Salted-baseline matches remembered (each is one accepted secret; far more is not a baseline). */
+const MAX_BASELINED = 100_000;
 /** Other places a secret appears, listed with the finding. */
 const MAX_OTHER_LOCATIONS = 10;
 
@@ -108,6 +110,8 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   /** Blobs NOT scanned under the ordinary profile 0: the profile they were scanned under, or SKIPPED_BLOB. */
   const scannedAs = new Map<string, number>();
   const missing = new Set<string>();
+  /** Published fingerprints of secrets a salted baseline or ignore entry accepted (history-blob.ts). */
+  const baselined = new Set<string>();
   let commits = 0;
   let blobs = 0;
   let blobBytes = 0;
@@ -124,6 +128,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
       blobs++;
       blobBytes += size;
     }
+    if (outcome.baselined) for (const fingerprint of outcome.baselined) if (baselined.size < MAX_BASELINED) baselined.add(fingerprint);
     if (outcome.findings) {
       const key = hitKey(oid, profile);
       const hit = hits.get(key);
@@ -212,6 +217,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
       findings,
       skipped: skippedList,
       inventory: [],
+      ...(baselined.size > 0 ? { baselined: [...baselined] } : {}),
       stats: {
         files: blobs,
         bytes: blobBytes,
