@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { defaultSettings } from '../src/core/types.js';
-import { BlobReader, listObjects } from '../src/workspace/git-objects.js';
+import { BlobReader, listObjectBatches } from '../src/workspace/git-objects.js';
 import { scanHistory } from '../src/workspace/history.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -265,8 +265,8 @@ async function readOnly(dir: string): Promise<{ seconds: number; bytes: number; 
   const reader = new BlobReader<null>(dir, (blob) => {
     if (blob.ok) bytes += blob.bytes.length;
   });
-  for await (const object of listObjects(dir, ['--all'], () => undefined)) {
-    if (object.type === 'blob' && object.size <= 5 * MB) await reader.request(object.oid, null);
+  for await (const batch of listObjectBatches(dir, ['--all'], () => undefined)) {
+    await reader.requestMany(batch.filter((object) => object.type === 'blob' && object.size <= 5 * MB).map((object) => ({ oid: object.oid, tag: null })));
   }
   await reader.finish();
   const used = process.cpuUsage(cpu);
