@@ -7,13 +7,15 @@
  * bench corpus (bench/run.ts "secrets: single thread"). The module is assembled here byte by byte
  * (two small functions), so there is no build step and no binary in the repository.
  *
- *   scan(p, end, state, h, hEnd, cls, delta) → p
+ *   scan(p, end, state, h, hEnd) → p
  *
- * reads UTF-16 code units at byte addresses [p, end), maps each to its class (`cls`: one byte per
- * code unit) and steps the DFA (`delta`: i32 per state × class, targets pre-multiplied by the
- * class count, keyword-ending states bit-inverted, exactly the JavaScript table). Each keyword end
- * is written at `h` as (state, address of the code unit); it returns early when the hit buffer is
- * full. The state reached is stored at address 0 and the hit write pointer at address 4.
+ * reads UTF-16 code units at byte addresses [p, end), maps each to its class (the class table at
+ * CLS_AT: one byte per code unit) and steps the DFA (the transition table at DELTA_AT: i32 per
+ * state × class, the JavaScript table's targets as byte offsets into it, keyword-ending states
+ * bit-inverted). Both tables sit at fixed addresses, read through the load instructions' constant
+ * offsets, so a step is three loads and an add. Each keyword end is written at `h` as (state
+ * offset, address of the code unit); it returns early when the hit buffer is full. The state
+ * reached is stored at address 0 and the hit write pointer at address 4.
  * `scanN` (below) does the same for STREAMS streams at once.
  */
 
@@ -55,8 +57,14 @@ const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCo
 const HEADER = 256;
 const CLS_AT = HEADER; // one byte per UTF-16 code unit: its class × 4
 const DELTA_AT = CLS_AT + 0x10000; // i32 per state × class: the target state's byte offset in the table
-/** Classes whose byte offset (class × 4) fits the one-byte class table. */
-const MAX_CLASSES = 64;
+/**
+ * Classes whose byte offset (class × 4) fits the one-byte class table. Automata with more classes
+ * (up to 256: custom detectors' keywords may add characters) get a module that stores the class
+ * itself and shifts it in each step.
+ */
+const SCALED_CLASSES = 64;
+const MAX_CLASSES = 256;
+const SHL = 0x74;
 
 const get = (l: number) => [0x20, l];
 const set = (l: number) => [0x21, l];
@@ -80,9 +88,9 @@ const [BLOCK, LOOP, IF, END_, BR, BR_IF, VOID] = [0x02, 0x03, 0x04, 0x0b, 0x0c, 
  * (negative target) is written at h as (state offset, address of the code unit); a full hit
  * buffer leaves the loop after this code unit.
  */
-function step(p: number, state: number, h: number, hEnd: number, next: number): number[] {
+function step(scaled: boolean, p: number, state: number, h: number, hEnd: number, next: number): number[] {
   return [
-    ...get(state), ...get(p), ...LOAD16_U, ...load8(CLS_AT), ADD, ...load(DELTA_AT),
+    ...get(state), ...get(p), ...LOAD16_U, ...load8(CLS_AT), ...(scaled ? [] : [...i32(2), SHL]), ADD, ...load(DELTA_AT),
     ...tee(next), ...i32(0), LT_S,
     IF, VOID, // a keyword ends here
     ...get(h), ...get(next), ...i32(-1), XOR, ...tee(next), ...store(0),
@@ -97,12 +105,12 @@ function step(p: number, state: number, h: number, hEnd: number, next: number): 
 }
 
 // scan(p, end, state, h, hEnd): locals 0-4, then `next`.
-const code = [
+const code = (scaled: boolean) => [
   ...vector([[1, I32]]),
   BLOCK, VOID,
   LOOP, VOID,
   ...get(0), ...get(1), GE_U, BR_IF, 1, // done when p >= end
-  ...step(0, 2, 3, 4, 5),
+  ...step(scaled, 0, 2, 3, 4, 5),
   BR, 0,
   END_,
   END_,
@@ -123,14 +131,14 @@ export const STREAMS = 3;
 const COUNT = 0;
 const stream = (s: number) => ({ p: 1 + 4 * s, state: 2 + 4 * s, h: 3 + 4 * s, hEnd: 4 + 4 * s, next: 1 + 4 * STREAMS + s });
 const streams = Array.from({ length: STREAMS }, (_, s) => s);
-const codeN = [
+const codeN = (scaled: boolean) => [
   ...vector([[STREAMS, I32]]), // one `next` local per stream
   BLOCK, VOID,
   ...get(COUNT), EQZ, BR_IF, 0,
   LOOP, VOID,
   ...streams.flatMap((s) => {
     const { p, state, h, hEnd, next } = stream(s);
-    return step(p, state, h, hEnd, next);
+    return step(scaled, p, state, h, hEnd, next);
   }),
   ...get(COUNT), ...i32(1), SUB, ...tee(COUNT), BR_IF, 0,
   END_,
@@ -140,13 +148,13 @@ const codeN = [
   END_,
 ];
 
-const MODULE_BYTES = new Uint8Array([
+const moduleBytes = (scaled: boolean) => new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
   ...section(1, vector([[0x60, 5, ...Array<number>(5).fill(I32), 1, I32], [0x60, ...uleb(1 + 4 * STREAMS), ...Array<number>(1 + 4 * STREAMS).fill(I32), 1, I32]])),
   ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])), // imported memory, min 1 page
   ...section(3, vector([[0], [1]])),
   ...section(7, vector([[...name('scan'), 0x00, 0], [...name('scanN'), 0x00, 1]])),
-  ...section(10, vector([[...uleb(code.length), ...code], [...uleb(codeN.length), ...codeN]])),
+  ...section(10, vector([code(scaled), codeN(scaled)].map((body) => [...uleb(body.length), ...body]))),
 ]);
 
 type ScanFn = (p: number, end: number, state: number, h: number, hEnd: number) => number;
@@ -163,17 +171,20 @@ interface WasmApi {
 }
 const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
-let compiled: object | null | undefined;
+/** The compiled module for class tables holding class × 4 (`scaled`) or the class itself. */
+const compiled = new Map<boolean, object | null>();
 
-function wasmModule(): object | null {
-  if (compiled === undefined) {
+function wasmModule(scaled: boolean): object | null {
+  let module = compiled.get(scaled);
+  if (module === undefined) {
     try {
-      compiled = wasmApi ? new wasmApi.Module(MODULE_BYTES) : null;
+      module = wasmApi ? new wasmApi.Module(moduleBytes(scaled)) : null;
     } catch {
-      compiled = null; // no WebAssembly here (e.g. --jitless): the JavaScript loop is used
+      module = null; // no WebAssembly here (e.g. --jitless): the JavaScript loop is used
     }
+    compiled.set(scaled, module);
   }
-  return compiled;
+  return module;
 }
 
 /** Code units copied into WebAssembly memory per call (256 KiB of UTF-16). */
@@ -222,8 +233,9 @@ export class WasmKeywordScanner {
    * is unavailable or the tables do not fit.
    */
   static create(classOf: Uint16Array, classCount: number, delta: Int32Array, warmUp: number): WasmKeywordScanner | null {
-    if (classCount > MAX_CLASSES) return null; // a class's byte offset is stored in one byte per code unit
-    const module = wasmModule();
+    if (classCount > MAX_CLASSES) return null; // classes are stored in one byte per code unit
+    const scaled = classCount <= SCALED_CLASSES;
+    const module = wasmModule(scaled);
     if (!module || !wasmApi) return null;
     const hitsAt = DELTA_AT + delta.length * 4;
     const textAt = hitsAt + STREAMS * HIT_SLOTS * 8;
@@ -233,7 +245,7 @@ export class WasmKeywordScanner {
       const instance = new wasmApi.Instance(module, { env: { memory } });
       const scanner = new WasmKeywordScanner(instance.exports, memory, { hitsAt, textAt }, classCount, Math.max(1, warmUp));
       const cls = new Uint8Array(memory.buffer, CLS_AT, 0x10000);
-      for (let code = 0; code < 0x10000; code++) cls[code] = classOf[code] * 4;
+      for (let code = 0; code < 0x10000; code++) cls[code] = scaled ? classOf[code] * 4 : classOf[code];
       // The JavaScript table's targets are state × classCount (bit-inverted for keyword ends): here × 4 more, as byte offsets.
       const table = new Int32Array(memory.buffer, DELTA_AT, delta.length);
       for (let i = 0; i < delta.length; i++) table[i] = delta[i] < 0 ? ~(~delta[i] * 4) : delta[i] * 4;
