@@ -7,6 +7,7 @@ import { append } from '../append.js';
 import { defaultWorkerUrl, newWorker } from './pool.js';
 import type { FileOutcome, TreeRequest, TreeResponse } from './protocol.js';
 import { readSourceFile } from './read-file.js';
+import { afterLargeFile } from './large-file.js';
 
 /**
  * A folder scan over all cores, where each thread reads its own files (docs/performance.md,
@@ -282,7 +283,10 @@ export function scanOne(job: Job, settings: ScanSettings, reveal?: SecretSink): 
   const item = admitted(readSourceFile(job.path, job.abs, settings.maxFileSize), settings);
   if (!item) return { index: job.index };
   if (!('content' in item)) return { index: job.index, skipped: item };
-  return { index: job.index, file: contributionOf(item, settings, reveal) };
+  afterLargeFile(item.content.length); // frees its read buffer before the scan
+  const file = contributionOf(item, settings, reveal);
+  afterLargeFile(file.chars); // frees its text (unless a whole-tree step keeps it)
+  return { index: job.index, file };
 }
 
 function startWorker(url: URL, data: { settings: ScanSettings; next: Int32Array; reveal: boolean }, onResponse: (response: TreeResponse) => void, onExit: () => void): Slot | undefined {
@@ -305,3 +309,4 @@ function startWorker(url: URL, data: { settings: ScanSettings; next: Int32Array;
   worker.on('exit', died);
   return slot;
 }
+

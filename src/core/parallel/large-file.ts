@@ -1,0 +1,32 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/**
+ * Files whose text is at least this long are followed by a full garbage collection in the thread
+ * that scanned them (docs/performance.md, "Memory").
+ */
+export const LARGE_FILE_CHARS = 4 * 1024 * 1024;
+
+let collect: (() => void) | null | undefined;
+
+/**
+ * Frees a large file's text and read buffer as soon as its scan is over. V8 keeps strings over
+ * ~128 KiB in its large-object space, which only a full (mark-compact) collection frees, and the
+ * read buffer outside the heap until its wrapper is collected; a scan allocates little else that
+ * survives, so V8 starts a full collection rarely and the large files of a tree pile up (on the
+ * bench corpus ~38 MB of old strings and ~32 MB of old buffers at the peak). One full collection
+ * per large file (a few ms with the scan's small live heap) bounds the peak by the largest file
+ * instead of the sum of the last few.
+ */
+export function afterLargeFile(chars: number): void {
+  if (chars < LARGE_FILE_CHARS) return;
+  if (collect === undefined) {
+    try {
+      setFlagsFromString('--expose-gc');
+      collect = runInNewContext('gc') as () => void;
+    } catch {
+      collect = null;
+    }
+  }
+  collect?.();
+}
