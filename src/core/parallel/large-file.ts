@@ -3,9 +3,11 @@ import { runInNewContext } from 'node:vm';
 
 /**
  * Files whose text is at least this long are followed by a full garbage collection in the thread
- * that scanned them (docs/performance.md, "Memory").
+ * that scanned them (docs/performance.md, "Memory"). On the bench corpus (8 such files of 7,481)
+ * 4 MiB left the no-worker scan at 152-155 MB peak, 1 MiB at 144-147 MB, 512 KiB at 136-138 MB but
+ * ~1.2 s more CPU (each forced collection takes 10-25 ms).
  */
-export const LARGE_FILE_CHARS = 4 * 1024 * 1024;
+export const LARGE_FILE_CHARS = 1024 * 1024;
 
 let collect: (() => void) | null | undefined;
 

@@ -56,11 +56,13 @@ export interface TreeScan {
 }
 
 /**
- * Measured on 2 cores (docs/performance.md): one worker beside the main thread, which walks and
- * scans too; `cores - 1` from 3 cores. 1 core: none.
+ * Measured on 2 cores (docs/performance.md, "Worker threads"): a worker beside the main thread
+ * gained at best ~1.1x by wall on the bench corpus, for ~1 s more CPU and ~55 MB more peak RSS
+ * (over the 150 MB target), and nothing on a tree of small files; so no worker up to 2 cores,
+ * `cores - 1` from 3 cores.
  */
 export function defaultTreeWorkerCount(cores = availableParallelism()): number {
-  return Math.max(0, cores - 1);
+  return cores <= 2 ? 0 : cores - 1;
 }
 
 /** Files posted to the workers at a time. */
