@@ -285,9 +285,8 @@ export function scanOne(job: Job, settings: ScanSettings, reveal?: SecretSink): 
   const item = admitted(readSourceFile(job.path, job.abs, settings.maxFileSize), settings);
   if (!item) return { index: job.index };
   if (!('content' in item)) return { index: job.index, skipped: item };
-  afterLargeFile(item.content.length); // frees its read buffer before the scan
   const file = contributionOf(item, settings, reveal);
-  afterLargeFile(file.chars); // frees its text (unless a whole-tree step keeps it)
+  afterLargeFile(file.chars); // frees its read buffer and its text (unless a whole-tree step keeps it)
   return { index: job.index, file };
 }
 
