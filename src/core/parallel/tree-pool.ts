@@ -222,7 +222,9 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
     }
 
     let sinceYield = 0;
-    for (const entry of chain(ahead, walk)) {
+    // Without entries listed ahead (no workers wanted, or a small tree), the walk itself: a generator
+    // around it costs ~1 us per file (17 ms of a 20,000-file scan's CPU profile).
+    for (const entry of ahead.length > 0 ? chain(ahead, walk) : { [Symbol.iterator]: () => walk }) {
       if (!('abs' in entry)) {
         record({ index: index++, skipped: entry });
         continue;
