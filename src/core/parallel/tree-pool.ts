@@ -312,4 +312,3 @@ function startWorker(url: URL, data: { settings: ScanSettings; next: Int32Array;
   worker.on('exit', died);
   return slot;
 }
-
