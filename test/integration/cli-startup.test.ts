@@ -81,7 +81,7 @@ describe('bin/nhi-steward.js: compile cache', () => {
   /** Runs the bin with `temp` as the system's temporary folder, where Node puts the default cache. */
   async function startWith(node: string, temp: string): Promise<string> {
     mkdirSync(temp);
-    const env = { ...process.env, TMPDIR: temp, NODE_OPTIONS: '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: temp, NODE_OPTIONS: '' };
     delete env.NODE_COMPILE_CACHE;
     delete env.NODE_DISABLE_COMPILE_CACHE;
     const { stdout } = await run(node, [join(pkg, 'bin', 'nhi-steward.js')], { env, timeout: 30_000 });
