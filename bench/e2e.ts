@@ -4,7 +4,7 @@
  * - `nhi-steward scan` (built `bin/nhi-steward.js`, JSON report to a file) over the whole corpus
  *   folder: MB/s of folder bytes, CPU time, peak RSS (the kernel's, via `/usr/bin/time`).
  * - The physical limit on this machine: a child `node` process that walks the same folder and
- *   reads and decodes every file (readdir, readFileSync, UTF-8 decode), nothing else; the ratio.
+ *   reads and decodes every file (readdir, readFileSync, the product's decodeText), nothing else; the ratio.
  * - secretlint (recommended preset) and nhi-steward on the same subset folder, both as child
  *   processes in the same run: the throughput ratio, by wall and by CPU time.
  * - Many small files: 20,000 files of 1 KiB, files per second.
@@ -16,6 +16,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { defaultTreeWorkerCount } from '../src/core/parallel/tree-pool.js';
 import { ensureCorpus, ensureSecretlint, FILES_DIR, HERE, listFiles, SECRETLINT_BIN, SECRETLINT_SUBSET, SECRETLINT_VERSION } from './corpus.js';
 
 const MB = 1024 * 1024;
@@ -92,11 +93,17 @@ function scanWithCli(dir: string, label: string, workers?: number): Run & { find
   return { ...run, findings: report.findings.length, mainCpuS };
 }
 
+/**
+ * The read-and-decode limit: walk, read every file and decode it with the product's own decoder
+ * (`decodeText` of src/core/source.ts, built in lib/: Latin-1 copy for pure-ASCII files, UTF-8
+ * otherwise), nothing else. Run as an ES module (`--input-type=module`), the folder as argument.
+ */
 const READ_AND_DECODE = `
-const { readdirSync, readFileSync } = require('node:fs');
-const { join } = require('node:path');
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+const { decodeText } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'lib', 'core', 'source.js')).href)});
 let chars = 0;
-const walk = (dir) => { for (const e of readdirSync(dir, { withFileTypes: true })) { const p = join(dir, e.name); if (e.isDirectory()) walk(p); else if (e.isFile()) chars += readFileSync(p).toString('utf8').length; } };
+const walk = (dir) => { for (const e of readdirSync(dir, { withFileTypes: true })) { const p = join(dir, e.name); if (e.isDirectory()) walk(p); else if (e.isFile()) chars += decodeText(readFileSync(p)).length; } };
 walk(process.argv[1]);
 `;
 
@@ -106,16 +113,19 @@ export async function runE2eBench(): Promise<void> {
   console.log(`  ${availableParallelism()} cores; load average ${loadavg().map((l) => fmt(l, 2)).join(' ')} (shared machine: compare CPU time and same-run ratios)`);
 
   // 1. The whole corpus folder, and the read-and-decode limit; the CLI with its default pool
-  // (src/core/parallel/tree-pool.ts: cores - 1 workers beside the main thread) and with none,
-  // alternated, best wall of each (the machine may be shared).
+  // (src/core/parallel/tree-pool.ts: none up to 2 cores, cores - 1 workers beyond) and with the
+  // other choice (one worker where the default has none, none where it has some), alternated,
+  // best wall of each (the machine may be shared).
   const corpus = folderBytes(FILES_DIR);
-  const limit = timed(process.execPath, ['-e', READ_AND_DECODE, FILES_DIR]);
+  const limit = timed(process.execPath, ['--input-type=module', '-e', READ_AND_DECODE, FILES_DIR]);
   type CliRun = ReturnType<typeof scanWithCli>;
+  const byDefault = defaultTreeWorkerCount();
+  const other = byDefault === 0 ? 1 : 0;
   const pooled: CliRun[] = [];
   const single: CliRun[] = [];
   for (let round = 0; round < 2; round++) {
     pooled.push(scanWithCli(FILES_DIR, 'corpus'));
-    single.push(scanWithCli(FILES_DIR, 'corpus-no-pool', 0));
+    single.push(scanWithCli(FILES_DIR, 'corpus-other', other));
   }
   const bestOf = (runs: CliRun[]) => runs.reduce((a, b) => (b.wallS < a.wallS ? b : a));
   const ours = bestOf(pooled);
@@ -126,9 +136,9 @@ export async function runE2eBench(): Promise<void> {
   const rss = (runs: Run[]) => runs.map((r) => fmt(r.maxRssMB, 0)).join(', ');
   const mainCpus = (runs: CliRun[]) => runs.map((r) => fmt(r.mainCpuS, 2)).join(', ');
   console.log(`  corpus folder: ${corpus.files} files, ${fmt(corpus.bytes / MB)} MB`);
-  console.log(`  read + decode limit (child node, readdir + readFileSync + utf8): ${fmt(limit.wallS, 2)} s wall, ${fmt(limit.cpuS, 2)} s CPU → ${fmt(limitMBs)} MB/s`);
-  console.log(`  nhi-steward scan (CLI, JSON, ${availableParallelism() - 1} worker(s) by default): ${fmt(ours.wallS, 2)} s wall (best of ${pooled.length}), CPU ${cpus(pooled)} s (main thread ${mainCpus(pooled)} s), peak RSS ${rss(pooled)} MB → ${fmt(oursMBs)} MB/s of folder bytes; ${ours.findings} findings`);
-  console.log(`  same, no worker (NHI_STEWARD_WORKERS=0): ${fmt(alone.wallS, 2)} s wall (best of ${single.length}), CPU ${cpus(single)} s (main thread ${mainCpus(single)} s), peak RSS ${rss(single)} MB → ${fmt(corpus.bytes / MB / alone.wallS)} MB/s; ${alone.findings} findings; pool/no pool ${fmt(alone.wallS / ours.wallS, 2)}× by wall`);
+  console.log(`  read + decode limit (child node, readdir + readFileSync + decodeText): ${fmt(limit.wallS, 2)} s wall, ${fmt(limit.cpuS, 2)} s CPU → ${fmt(limitMBs)} MB/s`);
+  console.log(`  nhi-steward scan (CLI, JSON, ${byDefault} worker(s) by default on ${availableParallelism()} cores): ${fmt(ours.wallS, 2)} s wall (best of ${pooled.length}), CPU ${cpus(pooled)} s (main thread ${mainCpus(pooled)} s), peak RSS ${rss(pooled)} MB → ${fmt(oursMBs)} MB/s of folder bytes; ${ours.findings} findings`);
+  console.log(`  same, NHI_STEWARD_WORKERS=${other}: ${fmt(alone.wallS, 2)} s wall (best of ${single.length}), CPU ${cpus(single)} s (main thread ${mainCpus(single)} s), peak RSS ${rss(single)} MB → ${fmt(corpus.bytes / MB / alone.wallS)} MB/s; ${alone.findings} findings; wall of that / default ${fmt(alone.wallS / ours.wallS, 2)}`);
   console.log(`  ratio to the read + decode limit: ${fmt(oursMBs / limitMBs, 2)} by wall, ${fmt(limit.cpuS / ours.cpuS, 2)} by CPU (target: within 2×)`);
   console.log(`  targets: ≥ 150 MB/s of folder bytes, peak RSS ≤ 150 MB`);
 
@@ -167,7 +177,7 @@ export async function runE2eBench(): Promise<void> {
     }
     writeFileSync(join(small, 'ready'), '');
   }
-  const smallLimit = timed(process.execPath, ['-e', READ_AND_DECODE, small]);
+  const smallLimit = timed(process.execPath, ['--input-type=module', '-e', READ_AND_DECODE, small]);
   const smallRun = scanWithCli(small, 'small');
   console.log(`  ${count} files of 1 KiB: ${fmt(smallRun.wallS, 2)} s wall, ${fmt(smallRun.cpuS, 2)} s CPU (main thread ${fmt(smallRun.mainCpuS, 2)} s) → ${fmt(count / smallRun.wallS, 0)} files/s (${fmt(count / smallRun.cpuS, 0)} per CPU second; target ≥ 20,000)`);
   console.log(`    read + decode limit on the same files: ${fmt(smallLimit.wallS, 2)} s wall, ${fmt(smallLimit.cpuS, 2)} s CPU → ${fmt(count / smallLimit.wallS, 0)} files/s; ratio ${fmt(smallLimit.wallS / smallRun.wallS, 2)} by wall, ${fmt(smallLimit.cpuS / smallRun.cpuS, 2)} by CPU`);

@@ -37,124 +37,42 @@ function sleb(n) {
 var section = (id, body) => [id, ...uleb(body.length), ...body];
 var vector = (items) => [...uleb(items.length), ...items.flat()];
 var name = (s) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-var [P, END, STATE, H, H_END, CLS, DELTA, NEXT] = [0, 1, 2, 3, 4, 5, 6, 7];
+var HEADER = 256;
+var CLS_AT = HEADER;
+var DELTA_AT = CLS_AT + 65536;
+var SCALED_CLASSES = 64;
+var MAX_CLASSES = 256;
+var SHL = 116;
 var get = (l) => [32, l];
 var set = (l) => [33, l];
 var tee = (l) => [34, l];
 var i32 = (n) => [65, ...sleb(n)];
 var ADD = 106;
-var SHL = 116;
+var SUB = 107;
 var XOR = 115;
 var LT_S = 72;
 var GE_U = 79;
-var LOAD = [40, 2, 0];
-var LOAD8_U = [45, 0, 0];
+var EQZ = 69;
+var load = (offset) => [40, 2, ...uleb(offset)];
+var load8 = (offset) => [45, 0, ...uleb(offset)];
 var LOAD16_U = [47, 1, 0];
-var store = (offset) => [54, 2, offset];
+var store = (offset) => [54, 2, ...uleb(offset)];
 var [BLOCK, LOOP, IF, END_, BR, BR_IF, VOID] = [2, 3, 4, 11, 12, 13, 64];
-var code = [
-  ...vector([[1, I32]]),
-  // local `next`
-  BLOCK,
-  VOID,
-  LOOP,
-  VOID,
-  ...get(P),
-  ...get(END),
-  GE_U,
-  BR_IF,
-  1,
-  // done when p >= end
-  // next = delta[state + cls[text[p]]]
-  ...get(DELTA),
-  ...get(STATE),
-  ...get(CLS),
-  ...get(P),
-  ...LOAD16_U,
-  ADD,
-  ...LOAD8_U,
-  ADD,
-  ...i32(2),
-  SHL,
-  ADD,
-  ...LOAD,
-  ...tee(NEXT),
-  ...i32(0),
-  LT_S,
-  IF,
-  VOID,
-  // a keyword ends here
-  ...get(H),
-  ...get(NEXT),
-  ...i32(-1),
-  XOR,
-  ...tee(NEXT),
-  ...store(0),
-  ...get(H),
-  ...get(P),
-  ...store(4),
-  ...get(H),
-  ...i32(8),
-  ADD,
-  ...tee(H),
-  ...get(H_END),
-  GE_U,
-  IF,
-  VOID,
-  // hit buffer full: stop after this code unit
-  ...get(NEXT),
-  ...set(STATE),
-  ...get(P),
-  ...i32(2),
-  ADD,
-  ...set(P),
-  BR,
-  3,
-  END_,
-  END_,
-  ...get(NEXT),
-  ...set(STATE),
-  ...get(P),
-  ...i32(2),
-  ADD,
-  ...set(P),
-  BR,
-  0,
-  END_,
-  END_,
-  ...i32(0),
-  ...get(STATE),
-  ...store(0),
-  ...i32(4),
-  ...get(H),
-  ...store(0),
-  ...get(P),
-  END_
-];
-var STREAMS = 3;
-var stream = (s) => ({ p: 5 * s, end: 5 * s + 1, state: 5 * s + 2, h: 5 * s + 3, hEnd: 5 * s + 4, next: 5 * STREAMS + 2 + s });
-var CLS_N = 5 * STREAMS;
-var DELTA_N = 5 * STREAMS + 1;
-function step(s) {
-  const { p, state, h, hEnd, next } = stream(s);
+function step(scaled, p, state, h, hEnd, next) {
   return [
-    ...get(DELTA_N),
     ...get(state),
-    ...get(CLS_N),
     ...get(p),
     ...LOAD16_U,
+    ...load8(CLS_AT),
+    ...scaled ? [] : [...i32(2), SHL],
     ADD,
-    ...LOAD8_U,
-    ADD,
-    ...i32(2),
-    SHL,
-    ADD,
-    ...LOAD,
+    ...load(DELTA_AT),
     ...tee(next),
     ...i32(0),
     LT_S,
     IF,
     VOID,
+    // a keyword ends here
     ...get(h),
     ...get(next),
     ...i32(-1),
@@ -172,6 +90,7 @@ function step(s) {
     GE_U,
     IF,
     VOID,
+    // hit buffer full: stop after this code unit
     ...get(next),
     ...set(state),
     ...get(p),
@@ -190,17 +109,56 @@ function step(s) {
     ...set(p)
   ];
 }
-var streams = Array.from({ length: STREAMS }, (_, s) => s);
-var codeN = [
-  ...vector([[STREAMS, I32]]),
-  // one `next` local per stream
+var code = (scaled) => [
+  ...vector([[1, I32]]),
   BLOCK,
   VOID,
   LOOP,
   VOID,
-  ...streams.flatMap((s) => [...get(stream(s).p), ...get(stream(s).end), GE_U, BR_IF, 1]),
-  ...streams.flatMap(step),
+  ...get(0),
+  ...get(1),
+  GE_U,
+  BR_IF,
+  1,
+  // done when p >= end
+  ...step(scaled, 0, 2, 3, 4, 5),
   BR,
+  0,
+  END_,
+  END_,
+  ...i32(0),
+  ...get(2),
+  ...store(0),
+  ...i32(4),
+  ...get(3),
+  ...store(0),
+  ...get(0),
+  END_
+];
+var STREAMS = 3;
+var COUNT = 0;
+var stream = (s) => ({ p: 1 + 4 * s, state: 2 + 4 * s, h: 3 + 4 * s, hEnd: 4 + 4 * s, next: 1 + 4 * STREAMS + s });
+var streams = Array.from({ length: STREAMS }, (_, s) => s);
+var codeN = (scaled) => [
+  ...vector([[STREAMS, I32]]),
+  // one `next` local per stream
+  BLOCK,
+  VOID,
+  ...get(COUNT),
+  EQZ,
+  BR_IF,
+  0,
+  LOOP,
+  VOID,
+  ...streams.flatMap((s) => {
+    const { p, state, h, hEnd, next } = stream(s);
+    return step(scaled, p, state, h, hEnd, next);
+  }),
+  ...get(COUNT),
+  ...i32(1),
+  SUB,
+  ...tee(COUNT),
+  BR_IF,
   0,
   END_,
   END_,
@@ -208,7 +166,7 @@ var codeN = [
   ...i32(0),
   END_
 ];
-var MODULE_BYTES = new Uint8Array([
+var moduleBytes = (scaled) => new Uint8Array([
   0,
   97,
   115,
@@ -217,70 +175,71 @@ var MODULE_BYTES = new Uint8Array([
   0,
   0,
   0,
-  ...section(1, vector([[96, 7, ...Array(7).fill(I32), 1, I32], [96, ...uleb(CLS_N + 2), ...Array(CLS_N + 2).fill(I32), 1, I32]])),
+  ...section(1, vector([[96, 5, ...Array(5).fill(I32), 1, I32], [96, ...uleb(1 + 4 * STREAMS), ...Array(1 + 4 * STREAMS).fill(I32), 1, I32]])),
   ...section(2, vector([[...name("env"), ...name("memory"), 2, 0, 1]])),
   // imported memory, min 1 page
   ...section(3, vector([[0], [1]])),
   ...section(7, vector([[...name("scan"), 0, 0], [...name("scanN"), 0, 1]])),
-  ...section(10, vector([[...uleb(code.length), ...code], [...uleb(codeN.length), ...codeN]]))
+  ...section(10, vector([code(scaled), codeN(scaled)].map((body) => [...uleb(body.length), ...body])))
 ]);
 var wasmApi = globalThis.WebAssembly;
-var compiled;
-function wasmModule() {
-  if (compiled === void 0) {
+var compiled = /* @__PURE__ */ new Map();
+function wasmModule(scaled) {
+  let module = compiled.get(scaled);
+  if (module === void 0) {
     try {
-      compiled = wasmApi ? new wasmApi.Module(MODULE_BYTES) : null;
+      module = wasmApi ? new wasmApi.Module(moduleBytes(scaled)) : null;
     } catch {
-      compiled = null;
+      module = null;
     }
+    compiled.set(scaled, module);
   }
-  return compiled;
+  return module;
 }
 var CHUNK = 128 * 1024;
 var HIT_SLOTS = 4096;
 var WasmKeywordScanner = class _WasmKeywordScanner {
   constructor(exports, memory, layout, classCount, warmUp) {
-    this.classCount = classCount;
     this.warmUp = warmUp;
     this.scanFn = exports.scan;
     this.scanNFn = exports.scanN;
     this.words = new Int32Array(memory.buffer);
     this.bytes = Buffer.from(memory.buffer);
-    this.deltaAt = layout.deltaAt;
     this.hitsAt = layout.hitsAt;
     this.textAt = layout.textAt;
+    this.stride = classCount * 4;
   }
-  classCount;
   warmUp;
   scanFn;
   scanNFn;
   words;
   bytes;
-  clsAt = 16 * STREAMS;
-  deltaAt;
   /** Hit buffer of stream s at hitsAt + s × HIT_SLOTS × 8 (stream 0's also serves `scan`). */
   hitsAt;
   textAt;
+  /** A state's byte offset in the table is its number × stride (classCount × 4). */
+  stride;
+  args = new Array(1 + 4 * STREAMS).fill(0);
   /**
    * A scanner for these tables (`warmUp`: the longest keyword's length), or null when WebAssembly
    * is unavailable or the tables do not fit.
    */
   static create(classOf, classCount, delta, warmUp) {
-    if (classCount > 256) return null;
-    const module = wasmModule();
+    if (classCount > MAX_CLASSES) return null;
+    const scaled = classCount <= SCALED_CLASSES;
+    const module = wasmModule(scaled);
     if (!module || !wasmApi) return null;
-    const clsAt = 16 * STREAMS;
-    const deltaAt = clsAt + 65536;
-    const hitsAt = deltaAt + delta.length * 4;
+    const hitsAt = DELTA_AT + delta.length * 4;
     const textAt = hitsAt + STREAMS * HIT_SLOTS * 8;
     const size = textAt + CHUNK * 2;
     try {
       const memory = new wasmApi.Memory({ initial: Math.ceil(size / 65536) });
       const instance = new wasmApi.Instance(module, { env: { memory } });
-      const scanner = new _WasmKeywordScanner(instance.exports, memory, { deltaAt, hitsAt, textAt }, classCount, Math.max(1, warmUp));
-      const bytes = new Uint8Array(memory.buffer);
-      for (let code2 = 0; code2 < 65536; code2++) bytes[clsAt + code2] = classOf[code2];
-      scanner.words.set(delta, deltaAt / 4);
+      const scanner = new _WasmKeywordScanner(instance.exports, memory, { hitsAt, textAt }, classCount, Math.max(1, warmUp));
+      const cls = new Uint8Array(memory.buffer, CLS_AT, 65536);
+      for (let code2 = 0; code2 < 65536; code2++) cls[code2] = scaled ? classOf[code2] * 4 : classOf[code2];
+      const table = new Int32Array(memory.buffer, DELTA_AT, delta.length);
+      for (let i = 0; i < delta.length; i++) table[i] = delta[i] < 0 ? ~(~delta[i] * 4) : delta[i] * 4;
       return scanner;
     } catch {
       return null;
@@ -301,51 +260,57 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
   oneStream(p, end, state, base, from, out) {
     const { words, hitsAt } = this;
     while (p < end) {
-      p = this.scanFn(p, end, state, hitsAt, hitsAt + HIT_SLOTS * 8, this.clsAt, this.deltaAt);
+      p = this.scanFn(p, end, state, hitsAt, hitsAt + HIT_SLOTS * 8);
       state = words[0];
       this.collect(hitsAt, words[1], base, from, out);
     }
     return state;
   }
+  /**
+   * Scans a chunk of n code units as STREAMS parts stepped together; the parts after the first
+   * start warmUp code units early (see the class comment) and the last takes the remainder, so all
+   * run in step for the first part's length and each finishes its own tail alone.
+   */
   streams(n, base, state, out) {
-    const { words, hitsAt, textAt } = this;
+    const { words, hitsAt, textAt, args } = this;
     const part = n / STREAMS >> 0;
-    const starts = streams.map((s) => textAt + 2 * s * part);
-    const ends = streams.map((s) => s === STREAMS - 1 ? textAt + 2 * n : starts[s + 1]);
-    const p = streams.map((s) => s === 0 ? starts[0] : starts[s] - 2 * this.warmUp);
-    const states = streams.map((s) => s === 0 ? state : 0);
-    const found = streams.map(() => []);
-    const args = new Array(5 * STREAMS + 2);
-    while (streams.every((s) => p[s] < ends[s])) {
-      for (const s of streams) {
-        args[5 * s] = p[s];
-        args[5 * s + 1] = ends[s];
-        args[5 * s + 2] = states[s];
-        args[5 * s + 3] = hitsAt + s * HIT_SLOTS * 8;
-        args[5 * s + 4] = hitsAt + (s + 1) * HIT_SLOTS * 8;
-      }
-      args[5 * STREAMS] = this.clsAt;
-      args[5 * STREAMS + 1] = this.deltaAt;
+    const starts = [];
+    const ends = [];
+    const found = [];
+    for (let s = 0; s < STREAMS; s++) {
+      starts.push(textAt + 2 * s * part);
+      ends.push(s === STREAMS - 1 ? textAt + 2 * n : textAt + 2 * (s + 1) * part);
+      args[1 + 4 * s] = s === 0 ? textAt : starts[s] - 2 * this.warmUp;
+      args[2 + 4 * s] = s === 0 ? state : 0;
+      args[3 + 4 * s] = hitsAt + s * HIT_SLOTS * 8;
+      args[4 + 4 * s] = hitsAt + (s + 1) * HIT_SLOTS * 8;
+      found.push(s === 0 ? out : []);
+    }
+    for (; ; ) {
+      let count = Infinity;
+      for (let s = 0; s < STREAMS; s++) count = Math.min(count, ends[s] - args[1 + 4 * s] >> 1);
+      if (count === 0) break;
+      args[0] = count;
       this.scanNFn(...args);
-      for (const s of streams) {
-        p[s] = words[s];
-        states[s] = words[STREAMS + s];
+      for (let s = 0; s < STREAMS; s++) {
+        args[1 + 4 * s] = words[s];
+        args[2 + 4 * s] = words[STREAMS + s];
         this.collect(hitsAt + s * HIT_SLOTS * 8, words[2 * STREAMS + s], base, starts[s], found[s]);
       }
     }
     let last = 0;
-    for (const s of streams) {
-      last = this.oneStream(p[s], ends[s], states[s], base, starts[s], found[s]);
-      for (const value2 of found[s]) out.push(value2);
+    for (let s = 0; s < STREAMS; s++) {
+      last = this.oneStream(args[1 + 4 * s], ends[s], args[2 + 4 * s], base, starts[s], found[s]);
+      if (s > 0) for (const value2 of found[s]) out.push(value2);
     }
     return last;
   }
   /** Appends the buffered keyword ends in [at, filled) whose code unit lies at or after byte address `from`. */
   collect(at2, filled, base, from, out) {
-    const { words, textAt, classCount } = this;
+    const { words, textAt, stride } = this;
     for (let h = at2; h < filled; h += 8) {
       const address = words[(h >> 2) + 1];
-      if (address >= from) out.push(words[h >> 2] / classCount, base + (address - textAt >> 1) + 1);
+      if (address >= from) out.push(words[h >> 2] / stride, base + (address - textAt >> 1) + 1);
     }
   }
 };
@@ -401,24 +366,37 @@ var KeywordAutomaton = class {
     return this.outputs[state];
   }
 };
+var FREQUENT = "etaoinsrlcdupmhgbfy_.wkvx-zjq0123456789/:";
 function buildClasses(keywords) {
   const classOf = new Uint16Array(65536);
-  let classCount = 1;
+  const chars = [];
+  const seen = /* @__PURE__ */ new Set();
   for (const keyword of keywords) {
     for (const ch of keyword) {
-      const code2 = ch.charCodeAt(0);
-      if (ch.length !== 1 || classOf[code2] !== 0) continue;
-      const cls = classCount++;
-      for (const variant of /* @__PURE__ */ new Set([ch, ch.toLowerCase(), ch.toUpperCase()])) {
-        if (variant.length === 1) classOf[variant.charCodeAt(0)] = cls;
-      }
+      if (ch.length !== 1 || seen.has(ch)) continue;
+      seen.add(ch);
+      chars.push(ch);
+    }
+  }
+  const rank = (ch) => {
+    const at2 = FREQUENT.indexOf(ch);
+    return at2 === -1 ? FREQUENT.length : at2;
+  };
+  const ascii = chars.every((ch) => ch.charCodeAt(0) < 128);
+  const ordered = chars.map((ch, i) => ({ ch, i })).sort((a, b) => (ascii ? rank(a.ch) - rank(b.ch) : 0) || a.i - b.i);
+  let classCount = 1;
+  for (const { ch } of ordered) {
+    if (classOf[ch.charCodeAt(0)] !== 0) continue;
+    const cls = classCount++;
+    for (const variant of /* @__PURE__ */ new Set([ch, ch.toLowerCase(), ch.toUpperCase()])) {
+      if (variant.length === 1) classOf[variant.charCodeAt(0)] = cls;
     }
   }
   return { classOf, classCount };
 }
 function buildDfa(keywords, classOf, k) {
   const capacity = keywords.reduce((sum, w) => sum + w.length, 0) + 1;
-  const trie = new Int32Array(capacity * k).fill(-1);
+  const table = new Int32Array(capacity * k).fill(-1);
   const outputs = [[]];
   let states = 1;
   keywords.forEach((keyword, id) => {
@@ -426,44 +404,47 @@ function buildDfa(keywords, classOf, k) {
     let state = 0;
     for (let i = 0; i < keyword.length; i++) {
       const cls = classOf[keyword.charCodeAt(i)];
-      let next = trie[state * k + cls];
+      let next = table[state * k + cls];
       if (next === -1) {
         next = states++;
-        trie[state * k + cls] = next;
+        table[state * k + cls] = next;
         outputs.push([]);
       }
       state = next;
     }
     if (!outputs[state].includes(id)) outputs[state].push(id);
   });
-  const delta = new Int32Array(states * k);
+  const delta = table.subarray(0, states * k);
   const fail = new Int32Array(states);
-  const queue = [];
+  const queue = new Int32Array(states);
+  let tail = 0;
   for (let c = 0; c < k; c++) {
-    const next = trie[c];
-    delta[c] = next === -1 ? 0 : next;
-    if (next > 0) queue.push(next);
+    const next = delta[c];
+    if (next === -1) delta[c] = 0;
+    else if (next > 0) queue[tail++] = next;
   }
-  for (let head = 0; head < queue.length; head++) {
+  for (let head = 0; head < tail; head++) {
     const state = queue[head];
+    const row = state * k;
+    const failRow = fail[state] * k;
     const merged = outputs[fail[state]];
     if (merged.length > 0) outputs[state] = [.../* @__PURE__ */ new Set([...outputs[state], ...merged])];
     for (let c = 0; c < k; c++) {
-      const next = trie[state * k + c];
+      const next = delta[row + c];
       if (next === -1) {
-        delta[state * k + c] = delta[fail[state] * k + c];
+        delta[row + c] = delta[failRow + c];
       } else {
-        fail[next] = delta[fail[state] * k + c];
-        delta[state * k + c] = next;
-        queue.push(next);
+        fail[next] = delta[failRow + c];
+        queue[tail++] = next;
       }
     }
   }
+  const ends = Uint8Array.from(outputs, (list) => list.length > 0 ? 1 : 0);
   for (let i = 0; i < delta.length; i++) {
     const target = delta[i];
-    delta[i] = outputs[target].length > 0 ? ~(target * k) : target * k;
+    delta[i] = ends[target] === 1 ? ~(target * k) : target * k;
   }
-  return { delta, outputs };
+  return { delta: delta.slice(), outputs };
 }
 
 // src/core/secrets/compile.ts
@@ -528,6 +509,8 @@ function compileDetector(detector, order) {
 function trailOf(pattern, keywords) {
   if (/[uv]/.test(pattern.flags)) return void 0;
   const source = pattern.source;
+  const lower2 = source.toLowerCase();
+  if (!keywords.some((k) => k.length > 0 && lower2.includes(`${k.toLowerCase().slice(-1)}[^`))) return void 0;
   const runs = [];
   let text = "";
   let depth = 0;
@@ -626,8 +609,20 @@ function leadOf(pattern, keywords) {
   };
 }
 function asciiTable(cls, flags) {
-  const re = new RegExp(`[${cls}]`, flags);
-  return Uint8Array.from({ length: 128 }, (_, code2) => re.test(String.fromCharCode(code2)) ? 1 : 0);
+  return classTable(cls, flags, 128);
+}
+var allCodeUnits;
+function classTable(cls, flags, size) {
+  if (allCodeUnits === void 0) {
+    const parts = [];
+    for (let from = 0; from < 65536; from += 4096) parts.push(String.fromCharCode(...Array.from({ length: 4096 }, (_, i) => from + i)));
+    allCodeUnits = parts.join("");
+  }
+  const table = new Uint8Array(size);
+  const re = new RegExp(`[${cls}]`, `${flags}g`);
+  const text = size === 65536 ? allCodeUnits : allCodeUnits.slice(0, size);
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) table[m.index] = 1;
+  return table;
 }
 function leadFits(content, start, lead) {
   if (lead.before && start > 0) {
@@ -661,9 +656,7 @@ function nameAnchorOf(pattern) {
   const key = `${flags}/${m[1]}`;
   let nameChar = nameTables.get(key);
   if (!nameChar) {
-    const cls = new RegExp(`[${m[1]}]`, flags);
-    nameChar = new Uint8Array(65536);
-    for (let code2 = 0; code2 < 65536; code2++) if (cls.test(String.fromCharCode(code2))) nameChar[code2] = 1;
+    nameChar = classTable(m[1], flags, 65536);
     nameTables.set(key, nameChar);
   }
   return { maxPrefix: Number(m[4]), nameChar };
@@ -788,13 +781,18 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS) 
   try {
     const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active, scratch.anchors) : void 0;
     if (n < options.wholeFileBelow) {
-      for (const d of detectorsHit(content, hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches, anchors?.[d]);
+      for (const d of detectorsHit(content, hits, catalog, active, scratch.seen)) {
+        const at2 = anchors?.[d];
+        if (anchors !== void 0 && at2 === void 0 && catalog.detectors[d].anchor) continue;
+        runWindow(content, catalog.detectors[d], d, 0, n, matches, at2);
+      }
       return matches;
     }
     const { spans } = scratch;
     const order = planWindows(content, hits, catalog, active, scratch);
     for (const d of order) {
       const at2 = anchors?.[d];
+      if (anchors !== void 0 && at2 === void 0 && catalog.detectors[d].anchor) continue;
       const list = spans[d];
       for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at2);
     }
@@ -811,7 +809,7 @@ function takeScratch(catalog) {
     return kept;
   }
   const size = catalog.detectors.length;
-  return { spans: new Array(size).fill(void 0), anchors: new Array(size).fill(void 0), order: [] };
+  return { spans: new Array(size).fill(void 0), anchors: new Array(size).fill(void 0), order: [], seen: new Uint8Array(size) };
 }
 function releaseScratch(catalog, scratch) {
   for (const d of scratch.order) scratch.spans[d] = void 0;
@@ -852,23 +850,27 @@ function insertSorted(list, value2) {
   if (i >= 0 && list[i] === value2) return;
   list.splice(i + 1, 0, value2);
 }
-function detectorsHit(content, hits, catalog, active) {
-  const seen = new Uint8Array(catalog.detectors.length);
+function detectorsHit(content, hits, catalog, active, seen) {
+  const { detectors, keywordDetectors, keywordLengths, automaton, unconditional } = catalog;
+  const result = [];
   for (let i = 0; i < hits.length; i += 2) {
-    const state = hits[i];
-    for (const keyword of catalog.automaton.keywordsAt(state)) {
-      const hitStart = hits[i + 1] - catalog.keywordLengths[keyword];
-      for (const d of catalog.keywordDetectors[keyword]) {
+    const hitEnd = hits[i + 1];
+    const keywords = automaton.keywordsAt(hits[i]);
+    for (let k = 0; k < keywords.length; k++) {
+      const keyword = keywords[k];
+      const hitStart = hitEnd - keywordLengths[keyword];
+      const list = keywordDetectors[keyword];
+      for (let j = 0; j < list.length; j++) {
+        const d = list[j];
         if (active[d] !== 1 || seen[d] === 1) continue;
-        if (hitOpens(content, catalog.detectors[d], keyword, hitStart, hits[i + 1])) seen[d] = 1;
+        if (!hitOpens(content, detectors[d], keyword, hitStart, hitEnd)) continue;
+        seen[d] = 1;
+        result.push(d);
       }
     }
   }
-  const result = [];
-  seen.forEach((flag, d) => {
-    if (flag === 1 && !catalog.unconditional.includes(d)) result.push(d);
-  });
-  return result;
+  for (const d of result) seen[d] = 0;
+  return unconditional.length === 0 ? result.sort((a, b) => a - b) : result.filter((d) => !unconditional.includes(d)).sort((a, b) => a - b);
 }
 function planWindows(content, hits, catalog, active, { spans, order }) {
   const n = content.length;
@@ -9507,6 +9509,7 @@ function lineAround(text, offset, end, radius = 1024) {
 
 // src/core/append.ts
 function append(target, items) {
+  if (items.length === 0) return target;
   for (const item of items) target.push(item);
   return target;
 }
@@ -9859,6 +9862,7 @@ function pairFinding({ first, second }, path2, lines) {
 }
 
 // src/core/source.ts
+import { isAscii } from "node:buffer";
 var BINARY_SNIFF_BYTES = 8 * 1024;
 function toSourceFile(path2, bytes, settings2, addedLines) {
   if (bytes.length > settings2.maxFileSize) {
@@ -9868,8 +9872,11 @@ function toSourceFile(path2, bytes, settings2, addedLines) {
   if (sniff.indexOf(0) !== -1) {
     return { path: path2, reason: "binary", detail: "NUL byte in the first 8 KiB" };
   }
-  const content = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-  return addedLines ? { path: path2, content, addedLines } : { path: path2, content };
+  return addedLines ? { path: path2, content: decodeText(bytes), addedLines } : { path: path2, content: decodeText(bytes) };
+}
+function decodeText(bytes) {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return isAscii(buffer) ? buffer.toString("latin1") : buffer.toString("utf8");
 }
 
 // src/workspace/history-blob.ts

@@ -46,6 +46,8 @@ try {
   mkdirSync(project);
   const token = ['ghp', '_', 'Se7mLigY3WFGA8cFWhJ4jXlrkJzOu83tzXUw'].join('');
   writeFileSync(join(project, 'deploy.sh'), `export GH_TOKEN=${token}\n`);
+  writeFileSync(join(work, 'good.yml'), 'fail-on: none\n');
+  writeFileSync(join(work, 'bad.yml'), 'max-file-size: 1048576\nfail-onn: none\n');
   const bin = join(pkgDir, 'bin', 'nhi-steward.js');
   for (const node of nodes) {
     const nodeVersion = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
@@ -61,6 +63,12 @@ try {
     if ((scan.stdout + scan.stderr).includes(token)) fail('scan printed the whole token');
     const file = cli(['scan', 'deploy.sh', '-q']);
     if (file.status !== 1) fail(`scan FILE exit ${file.status}`);
+    // A config file loads yaml and ajv from the installed bundle's vendor/ files: a good one is
+    // obeyed, a bad one is named with its file and line.
+    const good = cli(['scan', '.', '--config', join(work, 'good.yml'), '-q']);
+    if (good.status !== 0) fail(`scan with fail-on none in a config file: exit ${good.status}\n${good.stderr}`);
+    const bad = cli(['scan', '.', '--config', join(work, 'bad.yml'), '-q']);
+    if (bad.status !== 2 || !bad.stderr.includes('bad.yml:2:1') || !bad.stderr.includes('did you mean "fail-on"')) fail(`a bad config file was not named (exit ${bad.status}):\n${bad.stderr}`);
     const explain = cli(['explain', 'identity/unowned']);
     if (explain.status !== 0 || !explain.stdout.includes('NHI1')) fail(`explain failed:\n${explain.stdout}${explain.stderr}`);
     const schema = cli(['schema', 'owners']);

@@ -4,6 +4,8 @@
  * scan). Use this wherever `items` is not bounded by a small constant.
  */
 export function append<T>(target: T[], items: readonly T[]): T[] {
+  // Most files contribute nothing: an empty (often frozen, shared) list costs no iterator.
+  if (items.length === 0) return target;
   for (const item of items) target.push(item);
   return target;
 }

@@ -29,7 +29,7 @@ export interface WalkOptions {
  * followed (its files are scanned at their real path), and a link to one of its own parent
  * folders is listed as `symlink-loop`.
  *
- * Reads are synchronous (src/core/parallel/read-file.ts: open, fstat, read, close per file): on
+ * Reads are synchronous (src/core/parallel/read-file.ts: open, read to the end, close per file): on
  * one core they keep the CPU busy, where an async stat then readFile per file costs several
  * thread-pool round trips each.
  */
@@ -122,8 +122,11 @@ function followLink(walk: Walk, path: string): FileRef | Skipped | undefined {
     return skipped(path, 'unreadable', code ?? (error as Error).message);
   }
   let isDir = false;
+  let other = false;
   try {
-    isDir = statSync(real).isDirectory();
+    const info = statSync(real);
+    isDir = info.isDirectory();
+    other = !isDir && !info.isFile();
   } catch {
     // unreadable target: reported below, by its location or by the read
   }
@@ -136,6 +139,8 @@ function followLink(walk: Walk, path: string): FileRef | Skipped | undefined {
     if (folder === real || folder.startsWith(real + sep)) return skipped(path, 'symlink-loop', 'symbolic link to one of its own parent folders');
     return undefined; // its files are scanned at their real path, inside the root
   }
+  // The read trusts the listing's kind (no fstat per file): a FIFO or device is not handed to it.
+  if (other) return skipped(path, 'unreadable', 'not a regular file');
   return { path, abs: real };
 }
 

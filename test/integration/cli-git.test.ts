@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,6 +121,25 @@ describe('scan --diff and --staged on a real git repository', () => {
     expect(new Set(uris)).toEqual(new Set(['src/a.ts']));
     const json = await runInProcess(['scan', join(repo, 'src'), '-f', 'json', '--fail-on', 'none']);
     expect(new Set(findings(json.stdout).map((f) => f.file))).toEqual(new Set(['a.ts']));
+  });
+
+  it('asks git for the folder\'s place in the repository only for SARIF (a child process other formats do not need)', async () => {
+    // A `git` first on PATH that logs its arguments, then runs the real git.
+    const bin = mkdtempSync(join(tmpdir(), 'nhi-git-log-'));
+    try {
+      const log = join(bin, 'calls.log');
+      const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+      writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+      const env = { PATH: `${bin}:${process.env.PATH ?? ''}` };
+      const json = await runCli(['scan', join(repo, 'src'), '-f', 'json', '--fail-on', 'none'], { env });
+      expect(json.code).toBe(0);
+      expect(existsSync(log) ? readFileSync(log, 'utf8') : '').not.toContain('rev-parse');
+      const sarif = await runCli(['scan', join(repo, 'src'), '-f', 'sarif', '--fail-on', 'none'], { env });
+      expect(sarif.code).toBe(0);
+      expect(readFileSync(log, 'utf8')).toContain('rev-parse --show-toplevel --show-prefix');
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it('scan FILE inside a repository uses its root-relative path and the repository owners file', async () => {

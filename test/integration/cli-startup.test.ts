@@ -1,8 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
 import { runCli, writeTree } from '../support/cli/run-cli.js';
+import { findNode24 } from './action/node24.js';
 
 /**
  * Start-up (docs/performance.md, "Start-up"): a scan loads nothing it does not use. A recorder
@@ -56,4 +59,46 @@ describe('CLI start-up: lazy loading', () => {
     for (const pattern of ON_DEMAND) expect(loaded.some((m) => pattern.test(m))).toBe(true);
     for (const pattern of APP_ONLY) expect(loaded.filter((m) => pattern.test(m))).toEqual([]);
   });
+});
+
+/**
+ * bin/nhi-steward.js turns on Node's compile cache (Node 22.1+; a no-op on Node 20) before it
+ * loads the CLI. Run here as shipped, beside a stand-in lib/cli/main.js (no build needed): the
+ * CLI module loads on every Node, and on Node 24 the cache folder fills.
+ */
+describe('bin/nhi-steward.js: compile cache', () => {
+  const run = promisify(execFile);
+  let pkg: string;
+  beforeAll(() => {
+    pkg = mkdtempSync(join(tmpdir(), 'nhi-bin-'));
+    mkdirSync(join(pkg, 'bin'));
+    mkdirSync(join(pkg, 'lib', 'cli'), { recursive: true });
+    copyFileSync(join(import.meta.dirname, '../../bin/nhi-steward.js'), join(pkg, 'bin', 'nhi-steward.js'));
+    writeFileSync(join(pkg, 'lib', 'cli', 'main.js'), "console.log('cli loaded');\n");
+  });
+  afterAll(() => rmSync(pkg, { recursive: true, force: true }));
+
+  /** Runs the bin with `temp` as the system's temporary folder, where Node puts the default cache. */
+  async function startWith(node: string, temp: string): Promise<string> {
+    mkdirSync(temp);
+    const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: temp, NODE_OPTIONS: '' };
+    delete env.NODE_COMPILE_CACHE;
+    delete env.NODE_DISABLE_COMPILE_CACHE;
+    const { stdout } = await run(node, [join(pkg, 'bin', 'nhi-steward.js')], { env, timeout: 30_000 });
+    return stdout;
+  }
+
+  it('loads the CLI on this Node', async () => {
+    expect(await startWith(process.execPath, join(pkg, 'temp-here'))).toBe('cli loaded\n');
+  });
+
+  it('fills the compile cache on Node 24', async (context) => {
+    const node24 = await findNode24();
+    // .ci/run installs Node 24 first and sets NHI_REQUIRE_NODE24: there, a missing Node 24 is a failure.
+    if ('missing' in node24 && process.env.NHI_REQUIRE_NODE24) throw new Error(`Node 24 is required here: ${node24.missing}`);
+    if ('missing' in node24) return context.skip(node24.missing);
+    const temp = join(pkg, 'temp-24');
+    expect(await startWith(node24.path, temp)).toBe('cli loaded\n');
+    expect(readdirSync(join(temp, 'node-compile-cache')).length).toBeGreaterThan(0);
+  }, 60_000);
 });

@@ -7,6 +7,7 @@ import { append } from '../append.js';
 import { defaultWorkerUrl, newWorker } from './pool.js';
 import type { FileOutcome, TreeRequest, TreeResponse } from './protocol.js';
 import { readSourceFile } from './read-file.js';
+import { afterLargeFile } from './large-file.js';
 
 /**
  * A folder scan over all cores, where each thread reads its own files (docs/performance.md,
@@ -55,11 +56,13 @@ export interface TreeScan {
 }
 
 /**
- * Measured on 2 cores (docs/performance.md): one worker beside the main thread, which walks and
- * scans too; `cores - 1` from 3 cores. 1 core: none.
+ * Measured on 2 cores (docs/performance.md, "Worker threads"): a worker beside the main thread
+ * gained at best ~1.1x by wall on the bench corpus, for ~1 s more CPU and ~55 MB more peak RSS
+ * (over the 150 MB target), and nothing on a tree of small files; so no worker up to 2 cores,
+ * `cores - 1` from 3 cores.
  */
 export function defaultTreeWorkerCount(cores = availableParallelism()): number {
-  return Math.max(0, cores - 1);
+  return cores <= 2 ? 0 : cores - 1;
 }
 
 /** Files posted to the workers at a time. */
@@ -219,7 +222,9 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
     }
 
     let sinceYield = 0;
-    for (const entry of chain(ahead, walk)) {
+    // Without entries listed ahead (no workers wanted, or a small tree), the walk itself: a generator
+    // around it costs ~1 us per file (17 ms of a 20,000-file scan's CPU profile).
+    for (const entry of ahead.length > 0 ? chain(ahead, walk) : { [Symbol.iterator]: () => walk }) {
       if (!('abs' in entry)) {
         record({ index: index++, skipped: entry });
         continue;
@@ -282,7 +287,9 @@ export function scanOne(job: Job, settings: ScanSettings, reveal?: SecretSink): 
   const item = admitted(readSourceFile(job.path, job.abs, settings.maxFileSize), settings);
   if (!item) return { index: job.index };
   if (!('content' in item)) return { index: job.index, skipped: item };
-  return { index: job.index, file: contributionOf(item, settings, reveal) };
+  const file = contributionOf(item, settings, reveal);
+  afterLargeFile(file.chars); // frees its read buffer and its text (unless a whole-tree step keeps it)
+  return { index: job.index, file };
 }
 
 function startWorker(url: URL, data: { settings: ScanSettings; next: Int32Array; reveal: boolean }, onResponse: (response: TreeResponse) => void, onExit: () => void): Slot | undefined {

@@ -47,13 +47,19 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
   try {
     const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active, scratch.anchors) : undefined;
     if (n < options.wholeFileBelow) {
-      for (const d of detectorsHit(content, hits, catalog, active)) runWindow(content, catalog.detectors[d], d, 0, n, matches, anchors?.[d]);
+      for (const d of detectorsHit(content, hits, catalog, active, scratch.seen)) {
+        const at = anchors?.[d];
+        // A name-anchored detector can only match at its anchors: none in this file, no match (and no regex run).
+        if (anchors !== undefined && at === undefined && catalog.detectors[d].anchor) continue;
+        runWindow(content, catalog.detectors[d], d, 0, n, matches, at);
+      }
       return matches;
     }
     const { spans } = scratch;
     const order = planWindows(content, hits, catalog, active, scratch);
     for (const d of order) {
       const at = anchors?.[d];
+      if (anchors !== undefined && at === undefined && catalog.detectors[d].anchor) continue; // no anchor: no match (see above)
       const list = spans[d]!;
       for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at);
     }
@@ -72,6 +78,8 @@ interface Scratch {
   anchors: (number[] | undefined)[];
   /** Detectors with windows in `spans`, in the order they got their first one. */
   order: number[];
+  /** 1 for detectors already hit in a small file (`detectorsHit`); all zero between files. */
+  seen: Uint8Array;
 }
 const idle = new WeakMap<CompiledCatalog, Scratch>();
 
@@ -82,7 +90,7 @@ function takeScratch(catalog: CompiledCatalog): Scratch {
     return kept;
   }
   const size = catalog.detectors.length;
-  return { spans: new Array<number[] | undefined>(size).fill(undefined), anchors: new Array<number[] | undefined>(size).fill(undefined), order: [] };
+  return { spans: new Array<number[] | undefined>(size).fill(undefined), anchors: new Array<number[] | undefined>(size).fill(undefined), order: [], seen: new Uint8Array(size) };
 }
 
 function releaseScratch(catalog: CompiledCatalog, scratch: Scratch): void {
@@ -135,23 +143,28 @@ function insertSorted(list: number[], value: number): void {
 }
 
 /** Detector indices (ascending) that have at least one keyword hit (fitting its `lead` and `trail`) and apply to this file. */
-function detectorsHit(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array): number[] {
-  const seen = new Uint8Array(catalog.detectors.length);
+function detectorsHit(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array, seen: Uint8Array): number[] {
+  const { detectors, keywordDetectors, keywordLengths, automaton, unconditional } = catalog;
+  const result: number[] = [];
   for (let i = 0; i < hits.length; i += 2) {
-    const state = hits[i];
-    for (const keyword of catalog.automaton.keywordsAt(state)) {
-      const hitStart = hits[i + 1] - catalog.keywordLengths[keyword];
-      for (const d of catalog.keywordDetectors[keyword]) {
+    const hitEnd = hits[i + 1];
+    const keywords = automaton.keywordsAt(hits[i]);
+    for (let k = 0; k < keywords.length; k++) {
+      const keyword = keywords[k];
+      const hitStart = hitEnd - keywordLengths[keyword];
+      const list = keywordDetectors[keyword];
+      for (let j = 0; j < list.length; j++) {
+        const d = list[j];
         if (active[d] !== 1 || seen[d] === 1) continue;
-        if (hitOpens(content, catalog.detectors[d], keyword, hitStart, hits[i + 1])) seen[d] = 1;
+        if (!hitOpens(content, detectors[d], keyword, hitStart, hitEnd)) continue;
+        seen[d] = 1;
+        result.push(d);
       }
     }
   }
-  const result: number[] = [];
-  seen.forEach((flag, d) => {
-    if (flag === 1 && !catalog.unconditional.includes(d)) result.push(d);
-  });
-  return result;
+  // `seen` is the caller's scratch, all zero again on return (a small file pays for its hits, not for the catalog's size).
+  for (const d of result) seen[d] = 0;
+  return unconditional.length === 0 ? result.sort((a, b) => a - b) : result.filter((d) => !unconditional.includes(d)).sort((a, b) => a - b);
 }
 
 /**

@@ -7,13 +7,15 @@
  * bench corpus (bench/run.ts "secrets: single thread"). The module is assembled here byte by byte
  * (two small functions), so there is no build step and no binary in the repository.
  *
- *   scan(p, end, state, h, hEnd, cls, delta) → p
+ *   scan(p, end, state, h, hEnd) → p
  *
- * reads UTF-16 code units at byte addresses [p, end), maps each to its class (`cls`: one byte per
- * code unit) and steps the DFA (`delta`: i32 per state × class, targets pre-multiplied by the
- * class count, keyword-ending states bit-inverted, exactly the JavaScript table). Each keyword end
- * is written at `h` as (state, address of the code unit); it returns early when the hit buffer is
- * full. The state reached is stored at address 0 and the hit write pointer at address 4.
+ * reads UTF-16 code units at byte addresses [p, end), maps each to its class (the class table at
+ * CLS_AT: one byte per code unit) and steps the DFA (the transition table at DELTA_AT: i32 per
+ * state × class, the JavaScript table's targets as byte offsets into it, keyword-ending states
+ * bit-inverted). Both tables sit at fixed addresses, read through the load instructions' constant
+ * offsets, so a step is three loads and an add. Each keyword end is written at `h` as (state
+ * offset, address of the code unit); it returns early when the hit buffer is full. The state
+ * reached is stored at address 0 and the hit write pointer at address 4.
  * `scanN` (below) does the same for STREAMS streams at once.
  */
 
@@ -47,72 +49,54 @@ const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...bo
 const vector = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 
-// Locals: the seven parameters, then `next`.
-const [P, END, STATE, H, H_END, CLS, DELTA, NEXT] = [0, 1, 2, 3, 4, 5, 6, 7];
+/**
+ * Memory layout (byte addresses). The class and transition tables sit at fixed addresses, so each
+ * DFA step reads them through its load instruction's constant offset; the header holds what a
+ * call leaves for JavaScript (each stream's p, state and hit pointer).
+ */
+const HEADER = 256;
+const CLS_AT = HEADER; // one byte per UTF-16 code unit: its class × 4
+const DELTA_AT = CLS_AT + 0x10000; // i32 per state × class: the target state's byte offset in the table
+/**
+ * Classes whose byte offset (class × 4) fits the one-byte class table. Automata with more classes
+ * (up to 256: custom detectors' keywords may add characters) get a module that stores the class
+ * itself and shifts it in each step.
+ */
+const SCALED_CLASSES = 64;
+const MAX_CLASSES = 256;
+const SHL = 0x74;
+
 const get = (l: number) => [0x20, l];
 const set = (l: number) => [0x21, l];
 const tee = (l: number) => [0x22, l];
 const i32 = (n: number) => [0x41, ...sleb(n)];
 const ADD = 0x6a;
-const SHL = 0x74;
+const SUB = 0x6b;
 const XOR = 0x73;
 const LT_S = 0x48;
 const GE_U = 0x4f;
-const LOAD = [0x28, 0x02, 0x00]; // i32.load align=4 offset=0
-const LOAD8_U = [0x2d, 0x00, 0x00];
+const EQZ = 0x45;
+const load = (offset: number) => [0x28, 0x02, ...uleb(offset)]; // i32.load align=4
+const load8 = (offset: number) => [0x2d, 0x00, ...uleb(offset)]; // i32.load8_u
 const LOAD16_U = [0x2f, 0x01, 0x00];
-const store = (offset: number) => [0x36, 0x02, offset];
+const store = (offset: number) => [0x36, 0x02, ...uleb(offset)];
 const [BLOCK, LOOP, IF, END_, BR, BR_IF, VOID] = [0x02, 0x03, 0x04, 0x0b, 0x0c, 0x0d, 0x40];
 
-const code = [
-  ...vector([[1, I32]]), // local `next`
-  BLOCK, VOID,
-  LOOP, VOID,
-  ...get(P), ...get(END), GE_U, BR_IF, 1, // done when p >= end
-  // next = delta[state + cls[text[p]]]
-  ...get(DELTA), ...get(STATE), ...get(CLS), ...get(P), ...LOAD16_U, ADD, ...LOAD8_U, ADD, ...i32(2), SHL, ADD, ...LOAD,
-  ...tee(NEXT), ...i32(0), LT_S,
-  IF, VOID, // a keyword ends here
-  ...get(H), ...get(NEXT), ...i32(-1), XOR, ...tee(NEXT), ...store(0),
-  ...get(H), ...get(P), ...store(4),
-  ...get(H), ...i32(8), ADD, ...tee(H), ...get(H_END), GE_U,
-  IF, VOID, // hit buffer full: stop after this code unit
-  ...get(NEXT), ...set(STATE), ...get(P), ...i32(2), ADD, ...set(P), BR, 3,
-  END_,
-  END_,
-  ...get(NEXT), ...set(STATE), ...get(P), ...i32(2), ADD, ...set(P),
-  BR, 0,
-  END_,
-  END_,
-  ...i32(0), ...get(STATE), ...store(0),
-  ...i32(4), ...get(H), ...store(0),
-  ...get(P),
-  END_,
-];
-
 /**
- * scanN(p₀, end₀, state₀, h₀, hEnd₀, p₁, …, hEnd_(STREAMS−1), cls, delta): STREAMS
- * independent streams stepped in one loop, so that their table reads overlap (a DFA step waits
- * on the previous step's read; several chains keep the CPU busy). It stops when any stream ends
- * or fills its hit buffer, and stores each stream's p, state and h at addresses 0, 4·STREAMS and
- * 8·STREAMS (4 bytes per stream).
+ * One DFA step of a stream whose locals are p, state, h (hit pointer), hEnd and next, inside
+ * `block $exit (loop …)` at if-depth 0: next = delta[state + cls[text[p]]]; a keyword end
+ * (negative target) is written at h as (state offset, address of the code unit); a full hit
+ * buffer leaves the loop after this code unit.
  */
-export const STREAMS = 3;
-const stream = (s: number) => ({ p: 5 * s, end: 5 * s + 1, state: 5 * s + 2, h: 5 * s + 3, hEnd: 5 * s + 4, next: 5 * STREAMS + 2 + s });
-const CLS_N = 5 * STREAMS;
-const DELTA_N = 5 * STREAMS + 1;
-
-/** One DFA step of a stream, inside `block $exit (loop …)`, at if-depth 0. */
-function step(s: number): number[] {
-  const { p, state, h, hEnd, next } = stream(s);
+function step(scaled: boolean, p: number, state: number, h: number, hEnd: number, next: number): number[] {
   return [
-    ...get(DELTA_N), ...get(state), ...get(CLS_N), ...get(p), ...LOAD16_U, ADD, ...LOAD8_U, ADD, ...i32(2), SHL, ADD, ...LOAD,
+    ...get(state), ...get(p), ...LOAD16_U, ...load8(CLS_AT), ...(scaled ? [] : [...i32(2), SHL]), ADD, ...load(DELTA_AT),
     ...tee(next), ...i32(0), LT_S,
-    IF, VOID,
+    IF, VOID, // a keyword ends here
     ...get(h), ...get(next), ...i32(-1), XOR, ...tee(next), ...store(0),
     ...get(h), ...get(p), ...store(4),
     ...get(h), ...i32(8), ADD, ...tee(h), ...get(hEnd), GE_U,
-    IF, VOID,
+    IF, VOID, // hit buffer full: stop after this code unit
     ...get(next), ...set(state), ...get(p), ...i32(2), ADD, ...set(p), BR, 3,
     END_,
     END_,
@@ -120,14 +104,43 @@ function step(s: number): number[] {
   ];
 }
 
-const streams = Array.from({ length: STREAMS }, (_, s) => s);
-const codeN = [
-  ...vector([[STREAMS, I32]]), // one `next` local per stream
+// scan(p, end, state, h, hEnd): locals 0-4, then `next`.
+const code = (scaled: boolean) => [
+  ...vector([[1, I32]]),
   BLOCK, VOID,
   LOOP, VOID,
-  ...streams.flatMap((s) => [...get(stream(s).p), ...get(stream(s).end), GE_U, BR_IF, 1]),
-  ...streams.flatMap(step),
+  ...get(0), ...get(1), GE_U, BR_IF, 1, // done when p >= end
+  ...step(scaled, 0, 2, 3, 4, 5),
   BR, 0,
+  END_,
+  END_,
+  ...i32(0), ...get(2), ...store(0),
+  ...i32(4), ...get(3), ...store(0),
+  ...get(0),
+  END_,
+];
+
+/**
+ * scanN(count, p₀, state₀, h₀, hEnd₀, p₁, …, hEnd_(STREAMS−1)): STREAMS independent streams
+ * stepped together `count` code units each, so that their table reads overlap (a DFA step waits
+ * on the previous step's read; several chains keep the CPU busy). It stops early when a stream
+ * fills its hit buffer, and stores each stream's p, state and h at addresses 0, 4·STREAMS and
+ * 8·STREAMS (4 bytes per stream).
+ */
+export const STREAMS = 3;
+const COUNT = 0;
+const stream = (s: number) => ({ p: 1 + 4 * s, state: 2 + 4 * s, h: 3 + 4 * s, hEnd: 4 + 4 * s, next: 1 + 4 * STREAMS + s });
+const streams = Array.from({ length: STREAMS }, (_, s) => s);
+const codeN = (scaled: boolean) => [
+  ...vector([[STREAMS, I32]]), // one `next` local per stream
+  BLOCK, VOID,
+  ...get(COUNT), EQZ, BR_IF, 0,
+  LOOP, VOID,
+  ...streams.flatMap((s) => {
+    const { p, state, h, hEnd, next } = stream(s);
+    return step(scaled, p, state, h, hEnd, next);
+  }),
+  ...get(COUNT), ...i32(1), SUB, ...tee(COUNT), BR_IF, 0,
   END_,
   END_,
   ...streams.flatMap((s) => [...i32(4 * s), ...get(stream(s).p), ...store(0), ...i32(4 * (STREAMS + s)), ...get(stream(s).state), ...store(0), ...i32(4 * (2 * STREAMS + s)), ...get(stream(s).h), ...store(0)]),
@@ -135,16 +148,16 @@ const codeN = [
   END_,
 ];
 
-const MODULE_BYTES = new Uint8Array([
+const moduleBytes = (scaled: boolean) => new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  ...section(1, vector([[0x60, 7, ...Array<number>(7).fill(I32), 1, I32], [0x60, ...uleb(CLS_N + 2), ...Array<number>(CLS_N + 2).fill(I32), 1, I32]])),
+  ...section(1, vector([[0x60, 5, ...Array<number>(5).fill(I32), 1, I32], [0x60, ...uleb(1 + 4 * STREAMS), ...Array<number>(1 + 4 * STREAMS).fill(I32), 1, I32]])),
   ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])), // imported memory, min 1 page
   ...section(3, vector([[0], [1]])),
   ...section(7, vector([[...name('scan'), 0x00, 0], [...name('scanN'), 0x00, 1]])),
-  ...section(10, vector([[...uleb(code.length), ...code], [...uleb(codeN.length), ...codeN]])),
+  ...section(10, vector([code(scaled), codeN(scaled)].map((body) => [...uleb(body.length), ...body]))),
 ]);
 
-type ScanFn = (p: number, end: number, state: number, h: number, hEnd: number, cls: number, delta: number) => number;
+type ScanFn = (p: number, end: number, state: number, h: number, hEnd: number) => number;
 type ScanNFn = (...args: number[]) => number;
 
 /** The part of the WebAssembly API used here (the project's TypeScript libs do not declare it). */
@@ -158,17 +171,20 @@ interface WasmApi {
 }
 const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
-let compiled: object | null | undefined;
+/** The compiled module for class tables holding class × 4 (`scaled`) or the class itself. */
+const compiled = new Map<boolean, object | null>();
 
-function wasmModule(): object | null {
-  if (compiled === undefined) {
+function wasmModule(scaled: boolean): object | null {
+  let module = compiled.get(scaled);
+  if (module === undefined) {
     try {
-      compiled = wasmApi ? new wasmApi.Module(MODULE_BYTES) : null;
+      module = wasmApi ? new wasmApi.Module(moduleBytes(scaled)) : null;
     } catch {
-      compiled = null; // no WebAssembly here (e.g. --jitless): the JavaScript loop is used
+      module = null; // no WebAssembly here (e.g. --jitless): the JavaScript loop is used
     }
+    compiled.set(scaled, module);
   }
-  return compiled;
+  return module;
 }
 
 /** Code units copied into WebAssembly memory per call (256 KiB of UTF-16). */
@@ -189,26 +205,27 @@ export class WasmKeywordScanner {
   private readonly scanNFn: ScanNFn;
   private readonly words: Int32Array;
   private readonly bytes: Buffer;
-  private readonly clsAt = 16 * STREAMS;
-  private readonly deltaAt: number;
   /** Hit buffer of stream s at hitsAt + s × HIT_SLOTS × 8 (stream 0's also serves `scan`). */
   private readonly hitsAt: number;
   private readonly textAt: number;
+  /** A state's byte offset in the table is its number × stride (classCount × 4). */
+  private readonly stride: number;
+  private readonly args = new Array<number>(1 + 4 * STREAMS).fill(0);
 
   private constructor(
     exports: Record<string, unknown>,
     memory: WasmMemory,
-    layout: { deltaAt: number; hitsAt: number; textAt: number },
-    private readonly classCount: number,
+    layout: { hitsAt: number; textAt: number },
+    classCount: number,
     private readonly warmUp: number,
   ) {
     this.scanFn = exports.scan as ScanFn;
     this.scanNFn = exports.scanN as ScanNFn;
     this.words = new Int32Array(memory.buffer);
     this.bytes = Buffer.from(memory.buffer);
-    this.deltaAt = layout.deltaAt;
     this.hitsAt = layout.hitsAt;
     this.textAt = layout.textAt;
+    this.stride = classCount * 4;
   }
 
   /**
@@ -216,21 +233,22 @@ export class WasmKeywordScanner {
    * is unavailable or the tables do not fit.
    */
   static create(classOf: Uint16Array, classCount: number, delta: Int32Array, warmUp: number): WasmKeywordScanner | null {
-    if (classCount > 256) return null; // classes are stored as one byte per code unit
-    const module = wasmModule();
+    if (classCount > MAX_CLASSES) return null; // classes are stored in one byte per code unit
+    const scaled = classCount <= SCALED_CLASSES;
+    const module = wasmModule(scaled);
     if (!module || !wasmApi) return null;
-    const clsAt = 16 * STREAMS;
-    const deltaAt = clsAt + 0x10000;
-    const hitsAt = deltaAt + delta.length * 4;
+    const hitsAt = DELTA_AT + delta.length * 4;
     const textAt = hitsAt + STREAMS * HIT_SLOTS * 8;
     const size = textAt + CHUNK * 2;
     try {
       const memory = new wasmApi.Memory({ initial: Math.ceil(size / 0x10000) });
       const instance = new wasmApi.Instance(module, { env: { memory } });
-      const scanner = new WasmKeywordScanner(instance.exports, memory, { deltaAt, hitsAt, textAt }, classCount, Math.max(1, warmUp));
-      const bytes = new Uint8Array(memory.buffer);
-      for (let code = 0; code < 0x10000; code++) bytes[clsAt + code] = classOf[code];
-      scanner.words.set(delta, deltaAt / 4);
+      const scanner = new WasmKeywordScanner(instance.exports, memory, { hitsAt, textAt }, classCount, Math.max(1, warmUp));
+      const cls = new Uint8Array(memory.buffer, CLS_AT, 0x10000);
+      for (let code = 0; code < 0x10000; code++) cls[code] = scaled ? classOf[code] * 4 : classOf[code];
+      // The JavaScript table's targets are state × classCount (bit-inverted for keyword ends): here × 4 more, as byte offsets.
+      const table = new Int32Array(memory.buffer, DELTA_AT, delta.length);
+      for (let i = 0; i < delta.length; i++) table[i] = delta[i] < 0 ? ~(~delta[i] * 4) : delta[i] * 4;
       return scanner;
     } catch {
       return null;
@@ -253,53 +271,59 @@ export class WasmKeywordScanner {
   private oneStream(p: number, end: number, state: number, base: number, from: number, out: number[]): number {
     const { words, hitsAt } = this;
     while (p < end) {
-      p = this.scanFn(p, end, state, hitsAt, hitsAt + HIT_SLOTS * 8, this.clsAt, this.deltaAt);
+      p = this.scanFn(p, end, state, hitsAt, hitsAt + HIT_SLOTS * 8);
       state = words[0];
       this.collect(hitsAt, words[1], base, from, out);
     }
     return state;
   }
 
+  /**
+   * Scans a chunk of n code units as STREAMS parts stepped together; the parts after the first
+   * start warmUp code units early (see the class comment) and the last takes the remainder, so all
+   * run in step for the first part's length and each finishes its own tail alone.
+   */
   private streams(n: number, base: number, state: number, out: number[]): number {
-    const { words, hitsAt, textAt } = this;
+    const { words, hitsAt, textAt, args } = this;
     const part = n / STREAMS >> 0;
-    const starts = streams.map((s) => textAt + 2 * s * part); // where each stream's own hits begin
-    const ends = streams.map((s) => (s === STREAMS - 1 ? textAt + 2 * n : starts[s + 1]));
-    const p = streams.map((s) => (s === 0 ? starts[0] : starts[s] - 2 * this.warmUp));
-    const states = streams.map((s) => (s === 0 ? state : 0));
-    const found = streams.map((): number[] => []);
-    const args = new Array<number>(5 * STREAMS + 2);
-    while (streams.every((s) => p[s] < ends[s])) {
-      for (const s of streams) {
-        args[5 * s] = p[s];
-        args[5 * s + 1] = ends[s];
-        args[5 * s + 2] = states[s];
-        args[5 * s + 3] = hitsAt + s * HIT_SLOTS * 8;
-        args[5 * s + 4] = hitsAt + (s + 1) * HIT_SLOTS * 8;
-      }
-      args[5 * STREAMS] = this.clsAt;
-      args[5 * STREAMS + 1] = this.deltaAt;
+    const starts: number[] = []; // where each stream's own hits begin
+    const ends: number[] = [];
+    const found: number[][] = [];
+    for (let s = 0; s < STREAMS; s++) {
+      starts.push(textAt + 2 * s * part);
+      ends.push(s === STREAMS - 1 ? textAt + 2 * n : textAt + 2 * (s + 1) * part);
+      args[1 + 4 * s] = s === 0 ? textAt : starts[s] - 2 * this.warmUp;
+      args[2 + 4 * s] = s === 0 ? state : 0;
+      args[3 + 4 * s] = hitsAt + s * HIT_SLOTS * 8;
+      args[4 + 4 * s] = hitsAt + (s + 1) * HIT_SLOTS * 8;
+      found.push(s === 0 ? out : []);
+    }
+    for (;;) {
+      let count = Infinity;
+      for (let s = 0; s < STREAMS; s++) count = Math.min(count, (ends[s] - args[1 + 4 * s]) >> 1);
+      if (count === 0) break;
+      args[0] = count;
       this.scanNFn(...args);
-      for (const s of streams) {
-        p[s] = words[s];
-        states[s] = words[STREAMS + s];
+      for (let s = 0; s < STREAMS; s++) {
+        args[1 + 4 * s] = words[s];
+        args[2 + 4 * s] = words[STREAMS + s];
         this.collect(hitsAt + s * HIT_SLOTS * 8, words[2 * STREAMS + s], base, starts[s], found[s]);
       }
     }
     let last = 0;
-    for (const s of streams) {
-      last = this.oneStream(p[s], ends[s], states[s], base, starts[s], found[s]);
-      for (const value of found[s]) out.push(value);
+    for (let s = 0; s < STREAMS; s++) {
+      last = this.oneStream(args[1 + 4 * s], ends[s], args[2 + 4 * s], base, starts[s], found[s]);
+      if (s > 0) for (const value of found[s]) out.push(value);
     }
     return last;
   }
 
   /** Appends the buffered keyword ends in [at, filled) whose code unit lies at or after byte address `from`. */
   private collect(at: number, filled: number, base: number, from: number, out: number[]): void {
-    const { words, textAt, classCount } = this;
+    const { words, textAt, stride } = this;
     for (let h = at; h < filled; h += 8) {
       const address = words[(h >> 2) + 1];
-      if (address >= from) out.push(words[h >> 2] / classCount, base + ((address - textAt) >> 1) + 1);
+      if (address >= from) out.push(words[h >> 2] / stride, base + ((address - textAt) >> 1) + 1);
     }
   }
 }

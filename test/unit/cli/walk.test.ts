@@ -113,6 +113,18 @@ describe('walkTree: symbolic links (issue 10: links must not leave the scanned r
     expect(skipped).toEqual({ runner: 'invalid-path', 'src/up.txt': 'invalid-path', hostname: 'invalid-path' });
   });
 
+  it('lists a link to a FIFO inside the root as not a regular file, without opening it', async () => {
+    const fifoRoot = join(base, 'fifo-repo');
+    mkdirSync(fifoRoot);
+    execFileSync('mkfifo', [join(fifoRoot, 'pipe')]);
+    symlinkSync('pipe', join(fifoRoot, 'to-pipe'));
+    const items = await collect(fifoRoot);
+    expect(items.map((i) => [i.path, 'reason' in i ? `${i.reason}: ${i.detail}` : 'read'])).toEqual([
+      ['pipe', 'unreadable: not a regular file'],
+      ['to-pipe', 'unreadable: not a regular file'],
+    ]);
+  });
+
   it('finishes on a link to /proc/self (it is not followed)', async () => {
     const procRoot = join(base, 'proc-repo');
     mkdirSync(procRoot);

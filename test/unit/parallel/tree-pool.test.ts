@@ -143,7 +143,7 @@ describe('tree pool: workers read and scan their own files', () => {
     expect(here.length).toBeGreaterThan(250);
   });
 
-  it('uses one worker per core beyond the first', () => {
-    expect([1, 2, 4].map((cores) => defaultTreeWorkerCount(cores))).toEqual([0, 1, 3]);
+  it('uses no worker up to 2 cores, then one per core beyond the first', () => {
+    expect([1, 2, 3, 4, 8].map((cores) => defaultTreeWorkerCount(cores))).toEqual([0, 0, 2, 3, 7]);
   });
 });

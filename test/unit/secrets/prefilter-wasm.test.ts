@@ -79,4 +79,16 @@ describe('WebAssembly keyword scan', () => {
     same(small, 'aaab'.repeat(2000) + 'ba'.repeat(700));
     same(new KeywordAutomaton(['he', 'she', 'his', 'hers']), 'ushers '.repeat(500));
   });
+
+  it('runs automata of more than 64 character classes (custom keywords) in WebAssembly too, with the same hits', () => {
+    // 100 distinct characters: their classes no longer fit the scaled one-byte table.
+    const words = Array.from({ length: 50 }, (_, i) => String.fromCharCode(0x3b1 + i) + String.fromCharCode(0x4e00 + i) + 'k');
+    const many = new KeywordAutomaton([...keywords, ...words]);
+    const tables = many as unknown as { classOf: Uint16Array; classCount: number; delta: Int32Array };
+    expect(tables.classCount).toBeGreaterThan(64);
+    expect(WasmKeywordScanner.create(tables.classOf, tables.classCount, tables.delta, 5)).not.toBeNull();
+    const text = Array.from({ length: 4000 }, (_, i) => (i % 7 === 0 ? words[i % words.length] : i % 5 === 0 ? keywords[i % keywords.length] : 'x y')).join(' ');
+    expect(many.scan(text).length).toBeGreaterThan(1000);
+    same(many, text);
+  });
 });

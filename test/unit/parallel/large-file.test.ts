@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LARGE_FILE_CHARS } from '../../../src/core/parallel/large-file.js';
+import { scanFileTree } from '../../../src/core/parallel/tree-pool.js';
+import { scanSources } from '../../../src/core/scan.js';
+import { defaultSettings, type ScanResult, type ScanSettings } from '../../../src/core/types.js';
+import { walkEntries, walkTree } from '../../../src/workspace/walk.js';
+import { body } from '../secrets/engine-fixtures.js';
+
+/**
+ * Files over LARGE_FILE_CHARS are followed by a full garbage collection in the thread that scans
+ * them (src/core/parallel/large-file.ts): the scan's result must not change, in this thread or in
+ * a worker, for ASCII and non-ASCII text, with the secret at the very end of the file.
+ */
+let root: string;
+const settings: ScanSettings = { ...defaultSettings(), maxFileSize: 64 * 1024 * 1024 };
+const secret = body(42, 40);
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'nhi-large-file-'));
+  const filler = 'const value = compute(input) + 1;\n'.repeat(Math.ceil(LARGE_FILE_CHARS / 34) + 10);
+  writeFileSync(join(root, 'ascii.js'), `${filler}aws_secret_access_key = ${secret}\n`);
+  writeFileSync(join(root, 'unicode.js'), `// café ☕\n${filler}DB_PASSWORD="${body(43, 18)}"\n`);
+  for (let i = 0; i < 20; i++) writeFileSync(join(root, `small-${i}.env`), `api_secret: ${body(100 + i, 32)}\n`);
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const comparable = (result: ScanResult) => ({ ...result, stats: { ...result.stats, durationMs: 0 } });
+
+describe('large files', () => {
+  it('are scanned to their last line, the same in this thread and in a worker', async () => {
+    const expected = await scanSources(walkTree(root, { settings }), { settings, parallel: { workers: 0 } });
+    const files = new Set(expected.findings.map((f) => f.file));
+    expect(files).toContain('ascii.js');
+    expect(files).toContain('unicode.js');
+    expect(expected.findings.find((f) => f.file === 'ascii.js')?.line).toBeGreaterThan(LARGE_FILE_CHARS / 40);
+
+    const here = await scanFileTree(walkEntries(root, { settings }), { settings, workers: 0 });
+    expect(comparable(here.result)).toEqual(comparable(expected));
+    const pooled = await scanFileTree(walkEntries(root, { settings }), { settings, workers: 1, largeTreeBytes: 0, scanHere: false });
+    expect(pooled.filesFromWorkers).toBeGreaterThan(0);
+    expect(comparable(pooled.result)).toEqual(comparable(expected));
+  });
+});
