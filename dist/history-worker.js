@@ -9883,9 +9883,63 @@ function decodeText(bytes) {
 function scanBlobBytes(path2, bytes, settings2, reveal2) {
   const source = toSourceFile(path2, bytes, settings2);
   if (!("content" in source)) return { scanned: false, skipped: source };
-  const findings = scanSecrets(source, settings2, reveal2);
-  return findings.length > 0 ? { scanned: true, findings } : { scanned: true };
+  const salted = settings2.salted ?? [];
+  if (salted.length === 0) {
+    const findings2 = scanSecrets(source, settings2, reveal2);
+    return findings2.length > 0 ? { scanned: true, findings: findings2 } : { scanned: true };
+  }
+  const recording = recordingSalted(settings2);
+  recording.matched = 0;
+  const findings = scanSecrets(source, recording.settings, reveal2);
+  const outcome = findings.length > 0 ? { scanned: true, findings } : { scanned: true };
+  if (recording.matched > 0) outcome.baselined = baselinedFingerprints(source, settings2, findings);
+  return outcome;
 }
+function baselinedFingerprints(source, settings2, reported) {
+  const shown = new Set(reported.map((f) => f.fingerprint));
+  const all = scanSecrets(source, { ...settings2, salted: [] });
+  return [...new Set(all.filter((f) => f.rule.startsWith("secret/") && !shown.has(f.fingerprint)).map((f) => f.fingerprint))];
+}
+var recordings = /* @__PURE__ */ new WeakMap();
+function recordingSalted(settings2) {
+  const known = recordings.get(settings2);
+  if (known) return known;
+  const made = { settings: settings2, matched: 0 };
+  made.settings = { ...settings2, salted: (settings2.salted ?? []).map((set2) => ({ ...set2, hashes: new CountingSet(set2.hashes, () => made.matched++) })) };
+  recordings.set(settings2, made);
+  return made;
+}
+var CountingSet = class {
+  constructor(inner, onMatch) {
+    this.inner = inner;
+    this.onMatch = onMatch;
+  }
+  inner;
+  onMatch;
+  get size() {
+    return this.inner.size;
+  }
+  has(value2) {
+    const found = this.inner.has(value2);
+    if (found) this.onMatch();
+    return found;
+  }
+  forEach(callback) {
+    this.inner.forEach((value2) => callback(value2, value2, this));
+  }
+  entries() {
+    return this.inner.entries();
+  }
+  keys() {
+    return this.inner.keys();
+  }
+  values() {
+    return this.inner.values();
+  }
+  [Symbol.iterator]() {
+    return this.inner[Symbol.iterator]();
+  }
+};
 
 // src/workspace/history-worker.ts
 var { settings, reveal } = workerData;
@@ -9896,7 +9950,7 @@ parentPort?.on("message", (batch) => {
     const sink = reveal ? (s) => secrets.push(s) : void 0;
     const results = batch.items.map((item) => {
       const outcome = scanBlobBytes(item.path, Buffer.from(batch.buffer, item.start, item.length), settings, sink);
-      return outcome.scanned && !outcome.findings ? null : outcome;
+      return outcome.scanned && !outcome.findings && !outcome.baselined ? null : outcome;
     });
     answer = reveal ? { id: batch.id, results, secrets } : { id: batch.id, results };
   } catch (error) {

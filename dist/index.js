@@ -24480,7 +24480,7 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start2, start2, start2] };
       const type2 = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines3(scalar.source) : [];
+      const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -24638,7 +24638,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
-    function splitLines3(source) {
+    function splitLines2(source) {
       const split = source.split(/\n( *)/);
       const first = split[0];
       const m = first.match(/^( *)/);
@@ -65269,7 +65269,8 @@ function mergeHistory(tree, history) {
   });
   for (const f of history.findings) if (!seen.has(sameSecret(f))) findings.push(f);
   findings.sort(compareFindings2);
-  return { ...tree, findings, skipped: [...tree.skipped, ...history.skipped] };
+  const baselined = [.../* @__PURE__ */ new Set([...tree.baselined ?? [], ...history.baselined ?? []])];
+  return { ...tree, findings, skipped: [...tree.skipped, ...history.skipped], ...baselined.length > 0 ? { baselined } : {} };
 }
 function sameSecret(f) {
   return f.contentId ?? f.fingerprint;
@@ -65314,46 +65315,57 @@ function gitOutput(dir, args, env) {
   });
 }
 async function* gitLines(dir, args, onError) {
+  for await (const lines of gitLineBatches(dir, args, onError)) yield* lines;
+}
+async function* gitLineBatches(dir, args, onError) {
   const child2 = start(dir, args, "ignore");
   const { stderr, exited } = watch(child2);
-  yield* splitLines2(child2.stdout);
+  yield* lineBatches(child2.stdout);
   const { code: code3, missingGit } = await exited;
   if (missingGit) throw new UsageError(MISSING_GIT);
   if (code3 !== 0) onError(stderr() || `git ${args[0]} exited with ${code3}`);
 }
-async function* splitLines2(stream2) {
-  let rest = "";
-  for await (const chunk of stream2) {
-    const text3 = rest + chunk.toString("utf8");
-    const lines = text3.split("\n");
-    rest = lines.pop() ?? "";
-    yield* lines;
+async function* lineBatches(stream2) {
+  let rest;
+  for await (const read of stream2) {
+    const chunk = rest ? Buffer.concat([rest, read]) : read;
+    const end = chunk.lastIndexOf(10);
+    if (end < 0) {
+      rest = chunk;
+      continue;
+    }
+    rest = end + 1 < chunk.length ? chunk.subarray(end + 1) : void 0;
+    yield chunk.toString("utf8", 0, end).split("\n");
   }
-  if (rest) yield rest;
+  if (rest && rest.length > 0) yield [rest.toString("utf8")];
 }
-async function* listObjects(dir, revisions, onError) {
+async function* listObjectBatches(dir, revisions, onError) {
   const check = start(dir, ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)", "--buffer"], "pipe");
   const checkWatch = watch(check);
   const revList = start(dir, ["rev-list", "--objects", "--in-commit-order", ...revisions, "--"], "ignore", gitEnv(), check.stdin);
   const revWatch = watch(revList);
   check.stdin.destroy();
   try {
-    for await (const line of splitLines2(check.stdout)) {
-      const first = line.indexOf(" ");
-      const second = line.indexOf(" ", first + 1);
-      if (first < 0) continue;
-      if (second < 0) {
-        yield { oid: line.slice(0, first), type: line.slice(first + 1), size: 0, path: "" };
-        continue;
+    for await (const lines of lineBatches(check.stdout)) {
+      const batch = [];
+      for (const line of lines) {
+        const first = line.indexOf(" ");
+        if (first < 0) continue;
+        const second = line.indexOf(" ", first + 1);
+        if (second < 0) {
+          batch.push({ oid: line.slice(0, first), type: line.slice(first + 1), size: 0, path: "" });
+          continue;
+        }
+        const third = line.indexOf(" ", second + 1);
+        const type2 = line.slice(first + 1, second);
+        if (type2 === "missing" || type2 === "ambiguous") {
+          batch.push({ oid: line.slice(0, first), type: "missing", size: 0, path: line.slice(second + 1) });
+          continue;
+        }
+        const size = Number(line.slice(second + 1, third < 0 ? void 0 : third));
+        batch.push({ oid: line.slice(0, first), type: type2, size, path: third < 0 ? "" : line.slice(third + 1) });
       }
-      const third = line.indexOf(" ", second + 1);
-      const type2 = line.slice(first + 1, second);
-      if (type2 === "missing" || type2 === "ambiguous") {
-        yield { oid: line.slice(0, first), type: "missing", size: 0, path: line.slice(second + 1) };
-        continue;
-      }
-      const size = Number(line.slice(second + 1, third < 0 ? void 0 : third));
-      yield { oid: line.slice(0, first), type: type2, size, path: third < 0 ? "" : line.slice(third + 1) };
+      if (batch.length > 0) yield batch;
     }
   } finally {
     revList.kill();
@@ -65413,6 +65425,19 @@ var BlobReader = class {
     this.pending.push({ oid, tag });
     if (!this.proc.stdin.write(`${oid}
 `)) await new Promise((resolve5) => this.drained = resolve5);
+    if (this.failure) throw this.failure;
+  }
+  /** Queues several ids in one write; resolves once git can take more (back-pressure). */
+  async requestMany(items) {
+    if (this.failure) throw this.failure;
+    if (items.length === 0) return;
+    let text3 = "";
+    for (const item of items) {
+      this.pending.push(item);
+      text3 += `${item.oid}
+`;
+    }
+    if (!this.proc.stdin.write(text3)) await new Promise((resolve5) => this.drained = resolve5);
     if (this.failure) throw this.failure;
   }
   /** No more requests: waits for every result. */
@@ -65867,7 +65892,7 @@ function historyMarker(findings) {
   const fingerprints = [...new Set(past.map((f) => f.fingerprint))].filter((fp) => /^[0-9a-zA-Z:_.-]+$/.test(fp));
   return `<!-- nhi-steward:history file=${encodeURIComponent(past[0].file)} fp=${fingerprints.join(",")} -->`;
 }
-function keepsHistoryIssue(issue2, settings) {
+function keepsHistoryIssue(issue2, settings, baselined = []) {
   const match2 = HISTORY.exec(issue2.body ?? "");
   if (!match2) return false;
   let file;
@@ -65878,8 +65903,8 @@ function keepsHistoryIssue(issue2, settings) {
   }
   if (settings.pathsIgnore && isIgnored(file, { pathsIgnore: settings.pathsIgnore })) return false;
   const fingerprints = match2[2].split(",").filter(Boolean);
-  const baseline = settings.baseline;
-  return !(baseline && fingerprints.length > 0 && fingerprints.every((fp) => baseline.has(fp)));
+  const accepted = (fp) => settings.baseline?.has(fp) === true || baselined.includes(fp);
+  return !(fingerprints.length > 0 && fingerprints.every(accepted));
 }
 
 // src/github/issue-content.ts
@@ -66093,7 +66118,7 @@ async function syncScanIssues(client2, repo, result, links, settings, options = 
   }
   const label2 = settings.issues.labels[0];
   const inScope = plan === "all" ? (issue2) => issue2.fingerprint !== DASHBOARD_FINGERPRINT : (issue2) => issue2.fingerprint !== DASHBOARD_FINGERPRINT && issue2.title.startsWith("Embedded secret");
-  const first = await syncIssues(client2, repo, gaps, { label: label2, inScope: (issue2) => inScope(issue2) && !keepsHistoryIssue(issue2, settings), author: options.author });
+  const first = await syncIssues(client2, repo, gaps, { label: label2, inScope: (issue2) => inScope(issue2) && !keepsHistoryIssue(issue2, settings, result.baselined), author: options.author });
   if (plan === "secrets") return first;
   const wanted = plan === "all" && settings.dashboard !== false && result.inventory.length > 0;
   const waiting = gaps.filter((gap) => !first.numbers.has(gap.fingerprint)).length;
@@ -66217,9 +66242,63 @@ import { availableParallelism as availableParallelism3 } from "node:os";
 function scanBlobBytes(path7, bytes, settings, reveal) {
   const source = toSourceFile(path7, bytes, settings);
   if (!("content" in source)) return { scanned: false, skipped: source };
-  const findings = scanSecrets(source, settings, reveal);
-  return findings.length > 0 ? { scanned: true, findings } : { scanned: true };
+  const salted = settings.salted ?? [];
+  if (salted.length === 0) {
+    const findings2 = scanSecrets(source, settings, reveal);
+    return findings2.length > 0 ? { scanned: true, findings: findings2 } : { scanned: true };
+  }
+  const recording = recordingSalted(settings);
+  recording.matched = 0;
+  const findings = scanSecrets(source, recording.settings, reveal);
+  const outcome = findings.length > 0 ? { scanned: true, findings } : { scanned: true };
+  if (recording.matched > 0) outcome.baselined = baselinedFingerprints(source, settings, findings);
+  return outcome;
 }
+function baselinedFingerprints(source, settings, reported) {
+  const shown = new Set(reported.map((f) => f.fingerprint));
+  const all = scanSecrets(source, { ...settings, salted: [] });
+  return [...new Set(all.filter((f) => f.rule.startsWith("secret/") && !shown.has(f.fingerprint)).map((f) => f.fingerprint))];
+}
+var recordings = /* @__PURE__ */ new WeakMap();
+function recordingSalted(settings) {
+  const known2 = recordings.get(settings);
+  if (known2) return known2;
+  const made = { settings, matched: 0 };
+  made.settings = { ...settings, salted: (settings.salted ?? []).map((set3) => ({ ...set3, hashes: new CountingSet(set3.hashes, () => made.matched++) })) };
+  recordings.set(settings, made);
+  return made;
+}
+var CountingSet = class {
+  constructor(inner, onMatch) {
+    this.inner = inner;
+    this.onMatch = onMatch;
+  }
+  inner;
+  onMatch;
+  get size() {
+    return this.inner.size;
+  }
+  has(value2) {
+    const found = this.inner.has(value2);
+    if (found) this.onMatch();
+    return found;
+  }
+  forEach(callback) {
+    this.inner.forEach((value2) => callback(value2, value2, this));
+  }
+  entries() {
+    return this.inner.entries();
+  }
+  keys() {
+    return this.inner.keys();
+  }
+  values() {
+    return this.inner.values();
+  }
+  [Symbol.iterator]() {
+    return this.inner[Symbol.iterator]();
+  }
+};
 
 // src/workspace/history-pool.ts
 var HISTORY_WORKER_START_BYTES = 4 * 1024 * 1024;
@@ -66227,6 +66306,7 @@ var BATCH_BYTES = 1024 * 1024;
 var BATCH_ITEMS = 512;
 var MAX_IN_FLIGHT = 3;
 var CLEAN = { scanned: true };
+var WARM_UP = new TextEncoder().encode("prepare\n");
 function defaultHistoryWorkers(cores = availableParallelism3()) {
   return Math.max(0, Math.min(3, cores - 2));
 }
@@ -66260,6 +66340,13 @@ var HistoryBlobPool = class {
   /** Blobs whose outcome came from a worker (for the bench and the tests). */
   blobsFromWorkers = 0;
   workersStarted = 0;
+  /**
+   * Compiles the detector catalog now, while git starts up, if this thread will scan blobs (it
+   * would otherwise be compiled on the first blob). With workers, they compile their own.
+   */
+  prepare() {
+    if (this.wanted === 0) scanBlobBytes("prepare.txt", WARM_UP, this.settings);
+  }
   /**
    * A place in the order outcomes are handed on, taken when a blob is requested from git (so the
    * order is the listing's, whatever the timing).
@@ -66496,16 +66583,20 @@ function pathScopedDetectors(settings) {
 var SKIPPED_BLOB = -1;
 var hitKey = (oid, profile) => `${oid}:${profile}`;
 var MAX_SKIPPED_LISTED = 200;
+var MAX_BASELINED = 1e5;
 var MAX_OTHER_LOCATIONS = 10;
 async function scanHistory(dir, options) {
   const started = performance.now();
   const { settings } = options;
-  await assertRepository2(dir);
-  const branch = options.branch !== void 0 ? await resolveRef(dir, options.branch, "--branch") : void 0;
-  const since = options.since !== void 0 ? await resolveRef(dir, options.since, "--since") : void 0;
+  const shallowAsked = shallowCommits(dir);
+  const [shallow, branch, since, headCommit] = await Promise.all([
+    shallowAsked,
+    options.branch !== void 0 ? shallowAsked.then(() => resolveRef(dir, options.branch, "--branch")) : void 0,
+    options.since !== void 0 ? shallowAsked.then(() => resolveRef(dir, options.since, "--since")) : void 0,
+    options.branch === void 0 ? commitOf(dir, "HEAD") : void 0
+  ]);
   const revisions = [...branch ? [branch] : ["--all"], ...since ? [`^${since}`] : []];
-  const head = branch ?? await commitOf(dir, "HEAD");
-  const shallow = await shallowCommits(dir);
+  const head = branch ?? headCommit;
   const skipped2 = new SkipList();
   for (const commit of shallow) {
     skipped2.add({ path: `commit ${commit.slice(0, 12)}`, reason: "unreadable", detail: "shallow clone: its parents were not fetched, so older history was not scanned (fetch with --unshallow, or fetch-depth: 0)" });
@@ -66514,6 +66605,7 @@ async function scanHistory(dir, options) {
   const hits = /* @__PURE__ */ new Map();
   const scannedAs = /* @__PURE__ */ new Map();
   const missing = /* @__PURE__ */ new Set();
+  const baselined = /* @__PURE__ */ new Set();
   let commits = 0;
   let blobs = 0;
   let blobBytes = 0;
@@ -66528,6 +66620,9 @@ async function scanHistory(dir, options) {
       blobs++;
       blobBytes += size;
     }
+    if (outcome.baselined) {
+      for (const fingerprint of outcome.baselined) if (baselined.size < MAX_BASELINED) baselined.add(fingerprint);
+    }
     if (outcome.findings) {
       const key = hitKey(oid, profile);
       const hit = hits.get(key);
@@ -66539,31 +66634,40 @@ async function scanHistory(dir, options) {
   const toPool = (blob) => blob.ok ? pool.add(blob.tag.seq, blob.tag, blob.bytes) : pool.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason });
   const reader = new BlobReader(dir, toPool);
   const stopped = (message) => skipped2.add({ path: "(history)", reason: "unreadable", detail: `${message}; objects after this point were not scanned` }, true);
+  const listing = listObjectBatches(dir, revisions, stopped);
   try {
-    for await (const object of listObjects(dir, revisions, stopped)) {
-      if (object.type === "commit") {
-        commits++;
-        continue;
+    const first = listing.next();
+    pool.prepare();
+    for (let step2 = await first; !step2.done; step2 = await listing.next()) {
+      const batch = step2.value;
+      const wanted = [];
+      for (const object of batch) {
+        if (object.type === "commit") {
+          commits++;
+          continue;
+        }
+        if (object.type === "missing") {
+          scannedAs.set(object.oid, SKIPPED_BLOB);
+          if (missing.size < MAX_SKIPPED_LISTED) missing.add(object.oid);
+          continue;
+        }
+        if (object.type !== "blob") continue;
+        const profile = profiles.of(object.path);
+        if (profile !== 0) scannedAs.set(object.oid, profile);
+        if (profiles.skipped(profile)) continue;
+        const tag = { path: object.path, oid: object.oid, profile, seq: pool.reserve() };
+        if (object.size > settings.maxFileSize) {
+          pool.settle(tag.seq, tag, { scanned: false, skipped: { path: object.path, reason: "too-large", detail: `blob ${object.oid.slice(0, 12)}: ${object.size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
+          continue;
+        }
+        wanted.push({ oid: object.oid, tag });
       }
-      if (object.type === "missing") {
-        scannedAs.set(object.oid, SKIPPED_BLOB);
-        if (missing.size < MAX_SKIPPED_LISTED) missing.add(object.oid);
-        continue;
-      }
-      if (object.type !== "blob") continue;
-      const profile = profiles.of(object.path);
-      if (profile !== 0) scannedAs.set(object.oid, profile);
-      if (profiles.skipped(profile)) continue;
-      const tag = { path: object.path, oid: object.oid, profile, seq: pool.reserve() };
-      if (object.size > settings.maxFileSize) {
-        pool.settle(tag.seq, tag, { scanned: false, skipped: { path: object.path, reason: "too-large", detail: `blob ${object.oid.slice(0, 12)}: ${object.size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
-        continue;
-      }
-      await reader.request(object.oid, tag);
+      await reader.requestMany(wanted);
     }
     await reader.finish();
     await pool.finish();
   } finally {
+    await listing.return(void 0).catch(() => void 0);
     await reader.finish().catch(() => void 0);
     await pool.close();
   }
@@ -66597,6 +66701,7 @@ async function scanHistory(dir, options) {
       findings,
       skipped: skippedList,
       inventory: [],
+      ...baselined.size > 0 ? { baselined: [...baselined] } : {},
       stats: {
         files: blobs,
         bytes: blobBytes,
@@ -66609,12 +66714,6 @@ async function scanHistory(dir, options) {
     history: { commits, blobs, blobBytes, head, shallow, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers }
   };
 }
-async function assertRepository2(dir) {
-  await gitOutput(dir, ["rev-parse", "--git-dir"]).catch((error2) => {
-    if (error2 instanceof UsageError) throw error2;
-    throw new UsageError(`${dir} is not a git repository (needed by --history)`);
-  });
-}
 async function commitOf(dir, ref) {
   const out = await gitOutput(dir, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]).catch(() => "");
   return out.trim() || void 0;
@@ -66626,9 +66725,12 @@ async function resolveRef(dir, ref, flag) {
   return sha;
 }
 async function shallowCommits(dir) {
-  const isShallow = (await gitOutput(dir, ["rev-parse", "--is-shallow-repository"]).catch(() => "false")).trim();
-  if (isShallow !== "true") return [];
-  const file = (await gitOutput(dir, ["rev-parse", "--git-path", "shallow"])).trim();
+  const answer = await gitOutput(dir, ["rev-parse", "--is-shallow-repository", "--git-path", "shallow"]).catch((error2) => {
+    if (error2 instanceof UsageError) throw error2;
+    throw new UsageError(`${dir} is not a git repository (needed by --history)`);
+  });
+  const [isShallow, file] = answer.split("\n");
+  if (isShallow !== "true" || !file) return [];
   const text3 = await readFile2(isAbsolute(file) ? file : join5(dir, file), "utf8").catch(() => "");
   return text3.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l));
 }
@@ -66638,7 +66740,7 @@ async function attribute2(dir, revisions, hits, profiles, scannedAs, onError) {
   let commit;
   let time = 0;
   let order = 0;
-  for await (const line of gitLines(dir, args, (m) => onError(`git log stopped: ${m}`))) {
+  for await (const lines of gitLineBatches(dir, args, (m) => onError(`git log stopped: ${m}`))) for (const line of lines) {
     if (line.startsWith("")) {
       const [sha, ct, date] = line.slice(1).split(" ", 3);
       const author = line.slice(1 + sha.length + ct.length + date.length + 3);
@@ -66681,7 +66783,7 @@ async function pathsOf(dir, revisions, oids) {
   const found = /* @__PURE__ */ new Map();
   if (oids.size === 0) return found;
   for (const oid of oids) found.set(oid, "");
-  for await (const line of gitLines(dir, ["rev-list", "--objects", ...revisions, "--"], () => void 0)) {
+  for await (const lines of gitLineBatches(dir, ["rev-list", "--objects", ...revisions, "--"], () => void 0)) for (const line of lines) {
     const oid = line.slice(0, line.indexOf(" "));
     if (found.get(oid) === "") found.set(oid, line.slice(oid.length + 1));
   }
@@ -66689,7 +66791,7 @@ async function pathsOf(dir, revisions, oids) {
 }
 async function blobsAt(dir, commit, profiles) {
   const map2 = /* @__PURE__ */ new Map();
-  for await (const line of gitLines(dir, ["ls-tree", "-r", "--full-tree", commit], () => void 0)) {
+  for await (const lines of gitLineBatches(dir, ["ls-tree", "-r", "--full-tree", commit], () => void 0)) for (const line of lines) {
     const tab = line.indexOf("	");
     const meta = line.slice(0, tab).split(" ");
     if (meta[1] !== "blob") continue;
