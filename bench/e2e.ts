@@ -117,26 +117,30 @@ export async function runE2eBench(): Promise<void> {
   // other choice (one worker where the default has none, none where it has some), alternated,
   // best wall of each (the machine may be shared).
   const corpus = folderBytes(FILES_DIR);
-  const limit = timed(process.execPath, ['--input-type=module', '-e', READ_AND_DECODE, FILES_DIR]);
+  // The limit gets the same treatment as our runs: best of 2, interleaved with them, so neither
+  // side is measured alone on a cold page cache.
+  const limits: Run[] = [];
   type CliRun = ReturnType<typeof scanWithCli>;
   const byDefault = defaultTreeWorkerCount();
   const other = byDefault === 0 ? 1 : 0;
   const pooled: CliRun[] = [];
   const single: CliRun[] = [];
   for (let round = 0; round < 2; round++) {
+    limits.push(timed(process.execPath, ['--input-type=module', '-e', READ_AND_DECODE, FILES_DIR]));
     pooled.push(scanWithCli(FILES_DIR, 'corpus'));
     single.push(scanWithCli(FILES_DIR, 'corpus-other', other));
   }
   const bestOf = (runs: CliRun[]) => runs.reduce((a, b) => (b.wallS < a.wallS ? b : a));
   const ours = bestOf(pooled);
   const alone = bestOf(single);
+  const limit = limits.reduce((a, b) => (b.wallS < a.wallS ? b : a));
   const oursMBs = corpus.bytes / MB / ours.wallS;
   const limitMBs = corpus.bytes / MB / limit.wallS;
   const cpus = (runs: Run[]) => runs.map((r) => fmt(r.cpuS, 2)).join(', ');
   const rss = (runs: Run[]) => runs.map((r) => fmt(r.maxRssMB, 0)).join(', ');
   const mainCpus = (runs: CliRun[]) => runs.map((r) => fmt(r.mainCpuS, 2)).join(', ');
   console.log(`  corpus folder: ${corpus.files} files, ${fmt(corpus.bytes / MB)} MB`);
-  console.log(`  read + decode limit (child node, readdir + readFileSync + decodeText): ${fmt(limit.wallS, 2)} s wall, ${fmt(limit.cpuS, 2)} s CPU → ${fmt(limitMBs)} MB/s`);
+  console.log(`  read + decode limit (child node, readdir + readFileSync + decodeText; best of 2): ${fmt(limit.wallS, 2)} s wall, ${fmt(limit.cpuS, 2)} s CPU → ${fmt(limitMBs)} MB/s`);
   console.log(`  nhi-steward scan (CLI, JSON, ${byDefault} worker(s) by default on ${availableParallelism()} cores): ${fmt(ours.wallS, 2)} s wall (best of ${pooled.length}), CPU ${cpus(pooled)} s (main thread ${mainCpus(pooled)} s), peak RSS ${rss(pooled)} MB → ${fmt(oursMBs)} MB/s of folder bytes; ${ours.findings} findings`);
   console.log(`  same, NHI_STEWARD_WORKERS=${other}: ${fmt(alone.wallS, 2)} s wall (best of ${single.length}), CPU ${cpus(single)} s (main thread ${mainCpus(single)} s), peak RSS ${rss(single)} MB → ${fmt(corpus.bytes / MB / alone.wallS)} MB/s; ${alone.findings} findings; wall of that / default ${fmt(alone.wallS / ours.wallS, 2)}`);
   console.log(`  ratio to the read + decode limit: ${fmt(oursMBs / limitMBs, 2)} by wall, ${fmt(limit.cpuS / ours.cpuS, 2)} by CPU (target: within 2×)`);
@@ -177,9 +181,16 @@ export async function runE2eBench(): Promise<void> {
     }
     writeFileSync(join(small, 'ready'), '');
   }
-  const smallLimit = timed(process.execPath, ['--input-type=module', '-e', READ_AND_DECODE, small]);
-  const smallRun = scanWithCli(small, 'small');
-  console.log(`  ${count} files of 1 KiB: ${fmt(smallRun.wallS, 2)} s wall, ${fmt(smallRun.cpuS, 2)} s CPU (main thread ${fmt(smallRun.mainCpuS, 2)} s) → ${fmt(count / smallRun.wallS, 0)} files/s (${fmt(count / smallRun.cpuS, 0)} per CPU second; target ≥ 20,000)`);
+  // Best of 2 each, interleaved (the tree may have left the page cache since it was written).
+  const smallLimits: Run[] = [];
+  const smallRuns: ReturnType<typeof scanWithCli>[] = [];
+  for (let round = 0; round < 2; round++) {
+    smallLimits.push(timed(process.execPath, ['--input-type=module', '-e', READ_AND_DECODE, small]));
+    smallRuns.push(scanWithCli(small, 'small'));
+  }
+  const smallLimit = smallLimits.reduce((a, b) => (b.wallS < a.wallS ? b : a));
+  const smallRun = smallRuns.reduce((a, b) => (b.wallS < a.wallS ? b : a));
+  console.log(`  ${count} files of 1 KiB: ${fmt(smallRun.wallS, 2)} s wall, ${fmt(smallRun.cpuS, 2)} s CPU (main thread ${fmt(smallRun.mainCpuS, 2)} s) → ${fmt(count / smallRun.wallS, 0)} files/s, best of 2 (${fmt(count / smallRun.cpuS, 0)} per CPU second; target ≥ 20,000)`);
   console.log(`    read + decode limit on the same files: ${fmt(smallLimit.wallS, 2)} s wall, ${fmt(smallLimit.cpuS, 2)} s CPU → ${fmt(count / smallLimit.wallS, 0)} files/s; ratio ${fmt(smallLimit.wallS / smallRun.wallS, 2)} by wall, ${fmt(smallLimit.cpuS / smallRun.cpuS, 2)} by CPU`);
 
   // 4. Start-up: `--version` and a scan of an empty folder, against bare node.
