@@ -47762,6 +47762,7 @@ var KIND_SECRET = String.raw`(?:(?<=^kind:[ \t]*["']?Secret["']?[ \t]*\r?\n(?:(?
 var IN_SECTION = (section2) => String.raw`(?<=^${section2}:[ \t]*\r?\n(?:(?:[ \t][^\n]*|#[^\n]*|\r?)\n){0,200})`;
 var PUBLIC_KEYS = String.raw`(?!(?:[\w.-]{0,40}?(?:[uU]ser(?:[nN]ame)?|USER(?:NAME)?)|user-?id|host(?:name)?|port|database|db(?:-?name)?|namespace|region|email|endpoint|server|schema|ssl-?mode|driver|url|ca\.crt|tls\.crt|ca-bundle\.crt|[\w.-]*\.pub)["']?:)`;
 var ENTRY_KEY = String.raw`[ \t]+${PUBLIC_KEYS}["']?[A-Za-z0-9_.-]{1,253}["']?:[ \t]+`;
+var ENTRY_LINE = String.raw`(?=[ \t]+["']?[A-Za-z0-9_.-]{1,253}["']?:[ \t]+["']?[^\s"'#|>{}]{4,20002}["']?[ \t]*\r?$)`;
 var SECRET_MANIFEST = `apiVersion: v1
 kind: Secret
 metadata:
@@ -47791,7 +47792,7 @@ var kubernetesDetectors = [
     provider: "Kubernetes",
     level: "error",
     keywords: ["kind: secret", 'kind: "secret"', "kind: 'secret'"],
-    pattern: new RegExp(String.raw`^${IN_SECTION("data")}${KIND_SECRET}${ENTRY_KEY}["']?(?<secret>[A-Za-z0-9+\/]{4,20000}={0,2})["']?[ \t]*\r?$`, "m"),
+    pattern: new RegExp(String.raw`^${ENTRY_LINE}${IN_SECTION("data")}${KIND_SECRET}${ENTRY_KEY}["']?(?<secret>[A-Za-z0-9+\/]{4,20000}={0,2})["']?[ \t]*\r?$`, "m"),
     validate: (value2) => isSecretBytes(decodeBase64(value2)),
     samples: {
       positive: [
@@ -47811,7 +47812,7 @@ var kubernetesDetectors = [
     provider: "Kubernetes",
     level: "error",
     keywords: ["kind: secret", 'kind: "secret"', "kind: 'secret'"],
-    pattern: new RegExp(String.raw`^${IN_SECTION("stringData")}${KIND_SECRET}${ENTRY_KEY}(?<q>["']?)(?<secret>[^\s"'#|>{}]{6,1000})\k<q>[ \t]*\r?$`, "m"),
+    pattern: new RegExp(String.raw`^${ENTRY_LINE}${IN_SECTION("stringData")}${KIND_SECRET}${ENTRY_KEY}(?<q>["']?)(?<secret>[^\s"'#|>{}]{6,1000})\k<q>[ \t]*\r?$`, "m"),
     samples: {
       positive: [{ text: STRING_DATA_MANIFEST, secret: "Lq9Xm2Vk7Tn4Wp8Bs1Hd", path: "k8s/billing-api.yaml" }],
       negative: [

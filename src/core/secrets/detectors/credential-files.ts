@@ -38,6 +38,15 @@ const IN_SECTION = (section: string): string => String.raw`(?<=^${section}:[ \t]
 /** Keys that name where, not what: connection facts and public certificates. */
 const PUBLIC_KEYS = String.raw`(?!(?:[\w.-]{0,40}?(?:[uU]ser(?:[nN]ame)?|USER(?:NAME)?)|user-?id|host(?:name)?|port|database|db(?:-?name)?|namespace|region|email|endpoint|server|schema|ssl-?mode|driver|url|ca\.crt|tls\.crt|ca-bundle\.crt|[\w.-]*\.pub)["']?:)`;
 const ENTRY_KEY = String.raw`[ \t]+${PUBLIC_KEYS}["']?[A-Za-z0-9_.-]{1,253}["']?:[ \t]+`;
+/**
+ * What every matching line looks like (an indented `key: value` whose value is one token), checked
+ * before the look-behinds: those walk back up to 200 and 300 lines from each line start, which on
+ * a bundled JavaScript file that mentions `kind: Secret` (this project's own dist/, a Kubernetes
+ * client) cost ~2 s per file; the guard rejects nearly every line first (69 ms on dist/index.js).
+ * It is implied by ENTRY_KEY and either value below (lengths 4-20002 and 6-1000), so it changes
+ * no match.
+ */
+const ENTRY_LINE = String.raw`(?=[ \t]+["']?[A-Za-z0-9_.-]{1,253}["']?:[ \t]+["']?[^\s"'#|>{}]{4,20002}["']?[ \t]*\r?$)`;
 
 const SECRET_MANIFEST = `apiVersion: v1
 kind: Secret
@@ -72,7 +81,7 @@ const kubernetesDetectors: Detector[] = [
     provider: 'Kubernetes',
     level: 'error',
     keywords: ['kind: secret', 'kind: "secret"', "kind: 'secret'"],
-    pattern: new RegExp(String.raw`^${IN_SECTION('data')}${KIND_SECRET}${ENTRY_KEY}["']?(?<secret>[A-Za-z0-9+\/]{4,20000}={0,2})["']?[ \t]*\r?$`, 'm'),
+    pattern: new RegExp(String.raw`^${ENTRY_LINE}${IN_SECTION('data')}${KIND_SECRET}${ENTRY_KEY}["']?(?<secret>[A-Za-z0-9+\/]{4,20000}={0,2})["']?[ \t]*\r?$`, 'm'),
     validate: (value) => isSecretBytes(decodeBase64(value)),
     samples: {
       positive: [
@@ -92,7 +101,7 @@ const kubernetesDetectors: Detector[] = [
     provider: 'Kubernetes',
     level: 'error',
     keywords: ['kind: secret', 'kind: "secret"', "kind: 'secret'"],
-    pattern: new RegExp(String.raw`^${IN_SECTION('stringData')}${KIND_SECRET}${ENTRY_KEY}(?<q>["']?)(?<secret>[^\s"'#|>{}]{6,1000})\k<q>[ \t]*\r?$`, 'm'),
+    pattern: new RegExp(String.raw`^${ENTRY_LINE}${IN_SECTION('stringData')}${KIND_SECRET}${ENTRY_KEY}(?<q>["']?)(?<secret>[^\s"'#|>{}]{6,1000})\k<q>[ \t]*\r?$`, 'm'),
     samples: {
       positive: [{ text: STRING_DATA_MANIFEST, secret: 'Lq9Xm2Vk7Tn4Wp8Bs1Hd', path: 'k8s/billing-api.yaml' }],
       negative: [
