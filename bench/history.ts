@@ -229,7 +229,7 @@ async function scanOnly(dir: string, label: string): Promise<void> {
   const gitCpu = childCpuSeconds() - childBefore;
   const mainCpu = mainThreadCpuSeconds() - mainBefore;
   const blobMb = history.blobBytes / MB;
-  console.log(`  ${label} (${workers}): ${history.commits} commits, ${history.blobs} unique blobs, ${fmt(blobMb)} MB; ${result.findings.length} finding(s); ${fmt(seconds, 1)} s wall → ${fmt(blobMb / seconds)} MB/s; Node CPU (all threads) ${fmt((used.user + used.system) / 1e6, 1)} s → ${fmt(blobMb / ((used.user + used.system) / 1e6))} MB/s of CPU; git CPU ${fmt(gitCpu, 1)} s; Node's own peak RSS ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
+  console.log(`  ${label} (${workers}): ${history.commits} commits, ${history.blobs} unique blobs, ${fmt(blobMb)} MB; ${result.findings.length} finding(s); ${fmt(seconds, 1)} s wall → ${fmt(blobMb / seconds)} MB/s; Node CPU (all threads) ${fmt((used.user + used.system) / 1e6, 1)} s → ${fmt(blobMb / ((used.user + used.system) / 1e6))} MB/s of CPU (main thread ${fmt(mainCpu, 1)} s → ${fmt(blobMb / mainCpu)} MB/s); git CPU ${fmt(gitCpu, 1)} s; Node's own peak RSS ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
 }
 
 /** `--workers N` (0: this thread only) overrides the default worker count. */
