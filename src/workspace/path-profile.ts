@@ -2,7 +2,7 @@ import { isIgnored } from '../core/scan.js';
 import { customDetector, customDetectorProblems } from '../core/secrets/custom.js';
 import type { Detector } from '../core/secrets/detector.js';
 import { allDetectors } from '../core/secrets/detectors/index.js';
-import { falsePositiveReason, isLockFile } from '../core/secrets/false-positives.js';
+import { isLockFile, PATH_PREDICATES } from '../core/secrets/false-positives.js';
 import type { ScanSettings } from '../core/types.js';
 import { DEFAULT_SKIPPED_FOLDERS } from './walk.js';
 
@@ -15,10 +15,11 @@ import { DEFAULT_SKIPPED_FOLDERS } from './walk.js';
  * findings for the same bytes, so history mode scans a blob once per distinct profile, not once
  * per path.
  *
- * The false-positive filters are not re-implemented here: the profile asks the engine's own
- * `falsePositiveReason` about a few probe candidates, each built to be judged by path alone
- * (test/unit/path-profile.test.ts checks that each probe is accepted at a neutral path and
- * rejected at the path kind it stands for).
+ * The false-positive filters are not re-implemented here: they read a path only through the
+ * engine's exported `PATH_PREDICATES` (src/core/secrets/false-positives.ts), and the profile is the
+ * answer of each predicate. test/unit/path-profile.test.ts cross-checks that on thousands of real
+ * and crafted paths against `falsePositiveReason` itself (the probe candidates below): paths of one
+ * profile get the same verdicts, and no two paths the probes tell apart share a profile.
  */
 export interface PathProfiles {
   /** Interned profile id of a path (0 is the profile of an ordinary source file). */
@@ -30,7 +31,11 @@ export interface PathProfiles {
 const PROBE_SECRET = 'Qz8vX2mK7pR4tY9wLb3N';
 const PROBE_JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJxN2JmM2QxYSJ9.Xb7dK2qLm9RtV4wYz8Hc1PfGj6SnA3eU0oIuT5rBkMa';
 
-/** Probe candidates for the path-judged false-positive filters (detector id, line). */
+/**
+ * Probe candidates for the path-judged false-positive filters (detector id, line): each is
+ * rejected at the kind of path it stands for and accepted at an ordinary one. The profile no
+ * longer asks them (that cost 50-300 µs per path); the tests use them to check the profile.
+ */
 export const PATH_PROBES: readonly { detector: string; line: string; secret: string }[] = [
   // Examples, tests and fixtures; documentation (both judge generic `password: "…"` lines).
   { detector: 'generic-password', line: `password: "${PROBE_SECRET}"`, secret: PROBE_SECRET },
@@ -46,31 +51,31 @@ export const PATH_PROBES: readonly { detector: string; line: string; secret: str
 
 const NEUTRAL_PATH = 'src/profile/neutral.txt';
 
+/** `node_modules/` and `.git/` as a folder anywhere in the path (the directory walk never enters them). */
+const SKIPPED_FOLDER = new RegExp(`(?:^|/)(?:${DEFAULT_SKIPPED_FOLDERS.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})/`);
+
 export function pathProfiles(settings: Pick<ScanSettings, 'pathsIgnore' | 'detectors'>): PathProfiles {
-  const scoped = pathScopedDetectors(settings);
-  const probes = PATH_PROBES.flatMap((p) => {
-    const detector = allDetectors.find((d) => d.id === p.detector);
-    return detector ? [{ ...p, detector }] : [];
-  });
+  const scoped = pathScopedDetectors(settings).map((d) => d.pathPattern!);
+  const ignoring = settings.pathsIgnore.length > 0;
   const ids = new Map<string, number>();
   const skippedIds = new Set<number>();
   const cache = new Map<string, number>();
-  const keyOf = (path: string): { key: string; skip: boolean } => {
-    const skip = isIgnored(path, settings) || path.split('/').slice(0, -1).some((s) => DEFAULT_SKIPPED_FOLDERS.includes(s)) || isLockFile(path);
-    if (skip) return { key: 'skip', skip };
-    let key = '';
-    for (const d of scoped) key += d.pathPattern!.test(path) ? '1' : '0';
-    key += '|';
-    for (const p of probes) key += `${falsePositiveReason({ detector: p.detector, secret: p.secret, line: p.line, path }) ?? ''}|`;
-    return { key, skip };
+  const keyOf = (path: string): string => {
+    if ((ignoring && isIgnored(path, settings)) || SKIPPED_FOLDER.test(path) || isLockFile(path)) return 'skip';
+    // One bit per predicate the false-positive filters read, then the path-scoped detectors that apply.
+    let traits = 0;
+    for (let i = 0; i < PATH_PREDICATES.length; i++) if (PATH_PREDICATES[i](path)) traits |= 1 << i;
+    let key = String(traits);
+    for (let i = 0; i < scoped.length; i++) if (scoped[i].test(path)) key += `,${i}`;
+    return key;
   };
   const intern = (path: string): number => {
-    const { key, skip } = keyOf(path);
+    const key = keyOf(path);
     let id = ids.get(key);
     if (id === undefined) {
       id = ids.size;
       ids.set(key, id);
-      if (skip) skippedIds.add(id);
+      if (key === 'skip') skippedIds.add(id);
     }
     return id;
   };

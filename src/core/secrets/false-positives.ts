@@ -324,7 +324,7 @@ const ASSIGNMENT_DETECTORS = new Set(['generic-password', 'generic-secret', 'gen
 
 /** Minified bundles: generic names there are minifier output, not assignments a person wrote. */
 function isMinifiedCode(c: Context): boolean {
-  return c.line.length > 1000 && /\.(?:[cm]?js|css|map)$/i.test(c.path);
+  return c.line.length > 1000 && isBundlePath(c.path);
 }
 
 /** `arn:aws:secretsmanager:…:secret:MyDbSecret-a1b2c3`: the name of a stored secret, not its value. */
@@ -376,10 +376,54 @@ function isEncodedStandIn(value: string): boolean {
 /** SDK documentation: example JWTs in type declarations' doc comments and `*.examples.json`. */
 function isSdkDocExample(c: Context): boolean {
   // Generic names in a type declaration's doc comment are prose (`* … encryption key, e.g. SGVs…`).
-  if (c.generic && /\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line)) return true;
+  if (c.generic && isTypeDeclarationPath(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line)) return true;
   if (c.detectorId !== 'jwt') return false;
-  return /\.examples?\.json$/i.test(c.path) || (/\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line));
+  return isSdkExamplesPath(c.path) || (isTypeDeclarationPath(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Path predicates
+// ---------------------------------------------------------------------------------------------
+// A filter reads a candidate's path only through these functions. History mode scans a blob once
+// per *path profile* (src/workspace/path-profile.ts), keyed on PATH_PREDICATES: a filter that
+// judged the path any other way would make two paths of one profile disagree, so a new path rule
+// is a new predicate here, added to PATH_PREDICATES (test/unit/path-profile.test.ts checks both).
+
+/** Code files (`.ts`, `.py`, `.go`…): an unquoted assigned value is a variable there. */
+export function isCodePath(path: string): boolean {
+  return CODE_FILE.test(path);
+}
+
+/** Examples, templates, tests and fixtures. */
+export function isExamplePath(path: string): boolean {
+  return EXAMPLE_PATH.test(path);
+}
+
+/** Documentation by name (README, CHANGELOG, LICENSE…) or markup extension. */
+export function isDocsPath(path: string): boolean {
+  return DOCS_PATH.test(path);
+}
+
+/** Files that minifiers write (`.js`, `.css`, source maps): judged as bundles when a line is very long. */
+export function isBundlePath(path: string): boolean {
+  return /\.(?:[cm]?js|css|map)$/i.test(path);
+}
+
+/** TypeScript type declarations (`.d.ts`, `.d.mts`, `.d.cts`). */
+export function isTypeDeclarationPath(path: string): boolean {
+  return /\.d\.[cm]?ts$/.test(path);
+}
+
+/** SDK example files (`*.examples.json`). */
+export function isSdkExamplesPath(path: string): boolean {
+  return /\.examples?\.json$/i.test(path);
+}
+
+/**
+ * Every path predicate the filters read. Two paths on which all of them agree get the same verdict
+ * (the same reason, or none) on every candidate.
+ */
+export const PATH_PREDICATES: readonly ((path: string) => boolean)[] = [isCodePath, isExamplePath, isDocsPath, isBundlePath, isTypeDeclarationPath, isSdkExamplesPath];
 
 const FILTERS: Filter[] = [
   { reason: 'empty value', scope: 'all', test: (c) => c.secret.trim().length === 0 },
@@ -429,13 +473,13 @@ const FILTERS: Filter[] = [
   {
     reason: 'variable in code, not a literal',
     scope: 'generic',
-    test: (c) => CODE_FILE.test(c.path) && isBareAssignedValue(c.secret, c.line),
+    test: (c) => isCodePath(c.path) && isBareAssignedValue(c.secret, c.line),
   },
   { reason: 'public or bookkeeping key name', scope: 'generic', test: (c) => c.generic && NON_SECRET_KEY_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
   { reason: 'bookkeeping token name', scope: 'generic', test: (c) => NON_SECRET_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
-  { reason: 'example, test or template file', scope: 'generic', test: (c) => EXAMPLE_PATH.test(c.path) },
+  { reason: 'example, test or template file', scope: 'generic', test: (c) => isExamplePath(c.path) },
   // Only the loose name-based detectors: an `Authorization: Bearer …` header in a README is a real token.
-  { reason: 'documentation', scope: 'generic', test: (c) => ASSIGNMENT_DETECTORS.has(c.detectorId) && DOCS_PATH.test(c.path) },
+  { reason: 'documentation', scope: 'generic', test: (c) => ASSIGNMENT_DETECTORS.has(c.detectorId) && isDocsPath(c.path) },
   { reason: 'minified code', scope: 'generic', test: isMinifiedCode },
   { reason: 'name of a stored secret (ARN)', scope: 'free-form', test: isArnName },
   { reason: 'identifier, not a value', scope: 'generic', test: (c) => isUnderscoreName(c.secret) },
