@@ -7,7 +7,7 @@ import { isIgnored } from '../../src/core/scan.js';
 import { customDetector } from '../../src/core/secrets/custom.js';
 import type { Detector } from '../../src/core/secrets/detector.js';
 import { allDetectors } from '../../src/core/secrets/detectors/index.js';
-import { FREE_FORM_DETECTORS, falsePositiveReason, isLockFile, PATH_PREDICATES } from '../../src/core/secrets/false-positives.js';
+import { falsePositiveReason, isLockFile, PATH_PREDICATES } from '../../src/core/secrets/false-positives.js';
 import { defaultSettings, type ScanSettings } from '../../src/core/types.js';
 import { PATH_PROBES, pathProfiles } from '../../src/workspace/path-profile.js';
 import { DEFAULT_SKIPPED_FOLDERS } from '../../src/workspace/walk.js';
@@ -74,21 +74,27 @@ describe('path profiles (history mode scans a blob once per profile)', () => {
       expect(paths.length).toBeGreaterThan(1500);
       const profiles = pathProfiles(settings);
       const scoped = [...allDetectors, ...(settings.detectors.custom ?? []).map(customDetector)].filter((d) => d.pathPattern);
-      const seen = new Map<number, { path: string; verdicts: string; probes: string }>();
+      const seen = new Map<number, { path: string; verdicts: string; probes: string; checked: number }>();
       const oldKeys = new Set<string>();
       for (const path of paths) {
         const id = profiles.of(path);
         const old = probeKey(path, settings, scoped);
         oldKeys.add(old);
-        const verdicts = old === 'skip' ? 'skip' : `${scoped.map((d) => (d.pathPattern!.test(path) ? 1 : 0)).join('')}|${richVerdicts(path)}`;
         const first = seen.get(id);
+        // The many-candidate verdicts cost ≈ 1 ms a path: every path of the rarer profiles, the
+        // first 100 (crafted and generated ones first) of the crowded ones (ordinary, code, `.d.ts`).
+        const checked = (first?.checked ?? 0) < 100;
+        const verdicts = !checked ? '' : old === 'skip' ? 'skip' : `${scoped.map((d) => (d.pathPattern!.test(path) ? 1 : 0)).join('')}|${richVerdicts(path)}`;
         if (!first) {
-          seen.set(id, { path, verdicts, probes: old });
+          seen.set(id, { path, verdicts, probes: old, checked: 1 });
           continue;
         }
         // Same profile: the same verdict on every candidate, and the probe-based profile of the
         // previous version (one falsePositiveReason per probe) did not tell them apart either.
-        expect(verdicts, `${path} vs ${first.path}`).toBe(first.verdicts);
+        if (checked) {
+          expect(verdicts, `${path} vs ${first.path}`).toBe(first.verdicts);
+          first.checked++;
+        }
         expect(old, `${path} vs ${first.path}`).toBe(first.probes);
         expect(profiles.skipped(id)).toBe(old === 'skip');
       }
@@ -112,21 +118,23 @@ function probeKey(path: string, settings: ScanSettings, scoped: Detector[]): str
 
 const SECRET = 'Qz8vX2mK7pR4tY9wLb3N';
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJxN2JmM2QxYSJ9.Xb7dK2qLm9RtV4wYz8Hc1PfGj6SnA3eU0oIuT5rBkMa';
-/** Line shapes that reach every path-judged filter: quoted, bare, doc comment, minified, line comment. */
-const SHAPES = [(s: string) => `password: "${s}"`, (s: string) => `password = ${s}`, (s: string) => ` * password: "${s}"`, (s: string) => `${'x'.repeat(1000)};password: "${s}"`, (s: string) => `// token = ${s}`, (s: string) => `${'y'.repeat(1200)} ${s}`];
+/** Line shapes that reach every path-judged filter: quoted, bare (code), doc comment (`.d.ts`), minified. */
+const SHAPES = [(s: string) => `password: "${s}"`, (s: string) => `token = ${s}`, (s: string) => ` * password: "${s}"`, (s: string) => `${'x'.repeat(1000)};api_key: "${s}"`];
 
 /**
- * The verdicts of many candidates at `path`: every generic and free-form detector, JWTs, and the
- * credential-file detectors as the engine judges them (as `generic-password`), on every line shape.
+ * The verdicts of many candidates at `path`: every generic detector, JWTs, and free-form ones (a
+ * URL password; the credential files, which the engine judges as `generic-password`), on every
+ * line shape.
  */
 const richMemo = new Map<string, string>();
 function richVerdicts(path: string): string {
   const known = richMemo.get(path);
   if (known !== undefined) return known;
-  const judged = allDetectors.filter((d) => d.id.startsWith('generic-') || FREE_FORM_DETECTORS.has(d.id) || d.id === 'jwt' || d.credentialFile);
+  const judged = allDetectors.filter((d) => d.id.startsWith('generic-') || d.id === 'jwt' || d.id === 'url-password' || d.id === 'netrc-password' || d.id === 'kubernetes-secret-string-data');
+  expect(judged.length).toBeGreaterThanOrEqual(19);
   const out: string[] = [];
   for (const d of judged) {
-    const detector = d.credentialFile ? { ...d, id: 'generic-password' } : d;
+    const detector = d;
     const secret = d.id === 'jwt' ? JWT : SECRET;
     for (const shape of SHAPES) out.push(falsePositiveReason({ detector, secret, line: shape(secret), path }) ?? '');
   }
@@ -164,5 +172,5 @@ function testPaths(): string[] {
   const names = ['index', 'README', 'license', 'app.test', 'config.example', 'api.examples', 'types.d', 'bundle.min', 'test_x', 'x_test', '.netrc', 'sample-x'];
   const exts = ['', '.ts', '.js', '.mjs', '.css', '.map', '.json', '.md', '.py', '.go', '.txt', '.yml', '.snap', '.rst'];
   const generated = dirs.flatMap((d) => names.flatMap((n) => exts.map((e) => `${d}${n}${e}`)));
-  return [...new Set([...crafted, ...repo, ...corpus, ...generated])];
+  return [...new Set([...crafted, ...generated, ...repo, ...corpus])];
 }
