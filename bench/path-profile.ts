@@ -7,18 +7,25 @@
  * apart. Each round builds a fresh `pathProfiles` (nothing cached) and profiles every path once;
  * the first round is cold (JIT), the others warm. CPU time of this process. Nothing is asserted.
  *
+ * End to end: a history of the same 100,000 paths (built with `git fast-import` under
+ * bench/.work/paths, git-ignored: 10 commits of 10,000 new small files each, then one commit
+ * changing 1,000 of them), scanned by `scanHistory` in a child process (cold, as the CLI runs).
+ *
+ *   npm run bench -- --only paths
  *   npx tsx bench/path-profile.ts            # default settings, then with paths-ignore and a custom detector
- *   npx tsx bench/path-profile.ts --paths 20000 --rounds 5
+ *   npx tsx bench/path-profile.ts --paths 20000 --rounds 5 --no-history
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defaultSettings, type ScanSettings } from '../src/core/types.js';
+import { scanHistory } from '../src/workspace/history.js';
 import { pathProfiles } from '../src/workspace/path-profile.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+const WORK = join(HERE, '.work', 'paths');
 
 /** Paths of every kind a profile separates (documentation, tests, code, bundles, credential files...). */
 export const CRAFTED_PATHS = [
@@ -99,4 +106,56 @@ export function runPathProfileBench(count = arg('--paths', 100_000), rounds = ar
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) runPathProfileBench();
+/** 10 commits of `paths.length / 10` new files each (a few distinct lines per file), then one commit changing 1,000. */
+export async function buildManyPathsHistory(dir: string, paths: readonly string[]): Promise<void> {
+  const stamp = join(dir, '.done');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === String(paths.length)) return;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  execFileSync('git', ['init', '-q', '--bare', dir]);
+  const importer = spawn('git', ['fast-import', '--quiet'], { cwd: dir, stdio: ['pipe', 'ignore', 'inherit'] });
+  const done = new Promise<void>((resolveDone, reject) => importer.on('close', (code) => (code === 0 ? resolveDone() : reject(new Error(`git fast-import exited ${code}`)))));
+  const write = async (text: string) => {
+    if (!importer.stdin.write(text)) await new Promise((r) => importer.stdin.once('drain', r));
+  };
+  const body = (i: number, version: number) => `// file ${i}, version ${version}\nexport const value${i} = ${i * 7 + version};\nconst name = "record-${i}";\n`;
+  const per = Math.ceil(paths.length / 10);
+  // Each commit continues the branch fast-import is building (no `from` needed).
+  const commit = async (c: number, files: [string, string][]) => {
+    await write(`commit refs/heads/main\ncommitter Bench <bench@example.invalid> ${1_600_000_000 + c * 3600} +0000\ndata ${`commit ${c}`.length}\ncommit ${c}\n`);
+    for (const [path, data] of files) await write(`M 100644 inline ${path}\ndata ${Buffer.byteLength(data)}\n${data}\n`);
+    await write('\n');
+  };
+  for (let c = 0; c < 10; c++) await commit(c, paths.slice(c * per, (c + 1) * per).map((p, k) => [p, body(c * per + k, 0)]));
+  await commit(10, paths.slice(0, 1000).map((p, k) => [p, body(k, 1)]));
+  importer.stdin.end();
+  await done;
+  writeFileSync(stamp, String(paths.length));
+}
+
+/** scanHistory over the many-paths history, in this process: wall, CPU, findings. */
+async function measureHistory(dir: string): Promise<void> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const { result, history } = await scanHistory(dir, { settings: defaultSettings() });
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  console.log(`  scanHistory: ${history.commits} commits, ${history.blobs} unique blobs (${(history.blobBytes / 1024 / 1024).toFixed(1)} MB), ${result.findings.length} finding(s): ${seconds.toFixed(2)} s wall, Node CPU ${((used.user + used.system) / 1e6).toFixed(2)} s`);
+}
+
+export async function runPathsBench(): Promise<void> {
+  runPathProfileBench();
+  if (process.argv.includes('--no-history')) return;
+  const paths = realisticPaths(arg('--paths', 100_000));
+  const dir = join(WORK, `many-paths-${paths.length}.git`);
+  const started = performance.now();
+  await buildManyPathsHistory(dir, paths);
+  console.log(`  history of ${paths.length} distinct paths ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${dir})`);
+  // A child process: cold, as the CLI runs, and not warmed by the microbench above.
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--measure-history', dir], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (child.status !== 0) throw new Error(`measuring ${dir} failed (exit ${child.status})`);
+}
+
+const measureAt = process.argv.indexOf('--measure-history');
+if (measureAt > -1) await measureHistory(process.argv[measureAt + 1]);
+else if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await runPathsBench();

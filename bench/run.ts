@@ -22,6 +22,7 @@ import { toSourceFile } from '../src/core/source.js';
 import { defaultSettings, type Finding, type SourceFile } from '../src/core/types.js';
 import { runActionBench } from './action.js';
 import { runHistoryBench } from './history.js';
+import { runPathsBench } from './path-profile.js';
 import { runAppBench } from './app.js';
 import { measureDemoRepo } from './demo-scan.js';
 import { runE2eBench } from './e2e.js';
@@ -245,8 +246,15 @@ const history: Section = {
   },
 };
 
+const paths: Section = {
+  name: 'paths',
+  async run() {
+    await runPathsBench();
+  },
+};
+
 /** The sections, in order. Add yours here: `{ name, run(ctx) }`. */
-export const sections: Section[] = [demoRepo, e2e, secretsSingle, secretsWorkers, secretlint, iac, app, action, history];
+export const sections: Section[] = [demoRepo, e2e, secretsSingle, secretsWorkers, secretlint, iac, app, action, history, paths];
 
 async function main(): Promise<void> {
   const onlyAt = process.argv.indexOf('--only');
