@@ -50,24 +50,24 @@ export const PATH_PROBES: readonly { detector: string; line: string; secret: str
 ];
 
 const NEUTRAL_PATH = 'src/profile/neutral.txt';
+const SKIP = -1;
 
 /** `node_modules/` and `.git/` as a folder anywhere in the path (the directory walk never enters them). */
 const SKIPPED_FOLDER = new RegExp(`(?:^|/)(?:${DEFAULT_SKIPPED_FOLDERS.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})/`);
 
 export function pathProfiles(settings: Pick<ScanSettings, 'pathsIgnore' | 'detectors'>): PathProfiles {
-  const scoped = pathScopedDetectors(settings).map((d) => d.pathPattern!);
+  const scoped = scopedMatcher(settings);
   const ignoring = settings.pathsIgnore.length > 0;
-  const ids = new Map<string, number>();
+  const ids = new Map<string | number, number>();
   const skippedIds = new Set<number>();
   const cache = new Map<string, number>();
-  const keyOf = (path: string): string => {
-    if ((ignoring && isIgnored(path, settings)) || SKIPPED_FOLDER.test(path) || isLockFile(path)) return 'skip';
+  const keyOf = (path: string): string | number => {
+    if ((ignoring && isIgnored(path, settings)) || SKIPPED_FOLDER.test(path) || isLockFile(path)) return SKIP;
     // One bit per predicate the false-positive filters read, then the path-scoped detectors that apply.
     let traits = 0;
     for (let i = 0; i < PATH_PREDICATES.length; i++) if (PATH_PREDICATES[i](path)) traits |= 1 << i;
-    let key = String(traits);
-    for (let i = 0; i < scoped.length; i++) if (scoped[i].test(path)) key += `,${i}`;
-    return key;
+    const on = scoped(path);
+    return on === '' ? traits : `${traits}${on}`;
   };
   const intern = (path: string): number => {
     const key = keyOf(path);
@@ -75,7 +75,7 @@ export function pathProfiles(settings: Pick<ScanSettings, 'pathsIgnore' | 'detec
     if (id === undefined) {
       id = ids.size;
       ids.set(key, id);
-      if (key === 'skip') skippedIds.add(id);
+      if (key === SKIP) skippedIds.add(id);
     }
     return id;
   };
@@ -95,10 +95,33 @@ export function pathProfiles(settings: Pick<ScanSettings, 'pathsIgnore' | 'detec
   };
 }
 
-/** Detectors that apply only to some paths: built-in credential files and custom detectors with `paths`. */
-function pathScopedDetectors(settings: Pick<ScanSettings, 'detectors'>): Detector[] {
-  const builtIn = allDetectors.filter((d) => d.pathPattern);
+/**
+ * Which path-scoped detectors apply to a path (built-in credential files, custom detectors with
+ * `paths`), as `,i,j` (indexes of distinct patterns), '' for none. Most paths match no built-in
+ * pattern: one regex made of all of them rejects those at once (≈ 3× cheaper than testing each;
+ * it matches exactly when one of them does). Custom `paths` patterns match most paths (they are
+ * "outside these globs"), so they are tested one by one.
+ */
+function scopedMatcher(settings: Pick<ScanSettings, 'detectors'>): (path: string) => string {
+  const distinct = (detectors: Detector[]) => [...new Map(detectors.map((d) => [`${d.pathPattern!.flags}/${d.pathPattern!.source}`, d.pathPattern!])).values()];
+  const builtIn = distinct(allDetectors.filter((d) => d.pathPattern));
   const ids = new Set(allDetectors.map((d) => d.id));
-  const custom = (settings.detectors.custom ?? []).filter((spec) => customDetectorProblems(spec, ids).length === 0).map(customDetector).filter((d) => d.pathPattern);
-  return [...builtIn, ...custom];
+  const custom = distinct((settings.detectors.custom ?? []).filter((spec) => customDetectorProblems(spec, ids).length === 0).map(customDetector).filter((d) => d.pathPattern));
+  const any = anyOf(builtIn);
+  return (path) => {
+    let on = '';
+    if (!any || any.test(path)) for (let i = 0; i < builtIn.length; i++) if (builtIn[i].test(path)) on += `,${i}`;
+    for (let i = 0; i < custom.length; i++) if (custom[i].test(path)) on += `,${builtIn.length + i}`;
+    return on;
+  };
+}
+
+/** One regex matching where any of `patterns` matches, or undefined when they cannot be joined (flags, back-references). */
+function anyOf(patterns: RegExp[]): RegExp | undefined {
+  if (patterns.length < 2 || patterns.some((re) => re.flags !== '' || /\\(?:[1-9]|k<)/.test(re.source))) return undefined;
+  try {
+    return new RegExp(patterns.map((re) => `(?:${re.source})`).join('|'));
+  } catch {
+    return undefined;
+  }
 }
