@@ -74,6 +74,9 @@ describe('path profiles (history mode scans a blob once per profile)', () => {
       expect(paths.length).toBeGreaterThan(1500);
       const profiles = pathProfiles(settings);
       const scoped = [...allDetectors, ...(settings.detectors.custom ?? []).map(customDetector)].filter((d) => d.pathPattern);
+      // Every path-scoped detector applies to some test path (and not to all of them).
+      for (const d of scoped) expect(paths.filter((p) => d.pathPattern!.test(p)).length, d.id).toBeGreaterThan(0);
+      for (const d of scoped) expect(paths.every((p) => d.pathPattern!.test(p)), d.id).toBe(false);
       const seen = new Map<number, { path: string; verdicts: string; probes: string; checked: number }>();
       const oldKeys = new Set<string>();
       for (const path of paths) {
@@ -153,6 +156,7 @@ function testPaths(): string[] {
     '.git-credentials', '.htpasswd', 'etc/shadow', '.s3cfg', 'wp-config.php', 'test/wp-config.php', 'robo3t.json', 'logins.json', 'app/settings.py', 'test/README.md',
     'examples/index.d.ts', 'test/app.min.js', 'spec/api.examples.json', 'vendor/lib.js', 'generated/x.txt', 'generated/a.ts', 'a.snap', 'docs/generated/x.md', 'README.JS',
     'Tests/A.TXT', 'SAMPLES/x', 'x.TEMPLATE', 'test/.netrc', 'docs/.pgpass', 'CHANGES.d.ts', 'sample-config.json', 'src/spec.ts', 'src/a.spec.ts', 'x/fixtures/y/z.examples.json',
+    '.dbeaver/credentials-config.json', 'a/.dbeaver/data-sources.json', 'config/credentials/production.key', 'robomongo.json', 'logins-backup.json', 'etc/gshadow-', '.yarnrc.yml', 'x/.npmrc',
   ];
   const repo = (() => {
     try {
