@@ -140,7 +140,7 @@ async function measureHistory(dir: string): Promise<void> {
   const { result, history } = await scanHistory(dir, { settings: defaultSettings() });
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
-  console.log(`  scanHistory: ${history.commits} commits, ${history.blobs} unique blobs (${(history.blobBytes / 1024 / 1024).toFixed(1)} MB), ${result.findings.length} finding(s): ${seconds.toFixed(2)} s wall, Node CPU ${((used.user + used.system) / 1e6).toFixed(2)} s`);
+  console.log(`  scanHistory: ${history.commits} commits, ${history.blobs} unique blobs (${(history.blobBytes / 1024 / 1024).toFixed(1)} MB), ${result.findings.length} finding(s): ${seconds.toFixed(2)} s wall, Node CPU ${((used.user + used.system) / 1e6).toFixed(2)} s; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }
 
 export async function runPathsBench(): Promise<void> {
