@@ -157,6 +157,7 @@ function testPaths(): string[] {
     'examples/index.d.ts', 'test/app.min.js', 'spec/api.examples.json', 'vendor/lib.js', 'generated/x.txt', 'generated/a.ts', 'a.snap', 'docs/generated/x.md', 'README.JS',
     'Tests/A.TXT', 'SAMPLES/x', 'x.TEMPLATE', 'test/.netrc', 'docs/.pgpass', 'CHANGES.d.ts', 'sample-config.json', 'src/spec.ts', 'src/a.spec.ts', 'x/fixtures/y/z.examples.json',
     '.dbeaver/credentials-config.json', 'a/.dbeaver/data-sources.json', 'config/credentials/production.key', 'robomongo.json', 'logins-backup.json', 'etc/gshadow-', '.yarnrc.yml', 'x/.npmrc',
+    'docs/über/README.md', 'a b/c.test.js', 'src/weird"name.ts', 'src/日本語/設定.yml', 'tab\there/.netrc', 'C:\\win\\path.js', 'trailing/', '',
   ];
   const repo = (() => {
     try {
