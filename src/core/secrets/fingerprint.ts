@@ -26,8 +26,27 @@ export const EPHEMERAL_KEY = randomBytes(32).toString('hex');
 
 /** HMAC-SHA256 of detector id + secret value under `key`. */
 export function keyedFingerprint(key: string, detectorId: string, secret: string): string {
-  return createHmac('sha256', key).update('nhi-steward/secret/v2\0').update(detectorId).update('\0').update(secret).digest('hex');
+  // A history scan meets the same secret in every version of its file (30,000 findings named, a few
+  // hundred distinct on this repository): each HMAC is computed once, and the cache stays bounded.
+  const id = `${key}\0${detectorId}\0${secret}`;
+  const cached = keyedCache.get(id);
+  if (cached !== undefined) return cached;
+  const digest = createHmac('sha256', key).update('nhi-steward/secret/v2\0').update(detectorId).update('\0').update(secret).digest('hex');
+  if (id.length > KEYED_CACHE_CHARS / 64) return digest; // a private key block: not worth the memory
+  if (keyedCache.size >= KEYED_CACHE_ENTRIES || keyedCacheChars + id.length > KEYED_CACHE_CHARS) {
+    keyedCache.clear();
+    keyedCacheChars = 0;
+  }
+  keyedCache.set(id, digest);
+  keyedCacheChars += id.length;
+  return digest;
 }
+
+/** Keyed fingerprints computed lately (key, detector and secret → digest): at most this many, of this many characters. */
+const KEYED_CACHE_ENTRIES = 8192;
+const KEYED_CACHE_CHARS = 1 << 20;
+const keyedCache = new Map<string, string>();
+let keyedCacheChars = 0;
 
 /** Hash of rule, file, the finding's line with its secrets cut out, and the occurrence number. */
 export function locationFingerprint(rule: string, file: string, context: string, occurrence: number): string {
