@@ -279,12 +279,37 @@ function isRealSecret(detector: Detector, secret: string, path: string, line: st
     return false; // a validator that throws has rejected the value; the scan goes on
   }
   if (detector.skipGenericFilters) return true;
+  // A history scan judges the same value on the same line of the same file in every version of
+  // that file: each verdict is computed once (per detector object, in a bounded memo).
+  const key = `${path}\0${secret}\0${line}`;
+  let memo = verdicts.get(detector);
+  const known = memo?.get(key);
+  if (known !== undefined) return known;
+  let real: boolean;
   try {
-    return falsePositiveReason({ detector, secret, line, path }) === undefined;
+    real = falsePositiveReason({ detector, secret, line, path }) === undefined;
   } catch {
-    return true; // a filter bug must not hide a secret
+    real = true; // a filter bug must not hide a secret
   }
+  if (key.length > VERDICT_CHARS / 256) return real;
+  if (verdictCount >= VERDICT_ENTRIES || verdictChars + key.length > VERDICT_CHARS) {
+    verdicts = new WeakMap();
+    memo = undefined;
+    verdictCount = verdictChars = 0;
+  }
+  if (memo === undefined) verdicts.set(detector, (memo = new Map()));
+  memo.set(key, real);
+  verdictCount++;
+  verdictChars += key.length;
+  return real;
 }
+
+/** `isRealSecret`'s memo of false-positive verdicts (path, secret, line → real), at most this big. */
+let verdicts = new WeakMap<Detector, Map<string, boolean>>();
+let verdictCount = 0;
+let verdictChars = 0;
+const VERDICT_ENTRIES = 16_384;
+const VERDICT_CHARS = 4 << 20;
 
 /** Reasons that mean no value is stored at all (`${PASSWORD}`, `$DB_PASSWORD`, a reference). */
 const NOT_STORED = new Set(['empty value', 'templating placeholder', 'reference to another value', 'environment variable name']);

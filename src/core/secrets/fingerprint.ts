@@ -50,8 +50,23 @@ let keyedCacheChars = 0;
 
 /** Hash of rule, file, the finding's line with its secrets cut out, and the occurrence number. */
 export function locationFingerprint(rule: string, file: string, context: string, occurrence: number): string {
-  return createHash('sha256').update(`nhi-steward/location/v1\0${rule}\0${file}\0${context}\0${occurrence}`).digest('hex');
+  const input = `nhi-steward/location/v1\0${rule}\0${file}\0${context}\0${occurrence}`;
+  // History: the same line of the same file in many versions (bounded like the keyed cache).
+  const cached = locationCache.get(input);
+  if (cached !== undefined) return cached;
+  const digest = createHash('sha256').update(input).digest('hex');
+  if (input.length > KEYED_CACHE_CHARS / 64) return digest;
+  if (locationCache.size >= KEYED_CACHE_ENTRIES || locationCacheChars + input.length > KEYED_CACHE_CHARS) {
+    locationCache.clear();
+    locationCacheChars = 0;
+  }
+  locationCache.set(input, digest);
+  locationCacheChars += input.length;
+  return digest;
 }
+
+const locationCache = new Map<string, string>();
+let locationCacheChars = 0;
 
 /**
  * The fingerprint nhi-steward published before keyed fingerprints (sha256 of detector + secret).
