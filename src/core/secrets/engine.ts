@@ -280,36 +280,45 @@ function isRealSecret(detector: Detector, secret: string, path: string, line: st
   }
   if (detector.skipGenericFilters) return true;
   // A history scan judges the same value on the same line of the same file in every version of
-  // that file: each verdict is computed once (per detector object, in a bounded memo).
-  const key = `${path}\0${secret}\0${line}`;
-  let memo = verdicts.get(detector);
-  const known = memo?.get(key);
-  if (known !== undefined) return known;
+  // that file: each verdict is computed once (per detector object and value, in a bounded memo;
+  // path and line are compared, not hashed: a line may be 2 KB).
+  let byValue = verdicts.get(detector);
+  const seen = byValue?.get(secret);
+  if (seen !== undefined) {
+    for (const v of seen) if (v.line === line && v.path === path) return v.real;
+  }
   let real: boolean;
   try {
     real = falsePositiveReason({ detector, secret, line, path }) === undefined;
   } catch {
     real = true; // a filter bug must not hide a secret
   }
-  if (key.length > VERDICT_CHARS / 256) return real;
-  if (verdictCount >= VERDICT_ENTRIES || verdictChars + key.length > VERDICT_CHARS) {
+  const size = secret.length + line.length + path.length;
+  if (size > VERDICT_CHARS / 256) return real;
+  if (verdictCount >= VERDICT_ENTRIES || verdictChars + size > VERDICT_CHARS) {
     verdicts = new WeakMap();
-    memo = undefined;
+    byValue = undefined;
     verdictCount = verdictChars = 0;
   }
-  if (memo === undefined) verdicts.set(detector, (memo = new Map()));
-  memo.set(key, real);
+  if (byValue === undefined) verdicts.set(detector, (byValue = new Map()));
+  const list = byValue.get(secret);
+  const verdict = { path, line, real };
+  if (list === undefined) byValue.set(secret, [verdict]);
+  else if (list.length < VERDICTS_PER_VALUE) list.push(verdict);
+  else list[verdictCount % VERDICTS_PER_VALUE] = verdict;
   verdictCount++;
-  verdictChars += key.length;
+  verdictChars += size;
   return real;
 }
 
-/** `isRealSecret`'s memo of false-positive verdicts (path, secret, line → real), at most this big. */
-let verdicts = new WeakMap<Detector, Map<string, boolean>>();
+/** `isRealSecret`'s memo of false-positive verdicts (value → where it was judged and how), at most this big. */
+let verdicts = new WeakMap<Detector, Map<string, { path: string; line: string; real: boolean }[]>>();
 let verdictCount = 0;
 let verdictChars = 0;
 const VERDICT_ENTRIES = 16_384;
 const VERDICT_CHARS = 4 << 20;
+/** Places remembered per value (a sample key copied into many files keeps the latest few). */
+const VERDICTS_PER_VALUE = 8;
 
 /** Reasons that mean no value is stored at all (`${PASSWORD}`, `$DB_PASSWORD`, a reference). */
 const NOT_STORED = new Set(['empty value', 'templating placeholder', 'reference to another value', 'environment variable name']);
