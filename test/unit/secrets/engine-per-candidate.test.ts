@@ -5,6 +5,7 @@ import { createSecretScanner } from '../../../src/core/secrets/engine.js';
 import { shannonEntropy } from '../../../src/core/secrets/entropy.js';
 import { sequentialShare } from '../../../src/core/secrets/false-positives.js';
 import { keyedFingerprint, locationFingerprint } from '../../../src/core/secrets/fingerprint.js';
+import { LineIndex } from '../../../src/core/secrets/lines.js';
 import { defaultSettings } from '../../../src/core/types.js';
 import { acme, body, detector } from './engine-fixtures.js';
 
@@ -77,6 +78,31 @@ describe('secrets engine: per-candidate checks equal their plain definitions', (
     const block = 'x'.repeat(64 * 1024); // too long to cache: still right
     expect(keyedFingerprint('k1', 'det', block)).toBe(hmac('k1', 'det', block));
     expect(keyedFingerprint('k1', 'det', block)).toBe(hmac('k1', 'det', block));
+  });
+});
+
+describe('secrets engine: the lazy line index', () => {
+  it('answers like a full index of every line start, whatever order the lookups come in (fast-check)', () => {
+    const text = fc.array(fc.constantFrom('a', 'bc', '\n', '\r\n', '\n\n', 'k'.repeat(30)), { maxLength: 50 }).map((p) => p.join(''));
+    const lookup = fc.tuple(fc.constantFrom('lineOf', 'position', 'lineStart', 'lineEnd', 'lineCount'), fc.nat());
+    fc.assert(
+      fc.property(text, fc.array(lookup, { maxLength: 12 }), (t, lookups) => {
+        const starts = [0];
+        for (let i = 0; i < t.length; i++) if (t[i] === '\n') starts.push(i + 1);
+        const lineOf = (offset: number) => starts.filter((s) => s <= offset).length;
+        const index = new LineIndex(t);
+        for (const [kind, n] of lookups) {
+          const offset = n % (t.length + 1);
+          const line = 1 + (n % (starts.length + 2));
+          if (kind === 'lineOf') expect(index.lineOf(offset)).toBe(lineOf(offset));
+          if (kind === 'position') expect(index.position(offset)).toEqual({ line: lineOf(offset), column: offset - starts[lineOf(offset) - 1] + 1 });
+          if (kind === 'lineStart') expect(index.lineStart(line)).toBe(starts[Math.min(line, starts.length) - 1]);
+          if (kind === 'lineEnd') expect(index.lineEnd(line)).toBe(line < starts.length ? starts[line] - 1 : t.length);
+          if (kind === 'lineCount') expect(index.lineCount).toBe(starts.length);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
