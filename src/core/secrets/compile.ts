@@ -28,6 +28,8 @@ export interface CompiledDetector {
   lead?: Lead;
   /** Set for patterns whose keyword is followed by a bounded run and a stop character (`://…:`); see `trailOf`. */
   trail?: Trail;
+  /** 1: `regex` has been primed, 2: `sticky` has (see `primeRegex` in candidates.ts). */
+  primed: number;
 }
 
 /**
@@ -166,6 +168,7 @@ function compileDetector(detector: Detector, order: number): CompiledDetector {
     anchor: nameAnchorOf(detector.pattern),
     lead: leadOf(detector.pattern, detector.keywords),
     trail: trailOf(detector.pattern, detector.keywords),
+    primed: 0,
   };
 }
 

@@ -128,11 +128,11 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
     if (compiled.detector.credentialFile) {
       const weak = storedCredentialWeakness(compiled.detector, match.secret, file.path, line);
       if (weak === false) continue;
-      accepted.push({ ...match, detector: compiled.detector, generic: compiled.generic, order: compiled.order, line: 0, weak: weak === true ? undefined : weak });
+      accepted.push({ detector: compiled.detector, secret: match.secret, start: match.start, end: match.end, generic: compiled.generic, order: compiled.order, line: 0, weak: weak === true ? undefined : weak });
       continue;
     }
     if (!isRealSecret(compiled.detector, match.secret, file.path, line)) continue;
-    accepted.push({ ...match, detector: compiled.detector, generic: compiled.generic, order: compiled.order, line: 0 });
+    accepted.push({ detector: compiled.detector, secret: match.secret, start: match.start, end: match.end, generic: compiled.generic, order: compiled.order, line: 0, weak: undefined });
   }
   if (accepted.length === 0) return [];
 
@@ -185,11 +185,16 @@ interface Built {
 function nameFindings(built: Built[], content: string, lines: LineIndex, candidates: readonly Candidate[], settings: ScanSettings): void {
   const mode = settings.fingerprint ?? { kind: 'keyed', key: EPHEMERAL_KEY };
   const occurrences = new Map<string, number>();
+  // Findings on one line share its context (a minified line holds hundreds).
+  const contexts = mode.kind === 'location' ? new Map<number, string>() : undefined;
+  const ends = contexts && built.length > 0 ? runningMaxEnds(candidates) : [];
   for (const b of built) {
     if (mode.kind === 'keyed') {
       b.finding.fingerprint = keyedFingerprint(mode.key, b.detector, b.secret);
     } else {
-      const context = lineContext(content, lines, b.parts[0].line, candidates);
+      const line = b.parts[0].line;
+      let context = contexts!.get(line);
+      if (context === undefined) contexts!.set(line, (context = lineContext(content, lines, line, candidates, ends)));
       const key = `${b.finding.rule}\0${context}`;
       const occurrence = (occurrences.get(key) ?? 0) + 1;
       occurrences.set(key, occurrence);
@@ -208,10 +213,10 @@ const CONTEXT_LIMIT = 4096;
  * The finding's first line with every accepted secret on it cut out and runs of white space
  * collapsed: what the location fingerprint hashes instead of the value.
  */
-function lineContext(content: string, lines: LineIndex, line: number, candidates: readonly Candidate[]): string {
+function lineContext(content: string, lines: LineIndex, line: number, candidates: readonly Candidate[], ends: readonly number[]): string {
   const start = lines.lineStart(line);
   const end = lines.lineEnd(line);
-  const cuts = candidates.filter((c) => c.start < end && c.end > start).sort((a, b) => a.start - b.start);
+  const cuts = overlapping(candidates, ends, start, end);
   let text = '';
   let at = start;
   for (const cut of cuts) {
@@ -222,6 +227,34 @@ function lineContext(content: string, lines: LineIndex, line: number, candidates
   }
   if (at < end) text += content.slice(at, Math.min(end, at + CONTEXT_LIMIT));
   return text.replace(/\s+/g, ' ').trim().slice(0, CONTEXT_LIMIT);
+}
+
+/** ends[i] = the largest `end` among candidates[0..i] (candidates sorted by start). */
+function runningMaxEnds(candidates: readonly Candidate[]): number[] {
+  const ends = new Array<number>(candidates.length);
+  let max = -1;
+  for (let i = 0; i < candidates.length; i++) ends[i] = max = Math.max(max, candidates[i].end);
+  return ends;
+}
+
+/**
+ * The candidates (sorted by start) that overlap [start, end), in order: a binary search for the
+ * first one starting at or after `end`, then back while a candidate before may still reach past
+ * `start` (`ends`, see `runningMaxEnds`). Linear over a file's findings, not quadratic.
+ */
+function overlapping(candidates: readonly Candidate[], ends: readonly number[], start: number, end: number): Candidate[] {
+  let lo = 0;
+  let hi = candidates.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (candidates[mid].start < end) lo = mid + 1;
+    else hi = mid;
+  }
+  let first = lo;
+  while (first > 0 && ends[first - 1] > start) first--;
+  const result: Candidate[] = [];
+  for (let i = first; i < lo; i++) if (candidates[i].end > start) result.push(candidates[i]);
+  return result;
 }
 
 /** Baseline and ignore file: published fingerprints, legacy (version-1) fingerprints, salted hashes. */
@@ -246,12 +279,46 @@ function isRealSecret(detector: Detector, secret: string, path: string, line: st
     return false; // a validator that throws has rejected the value; the scan goes on
   }
   if (detector.skipGenericFilters) return true;
-  try {
-    return falsePositiveReason({ detector, secret, line, path }) === undefined;
-  } catch {
-    return true; // a filter bug must not hide a secret
+  // A history scan judges the same value on the same line of the same file in every version of
+  // that file: each verdict is computed once (per detector object and value, in a bounded memo;
+  // path and line are compared, not hashed: a line may be 2 KB).
+  let byValue = verdicts.get(detector);
+  const seen = byValue?.get(secret);
+  if (seen !== undefined) {
+    for (const v of seen) if (v.line === line && v.path === path) return v.real;
   }
+  let real: boolean;
+  try {
+    real = falsePositiveReason({ detector, secret, line, path }) === undefined;
+  } catch {
+    real = true; // a filter bug must not hide a secret
+  }
+  const size = secret.length + line.length + path.length;
+  if (size > VERDICT_CHARS / 256) return real;
+  if (verdictCount >= VERDICT_ENTRIES || verdictChars + size > VERDICT_CHARS) {
+    verdicts = new WeakMap();
+    byValue = undefined;
+    verdictCount = verdictChars = 0;
+  }
+  if (byValue === undefined) verdicts.set(detector, (byValue = new Map()));
+  const list = byValue.get(secret);
+  const verdict = { path, line, real };
+  if (list === undefined) byValue.set(secret, [verdict]);
+  else if (list.length < VERDICTS_PER_VALUE) list.push(verdict);
+  else list[verdictCount % VERDICTS_PER_VALUE] = verdict;
+  verdictCount++;
+  verdictChars += size;
+  return real;
 }
+
+/** `isRealSecret`'s memo of false-positive verdicts (value → where it was judged and how), at most this big. */
+let verdicts = new WeakMap<Detector, Map<string, { path: string; line: string; real: boolean }[]>>();
+let verdictCount = 0;
+let verdictChars = 0;
+const VERDICT_ENTRIES = 16_384;
+const VERDICT_CHARS = 4 << 20;
+/** Places remembered per value (a sample key copied into many files keeps the latest few). */
+const VERDICTS_PER_VALUE = 8;
 
 /** Reasons that mean no value is stored at all (`${PASSWORD}`, `$DB_PASSWORD`, a reference). */
 const NOT_STORED = new Set(['empty value', 'templating placeholder', 'reference to another value', 'environment variable name']);

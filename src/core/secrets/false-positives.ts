@@ -204,37 +204,135 @@ const NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition
 // ---------------------------------------------------------------------------------------------
 
 function entropy(value: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  return codePointEntropy(value);
+}
+
+/**
+ * Entropy over code points (a surrogate pair is one character, a lone surrogate one too, as the
+ * string iterator yields them) per code unit of length; `codePointEntropy.distinct` is left
+ * holding the number of distinct code points. Counts go to a reused Latin-1 table (a map for
+ * wider code points) and the terms are summed in first-seen order, exactly as a Map of the counts
+ * summed them, so every result is the same to the last bit.
+ */
+function codePointEntropy(value: string): number {
+  const length = value.length;
+  const counts = CP_COUNTS;
+  const seen = CP_SEEN;
+  let distinct = 0;
+  let wide: Map<number, number> | undefined;
+  for (let i = 0; i < length; i++) {
+    let code = value.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < length) {
+      const low = value.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        code = (code - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+        i++;
+      }
+    }
+    if (code < 256) {
+      if (counts[code]++ === 0) seen[distinct++] = code;
+    } else {
+      wide ??= new Map();
+      const count = wide.get(code);
+      if (count === undefined) {
+        wide.set(code, 1);
+        seen[distinct++] = code;
+      } else wide.set(code, count + 1);
+    }
+    if (distinct === seen.length) {
+      // More distinct code points than the scratch holds: count them the plain way.
+      counts.fill(0);
+      const all = new Map<string, number>();
+      for (const ch of value) all.set(ch, (all.get(ch) ?? 0) + 1);
+      let total = 0;
+      for (const n of all.values()) {
+        const p = n / length;
+        total -= p * Math.log2(p);
+      }
+      codePointEntropy.distinct = all.size;
+      return total;
+    }
+  }
   let bits = 0;
-  for (const n of counts.values()) {
-    const p = n / value.length;
+  for (let i = 0; i < distinct; i++) {
+    const code = seen[i];
+    let n: number;
+    if (code < 256) {
+      n = counts[code];
+      counts[code] = 0;
+    } else n = wide!.get(code)!;
+    const p = n / length;
     bits -= p * Math.log2(p);
   }
+  codePointEntropy.distinct = distinct;
   return bits;
+}
+codePointEntropy.distinct = 0;
+const CP_COUNTS = new Int32Array(256);
+const CP_SEEN = new Int32Array(1024);
+
+/** Fewer than 5 distinct characters, or under 2.3 bits of entropy per character. */
+function isLowEntropy(value: string): boolean {
+  const bits = codePointEntropy(value);
+  return codePointEntropy.distinct < 5 || bits < 2.3;
 }
 
 /** Share of characters inside runs (≥ 4) of one repeated char or of consecutive codes (`1234`, `abcd`, `dcba`). */
 export function sequentialShare(value: string): number {
-  if (value.length < 4) return 0;
-  const covered = new Uint8Array(value.length);
-  for (const step of [0, 1, -1]) {
-    let start = 0;
-    for (let i = 1; i <= value.length; i++) {
-      const continues = i < value.length && value.charCodeAt(i) - value.charCodeAt(i - 1) === step;
-      if (!continues) {
-        if (i - start >= 4) covered.fill(1, start, i);
-        start = i;
-      }
+  const length = value.length;
+  if (length < 4) return 0;
+  // One pass for the three steps (0, +1, -1); a position inside runs of two steps is counted once
+  // (marked with this call's stamp in a reused array).
+  if (marks.length < length) marks = new Uint32Array(Math.max(length, marks.length * 2));
+  if (++stamp > 0xffffffff) {
+    marks.fill(0);
+    stamp = 1;
+  }
+  let covered = 0;
+  let same = 0;
+  let up = 0;
+  let down = 0;
+  for (let i = 1; i <= length; i++) {
+    const diff = i < length ? value.charCodeAt(i) - value.charCodeAt(i - 1) : 2; // 2: every run ends
+    if (diff !== 0) {
+      if (i - same >= 4) covered += markRun(same, i);
+      same = i;
+    }
+    if (diff !== 1) {
+      if (i - up >= 4) covered += markRun(up, i);
+      up = i;
+    }
+    if (diff !== -1) {
+      if (i - down >= 4) covered += markRun(down, i);
+      down = i;
     }
   }
-  return covered.reduce((a, b) => a + b, 0) / value.length;
+  return covered / length;
+}
+
+/** `sequentialShare`'s scratch: position j is covered in the current call when marks[j] === stamp. */
+let marks = new Uint32Array(256);
+let stamp = 0;
+
+/** Marks [start, end) covered; returns how many positions were not yet. */
+function markRun(start: number, end: number): number {
+  let added = 0;
+  for (let j = start; j < end; j++) {
+    if (marks[j] !== stamp) {
+      marks[j] = stamp;
+      added++;
+    }
+  }
+  return added;
 }
 
 /** True when the value is one short unit repeated (`abcabcabc`, `1212121212`). */
 function isRepeatedUnit(value: string): boolean {
-  for (let unit = 1; unit <= 4 && unit * 3 <= value.length; unit++) {
-    if (value.slice(0, unit).repeat(Math.ceil(value.length / unit)).slice(0, value.length) === value) return true;
+  const length = value.length;
+  for (let unit = 1; unit <= 4 && unit * 3 <= length; unit++) {
+    let i = unit;
+    while (i < length && value.charCodeAt(i) === value.charCodeAt(i - unit)) i++;
+    if (i === length) return true;
   }
   return false;
 }
@@ -445,7 +543,7 @@ const FILTERS: Filter[] = [
   { reason: 'placeholder value', scope: 'free-form', test: (c) => isStandIn(c.secret) },
   { reason: 'repeated or sequential characters', scope: 'free-form', test: (c) => /(.)\1{5,}/.test(c.secret) },
   { reason: 'user name repeated as password', scope: 'free-form', test: (c) => c.line.includes(`/${c.secret}:${c.secret}@`) },
-  { reason: 'low entropy', scope: 'free-form', test: (c) => new Set(c.secret).size < 5 || entropy(c.secret) < 2.3 },
+  { reason: 'low entropy', scope: 'free-form', test: (c) => isLowEntropy(c.secret) },
   { reason: 'templating placeholder', scope: 'free-form', test: (c) => insideInterpolation(c.secret, c.line) },
   // Bitnami SealedSecrets `encryptedData` (always `Ag…`, hundreds of base64 chars) are safe to commit.
   { reason: 'encrypted value (SealedSecret)', scope: 'generic', test: (c) => /^Ag[A-D][A-Za-z0-9+/]{200,}={0,2}$/.test(c.secret) },

@@ -26,13 +26,47 @@ export const EPHEMERAL_KEY = randomBytes(32).toString('hex');
 
 /** HMAC-SHA256 of detector id + secret value under `key`. */
 export function keyedFingerprint(key: string, detectorId: string, secret: string): string {
-  return createHmac('sha256', key).update('nhi-steward/secret/v2\0').update(detectorId).update('\0').update(secret).digest('hex');
+  // A history scan meets the same secret in every version of its file (30,000 findings named, a few
+  // hundred distinct on this repository): each HMAC is computed once, and the cache stays bounded.
+  const id = `${key}\0${detectorId}\0${secret}`;
+  const cached = keyedCache.get(id);
+  if (cached !== undefined) return cached;
+  const digest = createHmac('sha256', key).update('nhi-steward/secret/v2\0').update(detectorId).update('\0').update(secret).digest('hex');
+  if (id.length > KEYED_CACHE_CHARS / 64) return digest; // a private key block: not worth the memory
+  if (keyedCache.size >= KEYED_CACHE_ENTRIES || keyedCacheChars + id.length > KEYED_CACHE_CHARS) {
+    keyedCache.clear();
+    keyedCacheChars = 0;
+  }
+  keyedCache.set(id, digest);
+  keyedCacheChars += id.length;
+  return digest;
 }
+
+/** Keyed fingerprints computed lately (key, detector and secret → digest): at most this many, of this many characters. */
+const KEYED_CACHE_ENTRIES = 8192;
+const KEYED_CACHE_CHARS = 1 << 20;
+const keyedCache = new Map<string, string>();
+let keyedCacheChars = 0;
 
 /** Hash of rule, file, the finding's line with its secrets cut out, and the occurrence number. */
 export function locationFingerprint(rule: string, file: string, context: string, occurrence: number): string {
-  return createHash('sha256').update(`nhi-steward/location/v1\0${rule}\0${file}\0${context}\0${occurrence}`).digest('hex');
+  const input = `nhi-steward/location/v1\0${rule}\0${file}\0${context}\0${occurrence}`;
+  // History: the same line of the same file in many versions (bounded like the keyed cache).
+  const cached = locationCache.get(input);
+  if (cached !== undefined) return cached;
+  const digest = createHash('sha256').update(input).digest('hex');
+  if (input.length > KEYED_CACHE_CHARS / 64) return digest;
+  if (locationCache.size >= KEYED_CACHE_ENTRIES || locationCacheChars + input.length > KEYED_CACHE_CHARS) {
+    locationCache.clear();
+    locationCacheChars = 0;
+  }
+  locationCache.set(input, digest);
+  locationCacheChars += input.length;
+  return digest;
 }
+
+const locationCache = new Map<string, string>();
+let locationCacheChars = 0;
 
 /**
  * The fingerprint nhi-steward published before keyed fingerprints (sha256 of detector + secret).

@@ -1,25 +1,40 @@
 /**
  * Offset → line/column for one file. Lines end at `\n` only (a CRLF file keeps its `\r` at the end
- * of each line, so line numbers match what editors and GitHub show). Built once per file, and only
- * when the file has keyword hits; lookups are binary searches, so a 20 MB single-line file costs
- * one `indexOf` pass, never a quadratic walk.
+ * of each line, so line numbers match what editors and GitHub show). Line starts are collected
+ * lazily, only as far into the file as lookups reach (a 3 MB bundle whose findings sit in its first
+ * lines never has its other 60,000 lines indexed); lookups are binary searches, so a 20 MB
+ * single-line file costs one `indexOf` pass, never a quadratic walk.
  */
 export class LineIndex {
-  /** starts[i] = offset of the first character of line i + 1 (0-based array, 1-based lines). */
-  private readonly starts: number[];
+  /** starts[i] = offset of the first character of line i + 1 (0-based array, 1-based lines), as far as collected. */
+  private readonly starts: number[] = [0];
+  /** Every `\n` before this offset is in `starts`; the text length + 1 once all are. */
+  private scanned = 0;
 
-  constructor(private readonly text: string) {
-    const starts = [0];
-    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
-    this.starts = starts;
+  constructor(private readonly text: string) {}
+
+  /** Collects line starts until one lies beyond `offset` (or the text ends). */
+  private reach(offset: number): void {
+    const { text, starts } = this;
+    while (this.scanned <= offset && this.scanned <= text.length) {
+      const at = text.indexOf('\n', this.scanned);
+      if (at === -1) {
+        this.scanned = text.length + 1;
+        return;
+      }
+      starts.push(at + 1);
+      this.scanned = at + 1;
+    }
   }
 
   get lineCount(): number {
+    this.reach(Number.POSITIVE_INFINITY);
     return this.starts.length;
   }
 
   /** 1-based line number holding `offset`. */
   lineOf(offset: number): number {
+    this.reach(offset);
     const starts = this.starts;
     let lo = 0;
     let hi = starts.length - 1;
@@ -33,12 +48,19 @@ export class LineIndex {
 
   /** Offset of the first character of a 1-based line. */
   lineStart(line: number): number {
+    this.reachLine(line);
     return this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1];
   }
 
   /** Offset of the `\n` ending a 1-based line, or the text length for the last line. */
   lineEnd(line: number): number {
+    this.reachLine(line + 1);
     return line < this.starts.length ? this.starts[line] - 1 : this.text.length;
+  }
+
+  /** Collects line starts until `line` (1-based) has its own, or the text ends. */
+  private reachLine(line: number): void {
+    while (this.starts.length < line && this.scanned <= this.text.length) this.reach(this.scanned);
   }
 
   /** 1-based line and column (UTF-16 code units, as JavaScript and SARIF count them). */
