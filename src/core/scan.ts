@@ -7,7 +7,6 @@ import { nearestIds } from './policy/did-you-mean.js';
 import { policyFingerprint, policyRule } from './policy/rules.js';
 import { extractors } from './identities/registry.js';
 import { evaluatePolicy } from './policy/evaluate.js';
-import { afterLargeFile } from './parallel/large-file.js';
 import { createParallelSecretScanner, type ParallelOptions } from './parallel/pool.js';
 import { activeDetectorCount, limitFinding, MAX_SECRETS_PER_SCAN, scanSecrets } from './secrets/engine.js';
 import { hasControlCharacters, plainText } from './report/escape.js';
@@ -64,7 +63,6 @@ export async function scanSources(
     // only when one of its parts is on an added line), so its text skips the secrets engine.
     if (item.addedLines?.size !== 0) secrets.add(item);
     total.file(item, extractIdentities(item));
-    afterLargeFile(item.content.length); // frees the text of large files, as the tree pool does
   }
   const secretFindings = await secrets.finish();
   if (totals.resolveChangedIdentities) totals.changedIdentities = await totals.resolveChangedIdentities();
