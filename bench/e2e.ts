@@ -17,6 +17,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultTreeWorkerCount } from '../src/core/parallel/tree-pool.js';
+import { findNode24 } from '../test/integration/action/node24.js';
 import { ensureCorpus, ensureSecretlint, FILES_DIR, HERE, listFiles, SECRETLINT_BIN, SECRETLINT_SUBSET, SECRETLINT_VERSION } from './corpus.js';
 
 const MB = 1024 * 1024;
@@ -73,10 +74,11 @@ process.on('exit', () => {
 
 /**
  * Our CLI over `dir`, every file scanned (max-file-size 64 MiB), JSON report to a file. `workers`
- * sets NHI_STEWARD_WORKERS (undefined: the default for this machine's cores). `mainCpuS`: the
+ * sets NHI_STEWARD_WORKERS (undefined: the default for this machine's cores); `node` the Node
+ * binary (default this one; Node 24 for the Action's runtime). `mainCpuS`: the
  * main thread's CPU time (Linux only; NaN elsewhere).
  */
-function scanWithCli(dir: string, label: string, workers?: number): Run & { findings: number; mainCpuS: number } {
+function scanWithCli(dir: string, label: string, workers?: number, node = process.execPath): Run & { findings: number; mainCpuS: number } {
   const config = join(WORK, 'bench-config.yml');
   writeFileSync(config, 'max-file-size: 67108864\n');
   const output = join(WORK, `${label}.json`);
@@ -86,7 +88,7 @@ function scanWithCli(dir: string, label: string, workers?: number): Run & { find
   rmSync(mainCpuFile, { force: true });
   const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(preload).href}`.trim();
   const env = { ...process.env, NHI_STEWARD_WORKERS: workers === undefined ? '' : String(workers), NHI_BENCH_MAIN_CPU: mainCpuFile, NODE_OPTIONS: nodeOptions };
-  const run = timed(process.execPath, [BIN, 'scan', dir, '--config', config, '--format', 'json', '--output', output, '--fail-on', 'none'], env);
+  const run = timed(node, [BIN, 'scan', dir, '--config', config, '--format', 'json', '--output', output, '--fail-on', 'none'], env);
   if (run.status !== 0) throw new Error(`nhi-steward scan ${dir} exited ${run.status}: ${run.stderr.slice(0, 500)}`);
   const report = JSON.parse(readFileSync(output, 'utf8')) as { findings: unknown[] };
   const mainCpuS = existsSync(mainCpuFile) ? Number(readFileSync(mainCpuFile, 'utf8')) : Number.NaN;
@@ -125,10 +127,15 @@ export async function runE2eBench(): Promise<void> {
   const other = byDefault === 0 ? 1 : 0;
   const pooled: CliRun[] = [];
   const single: CliRun[] = [];
+  // GitHub runs the Action on Node 24 (action.yml `runs.using: node24`): the default again on it,
+  // when a Node 24 is at hand (test/integration/action/node24.ts, from npm's cache only).
+  const node24 = await findNode24();
+  const on24: CliRun[] = [];
   for (let round = 0; round < 2; round++) {
     limits.push(timed(process.execPath, ['--input-type=module', '-e', READ_AND_DECODE, FILES_DIR]));
     pooled.push(scanWithCli(FILES_DIR, 'corpus'));
     single.push(scanWithCli(FILES_DIR, 'corpus-other', other));
+    if ('path' in node24) on24.push(scanWithCli(FILES_DIR, 'corpus-node24', undefined, node24.path));
   }
   const bestOf = (runs: CliRun[]) => runs.reduce((a, b) => (b.wallS < a.wallS ? b : a));
   const ours = bestOf(pooled);
@@ -143,6 +150,10 @@ export async function runE2eBench(): Promise<void> {
   console.log(`  read + decode limit (child node, readdir + readFileSync + decodeText; best of 2): ${fmt(limit.wallS, 2)} s wall, ${fmt(limit.cpuS, 2)} s CPU → ${fmt(limitMBs)} MB/s`);
   console.log(`  nhi-steward scan (CLI, JSON, ${byDefault} worker(s) by default on ${availableParallelism()} cores): ${fmt(ours.wallS, 2)} s wall (best of ${pooled.length}), CPU ${cpus(pooled)} s (main thread ${mainCpus(pooled)} s), peak RSS ${rss(pooled)} MB → ${fmt(oursMBs)} MB/s of folder bytes; ${ours.findings} findings`);
   console.log(`  same, NHI_STEWARD_WORKERS=${other}: ${fmt(alone.wallS, 2)} s wall (best of ${single.length}), CPU ${cpus(single)} s (main thread ${mainCpus(single)} s), peak RSS ${rss(single)} MB → ${fmt(corpus.bytes / MB / alone.wallS)} MB/s; ${alone.findings} findings; wall of that / default ${fmt(alone.wallS / ours.wallS, 2)}`);
+  if ('path' in node24) {
+    const best24 = bestOf(on24);
+    console.log(`  same default on Node ${node24.version.slice(1)}: ${fmt(best24.wallS, 2)} s wall (best of ${on24.length}), CPU ${cpus(on24)} s (main thread ${mainCpus(on24)} s), peak RSS ${rss(on24)} MB → ${fmt(corpus.bytes / MB / best24.wallS)} MB/s; ${best24.findings} findings`);
+  } else console.log(`  Node 24: not measured (${node24.missing})`);
   console.log(`  ratio to the read + decode limit: ${fmt(oursMBs / limitMBs, 2)} by wall, ${fmt(limit.cpuS / ours.cpuS, 2)} by CPU (target: within 2×)`);
   console.log(`  targets: ≥ 150 MB/s of folder bytes, peak RSS ≤ 150 MB`);
 

@@ -22,6 +22,11 @@ export interface ScanOptions {
   codeowners?: { path: string; content: string };
   /** PR mode: ids of NHIs new or changed by the PR. Unchanged NHIs raise no identity findings. */
   changedIdentities?: ReadonlySet<string>;
+  /**
+   * PR mode, instead of `changedIdentities`: computes them once every source was read, so a caller
+   * streaming a whole tree need not keep its files until then (src/workspace/scan-dir.ts).
+   */
+  resolveChangedIdentities?: () => Promise<ReadonlySet<string>>;
   /** Worker threads for secrets scanning; defaults start `cores - 1` workers for large trees. */
   parallel?: ParallelOptions;
   /**
@@ -43,7 +48,8 @@ export async function scanSources(
   options: ScanOptions,
 ): Promise<ScanResult> {
   const { settings } = options;
-  const total = createScanTotals(options);
+  const totals: ScanOptions = { ...options };
+  const total = createScanTotals(totals);
   // Secrets run in worker threads once the tree is large (both cores); results come back sorted.
   const secrets = createParallelSecretScanner(settings, options.revealSecrets ? { ...options.parallel, reveal: options.revealSecrets } : options.parallel);
   for await (const source of sources) {
@@ -53,10 +59,14 @@ export async function scanSources(
       total.skip(item);
       continue;
     }
-    secrets.add(item);
+    // Change modes: a file with no added line can report no secret (the engine reports a finding
+    // only when one of its parts is on an added line), so its text skips the secrets engine.
+    if (item.addedLines?.size !== 0) secrets.add(item);
     total.file(item, extractIdentities(item));
   }
-  return total.finish(await secrets.finish());
+  const secretFindings = await secrets.finish();
+  if (totals.resolveChangedIdentities) totals.changedIdentities = await totals.resolveChangedIdentities();
+  return total.finish(secretFindings);
 }
 
 /**

@@ -102,3 +102,50 @@ describe('bin/nhi-steward.js: compile cache', () => {
     expect(readdirSync(join(temp, 'node-compile-cache')).length).toBeGreaterThan(0);
   }, 60_000);
 });
+
+/**
+ * bin/nhi-steward.js keeps V8's young generation at its starting size (docs/performance.md, "Young
+ * generation"): a stand-in CLI makes short- and mid-lived garbage, as a scan does, and reports the new
+ * space's size. Without the flag V8 grows it to 16-32 MB (32 MB on Node 20.20 and 24.21 here), and
+ * a grown young generation stays resident.
+ */
+describe('bin/nhi-steward.js: young generation', () => {
+  const run = promisify(execFile);
+  let pkg: string;
+  beforeAll(() => {
+    pkg = mkdtempSync(join(tmpdir(), 'nhi-young-'));
+    mkdirSync(join(pkg, 'bin'));
+    mkdirSync(join(pkg, 'lib', 'cli'), { recursive: true });
+    copyFileSync(join(import.meta.dirname, '../../bin/nhi-steward.js'), join(pkg, 'bin', 'nhi-steward.js'));
+    writeFileSync(
+      join(pkg, 'lib', 'cli', 'main.js'),
+      `import { getHeapSpaceStatistics } from 'node:v8';
+const window = new Array(4096);
+for (let i = 0; i < 400_000; i++) window[i % 4096] = { text: 'x'.repeat(64) + i, parts: [i, i + 1, i + 2] };
+console.log(String(getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size));
+`,
+    );
+  });
+  afterAll(() => rmSync(pkg, { recursive: true, force: true }));
+
+  async function newSpaceBytes(node: string): Promise<number> {
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
+    const { stdout } = await run(node, [join(pkg, 'bin', 'nhi-steward.js')], { env, timeout: 30_000 });
+    return Number(stdout.trim());
+  }
+
+  it('stays at most 4 MiB on this Node', async () => {
+    const bytes = await newSpaceBytes(process.execPath);
+    expect(bytes).toBeGreaterThan(0);
+    expect(bytes).toBeLessThanOrEqual(4 * 1024 * 1024);
+  });
+
+  it('stays at most 4 MiB on Node 24', async (context) => {
+    const node24 = await findNode24();
+    if ('missing' in node24 && process.env.NHI_REQUIRE_NODE24) throw new Error(`Node 24 is required here: ${node24.missing}`);
+    if ('missing' in node24) return context.skip(node24.missing);
+    const bytes = await newSpaceBytes(node24.path);
+    expect(bytes).toBeGreaterThan(0);
+    expect(bytes).toBeLessThanOrEqual(4 * 1024 * 1024);
+  }, 60_000);
+});

@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { BASE_FILES, CONFIG_WITH_SECRET, RAW_SECRETS, REPO, pullRequestPayload } from './fixtures.js';
@@ -53,5 +55,37 @@ describe('the bundle on the Node versions a runner uses', () => {
       return;
     }
     await secretPullRequest(node24.path);
+  });
+
+  /**
+   * The bundle keeps V8's young generation at its starting size (src/core/parallel/young-generation.ts,
+   * docs/performance.md "Memory"). A probe preloaded with NODE_OPTIONS makes garbage at exit, after the
+   * Action ran, and records the new space's size: V8's default growth takes it to 32 MB.
+   */
+  it('keeps the young generation small on Node 24', async (ctx) => {
+    if ('missing' in node24 && process.env.NHI_REQUIRE_NODE24) throw new Error(`Node 24 is required here: ${node24.missing}`);
+    if ('missing' in node24) return ctx.skip(node24.missing);
+    const probe = join(bundle.dir, 'young-probe.mjs');
+    const out = join(bundle.dir, 'young-probe.txt');
+    writeFileSync(
+      probe,
+      `import { writeFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
+process.on('exit', () => {
+  const window = new Array(4096);
+  for (let i = 0; i < 400_000; i++) window[i % 4096] = { text: 'x'.repeat(64) + i, parts: [i, i + 1, i + 2] };
+  writeFileSync(process.env.NHI_PROBE_OUT, String(getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size));
+});
+`,
+    );
+    const run = await runAction({
+      node: node24.path, entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'pull_request', repository: REPO, sha: ws.headSha, ref: 'refs/pull/7/merge',
+      payload: pullRequestPayload({ number: 7, headSha: ws.headSha, baseSha: ws.baseSha }),
+      extraEnv: { NODE_OPTIONS: `--import ${probe}`, NHI_PROBE_OUT: out },
+    });
+    expect(run.code).toBe(1); // the secret is found, as in the runs above
+    const bytes = Number(readFileSync(out, 'utf8'));
+    expect(bytes).toBeGreaterThan(0);
+    expect(bytes).toBeLessThanOrEqual(4 * 1024 * 1024);
   });
 });

@@ -49,6 +49,8 @@ export interface RunOptions {
   token?: string;
   /** Variables the runner leaves unset (e.g. GITHUB_STEP_SUMMARY on a local runner). */
   unset?: string[];
+  /** More variables for the child (e.g. NODE_OPTIONS for a probe). */
+  extraEnv?: Record<string, string>;
 }
 
 export interface Annotation {
@@ -125,6 +127,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       RUNNER_OS: 'Linux',
       RUNNER_TEMP: files.runnerTemp,
       ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [inputVariable(name), value])),
+      ...options.extraEnv,
     };
     for (const name of options.unset ?? []) delete env[name];
     const { code, stdout, stderr } = await spawnNode(options.node ?? process.execPath, options.entry, options.workspace, env);
