@@ -20127,7 +20127,7 @@ var require_visit = __commonJS({
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
-    var SKIP = /* @__PURE__ */ Symbol("skip children");
+    var SKIP2 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit(node, visitor) {
       const visitor_ = initVisitor(visitor);
@@ -20139,7 +20139,7 @@ var require_visit = __commonJS({
         visit_(null, node, visitor_, Object.freeze([]));
     }
     visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
+    visit.SKIP = SKIP2;
     visit.REMOVE = REMOVE;
     function visit_(key, node, visitor, path7) {
       const ctrl = callVisitor(key, node, visitor, path7);
@@ -20187,7 +20187,7 @@ var require_visit = __commonJS({
         await visitAsync_(null, node, visitor_, Object.freeze([]));
     }
     visitAsync.BREAK = BREAK;
-    visitAsync.SKIP = SKIP;
+    visitAsync.SKIP = SKIP2;
     visitAsync.REMOVE = REMOVE;
     async function visitAsync_(key, node, visitor, path7) {
       const ctrl = await callVisitor(key, node, visitor, path7);
@@ -25592,7 +25592,7 @@ var require_cst_visit = __commonJS({
   "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
-    var SKIP = /* @__PURE__ */ Symbol("skip children");
+    var SKIP2 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
     function visit(cst, visitor) {
       if ("type" in cst && cst.type === "document")
@@ -25600,7 +25600,7 @@ var require_cst_visit = __commonJS({
       _visit(Object.freeze([]), cst, visitor);
     }
     visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
+    visit.SKIP = SKIP2;
     visit.REMOVE = REMOVE;
     visit.itemAtPath = (cst, path7) => {
       let item = cst;
@@ -39276,6 +39276,18 @@ var require_aws4 = __commonJS({
   }
 });
 
+// src/core/parallel/young-generation.ts
+import { setFlagsFromString } from "node:v8";
+function keepYoungGenerationSmall() {
+  try {
+    setFlagsFromString("--semi-space-growth-factor=1");
+  } catch {
+  }
+}
+
+// src/action/early.ts
+keepYoungGenerationSmall();
+
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
 __export(core_exports, {
@@ -45817,33 +45829,114 @@ var EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixtur
 var NON_SECRET_NAME = /(?:csrf|xsrf|page|next|continuation|cancellation|sync|cursor|refresh_?token_?url|token_?url|token_?endpoint|token_?type|token_?uri)[_-]?(?:token|key)?["']?\s*[:=]/i;
 var NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition|sort|cache|routing|idempotency|site|anon|map|hash|lookup|row|object|bucket|i18n|translation|locale|unique|index|ssh|gpg|pgp|verify|verification|recaptcha|registry|group|message|event|node|react|dedup|dedupe|s3|object_?store|vapid|default_?vapid)[_.-]?key["']?\s*(?:[:=(]|=>)/i;
 function entropy(value2) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const ch of value2) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) {
-    const p = n / value2.length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
+  return codePointEntropy(value2);
 }
-function sequentialShare(value2) {
-  if (value2.length < 4) return 0;
-  const covered = new Uint8Array(value2.length);
-  for (const step2 of [0, 1, -1]) {
-    let start2 = 0;
-    for (let i = 1; i <= value2.length; i++) {
-      const continues = i < value2.length && value2.charCodeAt(i) - value2.charCodeAt(i - 1) === step2;
-      if (!continues) {
-        if (i - start2 >= 4) covered.fill(1, start2, i);
-        start2 = i;
+function codePointEntropy(value2) {
+  const length = value2.length;
+  const counts = CP_COUNTS;
+  const seen = CP_SEEN;
+  let distinct2 = 0;
+  let wide;
+  for (let i = 0; i < length; i++) {
+    let code3 = value2.charCodeAt(i);
+    if (code3 >= 55296 && code3 <= 56319 && i + 1 < length) {
+      const low = value2.charCodeAt(i + 1);
+      if (low >= 56320 && low <= 57343) {
+        code3 = (code3 - 55296) * 1024 + (low - 56320) + 65536;
+        i++;
       }
     }
+    if (code3 < 256) {
+      if (counts[code3]++ === 0) seen[distinct2++] = code3;
+    } else {
+      wide ??= /* @__PURE__ */ new Map();
+      const count = wide.get(code3);
+      if (count === void 0) {
+        wide.set(code3, 1);
+        seen[distinct2++] = code3;
+      } else wide.set(code3, count + 1);
+    }
+    if (distinct2 === seen.length) {
+      counts.fill(0);
+      const all = /* @__PURE__ */ new Map();
+      for (const ch of value2) all.set(ch, (all.get(ch) ?? 0) + 1);
+      let total = 0;
+      for (const n of all.values()) {
+        const p = n / length;
+        total -= p * Math.log2(p);
+      }
+      codePointEntropy.distinct = all.size;
+      return total;
+    }
   }
-  return covered.reduce((a, b) => a + b, 0) / value2.length;
+  let bits = 0;
+  for (let i = 0; i < distinct2; i++) {
+    const code3 = seen[i];
+    let n;
+    if (code3 < 256) {
+      n = counts[code3];
+      counts[code3] = 0;
+    } else n = wide.get(code3);
+    const p = n / length;
+    bits -= p * Math.log2(p);
+  }
+  codePointEntropy.distinct = distinct2;
+  return bits;
+}
+codePointEntropy.distinct = 0;
+var CP_COUNTS = new Int32Array(256);
+var CP_SEEN = new Int32Array(1024);
+function isLowEntropy(value2) {
+  const bits = codePointEntropy(value2);
+  return codePointEntropy.distinct < 5 || bits < 2.3;
+}
+function sequentialShare(value2) {
+  const length = value2.length;
+  if (length < 4) return 0;
+  if (marks.length < length) marks = new Uint32Array(Math.max(length, marks.length * 2));
+  if (++stamp > 4294967295) {
+    marks.fill(0);
+    stamp = 1;
+  }
+  let covered = 0;
+  let same = 0;
+  let up = 0;
+  let down = 0;
+  for (let i = 1; i <= length; i++) {
+    const diff = i < length ? value2.charCodeAt(i) - value2.charCodeAt(i - 1) : 2;
+    if (diff !== 0) {
+      if (i - same >= 4) covered += markRun(same, i);
+      same = i;
+    }
+    if (diff !== 1) {
+      if (i - up >= 4) covered += markRun(up, i);
+      up = i;
+    }
+    if (diff !== -1) {
+      if (i - down >= 4) covered += markRun(down, i);
+      down = i;
+    }
+  }
+  return covered / length;
+}
+var marks = new Uint32Array(256);
+var stamp = 0;
+function markRun(start2, end) {
+  let added = 0;
+  for (let j = start2; j < end; j++) {
+    if (marks[j] !== stamp) {
+      marks[j] = stamp;
+      added++;
+    }
+  }
+  return added;
 }
 function isRepeatedUnit(value2) {
-  for (let unit = 1; unit <= 4 && unit * 3 <= value2.length; unit++) {
-    if (value2.slice(0, unit).repeat(Math.ceil(value2.length / unit)).slice(0, value2.length) === value2) return true;
+  const length = value2.length;
+  for (let unit = 1; unit <= 4 && unit * 3 <= length; unit++) {
+    let i = unit;
+    while (i < length && value2.charCodeAt(i) === value2.charCodeAt(i - unit)) i++;
+    if (i === length) return true;
   }
   return false;
 }
@@ -45879,7 +45972,7 @@ function isBareAssignedValue(secret2, line) {
 var DOCS_PATH = /(?:^|\/)(?:README|METADATA|PKG-INFO|CHANGELOG|CHANGES|HISTORY|NEWS|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTORS|CONTRIBUTING|COPYING|THIRD[_-]PARTY[\w-]*)(?:\.[\w]+)?$|\.(?:md|mdx|rst|adoc)$/i;
 var ASSIGNMENT_DETECTORS = /* @__PURE__ */ new Set(["generic-password", "generic-secret", "generic-api-key", "generic-key", "generic-token"]);
 function isMinifiedCode(c) {
-  return c.line.length > 1e3 && /\.(?:[cm]?js|css|map)$/i.test(c.path);
+  return c.line.length > 1e3 && isBundlePath(c.path);
 }
 function isArnName(c) {
   const at3 = c.line.indexOf(c.secret);
@@ -45906,10 +45999,29 @@ function isEncodedStandIn(value2) {
   return /^[\x20-\x7e]{3,}$/.test(text3) && (STAND_IN_VALUE.test(text3) || hasPlaceholderWord(text3) || isStandIn(text3) || WORDS_ONLY.test(text3) && text3.length < 12);
 }
 function isSdkDocExample(c) {
-  if (c.generic && /\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line)) return true;
+  if (c.generic && isTypeDeclarationPath(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line)) return true;
   if (c.detectorId !== "jwt") return false;
-  return /\.examples?\.json$/i.test(c.path) || /\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line);
+  return isSdkExamplesPath(c.path) || isTypeDeclarationPath(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line);
 }
+function isCodePath(path7) {
+  return CODE_FILE.test(path7);
+}
+function isExamplePath(path7) {
+  return EXAMPLE_PATH.test(path7);
+}
+function isDocsPath(path7) {
+  return DOCS_PATH.test(path7);
+}
+function isBundlePath(path7) {
+  return /\.(?:[cm]?js|css|map)$/i.test(path7);
+}
+function isTypeDeclarationPath(path7) {
+  return /\.d\.[cm]?ts$/.test(path7);
+}
+function isSdkExamplesPath(path7) {
+  return /\.examples?\.json$/i.test(path7);
+}
+var PATH_PREDICATES = [isCodePath, isExamplePath, isDocsPath, isBundlePath, isTypeDeclarationPath, isSdkExamplesPath];
 var FILTERS = [
   { reason: "empty value", scope: "all", test: (c) => c.secret.trim().length === 0 },
   { reason: "documented example key", scope: "all", test: (c) => DOCUMENTED_EXAMPLES.has(c.secret) },
@@ -45930,7 +46042,7 @@ var FILTERS = [
   { reason: "placeholder value", scope: "free-form", test: (c) => isStandIn(c.secret) },
   { reason: "repeated or sequential characters", scope: "free-form", test: (c) => /(.)\1{5,}/.test(c.secret) },
   { reason: "user name repeated as password", scope: "free-form", test: (c) => c.line.includes(`/${c.secret}:${c.secret}@`) },
-  { reason: "low entropy", scope: "free-form", test: (c) => new Set(c.secret).size < 5 || entropy(c.secret) < 2.3 },
+  { reason: "low entropy", scope: "free-form", test: (c) => isLowEntropy(c.secret) },
   { reason: "templating placeholder", scope: "free-form", test: (c) => insideInterpolation(c.secret, c.line) },
   // Bitnami SealedSecrets `encryptedData` (always `Ag…`, hundreds of base64 chars) are safe to commit.
   { reason: "encrypted value (SealedSecret)", scope: "generic", test: (c) => /^Ag[A-D][A-Za-z0-9+/]{200,}={0,2}$/.test(c.secret) },
@@ -45958,13 +46070,13 @@ var FILTERS = [
   {
     reason: "variable in code, not a literal",
     scope: "generic",
-    test: (c) => CODE_FILE.test(c.path) && isBareAssignedValue(c.secret, c.line)
+    test: (c) => isCodePath(c.path) && isBareAssignedValue(c.secret, c.line)
   },
   { reason: "public or bookkeeping key name", scope: "generic", test: (c) => c.generic && NON_SECRET_KEY_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
   { reason: "bookkeeping token name", scope: "generic", test: (c) => NON_SECRET_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
-  { reason: "example, test or template file", scope: "generic", test: (c) => EXAMPLE_PATH.test(c.path) },
+  { reason: "example, test or template file", scope: "generic", test: (c) => isExamplePath(c.path) },
   // Only the loose name-based detectors: an `Authorization: Bearer …` header in a README is a real token.
-  { reason: "documentation", scope: "generic", test: (c) => ASSIGNMENT_DETECTORS.has(c.detectorId) && DOCS_PATH.test(c.path) },
+  { reason: "documentation", scope: "generic", test: (c) => ASSIGNMENT_DETECTORS.has(c.detectorId) && isDocsPath(c.path) },
   { reason: "minified code", scope: "generic", test: isMinifiedCode },
   { reason: "name of a stored secret (ARN)", scope: "free-form", test: isArnName },
   { reason: "identifier, not a value", scope: "generic", test: (c) => isUnderscoreName(c.secret) },
@@ -54576,11 +54688,39 @@ function customDetector(spec) {
 import { createHash as createHash2, createHmac, randomBytes, scryptSync } from "node:crypto";
 var EPHEMERAL_KEY = randomBytes(32).toString("hex");
 function keyedFingerprint(key, detectorId, secret2) {
-  return createHmac("sha256", key).update("nhi-steward/secret/v2\0").update(detectorId).update("\0").update(secret2).digest("hex");
+  const id = `${key}\0${detectorId}\0${secret2}`;
+  const cached = keyedCache.get(id);
+  if (cached !== void 0) return cached;
+  const digest = createHmac("sha256", key).update("nhi-steward/secret/v2\0").update(detectorId).update("\0").update(secret2).digest("hex");
+  if (id.length > KEYED_CACHE_CHARS / 64) return digest;
+  if (keyedCache.size >= KEYED_CACHE_ENTRIES || keyedCacheChars + id.length > KEYED_CACHE_CHARS) {
+    keyedCache.clear();
+    keyedCacheChars = 0;
+  }
+  keyedCache.set(id, digest);
+  keyedCacheChars += id.length;
+  return digest;
 }
+var KEYED_CACHE_ENTRIES = 8192;
+var KEYED_CACHE_CHARS = 1 << 20;
+var keyedCache = /* @__PURE__ */ new Map();
+var keyedCacheChars = 0;
 function locationFingerprint(rule, file, context3, occurrence) {
-  return createHash2("sha256").update(`nhi-steward/location/v1\0${rule}\0${file}\0${context3}\0${occurrence}`).digest("hex");
+  const input = `nhi-steward/location/v1\0${rule}\0${file}\0${context3}\0${occurrence}`;
+  const cached = locationCache.get(input);
+  if (cached !== void 0) return cached;
+  const digest = createHash2("sha256").update(input).digest("hex");
+  if (input.length > KEYED_CACHE_CHARS / 64) return digest;
+  if (locationCache.size >= KEYED_CACHE_ENTRIES || locationCacheChars + input.length > KEYED_CACHE_CHARS) {
+    locationCache.clear();
+    locationCacheChars = 0;
+  }
+  locationCache.set(input, digest);
+  locationCacheChars += input.length;
+  return digest;
 }
+var locationCache = /* @__PURE__ */ new Map();
+var locationCacheChars = 0;
 function legacyFingerprint(detectorId, secret2) {
   return createHash2("sha256").update(detectorId).update("\0").update(secret2).digest("hex");
 }
@@ -62486,7 +62626,8 @@ function compileDetector(detector, order) {
     reach: reachOf(detector.pattern),
     anchor: nameAnchorOf(detector.pattern),
     lead: leadOf(detector.pattern, detector.keywords),
-    trail: trailOf(detector.pattern, detector.keywords)
+    trail: trailOf(detector.pattern, detector.keywords),
+    primed: 0
   };
 }
 function trailOf(pattern, keywords) {
@@ -62917,6 +63058,11 @@ function addWindow(spans, start2, end) {
     else spans.push(spans[last], end);
   }
 }
+var PRIMER = " ".repeat(1024);
+function primeRegex(regex2) {
+  regex2.lastIndex = PRIMER.length;
+  regex2.exec(PRIMER);
+}
 function runWindow(content, compiled4, d, from, to, out, anchors) {
   const n = content.length;
   const sliceStart = Math.max(0, from - CONTEXT);
@@ -62927,6 +63073,10 @@ function runWindow(content, compiled4, d, from, to, out, anchors) {
     return;
   }
   const regex2 = compiled4.regex;
+  if ((compiled4.primed & 1) === 0) {
+    primeRegex(regex2);
+    compiled4.primed |= 1;
+  }
   regex2.lastIndex = from - sliceStart;
   let previousStart = -1;
   for (let m = regex2.exec(text3); m !== null; m = regex2.exec(text3)) {
@@ -62941,6 +63091,10 @@ function runWindow(content, compiled4, d, from, to, out, anchors) {
 }
 function runAnchored(content, compiled4, d, from, to, text3, sliceStart, sliceEnd, anchors, out) {
   const sticky = compiled4.sticky;
+  if ((compiled4.primed & 2) === 0) {
+    primeRegex(sticky);
+    compiled4.primed |= 2;
+  }
   let lo = 0;
   let hi = anchors.length;
   while (lo < hi) {
@@ -62972,6 +63126,10 @@ function record2(content, compiled4, d, m, textLength, sliceStart, sliceEnd, out
   if (m.index + m[0].length === textLength && sliceEnd < n) {
     base = Math.max(0, matchStart - CONTEXT);
     const longer = content.slice(base, Math.min(n, matchStart + TRUNCATED_REACH));
+    if ((compiled4.primed & 2) === 0) {
+      primeRegex(compiled4.sticky);
+      compiled4.primed |= 2;
+    }
     compiled4.sticky.lastIndex = matchStart - base;
     match2 = compiled4.sticky.exec(longer);
   }
@@ -62992,6 +63150,42 @@ function toRawMatch(m, base, d, hasSecretGroup) {
 function shannonEntropy(value2) {
   const length = value2.length;
   if (length === 0) return 0;
+  const counts = COUNTS;
+  const seen = SEEN;
+  let distinct2 = 0;
+  let wide;
+  for (let i = 0; i < length; i++) {
+    const code3 = value2.charCodeAt(i);
+    if (code3 < 256) {
+      if (counts[code3]++ === 0) seen[distinct2++] = code3;
+    } else {
+      wide ??= /* @__PURE__ */ new Map();
+      const count = wide.get(code3);
+      if (count === void 0) {
+        wide.set(code3, 1);
+        seen[distinct2++] = code3;
+      } else wide.set(code3, count + 1);
+    }
+    if (distinct2 === seen.length) return mapEntropy(value2);
+  }
+  let bits = 0;
+  for (let i = 0; i < distinct2; i++) {
+    const code3 = seen[i];
+    let count;
+    if (code3 < 256) {
+      count = counts[code3];
+      counts[code3] = 0;
+    } else count = wide.get(code3);
+    const p = count / length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+var COUNTS = new Int32Array(256);
+var SEEN = new Int32Array(1024);
+function mapEntropy(value2) {
+  COUNTS.fill(0);
+  const length = value2.length;
   const counts = /* @__PURE__ */ new Map();
   for (let i = 0; i < length; i++) {
     const code3 = value2.charCodeAt(i);
@@ -63009,18 +63203,32 @@ function shannonEntropy(value2) {
 var LineIndex2 = class {
   constructor(text3) {
     this.text = text3;
-    const starts = [0];
-    for (let at3 = text3.indexOf("\n"); at3 !== -1; at3 = text3.indexOf("\n", at3 + 1)) starts.push(at3 + 1);
-    this.starts = starts;
   }
   text;
-  /** starts[i] = offset of the first character of line i + 1 (0-based array, 1-based lines). */
-  starts;
+  /** starts[i] = offset of the first character of line i + 1 (0-based array, 1-based lines), as far as collected. */
+  starts = [0];
+  /** Every `\n` before this offset is in `starts`; the text length + 1 once all are. */
+  scanned = 0;
+  /** Collects line starts until one lies beyond `offset` (or the text ends). */
+  reach(offset) {
+    const { text: text3, starts } = this;
+    while (this.scanned <= offset && this.scanned <= text3.length) {
+      const at3 = text3.indexOf("\n", this.scanned);
+      if (at3 === -1) {
+        this.scanned = text3.length + 1;
+        return;
+      }
+      starts.push(at3 + 1);
+      this.scanned = at3 + 1;
+    }
+  }
   get lineCount() {
+    this.reach(Number.POSITIVE_INFINITY);
     return this.starts.length;
   }
   /** 1-based line number holding `offset`. */
   lineOf(offset) {
+    this.reach(offset);
     const starts = this.starts;
     let lo = 0;
     let hi = starts.length - 1;
@@ -63033,11 +63241,17 @@ var LineIndex2 = class {
   }
   /** Offset of the first character of a 1-based line. */
   lineStart(line) {
+    this.reachLine(line);
     return this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1];
   }
   /** Offset of the `\n` ending a 1-based line, or the text length for the last line. */
   lineEnd(line) {
+    this.reachLine(line + 1);
     return line < this.starts.length ? this.starts[line] - 1 : this.text.length;
+  }
+  /** Collects line starts until `line` (1-based) has its own, or the text ends. */
+  reachLine(line) {
+    while (this.starts.length < line && this.scanned <= this.text.length) this.reach(this.scanned);
   }
   /** 1-based line and column (UTF-16 code units, as JavaScript and SARIF count them). */
   position(offset) {
@@ -63205,11 +63419,11 @@ function scanFile(file, settings, catalog, options, reveal) {
     if (compiled4.detector.credentialFile) {
       const weak = storedCredentialWeakness(compiled4.detector, match2.secret, file.path, line);
       if (weak === false) continue;
-      accepted.push({ ...match2, detector: compiled4.detector, generic: compiled4.generic, order: compiled4.order, line: 0, weak: weak === true ? void 0 : weak });
+      accepted.push({ detector: compiled4.detector, secret: match2.secret, start: match2.start, end: match2.end, generic: compiled4.generic, order: compiled4.order, line: 0, weak: weak === true ? void 0 : weak });
       continue;
     }
     if (!isRealSecret(compiled4.detector, match2.secret, file.path, line)) continue;
-    accepted.push({ ...match2, detector: compiled4.detector, generic: compiled4.generic, order: compiled4.order, line: 0 });
+    accepted.push({ detector: compiled4.detector, secret: match2.secret, start: match2.start, end: match2.end, generic: compiled4.generic, order: compiled4.order, line: 0, weak: void 0 });
   }
   if (accepted.length === 0) return [];
   const lines = new LineIndex2(file.content);
@@ -63246,11 +63460,15 @@ function limitFinding(file, line, message) {
 function nameFindings(built, content, lines, candidates, settings) {
   const mode = settings.fingerprint ?? { kind: "keyed", key: EPHEMERAL_KEY };
   const occurrences = /* @__PURE__ */ new Map();
+  const contexts = mode.kind === "location" ? /* @__PURE__ */ new Map() : void 0;
+  const ends = contexts && built.length > 0 ? runningMaxEnds(candidates) : [];
   for (const b of built) {
     if (mode.kind === "keyed") {
       b.finding.fingerprint = keyedFingerprint(mode.key, b.detector, b.secret);
     } else {
-      const context3 = lineContext(content, lines, b.parts[0].line, candidates);
+      const line = b.parts[0].line;
+      let context3 = contexts.get(line);
+      if (context3 === void 0) contexts.set(line, context3 = lineContext(content, lines, line, candidates, ends));
       const key = `${b.finding.rule}\0${context3}`;
       const occurrence = (occurrences.get(key) ?? 0) + 1;
       occurrences.set(key, occurrence);
@@ -63262,10 +63480,10 @@ function nameFindings(built, content, lines, candidates, settings) {
   }
 }
 var CONTEXT_LIMIT = 4096;
-function lineContext(content, lines, line, candidates) {
+function lineContext(content, lines, line, candidates, ends) {
   const start2 = lines.lineStart(line);
   const end = lines.lineEnd(line);
-  const cuts = candidates.filter((c) => c.start < end && c.end > start2).sort((a, b) => a.start - b.start);
+  const cuts = overlapping(candidates, ends, start2, end);
   let text3 = "";
   let at3 = start2;
   for (const cut of cuts) {
@@ -63276,6 +63494,26 @@ function lineContext(content, lines, line, candidates) {
   }
   if (at3 < end) text3 += content.slice(at3, Math.min(end, at3 + CONTEXT_LIMIT));
   return text3.replace(/\s+/g, " ").trim().slice(0, CONTEXT_LIMIT);
+}
+function runningMaxEnds(candidates) {
+  const ends = new Array(candidates.length);
+  let max = -1;
+  for (let i = 0; i < candidates.length; i++) ends[i] = max = Math.max(max, candidates[i].end);
+  return ends;
+}
+function overlapping(candidates, ends, start2, end) {
+  let lo = 0;
+  let hi = candidates.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (candidates[mid].start < end) lo = mid + 1;
+    else hi = mid;
+  }
+  let first = lo;
+  while (first > 0 && ends[first - 1] > start2) first--;
+  const result = [];
+  for (let i = first; i < lo; i++) if (candidates[i].end > start2) result.push(candidates[i]);
+  return result;
 }
 function suppressed(b, settings) {
   if (settings.baseline.size > 0) {
@@ -63296,12 +63534,40 @@ function isRealSecret(detector, secret2, path7, line) {
     return false;
   }
   if (detector.skipGenericFilters) return true;
-  try {
-    return falsePositiveReason({ detector, secret: secret2, line, path: path7 }) === void 0;
-  } catch {
-    return true;
+  let byValue = verdicts.get(detector);
+  const seen = byValue?.get(secret2);
+  if (seen !== void 0) {
+    for (const v of seen) if (v.line === line && v.path === path7) return v.real;
   }
+  let real;
+  try {
+    real = falsePositiveReason({ detector, secret: secret2, line, path: path7 }) === void 0;
+  } catch {
+    real = true;
+  }
+  const size = secret2.length + line.length + path7.length;
+  if (size > VERDICT_CHARS / 256) return real;
+  if (verdictCount >= VERDICT_ENTRIES || verdictChars + size > VERDICT_CHARS) {
+    verdicts = /* @__PURE__ */ new WeakMap();
+    byValue = void 0;
+    verdictCount = verdictChars = 0;
+  }
+  if (byValue === void 0) verdicts.set(detector, byValue = /* @__PURE__ */ new Map());
+  const list = byValue.get(secret2);
+  const verdict = { path: path7, line, real };
+  if (list === void 0) byValue.set(secret2, [verdict]);
+  else if (list.length < VERDICTS_PER_VALUE) list.push(verdict);
+  else list[verdictCount % VERDICTS_PER_VALUE] = verdict;
+  verdictCount++;
+  verdictChars += size;
+  return real;
 }
+var verdicts = /* @__PURE__ */ new WeakMap();
+var verdictCount = 0;
+var verdictChars = 0;
+var VERDICT_ENTRIES = 16384;
+var VERDICT_CHARS = 4 << 20;
+var VERDICTS_PER_VALUE = 8;
 var NOT_STORED = /* @__PURE__ */ new Set(["empty value", "templating placeholder", "reference to another value", "environment variable name"]);
 function storedCredentialWeakness(detector, secret2, path7, line) {
   try {
@@ -63514,7 +63780,8 @@ function compareFindings(a, b) {
 // src/core/scan.ts
 async function scanSources(sources, options) {
   const { settings } = options;
-  const total = createScanTotals(options);
+  const totals = { ...options };
+  const total = createScanTotals(totals);
   const secrets = createParallelSecretScanner(settings, options.revealSecrets ? { ...options.parallel, reveal: options.revealSecrets } : options.parallel);
   for await (const source of sources) {
     const item = admitted(source, settings);
@@ -63523,10 +63790,12 @@ async function scanSources(sources, options) {
       total.skip(item);
       continue;
     }
-    secrets.add(item);
+    if (item.addedLines?.size !== 0) secrets.add(item);
     total.file(item, extractIdentities(item));
   }
-  return total.finish(await secrets.finish());
+  const secretFindings = await secrets.finish();
+  if (totals.resolveChangedIdentities) totals.changedIdentities = await totals.resolveChangedIdentities();
+  return total.finish(secretFindings);
 }
 function admitted(item, settings) {
   if (!("content" in item)) return item;
@@ -64085,7 +64354,7 @@ function readText(abs) {
 import { availableParallelism as availableParallelism2 } from "node:os";
 
 // src/core/parallel/large-file.ts
-import { setFlagsFromString } from "node:v8";
+import { setFlagsFromString as setFlagsFromString2 } from "node:v8";
 import { runInNewContext } from "node:vm";
 var LARGE_FILE_CHARS = 1024 * 1024;
 var collect2;
@@ -64093,7 +64362,7 @@ function afterLargeFile(chars) {
   if (chars < LARGE_FILE_CHARS) return;
   if (collect2 === void 0) {
     try {
-      setFlagsFromString("--expose-gc");
+      setFlagsFromString2("--expose-gc");
       collect2 = runInNewContext("gc");
     } catch {
       collect2 = null;
@@ -64299,11 +64568,18 @@ async function scanDirectory(dir, options) {
   }
   const tree = walkTree(dir, { settings, gitignore: options.gitignore });
   const walked = options.onItem ? observed(tree, options.onItem) : tree;
-  const head = [];
-  for await (const item of withChanges(dir, walked, changes, settings)) head.push(item);
-  const changedIdentities = await blame(dir, changes, head, settings);
-  const result = await scanSources(head, { settings, changedIdentities, revealSecrets });
-  return { result, changedIdentities };
+  const changed = [];
+  let changedIdentities;
+  const resolveChangedIdentities = async () => changedIdentities = await blame(dir, changes, changed, settings);
+  const result = await scanSources(keepingChanged(withChanges(dir, walked, changes, settings), changes, changed), { settings, resolveChangedIdentities, revealSecrets });
+  return { result, changedIdentities: changedIdentities ?? await resolveChangedIdentities() };
+}
+async function* keepingChanged(items, changes, kept) {
+  for await (const item of items) {
+    if (changes.files.has(item.path)) kept.push(item);
+    yield item;
+    if ("content" in item) afterLargeFile(item.content.length);
+  }
 }
 async function* observed(items, onItem) {
   for await (const item of items) {
@@ -66531,31 +66807,28 @@ var PATH_PROBES = [
   { detector: "jwt", line: `"token": "${PROBE_JWT}"`, secret: PROBE_JWT }
 ];
 var NEUTRAL_PATH = "src/profile/neutral.txt";
+var SKIP = -1;
+var SKIPPED_FOLDER = new RegExp(`(?:^|/)(?:${DEFAULT_SKIPPED_FOLDERS.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})/`);
 function pathProfiles(settings) {
-  const scoped = pathScopedDetectors(settings);
-  const probes = PATH_PROBES.flatMap((p) => {
-    const detector = allDetectors.find((d) => d.id === p.detector);
-    return detector ? [{ ...p, detector }] : [];
-  });
+  const scoped = scopedMatcher(settings);
+  const ignoring2 = settings.pathsIgnore.length > 0;
   const ids = /* @__PURE__ */ new Map();
   const skippedIds = /* @__PURE__ */ new Set();
   const cache2 = /* @__PURE__ */ new Map();
   const keyOf = (path7) => {
-    const skip = isIgnored(path7, settings) || path7.split("/").slice(0, -1).some((s) => DEFAULT_SKIPPED_FOLDERS.includes(s)) || isLockFile(path7);
-    if (skip) return { key: "skip", skip };
-    let key = "";
-    for (const d of scoped) key += d.pathPattern.test(path7) ? "1" : "0";
-    key += "|";
-    for (const p of probes) key += `${falsePositiveReason({ detector: p.detector, secret: p.secret, line: p.line, path: path7 }) ?? ""}|`;
-    return { key, skip };
+    if (ignoring2 && isIgnored(path7, settings) || SKIPPED_FOLDER.test(path7) || isLockFile(path7)) return SKIP;
+    let traits = 0;
+    for (let i = 0; i < PATH_PREDICATES.length; i++) if (PATH_PREDICATES[i](path7)) traits |= 1 << i;
+    const on = scoped(path7);
+    return on === "" ? traits : `${traits}${on}`;
   };
   const intern = (path7) => {
-    const { key, skip } = keyOf(path7);
+    const key = keyOf(path7);
     let id = ids.get(key);
     if (id === void 0) {
       id = ids.size;
       ids.set(key, id);
-      if (skip) skippedIds.add(id);
+      if (key === SKIP) skippedIds.add(id);
     }
     return id;
   };
@@ -66573,11 +66846,28 @@ function pathProfiles(settings) {
     skipped: (id) => skippedIds.has(id)
   };
 }
-function pathScopedDetectors(settings) {
-  const builtIn = allDetectors.filter((d) => d.pathPattern);
+function scopedMatcher(settings) {
+  const distinct2 = (detectors) => [...new Map(detectors.map((d) => [`${d.pathPattern.flags}/${d.pathPattern.source}`, d.pathPattern])).values()];
+  const builtIn = distinct2(allDetectors.filter((d) => d.pathPattern));
   const ids = new Set(allDetectors.map((d) => d.id));
-  const custom = (settings.detectors.custom ?? []).filter((spec) => customDetectorProblems(spec, ids).length === 0).map(customDetector).filter((d) => d.pathPattern);
-  return [...builtIn, ...custom];
+  const custom = distinct2((settings.detectors.custom ?? []).filter((spec) => customDetectorProblems(spec, ids).length === 0).map(customDetector).filter((d) => d.pathPattern));
+  const any = anyOf(builtIn);
+  return (path7) => {
+    let on = "";
+    if (!any || any.test(path7)) {
+      for (let i = 0; i < builtIn.length; i++) if (builtIn[i].test(path7)) on += `,${i}`;
+    }
+    for (let i = 0; i < custom.length; i++) if (custom[i].test(path7)) on += `,${builtIn.length + i}`;
+    return on;
+  };
+}
+function anyOf(patterns) {
+  if (patterns.length < 2 || patterns.some((re) => re.flags !== "" || /\\(?:[1-9]|k<)/.test(re.source))) return void 0;
+  try {
+    return new RegExp(patterns.map((re) => `(?:${re.source})`).join("|"));
+  } catch {
+    return void 0;
+  }
 }
 
 // src/workspace/history.ts

@@ -503,7 +503,8 @@ function compileDetector(detector, order) {
     reach: reachOf(detector.pattern),
     anchor: nameAnchorOf(detector.pattern),
     lead: leadOf(detector.pattern, detector.keywords),
-    trail: trailOf(detector.pattern, detector.keywords)
+    trail: trailOf(detector.pattern, detector.keywords),
+    primed: 0
   };
 }
 function trailOf(pattern, keywords) {
@@ -934,6 +935,11 @@ function addWindow(spans, start, end) {
     else spans.push(spans[last], end);
   }
 }
+var PRIMER = " ".repeat(1024);
+function primeRegex(regex) {
+  regex.lastIndex = PRIMER.length;
+  regex.exec(PRIMER);
+}
 function runWindow(content, compiled2, d, from, to, out, anchors) {
   const n = content.length;
   const sliceStart = Math.max(0, from - CONTEXT);
@@ -944,6 +950,10 @@ function runWindow(content, compiled2, d, from, to, out, anchors) {
     return;
   }
   const regex = compiled2.regex;
+  if ((compiled2.primed & 1) === 0) {
+    primeRegex(regex);
+    compiled2.primed |= 1;
+  }
   regex.lastIndex = from - sliceStart;
   let previousStart = -1;
   for (let m = regex.exec(text3); m !== null; m = regex.exec(text3)) {
@@ -958,6 +968,10 @@ function runWindow(content, compiled2, d, from, to, out, anchors) {
 }
 function runAnchored(content, compiled2, d, from, to, text3, sliceStart, sliceEnd, anchors, out) {
   const sticky = compiled2.sticky;
+  if ((compiled2.primed & 2) === 0) {
+    primeRegex(sticky);
+    compiled2.primed |= 2;
+  }
   let lo = 0;
   let hi = anchors.length;
   while (lo < hi) {
@@ -989,6 +1003,10 @@ function record(content, compiled2, d, m, textLength, sliceStart, sliceEnd, out)
   if (m.index + m[0].length === textLength && sliceEnd < n) {
     base2 = Math.max(0, matchStart - CONTEXT);
     const longer = content.slice(base2, Math.min(n, matchStart + TRUNCATED_REACH));
+    if ((compiled2.primed & 2) === 0) {
+      primeRegex(compiled2.sticky);
+      compiled2.primed |= 2;
+    }
     compiled2.sticky.lastIndex = matchStart - base2;
     match2 = compiled2.sticky.exec(longer);
   }
@@ -3248,33 +3266,114 @@ var EXAMPLE_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|testdata|test-data|fixtur
 var NON_SECRET_NAME = /(?:csrf|xsrf|page|next|continuation|cancellation|sync|cursor|refresh_?token_?url|token_?url|token_?endpoint|token_?type|token_?uri)[_-]?(?:token|key)?["']?\s*[:=]/i;
 var NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition|sort|cache|routing|idempotency|site|anon|map|hash|lookup|row|object|bucket|i18n|translation|locale|unique|index|ssh|gpg|pgp|verify|verification|recaptcha|registry|group|message|event|node|react|dedup|dedupe|s3|object_?store|vapid|default_?vapid)[_.-]?key["']?\s*(?:[:=(]|=>)/i;
 function entropy(value2) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const ch of value2) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) {
-    const p = n / value2.length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
+  return codePointEntropy(value2);
 }
-function sequentialShare(value2) {
-  if (value2.length < 4) return 0;
-  const covered = new Uint8Array(value2.length);
-  for (const step2 of [0, 1, -1]) {
-    let start = 0;
-    for (let i = 1; i <= value2.length; i++) {
-      const continues = i < value2.length && value2.charCodeAt(i) - value2.charCodeAt(i - 1) === step2;
-      if (!continues) {
-        if (i - start >= 4) covered.fill(1, start, i);
-        start = i;
+function codePointEntropy(value2) {
+  const length = value2.length;
+  const counts = CP_COUNTS;
+  const seen = CP_SEEN;
+  let distinct2 = 0;
+  let wide;
+  for (let i = 0; i < length; i++) {
+    let code2 = value2.charCodeAt(i);
+    if (code2 >= 55296 && code2 <= 56319 && i + 1 < length) {
+      const low = value2.charCodeAt(i + 1);
+      if (low >= 56320 && low <= 57343) {
+        code2 = (code2 - 55296) * 1024 + (low - 56320) + 65536;
+        i++;
       }
     }
+    if (code2 < 256) {
+      if (counts[code2]++ === 0) seen[distinct2++] = code2;
+    } else {
+      wide ??= /* @__PURE__ */ new Map();
+      const count = wide.get(code2);
+      if (count === void 0) {
+        wide.set(code2, 1);
+        seen[distinct2++] = code2;
+      } else wide.set(code2, count + 1);
+    }
+    if (distinct2 === seen.length) {
+      counts.fill(0);
+      const all = /* @__PURE__ */ new Map();
+      for (const ch of value2) all.set(ch, (all.get(ch) ?? 0) + 1);
+      let total = 0;
+      for (const n of all.values()) {
+        const p = n / length;
+        total -= p * Math.log2(p);
+      }
+      codePointEntropy.distinct = all.size;
+      return total;
+    }
   }
-  return covered.reduce((a, b) => a + b, 0) / value2.length;
+  let bits = 0;
+  for (let i = 0; i < distinct2; i++) {
+    const code2 = seen[i];
+    let n;
+    if (code2 < 256) {
+      n = counts[code2];
+      counts[code2] = 0;
+    } else n = wide.get(code2);
+    const p = n / length;
+    bits -= p * Math.log2(p);
+  }
+  codePointEntropy.distinct = distinct2;
+  return bits;
+}
+codePointEntropy.distinct = 0;
+var CP_COUNTS = new Int32Array(256);
+var CP_SEEN = new Int32Array(1024);
+function isLowEntropy(value2) {
+  const bits = codePointEntropy(value2);
+  return codePointEntropy.distinct < 5 || bits < 2.3;
+}
+function sequentialShare(value2) {
+  const length = value2.length;
+  if (length < 4) return 0;
+  if (marks.length < length) marks = new Uint32Array(Math.max(length, marks.length * 2));
+  if (++stamp > 4294967295) {
+    marks.fill(0);
+    stamp = 1;
+  }
+  let covered = 0;
+  let same = 0;
+  let up = 0;
+  let down = 0;
+  for (let i = 1; i <= length; i++) {
+    const diff = i < length ? value2.charCodeAt(i) - value2.charCodeAt(i - 1) : 2;
+    if (diff !== 0) {
+      if (i - same >= 4) covered += markRun(same, i);
+      same = i;
+    }
+    if (diff !== 1) {
+      if (i - up >= 4) covered += markRun(up, i);
+      up = i;
+    }
+    if (diff !== -1) {
+      if (i - down >= 4) covered += markRun(down, i);
+      down = i;
+    }
+  }
+  return covered / length;
+}
+var marks = new Uint32Array(256);
+var stamp = 0;
+function markRun(start, end) {
+  let added = 0;
+  for (let j = start; j < end; j++) {
+    if (marks[j] !== stamp) {
+      marks[j] = stamp;
+      added++;
+    }
+  }
+  return added;
 }
 function isRepeatedUnit(value2) {
-  for (let unit = 1; unit <= 4 && unit * 3 <= value2.length; unit++) {
-    if (value2.slice(0, unit).repeat(Math.ceil(value2.length / unit)).slice(0, value2.length) === value2) return true;
+  const length = value2.length;
+  for (let unit = 1; unit <= 4 && unit * 3 <= length; unit++) {
+    let i = unit;
+    while (i < length && value2.charCodeAt(i) === value2.charCodeAt(i - unit)) i++;
+    if (i === length) return true;
   }
   return false;
 }
@@ -3310,7 +3409,7 @@ function isBareAssignedValue(secret2, line) {
 var DOCS_PATH = /(?:^|\/)(?:README|METADATA|PKG-INFO|CHANGELOG|CHANGES|HISTORY|NEWS|LICEN[CS]E|NOTICE|AUTHORS|CONTRIBUTORS|CONTRIBUTING|COPYING|THIRD[_-]PARTY[\w-]*)(?:\.[\w]+)?$|\.(?:md|mdx|rst|adoc)$/i;
 var ASSIGNMENT_DETECTORS = /* @__PURE__ */ new Set(["generic-password", "generic-secret", "generic-api-key", "generic-key", "generic-token"]);
 function isMinifiedCode(c) {
-  return c.line.length > 1e3 && /\.(?:[cm]?js|css|map)$/i.test(c.path);
+  return c.line.length > 1e3 && isBundlePath(c.path);
 }
 function isArnName(c) {
   const at2 = c.line.indexOf(c.secret);
@@ -3337,9 +3436,27 @@ function isEncodedStandIn(value2) {
   return /^[\x20-\x7e]{3,}$/.test(text3) && (STAND_IN_VALUE.test(text3) || hasPlaceholderWord(text3) || isStandIn(text3) || WORDS_ONLY.test(text3) && text3.length < 12);
 }
 function isSdkDocExample(c) {
-  if (c.generic && /\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line)) return true;
+  if (c.generic && isTypeDeclarationPath(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line)) return true;
   if (c.detectorId !== "jwt") return false;
-  return /\.examples?\.json$/i.test(c.path) || /\.d\.[cm]?ts$/.test(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line);
+  return isSdkExamplesPath(c.path) || isTypeDeclarationPath(c.path) && /^\s*(?:\*|\/\/|\/\*\*)/.test(c.line);
+}
+function isCodePath(path2) {
+  return CODE_FILE.test(path2);
+}
+function isExamplePath(path2) {
+  return EXAMPLE_PATH.test(path2);
+}
+function isDocsPath(path2) {
+  return DOCS_PATH.test(path2);
+}
+function isBundlePath(path2) {
+  return /\.(?:[cm]?js|css|map)$/i.test(path2);
+}
+function isTypeDeclarationPath(path2) {
+  return /\.d\.[cm]?ts$/.test(path2);
+}
+function isSdkExamplesPath(path2) {
+  return /\.examples?\.json$/i.test(path2);
 }
 var FILTERS = [
   { reason: "empty value", scope: "all", test: (c) => c.secret.trim().length === 0 },
@@ -3361,7 +3478,7 @@ var FILTERS = [
   { reason: "placeholder value", scope: "free-form", test: (c) => isStandIn(c.secret) },
   { reason: "repeated or sequential characters", scope: "free-form", test: (c) => /(.)\1{5,}/.test(c.secret) },
   { reason: "user name repeated as password", scope: "free-form", test: (c) => c.line.includes(`/${c.secret}:${c.secret}@`) },
-  { reason: "low entropy", scope: "free-form", test: (c) => new Set(c.secret).size < 5 || entropy(c.secret) < 2.3 },
+  { reason: "low entropy", scope: "free-form", test: (c) => isLowEntropy(c.secret) },
   { reason: "templating placeholder", scope: "free-form", test: (c) => insideInterpolation(c.secret, c.line) },
   // Bitnami SealedSecrets `encryptedData` (always `Ag…`, hundreds of base64 chars) are safe to commit.
   { reason: "encrypted value (SealedSecret)", scope: "generic", test: (c) => /^Ag[A-D][A-Za-z0-9+/]{200,}={0,2}$/.test(c.secret) },
@@ -3389,13 +3506,13 @@ var FILTERS = [
   {
     reason: "variable in code, not a literal",
     scope: "generic",
-    test: (c) => CODE_FILE.test(c.path) && isBareAssignedValue(c.secret, c.line)
+    test: (c) => isCodePath(c.path) && isBareAssignedValue(c.secret, c.line)
   },
   { reason: "public or bookkeeping key name", scope: "generic", test: (c) => c.generic && NON_SECRET_KEY_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
   { reason: "bookkeeping token name", scope: "generic", test: (c) => NON_SECRET_NAME.test(c.line.slice(0, Math.max(0, c.line.indexOf(c.secret)))) },
-  { reason: "example, test or template file", scope: "generic", test: (c) => EXAMPLE_PATH.test(c.path) },
+  { reason: "example, test or template file", scope: "generic", test: (c) => isExamplePath(c.path) },
   // Only the loose name-based detectors: an `Authorization: Bearer …` header in a README is a real token.
-  { reason: "documentation", scope: "generic", test: (c) => ASSIGNMENT_DETECTORS.has(c.detectorId) && DOCS_PATH.test(c.path) },
+  { reason: "documentation", scope: "generic", test: (c) => ASSIGNMENT_DETECTORS.has(c.detectorId) && isDocsPath(c.path) },
   { reason: "minified code", scope: "generic", test: isMinifiedCode },
   { reason: "name of a stored secret (ARN)", scope: "free-form", test: isArnName },
   { reason: "identifier, not a value", scope: "generic", test: (c) => isUnderscoreName(c.secret) },
@@ -9438,6 +9555,42 @@ var allDetectors = [
 function shannonEntropy(value2) {
   const length = value2.length;
   if (length === 0) return 0;
+  const counts = COUNTS;
+  const seen = SEEN;
+  let distinct2 = 0;
+  let wide;
+  for (let i = 0; i < length; i++) {
+    const code2 = value2.charCodeAt(i);
+    if (code2 < 256) {
+      if (counts[code2]++ === 0) seen[distinct2++] = code2;
+    } else {
+      wide ??= /* @__PURE__ */ new Map();
+      const count = wide.get(code2);
+      if (count === void 0) {
+        wide.set(code2, 1);
+        seen[distinct2++] = code2;
+      } else wide.set(code2, count + 1);
+    }
+    if (distinct2 === seen.length) return mapEntropy(value2);
+  }
+  let bits = 0;
+  for (let i = 0; i < distinct2; i++) {
+    const code2 = seen[i];
+    let count;
+    if (code2 < 256) {
+      count = counts[code2];
+      counts[code2] = 0;
+    } else count = wide.get(code2);
+    const p = count / length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+var COUNTS = new Int32Array(256);
+var SEEN = new Int32Array(1024);
+function mapEntropy(value2) {
+  COUNTS.fill(0);
+  const length = value2.length;
   const counts = /* @__PURE__ */ new Map();
   for (let i = 0; i < length; i++) {
     const code2 = value2.charCodeAt(i);
@@ -9455,18 +9608,32 @@ function shannonEntropy(value2) {
 var LineIndex = class {
   constructor(text3) {
     this.text = text3;
-    const starts = [0];
-    for (let at2 = text3.indexOf("\n"); at2 !== -1; at2 = text3.indexOf("\n", at2 + 1)) starts.push(at2 + 1);
-    this.starts = starts;
   }
   text;
-  /** starts[i] = offset of the first character of line i + 1 (0-based array, 1-based lines). */
-  starts;
+  /** starts[i] = offset of the first character of line i + 1 (0-based array, 1-based lines), as far as collected. */
+  starts = [0];
+  /** Every `\n` before this offset is in `starts`; the text length + 1 once all are. */
+  scanned = 0;
+  /** Collects line starts until one lies beyond `offset` (or the text ends). */
+  reach(offset) {
+    const { text: text3, starts } = this;
+    while (this.scanned <= offset && this.scanned <= text3.length) {
+      const at2 = text3.indexOf("\n", this.scanned);
+      if (at2 === -1) {
+        this.scanned = text3.length + 1;
+        return;
+      }
+      starts.push(at2 + 1);
+      this.scanned = at2 + 1;
+    }
+  }
   get lineCount() {
+    this.reach(Number.POSITIVE_INFINITY);
     return this.starts.length;
   }
   /** 1-based line number holding `offset`. */
   lineOf(offset) {
+    this.reach(offset);
     const starts = this.starts;
     let lo = 0;
     let hi = starts.length - 1;
@@ -9479,11 +9646,17 @@ var LineIndex = class {
   }
   /** Offset of the first character of a 1-based line. */
   lineStart(line) {
+    this.reachLine(line);
     return this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1];
   }
   /** Offset of the `\n` ending a 1-based line, or the text length for the last line. */
   lineEnd(line) {
+    this.reachLine(line + 1);
     return line < this.starts.length ? this.starts[line] - 1 : this.text.length;
+  }
+  /** Collects line starts until `line` (1-based) has its own, or the text ends. */
+  reachLine(line) {
+    while (this.starts.length < line && this.scanned <= this.text.length) this.reach(this.scanned);
   }
   /** 1-based line and column (UTF-16 code units, as JavaScript and SARIF count them). */
   position(offset) {
@@ -9587,11 +9760,39 @@ function nearest(first, seconds, within, used) {
 import { createHash, createHmac, randomBytes, scryptSync } from "node:crypto";
 var EPHEMERAL_KEY = randomBytes(32).toString("hex");
 function keyedFingerprint(key, detectorId, secret2) {
-  return createHmac("sha256", key).update("nhi-steward/secret/v2\0").update(detectorId).update("\0").update(secret2).digest("hex");
+  const id = `${key}\0${detectorId}\0${secret2}`;
+  const cached = keyedCache.get(id);
+  if (cached !== void 0) return cached;
+  const digest = createHmac("sha256", key).update("nhi-steward/secret/v2\0").update(detectorId).update("\0").update(secret2).digest("hex");
+  if (id.length > KEYED_CACHE_CHARS / 64) return digest;
+  if (keyedCache.size >= KEYED_CACHE_ENTRIES || keyedCacheChars + id.length > KEYED_CACHE_CHARS) {
+    keyedCache.clear();
+    keyedCacheChars = 0;
+  }
+  keyedCache.set(id, digest);
+  keyedCacheChars += id.length;
+  return digest;
 }
+var KEYED_CACHE_ENTRIES = 8192;
+var KEYED_CACHE_CHARS = 1 << 20;
+var keyedCache = /* @__PURE__ */ new Map();
+var keyedCacheChars = 0;
 function locationFingerprint(rule, file, context, occurrence) {
-  return createHash("sha256").update(`nhi-steward/location/v1\0${rule}\0${file}\0${context}\0${occurrence}`).digest("hex");
+  const input = `nhi-steward/location/v1\0${rule}\0${file}\0${context}\0${occurrence}`;
+  const cached = locationCache.get(input);
+  if (cached !== void 0) return cached;
+  const digest = createHash("sha256").update(input).digest("hex");
+  if (input.length > KEYED_CACHE_CHARS / 64) return digest;
+  if (locationCache.size >= KEYED_CACHE_ENTRIES || locationCacheChars + input.length > KEYED_CACHE_CHARS) {
+    locationCache.clear();
+    locationCacheChars = 0;
+  }
+  locationCache.set(input, digest);
+  locationCacheChars += input.length;
+  return digest;
 }
+var locationCache = /* @__PURE__ */ new Map();
+var locationCacheChars = 0;
 function legacyFingerprint(detectorId, secret2) {
   return createHash("sha256").update(detectorId).update("\0").update(secret2).digest("hex");
 }
@@ -9706,11 +9907,11 @@ function scanFile(file, settings2, catalog, options, reveal2) {
     if (compiled2.detector.credentialFile) {
       const weak = storedCredentialWeakness(compiled2.detector, match2.secret, file.path, line);
       if (weak === false) continue;
-      accepted.push({ ...match2, detector: compiled2.detector, generic: compiled2.generic, order: compiled2.order, line: 0, weak: weak === true ? void 0 : weak });
+      accepted.push({ detector: compiled2.detector, secret: match2.secret, start: match2.start, end: match2.end, generic: compiled2.generic, order: compiled2.order, line: 0, weak: weak === true ? void 0 : weak });
       continue;
     }
     if (!isRealSecret(compiled2.detector, match2.secret, file.path, line)) continue;
-    accepted.push({ ...match2, detector: compiled2.detector, generic: compiled2.generic, order: compiled2.order, line: 0 });
+    accepted.push({ detector: compiled2.detector, secret: match2.secret, start: match2.start, end: match2.end, generic: compiled2.generic, order: compiled2.order, line: 0, weak: void 0 });
   }
   if (accepted.length === 0) return [];
   const lines = new LineIndex(file.content);
@@ -9746,11 +9947,15 @@ function limitFinding(file, line, message) {
 function nameFindings(built, content, lines, candidates, settings2) {
   const mode = settings2.fingerprint ?? { kind: "keyed", key: EPHEMERAL_KEY };
   const occurrences = /* @__PURE__ */ new Map();
+  const contexts = mode.kind === "location" ? /* @__PURE__ */ new Map() : void 0;
+  const ends = contexts && built.length > 0 ? runningMaxEnds(candidates) : [];
   for (const b of built) {
     if (mode.kind === "keyed") {
       b.finding.fingerprint = keyedFingerprint(mode.key, b.detector, b.secret);
     } else {
-      const context = lineContext(content, lines, b.parts[0].line, candidates);
+      const line = b.parts[0].line;
+      let context = contexts.get(line);
+      if (context === void 0) contexts.set(line, context = lineContext(content, lines, line, candidates, ends));
       const key = `${b.finding.rule}\0${context}`;
       const occurrence = (occurrences.get(key) ?? 0) + 1;
       occurrences.set(key, occurrence);
@@ -9762,10 +9967,10 @@ function nameFindings(built, content, lines, candidates, settings2) {
   }
 }
 var CONTEXT_LIMIT = 4096;
-function lineContext(content, lines, line, candidates) {
+function lineContext(content, lines, line, candidates, ends) {
   const start = lines.lineStart(line);
   const end = lines.lineEnd(line);
-  const cuts = candidates.filter((c) => c.start < end && c.end > start).sort((a, b) => a.start - b.start);
+  const cuts = overlapping(candidates, ends, start, end);
   let text3 = "";
   let at2 = start;
   for (const cut of cuts) {
@@ -9776,6 +9981,26 @@ function lineContext(content, lines, line, candidates) {
   }
   if (at2 < end) text3 += content.slice(at2, Math.min(end, at2 + CONTEXT_LIMIT));
   return text3.replace(/\s+/g, " ").trim().slice(0, CONTEXT_LIMIT);
+}
+function runningMaxEnds(candidates) {
+  const ends = new Array(candidates.length);
+  let max = -1;
+  for (let i = 0; i < candidates.length; i++) ends[i] = max = Math.max(max, candidates[i].end);
+  return ends;
+}
+function overlapping(candidates, ends, start, end) {
+  let lo = 0;
+  let hi = candidates.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (candidates[mid].start < end) lo = mid + 1;
+    else hi = mid;
+  }
+  let first = lo;
+  while (first > 0 && ends[first - 1] > start) first--;
+  const result = [];
+  for (let i = first; i < lo; i++) if (candidates[i].end > start) result.push(candidates[i]);
+  return result;
 }
 function suppressed(b, settings2) {
   if (settings2.baseline.size > 0) {
@@ -9796,12 +10021,40 @@ function isRealSecret(detector, secret2, path2, line) {
     return false;
   }
   if (detector.skipGenericFilters) return true;
-  try {
-    return falsePositiveReason({ detector, secret: secret2, line, path: path2 }) === void 0;
-  } catch {
-    return true;
+  let byValue = verdicts.get(detector);
+  const seen = byValue?.get(secret2);
+  if (seen !== void 0) {
+    for (const v of seen) if (v.line === line && v.path === path2) return v.real;
   }
+  let real;
+  try {
+    real = falsePositiveReason({ detector, secret: secret2, line, path: path2 }) === void 0;
+  } catch {
+    real = true;
+  }
+  const size = secret2.length + line.length + path2.length;
+  if (size > VERDICT_CHARS / 256) return real;
+  if (verdictCount >= VERDICT_ENTRIES || verdictChars + size > VERDICT_CHARS) {
+    verdicts = /* @__PURE__ */ new WeakMap();
+    byValue = void 0;
+    verdictCount = verdictChars = 0;
+  }
+  if (byValue === void 0) verdicts.set(detector, byValue = /* @__PURE__ */ new Map());
+  const list = byValue.get(secret2);
+  const verdict = { path: path2, line, real };
+  if (list === void 0) byValue.set(secret2, [verdict]);
+  else if (list.length < VERDICTS_PER_VALUE) list.push(verdict);
+  else list[verdictCount % VERDICTS_PER_VALUE] = verdict;
+  verdictCount++;
+  verdictChars += size;
+  return real;
 }
+var verdicts = /* @__PURE__ */ new WeakMap();
+var verdictCount = 0;
+var verdictChars = 0;
+var VERDICT_ENTRIES = 16384;
+var VERDICT_CHARS = 4 << 20;
+var VERDICTS_PER_VALUE = 8;
 var NOT_STORED = /* @__PURE__ */ new Set(["empty value", "templating placeholder", "reference to another value", "environment variable name"]);
 function storedCredentialWeakness(detector, secret2, path2, line) {
   try {
