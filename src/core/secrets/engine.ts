@@ -302,13 +302,25 @@ function isRealSecret(detector: Detector, secret: string, path: string, line: st
   }
   if (byValue === undefined) verdicts.set(detector, (byValue = new Map()));
   const list = byValue.get(secret);
-  const verdict = { path, line, real };
-  if (list === undefined) byValue.set(secret, [verdict]);
+  // Own copies: the value and the line are slices of the whole file, and a V8 slice keeps its
+  // parent alive; remembered as slices, every file that gave a verdict stayed in memory until the
+  // memo was dropped (corpus scan peak RSS 190 MB instead of 120).
+  const verdict = { path, line: detached(line), real };
+  if (list === undefined) byValue.set(detached(secret), [verdict]);
   else if (list.length < VERDICTS_PER_VALUE) list.push(verdict);
   else list[verdictCount % VERDICTS_PER_VALUE] = verdict;
   verdictCount++;
   verdictChars += size;
   return real;
+}
+
+/**
+ * A copy of `text` that does not keep the string it was cut from alive. V8 represents a substring
+ * of 13 or more characters as a slice pointing into its parent; a concatenation, once flattened
+ * (which `slice` does first), is a fresh string, so slicing it again keeps only that copy.
+ */
+export function detached(text: string): string {
+  return text.length < 13 ? text : (' ' + text).slice(1);
 }
 
 /** `isRealSecret`'s memo of false-positive verdicts (value → where it was judged and how), at most this big. */

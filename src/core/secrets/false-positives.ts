@@ -1,6 +1,7 @@
 import type { Detector } from './detector.js';
 import { isNearPattern } from './detectors/shapes.js';
 import { isIdentifierLike } from './identifiers.js';
+import { codePointEntropy, entropyDistinct } from './entropy.js';
 
 export interface Candidate {
   detector: Detector;
@@ -207,74 +208,11 @@ function entropy(value: string): number {
   return codePointEntropy(value);
 }
 
-/**
- * Entropy over code points (a surrogate pair is one character, a lone surrogate one too, as the
- * string iterator yields them) per code unit of length; `codePointEntropy.distinct` is left
- * holding the number of distinct code points. Counts go to a reused Latin-1 table (a map for
- * wider code points) and the terms are summed in first-seen order, exactly as a Map of the counts
- * summed them, so every result is the same to the last bit.
- */
-function codePointEntropy(value: string): number {
-  const length = value.length;
-  const counts = CP_COUNTS;
-  const seen = CP_SEEN;
-  let distinct = 0;
-  let wide: Map<number, number> | undefined;
-  for (let i = 0; i < length; i++) {
-    let code = value.charCodeAt(i);
-    if (code >= 0xd800 && code <= 0xdbff && i + 1 < length) {
-      const low = value.charCodeAt(i + 1);
-      if (low >= 0xdc00 && low <= 0xdfff) {
-        code = (code - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
-        i++;
-      }
-    }
-    if (code < 256) {
-      if (counts[code]++ === 0) seen[distinct++] = code;
-    } else {
-      wide ??= new Map();
-      const count = wide.get(code);
-      if (count === undefined) {
-        wide.set(code, 1);
-        seen[distinct++] = code;
-      } else wide.set(code, count + 1);
-    }
-    if (distinct === seen.length) {
-      // More distinct code points than the scratch holds: count them the plain way.
-      counts.fill(0);
-      const all = new Map<string, number>();
-      for (const ch of value) all.set(ch, (all.get(ch) ?? 0) + 1);
-      let total = 0;
-      for (const n of all.values()) {
-        const p = n / length;
-        total -= p * Math.log2(p);
-      }
-      codePointEntropy.distinct = all.size;
-      return total;
-    }
-  }
-  let bits = 0;
-  for (let i = 0; i < distinct; i++) {
-    const code = seen[i];
-    let n: number;
-    if (code < 256) {
-      n = counts[code];
-      counts[code] = 0;
-    } else n = wide!.get(code)!;
-    const p = n / length;
-    bits -= p * Math.log2(p);
-  }
-  codePointEntropy.distinct = distinct;
-  return bits;
-}
-codePointEntropy.distinct = 0;
-const CP_COUNTS = new Int32Array(256);
-const CP_SEEN = new Int32Array(1024);
 
 /** Fewer than 5 distinct characters, or under 2.3 bits of entropy per character. */
 function isLowEntropy(value: string): boolean {
   const bits = codePointEntropy(value);
-  return codePointEntropy.distinct < 5 || bits < 2.3;
+  return entropyDistinct() < 5 || bits < 2.3;
 }
 
 /** Share of characters inside runs (≥ 4) of one repeated char or of consecutive codes (`1234`, `abcd`, `dcba`). */

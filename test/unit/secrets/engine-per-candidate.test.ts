@@ -1,8 +1,10 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { createSecretScanner } from '../../../src/core/secrets/engine.js';
-import { shannonEntropy } from '../../../src/core/secrets/entropy.js';
+import { createSecretScanner, detached } from '../../../src/core/secrets/engine.js';
+import { codePointEntropy, entropyDistinct, shannonEntropy } from '../../../src/core/secrets/entropy.js';
 import { sequentialShare } from '../../../src/core/secrets/false-positives.js';
 import { keyedFingerprint, locationFingerprint } from '../../../src/core/secrets/fingerprint.js';
 import { LineIndex } from '../../../src/core/secrets/lines.js';
@@ -17,6 +19,15 @@ function referenceEntropy(value: string): number {
   let bits = 0;
   for (const count of counts.values()) bits -= (count / value.length) * Math.log2(count / value.length);
   return bits;
+}
+
+/** Over code points, as the string iterator yields them, per code unit of length. */
+function referenceCodePointEntropy(value: string): { bits: number; distinct: number } {
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) bits -= (count / value.length) * Math.log2(count / value.length);
+  return { bits, distinct: counts.size };
 }
 
 function referenceSequentialShare(value: string): number {
@@ -57,6 +68,22 @@ describe('secrets engine: per-candidate checks equal their plain definitions', (
     const wide = Array.from({ length: 1500 }, (_, i) => String.fromCharCode(0x100 + i)).join('') + 'abcabc';
     expect(shannonEntropy(wide)).toBe(referenceEntropy(wide));
     expect(shannonEntropy('aab')).toBe(referenceEntropy('aab')); // the table is clean again afterwards
+  });
+
+  it('codePointEntropy (the same counting routine, surrogate pairs joined) equals the iterator version bit for bit (fast-check)', () => {
+    const surrogates = fc.array(fc.constantFrom('a', 'b', '\u{1F600}', '\u{1F601}', '\ud800', '\udc00', 'é', '字'), { maxLength: 40 }).map((p) => p.join(''));
+    fc.assert(fc.property(fc.oneof(runny, surrogates, fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 40 })), (value) => {
+      const bits = codePointEntropy(value);
+      const distinct = entropyDistinct();
+      const reference = referenceCodePointEntropy(value);
+      expect(Object.is(bits, reference.bits)).toBe(true);
+      expect(distinct).toBe(reference.distinct);
+      expect(Object.is(shannonEntropy(value), referenceEntropy(value))).toBe(true); // the two modes share scratch tables
+    }), { numRuns: 2000 });
+    const many = Array.from({ length: 1500 }, (_, i) => String.fromCodePoint(0x1f000 + i)).join('') + 'ab';
+    expect(codePointEntropy(many)).toBe(referenceCodePointEntropy(many).bits);
+    expect(entropyDistinct()).toBe(1502);
+    expect(codePointEntropy('aab')).toBe(referenceCodePointEntropy('aab').bits);
   });
 
   it('sequentialShare (one pass, shared marks) equals the three-pass version (fast-check)', () => {
@@ -152,5 +179,32 @@ describe('secrets engine: false-positive verdicts are remembered per detector, n
     expect(createSecretScanner([plain]).scan(file, settings)).toHaveLength(1);
     expect(createSecretScanner([prefixed]).scan(file, settings)).toHaveLength(0);
     expect(createSecretScanner([plain]).scan(file, settings)).toHaveLength(1);
+  });
+});
+
+describe('secrets engine: remembered verdicts do not keep files alive', () => {
+  it('detached copies equal their input', () => {
+    for (const text of ['', 'short', 'x'.repeat(13), 'é'.repeat(40), '\u{1F600}'.repeat(20)]) expect(detached(text)).toBe(text);
+  });
+
+  it('scanning 96 files of 1 MiB, each with its own token, leaves no file in memory once they are dropped', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const scanner = createSecretScanner([acme]);
+    const settings = defaultSettings();
+    const filler = `${'const unrelated = 1;\n'.repeat(52_000)}`;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    let found = 0;
+    for (let i = 0; i < 96; i++) {
+      // A fresh 1 MiB string per file (the filler joined with per-file text is flattened by the scan).
+      const content = `// file ${i}\n${filler}const t = "acme_${body(i + 1000)}";\n${filler}`.split('\n').join('\n');
+      found += scanner.scan({ path: `src/f${i}.ts`, content }, settings).length;
+    }
+    gc();
+    const retainedMB = (process.memoryUsage().heapUsed - before) / 1048576;
+    expect(found).toBe(96); // every verdict went through the memo
+    // With the memo holding slices of each file, ~200 MB (96 files of ~2 MiB) stayed reachable.
+    expect(retainedMB).toBeLessThan(16);
   });
 });
