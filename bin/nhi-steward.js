@@ -3,20 +3,14 @@
 // modules, docs/performance.md "Start-up"), else the compiled modules of lib/.
 import { existsSync } from 'node:fs';
 import module from 'node:module';
-import { setFlagsFromString } from 'node:v8';
+import { keepYoungGenerationSmall } from '../lib/core/parallel/young-generation.js';
 
 // Keep V8's young generation at its starting size (two 1 MB semi-spaces) instead of letting it
 // grow to 32 MB: a scan makes much short-lived garbage, and a grown young generation stays
-// resident. V8 reads this flag each time it would grow the new space, so setting it here, before
-// anything is loaded, works where --max-semi-space-size (read once at start-up) cannot. Peak RSS
-// of the bench corpus scan: Node 24 159-163 -> 139-145 MB, Node 20 139-146 -> 123-126 MB, for more, smaller
-// scavenges (~0.15-0.2 s more main-thread pause on Node 24 under load): docs/performance.md,
-// "Young generation"; src/core/parallel/young-generation.ts does the same for the Action.
-try {
-  setFlagsFromString('--semi-space-growth-factor=1');
-} catch {
-  // a Node without the flag: V8's default growth
-}
+// resident. It must happen before anything else is loaded; a young-generation flag of the user's
+// own (NODE_OPTIONS) or NHI_STEWARD_YOUNG_GENERATION=default leaves V8's default
+// (src/core/parallel/young-generation.ts; docs/performance.md, "Young generation").
+keepYoungGenerationSmall();
 
 // Node 22.1+: V8 keeps the compiled code of the modules loaded below in a disk cache (in the
 // system's temporary folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off), so later runs skip most

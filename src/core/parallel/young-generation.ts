@@ -9,12 +9,29 @@ import { setFlagsFromString } from 'node:v8';
  * early, before the new space has grown. On the bench corpus the CLI's peak RSS went from 159-163 to
  * 139-145 MB on Node 24 and from 139-146 to 123-126 MB on Node 20, for more, smaller scavenges
  * (~0.15-0.2 s more main-thread pause on Node 24 under load; docs/performance.md, "Young
- * generation"). bin/nhi-steward.js does the same inline, before it loads the CLI.
+ * generation"). bin/nhi-steward.js calls this before it loads the CLI; the Action's entry
+ * (src/action/early.ts) before the rest of its bundle.
+ *
+ * The user's choice wins: nothing is set when the process was started with a young-generation flag
+ * of its own (`--max-semi-space-size`, `--min-semi-space-size`, `--semi-space-growth-factor`, on
+ * the command line or in NODE_OPTIONS), or when NHI_STEWARD_YOUNG_GENERATION=default asks for V8's
+ * default growth (more memory, fewer scavenges). Returns whether the flag was set.
  */
-export function keepYoungGenerationSmall(): void {
+export function keepYoungGenerationSmall(execArgv: readonly string[] = process.execArgv, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (youngGenerationChosenByUser(execArgv, env)) return false;
   try {
     setFlagsFromString('--semi-space-growth-factor=1');
+    return true;
   } catch {
-    // a runtime without the flag: V8's default growth
+    return false; // a runtime without the flag: V8's default growth
   }
+}
+
+/** Young-generation flags V8 reads (`-` and `_` are the same to it). */
+const YOUNG_GENERATION_FLAG = /^--(?:max-semi-space-size|min-semi-space-size|semi-space-growth-factor)(?:=|$)/;
+
+export function youngGenerationChosenByUser(execArgv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  if ((env.NHI_STEWARD_YOUNG_GENERATION ?? '').trim().toLowerCase() === 'default') return true;
+  const given = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return given.some((arg) => YOUNG_GENERATION_FLAG.test(arg.replaceAll('_', '-')));
 }
