@@ -10,7 +10,7 @@ import { keepYoungGenerationSmall } from '../lib/core/parallel/young-generation.
 // resident. It must happen before anything else is loaded; a young-generation flag of the user's
 // own (NODE_OPTIONS) or NHI_STEWARD_YOUNG_GENERATION=default leaves V8's default
 // (src/core/parallel/young-generation.ts; docs/performance.md, "Young generation").
-keepYoungGenerationSmall();
+keepYoungGenerationSmall(process.execArgv, process.env);
 
 // Node 22.1+: V8 keeps the compiled code of the modules loaded below in a disk cache (in the
 // system's temporary folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off), so later runs skip most

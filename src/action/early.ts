@@ -2,4 +2,4 @@
 // generation must be kept small before loading the bundle grows it (docs/performance.md, "Young generation").
 import { keepYoungGenerationSmall } from '../core/parallel/young-generation.js';
 
-keepYoungGenerationSmall();
+keepYoungGenerationSmall(process.execArgv, process.env);

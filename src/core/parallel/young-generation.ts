@@ -17,7 +17,7 @@ import { setFlagsFromString } from 'node:v8';
  * the command line or in NODE_OPTIONS), or when NHI_STEWARD_YOUNG_GENERATION=default asks for V8's
  * default growth (more memory, fewer scavenges). Returns whether the flag was set.
  */
-export function keepYoungGenerationSmall(execArgv: readonly string[] = process.execArgv, env: NodeJS.ProcessEnv = process.env): boolean {
+export function keepYoungGenerationSmall(execArgv: readonly string[], env: NodeJS.ProcessEnv): boolean {
   if (youngGenerationChosenByUser(execArgv, env)) return false;
   try {
     setFlagsFromString('--semi-space-growth-factor=1');
