@@ -43,13 +43,7 @@ function countEntropy(value: string, codePoints: boolean): number {
   let wide: Map<number, number> | undefined;
   for (let i = 0; i < length; i++) {
     let code = value.charCodeAt(i);
-    if (codePoints && code >= 0xd800 && code <= 0xdbff && i + 1 < length) {
-      const low = value.charCodeAt(i + 1);
-      if (low >= 0xdc00 && low <= 0xdfff) {
-        code = (code - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
-        i++;
-      }
-    }
+    if (codePoints && code >= 0xd800 && code <= 0xdbff && (code = pairAt(value, i, code)) > 0xffff) i++;
     if (code < 256) {
       if (counts[code]++ === 0) seen[distinct++] = code;
     } else {
@@ -84,13 +78,7 @@ function mapEntropy(value: string, codePoints: boolean): number {
   const counts = new Map<number, number>();
   for (let i = 0; i < length; i++) {
     let code = value.charCodeAt(i);
-    if (codePoints && code >= 0xd800 && code <= 0xdbff && i + 1 < length) {
-      const low = value.charCodeAt(i + 1);
-      if (low >= 0xdc00 && low <= 0xdfff) {
-        code = (code - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
-        i++;
-      }
-    }
+    if (codePoints && code >= 0xd800 && code <= 0xdbff && (code = pairAt(value, i, code)) > 0xffff) i++;
     counts.set(code, (counts.get(code) ?? 0) + 1);
   }
   let bits = 0;
@@ -100,4 +88,10 @@ function mapEntropy(value: string, codePoints: boolean): number {
   }
   lastDistinct = counts.size;
   return bits;
+}
+
+/** The code point of the surrogate pair that starts at `i` with `high`, or `high` itself when no low surrogate follows. */
+function pairAt(value: string, i: number, high: number): number {
+  const low = i + 1 < value.length ? value.charCodeAt(i + 1) : 0;
+  return low >= 0xdc00 && low <= 0xdfff ? (high - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000 : high;
 }
