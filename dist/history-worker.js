@@ -3134,6 +3134,80 @@ function isIdentifierLike(value2) {
   return false;
 }
 
+// src/core/secrets/entropy.ts
+function shannonEntropy(value2) {
+  return countEntropy(value2, false);
+}
+function codePointEntropy(value2) {
+  return countEntropy(value2, true);
+}
+function entropyDistinct() {
+  return lastDistinct;
+}
+var lastDistinct = 0;
+var COUNTS = new Int32Array(256);
+var SEEN = new Int32Array(1024);
+function countEntropy(value2, codePoints) {
+  const length = value2.length;
+  if (length === 0) {
+    lastDistinct = 0;
+    return 0;
+  }
+  const counts = COUNTS;
+  const seen = SEEN;
+  let distinct = 0;
+  let wide;
+  for (let i = 0; i < length; i++) {
+    let code2 = value2.charCodeAt(i);
+    if (codePoints && code2 >= 55296 && code2 <= 56319 && (code2 = pairAt(value2, i, code2)) > 65535) i++;
+    if (code2 < 256) {
+      if (counts[code2]++ === 0) seen[distinct++] = code2;
+    } else {
+      wide ??= /* @__PURE__ */ new Map();
+      const count = wide.get(code2);
+      if (count === void 0) {
+        wide.set(code2, 1);
+        seen[distinct++] = code2;
+      } else wide.set(code2, count + 1);
+    }
+    if (distinct === seen.length) return mapEntropy(value2, codePoints);
+  }
+  let bits = 0;
+  for (let i = 0; i < distinct; i++) {
+    const code2 = seen[i];
+    let count;
+    if (code2 < 256) {
+      count = counts[code2];
+      counts[code2] = 0;
+    } else count = wide.get(code2);
+    const p = count / length;
+    bits -= p * Math.log2(p);
+  }
+  lastDistinct = distinct;
+  return bits;
+}
+function mapEntropy(value2, codePoints) {
+  COUNTS.fill(0);
+  const length = value2.length;
+  const counts = /* @__PURE__ */ new Map();
+  for (let i = 0; i < length; i++) {
+    let code2 = value2.charCodeAt(i);
+    if (codePoints && code2 >= 55296 && code2 <= 56319 && (code2 = pairAt(value2, i, code2)) > 65535) i++;
+    counts.set(code2, (counts.get(code2) ?? 0) + 1);
+  }
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p = count / length;
+    bits -= p * Math.log2(p);
+  }
+  lastDistinct = counts.size;
+  return bits;
+}
+function pairAt(value2, i, high) {
+  const low = i + 1 < value2.length ? value2.charCodeAt(i + 1) : 0;
+  return low >= 56320 && low <= 57343 ? (high - 55296) * 1024 + (low - 56320) + 65536 : high;
+}
+
 // src/core/secrets/false-positives.ts
 var FREE_FORM_DETECTORS = /* @__PURE__ */ new Set([
   "url-password",
@@ -3268,64 +3342,9 @@ var NON_SECRET_KEY_NAME = /(?:public|publishable|pub|primary|foreign|partition|s
 function entropy(value2) {
   return codePointEntropy(value2);
 }
-function codePointEntropy(value2) {
-  const length = value2.length;
-  const counts = CP_COUNTS;
-  const seen = CP_SEEN;
-  let distinct = 0;
-  let wide;
-  for (let i = 0; i < length; i++) {
-    let code2 = value2.charCodeAt(i);
-    if (code2 >= 55296 && code2 <= 56319 && i + 1 < length) {
-      const low = value2.charCodeAt(i + 1);
-      if (low >= 56320 && low <= 57343) {
-        code2 = (code2 - 55296) * 1024 + (low - 56320) + 65536;
-        i++;
-      }
-    }
-    if (code2 < 256) {
-      if (counts[code2]++ === 0) seen[distinct++] = code2;
-    } else {
-      wide ??= /* @__PURE__ */ new Map();
-      const count = wide.get(code2);
-      if (count === void 0) {
-        wide.set(code2, 1);
-        seen[distinct++] = code2;
-      } else wide.set(code2, count + 1);
-    }
-    if (distinct === seen.length) {
-      counts.fill(0);
-      const all = /* @__PURE__ */ new Map();
-      for (const ch of value2) all.set(ch, (all.get(ch) ?? 0) + 1);
-      let total = 0;
-      for (const n of all.values()) {
-        const p = n / length;
-        total -= p * Math.log2(p);
-      }
-      codePointEntropy.distinct = all.size;
-      return total;
-    }
-  }
-  let bits = 0;
-  for (let i = 0; i < distinct; i++) {
-    const code2 = seen[i];
-    let n;
-    if (code2 < 256) {
-      n = counts[code2];
-      counts[code2] = 0;
-    } else n = wide.get(code2);
-    const p = n / length;
-    bits -= p * Math.log2(p);
-  }
-  codePointEntropy.distinct = distinct;
-  return bits;
-}
-codePointEntropy.distinct = 0;
-var CP_COUNTS = new Int32Array(256);
-var CP_SEEN = new Int32Array(1024);
 function isLowEntropy(value2) {
   const bits = codePointEntropy(value2);
-  return codePointEntropy.distinct < 5 || bits < 2.3;
+  return entropyDistinct() < 5 || bits < 2.3;
 }
 function sequentialShare(value2) {
   const length = value2.length;
@@ -9551,59 +9570,6 @@ var allDetectors = [
   ...genericDetectors
 ];
 
-// src/core/secrets/entropy.ts
-function shannonEntropy(value2) {
-  const length = value2.length;
-  if (length === 0) return 0;
-  const counts = COUNTS;
-  const seen = SEEN;
-  let distinct = 0;
-  let wide;
-  for (let i = 0; i < length; i++) {
-    const code2 = value2.charCodeAt(i);
-    if (code2 < 256) {
-      if (counts[code2]++ === 0) seen[distinct++] = code2;
-    } else {
-      wide ??= /* @__PURE__ */ new Map();
-      const count = wide.get(code2);
-      if (count === void 0) {
-        wide.set(code2, 1);
-        seen[distinct++] = code2;
-      } else wide.set(code2, count + 1);
-    }
-    if (distinct === seen.length) return mapEntropy(value2);
-  }
-  let bits = 0;
-  for (let i = 0; i < distinct; i++) {
-    const code2 = seen[i];
-    let count;
-    if (code2 < 256) {
-      count = counts[code2];
-      counts[code2] = 0;
-    } else count = wide.get(code2);
-    const p = count / length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
-}
-var COUNTS = new Int32Array(256);
-var SEEN = new Int32Array(1024);
-function mapEntropy(value2) {
-  COUNTS.fill(0);
-  const length = value2.length;
-  const counts = /* @__PURE__ */ new Map();
-  for (let i = 0; i < length; i++) {
-    const code2 = value2.charCodeAt(i);
-    counts.set(code2, (counts.get(code2) ?? 0) + 1);
-  }
-  let bits = 0;
-  for (const count of counts.values()) {
-    const p = count / length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
-}
-
 // src/core/secrets/lines.ts
 var LineIndex = class {
   constructor(text) {
@@ -10024,13 +9990,16 @@ function isRealSecret(detector, secret, path2, line) {
   }
   if (byValue === void 0) verdicts.set(detector, byValue = /* @__PURE__ */ new Map());
   const list = byValue.get(secret);
-  const verdict = { path: path2, line, real };
-  if (list === void 0) byValue.set(secret, [verdict]);
+  const verdict = { path: path2, line: detached(line), real };
+  if (list === void 0) byValue.set(detached(secret), [verdict]);
   else if (list.length < VERDICTS_PER_VALUE) list.push(verdict);
   else list[verdictCount % VERDICTS_PER_VALUE] = verdict;
   verdictCount++;
   verdictChars += size;
   return real;
+}
+function detached(text) {
+  return text.length < 13 ? text : (" " + text).slice(1);
 }
 var verdicts = /* @__PURE__ */ new WeakMap();
 var verdictCount = 0;
