@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { transformSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { youngGenerationChosenByUser } from '../../src/core/parallel/young-generation.js';
 import { promisify } from 'node:util';
 import { runCli, writeTree } from '../support/cli/run-cli.js';
 import { findNode24 } from './action/node24.js';
@@ -62,6 +64,23 @@ describe('CLI start-up: lazy loading', () => {
 });
 
 /**
+ * A stand-in package for bin/nhi-steward.js as shipped: the bin itself, the module it loads first
+ * (lib/core/parallel/young-generation.js, transpiled here from its source, so no build is needed)
+ * and `main` as lib/cli/main.js.
+ */
+function standInPackage(prefix: string, main: string): string {
+  const pkg = mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(join(pkg, 'bin'));
+  mkdirSync(join(pkg, 'lib', 'cli'), { recursive: true });
+  mkdirSync(join(pkg, 'lib', 'core', 'parallel'), { recursive: true });
+  copyFileSync(join(import.meta.dirname, '../../bin/nhi-steward.js'), join(pkg, 'bin', 'nhi-steward.js'));
+  const source = readFileSync(join(import.meta.dirname, '../../src/core/parallel/young-generation.ts'), 'utf8');
+  writeFileSync(join(pkg, 'lib', 'core', 'parallel', 'young-generation.js'), transformSync(source, { loader: 'ts', format: 'esm' }).code);
+  writeFileSync(join(pkg, 'lib', 'cli', 'main.js'), main);
+  return pkg;
+}
+
+/**
  * bin/nhi-steward.js turns on Node's compile cache (Node 22.1+; a no-op on Node 20) before it
  * loads the CLI. Run here as shipped, beside a stand-in lib/cli/main.js (no build needed): the
  * CLI module loads on every Node, and on Node 24 the cache folder fills.
@@ -70,11 +89,7 @@ describe('bin/nhi-steward.js: compile cache', () => {
   const run = promisify(execFile);
   let pkg: string;
   beforeAll(() => {
-    pkg = mkdtempSync(join(tmpdir(), 'nhi-bin-'));
-    mkdirSync(join(pkg, 'bin'));
-    mkdirSync(join(pkg, 'lib', 'cli'), { recursive: true });
-    copyFileSync(join(import.meta.dirname, '../../bin/nhi-steward.js'), join(pkg, 'bin', 'nhi-steward.js'));
-    writeFileSync(join(pkg, 'lib', 'cli', 'main.js'), "console.log('cli loaded');\n");
+    pkg = standInPackage('nhi-bin-', "console.log('cli loaded');\n");
   });
   afterAll(() => rmSync(pkg, { recursive: true, force: true }));
 
@@ -113,12 +128,8 @@ describe('bin/nhi-steward.js: young generation', () => {
   const run = promisify(execFile);
   let pkg: string;
   beforeAll(() => {
-    pkg = mkdtempSync(join(tmpdir(), 'nhi-young-'));
-    mkdirSync(join(pkg, 'bin'));
-    mkdirSync(join(pkg, 'lib', 'cli'), { recursive: true });
-    copyFileSync(join(import.meta.dirname, '../../bin/nhi-steward.js'), join(pkg, 'bin', 'nhi-steward.js'));
-    writeFileSync(
-      join(pkg, 'lib', 'cli', 'main.js'),
+    pkg = standInPackage(
+      'nhi-young-',
       `import { getHeapSpaceStatistics } from 'node:v8';
 const window = new Array(4096);
 for (let i = 0; i < 400_000; i++) window[i % 4096] = { text: 'x'.repeat(64) + i, parts: [i, i + 1, i + 2] };
@@ -128,8 +139,8 @@ console.log(String(getHeapSpaceStatistics().find((s) => s.space_name === 'new_sp
   });
   afterAll(() => rmSync(pkg, { recursive: true, force: true }));
 
-  async function newSpaceBytes(node: string): Promise<number> {
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
+  async function newSpaceBytes(node: string, extra: NodeJS.ProcessEnv = {}): Promise<number> {
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', NHI_STEWARD_YOUNG_GENERATION: '', ...extra };
     const { stdout } = await run(node, [join(pkg, 'bin', 'nhi-steward.js')], { env, timeout: 30_000 });
     return Number(stdout.trim());
   }
@@ -148,4 +159,22 @@ console.log(String(getHeapSpaceStatistics().find((s) => s.space_name === 'new_sp
     expect(bytes).toBeGreaterThan(0);
     expect(bytes).toBeLessThanOrEqual(4 * 1024 * 1024);
   }, 60_000);
+  it('grows as V8 decides with NHI_STEWARD_YOUNG_GENERATION=default', async () => {
+    expect(await newSpaceBytes(process.execPath, { NHI_STEWARD_YOUNG_GENERATION: 'default' })).toBeGreaterThan(4 * 1024 * 1024);
+  });
+
+  it("follows the user's own young-generation flag in NODE_OPTIONS", async () => {
+    expect(await newSpaceBytes(process.execPath, { NODE_OPTIONS: '--max-semi-space-size=16' })).toBeGreaterThan(4 * 1024 * 1024);
+  });
+
+  it('recognises young-generation flags on the command line and in NODE_OPTIONS, with - or _', () => {
+    expect(youngGenerationChosenByUser([], {})).toBe(false);
+    expect(youngGenerationChosenByUser(['--max-old-space-size=300'], { NODE_OPTIONS: '--enable-source-maps' })).toBe(false);
+    expect(youngGenerationChosenByUser(['--max-semi-space-size=8'], {})).toBe(true);
+    expect(youngGenerationChosenByUser([], { NODE_OPTIONS: '--import x.mjs --min_semi_space_size=4' })).toBe(true);
+    expect(youngGenerationChosenByUser([], { NODE_OPTIONS: '--semi-space-growth-factor' })).toBe(true);
+    expect(youngGenerationChosenByUser([], { NHI_STEWARD_YOUNG_GENERATION: ' Default ' })).toBe(true);
+    expect(youngGenerationChosenByUser([], { NHI_STEWARD_YOUNG_GENERATION: 'small' })).toBe(false);
+    expect(youngGenerationChosenByUser(['--semi-space-size-x=1'], {})).toBe(false);
+  });
 });
