@@ -326,9 +326,11 @@ async function measure(label: string, dir: string): Promise<void> {
   const cpu = process.cpuUsage();
   const childBefore = childCpuSeconds();
   const mainBefore = mainThreadCpuSeconds();
+  const loop = performance.eventLoopUtilization();
   const started = performance.now();
   const { result, history } = await scanHistory(dir, { settings: defaultSettings() });
   const seconds = (performance.now() - started) / 1000;
+  const busy = performance.eventLoopUtilization(loop).utilization;
   const used = process.cpuUsage(cpu);
   const ourCpu = (used.user + used.system) / 1e6;
   const gitCpu = childCpuSeconds() - childBefore;
@@ -337,7 +339,7 @@ async function measure(label: string, dir: string): Promise<void> {
   const speed = blobMb / seconds;
   const dumpSpeed = dump.bytes / MB / dump.seconds;
   console.log(`  ${label}: ${history.commits} commits, ${history.blobs} unique blobs, ${fmt(blobMb)} MB of unique blob bytes; ${result.findings.length} secret finding(s), ${result.skipped.length} skipped`);
-  console.log(`    scanHistory: ${fmt(seconds, 2)} s → ${fmt(speed)} MB/s of unique blobs (target ≥ 100); Node CPU ${fmt(ourCpu, 2)} s → ${fmt(blobMb / ourCpu)} MB/s of CPU (main thread alone ${fmt(mainCpu, 2)} s → ${fmt(blobMb / mainCpu)} MB/s); git CPU ${fmt(gitCpu, 2)} s`);
+  console.log(`    scanHistory: ${fmt(seconds, 2)} s → ${fmt(speed)} MB/s of unique blobs (target ≥ 100); Node CPU ${fmt(ourCpu, 2)} s → ${fmt(blobMb / ourCpu)} MB/s of CPU (main thread alone ${fmt(mainCpu, 2)} s → ${fmt(blobMb / mainCpu)} MB/s); git CPU ${fmt(gitCpu, 2)} s; main thread busy ${fmt(busy * 100, 0)} % of the wall time (near 100: the engine is the bottleneck; lower: waiting on git)`);
   console.log(`    read only (same plumbing, no scan): ${fmt(plumbing.seconds, 2)} s → ${fmt(plumbing.bytes / MB / plumbing.seconds)} MB/s; Node CPU ${fmt(plumbing.cpu, 2)} s`);
   console.log(`    git cat-file --batch-all-objects --batch > /dev/null: ${fmt(dump.seconds, 2)} s for ${fmt(dump.bytes / MB)} MB (every object) → ${fmt(dumpSpeed)} MB/s; repository as it is: ${packState(dir)}`);
   if (cloned) console.log(`    the same dump on a fresh clone of it (clone --mirror --no-local: ${cloned.state}): ${fmt(cloned.seconds, 2)} s → ratio scanHistory / that dump ${fmt(seconds / cloned.seconds)}×`);
