@@ -295,15 +295,42 @@ function childCpuSeconds(): number {
   }
 }
 
+/**
+ * git's dump on a fresh copy of `dir` as a clone would make it (`git clone --mirror --no-local`:
+ * one pack built by pack-objects, as a server sends it), beside the repository as it is (which may
+ * hold loose objects, or packs made by `git gc --aggressive`). The copy is deleted afterwards.
+ */
+function gitDumpAsCloned(dir: string): { seconds: number; bytes: number; state: string } | undefined {
+  const copy = join(WORK, 'as-cloned.git');
+  rmSync(copy, { recursive: true, force: true });
+  try {
+    execFileSync('git', ['clone', '-q', '--mirror', '--no-local', dir, copy], { stdio: 'ignore' });
+    return { ...gitDump(copy), state: packState(copy) };
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+/** `git count-objects -v` in short: loose objects, packs and pack size. */
+function packState(dir: string): string {
+  const v = Object.fromEntries(execFileSync('git', ['count-objects', '-v'], { cwd: dir, encoding: 'utf8' }).trim().split('\n').map((l) => l.split(': ')));
+  return `${v.count} loose object(s), ${v.packs} pack(s) of ${fmt(Number(v['size-pack']) / 1024)} MB`;
+}
+
 async function measure(label: string, dir: string): Promise<void> {
   const dump = gitDump(dir);
+  const cloned = label.startsWith('real') ? gitDumpAsCloned(dir) : undefined;
   const plumbing = await readOnly(dir);
   const cpu = process.cpuUsage();
   const childBefore = childCpuSeconds();
   const mainBefore = mainThreadCpuSeconds();
+  const loop = performance.eventLoopUtilization();
   const started = performance.now();
   const { result, history } = await scanHistory(dir, { settings: defaultSettings() });
   const seconds = (performance.now() - started) / 1000;
+  const busy = performance.eventLoopUtilization(loop).utilization;
   const used = process.cpuUsage(cpu);
   const ourCpu = (used.user + used.system) / 1e6;
   const gitCpu = childCpuSeconds() - childBefore;
@@ -312,9 +339,10 @@ async function measure(label: string, dir: string): Promise<void> {
   const speed = blobMb / seconds;
   const dumpSpeed = dump.bytes / MB / dump.seconds;
   console.log(`  ${label}: ${history.commits} commits, ${history.blobs} unique blobs, ${fmt(blobMb)} MB of unique blob bytes; ${result.findings.length} secret finding(s), ${result.skipped.length} skipped`);
-  console.log(`    scanHistory: ${fmt(seconds, 2)} s → ${fmt(speed)} MB/s of unique blobs (target ≥ 100); Node CPU ${fmt(ourCpu, 2)} s → ${fmt(blobMb / ourCpu)} MB/s of CPU (main thread alone ${fmt(mainCpu, 2)} s → ${fmt(blobMb / mainCpu)} MB/s); git CPU ${fmt(gitCpu, 2)} s`);
+  console.log(`    scanHistory: ${fmt(seconds, 2)} s → ${fmt(speed)} MB/s of unique blobs (target ≥ 100); Node CPU ${fmt(ourCpu, 2)} s → ${fmt(blobMb / ourCpu)} MB/s of CPU (main thread alone ${fmt(mainCpu, 2)} s → ${fmt(blobMb / mainCpu)} MB/s); git CPU ${fmt(gitCpu, 2)} s; main thread busy ${fmt(busy * 100, 0)} % of the wall time (near 100: the engine is the bottleneck; lower: waiting on git)`);
   console.log(`    read only (same plumbing, no scan): ${fmt(plumbing.seconds, 2)} s → ${fmt(plumbing.bytes / MB / plumbing.seconds)} MB/s; Node CPU ${fmt(plumbing.cpu, 2)} s`);
-  console.log(`    git cat-file --batch-all-objects --batch > /dev/null: ${fmt(dump.seconds, 2)} s for ${fmt(dump.bytes / MB)} MB (every object) → ${fmt(dumpSpeed)} MB/s`);
+  console.log(`    git cat-file --batch-all-objects --batch > /dev/null: ${fmt(dump.seconds, 2)} s for ${fmt(dump.bytes / MB)} MB (every object) → ${fmt(dumpSpeed)} MB/s; repository as it is: ${packState(dir)}`);
+  if (cloned) console.log(`    the same dump on a fresh clone of it (clone --mirror --no-local: ${cloned.state}): ${fmt(cloned.seconds, 2)} s → ratio scanHistory / that dump ${fmt(seconds / cloned.seconds)}×`);
   console.log(`    ratio scanHistory / git dump (wall): ${fmt(seconds / dump.seconds)}× (target ≤ 3×); read-only / git dump: ${fmt(plumbing.seconds / dump.seconds)}×; peak RSS ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
 }
 

@@ -105,8 +105,9 @@ export interface ListedObject {
 
 /**
  * Every object reachable from `revisions` (rev-list syntax: refs, `--all`, `^REF`), each once,
- * with type and size from `cat-file --batch-check`. `missing` objects come back with type
- * `missing`. `onError` hears why rev-list stopped early (a corrupt tree, a missing commit).
+ * with type and size from `cat-file --batch-check`. `missing` objects (absent, or unreadable) come
+ * back with type `missing`, usually without a path. `onError` hears why rev-list stopped early (a
+ * missing commit).
  */
 export async function* listObjects(dir: string, revisions: string[], onError: (message: string) => void): AsyncGenerator<ListedObject> {
   for await (const batch of listObjectBatches(dir, revisions, onError)) yield* batch;
@@ -119,7 +120,10 @@ export async function* listObjectBatches(dir: string, revisions: string[], onErr
   // EOF when rev-list exits.
   const check = start(dir, ['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)', '--buffer'], 'pipe');
   const checkWatch = watch(check);
-  const revList = start(dir, ['rev-list', '--objects', '--in-commit-order', ...revisions, '--'], 'ignore', gitEnv(), check.stdin!);
+  // --missing=print: an object missing from the repository (a damaged or partial clone) is printed
+  // as `?<oid>` and the walk goes on; without it rev-list dies at the first one, and every object
+  // it had not listed yet (often all the older history) went unscanned.
+  const revList = start(dir, ['rev-list', '--objects', '--in-commit-order', '--missing=print', ...revisions, '--'], 'ignore', gitEnv(), check.stdin!);
   const revWatch = watch(revList);
   check.stdin!.destroy();
   try {
@@ -129,16 +133,17 @@ export async function* listObjectBatches(dir: string, revisions: string[], onErr
         const first = line.indexOf(' ');
         if (first < 0) continue;
         const second = line.indexOf(' ', first + 1);
+        const type = line.slice(first + 1, second < 0 ? undefined : second);
+        if (type === 'missing' || type === 'ambiguous') {
+          // `?<oid> missing`: rev-list's name for an object it found missing (no path).
+          batch.push({ oid: line.slice(line.charCodeAt(0) === 63 ? 1 : 0, first), type: 'missing', size: 0, path: second < 0 ? '' : line.slice(second + 1) });
+          continue;
+        }
         if (second < 0) {
-          batch.push({ oid: line.slice(0, first), type: line.slice(first + 1), size: 0, path: '' });
+          batch.push({ oid: line.slice(0, first), type, size: 0, path: '' });
           continue;
         }
         const third = line.indexOf(' ', second + 1);
-        const type = line.slice(first + 1, second);
-        if (type === 'missing' || type === 'ambiguous') {
-          batch.push({ oid: line.slice(0, first), type: 'missing', size: 0, path: line.slice(second + 1) });
-          continue;
-        }
         const size = Number(line.slice(second + 1, third < 0 ? undefined : third));
         batch.push({ oid: line.slice(0, first), type, size, path: third < 0 ? '' : line.slice(third + 1) });
       }

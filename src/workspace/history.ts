@@ -109,7 +109,9 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   const hits = new Map<string, BlobHit>();
   /** Blobs NOT scanned under the ordinary profile 0: the profile they were scanned under, or SKIPPED_BLOB. */
   const scannedAs = new Map<string, number>();
-  const missing = new Set<string>();
+  /** Objects git could not give (missing or unreadable), listed up to a limit: their path, once the log walk names it. */
+  const missing = new Map<string, string>();
+  let missingUnlisted = 0;
   /** Published fingerprints of secrets a salted baseline or ignore entry accepted (history-blob.ts). */
   const baselined = new Set<string>();
   let commits = 0;
@@ -157,7 +159,8 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
         }
         if (object.type === 'missing') {
           scannedAs.set(object.oid, SKIPPED_BLOB);
-          if (missing.size < MAX_SKIPPED_LISTED) missing.add(object.oid);
+          if (missing.size < MAX_SKIPPED_LISTED) missing.set(object.oid, object.path);
+          else if (!missing.has(object.oid)) missingUnlisted++;
           continue;
         }
         if (object.type !== 'blob') continue;
@@ -181,14 +184,15 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     await pool.close();
   }
 
-  // batch-check does not echo the path of a missing object: one more listing names them (rare).
-  for (const [oid, path] of await pathsOf(dir, revisions, missing)) {
-    skipped.add({ path: path || `object ${oid.slice(0, 12)}`, reason: 'unreadable', detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
-  }
-
   // One walk of the commits: attributes each finding to the commit that introduced its blob, and
   // finds blobs that also live under a path of another profile, which are scanned again under it.
-  const again = await attribute(dir, revisions, hits, profiles, scannedAs, stopped);
+  // It also names the path of each missing object (batch-check does not echo it).
+  const unwalked = (message: string) => skipped.add({ path: '(history)', reason: 'unreadable', detail: `${message}; the commits after this point were not walked, so a finding may name no introducing commit` }, true);
+  const again = await attribute(dir, revisions, hits, profiles, scannedAs, unwalked, missing);
+  for (const [oid, path] of missing) {
+    skipped.add({ path: path || `object ${oid.slice(0, 12)}`, reason: 'unreadable', detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
+  }
+  skipped.addUnlisted(missingUnlisted);
   if (again.length > 0) {
     // Few and small: scanned in this thread.
     const inThread = new HistoryBlobPool<BlobTag>(dir, settings, apply, options.revealSecrets, { workers: 0 });
@@ -266,7 +270,7 @@ async function shallowCommits(dir: string): Promise<string[]> {
  * created is attributed to the merge, and one that came from a branch to that branch's (older)
  * commit.
  */
-async function attribute(dir: string, revisions: string[], hits: Map<string, BlobHit>, profiles: PathProfiles, scannedAs: Map<string, number>, onError: (message: string) => void): Promise<BlobTag[]> {
+async function attribute(dir: string, revisions: string[], hits: Map<string, BlobHit>, profiles: PathProfiles, scannedAs: Map<string, number>, onError: (message: string) => void, missing: Map<string, string>): Promise<BlobTag[]> {
   const args = ['log', ...revisions, '--raw', '--no-abbrev', '--no-renames', '-m', '--root', '--format=%x01%H %ct %aI %an', '--'];
   const again: BlobTag[] = [];
   let commit: CommitRef | undefined;
@@ -287,9 +291,14 @@ async function attribute(dir: string, revisions: string[], hits: Map<string, Blo
     const oid = meta[3];
     if (meta[4] === 'D' || meta[1] === '160000') continue; // a deletion, or a submodule commit
     const path = unquoteGitPath(line.slice(tab + 1));
-    const profile = profiles.of(path);
     const scanned = scannedAs.get(oid) ?? 0;
-    if (scanned === SKIPPED_BLOB || profiles.skipped(profile)) continue;
+    if (scanned === SKIPPED_BLOB) {
+      // A missing or unreadable object: named under the first path the log shows it at.
+      if (missing.get(oid) === '') missing.set(oid, path);
+      continue;
+    }
+    const profile = profiles.of(path);
+    if (profiles.skipped(profile)) continue;
     const key = hitKey(oid, profile);
     let hit = hits.get(key);
     if (!hit) {
@@ -313,17 +322,6 @@ async function attribute(dir: string, revisions: string[], hits: Map<string, Blo
 
 function keepOther(hit: BlobHit, intro: Intro): void {
   if (hit.others.length < MAX_OTHER_LOCATIONS * 2) hit.others.push(intro);
-}
-
-async function pathsOf(dir: string, revisions: string[], oids: Set<string>): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  if (oids.size === 0) return found;
-  for (const oid of oids) found.set(oid, '');
-  for await (const lines of gitLineBatches(dir, ['rev-list', '--objects', ...revisions, '--'], () => undefined)) for (const line of lines) {
-    const oid = line.slice(0, line.indexOf(' '));
-    if (found.get(oid) === '') found.set(oid, line.slice(oid.length + 1));
-  }
-  return found;
 }
 
 /**
@@ -399,6 +397,10 @@ class SkipList {
   add(item: Skipped, always = false): void {
     if (always || this.items.length < MAX_SKIPPED_LISTED) this.items.push(item);
     else this.extra++;
+  }
+  /** Skips known only by count (past the listing limit already). */
+  addUnlisted(count: number): void {
+    this.extra += count;
   }
   list(): Skipped[] {
     if (this.extra === 0) return this.items;

@@ -1,0 +1,130 @@
+/**
+ * History mode on bad input (issue 8, docs/history.md "Bad input"), beside the cases in
+ * history.test.ts (too-large, corrupt and truncated objects, shallow clone, missing git, 100k
+ * refs) and git-objects.test.ts (git killed mid-stream): binary blobs and the cap on listed
+ * skips, an object missing from the repository, a missing tree that stops `git rev-list`, and
+ * blobs of several MB (read across many pipe reads, or skipped unread over max-file-size).
+ * Each gives a named skip, never a crash or a hang, and the rest of the history is scanned.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultSettings } from '../../src/core/types.js';
+import { scanHistory } from '../../src/workspace/history.js';
+import { fakeGithubToken } from '../support/cli/run-cli.js';
+import { HistoryRepo } from '../support/history-repo.js';
+
+const FIRST = fakeGithubToken(201);
+const SECOND = fakeGithubToken(202);
+const MiB = 1024 * 1024;
+
+const looseObject = (repo: HistoryRepo, oid: string) => join(repo.dir, '.git', 'objects', oid.slice(0, 2), oid.slice(2));
+
+/** `count` distinct text lines of about 40 bytes. */
+const textLines = (count: number, tag: string) => Array.from({ length: count }, (_, i) => `${tag} line ${String(i).padStart(7, '0')} of plain text here\n`).join('');
+
+describe('scanHistory on bad input (more)', () => {
+  it('a binary blob is a named skip under its path; the text beside it is scanned', async () => {
+    const repo = new HistoryRepo();
+    try {
+      const sha = repo.commit('A', '2024-01-01T00:00:00Z', { 'img.bin': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]), 'a.ts': `const t = '${FIRST}';\n` });
+      const { result, history } = await scanHistory(repo.dir, { settings: defaultSettings() });
+      expect(result.skipped).toEqual([{ path: 'img.bin', reason: 'binary', detail: 'NUL byte in the first 8 KiB' }]);
+      expect(result.findings.map((f) => [f.file, f.commit?.sha])).toEqual([['a.ts', sha]]);
+      expect(history.blobs).toBe(1);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('past 200 skipped blobs, one entry counts the rest (a history of images stays readable)', async () => {
+    const repo = new HistoryRepo();
+    try {
+      const files: Record<string, Buffer | string> = { 'a.ts': `const t = '${FIRST}';\n` };
+      for (let i = 0; i < 205; i++) files[`img/${String(i).padStart(3, '0')}.bin`] = Buffer.from([0, i & 0xff, i >> 8, 7]);
+      repo.commit('A', '2024-01-01T00:00:00Z', files);
+      const { result } = await scanHistory(repo.dir, { settings: defaultSettings() });
+      expect(result.skipped).toHaveLength(201);
+      expect(result.skipped.slice(0, 200).every((s) => s.reason === 'binary' && s.path.startsWith('img/'))).toBe(true);
+      expect(new Set(result.skipped.slice(0, 200).map((s) => s.path)).size).toBe(200);
+      expect(result.skipped[200]).toEqual({ path: '(history)', reason: 'limit', detail: '5 more skipped blob(s) not listed' });
+      expect(result.stats.skipped).toBe(201);
+      expect(result.findings.map((f) => f.file)).toEqual(['a.ts']);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('a blob missing from the repository (damaged or partial clone) is named with its path; the others are scanned', async () => {
+    const repo = new HistoryRepo();
+    try {
+      repo.commit('A', '2024-01-01T00:00:00Z', { 'a.ts': `const t = '${FIRST}';\n`, 'b.ts': 'const harmless = 1;\n', 'c.ts': `const u = '${SECOND}';\n` });
+      const blob = repo.git('rev-parse', 'HEAD:b.ts');
+      rmSync(looseObject(repo, blob));
+      const { result } = await scanHistory(repo.dir, { settings: defaultSettings() });
+      expect(result.findings.map((f) => f.file).sort()).toEqual(['a.ts', 'c.ts']);
+      expect(result.skipped).toEqual([expect.objectContaining({ path: 'b.ts', reason: 'unreadable', detail: expect.stringContaining(blob.slice(0, 12)) })]);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('a missing tree: the tree is named, what can be read is scanned, and the log walk that stops on it says so', async () => {
+    const repo = new HistoryRepo();
+    try {
+      repo.commit('A', '2024-01-01T00:00:00Z', { 'old/a.ts': `const t = '${FIRST}';\n` });
+      const oldTree = repo.git('rev-parse', 'HEAD^{tree}');
+      repo.commit('B', '2024-01-02T00:00:00Z', { 'new/c.ts': `const u = '${SECOND}';\n` });
+      rmSync(looseObject(repo, oldTree));
+      const { result } = await scanHistory(repo.dir, { settings: defaultSettings() });
+      // Both blobs are reachable through the tip's tree; only A's root tree is gone.
+      expect(result.findings.map((f) => [f.file, f.commit, f.presentAtHead])).toEqual([
+        ['new/c.ts', undefined, true],
+        ['old/a.ts', undefined, true],
+      ]);
+      expect(result.findings[0].message).toContain('introducing commit unknown');
+      expect(result.skipped).toEqual([
+        { path: '(history)', reason: 'unreadable', detail: expect.stringMatching(new RegExp(`^git log stopped: .*${oldTree}.*; the commits after this point were not walked, so a finding may name no introducing commit$`)) },
+        { path: `object ${oldTree.slice(0, 12)}`, reason: 'unreadable', detail: `object ${oldTree.slice(0, 12)} missing or unreadable (partial or damaged clone)` },
+      ]);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('one missing blob in the newest commit does not stop the listing: the older history is still scanned', async () => {
+    const repo = new HistoryRepo();
+    try {
+      const c1 = repo.commit('A', '2024-01-01T00:00:00Z', { 'old.ts': `const t = '${FIRST}';\n` });
+      repo.commit('B', '2024-01-02T00:00:00Z', { 'old.ts': null, 'mid.ts': 'const x = 1;\n' });
+      repo.commit('C', '2024-01-03T00:00:00Z', { 'gone.ts': `const u = '${SECOND}';\n` });
+      const blob = repo.git('rev-parse', 'HEAD:gone.ts');
+      rmSync(looseObject(repo, blob));
+      const { result, history } = await scanHistory(repo.dir, { settings: defaultSettings() });
+      expect(history.commits).toBe(3);
+      expect(result.findings.map((f) => [f.file, f.commit?.sha, f.presentAtHead])).toEqual([['old.ts', c1, false]]);
+      expect(result.skipped).toEqual([{ path: 'gone.ts', reason: 'unreadable', detail: `object ${blob.slice(0, 12)} missing or unreadable (partial or damaged clone)` }]);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('blobs of several MB: one within max-file-size is read whole across many pipe reads, one over it is skipped unread', async () => {
+    const repo = new HistoryRepo();
+    try {
+      const big = `${textLines(190_000, 'big')}const t = '${FIRST}';\n`; // ~6.5 MB, the secret on the last line
+      const huge = `${textLines(260_000, 'huge')}const u = '${SECOND}';\n`; // ~9.4 MB
+      expect(big.length).toBeGreaterThan(6 * MiB);
+      expect(huge.length).toBeGreaterThan(8 * MiB);
+      const sha = repo.commit('A', '2024-01-01T00:00:00Z', { 'big.log': big, 'huge.log': huge, 'small.ts': 'const x = 1;\n' });
+      const hugeBlob = repo.git('rev-parse', 'HEAD:huge.log');
+      const { result, history } = await scanHistory(repo.dir, { settings: defaultSettings({ maxFileSize: 8 * MiB }) });
+      expect(result.findings.map((f) => [f.file, f.line, f.commit?.sha])).toEqual([['big.log', 190_001, sha]]);
+      expect(result.skipped).toEqual([{ path: 'huge.log', reason: 'too-large', detail: `blob ${hugeBlob.slice(0, 12)}: ${huge.length} bytes exceeds max-file-size ${8 * MiB}` }]);
+      expect(history.blobs).toBe(2);
+      expect(history.blobBytes).toBe(big.length + 'const x = 1;\n'.length);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
