@@ -1,3 +1,4 @@
+import { AllowMarkers } from './allow-markers.js';
 import type { Finding, Level, ScanSettings, SecretSink, SourceFile } from '../types.js';
 import { levelRank } from '../types.js';
 import { DEFAULT_MATCH_OPTIONS, findMatches, type MatchOptions } from './candidates.js';
@@ -12,7 +13,6 @@ import { resolveOverlaps } from './overlap.js';
 import { pairCandidates, type Pair } from './pairing.js';
 import { EPHEMERAL_KEY, keyedFingerprint, legacyFingerprint, locationFingerprint, saltedSecretHash } from './fingerprint.js';
 import { redact } from './redact.js';
-import { hasAllowMarker } from './suppression.js';
 
 /**
  * The secrets engine (docs/architecture.md, "Secrets"). Per file:
@@ -142,12 +142,13 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   const { pairs, singles } = pairCandidates(kept);
 
   const built: Built[] = [];
+  const markers = new AllowMarkers(file.content, lines);
   for (const single of singles) {
-    if (!reportable([single], file, lines)) continue;
+    if (!reportable([single], file, lines, markers)) continue;
     built.push({ finding: singleFinding(single, file.path, lines), detector: single.detector.id, secret: single.secret, parts: [single] });
   }
   for (const pair of pairs) {
-    if (!reportable([pair.first, pair.second], file, lines)) continue;
+    if (!reportable([pair.first, pair.second], file, lines, markers)) continue;
     const secret = `${pair.first.secret}\n${pair.second.secret}`;
     built.push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair!.id, secret, parts: [pair.first, pair.second] });
   }
@@ -272,20 +273,23 @@ function suppressed(b: Built, settings: ScanSettings): boolean {
 
 /** Entropy floor, then the detector's own validation, then the shared false-positive filters. */
 function isRealSecret(detector: Detector, secret: string, path: string, line: string): boolean {
-  if (detector.entropy !== undefined && shannonEntropy(secret) < detector.entropy) return false;
-  try {
-    if (detector.validate && !detector.validate(secret)) return false;
-  } catch {
-    return false; // a validator that throws has rejected the value; the scan goes on
-  }
-  if (detector.skipGenericFilters) return true;
   // A history scan judges the same value on the same line of the same file in every version of
   // that file: each verdict is computed once (per detector object and value, in a bounded memo;
-  // path and line are compared, not hashed: a line may be 2 KB).
-  let byValue = verdicts.get(detector);
+  // path and line are compared, not hashed: a line may be 2 KB). A value is remembered only once
+  // it passed the entropy floor and `validate`, both functions of the value alone: a value in the
+  // memo skips them (a fixture value repeated on hundreds of lines is counted once, not per line).
+  let byValue = detector.skipGenericFilters ? undefined : verdicts.get(detector);
   const seen = byValue?.get(secret);
   if (seen !== undefined) {
-    for (const v of seen) if (v.line === line && v.path === path) return v.real;
+    for (const v of seen) if (v.path === path && v.line === line) return v.real;
+  } else {
+    if (detector.entropy !== undefined && shannonEntropy(secret) < detector.entropy) return false;
+    try {
+      if (detector.validate && !detector.validate(secret)) return false;
+    } catch {
+      return false; // a validator that throws has rejected the value; the scan goes on
+    }
+    if (detector.skipGenericFilters) return true;
   }
   let real: boolean;
   try {
@@ -361,23 +365,13 @@ function storedCredentialWeakness(detector: Detector, secret: string, path: stri
  * PR mode reports a finding when any of its halves sits on an added line; an allow marker on the
  * line of any half (any line a multi-line secret spans) suppresses it.
  */
-function reportable(parts: Candidate[], file: SourceFile, lines: LineIndex): boolean {
+function reportable(parts: Candidate[], file: SourceFile, lines: LineIndex, markers: AllowMarkers): boolean {
   if (file.addedLines && !parts.some((p) => file.addedLines!.has(p.line))) return false;
   for (const part of parts) {
     const last = lines.lineOf(Math.max(part.start, part.end - 1));
-    for (let line = part.line; line <= last; line++) if (hasAllowMarker(lineText(file.content, lines, line))) return false;
+    for (let line = part.line; line <= last; line++) if (markers.onLine(line)) return false;
   }
   return true;
-}
-
-/** Long (minified) lines are checked for markers only near the start and end, keeping it linear. */
-const MARKER_SCAN_LIMIT = 64 * 1024;
-
-function lineText(content: string, lines: LineIndex, line: number): string {
-  const start = lines.lineStart(line);
-  const end = lines.lineEnd(line);
-  if (end - start <= MARKER_SCAN_LIMIT) return content.slice(start, end);
-  return content.slice(start, start + MARKER_SCAN_LIMIT / 2) + '\n' + content.slice(end - MARKER_SCAN_LIMIT / 2, end);
 }
 
 function location(c: Candidate, lines: LineIndex): Pick<Finding, 'line' | 'column' | 'endLine' | 'endColumn'> {
