@@ -1,4 +1,4 @@
-import { AllowMarkers } from './allow-markers.js';
+import { lineHasAllowMarker } from './allow-markers.js';
 import type { Finding, Level, ScanSettings, SecretSink, SourceFile } from '../types.js';
 import { levelRank } from '../types.js';
 import { DEFAULT_MATCH_OPTIONS, findMatches, type MatchOptions } from './candidates.js';
@@ -11,8 +11,10 @@ import { falsePositiveReason, isLockFile } from './false-positives.js';
 import { LineIndex, lineAround } from './lines.js';
 import { resolveOverlaps } from './overlap.js';
 import { pairCandidates, type Pair } from './pairing.js';
-import { EPHEMERAL_KEY, keyedFingerprint, legacyFingerprint, locationFingerprint, saltedSecretHash } from './fingerprint.js';
+import { detached, EPHEMERAL_KEY, keyedFingerprint, legacyFingerprint, locationFingerprint, saltedSecretHash } from './fingerprint.js';
 import { redact } from './redact.js';
+
+export { detached };
 
 /**
  * The secrets engine (docs/architecture.md, "Secrets"). Per file:
@@ -142,13 +144,12 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   const { pairs, singles } = pairCandidates(kept);
 
   const built: Built[] = [];
-  const markers = new AllowMarkers(file.content, lines);
   for (const single of singles) {
-    if (!reportable([single], file, lines, markers)) continue;
+    if (!reportable([single], file, lines)) continue;
     built.push({ finding: singleFinding(single, file.path, lines), detector: single.detector.id, secret: single.secret, parts: [single] });
   }
   for (const pair of pairs) {
-    if (!reportable([pair.first, pair.second], file, lines, markers)) continue;
+    if (!reportable([pair.first, pair.second], file, lines)) continue;
     const secret = `${pair.first.secret}\n${pair.second.secret}`;
     built.push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair!.id, secret, parts: [pair.first, pair.second] });
   }
@@ -201,7 +202,9 @@ function nameFindings(built: Built[], content: string, lines: LineIndex, candida
       occurrences.set(key, occurrence);
       b.finding.fingerprint = locationFingerprint(b.finding.rule, b.finding.file, context, occurrence);
     }
-    b.finding.contentId = keyedFingerprint(settings.contentKey ?? EPHEMERAL_KEY, b.detector, b.secret);
+    const contentKey = settings.contentKey ?? EPHEMERAL_KEY;
+    // The same HMAC when both keys are one (history and commit scans' default): computed once.
+    b.finding.contentId = mode.kind === 'keyed' && mode.key === contentKey ? b.finding.fingerprint : keyedFingerprint(contentKey, b.detector, b.secret);
     if (settings.legacyFingerprints) b.finding.previousFingerprint = legacyFingerprint(b.detector, b.secret);
     if (settings.hashSalt) b.finding.saltedHash = saltedSecretHash(settings.hashSalt.salt, settings.hashSalt.cost, b.detector, b.secret);
   }
@@ -318,15 +321,6 @@ function isRealSecret(detector: Detector, secret: string, path: string, line: st
   return real;
 }
 
-/**
- * A copy of `text` that does not keep the string it was cut from alive. V8 represents a substring
- * of 13 or more characters as a slice pointing into its parent; a concatenation, once flattened
- * (which `slice` does first), is a fresh string, so slicing it again keeps only that copy.
- */
-export function detached(text: string): string {
-  return text.length < 13 ? text : (' ' + text).slice(1);
-}
-
 /** `isRealSecret`'s memo of false-positive verdicts (value → where it was judged and how), at most this big. */
 let verdicts = new WeakMap<Detector, Map<string, { path: string; line: string; real: boolean }[]>>();
 let verdictCount = 0;
@@ -365,11 +359,11 @@ function storedCredentialWeakness(detector: Detector, secret: string, path: stri
  * PR mode reports a finding when any of its halves sits on an added line; an allow marker on the
  * line of any half (any line a multi-line secret spans) suppresses it.
  */
-function reportable(parts: Candidate[], file: SourceFile, lines: LineIndex, markers: AllowMarkers): boolean {
+function reportable(parts: Candidate[], file: SourceFile, lines: LineIndex): boolean {
   if (file.addedLines && !parts.some((p) => file.addedLines!.has(p.line))) return false;
   for (const part of parts) {
     const last = lines.lineOf(Math.max(part.start, part.end - 1));
-    for (let line = part.line; line <= last; line++) if (markers.onLine(line)) return false;
+    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line)) return false;
   }
   return true;
 }
@@ -381,8 +375,16 @@ function location(c: Candidate, lines: LineIndex): Pick<Finding, 'line' | 'colum
 }
 
 function describe(detector: Detector): string {
-  return detector.title.toLowerCase().includes(detector.provider.toLowerCase()) ? detector.title : `${detector.title} (${detector.provider})`;
+  let text = descriptions.get(detector);
+  if (text === undefined) {
+    text = detector.title.toLowerCase().includes(detector.provider.toLowerCase()) ? detector.title : `${detector.title} (${detector.provider})`;
+    descriptions.set(detector, text);
+  }
+  return text;
 }
+
+/** `describe` per detector object (a fixture file names the same few detectors hundreds of times). */
+const descriptions = new WeakMap<Detector, string>();
 
 function singleFinding(c: Candidate, path: string, lines: LineIndex): Finding {
   const redacted = redact(c.secret, c.detector.redactPrefix);

@@ -10,13 +10,3 @@ const markerPattern = new RegExp(INLINE_ALLOW_MARKERS.map((m) => m.replace(/[.*+
 export function hasAllowMarker(lineText: string): boolean {
   return markerPattern.test(lineText);
 }
-
-const markerSearch = new RegExp(markerPattern.source, 'gi');
-
-/** Offsets of the allow markers in `text`, in order: every match of `hasAllowMarker`'s pattern, left to right. */
-export function allowMarkerOffsets(text: string): number[] {
-  const offsets: number[] = [];
-  markerSearch.lastIndex = 0;
-  for (let m = markerSearch.exec(text); m !== null; m = markerSearch.exec(text)) offsets.push(m.index);
-  return offsets;
-}
