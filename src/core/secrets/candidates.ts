@@ -277,13 +277,6 @@ function runWindow(content: string, compiled: CompiledDetector, d: number, from:
     runAnchored(content, compiled, d, from, to, text, sliceStart, sliceEnd, anchors, out);
     return;
   }
-  if (compiled.lineAnchored) {
-    // Only line starts can start a match (see `startsAtLineStart`): the same search as the `g`
-    // loop, run at those. From `from` on, a line start in the slice is one in the file (the
-    // slice begins at the file's start or before `from`).
-    runAnchored(content, compiled, d, from, to, text, sliceStart, sliceEnd, lineStarts(content, from, to), out);
-    return;
-  }
   const regex = compiled.regex;
   if ((compiled.primed & 1) === 0) {
     primeRegex(regex);
@@ -300,23 +293,6 @@ function runWindow(content: string, compiled: CompiledDetector, d: number, from:
     }
     if (matchStart !== previousStart && record(content, compiled, d, m, text.length, sliceStart, sliceEnd, out)) previousStart = matchStart;
   }
-}
-
-/** Reused by `lineStarts` (its caller never keeps the list). */
-const starts: number[] = [];
-
-/** Offsets in [from, to) where `^` holds under the `m` flag: 0, and after `\n`, `\r`, U+2028 and U+2029. */
-function lineStarts(content: string, from: number, to: number): number[] {
-  starts.length = 0;
-  for (let p = from; p < to; p++) {
-    if (p === 0) {
-      starts.push(0);
-      continue;
-    }
-    const c = content.charCodeAt(p - 1);
-    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) starts.push(p);
-  }
-  return starts;
 }
 
 /**

@@ -24,8 +24,6 @@ export interface CompiledDetector {
   reach: Reach;
   /** Set for patterns that open with a name before their keyword; see `nameAnchorOf`. */
   anchor?: NameAnchor;
-  /** The pattern can match only at the start of a line (see `startsAtLineStart`). */
-  lineAnchored: boolean;
   /** Set for patterns that open with a literal their keywords start (`EAA`, `re_`); see `leadOf`. */
   lead?: Lead;
   /** Set for patterns whose keyword is followed by a bounded run and a stop character (`://…:`); see `trailOf`. */
@@ -168,7 +166,6 @@ function compileDetector(detector: Detector, order: number): CompiledDetector {
     generic: detector.id.startsWith('generic-'),
     reach: reachOf(detector.pattern),
     anchor: nameAnchorOf(detector.pattern),
-    lineAnchored: startsAtLineStart(detector.pattern),
     lead: leadOf(detector.pattern, detector.keywords),
     trail: trailOf(detector.pattern, detector.keywords),
     primed: 0,
@@ -338,30 +335,6 @@ export function leadFits(content: string, start: number, lead: Lead): boolean {
     const c = content.charCodeAt(i);
     if (c >= 128) return true; // not tabled: the regex decides
     if (run[c] !== 1) return false;
-  }
-  return true;
-}
-
-/**
- * Whether every match of `pattern` starts at the start of a line: the `m` flag, a source that
- * opens with `^`, and no `|` outside groups (which would let another alternative match anywhere).
- * Under `m`, `^` holds at the subject's start and after `\n`, `\r`, U+2028 and U+2029, so the
- * engine tries such a pattern (sticky) only there instead of at every position of a window (the
- * Kubernetes Secret patterns run over 32 KiB windows, and their `^(?=…)` costs at every position).
- * Patterns with `u` or `v` are left alone, as for the other shortcuts.
- */
-export function startsAtLineStart(pattern: RegExp): boolean {
-  const { source, flags } = pattern;
-  if (!flags.includes('m') || /[uv]/.test(flags) || source[0] !== '^') return false;
-  let depth = 0;
-  for (let i = 1; i < source.length; i++) {
-    const ch = source[i];
-    if (ch === '\\') i++;
-    else if (ch === '[') {
-      for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
-    } else if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    else if (ch === '|' && depth === 0) return false;
   }
   return true;
 }
