@@ -1,3 +1,4 @@
+import { lineHasAllowMarker } from './allow-markers.js';
 import type { Finding, Level, ScanSettings, SecretSink, SourceFile } from '../types.js';
 import { levelRank } from '../types.js';
 import { DEFAULT_MATCH_OPTIONS, findMatches, type MatchOptions } from './candidates.js';
@@ -10,9 +11,10 @@ import { falsePositiveReason, isLockFile } from './false-positives.js';
 import { LineIndex, lineAround } from './lines.js';
 import { resolveOverlaps } from './overlap.js';
 import { pairCandidates, type Pair } from './pairing.js';
-import { EPHEMERAL_KEY, keyedFingerprint, legacyFingerprint, locationFingerprint, saltedSecretHash } from './fingerprint.js';
+import { detached, EPHEMERAL_KEY, keyedFingerprint, legacyFingerprint, locationFingerprint, saltedSecretHash } from './fingerprint.js';
 import { redact } from './redact.js';
-import { hasAllowMarker } from './suppression.js';
+
+export { detached };
 
 /**
  * The secrets engine (docs/architecture.md, "Secrets"). Per file:
@@ -200,7 +202,9 @@ function nameFindings(built: Built[], content: string, lines: LineIndex, candida
       occurrences.set(key, occurrence);
       b.finding.fingerprint = locationFingerprint(b.finding.rule, b.finding.file, context, occurrence);
     }
-    b.finding.contentId = keyedFingerprint(settings.contentKey ?? EPHEMERAL_KEY, b.detector, b.secret);
+    const contentKey = settings.contentKey ?? EPHEMERAL_KEY;
+    // The same HMAC when both keys are one (history and commit scans' default): computed once.
+    b.finding.contentId = mode.kind === 'keyed' && mode.key === contentKey ? b.finding.fingerprint : keyedFingerprint(contentKey, b.detector, b.secret);
     if (settings.legacyFingerprints) b.finding.previousFingerprint = legacyFingerprint(b.detector, b.secret);
     if (settings.hashSalt) b.finding.saltedHash = saltedSecretHash(settings.hashSalt.salt, settings.hashSalt.cost, b.detector, b.secret);
   }
@@ -272,20 +276,23 @@ function suppressed(b: Built, settings: ScanSettings): boolean {
 
 /** Entropy floor, then the detector's own validation, then the shared false-positive filters. */
 function isRealSecret(detector: Detector, secret: string, path: string, line: string): boolean {
-  if (detector.entropy !== undefined && shannonEntropy(secret) < detector.entropy) return false;
-  try {
-    if (detector.validate && !detector.validate(secret)) return false;
-  } catch {
-    return false; // a validator that throws has rejected the value; the scan goes on
-  }
-  if (detector.skipGenericFilters) return true;
   // A history scan judges the same value on the same line of the same file in every version of
   // that file: each verdict is computed once (per detector object and value, in a bounded memo;
-  // path and line are compared, not hashed: a line may be 2 KB).
-  let byValue = verdicts.get(detector);
+  // path and line are compared, not hashed: a line may be 2 KB). A value is remembered only once
+  // it passed the entropy floor and `validate`, both functions of the value alone: a value in the
+  // memo skips them (a fixture value repeated on hundreds of lines is counted once, not per line).
+  let byValue = detector.skipGenericFilters ? undefined : verdicts.get(detector);
   const seen = byValue?.get(secret);
   if (seen !== undefined) {
-    for (const v of seen) if (v.line === line && v.path === path) return v.real;
+    for (const v of seen) if (v.path === path && v.line === line) return v.real;
+  } else {
+    if (detector.entropy !== undefined && shannonEntropy(secret) < detector.entropy) return false;
+    try {
+      if (detector.validate && !detector.validate(secret)) return false;
+    } catch {
+      return false; // a validator that throws has rejected the value; the scan goes on
+    }
+    if (detector.skipGenericFilters) return true;
   }
   let real: boolean;
   try {
@@ -312,15 +319,6 @@ function isRealSecret(detector: Detector, secret: string, path: string, line: st
   verdictCount++;
   verdictChars += size;
   return real;
-}
-
-/**
- * A copy of `text` that does not keep the string it was cut from alive. V8 represents a substring
- * of 13 or more characters as a slice pointing into its parent; a concatenation, once flattened
- * (which `slice` does first), is a fresh string, so slicing it again keeps only that copy.
- */
-export function detached(text: string): string {
-  return text.length < 13 ? text : (' ' + text).slice(1);
 }
 
 /** `isRealSecret`'s memo of false-positive verdicts (value → where it was judged and how), at most this big. */
@@ -365,19 +363,9 @@ function reportable(parts: Candidate[], file: SourceFile, lines: LineIndex): boo
   if (file.addedLines && !parts.some((p) => file.addedLines!.has(p.line))) return false;
   for (const part of parts) {
     const last = lines.lineOf(Math.max(part.start, part.end - 1));
-    for (let line = part.line; line <= last; line++) if (hasAllowMarker(lineText(file.content, lines, line))) return false;
+    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line)) return false;
   }
   return true;
-}
-
-/** Long (minified) lines are checked for markers only near the start and end, keeping it linear. */
-const MARKER_SCAN_LIMIT = 64 * 1024;
-
-function lineText(content: string, lines: LineIndex, line: number): string {
-  const start = lines.lineStart(line);
-  const end = lines.lineEnd(line);
-  if (end - start <= MARKER_SCAN_LIMIT) return content.slice(start, end);
-  return content.slice(start, start + MARKER_SCAN_LIMIT / 2) + '\n' + content.slice(end - MARKER_SCAN_LIMIT / 2, end);
 }
 
 function location(c: Candidate, lines: LineIndex): Pick<Finding, 'line' | 'column' | 'endLine' | 'endColumn'> {
@@ -387,8 +375,16 @@ function location(c: Candidate, lines: LineIndex): Pick<Finding, 'line' | 'colum
 }
 
 function describe(detector: Detector): string {
-  return detector.title.toLowerCase().includes(detector.provider.toLowerCase()) ? detector.title : `${detector.title} (${detector.provider})`;
+  let text = descriptions.get(detector);
+  if (text === undefined) {
+    text = detector.title.toLowerCase().includes(detector.provider.toLowerCase()) ? detector.title : `${detector.title} (${detector.provider})`;
+    descriptions.set(detector, text);
+  }
+  return text;
 }
+
+/** `describe` per detector object (a fixture file names the same few detectors hundreds of times). */
+const descriptions = new WeakMap<Detector, string>();
 
 function singleFinding(c: Candidate, path: string, lines: LineIndex): Finding {
   const redacted = redact(c.secret, c.detector.redactPrefix);

@@ -28,24 +28,41 @@ export const EPHEMERAL_KEY = randomBytes(32).toString('hex');
 export function keyedFingerprint(key: string, detectorId: string, secret: string): string {
   // A history scan meets the same secret in every version of its file (30,000 findings named, a few
   // hundred distinct on this repository): each HMAC is computed once, and the cache stays bounded.
-  const id = `${key}\0${detectorId}\0${secret}`;
-  const cached = keyedCache.get(id);
+  // Looked up by key, then detector, then value: no joined string is built and hashed per lookup.
+  let byDetector = keyedCache.get(key);
+  let byValue = byDetector?.get(detectorId);
+  const cached = byValue?.get(secret);
   if (cached !== undefined) return cached;
   const digest = createHmac('sha256', key).update('nhi-steward/secret/v2\0').update(detectorId).update('\0').update(secret).digest('hex');
-  if (id.length > KEYED_CACHE_CHARS / 64) return digest; // a private key block: not worth the memory
-  if (keyedCache.size >= KEYED_CACHE_ENTRIES || keyedCacheChars + id.length > KEYED_CACHE_CHARS) {
+  const size = key.length + detectorId.length + secret.length + 2;
+  if (size > KEYED_CACHE_CHARS / 64) return digest; // a private key block: not worth the memory
+  if (keyedCacheEntries >= KEYED_CACHE_ENTRIES || keyedCacheChars + size > KEYED_CACHE_CHARS) {
     keyedCache.clear();
-    keyedCacheChars = 0;
+    keyedCacheEntries = keyedCacheChars = 0;
+    byDetector = byValue = undefined;
   }
-  keyedCache.set(id, digest);
-  keyedCacheChars += id.length;
+  if (byDetector === undefined) keyedCache.set(key, (byDetector = new Map()));
+  if (byValue === undefined) byDetector.set(detectorId, (byValue = new Map()));
+  byValue.set(detached(secret), digest); // own copy: a slice would keep its whole file alive
+  keyedCacheEntries++;
+  keyedCacheChars += size;
   return digest;
+}
+
+/**
+ * A copy of `text` that does not keep the string it was cut from alive. V8 represents a substring
+ * of 13 or more characters as a slice pointing into its parent; a concatenation, once flattened
+ * (which `slice` does first), is a fresh string, so slicing it again keeps only that copy.
+ */
+export function detached(text: string): string {
+  return text.length < 13 ? text : (' ' + text).slice(1);
 }
 
 /** Keyed fingerprints computed lately (key, detector and secret → digest): at most this many, of this many characters. */
 const KEYED_CACHE_ENTRIES = 8192;
 const KEYED_CACHE_CHARS = 1 << 20;
-const keyedCache = new Map<string, string>();
+const keyedCache = new Map<string, Map<string, Map<string, string>>>();
+let keyedCacheEntries = 0;
 let keyedCacheChars = 0;
 
 /** Hash of rule, file, the finding's line with its secrets cut out, and the occurrence number. */

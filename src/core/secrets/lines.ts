@@ -83,11 +83,13 @@ export class LineIndex {
  * the match, so judging a match costs the same on a 9 MB bundle as on a 1 KB file.
  */
 export function lineAround(text: string, offset: number, end: number, radius = 1024): string {
+  // Plain loops over at most `radius` characters each way: no temporary slices to search in (two
+  // per match, garbage on a fixture file of thousands of matches), and no unbounded search.
   const lower = Math.max(0, offset - radius);
-  const back = text.slice(lower, offset).lastIndexOf('\n');
-  const from = back === -1 ? lower : lower + back + 1;
+  let from = offset;
+  while (from > lower && text.charCodeAt(from - 1) !== 10) from--;
   const upper = Math.min(text.length, end + radius);
-  const ahead = text.slice(offset, upper).indexOf('\n');
-  const to = ahead === -1 ? upper : offset + ahead;
+  let to = offset;
+  while (to < upper && text.charCodeAt(to) !== 10) to++;
   return text.slice(from, to);
 }

@@ -182,6 +182,30 @@ describe('secrets engine: false-positive verdicts are remembered per detector, n
   });
 });
 
+describe('secrets engine: a remembered value skips its entropy floor and validation, not its verdicts', () => {
+  const settings = defaultSettings();
+  const lines = (value: string) => Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? `// example: tok_${value}` : `value${i} = tok_${value}`)).join('\n');
+  const strict = detector({ id: 'custom-tok', keywords: ['tok_'], pattern: /(?<secret>tok_[a-z0-9]{12})/, entropy: 3.2 });
+  const loose = detector({ id: 'custom-tok', keywords: ['tok_'], pattern: /(?<secret>tok_[a-z0-9]{12})/, validate: (s) => !s.endsWith('0') });
+
+  it('gives each line the verdict of a scan with an empty memo, for values that pass and fail each check', () => {
+    for (const value of ['a8f3k2m9q7w1', 'aaaaaaaaaab0', 'abcabcabcabc', 'z9y8x7w6v5u0']) {
+      const content = lines(value);
+      // A fresh scanner per detector copy: no memo entry from another scan can answer for these.
+      const fresh = (d: typeof strict) => createSecretScanner([{ ...d }]).scan({ path: 'src/a.ts', content }, settings).map((f) => [f.line, f.rule]);
+      for (const d of [strict, loose]) {
+        const scanner = createSecretScanner([d]);
+        const first = scanner.scan({ path: 'src/a.ts', content }, settings).map((f) => [f.line, f.rule]);
+        const again = scanner.scan({ path: 'src/a.ts', content }, settings).map((f) => [f.line, f.rule]);
+        const elsewhere = scanner.scan({ path: 'test/b.ts', content }, settings).map((f) => [f.line, f.rule]);
+        expect(first).toEqual(fresh(d));
+        expect(again).toEqual(first);
+        expect(elsewhere).toEqual(createSecretScanner([{ ...d }]).scan({ path: 'test/b.ts', content }, settings).map((f) => [f.line, f.rule]));
+      }
+    }
+  });
+});
+
 describe('secrets engine: remembered verdicts do not keep files alive', () => {
   it('detached copies equal their input', () => {
     for (const text of ['', 'short', 'x'.repeat(13), 'é'.repeat(40), '\u{1F600}'.repeat(20)]) expect(detached(text)).toBe(text);
