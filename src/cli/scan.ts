@@ -107,7 +107,7 @@ async function scanTarget(target: string, flags: ScanFlags, io: Io, vault: Secre
   const progress = io.progress && !flags.quiet ? createProgress(io.stderr) : undefined;
   try {
     const workers = workersFromEnv();
-    const { result, changedIdentities } = await scanDirectory(dir, { settings, diff: flags.diff, staged: flags.staged, gitignore: flags.gitignore, onItem: progress?.onItem, revealSecrets, ...(workers === undefined ? {} : { workers }) });
+    const { result, changedIdentities } = await scanDirectory(dir, { settings, diff: flags.diff, staged: flags.staged, gitignore: flags.gitignore, onItem: progress?.onItem, revealSecrets, ...(workers === undefined ? {} : { workers }), ...(process.env.NHI_STEWARD_READ_AHEAD === '0' ? { readAhead: false } : {}) });
     const staged = flags.staged && !flags.strict ? demoteIdentityRules(result) : result;
     const prefix = wantsPrefix ? ((await workTreeOf(dir))?.prefix ?? '') : '';
     return { result: staged, settings, changedIdentities, prefix };
@@ -119,7 +119,8 @@ async function scanTarget(target: string, flags: ScanFlags, io: Io, vault: Secre
 /**
  * `NHI_STEWARD_WORKERS=N`: worker threads beside the main thread for a folder scan (0: none),
  * instead of the core-count default; for measuring (docs/performance.md) and for hosts that
- * report more cores than the process may use.
+ * report more cores than the process may use. (`NHI_STEWARD_READ_AHEAD=0`, read where scanDirectory is
+ * called: no read-ahead thread in a scan without workers, docs/performance.md "Read-ahead".)
  */
 function workersFromEnv(): number | undefined {
   const raw = process.env.NHI_STEWARD_WORKERS;
