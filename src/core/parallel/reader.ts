@@ -17,8 +17,8 @@ import { CONSUMED, CONTROL_WORDS, DIRECT, HEAD, HEADER_BYTES, NEXT, SLEEPING, TA
  * the reader has not claimed p yet (the reader is behind, not started yet, or could not start),
  * and otherwise waits for the record. A DIRECT record (a file larger than its room in the ring, or
  * any error) is read here with readSourceFile, so every skip reason and detail is that function's.
- * The reader never holds a file this thread needs beyond its own failure: if it dies, the files it
- * claimed and did not deliver are read here.
+ * A file the reader is late with (LATE_MS) is read here too, and its record dropped: the reader
+ * never holds the scan up, whether it is descheduled, stuck or dead.
  */
 export interface ReadAheadOptions {
   maxFileSize: number;
@@ -34,11 +34,12 @@ export interface ReadAheadOptions {
 export const RING_BYTES = 4 * 1024 * 1024;
 /** Files up to this size go through the ring; larger ones are read by the scanning thread. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
-/** Wait for a record this long before letting the event loop run (a dead reader's exit event). */
-const WAIT_MS = 50;
-
-/** The outcome of asking for one position: the file (or why it was skipped), or PENDING (the reader has it and has not delivered it yet). */
-export const PENDING = Symbol('pending');
+/**
+ * A record the reader claimed and has not delivered after this long is read by the scanning thread
+ * too (its record is dropped when it comes): a reader descheduled on a busy machine, or dead,
+ * never holds the scan up longer. Reading a small file takes the reader tens of microseconds.
+ */
+const LATE_MS = 1;
 
 export class ReadAhead {
   readonly #worker: Worker;
@@ -111,11 +112,12 @@ export class ReadAhead {
   }
 
   /**
-   * The file at walk position `position` (positions are asked in order, each once): from the ring,
-   * or read here. PENDING when the reader claimed it and has not delivered it within WAIT_MS: the
-   * caller lets the event loop run (so a dead reader is noticed) and asks again.
+   * The file at walk position `position` (positions are asked in increasing order, each once):
+   * from the ring, or read here when the reader has not claimed it yet, or has claimed it and not
+   * delivered it within LATE_MS (descheduled on a busy machine, or dead): then it is read here as
+   * well, and the reader's record, when it comes, is dropped. This thread never waits longer.
    */
-  take(position: number, path: string, abs: string): SourceFile | Skipped | typeof PENDING {
+  take(position: number, path: string, abs: string): SourceFile | Skipped {
     const control = this.#control;
     for (let waited = false; ; ) {
       const written = Atomics.load(control, WRITTEN);
@@ -123,8 +125,8 @@ export class ReadAhead {
         const at = this.#at;
         const claimed = this.#words[at >> 2];
         const length = this.#words[(at >> 2) + 1];
-        if (claimed === WRAP) {
-          this.#release(0);
+        if (claimed === WRAP || claimed < position) {
+          this.#release(claimed === WRAP ? 0 : nextOffset(at, length, this.#size)); // a wrap, or a file read here already
           continue;
         }
         if (claimed !== position) throw new Error(`read-ahead out of order: record ${claimed}, expected ${position}`);
@@ -143,14 +145,14 @@ export class ReadAhead {
         this.#release(nextOffset(at, length, this.#size));
         return item;
       }
-      // Nothing delivered: this thread reads the file itself unless the reader has claimed it.
-      if (Atomics.compareExchange(control, NEXT, position, position + 1) === position || this.#dead) {
-        if (!this.#dead) this.readHere++;
+      // Nothing delivered: this thread reads the file itself if the reader has not claimed it, or
+      // is late with it.
+      if (waited || Atomics.compareExchange(control, NEXT, position, position + 1) === position) {
+        this.readHere++;
         return readSourceFile(path, abs, this.#maxFileSize);
       }
-      if (waited) return PENDING;
       Atomics.store(control, SLEEPING, 1);
-      waited = Atomics.wait(control, WRITTEN, written, WAIT_MS) === 'timed-out';
+      waited = Atomics.wait(control, WRITTEN, written, LATE_MS) === 'timed-out';
       Atomics.store(control, SLEEPING, 0);
     }
   }

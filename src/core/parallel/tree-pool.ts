@@ -8,7 +8,7 @@ import { defaultWorkerUrl, newWorker } from './pool.js';
 import type { FileOutcome, TreeRequest, TreeResponse } from './protocol.js';
 import { readSourceFile } from './read-file.js';
 import { afterLargeFile } from './large-file.js';
-import { PENDING, ReadAhead } from './reader.js';
+import { ReadAhead } from './reader.js';
 import { CONTROL_WORDS } from './ring.js';
 import type { SourceFile } from '../types.js';
 
@@ -224,23 +224,15 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
     slots = started;
     published = Atomics.load(next, 0); // what is listed beyond the files scanned here is posted next
   };
-  /**
-   * Scans positions `scanned` … `bound - 1` here, their bytes from the reader's ring. Returns a
-   * promise only when the reader is late with a file (the event loop then runs, so a dead reader
-   * is noticed): most files cost no turn of the event loop.
-   */
-  const scanRead = (bound: number): Promise<void> | undefined => {
+  /** Scans positions `scanned` … `bound - 1` here, their bytes from the reader's ring (or read here). */
+  const scanRead = (bound: number) => {
     while (scanned < bound) {
       const job = jobs[scanned];
-      const item = reader!.take(scanned, job.path, job.abs);
-      if (item === PENDING) return new Promise<void>((resolve) => setImmediate(resolve)).then(() => scanRead(bound));
-      scanned++;
-      const outcome = scanItem(job, item, settings, reveal);
+      const outcome = scanItem(job, reader!.take(scanned++, job.path, job.abs), settings, reveal);
       afterLargeFile(outcome.file?.chars ?? 0);
       record(outcome);
       finished++;
     }
-    return undefined;
   };
   const postToReader = (all: boolean) => {
     if (reader && jobs.length - reader.posted >= (all ? 1 : POST_FILES)) reader.post(jobs.slice(reader.posted).map((j) => j.abs));
@@ -284,10 +276,7 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
       }
       if (reader) {
         postToReader(false);
-        if (jobs.length - scanned > readAheadFiles) {
-          const late = scanRead(jobs.length - readAheadFiles);
-          if (late) await late;
-        }
+        if (jobs.length - scanned > readAheadFiles) scanRead(jobs.length - readAheadFiles);
       } else if (readAhead && !readerTried) {
         // Lists the first files ahead: a tree of this many starts the reader before any read here.
       } else if (live()) {
@@ -306,7 +295,7 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
     // answers. Files a dead worker claimed but never answered for are scanned here.
     if (reader) {
       postToReader(true);
-      await scanRead(jobs.length);
+      scanRead(jobs.length);
     }
     if (live()) publish();
     if (shares || !live()) scanClaimed(jobs.length, 0);
