@@ -28,6 +28,12 @@ export interface ReadAheadOptions {
   maxRecordBytes?: number;
   /** Reader entry (tests); default reader-worker.js beside this module. */
   workerUrl?: URL;
+  /**
+   * Tests: this thread reads no file itself but those the reader hands back as DIRECT; it waits
+   * for every record, so a test sees each file go through the ring (the reader takes ~0.2 s to
+   * start under the test runner).
+   */
+  patient?: boolean;
 }
 
 /** The ring: bounded, a few MiB, whatever the tree. */
@@ -48,6 +54,7 @@ export class ReadAhead {
   readonly #bytes: Buffer;
   readonly #size: number;
   readonly #maxFileSize: number;
+  readonly #patient: boolean;
   #at = 0;
   #consumed = 0;
   #dead = false;
@@ -56,7 +63,8 @@ export class ReadAhead {
   fromReader = 0;
   readHere = 0;
 
-  private constructor(worker: Worker, control: Int32Array, data: SharedArrayBuffer, maxFileSize: number) {
+  private constructor(worker: Worker, control: Int32Array, data: SharedArrayBuffer, maxFileSize: number, patient: boolean) {
+    this.#patient = patient;
     this.#worker = worker;
     this.#control = control;
     this.#words = new Int32Array(data);
@@ -90,7 +98,7 @@ export class ReadAhead {
       return undefined;
     }
     worker.unref();
-    const reader = new ReadAhead(worker, control, data, options.maxFileSize);
+    const reader = new ReadAhead(worker, control, data, options.maxFileSize, options.patient === true);
     reader.#posted = from;
     return reader;
   }
@@ -147,6 +155,10 @@ export class ReadAhead {
       }
       // Nothing delivered: this thread reads the file itself if the reader has not claimed it, or
       // is late with it.
+      if (this.#patient) {
+        Atomics.wait(control, WRITTEN, written, LATE_MS);
+        continue;
+      }
       if (waited || Atomics.compareExchange(control, NEXT, position, position + 1) === position) {
         this.readHere++;
         return readSourceFile(path, abs, this.#maxFileSize);

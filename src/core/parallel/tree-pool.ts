@@ -51,7 +51,7 @@ export interface TreeScanOptions extends Pick<ScanOptions, 'owners' | 'codeowner
    * Read-ahead thread (reader.ts) when no scanning worker runs: false turns it off, an object sets
    * its ring (tests). Default on, started once the walk lists READ_AHEAD_FILES files.
    */
-  readAhead?: boolean | { ringBytes?: number; maxRecordBytes?: number; workerUrl?: URL; files?: number };
+  readAhead?: boolean | { ringBytes?: number; maxRecordBytes?: number; workerUrl?: URL; files?: number; patient?: boolean };
   /** Called for each file read or skipped, in no particular order (progress display). */
   onItem?: (item: Skipped | { path: string; chars: number }) => void;
 }
@@ -227,6 +227,7 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
   /** Scans positions `scanned` … `bound - 1` here, their bytes from the reader's ring (or read here). */
   const scanRead = (bound: number) => {
     while (scanned < bound) {
+      if (scanned >= reader!.posted) postToReader(true);
       const job = jobs[scanned];
       const outcome = scanItem(job, reader!.take(scanned++, job.path, job.abs), settings, reveal);
       afterLargeFile(outcome.file?.chars ?? 0);
