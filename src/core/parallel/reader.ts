@@ -3,6 +3,7 @@ import type { SourceFile, Skipped } from '../types.js';
 import { toSourceFile } from '../source.js';
 import { newWorker, workerEntryBeside } from './pool.js';
 import { errnoCode, readSourceFile, skipped } from './read-file.js';
+import { keepYoungGenerationSmall } from './young-generation.js';
 import { CONSUMED, CONTROL_WORDS, DIRECT, HEAD, HEADER_BYTES, NEXT, SLEEPING, TAIL, WAKE, WRAP, WRITTEN, freeBytes, nextOffset, type ReaderData, type ReaderRequest } from './ring.js';
 
 /**
@@ -55,6 +56,8 @@ export class ReadAhead {
   readonly #size: number;
   readonly #maxFileSize: number;
   readonly #patient: boolean;
+  /** The reader has written its first record, so its start-up (which resets V8's flags) is over. */
+  #up = false;
   #at = 0;
   #consumed = 0;
   #dead = false;
@@ -127,6 +130,13 @@ export class ReadAhead {
    */
   take(position: number, path: string, abs: string): SourceFile | Skipped {
     const control = this.#control;
+    if (!this.#up) {
+      // Until the reader is up, its start-up may reset V8's flags (Node 20 does), and this
+      // thread's young generation would grow meanwhile (to 8 MB with the reader alone setting it
+      // again): set it again before each file (a few microseconds) until then.
+      this.#up = Atomics.load(control, WRITTEN) > 0;
+      keepYoungGenerationSmall();
+    }
     for (let waited = false; ; ) {
       const written = Atomics.load(control, WRITTEN);
       if (this.#consumed < written) {

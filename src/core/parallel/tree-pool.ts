@@ -49,7 +49,7 @@ export interface TreeScanOptions extends Pick<ScanOptions, 'owners' | 'codeowner
   workerUrl?: URL;
   /**
    * Read-ahead thread (reader.ts) when no scanning worker runs: false turns it off, an object sets
-   * its ring (tests). Default on, started once the walk lists READ_AHEAD_FILES files.
+   * its ring (tests). Default defaultReadAhead(); started once the walk lists READ_AHEAD_FILES files.
    */
   readAhead?: boolean | { ringBytes?: number; maxRecordBytes?: number; workerUrl?: URL; files?: number; patient?: boolean };
   /** Called for each file read or skipped, in no particular order (progress display). */
@@ -73,6 +73,17 @@ export interface TreeScan {
  */
 export function defaultTreeWorkerCount(cores = availableParallelism()): number {
   return cores <= 2 ? 0 : cores - 1;
+}
+
+/**
+ * Whether a scan without workers starts the read-ahead thread by default. Its cost is a second
+ * V8 isolate, whose size depends on the runtime (an idle worker: ~9 MB of RSS on Node 20, ~13 MB
+ * on Node 22, ~17 MB on Node 24), plus its 4 MiB ring. Bench corpus, peak RSS without / with it:
+ * Node 20 118-122 / 131-139 MB, Node 22 133 / 149 MB, Node 24 144-146 / 163-165 MB: over the
+ * 150 MB target on Node 24 only, so not there (docs/performance.md, "Read-ahead").
+ */
+export function defaultReadAhead(nodeMajor = Number(process.versions.node.split('.')[0])): boolean {
+  return nodeMajor < 24;
 }
 
 /** Files posted to the workers at a time. */
@@ -161,7 +172,7 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
   let index = 0;
   let filesFromWorkers = 0;
   let wake: (() => void) | undefined;
-  const readAheadOption = options.readAhead;
+  const readAheadOption = options.readAhead ?? defaultReadAhead();
   const readAhead = wanted === 0 && readAheadOption !== false ? (typeof readAheadOption === 'object' ? readAheadOption : {}) : undefined;
   const readAheadFiles = readAhead?.files ?? READ_AHEAD_FILES;
   let reader: ReadAhead | undefined;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSourceFile } from '../../../src/core/parallel/read-file.js';
 import { ReadAhead } from '../../../src/core/parallel/reader.js';
 import { CONTROL_WORDS } from '../../../src/core/parallel/ring.js';
-import { scanFileTree } from '../../../src/core/parallel/tree-pool.js';
+import { defaultReadAhead, scanFileTree } from '../../../src/core/parallel/tree-pool.js';
 import { defaultSettings, type ScanResult, type ScanSettings } from '../../../src/core/types.js';
 import { walkEntries } from '../../../src/workspace/walk.js';
 import { body } from '../secrets/engine-fixtures.js';
@@ -145,6 +145,10 @@ describe('read-ahead thread', () => {
       expect(claimed.filesFromReader).toBe(0);
       expect(comparable(claimed.result)).toEqual(expected);
     }
+  });
+
+  it('is on by default where its isolate keeps the corpus scan within 150 MB (Node 20, 22), not on Node 24', () => {
+    expect([20, 22, 24, 25].map((major) => defaultReadAhead(major))).toEqual([true, true, false, false]);
   });
 
   it('is not started for a tree with fewer files than its threshold', async () => {
