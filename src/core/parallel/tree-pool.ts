@@ -78,9 +78,9 @@ export function defaultTreeWorkerCount(cores = availableParallelism()): number {
 /**
  * Whether a scan without workers starts the read-ahead thread by default. Its cost is a second
  * V8 isolate, whose size depends on the runtime (an idle worker: ~9 MB of RSS on Node 20, ~13 MB
- * on Node 22, ~17 MB on Node 24), plus its 1 MiB ring. Bench corpus, peak RSS without / with it:
- * Node 20 118-122 / 131-139 MB, Node 22 133 / 149 MB, Node 24 144-146 / 163-165 MB: over the
- * 150 MB target on Node 24 only, so not there (docs/performance.md, "Read-ahead").
+ * on Node 22, ~17 MB on Node 24), plus its 1 MiB ring. Bench corpus, peak RSS (MiB) without / with
+ * it: Node 20 117-118 / 128-132, Node 22 129 / 143-148, Node 24 142 / 158: over the 150 MB
+ * target on Node 24, so not there (docs/performance.md, "Read-ahead").
  */
 export function defaultReadAhead(nodeMajor = Number(process.versions.node.split('.')[0])): boolean {
   return nodeMajor < 24;
