@@ -12,10 +12,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { keepYoungGenerationSmall } from './young-generation.js';
 import { CONSUMED, DIRECT, HEAD, HEADER_BYTES, NEXT, SLEEPING, TAIL, WAKE, WRAP, WRITTEN, nextOffset, type ReaderData, type ReaderRequest } from './ring.js';
 
-// A worker's start-up resets V8's flags to the command line's, and V8's flags are the process's:
-// the scanning thread's young generation would grow to 16-32 MB again (bench corpus, Node 20: peak
-// 135 -> 155-160 MB, 50 scavenges instead of ~200). The CLI and the Action, which run the tree
-// pool, set it (young-generation.ts); so does this thread, once it is up.
+// On Node 20 and 22 a worker's start-up resets V8's flags (which are the process's) to the command
+// line's: the scanning thread's young generation would grow to 32 MB again (bench corpus, Node 20:
+// peak 128-132 -> 150-155 MiB, 50 scavenges instead of ~200). The CLI and the Action, which run
+// the tree pool, set it (young-generation.ts); so does this thread, once it is up (and reader.ts
+// until then).
 keepYoungGenerationSmall();
 
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
