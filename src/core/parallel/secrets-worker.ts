@@ -10,9 +10,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanSecrets } from '../secrets/engine.js';
 import type { RevealedSecret, ScanSettings } from '../types.js';
-import type { FileContribution } from '../scan.js';
 import type { FileOutcome, TreeRequest, TreeResponse, WorkerRequest, WorkerResponse } from './protocol.js';
-import { claim, scanOne } from './tree-pool.js';
+import { claim, reportsNothing, scanOne } from './tree-pool.js';
 import { keepYoungGenerationSmall } from './young-generation.js';
 
 const { settings, done, next, reveal } = workerData as { settings: ScanSettings; done: Int32Array; next?: Int32Array; reveal?: boolean };
@@ -76,9 +75,4 @@ function scanClaimed(request: TreeRequest): void {
     if (++files >= FLUSH_FILES) flush();
   }
   if (files) flush();
-}
-
-/** A file whose contribution is its length alone: no text kept, no finding, record or reference. */
-function reportsNothing(file: FileContribution): boolean {
-  return file.content === undefined && !file.secrets.length && !file.extracted.records.length && !file.extracted.findings.length && !file.extracted.references.length;
 }

@@ -362,7 +362,15 @@ function scanItem(job: Job, read: SourceFile | Skipped, settings: ScanSettings, 
   const item = admitted(read, settings);
   if (!item) return { index: job.index };
   if (!('content' in item)) return { index: job.index, skipped: item };
-  return { index: job.index, file: contributionOf(item, settings, reveal) };
+  const file = contributionOf(item, settings, reveal);
+  // Kept until the whole-tree steps: most files contribute nothing, and their own empty arrays
+  // (four per file) would survive every scavenge until then.
+  return { index: job.index, file: reportsNothing(file) ? nothingFound(file.path, file.chars) : file };
+}
+
+/** A file whose contribution is its length alone: no text kept, no finding, record or reference. */
+export function reportsNothing(file: FileContribution): boolean {
+  return file.content === undefined && !file.secrets.length && !file.extracted.records.length && !file.extracted.findings.length && !file.extracted.references.length;
 }
 
 function startWorker(url: URL, data: { settings: ScanSettings; next: Int32Array; reveal: boolean }, onResponse: (response: TreeResponse) => void, onExit: () => void): Slot | undefined {
