@@ -131,8 +131,8 @@ export async function runE2eBench(): Promise<void> {
   // when a Node 24 is at hand (test/integration/action/node24.ts, from npm's cache only).
   const node24 = await findNode24();
   const on24: CliRun[] = [];
-  // With no worker, the read-ahead thread (src/core/parallel/reader.ts) is on by default on this
-  // Node when defaultReadAhead() says so: the other choice runs beside it.
+  // With no worker, the read-ahead thread (src/core/parallel/reader.ts) runs by default only if
+  // defaultReadAhead() says so (it does not, by measurement): the other choice runs beside it.
   const readAheadHere = byDefault === 0 && defaultReadAhead();
   const flipped: CliRun[] = [];
   for (let round = 0; round < 2; round++) {

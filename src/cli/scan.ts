@@ -131,7 +131,7 @@ function workersFromEnv(): number | undefined {
 
 /**
  * `NHI_STEWARD_READ_AHEAD=0` or `=1`: the read-ahead thread of a scan without workers off or on,
- * instead of the runtime's default (src/core/parallel/tree-pool.ts, defaultReadAhead); for
+ * instead of the default, off (src/core/parallel/tree-pool.ts, defaultReadAhead); for
  * measuring (docs/performance.md, "Read-ahead").
  */
 function readAheadFromEnv(): { readAhead?: boolean } {

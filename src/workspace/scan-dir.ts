@@ -21,7 +21,7 @@ export interface ScanDirOptions {
   onItem?: (item: ScannedItem) => void;
   /** Worker threads reading and scanning files beside this thread; default by core count (src/core/parallel/tree-pool.ts). */
   workers?: number;
-  /** The read-ahead thread of a scan without workers (src/core/parallel/reader.ts); false: none. Default by runtime (defaultReadAhead). */
+  /** The read-ahead thread of a scan without workers (src/core/parallel/reader.ts); false: none, true: on. Default off (defaultReadAhead). */
   readAhead?: boolean;
   /** Tests: bytes read before workers start (default TREE_POOL_BYTES). */
   largeTreeBytes?: number;

@@ -49,7 +49,7 @@ export interface TreeScanOptions extends Pick<ScanOptions, 'owners' | 'codeowner
   workerUrl?: URL;
   /**
    * Read-ahead thread (reader.ts) when no scanning worker runs: false turns it off, an object sets
-   * its ring (tests). Default defaultReadAhead(); started once the walk lists READ_AHEAD_FILES files.
+   * its ring (tests), true turns it on. Default defaultReadAhead() (off); started once the walk lists READ_AHEAD_FILES files.
    */
   readAhead?: boolean | { ringBytes?: number; maxRecordBytes?: number; workerUrl?: URL; files?: number; patient?: boolean };
   /** Called for each file read or skipped, in no particular order (progress display). */
@@ -76,14 +76,16 @@ export function defaultTreeWorkerCount(cores = availableParallelism()): number {
 }
 
 /**
- * Whether a scan without workers starts the read-ahead thread by default. Its cost is a second
- * V8 isolate, whose size depends on the runtime (an idle worker: ~9 MB of RSS on Node 20, ~13 MB
- * on Node 22, ~17 MB on Node 24), plus its 1 MiB ring. Bench corpus, peak RSS (MiB) without / with
- * it: Node 20 117-118 / 128-132, Node 22 129 / 143-148, Node 24 142 / 158: over the 150 MB
- * target on Node 24, so not there (docs/performance.md, "Read-ahead").
+ * Whether a scan without workers starts the read-ahead thread by default: no, by measurement
+ * (docs/performance.md, "Read-ahead"). On a quiet machine (load ~1, 17:39-17:40 UTC) the bench
+ * corpus took 1.15-1.55 s with it against 1.09-1.49 s without (main thread 1.00-1.32 against
+ * 1.01-1.37 s), and `npm run bench -- --only e2e` 1.16 against 1.11 s; the 20,000 small files
+ * 0.53-0.61 against 0.54-0.66 s. It costs a second V8 isolate (idle: ~9 MiB on Node 20, ~13 on
+ * Node 22, ~17 on Node 24) and its ring: corpus peak 128-136 against 117-122 MiB on Node 20, 158
+ * against 142 on Node 24 (over the 150 MB target). `NHI_STEWARD_READ_AHEAD=1` turns it on (CLI).
  */
-export function defaultReadAhead(nodeMajor = Number(process.versions.node.split('.')[0])): boolean {
-  return nodeMajor < 24;
+export function defaultReadAhead(): boolean {
+  return false;
 }
 
 /** Files posted to the workers at a time. */
