@@ -16,7 +16,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defaultTreeWorkerCount } from '../src/core/parallel/tree-pool.js';
+import { defaultReadAhead, defaultTreeWorkerCount } from '../src/core/parallel/tree-pool.js';
 import { findNode24 } from '../test/integration/action/node24.js';
 import { ensureCorpus, ensureSecretlint, FILES_DIR, HERE, listFiles, SECRETLINT_BIN, SECRETLINT_SUBSET, SECRETLINT_VERSION } from './corpus.js';
 
@@ -78,7 +78,7 @@ process.on('exit', () => {
  * binary (default this one; Node 24 for the Action's runtime). `mainCpuS`: the
  * main thread's CPU time (Linux only; NaN elsewhere).
  */
-function scanWithCli(dir: string, label: string, workers?: number, node = process.execPath): Run & { findings: number; mainCpuS: number } {
+function scanWithCli(dir: string, label: string, workers?: number, node = process.execPath, readAhead?: 0 | 1): Run & { findings: number; mainCpuS: number } {
   const config = join(WORK, 'bench-config.yml');
   writeFileSync(config, 'max-file-size: 67108864\n');
   const output = join(WORK, `${label}.json`);
@@ -87,7 +87,7 @@ function scanWithCli(dir: string, label: string, workers?: number, node = proces
   const mainCpuFile = join(WORK, `${label}.main-cpu`);
   rmSync(mainCpuFile, { force: true });
   const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(preload).href}`.trim();
-  const env = { ...process.env, NHI_STEWARD_WORKERS: workers === undefined ? '' : String(workers), NHI_BENCH_MAIN_CPU: mainCpuFile, NODE_OPTIONS: nodeOptions };
+  const env = { ...process.env, NHI_STEWARD_WORKERS: workers === undefined ? '' : String(workers), NHI_STEWARD_READ_AHEAD: readAhead === undefined ? '' : String(readAhead), NHI_BENCH_MAIN_CPU: mainCpuFile, NODE_OPTIONS: nodeOptions };
   const run = timed(node, [BIN, 'scan', dir, '--config', config, '--format', 'json', '--output', output, '--fail-on', 'none'], env);
   if (run.status !== 0) throw new Error(`nhi-steward scan ${dir} exited ${run.status}: ${run.stderr.slice(0, 500)}`);
   const report = JSON.parse(readFileSync(output, 'utf8')) as { findings: unknown[] };
@@ -131,9 +131,14 @@ export async function runE2eBench(): Promise<void> {
   // when a Node 24 is at hand (test/integration/action/node24.ts, from npm's cache only).
   const node24 = await findNode24();
   const on24: CliRun[] = [];
+  // With no worker, the read-ahead thread (src/core/parallel/reader.ts) runs by default only if
+  // defaultReadAhead() says so (it does not, by measurement): the other choice runs beside it.
+  const readAheadHere = byDefault === 0 && defaultReadAhead();
+  const flipped: CliRun[] = [];
   for (let round = 0; round < 2; round++) {
     limits.push(timed(process.execPath, ['--input-type=module', '-e', READ_AND_DECODE, FILES_DIR]));
     pooled.push(scanWithCli(FILES_DIR, 'corpus'));
+    if (byDefault === 0) flipped.push(scanWithCli(FILES_DIR, 'corpus-read-ahead', undefined, process.execPath, readAheadHere ? 0 : 1));
     single.push(scanWithCli(FILES_DIR, 'corpus-other', other));
     if ('path' in node24) on24.push(scanWithCli(FILES_DIR, 'corpus-node24', undefined, node24.path));
   }
@@ -149,6 +154,10 @@ export async function runE2eBench(): Promise<void> {
   console.log(`  corpus folder: ${corpus.files} files, ${fmt(corpus.bytes / MB)} MB`);
   console.log(`  read + decode limit (child node, readdir + readFileSync + decodeText; best of 2): ${fmt(limit.wallS, 2)} s wall, ${fmt(limit.cpuS, 2)} s CPU → ${fmt(limitMBs)} MB/s`);
   console.log(`  nhi-steward scan (CLI, JSON, ${byDefault} worker(s) by default on ${availableParallelism()} cores): ${fmt(ours.wallS, 2)} s wall (best of ${pooled.length}), CPU ${cpus(pooled)} s (main thread ${mainCpus(pooled)} s), peak RSS ${rss(pooled)} MB → ${fmt(oursMBs)} MB/s of folder bytes; ${ours.findings} findings`);
+  if (flipped.length > 0) {
+    const best = bestOf(flipped);
+    console.log(`  same, read-ahead thread ${readAheadHere ? 'off' : 'on'} (NHI_STEWARD_READ_AHEAD=${readAheadHere ? 0 : 1}; default here: ${readAheadHere ? 'on' : 'off'}): ${fmt(best.wallS, 2)} s wall (best of ${flipped.length}), CPU ${cpus(flipped)} s (main thread ${mainCpus(flipped)} s), peak RSS ${rss(flipped)} MB → ${fmt(corpus.bytes / MB / best.wallS)} MB/s; ${best.findings} findings; wall of that / default ${fmt(best.wallS / ours.wallS, 2)}`);
+  }
   console.log(`  same, NHI_STEWARD_WORKERS=${other}: ${fmt(alone.wallS, 2)} s wall (best of ${single.length}), CPU ${cpus(single)} s (main thread ${mainCpus(single)} s), peak RSS ${rss(single)} MB → ${fmt(corpus.bytes / MB / alone.wallS)} MB/s; ${alone.findings} findings; wall of that / default ${fmt(alone.wallS / ours.wallS, 2)}`);
   if ('path' in node24) {
     const best24 = bestOf(on24);

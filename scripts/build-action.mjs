@@ -37,6 +37,8 @@ const ENTRIES = [
   { entry: 'src/core/parallel/secrets-worker.ts', out: 'secrets-worker.js', required: false },
   // History mode's worker (src/workspace/history-pool.ts looks for ./history-worker.js the same way).
   { entry: 'src/workspace/history-worker.ts', out: 'history-worker.js', required: false },
+  // The folder scan's read-ahead thread (src/core/parallel/reader.ts looks for ./reader-worker.js the same way).
+  { entry: 'src/core/parallel/reader-worker.ts', out: 'reader-worker.js', required: false },
 ];
 for (const { entry, out, required } of ENTRIES) {
   if (!required && !existsSync(entry)) continue;

@@ -61,3 +61,5 @@ await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: join(outdir,
 await build({ ...common, entryPoints: ['src/core/parallel/secrets-worker.ts'], outfile: join(outdir, 'secrets-worker.js') });
 // History mode's worker, started from ./history-worker.js beside it the same way (src/workspace/history-pool.ts).
 await build({ ...common, entryPoints: ['src/workspace/history-worker.ts'], outfile: join(outdir, 'history-worker.js') });
+// The read-ahead thread (src/core/parallel/reader.ts looks for ./reader-worker.js the same way): no scanning code, a few KB.
+await build({ ...common, entryPoints: ['src/core/parallel/reader-worker.ts'], outfile: join(outdir, 'reader-worker.js') });

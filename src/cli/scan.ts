@@ -107,7 +107,7 @@ async function scanTarget(target: string, flags: ScanFlags, io: Io, vault: Secre
   const progress = io.progress && !flags.quiet ? createProgress(io.stderr) : undefined;
   try {
     const workers = workersFromEnv();
-    const { result, changedIdentities } = await scanDirectory(dir, { settings, diff: flags.diff, staged: flags.staged, gitignore: flags.gitignore, onItem: progress?.onItem, revealSecrets, ...(workers === undefined ? {} : { workers }) });
+    const { result, changedIdentities } = await scanDirectory(dir, { settings, diff: flags.diff, staged: flags.staged, gitignore: flags.gitignore, onItem: progress?.onItem, revealSecrets, ...(workers === undefined ? {} : { workers }), ...readAheadFromEnv() });
     const staged = flags.staged && !flags.strict ? demoteIdentityRules(result) : result;
     const prefix = wantsPrefix ? ((await workTreeOf(dir))?.prefix ?? '') : '';
     return { result: staged, settings, changedIdentities, prefix };
@@ -127,6 +127,18 @@ function workersFromEnv(): number | undefined {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 256) throw new UsageError(`NHI_STEWARD_WORKERS must be a whole number from 0 to 256, not "${raw}"`);
   return n;
+}
+
+/**
+ * `NHI_STEWARD_READ_AHEAD=0` or `=1`: the read-ahead thread of a scan without workers off or on,
+ * instead of the default, off (src/core/parallel/tree-pool.ts, defaultReadAhead); for
+ * measuring (docs/performance.md, "Read-ahead").
+ */
+function readAheadFromEnv(): { readAhead?: boolean } {
+  const raw = process.env.NHI_STEWARD_READ_AHEAD;
+  if (raw === undefined || raw === '') return {};
+  if (raw !== '0' && raw !== '1') throw new UsageError(`NHI_STEWARD_READ_AHEAD must be 0 or 1, not "${raw}"`);
+  return { readAhead: raw === '1' };
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -21,6 +21,8 @@ export interface ScanDirOptions {
   onItem?: (item: ScannedItem) => void;
   /** Worker threads reading and scanning files beside this thread; default by core count (src/core/parallel/tree-pool.ts). */
   workers?: number;
+  /** The read-ahead thread of a scan without workers (src/core/parallel/reader.ts); false: none, true: on. Default off (defaultReadAhead). */
+  readAhead?: boolean;
   /** Tests: bytes read before workers start (default TREE_POOL_BYTES). */
   largeTreeBytes?: number;
   /** Live verification only (`--verify`): receives the reported secrets' values. */
@@ -50,7 +52,7 @@ export async function scanDirectory(dir: string, options: ScanDirOptions): Promi
   if (!changes) {
     // Full scans hand paths to the tree pool, whose workers read their own files.
     const entries = walkEntries(dir, { settings, gitignore: options.gitignore });
-    return { result: (await scanFileTree(entries, { settings, revealSecrets, onItem: options.onItem, workers: options.workers, largeTreeBytes: options.largeTreeBytes })).result };
+    return { result: (await scanFileTree(entries, { settings, revealSecrets, onItem: options.onItem, workers: options.workers, largeTreeBytes: options.largeTreeBytes, readAhead: options.readAhead })).result };
   }
   const tree = walkTree(dir, { settings, gitignore: options.gitignore });
   const walked = options.onItem ? observed(tree, options.onItem) : tree;

@@ -10,11 +10,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanSecrets } from '../secrets/engine.js';
 import type { RevealedSecret, ScanSettings } from '../types.js';
-import type { FileContribution } from '../scan.js';
 import type { FileOutcome, TreeRequest, TreeResponse, WorkerRequest, WorkerResponse } from './protocol.js';
-import { claim, scanOne } from './tree-pool.js';
+import { claim, reportsNothing, scanOne } from './tree-pool.js';
+import { keepYoungGenerationSmall } from './young-generation.js';
 
 const { settings, done, next, reveal } = workerData as { settings: ScanSettings; done: Int32Array; next?: Int32Array; reveal?: boolean };
+
+// Started by the tree pool (the CLI's and the Action's folder scans, which keep V8's young
+// generation small, young-generation.ts): a worker's start-up resets V8's flags, which are the
+// process's, so the main thread's young generation would grow to 16-32 MB again; set it again.
+if (next) keepYoungGenerationSmall();
 
 parentPort?.on('message', (request: WorkerRequest | TreeRequest) => {
   if ('kind' in request) return scanClaimed(request);
@@ -70,9 +75,4 @@ function scanClaimed(request: TreeRequest): void {
     if (++files >= FLUSH_FILES) flush();
   }
   if (files) flush();
-}
-
-/** A file whose contribution is its length alone: no text kept, no finding, record or reference. */
-function reportsNothing(file: FileContribution): boolean {
-  return file.content === undefined && !file.secrets.length && !file.extracted.records.length && !file.extracted.findings.length && !file.extracted.references.length;
 }

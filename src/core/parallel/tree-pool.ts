@@ -8,6 +8,9 @@ import { defaultWorkerUrl, newWorker } from './pool.js';
 import type { FileOutcome, TreeRequest, TreeResponse } from './protocol.js';
 import { readSourceFile } from './read-file.js';
 import { afterLargeFile } from './large-file.js';
+import { ReadAhead } from './reader.js';
+import { CONTROL_WORDS } from './ring.js';
+import type { SourceFile } from '../types.js';
 
 /**
  * A folder scan over all cores, where each thread reads its own files (docs/performance.md,
@@ -44,6 +47,11 @@ export interface TreeScanOptions extends Pick<ScanOptions, 'owners' | 'codeowner
   scanHere?: boolean;
   /** Worker entry (tests); default secrets-worker.js beside pool.js. */
   workerUrl?: URL;
+  /**
+   * Read-ahead thread (reader.ts) when no scanning worker runs: false turns it off, an object sets
+   * its ring (tests), true turns it on. Default defaultReadAhead() (off); started once the walk lists READ_AHEAD_FILES files.
+   */
+  readAhead?: boolean | { ringBytes?: number; maxRecordBytes?: number; workerUrl?: URL; files?: number; patient?: boolean };
   /** Called for each file read or skipped, in no particular order (progress display). */
   onItem?: (item: Skipped | { path: string; chars: number }) => void;
 }
@@ -53,6 +61,8 @@ export interface TreeScan {
   workersStarted: number;
   /** Files a worker read and scanned (the rest were read here). */
   filesFromWorkers: number;
+  /** Files whose bytes came from the read-ahead thread (0 when it did not run). */
+  filesFromReader: number;
 }
 
 /**
@@ -63,6 +73,19 @@ export interface TreeScan {
  */
 export function defaultTreeWorkerCount(cores = availableParallelism()): number {
   return cores <= 2 ? 0 : cores - 1;
+}
+
+/**
+ * Whether a scan without workers starts the read-ahead thread by default: no, by measurement
+ * (docs/performance.md, "Read-ahead"). On a quiet machine (load ~1, 17:39-17:40 UTC) the bench
+ * corpus took 1.15-1.55 s with it against 1.09-1.49 s without (main thread 1.00-1.32 against
+ * 1.01-1.37 s), and `npm run bench -- --only e2e` 1.16 against 1.11 s; the 20,000 small files
+ * 0.53-0.61 against 0.54-0.66 s. It costs a second V8 isolate (idle: ~9 MiB on Node 20, ~13 on
+ * Node 22, ~17 on Node 24) and its ring: corpus peak 128-136 against 117-122 MiB on Node 20, 158
+ * against 142 on Node 24 (over the 150 MB target). `NHI_STEWARD_READ_AHEAD=1` turns it on (CLI).
+ */
+export function defaultReadAhead(): boolean {
+  return false;
 }
 
 /** Files posted to the workers at a time. */
@@ -95,6 +118,13 @@ export const TREE_POOL_BYTES = 8 * 1024 * 1024;
  * (docs/performance.md, "Worker threads"). Secretlint's 1,438-file subset stays below it.
  */
 export const TREE_POOL_FILES = 2000;
+/**
+ * With no scanning worker, a read-ahead thread (reader.ts) starts once the walk has listed this
+ * many files; the scanning thread keeps READ_AHEAD_FILES listed files ahead of the one it scans so
+ * the reader has paths to read, and posts them POST_FILES at a time.
+ */
+export const READ_AHEAD_FILES = 256;
+const POST_FILES = 32;
 
 interface Job {
   index: number;
@@ -132,7 +162,8 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
   const outcomes: (FileOutcome | undefined)[] = [];
   /** The walk's files, by position; `next` is the first position no thread has claimed. */
   const jobs: Job[] = [];
-  const next = new Int32Array(new SharedArrayBuffer(4));
+  // Word 0 is the claim counter; the rest is the read-ahead ring's control block (ring.ts).
+  const next = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
   /** Positions posted to the workers. */
   let published = 0;
   /** Files whose outcome is in (from any thread). */
@@ -143,6 +174,13 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
   let index = 0;
   let filesFromWorkers = 0;
   let wake: (() => void) | undefined;
+  const readAheadOption = options.readAhead ?? defaultReadAhead();
+  const readAhead = wanted === 0 && readAheadOption !== false ? (typeof readAheadOption === 'object' ? readAheadOption : {}) : undefined;
+  const readAheadFiles = readAhead?.files ?? READ_AHEAD_FILES;
+  let reader: ReadAhead | undefined;
+  let readerTried = false;
+  /** With a reader: the first position not yet scanned here. */
+  let scanned = 0;
 
   const record = (outcome: FileOutcome) => {
     outcomes[outcome.index] = outcome;
@@ -199,6 +237,20 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
     slots = started;
     published = Atomics.load(next, 0); // what is listed beyond the files scanned here is posted next
   };
+  /** Scans positions `scanned` … `bound - 1` here, their bytes from the reader's ring (or read here). */
+  const scanRead = (bound: number) => {
+    while (scanned < bound) {
+      if (scanned >= reader!.posted) postToReader(true);
+      const job = jobs[scanned];
+      const outcome = scanItem(job, reader!.take(scanned++, job.path, job.abs), settings, reveal);
+      afterLargeFile(outcome.file?.chars ?? 0);
+      record(outcome);
+      finished++;
+    }
+  };
+  const postToReader = (all: boolean) => {
+    if (reader && jobs.length - reader.posted >= (all ? 1 : POST_FILES)) reader.post(jobs.slice(reader.posted).map((j) => j.abs));
+  };
   const publish = () => {
     if (published === jobs.length) return;
     const request: TreeRequest = { kind: 'files', start: published, files: jobs.slice(published) };
@@ -231,7 +283,17 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
       }
       jobs.push({ index: index++, path: entry.path, abs: entry.abs });
       if (!slots && wanted > 0 && readHere >= largeTreeBytes) start();
-      if (live()) {
+      if (readAhead && !readerTried && jobs.length >= readAheadFiles) {
+        readerTried = true;
+        scanned = Atomics.load(next, 0);
+        reader = ReadAhead.start(next, scanned, { maxFileSize: settings.maxFileSize, ...readAhead });
+      }
+      if (reader) {
+        postToReader(false);
+        if (jobs.length - scanned > readAheadFiles) scanRead(jobs.length - readAheadFiles);
+      } else if (readAhead && !readerTried) {
+        // Lists the first files ahead: a tree of this many starts the reader before any read here.
+      } else if (live()) {
         if (jobs.length - published >= CHUNK_FILES) publish();
         if (shares) scanClaimed(published, LEFT_FOR_WORKERS);
         // Lets worker answers in, so a progress display moves; a scan without one need not yield.
@@ -245,12 +307,16 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
     }
     // The walk is over: every thread claims what is left, then this one waits for the workers'
     // answers. Files a dead worker claimed but never answered for are scanned here.
+    if (reader) {
+      postToReader(true);
+      scanRead(jobs.length);
+    }
     if (live()) publish();
     if (shares || !live()) scanClaimed(jobs.length, 0);
     if (finished < jobs.length && live()) await new Promise<void>((resolve) => ((wake = resolve), settle()));
     for (const job of jobs) if (!outcomes[job.index]) scanHere(job);
   } finally {
-    await Promise.all((slots ?? []).map((s) => s.worker.terminate()));
+    await Promise.all([...(slots ?? []).map((s) => s.worker.terminate()), reader?.stop()]);
   }
 
   // The whole-tree steps, in walk order, as the single-thread pipeline runs them.
@@ -264,7 +330,7 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
       append(secrets, file.secrets);
     }
   }
-  return { result: totals.finish(secrets.sort(compareFindings)), workersStarted: slots?.length ?? 0, filesFromWorkers };
+  return { result: totals.finish(secrets.sort(compareFindings)), workersStarted: slots?.length ?? 0, filesFromWorkers, filesFromReader: reader?.fromReader ?? 0 };
 }
 
 function* chain<T>(first: T[], rest: Iterator<T>): Generator<T> {
@@ -284,12 +350,29 @@ function nothingFound(path: string, chars: number): FileContribution {
 
 /** Reads and scans one file: what the worker does for each file of a batch. */
 export function scanOne(job: Job, settings: ScanSettings, reveal?: SecretSink): FileOutcome {
-  const item = admitted(readSourceFile(job.path, job.abs, settings.maxFileSize), settings);
+  const outcome = scanItem(job, readSourceFile(job.path, job.abs, settings.maxFileSize), settings, reveal);
+  afterLargeFile(outcome.file?.chars ?? 0); // frees its read buffer and its text (unless a whole-tree step keeps it)
+  return outcome;
+}
+
+/**
+ * Scans one file already read (or the reason it was skipped). The caller runs afterLargeFile once
+ * this returns: a parameter stays alive as long as its function runs, so a collection started in
+ * here would keep the file's text (measured: +40 MB peak on the bench corpus).
+ */
+function scanItem(job: Job, read: SourceFile | Skipped, settings: ScanSettings, reveal?: SecretSink): FileOutcome {
+  const item = admitted(read, settings);
   if (!item) return { index: job.index };
   if (!('content' in item)) return { index: job.index, skipped: item };
   const file = contributionOf(item, settings, reveal);
-  afterLargeFile(file.chars); // frees its read buffer and its text (unless a whole-tree step keeps it)
-  return { index: job.index, file };
+  // Kept until the whole-tree steps: most files contribute nothing, and their own empty arrays
+  // (four per file) would survive every scavenge until then.
+  return { index: job.index, file: reportsNothing(file) ? nothingFound(file.path, file.chars) : file };
+}
+
+/** A file whose contribution is its length alone: no text kept, no finding, record or reference. */
+export function reportsNothing(file: FileContribution): boolean {
+  return file.content === undefined && !file.secrets.length && !file.extracted.records.length && !file.extracted.findings.length && !file.extracted.references.length;
 }
 
 function startWorker(url: URL, data: { settings: ScanSettings; next: Int32Array; reveal: boolean }, onResponse: (response: TreeResponse) => void, onExit: () => void): Slot | undefined {
