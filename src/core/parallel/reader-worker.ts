@@ -9,7 +9,7 @@
  */
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { keepYoungGenerationSmall } from './young-generation.js';
+import { keepYoungGenerationSmallAgain } from './young-generation.js';
 import { CONSUMED, DIRECT, HEAD, HEADER_BYTES, NEXT, SLEEPING, TAIL, WAKE, WRAP, WRITTEN, nextOffset, type ReaderData, type ReaderRequest } from './ring.js';
 
 // On Node 20 and 22 a worker's start-up resets V8's flags (which are the process's) to the command
@@ -17,7 +17,7 @@ import { CONSUMED, DIRECT, HEAD, HEADER_BYTES, NEXT, SLEEPING, TAIL, WAKE, WRAP,
 // peak 128-132 -> 150-155 MiB, 50 scavenges instead of ~200). The CLI and the Action, which run
 // the tree pool, set it (young-generation.ts); so does this thread, once it is up (and reader.ts
 // until then).
-keepYoungGenerationSmall();
+keepYoungGenerationSmallAgain((workerData as ReaderData).youngGeneration);
 
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 

@@ -3,7 +3,7 @@ import type { SourceFile, Skipped } from '../types.js';
 import { toSourceFile } from '../source.js';
 import { newWorker, workerEntryBeside } from './pool.js';
 import { errnoCode, readSourceFile, skipped } from './read-file.js';
-import { keepYoungGenerationSmall } from './young-generation.js';
+import { keepYoungGenerationSmallAgain, youngGenerationKeptSmall } from './young-generation.js';
 import { CONSUMED, CONTROL_WORDS, DIRECT, HEAD, HEADER_BYTES, NEXT, SLEEPING, TAIL, WAKE, WRAP, WRITTEN, freeBytes, nextOffset, type ReaderData, type ReaderRequest } from './ring.js';
 
 /**
@@ -98,7 +98,7 @@ export class ReadAhead {
     const size = (options.ringBytes ?? RING_BYTES) & ~7;
     const maxRecordBytes = Math.min(options.maxRecordBytes ?? MAX_RECORD_BYTES, size / 2 - HEADER_BYTES);
     const data = new SharedArrayBuffer(size);
-    const workerData: ReaderData = { control: control.buffer, data, maxRecordBytes, maxFileSize: options.maxFileSize };
+    const workerData: ReaderData = { control: control.buffer, data, maxRecordBytes, maxFileSize: options.maxFileSize, youngGeneration: youngGenerationKeptSmall() };
     let worker: Worker;
     try {
       // A young generation of 1 MB: the reader allocates next to nothing.
@@ -141,7 +141,7 @@ export class ReadAhead {
       // thread's young generation would grow meanwhile (to 8 MB with the reader alone setting it
       // again): set it again before each file (a few microseconds) until then.
       this.#up = Atomics.load(control, WRITTEN) > 0;
-      keepYoungGenerationSmall();
+      keepYoungGenerationSmallAgain();
     }
     for (let waited = false; ; ) {
       const written = Atomics.load(control, WRITTEN);

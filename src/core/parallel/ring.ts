@@ -53,6 +53,8 @@ export interface ReaderData {
   maxRecordBytes: number;
   /** The scan's max-file-size: the reader never reads more than this plus one byte of a file. */
   maxFileSize: number;
+  /** Whether the scanning thread keeps V8's young generation small (young-generation.ts): the reader sets it again once up. */
+  youngGeneration: boolean;
 }
 
 /** Scanning thread → reader: the files of the walk from position `start` on (paths to open). */

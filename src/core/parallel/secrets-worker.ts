@@ -12,14 +12,14 @@ import { scanSecrets } from '../secrets/engine.js';
 import type { RevealedSecret, ScanSettings } from '../types.js';
 import type { FileOutcome, TreeRequest, TreeResponse, WorkerRequest, WorkerResponse } from './protocol.js';
 import { claim, reportsNothing, scanOne } from './tree-pool.js';
-import { keepYoungGenerationSmall } from './young-generation.js';
+import { keepYoungGenerationSmallAgain } from './young-generation.js';
 
-const { settings, done, next, reveal } = workerData as { settings: ScanSettings; done: Int32Array; next?: Int32Array; reveal?: boolean };
+const { settings, done, next, reveal, youngGeneration } = workerData as { settings: ScanSettings; done: Int32Array; next?: Int32Array; reveal?: boolean; youngGeneration?: boolean };
 
 // Started by the tree pool (the CLI's and the Action's folder scans, which keep V8's young
 // generation small, young-generation.ts): a worker's start-up resets V8's flags, which are the
 // process's, so the main thread's young generation would grow to 16-32 MB again; set it again.
-if (next) keepYoungGenerationSmall();
+if (next) keepYoungGenerationSmallAgain(youngGeneration === true);
 
 parentPort?.on('message', (request: WorkerRequest | TreeRequest) => {
   if ('kind' in request) return scanClaimed(request);

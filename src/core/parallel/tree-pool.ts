@@ -11,6 +11,7 @@ import { afterLargeFile } from './large-file.js';
 import { ReadAhead } from './reader.js';
 import { CONTROL_WORDS } from './ring.js';
 import type { SourceFile } from '../types.js';
+import { youngGenerationKeptSmall } from './young-generation.js';
 
 /**
  * A folder scan over all cores, where each thread reads its own files (docs/performance.md,
@@ -379,7 +380,7 @@ function startWorker(url: URL, data: { settings: ScanSettings; next: Int32Array;
   let worker: Worker;
   try {
     // `done` is the secrets pool's counter (pool.ts); this pool counts claims on `next`.
-    const workerData = { ...data, done: new Int32Array(new SharedArrayBuffer(4)) };
+    const workerData = { ...data, done: new Int32Array(new SharedArrayBuffer(4)), youngGeneration: youngGenerationKeptSmall() };
     const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
     worker = newWorker(url, { workerData, resourceLimits });
   } catch {

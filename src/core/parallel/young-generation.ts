@@ -19,6 +19,28 @@ import { setFlagsFromString } from 'node:v8';
  */
 export function keepYoungGenerationSmall(execArgv: readonly string[], env: NodeJS.ProcessEnv): boolean {
   if (youngGenerationChosenByUser(execArgv, env)) return false;
+  applied = setGrowthFactor();
+  return applied;
+}
+
+/** Whether this thread's `keepYoungGenerationSmall` set the flag (the tree pool tells its workers). */
+export function youngGenerationKeptSmall(): boolean {
+  return applied;
+}
+
+/**
+ * Sets the flag again where it was set before (`wanted`: in this thread, or as the thread that
+ * started this worker says). On Node 20 and 22 a worker's start-up resets V8's flags, which are
+ * the process's, to the command line's: the scanning thread's young generation would grow again.
+ * Where the user chose otherwise nothing was set, and nothing is set now.
+ */
+export function keepYoungGenerationSmallAgain(wanted = applied): void {
+  if (wanted) setGrowthFactor();
+}
+
+let applied = false;
+
+function setGrowthFactor(): boolean {
   try {
     setFlagsFromString('--semi-space-growth-factor=1');
     return true;
