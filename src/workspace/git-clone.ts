@@ -100,7 +100,15 @@ function run(cwd: string, args: string[], env: NodeJS.ProcessEnv, options: Pick<
       if (missingGit) reject(new UsageError(MISSING_GIT));
       else if (stopped) reject(new Error(stopped));
       else if (code !== 0) reject(new Error(`git ${args[0]} failed: ${scrub(stderr)}`));
-      else resolve();
+      else if (!watchDir) resolve();
+      else {
+        // A fetch quicker than one poll (a fast link, a small cap) is measured once it is done:
+        // the cap holds however fast git was.
+        void folderBytes(watchDir, maxBytes).then((bytes) => {
+          if (bytes > maxBytes) reject(new Error(`the clone passed its disk cap of ${maxBytes} bytes`));
+          else resolve();
+        });
+      }
     });
   });
 }
