@@ -3,6 +3,37 @@ import { createRequire as __nhiCreateRequire } from 'node:module'; const require
 // src/workspace/history-worker.ts
 import { parentPort, workerData } from "node:worker_threads";
 
+// src/core/secrets/suppression.ts
+var INLINE_ALLOW_MARKERS = ["nhi-steward:allow", "gitleaks:allow", "pragma: allowlist secret"];
+var markerPattern = new RegExp(INLINE_ALLOW_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "i");
+function hasAllowMarker(lineText) {
+  return markerPattern.test(lineText);
+}
+
+// src/core/secrets/allow-markers.ts
+var MARKER_SCAN_LIMIT = 64 * 1024;
+function markerLineText(content, lines, line) {
+  const start = lines.lineStart(line);
+  const end = lines.lineEnd(line);
+  if (end - start <= MARKER_SCAN_LIMIT) return content.slice(start, end);
+  return content.slice(start, start + MARKER_SCAN_LIMIT / 2) + "\n" + content.slice(end - MARKER_SCAN_LIMIT / 2, end);
+}
+var ALLOW = [97, 108, 108, 111, 119];
+if (!INLINE_ALLOW_MARKERS.every((m) => m.toLowerCase().includes("allow"))) throw new Error('every allow marker must contain "allow"');
+function lineHasAllowMarker(content, lines, line) {
+  const start = lines.lineStart(line);
+  const end = lines.lineEnd(line);
+  if (end - start <= MARKER_SCAN_LIMIT && !containsAllow(content, start, end)) return false;
+  return hasAllowMarker(markerLineText(content, lines, line));
+}
+function containsAllow(text, start, end) {
+  for (let i = start, last = end - ALLOW.length; i <= last; i++) {
+    if ((text.charCodeAt(i) | 32) !== 97) continue;
+    if ((text.charCodeAt(i + 1) | 32) === 108 && (text.charCodeAt(i + 2) | 32) === 108 && (text.charCodeAt(i + 3) | 32) === 111 && (text.charCodeAt(i + 4) | 32) === 119) return true;
+  }
+  return false;
+}
+
 // src/core/types.ts
 var LEVELS = ["error", "warning", "notice", "info"];
 function levelRank(level) {
@@ -9639,11 +9670,11 @@ var LineIndex = class {
 };
 function lineAround(text, offset, end, radius = 1024) {
   const lower2 = Math.max(0, offset - radius);
-  const back = text.slice(lower2, offset).lastIndexOf("\n");
-  const from = back === -1 ? lower2 : lower2 + back + 1;
+  let from = offset;
+  while (from > lower2 && text.charCodeAt(from - 1) !== 10) from--;
   const upper = Math.min(text.length, end + radius);
-  const ahead = text.slice(offset, upper).indexOf("\n");
-  const to = ahead === -1 ? upper : offset + ahead;
+  let to = offset;
+  while (to < upper && text.charCodeAt(to) !== 10) to++;
   return text.slice(from, to);
 }
 
@@ -9726,22 +9757,32 @@ function nearest(first, seconds, within, used) {
 import { createHash, createHmac, randomBytes, scryptSync } from "node:crypto";
 var EPHEMERAL_KEY = randomBytes(32).toString("hex");
 function keyedFingerprint(key, detectorId, secret) {
-  const id = `${key}\0${detectorId}\0${secret}`;
-  const cached = keyedCache.get(id);
+  let byDetector = keyedCache.get(key);
+  let byValue = byDetector?.get(detectorId);
+  const cached = byValue?.get(secret);
   if (cached !== void 0) return cached;
   const digest = createHmac("sha256", key).update("nhi-steward/secret/v2\0").update(detectorId).update("\0").update(secret).digest("hex");
-  if (id.length > KEYED_CACHE_CHARS / 64) return digest;
-  if (keyedCache.size >= KEYED_CACHE_ENTRIES || keyedCacheChars + id.length > KEYED_CACHE_CHARS) {
+  const size = key.length + detectorId.length + secret.length + 2;
+  if (size > KEYED_CACHE_CHARS / 64) return digest;
+  if (keyedCacheEntries >= KEYED_CACHE_ENTRIES || keyedCacheChars + size > KEYED_CACHE_CHARS) {
     keyedCache.clear();
-    keyedCacheChars = 0;
+    keyedCacheEntries = keyedCacheChars = 0;
+    byDetector = byValue = void 0;
   }
-  keyedCache.set(id, digest);
-  keyedCacheChars += id.length;
+  if (byDetector === void 0) keyedCache.set(key, byDetector = /* @__PURE__ */ new Map());
+  if (byValue === void 0) byDetector.set(detectorId, byValue = /* @__PURE__ */ new Map());
+  byValue.set(detached(secret), digest);
+  keyedCacheEntries++;
+  keyedCacheChars += size;
   return digest;
+}
+function detached(text) {
+  return text.length < 13 ? text : (" " + text).slice(1);
 }
 var KEYED_CACHE_ENTRIES = 8192;
 var KEYED_CACHE_CHARS = 1 << 20;
 var keyedCache = /* @__PURE__ */ new Map();
+var keyedCacheEntries = 0;
 var keyedCacheChars = 0;
 function locationFingerprint(rule, file, context, occurrence) {
   const input = `nhi-steward/location/v1\0${rule}\0${file}\0${context}\0${occurrence}`;
@@ -9783,13 +9824,6 @@ function redact(secret, prefix) {
 }
 var MIN_TAIL_LENGTH = 12;
 var BLOCK_FOOTER = /(?:\\[nr]|[\s=])*-----END [A-Z0-9 ]+-----(?:\\[nr]|\s)*$/;
-
-// src/core/secrets/suppression.ts
-var INLINE_ALLOW_MARKERS = ["nhi-steward:allow", "gitleaks:allow", "pragma: allowlist secret"];
-var markerPattern = new RegExp(INLINE_ALLOW_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "i");
-function hasAllowMarker(lineText2) {
-  return markerPattern.test(lineText2);
-}
 
 // src/core/secrets/engine.ts
 function selectDetectors(detectors, selection) {
@@ -9910,7 +9944,8 @@ function nameFindings(built, content, lines, candidates, settings2) {
       occurrences.set(key, occurrence);
       b.finding.fingerprint = locationFingerprint(b.finding.rule, b.finding.file, context, occurrence);
     }
-    b.finding.contentId = keyedFingerprint(settings2.contentKey ?? EPHEMERAL_KEY, b.detector, b.secret);
+    const contentKey = settings2.contentKey ?? EPHEMERAL_KEY;
+    b.finding.contentId = mode.kind === "keyed" && mode.key === contentKey ? b.finding.fingerprint : keyedFingerprint(contentKey, b.detector, b.secret);
     if (settings2.legacyFingerprints) b.finding.previousFingerprint = legacyFingerprint(b.detector, b.secret);
     if (settings2.hashSalt) b.finding.saltedHash = saltedSecretHash(settings2.hashSalt.salt, settings2.hashSalt.cost, b.detector, b.secret);
   }
@@ -9963,17 +9998,18 @@ function suppressed(b, settings2) {
   return false;
 }
 function isRealSecret(detector, secret, path2, line) {
-  if (detector.entropy !== void 0 && shannonEntropy(secret) < detector.entropy) return false;
-  try {
-    if (detector.validate && !detector.validate(secret)) return false;
-  } catch {
-    return false;
-  }
-  if (detector.skipGenericFilters) return true;
-  let byValue = verdicts.get(detector);
+  let byValue = detector.skipGenericFilters ? void 0 : verdicts.get(detector);
   const seen = byValue?.get(secret);
   if (seen !== void 0) {
-    for (const v of seen) if (v.line === line && v.path === path2) return v.real;
+    for (const v of seen) if (v.path === path2 && v.line === line) return v.real;
+  } else {
+    if (detector.entropy !== void 0 && shannonEntropy(secret) < detector.entropy) return false;
+    try {
+      if (detector.validate && !detector.validate(secret)) return false;
+    } catch {
+      return false;
+    }
+    if (detector.skipGenericFilters) return true;
   }
   let real;
   try {
@@ -9997,9 +10033,6 @@ function isRealSecret(detector, secret, path2, line) {
   verdictCount++;
   verdictChars += size;
   return real;
-}
-function detached(text) {
-  return text.length < 13 ? text : (" " + text).slice(1);
 }
 var verdicts = /* @__PURE__ */ new WeakMap();
 var verdictCount = 0;
@@ -10029,16 +10062,9 @@ function reportable(parts, file, lines) {
   if (file.addedLines && !parts.some((p) => file.addedLines.has(p.line))) return false;
   for (const part of parts) {
     const last = lines.lineOf(Math.max(part.start, part.end - 1));
-    for (let line = part.line; line <= last; line++) if (hasAllowMarker(lineText(file.content, lines, line))) return false;
+    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line)) return false;
   }
   return true;
-}
-var MARKER_SCAN_LIMIT = 64 * 1024;
-function lineText(content, lines, line) {
-  const start = lines.lineStart(line);
-  const end = lines.lineEnd(line);
-  if (end - start <= MARKER_SCAN_LIMIT) return content.slice(start, end);
-  return content.slice(start, start + MARKER_SCAN_LIMIT / 2) + "\n" + content.slice(end - MARKER_SCAN_LIMIT / 2, end);
 }
 function location(c, lines) {
   const from = lines.position(c.start);
@@ -10046,8 +10072,14 @@ function location(c, lines) {
   return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
 }
 function describe(detector) {
-  return detector.title.toLowerCase().includes(detector.provider.toLowerCase()) ? detector.title : `${detector.title} (${detector.provider})`;
+  let text = descriptions.get(detector);
+  if (text === void 0) {
+    text = detector.title.toLowerCase().includes(detector.provider.toLowerCase()) ? detector.title : `${detector.title} (${detector.provider})`;
+    descriptions.set(detector, text);
+  }
+  return text;
 }
+var descriptions = /* @__PURE__ */ new WeakMap();
 function singleFinding(c, path2, lines) {
   const redacted = redact(c.secret, c.detector.redactPrefix);
   const stored = c.detector.credentialFile ? ` (a credential file should not be in the repository${c.weak ? `; the value looks weak: ${c.weak}` : ""})` : "";

@@ -34471,7 +34471,7 @@ var require_ignore = __commonJS({
         sources
       };
     };
-    var DIRECT = null;
+    var DIRECT2 = null;
     var REGEX_INNER_SLASH = /\/(?!$)/;
     var WILDCARD = "[^\\/]*";
     var REPLACERS = [
@@ -34562,7 +34562,7 @@ var require_ignore = __commonJS({
         // there will be no leading '/'
         //   (which has been replaced by section "leading slash")
         // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
+        DIRECT2,
         (source, pattern) => {
           if (!source || source[0] === "^" || source[0] === "(") {
             return source;
@@ -34642,7 +34642,7 @@ var require_ignore = __commonJS({
       [
         // 'js' will not match 'js.'
         // 'ab' will not match 'abc'
-        DIRECT,
+        DIRECT2,
         // WTF!
         // https://git-scm.com/docs/gitignore
         // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
@@ -34774,7 +34774,7 @@ var require_ignore = __commonJS({
         //   fifteen passes never fire for a typical .gitignore line, and between
         //   them they were 45% of this chain.
         (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
+          if (matcher === DIRECT2) {
             return replacer(prev, pattern);
           }
           if (required !== UNDEFINED && prev.indexOf(required) < 0) {
@@ -39280,6 +39280,17 @@ var require_aws4 = __commonJS({
 import { setFlagsFromString } from "node:v8";
 function keepYoungGenerationSmall(execArgv, env) {
   if (youngGenerationChosenByUser(execArgv, env)) return false;
+  applied = setGrowthFactor();
+  return applied;
+}
+function youngGenerationKeptSmall() {
+  return applied;
+}
+function keepYoungGenerationSmallAgain(wanted = applied) {
+  if (wanted) setGrowthFactor();
+}
+var applied = false;
+function setGrowthFactor() {
   try {
     setFlagsFromString("--semi-space-growth-factor=1");
     return true;
@@ -54716,22 +54727,32 @@ function customDetector(spec) {
 import { createHash as createHash2, createHmac, randomBytes, scryptSync } from "node:crypto";
 var EPHEMERAL_KEY = randomBytes(32).toString("hex");
 function keyedFingerprint(key, detectorId, secret2) {
-  const id = `${key}\0${detectorId}\0${secret2}`;
-  const cached = keyedCache.get(id);
+  let byDetector = keyedCache.get(key);
+  let byValue = byDetector?.get(detectorId);
+  const cached = byValue?.get(secret2);
   if (cached !== void 0) return cached;
   const digest = createHmac("sha256", key).update("nhi-steward/secret/v2\0").update(detectorId).update("\0").update(secret2).digest("hex");
-  if (id.length > KEYED_CACHE_CHARS / 64) return digest;
-  if (keyedCache.size >= KEYED_CACHE_ENTRIES || keyedCacheChars + id.length > KEYED_CACHE_CHARS) {
+  const size = key.length + detectorId.length + secret2.length + 2;
+  if (size > KEYED_CACHE_CHARS / 64) return digest;
+  if (keyedCacheEntries >= KEYED_CACHE_ENTRIES || keyedCacheChars + size > KEYED_CACHE_CHARS) {
     keyedCache.clear();
-    keyedCacheChars = 0;
+    keyedCacheEntries = keyedCacheChars = 0;
+    byDetector = byValue = void 0;
   }
-  keyedCache.set(id, digest);
-  keyedCacheChars += id.length;
+  if (byDetector === void 0) keyedCache.set(key, byDetector = /* @__PURE__ */ new Map());
+  if (byValue === void 0) byDetector.set(detectorId, byValue = /* @__PURE__ */ new Map());
+  byValue.set(detached(secret2), digest);
+  keyedCacheEntries++;
+  keyedCacheChars += size;
   return digest;
+}
+function detached(text3) {
+  return text3.length < 13 ? text3 : (" " + text3).slice(1);
 }
 var KEYED_CACHE_ENTRIES = 8192;
 var KEYED_CACHE_CHARS = 1 << 20;
 var keyedCache = /* @__PURE__ */ new Map();
+var keyedCacheEntries = 0;
 var keyedCacheChars = 0;
 function locationFingerprint(rule, file, context3, occurrence) {
   const input = `nhi-steward/location/v1\0${rule}\0${file}\0${context3}\0${occurrence}`;
@@ -62161,6 +62182,37 @@ import { createRequire as createRequire2 } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 
+// src/core/secrets/suppression.ts
+var INLINE_ALLOW_MARKERS = ["nhi-steward:allow", "gitleaks:allow", "pragma: allowlist secret"];
+var markerPattern = new RegExp(INLINE_ALLOW_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "i");
+function hasAllowMarker(lineText) {
+  return markerPattern.test(lineText);
+}
+
+// src/core/secrets/allow-markers.ts
+var MARKER_SCAN_LIMIT = 64 * 1024;
+function markerLineText(content, lines, line) {
+  const start2 = lines.lineStart(line);
+  const end = lines.lineEnd(line);
+  if (end - start2 <= MARKER_SCAN_LIMIT) return content.slice(start2, end);
+  return content.slice(start2, start2 + MARKER_SCAN_LIMIT / 2) + "\n" + content.slice(end - MARKER_SCAN_LIMIT / 2, end);
+}
+var ALLOW = [97, 108, 108, 111, 119];
+if (!INLINE_ALLOW_MARKERS.every((m) => m.toLowerCase().includes("allow"))) throw new Error('every allow marker must contain "allow"');
+function lineHasAllowMarker(content, lines, line) {
+  const start2 = lines.lineStart(line);
+  const end = lines.lineEnd(line);
+  if (end - start2 <= MARKER_SCAN_LIMIT && !containsAllow(content, start2, end)) return false;
+  return hasAllowMarker(markerLineText(content, lines, line));
+}
+function containsAllow(text3, start2, end) {
+  for (let i = start2, last = end - ALLOW.length; i <= last; i++) {
+    if ((text3.charCodeAt(i) | 32) !== 97) continue;
+    if ((text3.charCodeAt(i + 1) | 32) === 108 && (text3.charCodeAt(i + 2) | 32) === 108 && (text3.charCodeAt(i + 3) | 32) === 111 && (text3.charCodeAt(i + 4) | 32) === 119) return true;
+  }
+  return false;
+}
+
 // src/core/secrets/prefilter-wasm.ts
 var I32 = 127;
 function uleb(n) {
@@ -63243,11 +63295,11 @@ var LineIndex2 = class {
 };
 function lineAround(text3, offset, end, radius = 1024) {
   const lower2 = Math.max(0, offset - radius);
-  const back = text3.slice(lower2, offset).lastIndexOf("\n");
-  const from = back === -1 ? lower2 : lower2 + back + 1;
+  let from = offset;
+  while (from > lower2 && text3.charCodeAt(from - 1) !== 10) from--;
   const upper = Math.min(text3.length, end + radius);
-  const ahead = text3.slice(offset, upper).indexOf("\n");
-  const to = ahead === -1 ? upper : offset + ahead;
+  let to = offset;
+  while (to < upper && text3.charCodeAt(to) !== 10) to++;
   return text3.slice(from, to);
 }
 
@@ -63317,13 +63369,6 @@ function nearest(first, seconds, within, used) {
     if (!best || Math.abs(second.line - first.line) < Math.abs(best.line - first.line)) best = second;
   }
   return best;
-}
-
-// src/core/secrets/suppression.ts
-var INLINE_ALLOW_MARKERS = ["nhi-steward:allow", "gitleaks:allow", "pragma: allowlist secret"];
-var markerPattern = new RegExp(INLINE_ALLOW_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "i");
-function hasAllowMarker(lineText2) {
-  return markerPattern.test(lineText2);
 }
 
 // src/core/secrets/engine.ts
@@ -63449,7 +63494,8 @@ function nameFindings(built, content, lines, candidates, settings) {
       occurrences.set(key, occurrence);
       b.finding.fingerprint = locationFingerprint(b.finding.rule, b.finding.file, context3, occurrence);
     }
-    b.finding.contentId = keyedFingerprint(settings.contentKey ?? EPHEMERAL_KEY, b.detector, b.secret);
+    const contentKey = settings.contentKey ?? EPHEMERAL_KEY;
+    b.finding.contentId = mode.kind === "keyed" && mode.key === contentKey ? b.finding.fingerprint : keyedFingerprint(contentKey, b.detector, b.secret);
     if (settings.legacyFingerprints) b.finding.previousFingerprint = legacyFingerprint(b.detector, b.secret);
     if (settings.hashSalt) b.finding.saltedHash = saltedSecretHash(settings.hashSalt.salt, settings.hashSalt.cost, b.detector, b.secret);
   }
@@ -63502,17 +63548,18 @@ function suppressed(b, settings) {
   return false;
 }
 function isRealSecret(detector, secret2, path7, line) {
-  if (detector.entropy !== void 0 && shannonEntropy(secret2) < detector.entropy) return false;
-  try {
-    if (detector.validate && !detector.validate(secret2)) return false;
-  } catch {
-    return false;
-  }
-  if (detector.skipGenericFilters) return true;
-  let byValue = verdicts.get(detector);
+  let byValue = detector.skipGenericFilters ? void 0 : verdicts.get(detector);
   const seen = byValue?.get(secret2);
   if (seen !== void 0) {
-    for (const v of seen) if (v.line === line && v.path === path7) return v.real;
+    for (const v of seen) if (v.path === path7 && v.line === line) return v.real;
+  } else {
+    if (detector.entropy !== void 0 && shannonEntropy(secret2) < detector.entropy) return false;
+    try {
+      if (detector.validate && !detector.validate(secret2)) return false;
+    } catch {
+      return false;
+    }
+    if (detector.skipGenericFilters) return true;
   }
   let real;
   try {
@@ -63536,9 +63583,6 @@ function isRealSecret(detector, secret2, path7, line) {
   verdictCount++;
   verdictChars += size;
   return real;
-}
-function detached(text3) {
-  return text3.length < 13 ? text3 : (" " + text3).slice(1);
 }
 var verdicts = /* @__PURE__ */ new WeakMap();
 var verdictCount = 0;
@@ -63568,16 +63612,9 @@ function reportable(parts, file, lines) {
   if (file.addedLines && !parts.some((p) => file.addedLines.has(p.line))) return false;
   for (const part of parts) {
     const last = lines.lineOf(Math.max(part.start, part.end - 1));
-    for (let line = part.line; line <= last; line++) if (hasAllowMarker(lineText(file.content, lines, line))) return false;
+    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line)) return false;
   }
   return true;
-}
-var MARKER_SCAN_LIMIT = 64 * 1024;
-function lineText(content, lines, line) {
-  const start2 = lines.lineStart(line);
-  const end = lines.lineEnd(line);
-  if (end - start2 <= MARKER_SCAN_LIMIT) return content.slice(start2, end);
-  return content.slice(start2, start2 + MARKER_SCAN_LIMIT / 2) + "\n" + content.slice(end - MARKER_SCAN_LIMIT / 2, end);
 }
 function location(c, lines) {
   const from = lines.position(c.start);
@@ -63585,8 +63622,14 @@ function location(c, lines) {
   return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
 }
 function describe5(detector) {
-  return detector.title.toLowerCase().includes(detector.provider.toLowerCase()) ? detector.title : `${detector.title} (${detector.provider})`;
+  let text3 = descriptions.get(detector);
+  if (text3 === void 0) {
+    text3 = detector.title.toLowerCase().includes(detector.provider.toLowerCase()) ? detector.title : `${detector.title} (${detector.provider})`;
+    descriptions.set(detector, text3);
+  }
+  return text3;
 }
+var descriptions = /* @__PURE__ */ new WeakMap();
 function singleFinding(c, path7, lines) {
   const redacted = redact(c.secret, c.detector.redactPrefix);
   const stored = c.detector.credentialFile ? ` (a credential file should not be in the repository${c.weak ? `; the value looks weak: ${c.weak}` : ""})` : "";
@@ -64349,15 +64392,181 @@ function afterLargeFile(chars) {
   collect2?.();
 }
 
+// src/core/parallel/ring.ts
+var NEXT = 0;
+var WRITTEN = 1;
+var CONSUMED = 2;
+var TAIL = 3;
+var HEAD = 4;
+var WAKE = 5;
+var SLEEPING = 6;
+var CONTROL_WORDS = 8;
+var HEADER_BYTES = 8;
+var DIRECT = -1;
+var WRAP = -1;
+function nextOffset(offset, length, size) {
+  const end = offset + HEADER_BYTES + Math.max(length, 0) + 7 & ~7;
+  return end >= size ? 0 : end;
+}
+function freeBytes(head, tail, empty, size) {
+  if (empty) return size;
+  return head >= tail ? size - head + tail : tail - head;
+}
+
+// src/core/parallel/reader.ts
+var RING_BYTES = 1024 * 1024;
+var MAX_RECORD_BYTES = 256 * 1024;
+var LATE_MS = 1;
+var ReadAhead = class _ReadAhead {
+  #worker;
+  #control;
+  #words;
+  #bytes;
+  #size;
+  #maxFileSize;
+  #patient;
+  /** The reader has written its first record, so its start-up (which resets V8's flags) is over. */
+  #up = false;
+  #at = 0;
+  #consumed = 0;
+  #dead = false;
+  #posted = 0;
+  /** Files this thread got from the reader's ring, and files it read itself while the reader lived. */
+  fromReader = 0;
+  readHere = 0;
+  constructor(worker, control, data, maxFileSize, patient) {
+    this.#patient = patient;
+    this.#worker = worker;
+    this.#control = control;
+    this.#words = new Int32Array(data);
+    this.#bytes = Buffer.from(data);
+    this.#size = data.byteLength;
+    this.#maxFileSize = maxFileSize;
+    const died = () => {
+      this.#dead = true;
+    };
+    worker.on("error", died);
+    worker.on("exit", died);
+  }
+  /**
+   * Starts the reader on `next` (the claim counter, control word 0 of a 4-word SharedArrayBuffer
+   * shared with the caller), or undefined when no reader entry is found or the thread cannot start.
+   * Files are posted from position `from` on.
+   */
+  static start(control, from, options) {
+    const url = options.workerUrl ?? workerEntryBeside(import.meta.url, "reader-worker");
+    if (!url || control.length < CONTROL_WORDS || !(control.buffer instanceof SharedArrayBuffer)) return void 0;
+    const size = (options.ringBytes ?? RING_BYTES) & ~7;
+    const maxRecordBytes = Math.min(options.maxRecordBytes ?? MAX_RECORD_BYTES, size / 2 - HEADER_BYTES);
+    const data = new SharedArrayBuffer(size);
+    const workerData = { control: control.buffer, data, maxRecordBytes, maxFileSize: options.maxFileSize, youngGeneration: youngGenerationKeptSmall() };
+    let worker;
+    try {
+      worker = newWorker(url, { workerData, resourceLimits: { maxYoungGenerationSizeMb: 1 }, stdout: false, stderr: false });
+    } catch {
+      return void 0;
+    }
+    worker.unref();
+    const reader = new _ReadAhead(worker, control, data, options.maxFileSize, options.patient === true);
+    reader.#posted = from;
+    return reader;
+  }
+  /** Hands the reader the paths of the files at positions `posted` … `posted + files.length - 1`. */
+  post(files) {
+    if (files.length === 0) return;
+    const request2 = { start: this.#posted, files };
+    this.#posted += files.length;
+    if (!this.#dead) this.#worker.postMessage(request2);
+  }
+  get posted() {
+    return this.#posted;
+  }
+  get dead() {
+    return this.#dead;
+  }
+  /**
+   * The file at walk position `position` (positions are asked in increasing order, each once):
+   * from the ring, or read here when the reader has not claimed it yet, or has claimed it and not
+   * delivered it within LATE_MS (descheduled on a busy machine, or dead): then it is read here as
+   * well, and the reader's record, when it comes, is dropped. This thread never waits longer.
+   */
+  take(position, path7, abs) {
+    const control = this.#control;
+    if (!this.#up) {
+      this.#up = Atomics.load(control, WRITTEN) > 0;
+      keepYoungGenerationSmallAgain();
+    }
+    for (let waited = false; ; ) {
+      const written = Atomics.load(control, WRITTEN);
+      if (this.#consumed < written) {
+        const at3 = this.#at;
+        const claimed = this.#words[at3 >> 2];
+        const length = this.#words[(at3 >> 2) + 1];
+        if (claimed === WRAP || claimed < position) {
+          this.#release(claimed === WRAP ? 0 : nextOffset(at3, length, this.#size));
+          continue;
+        }
+        if (claimed !== position) throw new Error(`read-ahead out of order: record ${claimed}, expected ${position}`);
+        this.fromReader++;
+        if (length === DIRECT) {
+          this.#release(nextOffset(at3, length, this.#size));
+          return readSourceFile(path7, abs, this.#maxFileSize);
+        }
+        let item;
+        try {
+          item = toSourceFile(path7, this.#bytes.subarray(at3 + HEADER_BYTES, at3 + HEADER_BYTES + length), { maxFileSize: this.#maxFileSize });
+        } catch (error2) {
+          item = skipped(path7, "unreadable", errnoCode(error2) ?? error2.message);
+        }
+        this.#release(nextOffset(at3, length, this.#size));
+        return item;
+      }
+      if (this.#patient) {
+        Atomics.wait(control, WRITTEN, written, LATE_MS);
+        continue;
+      }
+      if (waited || Atomics.compareExchange(control, NEXT, position, position + 1) === position) {
+        this.readHere++;
+        return readSourceFile(path7, abs, this.#maxFileSize);
+      }
+      Atomics.store(control, SLEEPING, 1);
+      waited = Atomics.wait(control, WRITTEN, written, LATE_MS) === "timed-out";
+      Atomics.store(control, SLEEPING, 0);
+    }
+  }
+  #release(next) {
+    this.#at = next;
+    Atomics.store(this.#control, TAIL, next);
+    Atomics.store(this.#control, CONSUMED, ++this.#consumed);
+    const wake = Atomics.load(this.#control, WAKE);
+    if (wake !== 0) {
+      const written = Atomics.load(this.#control, WRITTEN);
+      if (freeBytes(Atomics.load(this.#control, HEAD), next, written === this.#consumed, this.#size) >= wake && Atomics.compareExchange(this.#control, WAKE, wake, 0) === wake) {
+        Atomics.notify(this.#control, CONSUMED);
+      }
+    }
+  }
+  /** Stops the reader thread. */
+  async stop() {
+    this.#dead = true;
+    await this.#worker.terminate();
+  }
+};
+
 // src/core/parallel/tree-pool.ts
 function defaultTreeWorkerCount(cores = availableParallelism2()) {
   return cores <= 2 ? 0 : cores - 1;
+}
+function defaultReadAhead() {
+  return false;
 }
 var CHUNK_FILES = 16;
 var LEFT_FOR_WORKERS = 64;
 var YOUNG_GENERATION_MB = 4;
 var TREE_POOL_BYTES = 8 * 1024 * 1024;
 var TREE_POOL_FILES = 2e3;
+var READ_AHEAD_FILES = 256;
+var POST_FILES = 32;
 function claim(next, bound2) {
   for (; ; ) {
     const position = Atomics.load(next, 0);
@@ -64376,7 +64585,7 @@ async function scanFileTree(entries, options) {
   const shares = options.scanHere ?? true;
   const outcomes = [];
   const jobs = [];
-  const next = new Int32Array(new SharedArrayBuffer(4));
+  const next = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
   let published = 0;
   let finished = 0;
   let slots;
@@ -64384,6 +64593,12 @@ async function scanFileTree(entries, options) {
   let index = 0;
   let filesFromWorkers = 0;
   let wake;
+  const readAheadOption = options.readAhead ?? defaultReadAhead();
+  const readAhead = wanted === 0 && readAheadOption !== false ? typeof readAheadOption === "object" ? readAheadOption : {} : void 0;
+  const readAheadFiles = readAhead?.files ?? READ_AHEAD_FILES;
+  let reader;
+  let readerTried = false;
+  let scanned = 0;
   const record3 = (outcome) => {
     outcomes[outcome.index] = outcome;
     if (onItem) {
@@ -64438,6 +64653,19 @@ async function scanFileTree(entries, options) {
     slots = started;
     published = Atomics.load(next, 0);
   };
+  const scanRead = (bound2) => {
+    while (scanned < bound2) {
+      if (scanned >= reader.posted) postToReader(true);
+      const job = jobs[scanned];
+      const outcome = scanItem(job, reader.take(scanned++, job.path, job.abs), settings, reveal);
+      afterLargeFile(outcome.file?.chars ?? 0);
+      record3(outcome);
+      finished++;
+    }
+  };
+  const postToReader = (all) => {
+    if (reader && jobs.length - reader.posted >= (all ? 1 : POST_FILES)) reader.post(jobs.slice(reader.posted).map((j) => j.abs));
+  };
   const publish = () => {
     if (published === jobs.length) return;
     const request2 = { kind: "files", start: published, files: jobs.slice(published) };
@@ -64465,7 +64693,16 @@ async function scanFileTree(entries, options) {
       }
       jobs.push({ index: index++, path: entry.path, abs: entry.abs });
       if (!slots && wanted > 0 && readHere >= largeTreeBytes) start2();
-      if (live()) {
+      if (readAhead && !readerTried && jobs.length >= readAheadFiles) {
+        readerTried = true;
+        scanned = Atomics.load(next, 0);
+        reader = ReadAhead.start(next, scanned, { maxFileSize: settings.maxFileSize, ...readAhead });
+      }
+      if (reader) {
+        postToReader(false);
+        if (jobs.length - scanned > readAheadFiles) scanRead(jobs.length - readAheadFiles);
+      } else if (readAhead && !readerTried) {
+      } else if (live()) {
         if (jobs.length - published >= CHUNK_FILES) publish();
         if (shares) scanClaimed(published, LEFT_FOR_WORKERS);
         if (onItem && ++sinceYield >= CHUNK_FILES) {
@@ -64476,12 +64713,16 @@ async function scanFileTree(entries, options) {
         scanClaimed(jobs.length, 0);
       }
     }
+    if (reader) {
+      postToReader(true);
+      scanRead(jobs.length);
+    }
     if (live()) publish();
     if (shares || !live()) scanClaimed(jobs.length, 0);
     if (finished < jobs.length && live()) await new Promise((resolve5) => (wake = resolve5, settle()));
     for (const job of jobs) if (!outcomes[job.index]) scanHere(job);
   } finally {
-    await Promise.all((slots ?? []).map((s) => s.worker.terminate()));
+    await Promise.all([...(slots ?? []).map((s) => s.worker.terminate()), reader?.stop()]);
   }
   const totals = createScanTotals({ ...options, settings: given });
   const secrets = [];
@@ -64493,7 +64734,7 @@ async function scanFileTree(entries, options) {
       append(secrets, file.secrets);
     }
   }
-  return { result: totals.finish(secrets.sort(compareFindings2)), workersStarted: slots?.length ?? 0, filesFromWorkers };
+  return { result: totals.finish(secrets.sort(compareFindings2)), workersStarted: slots?.length ?? 0, filesFromWorkers, filesFromReader: reader?.fromReader ?? 0 };
 }
 function* chain(first, rest) {
   yield* first;
@@ -64507,17 +64748,24 @@ function nothingFound(path7, chars) {
   return { path: path7, chars, extracted: NOTHING.extracted, secrets: NOTHING.secrets };
 }
 function scanOne(job, settings, reveal) {
-  const item = admitted(readSourceFile(job.path, job.abs, settings.maxFileSize), settings);
+  const outcome = scanItem(job, readSourceFile(job.path, job.abs, settings.maxFileSize), settings, reveal);
+  afterLargeFile(outcome.file?.chars ?? 0);
+  return outcome;
+}
+function scanItem(job, read, settings, reveal) {
+  const item = admitted(read, settings);
   if (!item) return { index: job.index };
   if (!("content" in item)) return { index: job.index, skipped: item };
   const file = contributionOf(item, settings, reveal);
-  afterLargeFile(file.chars);
-  return { index: job.index, file };
+  return { index: job.index, file: reportsNothing(file) ? nothingFound(file.path, file.chars) : file };
+}
+function reportsNothing(file) {
+  return file.content === void 0 && !file.secrets.length && !file.extracted.records.length && !file.extracted.findings.length && !file.extracted.references.length;
 }
 function startWorker2(url, data, onResponse, onExit) {
   let worker;
   try {
-    const workerData = { ...data, done: new Int32Array(new SharedArrayBuffer(4)) };
+    const workerData = { ...data, done: new Int32Array(new SharedArrayBuffer(4)), youngGeneration: youngGenerationKeptSmall() };
     const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
     worker = newWorker(url, { workerData, resourceLimits });
   } catch {
@@ -64542,7 +64790,7 @@ async function scanDirectory(dir, options) {
   const revealSecrets = options.revealSecrets;
   if (!changes) {
     const entries = walkEntries(dir, { settings, gitignore: options.gitignore });
-    return { result: (await scanFileTree(entries, { settings, revealSecrets, onItem: options.onItem, workers: options.workers, largeTreeBytes: options.largeTreeBytes })).result };
+    return { result: (await scanFileTree(entries, { settings, revealSecrets, onItem: options.onItem, workers: options.workers, largeTreeBytes: options.largeTreeBytes, readAhead: options.readAhead })).result };
   }
   const tree = walkTree(dir, { settings, gitignore: options.gitignore });
   const walked = options.onItem ? observed(tree, options.onItem) : tree;
@@ -65597,7 +65845,7 @@ async function* lineBatches(stream2) {
 async function* listObjectBatches(dir, revisions, onError) {
   const check = start(dir, ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)", "--buffer"], "pipe");
   const checkWatch = watch(check);
-  const revList = start(dir, ["rev-list", "--objects", "--in-commit-order", ...revisions, "--"], "ignore", gitEnv(), check.stdin);
+  const revList = start(dir, ["rev-list", "--objects", "--in-commit-order", "--missing=print", ...revisions, "--"], "ignore", gitEnv(), check.stdin);
   const revWatch = watch(revList);
   check.stdin.destroy();
   try {
@@ -65607,16 +65855,16 @@ async function* listObjectBatches(dir, revisions, onError) {
         const first = line.indexOf(" ");
         if (first < 0) continue;
         const second = line.indexOf(" ", first + 1);
+        const type2 = line.slice(first + 1, second < 0 ? void 0 : second);
+        if (type2 === "missing" || type2 === "ambiguous") {
+          batch.push({ oid: line.slice(line.charCodeAt(0) === 63 ? 1 : 0, first), type: "missing", size: 0, path: second < 0 ? "" : line.slice(second + 1) });
+          continue;
+        }
         if (second < 0) {
-          batch.push({ oid: line.slice(0, first), type: line.slice(first + 1), size: 0, path: "" });
+          batch.push({ oid: line.slice(0, first), type: type2, size: 0, path: "" });
           continue;
         }
         const third = line.indexOf(" ", second + 1);
-        const type2 = line.slice(first + 1, second);
-        if (type2 === "missing" || type2 === "ambiguous") {
-          batch.push({ oid: line.slice(0, first), type: "missing", size: 0, path: line.slice(second + 1) });
-          continue;
-        }
         const size = Number(line.slice(second + 1, third < 0 ? void 0 : third));
         batch.push({ oid: line.slice(0, first), type: type2, size, path: third < 0 ? "" : line.slice(third + 1) });
       }
@@ -66873,7 +67121,8 @@ async function scanHistory(dir, options) {
   const profiles = pathProfiles(settings);
   const hits = /* @__PURE__ */ new Map();
   const scannedAs = /* @__PURE__ */ new Map();
-  const missing = /* @__PURE__ */ new Set();
+  const missing = /* @__PURE__ */ new Map();
+  let missingUnlisted = 0;
   const baselined = /* @__PURE__ */ new Set();
   let commits = 0;
   let blobs = 0;
@@ -66917,7 +67166,8 @@ async function scanHistory(dir, options) {
         }
         if (object.type === "missing") {
           scannedAs.set(object.oid, SKIPPED_BLOB);
-          if (missing.size < MAX_SKIPPED_LISTED) missing.add(object.oid);
+          if (missing.size < MAX_SKIPPED_LISTED) missing.set(object.oid, object.path);
+          else if (!missing.has(object.oid)) missingUnlisted++;
           continue;
         }
         if (object.type !== "blob") continue;
@@ -66940,10 +67190,12 @@ async function scanHistory(dir, options) {
     await reader.finish().catch(() => void 0);
     await pool.close();
   }
-  for (const [oid, path7] of await pathsOf(dir, revisions, missing)) {
+  const unwalked = (message) => skipped2.add({ path: "(history)", reason: "unreadable", detail: `${message}; the commits after this point were not walked, so a finding may name no introducing commit` }, true);
+  const again = await attribute2(dir, revisions, hits, profiles, scannedAs, unwalked, missing);
+  for (const [oid, path7] of missing) {
     skipped2.add({ path: path7 || `object ${oid.slice(0, 12)}`, reason: "unreadable", detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
   }
-  const again = await attribute2(dir, revisions, hits, profiles, scannedAs, stopped);
+  skipped2.addUnlisted(missingUnlisted);
   if (again.length > 0) {
     const inThread = new HistoryBlobPool(dir, settings, apply, options.revealSecrets, { workers: 0 });
     const rescan = new BlobReader(dir, (blob) => blob.ok ? inThread.add(blob.tag.seq, blob.tag, blob.bytes) : inThread.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason }));
@@ -67003,7 +67255,7 @@ async function shallowCommits(dir) {
   const text3 = await readFile2(isAbsolute(file) ? file : join5(dir, file), "utf8").catch(() => "");
   return text3.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l));
 }
-async function attribute2(dir, revisions, hits, profiles, scannedAs, onError) {
+async function attribute2(dir, revisions, hits, profiles, scannedAs, onError, missing) {
   const args = ["log", ...revisions, "--raw", "--no-abbrev", "--no-renames", "-m", "--root", "--format=%x01%H %ct %aI %an", "--"];
   const again = [];
   let commit;
@@ -67024,9 +67276,13 @@ async function attribute2(dir, revisions, hits, profiles, scannedAs, onError) {
     const oid = meta[3];
     if (meta[4] === "D" || meta[1] === "160000") continue;
     const path7 = unquoteGitPath(line.slice(tab + 1));
-    const profile = profiles.of(path7);
     const scanned = scannedAs.get(oid) ?? 0;
-    if (scanned === SKIPPED_BLOB || profiles.skipped(profile)) continue;
+    if (scanned === SKIPPED_BLOB) {
+      if (missing.get(oid) === "") missing.set(oid, path7);
+      continue;
+    }
+    const profile = profiles.of(path7);
+    if (profiles.skipped(profile)) continue;
     const key = hitKey(oid, profile);
     let hit = hits.get(key);
     if (!hit) {
@@ -67047,16 +67303,6 @@ async function attribute2(dir, revisions, hits, profiles, scannedAs, onError) {
 }
 function keepOther(hit, intro) {
   if (hit.others.length < MAX_OTHER_LOCATIONS * 2) hit.others.push(intro);
-}
-async function pathsOf(dir, revisions, oids) {
-  const found = /* @__PURE__ */ new Map();
-  if (oids.size === 0) return found;
-  for (const oid of oids) found.set(oid, "");
-  for await (const lines of gitLineBatches(dir, ["rev-list", "--objects", ...revisions, "--"], () => void 0)) for (const line of lines) {
-    const oid = line.slice(0, line.indexOf(" "));
-    if (found.get(oid) === "") found.set(oid, line.slice(oid.length + 1));
-  }
-  return found;
 }
 async function blobsAt(dir, commit, profiles) {
   const map2 = /* @__PURE__ */ new Map();
@@ -67121,6 +67367,10 @@ var SkipList = class {
   add(item, always = false) {
     if (always || this.items.length < MAX_SKIPPED_LISTED) this.items.push(item);
     else this.extra++;
+  }
+  /** Skips known only by count (past the listing limit already). */
+  addUnlisted(count) {
+    this.extra += count;
   }
   list() {
     if (this.extra === 0) return this.items;
