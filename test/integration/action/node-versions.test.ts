@@ -86,6 +86,9 @@ process.on('exit', () => {
     expect(run.code).toBe(1); // the secret is found, as in the runs above
     const bytes = Number(readFileSync(out, 'utf8'));
     expect(bytes).toBeGreaterThan(0);
-    expect(bytes).toBeLessThanOrEqual(4 * 1024 * 1024);
+    // Kept small: 4 MiB measured after the Action's run on Node 24 on a quiet machine, 4 MiB + one
+    // 256 KiB page once under CI load; V8's default growth reaches 32 MiB (Node 20, 22 and 24 here).
+    // Anything up to 8 MiB is kept small.
+    expect(bytes).toBeLessThanOrEqual(8 * 1024 * 1024);
   });
 });
