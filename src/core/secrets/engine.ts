@@ -14,8 +14,6 @@ import { pairCandidates, type Pair } from './pairing.js';
 import { detached, EPHEMERAL_KEY, keyedFingerprint, legacyFingerprint, locationFingerprint, saltedSecretHash } from './fingerprint.js';
 import { redact } from './redact.js';
 
-export { detached };
-
 /**
  * The secrets engine (docs/architecture.md, "Secrets"). Per file:
  *  1. one keyword pass (Aho-Corasick) picks the detectors worth running and where;
