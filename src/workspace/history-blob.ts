@@ -14,12 +14,12 @@ export function scanBlobBytes(path: string, bytes: Uint8Array, settings: ScanSet
   if (!('content' in source)) return { scanned: false, skipped: source };
   const salted = settings.salted ?? [];
   if (salted.length === 0) {
-    const findings = scanSecrets(source, settings, reveal, 'history');
+    const findings = scanSecrets(source, settings, reveal);
     return findings.length > 0 ? { scanned: true, findings } : { scanned: true };
   }
   const recording = recordingSalted(settings);
   recording.matched = 0;
-  const findings = scanSecrets(source, recording.settings, reveal, 'history');
+  const findings = scanSecrets(source, recording.settings, reveal);
   const outcome: BlobOutcome = findings.length > 0 ? { scanned: true, findings } : { scanned: true };
   if (recording.matched > 0) outcome.baselined = baselinedFingerprints(source, settings, findings);
   return outcome;
@@ -35,7 +35,7 @@ export function scanBlobBytes(path: string, bytes: Uint8Array, settings: ScanSet
  */
 function baselinedFingerprints(source: SourceFile, settings: ScanSettings, reported: readonly Finding[]): string[] {
   const shown = new Set(reported.map((f) => f.fingerprint));
-  const all = scanSecrets(source, { ...settings, salted: [] }, undefined, 'history');
+  const all = scanSecrets(source, { ...settings, salted: [] });
   return [...new Set(all.filter((f) => f.rule.startsWith('secret/') && !shown.has(f.fingerprint)).map((f) => f.fingerprint))];
 }
 

@@ -1,5 +1,4 @@
 import { leadFits, trailFits, type CompiledCatalog, type CompiledDetector } from './compile.js';
-import { windowCacheFor, windowKey, type CachedMatch, type WindowCache } from './window-cache.js';
 
 /** A regex match of one detector, before any filtering. Offsets are into the file content. */
 export interface RawMatch {
@@ -17,12 +16,6 @@ export interface MatchOptions {
    * Larger files are searched only in windows around keyword hits.
    */
   wholeFileBelow: number;
-  /**
-   * Remember each window's matches by its text and reuse them when the same window comes again
-   * (window-cache.ts). Pays in history mode, where most windows of a file's next version are the
-   * same text; elsewhere it would only cost.
-   */
-  cacheWindows?: boolean;
 }
 
 export const DEFAULT_MATCH_OPTIONS: MatchOptions = { wholeFileBelow: 2 * 1024 };
@@ -35,7 +28,6 @@ const CONTEXT = 64; // characters either side a regex may look at (lookbehind, `
 const TRUNCATED_REACH = 64 * 1024; // a match cut by its window is re-run on this much text
 const MERGE_GAP = 256; // windows closer than this are searched as one…
 const MAX_MERGED = 4096; // …up to this length: a regex that backtracks per attempt stays linear
-const MIN_CACHED_WINDOW = 0; // shorter windows are searched again rather than looked up (window-cache.ts)
 
 /**
  * All matches of the active detectors, found with one keyword pass over the content and regex runs
@@ -44,10 +36,9 @@ const MIN_CACHED_WINDOW = 0; // shorter windows are searched again rather than l
 export function findMatches(content: string, catalog: CompiledCatalog, active: Uint8Array, options: MatchOptions = DEFAULT_MATCH_OPTIONS): RawMatch[] {
   const n = content.length;
   const matches: RawMatch[] = [];
-  const cache = options.cacheWindows === true ? windowCacheFor(catalog) : undefined;
   const wanted = catalog.unconditional.filter((d) => active[d] === 1);
   for (const d of wanted) {
-    for (let from = 0; from < n; from += MAX_MERGED) runWindow(content, catalog.detectors[d], d, from, Math.min(n, from + MAX_MERGED), matches, undefined, cache);
+    for (let from = 0; from < n; from += MAX_MERGED) runWindow(content, catalog.detectors[d], d, from, Math.min(n, from + MAX_MERGED), matches);
   }
 
   const hits = catalog.automaton.scan(content);
@@ -60,7 +51,7 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
         const at = anchors?.[d];
         // A name-anchored detector can only match at its anchors: none in this file, no match (and no regex run).
         if (anchors !== undefined && at === undefined && catalog.detectors[d].anchor) continue;
-        runWindow(content, catalog.detectors[d], d, 0, n, matches, at, cache);
+        runWindow(content, catalog.detectors[d], d, 0, n, matches, at);
       }
       return matches;
     }
@@ -70,7 +61,7 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
       const at = anchors?.[d];
       if (anchors !== undefined && at === undefined && catalog.detectors[d].anchor) continue; // no anchor: no match (see above)
       const list = spans[d]!;
-      for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at, cache);
+      for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at);
     }
     return matches;
   } finally {
@@ -277,73 +268,10 @@ function primeRegex(regex: RegExp): void {
  * characters either side so lookarounds and `\b` behave as on the whole file; a match that runs
  * into the end of the slice is re-run (sticky) on a longer slice so that it is never truncated.
  */
-function runWindow(content: string, compiled: CompiledDetector, d: number, from: number, to: number, out: RawMatch[], anchors?: readonly number[], cache?: WindowCache): void {
+function runWindow(content: string, compiled: CompiledDetector, d: number, from: number, to: number, out: RawMatch[], anchors?: readonly number[]): void {
   const n = content.length;
   const sliceStart = Math.max(0, from - CONTEXT);
   const sliceEnd = Math.min(n, to + CONTEXT);
-  // A window over the whole file is not remembered: a file's content comes once (history mode
-  // scans each blob once), only its windows recur in other versions.
-  if (cache === undefined || (sliceStart === 0 && sliceEnd === n) || sliceEnd - sliceStart < MIN_CACHED_WINDOW) {
-    searchWindow(content, compiled, d, from, to, sliceStart, sliceEnd, out, anchors);
-    return;
-  }
-  let lo = 0;
-  let hi = 0;
-  if (anchors !== undefined) {
-    lo = firstAtOrAfter(anchors, from);
-    hi = firstAtOrAfter(anchors, to);
-  }
-  const relFrom = from - sliceStart;
-  const relTo = to - sliceStart;
-  const key = windowKey(content, sliceStart, sliceEnd, d, relFrom, relTo, anchors === undefined ? -1 : hi - lo);
-  const known = cache.get(key, content, sliceStart, sliceEnd, d, relFrom, relTo, anchors, lo, hi);
-  if (known !== undefined) {
-    for (let i = 0; i < known.length; i++) {
-      const m = known[i];
-      out.push({ detector: m.detector, secret: m.secret, start: sliceStart + m.start, end: sliceStart + m.end });
-    }
-    return;
-  }
-  const first = out.length;
-  touchedEnd = false;
-  searchWindow(content, compiled, d, from, to, sliceStart, sliceEnd, out, anchors);
-  // A match that ran into the slice's end depends on the text after it: the window is not remembered.
-  if (touchedEnd) return;
-  const found: CachedMatch[] = [];
-  for (let i = first; i < out.length; i++) {
-    const m = out[i];
-    found.push({ detector: m.detector, secret: m.secret, start: m.start - sliceStart, end: m.end - sliceStart });
-  }
-  cache.set(key, content, sliceStart, sliceEnd, d, relFrom, relTo, anchors, lo, hi, found);
-}
-
-/** Set by `record` when a match reaches the end of its slice (whatever lies after the slice). */
-let touchedEnd = false;
-
-/** Index of the first of the ascending `list` at or after `value`. */
-function firstAtOrAfter(list: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function searchWindow(
-  content: string,
-  compiled: CompiledDetector,
-  d: number,
-  from: number,
-  to: number,
-  sliceStart: number,
-  sliceEnd: number,
-  out: RawMatch[],
-  anchors: readonly number[] | undefined,
-): void {
-  const n = content.length;
   const text = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
   if (anchors) {
     runAnchored(content, compiled, d, from, to, text, sliceStart, sliceEnd, anchors, out);
@@ -422,7 +350,6 @@ function record(content: string, compiled: CompiledDetector, d: number, m: RegEx
   const matchStart = sliceStart + m.index;
   let match: RegExpExecArray | null = m;
   let base = sliceStart;
-  if (m.index + m[0].length === textLength) touchedEnd = true;
   if (m.index + m[0].length === textLength && sliceEnd < n) {
     base = Math.max(0, matchStart - CONTEXT);
     const longer = content.slice(base, Math.min(n, matchStart + TRUNCATED_REACH));

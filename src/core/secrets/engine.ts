@@ -25,22 +25,13 @@ import { redact } from './redact.js';
  * Findings carry the redacted value and a fingerprint, never the secret itself.
  */
 export interface SecretScanner {
-  /**
-   * `reveal` (live verification only) receives each reported finding's secret value(s); `scope`
-   * `history` remembers window results across files (MatchOptions.cacheWindows).
-   */
-  scan(file: SourceFile, settings: ScanSettings, reveal?: SecretSink, scope?: ScanScope): Finding[];
+  /** `reveal` (live verification only) receives each reported finding's secret value(s). */
+  scan(file: SourceFile, settings: ScanSettings, reveal?: SecretSink): Finding[];
   /** How many detectors run under these settings (for ScanStats). */
   detectorCount(settings: Pick<ScanSettings, 'detectors'>): number;
 }
 
 export type ScannerOptions = MatchOptions;
-
-/**
- * What kind of scan a file belongs to. `history`: one blob of many versions of the same files
- * (history mode), where the engine's window cache pays (docs/history.md, "Window cache").
- */
-export type ScanScope = 'tree' | 'history';
 
 /** The detectors `settings.detectors` switches on: `enabled` (when non-empty) minus `disabled`. */
 export function selectDetectors(detectors: readonly Detector[], selection: ScanSettings['detectors']): Detector[] {
@@ -62,9 +53,8 @@ export function createSecretScanner(detectors: readonly Detector[], options: Sca
     }
     return catalog;
   };
-  const cached: MatchOptions = { ...options, cacheWindows: true };
   return {
-    scan: (file, settings, reveal, scope) => scanFile(file, settings, catalogFor(settings.detectors), scope === 'history' ? cached : options, reveal),
+    scan: (file, settings, reveal) => scanFile(file, settings, catalogFor(settings.detectors), options, reveal),
     // Counted without compiling: a scan that finds nothing to read (an empty folder) never pays
     // for the catalog's regexes and keyword automaton.
     detectorCount: (settings) => selectDetectors(detectors, settings.detectors).length,
@@ -74,8 +64,8 @@ export function createSecretScanner(detectors: readonly Detector[], options: Sca
 const defaultScanner = createSecretScanner(allDetectors);
 
 /** Secret findings of one file, with the full catalog (plus custom detectors) filtered by `settings.detectors`. */
-export function scanSecrets(file: SourceFile, settings: ScanSettings, reveal?: SecretSink, scope?: ScanScope): Finding[] {
-  return withSeverity(scannerFor(settings).scan(file, settings, reveal, scope), settings.detectors.severity);
+export function scanSecrets(file: SourceFile, settings: ScanSettings, reveal?: SecretSink): Finding[] {
+  return withSeverity(scannerFor(settings).scan(file, settings, reveal), settings.detectors.severity);
 }
 
 /** Number of catalog detectors active under `settings`. */
