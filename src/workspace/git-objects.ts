@@ -77,10 +77,93 @@ export async function* gitLineBatches(dir: string, args: string[], onError: (mes
 }
 
 /**
+ * A git started now and read later (`gitLineBatches`, begun early): its stdout is held in memory,
+ * at most `cap` bytes, while nobody reads it; past that, git waits on the pipe, so memory stays
+ * bounded whatever the output's size. `batches` hands the lines out (first what was held, then
+ * the rest as git writes it) and reports git's exit like `gitLineBatches`; `cancel` ends a git
+ * whose output is no longer wanted.
+ */
+export class EarlyGitLines {
+  private readonly child: Proc;
+  private readonly watcher: ReturnType<typeof watch>;
+  private readonly chunks: Buffer[] = [];
+  private held = 0;
+  private ended = false;
+  private wake: (() => void) | undefined;
+  private cancelled = false;
+  /** Most bytes held at once (for the bench). */
+  peakHeld = 0;
+
+  constructor(
+    dir: string,
+    private readonly args: string[],
+    private readonly cap: number,
+  ) {
+    this.child = start(dir, args, 'ignore');
+    this.watcher = watch(this.child);
+    const stdout = this.child.stdout;
+    stdout.on('data', (chunk: Buffer) => {
+      if (this.cancelled) return;
+      this.chunks.push(chunk);
+      this.held += chunk.length;
+      if (this.held > this.peakHeld) this.peakHeld = this.held;
+      if (this.held >= this.cap) stdout.pause();
+      this.signal();
+    });
+    stdout.on('end', () => this.finished());
+    stdout.on('close', () => this.finished());
+  }
+
+  private finished(): void {
+    this.ended = true;
+    this.signal();
+  }
+
+  private signal(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private async *bytes(): AsyncGenerator<Buffer> {
+    for (;;) {
+      const chunk = this.chunks.shift();
+      if (chunk) {
+        this.held -= chunk.length;
+        if (this.child.stdout.isPaused() && this.held < this.cap) this.child.stdout.resume();
+        yield chunk;
+        continue;
+      }
+      if (this.ended) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  async *batches(onError: (message: string) => void): AsyncGenerator<string[]> {
+    try {
+      yield* lineBatches(this.bytes());
+    } finally {
+      if (!this.ended) this.cancel();
+    }
+    const { code, missingGit } = await this.watcher.exited;
+    if (missingGit) throw new UsageError(MISSING_GIT);
+    if (code !== 0) onError(this.watcher.stderr() || `git ${this.args[0]} exited with ${code}`);
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.child.kill();
+    this.chunks.length = 0;
+    this.held = 0;
+    this.child.stdout.resume(); // drain whatever git still writes until it dies
+  }
+}
+
+/**
  * The lines of a stream, one array per chunk read (no promise per line). Only whole lines are
  * decoded: a UTF-8 character split between two chunks is never cut in half.
  */
-export async function* lineBatches(stream: Readable): AsyncGenerator<string[]> {
+export async function* lineBatches(stream: Readable | AsyncIterable<Buffer>): AsyncGenerator<string[]> {
   let rest: Buffer | undefined;
   for await (const read of stream as AsyncIterable<Buffer>) {
     const chunk = rest ? Buffer.concat([rest, read]) : read;
