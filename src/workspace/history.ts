@@ -149,16 +149,18 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   const reader = new BlobReader<BlobTag>(dir, toPool);
 
   const stopped = (message: string) => skipped.add({ path: '(history)', reason: 'unreadable', detail: `${message}; objects after this point were not scanned` }, true);
-  // The `git log --raw` walk (attribute, below) needs the scan's results, but its git can run
-  // beside the scan: it starts now and its output waits in memory (a bounded amount: past
-  // LOG_HELD_BYTES git waits on the pipe until the walk reads it).
-  const log = new EarlyGitLines(dir, logArgs(revisions), LOG_HELD_BYTES);
   const listing = listObjectBatches(dir, revisions, stopped);
+  let log: EarlyGitLines | undefined;
   try {
     // The first step starts `git rev-list` and `git cat-file --batch-check`; while they start up,
     // this thread compiles the detector catalog (otherwise done on the first blob, with git idle).
     const first = listing.next();
     pool.prepare();
+    // The `git log --raw` walk (attribute, below) needs the scan's results, but its git can run
+    // beside the scan: it starts now (once the catalog is compiled: started with the other gits,
+    // it slowed their start) and its output waits in memory, a bounded amount: past
+    // LOG_HELD_BYTES git waits on the pipe until the walk reads it.
+    log = new EarlyGitLines(dir, logArgs(revisions), LOG_HELD_BYTES);
     for (let step = await first; !step.done; step = await listing.next()) {
       const batch = step.value;
       const wanted: { oid: string; tag: BlobTag }[] = [];
@@ -189,7 +191,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     await reader.finish();
     await pool.finish();
   } catch (error) {
-    log.cancel();
+    log?.cancel();
     throw error;
   } finally {
     await listing.return(undefined).catch(() => undefined);
@@ -201,7 +203,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   // finds blobs that also live under a path of another profile, which are scanned again under it.
   // It also names the path of each missing object (batch-check does not echo it).
   const unwalked = (message: string) => skipped.add({ path: '(history)', reason: 'unreadable', detail: `${message}; the commits after this point were not walked, so a finding may name no introducing commit` }, true);
-  const again = await attribute(log.batches((m) => unwalked(`git log stopped: ${m}`)), hits, profiles, scannedAs, missing);
+  const again = await attribute(log!.batches((m) => unwalked(`git log stopped: ${m}`)), hits, profiles, scannedAs, missing);
   for (const [oid, path] of missing) {
     skipped.add({ path: path || `object ${oid.slice(0, 12)}`, reason: 'unreadable', detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
   }
