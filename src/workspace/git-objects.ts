@@ -94,12 +94,14 @@ export class EarlyGitLines {
   /** Most bytes held at once (for the bench). */
   peakHeld = 0;
 
+  /** `config`: `-c name=value` pairs for this git (after, so overriding, PACK_WINDOWS). */
   constructor(
     dir: string,
     private readonly args: string[],
     private readonly cap: number,
+    config: string[] = [],
   ) {
-    this.child = start(dir, args, 'ignore');
+    this.child = start(dir, [...config, ...args], 'ignore');
     this.watcher = watch(this.child);
     const stdout = this.child.stdout;
     stdout.on('data', (chunk: Buffer) => {
