@@ -89,12 +89,22 @@ export async function* gitLineBatches(dir: string, args: string[], onError: (mes
 export class EarlyGitLines {
   private readonly child: Proc;
   private readonly watcher: ReturnType<typeof watch>;
-  private readonly chunks: Buffer[] = [];
+  /**
+   * Output is copied into blocks of `blockSize` bytes: git writes `git log` a commit at a time
+   * (16,229 reads averaging 228 bytes on a 5 GB history), and holding each read as its own
+   * Buffer cost 5× its bytes in RSS (3.7 MB held, +18 MB RSS).
+   */
+  private readonly blockSize: number;
+  /** Filled blocks not read yet; `readAt` is the read position in the oldest held block. */
+  private readonly full: Buffer[] = [];
+  private open: Buffer | undefined;
+  private fill = 0;
+  private readAt = 0;
   private held = 0;
   private ended = false;
   private wake: (() => void) | undefined;
   private cancelled = false;
-  /** Most bytes held at once (for the bench). */
+  /** Most bytes held at once (for the tests and the bench). */
   peakHeld = 0;
 
   constructor(
@@ -102,19 +112,49 @@ export class EarlyGitLines {
     private readonly args: string[],
     private readonly cap: number,
   ) {
+    this.blockSize = Math.min(cap, 1024 * 1024);
     this.child = start(dir, args, 'ignore');
     this.watcher = watch(this.child);
     const stdout = this.child.stdout;
     stdout.on('data', (chunk: Buffer) => {
       if (this.cancelled) return;
-      this.chunks.push(chunk);
-      this.held += chunk.length;
-      if (this.held > this.peakHeld) this.peakHeld = this.held;
+      this.hold(chunk);
       if (this.held >= this.cap) stdout.pause();
       this.signal();
     });
     stdout.on('end', () => this.finished());
     stdout.on('close', () => this.finished());
+  }
+
+  private hold(chunk: Buffer): void {
+    for (let at = 0; at < chunk.length; ) {
+      this.open ??= Buffer.allocUnsafe(this.blockSize);
+      const copied = chunk.copy(this.open, this.fill, at);
+      this.fill += copied;
+      at += copied;
+      if (this.fill === this.open.length) {
+        this.full.push(this.open);
+        this.open = undefined;
+        this.fill = 0;
+      }
+    }
+    this.held += chunk.length;
+    if (this.held > this.peakHeld) this.peakHeld = this.held;
+  }
+
+  /** The oldest bytes not read yet (never overwritten: blocks are only appended to), or none. */
+  private take(): Buffer | undefined {
+    let out: Buffer | undefined;
+    const oldest = this.full.shift();
+    if (oldest) {
+      out = oldest.subarray(this.readAt);
+      this.readAt = 0;
+    } else if (this.open && this.fill > this.readAt) {
+      out = this.open.subarray(this.readAt, this.fill);
+      this.readAt = this.fill;
+    }
+    if (out) this.held -= out.length;
+    return out;
   }
 
   private finished(): void {
@@ -130,11 +170,10 @@ export class EarlyGitLines {
 
   private async *bytes(): AsyncGenerator<Buffer> {
     for (;;) {
-      const chunk = this.chunks.shift();
-      if (chunk) {
-        this.held -= chunk.length;
+      const bytes = this.take();
+      if (bytes) {
         if (this.child.stdout.isPaused() && this.held < this.cap) this.child.stdout.resume();
-        yield chunk;
+        yield bytes;
         continue;
       }
       if (this.ended) return;
@@ -156,7 +195,8 @@ export class EarlyGitLines {
   cancel(): void {
     this.cancelled = true;
     this.child.kill();
-    this.chunks.length = 0;
+    this.full.length = 0;
+    this.open = undefined;
     this.held = 0;
     this.child.stdout.resume(); // drain whatever git still writes until it dies
   }
