@@ -151,6 +151,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   const stopped = (message: string) => skipped.add({ path: '(history)', reason: 'unreadable', detail: `${message}; objects after this point were not scanned` }, true);
   const listing = listObjectBatches(dir, revisions, stopped);
   let log: EarlyGitLines | undefined;
+  let scanned = false;
   try {
     // The first step starts `git rev-list` and `git cat-file --batch-check`; while they start up,
     // this thread compiles the detector catalog (otherwise done on the first blob, with git idle).
@@ -190,13 +191,15 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     }
     await reader.finish();
     await pool.finish();
-  } catch (error) {
-    log?.cancel();
-    throw error;
+    scanned = true;
   } finally {
+    if (!scanned) log?.cancel(); // the scan failed: its walk will not be read
     await listing.return(undefined).catch(() => undefined);
     await reader.finish().catch(() => undefined);
-    await pool.close();
+    await pool.close().catch((error: unknown) => {
+      log?.cancel();
+      throw error;
+    });
   }
 
   // One walk of the commits: attributes each finding to the commit that introduced its blob, and
@@ -283,12 +286,12 @@ function logArgs(revisions: string[]): string[] {
 }
 
 /**
- * Walks `git log --raw` over the same commits (`logArgs`, read from the git started beside the scan): for each blob with findings, the commits (and
- * paths) that brought it in under the profile it was scanned with; and every (blob, profile) pair
- * not scanned yet, returned to be scanned (a blob first listed under an ignored path, or renamed
- * to `.netrc`). Merges are diffed against each parent (`-m`), so a blob a merge resolution
- * created is attributed to the merge, and one that came from a branch to that branch's (older)
- * commit.
+ * Walks `git log --raw` over the same commits (`logArgs`, from the git started beside the scan):
+ * for each blob with findings, the commits (and paths) that brought it in under the profile it was
+ * scanned with; and every (blob, profile) pair not scanned yet, returned to be scanned (a blob
+ * first listed under an ignored path, or renamed to `.netrc`). Merges are diffed against each
+ * parent (`-m`), so a blob a merge resolution created is attributed to the merge, and one that
+ * came from a branch to that branch's (older) commit.
  */
 async function attribute(log: AsyncIterable<string[]>, hits: Map<string, BlobHit>, profiles: PathProfiles, scannedAs: Map<string, number>, missing: Map<string, string>): Promise<BlobTag[]> {
   const again: BlobTag[] = [];
