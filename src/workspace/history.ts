@@ -25,6 +25,8 @@ export interface HistoryOptions {
   revealSecrets?: SecretSink;
   /** Worker threads that scan blobs while this thread reads git (history-pool.ts). */
   parallel?: HistoryPoolOptions;
+  /** Bytes of the attribution walk's output held while the blobs are scanned (tests); default LOG_HELD_BYTES. */
+  logHeldBytes?: number;
 }
 
 export interface HistoryStats {
@@ -161,7 +163,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     // beside the scan: it starts now (once the catalog is compiled: started with the other gits,
     // it slowed their start) and its output waits in memory, a bounded amount: past
     // LOG_HELD_BYTES git waits on the pipe until the walk reads it.
-    log = new EarlyGitLines(dir, logArgs(revisions), LOG_HELD_BYTES);
+    log = new EarlyGitLines(dir, logArgs(revisions), options.logHeldBytes ?? LOG_HELD_BYTES);
     for (let step = await first; !step.done; step = await listing.next()) {
       const batch = step.value;
       const wanted: { oid: string; tag: BlobTag }[] = [];

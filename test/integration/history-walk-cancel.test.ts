@@ -1,0 +1,97 @@
+/**
+ * The attribution walk's `git log` starts beside the blob scan and its output waits, bounded, until
+ * the scan is over (docs/history.md, "the `git log` walk beside the scan"). When the scan fails,
+ * nobody will read that output: the walk's git must be ended, not left blocked on a full pipe for
+ * the life of the process (the App scans many repositories in one process).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultSettings } from '../../src/core/types.js';
+import { scanHistory } from '../../src/workspace/history.js';
+import { fakeGithubToken } from '../support/cli/run-cli.js';
+
+/** A repository of `commits` commits, each changing one file; the first adds a token. */
+function manyCommits(commits: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nhi-walk-cancel-'));
+  execFileSync('git', ['init', '-q', dir]);
+  const stream: string[] = [];
+  for (let i = 0; i < commits; i++) {
+    const body = i === 0 ? `const token = '${fakeGithubToken(301)}';\n` : `value ${i}\n`;
+    const path = i === 0 ? 'config.ts' : `notes/n${i % 50}.txt`;
+    const message = `commit ${i}`;
+    stream.push(
+      'commit refs/heads/main',
+      `committer Test <test@example.test> ${1_700_000_000 + i * 60} +0000`,
+      `data ${Buffer.byteLength(message)}`,
+      message,
+      `M 100644 inline ${path}`,
+      `data ${Buffer.byteLength(body)}`,
+      body,
+    );
+  }
+  execFileSync('git', ['fast-import', '--quiet'], { cwd: dir, input: `${stream.join('\n')}\n` });
+  execFileSync('git', ['symbolic-ref', 'HEAD', 'refs/heads/main'], { cwd: dir });
+  return dir;
+}
+
+/** Live `git log` processes this process started in `dir` (zombies aside), with their arguments. */
+function gitLogsIn(dir: string): string[] {
+  const found: string[] = [];
+  const real = realpathSync(dir);
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state, ppid, …
+      if (fields[0] === 'Z' || Number(fields[1]) !== process.pid) continue;
+      const args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      if (args[0]?.endsWith('git') && args.includes('log') && readlinkSync(`/proc/${name}/cwd`) === real) found.push(args.join(' '));
+    } catch {
+      // the process ended while it was being read
+    }
+  }
+  return found;
+}
+
+describe.runIf(process.platform === 'linux')('the attribution walk when the scan fails', () => {
+  it("ends the walk's git, which would otherwise wait on its full pipe for ever", async () => {
+    // ~2,000 commits of `git log --raw` output is ~400 KB: more than the pipe (64 KiB) plus the
+    // 1 KiB held here and one read, so the walk's git is still writing when the scan fails.
+    const dir = manyCommits(2000);
+    try {
+      const failure = new Error('the secret sink failed');
+      const scan = scanHistory(dir, {
+        settings: defaultSettings(),
+        parallel: { workers: 0 },
+        logHeldBytes: 1024,
+        revealSecrets: () => {
+          throw failure;
+        },
+      });
+      await expect(scan).rejects.toBe(failure);
+      let left = gitLogsIn(dir);
+      for (let waited = 0; left.length > 0 && waited < 3000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        left = gitLogsIn(dir);
+      }
+      expect(left).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the same history scans whole when nothing fails (the walk read past its held output)', async () => {
+    const dir = manyCommits(2000);
+    try {
+      const { result, history } = await scanHistory(dir, { settings: defaultSettings(), parallel: { workers: 0 }, logHeldBytes: 1024 });
+      expect(history.commits).toBe(2000);
+      expect(result.findings.map((f) => [f.file, f.commit?.sha !== undefined, f.presentAtHead])).toEqual([['config.ts', true, true]]);
+      expect(gitLogsIn(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
