@@ -67266,7 +67266,7 @@ async function scanHistory(dir, options) {
   try {
     const first = listing.next();
     pool.prepare();
-    log = new EarlyGitLines(dir, logArgs(revisions), LOG_HELD_BYTES);
+    log = new EarlyGitLines(dir, logArgs(revisions), options.logHeldBytes ?? LOG_HELD_BYTES);
     for (let step2 = await first; !step2.done; step2 = await listing.next()) {
       const batch = step2.value;
       const wanted = [];
