@@ -38,7 +38,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/ping').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node itself (no npx: signals reach the app, no registry lookup at start). The heap cap bounds the
 # App's memory; with a cap alone V8 sizes the old generation for a small device and ran ~110 full
-# collections in a 1 GB full scan, so the old generation starts at 96 MB; Node 24 would let the
-# young generation grow to 3 x 64 MB (a 1 GB full scan peaked at 299 MB RSS), so semi-spaces stop
-# at 16 MB (docs/performance.md, "The App's full scan"). `npm start` uses the same flags.
-CMD ["node", "--max-old-space-size=256", "--initial-old-space-size=96", "--max-semi-space-size=16", "lib/app/server.js"]
+# collections in a 1 GB full scan, so the old generation starts at 96 MB (docs/performance.md,
+# "The App's full scan"; the server keeps its young generation small itself, src/app/early.ts).
+# `npm start` uses the same flags.
+CMD ["node", "--max-old-space-size=256", "--initial-old-space-size=96", "lib/app/server.js"]

@@ -15,7 +15,7 @@ beforeAll(async () => {
   double = await startGitHubDouble({ seed: { installations: [{ id: 1, account: 'acme', accountType: 'Organization' }], repos: [{ repo: REPO, files: BASE_FILES, installationId: 1 }] } });
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  child = spawn(process.execPath, ['--max-old-space-size=256', '--initial-old-space-size=96', '--max-semi-space-size=16', '--import', 'tsx', 'src/app/server.ts'], {
+  child = spawn(process.execPath, ['--max-old-space-size=256', '--initial-old-space-size=96', '--import', 'tsx', 'src/app/server.ts'], {
     env: { ...process.env, APP_ID: String(APP_ID), PRIVATE_KEY: privateKey(), WEBHOOK_SECRET, GHE_HOST: new URL(double.url).host, GHE_PROTOCOL: 'http', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NHI_SCHEDULE_MS: String(24 * 3600_000) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -45,9 +45,9 @@ it('serves /ping (the HEALTHCHECK), 404 elsewhere, and signed webhooks at /api/g
 
 it('npm start and the container run node directly with the same heap settings', () => {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-  expect(pkg.scripts.start).toBe('node --max-old-space-size=256 --initial-old-space-size=96 --max-semi-space-size=16 lib/app/server.js');
+  expect(pkg.scripts.start).toBe('node --max-old-space-size=256 --initial-old-space-size=96 lib/app/server.js');
   const dockerfile = readFileSync('Dockerfile', 'utf8');
-  expect(dockerfile).toContain('CMD ["node", "--max-old-space-size=256", "--initial-old-space-size=96", "--max-semi-space-size=16", "lib/app/server.js"]');
+  expect(dockerfile).toContain('CMD ["node", "--max-old-space-size=256", "--initial-old-space-size=96", "lib/app/server.js"]');
   expect(dockerfile).toMatch(/^HEALTHCHECK .*\n.*\/ping/m);
   expect(dockerfile).toMatch(/apt-get install .*\bgit\b/);
   expect(dockerfile.split('\n').filter((line) => !line.startsWith('#')).join('\n')).not.toMatch(/\bnpx\b/);
