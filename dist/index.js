@@ -65301,6 +65301,7 @@ var TarballLimitError = class extends TarballError {
 };
 var LINK_OR_SPECIAL = /* @__PURE__ */ new Set(["symlink", "link", "character-device", "block-device", "fifo"]);
 var STRUCTURAL2 = /* @__PURE__ */ new Set(["directory", "pax-header", "pax-global-header", "gnu-long-path", "gnu-long-link-path"]);
+var GUNZIP_CHUNK_BYTES = 1024 * 1024;
 var END_OF_ARCHIVE = 1024;
 var ByteBudget = class extends Transform {
   constructor(limit) {
@@ -65348,7 +65349,7 @@ async function drain(entry) {
 }
 async function* readTarball(stream2, limits = {}) {
   const lim = { ...DEFAULT_TARBALL_LIMITS, ...limits };
-  const gunzip = createGunzip();
+  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
   const budget = new ByteBudget(lim.maxTotalBytes);
   const extract = import_tar_stream.default.extract();
   const fail = (e) => extract.destroy(e instanceof TarballError ? e : new TarballError(`tarball could not be read: ${e.message}`, { cause: e }));
