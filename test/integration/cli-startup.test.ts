@@ -8,6 +8,7 @@ import { youngGenerationChosenByUser } from '../../src/core/parallel/young-gener
 import { promisify } from 'node:util';
 import { runCli, writeTree } from '../support/cli/run-cli.js';
 import { findNode24 } from './action/node24.js';
+import { GARBAGE_THEN_NEW_SPACE, KEPT_SMALL, probeEnv } from '../support/young-generation.js';
 
 /**
  * Start-up (docs/performance.md, "Start-up"): a scan loads nothing it does not use. A recorder
@@ -124,30 +125,16 @@ describe('bin/nhi-steward.js: compile cache', () => {
  * space's size. Without the flag V8 grows it to 16-32 MB (32 MB on Node 20.20 and 24.21 here), and
  * a grown young generation stays resident.
  */
-/**
- * The new space kept small measures 2 MiB in a bare script and 4 MiB after the Action's run (a page
- * more once under CI load); V8's default growth reaches 32 MiB on Node 20, 22 and 24 here.
- */
-const KEPT_SMALL = 8 * 1024 * 1024;
-
 describe('bin/nhi-steward.js: young generation', () => {
   const run = promisify(execFile);
   let pkg: string;
   beforeAll(() => {
-    pkg = standInPackage(
-      'nhi-young-',
-      `import { getHeapSpaceStatistics } from 'node:v8';
-const window = new Array(4096);
-for (let i = 0; i < 400_000; i++) window[i % 4096] = { text: 'x'.repeat(64) + i, parts: [i, i + 1, i + 2] };
-console.log(String(getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size));
-`,
-    );
+    pkg = standInPackage('nhi-young-', GARBAGE_THEN_NEW_SPACE);
   });
   afterAll(() => rmSync(pkg, { recursive: true, force: true }));
 
   async function newSpaceBytes(node: string, extra: NodeJS.ProcessEnv = {}): Promise<number> {
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', NHI_STEWARD_YOUNG_GENERATION: '', ...extra };
-    const { stdout } = await run(node, [join(pkg, 'bin', 'nhi-steward.js')], { env, timeout: 30_000 });
+    const { stdout } = await run(node, [join(pkg, 'bin', 'nhi-steward.js')], { env: probeEnv(extra), timeout: 30_000 });
     return Number(stdout.trim());
   }
 

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GARBAGE_THEN_NEW_SPACE, KEPT_SMALL, probeEnv } from '../../support/young-generation.js';
 import { findNode24 } from '../action/node24.js';
 
 /**
@@ -12,10 +13,8 @@ import { findNode24 } from '../action/node24.js';
  * src/app/server.ts), so its memory does not depend on the flags it is started with: on Node 24
  * with V8's defaults a 1 GB full scan peaked at 302-324 MB RSS with a 128 MB new space, 223 MB with
  * it (docs/performance.md, "The App's full scan"). A probe loads early.ts, makes short- and
- * mid-lived garbage as a scan does, and reports the new space's size: kept small it measures
- * 2-4 MiB here, V8's default growth 32 MiB (Node 20 and 24).
+ * mid-lived garbage as a scan does, and reports the new space's size (test/support/young-generation.ts).
  */
-const KEPT_SMALL = 8 * 1024 * 1024;
 const run = promisify(execFile);
 
 describe('App server: young generation', () => {
@@ -24,21 +23,12 @@ describe('App server: young generation', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'nhi-app-young-'));
     probe = join(dir, 'probe.mjs');
-    writeFileSync(
-      probe,
-      `import ${JSON.stringify(pathToFileURL(resolve('src/app/early.ts')).href)};
-import { getHeapSpaceStatistics } from 'node:v8';
-const window = new Array(4096);
-for (let i = 0; i < 400_000; i++) window[i % 4096] = { text: 'x'.repeat(64) + i, parts: [i, i + 1, i + 2] };
-console.log(String(getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size));
-`,
-    );
+    writeFileSync(probe, `import ${JSON.stringify(pathToFileURL(resolve('src/app/early.ts')).href)};\n${GARBAGE_THEN_NEW_SPACE}`);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   async function newSpaceBytes(node: string, extra: NodeJS.ProcessEnv = {}): Promise<number> {
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', NHI_STEWARD_YOUNG_GENERATION: '', ...extra };
-    const { stdout } = await run(node, ['--import', 'tsx', probe], { env, timeout: 60_000 });
+    const { stdout } = await run(node, ['--import', 'tsx', probe], { env: probeEnv(extra), timeout: 60_000 });
     return Number(stdout.trim());
   }
 
