@@ -1,4 +1,59 @@
 import { createRequire as __nhiCreateRequire } from 'node:module'; const require = __nhiCreateRequire(import.meta.url);
+var __create = Object.create;
+var __defProp = Object.defineProperty;
+var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
+var __getOwnPropNames = Object.getOwnPropertyNames;
+var __getProtoOf = Object.getPrototypeOf;
+var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __commonJS = (cb, mod) => function __require2() {
+  try {
+    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
+  } catch (e) {
+    throw mod = 0, e;
+  }
+};
+var __copyProps = (to, from, except, desc) => {
+  if (from && typeof from === "object" || typeof from === "function") {
+    for (let key of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key) && key !== except)
+        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+  }
+  return to;
+};
+var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+  // If the importer is in node compatibility mode or this is not an ESM
+  // file that has been converted to a CommonJS file using a Babel-
+  // compatible transform (i.e. "__esModule" has not been set), then set
+  // "default" to the CommonJS "module.exports" for node compatibility.
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  mod
+));
+
+// node_modules/ajv/dist/runtime/ucs2length.js
+var require_ucs2length = __commonJS({
+  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    function ucs2length(str2) {
+      const len = str2.length;
+      let length = 0;
+      let pos = 0;
+      let value2;
+      while (pos < len) {
+        length++;
+        value2 = str2.charCodeAt(pos++);
+        if (value2 >= 55296 && value2 <= 56319 && pos < len) {
+          value2 = str2.charCodeAt(pos);
+          if ((value2 & 64512) === 56320)
+            pos++;
+        }
+      }
+      return length;
+    }
+    exports.default = ucs2length;
+    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
+  }
+});
 
 // src/core/parallel/secrets-worker.ts
 import { parentPort, workerData } from "node:worker_threads";
@@ -14040,6 +14095,18 @@ var configSchema = {
     }
   }
 };
+
+// src/core/policy/schema-validators.generated.ts
+var ucs2lengthImport = __toESM(require_ucs2length(), 1);
+var ucs2lengthModule = { default: typeof ucs2lengthImport.default === "function" ? ucs2lengthImport.default : ucs2lengthImport.default.default };
+var func1 = ucs2lengthModule.default;
+var pattern0 = new RegExp("^[0-9]+(\\.[0-9]+)?\\s*([KMG]i?B|B)?$", "u");
+var pattern1 = new RegExp("^[a-z0-9]+(?:-[a-z0-9]+)*$", "u");
+var pattern2 = new RegExp("^[1-9][0-9]{0,5}(h|d|w|mo|y)$", "u");
+var pattern3 = new RegExp("^[a-z0-9-]+/[A-Za-z0-9_.-]+$", "u");
+var pattern4 = new RegExp("^(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?|[^@\\s]+@[^@\\s]+\\.[^@\\s]+)$", "u");
+var pattern5 = new RegExp("^(ephemeral|managed|never|[1-9][0-9]{0,5}(h|d|w|mo|y))$", "u");
+var pattern6 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "u");
 
 // src/core/policy/owners-file.ts
 var OWNER_FORM = new RegExp(OWNER_PATTERN);

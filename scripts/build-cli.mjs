@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'lib', 'bundle');
 mkdirSync(outdir, { recursive: true });
-// One CommonJS file per on-demand dependency: requiring ajv from node_modules reads ~100 files and
-// yaml ~60 (together ~80 ms of every run with a config file); one bundled file each is ~20 ms
-// (docs/performance.md, "Start-up").
-const VENDOR = { yaml: 'yaml', ajv: 'ajv' };
+// One CommonJS file per on-demand dependency: requiring yaml from node_modules reads ~60 files; one
+// bundled file is a fraction of that (docs/performance.md, "Start-up"). ajv was one too until its
+// schemas were compiled ahead of time (scripts/schema-validators.ts): nothing requires it now.
+const VENDOR = { yaml: 'yaml' };
 mkdirSync(join(outdir, 'vendor'), { recursive: true });
 for (const [name, entry] of Object.entries(VENDOR)) {
   await build({
@@ -36,7 +36,7 @@ for (const [name, entry] of Object.entries(VENDOR)) {
 const vendorPlugin = {
   name: 'nhi-vendor',
   setup(b) {
-    b.onResolve({ filter: /^(yaml|ajv)$/ }, (args) => ({ path: `./vendor/${args.path}.cjs`, external: true }));
+    b.onResolve({ filter: /^yaml$/ }, (args) => ({ path: `./vendor/${args.path}.cjs`, external: true }));
   },
 };
 const common = {
@@ -47,13 +47,13 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   absWorkingDir: root,
-  // yaml and ajv are loaded on demand only (a config or owners file to read), so a scan without
-  // one does not even compile them: each is bundled into its own file under vendor/ (below) and
-  // the bundle's `require('yaml')` / `require('ajv')` calls point there.
+  // yaml is loaded on demand only (a config or owners file to read), so a scan without one does
+  // not even compile it: it is bundled into its own file under vendor/ (above) and the bundle's
+  // `require('yaml')` call points there.
   plugins: [vendorPlugin],
   minifyWhitespace: true,
   minifySyntax: true,
-  // Some CommonJS dependencies call require() for Node built-ins; yaml and ajv are required on demand.
+  // Some CommonJS dependencies call require() for Node built-ins; yaml is required on demand.
   banner: { js: "import { createRequire as __nhiCreateRequire } from 'node:module'; const require = __nhiCreateRequire(import.meta.url);" },
 };
 // The worker is started from ./secrets-worker.js beside the module that starts it (src/core/parallel/pool.ts).

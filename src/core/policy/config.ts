@@ -10,7 +10,7 @@ import { allDetectors } from '../secrets/detectors/index.js';
 import { quoteErrorMessage } from '../secrets/redact.js';
 import { parseDuration, parseSize } from './duration.js';
 import { policyFingerprint } from './rules.js';
-import { configSchema } from './schemas.js';
+import { validateConfig } from './schema-validators.js';
 import { kindOf, positionOf, readYaml, schemaProblems, type Problem, type YamlPath, type YamlSource } from './yaml-source.js';
 
 export const CONFIG_RULE = 'config/invalid';
@@ -92,7 +92,7 @@ export function parseConfig(content: string, path: string, base: ScanSettings = 
     if (typeof source.value !== 'object' || Array.isArray(source.value)) {
       problems.push({ ...positionOf(source, []), message: `the config file must be a YAML mapping of settings, not ${kindOf(source.value)}` });
     } else {
-      problems.push(...schemaProblems(source, configSchema, describe));
+      problems.push(...schemaProblems(source, validateConfig, describe));
       problems.push(...applyKeys(source, settings, problems));
       problems.push(...applyCustomDetectors(source, settings, problems));
     }

@@ -7,7 +7,8 @@ import { Minimatch } from 'minimatch';
 import type { IdentityRecord } from '../types.js';
 import { quoteErrorMessage } from '../secrets/redact.js';
 import { parseDate, parseRotation, type Rotation } from './duration.js';
-import { ownersSchema, OWNER_PATTERN } from './schemas.js';
+import { OWNER_PATTERN } from './schemas.js';
+import { validateOwners } from './schema-validators.js';
 import { kindOf, positionOf, readYaml, schemaProblems, type Problem, type YamlPath, type YamlSource } from './yaml-source.js';
 
 export const OWNERS_KEYS = ['match', 'path', 'owner', 'rotation', 'purpose', 'environment', 'kind', 'justification', 'review-by'] as const;
@@ -68,7 +69,7 @@ function readOwnersFile(content: string): OwnersFile {
     const message = `the owners file must be a YAML mapping with an "identities" list, not ${kindOf(source.value)}`;
     return { entries: [], problems: [{ ...positionOf(source, []), message: message.length > 200 ? `${message.slice(0, 200)}…` : message }] };
   }
-  const problems = schemaProblems(source, ownersSchema, describe);
+  const problems = schemaProblems(source, validateOwners, describe);
   const list = (source.value as { identities?: unknown }).identities;
   if (!('identities' in (source.value as object))) {
     problems.push({ line: 1, column: 1, message: 'the owners file has no "identities" list', path: [] });

@@ -2,7 +2,11 @@
  * JSON Schemas (draft-07) for `.github/nhi-owners.yml` and `.github/nhi-steward.yml`. They live in
  * TypeScript so the core can validate with them without reading files at run time;
  * `schema/*.json` are byte-for-byte copies that ship in the package for editors
- * (test/unit/policy/schema-files.test.ts fails when they drift and can rewrite them).
+ * (test/unit/policy/schema-files.test.ts fails when they drift and can rewrite them), and the
+ * validators the core runs are compiled from them ahead of time
+ * (src/core/policy/schema-validators.generated.ts, checked by
+ * test/unit/policy/schema-validators.test.ts). After a change here, refresh all of them with
+ * `UPDATE_SCHEMAS=1 npx vitest run test/unit/policy/schema-files.test.ts test/unit/policy/schema-validators.test.ts`.
  */
 
 /** Where editors fetch the schemas from: the published package. */

@@ -4,7 +4,7 @@
  * offending key or value, so a person can jump straight to it.
  */
 import { createRequire } from 'node:module';
-import type { Ajv as AjvInstance, ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Document, LineCounter, Node, Pair } from 'yaml';
 
 export interface Problem {
@@ -127,29 +127,6 @@ export function unknownKeyMessage(key: string, known: readonly string[], where: 
   return `unknown key "${key}" in ${where}${hint}`;
 }
 
-let ajvInstance: AjvInstance | undefined;
-
-/**
- * ajv, loaded on the first schema check: loading it (about 100 CommonJS files) was ~190 ms of every
- * CLI start, also for scans with no config or owners file (docs/performance.md). A plain
- * `require('ajv')` call is what esbuild bundles for the Action (dist/ has no node_modules); under
- * Node's ESM loader (lib/, tests) there is no `require`, so one is created for this module.
- * validateSchema: false — our schemas are constants checked by the tests; validating them against
- * the JSON Schema meta-schema compiled that on every start.
- */
-function ajv(): AjvInstance {
-  if (!ajvInstance) {
-    const loaded = (
-      typeof require === 'function'
-        ? // eslint-disable-next-line @typescript-eslint/no-require-imports
-          require('ajv')
-        : createRequire(import.meta.url)('ajv')
-    ) as typeof import('ajv');
-    ajvInstance = new loaded.Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false });
-  }
-  return ajvInstance;
-}
-const compiled = new WeakMap<object, ValidateFunction>();
 
 /** Keywords whose ajv messages we translate; the rest (patterns, if/then) get hand-written checks. */
 const STRUCTURAL = new Set(['type', 'additionalProperties', 'required', 'enum', 'minimum', 'minLength']);
@@ -158,12 +135,7 @@ const STRUCTURAL = new Set(['type', 'additionalProperties', 'required', 'enum', 
  * Structural problems (wrong types, unknown keys, missing keys, enums) from the JSON Schema.
  * `describe` names a path for messages ("entry 3", "detectors").
  */
-export function schemaProblems(source: YamlSource, schema: object, describe: (path: YamlPath) => string): Problem[] {
-  let validate = compiled.get(schema);
-  if (!validate) {
-    validate = ajv().compile(schema);
-    compiled.set(schema, validate);
-  }
+export function schemaProblems(source: YamlSource, validate: ValidateFunction, describe: (path: YamlPath) => string): Problem[] {
   if (validate(source.value)) return [];
   const problems: Problem[] = [];
   for (const error of validate.errors ?? []) {
