@@ -127,7 +127,6 @@ export function unknownKeyMessage(key: string, known: readonly string[], where: 
   return `unknown key "${key}" in ${where}${hint}`;
 }
 
-
 /** Keywords whose ajv messages we translate; the rest (patterns, if/then) get hand-written checks. */
 const STRUCTURAL = new Set(['type', 'additionalProperties', 'required', 'enum', 'minimum', 'minLength']);
 
