@@ -37,5 +37,7 @@ describe('rawEntry: one line of `git log --raw -c`', () => {
     expect(rawEntry('')).toBeUndefined();
     expect(rawEntry(`100644 ${RESULT}\tno-colon`)).toBeUndefined();
     expect(rawEntry(`:100644 100644 ${OLD}`)).toBeUndefined();
+    expect(rawEntry(`:100644 100644 ${OLD}\tshort.txt`)).toBeUndefined();
+    expect(rawEntry(`::100644 100644 100644 ${OLD} ${P2}\tshort.txt`)).toBeUndefined();
   });
 });
