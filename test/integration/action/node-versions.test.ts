@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { BASE_FILES, CONFIG_WITH_SECRET, RAW_SECRETS, REPO, pullRequestPayload } from './fixtures.js';
 import { makeRepo, type TestRepo } from './git-repo.js';
-import { findNode24, type Node24 } from './node24.js';
+import { findNode24, node24OrSkip, type Node24 } from './node24.js';
 import { buildBundle, runAction } from './runner.js';
 
 let bundle: ReturnType<typeof buildBundle>;
@@ -47,14 +47,7 @@ describe('the bundle on the Node versions a runner uses', () => {
   });
 
   it('runs on Node 24 (runs.using: node24), when npm has node@24 cached', async (ctx) => {
-    // .ci/run installs Node 24 first and sets NHI_REQUIRE_NODE24: there, a missing Node 24 is a failure.
-    if ('missing' in node24 && process.env.NHI_REQUIRE_NODE24) throw new Error(`Node 24 is required here: ${node24.missing}`);
-    if ('missing' in node24) {
-      console.warn(`skipping the Node 24 run: ${node24.missing}`);
-      ctx.skip(node24.missing);
-      return;
-    }
-    await secretPullRequest(node24.path);
+    await secretPullRequest(node24OrSkip(node24, ctx));
   });
 
   /**
@@ -63,8 +56,7 @@ describe('the bundle on the Node versions a runner uses', () => {
    * Action ran, and records the new space's size: V8's default growth takes it to 32 MB.
    */
   it('keeps the young generation small on Node 24', async (ctx) => {
-    if ('missing' in node24 && process.env.NHI_REQUIRE_NODE24) throw new Error(`Node 24 is required here: ${node24.missing}`);
-    if ('missing' in node24) return ctx.skip(node24.missing);
+    const node = node24OrSkip(node24, ctx);
     const probe = join(bundle.dir, 'young-probe.mjs');
     const out = join(bundle.dir, 'young-probe.txt');
     writeFileSync(
@@ -79,7 +71,7 @@ process.on('exit', () => {
 `,
     );
     const run = await runAction({
-      node: node24.path, entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'pull_request', repository: REPO, sha: ws.headSha, ref: 'refs/pull/7/merge',
+      node, entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'pull_request', repository: REPO, sha: ws.headSha, ref: 'refs/pull/7/merge',
       payload: pullRequestPayload({ number: 7, headSha: ws.headSha, baseSha: ws.baseSha }),
       extraEnv: { NODE_OPTIONS: `--import ${probe}`, NHI_PROBE_OUT: out },
     });

@@ -36,3 +36,13 @@ export async function findNode24(): Promise<Node24> {
   const version = await versionOf(BINARY);
   return version ? { path: BINARY, version } : { missing: `npm installed node@24 into ${PREFIX}, but ${BINARY} is not a Node 24 binary` };
 }
+
+/**
+ * The Node 24 binary a test runs, or the test skipped when there is none. `.ci/run` installs
+ * Node 24 first and sets NHI_REQUIRE_NODE24: there, a missing Node 24 fails the test instead.
+ */
+export function node24OrSkip(node24: Node24, context: { skip(note?: string): never }): string {
+  if ('path' in node24) return node24.path;
+  if (process.env.NHI_REQUIRE_NODE24) throw new Error(`Node 24 is required here: ${node24.missing}`);
+  return context.skip(node24.missing);
+}

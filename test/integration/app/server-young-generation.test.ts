@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GARBAGE_THEN_NEW_SPACE, KEPT_SMALL, probeEnv } from '../../support/young-generation.js';
-import { findNode24 } from '../action/node24.js';
+import { findNode24, node24OrSkip } from '../action/node24.js';
 
 /**
  * The App's server keeps V8's young generation small by itself (src/app/early.ts, imported first by
@@ -51,10 +51,7 @@ describe('App server: young generation', () => {
   }, 60_000);
 
   it('stays at most 8 MiB on Node 24 (the container runtime)', async (context) => {
-    const node24 = await findNode24();
-    if ('missing' in node24 && process.env.NHI_REQUIRE_NODE24) throw new Error(`Node 24 is required here: ${node24.missing}`);
-    if ('missing' in node24) return context.skip(node24.missing);
-    const kept = await newSpaceBytes(node24.path);
+    const kept = await newSpaceBytes(node24OrSkip(await findNode24(), context));
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThanOrEqual(KEPT_SMALL);
   }, 60_000);
