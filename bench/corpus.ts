@@ -72,6 +72,25 @@ export function ensureSecretlint(log: (line: string) => void = console.log): voi
   run('npm', ['install', '--prefix', SECRETLINT_DIR, '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', '--package-lock=false', `secretlint@${SECRETLINT_VERSION}`, `@secretlint/secretlint-rule-preset-recommend@${SECRETLINT_VERSION}`]);
 }
 
+/**
+ * The second peer from the npm registry: ESLint with eslint-plugin-no-secrets (an ESLint rule that
+ * reports string literals of high Shannon entropy and of known token shapes). It reads only what
+ * ESLint parses (JavaScript here), so it runs on the same JavaScript subset as secretlint.
+ * Pinned, installed into bench/.corpus/no-secrets (never in our package.json).
+ */
+export const NO_SECRETS_VERSION = '2.3.3';
+export const NO_SECRETS_ESLINT_VERSION = '10.16.0';
+export const NO_SECRETS_DIR = join(CORPUS_ROOT, 'no-secrets');
+export const NO_SECRETS_ESLINT_BIN = join(NO_SECRETS_DIR, 'node_modules', 'eslint', 'bin', 'eslint.js');
+export const NO_SECRETS_PLUGIN = join(NO_SECRETS_DIR, 'node_modules', 'eslint-plugin-no-secrets', 'dist', 'index.js');
+
+export function ensureNoSecrets(log: (line: string) => void = console.log): void {
+  if (existsSync(NO_SECRETS_ESLINT_BIN) && existsSync(NO_SECRETS_PLUGIN)) return;
+  log(`installing eslint@${NO_SECRETS_ESLINT_VERSION} and eslint-plugin-no-secrets@${NO_SECRETS_VERSION} into ${relative(process.cwd(), NO_SECRETS_DIR)} …`);
+  mkdirSync(NO_SECRETS_DIR, { recursive: true });
+  run('npm', ['install', '--prefix', NO_SECRETS_DIR, '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', '--package-lock=false', `eslint@${NO_SECRETS_ESLINT_VERSION}`, `eslint-plugin-no-secrets@${NO_SECRETS_VERSION}`]);
+}
+
 /** Every regular file under `dir` (relative to FILES_DIR), sorted, symlinks not followed. */
 export function listFiles(dir = FILES_DIR): CorpusFile[] {
   const out: CorpusFile[] = [];

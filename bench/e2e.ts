@@ -5,8 +5,9 @@
  *   folder: MB/s of folder bytes, CPU time, peak RSS (the kernel's, via `/usr/bin/time`).
  * - The physical limit on this machine: a child `node` process that walks the same folder and
  *   reads and decodes every file (readdir, readFileSync, the product's decodeText), nothing else; the ratio.
- * - secretlint (recommended preset) and nhi-steward on the same subset folder, both as child
- *   processes in the same run: the throughput ratio, by wall and by CPU time.
+ * - secretlint (recommended preset), ESLint with eslint-plugin-no-secrets, and nhi-steward on the
+ *   same subset folder, all as child processes in the same run: the throughput ratios, by wall and
+ *   by CPU time, and each tool's finding count.
  * - Many small files: 20,000 files of 1 KiB, files per second.
  * The machine may be shared: CPU time is reported beside wall time, and every ratio compares
  * figures of the same run. Nothing here is asserted.
@@ -14,11 +15,11 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultReadAhead, defaultTreeWorkerCount } from '../src/core/parallel/tree-pool.js';
 import { findNode24 } from '../test/integration/action/node24.js';
-import { ensureCorpus, ensureSecretlint, FILES_DIR, HERE, listFiles, SECRETLINT_BIN, SECRETLINT_SUBSET, SECRETLINT_VERSION } from './corpus.js';
+import { ensureCorpus, ensureNoSecrets, ensureSecretlint, FILES_DIR, HERE, listFiles, NO_SECRETS_ESLINT_BIN, NO_SECRETS_ESLINT_VERSION, NO_SECRETS_PLUGIN, NO_SECRETS_VERSION, SECRETLINT_BIN, SECRETLINT_SUBSET, SECRETLINT_VERSION } from './corpus.js';
 
 const MB = 1024 * 1024;
 const ROOT = join(HERE, '..');
@@ -35,11 +36,11 @@ export interface Run {
 }
 
 /** Runs a command under GNU time: wall, user + sys CPU and peak RSS of the process tree's largest process. */
-export function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Run {
+export function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): Run {
   const stats = join(WORK, 'time.txt');
   mkdirSync(WORK, { recursive: true });
   const started = performance.now();
-  const result = spawnSync('/usr/bin/time', ['-o', stats, '-f', '%U %S %M', command, ...args], { encoding: 'utf8', env, maxBuffer: 256 * MB });
+  const result = spawnSync('/usr/bin/time', ['-o', stats, '-f', '%U %S %M', command, ...args], { encoding: 'utf8', env, cwd, maxBuffer: 256 * MB });
   const wallS = (performance.now() - started) / 1000;
   const [user, sys, rssKB] = readFileSync(stats, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
   return { wallS, cpuS: user + sys, maxRssMB: rssKB / 1024, status: result.status, stderr: result.stderr };
@@ -108,6 +109,35 @@ let chars = 0;
 const walk = (dir) => { for (const e of readdirSync(dir, { withFileTypes: true })) { const p = join(dir, e.name); if (e.isDirectory()) walk(p); else if (e.isFile()) chars += decodeText(readFileSync(p)).length; } };
 walk(process.argv[1]);
 `;
+
+/**
+ * ESLint with eslint-plugin-no-secrets over `dir` (bench/corpus.ts, ensureNoSecrets), as a child
+ * process: JavaScript files only (all the subset holds but its package.json and Markdown files),
+ * every message of its rule counted, and the files it could not parse (fatal messages) apart.
+ * ESLint lints only files under its working folder, so it runs from `dir`'s parent.
+ */
+function runNoSecrets(dir: string): { run: Run; files: number; findings: number; unparsed: number } {
+  ensureNoSecrets();
+  const config = join(dirname(dir), 'no-secrets.config.mjs');
+  writeFileSync(config, [
+    `import plugin from ${JSON.stringify(pathToFileURL(NO_SECRETS_PLUGIN).href)};`,
+    `export default [{ files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { ecmaVersion: 'latest', sourceType: 'module' }, plugins: { 'no-secrets': plugin.default ?? plugin }, rules: { 'no-secrets/no-secrets': 'error' } }];`,
+    '',
+  ].join('\n'));
+  const output = join(WORK, 'no-secrets.json');
+  rmSync(output, { force: true });
+  const run = timed(process.execPath, [NO_SECRETS_ESLINT_BIN, '-c', config, '--no-inline-config', '--format', 'json', '--output-file', output, basename(dir)], process.env, dirname(dir));
+  // ESLint exits 1 when its rule reports something, 2 when it could not run.
+  if (run.status !== 0 && run.status !== 1) throw new Error(`eslint (no-secrets) exited ${run.status}: ${run.stderr.slice(0, 500)}`);
+  const results = JSON.parse(readFileSync(output, 'utf8')) as { messages: { fatal?: boolean; ruleId: string | null }[] }[];
+  let findings = 0;
+  let unparsed = 0;
+  for (const result of results) {
+    if (result.messages.some((m) => m.fatal)) unparsed++;
+    findings += result.messages.filter((m) => m.ruleId === 'no-secrets/no-secrets').length;
+  }
+  return { run, files: results.length, findings, unparsed };
+}
 
 export async function runE2eBench(): Promise<void> {
   ensureCorpus();
@@ -182,11 +212,14 @@ export async function runE2eBench(): Promise<void> {
   const theirFindings = (JSON.parse(readFileSync(theirOutput, 'utf8')) as { messages: unknown[] }[]).reduce((n, r) => n + r.messages.length, 0);
   const oursSubset = scanWithCli(subsetDir, 'subset');
   const speed = (run: Run) => subset.bytes / MB / run.wallS;
-  console.log(`  same subset (${SECRETLINT_SUBSET.join(', ')}): ${subset.files} files, ${fmt(subset.bytes / MB, 2)} MB, both tools as child processes`);
+  console.log(`  same subset (${SECRETLINT_SUBSET.join(', ')}): ${subset.files} files, ${fmt(subset.bytes / MB, 2)} MB, every tool as a child process`);
   console.log(`    secretlint@${SECRETLINT_VERSION}: ${fmt(theirs.wallS, 2)} s wall, ${fmt(theirs.cpuS, 2)} s CPU, peak RSS ${fmt(theirs.maxRssMB, 0)} MB → ${fmt(speed(theirs), 2)} MB/s; ${theirFindings} findings`);
   console.log(`    nhi-steward: ${fmt(oursSubset.wallS, 2)} s wall, ${fmt(oursSubset.cpuS, 2)} s CPU, peak RSS ${fmt(oursSubset.maxRssMB, 0)} MB → ${fmt(speed(oursSubset), 2)} MB/s; ${oursSubset.findings} findings`);
   console.log(`    ratio on the subset (start-up included for both): ${fmt(theirs.wallS / oursSubset.wallS, 0)}× by wall, ${fmt(theirs.cpuS / oursSubset.cpuS, 0)}× by CPU`);
   console.log(`    ratio, nhi-steward on the whole corpus / secretlint on the subset: ${fmt(oursMBs / speed(theirs), 0)}× by wall, ${fmt(corpus.bytes / ours.cpuS / (subset.bytes / theirs.cpuS), 0)}× by CPU (target ≥ 200×)`);
+  const lint = runNoSecrets(subsetDir);
+  console.log(`    eslint-plugin-no-secrets@${NO_SECRETS_VERSION} (ESLint ${NO_SECRETS_ESLINT_VERSION}; lints the ${lint.files} JavaScript files): ${fmt(lint.run.wallS, 2)} s wall, ${fmt(lint.run.cpuS, 2)} s CPU, peak RSS ${fmt(lint.run.maxRssMB, 0)} MB → ${fmt(speed(lint.run), 2)} MB/s; ${lint.findings} findings${lint.unparsed > 0 ? `, ${lint.unparsed} file(s) it could not parse` : ''}`);
+  console.log(`    ratio to it on the subset (start-up included for both): ${fmt(lint.run.wallS / oursSubset.wallS, 0)}× by wall, ${fmt(lint.run.cpuS / oursSubset.cpuS, 0)}× by CPU; nhi-steward on the whole corpus / it on the subset: ${fmt(oursMBs / speed(lint.run), 0)}× by wall`);
 
   // 3. Many small files.
   const small = join(WORK, 'small');
