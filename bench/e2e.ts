@@ -51,7 +51,8 @@ function folderBytes(dir: string): { files: number; bytes: number } {
   return { files: files.length, bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
 }
 
-function ensureBuilt(): void {
+/** `npm run build` (tsc and the CLI bundle), so the child processes run the code of this checkout. */
+export function ensureBuilt(): void {
   const stamp = join(ROOT, 'lib', 'cli', 'main.js');
   const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0 || !existsSync(stamp)) throw new Error(`npm run build failed: ${result.stdout.slice(-500)}`);

@@ -17,10 +17,13 @@ import { loadavg } from 'node:os';
 import { defaultSettings } from '../src/core/types.js';
 import { BlobReader, listObjectBatches } from '../src/workspace/git-objects.js';
 import { scanHistory } from '../src/workspace/history.js';
+import { ensureBuilt, timed, type Run } from './e2e.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WORK = join(HERE, '.work', 'history');
 const MB = 1024 * 1024;
+const CLI_BIN = join(HERE, '..', 'bin', 'nhi-steward.js');
+const CLI_BUNDLE = join(HERE, '..', 'lib', 'bundle', 'nhi-steward.js');
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 /** A deterministic generator, so every run benches the same history. */
@@ -344,10 +347,27 @@ async function measure(label: string, dir: string): Promise<void> {
   console.log(`    git cat-file --batch-all-objects --batch > /dev/null: ${fmt(dump.seconds, 2)} s for ${fmt(dump.bytes / MB)} MB (every object) → ${fmt(dumpSpeed)} MB/s; repository as it is: ${packState(dir)}`);
   if (cloned) console.log(`    the same dump on a fresh clone of it (clone --mirror --no-local: ${cloned.state}): ${fmt(cloned.seconds, 2)} s → ratio scanHistory / that dump ${fmt(seconds / cloned.seconds)}×`);
   console.log(`    ratio scanHistory / git dump (wall): ${fmt(seconds / dump.seconds)}× (target ≤ 3×); read-only / git dump: ${fmt(plumbing.seconds / dump.seconds)}×; peak RSS ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
+  const cli = cliHistoryScan(dir);
+  if (cli) console.log(`    the CLI as a user runs it (bundled bin/nhi-steward.js scan --history, JSON report; start-up included): ${fmt(cli.wallS, 2)} s wall → ${fmt(blobMb / cli.wallS)} MB/s, ${fmt(cli.wallS / dump.seconds)}× git's dump; CPU ${fmt(cli.cpuS, 2)} s with its gits; peak RSS ${fmt(cli.maxRssMB, 0)} MB; ${cli.findings} finding(s)`);
+  else console.log('    the CLI as a user runs it: not measured (no lib/bundle/nhi-steward.js: run npm run build)');
+}
+
+/**
+ * `nhi-steward scan DIR --history` as a child process (the bundled CLI, as installed users run it),
+ * under GNU time: wall, CPU with its gits, peak RSS. The in-process figure above leaves out Node's
+ * start-up and the report; this one includes both. `runHistoryBench` builds it first.
+ */
+function cliHistoryScan(dir: string): (Run & { findings: number }) | undefined {
+  if (!existsSync(CLI_BUNDLE)) return undefined;
+  const output = join(WORK, 'cli-history.json');
+  const run = timed(process.execPath, [CLI_BIN, 'scan', dir, '--history', '--format', 'json', '--output', output, '--fail-on', 'none']);
+  if (run.status !== 0) throw new Error(`nhi-steward scan --history exited ${run.status}: ${run.stderr.slice(0, 500)}`);
+  return { ...run, findings: (JSON.parse(readFileSync(output, 'utf8')) as { findings: unknown[] }).findings.length };
 }
 
 export async function runHistoryBench(): Promise<void> {
   console.log(`  load average ${loadavg().map((l) => fmt(l, 2)).join(' ')} (shared machine: compare ratios within one run)`);
+  ensureBuilt(); // the CLI line of each repository runs the bundle
   const synthetic = join(WORK, 'synthetic.git');
   const started = performance.now();
   await buildSyntheticHistory(synthetic);
