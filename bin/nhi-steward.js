@@ -3,14 +3,15 @@
 // modules, docs/performance.md "Start-up"), else the compiled modules of lib/.
 import { existsSync } from 'node:fs';
 import module from 'node:module';
-import { keepYoungGenerationSmall } from '../lib/core/parallel/young-generation.js';
+import { cliHistoryScan, keepYoungGenerationSmall } from '../lib/core/parallel/young-generation.js';
 
 // Keep V8's young generation at its starting size (two 1 MB semi-spaces) instead of letting it
 // grow to 32 MB: a scan makes much short-lived garbage, and a grown young generation stays
 // resident. It must happen before anything else is loaded; a young-generation flag of the user's
 // own (NODE_OPTIONS) or NHI_STEWARD_YOUNG_GENERATION=default leaves V8's default
-// (src/core/parallel/young-generation.ts; docs/performance.md, "Young generation").
-keepYoungGenerationSmall(process.execArgv, process.env);
+// (src/core/parallel/young-generation.ts; docs/performance.md, "Young generation"). A history
+// scan (`scan --history`) keeps V8's default: faster there, and on a dense history no larger.
+keepYoungGenerationSmall(process.execArgv, process.env, cliHistoryScan(process.argv.slice(2)));
 
 // Node 22.1+: V8 keeps the compiled code of the modules loaded below in a disk cache (in the
 // system's temporary folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off), so later runs skip most

@@ -32399,10 +32399,13 @@ var require_aws4 = __commonJS({
 
 // src/core/parallel/young-generation.ts
 import { setFlagsFromString } from "node:v8";
-function keepYoungGenerationSmall(execArgv, env) {
-  if (youngGenerationChosenByUser(execArgv, env)) return false;
+function keepYoungGenerationSmall(execArgv, env, historyScan = false) {
+  if (historyScan || youngGenerationChosenByUser(execArgv, env)) return false;
   applied = setGrowthFactor();
   return applied;
+}
+function actionHistoryScan(env) {
+  return ["on", "true", "yes"].includes((env.INPUT_HISTORY ?? "").trim().toLowerCase());
 }
 function youngGenerationKeptSmall() {
   return applied;
@@ -32427,7 +32430,7 @@ function youngGenerationChosenByUser(execArgv, env) {
 }
 
 // src/action/early.ts
-keepYoungGenerationSmall(process.execArgv, process.env);
+keepYoungGenerationSmall(process.execArgv, process.env, actionHistoryScan(process.env));
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};

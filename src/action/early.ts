@@ -1,5 +1,7 @@
 // Evaluated before every other module of the Action (index.ts imports it first): the young
 // generation must be kept small before loading the bundle grows it (docs/performance.md, "Young generation").
-import { keepYoungGenerationSmall } from '../core/parallel/young-generation.js';
+// A history scan (input `history: on`) keeps V8's default growth: faster there, and its memory
+// bound is not a tree scan's (src/core/parallel/young-generation.ts).
+import { actionHistoryScan, keepYoungGenerationSmall } from '../core/parallel/young-generation.js';
 
-keepYoungGenerationSmall(process.execArgv, process.env);
+keepYoungGenerationSmall(process.execArgv, process.env, actionHistoryScan(process.env));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { youngGenerationChosenByUser } from '../../src/core/parallel/young-generation.js';
+import { actionHistoryScan, cliHistoryScan, youngGenerationChosenByUser } from '../../src/core/parallel/young-generation.js';
 import { promisify } from 'node:util';
 import { runCli, writeTree } from '../support/cli/run-cli.js';
 import { findNode24, node24OrSkip } from './action/node24.js';
@@ -133,8 +133,8 @@ describe('bin/nhi-steward.js: young generation', () => {
   });
   afterAll(() => rmSync(pkg, { recursive: true, force: true }));
 
-  async function newSpaceBytes(node: string, extra: NodeJS.ProcessEnv = {}): Promise<number> {
-    const { stdout } = await run(node, [join(pkg, 'bin', 'nhi-steward.js')], { env: probeEnv(extra), timeout: 30_000 });
+  async function newSpaceBytes(node: string, extra: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<number> {
+    const { stdout } = await run(node, [join(pkg, 'bin', 'nhi-steward.js'), ...args], { env: probeEnv(extra), timeout: 30_000 });
     return Number(stdout.trim());
   }
 
@@ -151,6 +151,25 @@ describe('bin/nhi-steward.js: young generation', () => {
   }, 60_000);
   it('grows as V8 decides with NHI_STEWARD_YOUNG_GENERATION=default', async () => {
     expect(await newSpaceBytes(process.execPath, { NHI_STEWARD_YOUNG_GENERATION: 'default' })).toBeGreaterThan(KEPT_SMALL);
+  });
+
+  it('stays small for a tree scan, and grows as V8 decides for a history scan (scan --history)', async () => {
+    expect(await newSpaceBytes(process.execPath, {}, ['scan', '.', '--format', 'json'])).toBeLessThanOrEqual(KEPT_SMALL);
+    expect(await newSpaceBytes(process.execPath, {}, ['scan', '.', '--history', '--format', 'json'])).toBeGreaterThan(KEPT_SMALL);
+  });
+
+  it('tells a history scan from other arguments (CLI and the Action\'s history input)', () => {
+    expect(cliHistoryScan(['scan', '--history'])).toBe(true);
+    expect(cliHistoryScan(['scan', 'repo', '--since', 'origin/main', '--history'])).toBe(true);
+    expect(cliHistoryScan(['--no-color', 'scan', '--history', 'repo'])).toBe(true);
+    expect(cliHistoryScan(['scan', 'repo'])).toBe(false);
+    expect(cliHistoryScan(['scan', '--', '--history'])).toBe(false); // a folder named --history
+    expect(cliHistoryScan(['baseline', '--history'])).toBe(false);
+    expect(cliHistoryScan([])).toBe(false);
+    expect(actionHistoryScan({ INPUT_HISTORY: 'on' })).toBe(true);
+    expect(actionHistoryScan({ INPUT_HISTORY: ' True ' })).toBe(true);
+    expect(actionHistoryScan({ INPUT_HISTORY: 'off' })).toBe(false);
+    expect(actionHistoryScan({})).toBe(false);
   });
 
   it("follows the user's own young-generation flag in NODE_OPTIONS", async () => {
