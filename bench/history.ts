@@ -347,7 +347,7 @@ async function measure(label: string, dir: string): Promise<void> {
   console.log(`    git cat-file --batch-all-objects --batch > /dev/null: ${fmt(dump.seconds, 2)} s for ${fmt(dump.bytes / MB)} MB (every object) → ${fmt(dumpSpeed)} MB/s; repository as it is: ${packState(dir)}`);
   if (cloned) console.log(`    the same dump on a fresh clone of it (clone --mirror --no-local: ${cloned.state}): ${fmt(cloned.seconds, 2)} s → ratio scanHistory / that dump ${fmt(seconds / cloned.seconds)}×`);
   console.log(`    ratio scanHistory / git dump (wall): ${fmt(seconds / dump.seconds)}× (target ≤ 3×); read-only / git dump: ${fmt(plumbing.seconds / dump.seconds)}×; peak RSS ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
-  const cli = cliHistoryScan(dir);
+  const cli = timeCliHistoryScan(dir);
   if (cli) console.log(`    the CLI as a user runs it (bundled bin/nhi-steward.js scan --history, JSON report; start-up included): ${fmt(cli.wallS, 2)} s wall → ${fmt(blobMb / cli.wallS)} MB/s, ${fmt(cli.wallS / dump.seconds)}× git's dump; CPU ${fmt(cli.cpuS, 2)} s with its gits; peak RSS ${fmt(cli.maxRssMB, 0)} MB; ${cli.findings} finding(s)`);
   else console.log('    the CLI as a user runs it: not measured (no lib/bundle/nhi-steward.js: run npm run build)');
 }
@@ -357,7 +357,7 @@ async function measure(label: string, dir: string): Promise<void> {
  * under GNU time: wall, CPU with its gits, peak RSS. The in-process figure above leaves out Node's
  * start-up and the report; this one includes both. `runHistoryBench` builds it first.
  */
-function cliHistoryScan(dir: string): (Run & { findings: number }) | undefined {
+function timeCliHistoryScan(dir: string): (Run & { findings: number }) | undefined {
   if (!existsSync(CLI_BUNDLE)) return undefined;
   const output = join(WORK, 'cli-history.json');
   const run = timed(process.execPath, [CLI_BIN, 'scan', dir, '--history', '--format', 'json', '--output', output, '--fail-on', 'none']);
