@@ -32404,9 +32404,6 @@ function keepYoungGenerationSmall(execArgv, env, historyScan = false) {
   applied = setGrowthFactor();
   return applied;
 }
-function actionHistoryScan(env) {
-  return ["on", "true", "yes"].includes((env.INPUT_HISTORY ?? "").trim().toLowerCase());
-}
 function youngGenerationKeptSmall() {
   return applied;
 }
@@ -32429,8 +32426,15 @@ function youngGenerationChosenByUser(execArgv, env) {
   return given.some((arg) => YOUNG_GENERATION_FLAG.test(arg.replaceAll("_", "-")));
 }
 
+// src/action/on-off.ts
+var ON_VALUES = ["on", "true", "yes"];
+var OFF_VALUES = ["off", "false", "no", ""];
+function historyInputOn(env) {
+  return ON_VALUES.includes((env.INPUT_HISTORY ?? "").trim().toLowerCase());
+}
+
 // src/action/early.ts
-keepYoungGenerationSmall(process.execArgv, process.env, actionHistoryScan(process.env));
+keepYoungGenerationSmall(process.execArgv, process.env, historyInputOn(process.env));
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -61879,8 +61883,8 @@ function oneOf(name3, value2, allowed) {
 }
 function onOff2(name3, value2) {
   const normalised = value2.trim().toLowerCase();
-  if (["on", "true", "yes"].includes(normalised)) return true;
-  if (["off", "false", "no", ""].includes(normalised)) return false;
+  if (ON_VALUES.includes(normalised)) return true;
+  if (OFF_VALUES.includes(normalised)) return false;
   throw new InputError(`Input "${name3}" must be "on" or "off"; got "${value2}".`);
 }
 function readInputs(getInput2) {

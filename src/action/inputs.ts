@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { LEVELS, type FailOn } from '../core/types.js';
+import { OFF_VALUES, ON_VALUES } from './on-off.js';
 
 /** The action's inputs, parsed and validated once (docs/architecture.md, "Layers": settings are parsed once). */
 export interface ActionInputs {
@@ -39,8 +40,8 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
 
 function onOff(name: string, value: string): boolean {
   const normalised = value.trim().toLowerCase();
-  if (['on', 'true', 'yes'].includes(normalised)) return true;
-  if (['off', 'false', 'no', ''].includes(normalised)) return false;
+  if (ON_VALUES.includes(normalised)) return true;
+  if (OFF_VALUES.includes(normalised)) return false;
   throw new InputError(`Input "${name}" must be "on" or "off"; got "${value}".`);
 }
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionHistoryScan, cliHistoryScan, youngGenerationChosenByUser } from '../../src/core/parallel/young-generation.js';
+import { historyInputOn } from '../../src/action/on-off.js';
+import { cliHistoryScan, youngGenerationChosenByUser } from '../../src/core/parallel/young-generation.js';
 import { promisify } from 'node:util';
 import { runCli, writeTree } from '../support/cli/run-cli.js';
 import { findNode24, node24OrSkip } from './action/node24.js';
@@ -166,10 +167,10 @@ describe('bin/nhi-steward.js: young generation', () => {
     expect(cliHistoryScan(['scan', '--', '--history'])).toBe(false); // a folder named --history
     expect(cliHistoryScan(['baseline', '--history'])).toBe(false);
     expect(cliHistoryScan([])).toBe(false);
-    expect(actionHistoryScan({ INPUT_HISTORY: 'on' })).toBe(true);
-    expect(actionHistoryScan({ INPUT_HISTORY: ' True ' })).toBe(true);
-    expect(actionHistoryScan({ INPUT_HISTORY: 'off' })).toBe(false);
-    expect(actionHistoryScan({})).toBe(false);
+    expect(historyInputOn({ INPUT_HISTORY: 'on' })).toBe(true);
+    expect(historyInputOn({ INPUT_HISTORY: ' True ' })).toBe(true);
+    expect(historyInputOn({ INPUT_HISTORY: 'off' })).toBe(false);
+    expect(historyInputOn({})).toBe(false);
   });
 
   it("follows the user's own young-generation flag in NODE_OPTIONS", async () => {

@@ -17,9 +17,9 @@ import { setFlagsFromString } from 'node:v8';
  * the command line or in NODE_OPTIONS), or when NHI_STEWARD_YOUNG_GENERATION=default asks for V8's
  * default growth (more memory, fewer scavenges). Returns whether the flag was set.
  *
- * A history scan (`historyScan`: see `cliHistoryScan` and `actionHistoryScan`) keeps V8's default
- * too. There every blob's findings and attribution records live a little while, and a 2 MB new
- * space promotes them to the old generation. On expressjs/express (198 MB of unique blobs) the CLI
+ * A history scan (`historyScan`: see `cliHistoryScan` here and `historyInputOn` in
+ * src/action/on-off.ts) keeps V8's default too. There every blob's findings and attribution
+ * records live a little while, and a 2 MB new space promotes them to the old generation. On expressjs/express (198 MB of unique blobs) the CLI
  * took 1.100 s with V8's default against 1.130 s (8 alternated pairs, Node 20), for 139-146 MB
  * against 108-111 MB peak RSS. On this repository's own dense history it took 1.953 s against 2.038
  * s and peaked lower, 180-194 against 210-233 MB. On Node 24 it was ~3 % faster on both and peaked
@@ -41,11 +41,6 @@ export function cliHistoryScan(args: readonly string[]): boolean {
   const end = args.indexOf('--');
   const options = end < 0 ? args : args.slice(0, end);
   return options.find((arg) => !arg.startsWith('-')) === 'scan' && options.includes('--history');
-}
-
-/** Whether the Action's `history` input is on (INPUT_HISTORY, as `@actions/core` reads it; src/action/inputs.ts). */
-export function actionHistoryScan(env: NodeJS.ProcessEnv): boolean {
-  return ['on', 'true', 'yes'].includes((env.INPUT_HISTORY ?? '').trim().toLowerCase());
 }
 
 /** Whether this thread's `keepYoungGenerationSmall` set the flag (the tree pool tells its workers). */
