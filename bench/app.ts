@@ -266,9 +266,9 @@ export async function benchPullRequest(): Promise<PullRequestFigures> {
     await app.deliver('pull_request', warm);
     await untilCheckCompleted(double, warm.pull_request.head.sha);
     // Octokit's throttling plugin spaces an installation's writes (POST, PATCH…) at least 1 s
-    // apart, as GitHub asks: measured right after the warm-up, the PR's first write would wait
-    // out the warm-up's last one. A PR check makes two (the run created in progress, then
-    // completed), so ~1 s of its latency is that spacing (docs/performance.md, "The App's PR check").
+    // apart, as GitHub asks: measured right after the warm-up, the PR's write would wait out the
+    // warm-up's last one. A quick check makes one write (its run created completed), a check
+    // slower than IN_PROGRESS_AFTER_MS two (docs/performance.md, "The App's PR check").
     await new Promise((resolve) => setTimeout(resolve, 1100));
 
     const files = pullRequestFiles(100);

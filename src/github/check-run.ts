@@ -88,29 +88,52 @@ interface OpenedRun {
 }
 
 /**
+ * How long a check may run before its run is shown `in_progress`. A check that concludes sooner
+ * makes one write, the run created (or a reused run updated) already completed; a slower one
+ * opens the run in progress at this point, while it goes on, and completes it at the end. Octokit's
+ * throttling plugin keeps an installation's writes 1 s apart, as GitHub's guidance on secondary
+ * rate limits asks, so a second write would hold a quick check's verdict back by up to 1 s
+ * (docs/performance.md, "The App's PR check").
+ */
+export const IN_PROGRESS_AFTER_MS = 500;
+
+export interface CheckRunOptions {
+  lock?: SharedLock;
+  /** Default IN_PROGRESS_AFTER_MS; 0 opens the run in progress before the work starts. */
+  inProgressAfterMs?: number;
+}
+
+/**
  * Runs `work` inside one check run and always concludes it (docs/architecture.md, "Check runs
  * always conclude"). The run for this head and name is reused when one exists (a redelivered or
- * concurrent event, a create whose answer was lost), else created `in_progress`. It is then
+ * concurrent event, a create whose answer was lost), else created. Work that outlasts
+ * `inProgressAfterMs` is shown in progress meanwhile (see IN_PROGRESS_AFTER_MS). The run is
  * completed with the outcome; if `work` throws, or completing with the outcome fails (a limit
  * GitHub enforces, a fault), the run is still completed — as a failure with a short summary — and
  * the error is rethrown for the caller to log.
  */
-export async function withCheckRun(client: GitHubClient, repo: RepoRef, headSha: string, work: () => Promise<CheckOutcome>, options: { lock?: SharedLock } = {}): Promise<CheckOutcome> {
+export async function withCheckRun(client: GitHubClient, repo: RepoRef, headSha: string, work: () => Promise<CheckOutcome>, options: CheckRunOptions = {}): Promise<CheckOutcome> {
   // One check per head at a time in this process, and across replicas with a shared lock: a
   // redelivery or a concurrent event waits, then reuses the run (found by its external id).
   const key = `${repo.owner}/${repo.repo}#check:${headSha}`;
   const shared: SharedLock = options.lock ?? ((_key, inner) => inner());
   return withRepoLock(key, () => shared(key, async () => {
-    const run = await openCheckRun(client, repo, headSha);
+    const run = new LazyRun(client, repo, headSha, await findCheckRun(client, repo, headSha));
+    const delay = options.inProgressAfterMs ?? IN_PROGRESS_AFTER_MS;
+    if (delay <= 0) await run.open();
+    // An open that fails here is not the check's failure: the run is then written when it concludes.
+    const timer = setTimeout(() => void run.open().catch(() => undefined), Math.max(delay, 0));
     let failure: unknown;
     try {
       const outcome = await work();
-      await completeCheckRun(client, repo, run.id, run.annotations > 0 ? { ...outcome, annotations: [] } : outcome);
+      clearTimeout(timer);
+      await run.conclude(outcome);
       return outcome;
     } catch (error) {
+      clearTimeout(timer);
       failure = error;
     }
-    await completeCheckRun(client, repo, run.id, failureOutcome(failure));
+    await run.conclude(failureOutcome(failure));
     throw failure;
   }));
 }
@@ -124,34 +147,83 @@ export function failureOutcome(error: unknown): CheckOutcome {
   };
 }
 
-/** The existing run for this head and name (ours, by external id), or a new one. Never two. */
-export async function openCheckRun(client: GitHubClient, repo: RepoRef, headSha: string): Promise<OpenedRun> {
+/** Our run for this head and name (by external id), if there is one; the oldest if several. */
+async function findCheckRun(client: GitHubClient, repo: RepoRef, headSha: string): Promise<OpenedRun | undefined> {
   const externalId = externalIdFor(headSha);
-  const find = async (): Promise<OpenedRun | undefined> => {
-    const runs = await client.paginate('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...repo, ref: headSha, check_name: CHECK_NAME, filter: 'all', per_page: 100 });
-    const ours = runs.filter((r) => r.external_id === externalId).sort((a, b) => Number(a.id) - Number(b.id))[0];
-    return ours ? { id: Number(ours.id), annotations: ours.output?.annotations_count ?? 0 } : undefined;
-  };
-  const existing = await find();
-  if (existing) {
-    await client.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...repo, check_run_id: existing.id, status: 'in_progress' });
-    return existing;
+  const runs = await client.paginate('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...repo, ref: headSha, check_name: CHECK_NAME, filter: 'all', per_page: 100 });
+  const ours = runs.filter((r) => r.external_id === externalId).sort((a, b) => Number(a.id) - Number(b.id))[0];
+  return ours ? { id: Number(ours.id), annotations: ours.output?.annotations_count ?? 0 } : undefined;
+}
+
+/**
+ * The run of one check, written only when needed: opened in progress (`open`, at most once, a
+ * failed open tried again by the next call), and concluded (`conclude`) — in a single write when
+ * it was never opened and the outcome fits one request.
+ */
+class LazyRun {
+  private opening: Promise<OpenedRun> | undefined;
+  private readonly startedAt = new Date().toISOString();
+
+  constructor(
+    private readonly client: GitHubClient,
+    private readonly repo: RepoRef,
+    private readonly headSha: string,
+    private readonly existing: OpenedRun | undefined,
+  ) {}
+
+  open(): Promise<OpenedRun> {
+    this.opening ??= this.write('in_progress').catch((error: unknown) => {
+      this.opening = undefined;
+      throw error;
+    });
+    return this.opening;
   }
-  return createOnce({
-    find,
-    create: async () => {
-      const { data } = await client.request('POST /repos/{owner}/{repo}/check-runs', {
-        ...repo,
-        name: CHECK_NAME,
-        head_sha: headSha,
-        external_id: externalId,
-        status: 'in_progress',
-        started_at: new Date().toISOString(),
-        ...NO_BLIND_RETRY,
-      });
-      return { id: data.id as number, annotations: 0 };
-    },
-  });
+
+  async conclude(outcome: CheckOutcome): Promise<void> {
+    // A run whose open failed is created (or updated) completed instead, as if never opened.
+    const opened = await this.opening?.catch(() => undefined);
+    if (!opened && outcome.annotations.length <= ANNOTATIONS_PER_REQUEST) {
+      await this.write('completed', outcome);
+      return;
+    }
+    const run = opened ?? (await this.open());
+    await completeCheckRun(this.client, this.repo, run.id, run.annotations > 0 ? { ...outcome, annotations: [] } : outcome);
+  }
+
+  /** Creates the run, or updates the existing one, with this status (and outcome, once completed). */
+  private async write(status: 'in_progress' | 'completed', outcome?: CheckOutcome): Promise<OpenedRun> {
+    const { client, repo, existing } = this;
+    const fields = outcome ? completedFields(outcome, existing !== undefined && existing.annotations > 0 ? [] : outcome.annotations) : {};
+    if (existing) {
+      await client.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...repo, check_run_id: existing.id, status, ...fields });
+      return existing;
+    }
+    return createOnce({
+      find: () => findCheckRun(client, repo, this.headSha),
+      create: async () => {
+        const { data } = await client.request('POST /repos/{owner}/{repo}/check-runs', {
+          ...repo,
+          name: CHECK_NAME,
+          head_sha: this.headSha,
+          external_id: externalIdFor(this.headSha),
+          status,
+          started_at: this.startedAt,
+          ...fields,
+          ...NO_BLIND_RETRY,
+        });
+        return { id: data.id as number, annotations: outcome?.annotations.length ?? 0 };
+      },
+    });
+  }
+}
+
+/** The fields that complete a run with `outcome`, `annotations` (at most one request's) included. */
+function completedFields(outcome: CheckOutcome, annotations: Annotation[]) {
+  return {
+    conclusion: outcome.conclusion,
+    completed_at: new Date().toISOString(),
+    output: { title: clampTitle(outcome.title), summary: clampSummary(outcome.summary), annotations },
+  };
 }
 
 export async function completeCheckRun(client: GitHubClient, repo: RepoRef, checkRunId: number, outcome: CheckOutcome): Promise<void> {
@@ -169,14 +241,7 @@ export async function completeCheckRun(client: GitHubClient, repo: RepoRef, chec
       output: { title, summary, annotations: batch },
     });
   }
-  await client.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-    ...repo,
-    check_run_id: checkRunId,
-    status: 'completed',
-    conclusion: outcome.conclusion,
-    completed_at: new Date().toISOString(),
-    output: { title, summary, annotations: batches.at(-1) ?? [] },
-  });
+  await client.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...repo, check_run_id: checkRunId, status: 'completed', ...completedFields(outcome, batches.at(-1) ?? []) });
 }
 
 function safeMessage(error: unknown): string {

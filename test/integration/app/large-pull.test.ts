@@ -88,7 +88,9 @@ describe('a pull request with large files', () => {
     expect(peakOpen).toBeGreaterThan(1);
     expect(peakOpen).toBeLessThanOrEqual(PULL_DOWNLOAD_CONCURRENCY);
     // Ordering: the ping was answered while the check was still downloading and scanning.
-    expect(statusWhenAnswered).toBe('in_progress');
+    // (No run yet, or one in progress: the run is shown in progress once the check outlasts
+    // IN_PROGRESS_AFTER_MS, src/github/check-run.ts.)
+    expect(statusWhenAnswered).not.toBe('completed');
     expect(downloadsWhenAnswered).toBeLessThan(SMALL_FILES);
 
     const run = [...double.state.repo(REPO).checkRuns.values()].find((r) => r.head_sha === head)!;
