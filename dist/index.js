@@ -59834,10 +59834,13 @@ function planFile(file, size, maxFileSize) {
   const base = infra && file.status !== "added" ? size ?? maxFileSize : 0;
   return { file, needsHead, cost: head + base };
 }
-async function blobSizes(client2, repo, ref, paths) {
+async function gitTree(client2, repo, ref) {
+  const { data } = await client2.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...repo, tree_sha: ref, recursive: "1" });
+  return { tree: data.tree, truncated: data.truncated };
+}
+async function blobSizes(client2, repo, ref, paths, tree) {
   const sizes = /* @__PURE__ */ new Map();
   if (paths.length === 0) return sizes;
-  const { data: tree } = await client2.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...repo, tree_sha: ref, recursive: "1" });
   const wanted = new Set(paths);
   for (const entry of tree.tree) {
     if (entry.type === "blob" && typeof entry.size === "number" && wanted.has(entry.path)) sizes.set(entry.path, entry.size);
@@ -59864,8 +59867,11 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets) 
     calls++;
     return p;
   };
-  const files = await counted(client2.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { ...repo, pull_number: pull.number, per_page: 100 }));
-  const owners = await counted(getFileText(client2, repo, settings.ownersPath, pull.headSha, { maxBytes: settings.maxFileSize }));
+  const [files, owners, tree] = await Promise.all([
+    counted(client2.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { ...repo, pull_number: pull.number, per_page: 100 })),
+    counted(getFileText(client2, repo, settings.ownersPath, pull.headSha, { maxBytes: settings.maxFileSize })),
+    counted(gitTree(client2, repo, pull.headSha))
+  ]);
   const baseRecords = [];
   const headRecords = [];
   const baseRefs = [];
@@ -59879,7 +59885,7 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets) 
     append(baseRefs, extracted.references);
   };
   const touchesOwners = files.some((f) => f.filename === settings.ownersPath);
-  const sizes = await counted(blobSizes(client2, repo, pull.headSha, files.filter((f) => f.status !== "removed").map((f) => f.filename)));
+  const sizes = await blobSizes(client2, repo, pull.headSha, files.filter((f) => f.status !== "removed").map((f) => f.filename), tree);
   const downloads = { files: 0, bytes: 0, peakBytesInFlight: 0, peakConcurrent: 0, tooLarge: [] };
   const budget = Math.max(PULL_BYTES_IN_FLIGHT, settings.maxFileSize);
   const plan = [...files].sort((a, b) => a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0).map((file) => planFile(file, sizes.get(file.filename), settings.maxFileSize));

@@ -7,7 +7,7 @@ import { getFileText } from '../github/contents.js';
 import { CONFIG_PATH, configError, settingsFromConfig, type LoadedSettings } from '../github/settings.js';
 import { readBaseline } from '../core/secrets/baseline.js';
 import { IGNORE_FILE, readGitleaksIgnore, readIgnoreFile } from '../core/secrets/ignore-file.js';
-import type { SaltedSuppression } from '../core/types.js';
+import { defaultSettings, type Finding, type SaltedSuppression } from '../core/types.js';
 
 const EXTENDS = /^_extends\s*:/m;
 
@@ -22,55 +22,71 @@ export const APP_MAX_FILE_SIZE = 16 * 1024 * 1024;
  * the check run), never thrown.
  */
 export async function loadSettings(octokit: ProbotOctokit, repo: RepoRef, options: { suppressions?: boolean } = {}): Promise<LoadedSettings> {
+  // The suppression files are read while the configuration is (one round trip less): the
+  // baseline at its default path, read again only if the configuration names another.
+  const early = options.suppressions ? readSuppressionFiles(asClient(octokit), repo, defaultSettings().baselinePath) : undefined;
   const loaded = await loadConfig(octokit, repo);
   // Keyed fingerprints (docs/security.md); issues opened by earlier releases are adopted by their old marker.
   // A repository's max-file-size is capped in the App, which scans many repositories in one process
   // with a small heap (docs/security.md, "Large pull requests"): bigger files are skipped and listed.
   loaded.settings = { ...loaded.settings, fingerprint: appFingerprintMode(), legacyFingerprints: true, maxFileSize: Math.min(loaded.settings.maxFileSize, APP_MAX_FILE_SIZE) };
-  if (options.suppressions) await loadSuppressions(asClient(octokit), repo, loaded);
+  if (early) await loadSuppressions(asClient(octokit), repo, loaded, early);
   return loaded;
+}
+
+/** A file read from the default branch: its text (undefined when absent), or why it could not be read. */
+type Read = { text?: string; error?: Finding };
+
+interface SuppressionFiles {
+  baselinePath: string;
+  files: Promise<[baseline: Read, ignore: Read, gitleaks: Read]>;
+}
+
+/** Starts reading the baseline (at `baselinePath`), `.nhi-stewardignore` and `.gitleaksignore`, at once. */
+function readSuppressionFiles(client: ReturnType<typeof asClient>, repo: RepoRef, baselinePath: string): SuppressionFiles {
+  const read = (path: string): Promise<Read> =>
+    getFileText(client, repo, path).then(
+      (text) => ({ text }),
+      (error: unknown) => ({ error: configError(path, `could not read ${path} from the default branch: ${(error as Error).message.split('\n')[0]}`) }),
+    );
+  return { baselinePath, files: Promise.all([read(baselinePath), read(IGNORE_FILE), read('.gitleaksignore')]) };
 }
 
 /**
  * The baseline, `.nhi-stewardignore` and `.gitleaksignore` (docs/security.md), merged into the
  * settings. Read from the default branch only, for pull-request checks too: a pull request must
  * not be able to suppress its own findings by adding an entry for them. A file that cannot be read
- * or parsed is reported as a config error (naming file and line) and suppresses nothing.
+ * or parsed is reported as a config error (naming file and line) and suppresses nothing. `early`:
+ * the same files, already being read (by `loadSettings`).
  */
-export async function loadSuppressions(client: ReturnType<typeof asClient>, repo: RepoRef, loaded: LoadedSettings): Promise<void> {
+export async function loadSuppressions(client: ReturnType<typeof asClient>, repo: RepoRef, loaded: LoadedSettings, early?: SuppressionFiles): Promise<void> {
   const { settings } = loaded;
   const fingerprints = new Set<string>(settings.baseline);
   const salted: SaltedSuppression[] = [...(settings.salted ?? [])];
   const notices = [...(settings.notices ?? [])];
-  const read = async (path: string): Promise<string | undefined> => {
+  const [earlyBaseline, ignore, gitleaks] = await (early ?? readSuppressionFiles(client, repo, settings.baselinePath)).files;
+  const baseline = !early || early.baselinePath === settings.baselinePath ? earlyBaseline : (await readSuppressionFiles(client, repo, settings.baselinePath).files)[0];
+  for (const read of [baseline, ignore, gitleaks]) if (read.error) loaded.errors.push(read.error);
+  if (baseline.text !== undefined) {
     try {
-      return await getFileText(client, repo, path);
-    } catch (error) {
-      loaded.errors.push(configError(path, `could not read ${path} from the default branch: ${(error as Error).message.split('\n')[0]}`));
-      return undefined;
-    }
-  };
-  const [baselineText, ignoreText, gitleaksText] = await Promise.all([read(settings.baselinePath), read(IGNORE_FILE), read('.gitleaksignore')]);
-  if (baselineText !== undefined) {
-    try {
-      const baseline = readBaseline(baselineText, settings.baselinePath);
-      for (const f of baseline.fingerprints) fingerprints.add(f);
-      if (baseline.salted) salted.push(baseline.salted);
+      const parsed = readBaseline(baseline.text, settings.baselinePath);
+      for (const f of parsed.fingerprints) fingerprints.add(f);
+      if (parsed.salted) salted.push(parsed.salted);
     } catch (error) {
       loaded.errors.push(configError(settings.baselinePath, `invalid baseline: ${(error as Error).message}`));
     }
   }
-  if (ignoreText !== undefined) {
+  if (ignore.text !== undefined) {
     try {
-      const ignore = readIgnoreFile(ignoreText, IGNORE_FILE, settings.now);
-      for (const f of ignore.fingerprints) fingerprints.add(f);
-      if (ignore.salted) salted.push(ignore.salted);
-      notices.push(...ignore.expired);
+      const parsed = readIgnoreFile(ignore.text, IGNORE_FILE, settings.now);
+      for (const f of parsed.fingerprints) fingerprints.add(f);
+      if (parsed.salted) salted.push(parsed.salted);
+      notices.push(...parsed.expired);
     } catch (error) {
       loaded.errors.push(configError(IGNORE_FILE, `invalid ignore file ${(error as Error).message}`));
     }
   }
-  const ignoreLocations = gitleaksText === undefined ? settings.ignoreLocations : readGitleaksIgnore(gitleaksText).locations;
+  const ignoreLocations = gitleaks.text === undefined ? settings.ignoreLocations : readGitleaksIgnore(gitleaks.text).locations;
   loaded.settings = { ...settings, baseline: fingerprints, salted, notices, ignoreLocations };
 }
 

@@ -88,14 +88,17 @@ interface OpenedRun {
 }
 
 /**
- * How long a check may run before its run is shown `in_progress`. A check that concludes sooner
- * makes one write, the run created (or a reused run updated) already completed; a slower one
- * opens the run in progress at this point, while it goes on, and completes it at the end. Octokit's
- * throttling plugin keeps an installation's writes 1 s apart, as GitHub's guidance on secondary
- * rate limits asks, so a second write would hold a quick check's verdict back by up to 1 s
+ * How long a check may run before its run is shown `in_progress`. Octokit's throttling plugin
+ * keeps an installation's writes 1 s apart, as GitHub's guidance on secondary rate limits asks: a
+ * run opened in progress at time t cannot be completed before t + 1 s. So a check that concludes
+ * within this delay makes one write, its run created (or a reused run updated) already completed;
+ * a slower one opens the run in progress at this point, while it goes on, and completes it at the
+ * end (at the earliest 1 s later). Against GitHub a PR check's own reads take about one second
+ * (~7 round trips, one after another), hence 2 s: with 100 ms per API call the bench's 100-file
+ * check took 0.9 s this way, 2.0 s with a 0.5 s delay and 1.6 s when every run was opened first
  * (docs/performance.md, "The App's PR check").
  */
-export const IN_PROGRESS_AFTER_MS = 500;
+export const IN_PROGRESS_AFTER_MS = 2_000;
 
 export interface CheckRunOptions {
   lock?: SharedLock;
@@ -118,7 +121,11 @@ export async function withCheckRun(client: GitHubClient, repo: RepoRef, headSha:
   const key = `${repo.owner}/${repo.repo}#check:${headSha}`;
   const shared: SharedLock = options.lock ?? ((_key, inner) => inner());
   return withRepoLock(key, () => shared(key, async () => {
-    const run = new LazyRun(client, repo, headSha, await findCheckRun(client, repo, headSha));
+    // The lookup and the work go at once (one round trip less); the run is written only once both
+    // are done, or when the work outlasts the delay.
+    const existing = findCheckRun(client, repo, headSha);
+    existing.catch(() => undefined); // its failure is met where the run is written
+    const run = new LazyRun(client, repo, headSha, existing);
     const delay = options.inProgressAfterMs ?? IN_PROGRESS_AFTER_MS;
     if (delay <= 0) await run.open();
     // An open that fails here is not the check's failure: the run is then written when it concludes.
@@ -168,7 +175,7 @@ class LazyRun {
     private readonly client: GitHubClient,
     private readonly repo: RepoRef,
     private readonly headSha: string,
-    private readonly existing: OpenedRun | undefined,
+    private readonly existing: Promise<OpenedRun | undefined>,
   ) {}
 
   open(): Promise<OpenedRun> {
@@ -192,7 +199,8 @@ class LazyRun {
 
   /** Creates the run, or updates the existing one, with this status (and outcome, once completed). */
   private async write(status: 'in_progress' | 'completed', outcome?: CheckOutcome): Promise<OpenedRun> {
-    const { client, repo, existing } = this;
+    const { client, repo } = this;
+    const existing = await this.existing;
     const fields = outcome ? completedFields(outcome, existing !== undefined && existing.annotations > 0 ? [] : outcome.annotations) : {};
     if (existing) {
       await client.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...repo, check_run_id: existing.id, status, ...fields });

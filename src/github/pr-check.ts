@@ -137,17 +137,27 @@ function planFile(file: PullFile, size: number | undefined, maxFileSize: number)
   return { file, needsHead, cost: head + base };
 }
 
+/** The recursive git tree at `ref`: every blob's path and size (GitHub may truncate it). */
+export async function gitTree(client: GitHubClient, repo: RepoRef, ref: string): Promise<GitTree> {
+  const { data } = await client.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { ...repo, tree_sha: ref, recursive: '1' });
+  return { tree: data.tree as GitTree['tree'], truncated: data.truncated };
+}
+
+export interface GitTree {
+  tree: { path: string; type: string; size?: number }[];
+  truncated: boolean;
+}
+
 /**
- * Blob sizes at `ref` for `paths`, without downloading any of them: the recursive git tree (one
- * call); when GitHub truncates it, the folder listings of the paths it left out. A path whose size
- * stays unknown is still bounded when read (getFileBytes with maxBytes).
+ * Blob sizes at `ref` for `paths`, without downloading any of them: from the recursive git tree
+ * (`gitTree`, one call); when GitHub truncated it, from the folder listings of the paths it left
+ * out. A path whose size stays unknown is still bounded when read (getFileBytes with maxBytes).
  */
-export async function blobSizes(client: GitHubClient, repo: RepoRef, ref: string, paths: string[]): Promise<Map<string, number>> {
+export async function blobSizes(client: GitHubClient, repo: RepoRef, ref: string, paths: string[], tree: GitTree): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
   if (paths.length === 0) return sizes;
-  const { data: tree } = await client.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { ...repo, tree_sha: ref, recursive: '1' });
   const wanted = new Set(paths);
-  for (const entry of tree.tree as { path: string; type: string; size?: number }[]) {
+  for (const entry of tree.tree) {
     if (entry.type === 'blob' && typeof entry.size === 'number' && wanted.has(entry.path)) sizes.set(entry.path, entry.size);
   }
   if (!tree.truncated) return sizes;
@@ -188,9 +198,14 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
     calls++;
     return p;
   };
-  const files = await counted(client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...repo, pull_number: pull.number, per_page: 100 }));
-  // Every read is bounded by max-file-size: an owners file over it reads as absent (every NHI unowned).
-  const owners = await counted(getFileText(client, repo, settings.ownersPath, pull.headSha, { maxBytes: settings.maxFileSize }));
+  // Three independent reads at once, one round trip instead of three: the file list, the owners
+  // file and the head's git tree (blob sizes, read before any download). Every read is bounded by
+  // max-file-size: an owners file over it reads as absent (every NHI unowned).
+  const [files, owners, tree] = await Promise.all([
+    counted(client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...repo, pull_number: pull.number, per_page: 100 })),
+    counted(getFileText(client, repo, settings.ownersPath, pull.headSha, { maxBytes: settings.maxFileSize })),
+    counted(gitTree(client, repo, pull.headSha)),
+  ]);
 
   const baseRecords: IdentityRecord[] = [];
   const headRecords: IdentityRecord[] = [];
@@ -208,7 +223,7 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
 
   // Sizes first (docs/security.md, "Large pull requests"): a file over max-file-size is skipped by
   // name and never downloaded; the rest are downloaded a few at a time, within a byte budget.
-  const sizes = await counted(blobSizes(client, repo, pull.headSha, files.filter((f) => f.status !== 'removed').map((f) => f.filename)));
+  const sizes = await blobSizes(client, repo, pull.headSha, files.filter((f) => f.status !== 'removed').map((f) => f.filename), tree);
   const downloads: DownloadStats = { files: 0, bytes: 0, peakBytesInFlight: 0, peakConcurrent: 0, tooLarge: [] };
   const budget = Math.max(PULL_BYTES_IN_FLIGHT, settings.maxFileSize);
   const plan = [...files].sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0)).map((file) => planFile(file, sizes.get(file.filename), settings.maxFileSize));

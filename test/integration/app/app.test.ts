@@ -293,6 +293,11 @@ roleRef:
     expect([200, 202]).toContain(response.status);
     await waitFor(() => checkRuns().every((r) => r.status === 'completed') && checkRuns().length > 0, 30_000);
     expect(checkRuns().map((r) => [r.status, r.conclusion])).toEqual([['completed', 'failure']]);
+    // A quick check creates its run completed, in one write; the redelivered event updates that
+    // run (the PATCH that gets the 502) instead of opening a second one.
+    expect([200, 202]).toContain((await app.deliver('pull_request', payload)).status);
+    await waitFor(() => double.calls('checks/update').some((r) => r.status === 200), 30_000);
+    expect(checkRuns().map((r) => [r.status, r.conclusion])).toEqual([['completed', 'failure']]);
     await scheduledScan();
     await scheduledScan();
     const titles = managedIssues().map((i) => i.title);

@@ -97,6 +97,24 @@ describe('baseline and ignore file in the App', () => {
     double.assertNoViolations();
   });
 
+  it('the baseline is read where the configuration says, not at the default path it is first read from', { timeout: 60_000 }, async () => {
+    // The App reads the default path while it reads the configuration (one round trip less), and
+    // must not keep that read when the configuration names another file.
+    const baseline = JSON.stringify({ version: 1, fingerprints: [{ fingerprint: appFingerprint() }] });
+    double.state.push(REPO, { files: { '.github/nhi-steward.yml': 'baseline: security/accepted.json\n', 'security/accepted.json': baseline } });
+    const accepted = await checkPull('feature/accepted-elsewhere', { 'src/config.js': CONFIG_WITH_SECRET });
+    expect(accepted.conclusion).toBe('success');
+    expect(accepted.output.summary).not.toContain('ghp_');
+    // The same fingerprint at the default path only, while the configuration names a missing file.
+    double.state.push(REPO, { files: { '.github/nhi-steward.yml': 'baseline: security/missing.json\n', '.nhi-steward-baseline.json': baseline } });
+    const ignored = await checkPull('feature/default-path-only', { 'src/config.js': CONFIG_WITH_SECRET });
+    expect(ignored.conclusion).toBe('failure');
+    expect(ignored.output.title).toMatch(/^1 secret,/);
+    const reads = double.requests.filter((r) => r.operationId === 'repos/get-content').map((r) => decodeURIComponent(r.path));
+    expect(reads.filter((path) => path.endsWith('/security/missing.json'))).toHaveLength(1);
+    double.assertNoViolations();
+  });
+
   it('an invalid ignore file on the default branch is reported with its line, and suppresses nothing', { timeout: 60_000 }, async () => {
     double.state.push(REPO, { files: { '.nhi-stewardignore': `${appFingerprint()} secret/github-classic-pat\n` } });
     const run = await checkPull('feature/broken-ignore', { 'src/config.js': CONFIG_WITH_SECRET });

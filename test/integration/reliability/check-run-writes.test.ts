@@ -7,7 +7,7 @@
  */
 import { ProbotOctokit } from 'probot';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHECK_NAME, externalIdFor, IN_PROGRESS_AFTER_MS, withCheckRun, type CheckOutcome } from '../../../src/github/check-run.js';
+import { CHECK_NAME, externalIdFor, withCheckRun, type CheckOutcome } from '../../../src/github/check-run.js';
 import { asClient, octokitOptions } from '../../../src/github/octokit.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 
@@ -42,7 +42,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 }
 
 describe('check-run writes', () => {
-  it('a quick check makes one write: its run created completed, with the outcome', async () => {
+  it('a quick check makes one write (default delay): its run created completed, with the outcome', async () => {
     const { d, head } = await start();
     const outcome = await withCheckRun(client(d), repoRef, head, async () => PASSED);
     expect(outcome).toBe(PASSED);
@@ -74,7 +74,26 @@ describe('check-run writes', () => {
     d.assertNoViolations();
   });
 
-  it(`the default delay is ${IN_PROGRESS_AFTER_MS} ms, and 0 opens the run before the work starts`, async () => {
+  it('the work does not wait for the run lookup; a lookup that fails writes no run and fails the check', async () => {
+    const { d, head } = await start();
+    d.inject({ method: 'GET', path: '/repos/{owner}/{repo}/commits/{ref}/check-runs', delayMs: 300, times: 1 });
+    let lookupAnsweredWhenWorkStarted: boolean | undefined;
+    await withCheckRun(client(d), repoRef, head, async () => {
+      await until(() => d.calls('checks/list-for-ref').length === 1, 'the lookup was asked');
+      lookupAnsweredWhenWorkStarted = d.calls('checks/list-for-ref')[0].status !== undefined;
+      return PASSED;
+    });
+    expect(lookupAnsweredWhenWorkStarted).toBe(false);
+    expect(runsOf(d, head)[0]).toMatchObject({ status: 'completed', conclusion: 'success' });
+
+    // A lookup that keeps failing (plugin-retry gives up after its retries).
+    const other = d.state.push(REPO, { branch: 'feature/other', files: { 'a.txt': 'a\n' } });
+    d.inject({ method: 'GET', path: '/repos/{owner}/{repo}/commits/{ref}/check-runs', status: 500, times: Infinity });
+    await expect(withCheckRun(client(d), repoRef, other, async () => PASSED)).rejects.toMatchObject({ status: 500 });
+    expect(runsOf(d, other)).toEqual([]);
+  });
+
+  it('a delay of 0 opens the run in progress before the work starts', async () => {
     const { d, head } = await start();
     let statusDuringWork: string | undefined;
     await withCheckRun(client(d), repoRef, head, async () => {
@@ -83,8 +102,6 @@ describe('check-run writes', () => {
     }, { inProgressAfterMs: 0 });
     expect(statusDuringWork).toBe('in_progress');
     expect(runsOf(d, head)[0]).toMatchObject({ status: 'completed', conclusion: 'success' });
-    expect(IN_PROGRESS_AFTER_MS).toBeGreaterThan(0);
-    expect(IN_PROGRESS_AFTER_MS).toBeLessThanOrEqual(1_000);
   });
 
   it('a quick re-check of a head reuses its run with one update, and adds no annotation twice', async () => {
