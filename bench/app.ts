@@ -20,7 +20,8 @@
  * `runAppBench()` is what `npm run bench` calls.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -45,12 +46,16 @@ const FULL_SCAN_MB = 1024;
 
 /** Added to every answer of the double for the second measurement: a GitHub-like round trip. */
 export const API_LATENCY_MS = 100;
+/** Commits of the third measurement's PR. */
+const COMMITS = 3;
 
 export interface PullRequestFigures {
   files: number;
   ms: number;
   /** The same PR check with API_LATENCY_MS added to every API answer. */
   msWithLatency: number;
+  /** The same 100 files in COMMITS commits (each commit read over git), with API_LATENCY_MS. */
+  msCommitsWithLatency: number;
   conclusion: string | null;
   annotations: number;
   calls: number;
@@ -227,9 +232,11 @@ function pullRequestFiles(total = 100): Record<string, string> {
 // ---------------------------------------------------------------------------------------------
 // 1. The PR check.
 
-async function openPull(double: GitHubDouble, branch: string, files: Record<string, string>): Promise<any> {
+/** Opens a PR of `files`, or of one commit per element of `files`; returns its webhook payload. */
+async function openPull(double: GitHubDouble, branch: string, files: Record<string, string> | Record<string, string>[]): Promise<any> {
   const { example, retarget } = await import('../test/support/app-harness.js');
-  const head = double.state.push(REPO, { branch, files, author: 'jdoe' });
+  const steps = Array.isArray(files) ? files : [files];
+  const head = steps.map((step) => double.state.push(REPO, { branch, files: step, author: 'jdoe' })).at(-1)!;
   const issue = double.state.openPull(REPO, { head: branch, title: `Bench ${branch}`, user: 'jdoe' });
   const repo = double.state.repo(REPO);
   const payload = retarget(example('pull_request', 'opened'), double, REPO);
@@ -237,6 +244,7 @@ async function openPull(double: GitHubDouble, branch: string, files: Record<stri
   payload.pull_request = {
     ...payload.pull_request,
     number: issue.number,
+    commits: steps.length,
     user: { ...payload.pull_request.user, login: 'jdoe' },
     head: { ...payload.pull_request.head, sha: head, ref: branch, repo: payload.repository },
     base: { ...payload.pull_request.base, sha: issue.pull!.baseSha, ref: repo.defaultBranch, repo: payload.repository },
@@ -264,7 +272,11 @@ export async function benchPullRequest(): Promise<PullRequestFigures> {
       orgs: { acme: { members: ['jdoe', 'alice'], teams: { payments: ['alice'] } } },
     },
   });
-  const app = await startApp(double);
+  // The PR's commits are read over git's smart HTTP protocol, from a real `git http-backend`.
+  const { startGitHttpServer } = await import('../test/support/git-http-server.js');
+  const git = await startGitHttpServer((token) => double.state.tokens.has(token));
+  const cloneDir = mkdtempSync(join(tmpdir(), 'nhi-bench-clones-'));
+  const app = await startApp(double, { gitBaseUrl: git.url, cloneDir });
   try {
     // A first, small PR compiles the double's schemas and warms the app: the figure is steady state.
     const warm = await openPull(double, 'bench/warm-up', { 'src/config/github.js': SECRET_FILES['src/config/github.js'], 'k8s/worker.yaml': IAC_FILES['k8s/worker.yaml'] });
@@ -298,11 +310,26 @@ export async function benchPullRequest(): Promise<PullRequestFigures> {
     await app.deliver('pull_request', slow);
     await untilCheckCompleted(double, slow.pull_request.head.sha);
     const msWithLatency = performance.now() - slowStarted;
+
+    // The same files in COMMITS commits: the check also clones the PR's commits and scans each
+    // one (docs/history.md). git's own round trips get no added latency here.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const names = Object.keys(files);
+    const steps = Array.from({ length: COMMITS }, (_, i) => Object.fromEntries(names.filter((_, n) => n % COMMITS === i).map((name) => [name, files[name]])));
+    const staged = await openPull(double, 'bench/hundred-files-commits', steps);
+    git.sync(REPO, double.state.repo(REPO).git);
+    const stagedStarted = performance.now();
+    await app.deliver('pull_request', staged);
+    await untilCheckCompleted(double, staged.pull_request.head.sha);
+    const msCommitsWithLatency = performance.now() - stagedStarted;
+    if (git.requests.length === 0) throw new Error('the multi-commit PR check did not read its commits over git');
     double.assertNoViolations();
-    return { files: Object.keys(files).length, ms, msWithLatency, conclusion, annotations, calls: calls.length, byOperation };
+    return { files: Object.keys(files).length, ms, msWithLatency, msCommitsWithLatency, conclusion, annotations, calls: calls.length, byOperation };
   } finally {
     await app.close();
+    await git.close();
     await double.close();
+    rmSync(cloneDir, { recursive: true, force: true });
   }
 }
 
@@ -477,12 +504,13 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 export async function runAppBench(options: { tarballMB?: number; fullScanOnly?: boolean; log?: (line: string) => void } = {}): Promise<AppBenchResult> {
   const log = options.log ?? console.log;
-  const pullRequest = options.fullScanOnly ? { files: 0, ms: 0, msWithLatency: 0, conclusion: null, annotations: 0, calls: 0, byOperation: {} } : await benchPullRequest();
+  const pullRequest = options.fullScanOnly ? { files: 0, ms: 0, msWithLatency: 0, msCommitsWithLatency: 0, conclusion: null, annotations: 0, calls: 0, byOperation: {} } : await benchPullRequest();
   const fullScan = await benchFullScan(options.tarballMB ?? FULL_SCAN_MB);
   log('| App bench | figure |');
   log('|---|---|');
   log(`| PR check, ${pullRequest.files} files: delivery → completed check run | ${fmt(pullRequest.ms, 0)} ms (${pullRequest.conclusion}, ${pullRequest.annotations} annotations) |`);
   log(`| PR check, same, with ${API_LATENCY_MS} ms added to every API answer | ${fmt(pullRequest.msWithLatency, 0)} ms |`);
+  log(`| PR check, same files in ${COMMITS} commits (read over git), ${API_LATENCY_MS} ms per API answer | ${fmt(pullRequest.msCommitsWithLatency, 0)} ms |`);
   log(`| PR check: API calls | ${pullRequest.calls} |`);
   for (const [operation, count] of Object.entries(pullRequest.byOperation).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) log(`| &nbsp;&nbsp;${operation} | ${count} |`);
   const { defaults } = fullScan;

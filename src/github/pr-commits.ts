@@ -1,5 +1,5 @@
 import { CommitSecrets, mergeCommitSecrets } from '../core/commits.js';
-import type { ScanResult, ScanSettings, SecretSink } from '../core/types.js';
+import type { Finding, ScanResult, ScanSettings, SecretSink } from '../core/types.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { readPatch } from './patch.js';
 import { ensureRange, scanCommitRange } from '../workspace/commits.js';
@@ -43,18 +43,48 @@ export async function withRangeCommits(
   /** Live verification only (`verify: on`): receives the reported secrets' values. */
   revealSecrets?: SecretSink,
 ): Promise<CommitRangeScan> {
+  return joinRangeCommits(net, await readRangeCommits(access, range, scope, settings, revealSecrets));
+}
+
+/** What `readRangeCommits` found in a range's commits, to join with a net result. */
+export interface RangeCommits {
+  /** The commits' secret findings, each naming its commit (none when they could not be read). */
+  findings: Finding[];
+  commits: number;
+  note: string;
+  scope: 'pull request' | 'push';
+  htmlUrl: string;
+}
+
+/**
+ * The first half of `withRangeCommits`: clones `base..head` and scans each commit. It needs
+ * nothing from the net result, so the PR check runs it while it reads the PR through the API
+ * (src/github/pull-request-job.ts). Never throws: a range that cannot be read says why in `note`.
+ */
+export async function readRangeCommits(
+  access: CommitAccess,
+  range: { base: string; head: string; count: number },
+  scope: 'pull request' | 'push',
+  settings: ScanSettings,
+  revealSecrets?: SecretSink,
+): Promise<RangeCommits> {
+  const unread = (why: string): RangeCommits => ({ findings: [], commits: 0, note: `The ${scope}'s commits could not be read from git (${why}): only the net change was checked.`, scope, htmlUrl: access.htmlUrl });
   try {
     return await withClone({ url: access.cloneUrl, token: await tokenOf(access), refspecs: [range.head, range.base], depth: range.count + 1, maxBytes: access.maxBytes, tempRoot: access.tempRoot }, async (dir, env) => {
-      if (!(await ensureRange(dir, range.base, range.head, range.count, env))) {
-        return { result: net, commits: 0, note: `The ${scope}'s commits could not be read from git (no common history between ${range.base.slice(0, 7)} and ${range.head.slice(0, 7)}): only the net change was checked.` };
-      }
+      if (!(await ensureRange(dir, range.base, range.head, range.count, env))) return unread(`no common history between ${range.base.slice(0, 7)} and ${range.head.slice(0, 7)}`);
       const secrets = await scanCommitRange(dir, { base: range.base, head: range.head }, settings, revealSecrets);
-      const result = mergeCommitSecrets(net, secrets.findings(), { scope, commitUrl: (sha) => `${access.htmlUrl}/commit/${sha}` });
-      return { result, commits: secrets.commits, note: `Each of the ${secrets.commits} commit(s) in this ${scope} was checked for secrets, not only the net change.` };
+      return { findings: secrets.findings(), commits: secrets.commits, note: `Each of the ${secrets.commits} commit(s) in this ${scope} was checked for secrets, not only the net change.`, scope, htmlUrl: access.htmlUrl };
     });
   } catch (error) {
-    return { result: net, commits: 0, note: `The ${scope}'s commits could not be read from git (${(error as Error).message}): only the net change was checked.` };
+    return unread((error as Error).message);
   }
+}
+
+/** The second half of `withRangeCommits`: the range's secrets joined with the net result. */
+export function joinRangeCommits(net: ScanResult, read: RangeCommits): CommitRangeScan {
+  if (read.commits === 0) return { result: net, commits: 0, note: read.note };
+  const result = mergeCommitSecrets(net, read.findings, { scope: read.scope, commitUrl: (sha) => `${read.htmlUrl}/commit/${sha}` });
+  return { result, commits: read.commits, note: read.note };
 }
 
 export async function tokenOf(access: CommitAccess): Promise<string | undefined> {

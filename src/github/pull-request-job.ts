@@ -4,7 +4,7 @@ import type { Finding, IdentityRecord, InventoryEntry, ScanSettings } from '../c
 import { withCheckRun, type CheckOutcome, type SharedLock } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { analysePullRequest, pullRequestOutcome, type PullAnalysis, type PullRequestRef } from './pr-check.js';
-import { withApiCommits, withRangeCommits, type CommitAccess } from './pr-commits.js';
+import { joinRangeCommits, readRangeCommits, withApiCommits, type CommitAccess } from './pr-commits.js';
 import { requestOwnerReviews, reviewRequestFor } from './review-requests.js';
 import { runVerification, SecretVault, type VerdictCache } from '../verify/index.js';
 
@@ -45,11 +45,14 @@ export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequ
   let analysis: PullAnalysis | undefined;
   const outcome = await withCheckRun(job.client, job.repo, job.pull.headSha, async () => {
     const vault = job.settings.verify?.enabled ? new SecretVault() : undefined;
+    // One commit is its own net diff; more, and a secret could be added and removed in between.
+    // The commits are cloned and scanned while the PR is read through the API: neither waits on
+    // the other (docs/performance.md, "The App's PR check").
+    const commits = job.commits && job.commits.count > 1 ? readRangeCommits(job.commits, { base: job.pull.baseSha, head: job.pull.headSha, count: job.commits.count }, 'pull request', job.settings, vault?.sink) : undefined;
     analysis = await analysePullRequest(job.client, job.repo, job.pull, job.settings, vault?.sink);
     let note = '';
-    // One commit is its own net diff; more, and a secret could be added and removed in between.
-    if (job.commits && job.commits.count > 1) {
-      let scanned = await withRangeCommits(analysis.result, job.commits, { base: job.pull.baseSha, head: job.pull.headSha, count: job.commits.count }, 'pull request', job.settings, vault?.sink);
+    if (job.commits && commits) {
+      let scanned = joinRangeCommits(analysis.result, await commits);
       if (scanned.commits === 0) {
         // git could not read them: the API can, one call per commit.
         const gitNote = scanned.note;
