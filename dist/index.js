@@ -58174,6 +58174,7 @@ async function scanSources(sources, options) {
     total.file(item, extractIdentities(item));
   }
   const secretFindings = await secrets.finish();
+  totals.codeowners = options.codeowners;
   if (totals.resolveChangedIdentities) totals.changedIdentities = await totals.resolveChangedIdentities();
   return total.finish(secretFindings);
 }

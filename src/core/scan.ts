@@ -65,6 +65,9 @@ export async function scanSources(
     total.file(item, extractIdentities(item));
   }
   const secretFindings = await secrets.finish();
+  // A source generator may set CODEOWNERS once it has gone through its files (the App's PR check
+  // reads it only when an NHI changed): taken now, not when the scan began.
+  totals.codeowners = options.codeowners;
   if (totals.resolveChangedIdentities) totals.changedIdentities = await totals.resolveChangedIdentities();
   return total.finish(secretFindings);
 }

@@ -111,6 +111,17 @@ describe('the App over real HTTP', () => {
     double.assertNoViolations();
   });
 
+  it("1d. the CODEOWNERS suggestion also comes from the repository's CODEOWNERS, when the PR does not touch it", async () => {
+    double.state.push(REPO, { files: { '.github/CODEOWNERS': '*  @acme/platform\nk8s/  @acme/sre\n' } });
+    const { payload } = openPull('feature/billing-repo-codeowners', { 'k8s/billing.yaml': NEW_SERVICE_ACCOUNT });
+    await app.deliver('pull_request', payload);
+    const run = checkRuns().at(-1)!;
+    const annotation = run.annotations.find((a) => a.title === 'identity/unowned')!;
+    expect(annotation.message).toContain('(.github/CODEOWNERS gives k8s/billing.yaml to @acme/sre)');
+    expect(run.output.summary).toContain('owner: "@acme/sre"   # suggested by .github/CODEOWNERS:2: confirm');
+    double.assertNoViolations();
+  });
+
   it('2. passes a PR that adds the NHI together with its owners entry', async () => {
     const owners = `${OWNERS_FILE}  - match: "kubernetes:ServiceAccount/payments/billing-worker"\n    owner: "@acme/payments"\n`;
     const { payload } = openPull('feature/billing-owned', { 'k8s/billing.yaml': NEW_SERVICE_ACCOUNT, '.github/nhi-owners.yml': owners });
