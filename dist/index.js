@@ -58174,6 +58174,7 @@ async function scanSources(sources, options) {
     total.file(item, extractIdentities(item));
   }
   const secretFindings = await secrets.finish();
+  totals.owners = options.owners;
   totals.codeowners = options.codeowners;
   if (totals.resolveChangedIdentities) totals.changedIdentities = await totals.resolveChangedIdentities();
   return total.finish(secretFindings);
@@ -58202,7 +58203,7 @@ function createScanTotals(options) {
   const records = [];
   const references2 = [];
   const kustomize = new KustomizeNamespaces();
-  let owners = options.owners;
+  let ownersInTree;
   const added = /* @__PURE__ */ new Map();
   const codeownersFiles = /* @__PURE__ */ new Map();
   let files = 0;
@@ -58215,7 +58216,7 @@ function createScanTotals(options) {
     file(item, extracted, chars = item.content.length) {
       files++;
       bytes += chars;
-      if (!owners && item.path === settings.ownersPath) owners = { path: item.path, content: item.content };
+      if (!ownersInTree && item.path === settings.ownersPath) ownersInTree = { path: item.path, content: item.content };
       if (item.addedLines) added.set(item.path, item.addedLines);
       if (CODEOWNERS_PATHS.includes(item.path)) codeownersFiles.set(item.path, item.content);
       append(records, extracted.records);
@@ -58236,6 +58237,7 @@ function createScanTotals(options) {
       append(findings, danglingFindings(records, references2, settings, added));
       const codeownersPath = CODEOWNERS_PATHS.find((path7) => codeownersFiles.has(path7));
       const codeowners = options.codeowners ?? (codeownersPath ? { path: codeownersPath, content: codeownersFiles.get(codeownersPath) } : void 0);
+      const owners = options.owners ?? ownersInTree;
       const policy = evaluatePolicy({ records, owners, settings, changed: options.changedIdentities, codeowners: codeowners && parseCodeowners(codeowners.path, codeowners.content) });
       append(findings, policy.findings);
       append(findings, settings.notices ?? []);
@@ -59862,17 +59864,25 @@ var REASSIGNED_LISTED = 50;
 function isInfrastructureFile(path7) {
   return /\.(ya?ml|tf|tf\.json|json|template)$/i.test(path7);
 }
-async function analysePullRequest(client2, repo, pull, settings, revealSecrets) {
+function startPullReads(client2, repo, pull) {
+  const reads = {
+    files: client2.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { ...repo, pull_number: pull.number, per_page: 100 }),
+    tree: gitTree(client2, repo, pull.headSha)
+  };
+  reads.files.catch(() => void 0);
+  reads.tree.catch(() => void 0);
+  return reads;
+}
+async function analysePullRequest(client2, repo, pull, settings, revealSecrets, reads) {
   let calls = 0;
   const counted = (p) => {
     calls++;
     return p;
   };
-  const [files, owners, tree] = await Promise.all([
-    counted(client2.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { ...repo, pull_number: pull.number, per_page: 100 })),
-    counted(getFileText(client2, repo, settings.ownersPath, pull.headSha, { maxBytes: settings.maxFileSize })),
-    counted(gitTree(client2, repo, pull.headSha))
-  ]);
+  const early = reads ?? startPullReads(client2, repo, pull);
+  const ownersRead = counted(getFileText(client2, repo, settings.ownersPath, pull.headSha, { maxBytes: settings.maxFileSize }));
+  ownersRead.catch(() => void 0);
+  const [files, tree] = await Promise.all([counted(early.files), counted(early.tree)]);
   const baseRecords = [];
   const headRecords = [];
   const baseRefs = [];
@@ -59919,7 +59929,6 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets) 
   const changedIds = /* @__PURE__ */ new Set();
   const scanOptions = {
     settings: { ...settings, mode: "pr" },
-    owners: owners === void 0 ? void 0 : { path: settings.ownersPath, content: owners },
     changedIdentities: changedIds,
     revealSecrets
   };
@@ -59986,11 +59995,14 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets) 
     const declared = new Set([...baseRecords, ...headRecords].map((r) => r.id));
     regranted = changedTargets(baseRefs, headRefs).filter((id) => !declared.has(id));
     for (const r of [...diff.added, ...diff.changed]) changedIds.add(r.id);
+    const ownersText = await ownersRead;
+    if (ownersText !== void 0) scanOptions.owners = { path: settings.ownersPath, content: ownersText };
     const codeowners = changedIds.size > 0 ? await counted(getFileText(client2, repo, CODEOWNERS_PATHS[0], pull.headSha, { maxBytes: settings.maxFileSize })) : void 0;
     if (codeowners !== void 0) scanOptions.codeowners = { path: CODEOWNERS_PATHS[0], content: codeowners };
   }
   const result = await scanSources(pullSources(), scanOptions);
   if (!diff) throw new Error("pull request files were not all read");
+  const owners = await ownersRead;
   result.findings = result.findings.filter((f) => keepInPullRequest(f, touchesOwners));
   let reassigned = [];
   if (touchesOwners) {

@@ -8,6 +8,7 @@ import { asClient } from '../github/octokit.js';
 import { handleCommandComment, type PullGaps } from '../github/command-handler.js';
 import type { CommitAccess } from '../github/pr-commits.js';
 import { runPullRequestCheck } from '../github/pull-request-job.js';
+import { startPullReads } from '../github/pr-check.js';
 import type { ScanQueue } from './queue.js';
 import { botLoginOf, commitAccess, scanTargets, scanRepository } from './repository-scan.js';
 import { listScanRequests } from './scan-requests.js';
@@ -154,13 +155,17 @@ async function onPullRequest(context: Context<'pull_request'>, options: AppOptio
 async function checkPull(ctx: PullCheckContext, pr: PullPayload): Promise<void> {
   const { octokit, log } = ctx;
   const repo = repoOf(ctx.repository);
+  const pull = { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, author: pr.user?.login };
+  // The file list and git tree need no settings: they are read while the settings load.
+  const reads = startPullReads(asClient(octokit), repo, pull);
   // The baseline and ignore files come from the default branch, never from the PR's head.
   const { settings, errors } = await loadSettings(octokit, repo, { suppressions: true });
   const fromFork = pr.head.repo?.full_name !== pr.base.repo.full_name;
   const result = await runPullRequestCheck({
     client: asClient(octokit),
     repo,
-    pull: { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, author: pr.user?.login },
+    pull,
+    reads,
     settings,
     configErrors: errors,
     readOnly: fromFork,

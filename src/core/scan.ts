@@ -65,8 +65,10 @@ export async function scanSources(
     total.file(item, extractIdentities(item));
   }
   const secretFindings = await secrets.finish();
-  // A source generator may set CODEOWNERS once it has gone through its files (the App's PR check
-  // reads it only when an NHI changed): taken now, not when the scan began.
+  // A source generator may set the owners file and CODEOWNERS once it has gone through its files
+  // (the App's PR check reads them while it downloads, CODEOWNERS only when an NHI changed): taken
+  // now, not when the scan began.
+  totals.owners = options.owners;
   totals.codeowners = options.codeowners;
   if (totals.resolveChangedIdentities) totals.changedIdentities = await totals.resolveChangedIdentities();
   return total.finish(secretFindings);
@@ -126,7 +128,8 @@ export function createScanTotals(options: ScanOptions) {
   const records: IdentityRecord[] = [];
   const references: IdentityReference[] = [];
   const kustomize = new KustomizeNamespaces();
-  let owners = options.owners;
+  /** The owners file as one of the scanned files; `options.owners`, read at the end, comes first. */
+  let ownersInTree: { path: string; content: string } | undefined;
   /** PR mode: lines each file adds, so a dangling reference is blamed only where the change wrote it. */
   const added = new Map<string, ReadonlySet<number>>();
   const codeownersFiles = new Map<string, string>();
@@ -140,7 +143,7 @@ export function createScanTotals(options: ScanOptions) {
     file(item: SourceFile, extracted: Extracted, chars = item.content.length): void {
       files++;
       bytes += chars;
-      if (!owners && item.path === settings.ownersPath) owners = { path: item.path, content: item.content };
+      if (!ownersInTree && item.path === settings.ownersPath) ownersInTree = { path: item.path, content: item.content };
       if (item.addedLines) added.set(item.path, item.addedLines);
       if ((CODEOWNERS_PATHS as readonly string[]).includes(item.path)) codeownersFiles.set(item.path, item.content);
       append(records, extracted.records);
@@ -163,6 +166,7 @@ export function createScanTotals(options: ScanOptions) {
 
       const codeownersPath = CODEOWNERS_PATHS.find((path) => codeownersFiles.has(path));
       const codeowners = options.codeowners ?? (codeownersPath ? { path: codeownersPath, content: codeownersFiles.get(codeownersPath)! } : undefined);
+      const owners = options.owners ?? ownersInTree;
       const policy = evaluatePolicy({ records, owners, settings, changed: options.changedIdentities, codeowners: codeowners && parseCodeowners(codeowners.path, codeowners.content) });
       append(findings, policy.findings);
       append(findings, settings.notices ?? []);

@@ -187,25 +187,47 @@ export function isInfrastructureFile(path: string): boolean {
   return /\.(ya?ml|tf|tf\.json|json|template)$/i.test(path);
 }
 
+/** The reads of a PR check that need no settings: the PR's file list and its head's git tree. */
+export interface PullReads {
+  files: Promise<PullFile[]>;
+  tree: Promise<GitTree>;
+}
+
+/**
+ * Starts the reads a PR check makes whatever its settings, so that they go while the settings
+ * load (src/app/index.ts). A check that stops before `analysePullRequest` awaits them leaves no
+ * unhandled rejection behind.
+ */
+export function startPullReads(client: GitHubClient, repo: RepoRef, pull: PullRequestRef): PullReads {
+  const reads: PullReads = {
+    files: client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...repo, pull_number: pull.number, per_page: 100 }) as Promise<PullFile[]>,
+    tree: gitTree(client, repo, pull.headSha),
+  };
+  reads.files.catch(() => undefined);
+  reads.tree.catch(() => undefined);
+  return reads;
+}
+
 /**
  * Analyses a pull request with the fewest API calls it can: the file list with patches; for secret
  * scanning the added lines are rebuilt from the patch; only infrastructure files are downloaded, at
  * base and at head, so that only new or changed NHIs are blamed on the PR.
  */
-export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pull: PullRequestRef, settings: ScanSettings, revealSecrets?: SecretSink): Promise<PullAnalysis> {
+export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pull: PullRequestRef, settings: ScanSettings, revealSecrets?: SecretSink, reads?: PullReads): Promise<PullAnalysis> {
   let calls = 0;
   const counted = <T>(p: Promise<T>): Promise<T> => {
     calls++;
     return p;
   };
-  // Three independent reads at once, one round trip instead of three: the file list, the owners
-  // file and the head's git tree (blob sizes, read before any download). Every read is bounded by
-  // max-file-size: an owners file over it reads as absent (every NHI unowned).
-  const [files, owners, tree] = await Promise.all([
-    counted(client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...repo, pull_number: pull.number, per_page: 100 })),
-    counted(getFileText(client, repo, settings.ownersPath, pull.headSha, { maxBytes: settings.maxFileSize })),
-    counted(gitTree(client, repo, pull.headSha)),
-  ]);
+  // Independent reads at once, not one after another: the file list and the head's git tree (blob
+  // sizes, read before any download), started here or earlier, while the settings loaded
+  // (`startPullReads`); and the owners file, which only the end of the scan needs, so the downloads
+  // do not wait for it. Every read is bounded by max-file-size: an owners file over it reads as
+  // absent (every NHI unowned).
+  const early = reads ?? startPullReads(client, repo, pull);
+  const ownersRead = counted(getFileText(client, repo, settings.ownersPath, pull.headSha, { maxBytes: settings.maxFileSize }));
+  ownersRead.catch(() => undefined); // awaited once the PR's files have gone by
+  const [files, tree] = await Promise.all([counted(early.files), counted(early.tree)]);
 
   const baseRecords: IdentityRecord[] = [];
   const headRecords: IdentityRecord[] = [];
@@ -261,7 +283,6 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
   const changedIds = new Set<string>();
   const scanOptions: Parameters<typeof scanSources>[1] = {
     settings: { ...settings, mode: 'pr' },
-    owners: owners === undefined ? undefined : { path: settings.ownersPath, content: owners },
     changedIdentities: changedIds,
     revealSecrets,
   };
@@ -338,6 +359,8 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
     const declared = new Set([...baseRecords, ...headRecords].map((r) => r.id));
     regranted = changedTargets(baseRefs, headRefs).filter((id) => !declared.has(id));
     for (const r of [...diff.added, ...diff.changed]) changedIds.add(r.id);
+    const ownersText = await ownersRead;
+    if (ownersText !== undefined) scanOptions.owners = { path: settings.ownersPath, content: ownersText };
     // CODEOWNERS names a suggested owner in the snippet for an unowned NHI (GitHub's first location
     // only); read only when the PR touches an NHI at all.
     const codeowners = changedIds.size > 0 ? await counted(getFileText(client, repo, CODEOWNERS_PATHS[0], pull.headSha, { maxBytes: settings.maxFileSize })) : undefined;
@@ -346,6 +369,7 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
 
   const result = await scanSources(pullSources(), scanOptions);
   if (!diff) throw new Error('pull request files were not all read');
+  const owners = await ownersRead;
   // Entries can look stale against the few files a PR touches; staleness is a full-scan verdict.
   // Owners-file errors are the PR's business only when the PR edits that file.
   result.findings = result.findings.filter((f) => keepInPullRequest(f, touchesOwners));

@@ -3,7 +3,7 @@ import { code } from '../core/report/escape.js';
 import type { Finding, IdentityRecord, InventoryEntry, ScanSettings } from '../core/types.js';
 import { withCheckRun, type CheckOutcome, type SharedLock } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
-import { analysePullRequest, pullRequestOutcome, type PullAnalysis, type PullRequestRef } from './pr-check.js';
+import { analysePullRequest, pullRequestOutcome, type PullAnalysis, type PullReads, type PullRequestRef } from './pr-check.js';
 import { joinRangeCommits, readRangeCommits, withApiCommits, type CommitAccess } from './pr-commits.js';
 import { requestOwnerReviews, reviewRequestFor } from './review-requests.js';
 import { runVerification, SecretVault, type VerdictCache } from '../verify/index.js';
@@ -30,6 +30,8 @@ export interface PullRequestJob {
   commits?: CommitAccess & { count: number };
   /** Several App replicas: one check per head across all of them (docs/architecture.md, "Check runs always conclude"). */
   checkLock?: SharedLock;
+  /** The file list and git tree, already being read (`startPullReads`), else read by the check. */
+  reads?: PullReads;
 }
 
 export interface PullRequestJobResult {
@@ -49,7 +51,7 @@ export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequ
     // The commits are cloned and scanned while the PR is read through the API: neither waits on
     // the other (docs/performance.md, "The App's PR check").
     const commits = job.commits && job.commits.count > 1 ? readRangeCommits(job.commits, { base: job.pull.baseSha, head: job.pull.headSha, count: job.commits.count }, 'pull request', job.settings, vault?.sink) : undefined;
-    analysis = await analysePullRequest(job.client, job.repo, job.pull, job.settings, vault?.sink);
+    analysis = await analysePullRequest(job.client, job.repo, job.pull, job.settings, vault?.sink, job.reads);
     let note = '';
     if (job.commits && commits) {
       let scanned = joinRangeCommits(analysis.result, await commits);

@@ -132,6 +132,34 @@ describe('the App over real HTTP', () => {
     double.assertNoViolations();
   });
 
+  it('2a. reads the file list while the settings load, and downloads while the owners file loads; the verdict is unchanged', async () => {
+    const owners = `${OWNERS_FILE}  - match: "kubernetes:ServiceAccount/payments/billing-worker"\n    owner: "@acme/payments"\n`;
+    const { payload } = openPull('feature/billing-owned-slow', { 'k8s/billing.yaml': NEW_SERVICE_ACCOUNT, '.github/nhi-owners.yml': owners });
+    // Slow answers for the configuration and for the owners file at the PR's head.
+    double.inject({ method: 'GET', path: /\/contents\/\.github(%2F|\/)nhi-steward\.yml$/i, delayMs: 400, times: Infinity });
+    double.inject({ method: 'GET', path: /\/contents\/\.github(%2F|\/)nhi-owners\.yml$/i, delayMs: 600, times: Infinity });
+    const pending = (test: (r: (typeof double.requests)[number]) => boolean) => double.requests.some((r) => r.status === undefined && test(r));
+    let listedWhileConfiguring = false;
+    let downloadedWhileOwners = false;
+    const sampler = setInterval(() => {
+      const configuring = pending((r) => /nhi-steward\.yml$/i.test(decodeURIComponent(r.path)));
+      if (configuring && double.calls('pulls/list-files').length > 0) listedWhileConfiguring = true;
+      const ownersLoading = pending((r) => /nhi-owners\.yml$/i.test(decodeURIComponent(r.path)) && r.query.ref === payload.pull_request.head.sha);
+      if (ownersLoading && double.requests.some((r) => decodeURIComponent(r.path).endsWith('k8s/billing.yaml') && r.query.ref === payload.pull_request.head.sha)) downloadedWhileOwners = true;
+    }, 5);
+    try {
+      await app.deliver('pull_request', payload);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(listedWhileConfiguring).toBe(true);
+    expect(downloadedWhileOwners).toBe(true);
+    const run = checkRuns().at(-1)!;
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(run.annotations.filter((a) => a.annotation_level === 'failure')).toEqual([]);
+    double.assertNoViolations();
+  });
+
   it('2b. asks the owner to review a PR that changes an existing NHI', async () => {
     const changed = BASE_FILES['k8s/api.yaml'].replace('  namespace: payments\n---', '  namespace: payments\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/payments-api\n---');
     const binding = `apiVersion: rbac.authorization.k8s.io/v1
