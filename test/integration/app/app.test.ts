@@ -101,19 +101,14 @@ describe('the App over real HTTP', () => {
     assertNoLeak();
   });
 
-  it('1c. the snippet for an unowned NHI suggests the CODEOWNERS owner of its file', async () => {
-    const { payload } = openPull('feature/billing-codeowners', { 'k8s/billing.yaml': NEW_SERVICE_ACCOUNT, '.github/CODEOWNERS': '*  @acme/platform\nk8s/  @acme/sre\n' });
-    await app.deliver('pull_request', payload);
-    const run = checkRuns().at(-1)!;
-    const annotation = run.annotations.find((a) => a.title === 'identity/unowned')!;
-    expect(annotation.message).toContain('(.github/CODEOWNERS gives k8s/billing.yaml to @acme/sre)');
-    expect(run.output.summary).toContain('owner: "@acme/sre"   # suggested by .github/CODEOWNERS:2: confirm');
-    double.assertNoViolations();
-  });
-
-  it("1d. the CODEOWNERS suggestion also comes from the repository's CODEOWNERS, when the PR does not touch it", async () => {
-    double.state.push(REPO, { files: { '.github/CODEOWNERS': '*  @acme/platform\nk8s/  @acme/sre\n' } });
-    const { payload } = openPull('feature/billing-repo-codeowners', { 'k8s/billing.yaml': NEW_SERVICE_ACCOUNT });
+  // 1d: a CODEOWNERS on the default branch only is read by the check (the PR does not carry it).
+  it.each([
+    ['1c. the snippet for an unowned NHI suggests the CODEOWNERS owner of its file (CODEOWNERS in the PR)', true],
+    ["1d. the same, from the repository's CODEOWNERS when the PR does not touch it", false],
+  ])('%s', async (_name, inPull) => {
+    const codeowners = { '.github/CODEOWNERS': '*  @acme/platform\nk8s/  @acme/sre\n' };
+    if (!inPull) double.state.push(REPO, { files: codeowners });
+    const { payload } = openPull(`feature/billing-codeowners-${inPull}`, { 'k8s/billing.yaml': NEW_SERVICE_ACCOUNT, ...(inPull ? codeowners : {}) });
     await app.deliver('pull_request', payload);
     const run = checkRuns().at(-1)!;
     const annotation = run.annotations.find((a) => a.title === 'identity/unowned')!;

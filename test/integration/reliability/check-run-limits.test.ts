@@ -3,13 +3,12 @@
  * non-ASCII gets a concluded check run from a double that enforces GitHub's limits in bytes, and
  * a check run whose final update GitHub refuses still concludes (with a short failure summary).
  */
-import { ProbotOctokit } from 'probot';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHECK_TEXT_LIMIT_BYTES } from '../../../src/core/report/limits.js';
 import { defaultSettings } from '../../../src/core/types.js';
 import { withCheckRun } from '../../../src/github/check-run.js';
-import { asClient, octokitOptions } from '../../../src/github/octokit.js';
 import { runPullRequestCheck } from '../../../src/github/pull-request-job.js';
+import { checksClient } from '../../support/checks-client.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { fakeGitHubToken } from '../../support/tokens.js';
 
@@ -19,12 +18,6 @@ afterEach(async () => {
   await double?.close();
   double = undefined;
 });
-
-/** The App's Octokit configuration (retries, timeouts), with write pacing off for speed. */
-function client(d: GitHubDouble) {
-  const options = octokitOptions({ auth: { token: 'ghs_test' }, baseUrl: d.url }, { timeoutMs: 10_000, retries: 2, retryBaseMs: 10, maxRateLimitWaitSeconds: 5 });
-  return asClient(new ProbotOctokit({ ...options, throttle: { ...options.throttle, enabled: false } }));
-}
 
 describe('check runs always conclude', () => {
   it('a PR with 2,000 findings and a non-ASCII summary gets a concluded run within the byte limits', { timeout: 120_000 }, async () => {
@@ -38,7 +31,7 @@ describe('check runs always conclude', () => {
     const head = double.state.push(REPO, { branch: 'feature/many', files });
     const pull = double.state.openPull(REPO, { head: 'feature/many', title: 'many' });
     const result = await runPullRequestCheck({
-      client: client(double),
+      client: checksClient(double),
       repo: { owner: 'acme', repo: 'payments' },
       pull: { number: pull.number, headSha: head, baseSha: pull.pull!.baseSha, author: 'octocat' },
       settings: defaultSettings(),
@@ -62,7 +55,7 @@ describe('check runs always conclude', () => {
     const head = double.state.repo(REPO).git.refs.get('refs/heads/main')!;
     // An annotation GitHub refuses (columns across lines): a bug of ours must not leave the run in progress.
     const bad = { path: 'README.md', start_line: 1, end_line: 2, start_column: 1, end_column: 3, annotation_level: 'failure' as const, title: 't', message: 'm' };
-    await expect(withCheckRun(client(double), { owner: 'acme', repo: 'payments' }, head, async () => ({ conclusion: 'success', title: 'ok', summary: 'fine', annotations: [bad] }))).rejects.toMatchObject({ status: 422 });
+    await expect(withCheckRun(checksClient(double), { owner: 'acme', repo: 'payments' }, head, async () => ({ conclusion: 'success', title: 'ok', summary: 'fine', annotations: [bad] }))).rejects.toMatchObject({ status: 422 });
     const [run] = [...double.state.repo(REPO).checkRuns.values()];
     expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
     expect(run.output.title).toBe('nhi-steward could not complete the check');

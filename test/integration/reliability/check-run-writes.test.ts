@@ -5,10 +5,9 @@
  * still ends with one concluded run for the head. Against the GitHub API double, with the App's
  * Octokit configuration (write pacing off for speed).
  */
-import { ProbotOctokit } from 'probot';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHECK_NAME, externalIdFor, withCheckRun, type CheckOutcome } from '../../../src/github/check-run.js';
-import { asClient, octokitOptions } from '../../../src/github/octokit.js';
+import { checksClient } from '../../support/checks-client.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 
 const REPO = 'acme/payments';
@@ -19,11 +18,6 @@ afterEach(async () => {
   await double?.close();
   double = undefined;
 });
-
-function client(d: GitHubDouble) {
-  const options = octokitOptions({ auth: { token: 'ghs_test' }, baseUrl: d.url }, { timeoutMs: 10_000, retries: 2, retryBaseMs: 10, maxRateLimitWaitSeconds: 5 });
-  return asClient(new ProbotOctokit({ ...options, throttle: { ...options.throttle, enabled: false } }));
-}
 
 async function start(): Promise<{ d: GitHubDouble; head: string }> {
   double = await startGitHubDouble({ seed: { repos: [{ repo: REPO, files: { 'README.md': '# payments\n' } }] } });
@@ -44,7 +38,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 describe('check-run writes', () => {
   it('a quick check makes one write (default delay): its run created completed, with the outcome', async () => {
     const { d, head } = await start();
-    const outcome = await withCheckRun(client(d), repoRef, head, async () => PASSED);
+    const outcome = await withCheckRun(checksClient(d), repoRef, head, async () => PASSED);
     expect(outcome).toBe(PASSED);
     const creates = d.calls('checks/create');
     expect(creates.map((r) => statusOf(r.body))).toEqual(['completed']);
@@ -60,7 +54,7 @@ describe('check-run writes', () => {
   it('a check that outlasts the delay is shown in progress meanwhile, then completed', async () => {
     const { d, head } = await start();
     let seenInProgress = false;
-    await withCheckRun(client(d), repoRef, head, async () => {
+    await withCheckRun(checksClient(d), repoRef, head, async () => {
       // The work goes on until the run shows it is in progress.
       await until(() => runsOf(d, head)[0]?.status === 'in_progress', 'the run is in progress');
       seenInProgress = true;
@@ -78,7 +72,7 @@ describe('check-run writes', () => {
     const { d, head } = await start();
     d.inject({ method: 'GET', path: '/repos/{owner}/{repo}/commits/{ref}/check-runs', delayMs: 300, times: 1 });
     let lookupAnsweredWhenWorkStarted: boolean | undefined;
-    await withCheckRun(client(d), repoRef, head, async () => {
+    await withCheckRun(checksClient(d), repoRef, head, async () => {
       await until(() => d.calls('checks/list-for-ref').length === 1, 'the lookup was asked');
       lookupAnsweredWhenWorkStarted = d.calls('checks/list-for-ref')[0].status !== undefined;
       return PASSED;
@@ -89,14 +83,14 @@ describe('check-run writes', () => {
     // A lookup that keeps failing (plugin-retry gives up after its retries).
     const other = d.state.push(REPO, { branch: 'feature/other', files: { 'a.txt': 'a\n' } });
     d.inject({ method: 'GET', path: '/repos/{owner}/{repo}/commits/{ref}/check-runs', status: 500, times: Infinity });
-    await expect(withCheckRun(client(d), repoRef, other, async () => PASSED)).rejects.toMatchObject({ status: 500 });
+    await expect(withCheckRun(checksClient(d), repoRef, other, async () => PASSED)).rejects.toMatchObject({ status: 500 });
     expect(runsOf(d, other)).toEqual([]);
   });
 
   it('a delay of 0 opens the run in progress before the work starts', async () => {
     const { d, head } = await start();
     let statusDuringWork: string | undefined;
-    await withCheckRun(client(d), repoRef, head, async () => {
+    await withCheckRun(checksClient(d), repoRef, head, async () => {
       statusDuringWork = runsOf(d, head)[0]?.status;
       return PASSED;
     }, { inProgressAfterMs: 0 });
@@ -108,8 +102,8 @@ describe('check-run writes', () => {
     const { d, head } = await start();
     const annotation = { path: 'README.md', start_line: 1, end_line: 1, annotation_level: 'failure' as const, title: 'secret/x', message: 'm' };
     const found: CheckOutcome = { conclusion: 'failure', title: '1 secret', summary: 'found', annotations: [annotation] };
-    await withCheckRun(client(d), repoRef, head, async () => found);
-    await withCheckRun(client(d), repoRef, head, async () => found);
+    await withCheckRun(checksClient(d), repoRef, head, async () => found);
+    await withCheckRun(checksClient(d), repoRef, head, async () => found);
     expect(d.calls('checks/create')).toHaveLength(1);
     expect(d.calls('checks/update').map((r) => statusOf(r.body))).toEqual(['completed']);
     const runs = runsOf(d, head);
@@ -120,7 +114,7 @@ describe('check-run writes', () => {
 
   it('work that throws at once still concludes its run, in one write, as a failure', async () => {
     const { d, head } = await start();
-    await expect(withCheckRun(client(d), repoRef, head, async () => {
+    await expect(withCheckRun(checksClient(d), repoRef, head, async () => {
       throw new Error('the tree could not be read');
     })).rejects.toThrow('the tree could not be read');
     expect(d.calls('checks/create').map((r) => statusOf(r.body))).toEqual(['completed']);
@@ -134,7 +128,7 @@ describe('check-run writes', () => {
     // Every try of the in-progress create gets a 500 (creates are never blindly retried: each
     // try re-reads the head's runs first, and finds none).
     const fault = d.inject({ method: 'POST', path: '/repos/{owner}/{repo}/check-runs', status: 500, times: 3 });
-    await withCheckRun(client(d), repoRef, head, async () => {
+    await withCheckRun(checksClient(d), repoRef, head, async () => {
       await until(() => fault.hits === 3, 'the in-progress create failed three times');
       return PASSED;
     }, { inProgressAfterMs: 20 });
@@ -147,7 +141,7 @@ describe('check-run writes', () => {
   it('an outcome with more than 50 annotations opens the run, adds them in batches, and completes it with the last', async () => {
     const { d, head } = await start();
     const annotations = Array.from({ length: 120 }, (_, i) => ({ path: 'README.md', start_line: i + 1, end_line: i + 1, annotation_level: 'warning' as const, title: 't', message: `m${i}` }));
-    await withCheckRun(client(d), repoRef, head, async () => ({ ...PASSED, conclusion: 'failure', annotations }));
+    await withCheckRun(checksClient(d), repoRef, head, async () => ({ ...PASSED, conclusion: 'failure', annotations }));
     expect(d.calls('checks/create').map((r) => statusOf(r.body))).toEqual(['in_progress']);
     expect(d.calls('checks/update').map((r) => statusOf(r.body) ?? 'batch')).toEqual(['batch', 'batch', 'completed']);
     const [run] = runsOf(d, head);
