@@ -277,11 +277,17 @@ export async function benchPullRequest(): Promise<PullRequestFigures> {
   const git = await startGitHttpServer((token) => double.state.tokens.has(token));
   const cloneDir = mkdtempSync(join(tmpdir(), 'nhi-bench-clones-'));
   const app = await startApp(double, { gitBaseUrl: git.url, cloneDir });
+  /** Delivers a pull_request event and times it until the head's check run is completed. */
+  const check = async (payload: any) => {
+    const started = performance.now();
+    await app.deliver('pull_request', payload);
+    const run = await untilCheckCompleted(double, payload.pull_request.head.sha);
+    return { ms: performance.now() - started, ...run };
+  };
   try {
     // A first, small PR compiles the double's schemas and warms the app: the figure is steady state.
     const warm = await openPull(double, 'bench/warm-up', { 'src/config/github.js': SECRET_FILES['src/config/github.js'], 'k8s/worker.yaml': IAC_FILES['k8s/worker.yaml'] });
-    await app.deliver('pull_request', warm);
-    await untilCheckCompleted(double, warm.pull_request.head.sha);
+    await check(warm);
     // Octokit's throttling plugin spaces an installation's writes (POST, PATCH…) at least 1 s
     // apart, as GitHub asks: measured right after the warm-up, the PR's write would wait out the
     // warm-up's last one. A quick check makes one write (its run created completed), a check
@@ -291,10 +297,7 @@ export async function benchPullRequest(): Promise<PullRequestFigures> {
     const files = pullRequestFiles(100);
     const payload = await openPull(double, 'bench/hundred-files', files);
     const before = double.requests.length;
-    const started = performance.now();
-    await app.deliver('pull_request', payload);
-    const { conclusion, annotations } = await untilCheckCompleted(double, payload.pull_request.head.sha);
-    const ms = performance.now() - started;
+    const { ms, conclusion, annotations } = await check(payload);
     const calls = double.requests.slice(before);
     const byOperation: Record<string, number> = {};
     for (const call of calls) byOperation[call.operationId ?? `${call.method} ${call.path}`] = (byOperation[call.operationId ?? `${call.method} ${call.path}`] ?? 0) + 1;
@@ -306,10 +309,7 @@ export async function benchPullRequest(): Promise<PullRequestFigures> {
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const slow = await openPull(double, 'bench/hundred-files-latency', files);
     double.inject({ delayMs: API_LATENCY_MS, times: Infinity });
-    const slowStarted = performance.now();
-    await app.deliver('pull_request', slow);
-    await untilCheckCompleted(double, slow.pull_request.head.sha);
-    const msWithLatency = performance.now() - slowStarted;
+    const { ms: msWithLatency } = await check(slow);
 
     // The same files in COMMITS commits: the check also clones the PR's commits and scans each
     // one (docs/history.md). git's own round trips get no added latency here.
@@ -318,10 +318,7 @@ export async function benchPullRequest(): Promise<PullRequestFigures> {
     const steps = Array.from({ length: COMMITS }, (_, i) => Object.fromEntries(names.filter((_, n) => n % COMMITS === i).map((name) => [name, files[name]])));
     const staged = await openPull(double, 'bench/hundred-files-commits', steps);
     git.sync(REPO, double.state.repo(REPO).git);
-    const stagedStarted = performance.now();
-    await app.deliver('pull_request', staged);
-    await untilCheckCompleted(double, staged.pull_request.head.sha);
-    const msCommitsWithLatency = performance.now() - stagedStarted;
+    const { ms: msCommitsWithLatency } = await check(staged);
     if (git.requests.length === 0) throw new Error('the multi-commit PR check did not read its commits over git');
     double.assertNoViolations();
     return { files: Object.keys(files).length, ms, msWithLatency, msCommitsWithLatency, conclusion, annotations, calls: calls.length, byOperation };

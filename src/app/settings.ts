@@ -42,13 +42,17 @@ interface SuppressionFiles {
   files: Promise<[baseline: Read, ignore: Read, gitleaks: Read]>;
 }
 
+/** Reads one file from the default branch; a failure is kept as a config error, not thrown. */
+function readDefaultBranchFile(client: ReturnType<typeof asClient>, repo: RepoRef, path: string): Promise<Read> {
+  return getFileText(client, repo, path).then(
+    (text) => ({ text }),
+    (error: unknown) => ({ error: configError(path, `could not read ${path} from the default branch: ${(error as Error).message.split('\n')[0]}`) }),
+  );
+}
+
 /** Starts reading the baseline (at `baselinePath`), `.nhi-stewardignore` and `.gitleaksignore`, at once. */
 function readSuppressionFiles(client: ReturnType<typeof asClient>, repo: RepoRef, baselinePath: string): SuppressionFiles {
-  const read = (path: string): Promise<Read> =>
-    getFileText(client, repo, path).then(
-      (text) => ({ text }),
-      (error: unknown) => ({ error: configError(path, `could not read ${path} from the default branch: ${(error as Error).message.split('\n')[0]}`) }),
-    );
+  const read = (path: string) => readDefaultBranchFile(client, repo, path);
   return { baselinePath, files: Promise.all([read(baselinePath), read(IGNORE_FILE), read('.gitleaksignore')]) };
 }
 
@@ -65,7 +69,8 @@ export async function loadSuppressions(client: ReturnType<typeof asClient>, repo
   const salted: SaltedSuppression[] = [...(settings.salted ?? [])];
   const notices = [...(settings.notices ?? [])];
   const [earlyBaseline, ignore, gitleaks] = await (early ?? readSuppressionFiles(client, repo, settings.baselinePath)).files;
-  const baseline = !early || early.baselinePath === settings.baselinePath ? earlyBaseline : (await readSuppressionFiles(client, repo, settings.baselinePath).files)[0];
+  // The configuration named another baseline: that one file is read now.
+  const baseline = !early || early.baselinePath === settings.baselinePath ? earlyBaseline : await readDefaultBranchFile(client, repo, settings.baselinePath);
   for (const read of [baseline, ignore, gitleaks]) if (read.error) loaded.errors.push(read.error);
   if (baseline.text !== undefined) {
     try {

@@ -112,6 +112,8 @@ describe('baseline and ignore file in the App', () => {
     expect(ignored.output.title).toMatch(/^1 secret,/);
     const reads = double.requests.filter((r) => r.operationId === 'repos/get-content').map((r) => decodeURIComponent(r.path));
     expect(reads.filter((path) => path.endsWith('/security/missing.json'))).toHaveLength(1);
+    // Only the baseline is read again: the ignore file once per check.
+    expect(reads.filter((path) => path.endsWith('/.nhi-stewardignore'))).toHaveLength(2);
     double.assertNoViolations();
   });
 
