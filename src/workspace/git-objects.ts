@@ -73,133 +73,17 @@ export async function* gitLines(dir: string, args: string[], onError: (message: 
 export async function* gitLineBatches(dir: string, args: string[], onError: (message: string) => void): AsyncGenerator<string[]> {
   const child = start(dir, args, 'ignore');
   const { stderr, exited } = watch(child);
-  yield* lineBatches(child.stdout);
+  let read = false;
+  try {
+    yield* lineBatches(child.stdout);
+    read = true;
+  } finally {
+    // Left early (the caller stopped or failed): end git rather than leave it blocked on a full pipe.
+    if (!read) child.kill();
+  }
   const { code, missingGit } = await exited;
   if (missingGit) throw new UsageError(MISSING_GIT);
   if (code !== 0) onError(stderr() || `git ${args[0]} exited with ${code}`);
-}
-
-/**
- * A git started now and read later (`gitLineBatches`, begun early): its stdout is held in memory,
- * at most `cap` bytes, while nobody reads it; past that, git waits on the pipe, so memory stays
- * bounded whatever the output's size. `batches` hands the lines out (first what was held, then
- * the rest as git writes it) and reports git's exit like `gitLineBatches`; `cancel` ends a git
- * whose output is no longer wanted.
- */
-export class EarlyGitLines {
-  private readonly child: Proc;
-  private readonly watcher: ReturnType<typeof watch>;
-  /**
-   * Output is copied into blocks of `blockSize` bytes: git writes `git log` a commit at a time
-   * (16,229 reads averaging 228 bytes on a 5 GB history), and holding each read as its own
-   * Buffer cost 5× its bytes in RSS (3.7 MB held, +18 MB RSS).
-   */
-  private readonly blockSize: number;
-  /** Filled blocks not read yet; `readAt` is the read position in the oldest held block. */
-  private readonly full: Buffer[] = [];
-  private open: Buffer | undefined;
-  private fill = 0;
-  private readAt = 0;
-  private held = 0;
-  private ended = false;
-  private wake: (() => void) | undefined;
-  private cancelled = false;
-  /** Most bytes held at once (for the tests and the bench). */
-  peakHeld = 0;
-
-  constructor(
-    dir: string,
-    private readonly args: string[],
-    private readonly cap: number,
-  ) {
-    this.blockSize = Math.min(cap, 1024 * 1024);
-    this.child = start(dir, args, 'ignore');
-    this.watcher = watch(this.child);
-    const stdout = this.child.stdout;
-    stdout.on('data', (chunk: Buffer) => {
-      if (this.cancelled) return;
-      this.hold(chunk);
-      if (this.held >= this.cap) stdout.pause();
-      this.signal();
-    });
-    stdout.on('end', () => this.finished());
-    stdout.on('close', () => this.finished());
-  }
-
-  private hold(chunk: Buffer): void {
-    for (let at = 0; at < chunk.length; ) {
-      this.open ??= Buffer.allocUnsafe(this.blockSize);
-      const copied = chunk.copy(this.open, this.fill, at);
-      this.fill += copied;
-      at += copied;
-      if (this.fill === this.open.length) {
-        this.full.push(this.open);
-        this.open = undefined;
-        this.fill = 0;
-      }
-    }
-    this.held += chunk.length;
-    if (this.held > this.peakHeld) this.peakHeld = this.held;
-  }
-
-  /** The oldest bytes not read yet (never overwritten: blocks are only appended to), or none. */
-  private take(): Buffer | undefined {
-    let out: Buffer | undefined;
-    const oldest = this.full.shift();
-    if (oldest) {
-      out = oldest.subarray(this.readAt);
-      this.readAt = 0;
-    } else if (this.open && this.fill > this.readAt) {
-      out = this.open.subarray(this.readAt, this.fill);
-      this.readAt = this.fill;
-    }
-    if (out) this.held -= out.length;
-    return out;
-  }
-
-  private finished(): void {
-    this.ended = true;
-    this.signal();
-  }
-
-  private signal(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
-  }
-
-  private async *bytes(): AsyncGenerator<Buffer> {
-    for (;;) {
-      const bytes = this.take();
-      if (bytes) {
-        if (this.child.stdout.isPaused() && this.held < this.cap) this.child.stdout.resume();
-        yield bytes;
-        continue;
-      }
-      if (this.ended) return;
-      await new Promise<void>((resolve) => (this.wake = resolve));
-    }
-  }
-
-  async *batches(onError: (message: string) => void): AsyncGenerator<string[]> {
-    try {
-      yield* lineBatches(this.bytes());
-    } finally {
-      if (!this.ended) this.cancel();
-    }
-    const { code, missingGit } = await this.watcher.exited;
-    if (missingGit) throw new UsageError(MISSING_GIT);
-    if (code !== 0) onError(this.watcher.stderr() || `git ${this.args[0]} exited with ${code}`);
-  }
-
-  cancel(): void {
-    this.cancelled = true;
-    this.child.kill();
-    this.full.length = 0;
-    this.open = undefined;
-    this.held = 0;
-    this.child.stdout.resume(); // drain whatever git still writes until it dies
-  }
 }
 
 /**
@@ -479,7 +363,7 @@ export class BlobReader<T> {
         if (parts[0] !== current.oid) throw new Desync('answer out of step with the request');
         if (parts.length < 3) {
           this.inFlight = undefined;
-          this.onBlob({ ok: false, tag: current.tag, reason: parts[1] === 'missing' ? `object ${current.oid.slice(0, 12)} missing (partial or damaged clone)` : `unexpected answer from git: ${parts.slice(1).join(' ').slice(0, 80)}` });
+          this.onBlob({ ok: false, tag: current.tag, reason: parts[1] === 'missing' ? `object ${current.oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` : `unexpected answer from git: ${parts.slice(1).join(' ').slice(0, 80)}` });
           continue;
         }
         const size = Number(parts[2]);

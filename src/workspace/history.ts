@@ -5,15 +5,16 @@ import { activeDetectorCount } from '../core/secrets/engine.js';
 import type { CommitRef, Finding, HistoryLocation, ScanResult, ScanSettings, SecretSink, Skipped } from '../core/types.js';
 import { UsageError } from './errors.js';
 import { unquoteGitPath } from './git.js';
-import { BlobReader, EarlyGitLines, gitLineBatches, gitOutput, listObjectBatches, type BlobResult } from './git-objects.js';
+import { BlobReader, gitLineBatches, gitOutput, listObjectBatches, type BlobResult } from './git-objects.js';
 import { HistoryBlobPool, type HistoryPoolOptions, type PoolOutcome } from './history-pool.js';
 import { pathProfiles, type PathProfiles } from './path-profile.js';
 
 /**
- * History mode (docs/history.md): every blob reachable from the chosen commits is read once, with
- * one streamed `git cat-file --batch`, and scanned by the same secrets engine as a working tree.
- * Only blobs with findings are then traced through `git log --raw` to the oldest commit that
- * brought them in. One secret is one finding, however many commits and files carry it.
+ * History mode (docs/history.md): one `git log --raw` walk lists every (commit, path, blob) the
+ * chosen commits brought in; each blob is read once, at its first line, from one streamed
+ * `git cat-file --batch`, and scanned by the same secrets engine as a working tree. The walk's
+ * older lines for a blob with findings name the commit that introduced it. One secret is one
+ * finding, however many commits and files carry it.
  */
 export interface HistoryOptions {
   settings: ScanSettings;
@@ -25,8 +26,6 @@ export interface HistoryOptions {
   revealSecrets?: SecretSink;
   /** Worker threads that scan blobs while this thread reads git (history-pool.ts). */
   parallel?: HistoryPoolOptions;
-  /** Bytes of the attribution walk's output held while the blobs are scanned (tests); default LOG_HELD_BYTES. */
-  logHeldBytes?: number;
 }
 
 export interface HistoryStats {
@@ -48,7 +47,7 @@ export interface HistoryScan {
   history: HistoryStats;
 }
 
-/** `scannedAs` value of a blob no path can make scannable (binary, too large, unreadable). */
+/** `seen` value of a blob no path can make scannable (binary, too large, unreadable). */
 const SKIPPED_BLOB = -1;
 
 interface BlobTag {
@@ -67,12 +66,6 @@ const hitKey = (oid: string, profile: number): string => `${oid}:${profile}`;
 const MAX_SKIPPED_LISTED = 200;
 /** Salted-baseline matches remembered (each is one accepted secret; far more is not a baseline). */
 const MAX_BASELINED = 100_000;
-/**
- * Output of the attribution walk's `git log` held in memory while the blobs are scanned (about
- * 330 bytes per commit on the bench's synthetic history, 1.3 KB on this repository's: 32 MiB is
- * ~25,000-100,000 commits). A longer log makes git wait on the pipe until the walk reads it.
- */
-const LOG_HELD_BYTES = 32 * 1024 * 1024;
 /** Other places a secret appears, listed with the finding. */
 const MAX_OTHER_LOCATIONS = 10;
 
@@ -113,11 +106,16 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     skipped.add({ path: `commit ${commit.slice(0, 12)}`, reason: 'unreadable', detail: 'shallow clone: its parents were not fetched, so older history was not scanned (fetch with --unshallow, or fetch-depth: 0)' });
   }
   const profiles = pathProfiles(settings);
-  /** Findings per (blob, path profile). */
+  /**
+   * Each blob met so far: the path profile it was first asked for under, or SKIPPED_BLOB once it
+   * proved unscannable under any path (binary, too large, missing). Other profiles it was asked
+   * for are in `alsoAs`.
+   */
+  const seen = new Map<string, number>();
+  const alsoAs = new Set<string>();
+  /** (blob, profile) pairs asked for and not answered yet, or answered with findings; a clean answer drops its pair. */
   const hits = new Map<string, BlobHit>();
-  /** Blobs NOT scanned under the ordinary profile 0: the profile they were scanned under, or SKIPPED_BLOB. */
-  const scannedAs = new Map<string, number>();
-  /** Objects git could not give (missing or unreadable), listed up to a limit: their path, once the log walk names it. */
+  /** Objects git could not give (missing or unreadable) named by a listing without a path, up to a limit. */
   const missing = new Map<string, string>();
   let missingUnlisted = 0;
   /** Published fingerprints of secrets a salted baseline or ignore entry accepted (history-blob.ts). */
@@ -128,9 +126,12 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
 
   const apply = (tag: BlobTag, size: number, outcome: PoolOutcome): void => {
     const { oid, path, profile } = tag;
+    const key = hitKey(oid, profile);
     if (!outcome.scanned) {
-      // Unreadable, binary or too large: the same under any path.
-      scannedAs.set(oid, SKIPPED_BLOB);
+      // Unreadable, binary or too large: the same under any path, so listed once.
+      hits.delete(key);
+      if (seen.get(oid) === SKIPPED_BLOB) return;
+      seen.set(oid, SKIPPED_BLOB);
       skipped.add('unreadable' in outcome ? { path, reason: 'unreadable', detail: outcome.unreadable } : outcome.skipped);
       return;
     }
@@ -139,95 +140,119 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
       blobBytes += size;
     }
     if (outcome.baselined) for (const fingerprint of outcome.baselined) if (baselined.size < MAX_BASELINED) baselined.add(fingerprint);
-    if (outcome.findings) {
-      const key = hitKey(oid, profile);
-      const hit = hits.get(key);
-      if (hit) hit.findings = outcome.findings;
-      else hits.set(key, { oid, profile, findings: outcome.findings, others: [] });
-    }
+    const hit = hits.get(key);
+    if (!outcome.findings) hits.delete(key);
+    else if (hit) hit.findings = outcome.findings;
+    else hits.set(key, { oid, profile, findings: outcome.findings, others: [] });
   };
   const pool = new HistoryBlobPool<BlobTag>(dir, settings, apply, options.revealSecrets, options.parallel);
   const toPool = (blob: BlobResult<BlobTag>): void => (blob.ok ? pool.add(blob.tag.seq, blob.tag, blob.bytes) : pool.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason }));
   const reader = new BlobReader<BlobTag>(dir, toPool);
 
-  const stopped = (message: string) => skipped.add({ path: '(history)', reason: 'unreadable', detail: `${message}; objects after this point were not scanned` }, true);
-  const listing = listObjectBatches(dir, revisions, stopped);
-  let log: EarlyGitLines | undefined;
+  /**
+   * Asks for a (blob, profile) pair the first time it is met (`wanted` collects the requests);
+   * returns its record while the pair is pending or has findings (where the caller notes the
+   * commit that brought it in), undefined when it was scanned clean or cannot be scanned.
+   */
+  const meet = (oid: string, path: string, profile: number, oversized: ReadonlyMap<string, number>, wanted: { oid: string; tag: BlobTag }[]): BlobHit | undefined => {
+    const first = seen.get(oid);
+    if (first === SKIPPED_BLOB) return undefined;
+    const key = hitKey(oid, profile);
+    const hit = hits.get(key);
+    if (hit || first === profile || (first !== undefined && alsoAs.has(key))) return hit;
+    if (first === undefined) seen.set(oid, profile);
+    else alsoAs.add(key);
+    const tag: BlobTag = { oid, path, profile, again: first !== undefined, seq: pool.reserve() };
+    const size = oversized.get(oid);
+    if (size !== undefined) {
+      pool.settle(tag.seq, tag, { scanned: false, skipped: { path, reason: 'too-large', detail: `blob ${oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
+      return undefined;
+    }
+    const made: BlobHit = { oid, profile, findings: [], others: [] };
+    hits.set(key, made);
+    wanted.push({ oid, tag });
+    return made;
+  };
+
+  // The walk: one `git log --raw` lists every (commit, path, blob) the commits brought in, newest
+  // first. A blob is asked for at its first (newest) line; its older lines come after, so by the
+  // time they do its scan is usually done and only a blob with findings keeps its record to note
+  // them in. Blobs in flight keep theirs too (at most what the pipeline holds).
+  const oversizedAsked = oversizedBlobs(dir, settings.maxFileSize);
+  const taggedAsked = revisions[0] === '--all' ? taggedObjects(dir) : Promise.resolve([]);
+  let walkStopped: string | undefined;
+  const walk = gitLineBatches(dir, logArgs(revisions), (message) => (walkStopped = message));
   let scanned = false;
   try {
-    // The first step starts `git rev-list` and `git cat-file --batch-check`; while they start up,
-    // this thread compiles the detector catalog (otherwise done on the first blob, with git idle).
-    const first = listing.next();
+    // While git starts, this thread compiles the detector catalog (otherwise done on the first
+    // blob, with git idle).
+    const first = walk.next();
     pool.prepare();
-    // The `git log --raw` walk (attribute, below) needs the scan's results, but its git can run
-    // beside the scan: it starts now (once the catalog is compiled: started with the other gits,
-    // it slowed their start) and its output waits in memory, a bounded amount: past
-    // LOG_HELD_BYTES git waits on the pipe until the walk reads it.
-    log = new EarlyGitLines(dir, logArgs(revisions), options.logHeldBytes ?? LOG_HELD_BYTES);
-    for (let step = await first; !step.done; step = await listing.next()) {
-      const batch = step.value;
+    const oversized = await oversizedAsked;
+    let commit: CommitRef | undefined;
+    let time = 0;
+    let order = 0;
+    for (let step = await first; !step.done; step = await walk.next()) {
       const wanted: { oid: string; tag: BlobTag }[] = [];
-      for (const object of batch) {
-        if (object.type === 'commit') {
+      for (const line of step.value) {
+        if (line.charCodeAt(0) === 1) {
+          const [sha, ct, date] = line.slice(1).split(' ', 3);
+          commit = { sha, author: line.slice(1 + sha.length + ct.length + date.length + 3), date };
+          time = Number(ct);
+          order++;
           commits++;
           continue;
         }
-        if (object.type === 'missing') {
-          scannedAs.set(object.oid, SKIPPED_BLOB);
-          if (missing.size < MAX_SKIPPED_LISTED) missing.set(object.oid, object.path);
-          else if (!missing.has(object.oid)) missingUnlisted++;
-          continue;
-        }
-        if (object.type !== 'blob') continue;
-        const profile = profiles.of(object.path);
-        if (profile !== 0) scannedAs.set(object.oid, profile);
+        if (!commit || line.charCodeAt(0) !== 58) continue; // ':' starts a raw line
+        const entry = rawEntry(line);
+        if (!entry) continue;
+        const profile = profiles.of(entry.path);
         if (profiles.skipped(profile)) continue;
-        const tag: BlobTag = { path: object.path, oid: object.oid, profile, seq: pool.reserve() };
-        if (object.size > settings.maxFileSize) {
-          pool.settle(tag.seq, tag, { scanned: false, skipped: { path: object.path, reason: 'too-large', detail: `blob ${object.oid.slice(0, 12)}: ${object.size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
-          continue;
-        }
-        wanted.push({ oid: object.oid, tag });
+        const hit = meet(entry.oid, entry.path, profile, oversized, wanted);
+        if (hit) noteIntro(hit, { commit, time, order, path: entry.path });
       }
       await reader.requestMany(wanted);
+    }
+    // Objects the walk cannot see: all of them when it stopped early (a missing tree or commit in a
+    // damaged clone: `rev-list --missing=print` goes past it), else blobs and trees a tag or ref
+    // names directly (`git tag key <blob>`). Their blobs are scanned with no introducing commit.
+    const rest = walkStopped !== undefined ? revisions : (await taggedAsked).map((t) => t.oid);
+    if (walkStopped !== undefined) {
+      skipped.add({ path: '(history)', reason: 'unreadable', detail: `git log stopped: ${walkStopped}; the commits after this point were not walked, so a finding may name no introducing commit` }, true);
+    }
+    if (rest.length > 0) {
+      const refNames = new Map((await taggedAsked).map((t) => [t.oid, t.ref]));
+      let listedCommits = 0;
+      const stopped = (message: string) => skipped.add({ path: '(history)', reason: 'unreadable', detail: `${message}; objects after this point were not scanned` }, true);
+      for await (const batch of listObjectBatches(dir, rest, stopped)) {
+        const wanted: { oid: string; tag: BlobTag }[] = [];
+        for (const object of batch) {
+          if (object.type === 'commit') listedCommits++;
+          else if (object.type === 'missing') {
+            if (missing.size < MAX_SKIPPED_LISTED) missing.set(object.oid, object.path);
+            else if (!missing.has(object.oid)) missingUnlisted++;
+          } else if (object.type === 'blob') {
+            const path = object.path || refNames.get(object.oid) || `blob ${object.oid.slice(0, 12)}`;
+            const profile = profiles.of(path);
+            if (!profiles.skipped(profile)) meet(object.oid, path, profile, oversized, wanted);
+          }
+        }
+        await reader.requestMany(wanted);
+      }
+      if (walkStopped !== undefined) commits = Math.max(commits, listedCommits);
     }
     await reader.finish();
     await pool.finish();
     scanned = true;
   } finally {
-    if (!scanned) log?.cancel(); // the scan failed: its walk will not be read
-    await listing.return(undefined).catch(() => undefined);
-    await reader.finish().catch(() => undefined);
-    await pool.close().catch((error: unknown) => {
-      log?.cancel();
-      throw error;
-    });
+    await walk.return(undefined).catch(() => undefined); // ends the walk's git if the scan stopped early
+    if (!scanned) await reader.finish().catch(() => undefined);
+    await pool.close();
   }
-
-  // One walk of the commits: attributes each finding to the commit that introduced its blob, and
-  // finds blobs that also live under a path of another profile, which are scanned again under it.
-  // It also names the path of each missing object (batch-check does not echo it).
-  const unwalked = (message: string) => skipped.add({ path: '(history)', reason: 'unreadable', detail: `${message}; the commits after this point were not walked, so a finding may name no introducing commit` }, true);
-  const again = await attribute(log!.batches((m) => unwalked(`git log stopped: ${m}`)), hits, profiles, scannedAs, missing);
   for (const [oid, path] of missing) {
     skipped.add({ path: path || `object ${oid.slice(0, 12)}`, reason: 'unreadable', detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
   }
   skipped.addUnlisted(missingUnlisted);
-  if (again.length > 0) {
-    // Few and small: scanned in this thread.
-    const inThread = new HistoryBlobPool<BlobTag>(dir, settings, apply, options.revealSecrets, { workers: 0 });
-    const rescan = new BlobReader<BlobTag>(dir, (blob) => (blob.ok ? inThread.add(blob.tag.seq, blob.tag, blob.bytes) : inThread.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason })));
-    try {
-      for (const tag of again) await rescan.request(tag.oid, { ...tag, seq: inThread.reserve() });
-    } finally {
-      await rescan.finish();
-    }
-    await inThread.finish();
-    for (const tag of again) {
-      const hit = hits.get(hitKey(tag.oid, tag.profile));
-      if (hit && hit.findings.length === 0) hits.delete(hitKey(tag.oid, tag.profile));
-    }
-  }
 
   let findings: Finding[] = [];
   if (hits.size > 0) {
@@ -253,6 +278,40 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     },
     history: { commits, blobs, blobBytes, head, shallow, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers },
   };
+}
+
+/**
+ * Blobs over `maxFileSize` anywhere in the object store (`cat-file --batch-all-objects
+ * --batch-check`, sizes read from the pack index and object headers: 0.03 s for express's 53,477
+ * objects): they are named as skipped without being read. Only the few oversized ones are kept.
+ */
+async function oversizedBlobs(dir: string, maxFileSize: number): Promise<Map<string, number>> {
+  const oversized = new Map<string, number>();
+  const digits = String(maxFileSize).length;
+  for await (const lines of gitLineBatches(dir, ['cat-file', '--batch-all-objects', '--batch-check=%(objectsize) %(objecttype) %(objectname)', '--unordered'], () => undefined)) {
+    for (const line of lines) {
+      const space = line.indexOf(' ');
+      if (space < digits) continue; // fewer digits than the limit: smaller
+      const size = Number(line.slice(0, space));
+      if (size > maxFileSize && line.startsWith('blob ', space + 1)) oversized.set(line.slice(space + 6), size);
+    }
+  }
+  return oversized;
+}
+
+/** Blobs and trees that a ref names directly (or through an annotated tag), which no commit walk meets. */
+async function taggedObjects(dir: string): Promise<{ oid: string; ref: string }[]> {
+  const found: { oid: string; ref: string }[] = [];
+  for await (const lines of gitLineBatches(dir, ['for-each-ref', '--format=%(objecttype) %(objectname) %(*objecttype) %(*objectname) %(refname)'], () => undefined)) {
+    for (const line of lines) {
+      if (line.startsWith('commit ')) continue; // the common case
+      const [type, oid, peeledType, peeled] = line.split(' ', 4);
+      const ref = line.slice(type.length + oid.length + peeledType.length + peeled.length + 4);
+      if (type === 'blob' || type === 'tree') found.push({ oid, ref });
+      else if (type === 'tag' && (peeledType === 'blob' || peeledType === 'tree')) found.push({ oid: peeled, ref });
+    }
+  }
+  return found;
 }
 
 async function commitOf(dir: string, ref: string): Promise<string | undefined> {
@@ -296,58 +355,18 @@ function logArgs(revisions: string[]): string[] {
 }
 
 /**
- * Walks `git log --raw` over the same commits (`logArgs`, from the git started beside the scan):
- * for each blob with findings, the commits (and paths) that brought it in under the profile it was
- * scanned with; and every (blob, profile) pair not scanned yet, returned to be scanned (a blob
- * first listed under an ignored path, or renamed to `.netrc`). A merge lists what differs from
- * all its parents (`-c`, see logArgs), so a blob a merge resolution created is attributed to the
- * merge, and one that came from a branch to that branch's (older) commit.
+ * Notes one commit that brought a blob in (under the blob's profile): the oldest is kept as its
+ * introduction, a few others for `otherLocations`. The walk lists newest first: at equal commit
+ * times the later line is the older commit.
  */
-async function attribute(log: AsyncIterable<string[]>, hits: Map<string, BlobHit>, profiles: PathProfiles, scannedAs: Map<string, number>, missing: Map<string, string>): Promise<BlobTag[]> {
-  const again: BlobTag[] = [];
-  let commit: CommitRef | undefined;
-  let time = 0;
-  let order = 0;
-  for await (const lines of log) for (const line of lines) {
-    if (line.startsWith('\u0001')) {
-      const [sha, ct, date] = line.slice(1).split(' ', 3);
-      const author = line.slice(1 + sha.length + ct.length + date.length + 3);
-      commit = { sha, author, date };
-      time = Number(ct);
-      order++;
-      continue;
-    }
-    if (!commit || !line.startsWith(':')) continue;
-    const entry = rawEntry(line);
-    if (!entry) continue;
-    const { oid, path } = entry;
-    const scanned = scannedAs.get(oid) ?? 0;
-    if (scanned === SKIPPED_BLOB) {
-      // A missing or unreadable object: named under the first path the log shows it at.
-      if (missing.get(oid) === '') missing.set(oid, path);
-      continue;
-    }
-    const profile = profiles.of(path);
-    if (profiles.skipped(profile)) continue;
-    const key = hitKey(oid, profile);
-    let hit = hits.get(key);
-    if (!hit) {
-      if (profile === scanned) continue;
-      // Not scanned under this path's profile yet: scan it again (its intros are gathered meanwhile).
-      hit = { oid, profile, findings: [], others: [] };
-      hits.set(key, hit);
-      again.push({ oid, path, profile, again: true, seq: -1 });
-    }
-    const intro: Intro = { commit, time, order, path };
-    // git log lists newest first: at equal times the later line is the older commit.
-    if (!hit.first || time < hit.first.time || (time === hit.first.time && order >= hit.first.order)) {
-      if (hit.first && hit.first.commit.sha !== commit.sha) keepOther(hit, hit.first);
-      hit.first = intro;
-    } else if (hit.first.commit.sha !== commit.sha || hit.first.path !== intro.path) {
-      keepOther(hit, intro);
-    }
+function noteIntro(hit: BlobHit, intro: Intro): void {
+  const { first } = hit;
+  if (!first || intro.time < first.time || (intro.time === first.time && intro.order >= first.order)) {
+    if (first && first.commit.sha !== intro.commit.sha) keepOther(hit, first);
+    hit.first = intro;
+  } else if (first.commit.sha !== intro.commit.sha || first.path !== intro.path) {
+    keepOther(hit, intro);
   }
-  return again;
 }
 
 /**
@@ -408,7 +427,8 @@ function mergeByFingerprint(hits: BlobHit[], atHead: Map<string, Set<number>>, h
       const x = a.hit.first;
       const y = b.hit.first;
       if (!x || !y) return x ? -1 : y ? 1 : 0;
-      return x.time - y.time || y.order - x.order;
+      // Oldest first; within one commit, by path and line (not by the order the blobs were scanned).
+      return x.time - y.time || y.order - x.order || (x.path < y.path ? -1 : x.path > y.path ? 1 : a.finding.line - b.finding.line);
     });
     const { hit, finding } = group[0];
     const present = haveHead ? group.some((g) => atHead.get(g.hit.oid)?.has(g.hit.profile) === true) : undefined;

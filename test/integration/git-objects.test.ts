@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlobReader, EarlyGitLines, gitLineBatches, listObjects, type BlobResult } from '../../src/workspace/git-objects.js';
+import { BlobReader, listObjects, type BlobResult } from '../../src/workspace/git-objects.js';
 import { HistoryRepo } from '../support/history-repo.js';
 
 const sha = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
@@ -62,48 +62,5 @@ describe('BlobReader when git cat-file dies mid-stream', () => {
       await reader.finish();
     })();
     await expect(run).rejects.toThrow(/git cat-file --batch failed \d+ times in a row without reading an object/);
-  });
-});
-
-describe('EarlyGitLines (the attribution walk\'s git, started beside the scan)', () => {
-  const repo = new HistoryRepo();
-  const args = ['log', '--all', '--raw', '--no-abbrev', '--no-renames', '-m', '--root', '--format=%x01%H %ct %aI %an', '--'];
-  const lines = async (batches: AsyncIterable<string[]>) => {
-    const out: string[] = [];
-    for await (const batch of batches) out.push(...batch);
-    return out;
-  };
-  beforeAll(() => {
-    // 12 commits of 300 files: ~0.5 MB of `git log --raw`, far more than a pipe and the cap below.
-    for (let c = 0; c < 12; c++) {
-      const files: Record<string, string> = {};
-      for (let i = 0; i < 300; i++) files[`src/some/deeper/folder/name-${String(i).padStart(3, '0')}.txt`] = `${c}:${i}`;
-      repo.commit('A', `2024-01-${String(c + 1).padStart(2, '0')}T00:00:00Z`, files);
-    }
-  });
-  afterAll(() => repo.cleanup());
-
-  it('holds at most its cap (plus one pipe read) while nobody reads, then gives every line, identical to gitLineBatches', async () => {
-    const cap = 4096;
-    const early = new EarlyGitLines(repo.dir, args, cap);
-    // Nobody reads for a while, as during a scan: git could write everything in that time.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const errors: string[] = [];
-    const got = await lines(early.batches((m) => errors.push(m)));
-    const expected = await lines(gitLineBatches(repo.dir, args, (m) => errors.push(m)));
-    expect(errors).toEqual([]);
-    expect(got).toEqual(expected);
-    const total = Buffer.byteLength(expected.join('\n'));
-    expect(total).toBeGreaterThan(400_000);
-    expect(early.peakHeld).toBeLessThanOrEqual(cap + 65_536);
-  });
-
-  it('cancel ends git, and the walk hears that it stopped', async () => {
-    const early = new EarlyGitLines(repo.dir, args, 4096);
-    early.cancel();
-    const errors: string[] = [];
-    const got = await lines(early.batches((m) => errors.push(m)));
-    expect(got.length).toBeLessThan(3600);
-    expect(errors).toEqual([expect.stringMatching(/^git log exited with null$/)]);
   });
 });

@@ -6,7 +6,7 @@
  * blobs of several MB (read across many pipe reads, or skipped unread over max-file-size).
  * Each gives a named skip, never a crash or a hang, and the rest of the history is scanned.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../src/core/types.js';
@@ -123,6 +123,39 @@ describe('scanHistory on bad input (more)', () => {
       expect(result.skipped).toEqual([{ path: 'huge.log', reason: 'too-large', detail: `blob ${hugeBlob.slice(0, 12)}: ${huge.length} bytes exceeds max-file-size ${8 * MiB}` }]);
       expect(history.blobs).toBe(2);
       expect(history.blobBytes).toBe(big.length + 'const x = 1;\n'.length);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('a blob or tree that only a tag names (no commit has it) is scanned; one over max-file-size is skipped unread', async () => {
+    const repo = new HistoryRepo();
+    try {
+      repo.commit('A', '2024-01-01T00:00:00Z', { 'a.ts': 'const harmless = 1;\n' });
+      // A lightweight tag on a blob, as some projects keep a key file.
+      writeFileSync(join(repo.dir, 'key.txt'), `token=${FIRST}\n`);
+      const blob = repo.git('hash-object', '-w', 'key.txt');
+      rmSync(join(repo.dir, 'key.txt'));
+      repo.git('tag', 'key-blob', blob);
+      // An annotated tag on a tree whose only commit is gone (an orphan branch, deleted).
+      repo.git('checkout', '-q', '--orphan', 'gone');
+      repo.git('rm', '-rq', '--cached', '.');
+      const orphan = repo.commit('B', '2024-01-02T00:00:00Z', { 'vault/deploy.ts': `const u = '${SECOND}';\n` });
+      repo.git('tag', '-a', '-m', 'snapshot', 'tree-snapshot', `${orphan}^{tree}`);
+      repo.git('checkout', '-q', '-f', 'main');
+      repo.git('branch', '-D', 'gone');
+      writeFileSync(join(repo.dir, 'big.txt'), 'x'.repeat(4096));
+      const big = repo.git('hash-object', '-w', 'big.txt');
+      rmSync(join(repo.dir, 'big.txt'));
+      repo.git('tag', 'big-blob', big);
+      const { result, history } = await scanHistory(repo.dir, { settings: defaultSettings({ maxFileSize: 1024 }) });
+      expect(result.findings.map((f) => [f.file, f.commit?.sha])).toEqual([
+        ['refs/tags/key-blob', undefined],
+        ['vault/deploy.ts', undefined],
+      ]);
+      expect(result.skipped).toEqual([{ path: 'refs/tags/big-blob', reason: 'too-large', detail: `blob ${big.slice(0, 12)}: 4096 bytes exceeds max-file-size 1024` }]);
+      expect(history.commits).toBe(1);
+      expect(history.blobs).toBe(3);
     } finally {
       repo.cleanup();
     }
