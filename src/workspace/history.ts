@@ -58,7 +58,18 @@ interface BlobTag {
   again?: boolean;
   /** Place in the order outcomes are applied (history-pool.ts). */
   seq: number;
+  /** Commits the walk met bringing it in while its scan was pending (noted if it has findings). */
+  intros?: Intro[];
 }
+
+/**
+ * What is known of a (blob, profile) pair: its tag while its scan is pending; once answered, the
+ * profile (scanned clean) or found(profile) (it has findings, in `hits`); SKIPPED_BLOB for a blob
+ * no path can make scannable.
+ */
+type PairState = BlobTag | number;
+const found = (profile: number): number => -2 - profile;
+const profileOf = (state: PairState): number => (typeof state === 'object' ? state.profile : state >= 0 ? state : -2 - state);
 
 const hitKey = (oid: string, profile: number): string => `${oid}:${profile}`;
 
@@ -107,13 +118,13 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   }
   const profiles = pathProfiles(settings);
   /**
-   * Each blob met so far: the path profile it was first asked for under, or SKIPPED_BLOB once it
-   * proved unscannable under any path (binary, too large, missing). Other profiles it was asked
-   * for are in `alsoAs`.
+   * Each blob met so far (`PairState`): under the path profile it was first asked for under; its
+   * other profiles are in `alsoAs`, keyed by hitKey. SKIPPED_BLOB once it proved unscannable under
+   * any path (binary, too large, missing).
    */
-  const seen = new Map<string, number>();
-  const alsoAs = new Set<string>();
-  /** (blob, profile) pairs asked for and not answered yet, or answered with findings; a clean answer drops its pair. */
+  const seen = new Map<string, PairState>();
+  const alsoAs = new Map<string, PairState>();
+  /** (blob, profile) pairs with findings. */
   const hits = new Map<string, BlobHit>();
   /** Objects git could not give (missing or unreadable) named by a listing without a path, up to a limit. */
   const missing = new Map<string, string>();
@@ -126,13 +137,11 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
 
   const apply = (tag: BlobTag, size: number, outcome: PoolOutcome): void => {
     const { oid, path, profile } = tag;
-    const key = hitKey(oid, profile);
     if (!outcome.scanned) {
       // Unreadable, binary or too large: the same under any path, so listed once.
-      hits.delete(key);
-      if (seen.get(oid) === SKIPPED_BLOB) return;
+      const listed = seen.get(oid) === SKIPPED_BLOB;
       seen.set(oid, SKIPPED_BLOB);
-      skipped.add('unreadable' in outcome ? { path, reason: 'unreadable', detail: outcome.unreadable } : outcome.skipped);
+      if (!listed) skipped.add('unreadable' in outcome ? { path, reason: 'unreadable', detail: outcome.unreadable } : outcome.skipped);
       return;
     }
     if (!tag.again) {
@@ -140,38 +149,54 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
       blobBytes += size;
     }
     if (outcome.baselined) for (const fingerprint of outcome.baselined) if (baselined.size < MAX_BASELINED) baselined.add(fingerprint);
-    const hit = hits.get(key);
-    if (!outcome.findings) hits.delete(key);
-    else if (hit) hit.findings = outcome.findings;
-    else hits.set(key, { oid, profile, findings: outcome.findings, others: [] });
+    let state = profile;
+    if (outcome.findings) {
+      const hit: BlobHit = { oid, profile, findings: outcome.findings, others: [] };
+      for (const intro of tag.intros ?? []) noteIntro(hit, intro);
+      hits.set(hitKey(oid, profile), hit);
+      state = found(profile);
+    }
+    if (!tag.again) {
+      if (seen.get(oid) !== SKIPPED_BLOB) seen.set(oid, state);
+    } else alsoAs.set(hitKey(oid, profile), state);
   };
   const pool = new HistoryBlobPool<BlobTag>(dir, settings, apply, options.revealSecrets, options.parallel);
   const toPool = (blob: BlobResult<BlobTag>): void => (blob.ok ? pool.add(blob.tag.seq, blob.tag, blob.bytes) : pool.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason }));
   const reader = new BlobReader<BlobTag>(dir, toPool);
 
+  /** Asks for a (blob, profile) pair (`wanted` collects the requests), or names it too large unread. */
+  const ask = (tag: BlobTag, oversized: ReadonlyMap<string, number>, wanted: { oid: string; tag: BlobTag }[]): BlobTag => {
+    const size = oversized.get(tag.oid);
+    if (size === undefined) wanted.push({ oid: tag.oid, tag });
+    else pool.settle(tag.seq, tag, { scanned: false, skipped: { path: tag.path, reason: 'too-large', detail: `blob ${tag.oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
+    return tag;
+  };
   /**
-   * Asks for a (blob, profile) pair the first time it is met (`wanted` collects the requests);
-   * returns its record while the pair is pending or has findings (where the caller notes the
-   * commit that brought it in), undefined when it was scanned clean or cannot be scanned.
+   * One line of the walk (or of a listing, with no `intro`): the pair is asked for the first time
+   * it is met; later, the commit that brought it in is noted if it has findings, or kept on its
+   * tag while its scan is pending. A clean pair costs two lookups.
    */
-  const meet = (oid: string, path: string, profile: number, oversized: ReadonlyMap<string, number>, wanted: { oid: string; tag: BlobTag }[]): BlobHit | undefined => {
+  const meet = (oid: string, path: string, profile: number, intro: Intro | undefined, oversized: ReadonlyMap<string, number>, wanted: { oid: string; tag: BlobTag }[]): void => {
     const first = seen.get(oid);
-    if (first === SKIPPED_BLOB) return undefined;
-    const key = hitKey(oid, profile);
-    const hit = hits.get(key);
-    if (hit || first === profile || (first !== undefined && alsoAs.has(key))) return hit;
-    if (first === undefined) seen.set(oid, profile);
-    else alsoAs.add(key);
-    const tag: BlobTag = { oid, path, profile, again: first !== undefined, seq: pool.reserve() };
-    const size = oversized.get(oid);
-    if (size !== undefined) {
-      pool.settle(tag.seq, tag, { scanned: false, skipped: { path, reason: 'too-large', detail: `blob ${oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
-      return undefined;
+    if (first === undefined) {
+      seen.set(oid, ask({ oid, path, profile, seq: pool.reserve(), intros: intro && [intro] }, oversized, wanted));
+      return;
     }
-    const made: BlobHit = { oid, profile, findings: [], others: [] };
-    hits.set(key, made);
-    wanted.push({ oid, tag });
-    return made;
+    if (first === SKIPPED_BLOB) return;
+    let state = first;
+    let key: string | undefined;
+    if (profileOf(first) !== profile) {
+      key = hitKey(oid, profile);
+      const also = alsoAs.get(key);
+      if (also === undefined) {
+        alsoAs.set(key, ask({ oid, path, profile, again: true, seq: pool.reserve(), intros: intro && [intro] }, oversized, wanted));
+        return;
+      }
+      state = also;
+    }
+    if (!intro) return;
+    if (typeof state === 'object') (state.intros ??= []).push(intro);
+    else if (state !== profile) noteIntro(hits.get(key ?? hitKey(oid, profile))!, intro);
   };
 
   // The walk: one `git log --raw` lists every (commit, path, blob) the commits brought in, newest
@@ -208,8 +233,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
         if (!entry) continue;
         const profile = profiles.of(entry.path);
         if (profiles.skipped(profile)) continue;
-        const hit = meet(entry.oid, entry.path, profile, oversized, wanted);
-        if (hit) noteIntro(hit, { commit, time, order, path: entry.path });
+        meet(entry.oid, entry.path, profile, { commit, time, order, path: entry.path }, oversized, wanted);
       }
       await reader.requestMany(wanted);
     }
@@ -234,7 +258,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
           } else if (object.type === 'blob') {
             const path = object.path || refNames.get(object.oid) || `blob ${object.oid.slice(0, 12)}`;
             const profile = profiles.of(path);
-            if (!profiles.skipped(profile)) meet(object.oid, path, profile, oversized, wanted);
+            if (!profiles.skipped(profile)) meet(object.oid, path, profile, undefined, oversized, wanted);
           }
         }
         await reader.requestMany(wanted);
