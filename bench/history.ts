@@ -15,8 +15,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { defaultSettings } from '../src/core/types.js';
-import { BlobReader, listObjectBatches } from '../src/workspace/git-objects.js';
-import { scanHistory } from '../src/workspace/history.js';
+import { BlobReader, gitLineBatches } from '../src/workspace/git-objects.js';
+import { logArgs, rawEntry, scanHistory } from '../src/workspace/history.js';
 import { ensureBuilt, timed, type Run } from './e2e.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -262,16 +262,29 @@ function gitDump(dir: string): { seconds: number; bytes: number } {
   }
 }
 
-/** The same rev-list + cat-file plumbing as scanHistory, bytes only: our pipeline without the engine. */
+/**
+ * The same plumbing as scanHistory, bytes only (our pipeline without the engine): the `git log
+ * --raw` walk names the blobs, each is read once from one `cat-file --batch` (blobs over 5 MB left
+ * out, as max-file-size does).
+ */
 async function readOnly(dir: string): Promise<{ seconds: number; bytes: number; cpu: number }> {
   const cpu = process.cpuUsage();
   const started = performance.now();
   let bytes = 0;
   const reader = new BlobReader<null>(dir, (blob) => {
-    if (blob.ok) bytes += blob.bytes.length;
+    if (blob.ok && blob.bytes.length <= 5 * MB) bytes += blob.bytes.length;
   });
-  for await (const batch of listObjectBatches(dir, ['--all'], () => undefined)) {
-    await reader.requestMany(batch.filter((object) => object.type === 'blob' && object.size <= 5 * MB).map((object) => ({ oid: object.oid, tag: null })));
+  const seen = new Set<string>();
+  for await (const lines of gitLineBatches(dir, logArgs(['--all']), () => undefined)) {
+    const wanted: { oid: string; tag: null }[] = [];
+    for (const line of lines) {
+      const entry = line.charCodeAt(0) === 58 ? rawEntry(line) : undefined;
+      if (entry && !seen.has(entry.oid)) {
+        seen.add(entry.oid);
+        wanted.push({ oid: entry.oid, tag: null });
+      }
+    }
+    await reader.requestMany(wanted);
   }
   await reader.finish();
   const used = process.cpuUsage(cpu);

@@ -366,7 +366,7 @@ async function shallowCommits(dir: string): Promise<string[]> {
 }
 
 /**
- * The attribution walk's git: every (commit, path, blob) the commits brought in, newest first.
+ * The walk's git (it lists the blobs and their introducing commits): every (commit, path, blob) the commits brought in, newest first.
  * A merge is listed with a combined diff (`-c`): only the paths whose blob differs from every
  * parent's, i.e. what the merge itself brought in (a conflict resolution, an evil merge). A pair
  * already in one parent was brought in by an older commit, which the walk lists too; diffing each
@@ -374,7 +374,7 @@ async function shallowCommits(dir: string): Promise<string[]> {
  * branch listed all of that branch's changes once more (expressjs/express: 93,432 lines and 9.6 MB
  * of output against 45,271 and 3.8 MB; docs/history.md).
  */
-function logArgs(revisions: string[]): string[] {
+export function logArgs(revisions: string[]): string[] {
   return ['log', ...revisions, '--raw', '--no-abbrev', '--no-renames', '-c', '--root', '--format=%x01%H %ct %aI %an', '--'];
 }
 
