@@ -207,6 +207,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   const taggedAsked = revisions[0] === '--all' ? taggedObjects(dir) : Promise.resolve([]);
   let walkStopped: string | undefined;
   const walk = gitLineBatches(dir, logArgs(revisions), (message) => (walkStopped = message));
+  const walked = new WalkLines();
   let scanned = false;
   try {
     // While git starts, this thread compiles the detector catalog (otherwise done on the first
@@ -214,29 +215,15 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     const first = walk.next();
     pool.prepare();
     const oversized = await oversizedAsked;
-    let commit: CommitRef | undefined;
-    let time = 0;
-    let order = 0;
     for (let step = await first; !step.done; step = await walk.next()) {
       const wanted: { oid: string; tag: BlobTag }[] = [];
-      for (const line of step.value) {
-        if (line.charCodeAt(0) === 1) {
-          const [sha, ct, date] = line.slice(1).split(' ', 3);
-          commit = { sha, author: line.slice(1 + sha.length + ct.length + date.length + 3), date };
-          time = Number(ct);
-          order++;
-          commits++;
-          continue;
-        }
-        if (!commit || line.charCodeAt(0) !== 58) continue; // ':' starts a raw line
-        const entry = rawEntry(line);
-        if (!entry) continue;
-        const profile = profiles.of(entry.path);
-        if (profiles.skipped(profile)) continue;
-        meet(entry.oid, entry.path, profile, { commit, time, order, path: entry.path }, oversized, wanted);
-      }
+      walked.read(step.value, (oid, path, intro) => {
+        const profile = profiles.of(path);
+        if (!profiles.skipped(profile)) meet(oid, path, profile, intro, oversized, wanted);
+      });
       await reader.requestMany(wanted);
     }
+    commits = walked.commits;
     // Objects the walk cannot see: all of them when it stopped early (a missing tree or commit in a
     // damaged clone: `rev-list --missing=print` goes past it), else blobs and trees a tag or ref
     // names directly (`git tag key <blob>`). Their blobs are scanned with no introducing commit.
@@ -376,6 +363,31 @@ async function shallowCommits(dir: string): Promise<string[]> {
  */
 export function logArgs(revisions: string[]): string[] {
   return ['log', ...revisions, '--raw', '--no-abbrev', '--no-renames', '-c', '--root', '--format=%x01%H %ct %aI %an', '--'];
+}
+
+/**
+ * Reads the walk's lines (logArgs): a commit's header, then one raw line per (path, blob) it
+ * brought in. Kept out of scanHistory so that the hot loop is a small function to optimise.
+ */
+class WalkLines {
+  commits = 0;
+  private commit: CommitRef | undefined;
+  private time = 0;
+
+  read(lines: string[], onBlob: (oid: string, path: string, intro: Intro) => void): void {
+    for (const line of lines) {
+      if (line.charCodeAt(0) === 1) {
+        const [sha, ct, date] = line.slice(1).split(' ', 3);
+        this.commit = { sha, author: line.slice(1 + sha.length + ct.length + date.length + 3), date };
+        this.time = Number(ct);
+        this.commits++;
+        continue;
+      }
+      if (!this.commit || line.charCodeAt(0) !== 58) continue; // ':' starts a raw line
+      const entry = rawEntry(line);
+      if (entry) onBlob(entry.oid, entry.path, { commit: this.commit, time: this.time, order: this.commits, path: entry.path });
+    }
+  }
 }
 
 /**
