@@ -3,7 +3,7 @@
  * (5,000 commits, built with `git fast-import` under bench/.work/history, git-ignored) and on a
  * real repository's history (this repository's own .git by default; `--history-repo PATH` or
  * NHI_BENCH_HISTORY_REPO for another), each next to `git cat-file --batch-all-objects --batch >
- * /dev/null` on the same repository in the same run. A read-only pass (the same git plumbing,
+ * /dev/null` on the same repository in the same run (git's dump and the CLI: the median of three runs). A read-only pass (the same git plumbing,
  * no secret scanning) separates our pipeline's cost from the engine's. Nothing is asserted.
  *
  *   npm run bench -- --only history
@@ -248,15 +248,27 @@ async function timedScan(dir: string): Promise<{ result: Awaited<ReturnType<type
 }
 
 
-/** Wall seconds of `git cat-file --batch-all-objects --batch > /dev/null`, and the bytes it printed. */
-function gitDump(dir: string): { seconds: number; bytes: number } {
+/** Runs of git's dump and of the CLI per repository: on this shared VM one run of either varies by ±25 %. */
+const ROUNDS = 3;
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1];
+const range = (values: number[], digits = 2): string => `${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)}`;
+
+/**
+ * Wall seconds of `git cat-file --batch-all-objects --batch > /dev/null` (the median of ROUNDS runs,
+ * and all of them), and the bytes it printed.
+ */
+function gitDump(dir: string): { seconds: number; runs: number[]; bytes: number } {
   const sizes = execFileSync('git', ['cat-file', '--batch-all-objects', '--batch-check=%(objectsize)'], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * MB });
   const bytes = sizes.split('\n').reduce((sum, s) => sum + (Number(s) || 0), 0);
   const devNull = openSync('/dev/null', 'w');
   try {
-    const started = performance.now();
-    spawnSync('git', ['cat-file', '--batch-all-objects', '--batch'], { cwd: dir, stdio: ['ignore', devNull, 'ignore'] });
-    return { seconds: (performance.now() - started) / 1000, bytes };
+    const runs: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const started = performance.now();
+      spawnSync('git', ['cat-file', '--batch-all-objects', '--batch'], { cwd: dir, stdio: ['ignore', devNull, 'ignore'] });
+      runs.push((performance.now() - started) / 1000);
+    }
+    return { seconds: median(runs), runs, bytes };
   } finally {
     closeSync(devNull);
   }
@@ -316,7 +328,7 @@ function childCpuSeconds(): number {
  * one pack built by pack-objects, as a server sends it), beside the repository as it is (which may
  * hold loose objects, or packs made by `git gc --aggressive`). The copy is deleted afterwards.
  */
-function gitDumpAsCloned(dir: string): { seconds: number; bytes: number; state: string } | undefined {
+function gitDumpAsCloned(dir: string): { seconds: number; runs: number[]; bytes: number; state: string } | undefined {
   const copy = join(WORK, 'as-cloned.git');
   rmSync(copy, { recursive: true, force: true });
   try {
@@ -357,12 +369,20 @@ async function measure(label: string, dir: string): Promise<void> {
   console.log(`  ${label}: ${history.commits} commits, ${history.blobs} unique blobs, ${fmt(blobMb)} MB of unique blob bytes; ${result.findings.length} secret finding(s), ${result.skipped.length} skipped`);
   console.log(`    scanHistory: ${fmt(seconds, 2)} s → ${fmt(speed)} MB/s of unique blobs (target ≥ 100); Node CPU ${fmt(ourCpu, 2)} s → ${fmt(blobMb / ourCpu)} MB/s of CPU (main thread alone ${fmt(mainCpu, 2)} s → ${fmt(blobMb / mainCpu)} MB/s); git CPU ${fmt(gitCpu, 2)} s; main thread busy ${fmt(busy * 100, 0)} % of the wall time (near 100: the engine is the bottleneck; lower: waiting on git)`);
   console.log(`    read only (same plumbing, no scan): ${fmt(plumbing.seconds, 2)} s → ${fmt(plumbing.bytes / MB / plumbing.seconds)} MB/s; Node CPU ${fmt(plumbing.cpu, 2)} s`);
-  console.log(`    git cat-file --batch-all-objects --batch > /dev/null: ${fmt(dump.seconds, 2)} s for ${fmt(dump.bytes / MB)} MB (every object) → ${fmt(dumpSpeed)} MB/s; repository as it is: ${packState(dir)}`);
-  if (cloned) console.log(`    the same dump on a fresh clone of it (clone --mirror --no-local: ${cloned.state}): ${fmt(cloned.seconds, 2)} s → ratio scanHistory / that dump ${fmt(seconds / cloned.seconds)}×`);
+  console.log(`    git cat-file --batch-all-objects --batch > /dev/null: ${fmt(dump.seconds, 2)} s (median of ${range(dump.runs)} s) for ${fmt(dump.bytes / MB)} MB (every object) → ${fmt(dumpSpeed)} MB/s; repository as it is: ${packState(dir)}`);
+  if (cloned) console.log(`    the same dump on a fresh clone of it (clone --mirror --no-local: ${cloned.state}): ${fmt(cloned.seconds, 2)} s (median of ${range(cloned.runs)} s) → ratio scanHistory / that dump ${fmt(seconds / cloned.seconds)}×`);
   console.log(`    ratio scanHistory / git dump (wall): ${fmt(seconds / dump.seconds)}× (target ≤ 3×); read-only / git dump: ${fmt(plumbing.seconds / dump.seconds)}×; peak RSS ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
-  const cli = timeCliHistoryScan(dir);
-  if (cli) console.log(`    the CLI as a user runs it (bundled bin/nhi-steward.js scan --history, JSON report; start-up included): ${fmt(cli.wallS, 2)} s wall → ${fmt(blobMb / cli.wallS)} MB/s, ${fmt(cli.wallS / dump.seconds)}× git's dump; CPU ${fmt(cli.cpuS, 2)} s with its gits; peak RSS ${fmt(cli.maxRssMB, 0)} MB; ${cli.findings} finding(s)`);
-  else console.log('    the CLI as a user runs it: not measured (no lib/bundle/nhi-steward.js: run npm run build)');
+  // The CLI is a new process each time (cold, as a user runs it), so its runs are alike: the median of ROUNDS.
+  const clis: NonNullable<ReturnType<typeof timeCliHistoryScan>>[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const cli = timeCliHistoryScan(dir);
+    if (cli) clis.push(cli);
+  }
+  if (clis.length > 0) {
+    const walls = clis.map((c) => c.wallS);
+    const cli = clis.find((c) => c.wallS === median(walls))!;
+    console.log(`    the CLI as a user runs it (bundled bin/nhi-steward.js scan --history, JSON report; start-up included), median of ${range(walls)} s: ${fmt(cli.wallS, 2)} s wall → ${fmt(blobMb / cli.wallS)} MB/s, ${fmt(cli.wallS / dump.seconds)}× git's dump (median); CPU ${fmt(cli.cpuS, 2)} s with its gits; peak RSS ${fmt(cli.maxRssMB, 0)} MB; ${cli.findings} finding(s)`);
+  } else console.log('    the CLI as a user runs it: not measured (no lib/bundle/nhi-steward.js: run npm run build)');
 }
 
 /**
