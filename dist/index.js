@@ -20707,19 +20707,19 @@ var require_Alias = __commonJS({
           if (ctx)
             ctx.aliasResolveCache = nodes;
         }
-        let found = void 0;
+        let found2 = void 0;
         for (const node of nodes) {
           if (node === this)
             break;
           if (node.anchor === this.source)
-            found = node;
+            found2 = node;
         }
-        if (found && ctx) {
+        if (found2 && ctx) {
           const { anchors: anchors2, doc: doc2, maxAliasCount } = ctx;
-          let data = anchors2.get(found);
+          let data = anchors2.get(found2);
           if (!data) {
-            toJS.toJS(found, null, ctx);
-            data = anchors2.get(found);
+            toJS.toJS(found2, null, ctx);
+            data = anchors2.get(found2);
           }
           if (data?.res === void 0) {
             const msg = "This should not happen: Alias anchor was not resolved?";
@@ -20728,14 +20728,14 @@ var require_Alias = __commonJS({
           if (maxAliasCount >= 0) {
             data.count += 1;
             if (data.aliasCount === 0)
-              data.aliasCount = getAliasCount(doc2, found, anchors2);
+              data.aliasCount = getAliasCount(doc2, found2, anchors2);
             if (data.count * data.aliasCount > maxAliasCount) {
               const msg = "Excessive alias count indicates a resource exhaustion attack";
               throw new ReferenceError(msg);
             }
           }
         }
-        return found;
+        return found2;
       }
       toJSON(_arg, ctx) {
         if (!ctx)
@@ -23841,7 +23841,7 @@ var require_resolve_props = __commonJS({
       let tag = null;
       let newlineAfterProp = null;
       let comma = null;
-      let found = null;
+      let found2 = null;
       let start2 = null;
       for (const token2 of tokens) {
         if (reqSpace) {
@@ -23878,7 +23878,7 @@ var require_resolve_props = __commonJS({
             if (atNewline) {
               if (comment)
                 comment += token2.source;
-              else if (!found || indicator !== "seq-item-ind")
+              else if (!found2 || indicator !== "seq-item-ind")
                 spaceBefore = true;
             } else
               commentSep += token2.source;
@@ -23912,9 +23912,9 @@ var require_resolve_props = __commonJS({
           case indicator:
             if (anchor || tag)
               onError(token2, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token2.source} indicator`);
-            if (found)
+            if (found2)
               onError(token2, "UNEXPECTED_TOKEN", `Unexpected ${token2.source} in ${flow ?? "collection"}`);
-            found = token2;
+            found2 = token2;
             atNewline = indicator === "seq-item-ind" || indicator === "explicit-key-ind";
             hasSpace = false;
             break;
@@ -23943,7 +23943,7 @@ var require_resolve_props = __commonJS({
         onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
       return {
         comma,
-        found,
+        found: found2,
         spaceBefore,
         comment,
         hasNewline,
@@ -29063,7 +29063,7 @@ var require_light = __commonJS({
             return Object.keys(this.instances);
           }
           async clusterKeys() {
-            var cursor, end, found, i, k, keys, len, next, start2;
+            var cursor, end, found2, i, k, keys, len, next, start2;
             if (this.connection == null) {
               return this.Promise.resolve(this.keys());
             }
@@ -29072,10 +29072,10 @@ var require_light = __commonJS({
             start2 = `b_${this.id}-`.length;
             end = "_settings".length;
             while (cursor !== 0) {
-              [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
+              [next, found2] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
               cursor = ~~next;
-              for (i = 0, len = found.length; i < len; i++) {
-                k = found[i];
+              for (i = 0, len = found2.length; i < len; i++) {
+                k = found2[i];
                 keys.push(k.slice(start2, -end));
               }
             }
@@ -45784,11 +45784,11 @@ function summaryLine(result, context3, paint) {
   const counts = countByLevel(result.findings);
   const levels = LEVELS.filter((l) => counts[l] > 0).map((l) => paint(LEVEL_STYLE[l], `${counts[l]} ${plural(l, counts[l])}`));
   const secrets = result.findings.filter(isSecret).length;
-  const found = result.findings.length === 0 ? paint("32", "No findings") : `${result.findings.length} finding(s) (${secrets} secret(s), ${result.findings.length - secrets} identity/owners): ${levels.join(", ")}`;
+  const found2 = result.findings.length === 0 ? paint("32", "No findings") : `${result.findings.length} finding(s) (${secrets} secret(s), ${result.findings.length - secrets} identity/owners): ${levels.join(", ")}`;
   const files = new Set(result.findings.map((f) => f.file)).size;
   const where2 = result.findings.length > 0 ? ` in ${files} file(s)` : "";
   const stats = `${result.stats.files} file(s) scanned in ${context3.root}, ${result.inventory.length} NHI(s), ${result.skipped.length} skipped`;
-  return `${found}${where2}. ${stats}.`;
+  return `${found2}${where2}. ${stats}.`;
 }
 function plural(level, n) {
   return n === 1 ? level : `${level}s`;
@@ -48278,8 +48278,8 @@ function environmentOf(user) {
   const directories = user.file.split("/").slice(0, -1);
   const words = [user.namespace ?? "", ...directories].flatMap((part) => part.split(/[-_.]/));
   for (const word of words) {
-    const found = ENVIRONMENT_WORDS.find(([, form]) => form.test(word));
-    if (found) return found[0];
+    const found2 = ENVIRONMENT_WORDS.find(([, form]) => form.test(word));
+    if (found2) return found2[0];
   }
   return void 0;
 }
@@ -53716,13 +53716,13 @@ function linkLocal(records, references2) {
 }
 function mergeDuplicates(records) {
   const byId2 = /* @__PURE__ */ new Map();
-  let kept = 0;
+  let kept2 = 0;
   for (const record3 of records) {
     const first = byId2.get(record3.id);
     if (!first) {
       record3.declarations = [...record3.declarations ?? [{ file: record3.file, line: record3.line }]];
       byId2.set(record3.id, record3);
-      records[kept++] = record3;
+      records[kept2++] = record3;
       continue;
     }
     const sites = first.declarations;
@@ -53738,7 +53738,7 @@ function mergeDuplicates(records) {
     applyReference(first, { target: first.id, permissions: record3.permissions, rotationEvidence: record3.rotationEvidence, grants: record3.grants });
     if (record3.templated) first.templated = true;
   }
-  records.length = kept;
+  records.length = kept2;
   return byId2;
 }
 var PAIRS = [
@@ -53765,9 +53765,9 @@ function pairCredentials(records, byId2) {
     byId2.delete(record3.id);
   }
   if (folded.size === 0) return;
-  let kept = 0;
-  for (const record3 of records) if (!folded.has(record3)) records[kept++] = record3;
-  records.length = kept;
+  let kept2 = 0;
+  for (const record3 of records) if (!folded.has(record3)) records[kept2++] = record3;
+  records.length = kept2;
 }
 function mergeAttributeLists(first, other) {
   const exposures2 = other.attributes.exposures;
@@ -56300,9 +56300,9 @@ function secretUses(content) {
   return out;
 }
 function jobAt(jobs, line) {
-  let found;
-  for (const job of jobs) if (job.line <= line) found = job;
-  return found;
+  let found2;
+  for (const job of jobs) if (job.line <= line) found2 = job;
+  return found2;
 }
 function renderPermissions(value2) {
   if (value2 === void 0 || value2 === null) return ["default"];
@@ -56838,7 +56838,7 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
     const part = n / STREAMS >> 0;
     const starts = [];
     const ends = [];
-    const found = [];
+    const found2 = [];
     for (let s = 0; s < STREAMS; s++) {
       starts.push(textAt + 2 * s * part);
       ends.push(s === STREAMS - 1 ? textAt + 2 * n : textAt + 2 * (s + 1) * part);
@@ -56846,7 +56846,7 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
       args[2 + 4 * s] = s === 0 ? state : 0;
       args[3 + 4 * s] = hitsAt + s * HIT_SLOTS * 8;
       args[4 + 4 * s] = hitsAt + (s + 1) * HIT_SLOTS * 8;
-      found.push(s === 0 ? out : []);
+      found2.push(s === 0 ? out : []);
     }
     for (; ; ) {
       let count = Infinity;
@@ -56857,13 +56857,13 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
       for (let s = 0; s < STREAMS; s++) {
         args[1 + 4 * s] = words[s];
         args[2 + 4 * s] = words[STREAMS + s];
-        this.collect(hitsAt + s * HIT_SLOTS * 8, words[2 * STREAMS + s], base, starts[s], found[s]);
+        this.collect(hitsAt + s * HIT_SLOTS * 8, words[2 * STREAMS + s], base, starts[s], found2[s]);
       }
     }
     let last = 0;
     for (let s = 0; s < STREAMS; s++) {
-      last = this.oneStream(args[1 + 4 * s], ends[s], args[2 + 4 * s], base, starts[s], found[s]);
-      if (s > 0) for (const value2 of found[s]) out.push(value2);
+      last = this.oneStream(args[1 + 4 * s], ends[s], args[2 + 4 * s], base, starts[s], found2[s]);
+      if (s > 0) for (const value2 of found2[s]) out.push(value2);
     }
     return last;
   }
@@ -57366,10 +57366,10 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS) 
 }
 var idle = /* @__PURE__ */ new WeakMap();
 function takeScratch(catalog) {
-  const kept = idle.get(catalog);
-  if (kept) {
+  const kept2 = idle.get(catalog);
+  if (kept2) {
     idle.delete(catalog);
-    return kept;
+    return kept2;
   }
   const size = catalog.detectors.length;
   return { spans: new Array(size).fill(void 0), anchors: new Array(size).fill(void 0), order: [], seen: new Uint8Array(size) };
@@ -57665,19 +57665,19 @@ function lineAround(text3, offset, end, radius = 1024) {
 // src/core/secrets/overlap.ts
 function resolveOverlaps(candidates) {
   const sorted = [...candidates].sort((a, b) => a.start - b.start || b.end - a.end || a.order - b.order);
-  const kept = [];
+  const kept2 = [];
   let cluster = [];
   let clusterEnd = -1;
   for (const candidate of sorted) {
     if (candidate.start >= clusterEnd && cluster.length > 0) {
-      append(kept, pickWithin(cluster));
+      append(kept2, pickWithin(cluster));
       cluster = [];
     }
     cluster.push(candidate);
     clusterEnd = Math.max(clusterEnd, candidate.end);
   }
-  append(kept, pickWithin(cluster));
-  return kept.sort((a, b) => a.start - b.start || a.order - b.order);
+  append(kept2, pickWithin(cluster));
+  return kept2.sort((a, b) => a.start - b.start || a.order - b.order);
 }
 function pickWithin(cluster) {
   if (cluster.length <= 1) return cluster;
@@ -57806,9 +57806,9 @@ function scanFile(file, settings, catalog, options, reveal) {
   }
   if (accepted.length === 0) return [];
   const lines = new LineIndex2(file.content);
-  const kept = resolveOverlaps(accepted);
-  for (const c of kept) c.line = lines.lineOf(c.start);
-  const { pairs: pairs2, singles } = pairCandidates(kept);
+  const kept2 = resolveOverlaps(accepted);
+  for (const c of kept2) c.line = lines.lineOf(c.start);
+  const { pairs: pairs2, singles } = pairCandidates(kept2);
   const built = [];
   for (const single of singles) {
     if (!reportable([single], file, lines)) continue;
@@ -57821,7 +57821,7 @@ ${pair.second.secret}`;
     built.push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair.id, secret: secret2, parts: [pair.first, pair.second] });
   }
   built.sort((a, b) => a.finding.line - b.finding.line || a.finding.column - b.finding.column || (a.finding.rule < b.finding.rule ? -1 : a.finding.rule > b.finding.rule ? 1 : 0));
-  nameFindings(built, file.content, lines, kept, settings);
+  nameFindings(built, file.content, lines, kept2, settings);
   const unsuppressed = built.filter((b) => !suppressed(b, settings));
   const limit = settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
   if (reveal) for (const b of unsuppressed.slice(0, limit)) reveal({ fingerprint: b.finding.fingerprint, contentId: b.finding.contentId, detector: b.detector, parts: b.parts.map((p) => p.secret) });
@@ -58242,10 +58242,10 @@ function createScanTotals(options) {
       append(findings, policy.findings);
       append(findings, settings.notices ?? []);
       const located = settings.ignoreLocations;
-      const kept = relevel(findings, settings).filter((f) => !settings.baseline.has(f.fingerprint) && !(located?.size && f.rule.startsWith("secret/") && located.has(`${f.file}:${f.line}`)));
-      kept.sort(compareFindings2);
+      const kept2 = relevel(findings, settings).filter((f) => !settings.baseline.has(f.fingerprint) && !(located?.size && f.rule.startsWith("secret/") && located.has(`${f.file}:${f.line}`)));
+      kept2.sort(compareFindings2);
       return {
-        findings: kept,
+        findings: kept2,
         skipped: skipped2,
         inventory: policy.inventory,
         stats: {
@@ -59162,9 +59162,9 @@ async function scanDirectory(dir, options) {
   const result = await scanSources(keepingChanged(withChanges(dir, walked, changes, settings), changes, changed), { settings, resolveChangedIdentities, revealSecrets });
   return { result, changedIdentities: changedIdentities ?? await resolveChangedIdentities() };
 }
-async function* keepingChanged(items, changes, kept) {
+async function* keepingChanged(items, changes, kept2) {
   for await (const item of items) {
-    if (changes.files.has(item.path)) kept.push(item);
+    if (changes.files.has(item.path)) kept2.push(item);
     yield item;
     if ("content" in item) afterLargeFile(item.content.length);
   }
@@ -59584,8 +59584,8 @@ async function createOnce(op) {
     } catch (error2) {
       if (!mayHaveApplied(error2)) throw error2;
       await new Promise((resolve5) => setTimeout(resolve5, delay(n)));
-      const found = await op.find();
-      if (found !== void 0) return found;
+      const found2 = await op.find();
+      if (found2 !== void 0) return found2;
       if (n >= attempts) throw error2;
     }
   }
@@ -60046,19 +60046,19 @@ async function reassignedByOwnersEdit(client2, repo, baseSha, settings, baseText
 }
 var DECLARING_FILES_CAP = 30;
 async function declaringFiles(client2, repo, baseSha, ids, ownersFile) {
-  const found = /* @__PURE__ */ new Map();
+  const found2 = /* @__PURE__ */ new Map();
   const pathEntries = parseOwnersFile(ownersFile).entries.filter((e) => e.path !== void 0).map((e) => entryMatcher({ path: e.path, match: void 0 }));
-  if (pathEntries.length === 0) return found;
+  if (pathEntries.length === 0) return found2;
   const { data: tree } = await client2.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...repo, tree_sha: baseSha, recursive: "1" });
   const candidates = tree.tree.filter((e) => e.type === "blob" && isInfrastructureFile(e.path) && pathEntries.some((m) => m({ id: "", file: e.path }))).map((e) => e.path).slice(0, DECLARING_FILES_CAP);
   const wanted = new Set(ids);
   for (const path7 of candidates) {
-    if (found.size === wanted.size) break;
+    if (found2.size === wanted.size) break;
     const content = await getFileText(client2, repo, path7, baseSha);
     if (content === void 0) continue;
-    for (const record3 of extractIdentities({ path: path7, content }).records) if (wanted.has(record3.id) && !found.has(record3.id)) found.set(record3.id, path7);
+    for (const record3 of extractIdentities({ path: path7, content }).records) if (wanted.has(record3.id) && !found2.has(record3.id)) found2.set(record3.id, path7);
   }
-  return found;
+  return found2;
 }
 function changedTargets(base, head) {
   const summarise = (refs) => {
@@ -60202,118 +60202,17 @@ async function* gitLines(dir, args, onError) {
 async function* gitLineBatches(dir, args, onError) {
   const child2 = start(dir, args, "ignore");
   const { stderr, exited } = watch(child2);
-  yield* lineBatches(child2.stdout);
+  let read = false;
+  try {
+    yield* lineBatches(child2.stdout);
+    read = true;
+  } finally {
+    if (!read) child2.kill();
+  }
   const { code: code3, missingGit } = await exited;
   if (missingGit) throw new UsageError(MISSING_GIT);
   if (code3 !== 0) onError(stderr() || `git ${args[0]} exited with ${code3}`);
 }
-var EarlyGitLines = class {
-  constructor(dir, args, cap) {
-    this.args = args;
-    this.cap = cap;
-    this.blockSize = Math.min(cap, 1024 * 1024);
-    this.child = start(dir, args, "ignore");
-    this.watcher = watch(this.child);
-    const stdout = this.child.stdout;
-    stdout.on("data", (chunk) => {
-      if (this.cancelled) return;
-      this.hold(chunk);
-      if (this.held >= this.cap) stdout.pause();
-      this.signal();
-    });
-    stdout.on("end", () => this.finished());
-    stdout.on("close", () => this.finished());
-  }
-  args;
-  cap;
-  child;
-  watcher;
-  /**
-   * Output is copied into blocks of `blockSize` bytes: git writes `git log` a commit at a time
-   * (16,229 reads averaging 228 bytes on a 5 GB history), and holding each read as its own
-   * Buffer cost 5× its bytes in RSS (3.7 MB held, +18 MB RSS).
-   */
-  blockSize;
-  /** Filled blocks not read yet; `readAt` is the read position in the oldest held block. */
-  full = [];
-  open;
-  fill = 0;
-  readAt = 0;
-  held = 0;
-  ended = false;
-  wake;
-  cancelled = false;
-  /** Most bytes held at once (for the tests and the bench). */
-  peakHeld = 0;
-  hold(chunk) {
-    for (let at3 = 0; at3 < chunk.length; ) {
-      this.open ??= Buffer.allocUnsafe(this.blockSize);
-      const copied = chunk.copy(this.open, this.fill, at3);
-      this.fill += copied;
-      at3 += copied;
-      if (this.fill === this.open.length) {
-        this.full.push(this.open);
-        this.open = void 0;
-        this.fill = 0;
-      }
-    }
-    this.held += chunk.length;
-    if (this.held > this.peakHeld) this.peakHeld = this.held;
-  }
-  /** The oldest bytes not read yet (never overwritten: blocks are only appended to), or none. */
-  take() {
-    let out;
-    const oldest = this.full.shift();
-    if (oldest) {
-      out = oldest.subarray(this.readAt);
-      this.readAt = 0;
-    } else if (this.open && this.fill > this.readAt) {
-      out = this.open.subarray(this.readAt, this.fill);
-      this.readAt = this.fill;
-    }
-    if (out) this.held -= out.length;
-    return out;
-  }
-  finished() {
-    this.ended = true;
-    this.signal();
-  }
-  signal() {
-    const wake = this.wake;
-    this.wake = void 0;
-    wake?.();
-  }
-  async *bytes() {
-    for (; ; ) {
-      const bytes = this.take();
-      if (bytes) {
-        if (this.child.stdout.isPaused() && this.held < this.cap) this.child.stdout.resume();
-        yield bytes;
-        continue;
-      }
-      if (this.ended) return;
-      await new Promise((resolve5) => this.wake = resolve5);
-    }
-  }
-  async *batches(onError) {
-    try {
-      yield* lineBatches(this.bytes());
-    } finally {
-      if (!this.ended) this.cancel();
-    }
-    const { code: code3, missingGit } = await this.watcher.exited;
-    if (missingGit) throw new UsageError(MISSING_GIT);
-    if (code3 !== 0) onError(this.watcher.stderr() || `git ${this.args[0]} exited with ${code3}`);
-  }
-  cancel() {
-    this.cancelled = true;
-    this.child.kill();
-    this.full.length = 0;
-    this.open = void 0;
-    this.held = 0;
-    this.child.stdout.resume();
-  }
-};
 async function* lineBatches(stream2) {
   let rest;
   for await (const read of stream2) {
@@ -60537,7 +60436,7 @@ var BlobReader = class {
         if (parts[0] !== current.oid) throw new Desync("answer out of step with the request");
         if (parts.length < 3) {
           this.inFlight = void 0;
-          this.onBlob({ ok: false, tag: current.tag, reason: parts[1] === "missing" ? `object ${current.oid.slice(0, 12)} missing (partial or damaged clone)` : `unexpected answer from git: ${parts.slice(1).join(" ").slice(0, 80)}` });
+          this.onBlob({ ok: false, tag: current.tag, reason: parts[1] === "missing" ? `object ${current.oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` : `unexpected answer from git: ${parts.slice(1).join(" ").slice(0, 80)}` });
           continue;
         }
         const size = Number(parts[2]);
@@ -60662,11 +60561,11 @@ function planIssueSync(desired, existing, options = {}) {
   const ops = [];
   const byFingerprint = /* @__PURE__ */ new Map();
   for (const issue2 of [...existing].sort((a, b) => a.number - b.number)) {
-    const kept = byFingerprint.get(issue2.fingerprint);
-    if (!kept) {
+    const kept2 = byFingerprint.get(issue2.fingerprint);
+    if (!kept2) {
       byFingerprint.set(issue2.fingerprint, issue2);
     } else if (issue2.state === "open") {
-      ops.push({ kind: "close", number: issue2.number, fingerprint: issue2.fingerprint, reason: "not_planned", comment: `Duplicate of #${kept.number}.` });
+      ops.push({ kind: "close", number: issue2.number, fingerprint: issue2.fingerprint, reason: "not_planned", comment: `Duplicate of #${kept2.number}.` });
     }
   }
   const wanted = /* @__PURE__ */ new Set();
@@ -60694,16 +60593,16 @@ function planIssueSync(desired, existing, options = {}) {
   return ops;
 }
 function adopt(want, byFingerprint, wanted, ops) {
-  const found = [...new Set(want.previous ?? [])].map((fp) => byFingerprint.get(fp)).filter((issue2) => issue2 !== void 0 && !wanted.has(issue2.fingerprint)).sort((a, b) => a.number - b.number);
-  if (found.length === 0) return void 0;
-  const [kept, ...rest] = found;
-  for (const issue2 of [kept, ...rest]) wanted.add(issue2.fingerprint);
+  const found2 = [...new Set(want.previous ?? [])].map((fp) => byFingerprint.get(fp)).filter((issue2) => issue2 !== void 0 && !wanted.has(issue2.fingerprint)).sort((a, b) => a.number - b.number);
+  if (found2.length === 0) return void 0;
+  const [kept2, ...rest] = found2;
+  for (const issue2 of [kept2, ...rest]) wanted.add(issue2.fingerprint);
   for (const issue2 of rest) {
     if (issue2.state === "open") {
-      ops.push({ kind: "close", number: issue2.number, fingerprint: issue2.fingerprint, reason: "not_planned", comment: `Now tracked in #${kept.number} (one issue per file and detector).` });
+      ops.push({ kind: "close", number: issue2.number, fingerprint: issue2.fingerprint, reason: "not_planned", comment: `Now tracked in #${kept2.number} (one issue per file and detector).` });
     }
   }
-  return { ...kept, body: "" };
+  return { ...kept2, body: "" };
 }
 function normalise2(body) {
   return body.replace(/\r\n/g, "\n").trim();
@@ -60763,14 +60662,14 @@ function dashboardIssue(input) {
   const graph = ["", "### Identities \u2192 workloads \u2192 owners", "", mermaidGraph(inventory)];
   let body = [...header, ...table, ...rows3, ...graph].join("\n");
   if (body.length > BODY_LIMIT) {
-    const kept = [];
+    const kept2 = [];
     let size = header.join("\n").length + table.join("\n").length + 200;
     for (const row of rows3) {
       if (size + row.length + 1 > BODY_LIMIT) break;
-      kept.push(row);
+      kept2.push(row);
       size += row.length + 1;
     }
-    body = [...header, ...table, ...kept, "", `_${rows3.length - kept.length} more NHIs not shown: run \`nhi-steward inventory\` for the full list._`].join("\n");
+    body = [...header, ...table, ...kept2, "", `_${rows3.length - kept2.length} more NHIs not shown: run \`nhi-steward inventory\` for the full list._`].join("\n");
   }
   return { fingerprint: DASHBOARD_FINGERPRINT, title: DASHBOARD_TITLE, body: withMarker(DASHBOARD_FINGERPRINT, body), labels: input.labels, assignees: [] };
 }
@@ -61268,9 +61167,9 @@ var CountingSet = class {
     return this.inner.size;
   }
   has(value2) {
-    const found = this.inner.has(value2);
-    if (found) this.onMatch();
-    return found;
+    const found2 = this.inner.has(value2);
+    if (found2) this.onMatch();
+    return found2;
   }
   forEach(callback) {
     this.inner.forEach((value2) => callback(value2, value2, this));
@@ -61584,10 +61483,11 @@ function anyOf(patterns) {
 
 // src/workspace/history.ts
 var SKIPPED_BLOB = -1;
+var found = (profile) => -2 - profile;
+var profileOf = (state) => typeof state === "object" ? state.profile : state >= 0 ? state : -2 - state;
 var hitKey = (oid, profile) => `${oid}:${profile}`;
 var MAX_SKIPPED_LISTED = 200;
 var MAX_BASELINED = 1e5;
-var LOG_HELD_BYTES = 32 * 1024 * 1024;
 var MAX_OTHER_LOCATIONS = 10;
 async function scanHistory(dir, options) {
   const started = performance.now();
@@ -61606,8 +61506,9 @@ async function scanHistory(dir, options) {
     skipped2.add({ path: `commit ${commit.slice(0, 12)}`, reason: "unreadable", detail: "shallow clone: its parents were not fetched, so older history was not scanned (fetch with --unshallow, or fetch-depth: 0)" });
   }
   const profiles = pathProfiles(settings);
+  const seen = /* @__PURE__ */ new Map();
+  const alsoAs = /* @__PURE__ */ new Map();
   const hits = /* @__PURE__ */ new Map();
-  const scannedAs = /* @__PURE__ */ new Map();
   const missing = /* @__PURE__ */ new Map();
   let missingUnlisted = 0;
   const baselined = /* @__PURE__ */ new Set();
@@ -61617,8 +61518,9 @@ async function scanHistory(dir, options) {
   const apply = (tag, size, outcome) => {
     const { oid, path: path7, profile } = tag;
     if (!outcome.scanned) {
-      scannedAs.set(oid, SKIPPED_BLOB);
-      skipped2.add("unreadable" in outcome ? { path: path7, reason: "unreadable", detail: outcome.unreadable } : outcome.skipped);
+      const listed = seen.get(oid) === SKIPPED_BLOB;
+      seen.set(oid, SKIPPED_BLOB);
+      if (!listed) skipped2.add("unreadable" in outcome ? { path: path7, reason: "unreadable", detail: outcome.unreadable } : outcome.skipped);
       return;
     }
     if (!tag.again) {
@@ -61628,83 +61530,106 @@ async function scanHistory(dir, options) {
     if (outcome.baselined) {
       for (const fingerprint of outcome.baselined) if (baselined.size < MAX_BASELINED) baselined.add(fingerprint);
     }
+    let state = profile;
     if (outcome.findings) {
-      const key = hitKey(oid, profile);
-      const hit = hits.get(key);
-      if (hit) hit.findings = outcome.findings;
-      else hits.set(key, { oid, profile, findings: outcome.findings, others: [] });
+      const hit = { oid, profile, findings: outcome.findings, others: [] };
+      for (const intro of tag.intros ?? []) noteIntro(hit, intro);
+      hits.set(hitKey(oid, profile), hit);
+      state = found(profile);
     }
+    if (!tag.again) {
+      if (seen.get(oid) !== SKIPPED_BLOB) seen.set(oid, state);
+    } else alsoAs.set(hitKey(oid, profile), state);
   };
   const pool = new HistoryBlobPool(dir, settings, apply, options.revealSecrets, options.parallel);
   const toPool = (blob) => blob.ok ? pool.add(blob.tag.seq, blob.tag, blob.bytes) : pool.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason });
   const reader = new BlobReader(dir, toPool);
-  const stopped = (message) => skipped2.add({ path: "(history)", reason: "unreadable", detail: `${message}; objects after this point were not scanned` }, true);
-  const listing = listObjectBatches(dir, revisions, stopped);
-  let log;
+  const ask = (tag, oversized, wanted) => {
+    const size = oversized.get(tag.oid);
+    if (size === void 0) wanted.push({ oid: tag.oid, tag });
+    else pool.settle(tag.seq, tag, { scanned: false, skipped: { path: tag.path, reason: "too-large", detail: `blob ${tag.oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
+    return tag;
+  };
+  const meet = (oid, path7, profile, intro, oversized, wanted) => {
+    const first = seen.get(oid);
+    if (first === void 0) {
+      const own2 = detached2(oid, "latin1");
+      seen.set(own2, ask({ oid: own2, path: detached2(path7), profile, seq: pool.reserve(), intros: intro && [intro] }, oversized, wanted));
+      return;
+    }
+    if (first === SKIPPED_BLOB) return;
+    let state = first;
+    let key;
+    if (profileOf(first) !== profile) {
+      key = hitKey(oid, profile);
+      const also = alsoAs.get(key);
+      if (also === void 0) {
+        const own2 = detached2(oid, "latin1");
+        alsoAs.set(hitKey(own2, profile), ask({ oid: own2, path: detached2(path7), profile, again: true, seq: pool.reserve(), intros: intro && [intro] }, oversized, wanted));
+        return;
+      }
+      state = also;
+    }
+    if (!intro) return;
+    if (typeof state === "object") (state.intros ??= []).push(intro);
+    else if (state !== profile) noteIntro(hits.get(key ?? hitKey(oid, profile)), intro);
+  };
+  const oversizedAsked = oversizedBlobs(dir, settings.maxFileSize);
+  const taggedAsked = revisions[0] === "--all" ? taggedObjects(dir) : Promise.resolve([]);
+  let walkStopped;
+  const walk = gitLineBatches(dir, logArgs(revisions), (message) => walkStopped = message);
+  const walked = new WalkLines();
   let scanned = false;
   try {
-    const first = listing.next();
+    const first = walk.next();
     pool.prepare();
-    log = new EarlyGitLines(dir, logArgs(revisions), options.logHeldBytes ?? LOG_HELD_BYTES);
-    for (let step2 = await first; !step2.done; step2 = await listing.next()) {
-      const batch = step2.value;
+    const oversized = await oversizedAsked;
+    for (let step2 = await first; !step2.done; step2 = await walk.next()) {
       const wanted = [];
-      for (const object of batch) {
-        if (object.type === "commit") {
-          commits++;
-          continue;
-        }
-        if (object.type === "missing") {
-          scannedAs.set(object.oid, SKIPPED_BLOB);
-          if (missing.size < MAX_SKIPPED_LISTED) missing.set(object.oid, object.path);
-          else if (!missing.has(object.oid)) missingUnlisted++;
-          continue;
-        }
-        if (object.type !== "blob") continue;
-        const profile = profiles.of(object.path);
-        if (profile !== 0) scannedAs.set(object.oid, profile);
-        if (profiles.skipped(profile)) continue;
-        const tag = { path: object.path, oid: object.oid, profile, seq: pool.reserve() };
-        if (object.size > settings.maxFileSize) {
-          pool.settle(tag.seq, tag, { scanned: false, skipped: { path: object.path, reason: "too-large", detail: `blob ${object.oid.slice(0, 12)}: ${object.size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
-          continue;
-        }
-        wanted.push({ oid: object.oid, tag });
-      }
+      walked.read(step2.value, (oid, path7, intro) => {
+        const profile = profiles.of(path7);
+        if (!profiles.skipped(profile)) meet(oid, path7, profile, intro, oversized, wanted);
+      });
       await reader.requestMany(wanted);
+    }
+    commits = walked.commits;
+    const rest = walkStopped !== void 0 ? revisions : (await taggedAsked).map((t) => t.oid);
+    if (walkStopped !== void 0) {
+      skipped2.add({ path: "(history)", reason: "unreadable", detail: `git log stopped: ${walkStopped}; the commits after this point were not walked, so a finding may name no introducing commit` }, true);
+    }
+    if (rest.length > 0) {
+      const refNames = new Map((await taggedAsked).map((t) => [t.oid, t.ref]));
+      let listedCommits = 0;
+      const stopped = (message) => skipped2.add({ path: "(history)", reason: "unreadable", detail: `${message}; objects after this point were not scanned` }, true);
+      for await (const batch of listObjectBatches(dir, rest, stopped)) {
+        const wanted = [];
+        for (const object of batch) {
+          if (object.type === "commit") listedCommits++;
+          else if (object.type === "missing") {
+            if (missing.size < MAX_SKIPPED_LISTED) missing.set(object.oid, object.path);
+            else if (!missing.has(object.oid)) missingUnlisted++;
+          } else if (object.type === "blob") {
+            const path7 = object.path || refNames.get(object.oid) || `blob ${object.oid.slice(0, 12)}`;
+            const profile = profiles.of(path7);
+            if (!profiles.skipped(profile)) meet(object.oid, path7, profile, void 0, oversized, wanted);
+          }
+        }
+        await reader.requestMany(wanted);
+      }
+      if (walkStopped !== void 0) commits = Math.max(commits, listedCommits);
     }
     await reader.finish();
     await pool.finish();
     scanned = true;
   } finally {
-    if (!scanned) log?.cancel();
-    await listing.return(void 0).catch(() => void 0);
-    await reader.finish().catch(() => void 0);
-    await pool.close().catch((error2) => {
-      log?.cancel();
-      throw error2;
-    });
+    await walk.return(void 0).catch(() => void 0);
+    if (!scanned) await reader.finish().catch(() => void 0);
+    await pool.close();
   }
-  const unwalked = (message) => skipped2.add({ path: "(history)", reason: "unreadable", detail: `${message}; the commits after this point were not walked, so a finding may name no introducing commit` }, true);
-  const again = await attribute2(log.batches((m) => unwalked(`git log stopped: ${m}`)), hits, profiles, scannedAs, missing);
   for (const [oid, path7] of missing) {
     skipped2.add({ path: path7 || `object ${oid.slice(0, 12)}`, reason: "unreadable", detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
   }
   skipped2.addUnlisted(missingUnlisted);
-  if (again.length > 0) {
-    const inThread = new HistoryBlobPool(dir, settings, apply, options.revealSecrets, { workers: 0 });
-    const rescan = new BlobReader(dir, (blob) => blob.ok ? inThread.add(blob.tag.seq, blob.tag, blob.bytes) : inThread.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason }));
-    try {
-      for (const tag of again) await rescan.request(tag.oid, { ...tag, seq: inThread.reserve() });
-    } finally {
-      await rescan.finish();
-    }
-    await inThread.finish();
-    for (const tag of again) {
-      const hit = hits.get(hitKey(tag.oid, tag.profile));
-      if (hit && hit.findings.length === 0) hits.delete(hitKey(tag.oid, tag.profile));
-    }
-  }
   let findings = [];
   if (hits.size > 0) {
     const atHead = head ? await blobsAt(dir, head, profiles) : /* @__PURE__ */ new Map();
@@ -61730,6 +61655,32 @@ async function scanHistory(dir, options) {
     history: { commits, blobs, blobBytes, head, shallow, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers }
   };
 }
+async function oversizedBlobs(dir, maxFileSize) {
+  const oversized = /* @__PURE__ */ new Map();
+  const digits = String(maxFileSize).length;
+  for await (const lines of gitLineBatches(dir, ["cat-file", "--batch-all-objects", "--batch-check=%(objectsize) %(objecttype) %(objectname)", "--unordered"], () => void 0)) {
+    for (const line of lines) {
+      const space = line.indexOf(" ");
+      if (space < digits) continue;
+      const size = Number(line.slice(0, space));
+      if (size > maxFileSize && line.startsWith("blob ", space + 1)) oversized.set(line.slice(space + 6), size);
+    }
+  }
+  return oversized;
+}
+async function taggedObjects(dir) {
+  const found2 = [];
+  for await (const lines of gitLineBatches(dir, ["for-each-ref", "--format=%(objecttype) %(objectname) %(*objecttype) %(*objectname) %(refname)"], () => void 0)) {
+    for (const line of lines) {
+      if (line.startsWith("commit ")) continue;
+      const [type2, oid, peeledType, peeled] = line.split(" ", 4);
+      const ref = line.slice(type2.length + oid.length + peeledType.length + peeled.length + 4);
+      if (type2 === "blob" || type2 === "tree") found2.push({ oid, ref });
+      else if (type2 === "tag" && (peeledType === "blob" || peeledType === "tree")) found2.push({ oid: peeled, ref });
+    }
+  }
+  return found2;
+}
 async function commitOf(dir, ref) {
   const out = await gitOutput(dir, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]).catch(() => "");
   return out.trim() || void 0;
@@ -61753,48 +61704,40 @@ async function shallowCommits(dir) {
 function logArgs(revisions) {
   return ["log", ...revisions, "--raw", "--no-abbrev", "--no-renames", "-c", "--root", "--format=%x01%H %ct %aI %an", "--"];
 }
-async function attribute2(log, hits, profiles, scannedAs, missing) {
-  const again = [];
-  let commit;
-  let time = 0;
-  let order = 0;
-  for await (const lines of log) for (const line of lines) {
-    if (line.startsWith("")) {
-      const [sha, ct, date] = line.slice(1).split(" ", 3);
-      const author = line.slice(1 + sha.length + ct.length + date.length + 3);
-      commit = { sha, author, date };
-      time = Number(ct);
-      order++;
-      continue;
-    }
-    if (!commit || !line.startsWith(":")) continue;
-    const entry = rawEntry(line);
-    if (!entry) continue;
-    const { oid, path: path7 } = entry;
-    const scanned = scannedAs.get(oid) ?? 0;
-    if (scanned === SKIPPED_BLOB) {
-      if (missing.get(oid) === "") missing.set(oid, path7);
-      continue;
-    }
-    const profile = profiles.of(path7);
-    if (profiles.skipped(profile)) continue;
-    const key = hitKey(oid, profile);
-    let hit = hits.get(key);
-    if (!hit) {
-      if (profile === scanned) continue;
-      hit = { oid, profile, findings: [], others: [] };
-      hits.set(key, hit);
-      again.push({ oid, path: path7, profile, again: true, seq: -1 });
-    }
-    const intro = { commit, time, order, path: path7 };
-    if (!hit.first || time < hit.first.time || time === hit.first.time && order >= hit.first.order) {
-      if (hit.first && hit.first.commit.sha !== commit.sha) keepOther(hit, hit.first);
-      hit.first = intro;
-    } else if (hit.first.commit.sha !== commit.sha || hit.first.path !== intro.path) {
-      keepOther(hit, intro);
+var WalkLines = class {
+  commits = 0;
+  commit;
+  time = 0;
+  read(lines, onBlob) {
+    for (const line of lines) {
+      if (line.charCodeAt(0) === 1) {
+        const [sha, ct, date] = line.slice(1).split(" ", 3);
+        this.commit = { sha, author: line.slice(1 + sha.length + ct.length + date.length + 3), date };
+        this.time = Number(ct);
+        this.commits++;
+        continue;
+      }
+      if (!this.commit || line.charCodeAt(0) !== 58) continue;
+      const entry = rawEntry(line);
+      if (entry) onBlob(entry.oid, entry.path, { commit: this.commit, time: this.time, order: this.commits, path: entry.path });
     }
   }
-  return again;
+};
+function noteIntro(hit, intro) {
+  const { first } = hit;
+  if (!first || intro.time < first.time || intro.time === first.time && intro.order >= first.order) {
+    if (first && first.commit.sha !== intro.commit.sha) keepOther(hit, first);
+    hit.first = kept(intro);
+  } else if (first.commit.sha !== intro.commit.sha || first.path !== intro.path) {
+    if (hit.others.length < MAX_OTHER_LOCATIONS * 2) keepOther(hit, kept(intro));
+  }
+}
+function detached2(text3, encoding = "utf8") {
+  return Buffer.from(text3, encoding).toString(encoding);
+}
+function kept(intro) {
+  const { sha, author, date } = intro.commit;
+  return { ...intro, commit: { sha: detached2(sha, "latin1"), author: detached2(author), date: detached2(date, "latin1") }, path: detached2(intro.path) };
 }
 function rawEntry(line) {
   let parents = 0;
@@ -61839,7 +61782,7 @@ function mergeByFingerprint(hits, atHead, haveHead) {
       const x = a.hit.first;
       const y = b.hit.first;
       if (!x || !y) return x ? -1 : y ? 1 : 0;
-      return x.time - y.time || y.order - x.order;
+      return x.time - y.time || y.order - x.order || (x.path < y.path ? -1 : x.path > y.path ? 1 : a.finding.line - b.finding.line);
     });
     const { hit, finding } = group2[0];
     const present = haveHead ? group2.some((g) => atHead.get(g.hit.oid)?.has(g.hit.profile) === true) : void 0;
