@@ -207,6 +207,9 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   // them in. Blobs in flight keep theirs too (at most what the pipeline holds).
   const oversizedAsked = oversizedBlobs(dir, settings.maxFileSize);
   const taggedAsked = revisions[0] === '--all' ? taggedObjects(dir) : Promise.resolve([]);
+  // Awaited below unless the scan fails first: then their failure is not this scan's to report.
+  oversizedAsked.catch(() => undefined);
+  taggedAsked.catch(() => undefined);
   let walkStopped: string | undefined;
   const walk = gitLineBatches(dir, logArgs(revisions), (message) => (walkStopped = message));
   const walked = new WalkLines();

@@ -89,6 +89,48 @@ describe('scanHistory on a real repository', () => {
   });
 });
 
+describe('scanHistory: one blob brought in by several commits', () => {
+  /**
+   * `between` commits of other changes separate a token file's first commit from the commit that
+   * adds the same bytes back (~200 bytes of `git log --raw` each): with a few, both lines of the
+   * blob arrive in one read of the walk, while its scan is pending; with thousands, its scan is
+   * long done when the older line comes.
+   */
+  function addedBack(between: number): { dir: string; first: string; again: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'nhi-added-back-'));
+    execFileSync('git', ['init', '-q', dir]);
+    const token = `TOKEN=${REMOVED}\n`;
+    const stream: string[] = [];
+    const commit = (i: number, change: string[]) => {
+      const message = `commit ${i}`;
+      stream.push('commit refs/heads/main', `mark :${i + 1}`, `committer Test <test@example.test> ${1_700_000_000 + i * 60} +0000`, `data ${message.length}`, message, ...change);
+    };
+    commit(0, ['M 100644 inline config.env', `data ${token.length}`, token]);
+    commit(1, ['D config.env']);
+    for (let i = 2; i < between + 2; i++) commit(i, [`M 100644 inline notes/n${i % 40}.txt`, `data ${String(i).length + 1}`, `${i}\n`]);
+    commit(between + 2, ['M 100644 inline config.env', `data ${token.length}`, token]);
+    execFileSync('git', ['fast-import', '--quiet', `--export-marks=${join(dir, '.git', 'marks')}`], { cwd: dir, input: `${stream.join('\n')}\n` });
+    execFileSync('git', ['symbolic-ref', 'HEAD', 'refs/heads/main'], { cwd: dir });
+    const marks = new Map(readFileSync(join(dir, '.git', 'marks'), 'utf8').trim().split('\n').map((l) => l.split(' ') as [string, string]));
+    return { dir, first: marks.get(':1')!, again: marks.get(`:${between + 3}`)! };
+  }
+
+  it.each([
+    ['in one read of the walk (the scan still pending)', 3],
+    ['far apart in the walk (the scan long done)', 3000],
+  ])('a blob removed and added back is one finding at its first commit, the later one listed: %s', async (_, between) => {
+    const { dir, first, again } = addedBack(between);
+    try {
+      const { result, history } = await scanHistory(dir, { settings: defaultSettings(), parallel: { workers: 0 } });
+      expect(history.commits).toBe(between + 3);
+      expect(result.findings.map((f) => [f.file, f.commit?.sha, f.presentAtHead])).toEqual([['config.env', first, true]]);
+      expect(result.findings[0].otherLocations).toEqual([{ file: 'config.env', line: 1, commit: again }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('scanHistory: one blob under several paths', () => {
   it('a blob first listed under an ignored path is still scanned under its other, non-ignored path', async () => {
     const repo = new HistoryRepo();
