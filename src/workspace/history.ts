@@ -240,15 +240,17 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
       const refNames = new Map((await taggedAsked).map((t) => [t.oid, t.ref]));
       let listedCommits = 0;
       const stopped = (message: string) => skipped.add({ path: '(history)', reason: 'unreadable', detail: `${message}; objects after this point were not scanned` }, true);
+      let tagName: string | undefined; // rev-list names a tag object by its tag name, and the object it tags not at all
       for await (const batch of listObjectBatches(dir, rest, stopped)) {
         const wanted: { oid: string; tag: BlobTag }[] = [];
         for (const object of batch) {
           if (object.type === 'commit') listedCommits++;
+          else if (object.type === 'tag') tagName = object.path || tagName;
           else if (object.type === 'missing') {
             if (missing.size < MAX_SKIPPED_LISTED) missing.set(object.oid, object.path);
             else if (!missing.has(object.oid)) missingUnlisted++;
           } else if (object.type === 'blob') {
-            const path = object.path || refNames.get(object.oid) || `blob ${object.oid.slice(0, 12)}`;
+            const path = object.path || refNames.get(object.oid) || (tagName ? `refs/tags/${tagName}` : `blob ${object.oid.slice(0, 12)}`);
             const profile = profiles.of(path);
             if (!profiles.skipped(profile)) meet(object.oid, path, profile, undefined, oversized, wanted);
           }
@@ -325,6 +327,8 @@ async function taggedObjects(dir: string): Promise<{ oid: string; ref: string }[
       const ref = line.slice(type.length + oid.length + peeledType.length + peeled.length + 4);
       if (type === 'blob' || type === 'tree') found.push({ oid, ref });
       else if (type === 'tag' && (peeledType === 'blob' || peeledType === 'tree')) found.push({ oid: peeled, ref });
+      // A tag of a tag (peeled one level only here): rev-list follows the chain from the outer one.
+      else if (type === 'tag' && peeledType === 'tag') found.push({ oid, ref });
     }
   }
   return found;

@@ -16,6 +16,7 @@ import { HistoryRepo } from '../support/history-repo.js';
 
 const FIRST = fakeGithubToken(201);
 const SECOND = fakeGithubToken(202);
+const THIRD = fakeGithubToken(203);
 const MiB = 1024 * 1024;
 
 const looseObject = (repo: HistoryRepo, oid: string) => join(repo.dir, '.git', 'objects', oid.slice(0, 2), oid.slice(2));
@@ -128,7 +129,7 @@ describe('scanHistory on bad input (more)', () => {
     }
   });
 
-  it('a blob or tree that only a tag names (no commit has it) is scanned; one over max-file-size is skipped unread', async () => {
+  it('a blob or tree that only a tag names (no commit has it, a tag of a tag too) is scanned; one over max-file-size is skipped unread', async () => {
     const repo = new HistoryRepo();
     try {
       repo.commit('A', '2024-01-01T00:00:00Z', { 'a.ts': 'const harmless = 1;\n' });
@@ -144,18 +145,25 @@ describe('scanHistory on bad input (more)', () => {
       repo.git('tag', '-a', '-m', 'snapshot', 'tree-snapshot', `${orphan}^{tree}`);
       repo.git('checkout', '-q', '-f', 'main');
       repo.git('branch', '-D', 'gone');
+      // A tag of a tag of a blob, the inner tag's ref deleted (only the outer ref leads to it).
+      writeFileSync(join(repo.dir, 'nested.txt'), `token=${THIRD}\n`);
+      repo.git('tag', '-a', '-m', 'inner', 'inner', repo.git('hash-object', '-w', 'nested.txt'));
+      rmSync(join(repo.dir, 'nested.txt'));
+      repo.git('-c', 'advice.nestedTag=false', 'tag', '-a', '-m', 'outer', 'outer', 'inner');
+      repo.git('tag', '-d', 'inner');
       writeFileSync(join(repo.dir, 'big.txt'), 'x'.repeat(4096));
       const big = repo.git('hash-object', '-w', 'big.txt');
       rmSync(join(repo.dir, 'big.txt'));
       repo.git('tag', 'big-blob', big);
       const { result, history } = await scanHistory(repo.dir, { settings: defaultSettings({ maxFileSize: 1024 }) });
       expect(result.findings.map((f) => [f.file, f.commit?.sha])).toEqual([
+        ['refs/tags/inner', undefined],
         ['refs/tags/key-blob', undefined],
         ['vault/deploy.ts', undefined],
       ]);
       expect(result.skipped).toEqual([{ path: 'refs/tags/big-blob', reason: 'too-large', detail: `blob ${big.slice(0, 12)}: 4096 bytes exceeds max-file-size 1024` }]);
       expect(history.commits).toBe(1);
-      expect(history.blobs).toBe(3);
+      expect(history.blobs).toBe(4);
     } finally {
       repo.cleanup();
     }
