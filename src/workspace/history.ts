@@ -218,6 +218,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     // While git starts, this thread compiles the detector catalog (otherwise done on the first
     // blob, with git idle).
     const first = walk.next();
+    first.catch(() => undefined); // awaited below, unless what comes first fails
     pool.prepare();
     const oversized = await oversizedAsked;
     for (let step = await first; !step.done; step = await walk.next()) {
