@@ -61576,12 +61576,15 @@ async function scanHistory(dir, options) {
   };
   const oversizedAsked = oversizedBlobs(dir, settings.maxFileSize);
   const taggedAsked = revisions[0] === "--all" ? taggedObjects(dir) : Promise.resolve([]);
+  oversizedAsked.catch(() => void 0);
+  taggedAsked.catch(() => void 0);
   let walkStopped;
   const walk = gitLineBatches(dir, logArgs(revisions), (message) => walkStopped = message);
   const walked = new WalkLines();
   let scanned = false;
   try {
     const first = walk.next();
+    first.catch(() => void 0);
     pool.prepare();
     const oversized = await oversizedAsked;
     for (let step2 = await first; !step2.done; step2 = await walk.next()) {
@@ -61601,15 +61604,17 @@ async function scanHistory(dir, options) {
       const refNames = new Map((await taggedAsked).map((t) => [t.oid, t.ref]));
       let listedCommits = 0;
       const stopped = (message) => skipped2.add({ path: "(history)", reason: "unreadable", detail: `${message}; objects after this point were not scanned` }, true);
+      let tagName;
       for await (const batch of listObjectBatches(dir, rest, stopped)) {
         const wanted = [];
         for (const object of batch) {
           if (object.type === "commit") listedCommits++;
+          else if (object.type === "tag") tagName = object.path || tagName;
           else if (object.type === "missing") {
             if (missing.size < MAX_SKIPPED_LISTED) missing.set(object.oid, object.path);
             else if (!missing.has(object.oid)) missingUnlisted++;
           } else if (object.type === "blob") {
-            const path7 = object.path || refNames.get(object.oid) || `blob ${object.oid.slice(0, 12)}`;
+            const path7 = object.path || refNames.get(object.oid) || (tagName ? `refs/tags/${tagName}` : `blob ${object.oid.slice(0, 12)}`);
             const profile = profiles.of(path7);
             if (!profiles.skipped(profile)) meet(object.oid, path7, profile, void 0, oversized, wanted);
           }
@@ -61677,6 +61682,7 @@ async function taggedObjects(dir) {
       const ref = line.slice(type2.length + oid.length + peeledType.length + peeled.length + 4);
       if (type2 === "blob" || type2 === "tree") found2.push({ oid, ref });
       else if (type2 === "tag" && (peeledType === "blob" || peeledType === "tree")) found2.push({ oid: peeled, ref });
+      else if (type2 === "tag" && peeledType === "tag") found2.push({ oid, ref });
     }
   }
   return found2;
