@@ -169,8 +169,11 @@ export async function* listObjectBatches(dir: string, revisions: string[], onErr
   if (chk.code !== 0 && chk.code !== null) onError(`git cat-file --batch-check stopped: ${checkWatch.stderr() || `exit ${chk.code}`}`);
 }
 
-/** What the blob reader hands back for each requested id, in request order. */
-export type BlobResult<T> = { ok: true; tag: T; bytes: Buffer } | { ok: false; tag: T; reason: string };
+/**
+ * What the blob reader hands back for each requested id, in request order. `size` is set when the
+ * blob was over the reader's `maxBytes`: its bytes went by without being kept.
+ */
+export type BlobResult<T> = { ok: true; tag: T; bytes: Buffer } | { ok: false; tag: T; reason: string; size?: number };
 
 /**
  * ONE long-lived `git cat-file --batch` process, fed ids and read as a stream. Results arrive in
@@ -200,9 +203,14 @@ export class BlobReader<T> {
   private deliveredAtDeath = -1;
   private deaths = 0;
 
+  /**
+   * `maxBytes`: a blob larger than this is passed over as git sends it (never copied or handed
+   * on) and answered with its size; by default every blob is handed on.
+   */
   constructor(
     private readonly dir: string,
     private readonly onBlob: (result: BlobResult<T>) => void,
+    private readonly maxBytes = Infinity,
   ) {
     this.spawn();
     this.done = this.readAll().catch((error: unknown) => {
@@ -322,6 +330,9 @@ export class BlobReader<T> {
     let body: Buffer | undefined;
     let filled = 0;
     let complete: Buffer | undefined;
+    /** Bytes of an object over maxBytes still to pass over, and its size. */
+    let passing = 0;
+    let passed: number | undefined;
     for await (const chunk of stdout as AsyncIterable<Buffer>) {
       let at = 0;
       while (at < chunk.length) {
@@ -333,7 +344,16 @@ export class BlobReader<T> {
           const bytes = complete;
           complete = undefined;
           this.delivered++;
-          this.onBlob({ ok: true, tag: item.tag, bytes });
+          if (passed === undefined) this.onBlob({ ok: true, tag: item.tag, bytes });
+          else this.onBlob({ ok: false, tag: item.tag, reason: `blob ${item.oid.slice(0, 12)}: ${passed} bytes exceeds the limit of ${this.maxBytes}`, size: passed });
+          passed = undefined;
+          continue;
+        }
+        if (passing > 0) {
+          const length = Math.min(passing, chunk.length - at);
+          passing -= length;
+          at += length;
+          if (passing === 0) complete = EMPTY;
           continue;
         }
         if (body) {
@@ -367,6 +387,12 @@ export class BlobReader<T> {
           continue;
         }
         const size = Number(parts[2]);
+        if (size > this.maxBytes) {
+          // Passed over as it streams by (never held), then answered with its size.
+          passed = size;
+          passing = size;
+          continue;
+        }
         if (chunk.length - at > size) {
           // The common case: the whole object and its LF are in this chunk; no copy.
           if (chunk[at + size] !== 10) throw new Desync('git returned fewer bytes than its size');
@@ -393,6 +419,8 @@ export class BlobReader<T> {
 }
 
 class Desync extends Error {}
+
+const EMPTY = Buffer.alloc(0);
 
 /** Consecutive deaths of `git cat-file --batch` with no object read in between, before giving up. */
 const MAX_DEATHS_WITHOUT_PROGRESS = 8;

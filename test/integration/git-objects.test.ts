@@ -64,3 +64,28 @@ describe('BlobReader when git cat-file dies mid-stream', () => {
     await expect(run).rejects.toThrow(/git cat-file --batch failed \d+ times in a row without reading an object/);
   });
 });
+
+describe('BlobReader with a size limit', () => {
+  it('passes over blobs larger than maxBytes as they stream by, answers them with their size, and reads the rest exactly', async () => {
+    const repo = new HistoryRepo();
+    try {
+      const files: Record<string, string> = {};
+      // Around the limit, and far over it (many pipe reads passed over), between ordinary blobs.
+      const sizes = [10, 4096, 4097, 3_000_000, 5, 4095, 700_000, 12];
+      sizes.forEach((size, i) => (files[`f${i}.txt`] = `${i}:`.padEnd(size, String.fromCharCode(97 + i))));
+      repo.commit('A', '2024-01-01T00:00:00Z', files);
+      const ids = sizes.map((_, i) => repo.git('rev-parse', `HEAD:f${i}.txt`));
+      const results: BlobResult<number>[] = [];
+      const reader = new BlobReader<number>(repo.dir, (blob) => results.push(blob.ok ? { ...blob, bytes: Buffer.from(blob.bytes) } : blob), 4096);
+      await reader.requestMany(ids.map((oid, i) => ({ oid, tag: i })));
+      await reader.finish();
+      expect(results.map((r) => r.tag)).toEqual(sizes.map((_, i) => i));
+      for (const r of results) {
+        if (sizes[r.tag] > 4096) expect(r).toEqual({ ok: false, tag: r.tag, size: sizes[r.tag], reason: `blob ${ids[r.tag].slice(0, 12)}: ${sizes[r.tag]} bytes exceeds the limit of 4096` });
+        else expect(r.ok && sha(r.bytes)).toBe(ids[r.tag]);
+      }
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
