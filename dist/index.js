@@ -27427,7 +27427,7 @@ var require_ignore = __commonJS({
       return Array.isArray(subject) ? subject : [subject];
     }
     var UNDEFINED = void 0;
-    var EMPTY = "";
+    var EMPTY2 = "";
     var SPACE = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
@@ -27479,14 +27479,14 @@ var require_ignore = __commonJS({
     var scanBracket = (pattern, start2) => {
       const { length } = pattern;
       let index = start2 + 1;
-      let negated = EMPTY;
+      let negated = EMPTY2;
       const lead = pattern[index];
       if (lead === "!" || lead === "^") {
         negated = "^";
         index++;
       }
-      let body = EMPTY;
-      let prev = EMPTY;
+      let body = EMPTY2;
+      let prev = EMPTY2;
       for (; ; ) {
         const char = pattern[index];
         if (char === UNDEFINED) {
@@ -27505,7 +27505,7 @@ var require_ignore = __commonJS({
           if (prev <= to) {
             body += `-${escapeMember(to)}`;
           }
-          prev = EMPTY;
+          prev = EMPTY2;
         } else if (char === "[" && pattern[index + 1] === ":") {
           const nameStart = index + 2;
           let end = nameStart;
@@ -27521,7 +27521,7 @@ var require_ignore = __commonJS({
               return null;
             }
             body += POSIX_CLASSES[name3];
-            prev = EMPTY;
+            prev = EMPTY2;
             index = end;
           } else {
             body += escapeMember("[");
@@ -27554,7 +27554,7 @@ var require_ignore = __commonJS({
       const sources = [];
       const hold = (source) => `${PLACEHOLDER2}${sources.push(source) - 1}${PLACEHOLDER2}`;
       const { length } = pattern;
-      let out = EMPTY;
+      let out = EMPTY2;
       let index = 0;
       while (index < length) {
         const char = pattern[index];
@@ -27731,7 +27731,7 @@ var require_ignore = __commonJS({
         //   two are still distinct, before the unescape steps below collapse the
         //   literal onto the very `\*` a wildcard leaves behind.
         /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match2, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match2,
+        (match2, p1, p2) => p2 === EMPTY2 ? p1 + TRAILING_WILDCARD : match2,
         "*"
       ],
       [
@@ -27794,7 +27794,7 @@ var require_ignore = __commonJS({
     var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
     var replaceTrailingDoublestar = () => "[\\s\\S]";
     var separatorAfter = (run4, at3) => {
-      let separator = EMPTY;
+      let separator = EMPTY2;
       for (let index = at3 + 1; index < run4.length && !run4[index].wildcard; index++) {
         separator += run4[index].single;
       }
@@ -27855,7 +27855,7 @@ var require_ignore = __commonJS({
           index++;
         }
       }
-      let out = EMPTY;
+      let out = EMPTY2;
       let run4 = [];
       const flush = () => {
         let lastWildcard;
@@ -27934,14 +27934,14 @@ var require_ignore = __commonJS({
       if (path7.charCodeAt(0) === SLASH_CODE || path7.indexOf(DOUBLE_SLASH) >= 0) {
         const slices = path7.split(SLASH).filter(Boolean);
         slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY2;
       }
       const end = path7.length - 1;
       const cut = path7.lastIndexOf(
         SLASH,
         path7.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path7.slice(0, cut + 1);
+      return cut < 0 ? EMPTY2 : path7.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -31431,7 +31431,7 @@ var require_extract = __commonJS({
     var FIFO = require_fast_fifo();
     var b4a = require_b4a();
     var headers = require_headers2();
-    var EMPTY = b4a.alloc(0);
+    var EMPTY2 = b4a.alloc(0);
     var MAX_HEADER_SIZE = 4 * 1024 * 1024;
     var BufferList = class {
       constructor() {
@@ -31449,7 +31449,7 @@ var require_extract = __commonJS({
       }
       shift(size) {
         if (size > this.buffered) return null;
-        if (size === 0) return EMPTY;
+        if (size === 0) return EMPTY2;
         let chunk = this._next(size);
         if (size === chunk.byteLength) return chunk;
         const chunks = [chunk];
@@ -60265,9 +60265,14 @@ async function* listObjectBatches(dir, revisions, onError) {
   if (chk.code !== 0 && chk.code !== null) onError(`git cat-file --batch-check stopped: ${checkWatch.stderr() || `exit ${chk.code}`}`);
 }
 var BlobReader = class {
-  constructor(dir, onBlob) {
+  /**
+   * `maxBytes`: a blob larger than this is passed over as git sends it (never copied or handed
+   * on) and answered with its size; by default every blob is handed on.
+   */
+  constructor(dir, onBlob, maxBytes = Infinity) {
     this.dir = dir;
     this.onBlob = onBlob;
+    this.maxBytes = maxBytes;
     this.spawn();
     this.done = this.readAll().catch((error2) => {
       this.failure = error2 instanceof Error ? error2 : new Error(String(error2));
@@ -60276,6 +60281,7 @@ var BlobReader = class {
   }
   dir;
   onBlob;
+  maxBytes;
   proc;
   watcher;
   pending = [];
@@ -60395,6 +60401,8 @@ var BlobReader = class {
     let body;
     let filled = 0;
     let complete;
+    let passing = 0;
+    let passed;
     for await (const chunk of stdout) {
       let at3 = 0;
       while (at3 < chunk.length) {
@@ -60406,7 +60414,16 @@ var BlobReader = class {
           const bytes = complete;
           complete = void 0;
           this.delivered++;
-          this.onBlob({ ok: true, tag: item.tag, bytes });
+          if (passed === void 0) this.onBlob({ ok: true, tag: item.tag, bytes });
+          else this.onBlob({ ok: false, tag: item.tag, reason: `blob ${item.oid.slice(0, 12)}: ${passed} bytes exceeds the limit of ${this.maxBytes}`, size: passed });
+          passed = void 0;
+          continue;
+        }
+        if (passing > 0) {
+          const length = Math.min(passing, chunk.length - at3);
+          passing -= length;
+          at3 += length;
+          if (passing === 0) complete = EMPTY;
           continue;
         }
         if (body) {
@@ -60440,6 +60457,11 @@ var BlobReader = class {
           continue;
         }
         const size = Number(parts[2]);
+        if (size > this.maxBytes) {
+          passed = size;
+          passing = size;
+          continue;
+        }
         if (chunk.length - at3 > size) {
           if (chunk[at3 + size] !== 10) throw new Desync("git returned fewer bytes than its size");
           const bytes = chunk.subarray(at3, at3 + size);
@@ -60462,6 +60484,7 @@ var BlobReader = class {
 };
 var Desync = class extends Error {
 };
+var EMPTY = Buffer.alloc(0);
 var MAX_DEATHS_WITHOUT_PROGRESS = 8;
 
 // src/workspace/commits.ts
@@ -61542,19 +61565,23 @@ async function scanHistory(dir, options) {
     } else alsoAs.set(hitKey(oid, profile), state);
   };
   const pool = new HistoryBlobPool(dir, settings, apply, options.revealSecrets, options.parallel);
-  const toPool = (blob) => blob.ok ? pool.add(blob.tag.seq, blob.tag, blob.bytes) : pool.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason });
-  const reader = new BlobReader(dir, toPool);
-  const ask = (tag, oversized, wanted) => {
-    const size = oversized.get(tag.oid);
+  const tooLarge = (tag, size) => ({ scanned: false, skipped: { path: tag.path, reason: "too-large", detail: `blob ${tag.oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
+  const toPool = (blob) => {
+    if (blob.ok) pool.add(blob.tag.seq, blob.tag, blob.bytes);
+    else pool.settle(blob.tag.seq, blob.tag, blob.size !== void 0 ? tooLarge(blob.tag, blob.size) : { scanned: false, unreadable: blob.reason });
+  };
+  const reader = new BlobReader(dir, toPool, settings.maxFileSize);
+  const ask = (tag, oversized2, wanted) => {
+    const size = oversized2.get(tag.oid);
     if (size === void 0) wanted.push({ oid: tag.oid, tag });
-    else pool.settle(tag.seq, tag, { scanned: false, skipped: { path: tag.path, reason: "too-large", detail: `blob ${tag.oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
+    else pool.settle(tag.seq, tag, tooLarge(tag, size));
     return tag;
   };
-  const meet = (oid, path7, profile, intro, oversized, wanted) => {
+  const meet = (oid, path7, profile, intro, oversized2, wanted) => {
     const first = seen.get(oid);
     if (first === void 0) {
       const own2 = detached2(oid, "latin1");
-      seen.set(own2, ask({ oid: own2, path: detached2(path7), profile, seq: pool.reserve(), intros: intro && [intro] }, oversized, wanted));
+      seen.set(own2, ask({ oid: own2, path: detached2(path7), profile, seq: pool.reserve(), intros: intro && [intro] }, oversized2, wanted));
       return;
     }
     if (first === SKIPPED_BLOB) return;
@@ -61565,7 +61592,7 @@ async function scanHistory(dir, options) {
       const also = alsoAs.get(key);
       if (also === void 0) {
         const own2 = detached2(oid, "latin1");
-        alsoAs.set(hitKey(own2, profile), ask({ oid: own2, path: detached2(path7), profile, again: true, seq: pool.reserve(), intros: intro && [intro] }, oversized, wanted));
+        alsoAs.set(hitKey(own2, profile), ask({ oid: own2, path: detached2(path7), profile, again: true, seq: pool.reserve(), intros: intro && [intro] }, oversized2, wanted));
         return;
       }
       state = also;
@@ -61574,7 +61601,8 @@ async function scanHistory(dir, options) {
     if (typeof state === "object") (state.intros ??= []).push(intro);
     else if (state !== profile) noteIntro(hits.get(key ?? hitKey(oid, profile)), intro);
   };
-  const oversizedAsked = oversizedBlobs(dir, settings.maxFileSize);
+  let oversized = /* @__PURE__ */ new Map();
+  const oversizedAsked = oversizedBlobs(dir, settings.maxFileSize).then((found2) => oversized = found2);
   const taggedAsked = revisions[0] === "--all" ? taggedObjects(dir) : Promise.resolve([]);
   oversizedAsked.catch(() => void 0);
   taggedAsked.catch(() => void 0);
@@ -61586,7 +61614,6 @@ async function scanHistory(dir, options) {
     const first = walk.next();
     first.catch(() => void 0);
     pool.prepare();
-    const oversized = await oversizedAsked;
     for (let step2 = await first; !step2.done; step2 = await walk.next()) {
       const wanted = [];
       walked.read(step2.value, (oid, path7, intro) => {
@@ -61596,6 +61623,7 @@ async function scanHistory(dir, options) {
       await reader.requestMany(wanted);
     }
     commits = walked.commits;
+    await oversizedAsked;
     const rest = walkStopped !== void 0 ? revisions : (await taggedAsked).map((t) => t.oid);
     if (walkStopped !== void 0) {
       skipped2.add({ path: "(history)", reason: "unreadable", detail: `git log stopped: ${walkStopped}; the commits after this point were not walked, so a finding may name no introducing commit` }, true);
@@ -61668,7 +61696,7 @@ async function oversizedBlobs(dir, maxFileSize) {
       const space = line.indexOf(" ");
       if (space < digits) continue;
       const size = Number(line.slice(0, space));
-      if (size > maxFileSize && line.startsWith("blob ", space + 1)) oversized.set(line.slice(space + 6), size);
+      if (size > maxFileSize && line.startsWith("blob ", space + 1)) oversized.set(detached2(line.slice(space + 6), "latin1"), size);
     }
   }
   return oversized;
