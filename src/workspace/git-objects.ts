@@ -4,9 +4,11 @@ import { UsageError } from './errors.js';
 
 /**
  * Streaming access to a repository's objects through long-lived git processes (docs/history.md):
- * `git rev-list --objects` names every reachable object once, `git cat-file --batch-check` says
- * which are blobs and how big, and ONE `git cat-file --batch` process streams the blob bytes. No
- * stage holds more than a pipe's worth of work: each waits for the next to drain.
+ * a git's output read line by line (`gitLineBatches`: history mode's `git log --raw` walk, which
+ * names the blobs), `git rev-list --objects` into `git cat-file --batch-check` for what no commit
+ * walk reaches (`listObjectBatches`), and ONE `git cat-file --batch` process that streams the blob
+ * bytes (`BlobReader`). No stage holds more than a pipe's worth of work: each waits for the next
+ * to drain.
  */
 
 /**
@@ -90,7 +92,7 @@ export async function* gitLineBatches(dir: string, args: string[], onError: (mes
  * The lines of a stream, one array per chunk read (no promise per line). Only whole lines are
  * decoded: a UTF-8 character split between two chunks is never cut in half.
  */
-export async function* lineBatches(stream: Readable | AsyncIterable<Buffer>): AsyncGenerator<string[]> {
+export async function* lineBatches(stream: Readable): AsyncGenerator<string[]> {
   let rest: Buffer | undefined;
   for await (const read of stream as AsyncIterable<Buffer>) {
     const chunk = rest ? Buffer.concat([rest, read]) : read;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { sameSecret } from '../core/commits.js';
 import { activeDetectorCount } from '../core/secrets/engine.js';
+import { detached } from '../core/secrets/fingerprint.js';
 import type { CommitRef, Finding, HistoryLocation, ScanResult, ScanSettings, SecretSink, Skipped } from '../core/types.js';
 import { UsageError } from './errors.js';
 import { unquoteGitPath } from './git.js';
@@ -184,7 +185,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   const meet = (oid: string, path: string, profile: number, intro: Intro | undefined, oversized: ReadonlyMap<string, number>, wanted: { oid: string; tag: BlobTag }[]): void => {
     const first = seen.get(oid);
     if (first === undefined) {
-      const own = detached(oid, 'latin1');
+      const own = detached(oid);
       seen.set(own, ask({ oid: own, path: detached(path), profile, seq: pool.reserve(), intros: intro && [intro] }, oversized, wanted));
       return;
     }
@@ -195,7 +196,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
       key = hitKey(oid, profile);
       const also = alsoAs.get(key);
       if (also === undefined) {
-        const own = detached(oid, 'latin1');
+        const own = detached(oid);
         alsoAs.set(hitKey(own, profile), ask({ oid: own, path: detached(path), profile, again: true, seq: pool.reserve(), intros: intro && [intro] }, oversized, wanted));
         return;
       }
@@ -321,7 +322,7 @@ async function oversizedBlobs(dir: string, maxFileSize: number): Promise<Map<str
       const space = line.indexOf(' ');
       if (space < digits) continue; // fewer digits than the limit: smaller
       const size = Number(line.slice(0, space));
-      if (size > maxFileSize && line.startsWith('blob ', space + 1)) oversized.set(detached(line.slice(space + 6), 'latin1'), size);
+      if (size > maxFileSize && line.startsWith('blob ', space + 1)) oversized.set(detached(line.slice(space + 6)), size);
     }
   }
   return oversized;
@@ -329,19 +330,19 @@ async function oversizedBlobs(dir: string, maxFileSize: number): Promise<Map<str
 
 /** Blobs and trees that a ref names directly (or through an annotated tag), which no commit walk meets. */
 async function taggedObjects(dir: string): Promise<{ oid: string; ref: string }[]> {
-  const found: { oid: string; ref: string }[] = [];
+  const named: { oid: string; ref: string }[] = [];
   for await (const lines of gitLineBatches(dir, ['for-each-ref', '--format=%(objecttype) %(objectname) %(*objecttype) %(*objectname) %(refname)'], () => undefined)) {
     for (const line of lines) {
       if (line.startsWith('commit ')) continue; // the common case
       const [type, oid, peeledType, peeled] = line.split(' ', 4);
       const ref = line.slice(type.length + oid.length + peeledType.length + peeled.length + 4);
-      if (type === 'blob' || type === 'tree') found.push({ oid, ref });
-      else if (type === 'tag' && (peeledType === 'blob' || peeledType === 'tree')) found.push({ oid: peeled, ref });
+      if (type === 'blob' || type === 'tree') named.push({ oid, ref });
+      else if (type === 'tag' && (peeledType === 'blob' || peeledType === 'tree')) named.push({ oid: peeled, ref });
       // A tag of a tag (peeled one level only here): rev-list follows the chain from the outer one.
-      else if (type === 'tag' && peeledType === 'tag') found.push({ oid, ref });
+      else if (type === 'tag' && peeledType === 'tag') named.push({ oid, ref });
     }
   }
-  return found;
+  return named;
 }
 
 async function commitOf(dir: string, ref: string): Promise<string | undefined> {
@@ -372,13 +373,14 @@ async function shallowCommits(dir: string): Promise<string[]> {
 }
 
 /**
- * The walk's git (it lists the blobs and their introducing commits): every (commit, path, blob) the commits brought in, newest first.
- * A merge is listed with a combined diff (`-c`): only the paths whose blob differs from every
- * parent's, i.e. what the merge itself brought in (a conflict resolution, an evil merge). A pair
- * already in one parent was brought in by an older commit, which the walk lists too; diffing each
- * merge against each parent (`-m`, before 2026-12-04) listed it again, and a merge of a long-lived
- * branch listed all of that branch's changes once more (expressjs/express: 93,432 lines and 9.6 MB
- * of output against 45,271 and 3.8 MB; docs/history.md).
+ * The walk's git, which lists the blobs and the commits that brought them in: every (commit, path,
+ * blob) of the chosen commits, newest first. A merge is listed with a combined diff (`-c`): only
+ * the paths whose blob differs from every parent's, i.e. what the merge itself brought in (a
+ * conflict resolution, an evil merge). A pair already in one parent was brought in by an older
+ * commit, which the walk lists too; diffing each merge against each parent (`-m`, before
+ * 2026-12-04) listed it again, and a merge of a long-lived branch listed all of that branch's
+ * changes once more (expressjs/express: 93,432 lines and 9.6 MB of output against 45,271 and
+ * 3.8 MB; docs/history.md).
  */
 export function logArgs(revisions: string[]): string[] {
   return ['log', ...revisions, '--raw', '--no-abbrev', '--no-renames', '-c', '--root', '--format=%x01%H %ct %aI %an', '--'];
@@ -425,20 +427,13 @@ function noteIntro(hit: BlobHit, intro: Intro): void {
 }
 
 /**
- * A copy of `text` that does not keep the string it was cut from alive. V8 keeps a substring of
- * 13 or more characters as a window on its parent, so an id or a path cut from a chunk of the
- * walk's output and kept (a map key, a finding's file, an introduction) would keep the whole chunk
- * (up to 64 KiB) in memory, and the walk's output would pile up with the length of the history: a
- * million 40-character ids cut from such lines held 176 MB of heap, copied 84 MB.
+ * An introduction to keep. Strings cut from the walk's output are kept as copies (`detached`):
+ * V8 keeps a substring as a window on its parent, so an id, path or commit cut from a 64 KiB chunk
+ * of git's output and kept would keep the whole chunk alive.
  */
-function detached(text: string, encoding: 'latin1' | 'utf8' = 'utf8'): string {
-  return Buffer.from(text, encoding).toString(encoding);
-}
-
-/** An introduction to keep (see `detached`). */
 function kept(intro: Intro): Intro {
   const { sha, author, date } = intro.commit;
-  return { ...intro, commit: { sha: detached(sha, 'latin1'), author: detached(author), date: detached(date, 'latin1') }, path: detached(intro.path) };
+  return { ...intro, commit: { sha: detached(sha), author: detached(author), date: detached(date) }, path: detached(intro.path) };
 }
 
 /**

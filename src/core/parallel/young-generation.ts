@@ -21,8 +21,9 @@ import { setFlagsFromString } from 'node:v8';
  * src/action/on-off.ts) keeps V8's default too. There every blob's findings and attribution
  * records live a little while, and a 2 MB new space promotes them to the old generation. On
  * expressjs/express (198 MB of unique blobs) the CLI took 1.100 s with V8's default against 1.130
- * s (8 alternated pairs, Node 20), for 139-146 MB against 108-111 MB peak RSS. On this repository's own dense history it took 1.953 s against 2.038
- * s and peaked lower, 180-194 against 210-233 MB. On Node 24 it was ~3 % faster on both and peaked
+ * s (8 alternated pairs, Node 20), for 139-146 MB against 108-111 MB peak RSS. On this
+ * repository's own dense history it took 1.953 s against 2.038 s and peaked lower, 180-194
+ * against 210-233 MB. On Node 24 it was ~3 % faster on both and peaked
  * ~30 MB higher on both. History mode's memory bound is the 5 GB history's (docs/history.md), not a
  * tree scan's 150 MB (docs/performance.md, "Young generation").
  */
