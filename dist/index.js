@@ -61580,8 +61580,8 @@ async function scanHistory(dir, options) {
   const meet = (oid, path7, profile, intro, oversized2, wanted) => {
     const first = seen.get(oid);
     if (first === void 0) {
-      const own2 = detached2(oid, "latin1");
-      seen.set(own2, ask({ oid: own2, path: detached2(path7), profile, seq: pool.reserve(), intros: intro && [intro] }, oversized2, wanted));
+      const own2 = detached(oid);
+      seen.set(own2, ask({ oid: own2, path: detached(path7), profile, seq: pool.reserve(), intros: intro && [intro] }, oversized2, wanted));
       return;
     }
     if (first === SKIPPED_BLOB) return;
@@ -61591,8 +61591,8 @@ async function scanHistory(dir, options) {
       key = hitKey(oid, profile);
       const also = alsoAs.get(key);
       if (also === void 0) {
-        const own2 = detached2(oid, "latin1");
-        alsoAs.set(hitKey(own2, profile), ask({ oid: own2, path: detached2(path7), profile, again: true, seq: pool.reserve(), intros: intro && [intro] }, oversized2, wanted));
+        const own2 = detached(oid);
+        alsoAs.set(hitKey(own2, profile), ask({ oid: own2, path: detached(path7), profile, again: true, seq: pool.reserve(), intros: intro && [intro] }, oversized2, wanted));
         return;
       }
       state = also;
@@ -61696,24 +61696,24 @@ async function oversizedBlobs(dir, maxFileSize) {
       const space = line.indexOf(" ");
       if (space < digits) continue;
       const size = Number(line.slice(0, space));
-      if (size > maxFileSize && line.startsWith("blob ", space + 1)) oversized.set(detached2(line.slice(space + 6), "latin1"), size);
+      if (size > maxFileSize && line.startsWith("blob ", space + 1)) oversized.set(detached(line.slice(space + 6)), size);
     }
   }
   return oversized;
 }
 async function taggedObjects(dir) {
-  const found2 = [];
+  const named = [];
   for await (const lines of gitLineBatches(dir, ["for-each-ref", "--format=%(objecttype) %(objectname) %(*objecttype) %(*objectname) %(refname)"], () => void 0)) {
     for (const line of lines) {
       if (line.startsWith("commit ")) continue;
       const [type2, oid, peeledType, peeled] = line.split(" ", 4);
       const ref = line.slice(type2.length + oid.length + peeledType.length + peeled.length + 4);
-      if (type2 === "blob" || type2 === "tree") found2.push({ oid, ref });
-      else if (type2 === "tag" && (peeledType === "blob" || peeledType === "tree")) found2.push({ oid: peeled, ref });
-      else if (type2 === "tag" && peeledType === "tag") found2.push({ oid, ref });
+      if (type2 === "blob" || type2 === "tree") named.push({ oid, ref });
+      else if (type2 === "tag" && (peeledType === "blob" || peeledType === "tree")) named.push({ oid: peeled, ref });
+      else if (type2 === "tag" && peeledType === "tag") named.push({ oid, ref });
     }
   }
-  return found2;
+  return named;
 }
 async function commitOf(dir, ref) {
   const out = await gitOutput(dir, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]).catch(() => "");
@@ -61766,12 +61766,9 @@ function noteIntro(hit, intro) {
     if (hit.others.length < MAX_OTHER_LOCATIONS * 2) keepOther(hit, kept(intro));
   }
 }
-function detached2(text3, encoding = "utf8") {
-  return Buffer.from(text3, encoding).toString(encoding);
-}
 function kept(intro) {
   const { sha, author, date } = intro.commit;
-  return { ...intro, commit: { sha: detached2(sha, "latin1"), author: detached2(author), date: detached2(date, "latin1") }, path: detached2(intro.path) };
+  return { ...intro, commit: { sha: detached(sha), author: detached(author), date: detached(date) }, path: detached(intro.path) };
 }
 function rawEntry(line) {
   let parents = 0;
