@@ -8,6 +8,7 @@ import { UsageError } from './errors.js';
 import { unquoteGitPath } from './git.js';
 import { BlobReader, gitLineBatches, gitOutput, listObjectBatches, type BlobResult } from './git-objects.js';
 import { HistoryBlobPool, type HistoryPoolOptions, type PoolOutcome } from './history-pool.js';
+import { ObjectIdMap } from './object-ids.js';
 import { pathProfiles, type PathProfiles } from './path-profile.js';
 
 /**
@@ -123,7 +124,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
    * other profiles are in `alsoAs`, keyed by hitKey. SKIPPED_BLOB once it proved unscannable under
    * any path (binary, too large, missing).
    */
-  const seen = new Map<string, PairState>();
+  const seen = new ObjectIdMap<BlobTag>();
   const alsoAs = new Map<string, PairState>();
   /** (blob, profile) pairs with findings. */
   const hits = new Map<string, BlobHit>();
@@ -450,7 +451,7 @@ export function rawEntry(line: string): { oid: string; path: string } | undefine
   const meta = line.slice(parents, tab).split(' ');
   const mode = meta[parents];
   const oid = meta[2 * parents + 1];
-  if (oid === undefined || mode === '000000' || mode === '160000' || /^0+$/.test(oid)) return undefined;
+  if (oid === undefined || (oid.length !== 40 && oid.length !== 64) || mode === '000000' || mode === '160000' || /^0+$/.test(oid)) return undefined;
   return { oid, path: unquoteGitPath(line.slice(tab + 1)) };
 }
 
