@@ -3,7 +3,8 @@
  * (5,000 commits, built with `git fast-import` under bench/.work/history, git-ignored) and on a
  * real repository's history (this repository's own .git by default; `--history-repo PATH` or
  * NHI_BENCH_HISTORY_REPO for another), each next to `git cat-file --batch-all-objects --batch >
- * /dev/null` on the same repository in the same run (git's dump and the CLI: the median of three runs). A read-only pass (the same git plumbing,
+ * /dev/null` on the same repository in the same run (git's dump and `scanHistory` alternated, each
+ * scan in a fresh process, and the CLI: the median of three runs). A read-only pass (the same git plumbing,
  * no secret scanning) separates our pipeline's cost from the engine's. Nothing is asserted.
  *
  *   npm run bench -- --only history
@@ -12,7 +13,7 @@
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadavg } from 'node:os';
 import { defaultSettings } from '../src/core/types.js';
 import { BlobReader, gitLineBatches } from '../src/workspace/git-objects.js';
@@ -257,13 +258,13 @@ const range = (values: number[], digits = 2): string => `${fmt(Math.min(...value
  * Wall seconds of `git cat-file --batch-all-objects --batch > /dev/null` (the median of ROUNDS runs,
  * and all of them), and the bytes it printed.
  */
-function gitDump(dir: string): { seconds: number; runs: number[]; bytes: number } {
+function gitDump(dir: string, rounds = ROUNDS): { seconds: number; runs: number[]; bytes: number } {
   const sizes = execFileSync('git', ['cat-file', '--batch-all-objects', '--batch-check=%(objectsize)'], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * MB });
   const bytes = sizes.split('\n').reduce((sum, s) => sum + (Number(s) || 0), 0);
   const devNull = openSync('/dev/null', 'w');
   try {
     const runs: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < rounds; round++) {
       const started = performance.now();
       spawnSync('git', ['cat-file', '--batch-all-objects', '--batch'], { cwd: dir, stdio: ['ignore', devNull, 'ignore'] });
       runs.push((performance.now() - started) / 1000);
@@ -347,31 +348,73 @@ function packState(dir: string): string {
   return `${v.count} loose object(s), ${v.packs} pack(s) of ${fmt(Number(v['size-pack']) / 1024)} MB`;
 }
 
+/** One `scanHistory` in a fresh process (`SCAN_CHILD`), as `measure` reads it. */
+interface ScanRun {
+  seconds: number;
+  cpu: number;
+  main: number;
+  git: number;
+  busy: number;
+  rssMb: number;
+  commits: number;
+  blobs: number;
+  blobBytes: number;
+  findings: number;
+  skipped: number;
+}
+
+/**
+ * One `scanHistory` in a fresh `node` running the built product (lib/, as the CLI does: not this
+ * bench's TypeScript loader), its figures as one JSON line: wall and CPU from the call to its end,
+ * so Node's start-up and the report are left out (the CLI line below includes them).
+ */
+const SCAN_CHILD = `
+import { readFileSync } from 'node:fs';
+const { scanHistory } = await import(process.env.NHI_LIB + '/workspace/history.js');
+const { defaultSettings } = await import(process.env.NHI_LIB + '/core/types.js');
+const ticks = (path, first) => { try { const f = readFileSync(path, 'utf8').split(') ')[1].split(' '); return (Number(f[first]) + Number(f[first + 1])) / 100; } catch { return Number.NaN; } };
+const main = () => ticks('/proc/self/task/' + process.pid + '/stat', 11);
+const kids = () => ticks('/proc/self/stat', 13);
+const cpu = process.cpuUsage(), main0 = main(), kids0 = kids(), loop = performance.eventLoopUtilization(), started = performance.now();
+const { result, history } = await scanHistory(process.argv[1], { settings: defaultSettings() });
+const seconds = (performance.now() - started) / 1000, used = process.cpuUsage(cpu);
+console.log(JSON.stringify({ seconds, cpu: (used.user + used.system) / 1e6, main: main() - main0, git: kids() - kids0, busy: performance.eventLoopUtilization(loop).utilization, rssMb: process.resourceUsage().maxRSS / 1024, commits: history.commits, blobs: history.blobs, blobBytes: history.blobBytes, findings: result.findings.length, skipped: result.skipped.length }));
+`;
+
+function scanInChild(dir: string): ScanRun {
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', SCAN_CHILD, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * MB, env: { ...process.env, NHI_LIB: pathToFileURL(join(HERE, '..', 'lib')).href } });
+  if (child.status !== 0) throw new Error(`scanHistory of ${dir} failed (exit ${child.status})`);
+  return JSON.parse(child.stdout.trim().split('\n').pop()!) as ScanRun;
+}
+
+/**
+ * One repository: git's dump and `scanHistory` alternated ROUNDS times (each scan in a fresh
+ * process, cold as a user's run; the machine's drift falls on both alike), the ratio of their
+ * medians; then the read-only pass and the CLI.
+ */
 async function measure(label: string, dir: string): Promise<void> {
-  const dump = gitDump(dir);
+  const dumps: ReturnType<typeof gitDump>[] = [];
+  const scans: ScanRun[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    dumps.push(gitDump(dir, 1));
+    scans.push(scanInChild(dir));
+  }
+  const dumpRuns = dumps.map((d) => d.seconds);
+  const dump = { seconds: median(dumpRuns), runs: dumpRuns, bytes: dumps[0].bytes };
+  const walls = scans.map((r) => r.seconds);
+  const scan = scans.find((r) => r.seconds === median(walls))!;
   const cloned = label.startsWith('real') ? gitDumpAsCloned(dir) : undefined;
   const plumbing = await readOnly(dir);
-  const cpu = process.cpuUsage();
-  const childBefore = childCpuSeconds();
-  const mainBefore = mainThreadCpuSeconds();
-  const loop = performance.eventLoopUtilization();
-  const started = performance.now();
-  const { result, history } = await scanHistory(dir, { settings: defaultSettings() });
-  const seconds = (performance.now() - started) / 1000;
-  const busy = performance.eventLoopUtilization(loop).utilization;
-  const used = process.cpuUsage(cpu);
-  const ourCpu = (used.user + used.system) / 1e6;
-  const gitCpu = childCpuSeconds() - childBefore;
-  const mainCpu = mainThreadCpuSeconds() - mainBefore;
-  const blobMb = history.blobBytes / MB;
+  const { seconds } = scan;
+  const blobMb = scan.blobBytes / MB;
   const speed = blobMb / seconds;
   const dumpSpeed = dump.bytes / MB / dump.seconds;
-  console.log(`  ${label}: ${history.commits} commits, ${history.blobs} unique blobs, ${fmt(blobMb)} MB of unique blob bytes; ${result.findings.length} secret finding(s), ${result.skipped.length} skipped`);
-  console.log(`    scanHistory: ${fmt(seconds, 2)} s → ${fmt(speed)} MB/s of unique blobs (target ≥ 100); Node CPU ${fmt(ourCpu, 2)} s → ${fmt(blobMb / ourCpu)} MB/s of CPU (main thread alone ${fmt(mainCpu, 2)} s → ${fmt(blobMb / mainCpu)} MB/s); git CPU ${fmt(gitCpu, 2)} s; main thread busy ${fmt(busy * 100, 0)} % of the wall time (near 100: the engine is the bottleneck; lower: waiting on git)`);
+  console.log(`  ${label}: ${scan.commits} commits, ${scan.blobs} unique blobs, ${fmt(blobMb)} MB of unique blob bytes; ${scan.findings} secret finding(s), ${scan.skipped} skipped`);
+  console.log(`    scanHistory (a fresh process each run, median of ${range(walls)} s): ${fmt(seconds, 2)} s → ${fmt(speed)} MB/s of unique blobs (target ≥ 100); Node CPU ${fmt(scan.cpu, 2)} s → ${fmt(blobMb / scan.cpu)} MB/s of CPU (main thread alone ${fmt(scan.main, 2)} s → ${fmt(blobMb / scan.main)} MB/s); git CPU ${fmt(scan.git, 2)} s; main thread busy ${fmt(scan.busy * 100, 0)} % of the wall time (near 100: the engine is the bottleneck; lower: waiting on git)`);
   console.log(`    read only (same plumbing, no scan): ${fmt(plumbing.seconds, 2)} s → ${fmt(plumbing.bytes / MB / plumbing.seconds)} MB/s; Node CPU ${fmt(plumbing.cpu, 2)} s`);
-  console.log(`    git cat-file --batch-all-objects --batch > /dev/null: ${fmt(dump.seconds, 2)} s (median of ${range(dump.runs)} s) for ${fmt(dump.bytes / MB)} MB (every object) → ${fmt(dumpSpeed)} MB/s; repository as it is: ${packState(dir)}`);
+  console.log(`    git cat-file --batch-all-objects --batch > /dev/null (alternated with the scans): ${fmt(dump.seconds, 2)} s (median of ${range(dump.runs)} s) for ${fmt(dump.bytes / MB)} MB (every object) → ${fmt(dumpSpeed)} MB/s; repository as it is: ${packState(dir)}`);
   if (cloned) console.log(`    the same dump on a fresh clone of it (clone --mirror --no-local: ${cloned.state}): ${fmt(cloned.seconds, 2)} s (median of ${range(cloned.runs)} s) → ratio scanHistory / that dump ${fmt(seconds / cloned.seconds)}×`);
-  console.log(`    ratio scanHistory / git dump (wall): ${fmt(seconds / dump.seconds)}× (target ≤ 3×); read-only / git dump: ${fmt(plumbing.seconds / dump.seconds)}×; peak RSS ${fmt(process.resourceUsage().maxRSS / 1024)} MB`);
+  console.log(`    ratio scanHistory / git dump (wall, medians): ${fmt(seconds / dump.seconds)}× (target ≤ 3×; run by run ${scans.map((r, i) => fmt(r.seconds / dumps[i].seconds)).join(', ')}×); read-only / git dump: ${fmt(plumbing.seconds / dump.seconds)}×; peak RSS of the median scan ${fmt(scan.rssMb)} MB`);
   // The CLI is a new process each time (cold, as a user runs it), so its runs are alike: the median of ROUNDS.
   const clis: NonNullable<ReturnType<typeof timeCliHistoryScan>>[] = [];
   for (let round = 0; round < ROUNDS; round++) {
