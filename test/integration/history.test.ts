@@ -16,6 +16,28 @@ const BRANCH_ONLY = fakeGithubToken(103);
 const LAST = fakeGithubToken(104);
 const ALLOWED = fakeGithubToken(105);
 
+describe('scanHistory on a SHA-256 repository', () => {
+  // Object ids of 64 hex digits: the walk's lines, the blob reader and the record of blobs met
+  // (src/workspace/object-ids.ts) take them as they take SHA-1's 40.
+  const repo = new HistoryRepo('nhi-history-sha256-', 'sha256');
+  afterAll(() => repo.cleanup());
+
+  it('finds a removed secret and one at HEAD, each with its introducing commit', async () => {
+    const c1 = repo.commit('Alice', '2024-01-01T10:00:00Z', { 'config.env': `TOKEN=${REMOVED}\n`, 'README.md': '# demo\n' });
+    const c2 = repo.commit('Bob', '2024-01-02T10:00:00Z', { 'config.env': 'TOKEN=\n', 'src/app.ts': `export const t = '${AT_HEAD}';\n` });
+    repo.commit('Carol', '2024-01-03T10:00:00Z', { 'src/app.ts': `// moved\nexport const t = '${AT_HEAD}';\n` });
+    expect(c1).toMatch(/^[0-9a-f]{64}$/);
+    const { result, history } = await scanHistory(repo.dir, { settings: defaultSettings() });
+    expect(result.findings.map((f) => [f.file, f.line, f.commit?.sha, f.presentAtHead])).toEqual([
+      ['config.env', 1, c1, false],
+      ['src/app.ts', 1, c2, true],
+    ]);
+    expect(result.findings[1].otherLocations).toHaveLength(1);
+    expect(history).toMatchObject({ commits: 3, blobs: 5 });
+    expect(JSON.stringify(result)).not.toContain(REMOVED);
+  });
+});
+
 describe('scanHistory on a real repository', () => {
   const repo = new HistoryRepo();
   const shas: Record<string, string> = {};

@@ -26,9 +26,10 @@ export function runGit(cwd: string, args: string[], env: NodeJS.ProcessEnv = git
 
 export class HistoryRepo {
   readonly dir: string;
-  constructor(prefix = 'nhi-history-') {
+  /** `sha256`: a repository whose object ids are SHA-256 (64 hex digits; git 2.29+). */
+  constructor(prefix = 'nhi-history-', objectFormat: 'sha1' | 'sha256' = 'sha1') {
     this.dir = mkdtempSync(join(tmpdir(), prefix));
-    runGit(this.dir, ['init', '-q', '-b', 'main']);
+    runGit(this.dir, ['init', '-q', '-b', 'main', `--object-format=${objectFormat}`]);
   }
   git(...args: string[]): string {
     return runGit(this.dir, args);
