@@ -38,6 +38,8 @@ describe('rawEntry: one line of `git log --raw -c`', () => {
     expect(rawEntry(`100644 ${RESULT}\tno-colon`)).toBeUndefined();
     expect(rawEntry(`:100644 100644 ${OLD}`)).toBeUndefined();
     expect(rawEntry(`:100644 100644 ${OLD}\tshort.txt`)).toBeUndefined();
+    expect(rawEntry(`:100644 100644 ${OLD} ${RESULT.slice(0, 12)} M\tabbreviated.txt`)).toBeUndefined();
+    expect(rawEntry(`:100644 100644 ${OLD} ${RESULT}${RESULT.slice(0, 24)} M\tsha256.txt`)).toEqual({ oid: `${RESULT}${RESULT.slice(0, 24)}`, path: 'sha256.txt' });
     expect(rawEntry(`::100644 100644 100644 ${OLD} ${P2}\tshort.txt`)).toBeUndefined();
   });
 });
