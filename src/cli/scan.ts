@@ -10,7 +10,7 @@ import { scanOneFile } from '../workspace/scan-file.js';
 import { scanHistory } from '../workspace/history.js';
 import { loadSettings } from '../workspace/settings.js';
 import { emit, toolVersion, type Io } from './io.js';
-import { createProgress } from './progress.js';
+import { createHistoryProgress, createProgress } from './progress.js';
 import { runVerification, SecretVault, summaryLine } from '../verify/index.js';
 
 export interface ScanFlags {
@@ -99,7 +99,8 @@ async function scanTarget(target: string, flags: ScanFlags, io: Io, vault: Secre
   const dir = resolve(target);
   const settings = await loadSettings({ dir, config: flags.config, baseline: flags.baseline, failOn, mode: changeMode ? 'pr' : 'full' });
   if (flags.history) {
-    const { result, history } = await scanHistory(dir, { settings, since: flags.since, branch: flags.branch, revealSecrets });
+    const progress = io.progress && !flags.quiet ? createHistoryProgress(io.stderr) : undefined;
+    const { result, history } = await scanHistory(dir, { settings, since: flags.since, branch: flags.branch, revealSecrets, onProgress: progress?.onProgress }).finally(() => progress?.done());
     const mb = (history.blobBytes / 1e6).toFixed(1);
     if (!flags.quiet) io.stderr(`nhi-steward: history: ${history.commits} commit(s), ${history.blobs} unique blob(s) (${mb} MB) scanned${history.shallow.length > 0 ? ' (shallow clone: older history not available)' : ''}\n`);
     return { result, settings, prefix: '' }; // history paths come from git trees: already repository-relative

@@ -28,6 +28,16 @@ export interface HistoryOptions {
   revealSecrets?: SecretSink;
   /** Worker threads that scan blobs while this thread reads git (history-pool.ts). */
   parallel?: HistoryPoolOptions;
+  /** Called after each blob's outcome (the CLI's progress line, src/cli/progress.ts). */
+  onProgress?: (state: HistoryProgress) => void;
+}
+
+/** How far a history scan has come: commits walked, unique blobs scanned and their bytes, skips. */
+export interface HistoryProgress {
+  commits: number;
+  blobs: number;
+  bytes: number;
+  skipped: number;
 }
 
 export interface HistoryStats {
@@ -136,6 +146,8 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   let commits = 0;
   let blobs = 0;
   let blobBytes = 0;
+  const walked = new WalkLines();
+  const progress = (): void => options.onProgress?.({ commits: walked.commits, blobs, bytes: blobBytes, skipped: skipped.size });
 
   const apply = (tag: BlobTag, size: number, outcome: PoolOutcome): void => {
     const { oid, path, profile } = tag;
@@ -144,6 +156,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
       const listed = seen.get(oid) === SKIPPED_BLOB;
       seen.set(oid, SKIPPED_BLOB);
       if (!listed) skipped.add('unreadable' in outcome ? { path, reason: 'unreadable', detail: outcome.unreadable } : outcome.skipped);
+      progress();
       return;
     }
     if (!tag.again) {
@@ -161,6 +174,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     if (!tag.again) {
       if (seen.get(oid) !== SKIPPED_BLOB) seen.set(oid, state);
     } else alsoAs.set(hitKey(oid, profile), state);
+    progress();
   };
   const pool = new HistoryBlobPool<BlobTag>(dir, settings, apply, options.revealSecrets, options.parallel);
   const tooLarge = (tag: BlobTag, size: number): PoolOutcome => ({ scanned: false, skipped: { path: tag.path, reason: 'too-large', detail: `blob ${tag.oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
@@ -222,7 +236,6 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   taggedAsked.catch(() => undefined);
   let walkStopped: string | undefined;
   const walk = gitLineBatches(dir, logArgs(revisions), (message) => (walkStopped = message));
-  const walked = new WalkLines();
   let scanned = false;
   try {
     // While git starts, this thread compiles the detector catalog (otherwise done on the first
@@ -533,6 +546,9 @@ class SkipList {
   add(item: Skipped, always = false): void {
     if (always || this.items.length < MAX_SKIPPED_LISTED) this.items.push(item);
     else this.extra++;
+  }
+  get size(): number {
+    return this.items.length + this.extra;
   }
   /** Skips known only by count (past the listing limit already). */
   addUnlisted(count: number): void {

@@ -74,6 +74,14 @@ describe('scanHistory on a real repository', () => {
     for (const secret of [REMOVED, AT_HEAD, BRANCH_ONLY, LAST, ALLOWED]) expect(JSON.stringify(result)).not.toContain(secret);
   });
 
+  it('reports its progress after each blob: commits walked, blobs, bytes and skips only grow, and end at the totals', async () => {
+    const states: { commits: number; blobs: number; bytes: number; skipped: number }[] = [];
+    const { result, history } = await scanHistory(repo.dir, { settings: defaultSettings(), onProgress: (state) => states.push(state) });
+    expect(states.length).toBe(history.blobs + result.skipped.length);
+    for (let i = 1; i < states.length; i++) for (const key of ['commits', 'blobs', 'bytes', 'skipped'] as const) expect(states[i][key]).toBeGreaterThanOrEqual(states[i - 1][key]);
+    expect(states.at(-1)).toEqual({ commits: history.commits, blobs: history.blobs, bytes: history.blobBytes, skipped: result.skipped.length });
+  });
+
   it('--branch narrows to one ref; presentAtHead is judged at its tip', async () => {
     const { result } = await scanHistory(repo.dir, { settings: defaultSettings(), branch: 'feature' });
     expect(result.findings.map((f) => [f.file, f.commit?.sha, f.presentAtHead])).toEqual([

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeGithubToken, writeTree } from '../../support/cli/run-cli.js';
 import { runInProcess as runCli } from '../../support/cli/run-in-process.js';
+import { HistoryRepo } from '../../support/history-repo.js';
 
 const TOKEN = fakeGithubToken(1);
 const OTHER = fakeGithubToken(2);
@@ -194,6 +195,24 @@ describe('nhi-steward commands (in process, same code path as the bin)', () => {
     // Erased at the end either way; drawn when the walk takes longer than one redraw interval.
     if (tty.stderr !== '') expect(tty.stderr).toMatch(/^(\r\u001b\[2Kscanning: \d+ file\(s\), [\d.]+ MB, \d+ skipped, [\d.]+ MB\/s, \d+s)+\r\u001b\[2K$/);
     expect((await runCli(['scan', big, '--quiet'], { progress: true })).stderr).toBe('');
+  });
+
+  it('scan --history draws its progress line only when asked for a terminal, erases it, and never with --quiet', async () => {
+    const repo = new HistoryRepo();
+    try {
+      for (let i = 0; i < 30; i++) repo.commit('Dev', `2024-01-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z`, { [`src/f${i % 7}.ts`]: `export const v${i} = ${i};\n`.repeat(200) });
+      const plain = await runCli(['scan', repo.dir, '--history']);
+      expect(plain.stderr).toMatch(/^nhi-steward: history: 30 commit\(s\), 30 unique blob\(s\) \([\d.]+ MB\) scanned\n$/);
+      const tty = await runCli(['scan', repo.dir, '--history'], { progress: true });
+      expect(tty.stdout).toBe(plain.stdout);
+      // Any progress line is erased before the summary (drawn only when the scan outlasts 200 ms).
+      const [lines, summary] = [tty.stderr.slice(0, tty.stderr.indexOf('nhi-steward:')), tty.stderr.slice(tty.stderr.indexOf('nhi-steward:'))];
+      expect(summary).toBe(plain.stderr);
+      if (lines !== '') expect(lines).toMatch(/^(\r\u001b\[2Kscanning history: \d+ commit\(s\) walked, \d+ unique blob\(s\), [\d.]+ MB, \d+ skipped, [\d.]+ MB\/s, \d+s)+\r\u001b\[2K$/);
+      expect((await runCli(['scan', repo.dir, '--history', '--quiet'], { progress: true })).stderr).toBe('');
+    } finally {
+      repo.cleanup();
+    }
   });
 
   it('explain prints what, why, fix and OWASP ids; schema prints the JSON Schemas', async () => {
