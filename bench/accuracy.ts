@@ -1,27 +1,33 @@
 /**
- * Accuracy bench: recall and precision of nhi-steward and of secretlint on the same labelled corpus
- * (bench/accuracy-corpus.ts), in the same run.
+ * Accuracy bench: recall and precision of nhi-steward, of secretlint and of ESLint with
+ * eslint-plugin-no-secrets on the same labelled corpus (bench/accuracy-corpus.ts), in the same run.
  *
  *   npm run bench:accuracy                 # seed 20260101
  *   npm run bench:accuracy -- --seed 7     # another corpus of the same design
- *   npm run bench:accuracy -- --no-secretlint
+ *   npm run bench:accuracy -- --no-secretlint --no-eslint
  *
  * The corpus is written to bench/.work/accuracy (git-ignored). secretlint@11 and its recommended
  * preset are installed on first use into bench/.corpus/secretlint (not into our package.json) and
  * run as a child process with `--format json`. A finding counts as a true positive when it sits on
  * a labelled line (any line of a multi-line label) of the same file; `info` findings (test-mode
  * keys) are not alarms and are left out of both counts. Output never contains a whole secret.
+ *
+ * eslint-plugin-no-secrets (installed like the e2e bench's, bench/corpus.ts `ensureNoSecrets`)
+ * lints JavaScript only: it is scored on the whole corpus, and apart on the JavaScript files it
+ * lints, beside nhi-steward on the same files. Its messages quote the whole string it suspects, so
+ * only their file and line are read.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { allDetectors } from '../src/core/secrets/detectors/index.js';
 import { scanSecrets } from '../src/core/secrets/engine.js';
 import { toSourceFile } from '../src/core/source.js';
 import { redact } from '../src/core/secrets/redact.js';
 import { defaultSettings } from '../src/core/types.js';
 import { buildCorpus, type Label, writeCorpus } from './accuracy-corpus.js';
+import { ensureNoSecrets, NO_SECRETS_ESLINT_BIN, NO_SECRETS_ESLINT_VERSION, NO_SECRETS_PLUGIN, NO_SECRETS_VERSION } from './corpus.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WORK = join(HERE, '.work', 'accuracy');
@@ -132,6 +138,35 @@ function runSecretlint(paths: string[]): { hits: Hit[]; seconds: number } {
   return { hits, seconds: (performance.now() - started) / 1000 };
 }
 
+/** JavaScript files: all eslint-plugin-no-secrets lints (with ESLint's default parser). */
+const JAVASCRIPT = /\.(?:js|mjs|cjs)$/;
+
+/** ESLint with eslint-plugin-no-secrets over the corpus folder: each message of its rule, by file and line. */
+function runNoSecrets(): { hits: Hit[]; seconds: number; files: number; unparsed: number } {
+  ensureNoSecrets();
+  const config = join(WORK, '..', 'accuracy.no-secrets.config.mjs');
+  writeFileSync(config, [
+    `import plugin from ${JSON.stringify(pathToFileURL(NO_SECRETS_PLUGIN).href)};`,
+    `export default [{ files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { ecmaVersion: 'latest', sourceType: 'module' }, plugins: { 'no-secrets': plugin.default ?? plugin }, rules: { 'no-secrets/no-secrets': 'error' } }];`,
+    '',
+  ].join('\n'));
+  const output = join(WORK, '..', 'accuracy.no-secrets.json');
+  const started = performance.now();
+  // ESLint lints only files under its working folder, so it runs from the corpus folder's parent.
+  const run = spawnSync(process.execPath, [NO_SECRETS_ESLINT_BIN, '-c', config, '--no-inline-config', '--format', 'json', '--output-file', output, 'accuracy'], { cwd: join(WORK, '..'), encoding: 'utf8' });
+  const seconds = (performance.now() - started) / 1000;
+  if (run.status !== 0 && run.status !== 1) throw new Error(`eslint (no-secrets) exited ${run.status}: ${run.stderr.slice(0, 500)}`);
+  const hits: Hit[] = [];
+  let unparsed = 0;
+  const results = JSON.parse(readFileSync(output, 'utf8')) as { filePath: string; messages: { fatal?: boolean; ruleId: string | null; line: number }[] }[];
+  for (const result of results) {
+    const file = relative(WORK, result.filePath).split('\\').join('/');
+    if (result.messages.some((m) => m.fatal)) unparsed++;
+    for (const m of result.messages) if (m.ruleId === 'no-secrets/no-secrets') hits.push({ file, line: m.line, rule: 'no-secrets', shown: '' });
+  }
+  return { hits, seconds, files: results.length, unparsed };
+}
+
 function percent(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
@@ -191,6 +226,19 @@ function main(): void {
     console.log(`\non the ${known.size} kinds of secret secretlint covers (${shared.length} planted): nhi-steward recall ${recallOn(nhi).toFixed(3)}, secretlint recall ${recallOn(secretlint).toFixed(3)}`);
   }
 
+  let noSecrets: Score | undefined;
+  if (!process.argv.includes('--no-eslint')) {
+    const lint = runNoSecrets();
+    noSecrets = score(`eslint-plugin-no-secrets ${NO_SECRETS_VERSION} (ESLint ${NO_SECRETS_ESLINT_VERSION})`, corpus.labels, lint.hits, lint.seconds);
+    report(noSecrets);
+    // The fair view: the JavaScript files it lints, and nhi-steward on the same files.
+    const jsLabels = corpus.labels.filter((l) => JAVASCRIPT.test(l.file));
+    const onJs = (tool: string, hits: Hit[]) => score(tool, jsLabels, hits.filter((h) => JAVASCRIPT.test(h.file)), 0);
+    const theirs = onJs('eslint-plugin-no-secrets', lint.hits);
+    const mine = onJs('nhi-steward', ours.hits);
+    console.log(`\non the ${lint.files} JavaScript files it lints (${jsLabels.length} planted secrets${lint.unparsed > 0 ? `; ${lint.unparsed} it could not parse` : ''}): eslint-plugin-no-secrets recall ${theirs.recall.toFixed(3)}, precision ${theirs.precision.toFixed(3)} (${theirs.findings} findings, ${theirs.falsePositives.length} false); nhi-steward recall ${mine.recall.toFixed(3)}, precision ${mine.precision.toFixed(3)} (${mine.findings} findings, ${mine.falsePositives.length} false)`);
+  }
+
   if (process.argv.includes('--details')) {
     details(nhi, corpus.labels);
     if (secretlint) details(secretlint, corpus.labels);
@@ -203,7 +251,7 @@ function main(): void {
 
   console.log('\n| tool | recall | precision | findings | time |');
   console.log('|---|---|---|---|---|');
-  for (const s of [nhi, secretlint].filter((x): x is Score => x !== undefined)) {
+  for (const s of [nhi, secretlint, noSecrets].filter((x): x is Score => x !== undefined)) {
     console.log(`| ${s.tool} | ${s.recall.toFixed(3)} | ${s.precision.toFixed(3)} | ${s.findings} | ${s.seconds.toFixed(1)} s |`);
   }
   writeFileSync(join(WORK, '..', 'accuracy-labels.json'), JSON.stringify(corpus.labels.map((l) => ({ ...l, secret: redact(l.secret) })), null, 1));
