@@ -452,9 +452,10 @@ function kept(intro: Intro): Intro {
 
 /**
  * The blob and path a `git log --raw` line names, or undefined for a deletion, a submodule
- * commit, or an id that is not one (40 or 64 hex digits: SHA-1 or SHA-256). A commit's line has one colon (`:100644 100644 <old> <new> M<TAB>path`); a merge's
- * combined line has one per parent (`::100644 100644 100644 <p1> <p2> <result> MM<TAB>path`): n
- * colons, n + 1 modes, n + 1 ids, the result's last.
+ * commit, or an id of another length than SHA-1's 40 or SHA-256's 64 digits. A commit's line has
+ * one colon (`:100644 100644 <old> <new> M<TAB>path`); a merge's combined line has one per parent
+ * (`::100644 100644 100644 <p1> <p2> <result> MM<TAB>path`): n colons, n + 1 modes, n + 1 ids,
+ * the result's last.
  */
 export function rawEntry(line: string): { oid: string; path: string } | undefined {
   let parents = 0;
