@@ -27427,7 +27427,7 @@ var require_ignore = __commonJS({
       return Array.isArray(subject) ? subject : [subject];
     }
     var UNDEFINED = void 0;
-    var EMPTY2 = "";
+    var EMPTY3 = "";
     var SPACE = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
@@ -27479,14 +27479,14 @@ var require_ignore = __commonJS({
     var scanBracket = (pattern, start2) => {
       const { length } = pattern;
       let index = start2 + 1;
-      let negated = EMPTY2;
+      let negated = EMPTY3;
       const lead = pattern[index];
       if (lead === "!" || lead === "^") {
         negated = "^";
         index++;
       }
-      let body = EMPTY2;
-      let prev = EMPTY2;
+      let body = EMPTY3;
+      let prev = EMPTY3;
       for (; ; ) {
         const char = pattern[index];
         if (char === UNDEFINED) {
@@ -27505,7 +27505,7 @@ var require_ignore = __commonJS({
           if (prev <= to) {
             body += `-${escapeMember(to)}`;
           }
-          prev = EMPTY2;
+          prev = EMPTY3;
         } else if (char === "[" && pattern[index + 1] === ":") {
           const nameStart = index + 2;
           let end = nameStart;
@@ -27521,7 +27521,7 @@ var require_ignore = __commonJS({
               return null;
             }
             body += POSIX_CLASSES[name3];
-            prev = EMPTY2;
+            prev = EMPTY3;
             index = end;
           } else {
             body += escapeMember("[");
@@ -27554,7 +27554,7 @@ var require_ignore = __commonJS({
       const sources = [];
       const hold = (source) => `${PLACEHOLDER2}${sources.push(source) - 1}${PLACEHOLDER2}`;
       const { length } = pattern;
-      let out = EMPTY2;
+      let out = EMPTY3;
       let index = 0;
       while (index < length) {
         const char = pattern[index];
@@ -27731,7 +27731,7 @@ var require_ignore = __commonJS({
         //   two are still distinct, before the unescape steps below collapse the
         //   literal onto the very `\*` a wildcard leaves behind.
         /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match2, p1, p2) => p2 === EMPTY2 ? p1 + TRAILING_WILDCARD : match2,
+        (match2, p1, p2) => p2 === EMPTY3 ? p1 + TRAILING_WILDCARD : match2,
         "*"
       ],
       [
@@ -27794,7 +27794,7 @@ var require_ignore = __commonJS({
     var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
     var replaceTrailingDoublestar = () => "[\\s\\S]";
     var separatorAfter = (run4, at3) => {
-      let separator = EMPTY2;
+      let separator = EMPTY3;
       for (let index = at3 + 1; index < run4.length && !run4[index].wildcard; index++) {
         separator += run4[index].single;
       }
@@ -27855,7 +27855,7 @@ var require_ignore = __commonJS({
           index++;
         }
       }
-      let out = EMPTY2;
+      let out = EMPTY3;
       let run4 = [];
       const flush = () => {
         let lastWildcard;
@@ -27934,14 +27934,14 @@ var require_ignore = __commonJS({
       if (path7.charCodeAt(0) === SLASH_CODE || path7.indexOf(DOUBLE_SLASH) >= 0) {
         const slices = path7.split(SLASH).filter(Boolean);
         slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY2;
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY3;
       }
       const end = path7.length - 1;
       const cut = path7.lastIndexOf(
         SLASH,
         path7.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY2 : path7.slice(0, cut + 1);
+      return cut < 0 ? EMPTY3 : path7.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -31431,7 +31431,7 @@ var require_extract = __commonJS({
     var FIFO = require_fast_fifo();
     var b4a = require_b4a();
     var headers = require_headers2();
-    var EMPTY2 = b4a.alloc(0);
+    var EMPTY3 = b4a.alloc(0);
     var MAX_HEADER_SIZE = 4 * 1024 * 1024;
     var BufferList = class {
       constructor() {
@@ -31449,7 +31449,7 @@ var require_extract = __commonJS({
       }
       shift(size) {
         if (size > this.buffered) return null;
-        if (size === 0) return EMPTY2;
+        if (size === 0) return EMPTY3;
         let chunk = this._next(size);
         if (size === chunk.byteLength) return chunk;
         const chunks = [chunk];
@@ -61425,6 +61425,109 @@ function defaultHistoryWorkerUrl() {
   return workerEntryBeside(import.meta.url, "history-worker");
 }
 
+// src/workspace/object-ids.ts
+var ObjectIdMap = class {
+  /** Per slot, the id's bytes as 32-bit words (big-endian hex order); `width` words a slot. */
+  words = new Uint32Array(0);
+  /** Per slot, its value, EMPTY, or OBJECT (the value is in `objects`). */
+  values = new Int32Array(0);
+  width = 0;
+  mask = -1;
+  used = 0;
+  objects = /* @__PURE__ */ new Map();
+  /** The id being looked up, decoded (scratch, `width` words). */
+  key = new Uint32Array(8);
+  get size() {
+    return this.used;
+  }
+  get(oid) {
+    if (this.used === 0 || !this.decode(oid)) return void 0;
+    const slot = this.find();
+    const value2 = this.values[slot];
+    if (value2 === EMPTY2) return void 0;
+    return value2 === OBJECT ? this.objects.get(oid) : value2;
+  }
+  /** Numbers must be int32 and not one of the two reserved values (-2^31, -2^31 + 1). */
+  set(oid, value2) {
+    if (typeof value2 === "number" && (value2 !== (value2 | 0) || value2 === EMPTY2 || value2 === OBJECT)) throw new RangeError(`ObjectIdMap: ${value2} cannot be stored`);
+    if (this.width === 0) this.start(oid.length);
+    if ((this.used + 1) * 10 > (this.mask + 1) * 7) this.grow();
+    if (!this.decode(oid)) throw new Error(`not a git object id: ${JSON.stringify(oid.slice(0, 80))}`);
+    const slot = this.find();
+    const previous = this.values[slot];
+    if (previous === EMPTY2) {
+      this.used++;
+      this.words.set(this.key.subarray(0, this.width), slot * this.width);
+    } else if (previous === OBJECT && typeof value2 === "number") this.objects.delete(oid);
+    if (typeof value2 === "number") this.values[slot] = value2;
+    else {
+      this.values[slot] = OBJECT;
+      this.objects.set(oid, value2);
+    }
+  }
+  start(length) {
+    if (length !== 40 && length !== 64) throw new Error(`not a git object id: ${length} characters`);
+    this.width = length / 8;
+    this.allocate(1 << 12);
+  }
+  allocate(slots) {
+    this.words = new Uint32Array(slots * this.width);
+    this.values = new Int32Array(slots).fill(EMPTY2);
+    this.mask = slots - 1;
+  }
+  grow() {
+    const { words, values, width } = this;
+    this.allocate((this.mask + 1) * 2);
+    const key = this.key;
+    for (let slot = 0; slot < values.length; slot++) {
+      if (values[slot] === EMPTY2) continue;
+      for (let w = 0; w < width; w++) key[w] = words[slot * width + w];
+      const to = this.find();
+      this.words.set(key.subarray(0, width), to * width);
+      this.values[to] = values[slot];
+    }
+  }
+  /** The slot holding `key`, or the empty slot where it would go (linear probing; ids are uniformly random). */
+  find() {
+    const { words, values, key, width, mask } = this;
+    let slot = key[0] & mask;
+    for (; ; ) {
+      if (values[slot] === EMPTY2) return slot;
+      const at3 = slot * width;
+      let same = true;
+      for (let w = 0; w < width; w++) {
+        if (words[at3 + w] !== key[w]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return slot;
+      slot = slot + 1 & mask;
+    }
+  }
+  /** Hex id → `key`; false if it is not `width` × 8 lowercase hex digits (git's spelling). */
+  decode(oid) {
+    const { width, key } = this;
+    if (oid.length !== width * 8) return false;
+    for (let w = 0; w < width; w++) {
+      let word = 0;
+      for (let i = w * 8, end = i + 8; i < end; i++) {
+        const code3 = oid.charCodeAt(i);
+        const digit = code3 < 128 ? HEX3[code3] : -1;
+        if (digit < 0) return false;
+        word = word << 4 | digit;
+      }
+      key[w] = word >>> 0;
+    }
+    return true;
+  }
+};
+var EMPTY2 = -2147483648;
+var OBJECT = -2147483647;
+var HEX3 = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX3[48 + i] = i;
+for (let i = 0; i < 6; i++) HEX3[97 + i] = 10 + i;
+
 // src/workspace/path-profile.ts
 var PROBE_SECRET = "Qz8vX2mK7pR4tY9wLb3N";
 var PROBE_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJxN2JmM2QxYSJ9.Xb7dK2qLm9RtV4wYz8Hc1PfGj6SnA3eU0oIuT5rBkMa";
@@ -61529,7 +61632,7 @@ async function scanHistory(dir, options) {
     skipped2.add({ path: `commit ${commit.slice(0, 12)}`, reason: "unreadable", detail: "shallow clone: its parents were not fetched, so older history was not scanned (fetch with --unshallow, or fetch-depth: 0)" });
   }
   const profiles = pathProfiles(settings);
-  const seen = /* @__PURE__ */ new Map();
+  const seen = new ObjectIdMap();
   const alsoAs = /* @__PURE__ */ new Map();
   const hits = /* @__PURE__ */ new Map();
   const missing = /* @__PURE__ */ new Map();
@@ -61538,12 +61641,15 @@ async function scanHistory(dir, options) {
   let commits = 0;
   let blobs = 0;
   let blobBytes = 0;
+  const walked = new WalkLines();
+  const progress = () => options.onProgress?.({ commits: walked.commits, blobs, bytes: blobBytes, skipped: skipped2.size });
   const apply = (tag, size, outcome) => {
     const { oid, path: path7, profile } = tag;
     if (!outcome.scanned) {
       const listed = seen.get(oid) === SKIPPED_BLOB;
       seen.set(oid, SKIPPED_BLOB);
       if (!listed) skipped2.add("unreadable" in outcome ? { path: path7, reason: "unreadable", detail: outcome.unreadable } : outcome.skipped);
+      progress();
       return;
     }
     if (!tag.again) {
@@ -61563,6 +61669,7 @@ async function scanHistory(dir, options) {
     if (!tag.again) {
       if (seen.get(oid) !== SKIPPED_BLOB) seen.set(oid, state);
     } else alsoAs.set(hitKey(oid, profile), state);
+    progress();
   };
   const pool = new HistoryBlobPool(dir, settings, apply, options.revealSecrets, options.parallel);
   const tooLarge = (tag, size) => ({ scanned: false, skipped: { path: tag.path, reason: "too-large", detail: `blob ${tag.oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
@@ -61608,7 +61715,6 @@ async function scanHistory(dir, options) {
   taggedAsked.catch(() => void 0);
   let walkStopped;
   const walk = gitLineBatches(dir, logArgs(revisions), (message) => walkStopped = message);
-  const walked = new WalkLines();
   let scanned = false;
   try {
     const first = walk.next();
@@ -61778,7 +61884,7 @@ function rawEntry(line) {
   const meta = line.slice(parents, tab).split(" ");
   const mode = meta[parents];
   const oid = meta[2 * parents + 1];
-  if (oid === void 0 || mode === "000000" || mode === "160000" || /^0+$/.test(oid)) return void 0;
+  if (oid === void 0 || oid.length !== 40 && oid.length !== 64 || mode === "000000" || mode === "160000" || /^0+$/.test(oid)) return void 0;
   return { oid, path: unquoteGitPath(line.slice(tab + 1)) };
 }
 function keepOther(hit, intro) {
@@ -61847,6 +61953,9 @@ var SkipList = class {
   add(item, always = false) {
     if (always || this.items.length < MAX_SKIPPED_LISTED) this.items.push(item);
     else this.extra++;
+  }
+  get size() {
+    return this.items.length + this.extra;
   }
   /** Skips known only by count (past the listing limit already). */
   addUnlisted(count) {
