@@ -9,6 +9,7 @@
  *
  *   npm run bench -- --only history
  *   npx tsx bench/history.ts --large 250,1000     # peak RSS (each process and the tree's sum) on 250 MB and 1 GB
+ *   npx tsx bench/history.ts --many 20000         # 20,000 commits of 25 one-line files: 500,000 small blobs
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -152,6 +153,49 @@ async function runLargeBench(sizes: number[]): Promise<void> {
     console.log(`    peak RSS of the largest process, Node or one of its git children (/usr/bin/time -v): ${rss ? `${fmt(Number(rss) / 1024)} MB` : 'n/a'}; load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
     console.log(`    sampled every 0.5 s (/proc): ${tree.report()}`);
   }
+}
+
+/**
+ * A history of many small blobs (the memory of the walk's record of blobs met grows with their
+ * number, not their bytes; src/workspace/object-ids.ts): `commits` commits of `perCommit` one-line
+ * files each, every blob distinct. Built with `git fast-import`, then repacked.
+ */
+export async function buildManyBlobHistory(dir: string, commits: number, perCommit = 25): Promise<void> {
+  if (existsSync(join(dir, '.done'))) return;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  execFileSync('git', ['init', '-q', '--bare', dir]);
+  const importer = spawn('git', ['fast-import', '--quiet'], { cwd: dir, stdio: ['pipe', 'ignore', 'inherit'] });
+  const done = new Promise<void>((resolveDone, reject) => importer.on('close', (code) => (code === 0 ? resolveDone() : reject(new Error(`git fast-import exited ${code}`)))));
+  let mark = 0;
+  for (let c = 0; c < commits; c++) {
+    const parts: string[] = [];
+    const lines: string[] = [];
+    for (let f = 0; f < perCommit; f++) {
+      const data = `export const value${c}_${f} = ${c * perCommit + f};\n`;
+      mark++;
+      parts.push(`blob\nmark :${mark}\ndata ${data.length}\n${data}\n`);
+      lines.push(`M 100644 :${mark} src/dir${f % 50}/file${(c * perCommit + f) % 5000}.ts`);
+    }
+    parts.push(`commit refs/heads/main\ncommitter Bench <bench@example.test> ${1_600_000_000 + c * 60} +0000\ndata 1\nx\n${lines.join('\n')}\n\n`);
+    if (!importer.stdin.write(parts.join(''))) await new Promise((r) => importer.stdin.once('drain', r));
+  }
+  importer.stdin.end();
+  await done;
+  execFileSync('git', ['symbolic-ref', 'HEAD', 'refs/heads/main'], { cwd: dir });
+  execFileSync('git', ['repack', '-adq'], { cwd: dir });
+  execFileSync('touch', [join(dir, '.done')]);
+}
+
+async function runManyBlobBench(commits: number): Promise<void> {
+  console.log(`  load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+  ensureBuilt(); // the scan runs the built lib/
+  const dir = join(WORK, `many-${commits}.git`);
+  const started = performance.now();
+  await buildManyBlobHistory(dir, commits);
+  console.log(`  history of ${commits} commits × 25 small files ready in ${fmt((performance.now() - started) / 1000, 1)} s (${dir})`);
+  const run = scanInChild(dir);
+  console.log(`    scanHistory (a fresh process): ${run.commits} commits, ${run.blobs} unique blobs, ${fmt(run.blobBytes / MB)} MB; ${fmt(run.seconds, 2)} s wall; Node CPU ${fmt(run.cpu, 2)} s (main thread ${fmt(run.main, 2)} s); git CPU ${fmt(run.git, 2)} s; Node's peak RSS ${fmt(run.rssMb)} MB (${fmt((run.rssMb * MB) / run.blobs, 0)} bytes per unique blob, all of Node's memory counted)`);
 }
 
 /**
@@ -464,7 +508,9 @@ function inChild(label: string, dir: string): void {
 const measureAt = process.argv.indexOf('--measure');
 const scanOnlyAt = process.argv.indexOf('--scan-only');
 const largeAt = process.argv.indexOf('--large');
+const manyAt = process.argv.indexOf('--many');
 if (measureAt > -1) await measure(process.argv[measureAt + 2], process.argv[measureAt + 1]);
 else if (scanOnlyAt > -1) await scanOnly(process.argv[scanOnlyAt + 1], process.argv[scanOnlyAt + 2]);
 else if (largeAt > -1) await runLargeBench(process.argv[largeAt + 1].split(',').map(Number));
+else if (manyAt > -1) await runManyBlobBench(Number(process.argv[manyAt + 1]));
 else if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await runHistoryBench();
