@@ -50,7 +50,7 @@ describe('ObjectIdMap', () => {
     expect(map.get(id(1))).toBe(1);
   });
 
-  it('costs a fraction of a Map of id strings', () => {
+  it('holds 200,000 ids in at most 64 bytes each (a Map of id strings: ~120)', () => {
     const ids = Array.from({ length: 200_000 }, (_, i) => id(i));
     const map = new ObjectIdMap<object>();
     for (const oid of ids) map.set(oid, 3);
