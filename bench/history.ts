@@ -4,8 +4,8 @@
  * real repository's history (this repository's own .git by default; `--history-repo PATH` or
  * NHI_BENCH_HISTORY_REPO for another), each next to `git cat-file --batch-all-objects --batch >
  * /dev/null` on the same repository in the same run (git's dump and `scanHistory` alternated, each
- * scan in a fresh process, and the CLI: the median of three runs). A read-only pass (the same git plumbing,
- * no secret scanning) separates our pipeline's cost from the engine's. Nothing is asserted.
+ * scan in a fresh process, and the CLI: the median of three runs). A read-only pass (the same git
+ * plumbing, no secret scanning) separates our pipeline's cost from the engine's. Nothing is asserted.
  *
  *   npm run bench -- --only history
  *   npx tsx bench/history.ts --large 250,1000     # peak RSS (each process and the tree's sum) on 250 MB and 1 GB
@@ -19,6 +19,7 @@ import { loadavg } from 'node:os';
 import { defaultSettings } from '../src/core/types.js';
 import { BlobReader, gitLineBatches } from '../src/workspace/git-objects.js';
 import { logArgs, rawEntry, scanHistory } from '../src/workspace/history.js';
+import { ObjectIdMap } from '../src/workspace/object-ids.js';
 import { ensureBuilt, timed, type Run } from './e2e.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -293,7 +294,7 @@ async function timedScan(dir: string): Promise<{ result: Awaited<ReturnType<type
 }
 
 
-/** Runs of git's dump and of the CLI per repository: on this shared VM one run of either varies by ±25 %. */
+/** Runs of git's dump, of scanHistory and of the CLI per repository: on this shared VM one run varies by ±25 %. */
 const ROUNDS = 3;
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1];
 const range = (values: number[], digits = 2): string => `${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)}`;
@@ -321,23 +322,24 @@ function gitDump(dir: string, rounds = ROUNDS): { seconds: number; runs: number[
 
 /**
  * The same plumbing as scanHistory, bytes only (our pipeline without the engine): the `git log
- * --raw` walk names the blobs, each is read once from one `cat-file --batch` (blobs over 5 MB left
- * out, as max-file-size does).
+ * --raw` walk names the blobs, each is read once from one `cat-file --batch` (blobs over 5 MB, the
+ * default max-file-size, passed over unkept).
  */
 async function readOnly(dir: string): Promise<{ seconds: number; bytes: number; cpu: number }> {
   const cpu = process.cpuUsage();
   const started = performance.now();
   let bytes = 0;
+  // As the scan does: the reader passes over blobs over max-file-size, and blobs met are kept in an ObjectIdMap.
   const reader = new BlobReader<null>(dir, (blob) => {
-    if (blob.ok && blob.bytes.length <= 5 * MB) bytes += blob.bytes.length;
-  });
-  const seen = new Set<string>();
+    if (blob.ok) bytes += blob.bytes.length;
+  }, 5 * MB);
+  const seen = new ObjectIdMap<never>();
   for await (const lines of gitLineBatches(dir, logArgs(['--all']), () => undefined)) {
     const wanted: { oid: string; tag: null }[] = [];
     for (const line of lines) {
       const entry = line.charCodeAt(0) === 58 ? rawEntry(line) : undefined;
-      if (entry && !seen.has(entry.oid)) {
-        seen.add(entry.oid);
+      if (entry && seen.get(entry.oid) === undefined) {
+        seen.set(entry.oid, 0);
         wanted.push({ oid: entry.oid, tag: null });
       }
     }
