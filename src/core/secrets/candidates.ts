@@ -1,4 +1,4 @@
-import { leadFits, trailFits, type CompiledCatalog, type CompiledDetector } from './compile.js';
+import { leadFits, trailFits, type CompiledCatalog, type CompiledDetector, type Companion } from './compile.js';
 
 /** A regex match of one detector, before any filtering. Offsets are into the file content. */
 export interface RawMatch {
@@ -157,6 +157,8 @@ function detectorsHit(content: string, hits: number[], catalog: CompiledCatalog,
         const d = list[j];
         if (active[d] !== 1 || seen[d] === 1) continue;
         if (!hitOpens(content, detectors[d], keyword, hitStart, hitEnd)) continue;
+        const companion = detectors[d].companion;
+        if (companion !== undefined && !companionFollows(hits, i, hitEnd, companion, catalog)) continue;
         seen[d] = 1;
         result.push(d);
       }
@@ -200,6 +202,7 @@ function planWindows(content: string, hits: number[], catalog: CompiledCatalog, 
         if (active[d] !== 1) continue;
         const compiled = detectors[d];
         if (!hitOpens(content, compiled, keyword, hitStart, hitEnd)) continue;
+        if (compiled.companion !== undefined && !companionFollows(hits, h, hitEnd, compiled.companion, catalog)) continue;
         const reach = compiled.reach;
         const start = Math.max(lineStart, hitStart - BACK);
         let end: number;
@@ -226,6 +229,28 @@ function hitOpens(content: string, compiled: CompiledDetector, keyword: number, 
   const { lead, trail } = compiled;
   if (lead !== undefined && !leadFits(content, hitStart, lead)) return false;
   return trail === undefined || trail.keyword !== keyword || trailFits(content, hitEnd, trail);
+}
+
+/**
+ * Whether one of a detector's companion words starts within `companion.within` characters after
+ * `hitEnd`, the end of the keyword hit at `hits[h]` (see `Companion`). Hits are in ascending order
+ * of their ends, so only the few after h that end within `companion.reach` are looked at.
+ */
+export function companionFollows(hits: number[], h: number, hitEnd: number, companion: Companion, catalog: CompiledCatalog): boolean {
+  const { automaton, keywordLengths } = catalog;
+  const last = hitEnd + companion.reach;
+  const latest = hitEnd + companion.within;
+  for (let j = h + 2; j < hits.length && hits[j + 1] <= last; j += 2) {
+    const end = hits[j + 1];
+    const keywords = automaton.keywordsAt(hits[j]);
+    for (let k = 0; k < keywords.length; k++) {
+      const keyword = keywords[k];
+      if (companion.words[keyword] !== 1) continue;
+      const start = end - keywordLengths[keyword];
+      if (start >= hitEnd && start <= latest) return true;
+    }
+  }
+  return false;
 }
 
 /** Offset of the `\n` ending the line that holds `offset`, or the content length on the last line. */

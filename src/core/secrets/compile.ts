@@ -28,6 +28,8 @@ export interface CompiledDetector {
   lead?: Lead;
   /** Set for patterns whose keyword is followed by a bounded run and a stop character (`://…:`); see `trailOf`. */
   trail?: Trail;
+  /** Set for detectors with `companions`, by `compileCatalog`; see `Companion`. */
+  companion?: Companion;
   /** 1: `regex` has been primed, 2: `sticky` has (see `primeRegex` in candidates.ts). */
   primed: number;
 }
@@ -49,6 +51,20 @@ export interface Trail {
   run: Uint8Array;
   max: number;
   stop: number;
+}
+
+/**
+ * A detector's `companions` as keyword ids: every match holds one of those words, starting at
+ * most `within` characters after the end of the keyword it opens with. The words are in the
+ * keyword pass (as keywords of no detector when no detector names them), so the hits that follow
+ * a keyword hit say whether one is that close; a hit without opens no window for the detector.
+ */
+export interface Companion {
+  /** 1 for the keyword ids of the companion words. */
+  words: Uint8Array;
+  within: number;
+  /** Hits ending after the keyword's end plus this cannot start within `within` (the longest word added). */
+  reach: number;
 }
 
 /** Run characters a trail check looks at, at most (longer runs pass unchecked). */
@@ -73,7 +89,15 @@ export interface Lead {
   min: number;
   /** 1 for ASCII code units the lookbehind rejects before the literal, when there is one. */
   before?: Uint8Array;
+  /**
+   * The ASCII character the pattern puts right after the run (`"` in `\bvariable[ \t]+"`), outside
+   * the run's class: the first character after the literal that is not a run character must be it.
+   */
+  stop?: number;
 }
+
+/** Run characters a lead's `stop` check looks past, at most (longer runs pass unchecked). */
+export const STOP_CHECK = 64;
 
 /** At most this many run characters are checked per hit: enough to tell `EAAx…` from prose. */
 export const LEAD_CHECK = 16;
@@ -131,7 +155,24 @@ export function compileCatalog(detectors: readonly Detector[]): CompiledCatalog 
       keywordDetectors[id].push(index);
     }
   });
+  // Companion words: keywords too, of no detector unless one names them (their hits open nothing).
+  const companionWords = compiled.map((c) => companionWordsOf(c.detector));
+  for (const words of companionWords) {
+    for (const word of words ?? []) {
+      if (keywordIds.has(word)) continue;
+      keywordIds.set(word, keywordIds.size);
+      keywordDetectors.push([]);
+    }
+  }
   const keywords = [...keywordIds.keys()];
+  compiled.forEach((c, i) => {
+    const words = companionWords[i];
+    if (words === undefined) return;
+    const mask = new Uint8Array(keywords.length);
+    for (const word of words) mask[keywordIds.get(word)!] = 1;
+    const within = c.detector.companions!.within;
+    c.companion = { words: mask, within, reach: within + Math.max(...words.map((w) => w.length)) };
+  });
   for (const c of compiled) {
     if (c.trail) {
       const id = keywordIds.get(c.trail.word);
@@ -151,6 +192,17 @@ export function compileCatalog(detectors: readonly Detector[]): CompiledCatalog 
     activeByDefault: Uint8Array.from(compiled, (c) => (c.detector.pathPattern ? 0 : 1)),
     pathScoped: compiled.flatMap((c, i) => (c.detector.pathPattern ? [i] : [])),
   };
+}
+
+/**
+ * A detector's companion words, lower-case, or undefined when it has none the keyword pass can
+ * look for exactly: the automaton folds ASCII case only, as the patterns' `ci` words do.
+ */
+function companionWordsOf(detector: Detector): string[] | undefined {
+  const spec = detector.companions;
+  if (!spec || spec.words.length === 0 || !(spec.within >= 0)) return undefined;
+  const words = [...new Set(spec.words.map((w) => w.toLowerCase()))];
+  return words.every((w) => /^[\x20-\x7e]+$/.test(w)) ? words : undefined;
 }
 
 function compileDetector(detector: Detector, order: number): CompiledDetector {
@@ -261,7 +313,7 @@ export function trailFits(content: string, end: number, trail: Trail): boolean {
   return true; // checked TRAIL_CHECK characters of a longer run: undecided
 }
 
-const LEAD_PREFIX = /^(?:\(\?<!\[((?:[^\]\\]|\\.)+)\]\)|(\\b))?(?:\(\?<secret>)?((?:[A-Za-z0-9_]|\\[.\-_/:])+)\[((?:[^\]\\]|\\.)+)\](?:\{(\d+)(?:,\d*)?\}|(\+)|\*)/;
+const LEAD_PREFIX = /^(?:\(\?<!\[((?:[^\]\\]|\\.)+)\]\)|(\\b))?(?:\(\?<secret>)?((?:[A-Za-z0-9_]|\\[.\-_/:])+)\[((?:[^\]\\]|\\.)+)\](?:\{(\d+)(?:,\d*)?\}|(\+)|\*)(?:(\\[^A-Za-z0-9]|[^A-Za-z0-9\\()[\]{}|*+?.^$])(?![?*+{]))?/;
 
 /** The leading literal and class run of a pattern (see `Lead`), or undefined when it has none. */
 export function leadOf(pattern: RegExp, keywords: readonly string[]): Lead | undefined {
@@ -279,12 +331,17 @@ export function leadOf(pattern: RegExp, keywords: readonly string[]): Lead | und
   const ascii = (cls: string) => asciiTable(cls, flags);
   const min = m[5] !== undefined ? Number(m[5]) : m[6] !== undefined ? 1 : 0;
   const caseless = pattern.flags.includes('i');
+  const run = ascii(m[4]);
+  // The character after the run (a lazy run's `?` is no such character): outside the class, so the
+  // run ends at the first character that is not in it, and that character must be this one.
+  const after = m[7] === undefined ? undefined : (m[7].length === 2 ? m[7][1] : m[7]).charCodeAt(0);
   return {
     literal: Array.from(caseless ? lower : literal, (c) => c.charCodeAt(0)),
     caseless,
-    run: ascii(m[4]),
+    run,
     min: Math.min(min, LEAD_CHECK),
     before: m[1] !== undefined ? ascii(m[1]) : m[2] !== undefined ? ascii('\\w') : undefined,
+    stop: after !== undefined && after < 128 && run[after] !== 1 ? after : undefined,
   };
 }
 
@@ -336,7 +393,15 @@ export function leadFits(content: string, start: number, lead: Lead): boolean {
     if (c >= 128) return true; // not tabled: the regex decides
     if (run[c] !== 1) return false;
   }
-  return true;
+  if (lead.stop === undefined) return true;
+  const limit = Math.min(content.length, start + n + min + STOP_CHECK);
+  let i = start + n + min;
+  for (; i < limit; i++) {
+    const c = content.charCodeAt(i);
+    if (c >= 128) return true; // not tabled: the regex decides
+    if (run[c] !== 1) return c === lead.stop;
+  }
+  return i < content.length; // the text ends before any stop; else a longer run than checked: undecided
 }
 
 const NAME_PREFIX = /^\(\?<!\[((?:[^\]\\]|\\.)+)\]\)\[((?:[^\]\\]|\\.)+)\]\{(\d+),(\d+)\}\?/;

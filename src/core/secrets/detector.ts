@@ -26,6 +26,14 @@ export interface Detector {
   pattern: RegExp;
   /** Shannon entropy floor (bits per char) for the captured secret. */
   entropy?: number;
+  /**
+   * Words one of which every match holds, starting at most `within` characters after the end of
+   * the keyword the match opens with: a keyed row's credential word (`GITHUB_CLIENT_SECRET`,
+   * `coveralls repo_token`). Lower-case ASCII, matched case-insensitively. The keyword pass looks
+   * for them too, and a keyword hit with none of them that close opens no window for this detector
+   * (compile.ts `Companion`): `github` in every URL of a changelog costs no regex run.
+   */
+  companions?: { words: string[]; within: number };
   /** Extra validation, e.g. a CRC32 checksum. Return false to drop the match. */
   validate?: (secret: string) => boolean;
   /** Only run on files whose POSIX path matches (e.g. `.npmrc`). */

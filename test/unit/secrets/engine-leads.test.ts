@@ -30,6 +30,7 @@ const fragment = fc.oneof(
   fc.constantFrom(...keywords),
   fc.constantFrom(...keywords).map((k) => k.toUpperCase()),
   fc.constantFrom('\n', ' ', '"', '_', '-', '.', '=', 'é', '\u{1F600}', 'EAA', 're_', 'x', '://', ':', '@', '/', 'https://', 'git+https://', 'redis://', 'ſ', 'K', '{\n  default = "', '"', '\t'),
+  fc.constantFrom('variable "db_password" {\n  default = "', 'variable  \t"api_token"{', 'variable x', 'SECRET_KEY =', 'SECRET_KEY\t= ', '_authToken=', 'eyJhbGciOiJIUzI1NiJ9.', 'eyJhbGciOiJIUzI1NiJ9'),
   fc.tuple(fc.constantFrom('https', 'ftp', 'myapp+ws', 'x'), fc.stringMatching(/^[A-Za-z0-9._%-]{0,12}$/), fc.stringMatching(/^[A-Za-z0-9._%!$-]{0,12}$/), fc.constantFrom('@', '@host', '/', '')).map(([s, u, p, h]) => `${s}://${u}:${p}${h}`),
   fc.stringMatching(/^[A-Za-z0-9_-]{1,120}$/),
   fc.integer({ min: 1, max: 3000 }).map((n) => 'k'.repeat(n)),
@@ -52,7 +53,9 @@ describe('lead and trail checks', () => {
   it('reject only what cannot start a match', () => {
     const lead = leadOf(/(?<![A-Za-z0-9_\-])(?<secret>re_[0-9A-Za-z]{8}_[0-9A-Za-z]{24})/, ['re_'])!;
     expect(leadFits('x re_abcdefgh_', 2, lead)).toBe(true);
-    expect(leadFits('re_abcdefgh', 0, lead)).toBe(true);
+    expect(leadFits('re_abcdefgh_', 0, lead)).toBe(true);
+    expect(leadFits('re_abcdefgh', 0, lead)).toBe(false); // the text ends before the `_` after the run (its stop)
+    expect(leadFits('re_abcdefghi-', 0, lead)).toBe(false); // the run ends at `-`, not at its stop
     expect(leadFits('re_abcdefg', 0, lead)).toBe(false); // too short for the literal and 8 run characters
     expect(leadFits('RE_abcdefgh', 0, lead)).toBe(false); // case-sensitive literal
     expect(leadFits('are_abcdefgh', 1, lead)).toBe(false); // the lookbehind
@@ -65,6 +68,28 @@ describe('lead and trail checks', () => {
     expect(leadFits('myvariable "x"', 2, word)).toBe(false); // `\b`
     expect(leadFits('é variable "x"', 2, word)).toBe(true);
     expect(leadFits('varİable "x"', 0, word)).toBe(false); // no ASCII letter matches a non-ASCII one without `u`
+  });
+
+  it('stop: the first character after the run must be the one the pattern puts there', () => {
+    const word = leadOf(/\bvariable[ \t]+"x"/i, ['variable'])!;
+    expect(word.stop).toBe('"'.charCodeAt(0));
+    expect(leadFits('variable \t "db"', 0, word)).toBe(true);
+    expect(leadFits('variable x', 0, word)).toBe(false); // a JavaScript comment's "variable x"
+    expect(leadFits('variable ', 0, word)).toBe(false); // the text ends first
+    expect(leadFits(`variable${' '.repeat(200)}x`, 0, word)).toBe(true); // a run longer than checked: left to the regex
+    expect(leadFits('variable é', 0, word)).toBe(true); // beyond ASCII: left to the regex
+    const jwt = leadOf(/(?<![A-Za-z0-9_-])(?<secret>eyJ[A-Za-z0-9_-]{8,2000}\.ey[A-Za-z0-9_-]{8,2000})/, ['eyj'])!;
+    expect(String.fromCharCode(jwt.stop!)).toBe('.');
+    expect(leadFits('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0', 0, jwt)).toBe(true);
+    expect(leadFits('eyJhbGciOiJIUzI1NiJ9"', 0, jwt)).toBe(false); // base64 of JSON, no second part
+    // No stop when the character is optional or repeated, is a run character, or the run is lazy.
+    expect(leadOf(/\bvariable[ \t]+"?x/, ['variable'])!.stop).toBeUndefined();
+    expect(leadOf(/\bvariable[ \t"]+"x/, ['variable'])!.stop).toBeUndefined();
+    expect(leadOf(/\bvariable[ \t]+?"x/, ['variable'])!.stop).toBeUndefined();
+    expect(leadOf(/\bvariable[ \t]+(?:"x)/, ['variable'])!.stop).toBeUndefined();
+    const stopped = led.filter((d) => leadOf(d.pattern, d.keywords)?.stop !== undefined).map((d) => d.id);
+    expect(stopped).toContain('generic-terraform-variable-default');
+    expect(stopped).toContain('jwt');
   });
 
   it('trail: a URL keyword counts only when its user name ends at a colon', () => {

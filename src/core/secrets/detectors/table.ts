@@ -193,6 +193,15 @@ export interface KeyedRow extends RowBase {
 /** Words that say the value is a credential (`SHODAN_API_KEY`, `shodan.token`, `Authorization`). */
 const CREDENTIAL_WORDS = ['key', 'token', 'secret', 'passw', 'pwd', 'auth', 'cred', 'bearer', 'sig', 'license'];
 
+/**
+ * Credential words too common in code to be worth a keyword of their own (`path`, `pattern`,
+ * `private` members): a row naming one keeps a window at every hit of its provider's name instead
+ * of having the keyword pass look for its credential words (`companions`). With them, the keyword
+ * pass over expressjs/express's history met 792,104 hits instead of 596,419 (docs/performance.md,
+ * "Companion words").
+ */
+const COMMON_IN_CODE = new Set(['pat', 'private']);
+
 /** Extra data every table-built detector carries for the tests and the docs generator. */
 export interface TableInfo {
   kind: 'prefixed' | 'keyed';
@@ -265,7 +274,8 @@ export function keyed(row: KeyedRow): Detector {
   const gap = row.gap ?? 40;
   const credential = row.credential ?? true;
   const words = row.words.map(ci).join('|');
-  const CREDENTIAL = `(?:${(row.credentialWords ?? CREDENTIAL_WORDS).map(ci).join('|')})`;
+  const credentialWords = row.credentialWords ?? CREDENTIAL_WORDS;
+  const CREDENTIAL = `(?:${credentialWords.map(ci).join('|')})`;
   const body = `(?<![${edge}])(?<secret>${partsSource(row.parts)})(?![${tail}])`;
   // The name part: before the value (`SHODAN_API_KEY = "…"`, `shodan.Shodan(key='…')`), or a
   // Kubernetes/ECS env list naming it on the line before (`- name: SHODAN_KEY` / `value: …`).
@@ -289,6 +299,9 @@ export function keyed(row: KeyedRow): Detector {
       entropy: row.entropy ?? defaultEntropy(row.parts),
       validate: (secret) => !isIdentifierLike(secret),
       contextual: true,
+      // Both name parts put the credential word at most `gap` (same line) or 40 (the `name:` line)
+      // characters after the provider's word the match opens with.
+      companions: credential && !credentialWords.some((w) => COMMON_IN_CODE.has(w.toLowerCase())) ? { words: [...new Set(credentialWords.map((w) => w.toLowerCase()))], within: Math.max(gap, 40) } : undefined,
     },
     () => {
       const random = prng(seedOf(row.id));

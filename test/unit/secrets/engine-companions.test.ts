@@ -1,0 +1,104 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { companionFollows, findMatches, type RawMatch } from '../../../src/core/secrets/candidates.js';
+import { compileCatalog, type CompiledCatalog } from '../../../src/core/secrets/compile.js';
+import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
+
+/**
+ * Companion words (compile.ts `Companion`) are an optimisation, never a change of meaning: a keyed
+ * row's match opens with the provider's word and holds a credential word at most `within`
+ * characters after it, so dropping the hits without one must leave exactly the raw matches that
+ * the search around every hit finds.
+ */
+const keyed = allDetectors.filter((d) => d.companions);
+const checked = compileCatalog(keyed);
+const unchecked: CompiledCatalog = { ...checked, detectors: checked.detectors.map((c) => ({ ...c, companion: undefined })) };
+
+const sorted = (matches: RawMatch[]) => [...matches].sort((a, b) => a.start - b.start || a.end - b.end || a.detector - b.detector);
+
+function both(content: string, wholeFileBelow: number, path = 'settings.py') {
+  const active = checked.activeByDefault.slice();
+  for (const i of checked.pathScoped) active[i] = checked.detectors[i].detector.pathPattern!.test(path) ? 1 : 0;
+  return [sorted(findMatches(content, checked, active, { wholeFileBelow })), sorted(findMatches(content, unchecked, active, { wholeFileBelow }))];
+}
+
+const positives = keyed.flatMap((d) => d.samples.positive.map((s) => s.text));
+const words = [...new Set(keyed.flatMap((d) => d.keywords))];
+const credentials = [...new Set(keyed.flatMap((d) => d.companions!.words))];
+const fragment = fc.oneof(
+  fc.constantFrom(...positives),
+  fc.constantFrom(...words),
+  fc.constantFrom(...words).map((w) => w.toUpperCase()),
+  fc.constantFrom(...credentials),
+  fc.constantFrom(...credentials).map((w) => w.toUpperCase()),
+  fc.constantFrom('\n', ' ', '"', "'", '_', '-', '.', '=', ': ', '\t', '- name: ', '  value: ', 'é', '\u{1F600}', '\0', 'https://github.com/expressjs/express/pull/'),
+  // A provider's word, a gap around the 40 characters a credential word may start within, then one.
+  fc.tuple(fc.constantFrom(...words), fc.integer({ min: 30, max: 46 }), fc.constantFrom(' ', '_', '\n'), fc.constantFrom(...credentials), fc.stringMatching(/^[0-9a-f]{40}$/)).map(
+    ([w, n, pad, c, v]) => `${w}${pad.repeat(n)}${c}=${v}`,
+  ),
+  fc.stringMatching(/^[0-9a-f]{40}$/),
+  fc.stringMatching(/^[A-Za-z0-9]{20,40}$/),
+  fc.integer({ min: 1, max: 60 }).map((n) => 'x'.repeat(n)),
+  fc.integer({ min: 1, max: 3000 }).map((n) => 'k'.repeat(n)),
+  fc.string({ maxLength: 20 }),
+);
+
+describe('companion words', () => {
+  it('are set for keyed rows with credential words, and are keywords of the pass', () => {
+    const github = checked.byId.get('github-oauth-client-secret')!;
+    expect(github.companion).toBeDefined();
+    const ids = checked.automaton.keywords.flatMap((k, id) => (github.companion!.words[id] === 1 ? [k] : []));
+    expect(ids.sort()).toEqual(['app_secret', 'client-secret', 'client_secret', 'clientsecret', 'oauth_secret']);
+    expect(github.companion!.within).toBe(40);
+    expect(checked.byId.get('circleci-token')!.companion).toBeDefined();
+    // No credential word required (`credential: false`), or one too common in code to look for.
+    expect(checked.byId.get('drone-ci-token')).toBeUndefined();
+    expect(allDetectors.find((d) => d.id === 'drone-ci-token')!.companions).toBeUndefined();
+    expect(allDetectors.find((d) => d.id === 'snowflake-jwt')!.companions).toBeUndefined();
+    expect(keyed.length).toBeGreaterThan(300);
+  });
+
+  it('follow a keyword hit only when a word starts within reach after it', () => {
+    const github = checked.byId.get('github-oauth-client-secret')!.companion!;
+    const follows = (text: string) => {
+      const hits = checked.automaton.scan(text);
+      const at = text.toLowerCase().indexOf('github') + 'github'.length;
+      for (let h = 0; h < hits.length; h += 2) if (hits[h + 1] === at) return companionFollows(hits, h, at, github, checked);
+      throw new Error('no hit');
+    };
+    expect(follows('GITHUB_CLIENT_SECRET=0123')).toBe(true);
+    expect(follows(`github${' '.repeat(40)}client_secret`)).toBe(true);
+    expect(follows(`github${' '.repeat(41)}client_secret`)).toBe(false); // starts 41 characters after
+    expect(follows('client_secret = github')).toBe(false); // before the provider's word
+    expect(follows('see https://github.com/expressjs/express/pull/42 for the token')).toBe(false);
+    expect(follows('github.ClientSecret')).toBe(true);
+  });
+
+  it('find what the search around every hit finds, whole-file and windowed (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.array(fragment, { maxLength: 60 }), (parts) => {
+        const content = parts.join('');
+        for (const mode of [Number.POSITIVE_INFINITY, 0]) {
+          const [a, b] = both(content, mode);
+          expect(a).toEqual(b);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('find every positive sample, alone, after a changelog of links, and inside a long minified line', () => {
+    const links = 'https://github.com/expressjs/express/pull/1 by @coveralls travis\n'.repeat(40);
+    for (const d of keyed) {
+      for (const sample of d.samples.positive) {
+        for (const content of [sample.text, `${links}${sample.text}\n${links}`, `${'x=1;'.repeat(900)}${sample.text}${';y=2'.repeat(900)}`]) {
+          for (const mode of [Number.POSITIVE_INFINITY, 0]) {
+            const [a, b] = both(content, mode, sample.path);
+            expect(a, d.id).toEqual(b);
+            expect(a.some((m) => m.secret === sample.secret), `${d.id}: ${sample.secret}`).toBe(true);
+          }
+        }
+      }
+    }
+  });
+});
