@@ -135,6 +135,11 @@ export interface CompiledCatalog {
   activeByDefault: Uint8Array;
   /** Detectors with a `pathPattern`, tested against each file's path. */
   pathScoped: number[];
+  /**
+   * Matches a path when any of their patterns does (one test per file where most files match none),
+   * or undefined when they cannot be joined into one regex (differing flags, back-references).
+   */
+  pathAny?: RegExp;
 }
 
 export function compileCatalog(detectors: readonly Detector[]): CompiledCatalog {
@@ -191,7 +196,23 @@ export function compileCatalog(detectors: readonly Detector[]): CompiledCatalog 
     unconditional,
     activeByDefault: Uint8Array.from(compiled, (c) => (c.detector.pathPattern ? 0 : 1)),
     pathScoped: compiled.flatMap((c, i) => (c.detector.pathPattern ? [i] : [])),
+    pathAny: pathUnion(compiled.flatMap((c) => (c.detector.pathPattern ? [c.detector.pathPattern] : []))),
   };
+}
+
+/**
+ * One regex for several path patterns: their alternation, when they share their flags (none of
+ * them global or sticky) and hold no back-reference, which the joining could renumber or duplicate.
+ */
+function pathUnion(patterns: readonly RegExp[]): RegExp | undefined {
+  if (patterns.length < 2) return undefined;
+  const flags = patterns[0].flags;
+  if (/[gy]/.test(flags) || patterns.some((p) => p.flags !== flags || /\\[1-9k]|\(\?</.test(p.source.replace(/\(\?<[=!]/g, '')))) return undefined;
+  try {
+    return new RegExp(patterns.map((p) => `(?:${p.source})`).join('|'), flags);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
