@@ -288,6 +288,16 @@ function primeRegex(regex: RegExp): void {
   regex.exec(PRIMER);
 }
 
+/** A detector's sticky regex, made (from its `g` copy: same source and flags) and primed on first use. */
+function stickyOf(compiled: CompiledDetector): RegExp {
+  if ((compiled.primed & 2) === 0) {
+    compiled.sticky = new RegExp(compiled.regex.source, compiled.regex.flags.replace('g', 'y'));
+    primeRegex(compiled.sticky);
+    compiled.primed |= 2;
+  }
+  return compiled.sticky!;
+}
+
 /**
  * Runs one detector over [from, to): every match starting in the window. The regex sees CONTEXT
  * characters either side so lookarounds and `\b` behave as on the whole file; a match that runs
@@ -337,11 +347,7 @@ function runAnchored(
   anchors: readonly number[],
   out: RawMatch[],
 ): void {
-  const sticky = compiled.sticky;
-  if ((compiled.primed & 2) === 0) {
-    primeRegex(sticky);
-    compiled.primed |= 2;
-  }
+  const sticky = stickyOf(compiled);
   let lo = 0;
   let hi = anchors.length;
   while (lo < hi) {
@@ -378,12 +384,9 @@ function record(content: string, compiled: CompiledDetector, d: number, m: RegEx
   if (m.index + m[0].length === textLength && sliceEnd < n) {
     base = Math.max(0, matchStart - CONTEXT);
     const longer = content.slice(base, Math.min(n, matchStart + TRUNCATED_REACH));
-    if ((compiled.primed & 2) === 0) {
-      primeRegex(compiled.sticky);
-      compiled.primed |= 2;
-    }
-    compiled.sticky.lastIndex = matchStart - base;
-    match = compiled.sticky.exec(longer);
+    const sticky = stickyOf(compiled);
+    sticky.lastIndex = matchStart - base;
+    match = sticky.exec(longer);
   }
   if (!match) return false;
   const raw = toRawMatch(match, base, d, compiled.hasSecretGroup);

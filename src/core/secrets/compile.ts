@@ -17,8 +17,11 @@ export interface CompiledDetector {
   order: number;
   /** Our own copy with the `g` flag (and `d` when there is a `secret` group, for its offsets). */
   regex: RegExp;
-  /** Same, sticky: re-runs one match on a longer slice when a window cut it short. */
-  sticky: RegExp;
+  /**
+   * Same, sticky: runs at a name anchor, and re-runs one match on a longer slice when a window cut
+   * it short. Made on first use (`stickyOf` in candidates.ts): most detectors never need it.
+   */
+  sticky: RegExp | null;
   hasSecretGroup: boolean;
   generic: boolean;
   reach: Reach;
@@ -234,7 +237,7 @@ function compileDetector(detector: Detector, order: number): CompiledDetector {
     detector,
     order,
     regex: new RegExp(source, base + 'g'),
-    sticky: new RegExp(source, base + 'y'),
+    sticky: null,
     hasSecretGroup,
     generic: detector.id.startsWith('generic-'),
     reach: reachOf(detector.pattern),
@@ -368,8 +371,14 @@ export function leadOf(pattern: RegExp, keywords: readonly string[]): Lead | und
 
 /** 1 for each ASCII code unit the class `[cls]` matches under `flags`. */
 function asciiTable(cls: string, flags: string): Uint8Array {
-  return classTable(cls, flags, 128);
+  const key = `${flags}/${cls}`;
+  let table = asciiTables.get(key);
+  if (!table) asciiTables.set(key, (table = classTable(cls, flags, 128)));
+  return table;
 }
+
+/** The catalog's leads and trails share a few dozen classes (`[0-9A-Za-z]`…): one table each, read-only. */
+const asciiTables = new Map<string, Uint8Array>();
 
 /** Every code unit below 0x10000, in order: `classTable` runs a class over it in one regex pass. */
 let allCodeUnits: string | undefined;

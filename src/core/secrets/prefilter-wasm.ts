@@ -229,10 +229,12 @@ export class WasmKeywordScanner {
   }
 
   /**
-   * A scanner for these tables (`warmUp`: the longest keyword's length), or null when WebAssembly
-   * is unavailable or the tables do not fit.
+   * A scanner for these tables (`warmUp`: the longest keyword's length; `classed`: the code units
+   * whose class is not 0, when known, else all are looked at), or null when WebAssembly is
+   * unavailable or the tables do not fit. `delta` holds byte offsets already
+   * (`KeywordAutomaton.delta`): it is copied as it is.
    */
-  static create(classOf: Uint16Array, classCount: number, delta: Int32Array, warmUp: number): WasmKeywordScanner | null {
+  static create(classOf: Uint16Array, classCount: number, delta: Int32Array, warmUp: number, classed?: readonly number[]): WasmKeywordScanner | null {
     if (classCount > MAX_CLASSES) return null; // classes are stored in one byte per code unit
     const scaled = classCount <= SCALED_CLASSES;
     const module = wasmModule(scaled);
@@ -244,11 +246,11 @@ export class WasmKeywordScanner {
       const memory = new wasmApi.Memory({ initial: Math.ceil(size / 0x10000) });
       const instance = new wasmApi.Instance(module, { env: { memory } });
       const scanner = new WasmKeywordScanner(instance.exports, memory, { hitsAt, textAt }, classCount, Math.max(1, warmUp));
+      // New memory is zero-filled: only the code units with a class are written.
       const cls = new Uint8Array(memory.buffer, CLS_AT, 0x10000);
-      for (let code = 0; code < 0x10000; code++) cls[code] = scaled ? classOf[code] * 4 : classOf[code];
-      // The JavaScript table's targets are state × classCount (bit-inverted for keyword ends): here × 4 more, as byte offsets.
-      const table = new Int32Array(memory.buffer, DELTA_AT, delta.length);
-      for (let i = 0; i < delta.length; i++) table[i] = delta[i] < 0 ? ~(~delta[i] * 4) : delta[i] * 4;
+      if (classed) for (const code of classed) cls[code] = scaled ? classOf[code] * 4 : classOf[code];
+      else for (let code = 0; code < 0x10000; code++) cls[code] = scaled ? classOf[code] * 4 : classOf[code];
+      new Int32Array(memory.buffer, DELTA_AT, delta.length).set(delta);
       return scanner;
     } catch {
       return null;

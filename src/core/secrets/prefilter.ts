@@ -10,14 +10,22 @@ export const WASM_FROM = 1024;
  *
  * The automaton is a full DFA over character classes: every character that occurs in a keyword
  * gets a class (upper- and lower-case share one), all other characters share class 0. Transitions
- * are pre-multiplied by the class count, and states that end a keyword are stored bit-inverted,
- * so the inner loop is one table lookup, one array read and one sign test per character. Texts of
- * WASM_FROM characters or more run that same loop as WebAssembly (prefilter-wasm.ts), same tables.
+ * are stored as the byte offset of the target's row (state × class count × 4), and states that end
+ * a keyword bit-inverted, so the inner loop is one table lookup, one array read and one sign test
+ * per character. Texts of WASM_FROM characters or more run that same loop as WebAssembly
+ * (prefilter-wasm.ts), over a copy of the same tables.
  */
 export class KeywordAutomaton {
   readonly keywords: readonly string[];
   private readonly classOf: Uint16Array;
   private readonly classCount: number;
+  /** The code units that have a class (all others are class 0). */
+  private readonly classed: readonly number[];
+  /**
+   * Transitions, row by state: delta[state × classCount + class] is the target's row as a byte
+   * offset (× classCount × 4, as the WebAssembly loop reads the same table), bit-inverted when the
+   * target ends a keyword.
+   */
   private readonly delta: Int32Array;
   /** Keyword ids ending at each state (including those reached through failure links). */
   private readonly outputs: number[][];
@@ -26,9 +34,10 @@ export class KeywordAutomaton {
 
   constructor(keywords: readonly string[]) {
     this.keywords = keywords.map((k) => k.toLowerCase());
-    const { classOf, classCount } = buildClasses(this.keywords);
+    const { classOf, classCount, classed } = buildClasses(this.keywords);
     this.classOf = classOf;
     this.classCount = classCount;
+    this.classed = classed;
     const { delta, outputs } = buildDfa(this.keywords, classOf, classCount);
     this.delta = delta;
     this.outputs = outputs;
@@ -40,7 +49,7 @@ export class KeywordAutomaton {
    */
   scan(text: string): number[] {
     if (text.length >= WASM_FROM) {
-      if (this.wasm === undefined) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, Math.max(0, ...this.keywords.map((k) => k.length)));
+      if (this.wasm === undefined) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, Math.max(0, ...this.keywords.map((k) => k.length)), this.classed);
       if (this.wasm) return this.wasm.scan(text);
     }
     return this.scanJs(text);
@@ -50,13 +59,13 @@ export class KeywordAutomaton {
   scanJs(text: string): number[] {
     const hits: number[] = [];
     const { delta, classOf } = this;
-    const k = this.classCount;
+    const stride = this.classCount * 4;
     let state = 0;
     for (let i = 0, n = text.length; i < n; i++) {
-      let next = delta[state + classOf[text.charCodeAt(i)]];
+      let next = delta[(state >> 2) + classOf[text.charCodeAt(i)]];
       if (next < 0) {
         next = ~next;
-        hits.push(next / k, i + 1);
+        hits.push(next / stride, i + 1);
       }
       state = next;
     }
@@ -75,8 +84,9 @@ export class KeywordAutomaton {
  */
 const FREQUENT = 'etaoinsrlcdupmhgbfy_.wkvx-zjq0123456789/:';
 
-function buildClasses(keywords: readonly string[]): { classOf: Uint16Array; classCount: number } {
+function buildClasses(keywords: readonly string[]): { classOf: Uint16Array; classCount: number; classed: number[] } {
   const classOf = new Uint16Array(0x10000);
+  const classed: number[] = [];
   const chars: string[] = [];
   const seen = new Set<string>();
   for (const keyword of keywords) {
@@ -101,16 +111,29 @@ function buildClasses(keywords: readonly string[]): { classOf: Uint16Array; clas
     if (classOf[ch.charCodeAt(0)] !== 0) continue; // a case variant of a character already classed
     const cls = classCount++;
     for (const variant of new Set([ch, ch.toLowerCase(), ch.toUpperCase()])) {
-      if (variant.length === 1) classOf[variant.charCodeAt(0)] = cls;
+      if (variant.length !== 1) continue;
+      classOf[variant.charCodeAt(0)] = cls;
+      classed.push(variant.charCodeAt(0));
     }
   }
-  return { classOf, classCount };
+  return { classOf, classCount, classed };
 }
 
+/**
+ * The automaton's transition table (see `KeywordAutomaton.delta`) and each state's keywords.
+ * Built breadth-first from the keyword trie: a state's row is its failure state's row (complete,
+ * since that state is shallower) copied whole, with the state's own trie edges written over it.
+ * Each target is written in its final form as its edge is made: its failure state, and so whether
+ * it ends a keyword, is known by then. This costs a row copy per state instead of a loop over
+ * every (state, class) pair, which at start-up runs before the optimising compiler has seen it.
+ */
 function buildDfa(keywords: readonly string[], classOf: Uint16Array, k: number): { delta: Int32Array; outputs: number[][] } {
-  // Trie first, in the transition table itself: table[state * k + class] = next state, -1 when absent.
+  // The trie, as linked lists: each state's first child, each child's next sibling and the class
+  // of the edge into it.
   const capacity = keywords.reduce((sum, w) => sum + w.length, 0) + 1;
-  const table = new Int32Array(capacity * k).fill(-1);
+  const firstChild = new Int32Array(capacity).fill(-1);
+  const nextSibling = new Int32Array(capacity).fill(-1);
+  const edgeClass = new Int32Array(capacity);
   const outputs: number[][] = [[]];
   let states = 1;
   keywords.forEach((keyword, id) => {
@@ -118,50 +141,49 @@ function buildDfa(keywords: readonly string[], classOf: Uint16Array, k: number):
     let state = 0;
     for (let i = 0; i < keyword.length; i++) {
       const cls = classOf[keyword.charCodeAt(i)];
-      let next = table[state * k + cls];
-      if (next === -1) {
-        next = states++;
-        table[state * k + cls] = next;
+      let child = firstChild[state];
+      while (child !== -1 && edgeClass[child] !== cls) child = nextSibling[child];
+      if (child === -1) {
+        child = states++;
+        edgeClass[child] = cls;
+        nextSibling[child] = firstChild[state];
+        firstChild[state] = child;
         outputs.push([]);
       }
-      state = next;
+      state = child;
     }
     if (!outputs[state].includes(id)) outputs[state].push(id);
   });
 
-  // Breadth-first: failure links, merged outputs, and the full transition function. A state's
-  // row is completed from its failure state's row, which lies closer to the root and so is
-  // already complete when the state is reached.
-  const delta = table.subarray(0, states * k);
+  const stride = k * 4;
+  const delta = new Int32Array(states * k); // all 0: the root's row sends every class back to the root
+  const ends = Uint8Array.from(outputs, (list) => (list.length > 0 ? 1 : 0));
+  const entry = (target: number) => (ends[target] === 1 ? ~(target * stride) : target * stride);
   const fail = new Int32Array(states);
   const queue = new Int32Array(states);
   let tail = 0;
-  for (let c = 0; c < k; c++) {
-    const next = delta[c];
-    if (next === -1) delta[c] = 0;
-    else if (next > 0) queue[tail++] = next;
+  for (let child = firstChild[0]; child !== -1; child = nextSibling[child]) {
+    delta[edgeClass[child]] = entry(child); // its failure state is the root, which ends nothing
+    queue[tail++] = child;
   }
   for (let head = 0; head < tail; head++) {
     const state = queue[head];
     const row = state * k;
     const failRow = fail[state] * k;
-    const merged = outputs[fail[state]];
-    if (merged.length > 0) outputs[state] = [...new Set([...outputs[state], ...merged])];
-    for (let c = 0; c < k; c++) {
-      const next = delta[row + c];
-      if (next === -1) {
-        delta[row + c] = delta[failRow + c];
-      } else {
-        fail[next] = delta[failRow + c];
-        queue[tail++] = next;
+    delta.copyWithin(row, failRow, failRow + k);
+    for (let child = firstChild[state]; child !== -1; child = nextSibling[child]) {
+      const cls = edgeClass[child];
+      const through = delta[failRow + cls];
+      const failure = (through < 0 ? ~through : through) / stride;
+      fail[child] = failure;
+      const merged = outputs[failure];
+      if (merged.length > 0) {
+        outputs[child] = [...new Set([...outputs[child], ...merged])];
+        ends[child] = 1;
       }
+      delta[row + cls] = entry(child);
+      queue[tail++] = child;
     }
   }
-  // Pre-multiply targets by k and mark states that end a keyword by bit-inverting them.
-  const ends = Uint8Array.from(outputs, (list) => (list.length > 0 ? 1 : 0));
-  for (let i = 0; i < delta.length; i++) {
-    const target = delta[i];
-    delta[i] = ends[target] === 1 ? ~(target * k) : target * k;
-  }
-  return { delta: delta.slice(), outputs };
+  return { delta, outputs };
 }
