@@ -11,6 +11,8 @@ export interface Io {
   color: boolean;
   /** stderr is a terminal and this is not CI: long scans may draw a progress line there. */
   progress?: boolean;
+  /** Milliseconds for the progress line's redraws and rates; `performance.now` unless a test passes one it moves. */
+  clock?: () => number;
   /** Reads all of standard input (`scan -`). */
   readStdin?: () => Promise<Buffer>;
 }

@@ -99,13 +99,13 @@ async function scanTarget(target: string, flags: ScanFlags, io: Io, vault: Secre
   const dir = resolve(target);
   const settings = await loadSettings({ dir, config: flags.config, baseline: flags.baseline, failOn, mode: changeMode ? 'pr' : 'full' });
   if (flags.history) {
-    const progress = io.progress && !flags.quiet ? createHistoryProgress(io.stderr) : undefined;
+    const progress = io.progress && !flags.quiet ? createHistoryProgress(io.stderr, io.clock) : undefined;
     const { result, history } = await scanHistory(dir, { settings, since: flags.since, branch: flags.branch, revealSecrets, onProgress: progress?.onProgress }).finally(() => progress?.done());
     const mb = (history.blobBytes / 1e6).toFixed(1);
     if (!flags.quiet) io.stderr(`nhi-steward: history: ${history.commits} commit(s), ${history.blobs} unique blob(s) (${mb} MB) scanned${history.shallow.length > 0 ? ' (shallow clone: older history not available)' : ''}\n`);
     return { result, settings, prefix: '' }; // history paths come from git trees: already repository-relative
   }
-  const progress = io.progress && !flags.quiet ? createProgress(io.stderr) : undefined;
+  const progress = io.progress && !flags.quiet ? createProgress(io.stderr, io.clock) : undefined;
   try {
     const workers = workersFromEnv();
     const { result, changedIdentities } = await scanDirectory(dir, { settings, diff: flags.diff, staged: flags.staged, gitignore: flags.gitignore, onItem: progress?.onItem, revealSecrets, ...(workers === undefined ? {} : { workers }), ...readAheadFromEnv() });

@@ -190,11 +190,23 @@ describe('nhi-steward commands (in process, same code path as the bin)', () => {
     writeTree(big, Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`f${i}.txt`, 'x'.repeat(4000) + '\n'])));
     const plain = await runCli(['scan', big]);
     expect(plain.stderr).toBe('');
-    const tty = await runCli(['scan', big], { progress: true });
+    // A clock that moves 250 ms per reading: past the 200 ms redraw interval at every file.
+    let now = 0;
+    const tty = await runCli(['scan', big], { progress: true, clock: () => (now += 250) });
     expect(tty.stdout).toBe(plain.stdout);
-    // Erased at the end either way; drawn when the walk takes longer than one redraw interval.
-    if (tty.stderr !== '') expect(tty.stderr).toMatch(/^(\r\u001b\[2Kscanning: \d+ file\(s\), [\d.]+ MB, \d+ skipped, [\d.]+ MB\/s, \d+s)+\r\u001b\[2K$/);
-    expect((await runCli(['scan', big, '--quiet'], { progress: true })).stderr).toBe('');
+    const drawn = tty.stderr.split('\r\u001b[2K');
+    expect(drawn.shift()).toBe('');
+    expect(drawn.pop()).toBe(''); // erased at the end
+    expect(drawn).toHaveLength(400);
+    drawn.forEach((line, i) => {
+      const seconds = (i + 1) * 0.25;
+      const mb = ((i + 1) * 4001) / 1e6;
+      expect(line).toBe(`scanning: ${i + 1} file(s), ${mb.toFixed(1)} MB, 0 skipped, ${(mb / seconds).toFixed(1)} MB/s, ${seconds.toFixed(0)}s`);
+    });
+    // With the real clock the line is drawn only when the scan outlasts the interval, and erased either way.
+    const real = await runCli(['scan', big], { progress: true });
+    expect(real.stderr).toMatch(/^(\r\u001b\[2Kscanning: \d+ file\(s\), [\d.]+ MB, \d+ skipped, [\d.]+ MB\/s, \d+s)*(\r\u001b\[2K)?$/);
+    expect((await runCli(['scan', big, '--quiet'], { progress: true, clock: () => (now += 250) })).stderr).toBe('');
   });
 
   it('scan --history draws its progress line only when asked for a terminal, erases it, and never with --quiet', async () => {
@@ -203,13 +215,28 @@ describe('nhi-steward commands (in process, same code path as the bin)', () => {
       for (let i = 0; i < 30; i++) repo.commit('Dev', `2024-01-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z`, { [`src/f${i % 7}.ts`]: `export const v${i} = ${i};\n`.repeat(200) });
       const plain = await runCli(['scan', repo.dir, '--history']);
       expect(plain.stderr).toMatch(/^nhi-steward: history: 30 commit\(s\), 30 unique blob\(s\) \([\d.]+ MB\) scanned\n$/);
-      const tty = await runCli(['scan', repo.dir, '--history'], { progress: true });
+      // A clock that moves 250 ms per reading: past the 200 ms redraw interval at every blob.
+      let now = 0;
+      const tty = await runCli(['scan', repo.dir, '--history'], { progress: true, clock: () => (now += 250) });
       expect(tty.stdout).toBe(plain.stdout);
-      // Any progress line is erased before the summary (drawn only when the scan outlasts 200 ms).
+      // The progress line is erased before the summary.
       const [lines, summary] = [tty.stderr.slice(0, tty.stderr.indexOf('nhi-steward:')), tty.stderr.slice(tty.stderr.indexOf('nhi-steward:'))];
       expect(summary).toBe(plain.stderr);
-      if (lines !== '') expect(lines).toMatch(/^(\r\u001b\[2Kscanning history: \d+ commit\(s\) walked, \d+ unique blob\(s\), [\d.]+ MB, \d+ skipped, [\d.]+ MB\/s, \d+s)+\r\u001b\[2K$/);
-      expect((await runCli(['scan', repo.dir, '--history', '--quiet'], { progress: true })).stderr).toBe('');
+      const drawn = lines.split('\r\u001b[2K');
+      expect(drawn.shift()).toBe('');
+      expect(drawn.pop()).toBe('');
+      expect(drawn).toHaveLength(30); // one per blob scanned
+      let commits = 0;
+      drawn.forEach((line, i) => {
+        const m = /^scanning history: (\d+) commit\(s\) walked, (\d+) unique blob\(s\), ([\d.]+) MB, 0 skipped, ([\d.]+) MB\/s, (\d+)s$/.exec(line);
+        expect(m, line).not.toBeNull();
+        expect(Number(m![2])).toBe(i + 1);
+        expect(Number(m![1])).toBeGreaterThanOrEqual(commits); // the walk only moves on
+        expect(Number(m![1])).toBeLessThanOrEqual(30);
+        commits = Number(m![1]);
+        expect(m![5]).toBe(((i + 1) * 0.25).toFixed(0));
+      });
+      expect((await runCli(['scan', repo.dir, '--history', '--quiet'], { progress: true, clock: () => (now += 250) })).stderr).toBe('');
     } finally {
       repo.cleanup();
     }
