@@ -252,10 +252,12 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
   stride;
   args = new Array(1 + 4 * STREAMS).fill(0);
   /**
-   * A scanner for these tables (`warmUp`: the longest keyword's length), or null when WebAssembly
-   * is unavailable or the tables do not fit.
+   * A scanner for these tables (`warmUp`: the longest keyword's length; `classed`: the code units
+   * whose class is not 0, when known, else all are looked at), or null when WebAssembly is
+   * unavailable or the tables do not fit. `delta` holds byte offsets already
+   * (`KeywordAutomaton.delta`): it is copied as it is.
    */
-  static create(classOf, classCount, delta, warmUp) {
+  static create(classOf, classCount, delta, warmUp, classed) {
     if (classCount > MAX_CLASSES) return null;
     const scaled = classCount <= SCALED_CLASSES;
     const module = wasmModule(scaled);
@@ -268,9 +270,9 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
       const instance = new wasmApi.Instance(module, { env: { memory } });
       const scanner = new _WasmKeywordScanner(instance.exports, memory, { hitsAt, textAt }, classCount, Math.max(1, warmUp));
       const cls = new Uint8Array(memory.buffer, CLS_AT, 65536);
-      for (let code2 = 0; code2 < 65536; code2++) cls[code2] = scaled ? classOf[code2] * 4 : classOf[code2];
-      const table = new Int32Array(memory.buffer, DELTA_AT, delta.length);
-      for (let i = 0; i < delta.length; i++) table[i] = delta[i] < 0 ? ~(~delta[i] * 4) : delta[i] * 4;
+      if (classed) for (const code2 of classed) cls[code2] = scaled ? classOf[code2] * 4 : classOf[code2];
+      else for (let code2 = 0; code2 < 65536; code2++) cls[code2] = scaled ? classOf[code2] * 4 : classOf[code2];
+      new Int32Array(memory.buffer, DELTA_AT, delta.length).set(delta);
       return scanner;
     } catch {
       return null;
@@ -352,6 +354,13 @@ var KeywordAutomaton = class {
   keywords;
   classOf;
   classCount;
+  /** The code units that have a class (all others are class 0). */
+  classed;
+  /**
+   * Transitions, row by state: delta[state × classCount + class] is the target's row as a byte
+   * offset (× classCount × 4, as the WebAssembly loop reads the same table), bit-inverted when the
+   * target ends a keyword.
+   */
   delta;
   /** Keyword ids ending at each state (including those reached through failure links). */
   outputs;
@@ -359,9 +368,10 @@ var KeywordAutomaton = class {
   wasm;
   constructor(keywords) {
     this.keywords = keywords.map((k) => k.toLowerCase());
-    const { classOf, classCount } = buildClasses(this.keywords);
+    const { classOf, classCount, classed } = buildClasses(this.keywords);
     this.classOf = classOf;
     this.classCount = classCount;
+    this.classed = classed;
     const { delta, outputs } = buildDfa(this.keywords, classOf, classCount);
     this.delta = delta;
     this.outputs = outputs;
@@ -372,7 +382,7 @@ var KeywordAutomaton = class {
    */
   scan(text) {
     if (text.length >= WASM_FROM) {
-      if (this.wasm === void 0) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, Math.max(0, ...this.keywords.map((k) => k.length)));
+      if (this.wasm === void 0) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, Math.max(0, ...this.keywords.map((k) => k.length)), this.classed);
       if (this.wasm) return this.wasm.scan(text);
     }
     return this.scanJs(text);
@@ -381,13 +391,13 @@ var KeywordAutomaton = class {
   scanJs(text) {
     const hits = [];
     const { delta, classOf } = this;
-    const k = this.classCount;
+    const stride = this.classCount * 4;
     let state = 0;
     for (let i = 0, n = text.length; i < n; i++) {
-      let next = delta[state + classOf[text.charCodeAt(i)]];
+      let next = delta[(state >> 2) + classOf[text.charCodeAt(i)]];
       if (next < 0) {
         next = ~next;
-        hits.push(next / k, i + 1);
+        hits.push(next / stride, i + 1);
       }
       state = next;
     }
@@ -400,6 +410,7 @@ var KeywordAutomaton = class {
 var FREQUENT = "etaoinsrlcdupmhgbfy_.wkvx-zjq0123456789/:";
 function buildClasses(keywords) {
   const classOf = new Uint16Array(65536);
+  const classed = [];
   const chars = [];
   const seen = /* @__PURE__ */ new Set();
   for (const keyword of keywords) {
@@ -420,14 +431,18 @@ function buildClasses(keywords) {
     if (classOf[ch.charCodeAt(0)] !== 0) continue;
     const cls = classCount++;
     for (const variant of /* @__PURE__ */ new Set([ch, ch.toLowerCase(), ch.toUpperCase()])) {
-      if (variant.length === 1) classOf[variant.charCodeAt(0)] = cls;
+      if (variant.length !== 1) continue;
+      classOf[variant.charCodeAt(0)] = cls;
+      classed.push(variant.charCodeAt(0));
     }
   }
-  return { classOf, classCount };
+  return { classOf, classCount, classed };
 }
 function buildDfa(keywords, classOf, k) {
   const capacity = keywords.reduce((sum, w) => sum + w.length, 0) + 1;
-  const table = new Int32Array(capacity * k).fill(-1);
+  const firstChild = new Int32Array(capacity).fill(-1);
+  const nextSibling = new Int32Array(capacity).fill(-1);
+  const edgeClass = new Int32Array(capacity);
   const outputs = [[]];
   let states = 1;
   keywords.forEach((keyword, id) => {
@@ -435,51 +450,55 @@ function buildDfa(keywords, classOf, k) {
     let state = 0;
     for (let i = 0; i < keyword.length; i++) {
       const cls = classOf[keyword.charCodeAt(i)];
-      let next = table[state * k + cls];
-      if (next === -1) {
-        next = states++;
-        table[state * k + cls] = next;
+      let child = firstChild[state];
+      while (child !== -1 && edgeClass[child] !== cls) child = nextSibling[child];
+      if (child === -1) {
+        child = states++;
+        edgeClass[child] = cls;
+        nextSibling[child] = firstChild[state];
+        firstChild[state] = child;
         outputs.push([]);
       }
-      state = next;
+      state = child;
     }
     if (!outputs[state].includes(id)) outputs[state].push(id);
   });
-  const delta = table.subarray(0, states * k);
+  const stride = k * 4;
+  const delta = new Int32Array(states * k);
+  const ends = Uint8Array.from(outputs, (list) => list.length > 0 ? 1 : 0);
+  const entry = (target) => ends[target] === 1 ? ~(target * stride) : target * stride;
   const fail = new Int32Array(states);
   const queue = new Int32Array(states);
   let tail = 0;
-  for (let c = 0; c < k; c++) {
-    const next = delta[c];
-    if (next === -1) delta[c] = 0;
-    else if (next > 0) queue[tail++] = next;
+  for (let child = firstChild[0]; child !== -1; child = nextSibling[child]) {
+    delta[edgeClass[child]] = entry(child);
+    queue[tail++] = child;
   }
   for (let head = 0; head < tail; head++) {
     const state = queue[head];
     const row = state * k;
     const failRow = fail[state] * k;
-    const merged = outputs[fail[state]];
-    if (merged.length > 0) outputs[state] = [.../* @__PURE__ */ new Set([...outputs[state], ...merged])];
-    for (let c = 0; c < k; c++) {
-      const next = delta[row + c];
-      if (next === -1) {
-        delta[row + c] = delta[failRow + c];
-      } else {
-        fail[next] = delta[failRow + c];
-        queue[tail++] = next;
+    delta.copyWithin(row, failRow, failRow + k);
+    for (let child = firstChild[state]; child !== -1; child = nextSibling[child]) {
+      const cls = edgeClass[child];
+      const through = delta[failRow + cls];
+      const failure = (through < 0 ? ~through : through) / stride;
+      fail[child] = failure;
+      const merged = outputs[failure];
+      if (merged.length > 0) {
+        outputs[child] = [.../* @__PURE__ */ new Set([...outputs[child], ...merged])];
+        ends[child] = 1;
       }
+      delta[row + cls] = entry(child);
+      queue[tail++] = child;
     }
   }
-  const ends = Uint8Array.from(outputs, (list) => list.length > 0 ? 1 : 0);
-  for (let i = 0; i < delta.length; i++) {
-    const target = delta[i];
-    delta[i] = ends[target] === 1 ? ~(target * k) : target * k;
-  }
-  return { delta: delta.slice(), outputs };
+  return { delta, outputs };
 }
 
 // src/core/secrets/compile.ts
 var TRAIL_CHECK = 256;
+var STOP_CHECK = 64;
 var LEAD_CHECK = 16;
 function compileCatalog(detectors) {
   const compiled2 = detectors.map((detector, order) => compileDetector(detector, order));
@@ -499,7 +518,23 @@ function compileCatalog(detectors) {
       keywordDetectors[id].push(index);
     }
   });
+  const companionWords = compiled2.map((c) => companionWordsOf(c.detector));
+  for (const words of companionWords) {
+    for (const word of words ?? []) {
+      if (keywordIds.has(word)) continue;
+      keywordIds.set(word, keywordIds.size);
+      keywordDetectors.push([]);
+    }
+  }
   const keywords = [...keywordIds.keys()];
+  compiled2.forEach((c, i) => {
+    const words = companionWords[i];
+    if (words === void 0) return;
+    const mask = new Uint8Array(keywords.length);
+    for (const word of words) mask[keywordIds.get(word)] = 1;
+    const within = c.detector.companions.within;
+    c.companion = { words: mask, within, reach: within + Math.max(...words.map((w) => w.length)) };
+  });
   for (const c of compiled2) {
     if (c.trail) {
       const id = keywordIds.get(c.trail.word);
@@ -517,8 +552,25 @@ function compileCatalog(detectors) {
     keywordLengths: keywords.map((k) => k.length),
     unconditional,
     activeByDefault: Uint8Array.from(compiled2, (c) => c.detector.pathPattern ? 0 : 1),
-    pathScoped: compiled2.flatMap((c, i) => c.detector.pathPattern ? [i] : [])
+    pathScoped: compiled2.flatMap((c, i) => c.detector.pathPattern ? [i] : []),
+    pathAny: pathUnion(compiled2.flatMap((c) => c.detector.pathPattern ? [c.detector.pathPattern] : []))
   };
+}
+function pathUnion(patterns) {
+  if (patterns.length < 2) return void 0;
+  const flags = patterns[0].flags;
+  if (/[gy]/.test(flags) || patterns.some((p) => p.flags !== flags || /\\[1-9k]|\(\?</.test(p.source.replace(/\(\?<[=!]/g, "")))) return void 0;
+  try {
+    return new RegExp(patterns.map((p) => `(?:${p.source})`).join("|"), flags);
+  } catch {
+    return void 0;
+  }
+}
+function companionWordsOf(detector) {
+  const spec = detector.companions;
+  if (!spec || spec.words.length === 0 || !(spec.within >= 0)) return void 0;
+  const words = [...new Set(spec.words.map((w) => w.toLowerCase()))];
+  return words.every((w) => /^[\x20-\x7e]+$/.test(w)) ? words : void 0;
 }
 function compileDetector(detector, order) {
   const { source, flags } = detector.pattern;
@@ -528,7 +580,7 @@ function compileDetector(detector, order) {
     detector,
     order,
     regex: new RegExp(source, base + "g"),
-    sticky: new RegExp(source, base + "y"),
+    sticky: null,
     hasSecretGroup,
     generic: detector.id.startsWith("generic-"),
     reach: reachOf(detector.pattern),
@@ -618,7 +670,7 @@ function trailFits(content, end, trail) {
   if (i - end >= trail.max) return content.charCodeAt(i) === trail.stop;
   return true;
 }
-var LEAD_PREFIX = /^(?:\(\?<!\[((?:[^\]\\]|\\.)+)\]\)|(\\b))?(?:\(\?<secret>)?((?:[A-Za-z0-9_]|\\[.\-_/:])+)\[((?:[^\]\\]|\\.)+)\](?:\{(\d+)(?:,\d*)?\}|(\+)|\*)/;
+var LEAD_PREFIX = /^(?:\(\?<!\[((?:[^\]\\]|\\.)+)\]\)|(\\b))?(?:\(\?<secret>)?((?:[A-Za-z0-9_]|\\[.\-_/:])+)\[((?:[^\]\\]|\\.)+)\](?:\{(\d+)(?:,\d*)?\}|(\+)|\*)(?:(\\[^A-Za-z0-9]|[^A-Za-z0-9\\()[\]{}|*+?.^$])(?![?*+{]))?/;
 function leadOf(pattern, keywords) {
   if (/[uv]/.test(pattern.flags)) return void 0;
   const m = LEAD_PREFIX.exec(pattern.source);
@@ -632,17 +684,24 @@ function leadOf(pattern, keywords) {
   const ascii = (cls) => asciiTable(cls, flags);
   const min = m[5] !== void 0 ? Number(m[5]) : m[6] !== void 0 ? 1 : 0;
   const caseless = pattern.flags.includes("i");
+  const run3 = ascii(m[4]);
+  const after = m[7] === void 0 ? void 0 : (m[7].length === 2 ? m[7][1] : m[7]).charCodeAt(0);
   return {
     literal: Array.from(caseless ? lower2 : literal, (c) => c.charCodeAt(0)),
     caseless,
-    run: ascii(m[4]),
+    run: run3,
     min: Math.min(min, LEAD_CHECK),
-    before: m[1] !== void 0 ? ascii(m[1]) : m[2] !== void 0 ? ascii("\\w") : void 0
+    before: m[1] !== void 0 ? ascii(m[1]) : m[2] !== void 0 ? ascii("\\w") : void 0,
+    stop: after !== void 0 && after < 128 && run3[after] !== 1 ? after : void 0
   };
 }
 function asciiTable(cls, flags) {
-  return classTable(cls, flags, 128);
+  const key = `${flags}/${cls}`;
+  let table = asciiTables.get(key);
+  if (!table) asciiTables.set(key, table = classTable(cls, flags, 128));
+  return table;
 }
+var asciiTables = /* @__PURE__ */ new Map();
 var allCodeUnits;
 function classTable(cls, flags, size) {
   if (allCodeUnits === void 0) {
@@ -665,19 +724,27 @@ function leadFits(content, start, lead) {
   const n = literal.length;
   if (start + n + min > content.length) return false;
   if (lead.caseless) {
-    for (let i = 0; i < n; i++) {
-      const c = content.charCodeAt(start + i);
-      if ((c >= 65 && c <= 90 ? c + 32 : c) !== literal[i]) return false;
+    for (let i2 = 0; i2 < n; i2++) {
+      const c = content.charCodeAt(start + i2);
+      if ((c >= 65 && c <= 90 ? c + 32 : c) !== literal[i2]) return false;
     }
   } else {
-    for (let i = 0; i < n; i++) if (content.charCodeAt(start + i) !== literal[i]) return false;
+    for (let i2 = 0; i2 < n; i2++) if (content.charCodeAt(start + i2) !== literal[i2]) return false;
   }
-  for (let i = start + n, end = start + n + min; i < end; i++) {
-    const c = content.charCodeAt(i);
+  for (let i2 = start + n, end = start + n + min; i2 < end; i2++) {
+    const c = content.charCodeAt(i2);
     if (c >= 128) return true;
     if (run3[c] !== 1) return false;
   }
-  return true;
+  if (lead.stop === void 0) return true;
+  const limit = Math.min(content.length, start + n + min + STOP_CHECK);
+  let i = start + n + min;
+  for (; i < limit; i++) {
+    const c = content.charCodeAt(i);
+    if (c >= 128) return true;
+    if (run3[c] !== 1) return c === lead.stop;
+  }
+  return i < content.length;
 }
 var NAME_PREFIX = /^\(\?<!\[((?:[^\]\\]|\\.)+)\]\)\[((?:[^\]\\]|\\.)+)\]\{(\d+),(\d+)\}\?/;
 var nameTables = /* @__PURE__ */ new Map();
@@ -896,6 +963,8 @@ function detectorsHit(content, hits, catalog, active, seen) {
         const d = list[j];
         if (active[d] !== 1 || seen[d] === 1) continue;
         if (!hitOpens(content, detectors[d], keyword, hitStart, hitEnd)) continue;
+        const companion = detectors[d].companion;
+        if (companion !== void 0 && !companionFollows(hits, i, hitEnd, companion, catalog)) continue;
         seen[d] = 1;
         result.push(d);
       }
@@ -927,6 +996,7 @@ function planWindows(content, hits, catalog, active, { spans, order }) {
         if (active[d] !== 1) continue;
         const compiled2 = detectors[d];
         if (!hitOpens(content, compiled2, keyword, hitStart, hitEnd)) continue;
+        if (compiled2.companion !== void 0 && !companionFollows(hits, h, hitEnd, compiled2.companion, catalog)) continue;
         const reach = compiled2.reach;
         const start = Math.max(lineStart, hitStart - BACK);
         let end;
@@ -952,6 +1022,22 @@ function hitOpens(content, compiled2, keyword, hitStart, hitEnd) {
   if (lead !== void 0 && !leadFits(content, hitStart, lead)) return false;
   return trail === void 0 || trail.keyword !== keyword || trailFits(content, hitEnd, trail);
 }
+function companionFollows(hits, h, hitEnd, companion, catalog) {
+  const { automaton, keywordLengths } = catalog;
+  const last = hitEnd + companion.reach;
+  const latest = hitEnd + companion.within;
+  for (let j = h + 2; j < hits.length && hits[j + 1] <= last; j += 2) {
+    const end = hits[j + 1];
+    const keywords = automaton.keywordsAt(hits[j]);
+    for (let k = 0; k < keywords.length; k++) {
+      const keyword = keywords[k];
+      if (companion.words[keyword] !== 1) continue;
+      const start = end - keywordLengths[keyword];
+      if (start >= hitEnd && start <= latest) return true;
+    }
+  }
+  return false;
+}
 function lineEndFrom(content, offset) {
   if (offset >= content.length) return content.length;
   const at2 = content.indexOf("\n", offset);
@@ -970,6 +1056,14 @@ var PRIMER = " ".repeat(1024);
 function primeRegex(regex) {
   regex.lastIndex = PRIMER.length;
   regex.exec(PRIMER);
+}
+function stickyOf(compiled2) {
+  if ((compiled2.primed & 2) === 0) {
+    compiled2.sticky = new RegExp(compiled2.regex.source, compiled2.regex.flags.replace("g", "y"));
+    primeRegex(compiled2.sticky);
+    compiled2.primed |= 2;
+  }
+  return compiled2.sticky;
 }
 function runWindow(content, compiled2, d, from, to, out, anchors) {
   const n = content.length;
@@ -998,11 +1092,7 @@ function runWindow(content, compiled2, d, from, to, out, anchors) {
   }
 }
 function runAnchored(content, compiled2, d, from, to, text, sliceStart, sliceEnd, anchors, out) {
-  const sticky = compiled2.sticky;
-  if ((compiled2.primed & 2) === 0) {
-    primeRegex(sticky);
-    compiled2.primed |= 2;
-  }
+  const sticky = stickyOf(compiled2);
   let lo = 0;
   let hi = anchors.length;
   while (lo < hi) {
@@ -1034,12 +1124,9 @@ function record(content, compiled2, d, m, textLength, sliceStart, sliceEnd, out)
   if (m.index + m[0].length === textLength && sliceEnd < n) {
     base = Math.max(0, matchStart - CONTEXT);
     const longer = content.slice(base, Math.min(n, matchStart + TRUNCATED_REACH));
-    if ((compiled2.primed & 2) === 0) {
-      primeRegex(compiled2.sticky);
-      compiled2.primed |= 2;
-    }
-    compiled2.sticky.lastIndex = matchStart - base;
-    match2 = compiled2.sticky.exec(longer);
+    const sticky = stickyOf(compiled2);
+    sticky.lastIndex = matchStart - base;
+    match2 = sticky.exec(longer);
   }
   if (!match2) return false;
   const raw = toRawMatch(match2, base, d, compiled2.hasSecretGroup);
@@ -7238,6 +7325,7 @@ function defaultEntropy(parts) {
   return length < 20 ? 2.5 : length < 28 ? 2.8 : 3.1;
 }
 var CREDENTIAL_WORDS = ["key", "token", "secret", "passw", "pwd", "auth", "cred", "bearer", "sig", "license"];
+var COMMON_IN_CODE = /* @__PURE__ */ new Set(["pat", "private"]);
 var info = /* @__PURE__ */ new WeakMap();
 function edgesOf(parts) {
   const classAt = (p, end) => {
@@ -7291,7 +7379,8 @@ function keyed(row) {
   const gap = row.gap ?? 40;
   const credential = row.credential ?? true;
   const words = row.words.map(ci).join("|");
-  const CREDENTIAL = `(?:${(row.credentialWords ?? CREDENTIAL_WORDS).map(ci).join("|")})`;
+  const credentialWords = row.credentialWords ?? CREDENTIAL_WORDS;
+  const CREDENTIAL = `(?:${credentialWords.map(ci).join("|")})`;
   const body = `(?<![${edge}])(?<secret>${partsSource(row.parts)})(?![${tail}])`;
   const sameLine = credential ? `[^\\x00]{0,${gap}}?${CREDENTIAL}[^\\n]{0,${gap}}?` : `[^\\x00]{0,${gap}}?`;
   const nextLine = credential ? `[\\w.-]{0,40}?${CREDENTIAL}[\\w.-]{0,40}["']?[ \\t]*\\s{1,40}?value:[ \\t]*["']?` : `[\\w.-]{0,40}["']?[ \\t]*\\s{1,40}?value:[ \\t]*["']?`;
@@ -7309,7 +7398,10 @@ function keyed(row) {
       pattern,
       entropy: row.entropy ?? defaultEntropy(row.parts),
       validate: (secret) => !isIdentifierLike(secret),
-      contextual: true
+      contextual: true,
+      // Both name parts put the credential word at most `gap` (same line) or 40 (the `name:` line)
+      // characters after the provider's word the match opens with.
+      companions: credential && !credentialWords.some((w) => COMMON_IN_CODE.has(w.toLowerCase())) ? { words: [...new Set(credentialWords.map((w) => w.toLowerCase()))], within: Math.max(gap, 40) } : void 0
     },
     () => {
       const random = prng(seedOf(row.id));
@@ -9876,7 +9968,8 @@ function withSeverity(findings, severity) {
 function scanFile(file, settings2, catalog, options, reveal2) {
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
   let active = catalog.activeByDefault;
-  for (const i of catalog.pathScoped) {
+  const pathScoped = catalog.pathAny === void 0 || catalog.pathAny.test(file.path) ? catalog.pathScoped : [];
+  for (const i of pathScoped) {
     if (!catalog.detectors[i].detector.pathPattern.test(file.path)) continue;
     if (active === catalog.activeByDefault) active = active.slice();
     active[i] = 1;
