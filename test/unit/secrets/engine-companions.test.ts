@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { companionFollows, findMatches, type RawMatch } from '../../../src/core/secrets/candidates.js';
+import { companionFollows } from '../../../src/core/secrets/candidates.js';
 import { compileCatalog, type CompiledCatalog } from '../../../src/core/secrets/compile.js';
 import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
+import { rawMatchesOfBoth } from './engine-fixtures.js';
 
 /**
  * Companion words (compile.ts `Companion`) are an optimisation, never a change of meaning: a keyed
@@ -14,13 +15,7 @@ const keyed = allDetectors.filter((d) => d.companions);
 const checked = compileCatalog(keyed);
 const unchecked: CompiledCatalog = { ...checked, detectors: checked.detectors.map((c) => ({ ...c, companion: undefined })) };
 
-const sorted = (matches: RawMatch[]) => [...matches].sort((a, b) => a.start - b.start || a.end - b.end || a.detector - b.detector);
-
-function both(content: string, wholeFileBelow: number, path = 'settings.py') {
-  const active = checked.activeByDefault.slice();
-  for (const i of checked.pathScoped) active[i] = checked.detectors[i].detector.pathPattern!.test(path) ? 1 : 0;
-  return [sorted(findMatches(content, checked, active, { wholeFileBelow })), sorted(findMatches(content, unchecked, active, { wholeFileBelow }))];
-}
+const both = (content: string, wholeFileBelow: number, path = 'settings.py') => rawMatchesOfBoth(checked, unchecked, content, wholeFileBelow, path);
 
 const positives = keyed.flatMap((d) => d.samples.positive.map((s) => s.text));
 const words = [...new Set(keyed.flatMap((d) => d.keywords))];

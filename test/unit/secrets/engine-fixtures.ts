@@ -1,3 +1,5 @@
+import { findMatches, type RawMatch } from '../../../src/core/secrets/candidates.js';
+import type { CompiledCatalog } from '../../../src/core/secrets/compile.js';
 import type { Detector } from '../../../src/core/secrets/detector.js';
 
 /** Small detectors defined here so engine tests never depend on the real catalog. */
@@ -79,3 +81,16 @@ export const passwd = detector({
   pattern: /passwd\s{0,8}[:=]\s{0,8}(?<secret>[A-Za-z0-9]{16,32})(?![A-Za-z0-9])/,
   skipGenericFilters: true,
 });
+
+/**
+ * The raw matches of a catalog with one of its optimisations and of the same catalog without it,
+ * over one content (path-scoped detectors switched on by `path`), each sorted: windows are searched
+ * detector by detector in the order they first got one, which dropped hits may change, and the
+ * engine sorts candidates before using them (overlap.ts).
+ */
+export function rawMatchesOfBoth(checked: CompiledCatalog, unchecked: CompiledCatalog, content: string, wholeFileBelow: number, path: string): [RawMatch[], RawMatch[]] {
+  const active = checked.activeByDefault.slice();
+  for (const i of checked.pathScoped) active[i] = checked.detectors[i].detector.pathPattern!.test(path) ? 1 : 0;
+  const sorted = (matches: RawMatch[]) => [...matches].sort((a, b) => a.start - b.start || a.end - b.end || a.detector - b.detector);
+  return [sorted(findMatches(content, checked, active, { wholeFileBelow })), sorted(findMatches(content, unchecked, active, { wholeFileBelow }))];
+}

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findMatches, type RawMatch } from '../../../src/core/secrets/candidates.js';
 import { compileCatalog, leadFits, leadOf, trailFits, trailOf, type CompiledCatalog } from '../../../src/core/secrets/compile.js';
 import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
+import { rawMatchesOfBoth } from './engine-fixtures.js';
 
 /**
  * Lead and trail checks (compile.ts `Lead`, `Trail`) are an optimisation, never a change of
@@ -13,15 +13,7 @@ const led = allDetectors.filter((d) => leadOf(d.pattern, d.keywords) || trailOf(
 const checked = compileCatalog(led);
 const unchecked: CompiledCatalog = { ...checked, detectors: checked.detectors.map((c) => ({ ...c, lead: undefined, trail: undefined })) };
 
-/** Raw matches in a fixed order: windows are searched detector by detector in the order they first
- * got one, which dropped hits may change; the engine sorts candidates before using them (overlap.ts). */
-const sorted = (matches: RawMatch[]) => [...matches].sort((a, b) => a.start - b.start || a.end - b.end || a.detector - b.detector);
-
-function both(content: string, wholeFileBelow: number, path = 'settings.py') {
-  const active = checked.activeByDefault.slice();
-  for (const i of checked.pathScoped) active[i] = checked.detectors[i].detector.pathPattern!.test(path) ? 1 : 0;
-  return [sorted(findMatches(content, checked, active, { wholeFileBelow })), sorted(findMatches(content, unchecked, active, { wholeFileBelow }))];
-}
+const both = (content: string, wholeFileBelow: number, path = 'settings.py') => rawMatchesOfBoth(checked, unchecked, content, wholeFileBelow, path);
 
 const positives = led.flatMap((d) => d.samples.positive.map((s) => s.text));
 const keywords = [...new Set(led.flatMap((d) => d.keywords))];
