@@ -4,13 +4,19 @@
  * arrives once with the right bytes, and nothing hangs.
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobReader, listObjects, type BlobResult } from '../../src/workspace/git-objects.js';
 import { HistoryRepo } from '../support/history-repo.js';
 
 const sha = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
 
-describe('BlobReader when git cat-file dies mid-stream', () => {
+/** git's output read through a local socket (the default on POSIX) and through its stdio pipe (the fallback). */
+const OUTPUTS = ['socket', 'pipe'] as const;
+
+describe.each(OUTPUTS)('BlobReader when git cat-file dies mid-stream (output through a %s)', (output) => {
   const repo = new HistoryRepo();
   const blobs: string[] = [];
   beforeAll(async () => {
@@ -26,14 +32,20 @@ describe('BlobReader when git cat-file dies mid-stream', () => {
   async function readAll(killAt: number[]): Promise<BlobResult<number>[]> {
     const results: BlobResult<number>[] = [];
     const kills = new Set(killAt);
-    const reader: BlobReader<number> = new BlobReader<number>(repo.dir, (blob) => {
-      // `bytes` is only valid during the call: keep its object id instead.
-      results.push(blob.ok ? { ...blob, bytes: Buffer.from(sha(blob.bytes)) } : blob);
-      // Kill the live process (the real git) after this many results.
-      if (kills.delete(results.length)) (reader as unknown as { proc: { kill: (s: string) => void } }).proc.kill('SIGKILL');
-    });
+    const reader: BlobReader<number> = new BlobReader<number>(
+      repo.dir,
+      (blob) => {
+        // `bytes` is only valid during the call: keep its object id instead.
+        results.push(blob.ok ? { ...blob, bytes: Buffer.from(sha(blob.bytes)) } : blob);
+        // Kill the live process (the real git) after this many results.
+        if (kills.delete(results.length)) (reader as unknown as { proc: { kill: (s: string) => void } }).proc.kill('SIGKILL');
+      },
+      Infinity,
+      output,
+    );
     for (const [i, oid] of blobs.entries()) await reader.request(oid, i);
     await reader.finish();
+    expect(reader.outputKind).toBe(output);
     return results;
   }
 
@@ -48,24 +60,58 @@ describe('BlobReader when git cat-file dies mid-stream', () => {
 
   it('a process that keeps dying without reading anything is a clear error, not a loop', async () => {
     const results: BlobResult<number>[] = [];
-    const reader: BlobReader<number> = new BlobReader<number>(repo.dir, (blob) => results.push(blob));
-    const internals = reader as unknown as { spawn: () => void; proc: { kill: (s: string) => void } };
-    const spawn = internals.spawn.bind(reader);
     // Every new git process is killed as soon as it starts (the real git, killed by a signal).
-    internals.spawn = () => {
-      spawn();
-      internals.proc.kill('SIGKILL');
+    const proto = BlobReader.prototype as unknown as { spawn: (this: { proc: { kill: (s: string) => void } }) => Promise<void> };
+    const spawn = proto.spawn;
+    proto.spawn = async function () {
+      await spawn.call(this);
+      this.proc.kill('SIGKILL');
     };
-    internals.proc.kill('SIGKILL');
-    const run = (async () => {
-      for (const [i, oid] of blobs.entries()) await reader.request(oid, i);
-      await reader.finish();
-    })();
-    await expect(run).rejects.toThrow(/git cat-file --batch failed \d+ times in a row without reading an object/);
+    try {
+      const reader: BlobReader<number> = new BlobReader<number>(repo.dir, (blob) => results.push(blob), Infinity, output);
+      const run = (async () => {
+        for (const [i, oid] of blobs.entries()) await reader.request(oid, i);
+        await reader.finish();
+      })();
+      await expect(run).rejects.toThrow(/git cat-file --batch failed \d+ times in a row without reading an object/);
+    } finally {
+      proto.spawn = spawn;
+    }
   });
 });
 
-describe('BlobReader with a size limit', () => {
+describe.each(OUTPUTS)('BlobReader, output through a %s', (output) => {
+  it('rejects with what its consumer threw (no crash, git stopped), and leaves no socket folder behind', async () => {
+    const repo = new HistoryRepo();
+    const temp = mkdtempSync(join(tmpdir(), 'nhi-reader-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = temp; // where the socket's private folder is made
+    try {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 40; i++) files[`f${i}.txt`] = `${i}:`.padEnd(30_000, 'x');
+      repo.commit('A', '2024-01-01T00:00:00Z', files);
+      const ids = Object.keys(files).map((f) => repo.git('rev-parse', `HEAD:${f}`));
+      let seen = 0;
+      const reader = new BlobReader<number>(repo.dir, () => {
+        if (++seen === 3) throw new Error('consumer failed on the third blob');
+      }, Infinity, output);
+      const run = (async () => {
+        await reader.requestMany(ids.map((oid, i) => ({ oid, tag: i })));
+        await reader.finish();
+      })();
+      await expect(run).rejects.toThrow('consumer failed on the third blob');
+      expect(seen).toBe(3);
+      expect(readdirSync(temp)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(temp, { recursive: true, force: true });
+      repo.cleanup();
+    }
+  });
+});
+
+describe.each(OUTPUTS)('BlobReader with a size limit (output through a %s)', (output) => {
   it('passes over blobs larger than maxBytes as they stream by, answers them with their size, and reads the rest exactly', async () => {
     const repo = new HistoryRepo();
     try {
@@ -76,9 +122,10 @@ describe('BlobReader with a size limit', () => {
       repo.commit('A', '2024-01-01T00:00:00Z', files);
       const ids = sizes.map((_, i) => repo.git('rev-parse', `HEAD:f${i}.txt`));
       const results: BlobResult<number>[] = [];
-      const reader = new BlobReader<number>(repo.dir, (blob) => results.push(blob.ok ? { ...blob, bytes: Buffer.from(blob.bytes) } : blob), 4096);
+      const reader = new BlobReader<number>(repo.dir, (blob) => results.push(blob.ok ? { ...blob, bytes: Buffer.from(blob.bytes) } : blob), 4096, output);
       await reader.requestMany(ids.map((oid, i) => ({ oid, tag: i })));
       await reader.finish();
+      expect(reader.outputKind).toBe(output);
       expect(results.map((r) => r.tag)).toEqual(sizes.map((_, i) => i));
       for (const r of results) {
         if (sizes[r.tag] > 4096) expect(r).toEqual({ ok: false, tag: r.tag, size: sizes[r.tag], reason: `blob ${ids[r.tag].slice(0, 12)}: ${sizes[r.tag]} bytes exceeds the limit of 4096` });
