@@ -2581,7 +2581,7 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect2({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
@@ -7714,7 +7714,7 @@ var require_client = __commonJS({
         strictContentLength,
         maxCachedSessions,
         maxRedirections,
-        connect: connect2,
+        connect: connect3,
         maxRequestsPerClient,
         localAddress,
         maxResponseSize,
@@ -7766,7 +7766,7 @@ var require_client = __commonJS({
         if (bodyTimeout != null && (!Number.isInteger(bodyTimeout) || bodyTimeout < 0)) {
           throw new InvalidArgumentError("bodyTimeout must be a positive integer or zero");
         }
-        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
+        if (connect3 != null && typeof connect3 !== "function" && typeof connect3 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0)) {
@@ -7790,15 +7790,15 @@ var require_client = __commonJS({
         if (maxConcurrentStreams != null && (typeof maxConcurrentStreams !== "number" || maxConcurrentStreams < 1)) {
           throw new InvalidArgumentError("maxConcurrentStreams must be a positive integer, greater than 0");
         }
-        if (typeof connect2 !== "function") {
-          connect2 = buildConnector({
+        if (typeof connect3 !== "function") {
+          connect3 = buildConnector({
             ...tls,
             maxCachedSessions,
             allowH2,
             socketPath,
             timeout: connectTimeout,
             ...autoSelectFamily ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-            ...connect2
+            ...connect3
           });
         }
         if (interceptors?.Client && Array.isArray(interceptors.Client)) {
@@ -7813,7 +7813,7 @@ var require_client = __commonJS({
           this[kInterceptors] = [createRedirectInterceptor({ maxRedirections })];
         }
         this[kUrl] = util.parseOrigin(url);
-        this[kConnector] = connect2;
+        this[kConnector] = connect3;
         this[kPipelining] = pipelining != null ? pipelining : 1;
         this[kMaxHeadersSize] = maxHeaderSize || http2.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
@@ -7867,7 +7867,7 @@ var require_client = __commonJS({
       }
       /* istanbul ignore: only used for test */
       [kConnect](cb) {
-        connect(this);
+        connect2(this);
         this.once("connect", cb);
       }
       [kDispatch](opts, handler2) {
@@ -7931,7 +7931,7 @@ var require_client = __commonJS({
         assert(client2[kSize] === 0);
       }
     }
-    async function connect(client2) {
+    async function connect2(client2) {
       assert(!client2[kConnecting]);
       assert(!client2[kHTTPContext]);
       let { host, hostname, protocol, port } = client2[kUrl];
@@ -8102,7 +8102,7 @@ var require_client = __commonJS({
           return;
         }
         if (!client2[kHTTPContext]) {
-          connect(client2);
+          connect2(client2);
           return;
         }
         if (client2[kHTTPContext].destroyed) {
@@ -8394,7 +8394,7 @@ var require_pool = __commonJS({
       constructor(origin, {
         connections,
         factory = defaultFactory,
-        connect,
+        connect: connect2,
         connectTimeout,
         tls,
         maxCachedSessions,
@@ -8410,25 +8410,25 @@ var require_pool = __commonJS({
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
-        if (connect != null && typeof connect !== "function" && typeof connect !== "object") {
+        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
-        if (typeof connect !== "function") {
-          connect = buildConnector({
+        if (typeof connect2 !== "function") {
+          connect2 = buildConnector({
             ...tls,
             maxCachedSessions,
             allowH2,
             socketPath,
             timeout: connectTimeout,
             ...autoSelectFamily ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-            ...connect
+            ...connect2
           });
         }
         super(options);
         this[kInterceptors] = options.interceptors?.Pool && Array.isArray(options.interceptors.Pool) ? options.interceptors.Pool : [];
         this[kConnections] = connections || null;
         this[kUrl] = util.parseOrigin(origin);
-        this[kOptions] = { ...util.deepClone(options), connect, allowH2 };
+        this[kOptions] = { ...util.deepClone(options), connect: connect2, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
         this.on("connectionError", (origin2, targets2, error2) => {
@@ -8623,25 +8623,25 @@ var require_agent = __commonJS({
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
     var Agent3 = class extends DispatcherBase {
-      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
+      constructor({ factory = defaultFactory, maxRedirections = 0, connect: connect2, tls, ...options } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
-        if (connect != null && typeof connect !== "function" && typeof connect !== "object") {
+        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
         if (!Number.isInteger(maxRedirections) || maxRedirections < 0) {
           throw new InvalidArgumentError("maxRedirections must be a positive number");
         }
         super(options);
-        if (connect && typeof connect !== "function") {
-          connect = { ...connect };
+        if (connect2 && typeof connect2 !== "function") {
+          connect2 = { ...connect2 };
         }
         if (tls && typeof tls !== "function") {
           tls = { ...tls };
         }
         this[kInterceptors] = options.interceptors?.Agent && Array.isArray(options.interceptors.Agent) ? options.interceptors.Agent : [createRedirectInterceptor({ maxRedirections })];
-        this[kOptions] = { ...util.deepClone(options), connect, tls };
+        this[kOptions] = { ...util.deepClone(options), connect: connect2, tls };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kMaxRedirections] = maxRedirections;
         this[kFactory] = factory;
@@ -8736,16 +8736,16 @@ var require_proxy_agent = __commonJS({
     }
     var Http1ProxyWrapper = class extends DispatcherBase {
       #client;
-      constructor(proxyUrl, { headers = {}, connect, factory }) {
+      constructor(proxyUrl, { headers = {}, connect: connect2, factory }) {
         super();
         if (!proxyUrl) {
           throw new InvalidArgumentError("Proxy URL is mandatory");
         }
         this[kProxyHeaders] = headers;
         if (factory) {
-          this.#client = factory(proxyUrl, { connect });
+          this.#client = factory(proxyUrl, { connect: connect2 });
         } else {
-          this.#client = new Client(proxyUrl, { connect });
+          this.#client = new Client(proxyUrl, { connect: connect2 });
         }
       }
       [kDispatch](opts, handler2) {
@@ -8807,7 +8807,7 @@ var require_proxy_agent = __commonJS({
         } else if (username && password) {
           this[kProxyHeaders]["proxy-authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString("base64")}`;
         }
-        const connect = buildConnector({ ...opts.proxyTls });
+        const connect2 = buildConnector({ ...opts.proxyTls });
         this[kConnectEndpoint] = buildConnector({ ...opts.requestTls });
         const agentFactory = opts.factory || defaultAgentFactory;
         const factory = (origin2, options) => {
@@ -8815,13 +8815,13 @@ var require_proxy_agent = __commonJS({
           if (!this[kTunnelProxy] && protocol2 === "http:" && this[kProxy].protocol === "http:") {
             return new Http1ProxyWrapper(this[kProxy].uri, {
               headers: this[kProxyHeaders],
-              connect,
+              connect: connect2,
               factory: agentFactory
             });
           }
           return agentFactory(origin2, options);
         };
-        this[kClient] = clientFactory(url, { connect });
+        this[kClient] = clientFactory(url, { connect: connect2 });
         this[kAgent] = new Agent3({
           ...opts,
           factory,
@@ -10567,10 +10567,10 @@ var require_api_connect = __commonJS({
         }
       }
     };
-    function connect(opts, callback) {
+    function connect2(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve5, reject) => {
-          connect.call(this, opts, (err, data) => {
+          connect2.call(this, opts, (err, data) => {
             return err ? reject(err) : resolve5(data);
           });
         });
@@ -10586,7 +10586,7 @@ var require_api_connect = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = connect;
+    module.exports = connect2;
   }
 });
 
@@ -38695,9 +38695,9 @@ function getOctokit(token2, options, ...additionalPlugins) {
 
 // src/action/run.ts
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { tmpdir as tmpdir2 } from "node:os";
 import { realpath as realpath2 } from "node:fs/promises";
-import { dirname as dirname3, isAbsolute as isAbsolute3, join as join6, relative as relative3, resolve as resolve4, sep as sep7 } from "node:path";
+import { dirname as dirname3, isAbsolute as isAbsolute3, join as join7, relative as relative3, resolve as resolve4, sep as sep7 } from "node:path";
 
 // src/core/types.ts
 var LEVELS = ["error", "warning", "notice", "info"];
@@ -60253,6 +60253,10 @@ function sameSecret(f) {
 
 // src/workspace/git-objects.ts
 import { spawn as spawn2 } from "node:child_process";
+import { mkdtemp, rm as rm2 } from "node:fs/promises";
+import { connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join as join5 } from "node:path";
 var PACK_WINDOWS = ["-c", "core.packedGitWindowSize=4m", "-c", "core.packedGitLimit=16m"];
 function gitEnv(extra = {}) {
   return { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_NO_LAZY_FETCH: "1", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C", ...extra };
@@ -60362,11 +60366,15 @@ var BlobReader = class {
    * `maxBytes`: a blob larger than this is passed over as git sends it (never copied or handed
    * on) and answered with its size; by default every blob is handed on.
    */
-  constructor(dir, onBlob, maxBytes = Infinity) {
+  /**
+   * `outputVia`: how git's output reaches this process; `socket` (the default where it can be set
+   * up) or `pipe` (tests of the fallback).
+   */
+  constructor(dir, onBlob, maxBytes = Infinity, outputVia = "socket") {
     this.dir = dir;
     this.onBlob = onBlob;
     this.maxBytes = maxBytes;
-    this.spawn();
+    this.outputVia = outputVia;
     this.done = this.readAll().catch((error2) => {
       this.failure = error2 instanceof Error ? error2 : new Error(String(error2));
       this.wake();
@@ -60375,8 +60383,11 @@ var BlobReader = class {
   dir;
   onBlob;
   maxBytes;
+  outputVia;
   proc;
   watcher;
+  /** The current process's output when it comes through a local socket (`socketOutput`), else its stdout pipe is read. */
+  output;
   pending = [];
   head = 0;
   ended = false;
@@ -60388,18 +60399,38 @@ var BlobReader = class {
   drained;
   /** Reused for objects that span output chunks (see `parse`). */
   scratch = Buffer.alloc(0);
+  /** State of `feed` within the current process's output: reset for each process. */
+  header = "";
+  body;
+  filled = 0;
+  complete;
+  /** Bytes of an object over maxBytes still to pass over, and its size. */
+  passing = 0;
+  passed;
   /** Objects git died on once (tried again in a new process before being named unreadable). */
   retried = /* @__PURE__ */ new Set();
   /** Objects handed on, and how many times git died since the last one. */
   delivered = 0;
   deliveredAtDeath = -1;
   deaths = 0;
-  spawn() {
-    this.proc = start(this.dir, ["cat-file", "--batch", "--buffer"], "pipe");
+  /** How the current process's output is read (for tests). */
+  get outputKind() {
+    return this.proc === void 0 ? void 0 : this.output ? "socket" : "pipe";
+  }
+  /** Starts a git, and gives it the requests not answered yet (all of them, the first time). */
+  async spawn() {
+    this.output = this.outputVia === "socket" ? await socketOutput((bytes) => this.feed(bytes)) : void 0;
+    this.proc = start(this.dir, ["cat-file", "--batch", "--buffer"], "pipe", gitEnv(), this.output?.peer ?? "pipe");
+    this.output?.peer.destroy();
     this.watcher = watch(this.proc);
     const stdin = this.proc.stdin;
     stdin.on("error", () => void 0);
     stdin.on("drain", () => this.wake());
+    const rest = this.pending.slice(this.head).map((p) => `${p.oid}
+`).join("");
+    if (rest) stdin.write(rest);
+    if (this.ended) stdin.end();
+    this.wake();
   }
   wake() {
     const drained = this.drained;
@@ -60410,7 +60441,7 @@ var BlobReader = class {
   async request(oid, tag) {
     if (this.failure) throw this.failure;
     this.pending.push({ oid, tag });
-    if (!this.proc.stdin.write(`${oid}
+    if (this.proc && !this.proc.stdin.write(`${oid}
 `)) await new Promise((resolve5) => this.drained = resolve5);
     if (this.failure) throw this.failure;
   }
@@ -60424,13 +60455,13 @@ var BlobReader = class {
       text3 += `${item.oid}
 `;
     }
-    if (!this.proc.stdin.write(text3)) await new Promise((resolve5) => this.drained = resolve5);
+    if (this.proc && !this.proc.stdin.write(text3)) await new Promise((resolve5) => this.drained = resolve5);
     if (this.failure) throw this.failure;
   }
   /** No more requests: waits for every result. */
   async finish() {
     this.ended = true;
-    this.proc.stdin.end();
+    this.proc?.stdin.end();
     await this.done;
     if (this.failure) throw this.failure;
   }
@@ -60446,13 +60477,18 @@ var BlobReader = class {
   }
   async readAll() {
     for (; ; ) {
+      await this.spawn();
       let culprit;
       let reason = "";
       let retry2 = false;
       try {
-        await this.parse(this.proc.stdout);
+        await this.readOutput();
       } catch (error2) {
-        if (!(error2 instanceof Desync)) throw error2;
+        this.output?.close();
+        if (!(error2 instanceof Desync)) {
+          this.proc.kill();
+          throw error2;
+        }
         culprit = this.inFlight;
         reason = `object ${culprit?.oid.slice(0, 12)} is corrupt: ${error2.message}`;
         this.proc.kill();
@@ -60476,27 +60512,30 @@ var BlobReader = class {
       this.deliveredAtDeath = this.delivered;
       if (this.deaths > MAX_DEATHS_WITHOUT_PROGRESS) throw new Error(`git cat-file --batch failed ${this.deaths} times in a row without reading an object: ${this.watcher.stderr() || `exit ${code3}`}`);
       if (!retry2) this.onBlob({ ok: false, tag: culprit.tag, reason });
-      this.spawn();
-      const rest = this.pending.slice(this.head).map((p) => `${p.oid}
-`).join("");
-      if (rest) this.proc.stdin.write(rest);
-      if (this.ended) this.proc.stdin.end();
-      this.wake();
     }
+  }
+  /** Reads the current process's output to its end through `feed`; rejects with what `feed` throws. */
+  readOutput() {
+    this.header = "";
+    this.body = void 0;
+    this.filled = 0;
+    this.complete = void 0;
+    this.passing = 0;
+    this.passed = void 0;
+    if (this.output) return this.output.ended;
+    const stdout = this.proc.stdout;
+    return (async () => {
+      for await (const chunk of stdout) this.feed(chunk);
+    })();
   }
   /**
    * Parses `<oid> <type> <size>\n<bytes>\n` records (or `<oid> missing\n`) from the stream. Each
    * object is handed on only once the LF after its bytes is seen, so a short object (git writes
    * fewer bytes than it announced for some corrupt objects) is caught, not misread.
    */
-  async parse(stdout) {
-    let header = "";
-    let body;
-    let filled = 0;
-    let complete;
-    let passing = 0;
-    let passed;
-    for await (const chunk of stdout) {
+  feed(chunk) {
+    let { header, body, filled, complete, passing, passed } = this;
+    try {
       let at3 = 0;
       while (at3 < chunk.length) {
         if (complete) {
@@ -60572,11 +60611,74 @@ var BlobReader = class {
           }
         }
       }
+    } finally {
+      this.header = header;
+      this.body = body;
+      this.filled = filled;
+      this.complete = complete;
+      this.passing = passing;
+      this.passed = passed;
     }
   }
 };
 var Desync = class extends Error {
 };
+var OUTPUT_BUFFER = 1 << 20;
+async function socketOutput(onData) {
+  if (process.platform === "win32") return void 0;
+  let folder;
+  let server;
+  let reader;
+  try {
+    folder = await mkdtemp(join5(tmpdir(), "nhi-git-"));
+    const path7 = join5(folder, "out");
+    const listening = createServer();
+    server = listening;
+    await new Promise((resolve5, reject) => {
+      listening.once("error", reject);
+      listening.listen(path7, resolve5);
+    });
+    const accepted = new Promise((resolve5) => listening.once("connection", resolve5));
+    let settle;
+    const ended = new Promise((resolve5, reject) => settle = { resolve: resolve5, reject });
+    const buffer = Buffer.allocUnsafe(OUTPUT_BUFFER);
+    let failed = false;
+    const socket = connect({
+      path: path7,
+      onread: {
+        buffer,
+        callback: (length) => {
+          if (failed) return false;
+          try {
+            onData(buffer.subarray(0, length));
+            return true;
+          } catch (error2) {
+            failed = true;
+            settle.reject(error2);
+            socket.destroy();
+            return false;
+          }
+        }
+      }
+    });
+    reader = socket;
+    await new Promise((resolve5, reject) => {
+      socket.once("connect", resolve5);
+      socket.once("error", reject);
+    });
+    socket.on("error", () => settle.resolve());
+    socket.on("end", () => settle.resolve());
+    socket.on("close", () => settle.resolve());
+    const peer = await accepted;
+    return { peer, ended, close: () => socket.destroy() };
+  } catch {
+    reader?.destroy();
+    return void 0;
+  } finally {
+    server?.close();
+    if (folder) await rm2(folder, { recursive: true, force: true }).catch(() => void 0);
+  }
+}
 var EMPTY = Buffer.alloc(0);
 var MAX_DEATHS_WITHOUT_PROGRESS = 8;
 
@@ -61237,7 +61339,7 @@ function commitReader(dir, rev) {
 
 // src/workspace/history.ts
 import { readFile as readFile2 } from "node:fs/promises";
-import { isAbsolute, join as join5 } from "node:path";
+import { isAbsolute, join as join6 } from "node:path";
 
 // src/workspace/history-pool.ts
 import { availableParallelism as availableParallelism3 } from "node:os";
@@ -61931,7 +62033,7 @@ async function shallowCommits(dir) {
   });
   const [isShallow, file] = answer.split("\n");
   if (isShallow !== "true" || !file) return [];
-  const text3 = await readFile2(isAbsolute(file) ? file : join5(dir, file), "utf8").catch(() => "");
+  const text3 = await readFile2(isAbsolute(file) ? file : join6(dir, file), "utf8").catch(() => "");
   return text3.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l));
 }
 function logArgs(revisions) {
@@ -62782,14 +62884,14 @@ async function run3() {
     const inputs = readInputs((name3) => getInput(name3));
     const workspace = resolve4(process.env.GITHUB_WORKSPACE ?? process.cwd());
     const dir = await insideWorkspace(workspace, inputs.path, "path");
-    const runnerTemp = process.env.RUNNER_TEMP ?? tmpdir();
+    const runnerTemp = process.env.RUNNER_TEMP ?? tmpdir2();
     const inTemp = inputs.sarifFile.startsWith("${{ runner.temp }}/") || isAbsolute3(inputs.sarifFile) && !relative3(resolve4(runnerTemp), inputs.sarifFile).startsWith("..");
     const sarifFile = inputs.sarifFile.replaceAll("${{ runner.temp }}", runnerTemp);
     const sarifPath = !sarifFile ? "" : inTemp ? resolve4(sarifFile) : await insideWorkspace(workspace, sarifFile, "sarif-file");
     const mode = inputs.mode === "auto" ? PR_EVENTS.has(context2.eventName) ? "pr" : "scan" : inputs.mode;
     const pr = mode === "pr" ? await pullRequestBase(inputs, dir) : void 0;
     const named = inputs.config === DEFAULT_CONFIG ? void 0 : inputs.config;
-    const config = named && !pr ? join6(dir, named) : named;
+    const config = named && !pr ? join7(dir, named) : named;
     const loaded = await loadSettings({ dir, config, failOn: inputs.failOn, fingerprintKey: inputs.fingerprintKey || void 0, readRepoFile: pr?.read });
     const settings = ignoring({ ...loaded, legacyFingerprints: mode === "scan" && inputs.issues }, dir, sarifPath);
     const vault = settings.verify?.enabled ? new SecretVault() : void 0;
