@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { expect } from 'vitest';
 import { findMatches, type RawMatch } from '../../../src/core/secrets/candidates.js';
 import type { CompiledCatalog } from '../../../src/core/secrets/compile.js';
 import type { Detector } from '../../../src/core/secrets/detector.js';
@@ -93,4 +95,21 @@ export function rawMatchesOfBoth(checked: CompiledCatalog, unchecked: CompiledCa
   for (const i of checked.pathScoped) active[i] = checked.detectors[i].detector.pathPattern!.test(path) ? 1 : 0;
   const sorted = (matches: RawMatch[]) => [...matches].sort((a, b) => a.start - b.start || a.end - b.end || a.detector - b.detector);
   return [sorted(findMatches(content, checked, active, { wholeFileBelow })), sorted(findMatches(content, unchecked, active, { wholeFileBelow }))];
+}
+
+/**
+ * Over `numRuns` contents joined from up to 60 `fragment`s: the catalog with its optimisation finds
+ * the raw matches the catalog without it finds, whole-file and windowed (fast-check).
+ */
+export function expectSameRawMatches(checked: CompiledCatalog, unchecked: CompiledCatalog, fragment: fc.Arbitrary<string>, numRuns: number, path = 'settings.py'): void {
+  fc.assert(
+    fc.property(fc.array(fragment, { maxLength: 60 }), (parts) => {
+      const content = parts.join('');
+      for (const mode of [Number.POSITIVE_INFINITY, 0]) {
+        const [a, b] = rawMatchesOfBoth(checked, unchecked, content, mode, path);
+        expect(a).toEqual(b);
+      }
+    }),
+    { numRuns },
+  );
 }
