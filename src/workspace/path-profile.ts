@@ -1,4 +1,5 @@
 import { isIgnored } from '../core/scan.js';
+import { pathUnion } from '../core/secrets/compile.js';
 import { customDetector, customDetectorProblems } from '../core/secrets/custom.js';
 import type { Detector } from '../core/secrets/detector.js';
 import { allDetectors } from '../core/secrets/detectors/index.js';
@@ -107,21 +108,11 @@ function scopedMatcher(settings: Pick<ScanSettings, 'detectors'>): (path: string
   const builtIn = distinct(allDetectors.filter((d) => d.pathPattern));
   const ids = new Set(allDetectors.map((d) => d.id));
   const custom = distinct((settings.detectors.custom ?? []).filter((spec) => customDetectorProblems(spec, ids).length === 0).map(customDetector).filter((d) => d.pathPattern));
-  const any = anyOf(builtIn);
+  const any = pathUnion(builtIn);
   return (path) => {
     let on = '';
     if (!any || any.test(path)) for (let i = 0; i < builtIn.length; i++) if (builtIn[i].test(path)) on += `,${i}`;
     for (let i = 0; i < custom.length; i++) if (custom[i].test(path)) on += `,${builtIn.length + i}`;
     return on;
   };
-}
-
-/** One regex matching where any of `patterns` matches, or undefined when they cannot be joined (flags, back-references). */
-function anyOf(patterns: RegExp[]): RegExp | undefined {
-  if (patterns.length < 2 || patterns.some((re) => re.flags !== '' || /\\(?:[1-9]|k<)/.test(re.source))) return undefined;
-  try {
-    return new RegExp(patterns.map((re) => `(?:${re.source})`).join('|'));
-  } catch {
-    return undefined;
-  }
 }

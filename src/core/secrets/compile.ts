@@ -204,10 +204,12 @@ export function compileCatalog(detectors: readonly Detector[]): CompiledCatalog 
 }
 
 /**
- * One regex for several path patterns: their alternation, when they share their flags (none of
- * them global or sticky) and hold no back-reference, which the joining could renumber or duplicate.
+ * One regex matching exactly where any of several patterns matches: their alternation, when they
+ * share their flags (none of them global or sticky) and hold no back-reference or named group,
+ * which the joining could renumber or duplicate. Undefined for fewer than two, or when they cannot
+ * be joined. Also used for path profiles (src/workspace/path-profile.ts).
  */
-function pathUnion(patterns: readonly RegExp[]): RegExp | undefined {
+export function pathUnion(patterns: readonly RegExp[]): RegExp | undefined {
   if (patterns.length < 2) return undefined;
   const flags = patterns[0].flags;
   if (/[gy]/.test(flags) || patterns.some((p) => p.flags !== flags || /\\[1-9k]|\(\?</.test(p.source.replace(/\(\?<[=!]/g, '')))) return undefined;
