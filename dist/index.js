@@ -61783,7 +61783,7 @@ function scopedMatcher(settings) {
   const builtIn = distinct2(allDetectors.filter((d) => d.pathPattern));
   const ids = new Set(allDetectors.map((d) => d.id));
   const custom = distinct2((settings.detectors.custom ?? []).filter((spec) => customDetectorProblems(spec, ids).length === 0).map(customDetector).filter((d) => d.pathPattern));
-  const any = anyOf(builtIn);
+  const any = pathUnion(builtIn);
   return (path7) => {
     let on = "";
     if (!any || any.test(path7)) {
@@ -61792,14 +61792,6 @@ function scopedMatcher(settings) {
     for (let i = 0; i < custom.length; i++) if (custom[i].test(path7)) on += `,${builtIn.length + i}`;
     return on;
   };
-}
-function anyOf(patterns) {
-  if (patterns.length < 2 || patterns.some((re) => re.flags !== "" || /\\(?:[1-9]|k<)/.test(re.source))) return void 0;
-  try {
-    return new RegExp(patterns.map((re) => `(?:${re.source})`).join("|"));
-  } catch {
-    return void 0;
-  }
 }
 
 // src/workspace/history.ts
