@@ -10040,11 +10040,12 @@ function withSeverity(findings, severity) {
 function scanFile(file, settings2, catalog, options, reveal2) {
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
   let active = catalog.activeByDefault;
-  const pathScoped = catalog.pathAny === void 0 || catalog.pathAny.test(file.path) ? catalog.pathScoped : [];
-  for (const i of pathScoped) {
-    if (!catalog.detectors[i].detector.pathPattern.test(file.path)) continue;
-    if (active === catalog.activeByDefault) active = active.slice();
-    active[i] = 1;
+  if (catalog.pathAny === void 0 || catalog.pathAny.test(file.path)) {
+    for (const i of catalog.pathScoped) {
+      if (!catalog.detectors[i].detector.pathPattern.test(file.path)) continue;
+      if (active === catalog.activeByDefault) active = active.slice();
+      active[i] = 1;
+    }
   }
   const raw = findMatches(file.content, catalog, active, options);
   if (raw.length === 0) return [];

@@ -113,11 +113,12 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
   // Most files switch on no path-scoped detector: they share the catalog's (read-only) default.
   let active = catalog.activeByDefault;
-  const pathScoped = catalog.pathAny === undefined || catalog.pathAny.test(file.path) ? catalog.pathScoped : [];
-  for (const i of pathScoped) {
-    if (!catalog.detectors[i].detector.pathPattern!.test(file.path)) continue;
-    if (active === catalog.activeByDefault) active = active.slice();
-    active[i] = 1;
+  if (catalog.pathAny === undefined || catalog.pathAny.test(file.path)) {
+    for (const i of catalog.pathScoped) {
+      if (!catalog.detectors[i].detector.pathPattern!.test(file.path)) continue;
+      if (active === catalog.activeByDefault) active = active.slice();
+      active[i] = 1;
+    }
   }
   const raw = findMatches(file.content, catalog, active, options);
   if (raw.length === 0) return [];
