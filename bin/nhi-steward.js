@@ -3,6 +3,7 @@
 // modules, docs/performance.md "Start-up"), else the compiled modules of lib/.
 import { existsSync } from 'node:fs';
 import module from 'node:module';
+import { lessInliningForHistory } from '../lib/core/parallel/inlining.js';
 import { cliHistoryScan, keepYoungGenerationSmall } from '../lib/core/parallel/young-generation.js';
 
 // Keep V8's young generation at its starting size (two 1 MB semi-spaces) instead of letting it
@@ -11,7 +12,11 @@ import { cliHistoryScan, keepYoungGenerationSmall } from '../lib/core/parallel/y
 // own (NODE_OPTIONS) or NHI_STEWARD_YOUNG_GENERATION=default leaves V8's default
 // (src/core/parallel/young-generation.ts; docs/performance.md, "Young generation"). A history
 // scan (`scan --history`) keeps V8's default: faster there, and on a dense history no larger.
-keepYoungGenerationSmall(process.execArgv, process.env, cliHistoryScan(process.argv.slice(2)));
+// A history scan also gives V8's optimising compiler a smaller inlining budget: on two cores it
+// competes with git for the second one (src/core/parallel/inlining.ts; docs/history.md).
+const historyScan = cliHistoryScan(process.argv.slice(2));
+keepYoungGenerationSmall(process.execArgv, process.env, historyScan);
+lessInliningForHistory(process.execArgv, process.env, historyScan);
 
 // Node 22.1+: V8 keeps the compiled code of the modules loaded below in a disk cache (in the
 // system's temporary folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off), so later runs skip most

@@ -10290,8 +10290,25 @@ var CountingSet = class {
   }
 };
 
+// src/core/parallel/inlining.ts
+import { setFlagsFromString } from "node:v8";
+var HISTORY_INLINING_FLAG = "--max-inlined-bytecode-size-cumulative=230";
+function lessInliningAgain(wanted = applied) {
+  if (wanted) setBudget();
+}
+var applied = false;
+function setBudget() {
+  try {
+    setFlagsFromString(HISTORY_INLINING_FLAG);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // src/workspace/history-worker.ts
-var { settings, reveal } = workerData;
+var { settings, reveal, lessInlining } = workerData;
+lessInliningAgain(lessInlining === true);
 parentPort?.on("message", (batch) => {
   let answer;
   try {

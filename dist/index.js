@@ -32397,23 +32397,50 @@ var require_aws4 = __commonJS({
   }
 });
 
-// src/core/parallel/young-generation.ts
+// src/core/parallel/inlining.ts
 import { setFlagsFromString } from "node:v8";
-function keepYoungGenerationSmall(execArgv, env, historyScan = false) {
-  if (historyScan || youngGenerationChosenByUser(execArgv, env)) return false;
-  applied = setGrowthFactor();
+function lessInliningForHistory(execArgv, env, historyScan2) {
+  if (!historyScan2 || inliningChosenByUser(execArgv, env)) return false;
+  applied = setBudget();
   return applied;
 }
-function youngGenerationKeptSmall() {
+var HISTORY_INLINING_FLAG = "--max-inlined-bytecode-size-cumulative=230";
+function lessInliningApplied() {
   return applied;
-}
-function keepYoungGenerationSmallAgain(wanted = applied) {
-  if (wanted) setGrowthFactor();
 }
 var applied = false;
+function setBudget() {
+  try {
+    setFlagsFromString(HISTORY_INLINING_FLAG);
+    return true;
+  } catch {
+    return false;
+  }
+}
+var INLINING_FLAG = /^--(?:no-)?(?:turbo-inlining|max-inlined-bytecode-size(?:-cumulative|-absolute|-small)?|max-inlining-levels)(?:=|$)/;
+function inliningChosenByUser(execArgv, env) {
+  if ((env.NHI_STEWARD_INLINING ?? "").trim().toLowerCase() === "default") return true;
+  const given = [...execArgv, ...(env.NODE_OPTIONS ?? "").split(/\s+/)];
+  return given.some((arg) => INLINING_FLAG.test(arg.replaceAll("_", "-")));
+}
+
+// src/core/parallel/young-generation.ts
+import { setFlagsFromString as setFlagsFromString2 } from "node:v8";
+function keepYoungGenerationSmall(execArgv, env, historyScan2 = false) {
+  if (historyScan2 || youngGenerationChosenByUser(execArgv, env)) return false;
+  applied2 = setGrowthFactor();
+  return applied2;
+}
+function youngGenerationKeptSmall() {
+  return applied2;
+}
+function keepYoungGenerationSmallAgain(wanted = applied2) {
+  if (wanted) setGrowthFactor();
+}
+var applied2 = false;
 function setGrowthFactor() {
   try {
-    setFlagsFromString("--semi-space-growth-factor=1");
+    setFlagsFromString2("--semi-space-growth-factor=1");
     return true;
   } catch {
     return false;
@@ -32434,7 +32461,9 @@ function historyInputOn(env) {
 }
 
 // src/action/early.ts
-keepYoungGenerationSmall(process.execArgv, process.env, historyInputOn(process.env));
+var historyScan = historyInputOn(process.env);
+keepYoungGenerationSmall(process.execArgv, process.env, historyScan);
+lessInliningForHistory(process.execArgv, process.env, historyScan);
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -58831,7 +58860,7 @@ function readText(abs) {
 import { availableParallelism as availableParallelism2 } from "node:os";
 
 // src/core/parallel/large-file.ts
-import { setFlagsFromString as setFlagsFromString2 } from "node:v8";
+import { setFlagsFromString as setFlagsFromString3 } from "node:v8";
 import { runInNewContext } from "node:vm";
 var LARGE_FILE_CHARS = 1024 * 1024;
 var collect2;
@@ -58839,7 +58868,7 @@ function afterLargeFile(chars) {
   if (chars < LARGE_FILE_CHARS) return;
   if (collect2 === void 0) {
     try {
-      setFlagsFromString2("--expose-gc");
+      setFlagsFromString3("--expose-gc");
       collect2 = runInNewContext("gc");
     } catch {
       collect2 = null;
@@ -61560,7 +61589,7 @@ var HistoryBlobPool = class {
   }
   startWorker(url) {
     let worker;
-    const workerData = { settings: this.settings, reveal: this.reveal !== void 0 };
+    const workerData = { settings: this.settings, reveal: this.reveal !== void 0, lessInlining: lessInliningApplied() };
     try {
       worker = newWorker(url, { workerData });
     } catch {

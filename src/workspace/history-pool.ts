@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
+import { lessInliningApplied } from '../core/parallel/inlining.js';
 import { newWorker, workerEntryBeside } from '../core/parallel/pool.js';
 import { EPHEMERAL_KEY } from '../core/secrets/fingerprint.js';
 import type { ScanSettings, SecretSink } from '../core/types.js';
@@ -230,7 +231,7 @@ export class HistoryBlobPool<T extends { oid: string; path: string }> {
 
   private startWorker(url: URL): Slot<T> | undefined {
     let worker: Worker;
-    const workerData = { settings: this.settings, reveal: this.reveal !== undefined };
+    const workerData = { settings: this.settings, reveal: this.reveal !== undefined, lessInlining: lessInliningApplied() };
     try {
       worker = newWorker(url, { workerData });
     } catch {

@@ -7,9 +7,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanBlobBytes, type HistoryBatch, type HistoryBatchAnswer } from './history-blob.js';
+import { lessInliningAgain } from '../core/parallel/inlining.js';
 import type { RevealedSecret, ScanSettings } from '../core/types.js';
 
-const { settings, reveal } = workerData as { settings: ScanSettings; reveal: boolean };
+const { settings, reveal, lessInlining } = workerData as { settings: ScanSettings; reveal: boolean; lessInlining?: boolean };
+// This thread's start-up reset V8's flags (Node 20 and 22): the history scan's inlining budget
+// (src/core/parallel/inlining.ts) is set again, for every thread of the process.
+lessInliningAgain(lessInlining === true);
 
 parentPort?.on('message', (batch: HistoryBatch) => {
   let answer: HistoryBatchAnswer;

@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyInputOn } from '../../src/action/on-off.js';
+import { inliningChosenByUser } from '../../src/core/parallel/inlining.js';
 import { cliHistoryScan, youngGenerationChosenByUser } from '../../src/core/parallel/young-generation.js';
 import { promisify } from 'node:util';
 import { runCli, writeTree } from '../support/cli/run-cli.js';
 import { findNode24, node24OrSkip } from './action/node24.js';
+import { INLINING_PROBE, inliningOf } from '../support/inlining.js';
 import { GARBAGE_THEN_NEW_SPACE, KEPT_SMALL, probeEnv } from '../support/young-generation.js';
 
 /**
@@ -79,8 +81,10 @@ function standInPackage(prefix: string, main: string): string {
   mkdirSync(join(pkg, 'lib', 'cli'), { recursive: true });
   mkdirSync(join(pkg, 'lib', 'core', 'parallel'), { recursive: true });
   copyFileSync(join(import.meta.dirname, '../../bin/nhi-steward.js'), join(pkg, 'bin', 'nhi-steward.js'));
-  const source = readFileSync(join(import.meta.dirname, '../../src/core/parallel/young-generation.ts'), 'utf8');
-  writeFileSync(join(pkg, 'lib', 'core', 'parallel', 'young-generation.js'), transformSync(source, { loader: 'ts', format: 'esm' }).code);
+  for (const name of ['young-generation', 'inlining']) {
+    const source = readFileSync(join(import.meta.dirname, `../../src/core/parallel/${name}.ts`), 'utf8');
+    writeFileSync(join(pkg, 'lib', 'core', 'parallel', `${name}.js`), transformSync(source, { loader: 'ts', format: 'esm' }).code);
+  }
   writeFileSync(join(pkg, 'lib', 'cli', 'main.js'), main);
   return pkg;
 }
@@ -186,5 +190,64 @@ describe('bin/nhi-steward.js: young generation', () => {
     expect(youngGenerationChosenByUser([], { NHI_STEWARD_YOUNG_GENERATION: ' Default ' })).toBe(true);
     expect(youngGenerationChosenByUser([], { NHI_STEWARD_YOUNG_GENERATION: 'small' })).toBe(false);
     expect(youngGenerationChosenByUser(['--semi-space-size-x=1'], {})).toBe(false);
+  });
+});
+
+/**
+ * bin/nhi-steward.js gives V8's optimising compiler a smaller inlining budget for a history scan
+ * (src/core/parallel/inlining.ts): a stand-in CLI turns on V8's inlining trace and makes a hot
+ * function call a small one four times; V8 inlines all four calls with its own budget, one with the
+ * history scan's.
+ */
+describe('bin/nhi-steward.js: inlining budget', () => {
+  const run = promisify(execFile);
+  let pkg: string;
+  beforeAll(() => {
+    pkg = standInPackage('nhi-inlining-', INLINING_PROBE);
+  });
+  afterAll(() => rmSync(pkg, { recursive: true, force: true }));
+
+  async function inlining(args: string[], extra: NodeJS.ProcessEnv = {}, node = process.execPath, nodeArgs: string[] = []): Promise<{ inlined: number; compilations: number }> {
+    const { stdout } = await run(node, [...nodeArgs, join(pkg, 'bin', 'nhi-steward.js'), ...args], { env: { ...probeEnv(), NHI_STEWARD_INLINING: '', ...extra }, timeout: 30_000, maxBuffer: 64 * 1024 * 1024 });
+    expect(stdout).toContain('probe done');
+    return inliningOf(stdout);
+  }
+  /** V8's own budget: some compilation of the caller inlined more than one call. */
+  const ownBudget = ({ inlined, compilations }: { inlined: number; compilations: number }) => inlined > compilations;
+  /** The history scan's: V8 optimised the caller, and no compilation inlined more than one call. */
+  const historyBudget = ({ inlined, compilations }: { inlined: number; compilations: number }) => inlined >= 1 && inlined <= compilations;
+
+  it('is smaller for a history scan than for a tree scan', async () => {
+    const tree = await inlining(['scan', '.', '--format', 'json']);
+    const history = await inlining(['scan', '.', '--history', '--format', 'json']);
+    expect({ tree, own: ownBudget(tree) }).toMatchObject({ own: true });
+    expect({ history, smaller: historyBudget(history) }).toMatchObject({ smaller: true });
+  });
+
+  it('is smaller for a history scan on Node 24', async (context) => {
+    const node24 = node24OrSkip(await findNode24(), context);
+    const tree = await inlining(['scan'], {}, node24);
+    const history = await inlining(['scan', '--history'], {}, node24);
+    expect({ tree, own: ownBudget(tree) }).toMatchObject({ own: true });
+    expect({ history, smaller: historyBudget(history) }).toMatchObject({ smaller: true });
+  }, 60_000);
+
+  it("is V8's own with NHI_STEWARD_INLINING=default or an inlining flag of the user's", async () => {
+    const chosen = await inlining(['scan', '.', '--history'], { NHI_STEWARD_INLINING: 'default' });
+    expect({ chosen, own: ownBudget(chosen) }).toMatchObject({ own: true });
+    // V8 refuses its flags in NODE_OPTIONS: the user's own comes on node's command line.
+    const flagged = await inlining(['scan', '.', '--history'], {}, process.execPath, ['--max-inlined-bytecode-size-cumulative=920']);
+    expect({ flagged, own: ownBudget(flagged) }).toMatchObject({ own: true });
+  });
+
+  it('recognises inlining flags on the command line and in NODE_OPTIONS, with - or _', () => {
+    expect(inliningChosenByUser([], {})).toBe(false);
+    expect(inliningChosenByUser(['--max-old-space-size=300'], { NODE_OPTIONS: '--enable-source-maps' })).toBe(false);
+    expect(inliningChosenByUser(['--max-inlined-bytecode-size-cumulative=460'], {})).toBe(true);
+    expect(inliningChosenByUser(['--no-turbo-inlining'], {})).toBe(true);
+    expect(inliningChosenByUser(['--max_inlined_bytecode_size=100'], { NODE_OPTIONS: '--import x.mjs' })).toBe(true);
+    expect(inliningChosenByUser([], { NHI_STEWARD_INLINING: ' Default ' })).toBe(true);
+    expect(inliningChosenByUser([], { NHI_STEWARD_INLINING: 'small' })).toBe(false);
+    expect(inliningChosenByUser(['--max-inlined-bytecode-sizes=1'], {})).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import { BASE_FILES, CONFIG_WITH_SECRET, RAW_SECRETS, REPO, pullRequestPayload, 
 import { makeRepo, type TestRepo } from './git-repo.js';
 import { findNode24, node24OrSkip, type Node24 } from './node24.js';
 import { buildBundle, runAction } from './runner.js';
+import { INLINING_PROBE_AT_EXIT, inliningOf } from '../../support/inlining.js';
 
 let bundle: ReturnType<typeof buildBundle>;
 let node24: Node24;
@@ -66,12 +67,43 @@ describe('the bundle on the Node versions a runner uses', () => {
     expect(newSpace).toBeLessThanOrEqual(8 * 1024 * 1024);
   });
 
+  /**
+   * With the history input on, the bundle gives V8's optimising compiler a smaller inlining budget
+   * (src/core/parallel/inlining.ts): a probe preloaded with NODE_OPTIONS turns on V8's inlining trace
+   * at exit, after the Action ran, and makes a hot function call a small one four times.
+   */
+  it('gives V8 a smaller inlining budget when the history input is on, and its own otherwise', async () => {
+    const history = await inliningAfterRun('schedule', { history: 'on', 'sarif-file': '' });
+    const pullRequest = await inliningAfterRun('pull_request');
+    // V8's own budget: some compilation of the caller inlined more than one call.
+    expect({ pullRequest, own: pullRequest.inlined > pullRequest.compilations }).toMatchObject({ own: true });
+    // The history scan's: the caller was optimised, and no compilation inlined more than one call.
+    expect({ history, smaller: history.inlined >= 1 && history.inlined <= history.compilations }).toMatchObject({ smaller: true });
+  });
+
   it('leaves the young generation to V8 when the history input is on (a history scan: faster there)', async () => {
     const { code, newSpace } = await newSpaceAfterRun(process.execPath, 'schedule', { history: 'on', 'sarif-file': '' });
     expect(code).toBe(1); // the token at HEAD is in the history too
     expect(newSpace).toBeGreaterThan(8 * 1024 * 1024);
   });
 });
+
+/** Runs the Action with the inlining probe (test/support/inlining.ts) run at exit; returns what V8 inlined. */
+async function inliningAfterRun(event: 'pull_request' | 'schedule', inputs: Record<string, string> = {}): Promise<{ inlined: number; compilations: number }> {
+  const probe = join(bundle.dir, 'inlining-probe.mjs');
+  writeFileSync(probe, INLINING_PROBE_AT_EXIT);
+  const run = await runAction({
+    node: process.execPath, entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event, repository: REPO, sha: ws.headSha,
+    ...(event === 'pull_request'
+      ? { ref: 'refs/pull/7/merge', payload: pullRequestPayload({ number: 7, headSha: ws.headSha, baseSha: ws.baseSha }) }
+      : { ref: 'refs/heads/main', payload: schedulePayload() }),
+    inputs,
+    extraEnv: { NODE_OPTIONS: `--import ${probe}` },
+  });
+  expect(run.code).toBe(1); // the secret is found in both
+  expect(run.stdout).toContain('probe done');
+  return inliningOf(run.stdout);
+}
 
 /** Runs the Action with the probe above preloaded; returns its exit code and the new space's size at exit. */
 async function newSpaceAfterRun(node: string, event: 'pull_request' | 'schedule', inputs: Record<string, string> = {}): Promise<{ code: number | null; newSpace: number }> {

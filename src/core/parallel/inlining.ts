@@ -1,0 +1,65 @@
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * A history scan runs V8's optimising compiler (TurboFan) with a smaller inlining budget: at most
+ * 230 bytes of bytecode inlined into one optimised function instead of V8's 920
+ * (docs/history.md, "2026-12-05, fourth session").
+ *
+ * Why: on two cores a history scan shares the machine with git (`cat-file --batch` and the
+ * `git log` walk, ~0.5 s of CPU on expressjs/express), and V8 compiles the engine's hot functions
+ * on a background thread (~0.3-0.4 s of CPU per run, mostly for what it inlines). The three
+ * compete for the second core, and the scanning thread waits for a core meanwhile. With the smaller
+ * budget the background compilation costs ~0.07-0.1 s less and the scanning thread's CPU is the
+ * same: express's in-process scan took 0.850 against 0.885 s (12 alternated pairs, 10 faster),
+ * and 0.940 against 0.990 s with the flag on the command line (15 rounds, 11 faster). A tree scan
+ * does not set it: there the second core is idle, and the wall did not move (its scanning thread
+ * took 20-40 ms more CPU).
+ *
+ * bin/nhi-steward.js calls this for `scan --history` before it loads the CLI, and the Action's entry
+ * (src/action/early.ts) when its `history` input is on: set before any function is optimised.
+ * The user's choice wins: nothing is set when the process was started with an inlining flag of its
+ * own (on node's command line: Node refuses V8's flags in NODE_OPTIONS, which is read too), or when
+ * NHI_STEWARD_INLINING=default asks for V8's budget. Returns whether the flag was set.
+ */
+export function lessInliningForHistory(execArgv: readonly string[], env: NodeJS.ProcessEnv, historyScan: boolean): boolean {
+  if (!historyScan || inliningChosenByUser(execArgv, env)) return false;
+  applied = setBudget();
+  return applied;
+}
+
+/** The flag the history scan sets. */
+export const HISTORY_INLINING_FLAG = '--max-inlined-bytecode-size-cumulative=230';
+
+/** Whether this thread's `lessInliningForHistory` set the flag (the history pool tells its workers). */
+export function lessInliningApplied(): boolean {
+  return applied;
+}
+
+/**
+ * Sets the flag again where it was set before (`wanted`: in this thread, or as the thread that
+ * started this worker says): on Node 20 and 22 a worker's start-up resets V8's flags, which are the
+ * process's, to the command line's (docs/performance.md, "Read-ahead").
+ */
+export function lessInliningAgain(wanted = applied): void {
+  if (wanted) setBudget();
+}
+
+let applied = false;
+
+function setBudget(): boolean {
+  try {
+    setFlagsFromString(HISTORY_INLINING_FLAG);
+    return true;
+  } catch {
+    return false; // a runtime without the flag: V8's budget
+  }
+}
+
+/** V8's inlining flags (`-` and `_` are the same to it). */
+const INLINING_FLAG = /^--(?:no-)?(?:turbo-inlining|max-inlined-bytecode-size(?:-cumulative|-absolute|-small)?|max-inlining-levels)(?:=|$)/;
+
+export function inliningChosenByUser(execArgv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  if ((env.NHI_STEWARD_INLINING ?? '').trim().toLowerCase() === 'default') return true;
+  const given = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return given.some((arg) => INLINING_FLAG.test(arg.replaceAll('_', '-')));
+}
