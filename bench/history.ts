@@ -412,10 +412,14 @@ interface ScanRun {
 /**
  * One `scanHistory` in a fresh `node` running the built product (lib/, as the CLI does: not this
  * bench's TypeScript loader), its figures as one JSON line: wall and CPU from the call to its end,
- * so Node's start-up and the report are left out (the CLI line below includes them).
+ * so Node's start-up and the report are left out (the CLI line below includes them). It first sets
+ * V8 up as the CLI's `scan --history` and the Action's history input do (the optimising compiler's
+ * inlining budget, src/core/parallel/inlining.ts; the young generation is V8's default for both).
  */
 const SCAN_CHILD = `
 import { readFileSync } from 'node:fs';
+const { lessInliningForHistory } = await import(process.env.NHI_LIB + '/core/parallel/inlining.js');
+lessInliningForHistory(process.execArgv, process.env, true);
 const { scanHistory } = await import(process.env.NHI_LIB + '/workspace/history.js');
 const { defaultSettings } = await import(process.env.NHI_LIB + '/core/types.js');
 const ticks = (path, first) => { try { const f = readFileSync(path, 'utf8').split(') ')[1].split(' '); return (Number(f[first]) + Number(f[first + 1])) / 100; } catch { return Number.NaN; } };
