@@ -10290,20 +10290,57 @@ var CountingSet = class {
   }
 };
 
-// src/core/parallel/inlining.ts
+// src/core/parallel/v8-setting.ts
 import { setFlagsFromString } from "node:v8";
-var HISTORY_INLINING_FLAG = "--max-inlined-bytecode-size-cumulative=230";
-function lessInliningAgain(wanted = applied) {
-  if (wanted) setBudget();
-}
-var applied = false;
-function setBudget() {
-  try {
-    setFlagsFromString(HISTORY_INLINING_FLAG);
-    return true;
-  } catch {
-    return false;
+var V8Setting = class {
+  constructor(flag, userFlags, envVar) {
+    this.flag = flag;
+    this.userFlags = userFlags;
+    this.envVar = envVar;
   }
+  flag;
+  userFlags;
+  envVar;
+  #applied = false;
+  /** Sets the flag unless the user chose otherwise; returns whether it was set. */
+  apply(execArgv, env) {
+    if (this.chosenByUser(execArgv, env)) return false;
+    this.#applied = this.set();
+    return this.#applied;
+  }
+  /** Whether this thread's `apply` set the flag (a thread tells the workers it starts). */
+  get applied() {
+    return this.#applied;
+  }
+  /**
+   * Sets the flag again where it was set before (`wanted`: in this thread, or as the thread that
+   * started this worker says): on Node 20 and 22 a worker's start-up resets V8's flags, which are
+   * the process's, to the command line's (docs/performance.md, "Read-ahead").
+   */
+  again(wanted = this.#applied) {
+    if (wanted) this.set();
+  }
+  chosenByUser(execArgv, env) {
+    if ((env[this.envVar] ?? "").trim().toLowerCase() === "default") return true;
+    const given = [...execArgv, ...(env.NODE_OPTIONS ?? "").split(/\s+/)];
+    return given.some((arg) => this.userFlags.test(arg.replaceAll("_", "-")));
+  }
+  set() {
+    try {
+      setFlagsFromString(this.flag);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+};
+
+// src/core/parallel/inlining.ts
+var HISTORY_INLINING_FLAG = "--max-inlined-bytecode-size-cumulative=230";
+var INLINING_FLAG = /^--(?:no-)?(?:turbo-inlining|max-inlined-bytecode-size(?:-cumulative|-absolute|-small)?|max-inlining-levels)(?:=|$)/;
+var inlining = new V8Setting(HISTORY_INLINING_FLAG, INLINING_FLAG, "NHI_STEWARD_INLINING");
+function lessInliningAgain(wanted = inlining.applied) {
+  inlining.again(wanted);
 }
 
 // src/workspace/history-worker.ts

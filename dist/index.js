@@ -32397,60 +32397,73 @@ var require_aws4 = __commonJS({
   }
 });
 
-// src/core/parallel/inlining.ts
+// src/core/parallel/v8-setting.ts
 import { setFlagsFromString } from "node:v8";
+var V8Setting = class {
+  constructor(flag, userFlags, envVar) {
+    this.flag = flag;
+    this.userFlags = userFlags;
+    this.envVar = envVar;
+  }
+  flag;
+  userFlags;
+  envVar;
+  #applied = false;
+  /** Sets the flag unless the user chose otherwise; returns whether it was set. */
+  apply(execArgv, env) {
+    if (this.chosenByUser(execArgv, env)) return false;
+    this.#applied = this.set();
+    return this.#applied;
+  }
+  /** Whether this thread's `apply` set the flag (a thread tells the workers it starts). */
+  get applied() {
+    return this.#applied;
+  }
+  /**
+   * Sets the flag again where it was set before (`wanted`: in this thread, or as the thread that
+   * started this worker says): on Node 20 and 22 a worker's start-up resets V8's flags, which are
+   * the process's, to the command line's (docs/performance.md, "Read-ahead").
+   */
+  again(wanted = this.#applied) {
+    if (wanted) this.set();
+  }
+  chosenByUser(execArgv, env) {
+    if ((env[this.envVar] ?? "").trim().toLowerCase() === "default") return true;
+    const given = [...execArgv, ...(env.NODE_OPTIONS ?? "").split(/\s+/)];
+    return given.some((arg) => this.userFlags.test(arg.replaceAll("_", "-")));
+  }
+  set() {
+    try {
+      setFlagsFromString(this.flag);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+};
+
+// src/core/parallel/inlining.ts
 function lessInliningForHistory(execArgv, env, historyScan2) {
-  if (!historyScan2 || inliningChosenByUser(execArgv, env)) return false;
-  applied = setBudget();
-  return applied;
+  return historyScan2 && inlining.apply(execArgv, env);
 }
 var HISTORY_INLINING_FLAG = "--max-inlined-bytecode-size-cumulative=230";
-function lessInliningApplied() {
-  return applied;
-}
-var applied = false;
-function setBudget() {
-  try {
-    setFlagsFromString(HISTORY_INLINING_FLAG);
-    return true;
-  } catch {
-    return false;
-  }
-}
 var INLINING_FLAG = /^--(?:no-)?(?:turbo-inlining|max-inlined-bytecode-size(?:-cumulative|-absolute|-small)?|max-inlining-levels)(?:=|$)/;
-function inliningChosenByUser(execArgv, env) {
-  if ((env.NHI_STEWARD_INLINING ?? "").trim().toLowerCase() === "default") return true;
-  const given = [...execArgv, ...(env.NODE_OPTIONS ?? "").split(/\s+/)];
-  return given.some((arg) => INLINING_FLAG.test(arg.replaceAll("_", "-")));
+var inlining = new V8Setting(HISTORY_INLINING_FLAG, INLINING_FLAG, "NHI_STEWARD_INLINING");
+function lessInliningApplied() {
+  return inlining.applied;
 }
 
 // src/core/parallel/young-generation.ts
-import { setFlagsFromString as setFlagsFromString2 } from "node:v8";
 function keepYoungGenerationSmall(execArgv, env, historyScan2 = false) {
-  if (historyScan2 || youngGenerationChosenByUser(execArgv, env)) return false;
-  applied2 = setGrowthFactor();
-  return applied2;
-}
-function youngGenerationKeptSmall() {
-  return applied2;
-}
-function keepYoungGenerationSmallAgain(wanted = applied2) {
-  if (wanted) setGrowthFactor();
-}
-var applied2 = false;
-function setGrowthFactor() {
-  try {
-    setFlagsFromString2("--semi-space-growth-factor=1");
-    return true;
-  } catch {
-    return false;
-  }
+  return !historyScan2 && youngGeneration.apply(execArgv, env);
 }
 var YOUNG_GENERATION_FLAG = /^--(?:max-semi-space-size|min-semi-space-size|semi-space-growth-factor)(?:=|$)/;
-function youngGenerationChosenByUser(execArgv, env) {
-  if ((env.NHI_STEWARD_YOUNG_GENERATION ?? "").trim().toLowerCase() === "default") return true;
-  const given = [...execArgv, ...(env.NODE_OPTIONS ?? "").split(/\s+/)];
-  return given.some((arg) => YOUNG_GENERATION_FLAG.test(arg.replaceAll("_", "-")));
+var youngGeneration = new V8Setting("--semi-space-growth-factor=1", YOUNG_GENERATION_FLAG, "NHI_STEWARD_YOUNG_GENERATION");
+function youngGenerationKeptSmall() {
+  return youngGeneration.applied;
+}
+function keepYoungGenerationSmallAgain(wanted = youngGeneration.applied) {
+  youngGeneration.again(wanted);
 }
 
 // src/action/on-off.ts
@@ -58860,7 +58873,7 @@ function readText(abs) {
 import { availableParallelism as availableParallelism2 } from "node:os";
 
 // src/core/parallel/large-file.ts
-import { setFlagsFromString as setFlagsFromString3 } from "node:v8";
+import { setFlagsFromString as setFlagsFromString2 } from "node:v8";
 import { runInNewContext } from "node:vm";
 var LARGE_FILE_CHARS = 1024 * 1024;
 var collect2;
@@ -58868,7 +58881,7 @@ function afterLargeFile(chars) {
   if (chars < LARGE_FILE_CHARS) return;
   if (collect2 === void 0) {
     try {
-      setFlagsFromString3("--expose-gc");
+      setFlagsFromString2("--expose-gc");
       collect2 = runInNewContext("gc");
     } catch {
       collect2 = null;

@@ -16539,19 +16539,56 @@ function afterLargeFile(chars) {
   collect2?.();
 }
 
-// src/core/parallel/young-generation.ts
+// src/core/parallel/v8-setting.ts
 import { setFlagsFromString as setFlagsFromString2 } from "node:v8";
-function keepYoungGenerationSmallAgain(wanted = applied) {
-  if (wanted) setGrowthFactor();
-}
-var applied = false;
-function setGrowthFactor() {
-  try {
-    setFlagsFromString2("--semi-space-growth-factor=1");
-    return true;
-  } catch {
-    return false;
+var V8Setting = class {
+  constructor(flag, userFlags, envVar) {
+    this.flag = flag;
+    this.userFlags = userFlags;
+    this.envVar = envVar;
   }
+  flag;
+  userFlags;
+  envVar;
+  #applied = false;
+  /** Sets the flag unless the user chose otherwise; returns whether it was set. */
+  apply(execArgv, env) {
+    if (this.chosenByUser(execArgv, env)) return false;
+    this.#applied = this.set();
+    return this.#applied;
+  }
+  /** Whether this thread's `apply` set the flag (a thread tells the workers it starts). */
+  get applied() {
+    return this.#applied;
+  }
+  /**
+   * Sets the flag again where it was set before (`wanted`: in this thread, or as the thread that
+   * started this worker says): on Node 20 and 22 a worker's start-up resets V8's flags, which are
+   * the process's, to the command line's (docs/performance.md, "Read-ahead").
+   */
+  again(wanted = this.#applied) {
+    if (wanted) this.set();
+  }
+  chosenByUser(execArgv, env) {
+    if ((env[this.envVar] ?? "").trim().toLowerCase() === "default") return true;
+    const given = [...execArgv, ...(env.NODE_OPTIONS ?? "").split(/\s+/)];
+    return given.some((arg) => this.userFlags.test(arg.replaceAll("_", "-")));
+  }
+  set() {
+    try {
+      setFlagsFromString2(this.flag);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+};
+
+// src/core/parallel/young-generation.ts
+var YOUNG_GENERATION_FLAG = /^--(?:max-semi-space-size|min-semi-space-size|semi-space-growth-factor)(?:=|$)/;
+var youngGeneration = new V8Setting("--semi-space-growth-factor=1", YOUNG_GENERATION_FLAG, "NHI_STEWARD_YOUNG_GENERATION");
+function keepYoungGenerationSmallAgain(wanted = youngGeneration.applied) {
+  youngGeneration.again(wanted);
 }
 
 // src/core/parallel/reader.ts
@@ -16591,8 +16628,8 @@ function reportsNothing(file) {
 }
 
 // src/core/parallel/secrets-worker.ts
-var { settings, done, next, reveal, youngGeneration } = workerData;
-if (next) keepYoungGenerationSmallAgain(youngGeneration === true);
+var { settings, done, next, reveal, youngGeneration: youngGeneration2 } = workerData;
+if (next) keepYoungGenerationSmallAgain(youngGeneration2 === true);
 parentPort?.on("message", (request) => {
   if ("kind" in request) return scanClaimed(request);
   let response;

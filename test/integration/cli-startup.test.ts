@@ -81,7 +81,7 @@ function standInPackage(prefix: string, main: string): string {
   mkdirSync(join(pkg, 'lib', 'cli'), { recursive: true });
   mkdirSync(join(pkg, 'lib', 'core', 'parallel'), { recursive: true });
   copyFileSync(join(import.meta.dirname, '../../bin/nhi-steward.js'), join(pkg, 'bin', 'nhi-steward.js'));
-  for (const name of ['young-generation', 'inlining']) {
+  for (const name of ['v8-setting', 'young-generation', 'inlining']) {
     const source = readFileSync(join(import.meta.dirname, `../../src/core/parallel/${name}.ts`), 'utf8');
     writeFileSync(join(pkg, 'lib', 'core', 'parallel', `${name}.js`), transformSync(source, { loader: 'ts', format: 'esm' }).code);
   }

@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import { V8Setting } from './v8-setting.js';
 
 /**
  * A history scan runs V8's optimising compiler (TurboFan) with a smaller inlining budget: at most
@@ -22,44 +22,27 @@ import { setFlagsFromString } from 'node:v8';
  * NHI_STEWARD_INLINING=default asks for V8's budget. Returns whether the flag was set.
  */
 export function lessInliningForHistory(execArgv: readonly string[], env: NodeJS.ProcessEnv, historyScan: boolean): boolean {
-  if (!historyScan || inliningChosenByUser(execArgv, env)) return false;
-  applied = setBudget();
-  return applied;
+  return historyScan && inlining.apply(execArgv, env);
 }
 
 /** The flag the history scan sets. */
 export const HISTORY_INLINING_FLAG = '--max-inlined-bytecode-size-cumulative=230';
 
-/** Whether this thread's `lessInliningForHistory` set the flag (the history pool tells its workers). */
-export function lessInliningApplied(): boolean {
-  return applied;
-}
-
-/**
- * Sets the flag again where it was set before (`wanted`: in this thread, or as the thread that
- * started this worker says): on Node 20 and 22 a worker's start-up resets V8's flags, which are the
- * process's, to the command line's (docs/performance.md, "Read-ahead").
- */
-export function lessInliningAgain(wanted = applied): void {
-  if (wanted) setBudget();
-}
-
-let applied = false;
-
-function setBudget(): boolean {
-  try {
-    setFlagsFromString(HISTORY_INLINING_FLAG);
-    return true;
-  } catch {
-    return false; // a runtime without the flag: V8's budget
-  }
-}
-
-/** V8's inlining flags (`-` and `_` are the same to it). */
+/** V8's inlining flags. */
 const INLINING_FLAG = /^--(?:no-)?(?:turbo-inlining|max-inlined-bytecode-size(?:-cumulative|-absolute|-small)?|max-inlining-levels)(?:=|$)/;
 
+const inlining = new V8Setting(HISTORY_INLINING_FLAG, INLINING_FLAG, 'NHI_STEWARD_INLINING');
+
+/** Whether this thread's `lessInliningForHistory` set the flag (the history pool tells its workers). */
+export function lessInliningApplied(): boolean {
+  return inlining.applied;
+}
+
+/** Sets the flag again where it was set before: a worker's start-up resets V8's flags (`V8Setting.again`). */
+export function lessInliningAgain(wanted = inlining.applied): void {
+  inlining.again(wanted);
+}
+
 export function inliningChosenByUser(execArgv: readonly string[], env: NodeJS.ProcessEnv): boolean {
-  if ((env.NHI_STEWARD_INLINING ?? '').trim().toLowerCase() === 'default') return true;
-  const given = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
-  return given.some((arg) => INLINING_FLAG.test(arg.replaceAll('_', '-')));
+  return inlining.chosenByUser(execArgv, env);
 }

@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import { V8Setting } from './v8-setting.js';
 
 /**
  * Keeps V8's young generation at its starting size (semi-spaces of ~1 MB) instead of letting it
@@ -28,15 +28,18 @@ import { setFlagsFromString } from 'node:v8';
  * tree scan's 150 MB (docs/performance.md, "Young generation").
  */
 export function keepYoungGenerationSmall(execArgv: readonly string[], env: NodeJS.ProcessEnv, historyScan = false): boolean {
-  if (historyScan || youngGenerationChosenByUser(execArgv, env)) return false;
-  applied = setGrowthFactor();
-  return applied;
+  return !historyScan && youngGeneration.apply(execArgv, env);
 }
+
+/** Young-generation flags V8 reads. */
+const YOUNG_GENERATION_FLAG = /^--(?:max-semi-space-size|min-semi-space-size|semi-space-growth-factor)(?:=|$)/;
+
+const youngGeneration = new V8Setting('--semi-space-growth-factor=1', YOUNG_GENERATION_FLAG, 'NHI_STEWARD_YOUNG_GENERATION');
 
 /**
  * Whether the CLI's arguments (`process.argv.slice(2)`) ask for a history scan: the command is
  * `scan` and `--history` is among its options (before a `--` that ends them). Read before the CLI
- * is loaded, so roughly: a misreading only changes how V8 sizes its young generation.
+ * is loaded, so roughly: a misreading only changes how V8 is set up (young generation, inlining).
  */
 export function cliHistoryScan(args: readonly string[]): boolean {
   const end = args.indexOf('--');
@@ -46,7 +49,7 @@ export function cliHistoryScan(args: readonly string[]): boolean {
 
 /** Whether this thread's `keepYoungGenerationSmall` set the flag (the tree pool tells its workers). */
 export function youngGenerationKeptSmall(): boolean {
-  return applied;
+  return youngGeneration.applied;
 }
 
 /**
@@ -55,26 +58,10 @@ export function youngGenerationKeptSmall(): boolean {
  * the process's, to the command line's: the scanning thread's young generation would grow again.
  * Where the user chose otherwise nothing was set, and nothing is set now.
  */
-export function keepYoungGenerationSmallAgain(wanted = applied): void {
-  if (wanted) setGrowthFactor();
+export function keepYoungGenerationSmallAgain(wanted = youngGeneration.applied): void {
+  youngGeneration.again(wanted);
 }
-
-let applied = false;
-
-function setGrowthFactor(): boolean {
-  try {
-    setFlagsFromString('--semi-space-growth-factor=1');
-    return true;
-  } catch {
-    return false; // a runtime without the flag: V8's default growth
-  }
-}
-
-/** Young-generation flags V8 reads (`-` and `_` are the same to it). */
-const YOUNG_GENERATION_FLAG = /^--(?:max-semi-space-size|min-semi-space-size|semi-space-growth-factor)(?:=|$)/;
 
 export function youngGenerationChosenByUser(execArgv: readonly string[], env: NodeJS.ProcessEnv): boolean {
-  if ((env.NHI_STEWARD_YOUNG_GENERATION ?? '').trim().toLowerCase() === 'default') return true;
-  const given = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
-  return given.some((arg) => YOUNG_GENERATION_FLAG.test(arg.replaceAll('_', '-')));
+  return youngGeneration.chosenByUser(execArgv, env);
 }
