@@ -195,9 +195,10 @@ describe('bin/nhi-steward.js: young generation', () => {
 
 /**
  * bin/nhi-steward.js gives V8's optimising compiler a smaller inlining budget for a history scan
- * (src/core/parallel/inlining.ts): a stand-in CLI turns on V8's inlining trace and makes a hot
- * function call a small one four times; V8 inlines all four calls with its own budget, one with the
- * history scan's.
+ * (src/core/parallel/inlining.ts): a stand-in CLI turns on V8's inlining trace and has V8 optimise a
+ * function that calls a 119-byte one four times. The history scan's budget (230 bytes) leaves room
+ * for exactly one; V8's (920) for all four, and it inlines at least two (four here on Node 20 and
+ * 24 alone, three once in the Action's process on Node 24: its heuristics weigh more than size).
  */
 describe('bin/nhi-steward.js: inlining budget', () => {
   const run = promisify(execFile);
@@ -214,20 +215,20 @@ describe('bin/nhi-steward.js: inlining budget', () => {
   }
 
   it('is smaller for a history scan than for a tree scan', async () => {
-    expect(await inlined(['scan', '.', '--format', 'json'])).toBe(4);
+    expect(await inlined(['scan', '.', '--format', 'json'])).toBeGreaterThanOrEqual(2);
     expect(await inlined(['scan', '.', '--history', '--format', 'json'])).toBe(1);
   });
 
   it('is smaller for a history scan on Node 24', async (context) => {
     const node24 = node24OrSkip(await findNode24(), context);
-    expect(await inlined(['scan'], {}, node24)).toBe(4);
+    expect(await inlined(['scan'], {}, node24)).toBeGreaterThanOrEqual(2);
     expect(await inlined(['scan', '--history'], {}, node24)).toBe(1);
   }, 60_000);
 
   it("is V8's own with NHI_STEWARD_INLINING=default or an inlining flag of the user's", async () => {
-    expect(await inlined(['scan', '.', '--history'], { NHI_STEWARD_INLINING: 'default' })).toBe(4);
+    expect(await inlined(['scan', '.', '--history'], { NHI_STEWARD_INLINING: 'default' })).toBeGreaterThanOrEqual(2);
     // V8 refuses its flags in NODE_OPTIONS: the user's own comes on node's command line.
-    expect(await inlined(['scan', '.', '--history'], {}, process.execPath, ['--max-inlined-bytecode-size-cumulative=920'])).toBe(4);
+    expect(await inlined(['scan', '.', '--history'], {}, process.execPath, ['--max-inlined-bytecode-size-cumulative=920'])).toBeGreaterThanOrEqual(2);
   });
 
   it('recognises inlining flags on the command line and in NODE_OPTIONS, with - or _', () => {

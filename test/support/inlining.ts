@@ -7,11 +7,14 @@
  * function) it inlines all four calls; with the history scan's (230) one. `inlinedCalls` counts
  * them in the process's output.
  */
-export const INLINING_FUNCTIONS = `function inliningProbePart(a, b) { let s = 0; for (let i = 0; i < 4; i++) { s += (a * 31 + b * 17 + i) % 97; s ^= (a << 3) + (b >> 2); s += a > b ? a - b : b - a; s += (s & 7) * (a | 1); } return s; }
-function inliningProbeCaller(n) { let t = 0; for (let i = 0; i < n; i++) t += inliningProbePart(i, n) + inliningProbePart(n, i) + inliningProbePart(i + 1, n - 1) + inliningProbePart(i ^ n, i & n); return t; }
-function inliningProbeRun() {
+export const INLINING_FUNCTIONS = `function inliningProbeRun() {
   setFlagsFromString('--allow-natives-syntax');
   setFlagsFromString('--trace-turbo-inlining');
+  // Made when the probe runs: V8 has no earlier state of them.
+  const inliningProbeCaller = new Function(\`
+    function inliningProbePart(a, b) { let s = 0; for (let i = 0; i < 4; i++) { s += (a * 31 + b * 17 + i) % 97; s ^= (a << 3) + (b >> 2); s += a > b ? a - b : b - a; s += (s & 7) * (a | 1); } return s; }
+    return function inliningProbeCaller(n) { let t = 0; for (let i = 0; i < n; i++) t += inliningProbePart(i, n) + inliningProbePart(n, i) + inliningProbePart(i + 1, n - 1) + inliningProbePart(i ^ n, i & n); return t; };
+  \`)();
   const optimizeNow = new Function('f', 'n', '%PrepareFunctionForOptimization(f); f(n); f(n); %OptimizeFunctionOnNextCall(f); return f(n);');
   console.log(optimizeNow(inliningProbeCaller, 50) > 0 ? 'probe done' : 'probe failed');
 }
@@ -21,12 +24,6 @@ function inliningProbeRun() {
 export const INLINING_PROBE = `import { setFlagsFromString } from 'node:v8';
 ${INLINING_FUNCTIONS}
 inliningProbeRun();
-`;
-
-/** A module to preload (`--import`) that runs the probe when the process exits. */
-export const INLINING_PROBE_AT_EXIT = `import { setFlagsFromString } from 'node:v8';
-${INLINING_FUNCTIONS}
-process.on('exit', inliningProbeRun);
 `;
 
 /** How many calls of the probe's small function V8 inlined into its caller, in `output`. */

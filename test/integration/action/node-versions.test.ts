@@ -6,7 +6,6 @@ import { BASE_FILES, CONFIG_WITH_SECRET, RAW_SECRETS, REPO, pullRequestPayload, 
 import { makeRepo, type TestRepo } from './git-repo.js';
 import { findNode24, node24OrSkip, type Node24 } from './node24.js';
 import { buildBundle, runAction } from './runner.js';
-import { INLINING_PROBE_AT_EXIT, inlinedCalls } from '../../support/inlining.js';
 
 let bundle: ReturnType<typeof buildBundle>;
 let node24: Node24;
@@ -69,12 +68,17 @@ describe('the bundle on the Node versions a runner uses', () => {
 
   /**
    * With the history input on, the bundle gives V8's optimising compiler a smaller inlining budget
-   * (src/core/parallel/inlining.ts): a probe preloaded with NODE_OPTIONS turns on V8's inlining trace
-   * at exit, after the Action ran, and has a function that calls a small one four times optimised.
+   * (src/core/parallel/inlining.ts). A probe preloaded with NODE_OPTIONS records every flag the
+   * Action hands V8 (`v8.setFlagsFromString`, wrapped before the bundle loads). That V8 honours the
+   * flag is checked through the CLI's bin in test/integration/cli-startup.test.ts.
    */
-  it('gives V8 a smaller inlining budget when the history input is on, and its own otherwise', async () => {
-    expect(await inliningAfterRun('schedule', { history: 'on', 'sarif-file': '' })).toBe(1);
-    expect(await inliningAfterRun('pull_request')).toBe(4);
+  it('gives V8 a smaller inlining budget when the history input is on, and only then', async () => {
+    const history = await flagsSetByRun('schedule', { history: 'on', 'sarif-file': '' });
+    expect(history).toContain('--max-inlined-bytecode-size-cumulative=230');
+    expect(history).not.toContain('--semi-space-growth-factor=1'); // a history scan keeps V8's young generation
+    const pullRequest = await flagsSetByRun('pull_request');
+    expect(pullRequest).toContain('--semi-space-growth-factor=1');
+    expect(pullRequest).not.toContain('--max-inlined-bytecode-size-cumulative=230');
   });
 
   it('leaves the young generation to V8 when the history input is on (a history scan: faster there)', async () => {
@@ -84,21 +88,31 @@ describe('the bundle on the Node versions a runner uses', () => {
   });
 });
 
-/** Runs the Action with the inlining probe (test/support/inlining.ts) run at exit; returns the calls V8 inlined. */
-async function inliningAfterRun(event: 'pull_request' | 'schedule', inputs: Record<string, string> = {}): Promise<number> {
-  const probe = join(bundle.dir, 'inlining-probe.mjs');
-  writeFileSync(probe, INLINING_PROBE_AT_EXIT);
+/** Runs the Action with a probe preloaded that records the flags it gives V8; returns them. */
+async function flagsSetByRun(event: 'pull_request' | 'schedule', inputs: Record<string, string> = {}): Promise<string[]> {
+  const probe = join(bundle.dir, 'flags-probe.mjs');
+  const out = join(bundle.dir, `flags-${event}.txt`);
+  writeFileSync(out, '');
+  writeFileSync(
+    probe,
+    `import { appendFileSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+const v8 = createRequire(import.meta.url)('node:v8');
+const setFlags = v8.setFlagsFromString;
+v8.setFlagsFromString = (flags) => { appendFileSync(process.env.NHI_PROBE_OUT, flags + '\\n'); return setFlags(flags); };
+syncBuiltinESMExports();
+`,
+  );
   const run = await runAction({
     node: process.execPath, entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event, repository: REPO, sha: ws.headSha,
     ...(event === 'pull_request'
       ? { ref: 'refs/pull/7/merge', payload: pullRequestPayload({ number: 7, headSha: ws.headSha, baseSha: ws.baseSha }) }
       : { ref: 'refs/heads/main', payload: schedulePayload() }),
     inputs,
-    extraEnv: { NODE_OPTIONS: `--import ${probe}` },
+    extraEnv: { NODE_OPTIONS: `--import ${probe}`, NHI_PROBE_OUT: out },
   });
   expect(run.code).toBe(1); // the secret is found in both
-  expect(run.stdout).toContain('probe done');
-  return inlinedCalls(run.stdout);
+  return readFileSync(out, 'utf8').split('\n').filter(Boolean);
 }
 
 /** Runs the Action with the probe above preloaded; returns its exit code and the new space's size at exit. */
