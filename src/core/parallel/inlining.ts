@@ -26,7 +26,7 @@ export function lessInliningForHistory(execArgv: readonly string[], env: NodeJS.
 }
 
 /** The flag the history scan sets. */
-export const HISTORY_INLINING_FLAG = '--max-inlined-bytecode-size-cumulative=230';
+const HISTORY_INLINING_FLAG = '--max-inlined-bytecode-size-cumulative=230';
 
 /** V8's inlining flags. */
 const INLINING_FLAG = /^--(?:no-)?(?:turbo-inlining|max-inlined-bytecode-size(?:-cumulative|-absolute|-small)?|max-inlining-levels)(?:=|$)/;
