@@ -60407,11 +60407,9 @@ async function* listObjectBatches(dir, revisions, onError) {
 var BlobReader = class {
   /**
    * `maxBytes`: a blob larger than this is passed over as git sends it (never copied or handed
-   * on) and answered with its size; by default every blob is handed on.
-   */
-  /**
-   * `outputVia`: how git's output reaches this process; `socket` (the default where it can be set
-   * up) or `pipe` (tests of the fallback).
+   * on) and answered with its size; by default every blob is handed on. `outputVia`: how git's
+   * output reaches this process; `socket` (the default where it can be set up) or `pipe` (tests of
+   * the fallback).
    */
   constructor(dir, onBlob, maxBytes = Infinity, outputVia = "socket") {
     this.dir = dir;

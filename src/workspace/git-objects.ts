@@ -221,11 +221,9 @@ export class BlobReader<T> {
 
   /**
    * `maxBytes`: a blob larger than this is passed over as git sends it (never copied or handed
-   * on) and answered with its size; by default every blob is handed on.
-   */
-  /**
-   * `outputVia`: how git's output reaches this process; `socket` (the default where it can be set
-   * up) or `pipe` (tests of the fallback).
+   * on) and answered with its size; by default every blob is handed on. `outputVia`: how git's
+   * output reaches this process; `socket` (the default where it can be set up) or `pipe` (tests of
+   * the fallback).
    */
   constructor(
     private readonly dir: string,
