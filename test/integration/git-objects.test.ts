@@ -81,7 +81,10 @@ describe.each(OUTPUTS)('BlobReader when git cat-file dies mid-stream (output thr
 });
 
 describe.each(OUTPUTS)('BlobReader, output through a %s', (output) => {
-  it('rejects with what its consumer threw (no crash, git stopped), and leaves no socket folder behind', async () => {
+  // Through a socket: its private folder was made in TMPDIR (the reader said it read a socket)
+  // and is gone. Through the pipe: no folder was made at all.
+  const folder = output === 'socket' ? 'removes the socket folder it made' : 'makes no socket folder';
+  it(`rejects with what its consumer threw (no crash, git stopped), and ${folder}`, async () => {
     const repo = new HistoryRepo();
     const temp = mkdtempSync(join(tmpdir(), 'nhi-reader-'));
     const saved = process.env.TMPDIR;
@@ -92,7 +95,9 @@ describe.each(OUTPUTS)('BlobReader, output through a %s', (output) => {
       repo.commit('A', '2024-01-01T00:00:00Z', files);
       const ids = Object.keys(files).map((f) => repo.git('rev-parse', `HEAD:${f}`));
       let seen = 0;
-      const reader = new BlobReader<number>(repo.dir, () => {
+      let readThrough: string | undefined;
+      const reader: BlobReader<number> = new BlobReader<number>(repo.dir, () => {
+        readThrough ??= reader.outputKind; // while git runs (the socket, if any, was made in TMPDIR)
         if (++seen === 3) throw new Error('consumer failed on the third blob');
       }, Infinity, output);
       const run = (async () => {
@@ -101,6 +106,7 @@ describe.each(OUTPUTS)('BlobReader, output through a %s', (output) => {
       })();
       await expect(run).rejects.toThrow('consumer failed on the third blob');
       expect(seen).toBe(3);
+      expect(readThrough).toBe(output);
       expect(readdirSync(temp)).toEqual([]);
     } finally {
       if (saved === undefined) delete process.env.TMPDIR;
