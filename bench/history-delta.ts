@@ -1,8 +1,9 @@
 /**
  * How much of a history's unique blob bytes differ from the next version of the same file, and
- * what the engine would save by scanning only those parts (docs/history.md, "Scanning only what
- * changed between versions: measured, not built"). An analysis, not a product path: it holds
- * every blob of the history in memory, so use it on repositories of a few hundred MB.
+ * what the engine would save by scanning only those parts (docs/history.md, "2026-12-05, fifth
+ * session: what scanning only the changed part of each version could save"). An analysis, not a
+ * product path: it holds every blob of the history in memory, so use it on repositories of a few
+ * hundred MB.
  *
  *   npx tsx bench/history-delta.ts [REPO] [--margin BYTES] [--min-size BYTES]
  *
