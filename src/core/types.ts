@@ -5,6 +5,7 @@
  */
 
 import type { FingerprintMode, ScryptCost } from './secrets/fingerprint.js';
+import type { VersionScan } from './secrets/keyword-versions.js';
 
 /** Finding levels, most severe first. `info` is below `notice` (e.g. Stripe test keys). */
 export const LEVELS = ['error', 'warning', 'notice', 'info'] as const;
@@ -32,6 +33,11 @@ export interface SourceFile {
   content: string;
   /** PR mode: 1-based line numbers the PR added. Only these lines raise secret findings. */
   addedLines?: ReadonlySet<number>;
+  /**
+   * History mode: the keyword pass given the earlier versions of this path the thread scanned, which
+   * reads only where this version differs from the last one (the same hits, less work).
+   */
+  versions?: VersionScan;
 }
 
 export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'invalid-path' | 'limit';

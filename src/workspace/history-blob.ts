@@ -1,4 +1,5 @@
 import { scanSecrets } from '../core/secrets/engine.js';
+import type { KeywordVersions } from '../core/secrets/keyword-versions.js';
 import { toSourceFile } from '../core/source.js';
 import type { Finding, RevealedSecret, ScanSettings, SecretSink, Skipped, SourceFile } from '../core/types.js';
 
@@ -9,9 +10,14 @@ import type { Finding, RevealedSecret, ScanSettings, SecretSink, Skipped, Source
  */
 export type BlobOutcome = { scanned: false; skipped: Skipped } | { scanned: true; findings?: Finding[]; baselined?: string[] };
 
-export function scanBlobBytes(path: string, bytes: Uint8Array, settings: ScanSettings, reveal?: SecretSink): BlobOutcome {
+/**
+ * `versions`: the thread's memory of the versions it scanned before (one per scan and thread),
+ * so that the keyword pass reads only what changed since the last version of `path`.
+ */
+export function scanBlobBytes(path: string, bytes: Uint8Array, settings: ScanSettings, reveal?: SecretSink, versions?: KeywordVersions): BlobOutcome {
   const source = toSourceFile(path, bytes, settings);
   if (!('content' in source)) return { scanned: false, skipped: source };
+  if (versions) source.versions = versions.version(path);
   const salted = settings.salted ?? [];
   if (salted.length === 0) {
     const findings = scanSecrets(source, settings, reveal);

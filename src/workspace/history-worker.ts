@@ -8,12 +8,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanBlobBytes, type HistoryBatch, type HistoryBatchAnswer } from './history-blob.js';
 import { lessInliningAgain } from '../core/parallel/inlining.js';
+import { KeywordVersions } from '../core/secrets/keyword-versions.js';
 import type { RevealedSecret, ScanSettings } from '../core/types.js';
 
 const { settings, reveal, lessInlining } = workerData as { settings: ScanSettings; reveal: boolean; lessInlining?: boolean };
 // This thread's start-up reset V8's flags (Node 20 and 22): the history scan's inlining budget
 // (src/core/parallel/inlining.ts) is set again, for every thread of the process.
 lessInliningAgain(lessInlining === true);
+/** This thread's earlier versions of each path (the worker lives for one scan). */
+const versions = new KeywordVersions();
 
 parentPort?.on('message', (batch: HistoryBatch) => {
   let answer: HistoryBatchAnswer;
@@ -21,7 +24,7 @@ parentPort?.on('message', (batch: HistoryBatch) => {
     const secrets: RevealedSecret[] = [];
     const sink = reveal ? (s: RevealedSecret) => secrets.push(s) : undefined;
     const results = batch.items.map((item) => {
-      const outcome = scanBlobBytes(item.path, Buffer.from(batch.buffer, item.start, item.length), settings, sink);
+      const outcome = scanBlobBytes(item.path, Buffer.from(batch.buffer, item.start, item.length), settings, sink, versions);
       return outcome.scanned && !outcome.findings && !outcome.baselined ? null : outcome;
     });
     answer = reveal ? { id: batch.id, results, secrets } : { id: batch.id, results };

@@ -1,4 +1,5 @@
 import { leadFits, trailFits, type CompiledCatalog, type CompiledDetector, type Companion } from './compile.js';
+import type { VersionScan } from './keyword-versions.js';
 
 /** A regex match of one detector, before any filtering. Offsets are into the file content. */
 export interface RawMatch {
@@ -31,9 +32,11 @@ const MAX_MERGED = 4096; // …up to this length: a regex that backtracks per at
 
 /**
  * All matches of the active detectors, found with one keyword pass over the content and regex runs
- * only where keywords occur. `active[i]` is 1 when detector i applies to this file.
+ * only where keywords occur. `active[i]` is 1 when detector i applies to this file. With
+ * `version` (history mode), the keyword pass reads only where the content differs from the last
+ * version of its path: the same hits either way.
  */
-export function findMatches(content: string, catalog: CompiledCatalog, active: Uint8Array, options: MatchOptions = DEFAULT_MATCH_OPTIONS): RawMatch[] {
+export function findMatches(content: string, catalog: CompiledCatalog, active: Uint8Array, options: MatchOptions = DEFAULT_MATCH_OPTIONS, version?: VersionScan): RawMatch[] {
   const n = content.length;
   const matches: RawMatch[] = [];
   const wanted = catalog.unconditional.filter((d) => active[d] === 1);
@@ -41,7 +44,7 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
     for (let from = 0; from < n; from += MAX_MERGED) runWindow(content, catalog.detectors[d], d, from, Math.min(n, from + MAX_MERGED), matches);
   }
 
-  const hits = catalog.automaton.scan(content);
+  const hits = version ? version.hits(catalog.automaton, content) : catalog.automaton.scan(content);
   if (hits.length === 0) return matches;
   const scratch = takeScratch(catalog);
   try {

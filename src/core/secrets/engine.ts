@@ -120,7 +120,7 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
       active[i] = 1;
     }
   }
-  const raw = findMatches(file.content, catalog, active, options);
+  const raw = findMatches(file.content, catalog, active, options, file.versions);
   if (raw.length === 0) return [];
 
   const accepted: Candidate[] = [];

@@ -31,6 +31,12 @@ export class KeywordAutomaton {
   private readonly outputs: number[][];
   /** Created on the first long text; null when WebAssembly cannot be used. */
   private wasm: WasmKeywordScanner | null | undefined;
+  /**
+   * The longest keyword's length. The state reached at any offset is the longest keyword prefix
+   * ending there, so it never depends on more than this many code units before the offset: the
+   * WebAssembly streams and `scanAgainst` start that far back from the start state.
+   */
+  readonly longest: number;
 
   constructor(keywords: readonly string[]) {
     this.keywords = keywords.map((k) => k.toLowerCase());
@@ -41,6 +47,7 @@ export class KeywordAutomaton {
     const { delta, outputs } = buildDfa(this.keywords, classOf, classCount);
     this.delta = delta;
     this.outputs = outputs;
+    this.longest = Math.max(0, ...this.keywords.map((k) => k.length));
   }
 
   /**
@@ -49,10 +56,44 @@ export class KeywordAutomaton {
    */
   scan(text: string): number[] {
     if (text.length >= WASM_FROM) {
-      if (this.wasm === undefined) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, Math.max(0, ...this.keywords.map((k) => k.length)), this.classed);
+      if (this.wasm === undefined) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, this.longest, this.classed);
       if (this.wasm) return this.wasm.scan(text);
     }
     return this.scanJs(text);
+  }
+
+  /**
+   * The same hits as `scan(text)`, given `hits`, those of `earlier`, a text that shares its first
+   * `prefix` and its last `suffix` code units with `text` (prefix + suffix at most the shorter
+   * length; the caller compares, keyword-versions.ts). The hits wholly inside the shared parts are
+   * the earlier text's (shifted, in the suffix), and only the part between them, widened by
+   * `longest` code units, is scanned. A hit at end offset e is decided by the `longest` code units
+   * before e, so:
+   * - a hit ending at e <= prefix is the same in both texts;
+   * - one ending at e >= |text| - suffix + longest reads only the shared suffix, and is the earlier
+   *   text's hit at e - |text| + |earlier|;
+   * - the ends between are found by scanning from prefix + 1 - longest: the first end after
+   *   `prefix` is then `longest` code units in, where the start state has become the true state.
+   */
+  scanAgainst(text: string, earlier: string, hits: readonly number[], prefix: number, suffix: number): number[] {
+    if (prefix === text.length && prefix === earlier.length) return hits.slice();
+    let h = 0;
+    while (h < hits.length && hits[h + 1] <= prefix) h += 2;
+    const out = hits.slice(0, h);
+    const from = Math.max(0, prefix + 1 - this.longest);
+    const to = Math.min(text.length, text.length - suffix + this.longest - 1);
+    if (to > prefix) {
+      const middle = this.scan(from === 0 && to === text.length ? text : text.substring(from, to));
+      for (let m = 0; m < middle.length; m += 2) {
+        const end = middle[m + 1] + from;
+        if (end > prefix) out.push(middle[m], end);
+      }
+    }
+    const shift = text.length - earlier.length;
+    const firstOld = earlier.length - suffix + this.longest;
+    while (h < hits.length && hits[h + 1] < firstOld) h += 2;
+    for (; h < hits.length; h += 2) out.push(hits[h], hits[h + 1] + shift);
+    return out;
   }
 
   /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
