@@ -366,6 +366,12 @@ var KeywordAutomaton = class {
   outputs;
   /** Created on the first long text; null when WebAssembly cannot be used. */
   wasm;
+  /**
+   * The longest keyword's length. The state reached at any offset is the longest keyword prefix
+   * ending there, so it never depends on more than this many code units before the offset: the
+   * WebAssembly streams and `scanAgainst` start that far back from the start state.
+   */
+  longest;
   constructor(keywords) {
     this.keywords = keywords.map((k) => k.toLowerCase());
     const { classOf, classCount, classed } = buildClasses(this.keywords);
@@ -375,6 +381,7 @@ var KeywordAutomaton = class {
     const { delta, outputs } = buildDfa(this.keywords, classOf, classCount);
     this.delta = delta;
     this.outputs = outputs;
+    this.longest = Math.max(0, ...this.keywords.map((k) => k.length));
   }
   /**
    * Every keyword occurrence, as flat pairs [state, endOffset, state, endOffset, …] where endOffset
@@ -382,10 +389,43 @@ var KeywordAutomaton = class {
    */
   scan(text) {
     if (text.length >= WASM_FROM) {
-      if (this.wasm === void 0) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, Math.max(0, ...this.keywords.map((k) => k.length)), this.classed);
+      if (this.wasm === void 0) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, this.longest, this.classed);
       if (this.wasm) return this.wasm.scan(text);
     }
     return this.scanJs(text);
+  }
+  /**
+   * The same hits as `scan(text)`, given `hits`, those of `earlier`, a text that shares its first
+   * `prefix` and its last `suffix` code units with `text` (prefix + suffix at most the shorter
+   * length; the caller compares, keyword-versions.ts). The hits wholly inside the shared parts are
+   * the earlier text's (shifted, in the suffix), and only the part between them, widened by
+   * `longest` code units, is scanned. A hit at end offset e is decided by the `longest` code units
+   * before e, so:
+   * - a hit ending at e <= prefix is the same in both texts;
+   * - one ending at e >= |text| - suffix + longest reads only the shared suffix, and is the earlier
+   *   text's hit at e - |text| + |earlier|;
+   * - the ends between are found by scanning from prefix + 1 - longest: the first end after
+   *   `prefix` is then `longest` code units in, where the start state has become the true state.
+   */
+  scanAgainst(text, earlier, hits, prefix, suffix) {
+    if (prefix === text.length && prefix === earlier.length) return hits.slice();
+    let h = 0;
+    while (h < hits.length && hits[h + 1] <= prefix) h += 2;
+    const out = hits.slice(0, h);
+    const from = Math.max(0, prefix + 1 - this.longest);
+    const to = Math.min(text.length, text.length - suffix + this.longest - 1);
+    if (to > prefix) {
+      const middle = this.scan(from === 0 && to === text.length ? text : text.substring(from, to));
+      for (let m = 0; m < middle.length; m += 2) {
+        const end = middle[m + 1] + from;
+        if (end > prefix) out.push(middle[m], end);
+      }
+    }
+    const shift = text.length - earlier.length;
+    const firstOld = earlier.length - suffix + this.longest;
+    while (h < hits.length && hits[h + 1] < firstOld) h += 2;
+    for (; h < hits.length; h += 2) out.push(hits[h], hits[h + 1] + shift);
+    return out;
   }
   /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
   scanJs(text) {
@@ -867,14 +907,14 @@ var CONTEXT = 64;
 var TRUNCATED_REACH = 64 * 1024;
 var MERGE_GAP = 256;
 var MAX_MERGED = 4096;
-function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS) {
+function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, version) {
   const n = content.length;
   const matches = [];
   const wanted = catalog.unconditional.filter((d) => active[d] === 1);
   for (const d of wanted) {
     for (let from = 0; from < n; from += MAX_MERGED) runWindow(content, catalog.detectors[d], d, from, Math.min(n, from + MAX_MERGED), matches);
   }
-  const hits = catalog.automaton.scan(content);
+  const hits = version ? version.hits(catalog.automaton, content) : catalog.automaton.scan(content);
   if (hits.length === 0) return matches;
   const scratch = takeScratch(catalog);
   try {
@@ -9975,7 +10015,7 @@ function scanFile(file, settings2, catalog, options, reveal2) {
       active[i] = 1;
     }
   }
-  const raw = findMatches(file.content, catalog, active, options);
+  const raw = findMatches(file.content, catalog, active, options, file.versions);
   if (raw.length === 0) return [];
   const accepted = [];
   for (const match2 of raw) {
@@ -10229,9 +10269,10 @@ function decodeText(bytes) {
 }
 
 // src/workspace/history-blob.ts
-function scanBlobBytes(path2, bytes, settings2, reveal2) {
+function scanBlobBytes(path2, bytes, settings2, reveal2, versions2) {
   const source = toSourceFile(path2, bytes, settings2);
   if (!("content" in source)) return { scanned: false, skipped: source };
+  if (versions2) source.versions = versions2.version(path2);
   const salted = settings2.salted ?? [];
   if (salted.length === 0) {
     const findings2 = scanSecrets(source, settings2, reveal2);
@@ -10343,16 +10384,117 @@ function lessInliningAgain(wanted = inlining.applied) {
   inlining.again(wanted);
 }
 
+// src/core/parallel/large-file.ts
+var LARGE_FILE_CHARS = 1024 * 1024;
+
+// src/core/secrets/keyword-versions.ts
+var VERSION_MIN_CHARS = 16 * 1024;
+var VERSION_CAPACITY = 4 * 1024 * 1024;
+var VERSION_PATHS = 4096;
+var RETRY_AFTER = 8;
+var KeywordVersions = class {
+  constructor(capacity = VERSION_CAPACITY) {
+    this.capacity = capacity;
+  }
+  capacity;
+  kept = /* @__PURE__ */ new Map();
+  chars = 0;
+  /** Characters kept now. */
+  get size() {
+    return this.chars;
+  }
+  /** The keyword pass of the version of `path` scanned now. */
+  version(path2) {
+    return { hits: (automaton, text) => this.hits(automaton, path2, text) };
+  }
+  hits(automaton, path2, text) {
+    if (text.length < VERSION_MIN_CHARS) return automaton.scan(text);
+    const found = this.kept.get(path2);
+    const before = found?.automaton === automaton ? found : void 0;
+    if (found !== void 0) {
+      this.kept.delete(path2);
+      this.chars -= found.text?.length ?? 0;
+    }
+    if (before !== void 0 && before.text === void 0 && before.whole < RETRY_AFTER) {
+      this.remember(path2, { ...before, whole: before.whole + 1 });
+      return automaton.scan(text);
+    }
+    let hits;
+    let shared = before?.shared ?? 1;
+    if (before?.text !== void 0) {
+      const prefix = commonPrefix(before.text, text);
+      const suffix = commonSuffix(before.text, text, Math.min(before.text.length, text.length) - prefix);
+      hits = automaton.scanAgainst(text, before.text, before.hits, prefix, suffix);
+      shared = (3 * shared + (prefix + suffix) / text.length) / 4;
+    } else hits = automaton.scan(text);
+    if (shared < 0.5 && before?.text !== void 0) this.remember(path2, { automaton, text: void 0, hits: [], shared, whole: 0 });
+    else if (text.length < LARGE_FILE_CHARS && text.length <= this.capacity) this.remember(path2, { automaton, text, hits, shared, whole: 0 });
+    return hits;
+  }
+  remember(path2, kept) {
+    this.kept.set(path2, kept);
+    this.chars += kept.text?.length ?? 0;
+    if (this.chars > this.capacity || this.kept.size > VERSION_PATHS) this.evict();
+  }
+  /** Forgets the least recently scanned paths until the rest fit (a `Map` iterates in insertion order). */
+  evict() {
+    for (const [oldest, kept] of this.kept) {
+      if (this.chars <= this.capacity && this.kept.size <= VERSION_PATHS) return;
+      this.kept.delete(oldest);
+      this.chars -= kept.text?.length ?? 0;
+    }
+  }
+};
+var COMPARE_CHUNK = 16 * 1024;
+function commonPrefix(a, b) {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  let chunk = COMPARE_CHUNK;
+  while (i < n) {
+    const end = Math.min(n, i + chunk);
+    if (a.substring(i, end) === b.substring(i, end)) {
+      i = end;
+      continue;
+    }
+    if (end - i <= 32) {
+      while (a.charCodeAt(i) === b.charCodeAt(i)) i++;
+      return i;
+    }
+    chunk = end - i >> 1;
+  }
+  return i;
+}
+function commonSuffix(a, b, max) {
+  const la = a.length;
+  const lb = b.length;
+  let i = 0;
+  let chunk = COMPARE_CHUNK;
+  while (i < max) {
+    const end = Math.min(max, i + chunk);
+    if (a.substring(la - end, la - i) === b.substring(lb - end, lb - i)) {
+      i = end;
+      continue;
+    }
+    if (end - i <= 32) {
+      while (a.charCodeAt(la - 1 - i) === b.charCodeAt(lb - 1 - i)) i++;
+      return i;
+    }
+    chunk = end - i >> 1;
+  }
+  return i;
+}
+
 // src/workspace/history-worker.ts
 var { settings, reveal, lessInlining } = workerData;
 lessInliningAgain(lessInlining === true);
+var versions = new KeywordVersions();
 parentPort?.on("message", (batch) => {
   let answer;
   try {
     const secrets = [];
     const sink = reveal ? (s) => secrets.push(s) : void 0;
     const results = batch.items.map((item) => {
-      const outcome = scanBlobBytes(item.path, Buffer.from(batch.buffer, item.start, item.length), settings, sink);
+      const outcome = scanBlobBytes(item.path, Buffer.from(batch.buffer, item.start, item.length), settings, sink, versions);
       return outcome.scanned && !outcome.findings && !outcome.baselined ? null : outcome;
     });
     answer = reveal ? { id: batch.id, results, secrets } : { id: batch.id, results };

@@ -56944,6 +56944,12 @@ var KeywordAutomaton = class {
   outputs;
   /** Created on the first long text; null when WebAssembly cannot be used. */
   wasm;
+  /**
+   * The longest keyword's length. The state reached at any offset is the longest keyword prefix
+   * ending there, so it never depends on more than this many code units before the offset: the
+   * WebAssembly streams and `scanAgainst` start that far back from the start state.
+   */
+  longest;
   constructor(keywords) {
     this.keywords = keywords.map((k) => k.toLowerCase());
     const { classOf, classCount, classed } = buildClasses(this.keywords);
@@ -56953,6 +56959,7 @@ var KeywordAutomaton = class {
     const { delta, outputs } = buildDfa(this.keywords, classOf, classCount);
     this.delta = delta;
     this.outputs = outputs;
+    this.longest = Math.max(0, ...this.keywords.map((k) => k.length));
   }
   /**
    * Every keyword occurrence, as flat pairs [state, endOffset, state, endOffset, …] where endOffset
@@ -56960,10 +56967,43 @@ var KeywordAutomaton = class {
    */
   scan(text3) {
     if (text3.length >= WASM_FROM) {
-      if (this.wasm === void 0) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, Math.max(0, ...this.keywords.map((k) => k.length)), this.classed);
+      if (this.wasm === void 0) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, this.longest, this.classed);
       if (this.wasm) return this.wasm.scan(text3);
     }
     return this.scanJs(text3);
+  }
+  /**
+   * The same hits as `scan(text)`, given `hits`, those of `earlier`, a text that shares its first
+   * `prefix` and its last `suffix` code units with `text` (prefix + suffix at most the shorter
+   * length; the caller compares, keyword-versions.ts). The hits wholly inside the shared parts are
+   * the earlier text's (shifted, in the suffix), and only the part between them, widened by
+   * `longest` code units, is scanned. A hit at end offset e is decided by the `longest` code units
+   * before e, so:
+   * - a hit ending at e <= prefix is the same in both texts;
+   * - one ending at e >= |text| - suffix + longest reads only the shared suffix, and is the earlier
+   *   text's hit at e - |text| + |earlier|;
+   * - the ends between are found by scanning from prefix + 1 - longest: the first end after
+   *   `prefix` is then `longest` code units in, where the start state has become the true state.
+   */
+  scanAgainst(text3, earlier, hits, prefix, suffix) {
+    if (prefix === text3.length && prefix === earlier.length) return hits.slice();
+    let h = 0;
+    while (h < hits.length && hits[h + 1] <= prefix) h += 2;
+    const out = hits.slice(0, h);
+    const from = Math.max(0, prefix + 1 - this.longest);
+    const to = Math.min(text3.length, text3.length - suffix + this.longest - 1);
+    if (to > prefix) {
+      const middle = this.scan(from === 0 && to === text3.length ? text3 : text3.substring(from, to));
+      for (let m = 0; m < middle.length; m += 2) {
+        const end = middle[m + 1] + from;
+        if (end > prefix) out.push(middle[m], end);
+      }
+    }
+    const shift = text3.length - earlier.length;
+    const firstOld = earlier.length - suffix + this.longest;
+    while (h < hits.length && hits[h + 1] < firstOld) h += 2;
+    for (; h < hits.length; h += 2) out.push(hits[h], hits[h + 1] + shift);
+    return out;
   }
   /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
   scanJs(text3) {
@@ -57445,14 +57485,14 @@ var CONTEXT = 64;
 var TRUNCATED_REACH = 64 * 1024;
 var MERGE_GAP = 256;
 var MAX_MERGED = 4096;
-function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS) {
+function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, version) {
   const n = content.length;
   const matches2 = [];
   const wanted = catalog.unconditional.filter((d) => active[d] === 1);
   for (const d of wanted) {
     for (let from = 0; from < n; from += MAX_MERGED) runWindow(content, catalog.detectors[d], d, from, Math.min(n, from + MAX_MERGED), matches2);
   }
-  const hits = catalog.automaton.scan(content);
+  const hits = version ? version.hits(catalog.automaton, content) : catalog.automaton.scan(content);
   if (hits.length === 0) return matches2;
   const scratch = takeScratch(catalog);
   try {
@@ -57925,7 +57965,7 @@ function scanFile(file, settings, catalog, options, reveal) {
       active[i] = 1;
     }
   }
-  const raw = findMatches(file.content, catalog, active, options);
+  const raw = findMatches(file.content, catalog, active, options, file.versions);
   if (raw.length === 0) return [];
   const accepted = [];
   for (const match2 of raw) {
@@ -61385,10 +61425,108 @@ import { isAbsolute, join as join6 } from "node:path";
 // src/workspace/history-pool.ts
 import { availableParallelism as availableParallelism3 } from "node:os";
 
+// src/core/secrets/keyword-versions.ts
+var VERSION_MIN_CHARS = 16 * 1024;
+var VERSION_CAPACITY = 4 * 1024 * 1024;
+var VERSION_PATHS = 4096;
+var RETRY_AFTER = 8;
+var KeywordVersions = class {
+  constructor(capacity = VERSION_CAPACITY) {
+    this.capacity = capacity;
+  }
+  capacity;
+  kept = /* @__PURE__ */ new Map();
+  chars = 0;
+  /** Characters kept now. */
+  get size() {
+    return this.chars;
+  }
+  /** The keyword pass of the version of `path` scanned now. */
+  version(path7) {
+    return { hits: (automaton, text3) => this.hits(automaton, path7, text3) };
+  }
+  hits(automaton, path7, text3) {
+    if (text3.length < VERSION_MIN_CHARS) return automaton.scan(text3);
+    const found2 = this.kept.get(path7);
+    const before = found2?.automaton === automaton ? found2 : void 0;
+    if (found2 !== void 0) {
+      this.kept.delete(path7);
+      this.chars -= found2.text?.length ?? 0;
+    }
+    if (before !== void 0 && before.text === void 0 && before.whole < RETRY_AFTER) {
+      this.remember(path7, { ...before, whole: before.whole + 1 });
+      return automaton.scan(text3);
+    }
+    let hits;
+    let shared2 = before?.shared ?? 1;
+    if (before?.text !== void 0) {
+      const prefix = commonPrefix(before.text, text3);
+      const suffix = commonSuffix(before.text, text3, Math.min(before.text.length, text3.length) - prefix);
+      hits = automaton.scanAgainst(text3, before.text, before.hits, prefix, suffix);
+      shared2 = (3 * shared2 + (prefix + suffix) / text3.length) / 4;
+    } else hits = automaton.scan(text3);
+    if (shared2 < 0.5 && before?.text !== void 0) this.remember(path7, { automaton, text: void 0, hits: [], shared: shared2, whole: 0 });
+    else if (text3.length < LARGE_FILE_CHARS && text3.length <= this.capacity) this.remember(path7, { automaton, text: text3, hits, shared: shared2, whole: 0 });
+    return hits;
+  }
+  remember(path7, kept2) {
+    this.kept.set(path7, kept2);
+    this.chars += kept2.text?.length ?? 0;
+    if (this.chars > this.capacity || this.kept.size > VERSION_PATHS) this.evict();
+  }
+  /** Forgets the least recently scanned paths until the rest fit (a `Map` iterates in insertion order). */
+  evict() {
+    for (const [oldest, kept2] of this.kept) {
+      if (this.chars <= this.capacity && this.kept.size <= VERSION_PATHS) return;
+      this.kept.delete(oldest);
+      this.chars -= kept2.text?.length ?? 0;
+    }
+  }
+};
+var COMPARE_CHUNK = 16 * 1024;
+function commonPrefix(a, b) {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  let chunk = COMPARE_CHUNK;
+  while (i < n) {
+    const end = Math.min(n, i + chunk);
+    if (a.substring(i, end) === b.substring(i, end)) {
+      i = end;
+      continue;
+    }
+    if (end - i <= 32) {
+      while (a.charCodeAt(i) === b.charCodeAt(i)) i++;
+      return i;
+    }
+    chunk = end - i >> 1;
+  }
+  return i;
+}
+function commonSuffix(a, b, max) {
+  const la = a.length;
+  const lb = b.length;
+  let i = 0;
+  let chunk = COMPARE_CHUNK;
+  while (i < max) {
+    const end = Math.min(max, i + chunk);
+    if (a.substring(la - end, la - i) === b.substring(lb - end, lb - i)) {
+      i = end;
+      continue;
+    }
+    if (end - i <= 32) {
+      while (a.charCodeAt(la - 1 - i) === b.charCodeAt(lb - 1 - i)) i++;
+      return i;
+    }
+    chunk = end - i >> 1;
+  }
+  return i;
+}
+
 // src/workspace/history-blob.ts
-function scanBlobBytes(path7, bytes, settings, reveal) {
+function scanBlobBytes(path7, bytes, settings, reveal, versions) {
   const source = toSourceFile(path7, bytes, settings);
   if (!("content" in source)) return { scanned: false, skipped: source };
+  if (versions) source.versions = versions.version(path7);
   const salted = settings.salted ?? [];
   if (salted.length === 0) {
     const findings2 = scanSecrets(source, settings, reveal);
@@ -61482,6 +61620,8 @@ var HistoryBlobPool = class {
   applied = 0;
   ready = /* @__PURE__ */ new Map();
   waiting = /* @__PURE__ */ new Set();
+  /** The versions this thread scanned, for the keyword pass of the next version of each path. */
+  versions = new KeywordVersions();
   nextBatch = 0;
   seen = 0;
   /** Blobs whose outcome came from a worker (for the bench and the tests). */
@@ -61536,7 +61676,7 @@ var HistoryBlobPool = class {
     if (this.applied !== this.nextSeq) throw new Error(`history scan lost ${this.nextSeq - this.applied} blob outcome(s)`);
   }
   scanHere(item, bytes) {
-    this.place(item, scanBlobBytes(item.tag.path, bytes, this.settings, this.reveal));
+    this.place(item, scanBlobBytes(item.tag.path, bytes, this.settings, this.reveal, this.versions));
   }
   /** Outcomes are applied in `add` order, whoever scanned them. */
   place(item, outcome) {

@@ -421,6 +421,12 @@ var KeywordAutomaton = class {
   outputs;
   /** Created on the first long text; null when WebAssembly cannot be used. */
   wasm;
+  /**
+   * The longest keyword's length. The state reached at any offset is the longest keyword prefix
+   * ending there, so it never depends on more than this many code units before the offset: the
+   * WebAssembly streams and `scanAgainst` start that far back from the start state.
+   */
+  longest;
   constructor(keywords) {
     this.keywords = keywords.map((k) => k.toLowerCase());
     const { classOf, classCount, classed } = buildClasses(this.keywords);
@@ -430,6 +436,7 @@ var KeywordAutomaton = class {
     const { delta, outputs } = buildDfa(this.keywords, classOf, classCount);
     this.delta = delta;
     this.outputs = outputs;
+    this.longest = Math.max(0, ...this.keywords.map((k) => k.length));
   }
   /**
    * Every keyword occurrence, as flat pairs [state, endOffset, state, endOffset, …] where endOffset
@@ -437,10 +444,43 @@ var KeywordAutomaton = class {
    */
   scan(text3) {
     if (text3.length >= WASM_FROM) {
-      if (this.wasm === void 0) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, Math.max(0, ...this.keywords.map((k) => k.length)), this.classed);
+      if (this.wasm === void 0) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, this.longest, this.classed);
       if (this.wasm) return this.wasm.scan(text3);
     }
     return this.scanJs(text3);
+  }
+  /**
+   * The same hits as `scan(text)`, given `hits`, those of `earlier`, a text that shares its first
+   * `prefix` and its last `suffix` code units with `text` (prefix + suffix at most the shorter
+   * length; the caller compares, keyword-versions.ts). The hits wholly inside the shared parts are
+   * the earlier text's (shifted, in the suffix), and only the part between them, widened by
+   * `longest` code units, is scanned. A hit at end offset e is decided by the `longest` code units
+   * before e, so:
+   * - a hit ending at e <= prefix is the same in both texts;
+   * - one ending at e >= |text| - suffix + longest reads only the shared suffix, and is the earlier
+   *   text's hit at e - |text| + |earlier|;
+   * - the ends between are found by scanning from prefix + 1 - longest: the first end after
+   *   `prefix` is then `longest` code units in, where the start state has become the true state.
+   */
+  scanAgainst(text3, earlier, hits, prefix, suffix) {
+    if (prefix === text3.length && prefix === earlier.length) return hits.slice();
+    let h = 0;
+    while (h < hits.length && hits[h + 1] <= prefix) h += 2;
+    const out = hits.slice(0, h);
+    const from = Math.max(0, prefix + 1 - this.longest);
+    const to = Math.min(text3.length, text3.length - suffix + this.longest - 1);
+    if (to > prefix) {
+      const middle = this.scan(from === 0 && to === text3.length ? text3 : text3.substring(from, to));
+      for (let m = 0; m < middle.length; m += 2) {
+        const end = middle[m + 1] + from;
+        if (end > prefix) out.push(middle[m], end);
+      }
+    }
+    const shift = text3.length - earlier.length;
+    const firstOld = earlier.length - suffix + this.longest;
+    while (h < hits.length && hits[h + 1] < firstOld) h += 2;
+    for (; h < hits.length; h += 2) out.push(hits[h], hits[h + 1] + shift);
+    return out;
   }
   /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
   scanJs(text3) {
@@ -922,14 +962,14 @@ var CONTEXT = 64;
 var TRUNCATED_REACH = 64 * 1024;
 var MERGE_GAP = 256;
 var MAX_MERGED = 4096;
-function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS) {
+function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, version) {
   const n = content.length;
   const matches = [];
   const wanted = catalog.unconditional.filter((d) => active[d] === 1);
   for (const d of wanted) {
     for (let from = 0; from < n; from += MAX_MERGED) runWindow(content, catalog.detectors[d], d, from, Math.min(n, from + MAX_MERGED), matches);
   }
-  const hits = catalog.automaton.scan(content);
+  const hits = version ? version.hits(catalog.automaton, content) : catalog.automaton.scan(content);
   if (hits.length === 0) return matches;
   const scratch = takeScratch(catalog);
   try {
@@ -10047,7 +10087,7 @@ function scanFile(file, settings2, catalog, options, reveal2) {
       active[i] = 1;
     }
   }
-  const raw = findMatches(file.content, catalog, active, options);
+  const raw = findMatches(file.content, catalog, active, options, file.versions);
   if (raw.length === 0) return [];
   const accepted = [];
   for (const match2 of raw) {
