@@ -21,6 +21,7 @@ import { BlobReader, gitLineBatches } from '../src/workspace/git-objects.js';
 import { logArgs, rawEntry, scanHistory } from '../src/workspace/history.js';
 import { ObjectIdMap } from '../src/workspace/object-ids.js';
 import { ensureBuilt, timed, type Run } from './e2e.js';
+import { findNode24 } from '../test/integration/action/node24.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WORK = join(HERE, '.work', 'history');
@@ -466,17 +467,25 @@ async function measure(label: string, dir: string): Promise<void> {
   if (cloned) console.log(`    the same dump on a fresh clone of it (clone --mirror --no-local: ${cloned.state}): ${fmt(cloned.seconds, 2)} s (median of ${range(cloned.runs)} s) → ratio scanHistory / that dump ${fmt(seconds / cloned.seconds, 2)}×`);
   // Two decimals: a ratio near the 3× target must not round onto the line.
   console.log(`    ratio scanHistory / git dump (wall, medians): ${fmt(seconds / dump.seconds, 2)}× (target ≤ 3×; run by run ${scans.map((r, i) => fmt(r.seconds / dumps[i].seconds)).join(', ')}×); read-only / git dump: ${fmt(plumbing.seconds / dump.seconds)}×; peak RSS of the median scan ${fmt(scan.rssMb)} MB`);
-  // The CLI is a new process each time (cold, as a user runs it), so its runs are alike: the median of ROUNDS.
-  const clis: NonNullable<ReturnType<typeof timeCliHistoryScan>>[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const cli = timeCliHistoryScan(dir);
-    if (cli) clis.push(cli);
-  }
-  if (clis.length > 0) {
+  // The CLI is a new process each time (cold, as a user runs it), so its runs are alike: the median of
+  // ROUNDS. Then on Node 24 too, the Action's runtime (action.yml `runs.using: node24`; scheduled
+  // history scans run there), when one is at hand (test/integration/action/node24.ts, npm's cache).
+  const node24 = await findNode24();
+  for (const node of [{ path: process.execPath, label: 'the CLI as a user runs it (bundled bin/nhi-steward.js scan --history, JSON report; start-up included)' }, ...('path' in node24 ? [{ path: node24.path, label: `same CLI on Node ${node24.version.slice(1)}` }] : [])]) {
+    const clis: NonNullable<ReturnType<typeof timeCliHistoryScan>>[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const cli = timeCliHistoryScan(dir, node.path);
+      if (cli) clis.push(cli);
+    }
+    if (clis.length === 0) {
+      console.log('    the CLI as a user runs it: not measured (no lib/bundle/nhi-steward.js: run npm run build)');
+      break;
+    }
     const walls = clis.map((c) => c.wallS);
     const cli = clis.find((c) => c.wallS === median(walls))!;
-    console.log(`    the CLI as a user runs it (bundled bin/nhi-steward.js scan --history, JSON report; start-up included), median of ${range(walls)} s: ${fmt(cli.wallS, 2)} s wall → ${fmt(blobMb / cli.wallS)} MB/s, ${fmt(cli.wallS / dump.seconds)}× git's dump (median); CPU ${fmt(cli.cpuS, 2)} s with its gits; peak RSS ${fmt(cli.maxRssMB, 0)} MB; ${cli.findings} finding(s)`);
-  } else console.log('    the CLI as a user runs it: not measured (no lib/bundle/nhi-steward.js: run npm run build)');
+    console.log(`    ${node.label}, median of ${range(walls)} s: ${fmt(cli.wallS, 2)} s wall → ${fmt(blobMb / cli.wallS)} MB/s, ${fmt(cli.wallS / dump.seconds)}× git's dump (median); CPU ${fmt(cli.cpuS, 2)} s with its gits; peak RSS ${fmt(cli.maxRssMB, 0)} MB; ${cli.findings} finding(s)`);
+  }
+  if ('missing' in node24) console.log(`    the CLI on Node 24: not measured (${node24.missing})`);
 }
 
 /**
@@ -484,10 +493,10 @@ async function measure(label: string, dir: string): Promise<void> {
  * under GNU time: wall, CPU with its gits, peak RSS. The in-process figure above leaves out Node's
  * start-up and the report; this one includes both. `runHistoryBench` builds it first.
  */
-function timeCliHistoryScan(dir: string): (Run & { findings: number }) | undefined {
+function timeCliHistoryScan(dir: string, node = process.execPath): (Run & { findings: number }) | undefined {
   if (!existsSync(CLI_BUNDLE)) return undefined;
   const output = join(WORK, 'cli-history.json');
-  const run = timed(process.execPath, [CLI_BIN, 'scan', dir, '--history', '--format', 'json', '--output', output, '--fail-on', 'none']);
+  const run = timed(node, [CLI_BIN, 'scan', dir, '--history', '--format', 'json', '--output', output, '--fail-on', 'none']);
   if (run.status !== 0) throw new Error(`nhi-steward scan --history exited ${run.status}: ${run.stderr.slice(0, 500)}`);
   return { ...run, findings: (JSON.parse(readFileSync(output, 'utf8')) as { findings: unknown[] }).findings.length };
 }
