@@ -4,8 +4,9 @@
  * real repository's history (this repository's own .git by default; `--history-repo PATH` or
  * NHI_BENCH_HISTORY_REPO for another), each next to `git cat-file --batch-all-objects --batch >
  * /dev/null` on the same repository in the same run (git's dump and `scanHistory` alternated, each
- * scan in a fresh process, and the CLI: the median of three runs). A read-only pass (the same git
- * plumbing, no secret scanning) separates our pipeline's cost from the engine's. Nothing is asserted.
+ * scan in a fresh process, and the CLI: the median of three runs, on this Node and on Node 24 when
+ * npm's cache has it). A read-only pass (the same git plumbing, no secret scanning) separates our
+ * pipeline's cost from the engine's. Nothing is asserted.
  *
  *   npm run bench -- --only history
  *   npx tsx bench/history.ts --large 250,1000     # peak RSS (each process and the tree's sum) on 250 MB and 1 GB
