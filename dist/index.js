@@ -56977,7 +56977,7 @@ var KeywordAutomaton = class {
    * `prefix` and its last `suffix` code units with `text` (prefix + suffix at most the shorter
    * length; the caller compares, keyword-versions.ts). The hits wholly inside the shared parts are
    * the earlier text's (shifted, in the suffix), and only the part between them, widened by
-   * `longest` code units, is scanned. A hit at end offset e is decided by the `longest` code units
+   * `longest` - 1 code units either side, is scanned. A hit at end offset e is decided by the `longest` code units
    * before e, so:
    * - a hit ending at e <= prefix is the same in both texts;
    * - one ending at e >= |text| - suffix + longest reads only the shared suffix, and is the earlier
