@@ -128,20 +128,31 @@ function changelog(releases: number): string {
 
 describe('KeywordVersions', () => {
   it('gives every version of a path the hits of a whole pass, and keeps only what fits its bounds', () => {
-    const memory = new KeywordVersions(64 * 1024);
-    let texts = 0;
-    for (let r = 600; r < 660; r++) {
-      const growing = changelog(r);
-      expect(growing.length).toBeGreaterThanOrEqual(VERSION_MIN_CHARS);
-      expect(memory.version('History.md').hits(automaton, growing)).toEqual(automaton.scan(growing));
-      // Other paths pass through too and push the oldest out.
-      const other = `// module ${r}\n` + 'const apiKey = process.env.API_KEY;\n'.repeat(600 + r);
-      expect(memory.version(`src/m${r % 7}.js`).hits(automaton, other)).toEqual(automaton.scan(other));
-      texts++;
-      expect(memory.size).toBeLessThanOrEqual(64 * 1024);
+    // Room for the changelog (~66 K characters) and a few of the seven other paths (~22 K each),
+    // not all: the least recently scanned of those are pushed out, the changelog stays.
+    const capacity = 160 * 1024;
+    const memory = new KeywordVersions(capacity);
+    const against = vi.spyOn(automaton, 'scanAgainst');
+    try {
+      for (let r = 600; r < 660; r++) {
+        const growing = changelog(r);
+        expect(growing.length).toBeGreaterThanOrEqual(VERSION_MIN_CHARS);
+        expect(memory.version('History.md').hits(automaton, growing)).toEqual(automaton.scan(growing));
+        const other = `// module ${r}\n` + 'const apiKey = process.env.API_KEY;\n'.repeat(600 + r);
+        expect(memory.version(`src/m${r % 7}.js`).hits(automaton, other)).toEqual(automaton.scan(other));
+        expect(memory.size).toBeLessThanOrEqual(capacity);
+      }
+      // Every changelog version after the first was compared with the one before.
+      expect(against.mock.calls.filter(([text]) => /^6\d\d\.0\.0 /.test(text)).length).toBe(59);
+      expect(memory.size).toBeGreaterThan(capacity / 2);
+      // The path scanned last is kept (the least recently scanned went first): its next version is compared.
+      against.mockClear();
+      const last = `// module 659\n` + 'const apiKey = process.env.API_KEY;\n'.repeat(1259) + 'token\n';
+      expect(memory.version(`src/m${659 % 7}.js`).hits(automaton, last)).toEqual(automaton.scan(last));
+      expect(against).toHaveBeenCalledTimes(1);
+    } finally {
+      against.mockRestore();
     }
-    expect(texts).toBe(60);
-    expect(memory.size).toBeGreaterThan(0);
   });
 
   it('compares only where the versions share most of their text, and looks again after a while', () => {
