@@ -28,7 +28,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const WORK = join(HERE, '.work', 'history');
 const MB = 1024 * 1024;
 const CLI_BIN = join(HERE, '..', 'bin', 'nhi-steward.js');
-const CLI_BUNDLE = join(HERE, '..', 'lib', 'bundle', 'nhi-steward.js');
+const CLI_BUNDLE = join(HERE, '..', 'lib', 'bundle', 'nhi-steward.cjs');
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 /** A deterministic generator, so every run benches the same history. */
@@ -479,7 +479,7 @@ async function measure(label: string, dir: string): Promise<void> {
       if (cli) clis.push(cli);
     }
     if (clis.length === 0) {
-      console.log('    the CLI as a user runs it: not measured (no lib/bundle/nhi-steward.js: run npm run build)');
+      console.log('    the CLI as a user runs it: not measured (no lib/bundle/nhi-steward.cjs: run npm run build)');
       break;
     }
     const walls = clis.map((c) => c.wallS);

@@ -3,8 +3,10 @@
 // modules, docs/performance.md "Start-up"), else the compiled modules of lib/.
 import { existsSync } from 'node:fs';
 import module from 'node:module';
-import { lessInliningForHistory } from '../lib/core/parallel/inlining.js';
-import { cliHistoryScan, keepYoungGenerationSmall } from '../lib/core/parallel/young-generation.js';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { lessInliningAgain, lessInliningApplied, lessInliningForHistory } from '../lib/core/parallel/inlining.js';
+import { cliHistoryScan, keepYoungGenerationSmall, keepYoungGenerationSmallAgain, youngGenerationKeptSmall } from '../lib/core/parallel/young-generation.js';
 
 // Keep V8's young generation at its starting size (two 1 MB semi-spaces) instead of letting it
 // grow to 32 MB: a scan makes much short-lived garbage, and a grown young generation stays
@@ -18,10 +20,31 @@ const historyScan = cliHistoryScan(process.argv.slice(2));
 keepYoungGenerationSmall(process.execArgv, process.env, historyScan);
 lessInliningForHistory(process.execArgv, process.env, historyScan);
 
-// Node 22.1+: V8 keeps the compiled code of the modules loaded below in a disk cache (in the
-// system's temporary folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off), so later runs skip most
-// of their compilation (docs/performance.md, "Start-up"). Node 20 has no such cache: a no-op.
-module.enableCompileCache?.();
-
-const bundle = new URL('../lib/bundle/nhi-steward.js', import.meta.url);
-await import(existsSync(bundle) ? bundle.href : '../lib/cli/main.js');
+const bundle = new URL('../lib/bundle/nhi-steward.cjs', import.meta.url);
+if (!existsSync(bundle)) {
+  // No build (a source checkout): the compiled modules of lib/.
+  module.enableCompileCache?.();
+  await import('../lib/cli/main.js');
+} else if (module.enableCompileCache) {
+  // Node 22.1+: V8 keeps the compiled code of the bundle in Node's disk cache (in the system's
+  // temporary folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off), so later runs skip most of
+  // their compilation (docs/performance.md, "Start-up").
+  module.enableCompileCache();
+  process.exitCode = await module.createRequire(import.meta.url)(fileURLToPath(bundle)).main(process.argv.slice(2));
+} else {
+  // Node 20 has no such cache: the bundle goes through our own (src/cli/code-cache.ts), in a
+  // folder of the user's own under the temporary folder (NHI_STEWARD_CODE_CACHE=off turns it off).
+  // V8 rejects a cache made under other flags, so the flag a large file sets later (expose-gc,
+  // src/core/parallel/large-file.ts) is set now, and all three are set again before saving.
+  const flags = () => {
+    setFlagsFromString('--expose-gc');
+    keepYoungGenerationSmallAgain();
+    lessInliningAgain();
+  };
+  flags();
+  const { codeCacheDir, loadWithCodeCache } = await import('../lib/cli/code-cache.js');
+  const variant = JSON.stringify([youngGenerationKeptSmall(), lessInliningApplied(), process.execArgv, process.env.NODE_OPTIONS ?? '']);
+  const loaded = loadWithCodeCache(fileURLToPath(bundle), { dir: codeCacheDir(process.env), variant, beforeSave: flags });
+  if (loaded.status !== 'used') process.once('exit', () => loaded.save());
+  process.exitCode = await loaded.exports.main(process.argv.slice(2));
+}

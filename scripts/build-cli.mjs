@@ -1,12 +1,12 @@
-// Bundles the CLI into lib/bundle/ (run by `npm run build`, after tsc): one ESM file for the
-// command line and one for the worker thread beside it, so that start-up reads and links two
+// Bundles the CLI into lib/bundle/ (run by `npm run build`, after tsc): one CommonJS file for the
+// command line and one ESM file for each worker thread beside it, so that start-up reads and links two
 // files instead of ~130 modules (docs/performance.md, "Start-up"). bin/nhi-steward.js runs the
 // bundle when it is there, else lib/cli/main.js. lib/bundle/ sits two levels below the package
 // root as lib/cli/ does, so `new URL('../../package.json', import.meta.url)` and the schema
 // paths resolve the same from both. Dependencies are bundled too; nothing of the App
 // (probot, Octokit, BullMQ) is reachable from the CLI's imports.
 import { build } from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,8 +56,20 @@ const common = {
   // Some CommonJS dependencies call require() for Node built-ins; yaml is required on demand.
   banner: { js: "import { createRequire as __nhiCreateRequire } from 'node:module'; const require = __nhiCreateRequire(import.meta.url);" },
 };
+// The CLI itself is CommonJS (src/cli/entry.ts exports `main`): bin/nhi-steward.js requires it where
+// Node has a compile cache (22.1+) and, on Node 20, compiles it through V8's code cache itself
+// (src/cli/code-cache.ts), which a vm.Script can do and an ES module cannot without a flag. Its
+// `import.meta.url` is the bundle's own file URL.
+await build({
+  ...common,
+  format: 'cjs',
+  banner: { js: "const __nhiModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__nhiModuleUrl' },
+  entryPoints: ['src/cli/entry.ts'],
+  outfile: join(outdir, 'nhi-steward.cjs'),
+});
 // The worker is started from ./secrets-worker.js beside the module that starts it (src/core/parallel/pool.ts).
-await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: join(outdir, 'nhi-steward.js') });
+rmSync(join(outdir, 'nhi-steward.js'), { force: true }); // the ES module bundle of earlier builds
 await build({ ...common, entryPoints: ['src/core/parallel/secrets-worker.ts'], outfile: join(outdir, 'secrets-worker.js') });
 // History mode's worker, started from ./history-worker.js beside it the same way (src/workspace/history-pool.ts).
 await build({ ...common, entryPoints: ['src/workspace/history-worker.ts'], outfile: join(outdir, 'history-worker.js') });

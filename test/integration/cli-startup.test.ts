@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { historyInputOn } from '../../src/action/on-off.js';
 import { inliningChosenByUser } from '../../src/core/parallel/inlining.js';
 import { cliHistoryScan, youngGenerationChosenByUser } from '../../src/core/parallel/young-generation.js';
@@ -241,4 +242,91 @@ describe('bin/nhi-steward.js: inlining budget', () => {
     expect(inliningChosenByUser([], { NHI_STEWARD_INLINING: 'small' })).toBe(false);
     expect(inliningChosenByUser(['--max-inlined-bytecode-sizes=1'], {})).toBe(false);
   });
+});
+
+/**
+ * bin/nhi-steward.js on Node 20 (no `module.enableCompileCache`) loads the bundled CLI through our
+ * code cache (src/cli/code-cache.ts). A stand-in bundle does what a real scan does to V8's flags
+ * after load: it sets `--expose-gc` (a large file, src/core/parallel/large-file.ts) and starts a
+ * worker (which resets V8's flags on Node 20 and 22). V8 stamps a cache with its flags at save
+ * time and rejects it when they differ at load, and a cache the next run rejects is written again:
+ * the test dates each cache file in the year 2000, and a file still dated so after a run shows
+ * that the run used it (a new file's inode can be the old one's, freed by the rename).
+ */
+describe('bin/nhi-steward.js: code cache on Node 20', () => {
+  const run = promisify(execFile);
+  const BUNDLE = `'use strict';
+const { setFlagsFromString } = require('node:v8');
+const { Worker } = require('node:worker_threads');
+exports.main = async (argv) => {
+  setFlagsFromString('--expose-gc');
+  await new Promise((resolve) => new Worker('0', { eval: true }).on('exit', resolve));
+  console.log('ran ' + argv.join(' '));
+  return 0;
+};
+`;
+  let pkg: string;
+  let temp: string;
+  beforeAll(() => {
+    pkg = standInPackage('nhi-code-cache-', "console.log('not the bundle');\n");
+    mkdirSync(join(pkg, 'lib', 'bundle'));
+    writeFileSync(join(pkg, 'lib', 'bundle', 'nhi-steward.cjs'), BUNDLE);
+    const loader = readFileSync(join(import.meta.dirname, '../../src/cli/code-cache.ts'), 'utf8');
+    writeFileSync(join(pkg, 'lib', 'cli', 'code-cache.js'), transformSync(loader, { loader: 'ts', format: 'esm' }).code);
+  });
+  afterAll(() => rmSync(pkg, { recursive: true, force: true }));
+  beforeEach(() => {
+    temp = mkdtempSync(join(pkg, 'temp-'));
+  });
+
+  async function start(args: string[], extra: NodeJS.ProcessEnv = {}, node = process.execPath): Promise<string> {
+    const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: temp, NODE_OPTIONS: '', ...extra };
+    for (const name of ['NODE_COMPILE_CACHE', 'NODE_DISABLE_COMPILE_CACHE', 'NHI_STEWARD_CODE_CACHE', 'NHI_STEWARD_YOUNG_GENERATION', 'NHI_STEWARD_INLINING']) if (!(name in extra)) delete env[name];
+    const { stdout } = await run(node, [join(pkg, 'bin', 'nhi-steward.js'), ...args], { env, timeout: 30_000 });
+    return stdout;
+  }
+  const cacheDir = () => join(temp, `nhi-steward-code-cache-${process.getuid!()}`);
+  const Y2K = new Date('2000-01-01T00:00:00Z');
+  /** Dates every cache file in 2000; returns their names. */
+  const dateCacheFiles = () => readdirSync(cacheDir()).map((name) => (utimesSync(join(cacheDir(), name), Y2K, Y2K), name));
+  /** Cache file name → whether it is still dated 2000 (not written since `dateCacheFiles`). */
+  const cacheFiles = () => new Map(readdirSync(cacheDir()).map((name) => [name, statSync(join(cacheDir(), name)).mtimeMs === Y2K.getTime()]));
+
+  it.runIf(typeof (module as { enableCompileCache?: unknown }).enableCompileCache !== 'function' && process.getuid !== undefined)(
+    'saves the bundle\'s code at exit and uses it in later runs, whatever the run did to V8\'s flags',
+    async () => {
+      expect(await start(['scan', '.'])).toBe('ran scan .\n');
+      const [tree] = dateCacheFiles();
+      expect(await start(['scan', '.'])).toBe('ran scan .\n');
+      expect(await start(['scan', 'other'])).toBe('ran scan other\n');
+      expect(cacheFiles()).toEqual(new Map([[tree, true]])); // used, not written again
+      // A history scan runs under other flags (inlining, young generation): a file of its own, used the same way.
+      expect(await start(['scan', '.', '--history'])).toBe('ran scan . --history\n');
+      expect(cacheFiles().size).toBe(2);
+      dateCacheFiles();
+      expect(await start(['scan', '.', '--history'])).toBe('ran scan . --history\n');
+      expect(await start(['scan', '.'])).toBe('ran scan .\n');
+      expect([...cacheFiles().values()]).toEqual([true, true]);
+      // A damaged cache is rejected, and the run writes a good one again.
+      writeFileSync(join(cacheDir(), tree), 'not a cache');
+      expect(await start(['scan', '.'])).toBe('ran scan .\n');
+      expect(cacheFiles().get(tree)).toBe(false);
+      dateCacheFiles();
+      expect(await start(['scan', '.'])).toBe('ran scan .\n');
+      expect(cacheFiles().get(tree)).toBe(true);
+    },
+    60_000,
+  );
+
+  it.runIf(typeof (module as { enableCompileCache?: unknown }).enableCompileCache !== 'function')('is off with NHI_STEWARD_CODE_CACHE=off', async () => {
+    expect(await start(['scan', '.'], { NHI_STEWARD_CODE_CACHE: 'off' })).toBe('ran scan .\n');
+    expect(existsSync(cacheDir())).toBe(false);
+  });
+
+  it('leaves it to Node\'s compile cache on Node 24', async (context) => {
+    const node24 = node24OrSkip(await findNode24(), context);
+    expect(await start(['scan', '.'], {}, node24)).toBe('ran scan .\n');
+    expect(existsSync(cacheDir())).toBe(false);
+    expect(readdirSync(join(temp, 'node-compile-cache')).length).toBeGreaterThan(0);
+  }, 60_000);
 });
