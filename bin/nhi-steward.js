@@ -34,8 +34,10 @@ if (!existsSync(bundle)) {
 } else {
   // Node 20 has no such cache: the bundle goes through our own (src/cli/code-cache.ts), in a
   // folder of the user's own under the temporary folder (NHI_STEWARD_CODE_CACHE=off turns it off).
-  // V8 rejects a cache made under other flags, so the flag a large file sets later (expose-gc,
-  // src/core/parallel/large-file.ts) is set now, and all three are set again before saving.
+  // V8 stamps a cache with its flags at save time and rejects it when they differ at load. So the
+  // flag a large file sets later (expose-gc, src/core/parallel/large-file.ts) is set now, and the
+  // flags set here are set again before saving: a worker's start-up resets the young-generation
+  // one on Node 20 (the inlining one it leaves, measured; set again all the same).
   const flags = () => {
     setFlagsFromString('--expose-gc');
     keepYoungGenerationSmallAgain();
