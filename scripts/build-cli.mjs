@@ -63,7 +63,9 @@ const common = {
 await build({
   ...common,
   format: 'cjs',
-  banner: { js: "const __nhiModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // "use strict" first: esbuild writes its own after the banner, where it no longer counts, and the
+  // code was written for (and tested as) ES modules, which are always strict.
+  banner: { js: "'use strict';\nconst __nhiModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__nhiModuleUrl' },
   entryPoints: ['src/cli/entry.ts'],
   outfile: join(outdir, 'nhi-steward.cjs'),

@@ -330,3 +330,16 @@ exports.main = async (argv) => {
     expect(readdirSync(join(temp, 'node-compile-cache')).length).toBeGreaterThan(0);
   }, 60_000);
 });
+
+/**
+ * The bundled CLI is CommonJS built from ES modules, which are always strict mode code: its first
+ * statement must be the "use strict" directive (esbuild writes one after our banner, where it does
+ * not count). `npm ci` builds the bundle (prepare), as CI does.
+ */
+describe('lib/bundle/nhi-steward.cjs', () => {
+  it('is strict mode code, as the ES modules it is built from', () => {
+    const bundle = join(import.meta.dirname, '../../lib/bundle/nhi-steward.cjs');
+    expect(existsSync(bundle), 'no lib/bundle/nhi-steward.cjs: run npm run build').toBe(true);
+    expect(readFileSync(bundle, 'utf8')).toMatch(/^'use strict';\n/);
+  });
+});
