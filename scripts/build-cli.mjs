@@ -67,6 +67,9 @@ await build({
   // code was written for (and tested as) ES modules, which are always strict.
   banner: { js: "'use strict';\nconst __nhiModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__nhiModuleUrl' },
+  // Every import() becomes require(): functions restored from our code cache on Node 20 cannot
+  // import (src/cli/code-cache.ts).
+  supported: { 'dynamic-import': false },
   entryPoints: ['src/cli/entry.ts'],
   outfile: join(outdir, 'nhi-steward.cjs'),
 });

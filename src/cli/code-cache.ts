@@ -86,6 +86,10 @@ export function loadWithCodeCache(file: string, options: CodeCacheOptions): Load
     }
   }
   // Node's own CommonJS wrapper, on the source's first line so that line numbers stay the same.
+  // No dynamic import(): on Node 20 functions restored from a cache lose the import hook a Script
+  // may be given (vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER worked on the first run and failed on
+  // the next), so none is given and import() fails on every run alike. The CLI bundle has none: it
+  // is built with dynamic imports turned into require() (scripts/build-cli.mjs).
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData: cached });
   const status: CacheStatus = cacheFile === undefined ? 'off' : cached === undefined ? 'missing' : script.cachedDataRejected === true ? 'rejected' : 'used';
   const module = { exports: {} as unknown };
