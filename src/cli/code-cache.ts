@@ -15,7 +15,7 @@ import { Script } from 'node:vm';
  * V8 checks a cache against the source's length, its own version and its flags, and rejects it on
  * any mismatch (the module is then compiled as usual, and the cache saved again). It does not check
  * the source's content, so a cache file is named after a hash of it: a rebuilt bundle never meets
- * a stale cache.
+ * a stale cache. The files of other builds age out (`KEPT_FILES`).
  */
 
 export type CacheStatus = 'off' | 'missing' | 'used' | 'rejected';
@@ -97,11 +97,18 @@ export function loadWithCodeCache(file: string, options: CodeCacheOptions): Load
   return {
     exports: module.exports,
     status,
-    save: () => (cacheFile === undefined ? false : save(script, cacheFile, `${name}.`, `${name}.${sourceHash}.`, options.beforeSave)),
+    save: () => (cacheFile === undefined ? false : save(script, cacheFile, `${name}.`, options.beforeSave)),
   };
 }
 
-function save(script: Script, cacheFile: string, namePrefix: string, current: string, beforeSave: (() => void) | undefined): boolean {
+/**
+ * At most this many cache files per module are kept (builds × variants), the most recently
+ * written. Two installs of different versions used in turn (a global one and a project's own)
+ * keep a file each instead of deleting each other's on every run.
+ */
+export const KEPT_FILES = 8;
+
+function save(script: Script, cacheFile: string, namePrefix: string, beforeSave: (() => void) | undefined): boolean {
   const dir = dirname(cacheFile);
   const partial = `${cacheFile}.${process.pid}.tmp`;
   try {
@@ -113,11 +120,12 @@ function save(script: Script, cacheFile: string, namePrefix: string, current: st
     rmSync(partial, { force: true });
     return false;
   }
-  // Caches of earlier builds of the same file are never read again.
   try {
-    for (const entry of readdirSync(dir)) {
-      if (entry.startsWith(namePrefix) && entry.endsWith(SUFFIX) && !entry.startsWith(current)) rmSync(join(dir, entry), { force: true });
-    }
+    const files = readdirSync(dir)
+      .filter((entry) => entry.startsWith(namePrefix) && entry.endsWith(SUFFIX))
+      .map((entry) => ({ path: join(dir, entry), written: lstatSync(join(dir, entry)).mtimeMs }))
+      .sort((a, b) => b.written - a.written);
+    for (const old of files.slice(KEPT_FILES)) if (old.path !== cacheFile) rmSync(old.path, { force: true });
   } catch {
     // a folder we cannot list: the old files stay
   }

@@ -1,10 +1,10 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { codeCacheDir } from '../../../src/cli/code-cache.js';
+import { codeCacheDir, KEPT_FILES } from '../../../src/cli/code-cache.js';
 
 /** A CommonJS module with enough code for V8 to cache, and that shows it ran in a module's scope. */
 function moduleSource(answer: number): string {
@@ -126,16 +126,36 @@ console.log(JSON.stringify(out));`,
     expect(load('tree', false)).toMatchObject({ status: 'used', answer: 42 });
   });
 
-  it('never meets a cache of other source: a rebuilt module gets its own file and the old one goes', () => {
+  it('never meets a cache of other source: a rebuilt module gets its own file', () => {
     expect(load().saved).toBe(true);
     const [old] = cacheFiles();
     // Same length (V8 checks only the length of the source), other content.
     writeFileSync(file, moduleSource(43));
     expect(readFileSync(file, 'utf8').length).toBe(moduleSource(42).length);
     expect(load()).toMatchObject({ status: 'missing', answer: 43, saved: true });
-    expect(cacheFiles()).toHaveLength(1);
-    expect(cacheFiles()).not.toContain(old);
+    expect(cacheFiles()).toHaveLength(2);
+    expect(cacheFiles()).toContain(old); // the old build's, for as long as it is run too
     expect(load('tree', false)).toMatchObject({ status: 'used', answer: 43 });
+    writeFileSync(file, moduleSource(42));
+    expect(load('tree', false)).toMatchObject({ status: 'used', answer: 42 });
+  });
+
+  it(`keeps the ${KEPT_FILES} most recently written cache files of a module`, () => {
+    const Y2K = new Date('2000-01-01T00:00:00Z').getTime() / 1000;
+    // Other builds' files, written long ago (the oldest first), and another module's.
+    const others = Array.from({ length: KEPT_FILES + 2 }, (_, i) => `cli.cjs.${String(i).padStart(16, '0')}.00000000.v8cache`);
+    others.forEach((name, i) => {
+      writeFileSync(join(dir, name), 'old');
+      utimesSync(join(dir, name), Y2K + i, Y2K + i);
+    });
+    writeFileSync(join(dir, 'other.cjs.0000000000000000.00000000.v8cache'), 'another module');
+    expect(load().saved).toBe(true);
+    const kept = cacheFiles();
+    expect(kept).toHaveLength(KEPT_FILES + 1);
+    expect(kept).toContain('other.cjs.0000000000000000.00000000.v8cache');
+    // The new file and the KEPT_FILES - 1 newest of the others.
+    expect(kept.filter((name) => others.includes(name)).sort()).toEqual(others.slice(-(KEPT_FILES - 1)));
+    expect(load('tree', false).status).toBe('used');
   });
 
   it('keeps one file per variant (runs under other V8 flags)', () => {
