@@ -45,7 +45,10 @@ if (!existsSync(bundle)) {
   };
   flags();
   const { codeCacheDir, loadWithCodeCache } = await import('../lib/cli/code-cache.js');
-  const variant = JSON.stringify([youngGenerationKeptSmall(), lessInliningApplied(), process.execArgv, process.env.NODE_OPTIONS ?? '']);
+  // The cache holds what its first run compiled, so each command has its own: a first run of
+  // `--version` or `explain` would otherwise leave later scans a cache without the scanning code.
+  const command = process.argv.slice(2).find((arg) => !arg.startsWith('-')) ?? '';
+  const variant = JSON.stringify([command, youngGenerationKeptSmall(), lessInliningApplied(), process.execArgv, process.env.NODE_OPTIONS ?? '']);
   const loaded = loadWithCodeCache(fileURLToPath(bundle), { dir: codeCacheDir(process.env), variant, beforeSave: flags });
   if (loaded.status !== 'used') process.once('exit', () => loaded.save());
   process.exitCode = await loaded.exports.main(process.argv.slice(2));

@@ -24,8 +24,10 @@ export interface CodeCacheOptions {
   /** Folder of the cache files (see `codeCacheDir`); undefined: no cache, the module is only compiled. */
   dir: string | undefined;
   /**
-   * What V8 sees of the process besides the source: the flags it was started with and the ones the
-   * caller set. One cache file per variant, so runs with different flags do not reject each other's.
+   * What V8 sees of the process besides the source (the flags it was started with and the ones the
+   * caller set), and what the run will compile (the command). One cache file per variant, so runs
+   * with different flags do not reject each other's, and a cache made by a short command does not
+   * serve a scan.
    */
   variant: string;
   /**
@@ -106,7 +108,7 @@ export function loadWithCodeCache(file: string, options: CodeCacheOptions): Load
  * written. Two installs of different versions used in turn (a global one and a project's own)
  * keep a file each instead of deleting each other's on every run.
  */
-export const KEPT_FILES = 8;
+export const KEPT_FILES = 12;
 
 function save(script: Script, cacheFile: string, namePrefix: string, beforeSave: (() => void) | undefined): boolean {
   const dir = dirname(cacheFile);

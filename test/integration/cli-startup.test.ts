@@ -307,6 +307,10 @@ exports.main = async (argv) => {
       expect(await start(['scan', '.', '--history'])).toBe('ran scan . --history\n');
       expect(await start(['scan', '.'])).toBe('ran scan .\n');
       expect([...cacheFiles().values()]).toEqual([true, true]);
+      // Another command gets a cache of its own (its first run compiles other code than a scan's).
+      expect(await start(['explain', 'identity/unowned'])).toBe('ran explain identity/unowned\n');
+      expect(cacheFiles().size).toBe(3);
+      expect(cacheFiles().get(tree)).toBe(true);
       // A damaged cache is rejected, and the run writes a good one again.
       writeFileSync(join(cacheDir(), tree), 'not a cache');
       expect(await start(['scan', '.'])).toBe('ran scan .\n');
