@@ -211,6 +211,7 @@ function planWindows(content: string, hits: number[], catalog: CompiledCatalog, 
         let end: number;
         if (reach === 'block') end = Math.min(n, hitEnd + BLOCK_REACH);
         else if (reach === 'line') end = Math.min(lineEnd, hitEnd + FORWARD);
+        else if (reach === 'far') end = Math.min(n, hitEnd + FORWARD);
         else {
           if (nearEnd < 0) nearEnd = lineEndFrom(content, lineEndFrom(content, lineEnd + 1) + 1);
           end = Math.min(nearEnd, hitEnd + FORWARD);

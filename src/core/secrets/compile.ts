@@ -6,10 +6,14 @@ import { KeywordAutomaton } from './prefilter.js';
  * - `line`: the pattern cannot cross a line end (the common case: tokens and `key = value`);
  * - `near`: it may cross through optional whitespace (`\s*`) or a negated class (`[^"]`), so the
  *   two following lines are searched too (YAML `password:` then the value on the next line);
+ * - `far`: a negated class that admits a line end is repeated a counted number of times, more
+ *   than twice (keyed rows' `[^\x00]{0,40}?` before their credential word: `bitmex`, three blank
+ *   lines, `key=…`), so it may cross that many lines within a few characters: FORWARD characters
+ *   after the keyword are searched, whatever the lines;
  * - `block`: it spans blocks on purpose (`\n`, `[\s\S]`, dotAll, a quantified class containing
  *   `\s`), e.g. PEM private keys, so up to BLOCK_REACH characters after the keyword are searched.
  */
-export type Reach = 'line' | 'near' | 'block';
+export type Reach = 'line' | 'near' | 'far' | 'block';
 
 export interface CompiledDetector {
   detector: Detector;
@@ -470,8 +474,24 @@ export function reachOf(pattern: RegExp): Reach {
   if (/\\r/.test(joined)) return 'block';
   const breaks = joined.includes('\\n') ? lineBreaks(joined) : 0;
   if (breaks > 2) return 'block';
+  if (countedNegatedClass(source) > 2) return 'far';
   if (breaks > 0 || /\\[sWD]|\[\^/.test(source)) return 'near';
   return 'line';
+}
+
+/**
+ * The largest counted repetition (`{n}`, `{m,n}`) of a negated class that admits a line end, in a
+ * source whose negated classes holding `\n` were already replaced (see `reachOf`); 0 when none.
+ * A class that names `\s` or `\W` excludes line ends too. Unbounded repetitions (`[^"]*`) are left
+ * to `near`, as before: values in quotes do not run over lines in practice.
+ */
+function countedNegatedClass(source: string): number {
+  let most = 0;
+  for (const m of source.matchAll(/\[\^((?:[^\]\\]|\\.)*)\]\{(\d+)(?:,(\d+))?\}/g)) {
+    if (/\\[sW]/.test(m[1])) continue;
+    most = Math.max(most, Number(m[3] ?? m[2]));
+  }
+  return most;
 }
 
 const QUANTIFIER = /(?:([*+])|\?|\{(\d+)(?:(,)(\d*))?\})\??/y;

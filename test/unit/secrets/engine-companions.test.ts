@@ -71,6 +71,18 @@ describe('companion words', () => {
     expect(follows('github.ClientSecret')).toBe(true);
   });
 
+  it('agree where fast-check once found them apart: a credential word lines after the provider\'s word', () => {
+    // Seed -629805502 (CI, 2026-12-06): windows reached two lines past the hit, so the first
+    // `bitmex` found its `key=` 36 lines down only when the second one's window (dropped by the
+    // companion check) merged with it. Windows of such rows now reach far enough (compile.ts `far`).
+    const content = `bitmex${'\n'.repeat(36)}key=Cm-Q9TwUH-NVUCOwDPUAEsr1xC5SBIdfeEqvSm589NSvbY0e\nbitmex${' '.repeat(41)}key=fIuGVYjfVXLAx2riE3eMN2cC\n`;
+    for (const mode of [Number.POSITIVE_INFINITY, 0]) {
+      const [a, b] = both(content, mode);
+      expect(a).toEqual(b);
+      expect(a.map((m) => m.secret)).toEqual(['Cm-Q9TwUH-NVUCOwDPUAEsr1xC5SBIdfeEqvSm589NSvbY0e']);
+    }
+  });
+
   it('find what the search around every hit finds, whole-file and windowed (fast-check)', () => {
     expectSameRawMatches(checked, unchecked, fragment, 300);
   });

@@ -7,7 +7,8 @@ import { defaultSettings } from '../../../src/core/types.js';
 /**
  * How far past its keyword's line a detector's windows reach (compile.ts `Reach`): a pattern that
  * crosses at most two line ends through literal `\n` is `near`, not `block` (32 KiB after every
- * hit); anything that may cross more stays `block`.
+ * hit); anything that may cross more stays `block`, except a counted negated class (`far`:
+ * FORWARD characters, whatever the lines).
  */
 describe('lineBreaks', () => {
   it.each([
@@ -45,6 +46,14 @@ describe('reachOf', () => {
     [/"private_key":"(?:\\n[A-Za-z0-9+/=]{1,100}){4,300}\\n"/, 'block'],
     [/x[\s\S]{0,40}y/, 'block'],
     [/x.{0,40}y/s, 'block'],
+    // A negated class that admits a line end, repeated a counted number of times (a keyed row's gap
+    // before its credential word): it may cross that many lines.
+    [/bitmex[^\x00]{0,40}?key=(?<secret>\w{10,})/, 'far'],
+    [/x[^"]{0,3}y/, 'far'],
+    [/x[^"]{0,2}y/, 'near'],
+    [/x[^"]*y/, 'near'], // unbounded: left to near, as before
+    [/x[^\s"]{0,40}y/, 'near'], // \s: no line end
+    [/x[^\n]{0,40}y/, 'line'],
   ])('%s → %s', (pattern, expected) => {
     expect(reachOf(pattern)).toBe(expected);
   });
@@ -52,6 +61,22 @@ describe('reachOf', () => {
   it('keeps every catalog pattern that crosses more than two line ends at block', () => {
     for (const d of allDetectors) {
       if (lineBreaks(d.pattern.source.replace(/\\r\??(?=\\n)/g, '')) > 2) expect(reachOf(d.pattern), d.id).toBe('block');
+    }
+  });
+
+  it('finds a keyed row whose credential word comes lines after the provider\'s word, far into a large file', () => {
+    // Found by the companion-word property (engine-companions.test.ts): blank lines between
+    // `bitmex` and `key=` count toward the 40 characters the row allows, so windows must reach past
+    // the two lines `near` searches. Whole-file mode (small files) always found it.
+    const scanner = createSecretScanner(allDetectors.filter((d) => d.id === 'bitmex-api-secret'));
+    const secret = 'Cm-Q9TwUH-NVUCOwDPUAEsr1xC5SBIdfeEqvSm589NSvbY0e';
+    const pad = `${'// no values here\n'.repeat(400)}`;
+    for (const [content, line] of [
+      [`${pad}bitmex${'\n'.repeat(36)}key=${secret}\n${pad}`, 437],
+      [`bitmex${'\n'.repeat(36)}key=${secret}\n`, 37],
+    ] as const) {
+      const findings = scanner.scan({ path: 'settings.py', content }, defaultSettings());
+      expect(findings.map((f) => [f.rule, f.line])).toEqual([['secret/bitmex-api-secret', line]]);
     }
   });
 
