@@ -864,8 +864,17 @@ function reachOf(pattern) {
   if (/\\r/.test(joined)) return "block";
   const breaks = joined.includes("\\n") ? lineBreaks(joined) : 0;
   if (breaks > 2) return "block";
+  if (countedNegatedClass(source) > 2) return "far";
   if (breaks > 0 || /\\[sWD]|\[\^/.test(source)) return "near";
   return "line";
+}
+function countedNegatedClass(source) {
+  let most = 0;
+  for (const m of source.matchAll(/\[\^((?:[^\]\\]|\\.)*)\]\{(\d+)(?:,(\d+))?\}/g)) {
+    if (/\\[sW]/.test(m[1])) continue;
+    most = Math.max(most, Number(m[3] ?? m[2]));
+  }
+  return most;
 }
 var QUANTIFIER = /(?:([*+])|\?|\{(\d+)(?:(,)(\d*))?\})\??/y;
 var GROUP_NAME = /\?<([A-Za-z_$][\w$]*)>/y;
@@ -1097,6 +1106,7 @@ function planWindows(content, hits, catalog, active, { spans, order }) {
         let end;
         if (reach === "block") end = Math.min(n, hitEnd + BLOCK_REACH);
         else if (reach === "line") end = Math.min(lineEnd2, hitEnd + FORWARD);
+        else if (reach === "far") end = Math.min(n, hitEnd + FORWARD);
         else {
           if (nearEnd < 0) nearEnd = lineEndFrom(content, lineEndFrom(content, lineEnd2 + 1) + 1);
           end = Math.min(nearEnd, hitEnd + FORWARD);
