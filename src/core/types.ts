@@ -5,7 +5,7 @@
  */
 
 import type { FingerprintMode, ScryptCost } from './secrets/fingerprint.js';
-import type { VersionScan } from './secrets/keyword-versions.js';
+import type { VersionScan } from './secrets/versions.js';
 
 /** Finding levels, most severe first. `info` is below `notice` (e.g. Stripe test keys). */
 export const LEVELS = ['error', 'warning', 'notice', 'info'] as const;
@@ -34,8 +34,9 @@ export interface SourceFile {
   /** PR mode: 1-based line numbers the PR added. Only these lines raise secret findings. */
   addedLines?: ReadonlySet<number>;
   /**
-   * History mode: the keyword pass given the earlier versions of this path the thread scanned, which
-   * reads only where this version differs from the last one (the same hits, less work).
+   * History mode: this version against the last version of the same path the thread scanned
+   * (secrets/versions.ts): the keyword pass reads only where the two differ, and windows that read
+   * only shared text take over the last version's matches (the same results, less work).
    */
   versions?: VersionScan;
 }

@@ -1,5 +1,5 @@
 import { scanSecrets } from '../core/secrets/engine.js';
-import type { KeywordVersions } from '../core/secrets/keyword-versions.js';
+import type { FileVersions } from '../core/secrets/versions.js';
 import { toSourceFile } from '../core/source.js';
 import type { Finding, RevealedSecret, ScanSettings, SecretSink, Skipped, SourceFile } from '../core/types.js';
 
@@ -12,9 +12,9 @@ export type BlobOutcome = { scanned: false; skipped: Skipped } | { scanned: true
 
 /**
  * `versions`: the thread's memory of the versions it scanned before (one per scan and thread),
- * so that the keyword pass reads only what changed since the last version of `path`.
+ * so that the engine reads only what changed since the last version of `path` (versions.ts).
  */
-export function scanBlobBytes(path: string, bytes: Uint8Array, settings: ScanSettings, reveal?: SecretSink, versions?: KeywordVersions): BlobOutcome {
+export function scanBlobBytes(path: string, bytes: Uint8Array, settings: ScanSettings, reveal?: SecretSink, versions?: FileVersions): BlobOutcome {
   const source = toSourceFile(path, bytes, settings);
   if (!('content' in source)) return { scanned: false, skipped: source };
   if (versions) source.versions = versions.version(path);

@@ -3,7 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { lessInliningApplied } from '../core/parallel/inlining.js';
 import { newWorker, workerEntryBeside } from '../core/parallel/pool.js';
 import { EPHEMERAL_KEY } from '../core/secrets/fingerprint.js';
-import { KeywordVersions } from '../core/secrets/keyword-versions.js';
+import { FileVersions } from '../core/secrets/versions.js';
 import type { ScanSettings, SecretSink } from '../core/types.js';
 import { BlobReader } from './git-objects.js';
 import { scanBlobBytes, type BlobOutcome, type HistoryBatch, type HistoryBatchAnswer } from './history-blob.js';
@@ -87,8 +87,8 @@ export class HistoryBlobPool<T extends { oid: string; path: string }> {
   private applied = 0;
   private readonly ready = new Map<number, { tag: T; size: number; outcome: PoolOutcome }>();
   private readonly waiting = new Set<Promise<void>>();
-  /** The versions this thread scanned, for the keyword pass of the next version of each path. */
-  private readonly versions = new KeywordVersions();
+  /** The versions this thread scanned, for the next version of each path (versions.ts). */
+  private readonly versions = new FileVersions();
   private nextBatch = 0;
   private seen = 0;
   /** Blobs whose outcome came from a worker (for the bench and the tests). */

@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanBlobBytes, type HistoryBatch, type HistoryBatchAnswer } from './history-blob.js';
 import { lessInliningAgain } from '../core/parallel/inlining.js';
-import { KeywordVersions } from '../core/secrets/keyword-versions.js';
+import { FileVersions } from '../core/secrets/versions.js';
 import type { RevealedSecret, ScanSettings } from '../core/types.js';
 
 const { settings, reveal, lessInlining } = workerData as { settings: ScanSettings; reveal: boolean; lessInlining?: boolean };
@@ -16,7 +16,7 @@ const { settings, reveal, lessInlining } = workerData as { settings: ScanSetting
 // (src/core/parallel/inlining.ts) is set again, for every thread of the process.
 lessInliningAgain(lessInlining === true);
 /** This thread's earlier versions of each path (the worker lives for one scan). */
-const versions = new KeywordVersions();
+const versions = new FileVersions();
 
 parentPort?.on('message', (batch: HistoryBatch) => {
   let answer: HistoryBatchAnswer;

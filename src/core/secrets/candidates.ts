@@ -1,5 +1,5 @@
 import { leadFits, trailFits, type CompiledCatalog, type CompiledDetector, type Companion } from './compile.js';
-import type { VersionScan } from './keyword-versions.js';
+import type { VersionDelta, VersionScan } from './versions.js';
 
 /** A regex match of one detector, before any filtering. Offsets are into the file content. */
 export interface RawMatch {
@@ -60,11 +60,18 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
     }
     const { spans } = scratch;
     const order = planWindows(content, hits, catalog, active, scratch);
+    const log = version ? newLog(catalog, anchors) : undefined;
+    const against = version?.against?.log.catalog === catalog ? version.against : undefined;
     for (const d of order) {
       const at = anchors?.[d];
       if (anchors !== undefined && at === undefined && catalog.detectors[d].anchor) continue; // no anchor: no match (see above)
       const list = spans[d]!;
-      for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at);
+      if (log !== undefined) runLogged(content, catalog.detectors[d], d, list, at, matches, log, against);
+      else for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at);
+    }
+    if (log !== undefined) {
+      log.numbers += log.matches.length;
+      version!.keep(log);
     }
     return matches;
   } finally {
@@ -303,18 +310,131 @@ function stickyOf(compiled: CompiledDetector): RegExp {
 }
 
 /**
+ * What one version's regex runs found, window by window, for the next version of its file
+ * (history mode, versions.ts). A window's matches are a function of the text it read and nothing
+ * else: `runWindow` hands the regex a slice, [from − CONTEXT, to + CONTEXT), and a match cut by the
+ * slice's end is re-run on at most TRUNCATED_REACH more (its read end is `readEnd`). So when the
+ * next version plans the same window over text the two versions share, its matches are the ones
+ * logged here, at the same offsets in the shared start and shifted by the change in length in the
+ * shared end; the engine takes them over instead of running the regex (`runLogged`).
+ */
+export interface WindowLog {
+  catalog: CompiledCatalog;
+  /** Per detector that ran: [from, to, readEnd, firstMatch, endMatch] per window, in order (matches index `matches` pairs). */
+  windows: Map<number, number[]>;
+  /** [start, end] of each match, window after window (the secret is the text between: `toRawMatch`). */
+  matches: number[];
+  /** The anchors of the name-anchored detectors that ran (sorted offsets). */
+  anchors: Map<number, readonly number[]>;
+  /** How many numbers the log holds (what versions.ts counts it as). */
+  numbers: number;
+}
+
+/** Windows of history versions taken over from the last version, and run (for the tests and the bench). */
+export const loggedWindows = { taken: 0, run: 0 };
+
+function newLog(catalog: CompiledCatalog, anchors: (number[] | undefined)[] | undefined): WindowLog {
+  const kept = new Map<number, readonly number[]>();
+  if (anchors !== undefined) {
+    for (const d of catalog.anchored) {
+      const at = anchors[d];
+      if (at !== undefined) kept.set(d, at); // a fresh array per file (`collectAnchors`), not the scratch
+    }
+  }
+  return { catalog, windows: new Map(), matches: [], anchors: kept, numbers: 0 };
+}
+
+/**
+ * Runs one detector's windows, as `runWindow` does, and logs them; with `against` (the last
+ * version of this file, see `WindowLog`), a window that read only shared text in that version, at
+ * the same place relative to the shared part, with the same anchors, is taken over instead of run:
+ * - in the shared start: the same offsets, and its read end before the first difference;
+ * - in the shared end: offsets shifted by the change in length, and the slice starting after the
+ *   last difference (strictly, on both sides: a slice clipped at either end of the text, or a
+ *   re-run that was not possible in the other version, never counts as the same).
+ */
+function runLogged(content: string, compiled: CompiledDetector, d: number, list: readonly number[], at: readonly number[] | undefined, out: RawMatch[], log: WindowLog, against: VersionDelta | undefined): void {
+  const entries: number[] = [];
+  log.windows.set(d, entries);
+  const matches = log.matches;
+  const before = against?.log.windows.get(d);
+  const beforeAnchors = at === undefined ? undefined : against?.log.anchors.get(d);
+  const n = content.length;
+  const prefix = against?.prefix ?? 0;
+  const shift = n - (against?.beforeLength ?? n);
+  const suffixFrom = n - (against?.suffix ?? 0); // where the shared end starts, in this version
+  let j = 0;
+  for (let i = 0; i < list.length; i += 2) {
+    const from = list[i];
+    const to = list[i + 1];
+    const first = matches.length;
+    let taken = false;
+    if (before !== undefined) {
+      // Where this window would sit in the last version: the same offsets, or shifted.
+      const by = to + CONTEXT < prefix ? 0 : from - CONTEXT > suffixFrom ? shift : undefined;
+      if (by !== undefined) {
+        const target = from - by;
+        while (j < before.length && before[j] < target) j += 5;
+        if (j < before.length && before[j] === target && before[j + 1] === to - by && (by !== 0 || before[j + 2] < prefix) && sameAnchors(at, beforeAnchors, from, to, by)) {
+          const pairs = against!.log.matches;
+          for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
+            const start = pairs[k] + by;
+            const end = pairs[k + 1] + by;
+            out.push({ detector: d, secret: content.slice(start, end), start, end });
+            matches.push(start, end);
+          }
+          entries.push(from, to, before[j + 2] + by, first, matches.length);
+          loggedWindows.taken++;
+          taken = true;
+        }
+      }
+    }
+    if (taken) continue;
+    loggedWindows.run++;
+    const found = out.length;
+    const read = runWindow(content, compiled, d, from, to, out, at);
+    for (let k = found; k < out.length; k++) matches.push(out[k].start, out[k].end);
+    entries.push(from, to, read, first, matches.length);
+  }
+  log.numbers += entries.length;
+}
+
+/** Whether the anchors in [from, to) are those of the last version in [from − by, to − by), shifted by `by` (exported for its tests). */
+export function sameAnchors(at: readonly number[] | undefined, before: readonly number[] | undefined, from: number, to: number, by: number): boolean {
+  if (at === undefined) return true;
+  if (before === undefined) return false;
+  let i = lowerBound(at, from);
+  let k = lowerBound(before, from - by);
+  for (; i < at.length && at[i] < to; i++, k++) if (k >= before.length || before[k] + by !== at[i]) return false;
+  return k >= before.length || before[k] >= to - by;
+}
+
+/** The index of the first value ≥ `value` in an ascending list. */
+function lowerBound(list: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
  * Runs one detector over [from, to): every match starting in the window. The regex sees CONTEXT
  * characters either side so lookarounds and `\b` behave as on the whole file; a match that runs
  * into the end of the slice is re-run (sticky) on a longer slice so that it is never truncated.
  */
-function runWindow(content: string, compiled: CompiledDetector, d: number, from: number, to: number, out: RawMatch[], anchors?: readonly number[]): void {
+function runWindow(content: string, compiled: CompiledDetector, d: number, from: number, to: number, out: RawMatch[], anchors?: readonly number[]): number {
   const n = content.length;
   const sliceStart = Math.max(0, from - CONTEXT);
   const sliceEnd = Math.min(n, to + CONTEXT);
   const text = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
+  readEnd = sliceEnd;
   if (anchors) {
     runAnchored(content, compiled, d, from, to, text, sliceStart, sliceEnd, anchors, out);
-    return;
+    return readEnd;
   }
   const regex = compiled.regex;
   if ((compiled.primed & 1) === 0) {
@@ -332,7 +452,11 @@ function runWindow(content: string, compiled: CompiledDetector, d: number, from:
     }
     if (matchStart !== previousStart && record(content, compiled, d, m, text.length, sliceStart, sliceEnd, out)) previousStart = matchStart;
   }
+  return readEnd;
 }
+
+/** How far the current `runWindow` has read: its slice's end, or a longer re-run's (`record`). */
+let readEnd = 0;
 
 /**
  * The same search as the `g` loop above, for a name-anchored detector: the sticky regex runs only
@@ -352,15 +476,8 @@ function runAnchored(
   out: RawMatch[],
 ): void {
   const sticky = stickyOf(compiled);
-  let lo = 0;
-  let hi = anchors.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (anchors[mid] < from) lo = mid + 1;
-    else hi = mid;
-  }
   let next = from; // where the `g` loop would search from (its lastIndex)
-  for (let i = lo; i < anchors.length; i++) {
+  for (let i = lowerBound(anchors, from); i < anchors.length; i++) {
     const at = anchors[i];
     if (at >= to) break;
     if (at < next) continue;
@@ -387,7 +504,9 @@ function record(content: string, compiled: CompiledDetector, d: number, m: RegEx
   let base = sliceStart;
   if (m.index + m[0].length === textLength && sliceEnd < n) {
     base = Math.max(0, matchStart - CONTEXT);
-    const longer = content.slice(base, Math.min(n, matchStart + TRUNCATED_REACH));
+    const longerEnd = Math.min(n, matchStart + TRUNCATED_REACH);
+    if (longerEnd > readEnd) readEnd = longerEnd;
+    const longer = content.slice(base, longerEnd);
     const sticky = stickyOf(compiled);
     sticky.lastIndex = matchStart - base;
     match = sticky.exec(longer);

@@ -65,7 +65,7 @@ export class KeywordAutomaton {
   /**
    * The same hits as `scan(text)`, given `hits`, those of `earlier`, a text that shares its first
    * `prefix` and its last `suffix` code units with `text` (prefix + suffix at most the shorter
-   * length; the caller compares, keyword-versions.ts). The hits wholly inside the shared parts are
+   * length; the caller compares, versions.ts). The hits wholly inside the shared parts are
    * the earlier text's (shifted, in the suffix), and only the part between them, widened by
    * `longest` - 1 code units either side, is scanned. A hit at end offset e is decided by the `longest` code units
    * before e, so:

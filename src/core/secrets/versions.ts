@@ -1,11 +1,17 @@
-import { LARGE_FILE_CHARS } from '../parallel/large-file.js';
+import type { WindowLog } from './candidates.js';
 import type { KeywordAutomaton } from './prefilter.js';
 
 /** Texts shorter than this are scanned whole and not kept (see the class comment). */
 export const VERSION_MIN_CHARS = 16 * 1024;
 
-/** At most this many characters of earlier versions are kept (the least recently scanned paths go first)… */
-export const VERSION_CAPACITY = 4 * 1024 * 1024;
+/**
+ * At most this much of earlier versions is kept (the least recently scanned paths go first): the
+ * texts' characters plus four per number of their window logs (a number is 8 bytes)…
+ */
+export const VERSION_CAPACITY = 12 * 1024 * 1024;
+
+/** …no text longer than this (a third of the capacity: the two versions of a bundle and room to spare)… */
+export const VERSION_TEXT_MAX = 4 * 1024 * 1024;
 
 /** …and at most this many paths are remembered. */
 export const VERSION_PATHS = 4096;
@@ -13,10 +19,27 @@ export const VERSION_PATHS = 4096;
 /** After this many versions scanned whole, a path marked as changing throughout is given another try. */
 export const RETRY_AFTER = 8;
 
-/** The keyword pass of one version of a file (`SourceFile.versions`). */
+/** One version of a file, as the engine scans it (`SourceFile.versions`). */
 export interface VersionScan {
   /** The same as `automaton.scan(text)`, where `text` is this version's text. */
   hits(automaton: KeywordAutomaton, text: string): number[];
+  /**
+   * Set by `hits` when this version was compared with the last one kept under its path and that
+   * one's window log is known: what the engine may take over from it (candidates.ts, `WindowLog`).
+   */
+  readonly against: VersionDelta | undefined;
+  /** Keeps this version's window log for the next version (kept only while its text is). */
+  keep(log: WindowLog): void;
+}
+
+/** The last version of a path against this one: its window log and where the two texts agree. */
+export interface VersionDelta {
+  log: WindowLog;
+  /** The last version's length. */
+  beforeLength: number;
+  /** The two texts share their first `prefix` and last `suffix` code units (the two do not overlap). */
+  prefix: number;
+  suffix: number;
 }
 
 interface Kept {
@@ -24,18 +47,29 @@ interface Kept {
   /** The last version's text, or undefined while the path is marked as changing throughout. */
   text: string | undefined;
   hits: readonly number[];
+  /** Its window log, once the engine has handed it over (`VersionScan.keep`). */
+  log?: WindowLog;
   /** How much of each version the next one shared, on average (the last weighs a quarter, the one before 3/16…). */
   shared: number;
   /** While marked: versions scanned whole since. */
   whole: number;
 }
 
+/** What a kept entry counts against the capacity. */
+function weight(kept: Kept): number {
+  return (kept.text?.length ?? 0) + 4 * (kept.log?.numbers ?? 0);
+}
+
 /**
- * The keyword pass for history mode, where a thread scans many versions of the same file one
- * after another (docs/history.md, "Versions of a file"): the last text scanned under each path and
- * its keyword hits are kept, and the next version of that path is scanned only where it differs
- * (`KeywordAutomaton.scanAgainst`), with the same hits as a whole pass. A changelog that grows by
- * a few lines a release is mostly the same text from version to version.
+ * History mode scans many versions of the same file one after another, in each thread
+ * (docs/history.md, "Versions of a file"). Per path, this keeps the last version scanned: its text,
+ * its keyword hits and its window log. The next version of that path:
+ * - runs the keyword pass only where it differs from the last one (`KeywordAutomaton.scanAgainst`),
+ *   with the same hits as a whole pass;
+ * - takes over the regex runs of every window that read only text the two versions share
+ *   (candidates.ts, `WindowLog`), with the same matches as running them.
+ * A changelog that grows by a few lines a release, or a committed bundle (`dist/index.js`) whose
+ * versions differ in one place, is mostly the same text from version to version.
  *
  * What it costs: a kept text outlives V8's young generation, which copies it on the way to the old
  * one, and the compare reads it again. On bench/history.ts's synthetic history, whose files are
@@ -46,55 +80,79 @@ interface Kept {
  * - texts under VERSION_MIN_CHARS are neither kept nor compared (with 4 Ki instead, the synthetic
  *   history still took ~0.025 s more wall and ~0.05 s more CPU).
  *
- * Bounded: texts of LARGE_FILE_CHARS and more are not kept (a large file's text is freed by the
- * collection after its scan, src/core/parallel/large-file.ts); the kept texts total at most
- * `capacity` characters and VERSION_PATHS paths. One instance per history scan and thread, so
+ * Bounded: no text over VERSION_TEXT_MAX characters is kept; the kept entries weigh at most
+ * `capacity` (see `weight`) and VERSION_PATHS paths. One instance per history scan and thread, so
  * nothing outlives the scan.
  */
-export class KeywordVersions {
+export class FileVersions {
   private readonly kept = new Map<string, Kept>();
   private chars = 0;
 
   constructor(private readonly capacity = VERSION_CAPACITY) {}
 
-  /** Characters kept now. */
+  /** What the kept entries weigh now (see `weight`). */
   get size(): number {
     return this.chars;
   }
 
-  /** The keyword pass of the version of `path` scanned now. */
+  /** The version of `path` scanned now. */
   version(path: string): VersionScan {
-    return { hits: (automaton, text) => this.hits(automaton, path, text) };
+    let entry: Kept | undefined;
+    const scan: VersionScan = {
+      against: undefined,
+      hits: (automaton, text) => {
+        const { hits, kept, against } = this.hits(automaton, path, text);
+        entry = kept;
+        (scan as { against: VersionDelta | undefined }).against = against;
+        return hits;
+      },
+      keep: (log) => {
+        // Only onto this version's own entry, while it is still the one kept for the path.
+        if (entry === undefined || entry.text === undefined || this.kept.get(path) !== entry) return;
+        this.chars -= weight(entry);
+        entry.log = log;
+        this.chars += weight(entry);
+        if (this.chars > this.capacity) this.evict();
+      },
+    };
+    return scan;
   }
 
-  private hits(automaton: KeywordAutomaton, path: string, text: string): number[] {
-    if (text.length < VERSION_MIN_CHARS) return automaton.scan(text);
+  private hits(automaton: KeywordAutomaton, path: string, text: string): { hits: number[]; kept?: Kept; against?: VersionDelta } {
+    if (text.length < VERSION_MIN_CHARS) return { hits: automaton.scan(text) };
     const found = this.kept.get(path);
     const before = found?.automaton === automaton ? found : undefined;
     if (found !== undefined) {
       this.kept.delete(path);
-      this.chars -= found.text?.length ?? 0;
+      this.chars -= weight(found);
     }
     if (before !== undefined && before.text === undefined && before.whole < RETRY_AFTER) {
       this.remember(path, { ...before, whole: before.whole + 1 }); // still marked: scanned whole
-      return automaton.scan(text);
+      return { hits: automaton.scan(text) };
     }
     let hits: number[];
+    let against: VersionDelta | undefined;
     let shared = before?.shared ?? 1;
     if (before?.text !== undefined) {
       const prefix = commonPrefix(before.text, text);
       const suffix = commonSuffix(before.text, text, Math.min(before.text.length, text.length) - prefix);
       hits = automaton.scanAgainst(text, before.text, before.hits, prefix, suffix);
       shared = (3 * shared + (prefix + suffix) / text.length) / 4;
+      if (before.log !== undefined) against = { log: before.log, beforeLength: before.text.length, prefix, suffix };
     } else hits = automaton.scan(text);
-    if (shared < 0.5 && before?.text !== undefined) this.remember(path, { automaton, text: undefined, hits: [], shared, whole: 0 });
-    else if (text.length < LARGE_FILE_CHARS && text.length <= this.capacity) this.remember(path, { automaton, text, hits, shared, whole: 0 });
-    return hits;
+    if (shared < 0.5 && before?.text !== undefined) {
+      this.remember(path, { automaton, text: undefined, hits: [], shared, whole: 0 });
+      return { hits, against };
+    }
+    if (text.length > VERSION_TEXT_MAX || text.length > this.capacity) return { hits, against };
+    const kept: Kept = { automaton, text, hits, shared, whole: 0 };
+    this.remember(path, kept);
+    return { hits, kept, against };
   }
 
   private remember(path: string, kept: Kept): void {
     this.kept.set(path, kept);
-    this.chars += kept.text?.length ?? 0;
+    this.chars += weight(kept);
     if (this.chars > this.capacity || this.kept.size > VERSION_PATHS) this.evict();
   }
 
@@ -103,7 +161,7 @@ export class KeywordVersions {
     for (const [oldest, kept] of this.kept) {
       if (this.chars <= this.capacity && this.kept.size <= VERSION_PATHS) return;
       this.kept.delete(oldest);
-      this.chars -= kept.text?.length ?? 0;
+      this.chars -= weight(kept);
     }
   }
 }

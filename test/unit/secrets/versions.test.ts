@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { LARGE_FILE_CHARS } from '../../../src/core/parallel/large-file.js';
+import { findMatches, loggedWindows, sameAnchors, type RawMatch } from '../../../src/core/secrets/candidates.js';
 import { compileCatalog } from '../../../src/core/secrets/compile.js';
+import type { Detector } from '../../../src/core/secrets/detector.js';
 import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
-import { commonPrefix, commonSuffix, KeywordVersions, RETRY_AFTER, VERSION_MIN_CHARS } from '../../../src/core/secrets/keyword-versions.js';
+import { commonPrefix, commonSuffix, FileVersions, RETRY_AFTER, VERSION_MIN_CHARS, VERSION_TEXT_MAX } from '../../../src/core/secrets/versions.js';
 import { KeywordAutomaton, WASM_FROM } from '../../../src/core/secrets/prefilter.js';
 import { defaultSettings } from '../../../src/core/types.js';
 import { scanBlobBytes } from '../../../src/workspace/history-blob.js';
@@ -126,12 +127,12 @@ function changelog(releases: number): string {
   return lines.join('\n');
 }
 
-describe('KeywordVersions', () => {
+describe('FileVersions', () => {
   it('gives every version of a path the hits of a whole pass, and keeps only what fits its bounds', () => {
     // Room for the changelog (~66 K characters) and a few of the seven other paths (~22 K each),
     // not all: the least recently scanned of those are pushed out, the changelog stays.
     const capacity = 160 * 1024;
-    const memory = new KeywordVersions(capacity);
+    const memory = new FileVersions(capacity);
     const against = vi.spyOn(automaton, 'scanAgainst');
     try {
       for (let r = 600; r < 660; r++) {
@@ -156,7 +157,7 @@ describe('KeywordVersions', () => {
   });
 
   it('compares only where the versions share most of their text, and looks again after a while', () => {
-    const memory = new KeywordVersions();
+    const memory = new FileVersions();
     const against = vi.spyOn(automaton, 'scanAgainst');
     try {
       // A file rewritten throughout at each version: after a few versions it is scanned whole.
@@ -179,14 +180,17 @@ describe('KeywordVersions', () => {
     }
   });
 
-  it('keeps no text of a large file, nor of a small one', () => {
-    const memory = new KeywordVersions();
-    const large = 'token '.repeat(Math.ceil(LARGE_FILE_CHARS / 6));
-    expect(memory.version('big.txt').hits(automaton, large)).toEqual(automaton.scan(large));
-    expect(memory.size).toBe(0);
+  it('keeps a bundle of a few Mi characters, but no text over VERSION_TEXT_MAX, nor a small one', () => {
+    const memory = new FileVersions();
+    const bundle = 'token '.repeat(Math.ceil((2.6 * 1024 * 1024) / 6));
+    expect(memory.version('dist/index.js').hits(automaton, bundle)).toEqual(automaton.scan(bundle));
+    expect(memory.size).toBe(bundle.length);
+    const huge = 'token '.repeat(Math.ceil(VERSION_TEXT_MAX / 6) + 1);
+    expect(memory.version('huge.txt').hits(automaton, huge)).toEqual(automaton.scan(huge));
+    expect(memory.size).toBe(bundle.length);
     const tiny = 'token secret\n'.repeat(10);
     expect(memory.version('tiny.txt').hits(automaton, tiny)).toEqual(automaton.scan(tiny));
-    expect(memory.size).toBe(0);
+    expect(memory.size).toBe(bundle.length);
   });
 });
 
@@ -195,7 +199,7 @@ describe('history blobs scanned with and without the versions memory', () => {
 
   it('report the same findings, with secrets at, across and beside each edit', () => {
     const settings = defaultSettings();
-    const memory = new KeywordVersions();
+    const memory = new FileVersions();
     const against = vi.spyOn(KeywordAutomaton.prototype, 'scanAgainst'); // the engine's own automaton
     let found = 0;
     let log = changelog(700);
@@ -218,5 +222,138 @@ describe('history blobs scanned with and without the versions memory', () => {
     } finally {
       against.mockRestore();
     }
+  });
+});
+
+describe('window logs: the regex runs of a version taken over from the last one (candidates.ts WindowLog)', () => {
+  const key = (m: RawMatch) => `${m.detector}@${m.start}-${m.end}:${m.secret}`;
+  /** The memory's matches for each version, checked against a plain run; how many windows were taken over. */
+  function compare(versionTexts: readonly string[], scanned = catalog, path = 'dist/index.js'): { taken: number; matches: number } {
+    const memory = new FileVersions();
+    const taken = loggedWindows.taken;
+    let matches = 0;
+    for (const text of versionTexts) {
+      const remembered = findMatches(text, scanned, scanned.activeByDefault, undefined, memory.version(path)).map(key);
+      const plain = findMatches(text, scanned, scanned.activeByDefault).map(key);
+      expect(remembered).toEqual(plain);
+      matches += plain.length;
+    }
+    return { taken: loggedWindows.taken - taken, matches };
+  }
+
+  // Lines of a bundle: secrets of many providers (keyed rows and shaped tokens), keywords that lead
+  // nowhere, and plain code, so that windows of all kinds sit everywhere, edits included.
+  const sampleLines = allDetectors.filter((_, i) => i % 23 === 0).flatMap((d) => d.samples.positive.map((p) => p.text.split('\n')[0]));
+  const codeLines = ['const token = getToken(options);', 'headers.authorization = `Bearer ${auth}`;', 'if (!secret) throw new Error("no secret");', '  return apiKey ?? process.env.API_KEY;', 'function x(a, b) { return a + b; }', '', '/* password: see docs */'];
+  const line = fc.oneof(fc.constantFrom(...sampleLines), fc.constantFrom(...codeLines), fc.string({ maxLength: 40 }));
+  const edit = fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), cut: fc.nat({ max: 400 }), lines: fc.array(line, { maxLength: 4 }), glue: fc.constantFrom('\n', '', ' ') });
+  function apply(text: string, { at, cut, lines, glue }: { at: number; cut: number; lines: string[]; glue: string }): string {
+    const where = Math.floor(at * text.length);
+    return text.slice(0, where) + lines.join(glue) + text.slice(Math.min(text.length, where + cut));
+  }
+
+  it('gives every version the matches of running every window, whatever the edits', () => {
+    let taken = 0;
+    let matches = 0;
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 500, maxLength: 700 }), fc.array(fc.array(edit, { minLength: 1, maxLength: 3 }), { minLength: 2, maxLength: 5 }), (base, edits) => {
+        const texts = [base.join('\n')];
+        for (const batch of edits) texts.push(batch.reduce(apply, texts[texts.length - 1]));
+        const found = compare(texts.filter((t) => t.length >= VERSION_MIN_CHARS));
+        taken += found.taken;
+        matches += found.matches;
+      }),
+      { numRuns: 40 },
+    );
+    // Not vacuous: most windows of the later versions were taken over, with matches among them.
+    expect(taken).toBeGreaterThan(1000);
+    expect(matches).toBeGreaterThan(1000);
+  });
+
+  it('runs again a window whose longer re-run read into the change, even though its slice did not', () => {
+    // A match that runs to the end of its window's slice is re-run on up to 64 Ki more characters:
+    // the secret below is cut 3,000 characters in, well past the slice but inside that re-run.
+    const long: Detector = {
+      id: 'long-token',
+      title: 'Long token',
+      provider: 'Test',
+      level: 'error',
+      keywords: ['longtok'],
+      pattern: /longtok=(?<secret>[a-z]{8,100000})/,
+      samples: { positive: [], negative: [] },
+    };
+    const scanned = compileCatalog([long]);
+    const filler = 'filler line without keywords\n'.repeat(800);
+    const before = `${filler}longtok=${'a'.repeat(5000)}\n${filler}`;
+    const cutAt = before.indexOf('longtok=') + 8 + 3000;
+    const after = before.slice(0, cutAt) + '-' + before.slice(cutAt + 1);
+    const { taken } = compare([before, after], scanned);
+    expect(taken).toBe(0);
+    const memory = new FileVersions();
+    findMatches(before, scanned, scanned.activeByDefault, undefined, memory.version('a.txt'));
+    expect(findMatches(after, scanned, scanned.activeByDefault, undefined, memory.version('a.txt')).map((m) => m.secret.length)).toEqual([3000]);
+  });
+
+  it('runs again a window whose slice reaches back into the change, however close the window itself starts after it', () => {
+    // The regex looks 20 characters behind the start of its match; the window starts at the line,
+    // right after the characters that change.
+    const behind: Detector = {
+      id: 'look-behind',
+      title: 'Look-behind',
+      provider: 'Test',
+      level: 'error',
+      keywords: ['kw'],
+      pattern: /^(?<=[^x]{20})(?<secret>[0-9]{12})(?= kw)/m,
+      samples: { positive: [], negative: [] },
+    };
+    const scanned = compileCatalog([behind]);
+    const filler = 'filler line without the word\n'.repeat(800);
+    const before = `${filler}QQQQQQQQQQQQQQQQQQQQ\n012345678901 kw\n${filler}`;
+    const after = before.replace('QQQQQQQQQQQQQQQQQQQQ', 'x'.repeat(21)); // one longer: the window shifts
+    expect(findMatches(before, scanned, scanned.activeByDefault)).toHaveLength(1);
+    expect(findMatches(after, scanned, scanned.activeByDefault)).toHaveLength(0);
+    compare([before, after, before], scanned);
+    // Text added at the very end or the very start: a slice clipped there in one version is not the same slice in the other.
+    const tail = `${filler}012345678901 kw`;
+    compare([tail, `${tail}\n`, tail, `Q${tail}`, tail], scanned);
+  });
+
+  it('runs again a window that grew in the new version (a hit in the change merged into it)', () => {
+    const token = (c: string) => `ghp_${c.repeat(36)}`;
+    const filler = 'filler line without keywords\n'.repeat(800);
+    const before = `${filler}x = ${token('A')}\n${'f'.repeat(100)}\n${filler}`;
+    // 102 characters after the first token's line, within the merge gap of its window but past what that window read.
+    const at = before.indexOf(token('A')) + 40 + 1 + 101;
+    const after = `${before.slice(0, at)}y = ${token('B')}\n${before.slice(at)}`;
+    const ghp = catalog.detectors.findIndex((d) => d.detector.id === 'github-classic-pat');
+    const plain = findMatches(after, catalog, catalog.activeByDefault).filter((m) => m.detector === ghp);
+    expect(plain.map((m) => m.secret)).toEqual([token('A'), token('B')]);
+    compare([before, after]);
+  });
+
+  it('compares the anchors of name-anchored detectors inside the window, shifted', () => {
+    expect(sameAnchors(undefined, undefined, 0, 10, 0)).toBe(true); // not an anchored detector
+    expect(sameAnchors([5], undefined, 0, 10, 0)).toBe(false);
+    expect(sameAnchors([1, 12, 15, 30], [2, 12, 15, 29], 10, 20, 0)).toBe(true); // only [10, 20) counts
+    expect(sameAnchors([12, 15], [12], 10, 20, 0)).toBe(false);
+    expect(sameAnchors([12], [12, 15], 10, 20, 0)).toBe(false);
+    expect(sameAnchors([112, 115], [12, 15], 110, 120, 100)).toBe(true);
+    expect(sameAnchors([112, 115], [12, 16], 110, 120, 100)).toBe(false);
+    expect(sameAnchors([], [12], 110, 120, 100)).toBe(false);
+    expect(sameAnchors([105, 125], [12], 110, 120, 100)).toBe(false);
+    expect(sameAnchors([105, 125], [4, 20, 26], 110, 120, 100)).toBe(true);
+  });
+
+  it('takes over the windows of a bundle edited in one place, at the same and at shifted offsets', () => {
+    const bundle = Array.from({ length: 3000 }, (_, i) => (i % 50 === 7 ? sampleLines[i % sampleLines.length] : codeLines[i % codeLines.length])).join('\n');
+    const middle = bundle.length >> 1;
+    const edited = bundle.slice(0, middle) + '\nconst added = "some new code";\n' + bundle.slice(middle);
+    const before = loggedWindows.run;
+    const { taken, matches } = compare([bundle, edited, bundle], catalog);
+    const run = loggedWindows.run - before;
+    expect(matches).toBeGreaterThan(100);
+    // The first version runs every window; the next two run only the few around the edit.
+    expect(taken).toBeGreaterThan(1.8 * (run - taken / 2) - 50);
+    expect(run).toBeLessThan(taken);
   });
 });
