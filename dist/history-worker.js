@@ -397,7 +397,7 @@ var KeywordAutomaton = class {
   /**
    * The same hits as `scan(text)`, given `hits`, those of `earlier`, a text that shares its first
    * `prefix` and its last `suffix` code units with `text` (prefix + suffix at most the shorter
-   * length; the caller compares, keyword-versions.ts). The hits wholly inside the shared parts are
+   * length; the caller compares, versions.ts). The hits wholly inside the shared parts are
    * the earlier text's (shifted, in the suffix), and only the part between them, widened by
    * `longest` - 1 code units either side, is scanned. A hit at end offset e is decided by the `longest` code units
    * before e, so:
@@ -938,11 +938,18 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
     }
     const { spans } = scratch;
     const order = planWindows(content, hits, catalog, active, scratch);
+    const log = version ? newLog(catalog, anchors) : void 0;
+    const against = version?.against?.log.catalog === catalog ? version.against : void 0;
     for (const d of order) {
       const at2 = anchors?.[d];
       if (anchors !== void 0 && at2 === void 0 && catalog.detectors[d].anchor) continue;
       const list = spans[d];
-      for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at2);
+      if (log !== void 0) runLogged(content, catalog.detectors[d], d, list, at2, matches, log, against);
+      else for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at2);
+    }
+    if (log !== void 0) {
+      log.numbers += log.matches.length;
+      version.keep(log);
     }
     return matches;
   } finally {
@@ -1115,14 +1122,88 @@ function stickyOf(compiled2) {
   }
   return compiled2.sticky;
 }
+var loggedWindows = { taken: 0, run: 0 };
+function newLog(catalog, anchors) {
+  const kept = /* @__PURE__ */ new Map();
+  if (anchors !== void 0) {
+    for (const d of catalog.anchored) {
+      const at2 = anchors[d];
+      if (at2 !== void 0) kept.set(d, at2);
+    }
+  }
+  return { catalog, windows: /* @__PURE__ */ new Map(), matches: [], anchors: kept, numbers: 0 };
+}
+function runLogged(content, compiled2, d, list, at2, out, log, against) {
+  const entries = [];
+  log.windows.set(d, entries);
+  const matches = log.matches;
+  const before = against?.log.windows.get(d);
+  const beforeAnchors = at2 === void 0 ? void 0 : against?.log.anchors.get(d);
+  const n = content.length;
+  const prefix = against?.prefix ?? 0;
+  const shift = n - (against?.beforeLength ?? n);
+  const suffixFrom = n - (against?.suffix ?? 0);
+  let j = 0;
+  for (let i = 0; i < list.length; i += 2) {
+    const from = list[i];
+    const to = list[i + 1];
+    const first = matches.length;
+    let taken = false;
+    if (before !== void 0) {
+      const by = to + CONTEXT < prefix ? 0 : from - CONTEXT > suffixFrom ? shift : void 0;
+      if (by !== void 0) {
+        const target = from - by;
+        while (j < before.length && before[j] < target) j += 5;
+        if (j < before.length && before[j] === target && before[j + 1] === to - by && (by !== 0 || before[j + 2] < prefix) && sameAnchors(at2, beforeAnchors, from, to, by)) {
+          const pairs = against.log.matches;
+          for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
+            const start = pairs[k] + by;
+            const end = pairs[k + 1] + by;
+            out.push({ detector: d, secret: content.slice(start, end), start, end });
+            matches.push(start, end);
+          }
+          entries.push(from, to, before[j + 2] + by, first, matches.length);
+          loggedWindows.taken++;
+          taken = true;
+        }
+      }
+    }
+    if (taken) continue;
+    loggedWindows.run++;
+    const found = out.length;
+    const read = runWindow(content, compiled2, d, from, to, out, at2);
+    for (let k = found; k < out.length; k++) matches.push(out[k].start, out[k].end);
+    entries.push(from, to, read, first, matches.length);
+  }
+  log.numbers += entries.length;
+}
+function sameAnchors(at2, before, from, to, by) {
+  if (at2 === void 0) return true;
+  if (before === void 0) return false;
+  let i = lowerBound(at2, from);
+  let k = lowerBound(before, from - by);
+  for (; i < at2.length && at2[i] < to; i++, k++) if (k >= before.length || before[k] + by !== at2[i]) return false;
+  return k >= before.length || before[k] >= to - by;
+}
+function lowerBound(list, value2) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (list[mid] < value2) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 function runWindow(content, compiled2, d, from, to, out, anchors) {
   const n = content.length;
   const sliceStart = Math.max(0, from - CONTEXT);
   const sliceEnd = Math.min(n, to + CONTEXT);
   const text = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
+  readEnd = sliceEnd;
   if (anchors) {
     runAnchored(content, compiled2, d, from, to, text, sliceStart, sliceEnd, anchors, out);
-    return;
+    return readEnd;
   }
   const regex = compiled2.regex;
   if ((compiled2.primed & 1) === 0) {
@@ -1140,18 +1221,13 @@ function runWindow(content, compiled2, d, from, to, out, anchors) {
     }
     if (matchStart !== previousStart && record(content, compiled2, d, m, text.length, sliceStart, sliceEnd, out)) previousStart = matchStart;
   }
+  return readEnd;
 }
+var readEnd = 0;
 function runAnchored(content, compiled2, d, from, to, text, sliceStart, sliceEnd, anchors, out) {
   const sticky = stickyOf(compiled2);
-  let lo = 0;
-  let hi = anchors.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (anchors[mid] < from) lo = mid + 1;
-    else hi = mid;
-  }
   let next = from;
-  for (let i = lo; i < anchors.length; i++) {
+  for (let i = lowerBound(anchors, from); i < anchors.length; i++) {
     const at2 = anchors[i];
     if (at2 >= to) break;
     if (at2 < next) continue;
@@ -1173,7 +1249,9 @@ function record(content, compiled2, d, m, textLength, sliceStart, sliceEnd, out)
   let base = sliceStart;
   if (m.index + m[0].length === textLength && sliceEnd < n) {
     base = Math.max(0, matchStart - CONTEXT);
-    const longer = content.slice(base, Math.min(n, matchStart + TRUNCATED_REACH));
+    const longerEnd = Math.min(n, matchStart + TRUNCATED_REACH);
+    if (longerEnd > readEnd) readEnd = longerEnd;
+    const longer = content.slice(base, longerEnd);
     const sticky = stickyOf(compiled2);
     sticky.lastIndex = matchStart - base;
     match2 = sticky.exec(longer);
@@ -10394,56 +10472,81 @@ function lessInliningAgain(wanted = inlining.applied) {
   inlining.again(wanted);
 }
 
-// src/core/parallel/large-file.ts
-var LARGE_FILE_CHARS = 1024 * 1024;
-
-// src/core/secrets/keyword-versions.ts
+// src/core/secrets/versions.ts
 var VERSION_MIN_CHARS = 16 * 1024;
-var VERSION_CAPACITY = 4 * 1024 * 1024;
+var VERSION_CAPACITY = 12 * 1024 * 1024;
+var VERSION_TEXT_MAX = 4 * 1024 * 1024;
 var VERSION_PATHS = 4096;
 var RETRY_AFTER = 8;
-var KeywordVersions = class {
+function weight(kept) {
+  return (kept.text?.length ?? 0) + 4 * (kept.log?.numbers ?? 0);
+}
+var FileVersions = class {
   constructor(capacity = VERSION_CAPACITY) {
     this.capacity = capacity;
   }
   capacity;
   kept = /* @__PURE__ */ new Map();
   chars = 0;
-  /** Characters kept now. */
+  /** What the kept entries weigh now (see `weight`). */
   get size() {
     return this.chars;
   }
-  /** The keyword pass of the version of `path` scanned now. */
+  /** The version of `path` scanned now. */
   version(path2) {
-    return { hits: (automaton, text) => this.hits(automaton, path2, text) };
+    let entry;
+    const scan = {
+      against: void 0,
+      hits: (automaton, text) => {
+        const { hits, kept, against } = this.hits(automaton, path2, text);
+        entry = kept;
+        scan.against = against;
+        return hits;
+      },
+      keep: (log) => {
+        if (entry === void 0 || entry.text === void 0 || this.kept.get(path2) !== entry) return;
+        this.chars -= weight(entry);
+        entry.log = log;
+        this.chars += weight(entry);
+        if (this.chars > this.capacity) this.evict();
+      }
+    };
+    return scan;
   }
   hits(automaton, path2, text) {
-    if (text.length < VERSION_MIN_CHARS) return automaton.scan(text);
+    if (text.length < VERSION_MIN_CHARS) return { hits: automaton.scan(text) };
     const found = this.kept.get(path2);
     const before = found?.automaton === automaton ? found : void 0;
     if (found !== void 0) {
       this.kept.delete(path2);
-      this.chars -= found.text?.length ?? 0;
+      this.chars -= weight(found);
     }
     if (before !== void 0 && before.text === void 0 && before.whole < RETRY_AFTER) {
       this.remember(path2, { ...before, whole: before.whole + 1 });
-      return automaton.scan(text);
+      return { hits: automaton.scan(text) };
     }
     let hits;
+    let against;
     let shared = before?.shared ?? 1;
     if (before?.text !== void 0) {
       const prefix = commonPrefix(before.text, text);
       const suffix = commonSuffix(before.text, text, Math.min(before.text.length, text.length) - prefix);
       hits = automaton.scanAgainst(text, before.text, before.hits, prefix, suffix);
       shared = (3 * shared + (prefix + suffix) / text.length) / 4;
+      if (before.log !== void 0) against = { log: before.log, beforeLength: before.text.length, prefix, suffix };
     } else hits = automaton.scan(text);
-    if (shared < 0.5 && before?.text !== void 0) this.remember(path2, { automaton, text: void 0, hits: [], shared, whole: 0 });
-    else if (text.length < LARGE_FILE_CHARS && text.length <= this.capacity) this.remember(path2, { automaton, text, hits, shared, whole: 0 });
-    return hits;
+    if (shared < 0.5 && before?.text !== void 0) {
+      this.remember(path2, { automaton, text: void 0, hits: [], shared, whole: 0 });
+      return { hits, against };
+    }
+    if (text.length > VERSION_TEXT_MAX || text.length > this.capacity) return { hits, against };
+    const kept = { automaton, text, hits, shared, whole: 0 };
+    this.remember(path2, kept);
+    return { hits, kept, against };
   }
   remember(path2, kept) {
     this.kept.set(path2, kept);
-    this.chars += kept.text?.length ?? 0;
+    this.chars += weight(kept);
     if (this.chars > this.capacity || this.kept.size > VERSION_PATHS) this.evict();
   }
   /** Forgets the least recently scanned paths until the rest fit (a `Map` iterates in insertion order). */
@@ -10451,7 +10554,7 @@ var KeywordVersions = class {
     for (const [oldest, kept] of this.kept) {
       if (this.chars <= this.capacity && this.kept.size <= VERSION_PATHS) return;
       this.kept.delete(oldest);
-      this.chars -= kept.text?.length ?? 0;
+      this.chars -= weight(kept);
     }
   }
 };
@@ -10497,7 +10600,7 @@ function commonSuffix(a, b, max) {
 // src/workspace/history-worker.ts
 var { settings, reveal, lessInlining } = workerData;
 lessInliningAgain(lessInlining === true);
-var versions = new KeywordVersions();
+var versions = new FileVersions();
 parentPort?.on("message", (batch) => {
   let answer;
   try {

@@ -3741,19 +3741,19 @@ var require_webidl = __commonJS({
     });
     webidl.util.ConvertToInt = function(V, bitLength, signedness, opts) {
       let upperBound;
-      let lowerBound;
+      let lowerBound2;
       if (bitLength === 64) {
         upperBound = Math.pow(2, 53) - 1;
         if (signedness === "unsigned") {
-          lowerBound = 0;
+          lowerBound2 = 0;
         } else {
-          lowerBound = Math.pow(-2, 53) + 1;
+          lowerBound2 = Math.pow(-2, 53) + 1;
         }
       } else if (signedness === "unsigned") {
-        lowerBound = 0;
+        lowerBound2 = 0;
         upperBound = Math.pow(2, bitLength) - 1;
       } else {
-        lowerBound = Math.pow(-2, bitLength) - 1;
+        lowerBound2 = Math.pow(-2, bitLength) - 1;
         upperBound = Math.pow(2, bitLength - 1) - 1;
       }
       let x = Number(V);
@@ -3768,16 +3768,16 @@ var require_webidl = __commonJS({
           });
         }
         x = webidl.util.IntegerPart(x);
-        if (x < lowerBound || x > upperBound) {
+        if (x < lowerBound2 || x > upperBound) {
           throw webidl.errors.exception({
             header: "Integer conversion",
-            message: `Value must be between ${lowerBound}-${upperBound}, got ${x}.`
+            message: `Value must be between ${lowerBound2}-${upperBound}, got ${x}.`
           });
         }
         return x;
       }
       if (!Number.isNaN(x) && opts?.clamp === true) {
-        x = Math.min(Math.max(x, lowerBound), upperBound);
+        x = Math.min(Math.max(x, lowerBound2), upperBound);
         if (Math.floor(x) % 2 === 0) {
           x = Math.floor(x);
         } else {
@@ -28782,10 +28782,10 @@ var require_light = __commonJS({
             return null;
           }
         }
-        conditionsCheck(weight) {
+        conditionsCheck(weight2) {
           var capacity;
           capacity = this.computeCapacity();
-          return capacity == null || weight <= capacity;
+          return capacity == null || weight2 <= capacity;
         }
         async __incrementReservoir__(incr) {
           var reservoir;
@@ -28801,23 +28801,23 @@ var require_light = __commonJS({
         isBlocked(now) {
           return this._unblockTime >= now;
         }
-        check(weight, now) {
-          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
+        check(weight2, now) {
+          return this.conditionsCheck(weight2) && this._nextRequest - now <= 0;
         }
-        async __check__(weight) {
+        async __check__(weight2) {
           var now;
           await this.yieldLoop();
           now = Date.now();
-          return this.check(weight, now);
+          return this.check(weight2, now);
         }
-        async __register__(index, weight, expiration) {
+        async __register__(index, weight2, expiration) {
           var now, wait;
           await this.yieldLoop();
           now = Date.now();
-          if (this.conditionsCheck(weight)) {
-            this._running += weight;
+          if (this.conditionsCheck(weight2)) {
+            this._running += weight2;
             if (this.storeOptions.reservoir != null) {
-              this.storeOptions.reservoir -= weight;
+              this.storeOptions.reservoir -= weight2;
             }
             wait = Math.max(this._nextRequest - now, 0);
             this._nextRequest = now + wait + this.storeOptions.minTime;
@@ -28835,14 +28835,14 @@ var require_light = __commonJS({
         strategyIsBlock() {
           return this.storeOptions.strategy === 3;
         }
-        async __submit__(queueLength, weight) {
+        async __submit__(queueLength, weight2) {
           var blocked, now, reachedHWM;
           await this.yieldLoop();
-          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
-            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
+          if (this.storeOptions.maxConcurrent != null && weight2 > this.storeOptions.maxConcurrent) {
+            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight2} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
           }
           now = Date.now();
-          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
+          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight2, now);
           blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
           if (blocked) {
             this._unblockTime = now + this.computePenalty();
@@ -28855,10 +28855,10 @@ var require_light = __commonJS({
             strategy: this.storeOptions.strategy
           };
         }
-        async __free__(index, weight) {
+        async __free__(index, weight2) {
           await this.yieldLoop();
-          this._running -= weight;
-          this._done += weight;
+          this._running -= weight2;
+          this._done += weight2;
           this.instance._drainAll(this.computeCapacity());
           return {
             running: this._running
@@ -29278,8 +29278,8 @@ var require_light = __commonJS({
           _randomIndex() {
             return Math.random().toString(36).slice(2);
           }
-          check(weight = 1) {
-            return this._store.__check__(weight);
+          check(weight2 = 1) {
+            return this._store.__check__(weight2);
           }
           _clearGlobalState(index) {
             if (this._scheduled[index] != null) {
@@ -56975,7 +56975,7 @@ var KeywordAutomaton = class {
   /**
    * The same hits as `scan(text)`, given `hits`, those of `earlier`, a text that shares its first
    * `prefix` and its last `suffix` code units with `text` (prefix + suffix at most the shorter
-   * length; the caller compares, keyword-versions.ts). The hits wholly inside the shared parts are
+   * length; the caller compares, versions.ts). The hits wholly inside the shared parts are
    * the earlier text's (shifted, in the suffix), and only the part between them, widened by
    * `longest` - 1 code units either side, is scanned. A hit at end offset e is decided by the `longest` code units
    * before e, so:
@@ -57516,11 +57516,18 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
     }
     const { spans } = scratch;
     const order = planWindows(content, hits, catalog, active, scratch);
+    const log = version ? newLog(catalog, anchors) : void 0;
+    const against = version?.against?.log.catalog === catalog ? version.against : void 0;
     for (const d of order) {
       const at3 = anchors?.[d];
       if (anchors !== void 0 && at3 === void 0 && catalog.detectors[d].anchor) continue;
       const list = spans[d];
-      for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches2, at3);
+      if (log !== void 0) runLogged(content, catalog.detectors[d], d, list, at3, matches2, log, against);
+      else for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches2, at3);
+    }
+    if (log !== void 0) {
+      log.numbers += log.matches.length;
+      version.keep(log);
     }
     return matches2;
   } finally {
@@ -57693,14 +57700,88 @@ function stickyOf(compiled3) {
   }
   return compiled3.sticky;
 }
+var loggedWindows = { taken: 0, run: 0 };
+function newLog(catalog, anchors) {
+  const kept2 = /* @__PURE__ */ new Map();
+  if (anchors !== void 0) {
+    for (const d of catalog.anchored) {
+      const at3 = anchors[d];
+      if (at3 !== void 0) kept2.set(d, at3);
+    }
+  }
+  return { catalog, windows: /* @__PURE__ */ new Map(), matches: [], anchors: kept2, numbers: 0 };
+}
+function runLogged(content, compiled3, d, list, at3, out, log, against) {
+  const entries = [];
+  log.windows.set(d, entries);
+  const matches2 = log.matches;
+  const before = against?.log.windows.get(d);
+  const beforeAnchors = at3 === void 0 ? void 0 : against?.log.anchors.get(d);
+  const n = content.length;
+  const prefix = against?.prefix ?? 0;
+  const shift = n - (against?.beforeLength ?? n);
+  const suffixFrom = n - (against?.suffix ?? 0);
+  let j = 0;
+  for (let i = 0; i < list.length; i += 2) {
+    const from = list[i];
+    const to = list[i + 1];
+    const first = matches2.length;
+    let taken = false;
+    if (before !== void 0) {
+      const by = to + CONTEXT < prefix ? 0 : from - CONTEXT > suffixFrom ? shift : void 0;
+      if (by !== void 0) {
+        const target = from - by;
+        while (j < before.length && before[j] < target) j += 5;
+        if (j < before.length && before[j] === target && before[j + 1] === to - by && (by !== 0 || before[j + 2] < prefix) && sameAnchors(at3, beforeAnchors, from, to, by)) {
+          const pairs2 = against.log.matches;
+          for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
+            const start2 = pairs2[k] + by;
+            const end = pairs2[k + 1] + by;
+            out.push({ detector: d, secret: content.slice(start2, end), start: start2, end });
+            matches2.push(start2, end);
+          }
+          entries.push(from, to, before[j + 2] + by, first, matches2.length);
+          loggedWindows.taken++;
+          taken = true;
+        }
+      }
+    }
+    if (taken) continue;
+    loggedWindows.run++;
+    const found2 = out.length;
+    const read = runWindow(content, compiled3, d, from, to, out, at3);
+    for (let k = found2; k < out.length; k++) matches2.push(out[k].start, out[k].end);
+    entries.push(from, to, read, first, matches2.length);
+  }
+  log.numbers += entries.length;
+}
+function sameAnchors(at3, before, from, to, by) {
+  if (at3 === void 0) return true;
+  if (before === void 0) return false;
+  let i = lowerBound(at3, from);
+  let k = lowerBound(before, from - by);
+  for (; i < at3.length && at3[i] < to; i++, k++) if (k >= before.length || before[k] + by !== at3[i]) return false;
+  return k >= before.length || before[k] >= to - by;
+}
+function lowerBound(list, value2) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (list[mid] < value2) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 function runWindow(content, compiled3, d, from, to, out, anchors) {
   const n = content.length;
   const sliceStart = Math.max(0, from - CONTEXT);
   const sliceEnd = Math.min(n, to + CONTEXT);
   const text3 = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
+  readEnd = sliceEnd;
   if (anchors) {
     runAnchored(content, compiled3, d, from, to, text3, sliceStart, sliceEnd, anchors, out);
-    return;
+    return readEnd;
   }
   const regex2 = compiled3.regex;
   if ((compiled3.primed & 1) === 0) {
@@ -57718,18 +57799,13 @@ function runWindow(content, compiled3, d, from, to, out, anchors) {
     }
     if (matchStart !== previousStart && record2(content, compiled3, d, m, text3.length, sliceStart, sliceEnd, out)) previousStart = matchStart;
   }
+  return readEnd;
 }
+var readEnd = 0;
 function runAnchored(content, compiled3, d, from, to, text3, sliceStart, sliceEnd, anchors, out) {
   const sticky = stickyOf(compiled3);
-  let lo = 0;
-  let hi = anchors.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (anchors[mid] < from) lo = mid + 1;
-    else hi = mid;
-  }
   let next = from;
-  for (let i = lo; i < anchors.length; i++) {
+  for (let i = lowerBound(anchors, from); i < anchors.length; i++) {
     const at3 = anchors[i];
     if (at3 >= to) break;
     if (at3 < next) continue;
@@ -57751,7 +57827,9 @@ function record2(content, compiled3, d, m, textLength, sliceStart, sliceEnd, out
   let base = sliceStart;
   if (m.index + m[0].length === textLength && sliceEnd < n) {
     base = Math.max(0, matchStart - CONTEXT);
-    const longer = content.slice(base, Math.min(n, matchStart + TRUNCATED_REACH));
+    const longerEnd = Math.min(n, matchStart + TRUNCATED_REACH);
+    if (longerEnd > readEnd) readEnd = longerEnd;
+    const longer = content.slice(base, longerEnd);
     const sticky = stickyOf(compiled3);
     sticky.lastIndex = matchStart - base;
     match2 = sticky.exec(longer);
@@ -61435,53 +61513,81 @@ import { isAbsolute, join as join6 } from "node:path";
 // src/workspace/history-pool.ts
 import { availableParallelism as availableParallelism3 } from "node:os";
 
-// src/core/secrets/keyword-versions.ts
+// src/core/secrets/versions.ts
 var VERSION_MIN_CHARS = 16 * 1024;
-var VERSION_CAPACITY = 4 * 1024 * 1024;
+var VERSION_CAPACITY = 12 * 1024 * 1024;
+var VERSION_TEXT_MAX = 4 * 1024 * 1024;
 var VERSION_PATHS = 4096;
 var RETRY_AFTER = 8;
-var KeywordVersions = class {
+function weight(kept2) {
+  return (kept2.text?.length ?? 0) + 4 * (kept2.log?.numbers ?? 0);
+}
+var FileVersions = class {
   constructor(capacity = VERSION_CAPACITY) {
     this.capacity = capacity;
   }
   capacity;
   kept = /* @__PURE__ */ new Map();
   chars = 0;
-  /** Characters kept now. */
+  /** What the kept entries weigh now (see `weight`). */
   get size() {
     return this.chars;
   }
-  /** The keyword pass of the version of `path` scanned now. */
+  /** The version of `path` scanned now. */
   version(path7) {
-    return { hits: (automaton, text3) => this.hits(automaton, path7, text3) };
+    let entry;
+    const scan = {
+      against: void 0,
+      hits: (automaton, text3) => {
+        const { hits, kept: kept2, against } = this.hits(automaton, path7, text3);
+        entry = kept2;
+        scan.against = against;
+        return hits;
+      },
+      keep: (log) => {
+        if (entry === void 0 || entry.text === void 0 || this.kept.get(path7) !== entry) return;
+        this.chars -= weight(entry);
+        entry.log = log;
+        this.chars += weight(entry);
+        if (this.chars > this.capacity) this.evict();
+      }
+    };
+    return scan;
   }
   hits(automaton, path7, text3) {
-    if (text3.length < VERSION_MIN_CHARS) return automaton.scan(text3);
+    if (text3.length < VERSION_MIN_CHARS) return { hits: automaton.scan(text3) };
     const found2 = this.kept.get(path7);
     const before = found2?.automaton === automaton ? found2 : void 0;
     if (found2 !== void 0) {
       this.kept.delete(path7);
-      this.chars -= found2.text?.length ?? 0;
+      this.chars -= weight(found2);
     }
     if (before !== void 0 && before.text === void 0 && before.whole < RETRY_AFTER) {
       this.remember(path7, { ...before, whole: before.whole + 1 });
-      return automaton.scan(text3);
+      return { hits: automaton.scan(text3) };
     }
     let hits;
+    let against;
     let shared2 = before?.shared ?? 1;
     if (before?.text !== void 0) {
       const prefix = commonPrefix(before.text, text3);
       const suffix = commonSuffix(before.text, text3, Math.min(before.text.length, text3.length) - prefix);
       hits = automaton.scanAgainst(text3, before.text, before.hits, prefix, suffix);
       shared2 = (3 * shared2 + (prefix + suffix) / text3.length) / 4;
+      if (before.log !== void 0) against = { log: before.log, beforeLength: before.text.length, prefix, suffix };
     } else hits = automaton.scan(text3);
-    if (shared2 < 0.5 && before?.text !== void 0) this.remember(path7, { automaton, text: void 0, hits: [], shared: shared2, whole: 0 });
-    else if (text3.length < LARGE_FILE_CHARS && text3.length <= this.capacity) this.remember(path7, { automaton, text: text3, hits, shared: shared2, whole: 0 });
-    return hits;
+    if (shared2 < 0.5 && before?.text !== void 0) {
+      this.remember(path7, { automaton, text: void 0, hits: [], shared: shared2, whole: 0 });
+      return { hits, against };
+    }
+    if (text3.length > VERSION_TEXT_MAX || text3.length > this.capacity) return { hits, against };
+    const kept2 = { automaton, text: text3, hits, shared: shared2, whole: 0 };
+    this.remember(path7, kept2);
+    return { hits, kept: kept2, against };
   }
   remember(path7, kept2) {
     this.kept.set(path7, kept2);
-    this.chars += kept2.text?.length ?? 0;
+    this.chars += weight(kept2);
     if (this.chars > this.capacity || this.kept.size > VERSION_PATHS) this.evict();
   }
   /** Forgets the least recently scanned paths until the rest fit (a `Map` iterates in insertion order). */
@@ -61489,7 +61595,7 @@ var KeywordVersions = class {
     for (const [oldest, kept2] of this.kept) {
       if (this.chars <= this.capacity && this.kept.size <= VERSION_PATHS) return;
       this.kept.delete(oldest);
-      this.chars -= kept2.text?.length ?? 0;
+      this.chars -= weight(kept2);
     }
   }
 };
@@ -61630,8 +61736,8 @@ var HistoryBlobPool = class {
   applied = 0;
   ready = /* @__PURE__ */ new Map();
   waiting = /* @__PURE__ */ new Set();
-  /** The versions this thread scanned, for the keyword pass of the next version of each path. */
-  versions = new KeywordVersions();
+  /** The versions this thread scanned, for the next version of each path (versions.ts). */
+  versions = new FileVersions();
   nextBatch = 0;
   seen = 0;
   /** Blobs whose outcome came from a worker (for the bench and the tests). */

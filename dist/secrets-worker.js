@@ -452,7 +452,7 @@ var KeywordAutomaton = class {
   /**
    * The same hits as `scan(text)`, given `hits`, those of `earlier`, a text that shares its first
    * `prefix` and its last `suffix` code units with `text` (prefix + suffix at most the shorter
-   * length; the caller compares, keyword-versions.ts). The hits wholly inside the shared parts are
+   * length; the caller compares, versions.ts). The hits wholly inside the shared parts are
    * the earlier text's (shifted, in the suffix), and only the part between them, widened by
    * `longest` - 1 code units either side, is scanned. A hit at end offset e is decided by the `longest` code units
    * before e, so:
@@ -993,11 +993,18 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
     }
     const { spans } = scratch;
     const order = planWindows(content, hits, catalog, active, scratch);
+    const log = version ? newLog(catalog, anchors) : void 0;
+    const against = version?.against?.log.catalog === catalog ? version.against : void 0;
     for (const d of order) {
       const at2 = anchors?.[d];
       if (anchors !== void 0 && at2 === void 0 && catalog.detectors[d].anchor) continue;
       const list = spans[d];
-      for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at2);
+      if (log !== void 0) runLogged(content, catalog.detectors[d], d, list, at2, matches, log, against);
+      else for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at2);
+    }
+    if (log !== void 0) {
+      log.numbers += log.matches.length;
+      version.keep(log);
     }
     return matches;
   } finally {
@@ -1170,14 +1177,88 @@ function stickyOf(compiled2) {
   }
   return compiled2.sticky;
 }
+var loggedWindows = { taken: 0, run: 0 };
+function newLog(catalog, anchors) {
+  const kept = /* @__PURE__ */ new Map();
+  if (anchors !== void 0) {
+    for (const d of catalog.anchored) {
+      const at2 = anchors[d];
+      if (at2 !== void 0) kept.set(d, at2);
+    }
+  }
+  return { catalog, windows: /* @__PURE__ */ new Map(), matches: [], anchors: kept, numbers: 0 };
+}
+function runLogged(content, compiled2, d, list, at2, out, log, against) {
+  const entries = [];
+  log.windows.set(d, entries);
+  const matches = log.matches;
+  const before = against?.log.windows.get(d);
+  const beforeAnchors = at2 === void 0 ? void 0 : against?.log.anchors.get(d);
+  const n = content.length;
+  const prefix = against?.prefix ?? 0;
+  const shift = n - (against?.beforeLength ?? n);
+  const suffixFrom = n - (against?.suffix ?? 0);
+  let j = 0;
+  for (let i = 0; i < list.length; i += 2) {
+    const from = list[i];
+    const to = list[i + 1];
+    const first = matches.length;
+    let taken = false;
+    if (before !== void 0) {
+      const by = to + CONTEXT < prefix ? 0 : from - CONTEXT > suffixFrom ? shift : void 0;
+      if (by !== void 0) {
+        const target = from - by;
+        while (j < before.length && before[j] < target) j += 5;
+        if (j < before.length && before[j] === target && before[j + 1] === to - by && (by !== 0 || before[j + 2] < prefix) && sameAnchors(at2, beforeAnchors, from, to, by)) {
+          const pairs2 = against.log.matches;
+          for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
+            const start = pairs2[k] + by;
+            const end = pairs2[k + 1] + by;
+            out.push({ detector: d, secret: content.slice(start, end), start, end });
+            matches.push(start, end);
+          }
+          entries.push(from, to, before[j + 2] + by, first, matches.length);
+          loggedWindows.taken++;
+          taken = true;
+        }
+      }
+    }
+    if (taken) continue;
+    loggedWindows.run++;
+    const found = out.length;
+    const read = runWindow(content, compiled2, d, from, to, out, at2);
+    for (let k = found; k < out.length; k++) matches.push(out[k].start, out[k].end);
+    entries.push(from, to, read, first, matches.length);
+  }
+  log.numbers += entries.length;
+}
+function sameAnchors(at2, before, from, to, by) {
+  if (at2 === void 0) return true;
+  if (before === void 0) return false;
+  let i = lowerBound(at2, from);
+  let k = lowerBound(before, from - by);
+  for (; i < at2.length && at2[i] < to; i++, k++) if (k >= before.length || before[k] + by !== at2[i]) return false;
+  return k >= before.length || before[k] >= to - by;
+}
+function lowerBound(list, value2) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (list[mid] < value2) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 function runWindow(content, compiled2, d, from, to, out, anchors) {
   const n = content.length;
   const sliceStart = Math.max(0, from - CONTEXT);
   const sliceEnd = Math.min(n, to + CONTEXT);
   const text3 = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
+  readEnd = sliceEnd;
   if (anchors) {
     runAnchored(content, compiled2, d, from, to, text3, sliceStart, sliceEnd, anchors, out);
-    return;
+    return readEnd;
   }
   const regex = compiled2.regex;
   if ((compiled2.primed & 1) === 0) {
@@ -1195,18 +1276,13 @@ function runWindow(content, compiled2, d, from, to, out, anchors) {
     }
     if (matchStart !== previousStart && record(content, compiled2, d, m, text3.length, sliceStart, sliceEnd, out)) previousStart = matchStart;
   }
+  return readEnd;
 }
+var readEnd = 0;
 function runAnchored(content, compiled2, d, from, to, text3, sliceStart, sliceEnd, anchors, out) {
   const sticky = stickyOf(compiled2);
-  let lo = 0;
-  let hi = anchors.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (anchors[mid] < from) lo = mid + 1;
-    else hi = mid;
-  }
   let next2 = from;
-  for (let i = lo; i < anchors.length; i++) {
+  for (let i = lowerBound(anchors, from); i < anchors.length; i++) {
     const at2 = anchors[i];
     if (at2 >= to) break;
     if (at2 < next2) continue;
@@ -1228,7 +1304,9 @@ function record(content, compiled2, d, m, textLength, sliceStart, sliceEnd, out)
   let base2 = sliceStart;
   if (m.index + m[0].length === textLength && sliceEnd < n) {
     base2 = Math.max(0, matchStart - CONTEXT);
-    const longer = content.slice(base2, Math.min(n, matchStart + TRUNCATED_REACH));
+    const longerEnd = Math.min(n, matchStart + TRUNCATED_REACH);
+    if (longerEnd > readEnd) readEnd = longerEnd;
+    const longer = content.slice(base2, longerEnd);
     const sticky = stickyOf(compiled2);
     sticky.lastIndex = matchStart - base2;
     match2 = sticky.exec(longer);
