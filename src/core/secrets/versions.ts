@@ -19,6 +19,14 @@ export const VERSION_PATHS = 4096;
 /** After this many versions scanned whole, a path marked as changing throughout is given another try. */
 export const RETRY_AFTER = 8;
 
+/**
+ * Texts this long or longer are never marked as changing throughout: V8 holds them in its
+ * large-object space (strings over 128 KiB), which promotes a kept one without copying it, so
+ * keeping such a text costs only the compare, which stops at the first chunk that differs. A
+ * bundle rewritten by one release is often the same text again by the next.
+ */
+export const ALWAYS_KEPT_FROM = 256 * 1024;
+
 /** One version of a file, as the engine scans it (`SourceFile.versions`). */
 export interface VersionScan {
   /** The same as `automaton.scan(text)`, where `text` is this version's text. */
@@ -76,7 +84,7 @@ function weight(kept: Kept): number {
  * rewritten throughout at each version, keeping every version cost ~0.09 s of CPU. So:
  * - each path keeps the average share of its last versions; below one half the path is marked as
  *   changing throughout, and its versions are scanned whole and not kept, until RETRY_AFTER of them
- *   have passed and one is kept again to look anew;
+ *   have passed and one is kept again to look anew (not texts of ALWAYS_KEPT_FROM and more);
  * - texts under VERSION_MIN_CHARS are neither kept nor compared (with 4 Ki instead, the synthetic
  *   history still took ~0.025 s more wall and ~0.05 s more CPU).
  *
@@ -140,7 +148,7 @@ export class FileVersions {
       shared = (3 * shared + (prefix + suffix) / text.length) / 4;
       if (before.log !== undefined) against = { log: before.log, beforeLength: before.text.length, prefix, suffix };
     } else hits = automaton.scan(text);
-    if (shared < 0.5 && before?.text !== undefined) {
+    if (shared < 0.5 && before?.text !== undefined && text.length < ALWAYS_KEPT_FROM) {
       this.remember(path, { automaton, text: undefined, hits: [], shared, whole: 0 });
       return { hits, against };
     }

@@ -4,7 +4,7 @@ import { findMatches, loggedWindows, sameAnchors, type RawMatch } from '../../..
 import { compileCatalog } from '../../../src/core/secrets/compile.js';
 import type { Detector } from '../../../src/core/secrets/detector.js';
 import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
-import { commonPrefix, commonSuffix, FileVersions, RETRY_AFTER, VERSION_MIN_CHARS, VERSION_TEXT_MAX } from '../../../src/core/secrets/versions.js';
+import { ALWAYS_KEPT_FROM, commonPrefix, commonSuffix, FileVersions, RETRY_AFTER, VERSION_MIN_CHARS, VERSION_TEXT_MAX } from '../../../src/core/secrets/versions.js';
 import { KeywordAutomaton, WASM_FROM } from '../../../src/core/secrets/prefilter.js';
 import { defaultSettings } from '../../../src/core/types.js';
 import { scanBlobBytes } from '../../../src/workspace/history-blob.js';
@@ -175,6 +175,11 @@ describe('FileVersions', () => {
       against.mockClear();
       for (let r = 600; r < 620; r++) memory.version('History.md').hits(automaton, changelog(r));
       expect(against.mock.calls.length).toBe(19);
+      // So is a bundle, even rewritten throughout: keeping a text that long costs no copy.
+      against.mockClear();
+      const bundle = (v: number) => rewritten(v).repeat(Math.ceil(ALWAYS_KEPT_FROM / rewritten(v).length));
+      for (let v = 0; v < 12; v++) expect(memory.version('dist/index.js').hits(automaton, bundle(v))).toEqual(automaton.scan(bundle(v)));
+      expect(against.mock.calls.length).toBe(11);
     } finally {
       against.mockRestore();
     }
