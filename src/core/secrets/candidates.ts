@@ -60,8 +60,9 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
     }
     const { spans } = scratch;
     const order = planWindows(content, hits, catalog, active, scratch);
-    const log = version ? newLog(catalog, anchors) : undefined;
     const against = version?.against?.log.catalog === catalog ? version.against : undefined;
+    // Most versions are small texts, never kept: they make no log.
+    const log = version?.kept || against ? newLog(catalog, anchors) : undefined;
     for (const d of order) {
       const at = anchors?.[d];
       if (anchors !== undefined && at === undefined && catalog.detectors[d].anchor) continue; // no anchor: no match (see above)

@@ -36,6 +36,8 @@ export interface VersionScan {
    * one's window log is known: what the engine may take over from it (candidates.ts, `WindowLog`).
    */
   readonly against: VersionDelta | undefined;
+  /** Set by `hits`: whether this version's text was kept, so that its window log is worth making. */
+  readonly kept: boolean;
   /** Keeps this version's window log for the next version (kept only while its text is). */
   keep(log: WindowLog): void;
 }
@@ -108,10 +110,11 @@ export class FileVersions {
     let entry: Kept | undefined;
     const scan: VersionScan = {
       against: undefined,
+      kept: false,
       hits: (automaton, text) => {
         const { hits, kept, against } = this.hits(automaton, path, text);
         entry = kept;
-        (scan as { against: VersionDelta | undefined }).against = against;
+        Object.assign(scan, { against, kept: kept !== undefined });
         return hits;
       },
       keep: (log) => {
