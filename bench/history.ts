@@ -1,6 +1,7 @@
 /**
  * History bench (docs/history.md): unique-blob MB/s of `scanHistory` on a synthetic history
- * (5,000 commits, built with `git fast-import` under bench/.work/history, git-ignored) and on a
+ * (5,000 commits, built with `git fast-import` under bench/.work/history, git-ignored), on a
+ * synthetic committed bundle (200 releases of a 1.2 MB dist/index.js, `buildBundleHistory`) and on a
  * real repository's history (this repository's own .git by default; `--history-repo PATH` or
  * NHI_BENCH_HISTORY_REPO for another), each next to `git cat-file --batch-all-objects --batch >
  * /dev/null` on the same repository in the same run (git's dump and `scanHistory` alternated, each
@@ -94,6 +95,71 @@ export async function buildSyntheticHistory(dir: string, commits = 5000, files =
   await done;
   execFileSync('git', ['symbolic-ref', 'HEAD', 'refs/heads/main'], { cwd: dir });
   execFileSync('git', ['repack', '-adq', '--window=10'], { cwd: dir });
+  execFileSync('touch', [join(dir, '.done')]);
+}
+
+/** Lines of a bundled Action's dependencies: client code dense with the catalog's keywords. */
+const BUNDLE_LINES = [
+  '    const token = core.getInput("token", { required: true });',
+  '    headers.authorization = `token ${auth}`;',
+  '  if (!options.auth) throw new Error("no auth strategy: pass a token or an app secret");',
+  '    const apiKey = process.env.API_KEY ?? defaults.apiKey;',
+  '  return request(route, { ...parameters, headers: { "x-api-key": key, authorization: header } });',
+  '    this.password = options.password; this.username = options.username;',
+  '  // Basic auth: the secret is base64(user:password), see RFC 7617',
+  '    const credentials = await getCredentials({ clientId, clientSecret, privateKey });',
+];
+
+/**
+ * A committed bundle (`dist/index.js`, as every JavaScript GitHub Action keeps one): `commits`
+ * commits, each changing a line or two of one or two modules in src/ and the ~1.2 MB bundle
+ * built from them (its versions differ where those modules sit); every 25th commit a dependency
+ * update rewrites a third of the modules, throughout the bundle. Its licence line is not ASCII,
+ * as in real bundles, so every version decodes as UTF-8. A fake token enters the bundle in one commit
+ * and leaves in the next.
+ */
+export async function buildBundleHistory(dir: string, commits = 200, modules = 240): Promise<void> {
+  if (existsSync(join(dir, '.done'))) return;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  execFileSync('git', ['init', '-q', '--bare', dir]);
+  const next = rng(7);
+  const line = (n: number) => (next() < 0.04 ? BUNDLE_LINES[Math.floor(next() * BUNDLE_LINES.length)] : codeLine(next, n));
+  const body = (m: number, n: number) => Array.from({ length: 55 + Math.floor(next() * 20) }, (_, i) => line(n * 100 + i + m));
+  const sources: string[][] = Array.from({ length: modules }, (_, m) => body(m, m));
+  const bundle = () => `/*! Copyright © the authors — licensed under the MIT licence */\n/******/ (() => { // webpackBootstrap\n${sources.map((lines, m) => `/***/ ${m}:\n/***/ ((module, exports, require) => {\n\n${lines.join('\n')}\n\n/***/ }),\n`).join('\n')}/******/ })();\n`;
+  const importer = spawn('git', ['fast-import', '--quiet'], { cwd: dir, stdio: ['pipe', 'ignore', 'inherit'] });
+  const done = new Promise<void>((resolveDone, reject) => importer.on('close', (code) => (code === 0 ? resolveDone() : reject(new Error(`git fast-import exited ${code}`)))));
+  let mark = 0;
+  const blob = (text: string): Buffer[] => {
+    const data = Buffer.from(text);
+    mark++;
+    return [Buffer.from(`blob\nmark :${mark}\ndata ${data.length}\n`), data, Buffer.from('\n')];
+  };
+  for (let c = 0; c < commits; c++) {
+    const touched = c % 25 === 24 ? Array.from({ length: modules / 3 }, () => Math.floor(next() * modules)) : [Math.floor(next() * modules), ...(next() < 0.5 ? [Math.floor(next() * modules)] : [])];
+    const chunks: Buffer[] = [];
+    const files: string[] = [];
+    for (const m of new Set(touched)) {
+      if (c % 25 === 24) sources[m] = body(m, c);
+      else sources[m][Math.floor(next() * sources[m].length)] = line(c);
+      if (c === commits >> 1) sources[m].push(`    const token = "ghp_${'A1b2C3d4E5f6G7h8I9j0'.repeat(2).slice(0, 36)}";`);
+      if (c === (commits >> 1) + 1) sources[m] = sources[m].filter((l) => !l.includes('ghp_'));
+      chunks.push(...blob(`${sources[m].join('\n')}\n`));
+      files.push(`M 100644 :${mark} src/module${m}.js`);
+    }
+    if (c === (commits >> 1) + 1) for (const lines of sources) if (lines.some((l) => l.includes('ghp_'))) lines.splice(0, lines.length, ...lines.filter((l) => !l.includes('ghp_')));
+    chunks.push(...blob(bundle()));
+    files.push(`M 100644 :${mark} dist/index.js`);
+    const when = 1_600_000_000 + c * 3600;
+    const message = `release ${c}`;
+    chunks.push(Buffer.from(`commit refs/heads/main\ncommitter Bench <bench@example.test> ${when} +0000\ndata ${message.length}\n${message}\n${files.join('\n')}\n\n`));
+    if (!importer.stdin.write(Buffer.concat(chunks))) await new Promise((r) => importer.stdin.once('drain', r));
+  }
+  importer.stdin.end();
+  await done;
+  execFileSync('git', ['symbolic-ref', 'HEAD', 'refs/heads/main'], { cwd: dir });
+  execFileSync('git', ['repack', '-adfq', '--window=10'], { cwd: dir }); // fresh deltas: fast-import's own chain every version onto the last
   execFileSync('touch', [join(dir, '.done')]);
 }
 
@@ -510,6 +576,11 @@ export async function runHistoryBench(): Promise<void> {
   await buildSyntheticHistory(synthetic);
   console.log(`  synthetic history ready in ${fmt((performance.now() - started) / 1000, 1)} s (${synthetic})`);
   inChild('synthetic (5,000 commits)', synthetic);
+  const bundled = join(WORK, 'bundle.git');
+  const builtAt = performance.now();
+  await buildBundleHistory(bundled);
+  console.log(`  bundle history ready in ${fmt((performance.now() - builtAt) / 1000, 1)} s (${bundled})`);
+  inChild('synthetic bundle (200 releases of a 1.2 MB dist/index.js)', bundled);
   const at = process.argv.indexOf('--history-repo');
   // git prints the common dir relative to its cwd (bench/), so resolve it from there.
   const real = at > -1 || process.env.NHI_BENCH_HISTORY_REPO ? resolve(at > -1 ? process.argv[at + 1] : process.env.NHI_BENCH_HISTORY_REPO!) : resolve(HERE, execFileSync('git', ['rev-parse', '--git-common-dir'], { cwd: HERE, encoding: 'utf8' }).trim());
