@@ -54,48 +54,61 @@ function codeLine(next: () => number, n: number): string {
 }
 
 /**
+ * A bare repository at `dir` made by `git fast-import` from what `feed` sends (once: a `.done`
+ * marker keeps it for later runs), its HEAD on `main`, then repacked with `repack` when given.
+ */
+async function importHistory(dir: string, feed: (send: (chunk: Buffer | string) => Promise<void>) => Promise<void>, options: { importArgs?: string[]; repack?: string[] } = {}): Promise<void> {
+  if (existsSync(join(dir, '.done'))) return;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  execFileSync('git', ['init', '-q', '--bare', dir]);
+  const importer = spawn('git', ['fast-import', '--quiet', ...(options.importArgs ?? [])], { cwd: dir, stdio: ['pipe', 'ignore', 'inherit'] });
+  const done = new Promise<void>((resolveDone, reject) => importer.on('close', (code) => (code === 0 ? resolveDone() : reject(new Error(`git fast-import exited ${code}`)))));
+  await feed(async (chunk) => {
+    if (!importer.stdin.write(chunk)) await new Promise((r) => importer.stdin.once('drain', r));
+  });
+  importer.stdin.end();
+  await done;
+  execFileSync('git', ['symbolic-ref', 'HEAD', 'refs/heads/main'], { cwd: dir });
+  if (options.repack) execFileSync('git', ['repack', ...options.repack], { cwd: dir });
+  execFileSync('touch', [join(dir, '.done')]);
+}
+
+/**
  * `commits` commits over `files` files: each commit rewrites 2 files (a few lines changed, a few
  * added), so most blobs are unique versions, as in a real code base. A fake token lands in one
  * commit and leaves in the next, every 1,000 commits.
  */
 export async function buildSyntheticHistory(dir: string, commits = 5000, files = 300): Promise<void> {
-  if (existsSync(join(dir, '.done'))) return;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  execFileSync('git', ['init', '-q', '--bare', dir]);
-  const next = rng(42);
-  const contents: string[][] = Array.from({ length: files }, (_, f) => Array.from({ length: 60 + Math.floor(next() * 120) }, (_, i) => codeLine(next, f * 1000 + i)));
-  const importer = spawn('git', ['fast-import', '--quiet'], { cwd: dir, stdio: ['pipe', 'ignore', 'inherit'] });
-  const done = new Promise<void>((resolveDone, reject) => importer.on('close', (code) => (code === 0 ? resolveDone() : reject(new Error(`git fast-import exited ${code}`)))));
-  const chunks: Buffer[] = [];
-  const flush = async () => {
-    if (!importer.stdin.write(Buffer.concat(chunks.splice(0)))) await new Promise((r) => importer.stdin.once('drain', r));
-  };
-  let mark = 0;
-  for (let c = 0; c < commits; c++) {
-    const touched = [Math.floor(next() * files), Math.floor(next() * files)];
-    const lines: string[] = [];
-    for (const f of touched) {
-      const body = contents[f];
-      for (let k = 0; k < 3; k++) body[Math.floor(next() * body.length)] = codeLine(next, c * 10 + k);
-      body.push(codeLine(next, c));
-      if (c % 1000 === 500) body.push(`const token = "ghp_${'A1b2C3d4E5f6G7h8I9j0'.repeat(2).slice(0, 36)}";`);
-      if (c % 1000 === 501) contents[f] = body.filter((l) => !l.includes('ghp_'));
-      const data = Buffer.from(`${contents[f].join('\n')}\n`);
-      mark++;
-      chunks.push(Buffer.from(`blob\nmark :${mark}\ndata ${data.length}\n`), data, Buffer.from('\n'));
-      lines.push(`M 100644 :${mark} src/module${f % 20}/file${f}.ts`);
-    }
-    const when = 1_600_000_000 + c * 3600;
-    const message = `change ${c}`;
-    chunks.push(Buffer.from(`commit refs/heads/main\ncommitter Bench <bench@example.test> ${when} +0000\ndata ${message.length}\n${message}\n${lines.join('\n')}\n\n`));
-    await flush();
-  }
-  importer.stdin.end();
-  await done;
-  execFileSync('git', ['symbolic-ref', 'HEAD', 'refs/heads/main'], { cwd: dir });
-  execFileSync('git', ['repack', '-adq', '--window=10'], { cwd: dir });
-  execFileSync('touch', [join(dir, '.done')]);
+  await importHistory(
+    dir,
+    async (send) => {
+      const next = rng(42);
+      const contents: string[][] = Array.from({ length: files }, (_, f) => Array.from({ length: 60 + Math.floor(next() * 120) }, (_, i) => codeLine(next, f * 1000 + i)));
+      let mark = 0;
+      for (let c = 0; c < commits; c++) {
+        const touched = [Math.floor(next() * files), Math.floor(next() * files)];
+        const chunks: Buffer[] = [];
+        const lines: string[] = [];
+        for (const f of touched) {
+          const body = contents[f];
+          for (let k = 0; k < 3; k++) body[Math.floor(next() * body.length)] = codeLine(next, c * 10 + k);
+          body.push(codeLine(next, c));
+          if (c % 1000 === 500) body.push(`const token = "ghp_${'A1b2C3d4E5f6G7h8I9j0'.repeat(2).slice(0, 36)}";`);
+          if (c % 1000 === 501) contents[f] = body.filter((l) => !l.includes('ghp_'));
+          const data = Buffer.from(`${contents[f].join('\n')}\n`);
+          mark++;
+          chunks.push(Buffer.from(`blob\nmark :${mark}\ndata ${data.length}\n`), data, Buffer.from('\n'));
+          lines.push(`M 100644 :${mark} src/module${f % 20}/file${f}.ts`);
+        }
+        const when = 1_600_000_000 + c * 3600;
+        const message = `change ${c}`;
+        chunks.push(Buffer.from(`commit refs/heads/main\ncommitter Bench <bench@example.test> ${when} +0000\ndata ${message.length}\n${message}\n${lines.join('\n')}\n\n`));
+        await send(Buffer.concat(chunks));
+      }
+    },
+    { repack: ['-adq', '--window=10'] },
+  );
 }
 
 /** Lines of a bundled Action's dependencies: client code dense with the catalog's keywords. */
@@ -119,48 +132,45 @@ const BUNDLE_LINES = [
  * and leaves in the next.
  */
 export async function buildBundleHistory(dir: string, commits = 200, modules = 240): Promise<void> {
-  if (existsSync(join(dir, '.done'))) return;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  execFileSync('git', ['init', '-q', '--bare', dir]);
-  const next = rng(7);
-  const line = (n: number) => (next() < 0.04 ? BUNDLE_LINES[Math.floor(next() * BUNDLE_LINES.length)] : codeLine(next, n));
-  const body = (m: number, n: number) => Array.from({ length: 55 + Math.floor(next() * 20) }, (_, i) => line(n * 100 + i + m));
-  const sources: string[][] = Array.from({ length: modules }, (_, m) => body(m, m));
-  const bundle = () => `/*! Copyright © the authors — licensed under the MIT licence */\n/******/ (() => { // webpackBootstrap\n${sources.map((lines, m) => `/***/ ${m}:\n/***/ ((module, exports, require) => {\n\n${lines.join('\n')}\n\n/***/ }),\n`).join('\n')}/******/ })();\n`;
-  const importer = spawn('git', ['fast-import', '--quiet'], { cwd: dir, stdio: ['pipe', 'ignore', 'inherit'] });
-  const done = new Promise<void>((resolveDone, reject) => importer.on('close', (code) => (code === 0 ? resolveDone() : reject(new Error(`git fast-import exited ${code}`)))));
-  let mark = 0;
-  const blob = (text: string): Buffer[] => {
-    const data = Buffer.from(text);
-    mark++;
-    return [Buffer.from(`blob\nmark :${mark}\ndata ${data.length}\n`), data, Buffer.from('\n')];
-  };
-  for (let c = 0; c < commits; c++) {
-    const touched = c % 25 === 24 ? Array.from({ length: modules / 3 }, () => Math.floor(next() * modules)) : [Math.floor(next() * modules), ...(next() < 0.5 ? [Math.floor(next() * modules)] : [])];
-    const chunks: Buffer[] = [];
-    const files: string[] = [];
-    for (const m of new Set(touched)) {
-      if (c % 25 === 24) sources[m] = body(m, c);
-      else sources[m][Math.floor(next() * sources[m].length)] = line(c);
-      if (c === commits >> 1) sources[m].push(`    const token = "ghp_${'A1b2C3d4E5f6G7h8I9j0'.repeat(2).slice(0, 36)}";`);
-      if (c === (commits >> 1) + 1) sources[m] = sources[m].filter((l) => !l.includes('ghp_'));
-      chunks.push(...blob(`${sources[m].join('\n')}\n`));
-      files.push(`M 100644 :${mark} src/module${m}.js`);
-    }
-    if (c === (commits >> 1) + 1) for (const lines of sources) if (lines.some((l) => l.includes('ghp_'))) lines.splice(0, lines.length, ...lines.filter((l) => !l.includes('ghp_')));
-    chunks.push(...blob(bundle()));
-    files.push(`M 100644 :${mark} dist/index.js`);
-    const when = 1_600_000_000 + c * 3600;
-    const message = `release ${c}`;
-    chunks.push(Buffer.from(`commit refs/heads/main\ncommitter Bench <bench@example.test> ${when} +0000\ndata ${message.length}\n${message}\n${files.join('\n')}\n\n`));
-    if (!importer.stdin.write(Buffer.concat(chunks))) await new Promise((r) => importer.stdin.once('drain', r));
-  }
-  importer.stdin.end();
-  await done;
-  execFileSync('git', ['symbolic-ref', 'HEAD', 'refs/heads/main'], { cwd: dir });
-  execFileSync('git', ['repack', '-adfq', '--window=10'], { cwd: dir }); // fresh deltas: fast-import's own chain every version onto the last
-  execFileSync('touch', [join(dir, '.done')]);
+  await importHistory(
+    dir,
+    async (send) => {
+      const next = rng(7);
+      const line = (n: number) => (next() < 0.04 ? BUNDLE_LINES[Math.floor(next() * BUNDLE_LINES.length)] : codeLine(next, n));
+      const body = (m: number, n: number) => Array.from({ length: 55 + Math.floor(next() * 20) }, (_, i) => line(n * 100 + i + m));
+      const sources: string[][] = Array.from({ length: modules }, (_, m) => body(m, m));
+      const bundle = () => `/*! Copyright © the authors — licensed under the MIT licence */\n/******/ (() => { // webpackBootstrap\n${sources.map((lines, m) => `/***/ ${m}:\n/***/ ((module, exports, require) => {\n\n${lines.join('\n')}\n\n/***/ }),\n`).join('\n')}/******/ })();\n`;
+      let mark = 0;
+      const blob = (text: string): Buffer[] => {
+        const data = Buffer.from(text);
+        mark++;
+        return [Buffer.from(`blob\nmark :${mark}\ndata ${data.length}\n`), data, Buffer.from('\n')];
+      };
+      const token = `    const token = "ghp_${'A1b2C3d4E5f6G7h8I9j0'.repeat(2).slice(0, 36)}";`;
+      for (let c = 0; c < commits; c++) {
+        const update = c % 25 === 24; // a dependency update
+        const touched = update ? Array.from({ length: modules / 3 }, () => Math.floor(next() * modules)) : [Math.floor(next() * modules), ...(next() < 0.5 ? [Math.floor(next() * modules)] : [])];
+        const chunks: Buffer[] = [];
+        const files: string[] = [];
+        // The release after the token's: the modules that carry it drop it.
+        const carrying = c === (commits >> 1) + 1 ? sources.flatMap((lines, m) => (lines.includes(token) ? [m] : [])) : [];
+        for (const m of new Set([...touched, ...carrying])) {
+          if (carrying.includes(m)) sources[m] = sources[m].filter((l) => l !== token);
+          if (update) sources[m] = body(m, c);
+          else sources[m][Math.floor(next() * sources[m].length)] = line(c);
+          if (c === commits >> 1) sources[m].push(token);
+          chunks.push(...blob(`${sources[m].join('\n')}\n`));
+          files.push(`M 100644 :${mark} src/module${m}.js`);
+        }
+        chunks.push(...blob(bundle()));
+        files.push(`M 100644 :${mark} dist/index.js`);
+        const message = `release ${c}`;
+        chunks.push(Buffer.from(`commit refs/heads/main\ncommitter Bench <bench@example.test> ${1_600_000_000 + c * 3600} +0000\ndata ${message.length}\n${message}\n${files.join('\n')}\n\n`));
+        await send(Buffer.concat(chunks));
+      }
+    },
+    { repack: ['-adfq', '--window=10'] }, // fresh deltas: fast-import's chain every version onto the last
+  );
 }
 
 /**
@@ -169,39 +179,31 @@ export async function buildBundleHistory(dir: string, commits = 200, modules = 2
  * unique line so every blob is distinct). Built with `git fast-import` (no repack).
  */
 export async function buildLargeHistory(dir: string, megabytes: number): Promise<void> {
-  if (existsSync(join(dir, '.done'))) return;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  execFileSync('git', ['init', '-q', '--bare', dir]);
-  const next = rng(7);
-  const pool = Array.from({ length: 64 }, (_, p) => Buffer.from(`${Array.from({ length: 400 }, (_, i) => codeLine(next, p * 1000 + i)).join('\n')}\n`));
-  const importer = spawn('git', ['fast-import', '--quiet', '--depth=0'], { cwd: dir, stdio: ['pipe', 'ignore', 'inherit'] });
-  const done = new Promise<void>((resolveDone, reject) => importer.on('close', (code) => (code === 0 ? resolveDone() : reject(new Error(`git fast-import exited ${code}`)))));
-  const write = async (chunk: Buffer) => {
-    if (!importer.stdin.write(chunk)) await new Promise((r) => importer.stdin.once('drain', r));
-  };
-  const target = megabytes * MB;
-  let bytes = 0;
-  for (let c = 0; bytes < target; c++) {
-    const parts: Buffer[] = [Buffer.from(`// version ${c} ${next().toString(36)}\n`)];
-    let size = parts[0].length;
-    while (size < 256 * 1024) {
-      const chunk = pool[Math.floor(next() * pool.length)];
-      parts.push(chunk);
-      size += chunk.length;
-    }
-    const data = Buffer.concat(parts);
-    bytes += data.length;
-    const message = `version ${c}`;
-    await write(Buffer.concat([Buffer.from(`blob\nmark :${c + 1}\ndata ${data.length}\n`), data, Buffer.from(`\ncommit refs/heads/main\ncommitter Bench <bench@example.test> ${1_600_000_000 + c * 60} +0000\ndata ${message.length}\n${message}\nM 100644 :${c + 1} data/file${c % 64}.txt\n\n`)]));
-  }
-  importer.stdin.end();
-  await done;
-  execFileSync('git', ['symbolic-ref', 'HEAD', 'refs/heads/main'], { cwd: dir });
-  execFileSync('touch', [join(dir, '.done')]);
+  await importHistory(
+    dir,
+    async (send) => {
+      const next = rng(7);
+      const pool = Array.from({ length: 64 }, (_, p) => Buffer.from(`${Array.from({ length: 400 }, (_, i) => codeLine(next, p * 1000 + i)).join('\n')}\n`));
+      const target = megabytes * MB;
+      let bytes = 0;
+      for (let c = 0; bytes < target; c++) {
+        const parts: Buffer[] = [Buffer.from(`// version ${c} ${next().toString(36)}\n`)];
+        let size = parts[0].length;
+        while (size < 256 * 1024) {
+          const chunk = pool[Math.floor(next() * pool.length)];
+          parts.push(chunk);
+          size += chunk.length;
+        }
+        const data = Buffer.concat(parts);
+        bytes += data.length;
+        const message = `version ${c}`;
+        await send(Buffer.concat([Buffer.from(`blob\nmark :${c + 1}\ndata ${data.length}\n`), data, Buffer.from(`\ncommit refs/heads/main\ncommitter Bench <bench@example.test> ${1_600_000_000 + c * 60} +0000\ndata ${message.length}\n${message}\nM 100644 :${c + 1} data/file${c % 64}.txt\n\n`)]));
+      }
+    },
+    { importArgs: ['--depth=0'] },
+  );
 }
 
-/** `--large MB[,MB…]`: peak RSS of scanHistory on large histories, each in its own process under /usr/bin/time -v. */
 async function runLargeBench(sizes: number[]): Promise<void> {
   console.log(`  load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
   for (const size of sizes) {
@@ -230,30 +232,25 @@ async function runLargeBench(sizes: number[]): Promise<void> {
  * files each, every blob distinct. Built with `git fast-import`, then repacked.
  */
 export async function buildManyBlobHistory(dir: string, commits: number, perCommit = 25): Promise<void> {
-  if (existsSync(join(dir, '.done'))) return;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  execFileSync('git', ['init', '-q', '--bare', dir]);
-  const importer = spawn('git', ['fast-import', '--quiet'], { cwd: dir, stdio: ['pipe', 'ignore', 'inherit'] });
-  const done = new Promise<void>((resolveDone, reject) => importer.on('close', (code) => (code === 0 ? resolveDone() : reject(new Error(`git fast-import exited ${code}`)))));
-  let mark = 0;
-  for (let c = 0; c < commits; c++) {
-    const parts: string[] = [];
-    const lines: string[] = [];
-    for (let f = 0; f < perCommit; f++) {
-      const data = `export const value${c}_${f} = ${c * perCommit + f};\n`;
-      mark++;
-      parts.push(`blob\nmark :${mark}\ndata ${data.length}\n${data}\n`);
-      lines.push(`M 100644 :${mark} src/dir${f % 50}/file${(c * perCommit + f) % 5000}.ts`);
-    }
-    parts.push(`commit refs/heads/main\ncommitter Bench <bench@example.test> ${1_600_000_000 + c * 60} +0000\ndata 1\nx\n${lines.join('\n')}\n\n`);
-    if (!importer.stdin.write(parts.join(''))) await new Promise((r) => importer.stdin.once('drain', r));
-  }
-  importer.stdin.end();
-  await done;
-  execFileSync('git', ['symbolic-ref', 'HEAD', 'refs/heads/main'], { cwd: dir });
-  execFileSync('git', ['repack', '-adq'], { cwd: dir });
-  execFileSync('touch', [join(dir, '.done')]);
+  await importHistory(
+    dir,
+    async (send) => {
+      let mark = 0;
+      for (let c = 0; c < commits; c++) {
+        const parts: string[] = [];
+        const lines: string[] = [];
+        for (let f = 0; f < perCommit; f++) {
+          const data = `export const value${c}_${f} = ${c * perCommit + f};\n`;
+          mark++;
+          parts.push(`blob\nmark :${mark}\ndata ${data.length}\n${data}\n`);
+          lines.push(`M 100644 :${mark} src/dir${f % 50}/file${(c * perCommit + f) % 5000}.ts`);
+        }
+        parts.push(`commit refs/heads/main\ncommitter Bench <bench@example.test> ${1_600_000_000 + c * 60} +0000\ndata 1\nx\n${lines.join('\n')}\n\n`);
+        await send(parts.join(''));
+      }
+    },
+    { repack: ['-adq'] },
+  );
 }
 
 async function runManyBlobBench(commits: number): Promise<void> {

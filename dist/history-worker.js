@@ -938,8 +938,8 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
     }
     const { spans } = scratch;
     const order = planWindows(content, hits, catalog, active, scratch);
-    const log = version ? newLog(catalog, anchors) : void 0;
     const against = version?.against?.log.catalog === catalog ? version.against : void 0;
+    const log = version?.kept || against ? newLog(catalog, anchors) : void 0;
     for (const d of order) {
       const at2 = anchors?.[d];
       if (anchors !== void 0 && at2 === void 0 && catalog.detectors[d].anchor) continue;
@@ -10478,6 +10478,7 @@ var VERSION_CAPACITY = 12 * 1024 * 1024;
 var VERSION_TEXT_MAX = 4 * 1024 * 1024;
 var VERSION_PATHS = 4096;
 var RETRY_AFTER = 8;
+var ALWAYS_KEPT_FROM = 256 * 1024;
 function weight(kept) {
   return (kept.text?.length ?? 0) + 4 * (kept.log?.numbers ?? 0);
 }
@@ -10497,10 +10498,11 @@ var FileVersions = class {
     let entry;
     const scan = {
       against: void 0,
+      kept: false,
       hits: (automaton, text) => {
         const { hits, kept, against } = this.hits(automaton, path2, text);
         entry = kept;
-        scan.against = against;
+        Object.assign(scan, { against, kept: kept !== void 0 });
         return hits;
       },
       keep: (log) => {
@@ -10535,7 +10537,7 @@ var FileVersions = class {
       shared = (3 * shared + (prefix + suffix) / text.length) / 4;
       if (before.log !== void 0) against = { log: before.log, beforeLength: before.text.length, prefix, suffix };
     } else hits = automaton.scan(text);
-    if (shared < 0.5 && before?.text !== void 0) {
+    if (shared < 0.5 && before?.text !== void 0 && text.length < ALWAYS_KEPT_FROM) {
       this.remember(path2, { automaton, text: void 0, hits: [], shared, whole: 0 });
       return { hits, against };
     }

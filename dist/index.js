@@ -57516,8 +57516,8 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
     }
     const { spans } = scratch;
     const order = planWindows(content, hits, catalog, active, scratch);
-    const log = version ? newLog(catalog, anchors) : void 0;
     const against = version?.against?.log.catalog === catalog ? version.against : void 0;
+    const log = version?.kept || against ? newLog(catalog, anchors) : void 0;
     for (const d of order) {
       const at3 = anchors?.[d];
       if (anchors !== void 0 && at3 === void 0 && catalog.detectors[d].anchor) continue;
@@ -61519,6 +61519,7 @@ var VERSION_CAPACITY = 12 * 1024 * 1024;
 var VERSION_TEXT_MAX = 4 * 1024 * 1024;
 var VERSION_PATHS = 4096;
 var RETRY_AFTER = 8;
+var ALWAYS_KEPT_FROM = 256 * 1024;
 function weight(kept2) {
   return (kept2.text?.length ?? 0) + 4 * (kept2.log?.numbers ?? 0);
 }
@@ -61538,10 +61539,11 @@ var FileVersions = class {
     let entry;
     const scan = {
       against: void 0,
+      kept: false,
       hits: (automaton, text3) => {
         const { hits, kept: kept2, against } = this.hits(automaton, path7, text3);
         entry = kept2;
-        scan.against = against;
+        Object.assign(scan, { against, kept: kept2 !== void 0 });
         return hits;
       },
       keep: (log) => {
@@ -61576,7 +61578,7 @@ var FileVersions = class {
       shared2 = (3 * shared2 + (prefix + suffix) / text3.length) / 4;
       if (before.log !== void 0) against = { log: before.log, beforeLength: before.text.length, prefix, suffix };
     } else hits = automaton.scan(text3);
-    if (shared2 < 0.5 && before?.text !== void 0) {
+    if (shared2 < 0.5 && before?.text !== void 0 && text3.length < ALWAYS_KEPT_FROM) {
       this.remember(path7, { automaton, text: void 0, hits: [], shared: shared2, whole: 0 });
       return { hits, against };
     }

@@ -993,8 +993,8 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
     }
     const { spans } = scratch;
     const order = planWindows(content, hits, catalog, active, scratch);
-    const log = version ? newLog(catalog, anchors) : void 0;
     const against = version?.against?.log.catalog === catalog ? version.against : void 0;
+    const log = version?.kept || against ? newLog(catalog, anchors) : void 0;
     for (const d of order) {
       const at2 = anchors?.[d];
       if (anchors !== void 0 && at2 === void 0 && catalog.detectors[d].anchor) continue;
