@@ -3363,6 +3363,16 @@ function pronounceable(word) {
   if (/^[A-Z]{2,4}$/.test(letters)) return true;
   return /[aeiouy]/i.test(letters) && !/[^aeiouy]{4,}/i.test(letters);
 }
+var ONSETS = /* @__PURE__ */ new Set(["bl", "br", "ch", "cl", "cr", "dr", "dw", "fl", "fr", "gh", "gl", "gn", "gr", "kl", "kn", "kr", "ph", "pl", "pn", "pr", "ps", "rh", "sc", "sh", "sk", "sl", "sm", "sn", "sp", "sq", "st", "sv", "sw", "th", "tr", "ts", "tw", "wh", "wr"]);
+function oddOnsets(words) {
+  let odd = 0;
+  for (const word of words) {
+    if (!/^[A-Z]?[a-z]+\d*$/.test(word)) continue;
+    const onset = word.slice(0, 2).toLowerCase();
+    if (/^[^aeiouy][^aeiouy]$/.test(onset) && !ONSETS.has(onset)) odd++;
+  }
+  return odd;
+}
 var DOLLAR_JOINED = /^\$?[A-Za-z][A-Za-z0-9]*(?:\$[A-Za-z][A-Za-z0-9]*)+$/;
 function isIdentifierLike(value2) {
   if (DOLLAR_JOINED.test(value2)) return true;
@@ -3375,7 +3385,7 @@ function isIdentifierLike(value2) {
     const digitGroups = value2.match(/\d+/g)?.length ?? 0;
     const upper = letters.replace(/[^A-Z]/g, "").length;
     const acronyms = value2.match(/[A-Z]{2,}/g)?.length ?? 0;
-    return digitGroups <= 1 && upper * 2 <= letters.length && acronyms <= 2;
+    return digitGroups <= 1 && upper * 2 <= letters.length && acronyms <= 2 && oddOnsets(words) < 3;
   }
   return false;
 }

@@ -58,6 +58,13 @@ describe(`random true positives (seed ${SEED}; replay with NHI_SAMPLE_SEED=${SEE
     for (const word of ['dummy', 'DUMMY', 'Dummy', 'changeMe', 'YOUR_KEY', '<Enter YOUR token>', '...', 'xxxxx']) expect(hasPlaceholderWord(word), word).toBe(true);
   });
 
+  it('a random key whose words open with consonants no English word opens with is not a name (seed 598285719 drew one)', () => {
+    expect(isIdentifierLike('mxosOAXVIdeeNlaqpsXpgeOfdYamVpci')).toBe(false); // mx, nl, xp, vp
+    // Names keep reading as names, with one or two acronyms written as words (Pkce, Dkim) too.
+    for (const name of ['getCloudflareZoneIdentifier', 'StripeWebhookSigningSecretName', 'loadDkimSigningKeyForMailer', 'buildPkceVerifierForDkimSigner']) expect(isIdentifierLike(name), name).toBe(true);
+    expect(isIdentifierLike('buildPkceVerifierForDkimSignerWithBcrypt')).toBe(false); // a third: Pkce, Dkim, Bcrypt
+  });
+
   it('random base62 keys rarely read as names (the identifier filter costs < 1 in 2,000 at 16 characters, none from 32)', () => {
     const random = prng(SEED);
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
