@@ -34,7 +34,8 @@ const MAX_MERGED = 4096; // …up to this length: a regex that backtracks per at
  * All matches of the active detectors, found with one keyword pass over the content and regex runs
  * only where keywords occur. `active[i]` is 1 when detector i applies to this file. With
  * `version` (history mode), the keyword pass reads only where the content differs from the last
- * version of its path: the same hits either way.
+ * version of its path, and windows that read only text the two share take over its matches
+ * (`WindowLog`): the same matches either way.
  */
 export function findMatches(content: string, catalog: CompiledCatalog, active: Uint8Array, options: MatchOptions = DEFAULT_MATCH_OPTIONS, version?: VersionScan): RawMatch[] {
   const n = content.length;
