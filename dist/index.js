@@ -61525,8 +61525,8 @@ import { availableParallelism as availableParallelism3 } from "node:os";
 
 // src/core/secrets/versions.ts
 var VERSION_MIN_CHARS = 16 * 1024;
-var VERSION_CAPACITY = 12 * 1024 * 1024;
-var VERSION_TEXT_MAX = 4 * 1024 * 1024;
+var VERSION_CAPACITY = 6 * 1024 * 1024;
+var VERSION_TEXT_MAX = 3 * 1024 * 1024;
 var VERSION_PATHS = 4096;
 var RETRY_AFTER = 8;
 var ALWAYS_KEPT_FROM = 256 * 1024;

@@ -8,10 +8,13 @@ export const VERSION_MIN_CHARS = 16 * 1024;
  * At most this much of earlier versions is kept (the least recently scanned paths go first): the
  * texts' characters plus four per number of their window logs (a number is 8 bytes)…
  */
-export const VERSION_CAPACITY = 12 * 1024 * 1024;
+export const VERSION_CAPACITY = 6 * 1024 * 1024;
 
-/** …no text longer than this (a third of the capacity: the two versions of a bundle and room to spare)… */
-export const VERSION_TEXT_MAX = 4 * 1024 * 1024;
+/**
+ * …no text longer than this (half the capacity: a bundle of 1–3 Mi characters and room for the
+ * other files between two of its versions)…
+ */
+export const VERSION_TEXT_MAX = 3 * 1024 * 1024;
 
 /** …and at most this many paths are remembered. */
 export const VERSION_PATHS = 4096;
