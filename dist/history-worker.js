@@ -1150,11 +1150,12 @@ function runLogged(content, compiled2, d, list, at2, out, log, against) {
     const first = matches.length;
     let taken = false;
     if (before !== void 0) {
-      const by = to + CONTEXT < prefix ? 0 : from - CONTEXT > suffixFrom ? shift : void 0;
-      if (by !== void 0) {
+      const inStart = to + CONTEXT < prefix;
+      if (inStart || from - CONTEXT > suffixFrom) {
+        const by = inStart ? 0 : shift;
         const target = from - by;
         while (j < before.length && before[j] < target) j += 5;
-        if (j < before.length && before[j] === target && before[j + 1] === to - by && (by !== 0 || before[j + 2] < prefix) && sameAnchors(at2, beforeAnchors, from, to, by)) {
+        if (j < before.length && before[j] === target && before[j + 1] === to - by && (!inStart || before[j + 2] < prefix) && sameAnchors(at2, beforeAnchors, from, to, by)) {
           const pairs = against.log.matches;
           for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
             const start = pairs[k] + by;
