@@ -10352,7 +10352,7 @@ function pairFinding({ first, second }, path2, lines) {
 // src/core/source.ts
 import { isAscii } from "node:buffer";
 var BINARY_SNIFF_BYTES = 8 * 1024;
-function toSourceFile(path2, bytes, settings2, addedLines) {
+function toSourceFile(path2, bytes, settings2, addedLines, decode = decodeText) {
   if (bytes.length > settings2.maxFileSize) {
     return { path: path2, reason: "too-large", detail: `${bytes.length} bytes exceeds max-file-size ${settings2.maxFileSize}` };
   }
@@ -10360,16 +10360,31 @@ function toSourceFile(path2, bytes, settings2, addedLines) {
   if (sniff.indexOf(0) !== -1) {
     return { path: path2, reason: "binary", detail: "NUL byte in the first 8 KiB" };
   }
-  return addedLines ? { path: path2, content: decodeText(bytes), addedLines } : { path: path2, content: decodeText(bytes) };
+  return addedLines ? { path: path2, content: decode(bytes), addedLines } : { path: path2, content: decode(bytes) };
 }
-function decodeText(bytes) {
+function decodeText(bytes, block) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return isAscii(buffer) ? buffer.toString("latin1") : buffer.toString("utf8");
+  if (isAscii(buffer)) return buffer.toString("latin1");
+  return block !== void 0 && buffer.length > block ? decodeInBlocks(buffer, block) : buffer.toString("utf8");
 }
+function decodeInBlocks(buffer, block) {
+  let text = "";
+  for (let at2 = 0; at2 < buffer.length; ) {
+    let end = Math.min(buffer.length, at2 + block);
+    while (end > at2 && end < buffer.length && (buffer[end] & 192) === 128) end--;
+    if (end === at2) for (end = at2 + 1; end < buffer.length && (buffer[end] & 192) === 128; ) end++;
+    const part = buffer.subarray(at2, end);
+    text += isAscii(part) ? part.toString("latin1") : part.toString("utf8");
+    at2 = end;
+  }
+  return text;
+}
+var decodeBlob = Number(process.versions.node.split(".")[0]) < 24 ? (bytes) => decodeText(bytes, DECODE_BLOCK) : decodeText;
+var DECODE_BLOCK = 16 * 1024;
 
 // src/workspace/history-blob.ts
 function scanBlobBytes(path2, bytes, settings2, reveal2, versions2) {
-  const source = toSourceFile(path2, bytes, settings2);
+  const source = toSourceFile(path2, bytes, settings2, void 0, decodeBlob);
   if (!("content" in source)) return { scanned: false, skipped: source };
   if (versions2) source.versions = versions2.version(path2);
   const salted = settings2.salted ?? [];

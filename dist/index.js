@@ -50171,7 +50171,7 @@ import { closeSync, constants as constants3, fstatSync, openSync, readSync } fro
 // src/core/source.ts
 import { isAscii } from "node:buffer";
 var BINARY_SNIFF_BYTES = 8 * 1024;
-function toSourceFile(path7, bytes, settings, addedLines) {
+function toSourceFile(path7, bytes, settings, addedLines, decode = decodeText) {
   if (bytes.length > settings.maxFileSize) {
     return { path: path7, reason: "too-large", detail: `${bytes.length} bytes exceeds max-file-size ${settings.maxFileSize}` };
   }
@@ -50179,12 +50179,27 @@ function toSourceFile(path7, bytes, settings, addedLines) {
   if (sniff.indexOf(0) !== -1) {
     return { path: path7, reason: "binary", detail: "NUL byte in the first 8 KiB" };
   }
-  return addedLines ? { path: path7, content: decodeText(bytes), addedLines } : { path: path7, content: decodeText(bytes) };
+  return addedLines ? { path: path7, content: decode(bytes), addedLines } : { path: path7, content: decode(bytes) };
 }
-function decodeText(bytes) {
+function decodeText(bytes, block2) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return isAscii(buffer) ? buffer.toString("latin1") : buffer.toString("utf8");
+  if (isAscii(buffer)) return buffer.toString("latin1");
+  return block2 !== void 0 && buffer.length > block2 ? decodeInBlocks(buffer, block2) : buffer.toString("utf8");
 }
+function decodeInBlocks(buffer, block2) {
+  let text3 = "";
+  for (let at3 = 0; at3 < buffer.length; ) {
+    let end = Math.min(buffer.length, at3 + block2);
+    while (end > at3 && end < buffer.length && (buffer[end] & 192) === 128) end--;
+    if (end === at3) for (end = at3 + 1; end < buffer.length && (buffer[end] & 192) === 128; ) end++;
+    const part = buffer.subarray(at3, end);
+    text3 += isAscii(part) ? part.toString("latin1") : part.toString("utf8");
+    at3 = end;
+  }
+  return text3;
+}
+var decodeBlob = Number(process.versions.node.split(".")[0]) < 24 ? (bytes) => decodeText(bytes, DECODE_BLOCK) : decodeText;
+var DECODE_BLOCK = 16 * 1024;
 function isSkipped(x) {
   return x.reason !== void 0 && x.content === void 0;
 }
@@ -61653,7 +61668,7 @@ function commonSuffix(a, b, max) {
 
 // src/workspace/history-blob.ts
 function scanBlobBytes(path7, bytes, settings, reveal, versions) {
-  const source = toSourceFile(path7, bytes, settings);
+  const source = toSourceFile(path7, bytes, settings, void 0, decodeBlob);
   if (!("content" in source)) return { scanned: false, skipped: source };
   if (versions) source.versions = versions.version(path7);
   const salted = settings.salted ?? [];

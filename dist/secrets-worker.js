@@ -16598,7 +16598,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 // src/core/source.ts
 import { isAscii } from "node:buffer";
 var BINARY_SNIFF_BYTES = 8 * 1024;
-function toSourceFile(path2, bytes, settings2, addedLines) {
+function toSourceFile(path2, bytes, settings2, addedLines, decode = decodeText) {
   if (bytes.length > settings2.maxFileSize) {
     return { path: path2, reason: "too-large", detail: `${bytes.length} bytes exceeds max-file-size ${settings2.maxFileSize}` };
   }
@@ -16606,12 +16606,27 @@ function toSourceFile(path2, bytes, settings2, addedLines) {
   if (sniff.indexOf(0) !== -1) {
     return { path: path2, reason: "binary", detail: "NUL byte in the first 8 KiB" };
   }
-  return addedLines ? { path: path2, content: decodeText(bytes), addedLines } : { path: path2, content: decodeText(bytes) };
+  return addedLines ? { path: path2, content: decode(bytes), addedLines } : { path: path2, content: decode(bytes) };
 }
-function decodeText(bytes) {
+function decodeText(bytes, block2) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return isAscii(buffer) ? buffer.toString("latin1") : buffer.toString("utf8");
+  if (isAscii(buffer)) return buffer.toString("latin1");
+  return block2 !== void 0 && buffer.length > block2 ? decodeInBlocks(buffer, block2) : buffer.toString("utf8");
 }
+function decodeInBlocks(buffer, block2) {
+  let text3 = "";
+  for (let at2 = 0; at2 < buffer.length; ) {
+    let end = Math.min(buffer.length, at2 + block2);
+    while (end > at2 && end < buffer.length && (buffer[end] & 192) === 128) end--;
+    if (end === at2) for (end = at2 + 1; end < buffer.length && (buffer[end] & 192) === 128; ) end++;
+    const part = buffer.subarray(at2, end);
+    text3 += isAscii(part) ? part.toString("latin1") : part.toString("utf8");
+    at2 = end;
+  }
+  return text3;
+}
+var decodeBlob = Number(process.versions.node.split(".")[0]) < 24 ? (bytes) => decodeText(bytes, DECODE_BLOCK) : decodeText;
+var DECODE_BLOCK = 16 * 1024;
 
 // src/core/parallel/read-file.ts
 var OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);

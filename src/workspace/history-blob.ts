@@ -1,6 +1,6 @@
 import { scanSecrets } from '../core/secrets/engine.js';
 import type { FileVersions } from '../core/secrets/versions.js';
-import { toSourceFile } from '../core/source.js';
+import { decodeBlob, toSourceFile } from '../core/source.js';
 import type { Finding, RevealedSecret, ScanSettings, SecretSink, Skipped, SourceFile } from '../core/types.js';
 
 /**
@@ -15,7 +15,7 @@ export type BlobOutcome = { scanned: false; skipped: Skipped } | { scanned: true
  * so that the engine reads only what changed since the last version of `path` (versions.ts).
  */
 export function scanBlobBytes(path: string, bytes: Uint8Array, settings: ScanSettings, reveal?: SecretSink, versions?: FileVersions): BlobOutcome {
-  const source = toSourceFile(path, bytes, settings);
+  const source = toSourceFile(path, bytes, settings, undefined, decodeBlob);
   if (!('content' in source)) return { scanned: false, skipped: source };
   if (versions) source.versions = versions.version(path);
   const salted = settings.salted ?? [];

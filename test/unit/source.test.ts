@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeText, toSourceFile } from '../../src/core/source.js';
+import { decodeBlob, decodeInBlocks, decodeText, DECODE_BLOCK, toSourceFile } from '../../src/core/source.js';
 
 /** docs/architecture.md, "Scanning input": binary = a NUL byte in the first 8 KiB; files over max-file-size are skipped; nothing silently. */
 describe('toSourceFile', () => {
@@ -38,5 +39,28 @@ describe('toSourceFile', () => {
     const big = Buffer.from('xxxhello\u00e9yyy', 'utf8');
     expect(decodeText(big.subarray(3, 8))).toBe('hello');
     expect(decodeText(big.subarray(3, 10))).toBe('hello\u00e9');
+  });
+
+  it('decodes history blobs in blocks (Node before 24) into the very string V8 gives, whatever the cuts', () => {
+    const bytes = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 200 }).map((t) => Buffer.from(t)),
+      fc.string({ unit: 'binary', maxLength: 200 }).map((t) => Buffer.from(`\ufeff${t}`)),
+      fc.tuple(fc.string({ maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 20 }), fc.string({ maxLength: 60 })).map(([a, b, c]) => Buffer.from(a + b + c)),
+      fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)), // mostly invalid UTF-8
+      // Lead bytes, continuation bytes, surrogates and bytes that never occur, packed close.
+      fc.array(fc.constantFrom(0x41, 0x80, 0xbf, 0xc0, 0xc2, 0xe2, 0x82, 0xac, 0xed, 0xa0, 0xf0, 0x9f, 0x98, 0xff), { maxLength: 60 }).map((b) => Buffer.from(b)),
+    );
+    fc.assert(
+      fc.property(bytes, fc.integer({ min: 1, max: 40 }), (b, block) => {
+        expect(decodeInBlocks(b, block)).toBe(b.toString('utf8'));
+        expect(decodeText(b, block)).toBe(b.toString('utf8'));
+      }),
+      { numRuns: 5000 },
+    );
+    // A bundle: non-ASCII in its licence line, then long ASCII runs.
+    const bundle = Buffer.from(`/*! © — */\n${'const token = getToken(options);\n'.repeat(5000)}é`);
+    expect(bundle.length).toBeGreaterThan(4 * DECODE_BLOCK);
+    expect(decodeBlob(bundle)).toBe(bundle.toString('utf8'));
+    expect(decodeText(bundle, DECODE_BLOCK)).toBe(bundle.toString('utf8'));
   });
 });
