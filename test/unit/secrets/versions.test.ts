@@ -230,6 +230,11 @@ describe('history blobs scanned with and without the versions memory', () => {
   });
 });
 
+/** A detector of one keyword and pattern, for the engine's own edge cases. */
+function testDetector(id: string, keyword: string, pattern: RegExp): Detector {
+  return { id, title: id, provider: 'Test', level: 'error', keywords: [keyword], pattern, samples: { positive: [], negative: [] } };
+}
+
 describe('window logs: the regex runs of a version taken over from the last one (candidates.ts WindowLog)', () => {
   const key = (m: RawMatch) => `${m.detector}@${m.start}-${m.end}:${m.secret}`;
   /** The memory's matches for each version, checked against a plain run; how many windows were taken over. */
@@ -278,16 +283,7 @@ describe('window logs: the regex runs of a version taken over from the last one 
   it('runs again a window whose longer re-run read into the change, even though its slice did not', () => {
     // A match that runs to the end of its window's slice is re-run on up to 64 Ki more characters:
     // the secret below is cut 3,000 characters in, well past the slice but inside that re-run.
-    const long: Detector = {
-      id: 'long-token',
-      title: 'Long token',
-      provider: 'Test',
-      level: 'error',
-      keywords: ['longtok'],
-      pattern: /longtok=(?<secret>[a-z]{8,100000})/,
-      samples: { positive: [], negative: [] },
-    };
-    const scanned = compileCatalog([long]);
+    const scanned = compileCatalog([testDetector('long-token', 'longtok', /longtok=(?<secret>[a-z]{8,100000})/)]);
     const filler = 'filler line without keywords\n'.repeat(800);
     const before = `${filler}longtok=${'a'.repeat(5000)}\n${filler}`;
     const cutAt = before.indexOf('longtok=') + 8 + 3000;
@@ -302,16 +298,7 @@ describe('window logs: the regex runs of a version taken over from the last one 
   it('runs again a window whose slice reaches back into the change, however close the window itself starts after it', () => {
     // The regex looks 20 characters behind the start of its match; the window starts at the line,
     // right after the characters that change.
-    const behind: Detector = {
-      id: 'look-behind',
-      title: 'Look-behind',
-      provider: 'Test',
-      level: 'error',
-      keywords: ['kw'],
-      pattern: /^(?<=[^x]{20})(?<secret>[0-9]{12})(?= kw)/m,
-      samples: { positive: [], negative: [] },
-    };
-    const scanned = compileCatalog([behind]);
+    const scanned = compileCatalog([testDetector('look-behind', 'kw', /^(?<=[^x]{20})(?<secret>[0-9]{12})(?= kw)/m)]);
     const filler = 'filler line without the word\n'.repeat(800);
     const before = `${filler}QQQQQQQQQQQQQQQQQQQQ\n012345678901 kw\n${filler}`;
     const after = before.replace('QQQQQQQQQQQQQQQQQQQQ', 'x'.repeat(21)); // one longer: the window shifts
