@@ -10379,8 +10379,8 @@ function decodeInBlocks(buffer, block) {
   }
   return text;
 }
-var decodeBlob = Number(process.versions.node.split(".")[0]) < 24 ? (bytes) => decodeText(bytes, DECODE_BLOCK) : decodeText;
 var DECODE_BLOCK = 16 * 1024;
+var decodeBlob = Number(process.versions.node.split(".")[0]) < 24 ? (bytes) => decodeText(bytes, DECODE_BLOCK) : decodeText;
 
 // src/workspace/history-blob.ts
 function scanBlobBytes(path2, bytes, settings2, reveal2, versions2) {
@@ -10526,10 +10526,11 @@ var FileVersions = class {
       against: void 0,
       kept: false,
       hits: (automaton, text) => {
-        const { hits, kept, against } = this.hits(automaton, path2, text);
-        entry = kept;
-        Object.assign(scan, { against, kept: kept !== void 0 });
-        return hits;
+        const found = this.hits(automaton, path2, text);
+        entry = found.kept;
+        scan.against = found.against;
+        scan.kept = found.kept !== void 0;
+        return found.hits;
       },
       keep: (log) => {
         if (entry === void 0 || entry.text === void 0 || this.kept.get(path2) !== entry) return;

@@ -50198,8 +50198,8 @@ function decodeInBlocks(buffer, block2) {
   }
   return text3;
 }
-var decodeBlob = Number(process.versions.node.split(".")[0]) < 24 ? (bytes) => decodeText(bytes, DECODE_BLOCK) : decodeText;
 var DECODE_BLOCK = 16 * 1024;
+var decodeBlob = Number(process.versions.node.split(".")[0]) < 24 ? (bytes) => decodeText(bytes, DECODE_BLOCK) : decodeText;
 function isSkipped(x) {
   return x.reason !== void 0 && x.content === void 0;
 }
@@ -61567,10 +61567,11 @@ var FileVersions = class {
       against: void 0,
       kept: false,
       hits: (automaton, text3) => {
-        const { hits, kept: kept2, against } = this.hits(automaton, path7, text3);
-        entry = kept2;
-        Object.assign(scan, { against, kept: kept2 !== void 0 });
-        return hits;
+        const found2 = this.hits(automaton, path7, text3);
+        entry = found2.kept;
+        scan.against = found2.against;
+        scan.kept = found2.kept !== void 0;
+        return found2.hits;
       },
       keep: (log) => {
         if (entry === void 0 || entry.text === void 0 || this.kept.get(path7) !== entry) return;

@@ -29,7 +29,7 @@ export function toSourceFile(
  * UTF-8 bytes to a string. Most source files are pure ASCII, where UTF-8 and Latin-1 agree byte for
  * byte: `isAscii` (SIMD) proves it and the Latin-1 copy is 2-3x cheaper than UTF-8 decoding, which
  * validates every byte (docs/performance.md, "Decoding"). Anything else is decoded as UTF-8, invalid
- * sequences becoming U+FFFD.
+ * sequences becoming U+FFFD; with `block`, in blocks of that many bytes (`decodeBlob`).
  */
 export function decodeText(bytes: Uint8Array, block?: number): string {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -57,6 +57,9 @@ export function decodeInBlocks(buffer: Buffer, block: number): string {
   return text;
 }
 
+/** Bytes per block of `decodeBlob` (16 KiB: 206–221 ms on the bundle history below, 64 KiB 235–264). */
+export const DECODE_BLOCK = 16 * 1024;
+
 /**
  * `decodeText` for history blobs (src/workspace/history-blob.ts). Before Node 24, V8's UTF-8
  * decoder copies a text's ASCII start at once and then reads a byte at a time, so a committed
@@ -69,9 +72,6 @@ export function decodeInBlocks(buffer: Buffer, block: number): string {
  * "On 2 cores the total CPU decides": +15 MB peak RSS on the bench corpus, for no speed).
  */
 export const decodeBlob: (bytes: Uint8Array) => string = Number(process.versions.node.split('.')[0]) < 24 ? (bytes) => decodeText(bytes, DECODE_BLOCK) : decodeText;
-
-/** Bytes per block of `decodeBlob` (16 KiB: 206–221 ms on the bundle history above, 64 KiB 235–264). */
-export const DECODE_BLOCK = 16 * 1024;
 
 export function isSkipped(x: SourceFile | Skipped): x is Skipped {
   return (x as Skipped).reason !== undefined && (x as SourceFile).content === undefined;

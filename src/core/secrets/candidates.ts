@@ -332,7 +332,7 @@ export interface WindowLog {
   numbers: number;
 }
 
-/** Windows of history versions taken over from the last version, and run (for the tests and the bench). */
+/** Windows of history versions taken over from the last version, and run (counted for the tests). */
 export const loggedWindows = { taken: 0, run: 0 };
 
 function newLog(catalog: CompiledCatalog, anchors: (number[] | undefined)[] | undefined): WindowLog {

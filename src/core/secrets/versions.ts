@@ -111,14 +111,16 @@ export class FileVersions {
   /** The version of `path` scanned now. */
   version(path: string): VersionScan {
     let entry: Kept | undefined;
-    const scan: VersionScan = {
+    // Read-only to the engine; `hits` fills it in.
+    const scan: { -readonly [K in keyof VersionScan]: VersionScan[K] } = {
       against: undefined,
       kept: false,
       hits: (automaton, text) => {
-        const { hits, kept, against } = this.hits(automaton, path, text);
-        entry = kept;
-        Object.assign(scan, { against, kept: kept !== undefined });
-        return hits;
+        const found = this.hits(automaton, path, text);
+        entry = found.kept;
+        scan.against = found.against;
+        scan.kept = found.kept !== undefined;
+        return found.hits;
       },
       keep: (log) => {
         // Only onto this version's own entry, while it is still the one kept for the path.
