@@ -38788,6 +38788,10 @@ var titleText = plainText;
 function hasControlCharacters(value2) {
   return /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value2);
 }
+var TERMINAL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function terminalText(value2) {
+  return value2.replace(TERMINAL, (ch) => ch === "\n" ? "\\n" : ch === "\r" ? "\\r" : ch === "	" ? "\\t" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
 function visible(value2) {
   const cut = value2.length > MAX_LENGTH ? `${value2.slice(0, MAX_LENGTH)}\u2026` : value2;
   return cut.replace(CONTROL, (ch) => ch === "\n" ? "\\n" : ch === "\r" ? "\\r" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`).replace(BIDI, "");
@@ -45786,7 +45790,7 @@ var textRenderer = {
       if (out.length > 0) out.push("");
       out.push(paint("1", `${title} (${findings.length})`));
       for (const [file, group2] of groupByFile(findings)) {
-        out.push("", paint("1;4", file));
+        out.push("", paint("1;4", terminalText(file)));
         const width = Math.max(...group2.map((f) => `${f.line}:${f.column}`.length));
         for (const f of group2) out.push(findingLine(f, width, paint, context3.verbose === true));
       }
@@ -45796,7 +45800,7 @@ var textRenderer = {
     const listed = context3.verbose ? result.skipped : result.skipped.filter((s) => !ROUTINE_SKIPS.has(s.reason));
     if (listed.length > 0) {
       out.push("", paint("1", `Skipped ${listed.length} file(s):`));
-      for (const s of listed) out.push(`  ${s.path}  ${paint("2", `${s.reason}: ${s.detail}`)}`);
+      for (const s of listed) out.push(`  ${terminalText(s.path)}  ${paint("2", terminalText(`${s.reason}: ${s.detail}`))}`);
     }
     const hidden = result.skipped.length - listed.length;
     if (hidden > 0) out.push("", paint("2", `${hidden} binary or oversized file(s) skipped (--verbose lists them).`));
@@ -45833,9 +45837,9 @@ function findingLine(f, width, paint, verbose) {
   const where2 = `${f.line}:${f.column}`.padEnd(width);
   const level = paint(LEVEL_STYLE[f.level], f.level.padEnd(7));
   const message = verbose ? f.message : shortMessage(f.message);
-  const value2 = f.redacted && !message.includes(f.redacted) ? `  ${paint("1", f.redacted)}` : "";
-  const identity = f.identityId && !message.includes(f.identityId) ? `  ${paint("2", f.identityId)}` : "";
-  return `  ${paint("2", where2)}  ${level}  ${message}${value2}${identity}  ${paint("2", f.rule)}`;
+  const value2 = f.redacted && !message.includes(f.redacted) ? `  ${paint("1", terminalText(f.redacted))}` : "";
+  const identity = f.identityId && !message.includes(f.identityId) ? `  ${paint("2", terminalText(f.identityId))}` : "";
+  return `  ${paint("2", where2)}  ${level}  ${terminalText(message)}${value2}${identity}  ${paint("2", f.rule)}`;
 }
 function summaryLine(result, context3, paint) {
   const counts = countByLevel(result.findings);
@@ -45844,7 +45848,7 @@ function summaryLine(result, context3, paint) {
   const found2 = result.findings.length === 0 ? paint("32", "No findings") : `${result.findings.length} finding(s) (${secrets} secret(s), ${result.findings.length - secrets} identity/owners): ${levels.join(", ")}`;
   const files = new Set(result.findings.map((f) => f.file)).size;
   const where2 = result.findings.length > 0 ? ` in ${files} file(s)` : "";
-  const stats = `${result.stats.files} file(s) scanned in ${context3.root}, ${result.inventory.length} NHI(s), ${result.skipped.length} skipped`;
+  const stats = `${result.stats.files} file(s) scanned in ${terminalText(context3.root)}, ${result.inventory.length} NHI(s), ${result.skipped.length} skipped`;
   return `${found2}${where2}. ${stats}.`;
 }
 function plural(level, n) {
@@ -61455,7 +61459,9 @@ function annotationsFor(findings) {
     const singleLine = (finding.endLine ?? finding.line) === finding.line;
     commands.push({
       kind,
-      message: finding.message,
+      // Line by line (a merged annotation lists one message per line): the log shows escape
+      // sequences of a commit's author or a value as text, never as terminal codes.
+      message: finding.message.split("\n").map(terminalText).join("\n"),
       properties: {
         title: finding.rule,
         // merged: "credential/no-rotation, identity/unowned"

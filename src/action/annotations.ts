@@ -1,3 +1,4 @@
+import { terminalText } from '../core/report/escape.js';
 import { levelRank, type Finding, type Level } from '../core/types.js';
 
 /** GitHub shows at most 10 error and 10 warning annotations per step (and 10 notices). */
@@ -28,7 +29,9 @@ export function annotationsFor(findings: Finding[]): AnnotationCommand[] {
     const singleLine = (finding.endLine ?? finding.line) === finding.line;
     commands.push({
       kind,
-      message: finding.message,
+      // Line by line (a merged annotation lists one message per line): the log shows escape
+      // sequences of a commit's author or a value as text, never as terminal codes.
+      message: finding.message.split('\n').map(terminalText).join('\n'),
       properties: {
         title: finding.rule, // merged: "credential/no-rotation, identity/unowned"
         file: finding.file,

@@ -85,3 +85,31 @@ describe('nhi-steward scan --history', () => {
     expect(run.code).toBe(2);
   });
 });
+
+describe('nhi-steward scan --history: names from the repository', () => {
+  // git stores any file name but NUL and '/', and a commit's author is whatever its committer typed.
+  const repo = new HistoryRepo('nhi-cli-history-names-');
+  const TOKEN = fakeGithubToken(206);
+  const FILE = 'evil\u001b]0;pwned\u0007\n\u001b[1A\u001b[2K.env';
+  const AUTHOR = 'Mallory\u001b[2J\u202egnp.exe';
+  beforeAll(() => {
+    repo.commit(AUTHOR, '2024-02-01T10:00:00Z', { [FILE]: `GITHUB_TOKEN=${TOKEN}\n` });
+  });
+  afterAll(() => repo.cleanup());
+
+  it('text shows them escaped: no terminal codes, line breaks or bidirectional overrides of theirs', async () => {
+    const run = await runInProcess(['scan', repo.dir, '--history']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+    expect(run.stdout).toContain('evil\\u001b]0;pwned\\u0007\\n\\u001b[1A\\u001b[2K.env');
+    expect(run.stdout).toContain('by Mallory\\u001b[2J\\u202egnp.exe on 2024-02-01; still present at HEAD');
+    expect(run.stdout + run.stderr).not.toContain(TOKEN);
+  });
+
+  it('JSON keeps them as they are (JSON escapes them itself)', async () => {
+    const run = await runInProcess(['scan', repo.dir, '--history', '-f', 'json']);
+    const findings: JsonFinding[] = JSON.parse(run.stdout).findings;
+    expect(findings.map((f) => [f.file, f.commit?.author])).toEqual([[FILE, AUTHOR]]);
+    expect(run.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/); // its own line breaks only
+  });
+});

@@ -40,6 +40,21 @@ export function hasControlCharacters(value: string): boolean {
   return /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value);
 }
 
+/** What `terminalText` escapes: C0 (tab too), DEL, C1, line/paragraph separators, bidirectional overrides. */
+const TERMINAL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `value` as a terminal shows it: every control character (tab and line breaks included) and every
+ * bidirectional override written as an escape (`\n`, `\u001b`, `\u202e`), nothing cut. For the
+ * text report and the Action's log lines, whose file names and commit authors come from the
+ * scanned repository: a history scan reads any name git stores, and a name holding escape
+ * sequences could otherwise repaint the terminal, hide the lines above it or reorder what a line
+ * says (docs/security.md, "Injection").
+ */
+export function terminalText(value: string): string {
+  return value.replace(TERMINAL, (ch) => (ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : ch === '\t' ? '\\t' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
 function visible(value: string): string {
   const cut = value.length > MAX_LENGTH ? `${value.slice(0, MAX_LENGTH)}…` : value;
   return cut.replace(CONTROL, (ch) => (ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)).replace(BIDI, '');

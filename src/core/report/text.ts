@@ -1,4 +1,5 @@
 import { LEVELS, type Finding, type Level, type ScanResult, type Skipped } from '../types.js';
+import { terminalText } from './escape.js';
 import type { RenderContext, Renderer } from './renderer.js';
 import { countByLevel } from './rule-help.js';
 
@@ -15,7 +16,8 @@ const ROUTINE_SKIPS: ReadonlySet<Skipped['reason']> = new Set(['binary', 'too-la
  * The readable terminal report: a one-line summary first, then secrets (the urgent part), then
  * identity and owners-file findings, each grouped by file, one short line each (line:col, level,
  * message, redacted value, rule). Fix guidance lives in `nhi-steward explain RULE`, not on every
- * line; `verbose` prints the full messages and every skipped file.
+ * line; `verbose` prints the full messages and every skipped file. Every value from the scanned
+ * repository (file names, messages quoting a commit's author, values) goes through `terminalText`.
  */
 export const textRenderer: Renderer = {
   format: 'text',
@@ -29,7 +31,7 @@ export const textRenderer: Renderer = {
       if (out.length > 0) out.push('');
       out.push(paint('1', `${title} (${findings.length})`));
       for (const [file, group] of groupByFile(findings)) {
-        out.push('', paint('1;4', file));
+        out.push('', paint('1;4', terminalText(file)));
         const width = Math.max(...group.map((f) => `${f.line}:${f.column}`.length));
         for (const f of group) out.push(findingLine(f, width, paint, context.verbose === true));
       }
@@ -38,7 +40,7 @@ export const textRenderer: Renderer = {
     const listed = context.verbose ? result.skipped : result.skipped.filter((s) => !ROUTINE_SKIPS.has(s.reason));
     if (listed.length > 0) {
       out.push('', paint('1', `Skipped ${listed.length} file(s):`));
-      for (const s of listed) out.push(`  ${s.path}  ${paint('2', `${s.reason}: ${s.detail}`)}`);
+      for (const s of listed) out.push(`  ${terminalText(s.path)}  ${paint('2', terminalText(`${s.reason}: ${s.detail}`))}`);
     }
     const hidden = result.skipped.length - listed.length;
     if (hidden > 0) out.push('', paint('2', `${hidden} binary or oversized file(s) skipped (--verbose lists them).`));
@@ -85,9 +87,9 @@ function findingLine(f: Finding, width: number, paint: Paint, verbose: boolean):
   const level = paint(LEVEL_STYLE[f.level], f.level.padEnd(7));
   const message = verbose ? f.message : shortMessage(f.message);
   // The message may already quote the redacted value; only add it when it does not.
-  const value = f.redacted && !message.includes(f.redacted) ? `  ${paint('1', f.redacted)}` : '';
-  const identity = f.identityId && !message.includes(f.identityId) ? `  ${paint('2', f.identityId)}` : '';
-  return `  ${paint('2', where)}  ${level}  ${message}${value}${identity}  ${paint('2', f.rule)}`;
+  const value = f.redacted && !message.includes(f.redacted) ? `  ${paint('1', terminalText(f.redacted))}` : '';
+  const identity = f.identityId && !message.includes(f.identityId) ? `  ${paint('2', terminalText(f.identityId))}` : '';
+  return `  ${paint('2', where)}  ${level}  ${terminalText(message)}${value}${identity}  ${paint('2', f.rule)}`;
 }
 
 function summaryLine(result: ScanResult, context: RenderContext, paint: Paint): string {
@@ -100,7 +102,7 @@ function summaryLine(result: ScanResult, context: RenderContext, paint: Paint): 
       : `${result.findings.length} finding(s) (${secrets} secret(s), ${result.findings.length - secrets} identity/owners): ${levels.join(', ')}`;
   const files = new Set(result.findings.map((f) => f.file)).size;
   const where = result.findings.length > 0 ? ` in ${files} file(s)` : '';
-  const stats = `${result.stats.files} file(s) scanned in ${context.root}, ${result.inventory.length} NHI(s), ${result.skipped.length} skipped`;
+  const stats = `${result.stats.files} file(s) scanned in ${terminalText(context.root)}, ${result.inventory.length} NHI(s), ${result.skipped.length} skipped`;
   return `${found}${where}. ${stats}.`;
 }
 

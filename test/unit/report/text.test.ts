@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { shortMessage, textRenderer } from '../../../src/core/report/text.js';
-import { RAW_SECRET, context, sampleResult } from './sample-result.js';
+import { RAW_SECRET, context, sampleResult, secretFinding } from './sample-result.js';
 
 describe('text report', () => {
   const result = sampleResult();
@@ -47,6 +47,29 @@ describe('text report', () => {
   it('uses ANSI colors only when asked', () => {
     expect(textRenderer.render(result, context)).not.toContain('\u001b[');
     expect(textRenderer.render(result, { ...context, color: true })).toContain('\u001b[31merror');
+  });
+
+  it('shows names from the repository escaped: no terminal codes, line breaks or bidirectional overrides from them reach the terminal', () => {
+    // A history scan reads any file name git stores, and a commit's author is whatever its
+    // committer typed: both reach the report verbatim.
+    const file = 'evil\u001b]0;pwned\u0007\n\u001b[1A\u001b[2K.env';
+    const message = 'GitHub personal access token — introduced in commit 1a2b3c4 by Mallory\u001b[2J\u202egnp.exe\u009b on 2024-01-01; still present at HEAD';
+    const hostile = {
+      ...result,
+      findings: [secretFinding({ file, message, redacted: 'ghp_…\u001b[8m' })],
+      skipped: [{ path: 'bad\rname', reason: 'unreadable' as const, detail: 'x\u001b[31my' }],
+    };
+    for (const color of [false, true]) {
+      const out = textRenderer.render(hostile, { ...context, color, root: 'repo\u2028x' });
+      const ours = color ? out.replace(/\u001b\[[0-9;]*m/g, '') : out; // our own colors, when asked
+      expect(ours).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+      expect(ours).toContain('evil\\u001b]0;pwned\\u0007\\n\\u001b[1A\\u001b[2K.env');
+      expect(ours).toContain('by Mallory\\u001b[2J\\u202egnp.exe\\u009b on 2024-01-01');
+      expect(ours).toContain('bad\\rname  unreadable: x\\u001b[31my');
+      expect(ours).toContain('scanned in repo\\u2028x');
+      // Every line break is one of the report's own: its lines are the ones it writes.
+      expect(ours.split('\n').filter((line) => line.includes('evil'))).toHaveLength(1);
+    }
   });
 
   it('says so when there is nothing to report', () => {
