@@ -10357,10 +10357,47 @@ function toSourceFile(path2, bytes, settings2, addedLines, decode = decodeText) 
     return { path: path2, reason: "too-large", detail: `${bytes.length} bytes exceeds max-file-size ${settings2.maxFileSize}` };
   }
   const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
-  if (sniff.indexOf(0) !== -1) {
-    return { path: path2, reason: "binary", detail: "NUL byte in the first 8 KiB" };
+  let content;
+  if (sniff.indexOf(0) === -1) content = decode(bytes);
+  else {
+    const utf16 = utf16Text(bytes);
+    if (utf16 === void 0) return { path: path2, reason: "binary", detail: "NUL byte in the first 8 KiB" };
+    content = utf16;
   }
-  return addedLines ? { path: path2, content: decode(bytes), addedLines } : { path: path2, content: decode(bytes) };
+  return addedLines ? { path: path2, content, addedLines } : { path: path2, content };
+}
+function utf16Text(bytes) {
+  if (bytes.length < 2) return void 0;
+  let order;
+  let from = 2;
+  if (bytes[0] === 255 && bytes[1] === 254) order = bytes.length >= 4 && bytes[2] === 0 && bytes[3] === 0 ? void 0 : "le";
+  else if (bytes[0] === 254 && bytes[1] === 255) order = "be";
+  else {
+    order = utf16Order(bytes.subarray(0, BINARY_SNIFF_BYTES));
+    from = 0;
+  }
+  if (order === void 0) return void 0;
+  const even = bytes.subarray(from, from + (bytes.length - from & ~1));
+  const le = Buffer.from(even);
+  if (order === "be") le.swap16();
+  const text = le.toString("utf16le");
+  return UTF16_CONTROL.test(text.slice(0, BINARY_SNIFF_BYTES / 2)) ? void 0 : text;
+}
+var UTF16_CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
+function utf16Order(sniff) {
+  const units = sniff.length >> 1;
+  if (units < 16) return void 0;
+  let zeroHigh = 0;
+  let zeroLow = 0;
+  for (let i = 0; i < units; i++) {
+    const a = sniff[2 * i];
+    const b = sniff[2 * i + 1];
+    if (b === 0 && a !== 0) zeroHigh++;
+    else if (a === 0 && b !== 0) zeroLow++;
+  }
+  if (zeroHigh * 10 >= units * 9) return "le";
+  if (zeroLow * 10 >= units * 9) return "be";
+  return void 0;
 }
 function decodeText(bytes, block) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

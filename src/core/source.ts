@@ -5,8 +5,9 @@ const BINARY_SNIFF_BYTES = 8 * 1024;
 
 /**
  * Turns raw bytes into a SourceFile, or says why it was skipped (docs/architecture.md, "Scanning input"): a NUL byte in the
- * first 8 KiB means binary; files over `maxFileSize` are too large. Invalid UTF-8 is decoded with
- * replacement characters rather than rejected, so the rest of the file is still scanned.
+ * first 8 KiB means binary, unless the file is UTF-16 text (`utf16Text`); files over `maxFileSize`
+ * are too large. Invalid UTF-8 is decoded with replacement characters rather than rejected, so the
+ * rest of the file is still scanned.
  */
 export function toSourceFile(
   path: string,
@@ -19,10 +20,68 @@ export function toSourceFile(
     return { path, reason: 'too-large', detail: `${bytes.length} bytes exceeds max-file-size ${settings.maxFileSize}` };
   }
   const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
-  if (sniff.indexOf(0) !== -1) {
-    return { path, reason: 'binary', detail: 'NUL byte in the first 8 KiB' };
+  let content: string;
+  if (sniff.indexOf(0) === -1) content = decode(bytes);
+  else {
+    // A NUL byte: binary, unless the file is UTF-16 text (PowerShell's Out-File, regedit exports),
+    // where every other byte of ASCII text is NUL.
+    const utf16 = utf16Text(bytes);
+    if (utf16 === undefined) return { path, reason: 'binary', detail: 'NUL byte in the first 8 KiB' };
+    content = utf16;
   }
-  return addedLines ? { path, content: decode(bytes), addedLines } : { path, content: decode(bytes) };
+  return addedLines ? { path, content, addedLines } : { path, content };
+}
+
+/**
+ * `bytes` as UTF-16 text, or undefined when they are not. UTF-16 with a byte-order mark (FF FE,
+ * FE FF; not FF FE 00 00, UTF-32's) is decoded in that order; without one, the first 8 KiB must
+ * read as text in one byte order (`utf16Order`). Either way the first 8 KiB decoded must hold no
+ * U+0000 and no other control character but tab, line feed, carriage return and form feed: that
+ * is what makes it text rather than a binary format that happens to open with FF FE or hold
+ * UTF-16 strings. The mark is dropped, so columns on the first line count as an editor does; an
+ * odd last byte (half a code unit) is dropped too.
+ */
+export function utf16Text(bytes: Uint8Array): string | undefined {
+  if (bytes.length < 2) return undefined;
+  let order: 'le' | 'be' | undefined;
+  let from = 2; // past the byte-order mark
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) order = bytes.length >= 4 && bytes[2] === 0 && bytes[3] === 0 ? undefined : 'le';
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff) order = 'be';
+  else {
+    order = utf16Order(bytes.subarray(0, BINARY_SNIFF_BYTES));
+    from = 0;
+  }
+  if (order === undefined) return undefined;
+  const even = bytes.subarray(from, from + ((bytes.length - from) & ~1));
+  const le = Buffer.from(even); // a copy: swapping must not touch the caller's bytes
+  if (order === 'be') le.swap16();
+  const text = le.toString('utf16le');
+  return UTF16_CONTROL.test(text.slice(0, BINARY_SNIFF_BYTES / 2)) ? undefined : text;
+}
+
+/** Control characters a UTF-16 text does not hold (all but tab, LF, FF, CR); U+0000 included. */
+const UTF16_CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
+
+/**
+ * The byte order in which `sniff` (a file's start, no byte-order mark) reads as UTF-16 text of
+ * mostly ASCII characters: at least 16 code units, nine in ten with a zero high byte, in one
+ * order only. Binary formats that happen to hold a NUL every other byte for a while (tables of
+ * 16-bit numbers) then fail the control-character check of `utf16Text`.
+ */
+function utf16Order(sniff: Uint8Array): 'le' | 'be' | undefined {
+  const units = sniff.length >> 1;
+  if (units < 16) return undefined;
+  let zeroHigh = 0; // little-endian: odd bytes zero
+  let zeroLow = 0; // big-endian: even bytes zero
+  for (let i = 0; i < units; i++) {
+    const a = sniff[2 * i];
+    const b = sniff[2 * i + 1];
+    if (b === 0 && a !== 0) zeroHigh++;
+    else if (a === 0 && b !== 0) zeroLow++;
+  }
+  if (zeroHigh * 10 >= units * 9) return 'le';
+  if (zeroLow * 10 >= units * 9) return 'be';
+  return undefined;
 }
 
 /**

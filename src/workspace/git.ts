@@ -15,7 +15,12 @@ export interface ChangeSet {
 }
 
 export interface ChangedFile {
-  addedLines: Set<number>;
+  /**
+   * The 1-based lines the change added; undefined when git saw the change as binary and listed no
+   * lines: every line of the new content then counts as added. That matters only when the content
+   * decodes as text after all (UTF-16, src/core/source.ts `utf16Text`); a binary file is skipped.
+   */
+  addedLines?: Set<number>;
 }
 
 /** `git hash-object -t tree /dev/null`: the base of a repository with no commit yet. */
@@ -70,8 +75,8 @@ export async function showFile(dir: string, rev: string, path: string): Promise<
 
 /**
  * Parses `git diff` output into the lines each file added, with the project's one unified-diff
- * parser (core/diff/unified.ts). Binary changes are kept with no added lines; deleted files (text
- * or binary) are listed apart.
+ * parser (core/diff/unified.ts). Binary changes are kept with every line counting as added (git
+ * calls UTF-16 text binary: ChangedFile); deleted files (text or binary) are listed apart.
  */
 export function parseUnifiedDiff(patch: string): { files: Map<string, ChangedFile>; deleted: string[] } {
   const files = new Map<string, ChangedFile>();
@@ -80,7 +85,7 @@ export function parseUnifiedDiff(patch: string): { files: Map<string, ChangedFil
     if (file.status === 'deleted') {
       if (file.oldPath !== undefined) deleted.push(file.oldPath);
     } else if (file.newPath !== undefined) {
-      files.set(file.newPath, { addedLines: addedLineNumbers(file.hunks) });
+      files.set(file.newPath, file.binary ? {} : { addedLines: addedLineNumbers(file.hunks) });
     }
   }
   return { files, deleted };

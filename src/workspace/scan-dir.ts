@@ -109,7 +109,7 @@ async function* withChanges(dir: string, items: AsyncIterable<SourceItem>, chang
   for (const [path, change] of changes.files) if (!seen.has(path)) yield await fromIndex(dir, path, change.addedLines, settings);
 }
 
-async function fromIndex(dir: string, path: string, addedLines: Set<number>, settings: ScanSettings): Promise<SourceItem> {
+async function fromIndex(dir: string, path: string, addedLines: Set<number> | undefined, settings: ScanSettings): Promise<SourceItem> {
   const bytes = await showFile(dir, '', path);
   if (!bytes) return { path, reason: 'unreadable', detail: 'not in the git index' };
   return toSourceFile(path, bytes, settings, addedLines);

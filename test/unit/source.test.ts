@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeBlob, decodeInBlocks, decodeText, DECODE_BLOCK, toSourceFile } from '../../src/core/source.js';
+import { decodeBlob, decodeInBlocks, decodeText, DECODE_BLOCK, toSourceFile, utf16Text } from '../../src/core/source.js';
 
 /** docs/architecture.md, "Scanning input": binary = a NUL byte in the first 8 KiB; files over max-file-size are skipped; nothing silently. */
 describe('toSourceFile', () => {
@@ -62,5 +62,60 @@ describe('toSourceFile', () => {
     expect(bundle.length).toBeGreaterThan(4 * DECODE_BLOCK);
     expect(decodeBlob(bundle)).toBe(bundle.toString('utf8'));
     expect(decodeText(bundle, DECODE_BLOCK)).toBe(bundle.toString('utf8'));
+  });
+});
+
+describe('UTF-16 text (a NUL byte every other byte: PowerShell Out-File, regedit exports)', () => {
+  const settings = { maxFileSize: 5 * 1024 * 1024 };
+  const script = '$env:AWS_SECRET_ACCESS_KEY = "example"\r\n\t# café, naïve — ok\r\nWrite-Host "done"\r\n';
+  const le = (text: string) => Buffer.from(text, 'utf16le');
+  const be = (text: string) => Buffer.from(text, 'utf16le').swap16();
+  const BOM_LE = Buffer.from([0xff, 0xfe]);
+  const BOM_BE = Buffer.from([0xfe, 0xff]);
+
+  it('is decoded in either byte order, with or without a byte-order mark (dropped), instead of skipped as binary', () => {
+    for (const bytes of [Buffer.concat([BOM_LE, le(script)]), Buffer.concat([BOM_BE, be(script)]), le(script), be(script)]) {
+      expect(toSourceFile('setup.ps1', bytes, settings, new Set([2]))).toEqual({ path: 'setup.ps1', content: script, addedLines: new Set([2]) });
+    }
+    // Without a mark the start must be mostly ASCII; with one, any text.
+    const cjk = '鍵 = "値"\n'.repeat(20);
+    expect(utf16Text(Buffer.concat([BOM_LE, le(cjk)]))).toBe(cjk);
+    expect(utf16Text(le(cjk))).toBeUndefined();
+    // Half a code unit at the end is dropped, not decoded as garbage.
+    expect(utf16Text(Buffer.concat([BOM_LE, le(script), Buffer.from([0x41])]))).toBe(script);
+  });
+
+  it('stays binary: UTF-32, NULs or control characters in the text, tables of 16-bit numbers, random bytes', () => {
+    const binary = { path: 'x', reason: 'binary', detail: 'NUL byte in the first 8 KiB' };
+    const utf32 = Buffer.alloc(script.length * 4);
+    for (let i = 0; i < script.length; i++) utf32.writeUInt32LE(script.charCodeAt(i), 4 * i);
+    expect(toSourceFile('x', Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), utf32]), settings)).toEqual(binary);
+    expect(toSourceFile('x', utf32, settings)).toEqual(binary);
+    expect(toSourceFile('x', Buffer.concat([BOM_LE, le(`abc\u0000def${script}`)]), settings)).toEqual(binary);
+    expect(toSourceFile('x', le(`${script}\u001b[2J${script}`), settings)).toEqual(binary);
+    const table = Buffer.from(Uint16Array.from({ length: 512 }, (_, i) => i % 200).buffer); // little numbers, high bytes zero
+    expect(toSourceFile('x', table, settings)).toEqual(binary);
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 1)]);
+    expect(toSourceFile('x', png, settings)).toEqual(binary);
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 64, maxLength: 4096 }), (bytes) => {
+        const withNul = Buffer.concat([Buffer.from([0x41, 0]), bytes]);
+        const file = toSourceFile('x', withNul, settings);
+        // Whatever random bytes decode to, a text holds no control character but tab and line ends.
+        if ('content' in file) expect(file.content.slice(0, 4096)).not.toMatch(/[\u0000-\u0008\u000b\u000e-\u001f\u007f]/);
+        else expect(file).toEqual(binary);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('round-trips any text of printable characters, tabs and line ends, in both orders, with a mark', () => {
+    const char = fc.oneof(fc.constantFrom('\t', '\n', '\r', ' '), fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), fc.integer({ min: 0xa0, max: 0xd7ff }).map((c) => String.fromCharCode(c)));
+    fc.assert(
+      fc.property(fc.array(char, { minLength: 1, maxLength: 300 }).map((cs) => cs.join('')), (text) => {
+        expect(utf16Text(Buffer.concat([BOM_LE, le(text)]))).toBe(text);
+        expect(utf16Text(Buffer.concat([BOM_BE, be(text)]))).toBe(text);
+      }),
+    );
   });
 });
