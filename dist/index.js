@@ -50385,6 +50385,20 @@ async function resolvesInside(dir, path7) {
 // src/workspace/scan-dir.ts
 import { stat as stat2 } from "node:fs/promises";
 
+// src/core/diff/new-lines.ts
+function newLines(base, head) {
+  const left = /* @__PURE__ */ new Map();
+  for (const line of base.split("\n")) left.set(line, (left.get(line) ?? 0) + 1);
+  const added = /* @__PURE__ */ new Set();
+  const lines = head.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const n = left.get(lines[i]) ?? 0;
+    if (n > 0) left.set(lines[i], n - 1);
+    else added.add(i + 1);
+  }
+  return added;
+}
+
 // src/core/policy/diff.ts
 function diffInventories(base, head) {
   const before = byId(base);
@@ -59520,16 +59534,22 @@ async function* withChanges(dir, items, changes, settings) {
       continue;
     }
     if (!change) yield { ...item, addedLines: /* @__PURE__ */ new Set() };
-    else if (changes.head === "index") yield await fromIndex(dir, item.path, change.addedLines, settings);
-    else yield { ...item, addedLines: change.addedLines };
+    else if (changes.head === "index") yield await fromIndex(dir, item.path, changes, settings);
+    else yield { ...item, addedLines: change.addedLines ?? await binaryChangeLines(dir, changes.base, item, settings) };
   }
   if (changes.head !== "index") return;
-  for (const [path7, change] of changes.files) if (!seen.has(path7)) yield await fromIndex(dir, path7, change.addedLines, settings);
+  for (const path7 of changes.files.keys()) if (!seen.has(path7)) yield await fromIndex(dir, path7, changes, settings);
 }
-async function fromIndex(dir, path7, addedLines, settings) {
+async function fromIndex(dir, path7, changes, settings) {
   const bytes = await showFile(dir, "", path7);
   if (!bytes) return { path: path7, reason: "unreadable", detail: "not in the git index" };
-  return toSourceFile(path7, bytes, settings, addedLines);
+  const source = toSourceFile(path7, bytes, settings, changes.files.get(path7)?.addedLines);
+  return "content" in source && source.addedLines === void 0 ? { ...source, addedLines: await binaryChangeLines(dir, changes.base, source, settings) } : source;
+}
+async function binaryChangeLines(dir, base, head, settings) {
+  const bytes = await showFile(dir, base, head.path);
+  const before = bytes && toSourceFile(head.path, bytes, settings);
+  return before && "content" in before ? newLines(before.content, head.content) : void 0;
 }
 async function blame(dir, changes, head, settings) {
   const baseRecords = [];
@@ -60165,7 +60185,7 @@ function planFile(file, size, maxFileSize) {
   if (size !== void 0 && size > maxFileSize) return { file, needsHead: false, cost: 0, tooLarge: tooLargeSkip(file.filename, size, maxFileSize) };
   const needsHead = infra || file.patch === void 0;
   const head = needsHead ? size ?? maxFileSize : Math.min(file.patch.length, size ?? file.patch.length);
-  const base = infra && file.status !== "added" ? size ?? maxFileSize : 0;
+  const base = needsHead && file.status !== "added" ? size ?? maxFileSize : 0;
   return { file, needsHead, cost: head + base };
 }
 async function gitTree(client2, repo, ref) {
@@ -60240,6 +60260,9 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets, 
       return base2 === void 0 ? {} : { base: { path: file.filename, content: base2 } };
     }
     if (task.tooLarge) return { source: task.tooLarge };
+    const basePath = file.previous_filename ?? file.filename;
+    let baseAsked;
+    const baseBytes = () => baseAsked ??= counted(getFileBytes(client2, repo, basePath, pull.baseSha, bounded));
     const view = file.patch !== void 0 ? readPatch(file.patch) : void 0;
     let source;
     if (task.needsHead) {
@@ -60249,13 +60272,17 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets, 
       downloads.files++;
       downloads.bytes += bytes.length;
       source = toSourceFile(file.filename, bytes, settings, view?.addedLines);
+      if (!view && !isSkipped(source) && file.status !== "added") {
+        const before = await baseBytes();
+        const old = Buffer.isBuffer(before) ? toSourceFile(basePath, before, settings) : void 0;
+        if (old && !isSkipped(old)) source = { ...source, addedLines: newLines(old.content, source.content) };
+      }
     } else {
       source = { path: file.filename, content: view.sparseContent, addedLines: view.addedLines };
     }
     if (isSkipped(source) || !isInfrastructureFile(file.filename) || file.status === "added") return { source };
-    const basePath = file.previous_filename ?? file.filename;
-    const base = await counted(getFileText(client2, repo, basePath, pull.baseSha, bounded));
-    return { source, ...base === void 0 ? {} : { base: { path: basePath, content: base } } };
+    const base = await baseBytes();
+    return { source, ...Buffer.isBuffer(base) ? { base: { path: basePath, content: base.toString("utf8") } } : {} };
   };
   const changedIds = /* @__PURE__ */ new Set();
   const scanOptions = {

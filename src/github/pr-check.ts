@@ -2,6 +2,7 @@ import { diffInventories } from '../core/policy/diff.js';
 import { entryMatcher, parseOwnersFile } from '../core/policy/owners-file.js';
 import { CHECK_SUMMARY_LIMIT, renderMarkdownSummary } from '../core/report/markdown.js';
 import { extractIdentities, scanSources } from '../core/scan.js';
+import { newLines } from '../core/diff/new-lines.js';
 import { toSourceFile, isSkipped } from '../core/source.js';
 import { KustomizeNamespaces } from '../core/identities/kustomize.js';
 import { linkReferences } from '../core/identities/link.js';
@@ -133,7 +134,8 @@ function planFile(file: PullFile, size: number | undefined, maxFileSize: number)
   if (size !== undefined && size > maxFileSize) return { file, needsHead: false, cost: 0, tooLarge: tooLargeSkip(file.filename, size, maxFileSize) };
   const needsHead = infra || file.patch === undefined;
   const head = needsHead ? (size ?? maxFileSize) : Math.min(file.patch!.length, size ?? file.patch!.length);
-  const base = infra && file.status !== 'added' ? (size ?? maxFileSize) : 0;
+  // The base too for an infrastructure file, and for one without a patch (see `load`).
+  const base = needsHead && file.status !== 'added' ? (size ?? maxFileSize) : 0;
   return { file, needsHead, cost: head + base };
 }
 
@@ -260,6 +262,9 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
       return base === undefined ? {} : { base: { path: file.filename, content: base } };
     }
     if (task.tooLarge) return { source: task.tooLarge };
+    const basePath = file.previous_filename ?? file.filename;
+    let baseAsked: Promise<Buffer | number | undefined> | undefined;
+    const baseBytes = () => (baseAsked ??= counted(getFileBytes(client, repo, basePath, pull.baseSha, bounded)));
     const view = file.patch !== undefined ? readPatch(file.patch) : undefined;
     let source: SourceFile | Skipped;
     if (task.needsHead) {
@@ -268,15 +273,21 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
       if (typeof bytes === 'number') return { source: tooLargeSkip(file.filename, bytes, settings.maxFileSize) };
       downloads.files++;
       downloads.bytes += bytes.length;
-      // Without a patch (GitHub omits it for very large diffs) every line counts as added.
       source = toSourceFile(file.filename, bytes, settings, view?.addedLines);
+      if (!view && !isSkipped(source) && file.status !== 'added') {
+        // No patch: GitHub omits it for a binary change (git calls UTF-16 text binary) and for a
+        // very large diff. The lines the base version does not hold count as added (every line
+        // when there is no base to read), so the PR is not blamed for secrets the file had before.
+        const before = await baseBytes();
+        const old = Buffer.isBuffer(before) ? toSourceFile(basePath, before, settings) : undefined;
+        if (old && !isSkipped(old)) source = { ...source, addedLines: newLines(old.content, source.content) };
+      }
     } else {
       source = { path: file.filename, content: view!.sparseContent, addedLines: view!.addedLines };
     }
     if (isSkipped(source) || !isInfrastructureFile(file.filename) || file.status === 'added') return { source };
-    const basePath = file.previous_filename ?? file.filename;
-    const base = await counted(getFileText(client, repo, basePath, pull.baseSha, bounded));
-    return { source, ...(base === undefined ? {} : { base: { path: basePath, content: base } }) };
+    const base = await baseBytes();
+    return { source, ...(Buffer.isBuffer(base) ? { base: { path: basePath, content: base.toString('utf8') } } : {}) };
   };
 
   // Filled in once every file has gone by (the scan reads them only after its last file).

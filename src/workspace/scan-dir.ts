@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
+import { newLines } from '../core/diff/new-lines.js';
 import { blamedIds, diffInventories } from '../core/policy/diff.js';
 import { extractIdentities, scanSources, type SourceItem } from '../core/scan.js';
 import { toSourceFile } from '../core/source.js';
-import type { IdentityRecord, ScanResult, ScanSettings, SecretSink, Skipped } from '../core/types.js';
+import type { IdentityRecord, ScanResult, ScanSettings, SecretSink, Skipped, SourceFile } from '../core/types.js';
 import { UsageError } from './errors.js';
 import { changesSince, showFile, stagedChanges, type ChangeSet } from './git.js';
 import { walkEntries, walkTree } from './walk.js';
@@ -101,18 +102,29 @@ async function* withChanges(dir: string, items: AsyncIterable<SourceItem>, chang
       continue;
     }
     if (!change) yield { ...item, addedLines: new Set() };
-    else if (changes.head === 'index') yield await fromIndex(dir, item.path, change.addedLines, settings);
-    else yield { ...item, addedLines: change.addedLines };
+    else if (changes.head === 'index') yield await fromIndex(dir, item.path, changes, settings);
+    else yield { ...item, addedLines: change.addedLines ?? (await binaryChangeLines(dir, changes.base, item, settings)) };
   }
   // Staged files deleted from the working tree (or git-ignored there) are still being committed.
   if (changes.head !== 'index') return;
-  for (const [path, change] of changes.files) if (!seen.has(path)) yield await fromIndex(dir, path, change.addedLines, settings);
+  for (const path of changes.files.keys()) if (!seen.has(path)) yield await fromIndex(dir, path, changes, settings);
 }
 
-async function fromIndex(dir: string, path: string, addedLines: Set<number> | undefined, settings: ScanSettings): Promise<SourceItem> {
+async function fromIndex(dir: string, path: string, changes: ChangeSet, settings: ScanSettings): Promise<SourceItem> {
   const bytes = await showFile(dir, '', path);
   if (!bytes) return { path, reason: 'unreadable', detail: 'not in the git index' };
-  return toSourceFile(path, bytes, settings, addedLines);
+  const source = toSourceFile(path, bytes, settings, changes.files.get(path)?.addedLines);
+  return 'content' in source && source.addedLines === undefined ? { ...source, addedLines: await binaryChangeLines(dir, changes.base, source, settings) } : source;
+}
+
+/**
+ * The lines a change git calls binary added to a file that decodes as text (UTF-16): those its
+ * version at `base` does not hold (`newLines`); every line when it had none there, or was binary.
+ */
+async function binaryChangeLines(dir: string, base: string, head: SourceFile, settings: ScanSettings): Promise<Set<number> | undefined> {
+  const bytes = await showFile(dir, base, head.path);
+  const before = bytes && toSourceFile(head.path, bytes, settings);
+  return before && 'content' in before ? newLines(before.content, head.content) : undefined;
 }
 
 /** NHIs the change added or changed: declarations of changed files at base vs at head. */

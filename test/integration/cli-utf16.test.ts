@@ -1,8 +1,8 @@
 /**
  * UTF-16 text files (Windows PowerShell's Out-File and regedit write them; git calls them binary):
  * a token in one is found by a folder scan, by `--diff` and `--staged` (git lists no lines for a
- * binary change, so every line of the new file counts as added) and by `--history`, at the line
- * and column an editor shows. Real git, real files; a real binary file next to it is still
+ * binary change: the lines its last version did not hold count as added) and by `--history`, at
+ * the line and column an editor shows. Real git, real files; a real binary file next to it is still
  * skipped as binary.
  */
 import { writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { HistoryRepo } from '../support/history-repo.js';
 
 const TOKEN = fakeGithubToken(301);
 const REMOVED = fakeGithubToken(302);
+const ADDED = fakeGithubToken(303);
 const script = (token: string) => `# deploy\r\n$headers = @{ Authorization = "token ${token}" }\r\nInvoke-RestMethod -Headers $headers\r\n`;
 const utf16le = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
 const utf16be = (text: string) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
@@ -54,6 +55,22 @@ describe('UTF-16 text files', () => {
       expect(staged.stdout + staged.stderr + diff.stdout + diff.stderr).not.toContain(TOKEN);
     } finally {
       repo.git('rm', '-q', '--cached', 'staged.ps1');
+    }
+  });
+
+  it('--diff of an edited UTF-16 file blames the change only for the lines it added, not for a secret the file held before', async () => {
+    const edited = `${script(TOKEN)}$backup = "token ${ADDED}"\r\n`;
+    writeFileSync(join(repo.dir, 'deploy.ps1'), utf16le(edited));
+    try {
+      const diff = await runInProcess(['scan', repo.dir, '--diff', 'HEAD', '-f', 'json']);
+      expect(secretsOf(diff.stdout).map((f) => [f.file, f.line])).toEqual([['deploy.ps1', 4]]);
+      repo.git('add', 'deploy.ps1');
+      const staged = await runInProcess(['scan', repo.dir, '--staged', '-f', 'json']);
+      expect(secretsOf(staged.stdout).map((f) => [f.file, f.line])).toEqual([['deploy.ps1', 4]]);
+      expect(diff.stdout + diff.stderr + staged.stdout + staged.stderr).not.toContain(ADDED);
+    } finally {
+      repo.git('reset', '-q', 'deploy.ps1');
+      repo.git('checkout', '-q', '--', 'deploy.ps1');
     }
   });
 

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
+import { fakeGithubToken } from '../../support/cli/run-cli.js';
 import { BASE_FILES, GITHUB_TOKEN, OWNERS_FILE, REPO } from './fixtures.js';
 
 let double: GitHubDouble;
@@ -27,7 +28,7 @@ afterEach(async () => {
   await double?.close();
 });
 
-function openPull(branch: string, files: Record<string, string | null>, user = 'jdoe') {
+function openPull(branch: string, files: Record<string, string | Buffer | null>, user = 'jdoe') {
   const head = double.state.push(REPO, { branch, files, author: user });
   const issue = double.state.openPull(REPO, { head: branch, title: `Change ${branch}`, user });
   const payload = retarget(example('pull_request', 'opened'), double, REPO);
@@ -113,6 +114,23 @@ describe('PR check inputs', () => {
     expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
     expect(run.annotations.filter((a) => a.path === '.github/nhi-owners.yml').map((a) => a.title)).toContain('secret/github-classic-pat');
     expect(JSON.stringify(double.requests.map((r) => r.body ?? ''))).not.toContain(GITHUB_TOKEN);
+    double.assertNoViolations();
+  });
+
+  it('UTF-16 files (no patch: binary to git): only the lines the PR added are judged, against the base version', { timeout: 60_000 }, async () => {
+    const [OLD, ADDED, FRESH] = [fakeGithubToken(401), fakeGithubToken(402), fakeGithubToken(403)];
+    const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const script = `# deploy\r\n$old = "token ${OLD}"\r\nWrite-Host ok\r\n`;
+    double.state.push(REPO, { files: { 'scripts/deploy.ps1': utf16(script) } });
+    const { payload } = openPull('feature/utf16', { 'scripts/deploy.ps1': utf16(`${script}$new = "token ${ADDED}"\r\n`), 'scripts/new.ps1': utf16(`# new\r\n$t = "token ${FRESH}"\r\n`) });
+    await app.deliver('pull_request', payload);
+    const run = checkRuns().at(-1)!;
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(run.annotations.filter((a) => a.title.startsWith('secret/')).map((a) => [a.path, a.start_line])).toEqual([
+      ['scripts/deploy.ps1', 4],
+      ['scripts/new.ps1', 2],
+    ]);
+    for (const token of [OLD, ADDED, FRESH]) expect(JSON.stringify(double.requests.map((r) => r.body ?? ''))).not.toContain(token);
     double.assertNoViolations();
   });
 });

@@ -1,0 +1,20 @@
+/**
+ * The 1-based lines of `head` that `base` does not hold, each line of `base` cancelling one equal
+ * line of `head`, first come first served: the lines a change added, for a file git shows no lines
+ * of. git calls UTF-16 text binary (a NUL byte every other byte), so its diff lists none, and
+ * counting every line of the new version as added would blame a change for secrets its file held
+ * before. A line moved within the file is not new; a line edited is. Lines end at `\n` only, as
+ * the engine numbers them.
+ */
+export function newLines(base: string, head: string): Set<number> {
+  const left = new Map<string, number>();
+  for (const line of base.split('\n')) left.set(line, (left.get(line) ?? 0) + 1);
+  const added = new Set<number>();
+  const lines = head.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const n = left.get(lines[i]) ?? 0;
+    if (n > 0) left.set(lines[i], n - 1);
+    else added.add(i + 1);
+  }
+  return added;
+}
