@@ -126,7 +126,7 @@ describe('PR check inputs', () => {
     await app.deliver('pull_request', payload);
     const run = checkRuns().at(-1)!;
     expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
-    expect(run.annotations.filter((a) => a.title.startsWith('secret/')).map((a) => [a.path, a.start_line])).toEqual([
+    expect(run.annotations.filter((a) => a.title?.startsWith('secret/')).map((a) => [a.path, a.start_line])).toEqual([
       ['scripts/deploy.ps1', 4],
       ['scripts/new.ps1', 2],
     ]);
