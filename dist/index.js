@@ -58699,6 +58699,7 @@ function compareFindings2(a, b) {
 import { execFile } from "node:child_process";
 
 // src/core/diff/unified.ts
+var INDEX_LINE = /^index ([0-9a-f]+)\.\.([0-9a-f]+)/;
 var HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 var UnifiedDiffReader = class {
   constructor(onFile, options = {}) {
@@ -58767,6 +58768,9 @@ var UnifiedDiffReader = class {
       file.newPath = unquoteGitPath(line.slice("copy to ".length));
     } else if (line.startsWith("Binary files ") || line === "GIT binary patch") {
       file.binary = true;
+    } else if (line.startsWith("index ")) {
+      const ids = INDEX_LINE.exec(line);
+      if (ids) file.blobs = { old: ids[1], new: ids[2] };
     }
   }
   /** Ends the input; returns nothing, files went to `onFile`. */
@@ -60949,11 +60953,14 @@ var MAX_DEATHS_WITHOUT_PROGRESS = 8;
 async function scanCommitRange(dir, range2, settings, revealSecrets) {
   for (const sha of [range2.base, range2.head]) if (!/^[0-9a-f]{7,64}$/i.test(sha)) throw new UsageError(`not a commit id: "${sha}"`);
   const secrets = new CommitSecrets(settings, revealSecrets);
-  const args = ["log", "--reverse", "-p", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", "--relative", "--format=%x01%H %aI %an", `${range2.base}..${range2.head}`, "--"];
+  const args = ["log", "--reverse", "-p", "--full-index", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", "--relative", "--format=%x01%H %aI %an", `${range2.base}..${range2.head}`, "--"];
   let commit;
+  const binaries = new BinaryChanges(dir, settings, secrets);
   const reader = new UnifiedDiffReader(
     (file) => {
-      if (!commit || file.newPath === void 0 || file.binary || file.oversized || file.hunks.length === 0) return;
+      if (!commit || file.newPath === void 0 || file.oversized) return;
+      if (file.binary) return binaries.add(commit, file.newPath, file.blobs);
+      if (file.hunks.length === 0) return;
       const view = patchView(file.hunks);
       if (view.addedLines.size > 0) secrets.addFile(commit, { path: file.newPath, content: view.sparseContent, addedLines: view.addedLines });
     },
@@ -60961,17 +60968,64 @@ async function scanCommitRange(dir, range2, settings, revealSecrets) {
   );
   let failure;
   for await (const line of gitLines(dir, args, (message) => failure = message)) {
-    reader.push(line);
     if (line.startsWith("")) {
+      reader.end();
+      await binaries.read();
       const [sha, date] = line.slice(1).split(" ", 2);
       commit = { sha, date, author: line.slice(1 + sha.length + date.length + 2) };
       secrets.startCommit();
-    }
+    } else reader.push(line);
   }
   reader.end();
+  await binaries.read();
   if (failure) throw new UsageError(`git log ${range2.base.slice(0, 12)}..${range2.head.slice(0, 12)} failed: ${failure}`);
   return secrets;
 }
+var NEVER_TEXT = /\.(?:png|jpe?g|gif|ico|bmp|webp|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|zst|7z|rar|jar|war|ear|class|exe|dll|so|dylib|o|a|lib|woff2?|ttf|otf|eot|mp[34]|m4a|mov|avi|mkv|webm|wav|flac|ogg|wasm|pyc|node)$/i;
+var MAX_BINARY_READS = 500;
+var BinaryChanges = class {
+  constructor(dir, settings, secrets) {
+    this.dir = dir;
+    this.settings = settings;
+    this.secrets = secrets;
+  }
+  dir;
+  settings;
+  secrets;
+  pending = [];
+  reads = 0;
+  add(commit, path7, blobs) {
+    if (!blobs || ZERO_ID.test(blobs.new) || NEVER_TEXT.test(path7) || this.reads >= MAX_BINARY_READS) return;
+    this.reads++;
+    this.pending.push({ commit, path: path7, new: blobs.new, ...ZERO_ID.test(blobs.old) ? {} : { old: blobs.old } });
+  }
+  /** Reads and scans the changes added since the last call (one commit's). */
+  async read() {
+    if (this.pending.length === 0) return;
+    const changes = this.pending;
+    this.pending = [];
+    const texts = /* @__PURE__ */ new Map();
+    const blobs = new BlobReader(
+      this.dir,
+      (blob) => {
+        const source = blob.ok ? toSourceFile(blob.tag, blob.bytes, this.settings) : void 0;
+        if (source && "content" in source) texts.set(blob.tag, source.content);
+      },
+      this.settings.maxFileSize
+    );
+    await blobs.requestMany(changes.flatMap((c) => [{ oid: c.new, tag: c.new }, ...c.old ? [{ oid: c.old, tag: c.old }] : []]));
+    await blobs.finish();
+    for (const change of changes) {
+      const content = texts.get(change.new);
+      if (content === void 0) continue;
+      const before = change.old === void 0 ? void 0 : texts.get(change.old);
+      const addedLines = before === void 0 ? void 0 : newLines(before, content);
+      if (addedLines?.size === 0) continue;
+      this.secrets.addFile(change.commit, addedLines ? { path: change.path, content, addedLines } : { path: change.path, content });
+    }
+  }
+};
+var ZERO_ID = /^0+$/;
 async function ensureRange(dir, base, head, commitsHint, env) {
   const ok = (args) => gitOutput(dir, args, env).then(() => true, () => false);
   const joined = () => ok(["merge-base", base, head]);

@@ -2,7 +2,9 @@ import { CommitSecrets } from '../core/commits.js';
 import type { CommitRef, ScanSettings, SecretSink } from '../core/types.js';
 import { patchView, UnifiedDiffReader } from '../core/diff/unified.js';
 import { UsageError } from './errors.js';
-import { gitLines, gitOutput } from './git-objects.js';
+import { BlobReader, gitLines, gitOutput } from './git-objects.js';
+import { newLines } from '../core/diff/new-lines.js';
+import { toSourceFile } from '../core/source.js';
 
 /**
  * Each commit of `base..head`, oldest first, from `git log -p`: every changed text file's hunks
@@ -14,13 +16,17 @@ import { gitLines, gitOutput } from './git-objects.js';
 export async function scanCommitRange(dir: string, range: { base: string; head: string }, settings: ScanSettings, revealSecrets?: SecretSink): Promise<CommitSecrets> {
   for (const sha of [range.base, range.head]) if (!/^[0-9a-f]{7,64}$/i.test(sha)) throw new UsageError(`not a commit id: "${sha}"`);
   const secrets = new CommitSecrets(settings, revealSecrets);
-  const args = ['log', '--reverse', '-p', '--no-renames', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', '--relative', '--format=%x01%H %aI %an', `${range.base}..${range.head}`, '--'];
+  const args = ['log', '--reverse', '-p', '--full-index', '--no-renames', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', '--relative', '--format=%x01%H %aI %an', `${range.base}..${range.head}`, '--'];
   let commit: CommitRef | undefined;
-  // The project's one diff parser, streamed: a file is handed over when its hunks end, while
-  // `commit` is still the commit it belongs to; a file's patch over max-file-size is not kept.
+  const binaries = new BinaryChanges(dir, settings, secrets);
+  // The project's one diff parser, streamed: a file is handed over when its hunks end, or at the
+  // next file or commit, while `commit` is still the commit it belongs to; a file's patch over
+  // max-file-size is not kept.
   const reader = new UnifiedDiffReader(
     (file) => {
-      if (!commit || file.newPath === undefined || file.binary || file.oversized || file.hunks.length === 0) return;
+      if (!commit || file.newPath === undefined || file.oversized) return;
+      if (file.binary) return binaries.add(commit, file.newPath, file.blobs);
+      if (file.hunks.length === 0) return;
       const view = patchView(file.hunks);
       if (view.addedLines.size > 0) secrets.addFile(commit, { path: file.newPath, content: view.sparseContent, addedLines: view.addedLines });
     },
@@ -28,17 +34,80 @@ export async function scanCommitRange(dir: string, range: { base: string; head: 
   );
   let failure: string | undefined;
   for await (const line of gitLines(dir, args, (message) => (failure = message))) {
-    reader.push(line);
     if (line.startsWith('\u0001')) {
+      reader.end(); // the last file of the commit before (a binary one has no hunks to end it)
+      await binaries.read();
       const [sha, date] = line.slice(1).split(' ', 2);
       commit = { sha, date, author: line.slice(1 + sha.length + date.length + 2) };
       secrets.startCommit();
-    }
+    } else reader.push(line);
   }
   reader.end();
+  await binaries.read();
   if (failure) throw new UsageError(`git log ${range.base.slice(0, 12)}..${range.head.slice(0, 12)} failed: ${failure}`);
   return secrets;
 }
+
+/** Formats that are never text: their binary changes are not read back. */
+const NEVER_TEXT = /\.(?:png|jpe?g|gif|ico|bmp|webp|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|zst|7z|rar|jar|war|ear|class|exe|dll|so|dylib|o|a|lib|woff2?|ttf|otf|eot|mp[34]|m4a|mov|avi|mkv|webm|wav|flac|ogg|wasm|pyc|node)$/i;
+
+/** Binary changes read back in one range, at most: each costs git a blob or two. */
+export const MAX_BINARY_READS = 500;
+
+/**
+ * A commit's changes git calls binary, read back as blobs: git calls UTF-16 text binary (a NUL
+ * every other byte) and shows no lines of it, so a token added to a UTF-16 file in one commit and
+ * removed in the next would pass unseen. A new version that decodes as text (src/core/source.ts,
+ * `utf16Text`) goes through the engine with the lines its old version did not hold as added
+ * (`newLines`). Each blob is decoded, or dropped as binary, as `git cat-file --batch` hands it
+ * over, so only the texts of one commit's UTF-16 files are held. Known binary formats (images,
+ * archives, fonts, media, compiled code) are not read; past MAX_BINARY_READS changes in a range,
+ * none are.
+ */
+class BinaryChanges {
+  private pending: { commit: CommitRef; path: string; old?: string; new: string }[] = [];
+  private reads = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly settings: ScanSettings,
+    private readonly secrets: CommitSecrets,
+  ) {}
+
+  add(commit: CommitRef, path: string, blobs: { old: string; new: string } | undefined): void {
+    if (!blobs || ZERO_ID.test(blobs.new) || NEVER_TEXT.test(path) || this.reads >= MAX_BINARY_READS) return;
+    this.reads++;
+    this.pending.push({ commit, path, new: blobs.new, ...(ZERO_ID.test(blobs.old) ? {} : { old: blobs.old }) });
+  }
+
+  /** Reads and scans the changes added since the last call (one commit's). */
+  async read(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const changes = this.pending;
+    this.pending = [];
+    const texts = new Map<string, string>();
+    const blobs = new BlobReader<string>(
+      this.dir,
+      (blob) => {
+        const source = blob.ok ? toSourceFile(blob.tag, blob.bytes, this.settings) : undefined;
+        if (source && 'content' in source) texts.set(blob.tag, source.content);
+      },
+      this.settings.maxFileSize,
+    );
+    await blobs.requestMany(changes.flatMap((c) => [{ oid: c.new, tag: c.new }, ...(c.old ? [{ oid: c.old, tag: c.old }] : [])]));
+    await blobs.finish();
+    for (const change of changes) {
+      const content = texts.get(change.new);
+      if (content === undefined) continue;
+      const before = change.old === undefined ? undefined : texts.get(change.old);
+      const addedLines = before === undefined ? undefined : newLines(before, content);
+      if (addedLines?.size === 0) continue;
+      this.secrets.addFile(change.commit, addedLines ? { path: change.path, content, addedLines } : { path: change.path, content });
+    }
+  }
+}
+
+const ZERO_ID = /^0+$/;
 
 
 /**

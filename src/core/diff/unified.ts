@@ -37,7 +37,14 @@ export interface FileDiff {
   hunks: Hunk[];
   /** Set when the file's hunk lines passed the reader's `maxFileBytes`: its lines were not kept. */
   oversized?: boolean;
+  /**
+   * The blob ids of its `index OLD..NEW` line (all zeros for a side that does not exist), as git
+   * writes them: abbreviated unless the diff was made with `--full-index`.
+   */
+  blobs?: { old: string; new: string };
 }
+
+const INDEX_LINE = /^index ([0-9a-f]+)\.\.([0-9a-f]+)/;
 
 export interface ReaderOptions {
   /** Keep at most this many bytes of hunk lines per file (streamed history: bounded memory). */
@@ -120,6 +127,9 @@ export class UnifiedDiffReader {
       file.newPath = unquoteGitPath(line.slice('copy to '.length));
     } else if (line.startsWith('Binary files ') || line === 'GIT binary patch') {
       file.binary = true;
+    } else if (line.startsWith('index ')) {
+      const ids = INDEX_LINE.exec(line);
+      if (ids) file.blobs = { old: ids[1], new: ids[2] };
     }
   }
 

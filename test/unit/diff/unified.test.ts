@@ -75,6 +75,23 @@ describe('unified diff: regressions', () => {
       ['modified', 'run.sh', 'run.sh', 0],
     ]);
   });
+
+  it("keeps a binary change's blob ids from its index line (all zeros for a side that does not exist)", () => {
+    const zero = '0'.repeat(40);
+    const text = [
+      'diff --git a/setup.ps1 b/setup.ps1',
+      `index ${'a'.repeat(40)}..${'b'.repeat(40)} 100644`,
+      'Binary files a/setup.ps1 and b/setup.ps1 differ',
+      'diff --git a/new.ps1 b/new.ps1',
+      'new file mode 100644',
+      `index ${zero}..${'c'.repeat(40)}`,
+      'Binary files /dev/null and b/new.ps1 differ',
+    ].join('\n');
+    expect(parseGitDiff(text).map((f) => [f.newPath, f.binary, f.blobs])).toEqual([
+      ['setup.ps1', true, { old: 'a'.repeat(40), new: 'b'.repeat(40) }],
+      ['new.ps1', true, { old: zero, new: 'c'.repeat(40) }],
+    ]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,38 @@
+/**
+ * The commit-by-commit scan of a PR or push (`scanCommitRange`: the Action's checkout, the App's
+ * clone) reads back the changes git calls binary: UTF-16 text is binary to git, so a token added to
+ * a UTF-16 file in one commit and removed in the next showed no line. Real git, real blobs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSettings } from '../../src/core/types.js';
+import { scanCommitRange } from '../../src/workspace/commits.js';
+import { fakeGithubToken } from '../support/cli/run-cli.js';
+import { HistoryRepo } from '../support/history-repo.js';
+
+const [BEFORE, ADDED_THEN_REMOVED, ADDED] = [fakeGithubToken(501), fakeGithubToken(502), fakeGithubToken(503)];
+const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+const PNG = (n: number) => Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(300, n)]);
+
+describe('scanCommitRange: binary changes that are UTF-16 text', () => {
+  const repo = new HistoryRepo('nhi-commit-range-binary-');
+  const shas: Record<string, string> = {};
+  beforeAll(() => {
+    const base = `# setup\r\n$old = "token ${BEFORE}"\r\n`;
+    shas.base = repo.commit('Base', '2024-04-01T10:00:00Z', { 'setup.ps1': utf16(base), 'logo.png': PNG(1) });
+    shas.add = repo.commit('Mallory', '2024-04-02T10:00:00Z', { 'deploy.ps1': utf16(`# deploy\r\n$t = "token ${ADDED_THEN_REMOVED}"\r\n`), 'logo.png': PNG(2) });
+    shas.remove = repo.commit('Mallory', '2024-04-03T10:00:00Z', { 'deploy.ps1': utf16('# deploy\r\n$t = $env:TOKEN\r\n') });
+    shas.edit = repo.commit('Bob', '2024-04-04T10:00:00Z', { 'setup.ps1': utf16(`${base}$new = "token ${ADDED}"\r\n`), 'notes.txt': 'plain text\n' });
+  });
+  afterAll(() => repo.cleanup());
+
+  it('names the commit that added each token, and blames none for one the file held before the range', async () => {
+    const secrets = await scanCommitRange(repo.dir, { base: shas.base, head: shas.edit }, defaultSettings());
+    expect(secrets.commits).toBe(3);
+    const found = secrets.findings().map((f) => [f.file, f.line, f.commit?.sha, f.commit?.author]);
+    expect(found.sort()).toEqual([
+      ['deploy.ps1', 2, shas.add, 'Mallory'],
+      ['setup.ps1', 3, shas.edit, 'Bob'],
+    ]);
+    expect(JSON.stringify(secrets.findings())).not.toMatch(new RegExp([BEFORE, ADDED_THEN_REMOVED, ADDED].join('|')));
+  });
+});
