@@ -61657,7 +61657,7 @@ function commitReader(dir, rev) {
 }
 
 // src/workspace/history.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
 import { isAbsolute, join as join6 } from "node:path";
 
 // src/workspace/history-pool.ts
@@ -62469,7 +62469,8 @@ async function resolveRef(dir, ref, flag) {
   return sha;
 }
 async function shallowCommits(dir) {
-  const answer = await gitOutput(dir, ["rev-parse", "--is-shallow-repository", "--git-path", "shallow"]).catch((error2) => {
+  const answer = await gitOutput(dir, ["rev-parse", "--is-shallow-repository", "--git-path", "shallow"]).catch(async (error2) => {
+    if (!await stat3(dir).then((info3) => info3.isDirectory(), () => false)) throw new UsageError(`${dir} is not a folder`);
     if (error2 instanceof UsageError) throw error2;
     throw new UsageError(`${dir} is not a git repository (needed by --history)`);
   });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { sameSecret } from '../core/commits.js';
 import { activeDetectorCount } from '../core/secrets/engine.js';
@@ -376,7 +376,9 @@ async function resolveRef(dir: string, ref: string, flag: string): Promise<strin
  * `dir` is a repository at all.
  */
 async function shallowCommits(dir: string): Promise<string[]> {
-  const answer = await gitOutput(dir, ['rev-parse', '--is-shallow-repository', '--git-path', 'shallow']).catch((error: unknown) => {
+  const answer = await gitOutput(dir, ['rev-parse', '--is-shallow-repository', '--git-path', 'shallow']).catch(async (error: unknown) => {
+    // A missing folder fails git's start as a missing git does (ENOENT): tell them apart.
+    if (!(await stat(dir).then((info) => info.isDirectory(), () => false))) throw new UsageError(`${dir} is not a folder`);
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${dir} is not a git repository (needed by --history)`);
   });

@@ -84,6 +84,14 @@ describe('nhi-steward scan --history', () => {
     expect(run.stderr).toContain('git is not installed or not on PATH');
     expect(run.code).toBe(2);
   });
+
+  it('a folder that does not exist is named as such, not as a missing git (both fail git\'s start alike)', async () => {
+    const missing = join(repo.dir, 'no-such-folder');
+    const run = await runInProcess(['scan', missing, '--history']);
+    expect(run.stderr).toContain(`${missing} is not a folder`);
+    expect(run.stderr).not.toContain('git is not installed');
+    expect(run.code).toBe(2);
+  });
 });
 
 describe('nhi-steward scan --history: names from the repository', () => {
