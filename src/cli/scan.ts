@@ -2,12 +2,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { renderMarkdownSummary } from '../core/report/markdown.js';
 import { rendererFor } from '../core/report/registry.js';
-import { LEVELS, meetsThreshold, type FailOn, type Finding, type ScanResult } from '../core/types.js';
+import { LEVELS, meetsThreshold, type FailOn, type Finding, type ScanResult, type SecretSink } from '../core/types.js';
 import { UsageError } from '../workspace/errors.js';
 import { workTreeOf } from '../workspace/git.js';
 import { scanDirectory } from '../workspace/scan-dir.js';
 import { scanOneFile } from '../workspace/scan-file.js';
 import { scanHistory } from '../workspace/history.js';
+import { withClone } from '../workspace/git-clone.js';
 import { loadSettings } from '../workspace/settings.js';
 import { emit, toolVersion, type Io } from './io.js';
 import { createHistoryProgress, createProgress } from './progress.js';
@@ -62,7 +63,7 @@ export async function scanCommand(target: string | undefined, flags: ScanFlags, 
   // SARIF paths are relative to the repository root, so upload-sarif points at the right files.
   const prefix = renderer.format === 'sarif' ? scanned.prefix : '';
   const rendered = prefix ? withPrefix(result, prefix) : result;
-  const root = target === '-' ? (flags.stdinName ?? 'standard input') : (target ?? '.');
+  const root = target === '-' ? (flags.stdinName ?? 'standard input') : shownUrl(target ?? '.');
   const context = { version: toolVersion(), root, color: flags.color && io.color && flags.output === undefined, verbose: flags.verbose, quiet: flags.quiet };
   const report = renderer.format === 'markdown' ? renderMarkdownSummary(rendered, { root, changedIdentities }) : renderer.render(rendered, context);
   if (!(flags.quiet && renderer.format === 'text' && result.findings.length === 0)) await emit(io, report, flags.output);
@@ -96,15 +97,13 @@ async function scanTarget(target: string, flags: ScanFlags, io: Io, vault: Secre
     const settings = await loadSettings({ dir: input.root, config: flags.config, baseline: flags.baseline, failOn, mode: 'full' });
     return { result: await scanOneFile(input.root, input.path, input.bytes, settings, revealSecrets), settings, prefix: '' };
   }
+  if (isRepositoryUrl(target) && !(await stat(target).then(() => true, () => false))) {
+    if (!flags.history) throw new UsageError(`${shownUrl(target)} is a repository URL: scan its history with --history (it is cloned into a temporary folder, removed afterwards)`);
+    return cloneAndScan(target, flags, io, failOn, revealSecrets);
+  }
   const dir = resolve(target);
   const settings = await loadSettings({ dir, config: flags.config, baseline: flags.baseline, failOn, mode: changeMode ? 'pr' : 'full' });
-  if (flags.history) {
-    const progress = io.progress && !flags.quiet ? createHistoryProgress(io.stderr, io.clock) : undefined;
-    const { result, history } = await scanHistory(dir, { settings, since: flags.since, branch: flags.branch, revealSecrets, onProgress: progress?.onProgress }).finally(() => progress?.done());
-    const mb = (history.blobBytes / 1e6).toFixed(1);
-    if (!flags.quiet) io.stderr(`nhi-steward: history: ${history.commits} commit(s), ${history.blobs} unique blob(s) (${mb} MB) scanned${history.shallow.length > 0 ? ' (shallow clone: older history not available)' : ''}\n`);
-    return { result, settings, prefix: '' }; // history paths come from git trees: already repository-relative
-  }
+  if (flags.history) return { result: await historyOf(dir, settings, flags, io, revealSecrets), settings, prefix: '' }; // history paths come from git trees: already repository-relative
   const progress = io.progress && !flags.quiet ? createProgress(io.stderr, io.clock) : undefined;
   try {
     const workers = workersFromEnv();
@@ -140,6 +139,49 @@ function readAheadFromEnv(): { readAhead?: boolean } {
   if (raw === undefined || raw === '') return {};
   if (raw !== '0' && raw !== '1') throw new UsageError(`NHI_STEWARD_READ_AHEAD must be 0 or 1, not "${raw}"`);
   return { readAhead: raw === '1' };
+}
+
+async function historyOf(dir: string, settings: Awaited<ReturnType<typeof loadSettings>>, flags: ScanFlags, io: Io, revealSecrets: SecretSink | undefined): Promise<ScanResult> {
+  const progress = io.progress && !flags.quiet ? createHistoryProgress(io.stderr, io.clock) : undefined;
+  const { result, history } = await scanHistory(dir, { settings, since: flags.since, branch: flags.branch, revealSecrets, onProgress: progress?.onProgress }).finally(() => progress?.done());
+  const mb = (history.blobBytes / 1e6).toFixed(1);
+  if (!flags.quiet) io.stderr(`nhi-steward: history: ${history.commits} commit(s), ${history.blobs} unique blob(s) (${mb} MB) scanned${history.shallow.length > 0 ? ' (shallow clone: older history not available)' : ''}\n`);
+  return result;
+}
+
+/**
+ * `scan URL --history`: every branch and tag of a remote repository, fetched into a temporary bare
+ * clone (git's own transport and credentials: credential helpers, an SSH agent, or
+ * NHI_STEWARD_GIT_TOKEN sent as GitHub's `x-access-token`; never a prompt), scanned, then removed.
+ * The clone is capped at NHI_STEWARD_CLONE_MAX_MB (default 2048) and 10 minutes. Settings come
+ * from --config and --baseline only: the remote's own files are not read (docs/history.md).
+ */
+async function cloneAndScan(url: string, flags: ScanFlags, io: Io, failOn: FailOn | undefined, revealSecrets: SecretSink | undefined): Promise<Scanned> {
+  const cap = process.env.NHI_STEWARD_CLONE_MAX_MB;
+  if (cap !== undefined && !/^[1-9]\d{0,6}$/.test(cap)) throw new UsageError(`NHI_STEWARD_CLONE_MAX_MB must be a whole number of MB, not "${cap}"`);
+  const maxBytes = cap === undefined ? undefined : Number(cap) * 1024 * 1024;
+  if (!flags.quiet) io.stderr(`nhi-steward: cloning ${shownUrl(url)} (every branch and tag) into a temporary folder\n`);
+  const token = process.env.NHI_STEWARD_GIT_TOKEN || undefined;
+  const refspecs = ['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'];
+  try {
+    return await withClone({ url, token, refspecs, maxBytes, userCredentials: true, remoteHead: true }, async (dir) => {
+      const settings = await loadSettings({ dir, config: flags.config, baseline: flags.baseline, failOn, mode: 'full' });
+      return { result: await historyOf(dir, settings, flags, io, revealSecrets), settings, prefix: '' };
+    });
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot clone ${shownUrl(url)}: ${(error as Error).message}`);
+  }
+}
+
+/** A repository URL rather than a path: a scheme git fetches from, or scp-like `user@host:path`. */
+export function isRepositoryUrl(target: string): boolean {
+  return /^(?:https?|ssh|git|file):\/\//i.test(target) || /^[\w.-]+@[\w.-]+:(?!\/\/)/.test(target);
+}
+
+/** `url` without a user name or password in it, for output. */
+export function shownUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1');
 }
 
 async function isFile(path: string): Promise<boolean> {

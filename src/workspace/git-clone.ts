@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, lstat, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gitEnv, MISSING_GIT } from './git-objects.js';
+import { gitEnv, gitOutput, MISSING_GIT } from './git-objects.js';
 import { UsageError } from './errors.js';
 
 /**
@@ -26,14 +26,26 @@ export interface CloneOptions {
   timeoutMs?: number;
   /** Parent of the temporary folder; default the OS temp folder. */
   tempRoot?: string;
+  /**
+   * Without a token, let the user's own git configuration answer for credentials (credential
+   * helpers, an SSH agent; never a prompt): the CLI. The App never does.
+   */
+  userCredentials?: boolean;
+  /** Point the clone's HEAD at the remote's default branch (one more request): the CLI, for "still present at HEAD". */
+  remoteHead?: boolean;
 }
 
 export const DEFAULT_CLONE_MAX_BYTES = 2 * 1024 * 1024 * 1024;
 const DEFAULT_CLONE_TIMEOUT_MS = 10 * 60 * 1000;
 const POLL_MS = 250;
 
-/** The clone's environment: the auth header as env config, no prompts, no credential helpers. */
-export function cloneEnv(token: string | undefined): NodeJS.ProcessEnv {
+/**
+ * The clone's environment: the auth header as env config, no prompts, no credential helpers; or,
+ * with `userCredentials` and no token, the user's own git configuration with prompts off (SSH in
+ * batch mode unless they chose their own SSH command).
+ */
+export function cloneEnv(token: string | undefined, userCredentials = false): NodeJS.ProcessEnv {
+  if (userCredentials && !token) return gitEnv(process.env.GIT_SSH_COMMAND || process.env.GIT_SSH ? {} : { GIT_SSH_COMMAND: 'ssh -o BatchMode=yes' });
   const config: [string, string][] = [['credential.helper', '']];
   if (token) config.push(['http.extraHeader', `Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`]);
   const env: NodeJS.ProcessEnv = { GIT_CONFIG_COUNT: String(config.length), GIT_ASKPASS: 'echo', GIT_CONFIG_NOSYSTEM: '1' };
@@ -47,15 +59,23 @@ export function cloneEnv(token: string | undefined): NodeJS.ProcessEnv {
 /** Runs `fn` on a fresh bare clone; the folder is removed when `fn` settles. */
 export async function withClone<T>(options: CloneOptions, fn: (dir: string, env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
   const root = await mkdtemp(join(options.tempRoot ?? tmpdir(), 'nhi-steward-clone-'));
-  const env = cloneEnv(options.token);
+  const env = cloneEnv(options.token, options.userCredentials);
   try {
     await run(root, ['init', '--quiet', '--bare', root], env, options);
     await run(root, ['remote', 'add', 'origin', options.url], env, options);
     await fetchInto(root, options.refspecs, options.depth, env, options);
+    if (options.remoteHead) await headFromRemote(root, env);
     return await fn(root, env);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
+}
+
+/** Sets HEAD to the branch the remote's HEAD names (`ls-remote --symref`); left as it is when it names none. */
+async function headFromRemote(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const answer = await gitOutput(dir, ['ls-remote', '--symref', 'origin', 'HEAD'], env).catch(() => '');
+  const branch = /^ref: (refs\/heads\/\S+)\tHEAD$/m.exec(answer)?.[1];
+  if (branch) await gitOutput(dir, ['symbolic-ref', 'HEAD', branch], env);
 }
 
 /** `git fetch` into an existing clone (used again to deepen it), under the same caps. */

@@ -4,7 +4,7 @@
  * for object (same ids). Requests must carry `Authorization: Basic x-access-token:<token>` with a
  * token `authorize` accepts, as GitHub wants an installation token. Never a mock of git.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +19,8 @@ export interface GitHttpServer {
   requests: { method: string; path: string; token?: string; status: number }[];
   /** Writes `store`'s objects and refs into the served repository `owner/name`. */
   sync(fullName: string, store: GitStore): void;
+  /** Serves a copy of the local repository `source` (every branch and tag, its HEAD) as `owner/name`. */
+  serve(fullName: string, source: string): void;
   close(): Promise<void>;
 }
 
@@ -117,6 +119,11 @@ export async function startGitHttpServer(authorize: (token: string) => boolean):
         mkdirSync(join(dir, ref, '..'), { recursive: true });
         writeFileSync(join(dir, ref), `${sha}\n`);
       }
+    },
+    serve(fullName, source) {
+      const dir = join(root, `${fullName}.git`);
+      execFileSync('git', ['clone', '--quiet', '--bare', source, dir], { stdio: 'pipe' });
+      execFileSync('git', ['config', 'http.receivepack', 'false'], { cwd: dir, stdio: 'pipe' });
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
