@@ -17,6 +17,9 @@ export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 3 } as const;
 
 const configOption = () => new Option('-c, --config <file>', 'config file (default: DIR/.github/nhi-steward.yml when present)');
 const gitignoreOption = () => new Option('--no-gitignore', 'also scan files that .gitignore excludes');
+const historyOption = () => new Option('--history', 'scan every commit of the git history for secrets (all refs; see docs/history.md)');
+const sinceOption = () => new Option('--since <ref>', 'with --history: only commits not reachable from this ref');
+const branchOption = () => new Option('--branch <ref>', 'with --history: only commits reachable from this ref');
 
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('nhi-steward')
@@ -40,9 +43,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--diff <base>', 'only what changed since a git ref: added lines for secrets, new or changed NHIs')
     .option('--staged', 'only what is staged for commit (pre-commit): blocks on secrets; identity findings are warnings')
     .option('--strict', 'with --staged: identity and owners-file findings block the commit too')
-    .option('--history', 'scan every commit of the git history for secrets (all refs; see docs/history.md)')
-    .option('--since <ref>', 'with --history: only commits not reachable from this ref')
-    .option('--branch <ref>', 'with --history: only commits reachable from this ref')
+    .addOption(historyOption())
+    .addOption(sinceOption())
+    .addOption(branchOption())
     .addOption(gitignoreOption())
     .option('--no-color', 'no ANSI colors in the text report')
     .option('-v, --verbose', 'full messages, and list binary and oversized files skipped')
@@ -67,6 +70,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('[dir]', 'folder to scan', '.')
     .option('-o, --output <file>', 'baseline file (default: DIR/.nhi-steward-baseline.json or the config baseline path)')
     .addOption(configOption())
+    .addOption(historyOption())
+    .addOption(sinceOption())
+    .addOption(branchOption())
     .addOption(gitignoreOption())
     .action(async (dir: string, flags) => setExit(await baselineCommand(dir, flags, io)));
 

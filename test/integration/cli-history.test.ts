@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeGithubToken, runCli } from '../support/cli/run-cli.js';
@@ -119,5 +119,39 @@ describe('nhi-steward scan --history: names from the repository', () => {
     const findings: JsonFinding[] = JSON.parse(run.stdout).findings;
     expect(findings.map((f) => [f.file, f.commit?.author])).toEqual([[FILE, AUTHOR]]);
     expect(run.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/); // its own line breaks only
+  });
+});
+
+describe('nhi-steward baseline --history', () => {
+  const repo = new HistoryRepo('nhi-cli-history-baseline-');
+  const [OLD, STILL, NEW] = [fakeGithubToken(207), fakeGithubToken(208), fakeGithubToken(209)];
+  beforeAll(() => {
+    repo.commit('Alice', '2024-06-01T10:00:00Z', { '.env': `GITHUB_TOKEN=${OLD}\n` });
+    repo.commit('Bob', '2024-06-02T10:00:00Z', { '.env': 'GITHUB_TOKEN=\n', 'src/app.ts': `export const t = '${STILL}';\n` });
+  });
+  afterAll(() => repo.cleanup());
+
+  it("accepts every commit's secrets (salted hashes, no secret in the file); later history and tree scans report only new ones", async () => {
+    const file = join(repo.dir, '.nhi-steward-baseline.json');
+    const made = await runInProcess(['baseline', repo.dir, '--history']);
+    expect(made.code).toBe(0);
+    expect(made.stderr).toContain(`baseline of 2 secret finding(s) from the git history written to ${file}`);
+    const written = readFileSync(file, 'utf8');
+    for (const secret of [OLD, STILL]) expect(written).not.toContain(secret);
+    expect(JSON.parse(written).fingerprints.map((f: { file: string }) => f.file).sort()).toEqual(['.env', 'src/app.ts']);
+    const clean = await runInProcess(['scan', repo.dir, '--history']);
+    expect(clean.stdout).toContain('No findings');
+    expect(clean.code).toBe(0);
+    expect((await runInProcess(['scan', repo.dir])).code).toBe(0); // the tree's secret is in it too
+    repo.commit('Carol', '2024-06-03T10:00:00Z', { 'new.ts': `const n = '${NEW}';\n` });
+    const later = await runInProcess(['scan', repo.dir, '--history', '-f', 'json']);
+    expect(later.code).toBe(1);
+    expect(JSON.parse(later.stdout).findings.map((f: JsonFinding) => [f.file, f.commit?.author])).toEqual([['new.ts', 'Carol']]);
+  });
+
+  it('--since and --branch need --history', async () => {
+    const run = await runInProcess(['baseline', repo.dir, '--since', 'main', '-o', join(repo.dir, '..', 'unused.json')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--since and --branch need --history');
   });
 });
