@@ -60981,7 +60981,6 @@ async function scanCommitRange(dir, range2, settings, revealSecrets) {
   if (failure) throw new UsageError(`git log ${range2.base.slice(0, 12)}..${range2.head.slice(0, 12)} failed: ${failure}`);
   return secrets;
 }
-var NEVER_TEXT = /\.(?:png|jpe?g|gif|ico|bmp|webp|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|zst|7z|rar|jar|war|ear|class|exe|dll|so|dylib|o|a|lib|woff2?|ttf|otf|eot|mp[34]|m4a|mov|avi|mkv|webm|wav|flac|ogg|wasm|pyc|node)$/i;
 var MAX_BINARY_READS = 500;
 var BinaryChanges = class {
   constructor(dir, settings, secrets) {
@@ -60995,7 +60994,7 @@ var BinaryChanges = class {
   pending = [];
   reads = 0;
   add(commit, path7, blobs) {
-    if (!blobs || ZERO_ID.test(blobs.new) || NEVER_TEXT.test(path7) || this.reads >= MAX_BINARY_READS) return;
+    if (!blobs || ZERO_ID.test(blobs.new) || this.reads >= MAX_BINARY_READS) return;
     this.reads++;
     this.pending.push({ commit, path: path7, new: blobs.new, ...ZERO_ID.test(blobs.old) ? {} : { old: blobs.old } });
   }

@@ -48,21 +48,20 @@ export async function scanCommitRange(dir: string, range: { base: string; head: 
   return secrets;
 }
 
-/** Formats that are never text: their binary changes are not read back. */
-const NEVER_TEXT = /\.(?:png|jpe?g|gif|ico|bmp|webp|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|zst|7z|rar|jar|war|ear|class|exe|dll|so|dylib|o|a|lib|woff2?|ttf|otf|eot|mp[34]|m4a|mov|avi|mkv|webm|wav|flac|ogg|wasm|pyc|node)$/i;
-
 /** Binary changes read back in one range, at most: each costs git a blob or two. */
 export const MAX_BINARY_READS = 500;
 
 /**
- * A commit's changes git calls binary, read back as blobs: git calls UTF-16 text binary (a NUL
- * every other byte) and shows no lines of it, so a token added to a UTF-16 file in one commit and
- * removed in the next would pass unseen. A new version that decodes as text (src/core/source.ts,
- * `utf16Text`) goes through the engine with the lines its old version did not hold as added
- * (`newLines`). Each blob is decoded, or dropped as binary, as `git cat-file --batch` hands it
- * over, so only the texts of one commit's UTF-16 files are held. Known binary formats (images,
- * archives, fonts, media, compiled code) are not read; past MAX_BINARY_READS changes in a range,
- * none are.
+ * A commit's changes git calls binary, read back as blobs. git shows no lines of them, so a token
+ * added in one commit and removed in the next would pass unseen in:
+ * - UTF-16 text (a NUL every other byte);
+ * - any text file the repository's own `.gitattributes` marks `binary` or `-diff`: a pull request
+ *   that adds `* -diff` would otherwise hide every line it adds.
+ * A new version that decodes as text (src/core/source.ts) goes through the engine with the lines
+ * its old version did not hold as added (`newLines`). Each blob is decoded, or dropped as binary,
+ * as `git cat-file --batch` hands it over, so only one commit's texts are held. Whatever its
+ * name: an image name proves nothing about a file marked `-diff`. Past MAX_BINARY_READS changes
+ * in a range, none are read.
  */
 class BinaryChanges {
   private pending: { commit: CommitRef; path: string; old?: string; new: string }[] = [];
@@ -75,7 +74,7 @@ class BinaryChanges {
   ) {}
 
   add(commit: CommitRef, path: string, blobs: { old: string; new: string } | undefined): void {
-    if (!blobs || ZERO_ID.test(blobs.new) || NEVER_TEXT.test(path) || this.reads >= MAX_BINARY_READS) return;
+    if (!blobs || ZERO_ID.test(blobs.new) || this.reads >= MAX_BINARY_READS) return;
     this.reads++;
     this.pending.push({ commit, path, new: blobs.new, ...(ZERO_ID.test(blobs.old) ? {} : { old: blobs.old }) });
   }
