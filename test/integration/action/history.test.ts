@@ -43,7 +43,7 @@ interface Built {
  * origin: main = base; feature = base → "add config" (the token) → "remove the token". The
  * workspace is a clone of feature (shallow unless `full`), as actions/checkout makes it.
  */
-function build(options: { full?: boolean } = {}): Built {
+function build(options: { full?: boolean; attributes?: string } = {}): Built {
   const root = mkdtempSync(join(tmpdir(), 'nhi-action-history-'));
   roots.push(root);
   const origin = join(root, 'origin.git');
@@ -61,7 +61,7 @@ function build(options: { full?: boolean } = {}): Built {
   git(author, ['commit', '-q', '-m', 'base']);
   const base = git(author, ['rev-parse', 'HEAD']);
   git(author, ['checkout', '-q', '-b', 'feature']);
-  write({ 'src/config.js': CONFIG_WITH_SECRET });
+  write({ 'src/config.js': CONFIG_WITH_SECRET, ...(options.attributes ? { '.gitattributes': options.attributes } : {}) });
   git(author, ['add', '-A']);
   git(author, ['commit', '-q', '-m', 'add config']);
   const added = git(author, ['rev-parse', 'HEAD']);
@@ -121,6 +121,17 @@ describe('Action: every commit of a PR or push', () => {
     expect(run.summary).toContain(`\`${ws.added.slice(0, 7)}\` Test`);
     expect(hasCommit(ws.workspace, ws.added)).toBe(true);
     expect(double.requests).toEqual([]);
+    assertNoLeak(run);
+  });
+
+  it("a PR that also adds '* -diff' to .gitattributes (git then shows its lines as binary) fails the same way", async () => {
+    const ws = build({ attributes: '* -diff\n' });
+    const pull = pullRequestPayload({ number: 8, headSha: ws.removed, baseSha: ws.base });
+    const run = await runAction({ entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'pull_request', payload: { ...pull, pull_request: { ...pull.pull_request, commits: 2 } }, repository: REPO, sha: ws.removed, ref: 'refs/pull/8/merge', inputs: { 'sarif-file': '' } });
+    expect(git(ws.workspace, ['log', '-p', '-1', ws.added, '--', 'src/config.js'])).toContain('Binary files');
+    expect(run.code).toBe(1);
+    expect(run.annotations.map((a) => [a.properties.title, a.properties.file, a.properties.line])).toEqual([['secret/github-classic-pat', 'src/config.js', '3']]);
+    expect(run.annotations[0].message).toContain(`added in commit ${ws.added.slice(0, 7)}`);
     assertNoLeak(run);
   });
 
