@@ -58955,8 +58955,438 @@ function parseUnifiedDiff(patch) {
 }
 
 // src/workspace/walk.ts
+import { spawnSync } from "node:child_process";
 import { readdirSync, realpathSync, statSync, lstatSync } from "node:fs";
-import { join as join4, sep as sep6 } from "node:path";
+import { join as join5, sep as sep6 } from "node:path";
+
+// src/workspace/git-objects.ts
+import { spawn as spawn2 } from "node:child_process";
+import { mkdtemp, rm as rm2 } from "node:fs/promises";
+import { connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join as join4 } from "node:path";
+var PACK_WINDOWS = ["-c", "core.packedGitWindowSize=4m", "-c", "core.packedGitLimit=16m"];
+function gitEnv(extra = {}) {
+  return { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_NO_LAZY_FETCH: "1", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C", ...extra };
+}
+var MISSING_GIT = "git is not installed or not on PATH (history mode runs git)";
+function start(dir, args, stdin, env = gitEnv(), stdout = "pipe") {
+  const child2 = spawn2("git", ["-c", "core.quotePath=false", ...PACK_WINDOWS, ...args], { cwd: dir, env, stdio: [stdin, stdout, "pipe"] });
+  return child2;
+}
+function watch(child2) {
+  let stderr = "";
+  child2.stderr.on("data", (chunk) => {
+    if (stderr.length < 4096) stderr += chunk.toString("utf8");
+  });
+  const exited = new Promise((resolve5) => {
+    let missingGit = false;
+    child2.on("error", (error2) => {
+      if (error2.code === "ENOENT") missingGit = true;
+    });
+    child2.on("close", (code3) => resolve5({ code: code3, missingGit }));
+  });
+  return { stderr: () => stderr.trim().split("\n")[0] ?? "", exited };
+}
+function gitOutput(dir, args, env) {
+  return new Promise((resolve5, reject) => {
+    const child2 = start(dir, args, "ignore", env);
+    const { stderr, exited } = watch(child2);
+    const chunks = [];
+    child2.stdout.on("data", (c) => chunks.push(c));
+    void exited.then(({ code: code3, missingGit }) => {
+      if (missingGit) reject(new UsageError(MISSING_GIT));
+      else if (code3 !== 0) reject(new Error(stderr() || `git ${args[0]} exited with ${code3}`));
+      else resolve5(Buffer.concat(chunks).toString("utf8"));
+    });
+  });
+}
+async function* gitLines(dir, args, onError) {
+  for await (const lines of gitLineBatches(dir, args, onError)) yield* lines;
+}
+async function* gitLineBatches(dir, args, onError) {
+  const child2 = start(dir, args, "ignore");
+  const { stderr, exited } = watch(child2);
+  let read = false;
+  try {
+    yield* lineBatches(child2.stdout);
+    read = true;
+  } finally {
+    if (!read) child2.kill();
+  }
+  const { code: code3, missingGit } = await exited;
+  if (missingGit) throw new UsageError(MISSING_GIT);
+  if (code3 !== 0) onError(stderr() || `git ${args[0]} exited with ${code3}`);
+}
+async function* lineBatches(stream2) {
+  let rest;
+  for await (const read of stream2) {
+    const chunk = rest ? Buffer.concat([rest, read]) : read;
+    const end = chunk.lastIndexOf(10);
+    if (end < 0) {
+      rest = chunk;
+      continue;
+    }
+    rest = end + 1 < chunk.length ? chunk.subarray(end + 1) : void 0;
+    yield chunk.toString("utf8", 0, end).split("\n");
+  }
+  if (rest && rest.length > 0) yield [rest.toString("utf8")];
+}
+async function* listObjectBatches(dir, revisions, onError) {
+  const check = start(dir, ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)", "--buffer"], "pipe");
+  const checkWatch = watch(check);
+  const revList = start(dir, ["rev-list", "--objects", "--in-commit-order", "--missing=print", ...revisions, "--"], "ignore", gitEnv(), check.stdin);
+  const revWatch = watch(revList);
+  check.stdin.destroy();
+  try {
+    for await (const lines of lineBatches(check.stdout)) {
+      const batch = [];
+      for (const line of lines) {
+        const first = line.indexOf(" ");
+        if (first < 0) continue;
+        const second = line.indexOf(" ", first + 1);
+        const type2 = line.slice(first + 1, second < 0 ? void 0 : second);
+        if (type2 === "missing" || type2 === "ambiguous") {
+          batch.push({ oid: line.slice(line.charCodeAt(0) === 63 ? 1 : 0, first), type: "missing", size: 0, path: second < 0 ? "" : line.slice(second + 1) });
+          continue;
+        }
+        if (second < 0) {
+          batch.push({ oid: line.slice(0, first), type: type2, size: 0, path: "" });
+          continue;
+        }
+        const third = line.indexOf(" ", second + 1);
+        const size = Number(line.slice(second + 1, third < 0 ? void 0 : third));
+        batch.push({ oid: line.slice(0, first), type: type2, size, path: third < 0 ? "" : line.slice(third + 1) });
+      }
+      if (batch.length > 0) yield batch;
+    }
+  } finally {
+    revList.kill();
+    check.kill();
+  }
+  const [rev, chk] = await Promise.all([revWatch.exited, checkWatch.exited]);
+  if (rev.missingGit || chk.missingGit) throw new UsageError(MISSING_GIT);
+  if (rev.code !== 0 && rev.code !== null) onError(`git rev-list stopped: ${revWatch.stderr() || `exit ${rev.code}`}`);
+  if (chk.code !== 0 && chk.code !== null) onError(`git cat-file --batch-check stopped: ${checkWatch.stderr() || `exit ${chk.code}`}`);
+}
+var BlobReader = class {
+  /**
+   * `maxBytes`: a blob larger than this is passed over as git sends it (never copied or handed
+   * on) and answered with its size; by default every blob is handed on. `outputVia`: how git's
+   * output reaches this process; `socket` (the default where it can be set up) or `pipe` (tests of
+   * the fallback).
+   */
+  constructor(dir, onBlob, maxBytes = Infinity, outputVia = "socket") {
+    this.dir = dir;
+    this.onBlob = onBlob;
+    this.maxBytes = maxBytes;
+    this.outputVia = outputVia;
+    this.done = this.readAll().catch((error2) => {
+      this.failure = error2 instanceof Error ? error2 : new Error(String(error2));
+      this.wake();
+    });
+  }
+  dir;
+  onBlob;
+  maxBytes;
+  outputVia;
+  proc;
+  watcher;
+  /** The current process's output when it comes through a local socket (`socketOutput`), else its stdout pipe is read. */
+  output;
+  pending = [];
+  head = 0;
+  ended = false;
+  done;
+  failure;
+  /** The request whose bytes are being read (git may die half-way through them). */
+  inFlight;
+  /** Wakes `request` when git's stdin drains. */
+  drained;
+  /** Reused for objects that span output chunks (see `parse`). */
+  scratch = Buffer.alloc(0);
+  /** State of `feed` within the current process's output: reset for each process. */
+  header = "";
+  body;
+  filled = 0;
+  complete;
+  /** Bytes of an object over maxBytes still to pass over, and its size. */
+  passing = 0;
+  passed;
+  /** Objects git died on once (tried again in a new process before being named unreadable). */
+  retried = /* @__PURE__ */ new Set();
+  /** Objects handed on, and how many times git died since the last one. */
+  delivered = 0;
+  deliveredAtDeath = -1;
+  deaths = 0;
+  /** How the current process's output is read (for tests). */
+  get outputKind() {
+    return this.proc === void 0 ? void 0 : this.output ? "socket" : "pipe";
+  }
+  /** Starts a git, and gives it the requests not answered yet (all of them, the first time). */
+  async spawn() {
+    this.output = this.outputVia === "socket" ? await socketOutput((bytes) => this.feed(bytes)) : void 0;
+    this.proc = start(this.dir, ["cat-file", "--batch", "--buffer"], "pipe", gitEnv(), this.output?.peer ?? "pipe");
+    this.output?.peer.destroy();
+    this.watcher = watch(this.proc);
+    const stdin = this.proc.stdin;
+    stdin.on("error", () => void 0);
+    stdin.on("drain", () => this.wake());
+    const rest = this.pending.slice(this.head).map((p) => `${p.oid}
+`).join("");
+    if (rest) stdin.write(rest);
+    if (this.ended) stdin.end();
+    this.wake();
+  }
+  wake() {
+    const drained = this.drained;
+    this.drained = void 0;
+    drained?.();
+  }
+  /** Queues one id; resolves once git can take more (back-pressure). */
+  async request(oid, tag) {
+    if (this.failure) throw this.failure;
+    this.pending.push({ oid, tag });
+    if (this.proc && !this.proc.stdin.write(`${oid}
+`)) await new Promise((resolve5) => this.drained = resolve5);
+    if (this.failure) throw this.failure;
+  }
+  /** Queues several ids in one write; resolves once git can take more (back-pressure). */
+  async requestMany(items) {
+    if (this.failure) throw this.failure;
+    if (items.length === 0) return;
+    let text3 = "";
+    for (const item of items) {
+      this.pending.push(item);
+      text3 += `${item.oid}
+`;
+    }
+    if (this.proc && !this.proc.stdin.write(text3)) await new Promise((resolve5) => this.drained = resolve5);
+    if (this.failure) throw this.failure;
+  }
+  /** No more requests: waits for every result. */
+  async finish() {
+    this.ended = true;
+    this.proc?.stdin.end();
+    await this.done;
+    if (this.failure) throw this.failure;
+  }
+  next() {
+    const item = this.pending[this.head];
+    if (item === void 0) return void 0;
+    this.head++;
+    if (this.head > 4096) {
+      this.pending.splice(0, this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+  async readAll() {
+    for (; ; ) {
+      await this.spawn();
+      let culprit;
+      let reason = "";
+      let retry2 = false;
+      try {
+        await this.readOutput();
+      } catch (error2) {
+        this.output?.close();
+        if (!(error2 instanceof Desync)) {
+          this.proc.kill();
+          throw error2;
+        }
+        culprit = this.inFlight;
+        reason = `object ${culprit?.oid.slice(0, 12)} is corrupt: ${error2.message}`;
+        this.proc.kill();
+      }
+      const { code: code3, missingGit } = await this.watcher.exited;
+      if (missingGit) throw new UsageError(MISSING_GIT);
+      if (!culprit) {
+        culprit = this.inFlight ?? this.pending[this.head];
+        if (!culprit) {
+          if (code3 === 0 || this.ended) return;
+          throw new Error(`git cat-file --batch exited: ${this.watcher.stderr() || `exit ${code3}`}`);
+        }
+        if (this.inFlight) this.pending.splice(this.head, 0, culprit);
+        retry2 = !this.retried.has(culprit.oid);
+        this.retried.add(culprit.oid);
+        if (!retry2) this.next();
+        reason = `git could not read object ${culprit.oid.slice(0, 12)}: ${this.watcher.stderr() || (code3 === null ? "git was killed" : `exit ${code3}`)}`;
+      }
+      this.inFlight = void 0;
+      this.deaths = this.delivered === this.deliveredAtDeath ? this.deaths + 1 : 1;
+      this.deliveredAtDeath = this.delivered;
+      if (this.deaths > MAX_DEATHS_WITHOUT_PROGRESS) throw new Error(`git cat-file --batch failed ${this.deaths} times in a row without reading an object: ${this.watcher.stderr() || `exit ${code3}`}`);
+      if (!retry2) this.onBlob({ ok: false, tag: culprit.tag, reason });
+    }
+  }
+  /** Reads the current process's output to its end through `feed`; rejects with what `feed` throws. */
+  readOutput() {
+    this.header = "";
+    this.body = void 0;
+    this.filled = 0;
+    this.complete = void 0;
+    this.passing = 0;
+    this.passed = void 0;
+    if (this.output) return this.output.ended;
+    const stdout = this.proc.stdout;
+    return (async () => {
+      for await (const chunk of stdout) this.feed(chunk);
+    })();
+  }
+  /**
+   * Parses `<oid> <type> <size>\n<bytes>\n` records (or `<oid> missing\n`) from the stream. Each
+   * object is handed on only once the LF after its bytes is seen, so a short object (git writes
+   * fewer bytes than it announced for some corrupt objects) is caught, not misread.
+   */
+  feed(chunk) {
+    let { header, body, filled, complete, passing, passed } = this;
+    try {
+      let at3 = 0;
+      while (at3 < chunk.length) {
+        if (complete) {
+          if (chunk[at3] !== 10) throw new Desync("git returned fewer bytes than its size");
+          at3++;
+          const item = this.inFlight;
+          this.inFlight = void 0;
+          const bytes = complete;
+          complete = void 0;
+          this.delivered++;
+          if (passed === void 0) this.onBlob({ ok: true, tag: item.tag, bytes });
+          else this.onBlob({ ok: false, tag: item.tag, reason: `blob ${item.oid.slice(0, 12)}: ${passed} bytes exceeds the limit of ${this.maxBytes}`, size: passed });
+          passed = void 0;
+          continue;
+        }
+        if (passing > 0) {
+          const length = Math.min(passing, chunk.length - at3);
+          passing -= length;
+          at3 += length;
+          if (passing === 0) complete = EMPTY;
+          continue;
+        }
+        if (body) {
+          const take = Math.min(body.length - filled, chunk.length - at3);
+          chunk.copy(body, filled, at3, at3 + take);
+          filled += take;
+          at3 += take;
+          if (filled === body.length) {
+            complete = body;
+            body = void 0;
+          }
+          continue;
+        }
+        const nl = chunk.indexOf(10, at3);
+        if (nl < 0) {
+          header += chunk.toString("latin1", at3);
+          if (header.length > 512) throw new Desync("unexpected output");
+          break;
+        }
+        header += chunk.toString("latin1", at3, nl);
+        at3 = nl + 1;
+        const parts = header.split(" ");
+        header = "";
+        const current = this.next();
+        if (!current) throw new Error("git cat-file --batch answered an object nobody asked for");
+        this.inFlight = current;
+        if (parts[0] !== current.oid) throw new Desync("answer out of step with the request");
+        if (parts.length < 3) {
+          this.inFlight = void 0;
+          this.onBlob({ ok: false, tag: current.tag, reason: parts[1] === "missing" ? `object ${current.oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` : `unexpected answer from git: ${parts.slice(1).join(" ").slice(0, 80)}` });
+          continue;
+        }
+        const size = Number(parts[2]);
+        if (size > this.maxBytes) {
+          passed = size;
+          passing = size;
+          continue;
+        }
+        if (chunk.length - at3 > size) {
+          if (chunk[at3 + size] !== 10) throw new Desync("git returned fewer bytes than its size");
+          const bytes = chunk.subarray(at3, at3 + size);
+          at3 += size + 1;
+          this.inFlight = void 0;
+          this.delivered++;
+          this.onBlob({ ok: true, tag: current.tag, bytes });
+        } else {
+          if (this.scratch.length < size) this.scratch = Buffer.allocUnsafe(size);
+          body = this.scratch.subarray(0, size);
+          filled = 0;
+          if (size === 0) {
+            complete = body;
+            body = void 0;
+          }
+        }
+      }
+    } finally {
+      this.header = header;
+      this.body = body;
+      this.filled = filled;
+      this.complete = complete;
+      this.passing = passing;
+      this.passed = passed;
+    }
+  }
+};
+var Desync = class extends Error {
+};
+var OUTPUT_BUFFER = 1 << 20;
+async function socketOutput(onData) {
+  if (process.platform === "win32") return void 0;
+  let folder;
+  let server;
+  let reader;
+  try {
+    folder = await mkdtemp(join4(tmpdir(), "nhi-git-"));
+    const path7 = join4(folder, "out");
+    const listening = createServer();
+    server = listening;
+    await new Promise((resolve5, reject) => {
+      listening.once("error", reject);
+      listening.listen(path7, resolve5);
+    });
+    const accepted = new Promise((resolve5) => listening.once("connection", resolve5));
+    let settle;
+    const ended = new Promise((resolve5, reject) => settle = { resolve: resolve5, reject });
+    const buffer = Buffer.allocUnsafe(OUTPUT_BUFFER);
+    let failed = false;
+    const socket = connect({
+      path: path7,
+      onread: {
+        buffer,
+        callback: (length) => {
+          if (failed) return false;
+          try {
+            onData(buffer.subarray(0, length));
+            return true;
+          } catch (error2) {
+            failed = true;
+            settle.reject(error2);
+            socket.destroy();
+            return false;
+          }
+        }
+      }
+    });
+    reader = socket;
+    await new Promise((resolve5, reject) => {
+      socket.once("connect", resolve5);
+      socket.once("error", reject);
+    });
+    socket.on("error", () => settle.resolve());
+    socket.on("end", () => settle.resolve());
+    socket.on("close", () => settle.resolve());
+    const peer = await accepted;
+    return { peer, ended, close: () => socket.destroy() };
+  } catch {
+    reader?.destroy();
+    return void 0;
+  } finally {
+    server?.close();
+    if (folder) await rm2(folder, { recursive: true, force: true }).catch(() => void 0);
+  }
+}
+var EMPTY = Buffer.alloc(0);
+var MAX_DEATHS_WITHOUT_PROGRESS = 8;
 
 // src/workspace/gitignore.ts
 var import_ignore = __toESM(require_ignore(), 1);
@@ -58996,13 +59426,34 @@ function* walkEntries(root, options) {
   const top = realpathSync(root);
   const ignore = options.gitignore === false ? void 0 : new GitignoreMatcher();
   if (ignore) {
-    const exclude = readText(join4(root, ".git", "info", "exclude"));
+    const exclude = readText(join5(root, ".git", "info", "exclude"));
     if (exclude) ignore.add("", exclude);
   }
-  yield* walkFolder({ root, top, ignore, options }, "");
+  const walk = { root, top, ignore, options, gitignored: { files: /* @__PURE__ */ new Set(), folders: [] } };
+  yield* walkFolder(walk, "");
+  if (walk.gitignored.files.size > 0 || walk.gitignored.folders.length > 0) yield* trackedButIgnored(walk);
+}
+function* trackedButIgnored(walk) {
+  const listed = spawnSync("git", ["-c", "core.quotePath=false", "ls-files", "-z", "--cached", "--ignored", "--exclude-standard"], { cwd: walk.root, env: gitEnv(), maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "ignore"] });
+  if (listed.status !== 0 || !listed.stdout) return;
+  const { files, folders } = walk.gitignored;
+  for (const path7 of listed.stdout.toString("utf8").split("\0")) {
+    if (!path7 || !(files.has(path7) || folders.some((folder) => path7.startsWith(folder)))) continue;
+    if (path7.split("/").some((part) => DEFAULT_SKIPPED_FOLDERS.includes(part)) || isIgnored(path7, walk.options.settings)) continue;
+    let info3;
+    try {
+      info3 = lstatSync(join5(walk.root, path7));
+    } catch {
+      continue;
+    }
+    if (info3.isSymbolicLink()) {
+      const item = followLink({ ...walk, ignore: void 0 }, path7);
+      if (item) yield item;
+    } else if (info3.isFile()) yield { path: path7, abs: join5(walk.root, path7) };
+  }
 }
 function* walkFolder(walk, rel) {
-  const abs = rel ? join4(walk.root, rel) : walk.root;
+  const abs = rel ? join5(walk.root, rel) : walk.root;
   let entries;
   try {
     entries = readdirSync(abs, { withFileTypes: true });
@@ -59013,19 +59464,27 @@ function* walkFolder(walk, rel) {
   entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const prefix = abs.endsWith(sep6) ? abs : abs + sep6;
   if (walk.ignore && entries.some((e) => e.name === ".gitignore")) {
-    walk.ignore.add(rel, readText(join4(abs, ".gitignore")));
+    walk.ignore.add(rel, readText(join5(abs, ".gitignore")));
   }
   for (const entry of entries) {
     const path7 = rel ? `${rel}/${entry.name}` : entry.name;
     const kind = kindOf2(entry, prefix);
     if (kind === "dir") {
       if (DEFAULT_SKIPPED_FOLDERS.includes(entry.name) || excluded(walk, path7, true)) continue;
+      if (walk.ignore?.ignores(path7, true)) {
+        walk.gitignored.folders.push(`${path7}/`);
+        continue;
+      }
       yield* walkFolder(walk, path7);
     } else if (kind === "link") {
       const item = followLink(walk, path7);
       if (item) yield item;
     } else {
       if (excluded(walk, path7, false)) continue;
+      if (walk.ignore?.ignores(path7, false)) {
+        walk.gitignored.files.add(path7);
+        continue;
+      }
       yield kind === "file" ? { path: path7, abs: prefix + entry.name } : skipped(path7, "unreadable", "not a regular file");
     }
   }
@@ -59043,13 +59502,13 @@ function kindOf2(entry, folder) {
   }
 }
 function followLink(walk, path7) {
-  const abs = join4(walk.root, path7);
+  const abs = join5(walk.root, path7);
   let real;
   try {
     real = realpathSync(abs);
   } catch (error2) {
     const code3 = errnoCode(error2);
-    if (excluded(walk, path7, false)) return void 0;
+    if (excluded(walk, path7, false, true)) return void 0;
     if (code3 === "ELOOP") return skipped(path7, "symlink-loop", "symbolic link loop (ELOOP)");
     if (code3 === "ENOENT") return skipped(path7, "unreadable", "dangling symbolic link");
     return skipped(path7, "unreadable", code3 ?? error2.message);
@@ -59062,20 +59521,20 @@ function followLink(walk, path7) {
     other = !isDir && !info3.isFile();
   } catch {
   }
-  if (excluded(walk, path7, isDir)) return void 0;
+  if (excluded(walk, path7, isDir, true)) return void 0;
   if (real !== walk.top && !real.startsWith(walk.top + sep6)) {
     return skipped(path7, "invalid-path", "symbolic link to a path outside the scanned folder is not followed");
   }
   if (isDir) {
-    const folder = join4(walk.top, path7, "..");
+    const folder = join5(walk.top, path7, "..");
     if (folder === real || folder.startsWith(real + sep6)) return skipped(path7, "symlink-loop", "symbolic link to one of its own parent folders");
     return void 0;
   }
   if (other) return skipped(path7, "unreadable", "not a regular file");
   return { path: path7, abs: real };
 }
-function excluded(walk, path7, isDir) {
-  return isIgnored(path7, walk.options.settings) || (walk.ignore?.ignores(path7, isDir) ?? false);
+function excluded(walk, path7, isDir, gitignore = false) {
+  return isIgnored(path7, walk.options.settings) || gitignore && (walk.ignore?.ignores(path7, isDir) ?? false);
 }
 function readText(abs) {
   const item = readSourceFile("", abs, 1024 * 1024);
@@ -60519,435 +60978,6 @@ function mergeHistory(tree, history) {
 function sameSecret(f) {
   return f.contentId ?? f.fingerprint;
 }
-
-// src/workspace/git-objects.ts
-import { spawn as spawn2 } from "node:child_process";
-import { mkdtemp, rm as rm2 } from "node:fs/promises";
-import { connect, createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join as join5 } from "node:path";
-var PACK_WINDOWS = ["-c", "core.packedGitWindowSize=4m", "-c", "core.packedGitLimit=16m"];
-function gitEnv(extra = {}) {
-  return { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_NO_LAZY_FETCH: "1", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C", ...extra };
-}
-var MISSING_GIT = "git is not installed or not on PATH (history mode runs git)";
-function start(dir, args, stdin, env = gitEnv(), stdout = "pipe") {
-  const child2 = spawn2("git", ["-c", "core.quotePath=false", ...PACK_WINDOWS, ...args], { cwd: dir, env, stdio: [stdin, stdout, "pipe"] });
-  return child2;
-}
-function watch(child2) {
-  let stderr = "";
-  child2.stderr.on("data", (chunk) => {
-    if (stderr.length < 4096) stderr += chunk.toString("utf8");
-  });
-  const exited = new Promise((resolve5) => {
-    let missingGit = false;
-    child2.on("error", (error2) => {
-      if (error2.code === "ENOENT") missingGit = true;
-    });
-    child2.on("close", (code3) => resolve5({ code: code3, missingGit }));
-  });
-  return { stderr: () => stderr.trim().split("\n")[0] ?? "", exited };
-}
-function gitOutput(dir, args, env) {
-  return new Promise((resolve5, reject) => {
-    const child2 = start(dir, args, "ignore", env);
-    const { stderr, exited } = watch(child2);
-    const chunks = [];
-    child2.stdout.on("data", (c) => chunks.push(c));
-    void exited.then(({ code: code3, missingGit }) => {
-      if (missingGit) reject(new UsageError(MISSING_GIT));
-      else if (code3 !== 0) reject(new Error(stderr() || `git ${args[0]} exited with ${code3}`));
-      else resolve5(Buffer.concat(chunks).toString("utf8"));
-    });
-  });
-}
-async function* gitLines(dir, args, onError) {
-  for await (const lines of gitLineBatches(dir, args, onError)) yield* lines;
-}
-async function* gitLineBatches(dir, args, onError) {
-  const child2 = start(dir, args, "ignore");
-  const { stderr, exited } = watch(child2);
-  let read = false;
-  try {
-    yield* lineBatches(child2.stdout);
-    read = true;
-  } finally {
-    if (!read) child2.kill();
-  }
-  const { code: code3, missingGit } = await exited;
-  if (missingGit) throw new UsageError(MISSING_GIT);
-  if (code3 !== 0) onError(stderr() || `git ${args[0]} exited with ${code3}`);
-}
-async function* lineBatches(stream2) {
-  let rest;
-  for await (const read of stream2) {
-    const chunk = rest ? Buffer.concat([rest, read]) : read;
-    const end = chunk.lastIndexOf(10);
-    if (end < 0) {
-      rest = chunk;
-      continue;
-    }
-    rest = end + 1 < chunk.length ? chunk.subarray(end + 1) : void 0;
-    yield chunk.toString("utf8", 0, end).split("\n");
-  }
-  if (rest && rest.length > 0) yield [rest.toString("utf8")];
-}
-async function* listObjectBatches(dir, revisions, onError) {
-  const check = start(dir, ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)", "--buffer"], "pipe");
-  const checkWatch = watch(check);
-  const revList = start(dir, ["rev-list", "--objects", "--in-commit-order", "--missing=print", ...revisions, "--"], "ignore", gitEnv(), check.stdin);
-  const revWatch = watch(revList);
-  check.stdin.destroy();
-  try {
-    for await (const lines of lineBatches(check.stdout)) {
-      const batch = [];
-      for (const line of lines) {
-        const first = line.indexOf(" ");
-        if (first < 0) continue;
-        const second = line.indexOf(" ", first + 1);
-        const type2 = line.slice(first + 1, second < 0 ? void 0 : second);
-        if (type2 === "missing" || type2 === "ambiguous") {
-          batch.push({ oid: line.slice(line.charCodeAt(0) === 63 ? 1 : 0, first), type: "missing", size: 0, path: second < 0 ? "" : line.slice(second + 1) });
-          continue;
-        }
-        if (second < 0) {
-          batch.push({ oid: line.slice(0, first), type: type2, size: 0, path: "" });
-          continue;
-        }
-        const third = line.indexOf(" ", second + 1);
-        const size = Number(line.slice(second + 1, third < 0 ? void 0 : third));
-        batch.push({ oid: line.slice(0, first), type: type2, size, path: third < 0 ? "" : line.slice(third + 1) });
-      }
-      if (batch.length > 0) yield batch;
-    }
-  } finally {
-    revList.kill();
-    check.kill();
-  }
-  const [rev, chk] = await Promise.all([revWatch.exited, checkWatch.exited]);
-  if (rev.missingGit || chk.missingGit) throw new UsageError(MISSING_GIT);
-  if (rev.code !== 0 && rev.code !== null) onError(`git rev-list stopped: ${revWatch.stderr() || `exit ${rev.code}`}`);
-  if (chk.code !== 0 && chk.code !== null) onError(`git cat-file --batch-check stopped: ${checkWatch.stderr() || `exit ${chk.code}`}`);
-}
-var BlobReader = class {
-  /**
-   * `maxBytes`: a blob larger than this is passed over as git sends it (never copied or handed
-   * on) and answered with its size; by default every blob is handed on. `outputVia`: how git's
-   * output reaches this process; `socket` (the default where it can be set up) or `pipe` (tests of
-   * the fallback).
-   */
-  constructor(dir, onBlob, maxBytes = Infinity, outputVia = "socket") {
-    this.dir = dir;
-    this.onBlob = onBlob;
-    this.maxBytes = maxBytes;
-    this.outputVia = outputVia;
-    this.done = this.readAll().catch((error2) => {
-      this.failure = error2 instanceof Error ? error2 : new Error(String(error2));
-      this.wake();
-    });
-  }
-  dir;
-  onBlob;
-  maxBytes;
-  outputVia;
-  proc;
-  watcher;
-  /** The current process's output when it comes through a local socket (`socketOutput`), else its stdout pipe is read. */
-  output;
-  pending = [];
-  head = 0;
-  ended = false;
-  done;
-  failure;
-  /** The request whose bytes are being read (git may die half-way through them). */
-  inFlight;
-  /** Wakes `request` when git's stdin drains. */
-  drained;
-  /** Reused for objects that span output chunks (see `parse`). */
-  scratch = Buffer.alloc(0);
-  /** State of `feed` within the current process's output: reset for each process. */
-  header = "";
-  body;
-  filled = 0;
-  complete;
-  /** Bytes of an object over maxBytes still to pass over, and its size. */
-  passing = 0;
-  passed;
-  /** Objects git died on once (tried again in a new process before being named unreadable). */
-  retried = /* @__PURE__ */ new Set();
-  /** Objects handed on, and how many times git died since the last one. */
-  delivered = 0;
-  deliveredAtDeath = -1;
-  deaths = 0;
-  /** How the current process's output is read (for tests). */
-  get outputKind() {
-    return this.proc === void 0 ? void 0 : this.output ? "socket" : "pipe";
-  }
-  /** Starts a git, and gives it the requests not answered yet (all of them, the first time). */
-  async spawn() {
-    this.output = this.outputVia === "socket" ? await socketOutput((bytes) => this.feed(bytes)) : void 0;
-    this.proc = start(this.dir, ["cat-file", "--batch", "--buffer"], "pipe", gitEnv(), this.output?.peer ?? "pipe");
-    this.output?.peer.destroy();
-    this.watcher = watch(this.proc);
-    const stdin = this.proc.stdin;
-    stdin.on("error", () => void 0);
-    stdin.on("drain", () => this.wake());
-    const rest = this.pending.slice(this.head).map((p) => `${p.oid}
-`).join("");
-    if (rest) stdin.write(rest);
-    if (this.ended) stdin.end();
-    this.wake();
-  }
-  wake() {
-    const drained = this.drained;
-    this.drained = void 0;
-    drained?.();
-  }
-  /** Queues one id; resolves once git can take more (back-pressure). */
-  async request(oid, tag) {
-    if (this.failure) throw this.failure;
-    this.pending.push({ oid, tag });
-    if (this.proc && !this.proc.stdin.write(`${oid}
-`)) await new Promise((resolve5) => this.drained = resolve5);
-    if (this.failure) throw this.failure;
-  }
-  /** Queues several ids in one write; resolves once git can take more (back-pressure). */
-  async requestMany(items) {
-    if (this.failure) throw this.failure;
-    if (items.length === 0) return;
-    let text3 = "";
-    for (const item of items) {
-      this.pending.push(item);
-      text3 += `${item.oid}
-`;
-    }
-    if (this.proc && !this.proc.stdin.write(text3)) await new Promise((resolve5) => this.drained = resolve5);
-    if (this.failure) throw this.failure;
-  }
-  /** No more requests: waits for every result. */
-  async finish() {
-    this.ended = true;
-    this.proc?.stdin.end();
-    await this.done;
-    if (this.failure) throw this.failure;
-  }
-  next() {
-    const item = this.pending[this.head];
-    if (item === void 0) return void 0;
-    this.head++;
-    if (this.head > 4096) {
-      this.pending.splice(0, this.head);
-      this.head = 0;
-    }
-    return item;
-  }
-  async readAll() {
-    for (; ; ) {
-      await this.spawn();
-      let culprit;
-      let reason = "";
-      let retry2 = false;
-      try {
-        await this.readOutput();
-      } catch (error2) {
-        this.output?.close();
-        if (!(error2 instanceof Desync)) {
-          this.proc.kill();
-          throw error2;
-        }
-        culprit = this.inFlight;
-        reason = `object ${culprit?.oid.slice(0, 12)} is corrupt: ${error2.message}`;
-        this.proc.kill();
-      }
-      const { code: code3, missingGit } = await this.watcher.exited;
-      if (missingGit) throw new UsageError(MISSING_GIT);
-      if (!culprit) {
-        culprit = this.inFlight ?? this.pending[this.head];
-        if (!culprit) {
-          if (code3 === 0 || this.ended) return;
-          throw new Error(`git cat-file --batch exited: ${this.watcher.stderr() || `exit ${code3}`}`);
-        }
-        if (this.inFlight) this.pending.splice(this.head, 0, culprit);
-        retry2 = !this.retried.has(culprit.oid);
-        this.retried.add(culprit.oid);
-        if (!retry2) this.next();
-        reason = `git could not read object ${culprit.oid.slice(0, 12)}: ${this.watcher.stderr() || (code3 === null ? "git was killed" : `exit ${code3}`)}`;
-      }
-      this.inFlight = void 0;
-      this.deaths = this.delivered === this.deliveredAtDeath ? this.deaths + 1 : 1;
-      this.deliveredAtDeath = this.delivered;
-      if (this.deaths > MAX_DEATHS_WITHOUT_PROGRESS) throw new Error(`git cat-file --batch failed ${this.deaths} times in a row without reading an object: ${this.watcher.stderr() || `exit ${code3}`}`);
-      if (!retry2) this.onBlob({ ok: false, tag: culprit.tag, reason });
-    }
-  }
-  /** Reads the current process's output to its end through `feed`; rejects with what `feed` throws. */
-  readOutput() {
-    this.header = "";
-    this.body = void 0;
-    this.filled = 0;
-    this.complete = void 0;
-    this.passing = 0;
-    this.passed = void 0;
-    if (this.output) return this.output.ended;
-    const stdout = this.proc.stdout;
-    return (async () => {
-      for await (const chunk of stdout) this.feed(chunk);
-    })();
-  }
-  /**
-   * Parses `<oid> <type> <size>\n<bytes>\n` records (or `<oid> missing\n`) from the stream. Each
-   * object is handed on only once the LF after its bytes is seen, so a short object (git writes
-   * fewer bytes than it announced for some corrupt objects) is caught, not misread.
-   */
-  feed(chunk) {
-    let { header, body, filled, complete, passing, passed } = this;
-    try {
-      let at3 = 0;
-      while (at3 < chunk.length) {
-        if (complete) {
-          if (chunk[at3] !== 10) throw new Desync("git returned fewer bytes than its size");
-          at3++;
-          const item = this.inFlight;
-          this.inFlight = void 0;
-          const bytes = complete;
-          complete = void 0;
-          this.delivered++;
-          if (passed === void 0) this.onBlob({ ok: true, tag: item.tag, bytes });
-          else this.onBlob({ ok: false, tag: item.tag, reason: `blob ${item.oid.slice(0, 12)}: ${passed} bytes exceeds the limit of ${this.maxBytes}`, size: passed });
-          passed = void 0;
-          continue;
-        }
-        if (passing > 0) {
-          const length = Math.min(passing, chunk.length - at3);
-          passing -= length;
-          at3 += length;
-          if (passing === 0) complete = EMPTY;
-          continue;
-        }
-        if (body) {
-          const take = Math.min(body.length - filled, chunk.length - at3);
-          chunk.copy(body, filled, at3, at3 + take);
-          filled += take;
-          at3 += take;
-          if (filled === body.length) {
-            complete = body;
-            body = void 0;
-          }
-          continue;
-        }
-        const nl = chunk.indexOf(10, at3);
-        if (nl < 0) {
-          header += chunk.toString("latin1", at3);
-          if (header.length > 512) throw new Desync("unexpected output");
-          break;
-        }
-        header += chunk.toString("latin1", at3, nl);
-        at3 = nl + 1;
-        const parts = header.split(" ");
-        header = "";
-        const current = this.next();
-        if (!current) throw new Error("git cat-file --batch answered an object nobody asked for");
-        this.inFlight = current;
-        if (parts[0] !== current.oid) throw new Desync("answer out of step with the request");
-        if (parts.length < 3) {
-          this.inFlight = void 0;
-          this.onBlob({ ok: false, tag: current.tag, reason: parts[1] === "missing" ? `object ${current.oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` : `unexpected answer from git: ${parts.slice(1).join(" ").slice(0, 80)}` });
-          continue;
-        }
-        const size = Number(parts[2]);
-        if (size > this.maxBytes) {
-          passed = size;
-          passing = size;
-          continue;
-        }
-        if (chunk.length - at3 > size) {
-          if (chunk[at3 + size] !== 10) throw new Desync("git returned fewer bytes than its size");
-          const bytes = chunk.subarray(at3, at3 + size);
-          at3 += size + 1;
-          this.inFlight = void 0;
-          this.delivered++;
-          this.onBlob({ ok: true, tag: current.tag, bytes });
-        } else {
-          if (this.scratch.length < size) this.scratch = Buffer.allocUnsafe(size);
-          body = this.scratch.subarray(0, size);
-          filled = 0;
-          if (size === 0) {
-            complete = body;
-            body = void 0;
-          }
-        }
-      }
-    } finally {
-      this.header = header;
-      this.body = body;
-      this.filled = filled;
-      this.complete = complete;
-      this.passing = passing;
-      this.passed = passed;
-    }
-  }
-};
-var Desync = class extends Error {
-};
-var OUTPUT_BUFFER = 1 << 20;
-async function socketOutput(onData) {
-  if (process.platform === "win32") return void 0;
-  let folder;
-  let server;
-  let reader;
-  try {
-    folder = await mkdtemp(join5(tmpdir(), "nhi-git-"));
-    const path7 = join5(folder, "out");
-    const listening = createServer();
-    server = listening;
-    await new Promise((resolve5, reject) => {
-      listening.once("error", reject);
-      listening.listen(path7, resolve5);
-    });
-    const accepted = new Promise((resolve5) => listening.once("connection", resolve5));
-    let settle;
-    const ended = new Promise((resolve5, reject) => settle = { resolve: resolve5, reject });
-    const buffer = Buffer.allocUnsafe(OUTPUT_BUFFER);
-    let failed = false;
-    const socket = connect({
-      path: path7,
-      onread: {
-        buffer,
-        callback: (length) => {
-          if (failed) return false;
-          try {
-            onData(buffer.subarray(0, length));
-            return true;
-          } catch (error2) {
-            failed = true;
-            settle.reject(error2);
-            socket.destroy();
-            return false;
-          }
-        }
-      }
-    });
-    reader = socket;
-    await new Promise((resolve5, reject) => {
-      socket.once("connect", resolve5);
-      socket.once("error", reject);
-    });
-    socket.on("error", () => settle.resolve());
-    socket.on("end", () => settle.resolve());
-    socket.on("close", () => settle.resolve());
-    const peer = await accepted;
-    return { peer, ended, close: () => socket.destroy() };
-  } catch {
-    reader?.destroy();
-    return void 0;
-  } finally {
-    server?.close();
-    if (folder) await rm2(folder, { recursive: true, force: true }).catch(() => void 0);
-  }
-}
-var EMPTY = Buffer.alloc(0);
-var MAX_DEATHS_WITHOUT_PROGRESS = 8;
 
 // src/workspace/commits.ts
 async function scanCommitRange(dir, range2, settings, revealSecrets) {

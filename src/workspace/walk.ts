@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, realpathSync, statSync, lstatSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
 import { isIgnored } from '../core/scan.js';
@@ -6,6 +7,7 @@ import { readSourceFile, skipped } from '../core/parallel/read-file.js';
 import type { FileRef } from '../core/parallel/tree-pool.js';
 import type { ScanSettings, Skipped } from '../core/types.js';
 import { errnoCode } from './errors.js';
+import { gitEnv } from './git-objects.js';
 import { GitignoreMatcher } from './gitignore.js';
 
 /** Never worth scanning and often huge: skipped without a report, as documented in the README. */
@@ -50,7 +52,12 @@ export function* walkEntries(root: string, options: WalkOptions): Generator<File
     const exclude = readText(join(root, '.git', 'info', 'exclude'));
     if (exclude) ignore.add('', exclude);
   }
-  yield* walkFolder({ root, top, ignore, options }, '');
+  const walk: Walk = { root, top, ignore, options, gitignored: { files: new Set(), folders: [] } };
+  yield* walkFolder(walk, '');
+  // .gitignore is for files git does not track. A tracked file it matches (added with `git add
+  // -f`, or before the rule) is in every commit and every checkout: it is scanned all the same,
+  // else a change could hide a file by adding a rule for it (docs/security.md).
+  if (walk.gitignored.files.size > 0 || walk.gitignored.folders.length > 0) yield* trackedButIgnored(walk);
 }
 
 interface Walk {
@@ -59,6 +66,33 @@ interface Walk {
   top: string;
   ignore: GitignoreMatcher | undefined;
   options: WalkOptions;
+  /** What .gitignore rules left out: files, and folders not walked (their paths with a trailing `/`). */
+  gitignored: { files: Set<string>; folders: string[] };
+}
+
+/**
+ * The files `git ls-files --cached --ignored --exclude-standard` names (tracked, yet matched by an
+ * ignore rule) that the walk left out for a .gitignore rule, in git's order; nothing outside a git
+ * work tree or without git. One git process, started only when the walk left something out.
+ */
+function* trackedButIgnored(walk: Walk): Generator<FileRef | Skipped> {
+  const listed = spawnSync('git', ['-c', 'core.quotePath=false', 'ls-files', '-z', '--cached', '--ignored', '--exclude-standard'], { cwd: walk.root, env: gitEnv(), maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+  if (listed.status !== 0 || !listed.stdout) return;
+  const { files, folders } = walk.gitignored;
+  for (const path of listed.stdout.toString('utf8').split('\0')) {
+    if (!path || !(files.has(path) || folders.some((folder) => path.startsWith(folder)))) continue;
+    if (path.split('/').some((part) => DEFAULT_SKIPPED_FOLDERS.includes(part)) || isIgnored(path, walk.options.settings)) continue;
+    let info;
+    try {
+      info = lstatSync(join(walk.root, path));
+    } catch {
+      continue; // tracked but deleted from the work tree: nothing to read
+    }
+    if (info.isSymbolicLink()) {
+      const item = followLink({ ...walk, ignore: undefined }, path);
+      if (item) yield item;
+    } else if (info.isFile()) yield { path, abs: join(walk.root, path) };
+  }
 }
 
 function* walkFolder(walk: Walk, rel: string): Generator<FileRef | Skipped> {
@@ -81,12 +115,20 @@ function* walkFolder(walk: Walk, rel: string): Generator<FileRef | Skipped> {
     const kind = kindOf(entry, prefix);
     if (kind === 'dir') {
       if (DEFAULT_SKIPPED_FOLDERS.includes(entry.name) || excluded(walk, path, true)) continue;
+      if (walk.ignore?.ignores(path, true)) {
+        walk.gitignored.folders.push(`${path}/`);
+        continue;
+      }
       yield* walkFolder(walk, path);
     } else if (kind === 'link') {
       const item = followLink(walk, path);
       if (item) yield item;
     } else {
       if (excluded(walk, path, false)) continue;
+      if (walk.ignore?.ignores(path, false)) {
+        walk.gitignored.files.add(path);
+        continue;
+      }
       // Reading a FIFO or a device would block or never end.
       yield kind === 'file' ? { path, abs: prefix + entry.name } : skipped(path, 'unreadable', 'not a regular file');
     }
@@ -116,7 +158,7 @@ function followLink(walk: Walk, path: string): FileRef | Skipped | undefined {
     real = realpathSync(abs);
   } catch (error) {
     const code = errnoCode(error);
-    if (excluded(walk, path, false)) return undefined;
+    if (excluded(walk, path, false, true)) return undefined;
     if (code === 'ELOOP') return skipped(path, 'symlink-loop', 'symbolic link loop (ELOOP)');
     if (code === 'ENOENT') return skipped(path, 'unreadable', 'dangling symbolic link');
     return skipped(path, 'unreadable', code ?? (error as Error).message);
@@ -130,7 +172,7 @@ function followLink(walk: Walk, path: string): FileRef | Skipped | undefined {
   } catch {
     // unreadable target: reported below, by its location or by the read
   }
-  if (excluded(walk, path, isDir)) return undefined;
+  if (excluded(walk, path, isDir, true)) return undefined;
   if (real !== walk.top && !real.startsWith(walk.top + sep)) {
     return skipped(path, 'invalid-path', 'symbolic link to a path outside the scanned folder is not followed');
   }
@@ -144,8 +186,9 @@ function followLink(walk: Walk, path: string): FileRef | Skipped | undefined {
   return { path, abs: real };
 }
 
-function excluded(walk: Walk, path: string, isDir: boolean): boolean {
-  return isIgnored(path, walk.options.settings) || (walk.ignore?.ignores(path, isDir) ?? false);
+/** Left out by `paths-ignore`; .gitignore rules are asked apart (`gitignored`), except for links. */
+function excluded(walk: Walk, path: string, isDir: boolean, gitignore = false): boolean {
+  return isIgnored(path, walk.options.settings) || (gitignore && (walk.ignore?.ignores(path, isDir) ?? false));
 }
 
 /** An ignore file's text ('' when absent, not a regular file, a link, or over 1 MiB). */

@@ -45,3 +45,28 @@ describe('.gitattributes that mark text as binary', () => {
     ]);
   });
 });
+
+describe('.gitignore rules for files the change commits', () => {
+  const repo = new HistoryRepo('nhi-gitignore-tracked-');
+  const TOKEN = fakeGithubToken(704);
+  let base = '';
+  beforeAll(() => {
+    base = repo.commit('Base', '2024-08-01T10:00:00Z', { 'README.md': '# app\n' });
+    repo.commit('Mallory', '2024-08-02T10:00:00Z', { '.gitignore': 'deploy.env\n' });
+    // `git add -A` leaves an ignored file out: add it as `git add -f` does.
+    repo.commit('Mallory', '2024-08-03T10:00:00Z', { 'deploy.env': `GITHUB_TOKEN=${TOKEN}\n` });
+    repo.git('add', '-f', 'deploy.env');
+    repo.git('commit', '-q', '-m', 'force-add');
+  });
+  afterAll(() => repo.cleanup());
+
+  it('a tracked file that .gitignore matches is scanned by --diff and by a tree scan', async () => {
+    expect(repo.git('ls-files')).toContain('deploy.env');
+    for (const args of [['--diff', base], []]) {
+      const run = await runInProcess(['scan', repo.dir, ...args, '-f', 'json']);
+      expect(run.code).toBe(1);
+      expect((JSON.parse(run.stdout).findings as { file: string }[]).map((f) => f.file)).toEqual(['deploy.env']);
+      expect(run.stdout + run.stderr).not.toContain(TOKEN);
+    }
+  });
+});

@@ -170,3 +170,29 @@ describe('walkTree: .git/info/exclude', () => {
     }
   });
 });
+
+describe('walkTree: tracked files that .gitignore matches', () => {
+  it('reads a tracked file a .gitignore rule matches (git add -f), and still leaves out untracked ignored files and paths-ignore', async () => {
+    // .gitignore applies to files git does not track: a change that adds a rule for a file it
+    // commits must not hide that file from the scan.
+    const root = mkdtempSync(join(tmpdir(), 'nhi-walk-tracked-'));
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.test', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.test' } });
+    try {
+      git('init', '-q');
+      mkdirSync(join(root, 'build'));
+      mkdirSync(join(root, 'generated'));
+      writeFileSync(join(root, '.gitignore'), 'secret.js\nbuild/\n*.log\ngenerated/\n');
+      for (const f of ['secret.js', 'build/keep.txt', 'build/out.txt', 'debug.log', 'app.ts', 'generated/tracked.txt']) writeFileSync(join(root, f), 'x');
+      git('add', '.gitignore', 'app.ts');
+      git('add', '-f', 'secret.js', 'build/keep.txt', 'generated/tracked.txt');
+      git('commit', '-q', '-m', 'c');
+      const paths = (await collect(root)).map((i) => i.path);
+      expect(paths.sort()).toEqual(['.gitignore', 'app.ts', 'build/keep.txt', 'secret.js']);
+      // Outside a work tree nothing changes: ignored means ignored.
+      rmSync(join(root, '.git'), { recursive: true, force: true });
+      expect((await collect(root)).map((i) => i.path).sort()).toEqual(['.gitignore', 'app.ts']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
