@@ -60919,6 +60919,8 @@ var CommitSecrets = class {
   commits = 0;
   /** Secrets past MAX_COMMIT_SECRETS, not kept. */
   dropped = 0;
+  /** What the scan of the range left out, in words for the log or the check (nothing is left out silently). */
+  notes = [];
   /** Counts one commit (call once per commit, even when it changes no text file). */
   startCommit() {
     this.commits++;
@@ -60938,6 +60940,10 @@ var CommitSecrets = class {
   }
   findings() {
     return [...this.first.values()];
+  }
+  /** `notes`, and the secrets past the limit when there were any. */
+  summary() {
+    return this.dropped > 0 ? [...this.notes, `${this.dropped} more secret(s) in these commits were not kept (at most ${MAX_COMMIT_SECRETS} per range).`] : [...this.notes];
   }
 };
 function mergeCommitSecrets(result, commitFindings, options) {
@@ -60980,6 +60986,7 @@ function sameSecret(f) {
 }
 
 // src/workspace/commits.ts
+var MAX_BINARY_READS = 500;
 async function scanCommitRange(dir, range2, settings, revealSecrets) {
   for (const sha of [range2.base, range2.head]) if (!/^[0-9a-f]{7,64}$/i.test(sha)) throw new UsageError(`not a commit id: "${sha}"`);
   const secrets = new CommitSecrets(settings, revealSecrets);
@@ -61008,10 +61015,10 @@ async function scanCommitRange(dir, range2, settings, revealSecrets) {
   }
   reader.end();
   await binaries.read();
+  if (binaries.unread > 0) secrets.notes.push(`${binaries.unread} binary change(s) past the first ${MAX_BINARY_READS} were not read back from git (a UTF-16 file, or text that .gitattributes marks binary, among them would not be checked commit by commit).`);
   if (failure) throw new UsageError(`git log ${range2.base.slice(0, 12)}..${range2.head.slice(0, 12)} failed: ${failure}`);
   return secrets;
 }
-var MAX_BINARY_READS = 500;
 var BinaryChanges = class {
   constructor(dir, settings, secrets) {
     this.dir = dir;
@@ -61023,8 +61030,14 @@ var BinaryChanges = class {
   secrets;
   pending = [];
   reads = 0;
+  /** Changes past MAX_BINARY_READS. */
+  unread = 0;
   add(commit, path7, blobs) {
-    if (!blobs || ZERO_ID.test(blobs.new) || this.reads >= MAX_BINARY_READS) return;
+    if (!blobs || ZERO_ID.test(blobs.new)) return;
+    if (this.reads >= MAX_BINARY_READS) {
+      this.unread++;
+      return;
+    }
     this.reads++;
     this.pending.push({ commit, path: path7, new: blobs.new, ...ZERO_ID.test(blobs.old) ? {} : { old: blobs.old } });
   }
@@ -63444,6 +63457,7 @@ async function withCommits(net, dir, range2, commitsHint, scope, settings, vault
   }
   const secrets = await scanCommitRange(dir, range2, settings, vault?.sink);
   info(`Commits: ${secrets.commits} commit(s) in the ${scope} scanned one by one.`);
+  for (const note of secrets.summary()) warning(note);
   const { serverUrl } = context2;
   const { owner, repo } = repoRef();
   return mergeCommitSecrets(net, secrets.findings(), { scope, commitUrl: owner ? (sha) => `${serverUrl}/${owner}/${repo}/commit/${sha}` : void 0 });

@@ -162,6 +162,7 @@ async function withCommits(net: ScanResult, dir: string, range: { base: string; 
   }
   const secrets = await scanCommitRange(dir, range, settings, vault?.sink);
   core.info(`Commits: ${secrets.commits} commit(s) in the ${scope} scanned one by one.`);
+  for (const note of secrets.summary()) core.warning(note);
   const { serverUrl } = github.context;
   const { owner, repo } = repoRef();
   return mergeCommitSecrets(net, secrets.findings(), { scope, commitUrl: owner ? (sha) => `${serverUrl}/${owner}/${repo}/commit/${sha}` : undefined });

@@ -16,6 +16,8 @@ export class CommitSecrets {
   commits = 0;
   /** Secrets past MAX_COMMIT_SECRETS, not kept. */
   dropped = 0;
+  /** What the scan of the range left out, in words for the log or the check (nothing is left out silently). */
+  readonly notes: string[] = [];
 
   /** `reveal`: live verification only (see ScanOptions.revealSecrets). */
   constructor(
@@ -44,6 +46,11 @@ export class CommitSecrets {
 
   findings(): Finding[] {
     return [...this.first.values()];
+  }
+
+  /** `notes`, and the secrets past the limit when there were any. */
+  summary(): string[] {
+    return this.dropped > 0 ? [...this.notes, `${this.dropped} more secret(s) in these commits were not kept (at most ${MAX_COMMIT_SECRETS} per range).`] : [...this.notes];
   }
 }
 

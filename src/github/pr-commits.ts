@@ -73,7 +73,8 @@ export async function readRangeCommits(
     return await withClone({ url: access.cloneUrl, token: await tokenOf(access), refspecs: [range.head, range.base], depth: range.count + 1, maxBytes: access.maxBytes, tempRoot: access.tempRoot }, async (dir, env) => {
       if (!(await ensureRange(dir, range.base, range.head, range.count, env))) return unread(`no common history between ${range.base.slice(0, 7)} and ${range.head.slice(0, 7)}`);
       const secrets = await scanCommitRange(dir, { base: range.base, head: range.head }, settings, revealSecrets);
-      return { findings: secrets.findings(), commits: secrets.commits, note: `Each of the ${secrets.commits} commit(s) in this ${scope} was checked for secrets, not only the net change.`, scope, htmlUrl: access.htmlUrl };
+      const note = [`Each of the ${secrets.commits} commit(s) in this ${scope} was checked for secrets, not only the net change.`, ...secrets.summary()].join(' ');
+      return { findings: secrets.findings(), commits: secrets.commits, note, scope, htmlUrl: access.htmlUrl };
     });
   } catch (error) {
     return unread((error as Error).message);

@@ -6,6 +6,9 @@ import { BlobReader, gitLines, gitOutput } from './git-objects.js';
 import { newLines } from '../core/diff/new-lines.js';
 import { toSourceFile } from '../core/source.js';
 
+/** Binary changes read back in one range, at most: each costs git a blob or two. */
+export const MAX_BINARY_READS = 500;
+
 /**
  * Each commit of `base..head`, oldest first, from `git log -p`: every changed text file's hunks
  * (added lines and their context, at their real line numbers, via the shared patch reader) go
@@ -44,12 +47,10 @@ export async function scanCommitRange(dir: string, range: { base: string; head: 
   }
   reader.end();
   await binaries.read();
+  if (binaries.unread > 0) secrets.notes.push(`${binaries.unread} binary change(s) past the first ${MAX_BINARY_READS} were not read back from git (a UTF-16 file, or text that .gitattributes marks binary, among them would not be checked commit by commit).`);
   if (failure) throw new UsageError(`git log ${range.base.slice(0, 12)}..${range.head.slice(0, 12)} failed: ${failure}`);
   return secrets;
 }
-
-/** Binary changes read back in one range, at most: each costs git a blob or two. */
-export const MAX_BINARY_READS = 500;
 
 /**
  * A commit's changes git calls binary, read back as blobs. git shows no lines of them, so a token
@@ -61,11 +62,13 @@ export const MAX_BINARY_READS = 500;
  * its old version did not hold as added (`newLines`). Each blob is decoded, or dropped as binary,
  * as `git cat-file --batch` hands it over, so only one commit's texts are held. Whatever its
  * name: an image name proves nothing about a file marked `-diff`. Past MAX_BINARY_READS changes
- * in a range, none are read.
+ * in a range, none are read, and the range's notes say how many.
  */
 class BinaryChanges {
   private pending: { commit: CommitRef; path: string; old?: string; new: string }[] = [];
   private reads = 0;
+  /** Changes past MAX_BINARY_READS. */
+  unread = 0;
 
   constructor(
     private readonly dir: string,
@@ -74,7 +77,11 @@ class BinaryChanges {
   ) {}
 
   add(commit: CommitRef, path: string, blobs: { old: string; new: string } | undefined): void {
-    if (!blobs || ZERO_ID.test(blobs.new) || this.reads >= MAX_BINARY_READS) return;
+    if (!blobs || ZERO_ID.test(blobs.new)) return;
+    if (this.reads >= MAX_BINARY_READS) {
+      this.unread++;
+      return;
+    }
     this.reads++;
     this.pending.push({ commit, path, new: blobs.new, ...(ZERO_ID.test(blobs.old) ? {} : { old: blobs.old }) });
   }

@@ -17,8 +17,9 @@ export interface ChangeSet {
 export interface ChangedFile {
   /**
    * The 1-based lines the change added; undefined when git saw the change as binary and listed no
-   * lines: every line of the new content then counts as added. That matters only when the content
-   * decodes as text after all (UTF-16, src/core/source.ts `utf16Text`); a binary file is skipped.
+   * lines (UTF-16 text, src/core/source.ts `utf16Text`; text that .gitattributes marks `binary` or
+   * `-diff`): the scan then compares the file with its base version (scan-dir.ts). A real binary
+   * file is skipped.
    */
   addedLines?: Set<number>;
 }
@@ -75,8 +76,8 @@ export async function showFile(dir: string, rev: string, path: string): Promise<
 
 /**
  * Parses `git diff` output into the lines each file added, with the project's one unified-diff
- * parser (core/diff/unified.ts). Binary changes are kept with every line counting as added (git
- * calls UTF-16 text binary: ChangedFile); deleted files (text or binary) are listed apart.
+ * parser (core/diff/unified.ts). Binary changes are kept without a line list (ChangedFile);
+ * deleted files (text or binary) are listed apart.
  */
 export function parseUnifiedDiff(patch: string): { files: Map<string, ChangedFile>; deleted: string[] } {
   const files = new Map<string, ChangedFile>();

@@ -118,8 +118,9 @@ async function fromIndex(dir: string, path: string, changes: ChangeSet, settings
 }
 
 /**
- * The lines a change git calls binary added to a file that decodes as text (UTF-16): those its
- * version at `base` does not hold (`newLines`); every line when it had none there, or was binary.
+ * The lines a change git calls binary added to a file that decodes as text (UTF-16, or text the
+ * repository's .gitattributes marks `binary` or `-diff`): those its version at `base` does not
+ * hold (`newLines`); every line when it had none there, or was binary.
  */
 async function binaryChangeLines(dir: string, base: string, head: SourceFile, settings: ScanSettings): Promise<Set<number> | undefined> {
   const bytes = await showFile(dir, base, head.path);

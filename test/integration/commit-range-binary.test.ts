@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../src/core/types.js';
-import { scanCommitRange } from '../../src/workspace/commits.js';
+import { MAX_BINARY_READS, scanCommitRange } from '../../src/workspace/commits.js';
 import { fakeGithubToken } from '../support/cli/run-cli.js';
 import { HistoryRepo } from '../support/history-repo.js';
 
@@ -34,5 +34,19 @@ describe('scanCommitRange: binary changes that are UTF-16 text', () => {
       ['setup.ps1', 3, shas.edit, 'Bob'],
     ]);
     expect(JSON.stringify(secrets.findings())).not.toMatch(new RegExp([BEFORE, ADDED_THEN_REMOVED, ADDED].join('|')));
+  });
+
+  it(`reads at most ${MAX_BINARY_READS} binary changes per range, and says how many it left`, async () => {
+    const many = new HistoryRepo('nhi-commit-range-many-');
+    try {
+      const base = many.commit('Base', '2024-04-01T10:00:00Z', { 'README.md': '# x\n' });
+      const files: Record<string, Buffer> = {};
+      for (let i = 0; i <= MAX_BINARY_READS; i++) files[`bin/${String(i).padStart(4, '0')}.dat`] = Buffer.from([0, 1, 2, i & 255]);
+      const head = many.commit('Bob', '2024-04-02T10:00:00Z', files);
+      const secrets = await scanCommitRange(many.dir, { base, head }, defaultSettings());
+      expect(secrets.summary()).toEqual([`1 binary change(s) past the first ${MAX_BINARY_READS} were not read back from git (a UTF-16 file, or text that .gitattributes marks binary, among them would not be checked commit by commit).`]);
+    } finally {
+      many.cleanup();
+    }
   });
 });
