@@ -60451,6 +60451,10 @@ async function getFileBytes(client2, repo, path7, ref, limits = {}) {
     throw error2;
   }
 }
+async function gitTree(client2, repo, ref) {
+  const { data } = await client2.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...repo, tree_sha: ref, recursive: "1" });
+  return { tree: data.tree, truncated: data.truncated };
+}
 
 // src/github/full-scan.ts
 import { get as httpGet } from "node:http";
@@ -60650,10 +60654,6 @@ function planFile(file, size, maxFileSize) {
   const head = needsHead ? size ?? maxFileSize : Math.min(file.patch.length, size ?? file.patch.length);
   const base = needsHead && file.status !== "added" ? size ?? maxFileSize : 0;
   return { file, needsHead, cost: head + base };
-}
-async function gitTree(client2, repo, ref) {
-  const { data } = await client2.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...repo, tree_sha: ref, recursive: "1" });
-  return { tree: data.tree, truncated: data.truncated };
 }
 async function blobSizes(client2, repo, ref, paths, tree) {
   const sizes = /* @__PURE__ */ new Map();

@@ -34,3 +34,14 @@ export async function getFileBytes(client: GitHubClient, repo: RepoRef, path: st
     throw error;
   }
 }
+
+/** The recursive git tree at `ref`: every entry's path, kind, mode and blob id and size (GitHub may truncate it). */
+export async function gitTree(client: GitHubClient, repo: RepoRef, ref: string): Promise<GitTree> {
+  const { data } = await client.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { ...repo, tree_sha: ref, recursive: '1' });
+  return { tree: data.tree as GitTree['tree'], truncated: data.truncated };
+}
+
+export interface GitTree {
+  tree: { path: string; type: string; mode?: string; sha?: string; size?: number }[];
+  truncated: boolean;
+}

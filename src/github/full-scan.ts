@@ -3,8 +3,11 @@ import { get as httpsGet } from 'node:https';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { scanSources } from '../core/scan.js';
-import type { ScanResult, ScanSettings, SecretSink } from '../core/types.js';
+import { hasControlCharacters } from '../core/report/escape.js';
+import { toSourceFile } from '../core/source.js';
+import type { ScanResult, ScanSettings, SecretSink, SourceFile, Skipped } from '../core/types.js';
 import type { GitHubClient, RepoRef } from './client.js';
+import { gitTree } from './contents.js';
 import { readTarball } from './tarball.js';
 
 /** Bounds for a tarball: GitHub repositories can be large, a tar bomb larger. */
@@ -16,7 +19,8 @@ const MAX_DOWNLOAD_REDIRECTS = 3;
 
 /**
  * A full scan of one commit: the repository tarball in one request, streamed through gunzip and
- * the tar reader into the scanner. Nothing is written to disk and nothing is cloned.
+ * the tar reader into the scanner, then the files the tarball leaves out (`withLeftOut`). Nothing
+ * is written to disk and nothing is cloned.
  */
 export async function scanRepositoryTarball(
   client: GitHubClient,
@@ -28,7 +32,44 @@ export async function scanRepositoryTarball(
   revealSecrets?: SecretSink,
 ): Promise<ScanResult> {
   const stream = await openTarball(client, repo, ref);
-  return scanSources(readTarball(stream, { maxFileSize: settings.maxFileSize, maxTotalBytes }), { settings: { ...settings, mode: 'full' }, revealSecrets });
+  const sources = withLeftOut(readTarball(stream, { maxFileSize: settings.maxFileSize, maxTotalBytes }), client, repo, ref, settings.maxFileSize);
+  return scanSources(sources, { settings: { ...settings, mode: 'full' }, revealSecrets });
+}
+
+/** Files left out of a tarball that are fetched one by one, at most (each costs an API call). */
+export const MAX_LEFT_OUT_FILES = 1000;
+
+/**
+ * The tarball's files, then those of the commit's tree that it left out. GitHub builds tarballs
+ * with `git archive`, which drops every path the repository's `.gitattributes` marks
+ * `export-ignore`: PHP packages routinely leave out `tests/`, `.github/` (the workflows) and
+ * `.gitattributes` itself, and any repository could hide a file that way. One recursive tree
+ * listing names what the tarball did not hold; each such blob is fetched and scanned like the
+ * rest. A truncated listing, or more than MAX_LEFT_OUT_FILES, is reported as a `limit` skip.
+ */
+async function* withLeftOut(files: AsyncIterable<SourceFile | Skipped>, client: GitHubClient, repo: RepoRef, ref: string, maxFileSize: number): AsyncGenerator<SourceFile | Skipped> {
+  const seen = new Set<string>();
+  for await (const file of files) {
+    seen.add(file.path);
+    yield file;
+  }
+  const { tree, truncated } = await gitTree(client, repo, ref);
+  // Blobs only (not symbolic links, 120000, which the tarball holds as links; not submodules).
+  // A name with control characters was already listed by the tarball reader as invalid-path.
+  const missing = tree.filter((e) => e.type === 'blob' && e.mode !== '120000' && e.sha !== undefined && !seen.has(e.path) && !hasControlCharacters(e.path));
+  if (truncated) yield { path: '.', reason: 'limit', detail: 'the repository tree is too large for GitHub to list whole: files the tarball leaves out (export-ignore in .gitattributes) may not all have been scanned' };
+  for (const [i, entry] of missing.entries()) {
+    if (i === MAX_LEFT_OUT_FILES) {
+      yield { path: entry.path, reason: 'limit', detail: `${missing.length - i} more file(s) left out of the tarball (export-ignore in .gitattributes) were not fetched` };
+      break;
+    }
+    if (entry.size !== undefined && entry.size > maxFileSize) {
+      yield { path: entry.path, reason: 'too-large', detail: `${entry.size} bytes exceeds max-file-size ${maxFileSize}` };
+      continue;
+    }
+    const { data } = await client.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { ...repo, file_sha: entry.sha! });
+    yield toSourceFile(entry.path, Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8'), { maxFileSize });
+  }
 }
 
 /**

@@ -9,7 +9,7 @@ import { linkReferences } from '../core/identities/link.js';
 import type { Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, SecretSink, SourceFile, Skipped } from '../core/types.js';
 import { conclusionFor, toAnnotations, type CheckOutcome } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
-import { getFileBytes, getFileText, isNotFound } from './contents.js';
+import { getFileBytes, getFileText, gitTree, isNotFound, type GitTree } from './contents.js';
 import { CODEOWNERS_PATHS } from '../core/policy/codeowners.js';
 import { ROLE_RULES_PREFIX } from '../core/identities/link.js';
 import { readPatch } from './patch.js';
@@ -139,16 +139,6 @@ function planFile(file: PullFile, size: number | undefined, maxFileSize: number)
   return { file, needsHead, cost: head + base };
 }
 
-/** The recursive git tree at `ref`: every blob's path and size (GitHub may truncate it). */
-export async function gitTree(client: GitHubClient, repo: RepoRef, ref: string): Promise<GitTree> {
-  const { data } = await client.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { ...repo, tree_sha: ref, recursive: '1' });
-  return { tree: data.tree as GitTree['tree'], truncated: data.truncated };
-}
-
-export interface GitTree {
-  tree: { path: string; type: string; size?: number }[];
-  truncated: boolean;
-}
 
 /**
  * Blob sizes at `ref` for `paths`, without downloading any of them: from the recursive git tree

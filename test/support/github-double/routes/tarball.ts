@@ -5,6 +5,7 @@
  */
 import { PassThrough, pipeline, type Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
+import createIgnore from 'ignore';
 import tar from 'tar-stream';
 import { notFound, repoOf, type Ctx, type Handler } from '../http.js';
 import type { RepoState } from '../state.js';
@@ -24,7 +25,9 @@ export function buildTarball(repo: RepoState, sha: string): Readable {
   const mtime = new Date(repo.git.get(sha, 'commit')!.committer.date);
   pack.entry({ name: `${top}/`, type: 'directory', mtime });
   const dirs = new Set<string>();
+  const exported = exportFilter(repo, sha);
   for (const [path, e] of treeOf(repo, sha)) {
+    if (!exported(path)) continue;
     const parts = path.split('/');
     for (let i = 1; i < parts.length; i++) {
       const dir = parts.slice(0, i).join('/');
@@ -43,6 +46,29 @@ export function buildTarball(repo: RepoState, sha: string): Readable {
   // pipeline() tears every stage down when the client disconnects mid-download.
   pipeline(pack, gzip, out, () => {});
   return out;
+}
+
+/**
+ * What `git archive` keeps, as GitHub's tarballs do: paths the root `.gitattributes` marks
+ * `export-ignore` are left out, a matched folder with everything in it. Patterns follow the
+ * `ignore` package's gitignore rules (a pattern without a slash matches a name at any depth);
+ * nested .gitattributes files and `-export-ignore` are not modelled.
+ */
+function exportFilter(repo: RepoState, sha: string): (path: string) => boolean {
+  const attributes = treeOf(repo, sha).get('.gitattributes');
+  const text = attributes ? repo.git.get(attributes.sha, 'blob')?.content.toString('utf8') : undefined;
+  const patterns = (text ?? '')
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((words) => words[0] && !words[0].startsWith('#') && words.slice(1).includes('export-ignore'))
+    .map((words) => words[0]);
+  if (patterns.length === 0) return () => true;
+  const matcher = createIgnore().add(patterns);
+  return (path) => {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) if (matcher.ignores(`${parts.slice(0, i).join('/')}/`)) return false;
+    return !matcher.ignores(path);
+  };
 }
 
 /**

@@ -1,0 +1,48 @@
+/**
+ * The App's full scan reads the repository tarball, which GitHub builds with `git archive`: paths
+ * the repository's `.gitattributes` marks `export-ignore` are not in it (the GitHub double builds
+ * its tarballs the same way). The scan fetches what the tarball left out, so a secret under an
+ * export-ignored path still opens its issue. Real App over HTTP, signed deliveries, the API double.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from '../../support/app-harness.js';
+import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
+import { fakeGithubToken } from '../../support/cli/run-cli.js';
+import { BASE_FILES, REPO } from './fixtures.js';
+
+let double: GitHubDouble;
+let app: RunningApp;
+const TOKEN = fakeGithubToken(801);
+
+beforeEach(async () => {
+  double = await startGitHubDouble({
+    seed: {
+      installations: [{ id: 1, account: 'acme', accountType: 'Organization' }],
+      repos: [{ repo: REPO, files: BASE_FILES, installationId: 1, collaborators: { jdoe: 'write' } }],
+      orgs: { acme: { members: ['jdoe'], teams: {} } },
+    },
+  });
+  app = await startApp(double);
+});
+
+afterEach(async () => {
+  await app?.close();
+  await double?.close();
+});
+
+describe("the App's full scan and export-ignore", () => {
+  it('scans the files the tarball leaves out, and opens the issue for a secret among them', { timeout: 60_000 }, async () => {
+    double.state.push(REPO, { files: { '.gitattributes': '.gitattributes export-ignore\n/deploy export-ignore\n', 'deploy/prod.env': `GITHUB_TOKEN=${TOKEN}\n` } });
+    await app.scheduler.tick();
+    const issues = [...double.state.repo(REPO).issues.values()].filter((i) => !i.pull && i.labels.includes('nhi-steward'));
+    const secret = issues.filter((i) => i.body?.includes('deploy/prod.env'));
+    expect(secret.map((i) => i.title)).toEqual([expect.stringContaining('deploy/prod.env')]);
+    // One tree listing, and one blob for each file the tarball left out: .gitattributes and deploy/prod.env.
+    expect(double.calls('git/get-tree')).toHaveLength(1);
+    expect(double.calls('git/get-blob')).toHaveLength(2);
+    const sent = double.requests.map((r) => JSON.stringify(r.body ?? '')).join('\n');
+    expect(sent).not.toContain(TOKEN);
+    expect(app.logs.join('\n')).not.toContain(TOKEN);
+    double.assertNoViolations();
+  });
+});
