@@ -14354,9 +14354,12 @@ function plainText(value2) {
 function hasControlCharacters(value2) {
   return /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value2);
 }
+function escaped(ch) {
+  return ch === "\n" ? "\\n" : ch === "\r" ? "\\r" : ch === "	" ? "\\t" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
 function visible(value2) {
   const cut = value2.length > MAX_LENGTH ? `${value2.slice(0, MAX_LENGTH)}\u2026` : value2;
-  return cut.replace(CONTROL, (ch) => ch === "\n" ? "\\n" : ch === "\r" ? "\\r" : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`).replace(BIDI, "");
+  return cut.replace(CONTROL, escaped).replace(BIDI, "");
 }
 
 // src/core/policy/nhi-rules.ts

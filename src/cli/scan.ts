@@ -163,13 +163,16 @@ async function cloneAndScan(url: string, flags: ScanFlags, io: Io, failOn: FailO
   if (!flags.quiet) io.stderr(`nhi-steward: cloning ${shownUrl(url)} (every branch and tag) into a temporary folder\n`);
   const token = process.env.NHI_STEWARD_GIT_TOKEN || undefined;
   const refspecs = ['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'];
+  let cloned = false;
   try {
     return await withClone({ url, token, refspecs, maxBytes, userCredentials: true, remoteHead: true }, async (dir) => {
+      cloned = true;
       const settings = await loadSettings({ dir, config: flags.config, baseline: flags.baseline, failOn, mode: 'full' });
       return { result: await historyOf(dir, settings, flags, io, revealSecrets), settings, prefix: '' };
     });
   } catch (error) {
-    if (error instanceof UsageError) throw error;
+    // The clone's own failures are the user's to fix (a URL, credentials, the cap); the scan's are not.
+    if (cloned || error instanceof UsageError) throw error;
     throw new UsageError(`cannot clone ${shownUrl(url)}: ${(error as Error).message}`);
   }
 }

@@ -52,12 +52,17 @@ const TERMINAL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2
  * says (docs/security.md, "Injection").
  */
 export function terminalText(value: string): string {
-  return value.replace(TERMINAL, (ch) => (ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : ch === '\t' ? '\\t' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return value.replace(TERMINAL, escaped);
+}
+
+/** One character as its escape: `\n`, `\r`, `\t`, else `\uXXXX`. */
+function escaped(ch: string): string {
+  return ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : ch === '\t' ? '\\t' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
 function visible(value: string): string {
   const cut = value.length > MAX_LENGTH ? `${value.slice(0, MAX_LENGTH)}…` : value;
-  return cut.replace(CONTROL, (ch) => (ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)).replace(BIDI, '');
+  return cut.replace(CONTROL, escaped).replace(BIDI, ''); // CONTROL leaves tabs alone
 }
 
 /**
