@@ -61094,6 +61094,20 @@ var DEFAULT_CLONE_TIMEOUT_MS = 10 * 60 * 1e3;
 // src/github/pr-commits.ts
 var PULL_COMMITS_LIMIT = 250;
 var MAX_API_COMMITS = 100;
+var MAX_API_BINARY_READS = 25;
+var KNOWN_BINARY = /\.(?:png|jpe?g|gif|ico|bmp|webp|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|zst|7z|rar|jar|war|ear|class|exe|dll|so|dylib|woff2?|ttf|otf|eot|mp[34]|m4a|mov|avi|mkv|webm|wav|flac|ogg|wasm|pyc)$/i;
+async function scanBinaryChange(client2, repo, item, file, commit, secrets, maxFileSize) {
+  const bytes = await getFileBytes(client2, repo, file.filename, item.sha, { maxBytes: maxFileSize });
+  if (!Buffer.isBuffer(bytes)) return;
+  const head = toSourceFile(file.filename, bytes, { maxFileSize });
+  if (isSkipped(head)) return;
+  const parent = item.parents[0]?.sha;
+  const before = file.status !== "added" && parent ? await getFileBytes(client2, repo, file.previous_filename ?? file.filename, parent, { maxBytes: maxFileSize }) : void 0;
+  const base = Buffer.isBuffer(before) ? toSourceFile(file.filename, before, { maxFileSize }) : void 0;
+  const addedLines = base && !isSkipped(base) ? newLines(base.content, head.content) : void 0;
+  if (addedLines?.size === 0) return;
+  secrets.addFile(commit, addedLines ? { ...head, addedLines } : head);
+}
 async function withApiCommits(net, client2, repo, pull, htmlUrl, settings, revealSecrets) {
   const notes = [];
   let listed;
@@ -61108,17 +61122,29 @@ async function withApiCommits(net, client2, repo, pull, htmlUrl, settings, revea
   const total = Math.max(own2.length, pull.count);
   if (total > MAX_API_COMMITS) notes.push(`Only the first ${MAX_API_COMMITS} of ${total} commits were checked one by one (git was not available; each commit costs an API call).`);
   const secrets = new CommitSecrets(settings, revealSecrets);
+  let binaryReads = 0;
+  let binaryUnread = 0;
   for (const item of own2.slice(0, MAX_API_COMMITS)) {
     const { data } = await client2.request("GET /repos/{owner}/{repo}/commits/{ref}", { ...repo, ref: item.sha });
     const detail = data;
     const commit = { sha: item.sha, author: item.commit.author?.name ?? "unknown", date: item.commit.author?.date ?? "" };
     secrets.startCommit();
     for (const file of detail.files ?? []) {
-      if (file.status === "removed" || file.patch === void 0) continue;
+      if (file.status === "removed") continue;
+      if (file.patch === void 0) {
+        if (KNOWN_BINARY.test(file.filename)) continue;
+        if (binaryReads >= MAX_API_BINARY_READS) binaryUnread++;
+        else {
+          binaryReads++;
+          await scanBinaryChange(client2, repo, item, file, commit, secrets, settings.maxFileSize);
+        }
+        continue;
+      }
       const view = readPatch(file.patch);
       if (view.addedLines.size > 0) secrets.addFile(commit, { path: file.filename, content: view.sparseContent, addedLines: view.addedLines });
     }
   }
+  if (binaryUnread > 0) notes.push(`${binaryUnread} change(s) without a patch past the first ${MAX_API_BINARY_READS} were not read back (each costs API calls).`);
   const result = mergeCommitSecrets(net, secrets.findings(), { scope: "pull request", commitUrl: (sha) => `${htmlUrl}/commit/${sha}` });
   return { result, commits: secrets.commits, note: [`Each of the ${secrets.commits} commit(s) in this pull request was checked for secrets through the API (git could not read them).`, ...notes].join(" ") };
 }

@@ -1,6 +1,9 @@
 import { CommitSecrets, mergeCommitSecrets } from '../core/commits.js';
-import type { Finding, ScanResult, ScanSettings, SecretSink } from '../core/types.js';
+import { newLines } from '../core/diff/new-lines.js';
+import { isSkipped, toSourceFile } from '../core/source.js';
+import type { CommitRef, Finding, ScanResult, ScanSettings, SecretSink } from '../core/types.js';
 import type { GitHubClient, RepoRef } from './client.js';
+import { getFileBytes } from './contents.js';
 import { readPatch } from './patch.js';
 import { ensureRange, scanCommitRange } from '../workspace/commits.js';
 import { withClone } from '../workspace/git-clone.js';
@@ -97,6 +100,40 @@ const PULL_COMMITS_LIMIT = 250;
 /** Commits read one API call each when git is not available; past this, the rest are not checked (and said). */
 export const MAX_API_COMMITS = 100;
 
+interface ApiCommitFile {
+  filename: string;
+  status: string;
+  patch?: string;
+  previous_filename?: string;
+}
+
+/**
+ * Changes without a patch read back per range through the API, at most: each costs one or two
+ * calls (the new version, and the old one to tell which lines are new).
+ */
+export const MAX_API_BINARY_READS = 25;
+
+/** Formats that are never text: their patch-less changes are not read back (no API call for a clean PR's images). */
+const KNOWN_BINARY = /\.(?:png|jpe?g|gif|ico|bmp|webp|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|zst|7z|rar|jar|war|ear|class|exe|dll|so|dylib|woff2?|ttf|otf|eot|mp[34]|m4a|mov|avi|mkv|webm|wav|flac|ogg|wasm|pyc)$/i;
+
+/**
+ * One change the commits API gives no patch for: its new version, when it decodes as text
+ * (src/core/source.ts), goes through the engine with the lines its parent's version did not hold
+ * as added (src/core/diff/new-lines.ts), as the git path does (src/workspace/commits.ts).
+ */
+async function scanBinaryChange(client: GitHubClient, repo: RepoRef, item: ApiCommit, file: ApiCommitFile, commit: CommitRef, secrets: CommitSecrets, maxFileSize: number): Promise<void> {
+  const bytes = await getFileBytes(client, repo, file.filename, item.sha, { maxBytes: maxFileSize });
+  if (!Buffer.isBuffer(bytes)) return;
+  const head = toSourceFile(file.filename, bytes, { maxFileSize });
+  if (isSkipped(head)) return;
+  const parent = item.parents[0]?.sha;
+  const before = file.status !== 'added' && parent ? await getFileBytes(client, repo, file.previous_filename ?? file.filename, parent, { maxBytes: maxFileSize }) : undefined;
+  const base = Buffer.isBuffer(before) ? toSourceFile(file.filename, before, { maxFileSize }) : undefined;
+  const addedLines = base && !isSkipped(base) ? newLines(base.content, head.content) : undefined;
+  if (addedLines?.size === 0) return;
+  secrets.addFile(commit, addedLines ? { ...head, addedLines } : head);
+}
+
 interface ApiCommit {
   sha: string;
   commit: { author: { name?: string; date?: string } | null };
@@ -132,17 +169,30 @@ export async function withApiCommits(
   const total = Math.max(own.length, pull.count);
   if (total > MAX_API_COMMITS) notes.push(`Only the first ${MAX_API_COMMITS} of ${total} commits were checked one by one (git was not available; each commit costs an API call).`);
   const secrets = new CommitSecrets(settings, revealSecrets);
+  let binaryReads = 0;
+  let binaryUnread = 0;
   for (const item of own.slice(0, MAX_API_COMMITS)) {
     const { data } = await client.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...repo, ref: item.sha });
-    const detail = data as { files?: { filename: string; status: string; patch?: string }[] };
+    const detail = data as { files?: ApiCommitFile[] };
     const commit = { sha: item.sha, author: item.commit.author?.name ?? 'unknown', date: item.commit.author?.date ?? '' };
     secrets.startCommit();
     for (const file of detail.files ?? []) {
-      if (file.status === 'removed' || file.patch === undefined) continue;
+      if (file.status === 'removed') continue;
+      if (file.patch === undefined) {
+        // No patch: a binary change to GitHub (UTF-16 text; text .gitattributes marks binary or -diff).
+        if (KNOWN_BINARY.test(file.filename)) continue;
+        if (binaryReads >= MAX_API_BINARY_READS) binaryUnread++;
+        else {
+          binaryReads++;
+          await scanBinaryChange(client, repo, item, file, commit, secrets, settings.maxFileSize);
+        }
+        continue;
+      }
       const view = readPatch(file.patch);
       if (view.addedLines.size > 0) secrets.addFile(commit, { path: file.filename, content: view.sparseContent, addedLines: view.addedLines });
     }
   }
+  if (binaryUnread > 0) notes.push(`${binaryUnread} change(s) without a patch past the first ${MAX_API_BINARY_READS} were not read back (each costs API calls).`);
   const result = mergeCommitSecrets(net, secrets.findings(), { scope: 'pull request', commitUrl: (sha) => `${htmlUrl}/commit/${sha}` });
   return { result, commits: secrets.commits, note: [`Each of the ${secrets.commits} commit(s) in this pull request was checked for secrets through the API (git could not read them).`, ...notes].join(' ') };
 }

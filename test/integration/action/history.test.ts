@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { BASE_FILES, CONFIG_WITH_SECRET, RAW_SECRETS, REPO, pullRequestPayload, schedulePayload } from './fixtures.js';
+import { fakeGithubToken } from '../../support/cli/run-cli.js';
 import { git, hasCommit, mirrorWithShallowOrigin } from './git-repo.js';
 import { buildBundle, runAction, type ActionRun } from './runner.js';
 
@@ -152,6 +153,31 @@ describe('Action: every commit of a PR or push', () => {
     expect(double.calls('pulls/list-commits')).toHaveLength(1);
     expect(double.calls('repos/get-commit')).toHaveLength(2);
     assertNoLeak(run);
+  });
+
+  it('without a usable checkout, a UTF-16 file (the API gives no patch) is read back: a token added and then removed fails, naming the commit', async () => {
+    const token = fakeGithubToken(901);
+    const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const added = double.state.push(REPO, { branch: 'feature', files: { 'deploy.ps1': utf16(`# deploy\r\n$t = "token ${token}"\r\n`), 'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]) } });
+    const removed = double.state.push(REPO, { branch: 'feature', files: { 'deploy.ps1': utf16('# deploy\r\n$t = $env:TOKEN\r\n') } });
+    const pull = double.state.openPull(REPO, { head: 'feature', title: 'Add deploy' });
+    const ws = mirrorWithShallowOrigin(double.state.repo(REPO).git.objects, 'feature', removed);
+    roots.push(join(ws.workspace, '..'));
+    const payload = pullRequestPayload({ number: pull.number, headSha: removed, baseSha: pull.pull!.baseSha });
+    payload.pull_request.commits = 2;
+    const run = await runAction({ entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'pull_request', payload, repository: REPO, sha: removed, ref: `refs/pull/${pull.number}/merge`, inputs: { 'sarif-file': '' } });
+    expect(run.stdout).toContain("using the API's PR files");
+    expect(run.code).toBe(1);
+    const secrets = run.annotations.filter((a) => a.properties.title?.startsWith('secret/'));
+    expect(secrets.map((a) => [a.properties.file, a.properties.line])).toEqual([['deploy.ps1', '2']]);
+    expect(secrets[0].message).toContain(`added in commit ${added.slice(0, 7)}`);
+    // At the first commit (not the head, which the net diff reads too): deploy.ps1 as that commit
+    // added it, and again as the second commit's parent version. The image, without a patch as
+    // well, costs the commit scan no call.
+    const atFirst = double.calls('repos/get-content').filter((r) => r.query.ref === added);
+    expect(atFirst.map((r) => r.path.split('/contents/')[1])).toEqual(['deploy.ps1', 'deploy.ps1']);
+    const written = [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs), double.requests.map((r) => JSON.stringify(r.body ?? '')).join('\n')].join('\n');
+    expect(written).not.toContain(token);
   });
 
   it('a push of the same two commits fails the same way (before..after)', async () => {
