@@ -30,7 +30,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('scan')
-    .description('scan a folder, one file or standard input (-) for embedded secrets and NHI governance gaps')
+    .description('scan a folder, one file, standard input (-) or, with --history, a repository URL for embedded secrets and NHI governance gaps')
     .argument('[target]', 'folder or file to scan, - for standard input, or a repository URL (with --history)', '.')
     .option('--stdin-name <path>', 'with -: the repository path the input stands for (rules look at paths)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(reportFormats).default('text'))
