@@ -98,6 +98,22 @@ function assertNoLeak(run: ActionRun): void {
   }
 }
 
+/**
+ * A two-commit PR (`first`, then `second`) on the double, run by the Action in a checkout whose
+ * origin lacks the base: the PR's files and commits come from the API.
+ */
+async function pullWithoutCheckout(first: Record<string, string | Buffer>, second: Record<string, string | Buffer>): Promise<{ added: string; run: ActionRun }> {
+  const added = double.state.push(REPO, { branch: 'feature', files: first });
+  const removed = double.state.push(REPO, { branch: 'feature', files: second });
+  const pull = double.state.openPull(REPO, { head: 'feature', title: 'Two commits' });
+  const ws = mirrorWithShallowOrigin(double.state.repo(REPO).git.objects, 'feature', removed);
+  roots.push(join(ws.workspace, '..'));
+  const payload = pullRequestPayload({ number: pull.number, headSha: removed, baseSha: pull.pull!.baseSha });
+  payload.pull_request.commits = 2;
+  const run = await runAction({ entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'pull_request', payload, repository: REPO, sha: removed, ref: `refs/pull/${pull.number}/merge`, inputs: { 'sarif-file': '' } });
+  return { added, run };
+}
+
 describe('Action: every commit of a PR or push', () => {
   it('a PR whose first commit adds a token and whose second removes it fails, naming the commit and saying rotate', async () => {
     const ws = build();
@@ -137,14 +153,7 @@ describe('Action: every commit of a PR or push', () => {
   });
 
   it('without a usable checkout (origin lacks the base), the commits come from the API: still fails, naming the commit', async () => {
-    const added = double.state.push(REPO, { branch: 'feature', files: { 'src/config.js': CONFIG_WITH_SECRET } });
-    const removed = double.state.push(REPO, { branch: 'feature', files: { 'src/config.js': 'export const config = {};\n' } });
-    const pull = double.state.openPull(REPO, { head: 'feature', title: 'Add config' });
-    const ws = mirrorWithShallowOrigin(double.state.repo(REPO).git.objects, 'feature', removed);
-    roots.push(join(ws.workspace, '..'));
-    const payload = pullRequestPayload({ number: pull.number, headSha: removed, baseSha: pull.pull!.baseSha });
-    payload.pull_request.commits = 2;
-    const run = await runAction({ entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'pull_request', payload, repository: REPO, sha: removed, ref: `refs/pull/${pull.number}/merge`, inputs: { 'sarif-file': '' } });
+    const { added, run } = await pullWithoutCheckout({ 'src/config.js': CONFIG_WITH_SECRET }, { 'src/config.js': 'export const config = {};\n' });
     expect(run.stdout).toContain("using the API's PR files");
     expect(run.code).toBe(1);
     const secrets = run.annotations.filter((a) => a.properties.title === 'secret/github-classic-pat');
@@ -158,14 +167,10 @@ describe('Action: every commit of a PR or push', () => {
   it('without a usable checkout, a UTF-16 file (the API gives no patch) is read back: a token added and then removed fails, naming the commit', async () => {
     const token = fakeGithubToken(901);
     const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
-    const added = double.state.push(REPO, { branch: 'feature', files: { 'deploy.ps1': utf16(`# deploy\r\n$t = "token ${token}"\r\n`), 'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]) } });
-    const removed = double.state.push(REPO, { branch: 'feature', files: { 'deploy.ps1': utf16('# deploy\r\n$t = $env:TOKEN\r\n') } });
-    const pull = double.state.openPull(REPO, { head: 'feature', title: 'Add deploy' });
-    const ws = mirrorWithShallowOrigin(double.state.repo(REPO).git.objects, 'feature', removed);
-    roots.push(join(ws.workspace, '..'));
-    const payload = pullRequestPayload({ number: pull.number, headSha: removed, baseSha: pull.pull!.baseSha });
-    payload.pull_request.commits = 2;
-    const run = await runAction({ entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'pull_request', payload, repository: REPO, sha: removed, ref: `refs/pull/${pull.number}/merge`, inputs: { 'sarif-file': '' } });
+    const { added, run } = await pullWithoutCheckout(
+      { 'deploy.ps1': utf16(`# deploy\r\n$t = "token ${token}"\r\n`), 'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]) },
+      { 'deploy.ps1': utf16('# deploy\r\n$t = $env:TOKEN\r\n') },
+    );
     expect(run.stdout).toContain("using the API's PR files");
     expect(run.code).toBe(1);
     const secrets = run.annotations.filter((a) => a.properties.title?.startsWith('secret/'));
