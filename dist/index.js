@@ -61219,6 +61219,20 @@ var DASHBOARD_FINGERPRINT = "dashboard";
 var DASHBOARD_TITLE = "NHI inventory";
 var BODY_LIMIT = 65e3;
 var GRAPH_LIMIT = 60;
+var LISTED_SKIPS = 20;
+function skipLines(skipped2) {
+  if (skipped2.length === 0) return [];
+  const routine = skipped2.filter((s) => s.reason === "binary" || s.reason === "too-large").length;
+  const listed = skipped2.filter((s) => s.reason !== "binary" && s.reason !== "too-large");
+  return [
+    "",
+    "### Not scanned",
+    "",
+    ...listed.slice(0, LISTED_SKIPS).map((s) => `- ${code(s.path)}: ${markdownText(`${s.reason}: ${s.detail}`)}`),
+    ...listed.length > LISTED_SKIPS ? [`- _${listed.length - LISTED_SKIPS} more_`] : [],
+    ...routine > 0 ? [`${listed.length > 0 ? "\n" : ""}${routine} binary or oversized file${routine === 1 ? "" : "s"} skipped.`] : []
+  ];
+}
 function cell2(value2) {
   return value2 === void 0 ? "\u2014" : markdownText(value2);
 }
@@ -61266,16 +61280,17 @@ function dashboardIssue(input) {
   });
   const table = ["| NHI | kind | owner | rotation | environment | declared at | open gaps |", "|---|---|---|---|---|---|---|"];
   const graph = ["", "### Identities \u2192 workloads \u2192 owners", "", mermaidGraph(inventory)];
-  let body = [...header, ...table, ...rows3, ...graph].join("\n");
+  const skips = skipLines(input.skipped ?? []);
+  let body = [...header, ...table, ...rows3, ...skips, ...graph].join("\n");
   if (body.length > BODY_LIMIT) {
     const kept2 = [];
-    let size = header.join("\n").length + table.join("\n").length + 200;
+    let size = header.join("\n").length + table.join("\n").length + skips.join("\n").length + 200;
     for (const row of rows3) {
       if (size + row.length + 1 > BODY_LIMIT) break;
       kept2.push(row);
       size += row.length + 1;
     }
-    body = [...header, ...table, ...kept2, "", `_${rows3.length - kept2.length} more NHIs not shown: run \`nhi-steward inventory\` for the full list._`].join("\n");
+    body = [...header, ...table, ...kept2, "", `_${rows3.length - kept2.length} more NHIs not shown: run \`nhi-steward inventory\` for the full list._`, ...skips].join("\n");
   }
   return { fingerprint: DASHBOARD_FINGERPRINT, title: DASHBOARD_TITLE, body: withMarker(DASHBOARD_FINGERPRINT, body), labels: input.labels, assignees: [] };
 }
@@ -61616,7 +61631,7 @@ async function syncScanIssues(client2, repo, result, links, settings, options = 
   if (plan === "secrets") return first;
   const wanted = plan === "all" && settings.dashboard !== false && result.inventory.length > 0;
   const waiting = gaps.filter((gap) => !first.numbers.has(gap.fingerprint)).length;
-  const dashboard = wanted ? [dashboardIssue({ inventory: result.inventory, gapIssues: first.numbers, gapsByIdentity, sha: links.sha, labels: settings.issues.labels, waiting })] : [];
+  const dashboard = wanted ? [dashboardIssue({ inventory: result.inventory, gapIssues: first.numbers, gapsByIdentity, sha: links.sha, labels: settings.issues.labels, waiting, skipped: result.skipped })] : [];
   const second = await syncIssues(client2, repo, dashboard, { label: label2, inScope: (issue2) => issue2.fingerprint === DASHBOARD_FINGERPRINT, author: options.author });
   const dashboardNumber = second.numbers.get(DASHBOARD_FINGERPRINT);
   if (dashboardNumber !== void 0 && second.created.includes(dashboardNumber)) {

@@ -1,5 +1,5 @@
 import { code, markdownText } from '../core/report/escape.js';
-import type { InventoryEntry } from '../core/types.js';
+import type { InventoryEntry, Skipped } from '../core/types.js';
 import { DEFAULT_MAX_CREATES, withMarker, type DesiredIssue } from './issue-sync.js';
 
 export const DASHBOARD_FINGERPRINT = 'dashboard';
@@ -18,6 +18,30 @@ export interface DashboardInput {
   labels: string[];
   /** Gap issues not opened yet because of the per-scan cap. */
   waiting?: number;
+  /** What the full scan did not scan, and why (a scan never skips silently). */
+  skipped?: readonly Skipped[];
+}
+
+/** Skips listed by name on the dashboard, at most; binary and oversized files are counted. */
+const LISTED_SKIPS = 20;
+
+/**
+ * The dashboard's "Not scanned" lines: each unusual skip (unreadable, invalid path, a limit: what
+ * the scan could not check, such as files a tarball left out that could not be fetched) by name,
+ * and a count of binary and oversized files. Empty when nothing was skipped.
+ */
+function skipLines(skipped: readonly Skipped[]): string[] {
+  if (skipped.length === 0) return [];
+  const routine = skipped.filter((s) => s.reason === 'binary' || s.reason === 'too-large').length;
+  const listed = skipped.filter((s) => s.reason !== 'binary' && s.reason !== 'too-large');
+  return [
+    '',
+    '### Not scanned',
+    '',
+    ...listed.slice(0, LISTED_SKIPS).map((s) => `- ${code(s.path)}: ${markdownText(`${s.reason}: ${s.detail}`)}`),
+    ...(listed.length > LISTED_SKIPS ? [`- _${listed.length - LISTED_SKIPS} more_`] : []),
+    ...(routine > 0 ? [`${listed.length > 0 ? '\n' : ''}${routine} binary or oversized file${routine === 1 ? '' : 's'} skipped.`] : []),
+  ];
 }
 
 function cell(value: string | undefined): string {
@@ -76,17 +100,18 @@ export function dashboardIssue(input: DashboardInput): DesiredIssue {
   });
   const table = ['| NHI | kind | owner | rotation | environment | declared at | open gaps |', '|---|---|---|---|---|---|---|'];
   const graph = ['', '### Identities → workloads → owners', '', mermaidGraph(inventory)];
-  let body = [...header, ...table, ...rows, ...graph].join('\n');
+  const skips = skipLines(input.skipped ?? []);
+  let body = [...header, ...table, ...rows, ...skips, ...graph].join('\n');
   if (body.length > BODY_LIMIT) {
     // Keep the table whole as far as it fits, and say what was left out.
     const kept: string[] = [];
-    let size = header.join('\n').length + table.join('\n').length + 200;
+    let size = header.join('\n').length + table.join('\n').length + skips.join('\n').length + 200;
     for (const row of rows) {
       if (size + row.length + 1 > BODY_LIMIT) break;
       kept.push(row);
       size += row.length + 1;
     }
-    body = [...header, ...table, ...kept, '', `_${rows.length - kept.length} more NHIs not shown: run \`nhi-steward inventory\` for the full list._`].join('\n');
+    body = [...header, ...table, ...kept, '', `_${rows.length - kept.length} more NHIs not shown: run \`nhi-steward inventory\` for the full list._`, ...skips].join('\n');
   }
   return { fingerprint: DASHBOARD_FINGERPRINT, title: DASHBOARD_TITLE, body: withMarker(DASHBOARD_FINGERPRINT, body), labels: input.labels, assignees: [] };
 }

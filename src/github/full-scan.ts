@@ -53,7 +53,15 @@ async function* withLeftOut(files: AsyncIterable<SourceFile | Skipped>, client: 
     seen.add(file.path);
     yield file;
   }
-  const { tree, truncated } = await gitTree(client, repo, ref);
+  let listing: Awaited<ReturnType<typeof gitTree>>;
+  try {
+    listing = await gitTree(client, repo, ref);
+  } catch (error) {
+    // The tarball's files are scanned: say what could not be checked rather than fail them all.
+    yield { path: '.', reason: 'limit', detail: `the repository tree could not be listed (${safeMessage(error)}): files the tarball leaves out (export-ignore in .gitattributes) were not checked` };
+    return;
+  }
+  const { tree, truncated } = listing;
   // Blobs only (not symbolic links, 120000, which the tarball holds as links; not submodules).
   // A name with control characters was already listed by the tarball reader as invalid-path.
   const missing = tree.filter((e) => e.type === 'blob' && e.mode !== '120000' && e.sha !== undefined && !seen.has(e.path) && !hasControlCharacters(e.path));
@@ -67,9 +75,18 @@ async function* withLeftOut(files: AsyncIterable<SourceFile | Skipped>, client: 
       yield { path: entry.path, reason: 'too-large', detail: `${entry.size} bytes exceeds max-file-size ${maxFileSize}` };
       continue;
     }
-    const { data } = await client.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { ...repo, file_sha: entry.sha! });
-    yield toSourceFile(entry.path, Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8'), { maxFileSize });
+    try {
+      const { data } = await client.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { ...repo, file_sha: entry.sha! });
+      yield toSourceFile(entry.path, Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8'), { maxFileSize });
+    } catch (error) {
+      yield { path: entry.path, reason: 'unreadable', detail: `left out of the tarball, and its blob could not be fetched: ${safeMessage(error)}` };
+    }
   }
+}
+
+/** An API error's first line, short (no response body). */
+function safeMessage(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200);
 }
 
 /**

@@ -62,7 +62,7 @@ export async function syncScanIssues(
   const wanted = plan === 'all' && settings.dashboard !== false && result.inventory.length > 0;
   // Issues the per-sync cap held back open on later scans; the dashboard says how many wait.
   const waiting = gaps.filter((gap) => !first.numbers.has(gap.fingerprint)).length;
-  const dashboard = wanted ? [dashboardIssue({ inventory: result.inventory, gapIssues: first.numbers, gapsByIdentity, sha: links.sha, labels: settings.issues.labels, waiting })] : [];
+  const dashboard = wanted ? [dashboardIssue({ inventory: result.inventory, gapIssues: first.numbers, gapsByIdentity, sha: links.sha, labels: settings.issues.labels, waiting, skipped: result.skipped })] : [];
   const second = await syncIssues(client, repo, dashboard, { label, inScope: (issue) => issue.fingerprint === DASHBOARD_FINGERPRINT, author: options.author });
   const dashboardNumber = second.numbers.get(DASHBOARD_FINGERPRINT);
   if (dashboardNumber !== undefined && second.created.includes(dashboardNumber)) {

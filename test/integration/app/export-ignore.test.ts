@@ -45,4 +45,15 @@ describe("the App's full scan and export-ignore", () => {
     expect(app.logs.join('\n')).not.toContain(TOKEN);
     double.assertNoViolations();
   });
+
+  it('when the tree cannot be listed, the tarball\'s findings still land and the report says what was not checked', { timeout: 60_000 }, async () => {
+    double.state.push(REPO, { files: { 'src/leak.js': `export const t = '${TOKEN}';\n` } });
+    double.inject({ method: 'GET', path: '/repos/{owner}/{repo}/git/trees/{tree_sha}', status: 500, times: Infinity });
+    await app.scheduler.tick();
+    const issues = [...double.state.repo(REPO).issues.values()].filter((i) => !i.pull && i.labels.includes('nhi-steward'));
+    expect(issues.filter((i) => i.body?.includes('src/leak.js'))).toHaveLength(1);
+    const dashboard = issues.find((i) => i.title === 'NHI inventory');
+    expect(dashboard?.body).toContain('the repository tree could not be listed');
+    expect(double.calls('git/get-blob')).toHaveLength(0);
+  });
 });

@@ -82,6 +82,22 @@ describe('names from the repository reach GitHub inert', () => {
     assertInert(dashboard.body.split('```mermaid')[0]);
   });
 
+  it("dashboard: what the scan did not scan, listed inert and bounded; binary and oversized files counted", () => {
+    const odd = Array.from({ length: 23 }, (_, i) => ({ path: `x\`y${i} @acme/payments [a](https://evil.example)`, reason: 'unreadable' as const, detail: 'left out of the tarball, and its blob could not be fetched: <b>500</b>' }));
+    const routine = [
+      { path: 'logo.png', reason: 'binary' as const, detail: 'NUL byte in the first 8 KiB' },
+      { path: 'big.json', reason: 'too-large' as const, detail: '9 bytes exceeds max-file-size 1' },
+    ];
+    const dashboard = dashboardIssue({ inventory, gapIssues: new Map(), gapsByIdentity: new Map(), sha: 'a'.repeat(40), labels: ['nhi-steward'], skipped: [...routine, ...odd] });
+    const section = dashboard.body.split('### Not scanned')[1].split('### Identities')[0];
+    expect(section.split('\n').filter((l) => l.startsWith('- `'))).toHaveLength(20);
+    expect(section).toContain('- _3 more_');
+    expect(section).toContain('2 binary or oversized files skipped.');
+    expect(section).not.toContain('logo.png');
+    assertInert(section, []);
+    expect(dashboardIssue({ inventory, gapIssues: new Map(), gapsByIdentity: new Map(), sha: 'a'.repeat(40), labels: [], skipped: [] }).body).not.toContain('Not scanned');
+  });
+
   it('check-run summary: inert and one row per finding', () => {
     const md = renderMarkdownSummary(result);
     assertInert(md);
