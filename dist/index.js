@@ -50401,6 +50401,10 @@ function newLines(base, head) {
   }
   return added;
 }
+function linesAddedSince(base, head, path7, settings) {
+  const before = base && toSourceFile(path7, base, settings);
+  return before && !isSkipped(before) ? newLines(before.content, head) : void 0;
+}
 
 // src/core/policy/diff.ts
 function diffInventories(base, head) {
@@ -60013,9 +60017,7 @@ async function fromIndex(dir, path7, changes, settings) {
   return "content" in source && source.addedLines === void 0 ? { ...source, addedLines: await binaryChangeLines(dir, changes.base, source, settings) } : source;
 }
 async function binaryChangeLines(dir, base, head, settings) {
-  const bytes = await showFile(dir, base, head.path);
-  const before = bytes && toSourceFile(head.path, bytes, settings);
-  return before && "content" in before ? newLines(before.content, head.content) : void 0;
+  return linesAddedSince(await showFile(dir, base, head.path), head.content, head.path, settings);
 }
 async function blame(dir, changes, head, settings) {
   const baseRecords = [];
@@ -60740,8 +60742,8 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets, 
       source = toSourceFile(file.filename, bytes, settings, view?.addedLines);
       if (!view && !isSkipped(source) && file.status !== "added") {
         const before = await baseBytes();
-        const old = Buffer.isBuffer(before) ? toSourceFile(basePath, before, settings) : void 0;
-        if (old && !isSkipped(old)) source = { ...source, addedLines: newLines(old.content, source.content) };
+        const added = linesAddedSince(Buffer.isBuffer(before) ? before : void 0, source.content, basePath, settings);
+        if (added) source = { ...source, addedLines: added };
       }
     } else {
       source = { path: file.filename, content: view.sparseContent, addedLines: view.addedLines };
@@ -61103,8 +61105,7 @@ async function scanBinaryChange(client2, repo, item, file, commit, secrets, maxF
   if (isSkipped(head)) return;
   const parent = item.parents[0]?.sha;
   const before = file.status !== "added" && parent ? await getFileBytes(client2, repo, file.previous_filename ?? file.filename, parent, { maxBytes: maxFileSize }) : void 0;
-  const base = Buffer.isBuffer(before) ? toSourceFile(file.filename, before, { maxFileSize }) : void 0;
-  const addedLines = base && !isSkipped(base) ? newLines(base.content, head.content) : void 0;
+  const addedLines = linesAddedSince(Buffer.isBuffer(before) ? before : void 0, head.content, file.filename, { maxFileSize });
   if (addedLines?.size === 0) return;
   secrets.addFile(commit, addedLines ? { ...head, addedLines } : head);
 }

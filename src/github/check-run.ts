@@ -252,7 +252,8 @@ export async function completeCheckRun(client: GitHubClient, repo: RepoRef, chec
   await client.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...repo, check_run_id: checkRunId, status: 'completed', ...completedFields(outcome, batches.at(-1) ?? []) });
 }
 
-function safeMessage(error: unknown): string {
+/** An error's first line, at most 300 characters (no response body or stack). */
+export function safeMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0].slice(0, 300);
 }

@@ -6,6 +6,7 @@ import { scanSources } from '../core/scan.js';
 import { hasControlCharacters } from '../core/report/escape.js';
 import { toSourceFile } from '../core/source.js';
 import type { ScanResult, ScanSettings, SecretSink, SourceFile, Skipped } from '../core/types.js';
+import { safeMessage } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { gitTree } from './contents.js';
 import { readTarball } from './tarball.js';
@@ -84,10 +85,6 @@ async function* withLeftOut(files: AsyncIterable<SourceFile | Skipped>, client: 
   }
 }
 
-/** An API error's first line, short (no response body). */
-function safeMessage(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200);
-}
 
 /**
  * The tarball as a Node stream that only reads as fast as the scanner consumes. GitHub answers

@@ -2,7 +2,7 @@ import { diffInventories } from '../core/policy/diff.js';
 import { entryMatcher, parseOwnersFile } from '../core/policy/owners-file.js';
 import { CHECK_SUMMARY_LIMIT, renderMarkdownSummary } from '../core/report/markdown.js';
 import { extractIdentities, scanSources } from '../core/scan.js';
-import { newLines } from '../core/diff/new-lines.js';
+import { linesAddedSince } from '../core/diff/new-lines.js';
 import { toSourceFile, isSkipped } from '../core/source.js';
 import { KustomizeNamespaces } from '../core/identities/kustomize.js';
 import { linkReferences } from '../core/identities/link.js';
@@ -269,8 +269,8 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
         // very large diff. The lines the base version does not hold count as added (every line
         // when there is no base to read), so the PR is not blamed for secrets the file had before.
         const before = await baseBytes();
-        const old = Buffer.isBuffer(before) ? toSourceFile(basePath, before, settings) : undefined;
-        if (old && !isSkipped(old)) source = { ...source, addedLines: newLines(old.content, source.content) };
+        const added = linesAddedSince(Buffer.isBuffer(before) ? before : undefined, source.content, basePath, settings);
+        if (added) source = { ...source, addedLines: added };
       }
     } else {
       source = { path: file.filename, content: view!.sparseContent, addedLines: view!.addedLines };

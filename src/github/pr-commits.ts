@@ -1,5 +1,5 @@
 import { CommitSecrets, mergeCommitSecrets } from '../core/commits.js';
-import { newLines } from '../core/diff/new-lines.js';
+import { linesAddedSince } from '../core/diff/new-lines.js';
 import { isSkipped, toSourceFile } from '../core/source.js';
 import type { CommitRef, Finding, ScanResult, ScanSettings, SecretSink } from '../core/types.js';
 import type { GitHubClient, RepoRef } from './client.js';
@@ -119,7 +119,7 @@ const KNOWN_BINARY = /\.(?:png|jpe?g|gif|ico|bmp|webp|tiff?|psd|pdf|zip|gz|tgz|b
 /**
  * One change the commits API gives no patch for: its new version, when it decodes as text
  * (src/core/source.ts), goes through the engine with the lines its parent's version did not hold
- * as added (src/core/diff/new-lines.ts), as the git path does (src/workspace/commits.ts).
+ * as added (`linesAddedSince`), as the git path does (src/workspace/commits.ts).
  */
 async function scanBinaryChange(client: GitHubClient, repo: RepoRef, item: ApiCommit, file: ApiCommitFile, commit: CommitRef, secrets: CommitSecrets, maxFileSize: number): Promise<void> {
   const bytes = await getFileBytes(client, repo, file.filename, item.sha, { maxBytes: maxFileSize });
@@ -128,8 +128,7 @@ async function scanBinaryChange(client: GitHubClient, repo: RepoRef, item: ApiCo
   if (isSkipped(head)) return;
   const parent = item.parents[0]?.sha;
   const before = file.status !== 'added' && parent ? await getFileBytes(client, repo, file.previous_filename ?? file.filename, parent, { maxBytes: maxFileSize }) : undefined;
-  const base = Buffer.isBuffer(before) ? toSourceFile(file.filename, before, { maxFileSize }) : undefined;
-  const addedLines = base && !isSkipped(base) ? newLines(base.content, head.content) : undefined;
+  const addedLines = linesAddedSince(Buffer.isBuffer(before) ? before : undefined, head.content, file.filename, { maxFileSize });
   if (addedLines?.size === 0) return;
   secrets.addFile(commit, addedLines ? { ...head, addedLines } : head);
 }

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { newLines } from '../core/diff/new-lines.js';
+import { linesAddedSince } from '../core/diff/new-lines.js';
 import { blamedIds, diffInventories } from '../core/policy/diff.js';
 import { extractIdentities, scanSources, type SourceItem } from '../core/scan.js';
 import { toSourceFile } from '../core/source.js';
@@ -120,12 +120,10 @@ async function fromIndex(dir: string, path: string, changes: ChangeSet, settings
 /**
  * The lines a change git calls binary added to a file that decodes as text (UTF-16, or text the
  * repository's .gitattributes marks `binary` or `-diff`): those its version at `base` does not
- * hold (`newLines`); every line when it had none there, or was binary.
+ * hold (`linesAddedSince`); every line when it had none there, or was binary.
  */
 async function binaryChangeLines(dir: string, base: string, head: SourceFile, settings: ScanSettings): Promise<Set<number> | undefined> {
-  const bytes = await showFile(dir, base, head.path);
-  const before = bytes && toSourceFile(head.path, bytes, settings);
-  return before && 'content' in before ? newLines(before.content, head.content) : undefined;
+  return linesAddedSince(await showFile(dir, base, head.path), head.content, head.path, settings);
 }
 
 /** NHIs the change added or changed: declarations of changed files at base vs at head. */

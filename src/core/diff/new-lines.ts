@@ -1,3 +1,6 @@
+import { isSkipped, toSourceFile } from '../source.js';
+import type { ScanSettings } from '../types.js';
+
 /**
  * The 1-based lines of `head` that `base` does not hold, each line of `base` cancelling one equal
  * line of `head`, first come first served: the lines a change added, for a file git shows no lines
@@ -17,4 +20,15 @@ export function newLines(base: string, head: string): Set<number> {
     else added.add(i + 1);
   }
   return added;
+}
+
+/**
+ * The lines of `head` (a file's new text) to judge as added, given `base`, the file's bytes at the
+ * base of the change when it had a version there: `newLines` when those decode as text; undefined
+ * (every line counts) when there was no base version or it was binary. For changes git or GitHub
+ * show no lines of (src/workspace/scan-dir.ts, src/github/pr-check.ts, src/github/pr-commits.ts).
+ */
+export function linesAddedSince(base: Uint8Array | undefined, head: string, path: string, settings: Pick<ScanSettings, 'maxFileSize'>): Set<number> | undefined {
+  const before = base && toSourceFile(path, base, settings);
+  return before && !isSkipped(before) ? newLines(before.content, head) : undefined;
 }
