@@ -58534,7 +58534,6 @@ async function scanSources(sources, options) {
 function admitted(item, settings) {
   if (!("content" in item)) return item;
   if (isIgnored(item.path, settings)) return void 0;
-  if (hasControlCharacters(item.path)) return { path: plainText(item.path), reason: "invalid-path", detail: "control characters in the file name" };
   return item;
 }
 function contributionOf(item, settings, reveal) {
@@ -60511,7 +60510,6 @@ var ByteBudget = class extends Transform {
 };
 function checkEntryPath(name3, top) {
   if (name3.includes("\0")) return { ok: false, detail: "NUL byte in entry name" };
-  if (/[\u0001-\u001f\u007f]/.test(name3)) return { ok: false, detail: "control characters in entry name" };
   if (name3.startsWith("/") || /^[A-Za-z]:[\\/]/.test(name3) || name3.startsWith("\\")) return { ok: false, detail: "absolute path" };
   const parts = name3.split("/").filter((p) => p !== "" && p !== ".");
   if (parts.some((p) => p === ".." || p.includes("\\"))) return { ok: false, detail: "path escapes the archive root" };
@@ -61670,7 +61668,10 @@ function annotationsFor(findings) {
       properties: {
         title: finding.rule,
         // merged: "credential/no-rotation, identity/unowned"
-        file: finding.file,
+        // @actions/core escapes only `%`, CR, LF, `:` and `,` in properties: a name's other control
+        // characters would reach the log raw. Escaped, such a name no longer matches its file, so
+        // GitHub shows the annotation in the run's summary instead of on the line.
+        file: terminalText(finding.file),
         startLine: finding.line,
         endLine: finding.endLine ?? finding.line,
         ...singleLine && finding.endColumn ? { startColumn: finding.column, endColumn: finding.endColumn } : {}
@@ -63517,7 +63518,8 @@ async function report(result, sarifPath, mode, changedIdentities) {
   const { serverUrl } = context2;
   const { owner, repo } = repoRef();
   const sha = context2.payload.pull_request?.head?.sha ?? context2.sha;
-  const link = owner && sha ? (file, line) => `${serverUrl}/${owner}/${repo}/blob/${sha}/${file}#L${line}` : void 0;
+  const links = { htmlUrl: `${serverUrl}/${owner}/${repo}`, sha };
+  const link = owner && sha ? (file, line) => permalink(links, file, line) : void 0;
   const summary2 = renderMarkdownSummary(result, { maxLength: SUMMARY_LIMIT, title: "NHI hygiene", link, ...changedIdentities ? { changedIdentities } : {} });
   await writeJobSummary(summary2);
   if (sarifPath) {

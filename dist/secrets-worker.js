@@ -16531,7 +16531,6 @@ var MAX_QUEUED_BYTES = 2 * 1024 * 1024;
 function admitted(item, settings2) {
   if (!("content" in item)) return item;
   if (isIgnored(item.path, settings2)) return void 0;
-  if (hasControlCharacters(item.path)) return { path: plainText(item.path), reason: "invalid-path", detail: "control characters in the file name" };
   return item;
 }
 function contributionOf(item, settings2, reveal2) {

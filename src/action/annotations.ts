@@ -34,7 +34,10 @@ export function annotationsFor(findings: Finding[]): AnnotationCommand[] {
       message: finding.message.split('\n').map(terminalText).join('\n'),
       properties: {
         title: finding.rule, // merged: "credential/no-rotation, identity/unowned"
-        file: finding.file,
+        // @actions/core escapes only `%`, CR, LF, `:` and `,` in properties: a name's other control
+        // characters would reach the log raw. Escaped, such a name no longer matches its file, so
+        // GitHub shows the annotation in the run's summary instead of on the line.
+        file: terminalText(finding.file),
         startLine: finding.line,
         endLine: finding.endLine ?? finding.line,
         ...(singleLine && finding.endColumn ? { startColumn: finding.column, endColumn: finding.endColumn } : {}),

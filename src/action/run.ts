@@ -20,6 +20,7 @@ import { syncScanIssues } from '../github/scan-sync.js';
 import { annotationsFor } from './annotations.js';
 import { commitReader, diffBase, type DiffBase, type PullShas } from './checkout.js';
 import { getFileText } from '../github/contents.js';
+import { permalink } from '../github/issue-content.js';
 import { mergeCommitSecrets, mergeHistory } from '../core/commits.js';
 import { ensureRange, scanCommitRange } from '../workspace/commits.js';
 import { scanHistory } from '../workspace/history.js';
@@ -181,7 +182,8 @@ async function report(result: ScanResult, sarifPath: string, mode: string, chang
   const { owner, repo } = repoRef();
   const sha = github.context.payload.pull_request?.head?.sha ?? github.context.sha;
   // No commit to link to (GITHUB_SHA unset, e.g. a local runner): plain file:line, not blob/undefined.
-  const link = owner && sha ? (file: string, line: number) => `${serverUrl}/${owner}/${repo}/blob/${sha}/${file}#L${line}` : undefined;
+  const links = { htmlUrl: `${serverUrl}/${owner}/${repo}`, sha };
+  const link = owner && sha ? (file: string, line: number) => permalink(links, file, line) : undefined;
   const summary = renderMarkdownSummary(result, { maxLength: SUMMARY_LIMIT, title: 'NHI hygiene', link, ...(changedIdentities ? { changedIdentities } : {}) });
   await writeJobSummary(summary);
   if (sarifPath) {

@@ -76,13 +76,13 @@ export async function scanSources(
 
 /**
  * What the pipeline does with an item before scanning it: files under `paths-ignore` are dropped,
- * a file name with control characters becomes a skip (a newline in a name would rewrite the
- * reports and snippets it appears in), anything else passes as is.
+ * anything else passes as is. A file name with control characters is scanned like any other (a
+ * skip would let a change hide a secret behind one such character, and a skip does not fail a
+ * check); every report writes such names escaped (docs/security.md, "Injection").
  */
 export function admitted(item: SourceItem, settings: Pick<ScanSettings, 'pathsIgnore'>): SourceItem | undefined {
   if (!('content' in item)) return item;
   if (isIgnored(item.path, settings)) return undefined;
-  if (hasControlCharacters(item.path)) return { path: plainText(item.path), reason: 'invalid-path', detail: 'control characters in the file name' };
   return item;
 }
 

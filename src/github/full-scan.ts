@@ -3,7 +3,6 @@ import { get as httpsGet } from 'node:https';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { scanSources } from '../core/scan.js';
-import { hasControlCharacters } from '../core/report/escape.js';
 import { toSourceFile } from '../core/source.js';
 import type { ScanResult, ScanSettings, SecretSink, SourceFile, Skipped } from '../core/types.js';
 import { safeMessage } from './check-run.js';
@@ -64,8 +63,7 @@ async function* withLeftOut(files: AsyncIterable<SourceFile | Skipped>, client: 
   }
   const { tree, truncated } = listing;
   // Blobs only (not symbolic links, 120000, which the tarball holds as links; not submodules).
-  // A name with control characters was already listed by the tarball reader as invalid-path.
-  const missing = tree.filter((e) => e.type === 'blob' && e.mode !== '120000' && e.sha !== undefined && !seen.has(e.path) && !hasControlCharacters(e.path));
+  const missing = tree.filter((e) => e.type === 'blob' && e.mode !== '120000' && e.sha !== undefined && !seen.has(e.path));
   if (truncated) yield { path: '.', reason: 'limit', detail: 'the repository tree is too large for GitHub to list whole: files the tarball leaves out (export-ignore in .gitattributes) may not all have been scanned' };
   for (const [i, entry] of missing.entries()) {
     if (i === MAX_LEFT_OUT_FILES) {

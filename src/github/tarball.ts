@@ -88,7 +88,6 @@ export type PathCheck = { ok: true; path: string } | { ok: false; detail: string
  */
 export function checkEntryPath(name: string, top: string): PathCheck {
   if (name.includes('\0')) return { ok: false, detail: 'NUL byte in entry name' };
-  if (/[\u0001-\u001f\u007f]/.test(name)) return { ok: false, detail: 'control characters in entry name' };
   if (name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name) || name.startsWith('\\')) return { ok: false, detail: 'absolute path' };
   const parts = name.split('/').filter((p) => p !== '' && p !== '.');
   if (parts.some((p) => p === '..' || p.includes('\\'))) return { ok: false, detail: 'path escapes the archive root' };

@@ -133,4 +133,18 @@ describe('PR check inputs', () => {
     for (const token of [OLD, ADDED, FRESH]) expect(JSON.stringify(double.requests.map((r) => r.body ?? ''))).not.toContain(token);
     double.assertNoViolations();
   });
+  it('a file whose name holds control characters is scanned, and its name is shown escaped', { timeout: 60_000 }, async () => {
+    const TOKEN = fakeGithubToken(404);
+    const name = 'deploy\u0001\u001b[2K.env';
+    const { payload } = openPull('feature/control-name', { [name]: `GITHUB_TOKEN=${TOKEN}\n` });
+    await app.deliver('pull_request', payload);
+    const run = checkRuns().at(-1)!;
+    // Before, the file was an invalid-path skip and the check passed.
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(run.annotations.filter((a) => a.title?.startsWith('secret/')).map((a) => [a.path, a.start_line])).toEqual([[name, 1]]);
+    expect(run.output.summary).toContain('deploy\\u0001\\u001b[2K.env');
+    expect(run.output.summary).not.toMatch(/[\u0001\u001b]/);
+    expect(JSON.stringify(double.requests.map((r) => r.body ?? ''))).not.toContain(TOKEN);
+    double.assertNoViolations();
+  });
 });

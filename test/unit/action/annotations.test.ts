@@ -16,6 +16,11 @@ describe("the Action's annotations", () => {
     expect(merged[0].properties.title).toBe('identity/unowned, credential/no-rotation');
   });
 
+  it('name a file whose name holds control characters escaped (a plain name as it is)', () => {
+    const [odd, plain] = annotationsFor([secretFinding({ file: 'deploy\u0001\u001b[2K.env' }), secretFinding({ file: 'src/config.js', fingerprint: 'other' })]);
+    expect([odd.properties.file, plain.properties.file].sort()).toEqual(['deploy\\u0001\\u001b[2K.env', 'src/config.js']);
+  });
+
   it('stop at the per-level limit', () => {
     const many = Array.from({ length: SHOWN_PER_LEVEL + 3 }, (_, i) => secretFinding({ line: i + 1, fingerprint: `fp${i}` }));
     expect(annotationsFor(many)).toHaveLength(SHOWN_PER_LEVEL);

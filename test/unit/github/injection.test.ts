@@ -110,16 +110,23 @@ describe('names from the repository reach GitHub inert', () => {
     expect(parsed.identities).toEqual([{ match: 'kubernetes:ServiceAccount/ns/x', owner: '@TODO' }]);
   });
 
-  it('the scan refuses file names and identity names with control characters', async () => {
+  it('the scan reads files whose names hold control characters, and refuses such identity names', async () => {
+    const token = ['ghp', 'R8vJm2KqL9xTn4WbZ5cYd7Hs3Fg6Ea1Pi0Uo'].join('_');
     const scanned = await scanSources(
       [
-        { path: 'k8s/evil\nname.yaml', content: 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ok\n  namespace: ns\n' },
+        { path: 'k8s/evil\nname.yaml', content: `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ok\n  namespace: ns\n  annotations:\n    token: ${token}\n` },
         { path: 'k8s/sa.yaml', content: 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: "bad\\nname"\n  namespace: ns\n' },
       ],
       { settings: defaultSettings() },
     );
-    expect(scanned.skipped.map((s) => [s.reason, s.path.includes('\n')])).toEqual([['invalid-path', false]]);
-    expect(scanned.inventory.map((e) => e.id)).toEqual([]);
+    // A skip would let a change hide a secret behind one control character (a skip fails no check).
+    expect(scanned.skipped).toEqual([]);
+    expect(scanned.findings.filter((f) => f.rule.startsWith('secret/')).map((f) => [f.file, f.line])).toEqual([['k8s/evil\nname.yaml', 7]]);
+    expect(scanned.inventory.map((e) => [e.id, e.file])).toEqual([['kubernetes:ServiceAccount/ns/ok', 'k8s/evil\nname.yaml']]);
     expect(scanned.findings.some((f) => f.rule === 'parse/error' && f.message.includes('control characters'))).toBe(true);
+    // Every Markdown surface shows the name escaped, on one line.
+    const md = renderMarkdownSummary(scanned);
+    expect(md).toContain('evil\\nname.yaml');
+    expect(md).not.toContain('evil\nname');
   });
 });

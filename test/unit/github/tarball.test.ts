@@ -193,6 +193,8 @@ describe('checkEntryPath', () => {
     ['C:\\windows\\x', { ok: false, detail: 'absolute path' }],
     [`${TOP}/a\\..\\..\\x`, { ok: false, detail: 'path escapes the archive root' }],
     [`${TOP}/a\0b`, { ok: false, detail: 'NUL byte in entry name' }],
+    // Read into memory, never written: a name with control characters is scanned (and escaped where shown).
+    [`${TOP}/deploy\u0001\n.env`, { ok: true, path: 'deploy\u0001\n.env' }],
   ])('%j → %j', (name, expected) => {
     expect(checkEntryPath(name, TOP)).toEqual(expected);
   });
