@@ -20153,7 +20153,7 @@ var require_visit = __commonJS({
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
-    var SKIP2 = /* @__PURE__ */ Symbol("skip children");
+    var SKIP3 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit(node, visitor) {
       const visitor_ = initVisitor(visitor);
@@ -20165,7 +20165,7 @@ var require_visit = __commonJS({
         visit_(null, node, visitor_, Object.freeze([]));
     }
     visit.BREAK = BREAK;
-    visit.SKIP = SKIP2;
+    visit.SKIP = SKIP3;
     visit.REMOVE = REMOVE;
     function visit_(key, node, visitor, path7) {
       const ctrl = callVisitor(key, node, visitor, path7);
@@ -20213,7 +20213,7 @@ var require_visit = __commonJS({
         await visitAsync_(null, node, visitor_, Object.freeze([]));
     }
     visitAsync.BREAK = BREAK;
-    visitAsync.SKIP = SKIP2;
+    visitAsync.SKIP = SKIP3;
     visitAsync.REMOVE = REMOVE;
     async function visitAsync_(key, node, visitor, path7) {
       const ctrl = await callVisitor(key, node, visitor, path7);
@@ -25618,7 +25618,7 @@ var require_cst_visit = __commonJS({
   "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
-    var SKIP2 = /* @__PURE__ */ Symbol("skip children");
+    var SKIP3 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
     function visit(cst, visitor) {
       if ("type" in cst && cst.type === "document")
@@ -25626,7 +25626,7 @@ var require_cst_visit = __commonJS({
       _visit(Object.freeze([]), cst, visitor);
     }
     visit.BREAK = BREAK;
-    visit.SKIP = SKIP2;
+    visit.SKIP = SKIP3;
     visit.REMOVE = REMOVE;
     visit.itemAtPath = (cst, path7) => {
       let item = cst;
@@ -45414,6 +45414,11 @@ var RULES = {
     help: "This pull request changes the owners file so that NHIs it does not add get a different owner or rotation. Their current owners are asked to review.\n\n**Fix:** narrow the entry (`match`/`path`) to the NHIs the PR adds, or have the current owners approve the change.",
     owasp: ["NHI1"]
   },
+  "suppression/inline-allow": {
+    title: "Secret silenced by an inline marker this change adds",
+    help: "The change adds a value the secrets engine reports on a line with an inline allow marker (`nhi-steward:allow`, `gitleaks:allow`, `pragma: allowlist secret`), or adds the marker beside an existing value. The marker silences it in every later scan, so this review is the moment to confirm it is not a real credential (a test fixture, a documented example). The notice fails nothing unless `fail-on: notice`.\n\n**Fix:** if it is a real credential, rotate it at the provider and load it at run time instead. If it is not, nothing to do; to keep such decisions out of the code, record it with `nhi-steward ignore FP --reason TEXT` or `nhi-steward baseline` instead of a marker.",
+    owasp: ["NHI2"]
+  },
   "scan/limit": {
     title: "Findings beyond a limit",
     help: "A file or a scan had more secret findings than nhi-steward reports; the rest are counted here.\n\n**Fix:** remove or accept (baseline, `.nhi-stewardignore`) the findings shown, then scan again.",
@@ -45449,6 +45454,7 @@ function countByLevel(findings) {
 // src/core/report/markdown.ts
 var FINDING_GROUPS = [
   { heading: "Secrets", test: (f) => f.rule.startsWith("secret/"), kind: "secret" },
+  { heading: "Secrets silenced by markers this change adds", test: (f) => f.rule === "suppression/inline-allow", kind: "silenced" },
   { heading: "Unowned NHIs", test: (f) => f.rule === "identity/unowned", kind: "identity" },
   { heading: "Credentials without rotation", test: (f) => f.rule === "credential/no-rotation", kind: "identity" },
   { heading: "Static CI keys (use OIDC)", test: (f) => f.rule === "credential/static-ci-key", kind: "identity" },
@@ -45484,6 +45490,7 @@ function buildSections(result, options) {
   const sections = FINDING_GROUPS.flatMap((group2, i) => {
     const findings = groups2[i];
     if (findings.length === 0) return [];
+    if (group2.kind === "silenced") return [silencedSection(group2.heading, findings, options)];
     return [group2.kind === "secret" ? secretSection(group2.heading, findings, options) : identityFindingSection(group2.heading, findings, result.inventory, options)];
   });
   const secretsFirst = groups2[0].length > 0 ? 1 : 0;
@@ -45509,6 +45516,14 @@ function secretSection(heading, findings, options) {
 |---|---|---|---|${verified ? "---|" : ""}
 `,
     rows: findings.map((f) => `| ${f.level} | ${where(f, options)} | ${cell(ruleHelp(f.rule).title)} | ${code(f.redacted ?? "\u2026", { table: true })} |${verified ? ` ${VERDICT_TEXT[f.verification ?? "unknown"]} |` : ""}
+`)
+  };
+}
+function silencedSection(heading, findings, options) {
+  return {
+    heading: `${heading} (${findings.length})`,
+    preamble: "This change adds an inline allow marker (`nhi-steward:allow`, `gitleaks:allow`, `pragma: allowlist secret`) on each line below, or a value beside one: later scans will not report it. Confirm each is not a real credential (a test fixture, a documented example); if one is, rotate it.\n\n| Where | Detector | Value |\n|---|---|---|\n",
+    rows: findings.map((f) => `| ${where(f, options)} | ${cell(ruleHelp(`secret/${f.detector ?? ""}`).title)} | ${code(f.redacted ?? "\u2026", { table: true })} |
 `)
   };
 }
@@ -45787,8 +45802,9 @@ var textRenderer = {
     const paint = painter(context3.color);
     const out = context3.quiet ? [] : [summaryLine(result, context3, paint)];
     const secrets = result.findings.filter(isSecret);
-    const others = result.findings.filter((f) => !isSecret(f));
-    for (const [title, findings] of [["Secrets", secrets], ["Identities and owners file", others]]) {
+    const silenced = result.findings.filter(isSilenced);
+    const others = result.findings.filter((f) => !isSecret(f) && !isSilenced(f));
+    for (const [title, findings] of [["Secrets", secrets], ["Secrets silenced by markers this change adds", silenced], ["Identities and owners file", others]]) {
       if (findings.length === 0) continue;
       if (out.length > 0) out.push("");
       out.push(paint("1", `${title} (${findings.length})`));
@@ -45808,7 +45824,7 @@ var textRenderer = {
     const hidden = result.skipped.length - listed.length;
     if (hidden > 0) out.push("", paint("2", `${hidden} binary or oversized file(s) skipped (--verbose lists them).`));
     if (result.findings.length > 0) {
-      const example = mostCommonRule(others) ?? mostCommonRule(secrets);
+      const example = mostCommonRule(others) ?? mostCommonRule(silenced) ?? mostCommonRule(secrets);
       out.push("", paint("2", `What each rule means and how to fix it: nhi-steward explain RULE (e.g. nhi-steward explain ${example}).`));
     }
     return `${out.join("\n")}
@@ -45822,6 +45838,9 @@ function mostCommonRule(findings) {
 }
 function isSecret(f) {
   return f.rule.startsWith("secret/");
+}
+function isSilenced(f) {
+  return f.rule === "suppression/inline-allow";
 }
 function groupByFile(findings) {
   const groups2 = /* @__PURE__ */ new Map();
@@ -45848,7 +45867,9 @@ function summaryLine(result, context3, paint) {
   const counts = countByLevel(result.findings);
   const levels = LEVELS.filter((l) => counts[l] > 0).map((l) => paint(LEVEL_STYLE[l], `${counts[l]} ${plural(l, counts[l])}`));
   const secrets = result.findings.filter(isSecret).length;
-  const found2 = result.findings.length === 0 ? paint("32", "No findings") : `${result.findings.length} finding(s) (${secrets} secret(s), ${result.findings.length - secrets} identity/owners): ${levels.join(", ")}`;
+  const silenced = result.findings.filter(isSilenced).length;
+  const kinds = [`${secrets} secret(s)`, ...silenced > 0 ? [`${silenced} silenced inline`] : [], `${result.findings.length - secrets - silenced} identity/owners`];
+  const found2 = result.findings.length === 0 ? paint("32", "No findings") : `${result.findings.length} finding(s) (${kinds.join(", ")}): ${levels.join(", ")}`;
   const files = new Set(result.findings.map((f) => f.file)).size;
   const where2 = result.findings.length > 0 ? ` in ${files} file(s)` : "";
   const stats = `${result.stats.files} file(s) scanned in ${terminalText(context3.root)}, ${result.inventory.length} NHI(s), ${result.skipped.length} skipped`;
@@ -58162,22 +58183,31 @@ function scanFile(file, settings, catalog, options, reveal) {
   for (const c of kept2) c.line = lines.lineOf(c.start);
   const { pairs: pairs2, singles } = pairCandidates(kept2);
   const built = [];
+  const allowed = [];
   for (const single of singles) {
-    if (!reportable([single], file, lines)) continue;
-    built.push({ finding: singleFinding(single, file.path, lines), detector: single.detector.id, secret: single.secret, parts: [single] });
+    const verdict = reportable([single], file, lines);
+    if (verdict === SKIP) continue;
+    (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines), detector: single.detector.id, secret: single.secret, parts: [single] });
   }
   for (const pair of pairs2) {
-    if (!reportable([pair.first, pair.second], file, lines)) continue;
+    const verdict = reportable([pair.first, pair.second], file, lines);
+    if (verdict === SKIP) continue;
     const secret2 = `${pair.first.secret}
 ${pair.second.secret}`;
-    built.push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair.id, secret: secret2, parts: [pair.first, pair.second] });
+    (verdict === REPORT ? built : allowed).push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair.id, secret: secret2, parts: [pair.first, pair.second] });
   }
-  built.sort((a, b) => a.finding.line - b.finding.line || a.finding.column - b.finding.column || (a.finding.rule < b.finding.rule ? -1 : a.finding.rule > b.finding.rule ? 1 : 0));
+  built.sort(byPlace);
   nameFindings(built, file.content, lines, kept2, settings);
   const unsuppressed = built.filter((b) => !suppressed(b, settings));
   const limit = settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
   if (reveal) for (const b of unsuppressed.slice(0, limit)) reveal({ fingerprint: b.finding.fingerprint, contentId: b.finding.contentId, detector: b.detector, parts: b.parts.map((p) => p.secret) });
   const reported = unsuppressed.map((b) => b.finding);
+  if (allowed.length > 0) {
+    allowed.sort(byPlace);
+    nameFindings(allowed, file.content, lines, kept2, settings);
+    for (const b of allowed) if (!suppressed(b, settings)) reported.push(allowNotice(b.finding));
+    reported.sort((a, b) => a.line - b.line || a.column - b.column);
+  }
   if (reported.length <= limit) return reported;
   const shown = reported.slice(0, limit);
   shown.push(limitFinding(file.path, reported[limit].line, `${reported.length - limit} more secret findings in this file not reported (limit ${limit} per file)`));
@@ -58319,13 +58349,29 @@ function storedCredentialWeakness(detector, secret2, path7, line) {
   if (reason === void 0) return true;
   return NOT_STORED.has(reason) ? false : reason;
 }
+var REPORT = 0;
+var SKIP = 1;
+var ALLOWED = 2;
 function reportable(parts, file, lines) {
-  if (file.addedLines && !parts.some((p) => file.addedLines.has(p.line))) return false;
+  if (file.addedLines && !parts.some((p) => file.addedLines.has(p.line))) return SKIP;
   for (const part of parts) {
     const last = lines.lineOf(Math.max(part.start, part.end - 1));
-    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line)) return false;
+    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line)) return file.addedLines ? ALLOWED : SKIP;
   }
-  return true;
+  return REPORT;
+}
+function byPlace(a, b) {
+  return a.finding.line - b.finding.line || a.finding.column - b.finding.column || (a.finding.rule < b.finding.rule ? -1 : a.finding.rule > b.finding.rule ? 1 : 0);
+}
+var INLINE_ALLOW_RULE = "suppression/inline-allow";
+function allowNotice(finding) {
+  const what = finding.message.replace(/\.$/, "");
+  return {
+    ...finding,
+    rule: INLINE_ALLOW_RULE,
+    level: "notice",
+    message: `${what} \u2014 silenced by an inline allow marker on a line this change adds; a reviewer should confirm it is not a real credential`
+  };
 }
 function location(c, lines) {
   const from = lines.position(c.start);
@@ -60932,6 +60978,7 @@ var CommitSecrets = class {
   addFile(commit, file) {
     if (isIgnored(file.path, this.settings)) return;
     for (const finding of scanSecrets(file, this.settings, this.reveal)) {
+      if (finding.rule === INLINE_ALLOW_RULE) continue;
       if (this.first.has(sameSecret(finding))) continue;
       if (this.settings.ignoreLocations?.has(`${finding.file}:${finding.line}`)) continue;
       if (this.first.size >= MAX_COMMIT_SECRETS) {
@@ -62277,7 +62324,7 @@ var PATH_PROBES = [
   { detector: "jwt", line: `"token": "${PROBE_JWT}"`, secret: PROBE_JWT }
 ];
 var NEUTRAL_PATH = "src/profile/neutral.txt";
-var SKIP = -1;
+var SKIP2 = -1;
 var SKIPPED_FOLDER = new RegExp(`(?:^|/)(?:${DEFAULT_SKIPPED_FOLDERS.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})/`);
 function pathProfiles(settings) {
   const scoped = scopedMatcher(settings);
@@ -62286,7 +62333,7 @@ function pathProfiles(settings) {
   const skippedIds = /* @__PURE__ */ new Set();
   const cache2 = /* @__PURE__ */ new Map();
   const keyOf = (path7) => {
-    if (ignoring2 && isIgnored(path7, settings) || SKIPPED_FOLDER.test(path7) || isLockFile(path7)) return SKIP;
+    if (ignoring2 && isIgnored(path7, settings) || SKIPPED_FOLDER.test(path7) || isLockFile(path7)) return SKIP2;
     let traits = 0;
     for (let i = 0; i < PATH_PREDICATES.length; i++) if (PATH_PREDICATES[i](path7)) traits |= 1 << i;
     const on = scoped(path7);
@@ -62298,7 +62345,7 @@ function pathProfiles(settings) {
     if (id === void 0) {
       id = ids.size;
       ids.set(key, id);
-      if (key === SKIP) skippedIds.add(id);
+      if (key === SKIP2) skippedIds.add(id);
     }
     return id;
   };

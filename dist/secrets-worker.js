@@ -10207,22 +10207,31 @@ function scanFile(file, settings2, catalog, options, reveal2) {
   for (const c of kept) c.line = lines.lineOf(c.start);
   const { pairs: pairs2, singles } = pairCandidates(kept);
   const built = [];
+  const allowed = [];
   for (const single of singles) {
-    if (!reportable([single], file, lines)) continue;
-    built.push({ finding: singleFinding(single, file.path, lines), detector: single.detector.id, secret: single.secret, parts: [single] });
+    const verdict = reportable([single], file, lines);
+    if (verdict === SKIP) continue;
+    (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines), detector: single.detector.id, secret: single.secret, parts: [single] });
   }
   for (const pair of pairs2) {
-    if (!reportable([pair.first, pair.second], file, lines)) continue;
+    const verdict = reportable([pair.first, pair.second], file, lines);
+    if (verdict === SKIP) continue;
     const secret2 = `${pair.first.secret}
 ${pair.second.secret}`;
-    built.push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair.id, secret: secret2, parts: [pair.first, pair.second] });
+    (verdict === REPORT ? built : allowed).push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair.id, secret: secret2, parts: [pair.first, pair.second] });
   }
-  built.sort((a, b) => a.finding.line - b.finding.line || a.finding.column - b.finding.column || (a.finding.rule < b.finding.rule ? -1 : a.finding.rule > b.finding.rule ? 1 : 0));
+  built.sort(byPlace);
   nameFindings(built, file.content, lines, kept, settings2);
   const unsuppressed = built.filter((b) => !suppressed(b, settings2));
   const limit = settings2.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
   if (reveal2) for (const b of unsuppressed.slice(0, limit)) reveal2({ fingerprint: b.finding.fingerprint, contentId: b.finding.contentId, detector: b.detector, parts: b.parts.map((p) => p.secret) });
   const reported = unsuppressed.map((b) => b.finding);
+  if (allowed.length > 0) {
+    allowed.sort(byPlace);
+    nameFindings(allowed, file.content, lines, kept, settings2);
+    for (const b of allowed) if (!suppressed(b, settings2)) reported.push(allowNotice(b.finding));
+    reported.sort((a, b) => a.line - b.line || a.column - b.column);
+  }
   if (reported.length <= limit) return reported;
   const shown = reported.slice(0, limit);
   shown.push(limitFinding(file.path, reported[limit].line, `${reported.length - limit} more secret findings in this file not reported (limit ${limit} per file)`));
@@ -10363,13 +10372,29 @@ function storedCredentialWeakness(detector, secret2, path2, line) {
   if (reason === void 0) return true;
   return NOT_STORED.has(reason) ? false : reason;
 }
+var REPORT = 0;
+var SKIP = 1;
+var ALLOWED = 2;
 function reportable(parts, file, lines) {
-  if (file.addedLines && !parts.some((p) => file.addedLines.has(p.line))) return false;
+  if (file.addedLines && !parts.some((p) => file.addedLines.has(p.line))) return SKIP;
   for (const part of parts) {
     const last = lines.lineOf(Math.max(part.start, part.end - 1));
-    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line)) return false;
+    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line)) return file.addedLines ? ALLOWED : SKIP;
   }
-  return true;
+  return REPORT;
+}
+function byPlace(a, b) {
+  return a.finding.line - b.finding.line || a.finding.column - b.finding.column || (a.finding.rule < b.finding.rule ? -1 : a.finding.rule > b.finding.rule ? 1 : 0);
+}
+var INLINE_ALLOW_RULE = "suppression/inline-allow";
+function allowNotice(finding) {
+  const what = finding.message.replace(/\.$/, "");
+  return {
+    ...finding,
+    rule: INLINE_ALLOW_RULE,
+    level: "notice",
+    message: `${what} \u2014 silenced by an inline allow marker on a line this change adds; a reviewer should confirm it is not a real credential`
+  };
 }
 function location(c, lines) {
   const from = lines.position(c.start);

@@ -1,5 +1,5 @@
 import { compareFindings, isIgnored } from './scan.js';
-import { scanSecrets } from './secrets/engine.js';
+import { INLINE_ALLOW_RULE, scanSecrets } from './secrets/engine.js';
 import type { CommitRef, Finding, ScanResult, ScanSettings, SecretSink, SourceFile } from './types.js';
 
 /** Secrets remembered per range; past this, later ones are counted but not kept (bounded work). */
@@ -34,6 +34,8 @@ export class CommitSecrets {
   addFile(commit: CommitRef, file: SourceFile): void {
     if (isIgnored(file.path, this.settings)) return;
     for (const finding of scanSecrets(file, this.settings, this.reveal)) {
+      // The net change reports a marker it adds; one a later commit of the range removed again silences nothing.
+      if (finding.rule === INLINE_ALLOW_RULE) continue;
       if (this.first.has(sameSecret(finding))) continue;
       if (this.settings.ignoreLocations?.has(`${finding.file}:${finding.line}`)) continue; // mapped .gitleaksignore entries
       if (this.first.size >= MAX_COMMIT_SECRETS) {

@@ -36,8 +36,9 @@ interface Section {
 }
 
 /** Which findings go in which section, in display order; the first matching group wins. */
-const FINDING_GROUPS: { heading: string; test: (f: Finding) => boolean; kind: 'secret' | 'identity' }[] = [
+const FINDING_GROUPS: { heading: string; test: (f: Finding) => boolean; kind: 'secret' | 'silenced' | 'identity' }[] = [
   { heading: 'Secrets', test: (f) => f.rule.startsWith('secret/'), kind: 'secret' },
+  { heading: 'Secrets silenced by markers this change adds', test: (f) => f.rule === 'suppression/inline-allow', kind: 'silenced' },
   { heading: 'Unowned NHIs', test: (f) => f.rule === 'identity/unowned', kind: 'identity' },
   { heading: 'Credentials without rotation', test: (f) => f.rule === 'credential/no-rotation', kind: 'identity' },
   { heading: 'Static CI keys (use OIDC)', test: (f) => f.rule === 'credential/static-ci-key', kind: 'identity' },
@@ -78,6 +79,7 @@ function buildSections(result: ScanResult, options: MarkdownSummaryOptions): Sec
   const sections: Section[] = FINDING_GROUPS.flatMap((group, i): Section[] => {
     const findings = groups[i];
     if (findings.length === 0) return [];
+    if (group.kind === 'silenced') return [silencedSection(group.heading, findings, options)];
     return [group.kind === 'secret' ? secretSection(group.heading, findings, options) : identityFindingSection(group.heading, findings, result.inventory, options)];
   });
   // Secrets first (most urgent), then who owns what, then the policy gaps.
@@ -101,6 +103,17 @@ function secretSection(heading: string, findings: Finding[], options: MarkdownSu
     heading: `${heading} (${findings.length})`,
     preamble: `Revoke or rotate each one at its provider first: deleting the line does not remove it from git history.\n\n| Level | Where | Detector | Value |${verified ? ' Verified |' : ''}\n|---|---|---|---|${verified ? '---|' : ''}\n`,
     rows: findings.map((f) => `| ${f.level} | ${where(f, options)} | ${cell(ruleHelp(f.rule).title)} | ${code(f.redacted ?? '…', { table: true })} |${verified ? ` ${VERDICT_TEXT[f.verification ?? 'unknown']} |` : ''}\n`),
+  };
+}
+
+/** Secrets the change silences with an inline marker (`suppression/inline-allow`): for the reviewer to confirm. */
+function silencedSection(heading: string, findings: Finding[], options: MarkdownSummaryOptions): Section {
+  return {
+    heading: `${heading} (${findings.length})`,
+    preamble:
+      'This change adds an inline allow marker (`nhi-steward:allow`, `gitleaks:allow`, `pragma: allowlist secret`) on each line below, or a value beside one: ' +
+      'later scans will not report it. Confirm each is not a real credential (a test fixture, a documented example); if one is, rotate it.\n\n| Where | Detector | Value |\n|---|---|---|\n',
+    rows: findings.map((f) => `| ${where(f, options)} | ${cell(ruleHelp(`secret/${f.detector ?? ''}`).title)} | ${code(f.redacted ?? '…', { table: true })} |\n`),
   };
 }
 

@@ -137,6 +137,18 @@ const RULES: Record<string, RuleHelp> = {
     help: 'This pull request changes the owners file so that NHIs it does not add get a different owner or rotation. Their current owners are asked to review.\n\n**Fix:** narrow the entry (`match`/`path`) to the NHIs the PR adds, or have the current owners approve the change.',
     owasp: ['NHI1'],
   },
+  'suppression/inline-allow': {
+    title: 'Secret silenced by an inline marker this change adds',
+    help:
+      'The change adds a value the secrets engine reports on a line with an inline allow marker (`nhi-steward:allow`, ' +
+      '`gitleaks:allow`, `pragma: allowlist secret`), or adds the marker beside an existing value. The marker silences it ' +
+      'in every later scan, so this review is the moment to confirm it is not a real credential (a test fixture, a documented ' +
+      'example). The notice fails nothing unless `fail-on: notice`.\n\n' +
+      '**Fix:** if it is a real credential, rotate it at the provider and load it at run time instead. If it is not, nothing ' +
+      'to do; to keep such decisions out of the code, record it with `nhi-steward ignore FP --reason TEXT` or `nhi-steward ' +
+      'baseline` instead of a marker.',
+    owasp: ['NHI2'],
+  },
   'scan/limit': {
     title: 'Findings beyond a limit',
     help: 'A file or a scan had more secret findings than nhi-steward reports; the rest are counted here.\n\n**Fix:** remove or accept (baseline, `.nhi-stewardignore`) the findings shown, then scan again.',

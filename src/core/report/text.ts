@@ -25,8 +25,9 @@ export const textRenderer: Renderer = {
     const paint = painter(context.color);
     const out: string[] = context.quiet ? [] : [summaryLine(result, context, paint)];
     const secrets = result.findings.filter(isSecret);
-    const others = result.findings.filter((f) => !isSecret(f));
-    for (const [title, findings] of [['Secrets', secrets], ['Identities and owners file', others]] as const) {
+    const silenced = result.findings.filter(isSilenced);
+    const others = result.findings.filter((f) => !isSecret(f) && !isSilenced(f));
+    for (const [title, findings] of [['Secrets', secrets], ['Secrets silenced by markers this change adds', silenced], ['Identities and owners file', others]] as const) {
       if (findings.length === 0) continue;
       if (out.length > 0) out.push('');
       out.push(paint('1', `${title} (${findings.length})`));
@@ -45,7 +46,7 @@ export const textRenderer: Renderer = {
     const hidden = result.skipped.length - listed.length;
     if (hidden > 0) out.push('', paint('2', `${hidden} binary or oversized file(s) skipped (--verbose lists them).`));
     if (result.findings.length > 0) {
-      const example = mostCommonRule(others) ?? mostCommonRule(secrets);
+      const example = mostCommonRule(others) ?? mostCommonRule(silenced) ?? mostCommonRule(secrets);
       out.push('', paint('2', `What each rule means and how to fix it: nhi-steward explain RULE (e.g. nhi-steward explain ${example}).`));
     }
     return `${out.join('\n')}\n`;
@@ -60,6 +61,10 @@ function mostCommonRule(findings: readonly Finding[]): string | undefined {
 
 function isSecret(f: Finding): boolean {
   return f.rule.startsWith('secret/');
+}
+
+function isSilenced(f: Finding): boolean {
+  return f.rule === 'suppression/inline-allow';
 }
 
 function groupByFile(findings: readonly Finding[]): Map<string, Finding[]> {
@@ -96,10 +101,9 @@ function summaryLine(result: ScanResult, context: RenderContext, paint: Paint): 
   const counts = countByLevel(result.findings);
   const levels = LEVELS.filter((l) => counts[l] > 0).map((l) => paint(LEVEL_STYLE[l], `${counts[l]} ${plural(l, counts[l])}`));
   const secrets = result.findings.filter(isSecret).length;
-  const found =
-    result.findings.length === 0
-      ? paint('32', 'No findings')
-      : `${result.findings.length} finding(s) (${secrets} secret(s), ${result.findings.length - secrets} identity/owners): ${levels.join(', ')}`;
+  const silenced = result.findings.filter(isSilenced).length;
+  const kinds = [`${secrets} secret(s)`, ...(silenced > 0 ? [`${silenced} silenced inline`] : []), `${result.findings.length - secrets - silenced} identity/owners`];
+  const found = result.findings.length === 0 ? paint('32', 'No findings') : `${result.findings.length} finding(s) (${kinds.join(', ')}): ${levels.join(', ')}`;
   const files = new Set(result.findings.map((f) => f.file)).size;
   const where = result.findings.length > 0 ? ` in ${files} file(s)` : '';
   const stats = `${result.stats.files} file(s) scanned in ${terminalText(context.root)}, ${result.inventory.length} NHI(s), ${result.skipped.length} skipped`;

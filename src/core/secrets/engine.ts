@@ -144,22 +144,33 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   const { pairs, singles } = pairCandidates(kept);
 
   const built: Built[] = [];
+  // Change modes only: secrets on added lines that an inline marker silences (see allowNotice).
+  const allowed: Built[] = [];
   for (const single of singles) {
-    if (!reportable([single], file, lines)) continue;
-    built.push({ finding: singleFinding(single, file.path, lines), detector: single.detector.id, secret: single.secret, parts: [single] });
+    const verdict = reportable([single], file, lines);
+    if (verdict === SKIP) continue;
+    (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines), detector: single.detector.id, secret: single.secret, parts: [single] });
   }
   for (const pair of pairs) {
-    if (!reportable([pair.first, pair.second], file, lines)) continue;
+    const verdict = reportable([pair.first, pair.second], file, lines);
+    if (verdict === SKIP) continue;
     const secret = `${pair.first.secret}\n${pair.second.secret}`;
-    built.push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair!.id, secret, parts: [pair.first, pair.second] });
+    (verdict === REPORT ? built : allowed).push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair!.id, secret, parts: [pair.first, pair.second] });
   }
-  built.sort((a, b) => a.finding.line - b.finding.line || a.finding.column - b.finding.column || (a.finding.rule < b.finding.rule ? -1 : a.finding.rule > b.finding.rule ? 1 : 0));
+  built.sort(byPlace);
   nameFindings(built, file.content, lines, kept, settings);
   const unsuppressed = built.filter((b) => !suppressed(b, settings));
   const limit = settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
   // Live verification (opt-in) sees the values of what is reported, named by its published fingerprint.
   if (reveal) for (const b of unsuppressed.slice(0, limit)) reveal({ fingerprint: b.finding.fingerprint, contentId: b.finding.contentId, detector: b.detector, parts: b.parts.map((p) => p.secret) });
   const reported = unsuppressed.map((b) => b.finding);
+  if (allowed.length > 0) {
+    allowed.sort(byPlace);
+    nameFindings(allowed, file.content, lines, kept, settings);
+    // A value the baseline or ignore file already accepts needs no review.
+    for (const b of allowed) if (!suppressed(b, settings)) reported.push(allowNotice(b.finding));
+    reported.sort((a, b) => a.line - b.line || a.column - b.column);
+  }
   if (reported.length <= limit) return reported;
   // A file of thousands of tokens (a fixture dump) is one problem: report the first ones and the count.
   const shown = reported.slice(0, limit);
@@ -359,13 +370,46 @@ function storedCredentialWeakness(detector: Detector, secret: string, path: stri
  * PR mode reports a finding when any of its halves sits on an added line; an allow marker on the
  * line of any half (any line a multi-line secret spans) suppresses it.
  */
-function reportable(parts: Candidate[], file: SourceFile, lines: LineIndex): boolean {
-  if (file.addedLines && !parts.some((p) => file.addedLines!.has(p.line))) return false;
+const REPORT = 0;
+const SKIP = 1;
+/** Silenced by an inline allow marker on a line the change adds (change modes only). */
+const ALLOWED = 2;
+
+/**
+ * Whether a finding's parts are reported: in a change mode only when one of them is on an added
+ * line; never when a line they span holds an allow marker. Such a silenced secret on an added line
+ * is ALLOWED: the change itself adds the marker or the value beside it.
+ */
+function reportable(parts: Candidate[], file: SourceFile, lines: LineIndex): typeof REPORT | typeof SKIP | typeof ALLOWED {
+  if (file.addedLines && !parts.some((p) => file.addedLines!.has(p.line))) return SKIP;
   for (const part of parts) {
     const last = lines.lineOf(Math.max(part.start, part.end - 1));
-    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line)) return false;
+    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line)) return file.addedLines ? ALLOWED : SKIP;
   }
-  return true;
+  return REPORT;
+}
+
+function byPlace(a: Built, b: Built): number {
+  return a.finding.line - b.finding.line || a.finding.column - b.finding.column || (a.finding.rule < b.finding.rule ? -1 : a.finding.rule > b.finding.rule ? 1 : 0);
+}
+
+/** The rule of a secret that an inline marker the change adds silences. */
+export const INLINE_ALLOW_RULE = 'suppression/inline-allow';
+
+/**
+ * A marker added with a secret silences it in every later scan, and no one would know: the
+ * change's review is the one moment a person can confirm the value is not a credential. So a
+ * change mode reports it as a notice (it fails nothing unless `--fail-on notice`), redacted, with
+ * the secret's own fingerprint and place.
+ */
+function allowNotice(finding: Finding): Finding {
+  const what = finding.message.replace(/\.$/, '');
+  return {
+    ...finding,
+    rule: INLINE_ALLOW_RULE,
+    level: 'notice',
+    message: `${what} — silenced by an inline allow marker on a line this change adds; a reviewer should confirm it is not a real credential`,
+  };
 }
 
 function location(c: Candidate, lines: LineIndex): Pick<Finding, 'line' | 'column' | 'endLine' | 'endColumn'> {

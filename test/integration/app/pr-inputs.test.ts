@@ -133,6 +133,23 @@ describe('PR check inputs', () => {
     for (const token of [OLD, ADDED, FRESH]) expect(JSON.stringify(double.requests.map((r) => r.body ?? ''))).not.toContain(token);
     double.assertNoViolations();
   });
+  it('a token the PR silences with an inline marker passes the check as a notice for the reviewer', { timeout: 60_000 }, async () => {
+    const [SILENCED, PLAIN] = [fakeGithubToken(405), fakeGithubToken(406)];
+    const { payload } = openPull('feature/allow-marker', { 'test/fixtures.js': `export const token = '${SILENCED}'; // gitleaks:allow\n` });
+    await app.deliver('pull_request', payload);
+    const run = checkRuns().at(-1)!;
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(run.annotations.map((a) => [a.path, a.start_line, a.annotation_level, a.title])).toEqual([['test/fixtures.js', 1, 'notice', 'suppression/inline-allow']]);
+    expect(run.output.summary).toContain('### Secrets silenced by markers this change adds (1)');
+    expect(run.output.summary).toContain('`test/fixtures.js:1`');
+    // Without the marker the same token fails the check: the notice is the marker's doing.
+    const second = openPull('feature/no-marker', { 'test/other.js': `export const token = '${PLAIN}';\n` });
+    await app.deliver('pull_request', second.payload);
+    expect(checkRuns().at(-1)!).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    for (const token of [SILENCED, PLAIN]) expect(JSON.stringify(double.requests.map((r) => r.body ?? ''))).not.toContain(token);
+    double.assertNoViolations();
+  });
+
   it('a file whose name holds control characters is scanned, and its name is shown escaped', { timeout: 60_000 }, async () => {
     const TOKEN = fakeGithubToken(404);
     const name = 'deploy\u0001\u001b[2K.env';
