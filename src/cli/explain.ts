@@ -1,18 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { POLICY_RULES } from '../core/policy/rules.js';
 import { CONFIG_SCHEMA_URL, OWNERS_SCHEMA_URL, configSchema, ownersSchema } from '../core/policy/schemas.js';
-import { ruleHelp } from '../core/report/rule-help.js';
+import { helpedRules, ruleHelp } from '../core/report/rule-help.js';
 import { allDetectors } from '../core/secrets/detectors/index.js';
 import { UsageError } from '../workspace/errors.js';
 import type { Io } from './io.js';
 
 /** Rules raised outside the policy table (extractors, the pipeline, the App's offboarding check). */
-const OTHER_RULES = ['credential/static-ci-key', 'parse/error', 'owners/orphaned'];
-
-/** Every rule id a report can carry: policy rules, the others above and one per secret detector. */
+/** Every rule id a report can carry: policy rules, those with help of their own (rule-help.ts) and one per secret detector. */
 export function knownRules(): string[] {
   const secrets = allDetectors.flatMap((d) => [d.id, ...(d.pair ? [d.pair.id] : [])]).map((id) => `secret/${id}`);
-  return [...new Set([...POLICY_RULES.map((r) => r.id), ...OTHER_RULES, ...secrets])];
+  return [...new Set([...POLICY_RULES.map((r) => r.id), ...helpedRules(), ...secrets])];
 }
 
 /**

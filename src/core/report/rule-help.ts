@@ -166,6 +166,11 @@ const RULES: Record<string, RuleHelp> = {
   },
 };
 
+/** Every rule id with its own entry above (secret rules are one per detector). */
+export function helpedRules(): string[] {
+  return Object.keys(RULES);
+}
+
 /** Guidance for a rule id; unknown rules get a neutral entry rather than an error. */
 export function ruleHelp(rule: string): RuleHelp {
   const known = RULES[rule];

@@ -250,6 +250,13 @@ describe('nhi-steward commands (in process, same code path as the bin)', () => {
     expect(secret.stdout).toMatch(/^secret\/github-classic-pat: GitHub personal access token/);
     expect(secret.stdout).toContain('NHI2');
     expectUsageError(await runCli(['explain', 'unowned']), /unknown rule "unowned": did you mean identity\/unowned\?/);
+    // Every rule a report can carry is explained, those outside the policy table too (the text
+    // report's hint names whichever rule is most common).
+    for (const rule of ['scan/limit', 'owners/reassigned', 'suppression/inline-allow', 'parse/error']) {
+      const explained = await runCli(['explain', rule]);
+      expect(explained.code).toBe(0);
+      expect(explained.stdout).toMatch(new RegExp(`^${rule.replace('/', '\\/')}: \\S`));
+    }
 
     const schema = await runCli(['schema', 'owners']);
     expect(JSON.parse(schema.stdout).$id).toBe('https://unpkg.com/nhi-steward/schema/nhi-owners.schema.json');
