@@ -52,11 +52,14 @@ export async function scanSources(
   const total = createScanTotals(totals);
   // Secrets run in worker threads once the tree is large (both cores); results come back sorted.
   const secrets = createParallelSecretScanner(settings, options.revealSecrets ? { ...options.parallel, reveal: options.revealSecrets } : options.parallel);
+  /** Findings of over-size files scanned in pieces (Skipped.secrets). */
+  const pieceSecrets: Finding[] = [];
   for await (const source of sources) {
     const item = admitted(source, settings);
     if (!item) continue;
     if (!('content' in item)) {
       total.skip(item);
+      if (item.secrets) append(pieceSecrets, item.secrets);
       continue;
     }
     // Change modes: a file with no added line can report no secret (the engine reports a finding
@@ -65,6 +68,10 @@ export async function scanSources(
     total.file(item, extractIdentities(item));
   }
   const secretFindings = await secrets.finish();
+  if (pieceSecrets.length > 0) {
+    append(secretFindings, pieceSecrets);
+    secretFindings.sort(compareFindings);
+  }
   // A source generator may set the owners file and CODEOWNERS once it has gone through its files
   // (the App's PR check reads them while it downloads, CODEOWNERS only when an NHI changed): taken
   // now, not when the scan began.
@@ -137,7 +144,7 @@ export function createScanTotals(options: ScanOptions) {
   let bytes = 0;
   return {
     skip(item: Skipped): void {
-      skipped.push(item);
+      skipped.push(item.secrets ? { path: item.path, reason: item.reason, detail: item.detail } : item);
     },
     /** `item.content` may be '' when keepsText said the text is not needed (a worker's file). */
     file(item: SourceFile, extracted: Extracted, chars = item.content.length): void {

@@ -48,6 +48,11 @@ export interface Skipped {
   path: string;
   reason: SkipReason;
   detail: string;
+  /**
+   * A `too-large` text file scanned for secrets in pieces (src/core/secrets/pieces.ts): its
+   * findings, added to the scan's. Not part of the report's skip record.
+   */
+  secrets?: Finding[];
 }
 
 /** A location-bearing result of any rule. `rule` is the stable SARIF ruleId. */

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { linesAddedSince } from '../core/diff/new-lines.js';
 import { blamedIds, diffInventories } from '../core/policy/diff.js';
 import { extractIdentities, scanSources, type SourceItem } from '../core/scan.js';
@@ -9,6 +10,8 @@ import { changesSince, showFile, stagedChanges, type ChangeSet } from './git.js'
 import { walkEntries, walkTree } from './walk.js';
 import { scanFileTree } from '../core/parallel/tree-pool.js';
 import { afterLargeFile } from '../core/parallel/large-file.js';
+import { piecesRead, scanFileInPieces } from '../core/parallel/read-file.js';
+import { scanBytesInPieces } from '../core/secrets/pieces.js';
 import { append } from '../core/append.js';
 
 export interface ScanDirOptions {
@@ -62,7 +65,7 @@ export async function scanDirectory(dir: string, options: ScanDirOptions): Promi
   const changed: SourceItem[] = [];
   let changedIdentities: Set<string> | undefined;
   const resolveChangedIdentities = async () => (changedIdentities = await blame(dir, changes, changed, settings));
-  const result = await scanSources(keepingChanged(withChanges(dir, walked, changes, settings), changes, changed), { settings, resolveChangedIdentities, revealSecrets });
+  const result = await scanSources(keepingChanged(withChanges(dir, walked, changes, settings, revealSecrets), changes, changed), { settings, resolveChangedIdentities, revealSecrets });
   return { result, changedIdentities: changedIdentities ?? (await resolveChangedIdentities()) };
 }
 
@@ -92,28 +95,34 @@ async function assertFolder(dir: string): Promise<void> {
 }
 
 /** Marks every file with the lines the change added (none for untouched files). */
-async function* withChanges(dir: string, items: AsyncIterable<SourceItem>, changes: ChangeSet, settings: ScanSettings): AsyncGenerator<SourceItem> {
+async function* withChanges(dir: string, items: AsyncIterable<SourceItem>, changes: ChangeSet, settings: ScanSettings, reveal?: SecretSink): AsyncGenerator<SourceItem> {
   const seen = new Set<string>();
   for await (const item of items) {
     seen.add(item.path);
     const change = changes.files.get(item.path);
     if (!('content' in item)) {
-      if (change) yield item; // untouched unreadable files are not this change's business
+      // Untouched unreadable files are not this change's business; a changed over-size file is
+      // read in pieces, its added lines judged (every line when git showed it as binary).
+      if (change) yield changes.head === 'index' ? await fromIndex(dir, item.path, changes, settings, reveal) : scanFileInPieces(item, join(dir, item.path), settings, change.addedLines, reveal);
       continue;
     }
     if (!change) yield { ...item, addedLines: new Set() };
-    else if (changes.head === 'index') yield await fromIndex(dir, item.path, changes, settings);
+    else if (changes.head === 'index') yield await fromIndex(dir, item.path, changes, settings, reveal);
     else yield { ...item, addedLines: change.addedLines ?? (await binaryChangeLines(dir, changes.base, item, settings)) };
   }
   // Staged files deleted from the working tree (or git-ignored there) are still being committed.
   if (changes.head !== 'index') return;
-  for (const path of changes.files.keys()) if (!seen.has(path)) yield await fromIndex(dir, path, changes, settings);
+  for (const path of changes.files.keys()) if (!seen.has(path)) yield await fromIndex(dir, path, changes, settings, reveal);
 }
 
-async function fromIndex(dir: string, path: string, changes: ChangeSet, settings: ScanSettings): Promise<SourceItem> {
+async function fromIndex(dir: string, path: string, changes: ChangeSet, settings: ScanSettings, reveal?: SecretSink): Promise<SourceItem> {
   const bytes = await showFile(dir, '', path);
   if (!bytes) return { path, reason: 'unreadable', detail: 'not in the git index' };
   const source = toSourceFile(path, bytes, settings, changes.files.get(path)?.addedLines);
+  if (!('content' in source) && source.reason === 'too-large') {
+    const secrets = scanBytesInPieces(path, bytes, settings, changes.files.get(path)?.addedLines, reveal);
+    return secrets ? piecesRead(source, secrets) : source;
+  }
   return 'content' in source && source.addedLines === undefined ? { ...source, addedLines: await binaryChangeLines(dir, changes.base, source, settings) } : source;
 }
 

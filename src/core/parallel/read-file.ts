@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { toSourceFile } from '../source.js';
-import type { SourceFile, Skipped } from '../types.js';
+import { PieceScanner } from '../secrets/pieces.js';
+import type { Finding, ScanSettings, SecretSink, SourceFile, Skipped } from '../types.js';
 
 /** O_NOFOLLOW: a file swapped for a link after it was listed fails to open instead of being followed. */
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
@@ -62,6 +63,38 @@ export function readSourceFile(path: string, abs: string, maxFileSize: number): 
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * A `too-large` skip of readSourceFile, for a file a scan reads in pieces instead
+ * (src/core/secrets/pieces.ts): the same skip, carrying the secrets found, or as it was when the
+ * file is binary or cannot be read again (it changed into a link, or went away).
+ */
+export function scanFileInPieces(skip: Skipped, abs: string, settings: ScanSettings, addedLines?: ReadonlySet<number>, reveal?: SecretSink): Skipped {
+  if (skip.reason !== 'too-large') return skip;
+  let fd: number;
+  try {
+    fd = openSync(abs, OPEN_FLAGS);
+  } catch {
+    return skip;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return skip;
+    const pieces = new PieceScanner(skip.path, settings, addedLines, reveal);
+    const bytes = (reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES));
+    for (let n = readSync(fd, bytes, 0, bytes.length, null); n > 0; n = readSync(fd, bytes, 0, bytes.length, null)) pieces.push(bytes.subarray(0, n));
+    const secrets = pieces.finish();
+    return secrets ? piecesRead(skip, secrets) : skip;
+  } catch {
+    return skip;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The skip of a file read in pieces: not parsed for identities, its secrets reported. */
+export function piecesRead(skip: Skipped, secrets: Finding[]): Skipped {
+  return { ...skip, detail: `${skip.detail}: scanned for secrets in pieces, not parsed for identities`, secrets };
 }
 
 /** A file that was not scanned, and why. */

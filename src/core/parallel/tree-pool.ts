@@ -6,7 +6,8 @@ import type { Finding, ScanResult, ScanSettings, SecretSink, Skipped } from '../
 import { append } from '../append.js';
 import { defaultWorkerUrl, newWorker } from './pool.js';
 import type { FileOutcome, TreeRequest, TreeResponse } from './protocol.js';
-import { readSourceFile } from './read-file.js';
+import { readSourceFile, scanFileInPieces } from './read-file.js';
+import { PIECE } from '../secrets/pieces.js';
 import { afterLargeFile } from './large-file.js';
 import { ReadAhead } from './reader.js';
 import { CONTROL_WORDS } from './ring.js';
@@ -324,7 +325,10 @@ export async function scanFileTree(entries: Iterable<FileRef | Skipped>, options
   const totals = createScanTotals({ ...options, settings: given });
   const secrets: Finding[] = [];
   for (const outcome of outcomes) {
-    if (outcome?.skipped) totals.skip(outcome.skipped);
+    if (outcome?.skipped) {
+      totals.skip(outcome.skipped);
+      if (outcome.skipped.secrets) append(secrets, outcome.skipped.secrets);
+    }
     else if (outcome?.file) {
       const { file } = outcome;
       totals.file({ path: file.path, content: file.content ?? '' }, file.extracted, file.chars);
@@ -352,7 +356,8 @@ function nothingFound(path: string, chars: number): FileContribution {
 /** Reads and scans one file: what the worker does for each file of a batch. */
 export function scanOne(job: Job, settings: ScanSettings, reveal?: SecretSink): FileOutcome {
   const outcome = scanItem(job, readSourceFile(job.path, job.abs, settings.maxFileSize), settings, reveal);
-  afterLargeFile(outcome.file?.chars ?? 0); // frees its read buffer and its text (unless a whole-tree step keeps it)
+  // Frees its read buffer and its text (unless a whole-tree step keeps it), or a file's pieces.
+  afterLargeFile(outcome.file?.chars ?? (outcome.skipped?.secrets ? PIECE : 0));
   return outcome;
 }
 
@@ -364,7 +369,7 @@ export function scanOne(job: Job, settings: ScanSettings, reveal?: SecretSink): 
 function scanItem(job: Job, read: SourceFile | Skipped, settings: ScanSettings, reveal?: SecretSink): FileOutcome {
   const item = admitted(read, settings);
   if (!item) return { index: job.index };
-  if (!('content' in item)) return { index: job.index, skipped: item };
+  if (!('content' in item)) return { index: job.index, skipped: item.reason === 'too-large' ? scanFileInPieces(item, job.abs, settings, undefined, reveal) : item };
   const file = contributionOf(item, settings, reveal);
   // Kept until the whole-tree steps: most files contribute nothing, and their own empty arrays
   // (four per file) would survive every scavenge until then.

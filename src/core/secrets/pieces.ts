@@ -1,0 +1,214 @@
+import { decodeText } from '../source.js';
+import type { Finding, ScanSettings, SecretSink } from '../types.js';
+import { limitFinding, MAX_SECRETS_PER_FILE, scanSecrets } from './engine.js';
+
+/**
+ * Secrets in a file larger than max-file-size, scanned in pieces of bounded size instead of being
+ * skipped (docs/architecture.md, "Scanning input"). A skip fails no check, so a change could
+ * otherwise hide a token by padding its file past the limit; gitleaks and trufflehog read files
+ * of any size. The file is not parsed for identities (no infrastructure file is that large).
+ *
+ * The bytes arrive in order (`push`), and are cut into consecutive *own* ranges of about PIECE
+ * bytes, each ending after a line feed when one is near. Each own range is scanned as the text of
+ * a window that starts up to BACK bytes before it and runs AHEAD bytes past it, and keeps the
+ * findings that *start* inside it, so each finding is found by exactly one window, with at least
+ * BACK bytes of text before its start (the keyword and name before a value: windows reach 2 KiB
+ * forward from a keyword) and AHEAD after it (the longest match the engine re-runs for is 64 Ki
+ * characters: src/core/secrets/candidates.ts, TRUNCATED_REACH). Lines and columns are the whole
+ * file's: line feeds and UTF-16 units are counted over the bytes as they pass. Memory is bounded
+ * by PIECE + BACK + AHEAD bytes and their text, whatever the file's size.
+ */
+export const PIECE = 4 * 1024 * 1024;
+export const BACK = 64 * 1024;
+export const AHEAD = 256 * 1024;
+const SNIFF = 8 * 1024;
+
+export interface PieceSizes {
+  piece: number;
+  back: number;
+  ahead: number;
+}
+
+interface Position {
+  /** 1-based line. */
+  line: number;
+  /** UTF-16 units on that line before the position (the column is this + 1). */
+  units: number;
+}
+
+export class PieceScanner {
+  /** Pending bytes; `buf[0]` is the file's byte `base`. */
+  private buf: Buffer = Buffer.alloc(0);
+  private base = 0;
+  /** Start of the next own range, and its position. */
+  private ownFrom = 0;
+  private at: Position = { line: 1, units: 0 };
+  private readonly found: Finding[] = [];
+  private readonly added?: number[];
+  binary = false;
+  private pieces = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly settings: ScanSettings,
+    addedLines?: ReadonlySet<number>,
+    private readonly reveal?: SecretSink,
+    /** Tests only: smaller pieces. */
+    private readonly sizes: PieceSizes = { piece: PIECE, back: BACK, ahead: AHEAD },
+  ) {
+    if (addedLines) this.added = [...addedLines].sort((a, b) => a - b);
+  }
+
+  /** Bytes that follow those already pushed. */
+  push(bytes: Uint8Array): void {
+    if (this.binary) return;
+    this.buf = this.buf.length === 0 ? Buffer.from(bytes) : Buffer.concat([this.buf, bytes]);
+    while (!this.binary && this.end() >= this.ownFrom + this.sizes.piece + this.sizes.ahead + 4) this.scanPiece(false);
+  }
+
+  /**
+   * The findings, in file order, once every byte was pushed; undefined for a binary file (a NUL
+   * byte in its first 8 KiB, as for any file: src/core/source.ts).
+   */
+  finish(): Finding[] | undefined {
+    while (!this.binary && this.ownFrom < this.end()) this.scanPiece(true);
+    if (this.binary) return undefined;
+    const limit = this.settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
+    if (this.found.length <= limit) return this.found;
+    const shown = this.found.slice(0, limit);
+    shown.push(limitFinding(this.path, this.found[limit].line, `${this.found.length - limit} more secret findings in this file not reported (limit ${limit} per file)`));
+    return shown;
+  }
+
+  /** Pieces scanned so far. */
+  get count(): number {
+    return this.pieces;
+  }
+
+  private end(): number {
+    return this.base + this.buf.length;
+  }
+
+  private scanPiece(last: boolean): void {
+    const { buf, base } = this;
+    if (this.ownFrom === 0 && this.pieces === 0 && buf.subarray(0, SNIFF).indexOf(0) !== -1) {
+      this.binary = true;
+      return;
+    }
+    const end = this.end();
+    const ownFrom = this.ownFrom;
+    // The own range ends after a line feed within its last BACK bytes, else at a character start.
+    const { piece, back, ahead } = this.sizes;
+    const ownTo = last && end - ownFrom <= piece + ahead ? end : this.cut(ownFrom + piece);
+    const winFrom = ownFrom === 0 ? 0 : this.windowStart(ownFrom);
+    const winTo = ownTo === end ? end : this.charStart(Math.min(end, ownTo + ahead));
+    const start = this.before(winFrom, ownFrom, this.at);
+    const ownEnd = ownTo === end ? undefined : this.advance(ownFrom, ownTo, this.at);
+    const bytes = buf.subarray(winFrom - base, winTo - base);
+    const content = decodeText(bytes);
+    const addedLines = this.added && this.windowLines(start.line, bytes);
+    this.pieces++;
+    for (const f of scanSecrets({ path: this.path, content, ...(addedLines ? { addedLines } : {}) }, this.settings, this.reveal)) {
+      const placed = shifted(f, start);
+      if (compare(placed, this.at) < 0 || (ownEnd && compare(placed, ownEnd) >= 0)) continue;
+      this.found.push(placed);
+    }
+    this.ownFrom = ownTo;
+    if (ownEnd) this.at = ownEnd;
+    // Keep BACK bytes before the next own range: the next window reads them.
+    const keepFrom = this.charStart(Math.max(base, ownTo - back)); // a window never starts inside a character
+    this.buf = buf.subarray(keepFrom - base);
+    this.base = keepFrom;
+  }
+
+  /** Just after the last line feed in [at − BACK, at), else the character start at or before `at`. */
+  private cut(at: number): number {
+    const from = Math.max(this.ownFrom + 1, at - this.sizes.back) - this.base;
+    const nl = this.buf.lastIndexOf(10, at - this.base - 1);
+    return nl >= from ? this.base + nl + 1 : this.charStart(at);
+  }
+
+  /** Just after the first line feed in [ownFrom − BACK, ownFrom), else a character start near ownFrom − BACK. */
+  private windowStart(ownFrom: number): number {
+    const from = Math.max(this.base, ownFrom - this.sizes.back);
+    const nl = this.buf.indexOf(10, from - this.base);
+    return nl !== -1 && this.base + nl < ownFrom ? this.base + nl + 1 : this.charStart(from);
+  }
+
+  /** The start of the character holding byte `at` (UTF-8: not a continuation byte). */
+  private charStart(at: number): number {
+    let i = at;
+    while (i > this.base && i < this.end() && (this.buf[i - this.base] & 0xc0) === 0x80) i--;
+    return i;
+  }
+
+  /** Position of `from`, given the position of `to` (from ≤ to). */
+  private before(from: number, to: number, at: Position): Position {
+    if (from === to) return at;
+    const range = this.buf.subarray(from - this.base, to - this.base);
+    let lines = 0;
+    for (let i = range.indexOf(10); i !== -1; i = range.indexOf(10, i + 1)) lines++;
+    if (lines === 0) return { line: at.line, units: at.units - units(range) };
+    return { line: at.line - lines, units: 0 }; // `from` is at a line start (windowStart)
+  }
+
+  /** Position of `to`, given the position of `from` (from ≤ to). */
+  private advance(from: number, to: number, at: Position): Position {
+    const range = this.buf.subarray(from - this.base, to - this.base);
+    const lastNl = range.lastIndexOf(10);
+    if (lastNl === -1) return { line: at.line, units: at.units + units(range) };
+    let lines = 0;
+    for (let i = range.indexOf(10); i !== -1; i = range.indexOf(10, i + 1)) lines++;
+    return { line: at.line + lines, units: units(range.subarray(lastNl + 1)) };
+  }
+
+  /** The change's added lines inside a window starting at line `first`, numbered from the window's first line. */
+  private windowLines(first: number, bytes: Buffer): Set<number> {
+    let count = 1;
+    for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) count++;
+    const out = new Set<number>();
+    const added = this.added!;
+    let lo = 0;
+    let hi = added.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (added[mid] < first) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < added.length && added[i] < first + count; i++) out.add(added[i] - first + 1);
+    return out;
+  }
+}
+
+/** UTF-16 units the UTF-8 `bytes` decode to (each lead byte one, a 4-byte lead two). */
+function units(bytes: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if ((b & 0xc0) !== 0x80) n += b >= 0xf0 ? 2 : 1;
+  }
+  return n;
+}
+
+/** A window's finding placed in the whole file. */
+function shifted(f: Finding, start: Position): Finding {
+  const out: Finding = { ...f, line: start.line + f.line - 1, column: f.line === 1 ? start.units + f.column : f.column };
+  if (f.endLine !== undefined) {
+    out.endLine = start.line + f.endLine - 1;
+    if (f.endColumn !== undefined) out.endColumn = f.endLine === 1 ? start.units + f.endColumn : f.endColumn;
+  }
+  return out;
+}
+
+/** Orders a finding's start against a position. */
+function compare(f: Finding, p: Position): number {
+  return f.line - p.line || f.column - (p.units + 1);
+}
+
+/** Every secret in `bytes` (already in memory) scanned in pieces: the whole-file alternative for an over-size file. */
+export function scanBytesInPieces(path: string, bytes: Uint8Array, settings: ScanSettings, addedLines?: ReadonlySet<number>, reveal?: SecretSink, sizes?: PieceSizes): Finding[] | undefined {
+  const pieces = new PieceScanner(path, settings, addedLines, reveal, sizes);
+  const step = sizes?.piece ?? PIECE;
+  for (let at = 0; at < bytes.length; at += step) pieces.push(bytes.subarray(at, at + step));
+  return pieces.finish();
+}
