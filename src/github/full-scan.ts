@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { scanSources } from '../core/scan.js';
 import { toSourceFile } from '../core/source.js';
+import { PieceScanner } from '../core/secrets/pieces.js';
 import type { ScanResult, ScanSettings, SecretSink, SourceFile, Skipped } from '../core/types.js';
 import { safeMessage } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
@@ -32,8 +33,12 @@ export async function scanRepositoryTarball(
   revealSecrets?: SecretSink,
 ): Promise<ScanResult> {
   const stream = await openTarball(client, repo, ref);
-  const sources = withLeftOut(readTarball(stream, { maxFileSize: settings.maxFileSize, maxTotalBytes }), client, repo, ref, settings.maxFileSize);
-  return scanSources(sources, { settings: { ...settings, mode: 'full' }, revealSecrets });
+  const full: ScanSettings = { ...settings, mode: 'full' };
+  // A file over max-file-size is scanned for secrets in pieces as it streams (a skip would let a
+  // padded file hide a token from every scheduled scan).
+  const pieces = (path: string) => new PieceScanner(path, full, undefined, revealSecrets);
+  const sources = withLeftOut(readTarball(stream, { maxFileSize: settings.maxFileSize, maxTotalBytes, pieces }), client, repo, ref, settings.maxFileSize);
+  return scanSources(sources, { settings: full, revealSecrets });
 }
 
 /** Files left out of a tarball that are fetched one by one, at most (each costs an API call). */

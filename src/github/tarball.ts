@@ -5,7 +5,8 @@
  *
  * The archive is untrusted input. Entries that would escape the root (`..`, absolute paths), links
  * and device files are reported as `invalid-path` and never read; files over `maxFileSize` are
- * drained without buffering and reported as `too-large`; and the whole stream stops with a
+ * reported as `too-large`, drained without buffering or, with `pieces`, scanned for secrets as
+ * they stream; and the whole stream stops with a
  * TarballLimitError once the uncompressed bytes pass `maxTotalBytes` (a tar/gzip bomb). An archive
  * without its end-of-archive marker is an error, never a complete repository.
  */
@@ -13,6 +14,8 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { toSourceFile } from '../core/source.js';
+import { piecesRead } from '../core/parallel/read-file.js';
+import type { PieceScanner } from '../core/secrets/pieces.js';
 import { DEFAULT_MAX_FILE_SIZE, type Skipped, type SourceFile } from '../core/types.js';
 
 export interface TarballLimits {
@@ -22,6 +25,11 @@ export interface TarballLimits {
   maxTotalBytes: number;
   /** Entries of any kind before we give up (many tiny entries are a bomb too). */
   maxEntries: number;
+  /**
+   * Reads a file over `maxFileSize` in pieces, as it streams, instead of draining it
+   * (src/core/secrets/pieces.ts): its skip then carries the secrets found. None: drained.
+   */
+  pieces?: (path: string) => PieceScanner;
 }
 
 export const DEFAULT_TARBALL_LIMITS: TarballLimits = {
@@ -152,8 +160,12 @@ export async function* readTarball(stream: Readable, limits: Partial<TarballLimi
         continue;
       }
       if (size > lim.maxFileSize) {
-        await drain(entry);
-        yield { path: checked.path, reason: 'too-large', detail: `${size} bytes exceeds max-file-size ${lim.maxFileSize}` };
+        const skip: Skipped = { path: checked.path, reason: 'too-large', detail: `${size} bytes exceeds max-file-size ${lim.maxFileSize}` };
+        const pieces = lim.pieces?.(checked.path);
+        if (!pieces) await drain(entry);
+        else for await (const chunk of entry as AsyncIterable<Buffer>) pieces.push(chunk);
+        const secrets = pieces?.finish();
+        yield secrets ? piecesRead(skip, secrets) : skip;
         continue;
       }
       yield toSourceFile(checked.path, await collect(entry), { maxFileSize: lim.maxFileSize });

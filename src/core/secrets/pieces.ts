@@ -40,6 +40,9 @@ export class PieceScanner {
   /** Pending bytes; `buf[0]` is the file's byte `base`. */
   private buf: Buffer = Buffer.alloc(0);
   private base = 0;
+  /** Pushed bytes not yet joined onto `buf`. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   /** Start of the next own range, and its position. */
   private ownFrom = 0;
   private at: Position = { line: 1, units: 0 };
@@ -59,11 +62,23 @@ export class PieceScanner {
     if (addedLines) this.added = [...addedLines].sort((a, b) => a - b);
   }
 
-  /** Bytes that follow those already pushed. */
+  /** Bytes that follow those already pushed (copied: the caller may reuse its buffer). */
   push(bytes: Uint8Array): void {
     if (this.binary) return;
-    this.buf = this.buf.length === 0 ? Buffer.from(bytes) : Buffer.concat([this.buf, bytes]);
+    // Joined once a piece's worth has come, not on every push: a stream's small chunks would
+    // otherwise copy the pending bytes again each time.
+    this.pending.push(Buffer.from(bytes));
+    this.pendingBytes += bytes.length;
+    if (this.end() < this.ownFrom + this.sizes.piece + this.sizes.ahead + 4) return;
+    this.join();
     while (!this.binary && this.end() >= this.ownFrom + this.sizes.piece + this.sizes.ahead + 4) this.scanPiece(false);
+  }
+
+  private join(): void {
+    if (this.pending.length === 0) return;
+    this.buf = Buffer.concat([this.buf, ...this.pending]);
+    this.pending = [];
+    this.pendingBytes = 0;
   }
 
   /**
@@ -71,6 +86,7 @@ export class PieceScanner {
    * byte in its first 8 KiB, as for any file: src/core/source.ts).
    */
   finish(): Finding[] | undefined {
+    this.join();
     while (!this.binary && this.ownFrom < this.end()) this.scanPiece(true);
     if (this.binary) return undefined;
     const limit = this.settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
@@ -85,8 +101,9 @@ export class PieceScanner {
     return this.pieces;
   }
 
+  /** The end of the bytes pushed so far (joined or pending). */
   private end(): number {
-    return this.base + this.buf.length;
+    return this.base + this.buf.length + this.pendingBytes;
   }
 
   private scanPiece(last: boolean): void {

@@ -1,0 +1,92 @@
+/**
+ * A file over max-file-size used to be a `too-large` skip, and a skip fails no check: a change
+ * could hide a token by padding its file past the limit (5 MiB by default). Such files are scanned
+ * for secrets in pieces now (src/core/secrets/pieces.ts), in tree scans, `--diff`, `--staged` and
+ * the App's full scan (tarball). Real files, real git, the real App over HTTP.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from '../../support/app-harness.js';
+import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
+import { fakeGithubToken } from '../../support/cli/run-cli.js';
+import { runInProcess } from '../../support/cli/run-in-process.js';
+import { HistoryRepo } from '../../support/history-repo.js';
+import { BASE_FILES, REPO } from '../app/fixtures.js';
+
+const [OLD, PADDED, STAGED] = [fakeGithubToken(721), fakeGithubToken(722), fakeGithubToken(723)];
+/** 6.2 MB of generated SQL, past the default 5 MiB. */
+const PADDING = 'INSERT INTO events VALUES (1, \'2024-01-01\', \'generated row of a dump\');\n'.repeat(90_000);
+const PADDING_LINES = 90_000;
+
+interface Report {
+  findings: { file: string; line: number; column: number; rule: string }[];
+  skipped: { path: string; reason: string; detail: string }[];
+}
+
+describe('files over max-file-size', () => {
+  const repo = new HistoryRepo('nhi-oversized-');
+  let base = '';
+  beforeAll(() => {
+    base = repo.commit('Base', '2024-10-01T10:00:00Z', { 'db/dump.sql': `-- token ${OLD}\n${PADDING}` });
+    repo.commit('Mallory', '2024-10-02T10:00:00Z', { 'db/dump.sql': `-- token ${OLD}\n${PADDING}-- ${PADDED}\n` });
+  });
+  afterAll(() => repo.cleanup());
+
+  it('a tree scan finds secrets anywhere in them, at their line and column, and says they were read in pieces', async () => {
+    const run = await runInProcess(['scan', repo.dir, '-f', 'json']);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.findings.map((f) => [f.file, f.line, f.column])).toEqual([
+      ['db/dump.sql', 1, 10],
+      ['db/dump.sql', PADDING_LINES + 2, 4],
+    ]);
+    expect(report.skipped).toEqual([{ path: 'db/dump.sql', reason: 'too-large', detail: expect.stringMatching(/exceeds max-file-size 5242880: scanned for secrets in pieces, not parsed for identities$/) }]);
+    for (const t of [OLD, PADDED]) expect(run.stdout + run.stderr).not.toContain(t);
+  });
+
+  it('--diff judges only the lines the change added to them', async () => {
+    const run = await runInProcess(['scan', repo.dir, '--diff', base, '-f', 'json']);
+    expect(run.code).toBe(1);
+    expect((JSON.parse(run.stdout) as Report).findings.map((f) => [f.file, f.line])).toEqual([['db/dump.sql', PADDING_LINES + 2]]);
+  });
+
+  it('--staged reads the staged version in pieces', async () => {
+    writeFileSync(join(repo.dir, 'db/dump.sql'), `-- token ${OLD}\n${PADDING}-- ${PADDED}\n-- ${STAGED}\n`);
+    repo.git('add', 'db/dump.sql');
+    const run = await runInProcess(['scan', repo.dir, '--staged', '-f', 'json']);
+    expect(run.code).toBe(1);
+    expect((JSON.parse(run.stdout) as Report).findings.map((f) => [f.file, f.line])).toEqual([['db/dump.sql', PADDING_LINES + 3]]);
+    expect(run.stdout).not.toContain(STAGED);
+  });
+});
+
+describe("the App's full scan of a tarball with an over-size file", () => {
+  let double: GitHubDouble;
+  let app: RunningApp;
+  afterEach(async () => {
+    await app?.close();
+    await double?.close();
+  });
+
+  it('scans the file as it streams and opens the issue for the secret at its end', { timeout: 60_000 }, async () => {
+    double = await startGitHubDouble({
+      seed: {
+        installations: [{ id: 1, account: 'acme', accountType: 'Organization' }],
+        repos: [{ repo: REPO, files: BASE_FILES, installationId: 1, collaborators: { jdoe: 'write' } }],
+        orgs: { acme: { members: ['jdoe'], teams: {} } },
+      },
+    });
+    app = await startApp(double);
+    double.state.push(REPO, { files: { 'db/dump.sql': `${PADDING}-- ${PADDED}\n` } });
+    await app.scheduler.tick();
+    const issues = [...double.state.repo(REPO).issues.values()].filter((i) => !i.pull && i.labels.includes('nhi-steward'));
+    const secret = issues.filter((i) => i.body?.includes('db/dump.sql'));
+    expect(secret).toHaveLength(1);
+    expect(secret[0].body).toContain(`db/dump.sql#L${PADDING_LINES + 1}`);
+    const sent = double.requests.map((r) => JSON.stringify(r.body ?? '')).join('\n');
+    expect(sent).not.toContain(PADDED);
+    expect(app.logs.join('\n')).not.toContain(PADDED);
+    double.assertNoViolations();
+  });
+});
