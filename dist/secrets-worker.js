@@ -14804,14 +14804,14 @@ function extractTextBody(t, logicalId, props, text3, depth) {
   const inner = parseTemplate({ path: t.file, content: text3 }).template;
   if (!inner) return [];
   const offset = t.propertyLine(logicalId, props, "TemplateBody");
-  const shifted = {
+  const shifted2 = {
     ...inner,
     stack: `${t.stack}/${logicalId}`,
     line: (id) => inner.line(id) + offset,
     propertyLine: (id, p, key) => inner.propertyLine(id, p, key) + offset
   };
-  shifted.nested = (id, body) => inner.nested(id, body);
-  return extractTemplate(shifted, depth + 1);
+  shifted2.nested = (id, body) => inner.nested(id, body);
+  return extractTemplate(shifted2, depth + 1);
 }
 function parseTemplate(file) {
   const text3 = file.content;
@@ -16658,18 +16658,18 @@ function utf16Text(bytes) {
 }
 var UTF16_CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
 function utf16Order(sniff) {
-  const units = sniff.length >> 1;
-  if (units < 16) return void 0;
+  const units2 = sniff.length >> 1;
+  if (units2 < 16) return void 0;
   let zeroHigh = 0;
   let zeroLow = 0;
-  for (let i = 0; i < units; i++) {
+  for (let i = 0; i < units2; i++) {
     const a = sniff[2 * i];
     const b = sniff[2 * i + 1];
     if (b === 0 && a !== 0) zeroHigh++;
     else if (a === 0 && b !== 0) zeroLow++;
   }
-  if (zeroHigh * 10 >= units * 9) return "le";
-  if (zeroLow * 10 >= units * 9) return "be";
+  if (zeroHigh * 10 >= units2 * 9) return "le";
+  if (zeroLow * 10 >= units2 * 9) return "be";
   return void 0;
 }
 function decodeText(bytes, block2) {
@@ -16691,6 +16691,175 @@ function decodeInBlocks(buffer, block2) {
 }
 var DECODE_BLOCK = 16 * 1024;
 var decodeBlob = Number(process.versions.node.split(".")[0]) < 24 ? (bytes) => decodeText(bytes, DECODE_BLOCK) : decodeText;
+
+// src/core/secrets/pieces.ts
+var PIECE = 4 * 1024 * 1024;
+var BACK2 = 64 * 1024;
+var AHEAD = 256 * 1024;
+var SNIFF = 8 * 1024;
+var PieceScanner = class {
+  constructor(path2, settings2, addedLines, reveal2, sizes = { piece: PIECE, back: BACK2, ahead: AHEAD }) {
+    this.path = path2;
+    this.settings = settings2;
+    this.reveal = reveal2;
+    this.sizes = sizes;
+    if (addedLines) this.added = [...addedLines].sort((a, b) => a - b);
+  }
+  path;
+  settings;
+  reveal;
+  sizes;
+  /** Pending bytes; `buf[0]` is the file's byte `base`. */
+  buf = Buffer.alloc(0);
+  base = 0;
+  /** Pushed bytes not yet joined onto `buf`. */
+  pending = [];
+  pendingBytes = 0;
+  /** Start of the next own range, and its position. */
+  ownFrom = 0;
+  at = { line: 1, units: 0 };
+  found = [];
+  added;
+  binary = false;
+  pieces = 0;
+  /** Bytes that follow those already pushed (copied: the caller may reuse its buffer). */
+  push(bytes) {
+    if (this.binary) return;
+    this.pending.push(Buffer.from(bytes));
+    this.pendingBytes += bytes.length;
+    if (this.end() < this.ownFrom + this.sizes.piece + this.sizes.ahead + 4) return;
+    this.join();
+    while (!this.binary && this.end() >= this.ownFrom + this.sizes.piece + this.sizes.ahead + 4) this.scanPiece(false);
+  }
+  join() {
+    if (this.pending.length === 0) return;
+    this.buf = Buffer.concat([this.buf, ...this.pending]);
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+  /**
+   * The findings, in file order, once every byte was pushed; undefined for a binary file (a NUL
+   * byte in its first 8 KiB, as for any file: src/core/source.ts).
+   */
+  finish() {
+    this.join();
+    while (!this.binary && this.ownFrom < this.end()) this.scanPiece(true);
+    if (this.binary) return void 0;
+    const limit = this.settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
+    if (this.found.length <= limit) return this.found;
+    const shown = this.found.slice(0, limit);
+    shown.push(limitFinding(this.path, this.found[limit].line, `${this.found.length - limit} more secret findings in this file not reported (limit ${limit} per file)`));
+    return shown;
+  }
+  /** Pieces scanned so far. */
+  get count() {
+    return this.pieces;
+  }
+  /** The end of the bytes pushed so far (joined or pending). */
+  end() {
+    return this.base + this.buf.length + this.pendingBytes;
+  }
+  scanPiece(last) {
+    const { buf, base: base2 } = this;
+    if (this.ownFrom === 0 && this.pieces === 0 && buf.subarray(0, SNIFF).indexOf(0) !== -1) {
+      this.binary = true;
+      return;
+    }
+    const end = this.end();
+    const ownFrom = this.ownFrom;
+    const { piece, back, ahead } = this.sizes;
+    const ownTo = last && end - ownFrom <= piece + ahead ? end : this.cut(ownFrom + piece);
+    const winFrom = ownFrom === 0 ? 0 : this.windowStart(ownFrom);
+    const winTo = ownTo === end ? end : this.charStart(Math.min(end, ownTo + ahead));
+    const start = this.before(winFrom, ownFrom, this.at);
+    const ownEnd = ownTo === end ? void 0 : this.advance(ownFrom, ownTo, this.at);
+    const bytes = buf.subarray(winFrom - base2, winTo - base2);
+    const content = decodeText(bytes);
+    const addedLines = this.added && this.windowLines(start.line, bytes);
+    this.pieces++;
+    for (const f of scanSecrets({ path: this.path, content, ...addedLines ? { addedLines } : {} }, this.settings, this.reveal)) {
+      const placed = shifted(f, start);
+      if (compare(placed, this.at) < 0 || ownEnd && compare(placed, ownEnd) >= 0) continue;
+      this.found.push(placed);
+    }
+    this.ownFrom = ownTo;
+    if (ownEnd) this.at = ownEnd;
+    const keepFrom = this.charStart(Math.max(base2, ownTo - back));
+    this.buf = buf.subarray(keepFrom - base2);
+    this.base = keepFrom;
+  }
+  /** Just after the last line feed in [at − BACK, at), else the character start at or before `at`. */
+  cut(at2) {
+    const from = Math.max(this.ownFrom + 1, at2 - this.sizes.back) - this.base;
+    const nl = this.buf.lastIndexOf(10, at2 - this.base - 1);
+    return nl >= from ? this.base + nl + 1 : this.charStart(at2);
+  }
+  /** Just after the first line feed in [ownFrom − BACK, ownFrom), else a character start near ownFrom − BACK. */
+  windowStart(ownFrom) {
+    const from = Math.max(this.base, ownFrom - this.sizes.back);
+    const nl = this.buf.indexOf(10, from - this.base);
+    return nl !== -1 && this.base + nl < ownFrom ? this.base + nl + 1 : this.charStart(from);
+  }
+  /** The start of the character holding byte `at` (UTF-8: not a continuation byte). */
+  charStart(at2) {
+    let i = at2;
+    while (i > this.base && i < this.end() && (this.buf[i - this.base] & 192) === 128) i--;
+    return i;
+  }
+  /** Position of `from`, given the position of `to` (from ≤ to). */
+  before(from, to, at2) {
+    if (from === to) return at2;
+    const range2 = this.buf.subarray(from - this.base, to - this.base);
+    let lines = 0;
+    for (let i = range2.indexOf(10); i !== -1; i = range2.indexOf(10, i + 1)) lines++;
+    if (lines === 0) return { line: at2.line, units: at2.units - units(range2) };
+    return { line: at2.line - lines, units: 0 };
+  }
+  /** Position of `to`, given the position of `from` (from ≤ to). */
+  advance(from, to, at2) {
+    const range2 = this.buf.subarray(from - this.base, to - this.base);
+    const lastNl = range2.lastIndexOf(10);
+    if (lastNl === -1) return { line: at2.line, units: at2.units + units(range2) };
+    let lines = 0;
+    for (let i = range2.indexOf(10); i !== -1; i = range2.indexOf(10, i + 1)) lines++;
+    return { line: at2.line + lines, units: units(range2.subarray(lastNl + 1)) };
+  }
+  /** The change's added lines inside a window starting at line `first`, numbered from the window's first line. */
+  windowLines(first, bytes) {
+    let count = 1;
+    for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) count++;
+    const out = /* @__PURE__ */ new Set();
+    const added = this.added;
+    let lo = 0;
+    let hi = added.length;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if (added[mid] < first) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < added.length && added[i] < first + count; i++) out.add(added[i] - first + 1);
+    return out;
+  }
+};
+function units(bytes) {
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if ((b & 192) !== 128) n += b >= 240 ? 2 : 1;
+  }
+  return n;
+}
+function shifted(f, start) {
+  const out = { ...f, line: start.line + f.line - 1, column: f.line === 1 ? start.units + f.column : f.column };
+  if (f.endLine !== void 0) {
+    out.endLine = start.line + f.endLine - 1;
+    if (f.endColumn !== void 0) out.endColumn = f.endLine === 1 ? start.units + f.endColumn : f.endColumn;
+  }
+  return out;
+}
+function compare(f, p) {
+  return f.line - p.line || f.column - (p.units + 1);
+}
 
 // src/core/parallel/read-file.ts
 var OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
@@ -16731,6 +16900,30 @@ function readSourceFile(path2, abs, maxFileSize) {
   } finally {
     closeSync(fd);
   }
+}
+function scanFileInPieces(skip, abs, settings2, addedLines, reveal2) {
+  if (skip.reason !== "too-large") return skip;
+  let fd;
+  try {
+    fd = openSync(abs, OPEN_FLAGS);
+  } catch {
+    return skip;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return skip;
+    const pieces = new PieceScanner(skip.path, settings2, addedLines, reveal2);
+    const bytes = reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES);
+    for (let n = readSync(fd, bytes, 0, bytes.length, null); n > 0; n = readSync(fd, bytes, 0, bytes.length, null)) pieces.push(bytes.subarray(0, n));
+    const secrets = pieces.finish();
+    return secrets ? piecesRead(skip, secrets) : skip;
+  } catch {
+    return skip;
+  } finally {
+    closeSync(fd);
+  }
+}
+function piecesRead(skip, secrets) {
+  return { ...skip, detail: `${skip.detail}: scanned for secrets in pieces, not parsed for identities`, secrets };
 }
 function skipped(path2, reason, detail) {
   return { path: path2, reason, detail };
@@ -16831,13 +17024,13 @@ function nothingFound(path2, chars) {
 }
 function scanOne(job, settings2, reveal2) {
   const outcome = scanItem(job, readSourceFile(job.path, job.abs, settings2.maxFileSize), settings2, reveal2);
-  afterLargeFile(outcome.file?.chars ?? 0);
+  afterLargeFile(outcome.file?.chars ?? (outcome.skipped?.secrets ? PIECE : 0));
   return outcome;
 }
 function scanItem(job, read, settings2, reveal2) {
   const item = admitted(read, settings2);
   if (!item) return { index: job.index };
-  if (!("content" in item)) return { index: job.index, skipped: item };
+  if (!("content" in item)) return { index: job.index, skipped: item.reason === "too-large" ? scanFileInPieces(item, job.abs, settings2, void 0, reveal2) : item };
   const file = contributionOf(item, settings2, reveal2);
   return { index: job.index, file: reportsNothing(file) ? nothingFound(file.path, file.chars) : file };
 }

@@ -18,6 +18,8 @@ import { winningEntry } from '../core/policy/owners-file.js';
 import { policyFingerprint } from '../core/policy/rules.js';
 import { openTarball } from './full-scan.js';
 import { readTarball } from './tarball.js';
+import { piecesRead } from '../core/parallel/read-file.js';
+import { scanBytesInPieces } from '../core/secrets/pieces.js';
 
 export interface PullRequestRef {
   number: number;
@@ -131,7 +133,10 @@ function tooLargeSkip(path: string, size: number, max: number): Skipped {
 function planFile(file: PullFile, size: number | undefined, maxFileSize: number): PlannedFile {
   const infra = isInfrastructureFile(file.filename);
   if (file.status === 'removed') return { file, needsHead: false, cost: infra ? maxFileSize : 0 };
-  if (size !== undefined && size > maxFileSize) return { file, needsHead: false, cost: 0, tooLarge: tooLargeSkip(file.filename, size, maxFileSize) };
+  // Over max-file-size: skipped, unless GitHub gave its patch and it is not an infrastructure
+  // file: the patch shows every line the PR added, and needs no download (a PR could otherwise pad
+  // a file past the limit to hide the token it adds).
+  if (size !== undefined && size > maxFileSize && (infra || file.patch === undefined)) return { file, needsHead: false, cost: 0, tooLarge: tooLargeSkip(file.filename, size, maxFileSize) };
   const needsHead = infra || file.patch === undefined;
   const head = needsHead ? (size ?? maxFileSize) : Math.min(file.patch!.length, size ?? file.patch!.length);
   // The base too for an infrastructure file, and for one without a patch (see `load`).
@@ -272,6 +277,11 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
         const added = linesAddedSince(Buffer.isBuffer(before) ? before : undefined, source.content, basePath, settings);
         if (added) source = { ...source, addedLines: added };
       }
+    } else if (view!.sparseContent.length > settings.maxFileSize) {
+      // The patch of a file past max-file-size: its lines in place, read in pieces.
+      const skip: Skipped = tooLargeSkip(file.filename, sizes.get(file.filename) ?? view!.sparseContent.length, settings.maxFileSize);
+      const secrets = scanBytesInPieces(file.filename, Buffer.from(view!.sparseContent), { ...settings, mode: 'pr' }, view!.addedLines, revealSecrets);
+      source = secrets ? piecesRead({ ...skip, detail: skip.detail.replace('; not downloaded', '') }, secrets) : skip;
     } else {
       source = { path: file.filename, content: view!.sparseContent, addedLines: view!.addedLines };
     }

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from '../../support/app-harness.js';
+import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { fakeGithubToken } from '../../support/cli/run-cli.js';
 import { runInProcess } from '../../support/cli/run-in-process.js';
@@ -67,6 +67,36 @@ describe("the App's full scan of a tarball with an over-size file", () => {
   afterEach(async () => {
     await app?.close();
     await double?.close();
+  });
+
+  // With a small max-file-size, the patch's own view of the file (its lines in place) is over the limit too, and read in pieces.
+  it.each([[{}], [{ '.github/nhi-steward.yml': 'max-file-size: 65536\n' }]])("the App's PR check judges the lines a PR adds to one, from GitHub's patch (no download): %j", { timeout: 60_000 }, async (config) => {
+    double = await startGitHubDouble({
+      seed: {
+        installations: [{ id: 1, account: 'acme', accountType: 'Organization' }],
+        repos: [{ repo: REPO, files: { ...BASE_FILES, ...config, 'db/dump.sql': `-- ${OLD}\n${PADDING}` }, installationId: 1, collaborators: { jdoe: 'write' } }],
+        orgs: { acme: { members: ['jdoe'], teams: {} } },
+      },
+    });
+    app = await startApp(double);
+    const head = double.state.push(REPO, { branch: 'feature/pad', files: { 'db/dump.sql': `-- ${OLD}\n${PADDING}-- ${PADDED}\n` }, author: 'jdoe' });
+    const issue = double.state.openPull(REPO, { head: 'feature/pad', title: 'Pad', user: 'jdoe' });
+    const payload = retarget(example('pull_request', 'opened'), double, REPO);
+    payload.number = issue.number;
+    payload.pull_request = {
+      ...payload.pull_request,
+      number: issue.number,
+      head: { ...payload.pull_request.head, sha: head, ref: 'feature/pad', repo: payload.repository },
+      base: { ...payload.pull_request.base, sha: issue.pull!.baseSha, ref: double.state.repo(REPO).defaultBranch, repo: payload.repository },
+    };
+    await app.deliver('pull_request', payload);
+    const run = [...double.state.repo(REPO).checkRuns.values()].at(-1)!;
+    // Before, the file was a too-large skip and the check passed.
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(run.annotations.filter((a) => a.title?.startsWith('secret/')).map((a) => [a.path, a.start_line])).toEqual([['db/dump.sql', PADDING_LINES + 2]]);
+    const sent = double.requests.map((r) => JSON.stringify(r.body ?? '')).join('\n');
+    for (const t of [OLD, PADDED]) expect(sent).not.toContain(t);
+    double.assertNoViolations();
   });
 
   it('scans the file as it streams and opens the issue for the secret at its end', { timeout: 60_000 }, async () => {
