@@ -52030,9 +52030,19 @@ var PieceScanner = class {
   ownFrom = 0;
   at = { line: 1, units: 0 };
   found = [];
+  /** Change modes: the added lines, ascending. */
   added;
   binary = false;
   pieces = 0;
+  /**
+   * Change modes, lines learnt as the bytes stream (a streamed patch): `line` counts as added.
+   * Call it before pushing the line's bytes; only for a scanner made with `addedLines`.
+   */
+  markAdded(line) {
+    const added = this.added;
+    added.push(line);
+    if (added.length > 1 && added[added.length - 2] > line) added.sort((a, b) => a - b);
+  }
   /** Bytes that follow those already pushed (copied: the caller may reuse its buffer). */
   push(bytes) {
     if (this.binary) return;
@@ -52176,6 +52186,29 @@ function scanBytesInPieces(path7, bytes, settings, addedLines, reveal, sizes) {
   const step2 = sizes?.piece ?? PIECE;
   for (let at3 = 0; at3 < bytes.length; at3 += step2) pieces.push(bytes.subarray(at3, at3 + step2));
   return pieces.finish();
+}
+var BATCH_CHARS = 64 * 1024;
+function patchInPieces(path7, settings, done, reveal) {
+  const pieces = new PieceScanner(path7, settings, /* @__PURE__ */ new Set(), reveal);
+  let next = 1;
+  let text3 = "";
+  const flush = () => {
+    if (text3.length > 0) pieces.push(Buffer.from(text3));
+    text3 = "";
+  };
+  return {
+    line(newLine, line, added) {
+      if (newLine < next) return;
+      if (added) pieces.markAdded(newLine);
+      text3 += "\n".repeat(newLine - next) + line + "\n";
+      next = newLine + 1;
+      if (text3.length >= BATCH_CHARS) flush();
+    },
+    end() {
+      flush();
+      done(pieces.finish() ?? []);
+    }
+  };
 }
 
 // src/core/parallel/read-file.ts
@@ -58971,6 +59004,7 @@ var UnifiedDiffReader = class {
   oldNext = 0;
   newNext = 0;
   fileBytes = 0;
+  sink;
   push(line) {
     if (this.hunk && (this.oldLeft > 0 || this.newLeft > 0)) {
       this.hunkLine(line);
@@ -59051,12 +59085,23 @@ var UnifiedDiffReader = class {
     this.fileBytes += line.length + 1;
     if (this.options.maxFileBytes !== void 0 && this.fileBytes > this.options.maxFileBytes && !this.file.oversized) {
       this.file.oversized = true;
-      for (const h of this.file.hunks) h.lines = [];
+      this.sink = this.options.oversized?.(this.file);
+      for (const h of this.file.hunks) {
+        if (this.sink) {
+          for (const l of h.lines) if (l.newLine !== void 0) this.sink.line(l.newLine, l.text, l.kind === "add");
+        }
+        h.lines = [];
+      }
     }
     if (this.file.oversized) {
-      if (marker === "+" && this.newLeft > 0) this.newLeft--;
-      else if (marker === "-" && this.oldLeft > 0) this.oldLeft--;
+      if (marker === "+" && this.newLeft > 0) {
+        this.sink?.line(this.newNext, line.slice(1), true);
+        this.newNext++;
+        this.newLeft--;
+      } else if (marker === "-" && this.oldLeft > 0) this.oldLeft--;
       else {
+        this.sink?.line(this.newNext, marker === " " ? line.slice(1) : line, false);
+        this.newNext++;
         this.oldLeft = Math.max(0, this.oldLeft - 1);
         this.newLeft = Math.max(0, this.newLeft - 1);
       }
@@ -59076,6 +59121,8 @@ var UnifiedDiffReader = class {
     }
   }
   finish() {
+    this.sink?.end();
+    this.sink = void 0;
     if (this.file) this.onFile(this.file);
     this.file = void 0;
     this.hunk = void 0;
@@ -61195,7 +61242,11 @@ var CommitSecrets = class {
   /** One changed file of `commit`: only its added lines can raise findings. */
   addFile(commit, file) {
     if (isIgnored(file.path, this.settings)) return;
-    for (const finding of scanSecrets(file, this.settings, this.reveal)) {
+    this.addFindings(commit, scanSecrets(file, this.settings, this.reveal));
+  }
+  /** Findings of one changed file of `commit` scanned elsewhere (an over-size patch read in pieces). */
+  addFindings(commit, found2) {
+    for (const finding of found2) {
       if (finding.rule === INLINE_ALLOW_RULE) continue;
       if (this.first.has(sameSecret(finding))) continue;
       if (this.settings.ignoreLocations?.has(`${finding.file}:${finding.line}`)) continue;
@@ -61269,7 +61320,17 @@ async function scanCommitRange(dir, range2, settings, revealSecrets) {
       const view = patchView(file.hunks);
       if (view.addedLines.size > 0) secrets.addFile(commit, { path: file.newPath, content: view.sparseContent, addedLines: view.addedLines });
     },
-    { maxFileBytes: settings.maxFileSize }
+    {
+      maxFileBytes: settings.maxFileSize,
+      // A patch past max-file-size: its lines read in pieces as they stream (a commit could
+      // otherwise pad a file past the limit to hide the token it adds, then remove it).
+      oversized: (file) => {
+        const at3 = commit;
+        const path7 = file.newPath;
+        if (!at3 || path7 === void 0 || isIgnored(path7, settings)) return void 0;
+        return patchInPieces(path7, settings, (found2) => secrets.addFindings(at3, found2), revealSecrets);
+      }
+    }
   );
   let failure;
   for await (const line of gitLines(dir, args, (message) => failure = message)) {

@@ -16719,9 +16719,19 @@ var PieceScanner = class {
   ownFrom = 0;
   at = { line: 1, units: 0 };
   found = [];
+  /** Change modes: the added lines, ascending. */
   added;
   binary = false;
   pieces = 0;
+  /**
+   * Change modes, lines learnt as the bytes stream (a streamed patch): `line` counts as added.
+   * Call it before pushing the line's bytes; only for a scanner made with `addedLines`.
+   */
+  markAdded(line) {
+    const added = this.added;
+    added.push(line);
+    if (added.length > 1 && added[added.length - 2] > line) added.sort((a, b) => a - b);
+  }
   /** Bytes that follow those already pushed (copied: the caller may reuse its buffer). */
   push(bytes) {
     if (this.binary) return;
@@ -16860,6 +16870,7 @@ function shifted(f, start) {
 function compare(f, p) {
   return f.line - p.line || f.column - (p.units + 1);
 }
+var BATCH_CHARS = 64 * 1024;
 
 // src/core/parallel/read-file.ts
 var OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);

@@ -33,7 +33,12 @@ export class CommitSecrets {
   /** One changed file of `commit`: only its added lines can raise findings. */
   addFile(commit: CommitRef, file: SourceFile): void {
     if (isIgnored(file.path, this.settings)) return;
-    for (const finding of scanSecrets(file, this.settings, this.reveal)) {
+    this.addFindings(commit, scanSecrets(file, this.settings, this.reveal));
+  }
+
+  /** Findings of one changed file of `commit` scanned elsewhere (an over-size patch read in pieces). */
+  addFindings(commit: CommitRef, found: readonly Finding[]): void {
+    for (const finding of found) {
       // The net change reports a marker it adds; one a later commit of the range removed again silences nothing.
       if (finding.rule === INLINE_ALLOW_RULE) continue;
       if (this.first.has(sameSecret(finding))) continue;

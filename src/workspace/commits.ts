@@ -5,6 +5,8 @@ import { UsageError } from './errors.js';
 import { BlobReader, gitLines, gitOutput } from './git-objects.js';
 import { newLines } from '../core/diff/new-lines.js';
 import { toSourceFile } from '../core/source.js';
+import { isIgnored } from '../core/scan.js';
+import { patchInPieces } from '../core/secrets/pieces.js';
 
 /** Binary changes read back in one range, at most: each costs git a blob or two. */
 export const MAX_BINARY_READS = 500;
@@ -13,7 +15,8 @@ export const MAX_BINARY_READS = 500;
  * Each commit of `base..head`, oldest first, from `git log -p`: every changed text file's hunks
  * (added lines and their context, at their real line numbers, via the shared patch reader) go
  * through the secrets engine with only that commit's added lines judged. Streamed: one file's
- * hunks are held at a time, and a file's patch over max-file-size is skipped. Paths are relative to
+ * hunks are held at a time, and a file's patch over max-file-size is read in pieces as it streams
+ * (src/core/secrets/pieces.ts `patchInPieces`). Paths are relative to
  * `dir` (`--relative`), and only files under it count, as in a folder scan.
  */
 export async function scanCommitRange(dir: string, range: { base: string; head: string }, settings: ScanSettings, revealSecrets?: SecretSink): Promise<CommitSecrets> {
@@ -33,7 +36,17 @@ export async function scanCommitRange(dir: string, range: { base: string; head: 
       const view = patchView(file.hunks);
       if (view.addedLines.size > 0) secrets.addFile(commit, { path: file.newPath, content: view.sparseContent, addedLines: view.addedLines });
     },
-    { maxFileBytes: settings.maxFileSize },
+    {
+      maxFileBytes: settings.maxFileSize,
+      // A patch past max-file-size: its lines read in pieces as they stream (a commit could
+      // otherwise pad a file past the limit to hide the token it adds, then remove it).
+      oversized: (file) => {
+        const at = commit;
+        const path = file.newPath;
+        if (!at || path === undefined || isIgnored(path, settings)) return undefined;
+        return patchInPieces(path, settings, (found) => secrets.addFindings(at, found), revealSecrets);
+      },
+    },
   );
   let failure: string | undefined;
   for await (const line of gitLines(dir, args, (message) => (failure = message))) {

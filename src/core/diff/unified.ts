@@ -49,6 +49,18 @@ const INDEX_LINE = /^index ([0-9a-f]+)\.\.([0-9a-f]+)/;
 export interface ReaderOptions {
   /** Keep at most this many bytes of hunk lines per file (streamed history: bounded memory). */
   maxFileBytes?: number;
+  /**
+   * For a file whose hunk lines pass `maxFileBytes`: where its head-side lines (added and
+   * context) go instead, in order, those already read first. None: they are dropped.
+   */
+  oversized?: (file: FileDiff) => LineSink | undefined;
+}
+
+/** Receives an over-size file's head-side lines as they stream (see ReaderOptions.oversized). */
+export interface LineSink {
+  line(newLine: number, text: string, added: boolean): void;
+  /** The file's lines are over. */
+  end(): void;
 }
 
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
@@ -66,6 +78,7 @@ export class UnifiedDiffReader {
   private oldNext = 0;
   private newNext = 0;
   private fileBytes = 0;
+  private sink: LineSink | undefined;
 
   constructor(
     private readonly onFile: (file: FileDiff) => void,
@@ -158,13 +171,22 @@ export class UnifiedDiffReader {
     this.fileBytes += line.length + 1;
     if (this.options.maxFileBytes !== undefined && this.fileBytes > this.options.maxFileBytes && !this.file!.oversized) {
       this.file!.oversized = true;
-      for (const h of this.file!.hunks) h.lines = [];
+      this.sink = this.options.oversized?.(this.file!);
+      for (const h of this.file!.hunks) {
+        if (this.sink) for (const l of h.lines) if (l.newLine !== undefined) this.sink.line(l.newLine, l.text, l.kind === 'add');
+        h.lines = [];
+      }
     }
     if (this.file!.oversized) {
-      // Still follow the counts, so the file's end is found; keep nothing.
-      if (marker === '+' && this.newLeft > 0) this.newLeft--;
-      else if (marker === '-' && this.oldLeft > 0) this.oldLeft--;
+      // Still follow the counts, so the file's end is found; keep nothing (the sink gets the head side).
+      if (marker === '+' && this.newLeft > 0) {
+        this.sink?.line(this.newNext, line.slice(1), true);
+        this.newNext++;
+        this.newLeft--;
+      } else if (marker === '-' && this.oldLeft > 0) this.oldLeft--;
       else {
+        this.sink?.line(this.newNext, marker === ' ' ? line.slice(1) : line, false);
+        this.newNext++;
         this.oldLeft = Math.max(0, this.oldLeft - 1);
         this.newLeft = Math.max(0, this.newLeft - 1);
       }
@@ -186,6 +208,8 @@ export class UnifiedDiffReader {
   }
 
   private finish(): void {
+    this.sink?.end();
+    this.sink = undefined;
     if (this.file) this.onFile(this.file);
     this.file = undefined;
     this.hunk = undefined;

@@ -1,4 +1,5 @@
 import { decodeText } from '../source.js';
+import type { LineSink } from '../diff/unified.js';
 import type { Finding, ScanSettings, SecretSink } from '../types.js';
 import { limitFinding, MAX_SECRETS_PER_FILE, scanSecrets } from './engine.js';
 
@@ -47,6 +48,7 @@ export class PieceScanner {
   private ownFrom = 0;
   private at: Position = { line: 1, units: 0 };
   private readonly found: Finding[] = [];
+  /** Change modes: the added lines, ascending. */
   private readonly added?: number[];
   binary = false;
   private pieces = 0;
@@ -60,6 +62,16 @@ export class PieceScanner {
     private readonly sizes: PieceSizes = { piece: PIECE, back: BACK, ahead: AHEAD },
   ) {
     if (addedLines) this.added = [...addedLines].sort((a, b) => a - b);
+  }
+
+  /**
+   * Change modes, lines learnt as the bytes stream (a streamed patch): `line` counts as added.
+   * Call it before pushing the line's bytes; only for a scanner made with `addedLines`.
+   */
+  markAdded(line: number): void {
+    const added = this.added!;
+    added.push(line);
+    if (added.length > 1 && added[added.length - 2] > line) added.sort((a, b) => a - b);
   }
 
   /** Bytes that follow those already pushed (copied: the caller may reuse its buffer). */
@@ -228,4 +240,36 @@ export function scanBytesInPieces(path: string, bytes: Uint8Array, settings: Sca
   const step = sizes?.piece ?? PIECE;
   for (let at = 0; at < bytes.length; at += step) pieces.push(bytes.subarray(at, at + step));
   return pieces.finish();
+}
+
+/** Text gathered before a push: one push per this many characters, not one per line. */
+const BATCH_CHARS = 64 * 1024;
+
+/**
+ * An over-size file's patch, streamed (the per-commit scans' `git log -p`): its head-side lines at
+ * their line numbers, lines the patch does not show left empty, as `patchView` lays out a patch
+ * that fits, read in pieces; only the added lines are judged. `done` gets the findings (none for
+ * a binary text).
+ */
+export function patchInPieces(path: string, settings: ScanSettings, done: (findings: Finding[]) => void, reveal?: SecretSink): LineSink {
+  const pieces = new PieceScanner(path, settings, new Set(), reveal);
+  let next = 1;
+  let text = '';
+  const flush = () => {
+    if (text.length > 0) pieces.push(Buffer.from(text));
+    text = '';
+  };
+  return {
+    line(newLine, line, added) {
+      if (newLine < next) return; // never in a well-formed patch: hunks run forward
+      if (added) pieces.markAdded(newLine);
+      text += '\n'.repeat(newLine - next) + line + '\n';
+      next = newLine + 1;
+      if (text.length >= BATCH_CHARS) flush();
+    },
+    end() {
+      flush();
+      done(pieces.finish() ?? []);
+    },
+  };
 }

@@ -12,6 +12,8 @@ import { startGitHubDouble, type GitHubDouble } from '../../support/github-doubl
 import { fakeGithubToken } from '../../support/cli/run-cli.js';
 import { runInProcess } from '../../support/cli/run-in-process.js';
 import { HistoryRepo } from '../../support/history-repo.js';
+import { defaultSettings } from '../../../src/core/types.js';
+import { scanCommitRange } from '../../../src/workspace/commits.js';
 import { BASE_FILES, REPO } from '../app/fixtures.js';
 
 const [OLD, PADDED, STAGED] = [fakeGithubToken(721), fakeGithubToken(722), fakeGithubToken(723)];
@@ -118,5 +120,27 @@ describe("the App's full scan of a tarball with an over-size file", () => {
     expect(sent).not.toContain(PADDED);
     expect(app.logs.join('\n')).not.toContain(PADDED);
     double.assertNoViolations();
+  });
+});
+
+describe('commit by commit: a padded file added in one commit and removed in the next', () => {
+  const repo = new HistoryRepo('nhi-oversized-commits-');
+  const [EARLY, TRANSIENT] = [fakeGithubToken(725), fakeGithubToken(724)];
+  const shas: Record<string, string> = {};
+  beforeAll(() => {
+    shas.base = repo.commit('Base', '2024-11-01T10:00:00Z', { 'README.md': '# app\n', 'db/big.sql': PADDING });
+    shas.add = repo.commit('Mallory', '2024-11-02T10:00:00Z', { 'db/dump.sql': `-- ${EARLY}\n${PADDING}-- ${TRANSIENT}\n`, 'db/big.sql': `${PADDING.slice(0, 70 * 1000)}-- edited\n${PADDING.slice(70 * 1000)}-- ${PADDED}\n` });
+    shas.remove = repo.commit('Mallory', '2024-11-03T10:00:00Z', { 'db/dump.sql': null, 'db/big.sql': PADDING });
+  });
+  afterAll(() => repo.cleanup());
+
+  it('names the commit for each, at its line, whatever the patch size', async () => {
+    const secrets = await scanCommitRange(repo.dir, { base: shas.base, head: shas.remove }, defaultSettings());
+    expect(secrets.findings().map((f) => [f.file, f.line, f.commit?.sha]).sort()).toEqual([
+      ['db/big.sql', PADDING_LINES + 2, shas.add],
+      ['db/dump.sql', 1, shas.add], // read before the patch passed the limit, then handed on
+      ['db/dump.sql', PADDING_LINES + 2, shas.add],
+    ]);
+    for (const t of [EARLY, TRANSIENT]) expect(JSON.stringify(secrets.findings())).not.toContain(t);
   });
 });
