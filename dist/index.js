@@ -9449,7 +9449,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable2 } = __require("node:stream");
+    var { Readable: Readable3 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9461,7 +9461,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop4 = () => {
     };
-    var BodyReadable = class extends Readable2 {
+    var BodyReadable = class extends Readable3 {
       constructor({
         resume,
         abort,
@@ -9803,7 +9803,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable2 } = require_readable();
+    var { Readable: Readable3 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9898,7 +9898,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable2({
+        const res = new Readable3({
           resume,
           abort,
           contentType,
@@ -10213,7 +10213,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable2,
+      Readable: Readable3,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -10227,7 +10227,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable2 {
+    var PipelineRequest = class extends Readable3 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10244,7 +10244,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable2 {
+    var PipelineResponse = class extends Readable3 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -13569,7 +13569,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable2, pipeline, finished } = __require("node:stream");
+    var { Readable: Readable3, pipeline, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14508,7 +14508,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable2({ read: resume });
+              this.body = new Readable3({ read: resume });
               const onError = this.onError.bind(this);
               resolve5({
                 status,
@@ -30733,7 +30733,7 @@ var require_streamx = __commonJS({
         }
       }
     };
-    var Readable2 = class _Readable extends Stream {
+    var Readable3 = class _Readable extends Stream {
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
@@ -30944,7 +30944,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Duplex = class extends Readable2 {
+    var Duplex = class extends Readable3 {
       // and Writable
       constructor(opts) {
         super(opts);
@@ -31153,7 +31153,7 @@ var require_streamx = __commonJS({
       getStreamError,
       Stream,
       Writable,
-      Readable: Readable2,
+      Readable: Readable3,
       Duplex,
       Transform: Transform2,
       // Export PassThrough for compatibility with Node.js core's stream module
@@ -31427,7 +31427,7 @@ var require_headers2 = __commonJS({
 // node_modules/tar-stream/extract.js
 var require_extract = __commonJS({
   "node_modules/tar-stream/extract.js"(exports, module) {
-    var { Writable, Readable: Readable2, getStreamError } = require_streamx();
+    var { Writable, Readable: Readable3, getStreamError } = require_streamx();
     var FIFO = require_fast_fifo();
     var b4a = require_b4a();
     var headers = require_headers2();
@@ -31475,7 +31475,7 @@ var require_extract = __commonJS({
         return buf.subarray(this._offset, this._offset += size);
       }
     };
-    var Source = class extends Readable2 {
+    var Source = class extends Readable3 {
       constructor(self2, header, offset) {
         super();
         this.header = header;
@@ -31791,7 +31791,7 @@ var require_constants6 = __commonJS({
 // node_modules/tar-stream/pack.js
 var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports, module) {
-    var { Readable: Readable2, Writable, getStreamError } = require_streamx();
+    var { Readable: Readable3, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
     var constants4 = require_constants6();
     var headers = require_headers2();
@@ -31884,7 +31884,7 @@ var require_pack = __commonJS({
         cb();
       }
     };
-    var Pack = class extends Readable2 {
+    var Pack = class extends Readable3 {
       constructor(opts) {
         super(opts);
         this._drain = noop4;
@@ -59723,7 +59723,14 @@ var depth = (base) => base === "" ? 0 : base.split("/").length;
 var DEFAULT_SKIPPED_FOLDERS = [".git", "node_modules"];
 async function* walkTree(root, options) {
   const maxFileSize = options.settings.maxFileSize;
-  for (const entry of walkEntries(root, options)) yield "abs" in entry ? readSourceFile(entry.path, entry.abs, maxFileSize) : entry;
+  const large = options.largeFiles;
+  for (const entry of walkEntries(root, options)) {
+    if (!("abs" in entry)) yield entry;
+    else {
+      const item = readSourceFile(entry.path, entry.abs, maxFileSize);
+      yield large && !("content" in item) ? scanFileInPieces(item, entry.abs, large) : item;
+    }
+  }
 }
 function* walkEntries(root, options) {
   const top = realpathSync(root);
@@ -60924,6 +60931,7 @@ function download(url, redirectsLeft) {
 }
 
 // src/github/pr-check.ts
+import { Readable as Readable2 } from "node:stream";
 var PULL_DOWNLOAD_CONCURRENCY = 4;
 var PULL_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
 var PROCESS_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
@@ -60953,13 +60961,35 @@ var ByteBudget2 = class {
 };
 var processBudget = new ByteBudget2(PROCESS_BYTES_IN_FLIGHT);
 var SIZE_LISTINGS_CAP = 50;
+var MAX_STREAMED_FILE_BYTES = 100 * 1024 * 1024;
+var STREAMED_COST = 8 * 1024 * 1024;
+function secretKey(f) {
+  return `${f.rule}\0${f.contentId ?? f.fingerprint}`;
+}
+async function streamPieces(client2, repo, path7, ref, settings) {
+  let response;
+  try {
+    response = await client2.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: path7, ref, mediaType: { format: "raw" }, request: { parseSuccessResponseBody: false } });
+  } catch (error2) {
+    if (isNotFound(error2)) return void 0;
+    throw error2;
+  }
+  const body = response.data;
+  const pieces = new PieceScanner(path7, settings);
+  if (typeof body === "string" || body instanceof Buffer || body instanceof ArrayBuffer) pieces.push(Buffer.from(body));
+  else for await (const chunk of Readable2.fromWeb(body)) pieces.push(chunk);
+  return pieces.finish();
+}
 function tooLargeSkip(path7, size, max) {
   return { path: path7, reason: "too-large", detail: `${size} bytes exceeds max-file-size ${max}; not downloaded` };
 }
 function planFile(file, size, maxFileSize) {
   const infra = isInfrastructureFile(file.filename);
   if (file.status === "removed") return { file, needsHead: false, cost: infra ? maxFileSize : 0 };
-  if (size !== void 0 && size > maxFileSize && (infra || file.patch === void 0)) return { file, needsHead: false, cost: 0, tooLarge: tooLargeSkip(file.filename, size, maxFileSize) };
+  if (size !== void 0 && size > maxFileSize && (infra || file.patch === void 0)) {
+    const streamed = !infra && size <= MAX_STREAMED_FILE_BYTES;
+    return { file, needsHead: false, cost: streamed ? STREAMED_COST : 0, tooLarge: tooLargeSkip(file.filename, size, maxFileSize), ...streamed ? { streamed } : {} };
+  }
   const needsHead = infra || file.patch === void 0;
   const head = needsHead ? size ?? maxFileSize : Math.min(file.patch.length, size ?? file.patch.length);
   const base = needsHead && file.status !== "added" ? size ?? maxFileSize : 0;
@@ -61032,6 +61062,7 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets, 
       const base2 = await counted(getFileText(client2, repo, file.filename, pull.baseSha, bounded));
       return base2 === void 0 ? {} : { base: { path: file.filename, content: base2 } };
     }
+    if (task.streamed) return { source: await streamedSecrets(task) };
     if (task.tooLarge) return { source: task.tooLarge };
     const basePath = file.previous_filename ?? file.filename;
     let baseAsked;
@@ -61060,6 +61091,24 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets, 
     if (isSkipped(source) || !isInfrastructureFile(file.filename) || file.status === "added") return { source };
     const base = await baseBytes();
     return { source, ...Buffer.isBuffer(base) ? { base: { path: basePath, content: base.toString("utf8") } } : {} };
+  };
+  const streamedSecrets = async (task) => {
+    const { file } = task;
+    const skip = task.tooLarge;
+    const scanned = { ...settings, mode: "pr" };
+    try {
+      const head = await counted(streamPieces(client2, repo, file.filename, pull.headSha, scanned));
+      if (!head) return skip;
+      let found2 = head;
+      if (file.status !== "added") {
+        const base = await counted(streamPieces(client2, repo, file.previous_filename ?? file.filename, pull.baseSha, scanned));
+        const held = new Set((base ?? []).map(secretKey));
+        found2 = head.filter((f) => !held.has(secretKey(f)));
+      }
+      return piecesRead({ ...skip, detail: skip.detail.replace("; not downloaded", "; streamed") }, found2);
+    } catch {
+      return skip;
+    }
   };
   const changedIds = /* @__PURE__ */ new Set();
   const scanOptions = {
@@ -61105,7 +61154,7 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets, 
         const { source, base } = await entry.loaded;
         if (base) readBase(base.path, base.content);
         if (source) {
-          if (isSkipped(source) && source.reason === "too-large") downloads.tooLarge.push(source.path);
+          if (isSkipped(source) && source.reason === "too-large" && !source.secrets) downloads.tooLarge.push(source.path);
           if (!isSkipped(source) && isInfrastructureFile(source.path)) {
             const extracted = extractIdentities(source);
             headKustomize.add(source, extracted);

@@ -19,7 +19,9 @@ import { policyFingerprint } from '../core/policy/rules.js';
 import { openTarball } from './full-scan.js';
 import { readTarball } from './tarball.js';
 import { piecesRead } from '../core/parallel/read-file.js';
-import { scanBytesInPieces } from '../core/secrets/pieces.js';
+import { PieceScanner, scanBytesInPieces } from '../core/secrets/pieces.js';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 export interface PullRequestRef {
   number: number;
@@ -119,11 +121,42 @@ interface PlannedFile {
   /** Bytes this file may hold in memory (head and, for infrastructure files, base). */
   cost: number;
   tooLarge?: Skipped;
+  /** Over max-file-size without a patch: streamed and read in pieces (`streamedSecrets`). */
+  streamed?: boolean;
 }
+
+/** Files over max-file-size are streamed only up to this size (GitHub's raw contents serve up to 100 MB). */
+export const MAX_STREAMED_FILE_BYTES = 100 * 1024 * 1024;
+/** What a streamed file holds in memory at most: a piece, its margins, and a read. */
+const STREAMED_COST = 8 * 1024 * 1024;
 
 interface Loaded {
   source?: SourceFile | Skipped;
   base?: { path: string; content: string };
+}
+
+/** One secret by rule and value (the same in any file and version). */
+function secretKey(f: Finding): string {
+  return `${f.rule}\0${f.contentId ?? f.fingerprint}`;
+}
+
+/**
+ * The secrets of `path` at `ref`, streamed from GitHub's raw contents and read in pieces (every
+ * line judged); undefined when it is absent or binary.
+ */
+async function streamPieces(client: GitHubClient, repo: RepoRef, path: string, ref: string, settings: ScanSettings): Promise<Finding[] | undefined> {
+  let response;
+  try {
+    response = await client.request('GET /repos/{owner}/{repo}/contents/{path}', { ...repo, path, ref, mediaType: { format: 'raw' }, request: { parseSuccessResponseBody: false } });
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  const body = response.data as unknown as WebReadableStream<Uint8Array> | Buffer | ArrayBuffer | string;
+  const pieces = new PieceScanner(path, settings);
+  if (typeof body === 'string' || body instanceof Buffer || body instanceof ArrayBuffer) pieces.push(Buffer.from(body as ArrayBuffer));
+  else for await (const chunk of Readable.fromWeb(body as WebReadableStream<Uint8Array>)) pieces.push(chunk as Buffer);
+  return pieces.finish();
 }
 
 function tooLargeSkip(path: string, size: number, max: number): Skipped {
@@ -136,7 +169,12 @@ function planFile(file: PullFile, size: number | undefined, maxFileSize: number)
   // Over max-file-size: skipped, unless GitHub gave its patch and it is not an infrastructure
   // file: the patch shows every line the PR added, and needs no download (a PR could otherwise pad
   // a file past the limit to hide the token it adds).
-  if (size !== undefined && size > maxFileSize && (infra || file.patch === undefined)) return { file, needsHead: false, cost: 0, tooLarge: tooLargeSkip(file.filename, size, maxFileSize) };
+  if (size !== undefined && size > maxFileSize && (infra || file.patch === undefined)) {
+    // Without a patch (GitHub leaves it out of very large diffs), a text file is streamed and read
+    // in pieces, its base too when it had one; infrastructure files stay skips (no NHI file is that large).
+    const streamed = !infra && size <= MAX_STREAMED_FILE_BYTES;
+    return { file, needsHead: false, cost: streamed ? STREAMED_COST : 0, tooLarge: tooLargeSkip(file.filename, size, maxFileSize), ...(streamed ? { streamed } : {}) };
+  }
   const needsHead = infra || file.patch === undefined;
   const head = needsHead ? (size ?? maxFileSize) : Math.min(file.patch!.length, size ?? file.patch!.length);
   // The base too for an infrastructure file, and for one without a patch (see `load`).
@@ -256,6 +294,7 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
       const base = await counted(getFileText(client, repo, file.filename, pull.baseSha, bounded));
       return base === undefined ? {} : { base: { path: file.filename, content: base } };
     }
+    if (task.streamed) return { source: await streamedSecrets(task) };
     if (task.tooLarge) return { source: task.tooLarge };
     const basePath = file.previous_filename ?? file.filename;
     let baseAsked: Promise<Buffer | number | undefined> | undefined;
@@ -288,6 +327,31 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
     if (isSkipped(source) || !isInfrastructureFile(file.filename) || file.status === 'added') return { source };
     const base = await baseBytes();
     return { source, ...(Buffer.isBuffer(base) ? { base: { path: basePath, content: base.toString('utf8') } } : {}) };
+  };
+
+  /**
+   * A file over max-file-size that GitHub gave no patch for, streamed (raw contents) and read in
+   * pieces; when it had a base version, that is streamed too, and only the secrets the base does
+   * not hold count as the PR's (its lines cannot be compared within bounded memory; a secret is
+   * judged by value, as everywhere). Values are not handed to live verification.
+   */
+  const streamedSecrets = async (task: PlannedFile): Promise<Skipped> => {
+    const { file } = task;
+    const skip = task.tooLarge!;
+    const scanned = { ...settings, mode: 'pr' as const };
+    try {
+      const head = await counted(streamPieces(client, repo, file.filename, pull.headSha, scanned));
+      if (!head) return skip;
+      let found = head;
+      if (file.status !== 'added') {
+        const base = await counted(streamPieces(client, repo, file.previous_filename ?? file.filename, pull.baseSha, scanned));
+        const held = new Set((base ?? []).map(secretKey));
+        found = head.filter((f) => !held.has(secretKey(f)));
+      }
+      return piecesRead({ ...skip, detail: skip.detail.replace('; not downloaded', '; streamed') }, found);
+    } catch {
+      return skip; // the check says which files it could not read (downloads.tooLarge)
+    }
   };
 
   // Filled in once every file has gone by (the scan reads them only after its last file).
@@ -341,7 +405,7 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
         const { source, base } = await entry.loaded;
         if (base) readBase(base.path, base.content);
         if (source) {
-          if (isSkipped(source) && source.reason === 'too-large') downloads.tooLarge.push(source.path);
+          if (isSkipped(source) && source.reason === 'too-large' && !source.secrets) downloads.tooLarge.push(source.path);
           if (!isSkipped(source) && isInfrastructureFile(source.path)) {
             const extracted = extractIdentities(source);
             headKustomize.add(source, extracted);

@@ -3,7 +3,7 @@ import { readdirSync, realpathSync, statSync, lstatSync, type Dirent } from 'nod
 import { join, sep } from 'node:path';
 import { isIgnored } from '../core/scan.js';
 import type { SourceItem } from '../core/scan.js';
-import { readSourceFile, skipped } from '../core/parallel/read-file.js';
+import { readSourceFile, scanFileInPieces, skipped } from '../core/parallel/read-file.js';
 import type { FileRef } from '../core/parallel/tree-pool.js';
 import type { ScanSettings, Skipped } from '../core/types.js';
 import { errnoCode } from './errors.js';
@@ -17,6 +17,12 @@ export interface WalkOptions {
   settings: Pick<ScanSettings, 'maxFileSize' | 'pathsIgnore'>;
   /** Honour .gitignore files and .git/info/exclude (default true). */
   gitignore?: boolean;
+  /**
+   * walkTree: a file over max-file-size is read in pieces for secrets with these settings, as a
+   * tree scan's pool does (src/core/secrets/pieces.ts). None: its `too-large` skip as it is (the
+   * change modes read such a file themselves, with its added lines).
+   */
+  largeFiles?: ScanSettings;
 }
 
 /**
@@ -37,7 +43,14 @@ export interface WalkOptions {
  */
 export async function* walkTree(root: string, options: WalkOptions): AsyncGenerator<SourceItem> {
   const maxFileSize = options.settings.maxFileSize;
-  for (const entry of walkEntries(root, options)) yield 'abs' in entry ? readSourceFile(entry.path, entry.abs, maxFileSize) : entry;
+  const large = options.largeFiles;
+  for (const entry of walkEntries(root, options)) {
+    if (!('abs' in entry)) yield entry;
+    else {
+      const item = readSourceFile(entry.path, entry.abs, maxFileSize);
+      yield large && !('content' in item) ? scanFileInPieces(item, entry.abs, large) : item;
+    }
+  }
 }
 
 /**

@@ -101,6 +101,44 @@ describe("the App's full scan of a tarball with an over-size file", () => {
     double.assertNoViolations();
   });
 
+  it("the App's PR check streams one GitHub gave no patch for, at head and at base, and blames only the secrets the PR brought", { timeout: 60_000 }, async () => {
+    double = await startGitHubDouble({
+      seed: {
+        installations: [{ id: 1, account: 'acme', accountType: 'Organization' }],
+        repos: [{ repo: REPO, files: { ...BASE_FILES, 'db/dump.sql': `-- ${OLD}\n${PADDING}` }, installationId: 1, collaborators: { jdoe: 'write' } }],
+        orgs: { acme: { members: ['jdoe'], teams: {} } },
+      },
+    });
+    app = await startApp(double);
+    // Every line rewritten (a patch of ~12 MB: GitHub gives none), and a new padded file beside it.
+    const rewritten = `-- ${OLD}\n${PADDING.replaceAll('events', 'events2')}-- ${PADDED}\n`;
+    const head = double.state.push(REPO, { branch: 'feature/rewrite', files: { 'db/dump.sql': rewritten, 'db/new.sql': `${PADDING}-- ${STAGED}\n` }, author: 'jdoe' });
+    const issue = double.state.openPull(REPO, { head: 'feature/rewrite', title: 'Rewrite', user: 'jdoe' });
+    const payload = retarget(example('pull_request', 'opened'), double, REPO);
+    payload.number = issue.number;
+    payload.pull_request = {
+      ...payload.pull_request,
+      number: issue.number,
+      head: { ...payload.pull_request.head, sha: head, ref: 'feature/rewrite', repo: payload.repository },
+      base: { ...payload.pull_request.base, sha: issue.pull!.baseSha, ref: double.state.repo(REPO).defaultBranch, repo: payload.repository },
+    };
+    await app.deliver('pull_request', payload);
+    // Raw reads: db/dump.sql at head and at base, db/new.sql at head (it is new).
+    const raw = double.requests.filter((r) => r.path.includes('/contents/db') && /raw/.test(r.headers.accept ?? '')).map((r) => [decodeURIComponent(r.path.split('/contents/')[1]), r.query.ref]);
+    expect(raw.sort()).toEqual([['db/dump.sql', issue.pull!.baseSha], ['db/dump.sql', head], ['db/new.sql', head]].sort());
+    const run = [...double.state.repo(REPO).checkRuns.values()].at(-1)!;
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    // OLD was in the base version: not the PR's.
+    expect(run.annotations.filter((a) => a.title?.startsWith('secret/')).map((a) => [a.path, a.start_line]).sort()).toEqual([
+      ['db/dump.sql', PADDING_LINES + 2],
+      ['db/new.sql', PADDING_LINES + 1],
+    ]);
+    expect(run.output.summary).not.toContain('not downloaded or scanned');
+    const sent = double.requests.map((r) => JSON.stringify(r.body ?? '')).join('\n');
+    for (const t of [OLD, PADDED, STAGED]) expect(sent).not.toContain(t);
+    double.assertNoViolations();
+  });
+
   it('scans the file as it streams and opens the issue for the secret at its end', { timeout: 60_000 }, async () => {
     double = await startGitHubDouble({
       seed: {

@@ -32,7 +32,7 @@ const comparable = (result: ScanResult) => ({ ...result, stats: { ...result.stat
 
 describe('large files', () => {
   it('are scanned to their last line, the same in this thread and in a worker', async () => {
-    const expected = await scanSources(walkTree(root, { settings }), { settings, parallel: { workers: 0 } });
+    const expected = await scanSources(walkTree(root, { settings, largeFiles: settings }), { settings, parallel: { workers: 0 } });
     const files = new Set(expected.findings.map((f) => f.file));
     expect(files).toContain('ascii.js');
     expect(files).toContain('unicode.js');

@@ -60,7 +60,7 @@ afterAll(() => {
 const comparable = (result: ScanResult) => ({ ...result, stats: { ...result.stats, durationMs: 0 } });
 
 async function singleThread(dir = root): Promise<ScanResult> {
-  return scanSources(walkTree(dir, { settings }), { settings, parallel: { workers: 0 } });
+  return scanSources(walkTree(dir, { settings, largeFiles: settings }), { settings, parallel: { workers: 0 } });
 }
 
 describe('tree pool: workers read and scan their own files', () => {

@@ -14,6 +14,26 @@ export function treeOf(repo: RepoState, commitSha: string) {
   return repo.git.flatten(repo.git.get(commitSha, 'commit')!.tree);
 }
 
+/** Patches longer than this are left out of file lists, as GitHub does for very large diffs. */
+export const LARGE_PATCH_CHARS = 1024 * 1024;
+
+/** Diffs that change more lines than this get no patch. */
+export const LARGE_DIFF_LINES = 20_000;
+
+/** A lower bound of the lines a diff of the two texts adds and removes: those not matched by an equal line on the other side. */
+function changedLinesAtLeast(before: string, after: string): number {
+  const counts = new Map<string, number>();
+  for (const line of before.split('\n')) counts.set(line, (counts.get(line) ?? 0) + 1);
+  let unmatched = 0;
+  for (const line of after.split('\n')) {
+    const n = counts.get(line) ?? 0;
+    if (n > 0) counts.set(line, n - 1);
+    else unmatched++;
+  }
+  for (const n of counts.values()) unmatched += n;
+  return unmatched;
+}
+
 /** Does the caller want raw bytes (`application/vnd.github.raw`, as Probot's config reader asks)? */
 function wantsRaw(ctx: Ctx): boolean {
   return /application\/vnd\.github(\.v3)?\.raw/.test(String(ctx.req.headers.accept ?? ''));
@@ -83,7 +103,12 @@ export function changedFiles(ctx: Ctx, repo: RepoState, fromSha: string, toSha: 
     const textA = a ? repo.git.get(a.sha, 'blob')!.content : Buffer.alloc(0);
     const textB = b ? repo.git.get(b.sha, 'blob')!.content : Buffer.alloc(0);
     const binary = textA.includes(0) || textB.includes(0);
-    const diff = binary ? { patch: undefined, additions: 0, deletions: 0 } : unifiedPatch(textA.toString('utf8'), textB.toString('utf8'));
+    // GitHub leaves the patch out of a very large diff too (its threshold is not documented): here,
+    // one that changes more than LARGE_DIFF_LINES lines (not computed: Myers' trace would not fit)
+    // or whose patch is over LARGE_PATCH_CHARS.
+    const [oldText, newText] = [textA.toString('utf8'), textB.toString('utf8')];
+    const text = binary || changedLinesAtLeast(oldText, newText) > LARGE_DIFF_LINES ? { patch: undefined, additions: 0, deletions: 0 } : unifiedPatch(oldText, newText);
+    const diff = text.patch !== undefined && text.patch.length > LARGE_PATCH_CHARS ? { ...text, patch: undefined } : text;
     const sha = (b ?? a)!.sha;
     files.push({
       sha,
