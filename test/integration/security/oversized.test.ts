@@ -63,7 +63,7 @@ describe('files over max-file-size', () => {
   });
 });
 
-describe("the App's full scan of a tarball with an over-size file", () => {
+describe('the App and over-size files', () => {
   let double: GitHubDouble;
   let app: RunningApp;
   afterEach(async () => {
@@ -71,91 +71,77 @@ describe("the App's full scan of a tarball with an over-size file", () => {
     await double?.close();
   });
 
-  // With a small max-file-size, the patch's own view of the file (its lines in place) is over the limit too, and read in pieces.
-  it.each([[{}], [{ '.github/nhi-steward.yml': 'max-file-size: 65536\n' }]])("the App's PR check judges the lines a PR adds to one, from GitHub's patch (no download): %j", { timeout: 60_000 }, async (config) => {
+  /** The App over HTTP against a double whose default branch holds BASE_FILES and `files`. */
+  async function start(files: Record<string, string> = {}): Promise<void> {
     double = await startGitHubDouble({
       seed: {
         installations: [{ id: 1, account: 'acme', accountType: 'Organization' }],
-        repos: [{ repo: REPO, files: { ...BASE_FILES, ...config, 'db/dump.sql': `-- ${OLD}\n${PADDING}` }, installationId: 1, collaborators: { jdoe: 'write' } }],
+        repos: [{ repo: REPO, files: { ...BASE_FILES, ...files }, installationId: 1, collaborators: { jdoe: 'write' } }],
         orgs: { acme: { members: ['jdoe'], teams: {} } },
       },
     });
     app = await startApp(double);
-    const head = double.state.push(REPO, { branch: 'feature/pad', files: { 'db/dump.sql': `-- ${OLD}\n${PADDING}-- ${PADDED}\n` }, author: 'jdoe' });
-    const issue = double.state.openPull(REPO, { head: 'feature/pad', title: 'Pad', user: 'jdoe' });
+  }
+
+  /** Pushes `files` to `branch`, opens a PR from it and delivers `pull_request.opened`; returns the head and base shas. */
+  async function pullRequest(branch: string, files: Record<string, string>): Promise<{ head: string; base: string }> {
+    const head = double.state.push(REPO, { branch, files, author: 'jdoe' });
+    const issue = double.state.openPull(REPO, { head: branch, title: branch, user: 'jdoe' });
     const payload = retarget(example('pull_request', 'opened'), double, REPO);
     payload.number = issue.number;
     payload.pull_request = {
       ...payload.pull_request,
       number: issue.number,
-      head: { ...payload.pull_request.head, sha: head, ref: 'feature/pad', repo: payload.repository },
+      head: { ...payload.pull_request.head, sha: head, ref: branch, repo: payload.repository },
       base: { ...payload.pull_request.base, sha: issue.pull!.baseSha, ref: double.state.repo(REPO).defaultBranch, repo: payload.repository },
     };
     await app.deliver('pull_request', payload);
-    const run = [...double.state.repo(REPO).checkRuns.values()].at(-1)!;
+    return { head, base: issue.pull!.baseSha };
+  }
+
+  const lastCheck = () => [...double.state.repo(REPO).checkRuns.values()].at(-1)!;
+  const secretAnnotations = () => lastCheck().annotations.filter((a) => a.title?.startsWith('secret/')).map((a) => [a.path, a.start_line]);
+  const sent = () => double.requests.map((r) => JSON.stringify(r.body ?? '')).join('\n');
+
+  // With a small max-file-size, the patch's own view of the file (its lines in place) is over the limit too, and read in pieces.
+  it.each([[{}], [{ '.github/nhi-steward.yml': 'max-file-size: 65536\n' }]])("the PR check judges the lines a PR adds to one, from GitHub's patch (no download): %j", { timeout: 60_000 }, async (config) => {
+    await start({ ...config, 'db/dump.sql': `-- ${OLD}\n${PADDING}` });
+    await pullRequest('feature/pad', { 'db/dump.sql': `-- ${OLD}\n${PADDING}-- ${PADDED}\n` });
     // Before, the file was a too-large skip and the check passed.
-    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
-    expect(run.annotations.filter((a) => a.title?.startsWith('secret/')).map((a) => [a.path, a.start_line])).toEqual([['db/dump.sql', PADDING_LINES + 2]]);
-    const sent = double.requests.map((r) => JSON.stringify(r.body ?? '')).join('\n');
-    for (const t of [OLD, PADDED]) expect(sent).not.toContain(t);
+    expect(lastCheck()).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(secretAnnotations()).toEqual([['db/dump.sql', PADDING_LINES + 2]]);
+    for (const t of [OLD, PADDED]) expect(sent()).not.toContain(t);
     double.assertNoViolations();
   });
 
-  it("the App's PR check streams one GitHub gave no patch for, at head and at base, and blames only the secrets the PR brought", { timeout: 60_000 }, async () => {
-    double = await startGitHubDouble({
-      seed: {
-        installations: [{ id: 1, account: 'acme', accountType: 'Organization' }],
-        repos: [{ repo: REPO, files: { ...BASE_FILES, 'db/dump.sql': `-- ${OLD}\n${PADDING}` }, installationId: 1, collaborators: { jdoe: 'write' } }],
-        orgs: { acme: { members: ['jdoe'], teams: {} } },
-      },
-    });
-    app = await startApp(double);
+  it('the PR check streams one GitHub gave no patch for, at head and at base, and blames only the secrets the PR brought', { timeout: 60_000 }, async () => {
+    await start({ 'db/dump.sql': `-- ${OLD}\n${PADDING}` });
     // Every line rewritten (a patch of ~12 MB: GitHub gives none), and a new padded file beside it.
     const rewritten = `-- ${OLD}\n${PADDING.replaceAll('events', 'events2')}-- ${PADDED}\n`;
-    const head = double.state.push(REPO, { branch: 'feature/rewrite', files: { 'db/dump.sql': rewritten, 'db/new.sql': `${PADDING}-- ${STAGED}\n` }, author: 'jdoe' });
-    const issue = double.state.openPull(REPO, { head: 'feature/rewrite', title: 'Rewrite', user: 'jdoe' });
-    const payload = retarget(example('pull_request', 'opened'), double, REPO);
-    payload.number = issue.number;
-    payload.pull_request = {
-      ...payload.pull_request,
-      number: issue.number,
-      head: { ...payload.pull_request.head, sha: head, ref: 'feature/rewrite', repo: payload.repository },
-      base: { ...payload.pull_request.base, sha: issue.pull!.baseSha, ref: double.state.repo(REPO).defaultBranch, repo: payload.repository },
-    };
-    await app.deliver('pull_request', payload);
+    const { head, base } = await pullRequest('feature/rewrite', { 'db/dump.sql': rewritten, 'db/new.sql': `${PADDING}-- ${STAGED}\n` });
     // Raw reads: db/dump.sql at head and at base, db/new.sql at head (it is new).
     const raw = double.requests.filter((r) => r.path.includes('/contents/db') && /raw/.test(r.headers.accept ?? '')).map((r) => [decodeURIComponent(r.path.split('/contents/')[1]), r.query.ref]);
-    expect(raw.sort()).toEqual([['db/dump.sql', issue.pull!.baseSha], ['db/dump.sql', head], ['db/new.sql', head]].sort());
-    const run = [...double.state.repo(REPO).checkRuns.values()].at(-1)!;
-    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(raw.sort()).toEqual([['db/dump.sql', base], ['db/dump.sql', head], ['db/new.sql', head]].sort());
+    expect(lastCheck()).toMatchObject({ status: 'completed', conclusion: 'failure' });
     // OLD was in the base version: not the PR's.
-    expect(run.annotations.filter((a) => a.title?.startsWith('secret/')).map((a) => [a.path, a.start_line]).sort()).toEqual([
+    expect(secretAnnotations().sort()).toEqual([
       ['db/dump.sql', PADDING_LINES + 2],
       ['db/new.sql', PADDING_LINES + 1],
     ]);
-    expect(run.output.summary).not.toContain('not downloaded or scanned');
-    const sent = double.requests.map((r) => JSON.stringify(r.body ?? '')).join('\n');
-    for (const t of [OLD, PADDED, STAGED]) expect(sent).not.toContain(t);
+    expect(lastCheck().output.summary).not.toContain('not downloaded or scanned');
+    for (const t of [OLD, PADDED, STAGED]) expect(sent()).not.toContain(t);
     double.assertNoViolations();
   });
 
-  it('scans the file as it streams and opens the issue for the secret at its end', { timeout: 60_000 }, async () => {
-    double = await startGitHubDouble({
-      seed: {
-        installations: [{ id: 1, account: 'acme', accountType: 'Organization' }],
-        repos: [{ repo: REPO, files: BASE_FILES, installationId: 1, collaborators: { jdoe: 'write' } }],
-        orgs: { acme: { members: ['jdoe'], teams: {} } },
-      },
-    });
-    app = await startApp(double);
+  it('the full scan reads the file as the tarball streams and opens the issue for the secret at its end', { timeout: 60_000 }, async () => {
+    await start();
     double.state.push(REPO, { files: { 'db/dump.sql': `${PADDING}-- ${PADDED}\n` } });
     await app.scheduler.tick();
     const issues = [...double.state.repo(REPO).issues.values()].filter((i) => !i.pull && i.labels.includes('nhi-steward'));
     const secret = issues.filter((i) => i.body?.includes('db/dump.sql'));
     expect(secret).toHaveLength(1);
     expect(secret[0].body).toContain(`db/dump.sql#L${PADDING_LINES + 1}`);
-    const sent = double.requests.map((r) => JSON.stringify(r.body ?? '')).join('\n');
-    expect(sent).not.toContain(PADDED);
+    expect(sent()).not.toContain(PADDED);
     expect(app.logs.join('\n')).not.toContain(PADDED);
     double.assertNoViolations();
   });
