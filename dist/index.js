@@ -52033,7 +52033,6 @@ var PieceScanner = class {
   /** Change modes: the added lines, ascending. */
   added;
   binary = false;
-  pieces = 0;
   /**
    * Change modes, lines learnt as the bytes stream (a streamed patch): `line` counts as added.
    * Call it before pushing the line's bytes; only for a scanner made with `addedLines`.
@@ -52072,17 +52071,13 @@ var PieceScanner = class {
     shown.push(limitFinding(this.path, this.found[limit].line, `${this.found.length - limit} more secret findings in this file not reported (limit ${limit} per file)`));
     return shown;
   }
-  /** Pieces scanned so far. */
-  get count() {
-    return this.pieces;
-  }
   /** The end of the bytes pushed so far (joined or pending). */
   end() {
     return this.base + this.buf.length + this.pendingBytes;
   }
   scanPiece(last) {
     const { buf, base } = this;
-    if (this.ownFrom === 0 && this.pieces === 0 && buf.subarray(0, SNIFF).indexOf(0) !== -1) {
+    if (this.ownFrom === 0 && buf.subarray(0, SNIFF).indexOf(0) !== -1) {
       this.binary = true;
       return;
     }
@@ -52097,7 +52092,6 @@ var PieceScanner = class {
     const bytes = buf.subarray(winFrom - base, winTo - base);
     const content = decodeText(bytes);
     const addedLines = this.added && this.windowLines(start2.line, bytes);
-    this.pieces++;
     for (const f of scanSecrets({ path: this.path, content, ...addedLines ? { addedLines } : {} }, this.settings, this.reveal)) {
       const placed = shifted(f, start2);
       if (compare(placed, this.at) < 0 || ownEnd && compare(placed, ownEnd) >= 0) continue;
@@ -60305,7 +60299,9 @@ async function* withChanges(dir, items, changes, settings, reveal) {
     seen.add(item.path);
     const change = changes.files.get(item.path);
     if (!("content" in item)) {
-      if (change) yield changes.head === "index" ? await fromIndex(dir, item.path, changes, settings, reveal) : scanFileInPieces(item, join6(dir, item.path), settings, change.addedLines, reveal);
+      if (!change) continue;
+      if (item.reason !== "too-large") yield item;
+      else yield changes.head === "index" ? await fromIndex(dir, item.path, changes, settings, reveal) : scanFileInPieces(item, join6(dir, item.path), settings, change.addedLines, reveal);
       continue;
     }
     if (!change) yield { ...item, addedLines: /* @__PURE__ */ new Set() };

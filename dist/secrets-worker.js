@@ -16722,7 +16722,6 @@ var PieceScanner = class {
   /** Change modes: the added lines, ascending. */
   added;
   binary = false;
-  pieces = 0;
   /**
    * Change modes, lines learnt as the bytes stream (a streamed patch): `line` counts as added.
    * Call it before pushing the line's bytes; only for a scanner made with `addedLines`.
@@ -16761,17 +16760,13 @@ var PieceScanner = class {
     shown.push(limitFinding(this.path, this.found[limit].line, `${this.found.length - limit} more secret findings in this file not reported (limit ${limit} per file)`));
     return shown;
   }
-  /** Pieces scanned so far. */
-  get count() {
-    return this.pieces;
-  }
   /** The end of the bytes pushed so far (joined or pending). */
   end() {
     return this.base + this.buf.length + this.pendingBytes;
   }
   scanPiece(last) {
     const { buf, base: base2 } = this;
-    if (this.ownFrom === 0 && this.pieces === 0 && buf.subarray(0, SNIFF).indexOf(0) !== -1) {
+    if (this.ownFrom === 0 && buf.subarray(0, SNIFF).indexOf(0) !== -1) {
       this.binary = true;
       return;
     }
@@ -16786,7 +16781,6 @@ var PieceScanner = class {
     const bytes = buf.subarray(winFrom - base2, winTo - base2);
     const content = decodeText(bytes);
     const addedLines = this.added && this.windowLines(start.line, bytes);
-    this.pieces++;
     for (const f of scanSecrets({ path: this.path, content, ...addedLines ? { addedLines } : {} }, this.settings, this.reveal)) {
       const placed = shifted(f, start);
       if (compare(placed, this.at) < 0 || ownEnd && compare(placed, ownEnd) >= 0) continue;

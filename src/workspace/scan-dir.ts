@@ -103,7 +103,9 @@ async function* withChanges(dir: string, items: AsyncIterable<SourceItem>, chang
     if (!('content' in item)) {
       // Untouched unreadable files are not this change's business; a changed over-size file is
       // read in pieces, its added lines judged (every line when git showed it as binary).
-      if (change) yield changes.head === 'index' ? await fromIndex(dir, item.path, changes, settings, reveal) : scanFileInPieces(item, join(dir, item.path), settings, change.addedLines, reveal);
+      if (!change) continue;
+      if (item.reason !== 'too-large') yield item;
+      else yield changes.head === 'index' ? await fromIndex(dir, item.path, changes, settings, reveal) : scanFileInPieces(item, join(dir, item.path), settings, change.addedLines, reveal);
       continue;
     }
     if (!change) yield { ...item, addedLines: new Set() };

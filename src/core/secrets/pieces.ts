@@ -51,7 +51,6 @@ export class PieceScanner {
   /** Change modes: the added lines, ascending. */
   private readonly added?: number[];
   binary = false;
-  private pieces = 0;
 
   constructor(
     readonly path: string,
@@ -108,11 +107,6 @@ export class PieceScanner {
     return shown;
   }
 
-  /** Pieces scanned so far. */
-  get count(): number {
-    return this.pieces;
-  }
-
   /** The end of the bytes pushed so far (joined or pending). */
   private end(): number {
     return this.base + this.buf.length + this.pendingBytes;
@@ -120,7 +114,7 @@ export class PieceScanner {
 
   private scanPiece(last: boolean): void {
     const { buf, base } = this;
-    if (this.ownFrom === 0 && this.pieces === 0 && buf.subarray(0, SNIFF).indexOf(0) !== -1) {
+    if (this.ownFrom === 0 && buf.subarray(0, SNIFF).indexOf(0) !== -1) {
       this.binary = true;
       return;
     }
@@ -136,7 +130,6 @@ export class PieceScanner {
     const bytes = buf.subarray(winFrom - base, winTo - base);
     const content = decodeText(bytes);
     const addedLines = this.added && this.windowLines(start.line, bytes);
-    this.pieces++;
     for (const f of scanSecrets({ path: this.path, content, ...(addedLines ? { addedLines } : {}) }, this.settings, this.reveal)) {
       const placed = shifted(f, start);
       if (compare(placed, this.at) < 0 || (ownEnd && compare(placed, ownEnd) >= 0)) continue;
