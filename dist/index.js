@@ -61469,14 +61469,15 @@ var MAX_API_BINARY_READS = 25;
 var KNOWN_BINARY = /\.(?:png|jpe?g|gif|ico|bmp|webp|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|zst|7z|rar|jar|war|ear|class|exe|dll|so|dylib|woff2?|ttf|otf|eot|mp[34]|m4a|mov|avi|mkv|webm|wav|flac|ogg|wasm|pyc)$/i;
 async function scanBinaryChange(client2, repo, item, file, commit, secrets, maxFileSize) {
   const bytes = await getFileBytes(client2, repo, file.filename, item.sha, { maxBytes: maxFileSize });
-  if (!Buffer.isBuffer(bytes)) return;
+  if (typeof bytes === "number") return false;
+  if (!Buffer.isBuffer(bytes)) return true;
   const head = toSourceFile(file.filename, bytes, { maxFileSize });
-  if (isSkipped(head)) return;
+  if (isSkipped(head)) return head.reason !== "too-large";
   const parent = item.parents[0]?.sha;
   const before = file.status !== "added" && parent ? await getFileBytes(client2, repo, file.previous_filename ?? file.filename, parent, { maxBytes: maxFileSize }) : void 0;
   const addedLines = linesAddedSince(Buffer.isBuffer(before) ? before : void 0, head.content, file.filename, { maxFileSize });
-  if (addedLines?.size === 0) return;
-  secrets.addFile(commit, addedLines ? { ...head, addedLines } : head);
+  if (addedLines?.size !== 0) secrets.addFile(commit, addedLines ? { ...head, addedLines } : head);
+  return true;
 }
 async function withApiCommits(net, client2, repo, pull, htmlUrl, settings, revealSecrets) {
   const notes = [];
@@ -61494,6 +61495,7 @@ async function withApiCommits(net, client2, repo, pull, htmlUrl, settings, revea
   const secrets = new CommitSecrets(settings, revealSecrets);
   let binaryReads = 0;
   let binaryUnread = 0;
+  const tooLarge = /* @__PURE__ */ new Set();
   for (const item of own2.slice(0, MAX_API_COMMITS)) {
     const { data } = await client2.request("GET /repos/{owner}/{repo}/commits/{ref}", { ...repo, ref: item.sha });
     const detail = data;
@@ -61506,7 +61508,7 @@ async function withApiCommits(net, client2, repo, pull, htmlUrl, settings, revea
         if (binaryReads >= MAX_API_BINARY_READS) binaryUnread++;
         else {
           binaryReads++;
-          await scanBinaryChange(client2, repo, item, file, commit, secrets, settings.maxFileSize);
+          if (!await scanBinaryChange(client2, repo, item, file, commit, secrets, settings.maxFileSize)) tooLarge.add(file.filename);
         }
         continue;
       }
@@ -61514,6 +61516,7 @@ async function withApiCommits(net, client2, repo, pull, htmlUrl, settings, revea
       if (view.addedLines.size > 0) secrets.addFile(commit, { path: file.filename, content: view.sparseContent, addedLines: view.addedLines });
     }
   }
+  if (tooLarge.size > 0) notes.push(`${tooLarge.size} file(s) over max-file-size changed without a patch were not read commit by commit: ${[...tooLarge].slice(0, 5).map((p) => code(p)).join(", ")}${tooLarge.size > 5 ? ", \u2026" : ""}.`);
   if (binaryUnread > 0) notes.push(`${binaryUnread} change(s) without a patch past the first ${MAX_API_BINARY_READS} were not read back (each costs API calls).`);
   const result = mergeCommitSecrets(net, secrets.findings(), { scope: "pull request", commitUrl: (sha) => `${htmlUrl}/commit/${sha}` });
   return { result, commits: secrets.commits, note: [`Each of the ${secrets.commits} commit(s) in this pull request was checked for secrets through the API (git could not read them).`, ...notes].join(" ") };

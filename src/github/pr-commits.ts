@@ -7,6 +7,7 @@ import { getFileBytes } from './contents.js';
 import { readPatch } from './patch.js';
 import { ensureRange, scanCommitRange } from '../workspace/commits.js';
 import { withClone } from '../workspace/git-clone.js';
+import { code } from '../core/report/escape.js';
 
 /**
  * Where the App reads a repository's commits: git's smart HTTP endpoint with the installation
@@ -119,18 +120,20 @@ const KNOWN_BINARY = /\.(?:png|jpe?g|gif|ico|bmp|webp|tiff?|psd|pdf|zip|gz|tgz|b
 /**
  * One change the commits API gives no patch for: its new version, when it decodes as text
  * (src/core/source.ts), goes through the engine with the lines its parent's version did not hold
- * as added (`linesAddedSince`), as the git path does (src/workspace/commits.ts).
+ * as added (`linesAddedSince`), as the git path does (src/workspace/commits.ts). Returns false
+ * for a version over max-file-size, which is not read (the caller names it in its note).
  */
-async function scanBinaryChange(client: GitHubClient, repo: RepoRef, item: ApiCommit, file: ApiCommitFile, commit: CommitRef, secrets: CommitSecrets, maxFileSize: number): Promise<void> {
+async function scanBinaryChange(client: GitHubClient, repo: RepoRef, item: ApiCommit, file: ApiCommitFile, commit: CommitRef, secrets: CommitSecrets, maxFileSize: number): Promise<boolean> {
   const bytes = await getFileBytes(client, repo, file.filename, item.sha, { maxBytes: maxFileSize });
-  if (!Buffer.isBuffer(bytes)) return;
+  if (typeof bytes === 'number') return false;
+  if (!Buffer.isBuffer(bytes)) return true;
   const head = toSourceFile(file.filename, bytes, { maxFileSize });
-  if (isSkipped(head)) return;
+  if (isSkipped(head)) return head.reason !== 'too-large';
   const parent = item.parents[0]?.sha;
   const before = file.status !== 'added' && parent ? await getFileBytes(client, repo, file.previous_filename ?? file.filename, parent, { maxBytes: maxFileSize }) : undefined;
   const addedLines = linesAddedSince(Buffer.isBuffer(before) ? before : undefined, head.content, file.filename, { maxFileSize });
-  if (addedLines?.size === 0) return;
-  secrets.addFile(commit, addedLines ? { ...head, addedLines } : head);
+  if (addedLines?.size !== 0) secrets.addFile(commit, addedLines ? { ...head, addedLines } : head);
+  return true;
 }
 
 interface ApiCommit {
@@ -170,6 +173,8 @@ export async function withApiCommits(
   const secrets = new CommitSecrets(settings, revealSecrets);
   let binaryReads = 0;
   let binaryUnread = 0;
+  /** Changes without a patch whose version is over max-file-size: not read. */
+  const tooLarge = new Set<string>();
   for (const item of own.slice(0, MAX_API_COMMITS)) {
     const { data } = await client.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...repo, ref: item.sha });
     const detail = data as { files?: ApiCommitFile[] };
@@ -183,7 +188,7 @@ export async function withApiCommits(
         if (binaryReads >= MAX_API_BINARY_READS) binaryUnread++;
         else {
           binaryReads++;
-          await scanBinaryChange(client, repo, item, file, commit, secrets, settings.maxFileSize);
+          if (!(await scanBinaryChange(client, repo, item, file, commit, secrets, settings.maxFileSize))) tooLarge.add(file.filename);
         }
         continue;
       }
@@ -191,6 +196,7 @@ export async function withApiCommits(
       if (view.addedLines.size > 0) secrets.addFile(commit, { path: file.filename, content: view.sparseContent, addedLines: view.addedLines });
     }
   }
+  if (tooLarge.size > 0) notes.push(`${tooLarge.size} file(s) over max-file-size changed without a patch were not read commit by commit: ${[...tooLarge].slice(0, 5).map((p) => code(p)).join(', ')}${tooLarge.size > 5 ? ', …' : ''}.`);
   if (binaryUnread > 0) notes.push(`${binaryUnread} change(s) without a patch past the first ${MAX_API_BINARY_READS} were not read back (each costs API calls).`);
   const result = mergeCommitSecrets(net, secrets.findings(), { scope: 'pull request', commitUrl: (sha) => `${htmlUrl}/commit/${sha}` });
   return { result, commits: secrets.commits, note: [`Each of the ${secrets.commits} commit(s) in this pull request was checked for secrets through the API (git could not read them).`, ...notes].join(' ') };

@@ -185,6 +185,16 @@ describe('Action: every commit of a PR or push', () => {
     expect(written).not.toContain(token);
   });
 
+  it('without a checkout, a change over max-file-size that the API gives no patch for is named in the log, not passed over', async () => {
+    const token = fakeGithubToken(918);
+    double.state.push(REPO, { files: { '.github/nhi-steward.yml': 'max-file-size: 10000\n' } });
+    // 25,000 changed lines: the double, like GitHub for a very large diff, gives no patch.
+    const padded = `${'x\n'.repeat(25_000)}-- ${token}\n`;
+    const { run } = await pullWithoutCheckout({ 'db/dump.sql': padded }, { 'db/dump.sql': '-- emptied\n' });
+    expect(run.stdout).toContain('1 file(s) over max-file-size changed without a patch were not read commit by commit: `db/dump.sql`.');
+    expect([run.stdout, run.stderr, run.summary].join('\n')).not.toContain(token);
+  });
+
   it('a push of the same two commits fails the same way (before..after)', async () => {
     const ws = build({ full: true });
     const run = await runAction({
