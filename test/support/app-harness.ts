@@ -129,3 +129,23 @@ export function retarget(payload: any, double: GitHubDouble, fullName: string): 
   if (payload.organization) payload.organization = { ...payload.organization, login: owner };
   return payload;
 }
+
+/**
+ * Pushes `files` to `branch` in the double, opens a PR from it, and returns the real
+ * `pull_request.opened` example payload pointed at it (number, head and base shas and refs, user).
+ */
+export function openedPullRequest(double: GitHubDouble, fullName: string, options: { branch: string; files: Record<string, string | Buffer | null>; user?: string; title?: string }): { payload: any; number: number; head: string; base: string } {
+  const user = options.user ?? 'jdoe';
+  const head = double.state.push(fullName, { branch: options.branch, files: options.files, author: user });
+  const issue = double.state.openPull(fullName, { head: options.branch, title: options.title ?? `Change ${options.branch}`, user });
+  const payload = retarget(example('pull_request', 'opened'), double, fullName);
+  payload.number = issue.number;
+  payload.pull_request = {
+    ...payload.pull_request,
+    number: issue.number,
+    user: { ...payload.pull_request.user, login: user },
+    head: { ...payload.pull_request.head, sha: head, ref: options.branch, repo: payload.repository },
+    base: { ...payload.pull_request.base, sha: issue.pull!.baseSha, ref: double.state.repo(fullName).defaultBranch, repo: payload.repository },
+  };
+  return { payload, number: issue.number, head, base: issue.pull!.baseSha };
+}

@@ -4,7 +4,7 @@
  * thrown; the owners file itself is scanned for secrets, as the CLI and the Action do.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
+import { openedPullRequest, startApp, type RunningApp } from '../../support/app-harness.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { fakeGithubToken } from '../../support/cli/run-cli.js';
 import { BASE_FILES, GITHUB_TOKEN, OWNERS_FILE, REPO } from './fixtures.js';
@@ -29,18 +29,7 @@ afterEach(async () => {
 });
 
 function openPull(branch: string, files: Record<string, string | Buffer | null>, user = 'jdoe') {
-  const head = double.state.push(REPO, { branch, files, author: user });
-  const issue = double.state.openPull(REPO, { head: branch, title: `Change ${branch}`, user });
-  const payload = retarget(example('pull_request', 'opened'), double, REPO);
-  payload.number = issue.number;
-  payload.pull_request = {
-    ...payload.pull_request,
-    number: issue.number,
-    user: { ...payload.pull_request.user, login: user },
-    head: { ...payload.pull_request.head, sha: head, ref: branch, repo: payload.repository },
-    base: { ...payload.pull_request.base, sha: issue.pull!.baseSha, ref: double.state.repo(REPO).defaultBranch, repo: payload.repository },
-  };
-  return { number: issue.number, payload };
+  return openedPullRequest(double, REPO, { branch, files, user });
 }
 
 /** A RoleBinding in a new file that grants the existing payments-api ServiceAccount cluster-admin. */

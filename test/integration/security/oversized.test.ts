@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
+import { openedPullRequest, startApp, type RunningApp } from '../../support/app-harness.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { fakeGithubToken } from '../../support/cli/run-cli.js';
 import { runInProcess } from '../../support/cli/run-in-process.js';
@@ -85,18 +85,9 @@ describe('the App and over-size files', () => {
 
   /** Pushes `files` to `branch`, opens a PR from it and delivers `pull_request.opened`; returns the head and base shas. */
   async function pullRequest(branch: string, files: Record<string, string>): Promise<{ head: string; base: string }> {
-    const head = double.state.push(REPO, { branch, files, author: 'jdoe' });
-    const issue = double.state.openPull(REPO, { head: branch, title: branch, user: 'jdoe' });
-    const payload = retarget(example('pull_request', 'opened'), double, REPO);
-    payload.number = issue.number;
-    payload.pull_request = {
-      ...payload.pull_request,
-      number: issue.number,
-      head: { ...payload.pull_request.head, sha: head, ref: branch, repo: payload.repository },
-      base: { ...payload.pull_request.base, sha: issue.pull!.baseSha, ref: double.state.repo(REPO).defaultBranch, repo: payload.repository },
-    };
+    const { payload, head, base } = openedPullRequest(double, REPO, { branch, files });
     await app.deliver('pull_request', payload);
-    return { head, base: issue.pull!.baseSha };
+    return { head, base };
   }
 
   const lastCheck = () => [...double.state.repo(REPO).checkRuns.values()].at(-1)!;
