@@ -45792,103 +45792,1341 @@ function stripMarkdown(md) {
   return md.replace(/\*\*|`/g, "");
 }
 
-// src/core/report/text.ts
-var LEVEL_STYLE = { error: "31", warning: "33", notice: "36", info: "2" };
-var painter = (color) => color ? (code3, text3) => `\x1B[${code3}m${text3}\x1B[0m` : (_code, text3) => text3;
-var ROUTINE_SKIPS = /* @__PURE__ */ new Set(["binary", "too-large"]);
-var textRenderer = {
-  format: "text",
-  render(result, context3) {
-    const paint = painter(context3.color);
-    const out = context3.quiet ? [] : [summaryLine(result, context3, paint)];
-    const secrets = result.findings.filter(isSecret);
-    const silenced = result.findings.filter(isSilenced);
-    const others = result.findings.filter((f) => !isSecret(f) && !isSilenced(f));
-    for (const [title, findings] of [["Secrets", secrets], ["Secrets silenced by markers this change adds", silenced], ["Identities and owners file", others]]) {
-      if (findings.length === 0) continue;
-      if (out.length > 0) out.push("");
-      out.push(paint("1", `${title} (${findings.length})`));
-      for (const [file, group2] of groupByFile(findings)) {
-        out.push("", paint("1;4", terminalText(file)));
-        const width = Math.max(...group2.map((f) => `${f.line}:${f.column}`.length));
-        for (const f of group2) out.push(findingLine(f, width, paint, context3.verbose === true));
+// src/core/parallel/read-file.ts
+import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
+
+// src/core/source.ts
+import { isAscii } from "node:buffer";
+var BINARY_SNIFF_BYTES = 8 * 1024;
+function toSourceFile(path7, bytes, settings, addedLines, decode = decodeText) {
+  if (bytes.length > settings.maxFileSize) {
+    return { path: path7, reason: "too-large", detail: `${bytes.length} bytes exceeds max-file-size ${settings.maxFileSize}` };
+  }
+  const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
+  let content;
+  if (sniff.indexOf(0) === -1) content = decode(bytes);
+  else {
+    const utf16 = utf16Text(bytes);
+    if (utf16 === void 0) return { path: path7, reason: "binary", detail: "NUL byte in the first 8 KiB" };
+    content = utf16;
+  }
+  return addedLines ? { path: path7, content, addedLines } : { path: path7, content };
+}
+function utf16Text(bytes) {
+  if (bytes.length < 2) return void 0;
+  let order;
+  let from = 2;
+  if (bytes[0] === 255 && bytes[1] === 254) order = bytes.length >= 4 && bytes[2] === 0 && bytes[3] === 0 ? void 0 : "le";
+  else if (bytes[0] === 254 && bytes[1] === 255) order = "be";
+  else {
+    order = utf16Order(bytes.subarray(0, BINARY_SNIFF_BYTES));
+    from = 0;
+  }
+  if (order === void 0) return void 0;
+  const even = bytes.subarray(from, from + (bytes.length - from & ~1));
+  const le = Buffer.from(even);
+  if (order === "be") le.swap16();
+  const text3 = le.toString("utf16le");
+  return UTF16_CONTROL.test(text3.slice(0, BINARY_SNIFF_BYTES / 2)) ? void 0 : text3;
+}
+var UTF16_CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
+function utf16Order(sniff) {
+  const units2 = sniff.length >> 1;
+  if (units2 < 16) return void 0;
+  let zeroHigh = 0;
+  let zeroLow = 0;
+  for (let i = 0; i < units2; i++) {
+    const a = sniff[2 * i];
+    const b = sniff[2 * i + 1];
+    if (b === 0 && a !== 0) zeroHigh++;
+    else if (a === 0 && b !== 0) zeroLow++;
+  }
+  if (zeroHigh * 10 >= units2 * 9) return "le";
+  if (zeroLow * 10 >= units2 * 9) return "be";
+  return void 0;
+}
+function decodeText(bytes, block2) {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isAscii(buffer)) return buffer.toString("latin1");
+  return block2 !== void 0 && buffer.length > block2 ? decodeInBlocks(buffer, block2) : buffer.toString("utf8");
+}
+function decodeInBlocks(buffer, block2) {
+  let text3 = "";
+  for (let at3 = 0; at3 < buffer.length; ) {
+    let end = Math.min(buffer.length, at3 + block2);
+    while (end > at3 && end < buffer.length && (buffer[end] & 192) === 128) end--;
+    if (end === at3) for (end = at3 + 1; end < buffer.length && (buffer[end] & 192) === 128; ) end++;
+    const part = buffer.subarray(at3, end);
+    text3 += isAscii(part) ? part.toString("latin1") : part.toString("utf8");
+    at3 = end;
+  }
+  return text3;
+}
+var DECODE_BLOCK = 16 * 1024;
+var decodeBlob = Number(process.versions.node.split(".")[0]) < 24 ? (bytes) => decodeText(bytes, DECODE_BLOCK) : decodeText;
+function isSkipped(x) {
+  return x.reason !== void 0 && x.content === void 0;
+}
+
+// src/core/secrets/suppression.ts
+var INLINE_ALLOW_MARKERS = ["nhi-steward:allow", "gitleaks:allow", "pragma: allowlist secret"];
+var markerPattern = new RegExp(INLINE_ALLOW_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "i");
+function hasAllowMarker(lineText) {
+  return markerPattern.test(lineText);
+}
+
+// src/core/secrets/allow-markers.ts
+var MARKER_SCAN_LIMIT = 64 * 1024;
+function markerLineText(content, lines, line) {
+  const start2 = lines.lineStart(line);
+  const end = lines.lineEnd(line);
+  if (end - start2 <= MARKER_SCAN_LIMIT) return content.slice(start2, end);
+  return content.slice(start2, start2 + MARKER_SCAN_LIMIT / 2) + "\n" + content.slice(end - MARKER_SCAN_LIMIT / 2, end);
+}
+var ALLOW = [97, 108, 108, 111, 119];
+if (!INLINE_ALLOW_MARKERS.every((m) => m.toLowerCase().includes("allow"))) throw new Error('every allow marker must contain "allow"');
+function lineHasAllowMarker(content, lines, line) {
+  const start2 = lines.lineStart(line);
+  const end = lines.lineEnd(line);
+  if (end - start2 <= MARKER_SCAN_LIMIT && !containsAllow(content, start2, end)) return false;
+  return hasAllowMarker(markerLineText(content, lines, line));
+}
+function containsAllow(text3, start2, end) {
+  for (let i = start2, last = end - ALLOW.length; i <= last; i++) {
+    if ((text3.charCodeAt(i) | 32) !== 97) continue;
+    if ((text3.charCodeAt(i + 1) | 32) === 108 && (text3.charCodeAt(i + 2) | 32) === 108 && (text3.charCodeAt(i + 3) | 32) === 111 && (text3.charCodeAt(i + 4) | 32) === 119) return true;
+  }
+  return false;
+}
+
+// src/core/secrets/prefilter-wasm.ts
+var I32 = 127;
+function uleb(n) {
+  const out = [];
+  do {
+    let byte = n & 127;
+    n >>>= 7;
+    if (n !== 0) byte |= 128;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+function sleb(n) {
+  const out = [];
+  for (; ; ) {
+    const byte = n & 127;
+    n >>= 7;
+    if (n === 0 && (byte & 64) === 0 || n === -1 && (byte & 64) !== 0) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 128);
+  }
+}
+var section = (id, body) => [id, ...uleb(body.length), ...body];
+var vector = (items) => [...uleb(items.length), ...items.flat()];
+var name2 = (s) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+var HEADER = 256;
+var CLS_AT = HEADER;
+var DELTA_AT = CLS_AT + 65536;
+var SCALED_CLASSES = 64;
+var MAX_CLASSES = 256;
+var SHL = 116;
+var get = (l) => [32, l];
+var set = (l) => [33, l];
+var tee = (l) => [34, l];
+var i32 = (n) => [65, ...sleb(n)];
+var ADD = 106;
+var SUB = 107;
+var XOR = 115;
+var LT_S = 72;
+var GE_U = 79;
+var EQZ = 69;
+var load = (offset) => [40, 2, ...uleb(offset)];
+var load8 = (offset) => [45, 0, ...uleb(offset)];
+var LOAD16_U = [47, 1, 0];
+var store = (offset) => [54, 2, ...uleb(offset)];
+var [BLOCK, LOOP, IF, END_, BR, BR_IF, VOID] = [2, 3, 4, 11, 12, 13, 64];
+function step(scaled, p, state, h, hEnd, next) {
+  return [
+    ...get(state),
+    ...get(p),
+    ...LOAD16_U,
+    ...load8(CLS_AT),
+    ...scaled ? [] : [...i32(2), SHL],
+    ADD,
+    ...load(DELTA_AT),
+    ...tee(next),
+    ...i32(0),
+    LT_S,
+    IF,
+    VOID,
+    // a keyword ends here
+    ...get(h),
+    ...get(next),
+    ...i32(-1),
+    XOR,
+    ...tee(next),
+    ...store(0),
+    ...get(h),
+    ...get(p),
+    ...store(4),
+    ...get(h),
+    ...i32(8),
+    ADD,
+    ...tee(h),
+    ...get(hEnd),
+    GE_U,
+    IF,
+    VOID,
+    // hit buffer full: stop after this code unit
+    ...get(next),
+    ...set(state),
+    ...get(p),
+    ...i32(2),
+    ADD,
+    ...set(p),
+    BR,
+    3,
+    END_,
+    END_,
+    ...get(next),
+    ...set(state),
+    ...get(p),
+    ...i32(2),
+    ADD,
+    ...set(p)
+  ];
+}
+var code2 = (scaled) => [
+  ...vector([[1, I32]]),
+  BLOCK,
+  VOID,
+  LOOP,
+  VOID,
+  ...get(0),
+  ...get(1),
+  GE_U,
+  BR_IF,
+  1,
+  // done when p >= end
+  ...step(scaled, 0, 2, 3, 4, 5),
+  BR,
+  0,
+  END_,
+  END_,
+  ...i32(0),
+  ...get(2),
+  ...store(0),
+  ...i32(4),
+  ...get(3),
+  ...store(0),
+  ...get(0),
+  END_
+];
+var STREAMS = 3;
+var COUNT = 0;
+var stream = (s) => ({ p: 1 + 4 * s, state: 2 + 4 * s, h: 3 + 4 * s, hEnd: 4 + 4 * s, next: 1 + 4 * STREAMS + s });
+var streams = Array.from({ length: STREAMS }, (_, s) => s);
+var codeN = (scaled) => [
+  ...vector([[STREAMS, I32]]),
+  // one `next` local per stream
+  BLOCK,
+  VOID,
+  ...get(COUNT),
+  EQZ,
+  BR_IF,
+  0,
+  LOOP,
+  VOID,
+  ...streams.flatMap((s) => {
+    const { p, state, h, hEnd, next } = stream(s);
+    return step(scaled, p, state, h, hEnd, next);
+  }),
+  ...get(COUNT),
+  ...i32(1),
+  SUB,
+  ...tee(COUNT),
+  BR_IF,
+  0,
+  END_,
+  END_,
+  ...streams.flatMap((s) => [...i32(4 * s), ...get(stream(s).p), ...store(0), ...i32(4 * (STREAMS + s)), ...get(stream(s).state), ...store(0), ...i32(4 * (2 * STREAMS + s)), ...get(stream(s).h), ...store(0)]),
+  ...i32(0),
+  END_
+];
+var moduleBytes = (scaled) => new Uint8Array([
+  0,
+  97,
+  115,
+  109,
+  1,
+  0,
+  0,
+  0,
+  ...section(1, vector([[96, 5, ...Array(5).fill(I32), 1, I32], [96, ...uleb(1 + 4 * STREAMS), ...Array(1 + 4 * STREAMS).fill(I32), 1, I32]])),
+  ...section(2, vector([[...name2("env"), ...name2("memory"), 2, 0, 1]])),
+  // imported memory, min 1 page
+  ...section(3, vector([[0], [1]])),
+  ...section(7, vector([[...name2("scan"), 0, 0], [...name2("scanN"), 0, 1]])),
+  ...section(10, vector([code2(scaled), codeN(scaled)].map((body) => [...uleb(body.length), ...body])))
+]);
+var wasmApi = globalThis.WebAssembly;
+var compiled = /* @__PURE__ */ new Map();
+function wasmModule(scaled) {
+  let module = compiled.get(scaled);
+  if (module === void 0) {
+    try {
+      module = wasmApi ? new wasmApi.Module(moduleBytes(scaled)) : null;
+    } catch {
+      module = null;
+    }
+    compiled.set(scaled, module);
+  }
+  return module;
+}
+var CHUNK = 128 * 1024;
+var HIT_SLOTS = 4096;
+var WasmKeywordScanner = class _WasmKeywordScanner {
+  constructor(exports, memory, layout, classCount, warmUp) {
+    this.warmUp = warmUp;
+    this.scanFn = exports.scan;
+    this.scanNFn = exports.scanN;
+    this.words = new Int32Array(memory.buffer);
+    this.bytes = Buffer.from(memory.buffer);
+    this.hitsAt = layout.hitsAt;
+    this.textAt = layout.textAt;
+    this.stride = classCount * 4;
+  }
+  warmUp;
+  scanFn;
+  scanNFn;
+  words;
+  bytes;
+  /** Hit buffer of stream s at hitsAt + s × HIT_SLOTS × 8 (stream 0's also serves `scan`). */
+  hitsAt;
+  textAt;
+  /** A state's byte offset in the table is its number × stride (classCount × 4). */
+  stride;
+  args = new Array(1 + 4 * STREAMS).fill(0);
+  /**
+   * A scanner for these tables (`warmUp`: the longest keyword's length; `classed`: the code units
+   * whose class is not 0, when known, else all are looked at), or null when WebAssembly is
+   * unavailable or the tables do not fit. `delta` holds byte offsets already
+   * (`KeywordAutomaton.delta`): it is copied as it is.
+   */
+  static create(classOf, classCount, delta, warmUp, classed) {
+    if (classCount > MAX_CLASSES) return null;
+    const scaled = classCount <= SCALED_CLASSES;
+    const module = wasmModule(scaled);
+    if (!module || !wasmApi) return null;
+    const hitsAt = DELTA_AT + delta.length * 4;
+    const textAt = hitsAt + STREAMS * HIT_SLOTS * 8;
+    const size = textAt + CHUNK * 2;
+    try {
+      const memory = new wasmApi.Memory({ initial: Math.ceil(size / 65536) });
+      const instance = new wasmApi.Instance(module, { env: { memory } });
+      const scanner = new _WasmKeywordScanner(instance.exports, memory, { hitsAt, textAt }, classCount, Math.max(1, warmUp));
+      const cls = new Uint8Array(memory.buffer, CLS_AT, 65536);
+      if (classed) for (const code3 of classed) cls[code3] = scaled ? classOf[code3] * 4 : classOf[code3];
+      else for (let code3 = 0; code3 < 65536; code3++) cls[code3] = scaled ? classOf[code3] * 4 : classOf[code3];
+      new Int32Array(memory.buffer, DELTA_AT, delta.length).set(delta);
+      return scanner;
+    } catch {
+      return null;
+    }
+  }
+  /** Same result as `KeywordAutomaton.scan`: flat [state, endOffset, …] with states not pre-multiplied. */
+  scan(text3) {
+    const hits = [];
+    let state = 0;
+    for (let base = 0; base < text3.length; base += CHUNK) {
+      const n = Math.min(CHUNK, text3.length - base);
+      this.bytes.write(n === text3.length ? text3 : text3.substring(base, base + n), this.textAt, n * 2, "utf16le");
+      state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base, state, hits) : this.oneStream(this.textAt, this.textAt + n * 2, state, base, 0, hits);
+    }
+    return hits;
+  }
+  /** Scans [p, end) of the chunk from `state`, appending keyword ends at or after byte address `from`; returns the final state. */
+  oneStream(p, end, state, base, from, out) {
+    const { words, hitsAt } = this;
+    while (p < end) {
+      p = this.scanFn(p, end, state, hitsAt, hitsAt + HIT_SLOTS * 8);
+      state = words[0];
+      this.collect(hitsAt, words[1], base, from, out);
+    }
+    return state;
+  }
+  /**
+   * Scans a chunk of n code units as STREAMS parts stepped together; the parts after the first
+   * start warmUp code units early (see the class comment) and the last takes the remainder, so all
+   * run in step for the first part's length and each finishes its own tail alone.
+   */
+  streams(n, base, state, out) {
+    const { words, hitsAt, textAt, args } = this;
+    const part = n / STREAMS >> 0;
+    const starts = [];
+    const ends = [];
+    const found2 = [];
+    for (let s = 0; s < STREAMS; s++) {
+      starts.push(textAt + 2 * s * part);
+      ends.push(s === STREAMS - 1 ? textAt + 2 * n : textAt + 2 * (s + 1) * part);
+      args[1 + 4 * s] = s === 0 ? textAt : starts[s] - 2 * this.warmUp;
+      args[2 + 4 * s] = s === 0 ? state : 0;
+      args[3 + 4 * s] = hitsAt + s * HIT_SLOTS * 8;
+      args[4 + 4 * s] = hitsAt + (s + 1) * HIT_SLOTS * 8;
+      found2.push(s === 0 ? out : []);
+    }
+    for (; ; ) {
+      let count = Infinity;
+      for (let s = 0; s < STREAMS; s++) count = Math.min(count, ends[s] - args[1 + 4 * s] >> 1);
+      if (count === 0) break;
+      args[0] = count;
+      this.scanNFn(...args);
+      for (let s = 0; s < STREAMS; s++) {
+        args[1 + 4 * s] = words[s];
+        args[2 + 4 * s] = words[STREAMS + s];
+        this.collect(hitsAt + s * HIT_SLOTS * 8, words[2 * STREAMS + s], base, starts[s], found2[s]);
       }
     }
-    if (context3.quiet) return out.length > 0 ? `${out.join("\n")}
-` : "";
-    const listed = context3.verbose ? result.skipped : result.skipped.filter((s) => !ROUTINE_SKIPS.has(s.reason));
-    if (listed.length > 0) {
-      out.push("", paint("1", `Skipped ${listed.length} file(s):`));
-      for (const s of listed) out.push(`  ${terminalText(s.path)}  ${paint("2", terminalText(`${s.reason}: ${s.detail}`))}`);
+    let last = 0;
+    for (let s = 0; s < STREAMS; s++) {
+      last = this.oneStream(args[1 + 4 * s], ends[s], args[2 + 4 * s], base, starts[s], found2[s]);
+      if (s > 0) for (const value2 of found2[s]) out.push(value2);
     }
-    const hidden = result.skipped.length - listed.length;
-    if (hidden > 0) out.push("", paint("2", `${hidden} binary or oversized file(s) skipped (--verbose lists them).`));
-    if (result.findings.length > 0) {
-      const example = mostCommonRule(others) ?? mostCommonRule(silenced) ?? mostCommonRule(secrets);
-      out.push("", paint("2", `What each rule means and how to fix it: nhi-steward explain RULE (e.g. nhi-steward explain ${example}).`));
+    return last;
+  }
+  /** Appends the buffered keyword ends in [at, filled) whose code unit lies at or after byte address `from`. */
+  collect(at3, filled, base, from, out) {
+    const { words, textAt, stride } = this;
+    for (let h = at3; h < filled; h += 8) {
+      const address = words[(h >> 2) + 1];
+      if (address >= from) out.push(words[h >> 2] / stride, base + (address - textAt >> 1) + 1);
     }
-    return `${out.join("\n")}
-`;
   }
 };
-function mostCommonRule(findings) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const f of findings) counts.set(f.rule, (counts.get(f.rule) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
-}
-function isSecret(f) {
-  return f.rule.startsWith("secret/");
-}
-function isSilenced(f) {
-  return f.rule === "suppression/inline-allow";
-}
-function groupByFile(findings) {
-  const groups2 = /* @__PURE__ */ new Map();
-  for (const f of findings) {
-    const list = groups2.get(f.file) ?? [];
-    list.push(f);
-    groups2.set(f.file, list);
+
+// src/core/secrets/prefilter.ts
+var WASM_FROM = 1024;
+var KeywordAutomaton = class {
+  keywords;
+  classOf;
+  classCount;
+  /** The code units that have a class (all others are class 0). */
+  classed;
+  /**
+   * Transitions, row by state: delta[state × classCount + class] is the target's row as a byte
+   * offset (× classCount × 4, as the WebAssembly loop reads the same table), bit-inverted when the
+   * target ends a keyword.
+   */
+  delta;
+  /** Keyword ids ending at each state (including those reached through failure links). */
+  outputs;
+  /** Created on the first long text; null when WebAssembly cannot be used. */
+  wasm;
+  /**
+   * The longest keyword's length. The state reached at any offset is the longest keyword prefix
+   * ending there, so it never depends on more than this many code units before the offset: the
+   * WebAssembly streams and `scanAgainst` start that far back from the start state.
+   */
+  longest;
+  constructor(keywords) {
+    this.keywords = keywords.map((k) => k.toLowerCase());
+    const { classOf, classCount, classed } = buildClasses(this.keywords);
+    this.classOf = classOf;
+    this.classCount = classCount;
+    this.classed = classed;
+    const { delta, outputs } = buildDfa(this.keywords, classOf, classCount);
+    this.delta = delta;
+    this.outputs = outputs;
+    this.longest = Math.max(0, ...this.keywords.map((k) => k.length));
   }
-  return groups2;
+  /**
+   * Every keyword occurrence, as flat pairs [state, endOffset, state, endOffset, …] where endOffset
+   * is exclusive. Resolve a state to its keyword ids with `keywordsAt`.
+   */
+  scan(text3) {
+    if (text3.length >= WASM_FROM) {
+      if (this.wasm === void 0) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, this.longest, this.classed);
+      if (this.wasm) return this.wasm.scan(text3);
+    }
+    return this.scanJs(text3);
+  }
+  /**
+   * The same hits as `scan(text)`, given `hits`, those of `earlier`, a text that shares its first
+   * `prefix` and its last `suffix` code units with `text` (prefix + suffix at most the shorter
+   * length; the caller compares, versions.ts). The hits wholly inside the shared parts are
+   * the earlier text's (shifted, in the suffix), and only the part between them, widened by
+   * `longest` - 1 code units either side, is scanned. A hit at end offset e is decided by the `longest` code units
+   * before e, so:
+   * - a hit ending at e <= prefix is the same in both texts;
+   * - one ending at e >= |text| - suffix + longest reads only the shared suffix, and is the earlier
+   *   text's hit at e - |text| + |earlier|;
+   * - the ends between are found by scanning from prefix + 1 - longest: the first end after
+   *   `prefix` is then `longest` code units in, where the start state has become the true state.
+   */
+  scanAgainst(text3, earlier, hits, prefix, suffix) {
+    if (prefix === text3.length && prefix === earlier.length) return hits.slice();
+    let h = 0;
+    while (h < hits.length && hits[h + 1] <= prefix) h += 2;
+    const out = hits.slice(0, h);
+    const from = Math.max(0, prefix + 1 - this.longest);
+    const to = Math.min(text3.length, text3.length - suffix + this.longest - 1);
+    if (to > prefix) {
+      const middle = this.scan(from === 0 && to === text3.length ? text3 : text3.substring(from, to));
+      for (let m = 0; m < middle.length; m += 2) {
+        const end = middle[m + 1] + from;
+        if (end > prefix) out.push(middle[m], end);
+      }
+    }
+    const shift = text3.length - earlier.length;
+    const firstOld = earlier.length - suffix + this.longest;
+    while (h < hits.length && hits[h + 1] < firstOld) h += 2;
+    for (; h < hits.length; h += 2) out.push(hits[h], hits[h + 1] + shift);
+    return out;
+  }
+  /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
+  scanJs(text3) {
+    const hits = [];
+    const { delta, classOf } = this;
+    const stride = this.classCount * 4;
+    let state = 0;
+    for (let i = 0, n = text3.length; i < n; i++) {
+      let next = delta[(state >> 2) + classOf[text3.charCodeAt(i)]];
+      if (next < 0) {
+        next = ~next;
+        hits.push(next / stride, i + 1);
+      }
+      state = next;
+    }
+    return hits;
+  }
+  keywordsAt(state) {
+    return this.outputs[state];
+  }
+};
+var FREQUENT = "etaoinsrlcdupmhgbfy_.wkvx-zjq0123456789/:";
+function buildClasses(keywords) {
+  const classOf = new Uint16Array(65536);
+  const classed = [];
+  const chars = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const keyword of keywords) {
+    for (const ch of keyword) {
+      if (ch.length !== 1 || seen.has(ch)) continue;
+      seen.add(ch);
+      chars.push(ch);
+    }
+  }
+  const rank = (ch) => {
+    const at3 = FREQUENT.indexOf(ch);
+    return at3 === -1 ? FREQUENT.length : at3;
+  };
+  const ascii = chars.every((ch) => ch.charCodeAt(0) < 128);
+  const ordered = chars.map((ch, i) => ({ ch, i })).sort((a, b) => (ascii ? rank(a.ch) - rank(b.ch) : 0) || a.i - b.i);
+  let classCount = 1;
+  for (const { ch } of ordered) {
+    if (classOf[ch.charCodeAt(0)] !== 0) continue;
+    const cls = classCount++;
+    for (const variant of /* @__PURE__ */ new Set([ch, ch.toLowerCase(), ch.toUpperCase()])) {
+      if (variant.length !== 1) continue;
+      classOf[variant.charCodeAt(0)] = cls;
+      classed.push(variant.charCodeAt(0));
+    }
+  }
+  return { classOf, classCount, classed };
 }
-function shortMessage(message) {
-  const cut = /(?::|\.)\s+(?:add|rotate(?!\s+now\b)|give|remove|use|correct|renew|fix|delete|name)\b/i.exec(message);
-  return cut && cut.index > 0 ? message.slice(0, cut.index) : message;
-}
-function findingLine(f, width, paint, verbose) {
-  const where2 = `${f.line}:${f.column}`.padEnd(width);
-  const level = paint(LEVEL_STYLE[f.level], f.level.padEnd(7));
-  const message = verbose ? f.message : shortMessage(f.message);
-  const value2 = f.redacted && !message.includes(f.redacted) ? `  ${paint("1", terminalText(f.redacted))}` : "";
-  const identity = f.identityId && !message.includes(f.identityId) ? `  ${paint("2", terminalText(f.identityId))}` : "";
-  return `  ${paint("2", where2)}  ${level}  ${terminalText(message)}${value2}${identity}  ${paint("2", f.rule)}`;
-}
-function summaryLine(result, context3, paint) {
-  const counts = countByLevel(result.findings);
-  const levels = LEVELS.filter((l) => counts[l] > 0).map((l) => paint(LEVEL_STYLE[l], `${counts[l]} ${plural(l, counts[l])}`));
-  const secrets = result.findings.filter(isSecret).length;
-  const silenced = result.findings.filter(isSilenced).length;
-  const kinds = [`${secrets} secret(s)`, ...silenced > 0 ? [`${silenced} silenced inline`] : [], `${result.findings.length - secrets - silenced} identity/owners`];
-  const found2 = result.findings.length === 0 ? paint("32", "No findings") : `${result.findings.length} finding(s) (${kinds.join(", ")}): ${levels.join(", ")}`;
-  const files = new Set(result.findings.map((f) => f.file)).size;
-  const where2 = result.findings.length > 0 ? ` in ${files} file(s)` : "";
-  const stats = `${result.stats.files} file(s) scanned in ${terminalText(context3.root)}, ${result.inventory.length} NHI(s), ${result.skipped.length} skipped`;
-  return `${found2}${where2}. ${stats}.`;
-}
-function plural(level, n) {
-  return n === 1 ? level : `${level}s`;
+function buildDfa(keywords, classOf, k) {
+  const capacity = keywords.reduce((sum, w) => sum + w.length, 0) + 1;
+  const firstChild = new Int32Array(capacity).fill(-1);
+  const nextSibling = new Int32Array(capacity).fill(-1);
+  const edgeClass = new Int32Array(capacity);
+  const outputs = [[]];
+  let states = 1;
+  keywords.forEach((keyword, id) => {
+    if (keyword.length === 0) return;
+    let state = 0;
+    for (let i = 0; i < keyword.length; i++) {
+      const cls = classOf[keyword.charCodeAt(i)];
+      let child2 = firstChild[state];
+      while (child2 !== -1 && edgeClass[child2] !== cls) child2 = nextSibling[child2];
+      if (child2 === -1) {
+        child2 = states++;
+        edgeClass[child2] = cls;
+        nextSibling[child2] = firstChild[state];
+        firstChild[state] = child2;
+        outputs.push([]);
+      }
+      state = child2;
+    }
+    if (!outputs[state].includes(id)) outputs[state].push(id);
+  });
+  const stride = k * 4;
+  const delta = new Int32Array(states * k);
+  const ends = Uint8Array.from(outputs, (list) => list.length > 0 ? 1 : 0);
+  const entry = (target) => ends[target] === 1 ? ~(target * stride) : target * stride;
+  const fail = new Int32Array(states);
+  const queue = new Int32Array(states);
+  let tail = 0;
+  for (let child2 = firstChild[0]; child2 !== -1; child2 = nextSibling[child2]) {
+    delta[edgeClass[child2]] = entry(child2);
+    queue[tail++] = child2;
+  }
+  for (let head = 0; head < tail; head++) {
+    const state = queue[head];
+    const row = state * k;
+    const failRow = fail[state] * k;
+    delta.copyWithin(row, failRow, failRow + k);
+    for (let child2 = firstChild[state]; child2 !== -1; child2 = nextSibling[child2]) {
+      const cls = edgeClass[child2];
+      const through = delta[failRow + cls];
+      const failure = (through < 0 ? ~through : through) / stride;
+      fail[child2] = failure;
+      const merged = outputs[failure];
+      if (merged.length > 0) {
+        outputs[child2] = [.../* @__PURE__ */ new Set([...outputs[child2], ...merged])];
+        ends[child2] = 1;
+      }
+      delta[row + cls] = entry(child2);
+      queue[tail++] = child2;
+    }
+  }
+  return { delta, outputs };
 }
 
-// src/core/report/registry.ts
-var renderers = [textRenderer, jsonRenderer, sarifRenderer, markdownRenderer];
-var reportFormats = renderers.map((r) => r.format);
-function rendererFor(format) {
-  return renderers.find((r) => r.format === format);
+// src/core/secrets/compile.ts
+var TRAIL_CHECK = 256;
+var STOP_CHECK = 64;
+var LEAD_CHECK = 16;
+function compileCatalog(detectors) {
+  const compiled3 = detectors.map((detector, order) => compileDetector(detector, order));
+  const keywordIds = /* @__PURE__ */ new Map();
+  const keywordDetectors = [];
+  const unconditional = [];
+  compiled3.forEach((c, index) => {
+    const keywords2 = [...new Set(c.detector.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0))];
+    if (keywords2.length === 0) unconditional.push(index);
+    for (const keyword of keywords2) {
+      let id = keywordIds.get(keyword);
+      if (id === void 0) {
+        id = keywordIds.size;
+        keywordIds.set(keyword, id);
+        keywordDetectors.push([]);
+      }
+      keywordDetectors[id].push(index);
+    }
+  });
+  const companionWords = compiled3.map((c) => companionWordsOf(c.detector));
+  for (const words of companionWords) {
+    for (const word of words ?? []) {
+      if (keywordIds.has(word)) continue;
+      keywordIds.set(word, keywordIds.size);
+      keywordDetectors.push([]);
+    }
+  }
+  const keywords = [...keywordIds.keys()];
+  compiled3.forEach((c, i) => {
+    const words = companionWords[i];
+    if (words === void 0) return;
+    const mask = new Uint8Array(keywords.length);
+    for (const word of words) mask[keywordIds.get(word)] = 1;
+    const within = c.detector.companions.within;
+    c.companion = { words: mask, within, reach: within + Math.max(...words.map((w) => w.length)) };
+  });
+  for (const c of compiled3) {
+    if (c.trail) {
+      const id = keywordIds.get(c.trail.word);
+      if (id === void 0) c.trail = void 0;
+      else c.trail.keyword = id;
+    }
+  }
+  return {
+    detectors: compiled3,
+    byId: new Map(compiled3.map((c) => [c.detector.id, c])),
+    automaton: new KeywordAutomaton(keywords),
+    keywordDetectors,
+    keywordAnchored: keywordDetectors.map((list) => list.filter((d) => compiled3[d].anchor !== void 0)),
+    anchored: compiled3.flatMap((c, i) => c.anchor ? [i] : []),
+    keywordLengths: keywords.map((k) => k.length),
+    unconditional,
+    activeByDefault: Uint8Array.from(compiled3, (c) => c.detector.pathPattern ? 0 : 1),
+    pathScoped: compiled3.flatMap((c, i) => c.detector.pathPattern ? [i] : []),
+    pathAny: pathUnion(compiled3.flatMap((c) => c.detector.pathPattern ? [c.detector.pathPattern] : []))
+  };
+}
+function pathUnion(patterns) {
+  if (patterns.length < 2) return void 0;
+  const flags = patterns[0].flags;
+  if (/[gy]/.test(flags) || patterns.some((p) => p.flags !== flags || /\\[1-9k]|\(\?</.test(p.source.replace(/\(\?<[=!]/g, "")))) return void 0;
+  try {
+    return new RegExp(patterns.map((p) => `(?:${p.source})`).join("|"), flags);
+  } catch {
+    return void 0;
+  }
+}
+function companionWordsOf(detector) {
+  const spec = detector.companions;
+  if (!spec || spec.words.length === 0 || !(spec.within >= 0)) return void 0;
+  const words = [...new Set(spec.words.map((w) => w.toLowerCase()))];
+  return words.every((w) => /^[\x20-\x7e]+$/.test(w)) ? words : void 0;
+}
+function compileDetector(detector, order) {
+  const { source, flags } = detector.pattern;
+  const hasSecretGroup = /\(\?<secret>/.test(source);
+  const base = flags.replace(/[gyd]/g, "") + (hasSecretGroup ? "d" : "");
+  return {
+    detector,
+    order,
+    regex: new RegExp(source, base + "g"),
+    sticky: null,
+    hasSecretGroup,
+    generic: detector.id.startsWith("generic-"),
+    reach: reachOf(detector.pattern),
+    anchor: nameAnchorOf(detector.pattern),
+    lead: leadOf(detector.pattern, detector.keywords),
+    trail: trailOf(detector.pattern, detector.keywords),
+    primed: 0
+  };
+}
+function trailOf(pattern, keywords) {
+  if (/[uv]/.test(pattern.flags)) return void 0;
+  const source = pattern.source;
+  const lower2 = source.toLowerCase();
+  if (!keywords.some((k) => k.length > 0 && lower2.includes(`${k.toLowerCase().slice(-1)}[^`))) return void 0;
+  const runs = [];
+  let text3 = "";
+  let depth2 = 0;
+  for (let i = 0; i < source.length; ) {
+    const ch = source[i];
+    if (ch === "\\") {
+      const next = source[i + 1] ?? "";
+      if (depth2 === 0 && /[^A-Za-z0-9]/.test(next) && next !== "") text3 += next;
+      else if (depth2 === 0) {
+        if (text3) runs.push({ text: text3, end: i });
+        text3 = "";
+      }
+      const tail = next === "x" ? 2 : next === "u" ? 4 : next === "c" ? 1 : next === "k" ? source.indexOf(">", i) - i - 1 : 0;
+      i += 2 + Math.max(0, tail);
+      continue;
+    }
+    if (ch === "[") {
+      if (depth2 === 0 && text3) runs.push({ text: text3, end: i });
+      text3 = "";
+      i += 1;
+      while (i < source.length && source[i] !== "]") i += source[i] === "\\" ? 2 : 1;
+      i += 1;
+      continue;
+    }
+    if (ch === "(" || ch === ")") {
+      if (depth2 === 0 && text3) runs.push({ text: text3, end: i });
+      text3 = "";
+      depth2 += ch === "(" ? 1 : -1;
+      i += 1;
+      continue;
+    }
+    if (depth2 === 0) {
+      if (ch === "|") return void 0;
+      if ("*+?{}^$.".includes(ch)) {
+        if (text3 && !"*+?{".includes(ch)) runs.push({ text: text3, end: i });
+        text3 = "";
+      } else text3 += ch;
+    }
+    if (ch === "{") {
+      const close = source.indexOf("}", i);
+      i = close === -1 ? source.length : close + 1;
+      continue;
+    }
+    i += 1;
+  }
+  const flags = pattern.flags.replace(/[gydms]/g, "");
+  for (const run4 of runs) {
+    const after = /^\[\^((?:[^\]\\]|\\.)+)\](?:\{\d+,(\d+)\}|\*)(\\[^A-Za-z0-9]|[^\\()[\]{}|*+?.^$])(?![?*+{])/.exec(source.slice(run4.end));
+    if (!after) continue;
+    const word = keywords.map((k) => k.toLowerCase()).find((k) => k.length > 0 && run4.text.toLowerCase().endsWith(k));
+    if (word === void 0) continue;
+    const stop = after[3].length === 2 ? after[3][1] : after[3];
+    if (new RegExp(`[^${after[1]}]`, flags).test(stop)) continue;
+    return {
+      keyword: -1,
+      word,
+      run: asciiTable(`^${after[1]}`, flags),
+      max: after[2] === void 0 ? Number.POSITIVE_INFINITY : Number(after[2]),
+      stop: stop.charCodeAt(0)
+    };
+  }
+  return void 0;
+}
+function trailFits(content, end, trail) {
+  const limit = Math.min(content.length, end + Math.min(trail.max, TRAIL_CHECK));
+  let i = end;
+  for (; i < limit; i++) {
+    const c = content.charCodeAt(i);
+    if (c >= 128) return true;
+    if (trail.run[c] !== 1) return c === trail.stop;
+  }
+  if (i === content.length) return false;
+  if (i - end >= trail.max) return content.charCodeAt(i) === trail.stop;
+  return true;
+}
+var LEAD_PREFIX = /^(?:\(\?<!\[((?:[^\]\\]|\\.)+)\]\)|(\\b))?(?:\(\?<secret>)?((?:[A-Za-z0-9_]|\\[.\-_/:])+)\[((?:[^\]\\]|\\.)+)\](?:\{(\d+)(?:,\d*)?\}|(\+)|\*)(?:(\\[^A-Za-z0-9]|[^A-Za-z0-9\\()[\]{}|*+?.^$])(?![?*+{]))?/;
+function leadOf(pattern, keywords) {
+  if (/[uv]/.test(pattern.flags)) return void 0;
+  const m = LEAD_PREFIX.exec(pattern.source);
+  if (!m) return void 0;
+  const literal = m[3].replace(/\\(.)/g, "$1");
+  const lower2 = literal.toLowerCase();
+  const words = keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
+  if (words.length === 0 || !words.every((k) => lower2.startsWith(k))) return void 0;
+  if (m[2] !== void 0 && !/\w/.test(literal[0])) return void 0;
+  const flags = pattern.flags.replace(/[gydms]/g, "");
+  const ascii = (cls) => asciiTable(cls, flags);
+  const min = m[5] !== void 0 ? Number(m[5]) : m[6] !== void 0 ? 1 : 0;
+  const caseless = pattern.flags.includes("i");
+  const run4 = ascii(m[4]);
+  const after = m[7] === void 0 ? void 0 : (m[7].length === 2 ? m[7][1] : m[7]).charCodeAt(0);
+  return {
+    literal: Array.from(caseless ? lower2 : literal, (c) => c.charCodeAt(0)),
+    caseless,
+    run: run4,
+    min: Math.min(min, LEAD_CHECK),
+    before: m[1] !== void 0 ? ascii(m[1]) : m[2] !== void 0 ? ascii("\\w") : void 0,
+    stop: after !== void 0 && after < 128 && run4[after] !== 1 ? after : void 0
+  };
+}
+function asciiTable(cls, flags) {
+  const key = `${flags}/${cls}`;
+  let table = asciiTables.get(key);
+  if (!table) asciiTables.set(key, table = classTable(cls, flags, 128));
+  return table;
+}
+var asciiTables = /* @__PURE__ */ new Map();
+var allCodeUnits;
+function classTable(cls, flags, size) {
+  if (allCodeUnits === void 0) {
+    const parts = [];
+    for (let from = 0; from < 65536; from += 4096) parts.push(String.fromCharCode(...Array.from({ length: 4096 }, (_, i) => from + i)));
+    allCodeUnits = parts.join("");
+  }
+  const table = new Uint8Array(size);
+  const re = new RegExp(`[${cls}]`, `${flags}g`);
+  const text3 = size === 65536 ? allCodeUnits : allCodeUnits.slice(0, size);
+  for (let m = re.exec(text3); m !== null; m = re.exec(text3)) table[m.index] = 1;
+  return table;
+}
+function leadFits(content, start2, lead) {
+  if (lead.before && start2 > 0) {
+    const c = content.charCodeAt(start2 - 1);
+    if (c < 128 && lead.before[c] === 1) return false;
+  }
+  const { literal, run: run4, min } = lead;
+  const n = literal.length;
+  if (start2 + n + min > content.length) return false;
+  if (lead.caseless) {
+    for (let i2 = 0; i2 < n; i2++) {
+      const c = content.charCodeAt(start2 + i2);
+      if ((c >= 65 && c <= 90 ? c + 32 : c) !== literal[i2]) return false;
+    }
+  } else {
+    for (let i2 = 0; i2 < n; i2++) if (content.charCodeAt(start2 + i2) !== literal[i2]) return false;
+  }
+  for (let i2 = start2 + n, end = start2 + n + min; i2 < end; i2++) {
+    const c = content.charCodeAt(i2);
+    if (c >= 128) return true;
+    if (run4[c] !== 1) return false;
+  }
+  if (lead.stop === void 0) return true;
+  const limit = Math.min(content.length, start2 + n + min + STOP_CHECK);
+  let i = start2 + n + min;
+  for (; i < limit; i++) {
+    const c = content.charCodeAt(i);
+    if (c >= 128) return true;
+    if (run4[c] !== 1) return c === lead.stop;
+  }
+  return i < content.length;
+}
+var NAME_PREFIX = /^\(\?<!\[((?:[^\]\\]|\\.)+)\]\)\[((?:[^\]\\]|\\.)+)\]\{(\d+),(\d+)\}\?/;
+var nameTables = /* @__PURE__ */ new Map();
+function nameAnchorOf(pattern) {
+  const m = NAME_PREFIX.exec(pattern.source);
+  if (!m || m[1] !== m[2] || /[uv]/.test(pattern.flags)) return void 0;
+  const flags = pattern.flags.replace(/[gydms]/g, "");
+  const key = `${flags}/${m[1]}`;
+  let nameChar = nameTables.get(key);
+  if (!nameChar) {
+    nameChar = classTable(m[1], flags, 65536);
+    nameTables.set(key, nameChar);
+  }
+  return { maxPrefix: Number(m[4]), nameChar };
+}
+function reachOf(pattern) {
+  if (pattern.flags.includes("s")) return "block";
+  const source = pattern.source.replace(/\[\^(?:[^\]\\]|\\.)*\\n(?:[^\]\\]|\\.)*\]/g, "_");
+  if (/\[\\s\\S\]|\[\\S\\s\]|\[\\w\\W\]|\[\\W\\w\]|\[\\d\\D\]|\[\\D\\d\]|\[\^\]/.test(source)) return "block";
+  if (/\[(?!\^)(?:[^\]\\]|\\.)*\\s(?:[^\]\\]|\\.)*\](?:[+*]|\{\d*,\d{3,}\}|\{\d*,\})/.test(source)) return "block";
+  const joined = source.replace(/\\r\??(?=\\n)/g, "");
+  if (/\\r/.test(joined)) return "block";
+  const breaks = joined.includes("\\n") ? lineBreaks(joined) : 0;
+  if (breaks > 2) return "block";
+  if (countedNegatedClass(source) > 2) return "far";
+  if (breaks > 0 || /\\[sWD]|\[\^/.test(source)) return "near";
+  return "line";
+}
+function countedNegatedClass(source) {
+  let most = 0;
+  for (const m of source.matchAll(/\[\^((?:[^\]\\]|\\.)*)\]\{(\d+)(?:,(\d+))?\}/g)) {
+    if (/\\[sW]/.test(m[1])) continue;
+    most = Math.max(most, Number(m[3] ?? m[2]));
+  }
+  return most;
+}
+var QUANTIFIER = /(?:([*+])|\?|\{(\d+)(?:(,)(\d*))?\})\??/y;
+var GROUP_NAME = /\?<([A-Za-z_$][\w$]*)>/y;
+function lineBreaks(source) {
+  const captured = /* @__PURE__ */ new Map();
+  const stack = [{ best: 0, current: 0 }];
+  let captures = 0;
+  let i = 0;
+  const atom = (count) => {
+    if (count === 0) return;
+    QUANTIFIER.lastIndex = i;
+    const q = QUANTIFIER.exec(source);
+    let times = 1;
+    if (q && q[0].length > 0) {
+      i += q[0].length;
+      if (q[1]) times = Infinity;
+      else if (q[2] !== void 0) times = q[3] === void 0 ? Number(q[2]) : q[4] === "" ? Infinity : Number(q[4]);
+    }
+    stack[stack.length - 1].current += count * times;
+  };
+  while (i < source.length) {
+    const ch = source[i];
+    if (ch === "\\") {
+      const next = source[i + 1] ?? "";
+      i += 2;
+      if (next === "n") atom(1);
+      else if (next === "\\" && source[i] === "n") {
+        i += 1;
+        atom(1);
+      } else if (next === "k" && source[i] === "<") {
+        const end = source.indexOf(">", i);
+        const name3 = source.slice(i + 1, end);
+        i = end + 1;
+        atom(captured.get(name3) ?? Infinity);
+      } else if (/[1-9]/.test(next)) {
+        let digits = next;
+        while (/\d/.test(source[i] ?? "")) digits += source[i++];
+        atom(captured.get(digits) ?? Infinity);
+      } else atom(0);
+    } else if (ch === "[") {
+      let j = i + 1;
+      const negated = source[j] === "^";
+      let breaks = false;
+      for (; j < source.length && source[j] !== "]"; j++) {
+        if (source[j] === "\\") {
+          if (source[j + 1] === "n") breaks = true;
+          j++;
+        }
+      }
+      i = j + 1;
+      atom(breaks && !negated ? 1 : 0);
+    } else if (ch === "(") {
+      const group2 = { best: 0, current: 0 };
+      if (source[i + 1] === "?") {
+        GROUP_NAME.lastIndex = i + 1;
+        const named = GROUP_NAME.exec(source);
+        if (named) {
+          group2.index = ++captures;
+          group2.name = named[1];
+          i += 1 + named[0].length;
+        } else i += source[i + 2] === "<" ? 4 : 3;
+      } else {
+        group2.index = ++captures;
+        i += 1;
+      }
+      stack.push(group2);
+    } else if (ch === "|") {
+      const top2 = stack[stack.length - 1];
+      top2.best = Math.max(top2.best, top2.current);
+      top2.current = 0;
+      i += 1;
+    } else if (ch === ")" && stack.length > 1) {
+      const group2 = stack.pop();
+      const count = Math.max(group2.best, group2.current);
+      if (group2.index !== void 0) captured.set(String(group2.index), count);
+      if (group2.name !== void 0) captured.set(group2.name, count);
+      i += 1;
+      atom(count);
+    } else {
+      i += 1;
+      atom(0);
+    }
+  }
+  const top = stack[0];
+  return stack.length === 1 ? Math.max(top.best, top.current) : Infinity;
 }
 
-// src/workspace/settings.ts
-import { readFile, realpath } from "node:fs/promises";
-import { join as join3, resolve as resolve2, sep as sep5 } from "node:path";
+// src/core/secrets/candidates.ts
+var DEFAULT_MATCH_OPTIONS = { wholeFileBelow: 2 * 1024 };
+var BACK = 512;
+var FORWARD = 2048;
+var BLOCK_REACH = 32 * 1024;
+var CONTEXT = 64;
+var TRUNCATED_REACH = 64 * 1024;
+var MERGE_GAP = 256;
+var MAX_MERGED = 4096;
+function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, version) {
+  const n = content.length;
+  const matches2 = [];
+  const wanted = catalog.unconditional.filter((d) => active[d] === 1);
+  for (const d of wanted) {
+    for (let from = 0; from < n; from += MAX_MERGED) runWindow(content, catalog.detectors[d], d, from, Math.min(n, from + MAX_MERGED), matches2);
+  }
+  const hits = version ? version.hits(catalog.automaton, content) : catalog.automaton.scan(content);
+  if (hits.length === 0) return matches2;
+  const scratch = takeScratch(catalog);
+  try {
+    const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active, scratch.anchors) : void 0;
+    if (n < options.wholeFileBelow) {
+      for (const d of detectorsHit(content, hits, catalog, active, scratch.seen)) {
+        const at3 = anchors?.[d];
+        if (anchors !== void 0 && at3 === void 0 && catalog.detectors[d].anchor) continue;
+        runWindow(content, catalog.detectors[d], d, 0, n, matches2, at3);
+      }
+      return matches2;
+    }
+    const { spans } = scratch;
+    const order = planWindows(content, hits, catalog, active, scratch);
+    const against = version?.against?.log.catalog === catalog ? version.against : void 0;
+    const log = version?.kept || against ? newLog(catalog, anchors) : void 0;
+    for (const d of order) {
+      const at3 = anchors?.[d];
+      if (anchors !== void 0 && at3 === void 0 && catalog.detectors[d].anchor) continue;
+      const list = spans[d];
+      if (log !== void 0) runLogged(content, catalog.detectors[d], d, list, at3, matches2, log, against);
+      else for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches2, at3);
+    }
+    if (log !== void 0) {
+      log.numbers += log.matches.length;
+      version.keep(log);
+    }
+    return matches2;
+  } finally {
+    releaseScratch(catalog, scratch);
+  }
+}
+var idle = /* @__PURE__ */ new WeakMap();
+function takeScratch(catalog) {
+  const kept2 = idle.get(catalog);
+  if (kept2) {
+    idle.delete(catalog);
+    return kept2;
+  }
+  const size = catalog.detectors.length;
+  return { spans: new Array(size).fill(void 0), anchors: new Array(size).fill(void 0), order: [], seen: new Uint8Array(size) };
+}
+function releaseScratch(catalog, scratch) {
+  for (const d of scratch.order) scratch.spans[d] = void 0;
+  scratch.order.length = 0;
+  for (const d of catalog.anchored) scratch.anchors[d] = void 0;
+  idle.set(catalog, scratch);
+}
+function collectAnchors(content, hits, catalog, active, anchors) {
+  const { detectors, keywordAnchored, keywordLengths, automaton } = catalog;
+  for (let h = 0; h < hits.length; h += 2) {
+    const hitEnd = hits[h + 1];
+    const keywords = automaton.keywordsAt(hits[h]);
+    for (let k = 0; k < keywords.length; k++) {
+      const list = keywordAnchored[keywords[k]];
+      if (list.length === 0) continue;
+      const hitStart = hitEnd - keywordLengths[keywords[k]];
+      for (let i = 0; i < list.length; i++) {
+        const d = list[i];
+        if (active[d] !== 1) continue;
+        const { maxPrefix, nameChar } = detectors[d].anchor;
+        const limit = Math.max(0, hitStart - maxPrefix - 1);
+        let p = hitStart;
+        while (p > limit && nameChar[content.charCodeAt(p - 1)] === 1) p--;
+        if (p > 0 && nameChar[content.charCodeAt(p - 1)] === 1) continue;
+        let starts = anchors[d];
+        if (starts === void 0) anchors[d] = starts = [];
+        const last = starts.length - 1;
+        if (last < 0 || p > starts[last]) starts.push(p);
+        else if (p < starts[last]) insertSorted(starts, p);
+      }
+    }
+  }
+  return anchors;
+}
+function insertSorted(list, value2) {
+  let i = list.length - 1;
+  while (i >= 0 && list[i] > value2) i--;
+  if (i >= 0 && list[i] === value2) return;
+  list.splice(i + 1, 0, value2);
+}
+function detectorsHit(content, hits, catalog, active, seen) {
+  const { detectors, keywordDetectors, keywordLengths, automaton, unconditional } = catalog;
+  const result = [];
+  for (let i = 0; i < hits.length; i += 2) {
+    const hitEnd = hits[i + 1];
+    const keywords = automaton.keywordsAt(hits[i]);
+    for (let k = 0; k < keywords.length; k++) {
+      const keyword = keywords[k];
+      const hitStart = hitEnd - keywordLengths[keyword];
+      const list = keywordDetectors[keyword];
+      for (let j = 0; j < list.length; j++) {
+        const d = list[j];
+        if (active[d] !== 1 || seen[d] === 1) continue;
+        if (!hitOpens(content, detectors[d], keyword, hitStart, hitEnd)) continue;
+        const companion = detectors[d].companion;
+        if (companion !== void 0 && !companionFollows(hits, i, hitEnd, companion, catalog)) continue;
+        seen[d] = 1;
+        result.push(d);
+      }
+    }
+  }
+  for (const d of result) seen[d] = 0;
+  return unconditional.length === 0 ? result.sort((a, b) => a - b) : result.filter((d) => !unconditional.includes(d)).sort((a, b) => a - b);
+}
+function planWindows(content, hits, catalog, active, { spans, order }) {
+  const n = content.length;
+  const { detectors, keywordDetectors, keywordLengths, automaton } = catalog;
+  let lineStart = 0;
+  let lineEnd2 = -1;
+  let nearEnd = -1;
+  for (let h = 0; h < hits.length; h += 2) {
+    const hitEnd = hits[h + 1];
+    const keywords = automaton.keywordsAt(hits[h]);
+    for (let k = 0; k < keywords.length; k++) {
+      const keyword = keywords[k];
+      const hitStart = hitEnd - keywordLengths[keyword];
+      const list = keywordDetectors[keyword];
+      if (hitStart < lineStart || hitStart > lineEnd2) {
+        lineStart = hitStart === 0 ? 0 : content.lastIndexOf("\n", hitStart - 1) + 1;
+        lineEnd2 = lineEndFrom(content, hitStart);
+        nearEnd = -1;
+      }
+      for (let i = 0; i < list.length; i++) {
+        const d = list[i];
+        if (active[d] !== 1) continue;
+        const compiled3 = detectors[d];
+        if (!hitOpens(content, compiled3, keyword, hitStart, hitEnd)) continue;
+        if (compiled3.companion !== void 0 && !companionFollows(hits, h, hitEnd, compiled3.companion, catalog)) continue;
+        const reach = compiled3.reach;
+        const start2 = Math.max(lineStart, hitStart - BACK);
+        let end;
+        if (reach === "block") end = Math.min(n, hitEnd + BLOCK_REACH);
+        else if (reach === "line") end = Math.min(lineEnd2, hitEnd + FORWARD);
+        else if (reach === "far") end = Math.min(n, hitEnd + FORWARD);
+        else {
+          if (nearEnd < 0) nearEnd = lineEndFrom(content, lineEndFrom(content, lineEnd2 + 1) + 1);
+          end = Math.min(nearEnd, hitEnd + FORWARD);
+        }
+        let windows = spans[d];
+        if (windows === void 0) {
+          spans[d] = windows = [];
+          order.push(d);
+        }
+        addWindow(windows, start2, end);
+      }
+    }
+  }
+  return order;
+}
+function hitOpens(content, compiled3, keyword, hitStart, hitEnd) {
+  const { lead, trail } = compiled3;
+  if (lead !== void 0 && !leadFits(content, hitStart, lead)) return false;
+  return trail === void 0 || trail.keyword !== keyword || trailFits(content, hitEnd, trail);
+}
+function companionFollows(hits, h, hitEnd, companion, catalog) {
+  const { automaton, keywordLengths } = catalog;
+  const last = hitEnd + companion.reach;
+  const latest = hitEnd + companion.within;
+  for (let j = h + 2; j < hits.length && hits[j + 1] <= last; j += 2) {
+    const end = hits[j + 1];
+    const keywords = automaton.keywordsAt(hits[j]);
+    for (let k = 0; k < keywords.length; k++) {
+      const keyword = keywords[k];
+      if (companion.words[keyword] !== 1) continue;
+      const start2 = end - keywordLengths[keyword];
+      if (start2 >= hitEnd && start2 <= latest) return true;
+    }
+  }
+  return false;
+}
+function lineEndFrom(content, offset) {
+  if (offset >= content.length) return content.length;
+  const at3 = content.indexOf("\n", offset);
+  return at3 === -1 ? content.length : at3;
+}
+function addWindow(spans, start2, end) {
+  const last = spans.length - 1;
+  if (last < 0 || start2 > spans[last] + MERGE_GAP) {
+    spans.push(start2, end);
+  } else if (end > spans[last]) {
+    if (end - spans[last - 1] <= MAX_MERGED) spans[last] = end;
+    else spans.push(spans[last], end);
+  }
+}
+var PRIMER = " ".repeat(1024);
+function primeRegex(regex2) {
+  regex2.lastIndex = PRIMER.length;
+  regex2.exec(PRIMER);
+}
+function stickyOf(compiled3) {
+  if ((compiled3.primed & 2) === 0) {
+    compiled3.sticky = new RegExp(compiled3.regex.source, compiled3.regex.flags.replace("g", "y"));
+    primeRegex(compiled3.sticky);
+    compiled3.primed |= 2;
+  }
+  return compiled3.sticky;
+}
+var loggedWindows = { taken: 0, run: 0 };
+function newLog(catalog, anchors) {
+  const kept2 = /* @__PURE__ */ new Map();
+  if (anchors !== void 0) {
+    for (const d of catalog.anchored) {
+      const at3 = anchors[d];
+      if (at3 !== void 0) kept2.set(d, at3);
+    }
+  }
+  return { catalog, windows: /* @__PURE__ */ new Map(), matches: [], anchors: kept2, numbers: 0 };
+}
+function runLogged(content, compiled3, d, list, at3, out, log, against) {
+  const entries = [];
+  log.windows.set(d, entries);
+  const matches2 = log.matches;
+  const before = against?.log.windows.get(d);
+  const beforeAnchors = at3 === void 0 ? void 0 : against?.log.anchors.get(d);
+  const n = content.length;
+  const prefix = against?.prefix ?? 0;
+  const shift = n - (against?.beforeLength ?? n);
+  const suffixFrom = n - (against?.suffix ?? 0);
+  let j = 0;
+  for (let i = 0; i < list.length; i += 2) {
+    const from = list[i];
+    const to = list[i + 1];
+    const first = matches2.length;
+    let taken = false;
+    if (before !== void 0) {
+      const inStart = to + CONTEXT < prefix;
+      if (inStart || from - CONTEXT > suffixFrom) {
+        const by = inStart ? 0 : shift;
+        const target = from - by;
+        while (j < before.length && before[j] < target) j += 5;
+        if (j < before.length && before[j] === target && before[j + 1] === to - by && (!inStart || before[j + 2] < prefix) && sameAnchors(at3, beforeAnchors, from, to, by)) {
+          const pairs2 = against.log.matches;
+          for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
+            const start2 = pairs2[k] + by;
+            const end = pairs2[k + 1] + by;
+            out.push({ detector: d, secret: content.slice(start2, end), start: start2, end });
+            matches2.push(start2, end);
+          }
+          entries.push(from, to, before[j + 2] + by, first, matches2.length);
+          loggedWindows.taken++;
+          taken = true;
+        }
+      }
+    }
+    if (taken) continue;
+    loggedWindows.run++;
+    const found2 = out.length;
+    const read = runWindow(content, compiled3, d, from, to, out, at3);
+    for (let k = found2; k < out.length; k++) matches2.push(out[k].start, out[k].end);
+    entries.push(from, to, read, first, matches2.length);
+  }
+  log.numbers += entries.length;
+}
+function sameAnchors(at3, before, from, to, by) {
+  if (at3 === void 0) return true;
+  if (before === void 0) return false;
+  let i = lowerBound(at3, from);
+  let k = lowerBound(before, from - by);
+  for (; i < at3.length && at3[i] < to; i++, k++) if (k >= before.length || before[k] + by !== at3[i]) return false;
+  return k >= before.length || before[k] >= to - by;
+}
+function lowerBound(list, value2) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (list[mid] < value2) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function runWindow(content, compiled3, d, from, to, out, anchors) {
+  const n = content.length;
+  const sliceStart = Math.max(0, from - CONTEXT);
+  const sliceEnd = Math.min(n, to + CONTEXT);
+  const text3 = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
+  readEnd = sliceEnd;
+  if (anchors) {
+    runAnchored(content, compiled3, d, from, to, text3, sliceStart, sliceEnd, anchors, out);
+    return readEnd;
+  }
+  const regex2 = compiled3.regex;
+  if ((compiled3.primed & 1) === 0) {
+    primeRegex(regex2);
+    compiled3.primed |= 1;
+  }
+  regex2.lastIndex = from - sliceStart;
+  let previousStart = -1;
+  for (let m = regex2.exec(text3); m !== null; m = regex2.exec(text3)) {
+    const matchStart = sliceStart + m.index;
+    if (matchStart >= to) break;
+    if (m[0].length === 0) {
+      regex2.lastIndex++;
+      continue;
+    }
+    if (matchStart !== previousStart && record(content, compiled3, d, m, text3.length, sliceStart, sliceEnd, out)) previousStart = matchStart;
+  }
+  return readEnd;
+}
+var readEnd = 0;
+function runAnchored(content, compiled3, d, from, to, text3, sliceStart, sliceEnd, anchors, out) {
+  const sticky = stickyOf(compiled3);
+  let next = from;
+  for (let i = lowerBound(anchors, from); i < anchors.length; i++) {
+    const at3 = anchors[i];
+    if (at3 >= to) break;
+    if (at3 < next) continue;
+    sticky.lastIndex = at3 - sliceStart;
+    const m = sticky.exec(text3);
+    if (m === null) continue;
+    if (m[0].length === 0) {
+      next = at3 + 1;
+      continue;
+    }
+    next = at3 + m[0].length;
+    record(content, compiled3, d, m, text3.length, sliceStart, sliceEnd, out);
+  }
+}
+function record(content, compiled3, d, m, textLength, sliceStart, sliceEnd, out) {
+  const n = content.length;
+  const matchStart = sliceStart + m.index;
+  let match2 = m;
+  let base = sliceStart;
+  if (m.index + m[0].length === textLength && sliceEnd < n) {
+    base = Math.max(0, matchStart - CONTEXT);
+    const longerEnd = Math.min(n, matchStart + TRUNCATED_REACH);
+    if (longerEnd > readEnd) readEnd = longerEnd;
+    const longer = content.slice(base, longerEnd);
+    const sticky = stickyOf(compiled3);
+    sticky.lastIndex = matchStart - base;
+    match2 = sticky.exec(longer);
+  }
+  if (!match2) return false;
+  const raw = toRawMatch(match2, base, d, compiled3.hasSecretGroup);
+  if (raw) out.push(raw);
+  return true;
+}
+function toRawMatch(m, base, d, hasSecretGroup) {
+  if (!hasSecretGroup) return { detector: d, secret: m[0], start: base + m.index, end: base + m.index + m[0].length };
+  const span = m.indices?.groups?.secret;
+  const secret2 = m.groups?.secret;
+  if (!span || !secret2) return void 0;
+  return { detector: d, secret: secret2, start: base + span[0], end: base + span[1] };
+}
 
 // node_modules/balanced-match/dist/esm/index.js
 var range = (a, b, str2) => {
@@ -47936,6 +49174,158 @@ function customDetector(spec) {
   };
 }
 
+// src/core/secrets/lines.ts
+var LineIndex = class {
+  constructor(text3) {
+    this.text = text3;
+  }
+  text;
+  /** starts[i] = offset of the first character of line i + 1 (0-based array, 1-based lines), as far as collected. */
+  starts = [0];
+  /** Every `\n` before this offset is in `starts`; the text length + 1 once all are. */
+  scanned = 0;
+  /** Collects line starts until one lies beyond `offset` (or the text ends). */
+  reach(offset) {
+    const { text: text3, starts } = this;
+    while (this.scanned <= offset && this.scanned <= text3.length) {
+      const at3 = text3.indexOf("\n", this.scanned);
+      if (at3 === -1) {
+        this.scanned = text3.length + 1;
+        return;
+      }
+      starts.push(at3 + 1);
+      this.scanned = at3 + 1;
+    }
+  }
+  get lineCount() {
+    this.reach(Number.POSITIVE_INFINITY);
+    return this.starts.length;
+  }
+  /** 1-based line number holding `offset`. */
+  lineOf(offset) {
+    this.reach(offset);
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >>> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+  /** Offset of the first character of a 1-based line. */
+  lineStart(line) {
+    this.reachLine(line);
+    return this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1];
+  }
+  /** Offset of the `\n` ending a 1-based line, or the text length for the last line. */
+  lineEnd(line) {
+    this.reachLine(line + 1);
+    return line < this.starts.length ? this.starts[line] - 1 : this.text.length;
+  }
+  /** Collects line starts until `line` (1-based) has its own, or the text ends. */
+  reachLine(line) {
+    while (this.starts.length < line && this.scanned <= this.text.length) this.reach(this.scanned);
+  }
+  /** 1-based line and column (UTF-16 code units, as JavaScript and SARIF count them). */
+  position(offset) {
+    const line = this.lineOf(offset);
+    return { line, column: offset - this.starts[line - 1] + 1 };
+  }
+  /**
+   * The line holding `offset`, clipped to `radius` characters either side of [offset, end) so that
+   * filters on a minified 20 MB line see a bounded excerpt, not the whole line.
+   */
+  lineAround(offset, end, radius = 1024) {
+    return lineAround(this.text, offset, end, radius);
+  }
+};
+function lineAround(text3, offset, end, radius = 1024) {
+  const lower2 = Math.max(0, offset - radius);
+  let from = offset;
+  while (from > lower2 && text3.charCodeAt(from - 1) !== 10) from--;
+  const upper = Math.min(text3.length, end + radius);
+  let to = offset;
+  while (to < upper && text3.charCodeAt(to) !== 10) to++;
+  return text3.slice(from, to);
+}
+
+// src/core/append.ts
+function append(target, items) {
+  if (items.length === 0) return target;
+  for (const item of items) target.push(item);
+  return target;
+}
+
+// src/core/secrets/overlap.ts
+function resolveOverlaps(candidates) {
+  const sorted = [...candidates].sort((a, b) => a.start - b.start || b.end - a.end || a.order - b.order);
+  const kept2 = [];
+  let cluster = [];
+  let clusterEnd = -1;
+  for (const candidate of sorted) {
+    if (candidate.start >= clusterEnd && cluster.length > 0) {
+      append(kept2, pickWithin(cluster));
+      cluster = [];
+    }
+    cluster.push(candidate);
+    clusterEnd = Math.max(clusterEnd, candidate.end);
+  }
+  append(kept2, pickWithin(cluster));
+  return kept2.sort((a, b) => a.start - b.start || a.order - b.order);
+}
+function pickWithin(cluster) {
+  if (cluster.length <= 1) return cluster;
+  const ranked = [...cluster].sort((a, b) => Number(a.generic) - Number(b.generic) || b.end - b.start - (a.end - a.start) || a.order - b.order || a.start - b.start);
+  const chosen = [];
+  for (const candidate of ranked) {
+    if (chosen.every((c) => candidate.end <= c.start || candidate.start >= c.end)) chosen.push(candidate);
+  }
+  return chosen;
+}
+
+// src/core/secrets/pairing.ts
+var DEFAULT_PAIR_WITHIN = 5;
+function pairCandidates(candidates) {
+  const used = /* @__PURE__ */ new Set();
+  const pairs2 = [];
+  const byDetector = /* @__PURE__ */ new Map();
+  for (const c of candidates) {
+    const list = byDetector.get(c.detector.id);
+    if (list) list.push(c);
+    else byDetector.set(c.detector.id, [c]);
+  }
+  for (const first of candidates) {
+    const pair = first.detector.pair;
+    if (!pair || used.has(first)) continue;
+    const best = nearest(first, byDetector.get(pair.with) ?? [], pair.within ?? DEFAULT_PAIR_WITHIN, used);
+    if (best) {
+      used.add(first).add(best);
+      pairs2.push({ first, second: best });
+    }
+  }
+  return { pairs: pairs2, singles: candidates.filter((c) => !used.has(c)) };
+}
+var MAX_LOOK = 64;
+function nearest(first, seconds, within, used) {
+  let lo = 0;
+  let hi = seconds.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (seconds[mid].line < first.line - within) lo = mid + 1;
+    else hi = mid;
+  }
+  let best;
+  for (let i = lo, looked = 0; i < seconds.length && looked < MAX_LOOK && seconds[i].line <= first.line + within; i++) {
+    const second = seconds[i];
+    if (second === first || used.has(second)) continue;
+    looked++;
+    if (!best || Math.abs(second.line - first.line) < Math.abs(best.line - first.line)) best = second;
+  }
+  return best;
+}
+
 // src/core/secrets/fingerprint.ts
 import { createHash as createHash2, createHmac, randomBytes, scryptSync } from "node:crypto";
 var EPHEMERAL_KEY = randomBytes(32).toString("hex");
@@ -48036,6 +49426,705 @@ function quoteErrorMessage(message) {
   const first = message.split("\n")[0].slice(0, 300);
   return first.replace(/[^\s"'`,;()[\]{}<>]+/g, (word) => word.length < 8 ? word : quoteSourceText(word));
 }
+
+// src/core/secrets/engine.ts
+function selectDetectors(detectors, selection) {
+  const enabled = new Set(selection.enabled);
+  const disabled = new Set(selection.disabled);
+  return detectors.filter((d) => (enabled.size === 0 || enabled.has(d.id)) && !disabled.has(d.id));
+}
+function createSecretScanner(detectors, options = DEFAULT_MATCH_OPTIONS) {
+  const catalogs = /* @__PURE__ */ new Map();
+  const catalogFor = (selection) => {
+    const key = `${selection.enabled.join("\0")}${selection.disabled.join("\0")}`;
+    let catalog = catalogs.get(key);
+    if (!catalog) {
+      if (catalogs.size >= 64) catalogs.clear();
+      catalog = compileCatalog(selectDetectors(detectors, selection));
+      catalogs.set(key, catalog);
+    }
+    return catalog;
+  };
+  return {
+    scan: (file, settings, reveal) => scanFile(file, settings, catalogFor(settings.detectors), options, reveal),
+    // Counted without compiling: a scan that finds nothing to read (an empty folder) never pays
+    // for the catalog's regexes and keyword automaton.
+    detectorCount: (settings) => selectDetectors(detectors, settings.detectors).length
+  };
+}
+var defaultScanner = createSecretScanner(allDetectors);
+function scanSecrets(file, settings, reveal) {
+  return withSeverity(scannerFor(settings).scan(file, settings, reveal), settings.detectors.severity);
+}
+function activeDetectorCount(settings) {
+  return scannerFor(settings).detectorCount(settings);
+}
+var customScanners = /* @__PURE__ */ new Map();
+function scannerFor(settings) {
+  const custom = settings.detectors.custom;
+  if (!custom || custom.length === 0) return defaultScanner;
+  const key = JSON.stringify(custom);
+  let scanner = customScanners.get(key);
+  if (!scanner) {
+    const ids = new Set(allDetectors.map((d) => d.id));
+    const extra = custom.filter((spec) => customDetectorProblems(spec, ids).length === 0).map(customDetector);
+    if (customScanners.size >= 16) customScanners.clear();
+    scanner = createSecretScanner([...allDetectors, ...extra]);
+    customScanners.set(key, scanner);
+  }
+  return scanner;
+}
+function withSeverity(findings, severity) {
+  if (!severity) return findings;
+  return findings.map((f) => f.detector && severity[f.detector] ? { ...f, level: severity[f.detector] } : f);
+}
+function scanFile(file, settings, catalog, options, reveal) {
+  if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
+  let active = catalog.activeByDefault;
+  if (catalog.pathAny === void 0 || catalog.pathAny.test(file.path)) {
+    for (const i of catalog.pathScoped) {
+      if (!catalog.detectors[i].detector.pathPattern.test(file.path)) continue;
+      if (active === catalog.activeByDefault) active = active.slice();
+      active[i] = 1;
+    }
+  }
+  const raw = findMatches(file.content, catalog, active, options, file.versions);
+  if (raw.length === 0) return [];
+  const accepted = [];
+  for (const match2 of raw) {
+    const compiled3 = catalog.detectors[match2.detector];
+    const line = lineAround(file.content, match2.start, match2.end);
+    if (compiled3.detector.credentialFile) {
+      const weak = storedCredentialWeakness(compiled3.detector, match2.secret, file.path, line);
+      if (weak === false) continue;
+      accepted.push({ detector: compiled3.detector, secret: match2.secret, start: match2.start, end: match2.end, generic: compiled3.generic, order: compiled3.order, line: 0, weak: weak === true ? void 0 : weak });
+      continue;
+    }
+    if (!isRealSecret(compiled3.detector, match2.secret, file.path, line)) continue;
+    accepted.push({ detector: compiled3.detector, secret: match2.secret, start: match2.start, end: match2.end, generic: compiled3.generic, order: compiled3.order, line: 0, weak: void 0 });
+  }
+  if (accepted.length === 0) return [];
+  const lines = new LineIndex(file.content);
+  const kept2 = resolveOverlaps(accepted);
+  for (const c of kept2) c.line = lines.lineOf(c.start);
+  const { pairs: pairs2, singles } = pairCandidates(kept2);
+  const built = [];
+  const allowed = [];
+  for (const single of singles) {
+    const verdict = reportable([single], file, lines);
+    if (verdict === SKIP) continue;
+    (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines), detector: single.detector.id, secret: single.secret, parts: [single] });
+  }
+  for (const pair of pairs2) {
+    const verdict = reportable([pair.first, pair.second], file, lines);
+    if (verdict === SKIP) continue;
+    const secret2 = `${pair.first.secret}
+${pair.second.secret}`;
+    (verdict === REPORT ? built : allowed).push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair.id, secret: secret2, parts: [pair.first, pair.second] });
+  }
+  built.sort(byPlace);
+  nameFindings(built, file.content, lines, kept2, settings);
+  const unsuppressed = built.filter((b) => !suppressed(b, settings));
+  const limit = settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
+  if (reveal) for (const b of unsuppressed.slice(0, limit)) reveal({ fingerprint: b.finding.fingerprint, contentId: b.finding.contentId, detector: b.detector, parts: b.parts.map((p) => p.secret) });
+  const reported = unsuppressed.map((b) => b.finding);
+  if (allowed.length > 0) {
+    allowed.sort(byPlace);
+    nameFindings(allowed, file.content, lines, kept2, settings);
+    for (const b of allowed) if (!suppressed(b, settings)) reported.push(allowNotice(b.finding));
+    reported.sort((a, b) => a.line - b.line || a.column - b.column);
+  }
+  if (reported.length <= limit) return reported;
+  const shown = reported.slice(0, limit);
+  shown.push(limitFinding(file.path, reported[limit].line, `${reported.length - limit} more secret findings in this file not reported (limit ${limit} per file)`));
+  return shown;
+}
+var MAX_SECRETS_PER_FILE = 500;
+var MAX_SECRETS_PER_SCAN = 2e4;
+function limitFinding(file, line, message) {
+  return { rule: "scan/limit", level: "warning", file, line, column: 1, message, fingerprint: legacyFingerprint("scan/limit", file) };
+}
+function nameFindings(built, content, lines, candidates, settings) {
+  const mode = settings.fingerprint ?? { kind: "keyed", key: EPHEMERAL_KEY };
+  const occurrences = /* @__PURE__ */ new Map();
+  const contexts = mode.kind === "location" ? /* @__PURE__ */ new Map() : void 0;
+  const ends = contexts && built.length > 0 ? runningMaxEnds(candidates) : [];
+  for (const b of built) {
+    if (mode.kind === "keyed") {
+      b.finding.fingerprint = keyedFingerprint(mode.key, b.detector, b.secret);
+    } else {
+      const line = b.parts[0].line;
+      let context3 = contexts.get(line);
+      if (context3 === void 0) contexts.set(line, context3 = lineContext(content, lines, line, candidates, ends));
+      const key = `${b.finding.rule}\0${context3}`;
+      const occurrence = (occurrences.get(key) ?? 0) + 1;
+      occurrences.set(key, occurrence);
+      b.finding.fingerprint = locationFingerprint(b.finding.rule, b.finding.file, context3, occurrence);
+    }
+    const contentKey = settings.contentKey ?? EPHEMERAL_KEY;
+    b.finding.contentId = mode.kind === "keyed" && mode.key === contentKey ? b.finding.fingerprint : keyedFingerprint(contentKey, b.detector, b.secret);
+    if (settings.legacyFingerprints) b.finding.previousFingerprint = legacyFingerprint(b.detector, b.secret);
+    if (settings.hashSalt) b.finding.saltedHash = saltedSecretHash(settings.hashSalt.salt, settings.hashSalt.cost, b.detector, b.secret);
+  }
+}
+var CONTEXT_LIMIT = 4096;
+function lineContext(content, lines, line, candidates, ends) {
+  const start2 = lines.lineStart(line);
+  const end = lines.lineEnd(line);
+  const cuts = overlapping(candidates, ends, start2, end);
+  let text3 = "";
+  let at3 = start2;
+  for (const cut of cuts) {
+    if (cut.start > at3) text3 += content.slice(at3, Math.min(cut.start, at3 + CONTEXT_LIMIT));
+    text3 += "\0";
+    at3 = Math.max(at3, cut.end);
+    if (text3.length > CONTEXT_LIMIT) return text3.slice(0, CONTEXT_LIMIT);
+  }
+  if (at3 < end) text3 += content.slice(at3, Math.min(end, at3 + CONTEXT_LIMIT));
+  return text3.replace(/\s+/g, " ").trim().slice(0, CONTEXT_LIMIT);
+}
+function runningMaxEnds(candidates) {
+  const ends = new Array(candidates.length);
+  let max = -1;
+  for (let i = 0; i < candidates.length; i++) ends[i] = max = Math.max(max, candidates[i].end);
+  return ends;
+}
+function overlapping(candidates, ends, start2, end) {
+  let lo = 0;
+  let hi = candidates.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (candidates[mid].start < end) lo = mid + 1;
+    else hi = mid;
+  }
+  let first = lo;
+  while (first > 0 && ends[first - 1] > start2) first--;
+  const result = [];
+  for (let i = first; i < lo; i++) if (candidates[i].end > start2) result.push(candidates[i]);
+  return result;
+}
+function suppressed(b, settings) {
+  if (settings.baseline.size > 0) {
+    if (settings.baseline.has(b.finding.fingerprint)) return true;
+    if (settings.baseline.has(legacyFingerprint(b.detector, b.secret))) return true;
+  }
+  for (const set3 of settings.salted ?? []) {
+    if (set3.hashes.size === 0 || set3.rules.size > 0 && !set3.rules.has(b.finding.rule)) continue;
+    if (set3.hashes.has(saltedSecretHash(set3.salt, set3.cost, b.detector, b.secret))) return true;
+  }
+  return false;
+}
+function isRealSecret(detector, secret2, path7, line) {
+  let byValue = detector.skipGenericFilters ? void 0 : verdicts.get(detector);
+  const seen = byValue?.get(secret2);
+  if (seen !== void 0) {
+    for (const v of seen) if (v.path === path7 && v.line === line) return v.real;
+  } else {
+    if (detector.entropy !== void 0 && shannonEntropy(secret2) < detector.entropy) return false;
+    try {
+      if (detector.validate && !detector.validate(secret2)) return false;
+    } catch {
+      return false;
+    }
+    if (detector.skipGenericFilters) return true;
+  }
+  let real;
+  try {
+    real = falsePositiveReason({ detector, secret: secret2, line, path: path7 }) === void 0;
+  } catch {
+    real = true;
+  }
+  const size = secret2.length + line.length + path7.length;
+  if (size > VERDICT_CHARS / 256) return real;
+  if (verdictCount >= VERDICT_ENTRIES || verdictChars + size > VERDICT_CHARS) {
+    verdicts = /* @__PURE__ */ new WeakMap();
+    byValue = void 0;
+    verdictCount = verdictChars = 0;
+  }
+  if (byValue === void 0) verdicts.set(detector, byValue = /* @__PURE__ */ new Map());
+  const list = byValue.get(secret2);
+  const verdict = { path: path7, line: detached(line), real };
+  if (list === void 0) byValue.set(detached(secret2), [verdict]);
+  else if (list.length < VERDICTS_PER_VALUE) list.push(verdict);
+  else list[verdictCount % VERDICTS_PER_VALUE] = verdict;
+  verdictCount++;
+  verdictChars += size;
+  return real;
+}
+var verdicts = /* @__PURE__ */ new WeakMap();
+var verdictCount = 0;
+var verdictChars = 0;
+var VERDICT_ENTRIES = 16384;
+var VERDICT_CHARS = 4 << 20;
+var VERDICTS_PER_VALUE = 8;
+var NOT_STORED = /* @__PURE__ */ new Set(["empty value", "templating placeholder", "reference to another value", "environment variable name"]);
+function storedCredentialWeakness(detector, secret2, path7, line) {
+  try {
+    if (detector.validate && !detector.validate(secret2)) return false;
+  } catch {
+    return false;
+  }
+  if (/^(?:\$(?:apr1|2[aby]|1|5|6|y)\$|\{SHA\})/.test(secret2)) return "password hash (crackable offline)";
+  if (detector.skipGenericFilters) return true;
+  let reason;
+  try {
+    reason = falsePositiveReason({ detector: { ...detector, id: "generic-password" }, secret: secret2, line, path: path7 });
+  } catch {
+    return true;
+  }
+  if (reason === void 0) return true;
+  return NOT_STORED.has(reason) ? false : reason;
+}
+var REPORT = 0;
+var SKIP = 1;
+var ALLOWED = 2;
+function reportable(parts, file, lines) {
+  if (file.addedLines && !parts.some((p) => file.addedLines.has(p.line))) return SKIP;
+  for (const part of parts) {
+    const last = lines.lineOf(Math.max(part.start, part.end - 1));
+    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line)) return file.addedLines ? ALLOWED : SKIP;
+  }
+  return REPORT;
+}
+function byPlace(a, b) {
+  return a.finding.line - b.finding.line || a.finding.column - b.finding.column || (a.finding.rule < b.finding.rule ? -1 : a.finding.rule > b.finding.rule ? 1 : 0);
+}
+var INLINE_ALLOW_RULE = "suppression/inline-allow";
+function allowNotice(finding) {
+  const what = finding.message.replace(/\.$/, "");
+  return {
+    ...finding,
+    rule: INLINE_ALLOW_RULE,
+    level: "notice",
+    message: `${what} \u2014 silenced by an inline allow marker on a line this change adds; a reviewer should confirm it is not a real credential`
+  };
+}
+function location(c, lines) {
+  const from = lines.position(c.start);
+  const to = lines.position(c.end);
+  return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
+}
+function describe(detector) {
+  let text3 = descriptions.get(detector);
+  if (text3 === void 0) {
+    text3 = detector.title.toLowerCase().includes(detector.provider.toLowerCase()) ? detector.title : `${detector.title} (${detector.provider})`;
+    descriptions.set(detector, text3);
+  }
+  return text3;
+}
+var descriptions = /* @__PURE__ */ new WeakMap();
+function singleFinding(c, path7, lines) {
+  const redacted = redact(c.secret, c.detector.redactPrefix);
+  const stored = c.detector.credentialFile ? ` (a credential file should not be in the repository${c.weak ? `; the value looks weak: ${c.weak}` : ""})` : "";
+  return {
+    rule: `secret/${c.detector.id}`,
+    level: c.weak ? "warning" : c.detector.level,
+    file: path7,
+    ...location(c, lines),
+    message: `${describe(c.detector)}: ${redacted}${stored}`,
+    fingerprint: "",
+    // set by nameFindings
+    detector: c.detector.id,
+    redacted,
+    owasp: ["NHI2"]
+  };
+}
+function pairFinding({ first, second }, path7, lines) {
+  const pair = first.detector.pair;
+  const redacted = redact(first.secret, first.detector.redactPrefix);
+  const secondRedacted = redact(second.secret, second.detector.redactPrefix);
+  const level = levelRank(first.detector.level) >= levelRank(second.detector.level) ? first.detector.level : second.detector.level;
+  return {
+    rule: `secret/${pair.id}`,
+    level,
+    file: path7,
+    ...location(first, lines),
+    message: `${pair.title}: ${redacted} with ${second.detector.title} ${secondRedacted} on line ${second.line}`,
+    fingerprint: "",
+    // set by nameFindings
+    detector: pair.id,
+    redacted,
+    owasp: ["NHI2"],
+    data: { pairedWith: { detector: second.detector.id, line: second.line, redacted: secondRedacted } }
+  };
+}
+
+// src/core/secrets/pieces.ts
+var PIECE = 4 * 1024 * 1024;
+var BACK2 = 64 * 1024;
+var AHEAD = 256 * 1024;
+var SNIFF = 8 * 1024;
+var PieceScanner = class {
+  constructor(path7, settings, addedLines, reveal, sizes = { piece: PIECE, back: BACK2, ahead: AHEAD }) {
+    this.path = path7;
+    this.settings = settings;
+    this.reveal = reveal;
+    this.sizes = sizes;
+    if (addedLines) this.added = [...addedLines].sort((a, b) => a - b);
+  }
+  path;
+  settings;
+  reveal;
+  sizes;
+  /** Pending bytes; `buf[0]` is the file's byte `base`. */
+  buf = Buffer.alloc(0);
+  base = 0;
+  /** Pushed bytes not yet joined onto `buf`. */
+  pending = [];
+  pendingBytes = 0;
+  /** Start of the next own range, and its position. */
+  ownFrom = 0;
+  at = { line: 1, units: 0 };
+  found = [];
+  /** Change modes: the added lines, ascending. */
+  added;
+  binary = false;
+  /**
+   * Change modes, lines learnt as the bytes stream (a streamed patch): `line` counts as added.
+   * Call it before pushing the line's bytes; only for a scanner made with `addedLines`.
+   */
+  markAdded(line) {
+    const added = this.added;
+    added.push(line);
+    if (added.length > 1 && added[added.length - 2] > line) added.sort((a, b) => a - b);
+  }
+  /** Bytes that follow those already pushed (copied: the caller may reuse its buffer). */
+  push(bytes) {
+    if (this.binary) return;
+    this.pending.push(Buffer.from(bytes));
+    this.pendingBytes += bytes.length;
+    if (this.end() < this.ownFrom + this.sizes.piece + this.sizes.ahead + 4) return;
+    this.join();
+    while (!this.binary && this.end() >= this.ownFrom + this.sizes.piece + this.sizes.ahead + 4) this.scanPiece(false);
+  }
+  join() {
+    if (this.pending.length === 0) return;
+    this.buf = Buffer.concat([this.buf, ...this.pending]);
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+  /**
+   * The findings, in file order, once every byte was pushed; undefined for a binary file (a NUL
+   * byte in its first 8 KiB, as for any file: src/core/source.ts).
+   */
+  finish() {
+    this.join();
+    while (!this.binary && this.ownFrom < this.end()) this.scanPiece(true);
+    if (this.binary) return void 0;
+    const limit = this.settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
+    if (this.found.length <= limit) return this.found;
+    const shown = this.found.slice(0, limit);
+    shown.push(limitFinding(this.path, this.found[limit].line, `${this.found.length - limit} more secret findings in this file not reported (limit ${limit} per file)`));
+    return shown;
+  }
+  /** The end of the bytes pushed so far (joined or pending). */
+  end() {
+    return this.base + this.buf.length + this.pendingBytes;
+  }
+  scanPiece(last) {
+    const { buf, base } = this;
+    if (this.ownFrom === 0 && buf.subarray(0, SNIFF).indexOf(0) !== -1) {
+      this.binary = true;
+      return;
+    }
+    const end = this.end();
+    const ownFrom = this.ownFrom;
+    const { piece, back, ahead } = this.sizes;
+    const ownTo = last && end - ownFrom <= piece + ahead ? end : this.cut(ownFrom + piece);
+    const winFrom = ownFrom === 0 ? 0 : this.windowStart(ownFrom);
+    const winTo = ownTo === end ? end : this.charStart(Math.min(end, ownTo + ahead));
+    const start2 = this.before(winFrom, ownFrom, this.at);
+    const ownEnd = ownTo === end ? void 0 : this.advance(ownFrom, ownTo, this.at);
+    const bytes = buf.subarray(winFrom - base, winTo - base);
+    const content = decodeText(bytes);
+    const addedLines = this.added && this.windowLines(start2.line, bytes);
+    for (const f of scanSecrets({ path: this.path, content, ...addedLines ? { addedLines } : {} }, this.settings, this.reveal)) {
+      const placed = shifted(f, start2);
+      if (compare(placed, this.at) < 0 || ownEnd && compare(placed, ownEnd) >= 0) continue;
+      this.found.push(placed);
+    }
+    this.ownFrom = ownTo;
+    if (ownEnd) this.at = ownEnd;
+    const keepFrom = this.charStart(Math.max(base, ownTo - back));
+    this.buf = buf.subarray(keepFrom - base);
+    this.base = keepFrom;
+  }
+  /** Just after the last line feed in [at − BACK, at), else the character start at or before `at`. */
+  cut(at3) {
+    const from = Math.max(this.ownFrom + 1, at3 - this.sizes.back) - this.base;
+    const nl = this.buf.lastIndexOf(10, at3 - this.base - 1);
+    return nl >= from ? this.base + nl + 1 : this.charStart(at3);
+  }
+  /** Just after the first line feed in [ownFrom − BACK, ownFrom), else a character start near ownFrom − BACK. */
+  windowStart(ownFrom) {
+    const from = Math.max(this.base, ownFrom - this.sizes.back);
+    const nl = this.buf.indexOf(10, from - this.base);
+    return nl !== -1 && this.base + nl < ownFrom ? this.base + nl + 1 : this.charStart(from);
+  }
+  /** The start of the character holding byte `at` (UTF-8: not a continuation byte). */
+  charStart(at3) {
+    let i = at3;
+    while (i > this.base && i < this.end() && (this.buf[i - this.base] & 192) === 128) i--;
+    return i;
+  }
+  /** Position of `from`, given the position of `to` (from ≤ to). */
+  before(from, to, at3) {
+    if (from === to) return at3;
+    const range2 = this.buf.subarray(from - this.base, to - this.base);
+    let lines = 0;
+    for (let i = range2.indexOf(10); i !== -1; i = range2.indexOf(10, i + 1)) lines++;
+    if (lines === 0) return { line: at3.line, units: at3.units - units(range2) };
+    return { line: at3.line - lines, units: 0 };
+  }
+  /** Position of `to`, given the position of `from` (from ≤ to). */
+  advance(from, to, at3) {
+    const range2 = this.buf.subarray(from - this.base, to - this.base);
+    const lastNl = range2.lastIndexOf(10);
+    if (lastNl === -1) return { line: at3.line, units: at3.units + units(range2) };
+    let lines = 0;
+    for (let i = range2.indexOf(10); i !== -1; i = range2.indexOf(10, i + 1)) lines++;
+    return { line: at3.line + lines, units: units(range2.subarray(lastNl + 1)) };
+  }
+  /** The change's added lines inside a window starting at line `first`, numbered from the window's first line. */
+  windowLines(first, bytes) {
+    let count = 1;
+    for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) count++;
+    const out = /* @__PURE__ */ new Set();
+    const added = this.added;
+    let lo = 0;
+    let hi = added.length;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if (added[mid] < first) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < added.length && added[i] < first + count; i++) out.add(added[i] - first + 1);
+    return out;
+  }
+};
+function units(bytes) {
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if ((b & 192) !== 128) n += b >= 240 ? 2 : 1;
+  }
+  return n;
+}
+function shifted(f, start2) {
+  const out = { ...f, line: start2.line + f.line - 1, column: f.line === 1 ? start2.units + f.column : f.column };
+  if (f.endLine !== void 0) {
+    out.endLine = start2.line + f.endLine - 1;
+    if (f.endColumn !== void 0) out.endColumn = f.endLine === 1 ? start2.units + f.endColumn : f.endColumn;
+  }
+  return out;
+}
+function compare(f, p) {
+  return f.line - p.line || f.column - (p.units + 1);
+}
+function scanBytesInPieces(path7, bytes, settings, addedLines, reveal, sizes) {
+  const pieces = new PieceScanner(path7, settings, addedLines, reveal, sizes);
+  const step2 = sizes?.piece ?? PIECE;
+  for (let at3 = 0; at3 < bytes.length; at3 += step2) pieces.push(bytes.subarray(at3, at3 + step2));
+  return pieces.finish();
+}
+var BATCH_CHARS = 64 * 1024;
+function patchInPieces(path7, settings, done, reveal) {
+  const pieces = new PieceScanner(path7, settings, /* @__PURE__ */ new Set(), reveal);
+  let next = 1;
+  let text3 = "";
+  const flush = () => {
+    if (text3.length > 0) pieces.push(Buffer.from(text3));
+    text3 = "";
+  };
+  return {
+    line(newLine, line, added) {
+      if (newLine < next) return;
+      if (added) pieces.markAdded(newLine);
+      text3 += "\n".repeat(newLine - next) + line + "\n";
+      next = newLine + 1;
+      if (text3.length >= BATCH_CHARS) flush();
+    },
+    end() {
+      flush();
+      done(pieces.finish() ?? []);
+    }
+  };
+}
+
+// src/core/parallel/read-file.ts
+var OPEN_FLAGS = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0);
+var REUSED_BYTES = 1024 * 1024;
+var reused;
+function readSourceFile(path7, abs, maxFileSize) {
+  let fd;
+  try {
+    fd = openSync(abs, OPEN_FLAGS);
+  } catch (error2) {
+    const code3 = errnoCode(error2);
+    if (code3 === "ELOOP") return skipped(path7, "invalid-path", "replaced by a symbolic link while scanning");
+    return skipped(path7, "unreadable", code3 ?? error2.message);
+  }
+  try {
+    const limit = maxFileSize + 1;
+    let bytes = reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES);
+    let got = 0;
+    for (; ; ) {
+      const room = Math.min(bytes.length, limit) - got;
+      if (room <= 0) {
+        const info3 = fstatSync(fd);
+        if (!info3.isFile()) return skipped(path7, "unreadable", "not a regular file");
+        const size = Math.max(info3.size, got);
+        if (size > maxFileSize || got >= limit) return skipped(path7, "too-large", `${size} bytes exceeds max-file-size ${maxFileSize}`);
+        const larger = Buffer.allocUnsafe(Math.min(limit, Math.max(info3.size + 1, 2 * got)));
+        bytes.copy(larger, 0, 0, got);
+        bytes = larger;
+        continue;
+      }
+      const n = readSync(fd, bytes, got, room, null);
+      if (n === 0) break;
+      got += n;
+    }
+    return toSourceFile(path7, bytes.subarray(0, got), { maxFileSize });
+  } catch (error2) {
+    return skipped(path7, "unreadable", errnoCode(error2) ?? error2.message);
+  } finally {
+    closeSync(fd);
+  }
+}
+function scanFileInPieces(skip, abs, settings, addedLines, reveal) {
+  if (skip.reason !== "too-large") return skip;
+  let fd;
+  try {
+    fd = openSync(abs, OPEN_FLAGS);
+  } catch {
+    return skip;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return skip;
+    const pieces = new PieceScanner(skip.path, settings, addedLines, reveal);
+    const bytes = reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES);
+    for (let n = readSync(fd, bytes, 0, bytes.length, null); n > 0; n = readSync(fd, bytes, 0, bytes.length, null)) pieces.push(bytes.subarray(0, n));
+    const secrets = pieces.finish();
+    return secrets ? piecesRead(skip, secrets) : skip;
+  } catch {
+    return skip;
+  } finally {
+    closeSync(fd);
+  }
+}
+var READ_IN_PIECES = ": scanned for secrets in pieces, not parsed for identities";
+function piecesRead(skip, secrets) {
+  return { ...skip, detail: `${skip.detail}${READ_IN_PIECES}`, secrets };
+}
+function wasReadInPieces(skip) {
+  return skip.reason === "too-large" && skip.detail.endsWith(READ_IN_PIECES);
+}
+function skipped(path7, reason, detail) {
+  return { path: path7, reason, detail };
+}
+function errnoCode(error2) {
+  return typeof error2 === "object" && error2 !== null && "code" in error2 ? String(error2.code) : void 0;
+}
+
+// src/core/report/text.ts
+var LEVEL_STYLE = { error: "31", warning: "33", notice: "36", info: "2" };
+var painter = (color) => color ? (code3, text3) => `\x1B[${code3}m${text3}\x1B[0m` : (_code, text3) => text3;
+var ROUTINE_SKIPS = /* @__PURE__ */ new Set(["binary", "too-large"]);
+var textRenderer = {
+  format: "text",
+  render(result, context3) {
+    const paint = painter(context3.color);
+    const out = context3.quiet ? [] : [summaryLine(result, context3, paint)];
+    const secrets = result.findings.filter(isSecret);
+    const silenced = result.findings.filter(isSilenced);
+    const others = result.findings.filter((f) => !isSecret(f) && !isSilenced(f));
+    for (const [title, findings] of [["Secrets", secrets], ["Secrets silenced by markers this change adds", silenced], ["Identities and owners file", others]]) {
+      if (findings.length === 0) continue;
+      if (out.length > 0) out.push("");
+      out.push(paint("1", `${title} (${findings.length})`));
+      for (const [file, group2] of groupByFile(findings)) {
+        out.push("", paint("1;4", terminalText(file)));
+        const width = Math.max(...group2.map((f) => `${f.line}:${f.column}`.length));
+        for (const f of group2) out.push(findingLine(f, width, paint, context3.verbose === true));
+      }
+    }
+    if (context3.quiet) return out.length > 0 ? `${out.join("\n")}
+` : "";
+    const listed = context3.verbose ? result.skipped : result.skipped.filter((s) => !ROUTINE_SKIPS.has(s.reason));
+    if (listed.length > 0) {
+      out.push("", paint("1", `Skipped ${listed.length} file(s):`));
+      for (const s of listed) out.push(`  ${terminalText(s.path)}  ${paint("2", terminalText(`${s.reason}: ${s.detail}`))}`);
+    }
+    const pieces = context3.verbose ? 0 : result.skipped.filter(wasReadInPieces).length;
+    const hidden = result.skipped.length - listed.length - pieces;
+    if (hidden > 0) out.push("", paint("2", `${hidden} binary or oversized file(s) skipped (--verbose lists them).`));
+    if (pieces > 0) out.push("", paint("2", `${pieces} file(s) over max-file-size scanned for secrets only, in pieces (--verbose lists them).`));
+    if (result.findings.length > 0) {
+      const example = mostCommonRule(others) ?? mostCommonRule(silenced) ?? mostCommonRule(secrets);
+      out.push("", paint("2", `What each rule means and how to fix it: nhi-steward explain RULE (e.g. nhi-steward explain ${example}).`));
+    }
+    return `${out.join("\n")}
+`;
+  }
+};
+function mostCommonRule(findings) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const f of findings) counts.set(f.rule, (counts.get(f.rule) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+function isSecret(f) {
+  return f.rule.startsWith("secret/");
+}
+function isSilenced(f) {
+  return f.rule === "suppression/inline-allow";
+}
+function groupByFile(findings) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const list = groups2.get(f.file) ?? [];
+    list.push(f);
+    groups2.set(f.file, list);
+  }
+  return groups2;
+}
+function shortMessage(message) {
+  const cut = /(?::|\.)\s+(?:add|rotate(?!\s+now\b)|give|remove|use|correct|renew|fix|delete|name)\b/i.exec(message);
+  return cut && cut.index > 0 ? message.slice(0, cut.index) : message;
+}
+function findingLine(f, width, paint, verbose) {
+  const where2 = `${f.line}:${f.column}`.padEnd(width);
+  const level = paint(LEVEL_STYLE[f.level], f.level.padEnd(7));
+  const message = verbose ? f.message : shortMessage(f.message);
+  const value2 = f.redacted && !message.includes(f.redacted) ? `  ${paint("1", terminalText(f.redacted))}` : "";
+  const identity = f.identityId && !message.includes(f.identityId) ? `  ${paint("2", terminalText(f.identityId))}` : "";
+  return `  ${paint("2", where2)}  ${level}  ${terminalText(message)}${value2}${identity}  ${paint("2", f.rule)}`;
+}
+function summaryLine(result, context3, paint) {
+  const counts = countByLevel(result.findings);
+  const levels = LEVELS.filter((l) => counts[l] > 0).map((l) => paint(LEVEL_STYLE[l], `${counts[l]} ${plural(l, counts[l])}`));
+  const secrets = result.findings.filter(isSecret).length;
+  const silenced = result.findings.filter(isSilenced).length;
+  const kinds = [`${secrets} secret(s)`, ...silenced > 0 ? [`${silenced} silenced inline`] : [], `${result.findings.length - secrets - silenced} identity/owners`];
+  const found2 = result.findings.length === 0 ? paint("32", "No findings") : `${result.findings.length} finding(s) (${kinds.join(", ")}): ${levels.join(", ")}`;
+  const files = new Set(result.findings.map((f) => f.file)).size;
+  const where2 = result.findings.length > 0 ? ` in ${files} file(s)` : "";
+  const stats = `${result.stats.files} file(s) scanned in ${terminalText(context3.root)}, ${result.inventory.length} NHI(s), ${result.skipped.length} skipped`;
+  return `${found2}${where2}. ${stats}.`;
+}
+function plural(level, n) {
+  return n === 1 ? level : `${level}s`;
+}
+
+// src/core/report/registry.ts
+var renderers = [textRenderer, jsonRenderer, sarifRenderer, markdownRenderer];
+var reportFormats = renderers.map((r) => r.format);
+function rendererFor(format) {
+  return renderers.find((r) => r.format === format);
+}
+
+// src/workspace/settings.ts
+import { readFile, realpath } from "node:fs/promises";
+import { join as join3, resolve as resolve2, sep as sep5 } from "node:path";
 
 // src/core/policy/duration.ts
 var HOUR = 60 * 60 * 1e3;
@@ -49904,7 +51993,7 @@ function parseConfig(content, path7, base = defaultSettings()) {
     if (typeof source.value !== "object" || Array.isArray(source.value)) {
       problems.push({ ...positionOf(source, []), message: `the config file must be a YAML mapping of settings, not ${kindOf(source.value)}` });
     } else {
-      problems.push(...schemaProblems(source, validateConfig2, describe));
+      problems.push(...schemaProblems(source, validateConfig2, describe2));
       problems.push(...applyKeys(source, settings, problems));
       problems.push(...applyCustomDetectors(source, settings, problems));
     }
@@ -49951,7 +52040,7 @@ function applyCustomDetectors(source, settings, schemaErrors) {
 function isPrefix(prefix, path7) {
   return prefix.length <= path7.length && prefix.every((segment, i) => String(segment) === String(path7[i]));
 }
-function describe(path7) {
+function describe2(path7) {
   return path7.length === 0 ? "the config file" : `"${path7.join(".")}"`;
 }
 function toFinding(problem, path7) {
@@ -50191,2089 +52280,6 @@ function readGitleaksIgnore(text3) {
     else unmapped++;
   }
   return { locations, unmapped };
-}
-
-// src/core/parallel/read-file.ts
-import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
-
-// src/core/source.ts
-import { isAscii } from "node:buffer";
-var BINARY_SNIFF_BYTES = 8 * 1024;
-function toSourceFile(path7, bytes, settings, addedLines, decode = decodeText) {
-  if (bytes.length > settings.maxFileSize) {
-    return { path: path7, reason: "too-large", detail: `${bytes.length} bytes exceeds max-file-size ${settings.maxFileSize}` };
-  }
-  const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
-  let content;
-  if (sniff.indexOf(0) === -1) content = decode(bytes);
-  else {
-    const utf16 = utf16Text(bytes);
-    if (utf16 === void 0) return { path: path7, reason: "binary", detail: "NUL byte in the first 8 KiB" };
-    content = utf16;
-  }
-  return addedLines ? { path: path7, content, addedLines } : { path: path7, content };
-}
-function utf16Text(bytes) {
-  if (bytes.length < 2) return void 0;
-  let order;
-  let from = 2;
-  if (bytes[0] === 255 && bytes[1] === 254) order = bytes.length >= 4 && bytes[2] === 0 && bytes[3] === 0 ? void 0 : "le";
-  else if (bytes[0] === 254 && bytes[1] === 255) order = "be";
-  else {
-    order = utf16Order(bytes.subarray(0, BINARY_SNIFF_BYTES));
-    from = 0;
-  }
-  if (order === void 0) return void 0;
-  const even = bytes.subarray(from, from + (bytes.length - from & ~1));
-  const le = Buffer.from(even);
-  if (order === "be") le.swap16();
-  const text3 = le.toString("utf16le");
-  return UTF16_CONTROL.test(text3.slice(0, BINARY_SNIFF_BYTES / 2)) ? void 0 : text3;
-}
-var UTF16_CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
-function utf16Order(sniff) {
-  const units2 = sniff.length >> 1;
-  if (units2 < 16) return void 0;
-  let zeroHigh = 0;
-  let zeroLow = 0;
-  for (let i = 0; i < units2; i++) {
-    const a = sniff[2 * i];
-    const b = sniff[2 * i + 1];
-    if (b === 0 && a !== 0) zeroHigh++;
-    else if (a === 0 && b !== 0) zeroLow++;
-  }
-  if (zeroHigh * 10 >= units2 * 9) return "le";
-  if (zeroLow * 10 >= units2 * 9) return "be";
-  return void 0;
-}
-function decodeText(bytes, block2) {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isAscii(buffer)) return buffer.toString("latin1");
-  return block2 !== void 0 && buffer.length > block2 ? decodeInBlocks(buffer, block2) : buffer.toString("utf8");
-}
-function decodeInBlocks(buffer, block2) {
-  let text3 = "";
-  for (let at3 = 0; at3 < buffer.length; ) {
-    let end = Math.min(buffer.length, at3 + block2);
-    while (end > at3 && end < buffer.length && (buffer[end] & 192) === 128) end--;
-    if (end === at3) for (end = at3 + 1; end < buffer.length && (buffer[end] & 192) === 128; ) end++;
-    const part = buffer.subarray(at3, end);
-    text3 += isAscii(part) ? part.toString("latin1") : part.toString("utf8");
-    at3 = end;
-  }
-  return text3;
-}
-var DECODE_BLOCK = 16 * 1024;
-var decodeBlob = Number(process.versions.node.split(".")[0]) < 24 ? (bytes) => decodeText(bytes, DECODE_BLOCK) : decodeText;
-function isSkipped(x) {
-  return x.reason !== void 0 && x.content === void 0;
-}
-
-// src/core/secrets/suppression.ts
-var INLINE_ALLOW_MARKERS = ["nhi-steward:allow", "gitleaks:allow", "pragma: allowlist secret"];
-var markerPattern = new RegExp(INLINE_ALLOW_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "i");
-function hasAllowMarker(lineText) {
-  return markerPattern.test(lineText);
-}
-
-// src/core/secrets/allow-markers.ts
-var MARKER_SCAN_LIMIT = 64 * 1024;
-function markerLineText(content, lines, line) {
-  const start2 = lines.lineStart(line);
-  const end = lines.lineEnd(line);
-  if (end - start2 <= MARKER_SCAN_LIMIT) return content.slice(start2, end);
-  return content.slice(start2, start2 + MARKER_SCAN_LIMIT / 2) + "\n" + content.slice(end - MARKER_SCAN_LIMIT / 2, end);
-}
-var ALLOW = [97, 108, 108, 111, 119];
-if (!INLINE_ALLOW_MARKERS.every((m) => m.toLowerCase().includes("allow"))) throw new Error('every allow marker must contain "allow"');
-function lineHasAllowMarker(content, lines, line) {
-  const start2 = lines.lineStart(line);
-  const end = lines.lineEnd(line);
-  if (end - start2 <= MARKER_SCAN_LIMIT && !containsAllow(content, start2, end)) return false;
-  return hasAllowMarker(markerLineText(content, lines, line));
-}
-function containsAllow(text3, start2, end) {
-  for (let i = start2, last = end - ALLOW.length; i <= last; i++) {
-    if ((text3.charCodeAt(i) | 32) !== 97) continue;
-    if ((text3.charCodeAt(i + 1) | 32) === 108 && (text3.charCodeAt(i + 2) | 32) === 108 && (text3.charCodeAt(i + 3) | 32) === 111 && (text3.charCodeAt(i + 4) | 32) === 119) return true;
-  }
-  return false;
-}
-
-// src/core/secrets/prefilter-wasm.ts
-var I32 = 127;
-function uleb(n) {
-  const out = [];
-  do {
-    let byte = n & 127;
-    n >>>= 7;
-    if (n !== 0) byte |= 128;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-function sleb(n) {
-  const out = [];
-  for (; ; ) {
-    const byte = n & 127;
-    n >>= 7;
-    if (n === 0 && (byte & 64) === 0 || n === -1 && (byte & 64) !== 0) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 128);
-  }
-}
-var section = (id, body) => [id, ...uleb(body.length), ...body];
-var vector = (items) => [...uleb(items.length), ...items.flat()];
-var name2 = (s) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-var HEADER = 256;
-var CLS_AT = HEADER;
-var DELTA_AT = CLS_AT + 65536;
-var SCALED_CLASSES = 64;
-var MAX_CLASSES = 256;
-var SHL = 116;
-var get = (l) => [32, l];
-var set = (l) => [33, l];
-var tee = (l) => [34, l];
-var i32 = (n) => [65, ...sleb(n)];
-var ADD = 106;
-var SUB = 107;
-var XOR = 115;
-var LT_S = 72;
-var GE_U = 79;
-var EQZ = 69;
-var load = (offset) => [40, 2, ...uleb(offset)];
-var load8 = (offset) => [45, 0, ...uleb(offset)];
-var LOAD16_U = [47, 1, 0];
-var store = (offset) => [54, 2, ...uleb(offset)];
-var [BLOCK, LOOP, IF, END_, BR, BR_IF, VOID] = [2, 3, 4, 11, 12, 13, 64];
-function step(scaled, p, state, h, hEnd, next) {
-  return [
-    ...get(state),
-    ...get(p),
-    ...LOAD16_U,
-    ...load8(CLS_AT),
-    ...scaled ? [] : [...i32(2), SHL],
-    ADD,
-    ...load(DELTA_AT),
-    ...tee(next),
-    ...i32(0),
-    LT_S,
-    IF,
-    VOID,
-    // a keyword ends here
-    ...get(h),
-    ...get(next),
-    ...i32(-1),
-    XOR,
-    ...tee(next),
-    ...store(0),
-    ...get(h),
-    ...get(p),
-    ...store(4),
-    ...get(h),
-    ...i32(8),
-    ADD,
-    ...tee(h),
-    ...get(hEnd),
-    GE_U,
-    IF,
-    VOID,
-    // hit buffer full: stop after this code unit
-    ...get(next),
-    ...set(state),
-    ...get(p),
-    ...i32(2),
-    ADD,
-    ...set(p),
-    BR,
-    3,
-    END_,
-    END_,
-    ...get(next),
-    ...set(state),
-    ...get(p),
-    ...i32(2),
-    ADD,
-    ...set(p)
-  ];
-}
-var code2 = (scaled) => [
-  ...vector([[1, I32]]),
-  BLOCK,
-  VOID,
-  LOOP,
-  VOID,
-  ...get(0),
-  ...get(1),
-  GE_U,
-  BR_IF,
-  1,
-  // done when p >= end
-  ...step(scaled, 0, 2, 3, 4, 5),
-  BR,
-  0,
-  END_,
-  END_,
-  ...i32(0),
-  ...get(2),
-  ...store(0),
-  ...i32(4),
-  ...get(3),
-  ...store(0),
-  ...get(0),
-  END_
-];
-var STREAMS = 3;
-var COUNT = 0;
-var stream = (s) => ({ p: 1 + 4 * s, state: 2 + 4 * s, h: 3 + 4 * s, hEnd: 4 + 4 * s, next: 1 + 4 * STREAMS + s });
-var streams = Array.from({ length: STREAMS }, (_, s) => s);
-var codeN = (scaled) => [
-  ...vector([[STREAMS, I32]]),
-  // one `next` local per stream
-  BLOCK,
-  VOID,
-  ...get(COUNT),
-  EQZ,
-  BR_IF,
-  0,
-  LOOP,
-  VOID,
-  ...streams.flatMap((s) => {
-    const { p, state, h, hEnd, next } = stream(s);
-    return step(scaled, p, state, h, hEnd, next);
-  }),
-  ...get(COUNT),
-  ...i32(1),
-  SUB,
-  ...tee(COUNT),
-  BR_IF,
-  0,
-  END_,
-  END_,
-  ...streams.flatMap((s) => [...i32(4 * s), ...get(stream(s).p), ...store(0), ...i32(4 * (STREAMS + s)), ...get(stream(s).state), ...store(0), ...i32(4 * (2 * STREAMS + s)), ...get(stream(s).h), ...store(0)]),
-  ...i32(0),
-  END_
-];
-var moduleBytes = (scaled) => new Uint8Array([
-  0,
-  97,
-  115,
-  109,
-  1,
-  0,
-  0,
-  0,
-  ...section(1, vector([[96, 5, ...Array(5).fill(I32), 1, I32], [96, ...uleb(1 + 4 * STREAMS), ...Array(1 + 4 * STREAMS).fill(I32), 1, I32]])),
-  ...section(2, vector([[...name2("env"), ...name2("memory"), 2, 0, 1]])),
-  // imported memory, min 1 page
-  ...section(3, vector([[0], [1]])),
-  ...section(7, vector([[...name2("scan"), 0, 0], [...name2("scanN"), 0, 1]])),
-  ...section(10, vector([code2(scaled), codeN(scaled)].map((body) => [...uleb(body.length), ...body])))
-]);
-var wasmApi = globalThis.WebAssembly;
-var compiled = /* @__PURE__ */ new Map();
-function wasmModule(scaled) {
-  let module = compiled.get(scaled);
-  if (module === void 0) {
-    try {
-      module = wasmApi ? new wasmApi.Module(moduleBytes(scaled)) : null;
-    } catch {
-      module = null;
-    }
-    compiled.set(scaled, module);
-  }
-  return module;
-}
-var CHUNK = 128 * 1024;
-var HIT_SLOTS = 4096;
-var WasmKeywordScanner = class _WasmKeywordScanner {
-  constructor(exports, memory, layout, classCount, warmUp) {
-    this.warmUp = warmUp;
-    this.scanFn = exports.scan;
-    this.scanNFn = exports.scanN;
-    this.words = new Int32Array(memory.buffer);
-    this.bytes = Buffer.from(memory.buffer);
-    this.hitsAt = layout.hitsAt;
-    this.textAt = layout.textAt;
-    this.stride = classCount * 4;
-  }
-  warmUp;
-  scanFn;
-  scanNFn;
-  words;
-  bytes;
-  /** Hit buffer of stream s at hitsAt + s × HIT_SLOTS × 8 (stream 0's also serves `scan`). */
-  hitsAt;
-  textAt;
-  /** A state's byte offset in the table is its number × stride (classCount × 4). */
-  stride;
-  args = new Array(1 + 4 * STREAMS).fill(0);
-  /**
-   * A scanner for these tables (`warmUp`: the longest keyword's length; `classed`: the code units
-   * whose class is not 0, when known, else all are looked at), or null when WebAssembly is
-   * unavailable or the tables do not fit. `delta` holds byte offsets already
-   * (`KeywordAutomaton.delta`): it is copied as it is.
-   */
-  static create(classOf, classCount, delta, warmUp, classed) {
-    if (classCount > MAX_CLASSES) return null;
-    const scaled = classCount <= SCALED_CLASSES;
-    const module = wasmModule(scaled);
-    if (!module || !wasmApi) return null;
-    const hitsAt = DELTA_AT + delta.length * 4;
-    const textAt = hitsAt + STREAMS * HIT_SLOTS * 8;
-    const size = textAt + CHUNK * 2;
-    try {
-      const memory = new wasmApi.Memory({ initial: Math.ceil(size / 65536) });
-      const instance = new wasmApi.Instance(module, { env: { memory } });
-      const scanner = new _WasmKeywordScanner(instance.exports, memory, { hitsAt, textAt }, classCount, Math.max(1, warmUp));
-      const cls = new Uint8Array(memory.buffer, CLS_AT, 65536);
-      if (classed) for (const code3 of classed) cls[code3] = scaled ? classOf[code3] * 4 : classOf[code3];
-      else for (let code3 = 0; code3 < 65536; code3++) cls[code3] = scaled ? classOf[code3] * 4 : classOf[code3];
-      new Int32Array(memory.buffer, DELTA_AT, delta.length).set(delta);
-      return scanner;
-    } catch {
-      return null;
-    }
-  }
-  /** Same result as `KeywordAutomaton.scan`: flat [state, endOffset, …] with states not pre-multiplied. */
-  scan(text3) {
-    const hits = [];
-    let state = 0;
-    for (let base = 0; base < text3.length; base += CHUNK) {
-      const n = Math.min(CHUNK, text3.length - base);
-      this.bytes.write(n === text3.length ? text3 : text3.substring(base, base + n), this.textAt, n * 2, "utf16le");
-      state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base, state, hits) : this.oneStream(this.textAt, this.textAt + n * 2, state, base, 0, hits);
-    }
-    return hits;
-  }
-  /** Scans [p, end) of the chunk from `state`, appending keyword ends at or after byte address `from`; returns the final state. */
-  oneStream(p, end, state, base, from, out) {
-    const { words, hitsAt } = this;
-    while (p < end) {
-      p = this.scanFn(p, end, state, hitsAt, hitsAt + HIT_SLOTS * 8);
-      state = words[0];
-      this.collect(hitsAt, words[1], base, from, out);
-    }
-    return state;
-  }
-  /**
-   * Scans a chunk of n code units as STREAMS parts stepped together; the parts after the first
-   * start warmUp code units early (see the class comment) and the last takes the remainder, so all
-   * run in step for the first part's length and each finishes its own tail alone.
-   */
-  streams(n, base, state, out) {
-    const { words, hitsAt, textAt, args } = this;
-    const part = n / STREAMS >> 0;
-    const starts = [];
-    const ends = [];
-    const found2 = [];
-    for (let s = 0; s < STREAMS; s++) {
-      starts.push(textAt + 2 * s * part);
-      ends.push(s === STREAMS - 1 ? textAt + 2 * n : textAt + 2 * (s + 1) * part);
-      args[1 + 4 * s] = s === 0 ? textAt : starts[s] - 2 * this.warmUp;
-      args[2 + 4 * s] = s === 0 ? state : 0;
-      args[3 + 4 * s] = hitsAt + s * HIT_SLOTS * 8;
-      args[4 + 4 * s] = hitsAt + (s + 1) * HIT_SLOTS * 8;
-      found2.push(s === 0 ? out : []);
-    }
-    for (; ; ) {
-      let count = Infinity;
-      for (let s = 0; s < STREAMS; s++) count = Math.min(count, ends[s] - args[1 + 4 * s] >> 1);
-      if (count === 0) break;
-      args[0] = count;
-      this.scanNFn(...args);
-      for (let s = 0; s < STREAMS; s++) {
-        args[1 + 4 * s] = words[s];
-        args[2 + 4 * s] = words[STREAMS + s];
-        this.collect(hitsAt + s * HIT_SLOTS * 8, words[2 * STREAMS + s], base, starts[s], found2[s]);
-      }
-    }
-    let last = 0;
-    for (let s = 0; s < STREAMS; s++) {
-      last = this.oneStream(args[1 + 4 * s], ends[s], args[2 + 4 * s], base, starts[s], found2[s]);
-      if (s > 0) for (const value2 of found2[s]) out.push(value2);
-    }
-    return last;
-  }
-  /** Appends the buffered keyword ends in [at, filled) whose code unit lies at or after byte address `from`. */
-  collect(at3, filled, base, from, out) {
-    const { words, textAt, stride } = this;
-    for (let h = at3; h < filled; h += 8) {
-      const address = words[(h >> 2) + 1];
-      if (address >= from) out.push(words[h >> 2] / stride, base + (address - textAt >> 1) + 1);
-    }
-  }
-};
-
-// src/core/secrets/prefilter.ts
-var WASM_FROM = 1024;
-var KeywordAutomaton = class {
-  keywords;
-  classOf;
-  classCount;
-  /** The code units that have a class (all others are class 0). */
-  classed;
-  /**
-   * Transitions, row by state: delta[state × classCount + class] is the target's row as a byte
-   * offset (× classCount × 4, as the WebAssembly loop reads the same table), bit-inverted when the
-   * target ends a keyword.
-   */
-  delta;
-  /** Keyword ids ending at each state (including those reached through failure links). */
-  outputs;
-  /** Created on the first long text; null when WebAssembly cannot be used. */
-  wasm;
-  /**
-   * The longest keyword's length. The state reached at any offset is the longest keyword prefix
-   * ending there, so it never depends on more than this many code units before the offset: the
-   * WebAssembly streams and `scanAgainst` start that far back from the start state.
-   */
-  longest;
-  constructor(keywords) {
-    this.keywords = keywords.map((k) => k.toLowerCase());
-    const { classOf, classCount, classed } = buildClasses(this.keywords);
-    this.classOf = classOf;
-    this.classCount = classCount;
-    this.classed = classed;
-    const { delta, outputs } = buildDfa(this.keywords, classOf, classCount);
-    this.delta = delta;
-    this.outputs = outputs;
-    this.longest = Math.max(0, ...this.keywords.map((k) => k.length));
-  }
-  /**
-   * Every keyword occurrence, as flat pairs [state, endOffset, state, endOffset, …] where endOffset
-   * is exclusive. Resolve a state to its keyword ids with `keywordsAt`.
-   */
-  scan(text3) {
-    if (text3.length >= WASM_FROM) {
-      if (this.wasm === void 0) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, this.longest, this.classed);
-      if (this.wasm) return this.wasm.scan(text3);
-    }
-    return this.scanJs(text3);
-  }
-  /**
-   * The same hits as `scan(text)`, given `hits`, those of `earlier`, a text that shares its first
-   * `prefix` and its last `suffix` code units with `text` (prefix + suffix at most the shorter
-   * length; the caller compares, versions.ts). The hits wholly inside the shared parts are
-   * the earlier text's (shifted, in the suffix), and only the part between them, widened by
-   * `longest` - 1 code units either side, is scanned. A hit at end offset e is decided by the `longest` code units
-   * before e, so:
-   * - a hit ending at e <= prefix is the same in both texts;
-   * - one ending at e >= |text| - suffix + longest reads only the shared suffix, and is the earlier
-   *   text's hit at e - |text| + |earlier|;
-   * - the ends between are found by scanning from prefix + 1 - longest: the first end after
-   *   `prefix` is then `longest` code units in, where the start state has become the true state.
-   */
-  scanAgainst(text3, earlier, hits, prefix, suffix) {
-    if (prefix === text3.length && prefix === earlier.length) return hits.slice();
-    let h = 0;
-    while (h < hits.length && hits[h + 1] <= prefix) h += 2;
-    const out = hits.slice(0, h);
-    const from = Math.max(0, prefix + 1 - this.longest);
-    const to = Math.min(text3.length, text3.length - suffix + this.longest - 1);
-    if (to > prefix) {
-      const middle = this.scan(from === 0 && to === text3.length ? text3 : text3.substring(from, to));
-      for (let m = 0; m < middle.length; m += 2) {
-        const end = middle[m + 1] + from;
-        if (end > prefix) out.push(middle[m], end);
-      }
-    }
-    const shift = text3.length - earlier.length;
-    const firstOld = earlier.length - suffix + this.longest;
-    while (h < hits.length && hits[h + 1] < firstOld) h += 2;
-    for (; h < hits.length; h += 2) out.push(hits[h], hits[h + 1] + shift);
-    return out;
-  }
-  /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
-  scanJs(text3) {
-    const hits = [];
-    const { delta, classOf } = this;
-    const stride = this.classCount * 4;
-    let state = 0;
-    for (let i = 0, n = text3.length; i < n; i++) {
-      let next = delta[(state >> 2) + classOf[text3.charCodeAt(i)]];
-      if (next < 0) {
-        next = ~next;
-        hits.push(next / stride, i + 1);
-      }
-      state = next;
-    }
-    return hits;
-  }
-  keywordsAt(state) {
-    return this.outputs[state];
-  }
-};
-var FREQUENT = "etaoinsrlcdupmhgbfy_.wkvx-zjq0123456789/:";
-function buildClasses(keywords) {
-  const classOf = new Uint16Array(65536);
-  const classed = [];
-  const chars = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const keyword of keywords) {
-    for (const ch of keyword) {
-      if (ch.length !== 1 || seen.has(ch)) continue;
-      seen.add(ch);
-      chars.push(ch);
-    }
-  }
-  const rank = (ch) => {
-    const at3 = FREQUENT.indexOf(ch);
-    return at3 === -1 ? FREQUENT.length : at3;
-  };
-  const ascii = chars.every((ch) => ch.charCodeAt(0) < 128);
-  const ordered = chars.map((ch, i) => ({ ch, i })).sort((a, b) => (ascii ? rank(a.ch) - rank(b.ch) : 0) || a.i - b.i);
-  let classCount = 1;
-  for (const { ch } of ordered) {
-    if (classOf[ch.charCodeAt(0)] !== 0) continue;
-    const cls = classCount++;
-    for (const variant of /* @__PURE__ */ new Set([ch, ch.toLowerCase(), ch.toUpperCase()])) {
-      if (variant.length !== 1) continue;
-      classOf[variant.charCodeAt(0)] = cls;
-      classed.push(variant.charCodeAt(0));
-    }
-  }
-  return { classOf, classCount, classed };
-}
-function buildDfa(keywords, classOf, k) {
-  const capacity = keywords.reduce((sum, w) => sum + w.length, 0) + 1;
-  const firstChild = new Int32Array(capacity).fill(-1);
-  const nextSibling = new Int32Array(capacity).fill(-1);
-  const edgeClass = new Int32Array(capacity);
-  const outputs = [[]];
-  let states = 1;
-  keywords.forEach((keyword, id) => {
-    if (keyword.length === 0) return;
-    let state = 0;
-    for (let i = 0; i < keyword.length; i++) {
-      const cls = classOf[keyword.charCodeAt(i)];
-      let child2 = firstChild[state];
-      while (child2 !== -1 && edgeClass[child2] !== cls) child2 = nextSibling[child2];
-      if (child2 === -1) {
-        child2 = states++;
-        edgeClass[child2] = cls;
-        nextSibling[child2] = firstChild[state];
-        firstChild[state] = child2;
-        outputs.push([]);
-      }
-      state = child2;
-    }
-    if (!outputs[state].includes(id)) outputs[state].push(id);
-  });
-  const stride = k * 4;
-  const delta = new Int32Array(states * k);
-  const ends = Uint8Array.from(outputs, (list) => list.length > 0 ? 1 : 0);
-  const entry = (target) => ends[target] === 1 ? ~(target * stride) : target * stride;
-  const fail = new Int32Array(states);
-  const queue = new Int32Array(states);
-  let tail = 0;
-  for (let child2 = firstChild[0]; child2 !== -1; child2 = nextSibling[child2]) {
-    delta[edgeClass[child2]] = entry(child2);
-    queue[tail++] = child2;
-  }
-  for (let head = 0; head < tail; head++) {
-    const state = queue[head];
-    const row = state * k;
-    const failRow = fail[state] * k;
-    delta.copyWithin(row, failRow, failRow + k);
-    for (let child2 = firstChild[state]; child2 !== -1; child2 = nextSibling[child2]) {
-      const cls = edgeClass[child2];
-      const through = delta[failRow + cls];
-      const failure = (through < 0 ? ~through : through) / stride;
-      fail[child2] = failure;
-      const merged = outputs[failure];
-      if (merged.length > 0) {
-        outputs[child2] = [.../* @__PURE__ */ new Set([...outputs[child2], ...merged])];
-        ends[child2] = 1;
-      }
-      delta[row + cls] = entry(child2);
-      queue[tail++] = child2;
-    }
-  }
-  return { delta, outputs };
-}
-
-// src/core/secrets/compile.ts
-var TRAIL_CHECK = 256;
-var STOP_CHECK = 64;
-var LEAD_CHECK = 16;
-function compileCatalog(detectors) {
-  const compiled3 = detectors.map((detector, order) => compileDetector(detector, order));
-  const keywordIds = /* @__PURE__ */ new Map();
-  const keywordDetectors = [];
-  const unconditional = [];
-  compiled3.forEach((c, index) => {
-    const keywords2 = [...new Set(c.detector.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0))];
-    if (keywords2.length === 0) unconditional.push(index);
-    for (const keyword of keywords2) {
-      let id = keywordIds.get(keyword);
-      if (id === void 0) {
-        id = keywordIds.size;
-        keywordIds.set(keyword, id);
-        keywordDetectors.push([]);
-      }
-      keywordDetectors[id].push(index);
-    }
-  });
-  const companionWords = compiled3.map((c) => companionWordsOf(c.detector));
-  for (const words of companionWords) {
-    for (const word of words ?? []) {
-      if (keywordIds.has(word)) continue;
-      keywordIds.set(word, keywordIds.size);
-      keywordDetectors.push([]);
-    }
-  }
-  const keywords = [...keywordIds.keys()];
-  compiled3.forEach((c, i) => {
-    const words = companionWords[i];
-    if (words === void 0) return;
-    const mask = new Uint8Array(keywords.length);
-    for (const word of words) mask[keywordIds.get(word)] = 1;
-    const within = c.detector.companions.within;
-    c.companion = { words: mask, within, reach: within + Math.max(...words.map((w) => w.length)) };
-  });
-  for (const c of compiled3) {
-    if (c.trail) {
-      const id = keywordIds.get(c.trail.word);
-      if (id === void 0) c.trail = void 0;
-      else c.trail.keyword = id;
-    }
-  }
-  return {
-    detectors: compiled3,
-    byId: new Map(compiled3.map((c) => [c.detector.id, c])),
-    automaton: new KeywordAutomaton(keywords),
-    keywordDetectors,
-    keywordAnchored: keywordDetectors.map((list) => list.filter((d) => compiled3[d].anchor !== void 0)),
-    anchored: compiled3.flatMap((c, i) => c.anchor ? [i] : []),
-    keywordLengths: keywords.map((k) => k.length),
-    unconditional,
-    activeByDefault: Uint8Array.from(compiled3, (c) => c.detector.pathPattern ? 0 : 1),
-    pathScoped: compiled3.flatMap((c, i) => c.detector.pathPattern ? [i] : []),
-    pathAny: pathUnion(compiled3.flatMap((c) => c.detector.pathPattern ? [c.detector.pathPattern] : []))
-  };
-}
-function pathUnion(patterns) {
-  if (patterns.length < 2) return void 0;
-  const flags = patterns[0].flags;
-  if (/[gy]/.test(flags) || patterns.some((p) => p.flags !== flags || /\\[1-9k]|\(\?</.test(p.source.replace(/\(\?<[=!]/g, "")))) return void 0;
-  try {
-    return new RegExp(patterns.map((p) => `(?:${p.source})`).join("|"), flags);
-  } catch {
-    return void 0;
-  }
-}
-function companionWordsOf(detector) {
-  const spec = detector.companions;
-  if (!spec || spec.words.length === 0 || !(spec.within >= 0)) return void 0;
-  const words = [...new Set(spec.words.map((w) => w.toLowerCase()))];
-  return words.every((w) => /^[\x20-\x7e]+$/.test(w)) ? words : void 0;
-}
-function compileDetector(detector, order) {
-  const { source, flags } = detector.pattern;
-  const hasSecretGroup = /\(\?<secret>/.test(source);
-  const base = flags.replace(/[gyd]/g, "") + (hasSecretGroup ? "d" : "");
-  return {
-    detector,
-    order,
-    regex: new RegExp(source, base + "g"),
-    sticky: null,
-    hasSecretGroup,
-    generic: detector.id.startsWith("generic-"),
-    reach: reachOf(detector.pattern),
-    anchor: nameAnchorOf(detector.pattern),
-    lead: leadOf(detector.pattern, detector.keywords),
-    trail: trailOf(detector.pattern, detector.keywords),
-    primed: 0
-  };
-}
-function trailOf(pattern, keywords) {
-  if (/[uv]/.test(pattern.flags)) return void 0;
-  const source = pattern.source;
-  const lower2 = source.toLowerCase();
-  if (!keywords.some((k) => k.length > 0 && lower2.includes(`${k.toLowerCase().slice(-1)}[^`))) return void 0;
-  const runs = [];
-  let text3 = "";
-  let depth2 = 0;
-  for (let i = 0; i < source.length; ) {
-    const ch = source[i];
-    if (ch === "\\") {
-      const next = source[i + 1] ?? "";
-      if (depth2 === 0 && /[^A-Za-z0-9]/.test(next) && next !== "") text3 += next;
-      else if (depth2 === 0) {
-        if (text3) runs.push({ text: text3, end: i });
-        text3 = "";
-      }
-      const tail = next === "x" ? 2 : next === "u" ? 4 : next === "c" ? 1 : next === "k" ? source.indexOf(">", i) - i - 1 : 0;
-      i += 2 + Math.max(0, tail);
-      continue;
-    }
-    if (ch === "[") {
-      if (depth2 === 0 && text3) runs.push({ text: text3, end: i });
-      text3 = "";
-      i += 1;
-      while (i < source.length && source[i] !== "]") i += source[i] === "\\" ? 2 : 1;
-      i += 1;
-      continue;
-    }
-    if (ch === "(" || ch === ")") {
-      if (depth2 === 0 && text3) runs.push({ text: text3, end: i });
-      text3 = "";
-      depth2 += ch === "(" ? 1 : -1;
-      i += 1;
-      continue;
-    }
-    if (depth2 === 0) {
-      if (ch === "|") return void 0;
-      if ("*+?{}^$.".includes(ch)) {
-        if (text3 && !"*+?{".includes(ch)) runs.push({ text: text3, end: i });
-        text3 = "";
-      } else text3 += ch;
-    }
-    if (ch === "{") {
-      const close = source.indexOf("}", i);
-      i = close === -1 ? source.length : close + 1;
-      continue;
-    }
-    i += 1;
-  }
-  const flags = pattern.flags.replace(/[gydms]/g, "");
-  for (const run4 of runs) {
-    const after = /^\[\^((?:[^\]\\]|\\.)+)\](?:\{\d+,(\d+)\}|\*)(\\[^A-Za-z0-9]|[^\\()[\]{}|*+?.^$])(?![?*+{])/.exec(source.slice(run4.end));
-    if (!after) continue;
-    const word = keywords.map((k) => k.toLowerCase()).find((k) => k.length > 0 && run4.text.toLowerCase().endsWith(k));
-    if (word === void 0) continue;
-    const stop = after[3].length === 2 ? after[3][1] : after[3];
-    if (new RegExp(`[^${after[1]}]`, flags).test(stop)) continue;
-    return {
-      keyword: -1,
-      word,
-      run: asciiTable(`^${after[1]}`, flags),
-      max: after[2] === void 0 ? Number.POSITIVE_INFINITY : Number(after[2]),
-      stop: stop.charCodeAt(0)
-    };
-  }
-  return void 0;
-}
-function trailFits(content, end, trail) {
-  const limit = Math.min(content.length, end + Math.min(trail.max, TRAIL_CHECK));
-  let i = end;
-  for (; i < limit; i++) {
-    const c = content.charCodeAt(i);
-    if (c >= 128) return true;
-    if (trail.run[c] !== 1) return c === trail.stop;
-  }
-  if (i === content.length) return false;
-  if (i - end >= trail.max) return content.charCodeAt(i) === trail.stop;
-  return true;
-}
-var LEAD_PREFIX = /^(?:\(\?<!\[((?:[^\]\\]|\\.)+)\]\)|(\\b))?(?:\(\?<secret>)?((?:[A-Za-z0-9_]|\\[.\-_/:])+)\[((?:[^\]\\]|\\.)+)\](?:\{(\d+)(?:,\d*)?\}|(\+)|\*)(?:(\\[^A-Za-z0-9]|[^A-Za-z0-9\\()[\]{}|*+?.^$])(?![?*+{]))?/;
-function leadOf(pattern, keywords) {
-  if (/[uv]/.test(pattern.flags)) return void 0;
-  const m = LEAD_PREFIX.exec(pattern.source);
-  if (!m) return void 0;
-  const literal = m[3].replace(/\\(.)/g, "$1");
-  const lower2 = literal.toLowerCase();
-  const words = keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
-  if (words.length === 0 || !words.every((k) => lower2.startsWith(k))) return void 0;
-  if (m[2] !== void 0 && !/\w/.test(literal[0])) return void 0;
-  const flags = pattern.flags.replace(/[gydms]/g, "");
-  const ascii = (cls) => asciiTable(cls, flags);
-  const min = m[5] !== void 0 ? Number(m[5]) : m[6] !== void 0 ? 1 : 0;
-  const caseless = pattern.flags.includes("i");
-  const run4 = ascii(m[4]);
-  const after = m[7] === void 0 ? void 0 : (m[7].length === 2 ? m[7][1] : m[7]).charCodeAt(0);
-  return {
-    literal: Array.from(caseless ? lower2 : literal, (c) => c.charCodeAt(0)),
-    caseless,
-    run: run4,
-    min: Math.min(min, LEAD_CHECK),
-    before: m[1] !== void 0 ? ascii(m[1]) : m[2] !== void 0 ? ascii("\\w") : void 0,
-    stop: after !== void 0 && after < 128 && run4[after] !== 1 ? after : void 0
-  };
-}
-function asciiTable(cls, flags) {
-  const key = `${flags}/${cls}`;
-  let table = asciiTables.get(key);
-  if (!table) asciiTables.set(key, table = classTable(cls, flags, 128));
-  return table;
-}
-var asciiTables = /* @__PURE__ */ new Map();
-var allCodeUnits;
-function classTable(cls, flags, size) {
-  if (allCodeUnits === void 0) {
-    const parts = [];
-    for (let from = 0; from < 65536; from += 4096) parts.push(String.fromCharCode(...Array.from({ length: 4096 }, (_, i) => from + i)));
-    allCodeUnits = parts.join("");
-  }
-  const table = new Uint8Array(size);
-  const re = new RegExp(`[${cls}]`, `${flags}g`);
-  const text3 = size === 65536 ? allCodeUnits : allCodeUnits.slice(0, size);
-  for (let m = re.exec(text3); m !== null; m = re.exec(text3)) table[m.index] = 1;
-  return table;
-}
-function leadFits(content, start2, lead) {
-  if (lead.before && start2 > 0) {
-    const c = content.charCodeAt(start2 - 1);
-    if (c < 128 && lead.before[c] === 1) return false;
-  }
-  const { literal, run: run4, min } = lead;
-  const n = literal.length;
-  if (start2 + n + min > content.length) return false;
-  if (lead.caseless) {
-    for (let i2 = 0; i2 < n; i2++) {
-      const c = content.charCodeAt(start2 + i2);
-      if ((c >= 65 && c <= 90 ? c + 32 : c) !== literal[i2]) return false;
-    }
-  } else {
-    for (let i2 = 0; i2 < n; i2++) if (content.charCodeAt(start2 + i2) !== literal[i2]) return false;
-  }
-  for (let i2 = start2 + n, end = start2 + n + min; i2 < end; i2++) {
-    const c = content.charCodeAt(i2);
-    if (c >= 128) return true;
-    if (run4[c] !== 1) return false;
-  }
-  if (lead.stop === void 0) return true;
-  const limit = Math.min(content.length, start2 + n + min + STOP_CHECK);
-  let i = start2 + n + min;
-  for (; i < limit; i++) {
-    const c = content.charCodeAt(i);
-    if (c >= 128) return true;
-    if (run4[c] !== 1) return c === lead.stop;
-  }
-  return i < content.length;
-}
-var NAME_PREFIX = /^\(\?<!\[((?:[^\]\\]|\\.)+)\]\)\[((?:[^\]\\]|\\.)+)\]\{(\d+),(\d+)\}\?/;
-var nameTables = /* @__PURE__ */ new Map();
-function nameAnchorOf(pattern) {
-  const m = NAME_PREFIX.exec(pattern.source);
-  if (!m || m[1] !== m[2] || /[uv]/.test(pattern.flags)) return void 0;
-  const flags = pattern.flags.replace(/[gydms]/g, "");
-  const key = `${flags}/${m[1]}`;
-  let nameChar = nameTables.get(key);
-  if (!nameChar) {
-    nameChar = classTable(m[1], flags, 65536);
-    nameTables.set(key, nameChar);
-  }
-  return { maxPrefix: Number(m[4]), nameChar };
-}
-function reachOf(pattern) {
-  if (pattern.flags.includes("s")) return "block";
-  const source = pattern.source.replace(/\[\^(?:[^\]\\]|\\.)*\\n(?:[^\]\\]|\\.)*\]/g, "_");
-  if (/\[\\s\\S\]|\[\\S\\s\]|\[\\w\\W\]|\[\\W\\w\]|\[\\d\\D\]|\[\\D\\d\]|\[\^\]/.test(source)) return "block";
-  if (/\[(?!\^)(?:[^\]\\]|\\.)*\\s(?:[^\]\\]|\\.)*\](?:[+*]|\{\d*,\d{3,}\}|\{\d*,\})/.test(source)) return "block";
-  const joined = source.replace(/\\r\??(?=\\n)/g, "");
-  if (/\\r/.test(joined)) return "block";
-  const breaks = joined.includes("\\n") ? lineBreaks(joined) : 0;
-  if (breaks > 2) return "block";
-  if (countedNegatedClass(source) > 2) return "far";
-  if (breaks > 0 || /\\[sWD]|\[\^/.test(source)) return "near";
-  return "line";
-}
-function countedNegatedClass(source) {
-  let most = 0;
-  for (const m of source.matchAll(/\[\^((?:[^\]\\]|\\.)*)\]\{(\d+)(?:,(\d+))?\}/g)) {
-    if (/\\[sW]/.test(m[1])) continue;
-    most = Math.max(most, Number(m[3] ?? m[2]));
-  }
-  return most;
-}
-var QUANTIFIER = /(?:([*+])|\?|\{(\d+)(?:(,)(\d*))?\})\??/y;
-var GROUP_NAME = /\?<([A-Za-z_$][\w$]*)>/y;
-function lineBreaks(source) {
-  const captured = /* @__PURE__ */ new Map();
-  const stack = [{ best: 0, current: 0 }];
-  let captures = 0;
-  let i = 0;
-  const atom = (count) => {
-    if (count === 0) return;
-    QUANTIFIER.lastIndex = i;
-    const q = QUANTIFIER.exec(source);
-    let times = 1;
-    if (q && q[0].length > 0) {
-      i += q[0].length;
-      if (q[1]) times = Infinity;
-      else if (q[2] !== void 0) times = q[3] === void 0 ? Number(q[2]) : q[4] === "" ? Infinity : Number(q[4]);
-    }
-    stack[stack.length - 1].current += count * times;
-  };
-  while (i < source.length) {
-    const ch = source[i];
-    if (ch === "\\") {
-      const next = source[i + 1] ?? "";
-      i += 2;
-      if (next === "n") atom(1);
-      else if (next === "\\" && source[i] === "n") {
-        i += 1;
-        atom(1);
-      } else if (next === "k" && source[i] === "<") {
-        const end = source.indexOf(">", i);
-        const name3 = source.slice(i + 1, end);
-        i = end + 1;
-        atom(captured.get(name3) ?? Infinity);
-      } else if (/[1-9]/.test(next)) {
-        let digits = next;
-        while (/\d/.test(source[i] ?? "")) digits += source[i++];
-        atom(captured.get(digits) ?? Infinity);
-      } else atom(0);
-    } else if (ch === "[") {
-      let j = i + 1;
-      const negated = source[j] === "^";
-      let breaks = false;
-      for (; j < source.length && source[j] !== "]"; j++) {
-        if (source[j] === "\\") {
-          if (source[j + 1] === "n") breaks = true;
-          j++;
-        }
-      }
-      i = j + 1;
-      atom(breaks && !negated ? 1 : 0);
-    } else if (ch === "(") {
-      const group2 = { best: 0, current: 0 };
-      if (source[i + 1] === "?") {
-        GROUP_NAME.lastIndex = i + 1;
-        const named = GROUP_NAME.exec(source);
-        if (named) {
-          group2.index = ++captures;
-          group2.name = named[1];
-          i += 1 + named[0].length;
-        } else i += source[i + 2] === "<" ? 4 : 3;
-      } else {
-        group2.index = ++captures;
-        i += 1;
-      }
-      stack.push(group2);
-    } else if (ch === "|") {
-      const top2 = stack[stack.length - 1];
-      top2.best = Math.max(top2.best, top2.current);
-      top2.current = 0;
-      i += 1;
-    } else if (ch === ")" && stack.length > 1) {
-      const group2 = stack.pop();
-      const count = Math.max(group2.best, group2.current);
-      if (group2.index !== void 0) captured.set(String(group2.index), count);
-      if (group2.name !== void 0) captured.set(group2.name, count);
-      i += 1;
-      atom(count);
-    } else {
-      i += 1;
-      atom(0);
-    }
-  }
-  const top = stack[0];
-  return stack.length === 1 ? Math.max(top.best, top.current) : Infinity;
-}
-
-// src/core/secrets/candidates.ts
-var DEFAULT_MATCH_OPTIONS = { wholeFileBelow: 2 * 1024 };
-var BACK = 512;
-var FORWARD = 2048;
-var BLOCK_REACH = 32 * 1024;
-var CONTEXT = 64;
-var TRUNCATED_REACH = 64 * 1024;
-var MERGE_GAP = 256;
-var MAX_MERGED = 4096;
-function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, version) {
-  const n = content.length;
-  const matches2 = [];
-  const wanted = catalog.unconditional.filter((d) => active[d] === 1);
-  for (const d of wanted) {
-    for (let from = 0; from < n; from += MAX_MERGED) runWindow(content, catalog.detectors[d], d, from, Math.min(n, from + MAX_MERGED), matches2);
-  }
-  const hits = version ? version.hits(catalog.automaton, content) : catalog.automaton.scan(content);
-  if (hits.length === 0) return matches2;
-  const scratch = takeScratch(catalog);
-  try {
-    const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active, scratch.anchors) : void 0;
-    if (n < options.wholeFileBelow) {
-      for (const d of detectorsHit(content, hits, catalog, active, scratch.seen)) {
-        const at3 = anchors?.[d];
-        if (anchors !== void 0 && at3 === void 0 && catalog.detectors[d].anchor) continue;
-        runWindow(content, catalog.detectors[d], d, 0, n, matches2, at3);
-      }
-      return matches2;
-    }
-    const { spans } = scratch;
-    const order = planWindows(content, hits, catalog, active, scratch);
-    const against = version?.against?.log.catalog === catalog ? version.against : void 0;
-    const log = version?.kept || against ? newLog(catalog, anchors) : void 0;
-    for (const d of order) {
-      const at3 = anchors?.[d];
-      if (anchors !== void 0 && at3 === void 0 && catalog.detectors[d].anchor) continue;
-      const list = spans[d];
-      if (log !== void 0) runLogged(content, catalog.detectors[d], d, list, at3, matches2, log, against);
-      else for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches2, at3);
-    }
-    if (log !== void 0) {
-      log.numbers += log.matches.length;
-      version.keep(log);
-    }
-    return matches2;
-  } finally {
-    releaseScratch(catalog, scratch);
-  }
-}
-var idle = /* @__PURE__ */ new WeakMap();
-function takeScratch(catalog) {
-  const kept2 = idle.get(catalog);
-  if (kept2) {
-    idle.delete(catalog);
-    return kept2;
-  }
-  const size = catalog.detectors.length;
-  return { spans: new Array(size).fill(void 0), anchors: new Array(size).fill(void 0), order: [], seen: new Uint8Array(size) };
-}
-function releaseScratch(catalog, scratch) {
-  for (const d of scratch.order) scratch.spans[d] = void 0;
-  scratch.order.length = 0;
-  for (const d of catalog.anchored) scratch.anchors[d] = void 0;
-  idle.set(catalog, scratch);
-}
-function collectAnchors(content, hits, catalog, active, anchors) {
-  const { detectors, keywordAnchored, keywordLengths, automaton } = catalog;
-  for (let h = 0; h < hits.length; h += 2) {
-    const hitEnd = hits[h + 1];
-    const keywords = automaton.keywordsAt(hits[h]);
-    for (let k = 0; k < keywords.length; k++) {
-      const list = keywordAnchored[keywords[k]];
-      if (list.length === 0) continue;
-      const hitStart = hitEnd - keywordLengths[keywords[k]];
-      for (let i = 0; i < list.length; i++) {
-        const d = list[i];
-        if (active[d] !== 1) continue;
-        const { maxPrefix, nameChar } = detectors[d].anchor;
-        const limit = Math.max(0, hitStart - maxPrefix - 1);
-        let p = hitStart;
-        while (p > limit && nameChar[content.charCodeAt(p - 1)] === 1) p--;
-        if (p > 0 && nameChar[content.charCodeAt(p - 1)] === 1) continue;
-        let starts = anchors[d];
-        if (starts === void 0) anchors[d] = starts = [];
-        const last = starts.length - 1;
-        if (last < 0 || p > starts[last]) starts.push(p);
-        else if (p < starts[last]) insertSorted(starts, p);
-      }
-    }
-  }
-  return anchors;
-}
-function insertSorted(list, value2) {
-  let i = list.length - 1;
-  while (i >= 0 && list[i] > value2) i--;
-  if (i >= 0 && list[i] === value2) return;
-  list.splice(i + 1, 0, value2);
-}
-function detectorsHit(content, hits, catalog, active, seen) {
-  const { detectors, keywordDetectors, keywordLengths, automaton, unconditional } = catalog;
-  const result = [];
-  for (let i = 0; i < hits.length; i += 2) {
-    const hitEnd = hits[i + 1];
-    const keywords = automaton.keywordsAt(hits[i]);
-    for (let k = 0; k < keywords.length; k++) {
-      const keyword = keywords[k];
-      const hitStart = hitEnd - keywordLengths[keyword];
-      const list = keywordDetectors[keyword];
-      for (let j = 0; j < list.length; j++) {
-        const d = list[j];
-        if (active[d] !== 1 || seen[d] === 1) continue;
-        if (!hitOpens(content, detectors[d], keyword, hitStart, hitEnd)) continue;
-        const companion = detectors[d].companion;
-        if (companion !== void 0 && !companionFollows(hits, i, hitEnd, companion, catalog)) continue;
-        seen[d] = 1;
-        result.push(d);
-      }
-    }
-  }
-  for (const d of result) seen[d] = 0;
-  return unconditional.length === 0 ? result.sort((a, b) => a - b) : result.filter((d) => !unconditional.includes(d)).sort((a, b) => a - b);
-}
-function planWindows(content, hits, catalog, active, { spans, order }) {
-  const n = content.length;
-  const { detectors, keywordDetectors, keywordLengths, automaton } = catalog;
-  let lineStart = 0;
-  let lineEnd2 = -1;
-  let nearEnd = -1;
-  for (let h = 0; h < hits.length; h += 2) {
-    const hitEnd = hits[h + 1];
-    const keywords = automaton.keywordsAt(hits[h]);
-    for (let k = 0; k < keywords.length; k++) {
-      const keyword = keywords[k];
-      const hitStart = hitEnd - keywordLengths[keyword];
-      const list = keywordDetectors[keyword];
-      if (hitStart < lineStart || hitStart > lineEnd2) {
-        lineStart = hitStart === 0 ? 0 : content.lastIndexOf("\n", hitStart - 1) + 1;
-        lineEnd2 = lineEndFrom(content, hitStart);
-        nearEnd = -1;
-      }
-      for (let i = 0; i < list.length; i++) {
-        const d = list[i];
-        if (active[d] !== 1) continue;
-        const compiled3 = detectors[d];
-        if (!hitOpens(content, compiled3, keyword, hitStart, hitEnd)) continue;
-        if (compiled3.companion !== void 0 && !companionFollows(hits, h, hitEnd, compiled3.companion, catalog)) continue;
-        const reach = compiled3.reach;
-        const start2 = Math.max(lineStart, hitStart - BACK);
-        let end;
-        if (reach === "block") end = Math.min(n, hitEnd + BLOCK_REACH);
-        else if (reach === "line") end = Math.min(lineEnd2, hitEnd + FORWARD);
-        else if (reach === "far") end = Math.min(n, hitEnd + FORWARD);
-        else {
-          if (nearEnd < 0) nearEnd = lineEndFrom(content, lineEndFrom(content, lineEnd2 + 1) + 1);
-          end = Math.min(nearEnd, hitEnd + FORWARD);
-        }
-        let windows = spans[d];
-        if (windows === void 0) {
-          spans[d] = windows = [];
-          order.push(d);
-        }
-        addWindow(windows, start2, end);
-      }
-    }
-  }
-  return order;
-}
-function hitOpens(content, compiled3, keyword, hitStart, hitEnd) {
-  const { lead, trail } = compiled3;
-  if (lead !== void 0 && !leadFits(content, hitStart, lead)) return false;
-  return trail === void 0 || trail.keyword !== keyword || trailFits(content, hitEnd, trail);
-}
-function companionFollows(hits, h, hitEnd, companion, catalog) {
-  const { automaton, keywordLengths } = catalog;
-  const last = hitEnd + companion.reach;
-  const latest = hitEnd + companion.within;
-  for (let j = h + 2; j < hits.length && hits[j + 1] <= last; j += 2) {
-    const end = hits[j + 1];
-    const keywords = automaton.keywordsAt(hits[j]);
-    for (let k = 0; k < keywords.length; k++) {
-      const keyword = keywords[k];
-      if (companion.words[keyword] !== 1) continue;
-      const start2 = end - keywordLengths[keyword];
-      if (start2 >= hitEnd && start2 <= latest) return true;
-    }
-  }
-  return false;
-}
-function lineEndFrom(content, offset) {
-  if (offset >= content.length) return content.length;
-  const at3 = content.indexOf("\n", offset);
-  return at3 === -1 ? content.length : at3;
-}
-function addWindow(spans, start2, end) {
-  const last = spans.length - 1;
-  if (last < 0 || start2 > spans[last] + MERGE_GAP) {
-    spans.push(start2, end);
-  } else if (end > spans[last]) {
-    if (end - spans[last - 1] <= MAX_MERGED) spans[last] = end;
-    else spans.push(spans[last], end);
-  }
-}
-var PRIMER = " ".repeat(1024);
-function primeRegex(regex2) {
-  regex2.lastIndex = PRIMER.length;
-  regex2.exec(PRIMER);
-}
-function stickyOf(compiled3) {
-  if ((compiled3.primed & 2) === 0) {
-    compiled3.sticky = new RegExp(compiled3.regex.source, compiled3.regex.flags.replace("g", "y"));
-    primeRegex(compiled3.sticky);
-    compiled3.primed |= 2;
-  }
-  return compiled3.sticky;
-}
-var loggedWindows = { taken: 0, run: 0 };
-function newLog(catalog, anchors) {
-  const kept2 = /* @__PURE__ */ new Map();
-  if (anchors !== void 0) {
-    for (const d of catalog.anchored) {
-      const at3 = anchors[d];
-      if (at3 !== void 0) kept2.set(d, at3);
-    }
-  }
-  return { catalog, windows: /* @__PURE__ */ new Map(), matches: [], anchors: kept2, numbers: 0 };
-}
-function runLogged(content, compiled3, d, list, at3, out, log, against) {
-  const entries = [];
-  log.windows.set(d, entries);
-  const matches2 = log.matches;
-  const before = against?.log.windows.get(d);
-  const beforeAnchors = at3 === void 0 ? void 0 : against?.log.anchors.get(d);
-  const n = content.length;
-  const prefix = against?.prefix ?? 0;
-  const shift = n - (against?.beforeLength ?? n);
-  const suffixFrom = n - (against?.suffix ?? 0);
-  let j = 0;
-  for (let i = 0; i < list.length; i += 2) {
-    const from = list[i];
-    const to = list[i + 1];
-    const first = matches2.length;
-    let taken = false;
-    if (before !== void 0) {
-      const inStart = to + CONTEXT < prefix;
-      if (inStart || from - CONTEXT > suffixFrom) {
-        const by = inStart ? 0 : shift;
-        const target = from - by;
-        while (j < before.length && before[j] < target) j += 5;
-        if (j < before.length && before[j] === target && before[j + 1] === to - by && (!inStart || before[j + 2] < prefix) && sameAnchors(at3, beforeAnchors, from, to, by)) {
-          const pairs2 = against.log.matches;
-          for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
-            const start2 = pairs2[k] + by;
-            const end = pairs2[k + 1] + by;
-            out.push({ detector: d, secret: content.slice(start2, end), start: start2, end });
-            matches2.push(start2, end);
-          }
-          entries.push(from, to, before[j + 2] + by, first, matches2.length);
-          loggedWindows.taken++;
-          taken = true;
-        }
-      }
-    }
-    if (taken) continue;
-    loggedWindows.run++;
-    const found2 = out.length;
-    const read = runWindow(content, compiled3, d, from, to, out, at3);
-    for (let k = found2; k < out.length; k++) matches2.push(out[k].start, out[k].end);
-    entries.push(from, to, read, first, matches2.length);
-  }
-  log.numbers += entries.length;
-}
-function sameAnchors(at3, before, from, to, by) {
-  if (at3 === void 0) return true;
-  if (before === void 0) return false;
-  let i = lowerBound(at3, from);
-  let k = lowerBound(before, from - by);
-  for (; i < at3.length && at3[i] < to; i++, k++) if (k >= before.length || before[k] + by !== at3[i]) return false;
-  return k >= before.length || before[k] >= to - by;
-}
-function lowerBound(list, value2) {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (list[mid] < value2) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-function runWindow(content, compiled3, d, from, to, out, anchors) {
-  const n = content.length;
-  const sliceStart = Math.max(0, from - CONTEXT);
-  const sliceEnd = Math.min(n, to + CONTEXT);
-  const text3 = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
-  readEnd = sliceEnd;
-  if (anchors) {
-    runAnchored(content, compiled3, d, from, to, text3, sliceStart, sliceEnd, anchors, out);
-    return readEnd;
-  }
-  const regex2 = compiled3.regex;
-  if ((compiled3.primed & 1) === 0) {
-    primeRegex(regex2);
-    compiled3.primed |= 1;
-  }
-  regex2.lastIndex = from - sliceStart;
-  let previousStart = -1;
-  for (let m = regex2.exec(text3); m !== null; m = regex2.exec(text3)) {
-    const matchStart = sliceStart + m.index;
-    if (matchStart >= to) break;
-    if (m[0].length === 0) {
-      regex2.lastIndex++;
-      continue;
-    }
-    if (matchStart !== previousStart && record(content, compiled3, d, m, text3.length, sliceStart, sliceEnd, out)) previousStart = matchStart;
-  }
-  return readEnd;
-}
-var readEnd = 0;
-function runAnchored(content, compiled3, d, from, to, text3, sliceStart, sliceEnd, anchors, out) {
-  const sticky = stickyOf(compiled3);
-  let next = from;
-  for (let i = lowerBound(anchors, from); i < anchors.length; i++) {
-    const at3 = anchors[i];
-    if (at3 >= to) break;
-    if (at3 < next) continue;
-    sticky.lastIndex = at3 - sliceStart;
-    const m = sticky.exec(text3);
-    if (m === null) continue;
-    if (m[0].length === 0) {
-      next = at3 + 1;
-      continue;
-    }
-    next = at3 + m[0].length;
-    record(content, compiled3, d, m, text3.length, sliceStart, sliceEnd, out);
-  }
-}
-function record(content, compiled3, d, m, textLength, sliceStart, sliceEnd, out) {
-  const n = content.length;
-  const matchStart = sliceStart + m.index;
-  let match2 = m;
-  let base = sliceStart;
-  if (m.index + m[0].length === textLength && sliceEnd < n) {
-    base = Math.max(0, matchStart - CONTEXT);
-    const longerEnd = Math.min(n, matchStart + TRUNCATED_REACH);
-    if (longerEnd > readEnd) readEnd = longerEnd;
-    const longer = content.slice(base, longerEnd);
-    const sticky = stickyOf(compiled3);
-    sticky.lastIndex = matchStart - base;
-    match2 = sticky.exec(longer);
-  }
-  if (!match2) return false;
-  const raw = toRawMatch(match2, base, d, compiled3.hasSecretGroup);
-  if (raw) out.push(raw);
-  return true;
-}
-function toRawMatch(m, base, d, hasSecretGroup) {
-  if (!hasSecretGroup) return { detector: d, secret: m[0], start: base + m.index, end: base + m.index + m[0].length };
-  const span = m.indices?.groups?.secret;
-  const secret2 = m.groups?.secret;
-  if (!span || !secret2) return void 0;
-  return { detector: d, secret: secret2, start: base + span[0], end: base + span[1] };
-}
-
-// src/core/secrets/lines.ts
-var LineIndex = class {
-  constructor(text3) {
-    this.text = text3;
-  }
-  text;
-  /** starts[i] = offset of the first character of line i + 1 (0-based array, 1-based lines), as far as collected. */
-  starts = [0];
-  /** Every `\n` before this offset is in `starts`; the text length + 1 once all are. */
-  scanned = 0;
-  /** Collects line starts until one lies beyond `offset` (or the text ends). */
-  reach(offset) {
-    const { text: text3, starts } = this;
-    while (this.scanned <= offset && this.scanned <= text3.length) {
-      const at3 = text3.indexOf("\n", this.scanned);
-      if (at3 === -1) {
-        this.scanned = text3.length + 1;
-        return;
-      }
-      starts.push(at3 + 1);
-      this.scanned = at3 + 1;
-    }
-  }
-  get lineCount() {
-    this.reach(Number.POSITIVE_INFINITY);
-    return this.starts.length;
-  }
-  /** 1-based line number holding `offset`. */
-  lineOf(offset) {
-    this.reach(offset);
-    const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >>> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  }
-  /** Offset of the first character of a 1-based line. */
-  lineStart(line) {
-    this.reachLine(line);
-    return this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1];
-  }
-  /** Offset of the `\n` ending a 1-based line, or the text length for the last line. */
-  lineEnd(line) {
-    this.reachLine(line + 1);
-    return line < this.starts.length ? this.starts[line] - 1 : this.text.length;
-  }
-  /** Collects line starts until `line` (1-based) has its own, or the text ends. */
-  reachLine(line) {
-    while (this.starts.length < line && this.scanned <= this.text.length) this.reach(this.scanned);
-  }
-  /** 1-based line and column (UTF-16 code units, as JavaScript and SARIF count them). */
-  position(offset) {
-    const line = this.lineOf(offset);
-    return { line, column: offset - this.starts[line - 1] + 1 };
-  }
-  /**
-   * The line holding `offset`, clipped to `radius` characters either side of [offset, end) so that
-   * filters on a minified 20 MB line see a bounded excerpt, not the whole line.
-   */
-  lineAround(offset, end, radius = 1024) {
-    return lineAround(this.text, offset, end, radius);
-  }
-};
-function lineAround(text3, offset, end, radius = 1024) {
-  const lower2 = Math.max(0, offset - radius);
-  let from = offset;
-  while (from > lower2 && text3.charCodeAt(from - 1) !== 10) from--;
-  const upper = Math.min(text3.length, end + radius);
-  let to = offset;
-  while (to < upper && text3.charCodeAt(to) !== 10) to++;
-  return text3.slice(from, to);
-}
-
-// src/core/append.ts
-function append(target, items) {
-  if (items.length === 0) return target;
-  for (const item of items) target.push(item);
-  return target;
-}
-
-// src/core/secrets/overlap.ts
-function resolveOverlaps(candidates) {
-  const sorted = [...candidates].sort((a, b) => a.start - b.start || b.end - a.end || a.order - b.order);
-  const kept2 = [];
-  let cluster = [];
-  let clusterEnd = -1;
-  for (const candidate of sorted) {
-    if (candidate.start >= clusterEnd && cluster.length > 0) {
-      append(kept2, pickWithin(cluster));
-      cluster = [];
-    }
-    cluster.push(candidate);
-    clusterEnd = Math.max(clusterEnd, candidate.end);
-  }
-  append(kept2, pickWithin(cluster));
-  return kept2.sort((a, b) => a.start - b.start || a.order - b.order);
-}
-function pickWithin(cluster) {
-  if (cluster.length <= 1) return cluster;
-  const ranked = [...cluster].sort((a, b) => Number(a.generic) - Number(b.generic) || b.end - b.start - (a.end - a.start) || a.order - b.order || a.start - b.start);
-  const chosen = [];
-  for (const candidate of ranked) {
-    if (chosen.every((c) => candidate.end <= c.start || candidate.start >= c.end)) chosen.push(candidate);
-  }
-  return chosen;
-}
-
-// src/core/secrets/pairing.ts
-var DEFAULT_PAIR_WITHIN = 5;
-function pairCandidates(candidates) {
-  const used = /* @__PURE__ */ new Set();
-  const pairs2 = [];
-  const byDetector = /* @__PURE__ */ new Map();
-  for (const c of candidates) {
-    const list = byDetector.get(c.detector.id);
-    if (list) list.push(c);
-    else byDetector.set(c.detector.id, [c]);
-  }
-  for (const first of candidates) {
-    const pair = first.detector.pair;
-    if (!pair || used.has(first)) continue;
-    const best = nearest(first, byDetector.get(pair.with) ?? [], pair.within ?? DEFAULT_PAIR_WITHIN, used);
-    if (best) {
-      used.add(first).add(best);
-      pairs2.push({ first, second: best });
-    }
-  }
-  return { pairs: pairs2, singles: candidates.filter((c) => !used.has(c)) };
-}
-var MAX_LOOK = 64;
-function nearest(first, seconds, within, used) {
-  let lo = 0;
-  let hi = seconds.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (seconds[mid].line < first.line - within) lo = mid + 1;
-    else hi = mid;
-  }
-  let best;
-  for (let i = lo, looked = 0; i < seconds.length && looked < MAX_LOOK && seconds[i].line <= first.line + within; i++) {
-    const second = seconds[i];
-    if (second === first || used.has(second)) continue;
-    looked++;
-    if (!best || Math.abs(second.line - first.line) < Math.abs(best.line - first.line)) best = second;
-  }
-  return best;
-}
-
-// src/core/secrets/engine.ts
-function selectDetectors(detectors, selection) {
-  const enabled = new Set(selection.enabled);
-  const disabled = new Set(selection.disabled);
-  return detectors.filter((d) => (enabled.size === 0 || enabled.has(d.id)) && !disabled.has(d.id));
-}
-function createSecretScanner(detectors, options = DEFAULT_MATCH_OPTIONS) {
-  const catalogs = /* @__PURE__ */ new Map();
-  const catalogFor = (selection) => {
-    const key = `${selection.enabled.join("\0")}${selection.disabled.join("\0")}`;
-    let catalog = catalogs.get(key);
-    if (!catalog) {
-      if (catalogs.size >= 64) catalogs.clear();
-      catalog = compileCatalog(selectDetectors(detectors, selection));
-      catalogs.set(key, catalog);
-    }
-    return catalog;
-  };
-  return {
-    scan: (file, settings, reveal) => scanFile(file, settings, catalogFor(settings.detectors), options, reveal),
-    // Counted without compiling: a scan that finds nothing to read (an empty folder) never pays
-    // for the catalog's regexes and keyword automaton.
-    detectorCount: (settings) => selectDetectors(detectors, settings.detectors).length
-  };
-}
-var defaultScanner = createSecretScanner(allDetectors);
-function scanSecrets(file, settings, reveal) {
-  return withSeverity(scannerFor(settings).scan(file, settings, reveal), settings.detectors.severity);
-}
-function activeDetectorCount(settings) {
-  return scannerFor(settings).detectorCount(settings);
-}
-var customScanners = /* @__PURE__ */ new Map();
-function scannerFor(settings) {
-  const custom = settings.detectors.custom;
-  if (!custom || custom.length === 0) return defaultScanner;
-  const key = JSON.stringify(custom);
-  let scanner = customScanners.get(key);
-  if (!scanner) {
-    const ids = new Set(allDetectors.map((d) => d.id));
-    const extra = custom.filter((spec) => customDetectorProblems(spec, ids).length === 0).map(customDetector);
-    if (customScanners.size >= 16) customScanners.clear();
-    scanner = createSecretScanner([...allDetectors, ...extra]);
-    customScanners.set(key, scanner);
-  }
-  return scanner;
-}
-function withSeverity(findings, severity) {
-  if (!severity) return findings;
-  return findings.map((f) => f.detector && severity[f.detector] ? { ...f, level: severity[f.detector] } : f);
-}
-function scanFile(file, settings, catalog, options, reveal) {
-  if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
-  let active = catalog.activeByDefault;
-  if (catalog.pathAny === void 0 || catalog.pathAny.test(file.path)) {
-    for (const i of catalog.pathScoped) {
-      if (!catalog.detectors[i].detector.pathPattern.test(file.path)) continue;
-      if (active === catalog.activeByDefault) active = active.slice();
-      active[i] = 1;
-    }
-  }
-  const raw = findMatches(file.content, catalog, active, options, file.versions);
-  if (raw.length === 0) return [];
-  const accepted = [];
-  for (const match2 of raw) {
-    const compiled3 = catalog.detectors[match2.detector];
-    const line = lineAround(file.content, match2.start, match2.end);
-    if (compiled3.detector.credentialFile) {
-      const weak = storedCredentialWeakness(compiled3.detector, match2.secret, file.path, line);
-      if (weak === false) continue;
-      accepted.push({ detector: compiled3.detector, secret: match2.secret, start: match2.start, end: match2.end, generic: compiled3.generic, order: compiled3.order, line: 0, weak: weak === true ? void 0 : weak });
-      continue;
-    }
-    if (!isRealSecret(compiled3.detector, match2.secret, file.path, line)) continue;
-    accepted.push({ detector: compiled3.detector, secret: match2.secret, start: match2.start, end: match2.end, generic: compiled3.generic, order: compiled3.order, line: 0, weak: void 0 });
-  }
-  if (accepted.length === 0) return [];
-  const lines = new LineIndex(file.content);
-  const kept2 = resolveOverlaps(accepted);
-  for (const c of kept2) c.line = lines.lineOf(c.start);
-  const { pairs: pairs2, singles } = pairCandidates(kept2);
-  const built = [];
-  const allowed = [];
-  for (const single of singles) {
-    const verdict = reportable([single], file, lines);
-    if (verdict === SKIP) continue;
-    (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines), detector: single.detector.id, secret: single.secret, parts: [single] });
-  }
-  for (const pair of pairs2) {
-    const verdict = reportable([pair.first, pair.second], file, lines);
-    if (verdict === SKIP) continue;
-    const secret2 = `${pair.first.secret}
-${pair.second.secret}`;
-    (verdict === REPORT ? built : allowed).push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair.id, secret: secret2, parts: [pair.first, pair.second] });
-  }
-  built.sort(byPlace);
-  nameFindings(built, file.content, lines, kept2, settings);
-  const unsuppressed = built.filter((b) => !suppressed(b, settings));
-  const limit = settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
-  if (reveal) for (const b of unsuppressed.slice(0, limit)) reveal({ fingerprint: b.finding.fingerprint, contentId: b.finding.contentId, detector: b.detector, parts: b.parts.map((p) => p.secret) });
-  const reported = unsuppressed.map((b) => b.finding);
-  if (allowed.length > 0) {
-    allowed.sort(byPlace);
-    nameFindings(allowed, file.content, lines, kept2, settings);
-    for (const b of allowed) if (!suppressed(b, settings)) reported.push(allowNotice(b.finding));
-    reported.sort((a, b) => a.line - b.line || a.column - b.column);
-  }
-  if (reported.length <= limit) return reported;
-  const shown = reported.slice(0, limit);
-  shown.push(limitFinding(file.path, reported[limit].line, `${reported.length - limit} more secret findings in this file not reported (limit ${limit} per file)`));
-  return shown;
-}
-var MAX_SECRETS_PER_FILE = 500;
-var MAX_SECRETS_PER_SCAN = 2e4;
-function limitFinding(file, line, message) {
-  return { rule: "scan/limit", level: "warning", file, line, column: 1, message, fingerprint: legacyFingerprint("scan/limit", file) };
-}
-function nameFindings(built, content, lines, candidates, settings) {
-  const mode = settings.fingerprint ?? { kind: "keyed", key: EPHEMERAL_KEY };
-  const occurrences = /* @__PURE__ */ new Map();
-  const contexts = mode.kind === "location" ? /* @__PURE__ */ new Map() : void 0;
-  const ends = contexts && built.length > 0 ? runningMaxEnds(candidates) : [];
-  for (const b of built) {
-    if (mode.kind === "keyed") {
-      b.finding.fingerprint = keyedFingerprint(mode.key, b.detector, b.secret);
-    } else {
-      const line = b.parts[0].line;
-      let context3 = contexts.get(line);
-      if (context3 === void 0) contexts.set(line, context3 = lineContext(content, lines, line, candidates, ends));
-      const key = `${b.finding.rule}\0${context3}`;
-      const occurrence = (occurrences.get(key) ?? 0) + 1;
-      occurrences.set(key, occurrence);
-      b.finding.fingerprint = locationFingerprint(b.finding.rule, b.finding.file, context3, occurrence);
-    }
-    const contentKey = settings.contentKey ?? EPHEMERAL_KEY;
-    b.finding.contentId = mode.kind === "keyed" && mode.key === contentKey ? b.finding.fingerprint : keyedFingerprint(contentKey, b.detector, b.secret);
-    if (settings.legacyFingerprints) b.finding.previousFingerprint = legacyFingerprint(b.detector, b.secret);
-    if (settings.hashSalt) b.finding.saltedHash = saltedSecretHash(settings.hashSalt.salt, settings.hashSalt.cost, b.detector, b.secret);
-  }
-}
-var CONTEXT_LIMIT = 4096;
-function lineContext(content, lines, line, candidates, ends) {
-  const start2 = lines.lineStart(line);
-  const end = lines.lineEnd(line);
-  const cuts = overlapping(candidates, ends, start2, end);
-  let text3 = "";
-  let at3 = start2;
-  for (const cut of cuts) {
-    if (cut.start > at3) text3 += content.slice(at3, Math.min(cut.start, at3 + CONTEXT_LIMIT));
-    text3 += "\0";
-    at3 = Math.max(at3, cut.end);
-    if (text3.length > CONTEXT_LIMIT) return text3.slice(0, CONTEXT_LIMIT);
-  }
-  if (at3 < end) text3 += content.slice(at3, Math.min(end, at3 + CONTEXT_LIMIT));
-  return text3.replace(/\s+/g, " ").trim().slice(0, CONTEXT_LIMIT);
-}
-function runningMaxEnds(candidates) {
-  const ends = new Array(candidates.length);
-  let max = -1;
-  for (let i = 0; i < candidates.length; i++) ends[i] = max = Math.max(max, candidates[i].end);
-  return ends;
-}
-function overlapping(candidates, ends, start2, end) {
-  let lo = 0;
-  let hi = candidates.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (candidates[mid].start < end) lo = mid + 1;
-    else hi = mid;
-  }
-  let first = lo;
-  while (first > 0 && ends[first - 1] > start2) first--;
-  const result = [];
-  for (let i = first; i < lo; i++) if (candidates[i].end > start2) result.push(candidates[i]);
-  return result;
-}
-function suppressed(b, settings) {
-  if (settings.baseline.size > 0) {
-    if (settings.baseline.has(b.finding.fingerprint)) return true;
-    if (settings.baseline.has(legacyFingerprint(b.detector, b.secret))) return true;
-  }
-  for (const set3 of settings.salted ?? []) {
-    if (set3.hashes.size === 0 || set3.rules.size > 0 && !set3.rules.has(b.finding.rule)) continue;
-    if (set3.hashes.has(saltedSecretHash(set3.salt, set3.cost, b.detector, b.secret))) return true;
-  }
-  return false;
-}
-function isRealSecret(detector, secret2, path7, line) {
-  let byValue = detector.skipGenericFilters ? void 0 : verdicts.get(detector);
-  const seen = byValue?.get(secret2);
-  if (seen !== void 0) {
-    for (const v of seen) if (v.path === path7 && v.line === line) return v.real;
-  } else {
-    if (detector.entropy !== void 0 && shannonEntropy(secret2) < detector.entropy) return false;
-    try {
-      if (detector.validate && !detector.validate(secret2)) return false;
-    } catch {
-      return false;
-    }
-    if (detector.skipGenericFilters) return true;
-  }
-  let real;
-  try {
-    real = falsePositiveReason({ detector, secret: secret2, line, path: path7 }) === void 0;
-  } catch {
-    real = true;
-  }
-  const size = secret2.length + line.length + path7.length;
-  if (size > VERDICT_CHARS / 256) return real;
-  if (verdictCount >= VERDICT_ENTRIES || verdictChars + size > VERDICT_CHARS) {
-    verdicts = /* @__PURE__ */ new WeakMap();
-    byValue = void 0;
-    verdictCount = verdictChars = 0;
-  }
-  if (byValue === void 0) verdicts.set(detector, byValue = /* @__PURE__ */ new Map());
-  const list = byValue.get(secret2);
-  const verdict = { path: path7, line: detached(line), real };
-  if (list === void 0) byValue.set(detached(secret2), [verdict]);
-  else if (list.length < VERDICTS_PER_VALUE) list.push(verdict);
-  else list[verdictCount % VERDICTS_PER_VALUE] = verdict;
-  verdictCount++;
-  verdictChars += size;
-  return real;
-}
-var verdicts = /* @__PURE__ */ new WeakMap();
-var verdictCount = 0;
-var verdictChars = 0;
-var VERDICT_ENTRIES = 16384;
-var VERDICT_CHARS = 4 << 20;
-var VERDICTS_PER_VALUE = 8;
-var NOT_STORED = /* @__PURE__ */ new Set(["empty value", "templating placeholder", "reference to another value", "environment variable name"]);
-function storedCredentialWeakness(detector, secret2, path7, line) {
-  try {
-    if (detector.validate && !detector.validate(secret2)) return false;
-  } catch {
-    return false;
-  }
-  if (/^(?:\$(?:apr1|2[aby]|1|5|6|y)\$|\{SHA\})/.test(secret2)) return "password hash (crackable offline)";
-  if (detector.skipGenericFilters) return true;
-  let reason;
-  try {
-    reason = falsePositiveReason({ detector: { ...detector, id: "generic-password" }, secret: secret2, line, path: path7 });
-  } catch {
-    return true;
-  }
-  if (reason === void 0) return true;
-  return NOT_STORED.has(reason) ? false : reason;
-}
-var REPORT = 0;
-var SKIP = 1;
-var ALLOWED = 2;
-function reportable(parts, file, lines) {
-  if (file.addedLines && !parts.some((p) => file.addedLines.has(p.line))) return SKIP;
-  for (const part of parts) {
-    const last = lines.lineOf(Math.max(part.start, part.end - 1));
-    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line)) return file.addedLines ? ALLOWED : SKIP;
-  }
-  return REPORT;
-}
-function byPlace(a, b) {
-  return a.finding.line - b.finding.line || a.finding.column - b.finding.column || (a.finding.rule < b.finding.rule ? -1 : a.finding.rule > b.finding.rule ? 1 : 0);
-}
-var INLINE_ALLOW_RULE = "suppression/inline-allow";
-function allowNotice(finding) {
-  const what = finding.message.replace(/\.$/, "");
-  return {
-    ...finding,
-    rule: INLINE_ALLOW_RULE,
-    level: "notice",
-    message: `${what} \u2014 silenced by an inline allow marker on a line this change adds; a reviewer should confirm it is not a real credential`
-  };
-}
-function location(c, lines) {
-  const from = lines.position(c.start);
-  const to = lines.position(c.end);
-  return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
-}
-function describe2(detector) {
-  let text3 = descriptions.get(detector);
-  if (text3 === void 0) {
-    text3 = detector.title.toLowerCase().includes(detector.provider.toLowerCase()) ? detector.title : `${detector.title} (${detector.provider})`;
-    descriptions.set(detector, text3);
-  }
-  return text3;
-}
-var descriptions = /* @__PURE__ */ new WeakMap();
-function singleFinding(c, path7, lines) {
-  const redacted = redact(c.secret, c.detector.redactPrefix);
-  const stored = c.detector.credentialFile ? ` (a credential file should not be in the repository${c.weak ? `; the value looks weak: ${c.weak}` : ""})` : "";
-  return {
-    rule: `secret/${c.detector.id}`,
-    level: c.weak ? "warning" : c.detector.level,
-    file: path7,
-    ...location(c, lines),
-    message: `${describe2(c.detector)}: ${redacted}${stored}`,
-    fingerprint: "",
-    // set by nameFindings
-    detector: c.detector.id,
-    redacted,
-    owasp: ["NHI2"]
-  };
-}
-function pairFinding({ first, second }, path7, lines) {
-  const pair = first.detector.pair;
-  const redacted = redact(first.secret, first.detector.redactPrefix);
-  const secondRedacted = redact(second.secret, second.detector.redactPrefix);
-  const level = levelRank(first.detector.level) >= levelRank(second.detector.level) ? first.detector.level : second.detector.level;
-  return {
-    rule: `secret/${pair.id}`,
-    level,
-    file: path7,
-    ...location(first, lines),
-    message: `${pair.title}: ${redacted} with ${second.detector.title} ${secondRedacted} on line ${second.line}`,
-    fingerprint: "",
-    // set by nameFindings
-    detector: pair.id,
-    redacted,
-    owasp: ["NHI2"],
-    data: { pairedWith: { detector: second.detector.id, line: second.line, redacted: secondRedacted } }
-  };
-}
-
-// src/core/secrets/pieces.ts
-var PIECE = 4 * 1024 * 1024;
-var BACK2 = 64 * 1024;
-var AHEAD = 256 * 1024;
-var SNIFF = 8 * 1024;
-var PieceScanner = class {
-  constructor(path7, settings, addedLines, reveal, sizes = { piece: PIECE, back: BACK2, ahead: AHEAD }) {
-    this.path = path7;
-    this.settings = settings;
-    this.reveal = reveal;
-    this.sizes = sizes;
-    if (addedLines) this.added = [...addedLines].sort((a, b) => a - b);
-  }
-  path;
-  settings;
-  reveal;
-  sizes;
-  /** Pending bytes; `buf[0]` is the file's byte `base`. */
-  buf = Buffer.alloc(0);
-  base = 0;
-  /** Pushed bytes not yet joined onto `buf`. */
-  pending = [];
-  pendingBytes = 0;
-  /** Start of the next own range, and its position. */
-  ownFrom = 0;
-  at = { line: 1, units: 0 };
-  found = [];
-  /** Change modes: the added lines, ascending. */
-  added;
-  binary = false;
-  /**
-   * Change modes, lines learnt as the bytes stream (a streamed patch): `line` counts as added.
-   * Call it before pushing the line's bytes; only for a scanner made with `addedLines`.
-   */
-  markAdded(line) {
-    const added = this.added;
-    added.push(line);
-    if (added.length > 1 && added[added.length - 2] > line) added.sort((a, b) => a - b);
-  }
-  /** Bytes that follow those already pushed (copied: the caller may reuse its buffer). */
-  push(bytes) {
-    if (this.binary) return;
-    this.pending.push(Buffer.from(bytes));
-    this.pendingBytes += bytes.length;
-    if (this.end() < this.ownFrom + this.sizes.piece + this.sizes.ahead + 4) return;
-    this.join();
-    while (!this.binary && this.end() >= this.ownFrom + this.sizes.piece + this.sizes.ahead + 4) this.scanPiece(false);
-  }
-  join() {
-    if (this.pending.length === 0) return;
-    this.buf = Buffer.concat([this.buf, ...this.pending]);
-    this.pending = [];
-    this.pendingBytes = 0;
-  }
-  /**
-   * The findings, in file order, once every byte was pushed; undefined for a binary file (a NUL
-   * byte in its first 8 KiB, as for any file: src/core/source.ts).
-   */
-  finish() {
-    this.join();
-    while (!this.binary && this.ownFrom < this.end()) this.scanPiece(true);
-    if (this.binary) return void 0;
-    const limit = this.settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
-    if (this.found.length <= limit) return this.found;
-    const shown = this.found.slice(0, limit);
-    shown.push(limitFinding(this.path, this.found[limit].line, `${this.found.length - limit} more secret findings in this file not reported (limit ${limit} per file)`));
-    return shown;
-  }
-  /** The end of the bytes pushed so far (joined or pending). */
-  end() {
-    return this.base + this.buf.length + this.pendingBytes;
-  }
-  scanPiece(last) {
-    const { buf, base } = this;
-    if (this.ownFrom === 0 && buf.subarray(0, SNIFF).indexOf(0) !== -1) {
-      this.binary = true;
-      return;
-    }
-    const end = this.end();
-    const ownFrom = this.ownFrom;
-    const { piece, back, ahead } = this.sizes;
-    const ownTo = last && end - ownFrom <= piece + ahead ? end : this.cut(ownFrom + piece);
-    const winFrom = ownFrom === 0 ? 0 : this.windowStart(ownFrom);
-    const winTo = ownTo === end ? end : this.charStart(Math.min(end, ownTo + ahead));
-    const start2 = this.before(winFrom, ownFrom, this.at);
-    const ownEnd = ownTo === end ? void 0 : this.advance(ownFrom, ownTo, this.at);
-    const bytes = buf.subarray(winFrom - base, winTo - base);
-    const content = decodeText(bytes);
-    const addedLines = this.added && this.windowLines(start2.line, bytes);
-    for (const f of scanSecrets({ path: this.path, content, ...addedLines ? { addedLines } : {} }, this.settings, this.reveal)) {
-      const placed = shifted(f, start2);
-      if (compare(placed, this.at) < 0 || ownEnd && compare(placed, ownEnd) >= 0) continue;
-      this.found.push(placed);
-    }
-    this.ownFrom = ownTo;
-    if (ownEnd) this.at = ownEnd;
-    const keepFrom = this.charStart(Math.max(base, ownTo - back));
-    this.buf = buf.subarray(keepFrom - base);
-    this.base = keepFrom;
-  }
-  /** Just after the last line feed in [at − BACK, at), else the character start at or before `at`. */
-  cut(at3) {
-    const from = Math.max(this.ownFrom + 1, at3 - this.sizes.back) - this.base;
-    const nl = this.buf.lastIndexOf(10, at3 - this.base - 1);
-    return nl >= from ? this.base + nl + 1 : this.charStart(at3);
-  }
-  /** Just after the first line feed in [ownFrom − BACK, ownFrom), else a character start near ownFrom − BACK. */
-  windowStart(ownFrom) {
-    const from = Math.max(this.base, ownFrom - this.sizes.back);
-    const nl = this.buf.indexOf(10, from - this.base);
-    return nl !== -1 && this.base + nl < ownFrom ? this.base + nl + 1 : this.charStart(from);
-  }
-  /** The start of the character holding byte `at` (UTF-8: not a continuation byte). */
-  charStart(at3) {
-    let i = at3;
-    while (i > this.base && i < this.end() && (this.buf[i - this.base] & 192) === 128) i--;
-    return i;
-  }
-  /** Position of `from`, given the position of `to` (from ≤ to). */
-  before(from, to, at3) {
-    if (from === to) return at3;
-    const range2 = this.buf.subarray(from - this.base, to - this.base);
-    let lines = 0;
-    for (let i = range2.indexOf(10); i !== -1; i = range2.indexOf(10, i + 1)) lines++;
-    if (lines === 0) return { line: at3.line, units: at3.units - units(range2) };
-    return { line: at3.line - lines, units: 0 };
-  }
-  /** Position of `to`, given the position of `from` (from ≤ to). */
-  advance(from, to, at3) {
-    const range2 = this.buf.subarray(from - this.base, to - this.base);
-    const lastNl = range2.lastIndexOf(10);
-    if (lastNl === -1) return { line: at3.line, units: at3.units + units(range2) };
-    let lines = 0;
-    for (let i = range2.indexOf(10); i !== -1; i = range2.indexOf(10, i + 1)) lines++;
-    return { line: at3.line + lines, units: units(range2.subarray(lastNl + 1)) };
-  }
-  /** The change's added lines inside a window starting at line `first`, numbered from the window's first line. */
-  windowLines(first, bytes) {
-    let count = 1;
-    for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) count++;
-    const out = /* @__PURE__ */ new Set();
-    const added = this.added;
-    let lo = 0;
-    let hi = added.length;
-    while (lo < hi) {
-      const mid = lo + hi >>> 1;
-      if (added[mid] < first) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < added.length && added[i] < first + count; i++) out.add(added[i] - first + 1);
-    return out;
-  }
-};
-function units(bytes) {
-  let n = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    if ((b & 192) !== 128) n += b >= 240 ? 2 : 1;
-  }
-  return n;
-}
-function shifted(f, start2) {
-  const out = { ...f, line: start2.line + f.line - 1, column: f.line === 1 ? start2.units + f.column : f.column };
-  if (f.endLine !== void 0) {
-    out.endLine = start2.line + f.endLine - 1;
-    if (f.endColumn !== void 0) out.endColumn = f.endLine === 1 ? start2.units + f.endColumn : f.endColumn;
-  }
-  return out;
-}
-function compare(f, p) {
-  return f.line - p.line || f.column - (p.units + 1);
-}
-function scanBytesInPieces(path7, bytes, settings, addedLines, reveal, sizes) {
-  const pieces = new PieceScanner(path7, settings, addedLines, reveal, sizes);
-  const step2 = sizes?.piece ?? PIECE;
-  for (let at3 = 0; at3 < bytes.length; at3 += step2) pieces.push(bytes.subarray(at3, at3 + step2));
-  return pieces.finish();
-}
-var BATCH_CHARS = 64 * 1024;
-function patchInPieces(path7, settings, done, reveal) {
-  const pieces = new PieceScanner(path7, settings, /* @__PURE__ */ new Set(), reveal);
-  let next = 1;
-  let text3 = "";
-  const flush = () => {
-    if (text3.length > 0) pieces.push(Buffer.from(text3));
-    text3 = "";
-  };
-  return {
-    line(newLine, line, added) {
-      if (newLine < next) return;
-      if (added) pieces.markAdded(newLine);
-      text3 += "\n".repeat(newLine - next) + line + "\n";
-      next = newLine + 1;
-      if (text3.length >= BATCH_CHARS) flush();
-    },
-    end() {
-      flush();
-      done(pieces.finish() ?? []);
-    }
-  };
-}
-
-// src/core/parallel/read-file.ts
-var OPEN_FLAGS = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0);
-var REUSED_BYTES = 1024 * 1024;
-var reused;
-function readSourceFile(path7, abs, maxFileSize) {
-  let fd;
-  try {
-    fd = openSync(abs, OPEN_FLAGS);
-  } catch (error2) {
-    const code3 = errnoCode(error2);
-    if (code3 === "ELOOP") return skipped(path7, "invalid-path", "replaced by a symbolic link while scanning");
-    return skipped(path7, "unreadable", code3 ?? error2.message);
-  }
-  try {
-    const limit = maxFileSize + 1;
-    let bytes = reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES);
-    let got = 0;
-    for (; ; ) {
-      const room = Math.min(bytes.length, limit) - got;
-      if (room <= 0) {
-        const info3 = fstatSync(fd);
-        if (!info3.isFile()) return skipped(path7, "unreadable", "not a regular file");
-        const size = Math.max(info3.size, got);
-        if (size > maxFileSize || got >= limit) return skipped(path7, "too-large", `${size} bytes exceeds max-file-size ${maxFileSize}`);
-        const larger = Buffer.allocUnsafe(Math.min(limit, Math.max(info3.size + 1, 2 * got)));
-        bytes.copy(larger, 0, 0, got);
-        bytes = larger;
-        continue;
-      }
-      const n = readSync(fd, bytes, got, room, null);
-      if (n === 0) break;
-      got += n;
-    }
-    return toSourceFile(path7, bytes.subarray(0, got), { maxFileSize });
-  } catch (error2) {
-    return skipped(path7, "unreadable", errnoCode(error2) ?? error2.message);
-  } finally {
-    closeSync(fd);
-  }
-}
-function scanFileInPieces(skip, abs, settings, addedLines, reveal) {
-  if (skip.reason !== "too-large") return skip;
-  let fd;
-  try {
-    fd = openSync(abs, OPEN_FLAGS);
-  } catch {
-    return skip;
-  }
-  try {
-    if (!fstatSync(fd).isFile()) return skip;
-    const pieces = new PieceScanner(skip.path, settings, addedLines, reveal);
-    const bytes = reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES);
-    for (let n = readSync(fd, bytes, 0, bytes.length, null); n > 0; n = readSync(fd, bytes, 0, bytes.length, null)) pieces.push(bytes.subarray(0, n));
-    const secrets = pieces.finish();
-    return secrets ? piecesRead(skip, secrets) : skip;
-  } catch {
-    return skip;
-  } finally {
-    closeSync(fd);
-  }
-}
-function piecesRead(skip, secrets) {
-  return { ...skip, detail: `${skip.detail}: scanned for secrets in pieces, not parsed for identities`, secrets };
-}
-function skipped(path7, reason, detail) {
-  return { path: path7, reason, detail };
-}
-function errnoCode(error2) {
-  return typeof error2 === "object" && error2 !== null && "code" in error2 ? String(error2.code) : void 0;
 }
 
 // src/workspace/errors.ts
@@ -61594,9 +61600,10 @@ var BODY_LIMIT = 65e3;
 var GRAPH_LIMIT = 60;
 var LISTED_SKIPS = 20;
 function skipLines(skipped2) {
-  if (skipped2.length === 0) return [];
-  const routine = skipped2.filter((s) => s.reason === "binary" || s.reason === "too-large").length;
-  const listed = skipped2.filter((s) => s.reason !== "binary" && s.reason !== "too-large");
+  const unread = skipped2.filter((s) => !wasReadInPieces(s));
+  if (unread.length === 0) return [];
+  const routine = unread.filter((s) => s.reason === "binary" || s.reason === "too-large").length;
+  const listed = unread.filter((s) => s.reason !== "binary" && s.reason !== "too-large");
   return [
     "",
     "### Not scanned",

@@ -16927,8 +16927,9 @@ function scanFileInPieces(skip, abs, settings2, addedLines, reveal2) {
     closeSync(fd);
   }
 }
+var READ_IN_PIECES = ": scanned for secrets in pieces, not parsed for identities";
 function piecesRead(skip, secrets) {
-  return { ...skip, detail: `${skip.detail}: scanned for secrets in pieces, not parsed for identities`, secrets };
+  return { ...skip, detail: `${skip.detail}${READ_IN_PIECES}`, secrets };
 }
 function skipped(path2, reason, detail) {
   return { path: path2, reason, detail };

@@ -1,3 +1,4 @@
+import { wasReadInPieces } from '../core/parallel/read-file.js';
 import { code, markdownText } from '../core/report/escape.js';
 import type { InventoryEntry, Skipped } from '../core/types.js';
 import { DEFAULT_MAX_CREATES, withMarker, type DesiredIssue } from './issue-sync.js';
@@ -31,9 +32,11 @@ const LISTED_SKIPS = 20;
  * and a count of binary and oversized files. Empty when nothing was skipped.
  */
 function skipLines(skipped: readonly Skipped[]): string[] {
-  if (skipped.length === 0) return [];
-  const routine = skipped.filter((s) => s.reason === 'binary' || s.reason === 'too-large').length;
-  const listed = skipped.filter((s) => s.reason !== 'binary' && s.reason !== 'too-large');
+  // Files over max-file-size read in pieces were scanned for secrets: not "not scanned".
+  const unread = skipped.filter((s) => !wasReadInPieces(s));
+  if (unread.length === 0) return [];
+  const routine = unread.filter((s) => s.reason === 'binary' || s.reason === 'too-large').length;
+  const listed = unread.filter((s) => s.reason !== 'binary' && s.reason !== 'too-large');
   return [
     '',
     '### Not scanned',

@@ -92,9 +92,17 @@ export function scanFileInPieces(skip: Skipped, abs: string, settings: ScanSetti
   }
 }
 
+/** How the detail of a `too-large` skip read in pieces ends. */
+const READ_IN_PIECES = ': scanned for secrets in pieces, not parsed for identities';
+
 /** The skip of a file read in pieces: not parsed for identities, its secrets reported. */
 export function piecesRead(skip: Skipped, secrets: Finding[]): Skipped {
-  return { ...skip, detail: `${skip.detail}: scanned for secrets in pieces, not parsed for identities`, secrets };
+  return { ...skip, detail: `${skip.detail}${READ_IN_PIECES}`, secrets };
+}
+
+/** A `too-large` skip whose file was still scanned for secrets, in pieces (the reports count these apart). */
+export function wasReadInPieces(skip: Skipped): boolean {
+  return skip.reason === 'too-large' && skip.detail.endsWith(READ_IN_PIECES);
 }
 
 /** A file that was not scanned, and why. */

@@ -1,5 +1,6 @@
 import { LEVELS, type Finding, type Level, type ScanResult, type Skipped } from '../types.js';
 import { terminalText } from './escape.js';
+import { wasReadInPieces } from '../parallel/read-file.js';
 import type { RenderContext, Renderer } from './renderer.js';
 import { countByLevel } from './rule-help.js';
 
@@ -43,8 +44,11 @@ export const textRenderer: Renderer = {
       out.push('', paint('1', `Skipped ${listed.length} file(s):`));
       for (const s of listed) out.push(`  ${terminalText(s.path)}  ${paint('2', terminalText(`${s.reason}: ${s.detail}`))}`);
     }
-    const hidden = result.skipped.length - listed.length;
+    // Files over max-file-size read in pieces were scanned for secrets: not counted as skipped.
+    const pieces = context.verbose ? 0 : result.skipped.filter(wasReadInPieces).length;
+    const hidden = result.skipped.length - listed.length - pieces;
     if (hidden > 0) out.push('', paint('2', `${hidden} binary or oversized file(s) skipped (--verbose lists them).`));
+    if (pieces > 0) out.push('', paint('2', `${pieces} file(s) over max-file-size scanned for secrets only, in pieces (--verbose lists them).`));
     if (result.findings.length > 0) {
       const example = mostCommonRule(others) ?? mostCommonRule(silenced) ?? mostCommonRule(secrets);
       out.push('', paint('2', `What each rule means and how to fix it: nhi-steward explain RULE (e.g. nhi-steward explain ${example}).`));

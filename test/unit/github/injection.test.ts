@@ -96,6 +96,11 @@ describe('names from the repository reach GitHub inert', () => {
     expect(section).not.toContain('logo.png');
     assertInert(section, []);
     expect(dashboardIssue({ inventory, gapIssues: new Map(), gapsByIdentity: new Map(), sha: 'a'.repeat(40), labels: [], skipped: [] }).body).not.toContain('Not scanned');
+    // A file over max-file-size read in pieces was scanned for secrets: not "not scanned".
+    const pieces = { path: 'db/dump.sql', reason: 'too-large' as const, detail: '9 bytes exceeds max-file-size 1: scanned for secrets in pieces, not parsed for identities' };
+    expect(dashboardIssue({ inventory, gapIssues: new Map(), gapsByIdentity: new Map(), sha: 'a'.repeat(40), labels: [], skipped: [pieces] }).body).not.toContain('Not scanned');
+    const both = dashboardIssue({ inventory, gapIssues: new Map(), gapsByIdentity: new Map(), sha: 'a'.repeat(40), labels: [], skipped: [pieces, ...routine] }).body;
+    expect(both).toContain('2 binary or oversized files skipped.');
   });
 
   it('check-run summary: inert and one row per finding', () => {

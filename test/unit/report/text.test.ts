@@ -18,6 +18,17 @@ describe('text report', () => {
     expect(out).toContain('k8s/billing.yaml\n  3:1  warning');
   });
 
+  it('counts files over max-file-size read in pieces apart from skipped ones: they were scanned for secrets', () => {
+    const pieces = { path: 'db/dump.sql', reason: 'too-large' as const, detail: '6000000 bytes exceeds max-file-size 5242880: scanned for secrets in pieces, not parsed for identities' };
+    const unread = { path: 'db/big.tf', reason: 'too-large' as const, detail: '6000000 bytes exceeds max-file-size 5242880; not downloaded' };
+    const out = textRenderer.render({ ...result, skipped: [...result.skipped, pieces, unread] }, context);
+    expect(out).toContain('2 binary or oversized file(s) skipped (--verbose lists them).');
+    expect(out).toContain('1 file(s) over max-file-size scanned for secrets only, in pieces (--verbose lists them).');
+    const verbose = textRenderer.render({ ...result, skipped: [...result.skipped, pieces] }, { ...context, verbose: true });
+    expect(verbose).toContain('db/dump.sql  too-large: 6000000 bytes exceeds max-file-size 5242880: scanned for secrets in pieces');
+    expect(verbose).not.toContain('scanned for secrets only');
+  });
+
   it('starts with counts by level; counts binary skips and lists them only when verbose', () => {
     const out = textRenderer.render(result, context);
     expect(out.split('\n')[0]).toBe('5 finding(s) (2 secret(s), 3 identity/owners): 1 error, 2 warnings, 1 notice, 1 info in 4 file(s). 12 file(s) scanned in demo, 2 NHI(s), 1 skipped.');
