@@ -9449,7 +9449,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable3 } = __require("node:stream");
+    var { Readable: Readable2 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9461,7 +9461,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop4 = () => {
     };
-    var BodyReadable = class extends Readable3 {
+    var BodyReadable = class extends Readable2 {
       constructor({
         resume,
         abort,
@@ -9803,7 +9803,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable3 } = require_readable();
+    var { Readable: Readable2 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9898,7 +9898,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable3({
+        const res = new Readable2({
           resume,
           abort,
           contentType,
@@ -10213,7 +10213,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable3,
+      Readable: Readable2,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -10227,7 +10227,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable3 {
+    var PipelineRequest = class extends Readable2 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10244,7 +10244,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable3 {
+    var PipelineResponse = class extends Readable2 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -13569,7 +13569,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable3, pipeline, finished } = __require("node:stream");
+    var { Readable: Readable2, pipeline, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14508,7 +14508,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable3({ read: resume });
+              this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
               resolve5({
                 status,
@@ -30733,7 +30733,7 @@ var require_streamx = __commonJS({
         }
       }
     };
-    var Readable3 = class _Readable extends Stream {
+    var Readable2 = class _Readable extends Stream {
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
@@ -30944,7 +30944,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Duplex = class extends Readable3 {
+    var Duplex = class extends Readable2 {
       // and Writable
       constructor(opts) {
         super(opts);
@@ -31153,7 +31153,7 @@ var require_streamx = __commonJS({
       getStreamError,
       Stream,
       Writable,
-      Readable: Readable3,
+      Readable: Readable2,
       Duplex,
       Transform: Transform2,
       // Export PassThrough for compatibility with Node.js core's stream module
@@ -31427,7 +31427,7 @@ var require_headers2 = __commonJS({
 // node_modules/tar-stream/extract.js
 var require_extract = __commonJS({
   "node_modules/tar-stream/extract.js"(exports, module) {
-    var { Writable, Readable: Readable3, getStreamError } = require_streamx();
+    var { Writable, Readable: Readable2, getStreamError } = require_streamx();
     var FIFO = require_fast_fifo();
     var b4a = require_b4a();
     var headers = require_headers2();
@@ -31475,7 +31475,7 @@ var require_extract = __commonJS({
         return buf.subarray(this._offset, this._offset += size);
       }
     };
-    var Source = class extends Readable3 {
+    var Source = class extends Readable2 {
       constructor(self2, header, offset) {
         super();
         this.header = header;
@@ -31791,7 +31791,7 @@ var require_constants6 = __commonJS({
 // node_modules/tar-stream/pack.js
 var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports, module) {
-    var { Readable: Readable3, Writable, getStreamError } = require_streamx();
+    var { Readable: Readable2, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
     var constants4 = require_constants6();
     var headers = require_headers2();
@@ -31884,7 +31884,7 @@ var require_pack = __commonJS({
         cb();
       }
     };
-    var Pack = class extends Readable3 {
+    var Pack = class extends Readable2 {
       constructor(opts) {
         super(opts);
         this._drain = noop4;
@@ -45792,9 +45792,6 @@ function stripMarkdown(md) {
   return md.replace(/\*\*|`/g, "");
 }
 
-// src/core/parallel/read-file.ts
-import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
-
 // src/core/source.ts
 import { isAscii } from "node:buffer";
 var BINARY_SNIFF_BYTES = 8 * 1024;
@@ -45866,37 +45863,6 @@ var DECODE_BLOCK = 16 * 1024;
 var decodeBlob = Number(process.versions.node.split(".")[0]) < 24 ? (bytes) => decodeText(bytes, DECODE_BLOCK) : decodeText;
 function isSkipped(x) {
   return x.reason !== void 0 && x.content === void 0;
-}
-
-// src/core/secrets/suppression.ts
-var INLINE_ALLOW_MARKERS = ["nhi-steward:allow", "gitleaks:allow", "pragma: allowlist secret"];
-var markerPattern = new RegExp(INLINE_ALLOW_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "i");
-function hasAllowMarker(lineText) {
-  return markerPattern.test(lineText);
-}
-
-// src/core/secrets/allow-markers.ts
-var MARKER_SCAN_LIMIT = 64 * 1024;
-function markerLineText(content, lines, line) {
-  const start2 = lines.lineStart(line);
-  const end = lines.lineEnd(line);
-  if (end - start2 <= MARKER_SCAN_LIMIT) return content.slice(start2, end);
-  return content.slice(start2, start2 + MARKER_SCAN_LIMIT / 2) + "\n" + content.slice(end - MARKER_SCAN_LIMIT / 2, end);
-}
-var ALLOW = [97, 108, 108, 111, 119];
-if (!INLINE_ALLOW_MARKERS.every((m) => m.toLowerCase().includes("allow"))) throw new Error('every allow marker must contain "allow"');
-function lineHasAllowMarker(content, lines, line) {
-  const start2 = lines.lineStart(line);
-  const end = lines.lineEnd(line);
-  if (end - start2 <= MARKER_SCAN_LIMIT && !containsAllow(content, start2, end)) return false;
-  return hasAllowMarker(markerLineText(content, lines, line));
-}
-function containsAllow(text3, start2, end) {
-  for (let i = start2, last = end - ALLOW.length; i <= last; i++) {
-    if ((text3.charCodeAt(i) | 32) !== 97) continue;
-    if ((text3.charCodeAt(i + 1) | 32) === 108 && (text3.charCodeAt(i + 2) | 32) === 108 && (text3.charCodeAt(i + 3) | 32) === 111 && (text3.charCodeAt(i + 4) | 32) === 119) return true;
-  }
-  return false;
 }
 
 // src/core/secrets/prefilter-wasm.ts
@@ -47126,6 +47092,37 @@ function toRawMatch(m, base, d, hasSecretGroup) {
   const secret2 = m.groups?.secret;
   if (!span || !secret2) return void 0;
   return { detector: d, secret: secret2, start: base + span[0], end: base + span[1] };
+}
+
+// src/core/secrets/suppression.ts
+var INLINE_ALLOW_MARKERS = ["nhi-steward:allow", "gitleaks:allow", "pragma: allowlist secret"];
+var markerPattern = new RegExp(INLINE_ALLOW_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "i");
+function hasAllowMarker(lineText) {
+  return markerPattern.test(lineText);
+}
+
+// src/core/secrets/allow-markers.ts
+var MARKER_SCAN_LIMIT = 64 * 1024;
+function markerLineText(content, lines, line) {
+  const start2 = lines.lineStart(line);
+  const end = lines.lineEnd(line);
+  if (end - start2 <= MARKER_SCAN_LIMIT) return content.slice(start2, end);
+  return content.slice(start2, start2 + MARKER_SCAN_LIMIT / 2) + "\n" + content.slice(end - MARKER_SCAN_LIMIT / 2, end);
+}
+var ALLOW = [97, 108, 108, 111, 119];
+if (!INLINE_ALLOW_MARKERS.every((m) => m.toLowerCase().includes("allow"))) throw new Error('every allow marker must contain "allow"');
+function lineHasAllowMarker(content, lines, line) {
+  const start2 = lines.lineStart(line);
+  const end = lines.lineEnd(line);
+  if (end - start2 <= MARKER_SCAN_LIMIT && !containsAllow(content, start2, end)) return false;
+  return hasAllowMarker(markerLineText(content, lines, line));
+}
+function containsAllow(text3, start2, end) {
+  for (let i = start2, last = end - ALLOW.length; i <= last; i++) {
+    if ((text3.charCodeAt(i) | 32) !== 97) continue;
+    if ((text3.charCodeAt(i + 1) | 32) === 108 && (text3.charCodeAt(i + 2) | 32) === 108 && (text3.charCodeAt(i + 3) | 32) === 111 && (text3.charCodeAt(i + 4) | 32) === 119) return true;
+  }
+  return false;
 }
 
 // node_modules/balanced-match/dist/esm/index.js
@@ -49891,14 +49888,7 @@ var PieceScanner = class {
     for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) count++;
     const out = /* @__PURE__ */ new Set();
     const added = this.added;
-    let lo = 0;
-    let hi = added.length;
-    while (lo < hi) {
-      const mid = lo + hi >>> 1;
-      if (added[mid] < first) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < added.length && added[i] < first + count; i++) out.add(added[i] - first + 1);
+    for (let i = lowerBound(added, first); i < added.length && added[i] < first + count; i++) out.add(added[i] - first + 1);
     return out;
   }
 };
@@ -49950,80 +49940,12 @@ function patchInPieces(path7, settings, done, reveal) {
     }
   };
 }
-
-// src/core/parallel/read-file.ts
-var OPEN_FLAGS = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0);
-var REUSED_BYTES = 1024 * 1024;
-var reused;
-function readSourceFile(path7, abs, maxFileSize) {
-  let fd;
-  try {
-    fd = openSync(abs, OPEN_FLAGS);
-  } catch (error2) {
-    const code3 = errnoCode(error2);
-    if (code3 === "ELOOP") return skipped(path7, "invalid-path", "replaced by a symbolic link while scanning");
-    return skipped(path7, "unreadable", code3 ?? error2.message);
-  }
-  try {
-    const limit = maxFileSize + 1;
-    let bytes = reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES);
-    let got = 0;
-    for (; ; ) {
-      const room = Math.min(bytes.length, limit) - got;
-      if (room <= 0) {
-        const info3 = fstatSync(fd);
-        if (!info3.isFile()) return skipped(path7, "unreadable", "not a regular file");
-        const size = Math.max(info3.size, got);
-        if (size > maxFileSize || got >= limit) return skipped(path7, "too-large", `${size} bytes exceeds max-file-size ${maxFileSize}`);
-        const larger = Buffer.allocUnsafe(Math.min(limit, Math.max(info3.size + 1, 2 * got)));
-        bytes.copy(larger, 0, 0, got);
-        bytes = larger;
-        continue;
-      }
-      const n = readSync(fd, bytes, got, room, null);
-      if (n === 0) break;
-      got += n;
-    }
-    return toSourceFile(path7, bytes.subarray(0, got), { maxFileSize });
-  } catch (error2) {
-    return skipped(path7, "unreadable", errnoCode(error2) ?? error2.message);
-  } finally {
-    closeSync(fd);
-  }
-}
-function scanFileInPieces(skip, abs, settings, addedLines, reveal) {
-  if (skip.reason !== "too-large") return skip;
-  let fd;
-  try {
-    fd = openSync(abs, OPEN_FLAGS);
-  } catch {
-    return skip;
-  }
-  try {
-    if (!fstatSync(fd).isFile()) return skip;
-    const pieces = new PieceScanner(skip.path, settings, addedLines, reveal);
-    const bytes = reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES);
-    for (let n = readSync(fd, bytes, 0, bytes.length, null); n > 0; n = readSync(fd, bytes, 0, bytes.length, null)) pieces.push(bytes.subarray(0, n));
-    const secrets = pieces.finish();
-    return secrets ? piecesRead(skip, secrets) : skip;
-  } catch {
-    return skip;
-  } finally {
-    closeSync(fd);
-  }
-}
 var READ_IN_PIECES = ": scanned for secrets in pieces, not parsed for identities";
 function piecesRead(skip, secrets) {
   return { ...skip, detail: `${skip.detail}${READ_IN_PIECES}`, secrets };
 }
 function wasReadInPieces(skip) {
   return skip.reason === "too-large" && skip.detail.endsWith(READ_IN_PIECES);
-}
-function skipped(path7, reason, detail) {
-  return { path: path7, reason, detail };
-}
-function errnoCode(error2) {
-  return typeof error2 === "object" && error2 !== null && "code" in error2 ? String(error2.code) : void 0;
 }
 
 // src/core/report/text.ts
@@ -52280,6 +52202,75 @@ function readGitleaksIgnore(text3) {
     else unmapped++;
   }
   return { locations, unmapped };
+}
+
+// src/core/parallel/read-file.ts
+import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
+var OPEN_FLAGS = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0);
+var REUSED_BYTES = 1024 * 1024;
+var reused;
+function readSourceFile(path7, abs, maxFileSize) {
+  let fd;
+  try {
+    fd = openSync(abs, OPEN_FLAGS);
+  } catch (error2) {
+    const code3 = errnoCode(error2);
+    if (code3 === "ELOOP") return skipped(path7, "invalid-path", "replaced by a symbolic link while scanning");
+    return skipped(path7, "unreadable", code3 ?? error2.message);
+  }
+  try {
+    const limit = maxFileSize + 1;
+    let bytes = reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES);
+    let got = 0;
+    for (; ; ) {
+      const room = Math.min(bytes.length, limit) - got;
+      if (room <= 0) {
+        const info3 = fstatSync(fd);
+        if (!info3.isFile()) return skipped(path7, "unreadable", "not a regular file");
+        const size = Math.max(info3.size, got);
+        if (size > maxFileSize || got >= limit) return skipped(path7, "too-large", `${size} bytes exceeds max-file-size ${maxFileSize}`);
+        const larger = Buffer.allocUnsafe(Math.min(limit, Math.max(info3.size + 1, 2 * got)));
+        bytes.copy(larger, 0, 0, got);
+        bytes = larger;
+        continue;
+      }
+      const n = readSync(fd, bytes, got, room, null);
+      if (n === 0) break;
+      got += n;
+    }
+    return toSourceFile(path7, bytes.subarray(0, got), { maxFileSize });
+  } catch (error2) {
+    return skipped(path7, "unreadable", errnoCode(error2) ?? error2.message);
+  } finally {
+    closeSync(fd);
+  }
+}
+function scanFileInPieces(skip, abs, settings, addedLines, reveal) {
+  if (skip.reason !== "too-large") return skip;
+  let fd;
+  try {
+    fd = openSync(abs, OPEN_FLAGS);
+  } catch {
+    return skip;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return skip;
+    const pieces = new PieceScanner(skip.path, settings, addedLines, reveal);
+    const bytes = reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES);
+    for (let n = readSync(fd, bytes, 0, bytes.length, null); n > 0; n = readSync(fd, bytes, 0, bytes.length, null)) pieces.push(bytes.subarray(0, n));
+    const secrets = pieces.finish();
+    return secrets ? piecesRead(skip, secrets) : skip;
+  } catch {
+    return skip;
+  } finally {
+    closeSync(fd);
+  }
+}
+function skipped(path7, reason, detail) {
+  return { path: path7, reason, detail };
+}
+function errnoCode(error2) {
+  return typeof error2 === "object" && error2 !== null && "code" in error2 ? String(error2.code) : void 0;
 }
 
 // src/workspace/errors.ts
@@ -60745,6 +60736,11 @@ async function withRepoLock(key, work) {
 }
 
 // src/github/contents.ts
+import { Readable } from "node:stream";
+function responseStream(body) {
+  if (typeof body === "string" || body instanceof Buffer || body instanceof ArrayBuffer) return Readable.from([Buffer.from(body)]);
+  return Readable.fromWeb(body);
+}
 function isNotFound(error2) {
   return typeof error2 === "object" && error2 !== null && error2.status === 404;
 }
@@ -60775,7 +60771,6 @@ async function gitTree(client2, repo, ref) {
 // src/github/full-scan.ts
 import { get as httpGet } from "node:http";
 import { get as httpsGet } from "node:https";
-import { Readable } from "node:stream";
 
 // src/github/tarball.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
@@ -60907,8 +60902,7 @@ async function openTarball(client2, repo, ref) {
     await response.data?.cancel?.().catch(() => void 0);
     return download(location2, MAX_DOWNLOAD_REDIRECTS);
   }
-  const body = response.data;
-  return body instanceof Buffer || body instanceof ArrayBuffer ? Readable.from([Buffer.from(body)]) : Readable.fromWeb(body);
+  return responseStream(response.data);
 }
 function download(url, redirectsLeft) {
   const get2 = new URL(url).protocol === "https:" ? httpsGet : httpGet;
@@ -60933,7 +60927,6 @@ function download(url, redirectsLeft) {
 }
 
 // src/github/pr-check.ts
-import { Readable as Readable2 } from "node:stream";
 var PULL_DOWNLOAD_CONCURRENCY = 4;
 var PULL_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
 var PROCESS_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
@@ -60976,14 +60969,12 @@ async function streamPieces(client2, repo, path7, ref, settings) {
     if (isNotFound(error2)) return void 0;
     throw error2;
   }
-  const body = response.data;
   const pieces = new PieceScanner(path7, settings);
-  if (typeof body === "string" || body instanceof Buffer || body instanceof ArrayBuffer) pieces.push(Buffer.from(body));
-  else for await (const chunk of Readable2.fromWeb(body)) pieces.push(chunk);
+  for await (const chunk of responseStream(response.data)) pieces.push(chunk);
   return pieces.finish();
 }
-function tooLargeSkip(path7, size, max) {
-  return { path: path7, reason: "too-large", detail: `${size} bytes exceeds max-file-size ${max}; not downloaded` };
+function tooLargeSkip(path7, size, max, how = "; not downloaded") {
+  return { path: path7, reason: "too-large", detail: `${size} bytes exceeds max-file-size ${max}${how}` };
 }
 function planFile(file, size, maxFileSize) {
   const infra = isInfrastructureFile(file.filename);
@@ -61084,9 +61075,9 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets, 
         if (added) source = { ...source, addedLines: added };
       }
     } else if (view.sparseContent.length > settings.maxFileSize) {
-      const skip = tooLargeSkip(file.filename, sizes.get(file.filename) ?? view.sparseContent.length, settings.maxFileSize);
+      const size = sizes.get(file.filename) ?? view.sparseContent.length;
       const secrets = scanBytesInPieces(file.filename, Buffer.from(view.sparseContent), { ...settings, mode: "pr" }, view.addedLines, revealSecrets);
-      source = secrets ? piecesRead({ ...skip, detail: skip.detail.replace("; not downloaded", "") }, secrets) : skip;
+      source = secrets ? piecesRead(tooLargeSkip(file.filename, size, settings.maxFileSize, ""), secrets) : tooLargeSkip(file.filename, size, settings.maxFileSize);
     } else {
       source = { path: file.filename, content: view.sparseContent, addedLines: view.addedLines };
     }
@@ -61107,7 +61098,7 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets, 
         const held = new Set((base ?? []).map(secretKey));
         found2 = head.filter((f) => !held.has(secretKey(f)));
       }
-      return piecesRead({ ...skip, detail: skip.detail.replace("; not downloaded", "; streamed") }, found2);
+      return piecesRead(tooLargeSkip(file.filename, sizes.get(file.filename), settings.maxFileSize, "; streamed"), found2);
     } catch {
       return skip;
     }

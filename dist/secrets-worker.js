@@ -16834,14 +16834,7 @@ var PieceScanner = class {
     for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) count++;
     const out = /* @__PURE__ */ new Set();
     const added = this.added;
-    let lo = 0;
-    let hi = added.length;
-    while (lo < hi) {
-      const mid = lo + hi >>> 1;
-      if (added[mid] < first) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < added.length && added[i] < first + count; i++) out.add(added[i] - first + 1);
+    for (let i = lowerBound(added, first); i < added.length && added[i] < first + count; i++) out.add(added[i] - first + 1);
     return out;
   }
 };
@@ -16865,6 +16858,10 @@ function compare(f, p) {
   return f.line - p.line || f.column - (p.units + 1);
 }
 var BATCH_CHARS = 64 * 1024;
+var READ_IN_PIECES = ": scanned for secrets in pieces, not parsed for identities";
+function piecesRead(skip, secrets) {
+  return { ...skip, detail: `${skip.detail}${READ_IN_PIECES}`, secrets };
+}
 
 // src/core/parallel/read-file.ts
 var OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
@@ -16926,10 +16923,6 @@ function scanFileInPieces(skip, abs, settings2, addedLines, reveal2) {
   } finally {
     closeSync(fd);
   }
-}
-var READ_IN_PIECES = ": scanned for secrets in pieces, not parsed for identities";
-function piecesRead(skip, secrets) {
-  return { ...skip, detail: `${skip.detail}${READ_IN_PIECES}`, secrets };
 }
 function skipped(path2, reason, detail) {
   return { path: path2, reason, detail };

@@ -1,4 +1,15 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { GitHubClient, RepoRef } from './client.js';
+
+/**
+ * The body of a request made with `parseSuccessResponseBody: false` as a Node stream: a web
+ * stream when fetch streamed it, or bytes (or text) when a client buffered it anyway.
+ */
+export function responseStream(body: unknown): Readable {
+  if (typeof body === 'string' || body instanceof Buffer || body instanceof ArrayBuffer) return Readable.from([Buffer.from(body as ArrayBuffer)]);
+  return Readable.fromWeb(body as WebReadableStream<Uint8Array>);
+}
 
 export function isNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { status?: number }).status === 404;

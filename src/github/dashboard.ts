@@ -1,4 +1,4 @@
-import { wasReadInPieces } from '../core/parallel/read-file.js';
+import { wasReadInPieces } from '../core/secrets/pieces.js';
 import { code, markdownText } from '../core/report/escape.js';
 import type { InventoryEntry, Skipped } from '../core/types.js';
 import { DEFAULT_MAX_CREATES, withMarker, type DesiredIssue } from './issue-sync.js';

@@ -8,7 +8,7 @@ import { PieceScanner } from '../core/secrets/pieces.js';
 import type { ScanResult, ScanSettings, SecretSink, SourceFile, Skipped } from '../core/types.js';
 import { safeMessage } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
-import { gitTree } from './contents.js';
+import { gitTree, responseStream } from './contents.js';
 import { readTarball } from './tarball.js';
 
 /** Bounds for a tarball: GitHub repositories can be large, a tar bomb larger. */
@@ -104,8 +104,7 @@ export async function openTarball(client: GitHubClient, repo: RepoRef, ref: stri
     await (response.data as WebReadableStream<Uint8Array> | undefined)?.cancel?.().catch(() => undefined);
     return download(location, MAX_DOWNLOAD_REDIRECTS);
   }
-  const body = response.data as WebReadableStream<Uint8Array> | Buffer | ArrayBuffer;
-  return body instanceof Buffer || body instanceof ArrayBuffer ? Readable.from([Buffer.from(body as ArrayBuffer)]) : Readable.fromWeb(body as WebReadableStream<Uint8Array>);
+  return responseStream(response.data);
 }
 
 /** GET without our token: the download URL carries its own short-lived one. */

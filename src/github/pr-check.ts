@@ -9,7 +9,7 @@ import { linkReferences } from '../core/identities/link.js';
 import type { Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, SecretSink, SourceFile, Skipped } from '../core/types.js';
 import { conclusionFor, toAnnotations, type CheckOutcome } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
-import { getFileBytes, getFileText, gitTree, isNotFound, type GitTree } from './contents.js';
+import { getFileBytes, getFileText, gitTree, isNotFound, responseStream, type GitTree } from './contents.js';
 import { CODEOWNERS_PATHS } from '../core/policy/codeowners.js';
 import { ROLE_RULES_PREFIX } from '../core/identities/link.js';
 import { readPatch } from './patch.js';
@@ -18,10 +18,7 @@ import { winningEntry } from '../core/policy/owners-file.js';
 import { policyFingerprint } from '../core/policy/rules.js';
 import { openTarball } from './full-scan.js';
 import { readTarball } from './tarball.js';
-import { piecesRead } from '../core/parallel/read-file.js';
-import { PieceScanner, scanBytesInPieces } from '../core/secrets/pieces.js';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { PieceScanner, piecesRead, scanBytesInPieces } from '../core/secrets/pieces.js';
 
 export interface PullRequestRef {
   number: number;
@@ -152,15 +149,14 @@ async function streamPieces(client: GitHubClient, repo: RepoRef, path: string, r
     if (isNotFound(error)) return undefined;
     throw error;
   }
-  const body = response.data as unknown as WebReadableStream<Uint8Array> | Buffer | ArrayBuffer | string;
   const pieces = new PieceScanner(path, settings);
-  if (typeof body === 'string' || body instanceof Buffer || body instanceof ArrayBuffer) pieces.push(Buffer.from(body as ArrayBuffer));
-  else for await (const chunk of Readable.fromWeb(body as WebReadableStream<Uint8Array>)) pieces.push(chunk as Buffer);
+  for await (const chunk of responseStream(response.data)) pieces.push(chunk as Buffer);
   return pieces.finish();
 }
 
-function tooLargeSkip(path: string, size: number, max: number): Skipped {
-  return { path, reason: 'too-large', detail: `${size} bytes exceeds max-file-size ${max}; not downloaded` };
+/** `how`: what became of the file instead of a download (read from its patch: nothing to add). */
+function tooLargeSkip(path: string, size: number, max: number, how = '; not downloaded'): Skipped {
+  return { path, reason: 'too-large', detail: `${size} bytes exceeds max-file-size ${max}${how}` };
 }
 
 function planFile(file: PullFile, size: number | undefined, maxFileSize: number): PlannedFile {
@@ -318,9 +314,9 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
       }
     } else if (view!.sparseContent.length > settings.maxFileSize) {
       // The patch of a file past max-file-size: its lines in place, read in pieces.
-      const skip: Skipped = tooLargeSkip(file.filename, sizes.get(file.filename) ?? view!.sparseContent.length, settings.maxFileSize);
+      const size = sizes.get(file.filename) ?? view!.sparseContent.length;
       const secrets = scanBytesInPieces(file.filename, Buffer.from(view!.sparseContent), { ...settings, mode: 'pr' }, view!.addedLines, revealSecrets);
-      source = secrets ? piecesRead({ ...skip, detail: skip.detail.replace('; not downloaded', '') }, secrets) : skip;
+      source = secrets ? piecesRead(tooLargeSkip(file.filename, size, settings.maxFileSize, ''), secrets) : tooLargeSkip(file.filename, size, settings.maxFileSize);
     } else {
       source = { path: file.filename, content: view!.sparseContent, addedLines: view!.addedLines };
     }
@@ -348,7 +344,7 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
         const held = new Set((base ?? []).map(secretKey));
         found = head.filter((f) => !held.has(secretKey(f)));
       }
-      return piecesRead({ ...skip, detail: skip.detail.replace('; not downloaded', '; streamed') }, found);
+      return piecesRead(tooLargeSkip(file.filename, sizes.get(file.filename)!, settings.maxFileSize, '; streamed'), found);
     } catch {
       return skip; // the check says which files it could not read (downloads.tooLarge)
     }

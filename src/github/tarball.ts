@@ -14,8 +14,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { toSourceFile } from '../core/source.js';
-import { piecesRead } from '../core/parallel/read-file.js';
-import type { PieceScanner } from '../core/secrets/pieces.js';
+import { piecesRead, type PieceScanner } from '../core/secrets/pieces.js';
 import { DEFAULT_MAX_FILE_SIZE, type Skipped, type SourceFile } from '../core/types.js';
 
 export interface TarballLimits {

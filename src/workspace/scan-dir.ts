@@ -10,8 +10,8 @@ import { changesSince, showFile, stagedChanges, type ChangeSet } from './git.js'
 import { walkEntries, walkTree } from './walk.js';
 import { scanFileTree } from '../core/parallel/tree-pool.js';
 import { afterLargeFile } from '../core/parallel/large-file.js';
-import { piecesRead, scanFileInPieces } from '../core/parallel/read-file.js';
-import { scanBytesInPieces } from '../core/secrets/pieces.js';
+import { scanFileInPieces } from '../core/parallel/read-file.js';
+import { piecesRead, scanBytesInPieces } from '../core/secrets/pieces.js';
 import { append } from '../core/append.js';
 
 export interface ScanDirOptions {

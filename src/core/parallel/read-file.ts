@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { toSourceFile } from '../source.js';
-import { PieceScanner } from '../secrets/pieces.js';
-import type { Finding, ScanSettings, SecretSink, SourceFile, Skipped } from '../types.js';
+import { PieceScanner, piecesRead } from '../secrets/pieces.js';
+import type { ScanSettings, SecretSink, SourceFile, Skipped } from '../types.js';
 
 /** O_NOFOLLOW: a file swapped for a link after it was listed fails to open instead of being followed. */
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
@@ -90,19 +90,6 @@ export function scanFileInPieces(skip: Skipped, abs: string, settings: ScanSetti
   } finally {
     closeSync(fd);
   }
-}
-
-/** How the detail of a `too-large` skip read in pieces ends. */
-const READ_IN_PIECES = ': scanned for secrets in pieces, not parsed for identities';
-
-/** The skip of a file read in pieces: not parsed for identities, its secrets reported. */
-export function piecesRead(skip: Skipped, secrets: Finding[]): Skipped {
-  return { ...skip, detail: `${skip.detail}${READ_IN_PIECES}`, secrets };
-}
-
-/** A `too-large` skip whose file was still scanned for secrets, in pieces (the reports count these apart). */
-export function wasReadInPieces(skip: Skipped): boolean {
-  return skip.reason === 'too-large' && skip.detail.endsWith(READ_IN_PIECES);
 }
 
 /** A file that was not scanned, and why. */

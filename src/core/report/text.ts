@@ -1,6 +1,6 @@
 import { LEVELS, type Finding, type Level, type ScanResult, type Skipped } from '../types.js';
 import { terminalText } from './escape.js';
-import { wasReadInPieces } from '../parallel/read-file.js';
+import { wasReadInPieces } from '../secrets/pieces.js';
 import type { RenderContext, Renderer } from './renderer.js';
 import { countByLevel } from './rule-help.js';
 

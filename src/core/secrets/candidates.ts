@@ -413,7 +413,7 @@ export function sameAnchors(at: readonly number[] | undefined, before: readonly 
 }
 
 /** The index of the first value ≥ `value` in an ascending list. */
-function lowerBound(list: readonly number[], value: number): number {
+export function lowerBound(list: readonly number[], value: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {

@@ -1,6 +1,7 @@
 import { decodeText } from '../source.js';
 import type { LineSink } from '../diff/unified.js';
-import type { Finding, ScanSettings, SecretSink } from '../types.js';
+import type { Finding, ScanSettings, SecretSink, Skipped } from '../types.js';
+import { lowerBound } from './candidates.js';
 import { limitFinding, MAX_SECRETS_PER_FILE, scanSecrets } from './engine.js';
 
 /**
@@ -190,14 +191,7 @@ export class PieceScanner {
     for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) count++;
     const out = new Set<number>();
     const added = this.added!;
-    let lo = 0;
-    let hi = added.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (added[mid] < first) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < added.length && added[i] < first + count; i++) out.add(added[i] - first + 1);
+    for (let i = lowerBound(added, first); i < added.length && added[i] < first + count; i++) out.add(added[i] - first + 1);
     return out;
   }
 }
@@ -265,4 +259,17 @@ export function patchInPieces(path: string, settings: ScanSettings, done: (findi
       done(pieces.finish() ?? []);
     },
   };
+}
+
+/** How the detail of a `too-large` skip read in pieces ends. */
+const READ_IN_PIECES = ': scanned for secrets in pieces, not parsed for identities';
+
+/** The skip of a file read in pieces: not parsed for identities, its secrets reported. */
+export function piecesRead(skip: Skipped, secrets: Finding[]): Skipped {
+  return { ...skip, detail: `${skip.detail}${READ_IN_PIECES}`, secrets };
+}
+
+/** A `too-large` skip whose file was still scanned for secrets, in pieces (the reports count these apart). */
+export function wasReadInPieces(skip: Skipped): boolean {
+  return skip.reason === 'too-large' && skip.detail.endsWith(READ_IN_PIECES);
 }
