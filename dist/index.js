@@ -49917,6 +49917,8 @@ function scanBytesInPieces(path7, bytes, settings, addedLines, reveal, sizes) {
   for (let at3 = 0; at3 < bytes.length; at3 += step2) pieces.push(bytes.subarray(at3, at3 + step2));
   return pieces.finish();
 }
+var MAX_STREAMED_BYTES = 100 * 1024 * 1024;
+var KNOWN_BINARY_NAME = /\.(?:png|jpe?g|gif|ico|bmp|webp|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|zst|7z|rar|jar|war|ear|class|exe|dll|so|dylib|woff2?|ttf|otf|eot|mp[34]|m4a|mov|avi|mkv|webm|wav|flac|ogg|wasm|pyc)$/i;
 var BATCH_CHARS = 64 * 1024;
 function patchInPieces(path7, settings, done, reveal) {
   const pieces = new PieceScanner(path7, settings, /* @__PURE__ */ new Set(), reveal);
@@ -52257,7 +52259,7 @@ function scanFileInPieces(skip, abs, settings, addedLines, reveal) {
     if (!fstatSync(fd).isFile()) return skip;
     const pieces = new PieceScanner(skip.path, settings, addedLines, reveal);
     const bytes = reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES);
-    for (let n = readSync(fd, bytes, 0, bytes.length, null); n > 0; n = readSync(fd, bytes, 0, bytes.length, null)) pieces.push(bytes.subarray(0, n));
+    for (let n = readSync(fd, bytes, 0, bytes.length, null); n > 0 && !pieces.binary; n = readSync(fd, bytes, 0, bytes.length, null)) pieces.push(bytes.subarray(0, n));
     const secrets = pieces.finish();
     return secrets ? piecesRead(skip, secrets) : skip;
   } catch {
@@ -59366,15 +59368,18 @@ async function* listObjectBatches(dir, revisions, onError) {
 var BlobReader = class {
   /**
    * `maxBytes`: a blob larger than this is passed over as git sends it (never copied or handed
-   * on) and answered with its size; by default every blob is handed on. `outputVia`: how git's
-   * output reaches this process; `socket` (the default where it can be set up) or `pipe` (tests of
-   * the fallback).
+   * on) and answered with its size; by default every blob is handed on. `onLarge`: asked, as such
+   * a blob starts, where its bytes should go as they pass (in order, each view valid during the
+   * call; a blob git dies on half-way is asked for again, from its first byte); undefined: nowhere.
+   * `outputVia`: how git's output reaches this process; `socket` (the default where it can be set
+   * up) or `pipe` (tests of the fallback).
    */
-  constructor(dir, onBlob, maxBytes = Infinity, outputVia = "socket") {
+  constructor(dir, onBlob, maxBytes = Infinity, outputVia = "socket", onLarge) {
     this.dir = dir;
     this.onBlob = onBlob;
     this.maxBytes = maxBytes;
     this.outputVia = outputVia;
+    this.onLarge = onLarge;
     this.done = this.readAll().catch((error2) => {
       this.failure = error2 instanceof Error ? error2 : new Error(String(error2));
       this.wake();
@@ -59384,6 +59389,7 @@ var BlobReader = class {
   onBlob;
   maxBytes;
   outputVia;
+  onLarge;
   proc;
   watcher;
   /** The current process's output when it comes through a local socket (`socketOutput`), else its stdout pipe is read. */
@@ -59404,9 +59410,10 @@ var BlobReader = class {
   body;
   filled = 0;
   complete;
-  /** Bytes of an object over maxBytes still to pass over, and its size. */
+  /** Bytes of an object over maxBytes still to pass over, its size, and where its bytes go as they pass (`onLarge`). */
   passing = 0;
   passed;
+  stream;
   /** Objects git died on once (tried again in a new process before being named unreadable). */
   retried = /* @__PURE__ */ new Set();
   /** Objects handed on, and how many times git died since the last one. */
@@ -59522,6 +59529,7 @@ var BlobReader = class {
     this.complete = void 0;
     this.passing = 0;
     this.passed = void 0;
+    this.stream = void 0;
     if (this.output) return this.output.ended;
     const stdout = this.proc.stdout;
     return (async () => {
@@ -59534,7 +59542,7 @@ var BlobReader = class {
    * fewer bytes than it announced for some corrupt objects) is caught, not misread.
    */
   feed(chunk) {
-    let { header, body, filled, complete, passing, passed } = this;
+    let { header, body, filled, complete, passing, passed, stream: stream2 } = this;
     try {
       let at3 = 0;
       while (at3 < chunk.length) {
@@ -59549,10 +59557,12 @@ var BlobReader = class {
           if (passed === void 0) this.onBlob({ ok: true, tag: item.tag, bytes });
           else this.onBlob({ ok: false, tag: item.tag, reason: `blob ${item.oid.slice(0, 12)}: ${passed} bytes exceeds the limit of ${this.maxBytes}`, size: passed });
           passed = void 0;
+          stream2 = void 0;
           continue;
         }
         if (passing > 0) {
           const length = Math.min(passing, chunk.length - at3);
+          if (stream2) stream2(chunk.subarray(at3, at3 + length));
           passing -= length;
           at3 += length;
           if (passing === 0) complete = EMPTY;
@@ -59592,6 +59602,7 @@ var BlobReader = class {
         if (size > this.maxBytes) {
           passed = size;
           passing = size;
+          stream2 = this.onLarge?.(current.tag, size);
           continue;
         }
         if (chunk.length - at3 > size) {
@@ -59618,6 +59629,7 @@ var BlobReader = class {
       this.complete = complete;
       this.passing = passing;
       this.passed = passed;
+      this.stream = stream2;
     }
   }
 };
@@ -60956,7 +60968,6 @@ var ByteBudget2 = class {
 };
 var processBudget = new ByteBudget2(PROCESS_BYTES_IN_FLIGHT);
 var SIZE_LISTINGS_CAP = 50;
-var MAX_STREAMED_FILE_BYTES = 100 * 1024 * 1024;
 var STREAMED_COST = 8 * 1024 * 1024;
 function secretKey(f) {
   return `${f.rule}\0${f.contentId ?? f.fingerprint}`;
@@ -60980,7 +60991,7 @@ function planFile(file, size, maxFileSize) {
   const infra = isInfrastructureFile(file.filename);
   if (file.status === "removed") return { file, needsHead: false, cost: infra ? maxFileSize : 0 };
   if (size !== void 0 && size > maxFileSize && (infra || file.patch === void 0)) {
-    const streamed = !infra && size <= MAX_STREAMED_FILE_BYTES;
+    const streamed = !infra && size <= MAX_STREAMED_BYTES;
     return { file, needsHead: false, cost: streamed ? STREAMED_COST : 0, tooLarge: tooLargeSkip(file.filename, size, maxFileSize), ...streamed ? { streamed } : {} };
   }
   const needsHead = infra || file.patch === void 0;
@@ -61463,7 +61474,6 @@ var DEFAULT_CLONE_TIMEOUT_MS = 10 * 60 * 1e3;
 var PULL_COMMITS_LIMIT = 250;
 var MAX_API_COMMITS = 100;
 var MAX_API_BINARY_READS = 25;
-var KNOWN_BINARY = /\.(?:png|jpe?g|gif|ico|bmp|webp|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|zst|7z|rar|jar|war|ear|class|exe|dll|so|dylib|woff2?|ttf|otf|eot|mp[34]|m4a|mov|avi|mkv|webm|wav|flac|ogg|wasm|pyc)$/i;
 async function scanBinaryChange(client2, repo, item, file, commit, secrets, maxFileSize) {
   const bytes = await getFileBytes(client2, repo, file.filename, item.sha, { maxBytes: maxFileSize });
   if (typeof bytes === "number") return false;
@@ -61501,7 +61511,7 @@ async function withApiCommits(net, client2, repo, pull, htmlUrl, settings, revea
     for (const file of detail.files ?? []) {
       if (file.status === "removed") continue;
       if (file.patch === void 0) {
-        if (KNOWN_BINARY.test(file.filename)) continue;
+        if (KNOWN_BINARY_NAME.test(file.filename)) continue;
         if (binaryReads >= MAX_API_BINARY_READS) binaryUnread++;
         else {
           binaryReads++;
@@ -62749,7 +62759,9 @@ async function scanHistory(dir, options) {
       progress();
       return;
     }
-    if (!tag.again) {
+    if (outcome.readInPieces) {
+      if (!tag.again) skipped2.add(outcome.readInPieces);
+    } else if (!tag.again) {
       blobs++;
       blobBytes += size;
     }
@@ -62772,12 +62784,19 @@ async function scanHistory(dir, options) {
   const tooLarge = (tag, size) => ({ scanned: false, skipped: { path: tag.path, reason: "too-large", detail: `blob ${tag.oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
   const toPool = (blob) => {
     if (blob.ok) pool.add(blob.tag.seq, blob.tag, blob.bytes);
-    else pool.settle(blob.tag.seq, blob.tag, blob.size !== void 0 ? tooLarge(blob.tag, blob.size) : { scanned: false, unreadable: blob.reason });
+    else if (blob.size === void 0) pool.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason });
+    else pool.settle(blob.tag.seq, blob.tag, largeOutcome(blob.tag, tooLarge(blob.tag, blob.size)));
   };
-  const reader = new BlobReader(dir, toPool, settings.maxFileSize);
+  const largeBlob = (tag, size) => {
+    if (!readsInPieces(tag.path, size)) return void 0;
+    const pieces = new PieceScanner(tag.path, settings, void 0, options.revealSecrets);
+    tag.pieces = pieces;
+    return (bytes) => pieces.push(bytes);
+  };
+  const reader = new BlobReader(dir, toPool, settings.maxFileSize, "socket", largeBlob);
   const ask = (tag, oversized2, wanted) => {
     const size = oversized2.get(tag.oid);
-    if (size === void 0) wanted.push({ oid: tag.oid, tag });
+    if (size === void 0 || readsInPieces(tag.path, size)) wanted.push({ oid: tag.oid, tag });
     else pool.settle(tag.seq, tag, tooLarge(tag, size));
     return tag;
   };
@@ -62890,6 +62909,17 @@ async function scanHistory(dir, options) {
     },
     history: { commits, blobs, blobBytes, head, shallow, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers }
   };
+}
+function readsInPieces(path7, size) {
+  return size <= MAX_STREAMED_BYTES && !KNOWN_BINARY_NAME.test(path7);
+}
+function largeOutcome(tag, skip) {
+  const pieces = tag.pieces;
+  tag.pieces = void 0;
+  const secrets = pieces?.finish();
+  if (!secrets) return skip;
+  const { path: path7, reason, detail } = piecesRead(skip.skipped, secrets);
+  return { scanned: true, ...secrets.length > 0 ? { findings: secrets } : {}, readInPieces: { path: path7, reason, detail } };
 }
 async function oversizedBlobs(dir, maxFileSize) {
   const oversized = /* @__PURE__ */ new Map();

@@ -16857,6 +16857,7 @@ function shifted(f, start) {
 function compare(f, p) {
   return f.line - p.line || f.column - (p.units + 1);
 }
+var MAX_STREAMED_BYTES = 100 * 1024 * 1024;
 var BATCH_CHARS = 64 * 1024;
 var READ_IN_PIECES = ": scanned for secrets in pieces, not parsed for identities";
 function piecesRead(skip, secrets) {
@@ -16915,7 +16916,7 @@ function scanFileInPieces(skip, abs, settings2, addedLines, reveal2) {
     if (!fstatSync(fd).isFile()) return skip;
     const pieces = new PieceScanner(skip.path, settings2, addedLines, reveal2);
     const bytes = reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES);
-    for (let n = readSync(fd, bytes, 0, bytes.length, null); n > 0; n = readSync(fd, bytes, 0, bytes.length, null)) pieces.push(bytes.subarray(0, n));
+    for (let n = readSync(fd, bytes, 0, bytes.length, null); n > 0 && !pieces.binary; n = readSync(fd, bytes, 0, bytes.length, null)) pieces.push(bytes.subarray(0, n));
     const secrets = pieces.finish();
     return secrets ? piecesRead(skip, secrets) : skip;
   } catch {

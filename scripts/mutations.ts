@@ -45,6 +45,9 @@ export const MUTATIONS: Mutation[] = [
   { id: 'pr-stream-base', what: "a streamed over-size file blames the PR only for secrets its base does not hold", file: 'src/github/pr-check.ts', from: 'found = head.filter((f) => !held.has(secretKey(f)));', to: 'found = head;', tests: ['test/integration/security/oversized.test.ts'], filter: 'streams one' },
   { id: 'control-name-skip', what: 'a file whose name holds control characters is scanned', file: 'src/core/scan.ts', from: 'if (isIgnored(item.path, settings)) return undefined;', to: 'if (isIgnored(item.path, settings) || /[\\u0001-\\u001f]/.test(item.path)) return undefined;', tests: ['test/integration/security/control-names.test.ts'] },
   { id: 'allow-notice', what: 'a secret silenced by a marker the change adds is a notice', file: 'src/core/secrets/engine.ts', from: 'return file.addedLines ? ALLOWED : SKIP;', to: 'return SKIP;', tests: ['test/unit/secrets/allow-notice.test.ts'] },
+  { id: 'history-pieces', what: 'a history blob over max-file-size is read in pieces as git streams it', file: 'src/workspace/history.ts', from: 'return (bytes) => pieces.push(bytes);', to: 'return undefined;', tests: ['test/integration/history-bad-input.test.ts'], filter: 'several MB' },
+  { id: 'history-pieces-known-size', what: 'a history blob whose size is known over the limit is still asked for, to be read in pieces', file: 'src/workspace/history.ts', from: 'if (size === undefined || readsInPieces(tag.path, size)) wanted.push', to: 'if (size === undefined) wanted.push', tests: ['test/integration/history-bad-input.test.ts'], filter: 'only a tag' },
+  { id: 'history-pieces-binary-name', what: 'a history blob over the limit named like an archive is not read', file: 'src/workspace/history.ts', from: 'return size <= MAX_STREAMED_BYTES && !KNOWN_BINARY_NAME.test(path);', to: 'return size <= MAX_STREAMED_BYTES;', tests: ['test/integration/history-bad-input.test.ts'], filter: 'several MB' },
 ];
 
 interface Outcome {

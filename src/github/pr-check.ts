@@ -18,7 +18,7 @@ import { winningEntry } from '../core/policy/owners-file.js';
 import { policyFingerprint } from '../core/policy/rules.js';
 import { openTarball } from './full-scan.js';
 import { readTarball } from './tarball.js';
-import { PieceScanner, piecesRead, scanBytesInPieces } from '../core/secrets/pieces.js';
+import { MAX_STREAMED_BYTES, PieceScanner, piecesRead, scanBytesInPieces } from '../core/secrets/pieces.js';
 
 export interface PullRequestRef {
   number: number;
@@ -122,8 +122,6 @@ interface PlannedFile {
   streamed?: boolean;
 }
 
-/** Files over max-file-size are streamed only up to this size (GitHub's raw contents serve up to 100 MB). */
-export const MAX_STREAMED_FILE_BYTES = 100 * 1024 * 1024;
 /** What a streamed file holds in memory at most: a piece, its margins, and a read. */
 const STREAMED_COST = 8 * 1024 * 1024;
 
@@ -168,7 +166,7 @@ function planFile(file: PullFile, size: number | undefined, maxFileSize: number)
   if (size !== undefined && size > maxFileSize && (infra || file.patch === undefined)) {
     // Without a patch (GitHub leaves it out of very large diffs), a text file is streamed and read
     // in pieces, its base too when it had one; infrastructure files stay skips (no NHI file is that large).
-    const streamed = !infra && size <= MAX_STREAMED_FILE_BYTES;
+    const streamed = !infra && size <= MAX_STREAMED_BYTES;
     return { file, needsHead: false, cost: streamed ? STREAMED_COST : 0, tooLarge: tooLargeSkip(file.filename, size, maxFileSize), ...(streamed ? { streamed } : {}) };
   }
   const needsHead = infra || file.patch === undefined;

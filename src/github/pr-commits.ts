@@ -8,6 +8,7 @@ import { readPatch } from './patch.js';
 import { ensureRange, scanCommitRange } from '../workspace/commits.js';
 import { withClone } from '../workspace/git-clone.js';
 import { code } from '../core/report/escape.js';
+import { KNOWN_BINARY_NAME } from '../core/secrets/pieces.js';
 
 /**
  * Where the App reads a repository's commits: git's smart HTTP endpoint with the installation
@@ -114,8 +115,6 @@ interface ApiCommitFile {
  */
 export const MAX_API_BINARY_READS = 25;
 
-/** Formats that are never text: their patch-less changes are not read back (no API call for a clean PR's images). */
-const KNOWN_BINARY = /\.(?:png|jpe?g|gif|ico|bmp|webp|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|zst|7z|rar|jar|war|ear|class|exe|dll|so|dylib|woff2?|ttf|otf|eot|mp[34]|m4a|mov|avi|mkv|webm|wav|flac|ogg|wasm|pyc)$/i;
 
 /**
  * One change the commits API gives no patch for: its new version, when it decodes as text
@@ -184,7 +183,7 @@ export async function withApiCommits(
       if (file.status === 'removed') continue;
       if (file.patch === undefined) {
         // No patch: a binary change to GitHub (UTF-16 text; text .gitattributes marks binary or -diff).
-        if (KNOWN_BINARY.test(file.filename)) continue;
+        if (KNOWN_BINARY_NAME.test(file.filename)) continue; // no API call for a clean PR's images
         if (binaryReads >= MAX_API_BINARY_READS) binaryUnread++;
         else {
           binaryReads++;

@@ -209,9 +209,10 @@ export class BlobReader<T> {
   private body: Buffer | undefined;
   private filled = 0;
   private complete: Buffer | undefined;
-  /** Bytes of an object over maxBytes still to pass over, and its size. */
+  /** Bytes of an object over maxBytes still to pass over, its size, and where its bytes go as they pass (`onLarge`). */
   private passing = 0;
   private passed: number | undefined;
+  private stream: ((bytes: Uint8Array) => void) | undefined;
   /** Objects git died on once (tried again in a new process before being named unreadable). */
   private readonly retried = new Set<string>();
   /** Objects handed on, and how many times git died since the last one. */
@@ -221,15 +222,18 @@ export class BlobReader<T> {
 
   /**
    * `maxBytes`: a blob larger than this is passed over as git sends it (never copied or handed
-   * on) and answered with its size; by default every blob is handed on. `outputVia`: how git's
-   * output reaches this process; `socket` (the default where it can be set up) or `pipe` (tests of
-   * the fallback).
+   * on) and answered with its size; by default every blob is handed on. `onLarge`: asked, as such
+   * a blob starts, where its bytes should go as they pass (in order, each view valid during the
+   * call; a blob git dies on half-way is asked for again, from its first byte); undefined: nowhere.
+   * `outputVia`: how git's output reaches this process; `socket` (the default where it can be set
+   * up) or `pipe` (tests of the fallback).
    */
   constructor(
     private readonly dir: string,
     private readonly onBlob: (result: BlobResult<T>) => void,
     private readonly maxBytes = Infinity,
     private readonly outputVia: 'socket' | 'pipe' = 'socket',
+    private readonly onLarge?: (tag: T, size: number) => ((bytes: Uint8Array) => void) | undefined,
   ) {
     this.done = this.readAll().catch((error: unknown) => {
       this.failure = error instanceof Error ? error : new Error(String(error));
@@ -360,6 +364,7 @@ export class BlobReader<T> {
     this.complete = undefined;
     this.passing = 0;
     this.passed = undefined;
+    this.stream = undefined;
     if (this.output) return this.output.ended;
     const stdout = this.proc!.stdout as AsyncIterable<Buffer>;
     return (async () => {
@@ -373,7 +378,7 @@ export class BlobReader<T> {
    * fewer bytes than it announced for some corrupt objects) is caught, not misread.
    */
   private feed(chunk: Buffer): void {
-    let { header, body, filled, complete, passing, passed } = this;
+    let { header, body, filled, complete, passing, passed, stream } = this;
     try {
       let at = 0;
       while (at < chunk.length) {
@@ -388,10 +393,12 @@ export class BlobReader<T> {
           if (passed === undefined) this.onBlob({ ok: true, tag: item.tag, bytes });
           else this.onBlob({ ok: false, tag: item.tag, reason: `blob ${item.oid.slice(0, 12)}: ${passed} bytes exceeds the limit of ${this.maxBytes}`, size: passed });
           passed = undefined;
+          stream = undefined;
           continue;
         }
         if (passing > 0) {
           const length = Math.min(passing, chunk.length - at);
+          if (stream) stream(chunk.subarray(at, at + length));
           passing -= length;
           at += length;
           if (passing === 0) complete = EMPTY;
@@ -429,9 +436,10 @@ export class BlobReader<T> {
         }
         const size = Number(parts[2]);
         if (size > this.maxBytes) {
-          // Passed over as it streams by (never held), then answered with its size.
+          // Passed over as it streams by (never held; to `onLarge`'s sink, if any), then answered with its size.
           passed = size;
           passing = size;
+          stream = this.onLarge?.(current.tag, size);
           continue;
         }
         if (chunk.length - at > size) {
@@ -463,6 +471,7 @@ export class BlobReader<T> {
       this.complete = complete;
       this.passing = passing;
       this.passed = passed;
+      this.stream = stream;
     }
   }
 }

@@ -6,9 +6,10 @@ import type { Finding, RevealedSecret, ScanSettings, SecretSink, Skipped, Source
 /**
  * One blob of history mode, scanned: the same steps whether the main thread or a worker
  * (history-worker.ts) does it, so the results cannot differ. `scanned: false` is a blob no path
- * can make scannable (binary, too large).
+ * can make scannable (binary, too large). `readInPieces`: a blob over max-file-size scanned for
+ * secrets in pieces (history.ts), named as a skip all the same.
  */
-export type BlobOutcome = { scanned: false; skipped: Skipped } | { scanned: true; findings?: Finding[]; baselined?: string[] };
+export type BlobOutcome = { scanned: false; skipped: Skipped } | { scanned: true; findings?: Finding[]; baselined?: string[]; readInPieces?: Skipped };
 
 /**
  * `versions`: the thread's memory of the versions it scanned before (one per scan and thread),

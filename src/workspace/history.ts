@@ -3,6 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import { sameSecret } from '../core/commits.js';
 import { activeDetectorCount } from '../core/secrets/engine.js';
 import { detached } from '../core/secrets/fingerprint.js';
+import { KNOWN_BINARY_NAME, MAX_STREAMED_BYTES, PieceScanner, piecesRead } from '../core/secrets/pieces.js';
 import type { CommitRef, Finding, HistoryLocation, ScanResult, ScanSettings, SecretSink, Skipped } from '../core/types.js';
 import { UsageError } from './errors.js';
 import { unquoteGitPath } from './git.js';
@@ -72,6 +73,8 @@ interface BlobTag {
   seq: number;
   /** Commits the walk met bringing it in while its scan was pending (noted if it has findings). */
   intros?: Intro[];
+  /** Over max-file-size: read in pieces as git streams it (`largeBlob`). */
+  pieces?: PieceScanner;
 }
 
 /**
@@ -159,7 +162,10 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
       progress();
       return;
     }
-    if (!tag.again) {
+    if (outcome.readInPieces) {
+      // Over max-file-size, scanned for secrets in pieces: named as such, not counted as a blob read whole.
+      if (!tag.again) skipped.add(outcome.readInPieces);
+    } else if (!tag.again) {
       blobs++;
       blobBytes += size;
     }
@@ -177,18 +183,26 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     progress();
   };
   const pool = new HistoryBlobPool<BlobTag>(dir, settings, apply, options.revealSecrets, options.parallel);
-  const tooLarge = (tag: BlobTag, size: number): PoolOutcome => ({ scanned: false, skipped: { path: tag.path, reason: 'too-large', detail: `blob ${tag.oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
+  const tooLarge = (tag: BlobTag, size: number): { scanned: false; skipped: Skipped } => ({ scanned: false, skipped: { path: tag.path, reason: 'too-large', detail: `blob ${tag.oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
   const toPool = (blob: BlobResult<BlobTag>): void => {
     if (blob.ok) pool.add(blob.tag.seq, blob.tag, blob.bytes);
-    else pool.settle(blob.tag.seq, blob.tag, blob.size !== undefined ? tooLarge(blob.tag, blob.size) : { scanned: false, unreadable: blob.reason });
+    else if (blob.size === undefined) pool.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason });
+    else pool.settle(blob.tag.seq, blob.tag, largeOutcome(blob.tag, tooLarge(blob.tag, blob.size)));
   };
-  // A blob over max-file-size that is asked for before the size pass answers goes by unkept.
-  const reader = new BlobReader<BlobTag>(dir, toPool, settings.maxFileSize);
+  /** A blob over max-file-size, as it starts to stream: read in pieces (`largeOutcome`) unless `readsInPieces` says no. */
+  const largeBlob = (tag: BlobTag, size: number): ((bytes: Uint8Array) => void) | undefined => {
+    if (!readsInPieces(tag.path, size)) return undefined;
+    const pieces = new PieceScanner(tag.path, settings, undefined, options.revealSecrets);
+    tag.pieces = pieces; // a new one if git died half-way and sends the blob again
+    return (bytes) => pieces.push(bytes);
+  };
+  // A blob over max-file-size that is asked for before the size pass answers streams by, unkept.
+  const reader = new BlobReader<BlobTag>(dir, toPool, settings.maxFileSize, 'socket', largeBlob);
 
   /** Asks for a (blob, profile) pair (`wanted` collects the requests), or names it too large unread. */
   const ask = (tag: BlobTag, oversized: ReadonlyMap<string, number>, wanted: { oid: string; tag: BlobTag }[]): BlobTag => {
     const size = oversized.get(tag.oid);
-    if (size === undefined) wanted.push({ oid: tag.oid, tag });
+    if (size === undefined || readsInPieces(tag.path, size)) wanted.push({ oid: tag.oid, tag });
     else pool.settle(tag.seq, tag, tooLarge(tag, size));
     return tag;
   };
@@ -320,6 +334,27 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     },
     history: { commits, blobs, blobBytes, head, shallow, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers },
   };
+}
+
+/**
+ * Whether a blob over max-file-size is read in pieces (src/core/secrets/pieces.ts) as git streams
+ * it, as a tree scan reads such a file: a commit could otherwise hide a token by padding its file
+ * past the limit. git cannot be stopped half-way through a blob, so blobs that would be read whole
+ * only to learn they are binary (an image, an archive: by name) or are larger than
+ * MAX_STREAMED_BYTES stay skips, unread.
+ */
+function readsInPieces(path: string, size: number): boolean {
+  return size <= MAX_STREAMED_BYTES && !KNOWN_BINARY_NAME.test(path);
+}
+
+/** The outcome of a blob over max-file-size once git has sent it all: its secrets when it was read in pieces, else `skip`. */
+function largeOutcome(tag: BlobTag, skip: { scanned: false; skipped: Skipped }): PoolOutcome {
+  const pieces = tag.pieces;
+  tag.pieces = undefined;
+  const secrets = pieces?.finish();
+  if (!secrets) return skip; // not read, or binary
+  const { path, reason, detail } = piecesRead(skip.skipped, secrets);
+  return { scanned: true, ...(secrets.length > 0 ? { findings: secrets } : {}), readInPieces: { path, reason, detail } };
 }
 
 /**

@@ -128,7 +128,17 @@ describe.each(OUTPUTS)('BlobReader with a size limit (output through a %s)', (ou
       repo.commit('A', '2024-01-01T00:00:00Z', files);
       const ids = sizes.map((_, i) => repo.git('rev-parse', `HEAD:f${i}.txt`));
       const results: BlobResult<number>[] = [];
-      const reader = new BlobReader<number>(repo.dir, (blob) => results.push(blob.ok ? { ...blob, bytes: Buffer.from(blob.bytes) } : blob), 4096, output);
+      // Where the passed-over blobs' bytes go as they stream by (`onLarge`): all but f6's.
+      const streamed = new Map<number, Buffer[]>();
+      const asked: [number, number][] = [];
+      const onLarge = (tag: number, size: number) => {
+        asked.push([tag, size]);
+        if (tag === 6) return undefined;
+        const parts: Buffer[] = [];
+        streamed.set(tag, parts);
+        return (bytes: Uint8Array) => parts.push(Buffer.from(bytes));
+      };
+      const reader = new BlobReader<number>(repo.dir, (blob) => results.push(blob.ok ? { ...blob, bytes: Buffer.from(blob.bytes) } : blob), 4096, output, onLarge);
       await reader.requestMany(ids.map((oid, i) => ({ oid, tag: i })));
       await reader.finish();
       expect(reader.outputKind).toBe(output);
@@ -137,6 +147,43 @@ describe.each(OUTPUTS)('BlobReader with a size limit (output through a %s)', (ou
         if (sizes[r.tag] > 4096) expect(r).toEqual({ ok: false, tag: r.tag, size: sizes[r.tag], reason: `blob ${ids[r.tag].slice(0, 12)}: ${sizes[r.tag]} bytes exceeds the limit of 4096` });
         else expect(r.ok && sha(r.bytes)).toBe(ids[r.tag]);
       }
+      expect(asked).toEqual([[2, 4097], [3, 3_000_000], [6, 700_000]]);
+      expect([...streamed.keys()]).toEqual([2, 3]);
+      for (const [tag, parts] of streamed) expect(sha(Buffer.concat(parts))).toBe(ids[tag]);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('a blob over maxBytes that git dies half-way through is streamed again from its first byte, to a sink asked for anew', async () => {
+    const repo = new HistoryRepo();
+    try {
+      repo.commit('A', '2024-01-01T00:00:00Z', { 'a.txt': 'small\n', 'big.txt': 'b'.repeat(3_000_000), 'z.txt': 'last\n' });
+      const ids = ['a.txt', 'big.txt', 'z.txt'].map((p) => repo.git('rev-parse', `HEAD:${p}`));
+      const sinks: Buffer[][] = [];
+      let killed = false;
+      const reader: BlobReader<number> = new BlobReader<number>(
+        repo.dir,
+        () => undefined,
+        4096,
+        output,
+        () => {
+          const parts: Buffer[] = [];
+          sinks.push(parts);
+          return (bytes) => {
+            parts.push(Buffer.from(bytes));
+            if (!killed) {
+              killed = true; // the real git, killed while it writes the blob
+              (reader as unknown as { proc: { kill: (s: string) => void } }).proc.kill('SIGKILL');
+            }
+          };
+        },
+      );
+      await reader.requestMany(ids.map((oid, i) => ({ oid, tag: i })));
+      await reader.finish();
+      expect(sinks).toHaveLength(2);
+      expect(Buffer.concat(sinks[0]).length).toBeLessThan(3_000_000);
+      expect(sha(Buffer.concat(sinks[1]))).toBe(ids[1]);
     } finally {
       repo.cleanup();
     }

@@ -3,7 +3,8 @@
  * history.test.ts (too-large, corrupt and truncated objects, shallow clone, missing git, 100k
  * refs) and git-objects.test.ts (git killed mid-stream): binary blobs and the cap on listed
  * skips, an object missing from the repository, a missing tree that stops `git rev-list`, and
- * blobs of several MB (read across many pipe reads, or skipped unread over max-file-size).
+ * blobs of several MB (read across many pipe reads, or over max-file-size read in pieces as git
+ * streams them; binary ones stay skips).
  * Each gives a named skip, never a crash or a hang, and the rest of the history is scanned.
  */
 import { rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { HistoryRepo } from '../support/history-repo.js';
 const FIRST = fakeGithubToken(201);
 const SECOND = fakeGithubToken(202);
 const THIRD = fakeGithubToken(203);
+const FOURTH = fakeGithubToken(204);
 const MiB = 1024 * 1024;
 
 const looseObject = (repo: HistoryRepo, oid: string) => join(repo.dir, '.git', 'objects', oid.slice(0, 2), oid.slice(2));
@@ -110,26 +112,40 @@ describe('scanHistory on bad input (more)', () => {
     }
   });
 
-  it('blobs of several MB: one within max-file-size is read whole across many pipe reads, one over it is skipped unread', async () => {
+  it('blobs of several MB: one within max-file-size is read whole across many pipe reads; one over it is read in pieces as git streams it; binary ones over it stay skips', async () => {
     const repo = new HistoryRepo();
     try {
       const big = `${textLines(190_000, 'big')}const t = '${FIRST}';\n`; // ~6.5 MB, the secret on the last line
       const huge = `${textLines(260_000, 'huge')}const u = '${SECOND}';\n`; // ~9.4 MB
       expect(big.length).toBeGreaterThan(6 * MiB);
       expect(huge.length).toBeGreaterThan(8 * MiB);
-      const sha = repo.commit('A', '2024-01-01T00:00:00Z', { 'big.log': big, 'huge.log': huge, 'small.ts': 'const x = 1;\n' });
-      const hugeBlob = repo.git('rev-parse', 'HEAD:huge.log');
+      // Over the limit too, each with a token on its last line: binary bytes (read, found binary,
+      // not scanned), and text under an archive's name (never read: a stream cannot be stopped).
+      const binary = Buffer.concat([Buffer.from([0x50, 0x4b, 0, 0]), Buffer.from(`${textLines(260_000, 'bin')}const v = '${THIRD}';\n`)]);
+      const archive = `${textLines(260_000, 'zip')}const w = '${THIRD}';\n`;
+      const sha = repo.commit('A', '2024-01-01T00:00:00Z', { 'big.log': big, 'huge.log': huge, 'small.ts': 'const x = 1;\n', 'data.bin': binary, 'bundle.zip': archive });
+      const blobOf = (path: string) => repo.git('rev-parse', `HEAD:${path}`).slice(0, 12);
       const { result, history } = await scanHistory(repo.dir, { settings: defaultSettings({ maxFileSize: 8 * MiB }) });
-      expect(result.findings.map((f) => [f.file, f.line, f.commit?.sha])).toEqual([['big.log', 190_001, sha]]);
-      expect(result.skipped).toEqual([{ path: 'huge.log', reason: 'too-large', detail: `blob ${hugeBlob.slice(0, 12)}: ${huge.length} bytes exceeds max-file-size ${8 * MiB}` }]);
+      expect(result.findings.map((f) => [f.file, f.line, f.column, f.commit?.sha])).toEqual([
+        ['big.log', 190_001, 12, sha],
+        ['huge.log', 260_001, 12, sha],
+      ]);
+      const over = (path: string, size: number) => `blob ${blobOf(path)}: ${size} bytes exceeds max-file-size ${8 * MiB}`;
+      expect(result.skipped).toEqual([
+        { path: 'bundle.zip', reason: 'too-large', detail: over('bundle.zip', archive.length) },
+        { path: 'data.bin', reason: 'too-large', detail: over('data.bin', binary.length) },
+        { path: 'huge.log', reason: 'too-large', detail: `${over('huge.log', huge.length)}: scanned for secrets in pieces, not parsed for identities` },
+      ]);
+      // Blobs read whole: the one read in pieces is named among the skips instead.
       expect(history.blobs).toBe(2);
       expect(history.blobBytes).toBe(big.length + 'const x = 1;\n'.length);
+      for (const token of [FIRST, SECOND, THIRD]) expect(JSON.stringify(result)).not.toContain(token);
     } finally {
       repo.cleanup();
     }
   });
 
-  it('a blob or tree that only a tag names (no commit has it, a tag of a tag too) is scanned; one over max-file-size is skipped unread', async () => {
+  it('a blob or tree that only a tag names (no commit has it, a tag of a tag too) is scanned; one over max-file-size is read in pieces', async () => {
     const repo = new HistoryRepo();
     try {
       repo.commit('A', '2024-01-01T00:00:00Z', { 'a.ts': 'const harmless = 1;\n' });
@@ -151,17 +167,20 @@ describe('scanHistory on bad input (more)', () => {
       rmSync(join(repo.dir, 'nested.txt'));
       repo.git('-c', 'advice.nestedTag=false', 'tag', '-a', '-m', 'outer', 'outer', 'inner');
       repo.git('tag', '-d', 'inner');
-      writeFileSync(join(repo.dir, 'big.txt'), 'x'.repeat(4096));
+      // Over max-file-size, its size known before it is asked for (the walk is over): read in pieces.
+      writeFileSync(join(repo.dir, 'big.txt'), `${'x'.repeat(4096)}\ntoken=${FOURTH}\n`);
       const big = repo.git('hash-object', '-w', 'big.txt');
       rmSync(join(repo.dir, 'big.txt'));
       repo.git('tag', 'big-blob', big);
       const { result, history } = await scanHistory(repo.dir, { settings: defaultSettings({ maxFileSize: 1024 }) });
       expect(result.findings.map((f) => [f.file, f.commit?.sha])).toEqual([
+        ['refs/tags/big-blob', undefined],
         ['refs/tags/inner', undefined],
         ['refs/tags/key-blob', undefined],
         ['vault/deploy.ts', undefined],
       ]);
-      expect(result.skipped).toEqual([{ path: 'refs/tags/big-blob', reason: 'too-large', detail: `blob ${big.slice(0, 12)}: 4096 bytes exceeds max-file-size 1024` }]);
+      const bigSize = 4096 + `\ntoken=${FOURTH}\n`.length;
+      expect(result.skipped).toEqual([{ path: 'refs/tags/big-blob', reason: 'too-large', detail: `blob ${big.slice(0, 12)}: ${bigSize} bytes exceeds max-file-size 1024: scanned for secrets in pieces, not parsed for identities` }]);
       expect(history.commits).toBe(1);
       expect(history.blobs).toBe(4);
     } finally {

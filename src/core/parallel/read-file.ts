@@ -82,7 +82,8 @@ export function scanFileInPieces(skip: Skipped, abs: string, settings: ScanSetti
     if (!fstatSync(fd).isFile()) return skip;
     const pieces = new PieceScanner(skip.path, settings, addedLines, reveal);
     const bytes = (reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES));
-    for (let n = readSync(fd, bytes, 0, bytes.length, null); n > 0; n = readSync(fd, bytes, 0, bytes.length, null)) pieces.push(bytes.subarray(0, n));
+    // A binary file is known from its first piece: the rest is not read.
+    for (let n = readSync(fd, bytes, 0, bytes.length, null); n > 0 && !pieces.binary; n = readSync(fd, bytes, 0, bytes.length, null)) pieces.push(bytes.subarray(0, n));
     const secrets = pieces.finish();
     return secrets ? piecesRead(skip, secrets) : skip;
   } catch {

@@ -229,6 +229,19 @@ export function scanBytesInPieces(path: string, bytes: Uint8Array, settings: Sca
   return pieces.finish();
 }
 
+/**
+ * A file or blob over max-file-size that arrives as a stream it cannot stop (an HTTP body, git's
+ * output) is read in pieces up to this size (GitHub's raw contents serve up to 100 MB); past it, it
+ * stays a skip, unread.
+ */
+export const MAX_STREAMED_BYTES = 100 * 1024 * 1024;
+
+/**
+ * Names of formats that are never text: such a change or blob, when a stream would have to be read
+ * whole to learn that it is binary, is not read at all.
+ */
+export const KNOWN_BINARY_NAME = /\.(?:png|jpe?g|gif|ico|bmp|webp|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|zst|7z|rar|jar|war|ear|class|exe|dll|so|dylib|woff2?|ttf|otf|eot|mp[34]|m4a|mov|avi|mkv|webm|wav|flac|ogg|wasm|pyc)$/i;
+
 /** Text gathered before a push: one push per this many characters, not one per line. */
 const BATCH_CHARS = 64 * 1024;
 
