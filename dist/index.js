@@ -60939,6 +60939,7 @@ function download(url, redirectsLeft) {
 }
 
 // src/github/pr-check.ts
+var MAX_PULL_FILES = 3e3;
 var PULL_DOWNLOAD_CONCURRENCY = 4;
 var PULL_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
 var PROCESS_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
@@ -61206,7 +61207,8 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets, 
     }
   }
   const regrantedFiles = regranted.length > 0 && owners !== void 0 ? await counted(declaringFiles(client2, repo, pull.baseSha, regranted, owners)) : /* @__PURE__ */ new Map();
-  return { result, added: diff.added, changed: diff.changed, removed: diff.removed, regranted, regrantedFiles, owners, reassigned, calls, downloads };
+  const unlistedFiles = files.length >= MAX_PULL_FILES ? (pull.changedFiles ?? 0) - files.length : 0;
+  return { result, added: diff.added, changed: diff.changed, removed: diff.removed, regranted, regrantedFiles, owners, reassigned, calls, downloads, ...unlistedFiles > 0 ? { unlistedFiles } : {} };
 }
 function reassignedFinding(ownersPath, message) {
   return { rule: "owners/reassigned", level: "warning", file: ownersPath, line: 1, column: 1, message, fingerprint: policyFingerprint("owners/reassigned", ownersPath, message) };
@@ -61330,7 +61332,8 @@ function mergeCommitSecrets(result, commitFindings, options) {
   });
   for (const f of commitFindings) {
     if (netFingerprints.has(sameSecret(f)) || !f.commit) continue;
-    findings.push({ ...f, presentAtHead: false, message: `${f.message} \u2014 ${removedNote(f.commit, options)}` });
+    if (f.presentAtHead) findings.push(f);
+    else findings.push({ ...f, presentAtHead: false, message: `${f.message} \u2014 ${removedNote(f.commit, options)}` });
   }
   findings.sort(compareFindings2);
   return { ...result, findings };

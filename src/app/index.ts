@@ -1,6 +1,6 @@
 import type { ApplicationFunction, Context, Logger, Probot, ProbotOctokit } from 'probot';
 import type { ScanSettings } from '../core/types.js';
-import { analysePullRequest } from '../github/pr-check.js';
+import { analysePullRequest, MAX_PULL_FILES } from '../github/pr-check.js';
 import type { RepoRef } from '../github/client.js';
 import type { SharedLock } from '../github/check-run.js';
 import { applyOwnersEdit } from '../core/policy/owners-edit.js';
@@ -131,6 +131,7 @@ interface RepositoryPayload {
 interface PullPayload {
   number: number;
   commits?: number;
+  changed_files?: number;
   user?: { login: string } | null;
   head: { sha: string; repo?: { full_name: string } | null };
   base: { sha: string; repo: { full_name: string } };
@@ -155,7 +156,7 @@ async function onPullRequest(context: Context<'pull_request'>, options: AppOptio
 async function checkPull(ctx: PullCheckContext, pr: PullPayload): Promise<void> {
   const { octokit, log } = ctx;
   const repo = repoOf(ctx.repository);
-  const pull = { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, author: pr.user?.login };
+  const pull = { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, author: pr.user?.login, changedFiles: pr.changed_files };
   // The file list and git tree need no settings: they are read while the settings load.
   const reads = startPullReads(asClient(octokit), repo, pull);
   // The baseline and ignore files come from the default branch, never from the PR's head.
@@ -171,7 +172,7 @@ async function checkPull(ctx: PullCheckContext, pr: PullPayload): Promise<void> 
     readOnly: fromFork,
     verdicts: settings.verify?.enabled ? await appVerdictCache() : undefined,
     log: (line) => log.info({ pull: pr.number }, line),
-    commits: await commitsFor(ctx, pr.commits),
+    commits: await commitsFor(ctx, pr.commits, pr.changed_files),
     checkLock: ctx.options.checkLock,
   });
   log.info({ pull: pr.number, conclusion: result.outcome.conclusion, findings: result.analysis?.result.findings.length, downloads: result.analysis?.downloads }, 'NHI hygiene check completed');
@@ -229,8 +230,13 @@ export function ownersRechecksSettled(): Promise<void> {
   return Promise.all([...rechecks.values()]).then(() => undefined);
 }
 
-async function commitsFor(ctx: PullCheckContext, count: number | undefined): Promise<(CommitAccess & { count: number }) | undefined> {
-  if (!count || count <= 1) return undefined;
+/**
+ * How the PR check reads the PR's commits from git: when there are several (a secret could be
+ * added and removed in between), or when GitHub's file list leaves files out (over MAX_PULL_FILES:
+ * the commits then show what the list does not).
+ */
+async function commitsFor(ctx: PullCheckContext, count: number | undefined, changedFiles: number | undefined): Promise<(CommitAccess & { count: number }) | undefined> {
+  if (!count || (count <= 1 && (changedFiles ?? 0) <= MAX_PULL_FILES)) return undefined;
   const access = await commitAccess(ctx.octokit as never, { ...ctx.repository, owner: { login: repoOf(ctx.repository).owner } }, ctx.options);
   return access ? { ...access, count } : undefined;
 }

@@ -72,6 +72,8 @@ export interface CommitMergeOptions {
  * Joins the per-commit secrets with the net-change result: a secret still in the net change gets
  * its commit; one the net change no longer holds was added and later removed inside the range. It
  * is reported anyway, naming the commit, because the commit still carries it: the fix is rotation.
+ * A commit secret marked `presentAtHead: true` (the App reads that from git: src/workspace/commits.ts
+ * `secretsAtHead`) is at its head place already and is reported as it is.
  */
 export function mergeCommitSecrets(result: ScanResult, commitFindings: readonly Finding[], options: CommitMergeOptions): ScanResult {
   if (commitFindings.length === 0) return result;
@@ -85,7 +87,9 @@ export function mergeCommitSecrets(result: ScanResult, commitFindings: readonly 
   });
   for (const f of commitFindings) {
     if (netFingerprints.has(sameSecret(f)) || !f.commit) continue;
-    findings.push({ ...f, presentAtHead: false, message: `${f.message} — ${removedNote(f.commit, options)}` });
+    // Known to be still at the head (read from git: the net result did not see its file), at its place there.
+    if (f.presentAtHead) findings.push(f);
+    else findings.push({ ...f, presentAtHead: false, message: `${f.message} — ${removedNote(f.commit, options)}` });
   }
   findings.sort(compareFindings);
   return { ...result, findings };

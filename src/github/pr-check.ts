@@ -25,7 +25,12 @@ export interface PullRequestRef {
   headSha: string;
   baseSha: string;
   author?: string;
+  /** Files the PR changes, from its payload (`changed_files`): more than the file list holds when GitHub cut it (MAX_PULL_FILES). */
+  changedFiles?: number;
 }
+
+/** GitHub's file list of a pull request holds at most this many files. */
+export const MAX_PULL_FILES = 3000;
 
 export interface PullFile {
   filename: string;
@@ -59,6 +64,8 @@ export interface PullAnalysis {
   reassigned: Reassigned[];
   /** API calls made, for the bench. */
   calls: number;
+  /** Changed files GitHub's file list left out (past MAX_PULL_FILES): not read through the API. */
+  unlistedFiles?: number;
   /** What was downloaded, and the bounds it stayed within. */
   downloads: DownloadStats;
 }
@@ -457,7 +464,9 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
     }
   }
   const regrantedFiles = regranted.length > 0 && owners !== undefined ? await counted(declaringFiles(client, repo, pull.baseSha, regranted, owners)) : new Map<string, string>();
-  return { result, added: diff.added, changed: diff.changed, removed: diff.removed, regranted, regrantedFiles, owners, reassigned, calls, downloads };
+  // GitHub cuts the list at MAX_PULL_FILES; the payload's count says how many it left out.
+  const unlistedFiles = files.length >= MAX_PULL_FILES ? (pull.changedFiles ?? 0) - files.length : 0;
+  return { result, added: diff.added, changed: diff.changed, removed: diff.removed, regranted, regrantedFiles, owners, reassigned, calls, downloads, ...(unlistedFiles > 0 ? { unlistedFiles } : {}) };
 }
 
 function reassignedFinding(ownersPath: string, message: string): Finding {

@@ -1,11 +1,11 @@
-import { CommitSecrets, mergeCommitSecrets } from '../core/commits.js';
+import { CommitSecrets, mergeCommitSecrets, sameSecret } from '../core/commits.js';
 import { linesAddedSince } from '../core/diff/new-lines.js';
 import { isSkipped, toSourceFile } from '../core/source.js';
 import type { CommitRef, Finding, ScanResult, ScanSettings, SecretSink } from '../core/types.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { getFileBytes } from './contents.js';
 import { readPatch } from './patch.js';
-import { ensureRange, scanCommitRange } from '../workspace/commits.js';
+import { ensureRange, scanCommitRange, secretsAtHead } from '../workspace/commits.js';
 import { withClone } from '../workspace/git-clone.js';
 import { code } from '../core/report/escape.js';
 import { KNOWN_BINARY_NAME } from '../core/secrets/pieces.js';
@@ -79,7 +79,15 @@ export async function readRangeCommits(
       if (!(await ensureRange(dir, range.base, range.head, range.count, env))) return unread(`no common history between ${range.base.slice(0, 7)} and ${range.head.slice(0, 7)}`);
       const secrets = await scanCommitRange(dir, { base: range.base, head: range.head }, settings, revealSecrets);
       const note = [`Each of the ${secrets.commits} commit(s) in this ${scope} was checked for secrets, not only the net change.`, ...secrets.summary()].join(' ');
-      return { findings: secrets.findings(), commits: secrets.commits, note, scope, htmlUrl: access.htmlUrl };
+      // Whether each secret is still at the head, and where, is read from git too, not inferred
+      // from the net result (which may not have seen its file).
+      const found = secrets.findings();
+      const atHead = await secretsAtHead(dir, range.head, found, settings);
+      const findings = found.map((f): Finding => {
+        const there = atHead.get(sameSecret(f));
+        return there ? { ...there, commit: f.commit, presentAtHead: true } : { ...f, presentAtHead: false };
+      });
+      return { findings, commits: secrets.commits, note, scope, htmlUrl: access.htmlUrl };
     });
   } catch (error) {
     return unread((error as Error).message);

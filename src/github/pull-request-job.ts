@@ -3,7 +3,7 @@ import { code } from '../core/report/escape.js';
 import type { Finding, IdentityRecord, InventoryEntry, ScanSettings } from '../core/types.js';
 import { withCheckRun, type CheckOutcome, type SharedLock } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
-import { analysePullRequest, pullRequestOutcome, type PullAnalysis, type PullReads, type PullRequestRef } from './pr-check.js';
+import { analysePullRequest, MAX_PULL_FILES, pullRequestOutcome, type PullAnalysis, type PullReads, type PullRequestRef } from './pr-check.js';
 import { joinRangeCommits, readRangeCommits, withApiCommits, type CommitAccess } from './pr-commits.js';
 import { requestOwnerReviews, reviewRequestFor } from './review-requests.js';
 import { runVerification, SecretVault, type VerdictCache } from '../verify/index.js';
@@ -50,18 +50,35 @@ export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequ
     // One commit is its own net diff; more, and a secret could be added and removed in between.
     // The commits are cloned and scanned while the PR is read through the API: neither waits on
     // the other (docs/performance.md, "The App's PR check").
-    const commits = job.commits && job.commits.count > 1 ? readRangeCommits(job.commits, { base: job.pull.baseSha, head: job.pull.headSha, count: job.commits.count }, 'pull request', job.settings, vault?.sink) : undefined;
+    // Past MAX_PULL_FILES changed files, GitHub's file list is cut: the commits show the rest.
+    const commits = job.commits && (job.commits.count > 1 || (job.pull.changedFiles ?? 0) > MAX_PULL_FILES) ? readRangeCommits(job.commits, { base: job.pull.baseSha, head: job.pull.headSha, count: job.commits.count }, 'pull request', job.settings, vault?.sink) : undefined;
     analysis = await analysePullRequest(job.client, job.repo, job.pull, job.settings, vault?.sink, job.reads);
     let note = '';
+    /** Where the commits were read from, if they were. */
+    let commitsFrom: 'git' | 'the API' | undefined;
     if (job.commits && commits) {
       let scanned = joinRangeCommits(analysis.result, await commits);
-      if (scanned.commits === 0) {
+      if (scanned.commits > 0) commitsFrom = 'git';
+      else {
         // git could not read them: the API can, one call per commit.
         const gitNote = scanned.note;
         scanned = await withApiCommits(analysis.result, job.client, job.repo, { ...job.pull, count: job.commits.count }, job.commits.htmlUrl, job.settings, vault?.sink).catch((error: unknown) => ({ ...scanned, note: `${gitNote} The API could not list them either (${(error as Error).message}).` }));
       }
+      if (!commitsFrom && scanned.commits > 0) commitsFrom = 'the API';
       analysis.result = scanned.result;
       note = scanned.note;
+    }
+    if (analysis.unlistedFiles) {
+      // Named up front: the verdict on NHIs does not cover them.
+      const listed = job.pull.changedFiles! - analysis.unlistedFiles;
+      const how =
+        commitsFrom === 'git'
+          ? "were checked for secrets from git only (each commit's added lines; a secret still in a file at the head is reported where it is there), not for NHI declarations or owners"
+          : commitsFrom === 'the API'
+            ? "were checked for secrets only as far as the commits API lists each commit's files, not for NHI declarations or owners"
+            : 'were not checked';
+      const cutNote = `GitHub lists only ${listed} of this pull request's ${job.pull.changedFiles} changed files: the other ${analysis.unlistedFiles} ${how}.`;
+      note = note ? `${cutNote} ${note}` : cutNote;
     }
     const large = analysis.downloads.tooLarge;
     if (large.length > 0) {

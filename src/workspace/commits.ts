@@ -1,12 +1,13 @@
-import { CommitSecrets } from '../core/commits.js';
-import type { CommitRef, ScanSettings, SecretSink } from '../core/types.js';
+import { CommitSecrets, sameSecret } from '../core/commits.js';
+import type { CommitRef, Finding, ScanSettings, SecretSink } from '../core/types.js';
 import { patchView, UnifiedDiffReader } from '../core/diff/unified.js';
 import { UsageError } from './errors.js';
 import { BlobReader, gitLines, gitOutput } from './git-objects.js';
 import { newLines } from '../core/diff/new-lines.js';
 import { toSourceFile } from '../core/source.js';
 import { isIgnored } from '../core/scan.js';
-import { patchInPieces } from '../core/secrets/pieces.js';
+import { MAX_STREAMED_BYTES, patchInPieces, PieceScanner } from '../core/secrets/pieces.js';
+import { scanSecrets } from '../core/secrets/engine.js';
 
 /** Binary changes read back in one range, at most: each costs git a blob or two. */
 export const MAX_BINARY_READS = 500;
@@ -127,6 +128,59 @@ class BinaryChanges {
 }
 
 const ZERO_ID = /^0+$/;
+
+/** Files read at the head by `secretsAtHead`, at most (a range keeps at most 1,000 secrets). */
+export const MAX_HEAD_FILES = 100;
+
+/**
+ * Which of a range's commit secrets are still in their file at `head`, and where they are there:
+ * each file a secret was found in (at most MAX_HEAD_FILES) is read at `head` and scanned whole, a
+ * file over max-file-size in pieces as git streams it. Keyed by `sameSecret`. So a secret that a
+ * net check did not see (a file GitHub's list of a pull request's files left out) is reported at
+ * its place at the head, and only one that is really gone is called removed. A clean range costs
+ * no git call.
+ */
+export async function secretsAtHead(dir: string, head: string, findings: readonly Finding[], settings: ScanSettings): Promise<Map<string, Finding>> {
+  const atHead = new Map<string, Finding>();
+  const files = [...new Set(findings.filter((f) => f.rule.startsWith('secret/')).map((f) => f.file))].slice(0, MAX_HEAD_FILES);
+  if (files.length === 0) return atHead;
+  // -z: names as they are; literal pathspecs: a name with `*` or `:` in it is just a name.
+  const listing = await gitOutput(dir, ['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', head, '--', ...files]);
+  const blobs: { oid: string; tag: string }[] = [];
+  for (const entry of listing.split('\0')) {
+    const tab = entry.indexOf('\t');
+    const [, type, oid] = entry.slice(0, tab).split(' ');
+    if (tab > 0 && type === 'blob') blobs.push({ oid, tag: entry.slice(tab + 1) });
+  }
+  const note = (found: readonly Finding[] | undefined) => {
+    for (const f of found ?? []) {
+      if (!f.rule.startsWith('secret/') || settings.ignoreLocations?.has(`${f.file}:${f.line}`)) continue;
+      if (!atHead.has(sameSecret(f))) atHead.set(sameSecret(f), f);
+    }
+  };
+  let pieces: PieceScanner | undefined;
+  const reader = new BlobReader<string>(
+    dir,
+    (blob) => {
+      if (blob.ok) {
+        const source = toSourceFile(blob.tag, blob.bytes, settings);
+        if ('content' in source) note(scanSecrets(source, settings));
+      } else if (blob.size !== undefined && pieces) note(pieces.finish());
+      pieces = undefined;
+    },
+    settings.maxFileSize,
+    'socket',
+    (path, size) => {
+      if (size > MAX_STREAMED_BYTES) return undefined;
+      const scanner = new PieceScanner(path, settings);
+      pieces = scanner;
+      return (bytes) => scanner.push(bytes);
+    },
+  );
+  await reader.requestMany(blobs);
+  await reader.finish();
+  return atHead;
+}
 
 
 /**
