@@ -61489,6 +61489,16 @@ async function scanBinaryChange(client2, repo, item, file, commit, secrets, maxF
   if (addedLines?.size !== 0) secrets.addFile(commit, addedLines ? { ...head, addedLines } : head);
   return true;
 }
+async function commitFiles(client2, repo, sha) {
+  const files = [];
+  for (let page = 1; page <= MAX_COMMIT_FILE_PAGES; page++) {
+    const { data, headers } = await client2.request("GET /repos/{owner}/{repo}/commits/{ref}", { ...repo, ref: sha, ...page > 1 ? { page } : {} });
+    files.push(...data.files ?? []);
+    if (!/rel="next"/.test(String(headers.link ?? ""))) break;
+  }
+  return files;
+}
+var MAX_COMMIT_FILE_PAGES = 10;
 async function withApiCommits(net, client2, repo, pull, htmlUrl, settings, revealSecrets) {
   const notes = [];
   let listed;
@@ -61507,11 +61517,10 @@ async function withApiCommits(net, client2, repo, pull, htmlUrl, settings, revea
   let binaryUnread = 0;
   const tooLarge = /* @__PURE__ */ new Set();
   for (const item of own2.slice(0, MAX_API_COMMITS)) {
-    const { data } = await client2.request("GET /repos/{owner}/{repo}/commits/{ref}", { ...repo, ref: item.sha });
-    const detail = data;
+    const files = await commitFiles(client2, repo, item.sha);
     const commit = { sha: item.sha, author: item.commit.author?.name ?? "unknown", date: item.commit.author?.date ?? "" };
     secrets.startCommit();
-    for (const file of detail.files ?? []) {
+    for (const file of files) {
       if (file.status === "removed") continue;
       if (file.patch === void 0) {
         if (KNOWN_BINARY_NAME.test(file.filename)) continue;

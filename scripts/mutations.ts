@@ -50,6 +50,7 @@ export const MUTATIONS: Mutation[] = [
   { id: 'history-pieces-binary-name', what: 'a history blob over the limit named like an archive is not read', file: 'src/workspace/history.ts', from: 'return size <= MAX_STREAMED_BYTES && !KNOWN_BINARY_NAME.test(path);', to: 'return size <= MAX_STREAMED_BYTES;', tests: ['test/integration/history-bad-input.test.ts'], filter: 'several MB' },
   { id: 'pr-unlisted-commits', what: "a one-commit PR past GitHub's 3,000-file list has its commit read from git", file: 'src/app/index.ts', from: 'if (!count || (count <= 1 && (changedFiles ?? 0) <= MAX_PULL_FILES)) return undefined;', to: 'if (!count || count <= 1) return undefined;', tests: ['test/integration/app/history.test.ts'], filter: '3,000' },
   { id: 'commit-secret-at-head', what: 'a commit secret still at the head is reported there, not as removed', file: 'src/github/pr-commits.ts', from: 'return there ? { ...there, commit: f.commit, presentAtHead: true } : { ...f, presentAtHead: false };', to: 'return { ...f, presentAtHead: false };', tests: ['test/integration/app/history.test.ts'], filter: '3,000' },
+  { id: 'api-commit-file-pages', what: "without git, a commit's files past the API's first page are read", file: 'src/github/pr-commits.ts', from: `    if (!/rel="next"/.test(String(headers.link ?? ''))) break;`, to: '    break;', tests: ['test/integration/app/history.test.ts'], filter: 'page by page' },
 ];
 
 interface Outcome {

@@ -143,6 +143,23 @@ async function scanBinaryChange(client: GitHubClient, repo: RepoRef, item: ApiCo
   return true;
 }
 
+/**
+ * A commit's changed files from the commits API: 300 a page, with link headers to the rest (GitHub
+ * lists 3,000 at most). One call for most commits; a commit of more files costs one per 300.
+ */
+async function commitFiles(client: GitHubClient, repo: RepoRef, sha: string): Promise<ApiCommitFile[]> {
+  const files: ApiCommitFile[] = [];
+  for (let page = 1; page <= MAX_COMMIT_FILE_PAGES; page++) {
+    const { data, headers } = await client.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...repo, ref: sha, ...(page > 1 ? { page } : {}) });
+    files.push(...((data as { files?: ApiCommitFile[] }).files ?? []));
+    if (!/rel="next"/.test(String(headers.link ?? ''))) break;
+  }
+  return files;
+}
+
+/** GitHub's 3,000 files of a commit, 300 a page. */
+const MAX_COMMIT_FILE_PAGES = 10;
+
 interface ApiCommit {
   sha: string;
   commit: { author: { name?: string; date?: string } | null };
@@ -183,11 +200,10 @@ export async function withApiCommits(
   /** Changes without a patch whose version is over max-file-size: not read. */
   const tooLarge = new Set<string>();
   for (const item of own.slice(0, MAX_API_COMMITS)) {
-    const { data } = await client.request('GET /repos/{owner}/{repo}/commits/{ref}', { ...repo, ref: item.sha });
-    const detail = data as { files?: ApiCommitFile[] };
+    const files = await commitFiles(client, repo, item.sha);
     const commit = { sha: item.sha, author: item.commit.author?.name ?? 'unknown', date: item.commit.author?.date ?? '' };
     secrets.startCommit();
-    for (const file of detail.files ?? []) {
+    for (const file of files) {
       if (file.status === 'removed') continue;
       if (file.patch === undefined) {
         // No patch: a binary change to GitHub (UTF-16 text; text .gitattributes marks binary or -diff).

@@ -187,6 +187,23 @@ describe('App: every commit of a pull request, read over git smart HTTP', () => 
     double.assertNoViolations();
     assertNoLeak();
   });
+
+  it("without git, a commit of more than 300 files is read page by page: a token past the first page's files is still found", async () => {
+    await git.close();
+    git = await startGitHttpServer(() => false);
+    await app.close();
+    app = await startApp(double, { gitBaseUrl: git.url, cloneDir });
+    const vendored = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`vendor/f${String(i).padStart(3, '0')}.js`, `export const v${i} = ${i};\n`]));
+    const { payload, commits } = openPull('feature/refused-wide', [{ ...vendored, 'zz/config.js': CONFIG_WITH_SECRET }, { 'zz/config.js': null }]);
+    await app.deliver('pull_request', payload);
+    const run = checkRunFor(commits[1]);
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(run.annotations.find((a) => a.title === 'secret/github-classic-pat')?.message).toContain(`added in commit ${commits[0].slice(0, 7)}`);
+    // The first commit's 301 files: two pages; the second commit's one file: one.
+    expect(double.calls('repos/get-commit')).toHaveLength(3);
+    double.assertNoViolations();
+    assertNoLeak();
+  });
 });
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {

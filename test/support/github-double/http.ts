@@ -53,8 +53,8 @@ export function repoOf(ctx: Ctx): RepoState {
 }
 
 /** GitHub pagination: `per_page` (default 30, max 100), `page`, and a Link header. */
-export function paginate<T>(ctx: Ctx, items: T[], wrap?: (page: T[]) => unknown): Reply {
-  const perPage = Math.min(100, Math.max(1, Number(ctx.query.per_page ?? 30) || 30));
+export function paginate<T>(ctx: Ctx, items: T[], wrap?: (page: T[]) => unknown, maxPerPage = 100): Reply {
+  const perPage = Math.min(maxPerPage, Math.max(1, Number(ctx.query.per_page ?? 30) || 30));
   const page = Math.max(1, Number(ctx.query.page ?? 1) || 1);
   const last = Math.max(1, Math.ceil(items.length / perPage));
   const slice = items.slice((page - 1) * perPage, page * perPage);

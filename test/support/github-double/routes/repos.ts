@@ -150,14 +150,20 @@ export function commitShape(ctx: Ctx, repo: RepoState, sha: string): Record<stri
   };
 }
 
+/** A commit's files: 300 a page (fewer if `per_page` asks), with link headers to the rest, 3,000 at most (GitHub's documented limits). */
+const COMMIT_FILES_PER_PAGE = 300;
+const MAX_COMMIT_FILES = 3000;
+
 function getCommit(ctx: Ctx) {
   const repo = repoOf(ctx);
   const sha = resolveRef(repo, ctx.params.ref);
   const c = repo.git.get(sha, 'commit')!;
-  const files = c.parents[0] ? changedFiles(ctx, repo, c.parents[0], sha) : [];
+  const files = c.parents[0] ? changedFiles(ctx, repo, c.parents[0], sha).slice(0, MAX_COMMIT_FILES) : [];
   const additions = files.reduce((n, f) => n + (f.additions as number), 0);
   const deletions = files.reduce((n, f) => n + (f.deletions as number), 0);
-  return ok({ ...commitShape(ctx, repo, sha), stats: { additions, deletions, total: additions + deletions }, files });
+  const shape = { ...commitShape(ctx, repo, sha), stats: { additions, deletions, total: additions + deletions } };
+  const query = { per_page: String(COMMIT_FILES_PER_PAGE), ...ctx.query };
+  return paginate({ ...ctx, query }, files, (page) => ({ ...shape, files: page }), COMMIT_FILES_PER_PAGE);
 }
 
 function branchShape(ctx: Ctx, repo: RepoState, name: string, sha: string) {
