@@ -60756,6 +60756,21 @@ function responseStream(body) {
 function isNotFound(error2) {
   return typeof error2 === "object" && error2 !== null && error2.status === 404;
 }
+async function streamInPieces(client2, repo, path7, ref, settings, reveal) {
+  let response;
+  try {
+    response = await client2.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: path7, ref, mediaType: { format: "raw" }, request: { parseSuccessResponseBody: false } });
+  } catch (error2) {
+    if (isNotFound(error2)) return void 0;
+    throw error2;
+  }
+  const pieces = new PieceScanner(path7, settings, void 0, reveal);
+  for await (const chunk of responseStream(response.data)) {
+    pieces.push(chunk);
+    if (pieces.binary) break;
+  }
+  return pieces.finish();
+}
 async function getFileText(client2, repo, path7, ref, limits = {}) {
   const bytes = await getFileBytes(client2, repo, path7, ref, limits);
   return bytes === void 0 || typeof bytes === "number" ? void 0 : bytes.toString("utf8");
@@ -60973,18 +60988,6 @@ var STREAMED_COST = 8 * 1024 * 1024;
 function secretKey(f) {
   return `${f.rule}\0${f.contentId ?? f.fingerprint}`;
 }
-async function streamPieces(client2, repo, path7, ref, settings) {
-  let response;
-  try {
-    response = await client2.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: path7, ref, mediaType: { format: "raw" }, request: { parseSuccessResponseBody: false } });
-  } catch (error2) {
-    if (isNotFound(error2)) return void 0;
-    throw error2;
-  }
-  const pieces = new PieceScanner(path7, settings);
-  for await (const chunk of responseStream(response.data)) pieces.push(chunk);
-  return pieces.finish();
-}
 function tooLargeSkip(path7, size, max, how = "; not downloaded") {
   return { path: path7, reason: "too-large", detail: `${size} bytes exceeds max-file-size ${max}${how}` };
 }
@@ -61102,11 +61105,11 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets, 
     const skip = task.tooLarge;
     const scanned = { ...settings, mode: "pr" };
     try {
-      const head = await counted(streamPieces(client2, repo, file.filename, pull.headSha, scanned));
+      const head = await counted(streamInPieces(client2, repo, file.filename, pull.headSha, scanned));
       if (!head) return skip;
       let found2 = head;
       if (file.status !== "added") {
-        const base = await counted(streamPieces(client2, repo, file.previous_filename ?? file.filename, pull.baseSha, scanned));
+        const base = await counted(streamInPieces(client2, repo, file.previous_filename ?? file.filename, pull.baseSha, scanned));
         const held = new Set((base ?? []).map(secretKey));
         found2 = head.filter((f) => !held.has(secretKey(f)));
       }

@@ -51,6 +51,7 @@ export const MUTATIONS: Mutation[] = [
   { id: 'pr-unlisted-commits', what: "a one-commit PR past GitHub's 3,000-file list has its commit read from git", file: 'src/app/index.ts', from: 'if (!count || (count <= 1 && (changedFiles ?? 0) <= MAX_PULL_FILES)) return undefined;', to: 'if (!count || count <= 1) return undefined;', tests: ['test/integration/app/history.test.ts'], filter: '3,000 files' },
   { id: 'commit-secret-at-head', what: 'a commit secret still at the head is reported there, not as removed', file: 'src/github/pr-commits.ts', from: 'return there ? { ...there, commit: f.commit, presentAtHead: true } : { ...f, presentAtHead: false };', to: 'return { ...f, presentAtHead: false };', tests: ['test/integration/app/history.test.ts'], filter: '3,000 files' },
   { id: 'api-commit-file-pages', what: "without git, a commit's files past the API's first page are read", file: 'src/github/pr-commits.ts', from: `    if (!/rel="next"/.test(String(headers.link ?? ''))) break;`, to: '    break;', tests: ['test/integration/app/history.test.ts'], filter: 'page by page' },
+  { id: 'left-out-pieces', what: "the App's full scan streams a left-out file over max-file-size and reads it in pieces", file: 'src/github/full-scan.ts', from: 'const secrets = entry.size <= MAX_STREAMED_BYTES ? await', to: 'const secrets = entry.size < 0 ? await', tests: ['test/integration/app/export-ignore.test.ts'], filter: 'streamed' },
 ];
 
 interface Outcome {

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { GitHubClient, RepoRef } from './client.js';
+import { PieceScanner } from '../core/secrets/pieces.js';
+import type { Finding, ScanSettings, SecretSink } from '../core/types.js';
 
 /**
  * The body of a request made with `parseSuccessResponseBody: false` as a Node stream: a web
@@ -13,6 +15,27 @@ export function responseStream(body: unknown): Readable {
 
 export function isNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { status?: number }).status === 404;
+}
+
+/**
+ * The secrets of `path` at `ref`, streamed from GitHub's raw contents and read in pieces
+ * (src/core/secrets/pieces.ts; every line judged), for a file over max-file-size; undefined when
+ * it is absent or binary (the download stops once its first piece shows NUL bytes).
+ */
+export async function streamInPieces(client: GitHubClient, repo: RepoRef, path: string, ref: string, settings: ScanSettings, reveal?: SecretSink): Promise<Finding[] | undefined> {
+  let response;
+  try {
+    response = await client.request('GET /repos/{owner}/{repo}/contents/{path}', { ...repo, path, ref, mediaType: { format: 'raw' }, request: { parseSuccessResponseBody: false } });
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  const pieces = new PieceScanner(path, settings, undefined, reveal);
+  for await (const chunk of responseStream(response.data)) {
+    pieces.push(chunk as Buffer);
+    if (pieces.binary) break; // ends the download
+  }
+  return pieces.finish();
 }
 
 /**

@@ -4,11 +4,11 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { scanSources } from '../core/scan.js';
 import { toSourceFile } from '../core/source.js';
-import { PieceScanner } from '../core/secrets/pieces.js';
+import { MAX_STREAMED_BYTES, PieceScanner, piecesRead } from '../core/secrets/pieces.js';
 import type { ScanResult, ScanSettings, SecretSink, SourceFile, Skipped } from '../core/types.js';
 import { safeMessage } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
-import { gitTree, responseStream } from './contents.js';
+import { gitTree, responseStream, streamInPieces } from './contents.js';
 import { readTarball } from './tarball.js';
 
 /** Bounds for a tarball: GitHub repositories can be large, a tar bomb larger. */
@@ -37,7 +37,7 @@ export async function scanRepositoryTarball(
   // A file over max-file-size is scanned for secrets in pieces as it streams (a skip would let a
   // padded file hide a token from every scheduled scan).
   const pieces = (path: string) => new PieceScanner(path, full, undefined, revealSecrets);
-  const sources = withLeftOut(readTarball(stream, { maxFileSize: settings.maxFileSize, maxTotalBytes, pieces }), client, repo, ref, settings.maxFileSize);
+  const sources = withLeftOut(readTarball(stream, { maxFileSize: settings.maxFileSize, maxTotalBytes, pieces }), client, repo, ref, full, revealSecrets);
   return scanSources(sources, { settings: full, revealSecrets });
 }
 
@@ -50,9 +50,12 @@ export const MAX_LEFT_OUT_FILES = 1000;
  * `export-ignore`: PHP packages routinely leave out `tests/`, `.github/` (the workflows) and
  * `.gitattributes` itself, and any repository could hide a file that way. One recursive tree
  * listing names what the tarball did not hold; each such blob is fetched and scanned like the
- * rest. A truncated listing, or more than MAX_LEFT_OUT_FILES, is reported as a `limit` skip.
+ * rest; one over max-file-size is streamed from the raw contents API and read in pieces, as the
+ * tarball's own are (up to MAX_STREAMED_BYTES). A truncated listing, or more than
+ * MAX_LEFT_OUT_FILES, is reported as a `limit` skip.
  */
-async function* withLeftOut(files: AsyncIterable<SourceFile | Skipped>, client: GitHubClient, repo: RepoRef, ref: string, maxFileSize: number): AsyncGenerator<SourceFile | Skipped> {
+async function* withLeftOut(files: AsyncIterable<SourceFile | Skipped>, client: GitHubClient, repo: RepoRef, ref: string, settings: ScanSettings, reveal?: SecretSink): AsyncGenerator<SourceFile | Skipped> {
+  const { maxFileSize } = settings;
   const seen = new Set<string>();
   for await (const file of files) {
     seen.add(file.path);
@@ -76,7 +79,13 @@ async function* withLeftOut(files: AsyncIterable<SourceFile | Skipped>, client: 
       break;
     }
     if (entry.size !== undefined && entry.size > maxFileSize) {
-      yield { path: entry.path, reason: 'too-large', detail: `${entry.size} bytes exceeds max-file-size ${maxFileSize}` };
+      const skip: Skipped = { path: entry.path, reason: 'too-large', detail: `${entry.size} bytes exceeds max-file-size ${maxFileSize}` };
+      try {
+        const secrets = entry.size <= MAX_STREAMED_BYTES ? await streamInPieces(client, repo, entry.path, ref, settings, reveal) : undefined;
+        yield secrets ? piecesRead(skip, secrets) : skip;
+      } catch (error) {
+        yield { ...skip, detail: `${skip.detail}; left out of the tarball, and its contents could not be streamed: ${safeMessage(error)}` };
+      }
       continue;
     }
     try {

@@ -9,7 +9,7 @@ import { linkReferences } from '../core/identities/link.js';
 import type { Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, SecretSink, SourceFile, Skipped } from '../core/types.js';
 import { conclusionFor, toAnnotations, type CheckOutcome } from './check-run.js';
 import type { GitHubClient, RepoRef } from './client.js';
-import { getFileBytes, getFileText, gitTree, isNotFound, responseStream, type GitTree } from './contents.js';
+import { getFileBytes, getFileText, gitTree, isNotFound, streamInPieces, type GitTree } from './contents.js';
 import { CODEOWNERS_PATHS } from '../core/policy/codeowners.js';
 import { ROLE_RULES_PREFIX } from '../core/identities/link.js';
 import { readPatch } from './patch.js';
@@ -18,7 +18,7 @@ import { winningEntry } from '../core/policy/owners-file.js';
 import { policyFingerprint } from '../core/policy/rules.js';
 import { openTarball } from './full-scan.js';
 import { readTarball } from './tarball.js';
-import { MAX_STREAMED_BYTES, PieceScanner, piecesRead, scanBytesInPieces } from '../core/secrets/pieces.js';
+import { MAX_STREAMED_BYTES, piecesRead, scanBytesInPieces } from '../core/secrets/pieces.js';
 
 export interface PullRequestRef {
   number: number;
@@ -140,23 +140,6 @@ interface Loaded {
 /** One secret by rule and value (the same in any file and version). */
 function secretKey(f: Finding): string {
   return `${f.rule}\0${f.contentId ?? f.fingerprint}`;
-}
-
-/**
- * The secrets of `path` at `ref`, streamed from GitHub's raw contents and read in pieces (every
- * line judged); undefined when it is absent or binary.
- */
-async function streamPieces(client: GitHubClient, repo: RepoRef, path: string, ref: string, settings: ScanSettings): Promise<Finding[] | undefined> {
-  let response;
-  try {
-    response = await client.request('GET /repos/{owner}/{repo}/contents/{path}', { ...repo, path, ref, mediaType: { format: 'raw' }, request: { parseSuccessResponseBody: false } });
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-  const pieces = new PieceScanner(path, settings);
-  for await (const chunk of responseStream(response.data)) pieces.push(chunk as Buffer);
-  return pieces.finish();
 }
 
 /** `how`: what became of the file instead of a download (read from its patch: nothing to add). */
@@ -341,11 +324,11 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
     const skip = task.tooLarge!;
     const scanned = { ...settings, mode: 'pr' as const };
     try {
-      const head = await counted(streamPieces(client, repo, file.filename, pull.headSha, scanned));
+      const head = await counted(streamInPieces(client, repo, file.filename, pull.headSha, scanned));
       if (!head) return skip;
       let found = head;
       if (file.status !== 'added') {
-        const base = await counted(streamPieces(client, repo, file.previous_filename ?? file.filename, pull.baseSha, scanned));
+        const base = await counted(streamInPieces(client, repo, file.previous_filename ?? file.filename, pull.baseSha, scanned));
         const held = new Set((base ?? []).map(secretKey));
         found = head.filter((f) => !held.has(secretKey(f)));
       }

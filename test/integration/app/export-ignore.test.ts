@@ -46,6 +46,23 @@ describe("the App's full scan and export-ignore", () => {
     double.assertNoViolations();
   });
 
+  it('a file left out of the tarball and over max-file-size is streamed and read in pieces, not skipped: its secret opens an issue', { timeout: 60_000 }, async () => {
+    const padding = Array.from({ length: 150_000 }, (_, i) => `INSERT INTO t VALUES (${i}, 'row ${i} of the dump');\n`).join('');
+    const dump = `${padding}-- GITHUB_TOKEN=${TOKEN}\n`;
+    expect(dump.length).toBeGreaterThan(5 * 1024 * 1024);
+    double.state.push(REPO, { files: { '.gitattributes': '/dumps export-ignore\n', 'dumps/prod.sql': dump } });
+    await app.scheduler.tick();
+    const issues = [...double.state.repo(REPO).issues.values()].filter((i) => !i.pull && i.labels.includes('nhi-steward'));
+    expect(issues.filter((i) => i.body?.includes('dumps/prod.sql')).map((i) => i.title)).toEqual([expect.stringContaining('dumps/prod.sql')]);
+    // Streamed from the raw contents API, never fetched whole as a blob.
+    expect(double.calls('repos/get-content').filter((r) => decodeURIComponent(r.path).endsWith('/contents/dumps/prod.sql'))).toHaveLength(1);
+    expect(double.calls('git/get-blob')).toHaveLength(0);
+    const sent = double.requests.map((r) => JSON.stringify(r.body ?? '')).join('\n');
+    expect(sent).not.toContain(TOKEN);
+    expect(app.logs.join('\n')).not.toContain(TOKEN);
+    double.assertNoViolations();
+  });
+
   it('when the tree cannot be listed, the tarball\'s findings still land and the report says what was not checked', { timeout: 60_000 }, async () => {
     double.state.push(REPO, { files: { 'src/leak.js': `export const t = '${TOKEN}';\n` } });
     double.inject({ method: 'GET', path: '/repos/{owner}/{repo}/git/trees/{tree_sha}', status: 500, times: Infinity });
