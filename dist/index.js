@@ -61105,7 +61105,7 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets, 
     const skip = task.tooLarge;
     const scanned = { ...settings, mode: "pr" };
     try {
-      const head = await counted(streamInPieces(client2, repo, file.filename, pull.headSha, scanned));
+      const head = await counted(streamInPieces(client2, repo, file.filename, pull.headSha, scanned, revealSecrets));
       if (!head) return skip;
       let found2 = head;
       if (file.status !== "added") {

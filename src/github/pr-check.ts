@@ -324,7 +324,8 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
     const skip = task.tooLarge!;
     const scanned = { ...settings, mode: 'pr' as const };
     try {
-      const head = await counted(streamInPieces(client, repo, file.filename, pull.headSha, scanned));
+      // The head's secrets go to live verification like any file's (the base's are not the PR's).
+      const head = await counted(streamInPieces(client, repo, file.filename, pull.headSha, scanned, revealSecrets));
       if (!head) return skip;
       let found = head;
       if (file.status !== 'added') {

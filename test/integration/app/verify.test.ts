@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configureVerdictCache } from '../../../src/app/verdict-cache.js';
 import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
 import { VERIFY_SPECS } from '../../../src/verify/index.js';
-import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
+import { example, openedPullRequest, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { startStandIn, type StandIn } from '../../support/verify/stand-in.js';
 
@@ -101,6 +101,23 @@ describe('the App with verify: on', () => {
     const annotation = run.annotations.find((a) => a.title === 'secret/github-fine-grained-pat')!;
     expect(annotation.message).toContain('live: rotate now');
     expect(standIn.requests.map((r) => r.provider)).toEqual(['github']);
+    expect(JSON.stringify(run)).not.toContain(token.secret);
+  });
+
+  it('verifies a secret in a file over max-file-size that GitHub gives no patch for (streamed and read in pieces)', { timeout: 60_000 }, async () => {
+    await start('verify:\n  enabled: on');
+    const token = sample('github-fine-grained-pat');
+    // ~6.5 MB of new lines: GitHub (and the double) give no patch for a diff that large.
+    const padding = Array.from({ length: 160_000 }, (_, i) => `INSERT INTO t VALUES (${i}, 'row ${i} of a dump');\n`).join('');
+    const { payload } = openedPullRequest(double, REPO, { branch: 'feature/dump', files: { 'db/dump.sql': `${padding}-- ${token.text}\n` } });
+    await app.deliver('pull_request', payload);
+    const [run] = [...double.state.repo(REPO).checkRuns.values()];
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    const annotation = run.annotations.find((a) => a.title === 'secret/github-fine-grained-pat')!;
+    expect(annotation.path).toBe('db/dump.sql');
+    expect(annotation.message).toContain('live: rotate now');
+    expect(standIn.requests.map((r) => r.provider)).toEqual(['github']);
+    assertNoLeak();
     expect(JSON.stringify(run)).not.toContain(token.secret);
   });
 
