@@ -63860,9 +63860,10 @@ async function pullRequestBase(inputs, dir) {
   const shas = { headSha: String(pull.head.sha), baseSha: String(pull.base.sha) };
   const local = await diffBase(dir, shas);
   const commits = Number(pull.commits) || 1;
-  if ("base" in local) return { number: pull.number, commits, shas, local, read: commitReader(dir, local.base) };
+  const changedFiles = Number(pull.changed_files) || void 0;
+  if ("base" in local) return { number: pull.number, commits, changedFiles, shas, local, read: commitReader(dir, local.base) };
   const prefix = inputs.path === "." ? "" : `${inputs.path.replace(/^\.\/+|\/+$/g, "")}/`;
-  return { number: pull.number, commits, shas, local, read: (path7) => getFileText(client(inputs), repoRef(), `${prefix}${path7}`, shas.baseSha) };
+  return { number: pull.number, commits, changedFiles, shas, local, read: (path7) => getFileText(client(inputs), repoRef(), `${prefix}${path7}`, shas.baseSha) };
 }
 async function pullRequestScan(inputs, dir, settings, pr, vault) {
   const { local, shas } = pr;
@@ -63873,10 +63874,12 @@ async function pullRequestScan(inputs, dir, settings, pr, vault) {
   }
   info(`${local.reason}: using the API's PR files.`);
   const api = client(inputs);
-  const analysis = await analysePullRequest(api, repoRef(), { number: pr.number, ...shas }, settings, vault?.sink);
+  const analysis = await analysePullRequest(api, repoRef(), { number: pr.number, ...shas, changedFiles: pr.changedFiles }, settings, vault?.sink);
   const changedIdentities = new Set([...analysis.added, ...analysis.changed].map((r) => r.id));
   const count = pr.commits;
-  if (count <= 1) return { result: analysis.result, changedIdentities };
+  if (analysis.unlistedFiles) {
+    warning(`GitHub lists only ${pr.changedFiles - analysis.unlistedFiles} of this pull request's ${pr.changedFiles} changed files: the other ${analysis.unlistedFiles} were checked for secrets only in the files each commit's own list shows (3,000 at most), not for NHI declarations or owners (check out the repository with its history to read them all).`);
+  } else if (count <= 1) return { result: analysis.result, changedIdentities };
   const { owner, repo } = repoRef();
   const scanned = await withApiCommits(analysis.result, api, repoRef(), { number: pr.number, ...shas, count }, `${context2.serverUrl}/${owner}/${repo}`, settings, vault?.sink);
   info(scanned.note);

@@ -75,6 +75,8 @@ export async function run(): Promise<void> {
 interface PullRequestBase {
   number: number;
   commits: number;
+  /** The payload's `changed_files`: more than the API's file list holds when GitHub cut it (3,000). */
+  changedFiles?: number;
   shas: PullShas;
   local: DiffBase;
   /** Reads a file (path relative to `dir`) as it is in the base commit. */
@@ -87,10 +89,11 @@ async function pullRequestBase(inputs: ActionInputs, dir: string): Promise<PullR
   const shas = { headSha: String(pull.head.sha), baseSha: String(pull.base.sha) };
   const local = await diffBase(dir, shas);
   const commits = Number(pull.commits) || 1;
-  if ('base' in local) return { number: pull.number, commits, shas, local, read: commitReader(dir, local.base) };
+  const changedFiles = Number(pull.changed_files) || undefined;
+  if ('base' in local) return { number: pull.number, commits, changedFiles, shas, local, read: commitReader(dir, local.base) };
   // No base commit in the workspace: read the files at the base through the API.
   const prefix = inputs.path === '.' ? '' : `${inputs.path.replace(/^\.\/+|\/+$/g, '')}/`;
-  return { number: pull.number, commits, shas, local, read: (path) => getFileText(client(inputs), repoRef(), `${prefix}${path}`, shas.baseSha) };
+  return { number: pull.number, commits, changedFiles, shas, local, read: (path) => getFileText(client(inputs), repoRef(), `${prefix}${path}`, shas.baseSha) };
 }
 
 async function pullRequestScan(inputs: ActionInputs, dir: string, settings: ScanSettings, pr: PullRequestBase, vault?: SecretVault): Promise<{ result: ScanResult; changedIdentities?: ReadonlySet<string> }> {
@@ -102,11 +105,14 @@ async function pullRequestScan(inputs: ActionInputs, dir: string, settings: Scan
   }
   core.info(`${local.reason}: using the API's PR files.`);
   const api = client(inputs);
-  const analysis = await analysePullRequest(api, repoRef(), { number: pr.number, ...shas }, settings, vault?.sink);
+  const analysis = await analysePullRequest(api, repoRef(), { number: pr.number, ...shas, changedFiles: pr.changedFiles }, settings, vault?.sink);
   // The summary lists the NHIs this PR adds or changes (as the App's check does), not the whole inventory.
   const changedIdentities = new Set([...analysis.added, ...analysis.changed].map((r) => r.id));
   const count = pr.commits;
-  if (count <= 1) return { result: analysis.result, changedIdentities };
+  if (analysis.unlistedFiles) {
+    // Past GitHub's 3,000 listed files, the commits' own file lists (3,000 each) show the rest.
+    core.warning(`GitHub lists only ${pr.changedFiles! - analysis.unlistedFiles} of this pull request's ${pr.changedFiles} changed files: the other ${analysis.unlistedFiles} were checked for secrets only in the files each commit's own list shows (3,000 at most), not for NHI declarations or owners (check out the repository with its history to read them all).`);
+  } else if (count <= 1) return { result: analysis.result, changedIdentities };
   // No usable checkout: each commit's patch from the API instead of git log -p.
   const { owner, repo } = repoRef();
   const scanned = await withApiCommits(analysis.result, api, repoRef(), { number: pr.number, ...shas, count }, `${github.context.serverUrl}/${owner}/${repo}`, settings, vault?.sink);

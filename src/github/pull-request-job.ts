@@ -75,7 +75,7 @@ export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequ
         commitsFrom === 'git'
           ? "were checked for secrets from git only (each commit's added lines; a secret still in a file at the head is reported where it is there), not for NHI declarations or owners"
           : commitsFrom === 'the API'
-            ? "were checked for secrets only as far as the commits API lists each commit's files, not for NHI declarations or owners"
+            ? "were checked for secrets only in the files each commit's own list shows (3,000 at most), not for NHI declarations or owners"
             : 'were not checked';
       const cutNote = `GitHub lists only ${listed} of this pull request's ${job.pull.changedFiles} changed files: the other ${analysis.unlistedFiles} ${how}.`;
       note = note ? `${cutNote} ${note}` : cutNote;

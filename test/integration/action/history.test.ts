@@ -103,15 +103,22 @@ function assertNoLeak(run: ActionRun): void {
  * origin lacks the base: the PR's files and commits come from the API.
  */
 async function pullWithoutCheckout(first: Record<string, string | Buffer>, second: Record<string, string | Buffer>): Promise<{ added: string; run: ActionRun }> {
-  const added = double.state.push(REPO, { branch: 'feature', files: first });
-  const removed = double.state.push(REPO, { branch: 'feature', files: second });
-  const pull = double.state.openPull(REPO, { head: 'feature', title: 'Two commits' });
-  const ws = mirrorWithShallowOrigin(double.state.repo(REPO).git.objects, 'feature', removed);
+  const { shas, run } = await pullOfCommitsWithoutCheckout([first, second]);
+  return { added: shas[0], run };
+}
+
+/** `pullWithoutCheckout` with any number of commits; `changedFiles` sets the payload's `changed_files`. */
+async function pullOfCommitsWithoutCheckout(steps: Record<string, string | Buffer>[], changedFiles?: number): Promise<{ shas: string[]; run: ActionRun }> {
+  const shas = steps.map((files) => double.state.push(REPO, { branch: 'feature', files }));
+  const head = shas.at(-1)!;
+  const pull = double.state.openPull(REPO, { head: 'feature', title: `${steps.length} commit(s)` });
+  const ws = mirrorWithShallowOrigin(double.state.repo(REPO).git.objects, 'feature', head);
   roots.push(join(ws.workspace, '..'));
-  const payload = pullRequestPayload({ number: pull.number, headSha: removed, baseSha: pull.pull!.baseSha });
-  payload.pull_request.commits = 2;
-  const run = await runAction({ entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'pull_request', payload, repository: REPO, sha: removed, ref: `refs/pull/${pull.number}/merge`, inputs: { 'sarif-file': '' } });
-  return { added, run };
+  const payload = pullRequestPayload({ number: pull.number, headSha: head, baseSha: pull.pull!.baseSha });
+  payload.pull_request.commits = steps.length;
+  if (changedFiles !== undefined) payload.pull_request.changed_files = changedFiles;
+  const run = await runAction({ entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'pull_request', payload, repository: REPO, sha: head, ref: `refs/pull/${pull.number}/merge`, inputs: { 'sarif-file': '' } });
+  return { shas, run };
 }
 
 describe('Action: every commit of a PR or push', () => {
@@ -161,6 +168,17 @@ describe('Action: every commit of a PR or push', () => {
     expect(secrets[0].message).toContain(`added in commit ${added.slice(0, 7)}`);
     expect(double.calls('pulls/list-commits')).toHaveLength(1);
     expect(double.calls('repos/get-commit')).toHaveLength(2);
+    assertNoLeak(run);
+  });
+
+  it('without a usable checkout, a one-commit PR of more than 3,000 files: its commit is read in pages up to the 3,000 GitHub lists, and a warning says what neither list holds', { timeout: 120_000 }, async () => {
+    const vendored = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`vendor/f${String(i).padStart(4, '0')}.js`, `export const v${i} = ${i};\n`]));
+    const { run } = await pullOfCommitsWithoutCheckout([{ ...vendored, 'zz/config.js': CONFIG_WITH_SECRET }], 3001);
+    expect(run.stdout).toContain("using the API's PR files");
+    // zz/config.js is the 3,001st file by path: past both the PR's list and the commit's (GitHub
+    // lists 3,000 of each). Nothing the API gives can show it: the run says so.
+    expect(run.stdout).toContain("::warning::GitHub lists only 3000 of this pull request's 3001 changed files: the other 1 were checked for secrets only in the files each commit's own list shows (3,000 at most), not for NHI declarations or owners (check out the repository with its history to read them all)");
+    expect(double.calls('repos/get-commit')).toHaveLength(10); // 3,000 files, 300 a page
     assertNoLeak(run);
   });
 
