@@ -123,7 +123,6 @@ interface ApiCommitFile {
  */
 export const MAX_API_BINARY_READS = 25;
 
-
 /**
  * One change the commits API gives no patch for: its new version, when it decodes as text
  * (src/core/source.ts), goes through the engine with the lines its parent's version did not hold
