@@ -60994,10 +60994,11 @@ function tooLargeSkip(path7, size, max, how = "; not downloaded") {
 function planFile(file, size, maxFileSize) {
   const infra = isInfrastructureFile(file.filename);
   if (file.status === "removed") return { file, needsHead: false, cost: infra ? maxFileSize : 0 };
-  if (size !== void 0 && size > maxFileSize && (infra || file.patch === void 0)) {
-    const streamed = !infra && size <= MAX_STREAMED_BYTES;
+  if (size !== void 0 && size > maxFileSize && file.patch === void 0) {
+    const streamed = size <= MAX_STREAMED_BYTES;
     return { file, needsHead: false, cost: streamed ? STREAMED_COST : 0, tooLarge: tooLargeSkip(file.filename, size, maxFileSize), ...streamed ? { streamed } : {} };
   }
+  if (size !== void 0 && size > maxFileSize && infra) return { file, needsHead: false, cost: Math.min(file.patch.length, size), overLimit: true };
   const needsHead = infra || file.patch === void 0;
   const head = needsHead ? size ?? maxFileSize : Math.min(file.patch.length, size ?? file.patch.length);
   const base = needsHead && file.status !== "added" ? size ?? maxFileSize : 0;
@@ -61089,7 +61090,7 @@ async function analysePullRequest(client2, repo, pull, settings, revealSecrets, 
         const added = linesAddedSince(Buffer.isBuffer(before) ? before : void 0, source.content, basePath, settings);
         if (added) source = { ...source, addedLines: added };
       }
-    } else if (view.sparseContent.length > settings.maxFileSize) {
+    } else if (task.overLimit || view.sparseContent.length > settings.maxFileSize) {
       const size = sizes.get(file.filename) ?? view.sparseContent.length;
       const secrets = scanBytesInPieces(file.filename, Buffer.from(view.sparseContent), { ...settings, mode: "pr" }, view.addedLines, revealSecrets);
       source = secrets ? piecesRead(tooLargeSkip(file.filename, size, settings.maxFileSize, ""), secrets) : tooLargeSkip(file.filename, size, settings.maxFileSize);

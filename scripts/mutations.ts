@@ -53,6 +53,7 @@ export const MUTATIONS: Mutation[] = [
   { id: 'api-commit-file-pages', what: "without git, a commit's files past the API's first page are read", file: 'src/github/pr-commits.ts', from: `    if (!/rel="next"/.test(String(headers.link ?? ''))) break;`, to: '    break;', tests: ['test/integration/app/history.test.ts'], filter: 'page by page' },
   { id: 'left-out-pieces', what: "the App's full scan streams a left-out file over max-file-size and reads it in pieces", file: 'src/github/full-scan.ts', from: 'const secrets = entry.size <= MAX_STREAMED_BYTES ? await', to: 'const secrets = entry.size < 0 ? await', tests: ['test/integration/app/export-ignore.test.ts'], filter: 'streamed' },
   { id: 'pr-stream-reveal', what: "a secret in a file the PR check streams goes to live verification", file: 'src/github/pr-check.ts', from: 'pull.headSha, scanned, revealSecrets));', to: 'pull.headSha, scanned));', tests: ['test/integration/app/verify.test.ts'], filter: 'streamed' },
+  { id: 'pr-infra-over-limit', what: 'the PR check reads an infrastructure file over max-file-size from its patch, for secrets only', file: 'src/github/pr-check.ts', from: '} else if (task.overLimit || view!.sparseContent.length > settings.maxFileSize) {', to: '} else if (view!.sparseContent.length > settings.maxFileSize) {', tests: ['test/integration/security/oversized.test.ts'], filter: 'infrastructure' },
 ];
 
 interface Outcome {

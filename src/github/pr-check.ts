@@ -127,6 +127,8 @@ interface PlannedFile {
   tooLarge?: Skipped;
   /** Over max-file-size without a patch: streamed and read in pieces (`streamedSecrets`). */
   streamed?: boolean;
+  /** An infrastructure file over max-file-size with a patch: its secrets read from the patch in pieces, not parsed for identities. */
+  overLimit?: boolean;
 }
 
 /** What a streamed file holds in memory at most: a piece, its margins, and a read. */
@@ -150,15 +152,16 @@ function tooLargeSkip(path: string, size: number, max: number, how = '; not down
 function planFile(file: PullFile, size: number | undefined, maxFileSize: number): PlannedFile {
   const infra = isInfrastructureFile(file.filename);
   if (file.status === 'removed') return { file, needsHead: false, cost: infra ? maxFileSize : 0 };
-  // Over max-file-size: skipped, unless GitHub gave its patch and it is not an infrastructure
-  // file: the patch shows every line the PR added, and needs no download (a PR could otherwise pad
-  // a file past the limit to hide the token it adds).
-  if (size !== undefined && size > maxFileSize && (infra || file.patch === undefined)) {
-    // Without a patch (GitHub leaves it out of very large diffs), a text file is streamed and read
-    // in pieces, its base too when it had one; infrastructure files stay skips (no NHI file is that large).
-    const streamed = !infra && size <= MAX_STREAMED_BYTES;
+  // Over max-file-size, a file is never downloaded whole (a PR could otherwise pad a file past the
+  // limit to hide the token it adds): GitHub's patch shows every line the PR added. Without a patch
+  // (GitHub leaves it out of very large diffs), it is streamed and read in pieces, its base too when
+  // it had one. Either way it is scanned for secrets only: an infrastructure file that large (a
+  // package-lock.json, a Terraform state) is not parsed for identities.
+  if (size !== undefined && size > maxFileSize && file.patch === undefined) {
+    const streamed = size <= MAX_STREAMED_BYTES;
     return { file, needsHead: false, cost: streamed ? STREAMED_COST : 0, tooLarge: tooLargeSkip(file.filename, size, maxFileSize), ...(streamed ? { streamed } : {}) };
   }
+  if (size !== undefined && size > maxFileSize && infra) return { file, needsHead: false, cost: Math.min(file.patch!.length, size), overLimit: true };
   const needsHead = infra || file.patch === undefined;
   const head = needsHead ? (size ?? maxFileSize) : Math.min(file.patch!.length, size ?? file.patch!.length);
   // The base too for an infrastructure file, and for one without a patch (see `load`).
@@ -300,7 +303,7 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
         const added = linesAddedSince(Buffer.isBuffer(before) ? before : undefined, source.content, basePath, settings);
         if (added) source = { ...source, addedLines: added };
       }
-    } else if (view!.sparseContent.length > settings.maxFileSize) {
+    } else if (task.overLimit || view!.sparseContent.length > settings.maxFileSize) {
       // The patch of a file past max-file-size: its lines in place, read in pieces.
       const size = sizes.get(file.filename) ?? view!.sparseContent.length;
       const secrets = scanBytesInPieces(file.filename, Buffer.from(view!.sparseContent), { ...settings, mode: 'pr' }, view!.addedLines, revealSecrets);
@@ -317,7 +320,7 @@ export async function analysePullRequest(client: GitHubClient, repo: RepoRef, pu
    * A file over max-file-size that GitHub gave no patch for, streamed (raw contents) and read in
    * pieces; when it had a base version, that is streamed too, and only the secrets the base does
    * not hold count as the PR's (its lines cannot be compared within bounded memory; a secret is
-   * judged by value, as everywhere). Values are not handed to live verification.
+   * judged by value, as everywhere). The head's values go to live verification, the base's do not.
    */
   const streamedSecrets = async (task: PlannedFile): Promise<Skipped> => {
     const { file } = task;

@@ -84,7 +84,7 @@ export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequ
     if (large.length > 0) {
       // Named up front so nobody reads the verdict as covering them (docs/security.md, "Large pull requests").
       const listed = large.slice(0, 10).map((path) => code(path)).join(', ');
-      const skippedNote = `${large.length} file${large.length === 1 ? '' : 's'} over max-file-size (${job.settings.maxFileSize} bytes) ${large.length === 1 ? 'was' : 'were'} not downloaded or scanned: ${listed}${large.length > 10 ? `, and ${large.length - 10} more (listed under Skipped files)` : ''}.`;
+      const skippedNote = `${large.length} file${large.length === 1 ? '' : 's'} over max-file-size (${job.settings.maxFileSize} bytes) ${large.length === 1 ? 'was' : 'were'} not scanned (binary, over 100 MB, or unreadable): ${listed}${large.length > 10 ? `, and ${large.length - 10} more (listed under Skipped files)` : ''}.`;
       note = note ? `${skippedNote} ${note}` : skippedNote;
     }
     if (vault) await runVerification(analysis.result.findings, vault, { settings: job.settings.verify, cache: job.verdicts, log: job.log });

@@ -1,9 +1,10 @@
 /**
  * A pull request with large files (docs/security.md, "Large pull requests"), through the real App
- * over HTTP and the GitHub double: files over max-file-size are skipped by name from their sizes
- * (the git tree) and never downloaded; the rest are downloaded a few at a time within a byte
- * budget; the App answers other deliveries while the check runs; and the check concludes with a
- * summary naming the skipped files.
+ * over HTTP and the GitHub double: files over max-file-size are known from their sizes (the git
+ * tree) and never downloaded: their secrets are read from GitHub's patch, and they are not parsed
+ * for identities (infrastructure files included; until 2026-12-06 those were skipped unread); the
+ * rest are downloaded a few at a time within a byte budget; the App answers other deliveries while
+ * the check runs; and the check concludes with a summary naming the files over the limit.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
@@ -43,11 +44,14 @@ function configMap(name: string, bytes: number, extra = ''): string {
 }
 
 describe('a pull request with large files', () => {
-  it('skips files over max-file-size by name without downloading them, bounds the downloads, and answers other deliveries meanwhile', { timeout: 120_000 }, async () => {
+  it('reads files over max-file-size for secrets from their patches without downloading them, bounds the downloads, and answers other deliveries meanwhile', { timeout: 120_000 }, async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < SMALL_FILES; i++) files[`k8s/config-${String(i).padStart(2, '0')}.yaml`] = configMap(`config-${i}`, 60_000, i === 7 ? GITHUB_TOKEN : '');
     const big = ['k8s/huge-a.yaml', 'k8s/huge-b.yaml', 'data/dump.json'];
     for (const path of big) files[path] = configMap(path.replace(/\W/g, '-'), 150_000, GITHUB_TOKEN);
+    // Over the limit and binary (GitHub gives no patch): streamed until it shows NUL bytes, not scanned.
+    const binary = 'assets/model.bin';
+    files[binary] = `\u0000${'x'.repeat(150_000)}`;
     const head = double.state.push(REPO, { branch: 'feature/big', files, author: 'jdoe' });
     const pr = double.state.openPull(REPO, { head: 'feature/big', title: 'Big', user: 'jdoe' });
     const payload = retarget(example('pull_request', 'opened'), double, REPO);
@@ -95,13 +99,15 @@ describe('a pull request with large files', () => {
 
     const run = [...double.state.repo(REPO).checkRuns.values()].find((r) => r.head_sha === head)!;
     expect(run.status).toBe('completed');
-    expect(run.conclusion).toBe('failure'); // the token in a small file is still found
-    expect(run.output.title).toMatch(/^1 secret,/);
-    // The summary names every skipped file, up front and in the skipped-files table.
+    expect(run.conclusion).toBe('failure');
+    // The token in a small file, and in each large one (from its patch).
+    expect(run.output.title).toMatch(/^4 secrets,/);
+    expect(run.annotations.filter((a) => a.title === 'secret/github-classic-pat').map((a) => a.path).sort()).toEqual([...big, 'k8s/config-07.yaml'].sort());
+    // The summary names every file over the limit in the skipped-files table: read for secrets, not parsed.
     const summary = run.output.summary ?? '';
-    expect(summary.split('\n')[0]).toContain('3 files over max-file-size (100000 bytes) were not downloaded or scanned');
-    for (const path of big) expect(summary.split('\n')[0]).toContain(`\`${path}\``);
-    expect(summary).toContain('Skipped files (3)');
+    expect(summary.split('\n')[0]).toContain(`1 file over max-file-size (100000 bytes) was not scanned (binary, over 100 MB, or unreadable): \`${binary}\``);
+    expect(summary).toContain('Skipped files (4)');
+    for (const path of big) expect(summary).toMatch(new RegExp(`\`${path.replace(/\./g, '\\.')}\` \\| too-large: \\d+ bytes exceeds max-file-size 100000: scanned for secrets in pieces, not parsed for identities`));
 
     // Never downloaded: no request names a large file or its blob.
     const repo = double.state.repo(REPO);
@@ -112,7 +118,7 @@ describe('a pull request with large files', () => {
     // Bounded: the App reports what it held at once, within the documented bounds.
     const line = app.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'NHI hygiene check completed');
     expect(line.downloads.files).toBe(SMALL_FILES);
-    expect(line.downloads.tooLarge.sort()).toEqual([...big].sort());
+    expect(line.downloads.tooLarge).toEqual([binary]); // the only one left unscanned
     expect(line.downloads.peakConcurrent).toBeLessThanOrEqual(PULL_DOWNLOAD_CONCURRENCY);
     expect(line.downloads.peakConcurrent).toBeGreaterThan(1);
     expect(line.downloads.peakBytesInFlight).toBeLessThanOrEqual(PULL_BYTES_IN_FLIGHT);

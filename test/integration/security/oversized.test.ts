@@ -119,8 +119,30 @@ describe('the App and over-size files', () => {
       ['db/dump.sql', PADDING_LINES + 2],
       ['db/new.sql', PADDING_LINES + 1],
     ]);
-    expect(lastCheck().output.summary).not.toContain('not downloaded or scanned');
+    expect(lastCheck().output.summary).not.toContain('max-file-size (5242880 bytes)');
     for (const t of [OLD, PADDED, STAGED]) expect(sent()).not.toContain(t);
+    double.assertNoViolations();
+  });
+
+  // An infrastructure file (YAML, JSON, Terraform) that large is a lock file or a state file: once a
+  // skip whatever GitHub gave, now scanned for secrets (from the patch, or streamed) and not parsed for identities.
+  const ROWS = Array.from({ length: 90_000 }, (_, i) => `    { "id": ${i}, "name": "generated row ${i} of a large lock file" },\n`).join('');
+  const bigJson = (extra: string) => `{\n  "rows": [\n${ROWS}${extra}    { "id": -1 }\n  ]\n}\n`;
+  it.each([
+    ['from the patch when GitHub gives one (a line added to it)', { 'deploy/state.json': bigJson('') }],
+    ['streamed when GitHub gives none (a new file)', {}],
+  ])('the PR check reads an infrastructure file over max-file-size for secrets, %s', { timeout: 60_000 }, async (_how, baseFiles) => {
+    await start(baseFiles);
+    expect(bigJson('').length).toBeGreaterThan(5 * 1024 * 1024);
+    await pullRequest('feature/state', { 'deploy/state.json': bigJson(`    { "deployToken": "${PADDED}" },\n`) });
+    expect(lastCheck()).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(secretAnnotations()).toEqual([['deploy/state.json', 90_000 + 3]]);
+    // Never downloaded whole through the contents API as a file to parse: at most streamed raw.
+    const reads = double.requests.filter((r) => decodeURIComponent(r.path).endsWith('/contents/deploy/state.json'));
+    expect(reads.every((r) => /raw/.test(r.headers.accept ?? ''))).toBe(true);
+    expect(lastCheck().output.summary).not.toContain('max-file-size (5242880 bytes)');
+    expect(lastCheck().output.summary).toMatch(/`deploy\/state\.json` \| too-large: \d+ bytes exceeds max-file-size 5242880(; streamed)?: scanned for secrets in pieces, not parsed for identities/);
+    expect(sent()).not.toContain(PADDED);
     double.assertNoViolations();
   });
 
