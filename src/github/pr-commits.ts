@@ -80,9 +80,10 @@ export async function readRangeCommits(
       const secrets = await scanCommitRange(dir, { base: range.base, head: range.head }, settings, revealSecrets);
       const note = [`Each of the ${secrets.commits} commit(s) in this ${scope} was checked for secrets, not only the net change.`, ...secrets.summary()].join(' ');
       // Whether each secret is still at the head, and where, is read from git too, not inferred
-      // from the net result (which may not have seen its file).
+      // from the net result (which may not have seen its file). If git cannot say, the commits'
+      // findings stand as they are (each then called removed unless the net result holds it).
       const found = secrets.findings();
-      const atHead = await secretsAtHead(dir, range.head, found, settings);
+      const atHead = await secretsAtHead(dir, range.head, found, settings).catch(() => new Map<string, Finding>());
       const findings = found.map((f): Finding => {
         const there = atHead.get(sameSecret(f));
         return there ? { ...there, commit: f.commit, presentAtHead: true } : { ...f, presentAtHead: false };
