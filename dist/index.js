@@ -49918,7 +49918,7 @@ function scanBytesInPieces(path7, bytes, settings, addedLines, reveal, sizes) {
   return pieces.finish();
 }
 var MAX_STREAMED_BYTES = 100 * 1024 * 1024;
-var KNOWN_BINARY_NAME = /\.(?:png|jpe?g|gif|ico|bmp|webp|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|zst|7z|rar|jar|war|ear|class|exe|dll|so|dylib|woff2?|ttf|otf|eot|mp[34]|m4a|mov|avi|mkv|webm|wav|flac|ogg|wasm|pyc)$/i;
+var KNOWN_BINARY_NAME = /\.(?:png|jpe?g|gif|ico|bmp|webp|heic|avif|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|zst|7z|rar|tar|jar|war|ear|whl|class|exe|dll|so|dylib|msi|deb|rpm|apk|ipa|dmg|iso|woff2?|ttf|otf|eot|mp[34]|m4a|mov|avi|mkv|webm|wav|flac|ogg|wasm|pyc|bin|pt|pth|onnx|h5|hdf5|pkl|npy|npz|parquet|sqlite3?)$/i;
 var BATCH_CHARS = 64 * 1024;
 function patchInPieces(path7, settings, done, reveal) {
   const pieces = new PieceScanner(path7, settings, /* @__PURE__ */ new Set(), reveal);

@@ -123,7 +123,7 @@ describe('scanHistory on bad input (more)', () => {
       // not scanned), and text under an archive's name (never read: a stream cannot be stopped).
       const binary = Buffer.concat([Buffer.from([0x50, 0x4b, 0, 0]), Buffer.from(`${textLines(260_000, 'bin')}const v = '${THIRD}';\n`)]);
       const archive = `${textLines(260_000, 'zip')}const w = '${THIRD}';\n`;
-      const sha = repo.commit('A', '2024-01-01T00:00:00Z', { 'big.log': big, 'huge.log': huge, 'small.ts': 'const x = 1;\n', 'data.bin': binary, 'bundle.zip': archive });
+      const sha = repo.commit('A', '2024-01-01T00:00:00Z', { 'big.log': big, 'huge.log': huge, 'small.ts': 'const x = 1;\n', 'data.raw': binary, 'bundle.zip': archive });
       const blobOf = (path: string) => repo.git('rev-parse', `HEAD:${path}`).slice(0, 12);
       const { result, history } = await scanHistory(repo.dir, { settings: defaultSettings({ maxFileSize: 8 * MiB }) });
       expect(result.findings.map((f) => [f.file, f.line, f.column, f.commit?.sha])).toEqual([
@@ -133,7 +133,7 @@ describe('scanHistory on bad input (more)', () => {
       const over = (path: string, size: number) => `blob ${blobOf(path)}: ${size} bytes exceeds max-file-size ${8 * MiB}`;
       expect(result.skipped).toEqual([
         { path: 'bundle.zip', reason: 'too-large', detail: over('bundle.zip', archive.length) },
-        { path: 'data.bin', reason: 'too-large', detail: over('data.bin', binary.length) },
+        { path: 'data.raw', reason: 'too-large', detail: over('data.raw', binary.length) },
         { path: 'huge.log', reason: 'too-large', detail: `${over('huge.log', huge.length)}: scanned for secrets in pieces, not parsed for identities` },
       ]);
       // Blobs read whole: the one read in pieces is named among the skips instead.

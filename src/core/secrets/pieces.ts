@@ -237,10 +237,12 @@ export function scanBytesInPieces(path: string, bytes: Uint8Array, settings: Sca
 export const MAX_STREAMED_BYTES = 100 * 1024 * 1024;
 
 /**
- * Names of formats that are never text: such a change or blob, when a stream would have to be read
- * whole to learn that it is binary, is not read at all.
+ * Names of formats that are never text (images, archives, executables, packages, fonts, media, model
+ * weights and data files): such a change or blob, when a stream would have to be read whole to learn
+ * that it is binary, is not read at all. A history can hold many versions of a large model or data
+ * file, and git would inflate and send each of them only for it to be dropped.
  */
-export const KNOWN_BINARY_NAME = /\.(?:png|jpe?g|gif|ico|bmp|webp|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|zst|7z|rar|jar|war|ear|class|exe|dll|so|dylib|woff2?|ttf|otf|eot|mp[34]|m4a|mov|avi|mkv|webm|wav|flac|ogg|wasm|pyc)$/i;
+export const KNOWN_BINARY_NAME = /\.(?:png|jpe?g|gif|ico|bmp|webp|heic|avif|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|zst|7z|rar|tar|jar|war|ear|whl|class|exe|dll|so|dylib|msi|deb|rpm|apk|ipa|dmg|iso|woff2?|ttf|otf|eot|mp[34]|m4a|mov|avi|mkv|webm|wav|flac|ogg|wasm|pyc|bin|pt|pth|onnx|h5|hdf5|pkl|npy|npz|parquet|sqlite3?)$/i;
 
 /** Text gathered before a push: one push per this many characters, not one per line. */
 const BATCH_CHARS = 64 * 1024;
