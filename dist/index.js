@@ -62806,8 +62806,13 @@ async function scanHistory(dir, options) {
   const largeBlob = (tag, size) => {
     if (!readsInPieces(tag.path, size)) return void 0;
     const pieces = new PieceScanner(tag.path, settings, void 0, options.revealSecrets);
+    const unsalted = settings.salted?.length ? new PieceScanner(tag.path, { ...settings, salted: [] }) : void 0;
     tag.pieces = pieces;
-    return (bytes) => pieces.push(bytes);
+    tag.unsalted = unsalted;
+    return (bytes) => {
+      pieces.push(bytes);
+      unsalted?.push(bytes);
+    };
   };
   const reader = new BlobReader(dir, toPool, settings.maxFileSize, "socket", largeBlob);
   const ask = (tag, oversized2, wanted) => {
@@ -62930,12 +62935,14 @@ function readsInPieces(path7, size) {
   return size <= MAX_STREAMED_BYTES && !KNOWN_BINARY_NAME.test(path7);
 }
 function largeOutcome(tag, skip) {
-  const pieces = tag.pieces;
-  tag.pieces = void 0;
+  const { pieces, unsalted } = tag;
+  tag.pieces = tag.unsalted = void 0;
   const secrets = pieces?.finish();
   if (!secrets) return skip;
   const { path: path7, reason, detail } = piecesRead(skip.skipped, secrets);
-  return { scanned: true, ...secrets.length > 0 ? { findings: secrets } : {}, readInPieces: { path: path7, reason, detail } };
+  const shown = new Set(secrets.map((f) => f.fingerprint));
+  const baselined = [...new Set((unsalted?.finish() ?? []).filter((f) => f.rule.startsWith("secret/") && !shown.has(f.fingerprint)).map((f) => f.fingerprint))];
+  return { scanned: true, ...secrets.length > 0 ? { findings: secrets } : {}, ...baselined.length > 0 ? { baselined } : {}, readInPieces: { path: path7, reason, detail } };
 }
 async function oversizedBlobs(dir, maxFileSize) {
   const oversized = /* @__PURE__ */ new Map();

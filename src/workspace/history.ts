@@ -73,8 +73,9 @@ interface BlobTag {
   seq: number;
   /** Commits the walk met bringing it in while its scan was pending (noted if it has findings). */
   intros?: Intro[];
-  /** Over max-file-size: read in pieces as git streams it (`largeBlob`). */
+  /** Over max-file-size: read in pieces as git streams it (`largeBlob`); with salted baseline or ignore entries, also without them. */
   pieces?: PieceScanner;
+  unsalted?: PieceScanner;
 }
 
 /**
@@ -193,8 +194,15 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   const largeBlob = (tag: BlobTag, size: number): ((bytes: Uint8Array) => void) | undefined => {
     if (!readsInPieces(tag.path, size)) return undefined;
     const pieces = new PieceScanner(tag.path, settings, undefined, options.revealSecrets);
-    tag.pieces = pieces; // a new one if git died half-way and sends the blob again
-    return (bytes) => pieces.push(bytes);
+    // Salted entries: which secrets they accepted is what a scan without them finds besides
+    // (history-blob.ts, `baselinedFingerprints`; the bytes cannot be read twice).
+    const unsalted = settings.salted?.length ? new PieceScanner(tag.path, { ...settings, salted: [] }) : undefined;
+    tag.pieces = pieces; // new ones if git died half-way and sends the blob again
+    tag.unsalted = unsalted;
+    return (bytes) => {
+      pieces.push(bytes);
+      unsalted?.push(bytes);
+    };
   };
   // A blob over max-file-size that is asked for before the size pass answers streams by, unkept.
   const reader = new BlobReader<BlobTag>(dir, toPool, settings.maxFileSize, 'socket', largeBlob);
@@ -349,12 +357,14 @@ function readsInPieces(path: string, size: number): boolean {
 
 /** The outcome of a blob over max-file-size once git has sent it all: its secrets when it was read in pieces, else `skip`. */
 function largeOutcome(tag: BlobTag, skip: { scanned: false; skipped: Skipped }): PoolOutcome {
-  const pieces = tag.pieces;
-  tag.pieces = undefined;
+  const { pieces, unsalted } = tag;
+  tag.pieces = tag.unsalted = undefined;
   const secrets = pieces?.finish();
   if (!secrets) return skip; // not read, or binary
   const { path, reason, detail } = piecesRead(skip.skipped, secrets);
-  return { scanned: true, ...(secrets.length > 0 ? { findings: secrets } : {}), readInPieces: { path, reason, detail } };
+  const shown = new Set(secrets.map((f) => f.fingerprint));
+  const baselined = [...new Set((unsalted?.finish() ?? []).filter((f) => f.rule.startsWith('secret/') && !shown.has(f.fingerprint)).map((f) => f.fingerprint))];
+  return { scanned: true, ...(secrets.length > 0 ? { findings: secrets } : {}), ...(baselined.length > 0 ? { baselined } : {}), readInPieces: { path, reason, detail } };
 }
 
 /**

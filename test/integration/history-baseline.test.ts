@@ -60,3 +60,26 @@ describe('history scan with a salted baseline', () => {
     expect(worker.result.findings.map((f) => f.fingerprint)).toEqual(here.result.findings.map((f) => f.fingerprint));
   });
 });
+
+describe('history scan with a salted baseline: a blob over max-file-size, read in pieces', () => {
+  it('names the published fingerprint of the secret the salted entry accepted', async () => {
+    const repo = new HistoryRepo();
+    try {
+      const padding = 'INSERT INTO events VALUES (1, \'generated row of a dump\');\n'.repeat(110_000);
+      repo.commit('Alice', '2024-01-01T10:00:00Z', { 'db/dump.sql': `${padding}-- TOKEN=${ACCEPTED}\n` });
+      repo.commit('Bob', '2024-01-02T10:00:00Z', { 'db/dump.sql': null, 'README.md': '# demo\n' });
+      const salt = newSalt();
+      const file = { version: 2, kdf: { name: 'scrypt', ...DEFAULT_SCRYPT, salt }, fingerprints: [{ hash: saltedSecretHash(salt, DEFAULT_SCRYPT, 'github-classic-pat', ACCEPTED), rule: 'secret/github-classic-pat', file: 'db/dump.sql' }] };
+      const settings: ScanSettings = { ...defaultSettings(), fingerprint: KEY, salted: [readBaseline(JSON.stringify(file), '.nhi-steward-baseline.json').salted!] };
+      const plain = await scanHistory(repo.dir, { settings: { ...settings, salted: [] } });
+      expect(plain.result.findings.map((f) => [f.file, f.presentAtHead])).toEqual([['db/dump.sql', false]]);
+      expect(plain.result.skipped.map((s) => s.detail)).toEqual([expect.stringMatching(/scanned for secrets in pieces/)]);
+      const { result } = await scanHistory(repo.dir, { settings });
+      expect(result.findings).toEqual([]);
+      expect(result.baselined).toEqual([plain.result.findings[0].fingerprint]);
+      expect(JSON.stringify(result)).not.toContain(ACCEPTED);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
