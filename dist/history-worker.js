@@ -10462,8 +10462,10 @@ function scanBlobBytes(path2, bytes, settings2, reveal2, versions2) {
   return outcome;
 }
 function baselinedFingerprints(source, settings2, reported) {
+  return acceptedFingerprints(scanSecrets(source, { ...settings2, salted: [] }), reported);
+}
+function acceptedFingerprints(all, reported) {
   const shown = new Set(reported.map((f) => f.fingerprint));
-  const all = scanSecrets(source, { ...settings2, salted: [] });
   return [...new Set(all.filter((f) => f.rule.startsWith("secret/") && !shown.has(f.fingerprint)).map((f) => f.fingerprint))];
 }
 var recordings = /* @__PURE__ */ new WeakMap();

@@ -62295,8 +62295,10 @@ function scanBlobBytes(path7, bytes, settings, reveal, versions) {
   return outcome;
 }
 function baselinedFingerprints(source, settings, reported) {
+  return acceptedFingerprints(scanSecrets(source, { ...settings, salted: [] }), reported);
+}
+function acceptedFingerprints(all, reported) {
   const shown = new Set(reported.map((f) => f.fingerprint));
-  const all = scanSecrets(source, { ...settings, salted: [] });
   return [...new Set(all.filter((f) => f.rule.startsWith("secret/") && !shown.has(f.fingerprint)).map((f) => f.fingerprint))];
 }
 var recordings = /* @__PURE__ */ new WeakMap();
@@ -62940,8 +62942,7 @@ function largeOutcome(tag, skip) {
   const secrets = pieces?.finish();
   if (!secrets) return skip;
   const { path: path7, reason, detail } = piecesRead(skip.skipped, secrets);
-  const shown = new Set(secrets.map((f) => f.fingerprint));
-  const baselined = [...new Set((unsalted?.finish() ?? []).filter((f) => f.rule.startsWith("secret/") && !shown.has(f.fingerprint)).map((f) => f.fingerprint))];
+  const baselined = unsalted ? acceptedFingerprints(unsalted.finish() ?? [], secrets) : [];
   return { scanned: true, ...secrets.length > 0 ? { findings: secrets } : {}, ...baselined.length > 0 ? { baselined } : {}, readInPieces: { path: path7, reason, detail } };
 }
 async function oversizedBlobs(dir, maxFileSize) {

@@ -1,13 +1,13 @@
 import type { ApplicationFunction, Context, Logger, Probot, ProbotOctokit } from 'probot';
 import type { ScanSettings } from '../core/types.js';
-import { analysePullRequest, MAX_PULL_FILES } from '../github/pr-check.js';
+import { analysePullRequest } from '../github/pr-check.js';
 import type { RepoRef } from '../github/client.js';
 import type { SharedLock } from '../github/check-run.js';
 import { applyOwnersEdit } from '../core/policy/owners-edit.js';
 import { asClient } from '../github/octokit.js';
 import { handleCommandComment, type PullGaps } from '../github/command-handler.js';
 import type { CommitAccess } from '../github/pr-commits.js';
-import { runPullRequestCheck } from '../github/pull-request-job.js';
+import { readsCommits, runPullRequestCheck } from '../github/pull-request-job.js';
 import { startPullReads } from '../github/pr-check.js';
 import type { ScanQueue } from './queue.js';
 import { botLoginOf, commitAccess, scanTargets, scanRepository } from './repository-scan.js';
@@ -230,13 +230,9 @@ export function ownersRechecksSettled(): Promise<void> {
   return Promise.all([...rechecks.values()]).then(() => undefined);
 }
 
-/**
- * How the PR check reads the PR's commits from git: when there are several (a secret could be
- * added and removed in between), or when GitHub's file list leaves files out (over MAX_PULL_FILES:
- * the commits then show what the list does not).
- */
+/** How the PR check reads the PR's commits from git, when it reads them (`readsCommits`). */
 async function commitsFor(ctx: PullCheckContext, count: number | undefined, changedFiles: number | undefined): Promise<(CommitAccess & { count: number }) | undefined> {
-  if (!count || (count <= 1 && (changedFiles ?? 0) <= MAX_PULL_FILES)) return undefined;
+  if (!count || !readsCommits(count, changedFiles)) return undefined;
   const access = await commitAccess(ctx.octokit as never, { ...ctx.repository, owner: { login: repoOf(ctx.repository).owner } }, ctx.options);
   return access ? { ...access, count } : undefined;
 }

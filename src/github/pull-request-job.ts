@@ -42,6 +42,15 @@ export interface PullRequestJobResult {
   reviewProblems: string[];
 }
 
+/**
+ * Whether a PR check reads the PR's commits: when there are several (a secret could be added and
+ * removed in between; one commit is its own net diff), or when GitHub's file list leaves files out
+ * (past MAX_PULL_FILES: the commits show the rest).
+ */
+export function readsCommits(count: number | undefined, changedFiles: number | undefined): boolean {
+  return (count ?? 0) > 1 || (!!count && (changedFiles ?? 0) > MAX_PULL_FILES);
+}
+
 /** The whole PR check: one "NHI hygiene" check run, owner review requests for changed NHIs. */
 export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequestJobResult> {
   let analysis: PullAnalysis | undefined;
@@ -50,8 +59,7 @@ export async function runPullRequestCheck(job: PullRequestJob): Promise<PullRequ
     // One commit is its own net diff; more, and a secret could be added and removed in between.
     // The commits are cloned and scanned while the PR is read through the API: neither waits on
     // the other (docs/performance.md, "The App's PR check").
-    // Past MAX_PULL_FILES changed files, GitHub's file list is cut: the commits show the rest.
-    const commits = job.commits && (job.commits.count > 1 || (job.pull.changedFiles ?? 0) > MAX_PULL_FILES) ? readRangeCommits(job.commits, { base: job.pull.baseSha, head: job.pull.headSha, count: job.commits.count }, 'pull request', job.settings, vault?.sink) : undefined;
+    const commits = job.commits && readsCommits(job.commits.count, job.pull.changedFiles) ? readRangeCommits(job.commits, { base: job.pull.baseSha, head: job.pull.headSha, count: job.commits.count }, 'pull request', job.settings, vault?.sink) : undefined;
     analysis = await analysePullRequest(job.client, job.repo, job.pull, job.settings, vault?.sink, job.reads);
     let note = '';
     /** Where the commits were read from, if they were. */

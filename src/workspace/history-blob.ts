@@ -41,8 +41,12 @@ export function scanBlobBytes(path: string, bytes: Uint8Array, settings: ScanSet
  * only then are the secrets those entries accepted. Only those blobs pay for the second scan.
  */
 function baselinedFingerprints(source: SourceFile, settings: ScanSettings, reported: readonly Finding[]): string[] {
+  return acceptedFingerprints(scanSecrets(source, { ...settings, salted: [] }), reported);
+}
+
+/** The published fingerprints of the secrets a scan without the salted sets found (`all`) that the scan with them did not report. */
+export function acceptedFingerprints(all: readonly Finding[], reported: readonly Finding[]): string[] {
   const shown = new Set(reported.map((f) => f.fingerprint));
-  const all = scanSecrets(source, { ...settings, salted: [] });
   return [...new Set(all.filter((f) => f.rule.startsWith('secret/') && !shown.has(f.fingerprint)).map((f) => f.fingerprint))];
 }
 

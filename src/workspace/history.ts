@@ -9,6 +9,7 @@ import { UsageError } from './errors.js';
 import { unquoteGitPath } from './git.js';
 import { BlobReader, gitLineBatches, gitOutput, listObjectBatches, type BlobResult } from './git-objects.js';
 import { HistoryBlobPool, type HistoryPoolOptions, type PoolOutcome } from './history-pool.js';
+import { acceptedFingerprints } from './history-blob.js';
 import { ObjectIdMap } from './object-ids.js';
 import { pathProfiles, type PathProfiles } from './path-profile.js';
 
@@ -195,7 +196,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     if (!readsInPieces(tag.path, size)) return undefined;
     const pieces = new PieceScanner(tag.path, settings, undefined, options.revealSecrets);
     // Salted entries: which secrets they accepted is what a scan without them finds besides
-    // (history-blob.ts, `baselinedFingerprints`; the bytes cannot be read twice).
+    // (history-blob.ts, `acceptedFingerprints`; the bytes cannot be read twice).
     const unsalted = settings.salted?.length ? new PieceScanner(tag.path, { ...settings, salted: [] }) : undefined;
     tag.pieces = pieces; // new ones if git died half-way and sends the blob again
     tag.unsalted = unsalted;
@@ -362,8 +363,7 @@ function largeOutcome(tag: BlobTag, skip: { scanned: false; skipped: Skipped }):
   const secrets = pieces?.finish();
   if (!secrets) return skip; // not read, or binary
   const { path, reason, detail } = piecesRead(skip.skipped, secrets);
-  const shown = new Set(secrets.map((f) => f.fingerprint));
-  const baselined = [...new Set((unsalted?.finish() ?? []).filter((f) => f.rule.startsWith('secret/') && !shown.has(f.fingerprint)).map((f) => f.fingerprint))];
+  const baselined = unsalted ? acceptedFingerprints(unsalted.finish() ?? [], secrets) : [];
   return { scanned: true, ...(secrets.length > 0 ? { findings: secrets } : {}), ...(baselined.length > 0 ? { baselined } : {}), readInPieces: { path, reason, detail } };
 }
 

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ownersRechecksSettled } from '../../../src/app/index.js';
-import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
+import { example, openedPullRequest, retarget, type RunningApp, startApp } from '../../support/app-harness.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { BASE_FILES, CONFIG_WITH_SECRET, NEW_SERVICE_ACCOUNT, OWNERS_FILE, RAW_SECRETS, REPO } from './fixtures.js';
 
@@ -77,18 +77,7 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
 }
 
 function openPull(branch: string, files: Record<string, string | null>, user = 'jdoe'): { number: number; payload: any } {
-  const head = double.state.push(REPO, { branch, files, author: user });
-  const issue = double.state.openPull(REPO, { head: branch, title: `Change ${branch}`, user });
-  const payload = retarget(example('pull_request', 'opened'), double, REPO);
-  payload.number = issue.number;
-  payload.pull_request = {
-    ...payload.pull_request,
-    number: issue.number,
-    user: { ...payload.pull_request.user, login: user },
-    head: { ...payload.pull_request.head, sha: head, ref: branch, repo: payload.repository },
-    base: { ...payload.pull_request.base, sha: issue.pull!.baseSha, ref: double.state.repo(REPO).defaultBranch, repo: payload.repository },
-  };
-  return { number: issue.number, payload };
+  return openedPullRequest(double, REPO, { branch, files, user });
 }
 
 function runsFor(sha: string) {

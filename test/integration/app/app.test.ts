@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
+import { example, openedPullRequest, retarget, type RunningApp, startApp } from '../../support/app-harness.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { fakeGitHubToken } from '../../support/tokens.js';
 import { BASE_FILES, CONFIG_WITH_SECRET, NEW_SERVICE_ACCOUNT, OWNERS_FILE, RAW_SECRETS, REPO } from './fixtures.js';
@@ -34,19 +34,7 @@ function assertNoLeak(): void {
 }
 
 function openPull(branch: string, files: Record<string, string | null>, user = 'jdoe'): { number: number; payload: any } {
-  const head = double.state.push(REPO, { branch, files, author: user });
-  const issue = double.state.openPull(REPO, { head: branch, title: `Change ${branch}`, user });
-  const repo = double.state.repo(REPO);
-  const payload = retarget(example('pull_request', 'opened'), double, REPO);
-  payload.number = issue.number;
-  payload.pull_request = {
-    ...payload.pull_request,
-    number: issue.number,
-    user: { ...payload.pull_request.user, login: user },
-    head: { ...payload.pull_request.head, sha: head, ref: branch, repo: payload.repository },
-    base: { ...payload.pull_request.base, sha: issue.pull!.baseSha, ref: repo.defaultBranch, repo: payload.repository },
-  };
-  return { number: issue.number, payload };
+  return openedPullRequest(double, REPO, { branch, files, user });
 }
 
 function checkRuns() {

@@ -4,7 +4,7 @@
  * owner, and ask their current owners to review.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
+import { openedPullRequest, startApp, type RunningApp } from '../../support/app-harness.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { BASE_FILES, NEW_SERVICE_ACCOUNT, OWNERS_FILE, REPO } from './fixtures.js';
 
@@ -27,19 +27,7 @@ afterEach(async () => {
 });
 
 function openPull(branch: string, files: Record<string, string>, user: string): { number: number; payload: any } {
-  const head = double.state.push(REPO, { branch, files, author: user });
-  const issue = double.state.openPull(REPO, { head: branch, title: `Change ${branch}`, user });
-  const repo = double.state.repo(REPO);
-  const payload = retarget(example('pull_request', 'opened'), double, REPO);
-  payload.number = issue.number;
-  payload.pull_request = {
-    ...payload.pull_request,
-    number: issue.number,
-    user: { ...payload.pull_request.user, login: user },
-    head: { ...payload.pull_request.head, sha: head, ref: branch, repo: payload.repository },
-    base: { ...payload.pull_request.base, sha: issue.pull!.baseSha, ref: repo.defaultBranch, repo: payload.repository },
-  };
-  return { number: issue.number, payload };
+  return openedPullRequest(double, REPO, { branch, files, user });
 }
 
 describe('owners-file changes in a pull request', () => {
