@@ -23,7 +23,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { allDetectors } from '../src/core/secrets/detectors/index.js';
 import { scanSecrets } from '../src/core/secrets/engine.js';
-import { toSourceFile } from '../src/core/source.js';
+import { toStandInSourceFile } from '../src/core/source.js';
 import { redact } from '../src/core/secrets/redact.js';
 import { defaultSettings } from '../src/core/types.js';
 import { buildCorpus, type Label, writeCorpus } from './accuracy-corpus.js';
@@ -94,8 +94,9 @@ function runNhiSteward(files: Map<string, string>): { hits: Hit[]; seconds: numb
   const started = performance.now();
   const hits: Hit[] = [];
   for (const [path, content] of files) {
-    // As the CLI reads them: raw bytes through toSourceFile (keyword pass on the bytes, decoded on a hit).
-    const source = toSourceFile(path, Buffer.from(content, 'utf8'), { maxFileSize: Number.MAX_SAFE_INTEGER });
+    // As the CLI's tree scan reads them: raw bytes, a text that is not pure ASCII as a stand-in
+    // (src/core/stand-in.ts), judged on its real text only where the engine needs it.
+    const source = toStandInSourceFile(path, Buffer.from(content, 'utf8'), { maxFileSize: Number.MAX_SAFE_INTEGER }, () => true);
     for (const f of scanSecrets('content' in source ? source : { path, content }, settings)) {
       if (f.level === 'info') continue;
       hits.push({ file: path, line: f.line, rule: f.rule, shown: f.redacted ?? '' });

@@ -593,8 +593,13 @@ function compileCatalog(detectors) {
     unconditional,
     activeByDefault: Uint8Array.from(compiled2, (c) => c.detector.pathPattern ? 0 : 1),
     pathScoped: compiled2.flatMap((c, i) => c.detector.pathPattern ? [i] : []),
-    pathAny: pathUnion(compiled2.flatMap((c) => c.detector.pathPattern ? [c.detector.pathPattern] : []))
+    pathAny: pathUnion(compiled2.flatMap((c) => c.detector.pathPattern ? [c.detector.pathPattern] : [])),
+    standInSafe: keywords.every((k) => /^[\x00-\x7f]*$/.test(k)) && detectors.every((d) => asciiPattern(d.pattern))
   };
+}
+function asciiPattern(pattern) {
+  if (/[uv]/.test(pattern.flags)) return false;
+  return !/[^\x00-\x7f]|\\[pP]\{|\\u\{|\\u(?!00[0-7])[0-9a-fA-F]{4}|\\x[89a-fA-F]|\\[23][0-7]{2}/.test(pattern.source);
 }
 function pathUnion(patterns) {
   if (patterns.length < 2) return void 0;
@@ -10056,6 +10061,87 @@ function redact(secret, prefix) {
 var MIN_TAIL_LENGTH = 12;
 var BLOCK_FOOTER = /(?:\\[nr]|[\s=])*-----END [A-Z0-9 ]+-----(?:\\[nr]|\s)*$/;
 
+// src/core/source.ts
+import { isAscii } from "node:buffer";
+
+// src/core/stand-in.ts
+var PLACEHOLDER = /[\x80\xa0]/;
+var SCRATCH_BYTES = 1024 * 1024;
+
+// src/core/source.ts
+var BINARY_SNIFF_BYTES = 8 * 1024;
+function toSourceFile(path2, bytes, settings2, addedLines, decode = decodeText) {
+  if (bytes.length > settings2.maxFileSize) {
+    return { path: path2, reason: "too-large", detail: `${bytes.length} bytes exceeds max-file-size ${settings2.maxFileSize}` };
+  }
+  const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
+  let content;
+  if (sniff.indexOf(0) === -1) content = decode(bytes);
+  else {
+    const utf16 = utf16Text(bytes);
+    if (utf16 === void 0) return { path: path2, reason: "binary", detail: "NUL byte in the first 8 KiB" };
+    content = utf16;
+  }
+  return addedLines ? { path: path2, content, addedLines } : { path: path2, content };
+}
+function exactSourceFile(file) {
+  if (file.standIn === void 0) return file;
+  const { standIn, ...rest } = file;
+  return { ...rest, content: standIn.exact() };
+}
+function utf16Text(bytes) {
+  if (bytes.length < 2) return void 0;
+  let order;
+  let from = 2;
+  if (bytes[0] === 255 && bytes[1] === 254) order = bytes.length >= 4 && bytes[2] === 0 && bytes[3] === 0 ? void 0 : "le";
+  else if (bytes[0] === 254 && bytes[1] === 255) order = "be";
+  else {
+    order = utf16Order(bytes.subarray(0, BINARY_SNIFF_BYTES));
+    from = 0;
+  }
+  if (order === void 0) return void 0;
+  const even = bytes.subarray(from, from + (bytes.length - from & ~1));
+  const le = Buffer.from(even);
+  if (order === "be") le.swap16();
+  const text = le.toString("utf16le");
+  return UTF16_CONTROL.test(text.slice(0, BINARY_SNIFF_BYTES / 2)) ? void 0 : text;
+}
+var UTF16_CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
+function utf16Order(sniff) {
+  const units = sniff.length >> 1;
+  if (units < 16) return void 0;
+  let zeroHigh = 0;
+  let zeroLow = 0;
+  for (let i = 0; i < units; i++) {
+    const a = sniff[2 * i];
+    const b = sniff[2 * i + 1];
+    if (b === 0 && a !== 0) zeroHigh++;
+    else if (a === 0 && b !== 0) zeroLow++;
+  }
+  if (zeroHigh * 10 >= units * 9) return "le";
+  if (zeroLow * 10 >= units * 9) return "be";
+  return void 0;
+}
+function decodeText(bytes, block) {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isAscii(buffer)) return buffer.toString("latin1");
+  return block !== void 0 && buffer.length > block ? decodeInBlocks(buffer, block) : buffer.toString("utf8");
+}
+function decodeInBlocks(buffer, block) {
+  let text = "";
+  for (let at2 = 0; at2 < buffer.length; ) {
+    let end = Math.min(buffer.length, at2 + block);
+    while (end > at2 && end < buffer.length && (buffer[end] & 192) === 128) end--;
+    if (end === at2) for (end = at2 + 1; end < buffer.length && (buffer[end] & 192) === 128; ) end++;
+    const part = buffer.subarray(at2, end);
+    text += isAscii(part) ? part.toString("latin1") : part.toString("utf8");
+    at2 = end;
+  }
+  return text;
+}
+var DECODE_BLOCK = 16 * 1024;
+var decodeBlob = Number(process.versions.node.split(".")[0]) < 24 ? (bytes) => decodeText(bytes, DECODE_BLOCK) : decodeText;
+
 // src/core/secrets/engine.ts
 function selectDetectors(detectors, selection) {
   const enabled = new Set(selection.enabled);
@@ -10106,6 +10192,7 @@ function withSeverity(findings, severity) {
 }
 function scanFile(file, settings2, catalog, options, reveal2) {
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
+  if (file.standIn !== void 0 && !catalog.standInSafe) return scanFile(exactSourceFile(file), settings2, catalog, options, reveal2);
   let active = catalog.activeByDefault;
   if (catalog.pathAny === void 0 || catalog.pathAny.test(file.path)) {
     for (const i of catalog.pathScoped) {
@@ -10120,6 +10207,7 @@ function scanFile(file, settings2, catalog, options, reveal2) {
   for (const match2 of raw) {
     const compiled2 = catalog.detectors[match2.detector];
     const line = lineAround(file.content, match2.start, match2.end);
+    if (file.standIn !== void 0 && (PLACEHOLDER.test(line) || PLACEHOLDER.test(match2.secret))) return scanFile(exactSourceFile(file), settings2, catalog, options, reveal2);
     if (compiled2.detector.credentialFile) {
       const weak = storedCredentialWeakness(compiled2.detector, match2.secret, file.path, line);
       if (weak === false) continue;
@@ -10130,6 +10218,7 @@ function scanFile(file, settings2, catalog, options, reveal2) {
     accepted.push({ detector: compiled2.detector, secret: match2.secret, start: match2.start, end: match2.end, generic: compiled2.generic, order: compiled2.order, line: 0, weak: void 0 });
   }
   if (accepted.length === 0) return [];
+  if (file.standIn !== void 0) return scanFile(exactSourceFile(file), settings2, catalog, options, reveal2);
   const lines = new LineIndex(file.content);
   const kept = resolveOverlaps(accepted);
   for (const c of kept) c.line = lines.lineOf(c.start);
@@ -10373,76 +10462,6 @@ function pairFinding({ first, second }, path2, lines) {
     data: { pairedWith: { detector: second.detector.id, line: second.line, redacted: secondRedacted } }
   };
 }
-
-// src/core/source.ts
-import { isAscii } from "node:buffer";
-var BINARY_SNIFF_BYTES = 8 * 1024;
-function toSourceFile(path2, bytes, settings2, addedLines, decode = decodeText) {
-  if (bytes.length > settings2.maxFileSize) {
-    return { path: path2, reason: "too-large", detail: `${bytes.length} bytes exceeds max-file-size ${settings2.maxFileSize}` };
-  }
-  const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
-  let content;
-  if (sniff.indexOf(0) === -1) content = decode(bytes);
-  else {
-    const utf16 = utf16Text(bytes);
-    if (utf16 === void 0) return { path: path2, reason: "binary", detail: "NUL byte in the first 8 KiB" };
-    content = utf16;
-  }
-  return addedLines ? { path: path2, content, addedLines } : { path: path2, content };
-}
-function utf16Text(bytes) {
-  if (bytes.length < 2) return void 0;
-  let order;
-  let from = 2;
-  if (bytes[0] === 255 && bytes[1] === 254) order = bytes.length >= 4 && bytes[2] === 0 && bytes[3] === 0 ? void 0 : "le";
-  else if (bytes[0] === 254 && bytes[1] === 255) order = "be";
-  else {
-    order = utf16Order(bytes.subarray(0, BINARY_SNIFF_BYTES));
-    from = 0;
-  }
-  if (order === void 0) return void 0;
-  const even = bytes.subarray(from, from + (bytes.length - from & ~1));
-  const le = Buffer.from(even);
-  if (order === "be") le.swap16();
-  const text = le.toString("utf16le");
-  return UTF16_CONTROL.test(text.slice(0, BINARY_SNIFF_BYTES / 2)) ? void 0 : text;
-}
-var UTF16_CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
-function utf16Order(sniff) {
-  const units = sniff.length >> 1;
-  if (units < 16) return void 0;
-  let zeroHigh = 0;
-  let zeroLow = 0;
-  for (let i = 0; i < units; i++) {
-    const a = sniff[2 * i];
-    const b = sniff[2 * i + 1];
-    if (b === 0 && a !== 0) zeroHigh++;
-    else if (a === 0 && b !== 0) zeroLow++;
-  }
-  if (zeroHigh * 10 >= units * 9) return "le";
-  if (zeroLow * 10 >= units * 9) return "be";
-  return void 0;
-}
-function decodeText(bytes, block) {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isAscii(buffer)) return buffer.toString("latin1");
-  return block !== void 0 && buffer.length > block ? decodeInBlocks(buffer, block) : buffer.toString("utf8");
-}
-function decodeInBlocks(buffer, block) {
-  let text = "";
-  for (let at2 = 0; at2 < buffer.length; ) {
-    let end = Math.min(buffer.length, at2 + block);
-    while (end > at2 && end < buffer.length && (buffer[end] & 192) === 128) end--;
-    if (end === at2) for (end = at2 + 1; end < buffer.length && (buffer[end] & 192) === 128; ) end++;
-    const part = buffer.subarray(at2, end);
-    text += isAscii(part) ? part.toString("latin1") : part.toString("utf8");
-    at2 = end;
-  }
-  return text;
-}
-var DECODE_BLOCK = 16 * 1024;
-var decodeBlob = Number(process.versions.node.split(".")[0]) < 24 ? (bytes) => decodeText(bytes, DECODE_BLOCK) : decodeText;
 
 // src/workspace/history-blob.ts
 function scanBlobBytes(path2, bytes, settings2, reveal2, versions2) {

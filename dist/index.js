@@ -18317,7 +18317,7 @@ var require_eventsource_stream = __commonJS({
     var LF = 10;
     var CR = 13;
     var COLON = 58;
-    var SPACE = 32;
+    var SPACE2 = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
@@ -18509,7 +18509,7 @@ var require_eventsource_stream = __commonJS({
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE) {
+          if (line[valueStart] === SPACE2) {
             ++valueStart;
           }
         }
@@ -27428,7 +27428,7 @@ var require_ignore = __commonJS({
     }
     var UNDEFINED = void 0;
     var EMPTY3 = "";
-    var SPACE = " ";
+    var SPACE2 = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
     var BOM = "\uFEFF";
@@ -27542,17 +27542,17 @@ var require_ignore = __commonJS({
       }
     };
     var NEVER_MATCH = "[]";
-    var PLACEHOLDER2 = "\0";
+    var PLACEHOLDER3 = "\0";
     var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER2}(\\d+)${PLACEHOLDER2}`,
+      `${PLACEHOLDER3}(\\d+)${PLACEHOLDER3}`,
       "g"
     );
     var TRAILING_WILDCARD = "\uE000";
     var TRAILING_DOUBLESTAR = "\uE001";
-    var isReserved = (char) => char === PLACEHOLDER2 || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var isReserved = (char) => char === PLACEHOLDER3 || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
     var extractBrackets = (pattern) => {
       const sources = [];
-      const hold = (source) => `${PLACEHOLDER2}${sources.push(source) - 1}${PLACEHOLDER2}`;
+      const hold = (source) => `${PLACEHOLDER3}${sources.push(source) - 1}${PLACEHOLDER3}`;
       const { length } = pattern;
       let out = EMPTY3;
       let index = 0;
@@ -27562,7 +27562,7 @@ var require_ignore = __commonJS({
           const escaped2 = pattern[index + 1];
           if (escaped2 === SLASH && index + 2 === length) {
             out += hold(NEVER_MATCH);
-          } else if (escaped2 === "*" || escaped2 === "[" || escaped2 === SPACE) {
+          } else if (escaped2 === "*" || escaped2 === "[" || escaped2 === SPACE2) {
             out += pattern.slice(index, index + 2);
           } else {
             out += hold(
@@ -27608,8 +27608,8 @@ var require_ignore = __commonJS({
         //   ever starts again inside it -- `(\\+?) ` did, which made a long run
         //   quadratic.
         /(\\+)( ?)/g,
-        (_, run4, space) => space ? run4.slice(0, run4.length - run4.length % 2) + SPACE : run4,
-        ESCAPE + SPACE
+        (_, run4, space) => space ? run4.slice(0, run4.length - run4.length % 2) + SPACE2 : run4,
+        ESCAPE + SPACE2
       ],
       // git's wildmatch() reads a run of two or more asterisks as one globstar
       //   whenever the run fills a path segment: it starts the pattern or follows
@@ -28000,7 +28000,7 @@ var require_ignore = __commonJS({
           lineEnd2--;
         }
         end = lineEnd2;
-        while (body[end - 1] === SPACE) {
+        while (body[end - 1] === SPACE2) {
           end--;
         }
         if (!stripLineEnd || body[end - 1] !== "\n") {
@@ -28015,7 +28015,7 @@ var require_ignore = __commonJS({
       while (body[end - backslashes - 1] === ESCAPE) {
         backslashes++;
       }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE2 : body.slice(0, end);
     };
     var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
       let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
@@ -28028,7 +28028,7 @@ var require_ignore = __commonJS({
         body = body.slice(1);
       }
       const last = body[body.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+      if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
         body = trimEnd(body, stripLineEnd);
       }
       if (!body || hasTrailingBackslash(body)) {
@@ -45793,7 +45793,84 @@ function stripMarkdown(md) {
 }
 
 // src/core/source.ts
+import { isAscii as isAscii2 } from "node:buffer";
+
+// src/core/stand-in.ts
 import { isAscii } from "node:buffer";
+function standInText(bytes) {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = buffer.length;
+  const out = length <= SCRATCH_BYTES ? scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES) : Buffer.allocUnsafe(length);
+  let n = 0;
+  let copied = 0;
+  let i = 0;
+  while (i < length) {
+    const blockEnd = Math.min(length, i + BLOCK);
+    if (isAscii(buffer.subarray(i, blockEnd))) {
+      i = blockEnd;
+      continue;
+    }
+    while (i < blockEnd) {
+      const end = Math.min(blockEnd, i + SMALL_BLOCK);
+      if (isAscii(buffer.subarray(i, end))) {
+        i = end;
+        continue;
+      }
+      if (copied < i) n += buffer.copy(out, n, copied, i);
+      while (i < end) {
+        const b = buffer[i];
+        if (b < 128) {
+          out[n++] = b;
+          i++;
+          continue;
+        }
+        const c1 = buffer[i + 1];
+        if (b < 194 || b > 244 || (c1 & 192) !== 128) return void 0;
+        if (b < 224) {
+          const kind = kindOf((b & 31) << 6 | c1 & 63);
+          if (kind === REFUSED) return void 0;
+          out[n++] = kind;
+          i += 2;
+          continue;
+        }
+        const c2 = buffer[i + 2];
+        if ((c2 & 192) !== 128) return void 0;
+        if (b < 240) {
+          if (b === 224 && c1 < 160 || b === 237 && c1 > 159) return void 0;
+          const kind = kindOf((b & 15) << 12 | (c1 & 63) << 6 | c2 & 63);
+          if (kind === REFUSED) return void 0;
+          out[n++] = kind;
+          i += 3;
+          continue;
+        }
+        if ((buffer[i + 3] & 192) !== 128 || b === 240 && c1 < 144 || b === 244 && c1 > 143) return void 0;
+        out[n++] = OTHER;
+        out[n++] = OTHER;
+        i += 4;
+      }
+      copied = i;
+    }
+  }
+  if (copied < length) n += buffer.copy(out, n, copied, length);
+  return out.toString("latin1", 0, n);
+}
+var PLACEHOLDER = /[\x80\xa0]/;
+var SPACE = 160;
+var OTHER = 128;
+var BLOCK = 4096;
+var SMALL_BLOCK = 256;
+var REFUSED = -1;
+var SPACES = [160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8239, 8287, 12288, 65279];
+var REFUSED_CHARACTERS = [383, 8232, 8233, 8490];
+function kindOf(cp) {
+  if (cp !== 160 && cp !== 383 && cp !== 5760 && (cp < 8192 || cp > 8490) && cp !== 12288 && cp !== 65279) return OTHER;
+  if (REFUSED_CHARACTERS.includes(cp)) return REFUSED;
+  return SPACES.includes(cp) ? SPACE : OTHER;
+}
+var scratch;
+var SCRATCH_BYTES = 1024 * 1024;
+
+// src/core/source.ts
 var BINARY_SNIFF_BYTES = 8 * 1024;
 function toSourceFile(path7, bytes, settings, addedLines, decode = decodeText) {
   if (bytes.length > settings.maxFileSize) {
@@ -45808,6 +45885,27 @@ function toSourceFile(path7, bytes, settings, addedLines, decode = decodeText) {
     content = utf16;
   }
   return addedLines ? { path: path7, content, addedLines } : { path: path7, content };
+}
+function toStandInSourceFile(path7, bytes, settings, fresh) {
+  let standIn = false;
+  const file = toSourceFile(path7, bytes, settings, void 0, (b) => {
+    const buffer = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    if (isAscii2(buffer)) return buffer.toString("latin1");
+    const text3 = standInText(buffer);
+    standIn = text3 !== void 0;
+    return text3 ?? buffer.toString("utf8");
+  });
+  if (!standIn || !("content" in file)) return file;
+  const exact = () => {
+    if (!fresh()) throw new Error(`${path7}: the bytes behind a stand-in text were reused before its real text was read`);
+    return decodeText(bytes);
+  };
+  return { ...file, standIn: { exact } };
+}
+function exactSourceFile(file) {
+  if (file.standIn === void 0) return file;
+  const { standIn, ...rest } = file;
+  return { ...rest, content: standIn.exact() };
 }
 function utf16Text(bytes) {
   if (bytes.length < 2) return void 0;
@@ -45844,7 +45942,7 @@ function utf16Order(sniff) {
 }
 function decodeText(bytes, block2) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isAscii(buffer)) return buffer.toString("latin1");
+  if (isAscii2(buffer)) return buffer.toString("latin1");
   return block2 !== void 0 && buffer.length > block2 ? decodeInBlocks(buffer, block2) : buffer.toString("utf8");
 }
 function decodeInBlocks(buffer, block2) {
@@ -45854,7 +45952,7 @@ function decodeInBlocks(buffer, block2) {
     while (end > at3 && end < buffer.length && (buffer[end] & 192) === 128) end--;
     if (end === at3) for (end = at3 + 1; end < buffer.length && (buffer[end] & 192) === 128; ) end++;
     const part = buffer.subarray(at3, end);
-    text3 += isAscii(part) ? part.toString("latin1") : part.toString("utf8");
+    text3 += isAscii2(part) ? part.toString("latin1") : part.toString("utf8");
     at3 = end;
   }
   return text3;
@@ -45912,7 +46010,7 @@ var load = (offset) => [40, 2, ...uleb(offset)];
 var load8 = (offset) => [45, 0, ...uleb(offset)];
 var LOAD16_U = [47, 1, 0];
 var store = (offset) => [54, 2, ...uleb(offset)];
-var [BLOCK, LOOP, IF, END_, BR, BR_IF, VOID] = [2, 3, 4, 11, 12, 13, 64];
+var [BLOCK2, LOOP, IF, END_, BR, BR_IF, VOID] = [2, 3, 4, 11, 12, 13, 64];
 function step(scaled, p, state, h, hEnd, next) {
   return [
     ...get(state),
@@ -45966,7 +46064,7 @@ function step(scaled, p, state, h, hEnd, next) {
 }
 var code2 = (scaled) => [
   ...vector([[1, I32]]),
-  BLOCK,
+  BLOCK2,
   VOID,
   LOOP,
   VOID,
@@ -45997,7 +46095,7 @@ var streams = Array.from({ length: STREAMS }, (_, s) => s);
 var codeN = (scaled) => [
   ...vector([[STREAMS, I32]]),
   // one `next` local per stream
-  BLOCK,
+  BLOCK2,
   VOID,
   ...get(COUNT),
   EQZ,
@@ -46417,8 +46515,13 @@ function compileCatalog(detectors) {
     unconditional,
     activeByDefault: Uint8Array.from(compiled3, (c) => c.detector.pathPattern ? 0 : 1),
     pathScoped: compiled3.flatMap((c, i) => c.detector.pathPattern ? [i] : []),
-    pathAny: pathUnion(compiled3.flatMap((c) => c.detector.pathPattern ? [c.detector.pathPattern] : []))
+    pathAny: pathUnion(compiled3.flatMap((c) => c.detector.pathPattern ? [c.detector.pathPattern] : [])),
+    standInSafe: keywords.every((k) => /^[\x00-\x7f]*$/.test(k)) && detectors.every((d) => asciiPattern(d.pattern))
   };
+}
+function asciiPattern(pattern) {
+  if (/[uv]/.test(pattern.flags)) return false;
+  return !/[^\x00-\x7f]|\\[pP]\{|\\u\{|\\u(?!00[0-7])[0-9a-fA-F]{4}|\\x[89a-fA-F]|\\[23][0-7]{2}/.test(pattern.source);
 }
 function pathUnion(patterns) {
   if (patterns.length < 2) return void 0;
@@ -46749,19 +46852,19 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
   }
   const hits = version ? version.hits(catalog.automaton, content) : catalog.automaton.scan(content);
   if (hits.length === 0) return matches2;
-  const scratch = takeScratch(catalog);
+  const scratch2 = takeScratch(catalog);
   try {
-    const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active, scratch.anchors) : void 0;
+    const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active, scratch2.anchors) : void 0;
     if (n < options.wholeFileBelow) {
-      for (const d of detectorsHit(content, hits, catalog, active, scratch.seen)) {
+      for (const d of detectorsHit(content, hits, catalog, active, scratch2.seen)) {
         const at3 = anchors?.[d];
         if (anchors !== void 0 && at3 === void 0 && catalog.detectors[d].anchor) continue;
         runWindow(content, catalog.detectors[d], d, 0, n, matches2, at3);
       }
       return matches2;
     }
-    const { spans } = scratch;
-    const order = planWindows(content, hits, catalog, active, scratch);
+    const { spans } = scratch2;
+    const order = planWindows(content, hits, catalog, active, scratch2);
     const against = version?.against?.log.catalog === catalog ? version.against : void 0;
     const log = version?.kept || against ? newLog(catalog, anchors) : void 0;
     for (const d of order) {
@@ -46777,7 +46880,7 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
     }
     return matches2;
   } finally {
-    releaseScratch(catalog, scratch);
+    releaseScratch(catalog, scratch2);
   }
 }
 var idle = /* @__PURE__ */ new WeakMap();
@@ -46790,11 +46893,11 @@ function takeScratch(catalog) {
   const size = catalog.detectors.length;
   return { spans: new Array(size).fill(void 0), anchors: new Array(size).fill(void 0), order: [], seen: new Uint8Array(size) };
 }
-function releaseScratch(catalog, scratch) {
-  for (const d of scratch.order) scratch.spans[d] = void 0;
-  scratch.order.length = 0;
-  for (const d of catalog.anchored) scratch.anchors[d] = void 0;
-  idle.set(catalog, scratch);
+function releaseScratch(catalog, scratch2) {
+  for (const d of scratch2.order) scratch2.spans[d] = void 0;
+  scratch2.order.length = 0;
+  for (const d of catalog.anchored) scratch2.anchors[d] = void 0;
+  idle.set(catalog, scratch2);
 }
 function collectAnchors(content, hits, catalog, active, anchors) {
   const { detectors, keywordAnchored, keywordLengths, automaton } = catalog;
@@ -49477,6 +49580,7 @@ function withSeverity(findings, severity) {
 }
 function scanFile(file, settings, catalog, options, reveal) {
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
+  if (file.standIn !== void 0 && !catalog.standInSafe) return scanFile(exactSourceFile(file), settings, catalog, options, reveal);
   let active = catalog.activeByDefault;
   if (catalog.pathAny === void 0 || catalog.pathAny.test(file.path)) {
     for (const i of catalog.pathScoped) {
@@ -49491,6 +49595,7 @@ function scanFile(file, settings, catalog, options, reveal) {
   for (const match2 of raw) {
     const compiled3 = catalog.detectors[match2.detector];
     const line = lineAround(file.content, match2.start, match2.end);
+    if (file.standIn !== void 0 && (PLACEHOLDER.test(line) || PLACEHOLDER.test(match2.secret))) return scanFile(exactSourceFile(file), settings, catalog, options, reveal);
     if (compiled3.detector.credentialFile) {
       const weak = storedCredentialWeakness(compiled3.detector, match2.secret, file.path, line);
       if (weak === false) continue;
@@ -49501,6 +49606,7 @@ function scanFile(file, settings, catalog, options, reveal) {
     accepted.push({ detector: compiled3.detector, secret: match2.secret, start: match2.start, end: match2.end, generic: compiled3.generic, order: compiled3.order, line: 0, weak: void 0 });
   }
   if (accepted.length === 0) return [];
+  if (file.standIn !== void 0) return scanFile(exactSourceFile(file), settings, catalog, options, reveal);
   const lines = new LineIndex(file.content);
   const kept2 = resolveOverlaps(accepted);
   for (const c of kept2) c.line = lines.lineOf(c.start);
@@ -51829,7 +51935,7 @@ function schemaProblem(source, error2, describe6) {
       return { ...positionOf(source, path7, "value"), message: `${where2} is missing "${String(params.missingProperty)}"` };
     case "type": {
       const expected = [].concat(params.type).map((t) => t === "array" ? "a list" : t === "object" ? "a mapping" : `a ${String(t)}`);
-      return { ...positionOf(source, path7, "value"), message: `${where2} must be ${expected.join(" or ")}, not ${kindOf(error2.data)}` };
+      return { ...positionOf(source, path7, "value"), message: `${where2} must be ${expected.join(" or ")}, not ${kindOf2(error2.data)}` };
     }
     case "enum":
       return { ...positionOf(source, path7, "value"), message: `${where2} must be one of ${params.allowedValues.join(", ")}, not "${String(error2.data)}"` };
@@ -51843,7 +51949,7 @@ function schemaProblem(source, error2, describe6) {
 function instancePath(error2) {
   return error2.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^\d+$/.test(s) ? Number(s) : s);
 }
-function kindOf(value2) {
+function kindOf2(value2) {
   if (value2 === null || value2 === void 0) return "empty";
   if (Array.isArray(value2)) return "a list";
   if (typeof value2 === "object") return "a mapping";
@@ -51886,15 +51992,15 @@ var onOff = (v) => v === true || v === "on" ? true : v === false || v === "off" 
 function parseVerify(value2) {
   const flag = onOff(value2);
   if (flag !== void 0) return { enabled: flag, endpoints: {} };
-  if (!value2 || typeof value2 !== "object" || Array.isArray(value2)) return `verify must be on, off or a mapping with enabled and endpoints, not ${kindOf(value2)}`;
+  if (!value2 || typeof value2 !== "object" || Array.isArray(value2)) return `verify must be on, off or a mapping with enabled and endpoints, not ${kindOf2(value2)}`;
   const { enabled, endpoints, ...rest } = value2;
   const unknownKey = Object.keys(rest)[0];
   if (unknownKey !== void 0) return `verify has no key "${unknownKey}" (known: enabled, endpoints)`;
   const on = enabled === void 0 ? false : onOff(enabled);
-  if (on === void 0) return `verify.enabled must be on or off, not ${kindOf(enabled)}`;
+  if (on === void 0) return `verify.enabled must be on or off, not ${kindOf2(enabled)}`;
   const urls = {};
   if (endpoints !== void 0) {
-    if (!endpoints || typeof endpoints !== "object" || Array.isArray(endpoints)) return `verify.endpoints must be a mapping of provider to base URL, not ${kindOf(endpoints)}`;
+    if (!endpoints || typeof endpoints !== "object" || Array.isArray(endpoints)) return `verify.endpoints must be a mapping of provider to base URL, not ${kindOf2(endpoints)}`;
     for (const [provider, url] of Object.entries(endpoints)) {
       let parsed;
       try {
@@ -51915,7 +52021,7 @@ function parseConfig(content, path7, base = defaultSettings()) {
   const problems = [...source.errors];
   if (problems.length === 0 && source.value !== null && source.value !== void 0) {
     if (typeof source.value !== "object" || Array.isArray(source.value)) {
-      problems.push({ ...positionOf(source, []), message: `the config file must be a YAML mapping of settings, not ${kindOf(source.value)}` });
+      problems.push({ ...positionOf(source, []), message: `the config file must be a YAML mapping of settings, not ${kindOf2(source.value)}` });
     } else {
       problems.push(...schemaProblems(source, validateConfig2, describe2));
       problems.push(...applyKeys(source, settings, problems));
@@ -52211,7 +52317,9 @@ import { closeSync, constants as constants3, fstatSync, openSync, readSync } fro
 var OPEN_FLAGS = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0);
 var REUSED_BYTES = 1024 * 1024;
 var reused;
-function readSourceFile(path7, abs, maxFileSize) {
+var reads = 0;
+function readSourceFile(path7, abs, maxFileSize, standIn = false) {
+  const read = ++reads;
   let fd;
   try {
     fd = openSync(abs, OPEN_FLAGS);
@@ -52240,7 +52348,8 @@ function readSourceFile(path7, abs, maxFileSize) {
       if (n === 0) break;
       got += n;
     }
-    return toSourceFile(path7, bytes.subarray(0, got), { maxFileSize });
+    const text3 = bytes.subarray(0, got);
+    return standIn ? toStandInSourceFile(path7, text3, { maxFileSize }, () => reads === read) : toSourceFile(path7, text3, { maxFileSize });
   } catch (error2) {
     return skipped(path7, "unreadable", errnoCode(error2) ?? error2.message);
   } finally {
@@ -55926,7 +56035,7 @@ function applyReference(record3, ref) {
 }
 
 // src/core/identities/yaml/template-mask.ts
-var PLACEHOLDER = /__nhi_tpl_(\d+)__/g;
+var PLACEHOLDER2 = /__nhi_tpl_(\d+)__/g;
 function hasTemplateActions(content) {
   return content.includes("{{");
 }
@@ -55951,7 +56060,7 @@ function maskTemplates(content) {
   return {
     text: text3,
     templated: true,
-    unmask: (value2) => value2.includes("__nhi_tpl_") ? value2.replace(PLACEHOLDER, (_, i) => actions2[Number(i)] ?? "{{ }}") : value2
+    unmask: (value2) => value2.includes("__nhi_tpl_") ? value2.replace(PLACEHOLDER2, (_, i) => actions2[Number(i)] ?? "{{ }}") : value2
   };
 }
 function lineEnd(content, from) {
@@ -55972,7 +56081,7 @@ function normalise(action) {
   return `{{ ${inner.trim().replace(/\s+/g, " ")} }}`;
 }
 function blankActionOnlyLines(text3) {
-  return text3.split("\n").map((line) => line.includes("__nhi_tpl_") && line.replace(PLACEHOLDER, "").trim() === "" ? "" : line).join("\n");
+  return text3.split("\n").map((line) => line.includes("__nhi_tpl_") && line.replace(PLACEHOLDER2, "").trim() === "" ? "" : line).join("\n");
 }
 
 // src/core/identities/kubernetes.ts
@@ -56427,7 +56536,7 @@ function readOwnersFile(content) {
   if (source.errors.length > 0) return { entries: [], problems: source.errors };
   if (source.value === null || source.value === void 0) return { entries: [], problems: [] };
   if (typeof source.value !== "object" || Array.isArray(source.value)) {
-    const message = `the owners file must be a YAML mapping with an "identities" list, not ${kindOf(source.value)}`;
+    const message = `the owners file must be a YAML mapping with an "identities" list, not ${kindOf2(source.value)}`;
     return { entries: [], problems: [{ ...positionOf(source, []), message: message.length > 200 ? `${message.slice(0, 200)}\u2026` : message }] };
   }
   const problems = schemaProblems(source, validateOwners2, describe3);
@@ -58812,13 +58921,18 @@ function admitted(item, settings) {
   if (isIgnored(item.path, settings)) return void 0;
   return item;
 }
-function contributionOf(item, settings, reveal) {
+function contributionOf(read, settings, reveal) {
+  const item = read.standIn && readsText(read, settings) ? exactSourceFile(read) : read;
   const extracted = extractIdentities(item);
   const secrets = scanSecrets(item, settings, reveal);
   const out = { path: item.path, chars: item.content.length, extracted, secrets };
   if (keepsText(item.path, extracted, settings)) out.content = item.content;
   return out;
 }
+function readsText(file, settings) {
+  return keepsText(file.path, NOTHING_EXTRACTED, settings) || extractors.some((extractor) => extractor.matches(file.path, file.content));
+}
+var NOTHING_EXTRACTED = { records: [], findings: [], references: [] };
 function keepsText(path7, extracted, settings) {
   return path7 === settings.ownersPath || CODEOWNERS_PATHS.includes(path7) || KustomizeNamespaces.keepsFile(path7, extracted);
 }
@@ -59781,7 +59895,7 @@ function* walkFolder(walk, rel) {
   }
   for (const entry of entries) {
     const path7 = rel ? `${rel}/${entry.name}` : entry.name;
-    const kind = kindOf2(entry, prefix);
+    const kind = kindOf3(entry, prefix);
     if (kind === "dir") {
       if (DEFAULT_SKIPPED_FOLDERS.includes(entry.name) || excluded(walk, path7, true)) continue;
       if (walk.ignore?.ignores(path7, true)) {
@@ -59802,7 +59916,7 @@ function* walkFolder(walk, rel) {
     }
   }
 }
-function kindOf2(entry, folder) {
+function kindOf3(entry, folder) {
   if (entry.isFile()) return "file";
   if (entry.isDirectory()) return "dir";
   if (entry.isSymbolicLink()) return "link";
@@ -60233,7 +60347,7 @@ function nothingFound(path7, chars) {
   return { path: path7, chars, extracted: NOTHING.extracted, secrets: NOTHING.secrets };
 }
 function scanOne(job, settings, reveal) {
-  const outcome = scanItem(job, readSourceFile(job.path, job.abs, settings.maxFileSize), settings, reveal);
+  const outcome = scanItem(job, readSourceFile(job.path, job.abs, settings.maxFileSize, true), settings, reveal);
   afterLargeFile(outcome.file?.chars ?? (outcome.skipped?.secrets ? PIECE : 0));
   return outcome;
 }
@@ -61028,21 +61142,21 @@ function isInfrastructureFile(path7) {
   return /\.(ya?ml|tf|tf\.json|json|template)$/i.test(path7);
 }
 function startPullReads(client2, repo, pull) {
-  const reads = {
+  const reads2 = {
     files: client2.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { ...repo, pull_number: pull.number, per_page: 100 }),
     tree: gitTree(client2, repo, pull.headSha)
   };
-  reads.files.catch(() => void 0);
-  reads.tree.catch(() => void 0);
-  return reads;
+  reads2.files.catch(() => void 0);
+  reads2.tree.catch(() => void 0);
+  return reads2;
 }
-async function analysePullRequest(client2, repo, pull, settings, revealSecrets, reads) {
+async function analysePullRequest(client2, repo, pull, settings, revealSecrets, reads2) {
   let calls = 0;
   const counted = (p) => {
     calls++;
     return p;
   };
-  const early = reads ?? startPullReads(client2, repo, pull);
+  const early = reads2 ?? startPullReads(client2, repo, pull);
   const ownersRead = counted(getFileText(client2, repo, settings.ownersPath, pull.headSha, { maxBytes: settings.maxFileSize }));
   ownersRead.catch(() => void 0);
   const [files, tree] = await Promise.all([counted(early.files), counted(early.tree)]);

@@ -648,8 +648,13 @@ function compileCatalog(detectors) {
     unconditional,
     activeByDefault: Uint8Array.from(compiled2, (c) => c.detector.pathPattern ? 0 : 1),
     pathScoped: compiled2.flatMap((c, i) => c.detector.pathPattern ? [i] : []),
-    pathAny: pathUnion(compiled2.flatMap((c) => c.detector.pathPattern ? [c.detector.pathPattern] : []))
+    pathAny: pathUnion(compiled2.flatMap((c) => c.detector.pathPattern ? [c.detector.pathPattern] : [])),
+    standInSafe: keywords.every((k) => /^[\x00-\x7f]*$/.test(k)) && detectors.every((d) => asciiPattern(d.pattern))
   };
+}
+function asciiPattern(pattern) {
+  if (/[uv]/.test(pattern.flags)) return false;
+  return !/[^\x00-\x7f]|\\[pP]\{|\\u\{|\\u(?!00[0-7])[0-9a-fA-F]{4}|\\x[89a-fA-F]|\\[23][0-7]{2}/.test(pattern.source);
 }
 function pathUnion(patterns) {
   if (patterns.length < 2) return void 0;
@@ -980,19 +985,19 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
   }
   const hits = version ? version.hits(catalog.automaton, content) : catalog.automaton.scan(content);
   if (hits.length === 0) return matches;
-  const scratch = takeScratch(catalog);
+  const scratch2 = takeScratch(catalog);
   try {
-    const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active, scratch.anchors) : void 0;
+    const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active, scratch2.anchors) : void 0;
     if (n < options.wholeFileBelow) {
-      for (const d of detectorsHit(content, hits, catalog, active, scratch.seen)) {
+      for (const d of detectorsHit(content, hits, catalog, active, scratch2.seen)) {
         const at2 = anchors?.[d];
         if (anchors !== void 0 && at2 === void 0 && catalog.detectors[d].anchor) continue;
         runWindow(content, catalog.detectors[d], d, 0, n, matches, at2);
       }
       return matches;
     }
-    const { spans } = scratch;
-    const order = planWindows(content, hits, catalog, active, scratch);
+    const { spans } = scratch2;
+    const order = planWindows(content, hits, catalog, active, scratch2);
     const against = version?.against?.log.catalog === catalog ? version.against : void 0;
     const log = version?.kept || against ? newLog(catalog, anchors) : void 0;
     for (const d of order) {
@@ -1008,7 +1013,7 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
     }
     return matches;
   } finally {
-    releaseScratch(catalog, scratch);
+    releaseScratch(catalog, scratch2);
   }
 }
 var idle = /* @__PURE__ */ new WeakMap();
@@ -1021,11 +1026,11 @@ function takeScratch(catalog) {
   const size = catalog.detectors.length;
   return { spans: new Array(size).fill(void 0), anchors: new Array(size).fill(void 0), order: [], seen: new Uint8Array(size) };
 }
-function releaseScratch(catalog, scratch) {
-  for (const d of scratch.order) scratch.spans[d] = void 0;
-  scratch.order.length = 0;
-  for (const d of catalog.anchored) scratch.anchors[d] = void 0;
-  idle.set(catalog, scratch);
+function releaseScratch(catalog, scratch2) {
+  for (const d of scratch2.order) scratch2.spans[d] = void 0;
+  scratch2.order.length = 0;
+  for (const d of catalog.anchored) scratch2.anchors[d] = void 0;
+  idle.set(catalog, scratch2);
 }
 function collectAnchors(content, hits, catalog, active, anchors) {
   const { detectors, keywordAnchored, keywordLengths, automaton } = catalog;
@@ -10128,6 +10133,174 @@ function quoteErrorMessage(message) {
   return first.replace(/[^\s"'`,;()[\]{}<>]+/g, (word) => word.length < 8 ? word : quoteSourceText(word));
 }
 
+// src/core/source.ts
+import { isAscii as isAscii2 } from "node:buffer";
+
+// src/core/stand-in.ts
+import { isAscii } from "node:buffer";
+function standInText(bytes) {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = buffer.length;
+  const out = length <= SCRATCH_BYTES ? scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES) : Buffer.allocUnsafe(length);
+  let n = 0;
+  let copied = 0;
+  let i = 0;
+  while (i < length) {
+    const blockEnd = Math.min(length, i + BLOCK2);
+    if (isAscii(buffer.subarray(i, blockEnd))) {
+      i = blockEnd;
+      continue;
+    }
+    while (i < blockEnd) {
+      const end = Math.min(blockEnd, i + SMALL_BLOCK);
+      if (isAscii(buffer.subarray(i, end))) {
+        i = end;
+        continue;
+      }
+      if (copied < i) n += buffer.copy(out, n, copied, i);
+      while (i < end) {
+        const b = buffer[i];
+        if (b < 128) {
+          out[n++] = b;
+          i++;
+          continue;
+        }
+        const c1 = buffer[i + 1];
+        if (b < 194 || b > 244 || (c1 & 192) !== 128) return void 0;
+        if (b < 224) {
+          const kind = kindOf((b & 31) << 6 | c1 & 63);
+          if (kind === REFUSED) return void 0;
+          out[n++] = kind;
+          i += 2;
+          continue;
+        }
+        const c2 = buffer[i + 2];
+        if ((c2 & 192) !== 128) return void 0;
+        if (b < 240) {
+          if (b === 224 && c1 < 160 || b === 237 && c1 > 159) return void 0;
+          const kind = kindOf((b & 15) << 12 | (c1 & 63) << 6 | c2 & 63);
+          if (kind === REFUSED) return void 0;
+          out[n++] = kind;
+          i += 3;
+          continue;
+        }
+        if ((buffer[i + 3] & 192) !== 128 || b === 240 && c1 < 144 || b === 244 && c1 > 143) return void 0;
+        out[n++] = OTHER;
+        out[n++] = OTHER;
+        i += 4;
+      }
+      copied = i;
+    }
+  }
+  if (copied < length) n += buffer.copy(out, n, copied, length);
+  return out.toString("latin1", 0, n);
+}
+var PLACEHOLDER = /[\x80\xa0]/;
+var SPACE = 160;
+var OTHER = 128;
+var BLOCK2 = 4096;
+var SMALL_BLOCK = 256;
+var REFUSED = -1;
+var SPACES = [160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8239, 8287, 12288, 65279];
+var REFUSED_CHARACTERS = [383, 8232, 8233, 8490];
+function kindOf(cp) {
+  if (cp !== 160 && cp !== 383 && cp !== 5760 && (cp < 8192 || cp > 8490) && cp !== 12288 && cp !== 65279) return OTHER;
+  if (REFUSED_CHARACTERS.includes(cp)) return REFUSED;
+  return SPACES.includes(cp) ? SPACE : OTHER;
+}
+var scratch;
+var SCRATCH_BYTES = 1024 * 1024;
+
+// src/core/source.ts
+var BINARY_SNIFF_BYTES = 8 * 1024;
+function toSourceFile(path2, bytes, settings2, addedLines, decode = decodeText) {
+  if (bytes.length > settings2.maxFileSize) {
+    return { path: path2, reason: "too-large", detail: `${bytes.length} bytes exceeds max-file-size ${settings2.maxFileSize}` };
+  }
+  const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
+  let content;
+  if (sniff.indexOf(0) === -1) content = decode(bytes);
+  else {
+    const utf16 = utf16Text(bytes);
+    if (utf16 === void 0) return { path: path2, reason: "binary", detail: "NUL byte in the first 8 KiB" };
+    content = utf16;
+  }
+  return addedLines ? { path: path2, content, addedLines } : { path: path2, content };
+}
+function toStandInSourceFile(path2, bytes, settings2, fresh) {
+  let standIn = false;
+  const file = toSourceFile(path2, bytes, settings2, void 0, (b) => {
+    const buffer = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    if (isAscii2(buffer)) return buffer.toString("latin1");
+    const text3 = standInText(buffer);
+    standIn = text3 !== void 0;
+    return text3 ?? buffer.toString("utf8");
+  });
+  if (!standIn || !("content" in file)) return file;
+  const exact = () => {
+    if (!fresh()) throw new Error(`${path2}: the bytes behind a stand-in text were reused before its real text was read`);
+    return decodeText(bytes);
+  };
+  return { ...file, standIn: { exact } };
+}
+function exactSourceFile(file) {
+  if (file.standIn === void 0) return file;
+  const { standIn, ...rest } = file;
+  return { ...rest, content: standIn.exact() };
+}
+function utf16Text(bytes) {
+  if (bytes.length < 2) return void 0;
+  let order;
+  let from = 2;
+  if (bytes[0] === 255 && bytes[1] === 254) order = bytes.length >= 4 && bytes[2] === 0 && bytes[3] === 0 ? void 0 : "le";
+  else if (bytes[0] === 254 && bytes[1] === 255) order = "be";
+  else {
+    order = utf16Order(bytes.subarray(0, BINARY_SNIFF_BYTES));
+    from = 0;
+  }
+  if (order === void 0) return void 0;
+  const even = bytes.subarray(from, from + (bytes.length - from & ~1));
+  const le = Buffer.from(even);
+  if (order === "be") le.swap16();
+  const text3 = le.toString("utf16le");
+  return UTF16_CONTROL.test(text3.slice(0, BINARY_SNIFF_BYTES / 2)) ? void 0 : text3;
+}
+var UTF16_CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
+function utf16Order(sniff) {
+  const units2 = sniff.length >> 1;
+  if (units2 < 16) return void 0;
+  let zeroHigh = 0;
+  let zeroLow = 0;
+  for (let i = 0; i < units2; i++) {
+    const a = sniff[2 * i];
+    const b = sniff[2 * i + 1];
+    if (b === 0 && a !== 0) zeroHigh++;
+    else if (a === 0 && b !== 0) zeroLow++;
+  }
+  if (zeroHigh * 10 >= units2 * 9) return "le";
+  if (zeroLow * 10 >= units2 * 9) return "be";
+  return void 0;
+}
+function decodeText(bytes, block2) {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isAscii2(buffer)) return buffer.toString("latin1");
+  return block2 !== void 0 && buffer.length > block2 ? decodeInBlocks(buffer, block2) : buffer.toString("utf8");
+}
+function decodeInBlocks(buffer, block2) {
+  let text3 = "";
+  for (let at2 = 0; at2 < buffer.length; ) {
+    let end = Math.min(buffer.length, at2 + block2);
+    while (end > at2 && end < buffer.length && (buffer[end] & 192) === 128) end--;
+    if (end === at2) for (end = at2 + 1; end < buffer.length && (buffer[end] & 192) === 128; ) end++;
+    const part = buffer.subarray(at2, end);
+    text3 += isAscii2(part) ? part.toString("latin1") : part.toString("utf8");
+    at2 = end;
+  }
+  return text3;
+}
+var DECODE_BLOCK = 16 * 1024;
+var decodeBlob = Number(process.versions.node.split(".")[0]) < 24 ? (bytes) => decodeText(bytes, DECODE_BLOCK) : decodeText;
+
 // src/core/secrets/engine.ts
 function selectDetectors(detectors, selection) {
   const enabled = new Set(selection.enabled);
@@ -10178,6 +10351,7 @@ function withSeverity(findings, severity) {
 }
 function scanFile(file, settings2, catalog, options, reveal2) {
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
+  if (file.standIn !== void 0 && !catalog.standInSafe) return scanFile(exactSourceFile(file), settings2, catalog, options, reveal2);
   let active = catalog.activeByDefault;
   if (catalog.pathAny === void 0 || catalog.pathAny.test(file.path)) {
     for (const i of catalog.pathScoped) {
@@ -10192,6 +10366,7 @@ function scanFile(file, settings2, catalog, options, reveal2) {
   for (const match2 of raw) {
     const compiled2 = catalog.detectors[match2.detector];
     const line = lineAround(file.content, match2.start, match2.end);
+    if (file.standIn !== void 0 && (PLACEHOLDER.test(line) || PLACEHOLDER.test(match2.secret))) return scanFile(exactSourceFile(file), settings2, catalog, options, reveal2);
     if (compiled2.detector.credentialFile) {
       const weak = storedCredentialWeakness(compiled2.detector, match2.secret, file.path, line);
       if (weak === false) continue;
@@ -10202,6 +10377,7 @@ function scanFile(file, settings2, catalog, options, reveal2) {
     accepted.push({ detector: compiled2.detector, secret: match2.secret, start: match2.start, end: match2.end, generic: compiled2.generic, order: compiled2.order, line: 0, weak: void 0 });
   }
   if (accepted.length === 0) return [];
+  if (file.standIn !== void 0) return scanFile(exactSourceFile(file), settings2, catalog, options, reveal2);
   const lines = new LineIndex(file.content);
   const kept = resolveOverlaps(accepted);
   for (const c of kept) c.line = lines.lineOf(c.start);
@@ -13836,7 +14012,7 @@ function applyReference(record3, ref) {
 }
 
 // src/core/identities/yaml/template-mask.ts
-var PLACEHOLDER = /__nhi_tpl_(\d+)__/g;
+var PLACEHOLDER2 = /__nhi_tpl_(\d+)__/g;
 function hasTemplateActions(content) {
   return content.includes("{{");
 }
@@ -13861,7 +14037,7 @@ function maskTemplates(content) {
   return {
     text: text3,
     templated: true,
-    unmask: (value2) => value2.includes("__nhi_tpl_") ? value2.replace(PLACEHOLDER, (_, i) => actions2[Number(i)] ?? "{{ }}") : value2
+    unmask: (value2) => value2.includes("__nhi_tpl_") ? value2.replace(PLACEHOLDER2, (_, i) => actions2[Number(i)] ?? "{{ }}") : value2
   };
 }
 function lineEnd(content, from) {
@@ -13882,7 +14058,7 @@ function normalise(action) {
   return `{{ ${inner.trim().replace(/\s+/g, " ")} }}`;
 }
 function blankActionOnlyLines(text3) {
-  return text3.split("\n").map((line) => line.includes("__nhi_tpl_") && line.replace(PLACEHOLDER, "").trim() === "" ? "" : line).join("\n");
+  return text3.split("\n").map((line) => line.includes("__nhi_tpl_") && line.replace(PLACEHOLDER2, "").trim() === "" ? "" : line).join("\n");
 }
 
 // src/core/identities/kubernetes.ts
@@ -16558,13 +16734,18 @@ function admitted(item, settings2) {
   if (isIgnored(item.path, settings2)) return void 0;
   return item;
 }
-function contributionOf(item, settings2, reveal2) {
+function contributionOf(read, settings2, reveal2) {
+  const item = read.standIn && readsText(read, settings2) ? exactSourceFile(read) : read;
   const extracted = extractIdentities(item);
   const secrets = scanSecrets(item, settings2, reveal2);
   const out = { path: item.path, chars: item.content.length, extracted, secrets };
   if (keepsText(item.path, extracted, settings2)) out.content = item.content;
   return out;
 }
+function readsText(file, settings2) {
+  return keepsText(file.path, NOTHING_EXTRACTED, settings2) || extractors.some((extractor) => extractor.matches(file.path, file.content));
+}
+var NOTHING_EXTRACTED = { records: [], findings: [], references: [] };
 function keepsText(path2, extracted, settings2) {
   return path2 === settings2.ownersPath || CODEOWNERS_PATHS.includes(path2) || KustomizeNamespaces.keepsFile(path2, extracted);
 }
@@ -16621,76 +16802,6 @@ function parseErrorFinding(error) {
 
 // src/core/parallel/read-file.ts
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-
-// src/core/source.ts
-import { isAscii } from "node:buffer";
-var BINARY_SNIFF_BYTES = 8 * 1024;
-function toSourceFile(path2, bytes, settings2, addedLines, decode = decodeText) {
-  if (bytes.length > settings2.maxFileSize) {
-    return { path: path2, reason: "too-large", detail: `${bytes.length} bytes exceeds max-file-size ${settings2.maxFileSize}` };
-  }
-  const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
-  let content;
-  if (sniff.indexOf(0) === -1) content = decode(bytes);
-  else {
-    const utf16 = utf16Text(bytes);
-    if (utf16 === void 0) return { path: path2, reason: "binary", detail: "NUL byte in the first 8 KiB" };
-    content = utf16;
-  }
-  return addedLines ? { path: path2, content, addedLines } : { path: path2, content };
-}
-function utf16Text(bytes) {
-  if (bytes.length < 2) return void 0;
-  let order;
-  let from = 2;
-  if (bytes[0] === 255 && bytes[1] === 254) order = bytes.length >= 4 && bytes[2] === 0 && bytes[3] === 0 ? void 0 : "le";
-  else if (bytes[0] === 254 && bytes[1] === 255) order = "be";
-  else {
-    order = utf16Order(bytes.subarray(0, BINARY_SNIFF_BYTES));
-    from = 0;
-  }
-  if (order === void 0) return void 0;
-  const even = bytes.subarray(from, from + (bytes.length - from & ~1));
-  const le = Buffer.from(even);
-  if (order === "be") le.swap16();
-  const text3 = le.toString("utf16le");
-  return UTF16_CONTROL.test(text3.slice(0, BINARY_SNIFF_BYTES / 2)) ? void 0 : text3;
-}
-var UTF16_CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
-function utf16Order(sniff) {
-  const units2 = sniff.length >> 1;
-  if (units2 < 16) return void 0;
-  let zeroHigh = 0;
-  let zeroLow = 0;
-  for (let i = 0; i < units2; i++) {
-    const a = sniff[2 * i];
-    const b = sniff[2 * i + 1];
-    if (b === 0 && a !== 0) zeroHigh++;
-    else if (a === 0 && b !== 0) zeroLow++;
-  }
-  if (zeroHigh * 10 >= units2 * 9) return "le";
-  if (zeroLow * 10 >= units2 * 9) return "be";
-  return void 0;
-}
-function decodeText(bytes, block2) {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isAscii(buffer)) return buffer.toString("latin1");
-  return block2 !== void 0 && buffer.length > block2 ? decodeInBlocks(buffer, block2) : buffer.toString("utf8");
-}
-function decodeInBlocks(buffer, block2) {
-  let text3 = "";
-  for (let at2 = 0; at2 < buffer.length; ) {
-    let end = Math.min(buffer.length, at2 + block2);
-    while (end > at2 && end < buffer.length && (buffer[end] & 192) === 128) end--;
-    if (end === at2) for (end = at2 + 1; end < buffer.length && (buffer[end] & 192) === 128; ) end++;
-    const part = buffer.subarray(at2, end);
-    text3 += isAscii(part) ? part.toString("latin1") : part.toString("utf8");
-    at2 = end;
-  }
-  return text3;
-}
-var DECODE_BLOCK = 16 * 1024;
-var decodeBlob = Number(process.versions.node.split(".")[0]) < 24 ? (bytes) => decodeText(bytes, DECODE_BLOCK) : decodeText;
 
 // src/core/secrets/pieces.ts
 var PIECE = 4 * 1024 * 1024;
@@ -16868,7 +16979,9 @@ function piecesRead(skip, secrets) {
 var OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 var REUSED_BYTES = 1024 * 1024;
 var reused;
-function readSourceFile(path2, abs, maxFileSize) {
+var reads = 0;
+function readSourceFile(path2, abs, maxFileSize, standIn = false) {
+  const read = ++reads;
   let fd;
   try {
     fd = openSync(abs, OPEN_FLAGS);
@@ -16897,7 +17010,8 @@ function readSourceFile(path2, abs, maxFileSize) {
       if (n === 0) break;
       got += n;
     }
-    return toSourceFile(path2, bytes.subarray(0, got), { maxFileSize });
+    const text3 = bytes.subarray(0, got);
+    return standIn ? toStandInSourceFile(path2, text3, { maxFileSize }, () => reads === read) : toSourceFile(path2, text3, { maxFileSize });
   } catch (error) {
     return skipped(path2, "unreadable", errnoCode(error) ?? error.message);
   } finally {
@@ -17023,7 +17137,7 @@ function nothingFound(path2, chars) {
   return { path: path2, chars, extracted: NOTHING.extracted, secrets: NOTHING.secrets };
 }
 function scanOne(job, settings2, reveal2) {
-  const outcome = scanItem(job, readSourceFile(job.path, job.abs, settings2.maxFileSize), settings2, reveal2);
+  const outcome = scanItem(job, readSourceFile(job.path, job.abs, settings2.maxFileSize, true), settings2, reveal2);
   afterLargeFile(outcome.file?.chars ?? (outcome.skipped?.secrets ? PIECE : 0));
   return outcome;
 }

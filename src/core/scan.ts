@@ -10,6 +10,7 @@ import { evaluatePolicy } from './policy/evaluate.js';
 import { createParallelSecretScanner, type ParallelOptions } from './parallel/pool.js';
 import { activeDetectorCount, limitFinding, MAX_SECRETS_PER_SCAN, scanSecrets } from './secrets/engine.js';
 import { hasControlCharacters, plainText } from './report/escape.js';
+import { exactSourceFile } from './source.js';
 import { quoteErrorMessage } from './secrets/redact.js';
 import type { ExtractError, Finding, IdentityRecord, IdentityReference, ScanResult, ScanSettings, SecretSink, Skipped, SourceFile } from './types.js';
 import { append } from './append.js';
@@ -109,13 +110,26 @@ export interface FileContribution {
 
 export type Extracted = ReturnType<typeof extractIdentities>;
 
-export function contributionOf(item: SourceFile, settings: ScanSettings, reveal?: SecretSink): FileContribution {
+export function contributionOf(read: SourceFile, settings: ScanSettings, reveal?: SecretSink): FileContribution {
+  const item = read.standIn && readsText(read, settings) ? exactSourceFile(read) : read;
   const extracted = extractIdentities(item);
   const secrets = scanSecrets(item, settings, reveal);
   const out: FileContribution = { path: item.path, chars: item.content.length, extracted, secrets };
   if (keepsText(item.path, extracted, settings)) out.content = item.content;
   return out;
 }
+
+/**
+ * Whether anything besides the secrets engine reads this file's text, so that a stand-in
+ * (`SourceFile.standIn`) will not do: an extractor claims it, or a whole-tree step keeps it
+ * (`keepsText`, before any extraction). Extractors decide on the path and on ASCII words in the
+ * text, which a stand-in holds where the real text does (test/unit/stand-in.test.ts checks them).
+ */
+export function readsText(file: SourceFile, settings: Pick<ScanSettings, 'ownersPath'>): boolean {
+  return keepsText(file.path, NOTHING_EXTRACTED, settings) || extractors.some((extractor) => extractor.matches(file.path, file.content));
+}
+
+const NOTHING_EXTRACTED: Extracted = { records: [], findings: [], references: [] };
 
 /** Files whose text a whole-tree step reads after the file itself: the owners file, CODEOWNERS, Kustomize/Helm inputs. */
 export function keepsText(path: string, extracted: Extracted, settings: Pick<ScanSettings, 'ownersPath'>): boolean {

@@ -1,4 +1,5 @@
 import { isAscii } from 'node:buffer';
+import { standInText } from './stand-in.js';
 import type { ScanSettings, SourceFile, Skipped } from './types.js';
 
 const BINARY_SNIFF_BYTES = 8 * 1024;
@@ -30,6 +31,36 @@ export function toSourceFile(
     content = utf16;
   }
   return addedLines ? { path, content, addedLines } : { path, content };
+}
+
+/**
+ * `toSourceFile` for a reader that hands each file to the scan before it reads the next
+ * (src/core/parallel/read-file.ts): a UTF-8 text that is not pure ASCII becomes a stand-in
+ * (src/core/stand-in.ts, `SourceFile.standIn`), whose real text is decoded only if asked for,
+ * while `fresh()` says the bytes are still those of this file.
+ */
+export function toStandInSourceFile(path: string, bytes: Uint8Array, settings: Pick<ScanSettings, 'maxFileSize'>, fresh: () => boolean): SourceFile | Skipped {
+  let standIn = false;
+  const file = toSourceFile(path, bytes, settings, undefined, (b) => {
+    const buffer = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    if (isAscii(buffer)) return buffer.toString('latin1');
+    const text = standInText(buffer);
+    standIn = text !== undefined;
+    return text ?? buffer.toString('utf8');
+  });
+  if (!standIn || !('content' in file)) return file;
+  const exact = () => {
+    if (!fresh()) throw new Error(`${path}: the bytes behind a stand-in text were reused before its real text was read`);
+    return decodeText(bytes);
+  };
+  return { ...file, standIn: { exact } };
+}
+
+/** The file with its real text in place of a stand-in (see `SourceFile.standIn`). */
+export function exactSourceFile(file: SourceFile): SourceFile {
+  if (file.standIn === undefined) return file;
+  const { standIn, ...rest } = file;
+  return { ...rest, content: standIn.exact() };
 }
 
 /**

@@ -39,6 +39,15 @@ export interface SourceFile {
    * only shared text take over the last version's matches (the same results, less work).
    */
   versions?: VersionScan;
+  /**
+   * Set when `content` is a stand-in for the real text (src/core/stand-in.ts; same length, lines
+   * and columns, every non-ASCII character a placeholder). Only the secrets engine and the
+   * extractors' `matches` read such a file: the engine scans the real text, `exact()`, when a
+   * value or line it judges holds a placeholder, and `contributionOf` (src/core/scan.ts) swaps in
+   * the real text for a file anything else reads. `exact()` throws once the bytes behind it may
+   * have been reused.
+   */
+  standIn?: { exact: () => string };
 }
 
 export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'invalid-path' | 'limit';
@@ -272,7 +281,10 @@ export interface ExtractResult {
 /** Every platform is a plugin with this one shape (CONTRIBUTING.md, "Adding an extractor"). */
 export interface Extractor {
   platform: string;
-  /** Cheap check on the path (and optionally the first bytes of content). */
+  /**
+   * Cheap check on the path (and optionally the content). `content` may be a stand-in
+   * (`SourceFile.standIn`): decide on the path, ASCII words and `\s` only.
+   */
   matches(path: string, content?: string): boolean;
   extract(file: SourceFile): ExtractResult;
 }

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { toSourceFile } from '../source.js';
+import { toSourceFile, toStandInSourceFile } from '../source.js';
 import { PieceScanner, piecesRead } from '../secrets/pieces.js';
 import type { ScanSettings, SecretSink, SourceFile, Skipped } from '../types.js';
 
@@ -13,6 +13,8 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
  */
 const REUSED_BYTES = 1024 * 1024;
 let reused: Buffer | undefined;
+/** Reads so far: a stand-in's real text is decoded only before the next read (`standIn`). */
+let reads = 0;
 
 /**
  * One file's text, never following a link, never blocking on a FIFO, never reading past the size
@@ -24,8 +26,13 @@ let reused: Buffer | undefined;
  * costs microseconds, and on a tree of 1 KiB files open, fstat, read and close were a third of the
  * scan's CPU time (docs/performance.md, "Reading the tree"). Only a file that fills the buffer is
  * asked its size (and kind), to size its own buffer or to report it too large.
+ *
+ * With `standIn`, a text that is not pure ASCII comes as a stand-in (src/core/stand-in.ts): for a
+ * caller that scans the file before it reads the next, since the real text is decoded from the
+ * same (reused) buffer when asked for.
  */
-export function readSourceFile(path: string, abs: string, maxFileSize: number): SourceFile | Skipped {
+export function readSourceFile(path: string, abs: string, maxFileSize: number, standIn = false): SourceFile | Skipped {
+  const read = ++reads;
   let fd: number;
   try {
     fd = openSync(abs, OPEN_FLAGS);
@@ -57,7 +64,8 @@ export function readSourceFile(path: string, abs: string, maxFileSize: number): 
       if (n === 0) break;
       got += n;
     }
-    return toSourceFile(path, bytes.subarray(0, got), { maxFileSize });
+    const text = bytes.subarray(0, got);
+    return standIn ? toStandInSourceFile(path, text, { maxFileSize }, () => reads === read) : toSourceFile(path, text, { maxFileSize });
   } catch (error) {
     return skipped(path, 'unreadable', errnoCode(error) ?? (error as Error).message);
   } finally {

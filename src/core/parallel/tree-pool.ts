@@ -355,7 +355,7 @@ function nothingFound(path: string, chars: number): FileContribution {
 
 /** Reads and scans one file: what the worker does for each file of a batch. */
 export function scanOne(job: Job, settings: ScanSettings, reveal?: SecretSink): FileOutcome {
-  const outcome = scanItem(job, readSourceFile(job.path, job.abs, settings.maxFileSize), settings, reveal);
+  const outcome = scanItem(job, readSourceFile(job.path, job.abs, settings.maxFileSize, true), settings, reveal);
   // Frees its read buffer and its text (unless a whole-tree step keeps it), or a file's pieces.
   afterLargeFile(outcome.file?.chars ?? (outcome.skipped?.secrets ? PIECE : 0));
   return outcome;

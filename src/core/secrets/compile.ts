@@ -147,6 +147,12 @@ export interface CompiledCatalog {
    * or undefined when they cannot be joined into one regex (differing flags, back-references).
    */
   pathAny?: RegExp;
+  /**
+   * Whether the engine may scan a stand-in text (src/core/stand-in.ts): every keyword is ASCII, and
+   * no pattern has the `u` or `v` flag or a non-ASCII character, escape or property in its source.
+   * A custom detector may not qualify; the whole catalog then reads real texts.
+   */
+  standInSafe: boolean;
 }
 
 export function compileCatalog(detectors: readonly Detector[]): CompiledCatalog {
@@ -204,7 +210,19 @@ export function compileCatalog(detectors: readonly Detector[]): CompiledCatalog 
     activeByDefault: Uint8Array.from(compiled, (c) => (c.detector.pathPattern ? 0 : 1)),
     pathScoped: compiled.flatMap((c, i) => (c.detector.pathPattern ? [i] : [])),
     pathAny: pathUnion(compiled.flatMap((c) => (c.detector.pathPattern ? [c.detector.pathPattern] : []))),
+    standInSafe: keywords.every((k) => /^[\x00-\x7f]*$/.test(k)) && detectors.every((d) => asciiPattern(d.pattern)),
   };
+}
+
+/**
+ * A pattern that tells characters past ASCII apart only by `\s` and line ends (see
+ * `CompiledCatalog.standInSafe`): no `u` or `v` flag (under which a surrogate pair is one
+ * character), and no non-ASCII character, `\p{…}`, `\u{…}`, or `\u`/`\x` escape past U+007F in its
+ * source. Conservative: an escaped backslash before such letters counts too.
+ */
+export function asciiPattern(pattern: RegExp): boolean {
+  if (/[uv]/.test(pattern.flags)) return false;
+  return !/[^\x00-\x7f]|\\[pP]\{|\\u\{|\\u(?!00[0-7])[0-9a-fA-F]{4}|\\x[89a-fA-F]|\\[23][0-7]{2}/.test(pattern.source);
 }
 
 /**

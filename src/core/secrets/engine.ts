@@ -13,6 +13,8 @@ import { resolveOverlaps } from './overlap.js';
 import { pairCandidates, type Pair } from './pairing.js';
 import { detached, EPHEMERAL_KEY, keyedFingerprint, legacyFingerprint, locationFingerprint, saltedSecretHash } from './fingerprint.js';
 import { redact } from './redact.js';
+import { exactSourceFile } from '../source.js';
+import { PLACEHOLDER } from '../stand-in.js';
 
 /**
  * The secrets engine (docs/architecture.md, "Secrets"). Per file:
@@ -111,6 +113,7 @@ interface Candidate {
 
 function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCatalog, options: MatchOptions, reveal?: SecretSink): Finding[] {
   if (catalog.detectors.length === 0 || isLockFile(file.path)) return [];
+  if (file.standIn !== undefined && !catalog.standInSafe) return scanFile(exactSourceFile(file), settings, catalog, options, reveal);
   // Most files switch on no path-scoped detector: they share the catalog's (read-only) default.
   let active = catalog.activeByDefault;
   if (catalog.pathAny === undefined || catalog.pathAny.test(file.path)) {
@@ -127,6 +130,9 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   for (const match of raw) {
     const compiled = catalog.detectors[match.detector];
     const line = lineAround(file.content, match.start, match.end);
+    // A stand-in text (src/core/stand-in.ts) matches where the real one does; only a value or line
+    // holding a placeholder may be judged differently: the real text decides.
+    if (file.standIn !== undefined && (PLACEHOLDER.test(line) || PLACEHOLDER.test(match.secret))) return scanFile(exactSourceFile(file), settings, catalog, options, reveal);
     if (compiled.detector.credentialFile) {
       const weak = storedCredentialWeakness(compiled.detector, match.secret, file.path, line);
       if (weak === false) continue;
@@ -137,6 +143,9 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
     accepted.push({ detector: compiled.detector, secret: match.secret, start: match.start, end: match.end, generic: compiled.generic, order: compiled.order, line: 0, weak: undefined });
   }
   if (accepted.length === 0) return [];
+  // What follows reads whole lines (allow markers, location fingerprints) and reports values: from
+  // the real text. A stand-in file with a secret is rare enough to be scanned again.
+  if (file.standIn !== undefined) return scanFile(exactSourceFile(file), settings, catalog, options, reveal);
 
   const lines = new LineIndex(file.content); // only files with a real candidate pay for a line index
   const kept = resolveOverlaps(accepted);

@@ -1,0 +1,120 @@
+import { isAscii } from 'node:buffer';
+
+/**
+ * A one-byte stand-in for the text of a UTF-8 file that is not pure ASCII (docs/performance.md,
+ * "Stand-in text"). Every ASCII character is itself; every other character becomes one placeholder
+ * per UTF-16 code unit: U+00A0 for a character `\s` matches (no-break and other Unicode spaces, the
+ * byte-order mark), U+0080 for the rest (two for a character outside the BMP, a surrogate pair in
+ * the real text). The stand-in is as long as the real text, with every ASCII character, line and
+ * column in the same place, and V8 stores it one byte a character instead of two.
+ *
+ * Why the secrets engine may read it instead of the real text: its keywords are ASCII, and a
+ * pattern without the `u` or `v` flag and with no non-ASCII character, escape or property in its
+ * source (`CompiledCatalog.standInSafe`) tells characters past ASCII apart only by whether `\s`
+ * matches them and whether they end a line. So every keyword hit and every regex match falls in
+ * the same place in both texts, and only a value, or a line, holding a placeholder can be judged
+ * differently: the engine then scans the real text (src/core/secrets/engine.ts, `scanFile`).
+ *
+ * Undefined when no stand-in can be made: invalid UTF-8 (whose replacement characters the real
+ * decoder places), or a character a pattern could treat as ASCII or as a line end: U+2028 and
+ * U+2029 end a line for `.` and `^`/`$`; ſ and the Kelvin sign fold to ASCII letters under
+ * case-insensitive Unicode matching.
+ */
+export function standInText(bytes: Uint8Array): string | undefined {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = buffer.length;
+  // Files up to 1 MiB (most) share one buffer; a larger one gets its own, freed with it.
+  const out = length <= SCRATCH_BYTES ? (scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES)) : Buffer.allocUnsafe(length);
+  let n = 0; // units written to `out`
+  let copied = 0; // bytes before this are in `out`; those from here to `i` are ASCII, still to copy
+  let i = 0;
+  // ASCII stretches are found with isAscii (a SIMD scan), in 4 KiB blocks and then 256-byte ones
+  // inside a block that is not ASCII, and copied in one piece each: on the bench corpus's 62 MB
+  // of non-ASCII files only 6 MB lies in 256-byte blocks that hold a non-ASCII byte.
+  while (i < length) {
+    const blockEnd = Math.min(length, i + BLOCK);
+    if (isAscii(buffer.subarray(i, blockEnd))) {
+      i = blockEnd;
+      continue;
+    }
+    while (i < blockEnd) {
+      const end = Math.min(blockEnd, i + SMALL_BLOCK);
+      if (isAscii(buffer.subarray(i, end))) {
+        i = end;
+        continue;
+      }
+      if (copied < i) n += buffer.copy(out, n, copied, i);
+      // Character by character, checking the UTF-8 as it goes; a character may end past `end`.
+      while (i < end) {
+        const b = buffer[i];
+        if (b < 0x80) {
+          out[n++] = b;
+          i++;
+          continue;
+        }
+        const c1 = buffer[i + 1]; // undefined past the end: fails every check below
+        if (b < 0xc2 || b > 0xf4 || (c1 & 0xc0) !== 0x80) return undefined;
+        if (b < 0xe0) {
+          const kind = kindOf(((b & 0x1f) << 6) | (c1 & 0x3f));
+          if (kind === REFUSED) return undefined;
+          out[n++] = kind;
+          i += 2;
+          continue;
+        }
+        const c2 = buffer[i + 2];
+        if ((c2 & 0xc0) !== 0x80) return undefined;
+        if (b < 0xf0) {
+          // Not overlong (E0 needs A0..BF next), not a surrogate (ED needs 80..9F next).
+          if ((b === 0xe0 && c1 < 0xa0) || (b === 0xed && c1 > 0x9f)) return undefined;
+          const kind = kindOf(((b & 0x0f) << 12) | ((c1 & 0x3f) << 6) | (c2 & 0x3f));
+          if (kind === REFUSED) return undefined;
+          out[n++] = kind;
+          i += 3;
+          continue;
+        }
+        // Four bytes, U+10000..U+10FFFF (F0 needs 90..BF next, F4 80..8F): a surrogate pair.
+        if ((buffer[i + 3] & 0xc0) !== 0x80 || (b === 0xf0 && c1 < 0x90) || (b === 0xf4 && c1 > 0x8f)) return undefined;
+        out[n++] = OTHER;
+        out[n++] = OTHER;
+        i += 4;
+      }
+      copied = i;
+    }
+  }
+  if (copied < length) n += buffer.copy(out, n, copied, length);
+  return out.toString('latin1', 0, n);
+}
+
+/** Matches a placeholder: in a stand-in, every character past ASCII is one. */
+export const PLACEHOLDER = /[\x80\xa0]/;
+
+/** Placeholder of a character `\s` matches (U+00A0, NO-BREAK SPACE, itself one). */
+export const SPACE = 0xa0;
+/** Placeholder of any other non-ASCII code unit (U+0080, a C1 control no pattern names). */
+export const OTHER = 0x80;
+
+const BLOCK = 4096;
+const SMALL_BLOCK = 256;
+/** kindOf's answer for a character standInText cannot stand in for. */
+const REFUSED = -1;
+
+/**
+ * The characters past ASCII that `\s` matches (ECMAScript's WhiteSpace), and those refused: the
+ * line terminators U+2028 and U+2029, and ſ U+017F and K U+212A, which may match ASCII
+ * under case-insensitive Unicode matching. test/unit/stand-in.test.ts checks both lists against
+ * the regex engine over the whole BMP.
+ */
+export const SPACES = [0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x202f, 0x205f, 0x3000, 0xfeff];
+export const REFUSED_CHARACTERS = [0x017f, 0x2028, 0x2029, 0x212a];
+
+/** The placeholder of a BMP character past ASCII, or REFUSED. */
+function kindOf(cp: number): number {
+  // Most characters are neither: one test settles all but a few ranges.
+  if (cp !== 0xa0 && cp !== 0x017f && cp !== 0x1680 && (cp < 0x2000 || cp > 0x212a) && cp !== 0x3000 && cp !== 0xfeff) return OTHER;
+  if (REFUSED_CHARACTERS.includes(cp)) return REFUSED;
+  return SPACES.includes(cp) ? SPACE : OTHER;
+}
+
+/** Output buffer of standInText for files up to SCRATCH_BYTES (the string is copied out of it). */
+let scratch: Buffer | undefined;
+const SCRATCH_BYTES = 1024 * 1024;

@@ -1,0 +1,223 @@
+import { isUtf8 } from 'node:buffer';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readSourceFile } from '../../src/core/parallel/read-file.js';
+import { contributionOf } from '../../src/core/scan.js';
+import { compileCatalog } from '../../src/core/secrets/compile.js';
+import { generateChecksumToken } from '../../src/core/secrets/detectors/checksum.js';
+import { allDetectors } from '../../src/core/secrets/detectors/index.js';
+import { scanSecrets } from '../../src/core/secrets/engine.js';
+import { exactSourceFile, toStandInSourceFile } from '../../src/core/source.js';
+import { OTHER, REFUSED_CHARACTERS, SPACE, SPACES, standInText } from '../../src/core/stand-in.js';
+import { defaultSettings, type ScanSettings, type SourceFile } from '../../src/core/types.js';
+import { extractors } from '../../src/core/identities/registry.js';
+
+/**
+ * Stand-in texts (src/core/stand-in.ts): a one-byte text the secrets engine scans in place of a
+ * non-ASCII file's real text. Every test here compares what the engine reports from the stand-in
+ * with what it reports from the real text, and checks that the stand-in was what it read.
+ */
+
+/** A file as the tree scan makes it, counting the times its real text was asked for. */
+function standInFile(path: string, text: string): { file: SourceFile; exactCalls: () => number } {
+  const file = toStandInSourceFile(path, Buffer.from(text, 'utf8'), { maxFileSize: 1 << 26 }, () => true);
+  if (!('content' in file)) throw new Error('skipped');
+  let calls = 0;
+  const standIn = file.standIn;
+  if (standIn) file.standIn = { exact: () => (calls++, standIn.exact()) };
+  return { file, exactCalls: () => calls };
+}
+
+const settings = defaultSettings();
+const location = defaultSettings({ fingerprint: { kind: 'location' } });
+
+describe('standInText', () => {
+  it('names exactly the characters past ASCII that \\s matches, and refuses those a pattern could read as ASCII or a line end', () => {
+    const spaces: number[] = [];
+    const refused: number[] = [];
+    for (let cp = 0x80; cp < 0x10000; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const ch = String.fromCharCode(cp);
+      if (/[\n\r\u2028\u2029]/.test(ch) || /[\x00-\x7f]/iu.test(ch) || /\w/iu.test(ch) || /\W/iu.test(ch) !== /\W/.test(ch)) refused.push(cp);
+      else if (/\s/.test(ch)) spaces.push(cp);
+    }
+    expect(refused).toEqual(REFUSED_CHARACTERS);
+    expect(spaces).toEqual(SPACES.filter((cp) => !REFUSED_CHARACTERS.includes(cp)));
+  });
+
+  it('is as long as the real text, ASCII in place, one placeholder per other code unit; undefined for invalid UTF-8 or a refused character', () => {
+    const codePoint = fc.oneof(
+      fc.integer({ min: 0x20, max: 0x7e }),
+      fc.constantFrom(0x0a, 0x09, 0xa0, 0xe9, 0xdf, 0x131, 0x17f, 0x3000, 0xfeff, 0x2028, 0x212a, 0x1f600, 0x10ffff, 0x10000),
+      fc.integer({ min: 0x80, max: 0x10ffff }).filter((cp) => cp < 0xd800 || cp > 0xdfff),
+    );
+    const bytes = fc.array(fc.oneof({ weight: 8, arbitrary: codePoint.map((cp) => [...Buffer.from(String.fromCodePoint(cp), 'utf8')]) }, { weight: 1, arbitrary: fc.array(fc.integer({ min: 0x80, max: 0xff }), { minLength: 1, maxLength: 3 }) }), { maxLength: 600 });
+    fc.assert(
+      fc.property(bytes, (parts) => {
+        const buffer = Buffer.from(parts.flat());
+        const text = standInText(buffer);
+        const real = buffer.toString('utf8');
+        const refused = [...real].some((ch) => REFUSED_CHARACTERS.includes(ch.codePointAt(0)!));
+        expect(text !== undefined).toBe(isUtf8(buffer) && !refused);
+        if (text === undefined) return;
+        expect(text.length).toBe(real.length);
+        for (let i = 0; i < real.length; i++) {
+          const unit = real.charCodeAt(i);
+          const expected = unit < 0x80 ? unit : SPACES.includes(unit) ? SPACE : OTHER;
+          if (text.charCodeAt(i) !== expected) expect(`${i}: ${text.charCodeAt(i)}`).toBe(`${i}: ${expected}`);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('reads ASCII stretches of every length between non-ASCII characters, across its blocks', () => {
+    for (const gap of [0, 1, 255, 256, 257, 4095, 4096, 4097, 9000]) {
+      const real = `é${'a'.repeat(gap)}中${'b'.repeat(gap)}😀\u00a0${'c'.repeat(gap)}`;
+      expect(standInText(Buffer.from(real, 'utf8')), String(gap)).toBe(`\x80${'a'.repeat(gap)}\x80${'b'.repeat(gap)}\x80\x80\xa0${'c'.repeat(gap)}`);
+    }
+    // A file over the shared 1 MiB output buffer gets its own.
+    const large = `${'x'.repeat(1 << 20)}ü${'y'.repeat(100)}`;
+    expect(standInText(Buffer.from(large, 'utf8'))).toBe(`${'x'.repeat(1 << 20)}\x80${'y'.repeat(100)}`);
+  });
+});
+
+describe('the secrets engine on a stand-in text', () => {
+  it('the catalog qualifies; a custom detector with a non-ASCII pattern or the u flag does not', () => {
+    expect(compileCatalog(allDetectors).standInSafe).toBe(true);
+    const base = allDetectors[0];
+    expect(compileCatalog([...allDetectors, { ...base, id: 'x-1', pattern: /caf\u00e9=(?<secret>\w+)/ }]).standInSafe).toBe(false);
+    expect(compileCatalog([...allDetectors, { ...base, id: 'x-2', pattern: /key=(?<secret>\p{L}+)/u }]).standInSafe).toBe(false);
+    expect(compileCatalog([...allDetectors, { ...base, id: 'x-3', pattern: /key=(?<secret>[\x80-\xff]+)/ }]).standInSafe).toBe(false);
+    expect(compileCatalog([...allDetectors, { ...base, id: 'x-4', keywords: ['clé'] }]).standInSafe).toBe(false);
+  });
+
+  it('a file with non-ASCII text and no secret is judged on the stand-in alone', () => {
+    // Non-ASCII text on lines of its own: a keyword's line that held some would be judged on the
+    // real text (the next test).
+    const text = [
+      '// Überprüfung der Zugangsdaten — 認証トークン: ne pas écrire le jeton ici',
+      'const token = getToken();',
+      'const password = process.env.DB_PASSWORD;',
+      'export const apiKey = config.apiKey ?? "";',
+      'const greeting = "¡Hola, señor! 😀";',
+    ].join('\n');
+    const { file, exactCalls } = standInFile('src/auth.ts', text);
+    expect(file.standIn).toBeDefined();
+    expect(file.content).not.toBe(text);
+    expect(scanSecrets(file, settings)).toEqual([]);
+    expect(exactCalls()).toBe(0);
+    expect(scanSecrets({ path: 'src/auth.ts', content: text }, settings)).toEqual([]);
+  });
+
+  it('a value holding non-ASCII characters is judged on the real text (the stand-in alone would lose it)', () => {
+    const text = '# Datenbank\ndb_password = "Zöñüßéàçø9Kq"\n';
+    const real = scanSecrets({ path: 'app/config.env', content: text }, settings);
+    expect(real.map((f) => f.rule)).toEqual(['secret/generic-password']);
+    const { file, exactCalls } = standInFile('app/config.env', text);
+    expect(scanSecrets(file, settings)).toEqual(real);
+    expect(exactCalls()).toBe(1);
+    // What the per-value check prevents: judged on placeholders, the value has too little entropy.
+    expect(scanSecrets({ path: 'app/config.env', content: file.content }, settings)).toEqual([]);
+  });
+
+  it('a secret on a long line with non-ASCII text far from it: the location fingerprint hashes the real line', () => {
+    const token = generateChecksumToken('ghp_');
+    const text = `const x = "${token}";${' '.repeat(1500)}// Schlüssel für die Anmeldung\nnext();\n`;
+    const real = scanSecrets({ path: 'src/a.ts', content: text }, location);
+    expect(real).toHaveLength(1);
+    const { file, exactCalls } = standInFile('src/a.ts', text);
+    expect(scanSecrets(file, location)).toEqual(real);
+    expect(exactCalls()).toBe(1);
+  });
+
+  it('columns count UTF-16 code units of the real text', () => {
+    const token = generateChecksumToken('ghp_');
+    const text = `// ✓ ünïcödé 😀\nconst tökén = "${token}";\n`;
+    const { file } = standInFile('src/b.ts', text);
+    const [finding] = scanSecrets(file, settings);
+    expect(finding).toMatchObject({ line: 2, column: 'const tökén = "'.length + 1, endColumn: 'const tökén = "'.length + token.length + 1 });
+    expect(scanSecrets({ path: 'src/b.ts', content: text }, settings)).toEqual([finding]);
+  });
+
+  it('reports what the real text reports, on texts mixing catalog samples and non-ASCII characters', () => {
+    const samples = allDetectors.flatMap((d) => d.samples.positive.filter((p) => !p.path).map((p) => p.text)).filter((_, i) => i % 7 === 0);
+    const fragment = fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...samples) },
+      { weight: 4, arbitrary: fc.constantFrom('é', 'ñáéíóúü', '中文字符', '\u00a0', '\u3000', '😀', '\ufeff', 'Ω≈ç√', '«»', '€', 'Привет') },
+      { weight: 4, arbitrary: fc.constantFrom('\n', ' ', ' = ', '"', ': ', 'password = "', 'token: ', '// ', 'api_key=', '\t', 'x'.repeat(40)) },
+    );
+    let judgedOnStandIn = 0;
+    fc.assert(
+      fc.property(fc.array(fragment, { minLength: 1, maxLength: 24 }), fc.boolean(), (parts, byLocation) => {
+        const text = parts.join('');
+        const s = byLocation ? location : settings;
+        const real = scanSecrets({ path: 'src/mixed.py', content: text }, s);
+        const { file, exactCalls } = standInFile('src/mixed.py', text);
+        expect(scanSecrets(file, s)).toEqual(real);
+        if (file.standIn && exactCalls() === 0) judgedOnStandIn++;
+      }),
+      { numRuns: 300 },
+    );
+    // The comparison means something only if the stand-in was often what decided.
+    expect(judgedOnStandIn).toBeGreaterThan(30);
+  });
+
+  it('a catalog with a non-ASCII custom detector reads the real text', () => {
+    const custom: ScanSettings = defaultSettings({ detectors: { enabled: [], disabled: [], custom: [{ id: 'acme-cle', title: 'Acme clé', keywords: ['clé'], regex: 'clé=(?<secret>[A-Za-z0-9]{24})' }] } });
+    const value = 'Q2x9Lm4Zp8Rt6Vw3Yb7Nc5Kd';
+    const text = `# réglages\nclé=${value}\n`;
+    const real = scanSecrets({ path: 'app/settings.ini', content: text }, custom);
+    expect(real.map((f) => f.rule)).toContain('secret/acme-cle');
+    const { file, exactCalls } = standInFile('app/settings.ini', text);
+    expect(scanSecrets(file, custom)).toEqual(real);
+    expect(exactCalls()).toBe(1);
+  });
+
+  it('no stand-in for invalid UTF-8 or a refused character: the real decoding, replacement characters included', () => {
+    const invalid = Buffer.concat([Buffer.from('naïve '), Buffer.from([0xff, 0xc3]), Buffer.from(' token\n')]);
+    const file = toStandInSourceFile('a.txt', invalid, { maxFileSize: 1 << 20 }, () => true);
+    expect(file).toEqual({ path: 'a.txt', content: invalid.toString('utf8') });
+    const separator = toStandInSourceFile('b.txt', Buffer.from('line\u2028é\n'), { maxFileSize: 1 << 20 }, () => true);
+    expect(separator).toEqual({ path: 'b.txt', content: 'line\u2028é\n' });
+    expect(toStandInSourceFile('c.txt', Buffer.from('ascii only\n'), { maxFileSize: 1 << 20 }, () => true)).toEqual({ path: 'c.txt', content: 'ascii only\n' });
+  });
+});
+
+describe('stand-in files in the tree scan', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nhi-stand-in-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the real text cannot be read once the reader has read another file', () => {
+    writeFileSync(join(dir, 'one.txt'), 'première\n');
+    writeFileSync(join(dir, 'two.txt'), 'deuxième\n');
+    const one = readSourceFile('one.txt', join(dir, 'one.txt'), 1 << 20, true) as SourceFile;
+    expect(one.standIn).toBeDefined();
+    expect(exactSourceFile(one).content).toBe('première\n');
+    readSourceFile('two.txt', join(dir, 'two.txt'), 1 << 20, true);
+    expect(() => exactSourceFile(one)).toThrow(/one\.txt: the bytes behind a stand-in text were reused/);
+  });
+
+  it('extractors claim a stand-in as they claim the real text, and extract from the real text', () => {
+    const manifest = ['# Dienstkonto für die Zahlungen — «payments»', 'apiVersion: v1', 'kind: ServiceAccount', 'metadata:', '  name: payments-bot', '  annotations:', '    description: "Zahlungsdienst ✓"', ''].join('\n');
+    const template = ['{', '  "Description": "Modèle — rôle",', '  "AWSTemplateFormatVersion": "2010-09-09",', '  "Resources": { "Role": { "Type": "AWS::IAM::User", "Properties": { "UserName": "déploiement" } } }', '}', ''].join('\n');
+    for (const [path, text] of [
+      ['k8s/sa.yaml', manifest],
+      ['cfn/stack.json', template],
+      ['docs/readme.json', '{ "titre": "Données" }\n'],
+    ] as const) {
+      const { file } = standInFile(path, text);
+      expect(file.standIn, path).toBeDefined();
+      for (const extractor of extractors) expect(extractor.matches(path, file.content), `${extractor.platform} ${path}`).toBe(extractor.matches(path, text));
+      const contribution = contributionOf(file, settings);
+      const real = contributionOf({ path, content: text }, settings);
+      expect(contribution.extracted, path).toEqual(real.extracted);
+    }
+    const { file } = standInFile('k8s/sa.yaml', manifest);
+    expect(contributionOf(file, settings).extracted.records.map((r) => r.id)).toEqual(contributionOf({ path: 'k8s/sa.yaml', content: manifest }, settings).extracted.records.map((r) => r.id));
+    expect(contributionOf(file, settings).extracted.records.length).toBeGreaterThan(0);
+  });
+});
