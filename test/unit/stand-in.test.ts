@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createParallelSecretScanner } from '../../src/core/parallel/pool.js';
 import { readSourceFile } from '../../src/core/parallel/read-file.js';
 import { contributionOf } from '../../src/core/scan.js';
 import { compileCatalog } from '../../src/core/secrets/compile.js';
@@ -199,6 +200,24 @@ describe('stand-in files in the tree scan', () => {
     expect(exactSourceFile(one).content).toBe('première\n');
     readSourceFile('two.txt', join(dir, 'two.txt'), 1 << 20, true);
     expect(() => exactSourceFile(one)).toThrow(/one\.txt: the bytes behind a stand-in text were reused/);
+  });
+
+  it('a stand-in handed to a worker goes with its real text, read before its bytes are reused', async () => {
+    const token = generateChecksumToken('ghp_');
+    // The token is found either way; the password only on the real text (see above).
+    const texts = Array.from({ length: 6 }, (_, i) => `# Einstellungen ${i}\nGITHUB_TOKEN=${token}\ndb_password = "Zöñüßéàçø9K${i}"\n`);
+    const expected = texts.flatMap((text, i) => scanSecrets({ path: `svc-${i}/.env`, content: text }, settings));
+    expect(expected.map((f) => f.rule)).toEqual(texts.flatMap(() => ['secret/github-classic-pat', 'secret/generic-password']));
+    const pool = createParallelSecretScanner(settings, { largeTreeBytes: 0, workers: 1 });
+    let fresh = true;
+    for (const [i, text] of texts.entries()) {
+      const file = toStandInSourceFile(`svc-${i}/.env`, Buffer.from(text, 'utf8'), { maxFileSize: 1 << 20 }, () => fresh);
+      expect((file as SourceFile).standIn).toBeDefined();
+      pool.add(file as SourceFile);
+    }
+    fresh = false; // the reader's buffer now holds other files
+    expect(await pool.finish()).toEqual(expected);
+    expect(pool.filesFromWorkers).toBeGreaterThan(0);
   });
 
   it('extractors claim a stand-in as they claim the real text, and extract from the real text', () => {

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { scanSecrets } from '../secrets/engine.js';
+import { exactSourceFile } from '../source.js';
 import { EPHEMERAL_KEY } from '../secrets/fingerprint.js';
 import type { Finding, ScanSettings, SecretSink, SourceFile } from '../types.js';
 import type { WorkerRequest, WorkerResponse } from './protocol.js';
@@ -105,11 +106,14 @@ export function createParallelSecretScanner(given: ScanSettings, options: Parall
     get filesFromWorkers() {
       return filesFromWorkers;
     },
-    add(file) {
-      seenBytes += file.content.length;
+    add(added) {
+      seenBytes += added.content.length;
       if (!slots && seenBytes >= largeTreeBytes) slots = start();
       const slot = slots?.filter((s) => !s.dead && queued(s) < MAX_QUEUED_BYTES / COST_UNIT).sort((a, b) => queued(a) - queued(b))[0];
-      if (!slot) return scanHere(file);
+      if (!slot) return scanHere(added);
+      // A stand-in's real text (SourceFile.standIn) is read now, before its bytes may be reused:
+      // a worker, or this thread after a worker died, scans the file later.
+      const file = exactSourceFile(added);
       const id = nextId++;
       const cost = costOf(file);
       const request: WorkerRequest = { id, path: file.path, content: file.content, cost };
