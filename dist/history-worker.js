@@ -930,19 +930,19 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
   }
   const hits = version ? version.hits(catalog.automaton, content) : catalog.automaton.scan(content);
   if (hits.length === 0) return matches;
-  const scratch = takeScratch(catalog);
+  const scratch2 = takeScratch(catalog);
   try {
-    const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active, scratch.anchors) : void 0;
+    const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active, scratch2.anchors) : void 0;
     if (n < options.wholeFileBelow) {
-      for (const d of detectorsHit(content, hits, catalog, active, scratch.seen)) {
+      for (const d of detectorsHit(content, hits, catalog, active, scratch2.seen)) {
         const at2 = anchors?.[d];
         if (anchors !== void 0 && at2 === void 0 && catalog.detectors[d].anchor) continue;
         runWindow(content, catalog.detectors[d], d, 0, n, matches, at2);
       }
       return matches;
     }
-    const { spans } = scratch;
-    const order = planWindows(content, hits, catalog, active, scratch);
+    const { spans } = scratch2;
+    const order = planWindows(content, hits, catalog, active, scratch2);
     const against = version?.against?.log.catalog === catalog ? version.against : void 0;
     const log = version?.kept || against ? newLog(catalog, anchors) : void 0;
     for (const d of order) {
@@ -958,7 +958,7 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
     }
     return matches;
   } finally {
-    releaseScratch(catalog, scratch);
+    releaseScratch(catalog, scratch2);
   }
 }
 var idle = /* @__PURE__ */ new WeakMap();
@@ -971,11 +971,11 @@ function takeScratch(catalog) {
   const size = catalog.detectors.length;
   return { spans: new Array(size).fill(void 0), anchors: new Array(size).fill(void 0), order: [], seen: new Uint8Array(size) };
 }
-function releaseScratch(catalog, scratch) {
-  for (const d of scratch.order) scratch.spans[d] = void 0;
-  scratch.order.length = 0;
-  for (const d of catalog.anchored) scratch.anchors[d] = void 0;
-  idle.set(catalog, scratch);
+function releaseScratch(catalog, scratch2) {
+  for (const d of scratch2.order) scratch2.spans[d] = void 0;
+  scratch2.order.length = 0;
+  for (const d of catalog.anchored) scratch2.anchors[d] = void 0;
+  idle.set(catalog, scratch2);
 }
 function collectAnchors(content, hits, catalog, active, anchors) {
   const { detectors, keywordAnchored, keywordLengths, automaton } = catalog;
@@ -10062,10 +10062,81 @@ var MIN_TAIL_LENGTH = 12;
 var BLOCK_FOOTER = /(?:\\[nr]|[\s=])*-----END [A-Z0-9 ]+-----(?:\\[nr]|\s)*$/;
 
 // src/core/source.ts
-import { isAscii } from "node:buffer";
+import { isAscii as isAscii2 } from "node:buffer";
 
 // src/core/stand-in.ts
+import { isAscii } from "node:buffer";
+function standInText(bytes) {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = buffer.length;
+  const out = length <= SCRATCH_BYTES ? scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES) : Buffer.allocUnsafe(length);
+  let n = 0;
+  let copied = 0;
+  let i = 0;
+  while (i < length) {
+    const blockEnd = Math.min(length, i + BLOCK2);
+    if (isAscii(buffer.subarray(i, blockEnd))) {
+      i = blockEnd;
+      continue;
+    }
+    while (i < blockEnd) {
+      const end = Math.min(blockEnd, i + SMALL_BLOCK);
+      if (isAscii(buffer.subarray(i, end))) {
+        i = end;
+        continue;
+      }
+      if (copied < i) n += buffer.copy(out, n, copied, i);
+      while (i < end) {
+        const b = buffer[i];
+        if (b < 128) {
+          out[n++] = b;
+          i++;
+          continue;
+        }
+        const c1 = buffer[i + 1];
+        if (b < 194 || b > 244 || (c1 & 192) !== 128) return void 0;
+        if (b < 224) {
+          const kind = kindOf((b & 31) << 6 | c1 & 63);
+          if (kind === REFUSED) return void 0;
+          out[n++] = kind;
+          i += 2;
+          continue;
+        }
+        const c2 = buffer[i + 2];
+        if ((c2 & 192) !== 128) return void 0;
+        if (b < 240) {
+          if (b === 224 && c1 < 160 || b === 237 && c1 > 159) return void 0;
+          const kind = kindOf((b & 15) << 12 | (c1 & 63) << 6 | c2 & 63);
+          if (kind === REFUSED) return void 0;
+          out[n++] = kind;
+          i += 3;
+          continue;
+        }
+        if ((buffer[i + 3] & 192) !== 128 || b === 240 && c1 < 144 || b === 244 && c1 > 143) return void 0;
+        out[n++] = OTHER;
+        out[n++] = OTHER;
+        i += 4;
+      }
+      copied = i;
+    }
+  }
+  if (copied < length) n += buffer.copy(out, n, copied, length);
+  return out.toString("latin1", 0, n);
+}
 var PLACEHOLDER = /[\x80\xa0]/;
+var SPACE = 160;
+var OTHER = 128;
+var BLOCK2 = 4096;
+var SMALL_BLOCK = 256;
+var REFUSED = -1;
+var SPACES = [160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8239, 8287, 12288, 65279];
+var REFUSED_CHARACTERS = [383, 8232, 8233, 8490];
+function kindOf(cp) {
+  if (cp !== 160 && cp !== 383 && cp !== 5760 && (cp < 8192 || cp > 8490) && cp !== 12288 && cp !== 65279) return OTHER;
+  if (REFUSED_CHARACTERS.includes(cp)) return REFUSED;
+  return SPACES.includes(cp) ? SPACE : OTHER;
+}
+var scratch;
 var SCRATCH_BYTES = 1024 * 1024;
 
 // src/core/source.ts
@@ -10084,9 +10155,25 @@ function toSourceFile(path2, bytes, settings2, addedLines, decode = decodeText) 
   }
   return addedLines ? { path: path2, content, addedLines } : { path: path2, content };
 }
+function toStandInSourceFile(path2, bytes, settings2, fresh, decode = decodeText) {
+  let standIn = false;
+  const file = toSourceFile(path2, bytes, settings2, void 0, (b) => {
+    const buffer = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    if (isAscii2(buffer)) return buffer.toString("latin1");
+    const text = standInText(buffer);
+    standIn = text !== void 0;
+    return text ?? decode(b);
+  });
+  if (!standIn || !("content" in file)) return file;
+  const exact = () => {
+    if (!fresh()) throw new Error(`${path2}: the bytes behind a stand-in text were reused before its real text was read`);
+    return decode(bytes);
+  };
+  return { ...file, standIn: { exact } };
+}
 function exactSourceFile(file) {
   if (file.standIn === void 0) return file;
-  const { standIn, ...rest } = file;
+  const { standIn, versions: _versions, ...rest } = file;
   return { ...rest, content: standIn.exact() };
 }
 function utf16Text(bytes) {
@@ -10124,7 +10211,7 @@ function utf16Order(sniff) {
 }
 function decodeText(bytes, block) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isAscii(buffer)) return buffer.toString("latin1");
+  if (isAscii2(buffer)) return buffer.toString("latin1");
   return block !== void 0 && buffer.length > block ? decodeInBlocks(buffer, block) : buffer.toString("utf8");
 }
 function decodeInBlocks(buffer, block) {
@@ -10134,7 +10221,7 @@ function decodeInBlocks(buffer, block) {
     while (end > at2 && end < buffer.length && (buffer[end] & 192) === 128) end--;
     if (end === at2) for (end = at2 + 1; end < buffer.length && (buffer[end] & 192) === 128; ) end++;
     const part = buffer.subarray(at2, end);
-    text += isAscii(part) ? part.toString("latin1") : part.toString("utf8");
+    text += isAscii2(part) ? part.toString("latin1") : part.toString("utf8");
     at2 = end;
   }
   return text;
@@ -10465,7 +10552,7 @@ function pairFinding({ first, second }, path2, lines) {
 
 // src/workspace/history-blob.ts
 function scanBlobBytes(path2, bytes, settings2, reveal2, versions2) {
-  const source = toSourceFile(path2, bytes, settings2, void 0, decodeBlob);
+  const source = toStandInSourceFile(path2, bytes, settings2, () => true, decodeBlob);
   if (!("content" in source)) return { scanned: false, skipped: source };
   if (versions2) source.versions = versions2.version(path2);
   const salted = settings2.salted ?? [];

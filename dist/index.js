@@ -45886,25 +45886,25 @@ function toSourceFile(path7, bytes, settings, addedLines, decode = decodeText) {
   }
   return addedLines ? { path: path7, content, addedLines } : { path: path7, content };
 }
-function toStandInSourceFile(path7, bytes, settings, fresh) {
+function toStandInSourceFile(path7, bytes, settings, fresh, decode = decodeText) {
   let standIn = false;
   const file = toSourceFile(path7, bytes, settings, void 0, (b) => {
     const buffer = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
     if (isAscii2(buffer)) return buffer.toString("latin1");
     const text3 = standInText(buffer);
     standIn = text3 !== void 0;
-    return text3 ?? buffer.toString("utf8");
+    return text3 ?? decode(b);
   });
   if (!standIn || !("content" in file)) return file;
   const exact = () => {
     if (!fresh()) throw new Error(`${path7}: the bytes behind a stand-in text were reused before its real text was read`);
-    return decodeText(bytes);
+    return decode(bytes);
   };
   return { ...file, standIn: { exact } };
 }
 function exactSourceFile(file) {
   if (file.standIn === void 0) return file;
-  const { standIn, ...rest } = file;
+  const { standIn, versions: _versions, ...rest } = file;
   return { ...rest, content: standIn.exact() };
 }
 function utf16Text(bytes) {
@@ -58796,11 +58796,12 @@ function createParallelSecretScanner(given, options = {}) {
     get filesFromWorkers() {
       return filesFromWorkers;
     },
-    add(file) {
-      seenBytes += file.content.length;
+    add(added) {
+      seenBytes += added.content.length;
       if (!slots && seenBytes >= largeTreeBytes) slots = start2();
       const slot = slots?.filter((s) => !s.dead && queued(s) < MAX_QUEUED_BYTES / COST_UNIT).sort((a, b) => queued(a) - queued(b))[0];
-      if (!slot) return scanHere(file);
+      if (!slot) return scanHere(added);
+      const file = exactSourceFile(added);
       const id = nextId++;
       const cost2 = costOf(file);
       const request2 = { id, path: file.path, content: file.content, cost: cost2 };
@@ -62393,7 +62394,7 @@ function commonSuffix(a, b, max) {
 
 // src/workspace/history-blob.ts
 function scanBlobBytes(path7, bytes, settings, reveal, versions) {
-  const source = toSourceFile(path7, bytes, settings, void 0, decodeBlob);
+  const source = toStandInSourceFile(path7, bytes, settings, () => true, decodeBlob);
   if (!("content" in source)) return { scanned: false, skipped: source };
   if (versions) source.versions = versions.version(path7);
   const salted = settings.salted ?? [];

@@ -10227,25 +10227,25 @@ function toSourceFile(path2, bytes, settings2, addedLines, decode = decodeText) 
   }
   return addedLines ? { path: path2, content, addedLines } : { path: path2, content };
 }
-function toStandInSourceFile(path2, bytes, settings2, fresh) {
+function toStandInSourceFile(path2, bytes, settings2, fresh, decode = decodeText) {
   let standIn = false;
   const file = toSourceFile(path2, bytes, settings2, void 0, (b) => {
     const buffer = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
     if (isAscii2(buffer)) return buffer.toString("latin1");
     const text3 = standInText(buffer);
     standIn = text3 !== void 0;
-    return text3 ?? buffer.toString("utf8");
+    return text3 ?? decode(b);
   });
   if (!standIn || !("content" in file)) return file;
   const exact = () => {
     if (!fresh()) throw new Error(`${path2}: the bytes behind a stand-in text were reused before its real text was read`);
-    return decodeText(bytes);
+    return decode(bytes);
   };
   return { ...file, standIn: { exact } };
 }
 function exactSourceFile(file) {
   if (file.standIn === void 0) return file;
-  const { standIn, ...rest } = file;
+  const { standIn, versions: _versions, ...rest } = file;
   return { ...rest, content: standIn.exact() };
 }
 function utf16Text(bytes) {

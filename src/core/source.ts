@@ -39,27 +39,31 @@ export function toSourceFile(
  * (src/core/stand-in.ts, `SourceFile.standIn`), whose real text is decoded only if asked for,
  * while `fresh()` says the bytes are still those of this file.
  */
-export function toStandInSourceFile(path: string, bytes: Uint8Array, settings: Pick<ScanSettings, 'maxFileSize'>, fresh: () => boolean): SourceFile | Skipped {
+export function toStandInSourceFile(path: string, bytes: Uint8Array, settings: Pick<ScanSettings, 'maxFileSize'>, fresh: () => boolean, decode: (bytes: Uint8Array) => string = decodeText): SourceFile | Skipped {
   let standIn = false;
   const file = toSourceFile(path, bytes, settings, undefined, (b) => {
     const buffer = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
     if (isAscii(buffer)) return buffer.toString('latin1');
     const text = standInText(buffer);
     standIn = text !== undefined;
-    return text ?? buffer.toString('utf8');
+    return text ?? decode(b);
   });
   if (!standIn || !('content' in file)) return file;
   const exact = () => {
     if (!fresh()) throw new Error(`${path}: the bytes behind a stand-in text were reused before its real text was read`);
-    return decodeText(bytes);
+    return decode(bytes);
   };
   return { ...file, standIn: { exact } };
 }
 
-/** The file with its real text in place of a stand-in (see `SourceFile.standIn`). */
+/**
+ * The file with its real text in place of a stand-in (see `SourceFile.standIn`). Without its
+ * `versions` (history mode): the thread's memory of earlier versions holds their stand-ins, and
+ * this text is scanned whole.
+ */
 export function exactSourceFile(file: SourceFile): SourceFile {
   if (file.standIn === undefined) return file;
-  const { standIn, ...rest } = file;
+  const { standIn, versions: _versions, ...rest } = file;
   return { ...rest, content: standIn.exact() };
 }
 

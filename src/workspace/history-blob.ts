@@ -1,6 +1,6 @@
 import { scanSecrets } from '../core/secrets/engine.js';
 import type { FileVersions } from '../core/secrets/versions.js';
-import { decodeBlob, toSourceFile } from '../core/source.js';
+import { decodeBlob, toStandInSourceFile } from '../core/source.js';
 import type { Finding, RevealedSecret, ScanSettings, SecretSink, Skipped, SourceFile } from '../core/types.js';
 
 /**
@@ -16,7 +16,9 @@ export type BlobOutcome = { scanned: false; skipped: Skipped } | { scanned: true
  * so that the engine reads only what changed since the last version of `path` (versions.ts).
  */
 export function scanBlobBytes(path: string, bytes: Uint8Array, settings: ScanSettings, reveal?: SecretSink, versions?: FileVersions): BlobOutcome {
-  const source = toSourceFile(path, bytes, settings, undefined, decodeBlob);
+  // A stand-in for a non-ASCII text (src/core/stand-in.ts): the bytes stay this blob's until the
+  // scan below returns.
+  const source = toStandInSourceFile(path, bytes, settings, () => true, decodeBlob);
   if (!('content' in source)) return { scanned: false, skipped: source };
   if (versions) source.versions = versions.version(path);
   const salted = settings.salted ?? [];

@@ -15,6 +15,9 @@ import { exactSourceFile, toStandInSourceFile } from '../../src/core/source.js';
 import { OTHER, REFUSED_CHARACTERS, SPACE, SPACES, standInText } from '../../src/core/stand-in.js';
 import { defaultSettings, type ScanSettings, type SourceFile } from '../../src/core/types.js';
 import { extractors } from '../../src/core/identities/registry.js';
+import { FileVersions } from '../../src/core/secrets/versions.js';
+import { decodeBlob, toSourceFile } from '../../src/core/source.js';
+import { scanBlobBytes } from '../../src/workspace/history-blob.js';
 
 /**
  * Stand-in texts (src/core/stand-in.ts): a one-byte text the secrets engine scans in place of a
@@ -185,6 +188,40 @@ describe('the secrets engine on a stand-in text', () => {
     const separator = toStandInSourceFile('b.txt', Buffer.from('line\u2028é\n'), { maxFileSize: 1 << 20 }, () => true);
     expect(separator).toEqual({ path: 'b.txt', content: 'line\u2028é\n' });
     expect(toStandInSourceFile('c.txt', Buffer.from('ascii only\n'), { maxFileSize: 1 << 20 }, () => true)).toEqual({ path: 'c.txt', content: 'ascii only\n' });
+  });
+});
+
+describe('stand-in texts in history mode', () => {
+  it('versions of a file, each scanned after the last, report what their real texts report', () => {
+    const samples = allDetectors.flatMap((d) => d.samples.positive.filter((p) => !p.path).map((p) => p.text)).filter((_, i) => i % 11 === 0);
+    const piece = fc.oneof(
+      { weight: 2, arbitrary: fc.constantFrom(...samples, 'db_password = "Zöñüßéàçø9Kq"') },
+      { weight: 3, arbitrary: fc.constantFrom('é', '中文', '\u00a0', '😀', 'Привет', '// Überprüfung\n') },
+      { weight: 4, arbitrary: fc.constantFrom('\n', ' ', 'token = "', '"', 'x'.repeat(3000), 'y'.repeat(20000), '// comment\n') },
+    );
+    // A first version, then edits: a piece inserted at some point of the last version.
+    const history = fc.tuple(fc.array(piece, { minLength: 1, maxLength: 12 }), fc.array(fc.tuple(fc.nat(), piece), { minLength: 1, maxLength: 5 }));
+    fc.assert(
+      fc.property(history, ([first, edits]) => {
+        const versions = [first.join('')];
+        for (const [at, insert] of edits) {
+          const last = versions[versions.length - 1];
+          const cut = at % (last.length + 1);
+          versions.push(last.slice(0, cut) + insert + last.slice(cut));
+        }
+        const withStandIns = new FileVersions();
+        const withReal = new FileVersions();
+        for (const text of versions) {
+          const bytes = Buffer.from(text, 'utf8');
+          const outcome = scanBlobBytes('src/app.js', bytes, settings, undefined, withStandIns);
+          const real = toSourceFile('src/app.js', bytes, settings, undefined, decodeBlob) as SourceFile;
+          real.versions = withReal.version('src/app.js');
+          const expected = scanSecrets(real, settings);
+          expect(outcome.scanned && (outcome.findings ?? [])).toEqual(expected);
+        }
+      }),
+      { numRuns: 120 },
+    );
   });
 });
 
