@@ -1,11 +1,11 @@
 import { isAscii } from 'node:buffer';
 
 /**
- * A one-byte stand-in for the text of a UTF-8 file that is not pure ASCII (docs/performance.md,
- * "Stand-in text"). Every ASCII character is itself; every other character becomes one placeholder
- * per UTF-16 code unit: U+00A0 for a character `\s` matches (no-break and other Unicode spaces, the
- * byte-order mark), U+0080 for the rest (two for a character outside the BMP, a surrogate pair in
- * the real text). The stand-in is as long as the real text, with every ASCII character, line and
+ * A one-byte stand-in for the text of a UTF-8 file that is not pure ASCII (docs/architecture.md,
+ * "Scanning input"; docs/performance.md, "Stand-in texts"). Every ASCII character is itself; every
+ * other character becomes one placeholder per UTF-16 code unit: U+00A0 for a character `\s`
+ * matches (no-break and other Unicode spaces, the byte-order mark), U+0080 for the rest (two for
+ * a character outside the BMP, a surrogate pair in the real text). The stand-in is as long as the real text, with every ASCII character, line and
  * column in the same place, and V8 stores it one byte a character instead of two.
  *
  * Why the secrets engine may read it instead of the real text: its keywords are ASCII, and a
