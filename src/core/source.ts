@@ -42,11 +42,9 @@ export function toSourceFile(
 export function toStandInSourceFile(path: string, bytes: Uint8Array, settings: Pick<ScanSettings, 'maxFileSize'>, fresh: () => boolean, decode: (bytes: Uint8Array) => string = decodeText): SourceFile | Skipped {
   let standIn = false;
   const file = toSourceFile(path, bytes, settings, undefined, (b) => {
-    const buffer = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-    if (isAscii(buffer)) return buffer.toString('latin1');
-    const text = standInText(buffer);
-    standIn = text !== undefined;
-    return text ?? decode(b);
+    const text = engineText(b, decode);
+    standIn = text.standIn;
+    return text.text;
   });
   if (!standIn || !('content' in file)) return file;
   const exact = () => {
@@ -54,6 +52,25 @@ export function toStandInSourceFile(path: string, bytes: Uint8Array, settings: P
     return decode(bytes);
   };
   return { ...file, standIn: { exact } };
+}
+
+/**
+ * A SourceFile of text bytes (no binary or size check: `PieceScanner` makes its own), a stand-in
+ * when it can be one. The bytes must stay as they are until the secrets engine is done with it.
+ */
+export function textSourceFile(path: string, bytes: Uint8Array, addedLines?: ReadonlySet<number>): SourceFile {
+  const { text, standIn } = engineText(bytes, decodeText);
+  const file: SourceFile = addedLines ? { path, content: text, addedLines } : { path, content: text };
+  if (standIn) file.standIn = { exact: () => decodeText(bytes) };
+  return file;
+}
+
+/** The text the secrets engine reads for `bytes`: a Latin-1 copy of pure ASCII, a stand-in, or `decode`'s. */
+function engineText(bytes: Uint8Array, decode: (bytes: Uint8Array) => string): { text: string; standIn: boolean } {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isAscii(buffer)) return { text: buffer.toString('latin1'), standIn: false };
+  const text = standInText(buffer);
+  return text === undefined ? { text: decode(bytes), standIn: false } : { text, standIn: true };
 }
 
 /**

@@ -16,6 +16,7 @@ import { OTHER, REFUSED_CHARACTERS, SPACE, SPACES, standInText } from '../../src
 import { defaultSettings, type ScanSettings, type SourceFile } from '../../src/core/types.js';
 import { extractors } from '../../src/core/identities/registry.js';
 import { FileVersions } from '../../src/core/secrets/versions.js';
+import { PieceScanner } from '../../src/core/secrets/pieces.js';
 import { decodeBlob, toSourceFile } from '../../src/core/source.js';
 import { scanBlobBytes } from '../../src/workspace/history-blob.js';
 
@@ -222,6 +223,22 @@ describe('stand-in texts in history mode', () => {
       }),
       { numRuns: 120 },
     );
+  });
+});
+
+describe('stand-in texts of a file read in pieces', () => {
+  it('each window is a stand-in; a value of non-ASCII letters in the last one is found from its real text', () => {
+    const token = generateChecksumToken('ghp_');
+    const text = `${'Größenordnung — naïve café 十分\n'.repeat(3000)}GH_TOKEN=${token}\n${'ünïcödé\n'.repeat(2000)}db_password = "Zöñüßéàçø9Kq"\n`;
+    const whole = scanSecrets({ path: 'dump.sql', content: text }, settings);
+    expect(whole.map((f) => [f.rule, f.line])).toEqual([
+      ['secret/github-classic-pat', 3001],
+      ['secret/generic-password', 5002],
+    ]);
+    const pieces = new PieceScanner('dump.sql', settings, undefined, undefined, { piece: 16 * 1024, back: 2048, ahead: 4096 });
+    const bytes = Buffer.from(text, 'utf8');
+    for (let at = 0; at < bytes.length; at += 5000) pieces.push(bytes.subarray(at, at + 5000));
+    expect(pieces.finish()).toEqual(whole);
   });
 });
 

@@ -1,4 +1,4 @@
-import { decodeText } from '../source.js';
+import { textSourceFile } from '../source.js';
 import type { LineSink } from '../diff/unified.js';
 import type { Finding, ScanSettings, SecretSink, Skipped } from '../types.js';
 import { lowerBound } from './candidates.js';
@@ -129,9 +129,9 @@ export class PieceScanner {
     const start = this.before(winFrom, ownFrom, this.at);
     const ownEnd = ownTo === end ? undefined : this.advance(ownFrom, ownTo, this.at);
     const bytes = buf.subarray(winFrom - base, winTo - base);
-    const content = decodeText(bytes);
     const addedLines = this.added && this.windowLines(start.line, bytes);
-    for (const f of scanSecrets({ path: this.path, content, ...(addedLines ? { addedLines } : {}) }, this.settings, this.reveal)) {
+    // A stand-in text where it can be one (src/core/stand-in.ts): the bytes stay put until the scan returns.
+    for (const f of scanSecrets(textSourceFile(this.path, bytes, addedLines), this.settings, this.reveal)) {
       const placed = shifted(f, start);
       if (compare(placed, this.at) < 0 || (ownEnd && compare(placed, ownEnd) >= 0)) continue;
       this.found.push(placed);
