@@ -10158,11 +10158,9 @@ function toSourceFile(path2, bytes, settings2, addedLines, decode = decodeText) 
 function toStandInSourceFile(path2, bytes, settings2, fresh, decode = decodeText) {
   let standIn = false;
   const file = toSourceFile(path2, bytes, settings2, void 0, (b) => {
-    const buffer = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-    if (isAscii2(buffer)) return buffer.toString("latin1");
-    const text = standInText(buffer);
-    standIn = text !== void 0;
-    return text ?? decode(b);
+    const text = engineText(b, decode);
+    standIn = text.standIn;
+    return text.text;
   });
   if (!standIn || !("content" in file)) return file;
   const exact = () => {
@@ -10170,6 +10168,12 @@ function toStandInSourceFile(path2, bytes, settings2, fresh, decode = decodeText
     return decode(bytes);
   };
   return { ...file, standIn: { exact } };
+}
+function engineText(bytes, decode) {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isAscii2(buffer)) return { text: buffer.toString("latin1"), standIn: false };
+  const text = standInText(buffer);
+  return text === void 0 ? { text: decode(bytes), standIn: false } : { text, standIn: true };
 }
 function exactSourceFile(file) {
   if (file.standIn === void 0) return file;

@@ -45889,11 +45889,9 @@ function toSourceFile(path7, bytes, settings, addedLines, decode = decodeText) {
 function toStandInSourceFile(path7, bytes, settings, fresh, decode = decodeText) {
   let standIn = false;
   const file = toSourceFile(path7, bytes, settings, void 0, (b) => {
-    const buffer = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-    if (isAscii2(buffer)) return buffer.toString("latin1");
-    const text3 = standInText(buffer);
-    standIn = text3 !== void 0;
-    return text3 ?? decode(b);
+    const text3 = engineText(b, decode);
+    standIn = text3.standIn;
+    return text3.text;
   });
   if (!standIn || !("content" in file)) return file;
   const exact = () => {
@@ -45901,6 +45899,18 @@ function toStandInSourceFile(path7, bytes, settings, fresh, decode = decodeText)
     return decode(bytes);
   };
   return { ...file, standIn: { exact } };
+}
+function textSourceFile(path7, bytes, addedLines) {
+  const { text: text3, standIn } = engineText(bytes, decodeText);
+  const file = addedLines ? { path: path7, content: text3, addedLines } : { path: path7, content: text3 };
+  if (standIn) file.standIn = { exact: () => decodeText(bytes) };
+  return file;
+}
+function engineText(bytes, decode) {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isAscii2(buffer)) return { text: buffer.toString("latin1"), standIn: false };
+  const text3 = standInText(buffer);
+  return text3 === void 0 ? { text: decode(bytes), standIn: false } : { text: text3, standIn: true };
 }
 function exactSourceFile(file) {
   if (file.standIn === void 0) return file;
@@ -49939,9 +49949,8 @@ var PieceScanner = class {
     const start2 = this.before(winFrom, ownFrom, this.at);
     const ownEnd = ownTo === end ? void 0 : this.advance(ownFrom, ownTo, this.at);
     const bytes = buf.subarray(winFrom - base, winTo - base);
-    const content = decodeText(bytes);
     const addedLines = this.added && this.windowLines(start2.line, bytes);
-    for (const f of scanSecrets({ path: this.path, content, ...addedLines ? { addedLines } : {} }, this.settings, this.reveal)) {
+    for (const f of scanSecrets(textSourceFile(this.path, bytes, addedLines), this.settings, this.reveal)) {
       const placed = shifted(f, start2);
       if (compare(placed, this.at) < 0 || ownEnd && compare(placed, ownEnd) >= 0) continue;
       this.found.push(placed);
@@ -58897,13 +58906,14 @@ async function scanSources(sources, options) {
   const secrets = createParallelSecretScanner(settings, options.revealSecrets ? { ...options.parallel, reveal: options.revealSecrets } : options.parallel);
   const pieceSecrets = [];
   for await (const source of sources) {
-    const item = admitted(source, settings);
-    if (!item) continue;
-    if (!("content" in item)) {
-      total.skip(item);
-      if (item.secrets) append(pieceSecrets, item.secrets);
+    const admittedItem = admitted(source, settings);
+    if (!admittedItem) continue;
+    if (!("content" in admittedItem)) {
+      total.skip(admittedItem);
+      if (admittedItem.secrets) append(pieceSecrets, admittedItem.secrets);
       continue;
     }
+    const item = admittedItem.standIn && readsText(admittedItem, settings) ? exactSourceFile(admittedItem) : admittedItem;
     if (item.addedLines?.size !== 0) secrets.add(item);
     total.file(item, extractIdentities(item));
   }
@@ -61018,7 +61028,8 @@ async function* readTarball(stream2, limits = {}) {
         yield secrets ? piecesRead(skip, secrets) : skip;
         continue;
       }
-      yield toSourceFile(checked.path, await collect3(entry), { maxFileSize: lim.maxFileSize });
+      const bytes = await collect3(entry);
+      yield lim.standIns ? toStandInSourceFile(checked.path, bytes, { maxFileSize: lim.maxFileSize }, () => true) : toSourceFile(checked.path, bytes, { maxFileSize: lim.maxFileSize });
     }
     if (budget.total % 512 !== 0 || budget.trailingZeros < END_OF_ARCHIVE) {
       throw new TarballError("tarball ended without its end-of-archive marker (truncated); scan stopped");

@@ -10230,11 +10230,9 @@ function toSourceFile(path2, bytes, settings2, addedLines, decode = decodeText) 
 function toStandInSourceFile(path2, bytes, settings2, fresh, decode = decodeText) {
   let standIn = false;
   const file = toSourceFile(path2, bytes, settings2, void 0, (b) => {
-    const buffer = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-    if (isAscii2(buffer)) return buffer.toString("latin1");
-    const text3 = standInText(buffer);
-    standIn = text3 !== void 0;
-    return text3 ?? decode(b);
+    const text3 = engineText(b, decode);
+    standIn = text3.standIn;
+    return text3.text;
   });
   if (!standIn || !("content" in file)) return file;
   const exact = () => {
@@ -10242,6 +10240,18 @@ function toStandInSourceFile(path2, bytes, settings2, fresh, decode = decodeText
     return decode(bytes);
   };
   return { ...file, standIn: { exact } };
+}
+function textSourceFile(path2, bytes, addedLines) {
+  const { text: text3, standIn } = engineText(bytes, decodeText);
+  const file = addedLines ? { path: path2, content: text3, addedLines } : { path: path2, content: text3 };
+  if (standIn) file.standIn = { exact: () => decodeText(bytes) };
+  return file;
+}
+function engineText(bytes, decode) {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isAscii2(buffer)) return { text: buffer.toString("latin1"), standIn: false };
+  const text3 = standInText(buffer);
+  return text3 === void 0 ? { text: decode(bytes), standIn: false } : { text: text3, standIn: true };
 }
 function exactSourceFile(file) {
   if (file.standIn === void 0) return file;
@@ -16890,9 +16900,8 @@ var PieceScanner = class {
     const start = this.before(winFrom, ownFrom, this.at);
     const ownEnd = ownTo === end ? void 0 : this.advance(ownFrom, ownTo, this.at);
     const bytes = buf.subarray(winFrom - base2, winTo - base2);
-    const content = decodeText(bytes);
     const addedLines = this.added && this.windowLines(start.line, bytes);
-    for (const f of scanSecrets({ path: this.path, content, ...addedLines ? { addedLines } : {} }, this.settings, this.reveal)) {
+    for (const f of scanSecrets(textSourceFile(this.path, bytes, addedLines), this.settings, this.reveal)) {
       const placed = shifted(f, start);
       if (compare(placed, this.at) < 0 || ownEnd && compare(placed, ownEnd) >= 0) continue;
       this.found.push(placed);

@@ -56,13 +56,15 @@ export async function scanSources(
   /** Findings of over-size files scanned in pieces (Skipped.secrets). */
   const pieceSecrets: Finding[] = [];
   for await (const source of sources) {
-    const item = admitted(source, settings);
-    if (!item) continue;
-    if (!('content' in item)) {
-      total.skip(item);
-      if (item.secrets) append(pieceSecrets, item.secrets);
+    const admittedItem = admitted(source, settings);
+    if (!admittedItem) continue;
+    if (!('content' in admittedItem)) {
+      total.skip(admittedItem);
+      if (admittedItem.secrets) append(pieceSecrets, admittedItem.secrets);
       continue;
     }
+    // A stand-in (the App's tarball entries) keeps its place only where the secrets engine alone reads it.
+    const item = admittedItem.standIn && readsText(admittedItem, settings) ? exactSourceFile(admittedItem) : admittedItem;
     // Change modes: a file with no added line can report no secret (the engine reports a finding
     // only when one of its parts is on an added line), so its text skips the secrets engine.
     if (item.addedLines?.size !== 0) secrets.add(item);

@@ -37,7 +37,7 @@ export async function scanRepositoryTarball(
   // A file over max-file-size is scanned for secrets in pieces as it streams (a skip would let a
   // padded file hide a token from every scheduled scan).
   const pieces = (path: string) => new PieceScanner(path, full, undefined, revealSecrets);
-  const sources = withLeftOut(readTarball(stream, { maxFileSize: settings.maxFileSize, maxTotalBytes, pieces }), client, repo, ref, full, revealSecrets);
+  const sources = withLeftOut(readTarball(stream, { maxFileSize: settings.maxFileSize, maxTotalBytes, pieces, standIns: true }), client, repo, ref, full, revealSecrets);
   return scanSources(sources, { settings: full, revealSecrets });
 }
 

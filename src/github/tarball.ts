@@ -13,7 +13,7 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
-import { toSourceFile } from '../core/source.js';
+import { toSourceFile, toStandInSourceFile } from '../core/source.js';
 import { piecesRead, type PieceScanner } from '../core/secrets/pieces.js';
 import { DEFAULT_MAX_FILE_SIZE, type Skipped, type SourceFile } from '../core/types.js';
 
@@ -29,6 +29,11 @@ export interface TarballLimits {
    * (src/core/secrets/pieces.ts): its skip then carries the secrets found. None: drained.
    */
   pieces?: (path: string) => PieceScanner;
+  /**
+   * Texts that are not pure ASCII come as stand-ins (src/core/stand-in.ts, `SourceFile.standIn`),
+   * for a consumer that hands them to `scanSources`, which gives extractors the real text.
+   */
+  standIns?: boolean;
 }
 
 export const DEFAULT_TARBALL_LIMITS: TarballLimits = {
@@ -167,7 +172,9 @@ export async function* readTarball(stream: Readable, limits: Partial<TarballLimi
         yield secrets ? piecesRead(skip, secrets) : skip;
         continue;
       }
-      yield toSourceFile(checked.path, await collect(entry), { maxFileSize: lim.maxFileSize });
+      const bytes = await collect(entry);
+      // A stand-in keeps the entry's bytes, its own, for the real text.
+      yield lim.standIns ? toStandInSourceFile(checked.path, bytes, { maxFileSize: lim.maxFileSize }, () => true) : toSourceFile(checked.path, bytes, { maxFileSize: lim.maxFileSize });
     }
     // A tar ends with two zero blocks. Without them the archive was cut short (a truncated
     // download, a broken proxy): reading it as the whole repository would close the issues of the
