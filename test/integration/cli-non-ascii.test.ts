@@ -3,8 +3,10 @@
  * texts (src/core/stand-in.ts): what it reports must be what the real text holds. A value made of
  * accented letters is found (a stand-in alone would see placeholders of too little entropy); a
  * token after non-ASCII characters on its line is placed at the column an editor shows; a
- * Kubernetes manifest with non-ASCII comments still yields its service account; and none of it
- * depends on where a file's non-ASCII characters sit against the reader's blocks.
+ * Kubernetes manifest with non-ASCII comments still yields its service account. `--diff` and
+ * `--staged` (which read real texts: stand-ins did not pay there, docs/performance.md "Stand-in
+ * texts") judge the added lines of changed non-ASCII files, including a `-diff` file whose added
+ * lines are found by comparing texts, and blame only the new identity.
  */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeGithubToken } from '../support/cli/run-cli.js';
 import { runInProcess } from '../support/cli/run-in-process.js';
+import { HistoryRepo } from '../support/history-repo.js';
 
 const TOKEN = fakeGithubToken(401);
 const PASSWORD = 'Zöñüßéàçø9Kq';
@@ -44,5 +47,50 @@ describe('non-ASCII UTF-8 files in a folder scan', () => {
     expect(report.findings.filter((f) => f.file === 'k8s/sa.yaml').map((f) => [f.rule, f.line, f.identityId])).toEqual([['identity/unowned', 2, 'kubernetes:ServiceAccount/zahlungen/payments-bot']]);
     expect(run.stdout + run.stderr).not.toContain(TOKEN);
     expect(run.stdout + run.stderr).not.toContain(PASSWORD);
+  });
+});
+
+describe('non-ASCII UTF-8 files in --diff and --staged', () => {
+  const repo = new HistoryRepo('nhi-cli-non-ascii-diff-');
+  let base = '';
+  // Each account's description is not ASCII: only the new account is blamed.
+  const manifest = (names: string[]) => names.map((name) => ['# Dienstkonto — «zahlungen» ✓', 'apiVersion: v1', 'kind: ServiceAccount', 'metadata:', `  name: ${name}`, '  namespace: zahlungen', '  annotations:', `    description: "Überweisungen für ${name} — 支払い"`, ''].join('\n')).join('---\n');
+  beforeAll(() => {
+    base = repo.commit('Alice', '2024-06-01T10:00:00Z', {
+      'config.env': '# Zugangsdaten für die Datenbank\nA=1\n',
+      'k8s/sa.yaml': manifest(['zahlungs-bot']),
+      'docs/leitfaden.md': `${'Größenordnung — naïve café 十分\n'.repeat(500)}GH_TOKEN=${TOKEN}\n`,
+      // git shows no lines for a `-diff` file: the added lines are those its base did not hold,
+      // compared on the real texts (the token's line is not new).
+      '.gitattributes': 'secrets/*.env -diff\n',
+      'secrets/alt.env': `GH_TOKEN=${TOKEN} # Schlüssel für später\n`,
+    });
+    // The working tree adds a password of accented letters and a second service account; the
+    // token already in docs/ is not this change's.
+    writeFileSync(join(repo.dir, 'config.env'), `# Zugangsdaten für die Datenbank\nA=1\ndb_password = "${PASSWORD}"\n`);
+    writeFileSync(join(repo.dir, 'k8s', 'sa.yaml'), manifest(['zahlungs-bot', 'ueberweisungs-bot']));
+    writeFileSync(join(repo.dir, 'secrets', 'alt.env'), `GH_TOKEN=${TOKEN} # Schlüssel für später\nB=2 # zwei\n`);
+  });
+  afterAll(() => repo.cleanup());
+
+  it('--diff judges the added lines of changed non-ASCII files and blames the new identity only', async () => {
+    const run = await runInProcess(['scan', repo.dir, '--diff', base, '-f', 'json']);
+    expect(run.code).toBe(1);
+    const findings = (JSON.parse(run.stdout) as { findings: JsonFinding[] }).findings;
+    expect(findings.filter((f) => f.rule.startsWith('secret/')).map((f) => [f.file, f.rule, f.line, f.column])).toEqual([['config.env', 'secret/generic-password', 3, 'db_password = "'.length + 1]]);
+    expect(findings.filter((f) => f.rule.startsWith('identity/')).map((f) => f.identityId)).toEqual(['kubernetes:ServiceAccount/zahlungen/ueberweisungs-bot']);
+    expect(run.stdout + run.stderr).not.toContain(PASSWORD);
+  });
+
+  it('--staged reads the staged texts the same way', async () => {
+    repo.git('add', 'config.env', 'k8s/sa.yaml', 'secrets/alt.env');
+    try {
+      const run = await runInProcess(['scan', repo.dir, '--staged', '-f', 'json']);
+      const findings = (JSON.parse(run.stdout) as { findings: JsonFinding[] }).findings;
+      expect(findings.filter((f) => f.rule.startsWith('secret/')).map((f) => [f.file, f.line])).toEqual([['config.env', 3]]);
+      expect(findings.filter((f) => f.rule.startsWith('identity/')).map((f) => f.identityId)).toEqual(['kubernetes:ServiceAccount/zahlungen/ueberweisungs-bot']);
+    } finally {
+      repo.git('reset', '-q');
+    }
   });
 });
