@@ -46531,7 +46531,43 @@ function compileCatalog(detectors) {
 }
 function asciiPattern(pattern) {
   if (/[uv]/.test(pattern.flags)) return false;
-  return !/[^\x00-\x7f]|\\[pP]\{|\\u\{|\\u(?!00[0-7])[0-9a-fA-F]{4}|\\x[89a-fA-F]|\\[23][0-7]{2}/.test(pattern.source);
+  const source = pattern.source;
+  if (/[^\x00-\x7f]|\\[pP]\{|\\u\{|\\u(?!00[0-7])[0-9a-fA-F]{4}|\\x[89a-fA-F]|\\[23][0-7]{2}|\\[1-9]/.test(source)) return false;
+  for (const [, name3] of source.matchAll(/\\k<([A-Za-z_$][\w$]*)>/g)) {
+    const body = groupBody(source, `(?<${name3}>`);
+    if (body === void 0 || !asciiOnly(body)) return false;
+  }
+  return true;
+}
+function asciiOnly(fragment) {
+  let inClass = false;
+  for (let i = 0; i < fragment.length; i++) {
+    const c = fragment[i];
+    if (c === "\\") {
+      if ("sSWD".includes(fragment[i + 1] ?? "")) return false;
+      i++;
+    } else if (inClass) inClass = c !== "]";
+    else if (c === "[") {
+      if (fragment[i + 1] === "^") return false;
+      inClass = true;
+    } else if (c === ".") return false;
+  }
+  return true;
+}
+function groupBody(source, opening) {
+  const from = source.indexOf(opening);
+  if (from === -1) return void 0;
+  let depth2 = 1;
+  let inClass = false;
+  for (let i = from + opening.length; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") i++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth2++;
+    else if (c === ")" && --depth2 === 0) return source.slice(from + opening.length, i);
+  }
+  return void 0;
 }
 function pathUnion(patterns) {
   if (patterns.length < 2) return void 0;

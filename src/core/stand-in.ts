@@ -9,9 +9,10 @@ import { isAscii } from 'node:buffer';
  * column in the same place, and V8 stores it one byte a character instead of two.
  *
  * Why the secrets engine may read it instead of the real text: its keywords are ASCII, and a
- * pattern without the `u` or `v` flag and with no non-ASCII character, escape or property in its
- * source (`CompiledCatalog.standInSafe`) tells characters past ASCII apart only by whether `\s`
- * matches them and whether they end a line. So every keyword hit and every regex match falls in
+ * pattern without the `u` or `v` flag, with no non-ASCII character, escape or property in its
+ * source, and with back-references only to groups that match ASCII alone (`asciiPattern`,
+ * `CompiledCatalog.standInSafe`) tells characters past ASCII apart only by whether `\s` matches
+ * them and whether they end a line. So every keyword hit and every regex match falls in
  * the same place in both texts, and only a value, or a line, holding a placeholder can be judged
  * differently: the engine then scans the real text (src/core/secrets/engine.ts, `scanFile`).
  *

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createParallelSecretScanner } from '../../src/core/parallel/pool.js';
 import { readSourceFile } from '../../src/core/parallel/read-file.js';
 import { contributionOf } from '../../src/core/scan.js';
-import { compileCatalog } from '../../src/core/secrets/compile.js';
+import { asciiPattern, compileCatalog } from '../../src/core/secrets/compile.js';
 import { generateChecksumToken } from '../../src/core/secrets/detectors/checksum.js';
 import { allDetectors } from '../../src/core/secrets/detectors/index.js';
 import { scanSecrets } from '../../src/core/secrets/engine.js';
@@ -98,6 +98,12 @@ describe('the secrets engine on a stand-in text', () => {
     expect(compileCatalog([...allDetectors, { ...base, id: 'x-2', pattern: /key=(?<secret>\p{L}+)/u }]).standInSafe).toBe(false);
     expect(compileCatalog([...allDetectors, { ...base, id: 'x-3', pattern: /key=(?<secret>[\x80-\xff]+)/ }]).standInSafe).toBe(false);
     expect(compileCatalog([...allDetectors, { ...base, id: 'x-4', keywords: ['clé'] }]).standInSafe).toBe(false);
+    // A back-reference compares characters, which placeholders make equal: only to a group that
+    // matches ASCII alone (a quote, a label), as the catalog's do.
+    expect(asciiPattern(/(?<q>["'`]?)(?<secret>[A-Za-z0-9]{20})\k<q>/)).toBe(true);
+    expect(asciiPattern(/-----BEGIN (?<label>RSA|EC) PRIVATE KEY-----[\s\S]*?-----END \k<label> PRIVATE KEY-----/)).toBe(true);
+    expect(asciiPattern(/<(?<tag>[A-Za-z0-9_.:-]{0,40}?secret)>(?<secret>[^<]+)<\/\k<tag>>/i)).toBe(true);
+    for (const unsafe of [/(?<c>.)\k<c>/, /(?<c>[^"])\k<c>/, /(?<c>\S+)=\k<c>/, /(?<c>[\s,])\k<c>/, /(\w)\1/, /(?<c>a)(?<d>.)\k<d>/]) expect(asciiPattern(unsafe), String(unsafe)).toBe(false);
   });
 
   it('a file with non-ASCII text and no secret is judged on the stand-in alone', () => {

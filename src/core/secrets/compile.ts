@@ -217,12 +217,57 @@ export function compileCatalog(detectors: readonly Detector[]): CompiledCatalog 
 /**
  * A pattern that tells characters past ASCII apart only by `\s` and line ends (see
  * `CompiledCatalog.standInSafe`): no `u` or `v` flag (under which a surrogate pair is one
- * character), and no non-ASCII character, `\p{…}`, `\u{…}`, or `\u`/`\x` escape past U+007F in its
- * source. Conservative: an escaped backslash before such letters counts too.
+ * character), no non-ASCII character, `\p{…}`, `\u{…}`, or `\u`/`\x`/octal escape past U+007F in
+ * its source, and back-references only to named groups that match ASCII alone (a quote, a
+ * label): a back-reference compares characters, which placeholders would make equal.
+ * Conservative: an escaped backslash before such letters counts too.
  */
 export function asciiPattern(pattern: RegExp): boolean {
   if (/[uv]/.test(pattern.flags)) return false;
-  return !/[^\x00-\x7f]|\\[pP]\{|\\u\{|\\u(?!00[0-7])[0-9a-fA-F]{4}|\\x[89a-fA-F]|\\[23][0-7]{2}/.test(pattern.source);
+  const source = pattern.source;
+  if (/[^\x00-\x7f]|\\[pP]\{|\\u\{|\\u(?!00[0-7])[0-9a-fA-F]{4}|\\x[89a-fA-F]|\\[23][0-7]{2}|\\[1-9]/.test(source)) return false;
+  for (const [, name] of source.matchAll(/\\k<([A-Za-z_$][\w$]*)>/g)) {
+    const body = groupBody(source, `(?<${name}>`);
+    if (body === undefined || !asciiOnly(body)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether a pattern fragment can match ASCII characters alone (its source is ASCII): no `.`, no
+ * `\s` `\S` `\W` `\D` (in a class or not), no negated class.
+ */
+function asciiOnly(fragment: string): boolean {
+  let inClass = false;
+  for (let i = 0; i < fragment.length; i++) {
+    const c = fragment[i];
+    if (c === '\\') {
+      if ('sSWD'.includes(fragment[i + 1] ?? '')) return false;
+      i++;
+    } else if (inClass) inClass = c !== ']';
+    else if (c === '[') {
+      if (fragment[i + 1] === '^') return false;
+      inClass = true;
+    } else if (c === '.') return false;
+  }
+  return true;
+}
+
+/** The text of the group that opens with `opening` in `source`, up to its closing parenthesis. */
+function groupBody(source: string, opening: string): string | undefined {
+  const from = source.indexOf(opening);
+  if (from === -1) return undefined;
+  let depth = 1;
+  let inClass = false;
+  for (let i = from + opening.length; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return source.slice(from + opening.length, i);
+  }
+  return undefined;
 }
 
 /**
