@@ -177,6 +177,42 @@ describe('the secrets engine on a stand-in text', () => {
     expect(judgedOnStandIn).toBeGreaterThan(30);
   });
 
+  it("every catalog sample, with non-ASCII text put around it, reports on its stand-in what it reports on its real text", () => {
+    const inserts = ['é', '\u00a0', '😀', '中文', '\u3000', 'Ü\u00a0ß'];
+    const variants = (text: string, k: number): string[] => {
+      const x = inserts[k % inserts.length];
+      const firstBreak = text.indexOf('\n');
+      const lineEnd = firstBreak === -1 ? text.length : firstBreak;
+      return [
+        `# ${x} Zugangsdaten\n${text}`, // a line of its own before
+        `${x} ${text}`, // at the start of the sample's line
+        `${text.slice(0, lineEnd)} // ${x}${text.slice(lineEnd)}`, // after it on its line
+        `${text}\n${x}\n`, // a line of its own after
+        `${text.slice(0, Math.floor(text.length / 2))}${x}${text.slice(Math.floor(text.length / 2))}`, // inside it
+      ];
+    };
+    let compared = 0;
+    let onStandIn = 0;
+    const mismatches: string[] = [];
+    allDetectors.forEach((d, i) => {
+      const texts = [...d.samples.positive.map((p) => ({ text: p.text, path: p.path })), ...d.samples.negative.map((n) => (typeof n === 'string' ? { text: n, path: undefined } : n))];
+      texts.forEach(({ text, path }, j) => {
+        for (const variant of variants(text, i + j)) {
+          const where = path ?? 'app/settings.py';
+          const real = scanSecrets({ path: where, content: variant }, settings);
+          const { file, exactCalls } = standInFile(where, variant);
+          const got = scanSecrets(file, settings);
+          compared++;
+          if (exactCalls() === 0) onStandIn++;
+          if (JSON.stringify(got) !== JSON.stringify(real)) mismatches.push(`${d.id}: ${JSON.stringify(variant).slice(0, 80)}`);
+        }
+      });
+    });
+    expect(mismatches).toEqual([]);
+    expect(compared).toBeGreaterThan(15_000);
+    expect(onStandIn).toBeGreaterThan(compared / 4);
+  });
+
   it('a catalog with a non-ASCII custom detector reads the real text', () => {
     const custom: ScanSettings = defaultSettings({ detectors: { enabled: [], disabled: [], custom: [{ id: 'acme-cle', title: 'Acme clé', keywords: ['clé'], regex: 'clé=(?<secret>[A-Za-z0-9]{24})' }] } });
     const value = 'Q2x9Lm4Zp8Rt6Vw3Yb7Nc5Kd';
