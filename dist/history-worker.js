@@ -87,13 +87,14 @@ var EQZ = 69;
 var load = (offset) => [40, 2, ...uleb(offset)];
 var load8 = (offset) => [45, 0, ...uleb(offset)];
 var LOAD16_U = [47, 1, 0];
+var LOAD8_U = [45, 0, 0];
 var store = (offset) => [54, 2, ...uleb(offset)];
 var [BLOCK, LOOP, IF, END_, BR, BR_IF, VOID] = [2, 3, 4, 11, 12, 13, 64];
-function step(scaled, p, state, h, hEnd, next) {
+function step(scaled, width, p, state, h, hEnd, next) {
   return [
     ...get(state),
     ...get(p),
-    ...LOAD16_U,
+    ...width === 2 ? LOAD16_U : LOAD8_U,
     ...load8(CLS_AT),
     ...scaled ? [] : [...i32(2), SHL],
     ADD,
@@ -125,7 +126,7 @@ function step(scaled, p, state, h, hEnd, next) {
     ...get(next),
     ...set(state),
     ...get(p),
-    ...i32(2),
+    ...i32(width),
     ADD,
     ...set(p),
     BR,
@@ -135,12 +136,12 @@ function step(scaled, p, state, h, hEnd, next) {
     ...get(next),
     ...set(state),
     ...get(p),
-    ...i32(2),
+    ...i32(width),
     ADD,
     ...set(p)
   ];
 }
-var code = (scaled) => [
+var code = (scaled, width) => [
   ...vector([[1, I32]]),
   BLOCK,
   VOID,
@@ -152,7 +153,7 @@ var code = (scaled) => [
   BR_IF,
   1,
   // done when p >= end
-  ...step(scaled, 0, 2, 3, 4, 5),
+  ...step(scaled, width, 0, 2, 3, 4, 5),
   BR,
   0,
   END_,
@@ -170,7 +171,7 @@ var STREAMS = 3;
 var COUNT = 0;
 var stream = (s) => ({ p: 1 + 4 * s, state: 2 + 4 * s, h: 3 + 4 * s, hEnd: 4 + 4 * s, next: 1 + 4 * STREAMS + s });
 var streams = Array.from({ length: STREAMS }, (_, s) => s);
-var codeN = (scaled) => [
+var codeN = (scaled, width) => [
   ...vector([[STREAMS, I32]]),
   // one `next` local per stream
   BLOCK,
@@ -183,7 +184,7 @@ var codeN = (scaled) => [
   VOID,
   ...streams.flatMap((s) => {
     const { p, state, h, hEnd, next } = stream(s);
-    return step(scaled, p, state, h, hEnd, next);
+    return step(scaled, width, p, state, h, hEnd, next);
   }),
   ...get(COUNT),
   ...i32(1),
@@ -209,9 +210,9 @@ var moduleBytes = (scaled) => new Uint8Array([
   ...section(1, vector([[96, 5, ...Array(5).fill(I32), 1, I32], [96, ...uleb(1 + 4 * STREAMS), ...Array(1 + 4 * STREAMS).fill(I32), 1, I32]])),
   ...section(2, vector([[...name("env"), ...name("memory"), 2, 0, 1]])),
   // imported memory, min 1 page
-  ...section(3, vector([[0], [1]])),
-  ...section(7, vector([[...name("scan"), 0, 0], [...name("scanN"), 0, 1]])),
-  ...section(10, vector([code(scaled), codeN(scaled)].map((body) => [...uleb(body.length), ...body])))
+  ...section(3, vector([[0], [1], [0], [1]])),
+  ...section(7, vector([[...name("scan"), 0, 0], [...name("scanN"), 0, 1], [...name("scan8"), 0, 2], [...name("scanN8"), 0, 3]])),
+  ...section(10, vector([code(scaled, 2), codeN(scaled, 2), code(scaled, 1), codeN(scaled, 1)].map((body) => [...uleb(body.length), ...body])))
 ]);
 var wasmApi = globalThis.WebAssembly;
 var compiled = /* @__PURE__ */ new Map();
@@ -227,13 +228,14 @@ function wasmModule(scaled) {
   }
   return module;
 }
+var WIDER_THAN_A_BYTE = /[^\x00-\xff]/;
 var CHUNK = 128 * 1024;
 var HIT_SLOTS = 4096;
 var WasmKeywordScanner = class _WasmKeywordScanner {
   constructor(exports, memory, layout, classCount, warmUp) {
     this.warmUp = warmUp;
-    this.scanFn = exports.scan;
-    this.scanNFn = exports.scanN;
+    this.scanFns = { 2: exports.scan, 1: exports.scan8 };
+    this.scanNFns = { 2: exports.scanN, 1: exports.scanN8 };
     this.words = new Int32Array(memory.buffer);
     this.bytes = Buffer.from(memory.buffer);
     this.hitsAt = layout.hitsAt;
@@ -241,8 +243,11 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
     this.stride = classCount * 4;
   }
   warmUp;
-  scanFn;
-  scanNFn;
+  /** The UTF-16 functions (index 2: bytes per code unit) and the one-byte ones (index 1). */
+  scanFns;
+  scanNFns;
+  /** Bytes per code unit of the text being scanned (set by `scan`). */
+  width = 2;
   words;
   bytes;
   /** Hit buffer of stream s at hitsAt + s × HIT_SLOTS × 8 (stream 0's also serves `scan`). */
@@ -282,10 +287,12 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
   scan(text) {
     const hits = [];
     let state = 0;
+    const width = WIDER_THAN_A_BYTE.test(text) ? 2 : 1;
+    this.width = width;
     for (let base = 0; base < text.length; base += CHUNK) {
       const n = Math.min(CHUNK, text.length - base);
-      this.bytes.write(n === text.length ? text : text.substring(base, base + n), this.textAt, n * 2, "utf16le");
-      state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base, state, hits) : this.oneStream(this.textAt, this.textAt + n * 2, state, base, 0, hits);
+      this.bytes.write(n === text.length ? text : text.substring(base, base + n), this.textAt, n * width, width === 2 ? "utf16le" : "latin1");
+      state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base, state, hits) : this.oneStream(this.textAt, this.textAt + n * width, state, base, 0, hits);
     }
     return hits;
   }
@@ -293,7 +300,7 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
   oneStream(p, end, state, base, from, out) {
     const { words, hitsAt } = this;
     while (p < end) {
-      p = this.scanFn(p, end, state, hitsAt, hitsAt + HIT_SLOTS * 8);
+      p = this.scanFns[this.width](p, end, state, hitsAt, hitsAt + HIT_SLOTS * 8);
       state = words[0];
       this.collect(hitsAt, words[1], base, from, out);
     }
@@ -305,15 +312,16 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
    * run in step for the first part's length and each finishes its own tail alone.
    */
   streams(n, base, state, out) {
-    const { words, hitsAt, textAt, args } = this;
+    const { words, hitsAt, textAt, args, width } = this;
+    const shift = width >> 1;
     const part = n / STREAMS >> 0;
     const starts = [];
     const ends = [];
     const found = [];
     for (let s = 0; s < STREAMS; s++) {
-      starts.push(textAt + 2 * s * part);
-      ends.push(s === STREAMS - 1 ? textAt + 2 * n : textAt + 2 * (s + 1) * part);
-      args[1 + 4 * s] = s === 0 ? textAt : starts[s] - 2 * this.warmUp;
+      starts.push(textAt + width * s * part);
+      ends.push(s === STREAMS - 1 ? textAt + width * n : textAt + width * (s + 1) * part);
+      args[1 + 4 * s] = s === 0 ? textAt : starts[s] - width * this.warmUp;
       args[2 + 4 * s] = s === 0 ? state : 0;
       args[3 + 4 * s] = hitsAt + s * HIT_SLOTS * 8;
       args[4 + 4 * s] = hitsAt + (s + 1) * HIT_SLOTS * 8;
@@ -321,10 +329,10 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
     }
     for (; ; ) {
       let count = Infinity;
-      for (let s = 0; s < STREAMS; s++) count = Math.min(count, ends[s] - args[1 + 4 * s] >> 1);
+      for (let s = 0; s < STREAMS; s++) count = Math.min(count, ends[s] - args[1 + 4 * s] >> shift);
       if (count === 0) break;
       args[0] = count;
-      this.scanNFn(...args);
+      this.scanNFns[width](...args);
       for (let s = 0; s < STREAMS; s++) {
         args[1 + 4 * s] = words[s];
         args[2 + 4 * s] = words[STREAMS + s];
@@ -341,9 +349,10 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
   /** Appends the buffered keyword ends in [at, filled) whose code unit lies at or after byte address `from`. */
   collect(at2, filled, base, from, out) {
     const { words, textAt, stride } = this;
+    const shift = this.width >> 1;
     for (let h = at2; h < filled; h += 8) {
       const address = words[(h >> 2) + 1];
-      if (address >= from) out.push(words[h >> 2] / stride, base + (address - textAt >> 1) + 1);
+      if (address >= from) out.push(words[h >> 2] / stride, base + (address - textAt >> shift) + 1);
     }
   }
 };

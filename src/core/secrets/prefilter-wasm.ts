@@ -16,7 +16,9 @@
  * offsets, so a step is three loads and an add. Each keyword end is written at `h` as (state
  * offset, address of the code unit); it returns early when the hit buffer is full. The state
  * reached is stored at address 0 and the hit write pointer at address 4.
- * `scanN` (below) does the same for STREAMS streams at once.
+ * `scanN` (below) does the same for STREAMS streams at once. `scan8` and `scanN8` read one byte
+ * per code unit: a text whose characters all fit one byte (pure ASCII, or a stand-in,
+ * src/core/stand-in.ts) is copied as Latin-1, half the bytes, with no widening.
  */
 
 const I32 = 0x7f;
@@ -79,6 +81,9 @@ const EQZ = 0x45;
 const load = (offset: number) => [0x28, 0x02, ...uleb(offset)]; // i32.load align=4
 const load8 = (offset: number) => [0x2d, 0x00, ...uleb(offset)]; // i32.load8_u
 const LOAD16_U = [0x2f, 0x01, 0x00];
+const LOAD8_U = [0x2d, 0x00, 0x00];
+/** Bytes per code unit in WebAssembly memory: 2 (UTF-16), or 1 for a text of one-byte characters. */
+type Width = 1 | 2;
 const store = (offset: number) => [0x36, 0x02, ...uleb(offset)];
 const [BLOCK, LOOP, IF, END_, BR, BR_IF, VOID] = [0x02, 0x03, 0x04, 0x0b, 0x0c, 0x0d, 0x40];
 
@@ -88,29 +93,29 @@ const [BLOCK, LOOP, IF, END_, BR, BR_IF, VOID] = [0x02, 0x03, 0x04, 0x0b, 0x0c, 
  * (negative target) is written at h as (state offset, address of the code unit); a full hit
  * buffer leaves the loop after this code unit.
  */
-function step(scaled: boolean, p: number, state: number, h: number, hEnd: number, next: number): number[] {
+function step(scaled: boolean, width: Width, p: number, state: number, h: number, hEnd: number, next: number): number[] {
   return [
-    ...get(state), ...get(p), ...LOAD16_U, ...load8(CLS_AT), ...(scaled ? [] : [...i32(2), SHL]), ADD, ...load(DELTA_AT),
+    ...get(state), ...get(p), ...(width === 2 ? LOAD16_U : LOAD8_U), ...load8(CLS_AT), ...(scaled ? [] : [...i32(2), SHL]), ADD, ...load(DELTA_AT),
     ...tee(next), ...i32(0), LT_S,
     IF, VOID, // a keyword ends here
     ...get(h), ...get(next), ...i32(-1), XOR, ...tee(next), ...store(0),
     ...get(h), ...get(p), ...store(4),
     ...get(h), ...i32(8), ADD, ...tee(h), ...get(hEnd), GE_U,
     IF, VOID, // hit buffer full: stop after this code unit
-    ...get(next), ...set(state), ...get(p), ...i32(2), ADD, ...set(p), BR, 3,
+    ...get(next), ...set(state), ...get(p), ...i32(width), ADD, ...set(p), BR, 3,
     END_,
     END_,
-    ...get(next), ...set(state), ...get(p), ...i32(2), ADD, ...set(p),
+    ...get(next), ...set(state), ...get(p), ...i32(width), ADD, ...set(p),
   ];
 }
 
 // scan(p, end, state, h, hEnd): locals 0-4, then `next`.
-const code = (scaled: boolean) => [
+const code = (scaled: boolean, width: Width) => [
   ...vector([[1, I32]]),
   BLOCK, VOID,
   LOOP, VOID,
   ...get(0), ...get(1), GE_U, BR_IF, 1, // done when p >= end
-  ...step(scaled, 0, 2, 3, 4, 5),
+  ...step(scaled, width, 0, 2, 3, 4, 5),
   BR, 0,
   END_,
   END_,
@@ -131,14 +136,14 @@ export const STREAMS = 3;
 const COUNT = 0;
 const stream = (s: number) => ({ p: 1 + 4 * s, state: 2 + 4 * s, h: 3 + 4 * s, hEnd: 4 + 4 * s, next: 1 + 4 * STREAMS + s });
 const streams = Array.from({ length: STREAMS }, (_, s) => s);
-const codeN = (scaled: boolean) => [
+const codeN = (scaled: boolean, width: Width) => [
   ...vector([[STREAMS, I32]]), // one `next` local per stream
   BLOCK, VOID,
   ...get(COUNT), EQZ, BR_IF, 0,
   LOOP, VOID,
   ...streams.flatMap((s) => {
     const { p, state, h, hEnd, next } = stream(s);
-    return step(scaled, p, state, h, hEnd, next);
+    return step(scaled, width, p, state, h, hEnd, next);
   }),
   ...get(COUNT), ...i32(1), SUB, ...tee(COUNT), BR_IF, 0,
   END_,
@@ -152,9 +157,9 @@ const moduleBytes = (scaled: boolean) => new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
   ...section(1, vector([[0x60, 5, ...Array<number>(5).fill(I32), 1, I32], [0x60, ...uleb(1 + 4 * STREAMS), ...Array<number>(1 + 4 * STREAMS).fill(I32), 1, I32]])),
   ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])), // imported memory, min 1 page
-  ...section(3, vector([[0], [1]])),
-  ...section(7, vector([[...name('scan'), 0x00, 0], [...name('scanN'), 0x00, 1]])),
-  ...section(10, vector([code(scaled), codeN(scaled)].map((body) => [...uleb(body.length), ...body]))),
+  ...section(3, vector([[0], [1], [0], [1]])),
+  ...section(7, vector([[...name('scan'), 0x00, 0], [...name('scanN'), 0x00, 1], [...name('scan8'), 0x00, 2], [...name('scanN8'), 0x00, 3]])),
+  ...section(10, vector([code(scaled, 2), codeN(scaled, 2), code(scaled, 1), codeN(scaled, 1)].map((body) => [...uleb(body.length), ...body]))),
 ]);
 
 type ScanFn = (p: number, end: number, state: number, h: number, hEnd: number) => number;
@@ -187,6 +192,9 @@ function wasmModule(scaled: boolean): object | null {
   return module;
 }
 
+/** Matches a character that does not fit one byte (see `WasmKeywordScanner.scan`). */
+const WIDER_THAN_A_BYTE = /[^\x00-\xff]/;
+
 /** Code units copied into WebAssembly memory per call (256 KiB of UTF-16). */
 export const CHUNK = 128 * 1024;
 /** Keyword ends buffered before the loop returns to JavaScript to collect them. */
@@ -201,8 +209,11 @@ export const HIT_SLOTS = 4096;
  * start are dropped (the previous stream reports them).
  */
 export class WasmKeywordScanner {
-  private readonly scanFn: ScanFn;
-  private readonly scanNFn: ScanNFn;
+  /** The UTF-16 functions (index 2: bytes per code unit) and the one-byte ones (index 1). */
+  private readonly scanFns: Record<Width, ScanFn>;
+  private readonly scanNFns: Record<Width, ScanNFn>;
+  /** Bytes per code unit of the text being scanned (set by `scan`). */
+  private width: Width = 2;
   private readonly words: Int32Array;
   private readonly bytes: Buffer;
   /** Hit buffer of stream s at hitsAt + s × HIT_SLOTS × 8 (stream 0's also serves `scan`). */
@@ -219,8 +230,8 @@ export class WasmKeywordScanner {
     classCount: number,
     private readonly warmUp: number,
   ) {
-    this.scanFn = exports.scan as ScanFn;
-    this.scanNFn = exports.scanN as ScanNFn;
+    this.scanFns = { 2: exports.scan as ScanFn, 1: exports.scan8 as ScanFn };
+    this.scanNFns = { 2: exports.scanN as ScanNFn, 1: exports.scanN8 as ScanNFn };
     this.words = new Int32Array(memory.buffer);
     this.bytes = Buffer.from(memory.buffer);
     this.hitsAt = layout.hitsAt;
@@ -261,10 +272,14 @@ export class WasmKeywordScanner {
   scan(text: string): number[] {
     const hits: number[] = [];
     let state = 0;
+    // V8 answers this at once for a string it stores one byte a character (it cannot match), the
+    // usual case: pure ASCII files and stand-ins. Otherwise it finds the first wider character.
+    const width: Width = WIDER_THAN_A_BYTE.test(text) ? 2 : 1;
+    this.width = width;
     for (let base = 0; base < text.length; base += CHUNK) {
       const n = Math.min(CHUNK, text.length - base);
-      this.bytes.write(n === text.length ? text : text.substring(base, base + n), this.textAt, n * 2, 'utf16le');
-      state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base, state, hits) : this.oneStream(this.textAt, this.textAt + n * 2, state, base, 0, hits);
+      this.bytes.write(n === text.length ? text : text.substring(base, base + n), this.textAt, n * width, width === 2 ? 'utf16le' : 'latin1');
+      state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base, state, hits) : this.oneStream(this.textAt, this.textAt + n * width, state, base, 0, hits);
     }
     return hits;
   }
@@ -273,7 +288,7 @@ export class WasmKeywordScanner {
   private oneStream(p: number, end: number, state: number, base: number, from: number, out: number[]): number {
     const { words, hitsAt } = this;
     while (p < end) {
-      p = this.scanFn(p, end, state, hitsAt, hitsAt + HIT_SLOTS * 8);
+      p = this.scanFns[this.width](p, end, state, hitsAt, hitsAt + HIT_SLOTS * 8);
       state = words[0];
       this.collect(hitsAt, words[1], base, from, out);
     }
@@ -286,15 +301,16 @@ export class WasmKeywordScanner {
    * run in step for the first part's length and each finishes its own tail alone.
    */
   private streams(n: number, base: number, state: number, out: number[]): number {
-    const { words, hitsAt, textAt, args } = this;
+    const { words, hitsAt, textAt, args, width } = this;
+    const shift = width >> 1; // bytes to code units
     const part = n / STREAMS >> 0;
     const starts: number[] = []; // where each stream's own hits begin
     const ends: number[] = [];
     const found: number[][] = [];
     for (let s = 0; s < STREAMS; s++) {
-      starts.push(textAt + 2 * s * part);
-      ends.push(s === STREAMS - 1 ? textAt + 2 * n : textAt + 2 * (s + 1) * part);
-      args[1 + 4 * s] = s === 0 ? textAt : starts[s] - 2 * this.warmUp;
+      starts.push(textAt + width * s * part);
+      ends.push(s === STREAMS - 1 ? textAt + width * n : textAt + width * (s + 1) * part);
+      args[1 + 4 * s] = s === 0 ? textAt : starts[s] - width * this.warmUp;
       args[2 + 4 * s] = s === 0 ? state : 0;
       args[3 + 4 * s] = hitsAt + s * HIT_SLOTS * 8;
       args[4 + 4 * s] = hitsAt + (s + 1) * HIT_SLOTS * 8;
@@ -302,10 +318,10 @@ export class WasmKeywordScanner {
     }
     for (;;) {
       let count = Infinity;
-      for (let s = 0; s < STREAMS; s++) count = Math.min(count, (ends[s] - args[1 + 4 * s]) >> 1);
+      for (let s = 0; s < STREAMS; s++) count = Math.min(count, (ends[s] - args[1 + 4 * s]) >> shift);
       if (count === 0) break;
       args[0] = count;
-      this.scanNFn(...args);
+      this.scanNFns[width](...args);
       for (let s = 0; s < STREAMS; s++) {
         args[1 + 4 * s] = words[s];
         args[2 + 4 * s] = words[STREAMS + s];
@@ -323,9 +339,10 @@ export class WasmKeywordScanner {
   /** Appends the buffered keyword ends in [at, filled) whose code unit lies at or after byte address `from`. */
   private collect(at: number, filled: number, base: number, from: number, out: number[]): void {
     const { words, textAt, stride } = this;
+    const shift = this.width >> 1;
     for (let h = at; h < filled; h += 8) {
       const address = words[(h >> 2) + 1];
-      if (address >= from) out.push(words[h >> 2] / stride, base + ((address - textAt) >> 1) + 1);
+      if (address >= from) out.push(words[h >> 2] / stride, base + ((address - textAt) >> shift) + 1);
     }
   }
 }

@@ -41,6 +41,22 @@ describe('WebAssembly keyword scan', () => {
     );
   });
 
+  it('reads a text of one-byte characters (ASCII, Latin-1, stand-in placeholders) one byte a code unit, with the same results (fast-check)', () => {
+    const latin1 = fc.array(fc.integer({ min: 0, max: 0xff }), { maxLength: 30 }).map((codes) => String.fromCharCode(...codes));
+    const piece = fc.oneof(fc.constantFrom(...keywords), fc.constantFrom(...keywords).map((k) => k.toUpperCase()), latin1, fc.constantFrom('\x80', '\xa0', 'é', 'ÿ', '\n'));
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 400 }), fc.boolean(), (parts, wide) => {
+        // The same text with one character past U+00FF at its end is scanned two bytes a code unit.
+        const text = parts.join('').padEnd(WASM_FROM, ' ') + (wide ? 'Ω' : '');
+        same(catalog, text);
+      }),
+      { numRuns: 200 },
+    );
+    // Across chunk and stream borders, one byte a code unit.
+    const longest = keywords.reduce((a, b) => (b.length > a.length ? b : a));
+    for (const cut of [1, 2, 3]) same(catalog, `${'\xa0'.repeat(CHUNK - cut)}${longest}${'é'.repeat(CHUNK)}ghp_${'x'.repeat(5003)}password`);
+  });
+
   it('carries its state across chunks: keywords straddling every chunk boundary', () => {
     for (const keyword of ['ghp_', 'password', keywords.reduce((a, b) => (b.length > a.length ? b : a))]) {
       for (let cut = 1; cut < keyword.length; cut++) {
