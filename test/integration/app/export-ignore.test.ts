@@ -8,20 +8,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../support/app-harness.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { fakeGithubToken } from '../../support/cli/run-cli.js';
-import { BASE_FILES, REPO } from './fixtures.js';
+import { oneRepoSeed, REPO } from './fixtures.js';
 
 let double: GitHubDouble;
 let app: RunningApp;
 const TOKEN = fakeGithubToken(801);
 
 beforeEach(async () => {
-  double = await startGitHubDouble({
-    seed: {
-      installations: [{ id: 1, account: 'acme', accountType: 'Organization' }],
-      repos: [{ repo: REPO, files: BASE_FILES, installationId: 1, collaborators: { jdoe: 'write' } }],
-      orgs: { acme: { members: ['jdoe'], teams: {} } },
-    },
-  });
+  double = await startGitHubDouble({ seed: oneRepoSeed() });
   app = await startApp(double);
 });
 

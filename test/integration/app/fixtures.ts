@@ -66,3 +66,12 @@ export const CONFIG_WITH_SECRET = `export const config = {
   githubToken: '${GITHUB_TOKEN}',
 };
 `;
+
+/** The API double's seed for one installation of `acme` with REPO at BASE_FILES, jdoe a writer and a member. */
+export function oneRepoSeed() {
+  return {
+    installations: [{ id: 1, account: 'acme', accountType: 'Organization' as const }],
+    repos: [{ repo: REPO, files: BASE_FILES, installationId: 1, collaborators: { jdoe: 'write' as const } }],
+    orgs: { acme: { members: ['jdoe'], teams: {} } },
+  };
+}
