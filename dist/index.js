@@ -58958,7 +58958,7 @@ async function scanSources(sources, options) {
       if (admittedItem.secrets) append(pieceSecrets, admittedItem.secrets);
       continue;
     }
-    const item = admittedItem.standIn && readsText(admittedItem, settings) ? exactSourceFile(admittedItem) : admittedItem;
+    const item = withTextForReaders(admittedItem, settings);
     if (item.addedLines?.size !== 0) secrets.add(item);
     total.file(item, extractIdentities(item));
   }
@@ -58978,15 +58978,17 @@ function admitted(item, settings) {
   return item;
 }
 function contributionOf(read, settings, reveal) {
-  const item = read.standIn && readsText(read, settings) ? exactSourceFile(read) : read;
+  const item = withTextForReaders(read, settings);
   const extracted = extractIdentities(item);
   const secrets = scanSecrets(item, settings, reveal);
   const out = { path: item.path, chars: item.content.length, extracted, secrets };
   if (keepsText(item.path, extracted, settings)) out.content = item.content;
   return out;
 }
-function readsText(file, settings) {
-  return keepsText(file.path, NOTHING_EXTRACTED, settings) || extractors.some((extractor) => extractor.matches(file.path, file.content));
+function withTextForReaders(file, settings) {
+  if (file.standIn === void 0) return file;
+  const read = keepsText(file.path, NOTHING_EXTRACTED, settings) || extractors.some((extractor) => extractor.matches(file.path, file.content));
+  return read ? exactSourceFile(file) : file;
 }
 var NOTHING_EXTRACTED = { records: [], findings: [], references: [] };
 function keepsText(path7, extracted, settings) {

@@ -16790,15 +16790,17 @@ function admitted(item, settings2) {
   return item;
 }
 function contributionOf(read, settings2, reveal2) {
-  const item = read.standIn && readsText(read, settings2) ? exactSourceFile(read) : read;
+  const item = withTextForReaders(read, settings2);
   const extracted = extractIdentities(item);
   const secrets = scanSecrets(item, settings2, reveal2);
   const out = { path: item.path, chars: item.content.length, extracted, secrets };
   if (keepsText(item.path, extracted, settings2)) out.content = item.content;
   return out;
 }
-function readsText(file, settings2) {
-  return keepsText(file.path, NOTHING_EXTRACTED, settings2) || extractors.some((extractor) => extractor.matches(file.path, file.content));
+function withTextForReaders(file, settings2) {
+  if (file.standIn === void 0) return file;
+  const read = keepsText(file.path, NOTHING_EXTRACTED, settings2) || extractors.some((extractor) => extractor.matches(file.path, file.content));
+  return read ? exactSourceFile(file) : file;
 }
 var NOTHING_EXTRACTED = { records: [], findings: [], references: [] };
 function keepsText(path2, extracted, settings2) {

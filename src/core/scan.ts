@@ -63,8 +63,7 @@ export async function scanSources(
       if (admittedItem.secrets) append(pieceSecrets, admittedItem.secrets);
       continue;
     }
-    // A stand-in (the App's tarball entries) keeps its place only where the secrets engine alone reads it.
-    const item = admittedItem.standIn && readsText(admittedItem, settings) ? exactSourceFile(admittedItem) : admittedItem;
+    const item = withTextForReaders(admittedItem, settings); // the App's tarball entries may be stand-ins
     // Change modes: a file with no added line can report no secret (the engine reports a finding
     // only when one of its parts is on an added line), so its text skips the secrets engine.
     if (item.addedLines?.size !== 0) secrets.add(item);
@@ -113,7 +112,7 @@ export interface FileContribution {
 export type Extracted = ReturnType<typeof extractIdentities>;
 
 export function contributionOf(read: SourceFile, settings: ScanSettings, reveal?: SecretSink): FileContribution {
-  const item = read.standIn && readsText(read, settings) ? exactSourceFile(read) : read;
+  const item = withTextForReaders(read, settings);
   const extracted = extractIdentities(item);
   const secrets = scanSecrets(item, settings, reveal);
   const out: FileContribution = { path: item.path, chars: item.content.length, extracted, secrets };
@@ -122,13 +121,16 @@ export function contributionOf(read: SourceFile, settings: ScanSettings, reveal?
 }
 
 /**
- * Whether anything besides the secrets engine reads this file's text, so that a stand-in
- * (`SourceFile.standIn`) will not do: an extractor claims it, or a whole-tree step keeps it
+ * The file as extractors and whole-tree steps may read it: a stand-in (`SourceFile.standIn`) keeps
+ * its place only when nothing but the secrets engine reads its text, else its real text takes
+ * it. Something else reads it when an extractor claims it or a whole-tree step keeps it
  * (`keepsText`, before any extraction). Extractors decide on the path and on ASCII words in the
  * text, which a stand-in holds where the real text does (test/unit/stand-in.test.ts checks them).
  */
-export function readsText(file: SourceFile, settings: Pick<ScanSettings, 'ownersPath'>): boolean {
-  return keepsText(file.path, NOTHING_EXTRACTED, settings) || extractors.some((extractor) => extractor.matches(file.path, file.content));
+function withTextForReaders(file: SourceFile, settings: Pick<ScanSettings, 'ownersPath'>): SourceFile {
+  if (file.standIn === undefined) return file;
+  const read = keepsText(file.path, NOTHING_EXTRACTED, settings) || extractors.some((extractor) => extractor.matches(file.path, file.content));
+  return read ? exactSourceFile(file) : file;
 }
 
 const NOTHING_EXTRACTED: Extracted = { records: [], findings: [], references: [] };
