@@ -10114,7 +10114,7 @@ import { isAscii } from "node:buffer";
 function standInText(bytes) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = buffer.length;
-  const out = length <= SCRATCH_BYTES ? scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES) : Buffer.allocUnsafe(length);
+  const out = outputBuffer(length);
   let n = 0;
   let copied = 0;
   let i = 0;
@@ -10181,8 +10181,14 @@ function kindOf(cp) {
   if (REFUSED_CHARACTERS.includes(cp)) return REFUSED;
   return SPACES.includes(cp) ? SPACE : OTHER;
 }
+function outputBuffer(length) {
+  if (length > SCRATCH_MAX_BYTES) return Buffer.allocUnsafe(length);
+  if (!scratch || scratch.length < length) scratch = Buffer.allocUnsafeSlow(Math.max(SCRATCH_MIN_BYTES, length));
+  return scratch;
+}
 var scratch;
-var SCRATCH_BYTES = 1024 * 1024;
+var SCRATCH_MIN_BYTES = 1024 * 1024;
+var SCRATCH_MAX_BYTES = 5 * 1024 * 1024;
 
 // src/core/source.ts
 var BINARY_SNIFF_BYTES = 8 * 1024;

@@ -24,8 +24,7 @@ import { isAscii } from 'node:buffer';
 export function standInText(bytes: Uint8Array): string | undefined {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = buffer.length;
-  // Files up to 1 MiB (most) share one buffer; a larger one gets its own, freed with it.
-  const out = length <= SCRATCH_BYTES ? (scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES)) : Buffer.allocUnsafe(length);
+  const out = outputBuffer(length);
   let n = 0; // units written to `out`
   let copied = 0; // bytes before this are in `out`; those from here to `i` are ASCII, still to copy
   let i = 0;
@@ -116,6 +115,19 @@ function kindOf(cp: number): number {
   return SPACES.includes(cp) ? SPACE : OTHER;
 }
 
-/** Output buffer of standInText for files up to SCRATCH_BYTES (the string is copied out of it). */
+/**
+ * The output buffer of standInText: one buffer shared by every call (the string is copied out of
+ * it), grown to the largest text up to SCRATCH_MAX_BYTES; a larger text gets one of its own, freed
+ * with it. A fresh buffer per call cost its pages' first touch: 200 versions of a 1.2 MB bundle took
+ * 40–44 ms to copy into fresh buffers against 24 ms into one (docs/performance.md, "Stand-in texts").
+ */
+function outputBuffer(length: number): Buffer {
+  if (length > SCRATCH_MAX_BYTES) return Buffer.allocUnsafe(length);
+  if (!scratch || scratch.length < length) scratch = Buffer.allocUnsafeSlow(Math.max(SCRATCH_MIN_BYTES, length));
+  return scratch;
+}
+
 let scratch: Buffer | undefined;
-const SCRATCH_BYTES = 1024 * 1024;
+const SCRATCH_MIN_BYTES = 1024 * 1024;
+/** The default max-file-size: every text read whole by default, and a window of a file read in pieces (4 MiB and its margins). */
+const SCRATCH_MAX_BYTES = 5 * 1024 * 1024;

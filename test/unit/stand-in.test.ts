@@ -84,9 +84,19 @@ describe('standInText', () => {
       const real = `é${'a'.repeat(gap)}中${'b'.repeat(gap)}😀\u00a0${'c'.repeat(gap)}`;
       expect(standInText(Buffer.from(real, 'utf8')), String(gap)).toBe(`\x80${'a'.repeat(gap)}\x80${'b'.repeat(gap)}\x80\x80\xa0${'c'.repeat(gap)}`);
     }
-    // A file over the shared 1 MiB output buffer gets its own.
-    const large = `${'x'.repeat(1 << 20)}ü${'y'.repeat(100)}`;
-    expect(standInText(Buffer.from(large, 'utf8'))).toBe(`${'x'.repeat(1 << 20)}\x80${'y'.repeat(100)}`);
+  });
+
+  it('texts of any size in turn: the shared output buffer grows to the largest up to 5 MiB, a larger text gets its own', () => {
+    // Sizes up and down across 1 MiB (the buffer's first size), 5 MiB (its largest) and back, each
+    // with its non-ASCII characters somewhere else, so a byte left from an earlier, longer text shows.
+    const sizes = [100, (1 << 20) + 7, 3 << 20, 2000, (5 << 20) + 1, (2 << 20) + 3, 5 << 20, 777];
+    sizes.forEach((size, i) => {
+      const at = Math.floor((size * (i + 1)) / (sizes.length + 1));
+      const fill = String.fromCharCode(97 + i);
+      const real = `${fill.repeat(at)}ü${fill.repeat(size - at - 2)}€`;
+      const expected = `${fill.repeat(at)}\x80${fill.repeat(size - at - 2)}\x80`;
+      expect(standInText(Buffer.from(real, 'utf8')) === expected, `${size} bytes`).toBe(true);
+    });
   });
 });
 
