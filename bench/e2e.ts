@@ -8,6 +8,8 @@
  * - secretlint (recommended preset), ESLint with eslint-plugin-no-secrets, and nhi-steward on the
  *   same subset folder, all as child processes in the same run: the throughput ratios, by wall and
  *   by CPU time, and each tool's finding count.
+ * - git-secrets (Debian's package: bench/git-secrets.ts) over the whole corpus folder, when it can
+ *   be had: a grep for AWS patterns, the speed of a far smaller job, as a real tool runs it.
  * - Many small files: 20,000 files of 1 KiB, files per second.
  * The machine may be shared: CPU time is reported beside wall time, and every ratio compares
  * figures of the same run. Nothing here is asserted.
@@ -19,6 +21,7 @@ import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultReadAhead, defaultTreeWorkerCount } from '../src/core/parallel/tree-pool.js';
 import { findNode24 } from '../test/integration/action/node24.js';
+import { ensureGitSecrets, scanTreeWithGitSecrets } from './git-secrets.js';
 import { ensureCorpus, ensureNoSecrets, ensureSecretlint, FILES_DIR, HERE, listFiles, NO_SECRETS_ESLINT_BIN, NO_SECRETS_ESLINT_VERSION, NO_SECRETS_PLUGIN, NO_SECRETS_VERSION, SECRETLINT_BIN, SECRETLINT_SUBSET, SECRETLINT_VERSION } from './corpus.js';
 
 const MB = 1024 * 1024;
@@ -222,7 +225,17 @@ export async function runE2eBench(): Promise<void> {
   console.log(`    eslint-plugin-no-secrets@${NO_SECRETS_VERSION} (ESLint ${NO_SECRETS_ESLINT_VERSION}; lints the ${lint.files} JavaScript files): ${fmt(lint.run.wallS, 2)} s wall, ${fmt(lint.run.cpuS, 2)} s CPU, peak RSS ${fmt(lint.run.maxRssMB, 0)} MB → ${fmt(speed(lint.run), 2)} MB/s; ${lint.findings} findings${lint.unparsed > 0 ? `, ${lint.unparsed} file(s) it could not parse` : ''}`);
   console.log(`    ratio to it on the subset (start-up included for both): ${fmt(lint.run.wallS / oursSubset.wallS, 0)}× by wall, ${fmt(lint.run.cpuS / oursSubset.cpuS, 0)}× by CPU; nhi-steward on the whole corpus / it on the subset: ${fmt(oursMBs / speed(lint.run), 0)}× by wall`);
 
-  // 3. Many small files.
+  // 3. git-secrets (Debian's package; bench/git-secrets.ts) on the whole corpus folder, best of 2.
+  const gitSecrets = ensureGitSecrets();
+  if ('missing' in gitSecrets) console.log(`  git-secrets: not measured (${gitSecrets.missing})`);
+  else {
+    const runs = [scanTreeWithGitSecrets(gitSecrets, FILES_DIR), scanTreeWithGitSecrets(gitSecrets, FILES_DIR)];
+    const best = runs.reduce((a, b) => (b.run.wallS < a.run.wallS ? b : a));
+    console.log(`  git-secrets ${gitSecrets.version} (--register-aws: 3 AWS patterns; \`git secrets --scan --no-index\`, git grep on ${availableParallelism()} threads) on the whole corpus folder: ${fmt(best.run.wallS, 2)} s wall (best of 2), CPU ${runs.map((r) => fmt(r.run.cpuS, 2)).join(', ')} s, peak RSS ${fmt(best.run.maxRssMB, 0)} MB → ${fmt(corpus.bytes / MB / best.run.wallS)} MB/s; ${best.matches} matching lines`);
+    console.log(`    nhi-steward (${ours.findings} findings) / git-secrets: ${fmt(best.run.wallS / ours.wallS, 2)}× by wall, ${fmt(best.run.cpuS / ours.cpuS, 2)}× by CPU (above 1: nhi-steward faster)`);
+  }
+
+  // 4. Many small files.
   const small = join(WORK, 'small');
   const count = 20_000;
   if (!existsSync(join(small, 'ready'))) {
@@ -247,7 +260,7 @@ export async function runE2eBench(): Promise<void> {
   console.log(`  ${count} files of 1 KiB: ${fmt(smallRun.wallS, 2)} s wall, ${fmt(smallRun.cpuS, 2)} s CPU (main thread ${fmt(smallRun.mainCpuS, 2)} s) → ${fmt(count / smallRun.wallS, 0)} files/s, best of 2 (${fmt(count / smallRun.cpuS, 0)} per CPU second; target ≥ 20,000)`);
   console.log(`    read + decode limit on the same files: ${fmt(smallLimit.wallS, 2)} s wall, ${fmt(smallLimit.cpuS, 2)} s CPU → ${fmt(count / smallLimit.wallS, 0)} files/s; ratio ${fmt(smallLimit.wallS / smallRun.wallS, 2)} by wall, ${fmt(smallLimit.cpuS / smallRun.cpuS, 2)} by CPU`);
 
-  // 4. Start-up: `--version` and a scan of an empty folder, against bare node.
+  // 5. Start-up: `--version` and a scan of an empty folder, against bare node.
   const empty = join(WORK, 'empty');
   mkdirSync(empty, { recursive: true });
   const best = (make: () => Run) => {

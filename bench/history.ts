@@ -7,7 +7,8 @@
  * /dev/null` on the same repository in the same run (git's dump and `scanHistory` alternated, each
  * scan in a fresh process, and the CLI: the median of three runs, on this Node and on Node 24 when
  * npm's cache has it). A read-only pass (the same git plumbing, no secret scanning) separates our
- * pipeline's cost from the engine's. Nothing is asserted.
+ * pipeline's cost from the engine's. Then a peer on the same repository: `git secrets
+ * --scan-history` (bench/git-secrets.ts), when it can be had. Nothing is asserted.
  *
  *   npm run bench -- --only history
  *   npx tsx bench/history.ts --large 250,1000     # peak RSS (each process and the tree's sum) on 250 MB and 1 GB
@@ -23,6 +24,7 @@ import { BlobReader, gitLineBatches } from '../src/workspace/git-objects.js';
 import { logArgs, rawEntry, scanHistory } from '../src/workspace/history.js';
 import { ObjectIdMap } from '../src/workspace/object-ids.js';
 import { ensureBuilt, timed, type Run } from './e2e.js';
+import { ensureGitSecrets, scanHistoryWithGitSecrets } from './git-secrets.js';
 import { findNode24 } from '../test/integration/action/node24.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -535,6 +537,7 @@ async function measure(label: string, dir: string): Promise<void> {
   // ROUNDS. Then on Node 24 too, the Action's runtime (action.yml `runs.using: node24`; scheduled
   // history scans run there), when one is at hand (test/integration/action/node24.ts, npm's cache).
   const node24 = await findNode24();
+  let cliWall: number | undefined;
   for (const node of [{ path: process.execPath, label: 'the CLI as a user runs it (bundled bin/nhi-steward.js scan --history, JSON report; start-up included)' }, ...('path' in node24 ? [{ path: node24.path, label: `same CLI on Node ${node24.version.slice(1)}` }] : [])]) {
     const clis: NonNullable<ReturnType<typeof timeCliHistoryScan>>[] = [];
     for (let round = 0; round < ROUNDS; round++) {
@@ -548,8 +551,27 @@ async function measure(label: string, dir: string): Promise<void> {
     const walls = clis.map((c) => c.wallS);
     const cli = clis.find((c) => c.wallS === median(walls))!;
     console.log(`    ${node.label}, median of ${range(walls)} s: ${fmt(cli.wallS, 2)} s wall → ${fmt(blobMb / cli.wallS)} MB/s, ${fmt(cli.wallS / dump.seconds)}× git's dump (median); CPU ${fmt(cli.cpuS, 2)} s with its gits; peak RSS ${fmt(cli.maxRssMB, 0)} MB; ${cli.findings} finding(s)`);
+    if (node.path === process.execPath) cliWall = cli.wallS;
   }
   if ('missing' in node24) console.log(`    the CLI on Node 24: not measured (${node24.missing})`);
+  peerHistoryScan(dir, cliWall);
+}
+
+/**
+ * git-secrets' history scan of the same repository (bench/git-secrets.ts), the median of ROUNDS
+ * runs, against the CLI's median wall (`cliWall`, when it ran).
+ */
+function peerHistoryScan(dir: string, cliWall: number | undefined): void {
+  const tool = ensureGitSecrets();
+  if ('missing' in tool) {
+    console.log(`    git-secrets --scan-history: not measured (${tool.missing})`);
+    return;
+  }
+  const runs = Array.from({ length: ROUNDS }, () => scanHistoryWithGitSecrets(tool, dir, join(WORK, 'git-secrets-work-tree')));
+  const walls = runs.map((r) => r.run.wallS);
+  const mid = runs.find((r) => r.run.wallS === median(walls))!;
+  const ratio = cliWall === undefined ? '' : `; the CLI above is ${fmt(mid.run.wallS / cliWall, 2)}× as fast by wall`;
+  console.log(`    git-secrets ${tool.version} --scan-history (--register-aws: 3 AWS patterns; git log -G over every commit's diff, then git grep of the commits it names), median of ${range(walls)} s: ${fmt(mid.run.wallS, 2)} s wall, CPU ${fmt(mid.run.cpuS, 2)} s, peak RSS ${fmt(mid.run.maxRssMB, 0)} MB; ${mid.matches} matching line(s)${ratio}`);
 }
 
 /**
