@@ -4,7 +4,8 @@
  * clone it removes afterwards. A token added in the first commit and removed in the second fails
  * the check, naming the commit; a clean PR makes the same API calls as before.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { example, retarget, startApp, type RunningApp } from '../../support/app-
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { startGitHttpServer, type GitHttpServer } from '../../support/git-http-server.js';
 import { REDIS_AVAILABLE, startRedis } from '../../support/redis-server.js';
-import { BASE_FILES, CONFIG_WITH_SECRET, RAW_SECRETS, REPO } from './fixtures.js';
+import { BASE_FILES, CONFIG_WITH_SECRET, NPM_TOKEN, RAW_SECRETS, REPO } from './fixtures.js';
 
 const CLEAN_CONFIG = 'export const config = {\n  region: "eu-west-1",\n  token: process.env.GITHUB_TOKEN,\n};\n';
 
@@ -116,6 +117,45 @@ describe('App: every commit of a pull request, read over git smart HTTP', () => 
     expect(readdirSync(cloneDir)).toEqual([]);
     double.assertNoViolations();
     assertNoLeak();
+  });
+
+  it("when git cannot say what the head holds, the commits' findings stand: a token the PR keeps is reported once at its place, one it removed is called removed", async () => {
+    // A git first on PATH that refuses only the head listing of src/workspace/commits.ts
+    // (`secretsAtHead`: `ls-tree` with literal pathspecs), logging it, and runs the real git otherwise.
+    const bin = mkdtempSync(join(tmpdir(), 'nhi-git-no-head-'));
+    const log = join(bin, 'refused.log');
+    const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\ncase " $* " in *" --literal-pathspecs ls-tree "*) echo "$*" >> '${log}'; echo "fatal: refused by the test" >&2; exit 128;; esac\nexec '${real}' "$@"\n`, { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path ?? ''}`;
+    try {
+      const { payload, commits } = openPull('feature/two-tokens', [
+        { 'src/config.js': CONFIG_WITH_SECRET, 'src/npm.js': `export const npmToken = '${NPM_TOKEN}';\n` },
+        { 'src/npm.js': 'export const npmToken = process.env.NPM_TOKEN;\n' },
+      ]);
+      expect((await app.deliver('pull_request', payload)).status).toBe(200);
+      const run = checkRunFor(commits[1]);
+      expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+      // The head listing was asked for, and refused.
+      expect(readFileSync(log, 'utf8')).toContain('ls-tree');
+      const kept = run.annotations.filter((a) => a.title === 'secret/github-classic-pat');
+      expect(kept.map((a) => [a.path, a.start_line])).toEqual([['src/config.js', 3]]);
+      expect(kept[0].message).not.toContain('removed later');
+      const removed = run.annotations.filter((a) => a.path === 'src/npm.js');
+      expect(removed).toHaveLength(1);
+      expect(removed[0].message).toContain(`added in commit ${commits[0].slice(0, 7)} (${payload.repository.html_url}/commit/${commits[0]}) by jdoe and removed later in this pull request`);
+      // From git, as when the head listing works: no fall-back to the commits API.
+      expect(run.output.summary).toContain('Each of the 2 commit(s) in this pull request was checked');
+      expect(run.output.summary).not.toContain('through the API');
+      expect(double.calls('pulls/list-commits')).toHaveLength(0);
+      expect(double.calls('repos/get-commit')).toHaveLength(0);
+      expect(readdirSync(cloneDir)).toEqual([]);
+      double.assertNoViolations();
+      assertNoLeak();
+    } finally {
+      process.env.PATH = path;
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it("the PR's commits are cloned and scanned while the PR is read through the API, not after", async () => {
