@@ -1,10 +1,11 @@
 /**
- * Accuracy bench: recall and precision of nhi-steward, of secretlint and of ESLint with
- * eslint-plugin-no-secrets on the same labelled corpus (bench/accuracy-corpus.ts), in the same run.
+ * Accuracy bench: recall and precision of nhi-steward, of secretlint, of ESLint with
+ * eslint-plugin-no-secrets and of git-secrets on the same labelled corpus
+ * (bench/accuracy-corpus.ts), in the same run.
  *
  *   npm run bench:accuracy                 # seed 20260101
  *   npm run bench:accuracy -- --seed 7     # another corpus of the same design
- *   npm run bench:accuracy -- --no-secretlint --no-eslint
+ *   npm run bench:accuracy -- --no-secretlint --no-eslint --no-git-secrets
  *
  * The corpus is written to bench/.work/accuracy (git-ignored). secretlint@11 and its recommended
  * preset are installed on first use into bench/.corpus/secretlint (not into our package.json) and
@@ -16,6 +17,11 @@
  * lints JavaScript only: it is scored on the whole corpus, and apart on the JavaScript files it
  * lints, beside nhi-steward on the same files. Its messages quote the whole string it suspects, so
  * only their file and line are read.
+ *
+ * git-secrets (Debian's package, bench/git-secrets.ts) runs `git secrets --scan --no-index` over
+ * the corpus folder with its AWS patterns: scored on the whole corpus, and apart on the AWS access
+ * key ids and secret access keys planted, the kinds it is written for. It prints each match whole:
+ * only file and line are read.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,6 +33,7 @@ import { toStandInSourceFile } from '../src/core/source.js';
 import { redact } from '../src/core/secrets/redact.js';
 import { defaultSettings } from '../src/core/types.js';
 import { buildCorpus, type Label, writeCorpus } from './accuracy-corpus.js';
+import { ensureGitSecrets, scanTreeWithGitSecrets } from './git-secrets.js';
 import { ensureNoSecrets, NO_SECRETS_ESLINT_BIN, NO_SECRETS_ESLINT_VERSION, NO_SECRETS_PLUGIN, NO_SECRETS_VERSION } from './corpus.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -139,6 +146,9 @@ function runSecretlint(paths: string[]): { hits: Hit[]; seconds: number } {
   return { hits, seconds: (performance.now() - started) / 1000 };
 }
 
+/** The detectors whose values git-secrets' AWS patterns are written for (access key ids; secret access keys behind a key name). */
+const GIT_SECRETS_KINDS = ['aws-access-key-id', 'aws-secret-access-key'];
+
 /** JavaScript files: all eslint-plugin-no-secrets lints (with ESLint's default parser). */
 const JAVASCRIPT = /\.(?:js|mjs|cjs)$/;
 
@@ -240,6 +250,23 @@ function main(): void {
     console.log(`\non the ${lint.files} JavaScript files it lints (${jsLabels.length} planted secrets${lint.unparsed > 0 ? `; ${lint.unparsed} it could not parse` : ''}): eslint-plugin-no-secrets recall ${theirs.recall.toFixed(3)}, precision ${theirs.precision.toFixed(3)} (${theirs.findings} findings, ${theirs.falsePositives.length} false); nhi-steward recall ${mine.recall.toFixed(3)}, precision ${mine.precision.toFixed(3)} (${mine.findings} findings, ${mine.falsePositives.length} false)`);
   }
 
+  // git-secrets (Debian's package; bench/git-secrets.ts) with its AWS patterns, over the same folder.
+  let gitSecrets: Score | undefined;
+  if (!process.argv.includes('--no-git-secrets')) {
+    const tool = ensureGitSecrets();
+    if ('missing' in tool) console.log(`\ngit-secrets: not measured (${tool.missing})`);
+    else {
+      const scan = scanTreeWithGitSecrets(tool, WORK);
+      const hits = scan.hits.map((h): Hit => ({ ...h, rule: 'git-secrets', shown: '' }));
+      gitSecrets = score(`git-secrets ${tool.version} (--register-aws)`, corpus.labels, hits, scan.run.wallS);
+      report(gitSecrets);
+      // The fair view: the two kinds of secret its patterns are for.
+      const aws = corpus.labels.filter((l) => GIT_SECRETS_KINDS.includes(l.detector));
+      const onAws = (s: Score) => aws.filter((l) => !s.missed.includes(l)).length / aws.length;
+      console.log(`\non the ${GIT_SECRETS_KINDS.join(' and ')} values planted (${aws.length}): git-secrets recall ${onAws(gitSecrets).toFixed(3)}, nhi-steward recall ${onAws(nhi).toFixed(3)}; git-secrets' findings outside every planted secret: ${gitSecrets.falsePositives.length}`);
+    }
+  }
+
   if (process.argv.includes('--details')) {
     details(nhi, corpus.labels);
     if (secretlint) details(secretlint, corpus.labels);
@@ -252,7 +279,7 @@ function main(): void {
 
   console.log('\n| tool | recall | precision | findings | time |');
   console.log('|---|---|---|---|---|');
-  for (const s of [nhi, secretlint, noSecrets].filter((x): x is Score => x !== undefined)) {
+  for (const s of [nhi, secretlint, noSecrets, gitSecrets].filter((x): x is Score => x !== undefined)) {
     console.log(`| ${s.tool} | ${s.recall.toFixed(3)} | ${s.precision.toFixed(3)} | ${s.findings} | ${s.seconds.toFixed(1)} s |`);
   }
   writeFileSync(join(WORK, '..', 'accuracy-labels.json'), JSON.stringify(corpus.labels.map((l) => ({ ...l, secret: redact(l.secret) })), null, 1));

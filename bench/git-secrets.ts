@@ -84,11 +84,19 @@ function locate(log: (line: string) => void): { script: string; version: string 
   return { missing: 'git-secrets is not installed (Debian/Ubuntu: apt-get install git-secrets)' };
 }
 
-/** `git secrets --scan --no-index` in `dir` (every file under it, as `git grep --no-index` reads them): the run and the matches it printed. */
-export function scanTreeWithGitSecrets(tool: GitSecrets, dir: string): { run: Run; matches: number } {
+/**
+ * `git secrets --scan --no-index` in `dir` (every file under it, as `git grep --no-index` reads
+ * them): the run, and each match it printed as a file (relative to `dir`) and line, its text left out.
+ */
+export function scanTreeWithGitSecrets(tool: GitSecrets, dir: string): { run: Run; matches: number; hits: { file: string; line: number }[] } {
   const run = timed('bash', [tool.script, '--scan', '--no-index'], tool.env, dir);
   if (run.status !== 0 && run.status !== 1) throw new Error(`git-secrets --scan exited ${run.status}: ${run.stderr.slice(0, 300)}`);
-  return { run, matches: run.stderr.split('\n').filter((line) => /^[^\s:[][^:]*:\d+:/.test(line)).length };
+  const hits: { file: string; line: number }[] = [];
+  for (const line of run.stderr.split('\n')) {
+    const match = /^([^\s:[][^:]*):(\d+):/.exec(line);
+    if (match) hits.push({ file: match[1], line: Number(match[2]) });
+  }
+  return { run, matches: hits.length, hits };
 }
 
 /**
