@@ -63090,7 +63090,8 @@ async function scanHistory(dir, options) {
   let findings = [];
   if (hits.size > 0) {
     const atHead = head ? await blobsAt(dir, head, profiles) : /* @__PURE__ */ new Map();
-    findings = mergeByFingerprint([...hits.values()], atHead, head !== void 0);
+    const notes = [...hits.values()].some((hit) => hit.first && isNotePath(hit.first.path)) ? await notesRefs(dir) : void 0;
+    findings = mergeByFingerprint([...hits.values()], atHead, head !== void 0, notes);
   }
   findings.sort((a, b) => (a.commit?.date ?? "") < (b.commit?.date ?? "") ? -1 : (a.commit?.date ?? "") > (b.commit?.date ?? "") ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
   const skippedList = skipped2.list();
@@ -63235,7 +63236,33 @@ async function blobsAt(dir, commit, profiles) {
   }
   return map2;
 }
-function mergeByFingerprint(hits, atHead, haveHead) {
+function isNotePath(path7) {
+  const id = path7.replaceAll("/", "");
+  return (id.length === 40 || id.length === 64) && /^(?:[0-9a-f]{2}\/)*[0-9a-f]+$/.test(path7);
+}
+async function notesRefs(dir) {
+  const notes = { commits: /* @__PURE__ */ new Map(), current: /* @__PURE__ */ new Map() };
+  const refs = (await gitOutput(dir, ["for-each-ref", "--format=%(refname)", "refs/notes/"]).catch(() => "")).split("\n").filter((ref) => ref.startsWith("refs/notes/"));
+  for (const ref of refs) {
+    for await (const lines of gitLineBatches(dir, ["rev-list", ref, "--"], () => void 0)) {
+      for (const sha of lines) if (sha && !notes.commits.has(sha)) notes.commits.set(detached(sha), ref);
+    }
+    for await (const lines of gitLineBatches(dir, ["ls-tree", "-r", ref], () => void 0)) {
+      for (const line of lines) {
+        const meta = line.slice(0, line.indexOf("	")).split(" ");
+        if (meta[1] === "blob" && !notes.current.has(meta[2])) notes.current.set(detached(meta[2]), ref);
+      }
+    }
+  }
+  return notes;
+}
+function noteOf(hit, notes) {
+  const first = hit.first;
+  if (!notes || !first || !isNotePath(first.path)) return void 0;
+  const ref = notes.commits.get(first.commit.sha);
+  return ref === void 0 ? void 0 : { ref, on: first.path.replaceAll("/", ""), present: notes.current.has(hit.oid) };
+}
+function mergeByFingerprint(hits, atHead, haveHead, notes) {
   const groups2 = /* @__PURE__ */ new Map();
   for (const hit of hits) {
     for (const finding of hit.findings) {
@@ -63267,15 +63294,20 @@ function mergeByFingerprint(hits, atHead, haveHead) {
     if (hit.first) merged.commit = hit.first.commit;
     if (present !== void 0) merged.presentAtHead = present;
     if (others.length > 0) merged.otherLocations = others;
-    merged.message = `${finding.message} \u2014 ${historyNote(merged, total)}`;
+    merged.message = `${finding.message} \u2014 ${historyNote(merged, total, noteOf(hit, notes))}`;
     out.push(merged);
   }
   return out;
 }
-function historyNote(f, others) {
+function historyNote(f, others, note) {
+  const more = others > 0 ? ` (also in ${others} other place(s))` : "";
+  if (note && f.commit) {
+    const where3 = `in a git note on ${note.on.slice(0, 7)} (${note.ref}), added in commit ${f.commit.sha.slice(0, 7)} by ${f.commit.author} on ${f.commit.date.slice(0, 10)}`;
+    const state2 = note.present ? `still in ${note.ref}, which git pushes and fetches apart from branches: remove the note (git notes --ref=${note.ref} remove ${note.on}) and rotate it` : `removed from ${note.ref} but still in its history: rotate it`;
+    return `${where3}; ${state2}${more}`;
+  }
   const where2 = f.commit ? `introduced in commit ${f.commit.sha.slice(0, 7)} by ${f.commit.author} on ${f.commit.date.slice(0, 10)}` : "introducing commit unknown (not reachable through commits)";
   const state = f.presentAtHead === false ? "removed before HEAD but still in git history: rotate it" : f.presentAtHead ? "still present at HEAD: rotate it and remove it" : "rotate it";
-  const more = others > 0 ? ` (also in ${others} other place(s))` : "";
   return `${where2}; ${state}${more}`;
 }
 var SkipList = class {

@@ -322,7 +322,9 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   let findings: Finding[] = [];
   if (hits.size > 0) {
     const atHead = head ? await blobsAt(dir, head, profiles) : new Map<string, Set<number>>();
-    findings = mergeByFingerprint([...hits.values()], atHead, head !== undefined);
+    // git notes are asked about only when a finding's path could be a note's.
+    const notes = [...hits.values()].some((hit) => hit.first && isNotePath(hit.first.path)) ? await notesRefs(dir) : undefined;
+    findings = mergeByFingerprint([...hits.values()], atHead, head !== undefined, notes);
   }
   findings.sort((a, b) => (a.commit?.date ?? '') < (b.commit?.date ?? '') ? -1 : (a.commit?.date ?? '') > (b.commit?.date ?? '') ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
   const skippedList = skipped.list();
@@ -540,8 +542,59 @@ async function blobsAt(dir: string, commit: string, profiles: PathProfiles): Pro
   return map;
 }
 
+/**
+ * git notes (`git notes add`): each notes ref (refs/notes/commits and any other under refs/notes/)
+ * is a history of its own, whose tree names each note by the id of the object it annotates (`ab/cdef…`
+ * once there are many). `git log --all` walks it like a branch, so a secret in a note is found with
+ * the notes commit that added it, at that path. The findings say what it is instead: a note on a
+ * commit, in a ref that git pushes and fetches apart from branches.
+ */
+interface NotesRefs {
+  /** Each notes ref's commits, to the first ref that reaches them. */
+  commits: Map<string, string>;
+  /** The blobs each notes ref's tree holds now, to the ref. */
+  current: Map<string, string>;
+}
+
+/** A path a notes tree could name a note by: an object id (40 or 64 hex digits), whole or in 2-digit folders. */
+function isNotePath(path: string): boolean {
+  const id = path.replaceAll('/', '');
+  return (id.length === 40 || id.length === 64) && /^(?:[0-9a-f]{2}\/)*[0-9a-f]+$/.test(path);
+}
+
+async function notesRefs(dir: string): Promise<NotesRefs> {
+  const notes: NotesRefs = { commits: new Map(), current: new Map() };
+  const refs = (await gitOutput(dir, ['for-each-ref', '--format=%(refname)', 'refs/notes/']).catch(() => '')).split('\n').filter((ref) => ref.startsWith('refs/notes/'));
+  for (const ref of refs) {
+    for await (const lines of gitLineBatches(dir, ['rev-list', ref, '--'], () => undefined)) {
+      for (const sha of lines) if (sha && !notes.commits.has(sha)) notes.commits.set(detached(sha), ref);
+    }
+    for await (const lines of gitLineBatches(dir, ['ls-tree', '-r', ref], () => undefined)) {
+      for (const line of lines) {
+        const meta = line.slice(0, line.indexOf('\t')).split(' ');
+        if (meta[1] === 'blob' && !notes.current.has(meta[2])) notes.current.set(detached(meta[2]), ref);
+      }
+    }
+  }
+  return notes;
+}
+
+/** What a finding's location is when it is a git note: the notes ref, the annotated object, and whether the ref still holds the note. */
+interface NoteLocation {
+  ref: string;
+  on: string;
+  present: boolean;
+}
+
+function noteOf(hit: BlobHit, notes: NotesRefs | undefined): NoteLocation | undefined {
+  const first = hit.first;
+  if (!notes || !first || !isNotePath(first.path)) return undefined;
+  const ref = notes.commits.get(first.commit.sha);
+  return ref === undefined ? undefined : { ref, on: first.path.replaceAll('/', ''), present: notes.current.has(hit.oid) };
+}
+
 /** One finding per fingerprint: the oldest introduction is the location; the rest are listed. */
-function mergeByFingerprint(hits: BlobHit[], atHead: Map<string, Set<number>>, haveHead: boolean): Finding[] {
+function mergeByFingerprint(hits: BlobHit[], atHead: Map<string, Set<number>>, haveHead: boolean, notes?: NotesRefs): Finding[] {
   const groups = new Map<string, { hit: BlobHit; finding: Finding }[]>();
   for (const hit of hits) {
     for (const finding of hit.findings) {
@@ -574,16 +627,23 @@ function mergeByFingerprint(hits: BlobHit[], atHead: Map<string, Set<number>>, h
     if (hit.first) merged.commit = hit.first.commit;
     if (present !== undefined) merged.presentAtHead = present;
     if (others.length > 0) merged.otherLocations = others;
-    merged.message = `${finding.message} — ${historyNote(merged, total)}`;
+    merged.message = `${finding.message} — ${historyNote(merged, total, noteOf(hit, notes))}`;
     out.push(merged);
   }
   return out;
 }
 
-function historyNote(f: Finding, others: number): string {
+function historyNote(f: Finding, others: number, note?: NoteLocation): string {
+  const more = others > 0 ? ` (also in ${others} other place(s))` : '';
+  if (note && f.commit) {
+    const where = `in a git note on ${note.on.slice(0, 7)} (${note.ref}), added in commit ${f.commit.sha.slice(0, 7)} by ${f.commit.author} on ${f.commit.date.slice(0, 10)}`;
+    const state = note.present
+      ? `still in ${note.ref}, which git pushes and fetches apart from branches: remove the note (git notes --ref=${note.ref} remove ${note.on}) and rotate it`
+      : `removed from ${note.ref} but still in its history: rotate it`;
+    return `${where}; ${state}${more}`;
+  }
   const where = f.commit ? `introduced in commit ${f.commit.sha.slice(0, 7)} by ${f.commit.author} on ${f.commit.date.slice(0, 10)}` : 'introducing commit unknown (not reachable through commits)';
   const state = f.presentAtHead === false ? 'removed before HEAD but still in git history: rotate it' : f.presentAtHead ? 'still present at HEAD: rotate it and remove it' : 'rotate it';
-  const more = others > 0 ? ` (also in ${others} other place(s))` : '';
   return `${where}; ${state}${more}`;
 }
 

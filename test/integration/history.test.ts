@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../src/core/types.js';
 import { scanHistory } from '../../src/workspace/history.js';
 import { fakeGithubToken } from '../support/cli/run-cli.js';
-import { HistoryRepo, runGit } from '../support/history-repo.js';
+import { gitEnvFor, HistoryRepo, runGit } from '../support/history-repo.js';
 
 const REMOVED = fakeGithubToken(101);
 const AT_HEAD = fakeGithubToken(102);
@@ -35,6 +35,64 @@ describe('scanHistory on a SHA-256 repository', () => {
     expect(result.findings[1].otherLocations).toHaveLength(1);
     expect(history).toMatchObject({ commits: 3, blobs: 5 });
     expect(JSON.stringify(result)).not.toContain(REMOVED);
+  });
+});
+
+describe('scanHistory: secrets in git notes', () => {
+  it("a token in a note is named as a note on its commit, in its notes ref; once the note is removed, as still in that ref's history", async () => {
+    const repo = new HistoryRepo('nhi-history-notes-');
+    try {
+      const c1 = repo.commit('Alice', '2024-01-01T10:00:00Z', { 'README.md': '# demo\n' });
+      // A file on a branch named like an object id is a file, not a note.
+      const idLike = 'ab'.repeat(20);
+      const c2 = repo.commit('Bob', '2024-01-02T10:00:00Z', { [idLike]: `token=${LAST}\n` });
+      runGit(repo.dir, ['notes', 'add', '-m', `deploy token ${REMOVED}`, c1], gitEnvFor(repo.dir, 'Carol', '2024-01-03T10:00:00Z'));
+      const notesCommit = repo.git('rev-parse', 'refs/notes/commits');
+
+      let { result } = await scanHistory(repo.dir, { settings: defaultSettings() });
+      const note = result.findings.find((f) => f.file === c1)!;
+      expect(note).toMatchObject({ line: 1, commit: { sha: notesCommit, author: 'Carol' }, presentAtHead: false });
+      expect(note.message).toContain(`in a git note on ${c1.slice(0, 7)} (refs/notes/commits), added in commit ${notesCommit.slice(0, 7)} by Carol on 2024-01-03`);
+      expect(note.message).toContain(`still in refs/notes/commits, which git pushes and fetches apart from branches: remove the note (git notes --ref=refs/notes/commits remove ${c1}) and rotate it`);
+      expect(note.message).not.toContain('removed before HEAD');
+      const file = result.findings.find((f) => f.file === idLike)!;
+      expect(file.commit?.sha).toBe(c2);
+      expect(file.message).toContain(`introduced in commit ${c2.slice(0, 7)} by Bob`);
+      expect(file.message).not.toContain('git note');
+
+      runGit(repo.dir, ['notes', 'remove', c1], gitEnvFor(repo.dir, 'Dave', '2024-01-04T10:00:00Z'));
+      ({ result } = await scanHistory(repo.dir, { settings: defaultSettings() }));
+      const removed = result.findings.find((f) => f.file === c1)!;
+      expect(removed.commit?.sha).toBe(notesCommit);
+      expect(removed.message).toContain(`in a git note on ${c1.slice(0, 7)} (refs/notes/commits)`);
+      expect(removed.message).toContain('removed from refs/notes/commits but still in its history: rotate it');
+      expect(JSON.stringify(result)).not.toContain(REMOVED);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('a note in a fanned-out notes tree (`ab/cdef…`, as git writes many notes) and in a notes ref of another name', async () => {
+    const repo = new HistoryRepo('nhi-history-notes-fanout-');
+    try {
+      const c1 = repo.commit('Alice', '2024-01-01T10:00:00Z', { 'README.md': '# demo\n' });
+      // The tree git makes for a large notes ref, built by hand: <2 digits>/<38 digits> -> the note.
+      const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: repo.dir, input: `ci token ${AT_HEAD}\n`, encoding: 'utf8' }).trim();
+      const inner = execFileSync('git', ['mktree'], { cwd: repo.dir, input: `100644 blob ${blob}\t${c1.slice(2)}\n`, encoding: 'utf8' }).trim();
+      const outer = execFileSync('git', ['mktree'], { cwd: repo.dir, input: `040000 tree ${inner}\t${c1.slice(0, 2)}\n`, encoding: 'utf8' }).trim();
+      const notesCommit = runGit(repo.dir, ['commit-tree', outer, '-m', 'Notes added by CI'], gitEnvFor(repo.dir, 'Carol', '2024-01-03T10:00:00Z'));
+      repo.git('update-ref', 'refs/notes/ci', notesCommit);
+      // git itself reads it as the note on c1.
+      expect(repo.git('notes', '--ref=refs/notes/ci', 'show', c1)).toContain('ci token');
+
+      const { result } = await scanHistory(repo.dir, { settings: defaultSettings() });
+      const note = result.findings.find((f) => f.file === `${c1.slice(0, 2)}/${c1.slice(2)}`)!;
+      expect(note.commit?.sha).toBe(notesCommit);
+      expect(note.message).toContain(`in a git note on ${c1.slice(0, 7)} (refs/notes/ci)`);
+      expect(note.message).toContain(`remove the note (git notes --ref=refs/notes/ci remove ${c1})`);
+    } finally {
+      repo.cleanup();
+    }
   });
 });
 
