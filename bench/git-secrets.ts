@@ -49,7 +49,8 @@ export function ensureGitSecrets(log: (line: string) => void = console.log): Git
     // `--register-aws` registers `git secrets --aws-provider`, which git finds on PATH.
     PATH: `${dirname(found.script)}${delimiter}${process.env.PATH ?? ''}`,
   };
-  if (!existsSync(config)) {
+  // Registered once; a config left without its patterns (a registration that failed) is made again.
+  if (!existsSync(config) || !readFileSync(config, 'utf8').includes('patterns')) {
     writeFileSync(config, '');
     const registered = spawnSync('bash', [found.script, '--register-aws', '--global'], { env, encoding: 'utf8' });
     if (registered.status !== 0) return { missing: `git-secrets --register-aws failed: ${registered.stderr.trim().slice(0, 300)}` };
