@@ -59460,7 +59460,7 @@ function watch(child2) {
     });
     child2.on("close", (code3) => resolve5({ code: code3, missingGit }));
   });
-  return { stderr: () => stderr.trim().split("\n")[0] ?? "", exited };
+  return { stderr: () => stderr.trim().split("\n")[0] ?? "", allStderr: () => stderr, exited };
 }
 function gitOutput(dir, args, env) {
   return new Promise((resolve5, reject) => {
@@ -59666,6 +59666,7 @@ var BlobReader = class {
       let culprit;
       let reason = "";
       let retry2 = false;
+      let notFetched = false;
       try {
         await this.readOutput();
       } catch (error2) {
@@ -59687,13 +59688,14 @@ var BlobReader = class {
           throw new Error(`git cat-file --batch exited: ${this.watcher.stderr() || `exit ${code3}`}`);
         }
         if (this.inFlight) this.pending.splice(this.head, 0, culprit);
-        retry2 = !this.retried.has(culprit.oid);
+        notFetched = PROMISOR_MISSING.exec(this.watcher.allStderr())?.[1] === culprit.oid;
+        retry2 = !notFetched && !this.retried.has(culprit.oid);
         this.retried.add(culprit.oid);
         if (!retry2) this.next();
-        reason = `git could not read object ${culprit.oid.slice(0, 12)}: ${this.watcher.stderr() || (code3 === null ? "git was killed" : `exit ${code3}`)}`;
+        reason = notFetched ? `object ${culprit.oid.slice(0, 12)} is not in this partial clone (git fetches it on demand; a scan does not)` : `git could not read object ${culprit.oid.slice(0, 12)}: ${this.watcher.stderr() || (code3 === null ? "git was killed" : `exit ${code3}`)}`;
       }
       this.inFlight = void 0;
-      this.deaths = this.delivered === this.deliveredAtDeath ? this.deaths + 1 : 1;
+      this.deaths = notFetched ? 0 : this.delivered === this.deliveredAtDeath ? this.deaths + 1 : 1;
       this.deliveredAtDeath = this.delivered;
       if (this.deaths > MAX_DEATHS_WITHOUT_PROGRESS) throw new Error(`git cat-file --batch failed ${this.deaths} times in a row without reading an object: ${this.watcher.stderr() || `exit ${code3}`}`);
       if (!retry2) this.onBlob({ ok: false, tag: culprit.tag, reason });
@@ -59871,6 +59873,7 @@ async function socketOutput(onData) {
 }
 var EMPTY = Buffer.alloc(0);
 var MAX_DEATHS_WITHOUT_PROGRESS = 8;
+var PROMISOR_MISSING = /could not fetch ([0-9a-f]{40,64}) from promisor remote/;
 
 // src/workspace/gitignore.ts
 var import_ignore = __toESM(require_ignore(), 1);
@@ -62322,7 +62325,7 @@ function commitReader(dir, rev) {
 }
 
 // src/workspace/history.ts
-import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
+import { readdir as readdir2, readFile as readFile2, stat as stat3 } from "node:fs/promises";
 import { isAbsolute, join as join7 } from "node:path";
 
 // src/workspace/history-pool.ts
@@ -62922,8 +62925,8 @@ var MAX_OTHER_LOCATIONS = 10;
 async function scanHistory(dir, options) {
   const started = performance.now();
   const { settings } = options;
-  const shallowAsked = shallowCommits(dir);
-  const [shallow, branch, since, headCommit] = await Promise.all([
+  const shallowAsked = repositoryShape(dir);
+  const [{ shallow, partial }, branch, since, headCommit] = await Promise.all([
     shallowAsked,
     options.branch !== void 0 ? shallowAsked.then(() => resolveRef(dir, options.branch, "--branch")) : void 0,
     options.since !== void 0 ? shallowAsked.then(() => resolveRef(dir, options.since, "--since")) : void 0,
@@ -63004,6 +63007,11 @@ async function scanHistory(dir, options) {
   };
   const meet = (oid, path7, profile, intro, oversized2, wanted) => {
     const first = seen.get(oid);
+    if (first === void 0 && present && present.get(oid) === void 0) {
+      notFetched++;
+      seen.set(detached(oid), SKIPPED_BLOB);
+      return;
+    }
     if (first === void 0) {
       const own2 = detached(oid);
       seen.set(own2, ask({ oid: own2, path: detached(path7), profile, seq: pool.reserve(), intros: intro && [intro] }, oversized2, wanted));
@@ -63027,7 +63035,12 @@ async function scanHistory(dir, options) {
     else if (state !== profile) noteIntro(hits.get(key ?? hitKey(oid, profile)), intro);
   };
   let oversized = /* @__PURE__ */ new Map();
-  const oversizedAsked = oversizedBlobs(dir, settings.maxFileSize).then((found2) => oversized = found2);
+  let present;
+  let notFetched = 0;
+  const oversizedAsked = objectSizes(dir, settings.maxFileSize, partial).then((found2) => {
+    oversized = found2.oversized;
+    present = found2.present;
+  });
   const taggedAsked = revisions[0] === "--all" ? taggedObjects(dir) : Promise.resolve([]);
   oversizedAsked.catch(() => void 0);
   taggedAsked.catch(() => void 0);
@@ -63038,6 +63051,7 @@ async function scanHistory(dir, options) {
     const first = walk.next();
     first.catch(() => void 0);
     pool.prepare();
+    if (partial) await oversizedAsked;
     for (let step2 = await first; !step2.done; step2 = await walk.next()) {
       const wanted = [];
       walked.read(step2.value, (oid, path7, intro) => {
@@ -63083,6 +63097,9 @@ async function scanHistory(dir, options) {
     if (!scanned) await reader.finish().catch(() => void 0);
     await pool.close();
   }
+  if (notFetched > 0) {
+    skipped2.add({ path: "(history)", reason: "unreadable", detail: `partial clone: ${notFetched} blob(s) it has not fetched were not scanned (git fetches them on demand; a scan does not). Scan a full clone, without --filter, to read them` }, true);
+  }
   for (const [oid, path7] of missing) {
     skipped2.add({ path: path7 || `object ${oid.slice(0, 12)}`, reason: "unreadable", detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
   }
@@ -63125,18 +63142,20 @@ function largeOutcome(tag, skip) {
   const baselined = unsalted ? acceptedFingerprints(unsalted.finish() ?? [], secrets) : [];
   return { scanned: true, ...secrets.length > 0 ? { findings: secrets } : {}, ...baselined.length > 0 ? { baselined } : {}, readInPieces: { path: path7, reason, detail } };
 }
-async function oversizedBlobs(dir, maxFileSize) {
+async function objectSizes(dir, maxFileSize, listPresent) {
   const oversized = /* @__PURE__ */ new Map();
+  const present = listPresent ? new ObjectIdMap() : void 0;
   const digits = String(maxFileSize).length;
   for await (const lines of gitLineBatches(dir, ["cat-file", "--batch-all-objects", "--batch-check=%(objectsize) %(objecttype) %(objectname)", "--unordered"], () => void 0)) {
     for (const line of lines) {
       const space = line.indexOf(" ");
+      if (present && line.startsWith("blob ", space + 1)) present.set(line.slice(space + 6), 0);
       if (space < digits) continue;
       const size = Number(line.slice(0, space));
       if (size > maxFileSize && line.startsWith("blob ", space + 1)) oversized.set(detached(line.slice(space + 6)), size);
     }
   }
-  return oversized;
+  return { oversized, present };
 }
 async function taggedObjects(dir) {
   const named = [];
@@ -63162,16 +63181,18 @@ async function resolveRef(dir, ref, flag) {
   if (!sha) throw new UsageError(`${flag}: unknown git ref "${ref}" (try a branch, tag or commit such as origin/main)`);
   return sha;
 }
-async function shallowCommits(dir) {
-  const answer = await gitOutput(dir, ["rev-parse", "--is-shallow-repository", "--git-path", "shallow"]).catch(async (error2) => {
+async function repositoryShape(dir) {
+  const answer = await gitOutput(dir, ["rev-parse", "--is-shallow-repository", "--git-path", "shallow", "--git-path", "objects/pack"]).catch(async (error2) => {
     if (!await stat3(dir).then((info3) => info3.isDirectory(), () => false)) throw new UsageError(`${dir} is not a folder`);
     if (error2 instanceof UsageError) throw error2;
     throw new UsageError(`${dir} is not a git repository (needed by --history)`);
   });
-  const [isShallow, file] = answer.split("\n");
-  if (isShallow !== "true" || !file) return [];
-  const text3 = await readFile2(isAbsolute(file) ? file : join7(dir, file), "utf8").catch(() => "");
-  return text3.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l));
+  const [isShallow, file, packs] = answer.split("\n");
+  const at3 = (path7) => isAbsolute(path7) ? path7 : join7(dir, path7);
+  const partial = packs ? (await readdir2(at3(packs)).catch(() => [])).some((name3) => name3.endsWith(".promisor")) : false;
+  if (isShallow !== "true" || !file) return { shallow: [], partial };
+  const text3 = await readFile2(at3(file), "utf8").catch(() => "");
+  return { shallow: text3.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)), partial };
 }
 function logArgs(revisions) {
   return ["log", ...revisions, "--raw", "--no-abbrev", "--no-renames", "-c", "--root", "--format=%x01%H %ct %aI %an", "--"];

@@ -39,8 +39,8 @@ function start(dir: string, args: string[], stdin: 'pipe' | 'ignore', env: NodeJ
   return child;
 }
 
-/** Collects stderr (first 4 KiB) and the exit of a child; `error` is ENOENT when git is missing. */
-function watch(child: Proc): { stderr: () => string; exited: Promise<{ code: number | null; missingGit: boolean }> } {
+/** Collects stderr (first 4 KiB: `stderr` gives its first line) and the exit of a child; `error` is ENOENT when git is missing. */
+function watch(child: Proc): { stderr: () => string; allStderr: () => string; exited: Promise<{ code: number | null; missingGit: boolean }> } {
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     if (stderr.length < 4096) stderr += chunk.toString('utf8');
@@ -52,7 +52,7 @@ function watch(child: Proc): { stderr: () => string; exited: Promise<{ code: num
     });
     child.on('close', (code) => resolve({ code, missingGit }));
   });
-  return { stderr: () => stderr.trim().split('\n')[0] ?? '', exited };
+  return { stderr: () => stderr.trim().split('\n')[0] ?? '', allStderr: () => stderr, exited };
 }
 
 /** Runs git to completion and returns stdout; rejects with git's first stderr line. */
@@ -316,6 +316,7 @@ export class BlobReader<T> {
       let culprit: { oid: string; tag: T } | undefined;
       let reason = '';
       let retry = false;
+      let notFetched = false;
       try {
         await this.readOutput();
       } catch (error) {
@@ -341,15 +342,20 @@ export class BlobReader<T> {
           throw new Error(`git cat-file --batch exited: ${this.watcher.stderr() || `exit ${code}`}`);
         }
         if (this.inFlight) this.pending.splice(this.head, 0, culprit); // back in the queue, in order
-        retry = !this.retried.has(culprit.oid);
+        // In a partial clone git dies on each blob it has not fetched (the scan does not fetch:
+        // gitEnv): that blob is named at once, and its death is not a failure to read.
+        notFetched = PROMISOR_MISSING.exec(this.watcher.allStderr())?.[1] === culprit.oid;
+        retry = !notFetched && !this.retried.has(culprit.oid);
         this.retried.add(culprit.oid);
         if (!retry) this.next();
-        reason = `git could not read object ${culprit.oid.slice(0, 12)}: ${this.watcher.stderr() || (code === null ? 'git was killed' : `exit ${code}`)}`;
+        reason = notFetched
+          ? `object ${culprit.oid.slice(0, 12)} is not in this partial clone (git fetches it on demand; a scan does not)`
+          : `git could not read object ${culprit.oid.slice(0, 12)}: ${this.watcher.stderr() || (code === null ? 'git was killed' : `exit ${code}`)}`;
       }
       this.inFlight = undefined;
       // A git that dies again and again without reading anything (repository gone, out of
       // memory) is an error, not a loop.
-      this.deaths = this.delivered === this.deliveredAtDeath ? this.deaths + 1 : 1;
+      this.deaths = notFetched ? 0 : this.delivered === this.deliveredAtDeath ? this.deaths + 1 : 1;
       this.deliveredAtDeath = this.delivered;
       if (this.deaths > MAX_DEATHS_WITHOUT_PROGRESS) throw new Error(`git cat-file --batch failed ${this.deaths} times in a row without reading an object: ${this.watcher.stderr() || `exit ${code}`}`);
       if (!retry) this.onBlob({ ok: false, tag: culprit.tag, reason });
@@ -562,3 +568,6 @@ const EMPTY = Buffer.alloc(0);
 
 /** Consecutive deaths of `git cat-file --batch` with no object read in between, before giving up. */
 const MAX_DEATHS_WITHOUT_PROGRESS = 8;
+
+/** What git says as it dies on an object a partial clone has not fetched, with lazy fetching off. */
+const PROMISOR_MISSING = /could not fetch ([0-9a-f]{40,64}) from promisor remote/;

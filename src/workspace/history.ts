@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { sameSecret } from '../core/commits.js';
 import { activeDetectorCount } from '../core/secrets/engine.js';
@@ -119,8 +119,8 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   const started = performance.now();
   const { settings } = options;
   // The set-up questions to git are asked at once (each is a process to start).
-  const shallowAsked = shallowCommits(dir);
-  const [shallow, branch, since, headCommit] = await Promise.all([
+  const shallowAsked = repositoryShape(dir);
+  const [{ shallow, partial }, branch, since, headCommit] = await Promise.all([
     shallowAsked,
     options.branch !== undefined ? shallowAsked.then(() => resolveRef(dir, options.branch!, '--branch')) : undefined,
     options.since !== undefined ? shallowAsked.then(() => resolveRef(dir, options.since!, '--since')) : undefined,
@@ -222,6 +222,11 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
    */
   const meet = (oid: string, path: string, profile: number, intro: Intro | undefined, oversized: ReadonlyMap<string, number>, wanted: { oid: string; tag: BlobTag }[]): void => {
     const first = seen.get(oid);
+    if (first === undefined && present && present.get(oid) === undefined) {
+      notFetched++;
+      seen.set(detached(oid), SKIPPED_BLOB);
+      return;
+    }
     if (first === undefined) {
       const own = detached(oid);
       seen.set(own, ask({ oid: own, path: detached(path), profile, seq: pool.reserve(), intros: intro && [intro] }, oversized, wanted));
@@ -252,7 +257,15 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   // The size pass is not waited for (it answers in ~0.1 s, while the walk's first blobs are
   // already being read): until it answers, the reader itself passes over oversized blobs.
   let oversized: ReadonlyMap<string, number> = new Map();
-  const oversizedAsked = oversizedBlobs(dir, settings.maxFileSize).then((found) => (oversized = found));
+  // A partial clone (`--filter=blob:none`…) lacks the blobs git fetches on demand, and
+  // `cat-file` dies on each one it is asked for (the scan does not fetch: GIT_NO_LAZY_FETCH): there
+  // the same pass lists the blobs present, and the walk waits for it to ask only for those.
+  let present: ObjectIdMap<never> | undefined;
+  let notFetched = 0;
+  const oversizedAsked = objectSizes(dir, settings.maxFileSize, partial).then((found) => {
+    oversized = found.oversized;
+    present = found.present;
+  });
   const taggedAsked = revisions[0] === '--all' ? taggedObjects(dir) : Promise.resolve([]);
   // Awaited below unless the scan fails first: then their failure is not this scan's to report.
   oversizedAsked.catch(() => undefined);
@@ -266,6 +279,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     const first = walk.next();
     first.catch(() => undefined); // awaited below, unless what comes first fails
     pool.prepare();
+    if (partial) await oversizedAsked;
     for (let step = await first; !step.done; step = await walk.next()) {
       const wanted: { oid: string; tag: BlobTag }[] = [];
       walked.read(step.value, (oid, path, intro) => {
@@ -313,6 +327,9 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     await walk.return(undefined).catch(() => undefined); // ends the walk's git if the scan stopped early
     if (!scanned) await reader.finish().catch(() => undefined);
     await pool.close();
+  }
+  if (notFetched > 0) {
+    skipped.add({ path: '(history)', reason: 'unreadable', detail: `partial clone: ${notFetched} blob(s) it has not fetched were not scanned (git fetches them on demand; a scan does not). Scan a full clone, without --filter, to read them` }, true);
   }
   for (const [oid, path] of missing) {
     skipped.add({ path: path || `object ${oid.slice(0, 12)}`, reason: 'unreadable', detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
@@ -373,20 +390,23 @@ function largeOutcome(tag: BlobTag, skip: { scanned: false; skipped: Skipped }):
  * Blobs over `maxFileSize` anywhere in the object store (`cat-file --batch-all-objects
  * --batch-check`, sizes read from the pack index and object headers: 0.03 s of git for express's
  * 53,477 objects, ~0.1 s until Node has them all): once it has answered, they are named as skipped
- * without git reading them. Only the few oversized ones are kept.
+ * without git reading them. Only the few oversized ones are kept; with `listPresent` (a partial
+ * clone), every blob the object store holds too, since it lists only objects present.
  */
-async function oversizedBlobs(dir: string, maxFileSize: number): Promise<Map<string, number>> {
+async function objectSizes(dir: string, maxFileSize: number, listPresent: boolean): Promise<{ oversized: Map<string, number>; present?: ObjectIdMap<never> }> {
   const oversized = new Map<string, number>();
+  const present = listPresent ? new ObjectIdMap<never>() : undefined;
   const digits = String(maxFileSize).length;
   for await (const lines of gitLineBatches(dir, ['cat-file', '--batch-all-objects', '--batch-check=%(objectsize) %(objecttype) %(objectname)', '--unordered'], () => undefined)) {
     for (const line of lines) {
       const space = line.indexOf(' ');
+      if (present && line.startsWith('blob ', space + 1)) present.set(line.slice(space + 6), 0);
       if (space < digits) continue; // fewer digits than the limit: smaller
       const size = Number(line.slice(0, space));
       if (size > maxFileSize && line.startsWith('blob ', space + 1)) oversized.set(detached(line.slice(space + 6)), size);
     }
   }
-  return oversized;
+  return { oversized, present };
 }
 
 /** Blobs and trees that a ref names directly (or through an annotated tag), which no commit walk meets. */
@@ -419,20 +439,23 @@ async function resolveRef(dir: string, ref: string, flag: string): Promise<strin
 }
 
 /**
- * Commits a shallow clone cut the history at (`$GIT_DIR/shallow`). The same question says whether
- * `dir` is a repository at all.
+ * Commits a shallow clone cut the history at (`$GIT_DIR/shallow`), and whether the repository is a
+ * partial clone (`git clone --filter=…`: git marks each pack fetched from a promisor remote with a
+ * `.promisor` file). The same question says whether `dir` is a repository at all.
  */
-async function shallowCommits(dir: string): Promise<string[]> {
-  const answer = await gitOutput(dir, ['rev-parse', '--is-shallow-repository', '--git-path', 'shallow']).catch(async (error: unknown) => {
+async function repositoryShape(dir: string): Promise<{ shallow: string[]; partial: boolean }> {
+  const answer = await gitOutput(dir, ['rev-parse', '--is-shallow-repository', '--git-path', 'shallow', '--git-path', 'objects/pack']).catch(async (error: unknown) => {
     // A missing folder fails git's start as a missing git does (ENOENT): tell them apart.
     if (!(await stat(dir).then((info) => info.isDirectory(), () => false))) throw new UsageError(`${dir} is not a folder`);
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${dir} is not a git repository (needed by --history)`);
   });
-  const [isShallow, file] = answer.split('\n');
-  if (isShallow !== 'true' || !file) return [];
-  const text = await readFile(isAbsolute(file) ? file : join(dir, file), 'utf8').catch(() => '');
-  return text.split('\n').filter((l) => /^[0-9a-f]{40,64}$/.test(l));
+  const [isShallow, file, packs] = answer.split('\n');
+  const at = (path: string) => (isAbsolute(path) ? path : join(dir, path));
+  const partial = packs ? (await readdir(at(packs)).catch(() => [])).some((name) => name.endsWith('.promisor')) : false;
+  if (isShallow !== 'true' || !file) return { shallow: [], partial };
+  const text = await readFile(at(file), 'utf8').catch(() => '');
+  return { shallow: text.split('\n').filter((l) => /^[0-9a-f]{40,64}$/.test(l)), partial };
 }
 
 /**

@@ -117,6 +117,39 @@ describe.each(OUTPUTS)('BlobReader, output through a %s', (output) => {
   });
 });
 
+describe.each(OUTPUTS)('BlobReader in a partial clone (output through a %s)', (output) => {
+  it('each blob the clone has not fetched is named at once (git dies on it: no retry, no error), and the blobs it holds arrive exactly', async () => {
+    const repo = new HistoryRepo();
+    let clone: string | undefined;
+    try {
+      // Twelve versions of old.txt (only in history), then HEAD's two files.
+      for (let i = 0; i < 12; i++) repo.commit('A', `2024-01-${String(1 + i).padStart(2, '0')}T00:00:00Z`, { 'old.txt': `version ${i}\n` });
+      repo.commit('B', '2024-02-01T00:00:00Z', { 'old.txt': null, 'x.txt': 'kept x\n', 'y.txt': 'kept y\n' });
+      const old = repo.git('log', '--format=', '--raw', '--no-abbrev', '--', 'old.txt').split('\n').map((l) => l.split(' ')[3]).filter((oid) => oid && !/^0+$/.test(oid));
+      const kept = ['x.txt', 'y.txt'].map((f) => repo.git('rev-parse', `HEAD:${f}`));
+      expect(old).toHaveLength(12);
+      clone = repo.partialClone({ checkout: true });
+      // Kept blobs between and after runs of blobs the clone lacks: more deaths in a row than a
+      // reader allows a git that reads nothing (8), were they counted as failures.
+      const order = [...old.slice(0, 6), kept[0], ...old.slice(6), kept[1]];
+      const results: BlobResult<string>[] = [];
+      const reader = new BlobReader<string>(clone, (blob) => results.push(blob.ok ? { ...blob, bytes: Buffer.from(blob.bytes) } : blob), Infinity, output);
+      await reader.requestMany(order.map((oid) => ({ oid, tag: oid })));
+      await reader.finish();
+      expect(results.map((r) => r.tag)).toEqual(order);
+      for (const r of results) {
+        if (kept.includes(r.tag)) expect(r.ok && sha(r.bytes)).toBe(r.tag);
+        else expect(r).toEqual({ ok: false, tag: r.tag, reason: `object ${r.tag.slice(0, 12)} is not in this partial clone (git fetches it on demand; a scan does not)` });
+      }
+      // Nothing was fetched into the clone.
+      expect(readdirSync(join(clone, '.git', 'objects', 'pack')).filter((f) => f.endsWith('.pack'))).toHaveLength(2);
+    } finally {
+      repo.cleanup();
+      if (clone) rmSync(join(clone, '..'), { recursive: true, force: true });
+    }
+  });
+});
+
 describe.each(OUTPUTS)('BlobReader with a size limit (output through a %s)', (output) => {
   it('passes over blobs larger than maxBytes as they stream by, answers them with their size, and reads the rest exactly', async () => {
     const repo = new HistoryRepo();

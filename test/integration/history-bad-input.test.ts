@@ -7,7 +7,7 @@
  * streams them; binary ones stay skips).
  * Each gives a named skip, never a crash or a hang, and the rest of the history is scanned.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../src/core/types.js';
@@ -69,6 +69,33 @@ describe('scanHistory on bad input (more)', () => {
       expect(result.skipped).toEqual([expect.objectContaining({ path: 'b.ts', reason: 'unreadable', detail: expect.stringContaining(blob.slice(0, 12)) })]);
     } finally {
       repo.cleanup();
+    }
+  });
+
+  it('a partial clone (--filter=blob:none): the blobs it holds are scanned, those it never fetched are counted in one named skip, and nothing is fetched', async () => {
+    const repo = new HistoryRepo();
+    let clone: string | undefined;
+    try {
+      repo.commit('A', '2024-01-01T00:00:00Z', { 'a.ts': `const t = '${FIRST}';\n` });
+      repo.commit('B', '2024-01-02T00:00:00Z', { 'a.ts': 'const t = process.env.T;\n', 'b.ts': `const u = '${SECOND}';\n` });
+      // Ten more versions of a file, so that the blobs git has not fetched come one after another.
+      for (let i = 0; i < 10; i++) repo.commit('C', `2024-01-${String(3 + i).padStart(2, '0')}T00:00:00Z`, { 'c.ts': `export const v = ${i};\n` });
+      repo.commit('D', '2024-01-20T00:00:00Z', { 'c.ts': null });
+      clone = repo.partialClone({ checkout: true }); // fetches HEAD's blobs: a.ts (clean) and b.ts
+      // Nothing can be fetched from here on: the repository it was cloned from is gone.
+      repo.cleanup();
+      const packs = readdirSync(join(clone, '.git', 'objects', 'pack')).sort();
+      const { result, history } = await scanHistory(clone, { settings: defaultSettings() });
+      expect(result.findings.map((f) => [f.file, f.presentAtHead])).toEqual([['b.ts', true]]);
+      // a.ts's first version (with FIRST) and the ten versions of c.ts were never fetched.
+      expect(result.skipped).toEqual([
+        { path: '(history)', reason: 'unreadable', detail: 'partial clone: 11 blob(s) it has not fetched were not scanned (git fetches them on demand; a scan does not). Scan a full clone, without --filter, to read them' },
+      ]);
+      expect(history).toMatchObject({ commits: 13, blobs: 2 });
+      expect(readdirSync(join(clone, '.git', 'objects', 'pack')).sort()).toEqual(packs);
+    } finally {
+      repo.cleanup();
+      if (clone) rmSync(join(clone, '..'), { recursive: true, force: true });
     }
   });
 

@@ -52,4 +52,18 @@ export class HistoryRepo {
   cleanup(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+
+  /**
+   * A blobless partial clone of this repository (`git clone --filter=blob:none` over file://,
+   * as `actions/checkout` with `filter: blob:none` makes): commits and trees, and only the blobs
+   * `checkout` fetched (those of HEAD's tree; none with `checkout: false`). The caller removes
+   * the returned folder's parent.
+   */
+  partialClone(options: { checkout: boolean }): string {
+    runGit(this.dir, ['config', 'uploadpack.allowFilter', 'true']);
+    const parent = mkdtempSync(join(tmpdir(), 'nhi-partial-'));
+    const dir = join(parent, 'clone');
+    runGit(parent, ['clone', '-q', '--filter=blob:none', ...(options.checkout ? [] : ['--no-checkout']), `file://${this.dir}`, dir]);
+    return dir;
+  }
 }
