@@ -59475,11 +59475,11 @@ function gitOutput(dir, args, env) {
     });
   });
 }
-async function* gitLines(dir, args, onError) {
-  for await (const lines of gitLineBatches(dir, args, onError)) yield* lines;
+async function* gitLines(dir, args, onError, env) {
+  for await (const lines of gitLineBatches(dir, args, onError, env)) yield* lines;
 }
-async function* gitLineBatches(dir, args, onError) {
-  const child2 = start(dir, args, "ignore");
+async function* gitLineBatches(dir, args, onError, env) {
+  const child2 = start(dir, args, "ignore", env);
   const { stderr, exited } = watch(child2);
   let read = false;
   try {
@@ -61548,9 +61548,10 @@ function sameSecret(f) {
 
 // src/workspace/commits.ts
 var MAX_BINARY_READS = 500;
-async function scanCommitRange(dir, range2, settings, revealSecrets) {
+async function scanCommitRange(dir, range2, settings, revealSecrets, fetching = false) {
   for (const sha of [range2.base, range2.head]) if (!/^[0-9a-f]{7,64}$/i.test(sha)) throw new UsageError(`not a commit id: "${sha}"`);
   const secrets = new CommitSecrets(settings, revealSecrets);
+  const env = fetching ? gitEnv({ GIT_NO_LAZY_FETCH: "0" }) : void 0;
   const args = ["log", "--reverse", "-p", "--full-index", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", "--relative", "--format=%x01%H %aI %an", `${range2.base}..${range2.head}`, "--"];
   let commit;
   const binaries = new BinaryChanges(dir, settings, secrets);
@@ -61575,7 +61576,7 @@ async function scanCommitRange(dir, range2, settings, revealSecrets) {
     }
   );
   let failure;
-  for await (const line of gitLines(dir, args, (message) => failure = message)) {
+  for await (const line of gitLines(dir, args, (message) => failure = message, env)) {
     if (line.startsWith("")) {
       reader.end();
       await binaries.read();
@@ -61587,9 +61588,15 @@ async function scanCommitRange(dir, range2, settings, revealSecrets) {
   reader.end();
   await binaries.read();
   if (binaries.unread > 0) secrets.notes.push(`${binaries.unread} binary change(s) past the first ${MAX_BINARY_READS} were not read back from git (a UTF-16 file, or text that .gitattributes marks binary, among them would not be checked commit by commit).`);
+  if (failure && !fetching && LAZY_FETCH_REFUSED.test(failure)) {
+    const again = await scanCommitRange(dir, range2, settings, revealSecrets, true);
+    again.notes.unshift("The checkout is a partial clone: git fetched the blobs these commits changed from its remote to read them.");
+    return again;
+  }
   if (failure) throw new UsageError(`git log ${range2.base.slice(0, 12)}..${range2.head.slice(0, 12)} failed: ${failure}`);
   return secrets;
 }
+var LAZY_FETCH_REFUSED = /lazy fetching disabled|from promisor remote/;
 var BinaryChanges = class {
   constructor(dir, settings, secrets) {
     this.dir = dir;

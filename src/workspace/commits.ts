@@ -2,7 +2,7 @@ import { CommitSecrets, sameSecret } from '../core/commits.js';
 import type { CommitRef, Finding, ScanSettings, SecretSink } from '../core/types.js';
 import { patchView, UnifiedDiffReader } from '../core/diff/unified.js';
 import { UsageError } from './errors.js';
-import { BlobReader, gitLines, gitOutput } from './git-objects.js';
+import { BlobReader, gitEnv, gitLines, gitOutput } from './git-objects.js';
 import { newLines } from '../core/diff/new-lines.js';
 import { toSourceFile } from '../core/source.js';
 import { isIgnored } from '../core/scan.js';
@@ -20,11 +20,14 @@ export const MAX_BINARY_READS = 500;
  * (src/core/secrets/pieces.ts `patchInPieces`). Paths are relative to
  * `dir` (`--relative`), and only files under it count, as in a folder scan.
  */
-export async function scanCommitRange(dir: string, range: { base: string; head: string }, settings: ScanSettings, revealSecrets?: SecretSink): Promise<CommitSecrets> {
+export async function scanCommitRange(dir: string, range: { base: string; head: string }, settings: ScanSettings, revealSecrets?: SecretSink, fetching = false): Promise<CommitSecrets> {
   for (const sha of [range.base, range.head]) if (!/^[0-9a-f]{7,64}$/i.test(sha)) throw new UsageError(`not a commit id: "${sha}"`);
   const secrets = new CommitSecrets(settings, revealSecrets);
+  // git's own lazy fetching, off by default (gitEnv), on for the second try in a partial clone.
+  const env = fetching ? gitEnv({ GIT_NO_LAZY_FETCH: '0' }) : undefined;
   const args = ['log', '--reverse', '-p', '--full-index', '--no-renames', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', '--relative', '--format=%x01%H %aI %an', `${range.base}..${range.head}`, '--'];
   let commit: CommitRef | undefined;
+  // The blobs of a change git calls binary are read after `git log -p` read them, so they are here.
   const binaries = new BinaryChanges(dir, settings, secrets);
   // The project's one diff parser, streamed: a file is handed over when its hunks end, or at the
   // next file or commit, while `commit` is still the commit it belongs to; a file's patch over
@@ -50,7 +53,7 @@ export async function scanCommitRange(dir: string, range: { base: string; head: 
     },
   );
   let failure: string | undefined;
-  for await (const line of gitLines(dir, args, (message) => (failure = message))) {
+  for await (const line of gitLines(dir, args, (message) => (failure = message), env)) {
     if (line.startsWith('\u0001')) {
       reader.end(); // the last file of the commit before (a binary one has no hunks to end it)
       await binaries.read();
@@ -62,9 +65,20 @@ export async function scanCommitRange(dir: string, range: { base: string; head: 
   reader.end();
   await binaries.read();
   if (binaries.unread > 0) secrets.notes.push(`${binaries.unread} binary change(s) past the first ${MAX_BINARY_READS} were not read back from git (a UTF-16 file, or text that .gitattributes marks binary, among them would not be checked commit by commit).`);
+  if (failure && !fetching && LAZY_FETCH_REFUSED.test(failure)) {
+    // A partial clone (`actions/checkout` with `filter: blob:none`) lacks the blobs these commits
+    // changed: read the range again, with git fetching them from the clone's promisor remote as it
+    // goes (the commits of one pull request or push; a history scan never fetches).
+    const again = await scanCommitRange(dir, range, settings, revealSecrets, true);
+    again.notes.unshift("The checkout is a partial clone: git fetched the blobs these commits changed from its remote to read them.");
+    return again;
+  }
   if (failure) throw new UsageError(`git log ${range.base.slice(0, 12)}..${range.head.slice(0, 12)} failed: ${failure}`);
   return secrets;
 }
+
+/** git's first words when a partial clone lacks a blob it must not fetch (GIT_NO_LAZY_FETCH). */
+const LAZY_FETCH_REFUSED = /lazy fetching disabled|from promisor remote/;
 
 /**
  * A commit's changes git calls binary, read back as blobs. git shows no lines of them, so a token

@@ -71,13 +71,13 @@ export function gitOutput(dir: string, args: string[], env?: NodeJS.ProcessEnv):
 }
 
 /** Line-by-line stdout of a long-running git, without holding it all. */
-export async function* gitLines(dir: string, args: string[], onError: (message: string) => void): AsyncGenerator<string> {
-  for await (const lines of gitLineBatches(dir, args, onError)) yield* lines;
+export async function* gitLines(dir: string, args: string[], onError: (message: string) => void, env?: NodeJS.ProcessEnv): AsyncGenerator<string> {
+  for await (const lines of gitLineBatches(dir, args, onError, env)) yield* lines;
 }
 
 /** `gitLines`, one array per chunk of output (no promise per line). */
-export async function* gitLineBatches(dir: string, args: string[], onError: (message: string) => void): AsyncGenerator<string[]> {
-  const child = start(dir, args, 'ignore');
+export async function* gitLineBatches(dir: string, args: string[], onError: (message: string) => void, env?: NodeJS.ProcessEnv): AsyncGenerator<string[]> {
+  const child = start(dir, args, 'ignore', env);
   const { stderr, exited } = watch(child);
   let read = false;
   try {

@@ -3,6 +3,8 @@
  * clone) reads back the changes git calls binary: UTF-16 text is binary to git, so a token added to
  * a UTF-16 file in one commit and removed in the next showed no line. Real git, real blobs.
  */
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../src/core/types.js';
 import { MAX_BINARY_READS, scanCommitRange } from '../../src/workspace/commits.js';
@@ -47,6 +49,39 @@ describe('scanCommitRange: binary changes that are UTF-16 text', () => {
       expect(secrets.summary()).toEqual([`1 binary change(s) past the first ${MAX_BINARY_READS} were not read back from git (a UTF-16 file, or text that .gitattributes marks binary, among them would not be checked commit by commit).`]);
     } finally {
       many.cleanup();
+    }
+  });
+});
+
+describe('scanCommitRange in a partial clone (actions/checkout with `filter: blob:none`)', () => {
+  it("fetches the blobs its commits changed from the clone's remote (text, UTF-16, a file marked -diff) and says so; a clone that holds them is read as is", async () => {
+    const repo = new HistoryRepo('nhi-commit-range-partial-');
+    let clone: string | undefined;
+    try {
+      const base = repo.commit('Base', '2024-04-01T10:00:00Z', { 'README.md': '# x\n' });
+      const add = repo.commit('Mallory', '2024-04-02T10:00:00Z', { 'config.js': `export const t = '${ADDED_THEN_REMOVED}';\n`, 'deploy.ps1': utf16(`$t = "token ${ADDED}"\r\n`), 'notes.txt': `token ${BEFORE}\n` });
+      const head = repo.commit('Mallory', '2024-04-03T10:00:00Z', { 'config.js': 'export const t = process.env.T;\n', 'deploy.ps1': utf16('$t = $env:TOKEN\r\n'), 'notes.txt': 'no token\n' });
+      clone = repo.partialClone({ checkout: false }); // commits and trees only: every blob is fetched on demand
+      // A file marked -diff: git shows no lines for it, and its versions are read back as blobs.
+      writeFileSync(join(clone, '.git', 'info', 'attributes'), 'notes.txt -diff\n');
+      const packs = () => readdirSync(join(clone!, '.git', 'objects', 'pack')).filter((f) => f.endsWith('.pack')).length;
+      const before = packs();
+      const secrets = await scanCommitRange(clone, { base, head }, defaultSettings());
+      expect(secrets.commits).toBe(2);
+      expect(secrets.findings().map((f) => [f.file, f.line, f.commit?.sha]).sort()).toEqual([
+        ['config.js', 1, add],
+        ['deploy.ps1', 1, add],
+        ['notes.txt', 1, add],
+      ]);
+      expect(secrets.summary()).toEqual(['The checkout is a partial clone: git fetched the blobs these commits changed from its remote to read them.']);
+      expect(packs()).toBeGreaterThan(before);
+      // Now that it holds them, the same range is read without fetching, and without the note.
+      const again = await scanCommitRange(clone, { base, head }, defaultSettings());
+      expect(again.findings()).toHaveLength(3);
+      expect(again.summary()).toEqual([]);
+    } finally {
+      repo.cleanup();
+      if (clone) rmSync(join(clone, '..'), { recursive: true, force: true });
     }
   });
 });
