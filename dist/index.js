@@ -63134,7 +63134,7 @@ async function scanHistory(dir, options) {
         identities: 0
       }
     },
-    history: { commits, blobs, blobBytes, head, shallow, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers }
+    history: { commits, blobs, blobBytes, head, shallow, notFetched, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers }
   };
 }
 function readsInPieces(path7, size) {
@@ -64161,6 +64161,7 @@ async function treeScan(inputs, dir, settings, vault) {
   if (!inputs.history) return result;
   const { result: history, history: stats } = await scanHistory(dir, { settings, revealSecrets: vault?.sink });
   if (stats.shallow.length > 0) warning("history: on, but the checkout is shallow: only the fetched commits were scanned. Use actions/checkout with fetch-depth: 0.");
+  if (stats.notFetched > 0) warning(`history: on, but the checkout is a partial clone: ${stats.notFetched} blob(s) it had not fetched were not scanned. Use actions/checkout without filter.`);
   info(`History: ${stats.commits} commit(s), ${stats.blobs} unique blob(s) (${(stats.blobBytes / 1e6).toFixed(1)} MB) scanned.`);
   return mergeHistory(result, history);
 }

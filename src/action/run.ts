@@ -157,6 +157,7 @@ async function treeScan(inputs: ActionInputs, dir: string, settings: ScanSetting
   if (!inputs.history) return result;
   const { result: history, history: stats } = await scanHistory(dir, { settings, revealSecrets: vault?.sink });
   if (stats.shallow.length > 0) core.warning('history: on, but the checkout is shallow: only the fetched commits were scanned. Use actions/checkout with fetch-depth: 0.');
+  if (stats.notFetched > 0) core.warning(`history: on, but the checkout is a partial clone: ${stats.notFetched} blob(s) it had not fetched were not scanned. Use actions/checkout without filter.`);
   core.info(`History: ${stats.commits} commit(s), ${stats.blobs} unique blob(s) (${(stats.blobBytes / 1e6).toFixed(1)} MB) scanned.`);
   return mergeHistory(result, history);
 }

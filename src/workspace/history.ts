@@ -51,6 +51,8 @@ export interface HistoryStats {
   head?: string;
   /** Shallow clone: commits whose parents were not fetched (history before them is not scanned). */
   shallow: string[];
+  /** Partial clone: blobs it has not fetched, which were not scanned. */
+  notFetched: number;
   /** Worker threads started, and the blobs they scanned (the rest were scanned in the main thread). */
   workers: number;
   blobsFromWorkers: number;
@@ -360,7 +362,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
         identities: 0,
       },
     },
-    history: { commits, blobs, blobBytes, head, shallow, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers },
+    history: { commits, blobs, blobBytes, head, shallow, notFetched, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers },
   };
 }
 

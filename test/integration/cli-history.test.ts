@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeGithubToken, runCli } from '../support/cli/run-cli.js';
@@ -147,6 +147,26 @@ describe('nhi-steward baseline --history', () => {
     const later = await runInProcess(['scan', repo.dir, '--history', '-f', 'json']);
     expect(later.code).toBe(1);
     expect(JSON.parse(later.stdout).findings.map((f: JsonFinding) => [f.file, f.commit?.author])).toEqual([['new.ts', 'Carol']]);
+  });
+
+  it('a partial clone: the blobs it holds are scanned, and the progress line and the report say how many it has not fetched', async () => {
+    const source = new HistoryRepo('nhi-cli-history-partial-');
+    let clone: string | undefined;
+    try {
+      source.commit('Alice', '2024-07-01T10:00:00Z', { '.env': `GITHUB_TOKEN=${REMOVED}\n` });
+      source.commit('Bob', '2024-07-02T10:00:00Z', { '.env': 'GITHUB_TOKEN=\n', 'app.ts': `export const t = '${AT_HEAD}';\n` });
+      clone = source.partialClone({ checkout: true });
+      const run = await runInProcess(['scan', clone, '--history', '-f', 'json']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('unique blob(s) (0.0 MB) scanned (partial clone: 1 blob(s) it has not fetched were not scanned)');
+      const report = JSON.parse(run.stdout) as { findings: JsonFinding[]; skipped: { path: string; detail?: string }[] };
+      expect(report.findings.map((f) => [f.file, f.presentAtHead])).toEqual([['app.ts', true]]);
+      expect(report.skipped).toEqual([expect.objectContaining({ path: '(history)', detail: expect.stringContaining('partial clone: 1 blob(s) it has not fetched were not scanned') })]);
+      for (const secret of ALL) expect(`${run.stdout}${run.stderr}`).not.toContain(secret);
+    } finally {
+      source.cleanup();
+      if (clone) rmSync(join(clone, '..'), { recursive: true, force: true });
+    }
   });
 
   it('--since and --branch need --history', async () => {

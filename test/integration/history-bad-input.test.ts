@@ -91,7 +91,7 @@ describe('scanHistory on bad input (more)', () => {
       expect(result.skipped).toEqual([
         { path: '(history)', reason: 'unreadable', detail: 'partial clone: 11 blob(s) it has not fetched were not scanned (git fetches them on demand; a scan does not). Scan a full clone, without --filter, to read them' },
       ]);
-      expect(history).toMatchObject({ commits: 13, blobs: 2 });
+      expect(history).toMatchObject({ commits: 13, blobs: 2, notFetched: 11 });
       expect(readdirSync(join(clone, '.git', 'objects', 'pack')).sort()).toEqual(packs);
     } finally {
       repo.cleanup();

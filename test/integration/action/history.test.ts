@@ -44,7 +44,7 @@ interface Built {
  * origin: main = base; feature = base → "add config" (the token) → "remove the token". The
  * workspace is a clone of feature (shallow unless `full`), as actions/checkout makes it.
  */
-function build(options: { full?: boolean; attributes?: string } = {}): Built {
+function build(options: { full?: boolean; attributes?: string; partial?: boolean } = {}): Built {
   const root = mkdtempSync(join(tmpdir(), 'nhi-action-history-'));
   roots.push(root);
   const origin = join(root, 'origin.git');
@@ -71,7 +71,9 @@ function build(options: { full?: boolean; attributes?: string } = {}): Built {
   const removed = git(author, ['rev-parse', 'HEAD']);
   git(author, ['push', '-q', origin, 'main', 'feature']);
   const workspace = join(root, 'workspace');
-  git(root, ['clone', '-q', ...(options.full ? [] : ['--depth', '1']), '--branch', 'feature', `file://${origin}`, workspace]);
+  // `partial`: a blobless clone of every commit, as actions/checkout makes with `filter: blob:none`.
+  if (options.partial) git(origin, ['config', 'uploadpack.allowFilter', 'true']);
+  git(root, ['clone', '-q', ...(options.partial ? ['--filter=blob:none'] : options.full ? [] : ['--depth', '1']), '--branch', 'feature', `file://${origin}`, workspace]);
   return { workspace, base, added, removed };
 }
 
@@ -159,6 +161,18 @@ describe('Action: every commit of a PR or push', () => {
     assertNoLeak(run);
   });
 
+  it('in a partial checkout (filter: blob:none), git fetches the blobs the PR changed: the run fails the same way, and says so', async () => {
+    const ws = build({ partial: true });
+    const pull = pullRequestPayload({ number: 9, headSha: ws.removed, baseSha: ws.base });
+    const run = await runAction({ entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'pull_request', payload: { ...pull, pull_request: { ...pull.pull_request, commits: 2 } }, repository: REPO, sha: ws.removed, ref: 'refs/pull/9/merge', inputs: { 'sarif-file': '' } });
+    expect(run.code).toBe(1);
+    const secrets = run.annotations.filter((a) => a.properties.title === 'secret/github-classic-pat');
+    expect(secrets.map((a) => [a.properties.file, a.properties.line])).toEqual([['src/config.js', '3']]);
+    expect(secrets[0].message).toContain(`added in commit ${ws.added.slice(0, 7)}`);
+    expect(run.stdout).toContain('::warning::The checkout is a partial clone: git fetched the blobs these commits changed from its remote to read them.');
+    assertNoLeak(run);
+  });
+
   it('without a usable checkout (origin lacks the base), the commits come from the API: still fails, naming the commit', async () => {
     const { added, run } = await pullWithoutCheckout({ 'src/config.js': CONFIG_WITH_SECRET }, { 'src/config.js': 'export const config = {};\n' });
     expect(run.stdout).toContain("using the API's PR files");
@@ -242,6 +256,16 @@ describe('Action: every commit of a PR or push', () => {
     expect(secrets).toHaveLength(1);
     expect(secrets[0].message).toContain(`introduced in commit ${ws.added.slice(0, 7)} by Test`);
     expect(secrets[0].message).toContain('removed before HEAD');
+    expect(run.stdout).toMatch(/History: 3 commit\(s\)/);
+    assertNoLeak(run);
+  });
+
+  it('history: on in a partial checkout scans the blobs it holds and warns how many it has not fetched (a history scan does not fetch)', async () => {
+    const ws = build({ partial: true });
+    const run = await runAction({ entry: bundle.entry, workspace: ws.workspace, apiUrl: double.url, event: 'schedule', payload: schedulePayload(), repository: REPO, sha: ws.removed, ref: 'refs/heads/feature', inputs: { history: 'on', 'sarif-file': '' } });
+    // The token's version of src/config.js is one of the blobs the checkout never fetched.
+    expect(run.annotations.filter((a) => a.properties.title === 'secret/github-classic-pat')).toEqual([]);
+    expect(run.stdout).toContain('::warning::history: on, but the checkout is a partial clone: 1 blob(s) it had not fetched were not scanned. Use actions/checkout without filter.');
     expect(run.stdout).toMatch(/History: 3 commit\(s\)/);
     assertNoLeak(run);
   });
