@@ -63269,7 +63269,7 @@ function isNotePath(path7) {
   return (id.length === 40 || id.length === 64) && /^(?:[0-9a-f]{2}\/)*[0-9a-f]+$/.test(path7);
 }
 async function notesRefs(dir) {
-  const notes = { commits: /* @__PURE__ */ new Map(), current: /* @__PURE__ */ new Map() };
+  const notes = { commits: /* @__PURE__ */ new Map(), current: /* @__PURE__ */ new Set() };
   const refs = (await gitOutput(dir, ["for-each-ref", "--format=%(refname)", "refs/notes/"]).catch(() => "")).split("\n").filter((ref) => ref.startsWith("refs/notes/"));
   for (const ref of refs) {
     for await (const lines of gitLineBatches(dir, ["rev-list", ref, "--"], () => void 0)) {
@@ -63278,7 +63278,7 @@ async function notesRefs(dir) {
     for await (const lines of gitLineBatches(dir, ["ls-tree", "-r", ref], () => void 0)) {
       for (const line of lines) {
         const meta = line.slice(0, line.indexOf("	")).split(" ");
-        if (meta[1] === "blob" && !notes.current.has(meta[2])) notes.current.set(detached(meta[2]), ref);
+        if (meta[1] === "blob") notes.current.add(detached(meta[2]));
       }
     }
   }

@@ -577,8 +577,8 @@ async function blobsAt(dir: string, commit: string, profiles: PathProfiles): Pro
 interface NotesRefs {
   /** Each notes ref's commits, to the first ref that reaches them. */
   commits: Map<string, string>;
-  /** The blobs each notes ref's tree holds now, to the ref. */
-  current: Map<string, string>;
+  /** The blobs the notes refs' trees hold now. */
+  current: Set<string>;
 }
 
 /** A path a notes tree could name a note by: an object id (40 or 64 hex digits), whole or in 2-digit folders. */
@@ -588,7 +588,7 @@ function isNotePath(path: string): boolean {
 }
 
 async function notesRefs(dir: string): Promise<NotesRefs> {
-  const notes: NotesRefs = { commits: new Map(), current: new Map() };
+  const notes: NotesRefs = { commits: new Map(), current: new Set() };
   const refs = (await gitOutput(dir, ['for-each-ref', '--format=%(refname)', 'refs/notes/']).catch(() => '')).split('\n').filter((ref) => ref.startsWith('refs/notes/'));
   for (const ref of refs) {
     for await (const lines of gitLineBatches(dir, ['rev-list', ref, '--'], () => undefined)) {
@@ -597,7 +597,7 @@ async function notesRefs(dir: string): Promise<NotesRefs> {
     for await (const lines of gitLineBatches(dir, ['ls-tree', '-r', ref], () => undefined)) {
       for (const line of lines) {
         const meta = line.slice(0, line.indexOf('\t')).split(' ');
-        if (meta[1] === 'blob' && !notes.current.has(meta[2])) notes.current.set(detached(meta[2]), ref);
+        if (meta[1] === 'blob') notes.current.add(detached(meta[2]));
       }
     }
   }
