@@ -63196,10 +63196,20 @@ async function repositoryShape(dir) {
   });
   const [isShallow, file, packs] = answer.split("\n");
   const at3 = (path7) => isAbsolute(path7) ? path7 : join7(dir, path7);
-  const partial = packs ? (await readdir2(at3(packs)).catch(() => [])).some((name3) => name3.endsWith(".promisor")) : false;
+  const promisorPacks = packs ? (await readdir2(at3(packs)).catch(() => [])).some((name3) => name3.endsWith(".promisor")) : false;
+  const partial = promisorPacks && await hasPromisorRemote(dir);
   if (isShallow !== "true" || !file) return { shallow: [], partial };
   const text3 = await readFile2(at3(file), "utf8").catch(() => "");
   return { shallow: text3.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)), partial };
+}
+async function hasPromisorRemote(dir) {
+  const answer = await gitOutput(dir, ["config", "--get-regexp", "^(extensions\\.partialclone|remote\\..+\\.promisor)$"]).catch(() => "");
+  return answer.split("\n").some((line) => {
+    const space = line.indexOf(" ");
+    const key = space < 0 ? line : line.slice(0, space);
+    const value2 = space < 0 ? "true" : line.slice(space + 1).trim().toLowerCase();
+    return key === "extensions.partialclone" ? value2 !== "" : key.endsWith(".promisor") && ["true", "yes", "on", "1"].includes(value2);
+  });
 }
 function logArgs(revisions) {
   return ["log", ...revisions, "--raw", "--no-abbrev", "--no-renames", "-c", "--root", "--format=%x01%H %ct %aI %an", "--"];

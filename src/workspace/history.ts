@@ -454,10 +454,28 @@ async function repositoryShape(dir: string): Promise<{ shallow: string[]; partia
   });
   const [isShallow, file, packs] = answer.split('\n');
   const at = (path: string) => (isAbsolute(path) ? path : join(dir, path));
-  const partial = packs ? (await readdir(at(packs)).catch(() => [])).some((name) => name.endsWith('.promisor')) : false;
+  const promisorPacks = packs ? (await readdir(at(packs)).catch(() => [])).some((name) => name.endsWith('.promisor')) : false;
+  const partial = promisorPacks && (await hasPromisorRemote(dir));
   if (isShallow !== 'true' || !file) return { shallow: [], partial };
   const text = await readFile(at(file), 'utf8').catch(() => '');
   return { shallow: text.split('\n').filter((l) => /^[0-9a-f]{40,64}$/.test(l)), partial };
+}
+
+/**
+ * Whether git may fetch missing objects from a remote: a partial clone's. `.promisor` packs alone do
+ * not make one: a local `git clone --mirror` of a partial clone copies them, and there git fetches
+ * nothing and treats a missing blob as damage. Git fetches lazily only from a promisor remote
+ * (`remote.<name>.promisor`, or the remote `extensions.partialClone` names), so that is asked too:
+ * only when such packs are there, since it costs one more process.
+ */
+async function hasPromisorRemote(dir: string): Promise<boolean> {
+  const answer = await gitOutput(dir, ['config', '--get-regexp', '^(extensions\\.partialclone|remote\\..+\\.promisor)$']).catch(() => '');
+  return answer.split('\n').some((line) => {
+    const space = line.indexOf(' ');
+    const key = space < 0 ? line : line.slice(0, space);
+    const value = space < 0 ? 'true' : line.slice(space + 1).trim().toLowerCase(); // a key with no value is true
+    return key === 'extensions.partialclone' ? value !== '' : key.endsWith('.promisor') && ['true', 'yes', 'on', '1'].includes(value);
+  });
 }
 
 /**

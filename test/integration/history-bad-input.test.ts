@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../src/core/types.js';
 import { scanHistory } from '../../src/workspace/history.js';
 import { fakeGithubToken } from '../support/cli/run-cli.js';
-import { HistoryRepo } from '../support/history-repo.js';
+import { HistoryRepo, runGit } from '../support/history-repo.js';
 
 const FIRST = fakeGithubToken(201);
 const SECOND = fakeGithubToken(202);
@@ -93,6 +93,49 @@ describe('scanHistory on bad input (more)', () => {
       ]);
       expect(history).toMatchObject({ commits: 13, blobs: 2, notFetched: 11 });
       expect(readdirSync(join(clone, '.git', 'objects', 'pack')).sort()).toEqual(packs);
+    } finally {
+      repo.cleanup();
+      if (clone) rmSync(join(clone, '..'), { recursive: true, force: true });
+    }
+  });
+
+  it('a partial clone marked the older way (extensions.partialClone naming its remote) is one too', async () => {
+    const repo = new HistoryRepo();
+    let clone: string | undefined;
+    try {
+      repo.commit('A', '2024-01-01T00:00:00Z', { 'a.ts': `const t = '${FIRST}';\n` });
+      repo.commit('B', '2024-01-02T00:00:00Z', { 'a.ts': 'const t = process.env.T;\n' });
+      clone = repo.partialClone({ checkout: true });
+      repo.cleanup();
+      runGit(clone, ['config', '--unset', 'remote.origin.promisor']);
+      runGit(clone, ['config', 'extensions.partialClone', 'origin']);
+      const { result, history } = await scanHistory(clone, { settings: defaultSettings() });
+      expect(result.findings).toEqual([]);
+      expect(result.skipped).toEqual([expect.objectContaining({ path: '(history)', detail: expect.stringMatching(/^partial clone: 1 blob\(s\) it has not fetched/) })]);
+      expect(history.notFetched).toBe(1);
+    } finally {
+      repo.cleanup();
+      if (clone) rmSync(join(clone, '..'), { recursive: true, force: true });
+    }
+  });
+
+  it('.promisor packs without a promisor remote (a local mirror of a partial clone) are no partial clone: git fetches nothing there, so a blob it lacks is named as missing', async () => {
+    const repo = new HistoryRepo();
+    let clone: string | undefined;
+    try {
+      repo.commit('A', '2024-01-01T00:00:00Z', { 'a.ts': `const t = '${FIRST}';\n` });
+      const firstBlob = repo.git('rev-parse', 'HEAD:a.ts');
+      repo.commit('B', '2024-01-02T00:00:00Z', { 'a.ts': 'const t = process.env.T;\n', 'b.ts': `const u = '${SECOND}';\n` });
+      clone = repo.partialClone({ checkout: true });
+      repo.cleanup();
+      // A local clone copies the packs as they are, .promisor marks included, but no promisor remote.
+      const mirror = join(clone, '..', 'mirror.git');
+      runGit(join(clone, '..'), ['clone', '-q', '--mirror', clone, mirror]);
+      expect(readdirSync(join(mirror, 'objects', 'pack')).some((name) => name.endsWith('.promisor'))).toBe(true);
+      const { result, history } = await scanHistory(mirror, { settings: defaultSettings() });
+      expect(result.findings.map((f) => [f.file, f.presentAtHead])).toEqual([['b.ts', true]]);
+      expect(result.skipped).toEqual([{ path: 'a.ts', reason: 'unreadable', detail: `object ${firstBlob.slice(0, 12)} missing or unreadable (partial or damaged clone)` }]);
+      expect(history.notFetched ?? 0).toBe(0);
     } finally {
       repo.cleanup();
       if (clone) rmSync(join(clone, '..'), { recursive: true, force: true });
