@@ -59509,7 +59509,7 @@ async function* lineBatches(stream2) {
 async function* listObjectBatches(dir, revisions, onError) {
   const check = start(dir, ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)", "--buffer"], "pipe");
   const checkWatch = watch(check);
-  const revList = start(dir, ["rev-list", "--objects", "--in-commit-order", "--missing=print", ...revisions, "--"], "ignore", gitEnv(), check.stdin);
+  const revList = start(dir, ["rev-list", "--objects", "--in-commit-order", "--missing=print", "--ignore-missing", ...revisions, "--"], "ignore", gitEnv(), check.stdin);
   const revWatch = watch(revList);
   check.stdin.destroy();
   try {
@@ -62929,19 +62929,24 @@ var hitKey = (oid, profile) => `${oid}:${profile}`;
 var MAX_SKIPPED_LISTED = 200;
 var MAX_BASELINED = 1e5;
 var MAX_OTHER_LOCATIONS = 10;
+var MAX_STASHES = 1e4;
 async function scanHistory(dir, options) {
   const started = performance.now();
   const { settings } = options;
   const shallowAsked = repositoryShape(dir);
-  const [{ shallow, partial }, branch, since, headCommit] = await Promise.all([
+  const [{ shallow, partial, stashes }, branch, since, headCommit] = await Promise.all([
     shallowAsked,
     options.branch !== void 0 ? shallowAsked.then(() => resolveRef(dir, options.branch, "--branch")) : void 0,
     options.since !== void 0 ? shallowAsked.then(() => resolveRef(dir, options.since, "--since")) : void 0,
     options.branch === void 0 ? commitOf(dir, "HEAD") : void 0
   ]);
-  const revisions = [...branch ? [branch] : ["--all"], ...since ? [`^${since}`] : []];
+  const stashWalked = branch ? [] : stashes.slice(0, MAX_STASHES);
+  const revisions = [...branch ? [branch] : ["--all", ...stashWalked], ...since ? [`^${since}`] : []];
   const head = branch ?? headCommit;
   const skipped2 = new SkipList();
+  if (!branch && stashes.length > MAX_STASHES) {
+    skipped2.add({ path: "(history)", reason: "limit", detail: `stash: the ${stashes.length - MAX_STASHES} oldest of ${stashes.length} stash entries were not scanned (at most ${MAX_STASHES})` }, true);
+  }
   for (const commit of shallow) {
     skipped2.add({ path: `commit ${commit.slice(0, 12)}`, reason: "unreadable", detail: "shallow clone: its parents were not fetched, so older history was not scanned (fetch with --unshallow, or fetch-depth: 0)" });
   }
@@ -63115,7 +63120,8 @@ async function scanHistory(dir, options) {
   if (hits.size > 0) {
     const atHead = head ? await blobsAt(dir, head, profiles) : /* @__PURE__ */ new Map();
     const notes = [...hits.values()].some((hit) => hit.first && isNotePath(hit.first.path)) ? await notesRefs(dir) : void 0;
-    findings = mergeByFingerprint([...hits.values()], atHead, head !== void 0, notes);
+    const stashCommits = stashWalked.length > 0 ? await stashCommitsOf(dir, stashWalked) : void 0;
+    findings = mergeByFingerprint([...hits.values()], atHead, head !== void 0, notes, stashCommits);
   }
   findings.sort((a, b) => (a.commit?.date ?? "") < (b.commit?.date ?? "") ? -1 : (a.commit?.date ?? "") > (b.commit?.date ?? "") ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
   const skippedList = skipped2.list();
@@ -63189,18 +63195,41 @@ async function resolveRef(dir, ref, flag) {
   return sha;
 }
 async function repositoryShape(dir) {
-  const answer = await gitOutput(dir, ["rev-parse", "--is-shallow-repository", "--git-path", "shallow", "--git-path", "objects/pack"]).catch(async (error2) => {
+  const answer = await gitOutput(dir, ["rev-parse", "--is-shallow-repository", "--git-path", "shallow", "--git-path", "objects/pack", "--git-path", "logs/refs/stash"]).catch(async (error2) => {
     if (!await stat3(dir).then((info3) => info3.isDirectory(), () => false)) throw new UsageError(`${dir} is not a folder`);
     if (error2 instanceof UsageError) throw error2;
     throw new UsageError(`${dir} is not a git repository (needed by --history)`);
   });
-  const [isShallow, file, packs] = answer.split("\n");
+  const [isShallow, file, packs, stashLog] = answer.split("\n");
   const at3 = (path7) => isAbsolute(path7) ? path7 : join7(dir, path7);
-  const promisorPacks = packs ? (await readdir2(at3(packs)).catch(() => [])).some((name3) => name3.endsWith(".promisor")) : false;
+  const [promisorPacks, stashes] = await Promise.all([
+    packs ? readdir2(at3(packs)).then((names2) => names2.some((name3) => name3.endsWith(".promisor")), () => false) : false,
+    stashLog ? readFile2(at3(stashLog), "utf8").then(stashEntries, () => []) : []
+  ]);
   const partial = promisorPacks && await hasPromisorRemote(dir);
-  if (isShallow !== "true" || !file) return { shallow: [], partial };
+  if (isShallow !== "true" || !file) return { shallow: [], partial, stashes };
   const text3 = await readFile2(at3(file), "utf8").catch(() => "");
-  return { shallow: text3.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)), partial };
+  return { shallow: text3.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)), partial, stashes };
+}
+function stashEntries(reflog) {
+  const entries = [];
+  for (const line of reflog.split("\n")) {
+    const [, id] = line.split(" ", 2);
+    if (id && /^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(id) && !/^0+$/.test(id)) entries.push(id);
+  }
+  return entries.reverse();
+}
+async function stashCommitsOf(dir, stashes) {
+  const commits = /* @__PURE__ */ new Map();
+  const answer = await gitOutput(dir, ["rev-list", "--no-walk=unsorted", "--ignore-missing", "--parents", ...stashes, "--"]).catch(() => "");
+  const number = new Map(stashes.map((id, n) => [id, n]));
+  for (const line of answer.split("\n")) {
+    const [own2, , ...made] = line.split(" ");
+    const n = number.get(own2);
+    if (n === void 0) continue;
+    for (const id of [own2, ...made]) if (!commits.has(id)) commits.set(id, n);
+  }
+  return commits;
 }
 async function hasPromisorRemote(dir) {
   const answer = await gitOutput(dir, ["config", "--get-regexp", "^(extensions\\.partialclone|remote\\..+\\.promisor)$"]).catch(() => "");
@@ -63212,7 +63241,7 @@ async function hasPromisorRemote(dir) {
   });
 }
 function logArgs(revisions) {
-  return ["log", ...revisions, "--raw", "--no-abbrev", "--no-renames", "-c", "--root", "--format=%x01%H %ct %aI %an", "--"];
+  return ["log", "--ignore-missing", ...revisions, "--raw", "--no-abbrev", "--no-renames", "-c", "--root", "--format=%x01%H %ct %aI %an", "--"];
 }
 var WalkLines = class {
   commits = 0;
@@ -63300,7 +63329,7 @@ function noteOf(hit, notes) {
   const ref = notes.commits.get(first.commit.sha);
   return ref === void 0 ? void 0 : { ref, on: first.path.replaceAll("/", ""), present: notes.current.has(hit.oid) };
 }
-function mergeByFingerprint(hits, atHead, haveHead, notes) {
+function mergeByFingerprint(hits, atHead, haveHead, notes, stashCommits) {
   const groups2 = /* @__PURE__ */ new Map();
   for (const hit of hits) {
     for (const finding of hit.findings) {
@@ -63332,7 +63361,8 @@ function mergeByFingerprint(hits, atHead, haveHead, notes) {
     if (hit.first) merged.commit = hit.first.commit;
     if (present !== void 0) merged.presentAtHead = present;
     if (others.length > 0) merged.otherLocations = others;
-    merged.message = `${finding.message} \u2014 ${historyNote(merged, total, noteOf(hit, notes))}`;
+    const stash = hit.first && stashCommits?.get(hit.first.commit.sha);
+    merged.message = `${finding.message} \u2014 ${stash !== void 0 ? stashNote(merged, total, stash) : historyNote(merged, total, noteOf(hit, notes))}`;
     out.push(merged);
   }
   return out;
@@ -63346,6 +63376,12 @@ function historyNote(f, others, note) {
   }
   const where2 = f.commit ? `introduced in commit ${f.commit.sha.slice(0, 7)} by ${f.commit.author} on ${f.commit.date.slice(0, 10)}` : "introducing commit unknown (not reachable through commits)";
   const state = f.presentAtHead === false ? "removed before HEAD but still in git history: rotate it" : f.presentAtHead ? "still present at HEAD: rotate it and remove it" : "rotate it";
+  return `${where2}; ${state}${more}`;
+}
+function stashNote(f, others, stash) {
+  const more = others > 0 ? ` (also in ${others} other place(s))` : "";
+  const where2 = `in stash@{${stash}}, set aside by ${f.commit.author} on ${f.commit.date.slice(0, 10)} (commit ${f.commit.sha.slice(0, 7)})`;
+  const state = f.presentAtHead ? "also present at HEAD: rotate it and remove it" : `a stash stays in this repository unless pushed: drop it (git stash drop stash@{${stash}}), and rotate the credential if it was ever pushed or shared`;
   return `${where2}; ${state}${more}`;
 }
 var SkipList = class {

@@ -138,8 +138,9 @@ export async function* listObjectBatches(dir: string, revisions: string[], onErr
   const checkWatch = watch(check);
   // --missing=print: an object missing from the repository (a damaged or partial clone) is printed
   // as `?<oid>` and the walk goes on; without it rev-list dies at the first one, and every object
-  // it had not listed yet (often all the older history) went unscanned.
-  const revList = start(dir, ['rev-list', '--objects', '--in-commit-order', '--missing=print', ...revisions, '--'], 'ignore', gitEnv(), check.stdin!);
+  // it had not listed yet (often all the older history) went unscanned. --ignore-missing: so is a
+  // named start point that is missing (a stash entry's commit in a damaged repository).
+  const revList = start(dir, ['rev-list', '--objects', '--in-commit-order', '--missing=print', '--ignore-missing', ...revisions, '--'], 'ignore', gitEnv(), check.stdin!);
   const revWatch = watch(revList);
   check.stdin!.destroy();
   try {

@@ -98,6 +98,8 @@ const MAX_SKIPPED_LISTED = 200;
 const MAX_BASELINED = 100_000;
 /** Other places a secret appears, listed with the finding. */
 const MAX_OTHER_LOCATIONS = 10;
+/** Stash entries walked, at most (newest first); older ones are counted in one skip. */
+const MAX_STASHES = 10_000;
 
 interface Intro {
   commit: CommitRef;
@@ -122,16 +124,22 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   const { settings } = options;
   // The set-up questions to git are asked at once (each is a process to start).
   const shallowAsked = repositoryShape(dir);
-  const [{ shallow, partial }, branch, since, headCommit] = await Promise.all([
+  const [{ shallow, partial, stashes }, branch, since, headCommit] = await Promise.all([
     shallowAsked,
     options.branch !== undefined ? shallowAsked.then(() => resolveRef(dir, options.branch!, '--branch')) : undefined,
     options.since !== undefined ? shallowAsked.then(() => resolveRef(dir, options.since!, '--since')) : undefined,
     options.branch === undefined ? commitOf(dir, 'HEAD') : undefined,
   ]);
-  const revisions = [...(branch ? [branch] : ['--all']), ...(since ? [`^${since}`] : [])];
+  // `--all` reaches only the newest stash (refs/stash); the older entries live in its reflog and
+  // are walked too: each is a commit of the work set aside, its index and its untracked files.
+  const stashWalked = branch ? [] : stashes.slice(0, MAX_STASHES);
+  const revisions = [...(branch ? [branch] : ['--all', ...stashWalked]), ...(since ? [`^${since}`] : [])];
   const head = branch ?? headCommit;
 
   const skipped = new SkipList();
+  if (!branch && stashes.length > MAX_STASHES) {
+    skipped.add({ path: '(history)', reason: 'limit', detail: `stash: the ${stashes.length - MAX_STASHES} oldest of ${stashes.length} stash entries were not scanned (at most ${MAX_STASHES})` }, true);
+  }
   for (const commit of shallow) {
     skipped.add({ path: `commit ${commit.slice(0, 12)}`, reason: 'unreadable', detail: 'shallow clone: its parents were not fetched, so older history was not scanned (fetch with --unshallow, or fetch-depth: 0)' });
   }
@@ -343,7 +351,8 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     const atHead = head ? await blobsAt(dir, head, profiles) : new Map<string, Set<number>>();
     // git notes are asked about only when a finding's path could be a note's.
     const notes = [...hits.values()].some((hit) => hit.first && isNotePath(hit.first.path)) ? await notesRefs(dir) : undefined;
-    findings = mergeByFingerprint([...hits.values()], atHead, head !== undefined, notes);
+    const stashCommits = stashWalked.length > 0 ? await stashCommitsOf(dir, stashWalked) : undefined;
+    findings = mergeByFingerprint([...hits.values()], atHead, head !== undefined, notes, stashCommits);
   }
   findings.sort((a, b) => (a.commit?.date ?? '') < (b.commit?.date ?? '') ? -1 : (a.commit?.date ?? '') > (b.commit?.date ?? '') ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
   const skippedList = skipped.list();
@@ -445,20 +454,55 @@ async function resolveRef(dir: string, ref: string, flag: string): Promise<strin
  * partial clone (`git clone --filter=…`: git marks each pack fetched from a promisor remote with a
  * `.promisor` file). The same question says whether `dir` is a repository at all.
  */
-async function repositoryShape(dir: string): Promise<{ shallow: string[]; partial: boolean }> {
-  const answer = await gitOutput(dir, ['rev-parse', '--is-shallow-repository', '--git-path', 'shallow', '--git-path', 'objects/pack']).catch(async (error: unknown) => {
+async function repositoryShape(dir: string): Promise<{ shallow: string[]; partial: boolean; stashes: string[] }> {
+  const answer = await gitOutput(dir, ['rev-parse', '--is-shallow-repository', '--git-path', 'shallow', '--git-path', 'objects/pack', '--git-path', 'logs/refs/stash']).catch(async (error: unknown) => {
     // A missing folder fails git's start as a missing git does (ENOENT): tell them apart.
     if (!(await stat(dir).then((info) => info.isDirectory(), () => false))) throw new UsageError(`${dir} is not a folder`);
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${dir} is not a git repository (needed by --history)`);
   });
-  const [isShallow, file, packs] = answer.split('\n');
+  const [isShallow, file, packs, stashLog] = answer.split('\n');
   const at = (path: string) => (isAbsolute(path) ? path : join(dir, path));
-  const promisorPacks = packs ? (await readdir(at(packs)).catch(() => [])).some((name) => name.endsWith('.promisor')) : false;
+  const [promisorPacks, stashes] = await Promise.all([
+    packs ? readdir(at(packs)).then((names) => names.some((name) => name.endsWith('.promisor')), () => false) : false,
+    stashLog ? readFile(at(stashLog), 'utf8').then(stashEntries, () => []) : [],
+  ]);
   const partial = promisorPacks && (await hasPromisorRemote(dir));
-  if (isShallow !== 'true' || !file) return { shallow: [], partial };
+  if (isShallow !== 'true' || !file) return { shallow: [], partial, stashes };
   const text = await readFile(at(file), 'utf8').catch(() => '');
-  return { shallow: text.split('\n').filter((l) => /^[0-9a-f]{40,64}$/.test(l)), partial };
+  return { shallow: text.split('\n').filter((l) => /^[0-9a-f]{40,64}$/.test(l)), partial, stashes };
+}
+
+/**
+ * The stash's entries, newest (stash@{0}) first: the new id of each line of its reflog
+ * (`<old> <new> <who> <when>\t<message>`, oldest first). `git stash drop` rewrites the reflog, so a
+ * dropped entry is not there.
+ */
+export function stashEntries(reflog: string): string[] {
+  const entries: string[] = [];
+  for (const line of reflog.split('\n')) {
+    const [, id] = line.split(' ', 2);
+    if (id && /^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(id) && !/^0+$/.test(id)) entries.push(id);
+  }
+  return entries.reverse();
+}
+
+/**
+ * Each commit a stash entry is made of, to its entry's number (`stash@{n}`): the entry's own
+ * commit (the work tree), and its parents past the first: the index and, with `-u`, the untracked
+ * files. Asked only when a history with stash entries has findings.
+ */
+async function stashCommitsOf(dir: string, stashes: readonly string[]): Promise<Map<string, number>> {
+  const commits = new Map<string, number>();
+  const answer = await gitOutput(dir, ['rev-list', '--no-walk=unsorted', '--ignore-missing', '--parents', ...stashes, '--']).catch(() => '');
+  const number = new Map(stashes.map((id, n) => [id, n] as const));
+  for (const line of answer.split('\n')) {
+    const [own, , ...made] = line.split(' ');
+    const n = number.get(own);
+    if (n === undefined) continue;
+    for (const id of [own, ...made]) if (!commits.has(id)) commits.set(id, n);
+  }
+  return commits;
 }
 
 /**
@@ -489,7 +533,8 @@ async function hasPromisorRemote(dir: string): Promise<boolean> {
  * 3.8 MB; docs/history.md).
  */
 export function logArgs(revisions: string[]): string[] {
-  return ['log', ...revisions, '--raw', '--no-abbrev', '--no-renames', '-c', '--root', '--format=%x01%H %ct %aI %an', '--'];
+  // --ignore-missing: a stash entry whose commit a damaged repository lacks is passed over, not fatal.
+  return ['log', '--ignore-missing', ...revisions, '--raw', '--no-abbrev', '--no-renames', '-c', '--root', '--format=%x01%H %ct %aI %an', '--'];
 }
 
 /**
@@ -637,7 +682,7 @@ function noteOf(hit: BlobHit, notes: NotesRefs | undefined): NoteLocation | unde
 }
 
 /** One finding per fingerprint: the oldest introduction is the location; the rest are listed. */
-function mergeByFingerprint(hits: BlobHit[], atHead: Map<string, Set<number>>, haveHead: boolean, notes?: NotesRefs): Finding[] {
+function mergeByFingerprint(hits: BlobHit[], atHead: Map<string, Set<number>>, haveHead: boolean, notes?: NotesRefs, stashCommits?: ReadonlyMap<string, number>): Finding[] {
   const groups = new Map<string, { hit: BlobHit; finding: Finding }[]>();
   for (const hit of hits) {
     for (const finding of hit.findings) {
@@ -670,7 +715,8 @@ function mergeByFingerprint(hits: BlobHit[], atHead: Map<string, Set<number>>, h
     if (hit.first) merged.commit = hit.first.commit;
     if (present !== undefined) merged.presentAtHead = present;
     if (others.length > 0) merged.otherLocations = others;
-    merged.message = `${finding.message} — ${historyNote(merged, total, noteOf(hit, notes))}`;
+    const stash = hit.first && stashCommits?.get(hit.first.commit.sha);
+    merged.message = `${finding.message} — ${stash !== undefined ? stashNote(merged, total, stash) : historyNote(merged, total, noteOf(hit, notes))}`;
     out.push(merged);
   }
   return out;
@@ -687,6 +733,16 @@ function historyNote(f: Finding, others: number, note?: NoteLocation): string {
   }
   const where = f.commit ? `introduced in commit ${f.commit.sha.slice(0, 7)} by ${f.commit.author} on ${f.commit.date.slice(0, 10)}` : 'introducing commit unknown (not reachable through commits)';
   const state = f.presentAtHead === false ? 'removed before HEAD but still in git history: rotate it' : f.presentAtHead ? 'still present at HEAD: rotate it and remove it' : 'rotate it';
+  return `${where}; ${state}${more}`;
+}
+
+/** A secret a stash entry brought in: named as that entry, which git keeps on this machine unless pushed. */
+function stashNote(f: Finding, others: number, stash: number): string {
+  const more = others > 0 ? ` (also in ${others} other place(s))` : '';
+  const where = `in stash@{${stash}}, set aside by ${f.commit!.author} on ${f.commit!.date.slice(0, 10)} (commit ${f.commit!.sha.slice(0, 7)})`;
+  const state = f.presentAtHead
+    ? 'also present at HEAD: rotate it and remove it'
+    : `a stash stays in this repository unless pushed: drop it (git stash drop stash@{${stash}}), and rotate the credential if it was ever pushed or shared`;
   return `${where}; ${state}${more}`;
 }
 

@@ -96,6 +96,112 @@ describe('scanHistory: secrets in git notes', () => {
   });
 });
 
+describe('scanHistory: stash entries', () => {
+  const WORKTREE = fakeGithubToken(111);
+  const STAGED = fakeGithubToken(112);
+  const UNTRACKED = fakeGithubToken(113);
+  /** `git stash` as `author` at `date`, with any extra arguments (`-u`). */
+  const stash = (repo: HistoryRepo, author: string, date: string, ...args: string[]) => runGit(repo.dir, ['stash', 'push', '-q', ...args], gitEnvFor(repo.dir, author, date));
+
+  it('every entry is scanned, not only the newest (refs/stash): work set aside, its index and its untracked files, each named as its stash@{n}', async () => {
+    const repo = new HistoryRepo('nhi-history-stash-');
+    try {
+      const c1 = repo.commit('Alice', '2024-01-01T10:00:00Z', { 'app.ts': 'export const a = 1;\n', 'README.md': '# demo\n' });
+      // Oldest entry: a change to a tracked file, not staged.
+      writeFileSync(join(repo.dir, 'app.ts'), `export const a = '${WORKTREE}';\n`);
+      stash(repo, 'Bob', '2024-01-02T10:00:00Z');
+      // Then a staged change only.
+      writeFileSync(join(repo.dir, 'README.md'), `# demo\ntoken: ${STAGED}\n`);
+      repo.git('add', 'README.md');
+      stash(repo, 'Carol', '2024-01-03T10:00:00Z');
+      // Newest: an untracked file (`-u`).
+      writeFileSync(join(repo.dir, 'local.env'), `GITHUB_TOKEN=${UNTRACKED}\n`);
+      stash(repo, 'Dave', '2024-01-04T10:00:00Z', '-u');
+      expect(repo.git('stash', 'list').split('\n')).toHaveLength(3);
+      const entry = (n: number) => repo.git('rev-parse', `stash@{${n}}`);
+      const untrackedCommit = repo.git('rev-parse', 'stash@{0}^3');
+      const indexCommit = repo.git('rev-parse', 'stash@{1}^2');
+
+      const { result } = await scanHistory(repo.dir, { settings: defaultSettings() });
+      const at = (path: string) => result.findings.find((f) => f.file === path)!;
+      expect(result.findings.map((f) => [f.file, f.commit?.author, f.presentAtHead])).toEqual([
+        ['app.ts', 'Bob', false],
+        ['README.md', 'Carol', false],
+        ['local.env', 'Dave', false],
+      ]);
+      expect(at('app.ts').commit?.sha).toBe(entry(2));
+      expect(at('app.ts').message).toContain(`in stash@{2}, set aside by Bob on 2024-01-02 (commit ${entry(2).slice(0, 7)}); a stash stays in this repository unless pushed: drop it (git stash drop stash@{2}), and rotate the credential if it was ever pushed or shared`);
+      expect(at('README.md').commit?.sha).toBe(indexCommit);
+      expect(at('README.md').message).toContain('in stash@{1}, set aside by Carol');
+      expect(at('README.md').message).toContain('git stash drop stash@{1}');
+      expect(at('local.env').commit?.sha).toBe(untrackedCommit);
+      expect(at('local.env').message).toContain(`in stash@{0}, set aside by Dave on 2024-01-04 (commit ${untrackedCommit.slice(0, 7)})`);
+      for (const f of result.findings) expect(f.message).not.toContain('removed before HEAD');
+      expect(JSON.stringify(result)).not.toContain(WORKTREE);
+
+      // --branch walks that ref alone: no stash.
+      const narrowed = await scanHistory(repo.dir, { settings: defaultSettings(), branch: 'main' });
+      expect(narrowed.result.findings).toEqual([]);
+
+      // A dropped entry is gone from the reflog, and so from the scan; the numbers of the rest follow git's.
+      repo.git('stash', 'drop', '-q', 'stash@{1}');
+      const after = await scanHistory(repo.dir, { settings: defaultSettings() });
+      expect(after.result.findings.map((f) => [f.file, f.message.match(/stash@\{\d\}/)?.[0]])).toEqual([
+        ['app.ts', 'stash@{1}'],
+        ['local.env', 'stash@{0}'],
+      ]);
+      expect(c1).toMatch(/^[0-9a-f]{40}$/);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('a secret committed on a branch and also stashed keeps its commit as where it came in; a stash entry whose commit is missing (a damaged repository) is passed over', async () => {
+    const repo = new HistoryRepo('nhi-history-stash-damaged-');
+    try {
+      const c1 = repo.commit('Alice', '2024-01-01T10:00:00Z', { 'app.ts': `export const a = '${WORKTREE}';\n` });
+      writeFileSync(join(repo.dir, 'app.ts'), `export const a = '${WORKTREE}';\nexport const b = 2;\n`);
+      stash(repo, 'Bob', '2024-01-02T10:00:00Z');
+      writeFileSync(join(repo.dir, 'other.ts'), `export const c = '${UNTRACKED}';\n`);
+      stash(repo, 'Carol', '2024-01-03T10:00:00Z', '-u');
+      let { result } = await scanHistory(repo.dir, { settings: defaultSettings() });
+      const committed = result.findings.find((f) => f.file === 'app.ts')!;
+      expect(committed.commit?.sha).toBe(c1);
+      expect(committed.message).toContain(`introduced in commit ${c1.slice(0, 7)} by Alice`);
+      expect(committed.message).toContain('still present at HEAD');
+
+      // The older entry's own commit removed from the object store: its reflog line stays.
+      const older = repo.git('rev-parse', 'stash@{1}');
+      rmSync(join(repo.dir, '.git', 'objects', older.slice(0, 2), older.slice(2)));
+      ({ result } = await scanHistory(repo.dir, { settings: defaultSettings() }));
+      expect(result.findings.map((f) => [f.file, f.commit?.author])).toEqual([
+        ['app.ts', 'Alice'],
+        ['other.ts', 'Carol'],
+      ]);
+      expect(result.findings[1].message).toContain('in stash@{0}, set aside by Carol');
+    } finally {
+      repo.cleanup();
+    }
+  });
+  it('past 10,000 stash entries the oldest are counted in one skip, not passed to git (a command line has a limit)', async () => {
+    const repo = new HistoryRepo('nhi-history-stash-many-');
+    try {
+      repo.commit('Alice', '2024-01-01T10:00:00Z', { 'app.ts': 'export const a = 1;\n' });
+      writeFileSync(join(repo.dir, 'app.ts'), `export const a = '${WORKTREE}';\n`);
+      stash(repo, 'Bob', '2024-01-02T10:00:00Z');
+      // A reflog of 10,003 entries (each the same stash commit), as a long-lived clone could gather.
+      const log = join(repo.dir, '.git', 'logs', 'refs', 'stash');
+      const line = readFileSync(log, 'utf8').trim();
+      writeFileSync(log, `${Array.from({ length: 10_003 }, () => line).join('\n')}\n`);
+      const { result } = await scanHistory(repo.dir, { settings: defaultSettings() });
+      expect(result.skipped).toEqual([{ path: '(history)', reason: 'limit', detail: 'stash: the 3 oldest of 10003 stash entries were not scanned (at most 10000)' }]);
+      expect(result.findings.map((f) => f.file)).toEqual(['app.ts']);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
+
 describe('scanHistory on a real repository', () => {
   const repo = new HistoryRepo();
   const shas: Record<string, string> = {};
