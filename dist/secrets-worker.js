@@ -10304,10 +10304,10 @@ function engineText(bytes, decode) {
   const text3 = standInText(buffer);
   return text3 === void 0 ? { text: decode(bytes), standIn: false } : { text: text3, standIn: true };
 }
-function exactSourceFile(file) {
+function exactSourceFile(file, exact) {
   if (file.standIn === void 0) return file;
   const { standIn, versions: _versions, ...rest } = file;
-  return { ...rest, content: standIn.exact() };
+  return { ...rest, content: exact ?? standIn.exact() };
 }
 function utf16Text(bytes) {
   if (bytes.length < 2) return void 0;
@@ -10424,21 +10424,27 @@ function scanFile(file, settings2, catalog, options, reveal2) {
   const raw = findMatches(file.content, catalog, active, options, file.versions);
   if (raw.length === 0) return [];
   const accepted = [];
+  let real;
   for (const match2 of raw) {
     const compiled2 = catalog.detectors[match2.detector];
-    const line = lineAround(file.content, match2.start, match2.end);
-    if (file.standIn !== void 0 && (PLACEHOLDER.test(line) || PLACEHOLDER.test(match2.secret))) return scanFile(exactSourceFile(file), settings2, catalog, options, reveal2);
+    let line = lineAround(file.content, match2.start, match2.end);
+    let secret2 = match2.secret;
+    if (file.standIn !== void 0 && (PLACEHOLDER.test(line) || PLACEHOLDER.test(secret2))) {
+      real ??= file.standIn.exact();
+      line = lineAround(real, match2.start, match2.end);
+      secret2 = real.slice(match2.start, match2.end);
+    }
     if (compiled2.detector.credentialFile) {
-      const weak = storedCredentialWeakness(compiled2.detector, match2.secret, file.path, line);
+      const weak = storedCredentialWeakness(compiled2.detector, secret2, file.path, line);
       if (weak === false) continue;
-      accepted.push({ detector: compiled2.detector, secret: match2.secret, start: match2.start, end: match2.end, generic: compiled2.generic, order: compiled2.order, line: 0, weak: weak === true ? void 0 : weak });
+      accepted.push({ detector: compiled2.detector, secret: secret2, start: match2.start, end: match2.end, generic: compiled2.generic, order: compiled2.order, line: 0, weak: weak === true ? void 0 : weak });
       continue;
     }
-    if (!isRealSecret(compiled2.detector, match2.secret, file.path, line)) continue;
-    accepted.push({ detector: compiled2.detector, secret: match2.secret, start: match2.start, end: match2.end, generic: compiled2.generic, order: compiled2.order, line: 0, weak: void 0 });
+    if (!isRealSecret(compiled2.detector, secret2, file.path, line)) continue;
+    accepted.push({ detector: compiled2.detector, secret: secret2, start: match2.start, end: match2.end, generic: compiled2.generic, order: compiled2.order, line: 0, weak: void 0 });
   }
   if (accepted.length === 0) return [];
-  if (file.standIn !== void 0) return scanFile(exactSourceFile(file), settings2, catalog, options, reveal2);
+  if (file.standIn !== void 0) file = exactSourceFile(file, real);
   const lines = new LineIndex(file.content);
   const kept = resolveOverlaps(accepted);
   for (const c of kept) c.line = lines.lineOf(c.start);

@@ -74,14 +74,14 @@ function engineText(bytes: Uint8Array, decode: (bytes: Uint8Array) => string): {
 }
 
 /**
- * The file with its real text in place of a stand-in (see `SourceFile.standIn`). Without its
- * `versions` (history mode): the thread's memory of earlier versions holds their stand-ins, and
- * this text is scanned whole.
+ * The file with its real text in place of a stand-in (see `SourceFile.standIn`; `exact`: that
+ * text, when the caller has decoded it already). Without its `versions` (history mode): the
+ * thread's memory of earlier versions holds their stand-ins, and this text is scanned whole.
  */
-export function exactSourceFile(file: SourceFile): SourceFile {
+export function exactSourceFile(file: SourceFile, exact?: string): SourceFile {
   if (file.standIn === undefined) return file;
   const { standIn, versions: _versions, ...rest } = file;
-  return { ...rest, content: standIn.exact() };
+  return { ...rest, content: exact ?? standIn.exact() };
 }
 
 /**

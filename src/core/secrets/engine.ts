@@ -127,25 +127,36 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   if (raw.length === 0) return [];
 
   const accepted: Candidate[] = [];
+  /** A stand-in's real text, once a candidate needs it. */
+  let real: string | undefined;
   for (const match of raw) {
     const compiled = catalog.detectors[match.detector];
-    const line = lineAround(file.content, match.start, match.end);
-    // A stand-in text (src/core/stand-in.ts) matches where the real one does; only a value or line
-    // holding a placeholder may be judged differently: the real text decides.
-    if (file.standIn !== undefined && (PLACEHOLDER.test(line) || PLACEHOLDER.test(match.secret))) return scanFile(exactSourceFile(file), settings, catalog, options, reveal);
+    let line = lineAround(file.content, match.start, match.end);
+    let secret = match.secret;
+    // A stand-in text (src/core/stand-in.ts) matches where the real one does, at the same offsets;
+    // only a value or line holding a placeholder may be judged differently: the real text's value
+    // and line at those offsets are judged instead.
+    if (file.standIn !== undefined && (PLACEHOLDER.test(line) || PLACEHOLDER.test(secret))) {
+      real ??= file.standIn.exact();
+      line = lineAround(real, match.start, match.end);
+      secret = real.slice(match.start, match.end);
+    }
     if (compiled.detector.credentialFile) {
-      const weak = storedCredentialWeakness(compiled.detector, match.secret, file.path, line);
+      const weak = storedCredentialWeakness(compiled.detector, secret, file.path, line);
       if (weak === false) continue;
-      accepted.push({ detector: compiled.detector, secret: match.secret, start: match.start, end: match.end, generic: compiled.generic, order: compiled.order, line: 0, weak: weak === true ? undefined : weak });
+      accepted.push({ detector: compiled.detector, secret, start: match.start, end: match.end, generic: compiled.generic, order: compiled.order, line: 0, weak: weak === true ? undefined : weak });
       continue;
     }
-    if (!isRealSecret(compiled.detector, match.secret, file.path, line)) continue;
-    accepted.push({ detector: compiled.detector, secret: match.secret, start: match.start, end: match.end, generic: compiled.generic, order: compiled.order, line: 0, weak: undefined });
+    if (!isRealSecret(compiled.detector, secret, file.path, line)) continue;
+    accepted.push({ detector: compiled.detector, secret, start: match.start, end: match.end, generic: compiled.generic, order: compiled.order, line: 0, weak: undefined });
   }
   if (accepted.length === 0) return [];
   // What follows reads whole lines (allow markers, location fingerprints) and reports values: from
-  // the real text. A stand-in file with a secret is rare enough to be scanned again.
-  if (file.standIn !== undefined) return scanFile(exactSourceFile(file), settings, catalog, options, reveal);
+  // the real text, where each candidate is at the same place with the same value. Until 2026-12-06
+  // a stand-in file with a candidate was scanned again from its real text: a committed bundle
+  // with secrets in every version (this repository's dist/index.js) paid a whole second scan per
+  // version, without the memory of earlier versions (docs/performance.md, "Stand-in texts").
+  if (file.standIn !== undefined) file = exactSourceFile(file, real);
 
   const lines = new LineIndex(file.content); // only files with a real candidate pay for a line index
   const kept = resolveOverlaps(accepted);
