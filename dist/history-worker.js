@@ -9883,15 +9883,20 @@ var allDetectors = [
 ];
 
 // src/core/secrets/lines.ts
-var LineIndex = class {
-  constructor(text) {
+var LineIndex = class _LineIndex {
+  /**
+   * `starts[i]`: offset of the first character of line i + 1 (0-based array, 1-based lines), as far
+   * as collected. `scanned`: every `\n` before this offset is in `starts`; the text length + 1 once
+   * all are.
+   */
+  constructor(text, starts = [0], scanned = 0) {
     this.text = text;
+    this.starts = starts;
+    this.scanned = scanned;
   }
   text;
-  /** starts[i] = offset of the first character of line i + 1 (0-based array, 1-based lines), as far as collected. */
-  starts = [0];
-  /** Every `\n` before this offset is in `starts`; the text length + 1 once all are. */
-  scanned = 0;
+  starts;
+  scanned;
   /** Collects line starts until one lies beyond `offset` (or the text ends). */
   reach(offset) {
     const { text, starts } = this;
@@ -9943,10 +9948,21 @@ var LineIndex = class {
   }
   /**
    * The line holding `offset`, clipped to `radius` characters either side of [offset, end) so that
-   * filters on a minified 20 MB line see a bounded excerpt, not the whole line.
+   * filters on a minified 20 MB line see a bounded excerpt, not the whole line: the same string as
+   * `lineAround` below, found from the index instead of by reading characters.
    */
   lineAround(offset, end, radius = 1024) {
-    return lineAround(this.text, offset, end, radius);
+    const line = this.lineOf(offset);
+    const from = Math.max(this.starts[line - 1], offset - radius);
+    const lineEnd = line < this.starts.length ? this.starts[line] - 1 : this.text.length;
+    return this.text.slice(from, Math.max(offset, Math.min(lineEnd, end + radius)));
+  }
+  /**
+   * This index for another text whose line breaks are in the same places (a stand-in's real text).
+   * The two share what is collected: this one is not to be used after.
+   */
+  forText(text) {
+    return new _LineIndex(text, this.starts, this.scanned);
   }
 };
 function lineAround(text, offset, end, radius = 1024) {
@@ -10347,9 +10363,12 @@ function scanFile(file, settings2, catalog, options, reveal2) {
   if (raw.length === 0) return [];
   const accepted = [];
   let real;
-  for (const match2 of raw) {
+  let index;
+  for (let i = 0; i < raw.length; i++) {
+    const match2 = raw[i];
+    if (index === void 0 && accepted.length > 0 && raw.length - i >= INDEXED_FROM) index = new LineIndex(file.content);
     const compiled2 = catalog.detectors[match2.detector];
-    let line = lineAround(file.content, match2.start, match2.end);
+    let line = index ? index.lineAround(match2.start, match2.end) : lineAround(file.content, match2.start, match2.end);
     let secret = match2.secret;
     if (file.standIn !== void 0 && (PLACEHOLDER.test(line) || PLACEHOLDER.test(secret))) {
       real ??= file.standIn.exact();
@@ -10366,8 +10385,11 @@ function scanFile(file, settings2, catalog, options, reveal2) {
     accepted.push({ detector: compiled2.detector, secret, start: match2.start, end: match2.end, generic: compiled2.generic, order: compiled2.order, line: 0, weak: void 0 });
   }
   if (accepted.length === 0) return [];
-  if (file.standIn !== void 0) file = exactSourceFile(file, real);
-  const lines = new LineIndex(file.content);
+  if (file.standIn !== void 0) {
+    file = exactSourceFile(file, real);
+    index = index?.forText(file.content);
+  }
+  const lines = index ?? new LineIndex(file.content);
   const kept = resolveOverlaps(accepted);
   for (const c of kept) c.line = lines.lineOf(c.start);
   const { pairs, singles } = pairCandidates(kept);
@@ -10403,6 +10425,7 @@ ${pair.second.secret}`;
   return shown;
 }
 var MAX_SECRETS_PER_FILE = 500;
+var INDEXED_FROM = 16;
 function limitFinding(file, line, message) {
   return { rule: "scan/limit", level: "warning", file, line, column: 1, message, fingerprint: legacyFingerprint("scan/limit", file) };
 }

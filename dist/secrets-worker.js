@@ -9938,15 +9938,20 @@ var allDetectors = [
 ];
 
 // src/core/secrets/lines.ts
-var LineIndex = class {
-  constructor(text3) {
+var LineIndex = class _LineIndex {
+  /**
+   * `starts[i]`: offset of the first character of line i + 1 (0-based array, 1-based lines), as far
+   * as collected. `scanned`: every `\n` before this offset is in `starts`; the text length + 1 once
+   * all are.
+   */
+  constructor(text3, starts = [0], scanned = 0) {
     this.text = text3;
+    this.starts = starts;
+    this.scanned = scanned;
   }
   text;
-  /** starts[i] = offset of the first character of line i + 1 (0-based array, 1-based lines), as far as collected. */
-  starts = [0];
-  /** Every `\n` before this offset is in `starts`; the text length + 1 once all are. */
-  scanned = 0;
+  starts;
+  scanned;
   /** Collects line starts until one lies beyond `offset` (or the text ends). */
   reach(offset) {
     const { text: text3, starts } = this;
@@ -9998,10 +10003,21 @@ var LineIndex = class {
   }
   /**
    * The line holding `offset`, clipped to `radius` characters either side of [offset, end) so that
-   * filters on a minified 20 MB line see a bounded excerpt, not the whole line.
+   * filters on a minified 20 MB line see a bounded excerpt, not the whole line: the same string as
+   * `lineAround` below, found from the index instead of by reading characters.
    */
   lineAround(offset, end, radius = 1024) {
-    return lineAround(this.text, offset, end, radius);
+    const line = this.lineOf(offset);
+    const from = Math.max(this.starts[line - 1], offset - radius);
+    const lineEnd2 = line < this.starts.length ? this.starts[line] - 1 : this.text.length;
+    return this.text.slice(from, Math.max(offset, Math.min(lineEnd2, end + radius)));
+  }
+  /**
+   * This index for another text whose line breaks are in the same places (a stand-in's real text).
+   * The two share what is collected: this one is not to be used after.
+   */
+  forText(text3) {
+    return new _LineIndex(text3, this.starts, this.scanned);
   }
 };
 function lineAround(text3, offset, end, radius = 1024) {
@@ -10425,9 +10441,12 @@ function scanFile(file, settings2, catalog, options, reveal2) {
   if (raw.length === 0) return [];
   const accepted = [];
   let real;
-  for (const match2 of raw) {
+  let index;
+  for (let i = 0; i < raw.length; i++) {
+    const match2 = raw[i];
+    if (index === void 0 && accepted.length > 0 && raw.length - i >= INDEXED_FROM) index = new LineIndex(file.content);
     const compiled2 = catalog.detectors[match2.detector];
-    let line = lineAround(file.content, match2.start, match2.end);
+    let line = index ? index.lineAround(match2.start, match2.end) : lineAround(file.content, match2.start, match2.end);
     let secret2 = match2.secret;
     if (file.standIn !== void 0 && (PLACEHOLDER.test(line) || PLACEHOLDER.test(secret2))) {
       real ??= file.standIn.exact();
@@ -10444,8 +10463,11 @@ function scanFile(file, settings2, catalog, options, reveal2) {
     accepted.push({ detector: compiled2.detector, secret: secret2, start: match2.start, end: match2.end, generic: compiled2.generic, order: compiled2.order, line: 0, weak: void 0 });
   }
   if (accepted.length === 0) return [];
-  if (file.standIn !== void 0) file = exactSourceFile(file, real);
-  const lines = new LineIndex(file.content);
+  if (file.standIn !== void 0) {
+    file = exactSourceFile(file, real);
+    index = index?.forText(file.content);
+  }
+  const lines = index ?? new LineIndex(file.content);
   const kept = resolveOverlaps(accepted);
   for (const c of kept) c.line = lines.lineOf(c.start);
   const { pairs: pairs2, singles } = pairCandidates(kept);
@@ -10481,6 +10503,7 @@ ${pair.second.secret}`;
   return shown;
 }
 var MAX_SECRETS_PER_FILE = 500;
+var INDEXED_FROM = 16;
 function limitFinding(file, line, message) {
   return { rule: "scan/limit", level: "warning", file, line, column: 1, message, fingerprint: legacyFingerprint("scan/limit", file) };
 }

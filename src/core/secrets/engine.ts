@@ -129,9 +129,15 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   const accepted: Candidate[] = [];
   /** A stand-in's real text, once a candidate needs it. */
   let real: string | undefined;
-  for (const match of raw) {
+  // Once a candidate is accepted, the line index that building its finding needs (below) is made,
+  // and the lines of the matches after it are found from it rather than by reading characters
+  // around each: a bundle or fixture file of thousands of candidates pays for its lines once.
+  let index: LineIndex | undefined;
+  for (let i = 0; i < raw.length; i++) {
+    const match = raw[i];
+    if (index === undefined && accepted.length > 0 && raw.length - i >= INDEXED_FROM) index = new LineIndex(file.content);
     const compiled = catalog.detectors[match.detector];
-    let line = lineAround(file.content, match.start, match.end);
+    let line = index ? index.lineAround(match.start, match.end) : lineAround(file.content, match.start, match.end);
     let secret = match.secret;
     // A stand-in text (src/core/stand-in.ts) matches where the real one does, at the same offsets;
     // only a value or line holding a placeholder may be judged differently: the real text's value
@@ -156,9 +162,12 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   // a stand-in file with a candidate was scanned again from its real text: a committed bundle
   // with secrets in every version (this repository's dist/index.js) paid a whole second scan per
   // version, without the memory of earlier versions (docs/performance.md, "Stand-in texts").
-  if (file.standIn !== undefined) file = exactSourceFile(file, real);
+  if (file.standIn !== undefined) {
+    file = exactSourceFile(file, real);
+    index = index?.forText(file.content); // its line breaks are the stand-in's
+  }
 
-  const lines = new LineIndex(file.content); // only files with a real candidate pay for a line index
+  const lines = index ?? new LineIndex(file.content); // only files with a real candidate pay for a line index
   const kept = resolveOverlaps(accepted);
   for (const c of kept) c.line = lines.lineOf(c.start);
   const { pairs, singles } = pairCandidates(kept);
@@ -199,6 +208,8 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
 }
 
 export const MAX_SECRETS_PER_FILE = 500;
+/** With this many raw matches left to judge after the first accepted one, `scanFile` judges them with its line index. */
+const INDEXED_FROM = 16;
 export const MAX_SECRETS_PER_SCAN = 20_000;
 
 /** A finding that says how many findings a limit held back. */
