@@ -45900,16 +45900,39 @@ function toStandInSourceFile(path7, bytes, settings, fresh, decode = decodeText)
     return text3.text;
   });
   if (!standIn || !("content" in file)) return file;
-  const exact = () => {
-    if (!fresh()) throw new Error(`${path7}: the bytes behind a stand-in text were reused before its real text was read`);
-    return decode(bytes);
+  return {
+    ...file,
+    standIn: realTextOf(bytes, decode, () => {
+      if (!fresh()) throw new Error(`${path7}: the bytes behind a stand-in text were reused before its real text was read`);
+    })
   };
-  return { ...file, standIn: { exact } };
+}
+function realTextOf(bytes, decode, check = () => void 0) {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const starts = [0];
+  let scanned = 0;
+  return {
+    exact: () => {
+      check();
+      return decode(bytes);
+    },
+    lines: (first, last) => {
+      check();
+      while (starts.length <= last && scanned <= buffer.length) {
+        const at3 = buffer.indexOf(10, scanned);
+        scanned = at3 === -1 ? buffer.length + 1 : at3 + 1;
+        if (at3 !== -1) starts.push(at3 + 1);
+      }
+      const from = starts[Math.min(first, starts.length) - 1];
+      const to = last < starts.length ? starts[last] - 1 : buffer.length;
+      return decode(bytes.subarray(from, Math.max(from, to)));
+    }
+  };
 }
 function textSourceFile(path7, bytes, addedLines) {
   const { text: text3, standIn } = engineText(bytes, decodeText);
   const file = addedLines ? { path: path7, content: text3, addedLines } : { path: path7, content: text3 };
-  if (standIn) file.standIn = { exact: () => decodeText(bytes) };
+  if (standIn) file.standIn = realTextOf(bytes, decodeText);
   return file;
 }
 function engineText(bytes, decode) {
@@ -45918,10 +45941,10 @@ function engineText(bytes, decode) {
   const text3 = standInText(buffer);
   return text3 === void 0 ? { text: decode(bytes), standIn: false } : { text: text3, standIn: true };
 }
-function exactSourceFile(file, exact) {
+function exactSourceFile(file) {
   if (file.standIn === void 0) return file;
   const { standIn, versions: _versions, ...rest } = file;
-  return { ...rest, content: exact ?? standIn.exact() };
+  return { ...rest, content: standIn.exact() };
 }
 function utf16Text(bytes) {
   if (bytes.length < 2) return void 0;
@@ -47275,11 +47298,11 @@ function markerLineText(content, lines, line) {
 }
 var ALLOW = [97, 108, 108, 111, 119];
 if (!INLINE_ALLOW_MARKERS.every((m) => m.toLowerCase().includes("allow"))) throw new Error('every allow marker must contain "allow"');
-function lineHasAllowMarker(content, lines, line) {
+function lineHasAllowMarker(content, lines, line, real = content) {
   const start2 = lines.lineStart(line);
   const end = lines.lineEnd(line);
   if (end - start2 <= MARKER_SCAN_LIMIT && !containsAllow(content, start2, end)) return false;
-  return hasAllowMarker(markerLineText(content, lines, line));
+  return hasAllowMarker(markerLineText(real, lines, line));
 }
 function containsAllow(text3, start2, end) {
   for (let i = start2, last = end - ALLOW.length; i <= last; i++) {
@@ -49336,20 +49359,15 @@ function customDetector(spec) {
 }
 
 // src/core/secrets/lines.ts
-var LineIndex = class _LineIndex {
-  /**
-   * `starts[i]`: offset of the first character of line i + 1 (0-based array, 1-based lines), as far
-   * as collected. `scanned`: every `\n` before this offset is in `starts`; the text length + 1 once
-   * all are.
-   */
-  constructor(text3, starts = [0], scanned = 0) {
+var LineIndex = class {
+  constructor(text3) {
     this.text = text3;
-    this.starts = starts;
-    this.scanned = scanned;
   }
   text;
-  starts;
-  scanned;
+  /** starts[i] = offset of the first character of line i + 1 (0-based array, 1-based lines), as far as collected. */
+  starts = [0];
+  /** Every `\n` before this offset is in `starts`; the text length + 1 once all are. */
+  scanned = 0;
   /** Collects line starts until one lies beyond `offset` (or the text ends). */
   reach(offset) {
     const { text: text3, starts } = this;
@@ -49405,17 +49423,15 @@ var LineIndex = class _LineIndex {
    * `lineAround` below, found from the index instead of by reading characters.
    */
   lineAround(offset, end, radius = 1024) {
+    const [from, to] = this.lineSpan(offset, end, radius);
+    return this.text.slice(from, to);
+  }
+  /** Where `lineAround` cuts the line: [from, to). */
+  lineSpan(offset, end, radius = 1024) {
     const line = this.lineOf(offset);
     const from = Math.max(this.starts[line - 1], offset - radius);
     const lineEnd2 = line < this.starts.length ? this.starts[line] - 1 : this.text.length;
-    return this.text.slice(from, Math.max(offset, Math.min(lineEnd2, end + radius)));
-  }
-  /**
-   * This index for another text whose line breaks are in the same places (a stand-in's real text).
-   * The two share what is collected: this one is not to be used after.
-   */
-  forText(text3) {
-    return new _LineIndex(text3, this.starts, this.scanned);
+    return [from, Math.max(offset, Math.min(lineEnd2, end + radius))];
   }
 };
 function lineAround(text3, offset, end, radius = 1024) {
@@ -49678,8 +49694,10 @@ function scanFile(file, settings, catalog, options, reveal) {
     let line = index ? index.lineAround(match2.start, match2.end) : lineAround(file.content, match2.start, match2.end);
     let secret2 = match2.secret;
     if (file.standIn !== void 0 && (PLACEHOLDER.test(line) || PLACEHOLDER.test(secret2))) {
-      real ??= file.standIn.exact();
-      line = lineAround(real, match2.start, match2.end);
+      index ??= new LineIndex(file.content);
+      real ??= new RealText(file.standIn, index);
+      const [from, to] = index.lineSpan(match2.start, match2.end);
+      line = real.slice(from, to);
       secret2 = real.slice(match2.start, match2.end);
     }
     if (compiled3.detector.credentialFile) {
@@ -49692,37 +49710,34 @@ function scanFile(file, settings, catalog, options, reveal) {
     accepted.push({ detector: compiled3.detector, secret: secret2, start: match2.start, end: match2.end, generic: compiled3.generic, order: compiled3.order, line: 0, weak: void 0 });
   }
   if (accepted.length === 0) return [];
-  if (file.standIn !== void 0) {
-    file = exactSourceFile(file, real);
-    index = index?.forText(file.content);
-  }
   const lines = index ?? new LineIndex(file.content);
+  const text3 = file.standIn === void 0 ? file.content : real ??= new RealText(file.standIn, lines);
   const kept2 = resolveOverlaps(accepted);
   for (const c of kept2) c.line = lines.lineOf(c.start);
   const { pairs: pairs2, singles } = pairCandidates(kept2);
   const built = [];
   const allowed = [];
   for (const single of singles) {
-    const verdict = reportable([single], file, lines);
+    const verdict = reportable([single], file, lines, text3);
     if (verdict === SKIP) continue;
     (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines), detector: single.detector.id, secret: single.secret, parts: [single] });
   }
   for (const pair of pairs2) {
-    const verdict = reportable([pair.first, pair.second], file, lines);
+    const verdict = reportable([pair.first, pair.second], file, lines, text3);
     if (verdict === SKIP) continue;
     const secret2 = `${pair.first.secret}
 ${pair.second.secret}`;
     (verdict === REPORT ? built : allowed).push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair.id, secret: secret2, parts: [pair.first, pair.second] });
   }
   built.sort(byPlace);
-  nameFindings(built, file.content, lines, kept2, settings);
+  nameFindings(built, text3, lines, kept2, settings);
   const unsuppressed = built.filter((b) => !suppressed(b, settings));
   const limit = settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
   if (reveal) for (const b of unsuppressed.slice(0, limit)) reveal({ fingerprint: b.finding.fingerprint, contentId: b.finding.contentId, detector: b.detector, parts: b.parts.map((p) => p.secret) });
   const reported = unsuppressed.map((b) => b.finding);
   if (allowed.length > 0) {
     allowed.sort(byPlace);
-    nameFindings(allowed, file.content, lines, kept2, settings);
+    nameFindings(allowed, text3, lines, kept2, settings);
     for (const b of allowed) if (!suppressed(b, settings)) reported.push(allowNotice(b.finding));
     reported.sort((a, b) => a.line - b.line || a.column - b.column);
   }
@@ -49737,6 +49752,30 @@ var MAX_SECRETS_PER_SCAN = 2e4;
 function limitFinding(file, line, message) {
   return { rule: "scan/limit", level: "warning", file, line, column: 1, message, fingerprint: legacyFingerprint("scan/limit", file) };
 }
+var RealText = class {
+  constructor(standIn, lines) {
+    this.standIn = standIn;
+    this.lines = lines;
+  }
+  standIn;
+  lines;
+  first = 1;
+  last = 0;
+  text = "";
+  base = 0;
+  slice(from, to) {
+    if (to <= from) return "";
+    const first = this.lines.lineOf(from);
+    const last = this.lines.lineOf(to - 1);
+    if (first < this.first || last > this.last) {
+      this.text = this.standIn.lines(first, last);
+      this.first = first;
+      this.last = last;
+      this.base = this.lines.lineStart(first);
+    }
+    return this.text.slice(from - this.base, to - this.base);
+  }
+};
 function nameFindings(built, content, lines, candidates, settings) {
   const mode = settings.fingerprint ?? { kind: "keyed", key: EPHEMERAL_KEY };
   const occurrences = /* @__PURE__ */ new Map();
@@ -49871,11 +49910,11 @@ function storedCredentialWeakness(detector, secret2, path7, line) {
 var REPORT = 0;
 var SKIP = 1;
 var ALLOWED = 2;
-function reportable(parts, file, lines) {
+function reportable(parts, file, lines, text3) {
   if (file.addedLines && !parts.some((p) => file.addedLines.has(p.line))) return SKIP;
   for (const part of parts) {
     const last = lines.lineOf(Math.max(part.start, part.end - 1));
-    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line)) return file.addedLines ? ALLOWED : SKIP;
+    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line, text3)) return file.addedLines ? ALLOWED : SKIP;
   }
   return REPORT;
 }

@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { standInText } from './stand-in.js';
-import type { ScanSettings, SourceFile, Skipped } from './types.js';
+import type { ScanSettings, SourceFile, Skipped, StandIn } from './types.js';
 
 const BINARY_SNIFF_BYTES = 8 * 1024;
 
@@ -47,11 +47,40 @@ export function toStandInSourceFile(path: string, bytes: Uint8Array, settings: P
     return text.text;
   });
   if (!standIn || !('content' in file)) return file;
-  const exact = () => {
-    if (!fresh()) throw new Error(`${path}: the bytes behind a stand-in text were reused before its real text was read`);
-    return decode(bytes);
+  return {
+    ...file,
+    standIn: realTextOf(bytes, decode, () => {
+      if (!fresh()) throw new Error(`${path}: the bytes behind a stand-in text were reused before its real text was read`);
+    }),
   };
-  return { ...file, standIn: { exact } };
+}
+
+/**
+ * The real text behind a stand-in made of `bytes` (`SourceFile.standIn`). Lines are found in the
+ * bytes by their line feeds, which are where the stand-in's are (a line feed is ASCII, and no
+ * UTF-8 character holds its byte), and collected only as far as asked for.
+ */
+function realTextOf(bytes: Uint8Array, decode: (bytes: Uint8Array) => string, check: () => void = () => undefined): StandIn {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const starts = [0]; // byte offset of each line's start, as far as collected
+  let scanned = 0;
+  return {
+    exact: () => {
+      check();
+      return decode(bytes);
+    },
+    lines: (first, last) => {
+      check();
+      while (starts.length <= last && scanned <= buffer.length) {
+        const at = buffer.indexOf(10, scanned);
+        scanned = at === -1 ? buffer.length + 1 : at + 1;
+        if (at !== -1) starts.push(at + 1);
+      }
+      const from = starts[Math.min(first, starts.length) - 1];
+      const to = last < starts.length ? starts[last] - 1 : buffer.length;
+      return decode(bytes.subarray(from, Math.max(from, to)));
+    },
+  };
 }
 
 /**
@@ -61,7 +90,7 @@ export function toStandInSourceFile(path: string, bytes: Uint8Array, settings: P
 export function textSourceFile(path: string, bytes: Uint8Array, addedLines?: ReadonlySet<number>): SourceFile {
   const { text, standIn } = engineText(bytes, decodeText);
   const file: SourceFile = addedLines ? { path, content: text, addedLines } : { path, content: text };
-  if (standIn) file.standIn = { exact: () => decodeText(bytes) };
+  if (standIn) file.standIn = realTextOf(bytes, decodeText);
   return file;
 }
 
@@ -74,14 +103,14 @@ function engineText(bytes: Uint8Array, decode: (bytes: Uint8Array) => string): {
 }
 
 /**
- * The file with its real text in place of a stand-in (see `SourceFile.standIn`; `exact`: that
- * text, when the caller has decoded it already). Without its `versions` (history mode): the
- * thread's memory of earlier versions holds their stand-ins, and this text is scanned whole.
+ * The file with its real text in place of a stand-in (see `SourceFile.standIn`). Without its
+ * `versions` (history mode): the thread's memory of earlier versions holds their stand-ins, and
+ * this text is scanned whole.
  */
-export function exactSourceFile(file: SourceFile, exact?: string): SourceFile {
+export function exactSourceFile(file: SourceFile): SourceFile {
   if (file.standIn === undefined) return file;
   const { standIn, versions: _versions, ...rest } = file;
-  return { ...rest, content: exact ?? standIn.exact() };
+  return { ...rest, content: standIn.exact() };
 }
 
 /**

@@ -47,7 +47,18 @@ export interface SourceFile {
    * the real text for a file anything else reads. `exact()` throws once the bytes behind it may
    * have been reused.
    */
-  standIn?: { exact: () => string };
+  standIn?: StandIn;
+}
+
+/** What a stand-in text (`SourceFile.standIn`) gives of the real text behind it. */
+export interface StandIn {
+  /** The whole real text. */
+  exact(): string;
+  /**
+   * The real text of the 1-based lines `first` to `last` (without the last one's line feed): only
+   * their bytes are decoded. The secrets engine reads the lines of its findings this way.
+   */
+  lines(first: number, last: number): string;
 }
 
 export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'invalid-path' | 'limit';

@@ -5,7 +5,7 @@ import { hasAllowMarker, INLINE_ALLOW_MARKERS } from './suppression.js';
 export const MARKER_SCAN_LIMIT = 64 * 1024;
 
 /** The text of a 1-based line that is checked for allow markers: the whole line, or both ends of a long one. */
-export function markerLineText(content: string, lines: LineIndex, line: number): string {
+export function markerLineText(content: { slice(from: number, to: number): string }, lines: LineIndex, line: number): string {
   const start = lines.lineStart(line);
   const end = lines.lineEnd(line);
   if (end - start <= MARKER_SCAN_LIMIT) return content.slice(start, end);
@@ -20,13 +20,15 @@ if (!INLINE_ALLOW_MARKERS.every((m) => m.toLowerCase().includes('allow'))) throw
  * `hasAllowMarker(markerLineText(content, lines, line))`, without cutting the line out and running
  * the pattern when the line has no `allow` in any ASCII case: every marker contains it, and the
  * marker pattern's `i` flag (no `u`) folds only ASCII letters onto `a`, `l`, `o` and `w`. A fixture
- * of thousands of findings checked thousands of lines with a slice and a regex run each.
+ * of thousands of findings checked thousands of lines with a slice and a regex run each. `real`:
+ * where the line is read for the pattern, a stand-in's real text (src/core/stand-in.ts); its
+ * stand-in, `content`, holds `allow` where the real text does.
  */
-export function lineHasAllowMarker(content: string, lines: LineIndex, line: number): boolean {
+export function lineHasAllowMarker(content: string, lines: LineIndex, line: number, real: { slice(from: number, to: number): string } = content): boolean {
   const start = lines.lineStart(line);
   const end = lines.lineEnd(line);
   if (end - start <= MARKER_SCAN_LIMIT && !containsAllow(content, start, end)) return false;
-  return hasAllowMarker(markerLineText(content, lines, line));
+  return hasAllowMarker(markerLineText(real, lines, line));
 }
 
 /** Whether [start, end) of `text` holds `allow` in any ASCII case (`c | 32` is a lower-case letter only for that letter's two cases). */

@@ -1,5 +1,5 @@
 import { lineHasAllowMarker } from './allow-markers.js';
-import type { Finding, Level, ScanSettings, SecretSink, SourceFile } from '../types.js';
+import type { Finding, Level, ScanSettings, SecretSink, SourceFile, StandIn } from '../types.js';
 import { levelRank } from '../types.js';
 import { DEFAULT_MATCH_OPTIONS, findMatches, type MatchOptions } from './candidates.js';
 import { compileCatalog, type CompiledCatalog } from './compile.js';
@@ -127,8 +127,8 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   if (raw.length === 0) return [];
 
   const accepted: Candidate[] = [];
-  /** A stand-in's real text, once a candidate needs it. */
-  let real: string | undefined;
+  /** A stand-in's real text, read line by line once something needs it. */
+  let real: RealText | undefined;
   // Once a candidate is accepted, the line index that building its finding needs (below) is made,
   // and the lines of the matches after it are found from it rather than by reading characters
   // around each: a bundle or fixture file of thousands of candidates pays for its lines once.
@@ -143,8 +143,10 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
     // only a value or line holding a placeholder may be judged differently: the real text's value
     // and line at those offsets are judged instead.
     if (file.standIn !== undefined && (PLACEHOLDER.test(line) || PLACEHOLDER.test(secret))) {
-      real ??= file.standIn.exact();
-      line = lineAround(real, match.start, match.end);
+      index ??= new LineIndex(file.content);
+      real ??= new RealText(file.standIn, index);
+      const [from, to] = index.lineSpan(match.start, match.end);
+      line = real.slice(from, to);
       secret = real.slice(match.start, match.end);
     }
     if (compiled.detector.credentialFile) {
@@ -157,17 +159,14 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
     accepted.push({ detector: compiled.detector, secret, start: match.start, end: match.end, generic: compiled.generic, order: compiled.order, line: 0, weak: undefined });
   }
   if (accepted.length === 0) return [];
-  // What follows reads whole lines (allow markers, location fingerprints) and reports values: from
-  // the real text, where each candidate is at the same place with the same value. Until 2026-12-06
-  // a stand-in file with a candidate was scanned again from its real text: a committed bundle
-  // with secrets in every version (this repository's dist/index.js) paid a whole second scan per
-  // version, without the memory of earlier versions (docs/performance.md, "Stand-in texts").
-  if (file.standIn !== undefined) {
-    file = exactSourceFile(file, real);
-    index = index?.forText(file.content); // its line breaks are the stand-in's
-  }
-
   const lines = index ?? new LineIndex(file.content); // only files with a real candidate pay for a line index
+  // What follows reads whole lines (allow markers, location fingerprints) and reports values: from
+  // the real text, where each candidate is at the same place with the same value; of a stand-in,
+  // only the lines it reads are decoded. Until 2026-12-06 a stand-in file with a candidate was
+  // scanned again from its whole real text: a committed bundle with secrets in every version (this
+  // repository's dist/index.js) paid a second scan per version, without the memory of earlier
+  // versions (docs/performance.md, "Stand-in texts").
+  const text: TextSlices = file.standIn === undefined ? file.content : (real ??= new RealText(file.standIn, lines));
   const kept = resolveOverlaps(accepted);
   for (const c of kept) c.line = lines.lineOf(c.start);
   const { pairs, singles } = pairCandidates(kept);
@@ -176,18 +175,18 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   // Change modes only: secrets on added lines that an inline marker silences (see allowNotice).
   const allowed: Built[] = [];
   for (const single of singles) {
-    const verdict = reportable([single], file, lines);
+    const verdict = reportable([single], file, lines, text);
     if (verdict === SKIP) continue;
     (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines), detector: single.detector.id, secret: single.secret, parts: [single] });
   }
   for (const pair of pairs) {
-    const verdict = reportable([pair.first, pair.second], file, lines);
+    const verdict = reportable([pair.first, pair.second], file, lines, text);
     if (verdict === SKIP) continue;
     const secret = `${pair.first.secret}\n${pair.second.secret}`;
     (verdict === REPORT ? built : allowed).push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair!.id, secret, parts: [pair.first, pair.second] });
   }
   built.sort(byPlace);
-  nameFindings(built, file.content, lines, kept, settings);
+  nameFindings(built, text, lines, kept, settings);
   const unsuppressed = built.filter((b) => !suppressed(b, settings));
   const limit = settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
   // Live verification (opt-in) sees the values of what is reported, named by its published fingerprint.
@@ -195,7 +194,7 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   const reported = unsuppressed.map((b) => b.finding);
   if (allowed.length > 0) {
     allowed.sort(byPlace);
-    nameFindings(allowed, file.content, lines, kept, settings);
+    nameFindings(allowed, text, lines, kept, settings);
     // A value the baseline or ignore file already accepts needs no review.
     for (const b of allowed) if (!suppressed(b, settings)) reported.push(allowNotice(b.finding));
     reported.sort((a, b) => a.line - b.line || a.column - b.column);
@@ -217,6 +216,44 @@ export function limitFinding(file: string, line: number, message: string): Findi
   return { rule: 'scan/limit', level: 'warning', file, line, column: 1, message, fingerprint: legacyFingerprint('scan/limit', file) };
 }
 
+/**
+ * What the building of findings reads of a file's text: slices of it (a string is one). A
+ * stand-in's is its real text, decoded line by line (`RealText`).
+ */
+interface TextSlices {
+  slice(from: number, to: number): string;
+}
+
+/**
+ * The real text behind a stand-in, read by the lines that hold each slice asked for
+ * (`StandIn.lines`); the lines read last are kept, since a line's findings are built one after
+ * another. Offsets are the stand-in's, which are the real text's.
+ */
+class RealText implements TextSlices {
+  private first = 1;
+  private last = 0;
+  private text = '';
+  private base = 0;
+
+  constructor(
+    private readonly standIn: StandIn,
+    private readonly lines: LineIndex,
+  ) {}
+
+  slice(from: number, to: number): string {
+    if (to <= from) return '';
+    const first = this.lines.lineOf(from);
+    const last = this.lines.lineOf(to - 1);
+    if (first < this.first || last > this.last) {
+      this.text = this.standIn.lines(first, last);
+      this.first = first;
+      this.last = last;
+      this.base = this.lines.lineStart(first);
+    }
+    return this.text.slice(from - this.base, to - this.base);
+  }
+}
+
 /** A secret finding with the value it was made from, until it is named and checked. */
 interface Built {
   finding: Finding;
@@ -226,7 +263,7 @@ interface Built {
 }
 
 /** Sets each finding's published fingerprint (and, when asked, its legacy and salted hashes). */
-function nameFindings(built: Built[], content: string, lines: LineIndex, candidates: readonly Candidate[], settings: ScanSettings): void {
+function nameFindings(built: Built[], content: TextSlices, lines: LineIndex, candidates: readonly Candidate[], settings: ScanSettings): void {
   const mode = settings.fingerprint ?? { kind: 'keyed', key: EPHEMERAL_KEY };
   const occurrences = new Map<string, number>();
   // Findings on one line share its context (a minified line holds hundreds).
@@ -259,7 +296,7 @@ const CONTEXT_LIMIT = 4096;
  * The finding's first line with every accepted secret on it cut out and runs of white space
  * collapsed: what the location fingerprint hashes instead of the value.
  */
-function lineContext(content: string, lines: LineIndex, line: number, candidates: readonly Candidate[], ends: readonly number[]): string {
+function lineContext(content: TextSlices, lines: LineIndex, line: number, candidates: readonly Candidate[], ends: readonly number[]): string {
   const start = lines.lineStart(line);
   const end = lines.lineEnd(line);
   const cuts = overlapping(candidates, ends, start, end);
@@ -411,11 +448,11 @@ const ALLOWED = 2;
  * line; never when a line they span holds an allow marker. Such a silenced secret on an added line
  * is ALLOWED: the change itself adds the marker or the value beside it.
  */
-function reportable(parts: Candidate[], file: SourceFile, lines: LineIndex): typeof REPORT | typeof SKIP | typeof ALLOWED {
+function reportable(parts: Candidate[], file: SourceFile, lines: LineIndex, text: TextSlices): typeof REPORT | typeof SKIP | typeof ALLOWED {
   if (file.addedLines && !parts.some((p) => file.addedLines!.has(p.line))) return SKIP;
   for (const part of parts) {
     const last = lines.lineOf(Math.max(part.start, part.end - 1));
-    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line)) return file.addedLines ? ALLOWED : SKIP;
+    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line, text)) return file.addedLines ? ALLOWED : SKIP;
   }
   return REPORT;
 }

@@ -6,16 +6,12 @@
  * single-line file costs one `indexOf` pass, never a quadratic walk.
  */
 export class LineIndex {
-  /**
-   * `starts[i]`: offset of the first character of line i + 1 (0-based array, 1-based lines), as far
-   * as collected. `scanned`: every `\n` before this offset is in `starts`; the text length + 1 once
-   * all are.
-   */
-  constructor(
-    private readonly text: string,
-    private readonly starts: number[] = [0],
-    private scanned = 0,
-  ) {}
+  /** starts[i] = offset of the first character of line i + 1 (0-based array, 1-based lines), as far as collected. */
+  private readonly starts: number[] = [0];
+  /** Every `\n` before this offset is in `starts`; the text length + 1 once all are. */
+  private scanned = 0;
+
+  constructor(private readonly text: string) {}
 
   /** Collects line starts until one lies beyond `offset` (or the text ends). */
   private reach(offset: number): void {
@@ -79,19 +75,18 @@ export class LineIndex {
    * `lineAround` below, found from the index instead of by reading characters.
    */
   lineAround(offset: number, end: number, radius = 1024): string {
+    const [from, to] = this.lineSpan(offset, end, radius);
+    return this.text.slice(from, to);
+  }
+
+  /** Where `lineAround` cuts the line: [from, to). */
+  lineSpan(offset: number, end: number, radius = 1024): [number, number] {
     const line = this.lineOf(offset); // reaches the first line start past `offset`, if there is one
     const from = Math.max(this.starts[line - 1], offset - radius);
     const lineEnd = line < this.starts.length ? this.starts[line] - 1 : this.text.length;
-    return this.text.slice(from, Math.max(offset, Math.min(lineEnd, end + radius)));
+    return [from, Math.max(offset, Math.min(lineEnd, end + radius))];
   }
 
-  /**
-   * This index for another text whose line breaks are in the same places (a stand-in's real text).
-   * The two share what is collected: this one is not to be used after.
-   */
-  forText(text: string): LineIndex {
-    return new LineIndex(text, this.starts, this.scanned);
-  }
 }
 
 /**

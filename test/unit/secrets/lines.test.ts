@@ -25,24 +25,17 @@ describe('lineAround', () => {
     );
   });
 
-  it('one index asked about many offsets in any order, and handed on to a text with its line breaks in the same places (a stand-in and its real text), gives the same lines', () => {
+  it('one index asked about many offsets in any order gives the same lines and line numbers as the obvious definition', () => {
     const text = fc.array(fc.constantFrom('a', 'b', '\n', '\r\n', 'xyz', 'k'.repeat(40)), { maxLength: 60 }).map((p) => p.join(''));
     fc.assert(
-      fc.property(text, fc.array(fc.nat(), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 50 }), fc.nat(12), (t, ats, radius, handOver) => {
-        // The "real text": every character but a line break replaced by another.
-        const other = t.replace(/[^\n]/g, (c) => (c === 'a' ? 'é' : 'a'));
-        let index = new LineIndex(t);
-        let current = t;
-        ats.forEach((at, i) => {
-          if (i === handOver) {
-            index = index.forText(other);
-            current = other;
-          }
+      fc.property(text, fc.array(fc.nat(), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 50 }), (t, ats, radius) => {
+        const index = new LineIndex(t);
+        for (const at of ats) {
           const offset = t.length === 0 ? 0 : at % t.length;
           const end = Math.min(t.length, offset + (at % 7));
-          expect(index.lineAround(offset, end, radius)).toBe(reference(current, offset, end, radius));
+          expect(index.lineAround(offset, end, radius)).toBe(reference(t, offset, end, radius));
           expect(index.lineOf(offset)).toBe(t.slice(0, offset).split('\n').length);
-        });
+        }
       }),
       { numRuns: 1000 },
     );
