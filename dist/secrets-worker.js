@@ -10192,7 +10192,7 @@ import { isAscii as isAscii2 } from "node:buffer";
 
 // src/core/stand-in.ts
 import { isAscii } from "node:buffer";
-function standInText(bytes) {
+function standInText(bytes, runs) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = buffer.length;
   const out = outputBuffer(length);
@@ -10226,6 +10226,7 @@ function standInText(bytes) {
           if (kind === REFUSED) return void 0;
           out[n++] = kind;
           i += 2;
+          if (runs && !(buffer[i] >= 128)) runs.push(n, i - n);
           continue;
         }
         const c2 = buffer[i + 2];
@@ -10236,18 +10237,30 @@ function standInText(bytes) {
           if (kind === REFUSED) return void 0;
           out[n++] = kind;
           i += 3;
+          if (runs && !(buffer[i] >= 128)) runs.push(n, i - n);
           continue;
         }
         if ((buffer[i + 3] & 192) !== 128 || b === 240 && c1 < 144 || b === 244 && c1 > 143) return void 0;
         out[n++] = OTHER;
         out[n++] = OTHER;
         i += 4;
+        if (runs && !(buffer[i] >= 128)) runs.push(n, i - n);
       }
       copied = i;
     }
   }
   if (copied < length) n += buffer.copy(out, n, copied, length);
   return out.toString("latin1", 0, n);
+}
+function byteOffset(runs, offset) {
+  let lo = 0;
+  let hi = runs.length >> 1;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (runs[2 * mid] <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return offset + (lo === 0 ? 0 : runs[2 * lo - 1]);
 }
 var PLACEHOLDER = /[\x80\xa0]/;
 var SPACE = 160;
@@ -10288,53 +10301,44 @@ function toSourceFile(path2, bytes, settings2, addedLines, decode = decodeText) 
   return addedLines ? { path: path2, content, addedLines } : { path: path2, content };
 }
 function toStandInSourceFile(path2, bytes, settings2, fresh, decode = decodeText) {
-  let standIn = false;
+  let runs;
   const file = toSourceFile(path2, bytes, settings2, void 0, (b) => {
     const text3 = engineText(b, decode);
-    standIn = text3.standIn;
+    runs = text3.runs;
     return text3.text;
   });
-  if (!standIn || !("content" in file)) return file;
+  if (!runs || !("content" in file)) return file;
   return {
     ...file,
-    standIn: realTextOf(bytes, decode, () => {
+    standIn: realTextOf(bytes, runs, decode, () => {
       if (!fresh()) throw new Error(`${path2}: the bytes behind a stand-in text were reused before its real text was read`);
     })
   };
 }
-function realTextOf(bytes, decode, check = () => void 0) {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const starts = [0];
-  let scanned = 0;
+function realTextOf(bytes, runs, decode, check = () => void 0) {
   return {
     exact: () => {
       check();
       return decode(bytes);
     },
-    lines: (first, last) => {
+    slice: (from, to) => {
       check();
-      while (starts.length <= last && scanned <= buffer.length) {
-        const at2 = buffer.indexOf(10, scanned);
-        scanned = at2 === -1 ? buffer.length + 1 : at2 + 1;
-        if (at2 !== -1) starts.push(at2 + 1);
-      }
-      const from = starts[Math.min(first, starts.length) - 1];
-      const to = last < starts.length ? starts[last] - 1 : buffer.length;
-      return decode(bytes.subarray(from, Math.max(from, to)));
+      return decode(bytes.subarray(byteOffset(runs, from), byteOffset(runs, Math.max(from, to))));
     }
   };
 }
 function textSourceFile(path2, bytes, addedLines) {
-  const { text: text3, standIn } = engineText(bytes, decodeText);
+  const { text: text3, runs } = engineText(bytes, decodeText);
   const file = addedLines ? { path: path2, content: text3, addedLines } : { path: path2, content: text3 };
-  if (standIn) file.standIn = realTextOf(bytes, decodeText);
+  if (runs) file.standIn = realTextOf(bytes, runs, decodeText);
   return file;
 }
 function engineText(bytes, decode) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isAscii2(buffer)) return { text: buffer.toString("latin1"), standIn: false };
-  const text3 = standInText(buffer);
-  return text3 === void 0 ? { text: decode(bytes), standIn: false } : { text: text3, standIn: true };
+  if (isAscii2(buffer)) return { text: buffer.toString("latin1") };
+  const runs = [];
+  const text3 = standInText(buffer, runs);
+  return text3 === void 0 ? { text: decode(bytes) } : { text: text3, runs };
 }
 function exactSourceFile(file) {
   if (file.standIn === void 0) return file;
@@ -10529,21 +10533,17 @@ var RealText = class {
   }
   standIn;
   lines;
-  first = 1;
-  last = 0;
+  from = 0;
+  to = -1;
   text = "";
-  base = 0;
   slice(from, to) {
     if (to <= from) return "";
-    const first = this.lines.lineOf(from);
-    const last = this.lines.lineOf(to - 1);
-    if (first < this.first || last > this.last) {
-      this.text = this.standIn.lines(first, last);
-      this.first = first;
-      this.last = last;
-      this.base = this.lines.lineStart(first);
+    if (from < this.from || to > this.to) {
+      this.from = this.lines.lineStart(this.lines.lineOf(from));
+      this.to = this.lines.lineEnd(this.lines.lineOf(to - 1));
+      this.text = this.standIn.slice(this.from, this.to);
     }
-    return this.text.slice(from - this.base, to - this.base);
+    return this.text.slice(from - this.from, to - this.from);
   }
 };
 function nameFindings(built, content, lines, candidates, settings2) {

@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { standInText } from './stand-in.js';
+import { byteOffset, standInText } from './stand-in.js';
 import type { ScanSettings, SourceFile, Skipped, StandIn } from './types.js';
 
 const BINARY_SNIFF_BYTES = 8 * 1024;
@@ -40,45 +40,34 @@ export function toSourceFile(
  * while `fresh()` says the bytes are still those of this file.
  */
 export function toStandInSourceFile(path: string, bytes: Uint8Array, settings: Pick<ScanSettings, 'maxFileSize'>, fresh: () => boolean, decode: (bytes: Uint8Array) => string = decodeText): SourceFile | Skipped {
-  let standIn = false;
+  let runs: number[] | undefined;
   const file = toSourceFile(path, bytes, settings, undefined, (b) => {
     const text = engineText(b, decode);
-    standIn = text.standIn;
+    runs = text.runs;
     return text.text;
   });
-  if (!standIn || !('content' in file)) return file;
+  if (!runs || !('content' in file)) return file;
   return {
     ...file,
-    standIn: realTextOf(bytes, decode, () => {
+    standIn: realTextOf(bytes, runs, decode, () => {
       if (!fresh()) throw new Error(`${path}: the bytes behind a stand-in text were reused before its real text was read`);
     }),
   };
 }
 
 /**
- * The real text behind a stand-in made of `bytes` (`SourceFile.standIn`). Lines are found in the
- * bytes by their line feeds, which are where the stand-in's are (a line feed is ASCII, and no
- * UTF-8 character holds its byte), and collected only as far as asked for.
+ * The real text behind a stand-in made of `bytes` (`SourceFile.standIn`); `runs` maps its offsets
+ * to the bytes (`standInText`).
  */
-function realTextOf(bytes: Uint8Array, decode: (bytes: Uint8Array) => string, check: () => void = () => undefined): StandIn {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const starts = [0]; // byte offset of each line's start, as far as collected
-  let scanned = 0;
+function realTextOf(bytes: Uint8Array, runs: readonly number[], decode: (bytes: Uint8Array) => string, check: () => void = () => undefined): StandIn {
   return {
     exact: () => {
       check();
       return decode(bytes);
     },
-    lines: (first, last) => {
+    slice: (from, to) => {
       check();
-      while (starts.length <= last && scanned <= buffer.length) {
-        const at = buffer.indexOf(10, scanned);
-        scanned = at === -1 ? buffer.length + 1 : at + 1;
-        if (at !== -1) starts.push(at + 1);
-      }
-      const from = starts[Math.min(first, starts.length) - 1];
-      const to = last < starts.length ? starts[last] - 1 : buffer.length;
-      return decode(bytes.subarray(from, Math.max(from, to)));
+      return decode(bytes.subarray(byteOffset(runs, from), byteOffset(runs, Math.max(from, to))));
     },
   };
 }
@@ -88,18 +77,22 @@ function realTextOf(bytes: Uint8Array, decode: (bytes: Uint8Array) => string, ch
  * when it can be one. The bytes must stay as they are until the secrets engine is done with it.
  */
 export function textSourceFile(path: string, bytes: Uint8Array, addedLines?: ReadonlySet<number>): SourceFile {
-  const { text, standIn } = engineText(bytes, decodeText);
+  const { text, runs } = engineText(bytes, decodeText);
   const file: SourceFile = addedLines ? { path, content: text, addedLines } : { path, content: text };
-  if (standIn) file.standIn = realTextOf(bytes, decodeText);
+  if (runs) file.standIn = realTextOf(bytes, runs, decodeText);
   return file;
 }
 
-/** The text the secrets engine reads for `bytes`: a Latin-1 copy of pure ASCII, a stand-in, or `decode`'s. */
-function engineText(bytes: Uint8Array, decode: (bytes: Uint8Array) => string): { text: string; standIn: boolean } {
+/**
+ * The text the secrets engine reads for `bytes`: a Latin-1 copy of pure ASCII, a stand-in (with
+ * its `runs`, `standInText`), or `decode`'s.
+ */
+function engineText(bytes: Uint8Array, decode: (bytes: Uint8Array) => string): { text: string; runs?: number[] } {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isAscii(buffer)) return { text: buffer.toString('latin1'), standIn: false };
-  const text = standInText(buffer);
-  return text === undefined ? { text: decode(bytes), standIn: false } : { text, standIn: true };
+  if (isAscii(buffer)) return { text: buffer.toString('latin1') };
+  const runs: number[] = [];
+  const text = standInText(buffer, runs);
+  return text === undefined ? { text: decode(bytes) } : { text, runs };
 }
 
 /**

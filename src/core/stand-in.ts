@@ -16,12 +16,16 @@ import { isAscii } from 'node:buffer';
  * the same place in both texts, and only a value, or a line, holding a placeholder can be judged
  * differently: the engine then scans the real text (src/core/secrets/engine.ts, `scanFile`).
  *
+ * `runs`, when given, gets where the real text's bytes and the stand-in part ways: after each run of
+ * characters past ASCII, the stand-in's offset and how many more bytes than code units came
+ * before it (`byteOffset`).
+ *
  * Undefined when no stand-in can be made: invalid UTF-8 (whose replacement characters the real
  * decoder places), or a character a pattern could treat as ASCII or as a line end: U+2028 and
  * U+2029 end a line for `.` and `^`/`$`; ſ and the Kelvin sign fold to ASCII letters under
  * case-insensitive Unicode matching.
  */
-export function standInText(bytes: Uint8Array): string | undefined {
+export function standInText(bytes: Uint8Array, runs?: number[]): string | undefined {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = buffer.length;
   const out = outputBuffer(length);
@@ -59,6 +63,7 @@ export function standInText(bytes: Uint8Array): string | undefined {
           if (kind === REFUSED) return undefined;
           out[n++] = kind;
           i += 2;
+          if (runs && !(buffer[i] >= 0x80)) runs.push(n, i - n);
           continue;
         }
         const c2 = buffer[i + 2];
@@ -70,6 +75,7 @@ export function standInText(bytes: Uint8Array): string | undefined {
           if (kind === REFUSED) return undefined;
           out[n++] = kind;
           i += 3;
+          if (runs && !(buffer[i] >= 0x80)) runs.push(n, i - n);
           continue;
         }
         // Four bytes, U+10000..U+10FFFF (F0 needs 90..BF next, F4 80..8F): a surrogate pair.
@@ -77,12 +83,29 @@ export function standInText(bytes: Uint8Array): string | undefined {
         out[n++] = OTHER;
         out[n++] = OTHER;
         i += 4;
+        if (runs && !(buffer[i] >= 0x80)) runs.push(n, i - n);
       }
       copied = i;
     }
   }
   if (copied < length) n += buffer.copy(out, n, copied, length);
   return out.toString('latin1', 0, n);
+}
+
+/**
+ * The byte offset in a stand-in's UTF-8 bytes of `offset` in the stand-in, given its `runs`
+ * (`standInText`), for an offset outside every run of characters past ASCII: a line's start, its
+ * line feed, the text's end.
+ */
+export function byteOffset(runs: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = runs.length >> 1; // runs[2k] is the k-th run's end, ascending
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (runs[2 * mid] <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return offset + (lo === 0 ? 0 : runs[2 * lo - 1]);
 }
 
 /** Matches a placeholder: in a stand-in, every character past ASCII is one. */

@@ -55,10 +55,11 @@ export interface StandIn {
   /** The whole real text. */
   exact(): string;
   /**
-   * The real text of the 1-based lines `first` to `last` (without the last one's line feed): only
-   * their bytes are decoded. The secrets engine reads the lines of its findings this way.
+   * The real text of [from, to), offsets of the stand-in that fall outside every run of
+   * characters past ASCII (a line's start or line feed, the end): only those bytes are decoded.
+   * The secrets engine reads the lines of its findings this way.
    */
-  lines(first: number, last: number): string;
+  slice(from: number, to: number): string;
 }
 
 export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'invalid-path' | 'limit';

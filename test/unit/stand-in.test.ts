@@ -12,7 +12,7 @@ import { generateChecksumToken } from '../../src/core/secrets/detectors/checksum
 import { allDetectors } from '../../src/core/secrets/detectors/index.js';
 import { scanSecrets } from '../../src/core/secrets/engine.js';
 import { exactSourceFile, toStandInSourceFile } from '../../src/core/source.js';
-import { OTHER, REFUSED_CHARACTERS, SPACE, SPACES, standInText } from '../../src/core/stand-in.js';
+import { byteOffset, OTHER, REFUSED_CHARACTERS, SPACE, SPACES, standInText } from '../../src/core/stand-in.js';
 import { defaultSettings, type ScanSettings, type SourceFile } from '../../src/core/types.js';
 import { extractors } from '../../src/core/identities/registry.js';
 import { FileVersions } from '../../src/core/secrets/versions.js';
@@ -36,7 +36,7 @@ function standInFile(path: string, text: string): { file: SourceFile; exactCalls
   let whole = 0;
   let lines = 0;
   const standIn = file.standIn;
-  if (standIn) file.standIn = { exact: () => (whole++, standIn.exact()), lines: (first, last) => (lines++, standIn.lines(first, last)) };
+  if (standIn) file.standIn = { exact: () => (whole++, standIn.exact()), slice: (from, to) => (lines++, standIn.slice(from, to)) };
   return { file, exactCalls: () => whole, realReads: () => whole + lines };
 }
 
@@ -105,21 +105,36 @@ describe('standInText', () => {
 });
 
 describe("a stand-in's real text, read by lines", () => {
-  it('lines(first, last) is those lines of the real text, for the tree scan and the history decoders, and past the last line it stops at the end', () => {
-    const part = fc.constantFrom('a', 'token = x', '\n', '\r\n', 'é', '中文', '😀', '\u00a0', '\ufeff', 'Ü');
+  it('slice(from, to) at line bounds is the real text there, for the tree scan and the history decoders', () => {
+    const part = fc.constantFrom('a', 'token = x', '\n', '\r\n', 'é', '中文', '😀', '\u00a0', '\ufeff', 'Ü', 'éé\né');
     fc.assert(
       fc.property(fc.array(part, { minLength: 1, maxLength: 40 }), fc.nat(), fc.nat(), fc.boolean(), (parts, a, b, history) => {
         const text = parts.join('');
         const file = toStandInSourceFile('f.txt', Buffer.from(text, 'utf8'), { maxFileSize: 1 << 20 }, () => true, history ? decodeBlob : undefined);
         if (!('content' in file) || file.standIn === undefined) return;
-        const lines = text.split('\n');
-        const first = 1 + (a % lines.length);
-        const last = first + (b % (lines.length - first + 2)); // up to one past the last line
-        expect(file.standIn.lines(first, last)).toBe(lines.slice(first - 1, last).join('\n'));
-        expect(file.content.split('\n').map((l) => l.length)).toEqual(lines.map((l) => l.length));
+        // Line bounds: 0, each line feed and the character after it, the end.
+        const bounds = [0, text.length];
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) bounds.push(i, i + 1);
+        bounds.sort((x, y) => x - y);
+        const from = bounds[a % bounds.length];
+        const to = Math.max(from, bounds[b % bounds.length]);
+        expect(file.standIn.slice(from, to)).toBe(text.slice(from, to));
+        expect(file.content.length).toBe(text.length);
       }),
-      { numRuns: 500 },
+      { numRuns: 1000 },
     );
+  });
+
+  it('byteOffset maps an offset outside every run of characters past ASCII to its byte', () => {
+    const text = 'ab\né\n中文x\n😀\n\nend';
+    const runs: number[] = [];
+    const bytes = Buffer.from(text, 'utf8');
+    expect(standInText(bytes, runs)).toBeDefined();
+    for (let i = 0; i <= text.length; i++) {
+      const inRun = i > 0 && i < text.length && text.charCodeAt(i - 1) > 0x7f && text.charCodeAt(i) > 0x7f;
+      if (inRun || (i < text.length && text.charCodeAt(i) >= 0xdc00 && text.charCodeAt(i) <= 0xdfff)) continue;
+      expect(byteOffset(runs, i), `offset ${i}`).toBe(Buffer.byteLength(text.slice(0, i), 'utf8'));
+    }
   });
 });
 

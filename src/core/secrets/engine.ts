@@ -226,14 +226,14 @@ interface TextSlices {
 
 /**
  * The real text behind a stand-in, read by the lines that hold each slice asked for
- * (`StandIn.lines`); the lines read last are kept, since a line's findings are built one after
- * another. Offsets are the stand-in's, which are the real text's.
+ * (`StandIn.slice` of their bounds, which no run of characters past ASCII straddles); the lines
+ * read last are kept, since a line's findings are built one after another. Offsets are the
+ * stand-in's, which are the real text's.
  */
 class RealText implements TextSlices {
-  private first = 1;
-  private last = 0;
+  private from = 0;
+  private to = -1;
   private text = '';
-  private base = 0;
 
   constructor(
     private readonly standIn: StandIn,
@@ -242,15 +242,12 @@ class RealText implements TextSlices {
 
   slice(from: number, to: number): string {
     if (to <= from) return '';
-    const first = this.lines.lineOf(from);
-    const last = this.lines.lineOf(to - 1);
-    if (first < this.first || last > this.last) {
-      this.text = this.standIn.lines(first, last);
-      this.first = first;
-      this.last = last;
-      this.base = this.lines.lineStart(first);
+    if (from < this.from || to > this.to) {
+      this.from = this.lines.lineStart(this.lines.lineOf(from));
+      this.to = this.lines.lineEnd(this.lines.lineOf(to - 1));
+      this.text = this.standIn.slice(this.from, this.to);
     }
-    return this.text.slice(from - this.base, to - this.base);
+    return this.text.slice(from - this.from, to - this.from);
   }
 }
 
