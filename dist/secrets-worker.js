@@ -1012,6 +1012,93 @@ function lineBreaks(source) {
   return stack.length === 1 ? Math.max(top.best, top.current) : Infinity;
 }
 
+// src/core/secrets/lines.ts
+var LineIndex = class {
+  constructor(text3) {
+    this.text = text3;
+  }
+  text;
+  /** starts[i] = offset of the first character of line i + 1 (0-based array, 1-based lines), as far as collected. */
+  starts = [0];
+  /** Every `\n` before this offset is in `starts`; the text length + 1 once all are. */
+  scanned = 0;
+  /** Collects line starts until one lies beyond `offset` (or the text ends). */
+  reach(offset) {
+    const { text: text3, starts } = this;
+    while (this.scanned <= offset && this.scanned <= text3.length) {
+      const at2 = text3.indexOf("\n", this.scanned);
+      if (at2 === -1) {
+        this.scanned = text3.length + 1;
+        return;
+      }
+      starts.push(at2 + 1);
+      this.scanned = at2 + 1;
+    }
+  }
+  get lineCount() {
+    this.reach(Number.POSITIVE_INFINITY);
+    return this.starts.length;
+  }
+  /** 1-based line number holding `offset`. */
+  lineOf(offset) {
+    this.reach(offset);
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >>> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+  /** Offset of the first character of a 1-based line. */
+  lineStart(line) {
+    this.reachLine(line);
+    return this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1];
+  }
+  /** Offset of the `\n` ending a 1-based line, or the text length for the last line. */
+  lineEnd(line) {
+    this.reachLine(line + 1);
+    return line < this.starts.length ? this.starts[line] - 1 : this.text.length;
+  }
+  /** Collects line starts until `line` (1-based) has its own, or the text ends. */
+  reachLine(line) {
+    while (this.starts.length < line && this.scanned <= this.text.length) this.reach(this.scanned);
+  }
+  /** 1-based line and column (UTF-16 code units, as JavaScript and SARIF count them). */
+  position(offset) {
+    const line = this.lineOf(offset);
+    return { line, column: offset - this.starts[line - 1] + 1 };
+  }
+  /**
+   * The line holding `offset`, clipped to `radius` characters either side of [offset, end) so that
+   * filters on a minified 20 MB line see a bounded excerpt, not the whole line: the same string as
+   * `lineAround` below, found from the index instead of by reading characters.
+   */
+  lineAround(offset, end, radius = LINE_RADIUS) {
+    const [from, to] = this.lineSpan(offset, end, radius);
+    return this.text.slice(from, to);
+  }
+  /** Where `lineAround` cuts the line: [from, to). */
+  lineSpan(offset, end, radius = LINE_RADIUS) {
+    const line = this.lineOf(offset);
+    const from = Math.max(this.starts[line - 1], offset - radius);
+    const lineEnd2 = line < this.starts.length ? this.starts[line] - 1 : this.text.length;
+    return [from, Math.max(offset, Math.min(lineEnd2, end + radius))];
+  }
+};
+var LINE_RADIUS = 1024;
+function lineAround(text3, offset, end, radius = LINE_RADIUS) {
+  const lower2 = Math.max(0, offset - radius);
+  let from = offset;
+  while (from > lower2 && text3.charCodeAt(from - 1) !== 10) from--;
+  const upper = Math.min(text3.length, end + radius);
+  let to = offset;
+  while (to < upper && text3.charCodeAt(to) !== 10) to++;
+  return text3.slice(from, to);
+}
+
 // src/core/secrets/candidates.ts
 var DEFAULT_MATCH_OPTIONS = { wholeFileBelow: 2 * 1024 };
 var BACK = 512;
@@ -1055,6 +1142,7 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
     if (log !== void 0) {
       log.numbers += log.matches.length;
       version.keep(log);
+      version.log = log;
     }
     return matches;
   } finally {
@@ -1236,7 +1324,7 @@ function newLog(catalog, anchors) {
       if (at2 !== void 0) kept.set(d, at2);
     }
   }
-  return { catalog, windows: /* @__PURE__ */ new Map(), matches: [], anchors: kept, numbers: 0 };
+  return { catalog, windows: /* @__PURE__ */ new Map(), matches: [], anchors: kept, judged: [], numbers: 0 };
 }
 function runLogged(content, compiled2, d, list, at2, out, log, against) {
   const entries = [];
@@ -1262,10 +1350,15 @@ function runLogged(content, compiled2, d, list, at2, out, log, against) {
         while (j < before.length && before[j] < target) j += 5;
         if (j < before.length && before[j] === target && before[j + 1] === to - by && (!inStart || before[j + 2] < prefix) && sameAnchors(at2, beforeAnchors, from, to, by)) {
           const pairs2 = against.log.matches;
+          const verdicts2 = against.log.judged;
           for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
             const start = pairs2[k] + by;
             const end = pairs2[k + 1] + by;
-            out.push({ detector: d, secret: content.slice(start, end), start, end });
+            const lineShared = inStart ? end + LINE_RADIUS <= prefix : start - LINE_RADIUS > suffixFrom;
+            const judged = lineShared ? verdicts2[k >> 1] : void 0;
+            const match2 = { detector: d, secret: content.slice(start, end), start, end, slot: matches.length >> 1 };
+            if (judged !== void 0) match2.judged = judged;
+            out.push(match2);
             matches.push(start, end);
           }
           entries.push(from, to, before[j + 2] + by, first, matches.length);
@@ -1278,7 +1371,10 @@ function runLogged(content, compiled2, d, list, at2, out, log, against) {
     loggedWindows.run++;
     const found = out.length;
     const read = runWindow(content, compiled2, d, from, to, out, at2);
-    for (let k = found; k < out.length; k++) matches.push(out[k].start, out[k].end);
+    for (let k = found; k < out.length; k++) {
+      out[k].slot = matches.length >> 1;
+      matches.push(out[k].start, out[k].end);
+    }
     entries.push(from, to, read, first, matches.length);
   }
   log.numbers += entries.length;
@@ -9937,92 +10033,6 @@ var allDetectors = [
   ...genericDetectors
 ];
 
-// src/core/secrets/lines.ts
-var LineIndex = class {
-  constructor(text3) {
-    this.text = text3;
-  }
-  text;
-  /** starts[i] = offset of the first character of line i + 1 (0-based array, 1-based lines), as far as collected. */
-  starts = [0];
-  /** Every `\n` before this offset is in `starts`; the text length + 1 once all are. */
-  scanned = 0;
-  /** Collects line starts until one lies beyond `offset` (or the text ends). */
-  reach(offset) {
-    const { text: text3, starts } = this;
-    while (this.scanned <= offset && this.scanned <= text3.length) {
-      const at2 = text3.indexOf("\n", this.scanned);
-      if (at2 === -1) {
-        this.scanned = text3.length + 1;
-        return;
-      }
-      starts.push(at2 + 1);
-      this.scanned = at2 + 1;
-    }
-  }
-  get lineCount() {
-    this.reach(Number.POSITIVE_INFINITY);
-    return this.starts.length;
-  }
-  /** 1-based line number holding `offset`. */
-  lineOf(offset) {
-    this.reach(offset);
-    const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >>> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  }
-  /** Offset of the first character of a 1-based line. */
-  lineStart(line) {
-    this.reachLine(line);
-    return this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1];
-  }
-  /** Offset of the `\n` ending a 1-based line, or the text length for the last line. */
-  lineEnd(line) {
-    this.reachLine(line + 1);
-    return line < this.starts.length ? this.starts[line] - 1 : this.text.length;
-  }
-  /** Collects line starts until `line` (1-based) has its own, or the text ends. */
-  reachLine(line) {
-    while (this.starts.length < line && this.scanned <= this.text.length) this.reach(this.scanned);
-  }
-  /** 1-based line and column (UTF-16 code units, as JavaScript and SARIF count them). */
-  position(offset) {
-    const line = this.lineOf(offset);
-    return { line, column: offset - this.starts[line - 1] + 1 };
-  }
-  /**
-   * The line holding `offset`, clipped to `radius` characters either side of [offset, end) so that
-   * filters on a minified 20 MB line see a bounded excerpt, not the whole line: the same string as
-   * `lineAround` below, found from the index instead of by reading characters.
-   */
-  lineAround(offset, end, radius = 1024) {
-    const [from, to] = this.lineSpan(offset, end, radius);
-    return this.text.slice(from, to);
-  }
-  /** Where `lineAround` cuts the line: [from, to). */
-  lineSpan(offset, end, radius = 1024) {
-    const line = this.lineOf(offset);
-    const from = Math.max(this.starts[line - 1], offset - radius);
-    const lineEnd2 = line < this.starts.length ? this.starts[line] - 1 : this.text.length;
-    return [from, Math.max(offset, Math.min(lineEnd2, end + radius))];
-  }
-};
-function lineAround(text3, offset, end, radius = 1024) {
-  const lower2 = Math.max(0, offset - radius);
-  let from = offset;
-  while (from > lower2 && text3.charCodeAt(from - 1) !== 10) from--;
-  const upper = Math.min(text3.length, end + radius);
-  let to = offset;
-  while (to < upper && text3.charCodeAt(to) !== 10) to++;
-  return text3.slice(from, to);
-}
-
 // src/core/append.ts
 function append(target, items) {
   if (items.length === 0) return target;
@@ -10462,27 +10472,29 @@ function scanFile(file, settings2, catalog, options, reveal2) {
   const accepted = [];
   let real;
   let index;
+  const judged = file.versions?.log?.judged;
   for (let i = 0; i < raw.length; i++) {
     const match2 = raw[i];
-    if (index === void 0 && accepted.length > 0 && raw.length - i >= INDEXED_FROM) index = new LineIndex(file.content);
     const compiled2 = catalog.detectors[match2.detector];
-    let line = index ? index.lineAround(match2.start, match2.end) : lineAround(file.content, match2.start, match2.end);
     let secret2 = match2.secret;
-    if (file.standIn !== void 0 && (PLACEHOLDER.test(line) || PLACEHOLDER.test(secret2))) {
-      index ??= new LineIndex(file.content);
-      real ??= new RealText(file.standIn, index);
-      const [from, to] = index.lineSpan(match2.start, match2.end);
-      line = real.slice(from, to);
-      secret2 = real.slice(match2.start, match2.end);
-    }
-    if (compiled2.detector.credentialFile) {
-      const weak = storedCredentialWeakness(compiled2.detector, secret2, file.path, line);
-      if (weak === false) continue;
-      accepted.push({ detector: compiled2.detector, secret: secret2, start: match2.start, end: match2.end, generic: compiled2.generic, order: compiled2.order, line: 0, weak: weak === true ? void 0 : weak });
-      continue;
-    }
-    if (!isRealSecret(compiled2.detector, secret2, file.path, line)) continue;
-    accepted.push({ detector: compiled2.detector, secret: secret2, start: match2.start, end: match2.end, generic: compiled2.generic, order: compiled2.order, line: 0, weak: void 0 });
+    let verdict = match2.judged;
+    if (verdict === void 0) {
+      if (index === void 0 && accepted.length > 0 && raw.length - i >= INDEXED_FROM) index = new LineIndex(file.content);
+      let line = index ? index.lineAround(match2.start, match2.end) : lineAround(file.content, match2.start, match2.end);
+      let onText = true;
+      if (file.standIn !== void 0 && (PLACEHOLDER.test(line) || PLACEHOLDER.test(secret2))) {
+        index ??= new LineIndex(file.content);
+        real ??= new RealText(file.standIn, index);
+        const [from, to] = index.lineSpan(match2.start, match2.end);
+        line = real.slice(from, to);
+        secret2 = real.slice(match2.start, match2.end);
+        onText = false;
+      }
+      verdict = judge(compiled2.detector, secret2, file.path, line);
+      if (onText && judged !== void 0 && match2.slot !== void 0) judged[match2.slot] = verdict;
+    } else if (judged !== void 0 && match2.slot !== void 0) judged[match2.slot] = verdict;
+    if (verdict === false) continue;
+    accepted.push({ detector: compiled2.detector, secret: secret2, start: match2.start, end: match2.end, generic: compiled2.generic, order: compiled2.order, line: 0, weak: verdict.weak });
   }
   if (accepted.length === 0) return [];
   const lines = index ?? new LineIndex(file.content);
@@ -10615,6 +10627,14 @@ function suppressed(b, settings2) {
     if (set3.hashes.has(saltedSecretHash(set3.salt, set3.cost, b.detector, b.secret))) return true;
   }
   return false;
+}
+var ACCEPTED = { weak: void 0 };
+function judge(detector, secret2, path2, line) {
+  if (detector.credentialFile) {
+    const weak = storedCredentialWeakness(detector, secret2, path2, line);
+    return weak === false ? false : weak === true ? ACCEPTED : { weak };
+  }
+  return isRealSecret(detector, secret2, path2, line) ? ACCEPTED : false;
 }
 function isRealSecret(detector, secret2, path2, line) {
   let byValue = detector.skipGenericFilters ? void 0 : verdicts.get(detector);

@@ -1,4 +1,5 @@
 import { leadFits, trailFits, type CompiledCatalog, type CompiledDetector, type Companion } from './compile.js';
+import { LINE_RADIUS } from './lines.js';
 import type { VersionDelta, VersionScan } from './versions.js';
 
 /** A regex match of one detector, before any filtering. Offsets are into the file content. */
@@ -8,7 +9,17 @@ export interface RawMatch {
   secret: string;
   start: number;
   end: number;
+  /** History versions: this match's place in its version's window log (`WindowLog.judged`). */
+  slot?: number;
+  /** History versions: how the engine judged this match in the last version (see `WindowLog.judged`). */
+  judged?: Judged;
 }
+
+/**
+ * How the secrets engine judged a match (src/core/secrets/engine.ts, `scanFile`): rejected, or
+ * accepted with the credential file's weakness if any.
+ */
+export type Judged = false | { weak: string | undefined };
 
 export interface MatchOptions {
   /**
@@ -74,6 +85,7 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
     if (log !== undefined) {
       log.numbers += log.matches.length;
       version!.keep(log);
+      version!.log = log;
     }
     return matches;
   } finally {
@@ -328,6 +340,13 @@ export interface WindowLog {
   matches: number[];
   /** The anchors of the name-anchored detectors that ran (sorted offsets). */
   anchors: Map<number, readonly number[]>;
+  /**
+   * How the engine judged each match (by its index in `matches` halved), when it judged it on the
+   * text alone: its value and the line around it (`lineAround`), no placeholder in either. A
+   * match the next version takes over whose line lies wholly in the text the two share is judged
+   * the same there, so it takes the verdict over too.
+   */
+  judged: (Judged | undefined)[];
   /** How many numbers the log holds (what versions.ts counts it as). */
   numbers: number;
 }
@@ -343,7 +362,7 @@ function newLog(catalog: CompiledCatalog, anchors: (number[] | undefined)[] | un
       if (at !== undefined) kept.set(d, at); // a fresh array per file (`collectAnchors`), not the scratch
     }
   }
-  return { catalog, windows: new Map(), matches: [], anchors: kept, numbers: 0 };
+  return { catalog, windows: new Map(), matches: [], anchors: kept, judged: [], numbers: 0 };
 }
 
 /**
@@ -380,10 +399,16 @@ function runLogged(content: string, compiled: CompiledDetector, d: number, list:
         while (j < before.length && before[j] < target) j += 5;
         if (j < before.length && before[j] === target && before[j + 1] === to - by && (!inStart || before[j + 2] < prefix) && sameAnchors(at, beforeAnchors, from, to, by)) {
           const pairs = against!.log.matches;
+          const verdicts = against!.log.judged;
           for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
             const start = pairs[k] + by;
             const end = pairs[k + 1] + by;
-            out.push({ detector: d, secret: content.slice(start, end), start, end });
+            // The line around it read only shared text, in both versions: its verdict stands.
+            const lineShared = inStart ? end + LINE_RADIUS <= prefix : start - LINE_RADIUS > suffixFrom;
+            const judged = lineShared ? verdicts[k >> 1] : undefined;
+            const match: RawMatch = { detector: d, secret: content.slice(start, end), start, end, slot: matches.length >> 1 };
+            if (judged !== undefined) match.judged = judged;
+            out.push(match);
             matches.push(start, end);
           }
           entries.push(from, to, before[j + 2] + by, first, matches.length);
@@ -396,7 +421,10 @@ function runLogged(content: string, compiled: CompiledDetector, d: number, list:
     loggedWindows.run++;
     const found = out.length;
     const read = runWindow(content, compiled, d, from, to, out, at);
-    for (let k = found; k < out.length; k++) matches.push(out[k].start, out[k].end);
+    for (let k = found; k < out.length; k++) {
+      out[k].slot = matches.length >> 1;
+      matches.push(out[k].start, out[k].end);
+    }
     entries.push(from, to, read, first, matches.length);
   }
   log.numbers += entries.length;

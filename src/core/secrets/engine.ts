@@ -1,7 +1,7 @@
 import { lineHasAllowMarker } from './allow-markers.js';
 import type { Finding, Level, ScanSettings, SecretSink, SourceFile, StandIn } from '../types.js';
 import { levelRank } from '../types.js';
-import { DEFAULT_MATCH_OPTIONS, findMatches, type MatchOptions } from './candidates.js';
+import { DEFAULT_MATCH_OPTIONS, findMatches, type Judged, type MatchOptions } from './candidates.js';
 import { compileCatalog, type CompiledCatalog } from './compile.js';
 import { customDetector, customDetectorProblems } from './custom.js';
 import type { Detector } from './detector.js';
@@ -133,30 +133,35 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   // and the lines of the matches after it are found from it rather than by reading characters
   // around each: a bundle or fixture file of thousands of candidates pays for its lines once.
   let index: LineIndex | undefined;
+  // History versions: verdicts taken over from the last version are used as they are, and this
+  // version's are noted in its window log for the next (candidates.ts, `WindowLog.judged`).
+  const judged = file.versions?.log?.judged;
   for (let i = 0; i < raw.length; i++) {
     const match = raw[i];
-    if (index === undefined && accepted.length > 0 && raw.length - i >= INDEXED_FROM) index = new LineIndex(file.content);
     const compiled = catalog.detectors[match.detector];
-    let line = index ? index.lineAround(match.start, match.end) : lineAround(file.content, match.start, match.end);
     let secret = match.secret;
-    // A stand-in text (src/core/stand-in.ts) matches where the real one does, at the same offsets;
-    // only a value or line holding a placeholder may be judged differently: the real text's value
-    // and line at those offsets are judged instead.
-    if (file.standIn !== undefined && (PLACEHOLDER.test(line) || PLACEHOLDER.test(secret))) {
-      index ??= new LineIndex(file.content);
-      real ??= new RealText(file.standIn, index);
-      const [from, to] = index.lineSpan(match.start, match.end);
-      line = real.slice(from, to);
-      secret = real.slice(match.start, match.end);
-    }
-    if (compiled.detector.credentialFile) {
-      const weak = storedCredentialWeakness(compiled.detector, secret, file.path, line);
-      if (weak === false) continue;
-      accepted.push({ detector: compiled.detector, secret, start: match.start, end: match.end, generic: compiled.generic, order: compiled.order, line: 0, weak: weak === true ? undefined : weak });
-      continue;
-    }
-    if (!isRealSecret(compiled.detector, secret, file.path, line)) continue;
-    accepted.push({ detector: compiled.detector, secret, start: match.start, end: match.end, generic: compiled.generic, order: compiled.order, line: 0, weak: undefined });
+    let verdict = match.judged;
+    if (verdict === undefined) {
+      if (index === undefined && accepted.length > 0 && raw.length - i >= INDEXED_FROM) index = new LineIndex(file.content);
+      let line = index ? index.lineAround(match.start, match.end) : lineAround(file.content, match.start, match.end);
+      // A stand-in text (src/core/stand-in.ts) matches where the real one does, at the same offsets;
+      // only a value or line holding a placeholder may be judged differently: the real text's value
+      // and line at those offsets are judged instead (and that verdict is not noted for the next
+      // version: two versions' stand-ins may agree where their real texts do not).
+      let onText = true;
+      if (file.standIn !== undefined && (PLACEHOLDER.test(line) || PLACEHOLDER.test(secret))) {
+        index ??= new LineIndex(file.content);
+        real ??= new RealText(file.standIn, index);
+        const [from, to] = index.lineSpan(match.start, match.end);
+        line = real.slice(from, to);
+        secret = real.slice(match.start, match.end);
+        onText = false;
+      }
+      verdict = judge(compiled.detector, secret, file.path, line);
+      if (onText && judged !== undefined && match.slot !== undefined) judged[match.slot] = verdict;
+    } else if (judged !== undefined && match.slot !== undefined) judged[match.slot] = verdict;
+    if (verdict === false) continue;
+    accepted.push({ detector: compiled.detector, secret, start: match.start, end: match.end, generic: compiled.generic, order: compiled.order, line: 0, weak: verdict.weak });
   }
   if (accepted.length === 0) return [];
   const lines = index ?? new LineIndex(file.content); // only files with a real candidate pay for a line index
@@ -351,6 +356,18 @@ function suppressed(b: Built, settings: ScanSettings): boolean {
 }
 
 /** Entropy floor, then the detector's own validation, then the shared false-positive filters. */
+/** Accepted, with a credential file's weakness (reported at warning) if any. */
+const ACCEPTED: Judged = { weak: undefined };
+
+/** How a match whose value is `secret`, on `line` of `path`, is judged (`isRealSecret`, or a credential file's check). */
+function judge(detector: Detector, secret: string, path: string, line: string): Judged {
+  if (detector.credentialFile) {
+    const weak = storedCredentialWeakness(detector, secret, path, line);
+    return weak === false ? false : weak === true ? ACCEPTED : { weak };
+  }
+  return isRealSecret(detector, secret, path, line) ? ACCEPTED : false;
+}
+
 function isRealSecret(detector: Detector, secret: string, path: string, line: string): boolean {
   // A history scan judges the same value on the same line of the same file in every version of
   // that file: each verdict is computed once (per detector object and value, in a bounded memo;

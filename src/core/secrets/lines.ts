@@ -74,13 +74,13 @@ export class LineIndex {
    * filters on a minified 20 MB line see a bounded excerpt, not the whole line: the same string as
    * `lineAround` below, found from the index instead of by reading characters.
    */
-  lineAround(offset: number, end: number, radius = 1024): string {
+  lineAround(offset: number, end: number, radius = LINE_RADIUS): string {
     const [from, to] = this.lineSpan(offset, end, radius);
     return this.text.slice(from, to);
   }
 
   /** Where `lineAround` cuts the line: [from, to). */
-  lineSpan(offset: number, end: number, radius = 1024): [number, number] {
+  lineSpan(offset: number, end: number, radius = LINE_RADIUS): [number, number] {
     const line = this.lineOf(offset); // reaches the first line start past `offset`, if there is one
     const from = Math.max(this.starts[line - 1], offset - radius);
     const lineEnd = line < this.starts.length ? this.starts[line] - 1 : this.text.length;
@@ -89,11 +89,14 @@ export class LineIndex {
 
 }
 
+/** How far either side of a match `lineAround` reads, by default. */
+export const LINE_RADIUS = 1024;
+
 /**
  * `LineIndex.lineAround` without an index: the line breaks are searched only within `radius` of
  * the match, so judging a match costs the same on a 9 MB bundle as on a 1 KB file.
  */
-export function lineAround(text: string, offset: number, end: number, radius = 1024): string {
+export function lineAround(text: string, offset: number, end: number, radius = LINE_RADIUS): string {
   // Plain loops over at most `radius` characters each way: no temporary slices to search in (two
   // per match, garbage on a fixture file of thousands of matches), and no unbounded search.
   const lower = Math.max(0, offset - radius);

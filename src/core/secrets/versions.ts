@@ -43,6 +43,8 @@ export interface VersionScan {
   readonly kept: boolean;
   /** Keeps this version's window log for the next version (kept only while its text is). */
   keep(log: WindowLog): void;
+  /** This version's window log, once the engine has made one (it notes its verdicts there). */
+  log?: WindowLog;
 }
 
 /** The last version of a path against this one: its window log and where the two texts agree. */

@@ -230,6 +230,51 @@ describe('history blobs scanned with and without the versions memory', () => {
   });
 });
 
+describe('verdicts taken over from the last version (candidates.ts WindowLog.judged)', () => {
+  const secret = 'Zq8vN3xK7pL2mR9t';
+  /** A secret's line whose start, `gap` characters before the keyword, opens a template (`${`) or not (`$(`): outside the window, inside the line judged. */
+  const version = (open: string, gap: number, tail = '') => {
+    const line = `msg = "${open}${'x'.repeat(gap)} db_password = ${secret} }";${tail}`;
+    return Buffer.from(`${'header line of the file\n'.repeat(1000)}${line}\n${'footer line of the file\n'.repeat(1000)}`);
+  };
+
+  it('a match whose window is taken over but whose line changed within the line judged is judged again; one whose line is the same keeps its verdict', () => {
+    const settings = defaultSettings();
+    for (const [gap, expected] of [[600, 3], [900, 3], [1000, 3], [1100, 6]]) {
+      const memory = new FileVersions();
+      const takenBefore = loggedWindows.taken;
+      let reported = 0;
+      // `${` and `$(` in turn (a change of one character far before the keyword on its line), then
+      // a change after the line only, which leaves the line as it was.
+      for (const bytes of [version('${', gap), version('$(', gap), version('${', gap), version('${', gap, ' // edited'), version('$(', gap), version('$(', gap, ' // again')]) {
+        const plain = scanBlobBytes('src/config.sh', bytes, settings);
+        const remembered = scanBlobBytes('src/config.sh', bytes, settings, undefined, memory);
+        expect(remembered, `gap ${gap}`).toEqual(plain);
+        if (plain.scanned) reported += plain.findings?.length ?? 0;
+      }
+      // Within the line judged (LINE_RADIUS either side of the value) the template hides the value
+      // (a placeholder) and the other opening does not; past it, neither counts.
+      expect(reported, `gap ${gap}`).toBe(expected);
+      expect(loggedWindows.taken, `gap ${gap}: windows were taken over`).toBeGreaterThan(takenBefore);
+    }
+  });
+
+  it('a verdict reached on the real text (a value past ASCII, whose stand-ins agree) is never taken over: each version reports its own value', () => {
+    const settings = defaultSettings();
+    const memory = new FileVersions();
+    const values = ['Zöñüßéàçø9Kq', 'Zäñüßéàçø9Kq', 'Zöñüßéàçø9Kq', 'Zëñüßéàçø9Kq'];
+    const fingerprints = new Set<string>();
+    for (const value of values) {
+      const bytes = Buffer.from(`${'header line of the file\n'.repeat(1000)}db_password = "${value}"\n${'footer line of the file\n'.repeat(1000)}`);
+      const plain = scanBlobBytes('app/config.env', bytes, settings);
+      const remembered = scanBlobBytes('app/config.env', bytes, settings, undefined, memory);
+      expect(remembered).toEqual(plain);
+      if (plain.scanned) for (const f of plain.findings ?? []) fingerprints.add(f.fingerprint);
+    }
+    expect(fingerprints.size).toBe(3);
+  });
+});
+
 /** A detector of one keyword and pattern, for the engine's own edge cases. */
 function testDetector(id: string, keyword: string, pattern: RegExp): Detector {
   return { id, title: id, provider: 'Test', level: 'error', keywords: [keyword], pattern, samples: { positive: [], negative: [] } };
