@@ -45470,7 +45470,7 @@ function renderMarkdownSummary(result, options = {}) {
 var markdownRenderer = {
   format: "markdown",
   render(result, context3) {
-    return renderMarkdownSummary(result, { maxLength: context3.maxLength, link: context3.link, root: context3.root });
+    return renderMarkdownSummary(result, { maxLength: context3.maxLength, link: context3.link, root: context3.root, ...context3.history ? { history: context3.history } : {} });
   }
 };
 function headerBlock(result, options) {
@@ -45478,7 +45478,7 @@ function headerBlock(result, options) {
   const levels = LEVELS.filter((l) => counts[l] > 0).map((l) => `${counts[l]} ${l}${counts[l] === 1 ? "" : "s"}`);
   const verdict = result.findings.length === 0 ? "**No findings.**" : `**${result.findings.length} finding(s):** ${levels.join(", ")}.`;
   const root = options.root ? ` in ${code(options.root)}` : "";
-  const stats = `${result.stats.files} file(s) scanned${root} \xB7 ${result.inventory.length} NHI(s) \xB7 ${result.skipped.length} skipped`;
+  const stats = options.history ? `${result.stats.files} unique blob(s) of ${options.history.commits} commit(s) scanned${root} \xB7 ${result.skipped.length} skipped` : `${result.stats.files} file(s) scanned${root} \xB7 ${result.inventory.length} NHI(s) \xB7 ${result.skipped.length} skipped`;
   return `## ${cell(options.title ?? "nhi-steward report")}
 
 ${verdict} ${stats}
@@ -50286,7 +50286,7 @@ function summaryLine(result, context3, paint) {
   const found2 = result.findings.length === 0 ? paint("32", "No findings") : `${result.findings.length} finding(s) (${kinds.join(", ")}): ${levels.join(", ")}`;
   const files = new Set(result.findings.map((f) => f.file)).size;
   const where2 = result.findings.length > 0 ? ` in ${files} file(s)` : "";
-  const stats = `${result.stats.files} file(s) scanned in ${terminalText(context3.root)}, ${result.inventory.length} NHI(s), ${result.skipped.length} skipped`;
+  const stats = context3.history ? `${result.stats.files} unique blob(s) of ${context3.history.commits} commit(s) scanned in ${terminalText(context3.root)}, ${result.skipped.length} skipped` : `${result.stats.files} file(s) scanned in ${terminalText(context3.root)}, ${result.inventory.length} NHI(s), ${result.skipped.length} skipped`;
   return `${found2}${where2}. ${stats}.`;
 }
 function plural(level, n) {

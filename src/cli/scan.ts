@@ -64,8 +64,9 @@ export async function scanCommand(target: string | undefined, flags: ScanFlags, 
   const prefix = renderer.format === 'sarif' ? scanned.prefix : '';
   const rendered = prefix ? withPrefix(result, prefix) : result;
   const root = target === '-' ? (flags.stdinName ?? 'standard input') : shownUrl(target ?? '.');
-  const context = { version: toolVersion(), root, color: flags.color && io.color && flags.output === undefined, verbose: flags.verbose, quiet: flags.quiet };
-  const report = renderer.format === 'markdown' ? renderMarkdownSummary(rendered, { root, changedIdentities }) : renderer.render(rendered, context);
+  const history = scanned.commits === undefined ? {} : { history: { commits: scanned.commits } };
+  const context = { version: toolVersion(), root, color: flags.color && io.color && flags.output === undefined, verbose: flags.verbose, quiet: flags.quiet, ...history };
+  const report = renderer.format === 'markdown' ? renderMarkdownSummary(rendered, { root, changedIdentities, ...history }) : renderer.render(rendered, context);
   if (!(flags.quiet && renderer.format === 'text' && result.findings.length === 0)) await emit(io, report, flags.output);
 
   // Pre-commit: only secrets block by default; identity rules there are advice, not a gate.
@@ -84,6 +85,8 @@ interface Scanned {
   changedIdentities?: ReadonlySet<string>;
   /** Path of the scanned root inside its git work tree ('' at the top or outside git). */
   prefix: string;
+  /** A history scan: the commits it walked. */
+  commits?: number;
 }
 
 /** `wantsPrefix`: SARIF only (a `git rev-parse` child process, ~25 ms of CPU, that other formats do not need). */
@@ -103,7 +106,7 @@ async function scanTarget(target: string, flags: ScanFlags, io: Io, vault: Secre
   }
   const dir = resolve(target);
   const settings = await loadSettings({ dir, config: flags.config, baseline: flags.baseline, failOn, mode: changeMode ? 'pr' : 'full' });
-  if (flags.history) return { result: await historyOf(dir, settings, flags, io, revealSecrets), settings, prefix: '' }; // history paths come from git trees: already repository-relative
+  if (flags.history) return { ...(await historyOf(dir, settings, flags, io, revealSecrets)), settings, prefix: '' }; // history paths come from git trees: already repository-relative
   const progress = io.progress && !flags.quiet ? createProgress(io.stderr, io.clock) : undefined;
   try {
     const workers = workersFromEnv();
@@ -141,12 +144,12 @@ function readAheadFromEnv(): { readAhead?: boolean } {
   return { readAhead: raw === '1' };
 }
 
-async function historyOf(dir: string, settings: Awaited<ReturnType<typeof loadSettings>>, flags: ScanFlags, io: Io, revealSecrets: SecretSink | undefined): Promise<ScanResult> {
+async function historyOf(dir: string, settings: Awaited<ReturnType<typeof loadSettings>>, flags: ScanFlags, io: Io, revealSecrets: SecretSink | undefined): Promise<{ result: ScanResult; commits: number }> {
   const progress = io.progress && !flags.quiet ? createHistoryProgress(io.stderr, io.clock) : undefined;
   const { result, history } = await scanHistory(dir, { settings, since: flags.since, branch: flags.branch, revealSecrets, onProgress: progress?.onProgress }).finally(() => progress?.done());
   const mb = (history.blobBytes / 1e6).toFixed(1);
   if (!flags.quiet) io.stderr(`nhi-steward: history: ${history.commits} commit(s), ${history.blobs} unique blob(s) (${mb} MB) scanned${history.shallow.length > 0 ? ' (shallow clone: older history not available)' : ''}${history.notFetched > 0 ? ` (partial clone: ${history.notFetched} blob(s) it has not fetched were not scanned)` : ''}\n`);
-  return result;
+  return { result, commits: history.commits };
 }
 
 /**
@@ -168,7 +171,7 @@ async function cloneAndScan(url: string, flags: ScanFlags, io: Io, failOn: FailO
     return await withClone({ url, token, refspecs, maxBytes, userCredentials: true, remoteHead: true }, async (dir) => {
       cloned = true;
       const settings = await loadSettings({ dir, config: flags.config, baseline: flags.baseline, failOn, mode: 'full' });
-      return { result: await historyOf(dir, settings, flags, io, revealSecrets), settings, prefix: '' };
+      return { ...(await historyOf(dir, settings, flags, io, revealSecrets)), settings, prefix: '' };
     });
   } catch (error) {
     // The clone's own failures are the user's to fix (a URL, credentials, the cap); the scan's are not.

@@ -57,6 +57,10 @@ describe('nhi-steward scan --history', () => {
     expect(md.stdout).toContain(`\`${shas.c1.slice(0, 7)}\` Alice, 2024-01-01 | no (removed)`);
     const text = await runInProcess(['scan', repo.dir, '--history']);
     expect(text.stdout).toContain(`introduced in commit ${shas.c4.slice(0, 7)} by Dave on 2024-01-04; still present at HEAD`);
+    // The summary counts what a history scan reads: unique blobs and commits, not files and NHIs.
+    expect(text.stdout).toMatch(/ \d+ unique blob\(s\) of 4 commit\(s\) scanned in .+, 0 skipped\.\n/);
+    expect(text.stdout).not.toContain('NHI(s)');
+    expect(md.stdout).toMatch(/ \d+ unique blob\(s\) of 4 commit\(s\) scanned in `.+` · 0 skipped\n/);
     for (const secret of ALL) expect(md.stdout + text.stdout).not.toContain(secret);
   });
 

@@ -23,6 +23,8 @@ export interface MarkdownSummaryOptions {
   changedIdentities?: ReadonlySet<string>;
   /** Display name of the scanned root. */
   root?: string;
+  /** A history scan: the summary counts unique blobs and the commits walked (`RenderContext.history`). */
+  history?: { commits: number };
 }
 
 /** A section is a heading plus rows; truncation keeps whole rows and says what it dropped. */
@@ -60,7 +62,7 @@ export function renderMarkdownSummary(result: ScanResult, options: MarkdownSumma
 export const markdownRenderer: Renderer = {
   format: 'markdown',
   render(result, context: RenderContext) {
-    return renderMarkdownSummary(result, { maxLength: context.maxLength, link: context.link, root: context.root });
+    return renderMarkdownSummary(result, { maxLength: context.maxLength, link: context.link, root: context.root, ...(context.history ? { history: context.history } : {}) });
   },
 };
 
@@ -69,7 +71,9 @@ function headerBlock(result: ScanResult, options: MarkdownSummaryOptions): strin
   const levels = LEVELS.filter((l) => counts[l] > 0).map((l) => `${counts[l]} ${l}${counts[l] === 1 ? '' : 's'}`);
   const verdict = result.findings.length === 0 ? '**No findings.**' : `**${result.findings.length} finding(s):** ${levels.join(', ')}.`;
   const root = options.root ? ` in ${code(options.root)}` : '';
-  const stats = `${result.stats.files} file(s) scanned${root} · ${result.inventory.length} NHI(s) · ${result.skipped.length} skipped`;
+  const stats = options.history
+    ? `${result.stats.files} unique blob(s) of ${options.history.commits} commit(s) scanned${root} · ${result.skipped.length} skipped`
+    : `${result.stats.files} file(s) scanned${root} · ${result.inventory.length} NHI(s) · ${result.skipped.length} skipped`;
   return `## ${cell(options.title ?? 'nhi-steward report')}\n\n${verdict} ${stats}\n`;
 }
 

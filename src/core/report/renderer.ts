@@ -15,6 +15,8 @@ export interface RenderContext {
   verbose?: boolean;
   /** Text format: the findings only (no summary, skipped files or hints). */
   quiet?: boolean;
+  /** A history scan (`scan --history`): the summary counts unique blobs and the commits walked, not files and NHIs. */
+  history?: { commits: number };
 }
 
 /** Every report format is a plugin with this one shape; report/registry.ts lists them. */

@@ -110,7 +110,9 @@ function summaryLine(result: ScanResult, context: RenderContext, paint: Paint): 
   const found = result.findings.length === 0 ? paint('32', 'No findings') : `${result.findings.length} finding(s) (${kinds.join(', ')}): ${levels.join(', ')}`;
   const files = new Set(result.findings.map((f) => f.file)).size;
   const where = result.findings.length > 0 ? ` in ${files} file(s)` : '';
-  const stats = `${result.stats.files} file(s) scanned in ${terminalText(context.root)}, ${result.inventory.length} NHI(s), ${result.skipped.length} skipped`;
+  const stats = context.history
+    ? `${result.stats.files} unique blob(s) of ${context.history.commits} commit(s) scanned in ${terminalText(context.root)}, ${result.skipped.length} skipped`
+    : `${result.stats.files} file(s) scanned in ${terminalText(context.root)}, ${result.inventory.length} NHI(s), ${result.skipped.length} skipped`;
   return `${found}${where}. ${stats}.`;
 }
 

@@ -82,4 +82,9 @@ describe('markdown summary', () => {
     const md = renderMarkdownSummary({ ...result, findings: [], skipped: [], inventory: [] });
     expect(md).toBe('## nhi-steward report\n\n**No findings.** 12 file(s) scanned · 0 NHI(s) · 0 skipped\n');
   });
+
+  it('a history scan counts unique blobs and the commits walked', () => {
+    const md = renderMarkdownSummary({ ...result, findings: [], skipped: [], inventory: [] }, { history: { commits: 340 }, root: 'demo' });
+    expect(md).toBe('## nhi-steward report\n\n**No findings.** 12 unique blob(s) of 340 commit(s) scanned in `demo` · 0 skipped\n');
+  });
 });

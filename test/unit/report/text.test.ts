@@ -88,6 +88,11 @@ describe('text report', () => {
     expect(out).toBe('No findings. 12 file(s) scanned in demo, 2 NHI(s), 0 skipped.\n');
   });
 
+  it('a history scan counts unique blobs and the commits walked, not files and NHIs', () => {
+    const out = textRenderer.render({ ...result, findings: [], skipped: [] }, { ...context, history: { commits: 340 } });
+    expect(out).toBe('No findings. 12 unique blob(s) of 340 commit(s) scanned in demo, 0 skipped.\n');
+  });
+
   it('never prints the raw secret', () => {
     expect(textRenderer.render(result, { ...context, color: true })).not.toContain(RAW_SECRET);
   });
