@@ -14,7 +14,8 @@ import { isAscii } from 'node:buffer';
  * `CompiledCatalog.standInSafe`) tells characters past ASCII apart only by whether `\s` matches
  * them and whether they end a line. So every keyword hit and every regex match falls in
  * the same place in both texts, and only a value, or a line, holding a placeholder can be judged
- * differently: the engine then scans the real text (src/core/secrets/engine.ts, `scanFile`).
+ * differently: the engine then judges the real text's value and line at the same offsets, and
+ * builds findings from the real text's lines (src/core/secrets/engine.ts, `scanFile`).
  *
  * `runs`, when given, gets where the real text's bytes and the stand-in part ways: after each run of
  * characters past ASCII, the stand-in's offset and how many more bytes than code units came

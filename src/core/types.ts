@@ -42,10 +42,10 @@ export interface SourceFile {
   /**
    * Set when `content` is a stand-in for the real text (src/core/stand-in.ts; same length, lines
    * and columns, every non-ASCII character a placeholder). Only the secrets engine and the
-   * extractors' `matches` read such a file: the engine scans the real text, `exact()`, when a
-   * value or line it judges holds a placeholder, and `contributionOf` (src/core/scan.ts) swaps in
-   * the real text for a file anything else reads. `exact()` throws once the bytes behind it may
-   * have been reused.
+   * extractors' `matches` read such a file: the engine reads the real value and line, `slice()`,
+   * where a value or line it judges holds a placeholder, and the lines of its findings, and
+   * `contributionOf` (src/core/scan.ts) swaps in the real text, `exact()`, for a file anything
+   * else reads. Both throw once the bytes behind them may have been reused.
    */
   standIn?: StandIn;
 }

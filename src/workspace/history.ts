@@ -478,7 +478,7 @@ async function repositoryShape(dir: string): Promise<{ shallow: string[]; partia
  * (`<old> <new> <who> <when>\t<message>`, oldest first). `git stash drop` rewrites the reflog, so a
  * dropped entry is not there.
  */
-export function stashEntries(reflog: string): string[] {
+function stashEntries(reflog: string): string[] {
   const entries: string[] = [];
   for (const line of reflog.split('\n')) {
     const [, id] = line.split(' ', 2);

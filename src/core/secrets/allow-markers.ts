@@ -1,11 +1,11 @@
-import type { LineIndex } from './lines.js';
+import type { LineIndex, TextSlices } from './lines.js';
 import { hasAllowMarker, INLINE_ALLOW_MARKERS } from './suppression.js';
 
 /** Long (minified) lines are checked for markers only near the start and end, keeping it linear. */
 export const MARKER_SCAN_LIMIT = 64 * 1024;
 
 /** The text of a 1-based line that is checked for allow markers: the whole line, or both ends of a long one. */
-export function markerLineText(content: { slice(from: number, to: number): string }, lines: LineIndex, line: number): string {
+export function markerLineText(content: TextSlices, lines: LineIndex, line: number): string {
   const start = lines.lineStart(line);
   const end = lines.lineEnd(line);
   if (end - start <= MARKER_SCAN_LIMIT) return content.slice(start, end);
@@ -24,7 +24,7 @@ if (!INLINE_ALLOW_MARKERS.every((m) => m.toLowerCase().includes('allow'))) throw
  * where the line is read for the pattern, a stand-in's real text (src/core/stand-in.ts); its
  * stand-in, `content`, holds `allow` where the real text does.
  */
-export function lineHasAllowMarker(content: string, lines: LineIndex, line: number, real: { slice(from: number, to: number): string } = content): boolean {
+export function lineHasAllowMarker(content: string, lines: LineIndex, line: number, real: TextSlices = content): boolean {
   const start = lines.lineStart(line);
   const end = lines.lineEnd(line);
   if (end - start <= MARKER_SCAN_LIMIT && !containsAllow(content, start, end)) return false;

@@ -8,7 +8,7 @@ import type { Detector } from './detector.js';
 import { allDetectors } from './detectors/index.js';
 import { shannonEntropy } from './entropy.js';
 import { falsePositiveReason, isLockFile } from './false-positives.js';
-import { LineIndex, lineAround } from './lines.js';
+import { LineIndex, lineAround, type TextSlices } from './lines.js';
 import { resolveOverlaps } from './overlap.js';
 import { pairCandidates, type Pair } from './pairing.js';
 import { detached, EPHEMERAL_KEY, keyedFingerprint, legacyFingerprint, locationFingerprint, saltedSecretHash } from './fingerprint.js';
@@ -219,14 +219,6 @@ export const MAX_SECRETS_PER_SCAN = 20_000;
 /** A finding that says how many findings a limit held back. */
 export function limitFinding(file: string, line: number, message: string): Finding {
   return { rule: 'scan/limit', level: 'warning', file, line, column: 1, message, fingerprint: legacyFingerprint('scan/limit', file) };
-}
-
-/**
- * What the building of findings reads of a file's text: slices of it (a string is one). A
- * stand-in's is its real text, decoded line by line (`RealText`).
- */
-interface TextSlices {
-  slice(from: number, to: number): string;
 }
 
 /**

@@ -86,7 +86,14 @@ export class LineIndex {
     const lineEnd = line < this.starts.length ? this.starts[line] - 1 : this.text.length;
     return [from, Math.max(offset, Math.min(lineEnd, end + radius))];
   }
+}
 
+/**
+ * What reading a file's lines needs of its text: slices of it (a string is one; so is a stand-in's
+ * real text read line by line, src/core/secrets/engine.ts `RealText`).
+ */
+export interface TextSlices {
+  slice(from: number, to: number): string;
 }
 
 /** How far either side of a match `lineAround` reads, by default. */
