@@ -404,36 +404,49 @@ var KeywordAutomaton = class {
     return this.scanJs(text);
   }
   /**
-   * The same hits as `scan(text)`, given `hits`, those of `earlier`, a text that shares its first
-   * `prefix` and its last `suffix` code units with `text` (prefix + suffix at most the shorter
-   * length; the caller compares, versions.ts). The hits wholly inside the shared parts are
-   * the earlier text's (shifted, in the suffix), and only the part between them, widened by
-   * `longest` - 1 code units either side, is scanned. A hit at end offset e is decided by the `longest` code units
-   * before e, so:
-   * - a hit ending at e <= prefix is the same in both texts;
-   * - one ending at e >= |text| - suffix + longest reads only the shared suffix, and is the earlier
-   *   text's hit at e - |text| + |earlier|;
-   * - the ends between are found by scanning from prefix + 1 - longest: the first end after
-   *   `prefix` is then `longest` code units in, where the start state has become the true state.
+   * The same hits as `scan(text)`, given `hits`, those of `earlier`, and the runs of text the two
+   * share (`segments`: flat triples [start in text, start in earlier, length], ascending and
+   * disjoint in both; versions.ts, `sharedSegments`). A hit at end offset e is decided by the
+   * `longest` code units before e, so in a run [s, s + length) of text:
+   * - a hit ending at e in [s + longest, s + length] reads only the run, and is the earlier text's
+   *   hit at e - s + startInEarlier;
+   * - in a run that starts both texts, every hit ending in it is the earlier text's (the scan
+   *   starts from the start state at offset 0 in both);
+   * - the other ends are found by scanning the text between, from `longest` - 1 code units before
+   *   the first of them: the first end is then `longest` code units in, where the start state has
+   *   become the true state.
+   * A run too short to take a hit over is scanned with the text around it.
    */
-  scanAgainst(text, earlier, hits, prefix, suffix) {
-    if (prefix === text.length && prefix === earlier.length) return hits.slice();
+  scanAgainst(text, earlier, hits, segments) {
+    const n = text.length;
+    const longest = this.longest;
+    const out = [];
     let h = 0;
-    while (h < hits.length && hits[h + 1] <= prefix) h += 2;
-    const out = hits.slice(0, h);
-    const from = Math.max(0, prefix + 1 - this.longest);
-    const to = Math.min(text.length, text.length - suffix + this.longest - 1);
-    if (to > prefix) {
-      const middle = this.scan(from === 0 && to === text.length ? text : text.substring(from, to));
-      for (let m = 0; m < middle.length; m += 2) {
-        const end = middle[m + 1] + from;
-        if (end > prefix) out.push(middle[m], end);
+    let covered = 0;
+    for (let k = 0; k <= segments.length; k += 3) {
+      let first = n + 1;
+      let last = n;
+      if (k < segments.length) {
+        const start = segments[k];
+        first = start === 0 && segments[k + 1] === 0 ? 1 : start + longest;
+        last = start + segments[k + 2];
+        if (first > last) continue;
       }
+      if (first - 1 > covered) {
+        const from = Math.max(0, covered + 1 - longest);
+        const to = first - 1;
+        const found = this.scan(from === 0 && to === n ? text : text.substring(from, to));
+        for (let m = 0; m < found.length; m += 2) {
+          const end = found[m + 1] + from;
+          if (end > covered) out.push(found[m], end);
+        }
+      }
+      if (k === segments.length) break;
+      const by = segments[k] - segments[k + 1];
+      while (h < hits.length && hits[h + 1] + by < first) h += 2;
+      for (; h < hits.length && hits[h + 1] + by <= last; h += 2) out.push(hits[h], hits[h + 1] + by);
+      covered = last;
     }
-    const shift = text.length - earlier.length;
-    const firstOld = earlier.length - suffix + this.longest;
-    while (h < hits.length && hits[h + 1] < firstOld) h += 2;
-    for (; h < hits.length; h += 2) out.push(hits[h], hits[h + 1] + shift);
     return out;
   }
   /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
@@ -1278,9 +1291,9 @@ function runLogged(content, compiled2, d, list, at2, out, log, against) {
   const before = against?.log.windows.get(d);
   const beforeAnchors = at2 === void 0 ? void 0 : against?.log.anchors.get(d);
   const n = content.length;
-  const prefix = against?.prefix ?? 0;
-  const shift = n - (against?.beforeLength ?? n);
-  const suffixFrom = n - (against?.suffix ?? 0);
+  const segments = against?.segments ?? [];
+  const beforeLength = against?.beforeLength ?? n;
+  let s = 0;
   let j = 0;
   for (let i = 0; i < list.length; i += 2) {
     const from = list[i];
@@ -1288,27 +1301,34 @@ function runLogged(content, compiled2, d, list, at2, out, log, against) {
     const first = matches.length;
     let taken = false;
     if (before !== void 0) {
-      const inStart = to + CONTEXT < prefix;
-      if (inStart || from - CONTEXT > suffixFrom) {
-        const by = inStart ? 0 : shift;
-        const target = from - by;
-        while (j < before.length && before[j] < target) j += 5;
-        if (j < before.length && before[j] === target && before[j + 1] === to - by && (!inStart || before[j + 2] < prefix) && sameAnchors(at2, beforeAnchors, from, to, by)) {
-          const pairs = against.log.matches;
-          const verdicts2 = against.log.judged;
-          for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
-            const start = pairs[k] + by;
-            const end = pairs[k + 1] + by;
-            const lineShared = inStart ? end + LINE_RADIUS <= prefix : start - LINE_RADIUS > suffixFrom;
-            const judged = lineShared ? verdicts2[k >> 1] : void 0;
-            const match2 = { detector: d, secret: content.slice(start, end), start, end, slot: matches.length >> 1 };
-            if (judged !== void 0) match2.judged = judged;
-            out.push(match2);
-            matches.push(start, end);
+      while (s < segments.length && segments[s] + segments[s + 2] <= from - CONTEXT) s += 3;
+      if (s < segments.length) {
+        const start = segments[s];
+        const startBefore = segments[s + 1];
+        const end = start + segments[s + 2];
+        const startsBoth = start === 0 && startBefore === 0;
+        const endsBoth = end === n && startBefore + segments[s + 2] === beforeLength;
+        const by = start - startBefore;
+        if ((startsBoth || from - CONTEXT > start) && (endsBoth || to + CONTEXT < end)) {
+          const target = from - by;
+          while (j < before.length && before[j] < target) j += 5;
+          if (j < before.length && before[j] === target && before[j + 1] === to - by && (endsBoth || before[j + 2] + by < end) && sameAnchors(at2, beforeAnchors, from, to, by)) {
+            const pairs = against.log.matches;
+            const verdicts2 = against.log.judged;
+            for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
+              const matchStart = pairs[k] + by;
+              const matchEnd = pairs[k + 1] + by;
+              const lineShared = (startsBoth || matchStart - LINE_RADIUS > start) && (endsBoth || matchEnd + LINE_RADIUS <= end);
+              const judged = lineShared ? verdicts2[k >> 1] : void 0;
+              const match2 = { detector: d, secret: content.slice(matchStart, matchEnd), start: matchStart, end: matchEnd, slot: matches.length >> 1 };
+              if (judged !== void 0) match2.judged = judged;
+              out.push(match2);
+              matches.push(matchStart, matchEnd);
+            }
+            entries.push(from, to, before[j + 2] + by, first, matches.length);
+            loggedWindows.taken++;
+            taken = true;
           }
-          entries.push(from, to, before[j + 2] + by, first, matches.length);
-          loggedWindows.taken++;
-          taken = true;
         }
       }
     }
@@ -10871,11 +10891,12 @@ var FileVersions = class {
     let against;
     let shared = before?.shared ?? 1;
     if (before?.text !== void 0) {
-      const prefix = commonPrefix(before.text, text);
-      const suffix = commonSuffix(before.text, text, Math.min(before.text.length, text.length) - prefix);
-      hits = automaton.scanAgainst(text, before.text, before.hits, prefix, suffix);
-      shared = (3 * shared + (prefix + suffix) / text.length) / 4;
-      if (before.log !== void 0) against = { log: before.log, beforeLength: before.text.length, prefix, suffix };
+      const segments = sharedSegments(before.text, text);
+      hits = automaton.scanAgainst(text, before.text, before.hits, segments);
+      let same = 0;
+      for (let k = 2; k < segments.length; k += 3) same += segments[k];
+      shared = (3 * shared + same / text.length) / 4;
+      if (before.log !== void 0) against = { log: before.log, beforeLength: before.text.length, segments };
     } else hits = automaton.scan(text);
     if (shared < 0.5 && before?.text !== void 0 && text.length < ALWAYS_KEPT_FROM) {
       this.remember(path2, { automaton, text: void 0, hits: [], shared, whole: 0 });
@@ -10902,22 +10923,24 @@ var FileVersions = class {
 };
 var COMPARE_CHUNK = 16 * 1024;
 function commonPrefix(a, b) {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
+  return sameRun(a, 0, b, 0, Math.min(a.length, b.length));
+}
+function sameRun(a, i, b, k, max) {
+  let run3 = 0;
   let chunk = COMPARE_CHUNK;
-  while (i < n) {
-    const end = Math.min(n, i + chunk);
-    if (a.substring(i, end) === b.substring(i, end)) {
-      i = end;
+  while (run3 < max) {
+    const end = Math.min(max, run3 + chunk);
+    if (a.substring(i + run3, i + end) === b.substring(k + run3, k + end)) {
+      run3 = end;
       continue;
     }
-    if (end - i <= 32) {
-      while (a.charCodeAt(i) === b.charCodeAt(i)) i++;
-      return i;
+    if (end - run3 <= 32) {
+      while (a.charCodeAt(i + run3) === b.charCodeAt(k + run3)) run3++;
+      return run3;
     }
-    chunk = end - i >> 1;
+    chunk = end - run3 >> 1;
   }
-  return i;
+  return run3;
 }
 function commonSuffix(a, b, max) {
   const la = a.length;
@@ -10937,6 +10960,60 @@ function commonSuffix(a, b, max) {
     chunk = end - i >> 1;
   }
   return i;
+}
+var MIN_SEGMENT = 256;
+var PROBE = 32;
+var PROBE_REACH = [4 * 1024, 32 * 1024, 256 * 1024];
+var MAX_PROBES = 256;
+var MAX_MISSES = 24;
+var PROBE_STEP = 1024;
+var BACK_REACH = 4096;
+function sharedSegments(before, text) {
+  const m = before.length;
+  const n = text.length;
+  const prefix = commonPrefix(before, text);
+  if (prefix === m && prefix === n) return [0, 0, n];
+  const suffix = commonSuffix(before, text, Math.min(m, n) - prefix);
+  const out = prefix > 0 ? [0, 0, prefix] : [];
+  const beforeEnd = m - suffix;
+  const textEnd = n - suffix;
+  let i = prefix;
+  let k = prefix;
+  let last = prefix;
+  let probes = 0;
+  let misses = 0;
+  while (probes < MAX_PROBES && misses < MAX_MISSES) {
+    const line = text.indexOf("\n", k) + 1;
+    let p = line === 0 || line - k > PROBE_STEP ? k + PROBE_STEP : line;
+    if (misses > 8) p += (misses - 8) * PROBE_STEP;
+    if (p + MIN_SEGMENT > textEnd || i + MIN_SEGMENT > beforeEnd) break;
+    probes++;
+    const probe = text.substring(p, p + PROBE);
+    const window = before.substring(i, Math.min(beforeEnd, i + PROBE_REACH[Math.min(PROBE_REACH.length - 1, misses >> 2)]));
+    let found = -1;
+    let run3 = 0;
+    for (let at2 = window.indexOf(probe), tries = 0; at2 >= 0 && tries < 4; at2 = window.indexOf(probe, at2 + 1), tries++) {
+      const c = i + at2;
+      run3 = sameRun(before, c, text, p, Math.min(beforeEnd - c, textEnd - p));
+      if (run3 >= MIN_SEGMENT) {
+        found = c;
+        break;
+      }
+    }
+    if (found < 0) {
+      misses++;
+      k = p + 1;
+      continue;
+    }
+    misses = 0;
+    let back = 0;
+    while (back < BACK_REACH && found - back > i && p - back > last && before.charCodeAt(found - back - 1) === text.charCodeAt(p - back - 1)) back++;
+    out.push(p - back, found - back, run3 + back);
+    i = found + run3;
+    k = last = p + run3;
+  }
+  if (suffix > 0) out.push(n - suffix, m - suffix, suffix);
+  return out;
 }
 
 // src/workspace/history-worker.ts

@@ -46369,36 +46369,49 @@ var KeywordAutomaton = class {
     return this.scanJs(text3);
   }
   /**
-   * The same hits as `scan(text)`, given `hits`, those of `earlier`, a text that shares its first
-   * `prefix` and its last `suffix` code units with `text` (prefix + suffix at most the shorter
-   * length; the caller compares, versions.ts). The hits wholly inside the shared parts are
-   * the earlier text's (shifted, in the suffix), and only the part between them, widened by
-   * `longest` - 1 code units either side, is scanned. A hit at end offset e is decided by the `longest` code units
-   * before e, so:
-   * - a hit ending at e <= prefix is the same in both texts;
-   * - one ending at e >= |text| - suffix + longest reads only the shared suffix, and is the earlier
-   *   text's hit at e - |text| + |earlier|;
-   * - the ends between are found by scanning from prefix + 1 - longest: the first end after
-   *   `prefix` is then `longest` code units in, where the start state has become the true state.
+   * The same hits as `scan(text)`, given `hits`, those of `earlier`, and the runs of text the two
+   * share (`segments`: flat triples [start in text, start in earlier, length], ascending and
+   * disjoint in both; versions.ts, `sharedSegments`). A hit at end offset e is decided by the
+   * `longest` code units before e, so in a run [s, s + length) of text:
+   * - a hit ending at e in [s + longest, s + length] reads only the run, and is the earlier text's
+   *   hit at e - s + startInEarlier;
+   * - in a run that starts both texts, every hit ending in it is the earlier text's (the scan
+   *   starts from the start state at offset 0 in both);
+   * - the other ends are found by scanning the text between, from `longest` - 1 code units before
+   *   the first of them: the first end is then `longest` code units in, where the start state has
+   *   become the true state.
+   * A run too short to take a hit over is scanned with the text around it.
    */
-  scanAgainst(text3, earlier, hits, prefix, suffix) {
-    if (prefix === text3.length && prefix === earlier.length) return hits.slice();
+  scanAgainst(text3, earlier, hits, segments) {
+    const n = text3.length;
+    const longest = this.longest;
+    const out = [];
     let h = 0;
-    while (h < hits.length && hits[h + 1] <= prefix) h += 2;
-    const out = hits.slice(0, h);
-    const from = Math.max(0, prefix + 1 - this.longest);
-    const to = Math.min(text3.length, text3.length - suffix + this.longest - 1);
-    if (to > prefix) {
-      const middle = this.scan(from === 0 && to === text3.length ? text3 : text3.substring(from, to));
-      for (let m = 0; m < middle.length; m += 2) {
-        const end = middle[m + 1] + from;
-        if (end > prefix) out.push(middle[m], end);
+    let covered = 0;
+    for (let k = 0; k <= segments.length; k += 3) {
+      let first = n + 1;
+      let last = n;
+      if (k < segments.length) {
+        const start2 = segments[k];
+        first = start2 === 0 && segments[k + 1] === 0 ? 1 : start2 + longest;
+        last = start2 + segments[k + 2];
+        if (first > last) continue;
       }
+      if (first - 1 > covered) {
+        const from = Math.max(0, covered + 1 - longest);
+        const to = first - 1;
+        const found2 = this.scan(from === 0 && to === n ? text3 : text3.substring(from, to));
+        for (let m = 0; m < found2.length; m += 2) {
+          const end = found2[m + 1] + from;
+          if (end > covered) out.push(found2[m], end);
+        }
+      }
+      if (k === segments.length) break;
+      const by = segments[k] - segments[k + 1];
+      while (h < hits.length && hits[h + 1] + by < first) h += 2;
+      for (; h < hits.length && hits[h + 1] + by <= last; h += 2) out.push(hits[h], hits[h + 1] + by);
+      covered = last;
     }
-    const shift = text3.length - earlier.length;
-    const firstOld = earlier.length - suffix + this.longest;
-    while (h < hits.length && hits[h + 1] < firstOld) h += 2;
-    for (; h < hits.length; h += 2) out.push(hits[h], hits[h + 1] + shift);
     return out;
   }
   /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
@@ -47243,9 +47256,9 @@ function runLogged(content, compiled3, d, list, at3, out, log, against) {
   const before = against?.log.windows.get(d);
   const beforeAnchors = at3 === void 0 ? void 0 : against?.log.anchors.get(d);
   const n = content.length;
-  const prefix = against?.prefix ?? 0;
-  const shift = n - (against?.beforeLength ?? n);
-  const suffixFrom = n - (against?.suffix ?? 0);
+  const segments = against?.segments ?? [];
+  const beforeLength = against?.beforeLength ?? n;
+  let s = 0;
   let j = 0;
   for (let i = 0; i < list.length; i += 2) {
     const from = list[i];
@@ -47253,27 +47266,34 @@ function runLogged(content, compiled3, d, list, at3, out, log, against) {
     const first = matches2.length;
     let taken = false;
     if (before !== void 0) {
-      const inStart = to + CONTEXT < prefix;
-      if (inStart || from - CONTEXT > suffixFrom) {
-        const by = inStart ? 0 : shift;
-        const target = from - by;
-        while (j < before.length && before[j] < target) j += 5;
-        if (j < before.length && before[j] === target && before[j + 1] === to - by && (!inStart || before[j + 2] < prefix) && sameAnchors(at3, beforeAnchors, from, to, by)) {
-          const pairs2 = against.log.matches;
-          const verdicts2 = against.log.judged;
-          for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
-            const start2 = pairs2[k] + by;
-            const end = pairs2[k + 1] + by;
-            const lineShared = inStart ? end + LINE_RADIUS <= prefix : start2 - LINE_RADIUS > suffixFrom;
-            const judged = lineShared ? verdicts2[k >> 1] : void 0;
-            const match2 = { detector: d, secret: content.slice(start2, end), start: start2, end, slot: matches2.length >> 1 };
-            if (judged !== void 0) match2.judged = judged;
-            out.push(match2);
-            matches2.push(start2, end);
+      while (s < segments.length && segments[s] + segments[s + 2] <= from - CONTEXT) s += 3;
+      if (s < segments.length) {
+        const start2 = segments[s];
+        const startBefore = segments[s + 1];
+        const end = start2 + segments[s + 2];
+        const startsBoth = start2 === 0 && startBefore === 0;
+        const endsBoth = end === n && startBefore + segments[s + 2] === beforeLength;
+        const by = start2 - startBefore;
+        if ((startsBoth || from - CONTEXT > start2) && (endsBoth || to + CONTEXT < end)) {
+          const target = from - by;
+          while (j < before.length && before[j] < target) j += 5;
+          if (j < before.length && before[j] === target && before[j + 1] === to - by && (endsBoth || before[j + 2] + by < end) && sameAnchors(at3, beforeAnchors, from, to, by)) {
+            const pairs2 = against.log.matches;
+            const verdicts2 = against.log.judged;
+            for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
+              const matchStart = pairs2[k] + by;
+              const matchEnd = pairs2[k + 1] + by;
+              const lineShared = (startsBoth || matchStart - LINE_RADIUS > start2) && (endsBoth || matchEnd + LINE_RADIUS <= end);
+              const judged = lineShared ? verdicts2[k >> 1] : void 0;
+              const match2 = { detector: d, secret: content.slice(matchStart, matchEnd), start: matchStart, end: matchEnd, slot: matches2.length >> 1 };
+              if (judged !== void 0) match2.judged = judged;
+              out.push(match2);
+              matches2.push(matchStart, matchEnd);
+            }
+            entries.push(from, to, before[j + 2] + by, first, matches2.length);
+            loggedWindows.taken++;
+            taken = true;
           }
-          entries.push(from, to, before[j + 2] + by, first, matches2.length);
-          loggedWindows.taken++;
-          taken = true;
         }
       }
     }
@@ -62486,11 +62506,12 @@ var FileVersions = class {
     let against;
     let shared2 = before?.shared ?? 1;
     if (before?.text !== void 0) {
-      const prefix = commonPrefix(before.text, text3);
-      const suffix = commonSuffix(before.text, text3, Math.min(before.text.length, text3.length) - prefix);
-      hits = automaton.scanAgainst(text3, before.text, before.hits, prefix, suffix);
-      shared2 = (3 * shared2 + (prefix + suffix) / text3.length) / 4;
-      if (before.log !== void 0) against = { log: before.log, beforeLength: before.text.length, prefix, suffix };
+      const segments = sharedSegments(before.text, text3);
+      hits = automaton.scanAgainst(text3, before.text, before.hits, segments);
+      let same = 0;
+      for (let k = 2; k < segments.length; k += 3) same += segments[k];
+      shared2 = (3 * shared2 + same / text3.length) / 4;
+      if (before.log !== void 0) against = { log: before.log, beforeLength: before.text.length, segments };
     } else hits = automaton.scan(text3);
     if (shared2 < 0.5 && before?.text !== void 0 && text3.length < ALWAYS_KEPT_FROM) {
       this.remember(path7, { automaton, text: void 0, hits: [], shared: shared2, whole: 0 });
@@ -62517,22 +62538,24 @@ var FileVersions = class {
 };
 var COMPARE_CHUNK = 16 * 1024;
 function commonPrefix(a, b) {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
+  return sameRun(a, 0, b, 0, Math.min(a.length, b.length));
+}
+function sameRun(a, i, b, k, max) {
+  let run4 = 0;
   let chunk = COMPARE_CHUNK;
-  while (i < n) {
-    const end = Math.min(n, i + chunk);
-    if (a.substring(i, end) === b.substring(i, end)) {
-      i = end;
+  while (run4 < max) {
+    const end = Math.min(max, run4 + chunk);
+    if (a.substring(i + run4, i + end) === b.substring(k + run4, k + end)) {
+      run4 = end;
       continue;
     }
-    if (end - i <= 32) {
-      while (a.charCodeAt(i) === b.charCodeAt(i)) i++;
-      return i;
+    if (end - run4 <= 32) {
+      while (a.charCodeAt(i + run4) === b.charCodeAt(k + run4)) run4++;
+      return run4;
     }
-    chunk = end - i >> 1;
+    chunk = end - run4 >> 1;
   }
-  return i;
+  return run4;
 }
 function commonSuffix(a, b, max) {
   const la = a.length;
@@ -62552,6 +62575,60 @@ function commonSuffix(a, b, max) {
     chunk = end - i >> 1;
   }
   return i;
+}
+var MIN_SEGMENT = 256;
+var PROBE = 32;
+var PROBE_REACH = [4 * 1024, 32 * 1024, 256 * 1024];
+var MAX_PROBES = 256;
+var MAX_MISSES = 24;
+var PROBE_STEP = 1024;
+var BACK_REACH = 4096;
+function sharedSegments(before, text3) {
+  const m = before.length;
+  const n = text3.length;
+  const prefix = commonPrefix(before, text3);
+  if (prefix === m && prefix === n) return [0, 0, n];
+  const suffix = commonSuffix(before, text3, Math.min(m, n) - prefix);
+  const out = prefix > 0 ? [0, 0, prefix] : [];
+  const beforeEnd = m - suffix;
+  const textEnd = n - suffix;
+  let i = prefix;
+  let k = prefix;
+  let last = prefix;
+  let probes = 0;
+  let misses = 0;
+  while (probes < MAX_PROBES && misses < MAX_MISSES) {
+    const line = text3.indexOf("\n", k) + 1;
+    let p = line === 0 || line - k > PROBE_STEP ? k + PROBE_STEP : line;
+    if (misses > 8) p += (misses - 8) * PROBE_STEP;
+    if (p + MIN_SEGMENT > textEnd || i + MIN_SEGMENT > beforeEnd) break;
+    probes++;
+    const probe = text3.substring(p, p + PROBE);
+    const window2 = before.substring(i, Math.min(beforeEnd, i + PROBE_REACH[Math.min(PROBE_REACH.length - 1, misses >> 2)]));
+    let found2 = -1;
+    let run4 = 0;
+    for (let at3 = window2.indexOf(probe), tries = 0; at3 >= 0 && tries < 4; at3 = window2.indexOf(probe, at3 + 1), tries++) {
+      const c = i + at3;
+      run4 = sameRun(before, c, text3, p, Math.min(beforeEnd - c, textEnd - p));
+      if (run4 >= MIN_SEGMENT) {
+        found2 = c;
+        break;
+      }
+    }
+    if (found2 < 0) {
+      misses++;
+      k = p + 1;
+      continue;
+    }
+    misses = 0;
+    let back = 0;
+    while (back < BACK_REACH && found2 - back > i && p - back > last && before.charCodeAt(found2 - back - 1) === text3.charCodeAt(p - back - 1)) back++;
+    out.push(p - back, found2 - back, run4 + back);
+    i = found2 + run4;
+    k = last = p + run4;
+  }
+  if (suffix > 0) out.push(n - suffix, m - suffix, suffix);
+  return out;
 }
 
 // src/workspace/history-blob.ts

@@ -459,36 +459,49 @@ var KeywordAutomaton = class {
     return this.scanJs(text3);
   }
   /**
-   * The same hits as `scan(text)`, given `hits`, those of `earlier`, a text that shares its first
-   * `prefix` and its last `suffix` code units with `text` (prefix + suffix at most the shorter
-   * length; the caller compares, versions.ts). The hits wholly inside the shared parts are
-   * the earlier text's (shifted, in the suffix), and only the part between them, widened by
-   * `longest` - 1 code units either side, is scanned. A hit at end offset e is decided by the `longest` code units
-   * before e, so:
-   * - a hit ending at e <= prefix is the same in both texts;
-   * - one ending at e >= |text| - suffix + longest reads only the shared suffix, and is the earlier
-   *   text's hit at e - |text| + |earlier|;
-   * - the ends between are found by scanning from prefix + 1 - longest: the first end after
-   *   `prefix` is then `longest` code units in, where the start state has become the true state.
+   * The same hits as `scan(text)`, given `hits`, those of `earlier`, and the runs of text the two
+   * share (`segments`: flat triples [start in text, start in earlier, length], ascending and
+   * disjoint in both; versions.ts, `sharedSegments`). A hit at end offset e is decided by the
+   * `longest` code units before e, so in a run [s, s + length) of text:
+   * - a hit ending at e in [s + longest, s + length] reads only the run, and is the earlier text's
+   *   hit at e - s + startInEarlier;
+   * - in a run that starts both texts, every hit ending in it is the earlier text's (the scan
+   *   starts from the start state at offset 0 in both);
+   * - the other ends are found by scanning the text between, from `longest` - 1 code units before
+   *   the first of them: the first end is then `longest` code units in, where the start state has
+   *   become the true state.
+   * A run too short to take a hit over is scanned with the text around it.
    */
-  scanAgainst(text3, earlier, hits, prefix, suffix) {
-    if (prefix === text3.length && prefix === earlier.length) return hits.slice();
+  scanAgainst(text3, earlier, hits, segments) {
+    const n = text3.length;
+    const longest = this.longest;
+    const out = [];
     let h = 0;
-    while (h < hits.length && hits[h + 1] <= prefix) h += 2;
-    const out = hits.slice(0, h);
-    const from = Math.max(0, prefix + 1 - this.longest);
-    const to = Math.min(text3.length, text3.length - suffix + this.longest - 1);
-    if (to > prefix) {
-      const middle = this.scan(from === 0 && to === text3.length ? text3 : text3.substring(from, to));
-      for (let m = 0; m < middle.length; m += 2) {
-        const end = middle[m + 1] + from;
-        if (end > prefix) out.push(middle[m], end);
+    let covered = 0;
+    for (let k = 0; k <= segments.length; k += 3) {
+      let first = n + 1;
+      let last = n;
+      if (k < segments.length) {
+        const start = segments[k];
+        first = start === 0 && segments[k + 1] === 0 ? 1 : start + longest;
+        last = start + segments[k + 2];
+        if (first > last) continue;
       }
+      if (first - 1 > covered) {
+        const from = Math.max(0, covered + 1 - longest);
+        const to = first - 1;
+        const found = this.scan(from === 0 && to === n ? text3 : text3.substring(from, to));
+        for (let m = 0; m < found.length; m += 2) {
+          const end = found[m + 1] + from;
+          if (end > covered) out.push(found[m], end);
+        }
+      }
+      if (k === segments.length) break;
+      const by = segments[k] - segments[k + 1];
+      while (h < hits.length && hits[h + 1] + by < first) h += 2;
+      for (; h < hits.length && hits[h + 1] + by <= last; h += 2) out.push(hits[h], hits[h + 1] + by);
+      covered = last;
     }
-    const shift = text3.length - earlier.length;
-    const firstOld = earlier.length - suffix + this.longest;
-    while (h < hits.length && hits[h + 1] < firstOld) h += 2;
-    for (; h < hits.length; h += 2) out.push(hits[h], hits[h + 1] + shift);
     return out;
   }
   /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
@@ -1333,9 +1346,9 @@ function runLogged(content, compiled2, d, list, at2, out, log, against) {
   const before = against?.log.windows.get(d);
   const beforeAnchors = at2 === void 0 ? void 0 : against?.log.anchors.get(d);
   const n = content.length;
-  const prefix = against?.prefix ?? 0;
-  const shift = n - (against?.beforeLength ?? n);
-  const suffixFrom = n - (against?.suffix ?? 0);
+  const segments = against?.segments ?? [];
+  const beforeLength = against?.beforeLength ?? n;
+  let s = 0;
   let j = 0;
   for (let i = 0; i < list.length; i += 2) {
     const from = list[i];
@@ -1343,27 +1356,34 @@ function runLogged(content, compiled2, d, list, at2, out, log, against) {
     const first = matches.length;
     let taken = false;
     if (before !== void 0) {
-      const inStart = to + CONTEXT < prefix;
-      if (inStart || from - CONTEXT > suffixFrom) {
-        const by = inStart ? 0 : shift;
-        const target = from - by;
-        while (j < before.length && before[j] < target) j += 5;
-        if (j < before.length && before[j] === target && before[j + 1] === to - by && (!inStart || before[j + 2] < prefix) && sameAnchors(at2, beforeAnchors, from, to, by)) {
-          const pairs2 = against.log.matches;
-          const verdicts2 = against.log.judged;
-          for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
-            const start = pairs2[k] + by;
-            const end = pairs2[k + 1] + by;
-            const lineShared = inStart ? end + LINE_RADIUS <= prefix : start - LINE_RADIUS > suffixFrom;
-            const judged = lineShared ? verdicts2[k >> 1] : void 0;
-            const match2 = { detector: d, secret: content.slice(start, end), start, end, slot: matches.length >> 1 };
-            if (judged !== void 0) match2.judged = judged;
-            out.push(match2);
-            matches.push(start, end);
+      while (s < segments.length && segments[s] + segments[s + 2] <= from - CONTEXT) s += 3;
+      if (s < segments.length) {
+        const start = segments[s];
+        const startBefore = segments[s + 1];
+        const end = start + segments[s + 2];
+        const startsBoth = start === 0 && startBefore === 0;
+        const endsBoth = end === n && startBefore + segments[s + 2] === beforeLength;
+        const by = start - startBefore;
+        if ((startsBoth || from - CONTEXT > start) && (endsBoth || to + CONTEXT < end)) {
+          const target = from - by;
+          while (j < before.length && before[j] < target) j += 5;
+          if (j < before.length && before[j] === target && before[j + 1] === to - by && (endsBoth || before[j + 2] + by < end) && sameAnchors(at2, beforeAnchors, from, to, by)) {
+            const pairs2 = against.log.matches;
+            const verdicts2 = against.log.judged;
+            for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
+              const matchStart = pairs2[k] + by;
+              const matchEnd = pairs2[k + 1] + by;
+              const lineShared = (startsBoth || matchStart - LINE_RADIUS > start) && (endsBoth || matchEnd + LINE_RADIUS <= end);
+              const judged = lineShared ? verdicts2[k >> 1] : void 0;
+              const match2 = { detector: d, secret: content.slice(matchStart, matchEnd), start: matchStart, end: matchEnd, slot: matches.length >> 1 };
+              if (judged !== void 0) match2.judged = judged;
+              out.push(match2);
+              matches.push(matchStart, matchEnd);
+            }
+            entries.push(from, to, before[j + 2] + by, first, matches.length);
+            loggedWindows.taken++;
+            taken = true;
           }
-          entries.push(from, to, before[j + 2] + by, first, matches.length);
-          loggedWindows.taken++;
-          taken = true;
         }
       }
     }

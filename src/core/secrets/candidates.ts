@@ -367,12 +367,13 @@ function newLog(catalog: CompiledCatalog, anchors: (number[] | undefined)[] | un
 
 /**
  * Runs one detector's windows, as `runWindow` does, and logs them; with `against` (the last
- * version of this file, see `WindowLog`), a window that read only shared text in that version, at
- * the same place relative to the shared part, with the same anchors, is taken over instead of run:
- * - in the shared start: the same offsets, and its read end before the first difference;
- * - in the shared end: offsets shifted by the change in length, and the slice starting after the
- *   last difference (strictly, on both sides: a slice clipped at either end of the text, or a
- *   re-run that was not possible in the other version, never counts as the same).
+ * version of this file, see `WindowLog`), a window that read only text of one run the two versions
+ * share (`VersionDelta.segments`), at the same place relative to that run, with the same anchors,
+ * is taken over instead of run, its offsets shifted by where the run moved. Read only that run's
+ * text means strictly, on both sides: its slice starts after the run's start and its read end
+ * (the slice's, or a longer re-run's) comes before the run's end, in both versions. Only a run that
+ * starts both texts may hold a slice clipped at their start, and only one that ends both a slice
+ * or re-run clipped at their end.
  */
 function runLogged(content: string, compiled: CompiledDetector, d: number, list: readonly number[], at: readonly number[] | undefined, out: RawMatch[], log: WindowLog, against: VersionDelta | undefined): void {
   const entries: number[] = [];
@@ -381,9 +382,9 @@ function runLogged(content: string, compiled: CompiledDetector, d: number, list:
   const before = against?.log.windows.get(d);
   const beforeAnchors = at === undefined ? undefined : against?.log.anchors.get(d);
   const n = content.length;
-  const prefix = against?.prefix ?? 0;
-  const shift = n - (against?.beforeLength ?? n);
-  const suffixFrom = n - (against?.suffix ?? 0); // where the shared end starts, in this version
+  const segments = against?.segments ?? [];
+  const beforeLength = against?.beforeLength ?? n;
+  let s = 0; // the first run that does not end before the current window's slice
   let j = 0;
   for (let i = 0; i < list.length; i += 2) {
     const from = list[i];
@@ -391,29 +392,35 @@ function runLogged(content: string, compiled: CompiledDetector, d: number, list:
     const first = matches.length;
     let taken = false;
     if (before !== undefined) {
-      // Where this window would sit in the last version: the same offsets, or shifted.
-      const inStart = to + CONTEXT < prefix;
-      if (inStart || from - CONTEXT > suffixFrom) {
-        const by = inStart ? 0 : shift;
-        const target = from - by;
-        while (j < before.length && before[j] < target) j += 5;
-        if (j < before.length && before[j] === target && before[j + 1] === to - by && (!inStart || before[j + 2] < prefix) && sameAnchors(at, beforeAnchors, from, to, by)) {
-          const pairs = against!.log.matches;
-          const verdicts = against!.log.judged;
-          for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
-            const start = pairs[k] + by;
-            const end = pairs[k + 1] + by;
-            // The line around it read only shared text, in both versions: its verdict stands.
-            const lineShared = inStart ? end + LINE_RADIUS <= prefix : start - LINE_RADIUS > suffixFrom;
-            const judged = lineShared ? verdicts[k >> 1] : undefined;
-            const match: RawMatch = { detector: d, secret: content.slice(start, end), start, end, slot: matches.length >> 1 };
-            if (judged !== undefined) match.judged = judged;
-            out.push(match);
-            matches.push(start, end);
+      while (s < segments.length && segments[s] + segments[s + 2] <= from - CONTEXT) s += 3;
+      if (s < segments.length) {
+        const start = segments[s];
+        const startBefore = segments[s + 1];
+        const end = start + segments[s + 2];
+        const startsBoth = start === 0 && startBefore === 0;
+        const endsBoth = end === n && startBefore + segments[s + 2] === beforeLength;
+        const by = start - startBefore; // where this window would sit in the last version: shifted back by this
+        if ((startsBoth || from - CONTEXT > start) && (endsBoth || to + CONTEXT < end)) {
+          const target = from - by;
+          while (j < before.length && before[j] < target) j += 5;
+          if (j < before.length && before[j] === target && before[j + 1] === to - by && (endsBoth || before[j + 2] + by < end) && sameAnchors(at, beforeAnchors, from, to, by)) {
+            const pairs = against!.log.matches;
+            const verdicts = against!.log.judged;
+            for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
+              const matchStart = pairs[k] + by;
+              const matchEnd = pairs[k + 1] + by;
+              // The line around it read only the run's text, in both versions: its verdict stands.
+              const lineShared = (startsBoth || matchStart - LINE_RADIUS > start) && (endsBoth || matchEnd + LINE_RADIUS <= end);
+              const judged = lineShared ? verdicts[k >> 1] : undefined;
+              const match: RawMatch = { detector: d, secret: content.slice(matchStart, matchEnd), start: matchStart, end: matchEnd, slot: matches.length >> 1 };
+              if (judged !== undefined) match.judged = judged;
+              out.push(match);
+              matches.push(matchStart, matchEnd);
+            }
+            entries.push(from, to, before[j + 2] + by, first, matches.length);
+            loggedWindows.taken++;
+            taken = true;
           }
-          entries.push(from, to, before[j + 2] + by, first, matches.length);
-          loggedWindows.taken++;
-          taken = true;
         }
       }
     }

@@ -63,36 +63,50 @@ export class KeywordAutomaton {
   }
 
   /**
-   * The same hits as `scan(text)`, given `hits`, those of `earlier`, a text that shares its first
-   * `prefix` and its last `suffix` code units with `text` (prefix + suffix at most the shorter
-   * length; the caller compares, versions.ts). The hits wholly inside the shared parts are
-   * the earlier text's (shifted, in the suffix), and only the part between them, widened by
-   * `longest` - 1 code units either side, is scanned. A hit at end offset e is decided by the `longest` code units
-   * before e, so:
-   * - a hit ending at e <= prefix is the same in both texts;
-   * - one ending at e >= |text| - suffix + longest reads only the shared suffix, and is the earlier
-   *   text's hit at e - |text| + |earlier|;
-   * - the ends between are found by scanning from prefix + 1 - longest: the first end after
-   *   `prefix` is then `longest` code units in, where the start state has become the true state.
+   * The same hits as `scan(text)`, given `hits`, those of `earlier`, and the runs of text the two
+   * share (`segments`: flat triples [start in text, start in earlier, length], ascending and
+   * disjoint in both; versions.ts, `sharedSegments`). A hit at end offset e is decided by the
+   * `longest` code units before e, so in a run [s, s + length) of text:
+   * - a hit ending at e in [s + longest, s + length] reads only the run, and is the earlier text's
+   *   hit at e - s + startInEarlier;
+   * - in a run that starts both texts, every hit ending in it is the earlier text's (the scan
+   *   starts from the start state at offset 0 in both);
+   * - the other ends are found by scanning the text between, from `longest` - 1 code units before
+   *   the first of them: the first end is then `longest` code units in, where the start state has
+   *   become the true state.
+   * A run too short to take a hit over is scanned with the text around it.
    */
-  scanAgainst(text: string, earlier: string, hits: readonly number[], prefix: number, suffix: number): number[] {
-    if (prefix === text.length && prefix === earlier.length) return hits.slice();
+  scanAgainst(text: string, earlier: string, hits: readonly number[], segments: readonly number[]): number[] {
+    const n = text.length;
+    const longest = this.longest;
+    const out: number[] = [];
     let h = 0;
-    while (h < hits.length && hits[h + 1] <= prefix) h += 2;
-    const out = hits.slice(0, h);
-    const from = Math.max(0, prefix + 1 - this.longest);
-    const to = Math.min(text.length, text.length - suffix + this.longest - 1);
-    if (to > prefix) {
-      const middle = this.scan(from === 0 && to === text.length ? text : text.substring(from, to));
-      for (let m = 0; m < middle.length; m += 2) {
-        const end = middle[m + 1] + from;
-        if (end > prefix) out.push(middle[m], end);
+    let covered = 0; // every hit ending at or before this is in `out`
+    for (let k = 0; k <= segments.length; k += 3) {
+      // The ends taken over from this run, [first, last] (past the last run: none, the rest is scanned).
+      let first = n + 1;
+      let last = n;
+      if (k < segments.length) {
+        const start = segments[k];
+        first = start === 0 && segments[k + 1] === 0 ? 1 : start + longest;
+        last = start + segments[k + 2];
+        if (first > last) continue;
       }
+      if (first - 1 > covered) {
+        const from = Math.max(0, covered + 1 - longest);
+        const to = first - 1;
+        const found = this.scan(from === 0 && to === n ? text : text.substring(from, to));
+        for (let m = 0; m < found.length; m += 2) {
+          const end = found[m + 1] + from;
+          if (end > covered) out.push(found[m], end);
+        }
+      }
+      if (k === segments.length) break;
+      const by = segments[k] - segments[k + 1];
+      while (h < hits.length && hits[h + 1] + by < first) h += 2;
+      for (; h < hits.length && hits[h + 1] + by <= last; h += 2) out.push(hits[h], hits[h + 1] + by);
+      covered = last;
     }
-    const shift = text.length - earlier.length;
-    const firstOld = earlier.length - suffix + this.longest;
-    while (h < hits.length && hits[h + 1] < firstOld) h += 2;
-    for (; h < hits.length; h += 2) out.push(hits[h], hits[h + 1] + shift);
     return out;
   }
 

@@ -4,7 +4,7 @@ import { findMatches, loggedWindows, sameAnchors, type RawMatch } from '../../..
 import { compileCatalog } from '../../../src/core/secrets/compile.js';
 import type { Detector } from '../../../src/core/secrets/detector.js';
 import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
-import { ALWAYS_KEPT_FROM, commonPrefix, commonSuffix, FileVersions, RETRY_AFTER, VERSION_MIN_CHARS, VERSION_TEXT_MAX } from '../../../src/core/secrets/versions.js';
+import { ALWAYS_KEPT_FROM, commonPrefix, commonSuffix, FileVersions, MIN_SEGMENT, RETRY_AFTER, sharedSegments, VERSION_MIN_CHARS, VERSION_TEXT_MAX } from '../../../src/core/secrets/versions.js';
 import { KeywordAutomaton, WASM_FROM } from '../../../src/core/secrets/prefilter.js';
 import { defaultSettings } from '../../../src/core/types.js';
 import { scanBlobBytes } from '../../../src/workspace/history-blob.js';
@@ -54,6 +54,34 @@ function versions(words: readonly string[], maxPieces: number) {
     });
 }
 
+/** The runs of a shared start and a shared end, as `scanAgainst` takes them. */
+function ends(before: string, after: string, prefix: number, suffix: number): number[] {
+  const runs = prefix > 0 ? [0, 0, prefix] : [];
+  if (suffix > 0) runs.push(after.length - suffix, before.length - suffix, suffix);
+  return runs;
+}
+
+/** Runs that `sharedSegments` may return are true: the same text, ascending and disjoint in both. */
+function expectTrueRuns(before: string, after: string, runs: readonly number[]): void {
+  expect(runs.length % 3).toBe(0);
+  let end = 0;
+  let endBefore = 0;
+  for (let k = 0; k < runs.length; k += 3) {
+    const [start, startBefore, length] = runs.slice(k, k + 3);
+    expect(length).toBeGreaterThan(0);
+    expect(start).toBeGreaterThanOrEqual(end);
+    expect(startBefore).toBeGreaterThanOrEqual(endBefore);
+    expect(start + length).toBeLessThanOrEqual(after.length);
+    expect(startBefore + length).toBeLessThanOrEqual(before.length);
+    expect(after.slice(start, start + length) === before.slice(startBefore, startBefore + length)).toBe(true);
+    end = start + length;
+    endBefore = startBefore + length;
+  }
+}
+
+/** Lines of code and secrets, so that keyword hits sit everywhere, runs and changes included. */
+const sampleText = [...allDetectors.filter((_, i) => i % 17 === 0).flatMap((d) => d.samples.positive.map((p) => p.text.split('\n')[0])), 'const token = getToken(options);', '  return apiKey ?? process.env.API_KEY;', '', 'function x(a, b) { return a + b; }'];
+
 describe('scanAgainst', () => {
   for (const [name, a, maxPieces] of [
     ['the catalog automaton, texts across the WebAssembly threshold', automaton, 700],
@@ -65,11 +93,11 @@ describe('scanAgainst', () => {
           const prefix = commonPrefix(before, after);
           const suffix = commonSuffix(before, after, Math.min(before.length, after.length) - prefix);
           const whole = a.scan(after);
-          expect(a.scanAgainst(after, before, a.scan(before), prefix, suffix)).toEqual(whole);
+          expect(a.scanAgainst(after, before, a.scan(before), ends(before, after, prefix, suffix))).toEqual(whole);
           // Any shorter shared parts are true too, and must give the same hits.
           const p = prefix === 0 ? 0 : cutPrefix % (prefix + 1);
           const s = suffix === 0 ? 0 : cutSuffix % (suffix + 1);
-          expect(a.scanAgainst(after, before, a.scan(before), p, s)).toEqual(whole);
+          expect(a.scanAgainst(after, before, a.scan(before), ends(before, after, p, s))).toEqual(whole);
         }),
         { numRuns: name.startsWith('the') ? 150 : 600 },
       );
@@ -90,8 +118,74 @@ describe('scanAgainst', () => {
       const after = edit(base);
       const prefix = commonPrefix(base, after);
       const suffix = commonSuffix(base, after, Math.min(base.length, after.length) - prefix);
-      expect(automaton.scanAgainst(after, base, automaton.scan(base), prefix, suffix)).toEqual(automaton.scan(after));
+      expect(automaton.scanAgainst(after, base, automaton.scan(base), ends(base, after, prefix, suffix))).toEqual(automaton.scan(after));
     }
+  });
+
+  it('gives the hits of a whole pass over a text edited in several places, for the runs found and for any part of them', () => {
+    const edits = fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), cut: fc.nat({ max: 300 }), inserted: text(automaton.keywords, 10) }), { minLength: 1, maxLength: 5 });
+    const trims = fc.array(fc.record({ drop: fc.boolean(), head: fc.nat(), tail: fc.nat() }), { minLength: 12, maxLength: 12 });
+    let runs = 0;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...sampleText), { minLength: 200, maxLength: 400 }), edits, trims, (lines, batch, cuts) => {
+        const before = lines.join('\n');
+        const after = batch.reduce((t, { at, cut, inserted }) => {
+          const where = Math.floor(at * t.length);
+          return t.slice(0, where) + inserted + t.slice(Math.min(t.length, where + cut));
+        }, before);
+        const found = sharedSegments(before, after);
+        expectTrueRuns(before, after, found);
+        runs += found.length / 3;
+        const whole = automaton.scan(after);
+        expect(automaton.scanAgainst(after, before, automaton.scan(before), found)).toEqual(whole);
+        // Parts of the runs (some dropped, the rest cut at either end) are true runs too.
+        const parts: number[] = [];
+        for (let k = 0; k < found.length; k += 3) {
+          const { drop, head, tail } = cuts[(k / 3) % cuts.length];
+          if (drop) continue;
+          const h = head % found[k + 2];
+          const length = found[k + 2] - h - (tail % (found[k + 2] - h));
+          if (length > 0) parts.push(found[k] + h, found[k + 1] + h, length);
+        }
+        expect(automaton.scanAgainst(after, before, automaton.scan(before), parts)).toEqual(whole);
+      }),
+      { numRuns: 150 },
+    );
+    expect(runs).toBeGreaterThan(150); // not vacuous: runs were found between the edits
+  });
+});
+
+describe('sharedSegments', () => {
+  it('finds the runs between the changes of a bundle edited in several places, each a true run', () => {
+    const bundle = Array.from({ length: 6000 }, (_, i) => `  const value${i} = compute(${i * 7}, "module ${i % 97}");`).join('\n');
+    let edited = bundle;
+    // Seven changes: lines replaced, added, removed, one 20 K characters long.
+    for (const [at, cut, add] of [[0.1, 40, 'x'], [0.2, 0, '\nconst added = 1;\n'], [0.3, 2000, ''], [0.45, 5, 'y'.repeat(20_000)], [0.6, 1, '\n'], [0.8, 300, 'z'], [0.95, 0, 'w']] as const) {
+      const where = Math.floor(at * edited.length);
+      edited = edited.slice(0, where) + add + edited.slice(where + cut);
+    }
+    const runs = sharedSegments(bundle, edited);
+    expectTrueRuns(bundle, edited, runs);
+    let shared = 0;
+    for (let k = 2; k < runs.length; k += 3) shared += runs[k];
+    // A common start and end alone would share the text before 10 % and after 95 %.
+    expect(commonPrefix(bundle, edited) + commonSuffix(bundle, edited, bundle.length - commonPrefix(bundle, edited))).toBeLessThan(0.2 * edited.length);
+    expect(shared).toBeGreaterThan(0.95 * (bundle.length - 2300));
+    expect(runs.length / 3).toBeGreaterThanOrEqual(8);
+    for (let k = 2; k < runs.length; k += 3) expect(runs[k]).toBeGreaterThanOrEqual(MIN_SEGMENT);
+  });
+
+  it('gives a text the same as the last one whole, and a rewritten one no run between its ends', () => {
+    const a = 'line of text that repeats\n'.repeat(2000);
+    expect(sharedSegments(a, a)).toEqual([0, 0, a.length]);
+    const rewritten = (v: number) => Array.from({ length: 1500 }, (_, i) => `line ${(i * 7919 + v * 104729) % 100_003} token\n`).join('');
+    const runs = sharedSegments(rewritten(1), rewritten(2));
+    expectTrueRuns(rewritten(1), rewritten(2), runs);
+    let shared = 0;
+    for (let k = 2; k < runs.length; k += 3) shared += runs[k];
+    expect(shared).toBeLessThan(0.05 * a.length);
+    expect(sharedSegments('', 'abc')).toEqual([]);
+    expect(sharedSegments('abc', '')).toEqual([]);
   });
 });
 
@@ -350,6 +444,10 @@ describe('window logs: the regex runs of a version taken over from the last one 
     expect(findMatches(before, scanned, scanned.activeByDefault)).toHaveLength(1);
     expect(findMatches(after, scanned, scanned.activeByDefault)).toHaveLength(0);
     compare([before, after, before], scanned);
+    // A change longer than the context a slice reads: the slice starts inside the change, the window after it.
+    const longer = before.replace('QQQQQQQQQQQQQQQQQQQQ', 'Q'.repeat(100));
+    expect(findMatches(longer, scanned, scanned.activeByDefault)).toHaveLength(1);
+    compare([longer, longer.replace('Q'.repeat(100), 'x'.repeat(101)), longer], scanned);
     // Text added at the very end or the very start: a slice clipped there in one version is not the same slice in the other.
     const tail = `${filler}012345678901 kw`;
     compare([tail, `${tail}\n`, tail, `Q${tail}`, tail], scanned);
@@ -396,5 +494,25 @@ describe('window logs: the regex runs of a version taken over from the last one 
       expect(taken).toBeGreaterThan(1.8 * (run - taken / 2) - 50);
       expect(run).toBeLessThan(taken);
     }
+  });
+
+  it('takes over the windows between the edits of a bundle edited in several places, each run where it moved', () => {
+    const bundle = Array.from({ length: 3000 }, (_, i) => (i % 50 === 7 ? sampleLines[i % sampleLines.length] : codeLines[i % codeLines.length])).join('\n');
+    // Five edits through the file (a common start and end alone would leave 80 % of it to run).
+    let edited = bundle;
+    for (const at of [0.9, 0.7, 0.5, 0.3, 0.1]) {
+      const where = edited.indexOf('\n', Math.floor(at * edited.length));
+      edited = `${edited.slice(0, where)}\nconst added${at} = "some new code";${edited.slice(where)}`;
+    }
+    compare([bundle], catalog); // the first version alone: every window runs
+    const first = loggedWindows.run;
+    compare([bundle], catalog);
+    const all = loggedWindows.run - first;
+    const before = loggedWindows.run;
+    const { taken } = compare([bundle, edited], catalog);
+    const run = loggedWindows.run - before - all; // the second version's runs
+    // Each edit runs again the few windows around it (merged windows reach up to 4 Ki characters).
+    expect(taken).toBeGreaterThan(0.7 * all);
+    expect(run).toBeLessThan(0.3 * all);
   });
 });
