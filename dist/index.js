@@ -49585,20 +49585,29 @@ var keyedCache = /* @__PURE__ */ new Map();
 var keyedCacheEntries = 0;
 var keyedCacheChars = 0;
 function locationFingerprint(rule, file, context3, occurrence) {
-  const input = `nhi-steward/location/v1\0${rule}\0${file}\0${context3}\0${occurrence}`;
-  const cached = locationCache.get(input);
+  let byRule = locationCache.get(file);
+  let byContext = byRule?.get(rule);
+  let byOccurrence = byContext?.get(context3);
+  const cached = byOccurrence?.[occurrence];
   if (cached !== void 0) return cached;
-  const digest = createHash2("sha256").update(input).digest("hex");
-  if (input.length > KEYED_CACHE_CHARS / 64) return digest;
-  if (locationCache.size >= KEYED_CACHE_ENTRIES || locationCacheChars + input.length > KEYED_CACHE_CHARS) {
+  const digest = createHash2("sha256").update(`nhi-steward/location/v1\0${rule}\0${file}\0${context3}\0${occurrence}`).digest("hex");
+  const size = rule.length + file.length + context3.length + 32;
+  if (size > KEYED_CACHE_CHARS / 64 || occurrence > 64) return digest;
+  if (locationCacheEntries >= KEYED_CACHE_ENTRIES || locationCacheChars + size > KEYED_CACHE_CHARS) {
     locationCache.clear();
-    locationCacheChars = 0;
+    locationCacheEntries = locationCacheChars = 0;
+    byRule = byContext = byOccurrence = void 0;
   }
-  locationCache.set(input, digest);
-  locationCacheChars += input.length;
+  if (byRule === void 0) locationCache.set(detached(file), byRule = /* @__PURE__ */ new Map());
+  if (byContext === void 0) byRule.set(rule, byContext = /* @__PURE__ */ new Map());
+  if (byOccurrence === void 0) byContext.set(detached(context3), byOccurrence = []);
+  byOccurrence[occurrence] = digest;
+  locationCacheEntries++;
+  locationCacheChars += size;
   return digest;
 }
 var locationCache = /* @__PURE__ */ new Map();
+var locationCacheEntries = 0;
 var locationCacheChars = 0;
 function legacyFingerprint(detectorId, secret2) {
   return createHash2("sha256").update(detectorId).update("\0").update(secret2).digest("hex");
@@ -49820,9 +49829,10 @@ function nameFindings(built, content, lines, candidates, settings) {
       const line = b.parts[0].line;
       let context3 = contexts.get(line);
       if (context3 === void 0) contexts.set(line, context3 = lineContext(content, lines, line, candidates, ends));
-      const key = `${b.finding.rule}\0${context3}`;
-      const occurrence = (occurrences.get(key) ?? 0) + 1;
-      occurrences.set(key, occurrence);
+      let byContext = occurrences.get(b.finding.rule);
+      if (byContext === void 0) occurrences.set(b.finding.rule, byContext = /* @__PURE__ */ new Map());
+      const occurrence = (byContext.get(context3) ?? 0) + 1;
+      byContext.set(context3, occurrence);
       b.finding.fingerprint = locationFingerprint(b.finding.rule, b.finding.file, context3, occurrence);
     }
     const contentKey = settings.contentKey ?? EPHEMERAL_KEY;

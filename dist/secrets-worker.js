@@ -10160,20 +10160,29 @@ var keyedCache = /* @__PURE__ */ new Map();
 var keyedCacheEntries = 0;
 var keyedCacheChars = 0;
 function locationFingerprint(rule, file, context, occurrence) {
-  const input = `nhi-steward/location/v1\0${rule}\0${file}\0${context}\0${occurrence}`;
-  const cached = locationCache.get(input);
+  let byRule = locationCache.get(file);
+  let byContext = byRule?.get(rule);
+  let byOccurrence = byContext?.get(context);
+  const cached = byOccurrence?.[occurrence];
   if (cached !== void 0) return cached;
-  const digest = createHash("sha256").update(input).digest("hex");
-  if (input.length > KEYED_CACHE_CHARS / 64) return digest;
-  if (locationCache.size >= KEYED_CACHE_ENTRIES || locationCacheChars + input.length > KEYED_CACHE_CHARS) {
+  const digest = createHash("sha256").update(`nhi-steward/location/v1\0${rule}\0${file}\0${context}\0${occurrence}`).digest("hex");
+  const size = rule.length + file.length + context.length + 32;
+  if (size > KEYED_CACHE_CHARS / 64 || occurrence > 64) return digest;
+  if (locationCacheEntries >= KEYED_CACHE_ENTRIES || locationCacheChars + size > KEYED_CACHE_CHARS) {
     locationCache.clear();
-    locationCacheChars = 0;
+    locationCacheEntries = locationCacheChars = 0;
+    byRule = byContext = byOccurrence = void 0;
   }
-  locationCache.set(input, digest);
-  locationCacheChars += input.length;
+  if (byRule === void 0) locationCache.set(detached(file), byRule = /* @__PURE__ */ new Map());
+  if (byContext === void 0) byRule.set(rule, byContext = /* @__PURE__ */ new Map());
+  if (byOccurrence === void 0) byContext.set(detached(context), byOccurrence = []);
+  byOccurrence[occurrence] = digest;
+  locationCacheEntries++;
+  locationCacheChars += size;
   return digest;
 }
 var locationCache = /* @__PURE__ */ new Map();
+var locationCacheEntries = 0;
 var locationCacheChars = 0;
 function legacyFingerprint(detectorId, secret2) {
   return createHash("sha256").update(detectorId).update("\0").update(secret2).digest("hex");
@@ -10590,9 +10599,10 @@ function nameFindings(built, content, lines, candidates, settings2) {
       const line = b.parts[0].line;
       let context = contexts.get(line);
       if (context === void 0) contexts.set(line, context = lineContext(content, lines, line, candidates, ends));
-      const key = `${b.finding.rule}\0${context}`;
-      const occurrence = (occurrences.get(key) ?? 0) + 1;
-      occurrences.set(key, occurrence);
+      let byContext = occurrences.get(b.finding.rule);
+      if (byContext === void 0) occurrences.set(b.finding.rule, byContext = /* @__PURE__ */ new Map());
+      const occurrence = (byContext.get(context) ?? 0) + 1;
+      byContext.set(context, occurrence);
       b.finding.fingerprint = locationFingerprint(b.finding.rule, b.finding.file, context, occurrence);
     }
     const contentKey = settings2.contentKey ?? EPHEMERAL_KEY;

@@ -259,7 +259,8 @@ interface Built {
 /** Sets each finding's published fingerprint (and, when asked, its legacy and salted hashes). */
 function nameFindings(built: Built[], content: TextSlices, lines: LineIndex, candidates: readonly Candidate[], settings: ScanSettings): void {
   const mode = settings.fingerprint ?? { kind: 'keyed', key: EPHEMERAL_KEY };
-  const occurrences = new Map<string, number>();
+  // Per rule, per context: how many findings of this file had them so far (nested, so no joined key is built and hashed per finding).
+  const occurrences = new Map<string, Map<string, number>>();
   // Findings on one line share its context (a minified line holds hundreds).
   const contexts = mode.kind === 'location' ? new Map<number, string>() : undefined;
   const ends = contexts && built.length > 0 ? runningMaxEnds(candidates) : [];
@@ -270,9 +271,10 @@ function nameFindings(built: Built[], content: TextSlices, lines: LineIndex, can
       const line = b.parts[0].line;
       let context = contexts!.get(line);
       if (context === undefined) contexts!.set(line, (context = lineContext(content, lines, line, candidates, ends)));
-      const key = `${b.finding.rule}\0${context}`;
-      const occurrence = (occurrences.get(key) ?? 0) + 1;
-      occurrences.set(key, occurrence);
+      let byContext = occurrences.get(b.finding.rule);
+      if (byContext === undefined) occurrences.set(b.finding.rule, (byContext = new Map()));
+      const occurrence = (byContext.get(context) ?? 0) + 1;
+      byContext.set(context, occurrence);
       b.finding.fingerprint = locationFingerprint(b.finding.rule, b.finding.file, context, occurrence);
     }
     const contentKey = settings.contentKey ?? EPHEMERAL_KEY;

@@ -67,22 +67,35 @@ let keyedCacheChars = 0;
 
 /** Hash of rule, file, the finding's line with its secrets cut out, and the occurrence number. */
 export function locationFingerprint(rule: string, file: string, context: string, occurrence: number): string {
-  const input = `nhi-steward/location/v1\0${rule}\0${file}\0${context}\0${occurrence}`;
-  // History: the same line of the same file in many versions (bounded like the keyed cache).
-  const cached = locationCache.get(input);
+  // History: the same line of the same file in many versions (133,000 findings named on this
+  // repository's history, 2,800 distinct; bounded like the keyed cache). Looked up by file, rule,
+  // context, then occurrence: no joined input is built, flattened and hashed per lookup (a context
+  // string made once per line hashes once).
+  let byRule = locationCache.get(file);
+  let byContext = byRule?.get(rule);
+  let byOccurrence = byContext?.get(context);
+  const cached = byOccurrence?.[occurrence];
   if (cached !== undefined) return cached;
-  const digest = createHash('sha256').update(input).digest('hex');
-  if (input.length > KEYED_CACHE_CHARS / 64) return digest;
-  if (locationCache.size >= KEYED_CACHE_ENTRIES || locationCacheChars + input.length > KEYED_CACHE_CHARS) {
+  const digest = createHash('sha256').update(`nhi-steward/location/v1\0${rule}\0${file}\0${context}\0${occurrence}`).digest('hex');
+  const size = rule.length + file.length + context.length + 32;
+  if (size > KEYED_CACHE_CHARS / 64 || occurrence > 64) return digest;
+  if (locationCacheEntries >= KEYED_CACHE_ENTRIES || locationCacheChars + size > KEYED_CACHE_CHARS) {
     locationCache.clear();
-    locationCacheChars = 0;
+    locationCacheEntries = locationCacheChars = 0;
+    byRule = byContext = byOccurrence = undefined;
   }
-  locationCache.set(input, digest);
-  locationCacheChars += input.length;
+  if (byRule === undefined) locationCache.set(detached(file), (byRule = new Map()));
+  if (byContext === undefined) byRule.set(rule, (byContext = new Map()));
+  if (byOccurrence === undefined) byContext.set(detached(context), (byOccurrence = []));
+  byOccurrence[occurrence] = digest;
+  locationCacheEntries++;
+  locationCacheChars += size;
   return digest;
 }
 
-const locationCache = new Map<string, string>();
+/** `locationFingerprint`'s memo: file → rule → context → digest by occurrence. */
+const locationCache = new Map<string, Map<string, Map<string, string[]>>>();
+let locationCacheEntries = 0;
 let locationCacheChars = 0;
 
 /**

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -105,6 +105,26 @@ describe('secrets engine: per-candidate checks equal their plain definitions', (
     const block = 'x'.repeat(64 * 1024); // too long to cache: still right
     expect(keyedFingerprint('k1', 'det', block)).toBe(hmac('k1', 'det', block));
     expect(keyedFingerprint('k1', 'det', block)).toBe(hmac('k1', 'det', block));
+  });
+
+  it('locationFingerprint is the hash of its input however often it is asked and after its cache is cleared', () => {
+    const sha = (rule: string, file: string, context: string, occurrence: number) => createHash('sha256').update(`nhi-steward/location/v1\0${rule}\0${file}\0${context}\0${occurrence}`).digest('hex');
+    const seen = new Set<string>();
+    const inputs = new Set<string>();
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 9000; i += 1) {
+        // Files, rules, contexts and occurrences that share every prefix but one part.
+        const [rule, file, context, occurrence] = [`secret/r${i % 3}`, `src/f${i % 5}.ts`, `const x = "\0"; // ${i % 700}`, 1 + (i % 90)];
+        const digest = locationFingerprint(rule, file, context, occurrence);
+        expect(digest).toBe(sha(rule, file, context, occurrence));
+        seen.add(digest);
+        inputs.add(`${rule} ${file} ${context} ${occurrence}`);
+      }
+    }
+    expect(seen.size).toBe(inputs.size); // one digest per input (6,300 of them: more than the cache holds)
+    const long = 'y'.repeat(64 * 1024); // too long to cache: still right
+    expect(locationFingerprint('secret/r', 'a.ts', long, 1)).toBe(sha('secret/r', 'a.ts', long, 1));
+    expect(locationFingerprint('secret/r', 'a.ts', long, 1)).toBe(sha('secret/r', 'a.ts', long, 1));
   });
 });
 
