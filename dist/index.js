@@ -61764,6 +61764,7 @@ var BinaryChanges = class {
   }
 };
 var ZERO_ID = /^0+$/;
+var LS_TREE_ARGUMENTS = 64 * 1024;
 async function ensureRange(dir, base, head, commitsHint, env) {
   const ok = (args) => gitOutput(dir, args, env).then(() => true, () => false);
   const joined = () => ok(["merge-base", base, head]);

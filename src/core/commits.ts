@@ -3,7 +3,7 @@ import { INLINE_ALLOW_RULE, scanSecrets } from './secrets/engine.js';
 import type { CommitRef, Finding, ScanResult, ScanSettings, SecretSink, SourceFile } from './types.js';
 
 /** Secrets remembered per range; past this, later ones are counted but not kept (bounded work). */
-const MAX_COMMIT_SECRETS = 1000;
+export const MAX_COMMIT_SECRETS = 1000;
 
 /**
  * Secrets in each commit of a pull request or a push (docs/history.md): feed every commit's

@@ -83,7 +83,7 @@ export async function readRangeCommits(
       // from the net result (which may not have seen its file). If git cannot say, the commits'
       // findings stand as they are (each then called removed unless the net result holds it).
       const found = secrets.findings();
-      const atHead = await secretsAtHead(dir, range.head, found, settings).catch(() => new Map<string, Finding>());
+      const atHead = await secretsAtHead(dir, range.head, found, settings, range.base).catch(() => new Map<string, Finding>());
       const findings = found.map((f): Finding => {
         const there = atHead.get(sameSecret(f));
         return there ? { ...there, commit: f.commit, presentAtHead: true } : { ...f, presentAtHead: false };

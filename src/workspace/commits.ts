@@ -1,4 +1,4 @@
-import { CommitSecrets, sameSecret } from '../core/commits.js';
+import { CommitSecrets, MAX_COMMIT_SECRETS, sameSecret } from '../core/commits.js';
 import type { CommitRef, Finding, ScanSettings, SecretSink } from '../core/types.js';
 import { patchView, UnifiedDiffReader } from '../core/diff/unified.js';
 import { UsageError } from './errors.js';
@@ -143,29 +143,58 @@ class BinaryChanges {
 
 const ZERO_ID = /^0+$/;
 
-/** Files read at the head by `secretsAtHead`, at most (a range keeps at most 1,000 secrets). */
-export const MAX_HEAD_FILES = 100;
+/**
+ * Files read at the head by `secretsAtHead`, at most, for the secrets' own files (a range keeps at
+ * most MAX_COMMIT_SECRETS secrets, so each one's file is read), and again at most as many of the
+ * files the range changed, to find secrets that moved.
+ */
+export const MAX_HEAD_FILES = MAX_COMMIT_SECRETS;
+
+/** Paths given to one `git ls-tree` call, at most this many characters in all (far under any system's argument limit). */
+const LS_TREE_ARGUMENTS = 64 * 1024;
 
 /**
- * Which of a range's commit secrets are still in their file at `head`, and where they are there:
- * each file a secret was found in (at most MAX_HEAD_FILES) is read at `head` and scanned whole, a
- * file over max-file-size in pieces as git streams it. Keyed by `sameSecret`. So a secret that a
- * net check did not see (a file GitHub's list of a pull request's files left out) is reported at
- * its place at the head, and only one that is really gone is called removed. A clean range costs
- * no git call.
+ * Which of a range's commit secrets are still at `head`, and where they are there, keyed by
+ * `sameSecret`. Each file a secret was found in is read at `head` and scanned whole (a file over
+ * max-file-size in pieces as git streams it). With `base` (the range's start), a secret not found
+ * in its own file is looked for in the other files the range changed, as they are at `head`: a
+ * file renamed or moved in the range (`git mv`), or a value moved to another file, is found at its
+ * new place. So a secret that a net check did not see (a file GitHub's list of a pull request's
+ * files left out) is reported at its place at the head, and only one that is really gone is
+ * called removed. A clean range costs no git call.
  */
-export async function secretsAtHead(dir: string, head: string, findings: readonly Finding[], settings: ScanSettings): Promise<Map<string, Finding>> {
+export async function secretsAtHead(dir: string, head: string, findings: readonly Finding[], settings: ScanSettings, base?: string): Promise<Map<string, Finding>> {
   const atHead = new Map<string, Finding>();
-  const files = [...new Set(findings.filter((f) => f.rule.startsWith('secret/')).map((f) => f.file))].slice(0, MAX_HEAD_FILES);
-  if (files.length === 0) return atHead;
-  // -z: names as they are; literal pathspecs: a name with `*` or `:` in it is just a name.
-  const listing = await gitOutput(dir, ['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', head, '--', ...files]);
+  const secrets = findings.filter((f) => f.rule.startsWith('secret/'));
+  const own = [...new Set(secrets.map((f) => f.file))].slice(0, MAX_HEAD_FILES);
+  if (own.length === 0) return atHead;
+  await scanAtHead(dir, head, own, settings, atHead);
+  if (base === undefined || secrets.every((f) => atHead.has(sameSecret(f)))) return atHead;
+  // Some secret is not in its own file at the head: the other files the range changed, as they are there.
+  // If git cannot list them, what was found in the secrets' own files stands.
+  const read = new Set(own);
+  const changed = await gitOutput(dir, ['diff', '--name-only', '-z', '--no-renames', '--diff-filter=d', base, head]).catch(() => '');
+  const others = changed.split('\0').filter((path) => path.length > 0 && !read.has(path)).slice(0, MAX_HEAD_FILES);
+  if (others.length > 0) await scanAtHead(dir, head, others, settings, atHead);
+  return atHead;
+}
+
+/** Reads `files` at `head` and notes the secrets in them into `atHead` (the first place of each). */
+async function scanAtHead(dir: string, head: string, files: readonly string[], settings: ScanSettings, atHead: Map<string, Finding>): Promise<void> {
   const blobs: { oid: string; tag: string }[] = [];
-  for (const entry of listing.split('\0')) {
-    const tab = entry.indexOf('\t');
-    const [, type, oid] = entry.slice(0, tab).split(' ');
-    if (tab > 0 && type === 'blob') blobs.push({ oid, tag: entry.slice(tab + 1) });
+  for (let from = 0; from < files.length; ) {
+    let to = from;
+    for (let length = 0; to < files.length && (to === from || length + files[to].length < LS_TREE_ARGUMENTS); to++) length += files[to].length + 1;
+    // -z: names as they are; literal pathspecs: a name with `*` or `:` in it is just a name.
+    const listing = await gitOutput(dir, ['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', head, '--', ...files.slice(from, to)]);
+    for (const entry of listing.split('\0')) {
+      const tab = entry.indexOf('\t');
+      const [, type, oid] = entry.slice(0, tab).split(' ');
+      if (tab > 0 && type === 'blob') blobs.push({ oid, tag: entry.slice(tab + 1) });
+    }
+    from = to;
   }
+  if (blobs.length === 0) return;
   const note = (found: readonly Finding[] | undefined) => {
     for (const f of found ?? []) {
       if (!f.rule.startsWith('secret/') || settings.ignoreLocations?.has(`${f.file}:${f.line}`)) continue;
@@ -193,7 +222,6 @@ export async function secretsAtHead(dir: string, head: string, findings: readonl
   );
   await reader.requestMany(blobs);
   await reader.finish();
-  return atHead;
 }
 
 

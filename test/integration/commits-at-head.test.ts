@@ -69,11 +69,76 @@ describe('secretsAtHead', () => {
     await expect(secretsAtHead(repo.dir, 'f'.repeat(40), found, settings)).rejects.toThrow();
   });
 
-  it(`reads at most ${MAX_HEAD_FILES} files`, async () => {
+  it(`reads at most ${MAX_HEAD_FILES} files of the secrets' own`, async () => {
     const many: Finding[] = Array.from({ length: MAX_HEAD_FILES + 1 }, (_, i) => ({ ...found[0], file: `x/${i}.env` }));
     many.push(found.find((f) => f.file === 'config/app.env')!);
     const atHead = await secretsAtHead(repo.dir, head, many, settings);
-    // The real file comes after the first 100 names: it is not read.
+    // The real file comes after the first MAX_HEAD_FILES names: it is not read.
     expect(atHead.size).toBe(0);
+    // Long names: the ls-tree calls are split by length; the real file, past the first call's names, is read.
+    const long: Finding[] = Array.from({ length: 700 }, (_, i) => ({ ...found[0], file: `${'deep/'.repeat(24)}${i}.env` }));
+    long.push(found.find((f) => f.file === 'config/app.env')!);
+    expect(long.reduce((n, f) => n + f.file.length, 0)).toBeGreaterThan(64 * 1024);
+    expect([...(await secretsAtHead(repo.dir, head, long, settings)).values()].map((f) => f.file)).toEqual(['config/app.env']);
+    // 150 files holding secrets (more than the 100 read until 2026-12-06): each is read.
+    const wide = new HistoryRepo('nhi-at-head-wide-');
+    try {
+      const start = wide.commit('Alice', '2024-05-01T10:00:00Z', { 'README.md': '# app\n' });
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 150; i++) files[`env/${String(i).padStart(3, '0')}.env`] = `GITHUB_TOKEN=${fakeGithubToken(600 + i)}\n`;
+      const end = wide.commit('Bob', '2024-05-02T10:00:00Z', files);
+      const secrets = (await scanCommitRange(wide.dir, { base: start, head: end }, settings)).findings();
+      expect(secrets).toHaveLength(150);
+      expect((await secretsAtHead(wide.dir, end, secrets, settings)).size).toBe(150);
+    } finally {
+      wide.cleanup();
+    }
+  });
+});
+
+describe('secretsAtHead, given the range\'s base: secrets that moved', () => {
+  const repo = new HistoryRepo('nhi-at-head-moved-');
+  const RENAMED = fakeGithubToken(511);
+  const COPIED = fakeGithubToken(512);
+  const GONE = fakeGithubToken(513);
+  const KEPT = fakeGithubToken(514);
+  let base = '';
+  let head = '';
+  let found: Finding[] = [];
+  beforeAll(async () => {
+    base = repo.commit('Alice', '2024-05-01T10:00:00Z', { 'README.md': '# app\n' });
+    repo.commit('Bob', '2024-05-02T10:00:00Z', {
+      'config/dev.env': `GITHUB_TOKEN=${RENAMED}\n`,
+      'config/ci.env': `A=1\nGITHUB_TOKEN=${COPIED}\n`,
+      'config/tmp.env': `GITHUB_TOKEN=${GONE}\n`,
+      'config/kept.env': `GITHUB_TOKEN=${KEPT}\n`,
+    });
+    // The file renamed, the value moved into another file, and one really removed.
+    head = repo.commit('Bob', '2024-05-03T10:00:00Z', {
+      'config/dev.env': null,
+      'deploy/dev.env': `GITHUB_TOKEN=${RENAMED}\n`,
+      'config/ci.env': 'A=1\n',
+      'ci/settings.yml': `env:\n  GITHUB_TOKEN: ${COPIED}\n`,
+      'config/tmp.env': 'GITHUB_TOKEN=${GITHUB_TOKEN}\n',
+    });
+    found = (await scanCommitRange(repo.dir, { base, head }, settings)).findings();
+  });
+  afterAll(() => repo.cleanup());
+
+  it('finds a renamed file\'s secret and a moved value at their new places; a removed one stays absent', async () => {
+    expect(found.map((f) => f.file).sort()).toEqual(['config/ci.env', 'config/dev.env', 'config/kept.env', 'config/tmp.env']);
+    const byFile = (file: string) => sameSecret(found.find((f) => f.file === file)!);
+    // Without the base, only the secrets' own files are read: the moved two look gone.
+    expect([...(await secretsAtHead(repo.dir, head, found, settings)).keys()]).toEqual([byFile('config/kept.env')]);
+    const atHead = await secretsAtHead(repo.dir, head, found, settings, base);
+    expect([...atHead.keys()].sort()).toEqual([byFile('config/ci.env'), byFile('config/dev.env'), byFile('config/kept.env')].sort());
+    expect(atHead.get(byFile('config/dev.env'))).toMatchObject({ file: 'deploy/dev.env', line: 1 });
+    expect(atHead.get(byFile('config/ci.env'))).toMatchObject({ file: 'ci/settings.yml', line: 2 });
+    expect(JSON.stringify([...atHead.values()])).not.toContain(RENAMED);
+  });
+
+  it('when git cannot compare base and head, what the own files hold stands', async () => {
+    const atHead = await secretsAtHead(repo.dir, head, found, settings, 'e'.repeat(40));
+    expect([...atHead.values()].map((f) => f.file)).toEqual(['config/kept.env']);
   });
 });
