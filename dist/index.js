@@ -49996,14 +49996,13 @@ function describe(detector) {
 }
 var descriptions = /* @__PURE__ */ new WeakMap();
 function singleFinding(c, path7, lines) {
-  const redacted = redact(c.secret, c.detector.redactPrefix);
-  const stored = c.detector.credentialFile ? ` (a credential file should not be in the repository${c.weak ? `; the value looks weak: ${c.weak}` : ""})` : "";
+  const { redacted, message } = wordingOf(c);
   return {
     rule: `secret/${c.detector.id}`,
     level: c.weak ? "warning" : c.detector.level,
     file: path7,
     ...location(c, lines),
-    message: `${describe(c.detector)}: ${redacted}${stored}`,
+    message,
     fingerprint: "",
     // set by nameFindings
     detector: c.detector.id,
@@ -50011,6 +50010,30 @@ function singleFinding(c, path7, lines) {
     owasp: ["NHI2"]
   };
 }
+function wordingOf(c) {
+  let byValue = wordings.get(c.detector);
+  const known2 = byValue?.get(c.secret);
+  if (known2 !== void 0 && known2.weak === c.weak) return known2;
+  const redacted = redact(c.secret, c.detector.redactPrefix);
+  const stored = c.detector.credentialFile ? ` (a credential file should not be in the repository${c.weak ? `; the value looks weak: ${c.weak}` : ""})` : "";
+  const made = { weak: c.weak, redacted, message: `${describe(c.detector)}: ${redacted}${stored}` };
+  const size = c.secret.length + made.message.length;
+  if (known2 !== void 0 || size > WORDING_CHARS / 256) return made;
+  if (wordingCount >= VERDICT_ENTRIES || wordingChars + size > WORDING_CHARS) {
+    wordings = /* @__PURE__ */ new WeakMap();
+    byValue = void 0;
+    wordingCount = wordingChars = 0;
+  }
+  if (byValue === void 0) wordings.set(c.detector, byValue = /* @__PURE__ */ new Map());
+  byValue.set(detached(c.secret), made);
+  wordingCount++;
+  wordingChars += size;
+  return made;
+}
+var wordings = /* @__PURE__ */ new WeakMap();
+var wordingCount = 0;
+var wordingChars = 0;
+var WORDING_CHARS = 2 << 20;
 function pairFinding({ first, second }, path7, lines) {
   const pair = first.detector.pair;
   const redacted = redact(first.secret, first.detector.redactPrefix);

@@ -507,20 +507,58 @@ function describe(detector: Detector): string {
 const descriptions = new WeakMap<Detector, string>();
 
 function singleFinding(c: Candidate, path: string, lines: LineIndex): Finding {
-  const redacted = redact(c.secret, c.detector.redactPrefix);
-  const stored = c.detector.credentialFile ? ` (a credential file should not be in the repository${c.weak ? `; the value looks weak: ${c.weak}` : ''})` : '';
+  const { redacted, message } = wordingOf(c);
   return {
     rule: `secret/${c.detector.id}`,
     level: c.weak ? 'warning' : c.detector.level,
     file: path,
     ...location(c, lines),
-    message: `${describe(c.detector)}: ${redacted}${stored}`,
+    message,
     fingerprint: '', // set by nameFindings
     detector: c.detector.id,
     redacted,
     owasp: ['NHI2'],
   };
 }
+
+interface Wording {
+  weak: string | undefined;
+  redacted: string;
+  message: string;
+}
+
+/**
+ * A single finding's redacted value and message, per detector and value (and the credential
+ * file's weakness, if any). A history scan words the same secret in every version of its file:
+ * on this repository's history 133,000 findings, of a few hundred secrets. Remembered, the
+ * findings a history scan keeps until its merge share these strings instead of each holding its
+ * own (bounded like `isRealSecret`'s memo; the value is a key of its own copy, never a slice).
+ */
+function wordingOf(c: Candidate): Wording {
+  let byValue = wordings.get(c.detector);
+  const known = byValue?.get(c.secret);
+  if (known !== undefined && known.weak === c.weak) return known;
+  const redacted = redact(c.secret, c.detector.redactPrefix);
+  const stored = c.detector.credentialFile ? ` (a credential file should not be in the repository${c.weak ? `; the value looks weak: ${c.weak}` : ''})` : '';
+  const made: Wording = { weak: c.weak, redacted, message: `${describe(c.detector)}: ${redacted}${stored}` };
+  const size = c.secret.length + made.message.length;
+  if (known !== undefined || size > WORDING_CHARS / 256) return made;
+  if (wordingCount >= VERDICT_ENTRIES || wordingChars + size > WORDING_CHARS) {
+    wordings = new WeakMap();
+    byValue = undefined;
+    wordingCount = wordingChars = 0;
+  }
+  if (byValue === undefined) wordings.set(c.detector, (byValue = new Map()));
+  byValue.set(detached(c.secret), made);
+  wordingCount++;
+  wordingChars += size;
+  return made;
+}
+
+let wordings = new WeakMap<Detector, Map<string, Wording>>();
+let wordingCount = 0;
+let wordingChars = 0;
+const WORDING_CHARS = 2 << 20;
 
 function pairFinding({ first, second }: Pair<Candidate>, path: string, lines: LineIndex): Finding {
   const pair = first.detector.pair!;

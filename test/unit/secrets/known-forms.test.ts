@@ -115,6 +115,37 @@ describe('credential files are credentials', () => {
     expect(ht.message).toMatch(/password hash/);
   });
 
+  it('words each finding from its own value, however many values were worded before (the wording memo and its bound)', () => {
+    // 30,000 distinct passwords (more than the memo holds), each in two files: every finding's
+    // redacted tail is its own value's, and a weak value's message keeps its reason.
+    const levels = { warning: 0, error: 0 };
+    for (let round = 0; round < 2; round++) {
+      for (let file = 0; file < 60; file++) {
+        const values = Array.from({ length: 250 }, (_, i) => `Zq8Lm2Xv9R${String(file * 250 + i).padStart(6, '0')}k`);
+        const found = scan(values.map((v, i) => `db${i}:5432:*:app:${v}\n`).join('') + 'localhost:5432:*:postgres:postgres\n', '.pgpass');
+        expect(found).toHaveLength(251);
+        found.slice(0, 250).forEach((f, i) => {
+          expect(f.redacted).toBe(`…${values[i].slice(-4)}`);
+          // Some of these values look weak (runs of one digit): the reason, and the level, are the value's own.
+          expect(f.message.startsWith(`Password in a PostgreSQL .pgpass file: …${values[i].slice(-4)} (a credential file should not be in the repository`)).toBe(true);
+          expect(f.level).toBe(f.message.includes('; the value looks weak: ') ? 'warning' : 'error');
+          levels[f.level as 'warning' | 'error']++;
+        });
+        expect(found[250]).toMatchObject({ level: 'warning' });
+        expect(found[250].message).toMatch(/; the value looks weak: /);
+      }
+    }
+    expect(levels.warning).toBeGreaterThan(0);
+    expect(levels.error).toBeGreaterThan(10_000);
+    // One value, weak in a fixture's credential file and not elsewhere: each file words it its own way.
+    for (const path of ['.pgpass', 'test/fixtures/.pgpass', '.pgpass', 'test/fixtures/.pgpass']) {
+      const [f] = scan('db:5432:*:app:Zq8Lm2Xv9Rk4\n', path);
+      const weak = path.startsWith('test/');
+      expect(f.level, path).toBe(weak ? 'warning' : 'error');
+      expect(f.message, path).toBe(`Password in a PostgreSQL .pgpass file: …Rk4 (a credential file should not be in the repository${weak ? '; the value looks weak: example, test or template file' : ''})`);
+    }
+  });
+
   it('reports strong stored values at error and drops templated ones', () => {
     expect(scan('machine ci.acme.io\n  login deploy\n  password Zq8Lm2Xv9Rk4\n', '.netrc').map((f) => [f.rule, f.level])).toEqual([['secret/netrc-password', 'error']]);
     expect(scan('localhost:5432:*:postgres:${PGPASSWORD}\n', '.pgpass')).toEqual([]);
