@@ -10688,9 +10688,9 @@ function describe(detector) {
 }
 var descriptions = /* @__PURE__ */ new WeakMap();
 function singleFinding(c, path2, lines) {
-  const { redacted, message } = wordingOf(c);
+  const { redacted, message, rule } = wordingOf(c);
   return {
-    rule: `secret/${c.detector.id}`,
+    rule,
     level: c.weak ? "warning" : c.detector.level,
     file: path2,
     ...location(c, lines),
@@ -10699,16 +10699,17 @@ function singleFinding(c, path2, lines) {
     // set by nameFindings
     detector: c.detector.id,
     redacted,
-    owasp: ["NHI2"]
+    owasp: SECRET_OWASP
   };
 }
+var SECRET_OWASP = Object.freeze(["NHI2"]);
 function wordingOf(c) {
   let byValue = wordings.get(c.detector);
   const known = byValue?.get(c.secret);
   if (known !== void 0 && known.weak === c.weak) return known;
   const redacted = redact(c.secret, c.detector.redactPrefix);
   const stored = c.detector.credentialFile ? ` (a credential file should not be in the repository${c.weak ? `; the value looks weak: ${c.weak}` : ""})` : "";
-  const made = { weak: c.weak, redacted, message: `${describe(c.detector)}: ${redacted}${stored}` };
+  const made = { weak: c.weak, redacted, message: `${describe(c.detector)}: ${redacted}${stored}`, rule: `secret/${c.detector.id}` };
   const size = c.secret.length + made.message.length;
   if (known !== void 0 || size > WORDING_CHARS / 256) return made;
   if (wordingCount >= VERDICT_ENTRIES || wordingChars + size > WORDING_CHARS) {
@@ -10741,7 +10742,7 @@ function pairFinding({ first, second }, path2, lines) {
     // set by nameFindings
     detector: pair.id,
     redacted,
-    owasp: ["NHI2"],
+    owasp: SECRET_OWASP,
     data: { pairedWith: { detector: second.detector.id, line: second.line, redacted: secondRedacted } }
   };
 }

@@ -1,5 +1,5 @@
 import { lineHasAllowMarker } from './allow-markers.js';
-import type { Finding, Level, ScanSettings, SecretSink, SourceFile, StandIn } from '../types.js';
+import type { Finding, Level, OwaspNhi, ScanSettings, SecretSink, SourceFile, StandIn } from '../types.js';
 import { levelRank } from '../types.js';
 import { DEFAULT_MATCH_OPTIONS, findMatches, type Judged, type MatchOptions } from './candidates.js';
 import { compileCatalog, type CompiledCatalog } from './compile.js';
@@ -507,9 +507,9 @@ function describe(detector: Detector): string {
 const descriptions = new WeakMap<Detector, string>();
 
 function singleFinding(c: Candidate, path: string, lines: LineIndex): Finding {
-  const { redacted, message } = wordingOf(c);
+  const { redacted, message, rule } = wordingOf(c);
   return {
-    rule: `secret/${c.detector.id}`,
+    rule,
     level: c.weak ? 'warning' : c.detector.level,
     file: path,
     ...location(c, lines),
@@ -517,14 +517,18 @@ function singleFinding(c: Candidate, path: string, lines: LineIndex): Finding {
     fingerprint: '', // set by nameFindings
     detector: c.detector.id,
     redacted,
-    owasp: ['NHI2'],
+    owasp: SECRET_OWASP,
   };
 }
+
+/** The OWASP risk of every secret finding: one array for all of them (nothing writes to a finding's list; reports copy it). */
+const SECRET_OWASP = Object.freeze(['NHI2']) as OwaspNhi[];
 
 interface Wording {
   weak: string | undefined;
   redacted: string;
   message: string;
+  rule: string;
 }
 
 /**
@@ -540,7 +544,7 @@ function wordingOf(c: Candidate): Wording {
   if (known !== undefined && known.weak === c.weak) return known;
   const redacted = redact(c.secret, c.detector.redactPrefix);
   const stored = c.detector.credentialFile ? ` (a credential file should not be in the repository${c.weak ? `; the value looks weak: ${c.weak}` : ''})` : '';
-  const made: Wording = { weak: c.weak, redacted, message: `${describe(c.detector)}: ${redacted}${stored}` };
+  const made: Wording = { weak: c.weak, redacted, message: `${describe(c.detector)}: ${redacted}${stored}`, rule: `secret/${c.detector.id}` };
   const size = c.secret.length + made.message.length;
   if (known !== undefined || size > WORDING_CHARS / 256) return made;
   if (wordingCount >= VERDICT_ENTRIES || wordingChars + size > WORDING_CHARS) {
@@ -574,7 +578,7 @@ function pairFinding({ first, second }: Pair<Candidate>, path: string, lines: Li
     fingerprint: '', // set by nameFindings
     detector: pair.id,
     redacted,
-    owasp: ['NHI2'],
+    owasp: SECRET_OWASP,
     data: { pairedWith: { detector: second.detector.id, line: second.line, redacted: secondRedacted } },
   };
 }
