@@ -62611,6 +62611,7 @@ function commonSuffix(a, b, max) {
   }
   return i;
 }
+var SEARCH_FROM = 64 * 1024;
 var MIN_SEGMENT = 256;
 var PROBE = 32;
 var PROBE_REACH = [4 * 1024, 32 * 1024, 256 * 1024];
@@ -62632,7 +62633,7 @@ function sharedSegments(before, text3) {
   let last = prefix;
   let probes = 0;
   let misses = 0;
-  while (probes < MAX_PROBES && misses < MAX_MISSES) {
+  while (n >= SEARCH_FROM && probes < MAX_PROBES && misses < MAX_MISSES) {
     const line = text3.indexOf("\n", k) + 1;
     let p = line === 0 || line - k > PROBE_STEP ? k + PROBE_STEP : line;
     if (misses > 8) p += (misses - 8) * PROBE_STEP;

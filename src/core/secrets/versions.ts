@@ -238,6 +238,8 @@ export function commonSuffix(a: string, b: string, max: number): number {
   return i;
 }
 
+/** Texts shorter than this share only their common start and end (the search would cost about what it saves). */
+export const SEARCH_FROM = 64 * 1024;
 /** Runs shorter than this are not kept as shared (a window and its context would not fit in one). */
 export const MIN_SEGMENT = 256;
 /** The length of the text looked for in the last version to find where the two agree again. */
@@ -284,7 +286,7 @@ export function sharedSegments(before: string, text: string): number[] {
   let last = prefix; // the end of the last run, in text
   let probes = 0;
   let misses = 0;
-  while (probes < MAX_PROBES && misses < MAX_MISSES) {
+  while (n >= SEARCH_FROM && probes < MAX_PROBES && misses < MAX_MISSES) {
     const line = text.indexOf('\n', k) + 1;
     let p = line === 0 || line - k > PROBE_STEP ? k + PROBE_STEP : line;
     if (misses > 8) p += (misses - 8) * PROBE_STEP; // a long addition: step over it faster

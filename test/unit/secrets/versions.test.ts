@@ -4,7 +4,7 @@ import { findMatches, loggedWindows, sameAnchors, type RawMatch } from '../../..
 import { compileCatalog } from '../../../src/core/secrets/compile.js';
 import type { Detector } from '../../../src/core/secrets/detector.js';
 import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
-import { ALWAYS_KEPT_FROM, commonPrefix, commonSuffix, FileVersions, MIN_SEGMENT, RETRY_AFTER, sharedSegments, VERSION_MIN_CHARS, VERSION_TEXT_MAX } from '../../../src/core/secrets/versions.js';
+import { ALWAYS_KEPT_FROM, commonPrefix, commonSuffix, FileVersions, MIN_SEGMENT, RETRY_AFTER, SEARCH_FROM, sharedSegments, VERSION_MIN_CHARS, VERSION_TEXT_MAX } from '../../../src/core/secrets/versions.js';
 import { KeywordAutomaton, WASM_FROM } from '../../../src/core/secrets/prefilter.js';
 import { defaultSettings } from '../../../src/core/types.js';
 import { scanBlobBytes } from '../../../src/workspace/history-blob.js';
@@ -123,19 +123,23 @@ describe('scanAgainst', () => {
   });
 
   it('gives the hits of a whole pass over a text edited in several places, for the runs found and for any part of them', () => {
-    const edits = fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), cut: fc.nat({ max: 300 }), inserted: text(automaton.keywords, 10) }), { minLength: 1, maxLength: 5 });
+    // Places spread evenly through the text (fast-check's doubles favour the ends).
+    const edits = fc.array(fc.record({ at: fc.nat({ max: 1000 }).map((k) => k / 1000), cut: fc.nat({ max: 300 }), inserted: text(automaton.keywords, 10) }), { minLength: 1, maxLength: 5 });
     const trims = fc.array(fc.record({ drop: fc.boolean(), head: fc.nat(), tail: fc.nat() }), { minLength: 12, maxLength: 12 });
     let runs = 0;
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...sampleText), { minLength: 200, maxLength: 400 }), edits, trims, (lines, batch, cuts) => {
-        const before = lines.join('\n');
+        // Long enough for the search between the common start and end (SEARCH_FROM).
+        let before = lines.join('\n');
+        while (before.length < SEARCH_FROM) before += `\n${before}`;
         const after = batch.reduce((t, { at, cut, inserted }) => {
           const where = Math.floor(at * t.length);
           return t.slice(0, where) + inserted + t.slice(Math.min(t.length, where + cut));
         }, before);
         const found = sharedSegments(before, after);
         expectTrueRuns(before, after, found);
-        runs += found.length / 3;
+        // Runs between the changes (neither the common start nor the common end).
+        for (let k = 0; k < found.length; k += 3) if (found[k] > 0 && found[k] + found[k + 2] < after.length) runs++;
         const whole = automaton.scan(after);
         expect(automaton.scanAgainst(after, before, automaton.scan(before), found)).toEqual(whole);
         // Parts of the runs (some dropped, the rest cut at either end) are true runs too.
@@ -149,9 +153,9 @@ describe('scanAgainst', () => {
         }
         expect(automaton.scanAgainst(after, before, automaton.scan(before), parts)).toEqual(whole);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
-    expect(runs).toBeGreaterThan(150); // not vacuous: runs were found between the edits
+    expect(runs).toBeGreaterThan(100); // not vacuous: runs were found between the edits
   });
 });
 
@@ -185,6 +189,14 @@ describe('sharedSegments', () => {
     for (let k = 2; k < runs.length; k += 3) shared += runs[k];
     expect(shared).toBeLessThan(0.05 * a.length);
     expect(sharedSegments('', 'abc')).toEqual([]);
+    // Under SEARCH_FROM, only the common start and end: an edit in the middle splits nothing.
+    const small = 'const value = compute(1, "module");\n'.repeat(Math.floor((SEARCH_FROM - 1) / 37));
+    const edited = `X${small.slice(0, 9000)}changed${small.slice(9000)}Y`;
+    expect(edited.length).toBeLessThan(SEARCH_FROM);
+    expect(sharedSegments(small, edited)).toEqual([]);
+    const large = small + small;
+    const found = sharedSegments(large, `X${large.slice(0, 9000)}changed${large.slice(9000)}Y`);
+    expect(found.length / 3).toBe(2);
     expect(sharedSegments('abc', '')).toEqual([]);
   });
 });
@@ -415,6 +427,25 @@ describe('window logs: the regex runs of a version taken over from the last one 
       { numRuns: 40 },
     );
     // Not vacuous: most windows of the later versions were taken over, with matches among them.
+    expect(taken).toBeGreaterThan(1000);
+    expect(matches).toBeGreaterThan(1000);
+  });
+
+  it('gives every version of a long text the matches of running every window, whatever the edits (runs between the edits taken over)', () => {
+    let taken = 0;
+    let matches = 0;
+    const spread = fc.record({ at: fc.nat({ max: 1000 }).map((k) => k / 1000), cut: fc.nat({ max: 400 }), lines: fc.array(line, { maxLength: 4 }), glue: fc.constantFrom('\n', '', ' ') });
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 2500, maxLength: 3000 }), fc.array(fc.array(spread, { minLength: 2, maxLength: 5 }), { minLength: 2, maxLength: 3 }), (base, edits) => {
+        const texts = [base.join('\n')];
+        for (const batch of edits) texts.push(batch.reduce(apply, texts[texts.length - 1]));
+        const long = texts.filter((t) => t.length >= SEARCH_FROM);
+        const found = compare(long);
+        taken += found.taken;
+        matches += found.matches;
+      }),
+      { numRuns: 12 },
+    );
     expect(taken).toBeGreaterThan(1000);
     expect(matches).toBeGreaterThan(1000);
   });
