@@ -10998,7 +10998,7 @@ function commonSuffix(a, b, max) {
 var SEARCH_FROM = 64 * 1024;
 var MIN_SEGMENT = 256;
 var PROBE = 32;
-var PROBE_REACH = [4 * 1024, 32 * 1024, 256 * 1024];
+var PROBE_REACH = [4 * 1024, 32 * 1024];
 var MAX_PROBES = 256;
 var MAX_MISSES = 24;
 var PROBE_STEP = 1024;
