@@ -532,7 +532,7 @@ interface Wording {
 }
 
 /**
- * A single finding's redacted value and message, per detector and value (and the credential
+ * A single finding's rule, redacted value and message, per detector and value (and the credential
  * file's weakness, if any). A history scan words the same secret in every version of its file:
  * on this repository's history 133,000 findings, of a few hundred secrets. Remembered, the
  * findings a history scan keeps until its merge share these strings instead of each holding its

@@ -267,12 +267,13 @@ const BACK_REACH = 4096;
  *
  * A committed bundle (`dist/index.js`) changes in several places from release to release: on this
  * repository's history its versions share 87 % of their text as a common start and end, and 99.6 %
- * in all (docs/history.md, "Versions of a file"). After each difference, a probe (PROBE code units
- * at the next line of `text`) is looked for in `before` at most PROBE_REACH past the last run; where
- * it is found and the two agree for MIN_SEGMENT or more, that is a run (extended backwards to the
- * change), and the search goes on after it. Probes that keep missing (text added) step further
- * apart, and at most MAX_PROBES are tried (MAX_MISSES in a row). Any run found is text the two really share (compared,
- * not hashed), so what the engine takes over from it is exact; a run not found is only scanned.
+ * in all (docs/history.md, "tenth session"). In a text of SEARCH_FROM characters or more, after
+ * each difference a probe (PROBE code units at the next line of `text`) is looked for in `before`
+ * at most PROBE_REACH past the last run; where it is found and the two agree for MIN_SEGMENT or
+ * more, that is a run (extended backwards to the change), and the search goes on after it. Probes
+ * that keep missing (text added) step further apart, and at most MAX_PROBES are tried (MAX_MISSES
+ * in a row). Any run found is text the two really share (compared, not hashed), so what the engine
+ * takes over from it is exact; a run not found is only scanned.
  */
 export function sharedSegments(before: string, text: string): number[] {
   const m = before.length;
