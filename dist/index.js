@@ -46369,9 +46369,9 @@ var KeywordAutomaton = class {
     return this.scanJs(text3);
   }
   /**
-   * The same hits as `scan(text)`, given `hits`, those of `earlier`, and the runs of text the two
-   * share (`segments`: flat triples [start in text, start in earlier, length], ascending and
-   * disjoint in both; versions.ts, `sharedSegments`). A hit at end offset e is decided by the
+   * The same hits as `scan(text)`, given `hits`, those of an earlier text, and the runs of text the
+   * two share (`segments`: flat triples [start in text, start in the earlier text, length],
+   * ascending and disjoint in both; versions.ts, `sharedSegments`). A hit at end offset e is decided by the
    * `longest` code units before e, so in a run [s, s + length) of text:
    * - a hit ending at e in [s + longest, s + length] reads only the run, and is the earlier text's
    *   hit at e - s + startInEarlier;
@@ -46382,7 +46382,7 @@ var KeywordAutomaton = class {
    *   become the true state.
    * A run too short to take a hit over is scanned with the text around it.
    */
-  scanAgainst(text3, earlier, hits, segments) {
+  scanAgainst(text3, hits, segments) {
     const n = text3.length;
     const longest = this.longest;
     const out = [];
@@ -62542,7 +62542,7 @@ var FileVersions = class {
     let shared2 = before?.shared ?? 1;
     if (before?.text !== void 0) {
       const segments = sharedSegments(before.text, text3);
-      hits = automaton.scanAgainst(text3, before.text, before.hits, segments);
+      hits = automaton.scanAgainst(text3, before.hits, segments);
       let same = 0;
       for (let k = 2; k < segments.length; k += 3) same += segments[k];
       shared2 = (3 * shared2 + same / text3.length) / 4;

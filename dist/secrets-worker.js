@@ -459,9 +459,9 @@ var KeywordAutomaton = class {
     return this.scanJs(text3);
   }
   /**
-   * The same hits as `scan(text)`, given `hits`, those of `earlier`, and the runs of text the two
-   * share (`segments`: flat triples [start in text, start in earlier, length], ascending and
-   * disjoint in both; versions.ts, `sharedSegments`). A hit at end offset e is decided by the
+   * The same hits as `scan(text)`, given `hits`, those of an earlier text, and the runs of text the
+   * two share (`segments`: flat triples [start in text, start in the earlier text, length],
+   * ascending and disjoint in both; versions.ts, `sharedSegments`). A hit at end offset e is decided by the
    * `longest` code units before e, so in a run [s, s + length) of text:
    * - a hit ending at e in [s + longest, s + length] reads only the run, and is the earlier text's
    *   hit at e - s + startInEarlier;
@@ -472,7 +472,7 @@ var KeywordAutomaton = class {
    *   become the true state.
    * A run too short to take a hit over is scanned with the text around it.
    */
-  scanAgainst(text3, earlier, hits, segments) {
+  scanAgainst(text3, hits, segments) {
     const n = text3.length;
     const longest = this.longest;
     const out = [];

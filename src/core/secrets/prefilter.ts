@@ -63,9 +63,9 @@ export class KeywordAutomaton {
   }
 
   /**
-   * The same hits as `scan(text)`, given `hits`, those of `earlier`, and the runs of text the two
-   * share (`segments`: flat triples [start in text, start in earlier, length], ascending and
-   * disjoint in both; versions.ts, `sharedSegments`). A hit at end offset e is decided by the
+   * The same hits as `scan(text)`, given `hits`, those of an earlier text, and the runs of text the
+   * two share (`segments`: flat triples [start in text, start in the earlier text, length],
+   * ascending and disjoint in both; versions.ts, `sharedSegments`). A hit at end offset e is decided by the
    * `longest` code units before e, so in a run [s, s + length) of text:
    * - a hit ending at e in [s + longest, s + length] reads only the run, and is the earlier text's
    *   hit at e - s + startInEarlier;
@@ -76,7 +76,7 @@ export class KeywordAutomaton {
    *   become the true state.
    * A run too short to take a hit over is scanned with the text around it.
    */
-  scanAgainst(text: string, earlier: string, hits: readonly number[], segments: readonly number[]): number[] {
+  scanAgainst(text: string, hits: readonly number[], segments: readonly number[]): number[] {
     const n = text.length;
     const longest = this.longest;
     const out: number[] = [];

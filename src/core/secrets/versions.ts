@@ -155,7 +155,7 @@ export class FileVersions {
     let shared = before?.shared ?? 1;
     if (before?.text !== undefined) {
       const segments = sharedSegments(before.text, text);
-      hits = automaton.scanAgainst(text, before.text, before.hits, segments);
+      hits = automaton.scanAgainst(text, before.hits, segments);
       let same = 0;
       for (let k = 2; k < segments.length; k += 3) same += segments[k];
       shared = (3 * shared + same / text.length) / 4;
