@@ -49557,58 +49557,69 @@ function nearest(first, seconds, within, used) {
 import { createHash as createHash2, createHmac, randomBytes, scryptSync } from "node:crypto";
 var EPHEMERAL_KEY = randomBytes(32).toString("hex");
 function keyedFingerprint(key, detectorId, secret2) {
-  let byDetector = keyedCache.get(key);
-  let byValue = byDetector?.get(detectorId);
-  const cached = byValue?.get(secret2);
+  const cached = keyedCache.get(key, detectorId, secret2);
   if (cached !== void 0) return cached;
   const digest = createHmac("sha256", key).update("nhi-steward/secret/v2\0").update(detectorId).update("\0").update(secret2).digest("hex");
   const size = key.length + detectorId.length + secret2.length + 2;
-  if (size > KEYED_CACHE_CHARS / 64) return digest;
-  if (keyedCacheEntries >= KEYED_CACHE_ENTRIES || keyedCacheChars + size > KEYED_CACHE_CHARS) {
-    keyedCache.clear();
-    keyedCacheEntries = keyedCacheChars = 0;
-    byDetector = byValue = void 0;
-  }
-  if (byDetector === void 0) keyedCache.set(key, byDetector = /* @__PURE__ */ new Map());
-  if (byValue === void 0) byDetector.set(detectorId, byValue = /* @__PURE__ */ new Map());
-  byValue.set(detached(secret2), digest);
-  keyedCacheEntries++;
-  keyedCacheChars += size;
+  if (size <= KEYED_CACHE_CHARS / 64) keyedCache.set(key, detectorId, secret2, digest, size);
   return digest;
 }
 function detached(text3) {
   return text3.length < 13 ? text3 : (" " + text3).slice(1);
 }
+var NestedMemo = class {
+  constructor(maxEntries, maxChars) {
+    this.maxEntries = maxEntries;
+    this.maxChars = maxChars;
+  }
+  maxEntries;
+  maxChars;
+  map = /* @__PURE__ */ new Map();
+  entries = 0;
+  chars = 0;
+  get(a, b, c) {
+    return this.map.get(a)?.get(b)?.get(c);
+  }
+  /** Remembers `value`, counting `size` characters against the bound. */
+  set(a, b, c, value2, size) {
+    if (this.entries >= this.maxEntries || this.chars + size > this.maxChars) {
+      this.map.clear();
+      this.entries = this.chars = 0;
+    }
+    let byB = this.map.get(a);
+    if (byB === void 0) this.map.set(detached(a), byB = /* @__PURE__ */ new Map());
+    let byC = byB.get(b);
+    if (byC === void 0) byB.set(b, byC = /* @__PURE__ */ new Map());
+    byC.set(detached(c), value2);
+    this.count(size);
+  }
+  /** Counts one more entry of `size` characters, for a value grown in place. */
+  count(size) {
+    this.entries++;
+    this.chars += size;
+  }
+};
 var KEYED_CACHE_ENTRIES = 8192;
 var KEYED_CACHE_CHARS = 1 << 20;
-var keyedCache = /* @__PURE__ */ new Map();
-var keyedCacheEntries = 0;
-var keyedCacheChars = 0;
+var keyedCache = new NestedMemo(KEYED_CACHE_ENTRIES, KEYED_CACHE_CHARS);
 function locationFingerprint(rule, file, context3, occurrence) {
-  let byRule = locationCache.get(file);
-  let byContext = byRule?.get(rule);
-  let byOccurrence = byContext?.get(context3);
+  const byOccurrence = locationCache.get(file, rule, context3);
   const cached = byOccurrence?.[occurrence];
   if (cached !== void 0) return cached;
   const digest = createHash2("sha256").update(`nhi-steward/location/v1\0${rule}\0${file}\0${context3}\0${occurrence}`).digest("hex");
   const size = rule.length + file.length + context3.length + 32;
   if (size > KEYED_CACHE_CHARS / 64 || occurrence > 64) return digest;
-  if (locationCacheEntries >= KEYED_CACHE_ENTRIES || locationCacheChars + size > KEYED_CACHE_CHARS) {
-    locationCache.clear();
-    locationCacheEntries = locationCacheChars = 0;
-    byRule = byContext = byOccurrence = void 0;
+  if (byOccurrence === void 0) {
+    const made = [];
+    made[occurrence] = digest;
+    locationCache.set(file, rule, context3, made, size);
+  } else {
+    byOccurrence[occurrence] = digest;
+    locationCache.count(size);
   }
-  if (byRule === void 0) locationCache.set(detached(file), byRule = /* @__PURE__ */ new Map());
-  if (byContext === void 0) byRule.set(rule, byContext = /* @__PURE__ */ new Map());
-  if (byOccurrence === void 0) byContext.set(detached(context3), byOccurrence = []);
-  byOccurrence[occurrence] = digest;
-  locationCacheEntries++;
-  locationCacheChars += size;
   return digest;
 }
-var locationCache = /* @__PURE__ */ new Map();
-var locationCacheEntries = 0;
-var locationCacheChars = 0;
+var locationCache = new NestedMemo(KEYED_CACHE_ENTRIES, KEYED_CACHE_CHARS);
 function legacyFingerprint(detectorId, secret2) {
   return createHash2("sha256").update(detectorId).update("\0").update(secret2).digest("hex");
 }

@@ -28,24 +28,11 @@ export const EPHEMERAL_KEY = randomBytes(32).toString('hex');
 export function keyedFingerprint(key: string, detectorId: string, secret: string): string {
   // A history scan meets the same secret in every version of its file (30,000 findings named, a few
   // hundred distinct on this repository): each HMAC is computed once, and the cache stays bounded.
-  // Looked up by key, then detector, then value: no joined string is built and hashed per lookup.
-  let byDetector = keyedCache.get(key);
-  let byValue = byDetector?.get(detectorId);
-  const cached = byValue?.get(secret);
+  const cached = keyedCache.get(key, detectorId, secret);
   if (cached !== undefined) return cached;
   const digest = createHmac('sha256', key).update('nhi-steward/secret/v2\0').update(detectorId).update('\0').update(secret).digest('hex');
   const size = key.length + detectorId.length + secret.length + 2;
-  if (size > KEYED_CACHE_CHARS / 64) return digest; // a private key block: not worth the memory
-  if (keyedCacheEntries >= KEYED_CACHE_ENTRIES || keyedCacheChars + size > KEYED_CACHE_CHARS) {
-    keyedCache.clear();
-    keyedCacheEntries = keyedCacheChars = 0;
-    byDetector = byValue = undefined;
-  }
-  if (byDetector === undefined) keyedCache.set(key, (byDetector = new Map()));
-  if (byValue === undefined) byDetector.set(detectorId, (byValue = new Map()));
-  byValue.set(detached(secret), digest); // own copy: a slice would keep its whole file alive
-  keyedCacheEntries++;
-  keyedCacheChars += size;
+  if (size <= KEYED_CACHE_CHARS / 64) keyedCache.set(key, detectorId, secret, digest, size); // a private key block: not worth the memory
   return digest;
 }
 
@@ -58,45 +45,76 @@ export function detached(text: string): string {
   return text.length < 13 ? text : (' ' + text).slice(1);
 }
 
+/**
+ * A memo looked up by three strings, nested (no joined key is built and hashed per lookup), of at
+ * most `maxEntries` entries and `maxChars` characters: once full, it starts again empty. The first
+ * and last keys are kept as own copies (`detached`: a value or a line cut from a file would keep
+ * the whole file alive); the middle one is a short name (a detector id, a rule).
+ */
+class NestedMemo<V> {
+  private readonly map = new Map<string, Map<string, Map<string, V>>>();
+  private entries = 0;
+  private chars = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxChars: number,
+  ) {}
+
+  get(a: string, b: string, c: string): V | undefined {
+    return this.map.get(a)?.get(b)?.get(c);
+  }
+
+  /** Remembers `value`, counting `size` characters against the bound. */
+  set(a: string, b: string, c: string, value: V, size: number): void {
+    if (this.entries >= this.maxEntries || this.chars + size > this.maxChars) {
+      this.map.clear();
+      this.entries = this.chars = 0;
+    }
+    let byB = this.map.get(a);
+    if (byB === undefined) this.map.set(detached(a), (byB = new Map()));
+    let byC = byB.get(b);
+    if (byC === undefined) byB.set(b, (byC = new Map()));
+    byC.set(detached(c), value);
+    this.count(size);
+  }
+
+  /** Counts one more entry of `size` characters, for a value grown in place. */
+  count(size: number): void {
+    this.entries++;
+    this.chars += size;
+  }
+}
+
 /** Keyed fingerprints computed lately (key, detector and secret → digest): at most this many, of this many characters. */
 const KEYED_CACHE_ENTRIES = 8192;
 const KEYED_CACHE_CHARS = 1 << 20;
-const keyedCache = new Map<string, Map<string, Map<string, string>>>();
-let keyedCacheEntries = 0;
-let keyedCacheChars = 0;
+const keyedCache = new NestedMemo<string>(KEYED_CACHE_ENTRIES, KEYED_CACHE_CHARS);
 
 /** Hash of rule, file, the finding's line with its secrets cut out, and the occurrence number. */
 export function locationFingerprint(rule: string, file: string, context: string, occurrence: number): string {
   // History: the same line of the same file in many versions (133,000 findings named on this
   // repository's history, 2,800 distinct; bounded like the keyed cache). Looked up by file, rule,
-  // context, then occurrence: no joined input is built, flattened and hashed per lookup (a context
-  // string made once per line hashes once).
-  let byRule = locationCache.get(file);
-  let byContext = byRule?.get(rule);
-  let byOccurrence = byContext?.get(context);
+  // context, then occurrence: a context string made once per line hashes once.
+  const byOccurrence = locationCache.get(file, rule, context);
   const cached = byOccurrence?.[occurrence];
   if (cached !== undefined) return cached;
   const digest = createHash('sha256').update(`nhi-steward/location/v1\0${rule}\0${file}\0${context}\0${occurrence}`).digest('hex');
   const size = rule.length + file.length + context.length + 32;
   if (size > KEYED_CACHE_CHARS / 64 || occurrence > 64) return digest;
-  if (locationCacheEntries >= KEYED_CACHE_ENTRIES || locationCacheChars + size > KEYED_CACHE_CHARS) {
-    locationCache.clear();
-    locationCacheEntries = locationCacheChars = 0;
-    byRule = byContext = byOccurrence = undefined;
+  if (byOccurrence === undefined) {
+    const made: string[] = [];
+    made[occurrence] = digest;
+    locationCache.set(file, rule, context, made, size);
+  } else {
+    byOccurrence[occurrence] = digest;
+    locationCache.count(size);
   }
-  if (byRule === undefined) locationCache.set(detached(file), (byRule = new Map()));
-  if (byContext === undefined) byRule.set(rule, (byContext = new Map()));
-  if (byOccurrence === undefined) byContext.set(detached(context), (byOccurrence = []));
-  byOccurrence[occurrence] = digest;
-  locationCacheEntries++;
-  locationCacheChars += size;
   return digest;
 }
 
 /** `locationFingerprint`'s memo: file → rule → context → digest by occurrence. */
-const locationCache = new Map<string, Map<string, Map<string, string[]>>>();
-let locationCacheEntries = 0;
-let locationCacheChars = 0;
+const locationCache = new NestedMemo<string[]>(KEYED_CACHE_ENTRIES, KEYED_CACHE_CHARS);
 
 /**
  * The fingerprint nhi-steward published before keyed fingerprints (sha256 of detector + secret).
