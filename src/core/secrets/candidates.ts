@@ -347,6 +347,8 @@ export interface WindowLog {
    * the same there, so it takes the verdict over too.
    */
   judged: (Judged | undefined)[];
+  /** Every line start of the version, once the engine indexed its lines (engine.ts `keepLines`): the next version copies them where the two share text. */
+  lines?: Int32Array;
   /** How many numbers the log holds (what versions.ts counts it as). */
   numbers: number;
 }

@@ -142,7 +142,7 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
     let secret = match.secret;
     let verdict = match.judged;
     if (verdict === undefined) {
-      if (index === undefined && accepted.length > 0 && raw.length - i >= INDEXED_FROM) index = new LineIndex(file.content);
+      if (index === undefined && accepted.length > 0 && raw.length - i >= INDEXED_FROM) index = lineIndexOf(file);
       let line = index ? index.lineAround(match.start, match.end) : lineAround(file.content, match.start, match.end);
       // A stand-in text (src/core/stand-in.ts) matches where the real one does, at the same offsets;
       // only a value or line holding a placeholder may be judged differently: the real text's value
@@ -150,7 +150,7 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
       // version: two versions' stand-ins may agree where their real texts do not).
       let onText = true;
       if (file.standIn !== undefined && (PLACEHOLDER.test(line) || PLACEHOLDER.test(secret))) {
-        index ??= new LineIndex(file.content);
+        index ??= lineIndexOf(file);
         real ??= new RealText(file.standIn, index);
         const [from, to] = index.lineSpan(match.start, match.end);
         line = real.slice(from, to);
@@ -164,7 +164,8 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
     accepted.push({ detector: compiled.detector, secret, start: match.start, end: match.end, generic: compiled.generic, order: compiled.order, line: 0, weak: verdict.weak });
   }
   if (accepted.length === 0) return [];
-  const lines = index ?? new LineIndex(file.content); // only files with a real candidate pay for a line index
+  const lines = index ?? lineIndexOf(file); // only files with a real candidate pay for a line index
+  keepLines(file, lines);
   // What follows reads whole lines (allow markers, location fingerprints) and reports values: from
   // the real text, where each candidate is at the same place with the same value; of a stand-in,
   // only the lines it reads are decoded. Until 2026-12-06 a stand-in file with a candidate was
@@ -209,6 +210,26 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   const shown = reported.slice(0, limit);
   shown.push(limitFinding(file.path, reported[limit].line, `${reported.length - limit} more secret findings in this file not reported (limit ${limit} per file)`));
   return shown;
+}
+
+/**
+ * A line index for `file`; in history mode, one that copies the line starts of the last version of
+ * its path where the two share text (`EarlierLines`, src/core/secrets/lines.ts).
+ */
+function lineIndexOf(file: SourceFile): LineIndex {
+  const against = file.versions?.against;
+  const starts = against?.log.lines;
+  return new LineIndex(file.content, starts === undefined ? undefined : { starts, segments: against!.segments });
+}
+
+/** Hands this version's line starts to the next version of its path, when its text is kept for it (versions.ts). */
+function keepLines(file: SourceFile, lines: LineIndex): void {
+  const version = file.versions;
+  const log = version?.log;
+  if (version === undefined || log === undefined || !version.kept || log.lines !== undefined) return;
+  log.lines = lines.allStarts();
+  log.numbers += log.lines.length;
+  version.keep(log); // counted against the memory it may keep
 }
 
 export const MAX_SECRETS_PER_FILE = 500;

@@ -336,6 +336,39 @@ describe('history blobs scanned with and without the versions memory', () => {
   });
 });
 
+describe('line numbers of history versions (the last version\'s line starts copied where the two share text)', () => {
+  it('are those of the text alone, whatever lines the edits add or remove before, between and after the secrets', () => {
+    const settings = defaultSettings();
+    const memory = new FileVersions();
+    const secrets = ['aws-access-key-id', 'github-classic-pat', 'slack-bot-token'].map((id) => allDetectors.find((d) => d.id === id)!.samples.positive[0].text.split('\n')[0]);
+    // A bundle past SEARCH_FROM, a secret every 400 lines: several shared runs between the edits.
+    let lines = changelog(800).split('\n');
+    for (let i = 300, k = 0; i < lines.length; i += 400, k++) lines[i] = secrets[k % secrets.length];
+    let lastLines: number[] = [];
+    fc.assert(
+      fc.property(fc.array(fc.record({ at: fc.integer({ min: 0, max: 999_999 }), remove: fc.nat(3), add: fc.array(fc.constantFrom('', 'x', 'line one', 'line two'), { maxLength: 3 }) }), { minLength: 1, maxLength: 4 }), (edits) => {
+        for (const { at, remove, add } of edits) {
+          const place = Math.floor((at / 1_000_000) * lines.length); // spread evenly (fast-check's doubles favour the ends)
+          // An edit never removes a secret's line, so every version keeps its findings (and its line index).
+          if (lines.slice(place, place + remove).some((l) => secrets.includes(l))) continue;
+          lines = [...lines.slice(0, place), ...add, ...lines.slice(place + remove)];
+        }
+        const bytes = Buffer.from(lines.join('\n'));
+        expect(bytes.length).toBeGreaterThan(SEARCH_FROM);
+        const plain = scanBlobBytes('dist/index.js', bytes, settings);
+        const remembered = scanBlobBytes('dist/index.js', bytes, settings, undefined, memory);
+        expect(remembered).toEqual(plain);
+        const found = plain.scanned ? (plain.findings ?? []).map((f) => f.line) : [];
+        expect(found.length).toBeGreaterThanOrEqual(Math.floor(lines.length / 400));
+        expect(found.map((line) => lines[line - 1])).toEqual(found.map((line) => secrets.find((secret) => lines[line - 1] === secret)));
+        lastLines = found;
+      }),
+      { numRuns: 40 },
+    );
+    expect(lastLines.length).toBeGreaterThan(3);
+  });
+});
+
 describe('verdicts taken over from the last version (candidates.ts WindowLog.judged)', () => {
   const secret = 'Zq8vN3xK7pL2mR9t';
   /** A secret's line whose start, `gap` characters before the keyword, opens a template (`${`) or not (`$(`): outside the window, inside the line judged. */
