@@ -1,4 +1,4 @@
-import { leadFits, trailFits, type CompiledCatalog, type CompiledDetector, type Companion } from './compile.js';
+import { leadFits, STOP_CHECK, TRAIL_CHECK, trailFits, type CompiledCatalog, type CompiledDetector, type Companion } from './compile.js';
 import { LINE_RADIUS } from './lines.js';
 import type { VersionDelta, VersionScan } from './versions.js';
 
@@ -71,10 +71,15 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
       return matches;
     }
     const { spans } = scratch;
-    const order = planWindows(content, hits, catalog, active, scratch);
     const against = version?.against?.log.catalog === catalog ? version.against : undefined;
     // Most versions are small texts, never kept: they make no log.
     const log = version?.kept || against ? newLog(catalog, anchors) : undefined;
+    const requests = log === undefined ? undefined : new RequestLog();
+    const order = planWindows(content, hits, catalog, active, scratch, requests, against);
+    if (log !== undefined) {
+      log.requests = requests!.done();
+      log.numbers += log.requests.length;
+    }
     for (const d of order) {
       const at = anchors?.[d];
       if (anchors !== undefined && at === undefined && catalog.detectors[d].anchor) continue; // no anchor: no match (see above)
@@ -201,7 +206,7 @@ function detectorsHit(content: string, hits: number[], catalog: CompiledCatalog,
  * no window for it. Fills `spans` (indexed
  * by detector) and returns `order`, the detectors with windows.
  */
-function planWindows(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array, { spans, order }: Scratch): number[] {
+function planWindows(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array, { spans, order }: Scratch, requests?: RequestLog, against?: VersionDelta): number[] {
   const n = content.length;
   const { detectors, keywordDetectors, keywordLengths, automaton } = catalog;
   // The hit's line, found with indexOf around the hit and reused while hits stay on it: no line
@@ -209,8 +214,22 @@ function planWindows(content: string, hits: number[], catalog: CompiledCatalog, 
   let lineStart = 0;
   let lineEnd = -1;
   let nearEnd = -1; // end of the second line after the hit's line, computed when first needed
+  const inner = against?.log.requests === undefined ? undefined : innerHits(catalog, n, against);
+  let s = 0; // the next entry of `inner`
   for (let h = 0; h < hits.length; h += 2) {
     const hitEnd = hits[h + 1];
+    if (inner !== undefined) {
+      while (s < inner.length && inner[s + 1] <= hitEnd) s += 3;
+      if (s < inner.length && inner[s] <= hitEnd) {
+        // This hit and the next ones up to inner[s + 1] ask for what they asked for in the last version.
+        const to = inner[s + 1];
+        takeRequests(against!.log.requests!, inner[s] - inner[s + 2], to - inner[s + 2], inner[s + 2], spans, order, requests);
+        while (h + 2 < hits.length && hits[h + 3] < to) h += 2;
+        lineEnd = nearEnd = -1;
+        s += 3;
+        continue;
+      }
+    }
     const keywords = automaton.keywordsAt(hits[h]);
     for (let k = 0; k < keywords.length; k++) {
       const keyword = keywords[k];
@@ -243,10 +262,116 @@ function planWindows(content: string, hits: number[], catalog: CompiledCatalog, 
           order.push(d);
         }
         addWindow(windows, start, end);
+        requests?.push(d, hitEnd, start, end);
       }
     }
   }
   return order;
+}
+
+/**
+ * What a history version's planning asked for, hit after hit (engine history mode, `WindowLog.requests`):
+ * [detector, hit end, window start, window end] per window a hit asked a detector for, before
+ * windows are merged (`addWindow`). The next version of the file takes them over for the hits
+ * whose asking read only text the two share (`innerHits`), rather than working them out again.
+ */
+class RequestLog {
+  private data = new Int32Array(1024);
+  private length = 0;
+
+  push(d: number, hitEnd: number, start: number, end: number): void {
+    if (this.length + 4 > this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    const { data } = this;
+    const at = this.length;
+    data[at] = d;
+    data[at + 1] = hitEnd;
+    data[at + 2] = start;
+    data[at + 3] = end;
+    this.length = at + 4;
+  }
+
+  done(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/**
+ * The last version's requests of the hits ending in [from, to) (its offsets), moved by `by` and
+ * merged into this version's windows in their order, as planning them here would have.
+ */
+function takeRequests(before: Int32Array, from: number, to: number, by: number, spans: (number[] | undefined)[], order: number[], requests: RequestLog | undefined): void {
+  let lo = 0;
+  let hi = before.length >> 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before[mid * 4 + 1] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const first = lo * 4;
+  let i = first;
+  for (; i < before.length && before[i + 1] < to; i += 4) {
+    const d = before[i];
+    const start = before[i + 2] + by;
+    const end = before[i + 3] + by;
+    let windows = spans[d];
+    if (windows === undefined) {
+      spans[d] = windows = [];
+      order.push(d);
+    }
+    addWindow(windows, start, end);
+    requests?.push(d, before[i + 1] + by, start, end);
+  }
+  loggedWindows.requests += (i - first) >> 2;
+}
+
+/**
+ * Per run two history versions share (`VersionDelta.segments`), the hits whose requests
+ * (`RequestLog`) are the same in both, moved with the run: flat triples [from, to, by], hit ends
+ * in [from, to) of this version, `by` its offset from the last one. Planning a hit reads the text
+ * from `PLAN_BACK` before its end (its keyword, `BACK`, a lead's lookbehind) to `planAhead` after
+ * it (`FORWARD`, a lead's literal and run, a trail's run, a companion's reach); a window of `block`
+ * or `far` reach ends at the text's end when that comes first, so those ends must agree too. A
+ * run that starts (ends) both texts has nothing different before (after) it.
+ */
+function innerHits(catalog: CompiledCatalog, n: number, against: VersionDelta): number[] {
+  const { segments, beforeLength } = against;
+  const { back, ahead } = planReach(catalog);
+  const inner: number[] = [];
+  for (let k = 0; k < segments.length; k += 3) {
+    const start = segments[k];
+    const startBefore = segments[k + 1];
+    const end = start + segments[k + 2];
+    const by = start - startBefore;
+    const from = start === 0 && startBefore === 0 ? 0 : start + back;
+    const to = end === n && startBefore + segments[k + 2] === beforeLength ? n + 1 : Math.min(end - ahead, Math.min(n, beforeLength + by) - BLOCK_REACH) + 1;
+    if (to - from > MIN_INNER) inner.push(from, to, by);
+  }
+  return inner;
+}
+
+/** Runs of fewer hit positions than this are planned as usual (not worth a search). */
+const MIN_INNER = 256;
+
+const reaches = new WeakMap<CompiledCatalog, { back: number; ahead: number }>();
+
+/** How far before and after a hit's end planning it may read (see `innerHits`), for this catalog. */
+function planReach(catalog: CompiledCatalog): { back: number; ahead: number } {
+  const known = reaches.get(catalog);
+  if (known !== undefined) return known;
+  let ahead = FORWARD;
+  for (const { lead, trail, companion } of catalog.detectors) {
+    if (lead !== undefined) ahead = Math.max(ahead, lead.literal.length + lead.min + STOP_CHECK + 1);
+    if (trail !== undefined) ahead = Math.max(ahead, TRAIL_CHECK + 1);
+    if (companion !== undefined) ahead = Math.max(ahead, companion.reach);
+  }
+  // Back: the longest keyword, then BACK (the window's start) and the character before it (a lead's lookbehind).
+  const made = { back: Math.max(0, ...catalog.keywordLengths) + BACK + 1, ahead: ahead + 1 };
+  reaches.set(catalog, made);
+  return made;
 }
 
 /** Whether a hit of `keyword` at [hitStart, hitEnd) can be part of a match of `compiled` (its `lead` and `trail` checks). */
@@ -347,14 +472,16 @@ export interface WindowLog {
    * the same there, so it takes the verdict over too.
    */
   judged: (Judged | undefined)[];
+  /** What its planning asked for, hit after hit (`RequestLog`): the next version takes over those of the hits the two share (`innerHits`). */
+  requests?: Int32Array;
   /** Every line start of the version, once the engine indexed its lines (engine.ts `keepLines`): the next version copies them where the two share text. */
   lines?: Int32Array;
   /** How many numbers the log holds (what versions.ts counts it as). */
   numbers: number;
 }
 
-/** Windows of history versions taken over from the last version, and run (counted for the tests). */
-export const loggedWindows = { taken: 0, run: 0 };
+/** Windows of history versions taken over from the last version, and run; planning requests taken over (counted for the tests). */
+export const loggedWindows = { taken: 0, run: 0, requests: 0 };
 
 function newLog(catalog: CompiledCatalog, anchors: (number[] | undefined)[] | undefined): WindowLog {
   const kept = new Map<number, readonly number[]>();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { findMatches, loggedWindows, sameAnchors, type RawMatch } from '../../../src/core/secrets/candidates.js';
+import { findMatches, loggedWindows, sameAnchors, type RawMatch, type WindowLog } from '../../../src/core/secrets/candidates.js';
 import { compileCatalog } from '../../../src/core/secrets/compile.js';
 import type { Detector } from '../../../src/core/secrets/detector.js';
 import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
@@ -422,17 +422,38 @@ function testDetector(id: string, keyword: string, pattern: RegExp): Detector {
 describe('window logs: the regex runs of a version taken over from the last one (candidates.ts WindowLog)', () => {
   const key = (m: RawMatch) => `${m.detector}@${m.start}-${m.end}:${m.secret}`;
   /** The memory's matches for each version, checked against a plain run; how many windows were taken over. */
-  function compare(versionTexts: readonly string[], scanned = catalog, path = 'dist/index.js'): { taken: number; matches: number } {
+  /**
+   * Each version scanned with the memory of the last ones and without: the same matches, and the
+   * same windows planned from the same requests (a version scanned first, by a fresh memory, plans
+   * every hit itself).
+   */
+  function compare(versionTexts: readonly string[], scanned = catalog, path = 'dist/index.js'): { taken: number; matches: number; requests: number } {
     const memory = new FileVersions();
     const taken = loggedWindows.taken;
+    const requests = loggedWindows.requests;
     let matches = 0;
     for (const text of versionTexts) {
-      const remembered = findMatches(text, scanned, scanned.activeByDefault, undefined, memory.version(path)).map(key);
+      const version = memory.version(path);
+      const remembered = findMatches(text, scanned, scanned.activeByDefault, undefined, version).map(key);
       const plain = findMatches(text, scanned, scanned.activeByDefault).map(key);
       expect(remembered).toEqual(plain);
+      const first = new FileVersions().version(path);
+      const counted = { ...loggedWindows };
+      findMatches(text, scanned, scanned.activeByDefault, undefined, first);
+      Object.assign(loggedWindows, counted); // the counts are the remembered scans'
+      expect(version.log === undefined).toBe(first.log === undefined);
+      if (version.log !== undefined) {
+        expect(version.log.requests).toEqual(first.log!.requests);
+        expect(plan(version.log)).toEqual(plan(first.log!));
+      }
       matches += plain.length;
     }
-    return { taken: loggedWindows.taken - taken, matches };
+    return { taken: loggedWindows.taken - taken, matches, requests: loggedWindows.requests - requests };
+  }
+
+  /** A window log's windows, [from, to] per detector. */
+  function plan(log: WindowLog): [number, number[]][] {
+    return [...log.windows].map(([d, entries]) => [d, entries.filter((_, i) => i % 5 < 2)] as [number, number[]]).sort((a, b) => a[0] - b[0]);
   }
 
   // Lines of a bundle: secrets of many providers (keyed rows and shaped tokens), keywords that lead
@@ -467,6 +488,7 @@ describe('window logs: the regex runs of a version taken over from the last one 
   it('gives every version of a long text the matches of running every window, whatever the edits (runs between the edits taken over)', () => {
     let taken = 0;
     let matches = 0;
+    let requests = 0;
     const spread = fc.record({ at: fc.nat({ max: 1000 }).map((k) => k / 1000), cut: fc.nat({ max: 400 }), lines: fc.array(line, { maxLength: 4 }), glue: fc.constantFrom('\n', '', ' ') });
     fc.assert(
       fc.property(fc.array(line, { minLength: 2500, maxLength: 3000 }), fc.array(fc.array(spread, { minLength: 2, maxLength: 5 }), { minLength: 2, maxLength: 3 }), (base, edits) => {
@@ -476,11 +498,46 @@ describe('window logs: the regex runs of a version taken over from the last one 
         const found = compare(long);
         taken += found.taken;
         matches += found.matches;
+        requests += found.requests;
       }),
       { numRuns: 12 },
     );
     expect(taken).toBeGreaterThan(1000);
     expect(matches).toBeGreaterThan(1000);
+    // Planning too was taken over for the hits well inside the runs between the edits.
+    expect(requests).toBeGreaterThan(1000);
+  });
+
+  it('takes over the requests of exactly the hits it skips, at either end of each run (a hit at every character)', () => {
+    // A one-letter keyword: every character of a run of it is a hit, so whatever the bounds of the
+    // hits taken over, one sits on each side of them.
+    const scanned = compileCatalog([testDetector('x-run', 'x', /x(?<secret>[a-z]{3}[0-9]{3})/)]);
+    const text = `${'xab123 '.repeat(10)}${'x'.repeat(40_000)}\n${'xyz789 x\n'.repeat(9000)}`;
+    for (const at of [0.2, 0.5, 0.8]) {
+      const where = Math.floor(at * text.length);
+      const found = compare([text, `${text.slice(0, where)}xqq000${text.slice(where + 3)}`, text], scanned);
+      expect(found.requests).toBeGreaterThan(10_000);
+    }
+  });
+
+  it('takes over the planning of the hits a bundle\'s versions share, but not of those near the edit', () => {
+    const lines = Array.from({ length: 6000 }, (_, i) => (i % 7 === 0 ? sampleLines[i % sampleLines.length] : codeLines[i % codeLines.length]));
+    const bundle = lines.join('\n');
+    const middle = bundle.indexOf('\n', bundle.length >> 1);
+    const edited = `${bundle.slice(0, middle)}\nconst token = "changed";${bundle.slice(middle)}`;
+    const requestsBefore = loggedWindows.requests;
+    const found = compare([bundle, edited]);
+    const taken = loggedWindows.requests - requestsBefore;
+    expect(found.requests).toBe(taken);
+    // Most requests were taken over (the common start and end of the two versions), but not those
+    // of the hits whose planning read the edit's neighbourhood.
+    const memory = new FileVersions();
+    findMatches(bundle, catalog, catalog.activeByDefault, undefined, memory.version('b.js'));
+    const version = memory.version('b.js');
+    findMatches(edited, catalog, catalog.activeByDefault, undefined, version);
+    const all = version.log!.requests!.length / 4;
+    expect(taken).toBeGreaterThan(all * 0.8);
+    expect(taken).toBeLessThan(all);
   });
 
   it('runs again a window whose longer re-run read into the change, even though its slice did not', () => {
