@@ -60,7 +60,13 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
   if (hits.length === 0) return matches;
   const scratch = takeScratch(catalog);
   try {
-    const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active, scratch.anchors) : undefined;
+    const against = version?.against?.log.catalog === catalog && n >= options.wholeFileBelow ? version.against : undefined;
+    // Most versions are small texts, never kept: they make no log.
+    const logged = (version?.kept === true && n >= options.wholeFileBelow) || against !== undefined;
+    // The hits whose anchors and planning this version takes over from the last (history mode).
+    const inner = against?.log.requests === undefined ? undefined : innerHits(catalog, n, against);
+    const named = logged && catalog.anchored.length > 0 ? new RequestLog() : undefined;
+    const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active, scratch.anchors, named, inner, against?.log.anchorRequests) : undefined;
     if (n < options.wholeFileBelow) {
       for (const d of detectorsHit(content, hits, catalog, active, scratch.seen)) {
         const at = anchors?.[d];
@@ -71,14 +77,16 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
       return matches;
     }
     const { spans } = scratch;
-    const against = version?.against?.log.catalog === catalog ? version.against : undefined;
-    // Most versions are small texts, never kept: they make no log.
-    const log = version?.kept || against ? newLog(catalog, anchors) : undefined;
+    const log = logged ? newLog(catalog, anchors) : undefined;
     const requests = log === undefined ? undefined : new RequestLog();
-    const order = planWindows(content, hits, catalog, active, scratch, requests, against);
+    const order = planWindows(content, hits, catalog, active, scratch, requests, inner, against);
     if (log !== undefined) {
       log.requests = requests!.done();
       log.numbers += log.requests.length;
+      if (named !== undefined) {
+        log.anchorRequests = named.done();
+        log.numbers += log.anchorRequests.length;
+      }
     }
     for (const d of order) {
       const at = anchors?.[d];
@@ -134,10 +142,31 @@ function releaseScratch(catalog: CompiledCatalog, scratch: Scratch): void {
  * start: for each keyword hit, the start of the run of name characters that leads into it, when
  * that run is short enough for the pattern's name part. Everywhere else the regex cannot match.
  */
-function collectAnchors(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array, anchors: (number[] | undefined)[]): (number[] | undefined)[] {
+function collectAnchors(
+  content: string,
+  hits: number[],
+  catalog: CompiledCatalog,
+  active: Uint8Array,
+  anchors: (number[] | undefined)[],
+  named?: RequestLog,
+  inner?: readonly number[],
+  before?: Int32Array,
+): (number[] | undefined)[] {
   const { detectors, keywordAnchored, keywordLengths, automaton } = catalog;
+  let s = 0; // the next entry of `inner`
   for (let h = 0; h < hits.length; h += 2) {
     const hitEnd = hits[h + 1];
+    if (inner !== undefined && before !== undefined) {
+      while (s < inner.length && inner[s + 1] <= hitEnd) s += 3;
+      if (s < inner.length && inner[s] <= hitEnd) {
+        // This hit and the next ones up to inner[s + 1] give the anchors they gave in the last version.
+        const to = inner[s + 1];
+        takeAnchors(before, inner[s] - inner[s + 2], to - inner[s + 2], inner[s + 2], anchors, named);
+        h = lastHitBefore(hits, h, to);
+        s += 3;
+        continue;
+      }
+    }
     const keywords = automaton.keywordsAt(hits[h]);
     for (let k = 0; k < keywords.length; k++) {
       const list = keywordAnchored[keywords[k]];
@@ -152,15 +181,46 @@ function collectAnchors(content: string, hits: number[], catalog: CompiledCatalo
         let p = hitStart;
         while (p > limit && nameChar[content.charCodeAt(p - 1)] === 1) p--;
         if (p > 0 && nameChar[content.charCodeAt(p - 1)] === 1) continue; // the name is too long to match here
-        let starts = anchors[d];
-        if (starts === undefined) anchors[d] = starts = [];
-        const last = starts.length - 1;
-        if (last < 0 || p > starts[last]) starts.push(p);
-        else if (p < starts[last]) insertSorted(starts, p);
+        addAnchor(anchors, d, p);
+        named?.push(d, hitEnd, p, 0);
       }
     }
   }
   return anchors;
+}
+
+function addAnchor(anchors: (number[] | undefined)[], d: number, p: number): void {
+  let starts = anchors[d];
+  if (starts === undefined) anchors[d] = starts = [];
+  const last = starts.length - 1;
+  if (last < 0 || p > starts[last]) starts.push(p);
+  else if (p < starts[last]) insertSorted(starts, p);
+}
+
+/** The last version's anchors of the hits ending in [from, to) (its offsets; `RequestLog` entries [detector, hit end, anchor, 0]), moved by `by`. */
+function takeAnchors(before: Int32Array, from: number, to: number, by: number, anchors: (number[] | undefined)[], named: RequestLog | undefined): void {
+  for (let i = firstRequest(before, from); i < before.length && before[i + 1] < to; i += 4) {
+    addAnchor(anchors, before[i], before[i + 2] + by);
+    named?.push(before[i], before[i + 1] + by, before[i + 2] + by, 0);
+  }
+}
+
+/** The index (a multiple of 4) of the first `RequestLog` entry whose hit ends at `from` or after. */
+function firstRequest(before: Int32Array, from: number): number {
+  let lo = 0;
+  let hi = before.length >> 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before[mid * 4 + 1] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo * 4;
+}
+
+/** The index of the last hit (from `h` on) that ends before `to`: where a loop over hits resumes after the ones taken over. */
+function lastHitBefore(hits: readonly number[], h: number, to: number): number {
+  while (h + 2 < hits.length && hits[h + 3] < to) h += 2;
+  return h;
 }
 
 /** Inserts `value` into an ascending list without duplicates (hits arrive almost in order). */
@@ -206,7 +266,7 @@ function detectorsHit(content: string, hits: number[], catalog: CompiledCatalog,
  * no window for it. Fills `spans` (indexed
  * by detector) and returns `order`, the detectors with windows.
  */
-function planWindows(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array, { spans, order }: Scratch, requests?: RequestLog, against?: VersionDelta): number[] {
+function planWindows(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array, { spans, order }: Scratch, requests?: RequestLog, inner?: readonly number[], against?: VersionDelta): number[] {
   const n = content.length;
   const { detectors, keywordDetectors, keywordLengths, automaton } = catalog;
   // The hit's line, found with indexOf around the hit and reused while hits stay on it: no line
@@ -214,7 +274,6 @@ function planWindows(content: string, hits: number[], catalog: CompiledCatalog, 
   let lineStart = 0;
   let lineEnd = -1;
   let nearEnd = -1; // end of the second line after the hit's line, computed when first needed
-  const inner = against?.log.requests === undefined ? undefined : innerHits(catalog, n, against);
   let s = 0; // the next entry of `inner`
   for (let h = 0; h < hits.length; h += 2) {
     const hitEnd = hits[h + 1];
@@ -224,7 +283,7 @@ function planWindows(content: string, hits: number[], catalog: CompiledCatalog, 
         // This hit and the next ones up to inner[s + 1] ask for what they asked for in the last version.
         const to = inner[s + 1];
         takeRequests(against!.log.requests!, inner[s] - inner[s + 2], to - inner[s + 2], inner[s + 2], spans, order, requests);
-        while (h + 2 < hits.length && hits[h + 3] < to) h += 2;
+        h = lastHitBefore(hits, h, to);
         lineEnd = nearEnd = -1;
         s += 3;
         continue;
@@ -304,14 +363,7 @@ class RequestLog {
  * merged into this version's windows in their order, as planning them here would have.
  */
 function takeRequests(before: Int32Array, from: number, to: number, by: number, spans: (number[] | undefined)[], order: number[], requests: RequestLog | undefined): void {
-  let lo = 0;
-  let hi = before.length >> 2;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (before[mid * 4 + 1] < from) lo = mid + 1;
-    else hi = mid;
-  }
-  const first = lo * 4;
+  const first = firstRequest(before, from);
   let i = first;
   for (; i < before.length && before[i + 1] < to; i += 4) {
     const d = before[i];
@@ -368,8 +420,11 @@ function planReach(catalog: CompiledCatalog): { back: number; ahead: number } {
     if (trail !== undefined) ahead = Math.max(ahead, TRAIL_CHECK + 1);
     if (companion !== undefined) ahead = Math.max(ahead, companion.reach);
   }
-  // Back: the longest keyword, then BACK (the window's start) and the character before it (a lead's lookbehind).
-  const made = { back: Math.max(0, ...catalog.keywordLengths) + BACK + 1, ahead: ahead + 1 };
+  // Back: the longest keyword, then BACK (the window's start) and the character before it (a lead's
+  // lookbehind), or an anchor's name part and the character before it.
+  let name = 0;
+  for (const d of catalog.anchored) name = Math.max(name, catalog.detectors[d].anchor!.maxPrefix + 2);
+  const made = { back: Math.max(0, ...catalog.keywordLengths) + Math.max(BACK + 1, name), ahead: ahead + 1 };
   reaches.set(catalog, made);
   return made;
 }
@@ -474,6 +529,8 @@ export interface WindowLog {
   judged: (Judged | undefined)[];
   /** What its planning asked for, hit after hit (`RequestLog`): the next version takes over those of the hits the two share (`innerHits`). */
   requests?: Int32Array;
+  /** The anchors its name-anchored detectors were given, hit after hit (`RequestLog` entries [detector, hit end, anchor, 0]), taken over like `requests`. */
+  anchorRequests?: Int32Array;
   /** Every line start of the version, once the engine indexed its lines (engine.ts `keepLines`): the next version copies them where the two share text. */
   lines?: Int32Array;
   /** How many numbers the log holds (what versions.ts counts it as). */

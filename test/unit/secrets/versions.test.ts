@@ -424,8 +424,8 @@ describe('window logs: the regex runs of a version taken over from the last one 
   /** The memory's matches for each version, checked against a plain run; how many windows were taken over. */
   /**
    * Each version scanned with the memory of the last ones and without: the same matches, and the
-   * same windows planned from the same requests (a version scanned first, by a fresh memory, plans
-   * every hit itself).
+   * same anchors and windows planned from the same requests (a version scanned first, by a fresh
+   * memory, works out every hit itself).
    */
   function compare(versionTexts: readonly string[], scanned = catalog, path = 'dist/index.js'): { taken: number; matches: number; requests: number } {
     const memory = new FileVersions();
@@ -444,6 +444,8 @@ describe('window logs: the regex runs of a version taken over from the last one 
       expect(version.log === undefined).toBe(first.log === undefined);
       if (version.log !== undefined) {
         expect(version.log.requests).toEqual(first.log!.requests);
+        expect(version.log.anchorRequests).toEqual(first.log!.anchorRequests);
+        expect([...version.log.anchors]).toEqual([...first.log!.anchors]);
         expect(plan(version.log)).toEqual(plan(first.log!));
       }
       matches += plain.length;
