@@ -65,7 +65,7 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
     const logged = (version?.kept === true && n >= options.wholeFileBelow) || against !== undefined;
     // The hits whose anchors and planning this version takes over from the last (history mode).
     const inner = against?.log.requests === undefined ? undefined : innerHits(catalog, n, against);
-    const named = logged && catalog.anchored.length > 0 ? new RequestLog() : undefined;
+    const named = logged && catalog.anchored.length > 0 ? new RequestLog(against?.log.anchorRequests?.length) : undefined;
     const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active, scratch.anchors, named, inner, against?.log.anchorRequests) : undefined;
     if (n < options.wholeFileBelow) {
       for (const d of detectorsHit(content, hits, catalog, active, scratch.seen)) {
@@ -78,7 +78,7 @@ export function findMatches(content: string, catalog: CompiledCatalog, active: U
     }
     const { spans } = scratch;
     const log = logged ? newLog(catalog, anchors) : undefined;
-    const requests = log === undefined ? undefined : new RequestLog();
+    const requests = log === undefined ? undefined : new RequestLog(against?.log.requests?.length);
     const order = planWindows(content, hits, catalog, active, scratch, requests, inner, against);
     if (log !== undefined) {
       log.requests = requests!.done();
@@ -335,8 +335,13 @@ function planWindows(content: string, hits: number[], catalog: CompiledCatalog, 
  * whose asking read only text the two share (`innerHits`), rather than working them out again.
  */
 class RequestLog {
-  private data = new Int32Array(1024);
+  private data: Int32Array;
   private length = 0;
+
+  /** `expected`: about how many numbers it will hold (the last version's count), so that it seldom grows. */
+  constructor(expected = 0) {
+    this.data = new Int32Array(Math.max(1024, expected + (expected >> 4)));
+  }
 
   push(d: number, hitEnd: number, start: number, end: number): void {
     if (this.length + 4 > this.data.length) {
@@ -353,8 +358,9 @@ class RequestLog {
     this.length = at + 4;
   }
 
+  /** What it holds (a view when that wastes at most a quarter of its buffer, else a copy). */
   done(): Int32Array {
-    return this.data.slice(0, this.length);
+    return this.length * 4 >= this.data.length * 3 ? this.data.subarray(0, this.length) : this.data.slice(0, this.length);
   }
 }
 
