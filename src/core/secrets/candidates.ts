@@ -1,5 +1,6 @@
 import { leadFits, STOP_CHECK, TRAIL_CHECK, trailFits, type CompiledCatalog, type CompiledDetector, type Companion } from './compile.js';
 import { LINE_RADIUS } from './lines.js';
+import type { KeptContext } from './engine.js';
 import type { VersionDelta, VersionScan } from './versions.js';
 
 /** A regex match of one detector, before any filtering. Offsets are into the file content. */
@@ -537,6 +538,8 @@ export interface WindowLog {
   requests?: Int32Array;
   /** The anchors its name-anchored detectors were given, hit after hit (`RequestLog` entries [detector, hit end, anchor, 0]), taken over like `requests`. */
   anchorRequests?: Int32Array;
+  /** Location contexts of its lines with findings, by line start (engine.ts `LineContexts`). */
+  contexts?: Map<number, KeptContext>;
   /** Every line start of the version, once the engine indexed its lines (engine.ts `keepLines`): the next version copies them where the two share text. */
   lines?: Int32Array;
   /** How many numbers the log holds (what versions.ts counts it as). */

@@ -192,7 +192,7 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
     (verdict === REPORT ? built : allowed).push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair!.id, secret, parts: [pair.first, pair.second] });
   }
   built.sort(byPlace);
-  nameFindings(built, text, lines, kept, settings);
+  nameFindings(built, text, lines, kept, settings, file);
   const unsuppressed = built.filter((b) => !suppressed(b, settings));
   const limit = settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
   // Live verification (opt-in) sees the values of what is reported, named by its published fingerprint.
@@ -278,20 +278,22 @@ interface Built {
 }
 
 /** Sets each finding's published fingerprint (and, when asked, its legacy and salted hashes). */
-function nameFindings(built: Built[], content: TextSlices, lines: LineIndex, candidates: readonly Candidate[], settings: ScanSettings): void {
+function nameFindings(built: Built[], content: TextSlices, lines: LineIndex, candidates: readonly Candidate[], settings: ScanSettings, file?: SourceFile): void {
   const mode = settings.fingerprint ?? { kind: 'keyed', key: EPHEMERAL_KEY };
   // Per rule, per context: how many findings of this file had them so far (nested, so no joined key is built and hashed per finding).
   const occurrences = new Map<string, Map<string, number>>();
   // Findings on one line share its context (a minified line holds hundreds).
   const contexts = mode.kind === 'location' ? new Map<number, string>() : undefined;
   const ends = contexts && built.length > 0 ? runningMaxEnds(candidates) : [];
+  // History versions: the contexts of lines the last version shares (`LineContexts`).
+  const shared = contexts && file?.versions !== undefined ? new LineContexts(file, lines) : undefined;
   for (const b of built) {
     if (mode.kind === 'keyed') {
       b.finding.fingerprint = keyedFingerprint(mode.key, b.detector, b.secret);
     } else {
       const line = b.parts[0].line;
       let context = contexts!.get(line);
-      if (context === undefined) contexts!.set(line, (context = lineContext(content, lines, line, candidates, ends)));
+      if (context === undefined) contexts!.set(line, (context = shared ? shared.context(content, line, candidates, ends) : lineContext(content, lines, line, candidates, ends)));
       let byContext = occurrences.get(b.finding.rule);
       if (byContext === undefined) occurrences.set(b.finding.rule, (byContext = new Map()));
       const occurrence = (byContext.get(context) ?? 0) + 1;
@@ -304,6 +306,7 @@ function nameFindings(built: Built[], content: TextSlices, lines: LineIndex, can
     if (settings.legacyFingerprints) b.finding.previousFingerprint = legacyFingerprint(b.detector, b.secret);
     if (settings.hashSalt) b.finding.saltedHash = saltedSecretHash(settings.hashSalt.salt, settings.hashSalt.cost, b.detector, b.secret);
   }
+  shared?.done();
 }
 
 /** Longest line context that goes into a location fingerprint (minified files). */
@@ -313,10 +316,109 @@ const CONTEXT_LIMIT = 4096;
  * The finding's first line with every accepted secret on it cut out and runs of white space
  * collapsed: what the location fingerprint hashes instead of the value.
  */
-function lineContext(content: TextSlices, lines: LineIndex, line: number, candidates: readonly Candidate[], ends: readonly number[]): string {
+function lineContext(content: TextSlices, lines: LineIndex, line: number, candidates: readonly Cut[], ends: readonly number[]): string {
   const start = lines.lineStart(line);
   const end = lines.lineEnd(line);
-  const cuts = overlapping(candidates, ends, start, end);
+  return contextOf(content, start, end, overlapping(candidates, ends, start, end));
+}
+
+/**
+ * The location contexts of a history version's lines (`lineContext`), for the next version of the
+ * file: a line the two versions share, cut at the same places, has the same context, which the next
+ * version takes over instead of building it again (the committed bundle's ~330 findings a version
+ * on this repository's history). Shared means: the line's text lies in one run the two texts share
+ * (`VersionDelta.segments`), where the last version noted a line of the same length, cut at the
+ * same places relative to its start (a context is a function of the line's text and its cuts); and,
+ * in a stand-in text, the line holds no placeholder (stand-ins agree where real texts may not).
+ * Exported for its tests.
+ */
+export class LineContexts {
+  private readonly earlier: Map<number, KeptContext> | undefined;
+  private readonly segments: readonly number[];
+  private readonly noted: Map<number, KeptContext> | undefined;
+  /** Characters and numbers noted so far. */
+  private chars = 0;
+  private numbers = 0;
+
+  constructor(
+    private readonly file: SourceFile,
+    private readonly lines: LineIndex,
+  ) {
+    const version = file.versions!;
+    this.earlier = version.against?.log.contexts;
+    this.segments = version.against?.segments ?? [];
+    // Noted only for a version whose log the next one will see.
+    const log = version.kept ? version.log : undefined;
+    if (log !== undefined) this.noted = log.contexts ??= new Map();
+  }
+
+  context(content: TextSlices, line: number, candidates: readonly Cut[], ends: readonly number[]): string {
+    const start = this.lines.lineStart(line);
+    const end = this.lines.lineEnd(line);
+    const cuts = overlapping(candidates, ends, start, end);
+    const context = this.taken(start, end, cuts) ?? contextOf(content, start, end, cuts);
+    if (this.noted !== undefined && this.chars + context.length <= MAX_NOTED_CHARS) {
+      const relative: number[] = [];
+      for (const cut of cuts) relative.push(cut.start - start, cut.end - start);
+      const kept: KeptContext = { end: end - start, cuts: relative, context: detached(context) };
+      this.noted.set(start, kept);
+      this.chars += context.length;
+      this.numbers += relative.length + 2;
+      return kept.context;
+    }
+    return context;
+  }
+
+  /** Counts what was noted against the memory the version's log may keep (versions.ts). */
+  done(): void {
+    const version = this.file.versions!;
+    if (this.noted === undefined || this.numbers === 0) return;
+    version.log!.numbers += this.numbers + Math.ceil(this.chars / 4);
+    version.keep(version.log!);
+  }
+
+  private taken(start: number, end: number, cuts: readonly Cut[]): string | undefined {
+    if (this.earlier === undefined) return undefined;
+    const { segments } = this;
+    // The first run that ends after the line starts: it must hold the whole line.
+    let lo = 0;
+    let hi = segments.length / 3;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (segments[mid * 3] + segments[mid * 3 + 2] <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo * 3 >= segments.length) return undefined;
+    const runStart = segments[lo * 3];
+    const runStartBefore = segments[lo * 3 + 1];
+    if (runStart > start || runStart + segments[lo * 3 + 2] < end) return undefined;
+    const by = runStart - runStartBefore;
+    const kept = this.earlier.get(start - by);
+    if (kept === undefined || kept.end !== end - start || kept.cuts.length !== cuts.length * 2) return undefined;
+    for (let i = 0; i < cuts.length; i++) if (kept.cuts[2 * i] !== cuts[i].start - start || kept.cuts[2 * i + 1] !== cuts[i].end - start) return undefined;
+    if (this.file.standIn !== undefined && PLACEHOLDER.test(this.file.content.slice(start, end))) return undefined;
+    return kept.context;
+  }
+}
+
+/** What a line's context cuts out: an accepted candidate's place (sorted by start, as `resolveOverlaps` leaves them). */
+export interface Cut {
+  start: number;
+  end: number;
+}
+
+/** A line's context as a history version noted it (`LineContexts`), offsets relative to the line's start. */
+export interface KeptContext {
+  end: number;
+  cuts: number[];
+  context: string;
+}
+
+/** At most this many characters of line contexts noted per version. */
+const MAX_NOTED_CHARS = 256 * 1024;
+
+/** `lineContext` of the line [start, end) with `cuts` (the accepted candidates on it) cut out. */
+function contextOf(content: TextSlices, start: number, end: number, cuts: readonly Cut[]): string {
   let text = '';
   let at = start;
   for (const cut of cuts) {
@@ -330,7 +432,7 @@ function lineContext(content: TextSlices, lines: LineIndex, line: number, candid
 }
 
 /** ends[i] = the largest `end` among candidates[0..i] (candidates sorted by start). */
-function runningMaxEnds(candidates: readonly Candidate[]): number[] {
+function runningMaxEnds(candidates: readonly Cut[]): number[] {
   const ends = new Array<number>(candidates.length);
   let max = -1;
   for (let i = 0; i < candidates.length; i++) ends[i] = max = Math.max(max, candidates[i].end);
@@ -342,7 +444,7 @@ function runningMaxEnds(candidates: readonly Candidate[]): number[] {
  * first one starting at or after `end`, then back while a candidate before may still reach past
  * `start` (`ends`, see `runningMaxEnds`). Linear over a file's findings, not quadratic.
  */
-function overlapping(candidates: readonly Candidate[], ends: readonly number[], start: number, end: number): Candidate[] {
+function overlapping(candidates: readonly Cut[], ends: readonly number[], start: number, end: number): Cut[] {
   let lo = 0;
   let hi = candidates.length;
   while (lo < hi) {
@@ -352,7 +454,7 @@ function overlapping(candidates: readonly Candidate[], ends: readonly number[], 
   }
   let first = lo;
   while (first > 0 && ends[first - 1] > start) first--;
-  const result: Candidate[] = [];
+  const result: Cut[] = [];
   for (let i = first; i < lo; i++) if (candidates[i].end > start) result.push(candidates[i]);
   return result;
 }

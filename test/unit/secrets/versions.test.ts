@@ -336,9 +336,11 @@ describe('history blobs scanned with and without the versions memory', () => {
   });
 });
 
-describe('line numbers of history versions (the last version\'s line starts copied where the two share text)', () => {
-  it('are those of the text alone, whatever lines the edits add or remove before, between and after the secrets', () => {
-    const settings = defaultSettings();
+describe('line numbers and fingerprints of history versions (the last version\'s line starts and contexts taken over where the two share text)', () => {
+  it.each([
+    ['keyed', defaultSettings()],
+    ['location (their contexts taken over too)', { ...defaultSettings(), fingerprint: { kind: 'location' as const } }],
+  ])('are those of the text alone, whatever lines the edits add or remove before, between and after the secrets (fingerprints %s)', (_, settings) => {
     const memory = new FileVersions();
     const secrets = ['aws-access-key-id', 'github-classic-pat', 'slack-bot-token'].map((id) => allDetectors.find((d) => d.id === id)!.samples.positive[0].text.split('\n')[0]);
     // A bundle past SEARCH_FROM, a secret every 400 lines: several shared runs between the edits.
@@ -480,7 +482,8 @@ describe('window logs: the regex runs of a version taken over from the last one 
         taken += found.taken;
         matches += found.matches;
       }),
-      { numRuns: 40 },
+      // No shrinking: each case scans several versions of a long text twice, and shrinking one took minutes.
+      { numRuns: 40, endOnFailure: true },
     );
     // Not vacuous: most windows of the later versions were taken over, with matches among them.
     expect(taken).toBeGreaterThan(1000);
@@ -502,7 +505,8 @@ describe('window logs: the regex runs of a version taken over from the last one 
         matches += found.matches;
         requests += found.requests;
       }),
-      { numRuns: 12 },
+      // No shrinking: each case scans several versions of a long text twice, and shrinking one took minutes.
+      { numRuns: 12, endOnFailure: true },
     );
     expect(taken).toBeGreaterThan(1000);
     expect(matches).toBeGreaterThan(1000);
