@@ -972,37 +972,98 @@ function lineBreaks(source) {
 
 // src/core/secrets/lines.ts
 var LineIndex = class {
-  constructor(text) {
+  constructor(text, earlier) {
     this.text = text;
+    this.earlier = earlier;
+    this.starts = new Int32Array(earlier === void 0 ? 64 : Math.max(64, earlier.starts.length + 16));
   }
   text;
-  /** starts[i] = offset of the first character of line i + 1 (0-based array, 1-based lines), as far as collected. */
-  starts = [0];
+  earlier;
+  /** starts[i] = offset of the first character of line i + 1 (0-based, 1-based lines), for i < count. */
+  starts;
+  count = 1;
   /** Every `\n` before this offset is in `starts`; the text length + 1 once all are. */
   scanned = 0;
+  /** The shared run the next copy looks at (an index into `earlier.segments`, a multiple of 3). */
+  run = 0;
+  push(start) {
+    if (this.count === this.starts.length) {
+      const grown = new Int32Array(this.starts.length * 2);
+      grown.set(this.starts);
+      this.starts = grown;
+    }
+    this.starts[this.count++] = start;
+  }
   /** Collects line starts until one lies beyond `offset` (or the text ends). */
   reach(offset) {
-    const { text, starts } = this;
-    while (this.scanned <= offset && this.scanned <= text.length) {
-      const at2 = text.indexOf("\n", this.scanned);
-      if (at2 === -1) {
-        this.scanned = text.length + 1;
-        return;
+    const { text } = this;
+    while (this.starts[this.count - 1] <= offset && this.scanned <= text.length) {
+      const earlier = this.earlier;
+      let next = text.length + 1;
+      if (earlier !== void 0) {
+        const { segments } = earlier;
+        while (this.run < segments.length && segments[this.run] + segments[this.run + 2] <= this.scanned) this.run += 3;
+        if (this.run < segments.length) {
+          const start = segments[this.run];
+          if (start <= this.scanned) {
+            this.copyShared(offset, start, segments[this.run + 1], segments[this.run + 2]);
+            continue;
+          }
+          next = start;
+        } else this.earlier = void 0;
       }
-      starts.push(at2 + 1);
+      const at2 = text.indexOf("\n", this.scanned);
+      if (at2 === -1 || at2 >= next) {
+        this.scanned = at2 === -1 ? text.length + 1 : next;
+        if (at2 === -1) return;
+        continue;
+      }
+      this.push(at2 + 1);
       this.scanned = at2 + 1;
     }
   }
+  /**
+   * Copies the last version's line starts that follow a `\n` in [scanned, start + length) of the
+   * run [start, start + length) (at `startBefore` there), moved by the run's shift, until one lies
+   * beyond `offset`.
+   */
+  copyShared(offset, start, startBefore, length) {
+    const before = this.earlier.starts;
+    const by = start - startBefore;
+    const end = start + length;
+    let lo = 0;
+    let hi = before.length;
+    const after = this.scanned - by;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if (before[mid] <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < before.length; i++) {
+      const moved = before[i] + by;
+      if (moved > end) break;
+      this.push(moved);
+      this.scanned = moved;
+      if (moved > offset) return;
+    }
+    this.scanned = end;
+  }
+  /** Every line start (the whole text indexed), for the next version of this file. */
+  allStarts() {
+    this.reach(Number.POSITIVE_INFINITY);
+    this.earlier = void 0;
+    return this.starts.subarray(0, this.count);
+  }
   get lineCount() {
     this.reach(Number.POSITIVE_INFINITY);
-    return this.starts.length;
+    return this.count;
   }
   /** 1-based line number holding `offset`. */
   lineOf(offset) {
     this.reach(offset);
     const starts = this.starts;
     let lo = 0;
-    let hi = starts.length - 1;
+    let hi = this.count - 1;
     while (lo < hi) {
       const mid = lo + hi + 1 >>> 1;
       if (starts[mid] <= offset) lo = mid;
@@ -1013,16 +1074,16 @@ var LineIndex = class {
   /** Offset of the first character of a 1-based line. */
   lineStart(line) {
     this.reachLine(line);
-    return this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1];
+    return this.starts[Math.min(Math.max(line, 1), this.count) - 1];
   }
   /** Offset of the `\n` ending a 1-based line, or the text length for the last line. */
   lineEnd(line) {
     this.reachLine(line + 1);
-    return line < this.starts.length ? this.starts[line] - 1 : this.text.length;
+    return line < this.count ? this.starts[line] - 1 : this.text.length;
   }
   /** Collects line starts until `line` (1-based) has its own, or the text ends. */
   reachLine(line) {
-    while (this.starts.length < line && this.scanned <= this.text.length) this.reach(this.scanned);
+    while (this.count < line && this.scanned <= this.text.length) this.reach(this.scanned);
   }
   /** 1-based line and column (UTF-16 code units, as JavaScript and SARIF count them). */
   position(offset) {
@@ -1042,7 +1103,7 @@ var LineIndex = class {
   lineSpan(offset, end, radius = LINE_RADIUS) {
     const line = this.lineOf(offset);
     const from = Math.max(this.starts[line - 1], offset - radius);
-    const lineEnd = line < this.starts.length ? this.starts[line] - 1 : this.text.length;
+    const lineEnd = line < this.count ? this.starts[line] - 1 : this.text.length;
     return [from, Math.max(offset, Math.min(lineEnd, end + radius))];
   }
 };
@@ -1077,7 +1138,11 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
   if (hits.length === 0) return matches;
   const scratch2 = takeScratch(catalog);
   try {
-    const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active, scratch2.anchors) : void 0;
+    const against = version?.against?.log.catalog === catalog && n >= options.wholeFileBelow ? version.against : void 0;
+    const logged = version?.kept === true && n >= options.wholeFileBelow || against !== void 0;
+    const inner = against?.log.requests === void 0 ? void 0 : innerHits(catalog, n, against);
+    const named = logged && catalog.anchored.length > 0 ? new RequestLog(against?.log.anchorRequests?.length) : void 0;
+    const anchors = catalog.anchored.length > 0 ? collectAnchors(content, hits, catalog, active, scratch2.anchors, named, inner, against?.log.anchorRequests) : void 0;
     if (n < options.wholeFileBelow) {
       for (const d of detectorsHit(content, hits, catalog, active, scratch2.seen)) {
         const at2 = anchors?.[d];
@@ -1087,9 +1152,17 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
       return matches;
     }
     const { spans } = scratch2;
-    const order = planWindows(content, hits, catalog, active, scratch2);
-    const against = version?.against?.log.catalog === catalog ? version.against : void 0;
-    const log = version?.kept || against ? newLog(catalog, anchors) : void 0;
+    const log = logged ? newLog(catalog, anchors) : void 0;
+    const requests = log === void 0 ? void 0 : new RequestLog(against?.log.requests?.length);
+    const order = planWindows(content, hits, catalog, active, scratch2, requests, inner, against);
+    if (log !== void 0) {
+      log.requests = requests.done();
+      log.numbers += log.requests.length;
+      if (named !== void 0) {
+        log.anchorRequests = named.done();
+        log.numbers += log.anchorRequests.length;
+      }
+    }
     for (const d of order) {
       const at2 = anchors?.[d];
       if (anchors !== void 0 && at2 === void 0 && catalog.detectors[d].anchor) continue;
@@ -1123,10 +1196,21 @@ function releaseScratch(catalog, scratch2) {
   for (const d of catalog.anchored) scratch2.anchors[d] = void 0;
   idle.set(catalog, scratch2);
 }
-function collectAnchors(content, hits, catalog, active, anchors) {
+function collectAnchors(content, hits, catalog, active, anchors, named, inner, before) {
   const { detectors, keywordAnchored, keywordLengths, automaton } = catalog;
+  let s = 0;
   for (let h = 0; h < hits.length; h += 2) {
     const hitEnd = hits[h + 1];
+    if (inner !== void 0 && before !== void 0) {
+      while (s < inner.length && inner[s + 1] <= hitEnd) s += 3;
+      if (s < inner.length && inner[s] <= hitEnd) {
+        const to = inner[s + 1];
+        takeAnchors(before, inner[s] - inner[s + 2], to - inner[s + 2], inner[s + 2], anchors, named);
+        h = lastHitBefore(hits, h, to);
+        s += 3;
+        continue;
+      }
+    }
     const keywords = automaton.keywordsAt(hits[h]);
     for (let k = 0; k < keywords.length; k++) {
       const list = keywordAnchored[keywords[k]];
@@ -1140,15 +1224,39 @@ function collectAnchors(content, hits, catalog, active, anchors) {
         let p = hitStart;
         while (p > limit && nameChar[content.charCodeAt(p - 1)] === 1) p--;
         if (p > 0 && nameChar[content.charCodeAt(p - 1)] === 1) continue;
-        let starts = anchors[d];
-        if (starts === void 0) anchors[d] = starts = [];
-        const last = starts.length - 1;
-        if (last < 0 || p > starts[last]) starts.push(p);
-        else if (p < starts[last]) insertSorted(starts, p);
+        addAnchor(anchors, d, p);
+        named?.push(d, hitEnd, p, 0);
       }
     }
   }
   return anchors;
+}
+function addAnchor(anchors, d, p) {
+  let starts = anchors[d];
+  if (starts === void 0) anchors[d] = starts = [];
+  const last = starts.length - 1;
+  if (last < 0 || p > starts[last]) starts.push(p);
+  else if (p < starts[last]) insertSorted(starts, p);
+}
+function takeAnchors(before, from, to, by, anchors, named) {
+  for (let i = firstRequest(before, from); i < before.length && before[i + 1] < to; i += 4) {
+    addAnchor(anchors, before[i], before[i + 2] + by);
+    named?.push(before[i], before[i + 1] + by, before[i + 2] + by, 0);
+  }
+}
+function firstRequest(before, from) {
+  let lo = 0;
+  let hi = before.length >> 2;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (before[mid * 4 + 1] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo * 4;
+}
+function lastHitBefore(hits, h, to) {
+  while (h + 2 < hits.length && hits[h + 3] < to) h += 2;
+  return h;
 }
 function insertSorted(list, value2) {
   let i = list.length - 1;
@@ -1180,14 +1288,26 @@ function detectorsHit(content, hits, catalog, active, seen) {
   for (const d of result) seen[d] = 0;
   return unconditional.length === 0 ? result.sort((a, b) => a - b) : result.filter((d) => !unconditional.includes(d)).sort((a, b) => a - b);
 }
-function planWindows(content, hits, catalog, active, { spans, order }) {
+function planWindows(content, hits, catalog, active, { spans, order }, requests, inner, against) {
   const n = content.length;
   const { detectors, keywordDetectors, keywordLengths, automaton } = catalog;
   let lineStart = 0;
   let lineEnd = -1;
   let nearEnd = -1;
+  let s = 0;
   for (let h = 0; h < hits.length; h += 2) {
     const hitEnd = hits[h + 1];
+    if (inner !== void 0) {
+      while (s < inner.length && inner[s + 1] <= hitEnd) s += 3;
+      if (s < inner.length && inner[s] <= hitEnd) {
+        const to = inner[s + 1];
+        takeRequests(against.log.requests, inner[s] - inner[s + 2], to - inner[s + 2], inner[s + 2], spans, order, requests);
+        h = lastHitBefore(hits, h, to);
+        lineEnd = nearEnd = -1;
+        s += 3;
+        continue;
+      }
+    }
     const keywords = automaton.keywordsAt(hits[h]);
     for (let k = 0; k < keywords.length; k++) {
       const keyword = keywords[k];
@@ -1220,10 +1340,90 @@ function planWindows(content, hits, catalog, active, { spans, order }) {
           order.push(d);
         }
         addWindow(windows, start, end);
+        requests?.push(d, hitEnd, start, end);
       }
     }
   }
   return order;
+}
+var RequestLog = class {
+  data;
+  length = 0;
+  /**
+   * `expected`: about how many numbers it will hold (the last version's count), so that it seldom
+   * grows. Small to start with: most logs are of small texts, and a buffer outside V8's heap costs
+   * to allocate and free (a first size of 1,024 cost expressjs/express's history ~5 %).
+   */
+  constructor(expected = 0) {
+    this.data = new Int32Array(Math.max(64, expected + (expected >> 3)));
+  }
+  push(d, hitEnd, start, end) {
+    if (this.length + 4 > this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    const { data } = this;
+    const at2 = this.length;
+    data[at2] = d;
+    data[at2 + 1] = hitEnd;
+    data[at2 + 2] = start;
+    data[at2 + 3] = end;
+    this.length = at2 + 4;
+  }
+  /** What it holds (a view when that wastes at most a quarter of its buffer, else a copy). */
+  done() {
+    return this.length * 4 >= this.data.length * 3 ? this.data.subarray(0, this.length) : this.data.slice(0, this.length);
+  }
+};
+function takeRequests(before, from, to, by, spans, order, requests) {
+  const first = firstRequest(before, from);
+  let i = first;
+  for (; i < before.length && before[i + 1] < to; i += 4) {
+    const d = before[i];
+    const start = before[i + 2] + by;
+    const end = before[i + 3] + by;
+    let windows = spans[d];
+    if (windows === void 0) {
+      spans[d] = windows = [];
+      order.push(d);
+    }
+    addWindow(windows, start, end);
+    requests?.push(d, before[i + 1] + by, start, end);
+  }
+  loggedWindows.requests += i - first >> 2;
+}
+function innerHits(catalog, n, against) {
+  const { segments, beforeLength } = against;
+  const { back, ahead } = planReach(catalog);
+  const inner = [];
+  for (let k = 0; k < segments.length; k += 3) {
+    const start = segments[k];
+    const startBefore = segments[k + 1];
+    const end = start + segments[k + 2];
+    const by = start - startBefore;
+    const from = start === 0 && startBefore === 0 ? 0 : start + back;
+    const to = end === n && startBefore + segments[k + 2] === beforeLength ? n + 1 : Math.min(end - ahead, Math.min(n, beforeLength + by) - BLOCK_REACH) + 1;
+    if (to - from > MIN_INNER) inner.push(from, to, by);
+  }
+  return inner;
+}
+var MIN_INNER = 256;
+var reaches = /* @__PURE__ */ new WeakMap();
+function planReach(catalog) {
+  const known = reaches.get(catalog);
+  if (known !== void 0) return known;
+  let ahead = FORWARD;
+  for (const { lead, trail, companion } of catalog.detectors) {
+    if (lead !== void 0) ahead = Math.max(ahead, lead.literal.length + lead.min + STOP_CHECK + 1);
+    if (trail !== void 0) ahead = Math.max(ahead, TRAIL_CHECK + 1);
+    if (companion !== void 0) ahead = Math.max(ahead, companion.reach);
+  }
+  let name3 = 0;
+  for (const d of catalog.anchored) name3 = Math.max(name3, catalog.detectors[d].anchor.maxPrefix + 2);
+  const made = { back: Math.max(0, ...catalog.keywordLengths) + Math.max(BACK + 1, name3), ahead: ahead + 1 };
+  reaches.set(catalog, made);
+  return made;
 }
 function hitOpens(content, compiled2, keyword, hitStart, hitEnd) {
   const { lead, trail } = compiled2;
@@ -1273,7 +1473,7 @@ function stickyOf(compiled2) {
   }
   return compiled2.sticky;
 }
-var loggedWindows = { taken: 0, run: 0 };
+var loggedWindows = { taken: 0, run: 0, requests: 0 };
 function newLog(catalog, anchors) {
   const kept = /* @__PURE__ */ new Map();
   if (anchors !== void 0) {
@@ -10441,11 +10641,11 @@ function scanFile(file, settings2, catalog, options, reveal2) {
     let secret = match2.secret;
     let verdict = match2.judged;
     if (verdict === void 0) {
-      if (index === void 0 && accepted.length > 0 && raw.length - i >= INDEXED_FROM) index = new LineIndex(file.content);
+      if (index === void 0 && accepted.length > 0 && raw.length - i >= INDEXED_FROM) index = lineIndexOf(file);
       let line = index ? index.lineAround(match2.start, match2.end) : lineAround(file.content, match2.start, match2.end);
       let onText = true;
       if (file.standIn !== void 0 && (PLACEHOLDER.test(line) || PLACEHOLDER.test(secret))) {
-        index ??= new LineIndex(file.content);
+        index ??= lineIndexOf(file);
         real ??= new RealText(file.standIn, index);
         const [from, to] = index.lineSpan(match2.start, match2.end);
         line = real.slice(from, to);
@@ -10459,7 +10659,8 @@ function scanFile(file, settings2, catalog, options, reveal2) {
     accepted.push({ detector: compiled2.detector, secret, start: match2.start, end: match2.end, generic: compiled2.generic, order: compiled2.order, line: 0, weak: verdict.weak });
   }
   if (accepted.length === 0) return [];
-  const lines = index ?? new LineIndex(file.content);
+  const lines = index ?? lineIndexOf(file);
+  keepLines(file, lines);
   const text = file.standIn === void 0 ? file.content : real ??= new RealText(file.standIn, lines);
   const kept = resolveOverlaps(accepted);
   for (const c of kept) c.line = lines.lineOf(c.start);
@@ -10479,7 +10680,7 @@ ${pair.second.secret}`;
     (verdict === REPORT ? built : allowed).push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair.id, secret, parts: [pair.first, pair.second] });
   }
   built.sort(byPlace);
-  nameFindings(built, text, lines, kept, settings2);
+  nameFindings(built, text, lines, kept, settings2, file);
   const unsuppressed = built.filter((b) => !suppressed(b, settings2));
   const limit = settings2.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
   if (reveal2) for (const b of unsuppressed.slice(0, limit)) reveal2({ fingerprint: b.finding.fingerprint, contentId: b.finding.contentId, detector: b.detector, parts: b.parts.map((p) => p.secret) });
@@ -10494,6 +10695,19 @@ ${pair.second.secret}`;
   const shown = reported.slice(0, limit);
   shown.push(limitFinding(file.path, reported[limit].line, `${reported.length - limit} more secret findings in this file not reported (limit ${limit} per file)`));
   return shown;
+}
+function lineIndexOf(file) {
+  const against = file.versions?.against;
+  const starts = against?.log.lines;
+  return new LineIndex(file.content, starts === void 0 ? void 0 : { starts, segments: against.segments });
+}
+function keepLines(file, lines) {
+  const version = file.versions;
+  const log = version?.log;
+  if (version === void 0 || log === void 0 || !version.kept || log.lines !== void 0) return;
+  log.lines = lines.allStarts();
+  log.numbers += log.lines.length;
+  version.keep(log);
 }
 var MAX_SECRETS_PER_FILE = 500;
 var INDEXED_FROM = 16;
@@ -10520,18 +10734,19 @@ var RealText = class {
     return this.text.slice(from - this.from, to - this.from);
   }
 };
-function nameFindings(built, content, lines, candidates, settings2) {
+function nameFindings(built, content, lines, candidates, settings2, file) {
   const mode = settings2.fingerprint ?? { kind: "keyed", key: EPHEMERAL_KEY };
   const occurrences = /* @__PURE__ */ new Map();
   const contexts = mode.kind === "location" ? /* @__PURE__ */ new Map() : void 0;
   const ends = contexts && built.length > 0 ? runningMaxEnds(candidates) : [];
+  const shared = contexts && file?.versions !== void 0 ? new LineContexts(file, lines) : void 0;
   for (const b of built) {
     if (mode.kind === "keyed") {
       b.finding.fingerprint = keyedFingerprint(mode.key, b.detector, b.secret);
     } else {
       const line = b.parts[0].line;
       let context = contexts.get(line);
-      if (context === void 0) contexts.set(line, context = lineContext(content, lines, line, candidates, ends));
+      if (context === void 0) contexts.set(line, context = shared ? shared.context(content, line, candidates, ends) : lineContext(content, lines, line, candidates, ends));
       let byContext = occurrences.get(b.finding.rule);
       if (byContext === void 0) occurrences.set(b.finding.rule, byContext = /* @__PURE__ */ new Map());
       const occurrence = (byContext.get(context) ?? 0) + 1;
@@ -10543,12 +10758,79 @@ function nameFindings(built, content, lines, candidates, settings2) {
     if (settings2.legacyFingerprints) b.finding.previousFingerprint = legacyFingerprint(b.detector, b.secret);
     if (settings2.hashSalt) b.finding.saltedHash = saltedSecretHash(settings2.hashSalt.salt, settings2.hashSalt.cost, b.detector, b.secret);
   }
+  shared?.done();
 }
 var CONTEXT_LIMIT = 4096;
 function lineContext(content, lines, line, candidates, ends) {
   const start = lines.lineStart(line);
   const end = lines.lineEnd(line);
-  const cuts = overlapping(candidates, ends, start, end);
+  return contextOf(content, start, end, overlapping(candidates, ends, start, end));
+}
+var LineContexts = class {
+  constructor(file, lines) {
+    this.file = file;
+    this.lines = lines;
+    const version = file.versions;
+    this.earlier = version.against?.log.contexts;
+    this.segments = version.against?.segments ?? [];
+    const log = version.kept ? version.log : void 0;
+    if (log !== void 0) this.noted = log.contexts ??= /* @__PURE__ */ new Map();
+  }
+  file;
+  lines;
+  earlier;
+  segments;
+  noted;
+  /** Characters and numbers noted so far. */
+  chars = 0;
+  numbers = 0;
+  context(content, line, candidates, ends) {
+    const start = this.lines.lineStart(line);
+    const end = this.lines.lineEnd(line);
+    const cuts = overlapping(candidates, ends, start, end);
+    const context = this.taken(start, end, cuts) ?? contextOf(content, start, end, cuts);
+    if (this.noted !== void 0 && this.chars + context.length <= MAX_NOTED_CHARS) {
+      const relative = [];
+      for (const cut of cuts) relative.push(cut.start - start, cut.end - start);
+      const kept = { end: end - start, cuts: relative, context: detached(context) };
+      this.noted.set(start, kept);
+      this.chars += context.length;
+      this.numbers += relative.length + 2;
+      return kept.context;
+    }
+    return context;
+  }
+  /** Counts what was noted against the memory the version's log may keep (versions.ts). */
+  done() {
+    const version = this.file.versions;
+    if (this.noted === void 0 || this.numbers === 0) return;
+    version.log.numbers += this.numbers + Math.ceil(this.chars / 4);
+    version.keep(version.log);
+  }
+  taken(start, end, cuts) {
+    if (this.earlier === void 0) return void 0;
+    const { segments } = this;
+    let lo = 0;
+    let hi = segments.length / 3;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if (segments[mid * 3] + segments[mid * 3 + 2] <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo * 3 >= segments.length) return void 0;
+    const runStart = segments[lo * 3];
+    const runStartBefore = segments[lo * 3 + 1];
+    if (runStart > start || runStart + segments[lo * 3 + 2] < end) return void 0;
+    const by = runStart - runStartBefore;
+    const kept = this.earlier.get(start - by);
+    if (kept === void 0 || kept.end !== end - start || kept.cuts.length !== cuts.length * 2) return void 0;
+    for (let i = 0; i < cuts.length; i++) if (kept.cuts[2 * i] !== cuts[i].start - start || kept.cuts[2 * i + 1] !== cuts[i].end - start) return void 0;
+    if (this.file.standIn !== void 0 && PLACEHOLDER.test(this.file.content.slice(start, end))) return void 0;
+    return kept.context;
+  }
+};
+var MAX_NOTED_CHARS = 256 * 1024;
+function contextOf(content, start, end, cuts) {
   let text = "";
   let at2 = start;
   for (const cut of cuts) {
