@@ -183,7 +183,8 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   for (const single of singles) {
     const verdict = reportable([single], file, lines, text);
     if (verdict === SKIP) continue;
-    (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines), detector: single.detector.id, secret: single.secret, parts: [single] });
+    const wording = wordingOf(single);
+    (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines, wording), detector: single.detector.id, secret: single.secret, parts: [single], wording });
   }
   for (const pair of pairs) {
     const verdict = reportable([pair.first, pair.second], file, lines, text);
@@ -275,6 +276,8 @@ interface Built {
   detector: string;
   secret: string;
   parts: Candidate[];
+  /** A single finding's wording (`wordingOf`), which also remembers the value's keyed fingerprint. */
+  wording?: Wording;
 }
 
 /** Sets each finding's published fingerprint (and, when asked, its legacy and salted hashes). */
@@ -289,7 +292,7 @@ function nameFindings(built: Built[], content: TextSlices, lines: LineIndex, can
   const shared = contexts && file?.versions !== undefined ? new LineContexts(file, lines) : undefined;
   for (const b of built) {
     if (mode.kind === 'keyed') {
-      b.finding.fingerprint = keyedFingerprint(mode.key, b.detector, b.secret);
+      b.finding.fingerprint = keyedIdOf(b, mode.key);
     } else {
       const line = b.parts[0].line;
       let context = contexts!.get(line);
@@ -302,7 +305,7 @@ function nameFindings(built: Built[], content: TextSlices, lines: LineIndex, can
     }
     const contentKey = settings.contentKey ?? EPHEMERAL_KEY;
     // The same HMAC when both keys are one (history and commit scans' default): computed once.
-    b.finding.contentId = mode.kind === 'keyed' && mode.key === contentKey ? b.finding.fingerprint : keyedFingerprint(contentKey, b.detector, b.secret);
+    b.finding.contentId = mode.kind === 'keyed' && mode.key === contentKey ? b.finding.fingerprint : keyedIdOf(b, contentKey);
     if (settings.legacyFingerprints) b.finding.previousFingerprint = legacyFingerprint(b.detector, b.secret);
     if (settings.hashSalt) b.finding.saltedHash = saltedSecretHash(settings.hashSalt.salt, settings.hashSalt.cost, b.detector, b.secret);
   }
@@ -629,8 +632,8 @@ function describe(detector: Detector): string {
 /** `describe` per detector object (a fixture file names the same few detectors hundreds of times). */
 const descriptions = new WeakMap<Detector, string>();
 
-function singleFinding(c: Candidate, path: string, lines: LineIndex): Finding {
-  const { redacted, message, rule } = wordingOf(c);
+function singleFinding(c: Candidate, path: string, lines: LineIndex, wording: Wording): Finding {
+  const { redacted, message, rule } = wording;
   return {
     rule,
     level: c.weak ? 'warning' : c.detector.level,
@@ -652,6 +655,24 @@ interface Wording {
   redacted: string;
   message: string;
   rule: string;
+  /** The value's keyed fingerprint under `idKey` (`keyedIdOf`), once asked for. */
+  id?: string;
+  idKey?: string;
+}
+
+/**
+ * `keyedFingerprint(key, detector, value)` of a single finding's value, remembered with its
+ * wording (one HMAC per value and key, as the fingerprint memo gives, without looking the value up
+ * there again: a history scan of this repository names ~133,000 findings of a few hundred values).
+ */
+function keyedIdOf(b: Built, key: string): string {
+  const wording = b.wording;
+  if (wording === undefined) return keyedFingerprint(key, b.detector, b.secret);
+  if (wording.idKey !== key) {
+    wording.id = keyedFingerprint(key, b.detector, b.secret);
+    wording.idKey = key;
+  }
+  return wording.id!;
 }
 
 /**

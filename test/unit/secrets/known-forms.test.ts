@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scanSecrets } from '../../../src/core/secrets/engine.js';
+import { keyedFingerprint } from '../../../src/core/secrets/fingerprint.js';
 import { defaultSettings, type Finding } from '../../../src/core/types.js';
 
 /**
@@ -113,6 +114,21 @@ describe('credential files are credentials', () => {
     const [ht] = scan('admin:$apr1$Zq8Lm2Xv$9Rk4Tw5Nc1Hd7Pq3Lv8Nb0\n', '.htpasswd');
     expect(ht).toMatchObject({ rule: 'secret/htpasswd-hash', level: 'warning' });
     expect(ht.message).toMatch(/password hash/);
+  });
+
+  it('names a value under the key each scan gives (the wording remembers the last key\'s fingerprint, never another key\'s)', () => {
+    const content = 'db:5432:*:app:Zq8Lm2Xv9Rk4\n';
+    const keys = ['a'.repeat(64), 'b'.repeat(64), 'a'.repeat(64)];
+    const ids = keys.map((key) => {
+      const [byContent] = scanSecrets({ path: '.pgpass', content }, { ...defaultSettings(), fingerprint: { kind: 'location' }, contentKey: key });
+      const [keyed] = scanSecrets({ path: '.pgpass', content }, { ...defaultSettings(), fingerprint: { kind: 'keyed', key }, contentKey: 'c'.repeat(64) });
+      expect(byContent.contentId).toBe(keyedFingerprint(key, byContent.detector!, 'Zq8Lm2Xv9Rk4'));
+      expect(keyed.fingerprint).toBe(keyedFingerprint(key, keyed.detector!, 'Zq8Lm2Xv9Rk4'));
+      expect(keyed.contentId).toBe(keyedFingerprint('c'.repeat(64), keyed.detector!, 'Zq8Lm2Xv9Rk4'));
+      return byContent.contentId;
+    });
+    expect(ids[0]).not.toBe(ids[1]);
+    expect(ids[2]).toBe(ids[0]);
   });
 
   it('words each finding from its own value, however many values were worded before (the wording memo and its bound)', () => {
