@@ -10670,7 +10670,8 @@ function scanFile(file, settings2, catalog, options, reveal2) {
   for (const single of singles) {
     const verdict = reportable([single], file, lines, text);
     if (verdict === SKIP) continue;
-    (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines), detector: single.detector.id, secret: single.secret, parts: [single] });
+    const wording = wordingOf(single);
+    (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines, wording), detector: single.detector.id, secret: single.secret, parts: [single], wording });
   }
   for (const pair of pairs) {
     const verdict = reportable([pair.first, pair.second], file, lines, text);
@@ -10742,7 +10743,7 @@ function nameFindings(built, content, lines, candidates, settings2, file) {
   const shared = contexts && file?.versions !== void 0 ? new LineContexts(file, lines) : void 0;
   for (const b of built) {
     if (mode.kind === "keyed") {
-      b.finding.fingerprint = keyedFingerprint(mode.key, b.detector, b.secret);
+      b.finding.fingerprint = keyedIdOf(b, mode.key);
     } else {
       const line = b.parts[0].line;
       let context = contexts.get(line);
@@ -10754,7 +10755,7 @@ function nameFindings(built, content, lines, candidates, settings2, file) {
       b.finding.fingerprint = locationFingerprint(b.finding.rule, b.finding.file, context, occurrence);
     }
     const contentKey = settings2.contentKey ?? EPHEMERAL_KEY;
-    b.finding.contentId = mode.kind === "keyed" && mode.key === contentKey ? b.finding.fingerprint : keyedFingerprint(contentKey, b.detector, b.secret);
+    b.finding.contentId = mode.kind === "keyed" && mode.key === contentKey ? b.finding.fingerprint : keyedIdOf(b, contentKey);
     if (settings2.legacyFingerprints) b.finding.previousFingerprint = legacyFingerprint(b.detector, b.secret);
     if (settings2.hashSalt) b.finding.saltedHash = saltedSecretHash(settings2.hashSalt.salt, settings2.hashSalt.cost, b.detector, b.secret);
   }
@@ -10980,8 +10981,8 @@ function describe(detector) {
   return text;
 }
 var descriptions = /* @__PURE__ */ new WeakMap();
-function singleFinding(c, path2, lines) {
-  const { redacted, message, rule } = wordingOf(c);
+function singleFinding(c, path2, lines, wording) {
+  const { redacted, message, rule } = wording;
   return {
     rule,
     level: c.weak ? "warning" : c.detector.level,
@@ -10996,6 +10997,15 @@ function singleFinding(c, path2, lines) {
   };
 }
 var SECRET_OWASP = Object.freeze(["NHI2"]);
+function keyedIdOf(b, key) {
+  const wording = b.wording;
+  if (wording === void 0) return keyedFingerprint(key, b.detector, b.secret);
+  if (wording.idKey !== key) {
+    wording.id = keyedFingerprint(key, b.detector, b.secret);
+    wording.idKey = key;
+  }
+  return wording.id;
+}
 function wordingOf(c) {
   let byValue = wordings.get(c.detector);
   const known = byValue?.get(c.secret);

@@ -49977,7 +49977,8 @@ function scanFile(file, settings, catalog, options, reveal) {
   for (const single of singles) {
     const verdict = reportable([single], file, lines, text3);
     if (verdict === SKIP) continue;
-    (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines), detector: single.detector.id, secret: single.secret, parts: [single] });
+    const wording = wordingOf(single);
+    (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines, wording), detector: single.detector.id, secret: single.secret, parts: [single], wording });
   }
   for (const pair of pairs2) {
     const verdict = reportable([pair.first, pair.second], file, lines, text3);
@@ -50050,7 +50051,7 @@ function nameFindings(built, content, lines, candidates, settings, file) {
   const shared2 = contexts && file?.versions !== void 0 ? new LineContexts(file, lines) : void 0;
   for (const b of built) {
     if (mode.kind === "keyed") {
-      b.finding.fingerprint = keyedFingerprint(mode.key, b.detector, b.secret);
+      b.finding.fingerprint = keyedIdOf(b, mode.key);
     } else {
       const line = b.parts[0].line;
       let context3 = contexts.get(line);
@@ -50062,7 +50063,7 @@ function nameFindings(built, content, lines, candidates, settings, file) {
       b.finding.fingerprint = locationFingerprint(b.finding.rule, b.finding.file, context3, occurrence);
     }
     const contentKey = settings.contentKey ?? EPHEMERAL_KEY;
-    b.finding.contentId = mode.kind === "keyed" && mode.key === contentKey ? b.finding.fingerprint : keyedFingerprint(contentKey, b.detector, b.secret);
+    b.finding.contentId = mode.kind === "keyed" && mode.key === contentKey ? b.finding.fingerprint : keyedIdOf(b, contentKey);
     if (settings.legacyFingerprints) b.finding.previousFingerprint = legacyFingerprint(b.detector, b.secret);
     if (settings.hashSalt) b.finding.saltedHash = saltedSecretHash(settings.hashSalt.salt, settings.hashSalt.cost, b.detector, b.secret);
   }
@@ -50288,8 +50289,8 @@ function describe(detector) {
   return text3;
 }
 var descriptions = /* @__PURE__ */ new WeakMap();
-function singleFinding(c, path7, lines) {
-  const { redacted, message, rule } = wordingOf(c);
+function singleFinding(c, path7, lines, wording) {
+  const { redacted, message, rule } = wording;
   return {
     rule,
     level: c.weak ? "warning" : c.detector.level,
@@ -50304,6 +50305,15 @@ function singleFinding(c, path7, lines) {
   };
 }
 var SECRET_OWASP = Object.freeze(["NHI2"]);
+function keyedIdOf(b, key) {
+  const wording = b.wording;
+  if (wording === void 0) return keyedFingerprint(key, b.detector, b.secret);
+  if (wording.idKey !== key) {
+    wording.id = keyedFingerprint(key, b.detector, b.secret);
+    wording.idKey = key;
+  }
+  return wording.id;
+}
 function wordingOf(c) {
   let byValue = wordings.get(c.detector);
   const known2 = byValue?.get(c.secret);

@@ -10748,7 +10748,8 @@ function scanFile(file, settings2, catalog, options, reveal2) {
   for (const single of singles) {
     const verdict = reportable([single], file, lines, text3);
     if (verdict === SKIP) continue;
-    (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines), detector: single.detector.id, secret: single.secret, parts: [single] });
+    const wording = wordingOf(single);
+    (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines, wording), detector: single.detector.id, secret: single.secret, parts: [single], wording });
   }
   for (const pair of pairs2) {
     const verdict = reportable([pair.first, pair.second], file, lines, text3);
@@ -10820,7 +10821,7 @@ function nameFindings(built, content, lines, candidates, settings2, file) {
   const shared2 = contexts && file?.versions !== void 0 ? new LineContexts(file, lines) : void 0;
   for (const b of built) {
     if (mode.kind === "keyed") {
-      b.finding.fingerprint = keyedFingerprint(mode.key, b.detector, b.secret);
+      b.finding.fingerprint = keyedIdOf(b, mode.key);
     } else {
       const line = b.parts[0].line;
       let context = contexts.get(line);
@@ -10832,7 +10833,7 @@ function nameFindings(built, content, lines, candidates, settings2, file) {
       b.finding.fingerprint = locationFingerprint(b.finding.rule, b.finding.file, context, occurrence);
     }
     const contentKey = settings2.contentKey ?? EPHEMERAL_KEY;
-    b.finding.contentId = mode.kind === "keyed" && mode.key === contentKey ? b.finding.fingerprint : keyedFingerprint(contentKey, b.detector, b.secret);
+    b.finding.contentId = mode.kind === "keyed" && mode.key === contentKey ? b.finding.fingerprint : keyedIdOf(b, contentKey);
     if (settings2.legacyFingerprints) b.finding.previousFingerprint = legacyFingerprint(b.detector, b.secret);
     if (settings2.hashSalt) b.finding.saltedHash = saltedSecretHash(settings2.hashSalt.salt, settings2.hashSalt.cost, b.detector, b.secret);
   }
@@ -11058,8 +11059,8 @@ function describe(detector) {
   return text3;
 }
 var descriptions = /* @__PURE__ */ new WeakMap();
-function singleFinding(c, path2, lines) {
-  const { redacted, message, rule } = wordingOf(c);
+function singleFinding(c, path2, lines, wording) {
+  const { redacted, message, rule } = wording;
   return {
     rule,
     level: c.weak ? "warning" : c.detector.level,
@@ -11074,6 +11075,15 @@ function singleFinding(c, path2, lines) {
   };
 }
 var SECRET_OWASP = Object.freeze(["NHI2"]);
+function keyedIdOf(b, key) {
+  const wording = b.wording;
+  if (wording === void 0) return keyedFingerprint(key, b.detector, b.secret);
+  if (wording.idKey !== key) {
+    wording.id = keyedFingerprint(key, b.detector, b.secret);
+    wording.idKey = key;
+  }
+  return wording.id;
+}
 function wordingOf(c) {
   let byValue = wordings.get(c.detector);
   const known2 = byValue?.get(c.secret);
