@@ -533,6 +533,12 @@ async function measure(label: string, dir: string): Promise<void> {
   if (cloned) console.log(`    the same dump on a fresh clone of it (clone --mirror --no-local: ${cloned.state}): ${fmt(cloned.seconds, 2)} s (median of ${range(cloned.runs)} s) → ratio scanHistory / that dump ${fmt(seconds / cloned.seconds, 2)}×`);
   // Two decimals: a ratio near the 3× target must not round onto the line.
   console.log(`    ratio scanHistory / git dump (wall, medians): ${fmt(seconds / dump.seconds, 2)}× (target ≤ 3×; run by run ${scans.map((r, i) => fmt(r.seconds / dumps[i].seconds)).join(', ')}×); read-only / git dump: ${fmt(plumbing.seconds / dump.seconds)}×; peak RSS of the median scan ${fmt(scan.rssMb)} MB`);
+  // A poorly packed repository (many packs, loose objects) slows git's dump and flatters the ratio:
+  // the target is read against the faster of the two dumps (docs/history.md, "twelfth session").
+  if (cloned) {
+    const judged = Math.max(seconds / dump.seconds, seconds / cloned.seconds);
+    console.log(`    the ≤ 3× target, read against the faster of the two dumps: ${fmt(judged, 2)}× (${judged <= 3 ? 'met' : 'not met'})`);
+  }
   // The CLI is a new process each time (cold, as a user runs it), so its runs are alike: the median of
   // ROUNDS. Then on Node 24 too, the Action's runtime (action.yml `runs.using: node24`; scheduled
   // history scans run there), when one is at hand (test/integration/action/node24.ts, npm's cache).
