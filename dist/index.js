@@ -32446,7 +32446,7 @@ var V8Setting = class {
 function lessInliningForHistory(execArgv, env, historyScan2) {
   return historyScan2 && inlining.apply(execArgv, env);
 }
-var HISTORY_INLINING_FLAG = "--max-inlined-bytecode-size-cumulative=230";
+var HISTORY_INLINING_FLAG = "--max-inlined-bytecode-size-cumulative=100";
 var INLINING_FLAG = /^--(?:no-)?(?:turbo-inlining|max-inlined-bytecode-size(?:-cumulative|-absolute|-small)?|max-inlining-levels)(?:=|$)/;
 var inlining = new V8Setting(HISTORY_INLINING_FLAG, INLINING_FLAG, "NHI_STEWARD_INLINING");
 function lessInliningApplied() {

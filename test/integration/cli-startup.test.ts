@@ -197,7 +197,7 @@ describe('bin/nhi-steward.js: young generation', () => {
 /**
  * bin/nhi-steward.js gives V8's optimising compiler a smaller inlining budget for a history scan
  * (src/core/parallel/inlining.ts): a stand-in CLI turns on V8's inlining trace and has V8 optimise a
- * function that calls a 119-byte one four times. The history scan's budget (230 bytes) leaves room
+ * function that calls a 74-byte one four times. The history scan's budget (100 bytes) leaves room
  * for exactly one; V8's (920) for all four, and it inlines at least two (four here on Node 20 and
  * 24 alone, three once in the Action's process on Node 24: its heuristics weigh more than size).
  */

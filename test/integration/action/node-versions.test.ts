@@ -74,11 +74,11 @@ describe('the bundle on the Node versions a runner uses', () => {
    */
   it('gives V8 a smaller inlining budget when the history input is on, and only then', async () => {
     const history = await flagsSetByRun('schedule', { history: 'on', 'sarif-file': '' });
-    expect(history).toContain('--max-inlined-bytecode-size-cumulative=230');
+    expect(history).toContain('--max-inlined-bytecode-size-cumulative=100');
     expect(history).not.toContain('--semi-space-growth-factor=1'); // a history scan keeps V8's young generation
     const pullRequest = await flagsSetByRun('pull_request');
     expect(pullRequest).toContain('--semi-space-growth-factor=1');
-    expect(pullRequest).not.toContain('--max-inlined-bytecode-size-cumulative=230');
+    expect(pullRequest).not.toContain('--max-inlined-bytecode-size-cumulative=100');
   });
 
   it('leaves the young generation to V8 when the history input is on (a history scan: faster there)', async () => {
