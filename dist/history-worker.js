@@ -10789,11 +10789,12 @@ var LineContexts = class {
     const start = this.lines.lineStart(line);
     const end = this.lines.lineEnd(line);
     const cuts = overlapping(candidates, ends, start, end);
-    const context = this.taken(start, end, cuts) ?? contextOf(content, start, end, cuts);
+    const taken = this.taken(start, end, cuts);
+    const context = taken ?? contextOf(content, start, end, cuts);
     if (this.noted !== void 0 && this.chars + context.length <= MAX_NOTED_CHARS) {
       const relative = [];
       for (const cut of cuts) relative.push(cut.start - start, cut.end - start);
-      const kept = { end: end - start, cuts: relative, context: detached(context) };
+      const kept = { end: end - start, cuts: relative, context: taken ?? detached(context) };
       this.noted.set(start, kept);
       this.chars += context.length;
       this.numbers += relative.length + 2;

@@ -50097,11 +50097,12 @@ var LineContexts = class {
     const start2 = this.lines.lineStart(line);
     const end = this.lines.lineEnd(line);
     const cuts = overlapping(candidates, ends, start2, end);
-    const context3 = this.taken(start2, end, cuts) ?? contextOf(content, start2, end, cuts);
+    const taken = this.taken(start2, end, cuts);
+    const context3 = taken ?? contextOf(content, start2, end, cuts);
     if (this.noted !== void 0 && this.chars + context3.length <= MAX_NOTED_CHARS) {
       const relative4 = [];
       for (const cut of cuts) relative4.push(cut.start - start2, cut.end - start2);
-      const kept2 = { end: end - start2, cuts: relative4, context: detached(context3) };
+      const kept2 = { end: end - start2, cuts: relative4, context: taken ?? detached(context3) };
       this.noted.set(start2, kept2);
       this.chars += context3.length;
       this.numbers += relative4.length + 2;

@@ -359,11 +359,14 @@ export class LineContexts {
     const start = this.lines.lineStart(line);
     const end = this.lines.lineEnd(line);
     const cuts = overlapping(candidates, ends, start, end);
-    const context = this.taken(start, end, cuts) ?? contextOf(content, start, end, cuts);
+    const taken = this.taken(start, end, cuts);
+    const context = taken ?? contextOf(content, start, end, cuts);
     if (this.noted !== undefined && this.chars + context.length <= MAX_NOTED_CHARS) {
       const relative: number[] = [];
       for (const cut of cuts) relative.push(cut.start - start, cut.end - start);
-      const kept: KeptContext = { end: end - start, cuts: relative, context: detached(context) };
+      // A context taken over is already an own copy: noted as it is, it stays the same string
+      // object from version to version (the fingerprint memo finds it without hashing it again).
+      const kept: KeptContext = { end: end - start, cuts: relative, context: taken ?? detached(context) };
       this.noted.set(start, kept);
       this.chars += context.length;
       this.numbers += relative.length + 2;
