@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dropSamplesPlugin } from './drop-samples.mjs';
 
 // Paths in the bundle's comments are relative to the working directory: pin it, so the output is
 // the same byte for byte wherever the script is started from.
@@ -26,6 +27,8 @@ const common = {
   // Some CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import { createRequire as __nhiCreateRequire } from 'node:module'; const require = __nhiCreateRequire(import.meta.url);" },
   define: { __ACTION_VERSION__: JSON.stringify(pkg.version) },
+  // The detectors' samples stay out of the bundle (scripts/drop-samples.mjs).
+  plugins: [dropSamplesPlugin],
 };
 
 mkdirSync(outdir, { recursive: true });

@@ -9,6 +9,7 @@ import { build } from 'esbuild';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dropSamplesPlugin } from './drop-samples.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'lib', 'bundle');
@@ -50,7 +51,8 @@ const common = {
   // yaml is loaded on demand only (a config or owners file to read), so a scan without one does
   // not even compile it: it is bundled into its own file under vendor/ (above) and the bundle's
   // `require('yaml')` call points there.
-  plugins: [vendorPlugin],
+  // The detectors' samples stay out of the bundle (scripts/drop-samples.mjs).
+  plugins: [vendorPlugin, dropSamplesPlugin],
   minifyWhitespace: true,
   minifySyntax: true,
   // Some CommonJS dependencies call require() for Node built-ins; yaml is required on demand.

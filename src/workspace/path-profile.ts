@@ -19,7 +19,7 @@ import { DEFAULT_SKIPPED_FOLDERS } from './walk.js';
  * The false-positive filters are not re-implemented here: they read a path only through the
  * engine's exported `PATH_PREDICATES` (src/core/secrets/false-positives.ts), and the profile is the
  * answer of each predicate. test/unit/path-profile.test.ts cross-checks that on thousands of real
- * and crafted paths against `falsePositiveReason` itself (the probe candidates below): paths of one
+ * and crafted paths against `falsePositiveReason` itself (with probe candidates of its own): paths of one
  * profile get the same verdicts, and no two paths the probes tell apart share a profile.
  */
 export interface PathProfiles {
@@ -28,27 +28,6 @@ export interface PathProfiles {
   /** Whether the profile's paths are not scanned at all (`paths-ignore`, `node_modules`, lock files). */
   skipped(id: number): boolean;
 }
-
-const PROBE_SECRET = 'Qz8vX2mK7pR4tY9wLb3N';
-const PROBE_JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJxN2JmM2QxYSJ9.Xb7dK2qLm9RtV4wYz8Hc1PfGj6SnA3eU0oIuT5rBkMa';
-
-/**
- * Probe candidates for the path-judged false-positive filters (detector id, line): each is
- * rejected at the kind of path it stands for and accepted at an ordinary one. The profile no
- * longer asks them (that cost 50-300 µs per path); the tests use them to check the profile.
- */
-export const PATH_PROBES: readonly { detector: string; line: string; secret: string }[] = [
-  // Examples, tests and fixtures; documentation (both judge generic `password: "…"` lines).
-  { detector: 'generic-password', line: `password: "${PROBE_SECRET}"`, secret: PROBE_SECRET },
-  // Code files: an unquoted value is a variable.
-  { detector: 'generic-password', line: `password = ${PROBE_SECRET}`, secret: PROBE_SECRET },
-  // Minified bundles: a line over 1,000 characters.
-  { detector: 'generic-password', line: `${'x'.repeat(1000)};password: "${PROBE_SECRET}"`, secret: PROBE_SECRET },
-  // Type declarations' doc comments.
-  { detector: 'generic-password', line: ` * password: "${PROBE_SECRET}"`, secret: PROBE_SECRET },
-  // SDK example files for JWTs.
-  { detector: 'jwt', line: `"token": "${PROBE_JWT}"`, secret: PROBE_JWT },
-];
 
 const NEUTRAL_PATH = 'src/profile/neutral.txt';
 const SKIP = -1;

@@ -9,8 +9,30 @@ import type { Detector } from '../../src/core/secrets/detector.js';
 import { allDetectors } from '../../src/core/secrets/detectors/index.js';
 import { falsePositiveReason, isLockFile, PATH_PREDICATES } from '../../src/core/secrets/false-positives.js';
 import { defaultSettings, type ScanSettings } from '../../src/core/types.js';
-import { PATH_PROBES, pathProfiles } from '../../src/workspace/path-profile.js';
+import { pathProfiles } from '../../src/workspace/path-profile.js';
 import { DEFAULT_SKIPPED_FOLDERS } from '../../src/workspace/walk.js';
+
+const PROBE_SECRET = 'Qz8vX2mK7pR4tY9wLb3N';
+const PROBE_JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJxN2JmM2QxYSJ9.Xb7dK2qLm9RtV4wYz8Hc1PfGj6SnA3eU0oIuT5rBkMa';
+
+/**
+ * Probe candidates for the path-judged false-positive filters (detector id, line): each is
+ * rejected at the kind of path it stands for and accepted at an ordinary one. The profile
+ * (src/workspace/path-profile.ts) no longer asks them (that cost 50-300 µs per path); these tests
+ * use them to check it.
+ */
+const PATH_PROBES: readonly { detector: string; line: string; secret: string }[] = [
+  // Examples, tests and fixtures; documentation (both judge generic `password: "…"` lines).
+  { detector: 'generic-password', line: `password: "${PROBE_SECRET}"`, secret: PROBE_SECRET },
+  // Code files: an unquoted value is a variable.
+  { detector: 'generic-password', line: `password = ${PROBE_SECRET}`, secret: PROBE_SECRET },
+  // Minified bundles: a line over 1,000 characters.
+  { detector: 'generic-password', line: `${'x'.repeat(1000)};password: "${PROBE_SECRET}"`, secret: PROBE_SECRET },
+  // Type declarations' doc comments.
+  { detector: 'generic-password', line: ` * password: "${PROBE_SECRET}"`, secret: PROBE_SECRET },
+  // SDK example files for JWTs.
+  { detector: 'jwt', line: `"token": "${PROBE_JWT}"`, secret: PROBE_JWT },
+];
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

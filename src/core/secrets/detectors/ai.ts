@@ -14,7 +14,7 @@ const STABILITY_WORDS = ['stability'];
 const AZURE_OPENAI_WORDS = ['azure_openai', 'azure-openai', 'azureopenai'];
 
 /** A prefix-anchored AI provider key; most share one shape, so the table lists what differs. */
-function aiKey(d: { id: string; title: string; provider: string; prefix: string; body: string; good: string[]; bad: string[]; entropy?: number }): Detector {
+function aiKey(d: { id: string; title: string; provider: string; prefix: string; body: string; samples: { good: string[]; bad: string[] }; entropy?: number }): Detector {
   return {
     id: d.id,
     title: d.title,
@@ -26,9 +26,10 @@ function aiKey(d: { id: string; title: string; provider: string; prefix: string;
     // Documentation stand-ins spell the alphabet (`…abc123xyz-456def789ghij-klmnop…`); issued keys never do.
     validate: (secret) => sequentialShare(secret.slice(d.prefix.length)) < 0.3,
     redactPrefix: d.prefix,
+    // The row's `samples` are read only here, so that the bundles leave them out (scripts/drop-samples.mjs).
     samples: {
-      positive: [at(`${d.id.split('-')[0].toUpperCase()}_API_KEY=§`, d.good[0]), at("  api_key: '§'", d.good[1], 'config/llm.yml')],
-      negative: d.bad,
+      positive: [at(`${d.id.split('-')[0].toUpperCase()}_API_KEY=§`, d.samples.good[0]), at("  api_key: '§'", d.samples.good[1], 'config/llm.yml')],
+      negative: d.samples.bad,
     },
   };
 }
@@ -43,8 +44,10 @@ export const aiDetectors: Detector[] = [
     provider: 'OpenAI',
     prefix: 'sk-proj-',
     body: 'sk-proj-[0-9A-Za-z_\\-]{40,300}',
-    good: ['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', 'sk-proj-lyrjoItlFfiyWzu_eSxxHgnZlQYJL-ELcgzCe9pKunXW0XdT'],
-    bad: ['OPENAI_API_KEY=sk-proj-rgA3ifU1wvZkEHMJTvNZ', 'OPENAI_API_KEY=sk-proj-...', 'OPENAI_API_KEY=sk-proj-${OPENAI_KEY}'],
+    samples: {
+      good: ['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', 'sk-proj-lyrjoItlFfiyWzu_eSxxHgnZlQYJL-ELcgzCe9pKunXW0XdT'],
+      bad: ['OPENAI_API_KEY=sk-proj-rgA3ifU1wvZkEHMJTvNZ', 'OPENAI_API_KEY=sk-proj-...', 'OPENAI_API_KEY=sk-proj-${OPENAI_KEY}'],
+    },
   }),
   aiKey({
     id: 'openai-service-account-key',
@@ -52,8 +55,10 @@ export const aiDetectors: Detector[] = [
     provider: 'OpenAI',
     prefix: 'sk-svcacct-',
     body: 'sk-svcacct-[0-9A-Za-z_\\-]{40,300}',
-    good: ['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', 'sk-svcacct-yjRe-E-oaZhsGfMZWweqt-Zue6aKEpyxSjjep4ypScBv1rQPtYD8ifuBVc'],
-    bad: ['OPENAI_API_KEY=sk-svcacct-FjKNhZFwzdckeGi-lwBp', 'OPENAI_API_KEY=xsk-svcacct-40nJN6T_NbsKCZ23jJ6DhDNIJS2pNE2Sz0_8qeXJpiOqs0SVs5F7DIEWsb'],
+    samples: {
+      good: ['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', 'sk-svcacct-yjRe-E-oaZhsGfMZWweqt-Zue6aKEpyxSjjep4ypScBv1rQPtYD8ifuBVc'],
+      bad: ['OPENAI_API_KEY=sk-svcacct-FjKNhZFwzdckeGi-lwBp', 'OPENAI_API_KEY=xsk-svcacct-40nJN6T_NbsKCZ23jJ6DhDNIJS2pNE2Sz0_8qeXJpiOqs0SVs5F7DIEWsb'],
+    },
   }),
   aiKey({
     id: 'openai-admin-key',
@@ -61,8 +66,10 @@ export const aiDetectors: Detector[] = [
     provider: 'OpenAI',
     prefix: 'sk-admin-',
     body: 'sk-admin-[0-9A-Za-z_\\-]{40,300}',
-    good: ['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', 'sk-admin-Kc7wftiMjKdTHMdFK3i2bRYs-a8imFijScD050x62bQcXOavBDEuhB8Lu_5Qv-JP'],
-    bad: ['OPENAI_ADMIN_KEY=sk-admin-h44hQ6S0Cx2Q59UYVshl', 'route = "/sk-admin-panel"'],
+    samples: {
+      good: ['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', 'sk-admin-Kc7wftiMjKdTHMdFK3i2bRYs-a8imFijScD050x62bQcXOavBDEuhB8Lu_5Qv-JP'],
+      bad: ['OPENAI_ADMIN_KEY=sk-admin-h44hQ6S0Cx2Q59UYVshl', 'route = "/sk-admin-panel"'],
+    },
   }),
   {
     // Legacy OpenAI user key: `sk-` + 20 base62 + `T3BlbkFJ` + 20 base62.
@@ -86,8 +93,10 @@ export const aiDetectors: Detector[] = [
     provider: 'Anthropic',
     prefix: 'sk-ant-api03-',
     body: 'sk-ant-api03-[0-9A-Za-z_\\-]{93}AA',
-    good: ['sk-ant-api03-xZjvN9e2dOEXaQEBhht4qjEoGzKLdRQwO09GzRq9f05DsfL7kSzkfzc4lhJ2FAlE0cITQV8SO5ZxTlXJVmpgH-BW2tfMaAA', 'sk-ant-api03-9IDD5fJiYx-TyO1mYfzOxw1wiO2ssWygo4yF_YcsUKZ8iHaB2rBsfbUfGjchoYtMJeFw-wW13rMIBUYMR9j-gutSEahzZAA'],
-    bad: ['ANTHROPIC_API_KEY=sk-ant-api03-VgaQRJVElPY1BZd4Pd9Ydlz7b79sveWWniot7BuuAA', 'ANTHROPIC_API_KEY=sk-ant-api03-37T66Aigt_CcBw57A6VYHixZEUMtRafqzpRALnZEfhxUrTIc89ulxceLi8zaYDGAlBABtRLZPzapXkE78hdva0HEQqbxUBB'],
+    samples: {
+      good: ['sk-ant-api03-xZjvN9e2dOEXaQEBhht4qjEoGzKLdRQwO09GzRq9f05DsfL7kSzkfzc4lhJ2FAlE0cITQV8SO5ZxTlXJVmpgH-BW2tfMaAA', 'sk-ant-api03-9IDD5fJiYx-TyO1mYfzOxw1wiO2ssWygo4yF_YcsUKZ8iHaB2rBsfbUfGjchoYtMJeFw-wW13rMIBUYMR9j-gutSEahzZAA'],
+      bad: ['ANTHROPIC_API_KEY=sk-ant-api03-VgaQRJVElPY1BZd4Pd9Ydlz7b79sveWWniot7BuuAA', 'ANTHROPIC_API_KEY=sk-ant-api03-37T66Aigt_CcBw57A6VYHixZEUMtRafqzpRALnZEfhxUrTIc89ulxceLi8zaYDGAlBABtRLZPzapXkE78hdva0HEQqbxUBB'],
+    },
   }),
   aiKey({
     // Anthropic Admin API key: `sk-ant-admin01-` + 93 base64url + `AA`.
@@ -96,8 +105,10 @@ export const aiDetectors: Detector[] = [
     provider: 'Anthropic',
     prefix: 'sk-ant-admin01-',
     body: 'sk-ant-admin01-[0-9A-Za-z_\\-]{93}AA',
-    good: ['sk-ant-admin01-9EHy2jXuLKU8FMQxj3zet71c31yAOBVUtaCUz2UzESdefTTM18CWBxRzK2lF94yErsfQTlhgI5XELNb9pAvRKytfEWXw9AA', 'sk-ant-admin01-mjojSb4IZ4QStvKpzqNuNQQR8wlPBFjOCg7JA35UbFrp8RFNkLtP_KgpJoUPddFg4OFS_yOWOURBblYLCjeTizn_G6CCJAA'],
-    bad: ['ANTHROPIC_ADMIN_KEY=sk-ant-admin01-d5qza9DAs6hVip5LbaPwjZDNDFm2JViRPOj8qfGTZfOOHpJvnVAA', 'ANTHROPIC_ADMIN_KEY=sk-ant-admin01-0q7SzUi7P5pSyH4k7hVZEMgxOnvkJZ0kPQCBiG_o_J5p5DQDoA5393ljtZ76JlsEjSMo1cq71V5f3mIE1rQAHF0THATfBxp'],
+    samples: {
+      good: ['sk-ant-admin01-9EHy2jXuLKU8FMQxj3zet71c31yAOBVUtaCUz2UzESdefTTM18CWBxRzK2lF94yErsfQTlhgI5XELNb9pAvRKytfEWXw9AA', 'sk-ant-admin01-mjojSb4IZ4QStvKpzqNuNQQR8wlPBFjOCg7JA35UbFrp8RFNkLtP_KgpJoUPddFg4OFS_yOWOURBblYLCjeTizn_G6CCJAA'],
+      bad: ['ANTHROPIC_ADMIN_KEY=sk-ant-admin01-d5qza9DAs6hVip5LbaPwjZDNDFm2JViRPOj8qfGTZfOOHpJvnVAA', 'ANTHROPIC_ADMIN_KEY=sk-ant-admin01-0q7SzUi7P5pSyH4k7hVZEMgxOnvkJZ0kPQCBiG_o_J5p5DQDoA5393ljtZ76JlsEjSMo1cq71V5f3mIE1rQAHF0THATfBxp'],
+    },
   }),
   aiKey({
     // Hugging Face user access token: `hf_` + 34 alphanumerics.
@@ -106,8 +117,10 @@ export const aiDetectors: Detector[] = [
     provider: 'Hugging Face',
     prefix: 'hf_',
     body: 'hf_[0-9A-Za-z]{34}',
-    good: ['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', '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'],
-    bad: ['HF_TOKEN=hf_CrAQVJYweKJaEoMRAYow', 'model_path = "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_v2"'],
+    samples: {
+      good: ['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', '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'],
+      bad: ['HF_TOKEN=hf_CrAQVJYweKJaEoMRAYow', 'model_path = "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_v2"'],
+    },
   }),
   aiKey({
     // Hugging Face organization API token (legacy): `api_org_` + 34 letters.
@@ -116,8 +129,10 @@ export const aiDetectors: Detector[] = [
     provider: 'Hugging Face',
     prefix: 'api_org_',
     body: 'api_org_[0-9A-Za-z]{34}',
-    good: ['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', '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'],
-    bad: ['HF_ORG_TOKEN=api_org_ACzorlZZMb', 'def api_org_members_list_endpoint_handler(): pass'],
+    samples: {
+      good: ['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', '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'],
+      bad: ['HF_ORG_TOKEN=api_org_ACzorlZZMb', 'def api_org_members_list_endpoint_handler(): pass'],
+    },
   }),
   aiKey({
     // Perplexity API key: `pplx-` + 48 alphanumerics.
@@ -126,8 +141,10 @@ export const aiDetectors: Detector[] = [
     provider: 'Perplexity',
     prefix: 'pplx-',
     body: 'pplx-[0-9A-Za-z]{48}',
-    good: ['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', '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'],
-    bad: ['PPLX_API_KEY=pplx-noFdDI4nLfhfKm90m9KI', 'PPLX_API_KEY=pplx-zHg1ChAOCH4tjZDvvU60XGqkkmCdeMdJk1gw2D6Q1y2YXJ7Oxq97BY7a'],
+    samples: {
+      good: ['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', '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'],
+      bad: ['PPLX_API_KEY=pplx-noFdDI4nLfhfKm90m9KI', 'PPLX_API_KEY=pplx-zHg1ChAOCH4tjZDvvU60XGqkkmCdeMdJk1gw2D6Q1y2YXJ7Oxq97BY7a'],
+    },
   }),
   aiKey({
     // Groq API key: `gsk_` + 52 alphanumerics.
@@ -136,8 +153,10 @@ export const aiDetectors: Detector[] = [
     provider: 'Groq',
     prefix: 'gsk_',
     body: 'gsk_[0-9A-Za-z]{52}',
-    good: ['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', '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'],
-    bad: ['GROQ_API_KEY=gsk_irAJn07gire3Mv67cdJjgseHLqfyJ4', 'GROQ_API_KEY=gsk_YSGFvYs5lq6yzUHkfvnNx3UP2ZlJdxmwNAak6dck168XB0z4hNe6sKP7Sd8w'],
+    samples: {
+      good: ['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', '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'],
+      bad: ['GROQ_API_KEY=gsk_irAJn07gire3Mv67cdJjgseHLqfyJ4', 'GROQ_API_KEY=gsk_YSGFvYs5lq6yzUHkfvnNx3UP2ZlJdxmwNAak6dck168XB0z4hNe6sKP7Sd8w'],
+    },
   }),
   aiKey({
     // Replicate API token: `r8_` + 37 alphanumerics.
@@ -146,8 +165,10 @@ export const aiDetectors: Detector[] = [
     provider: 'Replicate',
     prefix: 'r8_',
     body: 'r8_[0-9A-Za-z]{37}',
-    good: ['r8_L2RrNpbi1qBZbJN2bPMjL3QLYERJinfubjYr1', 'r8_2KcrbFoVYNF6SExQH3WxP8sUn80qq7sDYGkCs'],
-    bad: ['REPLICATE_API_TOKEN=r8_bJzb22DjwPw4h53qvCBs', 'REPLICATE_API_TOKEN=r8_iu2lJfkNH4gBudM1oBouDgz1Rd9BmoKxBo7O0XedmYErk'],
+    samples: {
+      good: ['r8_L2RrNpbi1qBZbJN2bPMjL3QLYERJinfubjYr1', 'r8_2KcrbFoVYNF6SExQH3WxP8sUn80qq7sDYGkCs'],
+      bad: ['REPLICATE_API_TOKEN=r8_bJzb22DjwPw4h53qvCBs', 'REPLICATE_API_TOKEN=r8_iu2lJfkNH4gBudM1oBouDgz1Rd9BmoKxBo7O0XedmYErk'],
+    },
   }),
   aiKey({
     // xAI (Grok) API key: `xai-` + 80 alphanumerics.
@@ -156,8 +177,10 @@ export const aiDetectors: Detector[] = [
     provider: 'xAI',
     prefix: 'xai-',
     body: 'xai-[0-9A-Za-z]{80}',
-    good: ['xai-HcvNnrgEZhrkxLIfSo8oopeSz9NCj4jKWu1rjcSrLlswsahwcrRg5vCyGSbWEWxQLEBtPe33sj9xge2T', 'xai-YjAZC6QrThcRwg4IPPxnu4vVthpsYwfsHCDXYYz01lPkNUic1EsRgmrb5ZMDCylH0MRjLM4ZttEqSlfb'],
-    bad: ['XAI_API_KEY=xai-PIIYsC5EqNNRHPSMb3LFQ6Fid0lH6rWksHgB1DB5', 'XAI_API_KEY=xai-wfupIRYDeoJ2haqWeepi2g0jGHa1zZ9TtcLBdq60VRoGcFuOvHEnbLWLpR9rvioBy8LPgVUd4mjAWET49UQvbV4H5l'],
+    samples: {
+      good: ['xai-HcvNnrgEZhrkxLIfSo8oopeSz9NCj4jKWu1rjcSrLlswsahwcrRg5vCyGSbWEWxQLEBtPe33sj9xge2T', 'xai-YjAZC6QrThcRwg4IPPxnu4vVthpsYwfsHCDXYYz01lPkNUic1EsRgmrb5ZMDCylH0MRjLM4ZttEqSlfb'],
+      bad: ['XAI_API_KEY=xai-PIIYsC5EqNNRHPSMb3LFQ6Fid0lH6rWksHgB1DB5', 'XAI_API_KEY=xai-wfupIRYDeoJ2haqWeepi2g0jGHa1zZ9TtcLBdq60VRoGcFuOvHEnbLWLpR9rvioBy8LPgVUd4mjAWET49UQvbV4H5l'],
+    },
   }),
   aiKey({
     // OpenRouter API key: `sk-or-v1-` + 64 hex.
@@ -167,8 +190,10 @@ export const aiDetectors: Detector[] = [
     prefix: 'sk-or-v1-',
     body: 'sk-or-v1-[0-9a-f]{64}',
     entropy: 3.2,
-    good: ['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', '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'],
-    bad: ['OPENROUTER_API_KEY=sk-or-v1-ceb04ec76e618206bdd626fea42995c9', 'OPENROUTER_API_KEY=sk-or-v2-f354edd14068fcf518518b289939ca6883422bc50efce2f35c044411b428d5b2'],
+    samples: {
+      good: ['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', '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'],
+      bad: ['OPENROUTER_API_KEY=sk-or-v1-ceb04ec76e618206bdd626fea42995c9', 'OPENROUTER_API_KEY=sk-or-v2-f354edd14068fcf518518b289939ca6883422bc50efce2f35c044411b428d5b2'],
+    },
   }),
   aiKey({
     // Fireworks AI API key: `fw_` + 24 alphanumerics.
@@ -178,8 +203,10 @@ export const aiDetectors: Detector[] = [
     prefix: 'fw_',
     body: 'fw_[0-9A-Za-z]{24}',
     entropy: 3.8,
-    good: ['fw_Ss77CWxzaNLLdmBok3iiNGje', 'fw_ey5QVWOsjo5aTQ0kGEWUYg8r'],
-    bad: ['FIREWORKS_API_KEY=fw_RvxCiUhboZg5', 'const fw_update_handler_for_device = 1;'],
+    samples: {
+      good: ['fw_Ss77CWxzaNLLdmBok3iiNGje', 'fw_ey5QVWOsjo5aTQ0kGEWUYg8r'],
+      bad: ['FIREWORKS_API_KEY=fw_RvxCiUhboZg5', 'const fw_update_handler_for_device = 1;'],
+    },
   }),
   aiKey({
     // LangSmith API key: `lsv2_pt_` (personal) or `lsv2_sk_` (service) + 32 hex + `_` + 10 hex.
@@ -189,8 +216,10 @@ export const aiDetectors: Detector[] = [
     prefix: 'lsv2_',
     body: 'lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10}',
     entropy: 3.2,
-    good: ['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', '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'],
-    bad: ['LANGSMITH_API_KEY=lsv2_pt_dfc4b0c43d3a7c809dd4b10403b7be17', 'LANGSMITH_API_KEY=lsv2_xx_73df9c5c9e8bef3277cc0bbb1e5017ee_fd0fc68982'],
+    samples: {
+      good: ['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', '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'],
+      bad: ['LANGSMITH_API_KEY=lsv2_pt_dfc4b0c43d3a7c809dd4b10403b7be17', 'LANGSMITH_API_KEY=lsv2_xx_73df9c5c9e8bef3277cc0bbb1e5017ee_fd0fc68982'],
+    },
   }),
   aiKey({
     // Pinecone API key: `pcsk_` + short key id + `_` + secret.
@@ -199,8 +228,10 @@ export const aiDetectors: Detector[] = [
     provider: 'Pinecone',
     prefix: 'pcsk_',
     body: 'pcsk_[0-9A-Za-z]{4,8}_[0-9A-Za-z]{50,80}',
-    good: ['pcsk_JN0ksL_hizrxOkR6hXgldXqJHf9XJopvsCQqp5KoQ76pPNgpaGVYPEoIQyva3y6ORNaHZF', 'pcsk_vN1Xp_P9fnY8h4nASkF3xX1wruZBNhyOMyDiSibVwSrEsEkIWh3UnfWUTVxUYjDvW1HAw'],
-    bad: ['PINECONE_API_KEY=pcsk_5rbAqo_1U3HGuiXauQ4iEGoGsim', 'PINECONE_API_KEY=pcsk_k2GPYSHRaJgawTNeiV3gI05YwG8gCjRrBOJlcmOS86UXmoz5ATB7e0el15STEWMVUrzxgE'],
+    samples: {
+      good: ['pcsk_JN0ksL_hizrxOkR6hXgldXqJHf9XJopvsCQqp5KoQ76pPNgpaGVYPEoIQyva3y6ORNaHZF', 'pcsk_vN1Xp_P9fnY8h4nASkF3xX1wruZBNhyOMyDiSibVwSrEsEkIWh3UnfWUTVxUYjDvW1HAw'],
+      bad: ['PINECONE_API_KEY=pcsk_5rbAqo_1U3HGuiXauQ4iEGoGsim', 'PINECONE_API_KEY=pcsk_k2GPYSHRaJgawTNeiV3gI05YwG8gCjRrBOJlcmOS86UXmoz5ATB7e0el15STEWMVUrzxgE'],
+    },
   }),
   aiKey({
     // NVIDIA API catalog / NIM key: `nvapi-` + 64 base64url.
@@ -209,8 +240,10 @@ export const aiDetectors: Detector[] = [
     provider: 'NVIDIA',
     prefix: 'nvapi-',
     body: 'nvapi-[0-9A-Za-z_\\-]{64}',
-    good: ['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', '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'],
-    bad: ['NVIDIA_API_KEY=nvapi-eWKNVq7l6PuGrl6rAe42SGctfKC2qF', 'NVIDIA_API_KEY=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'],
+    samples: {
+      good: ['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', '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'],
+      bad: ['NVIDIA_API_KEY=nvapi-eWKNVq7l6PuGrl6rAe42SGctfKC2qF', 'NVIDIA_API_KEY=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'],
+    },
   }),
   aiKey({
     // Langfuse secret key: `sk-lf-` + UUID (the `pk-lf-` public key is not secret).
@@ -220,8 +253,10 @@ export const aiDetectors: Detector[] = [
     prefix: 'sk-lf-',
     body: `sk-lf-${UUID}`,
     entropy: 3,
-    good: ['sk-lf-7d406993-bfac-ab1b-574e-d1af34c922fe', 'sk-lf-d5b15318-3717-f6ae-3070-a993da20541e'],
-    bad: ['LANGFUSE_PUBLIC_KEY=pk-lf-39668135-c0d5-e122-9c6a-690058f10b78', 'LANGFUSE_SECRET_KEY=sk-lf-4e099e91'],
+    samples: {
+      good: ['sk-lf-7d406993-bfac-ab1b-574e-d1af34c922fe', 'sk-lf-d5b15318-3717-f6ae-3070-a993da20541e'],
+      bad: ['LANGFUSE_PUBLIC_KEY=pk-lf-39668135-c0d5-e122-9c6a-690058f10b78', 'LANGFUSE_SECRET_KEY=sk-lf-4e099e91'],
+    },
   }),
   {
     // Cohere API key: 40 alphanumerics next to a Cohere name.

@@ -40,27 +40,30 @@ const gitlabSamples: Record<string, { good: string[]; short: string }> = {
   'gitlab-runner-registration-token': { good: ['GR1348941Lxlklou4Ijbc5XY4JHLL', 'GR1348941HFtqmo0CYyzbi4ggaMM8'], short: 'GR13489414BdVOvrKebky' },
 };
 
-const gitlabDetectors: Detector[] = gitlabKinds.map(({ id, prefix, title, body, env }) => {
+const gitlabDetectors: Detector[] = gitlabKinds.map(({ id, prefix, title, body, env }) => ({
+  id,
+  title,
+  provider: 'GitLab',
+  level: 'error',
+  keywords: [prefix.toLowerCase()],
+  pattern: token(`${prefix}${body ?? GITLAB_BODY}`, 'A-Za-z0-9_\\-.'),
+  entropy: 3,
+  redactPrefix: prefix,
+  samples: gitlabSamplesOf(id, prefix, env),
+}));
+
+/** A GitLab kind's samples, read only from `samples` (so that the bundles leave them out: scripts/drop-samples.mjs). */
+function gitlabSamplesOf(id: string, prefix: string, env: string): Detector['samples'] {
   const { good, short } = gitlabSamples[id];
   return {
-    id,
-    title,
-    provider: 'GitLab',
-    level: 'error',
-    keywords: [prefix.toLowerCase()],
-    pattern: token(`${prefix}${body ?? GITLAB_BODY}`, 'A-Za-z0-9_\\-.'),
-    entropy: 3,
-    redactPrefix: prefix,
-    samples: {
-      positive: [
-        at(`${env}=§`, good[0]),
-        at('    - curl --header "PRIVATE-TOKEN: §" "$CI_API_V4_URL/projects"', good[1], '.gitlab-ci.yml'),
-        ...good.slice(2).map((g) => at(`  token: "§"`, g, 'config.yml')),
-      ],
-      negative: [`${env}=${short}`, `${env}=x${good[0]}`, `${env}=${prefix}\${{ secrets.TOKEN }}`],
-    },
+    positive: [
+      at(`${env}=§`, good[0]),
+      at('    - curl --header "PRIVATE-TOKEN: §" "$CI_API_V4_URL/projects"', good[1], '.gitlab-ci.yml'),
+      ...good.slice(2).map((g) => at(`  token: "§"`, g, 'config.yml')),
+    ],
+    negative: [`${env}=${short}`, `${env}=x${good[0]}`, `${env}=${prefix}\${{ secrets.TOKEN }}`],
   };
-});
+}
 
 const GITEA_WORDS = ['gitea', 'forgejo', 'codeberg'];
 

@@ -407,9 +407,6 @@ const URL_CREDENTIALS = String.raw`:\/\/[^\s:@\/?#'"\x60<>{}\[\]\\]{0,200}:(?<se
 const ALL_KNOWN_SCHEMES = URL_FAMILIES.map((f) => f.schemes).join('|');
 
 function urlDetector(family: UrlFamily, index: number): Detector {
-  const { scheme, host, path } = family.example;
-  const passwords = ['Xq9mL2vR7kZt', 'p4Ss-W0rd!82kQ'];
-  const user = index % 2 === 0 ? 'svc_app' : 'deploy';
   return {
     id: family.id,
     title: family.title,
@@ -417,19 +414,27 @@ function urlDetector(family: UrlFamily, index: number): Detector {
     level: 'error',
     keywords: family.keywords,
     pattern: new RegExp(String.raw`(?<![A-Za-z0-9+.-])(?:${family.schemes})${URL_CREDENTIALS}`, 'i'),
-    samples: {
-      positive: [
-        { text: `DATABASE_URL=${scheme}://${user}:${passwords[0]}@${host}${path}`, secret: passwords[0], path: '.env' },
-        { text: `  url: "${scheme}://${user}:${passwords[1]}@${host}${path}"`, secret: passwords[1], path: 'config/app.yaml' },
-      ],
-      negative: [
-        `${scheme}://${user}:\${DB_PASSWORD}@${host}${path}`,
-        `${scheme}://user:password@${host}${path}`,
-        `${scheme}://${host}${path}`,
-        `${scheme}://{{ .Values.user }}:{{ .Values.password }}@${host}${path}`,
-        `${scheme}://${user}:<password>@${host}${path}`,
-      ],
-    },
+    samples: urlSamples(family, index),
+  };
+}
+
+/** A URL family's samples, read only from `samples` (so that the bundles leave them out: scripts/drop-samples.mjs). */
+function urlSamples(family: UrlFamily, index: number): Detector['samples'] {
+  const { scheme, host, path } = family.example;
+  const passwords = ['Xq9mL2vR7kZt', 'p4Ss-W0rd!82kQ'];
+  const user = index % 2 === 0 ? 'svc_app' : 'deploy';
+  return {
+    positive: [
+      { text: `DATABASE_URL=${scheme}://${user}:${passwords[0]}@${host}${path}`, secret: passwords[0], path: '.env' },
+      { text: `  url: "${scheme}://${user}:${passwords[1]}@${host}${path}"`, secret: passwords[1], path: 'config/app.yaml' },
+    ],
+    negative: [
+      `${scheme}://${user}:\${DB_PASSWORD}@${host}${path}`,
+      `${scheme}://user:password@${host}${path}`,
+      `${scheme}://${host}${path}`,
+      `${scheme}://{{ .Values.user }}:{{ .Values.password }}@${host}${path}`,
+      `${scheme}://${user}:<password>@${host}${path}`,
+    ],
   };
 }
 

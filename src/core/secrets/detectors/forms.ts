@@ -1,5 +1,5 @@
 import type { Detector } from '../detector.js';
-import { freeFormValueReason } from '../false-positives.js';
+import { freeFormValueReason, hasPlaceholderWord } from '../false-positives.js';
 import { decodeBase64 } from './credential-files.js';
 import { at } from './shapes.js';
 
@@ -22,13 +22,19 @@ export function wrapsPrivateKey(encoded: string): boolean {
   return /"type"\s*:\s*"service_account"/.test(decoded) && /"private_key"\s*:\s*"-----BEGIN PRIVATE KEY-----/.test(decoded);
 }
 
-const WRAPPED_PEM_SAMPLE = Buffer.from(
-  '-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAwJx0t9ZfVq3kYbqX1r8Qh2mZ\nn4cVb7W3pXk1Lq9sT0yH2uR5eD6aJ8fG4iK7oM3nB1vC9xZ2wQ5eR8tY6uI0pA==\n-----END PRIVATE KEY-----\n',
-).toString('base64');
-const WRAPPED_SA_SAMPLE = Buffer.from(
-  JSON.stringify({ type: 'service_account', project_id: 'acme-ci', private_key_id: '4f1c0e3b9a7d', private_key: '-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA3kYbqX1r8Qh2mZn4cVb7W3pX\n-----END PRIVATE KEY-----\n', client_email: 'ci@acme-ci.iam.gserviceaccount.com' }, null, 2),
-).toString('base64');
-const WRAPPED_CERT = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAwJx0t9ZfVq3kYbqX1r8Qh2mZ\n-----END CERTIFICATE-----\n').toString('base64');
+/** base64-wrapped-private-key's samples, read only from `samples` (so that the bundles leave them out: scripts/drop-samples.mjs). */
+function wrappedKeySamples(): Detector['samples'] {
+  const base64 = (text: string) => Buffer.from(text).toString('base64');
+  const pem = base64('-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAwJx0t9ZfVq3kYbqX1r8Qh2mZ\nn4cVb7W3pXk1Lq9sT0yH2uR5eD6aJ8fG4iK7oM3nB1vC9xZ2wQ5eR8tY6uI0pA==\n-----END PRIVATE KEY-----\n');
+  const serviceAccount = base64(
+    JSON.stringify({ type: 'service_account', project_id: 'acme-ci', private_key_id: '4f1c0e3b9a7d', private_key: '-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA3kYbqX1r8Qh2mZn4cVb7W3pX\n-----END PRIVATE KEY-----\n', client_email: 'ci@acme-ci.iam.gserviceaccount.com' }, null, 2),
+  );
+  const certificate = base64('-----BEGIN CERTIFICATE-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAwJx0t9ZfVq3kYbqX1r8Qh2mZ\n-----END CERTIFICATE-----\n');
+  return {
+    positive: [at('private_key_base64 = "§"', pem, 'vars.tf'), at('GOOGLE_CREDENTIALS=§', serviceAccount)],
+    negative: [`ca_bundle_base64 = "${certificate}"`],
+  };
+}
 
 /** Django's `get_random_secret_key()` alphabet: lower-case letters, digits and `!@#$%^&*(-_=+)`. */
 const DJANGO_KEY = String.raw`[a-z0-9!@#$%^&*(\-_=+)]{50}`;
@@ -160,11 +166,12 @@ export const formDetectors: Detector[] = [
     level: 'error',
     keywords: ['<pass>', '<pass '],
     pattern: /<Pass(?:[ \t]+encoding="base64")?>(?<secret>[^<\s]{1,500})<\/Pass>/,
-    validate: (secret) => !/\$\{|\{\{|%\w+%/.test(secret),
+    // Any password may be stored, weak ones too (no generic filters), but not a stand-in: `<Pass>…</Pass>`, `<Pass>***</Pass>`.
+    validate: (secret) => !/\$\{|\{\{|%\w+%/.test(secret) && !hasPlaceholderWord(secret),
     skipGenericFilters: true,
     samples: {
       positive: [at('      <Pass encoding="base64">§</Pass>', 'UXo4TG0yWHY5Ums0', 'sitemanager.xml'), at('<Pass>§</Pass>', 'ftpuser2024', 'recentservers.xml')],
-      negative: ['<Password>Qz8Lm2Xv9Rk4</Password>', '<Pass></Pass>', '<Pass>${FTP_PASSWORD}</Pass>'],
+      negative: ['<Password>Qz8Lm2Xv9Rk4</Password>', '<Pass></Pass>', '<Pass>${FTP_PASSWORD}</Pass>', '<Pass>…</Pass>', '<Pass encoding="base64">***</Pass>'],
     },
   },
   {
@@ -196,10 +203,7 @@ export const formDetectors: Detector[] = [
     pattern: /(?<![A-Za-z0-9+/])(?<secret>(?:LS0tLS1CRUdJTi|ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIs|eyJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCI|eyJ0eXBlIjoic2VydmljZV9hY2NvdW50I)[A-Za-z0-9+/]{60,24000}={0,2})(?![A-Za-z0-9+/=])/,
     validate: wrapsPrivateKey,
     skipGenericFilters: true,
-    samples: {
-      positive: [at('private_key_base64 = "§"', WRAPPED_PEM_SAMPLE, 'vars.tf'), at('GOOGLE_CREDENTIALS=§', WRAPPED_SA_SAMPLE)],
-      negative: [`ca_bundle_base64 = "${WRAPPED_CERT}"`],
-    },
+    samples: wrappedKeySamples(),
   },
 ];
 

@@ -183,7 +183,7 @@ const rows: KeyedRow[] = [
   { id: 'luno-api-secret', provider: 'Luno', title: 'Luno API secret', words: ['luno'], parts: [run('b64url', 43)], credential: false },
   { id: 'metaapi-token', provider: 'MetaApi', title: 'MetaApi token', words: ['metaapi', 'meta-api'], parts: [run('hex', 64)], credential: false },
   { id: 'freshworks-api-key', provider: 'Freshworks', title: 'Freshworks (myfreshworks) API key', words: ['freshworks'], parts: [run('b64url', 22)], credential: false },
-  { id: 'myintervals-api-token', provider: 'Intervals', title: 'Intervals (myintervals) API token', words: ['myintervals'], parts: [run('lower', 11)] },
+  { id: 'myintervals-api-token', provider: 'Intervals', title: 'Intervals (myintervals) API token', words: ['myintervals'], parts: [run('lower', 11)], samples: { negative: [`{ title: 'Intervals (myintervals) API token', words: ['myintervals'] }`] } },
   { id: 'nozbe-api-token', provider: 'Nozbe', title: 'Nozbe Teams API token', words: ['nozbe'], parts: [run('base62', 16), lit('_'), run('b64url', 64)] },
   { id: 'npm-legacy-token', provider: 'npm', title: 'npm access token (legacy UUID)', words: ['npmtoken', 'npm_token', 'npm-token', 'npm_auth_token'], parts: [uuid(true)], credential: false },
   { id: 'pandascore-api-token', provider: 'PandaScore', title: 'PandaScore API token', words: ['pandascore'], parts: [run('b64url', 51)] },

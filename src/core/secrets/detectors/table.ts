@@ -223,10 +223,10 @@ function edgesOf(parts: readonly Part[]): { edge: string; tail: string } {
 }
 
 /**
- * A row's detector with its samples drawn on first use: they are evidence for the tests and
- * `nhi-steward detectors`, and drawing them for ~800 rows at every start-up (in every worker
- * thread too) cost ~60-100 ms of a scan's start (docs/performance.md, "Start-up"). The draw is
- * seeded by the row's id, so the samples are the same whenever they are first read.
+ * A row's detector with its samples drawn on first use: they are evidence for the tests, and
+ * drawing them for ~800 rows at every start-up (in every worker thread too) cost ~60-100 ms of a
+ * scan's start (docs/performance.md, "Start-up"). The draw is seeded by the row's id, so the
+ * samples are the same whenever they are first read.
  */
 function withSamples(fields: Omit<Detector, 'samples'>, draw: () => Detector['samples']): Detector {
   let samples: Detector['samples'] | undefined;
@@ -274,6 +274,7 @@ export function keyed(row: KeyedRow): Detector {
   const gap = row.gap ?? 40;
   const credential = row.credential ?? true;
   const words = row.words.map(ci).join('|');
+  const ownWords = new Set(row.words.map((w) => w.toLowerCase()));
   const credentialWords = row.credentialWords ?? CREDENTIAL_WORDS;
   const CREDENTIAL = `(?:${credentialWords.map(ci).join('|')})`;
   const body = `(?<![${edge}])(?<secret>${partsSource(row.parts)})(?![${tail}])`;
@@ -297,7 +298,8 @@ export function keyed(row: KeyedRow): Detector {
       keywords: [...new Set(row.words.map((w) => w.toLowerCase()))],
       pattern,
       entropy: row.entropy ?? defaultEntropy(row.parts),
-      validate: (secret) => !isIdentifierLike(secret),
+      // A value that is the provider's own word (`words: ["myintervals"]` in a table like this one) names it, it is not a key.
+      validate: (secret) => !isIdentifierLike(secret) && !ownWords.has(secret.toLowerCase()),
       contextual: true,
       // Both name parts put the credential word at most `gap` (same line) or 40 (the `name:` line)
       // characters after the provider's word the match opens with.
