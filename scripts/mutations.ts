@@ -91,6 +91,8 @@ export const MUTATIONS: Mutation[] = [
   { id: 'stand-in-catalog', what: 'a catalog with a non-ASCII pattern reads real texts', file: 'src/core/secrets/compile.ts', from: 'standInSafe: keywords.every(', to: 'standInSafe: true || keywords.every(', tests: ['test/unit/stand-in.test.ts'], filter: 'custom detector' },
   { id: 'stand-in-extractors', what: "extractors and whole-tree steps get a stand-in file's real text (tree scan and the App's full scan)", file: 'src/core/scan.ts', from: 'return read ? exactSourceFile(file) : file;', to: 'return file;', tests: ['test/unit/stand-in.test.ts', 'test/integration/app/non-ascii.test.ts'] },
   { id: 'stand-in-pool', what: "a stand-in sent to the secrets pool's worker carries its real text", file: 'src/core/parallel/pool.ts', from: 'const file = exactSourceFile(added);', to: 'const file = added;', tests: ['test/unit/stand-in.test.ts'], filter: 'worker' },
+  { id: 'bundle-samples', what: "the Action's bundle is built without the detectors' samples", file: 'scripts/build-action.mjs', from: '  plugins: [dropSamplesPlugin],', to: '  plugins: [],', tests: ['test/integration/bundle-samples.test.ts'] },
+  { id: 'bundle-samples-tables', what: 'a table of sample tokens is read only from `samples`, so the bundles leave it out', file: 'src/core/secrets/detectors/code-hosts.ts', from: '  samples: gitlabSamplesOf(id, prefix, env),\n}));', to: '  samples: gitlabSamplesOf(id, prefix, env),\n  tokens: gitlabSamples[id],\n}));', tests: ['test/integration/bundle-samples.test.ts'] },
 ];
 
 interface Outcome {
