@@ -3,6 +3,60 @@ import { createRequire as __nhiCreateRequire } from 'node:module'; const require
 // src/workspace/history-worker.ts
 import { parentPort, workerData } from "node:worker_threads";
 
+// src/core/secrets/byte-text.ts
+var ByteText = class {
+  constructor(bytes, length) {
+    this.bytes = bytes;
+    this.length = length;
+  }
+  bytes;
+  length;
+  /** As `String.prototype.charCodeAt`: NaN outside the text. */
+  charCodeAt(index) {
+    return index >= 0 && index < this.length ? this.bytes[index] : Number.NaN;
+  }
+  /** As `String.prototype.slice` for offsets of 0 or more (past the end: up to the end). */
+  slice(from, to = this.length) {
+    const start = Math.min(from, this.length);
+    const end = Math.min(to, this.length);
+    return end <= start ? "" : this.bytes.latin1Slice(start, end);
+  }
+  /** As `String.prototype.substring` for offsets of 0 or more. */
+  substring(from, to = this.length) {
+    return from <= to ? this.slice(from, to) : this.slice(to, from);
+  }
+  /** As `String.prototype.indexOf` of one character (a line feed), from `from`. */
+  indexOf(character, from = 0) {
+    if (character.length !== 1) throw new Error("ByteText.indexOf looks for one character");
+    const code2 = character.charCodeAt(0);
+    const bytes = this.bytes;
+    let at15 = Math.max(0, from);
+    for (const near2 = Math.min(this.length, at15 + NEAR); at15 < near2; at15++) if (bytes[at15] === code2) return at15;
+    if (at15 >= this.length) return -1;
+    const found = bytes.indexOf(code2, at15);
+    return found >= 0 && found < this.length ? found : -1;
+  }
+  /** As `String.prototype.lastIndexOf` of one character (a line feed), at or before `from`. */
+  lastIndexOf(character, from = this.length) {
+    if (character.length !== 1) throw new Error("ByteText.lastIndexOf looks for one character");
+    const code2 = character.charCodeAt(0);
+    const bytes = this.bytes;
+    let at15 = Math.min(Math.max(from, 0), this.length - 1);
+    for (const near2 = Math.max(-1, at15 - NEAR); at15 > near2; at15--) if (bytes[at15] === code2) return at15;
+    return at15 < 0 ? -1 : bytes.lastIndexOf(code2, at15);
+  }
+  /** Copies characters [from, to) into `buffer` at `at` (one byte each); returns how many. */
+  copyTo(buffer, at15, from, to) {
+    return this.bytes.copy(buffer, at15, from, Math.min(to, this.length));
+  }
+  /** The whole text as one string (for a caller that needs it all: none in a history scan). */
+  toString() {
+    return this.slice(0, this.length);
+  }
+};
+var NEAR = 256;
+var BYTE_TEXT_FROM = 512 * 1024;
+
 // src/core/secrets/suppression.ts
 var INLINE_ALLOW_MARKERS = ["nhi-steward:allow", "gitleaks:allow", "pragma: allowlist secret"];
 var markerPattern = new RegExp(INLINE_ALLOW_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "i");
@@ -287,11 +341,12 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
   scan(text) {
     const hits = [];
     let state = 0;
-    const width = WIDER_THAN_A_BYTE.test(text) ? 2 : 1;
+    const width = typeof text === "string" && WIDER_THAN_A_BYTE.test(text) ? 2 : 1;
     this.width = width;
     for (let base = 0; base < text.length; base += CHUNK) {
       const n = Math.min(CHUNK, text.length - base);
-      this.bytes.write(n === text.length ? text : text.substring(base, base + n), this.textAt, n * width, width === 2 ? "utf16le" : "latin1");
+      if (typeof text === "string") this.bytes.write(n === text.length ? text : text.substring(base, base + n), this.textAt, n * width, width === 2 ? "utf16le" : "latin1");
+      else text.copyTo(this.bytes, this.textAt, base, base + n);
       state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base, state, hits) : this.oneStream(this.textAt, this.textAt + n * width, state, base, 0, hits);
     }
     return hits;
@@ -1566,7 +1621,7 @@ function runWindow(content, compiled2, d, from, to, out, anchors) {
   const n = content.length;
   const sliceStart = Math.max(0, from - CONTEXT);
   const sliceEnd = Math.min(n, to + CONTEXT);
-  const text = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
+  const text = sliceStart === 0 && sliceEnd === n && typeof content === "string" ? content : content.slice(sliceStart, sliceEnd);
   readEnd = sliceEnd;
   if (anchors) {
     runAnchored(content, compiled2, d, from, to, text, sliceStart, sliceEnd, anchors, out);
@@ -8938,6 +8993,14 @@ import { isAscii as isAscii2 } from "node:buffer";
 // src/core/stand-in.ts
 import { isAscii } from "node:buffer";
 function standInText(bytes, runs) {
+  const made = standInBytes(bytes, runs);
+  return made === void 0 ? void 0 : made.out.toString("latin1", 0, made.length);
+}
+function standInByteText(bytes, runs) {
+  const made = standInBytes(bytes, runs);
+  return made === void 0 ? void 0 : new ByteText(made.out, made.length);
+}
+function standInBytes(bytes, runs) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = buffer.length;
   const out = outputBuffer(length);
@@ -8995,7 +9058,7 @@ function standInText(bytes, runs) {
     }
   }
   if (copied < length) n += buffer.copy(out, n, copied, length);
-  return out.toString("latin1", 0, n);
+  return { out, length: n };
 }
 function byteOffset(runs, offset) {
   let lo = 0;
@@ -9045,20 +9108,37 @@ function toSourceFile(path2, bytes, settings2, addedLines, decode = decodeText) 
   }
   return addedLines ? { path: path2, content, addedLines } : { path: path2, content };
 }
-function toStandInSourceFile(path2, bytes, settings2, fresh, decode = decodeText) {
+function toStandInSourceFile(path2, bytes, settings2, fresh, decode = decodeText, byteTextFrom = Number.POSITIVE_INFINITY) {
   let runs;
+  let byteText;
   const file = toSourceFile(path2, bytes, settings2, void 0, (b) => {
-    const text = engineText(b, decode);
+    const text = engineText(b, decode, byteTextFrom);
     runs = text.runs;
-    return text.text;
+    byteText = text.byteText;
+    return text.text ?? "";
   });
-  if (!runs || !("content" in file)) return file;
-  return {
-    ...file,
-    standIn: realTextOf(bytes, runs, decode, () => {
-      if (!fresh()) throw new Error(`${path2}: the bytes behind a stand-in text were reused before its real text was read`);
-    })
+  if (!("content" in file)) return file;
+  const check = () => {
+    if (!fresh()) throw new Error(`${path2}: the bytes behind a stand-in text were reused before its real text was read`);
   };
+  const made = runs ? { ...file, standIn: realTextOf(bytes, runs, decode, check) } : file;
+  if (byteText !== void 0) withByteText(made, byteText, check);
+  return made;
+}
+function withByteText(file, byteText, check) {
+  let whole;
+  file.byteText = byteText;
+  Object.defineProperty(file, "content", {
+    get: () => {
+      if (whole === void 0) {
+        check();
+        whole = byteText.toString();
+      }
+      return whole;
+    },
+    enumerable: false,
+    configurable: true
+  });
 }
 function realTextOf(bytes, runs, decode, check = () => void 0) {
   return {
@@ -9072,16 +9152,21 @@ function realTextOf(bytes, runs, decode, check = () => void 0) {
     }
   };
 }
-function engineText(bytes, decode) {
+function engineText(bytes, decode, byteTextFrom = Number.POSITIVE_INFINITY) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isAscii2(buffer)) return { text: buffer.toString("latin1") };
+  const fromBytes = buffer.length >= byteTextFrom;
+  if (isAscii2(buffer)) return fromBytes ? { byteText: new ByteText(buffer, buffer.length) } : { text: buffer.toString("latin1") };
   const runs = [];
+  if (fromBytes) {
+    const byteText = standInByteText(buffer, runs);
+    return byteText !== void 0 ? { byteText, runs } : { text: decode(bytes) };
+  }
   const text = standInText(buffer, runs);
   return text === void 0 ? { text: decode(bytes) } : { text, runs };
 }
 function exactSourceFile(file) {
   if (file.standIn === void 0) return file;
-  const { standIn, versions: _versions, ...rest } = file;
+  const { standIn, versions: _versions, byteText: _byteText, ...rest } = file;
   return { ...rest, content: standIn.exact() };
 }
 function utf16Text(bytes) {
@@ -9196,7 +9281,8 @@ function scanFile(file, settings2, catalog, options, reveal2) {
       active[i] = 1;
     }
   }
-  const raw = findMatches(file.content, catalog, active, options, file.versions);
+  const content = engineTextOf(file);
+  const raw = findMatches(content, catalog, active, options, file.versions);
   if (raw.length === 0) return [];
   const accepted = [];
   let real;
@@ -9209,7 +9295,7 @@ function scanFile(file, settings2, catalog, options, reveal2) {
     let verdict = match2.judged;
     if (verdict === void 0) {
       if (index === void 0 && accepted.length > 0 && raw.length - i >= INDEXED_FROM) index = lineIndexOf(file);
-      let line = index ? index.lineAround(match2.start, match2.end) : lineAround(file.content, match2.start, match2.end);
+      let line = index ? index.lineAround(match2.start, match2.end) : lineAround(content, match2.start, match2.end);
       let onText = true;
       if (file.standIn !== void 0 && (PLACEHOLDER.test(line) || PLACEHOLDER.test(secret))) {
         index ??= lineIndexOf(file);
@@ -9228,7 +9314,7 @@ function scanFile(file, settings2, catalog, options, reveal2) {
   if (accepted.length === 0) return [];
   const lines = index ?? lineIndexOf(file);
   keepLines(file, lines);
-  const text = file.standIn === void 0 ? file.content : real ??= new RealText(file.standIn, lines);
+  const text = file.standIn === void 0 ? content : real ??= new RealText(file.standIn, lines);
   const kept = resolveOverlaps(accepted);
   for (const c of kept) c.line = lines.lineOf(c.start);
   const { pairs, singles } = pairCandidates(kept);
@@ -9267,7 +9353,10 @@ ${pair.second.secret}`;
 function lineIndexOf(file) {
   const against = file.versions?.against;
   const starts = against?.log.lines;
-  return new LineIndex(file.content, starts === void 0 ? void 0 : { starts, segments: against.segments });
+  return new LineIndex(engineTextOf(file), starts === void 0 ? void 0 : { starts, segments: against.segments });
+}
+function engineTextOf(file) {
+  return file.byteText ?? file.content;
 }
 function keepLines(file, lines) {
   const version = file.versions;
@@ -9394,7 +9483,7 @@ var LineContexts = class {
     const kept = this.earlier.get(start - by);
     if (kept === void 0 || kept.end !== end - start || kept.cuts.length !== cuts.length * 2) return void 0;
     for (let i = 0; i < cuts.length; i++) if (kept.cuts[2 * i] !== cuts[i].start - start || kept.cuts[2 * i + 1] !== cuts[i].end - start) return void 0;
-    if (this.file.standIn !== void 0 && PLACEHOLDER.test(this.file.content.slice(start, end))) return void 0;
+    if (this.file.standIn !== void 0 && PLACEHOLDER.test(engineTextOf(this.file).slice(start, end))) return void 0;
     return kept.context;
   }
 };
@@ -9518,7 +9607,7 @@ function reportable(parts, file, lines, text) {
   if (file.addedLines && !parts.some((p) => file.addedLines.has(p.line))) return SKIP;
   for (const part of parts) {
     const last = lines.lineOf(Math.max(part.start, part.end - 1));
-    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line, text)) return file.addedLines ? ALLOWED : SKIP;
+    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(engineTextOf(file), lines, line, text)) return file.addedLines ? ALLOWED : SKIP;
   }
   return REPORT;
 }
@@ -9620,7 +9709,14 @@ function pairFinding({ first, second }, path2, lines) {
 
 // src/workspace/history-blob.ts
 function scanBlobBytes(path2, bytes, settings2, reveal2, versions2) {
-  const source = toStandInSourceFile(path2, bytes, settings2, () => true, decodeBlob);
+  let scanning = true;
+  try {
+    return scanSource(toStandInSourceFile(path2, bytes, settings2, () => scanning, decodeBlob, BYTE_TEXT_FROM), path2, settings2, reveal2, versions2);
+  } finally {
+    scanning = false;
+  }
+}
+function scanSource(source, path2, settings2, reveal2, versions2) {
   if (!("content" in source)) return { scanned: false, skipped: source };
   if (versions2) source.versions = versions2.version(path2);
   const salted = settings2.salted ?? [];
@@ -9737,6 +9833,7 @@ function lessInliningAgain(wanted = inlining.applied) {
 }
 
 // src/core/secrets/versions.ts
+var KEPT_BYTES_STEP = 64 * 1024;
 var VERSION_MIN_CHARS = 16 * 1024;
 var VERSION_CAPACITY = 6 * 1024 * 1024;
 var VERSION_TEXT_MAX = 3 * 1024 * 1024;
@@ -9807,10 +9904,26 @@ var FileVersions = class {
       this.remember(path2, { automaton, text: void 0, hits: [], shared, whole: 0 });
       return { hits, against };
     }
+    if (before?.text instanceof ByteText) this.spare = before.text.bytes;
     if (text.length > VERSION_TEXT_MAX || text.length > this.capacity) return { hits, against };
-    const kept = { automaton, text, hits, shared, whole: 0 };
+    const kept = { automaton, text: this.keepable(text), hits, shared, whole: 0 };
     this.remember(path2, kept);
     return { hits, kept, against };
+  }
+  /** One buffer of a text no longer kept, for the next chunked text to be kept in. */
+  spare;
+  /**
+   * A text read from its bytes (`ByteText`) is a view of bytes that the next blob reuses: it is
+   * kept as a copy, in a buffer of its own (the one the last version of a path was kept in, once
+   * that is compared), outside V8's heap.
+   */
+  keepable(text) {
+    if (!(text instanceof ByteText)) return text;
+    let bytes = this.spare;
+    this.spare = void 0;
+    if (bytes === void 0 || bytes.length < text.length) bytes = Buffer.allocUnsafeSlow(Math.ceil((text.length + 1) / KEPT_BYTES_STEP) * KEPT_BYTES_STEP);
+    text.copyTo(bytes, 0, 0, text.length);
+    return new ByteText(bytes, text.length);
   }
   remember(path2, kept) {
     this.kept.set(path2, kept);
@@ -9875,6 +9988,7 @@ var MAX_MISSES = 24;
 var PROBE_STEP = 1024;
 var BACK_REACH = 4096;
 function sharedSegments(before, text) {
+  if (before instanceof ByteText && text instanceof ByteText) return sharedByteSegments(before.bytes.subarray(0, before.length), text.bytes.subarray(0, text.length));
   const m = before.length;
   const n = text.length;
   const prefix = commonPrefix(before, text);
@@ -9914,6 +10028,89 @@ function sharedSegments(before, text) {
     misses = 0;
     let back = 0;
     while (back < BACK_REACH && found - back > i && p - back > last && before.charCodeAt(found - back - 1) === text.charCodeAt(p - back - 1)) back++;
+    out.push(p - back, found - back, run3 + back);
+    i = found + run3;
+    k = last = p + run3;
+  }
+  if (suffix > 0) out.push(n - suffix, m - suffix, suffix);
+  return out;
+}
+function sameByteRun(a, i, b, k, max) {
+  let run3 = 0;
+  let chunk = COMPARE_CHUNK;
+  while (run3 < max) {
+    const end = Math.min(max, run3 + chunk);
+    if (a.compare(b, k + run3, k + end, i + run3, i + end) === 0) {
+      run3 = end;
+      continue;
+    }
+    if (end - run3 <= 32) {
+      while (a[i + run3] === b[k + run3]) run3++;
+      return run3;
+    }
+    chunk = end - run3 >> 1;
+  }
+  return run3;
+}
+function commonByteSuffix(a, b, max) {
+  const la = a.length;
+  const lb = b.length;
+  let i = 0;
+  let chunk = COMPARE_CHUNK;
+  while (i < max) {
+    const end = Math.min(max, i + chunk);
+    if (a.compare(b, lb - end, lb - i, la - end, la - i) === 0) {
+      i = end;
+      continue;
+    }
+    if (end - i <= 32) {
+      while (a[la - 1 - i] === b[lb - 1 - i]) i++;
+      return i;
+    }
+    chunk = end - i >> 1;
+  }
+  return i;
+}
+function sharedByteSegments(before, text) {
+  const m = before.length;
+  const n = text.length;
+  const prefix = sameByteRun(before, 0, text, 0, Math.min(m, n));
+  if (prefix === m && prefix === n) return [0, 0, n];
+  const suffix = commonByteSuffix(before, text, Math.min(m, n) - prefix);
+  const out = prefix > 0 ? [0, 0, prefix] : [];
+  const beforeEnd = m - suffix;
+  const textEnd = n - suffix;
+  let i = prefix;
+  let k = prefix;
+  let last = prefix;
+  let probes = 0;
+  let misses = 0;
+  while (n >= SEARCH_FROM && probes < MAX_PROBES && misses < MAX_MISSES) {
+    const line = text.indexOf(10, k) + 1;
+    let p = line === 0 || line - k > PROBE_STEP ? k + PROBE_STEP : line;
+    if (misses > 8) p += (misses - 8) * PROBE_STEP;
+    if (p + MIN_SEGMENT > textEnd || i + MIN_SEGMENT > beforeEnd) break;
+    probes++;
+    const probe = text.subarray(p, p + PROBE);
+    const window = before.subarray(i, Math.min(beforeEnd, i + PROBE_REACH[Math.min(PROBE_REACH.length - 1, misses >> 2)]));
+    let found = -1;
+    let run3 = 0;
+    for (let at15 = window.indexOf(probe), tries = 0; at15 >= 0 && tries < 4; at15 = window.indexOf(probe, at15 + 1), tries++) {
+      const c = i + at15;
+      run3 = sameByteRun(before, c, text, p, Math.min(beforeEnd - c, textEnd - p));
+      if (run3 >= MIN_SEGMENT) {
+        found = c;
+        break;
+      }
+    }
+    if (found < 0) {
+      misses++;
+      k = p + 1;
+      continue;
+    }
+    misses = 0;
+    let back = 0;
+    while (back < BACK_REACH && found - back > i && p - back > last && before[found - back - 1] === text[p - back - 1]) back++;
     out.push(p - back, found - back, run3 + back);
     i = found + run3;
     k = last = p + run3;

@@ -44362,9 +44362,71 @@ function stripMarkdown(md) {
 // src/core/source.ts
 import { isAscii as isAscii2 } from "node:buffer";
 
+// src/core/secrets/byte-text.ts
+var ByteText = class {
+  constructor(bytes, length) {
+    this.bytes = bytes;
+    this.length = length;
+  }
+  bytes;
+  length;
+  /** As `String.prototype.charCodeAt`: NaN outside the text. */
+  charCodeAt(index) {
+    return index >= 0 && index < this.length ? this.bytes[index] : Number.NaN;
+  }
+  /** As `String.prototype.slice` for offsets of 0 or more (past the end: up to the end). */
+  slice(from, to = this.length) {
+    const start2 = Math.min(from, this.length);
+    const end = Math.min(to, this.length);
+    return end <= start2 ? "" : this.bytes.latin1Slice(start2, end);
+  }
+  /** As `String.prototype.substring` for offsets of 0 or more. */
+  substring(from, to = this.length) {
+    return from <= to ? this.slice(from, to) : this.slice(to, from);
+  }
+  /** As `String.prototype.indexOf` of one character (a line feed), from `from`. */
+  indexOf(character, from = 0) {
+    if (character.length !== 1) throw new Error("ByteText.indexOf looks for one character");
+    const code3 = character.charCodeAt(0);
+    const bytes = this.bytes;
+    let at16 = Math.max(0, from);
+    for (const near2 = Math.min(this.length, at16 + NEAR); at16 < near2; at16++) if (bytes[at16] === code3) return at16;
+    if (at16 >= this.length) return -1;
+    const found2 = bytes.indexOf(code3, at16);
+    return found2 >= 0 && found2 < this.length ? found2 : -1;
+  }
+  /** As `String.prototype.lastIndexOf` of one character (a line feed), at or before `from`. */
+  lastIndexOf(character, from = this.length) {
+    if (character.length !== 1) throw new Error("ByteText.lastIndexOf looks for one character");
+    const code3 = character.charCodeAt(0);
+    const bytes = this.bytes;
+    let at16 = Math.min(Math.max(from, 0), this.length - 1);
+    for (const near2 = Math.max(-1, at16 - NEAR); at16 > near2; at16--) if (bytes[at16] === code3) return at16;
+    return at16 < 0 ? -1 : bytes.lastIndexOf(code3, at16);
+  }
+  /** Copies characters [from, to) into `buffer` at `at` (one byte each); returns how many. */
+  copyTo(buffer, at16, from, to) {
+    return this.bytes.copy(buffer, at16, from, Math.min(to, this.length));
+  }
+  /** The whole text as one string (for a caller that needs it all: none in a history scan). */
+  toString() {
+    return this.slice(0, this.length);
+  }
+};
+var NEAR = 256;
+var BYTE_TEXT_FROM = 512 * 1024;
+
 // src/core/stand-in.ts
 import { isAscii } from "node:buffer";
 function standInText(bytes, runs) {
+  const made = standInBytes(bytes, runs);
+  return made === void 0 ? void 0 : made.out.toString("latin1", 0, made.length);
+}
+function standInByteText(bytes, runs) {
+  const made = standInBytes(bytes, runs);
+  return made === void 0 ? void 0 : new ByteText(made.out, made.length);
+}
+function standInBytes(bytes, runs) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = buffer.length;
   const out = outputBuffer(length);
@@ -44422,7 +44484,7 @@ function standInText(bytes, runs) {
     }
   }
   if (copied < length) n += buffer.copy(out, n, copied, length);
-  return out.toString("latin1", 0, n);
+  return { out, length: n };
 }
 function byteOffset(runs, offset) {
   let lo = 0;
@@ -44472,20 +44534,37 @@ function toSourceFile(path7, bytes, settings, addedLines, decode = decodeText) {
   }
   return addedLines ? { path: path7, content, addedLines } : { path: path7, content };
 }
-function toStandInSourceFile(path7, bytes, settings, fresh, decode = decodeText) {
+function toStandInSourceFile(path7, bytes, settings, fresh, decode = decodeText, byteTextFrom = Number.POSITIVE_INFINITY) {
   let runs;
+  let byteText;
   const file = toSourceFile(path7, bytes, settings, void 0, (b) => {
-    const text3 = engineText(b, decode);
+    const text3 = engineText(b, decode, byteTextFrom);
     runs = text3.runs;
-    return text3.text;
+    byteText = text3.byteText;
+    return text3.text ?? "";
   });
-  if (!runs || !("content" in file)) return file;
-  return {
-    ...file,
-    standIn: realTextOf(bytes, runs, decode, () => {
-      if (!fresh()) throw new Error(`${path7}: the bytes behind a stand-in text were reused before its real text was read`);
-    })
+  if (!("content" in file)) return file;
+  const check = () => {
+    if (!fresh()) throw new Error(`${path7}: the bytes behind a stand-in text were reused before its real text was read`);
   };
+  const made = runs ? { ...file, standIn: realTextOf(bytes, runs, decode, check) } : file;
+  if (byteText !== void 0) withByteText(made, byteText, check);
+  return made;
+}
+function withByteText(file, byteText, check) {
+  let whole;
+  file.byteText = byteText;
+  Object.defineProperty(file, "content", {
+    get: () => {
+      if (whole === void 0) {
+        check();
+        whole = byteText.toString();
+      }
+      return whole;
+    },
+    enumerable: false,
+    configurable: true
+  });
 }
 function realTextOf(bytes, runs, decode, check = () => void 0) {
   return {
@@ -44505,16 +44584,21 @@ function textSourceFile(path7, bytes, addedLines) {
   if (runs) file.standIn = realTextOf(bytes, runs, decodeText);
   return file;
 }
-function engineText(bytes, decode) {
+function engineText(bytes, decode, byteTextFrom = Number.POSITIVE_INFINITY) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isAscii2(buffer)) return { text: buffer.toString("latin1") };
+  const fromBytes = buffer.length >= byteTextFrom;
+  if (isAscii2(buffer)) return fromBytes ? { byteText: new ByteText(buffer, buffer.length) } : { text: buffer.toString("latin1") };
   const runs = [];
+  if (fromBytes) {
+    const byteText = standInByteText(buffer, runs);
+    return byteText !== void 0 ? { byteText, runs } : { text: decode(bytes) };
+  }
   const text3 = standInText(buffer, runs);
   return text3 === void 0 ? { text: decode(bytes) } : { text: text3, runs };
 }
 function exactSourceFile(file) {
   if (file.standIn === void 0) return file;
-  const { standIn, versions: _versions, ...rest } = file;
+  const { standIn, versions: _versions, byteText: _byteText, ...rest } = file;
   return { ...rest, content: standIn.exact() };
 }
 function utf16Text(bytes) {
@@ -44819,11 +44903,12 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
   scan(text3) {
     const hits = [];
     let state = 0;
-    const width = WIDER_THAN_A_BYTE.test(text3) ? 2 : 1;
+    const width = typeof text3 === "string" && WIDER_THAN_A_BYTE.test(text3) ? 2 : 1;
     this.width = width;
     for (let base = 0; base < text3.length; base += CHUNK) {
       const n = Math.min(CHUNK, text3.length - base);
-      this.bytes.write(n === text3.length ? text3 : text3.substring(base, base + n), this.textAt, n * width, width === 2 ? "utf16le" : "latin1");
+      if (typeof text3 === "string") this.bytes.write(n === text3.length ? text3 : text3.substring(base, base + n), this.textAt, n * width, width === 2 ? "utf16le" : "latin1");
+      else text3.copyTo(this.bytes, this.textAt, base, base + n);
       state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base, state, hits) : this.oneStream(this.textAt, this.textAt + n * width, state, base, 0, hits);
     }
     return hits;
@@ -46098,7 +46183,7 @@ function runWindow(content, compiled3, d, from, to, out, anchors) {
   const n = content.length;
   const sliceStart = Math.max(0, from - CONTEXT);
   const sliceEnd = Math.min(n, to + CONTEXT);
-  const text3 = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
+  const text3 = sliceStart === 0 && sliceEnd === n && typeof content === "string" ? content : content.slice(sliceStart, sliceEnd);
   readEnd = sliceEnd;
   if (anchors) {
     runAnchored(content, compiled3, d, from, to, text3, sliceStart, sliceEnd, anchors, out);
@@ -48503,7 +48588,8 @@ function scanFile(file, settings, catalog, options, reveal) {
       active[i] = 1;
     }
   }
-  const raw = findMatches(file.content, catalog, active, options, file.versions);
+  const content = engineTextOf(file);
+  const raw = findMatches(content, catalog, active, options, file.versions);
   if (raw.length === 0) return [];
   const accepted = [];
   let real;
@@ -48516,7 +48602,7 @@ function scanFile(file, settings, catalog, options, reveal) {
     let verdict = match2.judged;
     if (verdict === void 0) {
       if (index === void 0 && accepted.length > 0 && raw.length - i >= INDEXED_FROM) index = lineIndexOf(file);
-      let line = index ? index.lineAround(match2.start, match2.end) : lineAround(file.content, match2.start, match2.end);
+      let line = index ? index.lineAround(match2.start, match2.end) : lineAround(content, match2.start, match2.end);
       let onText = true;
       if (file.standIn !== void 0 && (PLACEHOLDER.test(line) || PLACEHOLDER.test(secret2))) {
         index ??= lineIndexOf(file);
@@ -48535,7 +48621,7 @@ function scanFile(file, settings, catalog, options, reveal) {
   if (accepted.length === 0) return [];
   const lines = index ?? lineIndexOf(file);
   keepLines(file, lines);
-  const text3 = file.standIn === void 0 ? file.content : real ??= new RealText(file.standIn, lines);
+  const text3 = file.standIn === void 0 ? content : real ??= new RealText(file.standIn, lines);
   const kept2 = resolveOverlaps(accepted);
   for (const c of kept2) c.line = lines.lineOf(c.start);
   const { pairs: pairs2, singles } = pairCandidates(kept2);
@@ -48574,7 +48660,10 @@ ${pair.second.secret}`;
 function lineIndexOf(file) {
   const against = file.versions?.against;
   const starts = against?.log.lines;
-  return new LineIndex(file.content, starts === void 0 ? void 0 : { starts, segments: against.segments });
+  return new LineIndex(engineTextOf(file), starts === void 0 ? void 0 : { starts, segments: against.segments });
+}
+function engineTextOf(file) {
+  return file.byteText ?? file.content;
 }
 function keepLines(file, lines) {
   const version = file.versions;
@@ -48702,7 +48791,7 @@ var LineContexts = class {
     const kept2 = this.earlier.get(start2 - by);
     if (kept2 === void 0 || kept2.end !== end - start2 || kept2.cuts.length !== cuts.length * 2) return void 0;
     for (let i = 0; i < cuts.length; i++) if (kept2.cuts[2 * i] !== cuts[i].start - start2 || kept2.cuts[2 * i + 1] !== cuts[i].end - start2) return void 0;
-    if (this.file.standIn !== void 0 && PLACEHOLDER.test(this.file.content.slice(start2, end))) return void 0;
+    if (this.file.standIn !== void 0 && PLACEHOLDER.test(engineTextOf(this.file).slice(start2, end))) return void 0;
     return kept2.context;
   }
 };
@@ -48826,7 +48915,7 @@ function reportable(parts, file, lines, text3) {
   if (file.addedLines && !parts.some((p) => file.addedLines.has(p.line))) return SKIP;
   for (const part of parts) {
     const last = lines.lineOf(Math.max(part.start, part.end - 1));
-    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line, text3)) return file.addedLines ? ALLOWED : SKIP;
+    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(engineTextOf(file), lines, line, text3)) return file.addedLines ? ALLOWED : SKIP;
   }
   return REPORT;
 }
@@ -61353,6 +61442,7 @@ import { isAbsolute, join as join7 } from "node:path";
 import { availableParallelism as availableParallelism3 } from "node:os";
 
 // src/core/secrets/versions.ts
+var KEPT_BYTES_STEP = 64 * 1024;
 var VERSION_MIN_CHARS = 16 * 1024;
 var VERSION_CAPACITY = 6 * 1024 * 1024;
 var VERSION_TEXT_MAX = 3 * 1024 * 1024;
@@ -61423,10 +61513,26 @@ var FileVersions = class {
       this.remember(path7, { automaton, text: void 0, hits: [], shared: shared2, whole: 0 });
       return { hits, against };
     }
+    if (before?.text instanceof ByteText) this.spare = before.text.bytes;
     if (text3.length > VERSION_TEXT_MAX || text3.length > this.capacity) return { hits, against };
-    const kept2 = { automaton, text: text3, hits, shared: shared2, whole: 0 };
+    const kept2 = { automaton, text: this.keepable(text3), hits, shared: shared2, whole: 0 };
     this.remember(path7, kept2);
     return { hits, kept: kept2, against };
+  }
+  /** One buffer of a text no longer kept, for the next chunked text to be kept in. */
+  spare;
+  /**
+   * A text read from its bytes (`ByteText`) is a view of bytes that the next blob reuses: it is
+   * kept as a copy, in a buffer of its own (the one the last version of a path was kept in, once
+   * that is compared), outside V8's heap.
+   */
+  keepable(text3) {
+    if (!(text3 instanceof ByteText)) return text3;
+    let bytes = this.spare;
+    this.spare = void 0;
+    if (bytes === void 0 || bytes.length < text3.length) bytes = Buffer.allocUnsafeSlow(Math.ceil((text3.length + 1) / KEPT_BYTES_STEP) * KEPT_BYTES_STEP);
+    text3.copyTo(bytes, 0, 0, text3.length);
+    return new ByteText(bytes, text3.length);
   }
   remember(path7, kept2) {
     this.kept.set(path7, kept2);
@@ -61491,6 +61597,7 @@ var MAX_MISSES = 24;
 var PROBE_STEP = 1024;
 var BACK_REACH = 4096;
 function sharedSegments(before, text3) {
+  if (before instanceof ByteText && text3 instanceof ByteText) return sharedByteSegments(before.bytes.subarray(0, before.length), text3.bytes.subarray(0, text3.length));
   const m = before.length;
   const n = text3.length;
   const prefix = commonPrefix(before, text3);
@@ -61537,10 +61644,100 @@ function sharedSegments(before, text3) {
   if (suffix > 0) out.push(n - suffix, m - suffix, suffix);
   return out;
 }
+function sameByteRun(a, i, b, k, max) {
+  let run4 = 0;
+  let chunk = COMPARE_CHUNK;
+  while (run4 < max) {
+    const end = Math.min(max, run4 + chunk);
+    if (a.compare(b, k + run4, k + end, i + run4, i + end) === 0) {
+      run4 = end;
+      continue;
+    }
+    if (end - run4 <= 32) {
+      while (a[i + run4] === b[k + run4]) run4++;
+      return run4;
+    }
+    chunk = end - run4 >> 1;
+  }
+  return run4;
+}
+function commonByteSuffix(a, b, max) {
+  const la = a.length;
+  const lb = b.length;
+  let i = 0;
+  let chunk = COMPARE_CHUNK;
+  while (i < max) {
+    const end = Math.min(max, i + chunk);
+    if (a.compare(b, lb - end, lb - i, la - end, la - i) === 0) {
+      i = end;
+      continue;
+    }
+    if (end - i <= 32) {
+      while (a[la - 1 - i] === b[lb - 1 - i]) i++;
+      return i;
+    }
+    chunk = end - i >> 1;
+  }
+  return i;
+}
+function sharedByteSegments(before, text3) {
+  const m = before.length;
+  const n = text3.length;
+  const prefix = sameByteRun(before, 0, text3, 0, Math.min(m, n));
+  if (prefix === m && prefix === n) return [0, 0, n];
+  const suffix = commonByteSuffix(before, text3, Math.min(m, n) - prefix);
+  const out = prefix > 0 ? [0, 0, prefix] : [];
+  const beforeEnd = m - suffix;
+  const textEnd = n - suffix;
+  let i = prefix;
+  let k = prefix;
+  let last = prefix;
+  let probes = 0;
+  let misses = 0;
+  while (n >= SEARCH_FROM && probes < MAX_PROBES && misses < MAX_MISSES) {
+    const line = text3.indexOf(10, k) + 1;
+    let p = line === 0 || line - k > PROBE_STEP ? k + PROBE_STEP : line;
+    if (misses > 8) p += (misses - 8) * PROBE_STEP;
+    if (p + MIN_SEGMENT > textEnd || i + MIN_SEGMENT > beforeEnd) break;
+    probes++;
+    const probe = text3.subarray(p, p + PROBE);
+    const window2 = before.subarray(i, Math.min(beforeEnd, i + PROBE_REACH[Math.min(PROBE_REACH.length - 1, misses >> 2)]));
+    let found2 = -1;
+    let run4 = 0;
+    for (let at16 = window2.indexOf(probe), tries = 0; at16 >= 0 && tries < 4; at16 = window2.indexOf(probe, at16 + 1), tries++) {
+      const c = i + at16;
+      run4 = sameByteRun(before, c, text3, p, Math.min(beforeEnd - c, textEnd - p));
+      if (run4 >= MIN_SEGMENT) {
+        found2 = c;
+        break;
+      }
+    }
+    if (found2 < 0) {
+      misses++;
+      k = p + 1;
+      continue;
+    }
+    misses = 0;
+    let back = 0;
+    while (back < BACK_REACH && found2 - back > i && p - back > last && before[found2 - back - 1] === text3[p - back - 1]) back++;
+    out.push(p - back, found2 - back, run4 + back);
+    i = found2 + run4;
+    k = last = p + run4;
+  }
+  if (suffix > 0) out.push(n - suffix, m - suffix, suffix);
+  return out;
+}
 
 // src/workspace/history-blob.ts
 function scanBlobBytes(path7, bytes, settings, reveal, versions) {
-  const source = toStandInSourceFile(path7, bytes, settings, () => true, decodeBlob);
+  let scanning = true;
+  try {
+    return scanSource(toStandInSourceFile(path7, bytes, settings, () => scanning, decodeBlob, BYTE_TEXT_FROM), path7, settings, reveal, versions);
+  } finally {
+    scanning = false;
+  }
+}
+function scanSource(source, path7, settings, reveal, versions) {
   if (!("content" in source)) return { scanned: false, skipped: source };
   if (versions) source.versions = versions.version(path7);
   const salted = settings.salted ?? [];

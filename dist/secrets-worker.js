@@ -342,11 +342,12 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
   scan(text3) {
     const hits = [];
     let state = 0;
-    const width = WIDER_THAN_A_BYTE.test(text3) ? 2 : 1;
+    const width = typeof text3 === "string" && WIDER_THAN_A_BYTE.test(text3) ? 2 : 1;
     this.width = width;
     for (let base2 = 0; base2 < text3.length; base2 += CHUNK) {
       const n = Math.min(CHUNK, text3.length - base2);
-      this.bytes.write(n === text3.length ? text3 : text3.substring(base2, base2 + n), this.textAt, n * width, width === 2 ? "utf16le" : "latin1");
+      if (typeof text3 === "string") this.bytes.write(n === text3.length ? text3 : text3.substring(base2, base2 + n), this.textAt, n * width, width === 2 ? "utf16le" : "latin1");
+      else text3.copyTo(this.bytes, this.textAt, base2, base2 + n);
       state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base2, state, hits) : this.oneStream(this.textAt, this.textAt + n * width, state, base2, 0, hits);
     }
     return hits;
@@ -1621,7 +1622,7 @@ function runWindow(content, compiled2, d, from, to, out, anchors) {
   const n = content.length;
   const sliceStart = Math.max(0, from - CONTEXT);
   const sliceEnd = Math.min(n, to + CONTEXT);
-  const text3 = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
+  const text3 = sliceStart === 0 && sliceEnd === n && typeof content === "string" ? content : content.slice(sliceStart, sliceEnd);
   readEnd = sliceEnd;
   if (anchors) {
     runAnchored(content, compiled2, d, from, to, text3, sliceStart, sliceEnd, anchors, out);
@@ -9007,9 +9008,71 @@ function quoteErrorMessage(message) {
 // src/core/source.ts
 import { isAscii as isAscii2 } from "node:buffer";
 
+// src/core/secrets/byte-text.ts
+var ByteText = class {
+  constructor(bytes, length) {
+    this.bytes = bytes;
+    this.length = length;
+  }
+  bytes;
+  length;
+  /** As `String.prototype.charCodeAt`: NaN outside the text. */
+  charCodeAt(index) {
+    return index >= 0 && index < this.length ? this.bytes[index] : Number.NaN;
+  }
+  /** As `String.prototype.slice` for offsets of 0 or more (past the end: up to the end). */
+  slice(from, to = this.length) {
+    const start = Math.min(from, this.length);
+    const end = Math.min(to, this.length);
+    return end <= start ? "" : this.bytes.latin1Slice(start, end);
+  }
+  /** As `String.prototype.substring` for offsets of 0 or more. */
+  substring(from, to = this.length) {
+    return from <= to ? this.slice(from, to) : this.slice(to, from);
+  }
+  /** As `String.prototype.indexOf` of one character (a line feed), from `from`. */
+  indexOf(character, from = 0) {
+    if (character.length !== 1) throw new Error("ByteText.indexOf looks for one character");
+    const code2 = character.charCodeAt(0);
+    const bytes = this.bytes;
+    let at15 = Math.max(0, from);
+    for (const near2 = Math.min(this.length, at15 + NEAR); at15 < near2; at15++) if (bytes[at15] === code2) return at15;
+    if (at15 >= this.length) return -1;
+    const found = bytes.indexOf(code2, at15);
+    return found >= 0 && found < this.length ? found : -1;
+  }
+  /** As `String.prototype.lastIndexOf` of one character (a line feed), at or before `from`. */
+  lastIndexOf(character, from = this.length) {
+    if (character.length !== 1) throw new Error("ByteText.lastIndexOf looks for one character");
+    const code2 = character.charCodeAt(0);
+    const bytes = this.bytes;
+    let at15 = Math.min(Math.max(from, 0), this.length - 1);
+    for (const near2 = Math.max(-1, at15 - NEAR); at15 > near2; at15--) if (bytes[at15] === code2) return at15;
+    return at15 < 0 ? -1 : bytes.lastIndexOf(code2, at15);
+  }
+  /** Copies characters [from, to) into `buffer` at `at` (one byte each); returns how many. */
+  copyTo(buffer, at15, from, to) {
+    return this.bytes.copy(buffer, at15, from, Math.min(to, this.length));
+  }
+  /** The whole text as one string (for a caller that needs it all: none in a history scan). */
+  toString() {
+    return this.slice(0, this.length);
+  }
+};
+var NEAR = 256;
+var BYTE_TEXT_FROM = 512 * 1024;
+
 // src/core/stand-in.ts
 import { isAscii } from "node:buffer";
 function standInText(bytes, runs) {
+  const made = standInBytes(bytes, runs);
+  return made === void 0 ? void 0 : made.out.toString("latin1", 0, made.length);
+}
+function standInByteText(bytes, runs) {
+  const made = standInBytes(bytes, runs);
+  return made === void 0 ? void 0 : new ByteText(made.out, made.length);
+}
+function standInBytes(bytes, runs) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = buffer.length;
   const out = outputBuffer(length);
@@ -9067,7 +9130,7 @@ function standInText(bytes, runs) {
     }
   }
   if (copied < length) n += buffer.copy(out, n, copied, length);
-  return out.toString("latin1", 0, n);
+  return { out, length: n };
 }
 function byteOffset(runs, offset) {
   let lo = 0;
@@ -9117,20 +9180,37 @@ function toSourceFile(path2, bytes, settings2, addedLines, decode = decodeText) 
   }
   return addedLines ? { path: path2, content, addedLines } : { path: path2, content };
 }
-function toStandInSourceFile(path2, bytes, settings2, fresh, decode = decodeText) {
+function toStandInSourceFile(path2, bytes, settings2, fresh, decode = decodeText, byteTextFrom = Number.POSITIVE_INFINITY) {
   let runs;
+  let byteText;
   const file = toSourceFile(path2, bytes, settings2, void 0, (b) => {
-    const text3 = engineText(b, decode);
+    const text3 = engineText(b, decode, byteTextFrom);
     runs = text3.runs;
-    return text3.text;
+    byteText = text3.byteText;
+    return text3.text ?? "";
   });
-  if (!runs || !("content" in file)) return file;
-  return {
-    ...file,
-    standIn: realTextOf(bytes, runs, decode, () => {
-      if (!fresh()) throw new Error(`${path2}: the bytes behind a stand-in text were reused before its real text was read`);
-    })
+  if (!("content" in file)) return file;
+  const check = () => {
+    if (!fresh()) throw new Error(`${path2}: the bytes behind a stand-in text were reused before its real text was read`);
   };
+  const made = runs ? { ...file, standIn: realTextOf(bytes, runs, decode, check) } : file;
+  if (byteText !== void 0) withByteText(made, byteText, check);
+  return made;
+}
+function withByteText(file, byteText, check) {
+  let whole;
+  file.byteText = byteText;
+  Object.defineProperty(file, "content", {
+    get: () => {
+      if (whole === void 0) {
+        check();
+        whole = byteText.toString();
+      }
+      return whole;
+    },
+    enumerable: false,
+    configurable: true
+  });
 }
 function realTextOf(bytes, runs, decode, check = () => void 0) {
   return {
@@ -9150,16 +9230,21 @@ function textSourceFile(path2, bytes, addedLines) {
   if (runs) file.standIn = realTextOf(bytes, runs, decodeText);
   return file;
 }
-function engineText(bytes, decode) {
+function engineText(bytes, decode, byteTextFrom = Number.POSITIVE_INFINITY) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isAscii2(buffer)) return { text: buffer.toString("latin1") };
+  const fromBytes = buffer.length >= byteTextFrom;
+  if (isAscii2(buffer)) return fromBytes ? { byteText: new ByteText(buffer, buffer.length) } : { text: buffer.toString("latin1") };
   const runs = [];
+  if (fromBytes) {
+    const byteText = standInByteText(buffer, runs);
+    return byteText !== void 0 ? { byteText, runs } : { text: decode(bytes) };
+  }
   const text3 = standInText(buffer, runs);
   return text3 === void 0 ? { text: decode(bytes) } : { text: text3, runs };
 }
 function exactSourceFile(file) {
   if (file.standIn === void 0) return file;
-  const { standIn, versions: _versions, ...rest } = file;
+  const { standIn, versions: _versions, byteText: _byteText, ...rest } = file;
   return { ...rest, content: standIn.exact() };
 }
 function utf16Text(bytes) {
@@ -9274,7 +9359,8 @@ function scanFile(file, settings2, catalog, options, reveal2) {
       active[i] = 1;
     }
   }
-  const raw = findMatches(file.content, catalog, active, options, file.versions);
+  const content = engineTextOf(file);
+  const raw = findMatches(content, catalog, active, options, file.versions);
   if (raw.length === 0) return [];
   const accepted = [];
   let real;
@@ -9287,7 +9373,7 @@ function scanFile(file, settings2, catalog, options, reveal2) {
     let verdict = match2.judged;
     if (verdict === void 0) {
       if (index === void 0 && accepted.length > 0 && raw.length - i >= INDEXED_FROM) index = lineIndexOf(file);
-      let line = index ? index.lineAround(match2.start, match2.end) : lineAround(file.content, match2.start, match2.end);
+      let line = index ? index.lineAround(match2.start, match2.end) : lineAround(content, match2.start, match2.end);
       let onText = true;
       if (file.standIn !== void 0 && (PLACEHOLDER.test(line) || PLACEHOLDER.test(secret2))) {
         index ??= lineIndexOf(file);
@@ -9306,7 +9392,7 @@ function scanFile(file, settings2, catalog, options, reveal2) {
   if (accepted.length === 0) return [];
   const lines = index ?? lineIndexOf(file);
   keepLines(file, lines);
-  const text3 = file.standIn === void 0 ? file.content : real ??= new RealText(file.standIn, lines);
+  const text3 = file.standIn === void 0 ? content : real ??= new RealText(file.standIn, lines);
   const kept = resolveOverlaps(accepted);
   for (const c of kept) c.line = lines.lineOf(c.start);
   const { pairs: pairs2, singles } = pairCandidates(kept);
@@ -9345,7 +9431,10 @@ ${pair.second.secret}`;
 function lineIndexOf(file) {
   const against = file.versions?.against;
   const starts = against?.log.lines;
-  return new LineIndex(file.content, starts === void 0 ? void 0 : { starts, segments: against.segments });
+  return new LineIndex(engineTextOf(file), starts === void 0 ? void 0 : { starts, segments: against.segments });
+}
+function engineTextOf(file) {
+  return file.byteText ?? file.content;
 }
 function keepLines(file, lines) {
   const version = file.versions;
@@ -9472,7 +9561,7 @@ var LineContexts = class {
     const kept = this.earlier.get(start - by);
     if (kept === void 0 || kept.end !== end - start || kept.cuts.length !== cuts.length * 2) return void 0;
     for (let i = 0; i < cuts.length; i++) if (kept.cuts[2 * i] !== cuts[i].start - start || kept.cuts[2 * i + 1] !== cuts[i].end - start) return void 0;
-    if (this.file.standIn !== void 0 && PLACEHOLDER.test(this.file.content.slice(start, end))) return void 0;
+    if (this.file.standIn !== void 0 && PLACEHOLDER.test(engineTextOf(this.file).slice(start, end))) return void 0;
     return kept.context;
   }
 };
@@ -9596,7 +9685,7 @@ function reportable(parts, file, lines, text3) {
   if (file.addedLines && !parts.some((p) => file.addedLines.has(p.line))) return SKIP;
   for (const part of parts) {
     const last = lines.lineOf(Math.max(part.start, part.end - 1));
-    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line, text3)) return file.addedLines ? ALLOWED : SKIP;
+    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(engineTextOf(file), lines, line, text3)) return file.addedLines ? ALLOWED : SKIP;
   }
   return REPORT;
 }

@@ -1,5 +1,6 @@
 import { isAscii } from 'node:buffer';
-import { byteOffset, standInText } from './stand-in.js';
+import { ByteText } from './secrets/byte-text.js';
+import { byteOffset, standInByteText, standInText } from './stand-in.js';
 import type { ScanSettings, SourceFile, Skipped, StandIn } from './types.js';
 
 const BINARY_SNIFF_BYTES = 8 * 1024;
@@ -39,20 +40,51 @@ export function toSourceFile(
  * (src/core/stand-in.ts, `SourceFile.standIn`), whose real text is decoded only if asked for,
  * while `fresh()` says the bytes are still those of this file.
  */
-export function toStandInSourceFile(path: string, bytes: Uint8Array, settings: Pick<ScanSettings, 'maxFileSize'>, fresh: () => boolean, decode: (bytes: Uint8Array) => string = decodeText): SourceFile | Skipped {
+export function toStandInSourceFile(
+  path: string,
+  bytes: Uint8Array,
+  settings: Pick<ScanSettings, 'maxFileSize'>,
+  fresh: () => boolean,
+  decode: (bytes: Uint8Array) => string = decodeText,
+  byteTextFrom = Number.POSITIVE_INFINITY,
+): SourceFile | Skipped {
   let runs: number[] | undefined;
+  let byteText: ByteText | undefined;
   const file = toSourceFile(path, bytes, settings, undefined, (b) => {
-    const text = engineText(b, decode);
+    const text = engineText(b, decode, byteTextFrom);
     runs = text.runs;
-    return text.text;
+    byteText = text.byteText;
+    return text.text ?? '';
   });
-  if (!runs || !('content' in file)) return file;
-  return {
-    ...file,
-    standIn: realTextOf(bytes, runs, decode, () => {
-      if (!fresh()) throw new Error(`${path}: the bytes behind a stand-in text were reused before its real text was read`);
-    }),
+  if (!('content' in file)) return file;
+  const check = () => {
+    if (!fresh()) throw new Error(`${path}: the bytes behind a stand-in text were reused before its real text was read`);
   };
+  const made: SourceFile = runs ? { ...file, standIn: realTextOf(bytes, runs, decode, check) } : file;
+  if (byteText !== undefined) withByteText(made, byteText, check);
+  return made;
+}
+
+/**
+ * A file whose engine text is read from its bytes (`SourceFile.byteText`, history mode): its
+ * `content` is that text made whole the first time something reads it (nothing in a history scan
+ * does: the secrets engine reads the bytes), while they are still this file's (`check`). Not
+ * enumerable, so that a copy of the file (`{ ...file }`) does not make it.
+ */
+function withByteText(file: SourceFile, byteText: ByteText, check: () => void): void {
+  let whole: string | undefined;
+  file.byteText = byteText;
+  Object.defineProperty(file, 'content', {
+    get: () => {
+      if (whole === undefined) {
+        check();
+        whole = byteText.toString();
+      }
+      return whole;
+    },
+    enumerable: false,
+    configurable: true,
+  });
 }
 
 /**
@@ -78,7 +110,7 @@ function realTextOf(bytes: Uint8Array, runs: readonly number[], decode: (bytes: 
  */
 export function textSourceFile(path: string, bytes: Uint8Array, addedLines?: ReadonlySet<number>): SourceFile {
   const { text, runs } = engineText(bytes, decodeText);
-  const file: SourceFile = addedLines ? { path, content: text, addedLines } : { path, content: text };
+  const file: SourceFile = addedLines ? { path, content: text!, addedLines } : { path, content: text! };
   if (runs) file.standIn = realTextOf(bytes, runs, decodeText);
   return file;
 }
@@ -87,10 +119,16 @@ export function textSourceFile(path: string, bytes: Uint8Array, addedLines?: Rea
  * The text the secrets engine reads for `bytes`: a Latin-1 copy of pure ASCII, a stand-in (with
  * its `runs`, `standInText`), or `decode`'s.
  */
-function engineText(bytes: Uint8Array, decode: (bytes: Uint8Array) => string): { text: string; runs?: number[] } {
+function engineText(bytes: Uint8Array, decode: (bytes: Uint8Array) => string, byteTextFrom = Number.POSITIVE_INFINITY): { text?: string; byteText?: ByteText; runs?: number[] } {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isAscii(buffer)) return { text: buffer.toString('latin1') };
+  // A long text read from its bytes where it is one byte a character (src/core/secrets/byte-text.ts).
+  const fromBytes = buffer.length >= byteTextFrom;
+  if (isAscii(buffer)) return fromBytes ? { byteText: new ByteText(buffer, buffer.length) } : { text: buffer.toString('latin1') };
   const runs: number[] = [];
+  if (fromBytes) {
+    const byteText = standInByteText(buffer, runs);
+    return byteText !== undefined ? { byteText, runs } : { text: decode(bytes) };
+  }
   const text = standInText(buffer, runs);
   return text === undefined ? { text: decode(bytes) } : { text, runs };
 }
@@ -102,7 +140,7 @@ function engineText(bytes: Uint8Array, decode: (bytes: Uint8Array) => string): {
  */
 export function exactSourceFile(file: SourceFile): SourceFile {
   if (file.standIn === undefined) return file;
-  const { standIn, versions: _versions, ...rest } = file;
+  const { standIn, versions: _versions, byteText: _byteText, ...rest } = file;
   return { ...rest, content: standIn.exact() };
 }
 

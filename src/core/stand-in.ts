@@ -1,4 +1,5 @@
 import { isAscii } from 'node:buffer';
+import { ByteText } from './secrets/byte-text.js';
 
 /**
  * A one-byte stand-in for the text of a UTF-8 file that is not pure ASCII (docs/architecture.md,
@@ -27,6 +28,21 @@ import { isAscii } from 'node:buffer';
  * case-insensitive Unicode matching.
  */
 export function standInText(bytes: Uint8Array, runs?: number[]): string | undefined {
+  const made = standInBytes(bytes, runs);
+  return made === undefined ? undefined : made.out.toString('latin1', 0, made.length);
+}
+
+/**
+ * `standInText` as a `ByteText` (src/core/secrets/byte-text.ts): the same characters, read from the
+ * buffer they were written to, which the next call reuses.
+ */
+export function standInByteText(bytes: Uint8Array, runs?: number[]): ByteText | undefined {
+  const made = standInBytes(bytes, runs);
+  return made === undefined ? undefined : new ByteText(made.out, made.length);
+}
+
+/** The stand-in's characters as Latin-1 bytes, `out[0, length)` (a buffer reused from call to call), or undefined. */
+function standInBytes(bytes: Uint8Array, runs?: number[]): { out: Buffer; length: number } | undefined {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = buffer.length;
   const out = outputBuffer(length);
@@ -90,7 +106,7 @@ export function standInText(bytes: Uint8Array, runs?: number[]): string | undefi
     }
   }
   if (copied < length) n += buffer.copy(out, n, copied, length);
-  return out.toString('latin1', 0, n);
+  return { out, length: n };
 }
 
 /**

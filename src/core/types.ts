@@ -4,6 +4,7 @@
  * system or process.env.
  */
 
+import type { ByteText } from './secrets/byte-text.js';
 import type { FingerprintMode, ScryptCost } from './secrets/fingerprint.js';
 import type { VersionScan } from './secrets/versions.js';
 
@@ -48,6 +49,12 @@ export interface SourceFile {
    * else reads. Both throw once the bytes behind them may have been reused.
    */
   standIn?: StandIn;
+  /**
+   * History mode: a long version's text read from its bytes (src/core/secrets/byte-text.ts), which
+   * the secrets engine reads instead of `content`; `content` is then made whole only if something
+   * else asks for it, while the bytes are still this file's.
+   */
+  byteText?: ByteText;
 }
 
 /** What a stand-in text (`SourceFile.standIn`) gives of the real text behind it. */

@@ -1,3 +1,4 @@
+import { BYTE_TEXT_FROM } from '../core/secrets/byte-text.js';
 import { scanSecrets } from '../core/secrets/engine.js';
 import type { FileVersions } from '../core/secrets/versions.js';
 import { decodeBlob, toStandInSourceFile } from '../core/source.js';
@@ -16,9 +17,18 @@ export type BlobOutcome = { scanned: false; skipped: Skipped } | { scanned: true
  * so that the engine reads only what changed since the last version of `path` (versions.ts).
  */
 export function scanBlobBytes(path: string, bytes: Uint8Array, settings: ScanSettings, reveal?: SecretSink, versions?: FileVersions): BlobOutcome {
-  // A stand-in for a non-ASCII text (src/core/stand-in.ts): the bytes stay this blob's until the
-  // scan below returns.
-  const source = toStandInSourceFile(path, bytes, settings, () => true, decodeBlob);
+  // A stand-in for a non-ASCII text (src/core/stand-in.ts), and a long text read from its bytes
+  // (src/core/secrets/byte-text.ts: no string of a whole bundle version): the bytes stay this
+  // blob's until the scan below returns, and nothing may read them after.
+  let scanning = true;
+  try {
+    return scanSource(toStandInSourceFile(path, bytes, settings, () => scanning, decodeBlob, BYTE_TEXT_FROM), path, settings, reveal, versions);
+  } finally {
+    scanning = false;
+  }
+}
+
+function scanSource(source: SourceFile | Skipped, path: string, settings: ScanSettings, reveal?: SecretSink, versions?: FileVersions): BlobOutcome {
   if (!('content' in source)) return { scanned: false, skipped: source };
   if (versions) source.versions = versions.version(path);
   const salted = settings.salted ?? [];

@@ -1,3 +1,4 @@
+import type { EngineText } from './byte-text.js';
 import type { LineIndex, TextSlices } from './lines.js';
 import { hasAllowMarker, INLINE_ALLOW_MARKERS } from './suppression.js';
 
@@ -24,7 +25,7 @@ if (!INLINE_ALLOW_MARKERS.every((m) => m.toLowerCase().includes('allow'))) throw
  * where the line is read for the pattern, a stand-in's real text (src/core/stand-in.ts); its
  * stand-in, `content`, holds `allow` where the real text does.
  */
-export function lineHasAllowMarker(content: string, lines: LineIndex, line: number, real: TextSlices = content): boolean {
+export function lineHasAllowMarker(content: EngineText, lines: LineIndex, line: number, real: TextSlices = content): boolean {
   const start = lines.lineStart(line);
   const end = lines.lineEnd(line);
   if (end - start <= MARKER_SCAN_LIMIT && !containsAllow(content, start, end)) return false;
@@ -32,7 +33,7 @@ export function lineHasAllowMarker(content: string, lines: LineIndex, line: numb
 }
 
 /** Whether [start, end) of `text` holds `allow` in any ASCII case (`c | 32` is a lower-case letter only for that letter's two cases). */
-function containsAllow(text: string, start: number, end: number): boolean {
+function containsAllow(text: EngineText, start: number, end: number): boolean {
   for (let i = start, last = end - ALLOW.length; i <= last; i++) {
     if ((text.charCodeAt(i) | 32) !== 97) continue;
     if ((text.charCodeAt(i + 1) | 32) === 108 && (text.charCodeAt(i + 2) | 32) === 108 && (text.charCodeAt(i + 3) | 32) === 111 && (text.charCodeAt(i + 4) | 32) === 119) return true;

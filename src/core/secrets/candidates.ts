@@ -1,4 +1,5 @@
 import { leadFits, STOP_CHECK, TRAIL_CHECK, trailFits, type CompiledCatalog, type CompiledDetector, type Companion } from './compile.js';
+import type { EngineText } from './byte-text.js';
 import { LINE_RADIUS } from './lines.js';
 import type { KeptContext } from './engine.js';
 import type { VersionDelta, VersionScan } from './versions.js';
@@ -49,7 +50,7 @@ const MAX_MERGED = 4096; // …up to this length: a regex that backtracks per at
  * version of its path, and windows that read only text the two share take over its matches
  * (`WindowLog`): the same matches either way.
  */
-export function findMatches(content: string, catalog: CompiledCatalog, active: Uint8Array, options: MatchOptions = DEFAULT_MATCH_OPTIONS, version?: VersionScan): RawMatch[] {
+export function findMatches(content: EngineText, catalog: CompiledCatalog, active: Uint8Array, options: MatchOptions = DEFAULT_MATCH_OPTIONS, version?: VersionScan): RawMatch[] {
   const n = content.length;
   const matches: RawMatch[] = [];
   const wanted = catalog.unconditional.filter((d) => active[d] === 1);
@@ -144,7 +145,7 @@ function releaseScratch(catalog: CompiledCatalog, scratch: Scratch): void {
  * that run is short enough for the pattern's name part. Everywhere else the regex cannot match.
  */
 function collectAnchors(
-  content: string,
+  content: EngineText,
   hits: number[],
   catalog: CompiledCatalog,
   active: Uint8Array,
@@ -233,7 +234,7 @@ function insertSorted(list: number[], value: number): void {
 }
 
 /** Detector indices (ascending) that have at least one keyword hit (fitting its `lead` and `trail`) and apply to this file. */
-function detectorsHit(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array, seen: Uint8Array): number[] {
+function detectorsHit(content: EngineText, hits: number[], catalog: CompiledCatalog, active: Uint8Array, seen: Uint8Array): number[] {
   const { detectors, keywordDetectors, keywordLengths, automaton, unconditional } = catalog;
   const result: number[] = [];
   for (let i = 0; i < hits.length; i += 2) {
@@ -267,7 +268,7 @@ function detectorsHit(content: string, hits: number[], catalog: CompiledCatalog,
  * no window for it. Fills `spans` (indexed
  * by detector) and returns `order`, the detectors with windows.
  */
-function planWindows(content: string, hits: number[], catalog: CompiledCatalog, active: Uint8Array, { spans, order }: Scratch, requests?: RequestLog, inner?: readonly number[], against?: VersionDelta): number[] {
+function planWindows(content: EngineText, hits: number[], catalog: CompiledCatalog, active: Uint8Array, { spans, order }: Scratch, requests?: RequestLog, inner?: readonly number[], against?: VersionDelta): number[] {
   const n = content.length;
   const { detectors, keywordDetectors, keywordLengths, automaton } = catalog;
   // The hit's line, found with indexOf around the hit and reused while hits stay on it: no line
@@ -441,7 +442,7 @@ function planReach(catalog: CompiledCatalog): { back: number; ahead: number } {
 }
 
 /** Whether a hit of `keyword` at [hitStart, hitEnd) can be part of a match of `compiled` (its `lead` and `trail` checks). */
-function hitOpens(content: string, compiled: CompiledDetector, keyword: number, hitStart: number, hitEnd: number): boolean {
+function hitOpens(content: EngineText, compiled: CompiledDetector, keyword: number, hitStart: number, hitEnd: number): boolean {
   const { lead, trail } = compiled;
   if (lead !== undefined && !leadFits(content, hitStart, lead)) return false;
   return trail === undefined || trail.keyword !== keyword || trailFits(content, hitEnd, trail);
@@ -470,7 +471,7 @@ export function companionFollows(hits: number[], h: number, hitEnd: number, comp
 }
 
 /** Offset of the `\n` ending the line that holds `offset`, or the content length on the last line. */
-function lineEndFrom(content: string, offset: number): number {
+function lineEndFrom(content: EngineText, offset: number): number {
   if (offset >= content.length) return content.length;
   const at = content.indexOf('\n', offset);
   return at === -1 ? content.length : at;
@@ -574,7 +575,7 @@ function newLog(catalog: CompiledCatalog, anchors: (number[] | undefined)[] | un
  * starts both texts may hold a slice clipped at their start, and only one that ends both a slice
  * or re-run clipped at their end.
  */
-function runLogged(content: string, compiled: CompiledDetector, d: number, list: readonly number[], at: readonly number[] | undefined, out: RawMatch[], log: WindowLog, against: VersionDelta | undefined): void {
+function runLogged(content: EngineText, compiled: CompiledDetector, d: number, list: readonly number[], at: readonly number[] | undefined, out: RawMatch[], log: WindowLog, against: VersionDelta | undefined): void {
   const entries: number[] = [];
   log.windows.set(d, entries);
   const matches = log.matches;
@@ -663,11 +664,11 @@ export function lowerBound(list: readonly number[], value: number): number {
  * characters either side so lookarounds and `\b` behave as on the whole file; a match that runs
  * into the end of the slice is re-run (sticky) on a longer slice so that it is never truncated.
  */
-function runWindow(content: string, compiled: CompiledDetector, d: number, from: number, to: number, out: RawMatch[], anchors?: readonly number[]): number {
+function runWindow(content: EngineText, compiled: CompiledDetector, d: number, from: number, to: number, out: RawMatch[], anchors?: readonly number[]): number {
   const n = content.length;
   const sliceStart = Math.max(0, from - CONTEXT);
   const sliceEnd = Math.min(n, to + CONTEXT);
-  const text = sliceStart === 0 && sliceEnd === n ? content : content.slice(sliceStart, sliceEnd);
+  const text = sliceStart === 0 && sliceEnd === n && typeof content === 'string' ? content : content.slice(sliceStart, sliceEnd);
   readEnd = sliceEnd;
   if (anchors) {
     runAnchored(content, compiled, d, from, to, text, sliceStart, sliceEnd, anchors, out);
@@ -701,7 +702,7 @@ let readEnd = 0;
  * exactly the matches the `g` loop finds, since no match can start anywhere else.
  */
 function runAnchored(
-  content: string,
+  content: EngineText,
   compiled: CompiledDetector,
   d: number,
   from: number,
@@ -734,7 +735,7 @@ function runAnchored(
  * Keeps one match; a match that runs into the end of its slice is re-run (sticky) on a longer
  * slice. False when that re-run no longer matches.
  */
-function record(content: string, compiled: CompiledDetector, d: number, m: RegExpExecArray, textLength: number, sliceStart: number, sliceEnd: number, out: RawMatch[]): boolean {
+function record(content: EngineText, compiled: CompiledDetector, d: number, m: RegExpExecArray, textLength: number, sliceStart: number, sliceEnd: number, out: RawMatch[]): boolean {
   const n = content.length;
   const matchStart = sliceStart + m.index;
   let match: RegExpExecArray | null = m;

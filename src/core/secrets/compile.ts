@@ -1,3 +1,4 @@
+import type { EngineText } from './byte-text.js';
 import type { Detector } from './detector.js';
 import { KeywordAutomaton } from './prefilter.js';
 
@@ -393,7 +394,7 @@ export function trailOf(pattern: RegExp, keywords: readonly string[]): Trail | u
 }
 
 /** False when a keyword hit ending at `end` cannot be the keyword of a match (see `Trail`). */
-export function trailFits(content: string, end: number, trail: Trail): boolean {
+export function trailFits(content: EngineText, end: number, trail: Trail): boolean {
   const limit = Math.min(content.length, end + Math.min(trail.max, TRAIL_CHECK));
   let i = end;
   for (; i < limit; i++) {
@@ -471,7 +472,7 @@ function classTable(cls: string, flags: string, size: number): Uint8Array {
 }
 
 /** False when no match of a detector with this `lead` can start at `start` (see `Lead`). */
-export function leadFits(content: string, start: number, lead: Lead): boolean {
+export function leadFits(content: EngineText, start: number, lead: Lead): boolean {
   if (lead.before && start > 0) {
     const c = content.charCodeAt(start - 1);
     if (c < 128 && lead.before[c] === 1) return false;

@@ -8,6 +8,7 @@ import type { Detector } from './detector.js';
 import { allDetectors } from './detectors/index.js';
 import { shannonEntropy } from './entropy.js';
 import { falsePositiveReason, isLockFile } from './false-positives.js';
+import type { EngineText } from './byte-text.js';
 import { LineIndex, lineAround, type TextSlices } from './lines.js';
 import { resolveOverlaps } from './overlap.js';
 import { pairCandidates, type Pair } from './pairing.js';
@@ -123,7 +124,8 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
       active[i] = 1;
     }
   }
-  const raw = findMatches(file.content, catalog, active, options, file.versions);
+  const content = engineTextOf(file);
+  const raw = findMatches(content, catalog, active, options, file.versions);
   if (raw.length === 0) return [];
 
   const accepted: Candidate[] = [];
@@ -143,7 +145,7 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
     let verdict = match.judged;
     if (verdict === undefined) {
       if (index === undefined && accepted.length > 0 && raw.length - i >= INDEXED_FROM) index = lineIndexOf(file);
-      let line = index ? index.lineAround(match.start, match.end) : lineAround(file.content, match.start, match.end);
+      let line = index ? index.lineAround(match.start, match.end) : lineAround(content, match.start, match.end);
       // A stand-in text (src/core/stand-in.ts) matches where the real one does, at the same offsets;
       // only a value or line holding a placeholder may be judged differently: the real text's value
       // and line at those offsets are judged instead (and that verdict is not noted for the next
@@ -172,7 +174,7 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   // scanned again from its whole real text: a committed bundle with secrets in every version (this
   // repository's dist/index.js) paid a second scan per version, without the memory of earlier
   // versions (docs/performance.md, "Stand-in texts").
-  const text: TextSlices = file.standIn === undefined ? file.content : (real ??= new RealText(file.standIn, lines));
+  const text: TextSlices = file.standIn === undefined ? content : (real ??= new RealText(file.standIn, lines));
   const kept = resolveOverlaps(accepted);
   for (const c of kept) c.line = lines.lineOf(c.start);
   const { pairs, singles } = pairCandidates(kept);
@@ -220,7 +222,12 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
 function lineIndexOf(file: SourceFile): LineIndex {
   const against = file.versions?.against;
   const starts = against?.log.lines;
-  return new LineIndex(file.content, starts === undefined ? undefined : { starts, segments: against!.segments });
+  return new LineIndex(engineTextOf(file), starts === undefined ? undefined : { starts, segments: against!.segments });
+}
+
+/** The text the engine reads: a long history version's bytes (`SourceFile.byteText`), else its content. */
+function engineTextOf(file: SourceFile): EngineText {
+  return file.byteText ?? file.content;
 }
 
 /** Hands this version's line starts to the next version of its path, when its text is kept for it (versions.ts). */
@@ -402,7 +409,7 @@ export class LineContexts {
     const kept = this.earlier.get(start - by);
     if (kept === undefined || kept.end !== end - start || kept.cuts.length !== cuts.length * 2) return undefined;
     for (let i = 0; i < cuts.length; i++) if (kept.cuts[2 * i] !== cuts[i].start - start || kept.cuts[2 * i + 1] !== cuts[i].end - start) return undefined;
-    if (this.file.standIn !== undefined && PLACEHOLDER.test(this.file.content.slice(start, end))) return undefined;
+    if (this.file.standIn !== undefined && PLACEHOLDER.test(engineTextOf(this.file).slice(start, end))) return undefined;
     return kept.context;
   }
 }
@@ -589,7 +596,7 @@ function reportable(parts: Candidate[], file: SourceFile, lines: LineIndex, text
   if (file.addedLines && !parts.some((p) => file.addedLines!.has(p.line))) return SKIP;
   for (const part of parts) {
     const last = lines.lineOf(Math.max(part.start, part.end - 1));
-    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(file.content, lines, line, text)) return file.addedLines ? ALLOWED : SKIP;
+    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(engineTextOf(file), lines, line, text)) return file.addedLines ? ALLOWED : SKIP;
   }
   return REPORT;
 }

@@ -1,3 +1,5 @@
+import type { EngineText } from './byte-text.js';
+
 /**
  * The line starts of the last version of a file, and the runs of text this version shares with it
  * (history mode, `VersionDelta.segments` in versions.ts): the line breaks inside a shared run are
@@ -30,7 +32,7 @@ export class LineIndex {
   private run = 0;
 
   constructor(
-    private readonly text: string,
+    private readonly text: EngineText,
     private earlier?: EarlierLines,
   ) {
     this.starts = new Int32Array(earlier === undefined ? 64 : Math.max(64, earlier.starts.length + 16));
@@ -187,7 +189,7 @@ export const LINE_RADIUS = 1024;
  * `LineIndex.lineAround` without an index: the line breaks are searched only within `radius` of
  * the match, so judging a match costs the same on a 9 MB bundle as on a 1 KB file.
  */
-export function lineAround(text: string, offset: number, end: number, radius = LINE_RADIUS): string {
+export function lineAround(text: EngineText, offset: number, end: number, radius = LINE_RADIUS): string {
   // Plain loops over at most `radius` characters each way: no temporary slices to search in (two
   // per match, garbage on a fixture file of thousands of matches), and no unbounded search.
   const lower = Math.max(0, offset - radius);

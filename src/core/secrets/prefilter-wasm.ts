@@ -20,6 +20,7 @@
  * per code unit: a text whose characters all fit one byte (pure ASCII, or a stand-in,
  * src/core/stand-in.ts) is copied as Latin-1, half the bytes, with no widening.
  */
+import type { EngineText } from './byte-text.js';
 
 const I32 = 0x7f;
 
@@ -269,16 +270,18 @@ export class WasmKeywordScanner {
   }
 
   /** Same result as `KeywordAutomaton.scan`: flat [state, endOffset, …] with states not pre-multiplied. */
-  scan(text: string): number[] {
+  scan(text: EngineText): number[] {
     const hits: number[] = [];
     let state = 0;
     // V8 answers this at once for a string it stores one byte a character (it cannot match), the
-    // usual case: pure ASCII files and stand-ins. Otherwise it finds the first wider character.
-    const width: Width = WIDER_THAN_A_BYTE.test(text) ? 2 : 1;
+    // usual case: pure ASCII files and stand-ins. Otherwise it finds the first wider character. A
+    // `ByteText` is one byte a character (byte-text.ts).
+    const width: Width = typeof text === 'string' && WIDER_THAN_A_BYTE.test(text) ? 2 : 1;
     this.width = width;
     for (let base = 0; base < text.length; base += CHUNK) {
       const n = Math.min(CHUNK, text.length - base);
-      this.bytes.write(n === text.length ? text : text.substring(base, base + n), this.textAt, n * width, width === 2 ? 'utf16le' : 'latin1');
+      if (typeof text === 'string') this.bytes.write(n === text.length ? text : text.substring(base, base + n), this.textAt, n * width, width === 2 ? 'utf16le' : 'latin1');
+      else text.copyTo(this.bytes, this.textAt, base, base + n);
       state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base, state, hits) : this.oneStream(this.textAt, this.textAt + n * width, state, base, 0, hits);
     }
     return hits;

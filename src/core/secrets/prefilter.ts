@@ -1,3 +1,4 @@
+import type { EngineText } from './byte-text.js';
 import { WasmKeywordScanner } from './prefilter-wasm.js';
 
 /** Texts shorter than this stay in JavaScript: copying them out would cost more than it saves. */
@@ -54,7 +55,7 @@ export class KeywordAutomaton {
    * Every keyword occurrence, as flat pairs [state, endOffset, state, endOffset, …] where endOffset
    * is exclusive. Resolve a state to its keyword ids with `keywordsAt`.
    */
-  scan(text: string): number[] {
+  scan(text: EngineText): number[] {
     if (text.length >= WASM_FROM) {
       if (this.wasm === undefined) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, this.longest, this.classed);
       if (this.wasm) return this.wasm.scan(text);
@@ -76,7 +77,7 @@ export class KeywordAutomaton {
    *   become the true state.
    * A run too short to take a hit over is scanned with the text around it.
    */
-  scanAgainst(text: string, hits: readonly number[], segments: readonly number[]): number[] {
+  scanAgainst(text: EngineText, hits: readonly number[], segments: readonly number[]): number[] {
     const n = text.length;
     const longest = this.longest;
     const out: number[] = [];
@@ -111,7 +112,7 @@ export class KeywordAutomaton {
   }
 
   /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
-  scanJs(text: string): number[] {
+  scanJs(text: EngineText): number[] {
     const hits: number[] = [];
     const { delta, classOf } = this;
     const stride = this.classCount * 4;

@@ -1,5 +1,9 @@
+import { ByteText, type EngineText } from './byte-text.js';
 import type { WindowLog } from './candidates.js';
 import type { KeywordAutomaton } from './prefilter.js';
+
+/** Kept bytes are allocated in steps of this much, so that one buffer serves the next version too. */
+const KEPT_BYTES_STEP = 64 * 1024;
 
 /** Texts shorter than this are scanned whole and not kept (see the class comment). */
 export const VERSION_MIN_CHARS = 16 * 1024;
@@ -33,7 +37,7 @@ export const ALWAYS_KEPT_FROM = 256 * 1024;
 /** One version of a file, as the engine scans it (`SourceFile.versions`). */
 export interface VersionScan {
   /** The same as `automaton.scan(text)`, where `text` is this version's text. */
-  hits(automaton: KeywordAutomaton, text: string): number[];
+  hits(automaton: KeywordAutomaton, text: EngineText): number[];
   /**
    * Set by `hits` when this version was compared with the last one kept under its path and that
    * one's window log is known: what the engine may take over from it (candidates.ts, `WindowLog`).
@@ -62,7 +66,7 @@ export interface VersionDelta {
 interface Kept {
   automaton: KeywordAutomaton;
   /** The last version's text, or undefined while the path is marked as changing throughout. */
-  text: string | undefined;
+  text: EngineText | undefined;
   hits: readonly number[];
   /** Its window log, once the engine has handed it over (`VersionScan.keep`). */
   log?: WindowLog;
@@ -138,7 +142,7 @@ export class FileVersions {
     return scan;
   }
 
-  private hits(automaton: KeywordAutomaton, path: string, text: string): { hits: number[]; kept?: Kept; against?: VersionDelta } {
+  private hits(automaton: KeywordAutomaton, path: string, text: EngineText): { hits: number[]; kept?: Kept; against?: VersionDelta } {
     if (text.length < VERSION_MIN_CHARS) return { hits: automaton.scan(text) };
     const found = this.kept.get(path);
     const before = found?.automaton === automaton ? found : undefined;
@@ -165,10 +169,28 @@ export class FileVersions {
       this.remember(path, { automaton, text: undefined, hits: [], shared, whole: 0 });
       return { hits, against };
     }
+    if (before?.text instanceof ByteText) this.spare = before.text.bytes; // compared: its memory is free again
     if (text.length > VERSION_TEXT_MAX || text.length > this.capacity) return { hits, against };
-    const kept: Kept = { automaton, text, hits, shared, whole: 0 };
+    const kept: Kept = { automaton, text: this.keepable(text), hits, shared, whole: 0 };
     this.remember(path, kept);
     return { hits, kept, against };
+  }
+
+  /** One buffer of a text no longer kept, for the next chunked text to be kept in. */
+  private spare: Buffer | undefined;
+
+  /**
+   * A text read from its bytes (`ByteText`) is a view of bytes that the next blob reuses: it is
+   * kept as a copy, in a buffer of its own (the one the last version of a path was kept in, once
+   * that is compared), outside V8's heap.
+   */
+  private keepable(text: EngineText): EngineText {
+    if (!(text instanceof ByteText)) return text;
+    let bytes = this.spare;
+    this.spare = undefined;
+    if (bytes === undefined || bytes.length < text.length) bytes = Buffer.allocUnsafeSlow(Math.ceil((text.length + 1) / KEPT_BYTES_STEP) * KEPT_BYTES_STEP);
+    text.copyTo(bytes, 0, 0, text.length);
+    return new ByteText(bytes, text.length);
   }
 
   private remember(path: string, kept: Kept): void {
@@ -194,12 +216,12 @@ export class FileVersions {
 const COMPARE_CHUNK = 16 * 1024;
 
 /** The length of the longest common prefix of a and b. */
-export function commonPrefix(a: string, b: string): number {
+export function commonPrefix(a: EngineText, b: EngineText): number {
   return sameRun(a, 0, b, 0, Math.min(a.length, b.length));
 }
 
 /** How many code units a from `i` and b from `k` have in common, at most `max` (both in bounds). */
-export function sameRun(a: string, i: number, b: string, k: number, max: number): number {
+export function sameRun(a: EngineText, i: number, b: EngineText, k: number, max: number): number {
   let run = 0;
   let chunk = COMPARE_CHUNK;
   while (run < max) {
@@ -218,7 +240,7 @@ export function sameRun(a: string, i: number, b: string, k: number, max: number)
 }
 
 /** The length of the longest common suffix of a and b, at most `max`. */
-export function commonSuffix(a: string, b: string, max: number): number {
+export function commonSuffix(a: EngineText, b: EngineText, max: number): number {
   const la = a.length;
   const lb = b.length;
   let i = 0;
@@ -275,7 +297,10 @@ const BACK_REACH = 4096;
  * in a row). Any run found is text the two really share (compared, not hashed), so what the engine
  * takes over from it is exact; a run not found is only scanned.
  */
-export function sharedSegments(before: string, text: string): number[] {
+export function sharedSegments(before: EngineText, text: EngineText): number[] {
+  // Two texts read from their bytes (byte-text.ts): the same search on the bytes, one byte a
+  // character, with no string made for it.
+  if (before instanceof ByteText && text instanceof ByteText) return sharedByteSegments(before.bytes.subarray(0, before.length), text.bytes.subarray(0, text.length));
   const m = before.length;
   const n = text.length;
   const prefix = commonPrefix(before, text);
@@ -315,6 +340,99 @@ export function sharedSegments(before: string, text: string): number[] {
     misses = 0;
     let back = 0;
     while (back < BACK_REACH && found - back > i && p - back > last && before.charCodeAt(found - back - 1) === text.charCodeAt(p - back - 1)) back++;
+    out.push(p - back, found - back, run + back);
+    i = found + run;
+    k = last = p + run;
+  }
+  if (suffix > 0) out.push(n - suffix, m - suffix, suffix);
+  return out;
+}
+
+/** `sameRun` of two byte arrays: how many bytes a from `i` and b from `k` have in common, at most `max`. */
+function sameByteRun(a: Buffer, i: number, b: Buffer, k: number, max: number): number {
+  let run = 0;
+  let chunk = COMPARE_CHUNK;
+  while (run < max) {
+    const end = Math.min(max, run + chunk);
+    if (a.compare(b, k + run, k + end, i + run, i + end) === 0) {
+      run = end;
+      continue;
+    }
+    if (end - run <= 32) {
+      while (a[i + run] === b[k + run]) run++; // stops before `end`: the two differ there
+      return run;
+    }
+    chunk = (end - run) >> 1;
+  }
+  return run;
+}
+
+/** `commonSuffix` of two byte arrays. */
+function commonByteSuffix(a: Buffer, b: Buffer, max: number): number {
+  const la = a.length;
+  const lb = b.length;
+  let i = 0;
+  let chunk = COMPARE_CHUNK;
+  while (i < max) {
+    const end = Math.min(max, i + chunk);
+    if (a.compare(b, lb - end, lb - i, la - end, la - i) === 0) {
+      i = end;
+      continue;
+    }
+    if (end - i <= 32) {
+      while (a[la - 1 - i] === b[lb - 1 - i]) i++; // stops before `end`
+      return i;
+    }
+    chunk = (end - i) >> 1;
+  }
+  return i;
+}
+
+/**
+ * `sharedSegments` of two texts given as their Latin-1 bytes (one byte a character, `ByteText`):
+ * the same steps on bytes, so the same runs (test/unit/secrets/byte-text.test.ts checks them
+ * against the string search).
+ */
+export function sharedByteSegments(before: Buffer, text: Buffer): number[] {
+  const m = before.length;
+  const n = text.length;
+  const prefix = sameByteRun(before, 0, text, 0, Math.min(m, n));
+  if (prefix === m && prefix === n) return [0, 0, n];
+  const suffix = commonByteSuffix(before, text, Math.min(m, n) - prefix);
+  const out: number[] = prefix > 0 ? [0, 0, prefix] : [];
+  const beforeEnd = m - suffix;
+  const textEnd = n - suffix;
+  let i = prefix;
+  let k = prefix;
+  let last = prefix;
+  let probes = 0;
+  let misses = 0;
+  while (n >= SEARCH_FROM && probes < MAX_PROBES && misses < MAX_MISSES) {
+    const line = text.indexOf(10, k) + 1;
+    let p = line === 0 || line - k > PROBE_STEP ? k + PROBE_STEP : line;
+    if (misses > 8) p += (misses - 8) * PROBE_STEP;
+    if (p + MIN_SEGMENT > textEnd || i + MIN_SEGMENT > beforeEnd) break;
+    probes++;
+    const probe = text.subarray(p, p + PROBE);
+    const window = before.subarray(i, Math.min(beforeEnd, i + PROBE_REACH[Math.min(PROBE_REACH.length - 1, misses >> 2)]));
+    let found = -1;
+    let run = 0;
+    for (let at = window.indexOf(probe), tries = 0; at >= 0 && tries < 4; at = window.indexOf(probe, at + 1), tries++) {
+      const c = i + at;
+      run = sameByteRun(before, c, text, p, Math.min(beforeEnd - c, textEnd - p));
+      if (run >= MIN_SEGMENT) {
+        found = c;
+        break;
+      }
+    }
+    if (found < 0) {
+      misses++;
+      k = p + 1;
+      continue;
+    }
+    misses = 0;
+    let back = 0;
+    while (back < BACK_REACH && found - back > i && p - back > last && before[found - back - 1] === text[p - back - 1]) back++;
     out.push(p - back, found - back, run + back);
     i = found + run;
     k = last = p + run;
