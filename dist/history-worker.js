@@ -5,12 +5,14 @@ import { parentPort, workerData } from "node:worker_threads";
 
 // src/core/secrets/byte-text.ts
 var ByteText = class {
-  constructor(bytes, length) {
+  constructor(bytes, length, standInBuffer = false) {
     this.bytes = bytes;
     this.length = length;
+    this.standInBuffer = standInBuffer;
   }
   bytes;
   length;
+  standInBuffer;
   /** As `String.prototype.charCodeAt`: NaN outside the text. */
   charCodeAt(index) {
     return index >= 0 && index < this.length ? this.bytes[index] : Number.NaN;
@@ -44,6 +46,12 @@ var ByteText = class {
     let at15 = Math.min(Math.max(from, 0), this.length - 1);
     for (const near2 = Math.max(-1, at15 - NEAR); at15 > near2; at15--) if (bytes[at15] === code2) return at15;
     return at15 < 0 ? -1 : bytes.lastIndexOf(code2, at15);
+  }
+  /** `indexOf('\n', from)` for a caller that asks once a line (`LineIndex`): the loop alone. */
+  newlineFrom(from) {
+    const bytes = this.bytes;
+    for (let at15 = from, n = this.length; at15 < n; at15++) if (bytes[at15] === 10) return at15;
+    return -1;
   }
   /** Copies characters [from, to) into `buffer` at `at` (one byte each); returns how many. */
   copyTo(buffer, at15, from, to) {
@@ -1067,7 +1075,7 @@ var LineIndex = class {
           next = start;
         } else this.earlier = void 0;
       }
-      const at15 = text.indexOf("\n", this.scanned);
+      const at15 = typeof text === "string" ? text.indexOf("\n", this.scanned) : text.newlineFrom(this.scanned);
       if (at15 === -1 || at15 >= next) {
         this.scanned = at15 === -1 ? text.length + 1 : next;
         if (at15 === -1) return;
@@ -8998,7 +9006,12 @@ function standInText(bytes, runs) {
 }
 function standInByteText(bytes, runs) {
   const made = standInBytes(bytes, runs);
-  return made === void 0 ? void 0 : new ByteText(made.out, made.length);
+  return made === void 0 ? void 0 : new ByteText(made.out, made.length, made.out === scratch);
+}
+function takeStandInBuffer(replacement) {
+  const taken = scratch;
+  scratch = replacement !== void 0 && replacement.length <= SCRATCH_MAX_BYTES ? replacement : void 0;
+  return taken;
 }
 function standInBytes(bytes, runs) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -9921,6 +9934,11 @@ var FileVersions = class {
     if (!(text instanceof ByteText)) return text;
     let bytes = this.spare;
     this.spare = void 0;
+    if (text.standInBuffer) {
+      const taken = takeStandInBuffer(bytes);
+      if (taken === text.bytes) return new ByteText(taken, text.length);
+      bytes = void 0;
+    }
     if (bytes === void 0 || bytes.length < text.length) bytes = Buffer.allocUnsafeSlow(Math.ceil((text.length + 1) / KEPT_BYTES_STEP) * KEPT_BYTES_STEP);
     text.copyTo(bytes, 0, 0, text.length);
     return new ByteText(bytes, text.length);
@@ -10035,9 +10053,10 @@ function sharedSegments(before, text) {
   if (suffix > 0) out.push(n - suffix, m - suffix, suffix);
   return out;
 }
+var COMPARE_BYTES = 256 * 1024;
 function sameByteRun(a, i, b, k, max) {
   let run3 = 0;
-  let chunk = COMPARE_CHUNK;
+  let chunk = COMPARE_BYTES;
   while (run3 < max) {
     const end = Math.min(max, run3 + chunk);
     if (a.compare(b, k + run3, k + end, i + run3, i + end) === 0) {
@@ -10056,7 +10075,7 @@ function commonByteSuffix(a, b, max) {
   const la = a.length;
   const lb = b.length;
   let i = 0;
-  let chunk = COMPARE_CHUNK;
+  let chunk = COMPARE_BYTES;
   while (i < max) {
     const end = Math.min(max, i + chunk);
     if (a.compare(b, lb - end, lb - i, la - end, la - i) === 0) {

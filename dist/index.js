@@ -44364,12 +44364,14 @@ import { isAscii as isAscii2 } from "node:buffer";
 
 // src/core/secrets/byte-text.ts
 var ByteText = class {
-  constructor(bytes, length) {
+  constructor(bytes, length, standInBuffer = false) {
     this.bytes = bytes;
     this.length = length;
+    this.standInBuffer = standInBuffer;
   }
   bytes;
   length;
+  standInBuffer;
   /** As `String.prototype.charCodeAt`: NaN outside the text. */
   charCodeAt(index) {
     return index >= 0 && index < this.length ? this.bytes[index] : Number.NaN;
@@ -44404,6 +44406,12 @@ var ByteText = class {
     for (const near2 = Math.max(-1, at16 - NEAR); at16 > near2; at16--) if (bytes[at16] === code3) return at16;
     return at16 < 0 ? -1 : bytes.lastIndexOf(code3, at16);
   }
+  /** `indexOf('\n', from)` for a caller that asks once a line (`LineIndex`): the loop alone. */
+  newlineFrom(from) {
+    const bytes = this.bytes;
+    for (let at16 = from, n = this.length; at16 < n; at16++) if (bytes[at16] === 10) return at16;
+    return -1;
+  }
   /** Copies characters [from, to) into `buffer` at `at` (one byte each); returns how many. */
   copyTo(buffer, at16, from, to) {
     return this.bytes.copy(buffer, at16, from, Math.min(to, this.length));
@@ -44424,7 +44432,12 @@ function standInText(bytes, runs) {
 }
 function standInByteText(bytes, runs) {
   const made = standInBytes(bytes, runs);
-  return made === void 0 ? void 0 : new ByteText(made.out, made.length);
+  return made === void 0 ? void 0 : new ByteText(made.out, made.length, made.out === scratch);
+}
+function takeStandInBuffer(replacement) {
+  const taken = scratch;
+  scratch = replacement !== void 0 && replacement.length <= SCRATCH_MAX_BYTES ? replacement : void 0;
+  return taken;
 }
 function standInBytes(bytes, runs) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -45629,7 +45642,7 @@ var LineIndex = class {
           next = start2;
         } else this.earlier = void 0;
       }
-      const at16 = text3.indexOf("\n", this.scanned);
+      const at16 = typeof text3 === "string" ? text3.indexOf("\n", this.scanned) : text3.newlineFrom(this.scanned);
       if (at16 === -1 || at16 >= next) {
         this.scanned = at16 === -1 ? text3.length + 1 : next;
         if (at16 === -1) return;
@@ -61530,6 +61543,11 @@ var FileVersions = class {
     if (!(text3 instanceof ByteText)) return text3;
     let bytes = this.spare;
     this.spare = void 0;
+    if (text3.standInBuffer) {
+      const taken = takeStandInBuffer(bytes);
+      if (taken === text3.bytes) return new ByteText(taken, text3.length);
+      bytes = void 0;
+    }
     if (bytes === void 0 || bytes.length < text3.length) bytes = Buffer.allocUnsafeSlow(Math.ceil((text3.length + 1) / KEPT_BYTES_STEP) * KEPT_BYTES_STEP);
     text3.copyTo(bytes, 0, 0, text3.length);
     return new ByteText(bytes, text3.length);
@@ -61644,9 +61662,10 @@ function sharedSegments(before, text3) {
   if (suffix > 0) out.push(n - suffix, m - suffix, suffix);
   return out;
 }
+var COMPARE_BYTES = 256 * 1024;
 function sameByteRun(a, i, b, k, max) {
   let run4 = 0;
-  let chunk = COMPARE_CHUNK;
+  let chunk = COMPARE_BYTES;
   while (run4 < max) {
     const end = Math.min(max, run4 + chunk);
     if (a.compare(b, k + run4, k + end, i + run4, i + end) === 0) {
@@ -61665,7 +61684,7 @@ function commonByteSuffix(a, b, max) {
   const la = a.length;
   const lb = b.length;
   let i = 0;
-  let chunk = COMPARE_CHUNK;
+  let chunk = COMPARE_BYTES;
   while (i < max) {
     const end = Math.min(max, i + chunk);
     if (a.compare(b, lb - end, lb - i, la - end, la - i) === 0) {

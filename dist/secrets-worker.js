@@ -1068,7 +1068,7 @@ var LineIndex = class {
           next2 = start;
         } else this.earlier = void 0;
       }
-      const at15 = text3.indexOf("\n", this.scanned);
+      const at15 = typeof text3 === "string" ? text3.indexOf("\n", this.scanned) : text3.newlineFrom(this.scanned);
       if (at15 === -1 || at15 >= next2) {
         this.scanned = at15 === -1 ? text3.length + 1 : next2;
         if (at15 === -1) return;
@@ -9010,12 +9010,14 @@ import { isAscii as isAscii2 } from "node:buffer";
 
 // src/core/secrets/byte-text.ts
 var ByteText = class {
-  constructor(bytes, length) {
+  constructor(bytes, length, standInBuffer = false) {
     this.bytes = bytes;
     this.length = length;
+    this.standInBuffer = standInBuffer;
   }
   bytes;
   length;
+  standInBuffer;
   /** As `String.prototype.charCodeAt`: NaN outside the text. */
   charCodeAt(index) {
     return index >= 0 && index < this.length ? this.bytes[index] : Number.NaN;
@@ -9050,6 +9052,12 @@ var ByteText = class {
     for (const near2 = Math.max(-1, at15 - NEAR); at15 > near2; at15--) if (bytes[at15] === code2) return at15;
     return at15 < 0 ? -1 : bytes.lastIndexOf(code2, at15);
   }
+  /** `indexOf('\n', from)` for a caller that asks once a line (`LineIndex`): the loop alone. */
+  newlineFrom(from) {
+    const bytes = this.bytes;
+    for (let at15 = from, n = this.length; at15 < n; at15++) if (bytes[at15] === 10) return at15;
+    return -1;
+  }
   /** Copies characters [from, to) into `buffer` at `at` (one byte each); returns how many. */
   copyTo(buffer, at15, from, to) {
     return this.bytes.copy(buffer, at15, from, Math.min(to, this.length));
@@ -9070,7 +9078,7 @@ function standInText(bytes, runs) {
 }
 function standInByteText(bytes, runs) {
   const made = standInBytes(bytes, runs);
-  return made === void 0 ? void 0 : new ByteText(made.out, made.length);
+  return made === void 0 ? void 0 : new ByteText(made.out, made.length, made.out === scratch);
 }
 function standInBytes(bytes, runs) {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -38,7 +38,19 @@ export function standInText(bytes: Uint8Array, runs?: number[]): string | undefi
  */
 export function standInByteText(bytes: Uint8Array, runs?: number[]): ByteText | undefined {
   const made = standInBytes(bytes, runs);
-  return made === undefined ? undefined : new ByteText(made.out, made.length);
+  return made === undefined ? undefined : new ByteText(made.out, made.length, made.out === scratch);
+}
+
+/**
+ * Gives up the buffer the last stand-in was written to (a `ByteText` read from it, with
+ * `standInBuffer` set, holds it), so that the memory of earlier versions keeps it instead of a copy
+ * (src/core/secrets/versions.ts); `replacement`, if any, becomes the buffer the next stand-in is
+ * written to.
+ */
+export function takeStandInBuffer(replacement: Buffer | undefined): Buffer | undefined {
+  const taken = scratch;
+  scratch = replacement !== undefined && replacement.length <= SCRATCH_MAX_BYTES ? replacement : undefined;
+  return taken;
 }
 
 /** The stand-in's characters as Latin-1 bytes, `out[0, length)` (a buffer reused from call to call), or undefined. */

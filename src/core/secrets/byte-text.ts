@@ -23,6 +23,8 @@ export class ByteText {
     /** The characters, `bytes[0, length)`. */
     readonly bytes: Buffer,
     readonly length: number,
+    /** Set when `bytes` is the stand-in's own buffer (src/core/stand-in.ts, `takeStandInBuffer`), which a keeper may take instead of copying it. */
+    readonly standInBuffer = false,
   ) {}
 
   /** As `String.prototype.charCodeAt`: NaN outside the text. */
@@ -63,6 +65,13 @@ export class ByteText {
     let at = Math.min(Math.max(from, 0), this.length - 1);
     for (const near = Math.max(-1, at - NEAR); at > near; at--) if (bytes[at] === code) return at;
     return at < 0 ? -1 : bytes.lastIndexOf(code, at);
+  }
+
+  /** `indexOf('\n', from)` for a caller that asks once a line (`LineIndex`): the loop alone. */
+  newlineFrom(from: number): number {
+    const bytes = this.bytes;
+    for (let at = from, n = this.length; at < n; at++) if (bytes[at] === 10) return at;
+    return -1;
   }
 
   /** Copies characters [from, to) into `buffer` at `at` (one byte each); returns how many. */

@@ -66,7 +66,7 @@ export class LineIndex {
           next = start;
         } else this.earlier = undefined; // past the last shared run: nothing more to copy
       }
-      const at = text.indexOf('\n', this.scanned);
+      const at = typeof text === 'string' ? text.indexOf('\n', this.scanned) : text.newlineFrom(this.scanned);
       if (at === -1 || at >= next) {
         // No line break before the next shared run (or the end).
         this.scanned = at === -1 ? text.length + 1 : next;

@@ -1,3 +1,4 @@
+import { takeStandInBuffer } from '../stand-in.js';
 import { ByteText, type EngineText } from './byte-text.js';
 import type { WindowLog } from './candidates.js';
 import type { KeywordAutomaton } from './prefilter.js';
@@ -188,6 +189,12 @@ export class FileVersions {
     if (!(text instanceof ByteText)) return text;
     let bytes = this.spare;
     this.spare = undefined;
+    if (text.standInBuffer) {
+      // The stand-in's own buffer: kept as it is, and the spare one takes its place there.
+      const taken = takeStandInBuffer(bytes);
+      if (taken === text.bytes) return new ByteText(taken, text.length);
+      bytes = undefined; // not its buffer any more (never so): copied below
+    }
     if (bytes === undefined || bytes.length < text.length) bytes = Buffer.allocUnsafeSlow(Math.ceil((text.length + 1) / KEPT_BYTES_STEP) * KEPT_BYTES_STEP);
     text.copyTo(bytes, 0, 0, text.length);
     return new ByteText(bytes, text.length);
@@ -348,10 +355,13 @@ export function sharedSegments(before: EngineText, text: EngineText): number[] {
   return out;
 }
 
+/** Bytes compared a call at first (`Buffer.compare` is a `memcmp`; a call costs more than 16 KiB of it). */
+const COMPARE_BYTES = 256 * 1024;
+
 /** `sameRun` of two byte arrays: how many bytes a from `i` and b from `k` have in common, at most `max`. */
 function sameByteRun(a: Buffer, i: number, b: Buffer, k: number, max: number): number {
   let run = 0;
-  let chunk = COMPARE_CHUNK;
+  let chunk = COMPARE_BYTES;
   while (run < max) {
     const end = Math.min(max, run + chunk);
     if (a.compare(b, k + run, k + end, i + run, i + end) === 0) {
@@ -372,7 +382,7 @@ function commonByteSuffix(a: Buffer, b: Buffer, max: number): number {
   const la = a.length;
   const lb = b.length;
   let i = 0;
-  let chunk = COMPARE_CHUNK;
+  let chunk = COMPARE_BYTES;
   while (i < max) {
     const end = Math.min(max, i + chunk);
     if (a.compare(b, lb - end, lb - i, la - end, la - i) === 0) {
