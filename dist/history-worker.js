@@ -9923,7 +9923,7 @@ var FileVersions = class {
     this.remember(path2, kept);
     return { hits, kept, against };
   }
-  /** One buffer of a text no longer kept, for the next chunked text to be kept in. */
+  /** One buffer of a text no longer kept, for the next text read from its bytes to be kept in. */
   spare;
   /**
    * A text read from its bytes (`ByteText`) is a view of bytes that the next blob reuses: it is
@@ -9958,9 +9958,6 @@ var FileVersions = class {
   }
 };
 var COMPARE_CHUNK = 16 * 1024;
-function commonPrefix(a, b) {
-  return sameRun(a, 0, b, 0, Math.min(a.length, b.length));
-}
 function sameRun(a, i, b, k, max) {
   let run3 = 0;
   let chunk = COMPARE_CHUNK;
@@ -10007,11 +10004,21 @@ var PROBE_STEP = 1024;
 var BACK_REACH = 4096;
 function sharedSegments(before, text) {
   if (before instanceof ByteText && text instanceof ByteText) return sharedByteSegments(before.bytes.subarray(0, before.length), text.bytes.subarray(0, text.length));
-  const m = before.length;
-  const n = text.length;
-  const prefix = commonPrefix(before, text);
+  return searchRuns(before.length, text.length, {
+    run: (i, k, max) => sameRun(before, i, text, k, max),
+    suffix: (max) => commonSuffix(before, text, max),
+    newline: (k) => text.indexOf("\n", k),
+    find: (p, start, end, from) => {
+      const at15 = before.substring(start, end).indexOf(text.substring(p, p + PROBE), from - start);
+      return at15 < 0 ? -1 : start + at15;
+    },
+    same: (x, y) => before.charCodeAt(x) === text.charCodeAt(y)
+  });
+}
+function searchRuns(m, n, reader) {
+  const prefix = reader.run(0, 0, Math.min(m, n));
   if (prefix === m && prefix === n) return [0, 0, n];
-  const suffix = commonSuffix(before, text, Math.min(m, n) - prefix);
+  const suffix = reader.suffix(Math.min(m, n) - prefix);
   const out = prefix > 0 ? [0, 0, prefix] : [];
   const beforeEnd = m - suffix;
   const textEnd = n - suffix;
@@ -10021,18 +10028,16 @@ function sharedSegments(before, text) {
   let probes = 0;
   let misses = 0;
   while (n >= SEARCH_FROM && probes < MAX_PROBES && misses < MAX_MISSES) {
-    const line = text.indexOf("\n", k) + 1;
+    const line = reader.newline(k) + 1;
     let p = line === 0 || line - k > PROBE_STEP ? k + PROBE_STEP : line;
     if (misses > 8) p += (misses - 8) * PROBE_STEP;
     if (p + MIN_SEGMENT > textEnd || i + MIN_SEGMENT > beforeEnd) break;
     probes++;
-    const probe = text.substring(p, p + PROBE);
-    const window = before.substring(i, Math.min(beforeEnd, i + PROBE_REACH[Math.min(PROBE_REACH.length - 1, misses >> 2)]));
+    const windowEnd = Math.min(beforeEnd, i + PROBE_REACH[Math.min(PROBE_REACH.length - 1, misses >> 2)]);
     let found = -1;
     let run3 = 0;
-    for (let at15 = window.indexOf(probe), tries = 0; at15 >= 0 && tries < 4; at15 = window.indexOf(probe, at15 + 1), tries++) {
-      const c = i + at15;
-      run3 = sameRun(before, c, text, p, Math.min(beforeEnd - c, textEnd - p));
+    for (let c = reader.find(p, i, windowEnd, i), tries = 0; c >= 0 && tries < 4; c = reader.find(p, i, windowEnd, c + 1), tries++) {
+      run3 = reader.run(c, p, Math.min(beforeEnd - c, textEnd - p));
       if (run3 >= MIN_SEGMENT) {
         found = c;
         break;
@@ -10045,7 +10050,7 @@ function sharedSegments(before, text) {
     }
     misses = 0;
     let back = 0;
-    while (back < BACK_REACH && found - back > i && p - back > last && before.charCodeAt(found - back - 1) === text.charCodeAt(p - back - 1)) back++;
+    while (back < BACK_REACH && found - back > i && p - back > last && reader.same(found - back - 1, p - back - 1)) back++;
     out.push(p - back, found - back, run3 + back);
     i = found + run3;
     k = last = p + run3;
@@ -10091,51 +10096,16 @@ function commonByteSuffix(a, b, max) {
   return i;
 }
 function sharedByteSegments(before, text) {
-  const m = before.length;
-  const n = text.length;
-  const prefix = sameByteRun(before, 0, text, 0, Math.min(m, n));
-  if (prefix === m && prefix === n) return [0, 0, n];
-  const suffix = commonByteSuffix(before, text, Math.min(m, n) - prefix);
-  const out = prefix > 0 ? [0, 0, prefix] : [];
-  const beforeEnd = m - suffix;
-  const textEnd = n - suffix;
-  let i = prefix;
-  let k = prefix;
-  let last = prefix;
-  let probes = 0;
-  let misses = 0;
-  while (n >= SEARCH_FROM && probes < MAX_PROBES && misses < MAX_MISSES) {
-    const line = text.indexOf(10, k) + 1;
-    let p = line === 0 || line - k > PROBE_STEP ? k + PROBE_STEP : line;
-    if (misses > 8) p += (misses - 8) * PROBE_STEP;
-    if (p + MIN_SEGMENT > textEnd || i + MIN_SEGMENT > beforeEnd) break;
-    probes++;
-    const probe = text.subarray(p, p + PROBE);
-    const window = before.subarray(i, Math.min(beforeEnd, i + PROBE_REACH[Math.min(PROBE_REACH.length - 1, misses >> 2)]));
-    let found = -1;
-    let run3 = 0;
-    for (let at15 = window.indexOf(probe), tries = 0; at15 >= 0 && tries < 4; at15 = window.indexOf(probe, at15 + 1), tries++) {
-      const c = i + at15;
-      run3 = sameByteRun(before, c, text, p, Math.min(beforeEnd - c, textEnd - p));
-      if (run3 >= MIN_SEGMENT) {
-        found = c;
-        break;
-      }
-    }
-    if (found < 0) {
-      misses++;
-      k = p + 1;
-      continue;
-    }
-    misses = 0;
-    let back = 0;
-    while (back < BACK_REACH && found - back > i && p - back > last && before[found - back - 1] === text[p - back - 1]) back++;
-    out.push(p - back, found - back, run3 + back);
-    i = found + run3;
-    k = last = p + run3;
-  }
-  if (suffix > 0) out.push(n - suffix, m - suffix, suffix);
-  return out;
+  return searchRuns(before.length, text.length, {
+    run: (i, k, max) => sameByteRun(before, i, text, k, max),
+    suffix: (max) => commonByteSuffix(before, text, max),
+    newline: (k) => text.indexOf(10, k),
+    find: (p, start, end, from) => {
+      const at15 = before.subarray(start, end).indexOf(text.subarray(p, p + PROBE), from - start);
+      return at15 < 0 ? -1 : start + at15;
+    },
+    same: (x, y) => before[x] === text[y]
+  });
 }
 
 // src/workspace/history-worker.ts

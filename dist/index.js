@@ -61532,7 +61532,7 @@ var FileVersions = class {
     this.remember(path7, kept2);
     return { hits, kept: kept2, against };
   }
-  /** One buffer of a text no longer kept, for the next chunked text to be kept in. */
+  /** One buffer of a text no longer kept, for the next text read from its bytes to be kept in. */
   spare;
   /**
    * A text read from its bytes (`ByteText`) is a view of bytes that the next blob reuses: it is
@@ -61567,9 +61567,6 @@ var FileVersions = class {
   }
 };
 var COMPARE_CHUNK = 16 * 1024;
-function commonPrefix(a, b) {
-  return sameRun(a, 0, b, 0, Math.min(a.length, b.length));
-}
 function sameRun(a, i, b, k, max) {
   let run4 = 0;
   let chunk = COMPARE_CHUNK;
@@ -61616,11 +61613,21 @@ var PROBE_STEP = 1024;
 var BACK_REACH = 4096;
 function sharedSegments(before, text3) {
   if (before instanceof ByteText && text3 instanceof ByteText) return sharedByteSegments(before.bytes.subarray(0, before.length), text3.bytes.subarray(0, text3.length));
-  const m = before.length;
-  const n = text3.length;
-  const prefix = commonPrefix(before, text3);
+  return searchRuns(before.length, text3.length, {
+    run: (i, k, max) => sameRun(before, i, text3, k, max),
+    suffix: (max) => commonSuffix(before, text3, max),
+    newline: (k) => text3.indexOf("\n", k),
+    find: (p, start2, end, from) => {
+      const at16 = before.substring(start2, end).indexOf(text3.substring(p, p + PROBE), from - start2);
+      return at16 < 0 ? -1 : start2 + at16;
+    },
+    same: (x, y) => before.charCodeAt(x) === text3.charCodeAt(y)
+  });
+}
+function searchRuns(m, n, reader) {
+  const prefix = reader.run(0, 0, Math.min(m, n));
   if (prefix === m && prefix === n) return [0, 0, n];
-  const suffix = commonSuffix(before, text3, Math.min(m, n) - prefix);
+  const suffix = reader.suffix(Math.min(m, n) - prefix);
   const out = prefix > 0 ? [0, 0, prefix] : [];
   const beforeEnd = m - suffix;
   const textEnd = n - suffix;
@@ -61630,18 +61637,16 @@ function sharedSegments(before, text3) {
   let probes = 0;
   let misses = 0;
   while (n >= SEARCH_FROM && probes < MAX_PROBES && misses < MAX_MISSES) {
-    const line = text3.indexOf("\n", k) + 1;
+    const line = reader.newline(k) + 1;
     let p = line === 0 || line - k > PROBE_STEP ? k + PROBE_STEP : line;
     if (misses > 8) p += (misses - 8) * PROBE_STEP;
     if (p + MIN_SEGMENT > textEnd || i + MIN_SEGMENT > beforeEnd) break;
     probes++;
-    const probe = text3.substring(p, p + PROBE);
-    const window2 = before.substring(i, Math.min(beforeEnd, i + PROBE_REACH[Math.min(PROBE_REACH.length - 1, misses >> 2)]));
+    const windowEnd = Math.min(beforeEnd, i + PROBE_REACH[Math.min(PROBE_REACH.length - 1, misses >> 2)]);
     let found2 = -1;
     let run4 = 0;
-    for (let at16 = window2.indexOf(probe), tries = 0; at16 >= 0 && tries < 4; at16 = window2.indexOf(probe, at16 + 1), tries++) {
-      const c = i + at16;
-      run4 = sameRun(before, c, text3, p, Math.min(beforeEnd - c, textEnd - p));
+    for (let c = reader.find(p, i, windowEnd, i), tries = 0; c >= 0 && tries < 4; c = reader.find(p, i, windowEnd, c + 1), tries++) {
+      run4 = reader.run(c, p, Math.min(beforeEnd - c, textEnd - p));
       if (run4 >= MIN_SEGMENT) {
         found2 = c;
         break;
@@ -61654,7 +61659,7 @@ function sharedSegments(before, text3) {
     }
     misses = 0;
     let back = 0;
-    while (back < BACK_REACH && found2 - back > i && p - back > last && before.charCodeAt(found2 - back - 1) === text3.charCodeAt(p - back - 1)) back++;
+    while (back < BACK_REACH && found2 - back > i && p - back > last && reader.same(found2 - back - 1, p - back - 1)) back++;
     out.push(p - back, found2 - back, run4 + back);
     i = found2 + run4;
     k = last = p + run4;
@@ -61700,51 +61705,16 @@ function commonByteSuffix(a, b, max) {
   return i;
 }
 function sharedByteSegments(before, text3) {
-  const m = before.length;
-  const n = text3.length;
-  const prefix = sameByteRun(before, 0, text3, 0, Math.min(m, n));
-  if (prefix === m && prefix === n) return [0, 0, n];
-  const suffix = commonByteSuffix(before, text3, Math.min(m, n) - prefix);
-  const out = prefix > 0 ? [0, 0, prefix] : [];
-  const beforeEnd = m - suffix;
-  const textEnd = n - suffix;
-  let i = prefix;
-  let k = prefix;
-  let last = prefix;
-  let probes = 0;
-  let misses = 0;
-  while (n >= SEARCH_FROM && probes < MAX_PROBES && misses < MAX_MISSES) {
-    const line = text3.indexOf(10, k) + 1;
-    let p = line === 0 || line - k > PROBE_STEP ? k + PROBE_STEP : line;
-    if (misses > 8) p += (misses - 8) * PROBE_STEP;
-    if (p + MIN_SEGMENT > textEnd || i + MIN_SEGMENT > beforeEnd) break;
-    probes++;
-    const probe = text3.subarray(p, p + PROBE);
-    const window2 = before.subarray(i, Math.min(beforeEnd, i + PROBE_REACH[Math.min(PROBE_REACH.length - 1, misses >> 2)]));
-    let found2 = -1;
-    let run4 = 0;
-    for (let at16 = window2.indexOf(probe), tries = 0; at16 >= 0 && tries < 4; at16 = window2.indexOf(probe, at16 + 1), tries++) {
-      const c = i + at16;
-      run4 = sameByteRun(before, c, text3, p, Math.min(beforeEnd - c, textEnd - p));
-      if (run4 >= MIN_SEGMENT) {
-        found2 = c;
-        break;
-      }
-    }
-    if (found2 < 0) {
-      misses++;
-      k = p + 1;
-      continue;
-    }
-    misses = 0;
-    let back = 0;
-    while (back < BACK_REACH && found2 - back > i && p - back > last && before[found2 - back - 1] === text3[p - back - 1]) back++;
-    out.push(p - back, found2 - back, run4 + back);
-    i = found2 + run4;
-    k = last = p + run4;
-  }
-  if (suffix > 0) out.push(n - suffix, m - suffix, suffix);
-  return out;
+  return searchRuns(before.length, text3.length, {
+    run: (i, k, max) => sameByteRun(before, i, text3, k, max),
+    suffix: (max) => commonByteSuffix(before, text3, max),
+    newline: (k) => text3.indexOf(10, k),
+    find: (p, start2, end, from) => {
+      const at16 = before.subarray(start2, end).indexOf(text3.subarray(p, p + PROBE), from - start2);
+      return at16 < 0 ? -1 : start2 + at16;
+    },
+    same: (x, y) => before[x] === text3[y]
+  });
 }
 
 // src/workspace/history-blob.ts

@@ -177,7 +177,7 @@ export class FileVersions {
     return { hits, kept, against };
   }
 
-  /** One buffer of a text no longer kept, for the next chunked text to be kept in. */
+  /** One buffer of a text no longer kept, for the next text read from its bytes to be kept in. */
   private spare: Buffer | undefined;
 
   /**
@@ -308,11 +308,37 @@ export function sharedSegments(before: EngineText, text: EngineText): number[] {
   // Two texts read from their bytes (byte-text.ts): the same search on the bytes, one byte a
   // character, with no string made for it.
   if (before instanceof ByteText && text instanceof ByteText) return sharedByteSegments(before.bytes.subarray(0, before.length), text.bytes.subarray(0, text.length));
-  const m = before.length;
-  const n = text.length;
-  const prefix = commonPrefix(before, text);
+  return searchRuns(before.length, text.length, {
+    run: (i, k, max) => sameRun(before, i, text, k, max),
+    suffix: (max) => commonSuffix(before, text, max),
+    newline: (k) => text.indexOf('\n', k),
+    find: (p, start, end, from) => {
+      const at = before.substring(start, end).indexOf(text.substring(p, p + PROBE), from - start);
+      return at < 0 ? -1 : start + at;
+    },
+    same: (x, y) => before.charCodeAt(x) === text.charCodeAt(y),
+  });
+}
+
+/** How `searchRuns` reads the last version (`before`) and this one (`text`): as strings, or as their bytes. */
+interface RunReader {
+  /** How many units before from `i` and text from `k` have in common, at most `max`. */
+  run(i: number, k: number, max: number): number;
+  /** How many units they have in common at their ends, at most `max`. */
+  suffix(max: number): number;
+  /** The first line feed in text at or after `k`, or -1. */
+  newline(k: number): number;
+  /** The first place at or after `from` where text's PROBE units at `p` lie wholly in before[start, end), or -1. */
+  find(p: number, start: number, end: number, from: number): number;
+  /** Whether before[x] and text[y] are the same unit. */
+  same(x: number, y: number): boolean;
+}
+
+/** The search of `sharedSegments`, over texts of m and n units read through `reader`. */
+function searchRuns(m: number, n: number, reader: RunReader): number[] {
+  const prefix = reader.run(0, 0, Math.min(m, n));
   if (prefix === m && prefix === n) return [0, 0, n];
-  const suffix = commonSuffix(before, text, Math.min(m, n) - prefix);
+  const suffix = reader.suffix(Math.min(m, n) - prefix);
   const out: number[] = prefix > 0 ? [0, 0, prefix] : [];
   const beforeEnd = m - suffix;
   const textEnd = n - suffix;
@@ -322,18 +348,16 @@ export function sharedSegments(before: EngineText, text: EngineText): number[] {
   let probes = 0;
   let misses = 0;
   while (n >= SEARCH_FROM && probes < MAX_PROBES && misses < MAX_MISSES) {
-    const line = text.indexOf('\n', k) + 1;
+    const line = reader.newline(k) + 1;
     let p = line === 0 || line - k > PROBE_STEP ? k + PROBE_STEP : line;
     if (misses > 8) p += (misses - 8) * PROBE_STEP; // a long addition: step over it faster
     if (p + MIN_SEGMENT > textEnd || i + MIN_SEGMENT > beforeEnd) break;
     probes++;
-    const probe = text.substring(p, p + PROBE);
-    const window = before.substring(i, Math.min(beforeEnd, i + PROBE_REACH[Math.min(PROBE_REACH.length - 1, misses >> 2)]));
+    const windowEnd = Math.min(beforeEnd, i + PROBE_REACH[Math.min(PROBE_REACH.length - 1, misses >> 2)]);
     let found = -1;
     let run = 0;
-    for (let at = window.indexOf(probe), tries = 0; at >= 0 && tries < 4; at = window.indexOf(probe, at + 1), tries++) {
-      const c = i + at;
-      run = sameRun(before, c, text, p, Math.min(beforeEnd - c, textEnd - p));
+    for (let c = reader.find(p, i, windowEnd, i), tries = 0; c >= 0 && tries < 4; c = reader.find(p, i, windowEnd, c + 1), tries++) {
+      run = reader.run(c, p, Math.min(beforeEnd - c, textEnd - p));
       if (run >= MIN_SEGMENT) {
         found = c;
         break;
@@ -346,7 +370,7 @@ export function sharedSegments(before: EngineText, text: EngineText): number[] {
     }
     misses = 0;
     let back = 0;
-    while (back < BACK_REACH && found - back > i && p - back > last && before.charCodeAt(found - back - 1) === text.charCodeAt(p - back - 1)) back++;
+    while (back < BACK_REACH && found - back > i && p - back > last && reader.same(found - back - 1, p - back - 1)) back++;
     out.push(p - back, found - back, run + back);
     i = found + run;
     k = last = p + run;
@@ -400,53 +424,18 @@ function commonByteSuffix(a: Buffer, b: Buffer, max: number): number {
 
 /**
  * `sharedSegments` of two texts given as their Latin-1 bytes (one byte a character, `ByteText`):
- * the same steps on bytes, so the same runs (test/unit/secrets/byte-text.test.ts checks them
- * against the string search).
+ * the same search (`searchRuns`) on bytes, so the same runs (test/unit/secrets/byte-text.test.ts
+ * checks them against the strings).
  */
 export function sharedByteSegments(before: Buffer, text: Buffer): number[] {
-  const m = before.length;
-  const n = text.length;
-  const prefix = sameByteRun(before, 0, text, 0, Math.min(m, n));
-  if (prefix === m && prefix === n) return [0, 0, n];
-  const suffix = commonByteSuffix(before, text, Math.min(m, n) - prefix);
-  const out: number[] = prefix > 0 ? [0, 0, prefix] : [];
-  const beforeEnd = m - suffix;
-  const textEnd = n - suffix;
-  let i = prefix;
-  let k = prefix;
-  let last = prefix;
-  let probes = 0;
-  let misses = 0;
-  while (n >= SEARCH_FROM && probes < MAX_PROBES && misses < MAX_MISSES) {
-    const line = text.indexOf(10, k) + 1;
-    let p = line === 0 || line - k > PROBE_STEP ? k + PROBE_STEP : line;
-    if (misses > 8) p += (misses - 8) * PROBE_STEP;
-    if (p + MIN_SEGMENT > textEnd || i + MIN_SEGMENT > beforeEnd) break;
-    probes++;
-    const probe = text.subarray(p, p + PROBE);
-    const window = before.subarray(i, Math.min(beforeEnd, i + PROBE_REACH[Math.min(PROBE_REACH.length - 1, misses >> 2)]));
-    let found = -1;
-    let run = 0;
-    for (let at = window.indexOf(probe), tries = 0; at >= 0 && tries < 4; at = window.indexOf(probe, at + 1), tries++) {
-      const c = i + at;
-      run = sameByteRun(before, c, text, p, Math.min(beforeEnd - c, textEnd - p));
-      if (run >= MIN_SEGMENT) {
-        found = c;
-        break;
-      }
-    }
-    if (found < 0) {
-      misses++;
-      k = p + 1;
-      continue;
-    }
-    misses = 0;
-    let back = 0;
-    while (back < BACK_REACH && found - back > i && p - back > last && before[found - back - 1] === text[p - back - 1]) back++;
-    out.push(p - back, found - back, run + back);
-    i = found + run;
-    k = last = p + run;
-  }
-  if (suffix > 0) out.push(n - suffix, m - suffix, suffix);
-  return out;
+  return searchRuns(before.length, text.length, {
+    run: (i, k, max) => sameByteRun(before, i, text, k, max),
+    suffix: (max) => commonByteSuffix(before, text, max),
+    newline: (k) => text.indexOf(10, k),
+    find: (p, start, end, from) => {
+      const at = before.subarray(start, end).indexOf(text.subarray(p, p + PROBE), from - start);
+      return at < 0 ? -1 : start + at;
+    },
+    same: (x, y) => before[x] === text[y],
+  });
 }
