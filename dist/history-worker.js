@@ -9959,40 +9959,38 @@ var FileVersions = class {
 };
 var COMPARE_CHUNK = 16 * 1024;
 function sameRun(a, i, b, k, max) {
+  return agreeing(
+    max,
+    COMPARE_CHUNK,
+    (from, to) => a.substring(i + from, i + to) === b.substring(k + from, k + to),
+    (at15) => a.charCodeAt(i + at15) === b.charCodeAt(k + at15)
+  );
+}
+function commonSuffix(a, b, max) {
+  const la = a.length;
+  const lb = b.length;
+  return agreeing(
+    max,
+    COMPARE_CHUNK,
+    (from, to) => a.substring(la - to, la - from) === b.substring(lb - to, lb - from),
+    (at15) => a.charCodeAt(la - 1 - at15) === b.charCodeAt(lb - 1 - at15)
+  );
+}
+function agreeing(max, chunk, equal, same) {
   let run3 = 0;
-  let chunk = COMPARE_CHUNK;
   while (run3 < max) {
     const end = Math.min(max, run3 + chunk);
-    if (a.substring(i + run3, i + end) === b.substring(k + run3, k + end)) {
+    if (equal(run3, end)) {
       run3 = end;
       continue;
     }
     if (end - run3 <= 32) {
-      while (a.charCodeAt(i + run3) === b.charCodeAt(k + run3)) run3++;
+      while (same(run3)) run3++;
       return run3;
     }
     chunk = end - run3 >> 1;
   }
   return run3;
-}
-function commonSuffix(a, b, max) {
-  const la = a.length;
-  const lb = b.length;
-  let i = 0;
-  let chunk = COMPARE_CHUNK;
-  while (i < max) {
-    const end = Math.min(max, i + chunk);
-    if (a.substring(la - end, la - i) === b.substring(lb - end, lb - i)) {
-      i = end;
-      continue;
-    }
-    if (end - i <= 32) {
-      while (a.charCodeAt(la - 1 - i) === b.charCodeAt(lb - 1 - i)) i++;
-      return i;
-    }
-    chunk = end - i >> 1;
-  }
-  return i;
 }
 var SEARCH_FROM = 64 * 1024;
 var MIN_SEGMENT = 256;
@@ -10060,40 +10058,12 @@ function searchRuns(m, n, reader) {
 }
 var COMPARE_BYTES = 256 * 1024;
 function sameByteRun(a, i, b, k, max) {
-  let run3 = 0;
-  let chunk = COMPARE_BYTES;
-  while (run3 < max) {
-    const end = Math.min(max, run3 + chunk);
-    if (a.compare(b, k + run3, k + end, i + run3, i + end) === 0) {
-      run3 = end;
-      continue;
-    }
-    if (end - run3 <= 32) {
-      while (a[i + run3] === b[k + run3]) run3++;
-      return run3;
-    }
-    chunk = end - run3 >> 1;
-  }
-  return run3;
+  return agreeing(max, COMPARE_BYTES, (from, to) => a.compare(b, k + from, k + to, i + from, i + to) === 0, (at15) => a[i + at15] === b[k + at15]);
 }
 function commonByteSuffix(a, b, max) {
   const la = a.length;
   const lb = b.length;
-  let i = 0;
-  let chunk = COMPARE_BYTES;
-  while (i < max) {
-    const end = Math.min(max, i + chunk);
-    if (a.compare(b, lb - end, lb - i, la - end, la - i) === 0) {
-      i = end;
-      continue;
-    }
-    if (end - i <= 32) {
-      while (a[la - 1 - i] === b[lb - 1 - i]) i++;
-      return i;
-    }
-    chunk = end - i >> 1;
-  }
-  return i;
+  return agreeing(max, COMPARE_BYTES, (from, to) => a.compare(b, lb - to, lb - from, la - to, la - from) === 0, (at15) => a[la - 1 - at15] === b[lb - 1 - at15]);
 }
 function sharedByteSegments(before, text) {
   return searchRuns(before.length, text.length, {

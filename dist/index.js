@@ -61568,40 +61568,38 @@ var FileVersions = class {
 };
 var COMPARE_CHUNK = 16 * 1024;
 function sameRun(a, i, b, k, max) {
+  return agreeing(
+    max,
+    COMPARE_CHUNK,
+    (from, to) => a.substring(i + from, i + to) === b.substring(k + from, k + to),
+    (at16) => a.charCodeAt(i + at16) === b.charCodeAt(k + at16)
+  );
+}
+function commonSuffix(a, b, max) {
+  const la = a.length;
+  const lb = b.length;
+  return agreeing(
+    max,
+    COMPARE_CHUNK,
+    (from, to) => a.substring(la - to, la - from) === b.substring(lb - to, lb - from),
+    (at16) => a.charCodeAt(la - 1 - at16) === b.charCodeAt(lb - 1 - at16)
+  );
+}
+function agreeing(max, chunk, equal, same) {
   let run4 = 0;
-  let chunk = COMPARE_CHUNK;
   while (run4 < max) {
     const end = Math.min(max, run4 + chunk);
-    if (a.substring(i + run4, i + end) === b.substring(k + run4, k + end)) {
+    if (equal(run4, end)) {
       run4 = end;
       continue;
     }
     if (end - run4 <= 32) {
-      while (a.charCodeAt(i + run4) === b.charCodeAt(k + run4)) run4++;
+      while (same(run4)) run4++;
       return run4;
     }
     chunk = end - run4 >> 1;
   }
   return run4;
-}
-function commonSuffix(a, b, max) {
-  const la = a.length;
-  const lb = b.length;
-  let i = 0;
-  let chunk = COMPARE_CHUNK;
-  while (i < max) {
-    const end = Math.min(max, i + chunk);
-    if (a.substring(la - end, la - i) === b.substring(lb - end, lb - i)) {
-      i = end;
-      continue;
-    }
-    if (end - i <= 32) {
-      while (a.charCodeAt(la - 1 - i) === b.charCodeAt(lb - 1 - i)) i++;
-      return i;
-    }
-    chunk = end - i >> 1;
-  }
-  return i;
 }
 var SEARCH_FROM = 64 * 1024;
 var MIN_SEGMENT = 256;
@@ -61669,40 +61667,12 @@ function searchRuns(m, n, reader) {
 }
 var COMPARE_BYTES = 256 * 1024;
 function sameByteRun(a, i, b, k, max) {
-  let run4 = 0;
-  let chunk = COMPARE_BYTES;
-  while (run4 < max) {
-    const end = Math.min(max, run4 + chunk);
-    if (a.compare(b, k + run4, k + end, i + run4, i + end) === 0) {
-      run4 = end;
-      continue;
-    }
-    if (end - run4 <= 32) {
-      while (a[i + run4] === b[k + run4]) run4++;
-      return run4;
-    }
-    chunk = end - run4 >> 1;
-  }
-  return run4;
+  return agreeing(max, COMPARE_BYTES, (from, to) => a.compare(b, k + from, k + to, i + from, i + to) === 0, (at16) => a[i + at16] === b[k + at16]);
 }
 function commonByteSuffix(a, b, max) {
   const la = a.length;
   const lb = b.length;
-  let i = 0;
-  let chunk = COMPARE_BYTES;
-  while (i < max) {
-    const end = Math.min(max, i + chunk);
-    if (a.compare(b, lb - end, lb - i, la - end, la - i) === 0) {
-      i = end;
-      continue;
-    }
-    if (end - i <= 32) {
-      while (a[la - 1 - i] === b[lb - 1 - i]) i++;
-      return i;
-    }
-    chunk = end - i >> 1;
-  }
-  return i;
+  return agreeing(max, COMPARE_BYTES, (from, to) => a.compare(b, lb - to, lb - from, la - to, la - from) === 0, (at16) => a[la - 1 - at16] === b[lb - 1 - at16]);
 }
 function sharedByteSegments(before, text3) {
   return searchRuns(before.length, text3.length, {

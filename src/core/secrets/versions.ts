@@ -229,42 +229,47 @@ export function commonPrefix(a: EngineText, b: EngineText): number {
 
 /** How many code units a from `i` and b from `k` have in common, at most `max` (both in bounds). */
 export function sameRun(a: EngineText, i: number, b: EngineText, k: number, max: number): number {
-  let run = 0;
-  let chunk = COMPARE_CHUNK;
-  while (run < max) {
-    const end = Math.min(max, run + chunk);
-    if (a.substring(i + run, i + end) === b.substring(k + run, k + end)) {
-      run = end;
-      continue;
-    }
-    if (end - run <= 32) {
-      while (a.charCodeAt(i + run) === b.charCodeAt(k + run)) run++; // stops before `end`: the two differ there
-      return run;
-    }
-    chunk = (end - run) >> 1;
-  }
-  return run;
+  return agreeing(
+    max,
+    COMPARE_CHUNK,
+    (from, to) => a.substring(i + from, i + to) === b.substring(k + from, k + to),
+    (at) => a.charCodeAt(i + at) === b.charCodeAt(k + at),
+  );
 }
 
 /** The length of the longest common suffix of a and b, at most `max`. */
 export function commonSuffix(a: EngineText, b: EngineText, max: number): number {
   const la = a.length;
   const lb = b.length;
-  let i = 0;
-  let chunk = COMPARE_CHUNK;
-  while (i < max) {
-    const end = Math.min(max, i + chunk);
-    if (a.substring(la - end, la - i) === b.substring(lb - end, lb - i)) {
-      i = end;
+  return agreeing(
+    max,
+    COMPARE_CHUNK,
+    (from, to) => a.substring(la - to, la - from) === b.substring(lb - to, lb - from),
+    (at) => a.charCodeAt(la - 1 - at) === b.charCodeAt(lb - 1 - at),
+  );
+}
+
+/**
+ * How many units two texts agree on along a run, at most `max`: `equal(from, to)` compares units
+ * [from, to) of the run in both at once (`chunk` a call at first; a stretch that differs is
+ * narrowed by halves), `same(at)` one unit. `sameRun` and `commonSuffix` read strings,
+ * `sameByteRun` and `commonByteSuffix` bytes.
+ */
+function agreeing(max: number, chunk: number, equal: (from: number, to: number) => boolean, same: (at: number) => boolean): number {
+  let run = 0;
+  while (run < max) {
+    const end = Math.min(max, run + chunk);
+    if (equal(run, end)) {
+      run = end;
       continue;
     }
-    if (end - i <= 32) {
-      while (a.charCodeAt(la - 1 - i) === b.charCodeAt(lb - 1 - i)) i++; // stops before `end`
-      return i;
+    if (end - run <= 32) {
+      while (same(run)) run++; // stops before `end`: the two differ there
+      return run;
     }
-    chunk = (end - i) >> 1;
+    chunk = (end - run) >> 1;
   }
-  return i;
+  return run;
 }
 
 /** Texts shorter than this share only their common start and end (the search would cost about what it saves). */
@@ -384,42 +389,14 @@ const COMPARE_BYTES = 256 * 1024;
 
 /** `sameRun` of two byte arrays: how many bytes a from `i` and b from `k` have in common, at most `max`. */
 function sameByteRun(a: Buffer, i: number, b: Buffer, k: number, max: number): number {
-  let run = 0;
-  let chunk = COMPARE_BYTES;
-  while (run < max) {
-    const end = Math.min(max, run + chunk);
-    if (a.compare(b, k + run, k + end, i + run, i + end) === 0) {
-      run = end;
-      continue;
-    }
-    if (end - run <= 32) {
-      while (a[i + run] === b[k + run]) run++; // stops before `end`: the two differ there
-      return run;
-    }
-    chunk = (end - run) >> 1;
-  }
-  return run;
+  return agreeing(max, COMPARE_BYTES, (from, to) => a.compare(b, k + from, k + to, i + from, i + to) === 0, (at) => a[i + at] === b[k + at]);
 }
 
 /** `commonSuffix` of two byte arrays. */
 function commonByteSuffix(a: Buffer, b: Buffer, max: number): number {
   const la = a.length;
   const lb = b.length;
-  let i = 0;
-  let chunk = COMPARE_BYTES;
-  while (i < max) {
-    const end = Math.min(max, i + chunk);
-    if (a.compare(b, lb - end, lb - i, la - end, la - i) === 0) {
-      i = end;
-      continue;
-    }
-    if (end - i <= 32) {
-      while (a[la - 1 - i] === b[lb - 1 - i]) i++; // stops before `end`
-      return i;
-    }
-    chunk = (end - i) >> 1;
-  }
-  return i;
+  return agreeing(max, COMPARE_BYTES, (from, to) => a.compare(b, lb - to, lb - from, la - to, la - from) === 0, (at) => a[la - 1 - at] === b[lb - 1 - at]);
 }
 
 /**
