@@ -4,7 +4,7 @@
  * share (versions.ts), and what the secrets engine reports, version after version.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BYTE_TEXT_FROM, ByteText } from '../../../src/core/secrets/byte-text.js';
 import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
 import { scanSecrets } from '../../../src/core/secrets/engine.js';
@@ -150,10 +150,20 @@ describe('the secrets engine on a text read from its bytes', () => {
   it('history mode reads a blob of BYTE_TEXT_FROM or more from its bytes, and its whole text only while the blob is scanned', () => {
     let text = '';
     for (let i = 0; text.length < BYTE_TEXT_FROM; i++) text += `const value${i} = compute(${i}, "module"); // token: ${i % 7 === 0 ? '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' : 'none'}\n`;
+    text = text.slice(0, BYTE_TEXT_FROM); // exactly the threshold
     const versions = new FileVersions();
+    // The engine reads it through a ByteText (its windows are slices of one), not as one string.
+    const slices = vi.spyOn(ByteText.prototype, 'slice');
     const outcome = scanBlobBytes('dist/index.js', Buffer.from(text), settings, undefined, versions);
+    expect(slices).toHaveBeenCalled();
+    slices.mockRestore();
     const whole = scanSecrets(historyFile('dist/index.js', text, false), settings);
     expect(outcome).toEqual({ scanned: true, findings: whole });
+    // One byte short of the threshold: a string, and no ByteText read.
+    const shorter = vi.spyOn(ByteText.prototype, 'slice');
+    scanBlobBytes('dist/small.js', Buffer.from(text.slice(0, BYTE_TEXT_FROM - 1)), settings, undefined, new FileVersions());
+    expect(shorter).not.toHaveBeenCalled();
+    shorter.mockRestore();
     expect(whole.length).toBeGreaterThan(0);
     // A file made from the bytes while they are this blob's reads its whole text; once not, it throws.
     let fresh = true;
