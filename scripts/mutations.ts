@@ -97,6 +97,7 @@ export const MUTATIONS: Mutation[] = [
   { id: 'byte-text-bound', what: "a text read from its bytes ends at its length, not at its buffer's", file: 'src/core/secrets/byte-text.ts', from: '    return found >= 0 && found < this.length ? found : -1;', to: '    return found;', tests: ['test/unit/secrets/byte-text.test.ts'] },
   { id: 'byte-text-kept-copy', what: "a version read from an ASCII blob's bytes is kept as a copy (the blob's buffer is reused)", file: 'src/core/secrets/versions.ts', from: '    text.copyTo(bytes, 0, 0, text.length);\n    return new ByteText(bytes, text.length);', to: '    return text;', tests: ['test/unit/secrets/byte-text.test.ts'] },
   { id: 'stand-in-buffer-taken', what: "the stand-in's buffer, once kept for the next version, is not written to again", file: 'src/core/stand-in.ts', from: '  scratch = replacement !== undefined && replacement.length <= SCRATCH_MAX_BYTES ? replacement : undefined;', to: '  scratch = taken;', tests: ['test/unit/secrets/byte-text.test.ts'] },
+  { id: 'loopback-own-connection', what: "git's output goes only to the reader's own loopback connection, never to another that connected first", file: 'src/workspace/git-objects.ts', from: "const ours = (peer: Socket) => kind === 'socket' || (", to: 'const ours = (peer: Socket) => true || (', tests: ['test/integration/git-objects.test.ts'] },
 ];
 
 interface Outcome {

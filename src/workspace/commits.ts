@@ -212,7 +212,7 @@ async function scanAtHead(dir: string, head: string, files: readonly string[], s
       pieces = undefined;
     },
     settings.maxFileSize,
-    'socket',
+    'loopback',
     (path, size) => {
       if (size > MAX_STREAMED_BYTES) return undefined;
       const scanner = new PieceScanner(path, settings);

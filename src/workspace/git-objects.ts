@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -192,7 +192,7 @@ export type BlobResult<T> = { ok: true; tag: T; bytes: Buffer } | { ok: false; t
 export class BlobReader<T> {
   private proc: Proc | undefined;
   private watcher!: ReturnType<typeof watch>;
-  /** The current process's output when it comes through a local socket (`socketOutput`), else its stdout pipe is read. */
+  /** The current process's output when it comes through a socket (`socketOutput`), else its stdout pipe is read. */
   private output: SocketOutput | undefined;
   private readonly pending: { oid: string; tag: T }[] = [];
   private head = 0;
@@ -226,14 +226,15 @@ export class BlobReader<T> {
    * on) and answered with its size; by default every blob is handed on. `onLarge`: asked, as such
    * a blob starts, where its bytes should go as they pass (in order, each view valid during the
    * call; a blob git dies on half-way is asked for again, from its first byte); undefined: nowhere.
-   * `outputVia`: how git's output reaches this process; `socket` (the default where it can be set
-   * up) or `pipe` (tests of the fallback).
+   * `outputVia`: how git's output reaches this process: `loopback` (the default; a TCP connection
+   * on the loopback interface, else a local socket, else the pipe, whichever can be set up first),
+   * `socket` (a local socket, else the pipe) or `pipe` (tests of the fallbacks).
    */
   constructor(
     private readonly dir: string,
     private readonly onBlob: (result: BlobResult<T>) => void,
     private readonly maxBytes = Infinity,
-    private readonly outputVia: 'socket' | 'pipe' = 'socket',
+    private readonly outputVia: GitOutput = 'loopback',
     private readonly onLarge?: (tag: T, size: number) => ((bytes: Uint8Array) => void) | undefined,
   ) {
     this.done = this.readAll().catch((error: unknown) => {
@@ -243,13 +244,14 @@ export class BlobReader<T> {
   }
 
   /** How the current process's output is read (for tests). */
-  get outputKind(): 'socket' | 'pipe' | undefined {
-    return this.proc === undefined ? undefined : this.output ? 'socket' : 'pipe';
+  get outputKind(): GitOutput | undefined {
+    return this.proc === undefined ? undefined : (this.output?.kind ?? 'pipe');
   }
 
   /** Starts a git, and gives it the requests not answered yet (all of them, the first time). */
   private async spawn(): Promise<void> {
-    this.output = this.outputVia === 'socket' ? await socketOutput((bytes) => this.feed(bytes)) : undefined;
+    const onData = (bytes: Buffer) => this.feed(bytes);
+    this.output = this.outputVia === 'pipe' ? undefined : ((this.outputVia === 'loopback' ? await socketOutput('loopback', onData) : undefined) ?? (await socketOutput('socket', onData)));
     // --buffer: git writes its output in blocks rather than flushing after every object.
     this.proc = start(this.dir, ['cat-file', '--batch', '--buffer'], 'pipe', gitEnv(), this.output?.peer ?? 'pipe');
     // git holds its own copy of the socket now: ours is closed, so its end of output is seen.
@@ -488,7 +490,11 @@ class Desync extends Error {}
 /** Bytes a read of git's output may bring at once (through `socketOutput`). */
 const OUTPUT_BUFFER = 1 << 20;
 
+/** How git's output reaches this process (`BlobReader`'s `outputVia`, docs/history.md, "git's output through a socket"). */
+export type GitOutput = 'loopback' | 'socket' | 'pipe';
+
 interface SocketOutput {
+  kind: 'loopback' | 'socket';
   /** The end to give the child as its stdout (close ours once it is started). */
   peer: Socket;
   /** Resolves at the end of the output; rejects with what `onData` threw (reading then stops). */
@@ -498,37 +504,53 @@ interface SocketOutput {
 }
 
 /**
- * A child's stdout through a pair of connected local sockets, read into one reused buffer
- * (`net`'s `onread`): `onData` gets a view of each read, valid during the call, with no buffer
- * allocated per read and no stream in between. Reading `git cat-file --batch` through a stdio
- * pipe cost Node ~18 µs a chunk (a 64 KiB buffer each, the stream's queue, a promise) and gave it
- * 64 KiB at a time; on expressjs/express's 213 MB of blobs this took ~100 ms less of the main
- * thread's CPU (docs/history.md, "git's output through a socket"). The socket lives in a new
- * private folder (mode 0700), so no other user can connect to it first, and both go as soon as
- * the pair is connected. Undefined where it cannot be set up (and on Windows, whose named pipes
- * are another matter): the caller reads the stdio pipe instead.
+ * A child's stdout through a pair of connected sockets, read into one reused buffer (`net`'s
+ * `onread`): `onData` gets a view of each read, valid during the call, with no buffer allocated
+ * per read and no stream in between. Reading `git cat-file --batch` through a stdio pipe cost
+ * Node ~18 µs a chunk (a 64 KiB buffer each, the stream's queue, a promise) and gave it 64 KiB at
+ * a time; on expressjs/express's 213 MB of blobs this took ~100 ms less of the main thread's CPU
+ * (docs/history.md, "git's output through a socket").
+ *
+ * `loopback`: a TCP connection on 127.0.0.1. The kernel grows a TCP connection's buffers with its
+ * traffic (to megabytes), where a local socket's stay at the system's default (~200 KiB): git
+ * then runs ahead of a scan busy with a 1 MB version instead of waiting on a full socket, and the
+ * scan finds its next blob written (5-8 % of a history scan's wall; docs/history.md, "git running
+ * ahead through a loopback connection"). Any local user may connect to a listening port: only the
+ * connection from our own end (its address and port) is taken, any other is closed unread, and
+ * the listener closes as soon as ours is in. `socket`: a local socket in a new private folder
+ * (mode 0700), so no other user can connect to it first, removed as soon as the pair is connected.
+ * Undefined where it cannot be set up (and on Windows, whose named pipes are another matter): the
+ * caller tries the next way.
  */
-async function socketOutput(onData: (bytes: Buffer) => void): Promise<SocketOutput | undefined> {
+async function socketOutput(kind: 'loopback' | 'socket', onData: (bytes: Buffer) => void): Promise<SocketOutput | undefined> {
   if (process.platform === 'win32') return undefined;
   let folder: string | undefined;
   let server: Server | undefined;
   let reader: Socket | undefined;
   try {
-    folder = await mkdtemp(join(tmpdir(), 'nhi-git-'));
-    const path = join(folder, 'out');
+    let where: { path: string } | { host: string; port: number };
     const listening = createServer();
     server = listening;
+    if (kind === 'socket') {
+      folder = await mkdtemp(join(tmpdir(), 'nhi-git-'));
+      where = { path: join(folder, 'out') };
+    } else where = { host: LOOPBACK, port: 0 };
     await new Promise<void>((resolve, reject) => {
       listening.once('error', reject);
-      listening.listen(path, resolve);
+      if ('path' in where) listening.listen(where.path, resolve);
+      else listening.listen(0, LOOPBACK, resolve);
     });
-    const accepted = new Promise<Socket>((resolve) => listening.once('connection', resolve));
+    if (!('path' in where)) where = { host: LOOPBACK, port: (listening.address() as AddressInfo).port };
+    // Connections in, kept until ours can be told apart (once our end knows its own port).
+    const arrived: Socket[] = [];
+    let take: ((socket: Socket) => void) | undefined;
+    listening.on('connection', (socket) => (take ? take(socket) : arrived.push(socket)));
     let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
     const ended = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
     const buffer = Buffer.allocUnsafe(OUTPUT_BUFFER);
     let failed = false;
     const socket = connect({
-      path,
+      ...where,
       onread: {
         buffer,
         callback: (length: number) => {
@@ -554,8 +576,15 @@ async function socketOutput(onData: (bytes: Buffer) => void): Promise<SocketOutp
     socket.on('error', () => settle!.resolve());
     socket.on('end', () => settle!.resolve());
     socket.on('close', () => settle!.resolve());
-    const peer = await accepted;
-    return { peer, ended, close: () => socket.destroy() };
+    const ours = (peer: Socket) => kind === 'socket' || (peer.remoteAddress === socket.localAddress && peer.remotePort === socket.localPort);
+    const peer = await new Promise<Socket>((resolve) => {
+      take = (candidate) => {
+        if (ours(candidate)) resolve(candidate);
+        else candidate.destroy(); // someone else's connection: closed before a byte is written to it
+      };
+      for (const candidate of arrived.splice(0)) take(candidate);
+    });
+    return { kind, peer, ended, close: () => socket.destroy() };
   } catch {
     reader?.destroy();
     return undefined;
@@ -564,6 +593,8 @@ async function socketOutput(onData: (bytes: Buffer) => void): Promise<SocketOutp
     if (folder) await rm(folder, { recursive: true, force: true }).catch(() => undefined);
   }
 }
+
+const LOOPBACK = '127.0.0.1';
 
 const EMPTY = Buffer.alloc(0);
 

@@ -216,7 +216,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     };
   };
   // A blob over max-file-size that is asked for before the size pass answers streams by, unkept.
-  const reader = new BlobReader<BlobTag>(dir, toPool, settings.maxFileSize, 'socket', largeBlob);
+  const reader = new BlobReader<BlobTag>(dir, toPool, settings.maxFileSize, 'loopback', largeBlob);
 
   /** Asks for a (blob, profile) pair (`wanted` collects the requests), or names it too large unread. */
   const ask = (tag: BlobTag, oversized: ReadonlyMap<string, number>, wanted: { oid: string; tag: BlobTag }[]): BlobTag => {

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { connect, Server, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,8 +14,11 @@ import { HistoryRepo } from '../support/history-repo.js';
 
 const sha = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
 
-/** git's output read through a local socket (the default on POSIX) and through its stdio pipe (the fallback). */
-const OUTPUTS = ['socket', 'pipe'] as const;
+/**
+ * git's output read through a loopback TCP connection (the default on POSIX), a local socket (its
+ * fallback) and its stdio pipe (the last one).
+ */
+const OUTPUTS = ['loopback', 'socket', 'pipe'] as const;
 
 describe.each(OUTPUTS)('BlobReader when git cat-file dies mid-stream (output through a %s)', (output) => {
   const repo = new HistoryRepo();
@@ -81,8 +85,8 @@ describe.each(OUTPUTS)('BlobReader when git cat-file dies mid-stream (output thr
 });
 
 describe.each(OUTPUTS)('BlobReader, output through a %s', (output) => {
-  // Through a socket: its private folder was made in TMPDIR (the reader said it read a socket)
-  // and is gone. Through the pipe: no folder was made at all.
+  // Through a local socket: its private folder was made in TMPDIR (the reader said it read a
+  // socket) and is gone. Through the loopback connection or the pipe: no folder was made at all.
   const folder = output === 'socket' ? 'removes the socket folder it made' : 'makes no socket folder';
   it(`rejects with what its consumer threw (no crash, git stopped), and ${folder}`, async () => {
     const repo = new HistoryRepo();
@@ -218,6 +222,49 @@ describe.each(OUTPUTS)('BlobReader with a size limit (output through a %s)', (ou
       expect(Buffer.concat(sinks[0]).length).toBeLessThan(3_000_000);
       expect(sha(Buffer.concat(sinks[1]))).toBe(ids[1]);
     } finally {
+      repo.cleanup();
+    }
+  });
+});
+
+describe('BlobReader through a loopback connection, with another local process connecting first', () => {
+  it('takes only its own connection: the other one is closed without a byte, and every blob arrives exactly', async () => {
+    const repo = new HistoryRepo();
+    // A stranger connects to each listening port the moment it listens, before the reader's own
+    // end can (as another local user could): the reader must tell its connection apart.
+    const emit = Server.prototype.emit;
+    const strangers: { socket: Socket; received: number; closed: Promise<void> }[] = [];
+    Server.prototype.emit = function (this: Server, event: string | symbol, ...args: unknown[]) {
+      const address = this.address();
+      if (event === 'listening' && address && typeof address === 'object') {
+        const socket = connect({ host: (address as AddressInfo).address, port: (address as AddressInfo).port });
+        const stranger = { socket, received: 0, closed: new Promise<void>((resolve) => socket.on('close', () => resolve())) };
+        socket.on('data', (chunk: Buffer) => (stranger.received += chunk.length));
+        socket.on('error', () => undefined);
+        strangers.push(stranger);
+      }
+      return emit.call(this, event, ...args);
+    } as typeof emit;
+    try {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 30; i++) files[`f${i}.txt`] = `${i}:`.padEnd(50_000, String.fromCharCode(97 + i));
+      repo.commit('A', '2024-01-01T00:00:00Z', files);
+      const ids = Object.keys(files).map((f) => repo.git('rev-parse', `HEAD:${f}`));
+      const results: BlobResult<number>[] = [];
+      let readThrough: string | undefined;
+      const reader: BlobReader<number> = new BlobReader<number>(repo.dir, (blob) => {
+        readThrough ??= reader.outputKind;
+        results.push(blob.ok ? { ...blob, bytes: Buffer.from(sha(blob.bytes)) } : blob);
+      });
+      await reader.requestMany(ids.map((oid, i) => ({ oid, tag: i })));
+      await reader.finish();
+      expect(readThrough).toBe('loopback');
+      expect(results.map((r) => r.ok && r.bytes.toString())).toEqual(ids);
+      expect(strangers).toHaveLength(1);
+      await strangers[0].closed; // closed by the reader, not left waiting
+      expect(strangers[0].received).toBe(0);
+    } finally {
+      Server.prototype.emit = emit;
       repo.cleanup();
     }
   });
