@@ -58664,10 +58664,11 @@ var BlobReader = class {
    * on) and answered with its size; by default every blob is handed on. `onLarge`: asked, as such
    * a blob starts, where its bytes should go as they pass (in order, each view valid during the
    * call; a blob git dies on half-way is asked for again, from its first byte); undefined: nowhere.
-   * `outputVia`: how git's output reaches this process; `socket` (the default where it can be set
-   * up) or `pipe` (tests of the fallback).
+   * `outputVia`: how git's output reaches this process: `loopback` (the default; a TCP connection
+   * on the loopback interface, else a local socket, else the pipe, whichever can be set up first),
+   * `socket` (a local socket, else the pipe) or `pipe` (tests of the fallbacks).
    */
-  constructor(dir, onBlob, maxBytes = Infinity, outputVia = "socket", onLarge) {
+  constructor(dir, onBlob, maxBytes = Infinity, outputVia = "loopback", onLarge) {
     this.dir = dir;
     this.onBlob = onBlob;
     this.maxBytes = maxBytes;
@@ -58685,7 +58686,7 @@ var BlobReader = class {
   onLarge;
   proc;
   watcher;
-  /** The current process's output when it comes through a local socket (`socketOutput`), else its stdout pipe is read. */
+  /** The current process's output when it comes through a socket (`socketOutput`), else its stdout pipe is read. */
   output;
   pending = [];
   head = 0;
@@ -58715,11 +58716,12 @@ var BlobReader = class {
   deaths = 0;
   /** How the current process's output is read (for tests). */
   get outputKind() {
-    return this.proc === void 0 ? void 0 : this.output ? "socket" : "pipe";
+    return this.proc === void 0 ? void 0 : this.output?.kind ?? "pipe";
   }
   /** Starts a git, and gives it the requests not answered yet (all of them, the first time). */
   async spawn() {
-    this.output = this.outputVia === "socket" ? await socketOutput((bytes) => this.feed(bytes)) : void 0;
+    const onData = (bytes) => this.feed(bytes);
+    this.output = this.outputVia === "pipe" ? void 0 : (this.outputVia === "loopback" ? await socketOutput("loopback", onData) : void 0) ?? await socketOutput("socket", onData);
     this.proc = start(this.dir, ["cat-file", "--batch", "--buffer"], "pipe", gitEnv(), this.output?.peer ?? "pipe");
     this.output?.peer.destroy();
     this.watcher = watch(this.proc);
@@ -58931,27 +58933,34 @@ var BlobReader = class {
 var Desync = class extends Error {
 };
 var OUTPUT_BUFFER = 1 << 20;
-async function socketOutput(onData) {
+async function socketOutput(kind, onData) {
   if (process.platform === "win32") return void 0;
   let folder;
   let server;
   let reader;
   try {
-    folder = await mkdtemp(join4(tmpdir(), "nhi-git-"));
-    const path7 = join4(folder, "out");
+    let where2;
     const listening = createServer();
     server = listening;
+    if (kind === "socket") {
+      folder = await mkdtemp(join4(tmpdir(), "nhi-git-"));
+      where2 = { path: join4(folder, "out") };
+    } else where2 = { host: LOOPBACK, port: 0 };
     await new Promise((resolve5, reject) => {
       listening.once("error", reject);
-      listening.listen(path7, resolve5);
+      if ("path" in where2) listening.listen(where2.path, resolve5);
+      else listening.listen(0, LOOPBACK, resolve5);
     });
-    const accepted = new Promise((resolve5) => listening.once("connection", resolve5));
+    if (!("path" in where2)) where2 = { host: LOOPBACK, port: listening.address().port };
+    const arrived = [];
+    let take;
+    listening.on("connection", (socket2) => take ? take(socket2) : arrived.push(socket2));
     let settle;
     const ended = new Promise((resolve5, reject) => settle = { resolve: resolve5, reject });
     const buffer = Buffer.allocUnsafe(OUTPUT_BUFFER);
     let failed = false;
     const socket = connect({
-      path: path7,
+      ...where2,
       onread: {
         buffer,
         callback: (length) => {
@@ -58976,8 +58985,15 @@ async function socketOutput(onData) {
     socket.on("error", () => settle.resolve());
     socket.on("end", () => settle.resolve());
     socket.on("close", () => settle.resolve());
-    const peer = await accepted;
-    return { peer, ended, close: () => socket.destroy() };
+    const ours = (peer2) => kind === "socket" || peer2.remoteAddress === socket.localAddress && peer2.remotePort === socket.localPort;
+    const peer = await new Promise((resolve5) => {
+      take = (candidate) => {
+        if (ours(candidate)) resolve5(candidate);
+        else candidate.destroy();
+      };
+      for (const candidate of arrived.splice(0)) take(candidate);
+    });
+    return { kind, peer, ended, close: () => socket.destroy() };
   } catch {
     reader?.destroy();
     return void 0;
@@ -58986,6 +59002,7 @@ async function socketOutput(onData) {
     if (folder) await rm2(folder, { recursive: true, force: true }).catch(() => void 0);
   }
 }
+var LOOPBACK = "127.0.0.1";
 var EMPTY = Buffer.alloc(0);
 var MAX_DEATHS_WITHOUT_PROGRESS = 8;
 var PROMISOR_MISSING = /could not fetch ([0-9a-f]{40,64}) from promisor remote/;
@@ -62224,7 +62241,7 @@ async function scanHistory(dir, options) {
       unsalted?.push(bytes);
     };
   };
-  const reader = new BlobReader(dir, toPool, settings.maxFileSize, "socket", largeBlob);
+  const reader = new BlobReader(dir, toPool, settings.maxFileSize, "loopback", largeBlob);
   const ask = (tag, oversized2, wanted) => {
     const size = oversized2.get(tag.oid);
     if (size === void 0 || readsInPieces(tag.path, size)) wanted.push({ oid: tag.oid, tag });
@@ -63192,7 +63209,7 @@ function createVerifier(options = {}) {
     }
   };
 }
-var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "[::1]", "localhost"]);
+var LOOPBACK2 = /* @__PURE__ */ new Set(["127.0.0.1", "[::1]", "localhost"]);
 function resolveTarget(spec, override) {
   if (override !== void 0) {
     let url2;
@@ -63202,7 +63219,7 @@ function resolveTarget(spec, override) {
       return { error: `verify.endpoints.${spec.provider} is not a URL` };
     }
     if (url2.username || url2.password || url2.search || url2.hash) return { error: `verify.endpoints.${spec.provider} must be a plain base URL (no credentials, query or fragment)` };
-    if (url2.protocol !== "https:" && !(url2.protocol === "http:" && LOOPBACK.has(url2.hostname))) return { error: `verify.endpoints.${spec.provider} must use https (http only to a loopback host)` };
+    if (url2.protocol !== "https:" && !(url2.protocol === "http:" && LOOPBACK2.has(url2.hostname))) return { error: `verify.endpoints.${spec.provider} must use https (http only to a loopback host)` };
     return { url: url2, override: true };
   }
   if (!spec.base) return { error: spec.needsEndpoint ?? `${spec.title} has no default endpoint` };
