@@ -58720,8 +58720,8 @@ var BlobReader = class {
   }
   /** Starts a git, and gives it the requests not answered yet (all of them, the first time). */
   async spawn() {
-    const onData = (bytes) => this.feed(bytes);
-    this.output = this.outputVia === "pipe" ? void 0 : (this.outputVia === "loopback" ? await socketOutput("loopback", onData) : void 0) ?? await socketOutput("socket", onData);
+    const sink = { data: (bytes) => this.feed(bytes), direct: () => this.direct(), directed: (length) => this.directed(length) };
+    this.output = this.outputVia === "pipe" ? void 0 : (this.outputVia === "loopback" ? await socketOutput("loopback", sink) : void 0) ?? await socketOutput("socket", sink);
     this.proc = start(this.dir, ["cat-file", "--batch", "--buffer"], "pipe", gitEnv(), this.output?.peer ?? "pipe");
     this.output?.peer.destroy();
     this.watcher = watch(this.proc);
@@ -58816,6 +58816,23 @@ var BlobReader = class {
       this.deliveredAtDeath = this.delivered;
       if (this.deaths > MAX_DEATHS_WITHOUT_PROGRESS) throw new Error(`git cat-file --batch failed ${this.deaths} times in a row without reading an object: ${this.watcher.stderr() || `exit ${code3}`}`);
       if (!retry2) this.onBlob({ ok: false, tag: culprit.tag, reason });
+    }
+  }
+  /**
+   * Where the next read of git's output goes when it is the rest of a long object's bytes: straight
+   * into the buffer the object is gathered in, so that they are not read into the shared buffer and
+   * copied from there (`_copyActual`: 16-20 ms a history scan of a committed bundle, 4 % of it).
+   */
+  direct() {
+    const body = this.body;
+    return body !== void 0 && body.length - this.filled >= DIRECT_READ ? body.subarray(this.filled) : void 0;
+  }
+  /** `length` bytes were read into what `direct` gave. */
+  directed(length) {
+    this.filled += length;
+    if (this.filled === this.body.length) {
+      this.complete = this.body;
+      this.body = void 0;
     }
   }
   /** Reads the current process's output to its end through `feed`; rejects with what `feed` throws. */
@@ -58933,7 +58950,8 @@ var BlobReader = class {
 var Desync = class extends Error {
 };
 var OUTPUT_BUFFER = 1 << 20;
-async function socketOutput(kind, onData) {
+var DIRECT_READ = 64 << 10;
+async function socketOutput(kind, sink) {
   if (process.platform === "win32") return void 0;
   let folder;
   let server;
@@ -58962,11 +58980,12 @@ async function socketOutput(kind, onData) {
     const socket = connect({
       ...where2,
       onread: {
-        buffer,
-        callback: (length) => {
+        buffer: () => sink.direct() ?? buffer,
+        callback: (length, into) => {
           if (failed) return false;
           try {
-            onData(buffer.subarray(0, length));
+            if (into === buffer) sink.data(buffer.subarray(0, length));
+            else sink.directed(length);
             return true;
           } catch (error2) {
             failed = true;
