@@ -62204,6 +62204,7 @@ async function scanHistory(dir, options) {
   const seen = new ObjectIdMap();
   const alsoAs = /* @__PURE__ */ new Map();
   const hits = /* @__PURE__ */ new Map();
+  let atHeadAsked;
   const missing = /* @__PURE__ */ new Map();
   let missingUnlisted = 0;
   const baselined = /* @__PURE__ */ new Set();
@@ -62235,6 +62236,10 @@ async function scanHistory(dir, options) {
       const hit = { oid, profile, findings: outcome.findings, others: [] };
       for (const intro of tag.intros ?? []) noteIntro(hit, intro);
       hits.set(hitKey(oid, profile), hit);
+      if (head && !atHeadAsked) {
+        atHeadAsked = blobsAt(dir, head, profiles);
+        atHeadAsked.catch(() => void 0);
+      }
       state = found(profile);
     }
     if (!tag.again) {
@@ -62368,7 +62373,7 @@ async function scanHistory(dir, options) {
   skipped2.addUnlisted(missingUnlisted);
   let findings = [];
   if (hits.size > 0) {
-    const atHead = head ? await blobsAt(dir, head, profiles) : /* @__PURE__ */ new Map();
+    const atHead = await atHeadAsked ?? /* @__PURE__ */ new Map();
     const notes = [...hits.values()].some((hit) => hit.first && isNotePath(hit.first.path)) ? await notesRefs(dir) : void 0;
     const stashCommits = stashWalked.length > 0 ? await stashCommitsOf(dir, stashWalked) : void 0;
     findings = mergeByFingerprint([...hits.values()], atHead, head !== void 0, notes, stashCommits);

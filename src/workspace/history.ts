@@ -153,6 +153,12 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   const alsoAs = new Map<string, PairState>();
   /** (blob, profile) pairs with findings. */
   const hits = new Map<string, BlobHit>();
+  /**
+   * The blobs at HEAD (`blobsAt`), asked for once the first finding is met, so that git lists them
+   * while the scan goes on rather than after it (a process to start and a tree to list: ~10 ms at
+   * the end of a scan otherwise). Unasked when nothing is found.
+   */
+  let atHeadAsked: Promise<Map<string, Set<number>>> | undefined;
   /** Objects git could not give (missing or unreadable) named by a listing without a path, up to a limit. */
   const missing = new Map<string, string>();
   let missingUnlisted = 0;
@@ -187,6 +193,10 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
       const hit: BlobHit = { oid, profile, findings: outcome.findings, others: [] };
       for (const intro of tag.intros ?? []) noteIntro(hit, intro);
       hits.set(hitKey(oid, profile), hit);
+      if (head && !atHeadAsked) {
+        atHeadAsked = blobsAt(dir, head, profiles);
+        atHeadAsked.catch(() => undefined); // awaited below unless the scan fails first
+      }
       state = found(profile);
     }
     if (!tag.again) {
@@ -348,7 +358,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
 
   let findings: Finding[] = [];
   if (hits.size > 0) {
-    const atHead = head ? await blobsAt(dir, head, profiles) : new Map<string, Set<number>>();
+    const atHead = (await atHeadAsked) ?? new Map<string, Set<number>>();
     // git notes are asked about only when a finding's path could be a note's.
     const notes = [...hits.values()].some((hit) => hit.first && isNotePath(hit.first.path)) ? await notesRefs(dir) : undefined;
     const stashCommits = stashWalked.length > 0 ? await stashCommitsOf(dir, stashWalked) : undefined;
