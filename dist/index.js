@@ -61805,6 +61805,9 @@ var WARM_UP = new TextEncoder().encode("prepare\n");
 function defaultHistoryWorkers(cores = availableParallelism3()) {
   return Math.max(0, Math.min(3, cores - 2));
 }
+function prepareHistoryScan(settings, options = {}) {
+  if ((options.workers ?? defaultHistoryWorkers()) === 0) scanBlobBytes("prepare.txt", WARM_UP, settings);
+}
 var HistoryBlobPool = class {
   constructor(dir, given, onOutcome, reveal, options = {}) {
     this.dir = dir;
@@ -61837,13 +61840,6 @@ var HistoryBlobPool = class {
   /** Blobs whose outcome came from a worker (for the bench and the tests). */
   blobsFromWorkers = 0;
   workersStarted = 0;
-  /**
-   * Compiles the detector catalog now, while git starts up, if this thread will scan blobs (it
-   * would otherwise be compiled on the first blob). With workers, they compile their own.
-   */
-  prepare() {
-    if (this.wanted === 0) scanBlobBytes("prepare.txt", WARM_UP, this.settings);
-  }
   /**
    * A place in the order outcomes are handed on, taken when a blob is requested from git (so the
    * order is the listing's, whatever the timing).
@@ -62184,12 +62180,14 @@ async function scanHistory(dir, options) {
   const started = performance.now();
   const { settings } = options;
   const shallowAsked = repositoryShape(dir);
-  const [{ shallow, partial, stashes }, branch, since, headCommit] = await Promise.all([
+  const asked = Promise.all([
     shallowAsked,
     options.branch !== void 0 ? shallowAsked.then(() => resolveRef(dir, options.branch, "--branch")) : void 0,
     options.since !== void 0 ? shallowAsked.then(() => resolveRef(dir, options.since, "--since")) : void 0,
     options.branch === void 0 ? commitOf(dir, "HEAD") : void 0
   ]);
+  prepareHistoryScan(settings, options.parallel);
+  const [{ shallow, partial, stashes }, branch, since, headCommit] = await asked;
   const stashWalked = branch ? [] : stashes.slice(0, MAX_STASHES);
   const revisions = [...branch ? [branch] : ["--all", ...stashWalked], ...since ? [`^${since}`] : []];
   const head = branch ?? headCommit;
@@ -62317,7 +62315,6 @@ async function scanHistory(dir, options) {
   try {
     const first = walk.next();
     first.catch(() => void 0);
-    pool.prepare();
     if (partial) await oversizedAsked;
     for (let step2 = await first; !step2.done; step2 = await walk.next()) {
       const wanted = [];

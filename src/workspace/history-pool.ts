@@ -75,6 +75,15 @@ interface OpenBatch<T> {
   placed: { path: string; start: number; length: number }[];
 }
 
+/**
+ * Compiles the detector catalog now, while git answers the scan's first questions, if this thread
+ * will scan blobs (it would otherwise be compiled on the first blob, with git idle). With workers,
+ * they compile their own.
+ */
+export function prepareHistoryScan(settings: ScanSettings, options: HistoryPoolOptions = {}): void {
+  if ((options.workers ?? defaultHistoryWorkers()) === 0) scanBlobBytes('prepare.txt', WARM_UP, settings);
+}
+
 export class HistoryBlobPool<T extends { oid: string; path: string }> {
   private readonly settings: ScanSettings;
   private readonly wanted: number;
@@ -106,14 +115,6 @@ export class HistoryBlobPool<T extends { oid: string; path: string }> {
     this.settings = { ...given, fingerprint: given.fingerprint ?? { kind: 'keyed', key: EPHEMERAL_KEY }, contentKey: given.contentKey ?? EPHEMERAL_KEY };
     this.wanted = options.workers ?? defaultHistoryWorkers();
     this.startAfter = options.startAfterBytes ?? HISTORY_WORKER_START_BYTES;
-  }
-
-  /**
-   * Compiles the detector catalog now, while git starts up, if this thread will scan blobs (it
-   * would otherwise be compiled on the first blob). With workers, they compile their own.
-   */
-  prepare(): void {
-    if (this.wanted === 0) scanBlobBytes('prepare.txt', WARM_UP, this.settings);
   }
 
   /**

@@ -8,7 +8,7 @@ import type { CommitRef, Finding, HistoryLocation, ScanResult, ScanSettings, Sec
 import { UsageError } from './errors.js';
 import { unquoteGitPath } from './git.js';
 import { BlobReader, gitLineBatches, gitOutput, listObjectBatches, type BlobResult } from './git-objects.js';
-import { HistoryBlobPool, type HistoryPoolOptions, type PoolOutcome } from './history-pool.js';
+import { HistoryBlobPool, prepareHistoryScan, type HistoryPoolOptions, type PoolOutcome } from './history-pool.js';
 import { acceptedFingerprints } from './history-blob.js';
 import { ObjectIdMap } from './object-ids.js';
 import { pathProfiles, type PathProfiles } from './path-profile.js';
@@ -124,12 +124,16 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   const { settings } = options;
   // The set-up questions to git are asked at once (each is a process to start).
   const shallowAsked = repositoryShape(dir);
-  const [{ shallow, partial, stashes }, branch, since, headCommit] = await Promise.all([
+  const asked = Promise.all([
     shallowAsked,
     options.branch !== undefined ? shallowAsked.then(() => resolveRef(dir, options.branch!, '--branch')) : undefined,
     options.since !== undefined ? shallowAsked.then(() => resolveRef(dir, options.since!, '--since')) : undefined,
     options.branch === undefined ? commitOf(dir, 'HEAD') : undefined,
   ]);
+  // While git answers (its processes are started), this thread compiles the detector catalog:
+  // ~20 ms that came after these answers, and after the walk had started, before the first blob.
+  prepareHistoryScan(settings, options.parallel);
+  const [{ shallow, partial, stashes }, branch, since, headCommit] = await asked;
   // `--all` reaches only the newest stash (refs/stash); the older entries live in its reflog and
   // are walked too: each is a commit of the work set aside, its index and its untracked files.
   const stashWalked = branch ? [] : stashes.slice(0, MAX_STASHES);
@@ -294,11 +298,8 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   const walk = gitLineBatches(dir, logArgs(revisions), (message) => (walkStopped = message));
   let scanned = false;
   try {
-    // While git starts, this thread compiles the detector catalog (otherwise done on the first
-    // blob, with git idle).
     const first = walk.next();
     first.catch(() => undefined); // awaited below, unless what comes first fails
-    pool.prepare();
     if (partial) await oversizedAsked;
     for (let step = await first; !step.done; step = await walk.next()) {
       const wanted: { oid: string; tag: BlobTag }[] = [];
