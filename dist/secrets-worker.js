@@ -82,9 +82,16 @@ function lineHasAllowMarker(content, lines, line, real = content) {
   return hasAllowMarker(markerLineText(real, lines, line));
 }
 function containsAllow(text3, start, end) {
+  if (typeof text3 !== "string") return bytesContainAllow(text3.bytes, start, Math.min(end, text3.length));
   for (let i = start, last = end - ALLOW.length; i <= last; i++) {
     if ((text3.charCodeAt(i) | 32) !== 97) continue;
     if ((text3.charCodeAt(i + 1) | 32) === 108 && (text3.charCodeAt(i + 2) | 32) === 108 && (text3.charCodeAt(i + 3) | 32) === 111 && (text3.charCodeAt(i + 4) | 32) === 119) return true;
+  }
+  return false;
+}
+function bytesContainAllow(bytes, start, end) {
+  for (let i = start, last = end - ALLOW.length; i <= last; i++) {
+    if ((bytes[i] | 32) === 97 && (bytes[i + 1] | 32) === 108 && (bytes[i + 2] | 32) === 108 && (bytes[i + 3] | 32) === 111 && (bytes[i + 4] | 32) === 119) return true;
   }
   return false;
 }
@@ -9406,14 +9413,15 @@ function scanFile(file, settings2, catalog, options, reveal2) {
   const { pairs: pairs2, singles } = pairCandidates(kept);
   const built = [];
   const allowed = [];
+  const marked = { line: 0, allowed: false };
   for (const single of singles) {
-    const verdict = reportable([single], file, lines, text3);
+    const verdict = reportable([single], file, lines, text3, marked);
     if (verdict === SKIP) continue;
     const wording = wordingOf(single);
     (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines, wording), detector: single.detector.id, secret: single.secret, parts: [single], wording });
   }
   for (const pair of pairs2) {
-    const verdict = reportable([pair.first, pair.second], file, lines, text3);
+    const verdict = reportable([pair.first, pair.second], file, lines, text3, marked);
     if (verdict === SKIP) continue;
     const secret2 = `${pair.first.secret}
 ${pair.second.secret}`;
@@ -9689,11 +9697,17 @@ function storedCredentialWeakness(detector, secret2, path2, line) {
 var REPORT = 0;
 var SKIP = 1;
 var ALLOWED = 2;
-function reportable(parts, file, lines, text3) {
+function reportable(parts, file, lines, text3, marked) {
   if (file.addedLines && !parts.some((p) => file.addedLines.has(p.line))) return SKIP;
   for (const part of parts) {
     const last = lines.lineOf(Math.max(part.start, part.end - 1));
-    for (let line = part.line; line <= last; line++) if (lineHasAllowMarker(engineTextOf(file), lines, line, text3)) return file.addedLines ? ALLOWED : SKIP;
+    for (let line = part.line; line <= last; line++) {
+      if (line !== marked.line) {
+        marked.line = line;
+        marked.allowed = lineHasAllowMarker(engineTextOf(file), lines, line, text3);
+      }
+      if (marked.allowed) return file.addedLines ? ALLOWED : SKIP;
+    }
   }
   return REPORT;
 }

@@ -32,11 +32,23 @@ export function lineHasAllowMarker(content: EngineText, lines: LineIndex, line: 
   return hasAllowMarker(markerLineText(real, lines, line));
 }
 
-/** Whether [start, end) of `text` holds `allow` in any ASCII case (`c | 32` is a lower-case letter only for that letter's two cases). */
+/**
+ * Whether [start, end) of `text` holds `allow` in any ASCII case (`c | 32` is a lower-case letter
+ * only for that letter's two cases). A text read from its bytes is searched in them: through
+ * `charCodeAt`, a history scan of this repository spent ~65 ms on the lines of its findings.
+ */
 function containsAllow(text: EngineText, start: number, end: number): boolean {
+  if (typeof text !== 'string') return bytesContainAllow(text.bytes, start, Math.min(end, text.length));
   for (let i = start, last = end - ALLOW.length; i <= last; i++) {
     if ((text.charCodeAt(i) | 32) !== 97) continue;
     if ((text.charCodeAt(i + 1) | 32) === 108 && (text.charCodeAt(i + 2) | 32) === 108 && (text.charCodeAt(i + 3) | 32) === 111 && (text.charCodeAt(i + 4) | 32) === 119) return true;
+  }
+  return false;
+}
+
+function bytesContainAllow(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start, last = end - ALLOW.length; i <= last; i++) {
+    if ((bytes[i] | 32) === 97 && (bytes[i + 1] | 32) === 108 && (bytes[i + 2] | 32) === 108 && (bytes[i + 3] | 32) === 111 && (bytes[i + 4] | 32) === 119) return true;
   }
   return false;
 }

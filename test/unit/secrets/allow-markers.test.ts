@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lineHasAllowMarker, MARKER_SCAN_LIMIT, markerLineText } from '../../../src/core/secrets/allow-markers.js';
+import { ByteText } from '../../../src/core/secrets/byte-text.js';
 import { LineIndex } from '../../../src/core/secrets/lines.js';
 import { hasAllowMarker } from '../../../src/core/secrets/suppression.js';
 
@@ -18,6 +19,20 @@ describe('allow markers: lines without `allow` skip the pattern', () => {
         const content = pieces.join('');
         const lines = new LineIndex(content);
         for (let line = 1; line <= lines.lineCount; line++) expect(lineHasAllowMarker(content, lines, line)).toBe(plain(content, lines, line));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('answer the same on a text read from its bytes, never reading past its end (fast-check)', () => {
+    const latin1 = piece.filter((p) => [...p].every((c) => c.charCodeAt(0) < 256));
+    fc.assert(
+      fc.property(fc.array(latin1, { maxLength: 200 }), fc.constantFrom('', 'w', 'W', 'ow', 'low', 'allow', ' gitleaks:allow\n'), (pieces, after) => {
+        const content = pieces.join('');
+        // The buffer goes on past the text (as a reused one does): what lies there must not count.
+        const text = new ByteText(Buffer.from(content + after, 'latin1'), content.length);
+        const lines = new LineIndex(content);
+        for (let line = 1; line <= lines.lineCount; line++) expect(lineHasAllowMarker(text, lines, line, content)).toBe(plain(content, lines, line));
       }),
       { numRuns: 1000 },
     );
