@@ -5216,7 +5216,7 @@ var codeHostDetectors = [
     samples: { positive: [], negative: [] }
   },
   {
-    // Bitbucket repository / project / workspace access token: `ATCTT3xFfGN0` + base64url with a checksum.
+    // Bitbucket repository / project / workspace access tokens begin with ATCTT3xFfGN0, then base64url with a checksum.
     id: "bitbucket-access-token",
     title: "Bitbucket repository, project or workspace access token",
     provider: "Bitbucket",

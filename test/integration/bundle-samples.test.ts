@@ -73,8 +73,10 @@ describe('the shipped bundles carry no detector samples', () => {
     }
   });
 
-  it('nhi-steward scanning the CLI bundle reports nothing (it reported 500+ findings a file before)', () => {
-    const out = execFileSync(process.execPath, [join(ROOT, 'bin/nhi-steward.js'), 'scan', join(ROOT, 'lib/bundle'), '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  // The Action's bundle (dist/, not minified) keeps the sources' comments: one of them, "access
+  // token: `<the Bitbucket prefix>`", was reported by the generic detector until it was reworded.
+  it.each(['lib/bundle', 'dist'])('nhi-steward scanning the committed %s reports nothing (500+ findings a file before)', (dir) => {
+    const out = execFileSync(process.execPath, [join(ROOT, 'bin/nhi-steward.js'), 'scan', join(ROOT, dir), '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 64 << 20 });
     const report = JSON.parse(out) as { findings: { rule: string; file: string; line: number; redacted?: string }[]; stats?: unknown };
     expect(report.findings.filter((f) => f.rule.startsWith('secret/')).map((f) => `${f.file}:${f.line} ${f.rule} ${f.redacted}`)).toEqual([]);
   });
