@@ -538,16 +538,17 @@ interface SocketOutput {
 /**
  * A child's stdout through a pair of connected sockets, read into one reused buffer (`net`'s
  * `onread`): the sink gets a view of each read, valid during the call, with no buffer allocated
- * per read and no stream in between (or has a read go straight where it wants the bytes). Reading `git cat-file --batch` through a stdio pipe cost
- * Node ~18 µs a chunk (a 64 KiB buffer each, the stream's queue, a promise) and gave it 64 KiB at
- * a time; on expressjs/express's 213 MB of blobs this took ~100 ms less of the main thread's CPU
- * (docs/history.md, "git's output through a socket").
+ * per read and no stream in between (or has a read go straight where it wants the bytes). Reading
+ * `git cat-file --batch` through a stdio pipe cost Node ~18 µs a chunk (a 64 KiB buffer each, the
+ * stream's queue, a promise) and gave it 64 KiB at a time; on expressjs/express's 213 MB of blobs
+ * this took ~100 ms less of the main thread's CPU (docs/history.md, "git's output through a
+ * socket").
  *
  * `loopback`: a TCP connection on 127.0.0.1. The kernel grows a TCP connection's buffers with its
  * traffic (to megabytes), where a local socket's stay at the system's default (~200 KiB): git
  * then runs ahead of a scan busy with a 1 MB version instead of waiting on a full socket, and the
- * scan finds its next blob written (5-8 % of a history scan's wall; docs/history.md, "git running
- * ahead through a loopback connection"). Any local user may connect to a listening port: only the
+ * scan finds its next blob written (2-8 % of a history scan's wall; docs/history.md, "fourteenth
+ * session"). Any local user may connect to a listening port: only the
  * connection from our own end (its address and port) is taken, any other is closed unread, and
  * the listener closes as soon as ours is in. `socket`: a local socket in a new private folder
  * (mode 0700), so no other user can connect to it first, removed as soon as the pair is connected.
