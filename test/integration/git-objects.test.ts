@@ -307,3 +307,41 @@ describe('BlobReader through a loopback connection, with another local process c
     }
   });
 });
+
+describe('BlobReader where no loopback connection can be made', () => {
+  it('reads git through a local socket instead, every blob exact', async () => {
+    const repo = new HistoryRepo();
+    // Listening on a TCP port fails (a host with no loopback interface, or a sandbox that forbids
+    // it): the reader falls back to a Unix-domain pair, not to the slower pipe.
+    const listen = Server.prototype.listen;
+    let refused = 0;
+    Server.prototype.listen = function (this: Server, ...args: unknown[]) {
+      if (typeof args[0] === 'number') {
+        refused++;
+        process.nextTick(() => this.emit('error', Object.assign(new Error('listen EACCES'), { code: 'EACCES' })));
+        return this;
+      }
+      return (listen as (...all: unknown[]) => Server).apply(this, args);
+    } as typeof listen;
+    try {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 12; i++) files[`f${i}.txt`] = `${i}:`.padEnd(100_000 * (i % 3) + 10, String.fromCharCode(97 + i));
+      repo.commit('A', '2024-01-01T00:00:00Z', files);
+      const ids = Object.keys(files).map((f) => repo.git('rev-parse', `HEAD:${f}`));
+      const results: BlobResult<number>[] = [];
+      let readThrough: string | undefined;
+      const reader: BlobReader<number> = new BlobReader<number>(repo.dir, (blob) => {
+        readThrough ??= reader.outputKind;
+        results.push(blob.ok ? { ...blob, bytes: Buffer.from(sha(blob.bytes)) } : blob);
+      });
+      await reader.requestMany(ids.map((oid, i) => ({ oid, tag: i })));
+      await reader.finish();
+      expect(refused).toBe(1);
+      expect(readThrough).toBe('socket');
+      expect(results.map((r) => r.ok && r.bytes.toString())).toEqual(ids);
+    } finally {
+      Server.prototype.listen = listen;
+      repo.cleanup();
+    }
+  });
+});
