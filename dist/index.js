@@ -59012,8 +59012,15 @@ async function socketOutput(kind, sink) {
     });
     reader = socket;
     await new Promise((resolve5, reject) => {
-      socket.once("connect", resolve5);
-      socket.once("error", reject);
+      const timer = setTimeout(() => reject(new Error("no connection")), CONNECT_TIMEOUT_MS);
+      socket.once("connect", () => {
+        clearTimeout(timer);
+        resolve5();
+      });
+      socket.once("error", (error2) => {
+        clearTimeout(timer);
+        reject(error2);
+      });
     });
     socket.on("error", () => settle.resolve());
     socket.on("end", () => settle.resolve());
@@ -59036,6 +59043,7 @@ async function socketOutput(kind, sink) {
   }
 }
 var LOOPBACK = "127.0.0.1";
+var CONNECT_TIMEOUT_MS = 2e3;
 var EMPTY = Buffer.alloc(0);
 var MAX_DEATHS_WITHOUT_PROGRESS = 8;
 var PROMISOR_MISSING = /could not fetch ([0-9a-f]{40,64}) from promisor remote/;

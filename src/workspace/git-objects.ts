@@ -603,8 +603,17 @@ async function socketOutput(kind: 'loopback' | 'socket', sink: OutputSink): Prom
     });
     reader = socket;
     await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
+      // A loopback connection is made at once or not at all, unless a firewall drops it unanswered:
+      // then it is given up on, and the caller tries the next way, instead of waiting minutes.
+      const timer = setTimeout(() => reject(new Error('no connection')), CONNECT_TIMEOUT_MS);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
     });
     // The writer's death or a reset ends the output like its end does: the caller asks git's exit why.
     socket.on('error', () => settle!.resolve());
@@ -629,6 +638,9 @@ async function socketOutput(kind: 'loopback' | 'socket', sink: OutputSink): Prom
 }
 
 const LOOPBACK = '127.0.0.1';
+
+/** How long `socketOutput` waits for its own connection to be made (a loopback one takes well under 1 ms). */
+const CONNECT_TIMEOUT_MS = 2000;
 
 const EMPTY = Buffer.alloc(0);
 

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { connect, Server, type AddressInfo, type Socket } from 'node:net';
+import { connect, Server, Socket, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -344,4 +344,45 @@ describe('BlobReader where no loopback connection can be made', () => {
       repo.cleanup();
     }
   });
+});
+
+describe('BlobReader where the loopback connection is never answered', () => {
+  it('gives it up within seconds and reads git through a local socket, every blob exact', async () => {
+    const repo = new HistoryRepo();
+    // A firewall that drops loopback traffic unanswered: a TCP connect never completes (and would
+    // time out only after minutes). Simulated by a connect that is never made.
+    const socketConnect = Socket.prototype.connect;
+    let dropped = 0;
+    Socket.prototype.connect = function (this: Socket, ...args: unknown[]) {
+      // `net.connect` hands on its arguments normalized, as an array.
+      const options: unknown = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
+      if (typeof options === 'object' && options !== null && 'port' in options) {
+        dropped++;
+        return this;
+      }
+      return (socketConnect as (...all: unknown[]) => Socket).apply(this, args);
+    } as typeof socketConnect;
+    try {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 6; i++) files[`f${i}.txt`] = `${i}:`.padEnd(150_000 * (i % 2) + 10, String.fromCharCode(97 + i));
+      repo.commit('A', '2024-01-01T00:00:00Z', files);
+      const ids = Object.keys(files).map((f) => repo.git('rev-parse', `HEAD:${f}`));
+      const results: BlobResult<number>[] = [];
+      let readThrough: string | undefined;
+      const started = performance.now();
+      const reader: BlobReader<number> = new BlobReader<number>(repo.dir, (blob) => {
+        readThrough ??= reader.outputKind;
+        results.push(blob.ok ? { ...blob, bytes: Buffer.from(sha(blob.bytes)) } : blob);
+      });
+      await reader.requestMany(ids.map((oid, i) => ({ oid, tag: i })));
+      await reader.finish();
+      expect(dropped).toBe(1);
+      expect(readThrough).toBe('socket');
+      expect(results.map((r) => r.ok && r.bytes.toString())).toEqual(ids);
+      expect(performance.now() - started).toBeLessThan(15_000); // given up on, not waited out
+    } finally {
+      Socket.prototype.connect = socketConnect;
+      repo.cleanup();
+    }
+  }, 30_000);
 });
