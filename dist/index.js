@@ -59026,10 +59026,15 @@ async function socketOutput(kind, sink) {
     socket.on("end", () => settle.resolve());
     socket.on("close", () => settle.resolve());
     const ours = (peer2) => kind === "socket" || peer2.remoteAddress === socket.localAddress && peer2.remotePort === socket.localPort;
-    const peer = await new Promise((resolve5) => {
+    const peer = await new Promise((resolve5, reject) => {
+      const timer = setTimeout(() => reject(new Error("own connection not accepted")), CONNECT_TIMEOUT_MS);
       take = (candidate) => {
-        if (ours(candidate)) resolve5(candidate);
-        else candidate.destroy();
+        if (!ours(candidate)) {
+          candidate.destroy();
+          return;
+        }
+        clearTimeout(timer);
+        resolve5(candidate);
       };
       for (const candidate of arrived.splice(0)) take(candidate);
     });

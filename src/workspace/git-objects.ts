@@ -620,10 +620,16 @@ async function socketOutput(kind: 'loopback' | 'socket', sink: OutputSink): Prom
     socket.on('end', () => settle!.resolve());
     socket.on('close', () => settle!.resolve());
     const ours = (peer: Socket) => kind === 'socket' || (peer.remoteAddress === socket.localAddress && peer.remotePort === socket.localPort);
-    const peer = await new Promise<Socket>((resolve) => {
+    const peer = await new Promise<Socket>((resolve, reject) => {
+      // Ours arrives at once; if it never does (a connection made somewhere else), the next way is tried.
+      const timer = setTimeout(() => reject(new Error('own connection not accepted')), CONNECT_TIMEOUT_MS);
       take = (candidate) => {
-        if (ours(candidate)) resolve(candidate);
-        else candidate.destroy(); // someone else's connection: closed before a byte is written to it
+        if (!ours(candidate)) {
+          candidate.destroy(); // someone else's connection: closed before a byte is written to it
+          return;
+        }
+        clearTimeout(timer);
+        resolve(candidate);
       };
       for (const candidate of arrived.splice(0)) take(candidate);
     });
@@ -639,7 +645,7 @@ async function socketOutput(kind: 'loopback' | 'socket', sink: OutputSink): Prom
 
 const LOOPBACK = '127.0.0.1';
 
-/** How long `socketOutput` waits for its own connection to be made (a loopback one takes well under 1 ms). */
+/** How long `socketOutput` waits for its own connection to be made, and then accepted (a loopback one takes well under 1 ms). */
 const CONNECT_TIMEOUT_MS = 2000;
 
 const EMPTY = Buffer.alloc(0);

@@ -386,3 +386,42 @@ describe('BlobReader where the loopback connection is never answered', () => {
     }
   }, 30_000);
 });
+
+describe('BlobReader whose own loopback connection is never accepted', () => {
+  it('gives it up within seconds and reads git through a local socket, every blob exact', async () => {
+    const repo = new HistoryRepo();
+    // The connect completes but the listener never sees it (a connection redirected elsewhere):
+    // simulated by a TCP listener that hears of no connection.
+    const emit = Server.prototype.emit;
+    let unheard = 0;
+    Server.prototype.emit = function (this: Server, event: string | symbol, ...args: unknown[]) {
+      const address = this.address();
+      if (event === 'connection' && address !== null && typeof address === 'object') {
+        unheard++;
+        (args[0] as Socket).destroy();
+        return true;
+      }
+      return (emit as (this: Server, ...all: unknown[]) => boolean).call(this, event, ...args);
+    } as typeof emit;
+    try {
+      repo.commit('A', '2024-01-01T00:00:00Z', { 'a.txt': 'a'.repeat(200_000), 'b.txt': 'b\n' });
+      const ids = ['a.txt', 'b.txt'].map((f) => repo.git('rev-parse', `HEAD:${f}`));
+      const results: BlobResult<number>[] = [];
+      let readThrough: string | undefined;
+      const started = performance.now();
+      const reader: BlobReader<number> = new BlobReader<number>(repo.dir, (blob) => {
+        readThrough ??= reader.outputKind;
+        results.push(blob.ok ? { ...blob, bytes: Buffer.from(sha(blob.bytes)) } : blob);
+      });
+      await reader.requestMany(ids.map((oid, i) => ({ oid, tag: i })));
+      await reader.finish();
+      expect(unheard).toBe(1);
+      expect(readThrough).toBe('socket');
+      expect(results.map((r) => r.ok && r.bytes.toString())).toEqual(ids);
+      expect(performance.now() - started).toBeLessThan(15_000);
+    } finally {
+      Server.prototype.emit = emit;
+      repo.cleanup();
+    }
+  }, 30_000);
+});
