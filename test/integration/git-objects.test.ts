@@ -14,6 +14,29 @@ import { HistoryRepo } from '../support/history-repo.js';
 
 const sha = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
 
+/** Commits `files` in `repo`, and answers their blobs' ids, in the order given. */
+function committed(repo: HistoryRepo, files: Record<string, string>): string[] {
+  repo.commit('A', '2024-01-01T00:00:00Z', files);
+  return Object.keys(files).map((f) => repo.git('rev-parse', `HEAD:${f}`));
+}
+
+/**
+ * Reads `ids` (tagged by their index) through a reader with the default output, as a history scan
+ * does: how it read git's output (asked while git ran) and each result, its bytes replaced by
+ * their object id (they are valid only during the call).
+ */
+async function readByDefault(dir: string, ids: readonly string[]): Promise<{ readThrough: string | undefined; results: BlobResult<number>[] }> {
+  const results: BlobResult<number>[] = [];
+  let readThrough: string | undefined;
+  const reader: BlobReader<number> = new BlobReader<number>(dir, (blob) => {
+    readThrough ??= reader.outputKind;
+    results.push(blob.ok ? { ...blob, bytes: Buffer.from(sha(blob.bytes)) } : blob);
+  });
+  await reader.requestMany(ids.map((oid, i) => ({ oid, tag: i })));
+  await reader.finish();
+  return { readThrough, results };
+}
+
 /**
  * git's output read through a loopback TCP connection (the default on POSIX), a local socket (its
  * fallback) and its stdio pipe (the last one).
@@ -286,16 +309,8 @@ describe('BlobReader through a loopback connection, with another local process c
     try {
       const files: Record<string, string> = {};
       for (let i = 0; i < 30; i++) files[`f${i}.txt`] = `${i}:`.padEnd(50_000, String.fromCharCode(97 + i));
-      repo.commit('A', '2024-01-01T00:00:00Z', files);
-      const ids = Object.keys(files).map((f) => repo.git('rev-parse', `HEAD:${f}`));
-      const results: BlobResult<number>[] = [];
-      let readThrough: string | undefined;
-      const reader: BlobReader<number> = new BlobReader<number>(repo.dir, (blob) => {
-        readThrough ??= reader.outputKind;
-        results.push(blob.ok ? { ...blob, bytes: Buffer.from(sha(blob.bytes)) } : blob);
-      });
-      await reader.requestMany(ids.map((oid, i) => ({ oid, tag: i })));
-      await reader.finish();
+      const ids = committed(repo, files);
+      const { readThrough, results } = await readByDefault(repo.dir, ids);
       expect(readThrough).toBe('loopback');
       expect(results.map((r) => r.ok && r.bytes.toString())).toEqual(ids);
       expect(strangers).toHaveLength(1);
@@ -326,16 +341,8 @@ describe('BlobReader where no loopback connection can be made', () => {
     try {
       const files: Record<string, string> = {};
       for (let i = 0; i < 12; i++) files[`f${i}.txt`] = `${i}:`.padEnd(100_000 * (i % 3) + 10, String.fromCharCode(97 + i));
-      repo.commit('A', '2024-01-01T00:00:00Z', files);
-      const ids = Object.keys(files).map((f) => repo.git('rev-parse', `HEAD:${f}`));
-      const results: BlobResult<number>[] = [];
-      let readThrough: string | undefined;
-      const reader: BlobReader<number> = new BlobReader<number>(repo.dir, (blob) => {
-        readThrough ??= reader.outputKind;
-        results.push(blob.ok ? { ...blob, bytes: Buffer.from(sha(blob.bytes)) } : blob);
-      });
-      await reader.requestMany(ids.map((oid, i) => ({ oid, tag: i })));
-      await reader.finish();
+      const ids = committed(repo, files);
+      const { readThrough, results } = await readByDefault(repo.dir, ids);
       expect(refused).toBe(1);
       expect(readThrough).toBe('socket');
       expect(results.map((r) => r.ok && r.bytes.toString())).toEqual(ids);
@@ -367,15 +374,8 @@ describe('BlobReader where the loopback connection is never answered', () => {
       for (let i = 0; i < 6; i++) files[`f${i}.txt`] = `${i}:`.padEnd(150_000 * (i % 2) + 10, String.fromCharCode(97 + i));
       repo.commit('A', '2024-01-01T00:00:00Z', files);
       const ids = Object.keys(files).map((f) => repo.git('rev-parse', `HEAD:${f}`));
-      const results: BlobResult<number>[] = [];
-      let readThrough: string | undefined;
       const started = performance.now();
-      const reader: BlobReader<number> = new BlobReader<number>(repo.dir, (blob) => {
-        readThrough ??= reader.outputKind;
-        results.push(blob.ok ? { ...blob, bytes: Buffer.from(sha(blob.bytes)) } : blob);
-      });
-      await reader.requestMany(ids.map((oid, i) => ({ oid, tag: i })));
-      await reader.finish();
+      const { readThrough, results } = await readByDefault(repo.dir, ids);
       expect(dropped).toBe(1);
       expect(readThrough).toBe('socket');
       expect(results.map((r) => r.ok && r.bytes.toString())).toEqual(ids);
@@ -404,17 +404,9 @@ describe('BlobReader whose own loopback connection is never accepted', () => {
       return (emit as (this: Server, ...all: unknown[]) => boolean).call(this, event, ...args);
     } as typeof emit;
     try {
-      repo.commit('A', '2024-01-01T00:00:00Z', { 'a.txt': 'a'.repeat(200_000), 'b.txt': 'b\n' });
-      const ids = ['a.txt', 'b.txt'].map((f) => repo.git('rev-parse', `HEAD:${f}`));
-      const results: BlobResult<number>[] = [];
-      let readThrough: string | undefined;
+      const ids = committed(repo, { 'a.txt': 'a'.repeat(200_000), 'b.txt': 'b\n' });
       const started = performance.now();
-      const reader: BlobReader<number> = new BlobReader<number>(repo.dir, (blob) => {
-        readThrough ??= reader.outputKind;
-        results.push(blob.ok ? { ...blob, bytes: Buffer.from(sha(blob.bytes)) } : blob);
-      });
-      await reader.requestMany(ids.map((oid, i) => ({ oid, tag: i })));
-      await reader.finish();
+      const { readThrough, results } = await readByDefault(repo.dir, ids);
       expect(unheard).toBe(1);
       expect(readThrough).toBe('socket');
       expect(results.map((r) => r.ok && r.bytes.toString())).toEqual(ids);
