@@ -45,7 +45,7 @@ export async function withRepositoryHistory(
       return {
         result: mergeHistory(tree, result),
         history,
-        note: `history: ${history.commits} commit(s) (\`${branch}\` and ${heads.length} open pull request head(s)${more}), ${history.blobs} unique blob(s) scanned; ${result.findings.length} secret(s) found in history`,
+        note: `history: ${history.commits} commit(s) (\`${branch}\` and ${heads.length} open pull request head(s)${more}), ${history.blobs} unique blob(s) scanned; ${result.findings.length} secret(s) found in history${history.gitOutput ? ` (git's output read through ${history.gitOutput.way === 'socket' ? 'a local socket' : 'its pipe'}, slower, because of ${history.gitOutput.reason})` : ''}`,
       };
     });
   } catch (error) {

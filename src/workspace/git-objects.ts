@@ -248,10 +248,33 @@ export class BlobReader<T> {
     return this.proc === undefined ? undefined : (this.output?.kind ?? 'pipe');
   }
 
+  /**
+   * Why git's output did not come the way asked for (`outputVia`) the first time a way fell short,
+   * e.g. `the loopback connection: connect ECONNREFUSED 127.0.0.1:41234`: the scan goes on through
+   * the next way, slower (docs/history.md, "fourteenth session"), and says so (history.ts,
+   * `HistoryStats.gitOutput`). Undefined while every git's output came as asked.
+   */
+  get outputFallback(): { way: GitOutput; reason: string } | undefined {
+    return this.fallback;
+  }
+
+  private fallback: { way: GitOutput; reason: string } | undefined;
+
   /** Starts a git, and gives it the requests not answered yet (all of them, the first time). */
   private async spawn(): Promise<void> {
     const sink: OutputSink = { data: (bytes) => this.feed(bytes), direct: () => this.direct(), directed: (length) => this.directed(length) };
-    this.output = this.outputVia === 'pipe' ? undefined : ((this.outputVia === 'loopback' ? await socketOutput('loopback', sink) : undefined) ?? (await socketOutput('socket', sink)));
+    this.output = undefined;
+    const failures: string[] = [];
+    for (const way of OUTPUT_WAYS.slice(OUTPUT_WAYS.indexOf(this.outputVia))) {
+      if (way === 'pipe') break;
+      const made = await socketOutput(way, sink);
+      if (typeof made !== 'string') {
+        this.output = made;
+        break;
+      }
+      if (made !== '') failures.push(made);
+    }
+    if (failures.length > 0) this.fallback ??= { way: this.output?.kind ?? 'pipe', reason: failures.join('; ') };
     // --buffer: git writes its output in blocks rather than flushing after every object.
     this.proc = start(this.dir, ['cat-file', '--batch', '--buffer'], 'pipe', gitEnv(), this.output?.peer ?? 'pipe');
     // git holds its own copy of the socket now: ours is closed, so its end of output is seen.
@@ -525,6 +548,9 @@ interface OutputSink {
 /** How git's output reaches this process (`BlobReader`'s `outputVia`, docs/history.md, "git's output through a socket"). */
 export type GitOutput = 'loopback' | 'socket' | 'pipe';
 
+/** The ways, from the one that lets git run furthest ahead to the last resort. */
+const OUTPUT_WAYS: readonly GitOutput[] = ['loopback', 'socket', 'pipe'];
+
 interface SocketOutput {
   kind: 'loopback' | 'socket';
   /** The end to give the child as its stdout (close ours once it is started). */
@@ -552,11 +578,12 @@ interface SocketOutput {
  * connection from our own end (its address and port) is taken, any other is closed unread, and
  * the listener closes as soon as ours is in. `socket`: a local socket in a new private folder
  * (mode 0700), so no other user can connect to it first, removed as soon as the pair is connected.
- * Undefined where it cannot be set up (and on Windows, whose named pipes are another matter): the
- * caller tries the next way.
+ * Where it cannot be set up, why (`the loopback connection: …`), and the caller tries the next
+ * way; on Windows, whose named pipes are another matter, an empty reason (the pipe is the way
+ * there, not a fallback).
  */
-async function socketOutput(kind: 'loopback' | 'socket', sink: OutputSink): Promise<SocketOutput | undefined> {
-  if (process.platform === 'win32') return undefined;
+async function socketOutput(kind: 'loopback' | 'socket', sink: OutputSink): Promise<SocketOutput | string> {
+  if (process.platform === 'win32') return '';
   let folder: string | undefined;
   let server: Server | undefined;
   let reader: Socket | undefined;
@@ -605,7 +632,7 @@ async function socketOutput(kind: 'loopback' | 'socket', sink: OutputSink): Prom
     await new Promise<void>((resolve, reject) => {
       // A loopback connection is made at once or not at all, unless a firewall drops it unanswered:
       // then it is given up on, and the caller tries the next way, instead of waiting minutes.
-      const timer = setTimeout(() => reject(new Error('no connection')), CONNECT_TIMEOUT_MS);
+      const timer = setTimeout(() => reject(new Error(`not made within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
       socket.once('connect', () => {
         clearTimeout(timer);
         resolve();
@@ -622,7 +649,7 @@ async function socketOutput(kind: 'loopback' | 'socket', sink: OutputSink): Prom
     const ours = (peer: Socket) => kind === 'socket' || (peer.remoteAddress === socket.localAddress && peer.remotePort === socket.localPort);
     const peer = await new Promise<Socket>((resolve, reject) => {
       // Ours arrives at once; if it never does (a connection made somewhere else), the next way is tried.
-      const timer = setTimeout(() => reject(new Error('own connection not accepted')), CONNECT_TIMEOUT_MS);
+      const timer = setTimeout(() => reject(new Error(`our own connection not accepted within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
       take = (candidate) => {
         if (!ours(candidate)) {
           candidate.destroy(); // someone else's connection: closed before a byte is written to it
@@ -634,9 +661,9 @@ async function socketOutput(kind: 'loopback' | 'socket', sink: OutputSink): Prom
       for (const candidate of arrived.splice(0)) take(candidate);
     });
     return { kind, peer, ended, close: () => socket.destroy() };
-  } catch {
+  } catch (error) {
     reader?.destroy();
-    return undefined;
+    return `${kind === 'loopback' ? 'the loopback connection' : 'a local socket'}: ${(error as Error)?.message ?? String(error)}`;
   } finally {
     server?.close();
     if (folder) await rm(folder, { recursive: true, force: true }).catch(() => undefined);

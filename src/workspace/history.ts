@@ -7,7 +7,7 @@ import { KNOWN_BINARY_NAME, MAX_STREAMED_BYTES, PieceScanner, piecesRead } from 
 import type { CommitRef, Finding, HistoryLocation, ScanResult, ScanSettings, SecretSink, Skipped } from '../core/types.js';
 import { UsageError } from './errors.js';
 import { unquoteGitPath } from './git.js';
-import { BlobReader, gitLineBatches, gitOutput, listObjectBatches, type BlobResult } from './git-objects.js';
+import { BlobReader, gitLineBatches, gitOutput, listObjectBatches, type BlobResult, type GitOutput } from './git-objects.js';
 import { HistoryBlobPool, prepareHistoryScan, type HistoryPoolOptions, type PoolOutcome } from './history-pool.js';
 import { acceptedFingerprints } from './history-blob.js';
 import { ObjectIdMap } from './object-ids.js';
@@ -56,6 +56,12 @@ export interface HistoryStats {
   /** Worker threads started, and the blobs they scanned (the rest were scanned in the main thread). */
   workers: number;
   blobsFromWorkers: number;
+  /**
+   * Set when git's output could not come through a loopback connection (no loopback interface, a
+   * firewall): the way it came instead and why. The scan is the same, only slower: git runs less
+   * far ahead of it (docs/history.md, "fourteenth session").
+   */
+  gitOutput?: { way: GitOutput; reason: string };
 }
 
 export interface HistoryScan {
@@ -382,7 +388,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
         identities: 0,
       },
     },
-    history: { commits, blobs, blobBytes, head, shallow, notFetched, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers },
+    history: { commits, blobs, blobBytes, head, shallow, notFetched, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers, ...(reader.outputFallback ? { gitOutput: reader.outputFallback } : {}) },
   };
 }
 

@@ -1,4 +1,5 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeGithubToken, runCli } from '../support/cli/run-cli.js';
@@ -26,6 +27,30 @@ describe('nhi-steward scan --history', () => {
     shas.c4 = repo.commit('Dave', '2024-01-04T10:00:00Z', { 'last.ts': `const z = '${LAST}';\n` });
   });
   afterAll(() => repo.cleanup());
+
+  it('where no loopback connection can be made, the report is the same and stderr says how git was read instead, and why', async () => {
+    const usual = await runInProcess(['scan', repo.dir, '--history', '-f', 'json']);
+    expect(usual.stderr).not.toContain("git's output");
+    // A sandbox that forbids listening on a TCP port: git's output comes through a local socket.
+    const listen = Server.prototype.listen;
+    Server.prototype.listen = function (this: Server, ...args: unknown[]) {
+      if (typeof args[0] !== 'number') return (listen as (...all: unknown[]) => Server).apply(this, args);
+      process.nextTick(() => this.emit('error', Object.assign(new Error('listen EPERM: operation not permitted'), { code: 'EPERM' })));
+      return this;
+    } as typeof listen;
+    try {
+      const fallen = await runInProcess(['scan', repo.dir, '--history', '-f', 'json']);
+      expect(fallen.stderr).toContain("nhi-steward: history: git's output was read through a local socket, slower, because of the loopback connection: listen EPERM: operation not permitted\n");
+      const report = (run: { stdout: string }) => run.stdout.replace(/"durationMs": *\d+(\.\d+)?/g, '');
+      expect(fallen.code).toBe(usual.code);
+      expect(report(fallen)).toBe(report(usual));
+      expect(JSON.parse(fallen.stdout).findings.length).toBeGreaterThan(0);
+      const quiet = await runInProcess(['scan', repo.dir, '--history', '-f', 'json', '--quiet']);
+      expect(quiet.stderr).not.toContain("git's output");
+    } finally {
+      Server.prototype.listen = listen;
+    }
+  });
 
   it('JSON: each secret with its introducing commit and presentAtHead; exit 1', async () => {
     const run = await runInProcess(['scan', repo.dir, '--history', '-f', 'json']);

@@ -25,7 +25,7 @@ function committed(repo: HistoryRepo, files: Record<string, string>): string[] {
  * does: how it read git's output (asked while git ran) and each result, its bytes replaced by
  * their object id (they are valid only during the call).
  */
-async function readByDefault(dir: string, ids: readonly string[]): Promise<{ readThrough: string | undefined; results: BlobResult<number>[] }> {
+async function readByDefault(dir: string, ids: readonly string[]): Promise<{ readThrough: string | undefined; results: BlobResult<number>[]; fallback: BlobReader<number>['outputFallback'] }> {
   const results: BlobResult<number>[] = [];
   let readThrough: string | undefined;
   const reader: BlobReader<number> = new BlobReader<number>(dir, (blob) => {
@@ -34,7 +34,7 @@ async function readByDefault(dir: string, ids: readonly string[]): Promise<{ rea
   });
   await reader.requestMany(ids.map((oid, i) => ({ oid, tag: i })));
   await reader.finish();
-  return { readThrough, results };
+  return { readThrough, results, fallback: reader.outputFallback };
 }
 
 /**
@@ -73,6 +73,7 @@ describe.each(OUTPUTS)('BlobReader when git cat-file dies mid-stream (output thr
     for (const [i, oid] of blobs.entries()) await reader.request(oid, i);
     await reader.finish();
     expect(reader.outputKind).toBe(output);
+    expect(reader.outputFallback).toBeUndefined(); // each new process's output came the way asked, the pipe too when asked for
     return results;
   }
 
@@ -310,8 +311,9 @@ describe('BlobReader through a loopback connection, with another local process c
       const files: Record<string, string> = {};
       for (let i = 0; i < 30; i++) files[`f${i}.txt`] = `${i}:`.padEnd(50_000, String.fromCharCode(97 + i));
       const ids = committed(repo, files);
-      const { readThrough, results } = await readByDefault(repo.dir, ids);
+      const { readThrough, results, fallback } = await readByDefault(repo.dir, ids);
       expect(readThrough).toBe('loopback');
+      expect(fallback).toBeUndefined(); // a stranger turned away is no reason to fall back
       expect(results.map((r) => r.ok && r.bytes.toString())).toEqual(ids);
       expect(strangers).toHaveLength(1);
       await strangers[0].closed; // closed by the reader, not left waiting
@@ -342,9 +344,10 @@ describe('BlobReader where no loopback connection can be made', () => {
       const files: Record<string, string> = {};
       for (let i = 0; i < 12; i++) files[`f${i}.txt`] = `${i}:`.padEnd(100_000 * (i % 3) + 10, String.fromCharCode(97 + i));
       const ids = committed(repo, files);
-      const { readThrough, results } = await readByDefault(repo.dir, ids);
+      const { readThrough, results, fallback } = await readByDefault(repo.dir, ids);
       expect(refused).toBe(1);
       expect(readThrough).toBe('socket');
+      expect(fallback).toEqual({ way: 'socket', reason: 'the loopback connection: listen EACCES' });
       expect(results.map((r) => r.ok && r.bytes.toString())).toEqual(ids);
     } finally {
       Server.prototype.listen = listen;
@@ -375,9 +378,10 @@ describe('BlobReader where the loopback connection is never answered', () => {
       repo.commit('A', '2024-01-01T00:00:00Z', files);
       const ids = Object.keys(files).map((f) => repo.git('rev-parse', `HEAD:${f}`));
       const started = performance.now();
-      const { readThrough, results } = await readByDefault(repo.dir, ids);
+      const { readThrough, results, fallback } = await readByDefault(repo.dir, ids);
       expect(dropped).toBe(1);
       expect(readThrough).toBe('socket');
+      expect(fallback).toEqual({ way: 'socket', reason: 'the loopback connection: not made within 2 s' });
       expect(results.map((r) => r.ok && r.bytes.toString())).toEqual(ids);
       expect(performance.now() - started).toBeLessThan(15_000); // given up on, not waited out
     } finally {
@@ -406,9 +410,10 @@ describe('BlobReader whose own loopback connection is never accepted', () => {
     try {
       const ids = committed(repo, { 'a.txt': 'a'.repeat(200_000), 'b.txt': 'b\n' });
       const started = performance.now();
-      const { readThrough, results } = await readByDefault(repo.dir, ids);
+      const { readThrough, results, fallback } = await readByDefault(repo.dir, ids);
       expect(unheard).toBe(1);
       expect(readThrough).toBe('socket');
+      expect(fallback).toEqual({ way: 'socket', reason: 'the loopback connection: our own connection not accepted within 2 s' });
       expect(results.map((r) => r.ok && r.bytes.toString())).toEqual(ids);
       expect(performance.now() - started).toBeLessThan(15_000);
     } finally {
