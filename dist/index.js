@@ -58732,10 +58732,31 @@ var BlobReader = class {
   get outputKind() {
     return this.proc === void 0 ? void 0 : this.output?.kind ?? "pipe";
   }
+  /**
+   * Why git's output did not come the way asked for (`outputVia`) the first time a way fell short,
+   * e.g. `the loopback connection: connect ECONNREFUSED 127.0.0.1:41234`: the scan goes on through
+   * the next way, slower (docs/history.md, "fourteenth session"), and says so (history.ts,
+   * `HistoryStats.gitOutput`). Undefined while every git's output came as asked.
+   */
+  get outputFallback() {
+    return this.fallback;
+  }
+  fallback;
   /** Starts a git, and gives it the requests not answered yet (all of them, the first time). */
   async spawn() {
     const sink = { data: (bytes) => this.feed(bytes), direct: () => this.direct(), directed: (length) => this.directed(length) };
-    this.output = this.outputVia === "pipe" ? void 0 : (this.outputVia === "loopback" ? await socketOutput("loopback", sink) : void 0) ?? await socketOutput("socket", sink);
+    this.output = void 0;
+    const failures = [];
+    for (const way of OUTPUT_WAYS.slice(OUTPUT_WAYS.indexOf(this.outputVia))) {
+      if (way === "pipe") break;
+      const made = await socketOutput(way, sink);
+      if (typeof made !== "string") {
+        this.output = made;
+        break;
+      }
+      if (made !== "") failures.push(made);
+    }
+    if (failures.length > 0) this.fallback ??= { way: this.output?.kind ?? "pipe", reason: failures.join("; ") };
     this.proc = start(this.dir, ["cat-file", "--batch", "--buffer"], "pipe", gitEnv(), this.output?.peer ?? "pipe");
     this.output?.peer.destroy();
     this.watcher = watch(this.proc);
@@ -58965,8 +58986,9 @@ var Desync = class extends Error {
 };
 var OUTPUT_BUFFER = 1 << 20;
 var DIRECT_READ = 64 << 10;
+var OUTPUT_WAYS = ["loopback", "socket", "pipe"];
 async function socketOutput(kind, sink) {
-  if (process.platform === "win32") return void 0;
+  if (process.platform === "win32") return "";
   let folder;
   let server;
   let reader;
@@ -59012,7 +59034,7 @@ async function socketOutput(kind, sink) {
     });
     reader = socket;
     await new Promise((resolve5, reject) => {
-      const timer = setTimeout(() => reject(new Error("no connection")), CONNECT_TIMEOUT_MS);
+      const timer = setTimeout(() => reject(new Error(`not made within ${CONNECT_TIMEOUT_MS / 1e3} s`)), CONNECT_TIMEOUT_MS);
       socket.once("connect", () => {
         clearTimeout(timer);
         resolve5();
@@ -59027,7 +59049,7 @@ async function socketOutput(kind, sink) {
     socket.on("close", () => settle.resolve());
     const ours = (peer2) => kind === "socket" || peer2.remoteAddress === socket.localAddress && peer2.remotePort === socket.localPort;
     const peer = await new Promise((resolve5, reject) => {
-      const timer = setTimeout(() => reject(new Error("own connection not accepted")), CONNECT_TIMEOUT_MS);
+      const timer = setTimeout(() => reject(new Error(`our own connection not accepted within ${CONNECT_TIMEOUT_MS / 1e3} s`)), CONNECT_TIMEOUT_MS);
       take = (candidate) => {
         if (!ours(candidate)) {
           candidate.destroy();
@@ -59039,9 +59061,9 @@ async function socketOutput(kind, sink) {
       for (const candidate of arrived.splice(0)) take(candidate);
     });
     return { kind, peer, ended, close: () => socket.destroy() };
-  } catch {
+  } catch (error2) {
     reader?.destroy();
-    return void 0;
+    return `${kind === "loopback" ? "the loopback connection" : "a local socket"}: ${error2?.message ?? String(error2)}`;
   } finally {
     server?.close();
     if (folder) await rm2(folder, { recursive: true, force: true }).catch(() => void 0);
@@ -62419,7 +62441,7 @@ async function scanHistory(dir, options) {
         identities: 0
       }
     },
-    history: { commits, blobs, blobBytes, head, shallow, notFetched, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers }
+    history: { commits, blobs, blobBytes, head, shallow, notFetched, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers, ...reader.outputFallback ? { gitOutput: reader.outputFallback } : {} }
   };
 }
 function readsInPieces(path7, size) {
