@@ -157,10 +157,17 @@ export function utf16Text(bytes: Uint8Array): string | undefined {
   if (bytes.length < 2) return undefined;
   let order: 'le' | 'be' | undefined;
   let from = 2; // past the byte-order mark
+  let unmarked: 'ascii' | 'other' | undefined;
   if (bytes[0] === 0xff && bytes[1] === 0xfe) order = bytes.length >= 4 && bytes[2] === 0 && bytes[3] === 0 ? undefined : 'le';
   else if (bytes[0] === 0xfe && bytes[1] === 0xff) order = 'be';
   else {
-    order = utf16Order(bytes.subarray(0, BINARY_SNIFF_BYTES));
+    const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
+    order = utf16Order(sniff);
+    unmarked = 'ascii';
+    if (order === undefined) {
+      order = utf16NulOrder(sniff);
+      unmarked = 'other';
+    }
     from = 0;
   }
   if (order === undefined) return undefined;
@@ -168,11 +175,47 @@ export function utf16Text(bytes: Uint8Array): string | undefined {
   const le = Buffer.from(even); // a copy: swapping must not touch the caller's bytes
   if (order === 'be') le.swap16();
   const text = le.toString('utf16le');
-  return UTF16_CONTROL.test(text.slice(0, BINARY_SNIFF_BYTES / 2)) ? undefined : text;
+  const start = text.slice(0, BINARY_SNIFF_BYTES / 2);
+  if (UTF16_CONTROL.test(start)) return undefined;
+  return unmarked === 'other' && NOT_TEXT.test(start) ? undefined : text;
 }
+
+/**
+ * What text in any script holds few or none of, and bytes read as UTF-16 in the wrong order or
+ * not UTF-16 at all hold many of: unassigned code points, private-use ones and halves of
+ * surrogate pairs without their other half.
+ */
+const NOT_TEXT = /[\p{Cn}\p{Co}\p{Cs}]/u;
 
 /** Control characters a UTF-16 text does not hold (all but tab, LF, FF, CR); U+0000 included. */
 const UTF16_CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
+
+/**
+ * The byte order in which `sniff` (a file's start, no byte-order mark, not mostly ASCII: Japanese,
+ * Chinese, Cyrillic… text) may be UTF-16: its NUL bytes are the high bytes of its ASCII characters
+ * (line ends, spaces, digits, the ASCII of a token), so at least NUL_MIN of them, and all but one
+ * in twenty on one side of each pair (a character U+xx00 puts its NUL on the other). A binary
+ * format's NULs fall on both sides; what is left is then judged on the decoded text
+ * (`utf16Text`: no control character, and nothing unassigned, private-use or half a surrogate
+ * pair, `NOT_TEXT`).
+ */
+function utf16NulOrder(sniff: Uint8Array): 'le' | 'be' | undefined {
+  let odd = 0; // little-endian: the high byte is the second of each pair
+  let even = 0;
+  const length = sniff.length & ~1;
+  for (let i = 0; i < length; i += 2) {
+    if (sniff[i] === 0) even++;
+    if (sniff[i + 1] === 0) odd++;
+  }
+  const nuls = odd + even;
+  if (nuls < NUL_MIN) return undefined;
+  if (odd * 20 >= nuls * 19) return 'le';
+  if (even * 20 >= nuls * 19) return 'be';
+  return undefined;
+}
+
+/** The fewest NUL bytes that make a start without a byte-order mark UTF-16 of a non-Latin script (`utf16NulOrder`). */
+const NUL_MIN = 8;
 
 /**
  * The byte order in which `sniff` (a file's start, no byte-order mark) reads as UTF-16 text of

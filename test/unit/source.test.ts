@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBlob, decodeInBlocks, decodeText, DECODE_BLOCK, toSourceFile, utf16Text } from '../../src/core/source.js';
+import { scanSecrets } from '../../src/core/secrets/engine.js';
+import { fakeGithubToken } from '../support/cli/run-cli.js';
+import { defaultSettings, type SourceFile } from '../../src/core/types.js';
 
 /** docs/architecture.md, "Scanning input": binary = a NUL byte in the first 8 KiB; files over max-file-size are skipped; nothing silently. */
 describe('toSourceFile', () => {
@@ -77,12 +80,52 @@ describe('UTF-16 text (a NUL byte every other byte: PowerShell Out-File, regedit
     for (const bytes of [Buffer.concat([BOM_LE, le(script)]), Buffer.concat([BOM_BE, be(script)]), le(script), be(script)]) {
       expect(toSourceFile('setup.ps1', bytes, settings, new Set([2]))).toEqual({ path: 'setup.ps1', content: script, addedLines: new Set([2]) });
     }
-    // Without a mark the start must be mostly ASCII; with one, any text.
+    // With a mark, any text; without one, text of any script whose NULs (the high bytes of its
+    // ASCII characters) all fall on one side of each pair.
     const cjk = '鍵 = "値"\n'.repeat(20);
     expect(utf16Text(Buffer.concat([BOM_LE, le(cjk)]))).toBe(cjk);
-    expect(utf16Text(le(cjk))).toBeUndefined();
+    expect(utf16Text(le(cjk))).toBe(cjk);
+    expect(utf16Text(be(cjk))).toBe(cjk);
     // Half a code unit at the end is dropped, not decoded as garbage.
     expect(utf16Text(Buffer.concat([BOM_LE, le(script), Buffer.from([0x41])]))).toBe(script);
+  });
+
+  it('without a mark, text of a non-Latin script is read in its order, a token in it found where it is', () => {
+    // A Japanese PowerShell transcript and a Russian .reg export, no byte-order mark: mostly
+    // characters past ASCII, whose NUL bytes are only those of the ASCII ones.
+    const token = fakeGithubToken(301);
+    const japanese = `${'# 設定ファイルを読み込み、資格情報を確認します。\r\n'.repeat(40)}$env:GITHUB_TOKEN = "${token}"\r\n# 完了\r\n`;
+    const russian = `${'; Параметры подключения к серверу, не изменять вручную\r\n'.repeat(30)}"Token"="${token}"\r\n`;
+    for (const [text, line] of [[japanese, 41], [russian, 31]] as const) {
+      for (const bytes of [le(text), be(text)]) {
+        const file = toSourceFile('settings.ps1', bytes, settings);
+        expect(file).toEqual({ path: 'settings.ps1', content: text });
+        const found = scanSecrets(file as SourceFile, defaultSettings());
+        expect(found.map((f) => [f.rule, f.line])).toEqual([['secret/github-classic-pat', line]]);
+      }
+    }
+    // Character U+4E00 (一) puts a NUL on the other side of its pair: one in twenty is allowed.
+    const mixed = '一'.repeat(3) + 'テスト 1\n'.repeat(60);
+    expect(utf16Text(le(mixed))).toBe(mixed);
+  });
+
+  it('without a mark and not mostly ASCII: stays binary when the NULs fall on both sides, are too few, or the text reads as unassigned or private-use characters or half surrogate pairs', () => {
+    const binary = { path: 'x', reason: 'binary', detail: 'NUL byte in the first 8 KiB' };
+    const japanese = '設定ファイルを読み込みます。\n'.repeat(30);
+    // NULs on both sides: the same text, one pair of every 16 shifted by a byte.
+    const shifted = Buffer.concat([le(japanese.slice(0, 100)), Buffer.from([0]), le(japanese.slice(100))]);
+    expect(toSourceFile('x', shifted, settings)).toEqual(binary);
+    // Text in either order, but with as many NULs on each side (一 is 00 4E, a space 20 00): which order is meant is a guess, so not a text.
+    expect(toSourceFile('x', le('一 '.repeat(300)), settings)).toEqual(binary);
+    // Seven NULs only.
+    expect(toSourceFile('x', le(`${'設定ファイル'.repeat(200)}${'\n'.repeat(7)}`), settings)).toEqual(binary);
+    // NULs on one side, but the rest reads as private-use characters (U+E000…), or as unpaired halves of surrogate pairs.
+    const privateUse = Buffer.from(Uint16Array.from({ length: 600 }, (_, i) => (i % 10 === 0 ? 0x20 : 0xe000 + i)).buffer);
+    expect(toSourceFile('x', privateUse, settings)).toEqual(binary);
+    const halves = Buffer.from(Uint16Array.from({ length: 600 }, (_, i) => (i % 10 === 0 ? 0x0a : 0xd801 + (i % 6))).buffer);
+    expect(toSourceFile('x', halves, settings)).toEqual(binary);
+    // The same text is text (what each case above breaks).
+    expect(toSourceFile('x', le(japanese), settings)).toEqual({ path: 'x', content: japanese });
   });
 
   it('stays binary: UTF-32, NULs or control characters in the text, tables of 16-bit numbers, random bytes', () => {
