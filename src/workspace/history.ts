@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { sameSecret } from '../core/commits.js';
+import { capYoungGeneration } from '../core/parallel/young-generation.js';
 import { activeDetectorCount } from '../core/secrets/engine.js';
 import { detached } from '../core/secrets/fingerprint.js';
 import { KNOWN_BINARY_NAME, MAX_STREAMED_BYTES, PieceScanner, piecesRead } from '../core/secrets/pieces.js';
@@ -216,7 +217,10 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   };
   const pool = new HistoryBlobPool<BlobTag>(dir, settings, apply, options.revealSecrets, options.parallel);
   const tooLarge = (tag: BlobTag, size: number): { scanned: false; skipped: Skipped } => ({ scanned: false, skipped: { path: tag.path, reason: 'too-large', detail: `blob ${tag.oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
+  const youngGeneration = capYoungGeneration(process.execArgv, process.env);
+  let blobsRead = 0;
   const toPool = (blob: BlobResult<BlobTag>): void => {
+    if ((++blobsRead & 31) === 0) youngGeneration();
     if (blob.ok) pool.add(blob.tag.seq, blob.tag, blob.bytes);
     else if (blob.size === undefined) pool.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason });
     else pool.settle(blob.tag.seq, blob.tag, largeOutcome(blob.tag, tooLarge(blob.tag, blob.size)));

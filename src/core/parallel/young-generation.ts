@@ -1,3 +1,4 @@
+import { getHeapSpaceStatistics } from 'node:v8';
 import { V8Setting } from './v8-setting.js';
 
 /**
@@ -25,7 +26,8 @@ import { V8Setting } from './v8-setting.js';
  * repository's own dense history it took 1.953 s against 2.038 s and peaked lower, 180-194
  * against 210-233 MB. On Node 24 it was ~3 % faster on both and peaked
  * ~30 MB higher on both. History mode's memory bound is the 5 GB history's (docs/history.md), not a
- * tree scan's 150 MB (docs/performance.md, "Young generation").
+ * tree scan's 150 MB (docs/performance.md, "Young generation"). The growth stops at
+ * HISTORY_NEW_SPACE_MAX all the same (`capYoungGeneration`): Node 24's V8 would take it to 128 MB.
  */
 export function keepYoungGenerationSmall(execArgv: readonly string[], env: NodeJS.ProcessEnv, historyScan = false): boolean {
   return !historyScan && youngGeneration.apply(execArgv, env);
@@ -64,4 +66,30 @@ export function keepYoungGenerationSmallAgain(wanted = youngGeneration.applied):
 
 export function youngGenerationChosenByUser(execArgv: readonly string[], env: NodeJS.ProcessEnv): boolean {
   return youngGeneration.chosenByUser(execArgv, env);
+}
+
+/**
+ * The most a history scan lets V8's young generation grow to (its new space, both halves): what
+ * V8's default reaches on Node 20 and 22. Node 24's V8 grows it to 128 MB, which on this
+ * repository's own dense history (706 findings) took the CLI's peak RSS from ~300 MB on Node 20 to
+ * ~410 MB, over history mode's 400 MB bound (docs/history.md, "Young generation in history scans").
+ */
+export const HISTORY_NEW_SPACE_MAX = 32 * 1024 * 1024;
+
+/**
+ * A history scan keeps V8's default growth of the young generation (see `keepYoungGenerationSmall`)
+ * up to `max`: the returned check, called now and then as the scan goes (history.ts, every few
+ * blobs), stops its growth there (`--semi-space-growth-factor=1`, read by V8 each time it would
+ * grow it) the first time the new space has reached it. Nothing is set where the user chose the
+ * young generation's flags (`youngGenerationChosenByUser`) or where it was already kept small.
+ */
+export function capYoungGeneration(execArgv: readonly string[], env: NodeJS.ProcessEnv, max = HISTORY_NEW_SPACE_MAX): () => void {
+  let done = youngGeneration.applied || youngGeneration.chosenByUser(execArgv, env);
+  return () => {
+    if (done) return;
+    const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+    if (newSpace === undefined || newSpace.space_size < max) return;
+    done = true;
+    youngGeneration.apply(execArgv, env);
+  };
 }
