@@ -154,14 +154,30 @@ export function exactSourceFile(file: SourceFile): SourceFile {
  * odd last byte (half a code unit) is dropped too.
  */
 export function utf16Text(bytes: Uint8Array): string | undefined {
-  if (bytes.length < 2) return undefined;
+  const layout = utf16Layout(bytes.subarray(0, 2 + BINARY_SNIFF_BYTES));
+  if (layout === undefined) return undefined;
+  const { order, from } = layout;
+  const even = bytes.subarray(from, from + ((bytes.length - from) & ~1));
+  const le = Buffer.from(even); // a copy: swapping must not touch the caller's bytes
+  if (order === 'be') le.swap16();
+  return le.toString('utf16le');
+}
+
+/**
+ * How a file that starts with `start` (its first 8 KiB and two bytes, or all of it when shorter)
+ * is UTF-16 text (`utf16Text`): its byte order and where its text starts (2 past a byte-order
+ * mark, else 0); undefined when it is not. Asked of a file's start alone, so that a file read in
+ * pieces (src/core/secrets/pieces.ts) is judged as a whole file is.
+ */
+export function utf16Layout(start: Uint8Array): { order: 'le' | 'be'; from: number } | undefined {
+  if (start.length < 2) return undefined;
   let order: 'le' | 'be' | undefined;
   let from = 2; // past the byte-order mark
   let unmarked: 'ascii' | 'other' | undefined;
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) order = bytes.length >= 4 && bytes[2] === 0 && bytes[3] === 0 ? undefined : 'le';
-  else if (bytes[0] === 0xfe && bytes[1] === 0xff) order = 'be';
+  if (start[0] === 0xff && start[1] === 0xfe) order = start.length >= 4 && start[2] === 0 && start[3] === 0 ? undefined : 'le';
+  else if (start[0] === 0xfe && start[1] === 0xff) order = 'be';
   else {
-    const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
+    const sniff = start.subarray(0, BINARY_SNIFF_BYTES);
     order = utf16Order(sniff);
     unmarked = 'ascii';
     if (order === undefined) {
@@ -171,13 +187,11 @@ export function utf16Text(bytes: Uint8Array): string | undefined {
     from = 0;
   }
   if (order === undefined) return undefined;
-  const even = bytes.subarray(from, from + ((bytes.length - from) & ~1));
-  const le = Buffer.from(even); // a copy: swapping must not touch the caller's bytes
-  if (order === 'be') le.swap16();
-  const text = le.toString('utf16le');
-  const start = text.slice(0, BINARY_SNIFF_BYTES / 2);
-  if (UTF16_CONTROL.test(start)) return undefined;
-  return unmarked === 'other' && NOT_TEXT.test(start) ? undefined : text;
+  const units = Buffer.from(start.subarray(from, from + Math.min(BINARY_SNIFF_BYTES, (start.length - from) & ~1)));
+  if (order === 'be') units.swap16();
+  const text = units.toString('utf16le');
+  if (UTF16_CONTROL.test(text)) return undefined;
+  return unmarked === 'other' && NOT_TEXT.test(text) ? undefined : { order, from };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { textSourceFile } from '../source.js';
+import { textSourceFile, utf16Layout } from '../source.js';
 import type { LineSink } from '../diff/unified.js';
 import type { Finding, ScanSettings, SecretSink, Skipped } from '../types.js';
 import { lowerBound } from './candidates.js';
@@ -19,6 +19,11 @@ import { limitFinding, MAX_SECRETS_PER_FILE, scanSecrets } from './engine.js';
  * characters: src/core/secrets/candidates.ts, TRUNCATED_REACH). Lines and columns are the whole
  * file's: line feeds and UTF-16 units are counted over the bytes as they pass. Memory is bounded
  * by PIECE + BACK + AHEAD bytes and their text, whatever the file's size.
+ *
+ * A file is judged on its first 8 KiB as a whole file is (src/core/source.ts): a NUL byte there
+ * makes it binary, unless it is UTF-16 text (`utf16Layout`), whose bytes are then turned into UTF-8
+ * as they come (the same lines, and the same UTF-16 columns counted over them), so a UTF-16 file
+ * over max-file-size is scanned too.
  */
 export const PIECE = 4 * 1024 * 1024;
 export const BACK = 64 * 1024;
@@ -52,6 +57,13 @@ export class PieceScanner {
   /** Change modes: the added lines, ascending. */
   private readonly added?: number[];
   binary = false;
+  /** How pushed bytes are read: not known before the file's first 8 KiB (and two) have come, then as they are, or as UTF-16 in this order. */
+  private layout: 'unknown' | 'bytes' | 'le' | 'be' = 'unknown';
+  /** The file's first bytes, while its layout is not known. */
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  /** UTF-16: bytes that do not make a whole character yet (an odd byte, the first half of a surrogate pair). */
+  private carry: Buffer = Buffer.alloc(0);
 
   constructor(
     readonly path: string,
@@ -77,9 +89,57 @@ export class PieceScanner {
   /** Bytes that follow those already pushed (copied: the caller may reuse its buffer). */
   push(bytes: Uint8Array): void {
     if (this.binary) return;
+    if (this.layout === 'unknown') {
+      this.head.push(Buffer.from(bytes));
+      this.headBytes += bytes.length;
+      if (this.headBytes >= SNIFF + 2) this.decide();
+      return;
+    }
+    this.add(this.layout === 'bytes' ? Buffer.from(bytes) : this.transcode(bytes, false));
+  }
+
+  /** Reads the file's first bytes (`head`): binary, UTF-16 text, or bytes taken as they are. */
+  private decide(): void {
+    const head = Buffer.concat(this.head);
+    this.head = [];
+    if (head.subarray(0, SNIFF).indexOf(0) === -1) {
+      this.layout = 'bytes';
+      this.add(head);
+      return;
+    }
+    const utf16 = utf16Layout(head.subarray(0, SNIFF + 2));
+    if (utf16 === undefined) {
+      this.binary = true;
+      return;
+    }
+    this.layout = utf16.order;
+    this.add(this.transcode(head.subarray(utf16.from), false));
+  }
+
+  /**
+   * UTF-16 bytes (after those carried over) as UTF-8; an odd last byte and the first half of a
+   * surrogate pair wait for what follows, unless this is the `last` of the file (then a half pair
+   * is read as it is, and an odd byte dropped, as `utf16Text` does).
+   */
+  private transcode(bytes: Uint8Array, last: boolean): Buffer {
+    const data = Buffer.concat([this.carry, bytes]); // a copy: swapping must not touch the caller's bytes
+    let whole = data.length & ~1;
+    const le = this.layout === 'le';
+    if (!last && whole >= 2) {
+      const unit = le ? data[whole - 2] | (data[whole - 1] << 8) : (data[whole - 2] << 8) | data[whole - 1];
+      if (unit >= 0xd800 && unit <= 0xdbff) whole -= 2;
+    }
+    this.carry = last ? Buffer.alloc(0) : Buffer.from(data.subarray(whole));
+    const units = data.subarray(0, whole);
+    if (!le) units.swap16();
+    return Buffer.from(units.toString('utf16le'), 'utf8');
+  }
+
+  /** Bytes of the text to scan (UTF-8), the caller's no more. */
+  private add(bytes: Buffer): void {
     // Joined once a piece's worth has come, not on every push: a stream's small chunks would
     // otherwise copy the pending bytes again each time.
-    this.pending.push(Buffer.from(bytes));
+    this.pending.push(bytes);
     this.pendingBytes += bytes.length;
     if (this.end() < this.ownFrom + this.sizes.piece + this.sizes.ahead + 4) return;
     this.join();
@@ -98,6 +158,8 @@ export class PieceScanner {
    * byte in its first 8 KiB, as for any file: src/core/source.ts).
    */
   finish(): Finding[] | undefined {
+    if (this.layout === 'unknown') this.decide();
+    if (!this.binary && (this.layout === 'le' || this.layout === 'be')) this.add(this.transcode(Buffer.alloc(0), true));
     this.join();
     while (!this.binary && this.ownFrom < this.end()) this.scanPiece(true);
     if (this.binary) return undefined;
@@ -115,10 +177,6 @@ export class PieceScanner {
 
   private scanPiece(last: boolean): void {
     const { buf, base } = this;
-    if (this.ownFrom === 0 && buf.subarray(0, SNIFF).indexOf(0) !== -1) {
-      this.binary = true;
-      return;
-    }
     const end = this.end();
     const ownFrom = this.ownFrom;
     // The own range ends after a line feed within its last BACK bytes, else at a character start.

@@ -63,6 +63,39 @@ describe('files over max-file-size', () => {
   });
 });
 
+describe('UTF-16 files over max-file-size (a Windows transcript, a registry export)', () => {
+  const repo = new HistoryRepo('nhi-oversized-utf16-');
+  const TRANSCRIPT_TOKEN = fakeGithubToken(731);
+  /** ~3.4 MB of text: twice that as UTF-16, past the default 5 MiB. */
+  const LINES = 50_000;
+  const text = `${'PS C:\\deploy> Get-Service | Where-Object Status -eq "Running"\r\n'.repeat(LINES)}$env:GITHUB_TOKEN = "${TRANSCRIPT_TOKEN}"\r\n`;
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  beforeAll(() => {
+    expect(le.length).toBeGreaterThan(5 * 1024 * 1024);
+    repo.commit('Mallory', '2024-12-01T10:00:00Z', { 'logs/transcript.txt': le });
+  });
+  afterAll(() => repo.cleanup());
+
+  it('a tree scan reads one in pieces, as UTF-16, and finds the token at its line and column', async () => {
+    const run = await runInProcess(['scan', repo.dir, '-f', 'json']);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.findings.map((f) => [f.file, f.rule, f.line, f.column])).toEqual([['logs/transcript.txt', 'secret/github-classic-pat', LINES + 1, 22]]);
+    expect(report.skipped).toEqual([{ path: 'logs/transcript.txt', reason: 'too-large', detail: expect.stringMatching(/scanned for secrets in pieces, not parsed for identities$/) }]);
+    expect(run.stdout + run.stderr).not.toContain(TRANSCRIPT_TOKEN);
+  });
+
+  it('a history scan finds it after a later commit removed the file, naming that first commit', async () => {
+    const added = repo.git('rev-parse', 'HEAD');
+    repo.commit('Bob', '2024-12-02T10:00:00Z', { 'logs/transcript.txt': null });
+    const run = await runInProcess(['scan', repo.dir, '--history', '-f', 'json']);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as { findings: { file: string; line: number; column: number; presentAtHead?: boolean; commit?: { sha: string } }[] };
+    expect(report.findings.map((f) => [f.file, f.line, f.column, f.presentAtHead, f.commit?.sha])).toEqual([['logs/transcript.txt', LINES + 1, 22, false, added]]);
+    expect(run.stdout + run.stderr).not.toContain(TRANSCRIPT_TOKEN);
+  });
+});
+
 describe('the App and over-size files', () => {
   let double: GitHubDouble;
   let app: RunningApp;

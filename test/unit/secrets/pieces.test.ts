@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scanSecrets } from '../../../src/core/secrets/engine.js';
 import { PieceScanner, scanBytesInPieces, type PieceSizes } from '../../../src/core/secrets/pieces.js';
+import { toSourceFile } from '../../../src/core/source.js';
 import { defaultSettings, type Finding } from '../../../src/core/types.js';
 import { fakeGithubToken } from '../../support/cli/run-cli.js';
 
@@ -116,5 +117,70 @@ describe('secrets of an over-size file, scanned in pieces', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  /** `bytes` pushed in the chunks `cuts` gives, then the rest. */
+  const pushedIn = (bytes: Buffer, cuts: readonly number[], sizes = SIZES): Finding[] => {
+    const pieces = new PieceScanner('dump.sql', settings, undefined, undefined, sizes);
+    let at = 0;
+    for (const n of cuts) {
+      pieces.push(bytes.subarray(at, at + n));
+      at += n;
+    }
+    pieces.push(bytes.subarray(at));
+    return pieces.finish() as Finding[];
+  };
+  const utf16 = (t: string, order: 'le' | 'be', mark: boolean): Buffer => {
+    const le = Buffer.from(t, 'utf16le');
+    if (order === 'be') le.swap16();
+    return mark ? Buffer.concat([Buffer.from(order === 'le' ? [0xff, 0xfe] : [0xfe, 0xff]), le]) : le;
+  };
+
+  it('UTF-16 text over the limit, either order, with a mark or without, in any split (odd ones, halves of surrogate pairs): the findings of the same file read whole', () => {
+    fc.assert(
+      fc.property(text, fc.constantFrom<'le' | 'be'>('le', 'be'), fc.boolean(), fc.array(fc.integer({ min: 1, max: 5001 }), { minLength: 1, maxLength: 20 }), (t, order, mark, cuts) => {
+        const bytes = utf16(t, order, mark);
+        const file = toSourceFile('dump.sql', bytes, { maxFileSize: bytes.length });
+        const found = pushedIn(bytes, cuts);
+        if (!('content' in file)) expect(found).toBeUndefined(); // read as binary whole, as binary in pieces
+        else expect(found!.map(shape)).toEqual(scanSecrets(file, settings).map(shape));
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('a UTF-16 PowerShell transcript of several MB, token near its end: found at its line, as the whole file has it', () => {
+    const token = fakeGithubToken(91);
+    const text = `${'PS C:\\deploy> Get-Service | Where-Object Status -eq "Running"\r\n'.repeat(60_000)}$env:GITHUB_TOKEN = "${token}"\r\n`;
+    for (const bytes of [utf16(text, 'le', true), utf16(text, 'be', false)]) {
+      expect(bytes.length).toBeGreaterThan(5 * 1024 * 1024);
+      const found = scanBytesInPieces('transcript.txt', bytes, settings, undefined, undefined, { piece: 1 << 20, back: 64 << 10, ahead: 256 << 10 });
+      expect(found!.map((f) => [f.rule, f.line, f.column])).toEqual([['secret/github-classic-pat', 60_001, 22]]);
+      const read = toSourceFile('transcript.txt', bytes, { maxFileSize: bytes.length });
+      expect(found!.map(shape)).toEqual(scanSecrets(read as { path: string; content: string }, settings).map(shape));
+      expect(JSON.stringify(found)).not.toContain(token);
+    }
+  });
+
+  it('UTF-16 cut after the first half of a surrogate pair, or inside a code unit: the same value, lines and columns as the whole file', () => {
+    const filler = Array.from({ length: 400 }, (_, i) => `INSERT INTO t VALUES (${i}, 'row ${i}');`).join('\r\n');
+    const text = `${filler}\r\nDB_PASSWORD="😀😀Zm8qLx2vR7kTq9"\r\n${filler}\r\ntoken = "${fakeGithubToken(12)}"\r\n`;
+    for (const order of ['le', 'be'] as const) {
+      const bytes = utf16(text, order, false);
+      const read = toSourceFile('dump.sql', bytes, { maxFileSize: bytes.length });
+      const expected = scanSecrets(read as { path: string; content: string }, settings).map(shape);
+      expect(expected.map((f) => f.split(' ')[0])).toEqual(['secret/generic-password', 'secret/github-classic-pat']);
+      const emoji = 2 * text.indexOf('😀'); // its high surrogate's first byte
+      expect(emoji).toBeGreaterThan(8 * 1024 + 2); // past the bytes that decide the layout
+      // Cut between the halves of the first pair, then one byte into the second pair's high surrogate.
+      expect(pushedIn(bytes, [emoji + 2, 3, 1001]).map(shape)).toEqual(expected);
+    }
+  });
+
+  it('stays binary where a whole file is: NULs in the first 8 KiB that do not read as UTF-16 text', () => {
+    const table = Buffer.from(Uint16Array.from({ length: 8192 }, (_, i) => i % 200).buffer); // little numbers: control characters
+    expect(pushedIn(table, [3, 4097])).toBeUndefined();
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(20_000, 7)]);
+    expect(pushedIn(png, [1])).toBeUndefined();
   });
 });
