@@ -219,10 +219,19 @@ function firstRequest(before: Int32Array, from: number): number {
   return lo * 4;
 }
 
-/** The index of the last hit (from `h` on) that ends before `to`: where a loop over hits resumes after the ones taken over. */
+/**
+ * The index of the last hit (from `h` on) that ends before `to`: where a loop over hits resumes
+ * after the ones taken over. A binary search: the hits taken over are most of a long version's.
+ */
 function lastHitBefore(hits: readonly number[], h: number, to: number): number {
-  while (h + 2 < hits.length && hits[h + 3] < to) h += 2;
-  return h;
+  let lo = h >> 1; // hit indices (pairs): hits[lo * 2] is one that ends before `to`, or h itself
+  let hi = hits.length >> 1; // the first that may not
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (hits[mid * 2 + 1] < to) lo = mid;
+    else hi = mid;
+  }
+  return lo * 2;
 }
 
 /** Inserts `value` into an ascending list without duplicates (hits arrive almost in order). */

@@ -1,4 +1,4 @@
-import type { EngineText } from './byte-text.js';
+import { ByteText, type EngineText } from './byte-text.js';
 import { WasmKeywordScanner } from './prefilter-wasm.js';
 
 /** Texts shorter than this stay in JavaScript: copying them out would cost more than it saves. */
@@ -96,7 +96,7 @@ export class KeywordAutomaton {
       if (first - 1 > covered) {
         const from = Math.max(0, covered + 1 - longest);
         const to = first - 1;
-        const found = this.scan(from === 0 && to === n ? text : text.substring(from, to));
+        const found = this.scan(from === 0 && to === n ? text : stretch(text, from, to));
         for (let m = 0; m < found.length; m += 2) {
           const end = found[m + 1] + from;
           if (end > covered) out.push(found[m], end);
@@ -242,4 +242,13 @@ function buildDfa(keywords: readonly string[], classOf: Uint16Array, k: number):
     }
   }
   return { delta, outputs };
+}
+
+/**
+ * Code units [from, to) of a text, to be scanned: a long stretch of a text read from its bytes is
+ * a view of them (the WebAssembly scan copies bytes straight in), not a string made for one scan.
+ */
+function stretch(text: EngineText, from: number, to: number): EngineText {
+  if (typeof text === 'string' || to - from < WASM_FROM) return text.substring(from, to);
+  return new ByteText(text.bytes.subarray(from, to), to - from);
 }

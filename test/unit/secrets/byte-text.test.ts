@@ -104,6 +104,12 @@ const location = defaultSettings({ fingerprint: { kind: 'location' } });
 /** Every detector's samples, positive and negative, one after another: a file of ~1,600 secrets and ~2,000 near misses. */
 const catalogText = allDetectors.flatMap((d) => [...d.samples.positive.map((p) => p.text), ...d.samples.negative.map((n) => (typeof n === 'string' ? n : n.text))]).join('\n');
 
+/**
+ * A new stretch far longer than a keyword's reach (a bundled module added): the keyword pass scans
+ * it on its own, from the version's bytes (prefilter.ts, `stretch`), with tokens at its start, middle and end.
+ */
+const LONG_INSERT = `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 ${'const part = require("./module"); // token\n'.repeat(40)}password = "Zr4Lq9Xm2Vk7Tn8Wp1Bs3H"\n${'let x = secretKey(value);\n'.repeat(40)}xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx`;
+
 describe('the secrets engine on a text read from its bytes', () => {
   it('reports what it reports on the string: every catalog sample, with a non-ASCII licence line, both fingerprint kinds', () => {
     for (const text of [catalogText, `// licence: © 2026 Ünïcode Ltd\n${catalogText}`]) {
@@ -119,7 +125,7 @@ describe('the secrets engine on a text read from its bytes', () => {
   });
 
   it('reports the same, version after version, through the memory of earlier versions (kept as bytes), as a whole scan of each version', () => {
-    const edits = fc.array(fc.record({ at: fc.nat({ max: 1000 }).map((k) => k / 1000), cut: fc.nat({ max: 2000 }), inserted: fc.constantFrom('', '\n', 'x', 'GITHUB_TOKEN=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\n', '// é changed\n', 'const apiKey = "Zr4Lq9Xm2Vk7Tn8Wp1Bs3H";\n') }), { minLength: 1, maxLength: 4 });
+    const edits = fc.array(fc.record({ at: fc.nat({ max: 1000 }).map((k) => k / 1000), cut: fc.nat({ max: 2000 }), inserted: fc.constantFrom('', '\n', 'x', 'GITHUB_TOKEN=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\n', '// é changed\n', 'const apiKey = "Zr4Lq9Xm2Vk7Tn8Wp1Bs3H";\n', LONG_INSERT) }), { minLength: 1, maxLength: 4 });
     // One byte a character: kept as a copy of the blob's bytes; or not: the stand-in's buffer is kept.
     const ascii = catalogText.slice(0, 120_000).replace(/[^\x00-\x7f]/g, '?');
     const reused = Buffer.alloc(1 << 20);
