@@ -87,23 +87,23 @@ export class LineIndex {
     const before = this.earlier!.starts;
     const by = start - startBefore;
     const end = start + length;
-    // The first start after a `\n` at or past `scanned`: a start s > scanned − by there.
-    let lo = 0;
-    let hi = before.length;
-    const after = this.scanned - by;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (before[mid] <= after) lo = mid + 1;
-      else hi = mid;
+    // The starts after a `\n` at or past `scanned` and whose `\n` (at moved − 1) is in the run:
+    // scanned − by < s ≤ end − by; copied up to the first one past `offset`, if that comes first.
+    const from = firstAbove(before, this.scanned - by, 0);
+    let to = firstAbove(before, end - by, from);
+    const past = offset - by < end - by ? firstAbove(before, offset - by, from) : to;
+    const stops = past < to;
+    if (stops) to = past + 1;
+    const count = this.count + (to - from);
+    if (count > this.starts.length) {
+      const grown = new Int32Array(Math.max(count, this.starts.length * 2));
+      grown.set(this.starts.subarray(0, this.count));
+      this.starts = grown;
     }
-    for (let i = lo; i < before.length; i++) {
-      const moved = before[i] + by;
-      if (moved > end) break; // its `\n` (at moved − 1) is past the run
-      this.push(moved);
-      this.scanned = moved;
-      if (moved > offset) return;
-    }
-    this.scanned = end;
+    const starts = this.starts;
+    for (let i = from, at = this.count; i < to; i++, at++) starts[at] = before[i] + by;
+    this.count = count;
+    this.scanned = stops ? starts[count - 1] : end;
   }
 
   /** Every line start (the whole text indexed), for the next version of this file. */
@@ -199,4 +199,16 @@ export function lineAround(text: EngineText, offset: number, end: number, radius
   let to = offset;
   while (to < upper && text.charCodeAt(to) !== 10) to++;
   return text.slice(from, to);
+}
+
+/** The index of the first value above `value` in an ascending list, from `from` on. */
+function firstAbove(list: Int32Array, value: number, from: number): number {
+  let lo = from;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
