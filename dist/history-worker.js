@@ -505,7 +505,7 @@ var KeywordAutomaton = class {
       if (first - 1 > covered) {
         const from = Math.max(0, covered + 1 - longest);
         const to = first - 1;
-        const found = this.scan(from === 0 && to === n ? text : text.substring(from, to));
+        const found = this.scan(from === 0 && to === n ? text : stretch(text, from, to));
         for (let m = 0; m < found.length; m += 2) {
           const end = found[m + 1] + from;
           if (end > covered) out.push(found[m], end);
@@ -626,6 +626,10 @@ function buildDfa(keywords, classOf, k) {
     }
   }
   return { delta, outputs };
+}
+function stretch(text, from, to) {
+  if (typeof text === "string" || to - from < WASM_FROM) return text.substring(from, to);
+  return new ByteText(text.bytes.subarray(from, to), to - from);
 }
 
 // src/core/secrets/compile.ts
@@ -1101,22 +1105,21 @@ var LineIndex = class {
     const before = this.earlier.starts;
     const by = start - startBefore;
     const end = start + length;
-    let lo = 0;
-    let hi = before.length;
-    const after = this.scanned - by;
-    while (lo < hi) {
-      const mid = lo + hi >>> 1;
-      if (before[mid] <= after) lo = mid + 1;
-      else hi = mid;
+    const from = firstAbove(before, this.scanned - by, 0);
+    let to = firstAbove(before, end - by, from);
+    const past = offset - by < end - by ? firstAbove(before, offset - by, from) : to;
+    const stops = past < to;
+    if (stops) to = past + 1;
+    const count = this.count + (to - from);
+    if (count > this.starts.length) {
+      const grown = new Int32Array(Math.max(count, this.starts.length * 2));
+      grown.set(this.starts.subarray(0, this.count));
+      this.starts = grown;
     }
-    for (let i = lo; i < before.length; i++) {
-      const moved = before[i] + by;
-      if (moved > end) break;
-      this.push(moved);
-      this.scanned = moved;
-      if (moved > offset) return;
-    }
-    this.scanned = end;
+    const starts = this.starts;
+    for (let i = from, at15 = this.count; i < to; i++, at15++) starts[at15] = before[i] + by;
+    this.count = count;
+    this.scanned = stops ? starts[count - 1] : end;
   }
   /** Every line start (the whole text indexed), for the next version of this file. */
   allStarts() {
@@ -1186,6 +1189,16 @@ function lineAround(text, offset, end, radius = LINE_RADIUS) {
   let to = offset;
   while (to < upper && text.charCodeAt(to) !== 10) to++;
   return text.slice(from, to);
+}
+function firstAbove(list, value2, from) {
+  let lo = from;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (list[mid] <= value2) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 // src/core/secrets/candidates.ts
@@ -1325,8 +1338,14 @@ function firstRequest(before, from) {
   return lo * 4;
 }
 function lastHitBefore(hits, h, to) {
-  while (h + 2 < hits.length && hits[h + 3] < to) h += 2;
-  return h;
+  let lo = h >> 1;
+  let hi = hits.length >> 1;
+  while (hi - lo > 1) {
+    const mid = lo + hi >>> 1;
+    if (hits[mid * 2 + 1] < to) lo = mid;
+    else hi = mid;
+  }
+  return lo * 2;
 }
 function insertSorted(list, value2) {
   let i = list.length - 1;
@@ -9190,23 +9209,55 @@ function exactSourceFile(file) {
   return { ...rest, content: standIn.exact() };
 }
 function utf16Text(bytes) {
-  if (bytes.length < 2) return void 0;
-  let order;
-  let from = 2;
-  if (bytes[0] === 255 && bytes[1] === 254) order = bytes.length >= 4 && bytes[2] === 0 && bytes[3] === 0 ? void 0 : "le";
-  else if (bytes[0] === 254 && bytes[1] === 255) order = "be";
-  else {
-    order = utf16Order(bytes.subarray(0, BINARY_SNIFF_BYTES));
-    from = 0;
-  }
-  if (order === void 0) return void 0;
+  const layout = utf16Layout(bytes.subarray(0, 2 + BINARY_SNIFF_BYTES));
+  if (layout === void 0) return void 0;
+  const { order, from } = layout;
   const even = bytes.subarray(from, from + (bytes.length - from & ~1));
   const le = Buffer.from(even);
   if (order === "be") le.swap16();
-  const text = le.toString("utf16le");
-  return UTF16_CONTROL.test(text.slice(0, BINARY_SNIFF_BYTES / 2)) ? void 0 : text;
+  return le.toString("utf16le");
 }
+function utf16Layout(start) {
+  if (start.length < 2) return void 0;
+  let order;
+  let from = 2;
+  let unmarked;
+  if (start[0] === 255 && start[1] === 254) order = start.length >= 4 && start[2] === 0 && start[3] === 0 ? void 0 : "le";
+  else if (start[0] === 254 && start[1] === 255) order = "be";
+  else {
+    const sniff = start.subarray(0, BINARY_SNIFF_BYTES);
+    order = utf16Order(sniff);
+    unmarked = "ascii";
+    if (order === void 0) {
+      order = utf16NulOrder(sniff);
+      unmarked = "other";
+    }
+    from = 0;
+  }
+  if (order === void 0) return void 0;
+  const units = Buffer.from(start.subarray(from, from + Math.min(BINARY_SNIFF_BYTES, start.length - from & ~1)));
+  if (order === "be") units.swap16();
+  const text = units.toString("utf16le");
+  if (UTF16_CONTROL.test(text)) return void 0;
+  return unmarked === "other" && NOT_TEXT.test(text) ? void 0 : { order, from };
+}
+var NOT_TEXT = /[\p{Cn}\p{Co}\p{Cs}]/u;
 var UTF16_CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
+function utf16NulOrder(sniff) {
+  let odd = 0;
+  let even = 0;
+  const length = sniff.length & ~1;
+  for (let i = 0; i < length; i += 2) {
+    if (sniff[i] === 0) even++;
+    if (sniff[i + 1] === 0) odd++;
+  }
+  const nuls = odd + even;
+  if (nuls < NUL_MIN) return void 0;
+  if (odd * 20 >= nuls * 19) return "le";
+  if (even * 20 >= nuls * 19) return "be";
+  return void 0;
+}
+var NUL_MIN = 8;
 function utf16Order(sniff) {
   const units = sniff.length >> 1;
   if (units < 16) return void 0;

@@ -32454,6 +32454,7 @@ function lessInliningApplied() {
 }
 
 // src/core/parallel/young-generation.ts
+import { getHeapSpaceStatistics } from "node:v8";
 function keepYoungGenerationSmall(execArgv, env, historyScan2 = false) {
   return !historyScan2 && youngGeneration.apply(execArgv, env);
 }
@@ -32464,6 +32465,17 @@ function youngGenerationKeptSmall() {
 }
 function keepYoungGenerationSmallAgain(wanted = youngGeneration.applied) {
   youngGeneration.again(wanted);
+}
+var HISTORY_NEW_SPACE_MAX = 32 * 1024 * 1024;
+function capYoungGeneration(execArgv, env, max = HISTORY_NEW_SPACE_MAX) {
+  let done = youngGeneration.applied || youngGeneration.chosenByUser(execArgv, env);
+  return () => {
+    if (done) return;
+    const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === "new_space");
+    if (newSpace === void 0 || newSpace.space_size < max) return;
+    done = true;
+    youngGeneration.apply(execArgv, env);
+  };
 }
 
 // src/action/on-off.ts
@@ -44615,23 +44627,55 @@ function exactSourceFile(file) {
   return { ...rest, content: standIn.exact() };
 }
 function utf16Text(bytes) {
-  if (bytes.length < 2) return void 0;
-  let order;
-  let from = 2;
-  if (bytes[0] === 255 && bytes[1] === 254) order = bytes.length >= 4 && bytes[2] === 0 && bytes[3] === 0 ? void 0 : "le";
-  else if (bytes[0] === 254 && bytes[1] === 255) order = "be";
-  else {
-    order = utf16Order(bytes.subarray(0, BINARY_SNIFF_BYTES));
-    from = 0;
-  }
-  if (order === void 0) return void 0;
+  const layout = utf16Layout(bytes.subarray(0, 2 + BINARY_SNIFF_BYTES));
+  if (layout === void 0) return void 0;
+  const { order, from } = layout;
   const even = bytes.subarray(from, from + (bytes.length - from & ~1));
   const le = Buffer.from(even);
   if (order === "be") le.swap16();
-  const text3 = le.toString("utf16le");
-  return UTF16_CONTROL.test(text3.slice(0, BINARY_SNIFF_BYTES / 2)) ? void 0 : text3;
+  return le.toString("utf16le");
 }
+function utf16Layout(start2) {
+  if (start2.length < 2) return void 0;
+  let order;
+  let from = 2;
+  let unmarked;
+  if (start2[0] === 255 && start2[1] === 254) order = start2.length >= 4 && start2[2] === 0 && start2[3] === 0 ? void 0 : "le";
+  else if (start2[0] === 254 && start2[1] === 255) order = "be";
+  else {
+    const sniff = start2.subarray(0, BINARY_SNIFF_BYTES);
+    order = utf16Order(sniff);
+    unmarked = "ascii";
+    if (order === void 0) {
+      order = utf16NulOrder(sniff);
+      unmarked = "other";
+    }
+    from = 0;
+  }
+  if (order === void 0) return void 0;
+  const units2 = Buffer.from(start2.subarray(from, from + Math.min(BINARY_SNIFF_BYTES, start2.length - from & ~1)));
+  if (order === "be") units2.swap16();
+  const text3 = units2.toString("utf16le");
+  if (UTF16_CONTROL.test(text3)) return void 0;
+  return unmarked === "other" && NOT_TEXT.test(text3) ? void 0 : { order, from };
+}
+var NOT_TEXT = /[\p{Cn}\p{Co}\p{Cs}]/u;
 var UTF16_CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
+function utf16NulOrder(sniff) {
+  let odd = 0;
+  let even = 0;
+  const length = sniff.length & ~1;
+  for (let i = 0; i < length; i += 2) {
+    if (sniff[i] === 0) even++;
+    if (sniff[i + 1] === 0) odd++;
+  }
+  const nuls = odd + even;
+  if (nuls < NUL_MIN) return void 0;
+  if (odd * 20 >= nuls * 19) return "le";
+  if (even * 20 >= nuls * 19) return "be";
+  return void 0;
+}
+var NUL_MIN = 8;
 function utf16Order(sniff) {
   const units2 = sniff.length >> 1;
   if (units2 < 16) return void 0;
@@ -45065,7 +45109,7 @@ var KeywordAutomaton = class {
       if (first - 1 > covered) {
         const from = Math.max(0, covered + 1 - longest);
         const to = first - 1;
-        const found2 = this.scan(from === 0 && to === n ? text3 : text3.substring(from, to));
+        const found2 = this.scan(from === 0 && to === n ? text3 : stretch(text3, from, to));
         for (let m = 0; m < found2.length; m += 2) {
           const end = found2[m + 1] + from;
           if (end > covered) out.push(found2[m], end);
@@ -45186,6 +45230,10 @@ function buildDfa(keywords, classOf, k) {
     }
   }
   return { delta, outputs };
+}
+function stretch(text3, from, to) {
+  if (typeof text3 === "string" || to - from < WASM_FROM) return text3.substring(from, to);
+  return new ByteText(text3.bytes.subarray(from, to), to - from);
 }
 
 // src/core/secrets/compile.ts
@@ -45661,22 +45709,21 @@ var LineIndex = class {
     const before = this.earlier.starts;
     const by = start2 - startBefore;
     const end = start2 + length;
-    let lo = 0;
-    let hi = before.length;
-    const after = this.scanned - by;
-    while (lo < hi) {
-      const mid = lo + hi >>> 1;
-      if (before[mid] <= after) lo = mid + 1;
-      else hi = mid;
+    const from = firstAbove(before, this.scanned - by, 0);
+    let to = firstAbove(before, end - by, from);
+    const past = offset - by < end - by ? firstAbove(before, offset - by, from) : to;
+    const stops = past < to;
+    if (stops) to = past + 1;
+    const count = this.count + (to - from);
+    if (count > this.starts.length) {
+      const grown = new Int32Array(Math.max(count, this.starts.length * 2));
+      grown.set(this.starts.subarray(0, this.count));
+      this.starts = grown;
     }
-    for (let i = lo; i < before.length; i++) {
-      const moved = before[i] + by;
-      if (moved > end) break;
-      this.push(moved);
-      this.scanned = moved;
-      if (moved > offset) return;
-    }
-    this.scanned = end;
+    const starts = this.starts;
+    for (let i = from, at16 = this.count; i < to; i++, at16++) starts[at16] = before[i] + by;
+    this.count = count;
+    this.scanned = stops ? starts[count - 1] : end;
   }
   /** Every line start (the whole text indexed), for the next version of this file. */
   allStarts() {
@@ -45746,6 +45793,16 @@ function lineAround(text3, offset, end, radius = LINE_RADIUS) {
   let to = offset;
   while (to < upper && text3.charCodeAt(to) !== 10) to++;
   return text3.slice(from, to);
+}
+function firstAbove(list, value2, from) {
+  let lo = from;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (list[mid] <= value2) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 // src/core/secrets/candidates.ts
@@ -45885,8 +45942,14 @@ function firstRequest(before, from) {
   return lo * 4;
 }
 function lastHitBefore(hits, h, to) {
-  while (h + 2 < hits.length && hits[h + 3] < to) h += 2;
-  return h;
+  let lo = h >> 1;
+  let hi = hits.length >> 1;
+  while (hi - lo > 1) {
+    const mid = lo + hi >>> 1;
+    if (hits[mid * 2 + 1] < to) lo = mid;
+    else hi = mid;
+  }
+  return lo * 2;
 }
 function insertSorted(list, value2) {
   let i = list.length - 1;
@@ -49072,6 +49135,13 @@ var PieceScanner = class {
   /** Change modes: the added lines, ascending. */
   added;
   binary = false;
+  /** How pushed bytes are read: not known before the file's first 8 KiB (and two) have come, then as they are, or as UTF-16 in this order. */
+  layout = "unknown";
+  /** The file's first bytes, while its layout is not known. */
+  head = [];
+  headBytes = 0;
+  /** UTF-16: bytes that do not make a whole character yet (an odd byte, the first half of a surrogate pair). */
+  carry = Buffer.alloc(0);
   /**
    * Change modes, lines learnt as the bytes stream (a streamed patch): `line` counts as added.
    * Call it before pushing the line's bytes; only for a scanner made with `addedLines`.
@@ -49084,7 +49154,52 @@ var PieceScanner = class {
   /** Bytes that follow those already pushed (copied: the caller may reuse its buffer). */
   push(bytes) {
     if (this.binary) return;
-    this.pending.push(Buffer.from(bytes));
+    if (this.layout === "unknown") {
+      this.head.push(Buffer.from(bytes));
+      this.headBytes += bytes.length;
+      if (this.headBytes >= SNIFF + 2) this.decide();
+      return;
+    }
+    this.add(this.layout === "bytes" ? Buffer.from(bytes) : this.transcode(bytes, false));
+  }
+  /** Reads the file's first bytes (`head`): binary, UTF-16 text, or bytes taken as they are. */
+  decide() {
+    const head = Buffer.concat(this.head);
+    this.head = [];
+    if (head.subarray(0, SNIFF).indexOf(0) === -1) {
+      this.layout = "bytes";
+      this.add(head);
+      return;
+    }
+    const utf16 = utf16Layout(head.subarray(0, SNIFF + 2));
+    if (utf16 === void 0) {
+      this.binary = true;
+      return;
+    }
+    this.layout = utf16.order;
+    this.add(this.transcode(head.subarray(utf16.from), false));
+  }
+  /**
+   * UTF-16 bytes (after those carried over) as UTF-8; an odd last byte and the first half of a
+   * surrogate pair wait for what follows, unless this is the `last` of the file (then a half pair
+   * is read as it is, and an odd byte dropped, as `utf16Text` does).
+   */
+  transcode(bytes, last) {
+    const data = Buffer.concat([this.carry, bytes]);
+    let whole = data.length & ~1;
+    const le = this.layout === "le";
+    if (!last && whole >= 2) {
+      const unit = le ? data[whole - 2] | data[whole - 1] << 8 : data[whole - 2] << 8 | data[whole - 1];
+      if (unit >= 55296 && unit <= 56319) whole -= 2;
+    }
+    this.carry = last ? Buffer.alloc(0) : Buffer.from(data.subarray(whole));
+    const units2 = data.subarray(0, whole);
+    if (!le) units2.swap16();
+    return Buffer.from(units2.toString("utf16le"), "utf8");
+  }
+  /** Bytes of the text to scan (UTF-8), the caller's no more. */
+  add(bytes) {
+    this.pending.push(bytes);
     this.pendingBytes += bytes.length;
     if (this.end() < this.ownFrom + this.sizes.piece + this.sizes.ahead + 4) return;
     this.join();
@@ -49101,6 +49216,8 @@ var PieceScanner = class {
    * byte in its first 8 KiB, as for any file: src/core/source.ts).
    */
   finish() {
+    if (this.layout === "unknown") this.decide();
+    if (!this.binary && (this.layout === "le" || this.layout === "be")) this.add(this.transcode(Buffer.alloc(0), true));
     this.join();
     while (!this.binary && this.ownFrom < this.end()) this.scanPiece(true);
     if (this.binary) return void 0;
@@ -49116,10 +49233,6 @@ var PieceScanner = class {
   }
   scanPiece(last) {
     const { buf, base } = this;
-    if (this.ownFrom === 0 && buf.subarray(0, SNIFF).indexOf(0) !== -1) {
-      this.binary = true;
-      return;
-    }
     const end = this.end();
     const ownFrom = this.ownFrom;
     const { piece, back, ahead } = this.sizes;
@@ -62296,7 +62409,10 @@ async function scanHistory(dir, options) {
   };
   const pool = new HistoryBlobPool(dir, settings, apply, options.revealSecrets, options.parallel);
   const tooLarge = (tag, size) => ({ scanned: false, skipped: { path: tag.path, reason: "too-large", detail: `blob ${tag.oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
+  const youngGeneration2 = capYoungGeneration(process.execArgv, process.env);
+  let blobsRead = 0;
   const toPool = (blob) => {
+    if ((++blobsRead & 31) === 0) youngGeneration2();
     if (blob.ok) pool.add(blob.tag.seq, blob.tag, blob.bytes);
     else if (blob.size === void 0) pool.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason });
     else pool.settle(blob.tag.seq, blob.tag, largeOutcome(blob.tag, tooLarge(blob.tag, blob.size)));

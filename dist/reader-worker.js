@@ -55,6 +55,7 @@ var youngGeneration = new V8Setting("--semi-space-growth-factor=1", YOUNG_GENERA
 function keepYoungGenerationSmallAgain(wanted = youngGeneration.applied) {
   youngGeneration.again(wanted);
 }
+var HISTORY_NEW_SPACE_MAX = 32 * 1024 * 1024;
 
 // src/core/parallel/ring.ts
 var NEXT = 0;
