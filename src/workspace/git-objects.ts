@@ -262,10 +262,12 @@ export class BlobReader<T> {
 
   /** Starts a git, and gives it the requests not answered yet (all of them, the first time). */
   private async spawn(): Promise<void> {
-    const sink: OutputSink = { data: (bytes) => this.feed(bytes), direct: () => this.direct(), directed: (length) => this.directed(length) };
+    const sink: OutputSink = { data: (bytes) => this.feed(bytes), direct: () => this.direct(), directed: (into, length) => this.directed(into, length) };
     this.output = undefined;
     const failures: string[] = [];
-    for (const way of OUTPUT_WAYS.slice(OUTPUT_WAYS.indexOf(this.outputVia))) {
+    // A git started again (the last one died) goes the way the first one went: a loopback
+    // connection that failed once (after a 2 s wait, behind a firewall) is not tried again.
+    for (const way of OUTPUT_WAYS.slice(OUTPUT_WAYS.indexOf(this.fallback?.way ?? this.outputVia))) {
       if (way === 'pipe') break;
       const made = await socketOutput(way, sink);
       if (typeof made !== 'string') {
@@ -395,11 +397,25 @@ export class BlobReader<T> {
    */
   private direct(): Buffer | undefined {
     const body = this.body;
-    return body !== undefined && body.length - this.filled >= DIRECT_READ ? body.subarray(this.filled) : undefined;
+    this.handedOut = body !== undefined && body.length - this.filled >= DIRECT_READ ? body.subarray(this.filled) : undefined;
+    return this.handedOut;
   }
 
-  /** `length` bytes were read into what `direct` gave. */
-  private directed(length: number): void {
+  /**
+   * The view `direct` last gave, while it is still where the next bytes go. Node asks for the
+   * buffer of a read ahead of it (at connect, and after each read): a git started again after the
+   * last one died may send its first bytes into a view of the dead one's unfinished object
+   * (`readOutput` forgets it), and those are read as any other bytes (`feed`).
+   */
+  private handedOut: Buffer | undefined;
+
+  /** `length` bytes were read into `into`, a buffer `direct` gave. */
+  private directed(into: Uint8Array, length: number): void {
+    if (into !== this.handedOut) {
+      this.feed(Buffer.from(into.buffer, into.byteOffset, length));
+      return;
+    }
+    this.handedOut = undefined;
     this.filled += length;
     if (this.filled === this.body!.length) {
       this.complete = this.body; // its LF comes in the next read, through `feed`
@@ -409,6 +425,7 @@ export class BlobReader<T> {
 
   /** Reads the current process's output to its end through `feed`; rejects with what `feed` throws. */
   private readOutput(): Promise<void> {
+    this.handedOut = undefined;
     this.header = '';
     this.body = undefined;
     this.filled = 0;
@@ -541,8 +558,8 @@ interface OutputSink {
   data(bytes: Buffer): void;
   /** Where the next read should go instead of the shared buffer, if anywhere (asked before each read). */
   direct(): Buffer | undefined;
-  /** `length` bytes were read into what `direct` gave. */
-  directed(length: number): void;
+  /** `length` bytes were read into `into`, a buffer `direct` gave (maybe one it gave for an earlier state). */
+  directed(into: Uint8Array, length: number): void;
 }
 
 /** How git's output reaches this process (`BlobReader`'s `outputVia`, docs/history.md, "git's output through a socket"). */
@@ -617,7 +634,7 @@ async function socketOutput(kind: 'loopback' | 'socket', sink: OutputSink): Prom
           if (failed) return false;
           try {
             if (into === buffer) sink.data(buffer.subarray(0, length));
-            else sink.directed(length);
+            else sink.directed(into, length);
             return true;
           } catch (error) {
             failed = true;
