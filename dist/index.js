@@ -58857,10 +58857,10 @@ var BlobReader = class {
   fallback;
   /** Starts a git, and gives it the requests not answered yet (all of them, the first time). */
   async spawn() {
-    const sink = { data: (bytes) => this.feed(bytes), direct: () => this.direct(), directed: (length) => this.directed(length) };
+    const sink = { data: (bytes) => this.feed(bytes), direct: () => this.direct(), directed: (into, length) => this.directed(into, length) };
     this.output = void 0;
     const failures = [];
-    for (const way of OUTPUT_WAYS.slice(OUTPUT_WAYS.indexOf(this.outputVia))) {
+    for (const way of OUTPUT_WAYS.slice(OUTPUT_WAYS.indexOf(this.fallback?.way ?? this.outputVia))) {
       if (way === "pipe") break;
       const made = await socketOutput(way, sink);
       if (typeof made !== "string") {
@@ -58973,10 +58973,23 @@ var BlobReader = class {
    */
   direct() {
     const body = this.body;
-    return body !== void 0 && body.length - this.filled >= DIRECT_READ ? body.subarray(this.filled) : void 0;
+    this.handedOut = body !== void 0 && body.length - this.filled >= DIRECT_READ ? body.subarray(this.filled) : void 0;
+    return this.handedOut;
   }
-  /** `length` bytes were read into what `direct` gave. */
-  directed(length) {
+  /**
+   * The view `direct` last gave, while it is still where the next bytes go. Node asks for the
+   * buffer of a read ahead of it (at connect, and after each read): a git started again after the
+   * last one died may send its first bytes into a view of the dead one's unfinished object
+   * (`readOutput` forgets it), and those are read as any other bytes (`feed`).
+   */
+  handedOut;
+  /** `length` bytes were read into `into`, a buffer `direct` gave. */
+  directed(into, length) {
+    if (into !== this.handedOut) {
+      this.feed(Buffer.from(into.buffer, into.byteOffset, length));
+      return;
+    }
+    this.handedOut = void 0;
     this.filled += length;
     if (this.filled === this.body.length) {
       this.complete = this.body;
@@ -58985,6 +58998,7 @@ var BlobReader = class {
   }
   /** Reads the current process's output to its end through `feed`; rejects with what `feed` throws. */
   readOutput() {
+    this.handedOut = void 0;
     this.header = "";
     this.body = void 0;
     this.filled = 0;
@@ -59134,7 +59148,7 @@ async function socketOutput(kind, sink) {
           if (failed) return false;
           try {
             if (into === buffer) sink.data(buffer.subarray(0, length));
-            else sink.directed(length);
+            else sink.directed(into, length);
             return true;
           } catch (error2) {
             failed = true;
