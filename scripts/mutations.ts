@@ -122,7 +122,7 @@ export const MUTATIONS: Mutation[] = [
   { id: 'direct-read-stale', what: "the first bytes of a git started again, read into a view of the dead git's unfinished object, are read as any other bytes", file: 'src/workspace/git-objects.ts', from: 'if (into !== this.handedOut) {', to: 'if (false) {', tests: ['test/integration/git-objects.test.ts'] },
   { id: 'loopback-fallback-remembered', what: 'a git started again goes the way that worked: a loopback connection that failed is not tried again', file: 'src/workspace/git-objects.ts', from: 'OUTPUT_WAYS.indexOf(this.fallback?.way ?? this.outputVia)', to: 'OUTPUT_WAYS.indexOf(this.outputVia)', tests: ['test/integration/git-objects.test.ts'] },
   { id: 'loopback-fallback-noted', what: 'a fallback from the loopback connection is recorded with its reason', file: 'src/workspace/git-objects.ts', from: 'if (failures.length > 0) this.fallback ??=', to: 'if (false) this.fallback ??=', tests: ['test/integration/git-objects.test.ts'] },
-  { id: 'loopback-fallback-said', what: "the CLI says on stderr how git's output was read instead of the loopback connection, and why", file: 'src/cli/scan.ts', from: 'if (!flags.quiet && history.gitOutput)', to: 'if (false && history.gitOutput)', tests: ['test/integration/cli-history.test.ts'] },
+  { id: 'loopback-fallback-said', what: "the CLI says on stderr how git's output was read instead of the loopback connection, and why", file: 'src/cli/scan.ts', from: 'if (!flags.quiet && fallback)', to: 'if (false && fallback)', tests: ['test/integration/cli-history.test.ts'] },
 ];
 
 interface Outcome {

@@ -7,7 +7,7 @@ import { UsageError } from '../workspace/errors.js';
 import { workTreeOf } from '../workspace/git.js';
 import { scanDirectory } from '../workspace/scan-dir.js';
 import { scanOneFile } from '../workspace/scan-file.js';
-import { scanHistory } from '../workspace/history.js';
+import { gitOutputNote, scanHistory } from '../workspace/history.js';
 import { withClone } from '../workspace/git-clone.js';
 import { loadSettings } from '../workspace/settings.js';
 import { emit, toolVersion, type Io } from './io.js';
@@ -149,7 +149,8 @@ async function historyOf(dir: string, settings: Awaited<ReturnType<typeof loadSe
   const { result, history } = await scanHistory(dir, { settings, since: flags.since, branch: flags.branch, revealSecrets, onProgress: progress?.onProgress }).finally(() => progress?.done());
   const mb = (history.blobBytes / 1e6).toFixed(1);
   if (!flags.quiet) io.stderr(`nhi-steward: history: ${history.commits} commit(s), ${history.blobs} unique blob(s) (${mb} MB) scanned${history.shallow.length > 0 ? ' (shallow clone: older history not available)' : ''}${history.notFetched > 0 ? ` (partial clone: ${history.notFetched} blob(s) it has not fetched were not scanned)` : ''}\n`);
-  if (!flags.quiet && history.gitOutput) io.stderr(`nhi-steward: history: git's output was read through ${history.gitOutput.way === 'socket' ? 'a local socket' : 'its pipe'}, slower, because of ${history.gitOutput.reason}\n`);
+  const fallback = gitOutputNote(history);
+  if (!flags.quiet && fallback) io.stderr(`nhi-steward: history: ${fallback}\n`);
   return { result, commits: history.commits };
 }
 

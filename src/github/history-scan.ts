@@ -2,7 +2,7 @@ import { mergeHistory } from '../core/commits.js';
 import type { ScanResult, ScanSettings, SecretSink } from '../core/types.js';
 import { gitOutput } from '../workspace/git-objects.js';
 import { withClone } from '../workspace/git-clone.js';
-import { scanHistory, type HistoryStats } from '../workspace/history.js';
+import { gitOutputNote, scanHistory, type HistoryStats } from '../workspace/history.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { tokenOf, type CommitAccess } from './pr-commits.js';
 
@@ -45,7 +45,7 @@ export async function withRepositoryHistory(
       return {
         result: mergeHistory(tree, result),
         history,
-        note: `history: ${history.commits} commit(s) (\`${branch}\` and ${heads.length} open pull request head(s)${more}), ${history.blobs} unique blob(s) scanned; ${result.findings.length} secret(s) found in history${history.gitOutput ? ` (git's output read through ${history.gitOutput.way === 'socket' ? 'a local socket' : 'its pipe'}, slower, because of ${history.gitOutput.reason})` : ''}`,
+        note: `history: ${history.commits} commit(s) (\`${branch}\` and ${heads.length} open pull request head(s)${more}), ${history.blobs} unique blob(s) scanned; ${result.findings.length} secret(s) found in history${gitOutputNote(history) ? ` (${gitOutputNote(history)})` : ''}`,
       };
     });
   } catch (error) {

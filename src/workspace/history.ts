@@ -65,6 +65,13 @@ export interface HistoryStats {
   gitOutput?: { way: GitOutput; reason: string };
 }
 
+/** What to tell a user when git's output did not come through the loopback connection (`HistoryStats.gitOutput`), else undefined. */
+export function gitOutputNote(history: Pick<HistoryStats, 'gitOutput'>): string | undefined {
+  const fallback = history.gitOutput;
+  if (fallback === undefined) return undefined;
+  return `git's output was read through ${fallback.way === 'socket' ? 'a local socket' : 'its pipe'}, slower, because of ${fallback.reason}`;
+}
+
 export interface HistoryScan {
   result: ScanResult;
   history: HistoryStats;
