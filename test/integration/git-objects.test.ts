@@ -9,7 +9,7 @@ import { connect, Server, Socket, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlobReader, listObjects, type BlobResult } from '../../src/workspace/git-objects.js';
+import { BlobReader, listObjects, type BlobResult, type GitOutput } from '../../src/workspace/git-objects.js';
 import { HistoryRepo } from '../support/history-repo.js';
 
 const sha = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
@@ -38,6 +38,29 @@ async function readByDefault(dir: string, ids: readonly string[]): Promise<{ rea
 }
 
 /**
+ * Reads `ids` (tagged by their index) through a reader whose output comes the way asked for
+ * (the default when none is), killing the live process (the real git) once `killAt` results have
+ * arrived; each result with its bytes replaced by their object id (valid only during the call).
+ */
+async function readKilling(dir: string, ids: readonly string[], killAt: readonly number[], output?: GitOutput, oneByOne = false): Promise<{ reader: BlobReader<number>; results: BlobResult<number>[] }> {
+  const results: BlobResult<number>[] = [];
+  const kills = new Set(killAt);
+  const reader: BlobReader<number> = new BlobReader<number>(
+    dir,
+    (blob) => {
+      results.push(blob.ok ? { ...blob, bytes: Buffer.from(sha(blob.bytes)) } : blob);
+      if (kills.delete(results.length)) (reader as unknown as { proc: { kill: (s: string) => void } }).proc.kill('SIGKILL');
+    },
+    Infinity,
+    output,
+  );
+  if (oneByOne) for (const [i, oid] of ids.entries()) await reader.request(oid, i);
+  else await reader.requestMany(ids.map((oid, i) => ({ oid, tag: i })));
+  await reader.finish();
+  return { reader, results };
+}
+
+/**
  * git's output read through a loopback TCP connection (the default on POSIX), a local socket (its
  * fallback) and its stdio pipe (the last one).
  */
@@ -57,21 +80,7 @@ describe.each(OUTPUTS)('BlobReader when git cat-file dies mid-stream (output thr
   afterAll(() => repo.cleanup());
 
   async function readAll(killAt: number[]): Promise<BlobResult<number>[]> {
-    const results: BlobResult<number>[] = [];
-    const kills = new Set(killAt);
-    const reader: BlobReader<number> = new BlobReader<number>(
-      repo.dir,
-      (blob) => {
-        // `bytes` is only valid during the call: keep its object id instead.
-        results.push(blob.ok ? { ...blob, bytes: Buffer.from(sha(blob.bytes)) } : blob);
-        // Kill the live process (the real git) after this many results.
-        if (kills.delete(results.length)) (reader as unknown as { proc: { kill: (s: string) => void } }).proc.kill('SIGKILL');
-      },
-      Infinity,
-      output,
-    );
-    for (const [i, oid] of blobs.entries()) await reader.request(oid, i);
-    await reader.finish();
+    const { reader, results } = await readKilling(repo.dir, blobs, killAt, output, true);
     expect(reader.outputKind).toBe(output);
     expect(reader.outputFallback).toBeUndefined(); // each new process's output came the way asked, the pipe too when asked for
     return results;
@@ -158,19 +167,7 @@ describe.each(OUTPUTS)('BlobReader, long objects and a git that dies (output thr
         files[`f${i}.txt`] = text;
       }
       const ids = committed(repo, files);
-      const results: BlobResult<number>[] = [];
-      const kills = new Set([2, 7, 8, 13]);
-      const reader: BlobReader<number> = new BlobReader<number>(
-        repo.dir,
-        (blob) => {
-          results.push(blob.ok ? { ...blob, bytes: Buffer.from(sha(blob.bytes)) } : blob);
-          if (kills.delete(results.length)) (reader as unknown as { proc: { kill: (s: string) => void } }).proc.kill('SIGKILL');
-        },
-        Infinity,
-        output,
-      );
-      await reader.requestMany(ids.map((oid, i) => ({ oid, tag: i })));
-      await reader.finish();
+      const { reader, results } = await readKilling(repo.dir, ids, [2, 7, 8, 13], output);
       expect(reader.outputKind).toBe(output);
       expect(results.map((r) => r.ok && r.bytes.toString())).toEqual(ids);
     } finally {
@@ -388,13 +385,7 @@ describe('BlobReader where no loopback connection can be made', () => {
       // A git started again after the last one died goes the way that worked: no second try of
       // the loopback connection (behind a firewall that drops it, each try would wait 2 s).
       refused = 0;
-      const again: BlobResult<number>[] = [];
-      const reader: BlobReader<number> = new BlobReader<number>(repo.dir, (blob) => {
-        again.push(blob.ok ? { ...blob, bytes: Buffer.from(sha(blob.bytes)) } : blob);
-        if (again.length === 3) (reader as unknown as { proc: { kill: (s: string) => void } }).proc.kill('SIGKILL');
-      });
-      await reader.requestMany(ids.map((oid, i) => ({ oid, tag: i })));
-      await reader.finish();
+      const { reader, results: again } = await readKilling(repo.dir, ids, [3]);
       expect(refused).toBe(1);
       expect(reader.outputKind).toBe('socket');
       expect(again.map((r) => r.ok && r.bytes.toString())).toEqual(ids);
