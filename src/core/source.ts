@@ -210,7 +210,7 @@ const UTF16_CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
  * (line ends, spaces, digits, the ASCII of a token), so at least NUL_MIN of them, and all but one
  * in twenty on one side of each pair (a character U+xx00 puts its NUL on the other). A binary
  * format's NULs fall on both sides; what is left is then judged on the decoded text
- * (`utf16Text`: no control character, and nothing unassigned, private-use or half a surrogate
+ * (`utf16Layout`: no control character, and nothing unassigned, private-use or half a surrogate
  * pair, `NOT_TEXT`).
  */
 function utf16NulOrder(sniff: Uint8Array): 'le' | 'be' | undefined {

@@ -42,10 +42,11 @@ export async function withRepositoryHistory(
       await gitOutput(dir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
       const { result, history } = await scanHistory(dir, { settings, revealSecrets });
       const more = heads.length >= MAX_PULL_HEADS ? ` (only the first ${MAX_PULL_HEADS} open pull requests)` : '';
+      const fallback = gitOutputNote(history);
       return {
         result: mergeHistory(tree, result),
         history,
-        note: `history: ${history.commits} commit(s) (\`${branch}\` and ${heads.length} open pull request head(s)${more}), ${history.blobs} unique blob(s) scanned; ${result.findings.length} secret(s) found in history${gitOutputNote(history) ? ` (${gitOutputNote(history)})` : ''}`,
+        note: `history: ${history.commits} commit(s) (\`${branch}\` and ${heads.length} open pull request head(s)${more}), ${history.blobs} unique blob(s) scanned; ${result.findings.length} secret(s) found in history${fallback ? ` (${fallback})` : ''}`,
       };
     });
   } catch (error) {

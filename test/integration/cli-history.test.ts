@@ -1,10 +1,10 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeGithubToken, runCli } from '../support/cli/run-cli.js';
 import { runInProcess } from '../support/cli/run-in-process.js';
 import { HistoryRepo } from '../support/history-repo.js';
+import { refuseTcpListen } from '../support/refused-listen.js';
 
 const REMOVED = fakeGithubToken(201);
 const AT_HEAD = fakeGithubToken(202);
@@ -32,12 +32,7 @@ describe('nhi-steward scan --history', () => {
     const usual = await runInProcess(['scan', repo.dir, '--history', '-f', 'json']);
     expect(usual.stderr).not.toContain("git's output");
     // A sandbox that forbids listening on a TCP port: git's output comes through a local socket.
-    const listen = Server.prototype.listen;
-    Server.prototype.listen = function (this: Server, ...args: unknown[]) {
-      if (typeof args[0] !== 'number') return (listen as (...all: unknown[]) => Server).apply(this, args);
-      process.nextTick(() => this.emit('error', Object.assign(new Error('listen EPERM: operation not permitted'), { code: 'EPERM' })));
-      return this;
-    } as typeof listen;
+    const listen = refuseTcpListen('listen EPERM: operation not permitted');
     try {
       const fallen = await runInProcess(['scan', repo.dir, '--history', '-f', 'json']);
       expect(fallen.stderr).toContain("nhi-steward: history: git's output was read through a local socket, slower, because of the loopback connection: listen EPERM: operation not permitted\n");
@@ -48,7 +43,7 @@ describe('nhi-steward scan --history', () => {
       const quiet = await runInProcess(['scan', repo.dir, '--history', '-f', 'json', '--quiet']);
       expect(quiet.stderr).not.toContain("git's output");
     } finally {
-      Server.prototype.listen = listen;
+      listen.restore();
     }
   });
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobReader, listObjects, type BlobResult, type GitOutput } from '../../src/workspace/git-objects.js';
 import { HistoryRepo } from '../support/history-repo.js';
+import { refuseTcpListen } from '../support/refused-listen.js';
 
 const sha = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
 
@@ -363,34 +364,25 @@ describe('BlobReader where no loopback connection can be made', () => {
     const repo = new HistoryRepo();
     // Listening on a TCP port fails (a host with no loopback interface, or a sandbox that forbids
     // it): the reader falls back to a Unix-domain pair, not to the slower pipe.
-    const listen = Server.prototype.listen;
-    let refused = 0;
-    Server.prototype.listen = function (this: Server, ...args: unknown[]) {
-      if (typeof args[0] === 'number') {
-        refused++;
-        process.nextTick(() => this.emit('error', Object.assign(new Error('listen EACCES'), { code: 'EACCES' })));
-        return this;
-      }
-      return (listen as (...all: unknown[]) => Server).apply(this, args);
-    } as typeof listen;
+    const listen = refuseTcpListen('listen EACCES');
     try {
       const files: Record<string, string> = {};
       for (let i = 0; i < 12; i++) files[`f${i}.txt`] = `${i}:`.padEnd(100_000 * (i % 3) + 10, String.fromCharCode(97 + i));
       const ids = committed(repo, files);
       const { readThrough, results, fallback } = await readByDefault(repo.dir, ids);
-      expect(refused).toBe(1);
+      expect(listen.refused()).toBe(1);
       expect(readThrough).toBe('socket');
       expect(fallback).toEqual({ way: 'socket', reason: 'the loopback connection: listen EACCES' });
       expect(results.map((r) => r.ok && r.bytes.toString())).toEqual(ids);
       // A git started again after the last one died goes the way that worked: no second try of
       // the loopback connection (behind a firewall that drops it, each try would wait 2 s).
-      refused = 0;
+      listen.reset();
       const { reader, results: again } = await readKilling(repo.dir, ids, [3]);
-      expect(refused).toBe(1);
+      expect(listen.refused()).toBe(1);
       expect(reader.outputKind).toBe('socket');
       expect(again.map((r) => r.ok && r.bytes.toString())).toEqual(ids);
     } finally {
-      Server.prototype.listen = listen;
+      listen.restore();
       repo.cleanup();
     }
   });
@@ -415,8 +407,7 @@ describe('BlobReader where the loopback connection is never answered', () => {
     try {
       const files: Record<string, string> = {};
       for (let i = 0; i < 6; i++) files[`f${i}.txt`] = `${i}:`.padEnd(150_000 * (i % 2) + 10, String.fromCharCode(97 + i));
-      repo.commit('A', '2024-01-01T00:00:00Z', files);
-      const ids = Object.keys(files).map((f) => repo.git('rev-parse', `HEAD:${f}`));
+      const ids = committed(repo, files);
       const started = performance.now();
       const { readThrough, results, fallback } = await readByDefault(repo.dir, ids);
       expect(dropped).toBe(1);
