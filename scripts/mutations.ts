@@ -123,6 +123,11 @@ export const MUTATIONS: Mutation[] = [
   { id: 'loopback-fallback-remembered', what: 'a git started again goes the way that worked: a loopback connection that failed is not tried again', file: 'src/workspace/git-objects.ts', from: 'OUTPUT_WAYS.indexOf(this.fallback?.way ?? this.outputVia)', to: 'OUTPUT_WAYS.indexOf(this.outputVia)', tests: ['test/integration/git-objects.test.ts'] },
   { id: 'loopback-fallback-noted', what: 'a fallback from the loopback connection is recorded with its reason', file: 'src/workspace/git-objects.ts', from: 'if (failures.length > 0) this.fallback ??=', to: 'if (false) this.fallback ??=', tests: ['test/integration/git-objects.test.ts'] },
   { id: 'loopback-fallback-said', what: "the CLI says on stderr how git's output was read instead of the loopback connection, and why", file: 'src/cli/scan.ts', from: 'if (!flags.quiet && fallback)', to: 'if (false && fallback)', tests: ['test/integration/cli-history.test.ts'] },
+  { id: 'large-texts-budget', what: 'the full collection waits until the large files since the last one reach LARGE_TEXTS_BUDGET characters', file: 'src/core/parallel/large-file.ts', from: '  if (uncollected < LARGE_TEXTS_BUDGET) return false;', to: '', tests: ['test/unit/parallel/large-file.test.ts'] },
+  { id: 'large-texts-reset', what: 'a collection starts the count of large-file characters from zero', file: 'src/core/parallel/large-file.ts', from: '  uncollected = 0;\n', to: '', tests: ['test/unit/parallel/large-file.test.ts'] },
+  { id: 'large-texts-collect', what: 'reaching the budget runs the full collection, which frees the large texts', file: 'src/core/parallel/large-file.ts', from: '  collect?.();', to: '', tests: ['test/unit/parallel/large-file.test.ts'] },
+  { id: 'pieces-store-kept', what: 'the bytes kept for the next piece are moved to the start of the piece store', file: 'src/core/secrets/pieces.ts', from: '    this.store.copyWithin(0, keepFrom - base, buf.length);', to: '', tests: ['test/unit/secrets/pieces.test.ts'] },
+  { id: 'pieces-store-grown', what: 'a grown piece store keeps the bytes already pushed', file: 'src/core/secrets/pieces.ts', from: '      this.buf.copy(grown, 0, 0, used);', to: '', tests: ['test/unit/secrets/pieces.test.ts'] },
 ];
 
 interface Outcome {

@@ -2,27 +2,41 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /**
- * Files whose text is at least this long are followed by a full garbage collection in the thread
- * that scanned them (docs/performance.md, "Memory"). On the bench corpus (8 such files of 7,481)
- * 4 Mi chars left the no-worker scan at 145-155 MB peak, 1 Mi at 139-148 MB, 512 Ki at 136-138 MB
- * but ~1.2 s more CPU (each forced collection takes 10-25 ms).
+ * Files whose text is at least this long count towards the next full garbage collection of the
+ * thread that scanned them (docs/performance.md, "Memory"): strings this long live in V8's
+ * large-object space, which only a full collection frees.
  */
 export const LARGE_FILE_CHARS = 1024 * 1024;
 
+/**
+ * A full collection runs once the large files scanned since the last one hold this many
+ * characters in all. Until 2026-12-07 one ran after every large file; on the bench corpus (8
+ * files of 1 Mi characters or more, 4 of them read in pieces) a collection per 4 Mi characters
+ * gave the same or a lower peak RSS (122 against 125 MB) for 8 % less CPU (docs/performance.md,
+ * "Fewer forced collections").
+ */
+export const LARGE_TEXTS_BUDGET = 4 * 1024 * 1024;
+
 let collect: (() => void) | null | undefined;
+/** Characters of the large files scanned since the last collection. */
+let uncollected = 0;
 
 /**
- * Frees a large file's text and read buffer once its scan is over. V8 keeps strings over ~128 KiB
- * in its large-object space, which only a full (mark-compact) collection frees, and a read buffer
- * outside the heap until its wrapper is collected; a scan keeps little alive, so V8 seldom starts
- * a full collection and the large files of a tree piled up (on the bench corpus ~38 MB of old
- * strings and ~32 MB of old buffers at the peak). One full collection after each large file
- * bounds the peak by the largest file instead of the sum of the last few. (A second one between
- * decoding and scanning, to drop the buffer sooner, cost ~0.2 s more CPU on the corpus for no
- * lower peak.)
+ * Frees the large files' texts and read buffers once their scans are over. V8 keeps strings over
+ * ~128 KiB in its large-object space, which only a full (mark-compact) collection frees, and a read
+ * buffer outside the heap until its wrapper is collected; a scan keeps little alive, so V8 seldom
+ * starts a full collection and the large files of a tree piled up (on the bench corpus ~38 MB of
+ * old strings and ~32 MB of old buffers at the peak). A full collection once the large files
+ * since the last one reach LARGE_TEXTS_BUDGET characters bounds what they leave behind by the
+ * budget plus the largest file, whatever the tree. (A collection between decoding and scanning, to
+ * drop the buffer sooner, cost ~0.2 s more CPU on the corpus for no lower peak.) Returns whether
+ * it collected.
  */
-export function afterLargeFile(chars: number): void {
-  if (chars < LARGE_FILE_CHARS) return;
+export function afterLargeFile(chars: number): boolean {
+  if (chars < LARGE_FILE_CHARS) return false;
+  uncollected += chars;
+  if (uncollected < LARGE_TEXTS_BUDGET) return false;
+  uncollected = 0;
   if (collect === undefined) {
     try {
       setFlagsFromString('--expose-gc');
@@ -32,4 +46,5 @@ export function afterLargeFile(chars: number): void {
     }
   }
   collect?.();
+  return collect !== null;
 }

@@ -29,6 +29,8 @@ export const PIECE = 4 * 1024 * 1024;
 export const BACK = 64 * 1024;
 export const AHEAD = 256 * 1024;
 const SNIFF = 8 * 1024;
+/** A store holds at least this much beyond a piece and its margins, for the push that fills it. */
+const MIN_PUSH_ROOM = 64 * 1024;
 
 export interface PieceSizes {
   piece: number;
@@ -44,12 +46,13 @@ interface Position {
 }
 
 export class PieceScanner {
-  /** Pending bytes; `buf[0]` is the file's byte `base`. */
-  private buf: Buffer = Buffer.alloc(0);
+  /**
+   * The bytes pushed and not yet dropped, in `store` (grown when a push does not fit, and reused:
+   * each byte is copied in once): `buf` is its filled part, and `buf[0]` is the file's byte `base`.
+   */
+  private store: Buffer = Buffer.alloc(0);
+  private buf: Buffer = this.store;
   private base = 0;
-  /** Pushed bytes not yet joined onto `buf`. */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
   /** Start of the next own range, and its position. */
   private ownFrom = 0;
   private at: Position = { line: 1, units: 0 };
@@ -95,7 +98,7 @@ export class PieceScanner {
       if (this.headBytes >= SNIFF + 2) this.decide();
       return;
     }
-    this.add(this.layout === 'bytes' ? Buffer.from(bytes) : this.transcode(bytes, false));
+    this.add(this.layout === 'bytes' ? bytes : this.transcode(bytes, false));
   }
 
   /** Reads the file's first bytes (`head`): binary, UTF-16 text, or bytes taken as they are. */
@@ -135,22 +138,19 @@ export class PieceScanner {
     return Buffer.from(units.toString('utf16le'), 'utf8');
   }
 
-  /** Bytes of the text to scan (UTF-8), the caller's no more. */
-  private add(bytes: Buffer): void {
-    // Joined once a piece's worth has come, not on every push: a stream's small chunks would
-    // otherwise copy the pending bytes again each time.
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
-    if (this.end() < this.ownFrom + this.sizes.piece + this.sizes.ahead + 4) return;
-    this.join();
+  /** Bytes of the text to scan (UTF-8), copied: the caller may reuse them. */
+  private add(bytes: Uint8Array): void {
+    const used = this.buf.length;
+    if (used + bytes.length > this.store.length) {
+      // Room for a piece, its two margins and this push, so that the store seldom grows again.
+      const { piece, back, ahead } = this.sizes;
+      const grown = Buffer.allocUnsafeSlow(Math.max(used + bytes.length, piece + back + ahead + 4 + Math.max(bytes.length, MIN_PUSH_ROOM)));
+      this.buf.copy(grown, 0, 0, used);
+      this.store = grown;
+    }
+    this.store.set(bytes, used);
+    this.buf = this.store.subarray(0, used + bytes.length);
     while (!this.binary && this.end() >= this.ownFrom + this.sizes.piece + this.sizes.ahead + 4) this.scanPiece(false);
-  }
-
-  private join(): void {
-    if (this.pending.length === 0) return;
-    this.buf = Buffer.concat([this.buf, ...this.pending]);
-    this.pending = [];
-    this.pendingBytes = 0;
   }
 
   /**
@@ -160,7 +160,6 @@ export class PieceScanner {
   finish(): Finding[] | undefined {
     if (this.layout === 'unknown') this.decide();
     if (!this.binary && (this.layout === 'le' || this.layout === 'be')) this.add(this.transcode(Buffer.alloc(0), true));
-    this.join();
     while (!this.binary && this.ownFrom < this.end()) this.scanPiece(true);
     if (this.binary) return undefined;
     const limit = this.settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
@@ -170,9 +169,9 @@ export class PieceScanner {
     return shown;
   }
 
-  /** The end of the bytes pushed so far (joined or pending). */
+  /** The end of the bytes pushed so far. */
   private end(): number {
-    return this.base + this.buf.length + this.pendingBytes;
+    return this.base + this.buf.length;
   }
 
   private scanPiece(last: boolean): void {
@@ -198,7 +197,10 @@ export class PieceScanner {
     if (ownEnd) this.at = ownEnd;
     // Keep BACK bytes before the next own range: the next window reads them.
     const keepFrom = this.charStart(Math.max(base, ownTo - back)); // a window never starts inside a character
-    this.buf = buf.subarray(keepFrom - base);
+    // Moved to the store's start, over the bytes scanned (the scan above is over: nothing reads them).
+    const kept = buf.length - (keepFrom - base);
+    this.store.copyWithin(0, keepFrom - base, buf.length);
+    this.buf = this.store.subarray(0, kept);
     this.base = keepFrom;
   }
 

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LARGE_FILE_CHARS } from '../../../src/core/parallel/large-file.js';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { afterLargeFile, LARGE_FILE_CHARS, LARGE_TEXTS_BUDGET } from '../../../src/core/parallel/large-file.js';
 import { scanFileTree } from '../../../src/core/parallel/tree-pool.js';
 import { scanSources } from '../../../src/core/scan.js';
 import { defaultSettings, type ScanResult, type ScanSettings } from '../../../src/core/types.js';
@@ -43,5 +44,32 @@ describe('large files', () => {
     const pooled = await scanFileTree(walkEntries(root, { settings }), { settings, workers: 1, largeTreeBytes: 0, scanHere: false });
     expect(pooled.filesFromWorkers).toBeGreaterThan(0);
     expect(comparable(pooled.result)).toEqual(comparable(expected));
+  });
+});
+
+describe('the full collection after large files', () => {
+  /** Where a large text lives: V8's large-object space, or outside the heap (Node makes a text of ~1 MB or more an external string). */
+  const largeTexts = (): number => getHeapSpaceStatistics().find((space) => space.space_name === 'large_object_space')!.space_used_size + process.memoryUsage().external;
+
+  it('runs once the large files since the last one reach the budget, and frees their texts', () => {
+    // Whatever earlier tests left counted: one collection starts the count from zero.
+    while (!afterLargeFile(LARGE_TEXTS_BUDGET)) {
+      /* the budget is met in one call */
+    }
+    expect(afterLargeFile(LARGE_FILE_CHARS - 1)).toBe(false); // not a large file: never counted
+    const count = Math.ceil(LARGE_TEXTS_BUDGET / LARGE_FILE_CHARS);
+    const texts: string[] = [];
+    const verdicts: boolean[] = [];
+    for (let i = 0; i < count; i++) {
+      // A text as a scan makes it: a new string of LARGE_FILE_CHARS characters, unreferenced once scanned.
+      texts.push(Buffer.alloc(LARGE_FILE_CHARS, 97 + i).toString('latin1'));
+      if (i < count - 1) verdicts.push(afterLargeFile(LARGE_FILE_CHARS));
+    }
+    expect(verdicts.every((collected) => !collected)).toBe(true);
+    const held = largeTexts();
+    expect(held).toBeGreaterThanOrEqual(count * LARGE_FILE_CHARS);
+    texts.length = 0;
+    expect(afterLargeFile(LARGE_FILE_CHARS)).toBe(true);
+    expect(largeTexts()).toBeLessThan(held - (count - 1) * LARGE_FILE_CHARS);
   });
 });

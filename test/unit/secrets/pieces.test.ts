@@ -102,15 +102,26 @@ describe('secrets of an over-size file, scanned in pieces', () => {
     expect(pieces.finish()).toBeUndefined();
   });
 
-  /** The findings of `bytes` pushed in the chunks `cuts` gives, then the rest (undefined: binary). */
+  /**
+   * The findings of `bytes` pushed in the chunks `cuts` gives, then the rest (undefined: binary).
+   * Each chunk comes in one reused buffer, written over after the push, as the file reader and git's
+   * blob reader reuse theirs: the scanner must keep a copy.
+   */
   const pushedIn = (bytes: Buffer, cuts: readonly number[], sizes = SIZES): Finding[] => {
     const pieces = new PieceScanner('dump.sql', settings, undefined, undefined, sizes);
+    const reused = Buffer.alloc(bytes.length);
+    const push = (from: number, to: number): void => {
+      const chunk = reused.subarray(0, to - from);
+      bytes.copy(chunk, 0, from, to);
+      pieces.push(chunk);
+      chunk.fill(0x5a); // 'Z'
+    };
     let at = 0;
     for (const n of cuts) {
-      pieces.push(bytes.subarray(at, at + n));
-      at += n;
+      push(at, Math.min(bytes.length, at + n));
+      at = Math.min(bytes.length, at + n);
     }
-    pieces.push(bytes.subarray(at));
+    push(at, bytes.length);
     return pieces.finish() as Finding[];
   };
 
@@ -120,6 +131,17 @@ describe('secrets of an over-size file, scanned in pieces', () => {
         expect(pushedIn(Buffer.from(t), cuts).map(shape)).toEqual(whole(t));
       }),
       { numRuns: 60 },
+    );
+  });
+  it('a push larger than the room left, after bytes already held, gives the same findings', () => {
+    fc.assert(
+      fc.property(text, fc.integer({ min: 8 * 1024 + 2, max: 20_000 }), (t, first) => {
+        // The first push passes the 8 KiB sniffed for the layout (so its bytes are held), and the second,
+        // over 128 KiB, does not fit beside what is left of them: the piece store grows.
+        const long = Array.from({ length: Math.ceil((128 * 1024) / (t.length + 1)) + 1 }, () => t).join('\n');
+        expect(pushedIn(Buffer.from(long), [first]).map(shape)).toEqual(whole(long));
+      }),
+      { numRuns: 15 },
     );
   });
   const utf16 = (t: string, order: 'le' | 'be', mark: boolean): Buffer => {
