@@ -16046,6 +16046,7 @@ var PIECE = 4 * 1024 * 1024;
 var BACK2 = 64 * 1024;
 var AHEAD = 256 * 1024;
 var SNIFF = 8 * 1024;
+var MIN_PUSH_ROOM = 64 * 1024;
 var PieceScanner = class {
   constructor(path2, settings2, addedLines, reveal2, sizes = { piece: PIECE, back: BACK2, ahead: AHEAD }) {
     this.path = path2;
@@ -16058,12 +16059,13 @@ var PieceScanner = class {
   settings;
   reveal;
   sizes;
-  /** Pending bytes; `buf[0]` is the file's byte `base`. */
-  buf = Buffer.alloc(0);
+  /**
+   * The bytes pushed and not yet dropped, in `store` (grown when a push does not fit, and reused:
+   * each byte is copied in once): `buf` is its filled part, and `buf[0]` is the file's byte `base`.
+   */
+  store = Buffer.alloc(0);
+  buf = this.store;
   base = 0;
-  /** Pushed bytes not yet joined onto `buf`. */
-  pending = [];
-  pendingBytes = 0;
   /** Start of the next own range, and its position. */
   ownFrom = 0;
   at = { line: 1, units: 0 };
@@ -16096,7 +16098,7 @@ var PieceScanner = class {
       if (this.headBytes >= SNIFF + 2) this.decide();
       return;
     }
-    this.add(this.layout === "bytes" ? Buffer.from(bytes) : this.transcode(bytes, false));
+    this.add(this.layout === "bytes" ? bytes : this.transcode(bytes, false));
   }
   /** Reads the file's first bytes (`head`): binary, UTF-16 text, or bytes taken as they are. */
   decide() {
@@ -16133,19 +16135,18 @@ var PieceScanner = class {
     if (!le) units2.swap16();
     return Buffer.from(units2.toString("utf16le"), "utf8");
   }
-  /** Bytes of the text to scan (UTF-8), the caller's no more. */
+  /** Bytes of the text to scan (UTF-8), copied: the caller may reuse them. */
   add(bytes) {
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
-    if (this.end() < this.ownFrom + this.sizes.piece + this.sizes.ahead + 4) return;
-    this.join();
+    const used = this.buf.length;
+    if (used + bytes.length > this.store.length) {
+      const { piece, back, ahead } = this.sizes;
+      const grown = Buffer.allocUnsafeSlow(Math.max(used + bytes.length, piece + back + ahead + 4 + Math.max(bytes.length, MIN_PUSH_ROOM)));
+      this.buf.copy(grown, 0, 0, used);
+      this.store = grown;
+    }
+    this.store.set(bytes, used);
+    this.buf = this.store.subarray(0, used + bytes.length);
     while (!this.binary && this.end() >= this.ownFrom + this.sizes.piece + this.sizes.ahead + 4) this.scanPiece(false);
-  }
-  join() {
-    if (this.pending.length === 0) return;
-    this.buf = Buffer.concat([this.buf, ...this.pending]);
-    this.pending = [];
-    this.pendingBytes = 0;
   }
   /**
    * The findings, in file order, once every byte was pushed; undefined for a binary file (a NUL
@@ -16154,7 +16155,6 @@ var PieceScanner = class {
   finish() {
     if (this.layout === "unknown") this.decide();
     if (!this.binary && (this.layout === "le" || this.layout === "be")) this.add(this.transcode(Buffer.alloc(0), true));
-    this.join();
     while (!this.binary && this.ownFrom < this.end()) this.scanPiece(true);
     if (this.binary) return void 0;
     const limit = this.settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
@@ -16163,9 +16163,9 @@ var PieceScanner = class {
     shown.push(limitFinding(this.path, this.found[limit].line, `${this.found.length - limit} more secret findings in this file not reported (limit ${limit} per file)`));
     return shown;
   }
-  /** The end of the bytes pushed so far (joined or pending). */
+  /** The end of the bytes pushed so far. */
   end() {
-    return this.base + this.buf.length + this.pendingBytes;
+    return this.base + this.buf.length;
   }
   scanPiece(last) {
     const { buf, base: base2 } = this;
@@ -16187,7 +16187,9 @@ var PieceScanner = class {
     this.ownFrom = ownTo;
     if (ownEnd) this.at = ownEnd;
     const keepFrom = this.charStart(Math.max(base2, ownTo - back));
-    this.buf = buf.subarray(keepFrom - base2);
+    const kept = buf.length - (keepFrom - base2);
+    this.store.copyWithin(0, keepFrom - base2, buf.length);
+    this.buf = this.store.subarray(0, kept);
     this.base = keepFrom;
   }
   /** Just after the last line feed in [at − BACK, at), else the character start at or before `at`. */
@@ -16337,9 +16339,14 @@ function errnoCode(error) {
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 var LARGE_FILE_CHARS = 1024 * 1024;
+var LARGE_TEXTS_BUDGET = 4 * 1024 * 1024;
 var collect2;
+var uncollected = 0;
 function afterLargeFile(chars) {
-  if (chars < LARGE_FILE_CHARS) return;
+  if (chars < LARGE_FILE_CHARS) return false;
+  uncollected += chars;
+  if (uncollected < LARGE_TEXTS_BUDGET) return false;
+  uncollected = 0;
   if (collect2 === void 0) {
     try {
       setFlagsFromString("--expose-gc");
@@ -16349,6 +16356,7 @@ function afterLargeFile(chars) {
     }
   }
   collect2?.();
+  return collect2 !== null;
 }
 
 // src/core/parallel/v8-setting.ts
