@@ -28,14 +28,27 @@ let uncollected = 0;
  * starts a full collection and the large files of a tree piled up (on the bench corpus ~38 MB of
  * old strings and ~32 MB of old buffers at the peak). A full collection once the large files
  * since the last one reach LARGE_TEXTS_BUDGET characters bounds what they leave behind by the
- * budget plus the largest file, whatever the tree. (A collection between decoding and scanning, to
+ * budget, whatever the tree; `beforeLargeRead` keeps them from living beside a file larger than it. (A collection between decoding and scanning, to
  * drop the buffer sooner, cost ~0.2 s more CPU on the corpus for no lower peak.) Returns whether
  * it collected.
  */
 export function afterLargeFile(chars: number): boolean {
   if (chars < LARGE_FILE_CHARS) return false;
   uncollected += chars;
-  if (uncollected < LARGE_TEXTS_BUDGET) return false;
+  return uncollected >= LARGE_TEXTS_BUDGET && collectNow();
+}
+
+/**
+ * Before a file of `bytes` is read whole or in pieces: one of LARGE_TEXTS_BUDGET bytes or more is
+ * never read beside the large texts not collected yet (they are collected first), so the peak is
+ * that of the largest file alone, as when every large file was followed by a collection. Returns
+ * whether it collected.
+ */
+export function beforeLargeRead(bytes: number): boolean {
+  return bytes >= LARGE_TEXTS_BUDGET && uncollected > 0 && collectNow();
+}
+
+function collectNow(): boolean {
   uncollected = 0;
   if (collect === undefined) {
     try {

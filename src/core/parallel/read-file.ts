@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { toSourceFile, toStandInSourceFile } from '../source.js';
 import { PieceScanner, piecesRead } from '../secrets/pieces.js';
+import { beforeLargeRead } from './large-file.js';
 import type { ScanSettings, SecretSink, SourceFile, Skipped } from '../types.js';
 
 /** O_NOFOLLOW: a file swapped for a link after it was listed fails to open instead of being followed. */
@@ -54,6 +55,7 @@ export function readSourceFile(path: string, abs: string, maxFileSize: number, s
         if (!info.isFile()) return skipped(path, 'unreadable', 'not a regular file');
         const size = Math.max(info.size, got);
         if (size > maxFileSize || got >= limit) return skipped(path, 'too-large', `${size} bytes exceeds max-file-size ${maxFileSize}`);
+        beforeLargeRead(size);
         // One byte over its size, so the read that finds the end of the file has room.
         const larger = Buffer.allocUnsafe(Math.min(limit, Math.max(info.size + 1, 2 * got)));
         bytes.copy(larger, 0, 0, got);
@@ -87,7 +89,9 @@ export function scanFileInPieces(skip: Skipped, abs: string, settings: ScanSetti
     return skip;
   }
   try {
-    if (!fstatSync(fd).isFile()) return skip;
+    const info = fstatSync(fd);
+    if (!info.isFile()) return skip;
+    beforeLargeRead(info.size);
     const pieces = new PieceScanner(skip.path, settings, addedLines, reveal);
     const bytes = (reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES));
     // A binary file is known from its first piece: the rest is not read.

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getHeapSpaceStatistics } from 'node:v8';
-import { afterLargeFile, LARGE_FILE_CHARS, LARGE_TEXTS_BUDGET } from '../../../src/core/parallel/large-file.js';
+import { afterLargeFile, beforeLargeRead, LARGE_FILE_CHARS, LARGE_TEXTS_BUDGET } from '../../../src/core/parallel/large-file.js';
+import { readSourceFile, scanFileInPieces } from '../../../src/core/parallel/read-file.js';
 import { scanFileTree } from '../../../src/core/parallel/tree-pool.js';
 import { scanSources } from '../../../src/core/scan.js';
-import { defaultSettings, type ScanResult, type ScanSettings } from '../../../src/core/types.js';
+import { defaultSettings, type ScanResult, type ScanSettings, type Skipped } from '../../../src/core/types.js';
 import { walkEntries, walkTree } from '../../../src/workspace/walk.js';
 import { body } from '../secrets/engine-fixtures.js';
 
@@ -71,5 +72,42 @@ describe('the full collection after large files', () => {
     texts.length = 0;
     expect(afterLargeFile(LARGE_FILE_CHARS)).toBe(true);
     expect(largeTexts()).toBeLessThan(held - (count - 1) * LARGE_FILE_CHARS);
+  });
+});
+
+describe('the collection before a file of LARGE_TEXTS_BUDGET bytes or more is read', () => {
+  /** Starts the count from zero, then leaves `chars` of large files uncollected. */
+  const leave = (chars: number): void => {
+    while (!afterLargeFile(LARGE_TEXTS_BUDGET)) {
+      /* the budget is met in one call */
+    }
+    expect(afterLargeFile(chars)).toBe(false);
+  };
+  const budget = LARGE_TEXTS_BUDGET;
+
+  it('runs only when large texts are left and the file is at least the budget', () => {
+    leave(budget - LARGE_FILE_CHARS);
+    expect(beforeLargeRead(budget - 1)).toBe(false);
+    expect(beforeLargeRead(budget)).toBe(true);
+    expect(beforeLargeRead(budget)).toBe(false); // nothing left to collect
+    // The count starts again: one more large file stays under the budget.
+    expect(afterLargeFile(LARGE_FILE_CHARS)).toBe(false);
+  });
+
+  it('is asked by the reader of a whole file and by the reader in pieces', () => {
+    const big = join(root, 'big.txt');
+    writeFileSync(big, 'x = 1\n'.repeat(Math.ceil(budget / 6) + 1));
+    leave(budget - LARGE_FILE_CHARS);
+    expect('content' in readSourceFile('big.txt', big, 64 * 1024 * 1024)).toBe(true);
+    // Collected before the read: the left-over count is gone, so one more large file is under the budget.
+    expect(afterLargeFile(LARGE_FILE_CHARS)).toBe(false);
+
+    leave(budget - LARGE_FILE_CHARS);
+    const skip = readSourceFile('big.txt', big, 1024 * 1024);
+    expect('reason' in skip && skip.reason).toBe('too-large');
+    // A too-large file is only asked its size: the pieces reader collects.
+    expect(afterLargeFile(0)).toBe(false);
+    scanFileInPieces(skip as Skipped, big, { ...defaultSettings(), maxFileSize: 1024 * 1024 });
+    expect(afterLargeFile(LARGE_FILE_CHARS)).toBe(false);
   });
 });
