@@ -51618,6 +51618,37 @@ function readGitleaksIgnore(text3) {
 
 // src/core/parallel/read-file.ts
 import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
+
+// src/core/parallel/large-file.ts
+import { setFlagsFromString as setFlagsFromString2 } from "node:v8";
+import { runInNewContext } from "node:vm";
+var LARGE_FILE_CHARS = 1024 * 1024;
+var LARGE_TEXTS_BUDGET = 4 * 1024 * 1024;
+var collect;
+var uncollected = 0;
+function afterLargeFile(chars) {
+  if (chars < LARGE_FILE_CHARS) return false;
+  uncollected += chars;
+  return uncollected >= LARGE_TEXTS_BUDGET && collectNow();
+}
+function beforeLargeRead(bytes) {
+  return bytes >= LARGE_TEXTS_BUDGET && uncollected > 0 && collectNow();
+}
+function collectNow() {
+  uncollected = 0;
+  if (collect === void 0) {
+    try {
+      setFlagsFromString2("--expose-gc");
+      collect = runInNewContext("gc");
+    } catch {
+      collect = null;
+    }
+  }
+  collect?.();
+  return collect !== null;
+}
+
+// src/core/parallel/read-file.ts
 var OPEN_FLAGS = constants3.O_RDONLY | (constants3.O_NOFOLLOW ?? 0) | (constants3.O_NONBLOCK ?? 0);
 var REUSED_BYTES = 1024 * 1024;
 var reused;
@@ -51643,6 +51674,7 @@ function readSourceFile(path7, abs, maxFileSize, standIn = false) {
         if (!info3.isFile()) return skipped(path7, "unreadable", "not a regular file");
         const size = Math.max(info3.size, got);
         if (size > maxFileSize || got >= limit) return skipped(path7, "too-large", `${size} bytes exceeds max-file-size ${maxFileSize}`);
+        beforeLargeRead(size);
         const larger = Buffer.allocUnsafe(Math.min(limit, Math.max(info3.size + 1, 2 * got)));
         bytes.copy(larger, 0, 0, got);
         bytes = larger;
@@ -51669,7 +51701,9 @@ function scanFileInPieces(skip, abs, settings, addedLines, reveal) {
     return skip;
   }
   try {
-    if (!fstatSync(fd).isFile()) return skip;
+    const info3 = fstatSync(fd);
+    if (!info3.isFile()) return skip;
+    beforeLargeRead(info3.size);
     const pieces = new PieceScanner(skip.path, settings, addedLines, reveal);
     const bytes = reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES);
     for (let n = readSync(fd, bytes, 0, bytes.length, null); n > 0 && !pieces.binary; n = readSync(fd, bytes, 0, bytes.length, null)) pieces.push(bytes.subarray(0, n));
@@ -56591,16 +56625,16 @@ function parseTerraformJson(text3) {
   for (const [type2, value2] of Object.entries(parsed.value)) {
     const labels = Object.hasOwn(LABELS, type2) ? LABELS[type2] : void 0;
     if (labels === void 0) continue;
-    collect(value2, [type2], labels, [], (path7, labelValues, body) => {
+    collect2(value2, [type2], labels, [], (path7, labelValues, body) => {
       const offset = at16(lastKeyPath(path7), 0);
       blocks.push(block(type2, labelValues, body, path7, offset, index, at16));
     });
   }
   return { body: { attributes: [], blocks }, errors: [] };
 }
-function collect(value2, path7, labels, labelValues, emit) {
+function collect2(value2, path7, labels, labelValues, emit) {
   if (Array.isArray(value2)) {
-    value2.forEach((item, i) => collect(item, [...path7, i], labels, labelValues, emit));
+    value2.forEach((item, i) => collect2(item, [...path7, i], labels, labelValues, emit));
     return;
   }
   if (!isPlainObject3(value2)) return;
@@ -56610,7 +56644,7 @@ function collect(value2, path7, labels, labelValues, emit) {
   }
   for (const [key, inner] of Object.entries(value2)) {
     if (key === "//") continue;
-    collect(inner, [...path7, key], labels - 1, [...labelValues, key], emit);
+    collect2(inner, [...path7, key], labels - 1, [...labelValues, key], emit);
   }
 }
 function lastKeyPath(path7) {
@@ -59366,30 +59400,6 @@ function readText(abs) {
 
 // src/core/parallel/tree-pool.ts
 import { availableParallelism as availableParallelism2 } from "node:os";
-
-// src/core/parallel/large-file.ts
-import { setFlagsFromString as setFlagsFromString2 } from "node:v8";
-import { runInNewContext } from "node:vm";
-var LARGE_FILE_CHARS = 1024 * 1024;
-var LARGE_TEXTS_BUDGET = 4 * 1024 * 1024;
-var collect2;
-var uncollected = 0;
-function afterLargeFile(chars) {
-  if (chars < LARGE_FILE_CHARS) return false;
-  uncollected += chars;
-  if (uncollected < LARGE_TEXTS_BUDGET) return false;
-  uncollected = 0;
-  if (collect2 === void 0) {
-    try {
-      setFlagsFromString2("--expose-gc");
-      collect2 = runInNewContext("gc");
-    } catch {
-      collect2 = null;
-    }
-  }
-  collect2?.();
-  return collect2 !== null;
-}
 
 // src/core/parallel/ring.ts
 var NEXT = 0;

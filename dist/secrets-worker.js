@@ -16264,6 +16264,35 @@ function piecesRead(skip, secrets) {
   return { ...skip, detail: `${skip.detail}${READ_IN_PIECES}`, secrets };
 }
 
+// src/core/parallel/large-file.ts
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+var LARGE_FILE_CHARS = 1024 * 1024;
+var LARGE_TEXTS_BUDGET = 4 * 1024 * 1024;
+var collect2;
+var uncollected = 0;
+function afterLargeFile(chars) {
+  if (chars < LARGE_FILE_CHARS) return false;
+  uncollected += chars;
+  return uncollected >= LARGE_TEXTS_BUDGET && collectNow();
+}
+function beforeLargeRead(bytes) {
+  return bytes >= LARGE_TEXTS_BUDGET && uncollected > 0 && collectNow();
+}
+function collectNow() {
+  uncollected = 0;
+  if (collect2 === void 0) {
+    try {
+      setFlagsFromString("--expose-gc");
+      collect2 = runInNewContext("gc");
+    } catch {
+      collect2 = null;
+    }
+  }
+  collect2?.();
+  return collect2 !== null;
+}
+
 // src/core/parallel/read-file.ts
 var OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 var REUSED_BYTES = 1024 * 1024;
@@ -16290,6 +16319,7 @@ function readSourceFile(path2, abs, maxFileSize, standIn = false) {
         if (!info2.isFile()) return skipped(path2, "unreadable", "not a regular file");
         const size = Math.max(info2.size, got);
         if (size > maxFileSize || got >= limit) return skipped(path2, "too-large", `${size} bytes exceeds max-file-size ${maxFileSize}`);
+        beforeLargeRead(size);
         const larger = Buffer.allocUnsafe(Math.min(limit, Math.max(info2.size + 1, 2 * got)));
         bytes.copy(larger, 0, 0, got);
         bytes = larger;
@@ -16316,7 +16346,9 @@ function scanFileInPieces(skip, abs, settings2, addedLines, reveal2) {
     return skip;
   }
   try {
-    if (!fstatSync(fd).isFile()) return skip;
+    const info2 = fstatSync(fd);
+    if (!info2.isFile()) return skip;
+    beforeLargeRead(info2.size);
     const pieces = new PieceScanner(skip.path, settings2, addedLines, reveal2);
     const bytes = reused ??= Buffer.allocUnsafeSlow(REUSED_BYTES);
     for (let n = readSync(fd, bytes, 0, bytes.length, null); n > 0 && !pieces.binary; n = readSync(fd, bytes, 0, bytes.length, null)) pieces.push(bytes.subarray(0, n));
@@ -16333,30 +16365,6 @@ function skipped(path2, reason, detail) {
 }
 function errnoCode(error) {
   return typeof error === "object" && error !== null && "code" in error ? String(error.code) : void 0;
-}
-
-// src/core/parallel/large-file.ts
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
-var LARGE_FILE_CHARS = 1024 * 1024;
-var LARGE_TEXTS_BUDGET = 4 * 1024 * 1024;
-var collect2;
-var uncollected = 0;
-function afterLargeFile(chars) {
-  if (chars < LARGE_FILE_CHARS) return false;
-  uncollected += chars;
-  if (uncollected < LARGE_TEXTS_BUDGET) return false;
-  uncollected = 0;
-  if (collect2 === void 0) {
-    try {
-      setFlagsFromString("--expose-gc");
-      collect2 = runInNewContext("gc");
-    } catch {
-      collect2 = null;
-    }
-  }
-  collect2?.();
-  return collect2 !== null;
 }
 
 // src/core/parallel/v8-setting.ts
