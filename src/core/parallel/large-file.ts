@@ -10,10 +10,10 @@ export const LARGE_FILE_CHARS = 1024 * 1024;
 
 /**
  * A full collection runs once the large files scanned since the last one hold this many
- * characters in all. Until 2026-12-07 one ran after every large file; on the bench corpus (8
- * files of 1 Mi characters or more, 4 of them read in pieces) a collection per 4 Mi characters
- * gave the same or a lower peak RSS (122 against 125 MB) for 8 % less CPU (docs/performance.md,
- * "Fewer forced collections").
+ * characters in all, and before a file of this many bytes or more is read while any are left
+ * (`beforeLargeRead`). Until 2026-12-07 one ran after every large file; on the bench corpus (8
+ * files of 1 Mi characters or more) the two rules took 4-7 % less CPU at the same or a lower peak
+ * RSS (docs/performance.md, "Fewer forced collections").
  */
 export const LARGE_TEXTS_BUDGET = 4 * 1024 * 1024;
 
@@ -28,9 +28,9 @@ let uncollected = 0;
  * starts a full collection and the large files of a tree piled up (on the bench corpus ~38 MB of
  * old strings and ~32 MB of old buffers at the peak). A full collection once the large files
  * since the last one reach LARGE_TEXTS_BUDGET characters bounds what they leave behind by the
- * budget, whatever the tree; `beforeLargeRead` keeps them from living beside a file larger than it. (A collection between decoding and scanning, to
- * drop the buffer sooner, cost ~0.2 s more CPU on the corpus for no lower peak.) Returns whether
- * it collected.
+ * budget, whatever the tree, and `beforeLargeRead` keeps them from living beside a file larger
+ * than the budget. (A collection between decoding and scanning, to drop the buffer sooner, cost
+ * ~0.2 s more CPU on the corpus for no lower peak.) Returns whether it collected.
  */
 export function afterLargeFile(chars: number): boolean {
   if (chars < LARGE_FILE_CHARS) return false;
