@@ -131,6 +131,7 @@ export const MUTATIONS: Mutation[] = [
   { id: 'large-before-read', what: 'a file of LARGE_TEXTS_BUDGET bytes or more is read whole only after the large texts left are collected', file: 'src/core/parallel/read-file.ts', from: '        beforeLargeRead(size);\n', to: '', tests: ['test/unit/parallel/large-file.test.ts'] },
   { id: 'large-before-pieces', what: 'a file read in pieces is read only after the large texts left are collected', file: 'src/core/parallel/read-file.ts', from: '    beforeLargeRead(info.size);\n', to: '', tests: ['test/unit/parallel/large-file.test.ts'] },
   { id: 'large-before-size', what: 'only a file of LARGE_TEXTS_BUDGET bytes or more makes the large texts left be collected first', file: 'src/core/parallel/large-file.ts', from: 'return bytes >= LARGE_TEXTS_BUDGET && uncollected > 0', to: 'return uncollected > 0', tests: ['test/unit/parallel/large-file.test.ts'] },
+  { id: 'app-history-fallback-note', what: "the App's history reply says how git's output was read when the loopback connection failed, and why", file: 'src/github/history-scan.ts', from: "${fallback ? ` (${fallback})` : ''}", to: '', tests: ['test/integration/app/history.test.ts'] },
 ];
 
 interface Outcome {

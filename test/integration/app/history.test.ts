@@ -13,6 +13,7 @@ import { example, retarget, startApp, type RunningApp } from '../../support/app-
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { startGitHttpServer, type GitHttpServer } from '../../support/git-http-server.js';
 import { REDIS_AVAILABLE, startRedis } from '../../support/redis-server.js';
+import { refuseTcpListen } from '../../support/refused-listen.js';
 import { BASE_FILES, CONFIG_WITH_SECRET, NPM_TOKEN, RAW_SECRETS, REPO } from './fixtures.js';
 
 const CLEAN_CONFIG = 'export const config = {\n  region: "eu-west-1",\n  token: process.env.GITHUB_TOKEN,\n};\n';
@@ -332,6 +333,28 @@ describe('App: pushes and history over git smart HTTP', () => {
     expect(issues.map((i) => i.title).sort()).toEqual(['Embedded secret (github-classic-pat) in src/config.js', 'Embedded secret (npm-access-token) in src/wip.js']);
     expect(issues.find((i) => i.title.includes('config.js'))!.body).toContain(`introduced in commit ${added.slice(0, 7)} by jdoe`);
     expect(issues.find((i) => i.title.includes('wip.js'))!.body).toContain(`introduced in commit ${prCommits[0].slice(0, 7)}`);
+    expect(readdirSync(cloneDir)).toEqual([]);
+    double.assertNoViolations();
+    assertNoLeak();
+  });
+
+  it('on a host that refuses TCP listens, the history scan reads git through a local socket and the reply says so, and why', { timeout: 120_000 }, async () => {
+    const added = double.state.push(REPO, { files: { 'src/config.js': CONFIG_WITH_SECRET }, author: 'jdoe' });
+    double.state.push(REPO, { files: { 'src/config.js': CLEAN_CONFIG }, author: 'jdoe' });
+    git.sync(REPO, double.state.repo(REPO).git);
+    const question = double.state.createIssue(double.state.repo(REPO), { title: 'Questions', body: 'Questions about this repository', user: 'jdoe' });
+    const replies = () => [...double.state.repo(REPO).comments.values()].filter((c) => c.issue === question.number && c.body.startsWith('Rescanned')).map((c) => c.body);
+    // Probot, the GitHub double and the git server listen already: the scan's loopback listen is the one refused.
+    const listen = refuseTcpListen('listen EPERM: operation not permitted');
+    try {
+      await app.deliver('issue_comment', commentPayload(question.number, 'jdoe', '/nhi-steward rescan --history'));
+      await waitFor(() => replies().length === 1, 60_000);
+      expect(listen.refused()).toBeGreaterThan(0);
+    } finally {
+      listen.restore();
+    }
+    expect(replies()[0]).toMatch(/^Rescanned `main` and its history: .*history: 3 commit\(s\) \(`main` and 0 open pull request head\(s\)\).*1 secret\(s\) found in history \(git's output was read through a local socket, slower, because of the loopback connection: listen EPERM: operation not permitted\)/);
+    expect(secretIssues().find((i) => i.title.includes('config.js'))!.body).toContain(`introduced in commit ${added.slice(0, 7)} by jdoe`);
     expect(readdirSync(cloneDir)).toEqual([]);
     double.assertNoViolations();
     assertNoLeak();
