@@ -133,6 +133,7 @@ describe('secrets of an over-size file, scanned in pieces', () => {
       { numRuns: 60 },
     );
   });
+
   it('a push larger than the room left, after bytes already held, gives the same findings', () => {
     fc.assert(
       fc.property(text, fc.integer({ min: 8 * 1024 + 2, max: 20_000 }), (t, first) => {
@@ -144,6 +145,7 @@ describe('secrets of an over-size file, scanned in pieces', () => {
       { numRuns: 15 },
     );
   });
+
   const utf16 = (t: string, order: 'le' | 'be', mark: boolean): Buffer => {
     const le = Buffer.from(t, 'utf16le');
     if (order === 'be') le.swap16();
