@@ -44714,6 +44714,55 @@ function isSkipped(x) {
   return x.reason !== void 0 && x.content === void 0;
 }
 
+// src/core/secrets/hits.ts
+var START = 16 * 1024;
+var KEPT = 1 << 20;
+var HitBuffer = class {
+  /** The hits gathered are `data[0, length)`. */
+  data = new Int32Array(START);
+  length = 0;
+  push(state, end) {
+    if (this.length + 2 > this.data.length) this.grow(2);
+    this.data[this.length] = state;
+    this.data[this.length + 1] = end;
+    this.length += 2;
+  }
+  /** `hits[from, to)`, their ends moved by `by`. */
+  append(hits, from, to, by) {
+    if (to <= from) return;
+    if (this.length + (to - from) > this.data.length) this.grow(to - from);
+    const { data } = this;
+    let at16 = this.length;
+    if (by === 0) {
+      data.set(hits.subarray(from, to), at16);
+      at16 += to - from;
+    } else {
+      for (let h = from; h < to; h += 2) {
+        data[at16] = hits[h];
+        data[at16 + 1] = hits[h + 1] + by;
+        at16 += 2;
+      }
+    }
+    this.length = at16;
+  }
+  /** The hits gathered, in an array of their own; the buffer is empty again. */
+  take() {
+    const out = this.data.slice(0, this.length);
+    this.clear();
+    return out;
+  }
+  clear() {
+    this.length = 0;
+    if (this.data.length > KEPT) this.data = new Int32Array(START);
+  }
+  grow(more) {
+    const grown = new Int32Array(Math.max(this.data.length * 2, this.length + more));
+    grown.set(this.data.subarray(0, this.length));
+    this.data = grown;
+  }
+};
+var NO_HITS = new Int32Array(0);
+
 // src/core/secrets/prefilter-wasm.ts
 var I32 = 127;
 function uleb(n) {
@@ -44929,6 +44978,8 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
   /** A state's byte offset in the table is its number × stride (classCount × 4). */
   stride;
   args = new Array(1 + 4 * STREAMS).fill(0);
+  /** Each stream's hits while the streams run (the first stream's go straight to the scan's own). */
+  found = [];
   /**
    * A scanner for these tables (`warmUp`: the longest keyword's length; `classed`: the code units
    * whose class is not 0, when known, else all are looked at), or null when WebAssembly is
@@ -44957,8 +45008,7 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
     }
   }
   /** Same result as `KeywordAutomaton.scan`: flat [state, endOffset, …] with states not pre-multiplied. */
-  scan(text3) {
-    const hits = [];
+  scan(text3, hits) {
     let state = 0;
     const width = typeof text3 === "string" && WIDER_THAN_A_BYTE.test(text3) ? 2 : 1;
     this.width = width;
@@ -44968,7 +45018,6 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
       else text3.copyTo(this.bytes, this.textAt, base, base + n);
       state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base, state, hits) : this.oneStream(this.textAt, this.textAt + n * width, state, base, 0, hits);
     }
-    return hits;
   }
   /** Scans [p, end) of the chunk from `state`, appending keyword ends at or after byte address `from`; returns the final state. */
   oneStream(p, end, state, base, from, out) {
@@ -44991,7 +45040,7 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
     const part = n / STREAMS >> 0;
     const starts = [];
     const ends = [];
-    const found2 = [];
+    const found2 = this.found;
     for (let s = 0; s < STREAMS; s++) {
       starts.push(textAt + width * s * part);
       ends.push(s === STREAMS - 1 ? textAt + width * n : textAt + width * (s + 1) * part);
@@ -44999,7 +45048,7 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
       args[2 + 4 * s] = s === 0 ? state : 0;
       args[3 + 4 * s] = hitsAt + s * HIT_SLOTS * 8;
       args[4 + 4 * s] = hitsAt + (s + 1) * HIT_SLOTS * 8;
-      found2.push(s === 0 ? out : []);
+      found2[s] = s === 0 ? out : found2[s] ?? new HitBuffer();
     }
     for (; ; ) {
       let count = Infinity;
@@ -45016,7 +45065,10 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
     let last = 0;
     for (let s = 0; s < STREAMS; s++) {
       last = this.oneStream(args[1 + 4 * s], ends[s], args[2 + 4 * s], base, starts[s], found2[s]);
-      if (s > 0) for (const value2 of found2[s]) out.push(value2);
+      if (s > 0) {
+        out.append(found2[s].data, 0, found2[s].length, 0);
+        found2[s].clear();
+      }
     }
     return last;
   }
@@ -45071,11 +45123,16 @@ var KeywordAutomaton = class {
    * is exclusive. Resolve a state to its keyword ids with `keywordsAt`.
    */
   scan(text3) {
+    this.scanInto(text3, this.found);
+    return this.found.take();
+  }
+  /** Appends `scan(text)`'s hits to `out`. */
+  scanInto(text3, out) {
     if (text3.length >= WASM_FROM) {
       if (this.wasm === void 0) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, this.longest, this.classed);
-      if (this.wasm) return this.wasm.scan(text3);
+      if (this.wasm) return this.wasm.scan(text3, out);
     }
-    return this.scanJs(text3);
+    this.scanJsInto(text3, out);
   }
   /**
    * The same hits as `scan(text)`, given `hits`, those of an earlier text, and the runs of text the
@@ -45094,7 +45151,7 @@ var KeywordAutomaton = class {
   scanAgainst(text3, hits, segments) {
     const n = text3.length;
     const longest = this.longest;
-    const out = [];
+    const out = this.merged;
     let h = 0;
     let covered = 0;
     for (let k = 0; k <= segments.length; k += 3) {
@@ -45109,23 +45166,35 @@ var KeywordAutomaton = class {
       if (first - 1 > covered) {
         const from = Math.max(0, covered + 1 - longest);
         const to = first - 1;
-        const found2 = this.scan(from === 0 && to === n ? text3 : stretch(text3, from, to));
-        for (let m = 0; m < found2.length; m += 2) {
-          const end = found2[m + 1] + from;
-          if (end > covered) out.push(found2[m], end);
+        const found2 = this.found;
+        this.scanInto(from === 0 && to === n ? text3 : stretch(text3, from, to), found2);
+        const { data, length } = found2;
+        for (let m = 0; m < length; m += 2) {
+          const end = data[m + 1] + from;
+          if (end > covered) out.push(data[m], end);
         }
+        found2.clear();
       }
       if (k === segments.length) break;
       const by = segments[k] - segments[k + 1];
       while (h < hits.length && hits[h + 1] + by < first) h += 2;
-      for (; h < hits.length && hits[h + 1] + by <= last; h += 2) out.push(hits[h], hits[h + 1] + by);
+      const taken = h;
+      while (h < hits.length && hits[h + 1] + by <= last) h += 2;
+      out.append(hits, taken, h, by);
       covered = last;
     }
-    return out;
+    return out.take();
   }
+  /** Where `scan` gathers its hits, and `scanAgainst` those of the stretches it scans, reused from text to text… */
+  found = new HitBuffer();
+  /** …and where `scanAgainst` gathers its own. */
+  merged = new HitBuffer();
   /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
   scanJs(text3) {
-    const hits = [];
+    this.scanJsInto(text3, this.found);
+    return this.found.take();
+  }
+  scanJsInto(text3, hits) {
     const { delta, classOf } = this;
     const stride = this.classCount * 4;
     let state = 0;
@@ -45137,7 +45206,6 @@ var KeywordAutomaton = class {
       }
       state = next;
     }
-    return hits;
   }
   keywordsAt(state) {
     return this.outputs[state];
@@ -61753,7 +61821,7 @@ var FileVersions = class {
       if (before.log !== void 0) against = { log: before.log, beforeLength: before.text.length, segments };
     } else hits = automaton.scan(text3);
     if (shared2 < 0.5 && before?.text !== void 0 && text3.length < ALWAYS_KEPT_FROM) {
-      this.remember(path7, { automaton, text: void 0, hits: [], shared: shared2, whole: 0 });
+      this.remember(path7, { automaton, text: void 0, hits: NO_HITS, shared: shared2, whole: 0 });
       return { hits, against };
     }
     if (before?.text instanceof ByteText) this.spare = before.text.bytes;

@@ -165,6 +165,55 @@ var ByteText = class {
 var NEAR = 256;
 var BYTE_TEXT_FROM = 512 * 1024;
 
+// src/core/secrets/hits.ts
+var START = 16 * 1024;
+var KEPT = 1 << 20;
+var HitBuffer = class {
+  /** The hits gathered are `data[0, length)`. */
+  data = new Int32Array(START);
+  length = 0;
+  push(state, end) {
+    if (this.length + 2 > this.data.length) this.grow(2);
+    this.data[this.length] = state;
+    this.data[this.length + 1] = end;
+    this.length += 2;
+  }
+  /** `hits[from, to)`, their ends moved by `by`. */
+  append(hits, from, to, by) {
+    if (to <= from) return;
+    if (this.length + (to - from) > this.data.length) this.grow(to - from);
+    const { data } = this;
+    let at15 = this.length;
+    if (by === 0) {
+      data.set(hits.subarray(from, to), at15);
+      at15 += to - from;
+    } else {
+      for (let h = from; h < to; h += 2) {
+        data[at15] = hits[h];
+        data[at15 + 1] = hits[h + 1] + by;
+        at15 += 2;
+      }
+    }
+    this.length = at15;
+  }
+  /** The hits gathered, in an array of their own; the buffer is empty again. */
+  take() {
+    const out = this.data.slice(0, this.length);
+    this.clear();
+    return out;
+  }
+  clear() {
+    this.length = 0;
+    if (this.data.length > KEPT) this.data = new Int32Array(START);
+  }
+  grow(more) {
+    const grown = new Int32Array(Math.max(this.data.length * 2, this.length + more));
+    grown.set(this.data.subarray(0, this.length));
+    this.data = grown;
+  }
+};
+var NO_HITS = new Int32Array(0);
+
 // src/core/secrets/prefilter-wasm.ts
 var I32 = 127;
 function uleb(n) {
@@ -380,6 +429,8 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
   /** A state's byte offset in the table is its number × stride (classCount × 4). */
   stride;
   args = new Array(1 + 4 * STREAMS).fill(0);
+  /** Each stream's hits while the streams run (the first stream's go straight to the scan's own). */
+  found = [];
   /**
    * A scanner for these tables (`warmUp`: the longest keyword's length; `classed`: the code units
    * whose class is not 0, when known, else all are looked at), or null when WebAssembly is
@@ -408,8 +459,7 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
     }
   }
   /** Same result as `KeywordAutomaton.scan`: flat [state, endOffset, …] with states not pre-multiplied. */
-  scan(text3) {
-    const hits = [];
+  scan(text3, hits) {
     let state = 0;
     const width = typeof text3 === "string" && WIDER_THAN_A_BYTE.test(text3) ? 2 : 1;
     this.width = width;
@@ -419,7 +469,6 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
       else text3.copyTo(this.bytes, this.textAt, base2, base2 + n);
       state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base2, state, hits) : this.oneStream(this.textAt, this.textAt + n * width, state, base2, 0, hits);
     }
-    return hits;
   }
   /** Scans [p, end) of the chunk from `state`, appending keyword ends at or after byte address `from`; returns the final state. */
   oneStream(p, end, state, base2, from, out) {
@@ -442,7 +491,7 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
     const part = n / STREAMS >> 0;
     const starts = [];
     const ends = [];
-    const found = [];
+    const found = this.found;
     for (let s = 0; s < STREAMS; s++) {
       starts.push(textAt + width * s * part);
       ends.push(s === STREAMS - 1 ? textAt + width * n : textAt + width * (s + 1) * part);
@@ -450,7 +499,7 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
       args[2 + 4 * s] = s === 0 ? state : 0;
       args[3 + 4 * s] = hitsAt + s * HIT_SLOTS * 8;
       args[4 + 4 * s] = hitsAt + (s + 1) * HIT_SLOTS * 8;
-      found.push(s === 0 ? out : []);
+      found[s] = s === 0 ? out : found[s] ?? new HitBuffer();
     }
     for (; ; ) {
       let count = Infinity;
@@ -467,7 +516,10 @@ var WasmKeywordScanner = class _WasmKeywordScanner {
     let last = 0;
     for (let s = 0; s < STREAMS; s++) {
       last = this.oneStream(args[1 + 4 * s], ends[s], args[2 + 4 * s], base2, starts[s], found[s]);
-      if (s > 0) for (const value2 of found[s]) out.push(value2);
+      if (s > 0) {
+        out.append(found[s].data, 0, found[s].length, 0);
+        found[s].clear();
+      }
     }
     return last;
   }
@@ -522,11 +574,16 @@ var KeywordAutomaton = class {
    * is exclusive. Resolve a state to its keyword ids with `keywordsAt`.
    */
   scan(text3) {
+    this.scanInto(text3, this.found);
+    return this.found.take();
+  }
+  /** Appends `scan(text)`'s hits to `out`. */
+  scanInto(text3, out) {
     if (text3.length >= WASM_FROM) {
       if (this.wasm === void 0) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, this.longest, this.classed);
-      if (this.wasm) return this.wasm.scan(text3);
+      if (this.wasm) return this.wasm.scan(text3, out);
     }
-    return this.scanJs(text3);
+    this.scanJsInto(text3, out);
   }
   /**
    * The same hits as `scan(text)`, given `hits`, those of an earlier text, and the runs of text the
@@ -545,7 +602,7 @@ var KeywordAutomaton = class {
   scanAgainst(text3, hits, segments) {
     const n = text3.length;
     const longest = this.longest;
-    const out = [];
+    const out = this.merged;
     let h = 0;
     let covered = 0;
     for (let k = 0; k <= segments.length; k += 3) {
@@ -560,23 +617,35 @@ var KeywordAutomaton = class {
       if (first - 1 > covered) {
         const from = Math.max(0, covered + 1 - longest);
         const to = first - 1;
-        const found = this.scan(from === 0 && to === n ? text3 : stretch(text3, from, to));
-        for (let m = 0; m < found.length; m += 2) {
-          const end = found[m + 1] + from;
-          if (end > covered) out.push(found[m], end);
+        const found = this.found;
+        this.scanInto(from === 0 && to === n ? text3 : stretch(text3, from, to), found);
+        const { data, length } = found;
+        for (let m = 0; m < length; m += 2) {
+          const end = data[m + 1] + from;
+          if (end > covered) out.push(data[m], end);
         }
+        found.clear();
       }
       if (k === segments.length) break;
       const by = segments[k] - segments[k + 1];
       while (h < hits.length && hits[h + 1] + by < first) h += 2;
-      for (; h < hits.length && hits[h + 1] + by <= last; h += 2) out.push(hits[h], hits[h + 1] + by);
+      const taken = h;
+      while (h < hits.length && hits[h + 1] + by <= last) h += 2;
+      out.append(hits, taken, h, by);
       covered = last;
     }
-    return out;
+    return out.take();
   }
+  /** Where `scan` gathers its hits, and `scanAgainst` those of the stretches it scans, reused from text to text… */
+  found = new HitBuffer();
+  /** …and where `scanAgainst` gathers its own. */
+  merged = new HitBuffer();
   /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
   scanJs(text3) {
-    const hits = [];
+    this.scanJsInto(text3, this.found);
+    return this.found.take();
+  }
+  scanJsInto(text3, hits) {
     const { delta, classOf } = this;
     const stride = this.classCount * 4;
     let state = 0;
@@ -588,7 +657,6 @@ var KeywordAutomaton = class {
       }
       state = next2;
     }
-    return hits;
   }
   keywordsAt(state) {
     return this.outputs[state];

@@ -3,6 +3,7 @@ import type { EngineText } from './byte-text.js';
 import { LINE_RADIUS } from './lines.js';
 import type { KeptContext } from './engine.js';
 import type { VersionDelta, VersionScan } from './versions.js';
+import type { Hits } from './hits.js';
 
 /** A regex match of one detector, before any filtering. Offsets are into the file content. */
 export interface RawMatch {
@@ -146,7 +147,7 @@ function releaseScratch(catalog: CompiledCatalog, scratch: Scratch): void {
  */
 function collectAnchors(
   content: EngineText,
-  hits: number[],
+  hits: Hits,
   catalog: CompiledCatalog,
   active: Uint8Array,
   anchors: (number[] | undefined)[],
@@ -223,7 +224,7 @@ function firstRequest(before: Int32Array, from: number): number {
  * The index of the last hit (from `h` on) that ends before `to`: where a loop over hits resumes
  * after the ones taken over. A binary search: the hits taken over are most of a long version's.
  */
-function lastHitBefore(hits: readonly number[], h: number, to: number): number {
+function lastHitBefore(hits: Hits, h: number, to: number): number {
   let lo = h >> 1; // hit indices (pairs): hits[lo * 2] is one that ends before `to`, or h itself
   let hi = hits.length >> 1; // the first that may not
   while (hi - lo > 1) {
@@ -243,7 +244,7 @@ function insertSorted(list: number[], value: number): void {
 }
 
 /** Detector indices (ascending) that have at least one keyword hit (fitting its `lead` and `trail`) and apply to this file. */
-function detectorsHit(content: EngineText, hits: number[], catalog: CompiledCatalog, active: Uint8Array, seen: Uint8Array): number[] {
+function detectorsHit(content: EngineText, hits: Hits, catalog: CompiledCatalog, active: Uint8Array, seen: Uint8Array): number[] {
   const { detectors, keywordDetectors, keywordLengths, automaton, unconditional } = catalog;
   const result: number[] = [];
   for (let i = 0; i < hits.length; i += 2) {
@@ -277,7 +278,7 @@ function detectorsHit(content: EngineText, hits: number[], catalog: CompiledCata
  * no window for it. Fills `spans` (indexed
  * by detector) and returns `order`, the detectors with windows.
  */
-function planWindows(content: EngineText, hits: number[], catalog: CompiledCatalog, active: Uint8Array, { spans, order }: Scratch, requests?: RequestLog, inner?: readonly number[], against?: VersionDelta): number[] {
+function planWindows(content: EngineText, hits: Hits, catalog: CompiledCatalog, active: Uint8Array, { spans, order }: Scratch, requests?: RequestLog, inner?: readonly number[], against?: VersionDelta): number[] {
   const n = content.length;
   const { detectors, keywordDetectors, keywordLengths, automaton } = catalog;
   // The hit's line, found with indexOf around the hit and reused while hits stay on it: no line
@@ -462,7 +463,7 @@ function hitOpens(content: EngineText, compiled: CompiledDetector, keyword: numb
  * `hitEnd`, the end of the keyword hit at `hits[h]` (see `Companion`). Hits are in ascending order
  * of their ends, so only the few after h that end within `companion.reach` are looked at.
  */
-export function companionFollows(hits: number[], h: number, hitEnd: number, companion: Companion, catalog: CompiledCatalog): boolean {
+export function companionFollows(hits: Hits, h: number, hitEnd: number, companion: Companion, catalog: CompiledCatalog): boolean {
   const { automaton, keywordLengths } = catalog;
   const last = hitEnd + companion.reach;
   const latest = hitEnd + companion.within;

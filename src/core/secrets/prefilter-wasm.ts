@@ -21,6 +21,7 @@
  * src/core/stand-in.ts) is copied as Latin-1, half the bytes, with no widening.
  */
 import type { EngineText } from './byte-text.js';
+import { HitBuffer } from './hits.js';
 
 const I32 = 0x7f;
 
@@ -223,6 +224,8 @@ export class WasmKeywordScanner {
   /** A state's byte offset in the table is its number × stride (classCount × 4). */
   private readonly stride: number;
   private readonly args = new Array<number>(1 + 4 * STREAMS).fill(0);
+  /** Each stream's hits while the streams run (the first stream's go straight to the scan's own). */
+  private readonly found: HitBuffer[] = [];
 
   private constructor(
     exports: Record<string, unknown>,
@@ -270,8 +273,7 @@ export class WasmKeywordScanner {
   }
 
   /** Same result as `KeywordAutomaton.scan`: flat [state, endOffset, …] with states not pre-multiplied. */
-  scan(text: EngineText): number[] {
-    const hits: number[] = [];
+  scan(text: EngineText, hits: HitBuffer): void {
     let state = 0;
     // V8 answers this at once for a string it stores one byte a character (it cannot match), the
     // usual case: pure ASCII files and stand-ins. Otherwise it finds the first wider character. A
@@ -284,11 +286,10 @@ export class WasmKeywordScanner {
       else text.copyTo(this.bytes, this.textAt, base, base + n);
       state = n >= STREAMS * (2 * this.warmUp + 256) ? this.streams(n, base, state, hits) : this.oneStream(this.textAt, this.textAt + n * width, state, base, 0, hits);
     }
-    return hits;
   }
 
   /** Scans [p, end) of the chunk from `state`, appending keyword ends at or after byte address `from`; returns the final state. */
-  private oneStream(p: number, end: number, state: number, base: number, from: number, out: number[]): number {
+  private oneStream(p: number, end: number, state: number, base: number, from: number, out: HitBuffer): number {
     const { words, hitsAt } = this;
     while (p < end) {
       p = this.scanFns[this.width](p, end, state, hitsAt, hitsAt + HIT_SLOTS * 8);
@@ -303,13 +304,13 @@ export class WasmKeywordScanner {
    * start warmUp code units early (see the class comment) and the last takes the remainder, so all
    * run in step for the first part's length and each finishes its own tail alone.
    */
-  private streams(n: number, base: number, state: number, out: number[]): number {
+  private streams(n: number, base: number, state: number, out: HitBuffer): number {
     const { words, hitsAt, textAt, args, width } = this;
     const shift = width >> 1; // bytes to code units
     const part = n / STREAMS >> 0;
     const starts: number[] = []; // where each stream's own hits begin
     const ends: number[] = [];
-    const found: number[][] = [];
+    const found = this.found;
     for (let s = 0; s < STREAMS; s++) {
       starts.push(textAt + width * s * part);
       ends.push(s === STREAMS - 1 ? textAt + width * n : textAt + width * (s + 1) * part);
@@ -317,7 +318,7 @@ export class WasmKeywordScanner {
       args[2 + 4 * s] = s === 0 ? state : 0;
       args[3 + 4 * s] = hitsAt + s * HIT_SLOTS * 8;
       args[4 + 4 * s] = hitsAt + (s + 1) * HIT_SLOTS * 8;
-      found.push(s === 0 ? out : []);
+      found[s] = s === 0 ? out : found[s] ?? new HitBuffer();
     }
     for (;;) {
       let count = Infinity;
@@ -334,13 +335,16 @@ export class WasmKeywordScanner {
     let last = 0;
     for (let s = 0; s < STREAMS; s++) {
       last = this.oneStream(args[1 + 4 * s], ends[s], args[2 + 4 * s], base, starts[s], found[s]);
-      if (s > 0) for (const value of found[s]) out.push(value);
+      if (s > 0) {
+        out.append(found[s].data, 0, found[s].length, 0);
+        found[s].clear();
+      }
     }
     return last;
   }
 
   /** Appends the buffered keyword ends in [at, filled) whose code unit lies at or after byte address `from`. */
-  private collect(at: number, filled: number, base: number, from: number, out: number[]): void {
+  private collect(at: number, filled: number, base: number, from: number, out: HitBuffer): void {
     const { words, textAt, stride } = this;
     const shift = this.width >> 1;
     for (let h = at; h < filled; h += 8) {

@@ -1,5 +1,8 @@
 import { ByteText, type EngineText } from './byte-text.js';
+import { HitBuffer, type Hits } from './hits.js';
 import { WasmKeywordScanner } from './prefilter-wasm.js';
+
+export type { Hits } from './hits.js';
 
 /** Texts shorter than this stay in JavaScript: copying them out would cost more than it saves. */
 export const WASM_FROM = 1024;
@@ -55,12 +58,18 @@ export class KeywordAutomaton {
    * Every keyword occurrence, as flat pairs [state, endOffset, state, endOffset, …] where endOffset
    * is exclusive. Resolve a state to its keyword ids with `keywordsAt`.
    */
-  scan(text: EngineText): number[] {
+  scan(text: EngineText): Hits {
+    this.scanInto(text, this.found);
+    return this.found.take();
+  }
+
+  /** Appends `scan(text)`'s hits to `out`. */
+  private scanInto(text: EngineText, out: HitBuffer): void {
     if (text.length >= WASM_FROM) {
       if (this.wasm === undefined) this.wasm = WasmKeywordScanner.create(this.classOf, this.classCount, this.delta, this.longest, this.classed);
-      if (this.wasm) return this.wasm.scan(text);
+      if (this.wasm) return this.wasm.scan(text, out);
     }
-    return this.scanJs(text);
+    this.scanJsInto(text, out);
   }
 
   /**
@@ -77,10 +86,10 @@ export class KeywordAutomaton {
    *   become the true state.
    * A run too short to take a hit over is scanned with the text around it.
    */
-  scanAgainst(text: EngineText, hits: readonly number[], segments: readonly number[]): number[] {
+  scanAgainst(text: EngineText, hits: Hits, segments: readonly number[]): Int32Array {
     const n = text.length;
     const longest = this.longest;
-    const out: number[] = [];
+    const out = this.merged;
     let h = 0;
     let covered = 0; // every hit ending at or before this is in `out`
     for (let k = 0; k <= segments.length; k += 3) {
@@ -96,24 +105,38 @@ export class KeywordAutomaton {
       if (first - 1 > covered) {
         const from = Math.max(0, covered + 1 - longest);
         const to = first - 1;
-        const found = this.scan(from === 0 && to === n ? text : stretch(text, from, to));
-        for (let m = 0; m < found.length; m += 2) {
-          const end = found[m + 1] + from;
-          if (end > covered) out.push(found[m], end);
+        const found = this.found;
+        this.scanInto(from === 0 && to === n ? text : stretch(text, from, to), found);
+        const { data, length } = found;
+        for (let m = 0; m < length; m += 2) {
+          const end = data[m + 1] + from;
+          if (end > covered) out.push(data[m], end);
         }
+        found.clear();
       }
       if (k === segments.length) break;
       const by = segments[k] - segments[k + 1];
       while (h < hits.length && hits[h + 1] + by < first) h += 2;
-      for (; h < hits.length && hits[h + 1] + by <= last; h += 2) out.push(hits[h], hits[h + 1] + by);
+      const taken = h;
+      while (h < hits.length && hits[h + 1] + by <= last) h += 2;
+      out.append(hits, taken, h, by);
       covered = last;
     }
-    return out;
+    return out.take();
   }
 
+  /** Where `scan` gathers its hits, and `scanAgainst` those of the stretches it scans, reused from text to text… */
+  private readonly found = new HitBuffer();
+  /** …and where `scanAgainst` gathers its own. */
+  private readonly merged = new HitBuffer();
+
   /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
-  scanJs(text: EngineText): number[] {
-    const hits: number[] = [];
+  scanJs(text: EngineText): Hits {
+    this.scanJsInto(text, this.found);
+    return this.found.take();
+  }
+
+  private scanJsInto(text: EngineText, hits: HitBuffer): void {
     const { delta, classOf } = this;
     const stride = this.classCount * 4;
     let state = 0;
@@ -125,7 +148,6 @@ export class KeywordAutomaton {
       }
       state = next;
     }
-    return hits;
   }
 
   keywordsAt(state: number): readonly number[] {
@@ -252,3 +274,4 @@ function stretch(text: EngineText, from: number, to: number): EngineText {
   if (typeof text === 'string' || to - from < WASM_FROM) return text.substring(from, to);
   return new ByteText(text.bytes.subarray(from, to), to - from);
 }
+

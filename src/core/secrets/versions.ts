@@ -1,6 +1,7 @@
 import { takeStandInBuffer } from '../stand-in.js';
 import { ByteText, type EngineText } from './byte-text.js';
 import type { WindowLog } from './candidates.js';
+import { NO_HITS, type Hits } from './hits.js';
 import type { KeywordAutomaton } from './prefilter.js';
 
 /** Kept bytes are allocated in steps of this much, so that one buffer serves the next version too. */
@@ -38,7 +39,7 @@ export const ALWAYS_KEPT_FROM = 256 * 1024;
 /** One version of a file, as the engine scans it (`SourceFile.versions`). */
 export interface VersionScan {
   /** The same as `automaton.scan(text)`, where `text` is this version's text. */
-  hits(automaton: KeywordAutomaton, text: EngineText): number[];
+  hits(automaton: KeywordAutomaton, text: EngineText): Hits;
   /**
    * Set by `hits` when this version was compared with the last one kept under its path and that
    * one's window log is known: what the engine may take over from it (candidates.ts, `WindowLog`).
@@ -68,7 +69,7 @@ interface Kept {
   automaton: KeywordAutomaton;
   /** The last version's text, or undefined while the path is marked as changing throughout. */
   text: EngineText | undefined;
-  hits: readonly number[];
+  hits: Hits;
   /** Its window log, once the engine has handed it over (`VersionScan.keep`). */
   log?: WindowLog;
   /** How much of each version the next one shared, on average (the last weighs a quarter, the one before 3/16…). */
@@ -143,7 +144,7 @@ export class FileVersions {
     return scan;
   }
 
-  private hits(automaton: KeywordAutomaton, path: string, text: EngineText): { hits: number[]; kept?: Kept; against?: VersionDelta } {
+  private hits(automaton: KeywordAutomaton, path: string, text: EngineText): { hits: Hits; kept?: Kept; against?: VersionDelta } {
     if (text.length < VERSION_MIN_CHARS) return { hits: automaton.scan(text) };
     const found = this.kept.get(path);
     const before = found?.automaton === automaton ? found : undefined;
@@ -155,7 +156,7 @@ export class FileVersions {
       this.remember(path, { ...before, whole: before.whole + 1 }); // still marked: scanned whole
       return { hits: automaton.scan(text) };
     }
-    let hits: number[];
+    let hits: Hits;
     let against: VersionDelta | undefined;
     let shared = before?.shared ?? 1;
     if (before?.text !== undefined) {
@@ -167,7 +168,7 @@ export class FileVersions {
       if (before.log !== undefined) against = { log: before.log, beforeLength: before.text.length, segments };
     } else hits = automaton.scan(text);
     if (shared < 0.5 && before?.text !== undefined && text.length < ALWAYS_KEPT_FROM) {
-      this.remember(path, { automaton, text: undefined, hits: [], shared, whole: 0 });
+      this.remember(path, { automaton, text: undefined, hits: NO_HITS, shared, whole: 0 });
       return { hits, against };
     }
     if (before?.text instanceof ByteText) this.spare = before.text.bytes; // compared: its memory is free again

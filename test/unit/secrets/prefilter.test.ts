@@ -23,7 +23,7 @@ function reference(text: string, words: readonly string[]): string[] {
   return out.sort();
 }
 
-function reported(a: KeywordAutomaton, hits: number[]): string[] {
+function reported(a: KeywordAutomaton, hits: ArrayLike<number>): string[] {
   const out: string[] = [];
   for (let i = 0; i < hits.length; i += 2) for (const id of a.keywordsAt(hits[i])) out.push(`${id}@${hits[i + 1]}`);
   return out.sort();
