@@ -1445,10 +1445,10 @@ function addAnchor(anchors, d, p) {
   else if (p < starts[last]) insertSorted(starts, p);
 }
 function takeAnchors(before, from, to, by, anchors, named) {
-  for (let i = firstRequest(before, from); i < before.length && before[i + 1] < to; i += 4) {
-    addAnchor(anchors, before[i], before[i + 2] + by);
-    named?.push(before[i], before[i + 1] + by, before[i + 2] + by, 0);
-  }
+  const first = firstRequest(before, from);
+  let i = first;
+  for (; i < before.length && before[i + 1] < to; i += 4) addAnchor(anchors, before[i], before[i + 2] + by);
+  named?.take(before, first, i, by, 2);
 }
 function firstRequest(before, from) {
   let lo = 0;
@@ -1583,6 +1583,30 @@ var RequestLog = class {
     data[at15 + 3] = end;
     this.length = at15 + 4;
   }
+  /**
+   * Appends the entries [from, to) of `before` (a multiple of 4 each), the last version's log, with
+   * their numbers 1 to `moved` moved by `by`: what pushing them one by one, moved, would leave.
+   */
+  take(before, from, to, by, moved) {
+    if (to <= from) return;
+    const count = to - from;
+    if (this.length + count > this.data.length) {
+      const grown = new Int32Array(Math.max(this.data.length * 2, this.length + count));
+      grown.set(this.data.subarray(0, this.length));
+      this.data = grown;
+    }
+    const { data } = this;
+    const at15 = this.length;
+    data.set(before.subarray(from, to), at15);
+    if (by !== 0) {
+      for (let i = at15 + 1, end = at15 + count; i < end; i += 4) {
+        data[i] += by;
+        data[i + 1] += by;
+        if (moved === 3) data[i + 2] += by;
+      }
+    }
+    this.length = at15 + count;
+  }
   /** What it holds (a view when that wastes at most a quarter of its buffer, else a copy). */
   done() {
     return this.length * 4 >= this.data.length * 3 ? this.data.subarray(0, this.length) : this.data.slice(0, this.length);
@@ -1593,16 +1617,14 @@ function takeRequests(before, from, to, by, spans, order, requests) {
   let i = first;
   for (; i < before.length && before[i + 1] < to; i += 4) {
     const d = before[i];
-    const start = before[i + 2] + by;
-    const end = before[i + 3] + by;
     let windows = spans[d];
     if (windows === void 0) {
       spans[d] = windows = [];
       order.push(d);
     }
-    addWindow(windows, start, end);
-    requests?.push(d, before[i + 1] + by, start, end);
+    addWindow(windows, before[i + 2] + by, before[i + 3] + by);
   }
+  requests?.take(before, first, i, by, 3);
   loggedWindows.requests += i - first >> 2;
 }
 function innerHits(catalog, n, against) {
@@ -1707,6 +1729,7 @@ function runLogged(content, compiled2, d, list, at15, out, log, against) {
   const beforeLength = against?.beforeLength ?? n;
   let s = 0;
   let j = 0;
+  const cursor = { at: 0, before: 0 };
   for (let i = 0; i < list.length; i += 2) {
     const from = list[i];
     const to = list[i + 1];
@@ -1724,7 +1747,7 @@ function runLogged(content, compiled2, d, list, at15, out, log, against) {
         if ((startsBoth || from - CONTEXT > start) && (endsBoth || to + CONTEXT < end)) {
           const target = from - by;
           while (j < before.length && before[j] < target) j += 5;
-          if (j < before.length && before[j] === target && before[j + 1] === to - by && (endsBoth || before[j + 2] + by < end) && sameAnchors(at15, beforeAnchors, from, to, by)) {
+          if (j < before.length && before[j] === target && before[j + 1] === to - by && (endsBoth || before[j + 2] + by < end) && sameAnchors(at15, beforeAnchors, from, to, by, cursor)) {
             const pairs2 = against.log.matches;
             const verdicts2 = against.log.judged;
             for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
@@ -1756,13 +1779,29 @@ function runLogged(content, compiled2, d, list, at15, out, log, against) {
   }
   log.numbers += entries.length;
 }
-function sameAnchors(at15, before, from, to, by) {
+function sameAnchors(at15, before, from, to, by, cursor) {
   if (at15 === void 0) return true;
   if (before === void 0) return false;
-  let i = lowerBound(at15, from);
-  let k = lowerBound(before, from - by);
+  let i = cursor === void 0 ? lowerBound(at15, from) : cursor.at = seek(at15, cursor.at, from);
+  let k = cursor === void 0 ? lowerBound(before, from - by) : cursor.before = seek(before, cursor.before, from - by);
   for (; i < at15.length && at15[i] < to; i++, k++) if (k >= before.length || before[k] + by !== at15[i]) return false;
   return k >= before.length || before[k] >= to - by;
+}
+function seek(list, hint, value2) {
+  let lo = Math.min(hint, list.length);
+  if (lo > 0 && list[lo - 1] >= value2) return lowerBound(list, value2);
+  let hi = lo;
+  for (let step2 = 1; hi < list.length && list[hi] < value2; step2 *= 2) {
+    lo = hi + 1;
+    hi += step2;
+  }
+  hi = Math.min(hi, list.length);
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (list[mid] < value2) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 function lowerBound(list, value2) {
   let lo = 0;

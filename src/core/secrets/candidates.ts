@@ -202,10 +202,10 @@ function addAnchor(anchors: (number[] | undefined)[], d: number, p: number): voi
 
 /** The last version's anchors of the hits ending in [from, to) (its offsets; `RequestLog` entries [detector, hit end, anchor, 0]), moved by `by`. */
 function takeAnchors(before: Int32Array, from: number, to: number, by: number, anchors: (number[] | undefined)[], named: RequestLog | undefined): void {
-  for (let i = firstRequest(before, from); i < before.length && before[i + 1] < to; i += 4) {
-    addAnchor(anchors, before[i], before[i + 2] + by);
-    named?.push(before[i], before[i + 1] + by, before[i + 2] + by, 0);
-  }
+  const first = firstRequest(before, from);
+  let i = first;
+  for (; i < before.length && before[i + 1] < to; i += 4) addAnchor(anchors, before[i], before[i + 2] + by);
+  named?.take(before, first, i, by, 2);
 }
 
 /** The index (a multiple of 4) of the first `RequestLog` entry whose hit ends at `from` or after. */
@@ -374,6 +374,31 @@ class RequestLog {
     this.length = at + 4;
   }
 
+  /**
+   * Appends the entries [from, to) of `before` (a multiple of 4 each), the last version's log, with
+   * their numbers 1 to `moved` moved by `by`: what pushing them one by one, moved, would leave.
+   */
+  take(before: Int32Array, from: number, to: number, by: number, moved: 2 | 3): void {
+    if (to <= from) return;
+    const count = to - from;
+    if (this.length + count > this.data.length) {
+      const grown = new Int32Array(Math.max(this.data.length * 2, this.length + count));
+      grown.set(this.data.subarray(0, this.length));
+      this.data = grown;
+    }
+    const { data } = this;
+    const at = this.length;
+    data.set(before.subarray(from, to), at);
+    if (by !== 0) {
+      for (let i = at + 1, end = at + count; i < end; i += 4) {
+        data[i] += by;
+        data[i + 1] += by;
+        if (moved === 3) data[i + 2] += by;
+      }
+    }
+    this.length = at + count;
+  }
+
   /** What it holds (a view when that wastes at most a quarter of its buffer, else a copy). */
   done(): Int32Array {
     return this.length * 4 >= this.data.length * 3 ? this.data.subarray(0, this.length) : this.data.slice(0, this.length);
@@ -389,16 +414,14 @@ function takeRequests(before: Int32Array, from: number, to: number, by: number, 
   let i = first;
   for (; i < before.length && before[i + 1] < to; i += 4) {
     const d = before[i];
-    const start = before[i + 2] + by;
-    const end = before[i + 3] + by;
     let windows = spans[d];
     if (windows === undefined) {
       spans[d] = windows = [];
       order.push(d);
     }
-    addWindow(windows, start, end);
-    requests?.push(d, before[i + 1] + by, start, end);
+    addWindow(windows, before[i + 2] + by, before[i + 3] + by);
   }
+  requests?.take(before, first, i, by, 3);
   loggedWindows.requests += (i - first) >> 2;
 }
 
@@ -596,6 +619,7 @@ function runLogged(content: EngineText, compiled: CompiledDetector, d: number, l
   const beforeLength = against?.beforeLength ?? n;
   let s = 0; // the first run that does not end before the current window's slice
   let j = 0;
+  const cursor = { at: 0, before: 0 }; // for `sameAnchors`
   for (let i = 0; i < list.length; i += 2) {
     const from = list[i];
     const to = list[i + 1];
@@ -613,7 +637,7 @@ function runLogged(content: EngineText, compiled: CompiledDetector, d: number, l
         if ((startsBoth || from - CONTEXT > start) && (endsBoth || to + CONTEXT < end)) {
           const target = from - by;
           while (j < before.length && before[j] < target) j += 5;
-          if (j < before.length && before[j] === target && before[j + 1] === to - by && (endsBoth || before[j + 2] + by < end) && sameAnchors(at, beforeAnchors, from, to, by)) {
+          if (j < before.length && before[j] === target && before[j + 1] === to - by && (endsBoth || before[j + 2] + by < end) && sameAnchors(at, beforeAnchors, from, to, by, cursor)) {
             const pairs = against!.log.matches;
             const verdicts = against!.log.judged;
             for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
@@ -647,14 +671,40 @@ function runLogged(content: EngineText, compiled: CompiledDetector, d: number, l
   log.numbers += entries.length;
 }
 
-/** Whether the anchors in [from, to) are those of the last version in [from − by, to − by), shifted by `by` (exported for its tests). */
-export function sameAnchors(at: readonly number[] | undefined, before: readonly number[] | undefined, from: number, to: number, by: number): boolean {
+/**
+ * Whether the anchors in [from, to) are those of the last version in [from − by, to − by), shifted
+ * by `by` (exported for its tests). `cursor`: where the last call's lower bounds were, in these
+ * same lists; a detector's windows come in ascending order, so the next ones are found from there.
+ */
+export function sameAnchors(at: readonly number[] | undefined, before: readonly number[] | undefined, from: number, to: number, by: number, cursor?: { at: number; before: number }): boolean {
   if (at === undefined) return true;
   if (before === undefined) return false;
-  let i = lowerBound(at, from);
-  let k = lowerBound(before, from - by);
+  let i = cursor === undefined ? lowerBound(at, from) : (cursor.at = seek(at, cursor.at, from));
+  let k = cursor === undefined ? lowerBound(before, from - by) : (cursor.before = seek(before, cursor.before, from - by));
   for (; i < at.length && at[i] < to; i++, k++) if (k >= before.length || before[k] + by !== at[i]) return false;
   return k >= before.length || before[k] >= to - by;
+}
+
+/**
+ * `lowerBound(list, value)`, searched from `hint`, an earlier answer: forward in steps that double,
+ * then by halves (a window after the last one is usually a few anchors on), or over the whole list
+ * when `value` lies before the hint (a run further on may have moved back). Exported for its tests.
+ */
+export function seek(list: readonly number[], hint: number, value: number): number {
+  let lo = Math.min(hint, list.length);
+  if (lo > 0 && list[lo - 1] >= value) return lowerBound(list, value);
+  let hi = lo;
+  for (let step = 1; hi < list.length && list[hi] < value; step *= 2) {
+    lo = hi + 1;
+    hi += step;
+  }
+  hi = Math.min(hi, list.length);
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The index of the first value ≥ `value` in an ascending list. */

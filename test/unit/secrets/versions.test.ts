@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { findMatches, loggedWindows, sameAnchors, type RawMatch, type WindowLog } from '../../../src/core/secrets/candidates.js';
+import { findMatches, loggedWindows, lowerBound, sameAnchors, seek, type RawMatch, type WindowLog } from '../../../src/core/secrets/candidates.js';
 import { compileCatalog } from '../../../src/core/secrets/compile.js';
 import type { Detector } from '../../../src/core/secrets/detector.js';
 import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
@@ -601,6 +601,22 @@ describe('window logs: the regex runs of a version taken over from the last one 
     expect(sameAnchors([], [12], 110, 120, 100)).toBe(false);
     expect(sameAnchors([105, 125], [12], 110, 120, 100)).toBe(false);
     expect(sameAnchors([105, 125], [4, 20, 26], 110, 120, 100)).toBe(true);
+  });
+
+  it('finds the anchors of ascending windows from where the last ones were, as a search from scratch would (fast-check)', () => {
+    const sorted = fc.uniqueArray(fc.integer({ min: 0, max: 400 }), { maxLength: 60 }).map((list) => list.sort((a, b) => a - b));
+    const window = fc.record({ from: fc.integer({ min: 0, max: 420 }), length: fc.integer({ min: 1, max: 40 }), by: fc.integer({ min: -30, max: 30 }) });
+    fc.assert(
+      fc.property(sorted, sorted, fc.array(window, { maxLength: 30 }), fc.nat(80), (at, before, windows, hint) => {
+        expect(seek(at, hint, at[hint % Math.max(1, at.length)] ?? 0)).toBe(lowerBound(at, at[hint % Math.max(1, at.length)] ?? 0));
+        const cursor = { at: 0, before: 0 };
+        for (const { from, length, by } of windows.sort((a, b) => a.from - b.from)) {
+          for (const value of [from, from - by, from + 500, -1]) expect(seek(before, cursor.before, value)).toBe(lowerBound(before, value));
+          expect(sameAnchors(at, before, from, from + length, by, cursor)).toBe(sameAnchors(at, before, from, from + length, by));
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('takes over the windows of a bundle edited in one place, at the same and at shifted offsets', () => {
