@@ -438,16 +438,23 @@ function childCpuSeconds(): number {
 }
 
 /**
- * git's dump on a fresh copy of `dir` as a clone would make it (`git clone --mirror --no-local`:
- * one pack built by pack-objects, as a server sends it), beside the repository as it is (which may
- * hold loose objects, or packs made by `git gc --aggressive`). The copy is deleted afterwards.
+ * git's dump and `scanHistory` alternated on a fresh copy of `dir` as a clone would make it (`git
+ * clone --mirror --no-local`: one pack built by pack-objects, as a server sends it), beside the
+ * repository as it is (which may hold loose objects, or packs made by `git gc --aggressive`): the
+ * ratio of the two on the same copy (docs/history.md, "seventeenth session"). Deleted afterwards.
  */
-function gitDumpAsCloned(dir: string): { seconds: number; runs: number[]; bytes: number; state: string } | undefined {
+function asCloned(dir: string): { dump: { seconds: number; runs: number[] }; scans: number[]; seconds: number; state: string } | undefined {
   const copy = join(WORK, 'as-cloned.git');
   rmSync(copy, { recursive: true, force: true });
   try {
     execFileSync('git', ['clone', '-q', '--mirror', '--no-local', dir, copy], { stdio: 'ignore' });
-    return { ...gitDump(copy), state: packState(copy) };
+    const dumps: number[] = [];
+    const scans: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      dumps.push(gitDump(copy, 1).seconds);
+      scans.push(scanInChild(copy).seconds);
+    }
+    return { dump: { seconds: median(dumps), runs: dumps }, scans, seconds: median(scans), state: packState(copy) };
   } catch {
     return undefined;
   } finally {
@@ -520,7 +527,7 @@ async function measure(label: string, dir: string): Promise<void> {
   const dump = { seconds: median(dumpRuns), runs: dumpRuns, bytes: dumps[0].bytes };
   const walls = scans.map((r) => r.seconds);
   const scan = scans.find((r) => r.seconds === median(walls))!;
-  const cloned = label.startsWith('real') ? gitDumpAsCloned(dir) : undefined;
+  const cloned = label.startsWith('real') ? asCloned(dir) : undefined;
   const plumbing = await readOnly(dir);
   const { seconds } = scan;
   const blobMb = scan.blobBytes / MB;
@@ -530,14 +537,18 @@ async function measure(label: string, dir: string): Promise<void> {
   console.log(`    scanHistory (a fresh process each run, median of ${range(walls)} s): ${fmt(seconds, 2)} s → ${fmt(speed)} MB/s of unique blobs (target ≥ 100); Node CPU ${fmt(scan.cpu, 2)} s → ${fmt(blobMb / scan.cpu)} MB/s of CPU (main thread alone ${fmt(scan.main, 2)} s → ${fmt(blobMb / scan.main)} MB/s); git CPU ${fmt(scan.git, 2)} s; main thread busy ${fmt(scan.busy * 100, 0)} % of the wall time (near 100: the engine is the bottleneck; lower: waiting on git)`);
   console.log(`    read only (same plumbing, no scan): ${fmt(plumbing.seconds, 2)} s → ${fmt(plumbing.bytes / MB / plumbing.seconds)} MB/s; Node CPU ${fmt(plumbing.cpu, 2)} s`);
   console.log(`    git cat-file --batch-all-objects --batch > /dev/null (alternated with the scans): ${fmt(dump.seconds, 2)} s (median of ${range(dump.runs)} s) for ${fmt(dump.bytes / MB)} MB (every object) → ${fmt(dumpSpeed)} MB/s; repository as it is: ${packState(dir)}`);
-  if (cloned) console.log(`    the same dump on a fresh clone of it (clone --mirror --no-local: ${cloned.state}): ${fmt(cloned.seconds, 2)} s (median of ${range(cloned.runs)} s) → ratio scanHistory / that dump ${fmt(seconds / cloned.seconds, 2)}×`);
+  if (cloned) {
+    console.log(`    on a fresh clone of it (clone --mirror --no-local: ${cloned.state}), alternated: git's dump ${fmt(cloned.dump.seconds, 2)} s (median of ${range(cloned.dump.runs)} s), scanHistory ${fmt(cloned.seconds, 2)} s (median of ${range(cloned.scans)} s) → ratio ${fmt(cloned.seconds / cloned.dump.seconds, 2)}× (run by run ${cloned.scans.map((t, i) => fmt(t / cloned.dump.runs[i])).join(', ')}×)`);
+    console.log(`    the scan of the repository as it is against the clone's dump (two different repositories; printed before 2026-12-07's seventeenth session): ${fmt(seconds / cloned.dump.seconds, 2)}×`);
+  }
   // Two decimals: a ratio near the 3× target must not round onto the line.
   console.log(`    ratio scanHistory / git dump (wall, medians): ${fmt(seconds / dump.seconds, 2)}× (target ≤ 3×; run by run ${scans.map((r, i) => fmt(r.seconds / dumps[i].seconds)).join(', ')}×); read-only / git dump: ${fmt(plumbing.seconds / dump.seconds)}×; peak RSS of the median scan ${fmt(scan.rssMb)} MB`);
   // A poorly packed repository (many packs, loose objects) slows git's dump and flatters the ratio:
-  // the target is read against the faster of the two dumps (docs/history.md, "twelfth session").
+  // the target is read on each repository, the scan against the dump of the same one, and the
+  // higher ratio counts (docs/history.md, "twelfth session" and "seventeenth session").
   if (cloned) {
-    const judged = Math.max(seconds / dump.seconds, seconds / cloned.seconds);
-    console.log(`    the ≤ 3× target, read against the faster of the two dumps: ${fmt(judged, 2)}× (${judged <= 3 ? 'met' : 'not met'})`);
+    const judged = Math.max(seconds / dump.seconds, cloned.seconds / cloned.dump.seconds);
+    console.log(`    the ≤ 3× target, the higher of the two ratios (as it is, fresh clone): ${fmt(judged, 2)}× (${judged <= 3 ? 'met' : 'not met'})`);
   }
   // The CLI is a new process each time (cold, as a user runs it), so its runs are alike: the median of
   // ROUNDS. Then on Node 24 too, the Action's runtime (action.yml `runs.using: node24`; scheduled
