@@ -1324,6 +1324,88 @@ function firstAbove(list, value2, from) {
   return lo;
 }
 
+// src/core/secrets/fingerprint.ts
+import { createHash, createHmac, randomBytes, scryptSync } from "node:crypto";
+var EPHEMERAL_KEY = randomBytes(32).toString("hex");
+function keyedFingerprint(key, detectorId, secret2) {
+  const cached = keyedCache.get(key, detectorId, secret2);
+  if (cached !== void 0) return cached;
+  const digest = createHmac("sha256", key).update("nhi-steward/secret/v2\0").update(detectorId).update("\0").update(secret2).digest("hex");
+  const size = key.length + detectorId.length + secret2.length + 2;
+  if (size <= KEYED_CACHE_CHARS / 64) keyedCache.set(key, detectorId, secret2, digest, size);
+  return digest;
+}
+function detached(text3) {
+  return text3.length < 13 ? text3 : (" " + text3).slice(1);
+}
+var NestedMemo = class {
+  constructor(maxEntries, maxChars) {
+    this.maxEntries = maxEntries;
+    this.maxChars = maxChars;
+  }
+  maxEntries;
+  maxChars;
+  map = /* @__PURE__ */ new Map();
+  entries = 0;
+  chars = 0;
+  get(a, b, c) {
+    return this.map.get(a)?.get(b)?.get(c);
+  }
+  /** Remembers `value`, counting `size` characters against the bound. */
+  set(a, b, c, value2, size) {
+    if (this.entries >= this.maxEntries || this.chars + size > this.maxChars) {
+      this.map.clear();
+      this.entries = this.chars = 0;
+    }
+    let byB = this.map.get(a);
+    if (byB === void 0) this.map.set(detached(a), byB = /* @__PURE__ */ new Map());
+    let byC = byB.get(b);
+    if (byC === void 0) byB.set(b, byC = /* @__PURE__ */ new Map());
+    byC.set(detached(c), value2);
+    this.count(size);
+  }
+  /** Counts one more entry of `size` characters, for a value grown in place. */
+  count(size) {
+    this.entries++;
+    this.chars += size;
+  }
+};
+var KEYED_CACHE_ENTRIES = 8192;
+var KEYED_CACHE_CHARS = 1 << 20;
+var keyedCache = new NestedMemo(KEYED_CACHE_ENTRIES, KEYED_CACHE_CHARS);
+function locationFingerprint(rule, file, context, occurrence) {
+  const byOccurrence = locationCache.get(file, rule, context);
+  const cached = byOccurrence?.[occurrence];
+  if (cached !== void 0) return cached;
+  const digest = createHash("sha256").update(`nhi-steward/location/v1\0${rule}\0${file}\0${context}\0${occurrence}`).digest("hex");
+  const size = rule.length + file.length + context.length + 32;
+  if (size > KEYED_CACHE_CHARS / 64 || occurrence > 64) return digest;
+  if (byOccurrence === void 0) {
+    const made = [];
+    made[occurrence] = digest;
+    locationCache.set(file, rule, context, made, size);
+  } else {
+    byOccurrence[occurrence] = digest;
+    locationCache.count(size);
+  }
+  return digest;
+}
+var locationCache = new NestedMemo(KEYED_CACHE_ENTRIES, KEYED_CACHE_CHARS);
+function legacyFingerprint(detectorId, secret2) {
+  return createHash("sha256").update(detectorId).update("\0").update(secret2).digest("hex");
+}
+var DEFAULT_SCRYPT = { N: 1 << 15, r: 8, p: 1 };
+var MAX_N = 1 << 17;
+function saltedSecretHash(salt, cost, detectorId, secret2) {
+  const cached = cache.get(`${salt}\0${cost.N}\0${cost.r}\0${cost.p}\0${detectorId}\0${secret2}`);
+  if (cached) return cached;
+  const hash = scryptSync(`${detectorId}\0${secret2}`, salt, 32, { ...cost, maxmem: 256 * cost.N * cost.r + 1024 * 1024 }).toString("hex");
+  if (cache.size >= 4096) cache.clear();
+  cache.set(`${salt}\0${cost.N}\0${cost.r}\0${cost.p}\0${detectorId}\0${secret2}`, hash);
+  return hash;
+}
+var cache = /* @__PURE__ */ new Map();
+
 // src/core/secrets/candidates.ts
 var DEFAULT_MATCH_OPTIONS = { wholeFileBelow: 2 * 1024 };
 var BACK = 512;
@@ -1716,7 +1798,7 @@ function newLog(catalog, anchors) {
       if (at15 !== void 0) kept.set(d, at15);
     }
   }
-  return { catalog, windows: /* @__PURE__ */ new Map(), matches: [], anchors: kept, judged: [], numbers: 0 };
+  return { catalog, windows: /* @__PURE__ */ new Map(), matches: [], values: [], anchors: kept, judged: [], numbers: 0 };
 }
 function runLogged(content, compiled2, d, list, at15, out, log, against) {
   const entries = [];
@@ -1749,16 +1831,20 @@ function runLogged(content, compiled2, d, list, at15, out, log, against) {
           while (j < before.length && before[j] < target) j += 5;
           if (j < before.length && before[j] === target && before[j + 1] === to - by && (endsBoth || before[j + 2] + by < end) && sameAnchors(at15, beforeAnchors, from, to, by, cursor)) {
             const pairs2 = against.log.matches;
+            const values = against.log.values;
             const verdicts2 = against.log.judged;
             for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
               const matchStart = pairs2[k] + by;
               const matchEnd = pairs2[k + 1] + by;
               const lineShared = (startsBoth || matchStart - LINE_RADIUS > start) && (endsBoth || matchEnd + LINE_RADIUS <= end);
               const judged = lineShared ? verdicts2[k >> 1] : void 0;
-              const match2 = { detector: d, secret: content.slice(matchStart, matchEnd), start: matchStart, end: matchEnd, slot: matches.length >> 1 };
+              const secret2 = values[k >> 1];
+              const match2 = { detector: d, secret: secret2, start: matchStart, end: matchEnd, slot: matches.length >> 1 };
               if (judged !== void 0) match2.judged = judged;
               out.push(match2);
               matches.push(matchStart, matchEnd);
+              log.values.push(secret2);
+              log.numbers += valueNumbers(secret2);
             }
             entries.push(from, to, before[j + 2] + by, first, matches.length);
             loggedWindows.taken++;
@@ -1774,10 +1860,17 @@ function runLogged(content, compiled2, d, list, at15, out, log, against) {
     for (let k = found; k < out.length; k++) {
       out[k].slot = matches.length >> 1;
       matches.push(out[k].start, out[k].end);
+      const value2 = detached(out[k].secret);
+      out[k].secret = value2;
+      log.values.push(value2);
+      log.numbers += valueNumbers(value2);
     }
     entries.push(from, to, read, first, matches.length);
   }
   log.numbers += entries.length;
+}
+function valueNumbers(value2) {
+  return Math.ceil((value2.length + 24) / 8);
 }
 function sameAnchors(at15, before, from, to, by, cursor) {
   if (at15 === void 0) return true;
@@ -9090,88 +9183,6 @@ function nearest(first, seconds, within, used) {
   }
   return best;
 }
-
-// src/core/secrets/fingerprint.ts
-import { createHash, createHmac, randomBytes, scryptSync } from "node:crypto";
-var EPHEMERAL_KEY = randomBytes(32).toString("hex");
-function keyedFingerprint(key, detectorId, secret2) {
-  const cached = keyedCache.get(key, detectorId, secret2);
-  if (cached !== void 0) return cached;
-  const digest = createHmac("sha256", key).update("nhi-steward/secret/v2\0").update(detectorId).update("\0").update(secret2).digest("hex");
-  const size = key.length + detectorId.length + secret2.length + 2;
-  if (size <= KEYED_CACHE_CHARS / 64) keyedCache.set(key, detectorId, secret2, digest, size);
-  return digest;
-}
-function detached(text3) {
-  return text3.length < 13 ? text3 : (" " + text3).slice(1);
-}
-var NestedMemo = class {
-  constructor(maxEntries, maxChars) {
-    this.maxEntries = maxEntries;
-    this.maxChars = maxChars;
-  }
-  maxEntries;
-  maxChars;
-  map = /* @__PURE__ */ new Map();
-  entries = 0;
-  chars = 0;
-  get(a, b, c) {
-    return this.map.get(a)?.get(b)?.get(c);
-  }
-  /** Remembers `value`, counting `size` characters against the bound. */
-  set(a, b, c, value2, size) {
-    if (this.entries >= this.maxEntries || this.chars + size > this.maxChars) {
-      this.map.clear();
-      this.entries = this.chars = 0;
-    }
-    let byB = this.map.get(a);
-    if (byB === void 0) this.map.set(detached(a), byB = /* @__PURE__ */ new Map());
-    let byC = byB.get(b);
-    if (byC === void 0) byB.set(b, byC = /* @__PURE__ */ new Map());
-    byC.set(detached(c), value2);
-    this.count(size);
-  }
-  /** Counts one more entry of `size` characters, for a value grown in place. */
-  count(size) {
-    this.entries++;
-    this.chars += size;
-  }
-};
-var KEYED_CACHE_ENTRIES = 8192;
-var KEYED_CACHE_CHARS = 1 << 20;
-var keyedCache = new NestedMemo(KEYED_CACHE_ENTRIES, KEYED_CACHE_CHARS);
-function locationFingerprint(rule, file, context, occurrence) {
-  const byOccurrence = locationCache.get(file, rule, context);
-  const cached = byOccurrence?.[occurrence];
-  if (cached !== void 0) return cached;
-  const digest = createHash("sha256").update(`nhi-steward/location/v1\0${rule}\0${file}\0${context}\0${occurrence}`).digest("hex");
-  const size = rule.length + file.length + context.length + 32;
-  if (size > KEYED_CACHE_CHARS / 64 || occurrence > 64) return digest;
-  if (byOccurrence === void 0) {
-    const made = [];
-    made[occurrence] = digest;
-    locationCache.set(file, rule, context, made, size);
-  } else {
-    byOccurrence[occurrence] = digest;
-    locationCache.count(size);
-  }
-  return digest;
-}
-var locationCache = new NestedMemo(KEYED_CACHE_ENTRIES, KEYED_CACHE_CHARS);
-function legacyFingerprint(detectorId, secret2) {
-  return createHash("sha256").update(detectorId).update("\0").update(secret2).digest("hex");
-}
-var DEFAULT_SCRYPT = { N: 1 << 15, r: 8, p: 1 };
-var MAX_N = 1 << 17;
-function saltedSecretHash(salt, cost, detectorId, secret2) {
-  const cached = cache.get(`${salt}\0${cost.N}\0${cost.r}\0${cost.p}\0${detectorId}\0${secret2}`);
-  if (cached) return cached;
-  const hash = scryptSync(`${detectorId}\0${secret2}`, salt, 32, { ...cost, maxmem: 256 * cost.N * cost.r + 1024 * 1024 }).toString("hex");
-  if (cache.size >= 4096) cache.clear();
-  cache.set(`${salt}\0${cost.N}\0${cost.r}\0${cost.p}\0${detectorId}\0${secret2}`, hash);
-  return hash;
-}
-var cache = /* @__PURE__ */ new Map();
 
 // src/core/secrets/redact.ts
 function redact(secret2, prefix) {

@@ -4,6 +4,7 @@ import { LINE_RADIUS } from './lines.js';
 import type { KeptContext } from './engine.js';
 import type { VersionDelta, VersionScan } from './versions.js';
 import type { Hits } from './hits.js';
+import { detached } from './fingerprint.js';
 
 /** A regex match of one detector, before any filtering. Offsets are into the file content. */
 export interface RawMatch {
@@ -563,6 +564,13 @@ export interface WindowLog {
   windows: Map<number, number[]>;
   /** [start, end] of each match, window after window (the secret is the text between: `toRawMatch`). */
   matches: number[];
+  /**
+   * Each match's value (index: its pair's in `matches`), handed on as the same string to the next
+   * version that takes the match over: not cut again from the text, and its hash, computed once,
+   * serves every memo the value is looked up in (engine.ts `wordingOf`, `isRealSecret`,
+   * fingerprint.ts `keyedFingerprint`). Own copies, so no earlier version's text is kept alive.
+   */
+  values: string[];
   /** The anchors of the name-anchored detectors that ran (sorted offsets). */
   anchors: Map<number, readonly number[]>;
   /**
@@ -595,7 +603,7 @@ function newLog(catalog: CompiledCatalog, anchors: (number[] | undefined)[] | un
       if (at !== undefined) kept.set(d, at); // a fresh array per file (`collectAnchors`), not the scratch
     }
   }
-  return { catalog, windows: new Map(), matches: [], anchors: kept, judged: [], numbers: 0 };
+  return { catalog, windows: new Map(), matches: [], values: [], anchors: kept, judged: [], numbers: 0 };
 }
 
 /**
@@ -639,6 +647,7 @@ function runLogged(content: EngineText, compiled: CompiledDetector, d: number, l
           while (j < before.length && before[j] < target) j += 5;
           if (j < before.length && before[j] === target && before[j + 1] === to - by && (endsBoth || before[j + 2] + by < end) && sameAnchors(at, beforeAnchors, from, to, by, cursor)) {
             const pairs = against!.log.matches;
+            const values = against!.log.values;
             const verdicts = against!.log.judged;
             for (let k = before[j + 3]; k < before[j + 4]; k += 2) {
               const matchStart = pairs[k] + by;
@@ -646,10 +655,13 @@ function runLogged(content: EngineText, compiled: CompiledDetector, d: number, l
               // The line around it read only the run's text, in both versions: its verdict stands.
               const lineShared = (startsBoth || matchStart - LINE_RADIUS > start) && (endsBoth || matchEnd + LINE_RADIUS <= end);
               const judged = lineShared ? verdicts[k >> 1] : undefined;
-              const match: RawMatch = { detector: d, secret: content.slice(matchStart, matchEnd), start: matchStart, end: matchEnd, slot: matches.length >> 1 };
+              const secret = values[k >> 1];
+              const match: RawMatch = { detector: d, secret, start: matchStart, end: matchEnd, slot: matches.length >> 1 };
               if (judged !== undefined) match.judged = judged;
               out.push(match);
               matches.push(matchStart, matchEnd);
+              log.values.push(secret);
+              log.numbers += valueNumbers(secret);
             }
             entries.push(from, to, before[j + 2] + by, first, matches.length);
             loggedWindows.taken++;
@@ -665,10 +677,20 @@ function runLogged(content: EngineText, compiled: CompiledDetector, d: number, l
     for (let k = found; k < out.length; k++) {
       out[k].slot = matches.length >> 1;
       matches.push(out[k].start, out[k].end);
+      // Its own copy: a match is a slice of the window's text, which it would keep alive.
+      const value = detached(out[k].secret);
+      out[k].secret = value;
+      log.values.push(value);
+      log.numbers += valueNumbers(value);
     }
     entries.push(from, to, read, first, matches.length);
   }
   log.numbers += entries.length;
+}
+
+/** What a value kept in a window log (`WindowLog.values`) counts as, in numbers of 8 bytes (versions.ts, `weight`): its characters, its string's header and its slot. */
+function valueNumbers(value: string): number {
+  return Math.ceil((value.length + 24) / 8);
 }
 
 /**
