@@ -1396,15 +1396,23 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
         log.numbers += log.anchorRequests.length;
       }
     }
+    const entries = log === void 0 ? void 0 : new RequestLog(against?.log.windowNumbers);
+    const ranges = [];
     for (const d of order) {
       const at15 = anchors?.[d];
       if (anchors !== void 0 && at15 === void 0 && catalog.detectors[d].anchor) continue;
       const list = spans[d];
-      if (log !== void 0) runLogged(content, catalog.detectors[d], d, list, at15, matches, log, against);
-      else for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at15);
+      if (entries !== void 0) {
+        const begin = entries.length;
+        runLogged(content, catalog.detectors[d], d, list, at15, matches, log, entries, against);
+        ranges.push(d, begin, entries.length);
+      } else for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at15);
     }
     if (log !== void 0) {
-      log.numbers += log.matches.length;
+      const all = entries.done();
+      for (let i = 0; i < ranges.length; i += 3) log.windows.set(ranges[i], all.subarray(ranges[i + 1], ranges[i + 2]));
+      log.windowNumbers = all.length;
+      log.numbers += all.length + log.matches.length;
       version.keep(log);
       version.log = log;
     }
@@ -1596,12 +1604,25 @@ var RequestLog = class {
   constructor(expected = 0) {
     this.data = new Int32Array(Math.max(64, expected + (expected >> 3)));
   }
+  /** Five numbers: a window's entry in a window log (`runLogged`). */
+  push5(a, b, c, d, e) {
+    if (this.length + 5 > this.data.length) this.grow();
+    const { data } = this;
+    const at15 = this.length;
+    data[at15] = a;
+    data[at15 + 1] = b;
+    data[at15 + 2] = c;
+    data[at15 + 3] = d;
+    data[at15 + 4] = e;
+    this.length = at15 + 5;
+  }
+  grow() {
+    const grown = new Int32Array(this.data.length * 2);
+    grown.set(this.data);
+    this.data = grown;
+  }
   push(d, hitEnd, start, end) {
-    if (this.length + 4 > this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
+    if (this.length + 4 > this.data.length) this.grow();
     const { data } = this;
     const at15 = this.length;
     data[at15] = d;
@@ -1743,11 +1764,9 @@ function newLog(catalog, anchors) {
       if (at15 !== void 0) kept.set(d, at15);
     }
   }
-  return { catalog, windows: /* @__PURE__ */ new Map(), matches: [], values: [], anchors: kept, judged: [], numbers: 0 };
+  return { catalog, windows: /* @__PURE__ */ new Map(), matches: [], values: [], anchors: kept, judged: [], windowNumbers: 0, numbers: 0 };
 }
-function runLogged(content, compiled2, d, list, at15, out, log, against) {
-  const entries = [];
-  log.windows.set(d, entries);
+function runLogged(content, compiled2, d, list, at15, out, log, entries, against) {
   const matches = log.matches;
   const before = against?.log.windows.get(d);
   const beforeAnchors = at15 === void 0 ? void 0 : against?.log.anchors.get(d);
@@ -1791,7 +1810,7 @@ function runLogged(content, compiled2, d, list, at15, out, log, against) {
               log.values.push(secret);
               log.numbers += valueNumbers(secret);
             }
-            entries.push(from, to, before[j + 2] + by, first, matches.length);
+            entries.push5(from, to, before[j + 2] + by, first, matches.length);
             loggedWindows.taken++;
             taken = true;
           }
@@ -1810,9 +1829,8 @@ function runLogged(content, compiled2, d, list, at15, out, log, against) {
       log.values.push(value2);
       log.numbers += valueNumbers(value2);
     }
-    entries.push(from, to, read, first, matches.length);
+    entries.push5(from, to, read, first, matches.length);
   }
-  log.numbers += entries.length;
 }
 function valueNumbers(value2) {
   return Math.ceil((value2.length + 24) / 8);

@@ -46012,15 +46012,23 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
         log.numbers += log.anchorRequests.length;
       }
     }
+    const entries = log === void 0 ? void 0 : new RequestLog(against?.log.windowNumbers);
+    const ranges = [];
     for (const d of order) {
       const at16 = anchors?.[d];
       if (anchors !== void 0 && at16 === void 0 && catalog.detectors[d].anchor) continue;
       const list = spans[d];
-      if (log !== void 0) runLogged(content, catalog.detectors[d], d, list, at16, matches2, log, against);
-      else for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches2, at16);
+      if (entries !== void 0) {
+        const begin = entries.length;
+        runLogged(content, catalog.detectors[d], d, list, at16, matches2, log, entries, against);
+        ranges.push(d, begin, entries.length);
+      } else for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches2, at16);
     }
     if (log !== void 0) {
-      log.numbers += log.matches.length;
+      const all = entries.done();
+      for (let i = 0; i < ranges.length; i += 3) log.windows.set(ranges[i], all.subarray(ranges[i + 1], ranges[i + 2]));
+      log.windowNumbers = all.length;
+      log.numbers += all.length + log.matches.length;
       version.keep(log);
       version.log = log;
     }
@@ -46212,12 +46220,25 @@ var RequestLog = class {
   constructor(expected = 0) {
     this.data = new Int32Array(Math.max(64, expected + (expected >> 3)));
   }
+  /** Five numbers: a window's entry in a window log (`runLogged`). */
+  push5(a, b, c, d, e) {
+    if (this.length + 5 > this.data.length) this.grow();
+    const { data } = this;
+    const at16 = this.length;
+    data[at16] = a;
+    data[at16 + 1] = b;
+    data[at16 + 2] = c;
+    data[at16 + 3] = d;
+    data[at16 + 4] = e;
+    this.length = at16 + 5;
+  }
+  grow() {
+    const grown = new Int32Array(this.data.length * 2);
+    grown.set(this.data);
+    this.data = grown;
+  }
   push(d, hitEnd, start2, end) {
-    if (this.length + 4 > this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
+    if (this.length + 4 > this.data.length) this.grow();
     const { data } = this;
     const at16 = this.length;
     data[at16] = d;
@@ -46359,11 +46380,9 @@ function newLog(catalog, anchors) {
       if (at16 !== void 0) kept2.set(d, at16);
     }
   }
-  return { catalog, windows: /* @__PURE__ */ new Map(), matches: [], values: [], anchors: kept2, judged: [], numbers: 0 };
+  return { catalog, windows: /* @__PURE__ */ new Map(), matches: [], values: [], anchors: kept2, judged: [], windowNumbers: 0, numbers: 0 };
 }
-function runLogged(content, compiled3, d, list, at16, out, log, against) {
-  const entries = [];
-  log.windows.set(d, entries);
+function runLogged(content, compiled3, d, list, at16, out, log, entries, against) {
   const matches2 = log.matches;
   const before = against?.log.windows.get(d);
   const beforeAnchors = at16 === void 0 ? void 0 : against?.log.anchors.get(d);
@@ -46407,7 +46426,7 @@ function runLogged(content, compiled3, d, list, at16, out, log, against) {
               log.values.push(secret2);
               log.numbers += valueNumbers(secret2);
             }
-            entries.push(from, to, before[j + 2] + by, first, matches2.length);
+            entries.push5(from, to, before[j + 2] + by, first, matches2.length);
             loggedWindows.taken++;
             taken = true;
           }
@@ -46426,9 +46445,8 @@ function runLogged(content, compiled3, d, list, at16, out, log, against) {
       log.values.push(value2);
       log.numbers += valueNumbers(value2);
     }
-    entries.push(from, to, read, first, matches2.length);
+    entries.push5(from, to, read, first, matches2.length);
   }
-  log.numbers += entries.length;
 }
 function valueNumbers(value2) {
   return Math.ceil((value2.length + 24) / 8);

@@ -139,6 +139,7 @@ export const MUTATIONS: Mutation[] = [
   { id: 'requests-take-moved', what: 'planning requests and anchors taken over from the last version are moved by the run\'s offset', file: 'src/core/secrets/candidates.ts', from: '    if (by !== 0) {\n      for (let i = at + 1', to: '    if (by === 1e9) {\n      for (let i = at + 1', tests: ['test/unit/secrets/versions.test.ts'] },
   { id: 'log-values-index', what: "a match taken over from the last version gets that match's value", file: 'src/core/secrets/candidates.ts', from: '              const secret = values[k >> 1];', to: '              const secret = values[(k >> 1) + 1] ?? values[k >> 1];', tests: ['test/unit/secrets/versions.test.ts'] },
   { id: 'log-values-kept', what: "each version's window log keeps the values of the matches it took over, for the next version", file: 'src/core/secrets/candidates.ts', from: '              log.values.push(secret);\n', to: '', tests: ['test/unit/secrets/versions.test.ts'] },
+  { id: 'window-log-range', what: "each detector's window log is its own range of the version's list", file: 'src/core/secrets/candidates.ts', from: 'all.subarray(ranges[i + 1], ranges[i + 2])', to: 'all.subarray(ranges[i + 1])', tests: ['test/unit/secrets/versions.test.ts'] },
   { id: 'app-history-fallback-note', what: "the App's history reply says how git's output was read when the loopback connection failed, and why", file: 'src/github/history-scan.ts', from: "${fallback ? ` (${fallback})` : ''}", to: '', tests: ['test/integration/app/history.test.ts'] },
 ];
 

@@ -92,15 +92,24 @@ export function findMatches(content: EngineText, catalog: CompiledCatalog, activ
         log.numbers += log.anchorRequests.length;
       }
     }
+    // History versions: every detector's window log, one after another in one list (see `WindowLog.windows`).
+    const entries = log === undefined ? undefined : new RequestLog(against?.log.windowNumbers);
+    const ranges: number[] = [];
     for (const d of order) {
       const at = anchors?.[d];
       if (anchors !== undefined && at === undefined && catalog.detectors[d].anchor) continue; // no anchor: no match (see above)
       const list = spans[d]!;
-      if (log !== undefined) runLogged(content, catalog.detectors[d], d, list, at, matches, log, against);
-      else for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at);
+      if (entries !== undefined) {
+        const begin = entries.length;
+        runLogged(content, catalog.detectors[d], d, list, at, matches, log!, entries, against);
+        ranges.push(d, begin, entries.length);
+      } else for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at);
     }
     if (log !== undefined) {
-      log.numbers += log.matches.length;
+      const all = entries!.done();
+      for (let i = 0; i < ranges.length; i += 3) log.windows.set(ranges[i], all.subarray(ranges[i + 1], ranges[i + 2]));
+      log.windowNumbers = all.length;
+      log.numbers += all.length + log.matches.length;
       version!.keep(log);
       version!.log = log;
     }
@@ -346,10 +355,11 @@ function planWindows(content: EngineText, hits: Hits, catalog: CompiledCatalog, 
  * [detector, hit end, window start, window end] per window a hit asked a detector for, before
  * windows are merged (`addWindow`). The next version of the file takes them over for the hits
  * whose asking read only text the two share (`innerHits`), rather than working them out again.
+ * The same list of numbers holds a version's window log (`push5`, `WindowLog.windows`).
  */
 class RequestLog {
   private data: Int32Array;
-  private length = 0;
+  length = 0;
 
   /**
    * `expected`: about how many numbers it will hold (the last version's count), so that it seldom
@@ -360,12 +370,27 @@ class RequestLog {
     this.data = new Int32Array(Math.max(64, expected + (expected >> 3)));
   }
 
+  /** Five numbers: a window's entry in a window log (`runLogged`). */
+  push5(a: number, b: number, c: number, d: number, e: number): void {
+    if (this.length + 5 > this.data.length) this.grow();
+    const { data } = this;
+    const at = this.length;
+    data[at] = a;
+    data[at + 1] = b;
+    data[at + 2] = c;
+    data[at + 3] = d;
+    data[at + 4] = e;
+    this.length = at + 5;
+  }
+
+  private grow(): void {
+    const grown = new Int32Array(this.data.length * 2);
+    grown.set(this.data);
+    this.data = grown;
+  }
+
   push(d: number, hitEnd: number, start: number, end: number): void {
-    if (this.length + 4 > this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
+    if (this.length + 4 > this.data.length) this.grow();
     const { data } = this;
     const at = this.length;
     data[at] = d;
@@ -560,8 +585,11 @@ function stickyOf(compiled: CompiledDetector): RegExp {
  */
 export interface WindowLog {
   catalog: CompiledCatalog;
-  /** Per detector that ran: [from, to, readEnd, firstMatch, endMatch] per window, in order (matches index `matches` pairs). */
-  windows: Map<number, number[]>;
+  /**
+   * Per detector that ran: [from, to, readEnd, firstMatch, endMatch] per window, in order (matches
+   * index `matches` pairs); views of one list of numbers per version (`RequestLog`).
+   */
+  windows: Map<number, Int32Array>;
   /** [start, end] of each match, window after window (the secret is the text between: `toRawMatch`). */
   matches: number[];
   /**
@@ -588,6 +616,8 @@ export interface WindowLog {
   contexts?: Map<number, KeptContext>;
   /** Every line start of the version, once the engine indexed its lines (engine.ts `keepLines`): the next version copies them where the two share text. */
   lines?: Int32Array;
+  /** How many numbers `windows` holds in all (the next version's log expects about as many). */
+  windowNumbers: number;
   /** How many numbers the log holds (what versions.ts counts it as). */
   numbers: number;
 }
@@ -603,7 +633,7 @@ function newLog(catalog: CompiledCatalog, anchors: (number[] | undefined)[] | un
       if (at !== undefined) kept.set(d, at); // a fresh array per file (`collectAnchors`), not the scratch
     }
   }
-  return { catalog, windows: new Map(), matches: [], values: [], anchors: kept, judged: [], numbers: 0 };
+  return { catalog, windows: new Map(), matches: [], values: [], anchors: kept, judged: [], windowNumbers: 0, numbers: 0 };
 }
 
 /**
@@ -616,9 +646,7 @@ function newLog(catalog: CompiledCatalog, anchors: (number[] | undefined)[] | un
  * starts both texts may hold a slice clipped at their start, and only one that ends both a slice
  * or re-run clipped at their end.
  */
-function runLogged(content: EngineText, compiled: CompiledDetector, d: number, list: readonly number[], at: readonly number[] | undefined, out: RawMatch[], log: WindowLog, against: VersionDelta | undefined): void {
-  const entries: number[] = [];
-  log.windows.set(d, entries);
+function runLogged(content: EngineText, compiled: CompiledDetector, d: number, list: readonly number[], at: readonly number[] | undefined, out: RawMatch[], log: WindowLog, entries: RequestLog, against: VersionDelta | undefined): void {
   const matches = log.matches;
   const before = against?.log.windows.get(d);
   const beforeAnchors = at === undefined ? undefined : against?.log.anchors.get(d);
@@ -663,7 +691,7 @@ function runLogged(content: EngineText, compiled: CompiledDetector, d: number, l
               log.values.push(secret);
               log.numbers += valueNumbers(secret);
             }
-            entries.push(from, to, before[j + 2] + by, first, matches.length);
+            entries.push5(from, to, before[j + 2] + by, first, matches.length);
             loggedWindows.taken++;
             taken = true;
           }
@@ -683,9 +711,8 @@ function runLogged(content: EngineText, compiled: CompiledDetector, d: number, l
       log.values.push(value);
       log.numbers += valueNumbers(value);
     }
-    entries.push(from, to, read, first, matches.length);
+    entries.push5(from, to, read, first, matches.length);
   }
-  log.numbers += entries.length;
 }
 
 /** What a value kept in a window log (`WindowLog.values`) counts as, in numbers of 8 bytes (versions.ts, `weight`): its characters, its string's header and its slot. */

@@ -449,6 +449,10 @@ describe('window logs: the regex runs of a version taken over from the last one 
         expect(version.log.anchorRequests).toEqual(first.log!.anchorRequests);
         expect([...version.log.anchors]).toEqual([...first.log!.anchors]);
         expect(plan(version.log)).toEqual(plan(first.log!));
+        // Each detector's log is its own range of the version's list: the ranges add up to it, and
+        // a detector's windows are ascending and disjoint.
+        expect([...version.log.windows.values()].reduce((sum, entries) => sum + entries.length, 0)).toBe(version.log.windowNumbers);
+        for (const entries of version.log.windows.values()) for (let i = 5; i < entries.length; i += 5) expect(entries[i]).toBeGreaterThanOrEqual(entries[i - 4]);
       }
       matches += plain.length;
     }
@@ -457,7 +461,7 @@ describe('window logs: the regex runs of a version taken over from the last one 
 
   /** A window log's windows, [from, to] per detector. */
   function plan(log: WindowLog): [number, number[]][] {
-    return [...log.windows].map(([d, entries]) => [d, entries.filter((_, i) => i % 5 < 2)] as [number, number[]]).sort((a, b) => a[0] - b[0]);
+    return [...log.windows].map(([d, entries]) => [d, Array.from(entries).filter((_, i) => i % 5 < 2)] as [number, number[]]).sort((a, b) => a[0] - b[0]);
   }
 
   // Lines of a bundle: secrets of many providers (keyed rows and shaped tokens), keywords that lead
