@@ -60,7 +60,7 @@ export function findMatches(content: EngineText, catalog: CompiledCatalog, activ
     for (let from = 0; from < n; from += MAX_MERGED) runWindow(content, catalog.detectors[d], d, from, Math.min(n, from + MAX_MERGED), matches);
   }
 
-  const hits = version ? version.hits(catalog.automaton, content) : catalog.automaton.scan(content);
+  const hits = version ? version.hits(catalog.automaton, content) : catalog.automaton.scanView(content);
   if (hits.length === 0) return matches;
   const scratch = takeScratch(catalog);
   try {

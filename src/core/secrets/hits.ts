@@ -53,6 +53,11 @@ export class HitBuffer {
     return out;
   }
 
+  /** The hits gathered, in a view of this buffer (valid until it is next written to). */
+  view(): Hits {
+    return this.data.subarray(0, this.length);
+  }
+
   clear(): void {
     this.length = 0;
     if (this.data.length > KEPT) this.data = new Int32Array(START);

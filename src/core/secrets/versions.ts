@@ -38,7 +38,7 @@ export const ALWAYS_KEPT_FROM = 256 * 1024;
 
 /** One version of a file, as the engine scans it (`SourceFile.versions`). */
 export interface VersionScan {
-  /** The same as `automaton.scan(text)`, where `text` is this version's text. */
+  /** The same hits as `automaton.scan(text)`, where `text` is this version's text; possibly a view valid only until the automaton's next scan (`scanView`). */
   hits(automaton: KeywordAutomaton, text: EngineText): Hits;
   /**
    * Set by `hits` when this version was compared with the last one kept under its path and that
@@ -145,7 +145,7 @@ export class FileVersions {
   }
 
   private hits(automaton: KeywordAutomaton, path: string, text: EngineText): { hits: Hits; kept?: Kept; against?: VersionDelta } {
-    if (text.length < VERSION_MIN_CHARS) return { hits: automaton.scan(text) };
+    if (text.length < VERSION_MIN_CHARS) return { hits: automaton.scanView(text) }; // not kept: a view serves
     const found = this.kept.get(path);
     const before = found?.automaton === automaton ? found : undefined;
     if (found !== undefined) {
@@ -154,7 +154,7 @@ export class FileVersions {
     }
     if (before !== undefined && before.text === undefined && before.whole < RETRY_AFTER) {
       this.remember(path, { ...before, whole: before.whole + 1 }); // still marked: scanned whole
-      return { hits: automaton.scan(text) };
+      return { hits: automaton.scanView(text) };
     }
     let hits: Hits;
     let against: VersionDelta | undefined;
