@@ -523,6 +523,7 @@ var KeywordAutomaton = class {
    * is exclusive. Resolve a state to its keyword ids with `keywordsAt`.
    */
   scan(text) {
+    this.found.clear();
     this.scanInto(text, this.found);
     return this.found.take();
   }
@@ -578,6 +579,7 @@ var KeywordAutomaton = class {
         const from = Math.max(0, covered + 1 - longest);
         const to = first - 1;
         const found = this.found;
+        found.clear();
         this.scanInto(from === 0 && to === n ? text : stretch(text, from, to), found);
         const { data, length } = found;
         for (let m = 0; m < length; m += 2) {
@@ -602,6 +604,7 @@ var KeywordAutomaton = class {
   merged = new HitBuffer();
   /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
   scanJs(text) {
+    this.found.clear();
     this.scanJsInto(text, this.found);
     return this.found.take();
   }

@@ -45127,6 +45127,7 @@ var KeywordAutomaton = class {
    * is exclusive. Resolve a state to its keyword ids with `keywordsAt`.
    */
   scan(text3) {
+    this.found.clear();
     this.scanInto(text3, this.found);
     return this.found.take();
   }
@@ -45182,6 +45183,7 @@ var KeywordAutomaton = class {
         const from = Math.max(0, covered + 1 - longest);
         const to = first - 1;
         const found2 = this.found;
+        found2.clear();
         this.scanInto(from === 0 && to === n ? text3 : stretch(text3, from, to), found2);
         const { data, length } = found2;
         for (let m = 0; m < length; m += 2) {
@@ -45206,6 +45208,7 @@ var KeywordAutomaton = class {
   merged = new HitBuffer();
   /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
   scanJs(text3) {
+    this.found.clear();
     this.scanJsInto(text3, this.found);
     return this.found.take();
   }

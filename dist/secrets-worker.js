@@ -578,6 +578,7 @@ var KeywordAutomaton = class {
    * is exclusive. Resolve a state to its keyword ids with `keywordsAt`.
    */
   scan(text3) {
+    this.found.clear();
     this.scanInto(text3, this.found);
     return this.found.take();
   }
@@ -633,6 +634,7 @@ var KeywordAutomaton = class {
         const from = Math.max(0, covered + 1 - longest);
         const to = first - 1;
         const found = this.found;
+        found.clear();
         this.scanInto(from === 0 && to === n ? text3 : stretch(text3, from, to), found);
         const { data, length } = found;
         for (let m = 0; m < length; m += 2) {
@@ -657,6 +659,7 @@ var KeywordAutomaton = class {
   merged = new HitBuffer();
   /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
   scanJs(text3) {
+    this.found.clear();
     this.scanJsInto(text3, this.found);
     return this.found.take();
   }

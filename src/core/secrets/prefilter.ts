@@ -59,6 +59,7 @@ export class KeywordAutomaton {
    * is exclusive. Resolve a state to its keyword ids with `keywordsAt`.
    */
   scan(text: EngineText): Hits {
+    this.found.clear(); // it may still hold the hits of a view (`scanView`)
     this.scanInto(text, this.found);
     return this.found.take();
   }
@@ -118,6 +119,7 @@ export class KeywordAutomaton {
         const from = Math.max(0, covered + 1 - longest);
         const to = first - 1;
         const found = this.found;
+        found.clear();
         this.scanInto(from === 0 && to === n ? text : stretch(text, from, to), found);
         const { data, length } = found;
         for (let m = 0; m < length; m += 2) {
@@ -144,6 +146,7 @@ export class KeywordAutomaton {
 
   /** The JavaScript loop (short texts, and where WebAssembly is unavailable). */
   scanJs(text: EngineText): Hits {
+    this.found.clear();
     this.scanJsInto(text, this.found);
     return this.found.take();
   }
