@@ -289,4 +289,3 @@ function stretch(text: EngineText, from: number, to: number): EngineText {
   if (typeof text === 'string' || to - from < WASM_FROM) return text.substring(from, to);
   return new ByteText(text.bytes.subarray(from, to), to - from);
 }
-
