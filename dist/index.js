@@ -44714,6 +44714,14 @@ function isSkipped(x) {
   return x.reason !== void 0 && x.content === void 0;
 }
 
+// src/core/secrets/int32-list.ts
+function withRoom(data, used, needed) {
+  if (needed <= data.length) return data;
+  const grown = new Int32Array(Math.max(data.length * 2, needed));
+  grown.set(used === data.length ? data : data.subarray(0, used));
+  return grown;
+}
+
 // src/core/secrets/hits.ts
 var START = 16 * 1024;
 var KEPT = 1 << 20;
@@ -44722,7 +44730,7 @@ var HitBuffer = class {
   data = new Int32Array(START);
   length = 0;
   push(state, end) {
-    if (this.length + 2 > this.data.length) this.grow(2);
+    if (this.length + 2 > this.data.length) this.data = withRoom(this.data, this.length, this.length + 2);
     this.data[this.length] = state;
     this.data[this.length + 1] = end;
     this.length += 2;
@@ -44730,8 +44738,7 @@ var HitBuffer = class {
   /** `hits[from, to)`, their ends moved by `by`. */
   append(hits, from, to, by) {
     if (to <= from) return;
-    if (this.length + (to - from) > this.data.length) this.grow(to - from);
-    const { data } = this;
+    const data = this.data = withRoom(this.data, this.length, this.length + (to - from));
     let at16 = this.length;
     if (by === 0) {
       data.set(hits.subarray(from, to), at16);
@@ -44758,11 +44765,6 @@ var HitBuffer = class {
   clear() {
     this.length = 0;
     if (this.data.length > KEPT) this.data = new Int32Array(START);
-  }
-  grow(more) {
-    const grown = new Int32Array(Math.max(this.data.length * 2, this.length + more));
-    grown.set(this.data.subarray(0, this.length));
-    this.data = grown;
   }
 };
 var NO_HITS = new Int32Array(0);
@@ -45190,7 +45192,6 @@ var KeywordAutomaton = class {
           const end = data[m + 1] + from;
           if (end > covered) out.push(data[m], end);
         }
-        found2.clear();
       }
       if (k === segments.length) break;
       const by = segments[k] - segments[k + 1];
@@ -45751,11 +45752,7 @@ var LineIndex = class {
   /** The shared run the next copy looks at (an index into `earlier.segments`, a multiple of 3). */
   run = 0;
   push(start2) {
-    if (this.count === this.starts.length) {
-      const grown = new Int32Array(this.starts.length * 2);
-      grown.set(this.starts);
-      this.starts = grown;
-    }
+    if (this.count === this.starts.length) this.starts = withRoom(this.starts, this.count, this.count + 1);
     this.starts[this.count++] = start2;
   }
   /** Collects line starts until one lies beyond `offset` (or the text ends). */
@@ -45801,12 +45798,7 @@ var LineIndex = class {
     const stops = past < to;
     if (stops) to = past + 1;
     const count = this.count + (to - from);
-    if (count > this.starts.length) {
-      const grown = new Int32Array(Math.max(count, this.starts.length * 2));
-      grown.set(this.starts.subarray(0, this.count));
-      this.starts = grown;
-    }
-    const starts = this.starts;
+    const starts = this.starts = withRoom(this.starts, this.count, count);
     for (let i = from, at16 = this.count; i < to; i++, at16++) starts[at16] = before[i] + by;
     this.count = count;
     this.scanned = stops ? starts[count - 1] : end;
@@ -46031,7 +46023,7 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
       }
     }
     const entries = log === void 0 ? void 0 : new RequestLog(against?.log.windowNumbers);
-    const ranges = [];
+    let ranges;
     for (const d of order) {
       const at16 = anchors?.[d];
       if (anchors !== void 0 && at16 === void 0 && catalog.detectors[d].anchor) continue;
@@ -46039,12 +46031,12 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
       if (entries !== void 0) {
         const begin = entries.length;
         runLogged(content, catalog.detectors[d], d, list, at16, matches2, log, entries, against);
-        ranges.push(d, begin, entries.length);
+        (ranges ??= []).push(d, begin, entries.length);
       } else for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches2, at16);
     }
     if (log !== void 0) {
       const all = entries.done();
-      for (let i = 0; i < ranges.length; i += 3) log.windows.set(ranges[i], all.subarray(ranges[i + 1], ranges[i + 2]));
+      if (ranges !== void 0) for (let i = 0; i < ranges.length; i += 3) log.windows.set(ranges[i], all.subarray(ranges[i + 1], ranges[i + 2]));
       log.windowNumbers = all.length;
       log.numbers += all.length + log.matches.length;
       version.keep(log);
@@ -46240,8 +46232,7 @@ var RequestLog = class {
   }
   /** Five numbers: a window's entry in a window log (`runLogged`). */
   push5(a, b, c, d, e) {
-    if (this.length + 5 > this.data.length) this.grow();
-    const { data } = this;
+    const data = this.data = withRoom(this.data, this.length, this.length + 5);
     const at16 = this.length;
     data[at16] = a;
     data[at16 + 1] = b;
@@ -46250,14 +46241,8 @@ var RequestLog = class {
     data[at16 + 4] = e;
     this.length = at16 + 5;
   }
-  grow() {
-    const grown = new Int32Array(this.data.length * 2);
-    grown.set(this.data);
-    this.data = grown;
-  }
   push(d, hitEnd, start2, end) {
-    if (this.length + 4 > this.data.length) this.grow();
-    const { data } = this;
+    const data = this.data = withRoom(this.data, this.length, this.length + 4);
     const at16 = this.length;
     data[at16] = d;
     data[at16 + 1] = hitEnd;
@@ -46272,12 +46257,7 @@ var RequestLog = class {
   take(before, from, to, by, moved) {
     if (to <= from) return;
     const count = to - from;
-    if (this.length + count > this.data.length) {
-      const grown = new Int32Array(Math.max(this.data.length * 2, this.length + count));
-      grown.set(this.data.subarray(0, this.length));
-      this.data = grown;
-    }
-    const { data } = this;
+    const data = this.data = withRoom(this.data, this.length, this.length + count);
     const at16 = this.length;
     data.set(before.subarray(from, to), at16);
     if (by !== 0) {

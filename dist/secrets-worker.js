@@ -165,6 +165,14 @@ var ByteText = class {
 var NEAR = 256;
 var BYTE_TEXT_FROM = 512 * 1024;
 
+// src/core/secrets/int32-list.ts
+function withRoom(data, used, needed) {
+  if (needed <= data.length) return data;
+  const grown = new Int32Array(Math.max(data.length * 2, needed));
+  grown.set(used === data.length ? data : data.subarray(0, used));
+  return grown;
+}
+
 // src/core/secrets/hits.ts
 var START = 16 * 1024;
 var KEPT = 1 << 20;
@@ -173,7 +181,7 @@ var HitBuffer = class {
   data = new Int32Array(START);
   length = 0;
   push(state, end) {
-    if (this.length + 2 > this.data.length) this.grow(2);
+    if (this.length + 2 > this.data.length) this.data = withRoom(this.data, this.length, this.length + 2);
     this.data[this.length] = state;
     this.data[this.length + 1] = end;
     this.length += 2;
@@ -181,8 +189,7 @@ var HitBuffer = class {
   /** `hits[from, to)`, their ends moved by `by`. */
   append(hits, from, to, by) {
     if (to <= from) return;
-    if (this.length + (to - from) > this.data.length) this.grow(to - from);
-    const { data } = this;
+    const data = this.data = withRoom(this.data, this.length, this.length + (to - from));
     let at15 = this.length;
     if (by === 0) {
       data.set(hits.subarray(from, to), at15);
@@ -209,11 +216,6 @@ var HitBuffer = class {
   clear() {
     this.length = 0;
     if (this.data.length > KEPT) this.data = new Int32Array(START);
-  }
-  grow(more) {
-    const grown = new Int32Array(Math.max(this.data.length * 2, this.length + more));
-    grown.set(this.data.subarray(0, this.length));
-    this.data = grown;
   }
 };
 var NO_HITS = new Int32Array(0);
@@ -641,7 +643,6 @@ var KeywordAutomaton = class {
           const end = data[m + 1] + from;
           if (end > covered) out.push(data[m], end);
         }
-        found.clear();
       }
       if (k === segments.length) break;
       const by = segments[k] - segments[k + 1];
@@ -1202,11 +1203,7 @@ var LineIndex = class {
   /** The shared run the next copy looks at (an index into `earlier.segments`, a multiple of 3). */
   run = 0;
   push(start) {
-    if (this.count === this.starts.length) {
-      const grown = new Int32Array(this.starts.length * 2);
-      grown.set(this.starts);
-      this.starts = grown;
-    }
+    if (this.count === this.starts.length) this.starts = withRoom(this.starts, this.count, this.count + 1);
     this.starts[this.count++] = start;
   }
   /** Collects line starts until one lies beyond `offset` (or the text ends). */
@@ -1252,12 +1249,7 @@ var LineIndex = class {
     const stops = past < to;
     if (stops) to = past + 1;
     const count = this.count + (to - from);
-    if (count > this.starts.length) {
-      const grown = new Int32Array(Math.max(count, this.starts.length * 2));
-      grown.set(this.starts.subarray(0, this.count));
-      this.starts = grown;
-    }
-    const starts = this.starts;
+    const starts = this.starts = withRoom(this.starts, this.count, count);
     for (let i = from, at15 = this.count; i < to; i++, at15++) starts[at15] = before[i] + by;
     this.count = count;
     this.scanned = stops ? starts[count - 1] : end;
@@ -1470,7 +1462,7 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
       }
     }
     const entries = log === void 0 ? void 0 : new RequestLog(against?.log.windowNumbers);
-    const ranges = [];
+    let ranges;
     for (const d of order) {
       const at15 = anchors?.[d];
       if (anchors !== void 0 && at15 === void 0 && catalog.detectors[d].anchor) continue;
@@ -1478,12 +1470,12 @@ function findMatches(content, catalog, active, options = DEFAULT_MATCH_OPTIONS, 
       if (entries !== void 0) {
         const begin = entries.length;
         runLogged(content, catalog.detectors[d], d, list, at15, matches, log, entries, against);
-        ranges.push(d, begin, entries.length);
+        (ranges ??= []).push(d, begin, entries.length);
       } else for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at15);
     }
     if (log !== void 0) {
       const all = entries.done();
-      for (let i = 0; i < ranges.length; i += 3) log.windows.set(ranges[i], all.subarray(ranges[i + 1], ranges[i + 2]));
+      if (ranges !== void 0) for (let i = 0; i < ranges.length; i += 3) log.windows.set(ranges[i], all.subarray(ranges[i + 1], ranges[i + 2]));
       log.windowNumbers = all.length;
       log.numbers += all.length + log.matches.length;
       version.keep(log);
@@ -1679,8 +1671,7 @@ var RequestLog = class {
   }
   /** Five numbers: a window's entry in a window log (`runLogged`). */
   push5(a, b, c, d, e) {
-    if (this.length + 5 > this.data.length) this.grow();
-    const { data } = this;
+    const data = this.data = withRoom(this.data, this.length, this.length + 5);
     const at15 = this.length;
     data[at15] = a;
     data[at15 + 1] = b;
@@ -1689,14 +1680,8 @@ var RequestLog = class {
     data[at15 + 4] = e;
     this.length = at15 + 5;
   }
-  grow() {
-    const grown = new Int32Array(this.data.length * 2);
-    grown.set(this.data);
-    this.data = grown;
-  }
   push(d, hitEnd, start, end) {
-    if (this.length + 4 > this.data.length) this.grow();
-    const { data } = this;
+    const data = this.data = withRoom(this.data, this.length, this.length + 4);
     const at15 = this.length;
     data[at15] = d;
     data[at15 + 1] = hitEnd;
@@ -1711,12 +1696,7 @@ var RequestLog = class {
   take(before, from, to, by, moved) {
     if (to <= from) return;
     const count = to - from;
-    if (this.length + count > this.data.length) {
-      const grown = new Int32Array(Math.max(this.data.length * 2, this.length + count));
-      grown.set(this.data.subarray(0, this.length));
-      this.data = grown;
-    }
-    const { data } = this;
+    const data = this.data = withRoom(this.data, this.length, this.length + count);
     const at15 = this.length;
     data.set(before.subarray(from, to), at15);
     if (by !== 0) {

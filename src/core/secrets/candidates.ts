@@ -4,6 +4,7 @@ import { LINE_RADIUS } from './lines.js';
 import type { KeptContext } from './engine.js';
 import type { VersionDelta, VersionScan } from './versions.js';
 import type { Hits } from './hits.js';
+import { withRoom } from './int32-list.js';
 import { detached } from './fingerprint.js';
 
 /** A regex match of one detector, before any filtering. Offsets are into the file content. */
@@ -94,7 +95,7 @@ export function findMatches(content: EngineText, catalog: CompiledCatalog, activ
     }
     // History versions: every detector's window log, one after another in one list (see `WindowLog.windows`).
     const entries = log === undefined ? undefined : new RequestLog(against?.log.windowNumbers);
-    const ranges: number[] = [];
+    let ranges: number[] | undefined; // [detector, from, to] of each detector's range in `entries`
     for (const d of order) {
       const at = anchors?.[d];
       if (anchors !== undefined && at === undefined && catalog.detectors[d].anchor) continue; // no anchor: no match (see above)
@@ -102,12 +103,12 @@ export function findMatches(content: EngineText, catalog: CompiledCatalog, activ
       if (entries !== undefined) {
         const begin = entries.length;
         runLogged(content, catalog.detectors[d], d, list, at, matches, log!, entries, against);
-        ranges.push(d, begin, entries.length);
+        (ranges ??= []).push(d, begin, entries.length);
       } else for (let i = 0; i < list.length; i += 2) runWindow(content, catalog.detectors[d], d, list[i], list[i + 1], matches, at);
     }
     if (log !== undefined) {
       const all = entries!.done();
-      for (let i = 0; i < ranges.length; i += 3) log.windows.set(ranges[i], all.subarray(ranges[i + 1], ranges[i + 2]));
+      if (ranges !== undefined) for (let i = 0; i < ranges.length; i += 3) log.windows.set(ranges[i], all.subarray(ranges[i + 1], ranges[i + 2]));
       log.windowNumbers = all.length;
       log.numbers += all.length + log.matches.length;
       version!.keep(log);
@@ -372,8 +373,7 @@ class RequestLog {
 
   /** Five numbers: a window's entry in a window log (`runLogged`). */
   push5(a: number, b: number, c: number, d: number, e: number): void {
-    if (this.length + 5 > this.data.length) this.grow();
-    const { data } = this;
+    const data = (this.data = withRoom(this.data, this.length, this.length + 5));
     const at = this.length;
     data[at] = a;
     data[at + 1] = b;
@@ -383,15 +383,8 @@ class RequestLog {
     this.length = at + 5;
   }
 
-  private grow(): void {
-    const grown = new Int32Array(this.data.length * 2);
-    grown.set(this.data);
-    this.data = grown;
-  }
-
   push(d: number, hitEnd: number, start: number, end: number): void {
-    if (this.length + 4 > this.data.length) this.grow();
-    const { data } = this;
+    const data = (this.data = withRoom(this.data, this.length, this.length + 4));
     const at = this.length;
     data[at] = d;
     data[at + 1] = hitEnd;
@@ -407,12 +400,7 @@ class RequestLog {
   take(before: Int32Array, from: number, to: number, by: number, moved: 2 | 3): void {
     if (to <= from) return;
     const count = to - from;
-    if (this.length + count > this.data.length) {
-      const grown = new Int32Array(Math.max(this.data.length * 2, this.length + count));
-      grown.set(this.data.subarray(0, this.length));
-      this.data = grown;
-    }
-    const { data } = this;
+    const data = (this.data = withRoom(this.data, this.length, this.length + count));
     const at = this.length;
     data.set(before.subarray(from, to), at);
     if (by !== 0) {

@@ -1,3 +1,5 @@
+import { withRoom } from './int32-list.js';
+
 /**
  * Keyword hits (`KeywordAutomaton.scan`): flat pairs [state, endOffset, state, endOffset, …],
  * endOffset exclusive, ascending.
@@ -17,11 +19,11 @@ const KEPT = 1 << 20;
  */
 export class HitBuffer {
   /** The hits gathered are `data[0, length)`. */
-  data = new Int32Array(START);
+  data: Int32Array = new Int32Array(START);
   length = 0;
 
   push(state: number, end: number): void {
-    if (this.length + 2 > this.data.length) this.grow(2);
+    if (this.length + 2 > this.data.length) this.data = withRoom(this.data, this.length, this.length + 2);
     this.data[this.length] = state;
     this.data[this.length + 1] = end;
     this.length += 2;
@@ -30,8 +32,7 @@ export class HitBuffer {
   /** `hits[from, to)`, their ends moved by `by`. */
   append(hits: Hits, from: number, to: number, by: number): void {
     if (to <= from) return;
-    if (this.length + (to - from) > this.data.length) this.grow(to - from);
-    const { data } = this;
+    const data = (this.data = withRoom(this.data, this.length, this.length + (to - from)));
     let at = this.length;
     if (by === 0) {
       data.set(hits.subarray(from, to), at);
@@ -61,12 +62,6 @@ export class HitBuffer {
   clear(): void {
     this.length = 0;
     if (this.data.length > KEPT) this.data = new Int32Array(START);
-  }
-
-  private grow(more: number): void {
-    const grown = new Int32Array(Math.max(this.data.length * 2, this.length + more));
-    grown.set(this.data.subarray(0, this.length));
-    this.data = grown;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { EngineText } from './byte-text.js';
+import { withRoom } from './int32-list.js';
 
 /**
  * The line starts of the last version of a file, and the runs of text this version shares with it
@@ -39,11 +40,7 @@ export class LineIndex {
   }
 
   private push(start: number): void {
-    if (this.count === this.starts.length) {
-      const grown = new Int32Array(this.starts.length * 2);
-      grown.set(this.starts);
-      this.starts = grown;
-    }
+    if (this.count === this.starts.length) this.starts = withRoom(this.starts, this.count, this.count + 1);
     this.starts[this.count++] = start;
   }
 
@@ -95,12 +92,7 @@ export class LineIndex {
     const stops = past < to;
     if (stops) to = past + 1;
     const count = this.count + (to - from);
-    if (count > this.starts.length) {
-      const grown = new Int32Array(Math.max(count, this.starts.length * 2));
-      grown.set(this.starts.subarray(0, this.count));
-      this.starts = grown;
-    }
-    const starts = this.starts;
+    const starts = (this.starts = withRoom(this.starts, this.count, count));
     for (let i = from, at = this.count; i < to; i++, at++) starts[at] = before[i] + by;
     this.count = count;
     this.scanned = stops ? starts[count - 1] : end;

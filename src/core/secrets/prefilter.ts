@@ -99,7 +99,7 @@ export class KeywordAutomaton {
    *   become the true state.
    * A run too short to take a hit over is scanned with the text around it.
    */
-  scanAgainst(text: EngineText, hits: Hits, segments: readonly number[]): Int32Array {
+  scanAgainst(text: EngineText, hits: Hits, segments: readonly number[]): Hits {
     const n = text.length;
     const longest = this.longest;
     const out = this.merged;
@@ -126,7 +126,6 @@ export class KeywordAutomaton {
           const end = data[m + 1] + from;
           if (end > covered) out.push(data[m], end);
         }
-        found.clear();
       }
       if (k === segments.length) break;
       const by = segments[k] - segments[k + 1];
