@@ -62514,10 +62514,23 @@ async function scanHistory(dir, options) {
     options.since !== void 0 ? shallowAsked.then(() => resolveRef(dir, options.since, "--since")) : void 0,
     options.branch === void 0 ? commitOf(dir, "HEAD") : void 0
   ]);
-  prepareHistoryScan(settings, options.parallel);
-  const [{ shallow, partial, stashes }, branch, since, headCommit] = await asked;
+  const reader = new BlobReader(dir, (blob) => toPool(blob), settings.maxFileSize, "loopback", (tag, size) => largeBlob(tag, size));
+  const guessed = options.branch === void 0 && options.since === void 0 ? startWalk(dir, ["--all"]) : void 0;
+  let answers;
+  try {
+    answers = await asked;
+  } catch (error2) {
+    await Promise.all([reader.finish().catch(() => void 0), guessed?.lines.return(void 0).catch(() => void 0)]);
+    throw error2;
+  }
+  const [{ shallow, partial, stashes }, branch, since, headCommit] = answers;
   const stashWalked = branch ? [] : stashes.slice(0, MAX_STASHES);
   const revisions = [...branch ? [branch] : ["--all", ...stashWalked], ...since ? [`^${since}`] : []];
+  let walk = guessed;
+  if (walk === void 0 || walk.revisions.join("\n") !== revisions.join("\n")) {
+    void walk?.lines.return(void 0).catch(() => void 0);
+    walk = startWalk(dir, revisions);
+  }
   const head = branch ?? headCommit;
   const skipped2 = new SkipList();
   if (!branch && stashes.length > MAX_STASHES) {
@@ -62594,7 +62607,6 @@ async function scanHistory(dir, options) {
       unsalted?.push(bytes);
     };
   };
-  const reader = new BlobReader(dir, toPool, settings.maxFileSize, "loopback", largeBlob);
   const ask = (tag, oversized2, wanted) => {
     const size = oversized2.get(tag.oid);
     if (size === void 0 || readsInPieces(tag.path, size)) wanted.push({ oid: tag.oid, tag });
@@ -62640,23 +62652,26 @@ async function scanHistory(dir, options) {
   const taggedAsked = revisions[0] === "--all" ? taggedObjects(dir) : Promise.resolve([]);
   oversizedAsked.catch(() => void 0);
   taggedAsked.catch(() => void 0);
-  let walkStopped;
-  const walk = gitLineBatches(dir, logArgs(revisions), (message) => walkStopped = message);
   let scanned = false;
+  let prepared = false;
   try {
-    const first = walk.next();
-    first.catch(() => void 0);
     if (partial) await oversizedAsked;
-    for (let step2 = await first; !step2.done; step2 = await walk.next()) {
+    for (let step2 = await walk.first; !step2.done; step2 = await walk.lines.next()) {
       const wanted = [];
       walked.read(step2.value, (oid, path7, intro) => {
         const profile = profiles.of(path7);
         if (!profiles.skipped(profile)) meet(oid, path7, profile, intro, oversized, wanted);
       });
-      await reader.requestMany(wanted);
+      const sent = reader.requestMany(wanted);
+      if (!prepared) {
+        prepared = true;
+        prepareHistoryScan(settings, options.parallel);
+      }
+      await sent;
     }
     commits = walked.commits;
     await oversizedAsked;
+    const walkStopped = walk.stopped;
     const rest = walkStopped !== void 0 ? revisions : (await taggedAsked).map((t) => t.oid);
     if (walkStopped !== void 0) {
       skipped2.add({ path: "(history)", reason: "unreadable", detail: `git log stopped: ${walkStopped}; the commits after this point were not walked, so a finding may name no introducing commit` }, true);
@@ -62688,7 +62703,7 @@ async function scanHistory(dir, options) {
     await pool.finish();
     scanned = true;
   } finally {
-    await walk.return(void 0).catch(() => void 0);
+    await walk.lines.return(void 0).catch(() => void 0);
     if (!scanned) await reader.finish().catch(() => void 0);
     await pool.close();
   }
@@ -62822,6 +62837,12 @@ async function hasPromisorRemote(dir) {
     const value2 = space < 0 ? "true" : line.slice(space + 1).trim().toLowerCase();
     return key === "extensions.partialclone" ? value2 !== "" : key.endsWith(".promisor") && ["true", "yes", "on", "1"].includes(value2);
   });
+}
+function startWalk(dir, revisions) {
+  const lines = gitLineBatches(dir, logArgs(revisions), (message) => walk.stopped = message);
+  const walk = { revisions, lines, first: lines.next() };
+  walk.first.catch(() => void 0);
+  return walk;
 }
 function logArgs(revisions) {
   return ["log", "--ignore-missing", ...revisions, "--raw", "--no-abbrev", "--no-renames", "-c", "--root", "--format=%x01%H %ct %aI %an", "--"];

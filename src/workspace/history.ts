@@ -144,14 +144,30 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     options.since !== undefined ? shallowAsked.then(() => resolveRef(dir, options.since!, '--since')) : undefined,
     options.branch === undefined ? commitOf(dir, 'HEAD') : undefined,
   ]);
-  // While git answers (its processes are started), this thread compiles the detector catalog:
-  // ~20 ms that came after these answers, and after the walk had started, before the first blob.
-  prepareHistoryScan(settings, options.parallel);
-  const [{ shallow, partial, stashes }, branch, since, headCommit] = await asked;
+  // The blob reader's git and its loopback connection, and the walk when what it walks does not
+  // wait on those answers (no --branch, no --since: `--all`, unless the stash has entries), start
+  // now: set up while git answers, they are ready when the first blobs are asked for (docs/history.md,
+  // "eighteenth session"). Blobs are asked for only once the pool is made. A blob over
+  // max-file-size that is asked for before the size pass answers streams by, unkept.
+  const reader = new BlobReader<BlobTag>(dir, (blob) => toPool(blob), settings.maxFileSize, 'loopback', (tag, size) => largeBlob(tag, size));
+  const guessed = options.branch === undefined && options.since === undefined ? startWalk(dir, ['--all']) : undefined;
+  let answers: Awaited<typeof asked>;
+  try {
+    answers = await asked;
+  } catch (error) {
+    await Promise.all([reader.finish().catch(() => undefined), guessed?.lines.return(undefined).catch(() => undefined)]);
+    throw error;
+  }
+  const [{ shallow, partial, stashes }, branch, since, headCommit] = answers;
   // `--all` reaches only the newest stash (refs/stash); the older entries live in its reflog and
   // are walked too: each is a commit of the work set aside, its index and its untracked files.
   const stashWalked = branch ? [] : stashes.slice(0, MAX_STASHES);
   const revisions = [...(branch ? [branch] : ['--all', ...stashWalked]), ...(since ? [`^${since}`] : [])];
+  let walk = guessed;
+  if (walk === undefined || walk.revisions.join('\n') !== revisions.join('\n')) {
+    void walk?.lines.return(undefined).catch(() => undefined); // ends its git once its first lines are read
+    walk = startWalk(dir, revisions);
+  }
   const head = branch ?? headCommit;
 
   const skipped = new SkipList();
@@ -246,8 +262,6 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
       unsalted?.push(bytes);
     };
   };
-  // A blob over max-file-size that is asked for before the size pass answers streams by, unkept.
-  const reader = new BlobReader<BlobTag>(dir, toPool, settings.maxFileSize, 'loopback', largeBlob);
 
   /** Asks for a (blob, profile) pair (`wanted` collects the requests), or names it too large unread. */
   const ask = (tag: BlobTag, oversized: ReadonlyMap<string, number>, wanted: { oid: string; tag: BlobTag }[]): BlobTag => {
@@ -311,26 +325,31 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   // Awaited below unless the scan fails first: then their failure is not this scan's to report.
   oversizedAsked.catch(() => undefined);
   taggedAsked.catch(() => undefined);
-  let walkStopped: string | undefined;
-  const walk = gitLineBatches(dir, logArgs(revisions), (message) => (walkStopped = message));
   let scanned = false;
+  let prepared = false;
   try {
-    const first = walk.next();
-    first.catch(() => undefined); // awaited below, unless what comes first fails
     if (partial) await oversizedAsked;
-    for (let step = await first; !step.done; step = await walk.next()) {
+    for (let step = await walk.first; !step.done; step = await walk.lines.next()) {
       const wanted: { oid: string; tag: BlobTag }[] = [];
       walked.read(step.value, (oid, path, intro) => {
         const profile = profiles.of(path);
         if (!profiles.skipped(profile)) meet(oid, path, profile, intro, oversized, wanted);
       });
-      await reader.requestMany(wanted);
+      const sent = reader.requestMany(wanted);
+      if (!prepared) {
+        // While git reads the first blobs (~20 ms for the newest version of a committed bundle,
+        // at the end of a long chain of deltas), this thread compiles the detector catalog.
+        prepared = true;
+        prepareHistoryScan(settings, options.parallel);
+      }
+      await sent;
     }
     commits = walked.commits;
     await oversizedAsked;
     // Objects the walk cannot see: all of them when it stopped early (a missing tree or commit in a
     // damaged clone: `rev-list --missing=print` goes past it), else blobs and trees a tag or ref
     // names directly (`git tag key <blob>`). Their blobs are scanned with no introducing commit.
+    const walkStopped = walk.stopped;
     const rest = walkStopped !== undefined ? revisions : (await taggedAsked).map((t) => t.oid);
     if (walkStopped !== undefined) {
       skipped.add({ path: '(history)', reason: 'unreadable', detail: `git log stopped: ${walkStopped}; the commits after this point were not walked, so a finding may name no introducing commit` }, true);
@@ -362,7 +381,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     await pool.finish();
     scanned = true;
   } finally {
-    await walk.return(undefined).catch(() => undefined); // ends the walk's git if the scan stopped early
+    await walk.lines.return(undefined).catch(() => undefined); // ends the walk's git if the scan stopped early
     if (!scanned) await reader.finish().catch(() => undefined);
     await pool.close();
   }
@@ -560,6 +579,23 @@ async function hasPromisorRemote(dir: string): Promise<boolean> {
  * changes once more (expressjs/express: 93,432 lines and 9.6 MB of output against 45,271 and
  * 3.8 MB; docs/history.md).
  */
+/** The walk (`logArgs`) of `revisions`, started: its git runs, and its first lines are asked for. */
+interface Walk {
+  revisions: readonly string[];
+  lines: AsyncGenerator<string[]>;
+  /** The first batch of lines (awaited by the scan, unless what comes first fails). */
+  first: Promise<IteratorResult<string[]>>;
+  /** Why git stopped before the end of the walk, once it has. */
+  stopped?: string;
+}
+
+function startWalk(dir: string, revisions: string[]): Walk {
+  const lines = gitLineBatches(dir, logArgs(revisions), (message) => (walk.stopped = message));
+  const walk: Walk = { revisions, lines, first: lines.next() };
+  walk.first.catch(() => undefined);
+  return walk;
+}
+
 export function logArgs(revisions: string[]): string[] {
   // --ignore-missing: a stash entry whose commit a damaged repository lacks is passed over, not fatal.
   return ['log', '--ignore-missing', ...revisions, '--raw', '--no-abbrev', '--no-renames', '-c', '--root', '--format=%x01%H %ct %aI %an', '--'];

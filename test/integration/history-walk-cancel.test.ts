@@ -38,8 +38,8 @@ function manyCommits(commits: number): string {
   return dir;
 }
 
-/** Live `git log` processes this process started in `dir` (zombies aside), with their arguments. */
-function gitLogsIn(dir: string): string[] {
+/** Live `git <command>` processes this process started in `dir` (zombies aside), with their arguments. */
+function gitsIn(dir: string, command = 'log'): string[] {
   const found: string[] = [];
   const real = realpathSync(dir);
   for (const name of readdirSync('/proc')) {
@@ -49,7 +49,7 @@ function gitLogsIn(dir: string): string[] {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state, ppid, …
       if (fields[0] === 'Z' || Number(fields[1]) !== process.pid) continue;
       const args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      if (args[0]?.endsWith('git') && args.includes('log') && readlinkSync(`/proc/${name}/cwd`) === real) found.push(args.join(' '));
+      if (args[0]?.endsWith('git') && args.includes(command) && readlinkSync(`/proc/${name}/cwd`) === real) found.push(args.join(' '));
     } catch {
       // the process ended while it was being read
     }
@@ -72,10 +72,55 @@ describe.runIf(process.platform === 'linux')('the attribution walk when the scan
         },
       });
       await expect(scan).rejects.toBe(failure);
-      let left = gitLogsIn(dir);
+      let left = gitsIn(dir);
       for (let waited = 0; left.length > 0 && waited < 3000; waited += 50) {
         await new Promise((resolve) => setTimeout(resolve, 50));
-        left = gitLogsIn(dir);
+        left = gitsIn(dir);
+      }
+      expect(left).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a walk started before git has answered and then not wanted (the stash has older entries to walk too) is ended', async () => {
+    // The walk of `--all` starts with the scan, before git says whether the stash has entries
+    // (docs/history.md, "eighteenth session"); here it has, so that walk is dropped for one that
+    // walks them too. Its output (~400 KB) would fill its pipe: its git must not be left waiting.
+    const dir = manyCommits(2000);
+    try {
+      const env = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.test', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.test' };
+      execFileSync('git', ['reset', '-q', '--hard'], { cwd: dir });
+      // The older entry (stash@{1}), which only the stash's reflog names, sets a second token aside.
+      for (const line of [`const other = '${fakeGithubToken(302)}';`, '// a note']) {
+        execFileSync('sh', ['-c', `echo "${line}" >> config.ts`], { cwd: dir });
+        execFileSync('git', ['stash', 'push', '-q'], { cwd: dir, env });
+      }
+      const { result, history } = await scanHistory(dir, { settings: defaultSettings(), parallel: { workers: 0 } });
+      expect(history.commits).toBeGreaterThan(2000);
+      expect(result.findings.map((f) => [f.file, f.message.includes('in stash@{1}')])).toEqual([
+        ['config.ts', false],
+        ['config.ts', true],
+      ]);
+      let left = gitsIn(dir);
+      for (let waited = 0; left.length > 0 && waited < 3000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        left = gitsIn(dir);
+      }
+      expect(left).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a scan that fails on git's first answers (an unknown --branch) ends the blob reader's git, started before them", async () => {
+    const dir = manyCommits(10);
+    try {
+      await expect(scanHistory(dir, { settings: defaultSettings(), parallel: { workers: 0 }, branch: 'no-such-branch' })).rejects.toThrow('--branch: unknown git ref "no-such-branch"');
+      let left = gitsIn(dir, 'cat-file');
+      for (let waited = 0; left.length > 0 && waited < 3000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        left = gitsIn(dir, 'cat-file');
       }
       expect(left).toEqual([]);
     } finally {
@@ -89,7 +134,7 @@ describe.runIf(process.platform === 'linux')('the attribution walk when the scan
       const { result, history } = await scanHistory(dir, { settings: defaultSettings(), parallel: { workers: 0 } });
       expect(history.commits).toBe(2000);
       expect(result.findings.map((f) => [f.file, f.commit?.sha !== undefined, f.presentAtHead])).toEqual([['config.ts', true, true]]);
-      expect(gitLogsIn(dir)).toEqual([]);
+      expect(gitsIn(dir)).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
