@@ -569,16 +569,6 @@ async function hasPromisorRemote(dir: string): Promise<boolean> {
   });
 }
 
-/**
- * The walk's git, which lists the blobs and the commits that brought them in: every (commit, path,
- * blob) of the chosen commits, newest first. A merge is listed with a combined diff (`-c`): only
- * the paths whose blob differs from every parent's, i.e. what the merge itself brought in (a
- * conflict resolution, an evil merge). A pair already in one parent was brought in by an older
- * commit, which the walk lists too; diffing each merge against each parent (`-m`, before
- * 2026-12-04) listed it again, and a merge of a long-lived branch listed all of that branch's
- * changes once more (expressjs/express: 93,432 lines and 9.6 MB of output against 45,271 and
- * 3.8 MB; docs/history.md).
- */
 /** The walk (`logArgs`) of `revisions`, started: its git runs, and its first lines are asked for. */
 interface Walk {
   revisions: readonly string[];
@@ -596,6 +586,16 @@ function startWalk(dir: string, revisions: string[]): Walk {
   return walk;
 }
 
+/**
+ * The walk's git, which lists the blobs and the commits that brought them in: every (commit, path,
+ * blob) of the chosen commits, newest first. A merge is listed with a combined diff (`-c`): only
+ * the paths whose blob differs from every parent's, i.e. what the merge itself brought in (a
+ * conflict resolution, an evil merge). A pair already in one parent was brought in by an older
+ * commit, which the walk lists too; diffing each merge against each parent (`-m`, before
+ * 2026-12-04) listed it again, and a merge of a long-lived branch listed all of that branch's
+ * changes once more (expressjs/express: 93,432 lines and 9.6 MB of output against 45,271 and
+ * 3.8 MB; docs/history.md).
+ */
 export function logArgs(revisions: string[]): string[] {
   // --ignore-missing: a stash entry whose commit a damaged repository lacks is passed over, not fatal.
   return ['log', '--ignore-missing', ...revisions, '--raw', '--no-abbrev', '--no-renames', '-c', '--root', '--format=%x01%H %ct %aI %an', '--'];

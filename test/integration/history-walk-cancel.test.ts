@@ -57,6 +57,16 @@ function gitsIn(dir: string, command = 'log'): string[] {
   return found;
 }
 
+/** `gitsIn` once they have ended, or after 3 s: a process killed a moment ago may still be listed. */
+async function gitsLeftIn(dir: string, command = 'log'): Promise<string[]> {
+  let left = gitsIn(dir, command);
+  for (let waited = 0; left.length > 0 && waited < 3000; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    left = gitsIn(dir, command);
+  }
+  return left;
+}
+
 describe.runIf(process.platform === 'linux')('the attribution walk when the scan fails', () => {
   it("ends the walk's git, which would otherwise wait on its full pipe for ever", async () => {
     // ~2,000 commits of `git log --raw` output is ~400 KB, far more than the pipe (64 KiB): the
@@ -72,12 +82,7 @@ describe.runIf(process.platform === 'linux')('the attribution walk when the scan
         },
       });
       await expect(scan).rejects.toBe(failure);
-      let left = gitsIn(dir);
-      for (let waited = 0; left.length > 0 && waited < 3000; waited += 50) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        left = gitsIn(dir);
-      }
-      expect(left).toEqual([]);
+      expect(await gitsLeftIn(dir)).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -102,12 +107,7 @@ describe.runIf(process.platform === 'linux')('the attribution walk when the scan
         ['config.ts', false],
         ['config.ts', true],
       ]);
-      let left = gitsIn(dir);
-      for (let waited = 0; left.length > 0 && waited < 3000; waited += 50) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        left = gitsIn(dir);
-      }
-      expect(left).toEqual([]);
+      expect(await gitsLeftIn(dir)).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -117,12 +117,7 @@ describe.runIf(process.platform === 'linux')('the attribution walk when the scan
     const dir = manyCommits(10);
     try {
       await expect(scanHistory(dir, { settings: defaultSettings(), parallel: { workers: 0 }, branch: 'no-such-branch' })).rejects.toThrow('--branch: unknown git ref "no-such-branch"');
-      let left = gitsIn(dir, 'cat-file');
-      for (let waited = 0; left.length > 0 && waited < 3000; waited += 50) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        left = gitsIn(dir, 'cat-file');
-      }
-      expect(left).toEqual([]);
+      expect(await gitsLeftIn(dir, 'cat-file')).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
