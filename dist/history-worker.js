@@ -839,15 +839,15 @@ function companionWordsOf(detector) {
 function compileDetector(detector, order) {
   const { source, flags } = detector.pattern;
   const hasSecretGroup = /\(\?<secret>/.test(source);
-  const base = flags.replace(/[gyd]/g, "") + (hasSecretGroup ? "d" : "");
   return {
     detector,
     order,
-    regex: new RegExp(source, base + "g"),
+    regex: null,
+    flags: flags.replace(/[gyd]/g, "") + (hasSecretGroup ? "d" : ""),
     sticky: null,
     hasSecretGroup,
     generic: detector.id.startsWith("generic-"),
-    reach: reachOf(detector.pattern),
+    reach: void 0,
     anchor: nameAnchorOf(detector.pattern),
     lead: leadOf(detector.pattern, detector.keywords),
     trail: trailOf(detector.pattern, detector.keywords),
@@ -1581,7 +1581,7 @@ function planWindows(content, hits, catalog, active, { spans, order }, requests,
         const compiled2 = detectors[d];
         if (!hitOpens(content, compiled2, keyword, hitStart, hitEnd)) continue;
         if (compiled2.companion !== void 0 && !companionFollows(hits, h, hitEnd, compiled2.companion, catalog)) continue;
-        const reach = compiled2.reach;
+        const reach = compiled2.reach ?? (compiled2.reach = reachOf(compiled2.detector.pattern));
         const start = Math.max(lineStart, hitStart - BACK);
         let end;
         if (reach === "block") end = Math.min(n, hitEnd + BLOCK_REACH);
@@ -1745,9 +1745,17 @@ function primeRegex(regex) {
   regex.lastIndex = PRIMER.length;
   regex.exec(PRIMER);
 }
+function regexOf(compiled2) {
+  if ((compiled2.primed & 1) === 0) {
+    compiled2.regex = new RegExp(compiled2.detector.pattern.source, `${compiled2.flags}g`);
+    primeRegex(compiled2.regex);
+    compiled2.primed |= 1;
+  }
+  return compiled2.regex;
+}
 function stickyOf(compiled2) {
   if ((compiled2.primed & 2) === 0) {
-    compiled2.sticky = new RegExp(compiled2.regex.source, compiled2.regex.flags.replace("g", "y"));
+    compiled2.sticky = new RegExp(compiled2.detector.pattern.source, `${compiled2.flags}y`);
     primeRegex(compiled2.sticky);
     compiled2.primed |= 2;
   }
@@ -1877,11 +1885,7 @@ function runWindow(content, compiled2, d, from, to, out, anchors) {
     runAnchored(content, compiled2, d, from, to, text, sliceStart, sliceEnd, anchors, out);
     return readEnd;
   }
-  const regex = compiled2.regex;
-  if ((compiled2.primed & 1) === 0) {
-    primeRegex(regex);
-    compiled2.primed |= 1;
-  }
+  const regex = regexOf(compiled2);
   regex.lastIndex = from - sliceStart;
   let previousStart = -1;
   for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {

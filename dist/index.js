@@ -45443,15 +45443,15 @@ function companionWordsOf(detector) {
 function compileDetector(detector, order) {
   const { source, flags } = detector.pattern;
   const hasSecretGroup = /\(\?<secret>/.test(source);
-  const base = flags.replace(/[gyd]/g, "") + (hasSecretGroup ? "d" : "");
   return {
     detector,
     order,
-    regex: new RegExp(source, base + "g"),
+    regex: null,
+    flags: flags.replace(/[gyd]/g, "") + (hasSecretGroup ? "d" : ""),
     sticky: null,
     hasSecretGroup,
     generic: detector.id.startsWith("generic-"),
-    reach: reachOf(detector.pattern),
+    reach: void 0,
     anchor: nameAnchorOf(detector.pattern),
     lead: leadOf(detector.pattern, detector.keywords),
     trail: trailOf(detector.pattern, detector.keywords),
@@ -46197,7 +46197,7 @@ function planWindows(content, hits, catalog, active, { spans, order }, requests,
         const compiled3 = detectors[d];
         if (!hitOpens(content, compiled3, keyword, hitStart, hitEnd)) continue;
         if (compiled3.companion !== void 0 && !companionFollows(hits, h, hitEnd, compiled3.companion, catalog)) continue;
-        const reach = compiled3.reach;
+        const reach = compiled3.reach ?? (compiled3.reach = reachOf(compiled3.detector.pattern));
         const start2 = Math.max(lineStart, hitStart - BACK);
         let end;
         if (reach === "block") end = Math.min(n, hitEnd + BLOCK_REACH);
@@ -46361,9 +46361,17 @@ function primeRegex(regex2) {
   regex2.lastIndex = PRIMER.length;
   regex2.exec(PRIMER);
 }
+function regexOf(compiled3) {
+  if ((compiled3.primed & 1) === 0) {
+    compiled3.regex = new RegExp(compiled3.detector.pattern.source, `${compiled3.flags}g`);
+    primeRegex(compiled3.regex);
+    compiled3.primed |= 1;
+  }
+  return compiled3.regex;
+}
 function stickyOf(compiled3) {
   if ((compiled3.primed & 2) === 0) {
-    compiled3.sticky = new RegExp(compiled3.regex.source, compiled3.regex.flags.replace("g", "y"));
+    compiled3.sticky = new RegExp(compiled3.detector.pattern.source, `${compiled3.flags}y`);
     primeRegex(compiled3.sticky);
     compiled3.primed |= 2;
   }
@@ -46493,11 +46501,7 @@ function runWindow(content, compiled3, d, from, to, out, anchors) {
     runAnchored(content, compiled3, d, from, to, text3, sliceStart, sliceEnd, anchors, out);
     return readEnd;
   }
-  const regex2 = compiled3.regex;
-  if ((compiled3.primed & 1) === 0) {
-    primeRegex(regex2);
-    compiled3.primed |= 1;
-  }
+  const regex2 = regexOf(compiled3);
   regex2.lastIndex = from - sliceStart;
   let previousStart = -1;
   for (let m = regex2.exec(text3); m !== null; m = regex2.exec(text3)) {

@@ -1,4 +1,4 @@
-import { leadFits, STOP_CHECK, TRAIL_CHECK, trailFits, type CompiledCatalog, type CompiledDetector, type Companion } from './compile.js';
+import { leadFits, reachOf, STOP_CHECK, TRAIL_CHECK, trailFits, type CompiledCatalog, type CompiledDetector, type Companion } from './compile.js';
 import type { EngineText } from './byte-text.js';
 import { LINE_RADIUS } from './lines.js';
 import type { KeptContext } from './engine.js';
@@ -328,7 +328,7 @@ function planWindows(content: EngineText, hits: Hits, catalog: CompiledCatalog, 
         const compiled = detectors[d];
         if (!hitOpens(content, compiled, keyword, hitStart, hitEnd)) continue;
         if (compiled.companion !== undefined && !companionFollows(hits, h, hitEnd, compiled.companion, catalog)) continue;
-        const reach = compiled.reach;
+        const reach = compiled.reach ?? (compiled.reach = reachOf(compiled.detector.pattern));
         const start = Math.max(lineStart, hitStart - BACK);
         let end: number;
         if (reach === 'block') end = Math.min(n, hitEnd + BLOCK_REACH);
@@ -552,10 +552,20 @@ function primeRegex(regex: RegExp): void {
   regex.exec(PRIMER);
 }
 
-/** A detector's sticky regex, made (from its `g` copy: same source and flags) and primed on first use. */
+/** A detector's `g` regex (`CompiledDetector.regex`), made and primed on first use. */
+function regexOf(compiled: CompiledDetector): RegExp {
+  if ((compiled.primed & 1) === 0) {
+    compiled.regex = new RegExp(compiled.detector.pattern.source, `${compiled.flags}g`);
+    primeRegex(compiled.regex);
+    compiled.primed |= 1;
+  }
+  return compiled.regex!;
+}
+
+/** A detector's sticky regex (same source and flags as `regexOf`'s but `y`), made and primed on first use. */
 function stickyOf(compiled: CompiledDetector): RegExp {
   if ((compiled.primed & 2) === 0) {
-    compiled.sticky = new RegExp(compiled.regex.source, compiled.regex.flags.replace('g', 'y'));
+    compiled.sticky = new RegExp(compiled.detector.pattern.source, `${compiled.flags}y`);
     primeRegex(compiled.sticky);
     compiled.primed |= 2;
   }
@@ -771,11 +781,7 @@ function runWindow(content: EngineText, compiled: CompiledDetector, d: number, f
     runAnchored(content, compiled, d, from, to, text, sliceStart, sliceEnd, anchors, out);
     return readEnd;
   }
-  const regex = compiled.regex;
-  if ((compiled.primed & 1) === 0) {
-    primeRegex(regex);
-    compiled.primed |= 1;
-  }
+  const regex = regexOf(compiled);
   regex.lastIndex = from - sliceStart;
   let previousStart = -1;
   for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {

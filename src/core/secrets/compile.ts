@@ -20,8 +20,14 @@ export interface CompiledDetector {
   detector: Detector;
   /** Position in the catalog: the tie-break that keeps output deterministic. */
   order: number;
-  /** Our own copy with the `g` flag (and `d` when there is a `secret` group, for its offsets). */
-  regex: RegExp;
+  /**
+   * Our own copy with the `g` flag (and `d` when there is a `secret` group, for its offsets), made
+   * on first use (`regexOf` in candidates.ts): a scan runs few of the catalog's regexes, and
+   * parsing all 833 cost ~3 ms of every scan's start (docs/performance.md, "Start-up").
+   */
+  regex: RegExp | null;
+  /** The flags of `regex` and `sticky` but `g` and `y`. */
+  flags: string;
   /**
    * Same, sticky: runs at a name anchor, and re-runs one match on a longer slice when a window cut
    * it short. Made on first use (`stickyOf` in candidates.ts): most detectors never need it.
@@ -29,7 +35,8 @@ export interface CompiledDetector {
   sticky: RegExp | null;
   hasSecretGroup: boolean;
   generic: boolean;
-  reach: Reach;
+  /** Read from the pattern on first use (`reachOf`, by `planWindows` in candidates.ts), like `regex`. */
+  reach: Reach | undefined;
   /** Set for patterns that open with a name before their keyword; see `nameAnchorOf`. */
   anchor?: NameAnchor;
   /** Set for patterns that open with a literal their keywords start (`EAA`, `re_`); see `leadOf`. */
@@ -38,7 +45,7 @@ export interface CompiledDetector {
   trail?: Trail;
   /** Set for detectors with `companions`, by `compileCatalog`; see `Companion`. */
   companion?: Companion;
-  /** 1: `regex` has been primed, 2: `sticky` has (see `primeRegex` in candidates.ts). */
+  /** 1: `regex` has been made and primed, 2: `sticky` has (see `primeRegex` in candidates.ts). */
   primed: number;
 }
 
@@ -302,15 +309,15 @@ function companionWordsOf(detector: Detector): string[] | undefined {
 function compileDetector(detector: Detector, order: number): CompiledDetector {
   const { source, flags } = detector.pattern;
   const hasSecretGroup = /\(\?<secret>/.test(source);
-  const base = flags.replace(/[gyd]/g, '') + (hasSecretGroup ? 'd' : '');
   return {
     detector,
     order,
-    regex: new RegExp(source, base + 'g'),
+    regex: null,
+    flags: flags.replace(/[gyd]/g, '') + (hasSecretGroup ? 'd' : ''),
     sticky: null,
     hasSecretGroup,
     generic: detector.id.startsWith('generic-'),
-    reach: reachOf(detector.pattern),
+    reach: undefined,
     anchor: nameAnchorOf(detector.pattern),
     lead: leadOf(detector.pattern, detector.keywords),
     trail: trailOf(detector.pattern, detector.keywords),

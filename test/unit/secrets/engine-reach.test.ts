@@ -89,3 +89,24 @@ describe('reachOf', () => {
     expect(findings.map((f) => [f.rule, f.line])).toEqual([['secret/generic-name-value', 403]]);
   });
 });
+
+describe('a compiled catalog', () => {
+  it("makes a detector's regexes and reads its reach on first use only: a scan that hits one detector leaves the others' unmade", async () => {
+    const { compileCatalog } = await import('../../../src/core/secrets/compile.js');
+    const { findMatches } = await import('../../../src/core/secrets/candidates.js');
+    const catalog = compileCatalog(allDetectors);
+    expect(catalog.detectors.every((c) => c.regex === null && c.sticky === null && c.reach === undefined)).toBe(true);
+    const github = catalog.detectors.findIndex((c) => c.detector.id === 'github-classic-pat');
+    const token = `ghp_${'aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5'}`;
+    const text = `${'x'.repeat(3000)}\nconst t = "${token}";\n${'y'.repeat(3000)}\n`; // over wholeFileBelow: planned in windows
+    const found = findMatches(text, catalog, catalog.activeByDefault);
+    expect(found.map((m) => [catalog.detectors[m.detector].detector.id, m.secret])).toContainEqual(['github-classic-pat', token]);
+    expect(catalog.detectors[github].regex).toBeInstanceOf(RegExp);
+    expect(catalog.detectors[github].reach).toBe(reachOf(catalog.detectors[github].detector.pattern));
+    // The flags of the regexes made on first use are the pattern's, with `g` (and `d` for a secret group).
+    expect(catalog.detectors[github].regex!.flags).toBe(new RegExp(catalog.detectors[github].detector.pattern.source, `${catalog.detectors[github].detector.pattern.flags.replace(/[gyd]/g, '')}dg`).flags);
+    const made = catalog.detectors.filter((c) => c.regex !== null).length;
+    expect(made).toBeGreaterThan(0);
+    expect(made).toBeLessThan(catalog.detectors.length / 10);
+  });
+});
