@@ -44476,6 +44476,7 @@ function standInBytes(bytes, runs) {
         if (b < 128) {
           out[n++] = b;
           i++;
+          while (i < end && buffer[i] < 128) out[n++] = buffer[i++];
           continue;
         }
         const c1 = buffer[i + 1];
