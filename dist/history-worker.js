@@ -1746,20 +1746,16 @@ function primeRegex(regex) {
   regex.exec(PRIMER);
 }
 function regexOf(compiled2) {
-  if ((compiled2.primed & 1) === 0) {
-    compiled2.regex = new RegExp(compiled2.detector.pattern.source, `${compiled2.flags}g`);
-    primeRegex(compiled2.regex);
-    compiled2.primed |= 1;
-  }
-  return compiled2.regex;
+  return (compiled2.primed & 1) !== 0 ? compiled2.regex : compiled2.regex = primedRegex(compiled2, "g", 1);
 }
 function stickyOf(compiled2) {
-  if ((compiled2.primed & 2) === 0) {
-    compiled2.sticky = new RegExp(compiled2.detector.pattern.source, `${compiled2.flags}y`);
-    primeRegex(compiled2.sticky);
-    compiled2.primed |= 2;
-  }
-  return compiled2.sticky;
+  return (compiled2.primed & 2) !== 0 ? compiled2.sticky : compiled2.sticky = primedRegex(compiled2, "y", 2);
+}
+function primedRegex(compiled2, flag, bit) {
+  const regex = new RegExp(compiled2.detector.pattern.source, compiled2.flags + flag);
+  primeRegex(regex);
+  compiled2.primed |= bit;
+  return regex;
 }
 var loggedWindows = { taken: 0, run: 0, requests: 0 };
 function newLog(catalog, anchors) {

@@ -46363,20 +46363,16 @@ function primeRegex(regex2) {
   regex2.exec(PRIMER);
 }
 function regexOf(compiled3) {
-  if ((compiled3.primed & 1) === 0) {
-    compiled3.regex = new RegExp(compiled3.detector.pattern.source, `${compiled3.flags}g`);
-    primeRegex(compiled3.regex);
-    compiled3.primed |= 1;
-  }
-  return compiled3.regex;
+  return (compiled3.primed & 1) !== 0 ? compiled3.regex : compiled3.regex = primedRegex(compiled3, "g", 1);
 }
 function stickyOf(compiled3) {
-  if ((compiled3.primed & 2) === 0) {
-    compiled3.sticky = new RegExp(compiled3.detector.pattern.source, `${compiled3.flags}y`);
-    primeRegex(compiled3.sticky);
-    compiled3.primed |= 2;
-  }
-  return compiled3.sticky;
+  return (compiled3.primed & 2) !== 0 ? compiled3.sticky : compiled3.sticky = primedRegex(compiled3, "y", 2);
+}
+function primedRegex(compiled3, flag, bit) {
+  const regex2 = new RegExp(compiled3.detector.pattern.source, compiled3.flags + flag);
+  primeRegex(regex2);
+  compiled3.primed |= bit;
+  return regex2;
 }
 var loggedWindows = { taken: 0, run: 0, requests: 0 };
 function newLog(catalog, anchors) {

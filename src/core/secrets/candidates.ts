@@ -554,22 +554,20 @@ function primeRegex(regex: RegExp): void {
 
 /** A detector's `g` regex (`CompiledDetector.regex`), made and primed on first use. */
 function regexOf(compiled: CompiledDetector): RegExp {
-  if ((compiled.primed & 1) === 0) {
-    compiled.regex = new RegExp(compiled.detector.pattern.source, `${compiled.flags}g`);
-    primeRegex(compiled.regex);
-    compiled.primed |= 1;
-  }
-  return compiled.regex!;
+  return (compiled.primed & 1) !== 0 ? compiled.regex! : (compiled.regex = primedRegex(compiled, 'g', 1));
 }
 
-/** A detector's sticky regex (same source and flags as `regexOf`'s but `y`), made and primed on first use. */
+/** A detector's sticky regex (the same source and flags but `y` for `g`), made and primed on first use. */
 function stickyOf(compiled: CompiledDetector): RegExp {
-  if ((compiled.primed & 2) === 0) {
-    compiled.sticky = new RegExp(compiled.detector.pattern.source, `${compiled.flags}y`);
-    primeRegex(compiled.sticky);
-    compiled.primed |= 2;
-  }
-  return compiled.sticky!;
+  return (compiled.primed & 2) !== 0 ? compiled.sticky! : (compiled.sticky = primedRegex(compiled, 'y', 2));
+}
+
+/** A new copy of a detector's pattern with its flags and `flag`, primed, and noted in `primed` as `bit`. */
+function primedRegex(compiled: CompiledDetector, flag: 'g' | 'y', bit: 1 | 2): RegExp {
+  const regex = new RegExp(compiled.detector.pattern.source, compiled.flags + flag);
+  primeRegex(regex);
+  compiled.primed |= bit;
+  return regex;
 }
 
 /**
