@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lineBreaks, reachOf } from '../../../src/core/secrets/compile.js';
+import { findMatches } from '../../../src/core/secrets/candidates.js';
+import { compileCatalog, lineBreaks, reachOf } from '../../../src/core/secrets/compile.js';
 import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
 import { createSecretScanner } from '../../../src/core/secrets/engine.js';
 import { defaultSettings } from '../../../src/core/types.js';
@@ -91,9 +92,7 @@ describe('reachOf', () => {
 });
 
 describe('a compiled catalog', () => {
-  it("makes a detector's regexes and reads its reach on first use only: a scan that hits one detector leaves the others' unmade", async () => {
-    const { compileCatalog } = await import('../../../src/core/secrets/compile.js');
-    const { findMatches } = await import('../../../src/core/secrets/candidates.js');
+  it("makes a detector's regexes and reads its reach on first use only: a scan that hits one detector leaves the others' unmade", () => {
     const catalog = compileCatalog(allDetectors);
     expect(catalog.detectors.every((c) => c.regex === null && c.sticky === null && c.reach === undefined)).toBe(true);
     const github = catalog.detectors.findIndex((c) => c.detector.id === 'github-classic-pat');
