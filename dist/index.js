@@ -62515,232 +62515,234 @@ async function scanHistory(dir, options) {
     options.since !== void 0 ? shallowAsked.then(() => resolveRef(dir, options.since, "--since")) : void 0,
     options.branch === void 0 ? commitOf(dir, "HEAD") : void 0
   ]);
+  let toPool = () => void 0;
+  let largeBlob = () => void 0;
   const reader = new BlobReader(dir, (blob) => toPool(blob), settings.maxFileSize, "loopback", (tag, size) => largeBlob(tag, size));
   const guessed = options.branch === void 0 && options.since === void 0 ? startWalk(dir, ["--all"]) : void 0;
-  let answers;
-  try {
-    answers = await asked;
-  } catch (error2) {
-    await Promise.all([reader.finish().catch(() => void 0), guessed?.lines.return(void 0).catch(() => void 0)]);
-    throw error2;
-  }
-  const [{ shallow, partial, stashes }, branch, since, headCommit] = answers;
-  const stashWalked = branch ? [] : stashes.slice(0, MAX_STASHES);
-  const revisions = [...branch ? [branch] : ["--all", ...stashWalked], ...since ? [`^${since}`] : []];
   let walk = guessed;
-  if (walk === void 0 || walk.revisions.join("\n") !== revisions.join("\n")) {
-    void walk?.lines.return(void 0).catch(() => void 0);
-    walk = startWalk(dir, revisions);
-  }
-  const head = branch ?? headCommit;
-  const skipped2 = new SkipList();
-  if (!branch && stashes.length > MAX_STASHES) {
-    skipped2.add({ path: "(history)", reason: "limit", detail: `stash: the ${stashes.length - MAX_STASHES} oldest of ${stashes.length} stash entries were not scanned (at most ${MAX_STASHES})` }, true);
-  }
-  for (const commit of shallow) {
-    skipped2.add({ path: `commit ${commit.slice(0, 12)}`, reason: "unreadable", detail: "shallow clone: its parents were not fetched, so older history was not scanned (fetch with --unshallow, or fetch-depth: 0)" });
-  }
-  const profiles = pathProfiles(settings);
-  const seen = new ObjectIdMap();
-  const alsoAs = /* @__PURE__ */ new Map();
-  const hits = /* @__PURE__ */ new Map();
-  let atHeadAsked;
-  const missing = /* @__PURE__ */ new Map();
-  let missingUnlisted = 0;
-  const baselined = /* @__PURE__ */ new Set();
-  let commits = 0;
-  let blobs = 0;
-  let blobBytes = 0;
-  const walked = new WalkLines();
-  const progress = () => options.onProgress?.({ commits: walked.commits, blobs, bytes: blobBytes, skipped: skipped2.size });
-  const apply = (tag, size, outcome) => {
-    const { oid, path: path7, profile } = tag;
-    if (!outcome.scanned) {
-      const listed = seen.get(oid) === SKIPPED_BLOB;
-      seen.set(oid, SKIPPED_BLOB);
-      if (!listed) skipped2.add("unreadable" in outcome ? { path: path7, reason: "unreadable", detail: outcome.unreadable } : outcome.skipped);
-      progress();
-      return;
+  let guarded = false;
+  try {
+    const answers = await asked;
+    const [{ shallow, partial, stashes }, branch, since, headCommit] = answers;
+    const stashWalked = branch ? [] : stashes.slice(0, MAX_STASHES);
+    const revisions = [...branch ? [branch] : ["--all", ...stashWalked], ...since ? [`^${since}`] : []];
+    if (walk === void 0 || walk.revisions.join("\n") !== revisions.join("\n")) {
+      void walk?.lines.return(void 0).catch(() => void 0);
+      walk = startWalk(dir, revisions);
     }
-    if (outcome.readInPieces) {
-      if (!tag.again) skipped2.add(outcome.readInPieces);
-    } else if (!tag.again) {
-      blobs++;
-      blobBytes += size;
+    const head = branch ?? headCommit;
+    const skipped2 = new SkipList();
+    if (!branch && stashes.length > MAX_STASHES) {
+      skipped2.add({ path: "(history)", reason: "limit", detail: `stash: the ${stashes.length - MAX_STASHES} oldest of ${stashes.length} stash entries were not scanned (at most ${MAX_STASHES})` }, true);
     }
-    if (outcome.baselined) {
-      for (const fingerprint of outcome.baselined) if (baselined.size < MAX_BASELINED) baselined.add(fingerprint);
+    for (const commit of shallow) {
+      skipped2.add({ path: `commit ${commit.slice(0, 12)}`, reason: "unreadable", detail: "shallow clone: its parents were not fetched, so older history was not scanned (fetch with --unshallow, or fetch-depth: 0)" });
     }
-    let state = profile;
-    if (outcome.findings) {
-      const hit = { oid, profile, findings: outcome.findings, others: [] };
-      for (const intro of tag.intros ?? []) noteIntro(hit, intro);
-      hits.set(hitKey(oid, profile), hit);
-      if (head && !atHeadAsked) {
-        atHeadAsked = blobsAt(dir, head, profiles);
-        atHeadAsked.catch(() => void 0);
-      }
-      state = found(profile);
-    }
-    if (!tag.again) {
-      if (seen.get(oid) !== SKIPPED_BLOB) seen.set(oid, state);
-    } else alsoAs.set(hitKey(oid, profile), state);
-    progress();
-  };
-  const pool = new HistoryBlobPool(dir, settings, apply, options.revealSecrets, options.parallel);
-  const tooLarge = (tag, size) => ({ scanned: false, skipped: { path: tag.path, reason: "too-large", detail: `blob ${tag.oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
-  const youngGeneration2 = capYoungGeneration(process.execArgv, process.env);
-  let blobsRead = 0;
-  const toPool = (blob) => {
-    if ((++blobsRead & 31) === 0) youngGeneration2();
-    if (blob.ok) pool.add(blob.tag.seq, blob.tag, blob.bytes);
-    else if (blob.size === void 0) pool.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason });
-    else pool.settle(blob.tag.seq, blob.tag, largeOutcome(blob.tag, tooLarge(blob.tag, blob.size)));
-  };
-  const largeBlob = (tag, size) => {
-    if (!readsInPieces(tag.path, size)) return void 0;
-    const pieces = new PieceScanner(tag.path, settings, void 0, options.revealSecrets);
-    const unsalted = settings.salted?.length ? new PieceScanner(tag.path, { ...settings, salted: [] }) : void 0;
-    tag.pieces = pieces;
-    tag.unsalted = unsalted;
-    return (bytes) => {
-      pieces.push(bytes);
-      unsalted?.push(bytes);
-    };
-  };
-  const ask = (tag, oversized2, wanted) => {
-    const size = oversized2.get(tag.oid);
-    if (size === void 0 || readsInPieces(tag.path, size)) wanted.push({ oid: tag.oid, tag });
-    else pool.settle(tag.seq, tag, tooLarge(tag, size));
-    return tag;
-  };
-  const meet = (oid, path7, profile, intro, oversized2, wanted) => {
-    const first = seen.get(oid);
-    if (first === void 0 && present && present.get(oid) === void 0) {
-      notFetched++;
-      seen.set(detached(oid), SKIPPED_BLOB);
-      return;
-    }
-    if (first === void 0) {
-      const own2 = detached(oid);
-      seen.set(own2, ask({ oid: own2, path: detached(path7), profile, seq: pool.reserve(), intros: intro && [intro] }, oversized2, wanted));
-      return;
-    }
-    if (first === SKIPPED_BLOB) return;
-    let state = first;
-    let key;
-    if (profileOf(first) !== profile) {
-      key = hitKey(oid, profile);
-      const also = alsoAs.get(key);
-      if (also === void 0) {
-        const own2 = detached(oid);
-        alsoAs.set(hitKey(own2, profile), ask({ oid: own2, path: detached(path7), profile, again: true, seq: pool.reserve(), intros: intro && [intro] }, oversized2, wanted));
+    const profiles = pathProfiles(settings);
+    const seen = new ObjectIdMap();
+    const alsoAs = /* @__PURE__ */ new Map();
+    const hits = /* @__PURE__ */ new Map();
+    let atHeadAsked;
+    const missing = /* @__PURE__ */ new Map();
+    let missingUnlisted = 0;
+    const baselined = /* @__PURE__ */ new Set();
+    let commits = 0;
+    let blobs = 0;
+    let blobBytes = 0;
+    const walked = new WalkLines();
+    const progress = () => options.onProgress?.({ commits: walked.commits, blobs, bytes: blobBytes, skipped: skipped2.size });
+    const apply = (tag, size, outcome) => {
+      const { oid, path: path7, profile } = tag;
+      if (!outcome.scanned) {
+        const listed = seen.get(oid) === SKIPPED_BLOB;
+        seen.set(oid, SKIPPED_BLOB);
+        if (!listed) skipped2.add("unreadable" in outcome ? { path: path7, reason: "unreadable", detail: outcome.unreadable } : outcome.skipped);
+        progress();
         return;
       }
-      state = also;
-    }
-    if (!intro) return;
-    if (typeof state === "object") (state.intros ??= []).push(intro);
-    else if (state !== profile) noteIntro(hits.get(key ?? hitKey(oid, profile)), intro);
-  };
-  let oversized = /* @__PURE__ */ new Map();
-  let present;
-  let notFetched = 0;
-  const oversizedAsked = objectSizes(dir, settings.maxFileSize, partial).then((found2) => {
-    oversized = found2.oversized;
-    present = found2.present;
-  });
-  const taggedAsked = revisions[0] === "--all" ? taggedObjects(dir) : Promise.resolve([]);
-  oversizedAsked.catch(() => void 0);
-  taggedAsked.catch(() => void 0);
-  let scanned = false;
-  let prepared = false;
-  try {
-    if (partial) await oversizedAsked;
-    for (let step2 = await walk.first; !step2.done; step2 = await walk.lines.next()) {
-      const wanted = [];
-      walked.read(step2.value, (oid, path7, intro) => {
-        const profile = profiles.of(path7);
-        if (!profiles.skipped(profile)) meet(oid, path7, profile, intro, oversized, wanted);
-      });
-      const sent = reader.requestMany(wanted);
-      if (!prepared) {
-        prepared = true;
-        prepareHistoryScan(settings, options.parallel);
+      if (outcome.readInPieces) {
+        if (!tag.again) skipped2.add(outcome.readInPieces);
+      } else if (!tag.again) {
+        blobs++;
+        blobBytes += size;
       }
-      await sent;
-    }
-    commits = walked.commits;
-    await oversizedAsked;
-    const walkStopped = walk.stopped;
-    const rest = walkStopped !== void 0 ? revisions : (await taggedAsked).map((t) => t.oid);
-    if (walkStopped !== void 0) {
-      skipped2.add({ path: "(history)", reason: "unreadable", detail: `git log stopped: ${walkStopped}; the commits after this point were not walked, so a finding may name no introducing commit` }, true);
-    }
-    if (rest.length > 0) {
-      const refNames = new Map((await taggedAsked).map((t) => [t.oid, t.ref]));
-      let listedCommits = 0;
-      const stopped = (message) => skipped2.add({ path: "(history)", reason: "unreadable", detail: `${message}; objects after this point were not scanned` }, true);
-      let tagName;
-      for await (const batch of listObjectBatches(dir, rest, stopped)) {
-        const wanted = [];
-        for (const object of batch) {
-          if (object.type === "commit") listedCommits++;
-          else if (object.type === "tag") tagName = object.path || tagName;
-          else if (object.type === "missing") {
-            if (missing.size < MAX_SKIPPED_LISTED) missing.set(object.oid, object.path);
-            else if (!missing.has(object.oid)) missingUnlisted++;
-          } else if (object.type === "blob") {
-            const path7 = object.path || refNames.get(object.oid) || (tagName ? `refs/tags/${tagName}` : `blob ${object.oid.slice(0, 12)}`);
-            const profile = profiles.of(path7);
-            if (!profiles.skipped(profile)) meet(object.oid, path7, profile, void 0, oversized, wanted);
-          }
+      if (outcome.baselined) {
+        for (const fingerprint of outcome.baselined) if (baselined.size < MAX_BASELINED) baselined.add(fingerprint);
+      }
+      let state = profile;
+      if (outcome.findings) {
+        const hit = { oid, profile, findings: outcome.findings, others: [] };
+        for (const intro of tag.intros ?? []) noteIntro(hit, intro);
+        hits.set(hitKey(oid, profile), hit);
+        if (head && !atHeadAsked) {
+          atHeadAsked = blobsAt(dir, head, profiles);
+          atHeadAsked.catch(() => void 0);
         }
-        await reader.requestMany(wanted);
+        state = found(profile);
       }
-      if (walkStopped !== void 0) commits = Math.max(commits, listedCommits);
+      if (!tag.again) {
+        if (seen.get(oid) !== SKIPPED_BLOB) seen.set(oid, state);
+      } else alsoAs.set(hitKey(oid, profile), state);
+      progress();
+    };
+    const pool = new HistoryBlobPool(dir, settings, apply, options.revealSecrets, options.parallel);
+    const tooLarge = (tag, size) => ({ scanned: false, skipped: { path: tag.path, reason: "too-large", detail: `blob ${tag.oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
+    const youngGeneration2 = capYoungGeneration(process.execArgv, process.env);
+    let blobsRead = 0;
+    toPool = (blob) => {
+      if ((++blobsRead & 31) === 0) youngGeneration2();
+      if (blob.ok) pool.add(blob.tag.seq, blob.tag, blob.bytes);
+      else if (blob.size === void 0) pool.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason });
+      else pool.settle(blob.tag.seq, blob.tag, largeOutcome(blob.tag, tooLarge(blob.tag, blob.size)));
+    };
+    largeBlob = (tag, size) => {
+      if (!readsInPieces(tag.path, size)) return void 0;
+      const pieces = new PieceScanner(tag.path, settings, void 0, options.revealSecrets);
+      const unsalted = settings.salted?.length ? new PieceScanner(tag.path, { ...settings, salted: [] }) : void 0;
+      tag.pieces = pieces;
+      tag.unsalted = unsalted;
+      return (bytes) => {
+        pieces.push(bytes);
+        unsalted?.push(bytes);
+      };
+    };
+    const ask = (tag, oversized2, wanted) => {
+      const size = oversized2.get(tag.oid);
+      if (size === void 0 || readsInPieces(tag.path, size)) wanted.push({ oid: tag.oid, tag });
+      else pool.settle(tag.seq, tag, tooLarge(tag, size));
+      return tag;
+    };
+    const meet = (oid, path7, profile, intro, oversized2, wanted) => {
+      const first = seen.get(oid);
+      if (first === void 0 && present && present.get(oid) === void 0) {
+        notFetched++;
+        seen.set(detached(oid), SKIPPED_BLOB);
+        return;
+      }
+      if (first === void 0) {
+        const own2 = detached(oid);
+        seen.set(own2, ask({ oid: own2, path: detached(path7), profile, seq: pool.reserve(), intros: intro && [intro] }, oversized2, wanted));
+        return;
+      }
+      if (first === SKIPPED_BLOB) return;
+      let state = first;
+      let key;
+      if (profileOf(first) !== profile) {
+        key = hitKey(oid, profile);
+        const also = alsoAs.get(key);
+        if (also === void 0) {
+          const own2 = detached(oid);
+          alsoAs.set(hitKey(own2, profile), ask({ oid: own2, path: detached(path7), profile, again: true, seq: pool.reserve(), intros: intro && [intro] }, oversized2, wanted));
+          return;
+        }
+        state = also;
+      }
+      if (!intro) return;
+      if (typeof state === "object") (state.intros ??= []).push(intro);
+      else if (state !== profile) noteIntro(hits.get(key ?? hitKey(oid, profile)), intro);
+    };
+    let oversized = /* @__PURE__ */ new Map();
+    let present;
+    let notFetched = 0;
+    const oversizedAsked = objectSizes(dir, settings.maxFileSize, partial).then((found2) => {
+      oversized = found2.oversized;
+      present = found2.present;
+    });
+    const taggedAsked = revisions[0] === "--all" ? taggedObjects(dir) : Promise.resolve([]);
+    oversizedAsked.catch(() => void 0);
+    taggedAsked.catch(() => void 0);
+    let scanned = false;
+    let prepared = false;
+    guarded = true;
+    try {
+      if (partial) await oversizedAsked;
+      for (let step2 = await walk.first; !step2.done; step2 = await walk.lines.next()) {
+        const wanted = [];
+        walked.read(step2.value, (oid, path7, intro) => {
+          const profile = profiles.of(path7);
+          if (!profiles.skipped(profile)) meet(oid, path7, profile, intro, oversized, wanted);
+        });
+        const sent = reader.requestMany(wanted);
+        if (!prepared) {
+          prepared = true;
+          prepareHistoryScan(settings, options.parallel);
+        }
+        await sent;
+      }
+      commits = walked.commits;
+      await oversizedAsked;
+      const walkStopped = walk.stopped;
+      const rest = walkStopped !== void 0 ? revisions : (await taggedAsked).map((t) => t.oid);
+      if (walkStopped !== void 0) {
+        skipped2.add({ path: "(history)", reason: "unreadable", detail: `git log stopped: ${walkStopped}; the commits after this point were not walked, so a finding may name no introducing commit` }, true);
+      }
+      if (rest.length > 0) {
+        const refNames = new Map((await taggedAsked).map((t) => [t.oid, t.ref]));
+        let listedCommits = 0;
+        const stopped = (message) => skipped2.add({ path: "(history)", reason: "unreadable", detail: `${message}; objects after this point were not scanned` }, true);
+        let tagName;
+        for await (const batch of listObjectBatches(dir, rest, stopped)) {
+          const wanted = [];
+          for (const object of batch) {
+            if (object.type === "commit") listedCommits++;
+            else if (object.type === "tag") tagName = object.path || tagName;
+            else if (object.type === "missing") {
+              if (missing.size < MAX_SKIPPED_LISTED) missing.set(object.oid, object.path);
+              else if (!missing.has(object.oid)) missingUnlisted++;
+            } else if (object.type === "blob") {
+              const path7 = object.path || refNames.get(object.oid) || (tagName ? `refs/tags/${tagName}` : `blob ${object.oid.slice(0, 12)}`);
+              const profile = profiles.of(path7);
+              if (!profiles.skipped(profile)) meet(object.oid, path7, profile, void 0, oversized, wanted);
+            }
+          }
+          await reader.requestMany(wanted);
+        }
+        if (walkStopped !== void 0) commits = Math.max(commits, listedCommits);
+      }
+      await reader.finish();
+      await pool.finish();
+      scanned = true;
+    } finally {
+      await walk.lines.return(void 0).catch(() => void 0);
+      if (!scanned) await reader.finish().catch(() => void 0);
+      await pool.close();
     }
-    await reader.finish();
-    await pool.finish();
-    scanned = true;
+    if (notFetched > 0) {
+      skipped2.add({ path: "(history)", reason: "unreadable", detail: `partial clone: ${notFetched} blob(s) it has not fetched were not scanned (git fetches them on demand; a scan does not). Scan a full clone, without --filter, to read them` }, true);
+    }
+    for (const [oid, path7] of missing) {
+      skipped2.add({ path: path7 || `object ${oid.slice(0, 12)}`, reason: "unreadable", detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
+    }
+    skipped2.addUnlisted(missingUnlisted);
+    let findings = [];
+    if (hits.size > 0) {
+      const atHead = await atHeadAsked ?? /* @__PURE__ */ new Map();
+      const notes = [...hits.values()].some((hit) => hit.first && isNotePath(hit.first.path)) ? await notesRefs(dir) : void 0;
+      const stashCommits = stashWalked.length > 0 ? await stashCommitsOf(dir, stashWalked) : void 0;
+      findings = mergeByFingerprint([...hits.values()], atHead, head !== void 0, notes, stashCommits);
+    }
+    findings.sort((a, b) => (a.commit?.date ?? "") < (b.commit?.date ?? "") ? -1 : (a.commit?.date ?? "") > (b.commit?.date ?? "") ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+    const skippedList = skipped2.list();
+    return {
+      result: {
+        findings,
+        skipped: skippedList,
+        inventory: [],
+        ...baselined.size > 0 ? { baselined: [...baselined] } : {},
+        stats: {
+          files: blobs,
+          bytes: blobBytes,
+          skipped: skippedList.length,
+          durationMs: Math.round(performance.now() - started),
+          detectors: activeDetectorCount(settings),
+          identities: 0
+        }
+      },
+      history: { commits, blobs, blobBytes, head, shallow, notFetched, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers, ...reader.outputFallback ? { gitOutput: reader.outputFallback } : {} }
+    };
   } finally {
-    await walk.lines.return(void 0).catch(() => void 0);
-    if (!scanned) await reader.finish().catch(() => void 0);
-    await pool.close();
+    if (!guarded) await Promise.all([reader.finish().catch(() => void 0), walk?.lines.return(void 0).catch(() => void 0)]);
   }
-  if (notFetched > 0) {
-    skipped2.add({ path: "(history)", reason: "unreadable", detail: `partial clone: ${notFetched} blob(s) it has not fetched were not scanned (git fetches them on demand; a scan does not). Scan a full clone, without --filter, to read them` }, true);
-  }
-  for (const [oid, path7] of missing) {
-    skipped2.add({ path: path7 || `object ${oid.slice(0, 12)}`, reason: "unreadable", detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
-  }
-  skipped2.addUnlisted(missingUnlisted);
-  let findings = [];
-  if (hits.size > 0) {
-    const atHead = await atHeadAsked ?? /* @__PURE__ */ new Map();
-    const notes = [...hits.values()].some((hit) => hit.first && isNotePath(hit.first.path)) ? await notesRefs(dir) : void 0;
-    const stashCommits = stashWalked.length > 0 ? await stashCommitsOf(dir, stashWalked) : void 0;
-    findings = mergeByFingerprint([...hits.values()], atHead, head !== void 0, notes, stashCommits);
-  }
-  findings.sort((a, b) => (a.commit?.date ?? "") < (b.commit?.date ?? "") ? -1 : (a.commit?.date ?? "") > (b.commit?.date ?? "") ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
-  const skippedList = skipped2.list();
-  return {
-    result: {
-      findings,
-      skipped: skippedList,
-      inventory: [],
-      ...baselined.size > 0 ? { baselined: [...baselined] } : {},
-      stats: {
-        files: blobs,
-        bytes: blobBytes,
-        skipped: skippedList.length,
-        durationMs: Math.round(performance.now() - started),
-        detectors: activeDetectorCount(settings),
-        identities: 0
-      }
-    },
-    history: { commits, blobs, blobBytes, head, shallow, notFetched, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers, ...reader.outputFallback ? { gitOutput: reader.outputFallback } : {} }
-  };
 }
 function readsInPieces(path7, size) {
   return size <= MAX_STREAMED_BYTES && !KNOWN_BINARY_NAME.test(path7);

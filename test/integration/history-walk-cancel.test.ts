@@ -123,6 +123,28 @@ describe.runIf(process.platform === 'linux')('the attribution walk when the scan
     }
   });
 
+  it("a scan that fails after git's first answers, while it sets itself up, ends the blob reader's git and the walk's", async () => {
+    // Both start before git has answered (docs/history.md, "eighteenth session"); the walk of
+    // 2,000 commits has more to write than its pipe holds. Here the settings fail when the path
+    // rules are first read, once git has answered: any failure there (a `spawn` that throws, say)
+    // is the same case.
+    const dir = manyCommits(2000);
+    try {
+      const failure = new Error('the path rules could not be read');
+      const settings = defaultSettings();
+      Object.defineProperty(settings, 'pathsIgnore', {
+        get: () => {
+          throw failure;
+        },
+      });
+      await expect(scanHistory(dir, { settings, parallel: { workers: 0 } })).rejects.toBe(failure);
+      expect(await gitsLeftIn(dir, 'cat-file')).toEqual([]);
+      expect(await gitsLeftIn(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the same history scans whole when nothing fails', async () => {
     const dir = manyCommits(2000);
     try {
