@@ -148,9 +148,8 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   // wait on those answers (no --branch, no --since: `--all`, unless the stash has entries), start
   // now: set up while git answers, they are ready when the first blobs are asked for (docs/history.md,
   // "eighteenth session"). Blobs are asked for only once the pool is made. A blob over
-  // max-file-size that is asked for before the size pass answers streams by, unkept.
-  // The reader's two callbacks are set once the pool is made (below): a blob reaches them only
-  // after it is asked for, which is after that.
+  // max-file-size that is asked for before the size pass answers streams by, unkept. So the
+  // reader's two callbacks, set below with the pool, are not called before.
   let toPool: (blob: BlobResult<BlobTag>) => void = () => undefined;
   let largeBlob: (tag: BlobTag, size: number) => ((bytes: Uint8Array) => void) | undefined = () => undefined;
   const reader = new BlobReader<BlobTag>(dir, (blob) => toPool(blob), settings.maxFileSize, 'loopback', (tag, size) => largeBlob(tag, size));
