@@ -62515,8 +62515,11 @@ async function scanHistory(dir, options) {
     options.since !== void 0 ? shallowAsked.then(() => resolveRef(dir, options.since, "--since")) : void 0,
     options.branch === void 0 ? commitOf(dir, "HEAD") : void 0
   ]);
-  let toPool = () => void 0;
-  let largeBlob = () => void 0;
+  const early = () => {
+    throw new Error("git sent a blob before any was asked for");
+  };
+  let toPool = early;
+  let largeBlob = early;
   const reader = new BlobReader(dir, (blob) => toPool(blob), settings.maxFileSize, "loopback", (tag, size) => largeBlob(tag, size));
   const guessed = options.branch === void 0 && options.since === void 0 ? startWalk(dir, ["--all"]) : void 0;
   let walk = guessed;

@@ -150,8 +150,11 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   // "eighteenth session"). Blobs are asked for only once the pool is made. A blob over
   // max-file-size that is asked for before the size pass answers streams by, unkept. So the
   // reader's two callbacks, set below with the pool, are not called before.
-  let toPool: (blob: BlobResult<BlobTag>) => void = () => undefined;
-  let largeBlob: (tag: BlobTag, size: number) => ((bytes: Uint8Array) => void) | undefined = () => undefined;
+  const early = (): never => {
+    throw new Error('git sent a blob before any was asked for');
+  };
+  let toPool: (blob: BlobResult<BlobTag>) => void = early;
+  let largeBlob: (tag: BlobTag, size: number) => ((bytes: Uint8Array) => void) | undefined = early;
   const reader = new BlobReader<BlobTag>(dir, (blob) => toPool(blob), settings.maxFileSize, 'loopback', (tag, size) => largeBlob(tag, size));
   const guessed = options.branch === undefined && options.since === undefined ? startWalk(dir, ['--all']) : undefined;
   let walk = guessed;
