@@ -5,6 +5,8 @@
  *   folder: MB/s of folder bytes, CPU time, peak RSS (the kernel's, via `/usr/bin/time`).
  * - The physical limit on this machine: a child `node` process that walks the same folder and
  *   reads and decodes every file (readdir, readFileSync, the product's decodeText), nothing else; the ratio.
+ * - The engine in one process: the same tree scan twice, the second warm, as the App's server runs
+ *   (`WARM_TREE`).
  * - secretlint (recommended preset), ESLint with eslint-plugin-no-secrets, and nhi-steward on the
  *   same subset folder, all as child processes in the same run: the throughput ratios, by wall and
  *   by CPU time, and each tool's finding count.
