@@ -8,8 +8,9 @@
  * scan in a fresh process, and the CLI: the median of three runs, on this Node and on Node 24 when
  * npm's cache has it). A read-only pass (the same git plumbing, no secret scanning) separates our
  * pipeline's cost from the engine's. A warm figure follows each cold one: the scan in a process that
- * scanned another of these histories first, as the App's long-lived server does. Then a peer on the same repository: `git secrets
- * --scan-history` (bench/git-secrets.ts), when it can be had. Nothing is asserted.
+ * scanned another of these histories first, as the App's long-lived server does. Then a peer on
+ * the same repository: `git secrets --scan-history` (bench/git-secrets.ts), when it can be had.
+ * Nothing is asserted.
  *
  *   npm run bench -- --only history
  *   npx tsx bench/history.ts --large 250,1000     # peak RSS (each process and the tree's sum) on 250 MB and 1 GB
