@@ -102,11 +102,15 @@ export function scanTreeWithGitSecrets(tool: GitSecrets, dir: string): { run: Ru
 
 /**
  * `git secrets --scan-history` of the repository at `gitDir` (bare or not): it needs a work tree,
- * so an empty one is given. Its matches are `commit:path:line:text` lines.
+ * so an empty one is given. Its matches are `commit:path:line:text` lines. `stopped` is git's own
+ * error when the scan ended early: in a repository that lacks objects (a partial snapshot), its
+ * `git log` stops at the first one it cannot read, and the script still exits 0 after a fraction
+ * of the history, so that run's time says nothing of a whole scan.
  */
-export function scanHistoryWithGitSecrets(tool: GitSecrets, gitDir: string, emptyDir: string): { run: Run; matches: number } {
+export function scanHistoryWithGitSecrets(tool: GitSecrets, gitDir: string, emptyDir: string): { run: Run; matches: number; stopped?: string } {
   mkdirSync(emptyDir, { recursive: true });
   const run = timed('bash', [tool.script, '--scan-history'], { ...tool.env, GIT_DIR: gitDir, GIT_WORK_TREE: emptyDir }, emptyDir);
   if (run.status !== 0 && run.status !== 1) throw new Error(`git-secrets --scan-history exited ${run.status}: ${run.stderr.slice(0, 300)}`);
-  return { run, matches: run.stderr.split('\n').filter((line) => /^[0-9a-f]{40}:[^:]+:\d+:/.test(line)).length };
+  const stopped = run.stderr.split('\n').find((line) => line.startsWith('fatal: '));
+  return { run, matches: run.stderr.split('\n').filter((line) => /^[0-9a-f]{40}:[^:]+:\d+:/.test(line)).length, stopped };
 }

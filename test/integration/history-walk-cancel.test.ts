@@ -8,14 +8,18 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { defaultSettings } from '../../src/core/types.js';
 import { scanHistory } from '../../src/workspace/history.js';
 import { fakeGithubToken } from '../support/cli/run-cli.js';
 
-/** A repository of `commits` commits, each changing one file; the last (the walk's first) adds a token. */
+/**
+ * A repository of `commits` commits, each changing one file; the last (the walk's first) adds a
+ * token. Removed when the test that made it ends.
+ */
 function manyCommits(commits: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'nhi-walk-cancel-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   execFileSync('git', ['init', '-q', dir]);
   const stream: string[] = [];
   for (let i = 0; i < commits; i++) {
@@ -72,20 +76,16 @@ describe.runIf(process.platform === 'linux')('the attribution walk when the scan
     // ~2,000 commits of `git log --raw` output is ~400 KB, far more than the pipe (64 KiB): the
     // scan fails on the newest commit's token, while the walk's git still has most of it to write.
     const dir = manyCommits(2000);
-    try {
-      const failure = new Error('the secret sink failed');
-      const scan = scanHistory(dir, {
-        settings: defaultSettings(),
-        parallel: { workers: 0 },
-        revealSecrets: () => {
-          throw failure;
-        },
-      });
-      await expect(scan).rejects.toBe(failure);
-      expect(await gitsLeftIn(dir)).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const failure = new Error('the secret sink failed');
+    const scan = scanHistory(dir, {
+      settings: defaultSettings(),
+      parallel: { workers: 0 },
+      revealSecrets: () => {
+        throw failure;
+      },
+    });
+    await expect(scan).rejects.toBe(failure);
+    expect(await gitsLeftIn(dir)).toEqual([]);
   });
 
   it('a walk started before git has answered and then not wanted (the stash has older entries to walk too) is ended', async () => {
@@ -93,34 +93,26 @@ describe.runIf(process.platform === 'linux')('the attribution walk when the scan
     // (docs/history.md, "eighteenth session"); here it has, so that walk is dropped for one that
     // walks them too. Its output (~400 KB) would fill its pipe: its git must not be left waiting.
     const dir = manyCommits(2000);
-    try {
-      const env = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.test', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.test' };
-      execFileSync('git', ['reset', '-q', '--hard'], { cwd: dir });
-      // The older entry (stash@{1}), which only the stash's reflog names, sets a second token aside.
-      for (const line of [`const other = '${fakeGithubToken(302)}';`, '// a note']) {
-        execFileSync('sh', ['-c', `echo "${line}" >> config.ts`], { cwd: dir });
-        execFileSync('git', ['stash', 'push', '-q'], { cwd: dir, env });
-      }
-      const { result, history } = await scanHistory(dir, { settings: defaultSettings(), parallel: { workers: 0 } });
-      expect(history.commits).toBeGreaterThan(2000);
-      expect(result.findings.map((f) => [f.file, f.message.includes('in stash@{1}')])).toEqual([
-        ['config.ts', false],
-        ['config.ts', true],
-      ]);
-      expect(await gitsLeftIn(dir)).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    const env = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.test', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.test' };
+    execFileSync('git', ['reset', '-q', '--hard'], { cwd: dir });
+    // The older entry (stash@{1}), which only the stash's reflog names, sets a second token aside.
+    for (const line of [`const other = '${fakeGithubToken(302)}';`, '// a note']) {
+      execFileSync('sh', ['-c', `echo "${line}" >> config.ts`], { cwd: dir });
+      execFileSync('git', ['stash', 'push', '-q'], { cwd: dir, env });
     }
+    const { result, history } = await scanHistory(dir, { settings: defaultSettings(), parallel: { workers: 0 } });
+    expect(history.commits).toBeGreaterThan(2000);
+    expect(result.findings.map((f) => [f.file, f.message.includes('in stash@{1}')])).toEqual([
+      ['config.ts', false],
+      ['config.ts', true],
+    ]);
+    expect(await gitsLeftIn(dir)).toEqual([]);
   });
 
   it("a scan that fails on git's first answers (an unknown --branch) ends the blob reader's git, started before them", async () => {
     const dir = manyCommits(10);
-    try {
-      await expect(scanHistory(dir, { settings: defaultSettings(), parallel: { workers: 0 }, branch: 'no-such-branch' })).rejects.toThrow('--branch: unknown git ref "no-such-branch"');
-      expect(await gitsLeftIn(dir, 'cat-file')).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    await expect(scanHistory(dir, { settings: defaultSettings(), parallel: { workers: 0 }, branch: 'no-such-branch' })).rejects.toThrow('--branch: unknown git ref "no-such-branch"');
+    expect(await gitsLeftIn(dir, 'cat-file')).toEqual([]);
   });
 
   it("a scan that fails after git's first answers, while it sets itself up, ends the blob reader's git and the walk's", async () => {
@@ -129,31 +121,23 @@ describe.runIf(process.platform === 'linux')('the attribution walk when the scan
     // rules are first read, once git has answered: any failure there (a `spawn` that throws, say)
     // is the same case.
     const dir = manyCommits(2000);
-    try {
-      const failure = new Error('the path rules could not be read');
-      const settings = defaultSettings();
-      Object.defineProperty(settings, 'pathsIgnore', {
-        get: () => {
-          throw failure;
-        },
-      });
-      await expect(scanHistory(dir, { settings, parallel: { workers: 0 } })).rejects.toBe(failure);
-      expect(await gitsLeftIn(dir, 'cat-file')).toEqual([]);
-      expect(await gitsLeftIn(dir)).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const failure = new Error('the path rules could not be read');
+    const settings = defaultSettings();
+    Object.defineProperty(settings, 'pathsIgnore', {
+      get: () => {
+        throw failure;
+      },
+    });
+    await expect(scanHistory(dir, { settings, parallel: { workers: 0 } })).rejects.toBe(failure);
+    expect(await gitsLeftIn(dir, 'cat-file')).toEqual([]);
+    expect(await gitsLeftIn(dir)).toEqual([]);
   });
 
   it('the same history scans whole when nothing fails', async () => {
     const dir = manyCommits(2000);
-    try {
-      const { result, history } = await scanHistory(dir, { settings: defaultSettings(), parallel: { workers: 0 } });
-      expect(history.commits).toBe(2000);
-      expect(result.findings.map((f) => [f.file, f.commit?.sha !== undefined, f.presentAtHead])).toEqual([['config.ts', true, true]]);
-      expect(gitsIn(dir)).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { result, history } = await scanHistory(dir, { settings: defaultSettings(), parallel: { workers: 0 } });
+    expect(history.commits).toBe(2000);
+    expect(result.findings.map((f) => [f.file, f.commit?.sha !== undefined, f.presentAtHead])).toEqual([['config.ts', true, true]]);
+    expect(gitsIn(dir)).toEqual([]);
   });
 });
