@@ -48843,26 +48843,29 @@ function scanFile(file, settings, catalog, options, reveal) {
   const kept2 = resolveOverlaps(accepted);
   for (const c of kept2) c.line = lines.lineOf(c.start);
   const { pairs: pairs2, singles } = pairCandidates(kept2);
-  const built = [];
+  const placed = [];
   const allowed = [];
   const marked = { line: 0, allowed: false };
   for (const single of singles) {
     const verdict = reportable([single], file, lines, text3, marked);
-    if (verdict === SKIP) continue;
-    const wording = wordingOf(single);
-    (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines, wording), detector: single.detector.id, secret: single.secret, parts: [single], wording });
+    if (verdict === REPORT) placed.push(placeOf(single, single.detector.id, lines));
+    else if (verdict === ALLOWED) allowed.push(buildSingle(single, file.path, lines));
   }
   for (const pair of pairs2) {
     const verdict = reportable([pair.first, pair.second], file, lines, text3, marked);
-    if (verdict === SKIP) continue;
-    const secret2 = `${pair.first.secret}
-${pair.second.secret}`;
-    (verdict === REPORT ? built : allowed).push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair.id, secret: secret2, parts: [pair.first, pair.second] });
+    if (verdict === REPORT) placed.push(placeOf(pair, pair.first.detector.pair.id, lines));
+    else if (verdict === ALLOWED) allowed.push(buildPair(pair, file.path, lines));
   }
-  built.sort(byPlace);
+  placed.sort(byPlaced);
+  const limit = settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
+  const capped2 = allowed.length === 0 && !maySuppress(settings) && placed.length > limit;
+  const built = [];
+  for (let i = 0, n = capped2 ? limit : placed.length; i < n; i++) {
+    const { item } = placed[i];
+    built.push("first" in item ? buildPair(item, file.path, lines) : buildSingle(item, file.path, lines));
+  }
   nameFindings(built, text3, lines, kept2, settings, file);
   const unsuppressed = built.filter((b) => !suppressed(b, settings));
-  const limit = settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
   if (reveal) for (const b of unsuppressed.slice(0, limit)) reveal({ fingerprint: b.finding.fingerprint, contentId: b.finding.contentId, detector: b.detector, parts: b.parts.map((p) => p.secret) });
   const reported = unsuppressed.map((b) => b.finding);
   if (allowed.length > 0) {
@@ -48871,10 +48874,26 @@ ${pair.second.secret}`;
     for (const b of allowed) if (!suppressed(b, settings)) reported.push(allowNotice(b.finding));
     reported.sort((a, b) => a.line - b.line || a.column - b.column);
   }
-  if (reported.length <= limit) return reported;
+  const total = capped2 ? placed.length : reported.length;
+  if (total <= limit) return reported;
   const shown = reported.slice(0, limit);
-  shown.push(limitFinding(file.path, reported[limit].line, `${reported.length - limit} more secret findings in this file not reported (limit ${limit} per file)`));
+  shown.push(limitFinding(file.path, capped2 ? placed[limit].line : reported[limit].line, `${total - limit} more secret findings in this file not reported (limit ${limit} per file)`));
   return shown;
+}
+function placeOf(item, id, lines) {
+  const at16 = "first" in item ? item.first : item;
+  return { item, line: at16.line, column: at16.start - lines.lineStart(at16.line) + 1, id };
+}
+function byPlaced(a, b) {
+  return a.line - b.line || a.column - b.column || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+function buildSingle(single, path7, lines) {
+  const wording = wordingOf(single);
+  return { finding: singleFinding(single, path7, lines, wording), detector: single.detector.id, secret: single.secret, parts: [single], wording };
+}
+function buildPair(pair, path7, lines) {
+  return { finding: pairFinding(pair, path7, lines), detector: pair.first.detector.pair.id, secret: `${pair.first.secret}
+${pair.second.secret}`, parts: [pair.first, pair.second] };
 }
 function lineIndexOf(file) {
   const against = file.versions?.against;
@@ -49046,6 +49065,9 @@ function overlapping(candidates, ends, start2, end) {
   const result = [];
   for (let i = first; i < lo; i++) if (candidates[i].end > start2) result.push(candidates[i]);
   return result;
+}
+function maySuppress(settings) {
+  return settings.baseline.size > 0 || (settings.salted ?? []).some((set3) => set3.hashes.size > 0);
 }
 function suppressed(b, settings) {
   if (settings.baseline.size > 0) {

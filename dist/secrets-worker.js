@@ -9597,26 +9597,29 @@ function scanFile(file, settings2, catalog, options, reveal2) {
   const kept = resolveOverlaps(accepted);
   for (const c of kept) c.line = lines.lineOf(c.start);
   const { pairs: pairs2, singles } = pairCandidates(kept);
-  const built = [];
+  const placed = [];
   const allowed = [];
   const marked = { line: 0, allowed: false };
   for (const single of singles) {
     const verdict = reportable([single], file, lines, text3, marked);
-    if (verdict === SKIP) continue;
-    const wording = wordingOf(single);
-    (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines, wording), detector: single.detector.id, secret: single.secret, parts: [single], wording });
+    if (verdict === REPORT) placed.push(placeOf(single, single.detector.id, lines));
+    else if (verdict === ALLOWED) allowed.push(buildSingle(single, file.path, lines));
   }
   for (const pair of pairs2) {
     const verdict = reportable([pair.first, pair.second], file, lines, text3, marked);
-    if (verdict === SKIP) continue;
-    const secret2 = `${pair.first.secret}
-${pair.second.secret}`;
-    (verdict === REPORT ? built : allowed).push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair.id, secret: secret2, parts: [pair.first, pair.second] });
+    if (verdict === REPORT) placed.push(placeOf(pair, pair.first.detector.pair.id, lines));
+    else if (verdict === ALLOWED) allowed.push(buildPair(pair, file.path, lines));
   }
-  built.sort(byPlace);
+  placed.sort(byPlaced);
+  const limit = settings2.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
+  const capped = allowed.length === 0 && !maySuppress(settings2) && placed.length > limit;
+  const built = [];
+  for (let i = 0, n = capped ? limit : placed.length; i < n; i++) {
+    const { item } = placed[i];
+    built.push("first" in item ? buildPair(item, file.path, lines) : buildSingle(item, file.path, lines));
+  }
   nameFindings(built, text3, lines, kept, settings2, file);
   const unsuppressed = built.filter((b) => !suppressed(b, settings2));
-  const limit = settings2.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
   if (reveal2) for (const b of unsuppressed.slice(0, limit)) reveal2({ fingerprint: b.finding.fingerprint, contentId: b.finding.contentId, detector: b.detector, parts: b.parts.map((p) => p.secret) });
   const reported = unsuppressed.map((b) => b.finding);
   if (allowed.length > 0) {
@@ -9625,10 +9628,26 @@ ${pair.second.secret}`;
     for (const b of allowed) if (!suppressed(b, settings2)) reported.push(allowNotice(b.finding));
     reported.sort((a, b) => a.line - b.line || a.column - b.column);
   }
-  if (reported.length <= limit) return reported;
+  const total = capped ? placed.length : reported.length;
+  if (total <= limit) return reported;
   const shown = reported.slice(0, limit);
-  shown.push(limitFinding(file.path, reported[limit].line, `${reported.length - limit} more secret findings in this file not reported (limit ${limit} per file)`));
+  shown.push(limitFinding(file.path, capped ? placed[limit].line : reported[limit].line, `${total - limit} more secret findings in this file not reported (limit ${limit} per file)`));
   return shown;
+}
+function placeOf(item, id, lines) {
+  const at15 = "first" in item ? item.first : item;
+  return { item, line: at15.line, column: at15.start - lines.lineStart(at15.line) + 1, id };
+}
+function byPlaced(a, b) {
+  return a.line - b.line || a.column - b.column || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+function buildSingle(single, path2, lines) {
+  const wording = wordingOf(single);
+  return { finding: singleFinding(single, path2, lines, wording), detector: single.detector.id, secret: single.secret, parts: [single], wording };
+}
+function buildPair(pair, path2, lines) {
+  return { finding: pairFinding(pair, path2, lines), detector: pair.first.detector.pair.id, secret: `${pair.first.secret}
+${pair.second.secret}`, parts: [pair.first, pair.second] };
 }
 function lineIndexOf(file) {
   const against = file.versions?.against;
@@ -9799,6 +9818,9 @@ function overlapping(candidates, ends, start, end) {
   const result = [];
   for (let i = first; i < lo; i++) if (candidates[i].end > start) result.push(candidates[i]);
   return result;
+}
+function maySuppress(settings2) {
+  return settings2.baseline.size > 0 || (settings2.salted ?? []).some((set3) => set3.hashes.size > 0);
 }
 function suppressed(b, settings2) {
   if (settings2.baseline.size > 0) {

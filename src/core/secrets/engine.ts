@@ -179,26 +179,37 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
   for (const c of kept) c.line = lines.lineOf(c.start);
   const { pairs, singles } = pairCandidates(kept);
 
-  const built: Built[] = [];
+  // What will be reported, in the order findings are (`byPlace`), before anything is built.
+  const placed: Placed[] = [];
   // Change modes only: secrets on added lines that an inline marker silences (see allowNotice).
   const allowed: Built[] = [];
   const marked: MarkedLine = { line: 0, allowed: false };
   for (const single of singles) {
     const verdict = reportable([single], file, lines, text, marked);
-    if (verdict === SKIP) continue;
-    const wording = wordingOf(single);
-    (verdict === REPORT ? built : allowed).push({ finding: singleFinding(single, file.path, lines, wording), detector: single.detector.id, secret: single.secret, parts: [single], wording });
+    if (verdict === REPORT) placed.push(placeOf(single, single.detector.id, lines));
+    else if (verdict === ALLOWED) allowed.push(buildSingle(single, file.path, lines));
   }
   for (const pair of pairs) {
     const verdict = reportable([pair.first, pair.second], file, lines, text, marked);
-    if (verdict === SKIP) continue;
-    const secret = `${pair.first.secret}\n${pair.second.secret}`;
-    (verdict === REPORT ? built : allowed).push({ finding: pairFinding(pair, file.path, lines), detector: pair.first.detector.pair!.id, secret, parts: [pair.first, pair.second] });
+    if (verdict === REPORT) placed.push(placeOf(pair, pair.first.detector.pair!.id, lines));
+    else if (verdict === ALLOWED) allowed.push(buildPair(pair, file.path, lines));
   }
-  built.sort(byPlace);
+  placed.sort(byPlaced);
+  const limit = settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
+  // Past the per-file limit nothing is reported but the count and where the first one left out
+  // is. When no baseline or ignore entry can hold a finding back and no inline-allow notice joins
+  // them, the reported ones are the first `limit` in place order, so only those are built and
+  // named: a fixture of 20,000 tokens paid for 20,000 findings, fingerprints and HMACs to report
+  // 500 (a location fingerprint's occurrence number counts only the findings before it, so the
+  // first `limit` are named as before).
+  const capped = allowed.length === 0 && !maySuppress(settings) && placed.length > limit;
+  const built: Built[] = [];
+  for (let i = 0, n = capped ? limit : placed.length; i < n; i++) {
+    const { item } = placed[i];
+    built.push('first' in item ? buildPair(item, file.path, lines) : buildSingle(item, file.path, lines));
+  }
   nameFindings(built, text, lines, kept, settings, file);
   const unsuppressed = built.filter((b) => !suppressed(b, settings));
-  const limit = settings.limits?.secretsPerFile ?? MAX_SECRETS_PER_FILE;
   // Live verification (opt-in) sees the values of what is reported, named by its published fingerprint.
   if (reveal) for (const b of unsuppressed.slice(0, limit)) reveal({ fingerprint: b.finding.fingerprint, contentId: b.finding.contentId, detector: b.detector, parts: b.parts.map((p) => p.secret) });
   const reported = unsuppressed.map((b) => b.finding);
@@ -209,11 +220,40 @@ function scanFile(file: SourceFile, settings: ScanSettings, catalog: CompiledCat
     for (const b of allowed) if (!suppressed(b, settings)) reported.push(allowNotice(b.finding));
     reported.sort((a, b) => a.line - b.line || a.column - b.column);
   }
-  if (reported.length <= limit) return reported;
+  const total = capped ? placed.length : reported.length;
+  if (total <= limit) return reported;
   // A file of thousands of tokens (a fixture dump) is one problem: report the first ones and the count.
   const shown = reported.slice(0, limit);
-  shown.push(limitFinding(file.path, reported[limit].line, `${reported.length - limit} more secret findings in this file not reported (limit ${limit} per file)`));
+  shown.push(limitFinding(file.path, capped ? placed[limit].line : reported[limit].line, `${total - limit} more secret findings in this file not reported (limit ${limit} per file)`));
   return shown;
+}
+
+/** A finding to report, by where it will be (`byPlace`'s keys), before it is built. */
+interface Placed {
+  item: Candidate | Pair<Candidate>;
+  line: number;
+  column: number;
+  /** The rule's detector id (the rule is `secret/` and it). */
+  id: string;
+}
+
+function placeOf(item: Candidate | Pair<Candidate>, id: string, lines: LineIndex): Placed {
+  const at = 'first' in item ? item.first : item;
+  return { item, line: at.line, column: at.start - lines.lineStart(at.line) + 1, id };
+}
+
+/** `byPlace`, on the keys of findings not built yet. */
+function byPlaced(a: Placed, b: Placed): number {
+  return a.line - b.line || a.column - b.column || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+function buildSingle(single: Candidate, path: string, lines: LineIndex): Built {
+  const wording = wordingOf(single);
+  return { finding: singleFinding(single, path, lines, wording), detector: single.detector.id, secret: single.secret, parts: [single], wording };
+}
+
+function buildPair(pair: Pair<Candidate>, path: string, lines: LineIndex): Built {
+  return { finding: pairFinding(pair, path, lines), detector: pair.first.detector.pair!.id, secret: `${pair.first.secret}\n${pair.second.secret}`, parts: [pair.first, pair.second] };
 }
 
 /**
@@ -471,6 +511,11 @@ function overlapping(candidates: readonly Cut[], ends: readonly number[], start:
   const result: Cut[] = [];
   for (let i = first; i < lo; i++) if (candidates[i].end > start) result.push(candidates[i]);
   return result;
+}
+
+/** Whether `suppressed` can hold any finding back under these settings. */
+function maySuppress(settings: ScanSettings): boolean {
+  return settings.baseline.size > 0 || (settings.salted ?? []).some((set) => set.hashes.size > 0);
 }
 
 /** Baseline and ignore file: published fingerprints, legacy (version-1) fingerprints, salted hashes. */
