@@ -9511,7 +9511,7 @@ function scanFile(file, settings2, catalog, options, reveal2) {
         secret = real.slice(match2.start, match2.end);
         onText = false;
       }
-      verdict = judge(compiled2.detector, secret, file.path, line);
+      verdict = judge(compiled2.detector, secret, file.path, line, file.versions !== void 0);
       if (onText && judged !== void 0 && match2.slot !== void 0) judged[match2.slot] = verdict;
     } else if (judged !== void 0 && match2.slot !== void 0) judged[match2.slot] = verdict;
     if (verdict === false) continue;
@@ -9761,15 +9761,15 @@ function suppressed(b, settings2) {
   return false;
 }
 var ACCEPTED = { weak: void 0 };
-function judge(detector, secret, path2, line) {
+function judge(detector, secret, path2, line, versioned) {
   if (detector.credentialFile) {
     const weak = storedCredentialWeakness(detector, secret, path2, line);
     return weak === false ? false : weak === true ? ACCEPTED : { weak };
   }
-  return isRealSecret(detector, secret, path2, line) ? ACCEPTED : false;
+  return isRealSecret(detector, secret, path2, line, versioned) ? ACCEPTED : false;
 }
-function isRealSecret(detector, secret, path2, line) {
-  let byValue = detector.skipGenericFilters ? void 0 : verdicts.get(detector);
+function isRealSecret(detector, secret, path2, line, versioned) {
+  let byValue = versioned && !detector.skipGenericFilters ? verdicts.get(detector) : void 0;
   const seen = byValue?.get(secret);
   if (seen !== void 0) {
     for (const v of seen) if (v.path === path2 && v.line === line) return v.real;
@@ -9789,7 +9789,7 @@ function isRealSecret(detector, secret, path2, line) {
     real = true;
   }
   const size = secret.length + line.length + path2.length;
-  if (size > VERDICT_CHARS / 256) return real;
+  if (!versioned || size > VERDICT_CHARS / 256) return real;
   if (verdictCount >= VERDICT_ENTRIES || verdictChars + size > VERDICT_CHARS) {
     verdicts = /* @__PURE__ */ new WeakMap();
     byValue = void 0;

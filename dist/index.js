@@ -48830,7 +48830,7 @@ function scanFile(file, settings, catalog, options, reveal) {
         secret2 = real.slice(match2.start, match2.end);
         onText = false;
       }
-      verdict = judge(compiled3.detector, secret2, file.path, line);
+      verdict = judge(compiled3.detector, secret2, file.path, line, file.versions !== void 0);
       if (onText && judged !== void 0 && match2.slot !== void 0) judged[match2.slot] = verdict;
     } else if (judged !== void 0 && match2.slot !== void 0) judged[match2.slot] = verdict;
     if (verdict === false) continue;
@@ -49081,15 +49081,15 @@ function suppressed(b, settings) {
   return false;
 }
 var ACCEPTED = { weak: void 0 };
-function judge(detector, secret2, path7, line) {
+function judge(detector, secret2, path7, line, versioned) {
   if (detector.credentialFile) {
     const weak = storedCredentialWeakness(detector, secret2, path7, line);
     return weak === false ? false : weak === true ? ACCEPTED : { weak };
   }
-  return isRealSecret(detector, secret2, path7, line) ? ACCEPTED : false;
+  return isRealSecret(detector, secret2, path7, line, versioned) ? ACCEPTED : false;
 }
-function isRealSecret(detector, secret2, path7, line) {
-  let byValue = detector.skipGenericFilters ? void 0 : verdicts.get(detector);
+function isRealSecret(detector, secret2, path7, line, versioned) {
+  let byValue = versioned && !detector.skipGenericFilters ? verdicts.get(detector) : void 0;
   const seen = byValue?.get(secret2);
   if (seen !== void 0) {
     for (const v of seen) if (v.path === path7 && v.line === line) return v.real;
@@ -49109,7 +49109,7 @@ function isRealSecret(detector, secret2, path7, line) {
     real = true;
   }
   const size = secret2.length + line.length + path7.length;
-  if (size > VERDICT_CHARS / 256) return real;
+  if (!versioned || size > VERDICT_CHARS / 256) return real;
   if (verdictCount >= VERDICT_ENTRIES || verdictChars + size > VERDICT_CHARS) {
     verdicts = /* @__PURE__ */ new WeakMap();
     byValue = void 0;
