@@ -13,6 +13,7 @@
  * - git-secrets (Debian's package: bench/git-secrets.ts) over the whole corpus folder, when it can
  *   be had: a grep for AWS patterns, the speed of a far smaller job, as a real tool runs it.
  * - Many small files: 20,000 files of 1 KiB, files per second.
+ * - One fixture file of 20,000 GitHub tokens, nhi-steward and secretlint.
  * The machine may be shared: CPU time is reported beside wall time, and every ratio compares
  * figures of the same run. Nothing here is asserted.
  */
@@ -23,6 +24,7 @@ import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultReadAhead, defaultTreeWorkerCount } from '../src/core/parallel/tree-pool.js';
 import { findNode24 } from '../test/integration/action/node24.js';
+import { fakeGithubToken } from '../test/support/cli/run-cli.js';
 import { ensureGitSecrets, scanTreeWithGitSecrets } from './git-secrets.js';
 import { ensureCorpus, ensureNoSecrets, ensureSecretlint, FILES_DIR, HERE, listFiles, NO_SECRETS_ESLINT_BIN, NO_SECRETS_ESLINT_VERSION, NO_SECRETS_PLUGIN, NO_SECRETS_VERSION, SECRETLINT_BIN, SECRETLINT_SUBSET, SECRETLINT_VERSION } from './corpus.js';
 
@@ -287,7 +289,25 @@ export async function runE2eBench(): Promise<void> {
   console.log(`  ${count} files of 1 KiB: ${fmt(smallRun.wallS, 2)} s wall, ${fmt(smallRun.cpuS, 2)} s CPU (main thread ${fmt(smallRun.mainCpuS, 2)} s) → ${fmt(count / smallRun.wallS, 0)} files/s, best of 2 (${fmt(count / smallRun.cpuS, 0)} per CPU second; target ≥ 20,000)`);
   console.log(`    read + decode limit on the same files: ${fmt(smallLimit.wallS, 2)} s wall, ${fmt(smallLimit.cpuS, 2)} s CPU → ${fmt(count / smallLimit.wallS, 0)} files/s; ratio ${fmt(smallLimit.wallS / smallRun.wallS, 2)} by wall, ${fmt(smallLimit.cpuS / smallRun.cpuS, 2)} by CPU`);
 
-  // 5. Start-up: `--version` and a scan of an empty folder, against bare node.
+  // 5. A fixture of many tokens: one file of 20,000 well-formed GitHub tokens (1.35 MB), as test
+  // data or a dump holds them. nhi-steward reports the per-file limit's 500 and counts the rest
+  // (docs/security.md, "Floods and limits"); secretlint reports each. Best of 2 each.
+  const fixture = join(WORK, 'fixture');
+  const fixtureFile = join(fixture, 'tokens.ts');
+  if (!existsSync(fixtureFile)) {
+    mkdirSync(fixture, { recursive: true });
+    const lines = Array.from({ length: 20_000 }, (_, i) => `  { id: ${i}, token: '${fakeGithubToken(i + 1)}' },`);
+    writeFileSync(fixtureFile, `export const tokens = [\n${lines.join('\n')}\n];\n`);
+  }
+  const fixtureRuns = [scanWithCli(fixture, 'fixture'), scanWithCli(fixture, 'fixture')];
+  const fixtureRun = fixtureRuns.reduce((a, b) => (b.wallS < a.wallS ? b : a));
+  const theirFixtureOutput = join(WORK, 'secretlint-fixture.json');
+  const theirFixtureRuns = [0, 1].map(() => timed(SECRETLINT_BIN, ['--secretlintrc', rc, '--secretlintignore', ignore, '--format', 'json', '--output', theirFixtureOutput, fixtureFile]));
+  const theirFixture = theirFixtureRuns.reduce((a, b) => (b.wallS < a.wallS ? b : a));
+  const theirFixtureFindings = existsSync(theirFixtureOutput) ? (JSON.parse(readFileSync(theirFixtureOutput, 'utf8')) as { messages: unknown[] }[]).reduce((n, r) => n + r.messages.length, 0) : Number.NaN;
+  console.log(`  one file of 20,000 GitHub tokens (1.35 MB): nhi-steward ${fmt(fixtureRun.wallS, 2)} s wall, ${fmt(fixtureRun.cpuS, 2)} s CPU, peak RSS ${fmt(fixtureRun.maxRssMB, 0)} MB, ${fixtureRun.findings} findings (the per-file limit's 500 and the count of the rest); secretlint ${fmt(theirFixture.wallS, 2)} s wall, ${fmt(theirFixture.cpuS, 2)} s CPU, peak RSS ${fmt(theirFixture.maxRssMB, 0)} MB, ${theirFixtureFindings} findings (best of 2 each)`);
+
+  // 6. Start-up: `--version` and a scan of an empty folder, against bare node.
   const empty = join(WORK, 'empty');
   mkdirSync(empty, { recursive: true });
   const best = (make: () => Run) => {
