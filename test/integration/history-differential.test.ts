@@ -8,7 +8,7 @@
  * moved and taken out near the edits, the history scan is checked against the engine run on each
  * version whole (`scanSecrets`, no memory of earlier versions):
  * - the same secrets (by content id);
- * - each attributed to the first commit that brought it, at the first path and line it has there;
+ * - each attributed to the first commit that brought it, at the first path, line and column it has there;
  * - present at HEAD exactly when a file at HEAD holds it.
  * Six histories a run; NHI_DIFF_RUNS=40 tries more (40 took 16 s on the project machine).
  */
@@ -98,6 +98,7 @@ interface Occurrence {
   commit: number;
   path: string;
   line: number;
+  column: number;
 }
 
 describe('a history scan against every version scanned whole', () => {
@@ -124,7 +125,7 @@ describe('a history scan against every version scanned whole', () => {
               for (const f of scanSecrets({ path, content }, settings)) {
                 if (!f.rule.startsWith('secret/')) continue;
                 const known = first.get(sameSecret(f));
-                if (known === undefined || (known.commit === c && known.path === path && f.line < known.line)) first.set(sameSecret(f), { commit: c, path, line: f.line });
+                if (known === undefined || (known.commit === c && known.path === path && f.line < known.line)) first.set(sameSecret(f), { commit: c, path, line: f.line, column: f.column });
               }
             }
           }
@@ -136,11 +137,12 @@ describe('a history scan against every version scanned whole', () => {
           expect(found).toHaveLength(first.size); // one finding per secret
           for (const f of found) {
             const want = first.get(sameSecret(f))!;
-            expect({ secret: f.redacted, commit: f.commit?.sha, file: f.file, line: f.line, presentAtHead: f.presentAtHead }).toEqual({
+            expect({ secret: f.redacted, commit: f.commit?.sha, file: f.file, line: f.line, column: f.column, presentAtHead: f.presentAtHead }).toEqual({
               secret: f.redacted,
               commit: shas[want.commit],
               file: want.path,
               line: want.line,
+              column: want.column,
               presentAtHead: atHead.has(sameSecret(f)),
             });
           }
