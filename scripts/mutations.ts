@@ -158,6 +158,9 @@ export const MUTATIONS: Mutation[] = [
   { id: 'app-history-fallback-note', what: "the App's history reply says how git's output was read when the loopback connection failed, and why", file: 'src/github/history-scan.ts', from: "${fallback ? ` (${fallback})` : ''}", to: '', tests: ['test/integration/app/history.test.ts'] },
 ];
 
+/** How long one mutant's tests may run. */
+const MUTANT_SECONDS = 600;
+
 interface Outcome {
   id: string;
   killed: boolean;
@@ -173,7 +176,11 @@ function run(m: Mutation): Outcome {
   writeFileSync(m.file, original.replace(m.from, m.to));
   try {
     const args = ['vitest', 'run', ...m.tests, '--reporter=json', `--outputFile=${report}`, ...(m.filter ? ['-t', m.filter] : [])];
-    spawnSync('npx', args, { stdio: 'ignore', env: { ...process.env, CI: '1' } });
+    // A mutant can make the code loop for ever, where no test's own timeout can stop it (a
+    // synchronous loop). coreutils' `timeout` ends the tests' whole process group; a mutant whose
+    // tests it had to end counts as killed, as mutation tools count it.
+    const ran = spawnSync('timeout', ['--kill-after=10', String(MUTANT_SECONDS), 'npx', ...args], { stdio: 'ignore', env: { ...process.env, CI: '1' } });
+    if (ran.status === 124 || ran.status === 137) return { id: m.id, killed: true, failing: [`(its tests did not end within ${MUTANT_SECONDS} s)`] };
     const json = JSON.parse(readFileSync(report, 'utf8')) as { testResults: Array<{ name: string; assertionResults: Array<{ fullName: string; status: string }> }> };
     const failing = json.testResults.flatMap((file) => file.assertionResults.filter((a) => a.status === 'failed').map((a) => `${file.name.replace(`${process.cwd()}/`, '')} > ${a.fullName}`));
     return { id: m.id, killed: failing.length > 0, failing };
