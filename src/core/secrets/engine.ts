@@ -552,10 +552,11 @@ function isRealSecret(detector: Detector, secret: string, path: string, line: st
   // that file: each verdict is computed once (per detector object and value, in a bounded memo;
   // path and line are compared, not hashed: a line may be 2 KB). A value is remembered only once
   // it passed the entropy floor and `validate`, both functions of the value alone: a value in the
-  // memo skips them (a fixture value repeated on hundreds of lines is counted once, not per line).
-  // Only history versions use the memo: a file of a tree or a change is judged once, and its
-  // verdicts, copied into the memo, only made garbage that outlived the file (a fixture of 20,000
-  // tokens: 0.41-0.43 against 0.37-0.40 s and 98 against 90 MB peak; the bench corpus unchanged).
+  // memo skips them (a fixture value repeated on hundreds of lines of a file's versions is
+  // counted once, not per line). Only history versions use the memo: a file of a tree or a
+  // change is judged once, and its verdicts, copied into the memo, only made garbage that
+  // outlived the file (a fixture of 20,000 tokens: 0.41-0.43 against 0.37-0.40 s and 98 against
+  // 90 MB peak; the bench corpus unchanged; docs/performance.md, "A file of many findings").
   let byValue = versioned && !detector.skipGenericFilters ? verdicts.get(detector) : undefined;
   const seen = byValue?.get(secret);
   if (seen !== undefined) {
