@@ -179,8 +179,11 @@ function run(m: Mutation): Outcome {
     // A mutant can make the code loop for ever, where no test's own timeout can stop it (a
     // synchronous loop). coreutils' `timeout` ends the tests' whole process group; a mutant whose
     // tests it had to end counts as killed, as mutation tools count it.
-    const ran = spawnSync('timeout', ['--kill-after=10', String(MUTANT_SECONDS), 'npx', ...args], { stdio: 'ignore', env: { ...process.env, CI: '1' } });
-    if (ran.status === 124 || ran.status === 137) return { id: m.id, killed: true, failing: [`(its tests did not end within ${MUTANT_SECONDS} s)`] };
+    // Where there is no `timeout` (macOS without coreutils), the tests run without one.
+    const options = { stdio: 'ignore' as const, env: { ...process.env, CI: '1' } };
+    let ran = spawnSync('timeout', ['--kill-after=10', String(MUTANT_SECONDS), 'npx', ...args], options);
+    if (ran.error !== undefined) ran = spawnSync('npx', args, options);
+    else if (ran.status === 124 || ran.status === 137) return { id: m.id, killed: true, failing: [`(its tests did not end within ${MUTANT_SECONDS} s)`] };
     const json = JSON.parse(readFileSync(report, 'utf8')) as { testResults: Array<{ name: string; assertionResults: Array<{ fullName: string; status: string }> }> };
     const failing = json.testResults.flatMap((file) => file.assertionResults.filter((a) => a.status === 'failed').map((a) => `${file.name.replace(`${process.cwd()}/`, '')} > ${a.fullName}`));
     return { id: m.id, killed: failing.length > 0, failing };
