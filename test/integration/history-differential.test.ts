@@ -15,23 +15,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allDetectors } from '../../src/core/secrets/detectors/index.js';
+import { prng } from '../../src/core/secrets/detectors/table.js';
 import { scanSecrets } from '../../src/core/secrets/engine.js';
 import { sameSecret } from '../../src/core/commits.js';
 import { defaultSettings } from '../../src/core/types.js';
 import { scanHistory } from '../../src/workspace/history.js';
 import { HistoryRepo } from '../support/history-repo.js';
-
-/** mulberry32: a history is a function of its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One line of each of many detectors' samples: the values the histories carry. */
 const SAMPLES = allDetectors.filter((_, i) => i % 19 === 0).flatMap((d) => d.samples.positive.slice(0, 1).map((p) => p.text.split('\n')[0]));
@@ -105,7 +94,7 @@ describe('a history scan against every version scanned whole', () => {
   it('reports the same secrets, each at the commit, path and line that first brought it, and present at HEAD when it is', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 6, max: 14 }), async (seed, commits) => {
-        const next = random(seed);
+        const next = prng(seed); // a history is a function of its seed
         const counter = { n: 0 };
         const repo = new HistoryRepo('nhi-history-diff-');
         try {
