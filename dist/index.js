@@ -61087,7 +61087,6 @@ async function scanCommitRange(dir, range2, settings, revealSecrets, fetching = 
       secrets.startCommit();
     } else reader.push(line);
   }
-  reader.end();
   await binaries.read();
   if (binaries.unread > 0) secrets.notes.push(`${binaries.unread} binary change(s) past the first ${MAX_BINARY_READS} were not read back from git (a UTF-16 file, or text that .gitattributes marks binary, among them would not be checked commit by commit).`);
   if (failure && !fetching && LAZY_FETCH_REFUSED.test(failure)) {
@@ -62537,18 +62536,22 @@ async function scanHistory(dir, options) {
     options.since !== void 0 ? shallowAsked.then(() => resolveRef(dir, options.since, "--since")) : void 0,
     options.branch === void 0 ? commitOf(dir, "HEAD") : void 0
   ]);
+  let ledger;
   const early = () => {
     throw new Error("git sent a blob before any was asked for");
   };
-  let toPool = early;
-  let largeBlob = early;
-  const reader = new BlobReader(dir, (blob) => toPool(blob), settings.maxFileSize, "loopback", (tag, size) => largeBlob(tag, size));
+  const reader = new BlobReader(
+    dir,
+    (blob) => (ledger ?? early()).received(blob),
+    settings.maxFileSize,
+    "loopback",
+    (tag, size) => (ledger ?? early()).largeBlob(tag, size)
+  );
   const guessed = options.branch === void 0 && options.since === void 0 ? startWalk(dir, ["--all"]) : void 0;
   let walk = guessed;
   let guarded = false;
   try {
-    const answers = await asked;
-    const [{ shallow, partial, stashes }, branch, since, headCommit] = answers;
+    const [{ shallow, partial, stashes }, branch, since, headCommit] = await asked;
     const stashWalked = branch ? [] : stashes.slice(0, MAX_STASHES);
     const revisions = [...branch ? [branch] : ["--all", ...stashWalked], ...since ? [`^${since}`] : []];
     if (walk === void 0 || walk.revisions.join("\n") !== revisions.join("\n")) {
@@ -62563,212 +62566,294 @@ async function scanHistory(dir, options) {
     for (const commit of shallow) {
       skipped2.add({ path: `commit ${commit.slice(0, 12)}`, reason: "unreadable", detail: "shallow clone: its parents were not fetched, so older history was not scanned (fetch with --unshallow, or fetch-depth: 0)" });
     }
-    const profiles = pathProfiles(settings);
-    const seen = new ObjectIdMap();
-    const alsoAs = /* @__PURE__ */ new Map();
-    const hits = /* @__PURE__ */ new Map();
-    let atHeadAsked;
-    const missing = /* @__PURE__ */ new Map();
-    let missingUnlisted = 0;
-    const baselined = /* @__PURE__ */ new Set();
-    let commits = 0;
-    let blobs = 0;
-    let blobBytes = 0;
     const walked = new WalkLines();
-    const progress = () => options.onProgress?.({ commits: walked.commits, blobs, bytes: blobBytes, skipped: skipped2.size });
-    const apply = (tag, size, outcome) => {
-      const { oid, path: path7, profile } = tag;
-      if (!outcome.scanned) {
-        const listed = seen.get(oid) === SKIPPED_BLOB;
-        seen.set(oid, SKIPPED_BLOB);
-        if (!listed) skipped2.add("unreadable" in outcome ? { path: path7, reason: "unreadable", detail: outcome.unreadable } : outcome.skipped);
-        progress();
-        return;
-      }
-      if (outcome.readInPieces) {
-        if (!tag.again) skipped2.add(outcome.readInPieces);
-      } else if (!tag.again) {
-        blobs++;
-        blobBytes += size;
-      }
-      if (outcome.baselined) {
-        for (const fingerprint of outcome.baselined) if (baselined.size < MAX_BASELINED) baselined.add(fingerprint);
-      }
-      let state = profile;
-      if (outcome.findings) {
-        const hit = { oid, profile, findings: outcome.findings, others: [] };
-        for (const intro of tag.intros ?? []) noteIntro(hit, intro);
-        hits.set(hitKey(oid, profile), hit);
-        if (head && !atHeadAsked) {
-          atHeadAsked = blobsAt(dir, head, profiles);
-          atHeadAsked.catch(() => void 0);
-        }
-        state = found(profile);
-      }
-      if (!tag.again) {
-        if (seen.get(oid) !== SKIPPED_BLOB) seen.set(oid, state);
-      } else alsoAs.set(hitKey(oid, profile), state);
-      progress();
-    };
-    const pool = new HistoryBlobPool(dir, settings, apply, options.revealSecrets, options.parallel);
-    const tooLarge = (tag, size) => ({ scanned: false, skipped: { path: tag.path, reason: "too-large", detail: `blob ${tag.oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
-    const youngGeneration2 = capYoungGeneration(process.execArgv, process.env);
-    let blobsRead = 0;
-    toPool = (blob) => {
-      if ((++blobsRead & 31) === 0) youngGeneration2();
-      if (blob.ok) pool.add(blob.tag.seq, blob.tag, blob.bytes);
-      else if (blob.size === void 0) pool.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason });
-      else pool.settle(blob.tag.seq, blob.tag, largeOutcome(blob.tag, tooLarge(blob.tag, blob.size)));
-    };
-    largeBlob = (tag, size) => {
-      if (!readsInPieces(tag.path, size)) return void 0;
-      const pieces = new PieceScanner(tag.path, settings, void 0, options.revealSecrets);
-      const unsalted = settings.salted?.length ? new PieceScanner(tag.path, { ...settings, salted: [] }) : void 0;
-      tag.pieces = pieces;
-      tag.unsalted = unsalted;
-      return (bytes) => {
-        pieces.push(bytes);
-        unsalted?.push(bytes);
-      };
-    };
-    const ask = (tag, oversized2, wanted) => {
-      const size = oversized2.get(tag.oid);
-      if (size === void 0 || readsInPieces(tag.path, size)) wanted.push({ oid: tag.oid, tag });
-      else pool.settle(tag.seq, tag, tooLarge(tag, size));
-      return tag;
-    };
-    const meet = (oid, path7, profile, intro, oversized2, wanted) => {
-      const first = seen.get(oid);
-      if (first === void 0 && present && present.get(oid) === void 0) {
-        notFetched++;
-        seen.set(detached(oid), SKIPPED_BLOB);
-        return;
-      }
-      if (first === void 0) {
-        const own2 = detached(oid);
-        seen.set(own2, ask({ oid: own2, path: detached(path7), profile, seq: pool.reserve(), intros: intro && [intro] }, oversized2, wanted));
-        return;
-      }
-      if (first === SKIPPED_BLOB) return;
-      let state = first;
-      let key;
-      if (profileOf(first) !== profile) {
-        key = hitKey(oid, profile);
-        const also = alsoAs.get(key);
-        if (also === void 0) {
-          const own2 = detached(oid);
-          alsoAs.set(hitKey(own2, profile), ask({ oid: own2, path: detached(path7), profile, again: true, seq: pool.reserve(), intros: intro && [intro] }, oversized2, wanted));
-          return;
-        }
-        state = also;
-      }
-      if (!intro) return;
-      if (typeof state === "object") (state.intros ??= []).push(intro);
-      else if (state !== profile) noteIntro(hits.get(key ?? hitKey(oid, profile)), intro);
-    };
-    let oversized = /* @__PURE__ */ new Map();
-    let present;
-    let notFetched = 0;
-    const oversizedAsked = objectSizes(dir, settings.maxFileSize, partial).then((found2) => {
-      oversized = found2.oversized;
-      present = found2.present;
-    });
+    const blobs = ledger = new BlobLedger(dir, options, skipped2, head, () => walked.commits);
+    const sizesAsked = objectSizes(dir, settings.maxFileSize, partial).then((found2) => blobs.knowSizes(found2.oversized, found2.present));
     const taggedAsked = revisions[0] === "--all" ? taggedObjects(dir) : Promise.resolve([]);
-    oversizedAsked.catch(() => void 0);
+    sizesAsked.catch(() => void 0);
     taggedAsked.catch(() => void 0);
+    let commits = 0;
     let scanned = false;
-    let prepared = false;
     guarded = true;
     try {
-      if (partial) await oversizedAsked;
-      for (let step2 = await walk.first; !step2.done; step2 = await walk.lines.next()) {
-        const wanted = [];
-        walked.read(step2.value, (oid, path7, intro) => {
-          const profile = profiles.of(path7);
-          if (!profiles.skipped(profile)) meet(oid, path7, profile, intro, oversized, wanted);
-        });
-        const sent = reader.requestMany(wanted);
-        if (!prepared) {
-          prepared = true;
-          prepareHistoryScan(settings, options.parallel);
-        }
-        await sent;
-      }
+      if (partial) await sizesAsked;
+      await walkCommits(walk, walked, blobs, reader, () => prepareHistoryScan(settings, options.parallel));
       commits = walked.commits;
-      await oversizedAsked;
+      await sizesAsked;
       const walkStopped = walk.stopped;
-      const rest = walkStopped !== void 0 ? revisions : (await taggedAsked).map((t) => t.oid);
       if (walkStopped !== void 0) {
         skipped2.add({ path: "(history)", reason: "unreadable", detail: `git log stopped: ${walkStopped}; the commits after this point were not walked, so a finding may name no introducing commit` }, true);
       }
+      const tagged = await taggedAsked;
+      const rest = walkStopped !== void 0 ? revisions : tagged.map((t) => t.oid);
       if (rest.length > 0) {
-        const refNames = new Map((await taggedAsked).map((t) => [t.oid, t.ref]));
-        let listedCommits = 0;
-        const stopped = (message) => skipped2.add({ path: "(history)", reason: "unreadable", detail: `${message}; objects after this point were not scanned` }, true);
-        let tagName;
-        for await (const batch of listObjectBatches(dir, rest, stopped)) {
-          const wanted = [];
-          for (const object of batch) {
-            if (object.type === "commit") listedCommits++;
-            else if (object.type === "tag") tagName = object.path || tagName;
-            else if (object.type === "missing") {
-              if (missing.size < MAX_SKIPPED_LISTED) missing.set(object.oid, object.path);
-              else if (!missing.has(object.oid)) missingUnlisted++;
-            } else if (object.type === "blob") {
-              const path7 = object.path || refNames.get(object.oid) || (tagName ? `refs/tags/${tagName}` : `blob ${object.oid.slice(0, 12)}`);
-              const profile = profiles.of(path7);
-              if (!profiles.skipped(profile)) meet(object.oid, path7, profile, void 0, oversized, wanted);
-            }
-          }
-          await reader.requestMany(wanted);
-        }
+        const listedCommits = await listUnwalked(dir, rest, tagged, blobs, reader);
         if (walkStopped !== void 0) commits = Math.max(commits, listedCommits);
       }
       await reader.finish();
-      await pool.finish();
+      await blobs.pool.finish();
       scanned = true;
     } finally {
       await walk.lines.return(void 0).catch(() => void 0);
       if (!scanned) await reader.finish().catch(() => void 0);
-      await pool.close();
+      await blobs.pool.close();
     }
-    if (notFetched > 0) {
-      skipped2.add({ path: "(history)", reason: "unreadable", detail: `partial clone: ${notFetched} blob(s) it has not fetched were not scanned (git fetches them on demand; a scan does not). Scan a full clone, without --filter, to read them` }, true);
-    }
-    for (const [oid, path7] of missing) {
-      skipped2.add({ path: path7 || `object ${oid.slice(0, 12)}`, reason: "unreadable", detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
-    }
-    skipped2.addUnlisted(missingUnlisted);
-    let findings = [];
-    if (hits.size > 0) {
-      const atHead = await atHeadAsked ?? /* @__PURE__ */ new Map();
-      const notes = [...hits.values()].some((hit) => hit.first && isNotePath(hit.first.path)) ? await notesRefs(dir) : void 0;
-      const stashCommits = stashWalked.length > 0 ? await stashCommitsOf(dir, stashWalked) : void 0;
-      findings = mergeByFingerprint([...hits.values()], atHead, head !== void 0, notes, stashCommits);
-    }
-    findings.sort((a, b) => (a.commit?.date ?? "") < (b.commit?.date ?? "") ? -1 : (a.commit?.date ?? "") > (b.commit?.date ?? "") ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+    blobs.nameUnread();
+    const findings = await historyFindings(dir, blobs, head, stashWalked);
     const skippedList = skipped2.list();
     return {
       result: {
         findings,
         skipped: skippedList,
         inventory: [],
-        ...baselined.size > 0 ? { baselined: [...baselined] } : {},
+        ...blobs.baselined.size > 0 ? { baselined: [...blobs.baselined] } : {},
         stats: {
-          files: blobs,
-          bytes: blobBytes,
+          files: blobs.blobs,
+          bytes: blobs.blobBytes,
           skipped: skippedList.length,
           durationMs: Math.round(performance.now() - started),
           detectors: activeDetectorCount(settings),
           identities: 0
         }
       },
-      history: { commits, blobs, blobBytes, head, shallow, notFetched, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers, ...reader.outputFallback ? { gitOutput: reader.outputFallback } : {} }
+      history: {
+        commits,
+        blobs: blobs.blobs,
+        blobBytes: blobs.blobBytes,
+        head,
+        shallow,
+        notFetched: blobs.notFetched,
+        workers: blobs.pool.workersStarted,
+        blobsFromWorkers: blobs.pool.blobsFromWorkers,
+        ...reader.outputFallback ? { gitOutput: reader.outputFallback } : {}
+      }
     };
   } finally {
     if (!guarded) await Promise.all([reader.finish().catch(() => void 0), walk?.lines.return(void 0).catch(() => void 0)]);
   }
 }
+async function walkCommits(walk, walked, blobs, reader, prepare) {
+  const { profiles } = blobs;
+  let prepared = false;
+  for (let step2 = await walk.first; !step2.done; step2 = await walk.lines.next()) {
+    const wanted = [];
+    walked.read(step2.value, (oid, path7, intro) => {
+      const profile = profiles.of(path7);
+      if (!profiles.skipped(profile)) blobs.meet(oid, path7, profile, intro, wanted);
+    });
+    const sent = reader.requestMany(wanted);
+    if (!prepared) {
+      prepared = true;
+      prepare();
+    }
+    await sent;
+  }
+}
+async function listUnwalked(dir, rest, tagged, blobs, reader) {
+  const { profiles, skipped: skipped2 } = blobs;
+  const refNames = new Map(tagged.map((t) => [t.oid, t.ref]));
+  let listedCommits = 0;
+  const stopped = (message) => skipped2.add({ path: "(history)", reason: "unreadable", detail: `${message}; objects after this point were not scanned` }, true);
+  let tagName;
+  for await (const batch of listObjectBatches(dir, rest, stopped)) {
+    const wanted = [];
+    for (const object of batch) {
+      if (object.type === "commit") listedCommits++;
+      else if (object.type === "tag") tagName = object.path || tagName;
+      else if (object.type === "missing") blobs.noteMissing(object.oid, object.path);
+      else if (object.type === "blob") {
+        const path7 = object.path || refNames.get(object.oid) || (tagName ? `refs/tags/${tagName}` : `blob ${object.oid.slice(0, 12)}`);
+        const profile = profiles.of(path7);
+        if (!profiles.skipped(profile)) blobs.meet(object.oid, path7, profile, void 0, wanted);
+      }
+    }
+    await reader.requestMany(wanted);
+  }
+  return listedCommits;
+}
+async function historyFindings(dir, blobs, head, stashWalked) {
+  const { hits } = blobs;
+  let findings = [];
+  if (hits.size > 0) {
+    const atHead = await blobs.atHeadAsked ?? /* @__PURE__ */ new Map();
+    const notes = [...hits.values()].some((hit) => hit.first && isNotePath(hit.first.path)) ? await notesRefs(dir) : void 0;
+    const stashCommits = stashWalked.length > 0 ? await stashCommitsOf(dir, stashWalked) : void 0;
+    findings = mergeByFingerprint([...hits.values()], atHead, head !== void 0, notes, stashCommits);
+  }
+  return findings.sort((a, b) => (a.commit?.date ?? "") < (b.commit?.date ?? "") ? -1 : (a.commit?.date ?? "") > (b.commit?.date ?? "") ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+}
+var BlobLedger = class {
+  constructor(dir, options, skipped2, head, commitsWalked) {
+    this.dir = dir;
+    this.options = options;
+    this.skipped = skipped2;
+    this.head = head;
+    this.commitsWalked = commitsWalked;
+    this.profiles = pathProfiles(options.settings);
+    this.pool = new HistoryBlobPool(dir, options.settings, (tag, size, outcome) => this.apply(tag, size, outcome), options.revealSecrets, options.parallel);
+    this.youngGeneration = capYoungGeneration(process.execArgv, process.env);
+  }
+  dir;
+  options;
+  skipped;
+  head;
+  commitsWalked;
+  profiles;
+  pool;
+  /**
+   * Each blob met so far (`PairState`): under the path profile it was first asked for under; its
+   * other profiles are in `alsoAs`, keyed by hitKey. SKIPPED_BLOB once it proved unscannable under
+   * any path (binary, too large, missing).
+   */
+  seen = new ObjectIdMap();
+  alsoAs = /* @__PURE__ */ new Map();
+  /** (blob, profile) pairs with findings. */
+  hits = /* @__PURE__ */ new Map();
+  /**
+   * The blobs at HEAD (`blobsAt`), asked for once the first finding is met, so that git lists them
+   * while the scan goes on rather than after it (a process to start and a tree to list: ~10 ms at
+   * the end of a scan otherwise). Unasked when nothing is found.
+   */
+  atHeadAsked;
+  /** Published fingerprints of secrets a salted baseline or ignore entry accepted (history-blob.ts). */
+  baselined = /* @__PURE__ */ new Set();
+  /** Unique blobs read and scanned whole, and their bytes. */
+  blobs = 0;
+  blobBytes = 0;
+  /** Blobs a partial clone lacks, met and not asked for. */
+  notFetched = 0;
+  /** Objects git could not give (missing or unreadable) named by a listing without a path, up to a limit. */
+  missing = /* @__PURE__ */ new Map();
+  missingUnlisted = 0;
+  /** Blobs over max-file-size, once the size pass has answered; with `present`, every blob a partial clone holds. */
+  oversized = /* @__PURE__ */ new Map();
+  present;
+  /** Stops the young generation's growth once it is large enough (young-generation.ts); checked every 32 blobs. */
+  youngGeneration;
+  blobsRead = 0;
+  knowSizes(oversized, present) {
+    this.oversized = oversized;
+    this.present = present;
+  }
+  /**
+   * One line of the walk (or of a listing, with no `intro`): the pair is asked for the first time
+   * it is met; later, the commit that brought it in is noted if it has findings, or kept on its
+   * tag while its scan is pending. A clean pair costs two lookups.
+   */
+  meet(oid, path7, profile, intro, wanted) {
+    const first = this.seen.get(oid);
+    if (first === void 0 && this.present && this.present.get(oid) === void 0) {
+      this.notFetched++;
+      this.seen.set(detached(oid), SKIPPED_BLOB);
+      return;
+    }
+    if (first === void 0) {
+      const own2 = detached(oid);
+      this.seen.set(own2, this.ask({ oid: own2, path: detached(path7), profile, seq: this.pool.reserve(), intros: intro && [intro] }, wanted));
+      return;
+    }
+    if (first === SKIPPED_BLOB) return;
+    let state = first;
+    let key;
+    if (profileOf(first) !== profile) {
+      key = hitKey(oid, profile);
+      const also = this.alsoAs.get(key);
+      if (also === void 0) {
+        const own2 = detached(oid);
+        this.alsoAs.set(hitKey(own2, profile), this.ask({ oid: own2, path: detached(path7), profile, again: true, seq: this.pool.reserve(), intros: intro && [intro] }, wanted));
+        return;
+      }
+      state = also;
+    }
+    if (!intro) return;
+    if (typeof state === "object") (state.intros ??= []).push(intro);
+    else if (state !== profile) noteIntro(this.hits.get(key ?? hitKey(oid, profile)), intro);
+  }
+  /** Asks for a (blob, profile) pair (into `wanted`), or names it too large unread. */
+  ask(tag, wanted) {
+    const size = this.oversized.get(tag.oid);
+    if (size === void 0 || readsInPieces(tag.path, size)) wanted.push({ oid: tag.oid, tag });
+    else this.pool.settle(tag.seq, tag, this.tooLarge(tag, size));
+    return tag;
+  }
+  /** A blob from the reader: to the pool to scan, or settled unread (git could not give it, or it was over max-file-size). */
+  received(blob) {
+    if ((++this.blobsRead & 31) === 0) this.youngGeneration();
+    if (blob.ok) this.pool.add(blob.tag.seq, blob.tag, blob.bytes);
+    else if (blob.size === void 0) this.pool.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason });
+    else this.pool.settle(blob.tag.seq, blob.tag, largeOutcome(blob.tag, this.tooLarge(blob.tag, blob.size)));
+  }
+  /** A blob over max-file-size, as it starts to stream: read in pieces (`largeOutcome`) unless `readsInPieces` says no. */
+  largeBlob(tag, size) {
+    if (!readsInPieces(tag.path, size)) return void 0;
+    const { settings, revealSecrets } = this.options;
+    const pieces = new PieceScanner(tag.path, settings, void 0, revealSecrets);
+    const unsalted = settings.salted?.length ? new PieceScanner(tag.path, { ...settings, salted: [] }) : void 0;
+    tag.pieces = pieces;
+    tag.unsalted = unsalted;
+    return (bytes) => {
+      pieces.push(bytes);
+      unsalted?.push(bytes);
+    };
+  }
+  tooLarge(tag, size) {
+    return { scanned: false, skipped: { path: tag.path, reason: "too-large", detail: `blob ${tag.oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${this.options.settings.maxFileSize}` } };
+  }
+  /** A blob's outcome, in the order the blobs were asked for (history-pool.ts). */
+  apply(tag, size, outcome) {
+    const { oid, path: path7, profile } = tag;
+    if (!outcome.scanned) {
+      const listed = this.seen.get(oid) === SKIPPED_BLOB;
+      this.seen.set(oid, SKIPPED_BLOB);
+      if (!listed) this.skipped.add("unreadable" in outcome ? { path: path7, reason: "unreadable", detail: outcome.unreadable } : outcome.skipped);
+      this.progress();
+      return;
+    }
+    if (outcome.readInPieces) {
+      if (!tag.again) this.skipped.add(outcome.readInPieces);
+    } else if (!tag.again) {
+      this.blobs++;
+      this.blobBytes += size;
+    }
+    if (outcome.baselined) {
+      for (const fingerprint of outcome.baselined) if (this.baselined.size < MAX_BASELINED) this.baselined.add(fingerprint);
+    }
+    let state = profile;
+    if (outcome.findings) {
+      const hit = { oid, profile, findings: outcome.findings, others: [] };
+      for (const intro of tag.intros ?? []) noteIntro(hit, intro);
+      this.hits.set(hitKey(oid, profile), hit);
+      if (this.head && !this.atHeadAsked) {
+        this.atHeadAsked = blobsAt(this.dir, this.head, this.profiles);
+        this.atHeadAsked.catch(() => void 0);
+      }
+      state = found(profile);
+    }
+    if (!tag.again) {
+      if (this.seen.get(oid) !== SKIPPED_BLOB) this.seen.set(oid, state);
+    } else this.alsoAs.set(hitKey(oid, profile), state);
+    this.progress();
+  }
+  progress() {
+    this.options.onProgress?.({ commits: this.commitsWalked(), blobs: this.blobs, bytes: this.blobBytes, skipped: this.skipped.size });
+  }
+  /** An object the listing names and git cannot give (a damaged or partial clone). */
+  noteMissing(oid, path7) {
+    if (this.missing.size < MAX_SKIPPED_LISTED) this.missing.set(oid, path7);
+    else if (!this.missing.has(oid)) this.missingUnlisted++;
+  }
+  /** Names what was not read: the blobs a partial clone lacks, and the objects git could not give. */
+  nameUnread() {
+    const { skipped: skipped2 } = this;
+    if (this.notFetched > 0) {
+      skipped2.add({ path: "(history)", reason: "unreadable", detail: `partial clone: ${this.notFetched} blob(s) it has not fetched were not scanned (git fetches them on demand; a scan does not). Scan a full clone, without --filter, to read them` }, true);
+    }
+    for (const [oid, path7] of this.missing) {
+      skipped2.add({ path: path7 || `object ${oid.slice(0, 12)}`, reason: "unreadable", detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
+    }
+    skipped2.addUnlisted(this.missingUnlisted);
+  }
+};
 function readsInPieces(path7, size) {
   return size <= MAX_STREAMED_BYTES && !KNOWN_BINARY_NAME.test(path7);
 }

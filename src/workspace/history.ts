@@ -147,15 +147,20 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   // The blob reader's git and its loopback connection, and the walk when what it walks does not
   // wait on those answers (no --branch, no --since: `--all`, unless the stash has entries), start
   // now: set up while git answers, they are ready when the first blobs are asked for (docs/history.md,
-  // "eighteenth session"). Blobs are asked for only once the pool is made. A blob over
-  // max-file-size that is asked for before the size pass answers streams by, unkept. So the
-  // reader's two callbacks, set below with the pool, are not called before.
+  // "eighteenth session"). Blobs are asked for only once the ledger (and its pool) is made. A blob
+  // over max-file-size that is asked for before the size pass answers streams by, unkept. So the
+  // reader's two callbacks, handed to the ledger below, are not called before.
+  let ledger: BlobLedger | undefined;
   const early = (): never => {
     throw new Error('git sent a blob before any was asked for');
   };
-  let toPool: (blob: BlobResult<BlobTag>) => void = early;
-  let largeBlob: (tag: BlobTag, size: number) => ((bytes: Uint8Array) => void) | undefined = early;
-  const reader = new BlobReader<BlobTag>(dir, (blob) => toPool(blob), settings.maxFileSize, 'loopback', (tag, size) => largeBlob(tag, size));
+  const reader = new BlobReader<BlobTag>(
+    dir,
+    (blob) => (ledger ?? early()).received(blob),
+    settings.maxFileSize,
+    'loopback',
+    (tag, size) => (ledger ?? early()).largeBlob(tag, size),
+  );
   const guessed = options.branch === undefined && options.since === undefined ? startWalk(dir, ['--all']) : undefined;
   let walk = guessed;
   // Until the scan's main `try` below takes them over, whatever stops the scan ends the reader's
@@ -163,8 +168,7 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
   // App's long-lived process too.
   let guarded = false;
   try {
-    const answers = await asked;
-    const [{ shallow, partial, stashes }, branch, since, headCommit] = answers;
+    const [{ shallow, partial, stashes }, branch, since, headCommit] = await asked;
     // `--all` reaches only the newest stash (refs/stash); the older entries live in its reflog and
     // are walked too: each is a commit of the work set aside, its index and its untracked files.
     const stashWalked = branch ? [] : stashes.slice(0, MAX_STASHES);
@@ -182,252 +186,344 @@ export async function scanHistory(dir: string, options: HistoryOptions): Promise
     for (const commit of shallow) {
       skipped.add({ path: `commit ${commit.slice(0, 12)}`, reason: 'unreadable', detail: 'shallow clone: its parents were not fetched, so older history was not scanned (fetch with --unshallow, or fetch-depth: 0)' });
     }
-    const profiles = pathProfiles(settings);
-    /**
-     * Each blob met so far (`PairState`): under the path profile it was first asked for under; its
-     * other profiles are in `alsoAs`, keyed by hitKey. SKIPPED_BLOB once it proved unscannable under
-     * any path (binary, too large, missing).
-     */
-    const seen = new ObjectIdMap<BlobTag>();
-    const alsoAs = new Map<string, PairState>();
-    /** (blob, profile) pairs with findings. */
-    const hits = new Map<string, BlobHit>();
-    /**
-     * The blobs at HEAD (`blobsAt`), asked for once the first finding is met, so that git lists them
-     * while the scan goes on rather than after it (a process to start and a tree to list: ~10 ms at
-     * the end of a scan otherwise). Unasked when nothing is found.
-     */
-    let atHeadAsked: Promise<Map<string, Set<number>>> | undefined;
-    /** Objects git could not give (missing or unreadable) named by a listing without a path, up to a limit. */
-    const missing = new Map<string, string>();
-    let missingUnlisted = 0;
-    /** Published fingerprints of secrets a salted baseline or ignore entry accepted (history-blob.ts). */
-    const baselined = new Set<string>();
-    let commits = 0;
-    let blobs = 0;
-    let blobBytes = 0;
     const walked = new WalkLines();
-    const progress = (): void => options.onProgress?.({ commits: walked.commits, blobs, bytes: blobBytes, skipped: skipped.size });
+    const blobs = (ledger = new BlobLedger(dir, options, skipped, head, () => walked.commits));
 
-    const apply = (tag: BlobTag, size: number, outcome: PoolOutcome): void => {
-      const { oid, path, profile } = tag;
-      if (!outcome.scanned) {
-        // Unreadable, binary or too large: the same under any path, so listed once.
-        const listed = seen.get(oid) === SKIPPED_BLOB;
-        seen.set(oid, SKIPPED_BLOB);
-        if (!listed) skipped.add('unreadable' in outcome ? { path, reason: 'unreadable', detail: outcome.unreadable } : outcome.skipped);
-        progress();
-        return;
-      }
-      if (outcome.readInPieces) {
-        // Over max-file-size, scanned for secrets in pieces: named as such, not counted as a blob read whole.
-        if (!tag.again) skipped.add(outcome.readInPieces);
-      } else if (!tag.again) {
-        blobs++;
-        blobBytes += size;
-      }
-      if (outcome.baselined) for (const fingerprint of outcome.baselined) if (baselined.size < MAX_BASELINED) baselined.add(fingerprint);
-      let state = profile;
-      if (outcome.findings) {
-        const hit: BlobHit = { oid, profile, findings: outcome.findings, others: [] };
-        for (const intro of tag.intros ?? []) noteIntro(hit, intro);
-        hits.set(hitKey(oid, profile), hit);
-        if (head && !atHeadAsked) {
-          atHeadAsked = blobsAt(dir, head, profiles);
-          atHeadAsked.catch(() => undefined); // awaited below unless the scan fails first
-        }
-        state = found(profile);
-      }
-      if (!tag.again) {
-        if (seen.get(oid) !== SKIPPED_BLOB) seen.set(oid, state);
-      } else alsoAs.set(hitKey(oid, profile), state);
-      progress();
-    };
-    const pool = new HistoryBlobPool<BlobTag>(dir, settings, apply, options.revealSecrets, options.parallel);
-    const tooLarge = (tag: BlobTag, size: number): { scanned: false; skipped: Skipped } => ({ scanned: false, skipped: { path: tag.path, reason: 'too-large', detail: `blob ${tag.oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${settings.maxFileSize}` } });
-    const youngGeneration = capYoungGeneration(process.execArgv, process.env);
-    let blobsRead = 0;
-    toPool = (blob: BlobResult<BlobTag>): void => {
-      if ((++blobsRead & 31) === 0) youngGeneration();
-      if (blob.ok) pool.add(blob.tag.seq, blob.tag, blob.bytes);
-      else if (blob.size === undefined) pool.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason });
-      else pool.settle(blob.tag.seq, blob.tag, largeOutcome(blob.tag, tooLarge(blob.tag, blob.size)));
-    };
-    /** A blob over max-file-size, as it starts to stream: read in pieces (`largeOutcome`) unless `readsInPieces` says no. */
-    largeBlob = (tag: BlobTag, size: number): ((bytes: Uint8Array) => void) | undefined => {
-      if (!readsInPieces(tag.path, size)) return undefined;
-      const pieces = new PieceScanner(tag.path, settings, undefined, options.revealSecrets);
-      // Salted entries: which secrets they accepted is what a scan without them finds besides
-      // (history-blob.ts, `acceptedFingerprints`; the bytes cannot be read twice).
-      const unsalted = settings.salted?.length ? new PieceScanner(tag.path, { ...settings, salted: [] }) : undefined;
-      tag.pieces = pieces; // new ones if git died half-way and sends the blob again
-      tag.unsalted = unsalted;
-      return (bytes) => {
-        pieces.push(bytes);
-        unsalted?.push(bytes);
-      };
-    };
-
-    /** Asks for a (blob, profile) pair (`wanted` collects the requests), or names it too large unread. */
-    const ask = (tag: BlobTag, oversized: ReadonlyMap<string, number>, wanted: { oid: string; tag: BlobTag }[]): BlobTag => {
-      const size = oversized.get(tag.oid);
-      if (size === undefined || readsInPieces(tag.path, size)) wanted.push({ oid: tag.oid, tag });
-      else pool.settle(tag.seq, tag, tooLarge(tag, size));
-      return tag;
-    };
-    /**
-     * One line of the walk (or of a listing, with no `intro`): the pair is asked for the first time
-     * it is met; later, the commit that brought it in is noted if it has findings, or kept on its
-     * tag while its scan is pending. A clean pair costs two lookups.
-     */
-    const meet = (oid: string, path: string, profile: number, intro: Intro | undefined, oversized: ReadonlyMap<string, number>, wanted: { oid: string; tag: BlobTag }[]): void => {
-      const first = seen.get(oid);
-      if (first === undefined && present && present.get(oid) === undefined) {
-        notFetched++;
-        seen.set(detached(oid), SKIPPED_BLOB);
-        return;
-      }
-      if (first === undefined) {
-        const own = detached(oid);
-        seen.set(own, ask({ oid: own, path: detached(path), profile, seq: pool.reserve(), intros: intro && [intro] }, oversized, wanted));
-        return;
-      }
-      if (first === SKIPPED_BLOB) return;
-      let state = first;
-      let key: string | undefined;
-      if (profileOf(first) !== profile) {
-        key = hitKey(oid, profile);
-        const also = alsoAs.get(key);
-        if (also === undefined) {
-          const own = detached(oid);
-          alsoAs.set(hitKey(own, profile), ask({ oid: own, path: detached(path), profile, again: true, seq: pool.reserve(), intros: intro && [intro] }, oversized, wanted));
-          return;
-        }
-        state = also;
-      }
-      if (!intro) return;
-      if (typeof state === 'object') (state.intros ??= []).push(intro);
-      else if (state !== profile) noteIntro(hits.get(key ?? hitKey(oid, profile))!, intro);
-    };
-
-    // The walk: one `git log --raw` lists every (commit, path, blob) the commits brought in, newest
-    // first. A blob is asked for at its first (newest) line; its older lines come after, so by the
-    // time they do its scan is usually done and only a blob with findings keeps its record to note
-    // them in. Blobs in flight keep theirs too (at most what the pipeline holds).
-    // The size pass is not waited for (it answers in ~0.1 s, while the walk's first blobs are
-    // already being read): until it answers, the reader itself passes over oversized blobs.
-    let oversized: ReadonlyMap<string, number> = new Map();
     // A partial clone (`--filter=blob:none`…) lacks the blobs git fetches on demand, and
     // `cat-file` dies on each one it is asked for (the scan does not fetch: GIT_NO_LAZY_FETCH): there
-    // the same pass lists the blobs present, and the walk waits for it to ask only for those.
-    let present: ObjectIdMap<never> | undefined;
-    let notFetched = 0;
-    const oversizedAsked = objectSizes(dir, settings.maxFileSize, partial).then((found) => {
-      oversized = found.oversized;
-      present = found.present;
-    });
+    // the size pass also lists the blobs present, and the walk waits for it to ask only for those.
+    // Elsewhere the size pass is not waited for (it answers in ~0.1 s, while the walk's first blobs
+    // are already being read): until it answers, the reader itself passes over oversized blobs.
+    const sizesAsked = objectSizes(dir, settings.maxFileSize, partial).then((found) => blobs.knowSizes(found.oversized, found.present));
     const taggedAsked = revisions[0] === '--all' ? taggedObjects(dir) : Promise.resolve([]);
     // Awaited below unless the scan fails first: then their failure is not this scan's to report.
-    oversizedAsked.catch(() => undefined);
+    sizesAsked.catch(() => undefined);
     taggedAsked.catch(() => undefined);
+    let commits = 0;
     let scanned = false;
-    let prepared = false;
     guarded = true; // the main `try` ends them from here on
     try {
-      if (partial) await oversizedAsked;
-      for (let step = await walk.first; !step.done; step = await walk.lines.next()) {
-        const wanted: { oid: string; tag: BlobTag }[] = [];
-        walked.read(step.value, (oid, path, intro) => {
-          const profile = profiles.of(path);
-          if (!profiles.skipped(profile)) meet(oid, path, profile, intro, oversized, wanted);
-        });
-        const sent = reader.requestMany(wanted);
-        if (!prepared) {
-          // While git reads the first blobs (~20 ms for the newest version of a committed bundle,
-          // at the end of a long chain of deltas), this thread compiles the detector catalog.
-          prepared = true;
-          prepareHistoryScan(settings, options.parallel);
-        }
-        await sent;
-      }
+      if (partial) await sizesAsked;
+      await walkCommits(walk, walked, blobs, reader, () => prepareHistoryScan(settings, options.parallel));
       commits = walked.commits;
-      await oversizedAsked;
+      await sizesAsked;
       // Objects the walk cannot see: all of them when it stopped early (a missing tree or commit in a
       // damaged clone: `rev-list --missing=print` goes past it), else blobs and trees a tag or ref
       // names directly (`git tag key <blob>`). Their blobs are scanned with no introducing commit.
       const walkStopped = walk.stopped;
-      const rest = walkStopped !== undefined ? revisions : (await taggedAsked).map((t) => t.oid);
       if (walkStopped !== undefined) {
         skipped.add({ path: '(history)', reason: 'unreadable', detail: `git log stopped: ${walkStopped}; the commits after this point were not walked, so a finding may name no introducing commit` }, true);
       }
+      const tagged = await taggedAsked;
+      const rest = walkStopped !== undefined ? revisions : tagged.map((t) => t.oid);
       if (rest.length > 0) {
-        const refNames = new Map((await taggedAsked).map((t) => [t.oid, t.ref]));
-        let listedCommits = 0;
-        const stopped = (message: string) => skipped.add({ path: '(history)', reason: 'unreadable', detail: `${message}; objects after this point were not scanned` }, true);
-        let tagName: string | undefined; // rev-list names a tag object by its tag name, and the object it tags not at all
-        for await (const batch of listObjectBatches(dir, rest, stopped)) {
-          const wanted: { oid: string; tag: BlobTag }[] = [];
-          for (const object of batch) {
-            if (object.type === 'commit') listedCommits++;
-            else if (object.type === 'tag') tagName = object.path || tagName;
-            else if (object.type === 'missing') {
-              if (missing.size < MAX_SKIPPED_LISTED) missing.set(object.oid, object.path);
-              else if (!missing.has(object.oid)) missingUnlisted++;
-            } else if (object.type === 'blob') {
-              const path = object.path || refNames.get(object.oid) || (tagName ? `refs/tags/${tagName}` : `blob ${object.oid.slice(0, 12)}`);
-              const profile = profiles.of(path);
-              if (!profiles.skipped(profile)) meet(object.oid, path, profile, undefined, oversized, wanted);
-            }
-          }
-          await reader.requestMany(wanted);
-        }
+        const listedCommits = await listUnwalked(dir, rest, tagged, blobs, reader);
         if (walkStopped !== undefined) commits = Math.max(commits, listedCommits);
       }
       await reader.finish();
-      await pool.finish();
+      await blobs.pool.finish();
       scanned = true;
     } finally {
       await walk.lines.return(undefined).catch(() => undefined); // ends the walk's git if the scan stopped early
       if (!scanned) await reader.finish().catch(() => undefined);
-      await pool.close();
+      await blobs.pool.close();
     }
-    if (notFetched > 0) {
-      skipped.add({ path: '(history)', reason: 'unreadable', detail: `partial clone: ${notFetched} blob(s) it has not fetched were not scanned (git fetches them on demand; a scan does not). Scan a full clone, without --filter, to read them` }, true);
-    }
-    for (const [oid, path] of missing) {
-      skipped.add({ path: path || `object ${oid.slice(0, 12)}`, reason: 'unreadable', detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
-    }
-    skipped.addUnlisted(missingUnlisted);
+    blobs.nameUnread();
 
-    let findings: Finding[] = [];
-    if (hits.size > 0) {
-      const atHead = (await atHeadAsked) ?? new Map<string, Set<number>>();
-      // git notes are asked about only when a finding's path could be a note's.
-      const notes = [...hits.values()].some((hit) => hit.first && isNotePath(hit.first.path)) ? await notesRefs(dir) : undefined;
-      const stashCommits = stashWalked.length > 0 ? await stashCommitsOf(dir, stashWalked) : undefined;
-      findings = mergeByFingerprint([...hits.values()], atHead, head !== undefined, notes, stashCommits);
-    }
-    findings.sort((a, b) => (a.commit?.date ?? '') < (b.commit?.date ?? '') ? -1 : (a.commit?.date ?? '') > (b.commit?.date ?? '') ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+    const findings = await historyFindings(dir, blobs, head, stashWalked);
     const skippedList = skipped.list();
     return {
       result: {
         findings,
         skipped: skippedList,
         inventory: [],
-        ...(baselined.size > 0 ? { baselined: [...baselined] } : {}),
+        ...(blobs.baselined.size > 0 ? { baselined: [...blobs.baselined] } : {}),
         stats: {
-          files: blobs,
-          bytes: blobBytes,
+          files: blobs.blobs,
+          bytes: blobs.blobBytes,
           skipped: skippedList.length,
           durationMs: Math.round(performance.now() - started),
           detectors: activeDetectorCount(settings),
           identities: 0,
         },
       },
-      history: { commits, blobs, blobBytes, head, shallow, notFetched, workers: pool.workersStarted, blobsFromWorkers: pool.blobsFromWorkers, ...(reader.outputFallback ? { gitOutput: reader.outputFallback } : {}) },
+      history: {
+        commits,
+        blobs: blobs.blobs,
+        blobBytes: blobs.blobBytes,
+        head,
+        shallow,
+        notFetched: blobs.notFetched,
+        workers: blobs.pool.workersStarted,
+        blobsFromWorkers: blobs.pool.blobsFromWorkers,
+        ...(reader.outputFallback ? { gitOutput: reader.outputFallback } : {}),
+      },
     };
   } finally {
     if (!guarded) await Promise.all([reader.finish().catch(() => undefined), walk?.lines.return(undefined).catch(() => undefined)]);
+  }
+}
+
+/**
+ * The walk: one `git log --raw` lists every (commit, path, blob) the commits brought in, newest
+ * first. A blob is asked for at its first (newest) line; its older lines come after, so by the
+ * time they do its scan is usually done and only a blob with findings keeps its record to note
+ * them in. Blobs in flight keep theirs too (at most what the pipeline holds). `prepare` runs once,
+ * after the first blobs are asked for.
+ */
+async function walkCommits(walk: Walk, walked: WalkLines, blobs: BlobLedger, reader: BlobReader<BlobTag>, prepare: () => void): Promise<void> {
+  const { profiles } = blobs;
+  let prepared = false;
+  for (let step = await walk.first; !step.done; step = await walk.lines.next()) {
+    const wanted: Wanted[] = [];
+    walked.read(step.value, (oid, path, intro) => {
+      const profile = profiles.of(path);
+      if (!profiles.skipped(profile)) blobs.meet(oid, path, profile, intro, wanted);
+    });
+    const sent = reader.requestMany(wanted);
+    if (!prepared) {
+      // While git reads the first blobs (~20 ms for the newest version of a committed bundle,
+      // at the end of a long chain of deltas), this thread compiles the detector catalog.
+      prepared = true;
+      prepare();
+    }
+    await sent;
+  }
+}
+
+/**
+ * The objects reachable from `rest` listed by `git rev-list --objects` (listObjectBatches), for
+ * what the walk could not see: each blob is met with no introducing commit, under its path, else
+ * the ref or tag that names it. Objects git cannot give are kept for `nameUnread`. Returns the
+ * commits listed.
+ */
+async function listUnwalked(dir: string, rest: string[], tagged: readonly { oid: string; ref: string }[], blobs: BlobLedger, reader: BlobReader<BlobTag>): Promise<number> {
+  const { profiles, skipped } = blobs;
+  const refNames = new Map(tagged.map((t) => [t.oid, t.ref]));
+  let listedCommits = 0;
+  const stopped = (message: string) => skipped.add({ path: '(history)', reason: 'unreadable', detail: `${message}; objects after this point were not scanned` }, true);
+  let tagName: string | undefined; // rev-list names a tag object by its tag name, and the object it tags not at all
+  for await (const batch of listObjectBatches(dir, rest, stopped)) {
+    const wanted: Wanted[] = [];
+    for (const object of batch) {
+      if (object.type === 'commit') listedCommits++;
+      else if (object.type === 'tag') tagName = object.path || tagName;
+      else if (object.type === 'missing') blobs.noteMissing(object.oid, object.path);
+      else if (object.type === 'blob') {
+        const path = object.path || refNames.get(object.oid) || (tagName ? `refs/tags/${tagName}` : `blob ${object.oid.slice(0, 12)}`);
+        const profile = profiles.of(path);
+        if (!profiles.skipped(profile)) blobs.meet(object.oid, path, profile, undefined, wanted);
+      }
+    }
+    await reader.requestMany(wanted);
+  }
+  return listedCommits;
+}
+
+/** One finding per secret, from the blobs with findings: where each was first brought in, whether HEAD still holds it, in date order. */
+async function historyFindings(dir: string, blobs: BlobLedger, head: string | undefined, stashWalked: readonly string[]): Promise<Finding[]> {
+  const { hits } = blobs;
+  let findings: Finding[] = [];
+  if (hits.size > 0) {
+    const atHead = (await blobs.atHeadAsked) ?? new Map<string, Set<number>>();
+    // git notes are asked about only when a finding's path could be a note's.
+    const notes = [...hits.values()].some((hit) => hit.first && isNotePath(hit.first.path)) ? await notesRefs(dir) : undefined;
+    const stashCommits = stashWalked.length > 0 ? await stashCommitsOf(dir, stashWalked) : undefined;
+    findings = mergeByFingerprint([...hits.values()], atHead, head !== undefined, notes, stashCommits);
+  }
+  return findings.sort((a, b) => (a.commit?.date ?? '') < (b.commit?.date ?? '') ? -1 : (a.commit?.date ?? '') > (b.commit?.date ?? '') ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+}
+
+/** A blob to ask git for, with the tag its outcome comes back with. */
+type Wanted = { oid: string; tag: BlobTag };
+
+/**
+ * What a history scan knows of each blob it has met, and what it found. The walk (and the listing
+ * of what it cannot see) meets each (commit, path, blob) line (`meet`): a (blob, path profile)
+ * pair is asked for the first time it is met, and later lines note the commit that brought it in.
+ * The blob reader hands each blob to the pool (`received`, `largeBlob`), and the pool hands each
+ * outcome back in order (`apply`): counted, skipped with a reason, or kept with its findings in
+ * `hits`.
+ */
+class BlobLedger {
+  readonly profiles: PathProfiles;
+  readonly pool: HistoryBlobPool<BlobTag>;
+  /**
+   * Each blob met so far (`PairState`): under the path profile it was first asked for under; its
+   * other profiles are in `alsoAs`, keyed by hitKey. SKIPPED_BLOB once it proved unscannable under
+   * any path (binary, too large, missing).
+   */
+  private readonly seen = new ObjectIdMap<BlobTag>();
+  private readonly alsoAs = new Map<string, PairState>();
+  /** (blob, profile) pairs with findings. */
+  readonly hits = new Map<string, BlobHit>();
+  /**
+   * The blobs at HEAD (`blobsAt`), asked for once the first finding is met, so that git lists them
+   * while the scan goes on rather than after it (a process to start and a tree to list: ~10 ms at
+   * the end of a scan otherwise). Unasked when nothing is found.
+   */
+  atHeadAsked: Promise<Map<string, Set<number>>> | undefined;
+  /** Published fingerprints of secrets a salted baseline or ignore entry accepted (history-blob.ts). */
+  readonly baselined = new Set<string>();
+  /** Unique blobs read and scanned whole, and their bytes. */
+  blobs = 0;
+  blobBytes = 0;
+  /** Blobs a partial clone lacks, met and not asked for. */
+  notFetched = 0;
+  /** Objects git could not give (missing or unreadable) named by a listing without a path, up to a limit. */
+  private readonly missing = new Map<string, string>();
+  private missingUnlisted = 0;
+  /** Blobs over max-file-size, once the size pass has answered; with `present`, every blob a partial clone holds. */
+  private oversized: ReadonlyMap<string, number> = new Map();
+  private present: ObjectIdMap<never> | undefined;
+  /** Stops the young generation's growth once it is large enough (young-generation.ts); checked every 32 blobs. */
+  private readonly youngGeneration: () => void;
+  private blobsRead = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly options: HistoryOptions,
+    readonly skipped: SkipList,
+    private readonly head: string | undefined,
+    private readonly commitsWalked: () => number,
+  ) {
+    this.profiles = pathProfiles(options.settings);
+    this.pool = new HistoryBlobPool<BlobTag>(dir, options.settings, (tag, size, outcome) => this.apply(tag, size, outcome), options.revealSecrets, options.parallel);
+    this.youngGeneration = capYoungGeneration(process.execArgv, process.env);
+  }
+
+  knowSizes(oversized: ReadonlyMap<string, number>, present: ObjectIdMap<never> | undefined): void {
+    this.oversized = oversized;
+    this.present = present;
+  }
+
+  /**
+   * One line of the walk (or of a listing, with no `intro`): the pair is asked for the first time
+   * it is met; later, the commit that brought it in is noted if it has findings, or kept on its
+   * tag while its scan is pending. A clean pair costs two lookups.
+   */
+  meet(oid: string, path: string, profile: number, intro: Intro | undefined, wanted: Wanted[]): void {
+    const first = this.seen.get(oid);
+    if (first === undefined && this.present && this.present.get(oid) === undefined) {
+      this.notFetched++;
+      this.seen.set(detached(oid), SKIPPED_BLOB);
+      return;
+    }
+    if (first === undefined) {
+      const own = detached(oid);
+      this.seen.set(own, this.ask({ oid: own, path: detached(path), profile, seq: this.pool.reserve(), intros: intro && [intro] }, wanted));
+      return;
+    }
+    if (first === SKIPPED_BLOB) return;
+    let state = first;
+    let key: string | undefined;
+    if (profileOf(first) !== profile) {
+      key = hitKey(oid, profile);
+      const also = this.alsoAs.get(key);
+      if (also === undefined) {
+        const own = detached(oid);
+        this.alsoAs.set(hitKey(own, profile), this.ask({ oid: own, path: detached(path), profile, again: true, seq: this.pool.reserve(), intros: intro && [intro] }, wanted));
+        return;
+      }
+      state = also;
+    }
+    if (!intro) return;
+    if (typeof state === 'object') (state.intros ??= []).push(intro);
+    else if (state !== profile) noteIntro(this.hits.get(key ?? hitKey(oid, profile))!, intro);
+  }
+
+  /** Asks for a (blob, profile) pair (into `wanted`), or names it too large unread. */
+  private ask(tag: BlobTag, wanted: Wanted[]): BlobTag {
+    const size = this.oversized.get(tag.oid);
+    if (size === undefined || readsInPieces(tag.path, size)) wanted.push({ oid: tag.oid, tag });
+    else this.pool.settle(tag.seq, tag, this.tooLarge(tag, size));
+    return tag;
+  }
+
+  /** A blob from the reader: to the pool to scan, or settled unread (git could not give it, or it was over max-file-size). */
+  received(blob: BlobResult<BlobTag>): void {
+    if ((++this.blobsRead & 31) === 0) this.youngGeneration();
+    if (blob.ok) this.pool.add(blob.tag.seq, blob.tag, blob.bytes);
+    else if (blob.size === undefined) this.pool.settle(blob.tag.seq, blob.tag, { scanned: false, unreadable: blob.reason });
+    else this.pool.settle(blob.tag.seq, blob.tag, largeOutcome(blob.tag, this.tooLarge(blob.tag, blob.size)));
+  }
+
+  /** A blob over max-file-size, as it starts to stream: read in pieces (`largeOutcome`) unless `readsInPieces` says no. */
+  largeBlob(tag: BlobTag, size: number): ((bytes: Uint8Array) => void) | undefined {
+    if (!readsInPieces(tag.path, size)) return undefined;
+    const { settings, revealSecrets } = this.options;
+    const pieces = new PieceScanner(tag.path, settings, undefined, revealSecrets);
+    // Salted entries: which secrets they accepted is what a scan without them finds besides
+    // (history-blob.ts, `acceptedFingerprints`; the bytes cannot be read twice).
+    const unsalted = settings.salted?.length ? new PieceScanner(tag.path, { ...settings, salted: [] }) : undefined;
+    tag.pieces = pieces; // new ones if git died half-way and sends the blob again
+    tag.unsalted = unsalted;
+    return (bytes) => {
+      pieces.push(bytes);
+      unsalted?.push(bytes);
+    };
+  }
+
+  private tooLarge(tag: BlobTag, size: number): { scanned: false; skipped: Skipped } {
+    return { scanned: false, skipped: { path: tag.path, reason: 'too-large', detail: `blob ${tag.oid.slice(0, 12)}: ${size} bytes exceeds max-file-size ${this.options.settings.maxFileSize}` } };
+  }
+
+  /** A blob's outcome, in the order the blobs were asked for (history-pool.ts). */
+  private apply(tag: BlobTag, size: number, outcome: PoolOutcome): void {
+    const { oid, path, profile } = tag;
+    if (!outcome.scanned) {
+      // Unreadable, binary or too large: the same under any path, so listed once.
+      const listed = this.seen.get(oid) === SKIPPED_BLOB;
+      this.seen.set(oid, SKIPPED_BLOB);
+      if (!listed) this.skipped.add('unreadable' in outcome ? { path, reason: 'unreadable', detail: outcome.unreadable } : outcome.skipped);
+      this.progress();
+      return;
+    }
+    if (outcome.readInPieces) {
+      // Over max-file-size, scanned for secrets in pieces: named as such, not counted as a blob read whole.
+      if (!tag.again) this.skipped.add(outcome.readInPieces);
+    } else if (!tag.again) {
+      this.blobs++;
+      this.blobBytes += size;
+    }
+    if (outcome.baselined) for (const fingerprint of outcome.baselined) if (this.baselined.size < MAX_BASELINED) this.baselined.add(fingerprint);
+    let state = profile;
+    if (outcome.findings) {
+      const hit: BlobHit = { oid, profile, findings: outcome.findings, others: [] };
+      for (const intro of tag.intros ?? []) noteIntro(hit, intro);
+      this.hits.set(hitKey(oid, profile), hit);
+      if (this.head && !this.atHeadAsked) {
+        this.atHeadAsked = blobsAt(this.dir, this.head, this.profiles);
+        this.atHeadAsked.catch(() => undefined); // awaited by historyFindings unless the scan fails first
+      }
+      state = found(profile);
+    }
+    if (!tag.again) {
+      if (this.seen.get(oid) !== SKIPPED_BLOB) this.seen.set(oid, state);
+    } else this.alsoAs.set(hitKey(oid, profile), state);
+    this.progress();
+  }
+
+  private progress(): void {
+    this.options.onProgress?.({ commits: this.commitsWalked(), blobs: this.blobs, bytes: this.blobBytes, skipped: this.skipped.size });
+  }
+
+  /** An object the listing names and git cannot give (a damaged or partial clone). */
+  noteMissing(oid: string, path: string): void {
+    if (this.missing.size < MAX_SKIPPED_LISTED) this.missing.set(oid, path);
+    else if (!this.missing.has(oid)) this.missingUnlisted++;
+  }
+
+  /** Names what was not read: the blobs a partial clone lacks, and the objects git could not give. */
+  nameUnread(): void {
+    const { skipped } = this;
+    if (this.notFetched > 0) {
+      skipped.add({ path: '(history)', reason: 'unreadable', detail: `partial clone: ${this.notFetched} blob(s) it has not fetched were not scanned (git fetches them on demand; a scan does not). Scan a full clone, without --filter, to read them` }, true);
+    }
+    for (const [oid, path] of this.missing) {
+      skipped.add({ path: path || `object ${oid.slice(0, 12)}`, reason: 'unreadable', detail: `object ${oid.slice(0, 12)} missing or unreadable (partial or damaged clone)` });
+    }
+    skipped.addUnlisted(this.missingUnlisted);
   }
 }
 
