@@ -61087,6 +61087,7 @@ async function scanCommitRange(dir, range2, settings, revealSecrets, fetching = 
       secrets.startCommit();
     } else reader.push(line);
   }
+  reader.end();
   await binaries.read();
   if (binaries.unread > 0) secrets.notes.push(`${binaries.unread} binary change(s) past the first ${MAX_BINARY_READS} were not read back from git (a UTF-16 file, or text that .gitattributes marks binary, among them would not be checked commit by commit).`);
   if (failure && !fetching && LAZY_FETCH_REFUSED.test(failure)) {
