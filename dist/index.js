@@ -48958,6 +48958,7 @@ function nameFindings(built, content, lines, candidates, settings, file) {
     }
     const contentKey = settings.contentKey ?? EPHEMERAL_KEY;
     b.finding.contentId = mode.kind === "keyed" && mode.key === contentKey ? b.finding.fingerprint : keyedIdOf(b, contentKey);
+    if (b.parts.length > 1) b.finding.partIds = b.parts.map((part) => keyedFingerprint(contentKey, part.detector.id, part.secret));
     if (settings.legacyFingerprints) b.finding.previousFingerprint = legacyFingerprint(b.detector, b.secret);
     if (settings.hashSalt) b.finding.saltedHash = saltedSecretHash(settings.hashSalt.salt, settings.hashSalt.cost, b.detector, b.secret);
   }
@@ -61009,22 +61010,45 @@ var CommitSecrets = class {
   }
 };
 function mergeCommitSecrets(result, commitFindings, options) {
-  if (commitFindings.length === 0) return result;
-  const byFingerprint = new Map(commitFindings.map((f) => [sameSecret(f), f]));
-  const netFingerprints = /* @__PURE__ */ new Set();
+  const fromCommits = commitFindings.filter((f) => f.commit !== void 0);
+  if (fromCommits.length === 0) return result;
+  const holders = byKey(fromCommits);
+  const order = new Map(fromCommits.map((f, i) => [f, i]));
+  const joined = /* @__PURE__ */ new Set();
   const findings = result.findings.map((f) => {
-    const fromCommit = f.rule.startsWith("secret/") ? byFingerprint.get(sameSecret(f)) : void 0;
-    if (!fromCommit?.commit) return f;
-    netFingerprints.add(sameSecret(f));
-    return { ...f, commit: fromCommit.commit, presentAtHead: true };
+    if (!f.rule.startsWith("secret/")) return f;
+    let oldest;
+    for (const key of secretKeys(f)) {
+      for (const c of holders.get(key) ?? []) {
+        joined.add(c);
+        if (oldest === void 0 || order.get(c) < order.get(oldest)) oldest = c;
+      }
+    }
+    return oldest ? { ...f, commit: oldest.commit, presentAtHead: true } : f;
   });
-  for (const f of commitFindings) {
-    if (netFingerprints.has(sameSecret(f)) || !f.commit) continue;
+  const reported = /* @__PURE__ */ new Set();
+  for (const f of fromCommits) {
+    if (joined.has(f)) continue;
+    const keys = secretKeys(f);
+    const again = keys.some((key) => reported.has(key));
+    for (const key of keys) reported.add(key);
+    if (again) continue;
     if (f.presentAtHead) findings.push(f);
     else findings.push({ ...f, presentAtHead: false, message: `${f.message} \u2014 ${removedNote(f.commit, options)}` });
   }
   findings.sort(compareFindings2);
   return { ...result, findings };
+}
+function byKey(findings) {
+  const holders = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    for (const key of secretKeys(f)) {
+      const list = holders.get(key);
+      if (list === void 0) holders.set(key, [f]);
+      else if (list[list.length - 1] !== f) list.push(f);
+    }
+  }
+  return holders;
 }
 function removedNote(commit, options) {
   const url = options.commitUrl ? ` (${options.commitUrl(commit.sha)})` : "";
@@ -61047,6 +61071,9 @@ function mergeHistory(tree, history) {
 function sameSecret(f) {
   return f.contentId ?? f.fingerprint;
 }
+function secretKeys(f) {
+  return f.partIds === void 0 ? [sameSecret(f)] : [sameSecret(f), ...f.partIds];
+}
 
 // src/workspace/commits.ts
 var MAX_BINARY_READS = 500;
@@ -61054,7 +61081,7 @@ async function scanCommitRange(dir, range2, settings, revealSecrets, fetching = 
   for (const sha of [range2.base, range2.head]) if (!/^[0-9a-f]{7,64}$/i.test(sha)) throw new UsageError(`not a commit id: "${sha}"`);
   const secrets = new CommitSecrets(settings, revealSecrets);
   const env = fetching ? gitEnv({ GIT_NO_LAZY_FETCH: "0" }) : void 0;
-  const args = ["log", "--reverse", "-p", "--full-index", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", "--relative", "--format=%x01%H %aI %an", `${range2.base}..${range2.head}`, "--"];
+  const args = ["log", "--reverse", "-p", `-U${DEFAULT_PAIR_WITHIN}`, "--full-index", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", "--relative", "--format=%x01%H %aI %an", `${range2.base}..${range2.head}`, "--"];
   let commit;
   const binaries = new BinaryChanges(dir, settings, secrets);
   const reader = new UnifiedDiffReader(

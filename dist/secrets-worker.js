@@ -9711,6 +9711,7 @@ function nameFindings(built, content, lines, candidates, settings2, file) {
     }
     const contentKey = settings2.contentKey ?? EPHEMERAL_KEY;
     b.finding.contentId = mode.kind === "keyed" && mode.key === contentKey ? b.finding.fingerprint : keyedIdOf(b, contentKey);
+    if (b.parts.length > 1) b.finding.partIds = b.parts.map((part) => keyedFingerprint(contentKey, part.detector.id, part.secret));
     if (settings2.legacyFingerprints) b.finding.previousFingerprint = legacyFingerprint(b.detector, b.secret);
     if (settings2.hashSalt) b.finding.saltedHash = saltedSecretHash(settings2.hashSalt.salt, settings2.hashSalt.cost, b.detector, b.secret);
   }

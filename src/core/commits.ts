@@ -74,25 +74,58 @@ export interface CommitMergeOptions {
  * is reported anyway, naming the commit, because the commit still carries it: the fix is rotation.
  * A commit secret marked `presentAtHead: true` (the App reads that from git: src/workspace/commits.ts
  * `secretsAtHead`) is at its head place already and is reported as it is.
+ *
+ * Findings are joined on any id they share (`secretKeys`): a pair and either of its halves are one
+ * credential. A commit that adds an AWS secret key five lines under a key id the file already held
+ * shows git's context around it, not the key id: the commit finds the secret key alone, the net
+ * change (the whole file) finds the pair. Each net finding takes the oldest commit of those it
+ * joins, and the commit findings the net change does not hold are reported once per credential,
+ * the oldest first (`commitFindings` come oldest first, as CommitSecrets keeps them).
  */
 export function mergeCommitSecrets(result: ScanResult, commitFindings: readonly Finding[], options: CommitMergeOptions): ScanResult {
-  if (commitFindings.length === 0) return result;
-  const byFingerprint = new Map(commitFindings.map((f) => [sameSecret(f), f]));
-  const netFingerprints = new Set<string>();
+  const fromCommits = commitFindings.filter((f) => f.commit !== undefined);
+  if (fromCommits.length === 0) return result;
+  const holders = byKey(fromCommits);
+  const order = new Map(fromCommits.map((f, i) => [f, i]));
+  const joined = new Set<Finding>();
   const findings = result.findings.map((f) => {
-    const fromCommit = f.rule.startsWith('secret/') ? byFingerprint.get(sameSecret(f)) : undefined;
-    if (!fromCommit?.commit) return f;
-    netFingerprints.add(sameSecret(f));
-    return { ...f, commit: fromCommit.commit, presentAtHead: true };
+    if (!f.rule.startsWith('secret/')) return f;
+    let oldest: Finding | undefined;
+    for (const key of secretKeys(f)) {
+      for (const c of holders.get(key) ?? []) {
+        joined.add(c);
+        if (oldest === undefined || order.get(c)! < order.get(oldest)!) oldest = c;
+      }
+    }
+    return oldest ? { ...f, commit: oldest.commit, presentAtHead: true } : f;
   });
-  for (const f of commitFindings) {
-    if (netFingerprints.has(sameSecret(f)) || !f.commit) continue;
+  // The rest, one per credential: a finding is left out when an older one shares an id with it.
+  const reported = new Set<string>();
+  for (const f of fromCommits) {
+    if (joined.has(f)) continue;
+    const keys = secretKeys(f);
+    const again = keys.some((key) => reported.has(key));
+    for (const key of keys) reported.add(key);
+    if (again) continue;
     // Known to be still at the head (read from git: the net result did not see its file), at its place there.
     if (f.presentAtHead) findings.push(f);
-    else findings.push({ ...f, presentAtHead: false, message: `${f.message} — ${removedNote(f.commit, options)}` });
+    else findings.push({ ...f, presentAtHead: false, message: `${f.message} — ${removedNote(f.commit!, options)}` });
   }
   findings.sort(compareFindings);
   return { ...result, findings };
+}
+
+/** Each id of `findings` (`secretKeys`) to the findings holding it, in their order. */
+function byKey(findings: readonly Finding[]): Map<string, Finding[]> {
+  const holders = new Map<string, Finding[]>();
+  for (const f of findings) {
+    for (const key of secretKeys(f)) {
+      const list = holders.get(key);
+      if (list === undefined) holders.set(key, [f]);
+      else if (list[list.length - 1] !== f) list.push(f);
+    }
+  }
+  return holders;
 }
 
 function removedNote(commit: CommitRef, options: CommitMergeOptions): string {
@@ -125,4 +158,12 @@ export function mergeHistory(tree: ScanResult, history: ScanResult): ScanResult 
  */
 export function sameSecret(f: Finding): string {
   return f.contentId ?? f.fingerprint;
+}
+
+/**
+ * Every id `f` is known by: `sameSecret`, and for a pair its halves' (`Finding.partIds`). Two
+ * findings that share one are the same credential, whole or in part.
+ */
+export function secretKeys(f: Finding): string[] {
+  return f.partIds === undefined ? [sameSecret(f)] : [sameSecret(f), ...f.partIds];
 }

@@ -116,6 +116,13 @@ export interface Finding {
    * when published fingerprints are location-based.
    */
   contentId?: string;
+  /**
+   * INTERNAL, never rendered: a pair finding's halves' content ids, each as the half alone would
+   * have it (an AWS key id and its secret key). A commit that adds a secret key near a key id the
+   * file already held shows only the half it added: the range and the head then name one
+   * credential by two ids, and these join them (src/core/commits.ts, `secretKeys`).
+   */
+  partIds?: string[];
   /** Secrets only: detector id and redacted value (prefix + at most 4 chars). */
   detector?: string;
   redacted?: string;

@@ -1,11 +1,11 @@
-import { CommitSecrets, mergeCommitSecrets, sameSecret } from '../core/commits.js';
+import { CommitSecrets, mergeCommitSecrets } from '../core/commits.js';
 import { linesAddedSince } from '../core/diff/new-lines.js';
 import { isSkipped, toSourceFile } from '../core/source.js';
 import type { CommitRef, Finding, ScanResult, ScanSettings, SecretSink } from '../core/types.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { getFileBytes } from './contents.js';
 import { readPatch } from './patch.js';
-import { ensureRange, scanCommitRange, secretsAtHead } from '../workspace/commits.js';
+import { ensureRange, headFindingOf, scanCommitRange, secretsAtHead } from '../workspace/commits.js';
 import { withClone } from '../workspace/git-clone.js';
 import { code } from '../core/report/escape.js';
 import { KNOWN_BINARY_NAME } from '../core/secrets/pieces.js';
@@ -85,7 +85,7 @@ export async function readRangeCommits(
       const found = secrets.findings();
       const atHead = await secretsAtHead(dir, range.head, found, settings, range.base).catch(() => new Map<string, Finding>());
       const findings = found.map((f): Finding => {
-        const there = atHead.get(sameSecret(f));
+        const there = headFindingOf(atHead, f);
         return there ? { ...there, commit: f.commit, presentAtHead: true } : { ...f, presentAtHead: false };
       });
       return { findings, commits: secrets.commits, note, scope, htmlUrl: access.htmlUrl };

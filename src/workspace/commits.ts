@@ -1,4 +1,4 @@
-import { CommitSecrets, MAX_COMMIT_SECRETS, sameSecret } from '../core/commits.js';
+import { CommitSecrets, MAX_COMMIT_SECRETS, secretKeys } from '../core/commits.js';
 import type { CommitRef, Finding, ScanSettings, SecretSink } from '../core/types.js';
 import { patchView, UnifiedDiffReader } from '../core/diff/unified.js';
 import { UsageError } from './errors.js';
@@ -8,6 +8,7 @@ import { toSourceFile } from '../core/source.js';
 import { isIgnored } from '../core/scan.js';
 import { MAX_STREAMED_BYTES, patchInPieces, PieceScanner } from '../core/secrets/pieces.js';
 import { scanSecrets } from '../core/secrets/engine.js';
+import { DEFAULT_PAIR_WITHIN } from '../core/secrets/pairing.js';
 
 /** Binary changes read back in one range, at most: each costs git a blob or two. */
 export const MAX_BINARY_READS = 500;
@@ -25,7 +26,10 @@ export async function scanCommitRange(dir: string, range: { base: string; head: 
   const secrets = new CommitSecrets(settings, revealSecrets);
   // git's own lazy fetching, off by default (gitEnv), on for the second try in a partial clone.
   const env = fetching ? gitEnv({ GIT_NO_LAZY_FETCH: '0' }) : undefined;
-  const args = ['log', '--reverse', '-p', '--full-index', '--no-renames', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', '--relative', '--format=%x01%H %aI %an', `${range.base}..${range.head}`, '--'];
+  // Context lines as far as a pair's halves may lie apart (DEFAULT_PAIR_WITHIN), not git's 3: an AWS
+  // secret key a commit adds 4 or 5 lines under the key id is then seen with it, as a whole-file
+  // scan sees them (test/integration/commit-pairs.test.ts).
+  const args = ['log', '--reverse', '-p', `-U${DEFAULT_PAIR_WITHIN}`, '--full-index', '--no-renames', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', '--relative', '--format=%x01%H %aI %an', `${range.base}..${range.head}`, '--'];
   let commit: CommitRef | undefined;
   // The blobs of a change git calls binary are read after `git log -p` read them, so they are here.
   const binaries = new BinaryChanges(dir, settings, secrets);
@@ -154,8 +158,8 @@ export const MAX_HEAD_FILES = MAX_COMMIT_SECRETS;
 const LS_TREE_ARGUMENTS = 64 * 1024;
 
 /**
- * Which of a range's commit secrets are still at `head`, and where they are there, keyed by
- * `sameSecret`. Each file a secret was found in is read at `head` and scanned whole (a file over
+ * Which of a range's commit secrets are still at `head`, and where they are there, keyed by each
+ * of their ids (`secretKeys`; look one up with `headFindingOf`). Each file a secret was found in is read at `head` and scanned whole (a file over
  * max-file-size in pieces as git streams it). With `base` (the range's start), a secret not found
  * in its own file is looked for in the other files the range changed, as they are at `head`: a
  * file renamed or moved in the range (`git mv`), or a value moved to another file, is found at its
@@ -169,7 +173,7 @@ export async function secretsAtHead(dir: string, head: string, findings: readonl
   const own = [...new Set(secrets.map((f) => f.file))].slice(0, MAX_HEAD_FILES);
   if (own.length === 0) return atHead;
   await scanAtHead(dir, head, own, settings, atHead);
-  if (base === undefined || secrets.every((f) => atHead.has(sameSecret(f)))) return atHead;
+  if (base === undefined || secrets.every((f) => headFindingOf(atHead, f) !== undefined)) return atHead;
   // Some secret is not in its own file at the head: the other files the range changed, as they are there.
   // If git cannot list them, what was found in the secrets' own files stands.
   const read = new Set(own);
@@ -179,7 +183,20 @@ export async function secretsAtHead(dir: string, head: string, findings: readonl
   return atHead;
 }
 
-/** Reads `files` at `head` and notes the secrets in them into `atHead` (the first place of each). */
+/**
+ * Where `secretsAtHead` found `f` at the head: under any of its ids (`secretKeys`), so a secret key
+ * a commit added alone is found in the pair it makes at the head with a key id beside it, and a
+ * pair a commit added is found where one of its halves still is.
+ */
+export function headFindingOf(atHead: ReadonlyMap<string, Finding>, f: Finding): Finding | undefined {
+  for (const key of secretKeys(f)) {
+    const there = atHead.get(key);
+    if (there !== undefined) return there;
+  }
+  return undefined;
+}
+
+/** Reads `files` at `head` and notes the secrets in them into `atHead` under each of their ids (the first place of each). */
 async function scanAtHead(dir: string, head: string, files: readonly string[], settings: ScanSettings, atHead: Map<string, Finding>): Promise<void> {
   const blobs: { oid: string; tag: string }[] = [];
   for (let from = 0; from < files.length; ) {
@@ -198,7 +215,7 @@ async function scanAtHead(dir: string, head: string, files: readonly string[], s
   const note = (found: readonly Finding[] | undefined) => {
     for (const f of found ?? []) {
       if (!f.rule.startsWith('secret/') || settings.ignoreLocations?.has(`${f.file}:${f.line}`)) continue;
-      if (!atHead.has(sameSecret(f))) atHead.set(sameSecret(f), f);
+      for (const key of secretKeys(f)) if (!atHead.has(key)) atHead.set(key, f);
     }
   };
   let pieces: PieceScanner | undefined;

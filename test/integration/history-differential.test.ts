@@ -21,6 +21,7 @@ import { sameSecret } from '../../src/core/commits.js';
 import { defaultSettings } from '../../src/core/types.js';
 import { scanHistory } from '../../src/workspace/history.js';
 import { HistoryRepo } from '../support/history-repo.js';
+import { pick, variant } from '../support/random-edits.js';
 
 /** One line of each of many detectors' samples: the values the histories carry. */
 const SAMPLES = allDetectors.filter((_, i) => i % 19 === 0).flatMap((d) => d.samples.positive.slice(0, 1).map((p) => p.text.split('\n')[0]));
@@ -41,25 +42,8 @@ const FILES = [
   { path: 'config/app.env', lines: 40 }, // under the size a version is kept at
 ];
 
-function pick<T>(next: () => number, list: readonly T[]): T {
-  return list[Math.floor(next() * list.length)];
-}
-
 function fillerLine(next: () => number, n: number): string {
   return next() < 0.9 ? `var v${n} = function (a) { return a * ${n} + ${Math.floor(next() * 1000)}; };` : pick(next, FILLER);
-}
-
-/**
- * A sample line with one letter or digit changed to another of its kind: often a new value of the
- * same detector, sometimes one its checksum or filters reject.
- */
-function variant(next: () => number, line: string): string {
-  const spots = [...line.matchAll(/[A-Za-z0-9]/g)].map((m) => m.index);
-  if (spots.length === 0) return line;
-  const at = pick(next, spots);
-  const c = line[at];
-  const set = /[0-9]/.test(c) ? '0123456789' : /[a-z]/.test(c) ? 'abcdefghijklmnopqrstuvwxyz' : 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-  return line.slice(0, at) + pick(next, [...set]) + line.slice(at + 1);
 }
 
 const SAMPLE_SET = new Set(SAMPLES);

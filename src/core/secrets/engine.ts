@@ -354,6 +354,8 @@ function nameFindings(built: Built[], content: TextSlices, lines: LineIndex, can
     const contentKey = settings.contentKey ?? EPHEMERAL_KEY;
     // The same HMAC when both keys are one (history and commit scans' default): computed once.
     b.finding.contentId = mode.kind === 'keyed' && mode.key === contentKey ? b.finding.fingerprint : keyedIdOf(b, contentKey);
+    // A pair's halves by the ids each has alone (`Finding.partIds`); pairs are few, so computed here.
+    if (b.parts.length > 1) b.finding.partIds = b.parts.map((part) => keyedFingerprint(contentKey, part.detector.id, part.secret));
     if (settings.legacyFingerprints) b.finding.previousFingerprint = legacyFingerprint(b.detector, b.secret);
     if (settings.hashSalt) b.finding.saltedHash = saltedSecretHash(settings.hashSalt.salt, settings.hashSalt.cost, b.detector, b.secret);
   }
