@@ -61012,58 +61012,63 @@ var CommitSecrets = class {
 function mergeCommitSecrets(result, commitFindings, options) {
   const fromCommits = commitFindings.filter((f) => f.commit !== void 0);
   if (fromCommits.length === 0) return result;
-  const holders = byKey(fromCommits);
-  const order = new Map(fromCommits.map((f, i) => [f, i]));
-  const joined = /* @__PURE__ */ new Set();
-  const findings = result.findings.map((f) => {
-    if (!f.rule.startsWith("secret/")) return f;
-    let oldest;
-    for (const key of secretKeys(f)) {
-      for (const c of holders.get(key) ?? []) {
-        joined.add(c);
-        if (oldest === void 0 || order.get(c) < order.get(oldest)) oldest = c;
-      }
-    }
-    return oldest ? { ...f, commit: oldest.commit, presentAtHead: true } : f;
-  });
-  const reported = /* @__PURE__ */ new Set();
-  for (const f of fromCommits) {
-    if (joined.has(f)) continue;
-    const keys = secretKeys(f);
-    const again = keys.some((key) => reported.has(key));
-    for (const key of keys) reported.add(key);
-    if (again) continue;
+  const { findings, rest } = joinOnKeys(result.findings, fromCommits, (f, oldest) => ({ ...f, commit: oldest.commit, presentAtHead: true }));
+  for (const f of rest) {
     if (f.presentAtHead) findings.push(f);
     else findings.push({ ...f, presentAtHead: false, message: `${f.message} \u2014 ${removedNote(f.commit, options)}` });
   }
   findings.sort(compareFindings2);
   return { ...result, findings };
 }
-function byKey(findings) {
+function joinOnKeys(current, older, join9) {
   const holders = /* @__PURE__ */ new Map();
-  for (const f of findings) {
+  older.forEach((f, i) => {
     for (const key of secretKeys(f)) {
       const list = holders.get(key);
-      if (list === void 0) holders.set(key, [f]);
-      else if (list[list.length - 1] !== f) list.push(f);
+      if (list === void 0) holders.set(key, [i]);
+      else if (list[list.length - 1] !== i) list.push(i);
     }
-  }
-  return holders;
+  });
+  const joined = /* @__PURE__ */ new Set();
+  const findings = current.map((f) => {
+    if (!f.rule.startsWith("secret/")) return f;
+    let oldest = -1;
+    for (const key of secretKeys(f)) {
+      for (const i of holders.get(key) ?? []) {
+        joined.add(i);
+        if (oldest < 0 || i < oldest) oldest = i;
+      }
+    }
+    return oldest < 0 ? f : join9(f, older[oldest]);
+  });
+  const groupOf = /* @__PURE__ */ new Map();
+  const groups2 = [];
+  older.forEach((f, i) => {
+    if (joined.has(i)) return;
+    const keys = secretKeys(f);
+    const found2 = [...new Set(keys.map((key) => groupOf.get(key)).filter((g) => g !== void 0))];
+    const group2 = found2[0] ?? [];
+    if (found2.length === 0) groups2.push(group2);
+    for (const other of found2.slice(1)) group2.push(...other.splice(0));
+    group2.push(i);
+    for (const member of group2) for (const key of secretKeys(older[member])) groupOf.set(key, group2);
+  });
+  const rest = groups2.filter((group2) => group2.length > 0).map((group2) => {
+    const first = older[Math.min(...group2)];
+    const level = group2.map((i) => older[i].level).reduce((a, b) => LEVEL_RANK[b] > LEVEL_RANK[a] ? b : a);
+    const present = group2.some((i) => older[i].presentAtHead === true);
+    return group2.length === 1 ? first : { ...first, level, ...present ? { presentAtHead: true } : {} };
+  });
+  return { findings, rest };
 }
+var LEVEL_RANK = { info: 0, notice: 1, warning: 2, error: 3 };
 function removedNote(commit, options) {
   const url = options.commitUrl ? ` (${options.commitUrl(commit.sha)})` : "";
   return `added in commit ${commit.sha.slice(0, 7)}${url} by ${commit.author} and removed later in this ${options.scope}; it is still in the ${options.scope}'s commits, so removing the line is not enough: rotate the credential`;
 }
 function mergeHistory(tree, history) {
-  const byFingerprint = new Map(history.findings.map((f) => [sameSecret(f), f]));
-  const seen = /* @__PURE__ */ new Set();
-  const findings = tree.findings.map((f) => {
-    const old = f.rule.startsWith("secret/") ? byFingerprint.get(sameSecret(f)) : void 0;
-    if (!old) return f;
-    seen.add(sameSecret(f));
-    return { ...f, commit: old.commit, presentAtHead: true, ...old.otherLocations ? { otherLocations: old.otherLocations } : {} };
-  });
-  for (const f of history.findings) if (!seen.has(sameSecret(f))) findings.push(f);
+  const { findings, rest } = joinOnKeys(tree.findings, history.findings, (f, old) => ({ ...f, commit: old.commit, presentAtHead: true, ...old.otherLocations ? { otherLocations: old.otherLocations } : {} }));
+  findings.push(...rest);
   findings.sort(compareFindings2);
   const baselined = [.../* @__PURE__ */ new Set([...tree.baselined ?? [], ...history.baselined ?? []])];
   return { ...tree, findings, skipped: [...tree.skipped, ...history.skipped], ...baselined.length > 0 ? { baselined } : {} };
@@ -63083,6 +63088,10 @@ function mergeByFingerprint(hits, atHead, haveHead, notes, stashCommits) {
       groups2.set(sameSecret(finding), group2);
     }
   }
+  const presentIds = /* @__PURE__ */ new Set();
+  if (haveHead) {
+    for (const hit of hits) if (atHead.get(hit.oid)?.has(hit.profile) === true) for (const f of hit.findings) for (const key of secretKeys(f)) presentIds.add(key);
+  }
   const out = [];
   for (const group2 of groups2.values()) {
     group2.sort((a, b) => {
@@ -63092,7 +63101,7 @@ function mergeByFingerprint(hits, atHead, haveHead, notes, stashCommits) {
       return x.time - y.time || y.order - x.order || (x.path < y.path ? -1 : x.path > y.path ? 1 : a.finding.line - b.finding.line);
     });
     const { hit, finding } = group2[0];
-    const present = haveHead ? group2.some((g) => atHead.get(g.hit.oid)?.has(g.hit.profile) === true) : void 0;
+    const present = haveHead ? secretKeys(finding).some((key) => presentIds.has(key)) : void 0;
     const others = [];
     let total = 0;
     for (const g of group2) {

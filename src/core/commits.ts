@@ -85,28 +85,8 @@ export interface CommitMergeOptions {
 export function mergeCommitSecrets(result: ScanResult, commitFindings: readonly Finding[], options: CommitMergeOptions): ScanResult {
   const fromCommits = commitFindings.filter((f) => f.commit !== undefined);
   if (fromCommits.length === 0) return result;
-  const holders = byKey(fromCommits);
-  const order = new Map(fromCommits.map((f, i) => [f, i]));
-  const joined = new Set<Finding>();
-  const findings = result.findings.map((f) => {
-    if (!f.rule.startsWith('secret/')) return f;
-    let oldest: Finding | undefined;
-    for (const key of secretKeys(f)) {
-      for (const c of holders.get(key) ?? []) {
-        joined.add(c);
-        if (oldest === undefined || order.get(c)! < order.get(oldest)!) oldest = c;
-      }
-    }
-    return oldest ? { ...f, commit: oldest.commit, presentAtHead: true } : f;
-  });
-  // The rest, one per credential: a finding is left out when an older one shares an id with it.
-  const reported = new Set<string>();
-  for (const f of fromCommits) {
-    if (joined.has(f)) continue;
-    const keys = secretKeys(f);
-    const again = keys.some((key) => reported.has(key));
-    for (const key of keys) reported.add(key);
-    if (again) continue;
+  const { findings, rest } = joinOnKeys(result.findings, fromCommits, (f, oldest) => ({ ...f, commit: oldest.commit, presentAtHead: true }));
+  for (const f of rest) {
     // Known to be still at the head (read from git: the net result did not see its file), at its place there.
     if (f.presentAtHead) findings.push(f);
     else findings.push({ ...f, presentAtHead: false, message: `${f.message} — ${removedNote(f.commit!, options)}` });
@@ -115,18 +95,59 @@ export function mergeCommitSecrets(result: ScanResult, commitFindings: readonly 
   return { ...result, findings };
 }
 
-/** Each id of `findings` (`secretKeys`) to the findings holding it, in their order. */
-function byKey(findings: readonly Finding[]): Map<string, Finding[]> {
-  const holders = new Map<string, Finding[]>();
-  for (const f of findings) {
+/**
+ * Joins `current` findings (a tree's or a net change's) with `older` ones (a range's commits or a
+ * history's, oldest first) on any id they share (`secretKeys`): each current secret finding that
+ * shares one with older findings is handed to `join` with the oldest of them. The older findings
+ * none joined come back one per credential: those that share ids, directly or through a pair, are
+ * one, reported by the oldest of them (its commit and its message agree), at the severest level
+ * among them, and present at the head if any is.
+ */
+function joinOnKeys(current: readonly Finding[], older: readonly Finding[], join: (f: Finding, oldest: Finding) => Finding): { findings: Finding[]; rest: Finding[] } {
+  const holders = new Map<string, number[]>();
+  older.forEach((f, i) => {
     for (const key of secretKeys(f)) {
       const list = holders.get(key);
-      if (list === undefined) holders.set(key, [f]);
-      else if (list[list.length - 1] !== f) list.push(f);
+      if (list === undefined) holders.set(key, [i]);
+      else if (list[list.length - 1] !== i) list.push(i);
     }
-  }
-  return holders;
+  });
+  const joined = new Set<number>();
+  const findings = current.map((f) => {
+    if (!f.rule.startsWith('secret/')) return f;
+    let oldest = -1;
+    for (const key of secretKeys(f)) {
+      for (const i of holders.get(key) ?? []) {
+        joined.add(i);
+        if (oldest < 0 || i < oldest) oldest = i;
+      }
+    }
+    return oldest < 0 ? f : join(f, older[oldest]);
+  });
+  // The rest, grouped: a finding joins every group it shares an id with (a pair joins its halves').
+  const groupOf = new Map<string, number[]>();
+  const groups: number[][] = [];
+  older.forEach((f, i) => {
+    if (joined.has(i)) return;
+    const keys = secretKeys(f);
+    const found = [...new Set(keys.map((key) => groupOf.get(key)).filter((g): g is number[] => g !== undefined))];
+    const group = found[0] ?? [];
+    if (found.length === 0) groups.push(group);
+    for (const other of found.slice(1)) group.push(...other.splice(0)); // emptied, left out below
+    group.push(i);
+    for (const member of group) for (const key of secretKeys(older[member])) groupOf.set(key, group);
+  });
+  // Each credential by its oldest finding (its commit and message agree), at the severest level among them.
+  const rest = groups.filter((group) => group.length > 0).map((group) => {
+    const first = older[Math.min(...group)];
+    const level = group.map((i) => older[i].level).reduce((a, b) => (LEVEL_RANK[b] > LEVEL_RANK[a] ? b : a));
+    const present = group.some((i) => older[i].presentAtHead === true);
+    return group.length === 1 ? first : { ...first, level, ...(present ? { presentAtHead: true } : {}) };
+  });
+  return { findings, rest };
 }
+
+const LEVEL_RANK: Record<Finding['level'], number> = { info: 0, notice: 1, warning: 2, error: 3 };
 
 function removedNote(commit: CommitRef, options: CommitMergeOptions): string {
   const url = options.commitUrl ? ` (${options.commitUrl(commit.sha)})` : '';
@@ -135,18 +156,12 @@ function removedNote(commit: CommitRef, options: CommitMergeOptions): string {
 
 /**
  * Joins a history scan with a tree scan: a secret both hold keeps the tree's finding and gains
- * the commit that introduced it; one only the history holds (removed since) is added as is.
+ * the commit that introduced it (the oldest, when the tree's pair was brought in half by half);
+ * one only the history holds (removed since) is added as is, once per credential (`joinOnKeys`).
  */
 export function mergeHistory(tree: ScanResult, history: ScanResult): ScanResult {
-  const byFingerprint = new Map(history.findings.map((f) => [sameSecret(f), f]));
-  const seen = new Set<string>();
-  const findings = tree.findings.map((f) => {
-    const old = f.rule.startsWith('secret/') ? byFingerprint.get(sameSecret(f)) : undefined;
-    if (!old) return f;
-    seen.add(sameSecret(f));
-    return { ...f, commit: old.commit, presentAtHead: true, ...(old.otherLocations ? { otherLocations: old.otherLocations } : {}) };
-  });
-  for (const f of history.findings) if (!seen.has(sameSecret(f))) findings.push(f);
+  const { findings, rest } = joinOnKeys(tree.findings, history.findings, (f, old) => ({ ...f, commit: old.commit, presentAtHead: true, ...(old.otherLocations ? { otherLocations: old.otherLocations } : {}) }));
+  findings.push(...rest);
   findings.sort(compareFindings);
   const baselined = [...new Set([...(tree.baselined ?? []), ...(history.baselined ?? [])])];
   return { ...tree, findings, skipped: [...tree.skipped, ...history.skipped], ...(baselined.length > 0 ? { baselined } : {}) };

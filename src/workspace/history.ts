@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { sameSecret } from '../core/commits.js';
+import { sameSecret, secretKeys } from '../core/commits.js';
 import { capYoungGeneration } from '../core/parallel/young-generation.js';
 import { activeDetectorCount } from '../core/secrets/engine.js';
 import { detached } from '../core/secrets/fingerprint.js';
@@ -860,6 +860,11 @@ function mergeByFingerprint(hits: BlobHit[], atHead: Map<string, Set<number>>, h
       groups.set(sameSecret(finding), group);
     }
   }
+  // Every id a file at the head holds, a pair's halves' included (`secretKeys`): a key id brought in
+  // alone and joined later by its secret key is still at the head, in the pair; a pair whose halves
+  // were moved apart is still there, as its halves.
+  const presentIds = new Set<string>();
+  if (haveHead) for (const hit of hits) if (atHead.get(hit.oid)?.has(hit.profile) === true) for (const f of hit.findings) for (const key of secretKeys(f)) presentIds.add(key);
   const out: Finding[] = [];
   for (const group of groups.values()) {
     group.sort((a, b) => {
@@ -870,7 +875,7 @@ function mergeByFingerprint(hits: BlobHit[], atHead: Map<string, Set<number>>, h
       return x.time - y.time || y.order - x.order || (x.path < y.path ? -1 : x.path > y.path ? 1 : a.finding.line - b.finding.line);
     });
     const { hit, finding } = group[0];
-    const present = haveHead ? group.some((g) => atHead.get(g.hit.oid)?.has(g.hit.profile) === true) : undefined;
+    const present = haveHead ? secretKeys(finding).some((key) => presentIds.has(key)) : undefined;
     const others: HistoryLocation[] = [];
     let total = 0;
     for (const g of group) {

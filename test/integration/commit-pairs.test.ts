@@ -14,12 +14,13 @@
  *   added in one commit and completed in another.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mergeCommitSecrets } from '../../src/core/commits.js';
+import { mergeCommitSecrets, mergeHistory } from '../../src/core/commits.js';
 import { readPatch } from '../../src/core/diff/unified.js';
 import { allDetectors } from '../../src/core/secrets/detectors/index.js';
 import { scanSecrets } from '../../src/core/secrets/engine.js';
 import { defaultSettings, type Finding, type ScanResult } from '../../src/core/types.js';
 import { headFindingOf, scanCommitRange, secretsAtHead } from '../../src/workspace/commits.js';
+import { scanHistory } from '../../src/workspace/history.js';
 import { scanDirectory } from '../../src/workspace/scan-dir.js';
 import { HistoryRepo } from '../support/history-repo.js';
 
@@ -165,5 +166,34 @@ describe('a pair and its halves across a pull request', () => {
     // The secret key was added and taken out; the key id was never part of the pull request.
     const secrets = secretsOf(result);
     expect(secrets.map((f) => [f.rule, f.presentAtHead, f.commit?.sha])).toEqual([['secret/aws-secret-access-key', false, added]]);
+  });
+});
+
+describe('a pair and its halves across a history (scan --history, the Action and the App with history: on)', () => {
+  it('a key id committed alone and joined later by its secret key: present at HEAD, and one finding with the tree, named with the older commit', async () => {
+    const repo = newRepo();
+    const first = repo.commit('Alice', '2025-03-01T10:00:00Z', { 'deploy/creds.env': envFile({ 10: KEY_ID }) });
+    const second = repo.commit('Bob', '2025-03-02T10:00:00Z', { 'deploy/creds.env': envFile({ 10: KEY_ID, 13: SECRET_KEY }) });
+    const { result: history } = await scanHistory(repo.dir, { settings });
+    // Each version's own findings: the key id alone, then the pair; the key id is still at HEAD, in the pair.
+    expect(secretsOf(history).map((f) => [f.rule, f.commit?.sha, f.presentAtHead])).toEqual([
+      ['secret/aws-access-key-id', first, true],
+      ['secret/aws-access-key-pair', second, true],
+    ]);
+    const { result: tree } = await scanDirectory(repo.dir, { settings });
+    const merged = secretsOf(mergeHistory(tree, history));
+    expect(merged.map((f) => [f.rule, f.line, f.commit?.sha, f.presentAtHead])).toEqual([['secret/aws-access-key-pair', 10, first, true]]);
+  });
+
+  it('a key id and the pair it made, both gone from HEAD: not present, and one finding with the tree, the oldest', async () => {
+    const repo = newRepo();
+    const first = repo.commit('Alice', '2025-03-01T10:00:00Z', { 'deploy/creds.env': envFile({ 10: KEY_ID }) });
+    repo.commit('Bob', '2025-03-02T10:00:00Z', { 'deploy/creds.env': envFile({ 10: KEY_ID, 13: SECRET_KEY }) });
+    repo.commit('Carol', '2025-03-03T10:00:00Z', { 'deploy/creds.env': null, 'README.md': '# app\n' });
+    const { result: history } = await scanHistory(repo.dir, { settings });
+    expect(secretsOf(history).map((f) => f.presentAtHead)).toEqual([false, false]);
+    const { result: tree } = await scanDirectory(repo.dir, { settings });
+    const merged = secretsOf(mergeHistory(tree, history));
+    expect(merged.map((f) => [f.rule, f.commit?.sha, f.presentAtHead])).toEqual([['secret/aws-access-key-id', first, false]]);
   });
 });

@@ -60,6 +60,25 @@ describe('mergeCommitSecrets', () => {
     expect(JSON.stringify(merged)).not.toContain(OTHER);
   });
 
+  it('findings of one credential (halves joined by a pair) are reported once: the oldest, at the severest level among them', () => {
+    const carol = { sha: 'c'.repeat(40), author: 'Carol', date: '2024-01-03T00:00:00Z' };
+    const secret = (rule: string, level: Finding['level'], commit: typeof alice, contentId: string, partIds?: string[]): Finding => ({ rule, level, file: 'deploy/creds.env', line: 10, column: 1, fingerprint: `fp-${contentId}`, contentId, message: rule, commit, ...(partIds ? { partIds } : {}) });
+    // A key id (Alice) and a secret key (Bob) added apart, then brought together as a pair (Carol): one credential, all removed.
+    const commits = [secret('secret/key-id', 'warning', alice, 'A'), secret('secret/secret-key', 'warning', bob, 'B'), secret('secret/key-pair', 'error', carol, 'P', ['A', 'B']), secret('secret/other', 'notice', bob, 'O')];
+    const merged = mergeCommitSecrets(result([]), commits, { scope: 'pull request' });
+    expect(merged.findings.map((f) => [f.rule, f.level, f.commit?.author, f.presentAtHead])).toEqual([
+      ['secret/key-id', 'error', 'Alice', false],
+      ['secret/other', 'notice', 'Bob', false],
+    ]);
+    expect(merged.findings[0].message).toContain('added in commit aaaaaaa by Alice');
+    // The pair still in the net change takes the oldest commit of the three, and none is reported apart.
+    const kept = mergeCommitSecrets(result([{ ...commits[2], commit: undefined }]), commits, { scope: 'pull request' });
+    expect(kept.findings.map((f) => [f.rule, f.commit?.author, f.presentAtHead])).toEqual([
+      ['secret/key-pair', 'Alice', true],
+      ['secret/other', 'Bob', false],
+    ]);
+  });
+
   it('no commit findings: the net result is returned unchanged', () => {
     const net = result([]);
     expect(mergeCommitSecrets(net, [], { scope: 'push' })).toBe(net);
