@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { allDetectors } from '../../../src/core/secrets/detectors/index.js';
 import { example, retarget, startApp, type RunningApp } from '../../support/app-harness.js';
 import { startGitHubDouble, type GitHubDouble } from '../../support/github-double/index.js';
 import { startGitHttpServer, type GitHttpServer } from '../../support/git-http-server.js';
@@ -92,6 +93,23 @@ describe('App: every commit of a pull request, read over git smart HTTP', () => 
     expect(readdirSync(cloneDir)).toEqual([]);
     double.assertNoViolations();
     assertNoLeak();
+  });
+
+  it('a key id added in one commit and its secret key four lines under it in the next: one pair, not its halves again as "removed later"', async () => {
+    const sample = (id: string) => allDetectors.find((d) => d.id === id)!.samples.positive[0].text;
+    const [keyId, secretKey] = [sample('aws-access-key-id'), sample('aws-secret-access-key')];
+    const env = (at: Record<number, string>) => Array.from({ length: 20 }, (_, i) => at[i + 1] ?? `SETTING_${i + 1}=${i + 1}`).join('\n') + '\n';
+    const { payload, commits } = openPull('feature/aws', [{ 'deploy/creds.env': env({ 10: keyId }) }, { 'deploy/creds.env': env({ 10: keyId, 14: secretKey }) }]);
+    expect((await app.deliver('pull_request', payload)).status).toBe(200);
+    const run = checkRunFor(commits[1]);
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    const secrets = run.annotations.filter((a) => a.title?.startsWith('secret/'));
+    // Before 2026-12-08: the pair, and the key id and the secret key each called "added … and removed later".
+    expect(secrets.map((a) => [a.title, a.path, a.start_line])).toEqual([['secret/aws-access-key-pair', 'deploy/creds.env', 10]]);
+    expect(JSON.stringify(run)).not.toContain('removed later');
+    const outgoing = double.requests.map((r) => JSON.stringify(r.body ?? '')).join('\n') + app.logs.join('\n');
+    for (const line of [keyId, secretKey]) expect(outgoing).not.toContain(line.slice(line.indexOf('=') + 1));
+    double.assertNoViolations();
   });
 
   /** 3,000 harmless files that sort before `zz/`, so GitHub's list of the PR's files ends before `zz/config.js`. */
