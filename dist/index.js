@@ -58595,7 +58595,7 @@ function compareFindings2(a, b) {
 import { execFile } from "node:child_process";
 
 // src/core/diff/unified.ts
-var INDEX_LINE = /^index ([0-9a-f]+)\.\.([0-9a-f]+)/;
+var INDEX_LINE = /^index ([0-9a-f]+)\.\.([0-9a-f]+)(?: ([0-7]{6}))?/;
 var HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 var UnifiedDiffReader = class {
   constructor(onFile, options = {}) {
@@ -58648,6 +58648,9 @@ var UnifiedDiffReader = class {
     } else if (line.startsWith("new file mode")) {
       file.status = "added";
       file.oldPath = void 0;
+      file.newMode = line.slice("new file mode ".length).trim();
+    } else if (line.startsWith("new mode ")) {
+      file.newMode = line.slice("new mode ".length).trim();
     } else if (line.startsWith("deleted file mode")) {
       file.status = "deleted";
       file.newPath = void 0;
@@ -58668,6 +58671,7 @@ var UnifiedDiffReader = class {
     } else if (line.startsWith("index ")) {
       const ids = INDEX_LINE.exec(line);
       if (ids) file.blobs = { old: ids[1], new: ids[2] };
+      if (ids?.[3] !== void 0) file.newMode = ids[3];
     }
   }
   /** Ends the input; returns nothing, files went to `onFile`. */
@@ -61088,14 +61092,20 @@ async function scanCommitRange(dir, range2, settings, revealSecrets, fetching = 
   const env = fetching ? gitEnv({ GIT_NO_LAZY_FETCH: "0" }) : void 0;
   const args = ["log", "--reverse", "-p", `-U${DEFAULT_PAIR_WITHIN}`, "--full-index", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/", "--relative", "--format=%x01%H %aI %an", `${range2.base}..${range2.head}`, "--"];
   let commit;
-  const binaries = new BinaryChanges(dir, settings, secrets);
+  const ordered = new InOrder(secrets);
+  const whole = new WholeFiles(dir, settings, ordered, revealSecrets);
+  const binaries = new BinaryChanges(dir, settings, ordered, revealSecrets);
   const reader = new UnifiedDiffReader(
     (file) => {
-      if (!commit || file.newPath === void 0 || file.oversized) return;
-      if (file.binary) return binaries.add(commit, file.newPath, file.blobs);
+      const path7 = file.newPath;
+      if (!commit || path7 === void 0 || file.oversized || file.newMode === "160000" || isIgnored(path7, settings)) return;
+      if (file.binary) return binaries.add(commit, path7, file.blobs);
       if (file.hunks.length === 0) return;
-      const view = patchView(file.hunks);
-      if (view.addedLines.size > 0) secrets.addFile(commit, { path: file.newPath, content: view.sparseContent, addedLines: view.addedLines });
+      const added = addedLineNumbers(file.hunks);
+      if (added.size === 0) return;
+      const blob = file.blobs?.new;
+      if (blob !== void 0 && !ZERO_ID.test(blob) && whole.want(commit, path7, blob, added, file.hunks)) return;
+      ordered.put(ordered.open(commit), fromPatch(path7, file.hunks, added, settings, revealSecrets));
     },
     {
       maxFileBytes: settings.maxFileSize,
@@ -61105,7 +61115,8 @@ async function scanCommitRange(dir, range2, settings, revealSecrets, fetching = 
         const at16 = commit;
         const path7 = file.newPath;
         if (!at16 || path7 === void 0 || isIgnored(path7, settings)) return void 0;
-        return patchInPieces(path7, settings, (found2) => secrets.addFindings(at16, found2), revealSecrets);
+        const slot = ordered.open(at16);
+        return patchInPieces(path7, settings, (found2) => ordered.put(slot, found2), revealSecrets);
       }
     }
   );
@@ -61113,15 +61124,23 @@ async function scanCommitRange(dir, range2, settings, revealSecrets, fetching = 
   for await (const line of gitLines(dir, args, (message) => failure = message, env)) {
     if (line.startsWith("")) {
       reader.end();
+      await whole.send();
       await binaries.read();
       const [sha, date] = line.slice(1).split(" ", 2);
       commit = { sha, date, author: line.slice(1 + sha.length + date.length + 2) };
       secrets.startCommit();
-    } else reader.push(line);
+    } else {
+      reader.push(line);
+      if (whole.waiting) await whole.send();
+    }
   }
   reader.end();
+  await whole.send();
   await binaries.read();
+  await whole.finish();
+  ordered.done();
   if (binaries.unread > 0) secrets.notes.push(`${binaries.unread} binary change(s) past the first ${MAX_BINARY_READS} were not read back from git (a UTF-16 file, or text that .gitattributes marks binary, among them would not be checked commit by commit).`);
+  if (whole.unread.length > 0) secrets.notes.push(`${whole.unread.length} changed file(s) could not be read whole from git and were checked from their patches only: ${whole.unread.slice(0, 5).join("; ")}${whole.unread.length > 5 ? "; \u2026" : ""}.`);
   if (failure && !fetching && LAZY_FETCH_REFUSED.test(failure)) {
     const again = await scanCommitRange(dir, range2, settings, revealSecrets, true);
     again.notes.unshift("The checkout is a partial clone: git fetched the blobs these commits changed from its remote to read them.");
@@ -61131,15 +61150,106 @@ async function scanCommitRange(dir, range2, settings, revealSecrets, fetching = 
   return secrets;
 }
 var LAZY_FETCH_REFUSED = /lazy fetching disabled|from promisor remote/;
-var BinaryChanges = class {
-  constructor(dir, settings, secrets) {
+var InOrder = class {
+  constructor(secrets) {
+    this.secrets = secrets;
+  }
+  secrets;
+  slots = [];
+  next = 0;
+  /** A place for the next file's findings, in git's order. */
+  open(commit) {
+    const slot = { commit };
+    this.slots.push(slot);
+    return slot;
+  }
+  put(slot, found2) {
+    slot.found = found2;
+    while (this.next < this.slots.length && this.slots[this.next].found !== void 0) {
+      const ready = this.slots[this.next];
+      this.slots[this.next++] = void 0;
+      this.secrets.addFindings(ready.commit, ready.found);
+    }
+    if (this.next === this.slots.length) {
+      this.slots.length = 0;
+      this.next = 0;
+    }
+  }
+  /** Every file was answered (a file not read puts no findings). */
+  done() {
+    if (this.next !== this.slots.length) throw new Error(`${this.slots.length - this.next} changed file(s) of the range were never answered`);
+  }
+};
+function fromPatch(path7, hunks, added, settings, reveal) {
+  return scanSecrets({ path: path7, content: patchView(hunks).sparseContent, addedLines: added }, settings, reveal);
+}
+var WHOLE_FILE_BYTES = 512 * 1024;
+var HELD_PATCH_BYTES = 32 * 1024 * 1024;
+var WholeFiles = class {
+  constructor(dir, settings, ordered, reveal) {
     this.dir = dir;
     this.settings = settings;
-    this.secrets = secrets;
+    this.ordered = ordered;
+    this.reveal = reveal;
   }
   dir;
   settings;
-  secrets;
+  ordered;
+  reveal;
+  reader;
+  wanted = [];
+  held = 0;
+  /** Files git could not give, with why. */
+  unread = [];
+  /** Files wanted and not asked for yet. */
+  get waiting() {
+    return this.wanted.length > 0;
+  }
+  /** Asks for a file to be read whole, unless the patches held for files in flight are already HELD_PATCH_BYTES (then false: scan its patch). */
+  want(commit, path7, oid, added, hunks) {
+    let bytes = 0;
+    for (const hunk of hunks) for (const line of hunk.lines) bytes += line.text.length + 1;
+    if (this.held + bytes > HELD_PATCH_BYTES) return false;
+    this.held += bytes;
+    this.wanted.push({ oid, tag: { slot: this.ordered.open(commit), path: path7, added, hunks, bytes } });
+    return true;
+  }
+  /** Asks git for the files wanted since the last call. */
+  async send() {
+    if (this.wanted.length === 0) return;
+    const wanted = this.wanted;
+    this.wanted = [];
+    this.reader ??= new BlobReader(this.dir, (blob) => this.answer(blob), Math.min(this.settings.maxFileSize, WHOLE_FILE_BYTES));
+    await this.reader.requestMany(wanted);
+  }
+  async finish() {
+    await this.reader?.finish();
+  }
+  answer(blob) {
+    const { tag } = blob;
+    this.held -= tag.bytes;
+    let found2 = [];
+    if (blob.ok) {
+      const source = toSourceFile(tag.path, blob.bytes, this.settings);
+      if ("content" in source) found2 = scanSecrets({ ...source, addedLines: tag.added }, this.settings, this.reveal);
+    } else {
+      if (blob.size === void 0) this.unread.push(`${tag.path} (${blob.reason})`);
+      found2 = fromPatch(tag.path, tag.hunks, tag.added, this.settings, this.reveal);
+    }
+    this.ordered.put(tag.slot, found2);
+  }
+};
+var BinaryChanges = class {
+  constructor(dir, settings, ordered, reveal) {
+    this.dir = dir;
+    this.settings = settings;
+    this.ordered = ordered;
+    this.reveal = reveal;
+  }
+  dir;
+  settings;
+  ordered;
+  reveal;
   pending = [];
   reads = 0;
   /** Changes past MAX_BINARY_READS. */
@@ -61151,7 +61261,7 @@ var BinaryChanges = class {
       return;
     }
     this.reads++;
-    this.pending.push({ commit, path: path7, new: blobs.new, ...ZERO_ID.test(blobs.old) ? {} : { old: blobs.old } });
+    this.pending.push({ slot: this.ordered.open(commit), path: path7, new: blobs.new, ...ZERO_ID.test(blobs.old) ? {} : { old: blobs.old } });
   }
   /** Reads and scans the changes added since the last call (one commit's). */
   async read() {
@@ -61171,11 +61281,10 @@ var BinaryChanges = class {
     await blobs.finish();
     for (const change of changes) {
       const content = texts.get(change.new);
-      if (content === void 0) continue;
-      const before = change.old === void 0 ? void 0 : texts.get(change.old);
+      const before = content === void 0 || change.old === void 0 ? void 0 : texts.get(change.old);
       const addedLines = before === void 0 ? void 0 : newLines(before, content);
-      if (addedLines?.size === 0) continue;
-      this.secrets.addFile(change.commit, addedLines ? { path: change.path, content, addedLines } : { path: change.path, content });
+      const found2 = content === void 0 || addedLines?.size === 0 ? [] : scanSecrets(addedLines ? { path: change.path, content, addedLines } : { path: change.path, content }, this.settings, this.reveal);
+      this.ordered.put(change.slot, found2);
     }
   }
 };

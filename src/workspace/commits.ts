@@ -1,8 +1,8 @@
 import { CommitSecrets, MAX_COMMIT_SECRETS, secretKeys } from '../core/commits.js';
 import type { CommitRef, Finding, ScanSettings, SecretSink } from '../core/types.js';
-import { patchView, UnifiedDiffReader } from '../core/diff/unified.js';
+import { addedLineNumbers, patchView, UnifiedDiffReader, type Hunk } from '../core/diff/unified.js';
 import { UsageError } from './errors.js';
-import { BlobReader, gitEnv, gitLines, gitOutput } from './git-objects.js';
+import { BlobReader, gitEnv, gitLines, gitOutput, type BlobResult } from './git-objects.js';
 import { newLines } from '../core/diff/new-lines.js';
 import { toSourceFile } from '../core/source.js';
 import { isIgnored } from '../core/scan.js';
@@ -14,35 +14,46 @@ import { DEFAULT_PAIR_WITHIN } from '../core/secrets/pairing.js';
 export const MAX_BINARY_READS = 500;
 
 /**
- * Each commit of `base..head`, oldest first, from `git log -p`: every changed text file's hunks
- * (added lines and their context, at their real line numbers, via the shared patch reader) go
- * through the secrets engine with only that commit's added lines judged. Streamed: one file's
- * hunks are held at a time, and a file's patch over max-file-size is read in pieces as it streams
- * (src/core/secrets/pieces.ts `patchInPieces`). Paths are relative to
- * `dir` (`--relative`), and only files under it count, as in a folder scan.
+ * Each commit of `base..head`, oldest first, from `git log -p`: every changed text file up to
+ * WHOLE_FILE_BYTES is scanned whole, as it is in that commit (its blob, from one streamed `git
+ * cat-file --batch`), with only the lines that commit added judged. So a commit reports what a
+ * scan of its files reports on the lines it added, whatever the detector needs around them: a
+ * Kubernetes Secret's `kind` far above, a key id beside the secret key added under it
+ * (docs/history.md, "What a history finding says"). The patch gives the files and their added
+ * lines, at their real line numbers, via the shared patch reader; a larger file is scanned from
+ * its patch (5 lines of context), and a file's patch over max-file-size is read in pieces as it
+ * streams (src/core/secrets/pieces.ts `patchInPieces`). Each file's findings are taken in the
+ * order git lists the files, so the first commit (and within it the first path) that added a
+ * secret keeps it. Paths are relative to `dir` (`--relative`), and only files under it count, as
+ * in a folder scan.
  */
 export async function scanCommitRange(dir: string, range: { base: string; head: string }, settings: ScanSettings, revealSecrets?: SecretSink, fetching = false): Promise<CommitSecrets> {
   for (const sha of [range.base, range.head]) if (!/^[0-9a-f]{7,64}$/i.test(sha)) throw new UsageError(`not a commit id: "${sha}"`);
   const secrets = new CommitSecrets(settings, revealSecrets);
   // git's own lazy fetching, off by default (gitEnv), on for the second try in a partial clone.
   const env = fetching ? gitEnv({ GIT_NO_LAZY_FETCH: '0' }) : undefined;
-  // Context lines as far as a pair's halves may lie apart (DEFAULT_PAIR_WITHIN), not git's 3: an AWS
-  // secret key a commit adds 4 or 5 lines under the key id is then seen with it, as a whole-file
-  // scan sees them (test/integration/commit-pairs.test.ts).
+  // Context lines as far as a pair's halves may lie apart (DEFAULT_PAIR_WITHIN), not git's 3, for
+  // the files scanned from their patches (over WHOLE_FILE_BYTES, or their patch over max-file-size).
   const args = ['log', '--reverse', '-p', `-U${DEFAULT_PAIR_WITHIN}`, '--full-index', '--no-renames', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', '--relative', '--format=%x01%H %aI %an', `${range.base}..${range.head}`, '--'];
   let commit: CommitRef | undefined;
+  const ordered = new InOrder(secrets);
+  const whole = new WholeFiles(dir, settings, ordered, revealSecrets);
   // The blobs of a change git calls binary are read after `git log -p` read them, so they are here.
-  const binaries = new BinaryChanges(dir, settings, secrets);
+  const binaries = new BinaryChanges(dir, settings, ordered, revealSecrets);
   // The project's one diff parser, streamed: a file is handed over when its hunks end, or at the
   // next file or commit, while `commit` is still the commit it belongs to; a file's patch over
   // max-file-size is not kept.
   const reader = new UnifiedDiffReader(
     (file) => {
-      if (!commit || file.newPath === undefined || file.oversized) return;
-      if (file.binary) return binaries.add(commit, file.newPath, file.blobs);
+      const path = file.newPath;
+      if (!commit || path === undefined || file.oversized || file.newMode === '160000' || isIgnored(path, settings)) return;
+      if (file.binary) return binaries.add(commit, path, file.blobs);
       if (file.hunks.length === 0) return;
-      const view = patchView(file.hunks);
-      if (view.addedLines.size > 0) secrets.addFile(commit, { path: file.newPath, content: view.sparseContent, addedLines: view.addedLines });
+      const added = addedLineNumbers(file.hunks);
+      if (added.size === 0) return;
+      const blob = file.blobs?.new;
+      if (blob !== undefined && !ZERO_ID.test(blob) && whole.want(commit, path, blob, added, file.hunks)) return;
+      ordered.put(ordered.open(commit), fromPatch(path, file.hunks, added, settings, revealSecrets));
     },
     {
       maxFileBytes: settings.maxFileSize,
@@ -52,7 +63,8 @@ export async function scanCommitRange(dir: string, range: { base: string; head: 
         const at = commit;
         const path = file.newPath;
         if (!at || path === undefined || isIgnored(path, settings)) return undefined;
-        return patchInPieces(path, settings, (found) => secrets.addFindings(at, found), revealSecrets);
+        const slot = ordered.open(at);
+        return patchInPieces(path, settings, (found) => ordered.put(slot, found), revealSecrets);
       },
     },
   );
@@ -60,15 +72,23 @@ export async function scanCommitRange(dir: string, range: { base: string; head: 
   for await (const line of gitLines(dir, args, (message) => (failure = message), env)) {
     if (line.startsWith('\u0001')) {
       reader.end(); // the last file of the commit before (a binary one has no hunks to end it)
+      await whole.send();
       await binaries.read();
       const [sha, date] = line.slice(1).split(' ', 2);
       commit = { sha, date, author: line.slice(1 + sha.length + date.length + 2) };
       secrets.startCommit();
-    } else reader.push(line);
+    } else {
+      reader.push(line);
+      if (whole.waiting) await whole.send();
+    }
   }
   reader.end();
+  await whole.send();
   await binaries.read();
+  await whole.finish();
+  ordered.done();
   if (binaries.unread > 0) secrets.notes.push(`${binaries.unread} binary change(s) past the first ${MAX_BINARY_READS} were not read back from git (a UTF-16 file, or text that .gitattributes marks binary, among them would not be checked commit by commit).`);
+  if (whole.unread.length > 0) secrets.notes.push(`${whole.unread.length} changed file(s) could not be read whole from git and were checked from their patches only: ${whole.unread.slice(0, 5).join('; ')}${whole.unread.length > 5 ? '; …' : ''}.`);
   if (failure && !fetching && LAZY_FETCH_REFUSED.test(failure)) {
     // A partial clone (`actions/checkout` with `filter: blob:none`) lacks the blobs these commits
     // changed: read the range again, with git fetching them from the clone's promisor remote as it
@@ -85,6 +105,130 @@ export async function scanCommitRange(dir: string, range: { base: string; head: 
 const LAZY_FETCH_REFUSED = /lazy fetching disabled|from promisor remote/;
 
 /**
+ * The findings of a range's changed files, handed to CommitSecrets in the order git listed the
+ * files (oldest commit first), whenever each file's scan ends: a file read whole answers after
+ * git has sent its blob, later files of the patch sooner.
+ */
+class InOrder {
+  private slots: ({ commit: CommitRef; found?: readonly Finding[] } | undefined)[] = [];
+  private next = 0;
+
+  constructor(private readonly secrets: CommitSecrets) {}
+
+  /** A place for the next file's findings, in git's order. */
+  open(commit: CommitRef): { commit: CommitRef; found?: readonly Finding[] } {
+    const slot = { commit };
+    this.slots.push(slot);
+    return slot;
+  }
+
+  put(slot: { commit: CommitRef; found?: readonly Finding[] }, found: readonly Finding[]): void {
+    slot.found = found;
+    while (this.next < this.slots.length && this.slots[this.next]!.found !== undefined) {
+      const ready = this.slots[this.next]!;
+      this.slots[this.next++] = undefined;
+      this.secrets.addFindings(ready.commit, ready.found!);
+    }
+    if (this.next === this.slots.length) {
+      this.slots.length = 0;
+      this.next = 0;
+    }
+  }
+
+  /** Every file was answered (a file not read puts no findings). */
+  done(): void {
+    if (this.next !== this.slots.length) throw new Error(`${this.slots.length - this.next} changed file(s) of the range were never answered`);
+  }
+}
+
+/** A changed file's findings from its patch alone: its added lines, judged with the context lines the patch shows. */
+function fromPatch(path: string, hunks: Hunk[], added: Set<number>, settings: ScanSettings, reveal: SecretSink | undefined): Finding[] {
+  return scanSecrets({ path, content: patchView(hunks).sparseContent, addedLines: added }, settings, reveal);
+}
+
+/**
+ * Changed files up to this size are read whole; a larger one (a committed bundle, a data file) is
+ * scanned from its patch, whose lines git reads with DEFAULT_PAIR_WITHIN lines of context: reading
+ * each version of a 2.6 MB bundle whole made 200 commits of this repository 2.8× slower
+ * (docs/history.md, "What a history finding says").
+ */
+export const WHOLE_FILE_BYTES = 512 * 1024;
+/** Patch text held for files in flight (a file read whole falls back to its patch if git sends it over WHOLE_FILE_BYTES); past it, files are scanned from their patches until git catches up. */
+const HELD_PATCH_BYTES = 32 * 1024 * 1024;
+
+/** A changed text file read whole: its place, the lines its commit added, and its patch in case the blob is too large. */
+interface WholeFile {
+  slot: { commit: CommitRef; found?: readonly Finding[] };
+  path: string;
+  added: Set<number>;
+  hunks: Hunk[];
+  bytes: number;
+}
+
+/**
+ * The changed text files of a range, each read whole as its commit left it, from one `git cat-file
+ * --batch` for the whole range (blobs are answered in the order asked, so a few are in flight
+ * while the patch streams on).
+ */
+class WholeFiles {
+  private reader: BlobReader<WholeFile> | undefined;
+  private wanted: { oid: string; tag: WholeFile }[] = [];
+  private held = 0;
+  /** Files git could not give, with why. */
+  readonly unread: string[] = [];
+
+  constructor(
+    private readonly dir: string,
+    private readonly settings: ScanSettings,
+    private readonly ordered: InOrder,
+    private readonly reveal: SecretSink | undefined,
+  ) {}
+
+  /** Files wanted and not asked for yet. */
+  get waiting(): boolean {
+    return this.wanted.length > 0;
+  }
+
+  /** Asks for a file to be read whole, unless the patches held for files in flight are already HELD_PATCH_BYTES (then false: scan its patch). */
+  want(commit: CommitRef, path: string, oid: string, added: Set<number>, hunks: Hunk[]): boolean {
+    let bytes = 0;
+    for (const hunk of hunks) for (const line of hunk.lines) bytes += line.text.length + 1;
+    if (this.held + bytes > HELD_PATCH_BYTES) return false;
+    this.held += bytes;
+    this.wanted.push({ oid, tag: { slot: this.ordered.open(commit), path, added, hunks, bytes } });
+    return true;
+  }
+
+  /** Asks git for the files wanted since the last call. */
+  async send(): Promise<void> {
+    if (this.wanted.length === 0) return;
+    const wanted = this.wanted;
+    this.wanted = [];
+    this.reader ??= new BlobReader<WholeFile>(this.dir, (blob) => this.answer(blob), Math.min(this.settings.maxFileSize, WHOLE_FILE_BYTES));
+    await this.reader.requestMany(wanted);
+  }
+
+  async finish(): Promise<void> {
+    await this.reader?.finish();
+  }
+
+  private answer(blob: BlobResult<WholeFile>): void {
+    const { tag } = blob;
+    this.held -= tag.bytes;
+    let found: readonly Finding[] = [];
+    if (blob.ok) {
+      const source = toSourceFile(tag.path, blob.bytes, this.settings);
+      if ('content' in source) found = scanSecrets({ ...source, addedLines: tag.added }, this.settings, this.reveal);
+    } else {
+      // Over WHOLE_FILE_BYTES (or max-file-size), or git could not give it: from its patch, as before.
+      if (blob.size === undefined) this.unread.push(`${tag.path} (${blob.reason})`);
+      found = fromPatch(tag.path, tag.hunks, tag.added, this.settings, this.reveal);
+    }
+    this.ordered.put(tag.slot, found);
+  }
+}
+
+/**
  * A commit's changes git calls binary, read back as blobs. git shows no lines of them, so a token
  * added in one commit and removed in the next would pass unseen in:
  * - UTF-16 text (a NUL every other byte);
@@ -97,7 +241,7 @@ const LAZY_FETCH_REFUSED = /lazy fetching disabled|from promisor remote/;
  * in a range, none are read, and the range's notes say how many.
  */
 class BinaryChanges {
-  private pending: { commit: CommitRef; path: string; old?: string; new: string }[] = [];
+  private pending: { slot: { commit: CommitRef; found?: readonly Finding[] }; path: string; old?: string; new: string }[] = [];
   private reads = 0;
   /** Changes past MAX_BINARY_READS. */
   unread = 0;
@@ -105,7 +249,8 @@ class BinaryChanges {
   constructor(
     private readonly dir: string,
     private readonly settings: ScanSettings,
-    private readonly secrets: CommitSecrets,
+    private readonly ordered: InOrder,
+    private readonly reveal: SecretSink | undefined,
   ) {}
 
   add(commit: CommitRef, path: string, blobs: { old: string; new: string } | undefined): void {
@@ -115,7 +260,7 @@ class BinaryChanges {
       return;
     }
     this.reads++;
-    this.pending.push({ commit, path, new: blobs.new, ...(ZERO_ID.test(blobs.old) ? {} : { old: blobs.old }) });
+    this.pending.push({ slot: this.ordered.open(commit), path, new: blobs.new, ...(ZERO_ID.test(blobs.old) ? {} : { old: blobs.old }) });
   }
 
   /** Reads and scans the changes added since the last call (one commit's). */
@@ -136,11 +281,10 @@ class BinaryChanges {
     await blobs.finish();
     for (const change of changes) {
       const content = texts.get(change.new);
-      if (content === undefined) continue;
-      const before = change.old === undefined ? undefined : texts.get(change.old);
-      const addedLines = before === undefined ? undefined : newLines(before, content);
-      if (addedLines?.size === 0) continue;
-      this.secrets.addFile(change.commit, addedLines ? { path: change.path, content, addedLines } : { path: change.path, content });
+      const before = content === undefined || change.old === undefined ? undefined : texts.get(change.old);
+      const addedLines = before === undefined ? undefined : newLines(before, content!);
+      const found = content === undefined || addedLines?.size === 0 ? [] : scanSecrets(addedLines ? { path: change.path, content, addedLines } : { path: change.path, content }, this.settings, this.reveal);
+      this.ordered.put(change.slot, found);
     }
   }
 }

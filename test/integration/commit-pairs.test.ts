@@ -13,7 +13,7 @@
  *   App's fallback on the commits API, whose patches keep 3 lines of context, and for a half
  *   added in one commit and completed in another.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mergeCommitSecrets, mergeHistory } from '../../src/core/commits.js';
 import { readPatch } from '../../src/core/diff/unified.js';
 import { allDetectors } from '../../src/core/secrets/detectors/index.js';
@@ -22,7 +22,8 @@ import { defaultSettings, type Finding, type ScanResult } from '../../src/core/t
 import { headFindingOf, scanCommitRange, secretsAtHead } from '../../src/workspace/commits.js';
 import { scanHistory } from '../../src/workspace/history.js';
 import { scanDirectory } from '../../src/workspace/scan-dir.js';
-import { HistoryRepo } from '../support/history-repo.js';
+import type { HistoryRepo } from '../support/history-repo.js';
+import { tempRepo } from '../support/temp-repo.js';
 
 const sample = (id: string): string => allDetectors.find((d) => d.id === id)!.samples.positive[0].text;
 const KEY_ID = sample('aws-access-key-id'); // AWS_ACCESS_KEY_ID=AKIA…
@@ -35,16 +36,7 @@ function envFile(at: Record<number, string>): string {
   return Array.from({ length: 30 }, (_, i) => at[i + 1] ?? `SETTING_${i + 1}=${i + 1}`).join('\n') + '\n';
 }
 
-const repos: HistoryRepo[] = [];
-afterEach(() => {
-  for (const repo of repos.splice(0)) repo.cleanup();
-});
-
-function newRepo(): HistoryRepo {
-  const repo = new HistoryRepo('nhi-commit-pairs-');
-  repos.push(repo);
-  return repo;
-}
+const newRepo = () => tempRepo('nhi-commit-pairs-');
 
 /** What a PR check reports for `base..head` of `repo`'s checkout: the net change (as `scan --diff`) joined with each commit's secrets. */
 async function prCheck(repo: HistoryRepo, base: string, head: string): Promise<{ net: ScanResult; commits: Finding[]; result: ScanResult }> {

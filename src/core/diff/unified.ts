@@ -42,9 +42,11 @@ export interface FileDiff {
    * writes them: abbreviated unless the diff was made with `--full-index`.
    */
   blobs?: { old: string; new: string };
+  /** The new side's mode when git names it (`index A..B MODE`, `new file mode`, `new mode`): `160000` is a submodule. */
+  newMode?: string;
 }
 
-const INDEX_LINE = /^index ([0-9a-f]+)\.\.([0-9a-f]+)/;
+const INDEX_LINE = /^index ([0-9a-f]+)\.\.([0-9a-f]+)(?: ([0-7]{6}))?/;
 
 export interface ReaderOptions {
   /** Keep at most this many bytes of hunk lines per file (streamed history: bounded memory). */
@@ -123,6 +125,9 @@ export class UnifiedDiffReader {
     } else if (line.startsWith('new file mode')) {
       file.status = 'added';
       file.oldPath = undefined;
+      file.newMode = line.slice('new file mode '.length).trim();
+    } else if (line.startsWith('new mode ')) {
+      file.newMode = line.slice('new mode '.length).trim();
     } else if (line.startsWith('deleted file mode')) {
       file.status = 'deleted';
       file.newPath = undefined;
@@ -143,6 +148,7 @@ export class UnifiedDiffReader {
     } else if (line.startsWith('index ')) {
       const ids = INDEX_LINE.exec(line);
       if (ids) file.blobs = { old: ids[1], new: ids[2] };
+      if (ids?.[3] !== undefined) file.newMode = ids[3];
     }
   }
 
