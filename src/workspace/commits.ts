@@ -104,25 +104,31 @@ export async function scanCommitRange(dir: string, range: { base: string; head: 
 /** git's first words when a partial clone lacks a blob it must not fetch (GIT_NO_LAZY_FETCH). */
 const LAZY_FETCH_REFUSED = /lazy fetching disabled|from promisor remote/;
 
+/** One changed file of a range: its commit, and its findings once its scan has ended. */
+interface Slot {
+  commit: CommitRef;
+  found?: readonly Finding[];
+}
+
 /**
  * The findings of a range's changed files, handed to CommitSecrets in the order git listed the
  * files (oldest commit first), whenever each file's scan ends: a file read whole answers after
  * git has sent its blob, later files of the patch sooner.
  */
 class InOrder {
-  private slots: ({ commit: CommitRef; found?: readonly Finding[] } | undefined)[] = [];
+  private slots: (Slot | undefined)[] = [];
   private next = 0;
 
   constructor(private readonly secrets: CommitSecrets) {}
 
   /** A place for the next file's findings, in git's order. */
-  open(commit: CommitRef): { commit: CommitRef; found?: readonly Finding[] } {
+  open(commit: CommitRef): Slot {
     const slot = { commit };
     this.slots.push(slot);
     return slot;
   }
 
-  put(slot: { commit: CommitRef; found?: readonly Finding[] }, found: readonly Finding[]): void {
+  put(slot: Slot, found: readonly Finding[]): void {
     slot.found = found;
     while (this.next < this.slots.length && this.slots[this.next]!.found !== undefined) {
       const ready = this.slots[this.next]!;
@@ -158,7 +164,7 @@ const HELD_PATCH_BYTES = 32 * 1024 * 1024;
 
 /** A changed text file read whole: its place, the lines its commit added, and its patch in case the blob is too large. */
 interface WholeFile {
-  slot: { commit: CommitRef; found?: readonly Finding[] };
+  slot: Slot;
   path: string;
   added: Set<number>;
   hunks: Hunk[];
@@ -241,7 +247,7 @@ class WholeFiles {
  * in a range, none are read, and the range's notes say how many.
  */
 class BinaryChanges {
-  private pending: { slot: { commit: CommitRef; found?: readonly Finding[] }; path: string; old?: string; new: string }[] = [];
+  private pending: { slot: Slot; path: string; old?: string; new: string }[] = [];
   private reads = 0;
   /** Changes past MAX_BINARY_READS. */
   unread = 0;
