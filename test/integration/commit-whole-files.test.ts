@@ -81,6 +81,16 @@ describe('the commit-by-commit scan reads changed files whole', () => {
     expect(scan.findings().map((f) => [f.rule, f.line])).toEqual([['secret/aws-access-key-pair', filler.length + 1]]);
   });
 
+  it('one secret in two files of a commit is kept at the first path, though a later file read from its patch answers first', async () => {
+    const repo = newRepo();
+    const small = defaultSettings({ maxFileSize: 768 });
+    const base = repo.commit('Alice', '2025-04-01T10:00:00Z', { 'README.md': '# app\n' });
+    // a.env is read whole (its blob answers late); b.env's patch is over max-file-size, read in pieces as it streams.
+    const head = repo.commit('Bob', '2025-04-02T10:00:00Z', { 'a.env': `GITHUB_TOKEN=${TOKEN}\n`, 'b.env': `${'PADDING=0123456789\n'.repeat(60)}GITHUB_TOKEN=${TOKEN}\n` });
+    const found = (await scanCommitRange(repo.dir, { base, head }, small)).findings();
+    expect(found.map((f) => [f.file, f.line])).toEqual([['a.env', 1]]);
+  });
+
   it('a submodule commit in the range is passed over, and the other files of its commit are scanned', async () => {
     const repo = newRepo();
     const base = repo.commit('Alice', '2025-04-01T10:00:00Z', { 'README.md': '# app\n' });
