@@ -61053,19 +61053,21 @@ function joinOnKeys(current, older, join9) {
     const found2 = [...new Set(keys.map((key) => groupOf.get(key)).filter((g) => g !== void 0))];
     const group2 = found2[0] ?? [];
     if (found2.length === 0) groups2.push(group2);
-    for (const other of found2.slice(1)) group2.push(...other.splice(0));
+    for (const other of found2.slice(1)) {
+      for (const member of other) for (const key of secretKeys(older[member])) groupOf.set(key, group2);
+      group2.push(...other.splice(0));
+    }
     group2.push(i);
-    for (const member of group2) for (const key of secretKeys(older[member])) groupOf.set(key, group2);
+    for (const key of keys) groupOf.set(key, group2);
   });
   const rest = groups2.filter((group2) => group2.length > 0).map((group2) => {
     const first = older[Math.min(...group2)];
-    const level = group2.map((i) => older[i].level).reduce((a, b) => LEVEL_RANK[b] > LEVEL_RANK[a] ? b : a);
+    const level = group2.map((i) => older[i].level).reduce((a, b) => levelRank(b) > levelRank(a) ? b : a);
     const present = group2.some((i) => older[i].presentAtHead === true);
     return group2.length === 1 ? first : { ...first, level, ...present ? { presentAtHead: true } : {} };
   });
   return { findings, rest };
 }
-var LEVEL_RANK = { info: 0, notice: 1, warning: 2, error: 3 };
 function removedNote(commit, options) {
   const url = options.commitUrl ? ` (${options.commitUrl(commit.sha)})` : "";
   return `added in commit ${commit.sha.slice(0, 7)}${url} by ${commit.author} and removed later in this ${options.scope}; it is still in the ${options.scope}'s commits, so removing the line is not enough: rotate the credential`;

@@ -1,6 +1,6 @@
 import { compareFindings, isIgnored } from './scan.js';
 import { INLINE_ALLOW_RULE, scanSecrets } from './secrets/engine.js';
-import type { CommitRef, Finding, ScanResult, ScanSettings, SecretSink, SourceFile } from './types.js';
+import { levelRank, type CommitRef, type Finding, type ScanResult, type ScanSettings, type SecretSink, type SourceFile } from './types.js';
 
 /** Secrets remembered per range; past this, later ones are counted but not kept (bounded work). */
 export const MAX_COMMIT_SECRETS = 1000;
@@ -133,21 +133,22 @@ function joinOnKeys(current: readonly Finding[], older: readonly Finding[], join
     const found = [...new Set(keys.map((key) => groupOf.get(key)).filter((g): g is number[] => g !== undefined))];
     const group = found[0] ?? [];
     if (found.length === 0) groups.push(group);
-    for (const other of found.slice(1)) group.push(...other.splice(0)); // emptied, left out below
+    for (const other of found.slice(1)) {
+      for (const member of other) for (const key of secretKeys(older[member])) groupOf.set(key, group);
+      group.push(...other.splice(0)); // emptied, left out below
+    }
     group.push(i);
-    for (const member of group) for (const key of secretKeys(older[member])) groupOf.set(key, group);
+    for (const key of keys) groupOf.set(key, group);
   });
   // Each credential by its oldest finding (its commit and message agree), at the severest level among them.
   const rest = groups.filter((group) => group.length > 0).map((group) => {
     const first = older[Math.min(...group)];
-    const level = group.map((i) => older[i].level).reduce((a, b) => (LEVEL_RANK[b] > LEVEL_RANK[a] ? b : a));
+    const level = group.map((i) => older[i].level).reduce((a, b) => (levelRank(b) > levelRank(a) ? b : a));
     const present = group.some((i) => older[i].presentAtHead === true);
     return group.length === 1 ? first : { ...first, level, ...(present ? { presentAtHead: true } : {}) };
   });
   return { findings, rest };
 }
-
-const LEVEL_RANK: Record<Finding['level'], number> = { info: 0, notice: 1, warning: 2, error: 3 };
 
 function removedNote(commit: CommitRef, options: CommitMergeOptions): string {
   const url = options.commitUrl ? ` (${options.commitUrl(commit.sha)})` : '';
